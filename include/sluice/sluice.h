@@ -1,0 +1,12 @@
+/* sluice.h - the whole libsluice API: channels, pool, pipelines, metrics. */
+#ifndef SLUICE_SLUICE_H
+#define SLUICE_SLUICE_H
+
+#include "chan.h"
+#include "metrics.h"
+#include "pipeline.h"
+#include "pool.h"
+
+#define SLUICE_VERSION "0.1.0"
+
+#endif

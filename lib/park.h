@@ -1,0 +1,62 @@
+/*
+ * park.h - how a waiter parks and how it is woken: the one place that knows.
+ *
+ * A parker is a one-shot event: park() returns once unpark() has been
+ * called (or at a deadline), and every later park() returns at once until
+ * the parker is reset.  Today a parked waiter is an OS thread sleeping on
+ * a futex after a short spin; lightweight tasks would change only park.c.
+ *
+ * The futex word is the parker's state, so unpark() makes a system call
+ * only when the waiter really sleeps: a waiter still spinning sees the
+ * state change and leaves without one.
+ */
+#ifndef SLUICE_PARK_H
+#define SLUICE_PARK_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+typedef struct sl__parker {
+    _Atomic uint32_t state; /* SL__PARK_* */
+} sl__parker;
+
+enum { SL__PARK_EMPTY = 0, SL__PARK_SLEEPING = 1, SL__PARK_NOTIFIED = 2 };
+
+static inline void sl__parker_init(sl__parker *p)
+{
+    atomic_init(&p->state, SL__PARK_EMPTY);
+}
+
+/* Waits until notified (returns 0) or until `deadline` on the sl_now()
+ * clock (returns SL_TIMEDOUT; a notification may still arrive later). */
+int sl__parker_park(sl__parker *p, int64_t deadline);
+/* Notifies; the waiter may free the parker as soon as it sees it, so the
+ * caller must not touch *p afterwards. */
+void sl__parker_unpark(sl__parker *p);
+/* 1 once notified. */
+static inline int sl__parker_notified(sl__parker *p)
+{
+    return atomic_load_explicit(&p->state, memory_order_acquire) == SL__PARK_NOTIFIED;
+}
+
+/* Raw futex operations on a 32-bit word, for other sleeping primitives
+ * (locks, the pool's idle workers).  Wait returns at a wake, a spurious
+ * wake-up, when *addr != expected, or at the deadline (SL_TIMEDOUT). */
+int sl__futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline);
+void sl__futex_wake(_Atomic uint32_t *addr, int n);
+
+/* One step of bounded exponential backoff: spins (with a CPU pause) for
+ * the first steps, then yields the CPU.  Returns 0 once the caller should
+ * stop spinning and sleep instead. */
+int sl__backoff(unsigned *step);
+
+static inline void sl__cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+#endif

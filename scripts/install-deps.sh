@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sluice needs, and only those missing.
+# Each part of the project lists its packages in scripts/deps/<part>.txt
+# (one per line, '#' comments); pass part names to install only those,
+# or none for all of them.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+parts=("$@")
+if [ ${#parts[@]} -eq 0 ]; then
+  for f in "$here"/deps/*.txt; do parts+=("$(basename "$f" .txt)"); done
+fi
+want=()
+for p in "${parts[@]}"; do
+  f="$here/deps/$p.txt"
+  [ -f "$f" ] || { echo "install-deps: no package list $f" >&2; exit 2; }
+  while read -r pkg _; do
+    case "$pkg" in ''|'#'*) continue ;; esac
+    want+=("$pkg")
+  done < "$f"
+done
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# test.sh: the whole suite, three times: a Release build, an ASan+UBSan
+# build (with libFuzzer targets) and a TSan build, each running every CTest
+# test.  Exits non-zero if any build or test fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+status=0
+summary=()
+for kind in release asan tsan; do
+  dir=build; [ "$kind" = release ] || dir=build-$kind
+  echo "=== $kind build ($dir) ==="
+  start=$(date +%s)
+  if ! scripts/build.sh "$kind" "$dir"; then
+    summary+=("$kind: BUILD FAILED"); status=1; continue
+  fi
+  label_args=()
+  # Sanitizer builds skip benchmarks-in-disguise that only make sense optimised.
+  [ "$kind" = release ] || label_args=(-LE release-only)
+  if (cd "$dir" && ctest --output-on-failure -j "$jobs" "${label_args[@]}"); then
+    summary+=("$kind: passed in $(( $(date +%s) - start )) s")
+  else
+    summary+=("$kind: FAILED"); status=1
+  fi
+done
+echo "=== summary ==="
+printf '%s\n' "${summary[@]}"
+exit $status
