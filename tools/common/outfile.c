@@ -1,0 +1,170 @@
+/*
+ * outfile.c - temporary file + rename, with removal on fatal signals.
+ *
+ * The signal handler may only do async-signal-safe work, so the paths of
+ * open temporary files live in a fixed table of pointers that the handler
+ * reads and unlink()s; a slot is published with an atomic store after its
+ * string is complete and cleared before the string is freed.
+ */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SL_OUTFILE_SLOTS 64
+
+static _Atomic(char *) pending[SL_OUTFILE_SLOTS];
+static atomic_int handlers_installed;
+
+static void on_fatal_signal(int sig)
+{
+    for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
+        char *p = atomic_load(&pending[i]);
+        if (p)
+            unlink(p);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_handlers(void)
+{
+    if (atomic_exchange(&handlers_installed, 1))
+        return;
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        sigaction(sigs[i], NULL, &old);
+        if (old.sa_handler != SIG_DFL)
+            continue; /* the program or the shell chose otherwise (e.g. nohup) */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static int claim_slot(char *tmp)
+{
+    for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
+        char *expected = NULL;
+        if (atomic_compare_exchange_strong(&pending[i], &expected, tmp))
+            return i;
+    }
+    return -1; /* more temp files than slots: still correct, just not signal-cleaned */
+}
+
+static void release(sl_outfile *o)
+{
+    if (o->slot >= 0)
+        atomic_store(&pending[o->slot], NULL);
+    o->slot = -1;
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    o->fp = NULL;
+}
+
+int sl_outfile_is_stdout(const sl_outfile *o)
+{
+    return o->path == NULL;
+}
+
+int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_t errlen)
+{
+    return sl_outfile_open_mode(o, path, force, 0666, err, errlen);
+}
+
+int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mode, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->slot = -1;
+    if (!path || !strcmp(path, "-")) {
+        o->fp = stdout;
+        o->name = "<stdout>";
+        return 0;
+    }
+    o->name = path;
+    struct stat st;
+    if (!force && lstat(path, &st) == 0) {
+        snprintf(err, errlen, "%s: already exists (use -f to overwrite)", path);
+        return -1;
+    }
+    size_t n = strlen(path);
+    o->path = strdup(path);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        release(o);
+        return -1;
+    }
+    snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path);
+    install_handlers();
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        release(o);
+        return -1;
+    }
+    o->slot = claim_slot(o->tmp);
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, (mode_t)mode & ~mask) != 0 || !(o->fp = fdopen(fd, "wb"))) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        release(o);
+        return -1;
+    }
+    return 0;
+}
+
+int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
+{
+    if (sl_outfile_is_stdout(o)) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            snprintf(err, errlen, "<stdout>: write error: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
+    int saved = errno;
+    if (fclose(o->fp) != 0 && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    o->fp = NULL;
+    if (!bad && rename(o->tmp, o->path) != 0) {
+        bad = 1;
+        saved = errno;
+    }
+    if (bad) {
+        snprintf(err, errlen, "%s: write error: %s", o->path, strerror(saved));
+        unlink(o->tmp);
+        release(o);
+        return -1;
+    }
+    release(o);
+    return 0;
+}
+
+void sl_outfile_abort(sl_outfile *o)
+{
+    if (sl_outfile_is_stdout(o)) {
+        fflush(stdout);
+        return;
+    }
+    if (o->fp)
+        fclose(o->fp);
+    if (o->tmp)
+        unlink(o->tmp);
+    release(o);
+}

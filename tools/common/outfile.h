@@ -1,0 +1,39 @@
+/*
+ * outfile.h - output files that appear whole or not at all.
+ *
+ * sl_outfile_open writes to a temporary file beside the destination;
+ * sl_outfile_commit flushes, fsyncs and renames it into place, and
+ * sl_outfile_abort removes it.  A temporary file still open when the
+ * process gets SIGINT, SIGTERM or SIGHUP is removed before it dies, so no
+ * half-written output is ever left under the destination name or beside it.
+ * Path "-" (or NULL) means standard output, which cannot be taken back.
+ */
+#ifndef SLUICE_TOOLS_OUTFILE_H
+#define SLUICE_TOOLS_OUTFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct sl_outfile {
+    FILE *fp;         /* write here */
+    const char *name; /* the destination as given, or "<stdout>" */
+    char *path;       /* the destination, NULL for stdout */
+    char *tmp;        /* the temporary file, NULL for stdout */
+    int slot;         /* place in the signal-cleanup table, or -1 */
+} sl_outfile;
+
+/* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
+ * or `mode` with sl_outfile_open_mode).  Refuses an existing destination
+ * unless `force`.  Returns 0, or -1 with a message (naming the file) in err. */
+int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_t errlen);
+int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mode, char *err, size_t errlen);
+/* 1 when the output is standard output. */
+int sl_outfile_is_stdout(const sl_outfile *o);
+/* Flushes, syncs and renames into place (stdout: flushes).  Reports write
+ * errors such as a full disk, in which case the temporary file is removed.
+ * Returns 0, or -1 with a message in err. */
+int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen);
+/* Drops the output: closes and removes the temporary file. */
+void sl_outfile_abort(sl_outfile *o);
+
+#endif
