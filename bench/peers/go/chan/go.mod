@@ -1,0 +1,3 @@
+module sluicebench/chan
+
+go 1.19
