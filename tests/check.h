@@ -26,6 +26,20 @@ int sl_test_stress(void);
 /* A small, fast, thread-local PRNG for tests. */
 uint64_t sl_test_rand(void);
 
+/* 1 in a ThreadSanitizer or AddressSanitizer build: stress tests scale
+ * their counts down with SL_TEST_SCALE(n) there, since they run 5-20x slower. */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define SL_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define SL_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef SL_TEST_SANITIZED
+#define SL_TEST_SANITIZED 0
+#endif
+#define SL_TEST_SCALE(n) ((SL_TEST_SANITIZED ? (n) / 8 + 1 : (n)) * (size_t)sl_test_stress())
+
 #define SL_TEST(name)                                                      \
     static void name(void);                                                \
     static sl_test_case name##_case = {#name, name, NULL};                 \

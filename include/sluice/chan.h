@@ -35,12 +35,15 @@ enum {
 
 enum { SL_SEND = 1, SL_RECV = 2 };
 
-/* Channel lifetime.  sl_chan_new returns NULL on failure (elem_size 0, or
- * no memory).  sl_chan_free is for after every thread is done with it. */
+/* Channel lifetime.  sl_chan_new returns NULL when out of memory.
+ * elem_size may be 0 (a channel of events, like Go's chan struct{}); elem
+ * pointers may then be NULL.  sl_chan_free is for after every thread is
+ * done with the channel. */
 sl_chan *sl_chan_new(size_t elem_size, size_t capacity);
 void sl_chan_free(sl_chan *c);
 
-/* Blocking operations: SL_OK, or SL_CLOSED. */
+/* Blocking operations: SL_OK, or SL_CLOSED (SL_NOMEM when an unbounded
+ * channel cannot grow; SL_INVAL for a NULL channel or element). */
 int sl_chan_send(sl_chan *c, const void *elem);
 int sl_chan_recv(sl_chan *c, void *elem);
 
