@@ -60,6 +60,12 @@ int sl_pipeline_run(sl_pipeline *p);
 void sl_pipeline_cancel(sl_pipeline *p);
 void sl_pipeline_free(sl_pipeline *p);
 
+/* Added: what the defaults resolved to, for sizing per-worker state
+ * before sl_pipeline_run (workers 0 means the online CPUs), and the most
+ * items ever alive at once: depth + workers + depth. */
+size_t sl_pipeline_workers(const sl_pipeline *p);
+size_t sl_pipeline_inflight_max(const sl_pipeline *p);
+
 #ifdef __cplusplus
 }
 #endif
