@@ -126,9 +126,11 @@ sort -t "$(printf '\t')" -k1,1 -k2,2 -k3,3g "$tmp/raw" | awk -F'\t' -v OFS='\t' 
       if (!s && !g) continue
       sv = s ? med["sluice\t" n] : "-"; gv = g ? med["go\t" n] : "-"
       r = (s && g && gv + 0 != 0) ? sprintf("%.2f", sv / gv) : "-"
-      print n, s ? sprintf("%.1f", sv) : "-", g ? sprintf("%.1f", gv) : "-", r, unit[n]
+      print n, s ? fmt(sv) : "-", g ? fmt(gv) : "-", r, unit[n]
     }
   }
+  # Small figures (speed-ups, ratios) keep two decimals, the rest one.
+  function fmt(x) { return sprintf(x < 100 && x > -100 ? "%.2f" : "%.1f", x) }
 ' >"$tmp/peers.tsv"
 
 mkdir -p "$build/bench"
