@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# bench-peers.sh BUILD: the runtime benchmarks side by side with their Go peers.
+# bench-peers.sh BUILD [NAME...]: the runtime benchmarks side by side with
+# their Go peers.
 #
-# Every bench/peers/go/NAME/ (a Go module) is paired with BUILD/bench/NAME.
+# Every bench/peers/go/NAME/ (a Go module) is paired with BUILD/bench/NAME
+# (only the NAMEs given, when some are).
 # Both print NAME<TAB>VALUE[<TAB>UNIT] lines with --tsv (two fields mean
 # ns/msg, bench/chan's format); the rows are joined on NAME.  The two sides
 # take turns, REPS times each (default 3), so both see the same machine, and
@@ -17,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d "${1:-build}" ] || { echo "bench-peers: no build directory '${1:-build}' (run make first)" >&2; exit 2; }
 build=$(cd "${1:-build}" && pwd)
+shift || true
+only=" $* "
 reps=${REPS:-3}
 limit=${BENCH_TIMEOUT:-900}
 case "$reps" in '' | *[!0-9]* | 0) echo "bench-peers: REPS must be a whole number >= 1, got '$reps'" >&2; exit 2 ;; esac
@@ -46,6 +50,7 @@ names=()
 for dir in bench/peers/go/*/; do
   [ -f "$dir/go.mod" ] || continue
   name=$(basename "$dir")
+  [ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || continue
   names+=("$name")
   [ "$have_go" = 1 ] || continue
   mkdir -p "$gowork/bin"
@@ -55,7 +60,7 @@ for dir in bench/peers/go/*/; do
     rm -f "$gowork/bin/$name"
   fi
 done
-[ ${#names[@]} -gt 0 ] || { note "no Go peers under bench/peers/go/"; exit 0; }
+[ ${#names[@]} -gt 0 ] || { note "no Go peers under bench/peers/go/${*:+ named $*}"; exit 0; }
 
 # Arguments for one benchmark: the outer loop already repeats each run, so
 # bench/chan runs each shape once per call.
