@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# install.sh: installs the pinned npm packages sluice md's tests and bench
+# need (package-lock.json) into scripts/npm/md/node_modules, which git
+# ignores.  Idempotent: does nothing when the lock file's tree is there.
+# Prints the node_modules path on stdout.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mods="$here/node_modules"
+if [ -f "$mods/.sluice-installed" ] && [ "$mods/.sluice-installed" -nt "$here/package-lock.json" ]; then
+  echo "$mods"; exit 0
+fi
+command -v npm >/dev/null || { echo "npm/md: npm is missing (install nodejs with npm: apt-get install nodejs npm)" >&2; exit 2; }
+cd "$here"
+# A lock held by a concurrent install (two test flavours at once) waits.
+exec 9>"${TMPDIR:-/tmp}/sluice-npm-md-$(id -u).lock"
+flock 9
+if [ ! -f "$mods/.sluice-installed" ] || [ "$here/package-lock.json" -nt "$mods/.sluice-installed" ]; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  for p in commonmark-spec/index.js markdown-it/package.json entities/package.json; do
+    [ -f "$mods/$p" ] || { echo "npm/md: $mods/$p missing after npm ci" >&2; exit 2; }
+  done
+  touch "$mods/.sluice-installed"
+fi
+echo "$mods"

@@ -1,0 +1,391 @@
+/*
+ * batch.c - `sluice md PATH...`: every page read, rendered and written on
+ * the pool, largest first.
+ *
+ * Each page is one task that owns its input and its output file, so pages
+ * share nothing but counters.  Largest first keeps one big page from
+ * starting last and leaving every other core idle while it finishes.
+ * Output never depends on the thread count: files are written whole
+ * (temp file, then rename), and what goes to standard output is collected
+ * and written in page-list order once all tasks are done.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "md.h"
+#include "outfile.h"
+#include "progress.h"
+#include "sluice/metrics.h"
+#include "sluice/pool.h"
+#include "walk.h"
+
+#define MAX_PAGE ((uint64_t)1 << 30) /* a page larger than 1 GiB is refused */
+
+typedef struct job job;
+
+typedef struct batch {
+    const sl__md_cli *cli;
+    sl__md_inputs in;
+    job *jobs;
+    int to_stdout; /* outputs collected for standard output */
+    sl_metrics *metrics;
+    sl_stage *st_read, *st_render, *st_write;
+} batch;
+
+struct job {
+    batch *b;
+    sl__md_input *page;
+    char *out_path;  /* NULL when writing to standard output */
+    sl__md_buf out;  /* standard-output mode: the bytes to print */
+    char err[512];   /* set when the page failed */
+    int failed;
+};
+
+/* Reads a whole file (or standard input for "-"). */
+static int read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+    const char *name = fd ? path : "<stdin>";
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    size_t cap = 64 * 1024;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        cap = (size_t)st.st_size + 1;
+    sl__md_buf b = {0};
+    b.data = malloc(cap);
+    b.cap = b.data ? cap : 0;
+    int rc = 0;
+    for (;;) {
+        if (b.len == b.cap) { /* putc grows the buffer; the byte is dropped again */
+            sl__md_buf_putc(&b, 0);
+            b.len -= !b.failed;
+        }
+        if (b.failed || b.len > MAX_PAGE) {
+            snprintf(err, errlen, "%s: %s", name,
+                     b.failed ? "out of memory" : "page larger than 1 GiB");
+            rc = -1;
+            break;
+        }
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
+            rc = -1;
+            break;
+        }
+        b.len += (size_t)n;
+    }
+    if (fd)
+        close(fd);
+    if (rc) {
+        sl__md_buf_free(&b);
+        return -1;
+    }
+    *data = b.data;
+    *len = b.len;
+    return 0;
+}
+
+/* The page's output bytes: HTML, or one JSON line. */
+static void page_output(const batch *b, const job *j, const sl__md_page *p, sl__md_buf *out)
+{
+    if (b->cli->json) {
+        sl__md_page_json(out, strcmp(j->page->path, "-") ? j->page->path : NULL, p);
+        sl__md_buf_putc(out, '\n');
+    } else
+        sl__md_buf_put(out, p->html, p->html_len);
+}
+
+static int write_file(job *j, const sl__md_buf *out)
+{
+    sl_outfile of;
+    if (sl_outfile_open(&of, j->out_path, 1, j->err, sizeof j->err) != 0)
+        return -1;
+    if (out->len && fwrite(out->data, 1, out->len, of.fp) != out->len) {
+        snprintf(j->err, sizeof j->err, "%s: write error: %s", j->out_path, strerror(errno));
+        sl_outfile_abort(&of);
+        return -1;
+    }
+    return sl_outfile_commit(&of, j->err, sizeof j->err);
+}
+
+static int run_job(void *arg)
+{
+    job *j = arg;
+    batch *b = j->b;
+    char *src = NULL;
+    size_t len = 0;
+    sl__md_page page;
+    int64_t t0 = sl_now();
+    if (read_all(j->page->path, &src, &len, j->err, sizeof j->err) != 0)
+        goto fail;
+    int64_t t1 = sl_now();
+    sl_stage_add(b->st_read, 1, len);
+    sl_stage_busy(b->st_read, t1 - t0);
+    char rerr[256];
+    if (sl__md_render(src, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
+        snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, rerr);
+        goto fail;
+    }
+    free(src);
+    src = NULL;
+    int64_t t2 = sl_now();
+    sl_stage_add(b->st_render, 1, len);
+    sl_stage_busy(b->st_render, t2 - t1);
+    sl__md_buf out = {0};
+    page_output(b, j, &page, j->out_path ? &out : &j->out);
+    sl__md_page_free(&page);
+    if (out.failed || j->out.failed) {
+        snprintf(j->err, sizeof j->err, "%s: out of memory", j->page->path);
+        sl__md_buf_free(&out);
+        goto fail;
+    }
+    if (j->out_path) {
+        int rc = write_file(j, &out);
+        sl_stage_add(b->st_write, 1, out.len);
+        sl__md_buf_free(&out);
+        if (rc != 0)
+            goto fail;
+    }
+    sl_stage_busy(b->st_write, sl_now() - t2);
+    sl_metrics_progress(b->metrics, 1, len);
+    return 0;
+fail:
+    free(src);
+    j->failed = 1;
+    sl_metrics_progress(b->metrics, 1, len);
+    return 0; /* one bad page does not stop the others */
+}
+
+/* OUTDIR/rel with the Markdown extension replaced. */
+static char *output_path(const char *outdir, const char *rel, int json)
+{
+    size_t n = strlen(rel);
+    const char *dot = strrchr(rel, '.');
+    const char *slash = strrchr(rel, '/');
+    if (dot && (!slash || dot > slash + 1) && sl__md_is_markdown_name(rel))
+        n = (size_t)(dot - rel);
+    char *p = NULL;
+    if (asprintf(&p, "%s/%.*s%s", outdir, (int)n, rel, json ? ".json" : ".html") < 0)
+        return NULL;
+    return p;
+}
+
+/* mkdir -p for the directory part of path. */
+static int make_parents(char *path, char *err, size_t errlen)
+{
+    for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = 0;
+        int rc = mkdir(path, 0777);
+        int e = errno;
+        struct stat st;
+        if (rc != 0 && (e != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
+            snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(e));
+            *s = '/';
+            return -1;
+        }
+        *s = '/';
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Output paths for every page; refuses two pages writing the same file. */
+static int plan_outputs(batch *b)
+{
+    char err[600];
+    char **sorted = malloc((b->in.n + 1) * sizeof *sorted);
+    if (!sorted)
+        return -1;
+    for (size_t i = 0; i < b->in.n; i++) {
+        job *j = &b->jobs[i];
+        if (!(j->out_path = output_path(b->cli->outdir, j->page->rel, b->cli->json))) {
+            free(sorted);
+            return -1;
+        }
+        if (make_parents(j->out_path, err, sizeof err) != 0) {
+            fprintf(stderr, "sluice md: %s\n", err);
+            free(sorted);
+            return -1;
+        }
+        sorted[i] = j->out_path;
+    }
+    qsort(sorted, b->in.n, sizeof *sorted, cmp_str);
+    for (size_t i = 1; i < b->in.n; i++)
+        if (!strcmp(sorted[i - 1], sorted[i])) {
+            fprintf(stderr, "sluice md: two pages would both write %s\n", sorted[i]);
+            free(sorted);
+            return -1;
+        }
+    free(sorted);
+    return 0;
+}
+
+static const batch *sort_ctx;
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+    const sl__md_input *x = sort_ctx->jobs[*(const size_t *)a].page;
+    const sl__md_input *y = sort_ctx->jobs[*(const size_t *)b].page;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* Runs every job on a pool, largest page first. */
+static int run_all(batch *b)
+{
+    size_t n = b->in.n;
+    size_t *order = malloc(n * sizeof *order);
+    sl_pool *pool = sl_pool_new(b->cli->threads);
+    sl_group *g = pool ? sl_group_new(pool) : NULL;
+    int rc = -1;
+    if (!order || !g)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    sort_ctx = b;
+    qsort(order, n, sizeof *order, cmp_size_desc);
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = sl_group_spawn(g, run_job, &b->jobs[order[i]]);
+    sl_group_wait(g);
+out:
+    if (g)
+        sl_group_free(g);
+    if (pool)
+        sl_pool_free(pool);
+    free(order);
+    return rc;
+}
+
+static void print_summary(const batch *b, size_t errors, int64_t ns, size_t threads)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < b->in.n; i++)
+        bytes += b->in.v[i].size;
+    double s = ns > 0 ? ns / 1e9 : 1e-9;
+    fprintf(stderr, "sluice md: %zu page%s, %.1f MB, %.0f pages/s, %zu error%s (%.2f s, %zu thread%s)\n",
+            b->in.n, b->in.n == 1 ? "" : "s", bytes / 1e6, b->in.n / s, errors, errors == 1 ? "" : "s", s, threads,
+            threads == 1 ? "" : "s");
+}
+
+/* Writes what stdout-mode jobs collected, in page order. */
+static int flush_stdout(batch *b)
+{
+    for (size_t i = 0; i < b->in.n; i++) {
+        job *j = &b->jobs[i];
+        if (!j->failed && j->out.len && fwrite(j->out.data, 1, j->out.len, stdout) != j->out.len)
+            break;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "sluice md: <stdout>: write error: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int collect_inputs(batch *b, char **paths, int npaths, size_t *errors)
+{
+    char err[600];
+    for (int i = 0; i < npaths; i++) {
+        if (!strcmp(paths[i], "-")) {
+            if (npaths != 1 || b->cli->outdir) {
+                fprintf(stderr, "sluice md: '-' (standard input) must be the only input, without -o\n");
+                return -1;
+            }
+            sl__md_input *v = calloc(1, sizeof *v);
+            if (!v || !(v->path = strdup("-")) || !(v->rel = strdup("stdin.md")))
+                return -1;
+            b->in.v = v;
+            b->in.n = b->in.cap = 1;
+            continue;
+        }
+        if (sl__md_walk(paths[i], &b->in, err, sizeof err) != 0) {
+            fprintf(stderr, "sluice md: %s\n", err);
+            (*errors)++;
+        }
+    }
+    return 0;
+}
+
+int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
+{
+    batch b = {.cli = c};
+    size_t errors = 0;
+    int status = 1;
+    int64_t start = sl_now();
+    if (collect_inputs(&b, paths, npaths, &errors) != 0)
+        goto out;
+    b.to_stdout = !c->outdir;
+    if (b.to_stdout && !c->json && b.in.n > 1) {
+        fprintf(stderr, "sluice md: %zu pages to render: give -o OUTDIR (or --json for one JSON line per page)\n", b.in.n);
+        goto out;
+    }
+    b.jobs = calloc(b.in.n ? b.in.n : 1, sizeof *b.jobs);
+    b.metrics = sl_metrics_new();
+    if (!b.jobs || !b.metrics)
+        goto nomem;
+    b.st_read = sl_metrics_stage(b.metrics, "read");
+    b.st_render = sl_metrics_stage(b.metrics, "render");
+    b.st_write = sl_metrics_stage(b.metrics, "write");
+    for (size_t i = 0; i < b.in.n; i++)
+        b.jobs[i] = (job){.b = &b, .page = &b.in.v[i]};
+    if (c->outdir && plan_outputs(&b) != 0)
+        goto out;
+    uint64_t total = 0;
+    for (size_t i = 0; i < b.in.n; i++)
+        total += b.in.v[i].size;
+    sl_progress_bar *bar = sl_progress_bar_new("md", total, c->quiet || b.in.n < 2 ? 0 : -1);
+    if (bar)
+        sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
+    sl_metrics_set_total(b.metrics, b.in.n);
+    int rc = run_all(&b);
+    sl_metrics_progress_done(b.metrics);
+    if (bar)
+        sl_progress_bar_finish(bar);
+    if (rc != 0)
+        goto nomem;
+    for (size_t i = 0; i < b.in.n; i++)
+        if (b.jobs[i].failed) {
+            fprintf(stderr, "sluice md: %s\n", b.jobs[i].err);
+            errors++;
+        }
+    if (b.to_stdout && flush_stdout(&b) != 0)
+        errors++;
+    if (!c->quiet)
+        print_summary(&b, errors, sl_now() - start, c->threads ? c->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN));
+    if (c->stats) {
+        sl_metrics_write_json(b.metrics, stderr);
+        fputc('\n', stderr);
+    }
+    status = errors ? 1 : 0;
+    goto out;
+nomem:
+    fprintf(stderr, "sluice md: out of memory\n");
+out:
+    for (size_t i = 0; b.jobs && i < b.in.n; i++) {
+        free(b.jobs[i].out_path);
+        sl__md_buf_free(&b.jobs[i].out);
+    }
+    free(b.jobs);
+    if (b.metrics)
+        sl_metrics_free(b.metrics);
+    sl__md_inputs_free(&b.in);
+    return status;
+}

@@ -1,0 +1,114 @@
+/*
+ * main.c - `sluice md`: flag parsing, then the batch command or the
+ * JSON-RPC sidecar (--serve).  See tools/md/README.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "md.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: sluice md [-j THREADS] [-o OUTDIR] [--gfm | --commonmark] [--unsafe-html]\n"
+            "                 [--json] [-q] [--stats] PATH...\n"
+            "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES]\n"
+            "\n"
+            "Renders Markdown pages (.md/.markdown files; directories are walked) to HTML.\n"
+            "  -j, --threads N    worker threads (default: one per CPU)\n"
+            "  -o, --output DIR   mirror the input tree under DIR as .html (.json with --json)\n"
+            "                     without -o, one page (or '-', standard input) goes to stdout\n"
+            "      --gfm          GitHub flavour: tables, strikethrough, task lists, autolinks (default)\n"
+            "      --commonmark   plain CommonMark\n"
+            "      --unsafe-html  let raw HTML through (default: it is escaped)\n"
+            "      --json         per page {file, html, frontmatter, headings, wordCount}\n"
+            "  -q, --quiet        no summary line, no progress bar\n"
+            "      --stats        print libsluice's metrics as JSON on stderr\n"
+            "      --serve        JSON-RPC 2.0 over NDJSON on stdin/stdout (docs/formats/md-rpc.md)\n"
+            "      --max-line N   sidecar: longest request line (default 64 MiB)\n"
+            "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n");
+}
+
+/* A size with an optional K/M/G suffix (powers of 1024). */
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return -1;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (*end || v > (SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)(v << shift);
+    return 0;
+}
+
+enum { OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE };
+
+int sl_md_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"threads", required_argument, 0, 'j'}, {"output", required_argument, 0, 'o'},
+        {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
+        {"gfm", no_argument, 0, OPT_GFM},        {"commonmark", no_argument, 0, OPT_CM},
+        {"unsafe-html", no_argument, 0, OPT_UNSAFE}, {"json", no_argument, 0, OPT_JSON},
+        {"stats", no_argument, 0, OPT_STATS},    {"serve", no_argument, 0, OPT_SERVE},
+        {"max-line", required_argument, 0, OPT_MAXLINE},
+        {"queue-bytes", required_argument, 0, OPT_QUEUE}, {0, 0, 0, 0}};
+    sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20};
+    int serve = 0, opt;
+    size_t v;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "j:o:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'j':
+            if (parse_size(optarg, &v) != 0 || v == 0 || v > 1024) {
+                fprintf(stderr, "sluice md: -j wants a thread count from 1 to 1024, not '%s'\n", optarg);
+                return 2;
+            }
+            c.threads = v;
+            break;
+        case 'o': c.outdir = optarg; break;
+        case 'q': c.quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        case OPT_GFM: c.render.commonmark = 0; break;
+        case OPT_CM: c.render.commonmark = 1; break;
+        case OPT_UNSAFE: c.render.unsafe_html = 1; break;
+        case OPT_JSON: c.json = 1; break;
+        case OPT_STATS: c.stats = 1; break;
+        case OPT_SERVE: serve = 1; break;
+        case OPT_MAXLINE:
+        case OPT_QUEUE:
+            if (parse_size(optarg, &v) != 0 || v < 1024) {
+                fprintf(stderr, "sluice md: %s wants a size of at least 1K, not '%s'\n",
+                        opt == OPT_MAXLINE ? "--max-line" : "--queue-bytes", optarg);
+                return 2;
+            }
+            *(opt == OPT_MAXLINE ? &c.max_line : &c.queue_bytes) = v;
+            break;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (serve) {
+        if (optind < argc || c.outdir) {
+            fprintf(stderr, "sluice md: --serve takes no paths and no -o\n");
+            return 2;
+        }
+        return sl__md_serve(&c, 0, 1);
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    return sl__md_batch(&c, argv + optind, argc - optind);
+}

@@ -1,0 +1,108 @@
+/*
+ * md.h - the pieces of `sluice md`, and how they fit together.
+ *
+ * A page flows one way: its source text is cleaned up (utf8.c), split from
+ * its front matter (frontmatter.c, parsed by yaml.c), rendered by md4c with
+ * heading ids added (render.c, ids from slug.c), and written out as HTML or
+ * as one JSON object (page_json.c).  The batch command (batch.c, walk.c)
+ * and the JSON-RPC sidecar (serve.c, rpc.c, sched.c) are two drivers of the
+ * same page pipeline.  Nothing here is public: names are sl__md_*.
+ */
+#ifndef SLUICE_TOOLS_MD_H
+#define SLUICE_TOOLS_MD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer. */
+typedef struct sl__md_buf {
+    char *data;
+    size_t len, cap;
+    int failed; /* an allocation failed: contents are incomplete */
+} sl__md_buf;
+
+void sl__md_buf_put(sl__md_buf *b, const char *s, size_t n);
+void sl__md_buf_puts(sl__md_buf *b, const char *s);
+void sl__md_buf_putc(sl__md_buf *b, char c);
+void sl__md_buf_free(sl__md_buf *b);
+
+/* Rendering options: the Markdown dialect and raw HTML handling. */
+typedef struct sl__md_opts {
+    int commonmark;  /* 1: plain CommonMark; 0: GitHub flavour (the default) */
+    int unsafe_html; /* 1: raw HTML passes through; 0: it is escaped */
+} sl__md_opts;
+
+typedef struct sl__md_heading {
+    int level;
+    char *text; /* the heading's text content, UTF-8 */
+    char *id;   /* GitHub-style, unique within the page */
+} sl__md_heading;
+
+/* A rendered page. */
+typedef struct sl__md_page {
+    char *html;
+    size_t html_len;
+    json_t *frontmatter; /* NULL when the page has none */
+    sl__md_heading *headings;
+    size_t nheadings;
+    uint64_t word_count;
+} sl__md_page;
+
+/* utf8.c: 1 if s[0..n) is valid UTF-8.  sl__md_utf8_repair returns a copy
+ * with every invalid sequence replaced by U+FFFD (NULL on no memory). */
+int sl__md_utf8_valid(const char *s, size_t n);
+char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
+
+/* frontmatter.c: finds a front-matter block at the very top of src (after
+ * an optional UTF-8 byte order mark): a line `---`, then lines up to one
+ * that is `---` or `...`.  Returns 1 and sets the YAML text range and the
+ * offset where the Markdown body starts, or 0 when there is none. */
+int sl__md_frontmatter_split(const char *src, size_t n, size_t *yaml_off, size_t *yaml_len,
+                             size_t *body_off);
+
+/* yaml.c: the YAML subset front matter uses (block maps and lists, flow
+ * lists and maps of scalars, plain/quoted scalars, | and > block scalars,
+ * comments) as JSON.  Returns NULL when the text is outside that subset;
+ * callers then keep the text as a string. */
+json_t *sl__md_yaml_parse(const char *s, size_t n);
+
+/* slug.c: GitHub-style heading ids, made unique per page. */
+typedef struct sl__md_slugs sl__md_slugs;
+sl__md_slugs *sl__md_slugs_new(void);
+void sl__md_slugs_free(sl__md_slugs *s);
+/* The id for a heading with this text content (malloc'd), or NULL. */
+char *sl__md_slugs_make(sl__md_slugs *s, const char *text, size_t n);
+
+/* render.c: renders one page.  Returns 0, or -1 (no memory) with a message
+ * in err.  Invalid UTF-8 in src is replaced by U+FFFD first. */
+int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *out, char *err,
+                  size_t errlen);
+void sl__md_page_free(sl__md_page *p);
+
+/* page_json.c: the page as one compact JSON object
+ * {file, html, frontmatter, headings:[{level,text,id}], wordCount},
+ * appended to b.  file may be NULL (written as null). */
+void sl__md_page_json(sl__md_buf *b, const char *file, const sl__md_page *p);
+/* A JSON string literal for s[0..n), appended to b.  s must be UTF-8. */
+void sl__md_json_string(sl__md_buf *b, const char *s, size_t n);
+/* Any jansson value, compact, appended to b. */
+void sl__md_json_value(sl__md_buf *b, const json_t *v);
+
+/* The command line, shared by the batch command and the sidecar. */
+typedef struct sl__md_cli {
+    sl__md_opts render;
+    size_t threads;     /* 0: one per online CPU */
+    const char *outdir; /* -o, or NULL */
+    int json, quiet, stats;
+    size_t max_line;    /* sidecar: longest request line accepted */
+    size_t queue_bytes; /* sidecar: page bytes queued before reading stops */
+} sl__md_cli;
+
+/* batch.c: renders the pages `paths` name; returns the exit status. */
+int sl__md_batch(const sl__md_cli *c, char **paths, int npaths);
+/* serve.c: answers JSON-RPC on in_fd/out_fd until shutdown or end of
+ * input; returns the exit status. */
+int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * rpc.h - sidecar requests: parsed from a JSON-RPC line (rpc.c), queued
+ * page by page (sched.c), answered by the server (serve.c).
+ */
+#ifndef SLUICE_TOOLS_MD_RPC_H
+#define SLUICE_TOOLS_MD_RPC_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "md.h"
+
+enum { SL__MD_TRANSFORM, SL__MD_BATCH, SL__MD_CANCEL, SL__MD_SHUTDOWN };
+
+/* JSON-RPC error codes the sidecar uses. */
+enum {
+    SL__MD_PARSE_ERROR = -32700,
+    SL__MD_INVALID_REQUEST = -32600,
+    SL__MD_METHOD_NOT_FOUND = -32601,
+    SL__MD_INVALID_PARAMS = -32602,
+    SL__MD_INTERNAL_ERROR = -32603,
+    SL__MD_CANCELLED = -32800,
+};
+
+typedef struct sl__md_rpc_page {
+    char *file;         /* as the client named it, or NULL */
+    json_t *content;    /* a jansson string, released once rendered */
+    size_t len;         /* content bytes */
+    int bad;            /* params error for this page: err_msg says why */
+    char *err_msg;
+    sl__md_buf out;     /* the page's result (or error) object, as JSON */
+    int code;           /* 0, or the error code `out` carries */
+    char *msg;          /* with code: the error message */
+} sl__md_rpc_page;
+
+typedef struct sl__md_req {
+    int kind;
+    json_t *id;         /* NULL for a notification */
+    char *id_json;      /* id as JSON text ("null" for none) */
+    sl__md_opts opts;
+    sl__md_rpc_page *pages;
+    size_t npages;
+    size_t *order;      /* page indices, largest first */
+    size_t next;        /* scheduler: pages handed out so far */
+    json_t *cancel_id;  /* cancel: the id to cancel */
+    uint64_t bytes;     /* content bytes, for backpressure */
+    /* Set and read by workers. */
+    atomic_size_t completed;
+    atomic_size_t remaining;
+    atomic_int cancelled;
+    _Atomic int64_t last_progress; /* sl_now() of the last progress note */
+    struct sl__md_req *next_active; /* the server's list of running requests */
+    struct sl__md_req *next_queued; /* the scheduler's queues */
+} sl__md_req;
+
+/* Parses one request line.  Returns the request, or NULL with the error
+ * response to send (possibly none, for a notification) in `reply`. */
+sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply);
+void sl__md_req_free(sl__md_req *r);
+
+/* An error response line (with its newline) for id_json ("null" if none). */
+void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *msg);
+
+/* Renders page i of r into its `out` (a result or a per-page error). */
+void sl__md_rpc_render_page(sl__md_req *r, size_t i);
+
+/* sched.c: the queue of pages waiting for a worker.  Single transforms go
+ * first, then the pages of running batches, round robin between batches
+ * and largest first within one, so a small request is never stuck behind
+ * a big batch. */
+typedef struct sl__md_sched sl__md_sched;
+sl__md_sched *sl__md_sched_new(void);
+void sl__md_sched_free(sl__md_sched *s);
+void sl__md_sched_push(sl__md_sched *s, sl__md_req *r);
+/* The next page to render: 0 and *r, *page set, or -1 when empty. */
+int sl__md_sched_pop(sl__md_sched *s, sl__md_req **r, size_t *page);
+
+#endif

@@ -1,0 +1,426 @@
+/*
+ * serve.c - `sluice md --serve`: the JSON-RPC sidecar's lifetime.
+ *
+ * One reader thread (the caller) splits standard input into lines, parses
+ * each (rpc.c) and queues its pages (sched.c), one pool task per page.
+ * Workers render, and whichever finishes a request's last page writes its
+ * response, so answers leave as they are ready, in any order, by id.
+ * Three invariants carry the design:
+ *  - Lines never interleave: every write of a whole line holds out_lock.
+ *  - Memory stays bounded: the reader refuses to read on while the queued
+ *    page bytes exceed --queue-bytes, and a line longer than --max-line is
+ *    skipped as it streams past, never buffered.
+ *  - A vanished client stops everything: a failed write (EPIPE; SIGPIPE is
+ *    ignored) sets `gone`, queued pages are skipped, and the server exits
+ *    once in-flight pages drain.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "rpc.h"
+#include "sluice/pool.h"
+
+#define PROGRESS_NS (50 * 1000 * 1000) /* at most one progress note per 50 ms */
+
+typedef struct server {
+    const sl__md_cli *cli;
+    int in_fd, out_fd;
+    sl_pool *pool;
+    sl__md_sched *sched;
+    pthread_mutex_t out_lock; /* one whole line at a time on out_fd */
+    atomic_int gone;          /* the client stopped reading */
+
+    pthread_mutex_t lock; /* guards what follows */
+    pthread_cond_t changed;
+    uint64_t queued_bytes;    /* content of pages not yet rendered */
+    size_t outstanding;       /* requests not yet answered */
+    sl__md_req *active;       /* running requests, for cancel */
+} server;
+
+/* Writes iov[0..n) as one unit; on failure marks the client gone. */
+static int write_lines(server *s, struct iovec *iov, int n)
+{
+    int rc = 0;
+    pthread_mutex_lock(&s->out_lock);
+    while (n > 0 && !atomic_load(&s->gone)) {
+        ssize_t w = writev(s->out_fd, iov, n > IOV_MAX ? IOV_MAX : n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            atomic_store(&s->gone, 1);
+            break;
+        }
+        while (n > 0 && (size_t)w >= iov->iov_len) {
+            w -= (ssize_t)iov->iov_len;
+            iov++, n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + w;
+            iov->iov_len -= (size_t)w;
+        }
+    }
+    if (atomic_load(&s->gone))
+        rc = -1;
+    pthread_mutex_unlock(&s->out_lock);
+    if (rc) { /* wake the reader so it notices */
+        pthread_mutex_lock(&s->lock);
+        pthread_cond_broadcast(&s->changed);
+        pthread_mutex_unlock(&s->lock);
+    }
+    return rc;
+}
+
+static void write_buf(server *s, const sl__md_buf *b)
+{
+    if (b->len) {
+        struct iovec v = {b->data, b->len};
+        write_lines(s, &v, 1);
+    }
+}
+
+static void send_progress(server *s, sl__md_req *r, size_t done, size_t page)
+{
+    int64_t now = sl_now(), last = atomic_load(&r->last_progress);
+    if (now - last < PROGRESS_NS || !atomic_compare_exchange_strong(&r->last_progress, &last, now))
+        return;
+    sl__md_buf b = {0};
+    char num[96];
+    sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"progress\",\"params\":{\"batchId\":");
+    sl__md_buf_puts(&b, r->id_json ? r->id_json : "null");
+    snprintf(num, sizeof num, ",\"completed\":%zu,\"total\":%zu,\"currentFile\":", done, r->npages);
+    sl__md_buf_puts(&b, num);
+    const char *f = r->pages[page].file;
+    if (f)
+        sl__md_json_string(&b, f, strlen(f));
+    else
+        sl__md_buf_puts(&b, "null");
+    sl__md_buf_puts(&b, "}}\n");
+    if (!b.failed)
+        write_buf(s, &b);
+    sl__md_buf_free(&b);
+}
+
+/* The response to a finished transform or transformBatch. */
+static void respond(server *s, sl__md_req *r)
+{
+    static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
+    sl__md_buf b = {0};
+    if (!r->id)
+        return; /* a notification gets no answer */
+    if (atomic_load(&r->cancelled)) {
+        sl__md_rpc_error(&b, r->id_json, SL__MD_CANCELLED, "request cancelled");
+    } else if (r->kind == SL__MD_TRANSFORM && r->pages[0].code) {
+        sl__md_rpc_error(&b, r->id_json, r->pages[0].code, r->pages[0].msg ? r->pages[0].msg : "error");
+    } else {
+        /* Head, each page's JSON (joined by commas), tail: written as one
+         * writev so the pages' buffers need not be copied into one. */
+        size_t n = r->npages * 2 + 3;
+        struct iovec *v = malloc(n * sizeof *v);
+        if (!v) {
+            sl__md_rpc_error(&b, r->id_json, SL__MD_INTERNAL_ERROR, "out of memory");
+            write_buf(s, &b);
+            sl__md_buf_free(&b);
+            return;
+        }
+        int k = 0;
+        sl__md_buf_puts(&b, head);
+        sl__md_buf_puts(&b, r->id_json);
+        sl__md_buf_puts(&b, r->kind == SL__MD_BATCH ? ",\"result\":{\"results\":[" : ",\"result\":");
+        v[k++] = (struct iovec){b.data, b.len};
+        for (size_t i = 0; i < r->npages; i++) {
+            if (i)
+                v[k++] = (struct iovec){(char *)",", 1};
+            v[k++] = (struct iovec){r->pages[i].out.data, r->pages[i].out.len};
+        }
+        const char *tail = r->kind == SL__MD_BATCH ? "]}}\n" : "}\n";
+        v[k++] = (struct iovec){(char *)tail, strlen(tail)};
+        if (!b.failed)
+            write_lines(s, v, k);
+        free(v);
+        sl__md_buf_free(&b);
+        return;
+    }
+    write_buf(s, &b);
+    sl__md_buf_free(&b);
+}
+
+static void unlink_active(server *s, sl__md_req *r)
+{
+    for (sl__md_req **p = &s->active; *p; p = &(*p)->next_active)
+        if (*p == r) {
+            *p = r->next_active;
+            return;
+        }
+}
+
+static void finish(server *s, sl__md_req *r)
+{
+    respond(s, r);
+    pthread_mutex_lock(&s->lock);
+    unlink_active(s, r);
+    s->outstanding--;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+    sl__md_req_free(r);
+}
+
+/* A pool task: render the most urgent queued page. */
+static int run_page(void *arg)
+{
+    server *s = arg;
+    sl__md_req *r;
+    size_t i;
+    if (sl__md_sched_pop(s->sched, &r, &i) != 0)
+        return 0;
+    sl__md_rpc_page *p = &r->pages[i];
+    size_t len = p->len;
+    if (atomic_load(&s->gone) || atomic_load(&r->cancelled)) {
+        json_decref(p->content); /* skipped: the answer will not be read */
+        p->content = NULL;
+    } else {
+        sl__md_rpc_render_page(r, i);
+    }
+    pthread_mutex_lock(&s->lock);
+    s->queued_bytes -= len;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+    size_t done = atomic_fetch_add(&r->completed, 1) + 1;
+    if (r->kind == SL__MD_BATCH && done < r->npages && !atomic_load(&s->gone))
+        send_progress(s, r, done, i);
+    if (atomic_fetch_sub(&r->remaining, 1) == 1)
+        finish(s, r);
+    return 0;
+}
+
+/* Queues a transform or batch; answers an empty batch at once. */
+static void start(server *s, sl__md_req *r)
+{
+    atomic_store(&r->remaining, r->npages);
+    atomic_store(&r->last_progress, sl_now());
+    pthread_mutex_lock(&s->lock);
+    s->outstanding++;
+    s->queued_bytes += r->bytes;
+    r->next_active = s->active;
+    s->active = r;
+    pthread_mutex_unlock(&s->lock);
+    if (r->npages == 0) {
+        finish(s, r);
+        return;
+    }
+    sl__md_sched_push(s->sched, r);
+    for (size_t i = 0; i < r->npages; i++)
+        while (sl_pool_submit(s->pool, run_page, s) != SL_OK)
+            run_page(s); /* no memory for a task: render it here instead */
+}
+
+static void cancel(server *s, sl__md_req *r)
+{
+    int found = 0;
+    pthread_mutex_lock(&s->lock);
+    for (sl__md_req *a = s->active; a; a = a->next_active)
+        if (a->id && json_equal(a->id, r->cancel_id)) {
+            atomic_store(&a->cancelled, 1);
+            found = 1;
+        }
+    pthread_mutex_unlock(&s->lock);
+    if (r->id) {
+        sl__md_buf b = {0};
+        sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
+        sl__md_buf_puts(&b, r->id_json);
+        sl__md_buf_puts(&b, found ? ",\"result\":{\"cancelled\":true}}\n"
+                                  : ",\"result\":{\"cancelled\":false}}\n");
+        write_buf(s, &b);
+        sl__md_buf_free(&b);
+    }
+    sl__md_req_free(r);
+}
+
+/* Blocks while queued work is over the limit (backpressure), or, with
+ * `all`, until every request is answered.  Returns early if the client is
+ * gone. */
+static void wait_for_room(server *s, int all)
+{
+    pthread_mutex_lock(&s->lock);
+    while (!atomic_load(&s->gone) &&
+           (all ? s->outstanding > 0 : s->queued_bytes >= s->cli->queue_bytes))
+        pthread_cond_wait(&s->changed, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Handles one line; returns 1 after shutdown. */
+static int handle_line(server *s, const char *line, size_t n)
+{
+    while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return 0;
+    sl__md_buf reply = {0};
+    sl__md_req *r = sl__md_rpc_parse(line, n, &reply);
+    write_buf(s, &reply);
+    sl__md_buf_free(&reply);
+    if (!r)
+        return 0;
+    switch (r->kind) {
+    case SL__MD_CANCEL:
+        cancel(s, r);
+        return 0;
+    case SL__MD_SHUTDOWN:
+        wait_for_room(s, 1);
+        if (r->id) {
+            sl__md_buf b = {0};
+            sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
+            sl__md_buf_puts(&b, r->id_json);
+            sl__md_buf_puts(&b, ",\"result\":null}\n");
+            write_buf(s, &b);
+            sl__md_buf_free(&b);
+        }
+        sl__md_req_free(r);
+        return 1;
+    default:
+        start(s, r);
+        wait_for_room(s, 0);
+        return 0;
+    }
+}
+
+/* The line reader: whole lines to handle_line, overlong ones skipped. */
+typedef struct reader {
+    char *buf;
+    size_t len, cap;
+    int skipping; /* inside a line longer than the limit */
+} reader;
+
+static void overlong(server *s)
+{
+    char msg[128];
+    sl__md_buf b = {0};
+    snprintf(msg, sizeof msg, "request line longer than %zu bytes (--max-line): skipped",
+             s->cli->max_line);
+    sl__md_rpc_error(&b, NULL, SL__MD_INVALID_REQUEST, msg);
+    write_buf(s, &b);
+    sl__md_buf_free(&b);
+}
+
+/* Handles every complete line in rd; returns 1 after shutdown. */
+static int drain_lines(server *s, reader *rd)
+{
+    size_t from = 0;
+    for (;;) {
+        char *nl = memchr(rd->buf + from, '\n', rd->len - from);
+        if (!nl)
+            break;
+        size_t end = (size_t)(nl - rd->buf);
+        if (rd->skipping || end - from > s->cli->max_line) {
+            rd->skipping = 0;
+            overlong(s);
+        } else if (handle_line(s, rd->buf + from, end - from)) {
+            return 1;
+        }
+        from = end + 1;
+        if (atomic_load(&s->gone))
+            return 1;
+    }
+    memmove(rd->buf, rd->buf + from, rd->len - from);
+    rd->len -= from;
+    if (rd->skipping)
+        rd->len = 0; /* still inside the overlong line: drop what came */
+    else if (rd->len > s->cli->max_line) {
+        rd->skipping = 1;
+        rd->len = 0;
+    }
+    return 0;
+}
+
+static int read_loop(server *s)
+{
+    reader rd = {0};
+    int rc = 0;
+    for (;;) {
+        size_t want = rd.len + 65536;
+        if (want > rd.cap) {
+            size_t cap = rd.cap ? rd.cap : 65536;
+            while (cap < want)
+                cap *= 2;
+            char *b = realloc(rd.buf, cap);
+            if (!b) {
+                fprintf(stderr, "sluice md: out of memory reading a request\n");
+                rc = 1;
+                break;
+            }
+            rd.buf = b;
+            rd.cap = cap;
+        }
+        ssize_t n = read(s->in_fd, rd.buf + rd.len, rd.cap - rd.len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) { /* end of input: a last line without newline counts */
+            if (n < 0)
+                fprintf(stderr, "sluice md: reading requests: %s\n", strerror(errno));
+            if (rd.len && !rd.skipping)
+                handle_line(s, rd.buf, rd.len);
+            else if (rd.skipping)
+                overlong(s);
+            break;
+        }
+        rd.len += (size_t)n;
+        if (drain_lines(s, &rd))
+            break;
+        if (rd.cap > (1u << 20) && rd.len < 65536) { /* give a big line's buffer back */
+            char *b = realloc(rd.buf, 131072);
+            if (b) {
+                rd.buf = b;
+                rd.cap = 131072;
+            }
+        }
+    }
+    free(rd.buf);
+    return rc;
+}
+
+int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
+{
+    server s = {.cli = c, .in_fd = in_fd, .out_fd = out_fd};
+    /* A client that closes its end must not kill us with SIGPIPE: writes
+     * fail with EPIPE instead, and the server stops cleanly. */
+    signal(SIGPIPE, SIG_IGN);
+    pthread_mutex_init(&s.out_lock, NULL);
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.changed, NULL);
+    s.pool = sl_pool_new(c->threads);
+    s.sched = sl__md_sched_new();
+    int rc = 1;
+    if (!s.pool || !s.sched) {
+        fprintf(stderr, "sluice md: cannot start the worker pool\n");
+        goto out;
+    }
+    rc = read_loop(&s);
+    /* Cancel what is still running if the client is gone, then let it drain. */
+    if (atomic_load(&s.gone)) {
+        pthread_mutex_lock(&s.lock);
+        for (sl__md_req *a = s.active; a; a = a->next_active)
+            atomic_store(&a->cancelled, 1);
+        pthread_mutex_unlock(&s.lock);
+    }
+    pthread_mutex_lock(&s.lock);
+    while (s.outstanding > 0)
+        pthread_cond_wait(&s.changed, &s.lock);
+    pthread_mutex_unlock(&s.lock);
+    if (atomic_load(&s.gone))
+        fprintf(stderr, "sluice md: the client stopped reading responses; stopped\n");
+out:
+    if (s.pool)
+        sl_pool_free(s.pool);
+    sl__md_sched_free(s.sched);
+    pthread_cond_destroy(&s.changed);
+    pthread_mutex_destroy(&s.lock);
+    pthread_mutex_destroy(&s.out_lock);
+    return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * utf8.c - UTF-8 validation and repair of page sources.
+ *
+ * Pages become JSON strings and HTML documents, both of which must be
+ * UTF-8, so a source with invalid sequences is repaired up front: each
+ * maximal invalid subpart becomes U+FFFD, as the WHATWG decoder does.  The
+ * common case (valid, mostly ASCII) costs one scan and no copy.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "md.h"
+
+/* Length of the valid sequence starting at s[0] (1..4), or 0 if invalid
+ * (then *bad is how many bytes the invalid subpart spans). */
+static size_t seq_len(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned c = s[0];
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF;
+    *bad = 1;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    for (size_t i = 1; i <= need; i++) {
+        if (i >= n)
+            return 0;
+        unsigned b = s[i];
+        if (b < lo || b > hi)
+            return 0;
+        lo = 0x80;
+        hi = 0xBF;
+        *bad = i + 1;
+    }
+    return need + 1;
+}
+
+int sl__md_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, bad;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = seq_len(p + i, n - i, &bad);
+        if (!l)
+            return 0;
+        i += l;
+    }
+    return 1;
+}
+
+char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen)
+{
+    /* Each invalid byte grows to at most 3 bytes. */
+    if (n > (SIZE_MAX - 1) / 3)
+        return NULL;
+    char *out = malloc(n * 3 + 1);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, o = 0, bad;
+    while (i < n) {
+        size_t l = seq_len(p + i, n - i, &bad);
+        if (l) {
+            memcpy(out + o, p + i, l);
+            o += l;
+            i += l;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i += bad;
+        }
+    }
+    out[o] = 0;
+    *outlen = o;
+    return out;
+}

@@ -1,0 +1,163 @@
+/*
+ * walk.c - the pages a batch renders: files named on the command line, and
+ * .md / .markdown files found by walking directories.
+ *
+ * Each page also gets the path its output mirrors (relative to the
+ * directory argument it was found under, or its base name for a file
+ * argument).  Directory entries are sorted, so the page list - and so every
+ * ordered output - is the same on every run.  Hidden entries are skipped and
+ * symbolic links to directories are not followed, which rules out cycles.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "walk.h"
+
+static int push(sl__md_inputs *in, const char *path, const char *rel, uint64_t size)
+{
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 64;
+        sl__md_input *v = realloc(in->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        in->v = v;
+        in->cap = cap;
+    }
+    sl__md_input *e = &in->v[in->n];
+    e->path = strdup(path);
+    e->rel = strdup(rel);
+    e->size = size;
+    if (!e->path || !e->rel) {
+        free(e->path);
+        free(e->rel);
+        return -1;
+    }
+    in->n++;
+    return 0;
+}
+
+int sl__md_is_markdown_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && dot != name && (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown"));
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *in, char *err,
+                    size_t errlen)
+{
+    if (depth > 256) {
+        snprintf(err, errlen, "%s: directories nested too deep", dir);
+        return -1;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **m = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *m);
+            if (!m) {
+                rc = -1;
+                break;
+            }
+            names = m;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: out of memory", dir);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *path = NULL, *r = NULL;
+        struct stat st;
+        if (asprintf(&path, "%s/%s", dir, names[i]) < 0 ||
+            asprintf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) < 0) {
+            snprintf(err, errlen, "%s: out of memory", dir);
+            rc = -1;
+        } else if (lstat(path, &st) != 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk_dir(path, r, depth + 1, in, err, errlen);
+        } else if (sl__md_is_markdown_name(names[i])) {
+            if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+                snprintf(err, errlen, "%s: %s", path, strerror(errno));
+                rc = -1;
+            } else if (S_ISREG(st.st_mode) && push(in, path, r, (uint64_t)st.st_size) != 0) {
+                snprintf(err, errlen, "%s: out of memory", dir);
+                rc = -1;
+            }
+        }
+        free(path);
+        free(r);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(arg, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", arg, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        size_t len = strlen(arg);
+        char *dir = strdup(arg);
+        if (!dir) {
+            snprintf(err, errlen, "%s: out of memory", arg);
+            return -1;
+        }
+        while (len > 1 && dir[len - 1] == '/')
+            dir[--len] = 0;
+        int rc = walk_dir(dir, "", 0, in, err, errlen);
+        free(dir);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file or directory", arg);
+        return -1;
+    }
+    const char *base = strrchr(arg, '/');
+    if (push(in, arg, base ? base + 1 : arg, (uint64_t)st.st_size) != 0) {
+        snprintf(err, errlen, "%s: out of memory", arg);
+        return -1;
+    }
+    return 0;
+}
+
+void sl__md_inputs_free(sl__md_inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->v[i].path);
+        free(in->v[i].rel);
+    }
+    free(in->v);
+    memset(in, 0, sizeof *in);
+}

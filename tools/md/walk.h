@@ -1,0 +1,28 @@
+/*
+ * walk.h - the list of pages a batch renders (see walk.c).
+ */
+#ifndef SLUICE_TOOLS_MD_WALK_H
+#define SLUICE_TOOLS_MD_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sl__md_input {
+    char *path;    /* where to read it */
+    char *rel;     /* the path its output mirrors, relative to OUTDIR */
+    uint64_t size; /* bytes, when listed */
+} sl__md_input;
+
+typedef struct sl__md_inputs {
+    sl__md_input *v;
+    size_t n, cap;
+} sl__md_inputs;
+
+/* Adds the pages `arg` names (a file, or a directory walked recursively).
+ * Returns 0, or -1 with a message naming the path in err. */
+int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen);
+void sl__md_inputs_free(sl__md_inputs *in);
+/* 1 if the name ends in .md or .markdown (any case). */
+int sl__md_is_markdown_name(const char *name);
+
+#endif
