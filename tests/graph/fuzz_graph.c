@@ -1,0 +1,46 @@
+/*
+ * fuzz_graph.c - libFuzzer entry point for everything sluice graph reads:
+ * the bytes go through the Cargo.toml reader, the UTF-8 and binary checks,
+ * the extractor (tree-sitter and the item walk, #[path] attributes
+ * included), and the module-candidate computation on what it extracted.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "graph.h"
+#include "manifest.h"
+#include "source.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = malloc(size + 1);
+    if (!buf)
+        return 0;
+    memcpy(buf, data, size);
+    buf[size] = 0;
+
+    gr_manifest m;
+    char err[256];
+    unsigned line;
+    if (gr_manifest_parse(buf, size, &m, err, sizeof err, &line) == 0)
+        gr_manifest_free(&m);
+
+    (void)gr_source_is_binary(buf, size);
+    (void)gr_source_bad_utf8_line(buf, size);
+
+    static gr_extractor *x;
+    if (!x)
+        x = gr_extractor_new();
+    fg_file *f = fg_file_new("src/fuzz/input.rs", 0);
+    gr_extract(x, f, buf, size);
+    gr_strlist cand = {0};
+    gr_mount_candidates(NULL, f, &cand);
+    gr_strlist_free(&cand);
+    fg_file_free(f);
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,303 @@
+/*
+ * discover.c - from command-line paths to packages, crate roots and the
+ * .rs files to parse.
+ *
+ * A directory with a Cargo.toml is a package (its [workspace] members are
+ * packages too, globs expanded); one without is searched one level down
+ * for packages, so a registry of crates can be graphed in one go.  A
+ * package's crate roots follow Cargo's target rules: [lib] path or
+ * src/lib.rs, src/main.rs, [[bin]] paths, every src/bin/NAME.rs and
+ * src/bin/<name>/main.rs, build.rs, and tests/, examples/, benches/.
+ * Every .rs file under the package directory is parsed too, so files no
+ * root reaches can be reported as orphans.  A lone .rs path is a crate of
+ * its own.
+ */
+#include "discover.h"
+
+#include <dirent.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "source.h"
+#include "xalloc.h"
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+static int is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static uint32_t add_package(gr_graph *g, const char *dir, const char *name)
+{
+    if (g->npackages == g->packages_cap) {
+        g->packages_cap = g->packages_cap ? g->packages_cap * 2 : 16;
+        g->packages = gr_xrealloc(g->packages, g->packages_cap * sizeof *g->packages);
+    }
+    g->packages[g->npackages].dir = gr_xstrdup(dir);
+    g->packages[g->npackages].name = gr_xstrdup(name);
+    return (uint32_t)g->npackages++;
+}
+
+static void add_crate(gr_graph *g, const char *name, const char *kind, const char *root, uint32_t pkg)
+{
+    for (size_t i = 0; i < g->ncrates; i++)
+        if (!strcmp(g->crates[i].root, root) && !strcmp(g->crates[i].kind, kind))
+            return; /* the same target named twice */
+    if (g->ncrates == g->crates_cap) {
+        g->crates_cap = g->crates_cap ? g->crates_cap * 2 : 16;
+        g->crates = gr_xrealloc(g->crates, g->crates_cap * sizeof *g->crates);
+    }
+    gr_crate *c = &g->crates[g->ncrates++];
+    memset(c, 0, sizeof *c);
+    c->name = gr_xstrdup(name);
+    for (char *p = c->name; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    c->kind = gr_xstrdup(kind);
+    c->root = gr_xstrdup(root);
+    c->package = pkg;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted entries of a directory (names only), without "." and "..". */
+static char **list_dir(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    size_t cap = 16;
+    char **v = gr_xmalloc(cap * sizeof *v);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (*n == cap)
+            v = gr_xrealloc(v, (cap *= 2) * sizeof *v);
+        v[(*n)++] = gr_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(v, *n, sizeof *v, name_cmp);
+    return v;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Every *.rs under dir (not following directory links, skipping target/,
+ * hidden directories and nested packages). */
+static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
+{
+    if (depth > 32)
+        return;
+    size_t n;
+    char **v = list_dir(dir, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *p = gr_path_join(dir, v[i]);
+        struct stat st;
+        int lst = lstat(p, &st);
+        if (lst == 0 && S_ISDIR(st.st_mode)) {
+            char *toml = gr_path_join(p, "Cargo.toml");
+            int nested = is_file(toml);
+            free(toml);
+            if (v[i][0] != '.' && !(top && !strcmp(v[i], "target")) && !nested)
+                walk(g, p, pkg, 0, depth + 1);
+            /* a directory named x.rs is still something `mod x;` may
+             * name; it is reported when that happens */
+        } else if (ends_with(v[i], ".rs")) {
+            int added;
+            gr_graph_file(g, p, pkg, 1, &added);
+        }
+        free(p);
+    }
+    free_list(v, n);
+}
+
+/* The auto-discovered targets in dir/<sub>: *.rs and <name>/main.rs. */
+static void auto_targets(gr_graph *g, const char *dir, const char *sub, const char *kind, uint32_t pkg)
+{
+    char *d = gr_path_join(dir, sub);
+    size_t n;
+    char **v = list_dir(d, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *p = gr_path_join(d, v[i]);
+        if (ends_with(v[i], ".rs") && is_file(p)) {
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(strlen(v[i]) - 3), v[i]);
+            add_crate(g, name, kind, p, pkg);
+        } else if (is_dir(p)) {
+            char *m = gr_path_join(p, "main.rs");
+            if (is_file(m))
+                add_crate(g, v[i], kind, m, pkg);
+            free(m);
+        }
+        free(p);
+    }
+    free_list(v, n);
+    free(d);
+}
+
+static int read_manifest(gr_graph *g, const char *toml, gr_manifest *m)
+{
+    char *buf;
+    size_t len;
+    char err[256];
+    if (gr_source_read(toml, &buf, &len, err, sizeof err)) {
+        gr_graph_warn(g, toml, 0, "%s", err);
+        return -1;
+    }
+    unsigned line = 0;
+    int rc = gr_manifest_parse(buf, len, m, err, sizeof err, &line);
+    free(buf);
+    if (rc) {
+        gr_graph_warn(g, toml, line, "Cargo.toml not understood: %s; guessing the targets", err);
+        memset(m, 0, sizeof *m);
+        m->has_package = 1;
+    }
+    return 0;
+}
+
+static void package(gr_graph *g, const char *dir, const gr_manifest *m)
+{
+    const char *b = strrchr(dir, '/');
+    const char *name = m->package_name ? m->package_name : b ? b + 1 : dir;
+    uint32_t pkg = add_package(g, dir, name);
+    char *lib = m->lib_path ? gr_path_join(dir, m->lib_path) : gr_path_join(dir, "src/lib.rs");
+    if (is_file(lib) || m->lib_path)
+        add_crate(g, m->lib_name ? m->lib_name : name, "lib", lib, pkg);
+    free(lib);
+    char *mainrs = gr_path_join(dir, "src/main.rs");
+    if (is_file(mainrs))
+        add_crate(g, name, "bin", mainrs, pkg);
+    free(mainrs);
+    for (size_t i = 0; i < m->bin_paths.n; i++) {
+        if (!m->bin_paths.v[i][0])
+            continue;
+        char *p = gr_path_join(dir, m->bin_paths.v[i]);
+        add_crate(g, m->bin_names.v[i][0] ? m->bin_names.v[i] : name, "bin", p, pkg);
+        free(p);
+    }
+    auto_targets(g, dir, "src/bin", "bin", pkg);
+    char *build = gr_path_join(dir, "build.rs");
+    if (is_file(build))
+        add_crate(g, "build_script_build", "build", build, pkg);
+    free(build);
+    auto_targets(g, dir, "tests", "test", pkg);
+    auto_targets(g, dir, "examples", "example", pkg);
+    auto_targets(g, dir, "benches", "bench", pkg);
+    walk(g, dir, pkg, 1, 0);
+}
+
+static void directory(gr_graph *g, const char *dir, int depth)
+{
+    char *toml = gr_path_join(dir, "Cargo.toml");
+    if (!is_file(toml)) {
+        free(toml);
+        size_t n, found = 0;
+        char **v = list_dir(dir, &n);
+        for (size_t i = 0; depth == 0 && i < n; i++) {
+            char *sub = gr_path_join(dir, v[i]);
+            char *t = gr_path_join(sub, "Cargo.toml");
+            if (v[i][0] != '.' && is_file(t)) {
+                directory(g, sub, depth + 1);
+                found++;
+            }
+            free(t);
+            free(sub);
+        }
+        free_list(v, n);
+        if (!found)
+            gr_graph_warn(g, dir, 0, "no Cargo.toml here or in its subdirectories; nothing graphed");
+        return;
+    }
+    gr_manifest m;
+    if (read_manifest(g, toml, &m)) {
+        free(toml);
+        return;
+    }
+    free(toml);
+    if (m.has_package)
+        package(g, dir, &m);
+    if (m.has_workspace && depth < 4) {
+        for (size_t i = 0; i < m.members.n; i++) {
+            char *pat = gr_path_join(dir, m.members.v[i]);
+            glob_t gl;
+            if (glob(pat, 0, NULL, &gl) == 0) {
+                for (size_t k = 0; k < gl.gl_pathc; k++) {
+                    int excluded = 0;
+                    for (size_t x = 0; x < m.exclude.n; x++) {
+                        char *ex = gr_path_join(dir, m.exclude.v[x]);
+                        excluded |= !strcmp(ex, gl.gl_pathv[k]);
+                        free(ex);
+                    }
+                    char *norm = gr_path_join(gl.gl_pathv[k], ".");
+                    if (!excluded && is_dir(norm) && strcmp(norm, dir))
+                        directory(g, norm, depth + 1);
+                    free(norm);
+                }
+            } else {
+                gr_graph_warn(g, dir, 0, "workspace member %s: no such directory", m.members.v[i]);
+            }
+            globfree(&gl);
+            free(pat);
+        }
+    }
+    gr_manifest_free(&m);
+}
+
+int gr_discover(gr_graph *g, char **paths, int npaths)
+{
+    int bad = 0;
+    for (int i = 0; i < npaths; i++) {
+        char *p = gr_path_join("", paths[i]);
+        gr_strlist_push(&g->inputs, paths[i]);
+        if (is_dir(p)) {
+            directory(g, p, 0);
+        } else if (ends_with(p, ".rs") && is_file(p)) {
+            char *dir = gr_path_dirname(p);
+            const char *b = strrchr(p, '/');
+            char name[256];
+            b = b ? b + 1 : p;
+            snprintf(name, sizeof name, "%.*s", (int)(strlen(b) - 3), b);
+            uint32_t pkg = add_package(g, dir, name);
+            add_crate(g, name, "file", p, pkg);
+            int added;
+            gr_graph_file(g, p, pkg, 1, &added);
+            free(dir);
+        } else {
+            fprintf(stderr, "sluice graph: %s: not a directory or a .rs file\n", paths[i]);
+            bad = 1;
+        }
+        free(p);
+    }
+    /* crate roots are parsed even when the walk did not list them
+     * ([lib] path outside the package directory) */
+    for (size_t c = 0; c < g->ncrates; c++) {
+        int added;
+        gr_graph_file(g, g->crates[c].root, g->crates[c].package, 0, &added);
+    }
+    return bad ? -1 : 0;
+}

@@ -1,0 +1,24 @@
+/*
+ * emit.h - the graph's two output formats (docs/formats/graph.md).
+ *
+ * Both write the same content in the same order, through tools/common's
+ * outfile (a temporary file renamed into place), so a reader never sees
+ * a half-written graph.
+ */
+#ifndef SLUICE_GRAPH_EMIT_H
+#define SLUICE_GRAPH_EMIT_H
+
+#include <stddef.h>
+
+#include "graph.h"
+
+#define GR_FORMAT_VERSION 1
+
+/* Each returns 0, or -1 with a message (naming the file) in err. */
+int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen);
+int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen);
+
+/* Shared by both: the files table's status text for a file. */
+const char *gr_file_status(const gr_file *f);
+
+#endif

@@ -1,0 +1,925 @@
+/*
+ * extract.c - walks a tree-sitter syntax tree of one Rust file and records
+ * its items, use trees and unresolved references into a fg_file.
+ *
+ * The one idea: record, never resolve.  A worker sees one file, so every
+ * name it meets is kept as path text ("super::a::B", "Self::new") together
+ * with the item it appears in; the merger resolves them once all files are
+ * in.  Items are visited by explicit recursion over item containers (whose
+ * nesting is shallow and bounded by MAX_DEPTH); function bodies, which can
+ * nest expressions arbitrarily deep, are walked with a tree cursor instead
+ * of the C stack.
+ */
+#include "extract.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+#include "xalloc.h"
+
+const TSLanguage *tree_sitter_rust(void);
+
+enum { MAX_DEPTH = 200, MAX_SIG = 300, MAX_GENERICS = 256 };
+
+/* The node types the extractor cares about. */
+enum sym {
+    S_OTHER,
+    S_SOURCE_FILE, S_DECL_LIST, S_FUNCTION, S_FUNCTION_SIG, S_STRUCT, S_ENUM,
+    S_ENUM_VARIANT_LIST, S_ENUM_VARIANT, S_UNION, S_TRAIT, S_IMPL, S_CONST,
+    S_STATIC, S_TYPE_ITEM, S_ASSOC_TYPE, S_MACRO_DEF, S_USE, S_MOD,
+    S_FOREIGN_MOD, S_EXTERN_CRATE, S_ATTRIBUTE_ITEM, S_ATTRIBUTE,
+    S_FIELD_DECL_LIST, S_ORDERED_FIELD_LIST, S_FIELD_DECL, S_VISIBILITY,
+    S_IDENTIFIER, S_TYPE_IDENTIFIER, S_SCOPED_IDENTIFIER, S_SCOPED_TYPE_IDENTIFIER,
+    S_GENERIC_TYPE, S_GENERIC_FUNCTION, S_FIELD_EXPRESSION, S_CALL, S_SELF,
+    S_SUPER, S_CRATE, S_USE_AS, S_USE_LIST, S_SCOPED_USE_LIST, S_USE_WILDCARD,
+    S_TYPE_PARAMETERS, S_CONSTRAINED_TP, S_OPTIONAL_TP, S_CONST_PARAMETER,
+    S_TYPE_BINDING, S_PRIMITIVE, S_LIFETIME, S_SELF_PARAMETER, S_PARAMETERS,
+    S_PARAMETER, S_MACRO_INVOCATION, S_STRING_LITERAL, S_STRING_CONTENT,
+    S_BLOCK, S_METAVARIABLE, S_ERROR, S__COUNT
+};
+
+static const char *const sym_names[S__COUNT] = {
+    [S_SOURCE_FILE] = "source_file", [S_DECL_LIST] = "declaration_list",
+    [S_FUNCTION] = "function_item", [S_FUNCTION_SIG] = "function_signature_item",
+    [S_STRUCT] = "struct_item", [S_ENUM] = "enum_item",
+    [S_ENUM_VARIANT_LIST] = "enum_variant_list", [S_ENUM_VARIANT] = "enum_variant",
+    [S_UNION] = "union_item", [S_TRAIT] = "trait_item", [S_IMPL] = "impl_item",
+    [S_CONST] = "const_item", [S_STATIC] = "static_item", [S_TYPE_ITEM] = "type_item",
+    [S_ASSOC_TYPE] = "associated_type", [S_MACRO_DEF] = "macro_definition",
+    [S_USE] = "use_declaration", [S_MOD] = "mod_item", [S_FOREIGN_MOD] = "foreign_mod_item",
+    [S_EXTERN_CRATE] = "extern_crate_declaration", [S_ATTRIBUTE_ITEM] = "attribute_item",
+    [S_ATTRIBUTE] = "attribute", [S_FIELD_DECL_LIST] = "field_declaration_list",
+    [S_ORDERED_FIELD_LIST] = "ordered_field_declaration_list",
+    [S_FIELD_DECL] = "field_declaration", [S_VISIBILITY] = "visibility_modifier",
+    [S_IDENTIFIER] = "identifier", [S_TYPE_IDENTIFIER] = "type_identifier",
+    [S_SCOPED_IDENTIFIER] = "scoped_identifier",
+    [S_SCOPED_TYPE_IDENTIFIER] = "scoped_type_identifier", [S_GENERIC_TYPE] = "generic_type",
+    [S_GENERIC_FUNCTION] = "generic_function", [S_FIELD_EXPRESSION] = "field_expression",
+    [S_CALL] = "call_expression", [S_SELF] = "self", [S_SUPER] = "super", [S_CRATE] = "crate",
+    [S_USE_AS] = "use_as_clause", [S_USE_LIST] = "use_list",
+    [S_SCOPED_USE_LIST] = "scoped_use_list", [S_USE_WILDCARD] = "use_wildcard",
+    [S_TYPE_PARAMETERS] = "type_parameters", [S_CONSTRAINED_TP] = "constrained_type_parameter",
+    [S_OPTIONAL_TP] = "optional_type_parameter", [S_CONST_PARAMETER] = "const_parameter",
+    [S_TYPE_BINDING] = "type_binding", [S_PRIMITIVE] = "primitive_type",
+    [S_LIFETIME] = "lifetime", [S_SELF_PARAMETER] = "self_parameter",
+    [S_PARAMETERS] = "parameters", [S_PARAMETER] = "parameter",
+    [S_MACRO_INVOCATION] = "macro_invocation", [S_STRING_LITERAL] = "string_literal",
+    [S_STRING_CONTENT] = "string_content", [S_BLOCK] = "block",
+    [S_METAVARIABLE] = "metavariable", [S_ERROR] = "ERROR",
+};
+
+enum fld {
+    F_NAME, F_BODY, F_TYPE, F_TRAIT, F_PARAMETERS, F_RETURN_TYPE, F_VALUE, F_PATH,
+    F_ALIAS, F_LIST, F_ARGUMENT, F_FUNCTION, F_FIELD, F_TYPE_PARAMETERS, F_LEFT,
+    F__COUNT
+};
+static const char *const fld_names[F__COUNT] = {
+    "name", "body", "type", "trait", "parameters", "return_type", "value", "path",
+    "alias", "list", "argument", "function", "field", "type_parameters", "left",
+};
+
+/* Grammar tables, computed once: symbol -> enum sym, field name -> id. */
+static struct {
+    const TSLanguage *lang;
+    uint8_t *sym;
+    uint32_t nsym;
+    TSFieldId fld[F__COUNT];
+} G;
+static pthread_once_t G_once = PTHREAD_ONCE_INIT;
+
+static void grammar_init(void)
+{
+    G.lang = tree_sitter_rust();
+    G.nsym = ts_language_symbol_count(G.lang);
+    G.sym = gr_xcalloc(G.nsym, 1);
+    for (uint32_t s = 0; s < G.nsym; s++) {
+        const char *n = ts_language_symbol_name(G.lang, (TSSymbol)s);
+        int named = ts_language_symbol_type(G.lang, (TSSymbol)s) == TSSymbolTypeRegular;
+        if (!n)
+            continue;
+        for (int k = 1; k < S__COUNT; k++) {
+            /* `self`, `super`, `crate` are named in this grammar; keep
+             * both forms so a keyword never maps to S_OTHER by accident. */
+            if (sym_names[k] && !strcmp(n, sym_names[k]) && (named || k == S_SELF || k == S_SUPER || k == S_CRATE)) {
+                G.sym[s] = (uint8_t)k;
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < F__COUNT; i++)
+        G.fld[i] = ts_language_field_id_for_name(G.lang, fld_names[i], (uint32_t)strlen(fld_names[i]));
+}
+
+struct gr_extractor {
+    TSParser *parser;
+};
+
+gr_extractor *gr_extractor_new(void)
+{
+    pthread_once(&G_once, grammar_init);
+    gr_extractor *x = gr_xcalloc(1, sizeof *x);
+    x->parser = ts_parser_new();
+    if (!x->parser || !ts_parser_set_language(x->parser, G.lang)) {
+        if (x->parser)
+            ts_parser_delete(x->parser);
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+void gr_extractor_free(gr_extractor *x)
+{
+    if (!x)
+        return;
+    ts_parser_delete(x->parser);
+    free(x);
+}
+
+/* ---- the walk's state -------------------------------------------------- */
+
+typedef struct span {
+    const char *p;
+    uint32_t len;
+} span;
+
+typedef struct ex {
+    fg_file *f;
+    const char *src;
+    size_t len;
+    span generics[MAX_GENERICS]; /* generic parameter names in scope */
+    int ngenerics;
+    int depth;
+    int deep_warned;
+    char buf[1024];
+} ex;
+
+static int sym(TSNode n)
+{
+    if (ts_node_is_null(n))
+        return S_OTHER;
+    TSSymbol s = ts_node_symbol(n);
+    return s < G.nsym ? G.sym[s] : S_OTHER;
+}
+
+static TSNode field(TSNode n, int fld)
+{
+    return ts_node_child_by_field_id(n, G.fld[fld]);
+}
+
+static span text(const ex *e, TSNode n)
+{
+    uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+    if (b > e->len)
+        b = (uint32_t)e->len;
+    if (a > b)
+        a = b;
+    return (span){e->src + a, b - a};
+}
+
+static fg_str keep(ex *e, span s)
+{
+    return fg_intern(e->f, s.p, s.len);
+}
+
+/* Source text from `a` up to byte `end`, whitespace runs collapsed to one
+ * space and cut at MAX_SIG bytes: the signature shown for an item. */
+static fg_str signature(ex *e, uint32_t a, uint32_t end)
+{
+    if (end > e->len)
+        end = (uint32_t)e->len;
+    size_t n = 0;
+    int space = 0;
+    for (uint32_t i = a; i < end && n < MAX_SIG; i++) {
+        unsigned char c = (unsigned char)e->src[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n < MAX_SIG - 1)
+            e->buf[n++] = ' ';
+        space = 0;
+        e->buf[n++] = (char)c;
+    }
+    while (n && (e->buf[n - 1] == '=' || e->buf[n - 1] == ' '))
+        n--; /* "const X: u8 =" reads better as "const X: u8" */
+    return fg_intern(e->f, e->buf, n);
+}
+
+/* Iterating the children of a container node with a cursor: node_child(i)
+ * is linear in i, and item lists can hold thousands of entries. */
+typedef struct kids {
+    TSTreeCursor c;
+    int ok;
+} kids;
+
+#define EACH_CHILD(k, parent)                                              \
+    for (kids k = {ts_tree_cursor_new(parent), 0}; (k.ok = k.ok ? ts_tree_cursor_goto_next_sibling(&k.c) : ts_tree_cursor_goto_first_child(&k.c) ? 2 : 0) || (ts_tree_cursor_delete(&k.c), 0);)
+#define KID(k) ts_tree_cursor_current_node(&(k).c)
+
+/* ---- paths ------------------------------------------------------------ */
+
+/* Appends the normalised path a node names ("a::b::C", generics dropped)
+ * to out.  Returns 0 for what is not a plain path (<T as X>::f, macros). */
+static int path_into(ex *e, TSNode n, char *out, size_t cap, size_t *len, int depth)
+{
+    if (ts_node_is_null(n) || depth > 64)
+        return 0;
+    switch (sym(n)) {
+    case S_IDENTIFIER:
+    case S_TYPE_IDENTIFIER:
+    case S_SELF:
+    case S_SUPER:
+    case S_CRATE: {
+        span s = text(e, n);
+        if (*len + s.len + 1 > cap)
+            return 0;
+        memcpy(out + *len, s.p, s.len);
+        *len += s.len;
+        return 1;
+    }
+    case S_SCOPED_IDENTIFIER:
+    case S_SCOPED_TYPE_IDENTIFIER: {
+        TSNode p = field(n, F_PATH);
+        if (!ts_node_is_null(p) && !path_into(e, p, out, cap, len, depth + 1))
+            return 0;
+        if (*len + 3 > cap)
+            return 0;
+        memcpy(out + *len, "::", 2); /* leading "::" for ::std::x */
+        *len += 2;
+        return path_into(e, field(n, F_NAME), out, cap, len, depth + 1);
+    }
+    case S_GENERIC_TYPE:
+        return path_into(e, field(n, F_TYPE), out, cap, len, depth + 1);
+    case S_GENERIC_FUNCTION:
+        return path_into(e, field(n, F_FUNCTION), out, cap, len, depth + 1);
+    default:
+        return 0;
+    }
+}
+
+static int path_of(ex *e, TSNode n, fg_str *out)
+{
+    size_t len = 0;
+    if (!path_into(e, n, e->buf, sizeof e->buf, &len, 0))
+        return 0;
+    *out = fg_intern(e->f, e->buf, len);
+    return 1;
+}
+
+static int is_generic(const ex *e, span s)
+{
+    for (int i = e->ngenerics - 1; i >= 0; i--)
+        if (e->generics[i].len == s.len && !memcmp(e->generics[i].p, s.p, s.len))
+            return 1;
+    return 0;
+}
+
+static void push_generic(ex *e, TSNode n)
+{
+    if (!ts_node_is_null(n) && e->ngenerics < MAX_GENERICS)
+        e->generics[e->ngenerics++] = text(e, n);
+}
+
+/* Brings an item's generic parameters into scope (until the caller resets
+ * ngenerics): they are not references to items. */
+static void push_type_params(ex *e, TSNode item)
+{
+    TSNode tp = field(item, F_TYPE_PARAMETERS);
+    if (ts_node_is_null(tp))
+        return;
+    EACH_CHILD(k, tp) {
+        TSNode c = KID(k);
+        switch (sym(c)) {
+        case S_TYPE_IDENTIFIER:
+            push_generic(e, c);
+            break;
+        case S_CONSTRAINED_TP:
+            push_generic(e, field(c, F_LEFT));
+            break;
+        case S_OPTIONAL_TP: {
+            TSNode nm = field(c, F_NAME);
+            push_generic(e, sym(nm) == S_CONSTRAINED_TP ? field(nm, F_LEFT) : nm);
+            break;
+        }
+        case S_CONST_PARAMETER:
+            push_generic(e, field(c, F_NAME));
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void add_ref(ex *e, uint32_t from, int edge, int form, fg_str t, TSNode at)
+{
+    fg_ref r = {from, (uint8_t)edge, (uint8_t)form, t, ts_node_start_point(at).row + 1};
+    fg_add_ref(e->f, &r);
+}
+
+/* Records every item a type mentions (Vec<Foo> gives Vec and Foo), minus
+ * primitives, lifetimes and generic parameters. */
+static void type_refs(ex *e, TSNode n, uint32_t from, int edge, int depth)
+{
+    if (ts_node_is_null(n) || depth > 64)
+        return;
+    fg_str p;
+    switch (sym(n)) {
+    case S_PRIMITIVE:
+    case S_LIFETIME:
+        return;
+    case S_TYPE_IDENTIFIER:
+        if (!is_generic(e, text(e, n)) && path_of(e, n, &p))
+            add_ref(e, from, edge, FF_PATH, p, n);
+        return;
+    case S_SCOPED_TYPE_IDENTIFIER:
+        if (path_of(e, n, &p))
+            add_ref(e, from, edge, FF_PATH, p, n);
+        return;
+    case S_GENERIC_TYPE: {
+        TSNode base = field(n, F_TYPE);
+        if (!(sym(base) == S_TYPE_IDENTIFIER && is_generic(e, text(e, base))) && path_of(e, base, &p))
+            add_ref(e, from, edge, FF_PATH, p, base);
+        TSNode args = ts_node_child_by_field_name(n, "type_arguments", 14);
+        if (!ts_node_is_null(args))
+            type_refs(e, args, from, edge, depth + 1);
+        return;
+    }
+    case S_TYPE_BINDING: /* Iterator<Item = Foo>: `Item` names no item */
+        type_refs(e, field(n, F_TYPE), from, edge, depth + 1);
+        return;
+    default: {
+        uint32_t nc = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < nc && i < 64; i++)
+            type_refs(e, ts_node_named_child(n, i), from, edge, depth + 1);
+        return;
+    }
+    }
+}
+
+/* ---- items ------------------------------------------------------------- */
+
+static uint32_t new_item(ex *e, TSNode n, int kind, uint32_t parent, TSNode name)
+{
+    fg_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = (uint8_t)kind;
+    it.parent = parent;
+    if (!ts_node_is_null(name))
+        it.name = keep(e, text(e, name));
+    TSPoint a = ts_node_start_point(n), b = ts_node_end_point(n);
+    it.line = a.row + 1;
+    it.col = a.column + 1;
+    it.end_line = b.row + 1;
+    it.end_col = b.column + 1;
+    uint32_t nc = ts_node_child_count(n);
+    for (uint32_t i = 0; i < nc && i < 4; i++) {
+        TSNode c = ts_node_child(n, i);
+        if (sym(c) == S_VISIBILITY) {
+            it.vis = keep(e, text(e, c));
+            break;
+        }
+    }
+    return fg_add_item(e->f, &it);
+}
+
+static void set_sig(ex *e, uint32_t item, TSNode n, TSNode stop)
+{
+    uint32_t end = ts_node_is_null(stop) ? ts_node_end_byte(n) : ts_node_start_byte(stop);
+    fg_str s = signature(e, ts_node_start_byte(n), end);
+    e->f->items[item].sig = s;
+}
+
+static void items_in(ex *e, TSNode list, uint32_t parent);
+static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr);
+static void body(ex *e, TSNode block, uint32_t fn);
+
+static int parent_kind(ex *e, uint32_t parent)
+{
+    return e->f->items[parent].kind;
+}
+
+static void function(ex *e, TSNode n, uint32_t parent)
+{
+    TSNode body_n = field(n, F_BODY);
+    uint32_t id = new_item(e, n, GK_FUNCTION, parent, field(n, F_NAME));
+    set_sig(e, id, n, body_n);
+    int pk = parent_kind(e, parent);
+    int sub = FS_FREE;
+    TSNode params = field(n, F_PARAMETERS);
+    if (pk == GK_IMPL || pk == GK_TRAIT) {
+        sub = FS_ASSOCIATED;
+        if (!ts_node_is_null(params) && ts_node_named_child_count(params) > 0 &&
+            sym(ts_node_named_child(params, 0)) == S_SELF_PARAMETER)
+            sub = FS_METHOD;
+    }
+    e->f->items[id].sub = (uint8_t)sub;
+    int saved = e->ngenerics;
+    push_type_params(e, n);
+    if (!ts_node_is_null(params)) {
+        EACH_CHILD(k, params) {
+            TSNode c = KID(k);
+            if (sym(c) == S_PARAMETER)
+                type_refs(e, field(c, F_TYPE), id, GE_USES_TYPE, 0);
+        }
+    }
+    type_refs(e, field(n, F_RETURN_TYPE), id, GE_USES_TYPE, 0);
+    if (!ts_node_is_null(body_n))
+        body(e, body_n, id);
+    e->ngenerics = saved;
+}
+
+static void fields(ex *e, TSNode list, uint32_t owner)
+{
+    if (ts_node_is_null(list))
+        return;
+    if (sym(list) == S_ORDERED_FIELD_LIST) {
+        /* Tuple fields have no names: the owner uses their types. */
+        EACH_CHILD(k, list) {
+            TSNode c = KID(k);
+            if (ts_node_is_named(c) && sym(c) != S_VISIBILITY && sym(c) != S_ATTRIBUTE_ITEM)
+                type_refs(e, c, owner, GE_USES_TYPE, 0);
+        }
+        return;
+    }
+    EACH_CHILD(k, list) {
+        TSNode c = KID(k);
+        if (sym(c) != S_FIELD_DECL)
+            continue;
+        uint32_t id = new_item(e, c, GK_FIELD, owner, field(c, F_NAME));
+        set_sig(e, id, c, (TSNode){0});
+        type_refs(e, field(c, F_TYPE), id, GE_USES_TYPE, 0);
+    }
+}
+
+static void variants(ex *e, TSNode list, uint32_t en)
+{
+    if (ts_node_is_null(list))
+        return;
+    EACH_CHILD(k, list) {
+        TSNode c = KID(k);
+        if (sym(c) != S_ENUM_VARIANT)
+            continue;
+        uint32_t id = new_item(e, c, GK_VARIANT, en, field(c, F_NAME));
+        set_sig(e, id, c, field(c, F_VALUE));
+        fields(e, field(c, F_BODY), id);
+    }
+}
+
+/* The name an impl goes by: its self type's last path segment ("Foo" for
+ * impl<T> Trait for a::Foo<T>), as ctags and readers expect. */
+static TSNode impl_type_path(TSNode t)
+{
+    for (int i = 0; i < 8 && !ts_node_is_null(t); i++) {
+        int s = sym(t);
+        if (s == S_TYPE_IDENTIFIER || s == S_SCOPED_TYPE_IDENTIFIER || s == S_SCOPED_IDENTIFIER ||
+            s == S_GENERIC_TYPE || s == S_IDENTIFIER)
+            return t;
+        if (!strcmp(ts_node_type(t), "reference_type") || !strcmp(ts_node_type(t), "pointer_type"))
+            t = field(t, F_TYPE);
+        else
+            break;
+    }
+    return (TSNode){0};
+}
+
+static TSNode last_segment(TSNode t)
+{
+    for (int i = 0; i < 64 && !ts_node_is_null(t); i++) {
+        int s = sym(t);
+        if (s == S_GENERIC_TYPE)
+            t = field(t, F_TYPE);
+        else if (s == S_SCOPED_TYPE_IDENTIFIER || s == S_SCOPED_IDENTIFIER)
+            t = field(t, F_NAME);
+        else
+            return t;
+    }
+    return t;
+}
+
+static void impl(ex *e, TSNode n, uint32_t parent)
+{
+    TSNode type = field(n, F_TYPE), trait = field(n, F_TRAIT), body_n = field(n, F_BODY);
+    TSNode tp = impl_type_path(type);
+    uint32_t id = new_item(e, n, GK_IMPL, parent, ts_node_is_null(tp) ? type : last_segment(tp));
+    set_sig(e, id, n, body_n);
+    int saved = e->ngenerics;
+    push_type_params(e, n);
+    fg_str p;
+    if (!ts_node_is_null(tp) && path_of(e, tp, &p))
+        add_ref(e, id, GE_IMPL_OF, FF_PATH, p, tp);
+    if (!ts_node_is_null(trait) && path_of(e, trait, &p))
+        add_ref(e, id, GE_IMPLEMENTS, FF_PATH, p, trait);
+    if (!ts_node_is_null(body_n))
+        items_in(e, body_n, id);
+    e->ngenerics = saved;
+}
+
+/* Flattens a use tree into one fg_use per leaf. */
+static void use_tree(ex *e, TSNode n, const char *prefix, size_t plen, uint32_t item, int depth)
+{
+    if (ts_node_is_null(n) || depth > 32)
+        return;
+    char path[512];
+    size_t len = 0;
+    fg_use u;
+    memset(&u, 0, sizeof u);
+    u.item = item;
+    if (plen >= sizeof path - 4)
+        return;
+    memcpy(path, prefix, plen);
+    len = plen;
+    switch (sym(n)) {
+    case S_USE_LIST:
+        EACH_CHILD(k, n) {
+            TSNode c = KID(k);
+            if (ts_node_is_named(c))
+                use_tree(e, c, prefix, plen, item, depth + 1);
+        }
+        return;
+    case S_SCOPED_USE_LIST: {
+        TSNode p = field(n, F_PATH);
+        if (!ts_node_is_null(p)) {
+            if (len)
+                memcpy(path + len, "::", 2), len += 2;
+            if (!path_into(e, p, path, sizeof path, &len, 0))
+                return;
+        }
+        use_tree(e, field(n, F_LIST), path, len, item, depth + 1);
+        return;
+    }
+    case S_USE_WILDCARD: {
+        TSNode p = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : (TSNode){0};
+        if (!ts_node_is_null(p)) {
+            if (len)
+                memcpy(path + len, "::", 2), len += 2;
+            if (!path_into(e, p, path, sizeof path, &len, 0))
+                return;
+        }
+        u.glob = 1;
+        break;
+    }
+    case S_USE_AS:
+        if (len)
+            memcpy(path + len, "::", 2), len += 2;
+        if (!path_into(e, field(n, F_PATH), path, sizeof path, &len, 0))
+            return;
+        u.alias = keep(e, text(e, field(n, F_ALIAS)));
+        break;
+    default:
+        if (len)
+            memcpy(path + len, "::", 2), len += 2;
+        if (!path_into(e, n, path, sizeof path, &len, 0))
+            return;
+        break;
+    }
+    /* `a::{self}` imports `a` itself. */
+    if (len >= 6 && !memcmp(path + len - 6, "::self", 6))
+        len -= 6;
+    u.path = fg_intern(e->f, path, len);
+    fg_add_use(e->f, &u);
+}
+
+static void use_decl(ex *e, TSNode n, uint32_t parent)
+{
+    TSNode arg = field(n, F_ARGUMENT);
+    uint32_t id = new_item(e, n, GK_USE, parent, arg);
+    set_sig(e, id, n, (TSNode){0});
+    use_tree(e, arg, "", 0, id, 0);
+}
+
+static void extern_crate(ex *e, TSNode n, uint32_t parent)
+{
+    TSNode name = field(n, F_NAME), alias = field(n, F_ALIAS);
+    uint32_t id = new_item(e, n, GK_USE, parent, name);
+    set_sig(e, id, n, (TSNode){0});
+    fg_use u;
+    memset(&u, 0, sizeof u);
+    u.item = id;
+    span s = text(e, name);
+    /* `extern crate self as x` and `extern crate foo` both name a crate
+     * root; "::foo" asks the resolver for the crate, not a local item. */
+    size_t len = (size_t)snprintf(e->buf, sizeof e->buf, "%s%.*s",
+                                  (s.len == 4 && !memcmp(s.p, "self", 4)) ? "" : "::", (int)s.len, s.p);
+    if (len == 4 && !memcmp(e->buf, "self", 4))
+        len = (size_t)snprintf(e->buf, sizeof e->buf, "crate");
+    u.path = fg_intern(e->f, e->buf, len < sizeof e->buf ? len : sizeof e->buf - 1);
+    if (!ts_node_is_null(alias))
+        u.alias = keep(e, text(e, alias));
+    fg_add_use(e->f, &u);
+}
+
+/* #[path = "x.rs"]: the string, or empty for any other attribute. */
+static fg_str path_attribute(ex *e, TSNode attr_item)
+{
+    TSNode a = ts_node_named_child_count(attr_item) ? ts_node_named_child(attr_item, 0) : (TSNode){0};
+    if (ts_node_is_null(a) || sym(a) != S_ATTRIBUTE)
+        return (fg_str){0, 0};
+    TSNode name = ts_node_named_child(a, 0);
+    span s = text(e, name);
+    if (sym(name) != S_IDENTIFIER || s.len != 4 || memcmp(s.p, "path", 4))
+        return (fg_str){0, 0};
+    TSNode v = field(a, F_VALUE);
+    if (ts_node_is_null(v) || sym(v) != S_STRING_LITERAL)
+        return (fg_str){0, 0};
+    /* The literal's content, without quotes (escapes are not expected in
+     * file names and are kept as written). */
+    span t = text(e, v);
+    if (t.len < 2)
+        return (fg_str){0, 0};
+    return fg_intern(e->f, t.p + 1, t.len - 2);
+}
+
+static void module(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
+{
+    TSNode body_n = field(n, F_BODY);
+    uint32_t id = new_item(e, n, GK_MODULE, parent, field(n, F_NAME));
+    set_sig(e, id, n, body_n);
+    e->f->items[id].sub = ts_node_is_null(body_n) ? FS_DECL : FS_INLINE;
+    e->f->items[id].path_attr = path_attr;
+    if (!ts_node_is_null(body_n))
+        items_in(e, body_n, id);
+}
+
+static void simple(ex *e, TSNode n, uint32_t parent, int kind, TSNode stop)
+{
+    uint32_t id = new_item(e, n, kind, parent, field(n, F_NAME));
+    set_sig(e, id, n, stop);
+    int saved = e->ngenerics;
+    push_type_params(e, n);
+    type_refs(e, field(n, F_TYPE), id, GE_USES_TYPE, 0);
+    e->ngenerics = saved;
+}
+
+static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
+{
+    if (e->depth >= MAX_DEPTH) {
+        if (!e->deep_warned++)
+            fg_diagf(e->f, ts_node_start_point(n).row + 1,
+                     "items nested deeper than %d levels are skipped", MAX_DEPTH);
+        return;
+    }
+    e->depth++;
+    int saved = e->ngenerics;
+    switch (sym(n)) {
+    case S_FUNCTION:
+    case S_FUNCTION_SIG:
+        function(e, n, parent);
+        break;
+    case S_STRUCT:
+    case S_UNION: {
+        uint32_t id = new_item(e, n, sym(n) == S_STRUCT ? GK_STRUCT : GK_UNION, parent, field(n, F_NAME));
+        TSNode b = field(n, F_BODY);
+        set_sig(e, id, n, sym(b) == S_FIELD_DECL_LIST ? b : (TSNode){0});
+        push_type_params(e, n);
+        fields(e, b, id);
+        break;
+    }
+    case S_ENUM: {
+        uint32_t id = new_item(e, n, GK_ENUM, parent, field(n, F_NAME));
+        set_sig(e, id, n, field(n, F_BODY));
+        push_type_params(e, n);
+        variants(e, field(n, F_BODY), id);
+        break;
+    }
+    case S_TRAIT: {
+        TSNode b = field(n, F_BODY);
+        uint32_t id = new_item(e, n, GK_TRAIT, parent, field(n, F_NAME));
+        set_sig(e, id, n, b);
+        push_type_params(e, n);
+        if (!ts_node_is_null(b))
+            items_in(e, b, id);
+        break;
+    }
+    case S_IMPL:
+        impl(e, n, parent);
+        break;
+    case S_CONST:
+        simple(e, n, parent, GK_CONST, field(n, F_VALUE));
+        break;
+    case S_STATIC:
+        simple(e, n, parent, GK_STATIC, field(n, F_VALUE));
+        break;
+    case S_TYPE_ITEM:
+    case S_ASSOC_TYPE:
+        simple(e, n, parent, GK_TYPE, (TSNode){0});
+        break;
+    case S_MACRO_DEF: {
+        uint32_t id = new_item(e, n, GK_MACRO, parent, field(n, F_NAME));
+        TSNode nm = field(n, F_NAME);
+        set_sig(e, id, n, ts_node_is_null(nm) ? nm : ts_node_next_sibling(nm));
+        break;
+    }
+    case S_USE:
+        use_decl(e, n, parent);
+        break;
+    case S_EXTERN_CRATE:
+        extern_crate(e, n, parent);
+        break;
+    case S_MOD:
+        module(e, n, parent, path_attr);
+        break;
+    case S_FOREIGN_MOD: {
+        TSNode b = field(n, F_BODY);
+        if (!ts_node_is_null(b))
+            items_in(e, b, parent);
+        break;
+    }
+    default:
+        break;
+    }
+    e->ngenerics = saved;
+    e->depth--;
+}
+
+/* The items of a source file, declaration list or block.  An attribute
+ * applies to the next item; only #[path] matters here. */
+static void items_in(ex *e, TSNode list, uint32_t parent)
+{
+    fg_str path_attr = {0, 0};
+    EACH_CHILD(k, list) {
+        TSNode c = KID(k);
+        int s = sym(c);
+        if (s == S_ATTRIBUTE_ITEM) {
+            fg_str p = path_attribute(e, c);
+            if (p.len)
+                path_attr = p;
+            continue;
+        }
+        if (!ts_node_is_named(c) || !strcmp(ts_node_type(c), "line_comment") ||
+            !strcmp(ts_node_type(c), "block_comment"))
+            continue;
+        if (s == S_ERROR) {
+            /* Items inside an error region are still worth having: tree-sitter
+             * often wraps a whole tail of valid items into one ERROR node. */
+            items_in(e, c, parent);
+            path_attr = (fg_str){0, 0};
+            continue;
+        }
+        item(e, c, parent, path_attr);
+        path_attr = (fg_str){0, 0};
+    }
+}
+
+/* ---- function bodies ----------------------------------------------------- */
+
+static int is_item_sym(int s)
+{
+    switch (s) {
+    case S_FUNCTION: case S_STRUCT: case S_ENUM: case S_UNION: case S_TRAIT:
+    case S_IMPL: case S_CONST: case S_STATIC: case S_TYPE_ITEM: case S_MACRO_DEF:
+    case S_USE: case S_MOD: case S_EXTERN_CRATE: case S_FOREIGN_MOD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void call(ex *e, TSNode n, uint32_t fn)
+{
+    TSNode f = field(n, F_FUNCTION);
+    if (sym(f) == S_GENERIC_FUNCTION)
+        f = field(f, F_FUNCTION);
+    fg_str p;
+    switch (sym(f)) {
+    case S_IDENTIFIER:
+    case S_SCOPED_IDENTIFIER:
+        if (path_of(e, f, &p))
+            add_ref(e, fn, GE_CALLS, FF_PATH, p, f);
+        break;
+    case S_FIELD_EXPRESSION: {
+        TSNode v = field(f, F_VALUE), name = field(f, F_FIELD);
+        if (ts_node_is_null(name) || strcmp(ts_node_type(name), "field_identifier"))
+            break;
+        int form = sym(v) == S_SELF ? FF_SELF_METHOD : FF_EXPR_METHOD;
+        add_ref(e, fn, GE_CALLS, form, keep(e, text(e, name)), name);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Walks a function body with one cursor (no recursion on the C stack):
+ * calls become references, nested items become the function's children.
+ * Macro arguments are token trees with no structure, so they are skipped. */
+static void body(ex *e, TSNode block, uint32_t fn)
+{
+    TSTreeCursor c = ts_tree_cursor_new(block);
+    fg_str no_attr = {0, 0};
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        int s = sym(n);
+        int descend = 1;
+        if (is_item_sym(s) && !ts_node_eq(n, block)) {
+            item(e, n, fn, no_attr);
+            descend = 0;
+        } else if (s == S_MACRO_INVOCATION) {
+            descend = 0;
+        } else if (s == S_CALL) {
+            call(e, n, fn);
+        }
+        if (descend && ts_tree_cursor_goto_first_child(&c))
+            continue;
+        int done = 0;
+        for (;;) {
+            if (ts_node_eq(ts_tree_cursor_current_node(&c), block) ){
+                done = 1;
+                break;
+            }
+            if (ts_tree_cursor_goto_next_sibling(&c))
+                break;
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                done = 1;
+                break;
+            }
+        }
+        if (done)
+            break;
+    }
+    ts_tree_cursor_delete(&c);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+/* First syntax error, as a line, and how many error nodes there are. */
+static uint32_t find_errors(TSNode root, uint32_t *count)
+{
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    uint32_t first = 0, n = 0;
+    for (;;) {
+        TSNode x = ts_tree_cursor_current_node(&c);
+        int descend = ts_node_has_error(x);
+        if (ts_node_symbol(x) == (TSSymbol)-1 || ts_node_is_missing(x)) {
+            if (!n++)
+                first = ts_node_start_point(x).row + 1;
+            descend = 0;
+        }
+        if (descend && ts_tree_cursor_goto_first_child(&c))
+            continue;
+        int done = 0;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                done = 1;
+                break;
+            }
+        if (done)
+            break;
+    }
+    ts_tree_cursor_delete(&c);
+    *count = n;
+    return first;
+}
+
+static TSTree *parse(gr_extractor *x, const char *src, size_t len)
+{
+    ts_parser_reset(x->parser);
+    return ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
+}
+
+int gr_parse_only(gr_extractor *x, const char *src, size_t len)
+{
+    TSTree *t = parse(x, src, len);
+    if (!t)
+        return -1;
+    uint32_t n = 0;
+    if (ts_node_has_error(ts_tree_root_node(t)))
+        find_errors(ts_tree_root_node(t), &n);
+    ts_tree_delete(t);
+    return (int)n;
+}
+
+void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
+{
+    fg_item root;
+    memset(&root, 0, sizeof root);
+    root.kind = GK_MODULE;
+    root.line = root.col = 1;
+    fg_add_item(f, &root);
+    if (len > UINT32_MAX / 2) {
+        fg_diagf(f, 1, "file too large to parse");
+        return;
+    }
+    TSTree *t = parse(x, src, len);
+    if (!t) {
+        fg_diagf(f, 1, "the parser gave up on this file");
+        return;
+    }
+    TSNode r = ts_tree_root_node(t);
+    f->items[0].end_line = ts_node_end_point(r).row + 1;
+    f->items[0].end_col = ts_node_end_point(r).column + 1;
+    ex *e = gr_xcalloc(1, sizeof *e);
+    e->f = f;
+    e->src = src;
+    e->len = len;
+    items_in(e, r, 0);
+    if (ts_node_has_error(r)) {
+        uint32_t n = 0, line = find_errors(r, &n);
+        fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
+                 n, n == 1 ? "" : "s");
+    }
+    free(e);
+    ts_tree_delete(t);
+}

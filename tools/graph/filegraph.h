@@ -1,0 +1,137 @@
+/*
+ * filegraph.h - what a worker learns from one .rs file, in file-local terms.
+ *
+ * A worker parses one file and knows nothing of the crate around it, so
+ * everything here is local: items are numbered by their position in the
+ * file (item 0 is the file itself), references are path texts not yet
+ * resolved, strings live in the file's own arena.  The merger turns these
+ * into global nodes once every file is in; a fg_file is immutable after
+ * the worker sends it, which is what lets workers share nothing.
+ */
+#ifndef SLUICE_GRAPH_FILEGRAPH_H
+#define SLUICE_GRAPH_FILEGRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Node kinds, in the order docs/formats/graph.md lists them. */
+enum gr_kind {
+    GK_CRATE,
+    GK_MODULE,
+    GK_FUNCTION,
+    GK_STRUCT,
+    GK_ENUM,
+    GK_VARIANT,
+    GK_UNION,
+    GK_FIELD,
+    GK_TRAIT,
+    GK_IMPL,
+    GK_CONST,
+    GK_STATIC,
+    GK_TYPE,
+    GK_MACRO,
+    GK_USE,
+    GK_UNRESOLVED,
+    GK__COUNT
+};
+
+/* Edge kinds. */
+enum gr_edge {
+    GE_CONTAINS,
+    GE_IMPL_OF,
+    GE_IMPLEMENTS,
+    GE_USES_TYPE,
+    GE_CALLS,
+    GE_IMPORTS,
+    GE__COUNT
+};
+
+const char *gr_kind_name(int kind);
+const char *gr_edge_name(int edge);
+
+/* A string in the file's arena. */
+typedef struct fg_str {
+    uint32_t off, len;
+} fg_str;
+
+/* Subkinds: how a function, module or crate came to be. */
+enum fg_sub {
+    FS_NONE,
+    FS_FREE,       /* function outside impl/trait */
+    FS_METHOD,     /* function with a self parameter */
+    FS_ASSOCIATED, /* function in impl/trait without self */
+    FS_INLINE,     /* module with a body */
+    FS_DECL,       /* `mod foo;` */
+    FS__COUNT
+};
+const char *fg_sub_name(int sub);
+
+typedef struct fg_item {
+    uint8_t kind;       /* enum gr_kind */
+    uint8_t sub;        /* enum fg_sub */
+    uint32_t parent;    /* index of the containing item; item 0 has itself */
+    fg_str name, sig, vis;
+    fg_str path_attr;   /* #[path = "..."] on a `mod foo;`, else empty */
+    uint32_t line, col, end_line, end_col; /* 1-based, columns in bytes */
+} fg_item;
+
+/* How a reference names its target. */
+enum fg_form {
+    FF_PATH,        /* a::b::c, Self::x, super::y */
+    FF_SELF_METHOD, /* self.name(...) inside an impl or trait */
+    FF_EXPR_METHOD  /* expr.name(...): the receiver's type is unknown */
+};
+
+typedef struct fg_ref {
+    uint32_t from;  /* the item making the reference; lookups start there */
+    uint8_t edge;   /* GE_IMPL_OF, GE_IMPLEMENTS, GE_USES_TYPE or GE_CALLS */
+    uint8_t form;   /* enum fg_form */
+    fg_str text;    /* normalised path ("a::b::c") or method name */
+    uint32_t line;
+} fg_ref;
+
+/* One leaf of a use tree: `use a::{b as c, d::*}` gives two. */
+typedef struct fg_use {
+    uint32_t item;  /* the use item (or extern crate) */
+    fg_str path;    /* full path of the leaf, "a::b" ("a" for `a::{self}`) */
+    fg_str alias;   /* `as` name, or empty; "_" imports nothing by name */
+    uint8_t glob;   /* path::* */
+} fg_use;
+
+typedef struct fg_diag {
+    uint32_t line;
+    char *msg;
+} fg_diag;
+
+typedef struct fg_file {
+    char *path;         /* as the merger named it (owned) */
+    uint32_t index;     /* the merger's file number */
+    int failed;         /* nonzero: unreadable, diags say why, no items */
+    uint64_t bytes;
+    char *arena;
+    size_t arena_len, arena_cap;
+    fg_item *items;
+    size_t nitems, items_cap;
+    fg_ref *refs;
+    size_t nrefs, refs_cap;
+    fg_use *uses;
+    size_t nuses, uses_cap;
+    fg_diag *diags;
+    size_t ndiags, diags_cap;
+} fg_file;
+
+static inline const char *fg_ptr(const fg_file *f, fg_str s)
+{
+    return f->arena + s.off;
+}
+
+/* Building (the extractor) and freeing. */
+fg_file *fg_file_new(const char *path, uint32_t index);
+void fg_file_free(fg_file *f);
+fg_str fg_intern(fg_file *f, const char *s, size_t len);
+uint32_t fg_add_item(fg_file *f, const fg_item *it);
+void fg_add_ref(fg_file *f, const fg_ref *r);
+void fg_add_use(fg_file *f, const fg_use *u);
+void fg_diagf(fg_file *f, uint32_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * graph.c - the global graph's containers: growing arrays, the file table,
+ * warnings, and the final canonical ordering of edges and warnings.
+ */
+#include "graph.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+#define GROW(arr, n, cap)                                                  \
+    do {                                                                   \
+        if ((n) == (cap)) {                                                \
+            (cap) = (cap) ? (cap) * 2 : 256;                               \
+            (arr) = gr_xrealloc((arr), (cap) * sizeof *(arr));             \
+        }                                                                  \
+    } while (0)
+
+void gr_graph_init(gr_graph *g)
+{
+    memset(g, 0, sizeof *g);
+    gr_strtab_init(&g->st);
+    gr_node zero;
+    memset(&zero, 0, sizeof zero);
+    gr_graph_add_node(g, &zero); /* ids start at 1 */
+    gr_import z;
+    memset(&z, 0, sizeof z);
+    GROW(g->imports, g->nimports, g->imports_cap);
+    g->imports[g->nimports++] = z;
+}
+
+void gr_graph_free(gr_graph *g)
+{
+    for (size_t i = 0; i < g->npackages; i++) {
+        free(g->packages[i].dir);
+        free(g->packages[i].name);
+    }
+    for (size_t i = 0; i < g->ncrates; i++) {
+        free(g->crates[i].name);
+        free(g->crates[i].kind);
+        free(g->crates[i].root);
+    }
+    for (size_t i = 0; i < g->nfiles; i++) {
+        free(g->files[i].path);
+        fg_file_free(g->files[i].fg);
+    }
+    for (size_t i = 0; i < g->nwarnings; i++)
+        free(g->warnings[i].msg);
+    free(g->packages);
+    free(g->crates);
+    free(g->files);
+    free(g->nodes);
+    free(g->edges);
+    free(g->pending);
+    free(g->imports);
+    free(g->warnings);
+    free(g->assoc_next);
+    gr_map_free(&g->file_by_path);
+    gr_map_free(&g->children);
+    gr_map_free(&g->binds);
+    gr_map_free(&g->globs);
+    gr_map_free(&g->assoc);
+    gr_map_free(&g->unresolved);
+    gr_strlist_free(&g->inputs);
+    gr_strtab_free(&g->st);
+}
+
+uint32_t gr_graph_file(gr_graph *g, const char *path, uint32_t package, int walked, int *added)
+{
+    uint32_t id = gr_strtab_intern(&g->st, path, strlen(path));
+    uint32_t f = gr_map_get(&g->file_by_path, gr_key(id, 0));
+    if (f) {
+        if (walked && !g->files[f - 1].walked) {
+            g->files[f - 1].walked = 1;
+            g->files[f - 1].package = package;
+        }
+        *added = 0;
+        return f - 1;
+    }
+    GROW(g->files, g->nfiles, g->files_cap);
+    gr_file *x = &g->files[g->nfiles];
+    memset(x, 0, sizeof *x);
+    x->path = gr_xstrdup(path);
+    x->package = package;
+    x->walked = (uint8_t)walked;
+    gr_map_put(&g->file_by_path, gr_key(id, 0), (uint32_t)g->nfiles + 1);
+    *added = 1;
+    return (uint32_t)g->nfiles++;
+}
+
+uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n)
+{
+    GROW(g->nodes, g->nnodes, g->nodes_cap);
+    g->nodes[g->nnodes] = *n;
+    return (uint32_t)g->nnodes++;
+}
+
+void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst)
+{
+    GROW(g->edges, g->nedges, g->edges_cap);
+    g->edges[g->nedges++] = (gr_edge_rec){src, dst, (uint8_t)kind};
+}
+
+void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    GROW(g->warnings, g->nwarnings, g->warnings_cap);
+    g->warnings[g->nwarnings].file = gr_strtab_intern(&g->st, file ? file : "", file ? strlen(file) : 0);
+    g->warnings[g->nwarnings].line = line;
+    g->warnings[g->nwarnings].msg = gr_xstrdup(buf);
+    g->nwarnings++;
+}
+
+static int edge_cmp(const void *a, const void *b)
+{
+    const gr_edge_rec *x = a, *y = b;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->dst != y->dst)
+        return x->dst < y->dst ? -1 : 1;
+    return 0;
+}
+
+static const gr_strtab *warn_st;
+static int warn_cmp(const void *a, const void *b)
+{
+    const gr_warning *x = a, *y = b;
+    int c = strcmp(gr_str(warn_st, x->file), gr_str(warn_st, y->file));
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->msg, y->msg);
+}
+
+void gr_graph_finish(gr_graph *g)
+{
+    qsort(g->edges, g->nedges, sizeof *g->edges, edge_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < g->nedges; i++)
+        if (!w || edge_cmp(&g->edges[w - 1], &g->edges[i]))
+            g->edges[w++] = g->edges[i];
+    g->nedges = w;
+    warn_st = &g->st; /* merger thread only: qsort has no context argument */
+    qsort(g->warnings, g->nwarnings, sizeof *g->warnings, warn_cmp);
+    w = 0;
+    for (size_t i = 0; i < g->nwarnings; i++) {
+        if (w && !warn_cmp(&g->warnings[w - 1], &g->warnings[i])) {
+            free(g->warnings[i].msg);
+            continue;
+        }
+        g->warnings[w++] = g->warnings[i];
+    }
+    g->nwarnings = w;
+}

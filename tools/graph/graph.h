@@ -1,0 +1,144 @@
+/*
+ * graph.h - the global code graph the merger owns: crates, files, nodes,
+ * edges, warnings, and the indexes name resolution walks.
+ *
+ * Only the merger thread touches a gr_graph.  Node ids are array indexes
+ * starting at 1, assigned in a fixed walk (crates in input order, each
+ * module tree depth-first in source order, then orphan files by path,
+ * then unresolved names sorted by text), never in the order workers
+ * finish; that is what makes the output identical for any -j.
+ */
+#ifndef SLUICE_GRAPH_GRAPH_H
+#define SLUICE_GRAPH_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filegraph.h"
+#include "manifest.h"
+#include "strtab.h"
+
+/* A crate root found by discovery (lib, bin, test, ...). */
+typedef struct gr_crate {
+    char *name;   /* target name: package name with '-' as '_' for a lib */
+    char *kind;   /* "lib", "bin", "test", "example", "bench", "build", "file" */
+    char *root;   /* path of the root file */
+    uint32_t package; /* index of its package in gr_graph.packages */
+    uint32_t node;    /* its crate node, once built */
+} gr_crate;
+
+/* A directory with a Cargo.toml (or a lone file's directory). */
+typedef struct gr_package {
+    char *dir;
+    char *name;
+} gr_package;
+
+typedef struct gr_file {
+    char *path;       /* normalised, as discovery or a mod declaration named it */
+    uint32_t package; /* owning package, UINT32_MAX for files found via #[path] */
+    uint8_t walked;   /* found by walking a package directory */
+    uint8_t mounted;  /* reached from some crate root */
+    uint8_t orphan;   /* walked, parsed, never reached */
+    uint8_t on_stack; /* being mounted now (cycle detection) */
+    fg_file *fg;      /* the worker's result; NULL until it arrives */
+} gr_file;
+
+typedef struct gr_node {
+    uint8_t kind, sub;
+    uint32_t name, path, sig, vis; /* strtab ids */
+    uint32_t file;                 /* file index + 1; 0 for none */
+    uint32_t line, col, end_line, end_col;
+    uint32_t parent;   /* containing node (contains edge), 0 for none */
+    uint32_t crate;    /* crate node, 0 for none */
+    uint32_t next_same;/* next node with the same (parent, name) */
+    uint32_t target;   /* impl: its self type node once resolved */
+} gr_node;
+
+typedef struct gr_edge_rec {
+    uint32_t src, dst;
+    uint8_t kind;
+} gr_edge_rec;
+
+/* A reference waiting for resolution. */
+typedef struct gr_pending {
+    uint32_t from;       /* node */
+    uint32_t text;       /* strtab id of the path text */
+    uint8_t edge, form;
+} gr_pending;
+
+/* A use leaf: binds a name in a scope (or globs a module into it). */
+typedef struct gr_import {
+    uint32_t node;   /* the use node */
+    uint32_t scope;  /* node whose names it extends */
+    uint32_t path;   /* strtab id */
+    uint32_t bind;   /* strtab id of the bound name; 0 for globs and `_` */
+    uint8_t glob;
+    uint8_t state;   /* 0 unresolved, 1 resolving, 2 done */
+    uint32_t target; /* resolved node, 0 when not found */
+    uint32_t next;   /* next import with the same (scope, bind), or next glob */
+} gr_import;
+
+typedef struct gr_warning {
+    uint32_t file; /* strtab id of the file path ("" for none) */
+    uint32_t line;
+    char *msg;
+} gr_warning;
+
+typedef struct gr_graph {
+    gr_strtab st;
+    gr_package *packages;
+    size_t npackages, packages_cap;
+    gr_crate *crates;
+    size_t ncrates, crates_cap;
+    gr_file *files;
+    size_t nfiles, files_cap;
+    gr_map file_by_path;      /* strtab id of path -> file index + 1 */
+    gr_node *nodes;           /* nodes[0] unused */
+    size_t nnodes, nodes_cap; /* nnodes counts nodes[0] */
+    gr_edge_rec *edges;
+    size_t nedges, edges_cap;
+    gr_pending *pending;
+    size_t npending, pending_cap;
+    gr_import *imports;       /* imports[0] unused */
+    size_t nimports, imports_cap;
+    gr_warning *warnings;
+    size_t nwarnings, warnings_cap;
+    gr_map children;          /* (parent, name) -> first node */
+    gr_map binds;             /* (scope, name) -> first import */
+    gr_map globs;             /* (scope, 0) -> first glob import */
+    gr_map assoc;             /* (type node, name) -> first assoc entry */
+    uint32_t *assoc_next;     /* assoc entries: node, next (pairs) */
+    size_t nassoc, assoc_cap;
+    gr_map unresolved;        /* (text id, 0) -> node */
+    size_t nreal;             /* nodes before unresolved ones were added */
+    gr_strlist inputs;        /* command-line paths, for the meta table */
+} gr_graph;
+
+void gr_graph_init(gr_graph *g);
+void gr_graph_free(gr_graph *g);
+
+uint32_t gr_graph_file(gr_graph *g, const char *path, uint32_t package, int walked, int *added);
+uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n);
+void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst);
+void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Sorts and de-duplicates edges, sorts warnings: the canonical order. */
+void gr_graph_finish(gr_graph *g);
+
+/* Module tree (mount.c): every crate root and what it reaches, then the
+ * orphan files.  Needs every reachable file's fg_file in place. */
+void gr_mount_all(gr_graph *g);
+/* The files a parsed file's `mod x;` declarations might load, in every
+ * reading of its directory ownership: discovery asks for those that exist. */
+void gr_mount_candidates(const gr_graph *g, const fg_file *f, gr_strlist *out);
+
+/* Name resolution (resolve.c): turns pending references and imports into
+ * edges, adding unresolved nodes for what cannot be found. */
+void gr_resolve_all(gr_graph *g);
+
+/* Paths (mount.c): dir/rel with "." and ".." folded, as a new string. */
+char *gr_path_join(const char *dir, const char *rel);
+char *gr_path_dirname(const char *path);
+
+#endif

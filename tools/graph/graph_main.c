@@ -1,0 +1,168 @@
+/*
+ * graph_main.c - `sluice graph`: flags, the phases in order, the exit status.
+ *
+ *   discover -> parse (workers, in parallel) -> mount -> resolve -> emit
+ *
+ * Exit status: 0 the graph is complete; 1 it was written but warnings
+ * occurred (unreadable or broken files, missing modules, ...); 2 nothing
+ * was written (bad usage, no such path, an output that could not be
+ * written).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "emit.h"
+#include "graph.h"
+#include "parse_all.h"
+#include "sluice/chan.h"
+
+int sl_graph_main(int argc, char **argv);
+
+static void usage(FILE *o)
+{
+    fprintf(o,
+            "usage: sluice graph [-j THREADS] [--db FILE.sqlite] [--json FILE] [--stats] [-q] PATH...\n"
+            "\n"
+            "Parses Rust crates (directories with a Cargo.toml, workspaces, or a\n"
+            "directory of crates) or single .rs files into one code graph: items,\n"
+            "what contains what, impls, type uses, calls and imports.\n"
+            "\n"
+            "  -j, --threads N  parser threads (default: the number of CPUs)\n"
+            "      --db FILE    write the graph as SQLite (docs/formats/graph.md)\n"
+            "      --json FILE  write the graph as JSON ('-' for standard output)\n"
+            "      --stats      print counts and timings to standard error\n"
+            "  -q, --quiet      do not print warnings (the exit status still says)\n"
+            "\n"
+            "exit status: 0 complete, 1 written with warnings, 2 error (nothing written)\n");
+}
+
+static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t, int threads)
+{
+    size_t kinds[GK__COUNT] = {0}, edges[GE__COUNT] = {0}, orphans = 0, resolved = 0, refs = 0;
+    for (size_t i = 1; i < g->nnodes; i++)
+        kinds[g->nodes[i].kind]++;
+    for (size_t i = 0; i < g->nedges; i++) {
+        edges[g->edges[i].kind]++;
+        if (g->edges[i].kind != GE_CONTAINS) {
+            refs++;
+            resolved += g->nodes[g->edges[i].dst].kind != GK_UNRESOLVED;
+        }
+    }
+    for (size_t i = 0; i < g->nfiles; i++)
+        orphans += g->files[i].orphan;
+    fprintf(stderr, "sluice graph: %zu crates, %llu files (%.1f MB), %zu orphan files, %zu warnings, -j%d\n",
+            g->ncrates, (unsigned long long)ps->files, ps->bytes / 1e6, orphans, g->nwarnings, threads);
+    fprintf(stderr, "  nodes %zu:", g->nnodes - 1);
+    for (int k = 0; k < GK__COUNT; k++)
+        if (kinds[k])
+            fprintf(stderr, " %s %zu", gr_kind_name(k), kinds[k]);
+    fprintf(stderr, "\n  edges %zu:", g->nedges);
+    for (int k = 0; k < GE__COUNT; k++)
+        fprintf(stderr, " %s %zu", gr_edge_name(k), edges[k]);
+    fprintf(stderr, "\n  references resolved: %zu of %zu (%.1f%%)\n", resolved, refs,
+            refs ? 100.0 * resolved / refs : 100.0);
+    fprintf(stderr, "  time: discover %.3f s, parse %.3f s, mount+resolve %.3f s, write %.3f s\n",
+            (t[1] - t[0]) / 1e9, (t[2] - t[1]) / 1e9, (t[3] - t[2]) / 1e9, (t[4] - t[3]) / 1e9);
+}
+
+static void print_warnings(const gr_graph *g)
+{
+    for (size_t i = 0; i < g->nwarnings; i++) {
+        const gr_warning *w = &g->warnings[i];
+        const char *f = gr_str(&g->st, w->file);
+        if (w->line)
+            fprintf(stderr, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
+        else
+            fprintf(stderr, "sluice graph: warning: %s: %s\n", f, w->msg);
+    }
+    size_t orphans = 0;
+    for (size_t i = 0; i < g->nfiles; i++)
+        orphans += g->files[i].orphan;
+    if (orphans)
+        fprintf(stderr, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
+                orphans, orphans == 1 ? "" : "s");
+}
+
+int sl_graph_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"threads", required_argument, NULL, 'j'}, {"db", required_argument, NULL, 'd'},
+        {"json", required_argument, NULL, 'J'},    {"stats", no_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, c;
+    const char *db = NULL, *json = NULL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 1024) {
+                fprintf(stderr, "sluice graph: -j wants a thread count from 1 to 1024, not '%s'\n", optarg);
+                return 2;
+            }
+            threads = (int)v;
+            break;
+        }
+        case 'd': db = optarg; break;
+        case 'J': json = optarg; break;
+        case 's': show_stats = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "sluice graph: no PATH given\n");
+        usage(stderr);
+        return 2;
+    }
+    int64_t t[5];
+    t[0] = sl_now();
+    gr_graph g;
+    gr_graph_init(&g);
+    int status = 0;
+    gr_parse_stats ps;
+    char err[1024];
+    if (gr_discover(&g, argv + optind, argc - optind)) {
+        status = 2;
+        goto out;
+    }
+    t[1] = sl_now();
+    if (gr_parse_all(&g, threads, &ps)) {
+        fprintf(stderr, "sluice graph: could not start worker threads\n");
+        status = 2;
+        goto out;
+    }
+    t[2] = sl_now();
+    gr_mount_all(&g);
+    gr_resolve_all(&g);
+    gr_graph_finish(&g);
+    t[3] = sl_now();
+    if (db && gr_emit_sqlite(&g, db, err, sizeof err)) {
+        fprintf(stderr, "sluice graph: %s\n", err);
+        status = 2;
+        goto out;
+    }
+    if (json && gr_emit_json(&g, json, err, sizeof err)) {
+        fprintf(stderr, "sluice graph: %s\n", err);
+        status = 2;
+        goto out;
+    }
+    t[4] = sl_now();
+    if (!quiet)
+        print_warnings(&g);
+    if (show_stats)
+        stats(&g, &ps, t, threads);
+    status = g.nwarnings ? 1 : 0;
+out:
+    gr_graph_free(&g);
+    return status;
+}

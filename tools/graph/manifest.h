@@ -1,0 +1,37 @@
+/*
+ * manifest.h - the few facts sluice graph needs from a Cargo.toml.
+ *
+ * Not a TOML library: it reads the whole TOML syntax only well enough to
+ * skip what it does not need, and keeps the package name, [lib] path,
+ * [[bin]] names and paths, and [workspace] members and exclude lists.
+ * Anything malformed stops the reader with the line it happened on.
+ */
+#ifndef SLUICE_GRAPH_MANIFEST_H
+#define SLUICE_GRAPH_MANIFEST_H
+
+#include <stddef.h>
+
+typedef struct gr_strlist {
+    char **v;
+    size_t n, cap;
+} gr_strlist;
+
+void gr_strlist_push(gr_strlist *l, const char *s);
+void gr_strlist_free(gr_strlist *l);
+
+typedef struct gr_manifest {
+    int has_package, has_workspace;
+    char *package_name;
+    char *lib_path;       /* [lib] path, or NULL */
+    char *lib_name;       /* [lib] name, or NULL */
+    gr_strlist bin_names; /* [[bin]] name, "" when absent; parallel to bin_paths */
+    gr_strlist bin_paths; /* [[bin]] path, "" when absent */
+    gr_strlist members, exclude;
+} gr_manifest;
+
+/* Returns 0, or -1 with a message and the 1-based line in *line. */
+int gr_manifest_parse(const char *text, size_t len, gr_manifest *m, char *err, size_t errlen,
+                      unsigned *line);
+void gr_manifest_free(gr_manifest *m);
+
+#endif

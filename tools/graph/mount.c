@@ -1,0 +1,437 @@
+/*
+ * mount.c - Rust's module tree: which file each `mod x;` loads, and the
+ * global nodes of every file at the place the tree puts it.
+ *
+ * The rule it rests on (the Rust reference, "Modules"): a file "owns" a
+ * directory where its child modules live.  A crate root, a mod.rs and a
+ * file loaded through #[path] own their own directory; any other file
+ * a/b.rs owns a/b/.  `mod c;` then loads <owned>/c.rs or <owned>/c/mod.rs,
+ * inline modules add their names (or #[path] values) as directories, and
+ * a #[path] outside inline modules is relative to the file's directory.
+ * A file is instantiated at each place it is mounted; a file that is
+ * already on the mount stack is a cycle and is not mounted again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "xalloc.h"
+
+enum { MAX_MOUNT_DEPTH = 128 };
+
+char *gr_path_dirname(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    if (!s)
+        return gr_xstrdup(".");
+    if (s == path)
+        return gr_xstrdup("/");
+    return gr_xstrndup(path, (size_t)(s - path));
+}
+
+/* dir/rel with "." segments dropped and "x/.." folded. */
+char *gr_path_join(const char *dir, const char *rel)
+{
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *in = gr_xmalloc(n);
+    if (rel[0] == '/' || !dir[0])
+        snprintf(in, n, "%s", rel);
+    else
+        snprintf(in, n, "%s/%s", dir, rel);
+    int abs = in[0] == '/';
+    char **seg = gr_xmalloc(n * sizeof *seg);
+    size_t ns = 0;
+    for (char *tok = strtok(in, "/"); tok; tok = strtok(NULL, "/")) {
+        if (!strcmp(tok, "."))
+            continue;
+        if (!strcmp(tok, "..") && ns && strcmp(seg[ns - 1], "..")) {
+            ns--;
+            continue;
+        }
+        if (!strcmp(tok, "..") && abs && !ns)
+            continue;
+        seg[ns++] = tok;
+    }
+    char *out = gr_xmalloc(n + 2);
+    size_t len = 0;
+    if (abs)
+        out[len++] = '/';
+    for (size_t i = 0; i < ns; i++)
+        len += (size_t)sprintf(out + len, "%s%s", i ? "/" : "", seg[i]);
+    if (!len)
+        out[len++] = '.';
+    out[len] = 0;
+    free(seg);
+    free(in);
+    return out;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* The directory a file owns for its `mod x;` declarations. */
+static char *owned_dir(const char *path, int mod_rs)
+{
+    char *dir = gr_path_dirname(path);
+    if (mod_rs)
+        return dir;
+    const char *b = base_name(path);
+    size_t bl = strlen(b);
+    char *stem = gr_xstrndup(b, bl > 3 && !strcmp(b + bl - 3, ".rs") ? bl - 3 : bl);
+    char *r = gr_path_join(dir, stem);
+    free(stem);
+    free(dir);
+    return r;
+}
+
+/* The inline modules around item i of f, outermost first, as a relative
+ * directory ("a/b"), each contributing its #[path] or its name. */
+static void inline_dirs(const fg_file *f, uint32_t i, char *out, size_t cap)
+{
+    uint32_t chain[64];
+    int n = 0;
+    for (uint32_t p = f->items[i].parent; p != 0 && n < 64; p = f->items[p].parent)
+        if (f->items[p].kind == GK_MODULE)
+            chain[n++] = p;
+    size_t len = 0;
+    out[0] = 0;
+    for (int k = n - 1; k >= 0; k--) {
+        const fg_item *m = &f->items[chain[k]];
+        fg_str s = m->path_attr.len ? m->path_attr : m->name;
+        len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s", len ? "/" : "", fg_ptr(f, s));
+        if (len >= cap) {
+            out[cap - 1] = 0;
+            return;
+        }
+    }
+}
+
+/* Candidate files for `mod` item i of f, most likely first. */
+static void candidates(const fg_file *f, uint32_t i, int mod_rs, gr_strlist *out)
+{
+    const fg_item *it = &f->items[i];
+    char in[1024], rel[1200];
+    inline_dirs(f, i, in, sizeof in);
+    const char *name = fg_ptr(f, it->name);
+    if (it->path_attr.len) {
+        const char *p = fg_ptr(f, it->path_attr);
+        char *base = in[0] ? owned_dir(f->path, mod_rs) : gr_path_dirname(f->path);
+        snprintf(rel, sizeof rel, "%s%s%s", in, in[0] ? "/" : "", p);
+        char *c = gr_path_join(base, rel);
+        gr_strlist_push(out, c);
+        free(c);
+        free(base);
+        return;
+    }
+    char *base = owned_dir(f->path, mod_rs);
+    snprintf(rel, sizeof rel, "%s%s%s.rs", in, in[0] ? "/" : "", name);
+    char *c = gr_path_join(base, rel);
+    gr_strlist_push(out, c);
+    free(c);
+    snprintf(rel, sizeof rel, "%s%s%s/mod.rs", in, in[0] ? "/" : "", name);
+    c = gr_path_join(base, rel);
+    gr_strlist_push(out, c);
+    free(c);
+    free(base);
+}
+
+void gr_mount_candidates(const gr_graph *g, const fg_file *f, gr_strlist *out)
+{
+    (void)g;
+    for (uint32_t i = 1; i < f->nitems; i++) {
+        if (f->items[i].kind != GK_MODULE || f->items[i].sub != FS_DECL)
+            continue;
+        candidates(f, i, 1, out);
+        candidates(f, i, 0, out);
+    }
+}
+
+/* ---- instantiation ------------------------------------------------------ */
+
+typedef struct mount_ctx {
+    gr_graph *g;
+    uint32_t crate;
+    int depth;
+} mount_ctx;
+
+static uint32_t intern_fg(gr_graph *g, const fg_file *f, fg_str s)
+{
+    return gr_strtab_intern(&g->st, fg_ptr(f, s), s.len);
+}
+
+static uint32_t intern_fmt(gr_graph *g, const char *fmt, const char *a, const char *b)
+{
+    char buf[2048];
+    int n = snprintf(buf, sizeof buf, fmt, a, b);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof buf)
+        n = sizeof buf - 1;
+    return gr_strtab_intern(&g->st, buf, (size_t)n);
+}
+
+/* The path a new child of `parent` gets. */
+static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, const char *name,
+                           const char *trait)
+{
+    const char *pp = gr_str(&g->st, parent->path);
+    if (parent->kind == GK_IMPL) {
+        /* methods are named through their type: crate::a::Foo::new */
+        const char *pe = strrchr(pp, '{');
+        char scope[2048];
+        snprintf(scope, sizeof scope, "%.*s%s", pe ? (int)(pe - pp) : (int)strlen(pp), pp,
+                 gr_str(&g->st, parent->name));
+        return intern_fmt(g, "%s::%s", scope, name);
+    }
+    switch (kind) {
+    case GK_IMPL:
+        if (trait && trait[0]) {
+            char t[1024];
+            snprintf(t, sizeof t, "impl %s for %s", trait, name);
+            return intern_fmt(g, "%s::{%s}", pp, t);
+        }
+        return intern_fmt(g, "%s::{impl %s}", pp, name);
+    case GK_USE:
+        return intern_fmt(g, "%s::{use}%s", pp, "");
+    default:
+        return intern_fmt(g, "%s::%s", pp, name);
+    }
+}
+
+static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs);
+
+/* The last segment of the trait an impl implements, for its path. */
+static const char *impl_trait_name(const fg_file *f, uint32_t item)
+{
+    for (size_t r = 0; r < f->nrefs; r++) {
+        if (f->refs[r].from == item && f->refs[r].edge == GE_IMPLEMENTS) {
+            const char *t = fg_ptr(f, f->refs[r].text);
+            const char *s = strrchr(t, ':');
+            return s ? s + 1 : t;
+        }
+        if (f->refs[r].from > item)
+            break;
+    }
+    return NULL;
+}
+
+static void register_child(gr_graph *g, uint32_t id)
+{
+    gr_node *n = &g->nodes[id];
+    if (!n->name || n->kind == GK_USE || n->kind == GK_IMPL)
+        return;
+    uint64_t k = gr_key(n->parent, n->name);
+    uint32_t first = gr_map_get(&g->children, k);
+    if (!first) {
+        gr_map_put(&g->children, k, id);
+        return;
+    }
+    /* append: lookups prefer the first declaration */
+    while (g->nodes[first].next_same)
+        first = g->nodes[first].next_same;
+    g->nodes[first].next_same = id;
+}
+
+static void add_import(gr_graph *g, const fg_file *f, const fg_use *u, uint32_t node, uint32_t scope)
+{
+    gr_import im;
+    memset(&im, 0, sizeof im);
+    im.node = node;
+    im.scope = scope;
+    im.path = intern_fg(g, f, u->path);
+    im.glob = u->glob;
+    if (!u->glob) {
+        const char *p = fg_ptr(f, u->path);
+        const char *last = strrchr(p, ':');
+        last = last ? last + 1 : p;
+        if (u->alias.len)
+            im.bind = (u->alias.len == 1 && fg_ptr(f, u->alias)[0] == '_') ? 0 : intern_fg(g, f, u->alias);
+        else
+            im.bind = gr_strtab_intern(&g->st, last, strlen(last));
+    }
+    if (g->nimports == g->imports_cap) {
+        g->imports_cap = g->imports_cap ? g->imports_cap * 2 : 256;
+        g->imports = gr_xrealloc(g->imports, g->imports_cap * sizeof *g->imports);
+    }
+    uint32_t id = (uint32_t)g->nimports++;
+    gr_map *map = im.glob ? &g->globs : &g->binds;
+    uint64_t key = gr_key(scope, im.glob ? 0 : im.bind);
+    g->imports[id] = im;
+    if (!im.glob && !im.bind)
+        return; /* `use x as _;` binds nothing, but still imports */
+    uint32_t first = gr_map_get(map, key);
+    if (!first) {
+        gr_map_put(map, key, id);
+    } else {
+        while (g->imports[first].next)
+            first = g->imports[first].next;
+        g->imports[first].next = id;
+    }
+}
+
+/* `mod x;` item i of f became node `mod_node`: find and mount its file. */
+static void mount_decl(mount_ctx *m, const fg_file *f, uint32_t i, uint32_t mod_node, int mod_rs)
+{
+    gr_graph *g = m->g;
+    gr_strlist cand = {0};
+    candidates(f, i, mod_rs, &cand);
+    uint32_t found = UINT32_MAX;
+    for (size_t c = 0; c < cand.n && found == UINT32_MAX; c++) {
+        uint32_t id = gr_strtab_find(&g->st, cand.v[c], strlen(cand.v[c]));
+        uint32_t fi = id == UINT32_MAX ? 0 : gr_map_get(&g->file_by_path, gr_key(id, 0));
+        if (fi && g->files[fi - 1].fg)
+            found = fi - 1;
+    }
+    const char *name = fg_ptr(f, f->items[i].name);
+    uint32_t line = f->items[i].line;
+    if (found == UINT32_MAX) {
+        if (cand.n == 1)
+            gr_graph_warn(g, f->path, line, "module `%s`: file %s not found", name, cand.v[0]);
+        else
+            gr_graph_warn(g, f->path, line, "module `%s`: neither %s nor %s exists", name, cand.v[0],
+                          cand.n > 1 ? cand.v[1] : "");
+    } else if (g->files[found].fg->failed) {
+        /* its own read error is reported on the file; say who wanted it */
+        gr_graph_warn(g, f->path, line, "module `%s`: %s could not be read", name, g->files[found].path);
+    } else if (g->files[found].on_stack) {
+        gr_graph_warn(g, f->path, line, "module `%s`: %s is already being loaded (a module cycle); not loaded again",
+                      name, g->files[found].path);
+    } else if (m->depth >= MAX_MOUNT_DEPTH) {
+        gr_graph_warn(g, f->path, line, "module `%s`: modules nested deeper than %d files; not loaded", name,
+                      MAX_MOUNT_DEPTH);
+    } else {
+        /* A file loaded through #[path] owns its own directory. */
+        int child_mod_rs = f->items[i].path_attr.len > 0 || !strcmp(base_name(g->files[found].path), "mod.rs");
+        g->nodes[mod_node].file = found + 1;
+        mount_file(m, found, mod_node, child_mod_rs);
+    }
+    gr_strlist_free(&cand);
+}
+
+static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
+{
+    gr_graph *g = m->g;
+    gr_file *gf = &g->files[file];
+    const fg_file *f = gf->fg;
+    gf->on_stack = 1;
+    gf->mounted = 1;
+    m->depth++;
+    uint32_t *map = gr_xmalloc((f->nitems ? f->nitems : 1) * sizeof *map);
+    map[0] = module;
+    g->nodes[module].end_line = f->nitems ? f->items[0].end_line : 1;
+    g->nodes[module].end_col = f->nitems ? f->items[0].end_col : 1;
+    for (uint32_t i = 1; i < f->nitems; i++) {
+        const fg_item *it = &f->items[i];
+        gr_node n;
+        memset(&n, 0, sizeof n);
+        n.kind = it->kind;
+        n.sub = it->sub;
+        n.name = intern_fg(g, f, it->name);
+        n.sig = intern_fg(g, f, it->sig);
+        n.vis = intern_fg(g, f, it->vis);
+        n.file = file + 1;
+        n.line = it->line;
+        n.col = it->col;
+        n.end_line = it->end_line;
+        n.end_col = it->end_col;
+        n.parent = map[it->parent < i ? it->parent : 0];
+        n.crate = m->crate;
+        n.path = child_path(g, &g->nodes[n.parent], it->kind, gr_str(&g->st, n.name),
+                            it->kind == GK_IMPL ? impl_trait_name(f, i) : NULL);
+        uint32_t id = gr_graph_add_node(g, &n);
+        map[i] = id;
+        gr_graph_add_edge(g, n.parent, GE_CONTAINS, id);
+        register_child(g, id);
+        if (it->kind == GK_MODULE && it->sub == FS_DECL)
+            mount_decl(m, f, i, id, mod_rs);
+    }
+    for (size_t u = 0; u < f->nuses; u++) {
+        uint32_t node = map[f->uses[u].item];
+        add_import(g, f, &f->uses[u], node, g->nodes[node].parent);
+    }
+    for (size_t r = 0; r < f->nrefs; r++) {
+        if (g->npending == g->pending_cap) {
+            g->pending_cap = g->pending_cap ? g->pending_cap * 2 : 1024;
+            g->pending = gr_xrealloc(g->pending, g->pending_cap * sizeof *g->pending);
+        }
+        g->pending[g->npending++] = (gr_pending){
+            map[f->refs[r].from], intern_fg(g, f, f->refs[r].text), f->refs[r].edge, f->refs[r].form};
+    }
+    free(map);
+    m->depth--;
+    gf->on_stack = 0;
+}
+
+static uint32_t new_root(gr_graph *g, int kind, int sub, const char *name, const char *path, uint32_t file)
+{
+    gr_node n;
+    memset(&n, 0, sizeof n);
+    n.kind = (uint8_t)kind;
+    n.sub = (uint8_t)sub;
+    n.name = gr_strtab_intern(&g->st, name, strlen(name));
+    n.path = gr_strtab_intern(&g->st, path, strlen(path));
+    n.file = file + 1;
+    n.line = n.col = 1;
+    return gr_graph_add_node(g, &n);
+}
+
+static const char *stem_of(const char *path, char *buf, size_t cap)
+{
+    const char *b = base_name(path);
+    size_t l = strlen(b);
+    if (l > 3 && !strcmp(b + l - 3, ".rs"))
+        l -= 3;
+    snprintf(buf, cap, "%.*s", (int)l, b);
+    return buf;
+}
+
+static int orphan_cmp(const void *a, const void *b)
+{
+    const gr_file *const *x = a, *const *y = b;
+    return strcmp((*x)->path, (*y)->path);
+}
+
+void gr_mount_all(gr_graph *g)
+{
+    mount_ctx m = {g, 0, 0};
+    for (size_t c = 0; c < g->ncrates; c++) {
+        gr_crate *cr = &g->crates[c];
+        int added;
+        uint32_t file = gr_graph_file(g, cr->root, cr->package, 0, &added);
+        uint32_t node = new_root(g, GK_CRATE, FS_NONE, cr->name, "crate", file);
+        g->nodes[node].crate = node;
+        g->nodes[node].sig = gr_strtab_intern(&g->st, cr->kind, strlen(cr->kind));
+        cr->node = node;
+        m.crate = node;
+        gr_file *gf = &g->files[file];
+        if (!gf->fg || gf->fg->failed) {
+            gr_graph_warn(g, cr->root, 0, "crate root could not be read; crate `%s` is empty", cr->name);
+            continue;
+        }
+        mount_file(&m, file, node, 1);
+    }
+    /* Orphans: walked files no root reached, in path order. */
+    gr_file **orph = gr_xmalloc((g->nfiles ? g->nfiles : 1) * sizeof *orph);
+    size_t no = 0;
+    for (size_t i = 0; i < g->nfiles; i++)
+        if (g->files[i].walked && !g->files[i].mounted && g->files[i].fg && !g->files[i].fg->failed)
+            orph[no++] = &g->files[i];
+    qsort(orph, no, sizeof *orph, orphan_cmp);
+    for (size_t i = 0; i < no; i++) {
+        if (orph[i]->mounted) /* an earlier orphan's `mod` reached it */
+            continue;
+        uint32_t file = (uint32_t)(orph[i] - g->files);
+        char stem[256], path[600];
+        stem_of(orph[i]->path, stem, sizeof stem);
+        snprintf(path, sizeof path, "{orphan %s}", orph[i]->path);
+        uint32_t node = new_root(g, GK_MODULE, FS_NONE, stem, path, file);
+        orph[i]->orphan = 1;
+        m.crate = 0;
+        mount_file(&m, file, node, !strcmp(base_name(orph[i]->path), "mod.rs"));
+    }
+    free(orph);
+}

@@ -1,0 +1,170 @@
+/*
+ * parse_all.c - workers and the merger, joined by two libsluice channels.
+ *
+ * The design (docs: the seed note on concurrent file handling): workers
+ * share nothing.  Each takes a job (a file number and its own copy of the
+ * path) from `jobs`, parses with its own tree-sitter parser into a fresh
+ * fg_file, and sends the pointer on `results`.  Only the merger - the
+ * calling thread - touches the graph: it stores results, and when a
+ * file's `mod x;` names a file nobody listed (a #[path] outside the
+ * package), it adds that file and sends a new job.  `jobs` is unbounded,
+ * so the merger never blocks sending and cannot deadlock against workers
+ * blocked on a full `results`; it closes `jobs` when every job it sent
+ * has come back, which is what lets the workers exit.
+ */
+#include "parse_all.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "extract.h"
+#include "sluice/chan.h"
+#include "source.h"
+#include "xalloc.h"
+
+typedef struct job {
+    uint32_t file;
+    char *path; /* the worker's own copy: the merger may grow g->files */
+} job;
+
+typedef struct workers {
+    sl_chan *jobs, *results;
+} workers;
+
+static fg_file *parse_one(gr_extractor *x, const job *j)
+{
+    fg_file *f = fg_file_new(j->path, j->file);
+    char *buf = NULL, err[256];
+    size_t len = 0;
+    if (gr_source_read(j->path, &buf, &len, err, sizeof err)) {
+        f->failed = 1;
+        fg_diagf(f, 0, "%s", err);
+        return f;
+    }
+    f->bytes = len;
+    if (gr_source_is_binary(buf, len)) {
+        f->failed = 1;
+        fg_diagf(f, 0, "binary file (NUL bytes), skipped");
+    } else {
+        uint32_t bad = gr_source_bad_utf8_line(buf, len);
+        if (bad)
+            fg_diagf(f, bad, "invalid UTF-8; parsed anyway");
+        if (!x) {
+            f->failed = 1;
+            fg_diagf(f, 0, "no parser (tree-sitter refused the grammar)");
+        } else {
+            gr_extract(x, f, buf, len);
+        }
+    }
+    free(buf);
+    return f;
+}
+
+static void *worker(void *arg)
+{
+    workers *w = arg;
+    gr_extractor *x = gr_extractor_new();
+    job j;
+    while (sl_chan_recv(w->jobs, &j) == SL_OK) {
+        fg_file *f = parse_one(x, &j);
+        free(j.path);
+        if (sl_chan_send(w->results, &f) != SL_OK) {
+            fg_file_free(f);
+            break;
+        }
+    }
+    gr_extractor_free(x);
+    return NULL;
+}
+
+static void send_job(workers *w, const gr_graph *g, uint32_t file)
+{
+    job j = {file, gr_xstrdup(g->files[file].path)};
+    if (sl_chan_send(w->jobs, &j) != SL_OK) {
+        /* cannot happen: jobs is open and unbounded until we close it */
+        fprintf(stderr, "sluice graph: job channel refused a send\n");
+        exit(2);
+    }
+}
+
+static int lexists(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0;
+}
+
+/* A result is in: keep it, turn its diagnostics into warnings, and ask
+ * for any file its module declarations reach that nobody listed yet. */
+static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
+{
+    gr_file *gf = &g->files[f->index];
+    gf->fg = f;
+    st->files++;
+    st->bytes += f->bytes;
+    for (size_t i = 0; i < f->ndiags; i++)
+        gr_graph_warn(g, f->path, f->diags[i].line, "%s", f->diags[i].msg);
+    size_t sent = 0;
+    gr_strlist cand = {0};
+    gr_mount_candidates(g, f, &cand);
+    for (size_t i = 0; i < cand.n; i++) {
+        uint32_t id = gr_strtab_find(&g->st, cand.v[i], strlen(cand.v[i]));
+        if (id != UINT32_MAX && gr_map_get(&g->file_by_path, gr_key(id, 0)))
+            continue;
+        if (!lexists(cand.v[i]))
+            continue;
+        int added;
+        uint32_t nf = gr_graph_file(g, cand.v[i], UINT32_MAX, 0, &added);
+        if (added) {
+            send_job(w, g, nf);
+            sent++;
+        }
+    }
+    gr_strlist_free(&cand);
+    return sent;
+}
+
+int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (threads < 1)
+        threads = 1;
+    workers w;
+    w.jobs = sl_chan_new(sizeof(job), SL_UNBOUNDED);
+    w.results = sl_chan_new(sizeof(fg_file *), 64);
+    if (!w.jobs || !w.results) {
+        sl_chan_free(w.jobs);
+        sl_chan_free(w.results);
+        return -1;
+    }
+    pthread_t *tid = gr_xcalloc((size_t)threads, sizeof *tid);
+    int started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, worker, &w))
+            break;
+    if (!started) {
+        sl_chan_free(w.jobs);
+        sl_chan_free(w.results);
+        free(tid);
+        return -1;
+    }
+    size_t outstanding = 0;
+    for (uint32_t i = 0; i < g->nfiles; i++, outstanding++)
+        send_job(&w, g, i);
+    while (outstanding) {
+        fg_file *f;
+        if (sl_chan_recv(w.results, &f) != SL_OK)
+            break;
+        outstanding--;
+        outstanding += take(&w, g, f, st);
+    }
+    sl_chan_close(w.jobs);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
+    sl_chan_free(w.jobs);
+    sl_chan_free(w.results);
+    return 0;
+}

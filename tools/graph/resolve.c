@@ -1,0 +1,404 @@
+/*
+ * resolve.c - path resolution over the merged module tree: what each use
+ * imports, what each type mention and call names.
+ *
+ * It rests on Rust 2018's rules, simplified where only a type checker
+ * could do better: a path's first segment is looked up lexically (the
+ * enclosing function bodies, then the enclosing module: its items, its
+ * named imports, its glob imports), or is `crate`, `self`, `super`, `Self`
+ * or a crate's name; later segments are members of what came before
+ * (module items, enum variants, associated items of impls of a type, a
+ * trait's items).  Imports resolve lazily and are memoised; an import met
+ * again while resolving itself is a cycle and resolves to nothing.
+ * Visibility is not checked.  What is not found becomes an `unresolved`
+ * node named by the path text, shared by every reference to that text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "xalloc.h"
+
+enum ns { NS_TYPE, NS_VALUE, NS_ANY };
+enum { MAX_SEGS = 32, MAX_GLOB_DEPTH = 8 };
+
+typedef struct rs {
+    gr_graph *g;
+    uint32_t *kid_first, *kid_next; /* children lists, for trait defaults */
+    uint32_t s_crate, s_self, s_super, s_Self;
+} rs;
+
+/* 0: not acceptable in the namespace; lower is better. */
+static int rank(int kind, int ns)
+{
+    switch (ns) {
+    case NS_TYPE:
+        switch (kind) {
+        case GK_CRATE: case GK_MODULE: case GK_STRUCT: case GK_ENUM: case GK_UNION:
+        case GK_TRAIT: case GK_TYPE:
+            return 1;
+        default:
+            return 0;
+        }
+    case NS_VALUE:
+        switch (kind) {
+        case GK_FUNCTION: case GK_CONST: case GK_STATIC:
+            return 1;
+        case GK_STRUCT: case GK_VARIANT: /* tuple constructors */
+            return 2;
+        default:
+            return 0;
+        }
+    default:
+        return kind == GK_USE || kind == GK_IMPL ? 0 : 1;
+    }
+}
+
+static uint32_t pick(rs *r, uint32_t first, int ns)
+{
+    uint32_t best = 0;
+    int br = 0;
+    for (uint32_t n = first; n; n = r->g->nodes[n].next_same) {
+        int k = rank(r->g->nodes[n].kind, ns);
+        if (k && (!br || k < br)) {
+            best = n;
+            br = k;
+            if (k == 1)
+                break;
+        }
+    }
+    return best;
+}
+
+static uint32_t import_target(rs *r, uint32_t imp);
+static uint32_t member(rs *r, uint32_t cur, uint32_t name, int ns, int depth);
+
+/* A module's (or function body's) own names: items, named imports, globs. */
+static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int depth)
+{
+    gr_graph *g = r->g;
+    uint32_t best = pick(r, gr_map_get(&g->children, gr_key(scope, name)), ns);
+    if (best)
+        return best;
+    for (uint32_t i = gr_map_get(&g->binds, gr_key(scope, name)); i; i = g->imports[i].next) {
+        uint32_t t = import_target(r, i);
+        if (t && rank(g->nodes[t].kind, ns))
+            return t;
+    }
+    if (depth >= MAX_GLOB_DEPTH)
+        return 0;
+    for (uint32_t i = gr_map_get(&g->globs, gr_key(scope, 0)); i; i = g->imports[i].next) {
+        uint32_t base = import_target(r, i);
+        if (!base || base == scope)
+            continue;
+        uint32_t t = member(r, base, name, ns, depth + 1);
+        if (t)
+            return t;
+    }
+    return 0;
+}
+
+static uint32_t assoc(rs *r, uint32_t type, uint32_t name, int ns)
+{
+    gr_graph *g = r->g;
+    for (uint32_t e = gr_map_get(&g->assoc, gr_key(type, name)); e; e = g->assoc_next[2 * e + 1]) {
+        uint32_t n = g->assoc_next[2 * e];
+        if (ns == NS_TYPE ? g->nodes[n].kind == GK_TYPE : rank(g->nodes[n].kind, ns))
+            return n;
+    }
+    return 0;
+}
+
+static uint32_t member(rs *r, uint32_t cur, uint32_t name, int ns, int depth)
+{
+    gr_graph *g = r->g;
+    switch (g->nodes[cur].kind) {
+    case GK_CRATE:
+    case GK_MODULE:
+        return lookup_in(r, cur, name, ns, depth);
+    case GK_ENUM: {
+        uint32_t v = pick(r, gr_map_get(&g->children, gr_key(cur, name)), NS_ANY);
+        return v ? v : assoc(r, cur, name, ns);
+    }
+    case GK_TRAIT: {
+        uint32_t v = pick(r, gr_map_get(&g->children, gr_key(cur, name)), NS_ANY);
+        return v ? v : assoc(r, cur, name, ns);
+    }
+    case GK_STRUCT:
+    case GK_UNION:
+    case GK_TYPE:
+        return assoc(r, cur, name, ns);
+    default:
+        return 0;
+    }
+}
+
+static uint32_t module_of(rs *r, uint32_t n)
+{
+    while (n && r->g->nodes[n].kind != GK_MODULE && r->g->nodes[n].kind != GK_CRATE)
+        n = r->g->nodes[n].parent;
+    return n;
+}
+
+static uint32_t self_type(rs *r, uint32_t n)
+{
+    for (; n; n = r->g->nodes[n].parent) {
+        if (r->g->nodes[n].kind == GK_IMPL)
+            return r->g->nodes[n].target;
+        if (r->g->nodes[n].kind == GK_TRAIT)
+            return n;
+    }
+    return 0;
+}
+
+static uint32_t crate_named(rs *r, uint32_t name, uint32_t from_crate)
+{
+    gr_graph *g = r->g;
+    uint32_t pkg = UINT32_MAX, hit = 0;
+    for (size_t c = 0; c < g->ncrates; c++)
+        if (g->crates[c].node == from_crate)
+            pkg = g->crates[c].package;
+    for (size_t c = 0; c < g->ncrates; c++) {
+        gr_crate *cr = &g->crates[c];
+        if (strcmp(cr->kind, "lib") || !cr->node || g->nodes[cr->node].name != name)
+            continue;
+        if (cr->package == pkg)
+            return cr->node;
+        if (!hit)
+            hit = cr->node;
+    }
+    return hit;
+}
+
+static uint32_t lexical(rs *r, uint32_t scope, uint32_t name, int ns)
+{
+    gr_graph *g = r->g;
+    for (uint32_t s = scope; s; s = g->nodes[s].parent) {
+        int k = g->nodes[s].kind;
+        if (k == GK_FUNCTION || k == GK_MODULE || k == GK_CRATE) {
+            uint32_t t = lookup_in(r, s, name, ns, 0);
+            if (t)
+                return t;
+        }
+        if (k == GK_MODULE || k == GK_CRATE)
+            break;
+    }
+    uint32_t scope_crate = scope ? g->nodes[scope].crate : 0;
+    return ns == NS_VALUE ? 0 : crate_named(r, name, scope_crate);
+}
+
+/* Splits "a::b::c" into interned segments; a leading "::" gives an
+ * empty first segment.  Returns the count, 0 when too long. */
+static int segments(rs *r, const char *p, uint32_t *seg)
+{
+    int n = 0;
+    if (p[0] == ':' && p[1] == ':') {
+        seg[n++] = 0;
+        p += 2;
+    }
+    while (*p) {
+        const char *e = strstr(p, "::");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (n == MAX_SEGS)
+            return 0;
+        seg[n++] = gr_strtab_intern(&r->g->st, p, len);
+        if (!e)
+            break;
+        p = e + 2;
+    }
+    return n;
+}
+
+static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns)
+{
+    gr_graph *g = r->g;
+    uint32_t seg[MAX_SEGS];
+    int n = segments(r, gr_str(&g->st, text), seg);
+    if (!n)
+        return 0;
+    uint32_t cur;
+    int i = 1;
+    uint32_t scope_crate = g->nodes[scope].crate;
+    if (seg[0] == 0) {
+        if (n < 2)
+            return 0;
+        cur = crate_named(r, seg[1], scope_crate);
+        i = 2;
+    } else if (seg[0] == r->s_crate) {
+        cur = scope_crate;
+    } else if (seg[0] == r->s_self) {
+        cur = module_of(r, scope);
+    } else if (seg[0] == r->s_super) {
+        cur = g->nodes[module_of(r, scope)].parent;
+        cur = module_of(r, cur);
+    } else if (seg[0] == r->s_Self) {
+        cur = self_type(r, scope);
+    } else {
+        cur = lexical(r, scope, seg[0], n == 1 ? ns : NS_TYPE);
+    }
+    for (; cur && i < n; i++) {
+        if (seg[i] == r->s_super)
+            cur = module_of(r, g->nodes[cur].parent);
+        else if (seg[i] != r->s_self)
+            cur = member(r, cur, seg[i], i == n - 1 ? ns : NS_TYPE, 0);
+    }
+    return cur;
+}
+
+static uint32_t import_target(rs *r, uint32_t imp)
+{
+    gr_import *im = &r->g->imports[imp];
+    if (im->state == 2)
+        return im->target;
+    if (im->state == 1)
+        return 0; /* an import cycle: it names nothing */
+    im->state = 1;
+    uint32_t t = resolve_path(r, im->scope, im->path, NS_ANY);
+    im = &r->g->imports[imp];
+    im->target = t;
+    im->state = 2;
+    return t;
+}
+
+static uint32_t unresolved(gr_graph *g, uint32_t text)
+{
+    uint32_t n = gr_map_get(&g->unresolved, gr_key(text, 0));
+    if (n)
+        return n;
+    gr_node u;
+    memset(&u, 0, sizeof u);
+    u.kind = GK_UNRESOLVED;
+    u.name = u.path = text;
+    n = gr_graph_add_node(g, &u);
+    gr_map_put(&g->unresolved, gr_key(text, 0), n);
+    return n;
+}
+
+static void add_assoc(gr_graph *g, uint32_t type, uint32_t item)
+{
+    if (!g->nodes[item].name)
+        return;
+    if (!g->assoc_cap) {
+        g->assoc_cap = 1024;
+        g->assoc_next = gr_xcalloc(2 * g->assoc_cap, sizeof *g->assoc_next);
+        g->nassoc = 1; /* entry 0 is "none" */
+    }
+    if (g->nassoc == g->assoc_cap) {
+        g->assoc_cap *= 2;
+        g->assoc_next = gr_xrealloc(g->assoc_next, 2 * g->assoc_cap * sizeof *g->assoc_next);
+    }
+    uint32_t e = (uint32_t)g->nassoc++;
+    uint64_t k = gr_key(type, g->nodes[item].name);
+    g->assoc_next[2 * e] = item;
+    g->assoc_next[2 * e + 1] = 0;
+    uint32_t first = gr_map_get(&g->assoc, k);
+    if (!first) {
+        gr_map_put(&g->assoc, k, e);
+        return;
+    }
+    while (g->assoc_next[2 * first + 1])
+        first = g->assoc_next[2 * first + 1];
+    g->assoc_next[2 * first + 1] = e;
+}
+
+/* Associated items: every impl's items under its self type, then the
+ * provided items of each implemented trait (found after the impl's own,
+ * so an override wins). */
+static void build_assoc(rs *r, uint32_t *impl_trait)
+{
+    gr_graph *g = r->g;
+    size_t n = g->nnodes;
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t p = g->nodes[i].parent;
+        if (p && g->nodes[p].kind == GK_IMPL && g->nodes[p].target)
+            add_assoc(g, g->nodes[p].target, i);
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        if (g->nodes[i].kind != GK_IMPL || !g->nodes[i].target || !impl_trait[i])
+            continue;
+        for (uint32_t c = r->kid_first[impl_trait[i]]; c; c = r->kid_next[c])
+            add_assoc(g, g->nodes[i].target, c);
+    }
+}
+
+static void build_kids(rs *r)
+{
+    gr_graph *g = r->g;
+    r->kid_first = gr_xcalloc(g->nnodes, sizeof *r->kid_first);
+    r->kid_next = gr_xcalloc(g->nnodes, sizeof *r->kid_next);
+    for (uint32_t i = (uint32_t)g->nnodes - 1; i >= 1; i--) {
+        uint32_t p = g->nodes[i].parent;
+        if (!p)
+            continue;
+        r->kid_next[i] = r->kid_first[p];
+        r->kid_first[p] = i;
+    }
+}
+
+static uint32_t text_id(gr_graph *g, const char *prefix, uint32_t name)
+{
+    char buf[512];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, gr_str(&g->st, name));
+    return gr_strtab_intern(&g->st, buf, n < sizeof buf ? n : sizeof buf - 1);
+}
+
+void gr_resolve_all(gr_graph *g)
+{
+    rs r = {g, NULL, NULL, 0, 0, 0, 0};
+    r.s_crate = gr_strtab_intern(&g->st, "crate", 5);
+    r.s_self = gr_strtab_intern(&g->st, "self", 4);
+    r.s_super = gr_strtab_intern(&g->st, "super", 5);
+    r.s_Self = gr_strtab_intern(&g->st, "Self", 4);
+    g->nreal = g->nnodes;
+    build_kids(&r);
+    uint32_t *impl_trait = gr_xcalloc(g->nnodes, sizeof *impl_trait);
+
+    /* 1. impls: their self types and traits, which associated items need. */
+    for (size_t i = 0; i < g->npending; i++) {
+        gr_pending *p = &g->pending[i];
+        if (p->edge != GE_IMPL_OF && p->edge != GE_IMPLEMENTS)
+            continue;
+        uint32_t scope = g->nodes[p->from].parent;
+        uint32_t t = resolve_path(&r, scope, p->text, NS_TYPE);
+        if (p->edge == GE_IMPL_OF)
+            g->nodes[p->from].target = t;
+        else if (t && g->nodes[t].kind == GK_TRAIT)
+            impl_trait[p->from] = t;
+    }
+    build_assoc(&r, impl_trait);
+
+    /* 2. imports. */
+    for (uint32_t i = 1; i < g->nimports; i++) {
+        uint32_t t = import_target(&r, i);
+        gr_graph_add_edge(g, g->imports[i].node, GE_IMPORTS, t ? t : unresolved(g, g->imports[i].path));
+    }
+
+    /* 3. every reference, in the order they were recorded. */
+    for (size_t i = 0; i < g->npending; i++) {
+        gr_pending p = g->pending[i];
+        uint32_t t = 0, text = p.text;
+        int ns = p.edge == GE_CALLS ? NS_VALUE : NS_TYPE;
+        uint32_t scope = p.from;
+        if (p.edge == GE_IMPL_OF || p.edge == GE_IMPLEMENTS)
+            scope = g->nodes[p.from].parent;
+        switch (p.form) {
+        case FF_PATH:
+            t = resolve_path(&r, scope, p.text, ns);
+            break;
+        case FF_SELF_METHOD: {
+            uint32_t st = self_type(&r, p.from);
+            t = st ? member(&r, st, p.text, NS_VALUE, 0) : 0;
+            text = text_id(g, "self.", p.text);
+            break;
+        }
+        default:
+            text = text_id(g, ".", p.text);
+            break;
+        }
+        gr_graph_add_edge(g, p.from, p.edge, t ? t : unresolved(g, text));
+    }
+    free(impl_trait);
+    free(r.kid_first);
+    free(r.kid_next);
+}

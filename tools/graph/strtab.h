@@ -1,0 +1,57 @@
+/*
+ * strtab.h - interned strings and a u64 -> u32 hash map, the merger's two
+ * lookup structures.
+ *
+ * Interning gives every distinct name, path and signature one small id,
+ * so the global graph compares names as integers and stores each once.
+ * The map keys are pairs of such ids ((scope, name) -> first node), which
+ * is all name resolution needs.  Both are owned by the merger thread only.
+ */
+#ifndef SLUICE_GRAPH_STRTAB_H
+#define SLUICE_GRAPH_STRTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gr_strtab {
+    char *arena;
+    size_t len, cap;
+    uint32_t *off;    /* id -> offset in arena */
+    uint32_t *slen;   /* id -> length */
+    uint32_t n, ncap;
+    uint32_t *slots;  /* open addressing: id+1, 0 empty */
+    uint32_t mask;
+} gr_strtab;
+
+void gr_strtab_init(gr_strtab *t);
+void gr_strtab_free(gr_strtab *t);
+/* The id of s[0..len), adding it if new.  Id 0 is the empty string. */
+uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len);
+/* The id of s if present, else UINT32_MAX. */
+uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len);
+static inline const char *gr_str(const gr_strtab *t, uint32_t id)
+{
+    return t->arena + t->off[id];
+}
+static inline uint32_t gr_strlen(const gr_strtab *t, uint32_t id)
+{
+    return t->slen[id];
+}
+
+typedef struct gr_map {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t n, cap; /* cap a power of two; 0 key marks an empty slot */
+} gr_map;
+
+void gr_map_free(gr_map *m);
+/* Value for key, or 0 (values are nonzero node or entry numbers). */
+uint32_t gr_map_get(const gr_map *m, uint64_t key);
+void gr_map_put(gr_map *m, uint64_t key, uint32_t val);
+
+static inline uint64_t gr_key(uint32_t a, uint32_t b)
+{
+    return ((uint64_t)a << 32 | b) + 1; /* +1: never the empty key 0 */
+}
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * xalloc.h - allocation that cannot fail quietly.
+ *
+ * sluice graph builds large in-memory tables; running out of memory midway
+ * leaves nothing sensible to write, so these print one message and exit(2)
+ * (the tool's "error" status) rather than thread NULL checks through every
+ * builder.  Output files are never half-written: they go to temp files.
+ */
+#ifndef SLUICE_GRAPH_XALLOC_H
+#define SLUICE_GRAPH_XALLOC_H
+
+#include <stddef.h>
+
+void *gr_xmalloc(size_t n);
+void *gr_xcalloc(size_t n, size_t size);
+void *gr_xrealloc(void *p, size_t n);
+char *gr_xstrdup(const char *s);
+char *gr_xstrndup(const char *s, size_t n);
+
+#endif
