@@ -1,0 +1,201 @@
+/*
+ * batch_test.c - `sluice md PATH...` in process: the output tree mirrors
+ * the input, does not depend on -j, and a bad page is named, fails the run
+ * and leaves no output of its own.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "md.h"
+
+static char *tmpdir(void)
+{
+    char *d = strdup("/tmp/sluice-md-test-XXXXXX");
+    CHECK(mkdtemp(d) != NULL);
+    return d;
+}
+
+static void put(const char *dir, const char *rel, const char *text, size_t n)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    for (char *s = strchr(p + strlen(dir) + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = 0;
+        mkdir(p, 0777);
+        *s = '/';
+    }
+    FILE *f = fopen(p, "wb");
+    CHECK(f != NULL);
+    fwrite(text, 1, n, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sl__md_buf b = {0};
+    char tmp[65536];
+    size_t r;
+    while ((r = fread(tmp, 1, sizeof tmp, f)) > 0)
+        sl__md_buf_put(&b, tmp, r);
+    fclose(f);
+    sl__md_buf_putc(&b, 0);
+    *n = b.len - 1;
+    return b.data;
+}
+
+static void make_site(const char *dir)
+{
+    char name[64];
+    sl__md_buf b = {0};
+    for (int i = 0; i < 60; i++) {
+        b.len = 0;
+        sl__md_buf_puts(&b, "---\ntitle: page\n---\n# Title\n\n");
+        for (int k = 0; k < (i * 37) % 300; k++)
+            sl__md_buf_puts(&b, "Some *text*, `code` and [a link](x.md).\n\n## Part\n\n");
+        snprintf(name, sizeof name, "%s/p%02d.%s", i % 3 ? "guide/deep" : "api", i, i % 5 ? "md" : "markdown");
+        put(dir, name, b.data, b.len);
+    }
+    put(dir, "notes.txt", "not markdown", 12);
+    put(dir, ".hidden/x.md", "# hidden", 8);
+    sl__md_buf_free(&b);
+}
+
+static int run_batch(int threads, const char *out, int json, char *in)
+{
+    sl__md_cli c = {.threads = (size_t)threads, .outdir = out, .json = json, .quiet = 1};
+    char *paths[] = {in};
+    return sl__md_batch(&c, paths, 1);
+}
+
+/* Count files under dir and compare each with its twin under other. */
+static int compare_trees(const char *dir, const char *other, int *files)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) && rc == 0) {
+        if (e->d_name[0] == '.')
+            continue;
+        char a[1024], b[1024];
+        snprintf(a, sizeof a, "%s/%s", dir, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", other, e->d_name);
+        struct stat st;
+        stat(a, &st);
+        if (S_ISDIR(st.st_mode)) {
+            rc = compare_trees(a, b, files);
+            continue;
+        }
+        size_t na, nb;
+        char *x = slurp(a, &na), *y = slurp(b, &nb);
+        if (!y || na != nb || memcmp(x, y, na))
+            rc = -1;
+        free(x);
+        free(y);
+        (*files)++;
+    }
+    closedir(d);
+    return rc;
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+SL_TEST(md_batch_output_does_not_depend_on_threads)
+{
+    char *in = tmpdir(), *o1 = tmpdir(), *o4 = tmpdir();
+    make_site(in);
+    CHECK_EQ(run_batch(1, o1, 0, in), 0);
+    CHECK_EQ(run_batch(4, o4, 0, in), 0);
+    int files = 0;
+    CHECK_EQ(compare_trees(o1, o4, &files), 0);
+    CHECK_EQ(files, 60);
+    size_t n;
+    char p[700];
+    snprintf(p, sizeof p, "%s/api/p00.html", o4);
+    char *h = slurp(p, &n);
+    CHECK(h && strstr(h, "<h1 id=\"title\">Title</h1>"));
+    free(h);
+    snprintf(p, sizeof p, "%s/guide/deep/p01.html", o4);
+    h = slurp(p, &n);
+    CHECK(h != NULL);
+    free(h);
+    rm_rf(in), rm_rf(o1), rm_rf(o4);
+    free(in), free(o1), free(o4);
+}
+
+SL_TEST(md_batch_json_to_stdout_follows_page_order)
+{
+    char *in = tmpdir(), out[600];
+    make_site(in);
+    snprintf(out, sizeof out, "%s/out.ndjson", in);
+    fflush(stdout);
+    int saved = dup(1), fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    close(fd);
+    int rc = run_batch(4, NULL, 1, in);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    CHECK_EQ(rc, 0);
+    size_t n;
+    char *text = slurp(out, &n), *line = text, *prev = NULL;
+    int lines = 0;
+    for (char *nl; (nl = strchr(line, '\n')); line = nl + 1, lines++) {
+        json_t *j = json_loadb(line, (size_t)(nl - line), 0, NULL);
+        CHECK(j != NULL);
+        const char *f = json_string_value(json_object_get(j, "file"));
+        CHECK(f && (!prev || strcmp(prev, f) < 0));
+        free(prev);
+        prev = strdup(f);
+        CHECK(json_is_object(json_object_get(j, "frontmatter")));
+        json_decref(j);
+    }
+    CHECK_EQ(lines, 60);
+    free(prev);
+    free(text);
+    rm_rf(in);
+    free(in);
+}
+
+SL_TEST(md_batch_bad_page_is_named_and_leaves_no_output)
+{
+    char *in = tmpdir(), *out = tmpdir(), big[600];
+    put(in, "good.md", "# ok\n", 5);
+    snprintf(big, sizeof big, "%s/huge.md", in);
+    int fd = open(big, O_WRONLY | O_CREAT, 0644);
+    CHECK(ftruncate(fd, (off_t)2 << 30) == 0); /* sparse: 2 GiB, over the page limit */
+    close(fd);
+    CHECK_EQ(run_batch(2, out, 0, in), 1);
+    size_t n;
+    char path[700];
+    snprintf(path, sizeof path, "%s/good.html", out);
+    char *g = slurp(path, &n);
+    CHECK(g && strstr(g, "<h1 id=\"ok\">ok</h1>"));
+    free(g);
+    DIR *d = opendir(out);
+    struct dirent *e;
+    int entries = 0;
+    while ((e = readdir(d)))
+        entries += e->d_name[0] != '.';
+    closedir(d);
+    CHECK_EQ(entries, 1); /* no huge.html, no temporary files */
+    char *missing = "/nonexistent/sluice-md-test.md";
+    sl__md_cli c = {.threads = 1, .outdir = out, .quiet = 1};
+    CHECK_EQ(sl__md_batch(&c, &missing, 1), 1);
+    rm_rf(in), rm_rf(out);
+    free(in), free(out);
+}

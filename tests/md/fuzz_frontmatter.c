@@ -1,0 +1,43 @@
+/*
+ * fuzz_frontmatter.c - libFuzzer target: any bytes as a page.  Front-matter
+ * splitting and the YAML subset must agree with themselves (a split's
+ * ranges lie inside the page), and the rendered page, written as JSON,
+ * must parse back as an object with valid UTF-8 HTML.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "md.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    size_t yo, yl, body;
+    if (sl__md_frontmatter_split(s, size, &yo, &yl, &body)) {
+        if (yo + yl > size || body > size || body < yo + yl)
+            __builtin_trap();
+        json_t *v = sl__md_yaml_parse(s + yo, yl);
+        if (v && !json_is_object(v) && !json_is_array(v))
+            __builtin_trap();
+        json_decref(v);
+    }
+    json_decref(sl__md_yaml_parse(s, size));
+    for (int mode = 0; mode < 4; mode++) {
+        sl__md_opts o = {mode & 1, mode >> 1};
+        sl__md_page p;
+        char err[256];
+        if (sl__md_render(s, size, &o, &p, err, sizeof err) != 0)
+            continue;
+        if (!sl__md_utf8_valid(p.html, p.html_len))
+            __builtin_trap();
+        sl__md_buf b = {0};
+        sl__md_page_json(&b, "f.md", &p);
+        json_t *j = json_loadb(b.data, b.len, 0, NULL);
+        if (!json_is_object(j))
+            __builtin_trap();
+        json_decref(j);
+        sl__md_buf_free(&b);
+        sl__md_page_free(&p);
+    }
+    return 0;
+}

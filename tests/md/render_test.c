@@ -1,0 +1,274 @@
+/*
+ * render_test.c - one page through sluice md: front matter, YAML subset,
+ * heading ids, escaping, JSON output, and hostile pages (huge, deeply
+ * nested, invalid UTF-8, NUL bytes, binary junk).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "md.h"
+#include "sluice/chan.h"
+
+static sl__md_page render(const char *src, size_t n, int commonmark, int unsafe)
+{
+    sl__md_opts o = {commonmark, unsafe};
+    sl__md_page p;
+    char err[256];
+    CHECK(sl__md_render(src, n, &o, &p, err, sizeof err) == 0);
+    return p;
+}
+
+static sl__md_page render_s(const char *src)
+{
+    return render(src, strlen(src), 0, 0);
+}
+
+static int contains(const char *hay, const char *needle)
+{
+    return hay && strstr(hay, needle) != NULL;
+}
+
+SL_TEST(md_frontmatter_is_split_off_and_parsed)
+{
+    sl__md_page p = render_s("---\ntitle: \"A: b\"\ndraft: false\ncount: 3\n"
+                             "tags: [x, 'y z']\nauthor:\n  name: Ann\n  links:\n    - a\n    - b\n"
+                             "desc: |\n  line one\n  line two\n---\n# Body\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter));
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "title")), "A: b"));
+    CHECK(json_is_false(json_object_get(p.frontmatter, "draft")));
+    CHECK_EQ(json_integer_value(json_object_get(p.frontmatter, "count")), 3);
+    json_t *tags = json_object_get(p.frontmatter, "tags");
+    CHECK_EQ(json_array_size(tags), 2);
+    CHECK(!strcmp(json_string_value(json_array_get(tags, 1)), "y z"));
+    json_t *links = json_object_get(json_object_get(p.frontmatter, "author"), "links");
+    CHECK_EQ(json_array_size(links), 2);
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "desc")), "line one\nline two\n"));
+    CHECK(!contains(p.html, "title"));
+    CHECK(contains(p.html, "<h1 id=\"body\">Body</h1>"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_frontmatter_outside_the_subset_is_kept_as_text)
+{
+    sl__md_page p = render_s("---\nbase: &anchor\n  a: 1\n---\ntext\n");
+    CHECK(json_is_string(p.frontmatter));
+    CHECK(!strcmp(json_string_value(p.frontmatter), "base: &anchor\n  a: 1\n"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_unterminated_frontmatter_is_markdown)
+{
+    sl__md_page p = render_s("---\ntitle: x\n\nno closing fence\n");
+    CHECK(p.frontmatter == NULL);
+    CHECK(contains(p.html, "<hr>"));
+    CHECK(contains(p.html, "no closing fence"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_frontmatter_split_accepts_dots_and_crlf)
+{
+    size_t yo, yl, body;
+    const char *s = "---\r\na: 1\r\n...\r\nrest";
+    CHECK(sl__md_frontmatter_split(s, strlen(s), &yo, &yl, &body) == 1);
+    CHECK(!strcmp(s + body, "rest"));
+    CHECK_EQ(yl, strlen("a: 1\r\n"));
+    CHECK(sl__md_frontmatter_split("x\n---\n---\n", 10, &yo, &yl, &body) == 0);
+}
+
+SL_TEST(md_heading_ids_are_github_style_and_unique)
+{
+    sl__md_page p = render_s("# Hello, World!\n## Hello World\n### Hello World\n"
+                             "## Hello World-1\n# `code` & *em*\n# !!!\n# Ünïcode Title\n");
+    CHECK_EQ(p.nheadings, 7);
+    CHECK(!strcmp(p.headings[0].id, "hello-world"));
+    CHECK(!strcmp(p.headings[1].id, "hello-world-1"));
+    CHECK(!strcmp(p.headings[2].id, "hello-world-2"));
+    CHECK(!strcmp(p.headings[3].id, "hello-world-1-1"));
+    CHECK(!strcmp(p.headings[4].id, "code--em"));
+    CHECK(!strcmp(p.headings[4].text, "code & em"));
+    CHECK(!strcmp(p.headings[5].id, "section"));
+    CHECK(!strcmp(p.headings[6].id, "\xc3\x9c" "n" "\xc3\xaf" "code-title"));
+    CHECK_EQ(p.headings[1].level, 2);
+    CHECK(contains(p.html, "<h2 id=\"hello-world-2\">") == 0);
+    CHECK(contains(p.html, "<h3 id=\"hello-world-2\">Hello World</h3>"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_raw_html_is_escaped_unless_unsafe)
+{
+    const char *src = "<script>alert(1)</script>\n\nhi <b>x</b>\n";
+    sl__md_page p = render_s(src);
+    CHECK(!contains(p.html, "<script>"));
+    CHECK(contains(p.html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    CHECK(contains(p.html, "&lt;b&gt;x&lt;/b&gt;"));
+    sl__md_page_free(&p);
+    p = render(src, strlen(src), 0, 1);
+    CHECK(contains(p.html, "<script>alert(1)</script>"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_raw_heading_tags_are_not_taken_for_headings)
+{
+    const char *src = "<h2>\nraw\n</h2>\n\n# Real <h1>x</h1>\n\ninline <h3>y</h3>\n";
+    sl__md_page p = render(src, strlen(src), 0, 1);
+    CHECK_EQ(p.nheadings, 1);
+    CHECK(!strcmp(p.headings[0].id, "real-x"));
+    CHECK(contains(p.html, "<h2>\nraw\n</h2>"));
+    CHECK(contains(p.html, "<h1 id=\"real-x\">Real <h1>x</h1></h1>"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_gfm_is_default_and_commonmark_is_plain)
+{
+    const char *src = "| a |\n|---|\n| 1 |\n\n~~x~~ www.example.com\n";
+    sl__md_page p = render(src, strlen(src), 0, 0);
+    CHECK(contains(p.html, "<table>") && contains(p.html, "<del>x</del>"));
+    CHECK(contains(p.html, "<a href=\"http://www.example.com\">"));
+    sl__md_page_free(&p);
+    p = render(src, strlen(src), 1, 0);
+    CHECK(!contains(p.html, "<table>") && !contains(p.html, "<del>"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_word_count_counts_text_not_tags)
+{
+    sl__md_page p = render_s("# Two words\n\nthree *more* words\n\n- a\n- b\n");
+    CHECK_EQ(p.word_count, 7);
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_invalid_utf8_becomes_replacement_characters)
+{
+    const char src[] = "# bad \xff\xfe title\n\ntext \xc3\x28 \xed\xa0\x80 end\n";
+    sl__md_page p = render(src, sizeof src - 1, 0, 0);
+    CHECK(sl__md_utf8_valid(p.html, p.html_len));
+    CHECK(contains(p.html, "\xef\xbf\xbd"));
+    CHECK(sl__md_utf8_valid(p.headings[0].id, strlen(p.headings[0].id)));
+    sl__md_buf b = {0};
+    sl__md_page_json(&b, "f.md", &p);
+    json_error_t e;
+    json_t *j = json_loadb(b.data, b.len, 0, &e);
+    CHECK(j != NULL);
+    json_decref(j);
+    sl__md_buf_free(&b);
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_nul_bytes_become_replacement_characters)
+{
+    const char src[] = "a\0b\n\n# h\0\n";
+    sl__md_page p = render(src, sizeof src - 1, 0, 0);
+    CHECK(memchr(p.html, 0, p.html_len) == NULL);
+    CHECK(contains(p.html, "a\xef\xbf\xbd" "b"));
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_binary_junk_renders_without_crashing)
+{
+    size_t n = 1 << 20;
+    char *src = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        src[i] = (char)(sl_test_rand() & 0xff);
+    sl__md_page p = render(src, n, 0, 0);
+    CHECK(sl__md_utf8_valid(p.html, p.html_len));
+    sl__md_buf b = {0};
+    sl__md_page_json(&b, "junk", &p);
+    json_t *j = json_loadb(b.data, b.len, 0, NULL);
+    CHECK(j != NULL);
+    json_decref(j);
+    sl__md_buf_free(&b);
+    sl__md_page_free(&p);
+    free(src);
+}
+
+static void deep(const char *unit, size_t depth, const char *tail, int64_t max_ns)
+{
+    size_t ul = strlen(unit), tl = strlen(tail);
+    char *src = malloc(ul * depth + tl + 1);
+    for (size_t i = 0; i < depth; i++)
+        memcpy(src + i * ul, unit, ul);
+    memcpy(src + ul * depth, tail, tl + 1);
+    int64_t t0 = sl_now();
+    sl__md_page p = render(src, ul * depth + tl, 0, 0);
+    int64_t ns = sl_now() - t0;
+    CHECK(p.html_len > 0);
+    if (ns > max_ns)
+        fprintf(stderr, "rendering %zu-deep %s took %.2f s\n", depth, unit, ns / 1e9);
+    CHECK(ns < max_ns);
+    sl__md_page_free(&p);
+    free(src);
+}
+
+SL_TEST(md_ten_thousand_deep_block_quotes)
+{
+    deep(">", 10000, " deep\n", (int64_t)20e9);
+}
+
+SL_TEST(md_ten_thousand_deep_lists)
+{
+    /* Each level indents two more spaces: "- " then nested "  - " ... */
+    size_t depth = 10000;
+    sl__md_buf b = {0};
+    for (size_t i = 0; i < depth; i++) {
+        for (size_t k = 0; k < i; k++)
+            sl__md_buf_put(&b, "  ", 2);
+        sl__md_buf_puts(&b, "- x\n");
+    }
+    int64_t t0 = sl_now();
+    sl__md_page p = render(b.data, b.len, 0, 0);
+    CHECK(sl_now() - t0 < (int64_t)30e9);
+    CHECK(contains(p.html, "<ul>"));
+    sl__md_page_free(&p);
+    sl__md_buf_free(&b);
+    deep("- ", 10000, "x\n", (int64_t)20e9); /* all on one line */
+}
+
+SL_TEST(md_ten_thousand_deep_inline_nesting)
+{
+    deep("*[", 10000, "x", (int64_t)20e9);
+}
+
+SL_TEST(md_fifty_megabyte_page)
+{
+    const char *para = "Some **bold** text with a [link](http://example.com/x) and `code`.\n\n"
+                       "## A heading\n\n- item one\n- item two\n\n";
+    size_t pl = strlen(para), n = (size_t)50 << 20;
+    char *src = malloc(n + pl);
+    size_t len = 0;
+    while (len < n) {
+        memcpy(src + len, para, pl);
+        len += pl;
+    }
+    int64_t t0 = sl_now();
+    sl__md_page p = render(src, len, 0, 0);
+    CHECK(sl_now() - t0 < (int64_t)30e9);
+    CHECK(p.html_len > len);
+    CHECK(p.nheadings == len / pl);
+    char last[64];
+    snprintf(last, sizeof last, "a-heading-%zu", p.nheadings - 1);
+    CHECK(!strcmp(p.headings[p.nheadings - 1].id, last));
+    sl__md_page_free(&p);
+    free(src);
+}
+
+SL_TEST(md_page_json_has_every_field)
+{
+    sl__md_page p = render_s("---\nt: 1\n---\n# \"Quoted\" \\ head\n\ttab\n");
+    sl__md_buf b = {0};
+    sl__md_page_json(&b, "dir/a \"b\".md", &p);
+    json_error_t e;
+    json_t *j = json_loadb(b.data, b.len, 0, &e);
+    CHECK(j != NULL);
+    CHECK(!strcmp(json_string_value(json_object_get(j, "file")), "dir/a \"b\".md"));
+    CHECK(!strcmp(json_string_value(json_object_get(j, "html")), p.html));
+    CHECK_EQ(json_integer_value(json_object_get(json_object_get(j, "frontmatter"), "t")), 1);
+    json_t *h = json_array_get(json_object_get(j, "headings"), 0);
+    CHECK_EQ(json_integer_value(json_object_get(h, "level")), 1);
+    CHECK(!strcmp(json_string_value(json_object_get(h, "text")), "\"Quoted\" \\ head"));
+    CHECK(!strcmp(json_string_value(json_object_get(h, "id")), "quoted--head"));
+    CHECK(json_is_integer(json_object_get(j, "wordCount")));
+    json_decref(j);
+    sl__md_buf_free(&b);
+    sl__md_page_free(&p);
+}

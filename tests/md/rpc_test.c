@@ -1,0 +1,443 @@
+/*
+ * rpc_test.c - the JSON-RPC sidecar driven over pipes, in process: error
+ * codes, batch order, priority of small requests, progress, cancel,
+ * backpressure, overlong lines and a client that disappears.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "md.h"
+#include "sluice/chan.h"
+
+typedef struct srv {
+    sl__md_cli cli;
+    int in_fd, out_fd;     /* the server's ends */
+    int to_srv, from_srv;  /* the client's ends */
+    pthread_t thread;
+    int rc;
+    atomic_int done;
+    char *buf;             /* client-side line buffer */
+    size_t len, cap;
+} srv;
+
+static void *srv_main(void *arg)
+{
+    srv *s = arg;
+    s->rc = sl__md_serve(&s->cli, s->in_fd, s->out_fd);
+    close(s->in_fd);
+    close(s->out_fd);
+    atomic_store(&s->done, 1);
+    return NULL;
+}
+
+static srv *srv_start(size_t threads, size_t max_line, size_t queue_bytes)
+{
+    srv *s = calloc(1, sizeof *s);
+    int a[2], b[2];
+    CHECK(pipe(a) == 0 && pipe(b) == 0);
+    s->in_fd = a[0], s->to_srv = a[1], s->from_srv = b[0], s->out_fd = b[1];
+    s->cli.threads = threads;
+    s->cli.max_line = max_line ? max_line : (size_t)64 << 20;
+    s->cli.queue_bytes = queue_bytes ? queue_bytes : (size_t)64 << 20;
+    CHECK(pthread_create(&s->thread, NULL, srv_main, s) == 0);
+    return s;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        CHECK(w > 0);
+        if (w <= 0)
+            return;
+        p += w, n -= (size_t)w;
+    }
+}
+
+typedef struct sender {
+    int fd;
+    sl__md_buf data;
+    pthread_t t;
+} sender;
+
+static void *send_main(void *arg)
+{
+    sender *x = arg;
+    write_all(x->fd, x->data.data, x->data.len);
+    return NULL;
+}
+
+/* Sends b's bytes from another thread, so the test can read meanwhile. */
+static sender *send_async(srv *s, sl__md_buf b)
+{
+    sender *x = calloc(1, sizeof *x);
+    x->fd = s->to_srv;
+    x->data = b;
+    pthread_create(&x->t, NULL, send_main, x);
+    return x;
+}
+
+static void send_join(sender *x)
+{
+    pthread_join(x->t, NULL);
+    sl__md_buf_free(&x->data);
+    free(x);
+}
+
+static void send_line(srv *s, const char *line)
+{
+    write_all(s->to_srv, line, strlen(line));
+    write_all(s->to_srv, "\n", 1);
+}
+
+/* The next message from the server, or NULL at end of output. */
+static json_t *recv_msg(srv *s)
+{
+    for (;;) {
+        char *nl = s->len ? memchr(s->buf, '\n', s->len) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - s->buf);
+            json_error_t e;
+            json_t *j = json_loadb(s->buf, n, 0, &e);
+            if (!j)
+                fprintf(stderr, "bad line from server: %.200s\n", s->buf);
+            CHECK(j != NULL);
+            memmove(s->buf, nl + 1, s->len - n - 1);
+            s->len -= n + 1;
+            return j;
+        }
+        if (s->len == s->cap)
+            s->buf = realloc(s->buf, s->cap = s->cap ? s->cap * 2 : 65536);
+        ssize_t r = read(s->from_srv, s->buf + s->len, s->cap - s->len);
+        if (r <= 0)
+            return NULL;
+        s->len += (size_t)r;
+    }
+}
+
+/* The next message that is not a progress notification. */
+static json_t *recv_reply(srv *s)
+{
+    for (;;) {
+        json_t *j = recv_msg(s);
+        if (!j || !json_object_get(j, "method"))
+            return j;
+        json_decref(j);
+    }
+}
+
+static int srv_stop(srv *s)
+{
+    close(s->to_srv);
+    json_t *j;
+    while ((j = recv_msg(s)))
+        json_decref(j);
+    pthread_join(s->thread, NULL);
+    close(s->from_srv);
+    int rc = s->rc;
+    free(s->buf);
+    free(s);
+    return rc;
+}
+
+static int error_code(json_t *j)
+{
+    return (int)json_integer_value(json_object_get(json_object_get(j, "error"), "code"));
+}
+
+static const char *id_str(json_t *j)
+{
+    return json_string_value(json_object_get(j, "id"));
+}
+
+/* A transformBatch line with n pages of about `size` bytes each. */
+static sl__md_buf batch_line(const char *id, size_t n, size_t size)
+{
+    sl__md_buf b = {0};
+    char head[128];
+    snprintf(head, sizeof head,
+             "{\"jsonrpc\":\"2.0\",\"id\":\"%s\",\"method\":\"transformBatch\",\"params\":{\"files\":[",
+             id);
+    sl__md_buf_puts(&b, head);
+    for (size_t i = 0; i < n; i++) {
+        char f[64];
+        snprintf(f, sizeof f, "%s{\"file\":\"p%zu.md\",\"content\":\"# Page %zu\\n\\n", i ? "," : "", i, i);
+        sl__md_buf_puts(&b, f);
+        size_t want = size / 2 + (i * 7919) % (size + 1);
+        for (size_t k = 0; k < want; k += 40)
+            sl__md_buf_puts(&b, "Some *text* and a [link](http://x.org).\\n");
+        sl__md_buf_puts(&b, "\"}");
+    }
+    sl__md_buf_puts(&b, "]}}\n");
+    return b;
+}
+
+SL_TEST(rpc_parse_error_is_answered_and_server_goes_on)
+{
+    srv *s = srv_start(2, 0, 0);
+    send_line(s, "{not json");
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"transform\",\"params\":{\"content\":\"# T\"}}");
+    json_t *e = recv_msg(s);
+    CHECK_EQ(error_code(e), -32700);
+    CHECK(json_is_null(json_object_get(e, "id")));
+    json_t *r = recv_msg(s);
+    CHECK(!strcmp(id_str(r), "a"));
+    json_t *res = json_object_get(r, "result");
+    CHECK(!strcmp(json_string_value(json_object_get(res, "html")), "<h1 id=\"t\">T</h1>\n"));
+    json_decref(e);
+    json_decref(r);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_bad_requests_get_their_json_rpc_codes)
+{
+    srv *s = srv_start(1, 0, 0);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"frobnicate\"}");
+    json_t *j = recv_msg(s);
+    CHECK_EQ(error_code(j), -32601);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 1);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transform\",\"params\":{\"content\":5}}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32602);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"transform\",\"params\":{\"content\":\"x\",\"options\":{\"dialect\":\"rst\"}}}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32602);
+    json_decref(j);
+    send_line(s, "{\"id\":4,\"method\":\"transform\"}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32600);
+    json_decref(j);
+    send_line(s, "[]");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32600);
+    json_decref(j);
+    /* A notification is never answered, not even with an error. */
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"method\":\"frobnicate\"}");
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"cancel\",\"params\":{\"id\":99}}");
+    j = recv_msg(s);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 5);
+    CHECK(json_is_false(json_object_get(json_object_get(j, "result"), "cancelled")));
+    json_decref(j);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_batch_results_keep_request_order_and_page_errors)
+{
+    srv *s = srv_start(3, 0, 0);
+    sl__md_buf b = batch_line("b1", 40, 3000);
+    /* Make page 7 bad: its content is a number. */
+    char *p7 = strstr(b.data, "{\"file\":\"p7.md\"");
+    memcpy(strstr(p7, "\"content\":\"") + 10, "1,\"x\":\"", 7);
+    sender *x = send_async(s, b);
+    json_t *r = recv_reply(s);
+    send_join(x);
+    CHECK(!strcmp(id_str(r), "b1"));
+    json_t *res = json_object_get(json_object_get(r, "result"), "results");
+    CHECK_EQ(json_array_size(res), 40);
+    for (size_t i = 0; i < 40; i++) {
+        json_t *p = json_array_get(res, i);
+        char want[32];
+        snprintf(want, sizeof want, "p%zu.md", i);
+        CHECK(!strcmp(json_string_value(json_object_get(p, "file")), want));
+        if (i == 7)
+            CHECK_EQ(error_code(p), -32602);
+        else
+            CHECK(json_object_get(p, "html") != NULL);
+    }
+    json_decref(r);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_small_transform_is_not_stuck_behind_a_big_batch)
+{
+    srv *s = srv_start(1, 0, 0);
+    sender *x = send_async(s, batch_line("big", 400, 20000));
+    send_join(x);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":\"small\",\"method\":\"transform\",\"params\":{\"content\":\"hi\"}}");
+    json_t *first = recv_reply(s), *second = recv_reply(s);
+    CHECK(!strcmp(id_str(first), "small"));
+    CHECK(!strcmp(id_str(second), "big"));
+    json_decref(first);
+    json_decref(second);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_progress_notes_come_at_most_every_50ms)
+{
+    srv *s = srv_start(1, 0, 0);
+    sender *x = send_async(s, batch_line("p", 1500, 20000));
+    int notes = 0;
+    size_t last_done = 0;
+    int64_t start = sl_now(), prev = 0, min_gap = INT64_MAX;
+    json_t *j;
+    while ((j = recv_msg(s)) && json_object_get(j, "method")) {
+        json_t *p = json_object_get(j, "params");
+        CHECK(!strcmp(json_string_value(json_object_get(j, "method")), "progress"));
+        CHECK(!strcmp(json_string_value(json_object_get(p, "batchId")), "p"));
+        CHECK_EQ(json_integer_value(json_object_get(p, "total")), 1500);
+        size_t done = (size_t)json_integer_value(json_object_get(p, "completed"));
+        CHECK(done > last_done && done < 1500);
+        CHECK(json_is_string(json_object_get(p, "currentFile")));
+        last_done = done;
+        int64_t now = sl_now();
+        if (notes++ && now - prev < min_gap)
+            min_gap = now - prev;
+        prev = now;
+        json_decref(j);
+    }
+    int64_t elapsed = sl_now() - start;
+    send_join(x);
+    CHECK(j && !strcmp(id_str(j), "p"));
+    json_decref(j);
+    /* Received gaps can shrink by scheduling jitter; the count cannot lie. */
+    CHECK(notes >= 1);
+    CHECK(notes <= elapsed / (50 * 1000 * 1000) + 1);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_cancel_stops_a_running_batch)
+{
+    srv *s = srv_start(1, 0, 0);
+    sender *x = send_async(s, batch_line("c", 3000, 20000));
+    send_join(x);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":\"k\",\"method\":\"cancel\",\"params\":{\"id\":\"c\"}}");
+    json_t *a = recv_reply(s), *b = recv_reply(s);
+    json_t *cancel_reply = !strcmp(id_str(a), "k") ? a : b, *batch = a == cancel_reply ? b : a;
+    CHECK(json_is_true(json_object_get(json_object_get(cancel_reply, "result"), "cancelled")));
+    CHECK(!strcmp(id_str(batch), "c"));
+    CHECK_EQ(error_code(batch), -32800);
+    json_decref(a);
+    json_decref(b);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_overlong_line_is_skipped_with_an_error)
+{
+    srv *s = srv_start(2, 64 * 1024, 0);
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"transform\",\"params\":{\"content\":\"");
+    while (b.len < (5u << 20))
+        sl__md_buf_puts(&b, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    sl__md_buf_puts(&b, "\"}}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transform\",\"params\":{\"content\":\"ok\"}}\n");
+    sender *x = send_async(s, b);
+    json_t *e = recv_msg(s), *r = recv_msg(s);
+    send_join(x);
+    CHECK_EQ(error_code(e), -32600);
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(e, "error"), "message")), "longer than"));
+    CHECK_EQ(json_integer_value(json_object_get(r, "id")), 2);
+    json_decref(e);
+    json_decref(r);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+typedef struct streamer {
+    int fd;
+    size_t bytes;
+} streamer;
+
+/* Streams one request line of `bytes` bytes, then a good request. */
+static void *stream_main(void *arg)
+{
+    streamer *st = arg;
+    static char chunk[1 << 16];
+    memset(chunk, 'a', sizeof chunk);
+    const char *head = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"transform\",\"params\":{\"content\":\"";
+    write_all(st->fd, head, strlen(head));
+    for (size_t sent = 0; sent < st->bytes; sent += sizeof chunk)
+        write_all(st->fd, chunk, sizeof chunk);
+    const char *tail = "\"}}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transform\",\"params\":{\"content\":\"ok\"}}\n";
+    write_all(st->fd, tail, strlen(tail));
+    return NULL;
+}
+
+SL_TEST(rpc_gigabyte_line_is_skipped_in_bounded_memory)
+{
+    srv *s = srv_start(2, 0, 0);
+    streamer st = {s->to_srv, (size_t)1 << 30};
+    pthread_t t;
+    int64_t t0 = sl_now();
+    pthread_create(&t, NULL, stream_main, &st);
+    json_t *e = recv_msg(s), *r = recv_msg(s);
+    pthread_join(t, NULL);
+    CHECK_EQ(error_code(e), -32600);
+    CHECK_EQ(json_integer_value(json_object_get(r, "id")), 2);
+    json_decref(e);
+    json_decref(r);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "1 GiB line skipped in %.2f s, peak RSS %ld MiB\n", (sl_now() - t0) / 1e9, ru.ru_maxrss / 1024);
+    CHECK(ru.ru_maxrss < 300 * 1024); /* KiB: the line is never held whole */
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_client_disconnect_mid_batch_stops_the_server)
+{
+    srv *s = srv_start(2, 0, 0);
+    sender *x = send_async(s, batch_line("gone", 3000, 20000));
+    json_t *j = recv_msg(s); /* the first progress note: the batch runs */
+    CHECK(j && json_object_get(j, "method"));
+    json_decref(j);
+    close(s->from_srv); /* the client goes away */
+    send_join(x);
+    close(s->to_srv);
+    int64_t deadline = sl_now() + (int64_t)20e9;
+    while (!atomic_load(&s->done) && sl_now() < deadline)
+        usleep(1000);
+    CHECK(atomic_load(&s->done));
+    pthread_join(s->thread, NULL);
+    free(s->buf);
+    free(s);
+}
+
+SL_TEST(rpc_backpressure_stops_reading_while_the_queue_is_full)
+{
+    srv *s = srv_start(1, 0, 1 << 20);
+    sender *x = send_async(s, batch_line("full", 1000, 20000)); /* ~20 MB */
+    send_join(x);
+    /* The reader is now blocked until the queue drains below 1 MiB: what
+     * the client can still push is only what the pipe buffers. */
+    int fl = fcntl(s->to_srv, F_GETFL);
+    fcntl(s->to_srv, F_SETFL, fl | O_NONBLOCK);
+    const char *req = "{\"jsonrpc\":\"2.0\",\"method\":\"transform\",\"params\":{\"content\":\"x\"}}\n";
+    size_t accepted = 0;
+    int64_t until = sl_now() + 20 * 1000 * 1000;
+    while (sl_now() < until) {
+        ssize_t w = write(s->to_srv, req, strlen(req));
+        if (w > 0)
+            accepted += (size_t)w;
+        else
+            usleep(100);
+    }
+    fcntl(s->to_srv, F_SETFL, fl);
+    json_t *r = recv_reply(s);
+    CHECK(!strcmp(id_str(r), "full"));
+    json_decref(r);
+    fprintf(stderr, "accepted %zu bytes while the queue was full\n", accepted);
+    CHECK(accepted < (1u << 20));
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+SL_TEST(rpc_shutdown_answers_after_in_flight_requests)
+{
+    srv *s = srv_start(2, 0, 0);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"transform\",\"params\":{\"file\":\"f\",\"content\":\"---\\na: [1, 2]\\n---\\n# X\"}}");
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\"}");
+    json_t *a = recv_msg(s), *b = recv_msg(s);
+    CHECK_EQ(json_integer_value(json_object_get(a, "id")), 1);
+    json_t *fm = json_object_get(json_object_get(a, "result"), "frontmatter");
+    CHECK_EQ(json_array_size(json_object_get(fm, "a")), 2);
+    CHECK_EQ(json_integer_value(json_object_get(b, "id")), 2);
+    CHECK(json_is_null(json_object_get(b, "result")) && json_object_get(b, "result"));
+    json_decref(a);
+    json_decref(b);
+    json_t *end = recv_msg(s);
+    CHECK(end == NULL); /* the server closed its output */
+    CHECK_EQ(srv_stop(s), 0);
+}
