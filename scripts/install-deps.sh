@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sluice needs, and only those missing.
-# Each part of the project lists its packages in scripts/deps/<part>.txt
-# (one per line, '#' comments); pass part names to install only those,
-# or none for all of them.
+# Each part of the project lists its packages in scripts/deps/<part>.txt,
+# one per line ('#' comments): `PACKAGE [COMMAND]`, where a COMMAND already
+# on the PATH satisfies the line (node's own builds ship npm and conflict
+# with Debian's npm package, for example).  Pass part names to install only
+# those, or none for all of them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 parts=("$@")
@@ -13,8 +15,9 @@ want=()
 for p in "${parts[@]}"; do
   f="$here/deps/$p.txt"
   [ -f "$f" ] || { echo "install-deps: no package list $f" >&2; exit 2; }
-  while read -r pkg _; do
+  while read -r pkg cmd _; do
     case "$pkg" in ''|'#'*) continue ;; esac
+    case "$cmd" in ''|'#'*) ;; *) command -v "$cmd" >/dev/null 2>&1 && continue ;; esac
     want+=("$pkg")
   done < "$f"
 done
