@@ -67,7 +67,10 @@ static int stopped(sl_pipeline *p)
 }
 
 /* Records the first error and wakes every stage.  The error is stored
- * before the channels close, so a stage woken by a close sees it. */
+ * before the channels close, so a stage woken by a close sees it.  Only
+ * stop() closes `in` or `out` before their producers are done, so a send
+ * that fails with SL_CLOSED means the pipeline has stopped already, and
+ * calling stop() again with it changes nothing. */
 static void stop(sl_pipeline *p, int err)
 {
     int none = 0;
@@ -135,9 +138,11 @@ static void *source_main(void *arg)
             break;
         }
         depth(p, p->st_work, 1);
-        if (sl_chan_send(p->in, &m) != SL_OK) {
+        int sent = sl_chan_send(p->in, &m);
+        if (sent != SL_OK) {
             depth(p, p->st_work, -1);
             hold(&p->source_held, m.item, 0);
+            stop(p, sent); /* SL_CLOSED: stopped already; else SL_NOMEM */
             break;
         }
         account(p, p->st_source, m.bytes, t2 - t1, (t1 - t0) + (clock_ns(p) - t2));
@@ -174,9 +179,11 @@ static void *worker_main(void *arg)
         m.item = result;
         m.bytes = bytes;
         depth(p, p->st_sink, 1);
-        if (sl_chan_send(p->out, &m) != SL_OK) {
+        int sent = sl_chan_send(p->out, &m);
+        if (sent != SL_OK) {
             depth(p, p->st_sink, -1);
             hold(&w->held, m.item, 1);
+            stop(p, sent); /* as in source_main */
             break;
         }
         account(p, p->st_work, bytes, t2 - t1, (t1 - t0) + (clock_ns(p) - t2));

@@ -18,9 +18,11 @@ static void check_error(int where, int64_t at, int ordered, size_t workers, size
     else
         f.fail_sink_at = at;
     CHECK_EQ(fx_run(&f, workers, depth, ordered, NULL), -42 - where);
-    /* In order nothing at or past the failure is delivered; out of order
-     * at most the items in flight can overtake it. */
-    CHECK((int64_t)f.delivered <= at + (ordered ? 0 : (int64_t)(workers + 2 * depth)));
+    /* In order nothing at or past the failure is delivered (out of order,
+     * any number of items may overtake a slow one). */
+    if (ordered)
+        CHECK((int64_t)f.delivered <= at);
+    CHECK(f.delivered < f.n);
     fx_check_clean(&f);
     fx_fini(&f);
 }
