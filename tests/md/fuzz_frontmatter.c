@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         sl__md_buf b = {0};
         sl__md_page_json(&b, "f.md", &p);
-        json_t *j = json_loadb(b.data, b.len, 0, NULL);
+        json_t *j = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL);
         if (!json_is_object(j))
             __builtin_trap();
         json_decref(j);

@@ -21,7 +21,7 @@ static void check_reply(const sl__md_buf *b)
         return;
     if (b->data[b->len - 1] != '\n')
         __builtin_trap();
-    json_t *j = json_loadb(b->data, b->len - 1, 0, NULL);
+    json_t *j = json_loadb(b->data, b->len - 1, JSON_ALLOW_NUL, NULL);
     if (!json_is_object(j))
         __builtin_trap();
     json_decref(j);
@@ -39,7 +39,7 @@ static void parse_lines(const uint8_t *data, size_t size)
         sl__md_buf_free(&reply);
         for (size_t i = 0; r && i < r->npages; i++) {
             sl__md_rpc_render_page(r, i);
-            json_t *j = json_loadb(r->pages[i].out.data, r->pages[i].out.len, 0, NULL);
+            json_t *j = json_loadb(r->pages[i].out.data, r->pages[i].out.len, JSON_ALLOW_NUL, NULL);
             if (!json_is_object(j))
                 __builtin_trap();
             json_decref(j);

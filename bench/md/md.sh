@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# build/bench/md [REPS]: `sluice md` side by side with md4c in process (the
+# per-core ceiling), cmark-gfm and markdown-it on real Markdown, and the
+# sidecar driven from Node.  The corpus is assembled here: the READMEs and
+# docs of the npm packages pinned in scripts/npm/md/bench (installed by its
+# lock file), plus Debian's /usr/share/doc and the system's node_modules.
+# Every figure is the median of REPS runs (default 5).
+set -euo pipefail
+src=@CMAKE_SOURCE_DIR@
+build=$(cd "$(dirname "$0")/.." && pwd)
+reps=${1:-5}
+[ "${1:-}" = --help ] && { sed -n '2,8p' "$0"; exit 0; }
+sluice=$build/sluice
+work=$build/bench/md-work
+corpus=$work/corpus
+rm -rf "$work"; mkdir -p "$corpus"
+
+mods=$("$src/scripts/npm/md/install.sh" bench)
+testmods=$("$src/scripts/npm/md/install.sh")
+# Copy every Markdown file into one tree (names made unique by their path).
+{ find "$mods" /usr/share/doc /usr/lib/node_modules \( -name '*.md' -o -name '*.markdown' \) -type f -size +0 2>/dev/null || true; } |
+  sort | while read -r f; do
+    rel=$(printf '%s' "$f" | sed 's#^/##; s#/#__#g')
+    cp "$f" "$corpus/$rel"
+  done
+find "$corpus" -type f | sort > "$work/all.txt"
+head -n 1000 "$work/all.txt" > "$work/first1000.txt"
+files=$(wc -l < "$work/all.txt")
+mb=$(du -cb $(cat "$work/all.txt") | tail -1 | awk '{printf "%.1f", $1/1e6}')
+echo "corpus: $files files, $mb MB ($work/corpus)"
+[ "$files" -ge 1000 ] || { echo "bench/md: fewer than 1000 Markdown files found" >&2; exit 1; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB".
+time_cmd() {
+  local t=() m=0
+  for _ in $(seq "$reps"); do
+    /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null
+    read -r s k < "$work/time"; t+=("$s"); [ "$k" -gt "$m" ] && m=$k
+  done
+  echo "$(printf '%s\n' "${t[@]}" | median) $m"
+}
+row() { # name pages MB seconds rssKiB
+  awk -v n="$1" -v p="$2" -v mb="$3" -v s="$4" -v r="$5" -v base="${6:-0}" \
+    'BEGIN {printf "%-34s %8.0f %8.1f %8.1f %s\n", n, p/s, mb/s, r/1024, (base>0 ? sprintf("%.2fx", (p/s)/base) : "")}'
+}
+
+read -r p4 mb4 s4 < <("$build/bench/md_md4c" "$work/all.txt" "$reps")
+m4rss=$( /usr/bin/time -f '%M' "$build/bench/md_md4c" "$work/all.txt" 1 2>&1 >/dev/null | tail -1)
+base=$(awk -v p="$p4" -v s="$s4" 'BEGIN {print p/s}')
+out=$work/out
+read -r s1 r1 < <(time_cmd "$sluice" md -q -j1 -o "$out" "$corpus")
+read -r s2 r2 < <(time_cmd "$sluice" md -q -j2 -o "$out" "$corpus")
+read -r s1k r1k < <(time_cmd "$sluice" md -q -j2 -o "$out" $(cat "$work/first1000.txt"))
+mb1k=$(du -cb $(cat "$work/first1000.txt") | tail -1 | awk '{print $1/1e6}')
+read -r sc rc < <(time_cmd sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
+read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")
+mrss=$( { NODE_PATH="$testmods" /usr/bin/time -f '%M' node "$build/bench/md_markdown_it.js" 1 < "$work/all.txt" >/dev/null; } 2>&1 | tail -1)
+side=$(NODE_PATH="$testmods" node "$build/bench/md_sidecar.js" "$sluice" 2 "$reps" < "$work/first1000.txt")
+
+echo
+printf '%-34s %8s %8s %8s %s\n' "runner ($files pages, $mb MB)" "pages/s" "MB/s" "RSS MB" "vs md4c 1 core"
+row "md4c in process, 1 thread" "$p4" "$mb4" "$s4" "$m4rss" "$base"
+row "sluice md -j1 (files in and out)" "$files" "$mb" "$s1" "$r1" "$base"
+row "sluice md -j2 (files in and out)" "$files" "$mb" "$s2" "$r2" "$base"
+row "cmark-gfm (one process, all files)" "$files" "$mb" "$sc" "$rc" "$base"
+row "markdown-it (node, in memory)" "$pm" "$mbm" "$sm" "$mrss" "$base"
+echo
+echo "1,000-page batch: sluice md -j2 $(awk -v s="$s1k" 'BEGIN {printf "%.0f pages/s", 1000/s}'), peak RSS $((r1k / 1024)) MB"
+echo "sidecar, 2 threads, first 1,000 pages ($(awk -v m="$mb1k" 'BEGIN {printf "%.1f", m}') MB): $side"
+echo "$side" | node -e '
+  const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  const [s1k, mb] = process.argv.slice(1).map(Number);
+  const batchRate = 1000 / s1k;
+  console.log(`sidecar transformBatch: ${(r.pages / r.batchSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.batchSeconds) / batchRate).toFixed(0)}% of the batch command on the same pages)`);
+  console.log(`sidecar pipelined transforms: ${(r.pages / r.pipelinedSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.pipelinedSeconds) / batchRate).toFixed(0)}%)`);
+  console.log(`sidecar page latency ms: p50 ${r.p50.toFixed(2)}, p95 ${r.p95.toFixed(2)}, p99 ${r.p99.toFixed(2)}; peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+' "$s1k" "$mb1k"

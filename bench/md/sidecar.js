@@ -1,0 +1,65 @@
+// sidecar.js SLUICE THREADS REPS < paths: drives `sluice md --serve` as a
+// Node build would.  Reports, as JSON:
+//  - latency: `transform` requests one at a time over the pages (send to
+//    answer, ms): p50/p95/p99;
+//  - batch: one `transformBatch` of all pages, median of REPS: seconds;
+//  - pipelined: every page as its own `transform`, 64 in flight: seconds;
+//  - peakRssMB: the sidecar's VmHWM at the end.
+'use strict';
+const fs = require('fs');
+const { spawn } = require('child_process');
+const readline = require('readline');
+
+const [sluice, threads, repsArg] = process.argv.slice(2);
+const reps = Number(repsArg || 3);
+const paths = fs.readFileSync(0, 'utf8').split('\n').filter(Boolean);
+const pages = paths.map((p) => ({ file: p, content: fs.readFileSync(p, 'utf8') }));
+
+const child = spawn(sluice, ['md', '--serve', '-j', threads], { stdio: ['pipe', 'pipe', 'inherit'] });
+const pending = new Map();
+let nextId = 1;
+readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+  const msg = JSON.parse(line);
+  if (msg.method) return; // progress
+  const done = pending.get(msg.id);
+  pending.delete(msg.id);
+  done(msg);
+});
+function call(method, params) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+  });
+}
+const pct = (a, q) => a[Math.min(a.length - 1, Math.floor(q * a.length))];
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+(async () => {
+  const lat = [];
+  for (const p of pages) {
+    const t0 = now();
+    const r = await call('transform', p);
+    if (r.error) throw new Error(JSON.stringify(r.error));
+    lat.push(now() - t0);
+  }
+  lat.sort((a, b) => a - b);
+  const batch = [], piped = [];
+  for (let r = 0; r < reps; r++) {
+    let t0 = now();
+    const res = await call('transformBatch', { files: pages });
+    if (res.result.results.length !== pages.length) throw new Error('short batch');
+    batch.push((now() - t0) / 1000);
+    t0 = now();
+    let i = 0;
+    const worker = async () => { while (i < pages.length) await call('transform', pages[i++]); };
+    await Promise.all(Array.from({ length: 64 }, worker));
+    piped.push((now() - t0) / 1000);
+  }
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+  await call('shutdown');
+  console.log(JSON.stringify({ pages: pages.length, p50: pct(lat, 0.5), p95: pct(lat, 0.95),
+    p99: pct(lat, 0.99), batchSeconds: median(batch), pipelinedSeconds: median(piped), peakRssMB: hwm }));
+})();
