@@ -1,0 +1,3 @@
+module sluicebench/pool
+
+go 1.19
