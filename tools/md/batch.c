@@ -57,8 +57,15 @@ static int read_all(const char *path, char **data, size_t *len, char *err, size_
     }
     struct stat st;
     size_t cap = 64 * 1024;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        if ((uint64_t)st.st_size > MAX_PAGE) {
+            snprintf(err, errlen, "%s: page larger than 1 GiB (%lld bytes)", name, (long long)st.st_size);
+            if (fd)
+                close(fd);
+            return -1;
+        }
         cap = (size_t)st.st_size + 1;
+    }
     sl__md_buf b = {0};
     b.data = malloc(cap);
     b.cap = b.data ? cap : 0;

@@ -6,8 +6,8 @@
 # lock file), plus Debian's /usr/share/doc and the system's node_modules.
 # Every figure is the median of REPS runs (default 5).
 set -euo pipefail
-src=@CMAKE_SOURCE_DIR@
 build=$(cd "$(dirname "$0")/.." && pwd)
+src=$(sed -n 's/^sluice_SOURCE_DIR:STATIC=//p' "$build/CMakeCache.txt")
 reps=${1:-5}
 [ "${1:-}" = --help ] && { sed -n '2,8p' "$0"; exit 0; }
 sluice=$build/sluice
