@@ -201,7 +201,7 @@ static void package(gr_graph *g, const char *dir, const gr_manifest *m)
         free(p);
     }
     auto_targets(g, dir, "src/bin", "bin", pkg);
-    char *build = gr_path_join(dir, "build.rs");
+    char *build = gr_path_join(dir, m->build ? m->build : "build.rs");
     if (is_file(build))
         add_crate(g, "build_script_build", "build", build, pkg);
     free(build);

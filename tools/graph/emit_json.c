@@ -90,8 +90,12 @@ int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
         const gr_file *f = &g->files[i];
         fprintf(o, "%s{\"id\":%zu,\"path\":", i ? ",\n" : "", i + 1);
         jcstr(o, f->path);
-        fprintf(o, ",\"bytes\":%llu,\"status\":\"%s\"}", (unsigned long long)(f->fg ? f->fg->bytes : 0),
+        fprintf(o, ",\"bytes\":%llu,\"status\":\"%s\",\"module\":", (unsigned long long)(f->fg ? f->fg->bytes : 0),
                 gr_file_status(f));
+        if (f->module)
+            fprintf(o, "%u}", f->module);
+        else
+            fputs("null}", o);
     }
     fputs("],\n\"nodes\":[\n", o);
     for (size_t i = 1; i < g->nnodes; i++) {

@@ -25,7 +25,7 @@ static const char schema[] =
     "BEGIN;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL, bytes INTEGER NOT NULL,"
-    " status TEXT NOT NULL);"
+    " status TEXT NOT NULL, module INTEGER REFERENCES nodes(id));"
     "CREATE TABLE nodes(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, sub TEXT NOT NULL,"
     " name TEXT NOT NULL, path TEXT NOT NULL, crate INTEGER REFERENCES nodes(id),"
     " file INTEGER REFERENCES files(id), line INTEGER, col INTEGER, end_line INTEGER,"
@@ -101,7 +101,7 @@ static int write_meta(db *d, const gr_graph *g)
 
 static int write_files(db *d, const gr_graph *g)
 {
-    sqlite3_stmt *s = prep(d, "INSERT INTO files VALUES(?,?,?,?)");
+    sqlite3_stmt *s = prep(d, "INSERT INTO files VALUES(?,?,?,?,?)");
     if (!s)
         return fail(d, "prepare files");
     int rc = 0;
@@ -111,6 +111,8 @@ static int write_files(db *d, const gr_graph *g)
         sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 3, f->fg ? (sqlite3_int64)f->fg->bytes : 0);
         sqlite3_bind_text(s, 4, gr_file_status(f), -1, SQLITE_STATIC);
+        if (f->module)
+            sqlite3_bind_int64(s, 5, f->module);
         rc = step(d, s);
     }
     sqlite3_finalize(s);

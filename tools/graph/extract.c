@@ -12,6 +12,7 @@
  */
 #include "extract.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ enum sym {
     S_TYPE_PARAMETERS, S_CONSTRAINED_TP, S_OPTIONAL_TP, S_CONST_PARAMETER,
     S_TYPE_BINDING, S_PRIMITIVE, S_LIFETIME, S_SELF_PARAMETER, S_PARAMETERS,
     S_PARAMETER, S_MACRO_INVOCATION, S_STRING_LITERAL, S_STRING_CONTENT,
-    S_BLOCK, S_METAVARIABLE, S_ERROR, S__COUNT
+    S_BLOCK, S_METAVARIABLE, S_BRACKETED_TYPE, S_QUALIFIED_TYPE, S_ERROR, S__COUNT
 };
 
 static const char *const sym_names[S__COUNT] = {
@@ -67,7 +68,8 @@ static const char *const sym_names[S__COUNT] = {
     [S_PARAMETERS] = "parameters", [S_PARAMETER] = "parameter",
     [S_MACRO_INVOCATION] = "macro_invocation", [S_STRING_LITERAL] = "string_literal",
     [S_STRING_CONTENT] = "string_content", [S_BLOCK] = "block",
-    [S_METAVARIABLE] = "metavariable", [S_ERROR] = "ERROR",
+    [S_METAVARIABLE] = "metavariable", [S_BRACKETED_TYPE] = "bracketed_type",
+    [S_QUALIFIED_TYPE] = "qualified_type", [S_ERROR] = "ERROR",
 };
 
 enum fld {
@@ -253,6 +255,13 @@ static int path_into(ex *e, TSNode n, char *out, size_t cap, size_t *len, int de
     }
     case S_GENERIC_TYPE:
         return path_into(e, field(n, F_TYPE), out, cap, len, depth + 1);
+    case S_BRACKETED_TYPE: {
+        /* <T as Trait>::f names Trait's f; <T>::f names T's */
+        TSNode q = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : (TSNode){0};
+        if (sym(q) == S_QUALIFIED_TYPE)
+            return path_into(e, field(q, F_ALIAS), out, cap, len, depth + 1);
+        return path_into(e, q, out, cap, len, depth + 1);
+    }
     case S_GENERIC_FUNCTION:
         return path_into(e, field(n, F_FUNCTION), out, cap, len, depth + 1);
     default:
@@ -468,8 +477,43 @@ static void variants(ex *e, TSNode list, uint32_t en)
     }
 }
 
-/* The name an impl goes by: its self type's last path segment ("Foo" for
- * impl<T> Trait for a::Foo<T>), as ctags and readers expect. */
+/* The name an impl goes by: the last segment of its self type's path
+ * ("Foo" for impl<T> Trait for a::Foo<T>), looking through references,
+ * pointers, slices, arrays, tuples (their last element) and dyn Trait,
+ * which is the name ctags and readers use for it. */
+static TSNode impl_name(TSNode t)
+{
+    for (int i = 0; i < 32 && !ts_node_is_null(t); i++) {
+        const char *ty = ts_node_type(t);
+        switch (sym(t)) {
+        case S_TYPE_IDENTIFIER:
+        case S_IDENTIFIER:
+        case S_PRIMITIVE:
+            return t;
+        case S_GENERIC_TYPE:
+            t = field(t, F_TYPE);
+            continue;
+        case S_SCOPED_TYPE_IDENTIFIER:
+        case S_SCOPED_IDENTIFIER:
+            t = field(t, F_NAME);
+            continue;
+        default:
+            break;
+        }
+        if (!strcmp(ty, "reference_type") || !strcmp(ty, "pointer_type") || !strcmp(ty, "array_type"))
+            t = ts_node_child_by_field_name(t, strcmp(ty, "array_type") ? "type" : "element",
+                                            strcmp(ty, "array_type") ? 4 : 7);
+        else if (!strcmp(ty, "dynamic_type") || !strcmp(ty, "abstract_type"))
+            t = field(t, F_TRAIT);
+        else if (!strcmp(ty, "tuple_type") && ts_node_named_child_count(t))
+            t = ts_node_named_child(t, ts_node_named_child_count(t) - 1);
+        else
+            return (TSNode){0};
+    }
+    return (TSNode){0};
+}
+
+/* The self type's path, for impl_of: through references and pointers. */
 static TSNode impl_type_path(TSNode t)
 {
     for (int i = 0; i < 8 && !ts_node_is_null(t); i++) {
@@ -485,25 +529,12 @@ static TSNode impl_type_path(TSNode t)
     return (TSNode){0};
 }
 
-static TSNode last_segment(TSNode t)
-{
-    for (int i = 0; i < 64 && !ts_node_is_null(t); i++) {
-        int s = sym(t);
-        if (s == S_GENERIC_TYPE)
-            t = field(t, F_TYPE);
-        else if (s == S_SCOPED_TYPE_IDENTIFIER || s == S_SCOPED_IDENTIFIER)
-            t = field(t, F_NAME);
-        else
-            return t;
-    }
-    return t;
-}
-
 static void impl(ex *e, TSNode n, uint32_t parent)
 {
     TSNode type = field(n, F_TYPE), trait = field(n, F_TRAIT), body_n = field(n, F_BODY);
     TSNode tp = impl_type_path(type);
-    uint32_t id = new_item(e, n, GK_IMPL, parent, ts_node_is_null(tp) ? type : last_segment(tp));
+    TSNode nm = impl_name(type);
+    uint32_t id = new_item(e, n, GK_IMPL, parent, ts_node_is_null(nm) ? type : nm);
     set_sig(e, id, n, body_n);
     int saved = e->ngenerics;
     push_type_params(e, n);
@@ -611,6 +642,37 @@ static void extern_crate(ex *e, TSNode n, uint32_t parent)
     fg_add_use(e->f, &u);
 }
 
+/* #[cfg_attr(unix, path = "sys/unix.rs")]: the first path = "..." in the
+ * arguments.  Which configuration is active is not known here, so the
+ * first one listed is taken (the mount reports it if it does not exist). */
+static fg_str cfg_attr_path(ex *e, TSNode attr)
+{
+    TSNode args = ts_node_child_by_field_name(attr, "arguments", 9);
+    if (ts_node_is_null(args))
+        return (fg_str){0, 0};
+    span t = text(e, args);
+    for (uint32_t i = 0; i + 4 < t.len; i++) {
+        if (memcmp(t.p + i, "path", 4) || (i && (isalnum((unsigned char)t.p[i - 1]) || t.p[i - 1] == '_')))
+            continue;
+        uint32_t j = i + 4;
+        while (j < t.len && isspace((unsigned char)t.p[j]))
+            j++;
+        if (j >= t.len || t.p[j] != '=')
+            continue;
+        j++;
+        while (j < t.len && isspace((unsigned char)t.p[j]))
+            j++;
+        if (j >= t.len || t.p[j] != '"')
+            continue;
+        uint32_t k = ++j;
+        while (k < t.len && t.p[k] != '"')
+            k++;
+        if (k < t.len)
+            return fg_intern(e->f, t.p + j, k - j);
+    }
+    return (fg_str){0, 0};
+}
+
 /* #[path = "x.rs"]: the string, or empty for any other attribute. */
 static fg_str path_attribute(ex *e, TSNode attr_item)
 {
@@ -619,6 +681,8 @@ static fg_str path_attribute(ex *e, TSNode attr_item)
         return (fg_str){0, 0};
     TSNode name = ts_node_named_child(a, 0);
     span s = text(e, name);
+    if (sym(name) == S_IDENTIFIER && s.len == 8 && !memcmp(s.p, "cfg_attr", 8))
+        return cfg_attr_path(e, a);
     if (sym(name) != S_IDENTIFIER || s.len != 4 || memcmp(s.p, "path", 4))
         return (fg_str){0, 0};
     TSNode v = field(a, F_VALUE);
@@ -650,6 +714,10 @@ static void simple(ex *e, TSNode n, uint32_t parent, int kind, TSNode stop)
     int saved = e->ngenerics;
     push_type_params(e, n);
     type_refs(e, field(n, F_TYPE), id, GE_USES_TYPE, 0);
+    /* `const _: () = { impl ... };` hides whole items in an initialiser */
+    TSNode value = field(n, F_VALUE);
+    if (!ts_node_is_null(value) && (kind == GK_CONST || kind == GK_STATIC))
+        body(e, value, id);
     e->ngenerics = saved;
 }
 
@@ -802,6 +870,21 @@ static void call(ex *e, TSNode n, uint32_t fn)
     }
 }
 
+/* The #[path] among the attributes just before n (inside a body, where
+ * items are not visited through items_in).  Linear in the siblings before
+ * n, so only asked for `mod` items. */
+static fg_str preceding_path_attr(ex *e, TSNode n)
+{
+    fg_str r = {0, 0};
+    for (TSNode p = ts_node_prev_named_sibling(n); !ts_node_is_null(p) && sym(p) == S_ATTRIBUTE_ITEM;
+         p = ts_node_prev_named_sibling(p)) {
+        fg_str a = path_attribute(e, p);
+        if (a.len)
+            r = a;
+    }
+    return r;
+}
+
 /* Walks a function body with one cursor (no recursion on the C stack):
  * calls become references, nested items become the function's children.
  * Macro arguments are token trees with no structure, so they are skipped. */
@@ -814,7 +897,7 @@ static void body(ex *e, TSNode block, uint32_t fn)
         int s = sym(n);
         int descend = 1;
         if (is_item_sym(s) && !ts_node_eq(n, block)) {
-            item(e, n, fn, no_attr);
+            item(e, n, fn, s == S_MOD ? preceding_path_attr(e, n) : no_attr);
             descend = 0;
         } else if (s == S_MACRO_INVOCATION) {
             descend = 0;
@@ -844,6 +927,23 @@ static void body(ex *e, TSNode block, uint32_t fn)
 
 /* ---- entry points ------------------------------------------------------ */
 
+/* Where an error region really starts: tree-sitter often folds complete
+ * items before the broken one into the ERROR node, so skip those. */
+static uint32_t error_line(TSNode err)
+{
+    uint32_t line = ts_node_start_point(err).row + 1;
+    int found = 0;
+    EACH_CHILD(k, err) {
+        TSNode c = KID(k);
+        if (found || (is_item_sym(sym(c)) && !ts_node_has_error(c)) || sym(c) == S_ATTRIBUTE_ITEM ||
+            !strcmp(ts_node_type(c), "line_comment") || !strcmp(ts_node_type(c), "block_comment"))
+            continue;
+        line = ts_node_start_point(c).row + 1;
+        found = 1;
+    }
+    return line;
+}
+
 /* First syntax error, as a line, and how many error nodes there are. */
 static uint32_t find_errors(TSNode root, uint32_t *count)
 {
@@ -854,7 +954,7 @@ static uint32_t find_errors(TSNode root, uint32_t *count)
         int descend = ts_node_has_error(x);
         if (ts_node_symbol(x) == (TSSymbol)-1 || ts_node_is_missing(x)) {
             if (!n++)
-                first = ts_node_start_point(x).row + 1;
+                first = error_line(x);
             descend = 0;
         }
         if (descend && ts_tree_cursor_goto_first_child(&c))

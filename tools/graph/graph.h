@@ -40,6 +40,7 @@ typedef struct gr_file {
     uint8_t mounted;  /* reached from some crate root */
     uint8_t orphan;   /* walked, parsed, never reached */
     uint8_t on_stack; /* being mounted now (cycle detection) */
+    uint32_t module;  /* node it was first mounted at, 0 if none */
     fg_file *fg;      /* the worker's result; NULL until it arrives */
 } gr_file;
 

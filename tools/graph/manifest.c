@@ -36,6 +36,7 @@ void gr_manifest_free(gr_manifest *m)
     free(m->package_name);
     free(m->lib_path);
     free(m->lib_name);
+    free(m->build);
     gr_strlist_free(&m->bin_names);
     gr_strlist_free(&m->bin_paths);
     gr_strlist_free(&m->members);
@@ -173,6 +174,8 @@ static void keep_string(rd *r, const char *full, const char *v, int in_array)
     }
     if (!strcmp(full, "package.name") && !m->package_name)
         m->package_name = gr_xstrdup(v);
+    else if (!strcmp(full, "package.build") && !m->build)
+        m->build = gr_xstrdup(v);
     else if (!strcmp(full, "lib.path") && !m->lib_path)
         m->lib_path = gr_xstrdup(v);
     else if (!strcmp(full, "lib.name") && !m->lib_name)

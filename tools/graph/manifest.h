@@ -24,6 +24,7 @@ typedef struct gr_manifest {
     char *package_name;
     char *lib_path;       /* [lib] path, or NULL */
     char *lib_name;       /* [lib] name, or NULL */
+    char *build;          /* [package] build = "x.rs", or NULL */
     gr_strlist bin_names; /* [[bin]] name, "" when absent; parallel to bin_paths */
     gr_strlist bin_paths; /* [[bin]] path, "" when absent */
     gr_strlist members, exclude;

@@ -204,17 +204,21 @@ static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, const c
 
 static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs);
 
-/* The last segment of the trait an impl implements, for its path. */
-static const char *impl_trait_name(const fg_file *f, uint32_t item)
+/* The last segment of the trait an impl implements, for its path.  The
+ * extractor records an impl's references right after creating it, so a
+ * cursor moving forward through the refs finds them in one pass. */
+static const char *impl_trait_name(const fg_file *f, uint32_t item, size_t *cursor)
 {
-    for (size_t r = 0; r < f->nrefs; r++) {
-        if (f->refs[r].from == item && f->refs[r].edge == GE_IMPLEMENTS) {
+    size_t r = *cursor;
+    while (r < f->nrefs && f->refs[r].from < item)
+        r++;
+    *cursor = r;
+    for (; r < f->nrefs && f->refs[r].from == item; r++) {
+        if (f->refs[r].edge == GE_IMPLEMENTS) {
             const char *t = fg_ptr(f, f->refs[r].text);
             const char *s = strrchr(t, ':');
             return s ? s + 1 : t;
         }
-        if (f->refs[r].from > item)
-            break;
     }
     return NULL;
 }
@@ -306,7 +310,6 @@ static void mount_decl(mount_ctx *m, const fg_file *f, uint32_t i, uint32_t mod_
     } else {
         /* A file loaded through #[path] owns its own directory. */
         int child_mod_rs = f->items[i].path_attr.len > 0 || !strcmp(base_name(g->files[found].path), "mod.rs");
-        g->nodes[mod_node].file = found + 1;
         mount_file(m, found, mod_node, child_mod_rs);
     }
     gr_strlist_free(&cand);
@@ -322,8 +325,14 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
     m->depth++;
     uint32_t *map = gr_xmalloc((f->nitems ? f->nitems : 1) * sizeof *map);
     map[0] = module;
-    g->nodes[module].end_line = f->nitems ? f->items[0].end_line : 1;
-    g->nodes[module].end_col = f->nitems ? f->items[0].end_col : 1;
+    size_t ref_cursor = 0;
+    if (!gf->module)
+        gf->module = module;
+    if (g->nodes[module].kind == GK_CRATE || !g->nodes[module].parent) {
+        /* a root spans its whole file; a `mod x;` keeps its own span */
+        g->nodes[module].end_line = f->nitems ? f->items[0].end_line : 1;
+        g->nodes[module].end_col = f->nitems ? f->items[0].end_col : 1;
+    }
     for (uint32_t i = 1; i < f->nitems; i++) {
         const fg_item *it = &f->items[i];
         gr_node n;
@@ -341,7 +350,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         n.parent = map[it->parent < i ? it->parent : 0];
         n.crate = m->crate;
         n.path = child_path(g, &g->nodes[n.parent], it->kind, gr_str(&g->st, n.name),
-                            it->kind == GK_IMPL ? impl_trait_name(f, i) : NULL);
+                            it->kind == GK_IMPL ? impl_trait_name(f, i, &ref_cursor) : NULL);
         uint32_t id = gr_graph_add_node(g, &n);
         map[i] = id;
         gr_graph_add_edge(g, n.parent, GE_CONTAINS, id);
@@ -431,7 +440,9 @@ void gr_mount_all(gr_graph *g)
         uint32_t node = new_root(g, GK_MODULE, FS_NONE, stem, path, file);
         orph[i]->orphan = 1;
         m.crate = 0;
-        mount_file(&m, file, node, !strcmp(base_name(orph[i]->path), "mod.rs"));
+        /* An orphan main.rs or lib.rs is most likely some target's root. */
+        const char *b = base_name(orph[i]->path);
+        mount_file(&m, file, node, !strcmp(b, "mod.rs") || !strcmp(b, "main.rs") || !strcmp(b, "lib.rs"));
     }
     free(orph);
 }

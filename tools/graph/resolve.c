@@ -27,6 +27,9 @@ typedef struct rs {
     gr_graph *g;
     uint32_t *kid_first, *kid_next; /* children lists, for trait defaults */
     uint32_t s_crate, s_self, s_super, s_Self;
+    gr_map libs;      /* (package + 1 or 0, name) -> lib crate node */
+    gr_map crate_pkg; /* (crate node, 0) -> package + 1 */
+    gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1 */
 } rs;
 
 /* 0: not acceptable in the namespace; lower is better. */
@@ -74,8 +77,26 @@ static uint32_t pick(rs *r, uint32_t first, int ns)
 static uint32_t import_target(rs *r, uint32_t imp);
 static uint32_t member(rs *r, uint32_t cur, uint32_t name, int ns, int depth);
 
-/* A module's (or function body's) own names: items, named imports, globs. */
+static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, int depth);
+
+/* A module's (or function body's) own names: items, named imports, globs.
+ * Memoised per (scope, name, namespace): glob imports make the same
+ * module be searched again and again (every miss, e.g. each mention of a
+ * std type, walks every glob).  The entry is set to "not found" while it
+ * is being computed, which also ends glob cycles (a::* in b, b::* in a). */
 static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int depth)
+{
+    uint64_t key = gr_key(scope, name * 4u + (uint32_t)ns);
+    uint32_t c = gr_map_get(&r->memo, key);
+    if (c)
+        return c - 1;
+    gr_map_put(&r->memo, key, 1);
+    uint32_t t = lookup_uncached(r, scope, name, ns, depth);
+    gr_map_put(&r->memo, key, t + 1);
+    return t;
+}
+
+static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, int depth)
 {
     gr_graph *g = r->g;
     uint32_t best = pick(r, gr_map_get(&g->children, gr_key(scope, name)), ns);
@@ -152,23 +173,32 @@ static uint32_t self_type(rs *r, uint32_t n)
     return 0;
 }
 
+/* A crate by name, as `use name::x` or `::name::x` may mean: the lib of
+ * the referring crate's own package first (a bin naming its lib), then
+ * the first lib of that name.  Both come from maps built once. */
 static uint32_t crate_named(rs *r, uint32_t name, uint32_t from_crate)
 {
+    uint32_t pkg = gr_map_get(&r->crate_pkg, gr_key(from_crate, 0));
+    uint32_t hit = pkg ? gr_map_get(&r->libs, gr_key(pkg, name)) : 0;
+    return hit ? hit : gr_map_get(&r->libs, gr_key(0, name));
+}
+
+static void build_crate_maps(rs *r)
+{
     gr_graph *g = r->g;
-    uint32_t pkg = UINT32_MAX, hit = 0;
-    for (size_t c = 0; c < g->ncrates; c++)
-        if (g->crates[c].node == from_crate)
-            pkg = g->crates[c].package;
     for (size_t c = 0; c < g->ncrates; c++) {
         gr_crate *cr = &g->crates[c];
-        if (strcmp(cr->kind, "lib") || !cr->node || g->nodes[cr->node].name != name)
+        if (!cr->node)
             continue;
-        if (cr->package == pkg)
-            return cr->node;
-        if (!hit)
-            hit = cr->node;
+        gr_map_put(&r->crate_pkg, gr_key(cr->node, 0), cr->package + 1);
+        if (strcmp(cr->kind, "lib"))
+            continue;
+        uint32_t name = g->nodes[cr->node].name;
+        if (!gr_map_get(&r->libs, gr_key(cr->package + 1, name)))
+            gr_map_put(&r->libs, gr_key(cr->package + 1, name), cr->node);
+        if (!gr_map_get(&r->libs, gr_key(0, name)))
+            gr_map_put(&r->libs, gr_key(0, name), cr->node);
     }
-    return hit;
 }
 
 static uint32_t lexical(rs *r, uint32_t scope, uint32_t name, int ns)
@@ -345,13 +375,16 @@ static uint32_t text_id(gr_graph *g, const char *prefix, uint32_t name)
 
 void gr_resolve_all(gr_graph *g)
 {
-    rs r = {g, NULL, NULL, 0, 0, 0, 0};
+    rs r;
+    memset(&r, 0, sizeof r);
+    r.g = g;
     r.s_crate = gr_strtab_intern(&g->st, "crate", 5);
     r.s_self = gr_strtab_intern(&g->st, "self", 4);
     r.s_super = gr_strtab_intern(&g->st, "super", 5);
     r.s_Self = gr_strtab_intern(&g->st, "Self", 4);
     g->nreal = g->nnodes;
     build_kids(&r);
+    build_crate_maps(&r);
     uint32_t *impl_trait = gr_xcalloc(g->nnodes, sizeof *impl_trait);
 
     /* 1. impls: their self types and traits, which associated items need. */
@@ -401,4 +434,7 @@ void gr_resolve_all(gr_graph *g)
     free(impl_trait);
     free(r.kid_first);
     free(r.kid_next);
+    gr_map_free(&r.libs);
+    gr_map_free(&r.crate_pkg);
+    gr_map_free(&r.memo);
 }

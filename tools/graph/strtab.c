@@ -101,10 +101,15 @@ void gr_map_free(gr_map *m)
     memset(m, 0, sizeof *m);
 }
 
+/* splitmix64's finaliser: every key bit reaches every slot bit (keys are
+ * (scope << 32 | name) pairs, whose high half a plain multiply loses). */
 static size_t slot(uint64_t key, size_t mask)
 {
-    uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 17) & mask;
+    uint64_t h = key;
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    return (size_t)h & mask;
 }
 
 uint32_t gr_map_get(const gr_map *m, uint64_t key)

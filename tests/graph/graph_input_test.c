@@ -1,0 +1,187 @@
+/*
+ * graph_input_test.c - bad input and odd layouts: every problem is one
+ * warning naming the file (and line), the rest of the graph is still
+ * built, and the exit status is 1 ("written, with warnings").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "graph_run.h"
+
+static const char lib_rs[] =
+    "mod binary;\n"
+    "mod latin1;\n"
+    "mod huge;\n"
+    "mod is_a_dir;\n"
+    "mod dangling;\n"
+    "mod missing;\n"
+    "#[path = \"cycle_a.rs\"]\n"
+    "mod cycle_a;\n"
+    "mod broken;\n"
+    "pub fn still_here() {}\n";
+
+static char bad_dir[4096], bad_db[4200];
+static int bad_rc;
+
+/* One crate holding every kind of bad input, graphed once. */
+static void bad_crate(void)
+{
+    if (bad_db[0])
+        return;
+    scratch_dir(bad_dir, sizeof bad_dir);
+    write_file(bad_dir, "Cargo.toml", "[package]\nname = \"bad\"\n", -1);
+    write_file(bad_dir, "src/lib.rs", lib_rs, -1);
+    write_file(bad_dir, "src/binary.rs", "fn a() {}\0\1\2\3\0garbage", 22);
+    write_file(bad_dir, "src/latin1.rs", "// caf\xe9\nfn latin1_fn() {}\n", -1);
+    /* 20 MB of generated code: over the per-file limit, skipped */
+    size_t big = 20u << 20;
+    char *huge = malloc(big);
+    const char line[] = "pub fn generated() -> u32 { 42 }\n";
+    for (size_t i = 0; i < big; i++)
+        huge[i] = line[i % (sizeof line - 1)];
+    write_file(bad_dir, "src/huge.rs", huge, (long)big);
+    free(huge);
+    char p[4200], q[4200];
+    snprintf(p, sizeof p, "%s/src/is_a_dir.rs", bad_dir);
+    mkdir(p, 0777);
+    snprintf(p, sizeof p, "%s/src/dangling.rs", bad_dir);
+    snprintf(q, sizeof q, "%s/src/no-such-target.rs", bad_dir);
+    CHECK(symlink(q, p) == 0);
+    /* a module cycle through #[path]: cycle_a -> cycle_b -> cycle_a */
+    write_file(bad_dir, "src/cycle_a.rs", "#[path = \"cycle_b.rs\"]\nmod cycle_b;\npub fn in_a() {}\n", -1);
+    write_file(bad_dir, "src/cycle_b.rs", "#[path = \"cycle_a.rs\"]\nmod back;\npub fn in_b() {}\n", -1);
+    write_file(bad_dir, "src/broken.rs", "pub fn before() {}\nfn oops( {\npub struct After;\n", -1);
+    snprintf(bad_db, sizeof bad_db, "%s/g.sqlite", bad_dir);
+    bad_rc = graph_run("-q", "--db", bad_db, bad_dir, NULL);
+}
+
+/* A warning on the file whose path ends in `file`, at `line`, whose text has `words`. */
+static int warned(const char *file, long line, const char *words)
+{
+    char suffix[256], l[32], pat[256];
+    snprintf(suffix, sizeof suffix, "%%%s", file);
+    snprintf(l, sizeof l, "%ld", line);
+    snprintf(pat, sizeof pat, "%%%s%%", words);
+    long long n = db_int(bad_db, "SELECT count(*) FROM warnings WHERE file LIKE ?1 AND line = ?2 AND message LIKE ?3",
+                         suffix, l, pat);
+    if (n <= 0)
+        fprintf(stderr, "no warning at %s:%ld with '%s'\n", file, line, words);
+    return n > 0;
+}
+
+SL_TEST(graph_exit_status_says_warnings_occurred)
+{
+    bad_crate();
+    CHECK_EQ(bad_rc, 1);
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE path = 'crate::still_here'", NULL, NULL, NULL) == 1);
+}
+
+SL_TEST(graph_warns_on_binary_file)
+{
+    bad_crate();
+    CHECK(warned("src/binary.rs", 0, "binary"));
+    CHECK(warned("src/lib.rs", 1, "could not be read"));
+}
+
+SL_TEST(graph_warns_on_invalid_utf8_and_keeps_items)
+{
+    bad_crate();
+    CHECK(warned("src/latin1.rs", 1, "invalid UTF-8"));
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE path = 'crate::latin1::latin1_fn'", NULL, NULL, NULL) == 1);
+}
+
+SL_TEST(graph_skips_huge_generated_file_with_warning)
+{
+    bad_crate();
+    CHECK(warned("src/huge.rs", 0, "limit"));
+    CHECK(warned("src/lib.rs", 3, "huge"));
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE name = 'generated'", NULL, NULL, NULL) == 0);
+}
+
+SL_TEST(graph_warns_on_unreadable_module_file)
+{
+    /* A directory named x.rs and a dangling link: unreadable even as root,
+     * where chmod 000 would not stop a read. */
+    bad_crate();
+    CHECK(warned("src/is_a_dir.rs", 0, "not a regular file"));
+    CHECK(warned("src/lib.rs", 4, "is_a_dir"));
+    CHECK(warned("src/dangling.rs", 0, "cannot open"));
+    CHECK(warned("src/lib.rs", 5, "dangling"));
+}
+
+SL_TEST(graph_warns_on_missing_module_file)
+{
+    bad_crate();
+    CHECK(warned("src/lib.rs", 6, "missing"));
+}
+
+SL_TEST(graph_stops_module_cycle_through_path)
+{
+    bad_crate();
+    CHECK(warned("src/cycle_b.rs", 2, "cycle"));
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE path = 'crate::cycle_a::in_a'", NULL, NULL, NULL) == 1);
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE path = 'crate::cycle_a::cycle_b::in_b'", NULL, NULL,
+                 NULL) == 1);
+}
+
+SL_TEST(graph_keeps_items_around_syntax_errors)
+{
+    bad_crate();
+    CHECK(warned("src/broken.rs", 2, "syntax error"));
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE path = 'crate::broken::before'", NULL, NULL, NULL) == 1);
+    CHECK(db_int(bad_db, "SELECT count(*) FROM nodes WHERE name = 'After' AND kind = 'struct'", NULL, NULL, NULL) == 1);
+}
+
+SL_TEST(graph_rejects_path_that_is_not_rust)
+{
+    char dir[4096];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "notes.txt", "hello", -1);
+    char p[4200], out[4200];
+    snprintf(p, sizeof p, "%s/notes.txt", dir);
+    snprintf(out, sizeof out, "%s/g.json", dir);
+    CHECK_EQ(graph_run("-q", "--json", out, p, NULL), 2);
+    CHECK(access(out, F_OK) != 0); /* nothing written */
+}
+
+SL_TEST(graph_reads_workspace_members_with_globs)
+{
+    char dir[4096];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml",
+               "[workspace]\n# members by glob, one excluded\nmembers = [\n  \"crates/*\",\n]\nexclude = [\"crates/old\"]\n",
+               -1);
+    write_file(dir, "crates/alpha/Cargo.toml", "[package]\nname = \"alpha-lib\"\n[lib]\npath = \"lib/root.rs\"\n", -1);
+    write_file(dir, "crates/alpha/lib/root.rs", "pub fn a() {}\n", -1);
+    write_file(dir, "crates/beta/Cargo.toml", "[package]\nname = 'beta'\n[[bin]]\nname = \"tool\"\npath = \"tool.rs\"\n", -1);
+    write_file(dir, "crates/beta/tool.rs", "fn main() { alpha_lib::a(); }\n", -1);
+    write_file(dir, "crates/beta/src/bin/extra.rs", "fn main() {}\n", -1);
+    write_file(dir, "crates/old/Cargo.toml", "[package]\nname = \"old\"\n", -1);
+    write_file(dir, "crates/old/src/lib.rs", "pub fn old() {}\n", -1);
+    char out[4200];
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL), 3);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate' AND name = 'alpha_lib' AND sig = 'lib'", NULL,
+                    NULL, NULL), 1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name = 'old'", NULL, NULL, NULL), 0);
+    CHECK(has_edge(out, "crate::main", "calls", "crate::a"));
+}
+
+SL_TEST(graph_warns_on_malformed_cargo_toml_with_line)
+{
+    char dir[4096];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"x\"\nversion = [1, 2\n", -1);
+    write_file(dir, "src/lib.rs", "pub fn guessed() {}\n", -1);
+    char out[4200];
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%Cargo.toml' AND line = 4", NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name = 'guessed'", NULL, NULL, NULL), 1);
+}

@@ -1,0 +1,145 @@
+/*
+ * graph_output_test.c - the outputs: the same bytes and rows for any -j,
+ * SQLite and JSON with the same content, the meta table, and outputs
+ * that appear whole or not at all.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "graph_run.h"
+
+/* A digest of every row of every table, in a fixed order. */
+static unsigned long long db_digest(const char *db)
+{
+    static const char *const q[] = {
+        "SELECT * FROM meta ORDER BY key",       "SELECT * FROM files ORDER BY id",
+        "SELECT * FROM nodes ORDER BY id",       "SELECT * FROM edges ORDER BY src, kind, dst",
+        "SELECT * FROM warnings ORDER BY rowid",
+    };
+    sqlite3 *h = NULL;
+    unsigned long long d = 1469598103934665603ull;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return 0;
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(h, q[i], -1, &s, NULL) != SQLITE_OK)
+            return 0;
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(s); c++) {
+                const unsigned char *t = sqlite3_column_text(s, c);
+                for (const unsigned char *p = t ? t : (const unsigned char *)"\1NULL"; *p; p++)
+                    d = (d ^ *p) * 1099511628211ull;
+                d = (d ^ 0xff) * 1099511628211ull;
+            }
+        }
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(h);
+    return d;
+}
+
+static size_t count(const char *hay, size_t len, const char *needle)
+{
+    size_t n = 0, k = strlen(needle);
+    for (const char *p = hay; (p = memmem(p, len - (size_t)(p - hay), needle, k)); p += k)
+        n++;
+    return n;
+}
+
+SL_TEST(graph_output_is_identical_for_any_thread_count)
+{
+    char dir[4096];
+    scratch_dir(dir, sizeof dir);
+    const char *threads[] = {"1", "2", "3", "8"};
+    char *first = NULL;
+    size_t first_len = 0;
+    unsigned long long first_digest = 0;
+    for (int round = 0; round < 2 * sl_test_stress(); round++) {
+        for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+            char json[4200], db[4200];
+            snprintf(json, sizeof json, "%s/g%s.json", dir, threads[t]);
+            snprintf(db, sizeof db, "%s/g%s.sqlite", dir, threads[t]);
+            CHECK_EQ(graph_run("-q", "-j", threads[t], "--json", json, "--db", db, GRAPH_FIXTURES "/resolve",
+                               GRAPH_EXAMPLE, NULL), 0);
+            size_t len;
+            char *got = read_all(json, &len);
+            CHECK(got != NULL);
+            unsigned long long d = db_digest(db);
+            CHECK(d != 0);
+            if (!first) {
+                first = got;
+                first_len = len;
+                first_digest = d;
+                continue;
+            }
+            CHECK(len == first_len && !memcmp(got, first, len));
+            CHECK(d == first_digest);
+            free(got);
+        }
+    }
+    free(first);
+}
+
+SL_TEST(graph_sqlite_and_json_hold_the_same_content)
+{
+    char dir[4096], json[4200], db[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(json, sizeof json, "%s/g.json", dir);
+    snprintf(db, sizeof db, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--json", json, "--db", db, GRAPH_FIXTURES "/resolve", NULL), 0);
+    size_t len;
+    char *j = read_all(json, &len);
+    CHECK(j != NULL);
+    long long nodes = db_int(db, "SELECT count(*) FROM nodes", NULL, NULL, NULL);
+    long long edges = db_int(db, "SELECT count(*) FROM edges", NULL, NULL, NULL);
+    long long calls = db_int(db, "SELECT count(*) FROM edges WHERE kind = 'calls'", NULL, NULL, NULL);
+    CHECK(nodes > 20);
+    long long files = db_int(db, "SELECT count(*) FROM files", NULL, NULL, NULL);
+    long long json_nodes = (long long)count(j, len, "{\"id\":") - files;
+    long long json_edges = 0;
+    static const char *const kinds[] = {",\"contains\",", ",\"impl_of\",", ",\"implements\",",
+                                        ",\"uses_type\",", ",\"calls\",", ",\"imports\","};
+    for (size_t k = 0; k < 6; k++)
+        json_edges += (long long)count(j, len, kinds[k]);
+    long long json_calls = (long long)count(j, len, ",\"calls\",");
+    CHECK_EQ(json_nodes, nodes);
+    CHECK_EQ(json_edges, edges);
+    CHECK_EQ(json_calls, calls);
+    free(j);
+}
+
+SL_TEST(graph_meta_table_names_tool_and_input)
+{
+    char dir[4096], db[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", db, GRAPH_FIXTURES "/resolve", NULL), 0);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM meta WHERE key = 'tool' AND value LIKE 'sluice %'", NULL, NULL, NULL), 1);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM meta WHERE key = 'inputs' AND value LIKE '%fixtures/resolve'", NULL, NULL,
+                    NULL), 1);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'edges_dst'", NULL, NULL,
+                    NULL), 1);
+}
+
+SL_TEST(graph_replaces_output_whole_and_leaves_no_temp_files)
+{
+    char dir[4096], db[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/g.sqlite", dir);
+    write_file(dir, "g.sqlite", "not a database", -1);
+    CHECK_EQ(graph_run("-q", "--db", db, GRAPH_FIXTURES "/resolve", NULL), 0);
+    CHECK(db_int(db, "SELECT count(*) FROM nodes", NULL, NULL, NULL) > 0);
+    /* only g.sqlite in the directory: the temporary file was renamed */
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", dir);
+    CHECK(system(cmd) == 0);
+}
+
+SL_TEST(graph_write_failure_is_an_error)
+{
+    CHECK_EQ(graph_run("-q", "--json", "/nonexistent-dir/g.json", GRAPH_FIXTURES "/resolve", NULL), 2);
+}

@@ -1,0 +1,114 @@
+/*
+ * graph_run.c - helpers for the sluice graph tests (see graph_run.h).
+ */
+#include "graph_run.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int sl_graph_main(int argc, char **argv);
+
+int graph_run(const char *arg, ...)
+{
+    char *argv[64];
+    int argc = 0;
+    argv[argc++] = (char *)"graph";
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    fflush(stdout);
+    return sl_graph_main(argc, argv);
+}
+
+long long db_int(const char *db, const char *sql, const char *a, const char *b, const char *c)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *s = NULL;
+    long long r = -1;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        goto out;
+    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK) {
+        fprintf(stderr, "sql error: %s\n", sqlite3_errmsg(h));
+        goto out;
+    }
+    const char *args[3] = {a, b, c};
+    for (int i = 0; i < 3 && i < sqlite3_bind_parameter_count(s); i++)
+        sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        r = sqlite3_column_int64(s, 0);
+out:
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return r;
+}
+
+int has_edge(const char *db, const char *src, const char *kind, const char *dst)
+{
+    long long n = db_int(db,
+                         "SELECT count(*) FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes d ON d.id = e.dst"
+                         " WHERE s.path = ?1 AND e.kind = ?2 AND d.path = ?3",
+                         src, kind, dst);
+    if (n <= 0)
+        fprintf(stderr, "no %s edge %s -> %s in %s\n", kind, src, dst, db);
+    return n > 0;
+}
+
+void scratch_dir(char *buf, size_t len)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(buf, len, "%s/sluice-graph-test-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(buf)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+}
+
+static void mkdirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        mkdir(path, 0777);
+        *p = '/';
+    }
+}
+
+void write_file(const char *dir, const char *rel, const char *data, long len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    mkdirs(path);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fwrite(data, 1, len < 0 ? strlen(data) : (size_t)len, f);
+    fclose(f);
+}
+
+char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, r;
+    char *b = malloc(cap);
+    while ((r = fread(b + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap)
+            b = realloc(b, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}

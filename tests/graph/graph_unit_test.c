@@ -1,0 +1,113 @@
+/*
+ * graph_unit_test.c - the small readers on their own: Cargo.toml, paths,
+ * UTF-8, and what the extractor records for one item of each kind.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "extract.h"
+#include "graph.h"
+#include "manifest.h"
+#include "source.h"
+
+SL_TEST(manifest_reads_targets_and_members)
+{
+    const char t[] = "# comment\n[package]\nname = \"my-crate\" # trailing\nbuild = \"build/main.rs\"\n"
+                     "authors = [\"a <a@b>\", 'b']\n[lib]\npath = \"src/my.rs\"\n"
+                     "[[bin]]\nname = \"one\"\n[[bin]]\nname = \"two\"\npath = \"src/two.rs\"\n"
+                     "[dependencies]\nx = { version = \"1\", features = [\"f\"] }\n"
+                     "[workspace]\nmembers = [\"a\", \"b/*\",]\nexclude = ['c']\n"
+                     "description = \"\"\"\nmulti\nline\"\"\"\n";
+    gr_manifest m;
+    char err[128];
+    unsigned line;
+    CHECK_EQ(gr_manifest_parse(t, strlen(t), &m, err, sizeof err, &line), 0);
+    CHECK(m.has_package && m.has_workspace);
+    CHECK(m.package_name && !strcmp(m.package_name, "my-crate"));
+    CHECK(m.build && !strcmp(m.build, "build/main.rs"));
+    CHECK(m.lib_path && !strcmp(m.lib_path, "src/my.rs"));
+    CHECK_EQ(m.bin_names.n, 2);
+    CHECK(!strcmp(m.bin_names.v[1], "two") && !strcmp(m.bin_paths.v[1], "src/two.rs") && !m.bin_paths.v[0][0]);
+    CHECK_EQ(m.members.n, 2);
+    CHECK(!strcmp(m.members.v[1], "b/*"));
+    CHECK_EQ(m.exclude.n, 1);
+    gr_manifest_free(&m);
+}
+
+SL_TEST(manifest_reports_line_of_error)
+{
+    const char t[] = "[package]\nname = \"x\"\nname2 = \"unterminated\n";
+    gr_manifest m;
+    char err[128];
+    unsigned line = 0;
+    CHECK_EQ(gr_manifest_parse(t, strlen(t), &m, err, sizeof err, &line), -1);
+    CHECK_EQ(line, 3);
+    CHECK(strstr(err, "string") != NULL);
+}
+
+SL_TEST(path_join_folds_dot_segments)
+{
+    char *p = gr_path_join("src/a", "../b/./c.rs");
+    CHECK(!strcmp(p, "src/b/c.rs"));
+    free(p);
+    p = gr_path_join("/x", "/abs.rs");
+    CHECK(!strcmp(p, "/abs.rs"));
+    free(p);
+    p = gr_path_join("a", "../../up.rs");
+    CHECK(!strcmp(p, "../up.rs"));
+    free(p);
+}
+
+SL_TEST(utf8_check_finds_line_of_first_bad_byte)
+{
+    CHECK_EQ(gr_source_bad_utf8_line("ok\n\xc3\xa9\n", 6), 0);
+    CHECK_EQ(gr_source_bad_utf8_line("a\nb\n\xe9t\xe9", 7), 3);
+    CHECK_EQ(gr_source_bad_utf8_line("\xed\xa0\x80", 3), 1); /* a surrogate */
+    CHECK_EQ(gr_source_bad_utf8_line("\xc0\xaf", 2), 1);     /* overlong */
+    CHECK(gr_source_is_binary("a\0b", 3));
+    CHECK(!gr_source_is_binary("abc", 3));
+}
+
+static const fg_item *find(const fg_file *f, const char *name, int kind)
+{
+    for (size_t i = 1; i < f->nitems; i++)
+        if (f->items[i].kind == kind && !strcmp(fg_ptr(f, f->items[i].name), name))
+            return &f->items[i];
+    return NULL;
+}
+
+SL_TEST(extractor_records_items_uses_and_references)
+{
+    const char src[] = "use a::{b as c, d::*};\n"
+                       "#[cfg_attr(unix, path = \"sys/unix.rs\")]\nmod sys;\n"
+                       "pub(crate) struct S<T> { f: Vec<T>, g: Other }\n"
+                       "impl<T> Tr for S<T> { fn m(&self) -> Self { self.n(); x::y(); q.r(); todo!() } }\n";
+    gr_extractor *x = gr_extractor_new();
+    CHECK(x != NULL);
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    const fg_item *s = find(f, "S", GK_STRUCT);
+    CHECK(s && !strcmp(fg_ptr(f, s->vis), "pub(crate)") && !strcmp(fg_ptr(f, s->sig), "pub(crate) struct S<T>"));
+    const fg_item *m = find(f, "sys", GK_MODULE);
+    CHECK(m && m->sub == FS_DECL && !strcmp(fg_ptr(f, m->path_attr), "sys/unix.rs"));
+    CHECK(find(f, "m", GK_FUNCTION) && find(f, "m", GK_FUNCTION)->sub == FS_METHOD);
+    CHECK(find(f, "S", GK_IMPL) != NULL);
+    CHECK_EQ(f->nuses, 2);
+    CHECK(!strcmp(fg_ptr(f, f->uses[0].path), "a::b") && !strcmp(fg_ptr(f, f->uses[0].alias), "c"));
+    CHECK(!strcmp(fg_ptr(f, f->uses[1].path), "a::d") && f->uses[1].glob);
+    int vec = 0, other = 0, t = 0, selfm = 0, xy = 0, expr = 0;
+    for (size_t i = 0; i < f->nrefs; i++) {
+        const char *txt = fg_ptr(f, f->refs[i].text);
+        vec += !strcmp(txt, "Vec");
+        other += !strcmp(txt, "Other");
+        t += !strcmp(txt, "T"); /* a generic parameter: never a reference */
+        selfm += f->refs[i].form == FF_SELF_METHOD && !strcmp(txt, "n");
+        xy += f->refs[i].edge == GE_CALLS && !strcmp(txt, "x::y");
+        expr += f->refs[i].form == FF_EXPR_METHOD && !strcmp(txt, "r");
+    }
+    CHECK(vec == 1 && other == 1 && t == 0 && selfm == 1 && xy == 1 && expr == 1);
+    CHECK_EQ(f->ndiags, 0);
+    fg_file_free(f);
+    gr_extractor_free(x);
+}
