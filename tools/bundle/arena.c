@@ -1,0 +1,93 @@
+/*
+ * arena.c - chunked bump allocator (see arena.h).
+ *
+ * Chunks grow from 64 KiB up to 4 MiB; a request larger than a chunk gets
+ * a chunk of its own, so a huge source file costs one allocation.
+ */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sl__arena_chunk {
+    sl__arena_chunk *next;
+    size_t size;
+    max_align_t data[];
+};
+
+void *sl__xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, "sluice bundle: out of memory\n");
+        abort();
+    }
+    return q;
+}
+
+void sl__arena_init(sl__arena *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void sl__arena_free(sl__arena *a)
+{
+    sl__arena_chunk *c = a->head;
+    while (c) {
+        sl__arena_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    memset(a, 0, sizeof *a);
+}
+
+void *sl__arena_alloc(sl__arena *a, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if ((size_t)(a->end - a->cur) < n) {
+        size_t size = a->total < (1u << 20) ? (64u << 10) : (4u << 20);
+        if (size < n)
+            size = n;
+        sl__arena_chunk *c = sl__xrealloc(NULL, sizeof *c + size);
+        c->size = size;
+        c->next = a->head;
+        a->head = c;
+        a->cur = (char *)c->data;
+        a->end = a->cur + size;
+        a->total += size;
+    }
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
+
+void *sl__arena_zalloc(sl__arena *a, size_t n)
+{
+    void *p = sl__arena_alloc(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+char *sl__arena_strndup(sl__arena *a, const char *s, size_t n)
+{
+    char *p = sl__arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *sl__arena_printf(sl__arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = sl__arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}

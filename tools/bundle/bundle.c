@@ -1,0 +1,348 @@
+/*
+ * bundle.c - `sluice bundle`: flags in, bundle out.
+ *
+ * Runs the phases in order - graph (coordinator + workers: lex, parse,
+ * resolve), link (order, names, bindings), print (parallel splicing) -
+ * and writes each output through a temporary file, so a failed bundle
+ * never leaves a partial file behind.  Errors are reported here, once,
+ * as `file:line:column: message` with the offending line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "graph.h"
+#include "js_printer.h"
+#include "linker.h"
+#include "metafile.h"
+#include "outfile.h"
+#include "sluice/pool.h"
+
+typedef struct bundle_opts {
+    const char **entries;
+    size_t nentries;
+    const char *outfile, *outdir, *metafile, *global_name;
+    int format, platform_node, sourcemap, stats, quiet;
+    size_t threads;
+    const char **externals;
+    size_t nexternals;
+    js_define *defines;
+    size_t ndefines;
+} bundle_opts;
+
+static void usage(FILE *f)
+{
+    fputs("usage: sluice bundle ENTRY... [-o FILE | --outdir DIR] [--format esm|iife|cjs]\n"
+          "                     [--platform browser|node] [--global-name NAME] [--external SPEC]...\n"
+          "                     [--define KEY=VALUE]... [--sourcemap] [--metafile FILE] [-j THREADS]\n"
+          "                     [--stats] [-q]\n\n"
+          "Bundles JavaScript modules (ESM and CommonJS, .js .mjs .cjs .json) into one file per entry.\n"
+          "Writes to standard output when neither -o nor --outdir is given.  See docs/bundle.md.\n",
+          f);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int add_define(bundle_opts *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return -1;
+    o->defines = realloc(o->defines, (o->ndefines + 1) * sizeof *o->defines);
+    js_define *d = &o->defines[o->ndefines++];
+    d->value = eq + 1;
+    d->nparts = 1;
+    for (const char *p = arg; p < eq; p++)
+        d->nparts += *p == '.';
+    d->parts = calloc(d->nparts, sizeof *d->parts);
+    const char *s = arg;
+    for (size_t i = 0; i < d->nparts; i++) {
+        const char *e = memchr(s, '.', (size_t)(eq - s));
+        if (!e)
+            e = eq;
+        d->parts[i] = strndup(s, (size_t)(e - s));
+        if (e == s)
+            return -1;
+        s = e + 1;
+    }
+    return 0;
+}
+
+/* Flag value: --flag VALUE or --flag=VALUE. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (strcmp(argv[*i], name))
+        return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "sluice bundle: %s needs a value\n", name);
+        exit(2);
+    }
+    return argv[++*i];
+}
+
+static int parse_args(int argc, char **argv, bundle_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = -1;
+    o->entries = calloc((size_t)argc, sizeof *o->entries);
+    o->externals = calloc((size_t)argc, sizeof *o->externals);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(0);
+        } else if ((v = flag_value(argc, argv, &i, "-o")) || (v = flag_value(argc, argv, &i, "--outfile"))) {
+            o->outfile = v;
+        } else if ((v = flag_value(argc, argv, &i, "--outdir"))) {
+            o->outdir = v;
+        } else if ((v = flag_value(argc, argv, &i, "--format"))) {
+            if (!strcmp(v, "esm"))
+                o->format = FMT_ESM;
+            else if (!strcmp(v, "cjs"))
+                o->format = FMT_CJS;
+            else if (!strcmp(v, "iife"))
+                o->format = FMT_IIFE;
+            else {
+                fprintf(stderr, "sluice bundle: unknown format '%s' (esm, iife or cjs)\n", v);
+                return -1;
+            }
+        } else if ((v = flag_value(argc, argv, &i, "--platform"))) {
+            if (!strcmp(v, "node"))
+                o->platform_node = 1;
+            else if (strcmp(v, "browser")) {
+                fprintf(stderr, "sluice bundle: unknown platform '%s' (browser or node)\n", v);
+                return -1;
+            }
+        } else if ((v = flag_value(argc, argv, &i, "--global-name"))) {
+            o->global_name = v;
+        } else if ((v = flag_value(argc, argv, &i, "--external"))) {
+            o->externals[o->nexternals++] = v;
+        } else if ((v = flag_value(argc, argv, &i, "--define"))) {
+            if (add_define(o, v)) {
+                fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v);
+                return -1;
+            }
+        } else if ((v = flag_value(argc, argv, &i, "--metafile"))) {
+            o->metafile = v;
+        } else if ((v = flag_value(argc, argv, &i, "-j"))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 1024) {
+                fprintf(stderr, "sluice bundle: -j wants a thread count from 1 to 1024\n");
+                return -1;
+            }
+            o->threads = (size_t)n;
+        } else if (!strcmp(a, "--sourcemap")) {
+            o->sourcemap = 1;
+        } else if (!strcmp(a, "--stats")) {
+            o->stats = 1;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "sluice bundle: unknown flag '%s'\n", a);
+            return -1;
+        } else {
+            o->entries[o->nentries++] = a;
+        }
+    }
+    if (!o->nentries) {
+        usage(stderr);
+        return -1;
+    }
+    if (o->outfile && o->outdir) {
+        fprintf(stderr, "sluice bundle: give -o or --outdir, not both\n");
+        return -1;
+    }
+    if (o->nentries > 1 && !o->outdir) {
+        fprintf(stderr, "sluice bundle: several entries need --outdir\n");
+        return -1;
+    }
+    if (o->sourcemap && !o->outfile && !o->outdir) {
+        fprintf(stderr, "sluice bundle: --sourcemap needs -o or --outdir\n");
+        return -1;
+    }
+    if (o->format < 0)
+        o->format = o->platform_node ? FMT_CJS : FMT_IIFE;
+    return 0;
+}
+
+static char *out_path(const bundle_opts *o, const char *entry)
+{
+    if (o->outfile)
+        return strdup(o->outfile);
+    if (!o->outdir)
+        return NULL;
+    const char *b = strrchr(entry, '/');
+    b = b ? b + 1 : entry;
+    const char *dot = strrchr(b, '.');
+    size_t n = dot ? (size_t)(dot - b) : strlen(b);
+    size_t len = strlen(o->outdir) + n + 8;
+    char *p = malloc(len);
+    snprintf(p, len, "%s/%.*s.js", o->outdir, (int)n, b);
+    return p;
+}
+
+static int write_file(const char *path, const char *data, size_t len, int quiet)
+{
+    sl_outfile of;
+    char err[512];
+    if (sl_outfile_open(&of, path, 1, err, sizeof err)) {
+        fprintf(stderr, "sluice bundle: %s\n", err);
+        return -1;
+    }
+    if (fwrite(data, 1, len, of.fp) != len) {
+        sl_outfile_abort(&of);
+        fprintf(stderr, "sluice bundle: cannot write %s\n", path);
+        return -1;
+    }
+    if (sl_outfile_commit(&of, err, sizeof err)) {
+        fprintf(stderr, "sluice bundle: %s\n", err);
+        return -1;
+    }
+    if (!quiet && path && strcmp(path, "-"))
+        fprintf(stderr, "  %s  %.1f KiB\n", path, (double)len / 1024.0);
+    return 0;
+}
+
+static char *dir_of(const char *path)
+{
+    char *abs = sl__path_absolute(".");
+    if (!path)
+        return abs;
+    const char *s = strrchr(path, '/');
+    if (!s) {
+        return abs;
+    }
+    char *d = strndup(path, (size_t)(s - path));
+    char *r = sl__path_absolute(d[0] ? d : "/");
+    free(d);
+    free(abs);
+    return r;
+}
+
+int sl_bundle_main(int argc, char **argv)
+{
+    bundle_opts o;
+    if (parse_args(argc, argv, &o))
+        return 2;
+    double t0 = now_s();
+    const char **abs = calloc(o.nentries, sizeof *abs);
+    for (size_t i = 0; i < o.nentries; i++) {
+        abs[i] = sl__path_absolute(o.entries[i]);
+        FILE *f = fopen(abs[i], "rb");
+        if (!f) {
+            fprintf(stderr, "sluice bundle: cannot open entry %s\n", o.entries[i]);
+            return 1;
+        }
+        fclose(f);
+    }
+    sl_pool *pool = sl_pool_new(o.threads);
+    if (!pool) {
+        fprintf(stderr, "sluice bundle: cannot start the thread pool\n");
+        return 1;
+    }
+    sl__graph_opts go = {.parse = {o.defines, o.ndefines},
+                         .resolve = {o.platform_node, o.externals, o.nexternals}};
+    sl__graph g;
+    char *err = NULL;
+    int rc = 0;
+    if (sl__graph_build(&g, pool, abs, o.nentries, &go, &err)) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        sl__graph_free(&g);
+        sl_pool_free(pool);
+        return 1;
+    }
+    double t1 = now_s();
+    sl__link_opts lo = {.format = o.format, .platform_node = o.platform_node, .global_name = o.global_name,
+                        .sourcemap = o.sourcemap};
+    sl__link *links = calloc(o.nentries, sizeof *links);
+    sl__output *outs = calloc(o.nentries, sizeof *outs);
+    sl__meta_output *metas = calloc(o.nentries, sizeof *metas);
+    double tlink = 0, tprint = 0, twrite = 0;
+    for (size_t e = 0; e < o.nentries && !rc; e++) {
+        double a = now_s();
+        if (sl__link_build(&links[e], &g, (int32_t)e, &lo, &err)) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            rc = 1;
+            break;
+        }
+        double b = now_s();
+        char *path = out_path(&o, abs[e]);
+        char *map_name = NULL, *map_path = NULL, *map_dir = NULL;
+        if (o.sourcemap) {
+            map_path = malloc(strlen(path) + 5);
+            sprintf(map_path, "%s.map", path);
+            const char *s = strrchr(map_path, '/');
+            map_name = strdup(s ? s + 1 : map_path);
+            map_dir = dir_of(path);
+        }
+        sl__print(&links[e], pool, map_name, map_dir, &outs[e]);
+        double c = now_s();
+        if (write_file(path, outs[e].code, outs[e].len, o.quiet) ||
+            (map_path && write_file(map_path, outs[e].map, outs[e].map_len, o.quiet)))
+            rc = 1;
+        twrite += now_s() - c;
+        tlink += b - a;
+        tprint += c - b;
+        metas[e] = (sl__meta_output){path ? path : "<stdout>", &links[e], &outs[e]};
+        free(map_name);
+        free(map_path);
+        free(map_dir);
+    }
+    if (!rc && o.metafile) {
+        sl_outfile of;
+        char msg[512];
+        if (sl_outfile_open(&of, o.metafile, 1, msg, sizeof msg)) {
+            fprintf(stderr, "sluice bundle: %s\n", msg);
+            rc = 1;
+        } else {
+            sl__metafile_write(of.fp, &g, links[0].kind, metas, o.nentries);
+            if (sl_outfile_commit(&of, msg, sizeof msg)) {
+                fprintf(stderr, "sluice bundle: %s\n", msg);
+                rc = 1;
+            }
+        }
+    }
+    if (o.stats)
+        fprintf(stderr,
+                "sluice bundle: %zu modules, %.1f MB source, %zu threads\n"
+                "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  write %.3f s\n"
+                "  parse arenas %.1f MB\n",
+                g.n, (double)g.bytes / 1e6, g.nworkers, t1 - t0, tlink, tprint, twrite,
+                (double)g.arena_bytes / 1e6);
+    for (size_t e = 0; e < o.nentries; e++) {
+        if (links[e].g)
+            sl__link_free(&links[e]);
+        sl__output_free(&outs[e]);
+        if (metas[e].file && strcmp(metas[e].file, "<stdout>"))
+            free((char *)metas[e].file);
+    }
+    free(links);
+    free(outs);
+    free(metas);
+    sl__graph_free(&g);
+    sl_pool_free(pool);
+    for (size_t i = 0; i < o.nentries; i++)
+        free((char *)abs[i]);
+    free(abs);
+    for (size_t i = 0; i < o.ndefines; i++) {
+        for (size_t k = 0; k < o.defines[i].nparts; k++)
+            free((char *)o.defines[i].parts[k]);
+        free(o.defines[i].parts);
+    }
+    free(o.defines);
+    free(o.entries);
+    free(o.externals);
+    return rc;
+}

@@ -1,0 +1,294 @@
+/*
+ * graph.c - coordinator and workers over libsluice channels (graph.h).
+ *
+ * Work flows out on one unbounded channel, results come back on another.
+ * Ownership moves with the message: once a worker sends a parsed module
+ * it never touches it again, so the coordinator may fill in the linker's
+ * fields without synchronisation (the channel hand-off orders the writes).
+ * Each worker keeps its own arena, parse scratch and resolver cache.
+ */
+#include "graph.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sluice/chan.h"
+#include "sluice/pool.h"
+
+typedef struct work_msg {
+    int32_t id;
+    const char *path;
+} work_msg;
+
+typedef struct result_msg {
+    int32_t id;
+    js_module *mod;
+    char *err; /* malloc'd message, NULL on success */
+} result_msg;
+
+typedef struct worker {
+    sl_chan *work, *results;
+    const sl__graph_opts *o;
+    sl__arena arena;
+    js_parse_scratch *scratch;
+    sl__resolver *res;
+} worker;
+
+static char *read_file(sl__arena *a, const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return NULL;
+    }
+    char *buf = sl__arena_alloc(a, (size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = 0;
+    *len = got;
+    return buf;
+}
+
+static char *fmt_err(const char *fmt, const char *a, unsigned line, unsigned col, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(fmt) + 64;
+    char *s = malloc(n);
+    snprintf(s, n, fmt, a, line, col, b);
+    return s;
+}
+
+static js_module *load(worker *w, const char *path, char **err)
+{
+    js_module *m = sl__arena_zalloc(&w->arena, sizeof *m);
+    m->path = path;
+    m->src = read_file(&w->arena, path, &m->len);
+    if (!m->src) {
+        *err = fmt_err("%s:%u:%u: cannot read file%s", path, 0, 0, "");
+        return NULL;
+    }
+    m->flags = sl__resolver_file_flags(w->res, path);
+    if (m->flags & MF_JSON)
+        return m;
+    char msg[1024];
+    if (sl__js_parse(m, &w->o->parse, &w->arena, w->scratch, msg, sizeof msg) != 0) {
+        *err = strdup(msg);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->nrecs; i++) {
+        js_import_rec *r = &m->recs[i];
+        if (r->kind == IR_DEAD)
+            continue;
+        const char *out = NULL;
+        int rc = sl__resolve(w->res, r->spec, path, r->kind == IR_REQUIRE, &w->arena, &out);
+        if (rc == RES_FILE) {
+            r->path = out;
+        } else if (rc == RES_BUILTIN || rc == RES_EXTERNAL) {
+            r->builtin = 1;
+        } else if (r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) {
+            r->kind = IR_DEAD; /* left for run time, as node would try it then */
+            r->builtin = 1;
+        } else {
+            *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, r->line, r->col, r->spec);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+static int worker_loop(void *arg)
+{
+    worker *w = arg;
+    work_msg job;
+    while (sl_chan_recv(w->work, &job) == SL_OK) {
+        result_msg res = {.id = job.id};
+        res.mod = load(w, job.path, &res.err);
+        sl_chan_send(w->results, &res);
+    }
+    return 0;
+}
+
+typedef struct seen_map {
+    const char **keys;
+    int32_t *ids;
+    size_t cap, n;
+} seen_map;
+
+static size_t hash_path(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
+/* Returns the id of path, adding it with id `next` when unseen. */
+static int32_t seen_put(seen_map *m, const char *path, int32_t next, int *added)
+{
+    if (m->n * 2 >= m->cap) {
+        size_t oc = m->cap;
+        const char **ok = m->keys;
+        int32_t *oi = m->ids;
+        m->cap = oc ? oc * 2 : 1024;
+        m->keys = calloc(m->cap, sizeof *m->keys);
+        m->ids = calloc(m->cap, sizeof *m->ids);
+        m->n = 0;
+        for (size_t i = 0; i < oc; i++)
+            if (ok[i]) {
+                int dummy;
+                seen_put(m, ok[i], oi[i], &dummy);
+            }
+        free(ok);
+        free(oi);
+    }
+    size_t i = hash_path(path) & (m->cap - 1);
+    while (m->keys[i]) {
+        if (!strcmp(m->keys[i], path)) {
+            *added = 0;
+            return m->ids[i];
+        }
+        i = (i + 1) & (m->cap - 1);
+    }
+    m->keys[i] = path;
+    m->ids[i] = next;
+    m->n++;
+    *added = 1;
+    return next;
+}
+
+typedef struct graph_priv {
+    worker *workers;
+    size_t n;
+} graph_priv;
+
+static void append_err(char **err, const char *msg)
+{
+    size_t old = *err ? strlen(*err) : 0;
+    *err = realloc(*err, old + strlen(msg) + 2);
+    if (old)
+        (*err)[old++] = '\n';
+    strcpy(*err + old, msg);
+}
+
+int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t nentries, const sl__graph_opts *o,
+                    char **err)
+{
+    memset(g, 0, sizeof *g);
+    *err = NULL;
+    size_t nthreads = sl_pool_size(pool);
+    sl_chan *work = sl_chan_new(sizeof(work_msg), SL_UNBOUNDED);
+    sl_chan *results = sl_chan_new(sizeof(result_msg), SL_UNBOUNDED);
+    sl_group *grp = sl_group_new(pool);
+    if (!work || !results || !grp) {
+        fprintf(stderr, "sluice bundle: cannot start workers\n");
+        exit(1);
+    }
+    graph_priv *gp = calloc(1, sizeof *gp);
+    gp->workers = calloc(nthreads, sizeof *gp->workers);
+    gp->n = nthreads;
+    g->priv = gp;
+    g->nworkers = nthreads;
+    for (size_t i = 0; i < nthreads; i++) {
+        worker *w = &gp->workers[i];
+        w->work = work;
+        w->results = results;
+        w->o = o;
+        sl__arena_init(&w->arena);
+        w->scratch = sl__js_scratch_new();
+        w->res = sl__resolver_new(&o->resolve);
+        sl_group_spawn(grp, worker_loop, w);
+    }
+
+    seen_map seen = {0};
+    size_t cap = 1024;
+    g->mods = calloc(cap, sizeof *g->mods);
+    size_t pending = 0;
+    for (size_t i = 0; i < nentries; i++) {
+        int added;
+        int32_t id = seen_put(&seen, entries[i], (int32_t)g->n, &added);
+        if (!added)
+            continue;
+        g->n++;
+        work_msg job = {id, entries[i]};
+        sl_chan_send(work, &job);
+        pending++;
+    }
+    g->nentries = g->n;
+    int failed = 0;
+    while (pending > 0) {
+        result_msg res;
+        sl_chan_recv(results, &res);
+        pending--;
+        if (res.err) {
+            append_err(err, res.err);
+            free(res.err);
+            failed = 1;
+            continue;
+        }
+        js_module *m = res.mod;
+        g->mods[res.id] = m;
+        g->bytes += m->len;
+        if (failed)
+            continue; /* drain, but dispatch nothing new */
+        for (size_t k = 0; k < m->nrecs; k++) {
+            js_import_rec *r = &m->recs[k];
+            if (r->kind == IR_DEAD || !r->path)
+                continue;
+            int added;
+            int32_t id = seen_put(&seen, r->path, (int32_t)g->n, &added);
+            r->module = id;
+            if (!added)
+                continue;
+            if (g->n == cap) {
+                g->mods = realloc(g->mods, cap * 2 * sizeof *g->mods);
+                memset(g->mods + cap, 0, cap * sizeof *g->mods);
+                cap *= 2;
+            }
+            g->n++;
+            work_msg job = {id, r->path};
+            sl_chan_send(work, &job);
+            pending++;
+        }
+    }
+    /* Closing the work channel is the workers' signal to return. */
+    sl_chan_close(work);
+    sl_group_wait(grp);
+    sl_group_free(grp);
+    sl_chan_free(work);
+    sl_chan_free(results);
+    free(seen.keys);
+    free(seen.ids);
+    for (size_t i = 0; i < nthreads; i++) {
+        sl__js_scratch_free(gp->workers[i].scratch);
+        gp->workers[i].scratch = NULL;
+        sl__resolver_free(gp->workers[i].res);
+        gp->workers[i].res = NULL;
+        g->arena_bytes += gp->workers[i].arena.total;
+    }
+    return failed ? -1 : 0;
+}
+
+void sl__graph_free(sl__graph *g)
+{
+    graph_priv *gp = g->priv;
+    if (gp) {
+        for (size_t i = 0; i < gp->n; i++)
+            sl__arena_free(&gp->workers[i].arena);
+        free(gp->workers);
+        free(gp);
+    }
+    free(g->mods);
+    memset(g, 0, sizeof *g);
+}

@@ -1,0 +1,715 @@
+/*
+ * js_printer.c - splices module sources into one bundle (js_printer.h).
+ *
+ * Patches are (from, to, text) triples sorted by position; a patch that
+ * starts inside a range already replaced is dropped, which is how a
+ * removed statement swallows the renames inside it.  For source maps the
+ * copier notes, for every output line that starts inside copied source,
+ * the original line it came from: line-level mappings that survive any
+ * edit made within a line.
+ */
+#include "js_printer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct pbuf {
+    char *b;
+    size_t n, cap;
+    int32_t *lines; /* per output line: original line (0-based) or -1 */
+    int32_t *cols;
+    size_t nlines, lcap;
+    int at_line_start;
+} pbuf;
+
+static void pb_grow(pbuf *p, size_t extra)
+{
+    if (p->n + extra + 1 > p->cap) {
+        p->cap = (p->n + extra + 1) * 2;
+        p->b = sl__xrealloc(p->b, p->cap);
+    }
+}
+
+static void pb_line(pbuf *p, int32_t line, int32_t col)
+{
+    if (p->nlines == p->lcap) {
+        p->lcap = p->lcap ? p->lcap * 2 : 64;
+        p->lines = sl__xrealloc(p->lines, p->lcap * sizeof *p->lines);
+        p->cols = sl__xrealloc(p->cols, p->lcap * sizeof *p->cols);
+    }
+    p->lines[p->nlines] = line;
+    p->cols[p->nlines] = col;
+    p->nlines++;
+}
+
+/* Generated text: its lines map nowhere. */
+static void pb_text(pbuf *p, const char *s, size_t n)
+{
+    pb_grow(p, n);
+    for (size_t i = 0; i < n; i++) {
+        if (p->at_line_start) {
+            pb_line(p, -1, 0);
+            p->at_line_start = 0;
+        }
+        if (s[i] == '\n')
+            p->at_line_start = 1;
+    }
+    memcpy(p->b + p->n, s, n);
+    p->n += n;
+}
+
+static void pb_str(pbuf *p, const char *s) { pb_text(p, s, strlen(s)); }
+
+/* Copied source src[from..to), whose first byte is on original `line`. */
+static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, int32_t *line, int track)
+{
+    size_t n = to - from;
+    pb_grow(p, n);
+    if (track) {
+        const char *s = src + from, *end = src + to;
+        while (s < end) {
+            if (p->at_line_start) {
+                const char *ls = s;
+                while (ls > src && ls[-1] != '\n')
+                    ls--;
+                pb_line(p, *line, (int32_t)(s - ls));
+                p->at_line_start = 0;
+            }
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            if (!nl)
+                break;
+            (*line)++;
+            p->at_line_start = 1;
+            s = nl + 1;
+        }
+    }
+    memcpy(p->b + p->n, src + from, n);
+    p->n += n;
+}
+
+static void count_lines(const char *src, size_t from, size_t to, int32_t *line)
+{
+    const char *s = src + from, *end = src + to;
+    while ((s = memchr(s, '\n', (size_t)(end - s)))) {
+        (*line)++;
+        s++;
+    }
+}
+
+typedef struct patch {
+    uint32_t pos, end;
+    const char *text;
+} patch;
+
+typedef SL_VEC(patch) patch_vec;
+
+static void add(patch_vec *v, uint32_t pos, uint32_t end, const char *text)
+{
+    patch p = {pos, end, text};
+    SL_VEC_PUSH(*v, p);
+}
+
+static int cmp_patch(const void *a, const void *b)
+{
+    const patch *x = a, *y = b;
+    if (x->pos != y->pos)
+        return x->pos < y->pos ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+typedef struct pctx {
+    sl__link *L;
+    sl__arena *arenas; /* one per pool worker, for patch texts */
+    size_t narenas;
+    int track;
+} pctx;
+
+static int is_member_text(const char *t) { return strchr(t, '.') || strchr(t, '[') || strchr(t, '{'); }
+
+static const char *occ_text(pctx *c, sl__arena *a, js_module *m, const js_occ *o, uint32_t *end)
+{
+    sl__link *L = c->L;
+    js_symbol *s = &m->syms[o->sym];
+    *end = o->pos + o->len;
+    if (s->kind == SYM_IMPORT && (o->flags & OCC_MEMBER)) {
+        js_import_binding *b = &m->imports[s->import_idx];
+        int32_t t = m->recs[b->rec].module;
+        if (!strcmp(b->imported, "*") && t >= 0 && L->kind[t] == MK_ESM) {
+            const char *r = sl__link_member(L, t, m->src + o->mem_start, o->mem_len);
+            if (r) {
+                *end = o->mem_start + o->mem_len;
+                if ((o->flags & OCC_MEM_CALL) && is_member_text(r))
+                    return sl__arena_printf(a, "(0, %s)", r);
+                return r;
+            }
+        }
+    }
+    const char *t = s->final_name;
+    if (!t || (strlen(t) == o->len && !memcmp(t, m->src + o->pos, o->len)))
+        return NULL;
+    if (o->flags & OCC_SHORTHAND)
+        return sl__arena_printf(a, "%.*s: %s", (int)o->len, m->src + o->pos, t);
+    if ((o->flags & OCC_CALL) && is_member_text(t))
+        return sl__arena_printf(a, "(0, %s)", t);
+    return t;
+}
+
+static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
+{
+    sl__link *L = c->L;
+    int32_t t = r->module;
+    if (t < 0)
+        return NULL;
+    if (r->kind == IR_REQUIRE)
+        return L->kind[t] == MK_ESM ? L->ns_name[t] : sl__arena_printf(a, "%s()", L->require_name[t]);
+    if (L->kind[t] == MK_ESM)
+        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", L->ns_name[t]);
+    if (L->kind[t] == MK_CJS)
+        return sl__arena_printf(a, "Promise.resolve().then(() => __toESM(%s(), 1))", L->require_name[t]);
+    return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", L->require_name[t]);
+}
+
+static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
+{
+    for (size_t i = 0; i < m->nstmts; i++) {
+        js_stmt *st = &m->stmts[i];
+        switch (st->kind) {
+        case S_IMPORT: case S_EXPORT_FROM: case S_EXPORT_LIST:
+            add(v, st->start, st->end, "");
+            break;
+        case S_EXPORT_DECL: case S_EXPORT_DEFAULT_DECL:
+            add(v, st->start, st->body, "");
+            break;
+        case S_EXPORT_DEFAULT_ANON:
+            add(v, st->start, st->body, "");
+            add(v, st->name_at, st->name_at, sl__arena_printf(a, " %s ", m->syms[st->default_sym].final_name));
+            break;
+        case S_EXPORT_DEFAULT_EXPR:
+            add(v, st->start, st->body, sl__arena_printf(a, "const %s = ", m->syms[st->default_sym].final_name));
+            if (!st->has_semi)
+                add(v, st->end, st->end, ";");
+            break;
+        default:
+            break;
+        }
+    }
+    (void)c;
+}
+
+/* The module's own text with its patches applied. */
+static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
+{
+    patch_vec v = {0};
+    if (m->hashbang_end)
+        add(&v, 0, m->hashbang_end, "");
+    if (esm) {
+        stmt_patches(c, a, m, &v);
+        for (size_t k = 0; k < m->noccs; k++) {
+            uint32_t end;
+            const char *t = occ_text(c, a, m, &m->occs[k], &end);
+            if (t)
+                add(&v, m->occs[k].pos, end, t);
+        }
+    }
+    for (size_t k = 0; k < m->nrecs; k++) {
+        const js_import_rec *r = &m->recs[k];
+        if (r->kind != IR_REQUIRE && r->kind != IR_DYNAMIC)
+            continue;
+        const char *t = rec_text(c, a, r);
+        if (t)
+            add(&v, r->pos, r->end, t);
+    }
+    for (size_t k = 0; k < m->npatches; k++)
+        add(&v, m->patches[k].pos, m->patches[k].end, m->patches[k].text);
+    qsort(v.v, v.n, sizeof *v.v, cmp_patch);
+    size_t at = 0;
+    int32_t line = 0;
+    for (size_t k = 0; k < v.n; k++) {
+        patch *p = &v.v[k];
+        if (p->pos < at)
+            continue;
+        pb_copy(out, m->src, at, p->pos, &line, c->track);
+        pb_str(out, p->text);
+        if (c->track)
+            count_lines(m->src, p->pos, p->end, &line);
+        at = p->end;
+    }
+    pb_copy(out, m->src, at, m->len, &line, c->track);
+    if (m->len == 0 || m->src[m->len - 1] != '\n')
+        pb_str(out, "\n");
+    free(v.v);
+}
+
+static const char *rel(const char *path)
+{
+    static char cwd[4096];
+    static size_t cwdlen;
+    if (!cwdlen && getcwd(cwd, sizeof cwd))
+        cwdlen = strlen(cwd);
+    if (cwdlen && !strncmp(path, cwd, cwdlen) && path[cwdlen] == '/')
+        return path + cwdlen + 1;
+    return path;
+}
+
+typedef struct item {
+    uint8_t type; /* 0 closure, 1 + EV_* */
+    int32_t mod;
+} item;
+
+static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[it->mod];
+    char head[4096];
+    snprintf(head, sizeof head, "\n// %s\n", rel(m->path));
+    if (it->type == 0) {
+        pb_str(out, head);
+        pb_str(out, "var ");
+        pb_str(out, L->require_name[it->mod]);
+        if (L->kind[it->mod] == MK_JSON) {
+            pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
+            int32_t line = 0;
+            pb_copy(out, m->src, 0, m->len, &line, c->track);
+            pb_str(out, ";\n});\n");
+            return;
+        }
+        pb_str(out, " = __cjs(function (exports, module) {\n");
+        splice(c, a, m, 0, out);
+        pb_str(out, "});\n");
+        return;
+    }
+    switch (it->type - 1) {
+    case EV_ESM:
+        pb_str(out, head);
+        splice(c, a, m, 1, out);
+        break;
+    case EV_CJS_INIT:
+        for (int mode = 0; mode < 2; mode++)
+            if (L->interop[mode][it->mod]) {
+                char *s = sl__arena_printf(a, "var %s = __toESM(%s()%s);\n", L->interop[mode][it->mod],
+                                           L->require_name[it->mod], mode ? ", 1" : "");
+                pb_str(out, s);
+            }
+        if (!L->interop[0][it->mod] && !L->interop[1][it->mod])
+            pb_str(out, sl__arena_printf(a, "%s();\n", L->require_name[it->mod]));
+        break;
+    case EV_JSON_INIT: {
+        pb_str(out, head);
+        pb_str(out, sl__arena_printf(a, "var %s = ", L->json_name[it->mod]));
+        int32_t line = 0;
+        pb_copy(out, m->src, 0, m->len, &line, c->track);
+        pb_str(out, ";\n");
+        break;
+    }
+    }
+}
+
+typedef struct par {
+    pctx *c;
+    item *items;
+    pbuf *bufs;
+} par;
+
+static int print_range(void *arg, size_t begin, size_t end)
+{
+    par *p = arg;
+    int w = sl_pool_worker_index(NULL);
+    (void)w;
+    sl__arena a;
+    sl__arena_init(&a);
+    for (size_t i = begin; i < end; i++)
+        print_item(p->c, &a, &p->items[i], &p->bufs[i]);
+    sl__arena_free(&a);
+    return 0;
+}
+
+static const char helper_cjs[] =
+    "var __cjs = (fn, mod) => () => (mod || fn.call((mod = { exports: {} }).exports, mod.exports, mod), "
+    "mod.exports);\n";
+static const char helper_toesm[] =
+    "var __toESM = (mod, node) => {\n"
+    "  if (!node && mod && mod.__esModule) return mod;\n"
+    "  var ns = { default: mod };\n"
+    "  if (mod != null && (typeof mod === \"object\" || typeof mod === \"function\"))\n"
+    "    for (let k of Object.keys(mod)) if (k !== \"default\") Object.defineProperty(ns, k, { get: () => mod[k], "
+    "enumerable: true });\n"
+    "  return ns;\n"
+    "};\n";
+static const char helper_ns[] =
+    "var __ns = (getters) => {\n"
+    "  var ns = Object.create(null);\n"
+    "  for (var k of Object.keys(getters).sort()) Object.defineProperty(ns, k, { get: getters[k], enumerable: true "
+    "});\n"
+    "  Object.defineProperty(ns, Symbol.toStringTag, { value: \"Module\" });\n"
+    "  return Object.preventExtensions(ns);\n"
+    "};\n";
+
+static int is_plain_ident(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+              *s == '$'))
+            return 0;
+    return 1;
+}
+
+static void quote(pbuf *p, const char *s)
+{
+    pb_str(p, "\"");
+    for (; *s; s++) {
+        char ch = *s;
+        char buf[8];
+        if (ch == '"' || ch == '\\') {
+            buf[0] = '\\';
+            buf[1] = ch;
+            pb_text(p, buf, 2);
+        } else if (ch == '\n') {
+            pb_str(p, "\\n");
+        } else if ((unsigned char)ch < 0x20) {
+            snprintf(buf, sizeof buf, "\\u%04x", ch);
+            pb_str(p, buf);
+        } else {
+            pb_text(p, &ch, 1);
+        }
+    }
+    pb_str(p, "\"");
+}
+
+/* Namespace objects: getters over the final names, so they stay live. */
+static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
+{
+    for (size_t i = 0; i < L->nns; i++) {
+        int32_t mi = L->ns_list[i];
+        js_module *m = L->g->mods[mi];
+        pb_str(out, sl__arena_printf(a, "var %s = __ns({", L->ns_name[mi]));
+        /* own exports, then export * (not default), first one wins */
+        int32_t *stack = malloc(L->g->n * sizeof *stack);
+        uint8_t *vis = calloc(L->g->n, 1);
+        size_t sp = 0, count = 0;
+        const char **done = NULL;
+        size_t ndone = 0;
+        stack[sp++] = mi;
+        vis[mi] = 1;
+        while (sp) {
+            int32_t x = stack[--sp];
+            js_module *xm = L->g->mods[x];
+            if (L->kind[x] != MK_ESM)
+                continue;
+            for (size_t k = 0; k < xm->nexports; k++) {
+                const char *name = xm->exports[k].name;
+                if (x != mi && !strcmp(name, "default"))
+                    continue;
+                int dup = 0;
+                for (size_t d = 0; d < ndone && !dup; d++)
+                    dup = !strcmp(done[d], name);
+                if (dup)
+                    continue;
+                const char *t = sl__link_member(L, mi, name, strlen(name));
+                if (!t)
+                    continue;
+                done = realloc(done, (ndone + 1) * sizeof *done);
+                done[ndone++] = name;
+                pb_str(out, count++ ? ",\n  " : "\n  ");
+                if (is_plain_ident(name))
+                    pb_str(out, name);
+                else
+                    quote(out, name);
+                pb_str(out, sl__arena_printf(a, ": () => %s", t));
+            }
+            for (size_t k = xm->nstars; k-- > 0;) {
+                int32_t t = xm->recs[xm->stars[k]].module;
+                if (t >= 0 && !vis[t]) {
+                    vis[t] = 1;
+                    stack[sp++] = t;
+                }
+            }
+        }
+        pb_str(out, count ? "\n});\n" : "});\n");
+        free(done);
+        free(stack);
+        free(vis);
+        (void)m;
+    }
+}
+
+static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
+{
+    const sl__link_opts *o = L->o;
+    js_module *entry = L->g->mods[L->entry];
+    if (entry->hashbang_end) {
+        pb_text(out, entry->src, entry->hashbang_end);
+        pb_str(out, "\n");
+    }
+    if (o->format == FMT_IIFE)
+        pb_str(out, o->global_name ? sl__arena_printf(a, "var %s = (() => {\n", o->global_name) : "(() => {\n");
+    if (o->format == FMT_ESM && L->need_require)
+        pb_str(out, "import { createRequire as __createRequire } from \"module\";\n"
+                    "var require = __createRequire(import.meta.url);\n");
+    for (size_t i = 0; i < L->next; i++) {
+        if (o->format == FMT_ESM) {
+            pb_str(out, sl__arena_printf(a, "import * as %s from ", L->ext[i].name));
+            quote(out, L->ext[i].spec);
+            pb_str(out, ";\n");
+        }
+    }
+    if (L->need_cjs)
+        pb_str(out, helper_cjs);
+    if (L->need_toesm)
+        pb_str(out, helper_toesm);
+    if (L->need_ns)
+        pb_str(out, helper_ns);
+    for (size_t i = 0; i < L->next; i++) {
+        if (o->format != FMT_ESM) {
+            pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", L->ext[i].name));
+            quote(out, L->ext[i].spec);
+            pb_str(out, "), 1);\n");
+        }
+    }
+    print_namespaces(L, a, out);
+}
+
+static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
+{
+    const sl__link_opts *o = L->o;
+    int32_t e = L->entry;
+    pb_str(out, "\n");
+    if (L->kind[e] != MK_ESM) {
+        const char *call = sl__arena_printf(a, "%s()", L->require_name[e]);
+        if (o->format == FMT_CJS)
+            pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", call));
+        else if (o->format == FMT_ESM)
+            pb_str(out, sl__arena_printf(a, "export default %s;\n", call));
+        else if (o->global_name)
+            pb_str(out, sl__arena_printf(a, "return %s;\n", call));
+        else
+            pb_str(out, sl__arena_printf(a, "%s;\n", call));
+    } else if (o->format == FMT_ESM && L->nentry_exports) {
+        pbuf list = {0};
+        for (size_t i = 0; i < L->nentry_exports; i += 2) {
+            const char *name = L->entry_exports[i], *text = L->entry_exports[i + 1];
+            if (!is_plain_ident(text)) {
+                const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
+                pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
+                text = tmp;
+            }
+            pb_str(&list, i ? ",\n  " : "\n  ");
+            pb_str(&list, text);
+            pb_str(&list, " as ");
+            if (is_plain_ident(name))
+                pb_str(&list, name);
+            else
+                quote(&list, name);
+        }
+        pb_str(out, "export {");
+        pb_text(out, list.b, list.n);
+        pb_str(out, "\n};\n");
+        free(list.b);
+        free(list.lines);
+        free(list.cols);
+    } else if (o->format == FMT_CJS && L->ns_name[e]) {
+        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_name[e]));
+    } else if (o->format == FMT_IIFE && o->global_name && L->ns_name[e]) {
+        pb_str(out, sl__arena_printf(a, "return %s;\n", L->ns_name[e]));
+    }
+    if (o->format == FMT_IIFE)
+        pb_str(out, "})();\n");
+}
+
+/* ---- source map ---------------------------------------------------------- */
+
+static void vlq(pbuf *p, int32_t v)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t u = v < 0 ? ((uint32_t)(-v) << 1) | 1 : (uint32_t)v << 1;
+    do {
+        uint32_t digit = u & 31;
+        u >>= 5;
+        if (u)
+            digit |= 32;
+        char ch = b64[digit];
+        pb_text(p, &ch, 1);
+    } while (u);
+}
+
+static void raw(pbuf *p, const char *s, size_t n)
+{
+    pb_grow(p, n);
+    memcpy(p->b + p->n, s, n);
+    p->n += n;
+}
+
+static void raw_quote(pbuf *p, const char *s, size_t n)
+{
+    raw(p, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        char buf[8];
+        if (ch == '"' || ch == '\\') {
+            buf[0] = '\\';
+            buf[1] = (char)ch;
+            raw(p, buf, 2);
+        } else if (ch == '\n') {
+            raw(p, "\\n", 2);
+        } else if (ch < 0x20) {
+            snprintf(buf, sizeof buf, "\\u%04x", ch);
+            raw(p, buf, 6);
+        } else {
+            raw(p, (char *)&ch, 1);
+        }
+    }
+    raw(p, "\"", 1);
+}
+
+static char *relative_to(const char *dir, const char *path)
+{
+    /* walk up from dir until it is a prefix of path */
+    size_t dl = strlen(dir);
+    char *out = malloc(strlen(path) + dl * 2 + 8);
+    out[0] = 0;
+    char *d = strdup(dir);
+    for (;;) {
+        size_t n = strlen(d);
+        if (!strncmp(path, d, n) && (path[n] == '/' || n == 1)) {
+            strcat(out, path + n + (n > 1));
+            break;
+        }
+        strcat(out, "../");
+        char *s = strrchr(d, '/');
+        if (!s)
+            break;
+        if (s == d)
+            s[1] = 0;
+        else
+            *s = 0;
+    }
+    free(d);
+    return out;
+}
+
+int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t nitems = L->ncjs + L->nevs;
+    item *items = malloc((nitems + 1) * sizeof *items);
+    for (size_t i = 0; i < L->ncjs; i++)
+        items[i] = (item){0, L->cjs_order[i]};
+    for (size_t i = 0; i < L->nevs; i++)
+        items[L->ncjs + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
+    pbuf *bufs = calloc(nitems + 1, sizeof *bufs);
+    for (size_t i = 0; i < nitems; i++)
+        bufs[i].at_line_start = 1;
+    pctx c = {.L = L, .track = map_name != NULL};
+    par pa = {&c, items, bufs};
+    sl_parallel_for(pool, 0, nitems, 8, print_range, &pa);
+
+    sl__arena a;
+    sl__arena_init(&a);
+    pbuf head = {.at_line_start = 1}, tail = {.at_line_start = 0};
+    print_prelude(L, &a, &head);
+    print_epilogue(L, &a, &tail);
+
+    size_t total = head.n + tail.n + 64 + (map_name ? strlen(map_name) + 32 : 0);
+    for (size_t i = 0; i < nitems; i++)
+        total += bufs[i].n;
+    out->code = malloc(total);
+    out->module_bytes = calloc(L->g->n, sizeof *out->module_bytes);
+    size_t o = 0;
+    memcpy(out->code + o, head.b, head.n);
+    o += head.n;
+    for (size_t i = 0; i < nitems; i++) {
+        memcpy(out->code + o, bufs[i].b, bufs[i].n);
+        o += bufs[i].n;
+        out->module_bytes[items[i].mod] += bufs[i].n;
+    }
+    memcpy(out->code + o, tail.b, tail.n);
+    o += tail.n;
+    if (map_name)
+        o += (size_t)sprintf(out->code + o, "//# sourceMappingURL=%s\n", map_name);
+    out->len = o;
+
+    if (map_name) {
+        pbuf m = {0};
+        int32_t *src_index = malloc(L->g->n * sizeof *src_index);
+        for (size_t i = 0; i < L->g->n; i++)
+            src_index[i] = -1;
+        int32_t nsrc = 0;
+        raw(&m, "{\"version\":3,\"sources\":[", 24);
+        for (size_t i = 0; i < nitems; i++) {
+            int32_t mi = items[i].mod;
+            if (src_index[mi] >= 0 || bufs[i].nlines == 0)
+                continue;
+            src_index[mi] = nsrc++;
+            char *r = relative_to(map_dir, L->g->mods[mi]->path);
+            if (nsrc > 1)
+                raw(&m, ",", 1);
+            raw_quote(&m, r, strlen(r));
+            free(r);
+        }
+        raw(&m, "],\"sourcesContent\":[", 20);
+        int first = 1;
+        for (size_t i = 0, k = 0; i < nitems && (int32_t)k < nsrc; i++) {
+            int32_t mi = items[i].mod;
+            if (src_index[mi] != (int32_t)k)
+                continue;
+            if (!first)
+                raw(&m, ",", 1);
+            first = 0;
+            raw_quote(&m, L->g->mods[mi]->src, L->g->mods[mi]->len);
+            k++;
+        }
+        raw(&m, "],\"names\":[],\"mappings\":\"", 25);
+        int32_t prev_src = 0, prev_line = 0, prev_col = 0;
+        /* prelude lines map nowhere */
+        for (size_t l = 0; l < head.nlines; l++)
+            raw(&m, ";", 1);
+        for (size_t i = 0; i < nitems; i++) {
+            pbuf *b = &bufs[i];
+            int32_t si = src_index[items[i].mod];
+            for (size_t l = 0; l < b->nlines; l++) {
+                if (b->lines[l] >= 0 && si >= 0) {
+                    raw(&m, "A", 1);
+                    vlq(&m, si - prev_src);
+                    vlq(&m, b->lines[l] - prev_line);
+                    vlq(&m, b->cols[l] - prev_col);
+                    prev_src = si;
+                    prev_line = b->lines[l];
+                    prev_col = b->cols[l];
+                }
+                raw(&m, ";", 1);
+            }
+        }
+        raw(&m, "\"}\n", 3);
+        out->map = m.b;
+        out->map_len = m.n;
+        free(m.lines);
+        free(m.cols);
+        free(src_index);
+    }
+    for (size_t i = 0; i < nitems; i++) {
+        free(bufs[i].b);
+        free(bufs[i].lines);
+        free(bufs[i].cols);
+    }
+    free(bufs);
+    free(items);
+    free(head.b);
+    free(head.lines);
+    free(head.cols);
+    free(tail.b);
+    free(tail.lines);
+    free(tail.cols);
+    sl__arena_free(&a);
+    return 0;
+}
+
+void sl__output_free(sl__output *out)
+{
+    free(out->code);
+    free(out->map);
+    free(out->module_bytes);
+    memset(out, 0, sizeof *out);
+}

@@ -1,0 +1,34 @@
+/*
+ * js_printer.h - the last phase: the bundle's text and its source map.
+ *
+ * A range-splicing printer.  Each module's output is its own source text
+ * with a sorted list of patches applied: import and export statements
+ * removed or stripped to their declarations, identifiers renamed to their
+ * final names, `require()` and `import()` calls pointed at bundled
+ * modules, --define values substituted.  Unchanged code is copied byte
+ * for byte (comments and layout survive, and copying is fast); modules
+ * are printed in parallel and joined in evaluation order.
+ */
+#ifndef SL_BUNDLE_JS_PRINTER_H
+#define SL_BUNDLE_JS_PRINTER_H
+
+#include <stddef.h>
+
+#include "linker.h"
+#include "sluice/pool.h"
+
+typedef struct sl__output {
+    char *code;
+    size_t len;
+    char *map; /* source map JSON when asked for */
+    size_t map_len;
+    size_t *module_bytes; /* bytes each module contributes (metafile) */
+} sl__output;
+
+/* map_name: the source map's file name, written into the sourceMappingURL
+ * comment (NULL: no map).  map_dir: the directory the map's source paths
+ * are made relative to. */
+int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out);
+void sl__output_free(sl__output *out);
+
+#endif

@@ -1,0 +1,636 @@
+/*
+ * linker.c - evaluation order, naming and binding resolution (linker.h).
+ *
+ * Names: every reached module's free names, the JavaScript keywords and
+ * the bundle's own helpers are reserved first; then each ESM module, in
+ * evaluation order, claims its top-level names, taking `name$N` only when
+ * the name is already claimed.  Imports get no name of their own: an
+ * import symbol's final_name is the text that replaces it, the final name
+ * of the variable it resolves to through any chain of re-exports and
+ * `export *`, which is what makes bindings live without any getter.
+ */
+#include "linker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "js_lexer.h"
+
+/* ---- a set of names ------------------------------------------------------ */
+
+typedef struct name_set {
+    const char **v;
+    size_t cap, n;
+} name_set;
+
+static size_t hname(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int set_has(name_set *s, const char *name)
+{
+    if (!s->cap)
+        return 0;
+    size_t n = strlen(name);
+    for (size_t i = hname(name, n) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+        if (!strcmp(s->v[i], name))
+            return 1;
+    return 0;
+}
+
+static void set_add(name_set *s, const char *name)
+{
+    if (s->n * 2 >= s->cap) {
+        name_set old = *s;
+        s->cap = old.cap ? old.cap * 2 : 4096;
+        s->v = calloc(s->cap, sizeof *s->v);
+        s->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.v[i])
+                set_add(s, old.v[i]);
+        free(old.v);
+    }
+    size_t n = strlen(name);
+    size_t i = hname(name, n) & (s->cap - 1);
+    for (; s->v[i]; i = (i + 1) & (s->cap - 1))
+        if (!strcmp(s->v[i], name))
+            return;
+    s->v[i] = name;
+    s->n++;
+}
+
+typedef struct linkctx {
+    sl__link *L;
+    name_set used;
+    char *err;
+} linkctx;
+
+static const char *claim(linkctx *c, const char *base)
+{
+    if (!set_has(&c->used, base)) {
+        set_add(&c->used, base);
+        return base;
+    }
+    for (unsigned k = 1;; k++) {
+        char *s = sl__arena_printf(&c->L->a, "%s$%u", base, k);
+        if (!set_has(&c->used, s)) {
+            set_add(&c->used, s);
+            return s;
+        }
+    }
+}
+
+/* An identifier made from a file name: lib/foo-bar.js -> foo_bar. */
+static const char *base_of(sl__link *L, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *b = slash ? slash + 1 : path;
+    const char *dot = strchr(b, '.');
+    size_t n = dot ? (size_t)(dot - b) : strlen(b);
+    if (n == 5 && !strncmp(b, "index", 5) && slash && slash > path) {
+        const char *p = slash - 1;
+        while (p > path && p[-1] != '/')
+            p--;
+        b = p;
+        n = (size_t)(slash - p);
+    }
+    char *s = sl__arena_alloc(&L->a, n + 2);
+    size_t o = 0;
+    if (n == 0 || (b[0] >= '0' && b[0] <= '9'))
+        s[o++] = '_';
+    for (size_t i = 0; i < n; i++) {
+        char ch = b[i];
+        s[o++] = ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                  ch == '$')
+                     ? ch
+                     : '_';
+    }
+    s[o] = 0;
+    return s;
+}
+
+static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
+{
+    if (c->err)
+        return;
+    size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
+    c->err = malloc(n);
+    snprintf(c->err, n, fmt, a, b);
+}
+
+/* ---- classification and order ------------------------------------------ */
+
+static void classify(sl__link *L)
+{
+    sl__graph *g = L->g;
+    uint8_t *required = calloc(g->n, 1);
+    for (size_t i = 0; i < g->n; i++) {
+        js_module *m = g->mods[i];
+        for (size_t k = 0; k < m->nrecs; k++)
+            if (m->recs[k].kind == IR_REQUIRE && m->recs[k].module >= 0)
+                required[m->recs[k].module] = 1;
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        js_module *m = g->mods[i];
+        size_t n = strlen(m->path);
+        int dot_cjs = n > 4 && !strcmp(m->path + n - 4, ".cjs");
+        if (m->flags & MF_JSON)
+            L->kind[i] = MK_JSON;
+        else if (m->flags & MF_ESM_SYNTAX)
+            L->kind[i] = MK_ESM;
+        else if ((m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs || (int32_t)i == L->entry)
+            L->kind[i] = (m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs ? MK_CJS : MK_ESM;
+        else
+            L->kind[i] = MK_ESM;
+    }
+    free(required);
+}
+
+static int static_edge(const js_import_rec *r)
+{
+    return (r->kind == IR_IMPORT || r->kind == IR_EXPORT_FROM || r->kind == IR_EXPORT_STAR) && r->module >= 0;
+}
+
+static void push_ev(sl__link *L, int type, int32_t mod, size_t *cap)
+{
+    if (L->nevs == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        L->evs = realloc(L->evs, *cap * sizeof *L->evs);
+    }
+    L->evs[L->nevs].type = (uint8_t)type;
+    L->evs[L->nevs].mod = mod;
+    L->nevs++;
+}
+
+/* Depth-first post-order over static imports, in source order: exactly the
+ * order in which ECMAScript evaluates a module graph.  Iterative, so a
+ * 10,000-deep import chain cannot overflow the stack.  CommonJS and JSON
+ * modules are initialised where the first importer reaches them. */
+static void dfs(sl__link *L, int32_t root, uint8_t *mark, uint8_t *inited, size_t *cap, int emit)
+{
+    sl__graph *g = L->g;
+    typedef struct frame {
+        int32_t mod;
+        size_t rec;
+    } frame;
+    size_t sp = 0, scap = 64;
+    frame *st = malloc(scap * sizeof *st);
+    mark[root] = 1;
+    st[sp++] = (frame){root, 0};
+    while (sp) {
+        frame *f = &st[sp - 1];
+        js_module *m = g->mods[f->mod];
+        if (f->rec < m->nrecs) {
+            js_import_rec *r = &m->recs[f->rec++];
+            if (!static_edge(r))
+                continue;
+            int32_t t = r->module;
+            if (L->kind[t] != MK_ESM) {
+                if (emit && !inited[t]) {
+                    inited[t] = 1;
+                    push_ev(L, L->kind[t] == MK_CJS ? EV_CJS_INIT : EV_JSON_INIT, t, cap);
+                }
+                continue;
+            }
+            if (mark[t])
+                continue;
+            mark[t] = 1;
+            if (sp == scap) {
+                scap *= 2;
+                st = realloc(st, scap * sizeof *st);
+            }
+            st[sp++] = (frame){t, 0};
+            continue;
+        }
+        if (emit)
+            push_ev(L, EV_ESM, f->mod, cap);
+        sp--;
+    }
+    free(st);
+}
+
+static void reach(sl__link *L)
+{
+    sl__graph *g = L->g;
+    int32_t *stack = malloc(g->n * sizeof *stack);
+    size_t sp = 0;
+    L->reached[L->entry] = 1;
+    stack[sp++] = L->entry;
+    while (sp) {
+        js_module *m = g->mods[stack[--sp]];
+        for (size_t k = 0; k < m->nrecs; k++) {
+            int32_t t = m->recs[k].module;
+            if (m->recs[k].kind != IR_DEAD && t >= 0 && !L->reached[t]) {
+                L->reached[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+    free(stack);
+}
+
+static void order(sl__link *L)
+{
+    sl__graph *g = L->g;
+    size_t cap = 0;
+    uint8_t *mark = calloc(g->n, 1), *inited = calloc(g->n, 1), *seen = calloc(g->n, 1);
+    if (L->kind[L->entry] == MK_ESM)
+        dfs(L, L->entry, seen, inited, &cap, 0);
+    /* ESM modules reached only through require() or import() are evaluated
+     * first, so they are ready whenever that call happens. */
+    for (size_t i = 0; i < g->n; i++)
+        if (L->reached[i] && L->kind[i] == MK_ESM && !seen[i] && !mark[i])
+            dfs(L, (int32_t)i, mark, inited, &cap, 1);
+    if (L->kind[L->entry] == MK_ESM && !mark[L->entry])
+        dfs(L, L->entry, mark, inited, &cap, 1);
+    free(mark);
+    free(inited);
+    free(seen);
+}
+
+/* ---- binding resolution ------------------------------------------------- */
+
+static const char *ns_of(linkctx *c, int32_t mod)
+{
+    sl__link *L = c->L;
+    if (!L->ns_name[mod]) {
+        L->ns_name[mod] = claim(c, sl__arena_printf(&L->a, "%s_exports", base_of(L, L->g->mods[mod]->path)));
+        L->ns_list = realloc(L->ns_list, (L->nns + 1) * sizeof *L->ns_list);
+        L->ns_list[L->nns++] = mod;
+        L->need_ns = 1;
+    }
+    return L->ns_name[mod];
+}
+
+static const char *require_of(linkctx *c, int32_t mod)
+{
+    sl__link *L = c->L;
+    if (!L->require_name[mod]) {
+        L->require_name[mod] = claim(c, sl__arena_printf(&L->a, "require_%s", base_of(L, L->g->mods[mod]->path)));
+        L->cjs_order = realloc(L->cjs_order, (L->ncjs + 1) * sizeof *L->cjs_order);
+        L->cjs_order[L->ncjs++] = mod;
+        L->need_cjs = 1;
+    }
+    return L->require_name[mod];
+}
+
+static const char *interop_of(linkctx *c, int32_t mod, int node_mode)
+{
+    sl__link *L = c->L;
+    require_of(c, mod);
+    if (!L->interop[node_mode][mod]) {
+        const char *b = base_of(L, L->g->mods[mod]->path);
+        L->interop[node_mode][mod] =
+            claim(c, node_mode ? sl__arena_printf(&L->a, "import_%s", b) : sl__arena_printf(&L->a, "import_%s_", b));
+        L->need_toesm = 1;
+    }
+    return L->interop[node_mode][mod];
+}
+
+static const char *json_of(linkctx *c, int32_t mod)
+{
+    sl__link *L = c->L;
+    if (!L->json_name[mod])
+        L->json_name[mod] = claim(c, sl__arena_printf(&L->a, "%s_default", base_of(L, L->g->mods[mod]->path)));
+    return L->json_name[mod];
+}
+
+static const char *external_of(linkctx *c, const char *spec)
+{
+    sl__link *L = c->L;
+    for (size_t i = 0; i < L->next; i++)
+        if (!strcmp(L->ext[i].spec, spec))
+            return L->ext[i].name;
+    if (L->next == L->ext_cap) {
+        L->ext_cap = L->ext_cap ? L->ext_cap * 2 : 8;
+        L->ext = realloc(L->ext, L->ext_cap * sizeof *L->ext);
+    }
+    const char *b = base_of(L, spec);
+    L->ext[L->next].spec = spec;
+    L->ext[L->next].name = claim(c, sl__arena_printf(&L->a, "import_%s", b));
+    if (L->o->format != FMT_ESM)
+        L->need_toesm = 1;
+    return L->ext[L->next++].name;
+}
+
+static int is_ident_text(const char *s)
+{
+    return !strchr(s, '.') && !strchr(s, '(');
+}
+
+static const char *member(sl__link *L, const char *obj, const char *name)
+{
+    int plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
+    for (const char *p = name; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                *p == '$';
+    return plain ? sl__arena_printf(&L->a, "%s.%s", obj, name) : sl__arena_printf(&L->a, "%s[\"%s\"]", obj, name);
+}
+
+static const char *resolve_import(linkctx *c, int32_t mod, uint32_t sym, int depth);
+
+/* The text that names export `name` of module `mod`, or NULL. */
+static const char *resolve_export(linkctx *c, int32_t mod, const char *name, size_t len, int depth)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mod];
+    if (depth > 100)
+        return NULL;
+    char *nm = sl__arena_strndup(&L->a, name, len);
+    if (L->kind[mod] == MK_CJS)
+        return member(L, interop_of(c, mod, 1), nm);
+    if (L->kind[mod] == MK_JSON)
+        return !strcmp(nm, "default") ? json_of(c, mod) : member(L, json_of(c, mod), nm);
+    for (size_t i = 0; i < m->nexports; i++) {
+        js_export *e = &m->exports[i];
+        if (strlen(e->name) != len || memcmp(e->name, name, len))
+            continue;
+        if (e->sym >= 0) {
+            js_symbol *s = &m->syms[e->sym];
+            if (s->kind == SYM_IMPORT)
+                return resolve_import(c, mod, (uint32_t)e->sym, depth + 1);
+            return s->final_name;
+        }
+        js_import_rec *r = &m->recs[e->rec];
+        if (r->module < 0) {
+            const char *x = external_of(c, r->spec);
+            return !strcmp(e->imported, "*") ? x : member(L, x, e->imported);
+        }
+        if (!strcmp(e->imported, "*"))
+            return L->kind[r->module] == MK_ESM ? ns_of(c, r->module) : interop_of(c, r->module, 1);
+        return resolve_export(c, r->module, e->imported, strlen(e->imported), depth + 1);
+    }
+    if (len == 7 && !memcmp(name, "default", 7))
+        return NULL;
+    for (size_t i = 0; i < m->nstars; i++) {
+        js_import_rec *r = &m->recs[m->stars[i]];
+        if (r->module < 0)
+            continue;
+        const char *t = resolve_export(c, r->module, name, len, depth + 1);
+        if (t)
+            return t;
+    }
+    return NULL;
+}
+
+static const char *resolve_import(linkctx *c, int32_t mod, uint32_t symi, int depth)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mod];
+    js_symbol *s = &m->syms[symi];
+    if (s->final_name)
+        return s->final_name;
+    js_import_binding *b = &m->imports[s->import_idx];
+    js_import_rec *r = &m->recs[b->rec];
+    const char *text;
+    int node_mode = (m->flags & MF_NODE_MODE) != 0;
+    if (r->module < 0) {
+        const char *x = external_of(c, r->spec);
+        text = !strcmp(b->imported, "*") ? x : member(L, x, b->imported);
+    } else if (!strcmp(b->imported, "*")) {
+        int32_t t = r->module;
+        text = L->kind[t] == MK_ESM ? ns_of(c, t) : L->kind[t] == MK_CJS ? interop_of(c, t, node_mode) : json_of(c, t);
+        if (L->kind[t] == MK_JSON)
+            text = sl__arena_printf(&L->a, "{ default: %s }", text);
+    } else if (L->kind[r->module] == MK_CJS) {
+        text = member(L, interop_of(c, r->module, node_mode), b->imported);
+    } else {
+        text = resolve_export(c, r->module, b->imported, strlen(b->imported), depth);
+        if (!text) {
+            char *what = sl__arena_printf(&L->a, "%s:%u:%u", m->path, r->line, r->col);
+            fail(c, "%s: no export named \"%s\" in that module", what, b->imported);
+            text = "undefined";
+        }
+    }
+    s->final_name = text;
+    return text;
+}
+
+const char *sl__link_member(sl__link *L, int32_t mod, const char *name, size_t len)
+{
+    linkctx c = {.L = L};
+    /* Only called after linking, for names the linker already resolved:
+     * no new names are claimed on this path. */
+    return resolve_export(&c, mod, name, len, 0);
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const char *js_reserved[] = {
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
+    "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
+    "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
+    "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
+    "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
+    "__cjs", "__toESM", "__ns", "__createRequire", NULL};
+
+static void assign_names(linkctx *c)
+{
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    for (int i = 0; js_reserved[i]; i++)
+        set_add(&c->used, js_reserved[i]);
+    for (size_t i = 0; i < g->n; i++) {
+        if (!L->reached[i])
+            continue;
+        js_module *m = g->mods[i];
+        for (size_t k = 0; k < m->nfree_names; k++)
+            set_add(&c->used, m->free_names[k]);
+    }
+    for (size_t e = 0; e < L->nevs; e++) {
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        int32_t mi = L->evs[e].mod;
+        js_module *m = g->mods[mi];
+        for (size_t k = 0; k < m->nsyms; k++) {
+            js_symbol *s = &m->syms[k];
+            if (s->kind == SYM_IMPORT)
+                continue;
+            const char *base = s->name[0] ? s->name : sl__arena_printf(&L->a, "%s_default", base_of(L, m->path));
+            s->final_name = claim(c, base);
+        }
+    }
+}
+
+/* Does every use of this namespace import read a statically known member? */
+static void check_namespaces(linkctx *c, int32_t mi)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mi];
+    for (size_t k = 0; k < m->noccs; k++) {
+        js_occ *o = &m->occs[k];
+        js_symbol *s = &m->syms[o->sym];
+        if (s->kind != SYM_IMPORT || (o->flags & OCC_DECL))
+            continue;
+        js_import_binding *b = &m->imports[s->import_idx];
+        int32_t t = m->recs[b->rec].module;
+        if (strcmp(b->imported, "*") || t < 0 || L->kind[t] != MK_ESM)
+            continue;
+        if ((o->flags & OCC_MEMBER) && !(o->flags & OCC_WRITE) &&
+            resolve_export(c, t, m->src + o->mem_start, o->mem_len, 0))
+            continue;
+        ns_of(c, t);
+    }
+}
+
+static void link_requires(linkctx *c, int32_t mi)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mi];
+    for (size_t k = 0; k < m->nrecs; k++) {
+        js_import_rec *r = &m->recs[k];
+        if (r->module < 0 || (r->kind != IR_REQUIRE && r->kind != IR_DYNAMIC))
+            continue;
+        int32_t t = r->module;
+        if (L->kind[t] == MK_ESM)
+            ns_of(c, t);
+        else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
+            interop_of(c, t, 1);
+        else
+            require_of(c, t);
+    }
+}
+
+static void entry_exports(linkctx *c)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[L->entry];
+    if (L->kind[L->entry] != MK_ESM)
+        return;
+    if (L->o->format != FMT_ESM) {
+        if (L->o->format == FMT_CJS || L->o->global_name)
+            ns_of(c, L->entry);
+        return;
+    }
+    /* ESM output: one `export` clause with every name the entry exports. */
+    name_set seen = {0};
+    size_t cap = 0;
+    int32_t *stack = malloc(L->g->n * sizeof *stack);
+    uint8_t *vis = calloc(L->g->n, 1);
+    size_t sp = 0;
+    stack[sp++] = L->entry;
+    vis[L->entry] = 1;
+    while (sp) {
+        int32_t mi = stack[--sp];
+        js_module *x = L->g->mods[mi];
+        if (L->kind[mi] != MK_ESM)
+            continue;
+        for (size_t i = 0; i < x->nexports; i++) {
+            const char *name = x->exports[i].name;
+            if ((mi != L->entry && !strcmp(name, "default")) || set_has(&seen, name))
+                continue;
+            set_add(&seen, name);
+            const char *text = resolve_export(c, L->entry, name, strlen(name), 0);
+            if (!text)
+                continue;
+            if (L->nentry_exports + 2 > cap) {
+                cap = cap ? cap * 2 : 64;
+                L->entry_exports = realloc(L->entry_exports, cap * sizeof *L->entry_exports);
+            }
+            L->entry_exports[L->nentry_exports++] = name;
+            L->entry_exports[L->nentry_exports++] = text;
+        }
+        for (size_t i = 0; i < x->nstars; i++) {
+            int32_t t = x->recs[x->stars[i]].module;
+            if (t >= 0 && !vis[t]) {
+                vis[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+    free(stack);
+    free(vis);
+    free(seen.v);
+    (void)m;
+}
+
+int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err)
+{
+    memset(L, 0, sizeof *L);
+    L->g = g;
+    L->o = o;
+    L->entry = entry;
+    sl__arena_init(&L->a);
+    size_t n = g->n;
+    L->kind = calloc(n, 1);
+    L->reached = calloc(n, 1);
+    L->require_name = calloc(n, sizeof *L->require_name);
+    L->interop[0] = calloc(n, sizeof *L->interop[0]);
+    L->interop[1] = calloc(n, sizeof *L->interop[1]);
+    L->ns_name = calloc(n, sizeof *L->ns_name);
+    L->json_name = calloc(n, sizeof *L->json_name);
+    linkctx c = {.L = L};
+    classify(L);
+    reach(L);
+    order(L);
+    assign_names(&c);
+    if (L->kind[entry] == MK_CJS || L->kind[entry] == MK_JSON)
+        require_of(&c, entry);
+    for (size_t e = 0; e < L->nevs; e++) {
+        int32_t mi = L->evs[e].mod;
+        js_module *m = g->mods[mi];
+        if (L->evs[e].type == EV_JSON_INIT)
+            json_of(&c, mi);
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        for (size_t k = 0; k < m->nsyms; k++)
+            if (m->syms[k].kind == SYM_IMPORT)
+                resolve_import(&c, mi, (uint32_t)k, 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (L->reached[i] && L->kind[i] != MK_JSON) {
+            link_requires(&c, (int32_t)i);
+            if (L->kind[i] == MK_ESM)
+                check_namespaces(&c, (int32_t)i);
+        }
+    entry_exports(&c);
+    if (o->format != FMT_ESM)
+        for (size_t i = 0; i < n; i++)
+            if (L->reached[i] && L->kind[i] == MK_ESM && (g->mods[i]->flags & MF_TLA))
+                fail(&c, "%s: top-level await needs --format esm%s", g->mods[i]->path, "");
+    /* CJS modules required by closures defined later still need names:
+     * require_of() appended them to cjs_order as they were found. */
+    for (size_t i = 0; i < L->ncjs; i++)
+        link_requires(&c, L->cjs_order[i]);
+    for (size_t i = 0; i < n; i++)
+        if (L->reached[i] && L->kind[i] == MK_JSON && !L->json_name[i] && !L->require_name[i])
+            require_of(&c, (int32_t)i);
+    for (size_t i = 0; i < n; i++) {
+        js_module *m = g->mods[i];
+        if (!L->reached[i])
+            continue;
+        for (size_t k = 0; k < m->nrecs; k++)
+            if (m->recs[k].kind == IR_REQUIRE && m->recs[k].builtin && m->recs[k].module < 0)
+                L->need_require = 1;
+    }
+    free(c.used.v);
+    if (c.err) {
+        *err = c.err;
+        return -1;
+    }
+    *err = NULL;
+    (void)is_ident_text;
+    return 0;
+}
+
+void sl__link_free(sl__link *L)
+{
+    free(L->kind);
+    free(L->reached);
+    free(L->evs);
+    free(L->cjs_order);
+    free(L->require_name);
+    free(L->interop[0]);
+    free(L->interop[1]);
+    free(L->ns_name);
+    free(L->json_name);
+    free(L->ns_list);
+    free(L->ext);
+    free(L->entry_exports);
+    sl__arena_free(&L->a);
+}

@@ -1,0 +1,75 @@
+/*
+ * linker.h - from a module graph to a plan for one output file.
+ *
+ * Decides each module's form (scope-hoisted ESM, CommonJS wrapped in a
+ * lazy closure, JSON), the evaluation order (depth-first post-order over
+ * static imports in source order, as ECMAScript evaluates a module graph,
+ * cycles included), the final name of every top-level symbol (renamed only
+ * on collision), and what every import binding becomes: the exporting
+ * module's variable itself (so bindings are live), a member of a CommonJS
+ * interop object, or a namespace object.  The printer then only copies.
+ */
+#ifndef SL_BUNDLE_LINKER_H
+#define SL_BUNDLE_LINKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "graph.h"
+
+enum { FMT_IIFE, FMT_CJS, FMT_ESM };
+enum { MK_ESM, MK_CJS, MK_JSON };
+enum { EV_ESM, EV_CJS_INIT, EV_JSON_INIT };
+
+typedef struct sl__link_opts {
+    int format;
+    int platform_node;
+    const char *global_name;
+    int sourcemap;
+    int tree_shake;
+} sl__link_opts;
+
+typedef struct sl__eval {
+    uint8_t type;
+    int32_t mod;
+} sl__eval;
+
+typedef struct sl__external {
+    const char *spec;
+    const char *name; /* the variable holding its namespace */
+} sl__external;
+
+typedef struct sl__link {
+    sl__graph *g;
+    const sl__link_opts *o;
+    int32_t entry;
+    sl__arena a;
+    uint8_t *kind;        /* MK_ per module */
+    uint8_t *reached;     /* part of this output */
+    sl__eval *evs;        /* evaluation order */
+    size_t nevs;
+    int32_t *cjs_order;   /* CommonJS closures to define, in first-use order */
+    size_t ncjs;
+    const char **require_name; /* CJS / required JSON: require_x */
+    const char **interop[2];   /* [babel, node] interop var per CJS module */
+    const char **ns_name;      /* ESM module's namespace object, when needed */
+    const char **json_name;    /* JSON imported by ESM: its value */
+    int32_t *ns_list;          /* modules whose namespace object is emitted */
+    size_t nns;
+    sl__external *ext;
+    size_t next, ext_cap;
+    int need_cjs, need_toesm, need_ns, need_require;
+    const char **entry_exports; /* exported name, value expression pairs */
+    size_t nentry_exports;
+} sl__link;
+
+/* Returns 0, or -1 with a message in *err (malloc'd). */
+int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err);
+void sl__link_free(sl__link *L);
+
+/* What `ns.name` becomes when ns is the namespace of ESM module `mod`
+ * (NULL when not statically known).  Used by the printer. */
+const char *sl__link_member(sl__link *L, int32_t mod, const char *name, size_t len);
+
+#endif

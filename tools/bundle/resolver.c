@@ -1,0 +1,388 @@
+/*
+ * resolver.c - module resolution (see resolver.h).
+ *
+ * Paths are normalised lexically (no realpath per import: npm installs
+ * real directories, and entries are made absolute once).  A directory's
+ * package.json is read at most once per worker; the cache maps a
+ * directory to its parsed manifest or to "none".
+ */
+#include "resolver.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "js_ast.h"
+#include "json.h"
+
+typedef struct pkg_ent {
+    char *dir;
+    json_value *json; /* NULL: no (valid) package.json here */
+    struct pkg_ent *next;
+} pkg_ent;
+
+struct sl__resolver {
+    sl__resolve_opts o;
+    sl__arena a;
+    pkg_ent **tab;
+    size_t cap;
+};
+
+static const char *builtins[] = {
+    "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+    "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
+    "http", "http2", "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32",
+    "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl", "stream",
+    "stream/consumers", "stream/promises", "stream/web", "string_decoder", "sys", "timers",
+    "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi",
+    "worker_threads", "zlib", NULL};
+
+sl__resolver *sl__resolver_new(const sl__resolve_opts *o)
+{
+    sl__resolver *r = sl__xrealloc(NULL, sizeof *r);
+    memset(r, 0, sizeof *r);
+    r->o = *o;
+    sl__arena_init(&r->a);
+    r->cap = 256;
+    r->tab = sl__xrealloc(NULL, r->cap * sizeof *r->tab);
+    memset(r->tab, 0, r->cap * sizeof *r->tab);
+    return r;
+}
+
+void sl__resolver_free(sl__resolver *r)
+{
+    if (!r)
+        return;
+    free(r->tab);
+    sl__arena_free(&r->a);
+    free(r);
+}
+
+/* Lexical normalisation of an absolute path: // . .. collapse. */
+static char *normalize(sl__arena *a, const char *path)
+{
+    size_t n = strlen(path);
+    char *out = sl__arena_alloc(a, n + 2);
+    size_t o = 0;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == 1 && p[0] == '.') {
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+        } else {
+            out[o++] = '/';
+            memcpy(out + o, p, len);
+            o += len;
+        }
+        p += len;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = 0;
+    return out;
+}
+
+char *sl__path_absolute(const char *path)
+{
+    char buf[PATH_MAX];
+    char *real = realpath(path, buf);
+    return strdup(real ? real : path);
+}
+
+static int is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 5381;
+    while (*s)
+        h = h * 33 + (unsigned char)*s++;
+    return h;
+}
+
+static json_value *pkg_at(sl__resolver *r, const char *dir)
+{
+    size_t h = hash_str(dir) & (r->cap - 1);
+    for (pkg_ent *e = r->tab[h]; e; e = e->next)
+        if (!strcmp(e->dir, dir))
+            return e->json;
+    pkg_ent *e = sl__arena_alloc(&r->a, sizeof *e);
+    e->dir = sl__arena_strndup(&r->a, dir, strlen(dir));
+    e->json = NULL;
+    char *path = sl__arena_printf(&r->a, "%s/package.json", dir);
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        char *buf = sl__arena_alloc(&r->a, (size_t)n + 1);
+        if (n >= 0 && fread(buf, 1, (size_t)n, f) == (size_t)n)
+            e->json = sl__json_parse(&r->a, buf, (size_t)n);
+        fclose(f);
+    }
+    e->next = r->tab[h];
+    r->tab[h] = e;
+    return e->json;
+}
+
+static const char *try_file(sl__arena *a, const char *path)
+{
+    static const char *exts[] = {".js", ".mjs", ".cjs", ".json", NULL};
+    if (is_file(path))
+        return path;
+    for (int i = 0; exts[i]; i++) {
+        char *p = sl__arena_printf(a, "%s%s", path, exts[i]);
+        if (is_file(p))
+            return p;
+    }
+    return NULL;
+}
+
+static const char *try_index(sl__arena *a, const char *dir)
+{
+    return try_file(a, sl__arena_printf(a, "%s/index", dir));
+}
+
+static const char *main_field(sl__resolver *r, json_value *pkg)
+{
+    static const char *node_fields[] = {"main", "module", NULL};
+    static const char *browser_fields[] = {"browser", "module", "main", NULL};
+    const char **fields = r->o.platform_node ? node_fields : browser_fields;
+    for (int i = 0; fields[i]; i++) {
+        json_value *v = sl__json_get(pkg, fields[i]);
+        if (v && v->type == JSON_STR && v->str[0])
+            return v->str;
+    }
+    return NULL;
+}
+
+static const char *try_dir(sl__resolver *r, sl__arena *a, const char *dir)
+{
+    if (!is_dir(dir))
+        return NULL;
+    json_value *pkg = pkg_at(r, dir);
+    const char *m = pkg ? main_field(r, pkg) : NULL;
+    if (m) {
+        char *p = normalize(a, sl__arena_printf(a, "%s/%s", dir, m));
+        const char *f = try_file(a, p);
+        if (!f)
+            f = try_index(a, p);
+        if (f)
+            return f;
+    }
+    return try_index(a, dir);
+}
+
+static const char *try_path(sl__resolver *r, sl__arena *a, const char *path)
+{
+    const char *f = try_file(a, path);
+    return f ? f : try_dir(r, a, path);
+}
+
+/* ---- package.json "exports" ----------------------------------------------- */
+
+static int cond_active(sl__resolver *r, const char *key, int is_require)
+{
+    if (!strcmp(key, "default"))
+        return 1;
+    if (!strcmp(key, is_require ? "require" : "import"))
+        return 1;
+    if (!strcmp(key, r->o.platform_node ? "node" : "browser"))
+        return 1;
+    return 0;
+}
+
+static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir, json_value *t, const char *star,
+                                 int is_require)
+{
+    if (!t)
+        return NULL;
+    if (t->type == JSON_STR) {
+        if (strncmp(t->str, "./", 2))
+            return NULL;
+        const char *s = t->str;
+        char *out;
+        const char *st = star ? strchr(s, '*') : NULL;
+        if (st)
+            out = sl__arena_printf(a, "%s/%.*s%s%s", dir, (int)(st - s), s, star, st + 1);
+        else
+            out = sl__arena_printf(a, "%s/%s", dir, s);
+        return normalize(a, out);
+    }
+    if (t->type == JSON_ARR) {
+        for (size_t i = 0; i < t->n; i++) {
+            const char *f = export_target(r, a, dir, t->vals[i], star, is_require);
+            if (f)
+                return f;
+        }
+        return NULL;
+    }
+    if (t->type == JSON_OBJ) {
+        for (size_t i = 0; i < t->n; i++)
+            if (cond_active(r, t->keys[i], is_require)) {
+                const char *f = export_target(r, a, dir, t->vals[i], star, is_require);
+                if (f)
+                    return f;
+            }
+    }
+    return NULL;
+}
+
+/* subpath is "." or "./x".  Returns NULL when not exported. */
+static const char *exports_resolve(sl__resolver *r, sl__arena *a, const char *dir, json_value *ex, const char *sub,
+                                   int is_require)
+{
+    int has_dot_keys = ex->type == JSON_OBJ && ex->n > 0 && ex->keys[0][0] == '.';
+    if (!has_dot_keys)
+        return !strcmp(sub, ".") ? export_target(r, a, dir, ex, NULL, is_require) : NULL;
+    json_value *exact = sl__json_get(ex, sub);
+    if (exact)
+        return export_target(r, a, dir, exact, NULL, is_require);
+    size_t best = 0;
+    json_value *best_v = NULL;
+    const char *best_star = NULL;
+    size_t sublen = strlen(sub);
+    for (size_t i = 0; i < ex->n; i++) {
+        const char *k = ex->keys[i];
+        const char *st = strchr(k, '*');
+        if (!st)
+            continue;
+        size_t pre = (size_t)(st - k), suf = strlen(st + 1);
+        if (sublen >= pre + suf && !strncmp(sub, k, pre) && !strcmp(sub + sublen - suf, st + 1) && pre > best) {
+            best = pre;
+            best_v = ex->vals[i];
+            best_star = sl__arena_strndup(a, sub + pre, sublen - pre - suf);
+        }
+    }
+    return best_v ? export_target(r, a, dir, best_v, best_star, is_require) : NULL;
+}
+
+static const char *resolve_package(sl__resolver *r, sl__arena *a, const char *pkgdir, const char *sub,
+                                   int is_require)
+{
+    json_value *pkg = pkg_at(r, pkgdir);
+    json_value *ex = sl__json_get(pkg, "exports");
+    if (ex && ex->type != JSON_NULL) {
+        const char *f = exports_resolve(r, a, pkgdir, ex, *sub ? sl__arena_printf(a, ".%s", sub) : ".", is_require);
+        return f && is_file(f) ? f : NULL;
+    }
+    if (!*sub)
+        return try_dir(r, a, pkgdir);
+    return try_path(r, a, sl__arena_printf(a, "%s%s", pkgdir, sub));
+}
+
+static int is_builtin(const char *spec)
+{
+    if (!strncmp(spec, "node:", 5))
+        return 1;
+    for (int i = 0; builtins[i]; i++)
+        if (!strcmp(spec, builtins[i]))
+            return 1;
+    return 0;
+}
+
+static int is_external(sl__resolver *r, const char *spec)
+{
+    for (size_t i = 0; i < r->o.nexternals; i++) {
+        const char *e = r->o.externals[i];
+        size_t n = strlen(e);
+        if (n && e[n - 1] == '*') {
+            if (!strncmp(spec, e, n - 1))
+                return 1;
+        } else if (!strcmp(spec, e) || (!strncmp(spec, e, n) && spec[n] == '/')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
+                const char **out)
+{
+    if (is_external(r, spec))
+        return RES_EXTERNAL;
+    const char *slash = strrchr(from, '/');
+    char *dir = sl__arena_strndup(a, from, slash ? (size_t)(slash - from) : 0);
+    if (spec[0] == '/' || !strncmp(spec, "./", 2) || !strncmp(spec, "../", 3) || !strcmp(spec, ".") ||
+        !strcmp(spec, "..")) {
+        char *p = normalize(a, spec[0] == '/' ? spec : sl__arena_printf(a, "%s/%s", dir, spec));
+        *out = try_path(r, a, p);
+        return *out ? RES_FILE : RES_NOT_FOUND;
+    }
+    if (r->o.platform_node && is_builtin(spec))
+        return RES_BUILTIN;
+    /* bare: name (or @scope/name) and subpath */
+    const char *name_end = strchr(spec, '/');
+    if (spec[0] == '@' && name_end)
+        name_end = strchr(name_end + 1, '/');
+    size_t name_len = name_end ? (size_t)(name_end - spec) : strlen(spec);
+    const char *sub = spec + name_len;
+    char *d = dir;
+    for (;;) {
+        size_t dl = strlen(d);
+        if (!(dl >= 13 && !strcmp(d + dl - 13, "/node_modules"))) {
+            char *pkgdir = sl__arena_printf(a, "%s/node_modules/%.*s", d, (int)name_len, spec);
+            if (is_dir(pkgdir)) {
+                *out = resolve_package(r, a, pkgdir, sub, is_require);
+                return *out ? RES_FILE : RES_NOT_FOUND;
+            }
+        }
+        char *s = strrchr(d, '/');
+        if (!s || s == d)
+            break;
+        d = sl__arena_strndup(a, d, (size_t)(s - d));
+    }
+    if (is_builtin(spec))
+        return RES_BUILTIN;
+    return RES_NOT_FOUND;
+}
+
+unsigned sl__resolver_file_flags(sl__resolver *r, const char *path)
+{
+    unsigned flags = 0;
+    size_t n = strlen(path);
+    if (n > 4 && !strcmp(path + n - 4, ".mjs"))
+        flags |= MF_NODE_MODE;
+    if (n > 5 && !strcmp(path + n - 5, ".json"))
+        flags |= MF_JSON;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *s = strrchr(dir, '/');
+        if (!s || s == dir)
+            break;
+        *s = 0;
+        json_value *pkg = pkg_at(r, dir);
+        if (!pkg)
+            continue;
+        json_value *type = sl__json_get(pkg, "type");
+        if (type && type->type == JSON_STR && !strcmp(type->str, "module") && n > 3 && !strcmp(path + n - 3, ".js"))
+            flags |= MF_NODE_MODE;
+        json_value *se = sl__json_get(pkg, "sideEffects");
+        if (se && se->type == JSON_BOOL && !se->boolean)
+            flags |= MF_NO_SIDE_EFFECTS;
+        break;
+    }
+    return flags;
+}

@@ -1,0 +1,43 @@
+/*
+ * resolver.h - finds the file an import specifier names, as node and the
+ * bundlers do: relative and absolute paths with extension and index
+ * probing, bare specifiers through node_modules up the tree, package.json
+ * `exports` (conditions and subpath patterns), `module`/`main`/`browser`.
+ *
+ * One resolver per worker: its package.json cache is private, so workers
+ * resolve without sharing a lock (a package.json may be read by several
+ * workers; that costs a little duplicated work, never a wait).
+ */
+#ifndef SL_BUNDLE_RESOLVER_H
+#define SL_BUNDLE_RESOLVER_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+typedef struct sl__resolve_opts {
+    int platform_node;
+    const char **externals;
+    size_t nexternals;
+} sl__resolve_opts;
+
+typedef struct sl__resolver sl__resolver;
+
+enum { RES_FILE, RES_EXTERNAL, RES_BUILTIN, RES_NOT_FOUND };
+
+sl__resolver *sl__resolver_new(const sl__resolve_opts *o);
+void sl__resolver_free(sl__resolver *r);
+
+/* Resolves spec imported from the file `from`.  RES_FILE sets *out to an
+ * absolute, normalised path allocated in `a`. */
+int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
+                const char **out);
+
+/* MF_NODE_MODE / MF_NO_SIDE_EFFECTS from the nearest package.json and the
+ * extension (js_ast.h flags). */
+unsigned sl__resolver_file_flags(sl__resolver *r, const char *path);
+
+/* Absolute, normalised form of a path given on the command line. */
+char *sl__path_absolute(const char *path);
+
+#endif
