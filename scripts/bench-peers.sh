@@ -134,8 +134,9 @@ sort -t "$(printf '\t')" -k1,1 -k2,2 -k3,3g "$tmp/raw" | awk -F'\t' -v OFS='\t' 
       print n, s ? fmt(sv) : "-", g ? fmt(gv) : "-", r, unit[n]
     }
   }
-  # Small figures (speed-ups, ratios) keep two decimals, the rest one.
-  function fmt(x) { return sprintf(x < 100 && x > -100 ? "%.2f" : "%.1f", x) }
+  # One decimal for large figures, four significant digits for small ones
+  # (a speed-up of 1.95 must not round to 1.9).
+  function fmt(x) { return sprintf(x < 100 && x > -100 ? "%.4g" : "%.1f", x) }
 ' >"$tmp/peers.tsv"
 
 mkdir -p "$build/bench"
