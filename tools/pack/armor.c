@@ -1,0 +1,170 @@
+/*
+ * armor.c - streaming armor decoding and encoding.
+ *
+ * Decoding goes line by line: a 64-character line is always exactly 48
+ * bytes, so lines decode independently, and only the final (shorter or
+ * END-preceding) line may carry '=' padding.  Line ends may be LF or CRLF;
+ * whitespace is allowed before BEGIN and after END, as age allows.
+ */
+#include "armor.h"
+
+#include <string.h>
+
+#include "base64.h"
+
+#define LINE_MAX_CHARS 64
+
+static int is_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int sl_armor_detect(sl_reader *src)
+{
+    const uint8_t *p;
+    size_t n = sl_reader_peek(src, 1024, &p), i = 0;
+    while (i < n && is_space(p[i]))
+        i++;
+    size_t m = strlen(SL_ARMOR_BEGIN);
+    return n - i >= m && !memcmp(p + i, SL_ARMOR_BEGIN, m);
+}
+
+/* Reads one line without its LF or CRLF; -1 if too long or unterminated. */
+static long read_line(sl_reader *r, char *line, size_t cap)
+{
+    long n = sl_reader_line(r, line, cap);
+    if (n <= 0 || line[n - 1] != '\n')
+        return -1;
+    n--;
+    if (n > 0 && line[n - 1] == '\r')
+        n--;
+    return n;
+}
+
+static ssize_t fail(char *err, size_t errlen, sl_reader *r, const char *what)
+{
+    snprintf(err, errlen, "armor: %s (at offset %llu)", what, (unsigned long long)r->offset);
+    return -1;
+}
+
+static ssize_t skip_leading(sl_armor_in *a, char *err, size_t errlen)
+{
+    const uint8_t *p;
+    while (sl_reader_peek(a->src, 1, &p) == 1 && is_space(p[0]))
+        sl_reader_skip(a->src, 1);
+    char line[LINE_MAX_CHARS + 8];
+    long n = read_line(a->src, line, sizeof line);
+    if (n != (long)strlen(SL_ARMOR_BEGIN) || memcmp(line, SL_ARMOR_BEGIN, (size_t)n))
+        return fail(err, errlen, a->src, "missing BEGIN line");
+    a->state = 1;
+    return 0;
+}
+
+static ssize_t check_trailer(sl_armor_in *a, char *err, size_t errlen)
+{
+    const uint8_t *p;
+    size_t n;
+    while ((n = sl_reader_peek(a->src, 4096, &p)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            if (!is_space(p[i])) {
+                sl_reader_skip(a->src, i);
+                return fail(err, errlen, a->src, "trailing data after END line");
+            }
+        sl_reader_skip(a->src, n);
+    }
+    if (a->src->failed) {
+        snprintf(err, errlen, "%s", a->src->err);
+        return -1;
+    }
+    a->state = 3;
+    return 0;
+}
+
+ssize_t sl_armor_fill(void *ctx, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+    sl_armor_in *a = ctx;
+    if (a->state == 0 && skip_leading(a, err, errlen) < 0)
+        return -1;
+    size_t out = 0;
+    while (a->state != 3 && cap - out >= 48) {
+        char line[LINE_MAX_CHARS + 8];
+        long n = read_line(a->src, line, sizeof line);
+        if (n < 0) {
+            if (a->src->failed) {
+                snprintf(err, errlen, "%s", a->src->err);
+                return -1;
+            }
+            return fail(err, errlen, a->src, "line too long, or file ends before the END line");
+        }
+        if ((size_t)n == strlen(SL_ARMOR_END) && !memcmp(line, SL_ARMOR_END, (size_t)n)) {
+            if (check_trailer(a, err, errlen) < 0)
+                return -1;
+            break;
+        }
+        if (a->state == 2)
+            return fail(err, errlen, a->src, "data after the final short line");
+        if (n == 0 || n > LINE_MAX_CHARS)
+            return fail(err, errlen, a->src, "bad line length");
+        long k = sl_b64_decode(buf + out, line, (size_t)n, 1);
+        if (k < 0)
+            return fail(err, errlen, a->src, "invalid base64");
+        if (n < LINE_MAX_CHARS || line[n - 1] == '=')
+            a->state = 2;
+        out += (size_t)k;
+    }
+    return (ssize_t)out;
+}
+
+int sl_armor_begin(sl_armor_out *a, FILE *fp)
+{
+    memset(a, 0, sizeof *a);
+    a->fp = fp;
+    return fputs(SL_ARMOR_BEGIN "\n", fp) < 0 ? -1 : 0;
+}
+
+static int put_group(sl_armor_out *a, const uint8_t *g, size_t n)
+{
+    char enc[4];
+    sl_b64_encode(enc, g, n, 1);
+    if (fwrite(enc, 1, 4, a->fp) != 4)
+        return -1;
+    a->col += 4;
+    if (a->col == LINE_MAX_CHARS) {
+        a->col = 0;
+        if (fputc('\n', a->fp) == EOF)
+            return -1;
+    }
+    return 0;
+}
+
+int sl_armor_write(sl_armor_out *a, const uint8_t *p, size_t n)
+{
+    while (n) {
+        a->pend[a->npend++] = *p++;
+        n--;
+        if (a->npend == 3) {
+            a->npend = 0;
+            if (put_group(a, a->pend, 3) < 0)
+                return -1;
+        }
+        /* Whole groups straight from the input while aligned. */
+        if (a->npend == 0) {
+            while (n >= 3) {
+                if (put_group(a, p, 3) < 0)
+                    return -1;
+                p += 3;
+                n -= 3;
+            }
+        }
+    }
+    return 0;
+}
+
+int sl_armor_end(sl_armor_out *a)
+{
+    if (a->npend && put_group(a, a->pend, (size_t)a->npend) < 0)
+        return -1;
+    if (a->col && fputc('\n', a->fp) == EOF)
+        return -1;
+    return fputs(SL_ARMOR_END "\n", a->fp) < 0 ? -1 : 0;
+}

@@ -1,0 +1,240 @@
+/*
+ * packopts.c - getopt_long parsing for pack and unpack.
+ *
+ * Keys and passphrases are read while parsing, so a bad -r or an
+ * unreadable identity file is reported before any output is created.
+ */
+#include "packopts.h"
+
+#include <getopt.h>
+#include <malloc.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST };
+
+static const char pack_usage[] =
+    "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
+    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT] [-f] [--stats] [-q] [IN | -]\n"
+    "\n"
+    "Compresses IN (default: stdin) into independent zstd frames with a seek table, in parallel;\n"
+    "with recipients or a passphrase, encrypts that stream in the age v1 format.\n"
+    "  -r RECIPIENT          encrypt to an age X25519 recipient (age1...); repeatable\n"
+    "  -R FILE               encrypt to every recipient listed in FILE; repeatable\n"
+    "  -p                    encrypt with a passphrase read twice from the terminal\n"
+    "  --passphrase-file F   encrypt with the passphrase on the first line of F\n"
+    "  -a                    ASCII-armor the age output\n"
+    "  -l LEVEL              zstd level (default 3)\n"
+    "  -j THREADS            worker threads (default: number of CPUs)\n"
+    "  --chunk SIZE          plaintext per zstd frame, e.g. 4M (default 4M, at most 64M)\n"
+    "  --depth N             channel depth between stages (default: THREADS)\n"
+    "  -o OUT                output file; '-' for stdout (default: IN.zst, or IN.zst.age when encrypting;\n"
+    "                        stdout when reading stdin)\n"
+    "  -f                    overwrite an existing output file\n"
+    "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
+    "  -q                    no progress bar\n";
+
+static const char unpack_usage[] =
+    "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [-j THREADS] [-o OUT] [-f]\n"
+    "                     [--test] [--stats] [-q] [IN | -]\n"
+    "\n"
+    "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
+    "  -i FILE               identity file (AGE-SECRET-KEY-1... lines); repeatable\n"
+    "  --passphrase-file F   passphrase for a passphrase-encrypted file (otherwise asked on the terminal)\n"
+    "  -j THREADS            worker threads (default: number of CPUs)\n"
+    "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst;\n"
+    "                        stdout when reading stdin)\n"
+    "  -f                    overwrite an existing output file\n"
+    "  --test                verify everything, write nothing\n"
+    "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
+    "  -q                    no progress bar\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "sluice %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see `sluice %s --help`)\n", cmd);
+    return 2;
+}
+
+static size_t online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
+
+static void defaults(sl_pack_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->level = SL_PACK_DEFAULT_LEVEL;
+    o->chunk = SL_PACK_DEFAULT_CHUNK;
+    o->scrypt_log_n = SL_PACK_SCRYPT_LOG_N;
+    const char *wf = getenv("SLUICE_SCRYPT_WORK_FACTOR");
+    long v;
+    if (wf && sl_args_uint(wf, 1, 22, &v) == 0)
+        o->scrypt_log_n = (int)v;
+}
+
+static void finish_defaults(sl_pack_opts *o)
+{
+    if (!o->workers)
+        o->workers = online_cpus();
+    if (!o->depth)
+        o->depth = o->workers;
+}
+
+static int positional(sl_pack_opts *o, const char *cmd, int argc, char **argv)
+{
+    if (optind < argc)
+        o->in = argv[optind++];
+    if (optind < argc)
+        return usage_error(cmd, "unexpected argument '%s' (one input at a time)", argv[optind]);
+    return -1;
+}
+
+static int key_error(const char *cmd, const char *err)
+{
+    fprintf(stderr, "sluice %s: %s\n", cmd, err);
+    return 2;
+}
+
+int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
+        {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
+        {"help", no_argument, 0, 'h'},                          {0, 0, 0, 0}};
+    defaults(o);
+    int want_tty = 0, c;
+    const char *passfile = NULL;
+    char err[512];
+    long v;
+    uint64_t size;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'r': {
+            uint8_t pub[32];
+            if (sl_agekey_parse_recipient(optarg, strlen(optarg), pub))
+                return usage_error("pack", "-r: '%s' is not an age X25519 recipient (age1...)", optarg);
+            if (sl_keylist_add(&o->recipients, pub))
+                return key_error("pack", "out of memory");
+            break;
+        }
+        case 'R':
+            if (sl_agekey_load_recipients(&o->recipients, optarg, err, sizeof err))
+                return key_error("pack", err);
+            break;
+        case 'p': want_tty = 1; break;
+        case OPT_PASSFILE: passfile = optarg; break;
+        case 'a': o->armor = 1; break;
+        case 'l':
+            if (sl_args_uint(optarg, 1, 22, &v))
+                return usage_error("pack", "-l: '%s' is not a zstd level (1-22)", optarg);
+            o->level = (int)v;
+            break;
+        case 'j':
+            if (sl_args_uint(optarg, 1, 1024, &v))
+                return usage_error("pack", "-j: '%s' is not a thread count (1-1024)", optarg);
+            o->workers = (size_t)v;
+            break;
+        case OPT_CHUNK:
+            if (sl_args_size(optarg, &size) || size == 0 || size > SL_PACK_MAX_CHUNK)
+                return usage_error("pack", "--chunk: '%s' is not a size from 1 byte to 64M", optarg);
+            o->chunk = (size_t)size;
+            break;
+        case OPT_DEPTH:
+            if (sl_args_uint(optarg, 1, 1024, &v))
+                return usage_error("pack", "--depth: '%s' is not a depth (1-1024)", optarg);
+            o->depth = (size_t)v;
+            break;
+        case 'o': o->out = optarg; break;
+        case 'f': o->force = 1; break;
+        case 'q': o->quiet = 1; break;
+        case OPT_STATS: o->stats = 1; break;
+        case 'h': fputs(pack_usage, stdout); return 0;
+        default: return usage_error("pack", "%s", "bad option");
+        }
+    }
+    int rc = positional(o, "pack", argc, argv);
+    if (rc >= 0)
+        return rc;
+    if ((want_tty || passfile) && o->recipients.n)
+        return usage_error("pack", "%s", "a passphrase cannot be combined with recipients (age forbids it)");
+    if (want_tty && passfile)
+        return usage_error("pack", "%s", "-p and --passphrase-file exclude each other");
+    if (o->armor && !want_tty && !passfile && !o->recipients.n)
+        return usage_error("pack", "%s", "-a armors age output: give -r, -R, -p or --passphrase-file");
+    if (passfile && sl_pass_from_file(&o->pass, passfile, err, sizeof err))
+        return key_error("pack", err);
+    if (want_tty && sl_pass_from_tty(&o->pass, 1, err, sizeof err))
+        return key_error("pack", err);
+    finish_defaults(o);
+    return -1;
+}
+
+int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
+{
+    static const struct option longs[] = {{"passphrase-file", required_argument, 0, OPT_PASSFILE},
+                                          {"test", no_argument, 0, OPT_TEST},
+                                          {"stats", no_argument, 0, OPT_STATS},
+                                          {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
+    defaults(o);
+    int c;
+    char err[512];
+    long v;
+    const char *passfile = NULL;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "i:j:o:fqh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            if (sl_agekey_load_identities(&o->identities, optarg, err, sizeof err))
+                return key_error("unpack", err);
+            break;
+        case OPT_PASSFILE: passfile = optarg; break;
+        case 'j':
+            if (sl_args_uint(optarg, 1, 1024, &v))
+                return usage_error("unpack", "-j: '%s' is not a thread count (1-1024)", optarg);
+            o->workers = (size_t)v;
+            break;
+        case 'o': o->out = optarg; break;
+        case 'f': o->force = 1; break;
+        case 'q': o->quiet = 1; break;
+        case OPT_TEST: o->test = 1; break;
+        case OPT_STATS: o->stats = 1; break;
+        case 'h': fputs(unpack_usage, stdout); return 0;
+        default: return usage_error("unpack", "%s", "bad option");
+        }
+    }
+    int rc = positional(o, "unpack", argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (o->test && o->out)
+        return usage_error("unpack", "%s", "--test writes nothing: drop -o");
+    if (passfile && sl_pass_from_file(&o->pass, passfile, err, sizeof err))
+        return key_error("unpack", err);
+    finish_defaults(o);
+    return -1;
+}
+
+void sl_pack_opts_free(sl_pack_opts *o)
+{
+    sl_keylist_free(&o->recipients);
+    sl_keylist_free(&o->identities);
+    sl_pass_free(&o->pass);
+}
+
+void sl_tool_tune_malloc(void)
+{
+    /* glibc maps blocks above a (moving) threshold with mmap and unmaps
+     * them on free: with multi-MiB chunks that would fault in every page
+     * of every chunk again.  Keeping them on the heap reuses the pages;
+     * the heap never grows past the bounded number of blocks in flight. */
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_ARENA_MAX, 4);
+}

@@ -1,0 +1,42 @@
+/*
+ * packopts.h - the flags of `sluice pack` and `sluice unpack`, parsed
+ * into one struct, and the defaults that bound their memory.
+ */
+#ifndef SLUICE_PACK_PACKOPTS_H
+#define SLUICE_PACK_PACKOPTS_H
+
+#include <stddef.h>
+
+#include "agekey.h"
+#include "args.h"
+
+#define SL_PACK_DEFAULT_CHUNK ((size_t)4 << 20)
+#define SL_PACK_MAX_CHUNK ((size_t)64 << 20)
+#define SL_PACK_DEFAULT_LEVEL 3
+#define SL_PACK_SCRYPT_LOG_N 18 /* age's default work factor */
+
+typedef struct sl_pack_opts {
+    const char *in, *out;
+    int force, stats, quiet;
+    size_t workers, depth;
+    /* pack */
+    sl_keylist recipients;
+    sl_pass pass;
+    int armor, level, scrypt_log_n;
+    size_t chunk;
+    /* unpack */
+    sl_keylist identities;
+    int test;
+} sl_pack_opts;
+
+/* Each returns -1 to go on, or the exit status (0 after --help, 2 after a
+ * usage error, which it has reported). */
+int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv);
+int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv);
+void sl_pack_opts_free(sl_pack_opts *o);
+
+/* Big buffers come from the heap and are reused rather than mapped and
+ * unmapped for each chunk (see docs/formats/pack.md, "Memory"). */
+void sl_tool_tune_malloc(void);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * zscan.h - the zstd frame scanner: cuts a .zst stream into frames.
+ *
+ * It walks frame headers and block headers (never decompressing) so that
+ * independent frames can go to different workers.  A frame whose content
+ * size is declared and at most frame_max comes out whole (SL_ZITEM_FRAME);
+ * any other frame (one big frame from `zstd`, or one with no declared
+ * size) comes out in pieces (SL_ZITEM_PIECE) that must be decompressed in
+ * order by one streaming decompressor.  Skippable frames are consumed; a
+ * seek table among them is checked against the frames that preceded it.
+ * With raw_ok, a stream that does not start with a frame is passed
+ * through as SL_ZITEM_RAW pieces (an age payload that is not zstd).
+ */
+#ifndef SLUICE_PACK_ZSCAN_H
+#define SLUICE_PACK_ZSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reader.h"
+#include "seektable.h"
+
+enum { SL_ZITEM_FRAME = 1, SL_ZITEM_PIECE, SL_ZITEM_RAW };
+
+typedef struct sl_zitem {
+    int kind;
+    uint8_t *data; /* malloc'd; the receiver frees it */
+    size_t len;
+    uint64_t content_size; /* FRAME: the declared content size */
+    uint64_t offset;       /* where it starts in the stream */
+    int first, last;       /* PIECE: first / last piece of its frame */
+} sl_zitem;
+
+typedef struct sl_zscan {
+    sl_reader *r;
+    size_t frame_max; /* largest content size handled as a whole frame */
+    size_t piece;     /* size of pieces for streamed frames and raw data */
+    int raw_ok;
+    /* state */
+    int started, raw, in_frame, streamed, last_block, has_check, first_piece;
+    uint64_t frame_start, content_size;
+    int content_known;
+    size_t block_left;
+    uint8_t *buf;
+    size_t len, cap;
+    sl_seektable seen; /* frames since the last seek table */
+    uint64_t frames, tables;
+    char err[256];
+} sl_zscan;
+
+void sl_zscan_init(sl_zscan *s, sl_reader *r, size_t frame_max, size_t piece, int raw_ok);
+void sl_zscan_free(sl_zscan *s);
+/* 1: an item in *it; 0: the end of the stream; -1: error (s->err). */
+int sl_zscan_next(sl_zscan *s, sl_zitem *it);
+
+#endif
