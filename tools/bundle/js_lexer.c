@@ -414,10 +414,11 @@ int sl__js_lex(const char *src, size_t len, js_tokens *out, uint32_t *err_pos, c
         js_token *o = &out->v[L.stack[L.depth - 1]];
         rc = fail(&L, o->start, o->kind == T_PUNCT ? "unclosed bracket" : "unterminated template literal");
     }
-    if (rc == 0) {
-        emit(&L, T_EOF, 0, len);
-        out->v[out->n - 1].start = (uint32_t)len;
-    }
+    /* Even after an error the tokens so far end with EOF, so the parser
+     * can look for an earlier, more precise error in that prefix. */
+    L.flags = TF_NL_BEFORE;
+    emit(&L, T_EOF, 0, len);
+    out->v[out->n - 1].start = rc ? L.err_pos : (uint32_t)len;
     free(L.stack);
     if (rc) {
         *err_pos = L.err_pos;

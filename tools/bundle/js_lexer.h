@@ -64,7 +64,7 @@ typedef struct js_tokens {
 } js_tokens;
 
 /* Tokenizes src[0..len).  Returns 0, or -1 with *err_pos and a static
- * message in *err_msg. */
+ * message in *err_msg; either way the array ends with a T_EOF token. */
 int sl__js_lex(const char *src, size_t len, js_tokens *out, uint32_t *err_pos, const char **err_msg);
 
 /* The keyword id of a name, K_NONE when it is not one. */

@@ -1760,12 +1760,9 @@ void sl__js_diag(char *out, size_t outlen, const char *path, const char *src, si
 int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_scratch *s, char *err,
                  size_t errlen)
 {
-    uint32_t epos;
-    const char *emsg;
-    if (sl__js_lex(m->src, m->len, &s->toks, &epos, &emsg) != 0) {
-        sl__js_diag(err, errlen, m->path, m->src, m->len, epos, emsg);
-        return -1;
-    }
+    uint32_t epos = 0;
+    const char *emsg = NULL;
+    int lex_failed = sl__js_lex(m->src, m->len, &s->toks, &epos, &emsg) != 0;
     reset(s);
     if (m->len >= 2 && m->src[0] == '#' && m->src[1] == '!') {
         const char *nl = memchr(m->src, '\n', m->len);
@@ -1787,9 +1784,13 @@ int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_sc
     int rc = 0;
     if (setjmp(p->jb) == 0) {
         parse_program(p);
+        if (lex_failed) /* the tokens before the lexer's error parsed fine */
+            fail(p, epos, emsg);
         resolve_refs(p);
         copy_out(p);
     } else {
+        if (lex_failed && p->err_pos >= epos)
+            p->err_pos = epos, p->err_msg = emsg;
         sl__js_diag(err, errlen, m->path, m->src, m->len, p->err_pos, p->err_msg);
         rc = -1;
     }

@@ -427,7 +427,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__toESM", "__ns", "__createRequire", NULL};
+    "__cjs", "__toESM", "__ns", "__createRequire", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {

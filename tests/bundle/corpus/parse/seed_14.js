@@ -1,0 +1,2 @@
+export const value = 7;
+export function double(x) { return x * 2; }

@@ -1,0 +1,3 @@
+import './four.mjs';
+import './shared.mjs';
+console.log('two');

@@ -1,0 +1,2 @@
+import { early } from './cyc.mjs';
+export function callBack() { return early(); }

@@ -1,0 +1,3 @@
+import { callBack } from './back.mjs';
+console.log('cyc start', callBack());
+export function early() { return 'early hoisted'; }

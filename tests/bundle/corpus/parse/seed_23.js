@@ -1,0 +1,3 @@
+// Function declarations are hoisted across a cycle; classes are not.
+import { early } from './cyc.mjs';
+console.log(early());

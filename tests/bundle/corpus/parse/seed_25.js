@@ -1,0 +1,2 @@
+export * from './counter.mjs';
+export { count as renamed } from './counter.mjs';

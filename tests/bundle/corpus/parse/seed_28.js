@@ -1,0 +1,2 @@
+const value = 'a';
+export function get() { const o = { value }; return o.value; }

@@ -1,0 +1,3 @@
+export let zed = 1;
+export const alpha = 'a';
+export function inc() { zed++; }

@@ -1,0 +1,1 @@
+module.exports = { twice: (x) => x * 2 };

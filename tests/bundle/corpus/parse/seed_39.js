@@ -1,0 +1,1 @@
+const d = require("./data.json"); exports.fromCjs = () => d.nested.ok;

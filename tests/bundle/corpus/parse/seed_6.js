@@ -1,0 +1,2 @@
+const x = "x value";
+export { x as default, x };

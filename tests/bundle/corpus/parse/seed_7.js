@@ -1,0 +1,1 @@
+export default class { who() { return "class anon"; } }

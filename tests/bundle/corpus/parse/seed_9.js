@@ -1,0 +1,2 @@
+let n = 20;
+export default n * 2 + 2

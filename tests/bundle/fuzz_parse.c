@@ -1,0 +1,43 @@
+/*
+ * fuzz_parse.c - libFuzzer target over the bundler's lexer and parser.
+ *
+ * Any byte string must either parse or fail with a message; never crash,
+ * read out of bounds or leak.  The input is parsed twice with the same
+ * scratch, which also exercises scratch reuse between modules.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "js_parser.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *src = malloc(size + 1);
+    memcpy(src, data, size);
+    src[size] = 0;
+    js_parse_scratch *s = sl__js_scratch_new();
+    sl__arena a;
+    sl__arena_init(&a);
+    const char *parts[] = {"process", "env", "NODE_ENV"};
+    js_define d = {parts, 3, "\"production\""};
+    js_parse_opts o = {&d, 1};
+    for (int round = 0; round < 2; round++) {
+        js_module m = {.path = "fuzz.js", .src = src, .len = size};
+        char err[512];
+        if (sl__js_parse(&m, &o, &a, s, err, sizeof err) == 0) {
+            for (size_t i = 0; i < m.noccs; i++)
+                if (m.occs[i].pos + m.occs[i].len > size || m.occs[i].sym >= m.nsyms)
+                    abort();
+            for (size_t i = 0; i < m.nstmts; i++)
+                if (m.stmts[i].start > m.stmts[i].end || m.stmts[i].end > size)
+                    abort();
+        }
+    }
+    sl__arena_free(&a);
+    sl__js_scratch_free(s);
+    free(src);
+    return 0;
+}

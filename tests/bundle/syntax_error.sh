@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# syntax_error.sh SLUICE: a syntax error deep in the graph is reported as
+# file:line:column: message with the offending line and a caret, the exit
+# status is non-zero, and no output file is left behind.  An import that
+# cannot be resolved is reported the same way.
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+printf "import { f } from './bad.mjs';\nconsole.log(f());\n" >"$work/main.mjs"
+printf "export function f() {\n  return 1;\n  let x = (2 + ;\n}\n" >"$work/bad.mjs"
+if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
+  echo "FAIL: bundling a syntax error succeeded"; exit 1
+fi
+grep -q "bad.mjs:3:16: " "$work/err" || { echo "FAIL: no file:line:column in:"; cat "$work/err"; exit 1; }
+grep -q "  let x = (2 + ;" "$work/err" || { echo "FAIL: offending line not shown"; cat "$work/err"; exit 1; }
+grep -qE '^ +\^$' "$work/err" || { echo "FAIL: no caret"; cat "$work/err"; exit 1; }
+[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+[ -z "$(ls "$work" | grep -v -e main.mjs -e bad.mjs -e err)" ] || { echo "FAIL: temporary file left: $(ls "$work")"; exit 1; }
+printf "import './missing.mjs';\n" >"$work/main.mjs"
+if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
+  echo "FAIL: bundling an unresolvable import succeeded"; exit 1
+fi
+grep -q 'main.mjs:1:8: could not resolve "./missing.mjs"' "$work/err" || { echo "FAIL: unresolved import message:"; cat "$work/err"; exit 1; }
+[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+echo "ok: syntax errors and unresolved imports"
