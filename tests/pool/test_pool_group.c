@@ -207,6 +207,63 @@ SL_TEST(group_waiter_off_pool_runs_tasks_itself)
     sl_pool_free(p);
 }
 
+/* A worker asleep in a group wait must wake when new work appears
+ * elsewhere, or the pool loses a thread for as long as the wait lasts.
+ * The root, on worker X, waits for child C, which runs on worker Y (the
+ * root holds X until Y has taken C), sleeps long enough for X to fall
+ * asleep in its wait, then spawns grandchildren and holds Y until one of
+ * them has run on X: only a woken X can have run it. */
+typedef struct {
+    sl_pool *pool;
+    int root_worker;
+    _Atomic long child_started, ran_on_root_worker, done;
+} wake_probe;
+
+static int grandchild(void *arg)
+{
+    wake_probe *wp = arg;
+    if (sl_pool_worker_index(wp->pool) == wp->root_worker)
+        atomic_fetch_add(&wp->ran_on_root_worker, 1);
+    return 0;
+}
+
+static int child(void *arg)
+{
+    wake_probe *wp = arg;
+    atomic_store(&wp->child_started, 1);
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, NULL);
+    sl_group *g = sl_group_new(wp->pool);
+    for (int i = 0; i < 16; i++)
+        CHECK_EQ(sl_group_spawn(g, grandchild, wp), SL_OK);
+    CHECK(wait_until(&wp->ran_on_root_worker, 1, 30));
+    CHECK_EQ(sl_group_wait(g), 0);
+    sl_group_free(g);
+    return 0;
+}
+
+static int wake_root(void *arg)
+{
+    wake_probe *wp = arg;
+    wp->root_worker = sl_pool_worker_index(wp->pool);
+    sl_group *g = sl_group_new(wp->pool);
+    CHECK_EQ(sl_group_spawn(g, child, wp), SL_OK);
+    CHECK(wait_until(&wp->child_started, 1, 30)); /* the other worker took it */
+    CHECK_EQ(sl_group_wait(g), 0);
+    sl_group_free(g);
+    atomic_store(&wp->done, 1);
+    return 0;
+}
+
+SL_TEST(group_waiter_asleep_wakes_to_steal_new_work)
+{
+    wake_probe wp = {sl_pool_new(2), -1, 0, 0, 0};
+    CHECK_EQ(sl_pool_submit(wp.pool, wake_root, &wp), SL_OK);
+    CHECK(wait_until(&wp.done, 1, 60));
+    CHECK(atomic_load(&wp.ran_on_root_worker) >= 1);
+    sl_pool_free(wp.pool);
+}
+
 static int fail_with(void *arg)
 {
     return (int)(intptr_t)arg;
