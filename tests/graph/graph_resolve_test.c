@@ -119,3 +119,11 @@ SL_TEST(graph_gives_each_node_kind_and_span)
                     NULL, NULL, NULL), 1);
     CHECK_EQ(db_int(db(), "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL), 2);
 }
+
+SL_TEST(graph_loads_path_attribute_outside_the_package)
+{
+    CHECK(has_edge(db(), "crate::outside", "calls", "crate::common::shared_fn"));
+    CHECK(has_edge(db(), "crate::more::more_fn", "calls", "crate::common::shared_fn"));
+    CHECK_EQ(db_int(db(), "SELECT count(*) FROM files WHERE path LIKE '%fixtures/shared/more.rs' AND status = 'ok'",
+                    NULL, NULL, NULL), 1);
+}

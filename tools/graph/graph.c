@@ -144,14 +144,16 @@ static int warn_cmp(const void *a, const void *b)
 
 void gr_graph_finish(gr_graph *g)
 {
-    qsort(g->edges, g->nedges, sizeof *g->edges, edge_cmp);
+    if (g->nedges)
+        qsort(g->edges, g->nedges, sizeof *g->edges, edge_cmp);
     size_t w = 0;
     for (size_t i = 0; i < g->nedges; i++)
         if (!w || edge_cmp(&g->edges[w - 1], &g->edges[i]))
             g->edges[w++] = g->edges[i];
     g->nedges = w;
     warn_st = &g->st; /* merger thread only: qsort has no context argument */
-    qsort(g->warnings, g->nwarnings, sizeof *g->warnings, warn_cmp);
+    if (g->nwarnings)
+        qsort(g->warnings, g->nwarnings, sizeof *g->warnings, warn_cmp);
     w = 0;
     for (size_t i = 0; i < g->nwarnings; i++) {
         if (w && !warn_cmp(&g->warnings[w - 1], &g->warnings[i])) {

@@ -126,6 +126,27 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
     return sent;
 }
 
+static int file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const gr_file *)a)->path, ((const gr_file *)b)->path);
+}
+
+/* Files found through `mod` declarations were added in the order results
+ * arrived, which depends on thread timing: put them in path order so file
+ * ids (and everything after) are the same for any -j. */
+static void order_extra_files(gr_graph *g, size_t listed)
+{
+    if (g->nfiles - listed < 2)
+        return;
+    qsort(g->files + listed, g->nfiles - listed, sizeof *g->files, file_cmp);
+    for (size_t i = listed; i < g->nfiles; i++) {
+        uint32_t id = gr_strtab_intern(&g->st, g->files[i].path, strlen(g->files[i].path));
+        gr_map_put(&g->file_by_path, gr_key(id, 0), (uint32_t)i + 1);
+        if (g->files[i].fg)
+            g->files[i].fg->index = (uint32_t)i;
+    }
+}
+
 int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
 {
     memset(st, 0, sizeof *st);
@@ -150,7 +171,7 @@ int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
         free(tid);
         return -1;
     }
-    size_t outstanding = 0;
+    size_t outstanding = 0, listed = g->nfiles;
     for (uint32_t i = 0; i < g->nfiles; i++, outstanding++)
         send_job(&w, g, i);
     while (outstanding) {
@@ -161,6 +182,7 @@ int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
         outstanding += take(&w, g, f, st);
     }
     sl_chan_close(w.jobs);
+    order_extra_files(g, listed);
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     free(tid);
