@@ -215,8 +215,11 @@ static void start(server *s, sl__md_req *r)
         finish(s, r);
         return;
     }
+    /* Once queued, r belongs to the workers: the last page frees it, maybe
+     * before this loop ends, so count from a copy. */
+    size_t npages = r->npages;
     sl__md_sched_push(s->sched, r);
-    for (size_t i = 0; i < r->npages; i++)
+    for (size_t i = 0; i < npages; i++)
         while (sl_pool_submit(s->pool, run_page, s) != SL_OK)
             run_page(s); /* no memory for a task: render it here instead */
 }
