@@ -407,8 +407,13 @@ int sl__js_lex(const char *src, size_t len, js_tokens *out, uint32_t *err_pos, c
             break;
         if (L.pos >= len)
             break;
+        size_t before = L.pos;
         if ((rc = lex_one(&L)) != 0)
             break;
+        if (L.pos == before) { /* e.g. a backslash that starts no escape */
+            rc = fail(&L, before, "unexpected character");
+            break;
+        }
     }
     if (rc == 0 && L.depth > 0) {
         js_token *o = &out->v[L.stack[L.depth - 1]];

@@ -62,6 +62,8 @@ struct js_parse_scratch {
     SL_VEC(const char *) free_names;
     SL_VEC(const char *) nested;
     SL_VEC(uint32_t) export_refs; /* export {a}: token of a, resolved at the end */
+    SL_VEC(uint32_t) import_toks;   /* one import declaration's local names */
+    SL_VEC(const char *) import_names;
 };
 
 js_parse_scratch *sl__js_scratch_new(void)
@@ -91,6 +93,8 @@ void sl__js_scratch_free(js_parse_scratch *s)
     free(s->free_names.v);
     free(s->nested.v);
     free(s->export_refs.v);
+    free(s->import_toks.v);
+    free(s->import_names.v);
     free(s);
 }
 
@@ -1412,9 +1416,9 @@ static void parse_import(P *p)
         semicolon(p);
         return;
     }
-    uint32_t first = p->s->imports.n;
-    SL_VEC(uint32_t) names = {0};
-    SL_VEC(const char *) imported = {0};
+    p->s->import_toks.n = p->s->import_names.n = 0;
+#define names (p->s->import_toks)
+#define imported (p->s->import_names)
     if (is_ident(cur(p))) {
         SL_VEC_PUSH(names, p->i);
         SL_VEC_PUSH(imported, "default");
@@ -1457,9 +1461,8 @@ static void parse_import(P *p)
     int32_t rec = parse_from(p, IR_IMPORT);
     for (size_t k = 0; k < names.n; k++)
         add_import(p, names.v[k], rec, imported.v[k]);
-    free(names.v);
-    free(imported.v);
-    (void)first;
+#undef names
+#undef imported
     skip_attributes(p);
     semicolon(p);
 }
@@ -1496,7 +1499,8 @@ static void parse_export(P *p, js_stmt *st)
     if (is_op(t, '{')) {
         next(p);
         size_t first = p->s->exports.n;
-        SL_VEC(uint32_t) local_toks = {0};
+        p->s->import_toks.n = 0;
+#define local_toks (p->s->import_toks)
         while (!is_op(cur(p), '}')) {
             uint32_t at = p->i;
             const char *local = name_or_string(p);
@@ -1523,7 +1527,7 @@ static void parse_export(P *p, js_stmt *st)
                 SL_VEC_PUSH(p->s->export_refs, local_toks.v[k]);
             st->kind = S_EXPORT_LIST;
         }
-        free(local_toks.v);
+#undef local_toks
         semicolon(p);
         return;
     }

@@ -47,6 +47,8 @@ static void pb_line(pbuf *p, int32_t line, int32_t col)
 /* Generated text: its lines map nowhere. */
 static void pb_text(pbuf *p, const char *s, size_t n)
 {
+    if (!n)
+        return;
     pb_grow(p, n);
     for (size_t i = 0; i < n; i++) {
         if (p->at_line_start) {
@@ -66,6 +68,8 @@ static void pb_str(pbuf *p, const char *s) { pb_text(p, s, strlen(s)); }
 static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, int32_t *line, int track)
 {
     size_t n = to - from;
+    if (!n)
+        return;
     pb_grow(p, n);
     if (track) {
         const char *s = src + from, *end = src + to;
@@ -223,7 +227,8 @@ static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
     }
     for (size_t k = 0; k < m->npatches; k++)
         add(&v, m->patches[k].pos, m->patches[k].end, m->patches[k].text);
-    qsort(v.v, v.n, sizeof *v.v, cmp_patch);
+    if (v.n)
+        qsort(v.v, v.n, sizeof *v.v, cmp_patch);
     size_t at = 0;
     int32_t line = 0;
     for (size_t k = 0; k < v.n; k++) {
@@ -537,6 +542,8 @@ static void vlq(pbuf *p, int32_t v)
 
 static void raw(pbuf *p, const char *s, size_t n)
 {
+    if (!n)
+        return;
     pb_grow(p, n);
     memcpy(p->b + p->n, s, n);
     p->n += n;
@@ -618,14 +625,17 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     out->code = malloc(total);
     out->module_bytes = calloc(L->g->n, sizeof *out->module_bytes);
     size_t o = 0;
-    memcpy(out->code + o, head.b, head.n);
+    if (head.n)
+        memcpy(out->code + o, head.b, head.n);
     o += head.n;
     for (size_t i = 0; i < nitems; i++) {
-        memcpy(out->code + o, bufs[i].b, bufs[i].n);
+        if (bufs[i].n)
+            memcpy(out->code + o, bufs[i].b, bufs[i].n);
         o += bufs[i].n;
         out->module_bytes[items[i].mod] += bufs[i].n;
     }
-    memcpy(out->code + o, tail.b, tail.n);
+    if (tail.n)
+        memcpy(out->code + o, tail.b, tail.n);
     o += tail.n;
     if (map_name)
         o += (size_t)sprintf(out->code + o, "//# sourceMappingURL=%s\n", map_name);
