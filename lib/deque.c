@@ -27,6 +27,7 @@ int sl__deque_init(sl__deque *d, size_t capacity)
     atomic_init(&d->top, 0);
     atomic_init(&d->bottom, 0);
     atomic_init(&d->buf, a);
+    d->top_seen = 0;
     return SL_OK;
 }
 

@@ -62,6 +62,10 @@ typedef struct sl__deque {
     _Alignas(64) _Atomic int64_t top;
     _Alignas(64) _Atomic int64_t bottom;
     _Atomic(sl__deque_buf *) buf;
+    /* Owner only: a value top had once.  top only grows, so it is a lower
+     * bound, and a push needs to read the thieves' line only when the
+     * bound says the buffer may be full. */
+    int64_t top_seen;
 } sl__deque;
 
 /* SL_OK or SL_NOMEM.  Capacity is rounded up to a power of two. */
@@ -91,12 +95,14 @@ static inline void sl__slot_get(sl__slot *s, sl__task *t)
 static inline int sl__deque_push(sl__deque *d, const sl__task *t)
 {
     int64_t b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
-    int64_t top = atomic_load_explicit(&d->top, memory_order_acquire);
     sl__deque_buf *a = atomic_load_explicit(&d->buf, memory_order_relaxed);
-    if (b - top > a->mask) {
-        a = sl__deque_grow(d, a, top, b);
-        if (!a)
-            return SL_NOMEM;
+    if (b - d->top_seen > a->mask) {
+        d->top_seen = atomic_load_explicit(&d->top, memory_order_acquire);
+        if (b - d->top_seen > a->mask) {
+            a = sl__deque_grow(d, a, d->top_seen, b);
+            if (!a)
+                return SL_NOMEM;
+        }
     }
     sl__slot_put(&a->slots[b & a->mask], t);
     atomic_store_explicit(&d->bottom, b + 1, memory_order_seq_cst);
