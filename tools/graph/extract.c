@@ -18,6 +18,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "tsarena.h"
 #include "xalloc.h"
 
 const TSLanguage *tree_sitter_rust(void);
@@ -115,7 +116,8 @@ static void grammar_init(void)
 }
 
 struct gr_extractor {
-    TSParser *parser;
+    TSParser *parser;  /* for files parsed without the arena */
+    gr_tsarena *arena; /* NULL: plain malloc */
 };
 
 gr_extractor *gr_extractor_new(void)
@@ -129,6 +131,7 @@ gr_extractor *gr_extractor_new(void)
         free(x);
         return NULL;
     }
+    x->arena = gr_tsarena_new();
     return x;
 }
 
@@ -137,6 +140,7 @@ void gr_extractor_free(gr_extractor *x)
     if (!x)
         return;
     ts_parser_delete(x->parser);
+    gr_tsarena_free(x->arena);
     free(x);
 }
 
@@ -991,22 +995,8 @@ int gr_parse_only(gr_extractor *x, const char *src, size_t len)
     return (int)n;
 }
 
-void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
+static void extract_tree(fg_file *f, TSTree *t, const char *src, size_t len)
 {
-    fg_item root;
-    memset(&root, 0, sizeof root);
-    root.kind = GK_MODULE;
-    root.line = root.col = 1;
-    fg_add_item(f, &root);
-    if (len > UINT32_MAX / 2) {
-        fg_diagf(f, 1, "file too large to parse");
-        return;
-    }
-    TSTree *t = parse(x, src, len);
-    if (!t) {
-        fg_diagf(f, 1, "the parser gave up on this file");
-        return;
-    }
     TSNode r = ts_tree_root_node(t);
     f->items[0].end_line = ts_node_end_point(r).row + 1;
     f->items[0].end_col = ts_node_end_point(r).column + 1;
@@ -1021,5 +1011,42 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
                  n, n == 1 ? "" : "s");
     }
     free(e);
+}
+
+void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
+{
+    fg_item root;
+    memset(&root, 0, sizeof root);
+    root.kind = GK_MODULE;
+    root.line = root.col = 1;
+    fg_add_item(f, &root);
+    if (len > UINT32_MAX / 2) {
+        fg_diagf(f, 1, "file too large to parse");
+        return;
+    }
+    if (x->arena) {
+        /* Parser, tree and cursors all live in the arena for this one file,
+         * and go together at the end without a tree walk to free them.  A
+         * parser made here must not outlive the arena span, so it is new
+         * for each file (cheap next to a parse). */
+        gr_tsarena_begin(x->arena);
+        TSParser *p = ts_parser_new();
+        TSTree *t = p && ts_parser_set_language(p, G.lang) ? ts_parser_parse_string(p, NULL, src, (uint32_t)len)
+                                                           : NULL;
+        if (t)
+            extract_tree(f, t, src, len);
+        else
+            fg_diagf(f, 1, "the parser gave up on this file");
+        if (p)
+            ts_parser_delete(p); /* releases the scanner's own (libc) state */
+        gr_tsarena_end(x->arena);
+        return;
+    }
+    TSTree *t = parse(x, src, len);
+    if (!t) {
+        fg_diagf(f, 1, "the parser gave up on this file");
+        return;
+    }
+    extract_tree(f, t, src, len);
     ts_tree_delete(t);
 }
