@@ -101,7 +101,9 @@ static js_module *load(worker *w, const char *path, char **err)
             r->kind = IR_DEAD; /* left for run time, as node would try it then */
             r->builtin = 1;
         } else {
-            *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, r->line, r->col, r->spec);
+            uint32_t line, col;
+            sl__js_line_col(m->src, m->len, r->spec_pos, &line, &col);
+            *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, line, col, r->spec);
             return NULL;
         }
     }

@@ -52,7 +52,7 @@ typedef struct js_import_rec {
     uint8_t kind;
     uint32_t pos, end; /* IR_REQUIRE / IR_DYNAMIC: the whole call expression */
     int32_t stmt;
-    uint32_t line, col; /* of the specifier, for messages */
+    uint32_t spec_pos;  /* byte offset of the specifier, for messages */
     /* resolver (in the worker) */
     const char *path;   /* absolute path, NULL when external */
     uint8_t builtin;    /* a node built-in (kept external) */

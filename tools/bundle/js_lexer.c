@@ -8,6 +8,7 @@
 #include "js_lexer.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,13 +32,31 @@ static const struct {
     {"void", K_VOID}, {"while", K_WHILE}, {"with", K_WITH}, {"yield", K_YIELD},
 };
 
+/* Keywords bucketed by first letter, built once: a name is compared with
+ * at most a handful of candidates of its own length. */
+static uint8_t kw_first[26][12];
+static uint8_t kw_count[26];
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static void kw_init(void)
+{
+    for (uint8_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+        int c = keywords[i].s[0] - 'a';
+        kw_first[c][kw_count[c]++] = i;
+    }
+}
+
 int sl__js_keyword(const char *s, size_t n)
 {
     if (n < 2 || n > 10 || s[0] < 'a' || s[0] > 'y')
         return K_NONE;
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (keywords[i].s[0] == s[0] && strlen(keywords[i].s) == n && !memcmp(keywords[i].s, s, n))
-            return keywords[i].kw;
+    pthread_once(&kw_once, kw_init);
+    int c = s[0] - 'a';
+    for (int i = 0; i < kw_count[c]; i++) {
+        const char *k = keywords[kw_first[c][i]].s;
+        if (k[n] == 0 && !memcmp(k, s, n) && strlen(k) == n)
+            return keywords[kw_first[c][i]].kw;
+    }
     return K_NONE;
 }
 
@@ -261,42 +280,61 @@ static int lex_number(lexer *L)
     return 0;
 }
 
-/* Longest-match punctuators. */
+/* Longest-match punctuators: candidates by first character, longest
+ * first, each with its punctuator code. */
+typedef struct punct {
+    const char *s;
+    uint8_t len, op;
+} punct;
+
+static const punct p_gt[] = {{">>>=", 4, P_ASSIGN_OP}, {">>>", 3, P_BINARY}, {">>=", 3, P_ASSIGN_OP},
+                             {">>", 2, P_BINARY}, {">=", 2, P_BINARY}, {NULL, 0, 0}};
+static const punct p_lt[] = {{"<<=", 3, P_ASSIGN_OP}, {"<<", 2, P_BINARY}, {"<=", 2, P_BINARY}, {NULL, 0, 0}};
+static const punct p_eq[] = {{"===", 3, P_BINARY}, {"==", 2, P_BINARY}, {"=>", 2, P_ARROW}, {NULL, 0, 0}};
+static const punct p_not[] = {{"!==", 3, P_BINARY}, {"!=", 2, P_BINARY}, {NULL, 0, 0}};
+static const punct p_star[] = {{"**=", 3, P_ASSIGN_OP}, {"**", 2, P_BINARY}, {"*=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_and[] = {{"&&=", 3, P_ASSIGN_OP}, {"&&", 2, P_BINARY}, {"&=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_or[] = {{"||=", 3, P_ASSIGN_OP}, {"||", 2, P_BINARY}, {"|=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_q[] = {{"?\?=", 3, P_ASSIGN_OP}, {"?\?", 2, P_BINARY}, {"?.", 2, P_OPTCHAIN}, {NULL, 0, 0}};
+static const punct p_dot[] = {{"...", 3, P_ELLIPSIS}, {NULL, 0, 0}};
+static const punct p_plus[] = {{"++", 2, P_INC}, {"+=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_minus[] = {{"--", 2, P_DEC}, {"-=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_slash[] = {{"/=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_pct[] = {{"%=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+static const punct p_xor[] = {{"^=", 2, P_ASSIGN_OP}, {NULL, 0, 0}};
+
 static int lex_punct(lexer *L)
 {
-    static const char *multi[] = {">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=",
-                                  "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=",
-                                  "*=", "/=", "%=", "&=", "|=", "^=", "**", "<<", ">>", NULL};
     const char *s = L->src + L->pos;
     size_t rem = L->len - L->pos;
     size_t start = L->pos;
-    for (int i = 0; multi[i]; i++) {
-        size_t n = strlen(multi[i]);
-        if (n <= rem && !memcmp(s, multi[i], n)) {
-            /* `a?.5:b` is a conditional, not optional chaining */
-            if (n == 2 && s[0] == '?' && s[1] == '.' && rem > 2 && s[2] >= '0' && s[2] <= '9')
-                continue;
-            L->pos += n;
-            int op;
-            if (!strcmp(multi[i], "=>"))
-                op = P_ARROW;
-            else if (!strcmp(multi[i], "..."))
-                op = P_ELLIPSIS;
-            else if (!strcmp(multi[i], "?."))
-                op = P_OPTCHAIN;
-            else if (!strcmp(multi[i], "++"))
-                op = P_INC;
-            else if (!strcmp(multi[i], "--"))
-                op = P_DEC;
-            else if (multi[i][n - 1] == '=' && strcmp(multi[i], "==") && strcmp(multi[i], "!=") &&
-                     strcmp(multi[i], "===") && strcmp(multi[i], "!==") && strcmp(multi[i], "<=") &&
-                     strcmp(multi[i], ">="))
-                op = P_ASSIGN_OP;
-            else
-                op = P_BINARY;
-            emit(L, T_PUNCT, op, start);
-            return 0;
-        }
+    const punct *cands = NULL;
+    switch (*s) {
+    case '>': cands = p_gt; break;
+    case '<': cands = p_lt; break;
+    case '=': cands = p_eq; break;
+    case '!': cands = p_not; break;
+    case '*': cands = p_star; break;
+    case '&': cands = p_and; break;
+    case '|': cands = p_or; break;
+    case '?': cands = p_q; break;
+    case '.': cands = p_dot; break;
+    case '+': cands = p_plus; break;
+    case '-': cands = p_minus; break;
+    case '/': cands = p_slash; break;
+    case '%': cands = p_pct; break;
+    case '^': cands = p_xor; break;
+    default: break;
+    }
+    for (const punct *c = cands; c && c->s; c++) {
+        if (c->len > rem || memcmp(s, c->s, c->len))
+            continue;
+        /* `a?.5:b` is a conditional, not optional chaining */
+        if (c->op == P_OPTCHAIN && rem > 2 && s[2] >= '0' && s[2] <= '9')
+            continue;
+        L->pos += c->len;
+        emit(L, T_PUNCT, c->op, start);
+        return 0;
     }
     char c = *s;
     if (!strchr("{}()[];,<>+-*/%&|^!~?:=.@", c) || c == 0)

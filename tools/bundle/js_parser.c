@@ -309,8 +309,7 @@ static const char *str_value(P *p, const js_token *t)
 static int32_t add_rec(P *p, const js_token *spec, int kind, uint32_t pos, uint32_t end)
 {
     js_import_rec r = {.spec = str_value(p, spec), .kind = (uint8_t)kind, .pos = pos, .end = end,
-                       .stmt = p->stmt, .module = -1};
-    sl__js_line_col(p->src, p->len, spec->start, &r.line, &r.col);
+                       .stmt = p->stmt, .module = -1, .spec_pos = spec->start};
     SL_VEC_PUSH(p->s->recs, r);
     return (int32_t)p->s->recs.n - 1;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "js_lexer.h"
+#include "js_parser.h"
 
 /* ---- a set of names ------------------------------------------------------ */
 
@@ -402,7 +403,9 @@ static const char *resolve_import(linkctx *c, int32_t mod, uint32_t symi, int de
     } else {
         text = resolve_export(c, r->module, b->imported, strlen(b->imported), depth);
         if (!text) {
-            char *what = sl__arena_printf(&L->a, "%s:%u:%u", m->path, r->line, r->col);
+            uint32_t line, col;
+            sl__js_line_col(m->src, m->len, r->spec_pos, &line, &col);
+            char *what = sl__arena_printf(&L->a, "%s:%u:%u", m->path, line, col);
             fail(c, "%s: no export named \"%s\" in that module", what, b->imported);
             text = "undefined";
         }
