@@ -54,13 +54,12 @@ static int sort_task(void *arg)
     sl_group *g = sl_group_new(job->pool);
     if (!g)
         return SL_NOMEM;
-    int err = sl_group_spawn(g, sort_task, &left); /* fork */
-    int right_err = sort_task(&right);             /* meanwhile, our half */
-    int left_err = sl_group_wait(g);               /* join (and help) */
+    int err = sl_group_spawn(g, sort_task, &left); /* fork (SL_NOMEM: not queued) */
+    int right_err = sort_task(&right);             /* our half, meanwhile */
+    int left_err = sl_group_wait(g);               /* join: runs queued tasks while it waits */
     sl_group_free(g);
     if (err || right_err || left_err)
         return err ? err : right_err ? right_err : left_err;
-
     merge(job->v, job->tmp, mid, job->n);
     return 0;
 }
