@@ -22,7 +22,8 @@ def main():
         # The pty became stdin/stdout/stderr; put the real ones back so
         # data flows through files, and only prompts use /dev/tty.
         os.dup2(saved_in, 0)
-        os.dup2(saved_out, 1)
+        if not os.environ.get("WITH_TTY_STDOUT"):  # set it to test "stdout is a terminal"
+            os.dup2(saved_out, 1)
         os.dup2(saved_err, 2)
         os.execvp(cmd[0], cmd)
     seen = b""

@@ -32,9 +32,23 @@ typedef struct parse_state {
 
 static int perr(parse_state *ps, const char *what)
 {
-    snprintf(ps->err, ps->errlen, "age header: %s (at offset %llu)", what,
-             (unsigned long long)(ps->r->offset - 0));
+    snprintf(ps->err, ps->errlen, "age header: %s (at offset %llu)", what, (unsigned long long)ps->r->offset);
     return -1;
+}
+
+/* next_line found no complete line: say whether the file just ended. */
+static int line_err(parse_state *ps, const char *what)
+{
+    if (ps->r->failed) {
+        snprintf(ps->err, ps->errlen, "%s", ps->r->err);
+        return -1;
+    }
+    if (ps->r->eof && ps->r->pos == ps->r->len) {
+        snprintf(ps->err, ps->errlen, "truncated: the file ends inside the age header (at offset %llu)",
+                 (unsigned long long)ps->r->offset);
+        return -1;
+    }
+    return perr(ps, what);
 }
 
 /* Appends the next line (LF included) to raw; returns its start or NULL. */
@@ -97,7 +111,7 @@ static int parse_body(parse_state *ps, sl_age_stanza *st)
         size_t n;
         char *line = next_line(ps, &n);
         if (!line)
-            return perr(ps, "truncated stanza body");
+            return line_err(ps, "over-long stanza body line");
         if (n > BODY_COLS)
             return perr(ps, "stanza body line longer than 64 columns");
         uint8_t *body = realloc(st->body, st->body_len + 48 + 1);
@@ -127,12 +141,14 @@ int sl_age_header_parse(sl_reader *r, sl_age_header *h, char *err, size_t errlen
     parse_state ps = {r, h, 0, 0, err, errlen};
     size_t n;
     char *line = next_line(&ps, &n);
-    if (!line || n + 1 != strlen(SL_AGE_INTRO) || memcmp(line, SL_AGE_INTRO, n + 1))
+    if (!line)
+        return line_err(&ps, "not an age v1 file");
+    if (n + 1 != strlen(SL_AGE_INTRO) || memcmp(line, SL_AGE_INTRO, n + 1))
         return perr(&ps, "not an age v1 file");
     for (;;) {
         line = next_line(&ps, &n);
         if (!line)
-            return perr(&ps, r->failed ? r->err : "truncated or over-long header");
+            return line_err(&ps, "over-long header line");
         if (n >= 3 && !memcmp(line, "---", 3))
             return parse_mac(&ps, line, n);
         if (n < 4 || memcmp(line, "-> ", 3))

@@ -77,7 +77,7 @@ static ssize_t check_trailer(sl_armor_in *a, char *err, size_t errlen)
         return -1;
     }
     a->state = 3;
-    return 0;
+    return 0; /* the end */
 }
 
 ssize_t sl_armor_fill(void *ctx, uint8_t *buf, size_t cap, char *err, size_t errlen)
@@ -85,8 +85,12 @@ ssize_t sl_armor_fill(void *ctx, uint8_t *buf, size_t cap, char *err, size_t err
     sl_armor_in *a = ctx;
     if (a->state == 0 && skip_leading(a, err, errlen) < 0)
         return -1;
+    /* The END line ends the data; what follows it is checked on the next
+     * call, so the data before it is delivered before any complaint. */
+    if (a->state == 4)
+        return check_trailer(a, err, errlen);
     size_t out = 0;
-    while (a->state != 3 && cap - out >= 48) {
+    while (a->state != 3 && a->state != 4 && cap - out >= 48) {
         char line[LINE_MAX_CHARS + 8];
         long n = read_line(a->src, line, sizeof line);
         if (n < 0) {
@@ -97,8 +101,7 @@ ssize_t sl_armor_fill(void *ctx, uint8_t *buf, size_t cap, char *err, size_t err
             return fail(err, errlen, a->src, "line too long, or file ends before the END line");
         }
         if ((size_t)n == strlen(SL_ARMOR_END) && !memcmp(line, SL_ARMOR_END, (size_t)n)) {
-            if (check_trailer(a, err, errlen) < 0)
-                return -1;
+            a->state = 4;
             break;
         }
         if (a->state == 2)

@@ -19,7 +19,9 @@
 
 typedef struct sl_armor_in {
     sl_reader *src;
-    int state; /* 0: before BEGIN, 1: in body, 2: after a short line, 3: done */
+    /* 0: before BEGIN, 1: in the body, 2: after the short final line,
+     * 4: END seen (trailer not yet checked), 3: done */
+    int state;
 } sl_armor_in;
 
 /* 1 if the reader's next bytes (after optional whitespace) open an armor. */

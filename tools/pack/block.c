@@ -1,17 +1,66 @@
-/* block.c - allocating and freeing blocks (inline or adopted storage). */
+/*
+ * block.c - allocating and freeing blocks, with a small free list.
+ *
+ * Big buffers are mapped fresh by malloc (see sl_tool_tune_malloc), so a
+ * freed chunk's memory really goes back and peak RSS follows the blocks
+ * in flight.  Mapping a fresh buffer for every chunk would page-fault in
+ * every byte again, though, so freed inline blocks wait on a short list
+ * for the next block of exactly the same size: in steady state the same
+ * few buffers circulate, and the list can only hold blocks that were all
+ * alive at once before, so it never raises the peak.
+ */
 #include "block.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-sl_block *sl_block_new(size_t cap)
+#define POOL_MAX 24
+#define POOL_MIN_CAP ((size_t)64 << 10)
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static sl_block *pool[POOL_MAX];
+static int pool_n;
+
+static sl_block *pool_take(size_t cap)
 {
-    sl_block *b = malloc(sizeof *b + cap);
-    if (!b)
-        return NULL;
+    sl_block *b = NULL;
+    pthread_mutex_lock(&pool_mu);
+    for (int i = 0; i < pool_n; i++)
+        if (pool[i]->cap == cap) {
+            b = pool[i];
+            pool[i] = pool[--pool_n];
+            break;
+        }
+    pthread_mutex_unlock(&pool_mu);
+    return b;
+}
+
+static int pool_put(sl_block *b)
+{
+    int kept = 0;
+    pthread_mutex_lock(&pool_mu);
+    if (pool_n < POOL_MAX) {
+        pool[pool_n++] = b;
+        kept = 1;
+    }
+    pthread_mutex_unlock(&pool_mu);
+    return kept;
+}
+
+static void reset(sl_block *b, size_t cap)
+{
     memset(b, 0, sizeof *b);
     b->cap = cap;
     b->data = (uint8_t *)(b + 1);
+}
+
+sl_block *sl_block_new(size_t cap)
+{
+    sl_block *b = cap >= POOL_MIN_CAP ? pool_take(cap) : NULL;
+    if (!b && !(b = malloc(sizeof *b + cap)))
+        return NULL;
+    reset(b, cap);
     return b;
 }
 
@@ -32,7 +81,20 @@ void sl_block_free(sl_block *b)
 {
     if (!b)
         return;
-    if (b->data != (uint8_t *)(b + 1))
+    if (b->data != (uint8_t *)(b + 1)) {
         free(b->data);
+        free(b);
+        return;
+    }
+    if (b->cap >= POOL_MIN_CAP && pool_put(b))
+        return;
     free(b);
+}
+
+void sl_block_pool_drain(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    while (pool_n)
+        free(pool[--pool_n]);
+    pthread_mutex_unlock(&pool_mu);
 }

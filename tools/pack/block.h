@@ -24,5 +24,7 @@ sl_block *sl_block_new(size_t cap);
  * buffer freed) on failure. */
 sl_block *sl_block_adopt(uint8_t *data, size_t len);
 void sl_block_free(sl_block *b);
+/* Frees the blocks kept for reuse (at exit, so leak checkers see none). */
+void sl_block_pool_drain(void);
 
 #endif

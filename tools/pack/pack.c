@@ -28,7 +28,7 @@
 #include "armor.h"
 #include "block.h"
 #include "link.h"
-#include "outfile.h"
+#include "packout.h"
 #include "packopts.h"
 #include "progress.h"
 #include "seektable.h"
@@ -41,7 +41,8 @@ typedef struct pack_job {
     sl_pack_opts o;
     const char *in_name;
     int in_fd;
-    sl_outfile out;
+    sl_pack_out out;
+    char *out_path;
     sl_fail fail;
     int encrypt;
     sl_armor_out armor;
@@ -374,8 +375,8 @@ static int open_output(pack_job *j)
                            j->encrypt ? ", -a" : "");
     }
     char err[512];
-    int rc = sl_outfile_open(&j->out, path, j->o.force, err, sizeof err);
-    free(path);
+    j->out_path = path; /* j->out.name points into it */
+    int rc = sl_pack_out_open(&j->out, path, j->o.force, err, sizeof err);
     return rc ? sl_fail_set(&j->fail, "%s", err) : 0;
 }
 
@@ -404,10 +405,10 @@ static int pack(pack_job *j)
     if (rc == 0 && j->encrypt && j->o.armor && sl_armor_end(&j->armor))
         rc = sl_fail_set(&j->fail, "%s: write error: %s", j->out.name, strerror(errno));
     char err[512];
-    if (rc == 0 && sl_outfile_commit(&j->out, err, sizeof err))
+    if (rc == 0 && sl_pack_out_commit(&j->out, err, sizeof err))
         rc = sl_fail_set(&j->fail, "%s", err);
     else if (rc)
-        sl_outfile_abort(&j->out);
+        sl_pack_out_abort(&j->out);
     sl_metrics_progress_done(j->m_progress);
     if (bar)
         sl_progress_bar_finish(bar);
@@ -454,5 +455,7 @@ int sl_pack_main(int argc, char **argv)
     sl_metrics_free(j.m_encrypt);
     sl_metrics_free(j.m_progress);
     sl_pack_opts_free(&j.o);
+    free(j.out_path);
+    sl_block_pool_drain();
     return j.fail.set ? 1 : 0;
 }

@@ -30,7 +30,7 @@ static const char pack_usage[] =
     "  -l LEVEL              zstd level (default 3)\n"
     "  -j THREADS            worker threads (default: number of CPUs)\n"
     "  --chunk SIZE          plaintext per zstd frame, e.g. 4M (default 4M, at most 64M)\n"
-    "  --depth N             channel depth between stages (default: THREADS)\n"
+    "  --depth N             channel depth between stages (default 1)\n"
     "  -o OUT                output file; '-' for stdout (default: IN.zst, or IN.zst.age when encrypting;\n"
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
@@ -83,7 +83,7 @@ static void finish_defaults(sl_pack_opts *o)
     if (!o->workers)
         o->workers = online_cpus();
     if (!o->depth)
-        o->depth = o->workers;
+        o->depth = 1; /* 2 * depth + workers chunks in flight: see "Memory" in docs/formats/pack.md */
 }
 
 static int positional(sl_pack_opts *o, const char *cmd, int argc, char **argv)
@@ -230,11 +230,9 @@ void sl_pack_opts_free(sl_pack_opts *o)
 
 void sl_tool_tune_malloc(void)
 {
-    /* glibc maps blocks above a (moving) threshold with mmap and unmaps
-     * them on free: with multi-MiB chunks that would fault in every page
-     * of every chunk again.  Keeping them on the heap reuses the pages;
-     * the heap never grows past the bounded number of blocks in flight. */
-    mallopt(M_MMAP_THRESHOLD, 256 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_ARENA_MAX, 4);
+    /* glibc raises its mmap threshold as big blocks are freed, after which
+     * multi-MiB chunks come from the heap and freed ones stay resident,
+     * spread over per-thread arenas.  A fixed threshold keeps big buffers
+     * mapped, so RSS follows the blocks alive (block.c reuses them). */
+    mallopt(M_MMAP_THRESHOLD, 128 << 10);
 }

@@ -27,7 +27,7 @@
 #include "armor.h"
 #include "block.h"
 #include "link.h"
-#include "outfile.h"
+#include "packout.h"
 #include "packopts.h"
 #include "progress.h"
 #include "stream.h"
@@ -43,7 +43,8 @@ typedef struct unpack_job {
     sl_pack_opts o;
     const char *in_name;
     int in_fd;
-    sl_outfile out;
+    sl_pack_out out;
+    char *out_path;
     int writing;
     sl_fail fail;
     sl_reader file, armored, plain;
@@ -386,7 +387,7 @@ static int detect(unpack_job *j)
     if (j->file.failed)
         return sl_fail_set(&j->fail, "%s: %s", j->in_name, j->file.err);
     size_t intro = strlen(SL_AGE_INTRO);
-    if (n >= intro && !memcmp(p, SL_AGE_INTRO, intro)) {
+    if (n && !memcmp(p, SL_AGE_INTRO, n < intro ? n : intro)) { /* a shorter prefix: truncated */
         j->is_age = 1;
         j->age_src = &j->file;
         return 0;
@@ -449,8 +450,8 @@ static int open_output(unpack_job *j)
     if (!path)
         return j->fail.set ? -1 : sl_fail_set(&j->fail, "out of memory");
     char err[512];
-    int rc = sl_outfile_open(&j->out, path, j->o.force, err, sizeof err);
-    free(path);
+    j->out_path = path; /* j->out.name points into it */
+    int rc = sl_pack_out_open(&j->out, path, j->o.force, err, sizeof err);
     if (rc)
         return sl_fail_set(&j->fail, "%s", err);
     j->writing = 1;
@@ -481,10 +482,10 @@ static int unpack(unpack_job *j)
     int rc = j->is_age ? run_age(j) : run_frames(j, &j->file);
     char err[512];
     if (j->writing) {
-        if (rc == 0 && sl_outfile_commit(&j->out, err, sizeof err))
+        if (rc == 0 && sl_pack_out_commit(&j->out, err, sizeof err))
             rc = sl_fail_set(&j->fail, "%s", err);
         else if (rc)
-            sl_outfile_abort(&j->out);
+            sl_pack_out_abort(&j->out);
     }
     sl_metrics_progress_done(j->m_progress);
     if (bar)
@@ -533,5 +534,7 @@ int sl_unpack_main(int argc, char **argv)
     sl_metrics_free(j.m_decompress);
     sl_metrics_free(j.m_progress);
     sl_pack_opts_free(&j.o);
+    free(j.out_path);
+    sl_block_pool_drain();
     return j.fail.set ? 1 : 0;
 }

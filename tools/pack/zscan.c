@@ -48,9 +48,9 @@ static int reserve(sl_zscan *s, size_t more)
 {
     if (s->len + more <= s->cap)
         return 0;
-    size_t cap = s->cap ? s->cap : 65536;
+    size_t cap = s->cap ? s->cap : 4096;
     while (cap < s->len + more)
-        cap *= 2;
+        cap += cap / 2;
     uint8_t *p = realloc(s->buf, cap);
     if (!p)
         return -1;
@@ -153,6 +153,12 @@ static int frame_header(sl_zscan *s, const uint8_t *p, size_t have, uint64_t at)
     s->first_piece = 1;
     s->frame_start = at;
     s->len = 0;
+    /* A whole frame is at most its content plus 3 bytes per 128 KiB
+     * block (raw blocks) and a little: reserve that once rather than
+     * doubling into twice the memory. */
+    size_t want = s->streamed ? s->piece + BLOCK_MAX : hdr + (size_t)fcs + (size_t)(fcs >> 10) + 64;
+    if (reserve(s, want))
+        return fail(s, at, "out of memory");
     return take(s, hdr);
 }
 

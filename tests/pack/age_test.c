@@ -1,0 +1,166 @@
+/*
+ * age_test.c - age headers: what we write parses and unlocks, and every
+ * way a header can be wrong is refused with a reason.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ageheader.h"
+#include "agekey.h"
+#include "check.h"
+
+static int parse_text(const uint8_t *text, size_t n, sl_age_header *h, char *err)
+{
+    sl_memsrc m = {text, n, 0};
+    sl_reader r;
+    sl_reader_init(&r, sl_fill_mem, &m, 4096);
+    int rc = sl_age_header_parse(&r, h, err, 256);
+    sl_reader_free(&r);
+    return rc;
+}
+
+static void keypair(sl_keylist *ids, sl_keylist *rcpts)
+{
+    uint8_t sk[32], pk[32];
+    randombytes_buf(sk, 32);
+    crypto_scalarmult_base(pk, sk);
+    sl_keylist_add(ids, sk);
+    sl_keylist_add(rcpts, pk);
+}
+
+SL_TEST(age_header_for_recipients_unwraps_with_matching_identity_only)
+{
+    sl_keylist ids = {0}, rcpts = {0}, other = {0}, other_r = {0};
+    keypair(&ids, &rcpts);
+    keypair(&ids, &rcpts);
+    keypair(&other, &other_r);
+    uint8_t fk[16], got[16];
+    randombytes_buf(fk, 16);
+    size_t n;
+    uint8_t *h = sl_age_header_write(fk, &rcpts, NULL, 0, 0, &n);
+    CHECK(h != NULL);
+    sl_age_header hdr;
+    char err[256];
+    CHECK_EQ(parse_text(h, n, &hdr, err), 0);
+    CHECK_EQ(hdr.n, 2);
+    sl_keylist second = {0};
+    sl_keylist_add(&second, ids.keys[1]);
+    CHECK_EQ(sl_age_unwrap(&hdr, &second, NULL, 0, got, err, sizeof err), 0);
+    CHECK(!memcmp(fk, got, 16));
+    CHECK_EQ(sl_age_unwrap(&hdr, &other, NULL, 0, got, err, sizeof err), -1);
+    CHECK(strstr(err, "no identity matched") != NULL);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, got, err, sizeof err), -1);
+    sl_age_header_free(&hdr);
+    /* Any change to the header text breaks the MAC (or the stanza). */
+    for (size_t i = 30; i < n; i += 7) {
+        h[i] ^= 0x01;
+        int rc = parse_text(h, n, &hdr, err);
+        if (rc == 0)
+            rc = sl_age_unwrap(&hdr, &ids, NULL, 0, got, err, sizeof err);
+        CHECK_EQ(rc, -1);
+        sl_age_header_free(&hdr);
+        h[i] ^= 0x01;
+    }
+    free(h);
+    sl_keylist_free(&ids);
+    sl_keylist_free(&rcpts);
+    sl_keylist_free(&other);
+    sl_keylist_free(&other_r);
+    sl_keylist_free(&second);
+}
+
+SL_TEST(age_header_for_passphrase_needs_the_right_one)
+{
+    uint8_t fk[16], got[16];
+    randombytes_buf(fk, 16);
+    size_t n;
+    uint8_t *h = sl_age_header_write(fk, NULL, "secret", 6, 10, &n);
+    sl_age_header hdr;
+    char err[256];
+    CHECK_EQ(parse_text(h, n, &hdr, err), 0);
+    CHECK(sl_age_is_scrypt(&hdr));
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secret", 6, got, err, sizeof err), 0);
+    CHECK(!memcmp(fk, got, 16));
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secreT", 6, got, err, sizeof err), -1);
+    CHECK(strstr(err, "wrong passphrase") != NULL);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, NULL, 0, got, err, sizeof err), -1);
+    CHECK(strstr(err, "passphrase") != NULL);
+    sl_age_header_free(&hdr);
+    free(h);
+}
+
+static int parse_str(const char *s, char *err)
+{
+    sl_age_header hdr;
+    int rc = parse_text((const uint8_t *)s, strlen(s), &hdr, err);
+    sl_age_header_free(&hdr);
+    return rc;
+}
+
+SL_TEST(age_header_parser_is_strict)
+{
+    char err[256];
+    const char *mac = "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\n-> grease x\n\n%s", mac);
+    CHECK_EQ(parse_str(buf, err), 0); /* unknown stanza, empty body */
+    snprintf(buf, sizeof buf, "age-encryption.org/v2\n%s", mac);
+    CHECK_EQ(parse_str(buf, err), -1);
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\n->  x\n\n%s", mac); /* empty argument */
+    CHECK_EQ(parse_str(buf, err), -1);
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\n-> x\nAB\n%s", mac); /* non-canonical body */
+    CHECK_EQ(parse_str(buf, err), -1);
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\n-> x\n"); /* no MAC */
+    CHECK_EQ(parse_str(buf, err), -1);
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\n-> x\n\n--- AAAA\n"); /* short MAC */
+    CHECK_EQ(parse_str(buf, err), -1);
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\r\n-> x\n\n%s", mac); /* CRLF */
+    CHECK_EQ(parse_str(buf, err), -1);
+}
+
+SL_TEST(age_scrypt_stanza_must_be_alone)
+{
+    uint8_t fk[16], got[16];
+    randombytes_buf(fk, 16);
+    size_t n;
+    uint8_t *h = sl_age_header_write(fk, NULL, "pw", 2, 10, &n);
+    /* Splice an extra stanza in front of the MAC line. */
+    const char *extra = "-> grease\n\n";
+    char *mac = strstr((char *)h, "---");
+    size_t head = (size_t)(mac - (char *)h);
+    char *two = malloc(n + strlen(extra) + 1);
+    memcpy(two, h, head);
+    memcpy(two + head, extra, strlen(extra));
+    memcpy(two + head + strlen(extra), h + head, n - head);
+    sl_age_header hdr;
+    char err[256];
+    CHECK_EQ(parse_text((uint8_t *)two, n + strlen(extra), &hdr, err), 0);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, got, err, sizeof err), -1);
+    CHECK(strstr(err, "only") != NULL);
+    sl_age_header_free(&hdr);
+    free(two);
+    free(h);
+}
+
+SL_TEST(age_keys_parse_only_their_own_kind)
+{
+    uint8_t sk[32], pk[32], back[32];
+    randombytes_buf(sk, 32);
+    crypto_scalarmult_base(pk, sk);
+    char id[SL_AGE_IDENTITY_LEN + 1], rc[SL_AGE_RECIPIENT_LEN + 1];
+    sl_agekey_format_identity(id, sk);
+    sl_agekey_format_recipient(rc, pk);
+    CHECK_EQ(sl_agekey_parse_identity(id, strlen(id), back), 0);
+    CHECK(!memcmp(back, sk, 32));
+    CHECK_EQ(sl_agekey_parse_recipient(rc, strlen(rc), back), 0);
+    CHECK(!memcmp(back, pk, 32));
+    CHECK_EQ(sl_agekey_parse_identity(rc, strlen(rc), back), -1);
+    CHECK_EQ(sl_agekey_parse_recipient(id, strlen(id), back), -1);
+}
+
+__attribute__((constructor)) static void init_sodium(void)
+{
+    if (sodium_init() < 0)
+        abort();
+}

@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# pack.sh CASE SLUICE: one end-to-end test of sluice pack/unpack/keygen,
+# with zstd, age and age-keygen as the peers.  Each CASE is a CTest test
+# (see CMakeLists.txt); it runs in a fresh temporary directory and fails
+# with a message saying what went wrong.  Exit 77 means "skipped".
+set -euo pipefail
+case_name=$1
+S=$2
+here=$(cd "$(dirname "$0")" && pwd)
+W=$(mktemp -d "${TMPDIR:-/tmp}/sluice-pack-test.XXXXXX")
+cleanup() { mountpoint -q "$W/small" 2>/dev/null && umount "$W/small"; rm -rf "$W"; }
+trap cleanup EXIT
+cd "$W"
+export SLUICE_SCRYPT_WORK_FACTOR=10 # our own passphrase files: fast scrypt in tests
+
+fail() { echo "FAIL [$case_name]: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null || fail "$1 is not installed (scripts/install-deps.sh pack)"; }
+need zstd; need age; need age-keygen
+
+# gen FILE SIZE [SEED]: deterministic mixed data: text-like runs and random runs.
+gen() {
+  python3 - "$1" "$2" "${3:-1}" <<'PY'
+import random, sys
+path, size, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+r = random.Random(seed)
+words = [b"sluice", b"channel", b"pipeline", b"zstd", b"frame", b"age", b"chunk", b"worker", b"\n"]
+out = bytearray()
+while len(out) < size:
+    if r.random() < 0.5:
+        out += b" ".join(r.choice(words) for _ in range(r.randint(10, 400)))
+    else:
+        out += r.randbytes(r.randint(10, 3000))
+open(path, "wb").write(out[:size])
+PY
+}
+same() { cmp -s "$1" "$2" || fail "$1 and $2 differ"; }
+keys() { "$S" keygen -o id.txt 2>/dev/null; R=$("$S" keygen -y id.txt); }
+no_output_left() { # no file named like the output, and no temporary beside it
+  local left; left=$(ls -a | grep -E "^$1" || true)
+  [ -z "$left" ] || fail "output left behind: $left"
+}
+# expect_failure MSG_REGEX CMD...: non-zero exit and a message matching MSG_REGEX
+expect_failure() {
+  local re=$1; shift
+  if "$@" 2>err.txt; then fail "succeeded but should have failed: $*"; fi
+  grep -Eq -- "$re" err.txt || fail "message '$(cat err.txt)' does not match /$re/"
+}
+tty_run() { python3 "$here/with_tty.py" "$@"; }
+
+case "$case_name" in
+pack_output_decodes_with_zstd)
+  gen in 300000
+  "$S" pack -q --chunk 64K in
+  [ -f in.zst ] || fail "default output name in.zst not used"
+  zstd -q -d -c in.zst > back; same in back
+  zstd -q -t in.zst || fail "zstd -t rejects our output"
+  ;;
+pack_encrypted_output_decrypts_with_age)
+  keys; gen in 300000
+  "$S" pack -q --chunk 50K -r "$R" in
+  [ -f in.zst.age ] || fail "default output name in.zst.age not used"
+  age -d -i id.txt in.zst.age | zstd -q -d > back; same in back
+  ;;
+pack_armored_output_decrypts_with_age)
+  keys; gen in 200000
+  "$S" pack -q -a --chunk 30K -r "$R" -o in.asc in
+  head -1 in.asc | grep -q "^-----BEGIN AGE ENCRYPTED FILE-----$" || fail "no armor"
+  age -d -i id.txt in.asc | zstd -q -d > back; same in back
+  "$S" unpack -q -i id.txt -o back2 in.asc; same in back2
+  ;;
+pack_recipients_file_and_several_recipients)
+  keys; age-keygen -o id2.txt 2>/dev/null; age-keygen -y id2.txt > rcpts.txt
+  gen in 100000
+  "$S" pack -q -r "$R" -R rcpts.txt -o in.age in
+  age -d -i id2.txt in.age | zstd -q -d > back; same in back
+  "$S" unpack -q -i id.txt -o back2 in.age; same in back2
+  ;;
+pack_passphrase_output_decrypts_with_age)
+  echo "correct horse" > pw; gen in 100000
+  "$S" pack -q --passphrase-file pw -o in.age in
+  grep -aq "^-> scrypt " in.age || fail "no scrypt stanza"
+  tty_run "correct horse" age -d -o back.zst in.age
+  zstd -q -d -c back.zst > back; same in back
+  ;;
+pack_reads_passphrase_from_terminal)
+  gen in 50000; echo "from the tty" > pw
+  tty_run "from the tty" "$S" pack -q -p -o in.age in
+  "$S" unpack -q --passphrase-file pw -o back in.age; same in back
+  ;;
+unpack_reads_zstd_single_frame)
+  gen in 3000000
+  zstd -q -T0 -3 in -o a.zst
+  "$S" unpack -q -o back a.zst; same in back
+  zstd -q -T0 -3 -c < in > pipe.zst # from a pipe: no content size, so streamed
+  "$S" unpack -q -o back2 pipe.zst; same in back2
+  ;;
+unpack_reads_zstd_multi_frame)
+  gen a 200000 1; gen b 300000 2; gen c 1 3
+  zstd -q -T0 a -o a.zst; zstd -q -T0 -c < b > b.zst; zstd -q c -o c.zst
+  cat a.zst b.zst c.zst > abc.zst; cat a b c > abc
+  "$S" unpack -q -j 3 -o back abc.zst; same abc back
+  "$S" pack -q --chunk 10K -o a.pk a; cat a.pk b.zst > mixed.zst; cat a b > ab
+  "$S" unpack -q -o back2 mixed.zst; same ab back2
+  ;;
+unpack_reads_age_x25519)
+  age-keygen -o k.txt 2>/dev/null; gen in 400000
+  zstd -q -c in | age -e -r "$(age-keygen -y k.txt)" > in.age
+  "$S" unpack -q -i k.txt -o back in.age; same in back
+  zstd -q -c in | age -e -a -r "$(age-keygen -y k.txt)" > in.asc
+  "$S" unpack -q -i k.txt -o back2 in.asc; same in back2
+  ;;
+unpack_reads_age_passphrase)
+  gen in 100000; zstd -q -c in > in.zst; echo "tty pass" > pw
+  tty_run "tty pass" age -e -p -o in.age in.zst < /dev/null
+  "$S" unpack -q --passphrase-file pw -o back in.age; same in back
+  tty_run "tty pass" age -e -p -a -o in.asc in.zst < /dev/null
+  "$S" unpack -q --passphrase-file pw -o back2 in.asc; same in back2
+  ;;
+unpack_reads_age_payload_that_is_not_zstd)
+  age-keygen -o k.txt 2>/dev/null
+  for n in 0 1 65535 65536 65537 200000; do
+    gen in $n
+    age -e -r "$(age-keygen -y k.txt)" -o in.age in
+    "$S" unpack -q -f -i k.txt -o back in.age; same in back
+  done
+  ;;
+keygen_keys_work_with_age_and_back)
+  "$S" keygen -o ours.txt 2>/dev/null
+  [ "$(stat -c %a ours.txt)" = 600 ] || fail "identity file mode is $(stat -c %a ours.txt), not 600"
+  grep -q "^# public key: age1" ours.txt || fail "no public key comment"
+  [ "$("$S" keygen -y ours.txt)" = "$(age-keygen -y ours.txt)" ] || fail "keygen -y disagrees with age-keygen -y"
+  age-keygen -o theirs.txt 2>/dev/null
+  [ "$("$S" keygen -y theirs.txt)" = "$(age-keygen -y theirs.txt)" ] || fail "we read age-keygen's key differently"
+  echo hi > msg
+  age -e -r "$("$S" keygen -y ours.txt)" msg | zstd -q -c > /dev/null
+  zstd -q -c msg | age -e -r "$("$S" keygen -y ours.txt)" > m1.age
+  "$S" unpack -q -i ours.txt -o back1 m1.age; same msg back1
+  "$S" pack -q -r "$(age-keygen -y theirs.txt)" -o m2.age msg
+  age -d -i theirs.txt m2.age | zstd -q -d > back2; same msg back2
+  expect_failure "already exists" "$S" keygen -o ours.txt
+  ;;
+pack_round_trips_size_edges)
+  keys
+  for n in 0 1 999 1000 1001 25000; do
+    gen in $n
+    for j in 1 3; do
+      "$S" pack -q -f -j $j --chunk 1000 -o p.zst in
+      zstd -q -d -c p.zst > back; same in back
+      "$S" unpack -q -f -j $j -o back p.zst; same in back
+      "$S" pack -q -f -j $j --chunk 1000 -r "$R" -o p.age in
+      "$S" unpack -q -f -j $j -i id.txt -o back p.age; same in back
+      age -d -i id.txt p.age | zstd -q -d > back; same in back
+    done
+  done
+  ;;
+pack_round_trips_stream_chunk_edges)
+  # Incompressible input of n bytes packs to n + c bytes of zstd stream;
+  # pick n so that the encrypted stream is 64 KiB - 1, 64 KiB, 64 KiB + 1
+  # (and the same around 128 KiB): the age last-chunk edges.
+  keys
+  for target in 65535 65536 65537 131071 131072 131073; do
+    # the overhead c depends on how many 128 KiB blocks there are: probe near the target
+    head -c $((target - 100)) /dev/urandom > probe
+    "$S" pack -q -f --chunk 1M -o probe.zst probe
+    c=$(( $(stat -c %s probe.zst) - (target - 100) ))
+    n=$(( target - c )); head -c $n /dev/urandom > in
+    "$S" pack -q -f --chunk 1M -o in.zst in
+    [ "$(stat -c %s in.zst)" = $target ] || fail "stream of $(stat -c %s in.zst) bytes, wanted $target"
+    "$S" pack -q -f --chunk 1M -r "$R" -o in.age in
+    age -d -i id.txt in.age | zstd -q -d > back; same in back
+    "$S" unpack -q -f -i id.txt -o back in.age; same in back
+  done
+  ;;
+pack_round_trips_stdin_to_stdout)
+  keys; gen in 500000
+  "$S" pack -q --chunk 20K < in | "$S" unpack -q > back; same in back
+  cat in | "$S" pack -q -r "$R" -o - - | "$S" unpack -q -i id.txt - > back2; same in back2
+  cat in | "$S" pack -q -a -r "$R" | "$S" unpack -q -i id.txt -o - > back3; same in back3
+  ;;
+unpack_rejects_wrong_key)
+  keys; age-keygen -o other.txt 2>/dev/null; gen in 10000
+  "$S" pack -q -r "$R" -o in.age in
+  expect_failure "in.age: no identity matched" "$S" unpack -q -i other.txt -o out in.age
+  no_output_left out
+  expect_failure "in.age: .*give an identity" "$S" unpack -q -o out in.age
+  no_output_left out
+  ;;
+unpack_rejects_wrong_passphrase)
+  echo right > pw; echo wrong > pw2; gen in 10000
+  "$S" pack -q --passphrase-file pw -o in.age in
+  expect_failure "in.age: wrong passphrase" "$S" unpack -q --passphrase-file pw2 -o out in.age
+  no_output_left out
+  keys; expect_failure "in.age: .*passphrase" "$S" unpack -q -i id.txt -o out in.age < /dev/null
+  no_output_left out
+  ;;
+unpack_rejects_truncated_files)
+  keys; gen in 400000
+  "$S" pack -q --chunk 30K -o in.zst in
+  "$S" pack -q --chunk 30K -r "$R" -o in.age in
+  size=$(stat -c %s in.age)
+  hdr=$(( $(grep -abo -- "--- " in.age | head -1 | cut -d: -f1) + 48 + 16 ))
+  # every interesting cut: inside the header, right after it, at and around
+  # STREAM chunk boundaries, one byte short
+  for cut in 10 100 $hdr $((hdr + 100)) $((hdr + 65552)) $((hdr + 65552 * 2)) $((hdr + 65552 * 2 + 1)) $((size - 1)); do
+    head -c $cut in.age > t.age
+    expect_failure "t.age: .*(truncated|failed to authenticate|age header)" "$S" unpack -q -i id.txt -o out t.age
+    no_output_left out
+    head -c $cut in.age | { if "$S" unpack -q -i id.txt > /dev/null 2>err.txt; then fail "stdout: cut at $cut accepted"; fi; }
+  done
+  zsize=$(stat -c %s in.zst)
+  for cut in 3 10 1000 50000 $((zsize - 30)) $((zsize - 1)); do
+    head -c $cut in.zst > t.zst
+    expect_failure "t.zst: " "$S" unpack -q -o out t.zst
+    no_output_left out
+  done
+  ;;
+unpack_rejects_flipped_bits)
+  keys; gen in 200000
+  "$S" pack -q --chunk 30K -r "$R" -o in.age in
+  "$S" pack -q --chunk 30K -a -r "$R" -o in.asc in
+  "$S" pack -q --chunk 30K -o in.zst in
+  flip() { python3 -c "
+import sys; d = bytearray(open(sys.argv[1], 'rb').read()); d[int(sys.argv[2])] ^= 1 << int(sys.argv[3]); open(sys.argv[4], 'wb').write(d)" "$@"; }
+  for f in in.age in.asc; do
+    size=$(stat -c %s $f)
+    for i in $(seq 0 37); do
+      pos=$(( (size - 1) * i / 37 )); flip $f $pos $((i % 8)) bad
+      [ "$f" = in.asc ] && [ $((i % 8)) -eq 7 ] && continue # armor text is ASCII: bit 7 makes it non-ASCII anyway
+      if "$S" unpack -q -i id.txt -o out bad 2>err.txt; then fail "$f: flipped bit $((i % 8)) at $pos accepted"; fi
+      grep -q "^sluice unpack: bad: " err.txt || fail "message does not name the file: $(cat err.txt)"
+      no_output_left out
+    done
+  done
+  # Unencrypted: every flip in frame data or the seek table is caught (by
+  # the frames' checksums and the table check).
+  size=$(stat -c %s in.zst)
+  for i in $(seq 0 29); do
+    pos=$(( 20 + (size - 30) * i / 29 )); flip in.zst $pos $((i % 8)) bad
+    if "$S" unpack -q -o out bad 2>err.txt; then
+      # zstd itself must agree that the flip is harmless: same output
+      zstd -q -d -c bad | cmp -s - in || fail "in.zst: flipped bit at $pos accepted with different output"
+      rm -f out
+    fi
+    no_output_left out
+  done
+  ;;
+unpack_rejects_trailing_garbage)
+  keys; gen in 50000
+  "$S" pack -q -r "$R" -o in.age in; "$S" pack -q -o in.zst in
+  "$S" pack -q -a -r "$R" -o in.asc in
+  { cat in.age; echo junk; } > g.age; { cat in.zst; echo junk; } > g.zst; { cat in.asc; echo junk; } > g.asc
+  expect_failure "g.age: " "$S" unpack -q -i id.txt -o out g.age; no_output_left out
+  expect_failure "g.zst: trailing data" "$S" unpack -q -o out g.zst; no_output_left out
+  expect_failure "g.asc: armor: trailing data" "$S" unpack -q -i id.txt -o out g.asc; no_output_left out
+  ;;
+unpack_rejects_foreign_files)
+  gen notours 5000
+  expect_failure "notours: not a zstd, age or sluice pack file" "$S" unpack -q -o out notours; no_output_left out
+  : > empty
+  expect_failure "empty: not a zstd" "$S" unpack -q -o out empty; no_output_left out
+  printf 'age-encryption.org/v1\n-> X25519 short\nAAAA\n--- x\n' > fake.age
+  keys; expect_failure "fake.age: age header" "$S" unpack -q -i id.txt -o out fake.age; no_output_left out
+  expect_failure "nothere: cannot open" "$S" unpack -q -o out nothere
+  ;;
+pack_and_unpack_report_a_full_disk)
+  keys; gen in 300000
+  "$S" pack -q -r "$R" -o in.age in
+  expect_failure "<stdout>: write error" sh -c "'$S' pack -q -o - in > /dev/full"
+  expect_failure "<stdout>: write error" sh -c "'$S' unpack -q -i id.txt -o - in.age > /dev/full"
+  mkdir small
+  if ! mount -t tmpfs -o size=64k tmpfs small 2>/dev/null; then
+    echo "skipped the full-filesystem half: cannot mount a small tmpfs here (needs root)"; exit 77
+  fi
+  expect_failure "small/in.age: write error: No space left" "$S" pack -q -r "$R" -o small/in.age in
+  [ -z "$(ls -A small)" ] || fail "left in the full filesystem: $(ls -A small)"
+  expect_failure "small/out: write error: No space left" "$S" unpack -q -i id.txt -o small/out in.age
+  [ -z "$(ls -A small)" ] || fail "left in the full filesystem: $(ls -A small)"
+  ;;
+pack_writes_to_devices_and_fifos_in_place)
+  gen in 100000; mkfifo fifo
+  cat fifo > got & reader=$!
+  "$S" pack -q -o fifo in
+  wait $reader
+  [ -p fifo ] || fail "the FIFO was replaced by a regular file"
+  zstd -q -d -c got | cmp -s - in || fail "wrong data through the FIFO"
+  "$S" pack -q -o /dev/null in
+  [ -c /dev/null ] || fail "/dev/null is no longer a device"
+  "$S" unpack -q -o /dev/null got
+  [ -c /dev/null ] || fail "/dev/null is no longer a device"
+  ;;
+pack_keeps_existing_output_without_force)
+  gen in 1000; echo precious > in.zst
+  expect_failure "in.zst: already exists" "$S" pack -q in
+  [ "$(cat in.zst)" = precious ] || fail "existing output was overwritten"
+  "$S" pack -q -f in; zstd -q -d -c in.zst | cmp -s - in || fail "-f did not overwrite"
+  echo precious > in
+  expect_failure "in: already exists" "$S" unpack -q in.zst
+  [ "$(cat in)" = precious ] || fail "unpack overwrote an existing file"
+  ;;
+unpack_test_verifies_and_writes_nothing)
+  keys; gen data 100000
+  "$S" pack -q -r "$R" -o data.zst.age data; rm data
+  "$S" unpack -q --test -i id.txt data.zst.age > stdout.txt
+  [ ! -e data ] || fail "--test wrote data"; [ ! -s stdout.txt ] || fail "--test wrote to stdout"
+  printf '\x01' | dd of=data.zst.age bs=1 seek=5000 conv=notrunc 2>/dev/null
+  expect_failure "data.zst.age: .*authenticate" "$S" unpack -q --test -i id.txt data.zst.age
+  [ ! -e data ] || fail "--test wrote data"
+  ;;
+unpack_to_stdout_writes_only_verified_chunks)
+  keys; head -c 3000000 /dev/urandom > in
+  "$S" pack -q --chunk 64K -r "$R" -o in.age in
+  # corrupt the ciphertext around 2 MB in: everything written before the
+  # error must be a prefix of the input, and the run must fail
+  python3 -c "
+d = bytearray(open('in.age', 'rb').read()); d[2000000] ^= 0x40; open('bad.age', 'wb').write(d)"
+  if "$S" unpack -q -i id.txt bad.age > out 2>err.txt; then fail "corruption accepted"; fi
+  n=$(stat -c %s out)
+  [ "$n" -lt 2000000 ] || fail "wrote $n bytes, past the corrupted chunk"
+  cmp -s out <(head -c "$n" in) || fail "stdout output is not a prefix of the input"
+  ;;
+pack_stats_prints_pipeline_metrics_json)
+  keys; gen in 300000
+  "$S" pack -q --stats --chunk 16K -r "$R" -o in.age in 2> stats.json
+  python3 -c "
+import json; d = json.load(open('stats.json')); assert 'compress' in d and 'encrypt' in d, d" || fail "bad JSON: $(cat stats.json)"
+  "$S" unpack -q --stats -i id.txt -o back in.age 2> stats2.json
+  python3 -c "
+import json; d = json.load(open('stats2.json')); assert 'decrypt' in d and 'decompress' in d, d" || fail "bad JSON: $(cat stats2.json)"
+  "$S" pack --chunk 16K -o in.zst in 2> progress.txt
+  [ ! -s progress.txt ] || fail "progress bar drawn although stderr is not a terminal"
+  ;;
+pack_rejects_bad_usage)
+  gen in 10
+  expect_failure "not an age X25519 recipient" "$S" pack -r age1notakey in
+  expect_failure "cannot be combined" "$S" pack -r "$(age-keygen 2>/dev/null | grep -o 'age1.*' | head -1)" --passphrase-file /dev/null in
+  expect_failure "--chunk" "$S" pack --chunk 0 in
+  expect_failure "-l" "$S" pack -l 99 in
+  WITH_TTY_STDOUT=1 expect_failure "refusing to write binary output to a terminal" tty_run x "$S" pack -q -o - in
+  no_output_left in.zst
+  ;;
+pack_memory_stays_bounded)
+  # 256 MiB of incompressible input through stdin (the worst case for
+  # buffer sizes), at the default settings: peak RSS under 64 MiB.
+  keys
+  command -v /usr/bin/time >/dev/null || fail "GNU time is not installed"
+  head -c 256M /dev/urandom | /usr/bin/time -f %M -o rss.txt "$S" pack -q -r "$R" -o big.age
+  kb=$(tail -1 rss.txt); echo "pack peak RSS: $kb KiB"
+  [ "$kb" -lt 65536 ] || fail "pack peak RSS $kb KiB is over 64 MiB"
+  /usr/bin/time -f %M -o rss2.txt "$S" unpack -q -i id.txt -o - big.age > /dev/null
+  kb=$(tail -1 rss2.txt); echo "unpack peak RSS: $kb KiB"
+  [ "$kb" -lt 65536 ] || fail "unpack peak RSS $kb KiB is over 64 MiB"
+  ;;
+*)
+  fail "no such case"
+  ;;
+esac
+echo "ok: $case_name"

@@ -1,0 +1,147 @@
+/*
+ * zscan_test.c - the frame scanner: whole frames, streamed frames, seek
+ * tables checked against the frames, and every truncation refused.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "check.h"
+#include "seektable.h"
+#include "zscan.h"
+
+typedef struct scanned {
+    int frames, pieces, raws, err;
+    size_t bytes;
+    char msg[256];
+} scanned;
+
+static scanned scan(const uint8_t *p, size_t n, size_t frame_max, int raw_ok)
+{
+    scanned s = {0};
+    sl_memsrc m = {p, n, 0};
+    sl_reader r;
+    sl_reader_init(&r, sl_fill_mem, &m, 65536);
+    sl_zscan z;
+    sl_zscan_init(&z, &r, frame_max, 4096, raw_ok);
+    sl_zitem it;
+    int rc;
+    while ((rc = sl_zscan_next(&z, &it)) == 1) {
+        s.frames += it.kind == SL_ZITEM_FRAME;
+        s.pieces += it.kind == SL_ZITEM_PIECE;
+        s.raws += it.kind == SL_ZITEM_RAW;
+        s.bytes += it.len;
+        free(it.data);
+    }
+    s.err = rc < 0;
+    if (s.err)
+        memcpy(s.msg, z.err, sizeof s.msg);
+    sl_zscan_free(&z);
+    sl_reader_free(&r);
+    return s;
+}
+
+/* Three frames with checksums (and content sizes) plus a seek table. */
+static uint8_t *seekable(size_t *len, sl_seektable *t)
+{
+    static uint8_t data[3][20000];
+    uint8_t *out = malloc(100000);
+    size_t n = 0;
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    t->checksums = 1;
+    for (int i = 0; i < 3; i++) {
+        for (size_t k = 0; k < sizeof data[i]; k++)
+            data[i][k] = (uint8_t)(k * (size_t)(i + 1) % 251 ^ (k >> 7));
+        size_t f = ZSTD_compress2(c, out + n, 100000 - n, data[i], sizeof data[i]);
+        sl_seek_entry e = {(uint32_t)f, sizeof data[i], sl_le32(out + n + f - 4), 1, 1};
+        sl_seektable_add(t, &e);
+        n += f;
+    }
+    sl_seektable_write(t, out + n);
+    n += sl_seektable_frame_size(t);
+    ZSTD_freeCCtx(c);
+    *len = n;
+    return out;
+}
+
+SL_TEST(zscan_splits_frames_and_checks_the_seek_table)
+{
+    sl_seektable t = {0};
+    size_t n;
+    uint8_t *p = seekable(&n, &t);
+    scanned s = scan(p, n, 1 << 20, 0);
+    CHECK_EQ(s.err, 0);
+    CHECK_EQ(s.frames, 3);
+    CHECK_EQ(s.pieces, 0);
+    /* A seek table that disagrees with the frames is an error. */
+    t.e[1].dsize++;
+    sl_seektable_write(&t, p + n - sl_seektable_frame_size(&t));
+    s = scan(p, n, 1 << 20, 0);
+    CHECK_EQ(s.err, 1);
+    CHECK(strstr(s.msg, "seek table") != NULL);
+    free(p);
+    sl_seektable_free(&t);
+}
+
+SL_TEST(zscan_refuses_every_truncation)
+{
+    sl_seektable t = {0};
+    size_t n;
+    uint8_t *p = seekable(&n, &t);
+    for (size_t cut = 1; cut < n; cut++) {
+        scanned s = scan(p, cut, 1 << 20, 0);
+        /* Cutting exactly between frames leaves a valid shorter zstd
+         * stream (the seek table is optional in zstd); anything else fails. */
+        int boundary = cut == t.e[0].csize || cut == t.e[0].csize + t.e[1].csize ||
+                       cut == (size_t)t.e[0].csize + t.e[1].csize + t.e[2].csize;
+        if (!boundary)
+            CHECK_EQ(s.err, 1);
+    }
+    free(p);
+    sl_seektable_free(&t);
+}
+
+SL_TEST(zscan_streams_frames_without_content_size)
+{
+    uint8_t in[50000], out[60000];
+    for (size_t k = 0; k < sizeof in; k++)
+        in[k] = (uint8_t)(k % 97);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0); /* like `zstd` reading a pipe */
+    ZSTD_outBuffer ob = {out, sizeof out, 0};
+    ZSTD_inBuffer ib = {in, sizeof in, 0};
+    ZSTD_compressStream2(c, &ob, &ib, ZSTD_e_end);
+    ZSTD_freeCCtx(c);
+    scanned s = scan(out, ob.pos, 1 << 20, 0);
+    CHECK_EQ(s.err, 0);
+    CHECK_EQ(s.frames, 0);
+    CHECK(s.pieces >= 1);
+    CHECK_EQ(s.bytes, ob.pos);
+    /* Same for a frame bigger than frame_max. */
+    size_t f = ZSTD_compress(out, sizeof out, in, sizeof in, 1);
+    s = scan(out, f, 1000, 0);
+    CHECK_EQ(s.err, 0);
+    CHECK(s.pieces >= 1);
+    CHECK_EQ(s.frames, 0);
+}
+
+SL_TEST(zscan_rejects_garbage_but_passes_raw_payloads_when_asked)
+{
+    const uint8_t text[] = "hello, this is not zstd";
+    scanned s = scan(text, sizeof text, 1 << 20, 0);
+    CHECK_EQ(s.err, 1);
+    s = scan(text, sizeof text, 1 << 20, 1);
+    CHECK_EQ(s.err, 0);
+    CHECK_EQ(s.raws, 1);
+    CHECK_EQ(s.bytes, sizeof text);
+    s = scan(text, 0, 1 << 20, 0);
+    CHECK_EQ(s.err, 1); /* empty is not a zstd stream */
+    /* Trailing garbage after a valid frame. */
+    uint8_t buf[256];
+    size_t f = ZSTD_compress(buf, sizeof buf, text, sizeof text, 3);
+    memcpy(buf + f, "junk", 4);
+    s = scan(buf, f + 4, 1 << 20, 0);
+    CHECK_EQ(s.err, 1);
+    CHECK(strstr(s.msg, "trailing") != NULL);
+}
