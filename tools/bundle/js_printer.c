@@ -128,6 +128,8 @@ typedef struct pctx {
     sl__arena *arenas; /* one per pool worker, for patch texts */
     size_t narenas;
     int track;
+    char cwd[4096]; /* read once, before the parallel part */
+    size_t cwdlen;
 } pctx;
 
 static int is_member_text(const char *t) { return strchr(t, '.') || strchr(t, '[') || strchr(t, '{'); }
@@ -141,7 +143,7 @@ static const char *occ_text(pctx *c, sl__arena *a, js_module *m, const js_occ *o
         js_import_binding *b = &m->imports[s->import_idx];
         int32_t t = m->recs[b->rec].module;
         if (!strcmp(b->imported, "*") && t >= 0 && L->kind[t] == MK_ESM) {
-            const char *r = sl__link_member(L, t, m->src + o->mem_start, o->mem_len);
+            const char *r = sl__link_member(L, a, t, m->src + o->mem_start, o->mem_len);
             if (r) {
                 *end = o->mem_start + o->mem_len;
                 if ((o->flags & OCC_MEM_CALL) && is_member_text(r))
@@ -247,14 +249,10 @@ static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
     free(v.v);
 }
 
-static const char *rel(const char *path)
+static const char *rel(const pctx *c, const char *path)
 {
-    static char cwd[4096];
-    static size_t cwdlen;
-    if (!cwdlen && getcwd(cwd, sizeof cwd))
-        cwdlen = strlen(cwd);
-    if (cwdlen && !strncmp(path, cwd, cwdlen) && path[cwdlen] == '/')
-        return path + cwdlen + 1;
+    if (c->cwdlen && !strncmp(path, c->cwd, c->cwdlen) && path[c->cwdlen] == '/')
+        return path + c->cwdlen + 1;
     return path;
 }
 
@@ -268,7 +266,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
     sl__link *L = c->L;
     js_module *m = L->g->mods[it->mod];
     char head[4096];
-    snprintf(head, sizeof head, "\n// %s\n", rel(m->path));
+    snprintf(head, sizeof head, "\n// %s\n", rel(c, m->path));
     if (it->type == 0) {
         pb_str(out, head);
         pb_str(out, "var ");
@@ -413,7 +411,7 @@ static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
                     dup = !strcmp(done[d], name);
                 if (dup)
                     continue;
-                const char *t = sl__link_member(L, mi, name, strlen(name));
+                const char *t = sl__link_member(L, a, mi, name, strlen(name));
                 if (!t)
                     continue;
                 done = realloc(done, (ndone + 1) * sizeof *done);
@@ -610,6 +608,8 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     for (size_t i = 0; i < nitems; i++)
         bufs[i].at_line_start = 1;
     pctx c = {.L = L, .track = map_name != NULL};
+    if (getcwd(c.cwd, sizeof c.cwd))
+        c.cwdlen = strlen(c.cwd);
     par pa = {&c, items, bufs};
     sl_parallel_for(pool, 0, nitems, 8, print_range, &pa);
 

@@ -67,6 +67,7 @@ static void set_add(name_set *s, const char *name)
 
 typedef struct linkctx {
     sl__link *L;
+    sl__arena *tmp; /* texts made while resolving (the printer passes its own) */
     name_set used;
     char *err;
 } linkctx;
@@ -324,13 +325,14 @@ static int is_ident_text(const char *s)
     return !strchr(s, '.') && !strchr(s, '(');
 }
 
-static const char *member(sl__link *L, const char *obj, const char *name)
+static const char *member(linkctx *c, const char *obj, const char *name)
 {
+    sl__arena *a = c->tmp;
     int plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
     for (const char *p = name; *p && plain; p++)
         plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
                 *p == '$';
-    return plain ? sl__arena_printf(&L->a, "%s.%s", obj, name) : sl__arena_printf(&L->a, "%s[\"%s\"]", obj, name);
+    return plain ? sl__arena_printf(a, "%s.%s", obj, name) : sl__arena_printf(a, "%s[\"%s\"]", obj, name);
 }
 
 static const char *resolve_import(linkctx *c, int32_t mod, uint32_t sym, int depth);
@@ -342,11 +344,11 @@ static const char *resolve_export(linkctx *c, int32_t mod, const char *name, siz
     js_module *m = L->g->mods[mod];
     if (depth > 100)
         return NULL;
-    char *nm = sl__arena_strndup(&L->a, name, len);
+    char *nm = sl__arena_strndup(c->tmp, name, len);
     if (L->kind[mod] == MK_CJS)
-        return member(L, interop_of(c, mod, 1), nm);
+        return member(c, interop_of(c, mod, 1), nm);
     if (L->kind[mod] == MK_JSON)
-        return !strcmp(nm, "default") ? json_of(c, mod) : member(L, json_of(c, mod), nm);
+        return !strcmp(nm, "default") ? json_of(c, mod) : member(c, json_of(c, mod), nm);
     for (size_t i = 0; i < m->nexports; i++) {
         js_export *e = &m->exports[i];
         if (strlen(e->name) != len || memcmp(e->name, name, len))
@@ -360,7 +362,7 @@ static const char *resolve_export(linkctx *c, int32_t mod, const char *name, siz
         js_import_rec *r = &m->recs[e->rec];
         if (r->module < 0) {
             const char *x = external_of(c, r->spec);
-            return !strcmp(e->imported, "*") ? x : member(L, x, e->imported);
+            return !strcmp(e->imported, "*") ? x : member(c, x, e->imported);
         }
         if (!strcmp(e->imported, "*"))
             return L->kind[r->module] == MK_ESM ? ns_of(c, r->module) : interop_of(c, r->module, 1);
@@ -392,14 +394,14 @@ static const char *resolve_import(linkctx *c, int32_t mod, uint32_t symi, int de
     int node_mode = (m->flags & MF_NODE_MODE) != 0;
     if (r->module < 0) {
         const char *x = external_of(c, r->spec);
-        text = !strcmp(b->imported, "*") ? x : member(L, x, b->imported);
+        text = !strcmp(b->imported, "*") ? x : member(c, x, b->imported);
     } else if (!strcmp(b->imported, "*")) {
         int32_t t = r->module;
         text = L->kind[t] == MK_ESM ? ns_of(c, t) : L->kind[t] == MK_CJS ? interop_of(c, t, node_mode) : json_of(c, t);
         if (L->kind[t] == MK_JSON)
             text = sl__arena_printf(&L->a, "{ default: %s }", text);
     } else if (L->kind[r->module] == MK_CJS) {
-        text = member(L, interop_of(c, r->module, node_mode), b->imported);
+        text = member(c, interop_of(c, r->module, node_mode), b->imported);
     } else {
         text = resolve_export(c, r->module, b->imported, strlen(b->imported), depth);
         if (!text) {
@@ -414,9 +416,9 @@ static const char *resolve_import(linkctx *c, int32_t mod, uint32_t symi, int de
     return text;
 }
 
-const char *sl__link_member(sl__link *L, int32_t mod, const char *name, size_t len)
+const char *sl__link_member(sl__link *L, sl__arena *a, int32_t mod, const char *name, size_t len)
 {
-    linkctx c = {.L = L};
+    linkctx c = {.L = L, .tmp = a};
     /* Only called after linking, for names the linker already resolved:
      * no new names are claimed on this path. */
     return resolve_export(&c, mod, name, len, 0);
@@ -567,7 +569,7 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     L->interop[1] = calloc(n, sizeof *L->interop[1]);
     L->ns_name = calloc(n, sizeof *L->ns_name);
     L->json_name = calloc(n, sizeof *L->json_name);
-    linkctx c = {.L = L};
+    linkctx c = {.L = L, .tmp = &L->a};
     classify(L);
     reach(L);
     order(L);

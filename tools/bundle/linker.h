@@ -69,7 +69,8 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
 void sl__link_free(sl__link *L);
 
 /* What `ns.name` becomes when ns is the namespace of ESM module `mod`
- * (NULL when not statically known).  Used by the printer. */
-const char *sl__link_member(sl__link *L, int32_t mod, const char *name, size_t len);
+ * (NULL when not statically known).  Used by the printer's threads: it
+ * reads the link and allocates only from `a`. */
+const char *sl__link_member(sl__link *L, sl__arena *a, int32_t mod, const char *name, size_t len);
 
 #endif
