@@ -2,15 +2,19 @@
  * batch.c - `sluice md PATH...`: every page read, rendered and written on
  * the pool, largest first.
  *
- * Each page is one task that owns its input and its output file, so pages
- * share nothing but counters.  Largest first keeps one big page from
- * starting last and leaving every other core idle while it finishes.
+ * Each page is one task on the -j render threads that owns its input and
+ * its output, so pages share nothing but counters.  Largest first keeps
+ * one big page from starting last and leaving every other core idle while
+ * it finishes.  Committing an output file waits on the disk (fsync), so it
+ * runs on a separate pool of I/O threads, never holding a render thread.
  * Output never depends on the thread count: files are written whole
  * (temp file, then rename), and what goes to standard output is collected
  * and written in page-list order once all tasks are done.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +29,8 @@
 #include "walk.h"
 
 #define MAX_PAGE ((uint64_t)1 << 30) /* a page larger than 1 GiB is refused */
+#define IO_THREADS 16 /* output commits in flight: each waits on fsync, not a CPU */
+#define IO_QUEUE 64   /* rendered pages waiting to be written, at most */
 
 typedef struct job job;
 
@@ -35,13 +41,22 @@ typedef struct batch {
     int to_stdout; /* outputs collected for standard output */
     sl_metrics *metrics;
     sl_stage *st_read, *st_render, *st_write;
+    size_t *order;      /* job indices, largest page first */
+    atomic_size_t next; /* the next entry of order to start */
+    atomic_size_t left; /* jobs not yet finished */
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    int finished;
+    char *made_dir;     /* the last output directory made (mkdir -p once) */
+    sl_pool *io_pool;   /* commits output files (see queue_write) */
+    size_t io_queued;   /* outputs waiting for the I/O threads (under lock) */
 } batch;
 
 struct job {
     batch *b;
     sl__md_input *page;
     char *out_path;  /* NULL when writing to standard output */
-    sl__md_buf out;  /* standard-output mode: the bytes to print */
+    sl__md_buf out;  /* the page's output, until written or printed */
     char err[512];   /* set when the page failed */
     int failed;
 };
@@ -127,9 +142,57 @@ static int write_file(job *j, const sl__md_buf *out)
     return sl_outfile_commit(&of, j->err, sizeof j->err);
 }
 
-static int run_job(void *arg)
+/* A page is done (written, collected, or failed). */
+static void finish_job(job *j, size_t in_bytes)
+{
+    batch *b = j->b;
+    sl_metrics_progress(b->metrics, 1, in_bytes);
+    if (atomic_fetch_sub(&b->left, 1) == 1) {
+        pthread_mutex_lock(&b->lock);
+        b->finished = 1;
+        pthread_cond_broadcast(&b->done);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* An I/O-pool task: commit one page's output file. */
+static int write_job(void *arg)
 {
     job *j = arg;
+    batch *b = j->b;
+    int64_t t0 = sl_now();
+    if (write_file(j, &j->out) != 0)
+        j->failed = 1;
+    sl_stage_add(b->st_write, 1, j->out.len);
+    sl_stage_busy(b->st_write, sl_now() - t0);
+    sl__md_buf_free(&j->out);
+    pthread_mutex_lock(&b->lock);
+    b->io_queued--;
+    pthread_cond_broadcast(&b->done);
+    pthread_mutex_unlock(&b->lock);
+    finish_job(j, j->page->size);
+    return 0;
+}
+
+/* Hands a rendered page to the I/O threads.  Committing a file waits for
+ * the disk (fsync), so it must not hold a render thread; at most IO_QUEUE
+ * outputs wait, which bounds memory: a render thread that finds the queue
+ * full waits for a slot. */
+static void queue_write(job *j)
+{
+    batch *b = j->b;
+    pthread_mutex_lock(&b->lock);
+    while (b->io_queued >= IO_QUEUE)
+        pthread_cond_wait(&b->done, &b->lock);
+    b->io_queued++;
+    pthread_mutex_unlock(&b->lock);
+    if (sl_pool_submit(b->io_pool, write_job, j) != SL_OK)
+        write_job(j);
+}
+
+/* Reads and renders one page, then queues its output. */
+static void run_job(job *j)
+{
     batch *b = j->b;
     char *src = NULL;
     size_t len = 0;
@@ -137,6 +200,7 @@ static int run_job(void *arg)
     int64_t t0 = sl_now();
     if (read_all(j->page->path, &src, &len, j->err, sizeof j->err) != 0)
         goto fail;
+    j->page->size = len; /* what was read, for progress and the summary */
     int64_t t1 = sl_now();
     sl_stage_add(b->st_read, 1, len);
     sl_stage_busy(b->st_read, t1 - t0);
@@ -147,32 +211,24 @@ static int run_job(void *arg)
     }
     free(src);
     src = NULL;
-    int64_t t2 = sl_now();
-    sl_stage_add(b->st_render, 1, len);
-    sl_stage_busy(b->st_render, t2 - t1);
-    sl__md_buf out = {0};
-    page_output(b, j, &page, j->out_path ? &out : &j->out);
+    page_output(b, j, &page, &j->out);
     sl__md_page_free(&page);
-    if (out.failed || j->out.failed) {
+    sl_stage_add(b->st_render, 1, len);
+    sl_stage_busy(b->st_render, sl_now() - t1);
+    if (j->out.failed) {
         snprintf(j->err, sizeof j->err, "%s: out of memory", j->page->path);
-        sl__md_buf_free(&out);
+        sl__md_buf_free(&j->out);
         goto fail;
     }
-    if (j->out_path) {
-        int rc = write_file(j, &out);
-        sl_stage_add(b->st_write, 1, out.len);
-        sl__md_buf_free(&out);
-        if (rc != 0)
-            goto fail;
-    }
-    sl_stage_busy(b->st_write, sl_now() - t2);
-    sl_metrics_progress(b->metrics, 1, len);
-    return 0;
+    if (j->out_path)
+        queue_write(j);
+    else
+        finish_job(j, len);
+    return;
 fail:
     free(src);
-    j->failed = 1;
-    sl_metrics_progress(b->metrics, 1, len);
-    return 0; /* one bad page does not stop the others */
+    j->failed = 1; /* one bad page does not stop the others */
+    finish_job(j, len);
 }
 
 /* OUTDIR/rel with the Markdown extension replaced. */
@@ -189,9 +245,16 @@ static char *output_path(const char *outdir, const char *rel, int json)
     return p;
 }
 
-/* mkdir -p for the directory part of path. */
-static int make_parents(char *path, char *err, size_t errlen)
+/* mkdir -p for the directory part of path; pages come sorted, so
+ * remembering the last directory made skips nearly every repeat. */
+static int make_parents(batch *b, char *path, char *err, size_t errlen)
 {
+    char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    if (b->made_dir && strlen(b->made_dir) == dl && !memcmp(b->made_dir, path, dl))
+        return 0;
+    free(b->made_dir);
+    b->made_dir = strndup(path, dl);
     for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
         *s = 0;
         int rc = mkdir(path, 0777);
@@ -225,7 +288,7 @@ static int plan_outputs(batch *b)
             free(sorted);
             return -1;
         }
-        if (make_parents(j->out_path, err, sizeof err) != 0) {
+        if (make_parents(b, j->out_path, err, sizeof err) != 0) {
             fprintf(stderr, "sluice md: %s\n", err);
             free(sorted);
             return -1;
@@ -254,31 +317,50 @@ static int cmp_size_desc(const void *a, const void *b)
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
-/* Runs every job on a pool, largest page first. */
+/* A pool task: the next page in largest-first order.  Tasks carry no page
+ * of their own because the pool does not promise to start tasks in
+ * submission order; taking the next index when a task starts does. */
+static int run_next(void *arg)
+{
+    batch *b = arg;
+    size_t k = atomic_fetch_add(&b->next, 1);
+    run_job(&b->jobs[b->order[k]]);
+    return 0;
+}
+
+/* Runs every job on a pool of -j workers.  The caller only waits: were it
+ * to help (as sl_group_wait does), -j1 would render on two threads. */
 static int run_all(batch *b)
 {
     size_t n = b->in.n;
-    size_t *order = malloc(n * sizeof *order);
+    if (n == 0)
+        return 0;
+    b->order = malloc(n * sizeof *b->order);
     sl_pool *pool = sl_pool_new(b->cli->threads);
-    sl_group *g = pool ? sl_group_new(pool) : NULL;
-    int rc = -1;
-    if (!order || !g)
-        goto out;
+    b->io_pool = b->cli->outdir ? sl_pool_new(IO_THREADS) : NULL;
+    if (!b->order || !pool || (b->cli->outdir && !b->io_pool)) {
+        if (pool)
+            sl_pool_free(pool);
+        if (b->io_pool)
+            sl_pool_free(b->io_pool);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++)
-        order[i] = i;
+        b->order[i] = i;
     sort_ctx = b;
-    qsort(order, n, sizeof *order, cmp_size_desc);
-    rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = sl_group_spawn(g, run_job, &b->jobs[order[i]]);
-    sl_group_wait(g);
-out:
-    if (g)
-        sl_group_free(g);
-    if (pool)
-        sl_pool_free(pool);
-    free(order);
-    return rc;
+    qsort(b->order, n, sizeof *b->order, cmp_size_desc);
+    atomic_store(&b->left, n);
+    for (size_t i = 0; i < n; i++)
+        if (sl_pool_submit(pool, run_next, b) != SL_OK)
+            run_next(b); /* no memory for a task: run it here */
+    pthread_mutex_lock(&b->lock);
+    while (!b->finished)
+        pthread_cond_wait(&b->done, &b->lock);
+    pthread_mutex_unlock(&b->lock);
+    sl_pool_free(pool);
+    if (b->io_pool)
+        sl_pool_free(b->io_pool);
+    return 0;
 }
 
 static void print_summary(const batch *b, size_t errors, int64_t ns, size_t threads)
@@ -333,7 +415,7 @@ static int collect_inputs(batch *b, char **paths, int npaths, size_t *errors)
 
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
-    batch b = {.cli = c};
+    batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
     size_t errors = 0;
     int status = 1;
     int64_t start = sl_now();
@@ -391,6 +473,8 @@ out:
         sl__md_buf_free(&b.jobs[i].out);
     }
     free(b.jobs);
+    free(b.order);
+    free(b.made_dir);
     if (b.metrics)
         sl_metrics_free(b.metrics);
     sl__md_inputs_free(&b.in);
