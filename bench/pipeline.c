@@ -4,7 +4,8 @@
  * Two questions, each the median of several runs: how many items a second
  * pass through a pipeline whose stages do nothing (the pipeline's own
  * overhead: three channel hops and a credit per item), ordered and not,
- * with and without metrics; and how a CPU-bound worker stage speeds up
+ * with and without metrics, and the CPU time (all threads) that costs per
+ * item; and how a CPU-bound worker stage speeds up
  * from 1 to N workers (the sink and source are trivial, so the ideal is N).
  *
  *   build/bench/pipeline [--tsv] [--reps N] [--workers N] [--item-us US]
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +75,18 @@ static int b_sink(void *ctx, void *item, size_t bytes)
 
 static const sl_pipeline_ops b_ops = {b_source, b_work, b_sink, NULL};
 
+static double process_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds (every thread) the last run_once used: unlike wall time,
+ * barely moved by other processes on a shared machine. */
+static double last_cpu_s;
+
 /* Seconds for one run of n items. */
 static double run_once(uint64_t n, unsigned spin, size_t workers, size_t depth, int ordered, int metrics)
 {
@@ -84,9 +98,11 @@ static double run_once(uint64_t n, unsigned spin, size_t workers, size_t depth, 
         fprintf(stderr, "pipeline: sl_pipeline_new failed\n");
         exit(1);
     }
+    double c0 = process_cpu_s();
     int64_t t0 = sl_now();
     int r = sl_pipeline_run(p);
     int64_t t1 = sl_now();
+    last_cpu_s = process_cpu_s() - c0;
     sl_pipeline_free(p);
     sl_metrics_free(m);
     if (r != 0 || b.checksum == 0) {
@@ -108,12 +124,17 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static double median_cpu_s; /* of the last median_secs */
+
 static double median_secs(int reps, uint64_t n, unsigned spin, size_t workers, size_t depth, int ordered,
                           int metrics)
 {
-    double t[64];
-    for (int i = 0; i < reps; i++)
+    double t[64], c[64];
+    for (int i = 0; i < reps; i++) {
         t[i] = run_once(n, spin, workers, depth, ordered, metrics);
+        c[i] = last_cpu_s;
+    }
+    median_cpu_s = median(c, reps);
     return median(t, reps);
 }
 
@@ -188,6 +209,7 @@ int main(int argc, char **argv)
     add("trivial_unordered_items_per_s", (double)trivial / s, "items/s");
     s = median_secs(reps, trivial, 0, 2, 0, 1, 0);
     add("trivial_ordered_items_per_s", (double)trivial / s, "items/s");
+    add("trivial_ordered_cpu_per_item", median_cpu_s * 1e9 / (double)trivial, "ns");
     s = median_secs(reps, trivial, 0, 2, 0, 1, 1);
     add("trivial_ordered_metrics_items_per_s", (double)trivial / s, "items/s");
     s = median_secs(reps, trivial, 0, 2, 256, 1, 0);
