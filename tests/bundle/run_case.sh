@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# run_case.sh SLUICE CASE_DIR [FORMAT]: runs CASE_DIR/main.mjs with node, then
-# bundles it with `sluice bundle` and runs the bundle; the test passes when
-# both print exactly the same (stdout and exit status).
+# run_case.sh SLUICE CASE_DIR [FORMAT]: runs the case's entry (main.mjs,
+# main.cjs or main.js) with node, then bundles it with `sluice bundle
+# --platform node --format FORMAT` and runs the bundle; the test passes
+# when both print exactly the same (stdout and exit status).  Optional
+# files in the case: `flags` (extra bundle flags, one line), `absent`
+# (strings, one a line, that tree shaking or --define must have removed
+# from the bundle).
 set -uo pipefail
 sluice=$1 dir=$(cd "$2" && pwd) format=${3:-esm}
 command -v node >/dev/null || { echo "run_case: node is missing" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export NODE_ENV=production
 ext=mjs; [ "$format" = esm ] || ext=cjs
 entry=$dir/main.mjs; [ -f "$entry" ] || entry=$dir/main.cjs; [ -f "$entry" ] || entry=$dir/main.js
+flags=(); [ -f "$dir/flags" ] && read -r -a flags <"$dir/flags"
 (cd "$dir" && node "$entry") >"$work/want" 2>"$work/want.err"; want_rc=$?
-if ! "$sluice" bundle "$entry" --platform node --format "$format" -q -o "$work/out.$ext" 2>"$work/bundle.err"; then
+if ! "$sluice" bundle "$entry" --platform node --format "$format" -q "${flags[@]}" -o "$work/out.$ext" 2>"$work/bundle.err"; then
   echo "FAIL: bundling $entry"; cat "$work/bundle.err"; exit 1
 fi
 (cd "$dir" && node "$work/out.$ext") >"$work/got" 2>"$work/got.err"; got_rc=$?
@@ -18,5 +24,11 @@ if ! cmp -s "$work/want" "$work/got" || [ "$want_rc" != "$got_rc" ]; then
   diff -u "$work/want" "$work/got" | head -40
   head -20 "$work/got.err"
   exit 1
+fi
+if [ -f "$dir/absent" ]; then
+  while read -r s; do
+    [ -z "$s" ] && continue
+    if grep -qF -- "$s" "$work/out.$ext"; then echo "FAIL: '$s' should not be in the bundle"; exit 1; fi
+  done <"$dir/absent"
 fi
 echo "ok: $(basename "$dir") ($format)"

@@ -695,6 +695,7 @@ static void parse_postfix(P *p, int32_t r, int pure_call)
     for (;;) {
         js_token *t = cur(p);
         if (is_op(t, '.')) {
+            side_effect(p); /* a getter may run */
             next(p);
             js_token *name = cur(p);
             if (name->kind != T_NAME && name->kind != T_PRIVATE)
@@ -707,6 +708,7 @@ static void parse_postfix(P *p, int32_t r, int pure_call)
             }
             next(p);
         } else if (is_op(t, P_OPTCHAIN)) {
+            side_effect(p);
             next(p);
             if (is_op(cur(p), '(')) {
                 side_effect(p);
@@ -721,6 +723,7 @@ static void parse_postfix(P *p, int32_t r, int pure_call)
                 fail(p, cur(p)->start, "expected a property name after '?.'");
             }
         } else if (is_op(t, '[')) {
+            side_effect(p);
             next(p);
             parse_expr(p, 0);
             expect(p, ']', "expected ']'");

@@ -181,6 +181,10 @@ static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
 {
     for (size_t i = 0; i < m->nstmts; i++) {
         js_stmt *st = &m->stmts[i];
+        if (!st->live) { /* tree-shaken */
+            add(v, st->start, st->end, "");
+            continue;
+        }
         switch (st->kind) {
         case S_IMPORT: case S_EXPORT_FROM: case S_EXPORT_LIST:
             add(v, st->start, st->end, "");
@@ -284,10 +288,16 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         return;
     }
     switch (it->type - 1) {
-    case EV_ESM:
+    case EV_ESM: {
+        int any = 0;
+        for (size_t i = 0; i < m->nstmts && !any; i++)
+            any = m->stmts[i].live;
+        if (!any)
+            break;
         pb_str(out, head);
         splice(c, a, m, 1, out);
         break;
+    }
     case EV_CJS_INIT:
         for (int mode = 0; mode < 2; mode++)
             if (L->interop[mode][it->mod]) {

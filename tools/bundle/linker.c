@@ -554,6 +554,240 @@ static void entry_exports(linkctx *c)
     (void)m;
 }
 
+
+/* ---- tree shaking ----------------------------------------------------------
+ * Statement-level, over ESM modules.  Roots: every statement with side
+ * effects in a module that is included (a module is included from the
+ * start unless its package says "sideEffects": false, in which case it is
+ * included once something it declares is used), the entry's exports and
+ * every export reachable through a namespace object.  A live statement
+ * makes live every symbol it reads; a live symbol makes live every
+ * statement that declares it.  Imports are followed through their final
+ * names, which are unique in the bundle. */
+
+typedef struct sym_ref {
+    int32_t mod;
+    uint32_t sym;
+} sym_ref;
+
+typedef struct shaker {
+    linkctx *c;
+    /* final name -> symbol */
+    const char **keys;
+    sym_ref *vals;
+    size_t cap;
+    /* per module: occurrence range of each statement, declaring statements of each symbol */
+    uint32_t **stmt_occ;  /* nstmts + 1 offsets into occs */
+    uint32_t **decl_off;  /* nsyms + 1 offsets into decl_stmt */
+    uint32_t **decl_stmt;
+    uint8_t *included;
+    SL_VEC(sym_ref) work; /* symbols to process */
+} shaker;
+
+static void map_put(shaker *sh, const char *k, sym_ref v)
+{
+    size_t i = hname(k, strlen(k)) & (sh->cap - 1);
+    while (sh->keys[i])
+        i = (i + 1) & (sh->cap - 1);
+    sh->keys[i] = k;
+    sh->vals[i] = v;
+}
+
+static sym_ref *map_get(shaker *sh, const char *k)
+{
+    size_t i = hname(k, strlen(k)) & (sh->cap - 1);
+    for (; sh->keys[i]; i = (i + 1) & (sh->cap - 1))
+        if (!strcmp(sh->keys[i], k))
+            return &sh->vals[i];
+    return NULL;
+}
+
+static void index_module(shaker *sh, int32_t mi)
+{
+    js_module *m = sh->c->L->g->mods[mi];
+    uint32_t *so = calloc(m->nstmts + 1, sizeof *so);
+    for (size_t k = 0; k < m->noccs; k++)
+        so[m->occs[k].stmt + 1]++;
+    for (size_t s = 0; s < m->nstmts; s++)
+        so[s + 1] += so[s];
+    uint32_t *dof = calloc(m->nsyms + 1, sizeof *dof);
+    for (size_t k = 0; k < m->noccs; k++)
+        if (m->occs[k].flags & OCC_DECL)
+            dof[m->occs[k].sym + 1]++;
+    for (size_t s = 0; s < m->nsyms; s++)
+        dof[s + 1] += dof[s];
+    uint32_t *ds = malloc((dof[m->nsyms] + 1) * sizeof *ds);
+    uint32_t *fill = calloc(m->nsyms + 1, sizeof *fill);
+    for (size_t k = 0; k < m->noccs; k++)
+        if (m->occs[k].flags & OCC_DECL) {
+            uint32_t sy = m->occs[k].sym;
+            ds[dof[sy] + fill[sy]++] = m->occs[k].stmt;
+        }
+    free(fill);
+    sh->stmt_occ[mi] = so;
+    sh->decl_off[mi] = dof;
+    sh->decl_stmt[mi] = ds;
+    for (size_t k = 0; k < m->nsyms; k++)
+        m->syms[k].live = 0;
+    for (size_t k = 0; k < m->nstmts; k++)
+        m->stmts[k].live = 0;
+}
+
+static void live_sym(shaker *sh, int32_t mi, uint32_t sym)
+{
+    js_module *m = sh->c->L->g->mods[mi];
+    if (m->syms[sym].live)
+        return;
+    m->syms[sym].live = 1;
+    sym_ref r = {mi, sym};
+    SL_VEC_PUSH(sh->work, r);
+}
+
+static void live_text(shaker *sh, const char *text)
+{
+    sym_ref *r = text ? map_get(sh, text) : NULL;
+    if (r)
+        live_sym(sh, r->mod, r->sym);
+}
+
+static void live_stmt(shaker *sh, int32_t mi, uint32_t st)
+{
+    sl__link *L = sh->c->L;
+    js_module *m = L->g->mods[mi];
+    js_stmt *s = &m->stmts[st];
+    if (s->live)
+        return;
+    s->live = 1;
+    if (s->default_sym >= 0)
+        live_sym(sh, mi, (uint32_t)s->default_sym);
+    for (uint32_t k = sh->stmt_occ[mi][st]; k < sh->stmt_occ[mi][st + 1]; k++) {
+        js_occ *o = &m->occs[k];
+        if (o->flags & OCC_DECL)
+            continue;
+        js_symbol *sy = &m->syms[o->sym];
+        if (sy->kind == SYM_IMPORT && (o->flags & OCC_MEMBER)) {
+            js_import_binding *b = &m->imports[sy->import_idx];
+            int32_t t = m->recs[b->rec].module;
+            if (!strcmp(b->imported, "*") && t >= 0 && L->kind[t] == MK_ESM) {
+                const char *txt = resolve_export(sh->c, t, m->src + o->mem_start, o->mem_len, 0);
+                if (txt) {
+                    live_text(sh, txt);
+                    continue;
+                }
+            }
+        }
+        live_sym(sh, mi, o->sym);
+    }
+}
+
+static void include_module(shaker *sh, int32_t mi)
+{
+    if (sh->included[mi])
+        return;
+    sh->included[mi] = 1;
+    js_module *m = sh->c->L->g->mods[mi];
+    for (uint32_t s = 0; s < m->nstmts; s++) {
+        int k = m->stmts[s].kind;
+        if (!m->stmts[s].pure && k != S_IMPORT && k != S_EXPORT_FROM && k != S_EXPORT_LIST)
+            live_stmt(sh, mi, s);
+    }
+}
+
+static void live_exports_of(shaker *sh, int32_t mi)
+{
+    sl__link *L = sh->c->L;
+    uint8_t *vis = calloc(L->g->n, 1);
+    int32_t *stack = malloc(L->g->n * sizeof *stack);
+    size_t sp = 0;
+    stack[sp++] = mi;
+    vis[mi] = 1;
+    while (sp) {
+        int32_t x = stack[--sp];
+        js_module *xm = L->g->mods[x];
+        if (L->kind[x] != MK_ESM)
+            continue;
+        for (size_t k = 0; k < xm->nexports; k++) {
+            const char *name = xm->exports[k].name;
+            live_text(sh, resolve_export(sh->c, mi, name, strlen(name), 0));
+        }
+        for (size_t k = 0; k < xm->nstars; k++) {
+            int32_t t = xm->recs[xm->stars[k]].module;
+            if (t >= 0 && !vis[t]) {
+                vis[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+    free(vis);
+    free(stack);
+}
+
+static void shake(linkctx *c)
+{
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    shaker sh = {.c = c};
+    size_t nsyms = 0;
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_ESM)
+            nsyms += g->mods[L->evs[e].mod]->nsyms;
+    sh.cap = 64;
+    while (sh.cap < nsyms * 2 + 2)
+        sh.cap *= 2;
+    sh.keys = calloc(sh.cap, sizeof *sh.keys);
+    sh.vals = calloc(sh.cap, sizeof *sh.vals);
+    sh.stmt_occ = calloc(g->n, sizeof *sh.stmt_occ);
+    sh.decl_off = calloc(g->n, sizeof *sh.decl_off);
+    sh.decl_stmt = calloc(g->n, sizeof *sh.decl_stmt);
+    sh.included = calloc(g->n, 1);
+    for (size_t e = 0; e < L->nevs; e++) {
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        int32_t mi = L->evs[e].mod;
+        js_module *m = g->mods[mi];
+        index_module(&sh, mi);
+        for (uint32_t k = 0; k < m->nsyms; k++)
+            if (m->syms[k].kind != SYM_IMPORT)
+                map_put(&sh, m->syms[k].final_name, (sym_ref){mi, k});
+    }
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_ESM && !(g->mods[L->evs[e].mod]->flags & MF_NO_SIDE_EFFECTS))
+            include_module(&sh, L->evs[e].mod);
+    if (L->kind[L->entry] == MK_ESM)
+        include_module(&sh, L->entry);
+    for (size_t i = 0; i < L->nentry_exports; i += 2)
+        live_text(&sh, L->entry_exports[i + 1]);
+    for (size_t i = 0; i < L->nns; i++)
+        live_exports_of(&sh, L->ns_list[i]);
+    while (sh.work.n) {
+        sym_ref r = sh.work.v[--sh.work.n];
+        js_module *m = g->mods[r.mod];
+        js_symbol *sy = &m->syms[r.sym];
+        if (sy->kind == SYM_IMPORT) {
+            live_text(&sh, sy->final_name);
+            continue;
+        }
+        if (m->flags & MF_NO_SIDE_EFFECTS)
+            include_module(&sh, r.mod);
+        for (uint32_t k = sh.decl_off[r.mod][r.sym]; k < sh.decl_off[r.mod][r.sym + 1]; k++)
+            live_stmt(&sh, r.mod, sh.decl_stmt[r.mod][k]);
+        if (sy->stmt >= 0 && sy->name[0] == 0)
+            live_stmt(&sh, r.mod, (uint32_t)sy->stmt);
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        free(sh.stmt_occ[i]);
+        free(sh.decl_off[i]);
+        free(sh.decl_stmt[i]);
+    }
+    free(sh.stmt_occ);
+    free(sh.decl_off);
+    free(sh.decl_stmt);
+    free(sh.included);
+    free(sh.keys);
+    free(sh.vals);
+    free(sh.work.v);
+}
+
 int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err)
 {
     memset(L, 0, sizeof *L);
@@ -594,6 +828,7 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
                 check_namespaces(&c, (int32_t)i);
         }
     entry_exports(&c);
+    shake(&c);
     if (o->format != FMT_ESM)
         for (size_t i = 0; i < n; i++)
             if (L->reached[i] && L->kind[i] == MK_ESM && (g->mods[i]->flags & MF_TLA))

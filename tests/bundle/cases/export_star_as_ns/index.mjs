@@ -1,0 +1,2 @@
+export * as utils from './utils.mjs';
+export * from './plain.mjs';

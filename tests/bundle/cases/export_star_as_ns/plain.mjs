@@ -1,0 +1,2 @@
+export const plain = 'plain';
+export default 'hidden by export *';

@@ -1,0 +1,3 @@
+console.log("local side effect");
+export function keepMe() { return "kept"; }
+export function localUnused() { return "LOCAL_UNUSED_MARKER"; }

@@ -1,0 +1,1 @@
+export function unused() { return "UNUSED_MARKER"; }
