@@ -128,3 +128,19 @@ SL_TEST(pipeline_stress_random_failure_points)
         fx_fini(&f);
     }
 }
+
+SL_TEST(pipeline_sink_and_drop_run_on_the_callers_thread)
+{
+    for (int ordered = 0; ordered <= 1; ordered++) {
+        fixture f;
+        fx_init(&f, UINT64_MAX);
+        f.fail_work_at = 0;
+        f.first_delay_ms = 30; /* in order, every other credit's item waits */
+        CHECK_EQ(fx_run(&f, 3, 4, ordered, NULL), -100);
+        if (ordered) /* so drop did run: more freed than delivered + item 0 */
+            CHECK(atomic_load(&f.frees) > (int64_t)f.delivered + 1);
+        CHECK_EQ(atomic_load(&f.wrong_thread), 0);
+        fx_check_clean(&f);
+        fx_fini(&f);
+    }
+}

@@ -60,6 +60,8 @@ static int fx_sink(void *ctx, void *item, size_t bytes)
 {
     fixture *f = ctx;
     fx_item *it = item;
+    if (!pthread_equal(pthread_self(), f->runner))
+        atomic_store(&f->wrong_thread, 1);
     CHECK_EQ(bytes, 20);
     CHECK(it->produced);
     CHECK_EQ(it->value, it->seq * 3 + 1);
@@ -85,6 +87,8 @@ static void fx_drop(void *ctx, void *item, int produced)
     fx_item *it = item;
     if (it->produced != produced)
         atomic_store(&f->bad_drop, 1);
+    if (!pthread_equal(pthread_self(), f->runner))
+        atomic_store(&f->wrong_thread, 1);
     fx_free(f, it);
 }
 
@@ -96,6 +100,7 @@ void fx_init(fixture *f, uint64_t n)
     f->n = n;
     f->fail_source_at = f->fail_work_at = f->fail_sink_at = FX_NEVER;
     f->fail_code = -100;
+    f->runner = pthread_self(); /* the tests run pipelines on their own thread */
     if (n != UINT64_MAX) {
         f->seen = calloc(n ? n : 1, 1);
         CHECK(f->seen != NULL);
@@ -107,6 +112,7 @@ void fx_check_clean(fixture *f)
     CHECK_EQ(atomic_load(&f->allocs), atomic_load(&f->frees));
     CHECK_EQ(atomic_load(&f->live), 0);
     CHECK_EQ(atomic_load(&f->bad_drop), 0);
+    CHECK_EQ(atomic_load(&f->wrong_thread), 0);
     CHECK_EQ(f->seen_twice, 0);
 }
 

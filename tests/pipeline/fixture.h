@@ -11,6 +11,7 @@
 #ifndef SLUICE_TESTS_PIPELINE_FIXTURE_H
 #define SLUICE_TESTS_PIPELINE_FIXTURE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,6 +54,8 @@ typedef struct fixture {
     _Atomic int64_t allocs, frees, live, live_max;
     _Atomic int64_t work_calls;
     _Atomic int bad_drop;       /* drop's `produced` disagreed with the item */
+    pthread_t runner;           /* the thread that runs the pipeline: fx_init's */
+    _Atomic int wrong_thread;   /* sink or drop ran on another thread */
 
     /* sink thread only */
     uint64_t delivered, next_expected;
