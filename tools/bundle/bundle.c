@@ -7,7 +7,9 @@
  * never leaves a partial file behind.  Errors are reported here, once,
  * as `file:line:column: message` with the offending line.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -244,6 +246,10 @@ int sl_bundle_main(int argc, char **argv)
             return 1;
         }
         fclose(f);
+    }
+    if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));
+        return 1;
     }
     sl_pool *pool = sl_pool_new(o.threads);
     if (!pool) {

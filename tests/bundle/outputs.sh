@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# outputs.sh SLUICE CHECK: the output side of `sluice bundle`, one check per
+# call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
+# external_kept, outdir_entries, stdout_default.
+set -uo pipefail
+sluice=$1 check=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+printf "export { twice, boom } from './lib.mjs';\nexport const answer = 42;\n" >entry.mjs
+printf "// lib\nexport function twice(x) {\n  return x * 2;\n}\nexport function boom() {\n  throw new Error('boom');\n}\n" >lib.mjs
+fail() { echo "FAIL: $check: $*"; exit 1; }
+case $check in
+  iife_global_name)
+    "$sluice" bundle entry.mjs --format iife --global-name Lib -q -o out.js || fail "bundle"
+    got=$(node -e "$(cat out.js); console.log(Lib.twice(21), Lib.answer, Object.keys(Lib).join())") || fail "run"
+    [ "$got" = "42 42 answer,boom,twice" ] || fail "got '$got'" ;;
+  cjs_exports)
+    "$sluice" bundle entry.mjs --format cjs -q -o out.cjs || fail "bundle"
+    got=$(node -e "const m = require('./out.cjs'); console.log(m.twice(2), m.answer)") || fail "run"
+    [ "$got" = "4 42" ] || fail "got '$got'" ;;
+  metafile_shape)
+    "$sluice" bundle entry.mjs --format esm -q -o out.mjs --metafile meta.json || fail "bundle"
+    node -e "
+      const m = JSON.parse(require('fs').readFileSync('meta.json', 'utf8'));
+      const ins = Object.keys(m.inputs).sort().join();
+      if (ins !== 'entry.mjs,lib.mjs') throw new Error('inputs ' + ins);
+      if (m.inputs['entry.mjs'].imports[0].path !== 'lib.mjs' || m.inputs['entry.mjs'].imports[0].kind !== 'import-statement') throw new Error('imports');
+      if (m.inputs['lib.mjs'].bytes !== require('fs').statSync('lib.mjs').size) throw new Error('bytes');
+      const o = m.outputs['out.mjs'];
+      if (!o || o.entryPoint !== 'entry.mjs' || o.bytes !== require('fs').statSync('out.mjs').size) throw new Error('outputs');
+      if (!(o.inputs['lib.mjs'].bytesInOutput > 0) || o.exports.sort().join() !== 'answer,boom,twice') throw new Error('output inputs/exports');
+    " || fail "metafile does not have esbuild's shape" ;;
+  sourcemap_lines)
+    "$sluice" bundle entry.mjs --format esm -q -o out.mjs --sourcemap || fail "bundle"
+    grep -q '^//# sourceMappingURL=out.mjs.map$' out.mjs || fail "no sourceMappingURL"
+    # Decode the VLQ mappings and check where the bundle's `throw` line points.
+    node -e "
+      const fs = require('fs');
+      const map = JSON.parse(fs.readFileSync('out.mjs.map', 'utf8'));
+      if (map.version !== 3 || !map.sources.includes('lib.mjs')) throw new Error('sources ' + map.sources);
+      const B = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      let src = 0, line = 0, col = 0; const byLine = [];
+      map.mappings.split(';').forEach((l, i) => {
+        if (!l) return;
+        for (const seg of l.split(',')) {
+          const v = []; let shift = 0, acc = 0;
+          for (const ch of seg) { const d = B.indexOf(ch); acc += (d & 31) << shift; if (d & 32) shift += 5; else { v.push(acc & 1 ? -(acc >> 1) : acc >> 1); acc = 0; shift = 0; } }
+          src += v[1]; line += v[2]; col += v[3];
+          byLine[i] = [map.sources[src], line + 1];
+        }
+      });
+      const out = fs.readFileSync('out.mjs', 'utf8').split('\n');
+      const at = out.findIndex((l) => l.includes(\"throw new Error('boom')\"));
+      const m = byLine[at];
+      if (!m || m[0] !== 'lib.mjs' || m[1] !== 6) throw new Error('throw maps to ' + JSON.stringify(m));
+    " || fail "mappings" ;;
+  external_kept)
+    printf "import { dep } from 'not-installed-dep';\nimport fs from 'node:fs';\nconsole.log(typeof dep, typeof fs.readFileSync);\n" >ext.mjs
+    "$sluice" bundle ext.mjs --platform node --format esm --external not-installed-dep -q -o out.mjs || fail "bundle"
+    grep -q '"not-installed-dep"' out.mjs || fail "external import missing"
+    grep -q '"node:fs"' out.mjs || fail "built-in import missing" ;;
+  outdir_entries)
+    printf "console.log('second');\n" >second.mjs
+    "$sluice" bundle entry.mjs second.mjs --outdir dist --format esm -q || fail "bundle"
+    [ -f dist/entry.js ] && [ -f dist/second.js ] || fail "outputs missing: $(ls dist)"
+    [ "$(node --input-type=module <dist/second.js)" = second ] || fail "second entry" ;;
+  stdout_default)
+    out=$("$sluice" bundle entry.mjs --format esm) || fail "bundle"
+    echo "$out" | grep -q "function twice" || fail "no code on stdout" ;;
+  *) echo "outputs.sh: unknown check $check" >&2; exit 2 ;;
+esac
+echo "ok: $check"
