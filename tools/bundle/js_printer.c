@@ -312,7 +312,10 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         pb_str(out, head);
         pb_str(out, sl__arena_printf(a, "var %s = ", L->json_name[it->mod]));
         int32_t line = 0;
-        pb_copy(out, m->src, 0, m->len, &line, c->track);
+        size_t end = m->len;
+        while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
+            end--;
+        pb_copy(out, m->src, 0, end, &line, c->track);
         pb_str(out, ";\n");
         break;
     }
@@ -523,9 +526,9 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
         free(list.b);
         free(list.lines);
         free(list.cols);
-    } else if (o->format == FMT_CJS && L->ns_name[e]) {
+    } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
         pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_name[e]));
-    } else if (o->format == FMT_IIFE && o->global_name && L->ns_name[e]) {
+    } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
         pb_str(out, sl__arena_printf(a, "return %s;\n", L->ns_name[e]));
     }
     if (o->format == FMT_IIFE)

@@ -257,17 +257,23 @@ static void order(sl__link *L)
 
 /* ---- binding resolution ------------------------------------------------- */
 
-static const char *ns_of(linkctx *c, int32_t mod)
+/* The name of mod's namespace object; `need` says it must be emitted
+ * (a namespace import whose every use is `ns.name` needs only the name). */
+static const char *ns_name_of(linkctx *c, int32_t mod, int need)
 {
     sl__link *L = c->L;
-    if (!L->ns_name[mod]) {
+    if (!L->ns_name[mod])
         L->ns_name[mod] = claim(c, sl__arena_printf(&L->a, "%s_exports", base_of(L, L->g->mods[mod]->path)));
+    if (need && !L->ns_emitted[mod]) {
+        L->ns_emitted[mod] = 1;
         L->ns_list = realloc(L->ns_list, (L->nns + 1) * sizeof *L->ns_list);
         L->ns_list[L->nns++] = mod;
         L->need_ns = 1;
     }
     return L->ns_name[mod];
 }
+
+static const char *ns_of(linkctx *c, int32_t mod) { return ns_name_of(c, mod, 1); }
 
 static const char *require_of(linkctx *c, int32_t mod)
 {
@@ -397,7 +403,7 @@ static const char *resolve_import(linkctx *c, int32_t mod, uint32_t symi, int de
         text = !strcmp(b->imported, "*") ? x : member(c, x, b->imported);
     } else if (!strcmp(b->imported, "*")) {
         int32_t t = r->module;
-        text = L->kind[t] == MK_ESM ? ns_of(c, t) : L->kind[t] == MK_CJS ? interop_of(c, t, node_mode) : json_of(c, t);
+        text = L->kind[t] == MK_ESM ? ns_name_of(c, t, 0) : L->kind[t] == MK_CJS ? interop_of(c, t, node_mode) : json_of(c, t);
         if (L->kind[t] == MK_JSON)
             text = sl__arena_printf(&L->a, "{ default: %s }", text);
     } else if (L->kind[r->module] == MK_CJS) {
@@ -802,6 +808,7 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     L->interop[0] = calloc(n, sizeof *L->interop[0]);
     L->interop[1] = calloc(n, sizeof *L->interop[1]);
     L->ns_name = calloc(n, sizeof *L->ns_name);
+    L->ns_emitted = calloc(n, 1);
     L->json_name = calloc(n, sizeof *L->json_name);
     linkctx c = {.L = L, .tmp = &L->a};
     classify(L);
@@ -868,6 +875,7 @@ void sl__link_free(sl__link *L)
     free(L->interop[0]);
     free(L->interop[1]);
     free(L->ns_name);
+    free(L->ns_emitted);
     free(L->json_name);
     free(L->ns_list);
     free(L->ext);

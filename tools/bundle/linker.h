@@ -53,7 +53,8 @@ typedef struct sl__link {
     size_t ncjs;
     const char **require_name; /* CJS / required JSON: require_x */
     const char **interop[2];   /* [babel, node] interop var per CJS module */
-    const char **ns_name;      /* ESM module's namespace object, when needed */
+    const char **ns_name;      /* ESM module's namespace object, when named */
+    uint8_t *ns_emitted;       /* ... and when it must exist at run time */
     const char **json_name;    /* JSON imported by ESM: its value */
     int32_t *ns_list;          /* modules whose namespace object is emitted */
     size_t nns;

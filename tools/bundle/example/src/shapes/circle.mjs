@@ -1,0 +1,1 @@
+export const circleArea = (s) => Math.PI * s.r ** 2;
