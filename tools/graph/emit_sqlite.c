@@ -22,6 +22,9 @@ static const char schema[] =
     "PRAGMA journal_mode=OFF;"
     "PRAGMA synchronous=OFF;"
     "PRAGMA page_size=8192;"
+    "PRAGMA cache_size=-65536;"
+    "PRAGMA temp_store=MEMORY;"
+    "PRAGMA locking_mode=EXCLUSIVE;"
     "BEGIN;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL, bytes INTEGER NOT NULL,"
@@ -37,7 +40,6 @@ static const char schema[] =
 static const char indexes[] =
     "CREATE INDEX nodes_name ON nodes(name);"
     "CREATE INDEX nodes_path ON nodes(path);"
-    "CREATE INDEX nodes_kind ON nodes(kind);"
     "CREATE INDEX nodes_file ON nodes(file, line);"
     "CREATE INDEX edges_dst ON edges(dst, kind);"
     "COMMIT;";

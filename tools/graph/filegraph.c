@@ -19,7 +19,7 @@ static const char *const kind_names[GK__COUNT] = {
     "trait", "impl", "const", "static", "type", "macro", "use", "unresolved",
 };
 static const char *const edge_names[GE__COUNT] = {
-    "contains", "impl_of", "implements", "uses_type", "calls", "imports",
+    "calls", "contains", "impl_of", "implements", "imports", "uses_type",
 };
 static const char *const sub_names[FS__COUNT] = {
     "", "free", "method", "associated", "inline", "decl",

@@ -35,14 +35,16 @@ enum gr_kind {
     GK__COUNT
 };
 
-/* Edge kinds. */
+/* Edge kinds, in alphabetical order: edges are sorted by (src, kind, dst)
+ * and this makes that the order of the SQLite primary key too, so rows go
+ * in at the end of the B-tree. */
 enum gr_edge {
+    GE_CALLS,
     GE_CONTAINS,
     GE_IMPL_OF,
     GE_IMPLEMENTS,
-    GE_USES_TYPE,
-    GE_CALLS,
     GE_IMPORTS,
+    GE_USES_TYPE,
     GE__COUNT
 };
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "discover.h"
@@ -40,7 +41,14 @@ static void usage(FILE *o)
             "exit status: 0 complete, 1 written with warnings, 2 error (nothing written)\n");
 }
 
-static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t, int threads)
+static int64_t cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t, const int64_t *c, int threads)
 {
     size_t kinds[GK__COUNT] = {0}, edges[GE__COUNT] = {0}, orphans = 0, resolved = 0, refs = 0;
     for (size_t i = 1; i < g->nnodes; i++)
@@ -65,8 +73,10 @@ static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t,
         fprintf(stderr, " %s %zu", gr_edge_name(k), edges[k]);
     fprintf(stderr, "\n  references resolved: %zu of %zu (%.1f%%)\n", resolved, refs,
             refs ? 100.0 * resolved / refs : 100.0);
-    fprintf(stderr, "  time: discover %.3f s, parse %.3f s, mount+resolve %.3f s, write %.3f s\n",
+    fprintf(stderr, "  wall: discover %.3f s, parse %.3f s, mount+resolve %.3f s, write %.3f s\n",
             (t[1] - t[0]) / 1e9, (t[2] - t[1]) / 1e9, (t[3] - t[2]) / 1e9, (t[4] - t[3]) / 1e9);
+    fprintf(stderr, "  cpu:  discover %.3f s, parse %.3f s, mount+resolve %.3f s, write %.3f s\n",
+            (c[1] - c[0]) / 1e9, (c[2] - c[1]) / 1e9, (c[3] - c[2]) / 1e9, (c[4] - c[3]) / 1e9);
 }
 
 static void print_warnings(const gr_graph *g)
@@ -124,8 +134,9 @@ int sl_graph_main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    int64_t t[5];
+    int64_t t[5], cpu[5];
     t[0] = sl_now();
+    cpu[0] = cpu_now();
     gr_graph g;
     gr_graph_init(&g);
     int status = 0;
@@ -136,16 +147,19 @@ int sl_graph_main(int argc, char **argv)
         goto out;
     }
     t[1] = sl_now();
+    cpu[1] = cpu_now();
     if (gr_parse_all(&g, threads, &ps)) {
         fprintf(stderr, "sluice graph: could not start worker threads\n");
         status = 2;
         goto out;
     }
     t[2] = sl_now();
+    cpu[2] = cpu_now();
     gr_mount_all(&g);
     gr_resolve_all(&g);
     gr_graph_finish(&g);
     t[3] = sl_now();
+    cpu[3] = cpu_now();
     if (db && gr_emit_sqlite(&g, db, err, sizeof err)) {
         fprintf(stderr, "sluice graph: %s\n", err);
         status = 2;
@@ -157,10 +171,11 @@ int sl_graph_main(int argc, char **argv)
         goto out;
     }
     t[4] = sl_now();
+    cpu[4] = cpu_now();
     if (!quiet)
         print_warnings(&g);
     if (show_stats)
-        stats(&g, &ps, t, threads);
+        stats(&g, &ps, t, cpu, threads);
     status = g.nwarnings ? 1 : 0;
 out:
     gr_graph_free(&g);

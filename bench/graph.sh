@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# graph: `sluice graph` on the Debian crate corpus (/usr/share/cargo/registry,
+# filled by `scripts/install-deps.sh graph-bench`: tokio, syn, regex, serde,
+# clap, rayon, hyper, nom, chrono and their dependencies), side by side in
+# one run with
+#   - tree-sitter parsing alone, one thread (build/bench/graph_parse_floor):
+#     the floor, on exactly the files sluice graph reads;
+#   - universal-ctags -R on the same tree (definitions only).
+# Wall time is the median of RUNS runs (default 3), peak RSS the largest.
+# Targets (2 cores): -j2 total <= 0.6 x the parse-only floor; RSS <= 512 MB.
+#
+# usage: build/bench/graph [CORPUS_DIR]     (RUNS=N to change the repeat count)
+set -euo pipefail
+bench=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "$bench/.." && pwd)
+corpus=${1:-/usr/share/cargo/registry}
+runs=${RUNS:-3}
+sluice=$build/sluice
+floor=$bench/graph_parse_floor
+for tool in "$sluice" "$floor"; do
+  [ -x "$tool" ] || { echo "bench/graph: $tool is not built" >&2; exit 2; }
+done
+for cmd in ctags sqlite3 /usr/bin/time; do
+  command -v "$cmd" >/dev/null || { echo "bench/graph: $cmd is missing (scripts/install-deps.sh graph graph-bench)" >&2; exit 2; }
+done
+if [ ! -d "$corpus" ] || [ ! -d "$(ls -d "$corpus"/tokio-* 2>/dev/null | head -1)" ]; then
+  echo "bench/graph: no crate corpus under $corpus; run scripts/install-deps.sh graph-bench" >&2
+  exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The file list the floor parses: what sluice graph read (not the unreadable).
+"$sluice" graph -q -j2 --db "$tmp/list.sqlite" "$corpus" || [ $? -eq 1 ]
+sqlite3 "$tmp/list.sqlite" "SELECT path FROM files WHERE status != 'unreadable' ORDER BY id" > "$tmp/files.txt"
+nfiles=$(wc -l < "$tmp/files.txt")
+mb=$(sqlite3 "$tmp/list.sqlite" "SELECT printf('%.1f', sum(bytes) / 1e6) FROM files")
+echo "corpus: $corpus, $nfiles files, $mb MB; $(nproc) CPUs; median of $runs runs"
+
+# measure NAME CMD...: runs CMD $runs times; prints "NAME median_s peak_rss_mb"
+measure() {
+  local name=$1; shift
+  local walls=() rss=0
+  for ((i = 0; i < runs; i++)); do
+    rm -f "$tmp/out.sqlite" "$tmp/tags"
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || {
+      rc=$?; [ $rc -eq 1 ] || { echo "bench/graph: $name failed ($rc):" >&2; cat "$tmp/err" >&2; exit 2; }; }
+    read -r w m < <(tail -1 "$tmp/time")
+    walls+=("$w")
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  local med
+  med=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$name $med $((rss / 1024))"
+}
+
+results=()
+results+=("$(measure "sluice-graph-j1" "$sluice" graph -q -j1 --db "$tmp/out.sqlite" "$corpus")")
+results+=("$(measure "sluice-graph-j2" "$sluice" graph -q -j2 --db "$tmp/out.sqlite" "$corpus")")
+results+=("$(measure "parse-only-j1" sh -c "exec \"$floor\" < \"$tmp/files.txt\"")")
+results+=("$(measure "ctags-R" ctags -R --languages=Rust -f "$tmp/tags" "$corpus")")
+
+floor_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "parse-only-j1" {print $2}')
+ctags_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "ctags-R" {print $2}')
+printf '\n%-18s %10s %12s %10s %10s\n' "command" "wall (s)" "peak RSS MB" "x floor" "x ctags"
+for r in "${results[@]}"; do
+  read -r name s m <<< "$r"
+  printf '%-18s %10.2f %12d %10.2f %10.2f\n' "$name" "$s" "$m" \
+    "$(awk -v a="$s" -v b="$floor_s" 'BEGIN {print a / b}')" "$(awk -v a="$s" -v b="$ctags_s" 'BEGIN {print a / b}')"
+done
+j2=$(printf '%s\n' "${results[@]}" | awk '$1 == "sluice-graph-j2" {print $2, $3}')
+read -r j2_s j2_rss <<< "$j2"
+echo
+awk -v s="$j2_s" -v f="$floor_s" 'BEGIN { r = s / f; printf "target -j2 <= 0.6 x floor: %.2f x  %s\n", r, (r <= 0.6 ? "met" : "NOT met") }'
+echo "target peak RSS <= 512 MB: $j2_rss MB  $([ "$j2_rss" -le 512 ] && echo met || echo 'NOT met')"
