@@ -13,8 +13,11 @@
 void sl_hkdf_sha256(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len,
                     const uint8_t *salt, size_t salt_len, const char *info)
 {
+    static const uint8_t no_salt[1];
     uint8_t prk[32], t[32];
     crypto_auth_hmacsha256_state st;
+    if (!salt)
+        salt = no_salt; /* HMAC's key may be empty but not NULL */
     crypto_auth_hmacsha256_init(&st, salt, salt_len);
     crypto_auth_hmacsha256_update(&st, ikm, ikm_len);
     crypto_auth_hmacsha256_final(&st, prk);
