@@ -170,6 +170,8 @@ static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
         return NULL;
     if (r->kind == IR_REQUIRE)
         return L->kind[t] == MK_ESM ? L->ns_name[t] : sl__arena_printf(a, "%s()", L->require_name[t]);
+    if (L->kind[t] == MK_ESM && L->lazy_name[t])
+        return sl__arena_printf(a, "Promise.resolve().then(() => %s())", L->lazy_name[t]);
     if (L->kind[t] == MK_ESM)
         return sl__arena_printf(a, "Promise.resolve().then(() => %s)", L->ns_name[t]);
     if (L->kind[t] == MK_CJS)
@@ -260,6 +262,8 @@ static const char *rel(const pctx *c, const char *path)
     return path;
 }
 
+static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *lead, pbuf *out);
+
 typedef struct item {
     uint8_t type; /* 0 closure, 1 + EV_* */
     int32_t mod;
@@ -308,6 +312,14 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         if (!L->interop[0][it->mod] && !L->interop[1][it->mod])
             pb_str(out, sl__arena_printf(a, "%s();\n", L->require_name[it->mod]));
         break;
+    case EV_LAZY_BEGIN:
+        pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\nvar %s = __lazy(() => {\n",
+                                     rel(c, m->path), L->lazy_name[it->mod]));
+        break;
+    case EV_LAZY_END:
+        print_namespace(L, a, it->mod, "return __ns({", out);
+        pb_str(out, "});\n");
+        break;
     case EV_JSON_INIT: {
         pb_str(out, head);
         pb_str(out, sl__arena_printf(a, "var %s = ", L->json_name[it->mod]));
@@ -353,6 +365,7 @@ static const char helper_toesm[] =
     "enumerable: true });\n"
     "  return ns;\n"
     "};\n";
+static const char helper_lazy[] = "var __lazy = (fn, res) => () => (fn && (res = fn(), fn = 0), res);\n";
 static const char helper_ns[] =
     "var __ns = (getters) => {\n"
     "  var ns = Object.create(null);\n"
@@ -395,13 +408,12 @@ static void quote(pbuf *p, const char *s)
     pb_str(p, "\"");
 }
 
-/* Namespace objects: getters over the final names, so they stay live. */
-static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
+/* A namespace object: getters over the final names, so it stays live. */
+static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *lead, pbuf *out)
 {
-    for (size_t i = 0; i < L->nns; i++) {
-        int32_t mi = L->ns_list[i];
+    {
         js_module *m = L->g->mods[mi];
-        pb_str(out, sl__arena_printf(a, "var %s = __ns({", L->ns_name[mi]));
+        pb_str(out, lead);
         /* own exports, then export * (not default), first one wins */
         int32_t *stack = malloc(L->g->n * sizeof *stack);
         uint8_t *vis = calloc(L->g->n, 1);
@@ -452,6 +464,15 @@ static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
     }
 }
 
+static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
+{
+    for (size_t i = 0; i < L->nns; i++) {
+        int32_t mi = L->ns_list[i];
+        if (!L->lazy_name[mi]) /* a lazy group returns its own */
+            print_namespace(L, a, mi, sl__arena_printf(a, "var %s = __ns({", L->ns_name[mi]), out);
+    }
+}
+
 static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
 {
     const sl__link_opts *o = L->o;
@@ -478,6 +499,8 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
         pb_str(out, helper_toesm);
     if (L->need_ns)
         pb_str(out, helper_ns);
+    if (L->need_lazy)
+        pb_str(out, helper_lazy);
     for (size_t i = 0; i < L->next; i++) {
         if (o->format != FMT_ESM) {
             pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", L->ext[i].name));

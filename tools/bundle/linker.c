@@ -236,23 +236,104 @@ static void reach(sl__link *L)
     free(stack);
 }
 
+/* The static import closure of `root` among modules not in `skip`. */
+static void closure(sl__link *L, int32_t root, const uint8_t *skip, uint8_t *vis, int32_t *stack,
+                    void (*visit)(void *, int32_t), void *arg)
+{
+    size_t sp = 0;
+    stack[sp++] = root;
+    vis[root] = 1;
+    while (sp) {
+        int32_t x = stack[--sp];
+        visit(arg, x);
+        js_module *m = L->g->mods[x];
+        for (size_t k = 0; k < m->nrecs; k++) {
+            js_import_rec *r = &m->recs[k];
+            if (static_edge(r) && L->kind[r->module] == MK_ESM && !skip[r->module] && !vis[r->module]) {
+                vis[r->module] = 1;
+                stack[sp++] = r->module;
+            }
+        }
+    }
+}
+
+typedef struct count_arg {
+    sl__link *L;
+    uint8_t *cnt;
+    int tla;
+} count_arg;
+
+static void count_visit(void *arg, int32_t x)
+{
+    count_arg *c = arg;
+    if (c->cnt[x] < 255)
+        c->cnt[x]++;
+    if (c->L->g->mods[x]->flags & MF_TLA)
+        c->tla = 1;
+}
+
+/* Evaluation order.  Modules reached statically from the entry run in
+ * ECMAScript order.  A module reached only through import() runs when the
+ * import() happens: it and its private static dependencies form a group
+ * wrapped in a once-only function.  Modules shared between such groups,
+ * groups with top-level await, and ES modules reached only by require()
+ * run first, before the entry (see docs/bundle.md, known limits). */
 static void order(sl__link *L)
 {
     sl__graph *g = L->g;
-    size_t cap = 0;
-    uint8_t *mark = calloc(g->n, 1), *inited = calloc(g->n, 1), *seen = calloc(g->n, 1);
+    size_t cap = 0, n = g->n;
+    uint8_t *mark = calloc(n, 1), *inited = calloc(n, 1), *seen = calloc(n, 1);
+    uint8_t *dyn = calloc(n, 1), *cnt = calloc(n, 1), *vis = calloc(n, 1);
+    int32_t *stack = malloc(n * sizeof *stack);
     if (L->kind[L->entry] == MK_ESM)
         dfs(L, L->entry, seen, inited, &cap, 0);
-    /* ESM modules reached only through require() or import() are evaluated
-     * first, so they are ready whenever that call happens. */
-    for (size_t i = 0; i < g->n; i++)
-        if (L->reached[i] && L->kind[i] == MK_ESM && !seen[i] && !mark[i])
+    for (size_t i = 0; i < n; i++) {
+        js_module *m = g->mods[i];
+        if (!L->reached[i])
+            continue;
+        for (size_t k = 0; k < m->nrecs; k++) {
+            int32_t t = m->recs[k].module;
+            if (m->recs[k].kind == IR_DYNAMIC && t >= 0 && L->kind[t] == MK_ESM && !seen[t])
+                dyn[t] = 1;
+        }
+    }
+    count_arg ca = {L, cnt, 0};
+    for (size_t i = 0; i < n; i++)
+        if (dyn[i]) {
+            memset(vis, 0, n);
+            ca.tla = 0;
+            closure(L, (int32_t)i, seen, vis, stack, count_visit, &ca);
+            if (ca.tla)
+                dyn[i] = 0, cnt[i] = 2;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (L->reached[i] && L->kind[i] == MK_ESM && !seen[i] && !mark[i] && cnt[i] != 1)
             dfs(L, (int32_t)i, mark, inited, &cap, 1);
     if (L->kind[L->entry] == MK_ESM && !mark[L->entry])
         dfs(L, L->entry, mark, inited, &cap, 1);
+    size_t neager = L->nevs;
+    for (size_t i = 0; i < n; i++)
+        if (dyn[i] && cnt[i] == 1 && !mark[i]) {
+            push_ev(L, EV_LAZY_BEGIN, (int32_t)i, &cap);
+            dfs(L, (int32_t)i, mark, inited, &cap, 1);
+            push_ev(L, EV_LAZY_END, (int32_t)i, &cap);
+        }
+    /* The groups are only function definitions: put them first, so they
+     * exist before any module's code (which may await an import()) runs. */
+    if (L->nevs > neager) {
+        sl__eval *re = malloc(L->nevs * sizeof *re);
+        memcpy(re, L->evs + neager, (L->nevs - neager) * sizeof *re);
+        memcpy(re + (L->nevs - neager), L->evs, neager * sizeof *re);
+        free(L->evs);
+        L->evs = re;
+    }
     free(mark);
     free(inited);
     free(seen);
+    free(dyn);
+    free(cnt);
+    free(vis);
+    free(stack);
 }
 
 /* ---- binding resolution ------------------------------------------------- */
@@ -438,7 +519,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__toESM", "__ns", "__createRequire", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__toESM", "__ns", "__lazy", "__createRequire", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {
@@ -810,6 +891,7 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     L->ns_name = calloc(n, sizeof *L->ns_name);
     L->ns_emitted = calloc(n, 1);
     L->json_name = calloc(n, sizeof *L->json_name);
+    L->lazy_name = calloc(n, sizeof *L->lazy_name);
     linkctx c = {.L = L, .tmp = &L->a};
     classify(L);
     reach(L);
@@ -817,6 +899,13 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     assign_names(&c);
     if (L->kind[entry] == MK_CJS || L->kind[entry] == MK_JSON)
         require_of(&c, entry);
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_LAZY_BEGIN) {
+            int32_t mi = L->evs[e].mod;
+            L->lazy_name[mi] = claim(&c, sl__arena_printf(&L->a, "init_%s", base_of(L, g->mods[mi]->path)));
+            ns_of(&c, mi);
+            L->need_lazy = 1;
+        }
     for (size_t e = 0; e < L->nevs; e++) {
         int32_t mi = L->evs[e].mod;
         js_module *m = g->mods[mi];
@@ -877,6 +966,7 @@ void sl__link_free(sl__link *L)
     free(L->ns_name);
     free(L->ns_emitted);
     free(L->json_name);
+    free(L->lazy_name);
     free(L->ns_list);
     free(L->ext);
     free(L->entry_exports);

@@ -20,7 +20,7 @@
 
 enum { FMT_IIFE, FMT_CJS, FMT_ESM };
 enum { MK_ESM, MK_CJS, MK_JSON };
-enum { EV_ESM, EV_CJS_INIT, EV_JSON_INIT };
+enum { EV_ESM, EV_CJS_INIT, EV_JSON_INIT, EV_LAZY_BEGIN, EV_LAZY_END };
 
 typedef struct sl__link_opts {
     int format;
@@ -56,6 +56,8 @@ typedef struct sl__link {
     const char **ns_name;      /* ESM module's namespace object, when named */
     uint8_t *ns_emitted;       /* ... and when it must exist at run time */
     const char **json_name;    /* JSON imported by ESM: its value */
+    const char **lazy_name;    /* import()-only module: its init function */
+    int need_lazy;
     int32_t *ns_list;          /* modules whose namespace object is emitted */
     size_t nns;
     sl__external *ext;

@@ -1,0 +1,2 @@
+console.log('helper evaluated');
+export const helperName = () => 'helper';
