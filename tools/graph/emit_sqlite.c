@@ -12,6 +12,7 @@
  */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
@@ -25,6 +26,7 @@ static const char schema[] =
     "PRAGMA cache_size=-65536;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA locking_mode=EXCLUSIVE;"
+    "PRAGMA threads=4;"
     "BEGIN;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL, bytes INTEGER NOT NULL,"
@@ -71,6 +73,53 @@ static int step(db *d, sqlite3_stmt *s)
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     return rc == SQLITE_DONE ? 0 : fail(d, "insert");
+}
+
+/* Multi-row inserts: one statement binds BATCH rows, which saves most of
+ * the per-statement work; the tail that does not fill a batch goes
+ * through a one-row statement.  bind() fills one row's columns starting
+ * at column col (1-based). */
+enum { BATCH = 64 };
+
+typedef void (*bind_fn)(sqlite3_stmt *s, int col, const gr_graph *g, size_t row);
+
+static char *values_sql(const char *table, int ncols, int rows)
+{
+    char *sql = malloc((size_t)rows * (size_t)(2 * ncols + 3) + 64);
+    if (!sql)
+        return NULL;
+    size_t len = (size_t)sprintf(sql, "INSERT INTO %s VALUES", table);
+    for (int r = 0; r < rows; r++) {
+        len += (size_t)sprintf(sql + len, "%s(", r ? "," : "");
+        for (int c = 0; c < ncols; c++)
+            len += (size_t)sprintf(sql + len, "%s?", c ? "," : "");
+        sql[len++] = ')';
+    }
+    sql[len] = 0;
+    return sql;
+}
+
+static int insert_rows(db *d, const char *table, int ncols, size_t first, size_t end, bind_fn bind,
+                       const gr_graph *g)
+{
+    char *many_sql = values_sql(table, ncols, BATCH), *one_sql = values_sql(table, ncols, 1);
+    sqlite3_stmt *many = many_sql ? prep(d, many_sql) : NULL, *one = one_sql ? prep(d, one_sql) : NULL;
+    free(many_sql);
+    free(one_sql);
+    int rc = many && one ? 0 : fail(d, table);
+    size_t i = first;
+    for (; !rc && end - i >= BATCH; i += BATCH) {
+        for (int r = 0; r < BATCH; r++)
+            bind(many, r * ncols + 1, g, i + (size_t)r);
+        rc = step(d, many);
+    }
+    for (; !rc && i < end; i++) {
+        bind(one, 1, g, i);
+        rc = step(d, one);
+    }
+    sqlite3_finalize(many);
+    sqlite3_finalize(one);
+    return rc;
 }
 
 static void text(sqlite3_stmt *s, int col, const gr_graph *g, uint32_t id)
@@ -121,50 +170,42 @@ static int write_files(db *d, const gr_graph *g)
     return rc;
 }
 
+static void bind_node(sqlite3_stmt *s, int c, const gr_graph *g, size_t i)
+{
+    const gr_node *n = &g->nodes[i];
+    sqlite3_bind_int64(s, c, (sqlite3_int64)i);
+    sqlite3_bind_text(s, c + 1, gr_kind_name(n->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, c + 2, fg_sub_name(n->sub), -1, SQLITE_STATIC);
+    text(s, c + 3, g, n->name);
+    text(s, c + 4, g, n->path);
+    if (n->crate)
+        sqlite3_bind_int64(s, c + 5, n->crate);
+    if (n->file) {
+        sqlite3_bind_int64(s, c + 6, n->file);
+        sqlite3_bind_int64(s, c + 7, n->line);
+        sqlite3_bind_int64(s, c + 8, n->col);
+        sqlite3_bind_int64(s, c + 9, n->end_line);
+        sqlite3_bind_int64(s, c + 10, n->end_col);
+    }
+    text(s, c + 11, g, n->vis);
+    text(s, c + 12, g, n->sig);
+}
+
 static int write_nodes(db *d, const gr_graph *g)
 {
-    sqlite3_stmt *s = prep(d, "INSERT INTO nodes VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!s)
-        return fail(d, "prepare nodes");
-    int rc = 0;
-    for (size_t i = 1; i < g->nnodes && !rc; i++) {
-        const gr_node *n = &g->nodes[i];
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)i);
-        sqlite3_bind_text(s, 2, gr_kind_name(n->kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, fg_sub_name(n->sub), -1, SQLITE_STATIC);
-        text(s, 4, g, n->name);
-        text(s, 5, g, n->path);
-        if (n->crate)
-            sqlite3_bind_int64(s, 6, n->crate);
-        if (n->file) {
-            sqlite3_bind_int64(s, 7, n->file);
-            sqlite3_bind_int64(s, 8, n->line);
-            sqlite3_bind_int64(s, 9, n->col);
-            sqlite3_bind_int64(s, 10, n->end_line);
-            sqlite3_bind_int64(s, 11, n->end_col);
-        }
-        text(s, 12, g, n->vis);
-        text(s, 13, g, n->sig);
-        rc = step(d, s);
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return insert_rows(d, "nodes", 13, 1, g->nnodes, bind_node, g);
+}
+
+static void bind_edge(sqlite3_stmt *s, int c, const gr_graph *g, size_t i)
+{
+    sqlite3_bind_int64(s, c, g->edges[i].src);
+    sqlite3_bind_text(s, c + 1, gr_edge_name(g->edges[i].kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, c + 2, g->edges[i].dst);
 }
 
 static int write_edges(db *d, const gr_graph *g)
 {
-    sqlite3_stmt *s = prep(d, "INSERT INTO edges VALUES(?,?,?)");
-    if (!s)
-        return fail(d, "prepare edges");
-    int rc = 0;
-    for (size_t i = 0; i < g->nedges && !rc; i++) {
-        sqlite3_bind_int64(s, 1, g->edges[i].src);
-        sqlite3_bind_text(s, 2, gr_edge_name(g->edges[i].kind), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 3, g->edges[i].dst);
-        rc = step(d, s);
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return insert_rows(d, "edges", 3, 0, g->nedges, bind_edge, g);
 }
 
 static int write_warnings(db *d, const gr_graph *g)
@@ -193,7 +234,8 @@ int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen
     if (sl_outfile_open(&out, path, 1, err, errlen))
         return -1;
     db d = {NULL, err, errlen, path};
-    int rc = sqlite3_open_v2(out.tmp, &d.h, SQLITE_OPEN_READWRITE, NULL);
+    /* one connection, one thread: no mutex on every call */
+    int rc = sqlite3_open_v2(out.tmp, &d.h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         fail(&d, "open");
         sqlite3_close(d.h);
