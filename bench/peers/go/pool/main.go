@@ -8,7 +8,7 @@
 //	fib32_seq             fib(32), plain recursion on one goroutine (ms)
 //	fib32                 fib(32) by fork-join, sequential below CUTOFF (ms)
 //	parallel_for_1t/2t    a CPU-bound kernel over 65536 indices at
-//	                      GOMAXPROCS 1 and 2, in 8 chunks per thread (ms)
+//	                      GOMAXPROCS 1 and 2, in 32 chunks per thread (ms)
 //	parallel_for_speedup  1t / 2t (x)
 //
 // spawn_wait and fib32 run with the GOMAXPROCS of the environment
@@ -99,7 +99,7 @@ func mix(x uint64) uint64 {
 // One goroutine per chunk, as many chunks as bench/pool.c's automatic grain.
 func parallelFor(out []uint64, threads int) time.Duration {
 	start := time.Now()
-	grain := forN / (threads * 8)
+	grain := forN / (threads * 32)
 	if grain == 0 {
 		grain = 1
 	}
