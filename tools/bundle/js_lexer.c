@@ -36,6 +36,7 @@ static const struct {
  * at most a handful of candidates of its own length. */
 static uint8_t kw_first[26][12];
 static uint8_t kw_count[26];
+static uint8_t kw_len[64];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void kw_init(void)
@@ -43,6 +44,7 @@ static void kw_init(void)
     for (uint8_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
         int c = keywords[i].s[0] - 'a';
         kw_first[c][kw_count[c]++] = i;
+        kw_len[i] = (uint8_t)strlen(keywords[i].s);
     }
 }
 
@@ -53,9 +55,9 @@ int sl__js_keyword(const char *s, size_t n)
     pthread_once(&kw_once, kw_init);
     int c = s[0] - 'a';
     for (int i = 0; i < kw_count[c]; i++) {
-        const char *k = keywords[kw_first[c][i]].s;
-        if (k[n] == 0 && !memcmp(k, s, n) && strlen(k) == n)
-            return keywords[kw_first[c][i]].kw;
+        uint8_t ki = kw_first[c][i];
+        if (kw_len[ki] == n && !memcmp(keywords[ki].s, s, n))
+            return keywords[ki].kw;
     }
     return K_NONE;
 }
