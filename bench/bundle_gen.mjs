@@ -1,8 +1,8 @@
-// gen.mjs - generates the bundler benchmark's inputs.
+// bundle_gen.mjs - generates the bundler benchmark's inputs.
 //
-//   node gen.mjs app N DIR      an app of N modules with a realistic import
+//   node bundle_gen.mjs app N DIR      an app of N modules with a realistic import
 //                               graph (see below), entry DIR/index.js
-//   node gen.mjs three K SRC DIR  K copies of three.js's src/ (SRC) and an
+//   node bundle_gen.mjs three K SRC DIR  K copies of three.js's src/ (SRC) and an
 //                               entry DIR/index.js importing every copy
 //
 // The app: module i imports its children 3i+1..3i+3 (so every module is
@@ -94,6 +94,6 @@ function three(k, src, dir) {
 if (kind === 'app') app(Number(args[0]), args[1]);
 else if (kind === 'three') three(Number(args[0]), args[1], args[2]);
 else {
-  console.error('usage: node gen.mjs app N DIR | node gen.mjs three K SRC DIR');
+  console.error('usage: node bundle_gen.mjs app N DIR | node bundle_gen.mjs three K SRC DIR');
   process.exit(2);
 }

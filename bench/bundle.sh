@@ -3,13 +3,17 @@
 # against esbuild, Bun and Rolldown on (a) 10 copies of three.js's src/
 # imported from one entry (esbuild's classic shape, no minification),
 # (b) a generated 1,000-module app and (c) a 10,000-module app (generator:
-# bench/bundle/gen.mjs).  Reports the median wall time of N runs (default
+# bench/bundle_gen.mjs).  Reports the median wall time of N runs (default
 # 3) and peak RSS (/usr/bin/time -f %M) per tool, the ratio to sluice, and
 # checks that every bundle runs under node and prints what node prints
-# running the unbundled entry.  Inputs and outputs live in build/bench/bundle.d/.
+# running the unbundled entry.  Inputs and outputs live in BUILD/bench/bundle.d/.
+# (bench/bundle.sh in the source tree, copied to BUILD/bench/bundle.)
 set -euo pipefail
-src=@CMAKE_SOURCE_DIR@
-build=@CMAKE_BINARY_DIR@
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "$here/.." && pwd)
+src=${SLUICE_SOURCE_DIR:-$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || true)}
+[ -f "$src/bench/bundle_gen.mjs" ] || src=$(cd "$here/../.." && pwd)
+[ -f "$src/bench/bundle_gen.mjs" ] || { echo "bundle: set SLUICE_SOURCE_DIR to the sluice checkout" >&2; exit 2; }
 runs=3
 cases="three app1k app10k"
 while [ $# -gt 0 ]; do
@@ -36,11 +40,11 @@ mkdir -p "$work"
 
 gen() { # name -> prints the entry path
   case $1 in
-    three) [ -f "$work/three/index.js" ] || node "$src/bench/bundle/gen.mjs" three 10 "$peers/node_modules/three/src" "$work/three" >&2
+    three) [ -f "$work/three/index.js" ] || node "$src/bench/bundle_gen.mjs" three 10 "$peers/node_modules/three/src" "$work/three" >&2
            echo "$work/three/index.js" ;;
-    app1k) [ -f "$work/app1k/index.js" ] || node "$src/bench/bundle/gen.mjs" app 1000 "$work/app1k" >&2
+    app1k) [ -f "$work/app1k/index.js" ] || node "$src/bench/bundle_gen.mjs" app 1000 "$work/app1k" >&2
            echo "$work/app1k/index.js" ;;
-    app10k) [ -f "$work/app10k/index.js" ] || node "$src/bench/bundle/gen.mjs" app 10000 "$work/app10k" >&2
+    app10k) [ -f "$work/app10k/index.js" ] || node "$src/bench/bundle_gen.mjs" app 10000 "$work/app10k" >&2
            echo "$work/app10k/index.js" ;;
   esac
 }
