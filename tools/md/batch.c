@@ -120,13 +120,17 @@ static int read_all(const char *path, char **data, size_t *len, char *err, size_
 }
 
 /* The page's output bytes: HTML, or one JSON line. */
-static void page_output(const batch *b, const job *j, const sl__md_page *p, sl__md_buf *out)
+static void page_output(const batch *b, const job *j, sl__md_page *p, sl__md_buf *out)
 {
     if (b->cli->json) {
         sl__md_page_json(out, strcmp(j->page->path, "-") ? j->page->path : NULL, p);
         sl__md_buf_putc(out, '\n');
-    } else
-        sl__md_buf_put(out, p->html, p->html_len);
+    } else { /* the HTML is the output: take it rather than copy it */
+        sl__md_buf_free(out);
+        *out = (sl__md_buf){p->html, p->html_len, p->html_len + 1, 0};
+        p->html = NULL;
+        p->html_len = 0;
+    }
 }
 
 static int write_file(job *j, const sl__md_buf *out)

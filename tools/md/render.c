@@ -240,7 +240,12 @@ static int add_ids(render_state *r, sl__md_page *p)
         sl__md_buf_putc(&html, '"');
         from = m->open + 3;
     }
-    sl__md_buf_put(&html, r->out.data + from, r->out.len - from);
+    if (from == 0) { /* no headings: the output is the HTML as it is */
+        sl__md_buf_free(&html);
+        html = r->out;
+        r->out = (sl__md_buf){0};
+    } else
+        sl__md_buf_put(&html, r->out.data + from, r->out.len - from);
     sl__md_buf_putc(&html, 0);
     if (html.failed)
         goto fail;
