@@ -1,20 +1,20 @@
 /*
  * parse_all.c - workers and the merger, joined by two libsluice channels.
  *
- * The design (docs: the seed note on concurrent file handling): workers
- * share nothing.  Each takes a job (a file number and its own copy of the
- * path) from `jobs`, parses with its own tree-sitter parser into a fresh
- * fg_file, and sends the pointer on `results`.  Only the merger - the
- * calling thread - touches the graph: it stores results, and when a
- * file's `mod x;` names a file nobody listed (a #[path] outside the
- * package), it adds that file and sends a new job.  `jobs` is unbounded,
- * so the merger never blocks sending and cannot deadlock against workers
- * blocked on a full `results`; it closes `jobs` when every job it sent
- * has come back, which is what lets the workers exit.
+ * The design (the seed note on concurrent file handling): workers share
+ * nothing.  They are tasks of a libsluice pool, one per thread; each takes
+ * a job (a file number and its own copy of the path) from `jobs`, parses
+ * with its own tree-sitter parser into a fresh fg_file, and sends the
+ * pointer on `results`.  Only the merger - the calling thread - touches
+ * the graph: it stores results, and when a file's `mod x;` names a file
+ * nobody listed (a #[path] outside the package), it adds that file and
+ * sends a new job.  `jobs` is unbounded, so the merger never blocks
+ * sending and cannot deadlock against workers blocked on a full
+ * `results`; it closes `jobs` when every job it sent has come back, which
+ * is what lets the workers exit.
  */
 #include "parse_all.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 
 #include "extract.h"
 #include "sluice/chan.h"
+#include "sluice/pool.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -63,7 +64,8 @@ static fg_file *parse_one(gr_extractor *x, const job *j)
     return f;
 }
 
-static void *worker(void *arg)
+/* One pool task per thread: a worker that takes jobs until `jobs` closes. */
+static int worker(void *arg)
 {
     workers *w = arg;
     gr_extractor *x = gr_extractor_new();
@@ -77,7 +79,7 @@ static void *worker(void *arg)
         }
     }
     gr_extractor_free(x);
-    return NULL;
+    return 0;
 }
 
 static void send_job(workers *w, const gr_graph *g, uint32_t file)
@@ -160,15 +162,20 @@ int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
         sl_chan_free(w.results);
         return -1;
     }
-    pthread_t *tid = gr_xcalloc((size_t)threads, sizeof *tid);
+    /* As many tasks as threads: each blocks in sl_chan_recv for its next
+     * job, which is fine for a pool task only because no task waits for
+     * another to be scheduled. */
+    sl_pool *pool = sl_pool_new((size_t)threads);
+    sl_group *grp = pool ? sl_group_new(pool) : NULL;
     int started = 0;
-    for (; started < threads; started++)
-        if (pthread_create(&tid[started], NULL, worker, &w))
+    for (; grp && started < threads; started++)
+        if (sl_group_spawn(grp, worker, &w) != SL_OK)
             break;
     if (!started) {
+        sl_group_free(grp);
+        sl_pool_free(pool);
         sl_chan_free(w.jobs);
         sl_chan_free(w.results);
-        free(tid);
         return -1;
     }
     size_t outstanding = 0, listed = g->nfiles;
@@ -183,9 +190,9 @@ int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
     }
     sl_chan_close(w.jobs);
     order_extra_files(g, listed);
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    free(tid);
+    sl_group_wait(grp);
+    sl_group_free(grp);
+    sl_pool_free(pool);
     sl_chan_free(w.jobs);
     sl_chan_free(w.results);
     return 0;
