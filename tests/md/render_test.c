@@ -273,3 +273,32 @@ SL_TEST(md_page_json_has_every_field)
     sl__md_buf_free(&b);
     sl__md_page_free(&p);
 }
+
+SL_TEST(md_json_strings_round_trip_every_escape_at_every_offset)
+{
+    const char specials[] = "\"\\\n\t\r\x01\x1f\x7f/\xc3\xa9";
+    for (size_t len = 1; len < 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials - 1; k++) {
+                char s[48];
+                memset(s, 'a', len);
+                s[at] = specials[k];
+                if ((unsigned char)specials[k] == 0xc3) {
+                    if (at + 1 >= len)
+                        continue;
+                    s[at + 1] = (char)0xa9;
+                } else if ((unsigned char)specials[k] == 0xa9)
+                    continue;
+                sl__md_buf b = {0};
+                sl__md_json_string(&b, s, len);
+                json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+                CHECK(json_is_string(j) && json_string_length(j) == len &&
+                      !memcmp(json_string_value(j), s, len));
+                json_decref(j);
+                sl__md_buf_free(&b);
+            }
+    sl__md_buf b = {0};
+    sl__md_json_string(&b, "a\0b", 3);
+    CHECK(b.len == 10 && !memcmp(b.data, "\"a\\u0000b\"", 10));
+    sl__md_buf_free(&b);
+}

@@ -8,11 +8,25 @@
  * one correct encoding); parsing JSON input is left to jansson.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "md.h"
+
+/* 1 if none of the 8 bytes at p needs escaping (a control character, '"'
+ * or '\\'), tested a word at a time: the classic "has a byte less than
+ * n" and "has a zero byte" bit tricks, exact as yes/no answers. */
+static int plain8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t v, q, bs;
+    memcpy(&v, p, 8);
+    q = v ^ (ones * '"');
+    bs = v ^ (ones * '\\');
+    return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs ? 0 : 1;
+}
 
 void sl__md_json_string(sl__md_buf *b, const char *s, size_t n)
 {
@@ -20,6 +34,10 @@ void sl__md_json_string(sl__md_buf *b, const char *s, size_t n)
     sl__md_buf_putc(b, '"');
     size_t run = 0; /* start of the pending unescaped run */
     for (size_t i = 0; i < n; i++) {
+        while (i + 8 <= n && plain8(s + i))
+            i += 8;
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
