@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """with_tty.py PASSPHRASE CMD...: run CMD with a pseudo-terminal as its
 controlling terminal, typing PASSPHRASE whenever it prompts for one.
+WITH_TTY_STDOUT=1 / WITH_TTY_STDERR=1 leave the pty as CMD's stdout /
+stderr too, and WITH_TTY_ECHO=1 copies what CMD writes to the pty to our
+stdout, for tests of terminal-only behaviour.
 
 age reads passphrases only from a terminal, so the interop tests drive
 `age -e -p` and `age -d` (and `sluice pack -p`) through this.  CMD's
@@ -24,7 +27,8 @@ def main():
         os.dup2(saved_in, 0)
         if not os.environ.get("WITH_TTY_STDOUT"):  # set it to test "stdout is a terminal"
             os.dup2(saved_out, 1)
-        os.dup2(saved_err, 2)
+        if not os.environ.get("WITH_TTY_STDERR"):  # set it to see what CMD draws on a terminal
+            os.dup2(saved_err, 2)
         os.execvp(cmd[0], cmd)
     seen = b""
     deadline = time.time() + 300
@@ -45,6 +49,8 @@ def main():
             time.sleep(0.05)
             continue
         seen += chunk
+        if os.environ.get("WITH_TTY_ECHO"):  # copy the terminal's output to our stdout
+            os.write(saved_out, chunk)
         low = seen.lower()
         idx = low.find(b"passphrase")
         if idx >= 0 and b":" in seen[idx:]:
