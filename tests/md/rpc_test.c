@@ -198,6 +198,19 @@ SL_TEST(rpc_parse_error_is_answered_and_server_goes_on)
     CHECK_EQ(srv_stop(s), 0);
 }
 
+SL_TEST(rpc_parse_error_quoting_invalid_utf8_is_still_json)
+{
+    srv *s = srv_start(1, 0, 0);
+    send_line(s, "{\"a\":\"\\\xef\xbb\xbf\"}");
+    send_line(s, "{\"x\xff\xfe");
+    for (int i = 0; i < 2; i++) {
+        json_t *e = recv_msg(s); /* recv_msg checks each line is JSON */
+        CHECK_EQ(error_code(e), -32700);
+        json_decref(e);
+    }
+    CHECK_EQ(srv_stop(s), 0);
+}
+
 SL_TEST(rpc_bad_requests_get_their_json_rpc_codes)
 {
     srv *s = srv_start(1, 0, 0);

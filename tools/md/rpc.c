@@ -21,7 +21,15 @@ void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *
     snprintf(num, sizeof num, ",\"error\":{\"code\":%d,", code);
     sl__md_buf_puts(b, num);
     sl__md_buf_puts(b, "\"message\":");
-    sl__md_json_string(b, msg, strlen(msg));
+    /* jansson quotes the offending input in its messages, which need not
+     * be UTF-8: repair it, or the error line would not be JSON. */
+    size_t n = strlen(msg), rn = 0;
+    char *fixed = sl__md_utf8_valid(msg, n) ? NULL : sl__md_utf8_repair(msg, n, &rn);
+    if (fixed || sl__md_utf8_valid(msg, n))
+        sl__md_json_string(b, fixed ? fixed : msg, fixed ? rn : n);
+    else
+        sl__md_buf_puts(b, "\"(no memory to quote the message)\"");
+    free(fixed);
     sl__md_buf_puts(b, "}}\n");
 }
 
