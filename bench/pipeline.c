@@ -194,8 +194,15 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--item-us") && i + 1 < argc)
             item_us = atof(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--tsv] [--reps N] [--workers N] [--item-us US]\n", argv[0]);
-            return 2;
+            int help = !strcmp(argv[i], "--help");
+            fprintf(help ? stdout : stderr,
+                    "usage: %s [--tsv] [--reps N] [--workers N] [--item-us US]\n"
+                    "  --tsv         NAME<TAB>VALUE<TAB>UNIT lines\n"
+                    "  --reps N      runs per figure, the median is reported (5)\n"
+                    "  --workers N   CPU-bound stage at 1, 2, 4 ... N workers (2)\n"
+                    "  --item-us US  CPU time of one CPU-bound item (200)\n",
+                    argv[0]);
+            return help ? 0 : 2;
         }
     }
     if (reps < 1 || reps > 64 || maxw < 1 || maxw > 1024 || !(item_us >= 1 && item_us <= 1e6)) {
