@@ -31,8 +31,12 @@ bench: build
 bench-peers: build
 	@scripts/bench-peers.sh $(BUILD)
 
+# The prefix is configured (not only passed to --install) so that sluice.pc
+# names the directories the files really land in.
 install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan
