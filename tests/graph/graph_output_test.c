@@ -143,3 +143,32 @@ SL_TEST(graph_write_failure_is_an_error)
 {
     CHECK_EQ(graph_run("-q", "--json", "/nonexistent-dir/g.json", GRAPH_FIXTURES "/resolve", NULL), 2);
 }
+
+SL_TEST(graph_writes_json_to_stdout_for_dash)
+{
+    char dir[4096], path[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/stdout.json", dir);
+    fflush(stdout);
+    int saved = dup(1);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL && saved >= 0);
+    dup2(fileno(f), 1);
+    int rc = graph_run("-q", "--json", "-", GRAPH_FIXTURES "/resolve", NULL);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    fclose(f);
+    CHECK_EQ(rc, 0);
+    size_t len;
+    char *got = read_all(path, &len);
+    CHECK(got && len > 100 && !memcmp(got, "{\"format\":\"sluice-graph\"", 24) && got[len - 2] == '}');
+    free(got);
+}
+
+SL_TEST(graph_rejects_bad_thread_count)
+{
+    CHECK_EQ(graph_run("-q", "-j", "0", GRAPH_FIXTURES "/resolve", NULL), 2);
+    CHECK_EQ(graph_run("-q", "-j", "two", GRAPH_FIXTURES "/resolve", NULL), 2);
+    CHECK_EQ(graph_run("-q", NULL), 2); /* no PATH */
+}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,27 @@ int has_edge(const char *db, const char *src, const char *kind, const char *dst)
     return n > 0;
 }
 
+/* Scratch directories are removed when the test binary exits. */
+static char *scratch[64];
+static int nscratch;
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path); /* best effort: a leftover scratch file is harmless */
+    return 0;
+}
+
+static void remove_scratch(void)
+{
+    for (int i = 0; i < nscratch; i++) {
+        nftw(scratch[i], remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        free(scratch[i]);
+    }
+}
+
 void scratch_dir(char *buf, size_t len)
 {
     const char *t = getenv("TMPDIR");
@@ -69,6 +91,10 @@ void scratch_dir(char *buf, size_t len)
         perror("mkdtemp");
         exit(1);
     }
+    if (nscratch == 0)
+        atexit(remove_scratch);
+    if (nscratch < 64)
+        scratch[nscratch++] = strdup(buf);
 }
 
 static void mkdirs(char *path)
