@@ -372,6 +372,12 @@ static void type_refs(ex *e, TSNode n, uint32_t from, int edge, int depth)
     }
 }
 
+static int is_comment(TSNode n)
+{
+    const char *t = ts_node_type(n);
+    return !strcmp(t, "line_comment") || !strcmp(t, "block_comment");
+}
+
 /* ---- items ------------------------------------------------------------- */
 
 static uint32_t new_item(ex *e, TSNode n, int kind, uint32_t parent, TSNode name)
@@ -820,8 +826,7 @@ static void items_in(ex *e, TSNode list, uint32_t parent)
                 path_attr = p;
             continue;
         }
-        if (!ts_node_is_named(c) || !strcmp(ts_node_type(c), "line_comment") ||
-            !strcmp(ts_node_type(c), "block_comment"))
+        if (!ts_node_is_named(c) || is_comment(c))
             continue;
         if (s == S_ERROR) {
             /* Items inside an error region are still worth having: tree-sitter
@@ -874,6 +879,22 @@ static void call(ex *e, TSNode n, uint32_t fn)
     }
 }
 
+/* Moves a cursor rooted at `root` to the next node in preorder, into the
+ * current node's children only when `descend`.  0 when the walk is over. */
+static int walk_next(TSTreeCursor *c, TSNode root, int descend)
+{
+    if (descend && ts_tree_cursor_goto_first_child(c))
+        return 1;
+    for (;;) {
+        if (ts_node_eq(ts_tree_cursor_current_node(c), root))
+            return 0;
+        if (ts_tree_cursor_goto_next_sibling(c))
+            return 1;
+        if (!ts_tree_cursor_goto_parent(c))
+            return 0;
+    }
+}
+
 /* The #[path] among the attributes just before n (inside a body, where
  * items are not visited through items_in).  Linear in the siblings before
  * n, so only asked for `mod` items. */
@@ -908,22 +929,7 @@ static void body(ex *e, TSNode block, uint32_t fn)
         } else if (s == S_CALL) {
             call(e, n, fn);
         }
-        if (descend && ts_tree_cursor_goto_first_child(&c))
-            continue;
-        int done = 0;
-        for (;;) {
-            if (ts_node_eq(ts_tree_cursor_current_node(&c), block) ){
-                done = 1;
-                break;
-            }
-            if (ts_tree_cursor_goto_next_sibling(&c))
-                break;
-            if (!ts_tree_cursor_goto_parent(&c)) {
-                done = 1;
-                break;
-            }
-        }
-        if (done)
+        if (!walk_next(&c, block, descend))
             break;
     }
     ts_tree_cursor_delete(&c);
@@ -939,8 +945,7 @@ static uint32_t error_line(TSNode err)
     int found = 0;
     EACH_CHILD(k, err) {
         TSNode c = KID(k);
-        if (found || (is_item_sym(sym(c)) && !ts_node_has_error(c)) || sym(c) == S_ATTRIBUTE_ITEM ||
-            !strcmp(ts_node_type(c), "line_comment") || !strcmp(ts_node_type(c), "block_comment"))
+        if (found || (is_item_sym(sym(c)) && !ts_node_has_error(c)) || sym(c) == S_ATTRIBUTE_ITEM || is_comment(c))
             continue;
         line = ts_node_start_point(c).row + 1;
         found = 1;
@@ -961,15 +966,7 @@ static uint32_t find_errors(TSNode root, uint32_t *count)
                 first = error_line(x);
             descend = 0;
         }
-        if (descend && ts_tree_cursor_goto_first_child(&c))
-            continue;
-        int done = 0;
-        while (!ts_tree_cursor_goto_next_sibling(&c))
-            if (!ts_tree_cursor_goto_parent(&c)) {
-                done = 1;
-                break;
-            }
-        if (done)
+        if (!walk_next(&c, root, descend))
             break;
     }
     ts_tree_cursor_delete(&c);

@@ -49,7 +49,8 @@ static void rehash(gr_strtab *t)
     t->mask = mask;
 }
 
-uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
+/* The id of s, or UINT32_MAX with *slot set to where it would go. */
+static uint32_t probe(const gr_strtab *t, const char *s, size_t len, uint32_t *slot)
 {
     uint32_t i = (uint32_t)hash(s, len) & t->mask;
     while (t->slots[i]) {
@@ -58,18 +59,21 @@ uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
             return id;
         i = (i + 1) & t->mask;
     }
+    *slot = i;
     return UINT32_MAX;
+}
+
+uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
+{
+    uint32_t slot;
+    return probe(t, s, len, &slot);
 }
 
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len)
 {
-    uint32_t i = (uint32_t)hash(s, len) & t->mask;
-    while (t->slots[i]) {
-        uint32_t id = t->slots[i] - 1;
-        if (t->slen[id] == len && !memcmp(t->arena + t->off[id], s, len))
-            return id;
-        i = (i + 1) & t->mask;
-    }
+    uint32_t i, found = probe(t, s, len, &i);
+    if (found != UINT32_MAX)
+        return found;
     if (t->len + len + 1 > t->cap) {
         size_t cap = t->cap ? t->cap : 65536;
         while (cap < t->len + len + 1)
