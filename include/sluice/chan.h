@@ -42,8 +42,9 @@ enum { SL_SEND = 1, SL_RECV = 2 };
 sl_chan *sl_chan_new(size_t elem_size, size_t capacity);
 void sl_chan_free(sl_chan *c);
 
-/* Blocking operations: SL_OK, or SL_CLOSED (SL_NOMEM when an unbounded
- * channel cannot grow; SL_INVAL for a NULL channel or element). */
+/* Blocking operations: SL_OK, or SL_CLOSED (SL_NOMEM when a send finds
+ * the buffer, which grows lazily up to the capacity, cannot grow; SL_INVAL
+ * for a NULL channel or element). */
 int sl_chan_send(sl_chan *c, const void *elem);
 int sl_chan_recv(sl_chan *c, void *elem);
 
