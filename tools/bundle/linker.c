@@ -875,6 +875,84 @@ static void shake(linkctx *c)
     free(sh.work.v);
 }
 
+/* An import is replaced by its target's final name.  When the importing
+ * module binds that name in an inner scope (and imported it under another
+ * local name), the inner binding would capture the reference: such a
+ * target is renamed, and imports are resolved again.  Returns 1 when
+ * something was renamed. */
+static int fix_captures(linkctx *c)
+{
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    shaker sh = {.c = c};
+    size_t nsyms = 0;
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_ESM)
+            nsyms += g->mods[L->evs[e].mod]->nsyms;
+    sh.cap = 64;
+    while (sh.cap < nsyms * 2 + 2)
+        sh.cap *= 2;
+    sh.keys = calloc(sh.cap, sizeof *sh.keys);
+    sh.vals = calloc(sh.cap, sizeof *sh.vals);
+    for (size_t e = 0; e < L->nevs; e++) {
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        js_module *m = g->mods[L->evs[e].mod];
+        for (uint32_t k = 0; k < m->nsyms; k++)
+            if (m->syms[k].kind != SYM_IMPORT)
+                map_put(&sh, m->syms[k].final_name, (sym_ref){L->evs[e].mod, k});
+    }
+    int renamed = 0;
+    for (size_t e = 0; e < L->nevs; e++) {
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        js_module *m = g->mods[L->evs[e].mod];
+        if (!m->nnested_names)
+            continue;
+        name_set nested = {0};
+        for (uint32_t k = 0; k < m->nsyms; k++) {
+            js_symbol *s = &m->syms[k];
+            if (s->kind != SYM_IMPORT || !s->final_name || !strcmp(s->final_name, s->name))
+                continue;
+            if (!nested.cap)
+                for (size_t i = 0; i < m->nnested_names; i++)
+                    set_add(&nested, m->nested_names[i]);
+            if (!set_has(&nested, s->final_name))
+                continue;
+            sym_ref *t = map_get(&sh, s->final_name);
+            if (!t)
+                continue;
+            js_symbol *ts = &g->mods[t->mod]->syms[t->sym];
+            ts->final_name = claim(c, ts->final_name);
+            renamed = 1;
+        }
+        free(nested.v);
+    }
+    free(sh.keys);
+    free(sh.vals);
+    return renamed;
+}
+
+static void resolve_all_imports(linkctx *c, int reset)
+{
+    sl__link *L = c->L;
+    for (size_t e = 0; e < L->nevs; e++) {
+        int32_t mi = L->evs[e].mod;
+        js_module *m = L->g->mods[mi];
+        if (L->evs[e].type == EV_JSON_INIT)
+            json_of(c, mi);
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        for (size_t k = 0; k < m->nsyms; k++)
+            if (m->syms[k].kind == SYM_IMPORT) {
+                if (reset)
+                    m->syms[k].final_name = NULL;
+                else
+                    resolve_import(c, mi, (uint32_t)k, 0);
+            }
+    }
+}
+
 int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err)
 {
     memset(L, 0, sizeof *L);
@@ -906,16 +984,10 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
             ns_of(&c, mi);
             L->need_lazy = 1;
         }
-    for (size_t e = 0; e < L->nevs; e++) {
-        int32_t mi = L->evs[e].mod;
-        js_module *m = g->mods[mi];
-        if (L->evs[e].type == EV_JSON_INIT)
-            json_of(&c, mi);
-        if (L->evs[e].type != EV_ESM)
-            continue;
-        for (size_t k = 0; k < m->nsyms; k++)
-            if (m->syms[k].kind == SYM_IMPORT)
-                resolve_import(&c, mi, (uint32_t)k, 0);
+    resolve_all_imports(&c, 0);
+    for (int round = 0; round < 4 && !c.err && fix_captures(&c); round++) {
+        resolve_all_imports(&c, 1);
+        resolve_all_imports(&c, 0);
     }
     for (size_t i = 0; i < n; i++)
         if (L->reached[i] && L->kind[i] != MK_JSON) {
