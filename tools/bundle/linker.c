@@ -457,14 +457,20 @@ static const char *resolve_export(linkctx *c, int32_t mod, const char *name, siz
     }
     if (len == 7 && !memcmp(name, "default", 7))
         return NULL;
-    for (size_t i = 0; i < m->nstars; i++) {
-        js_import_rec *r = &m->recs[m->stars[i]];
-        if (r->module < 0)
-            continue;
-        const char *t = resolve_export(c, r->module, name, len, depth + 1);
-        if (t)
-            return t;
-    }
+    /* export *: ES modules first (their names are known); a CommonJS or
+     * external star can only be asked at run time, so it comes last. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < m->nstars; i++) {
+            js_import_rec *r = &m->recs[m->stars[i]];
+            int dynamic = r->module < 0 || L->kind[r->module] != MK_ESM;
+            if (dynamic != pass)
+                continue;
+            if (r->module < 0)
+                return member(c, external_of(c, r->spec), nm);
+            const char *t = resolve_export(c, r->module, name, len, depth + 1);
+            if (t)
+                return t;
+        }
     return NULL;
 }
 

@@ -1,0 +1,2 @@
+export * from './lib.cjs';
+export * from './esm.mjs';

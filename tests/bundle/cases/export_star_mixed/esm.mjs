@@ -1,0 +1,2 @@
+export const fromEsm = 'esm value';
+export const shared = 'shared from esm';
