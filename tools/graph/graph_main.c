@@ -4,11 +4,12 @@
  *   discover -> parse (workers, in parallel) -> mount -> resolve -> emit
  *
  * Exit status: 0 the graph is complete; 1 it was written but warnings
- * occurred (unreadable or broken files, missing modules, ...); 2 nothing
- * was written (bad usage, no such path, an output that could not be
- * written).
+ * occurred (unreadable or broken files, missing modules, ...); 2 an error:
+ * bad usage or no such path (nothing written), or an output that could
+ * not be written (left as it was).
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,45 @@ static void print_warnings(const gr_graph *g)
                 orphans, orphans == 1 ? "" : "s");
 }
 
+typedef struct json_job {
+    const gr_graph *g;
+    const char *path;
+    int rc;
+    char err[1024];
+} json_job;
+
+static void *json_thread(void *arg)
+{
+    json_job *j = arg;
+    j->rc = gr_emit_json(j->g, j->path, j->err, sizeof j->err);
+    return NULL;
+}
+
+/* Both outputs only read the finished graph, so with --db and --json the
+ * JSON is written on a second thread while SQLite is built on this one.
+ * Returns 0, or -1 after printing what failed. */
+static int write_outputs(const gr_graph *g, const char *db, const char *json)
+{
+    json_job j = {g, json, 0, ""};
+    pthread_t tid;
+    int threaded = db && json && pthread_create(&tid, NULL, json_thread, &j) == 0;
+    char err[1024];
+    int rc = 0;
+    if (db && gr_emit_sqlite(g, db, err, sizeof err)) {
+        fprintf(stderr, "sluice graph: %s\n", err);
+        rc = -1;
+    }
+    if (threaded)
+        pthread_join(tid, NULL);
+    else if (json)
+        json_thread(&j);
+    if (json && j.rc) {
+        fprintf(stderr, "sluice graph: %s\n", j.err);
+        rc = -1;
+    }
+    return rc;
+}
+
 int sl_graph_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -141,7 +181,6 @@ int sl_graph_main(int argc, char **argv)
     gr_graph_init(&g);
     int status = 0;
     gr_parse_stats ps;
-    char err[1024];
     if (gr_discover(&g, argv + optind, argc - optind)) {
         status = 2;
         goto out;
@@ -160,13 +199,7 @@ int sl_graph_main(int argc, char **argv)
     gr_graph_finish(&g);
     t[3] = sl_now();
     cpu[3] = cpu_now();
-    if (db && gr_emit_sqlite(&g, db, err, sizeof err)) {
-        fprintf(stderr, "sluice graph: %s\n", err);
-        status = 2;
-        goto out;
-    }
-    if (json && gr_emit_json(&g, json, err, sizeof err)) {
-        fprintf(stderr, "sluice graph: %s\n", err);
+    if (write_outputs(&g, db, json)) {
         status = 2;
         goto out;
     }
