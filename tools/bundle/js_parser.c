@@ -374,14 +374,9 @@ static void parse_args(P *p)
     expect(p, ')', "expected ')' after arguments");
 }
 
-/* Function parameters and body, in a fresh function scope (already pushed). */
-static void parse_params_body(P *p, int is_async, int is_gen)
+/* Parameters up to the closing `)`: patterns, defaults, a rest element. */
+static void parse_param_list(P *p)
 {
-    int sa = p->in_async, sg = p->in_gen;
-    p->in_async = is_async;
-    p->in_gen = is_gen;
-    p->fn_depth++;
-    expect(p, '(', "expected '(' before parameters");
     while (!is_op(cur(p), ')')) {
         if (is_op(cur(p), P_ELLIPSIS))
             next(p);
@@ -394,6 +389,17 @@ static void parse_params_body(P *p, int is_async, int is_gen)
             break;
         next(p);
     }
+}
+
+/* Function parameters and body, in a fresh function scope (already pushed). */
+static void parse_params_body(P *p, int is_async, int is_gen)
+{
+    int sa = p->in_async, sg = p->in_gen;
+    p->in_async = is_async;
+    p->in_gen = is_gen;
+    p->fn_depth++;
+    expect(p, '(', "expected '(' before parameters");
+    parse_param_list(p);
     expect(p, ')', "expected ')' after parameters");
     expect(p, '{', "expected '{' before function body");
     while (!is_op(cur(p), '}')) {
@@ -424,18 +430,7 @@ static void parse_arrow(P *p, int is_async)
     if (is_op(cur(p), '(')) {
         next(p);
         p->in_async = is_async; /* defaults are evaluated in the arrow */
-        while (!is_op(cur(p), ')')) {
-            if (is_op(cur(p), P_ELLIPSIS))
-                next(p);
-            parse_binding(p, SYM_VAR);
-            if (is_op(cur(p), '=')) {
-                next(p);
-                parse_assign(p, 0);
-            }
-            if (!is_op(cur(p), ','))
-                break;
-            next(p);
-        }
+        parse_param_list(p);
         expect(p, ')', "expected ')' after arrow parameters");
     } else {
         parse_binding(p, SYM_VAR);
@@ -488,6 +483,25 @@ static int modifier_here(P *p)
              n->kind == T_EOF);
 }
 
+/* get / set / async / `*` before a method key. */
+static void parse_modifiers(P *p, int *is_async, int *is_gen, int *accessor)
+{
+    *is_async = *is_gen = *accessor = 0;
+    js_token *t = cur(p);
+    while (t->kind == T_NAME && (t->op == K_GET || t->op == K_SET || t->op == K_ASYNC) && modifier_here(p)) {
+        if (t->op == K_ASYNC)
+            *is_async = 1;
+        else
+            *accessor = 1;
+        next(p);
+        t = cur(p);
+    }
+    if (is_op(t, '*')) {
+        *is_gen = 1;
+        next(p);
+    }
+}
+
 static void parse_object(P *p)
 {
     next(p); /* { */
@@ -497,20 +511,9 @@ static void parse_object(P *p)
             next(p);
             parse_assign(p, 0);
         } else {
-            int is_async = 0, is_gen = 0, accessor = 0;
-            while (t->kind == T_NAME && (t->op == K_GET || t->op == K_SET || t->op == K_ASYNC) && modifier_here(p)) {
-                if (t->op == K_ASYNC)
-                    is_async = 1;
-                else
-                    accessor = 1;
-                next(p);
-                t = cur(p);
-            }
-            if (is_op(t, '*')) {
-                is_gen = 1;
-                next(p);
-                t = cur(p);
-            }
+            int is_async, is_gen, accessor;
+            parse_modifiers(p, &is_async, &is_gen, &accessor);
+            t = cur(p);
             uint32_t key = p->i;
             int plain = t->kind == T_NAME;
             parse_prop_key(p);
@@ -1051,18 +1054,7 @@ static void parse_class(P *p, int is_decl)
             next(p);
             t = cur(p);
         }
-        while (t->kind == T_NAME && (t->op == K_GET || t->op == K_SET || t->op == K_ASYNC) && modifier_here(p)) {
-            if (t->op == K_ASYNC)
-                is_async = 1;
-            else
-                accessor = 1;
-            next(p);
-            t = cur(p);
-        }
-        if (is_op(t, '*')) {
-            is_gen = 1;
-            next(p);
-        }
+        parse_modifiers(p, &is_async, &is_gen, &accessor);
         if (is_op(cur(p), '['))
             side_effect(p);
         parse_prop_key(p);

@@ -411,57 +411,22 @@ static void quote(pbuf *p, const char *s)
 /* A namespace object: getters over the final names, so it stays live. */
 static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *lead, pbuf *out)
 {
-    {
-        js_module *m = L->g->mods[mi];
-        pb_str(out, lead);
-        /* own exports, then export * (not default), first one wins */
-        int32_t *stack = malloc(L->g->n * sizeof *stack);
-        uint8_t *vis = calloc(L->g->n, 1);
-        size_t sp = 0, count = 0;
-        const char **done = NULL;
-        size_t ndone = 0;
-        stack[sp++] = mi;
-        vis[mi] = 1;
-        while (sp) {
-            int32_t x = stack[--sp];
-            js_module *xm = L->g->mods[x];
-            if (L->kind[x] != MK_ESM)
-                continue;
-            for (size_t k = 0; k < xm->nexports; k++) {
-                const char *name = xm->exports[k].name;
-                if (x != mi && !strcmp(name, "default"))
-                    continue;
-                int dup = 0;
-                for (size_t d = 0; d < ndone && !dup; d++)
-                    dup = !strcmp(done[d], name);
-                if (dup)
-                    continue;
-                const char *t = sl__link_member(L, a, mi, name, strlen(name));
-                if (!t)
-                    continue;
-                done = realloc(done, (ndone + 1) * sizeof *done);
-                done[ndone++] = name;
-                pb_str(out, count++ ? ",\n  " : "\n  ");
-                if (is_plain_ident(name))
-                    pb_str(out, name);
-                else
-                    quote(out, name);
-                pb_str(out, sl__arena_printf(a, ": () => %s", t));
-            }
-            for (size_t k = xm->nstars; k-- > 0;) {
-                int32_t t = xm->recs[xm->stars[k]].module;
-                if (t >= 0 && !vis[t]) {
-                    vis[t] = 1;
-                    stack[sp++] = t;
-                }
-            }
-        }
-        pb_str(out, count ? "\n});\n" : "});\n");
-        free(done);
-        free(stack);
-        free(vis);
-        (void)m;
+    size_t n, count = 0;
+    const char **names = sl__link_export_names(L, mi, &n);
+    pb_str(out, lead);
+    for (size_t k = 0; k < n; k++) {
+        const char *t = sl__link_member(L, a, mi, names[k], strlen(names[k]));
+        if (!t)
+            continue;
+        pb_str(out, count++ ? ",\n  " : "\n  ");
+        if (is_plain_ident(names[k]))
+            pb_str(out, names[k]);
+        else
+            quote(out, names[k]);
+        pb_str(out, sl__arena_printf(a, ": () => %s", t));
     }
+    pb_str(out, count ? "\n});\n" : "});\n");
+    free(names);
 }
 
 static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)

@@ -517,6 +517,50 @@ const char *sl__link_member(sl__link *L, sl__arena *a, int32_t mod, const char *
     return resolve_export(&c, mod, name, len, 0);
 }
 
+
+const char **sl__link_export_names(sl__link *L, int32_t mod, size_t *n)
+{
+    sl__graph *g = L->g;
+    name_set seen = {0};
+    const char **out = NULL;
+    size_t cnt = 0, cap = 0;
+    uint8_t *vis = calloc(g->n, 1);
+    int32_t *stack = malloc(g->n * sizeof *stack);
+    size_t sp = 0;
+    stack[sp++] = mod;
+    vis[mod] = 1;
+    while (sp) {
+        int32_t x = stack[--sp];
+        js_module *xm = g->mods[x];
+        if (L->kind[x] != MK_ESM)
+            continue;
+        for (size_t k = 0; k < xm->nexports; k++) {
+            const char *name = xm->exports[k].name;
+            if ((x != mod && !strcmp(name, "default")) || set_has(&seen, name))
+                continue;
+            set_add(&seen, name);
+            if (cnt == cap) {
+                cap = cap ? cap * 2 : 16;
+                out = realloc(out, cap * sizeof *out);
+            }
+            out[cnt++] = name;
+        }
+        /* reversed, so the first `export *` is searched first */
+        for (size_t k = xm->nstars; k-- > 0;) {
+            int32_t t = xm->recs[xm->stars[k]].module;
+            if (t >= 0 && !vis[t]) {
+                vis[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+    free(vis);
+    free(stack);
+    free(seen.v);
+    *n = cnt;
+    return out;
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 static const char *js_reserved[] = {
@@ -606,44 +650,17 @@ static void entry_exports(linkctx *c)
         return;
     }
     /* ESM output: one `export` clause with every name the entry exports. */
-    name_set seen = {0};
-    size_t cap = 0;
-    int32_t *stack = malloc(L->g->n * sizeof *stack);
-    uint8_t *vis = calloc(L->g->n, 1);
-    size_t sp = 0;
-    stack[sp++] = L->entry;
-    vis[L->entry] = 1;
-    while (sp) {
-        int32_t mi = stack[--sp];
-        js_module *x = L->g->mods[mi];
-        if (L->kind[mi] != MK_ESM)
+    size_t n;
+    const char **names = sl__link_export_names(L, L->entry, &n);
+    L->entry_exports = malloc((2 * n + 1) * sizeof *L->entry_exports);
+    for (size_t i = 0; i < n; i++) {
+        const char *text = resolve_export(c, L->entry, names[i], strlen(names[i]), 0);
+        if (!text)
             continue;
-        for (size_t i = 0; i < x->nexports; i++) {
-            const char *name = x->exports[i].name;
-            if ((mi != L->entry && !strcmp(name, "default")) || set_has(&seen, name))
-                continue;
-            set_add(&seen, name);
-            const char *text = resolve_export(c, L->entry, name, strlen(name), 0);
-            if (!text)
-                continue;
-            if (L->nentry_exports + 2 > cap) {
-                cap = cap ? cap * 2 : 64;
-                L->entry_exports = realloc(L->entry_exports, cap * sizeof *L->entry_exports);
-            }
-            L->entry_exports[L->nentry_exports++] = name;
-            L->entry_exports[L->nentry_exports++] = text;
-        }
-        for (size_t i = 0; i < x->nstars; i++) {
-            int32_t t = x->recs[x->stars[i]].module;
-            if (t >= 0 && !vis[t]) {
-                vis[t] = 1;
-                stack[sp++] = t;
-            }
-        }
+        L->entry_exports[L->nentry_exports++] = names[i];
+        L->entry_exports[L->nentry_exports++] = text;
     }
-    free(stack);
-    free(vis);
-    free(seen.v);
+    free(names);
     (void)m;
 }
 
@@ -693,6 +710,29 @@ static sym_ref *map_get(shaker *sh, const char *k)
         if (!strcmp(sh->keys[i], k))
             return &sh->vals[i];
     return NULL;
+}
+
+/* Final name -> symbol, over every ES module in the output. */
+static void name_map_build(shaker *sh)
+{
+    sl__link *L = sh->c->L;
+    size_t nsyms = 0;
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_ESM)
+            nsyms += L->g->mods[L->evs[e].mod]->nsyms;
+    sh->cap = 64;
+    while (sh->cap < nsyms * 2 + 2)
+        sh->cap *= 2;
+    sh->keys = calloc(sh->cap, sizeof *sh->keys);
+    sh->vals = calloc(sh->cap, sizeof *sh->vals);
+    for (size_t e = 0; e < L->nevs; e++) {
+        if (L->evs[e].type != EV_ESM)
+            continue;
+        js_module *m = L->g->mods[L->evs[e].mod];
+        for (uint32_t k = 0; k < m->nsyms; k++)
+            if (m->syms[k].kind != SYM_IMPORT)
+                map_put(sh, m->syms[k].final_name, (sym_ref){L->evs[e].mod, k});
+    }
 }
 
 static void index_module(shaker *sh, int32_t mi)
@@ -788,31 +828,11 @@ static void include_module(shaker *sh, int32_t mi)
 
 static void live_exports_of(shaker *sh, int32_t mi)
 {
-    sl__link *L = sh->c->L;
-    uint8_t *vis = calloc(L->g->n, 1);
-    int32_t *stack = malloc(L->g->n * sizeof *stack);
-    size_t sp = 0;
-    stack[sp++] = mi;
-    vis[mi] = 1;
-    while (sp) {
-        int32_t x = stack[--sp];
-        js_module *xm = L->g->mods[x];
-        if (L->kind[x] != MK_ESM)
-            continue;
-        for (size_t k = 0; k < xm->nexports; k++) {
-            const char *name = xm->exports[k].name;
-            live_text(sh, resolve_export(sh->c, mi, name, strlen(name), 0));
-        }
-        for (size_t k = 0; k < xm->nstars; k++) {
-            int32_t t = xm->recs[xm->stars[k]].module;
-            if (t >= 0 && !vis[t]) {
-                vis[t] = 1;
-                stack[sp++] = t;
-            }
-        }
-    }
-    free(vis);
-    free(stack);
+    size_t n;
+    const char **names = sl__link_export_names(sh->c->L, mi, &n);
+    for (size_t k = 0; k < n; k++)
+        live_text(sh, resolve_export(sh->c, mi, names[k], strlen(names[k]), 0));
+    free(names);
 }
 
 static void shake(linkctx *c)
@@ -820,29 +840,14 @@ static void shake(linkctx *c)
     sl__link *L = c->L;
     sl__graph *g = L->g;
     shaker sh = {.c = c};
-    size_t nsyms = 0;
-    for (size_t e = 0; e < L->nevs; e++)
-        if (L->evs[e].type == EV_ESM)
-            nsyms += g->mods[L->evs[e].mod]->nsyms;
-    sh.cap = 64;
-    while (sh.cap < nsyms * 2 + 2)
-        sh.cap *= 2;
-    sh.keys = calloc(sh.cap, sizeof *sh.keys);
-    sh.vals = calloc(sh.cap, sizeof *sh.vals);
+    name_map_build(&sh);
     sh.stmt_occ = calloc(g->n, sizeof *sh.stmt_occ);
     sh.decl_off = calloc(g->n, sizeof *sh.decl_off);
     sh.decl_stmt = calloc(g->n, sizeof *sh.decl_stmt);
     sh.included = calloc(g->n, 1);
-    for (size_t e = 0; e < L->nevs; e++) {
-        if (L->evs[e].type != EV_ESM)
-            continue;
-        int32_t mi = L->evs[e].mod;
-        js_module *m = g->mods[mi];
-        index_module(&sh, mi);
-        for (uint32_t k = 0; k < m->nsyms; k++)
-            if (m->syms[k].kind != SYM_IMPORT)
-                map_put(&sh, m->syms[k].final_name, (sym_ref){mi, k});
-    }
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_ESM)
+            index_module(&sh, L->evs[e].mod);
     for (size_t e = 0; e < L->nevs; e++)
         if (L->evs[e].type == EV_ESM && !(g->mods[L->evs[e].mod]->flags & MF_NO_SIDE_EFFECTS))
             include_module(&sh, L->evs[e].mod);
@@ -891,23 +896,7 @@ static int fix_captures(linkctx *c)
     sl__link *L = c->L;
     sl__graph *g = L->g;
     shaker sh = {.c = c};
-    size_t nsyms = 0;
-    for (size_t e = 0; e < L->nevs; e++)
-        if (L->evs[e].type == EV_ESM)
-            nsyms += g->mods[L->evs[e].mod]->nsyms;
-    sh.cap = 64;
-    while (sh.cap < nsyms * 2 + 2)
-        sh.cap *= 2;
-    sh.keys = calloc(sh.cap, sizeof *sh.keys);
-    sh.vals = calloc(sh.cap, sizeof *sh.vals);
-    for (size_t e = 0; e < L->nevs; e++) {
-        if (L->evs[e].type != EV_ESM)
-            continue;
-        js_module *m = g->mods[L->evs[e].mod];
-        for (uint32_t k = 0; k < m->nsyms; k++)
-            if (m->syms[k].kind != SYM_IMPORT)
-                map_put(&sh, m->syms[k].final_name, (sym_ref){L->evs[e].mod, k});
-    }
+    name_map_build(&sh);
     int renamed = 0;
     for (size_t e = 0; e < L->nevs; e++) {
         if (L->evs[e].type != EV_ESM)

@@ -76,4 +76,8 @@ void sl__link_free(sl__link *L);
  * reads the link and allocates only from `a`. */
 const char *sl__link_member(sl__link *L, sl__arena *a, int32_t mod, const char *name, size_t len);
 
+/* The names on mod's namespace: its own exports, then those of its
+ * `export *` targets (not default; the first one found wins).  malloc'd. */
+const char **sl__link_export_names(sl__link *L, int32_t mod, size_t *n);
+
 #endif
