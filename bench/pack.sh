@@ -9,7 +9,8 @@
 # cut at 640 MiB) is built once under BUILD/bench-corpus/.  Each command
 # runs N times (default 3); the table shows the median time, MB/s of
 # input, output size, ratio against the input, and peak RSS (GNU time's
-# %M; for a shell pipe, the sum of both processes).  Then it streams 4 GiB
+# %M; for a shell pipe, the sum of both processes), plus CPU time.
+# Commands alternate round-robin so load from other work hits all alike.  Then it streams 4 GiB
 # (the corpus repeated) through `sluice pack | sluice unpack` and reports
 # both peak RSS figures.
 set -euo pipefail
@@ -48,48 +49,58 @@ trap 'rm -rf "$W"' EXIT
 age-keygen -o "$W/key.txt" 2>/dev/null
 R=$(age-keygen -y "$W/key.txt")
 cat "$corpus" > /dev/null # warm the page cache
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# measure NAME OUTFILE CMD: runs CMD (a shell string) $runs times;
-# records the median seconds, the peak RSS (KiB) and the output size.
-declare -A T M Z
-measure() {
-  local name=$1 out=$2 cmd=$3 times=() rss=0
-  for i in $(seq "$runs"); do
+# Commands run round-robin (each round runs every command once), so that
+# a change in the machine's load falls on all of them alike.  Per command:
+# the median wall time, the median CPU time (user + sys of every process),
+# the largest peak RSS (summed over a pipe's processes) and the output size.
+names=() cmds=() outs=()
+add() { names+=("$1"); outs+=("$2"); cmds+=("$3"); }
+tm() { echo "/usr/bin/time -f '%M %U %S' -o $W/rss.$1"; }
+add "zstd -3 -T2" "$W/z.zst" "$(tm a) zstd -q -3 -T2 -c '$corpus' > '$W/z.zst'"
+add "zstd -3 -T2 | age -e -r KEY" "$W/za.age" "$(tm a) zstd -q -3 -T2 -c '$corpus' | $(tm b) age -e -r $R > '$W/za.age'"
+add "sluice pack -l 3 -r KEY" "$W/s.age" "$(tm a) '$S' pack -q -l 3 -r $R -o - '$corpus' > '$W/s.age'"
+add "sluice pack -l 3 (no encryption)" "$W/s.zst" "$(tm a) '$S' pack -q -l 3 -o - '$corpus' > '$W/s.zst'"
+add "age -d | zstd -d" "" "$(tm a) age -d -i '$W/key.txt' '$W/za.age' | $(tm b) zstd -q -d > /dev/null"
+add "sluice unpack" "" "$(tm a) '$S' unpack -q -i '$W/key.txt' -o - '$W/s.age' > /dev/null"
+declare -A T C M Z times cpus
+for r in $(seq "$runs"); do
+  for i in "${!names[@]}"; do
     rm -f "$W"/rss.*
-    local t0 t1
     t0=$(date +%s.%N)
-    bash -c "$cmd"
+    bash -c "${cmds[$i]}"
     t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-    local r=0
-    for f in "$W"/rss.*; do r=$((r + $(tail -1 "$f"))); done
-    [ "$r" -gt "$rss" ] && rss=$r
+    times[$i]+="$(echo "$t1 - $t0" | bc -l) "
+    rss=0 cpu=0
+    for f in "$W"/rss.*; do
+      read -r k u s < <(tail -1 "$f")
+      rss=$((rss + k)); cpu=$(echo "$cpu + $u + $s" | bc -l)
+    done
+    cpus[$i]+="$cpu "
+    if [ "$rss" -gt "${M[${names[$i]}]:-0}" ]; then M[${names[$i]}]=$rss; fi
   done
-  T[$name]=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
-  M[$name]=$rss
-  Z[$name]=$([ -n "$out" ] && stat -c %s "$out" || echo 0)
-}
-tm() { echo "/usr/bin/time -f %M -o $W/rss.$1"; }
-
-measure "zstd -3 -T2" "$W/z.zst" "$(tm a) zstd -q -3 -T2 -c '$corpus' > '$W/z.zst'"
-measure "zstd -3 -T2 | age -e -r KEY" "$W/za.age" \
-  "$(tm a) zstd -q -3 -T2 -c '$corpus' | $(tm b) age -e -r $R > '$W/za.age'"
-measure "sluice pack -l 3 -r KEY" "$W/s.age" "$(tm a) '$S' pack -q -l 3 -r $R -o - '$corpus' > '$W/s.age'"
-measure "sluice pack -l 3 (no encryption)" "$W/s.zst" "$(tm a) '$S' pack -q -l 3 -o - '$corpus' > '$W/s.zst'"
-measure "age -d | zstd -d" "" "$(tm a) age -d -i '$W/key.txt' '$W/za.age' | $(tm b) zstd -q -d > /dev/null"
-measure "sluice unpack" "" "$(tm a) '$S' unpack -q -i '$W/key.txt' -o - '$W/s.age' > /dev/null"
+done
+median() { tr ' ' '\n' | grep . | sort -g | sed -n "$(( (runs + 1) / 2 ))p"; }
+for i in "${!names[@]}"; do
+  n=${names[$i]}
+  T[$n]=$(echo "${times[$i]}" | median)
+  C[$n]=$(echo "${cpus[$i]}" | median)
+  Z[$n]=$([ -n "${outs[$i]}" ] && stat -c %s "${outs[$i]}" || echo 0)
+done
 
 # check the round trip once
 "$S" unpack -q -i "$W/key.txt" -o - "$W/s.age" | cmp -s - "$corpus" || { echo "pack bench: ROUND TRIP FAILED" >&2; exit 1; }
 
 echo "corpus: $corpus, $size bytes; $(nproc) CPUs; median of $runs runs"
-printf '%-34s %9s %9s %14s %7s %9s\n' command "time s" "MB/s" "output bytes" ratio "RSS MiB"
-for name in "zstd -3 -T2" "zstd -3 -T2 | age -e -r KEY" "sluice pack -l 3 -r KEY" "sluice pack -l 3 (no encryption)" \
-  "age -d | zstd -d" "sluice unpack"; do
+echo "load average before: $load0"
+printf '%-34s %8s %8s %8s %14s %7s %8s\n' command "wall s" "MB/s" "CPU s" "output bytes" ratio "RSS MiB"
+for name in "${names[@]}"; do
   t=${T[$name]}
   mbs=$(echo "$size / $t / 1000000" | bc -l)
   ratio=$([ "${Z[$name]}" -gt 0 ] && echo "${Z[$name]} / $size" | bc -l || echo 0)
-  printf '%-34s %9.2f %9.1f %14s %7.4f %9.1f\n' "$name" "$t" "$mbs" "${Z[$name]}" "$ratio" "$(echo "${M[$name]} / 1024" | bc -l)"
+  printf '%-34s %8.2f %8.1f %8.2f %14s %7.4f %8.1f\n' "$name" "$t" "$mbs" "${C[$name]}" "${Z[$name]}" "$ratio" \
+    "$(echo "${M[$name]} / 1024" | bc -l)"
 done
 pack_vs_zstd=$(echo "${T[sluice pack -l 3 -r KEY]} / ${T[zstd -3 -T2]}" | bc -l)
 pipe_vs_pack=$(echo "${T[zstd -3 -T2 | age -e -r KEY]} / ${T[sluice pack -l 3 -r KEY]}" | bc -l)
@@ -97,6 +108,8 @@ unpack_speedup=$(echo "${T[age -d | zstd -d]} / ${T[sluice unpack]}" | bc -l)
 size_vs_zstd=$(echo "(${Z[sluice pack -l 3 -r KEY]} / ${Z[zstd -3 -T2]} - 1) * 100" | bc -l)
 echo
 printf 'pack+encrypt time / zstd -3 -T2 time:   %.3f  (target <= 1.10)\n' "$pack_vs_zstd"
+printf 'pack+encrypt CPU / zstd -3 -T2 CPU:     %.3f  (the same work without the noise of other load)\n' \
+  "$(echo "${C[sluice pack -l 3 -r KEY]} / ${C[zstd -3 -T2]}" | bc -l)"
 printf 'zstd|age time / pack+encrypt time:      %.3f  (target >= 1.4)\n' "$pipe_vs_pack"
 printf 'age -d|zstd -d time / unpack time:      %.3f  (target >= 1.4)\n' "$unpack_speedup"
 printf 'pack+encrypt size vs zstd -3:           %+.2f %% (target within 1 %%)\n' "$size_vs_zstd"
@@ -105,8 +118,9 @@ printf 'pack peak RSS:                          %.1f MiB (target <= 64)\n' "$(ec
 if [ "$big" = 1 ]; then
   # 4 GiB, generated (the corpus repeated from the page cache), never stored.
   gib4=$((4 << 30))
+  set +o pipefail # `head` ends the endless generator on purpose
   t0=$(date +%s.%N)
-  while :; do cat "$corpus"; done 2>/dev/null | head -c $gib4 |
+  while :; do cat "$corpus" || break; done 2>/dev/null | head -c $gib4 |
     /usr/bin/time -f %M -o "$W/rss.pack4g" "$S" pack -q -r "$R" -o - |
     /usr/bin/time -f %M -o "$W/rss.unpack4g" "$S" unpack -q -i "$W/key.txt" -o - | wc -c > "$W/n4g"
   t1=$(date +%s.%N)

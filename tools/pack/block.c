@@ -91,6 +91,18 @@ void sl_block_free(sl_block *b)
     free(b);
 }
 
+void sl_block_drop(void *ctx, void *item, int produced)
+{
+    (void)ctx;
+    (void)produced;
+    sl_block_free(item);
+}
+
+void sl_block_drop_item(void *item)
+{
+    sl_block_free(item);
+}
+
 void sl_block_pool_drain(void)
 {
     pthread_mutex_lock(&pool_mu);

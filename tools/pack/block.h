@@ -24,6 +24,9 @@ sl_block *sl_block_new(size_t cap);
  * buffer freed) on failure. */
 sl_block *sl_block_adopt(uint8_t *data, size_t len);
 void sl_block_free(sl_block *b);
+/* Releases a block the way sl_pipeline_ops.drop and sl_link's drop want. */
+void sl_block_drop(void *ctx, void *item, int produced);
+void sl_block_drop_item(void *item);
 /* Frees the blocks kept for reuse (at exit, so leak checkers see none). */
 void sl_block_pool_drain(void);
 

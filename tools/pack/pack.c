@@ -12,14 +12,10 @@
  * See docs/formats/pack.md.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -28,22 +24,15 @@
 #include "armor.h"
 #include "block.h"
 #include "link.h"
-#include "packout.h"
-#include "packopts.h"
-#include "progress.h"
 #include "seektable.h"
+#include "session.h"
 #include "stream.h"
 
 #define SEG_CHUNKS 16
 #define SEG_BYTES ((size_t)SEG_CHUNKS * SL_STREAM_CHUNK)
 
 typedef struct pack_job {
-    sl_pack_opts o;
-    const char *in_name;
-    int in_fd;
-    sl_pack_out out;
-    char *out_path;
-    sl_fail fail;
+    sl_pack_session s; /* flags, input, output, errors, progress */
     int encrypt;
     sl_armor_out armor;
     /* pipeline 1 */
@@ -52,8 +41,6 @@ typedef struct pack_job {
     uint64_t next_chunk;
     int in_done;
     sl_seektable table;
-    sl_metrics *m_compress, *m_encrypt;
-    sl_metrics *m_progress; /* no stages: feeds the progress bar with input bytes */
     /* encryption */
     uint8_t *payload_key; /* 32 bytes, sodium_malloc'd */
     sl_block *seg;
@@ -63,9 +50,9 @@ typedef struct pack_job {
 
 static int write_out(pack_job *j, const uint8_t *p, size_t n)
 {
-    int bad = j->o.armor && j->encrypt ? sl_armor_write(&j->armor, p, n) != 0 : fwrite(p, 1, n, j->out.fp) != n;
+    int bad = j->s.o.armor && j->encrypt ? sl_armor_write(&j->armor, p, n) != 0 : fwrite(p, 1, n, j->s.out.fp) != n;
     if (bad)
-        return sl_fail_set(&j->fail, "%s: write error: %s", j->out.name, strerror(errno));
+        return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
     return 0;
 }
 
@@ -93,15 +80,15 @@ static int chunk_source(void *ctx, void **item, size_t *bytes)
     pack_job *j = ctx;
     if (j->in_done)
         return 0;
-    sl_block *b = sl_block_new(j->o.chunk);
+    sl_block *b = sl_block_new(j->s.o.chunk);
     if (!b)
-        return sl_fail_set(&j->fail, "out of memory");
+        return sl_fail_set(&j->s.fail, "out of memory");
     size_t got;
-    if (read_full(j->in_fd, b->data, j->o.chunk, &got)) {
+    if (read_full(j->s.in_fd, b->data, j->s.o.chunk, &got)) {
         sl_block_free(b);
-        return sl_fail_set(&j->fail, "%s: read error: %s", j->in_name, strerror(errno));
+        return sl_fail_set(&j->s.fail, "%s: read error: %s", j->s.in_name, strerror(errno));
     }
-    if (got < j->o.chunk)
+    if (got < j->s.o.chunk)
         j->in_done = 1;
     if (got == 0 && j->next_chunk > 0) { /* an empty input still gets one (empty) frame */
         sl_block_free(b);
@@ -121,16 +108,16 @@ static int compress_work(void *ctx, unsigned worker, void *in, void **out, size_
     ZSTD_CCtx *c = j->cctx[worker];
     if (!c) {
         c = j->cctx[worker] = ZSTD_createCCtx();
-        if (!c || ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, j->o.level)) ||
+        if (!c || ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, j->s.o.level)) ||
             ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1))) {
             sl_block_free(b);
-            return sl_fail_set(&j->fail, "cannot set up the zstd compressor");
+            return sl_fail_set(&j->s.fail, "cannot set up the zstd compressor");
         }
     }
     sl_block *f = sl_block_new(ZSTD_compressBound(b->len));
     if (!f) {
         sl_block_free(b);
-        return sl_fail_set(&j->fail, "out of memory");
+        return sl_fail_set(&j->s.fail, "out of memory");
     }
     size_t n = ZSTD_compress2(c, f->data, f->cap, b->data, b->len);
     f->index = b->index;
@@ -138,7 +125,7 @@ static int compress_work(void *ctx, unsigned worker, void *in, void **out, size_
     sl_block_free(b);
     if (ZSTD_isError(n)) {
         sl_block_free(f);
-        return sl_fail_set(&j->fail, "zstd: %s", ZSTD_getErrorName(n));
+        return sl_fail_set(&j->s.fail, "zstd: %s", ZSTD_getErrorName(n));
     }
     f->len = n;
     *out = f;
@@ -160,7 +147,7 @@ static int segment_append(pack_job *j, const uint8_t *p, size_t n)
         if (!j->seg) {
             j->seg = sl_block_new(SEG_BYTES);
             if (!j->seg)
-                return sl_fail_set(&j->fail, "out of memory");
+                return sl_fail_set(&j->s.fail, "out of memory");
             j->seg->index = j->seg_index++;
         }
         size_t k = SEG_BYTES - j->seg->len < n ? SEG_BYTES - j->seg->len : n;
@@ -183,22 +170,10 @@ static int frame_sink(void *ctx, void *item, size_t bytes)
     pack_job *j = ctx;
     sl_block *f = item;
     sl_seek_entry e = {(uint32_t)f->len, (uint32_t)f->raw_len, sl_le32(f->data + f->len - 4), 1, 1};
-    int rc = sl_seektable_add(&j->table, &e) ? sl_fail_set(&j->fail, "out of memory") : emit(j, f->data, f->len);
-    sl_metrics_progress(j->m_progress, 1, f->raw_len);
+    int rc = sl_seektable_add(&j->table, &e) ? sl_fail_set(&j->s.fail, "out of memory") : emit(j, f->data, f->len);
+    sl_metrics_progress(j->s.progress, 1, f->raw_len);
     sl_block_free(f);
     return rc;
-}
-
-static void block_drop(void *ctx, void *item, int produced)
-{
-    (void)ctx;
-    (void)produced;
-    sl_block_free(item);
-}
-
-static void block_drop1(void *item)
-{
-    sl_block_free(item);
 }
 
 /* After the last frame: the seek table, then (encrypted) the final segment. */
@@ -209,7 +184,7 @@ static int finish_stream(void *ctx)
     size_t n = sl_seektable_frame_size(&j->table);
     uint8_t *t = malloc(n);
     if (!t)
-        return sl_fail_set(&j->fail, "out of memory");
+        return sl_fail_set(&j->s.fail, "out of memory");
     sl_seektable_write(&j->table, t);
     int rc = emit(j, t, n);
     free(t);
@@ -241,7 +216,7 @@ static int seal_work(void *ctx, unsigned worker, void *in, void **out, size_t *b
     sl_block *c = sl_block_new(s->len + SEG_CHUNKS * SL_STREAM_TAG);
     if (!c) {
         sl_block_free(s);
-        return sl_fail_set(&j->fail, "out of memory");
+        return sl_fail_set(&j->s.fail, "out of memory");
     }
     c->len = sl_stream_seal(c->data, s->data, s->len, s->index * SEG_CHUNKS, s->last, j->payload_key);
     c->index = s->index;
@@ -268,28 +243,22 @@ static int write_age_header(pack_job *j)
     uint8_t *file_key = sodium_malloc(16), nonce[16];
     j->payload_key = sodium_malloc(32);
     if (!file_key || !j->payload_key)
-        return sl_fail_set(&j->fail, "out of memory");
+        return sl_fail_set(&j->s.fail, "out of memory");
     randombytes_buf(file_key, 16);
     randombytes_buf(nonce, sizeof nonce);
     size_t hlen;
-    int scrypt = j->o.recipients.n == 0;
-    uint8_t *h = sl_age_header_write(file_key, scrypt ? NULL : &j->o.recipients, j->o.pass.p, j->o.pass.len,
-                                     j->o.scrypt_log_n, &hlen);
+    int scrypt = j->s.o.recipients.n == 0;
+    uint8_t *h = sl_age_header_write(file_key, scrypt ? NULL : &j->s.o.recipients, j->s.o.pass.p, j->s.o.pass.len,
+                                     j->s.o.scrypt_log_n, &hlen);
     sl_age_payload_key(j->payload_key, file_key, nonce);
     sodium_free(file_key);
     if (!h)
-        return sl_fail_set(&j->fail, "cannot build the age header (out of memory)");
-    if (j->o.armor && sl_armor_begin(&j->armor, j->out.fp))
-        return sl_fail_set(&j->fail, "%s: write error: %s", j->out.name, strerror(errno));
+        return sl_fail_set(&j->s.fail, "cannot build the age header (out of memory)");
+    if (j->s.o.armor && sl_armor_begin(&j->armor, j->s.out.fp))
+        return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
     int rc = write_out(j, h, hlen) || write_out(j, nonce, sizeof nonce);
     free(h);
     return rc ? -1 : 0;
-}
-
-static sl_pipeline *make_pipeline(pack_job *j, const sl_pipeline_ops *ops, sl_metrics *m)
-{
-    sl_pipeline_config cfg = {j->workers, j->o.depth, 1, m};
-    return sl_pipeline_new(ops, j, &cfg);
 }
 
 static int run_plain(pack_job *j, sl_pipeline *p1)
@@ -300,11 +269,11 @@ static int run_plain(pack_job *j, sl_pipeline *p1)
 
 static int run_encrypted(pack_job *j, sl_pipeline *p1)
 {
-    static const sl_pipeline_ops seal_ops = {segment_source, seal_work, cipher_sink, block_drop};
-    sl_pipeline *p2 = make_pipeline(j, &seal_ops, j->m_encrypt);
-    if (!p2 || sl_link_start(&j->link, p1, 2, finish_stream, j, block_drop1)) {
+    static const sl_pipeline_ops seal_ops = {segment_source, seal_work, cipher_sink, sl_block_drop};
+    sl_pipeline *p2 = sl_session_pipeline(&j->s, &seal_ops, j, j->s.m[1]);
+    if (!p2 || sl_link_start(&j->link, p1, 2, finish_stream, j, sl_block_drop_item)) {
         sl_pipeline_free(p2);
-        return sl_fail_set(&j->fail, "cannot start the pipeline (out of memory)");
+        return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
     }
     int rc = sl_pipeline_run(p2);
     int up = sl_link_finish(&j->link, rc);
@@ -316,11 +285,11 @@ static int run_encrypted(pack_job *j, sl_pipeline *p1)
 
 static int run(pack_job *j)
 {
-    static const sl_pipeline_ops compress_ops = {chunk_source, compress_work, frame_sink, block_drop};
+    static const sl_pipeline_ops compress_ops = {chunk_source, compress_work, frame_sink, sl_block_drop};
     j->cctx = calloc(j->workers, sizeof *j->cctx);
-    sl_pipeline *p1 = j->cctx ? make_pipeline(j, &compress_ops, j->m_compress) : NULL;
+    sl_pipeline *p1 = j->cctx ? sl_session_pipeline(&j->s, &compress_ops, j, j->s.m[0]) : NULL;
     if (!p1)
-        return sl_fail_set(&j->fail, "cannot start the pipeline (out of memory)");
+        return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
     int rc = j->encrypt ? run_encrypted(j, p1) : run_plain(j, p1);
     sl_pipeline_free(p1);
     for (size_t i = 0; i < j->workers; i++)
@@ -329,133 +298,61 @@ static int run(pack_job *j)
     return rc;
 }
 
-static int open_input(pack_job *j, uint64_t *total)
-{
-    *total = 0;
-    if (!j->o.in || !strcmp(j->o.in, "-")) {
-        j->in_fd = 0;
-        j->in_name = "<stdin>";
-    } else {
-        j->in_name = j->o.in;
-        j->in_fd = open(j->o.in, O_RDONLY | O_CLOEXEC);
-        if (j->in_fd < 0)
-            return sl_fail_set(&j->fail, "%s: cannot open: %s", j->o.in, strerror(errno));
-    }
-    struct stat st;
-    if (fstat(j->in_fd, &st) == 0 && S_ISREG(st.st_mode))
-        *total = (uint64_t)st.st_size;
-    if (fstat(j->in_fd, &st) == 0 && S_ISDIR(st.st_mode))
-        return sl_fail_set(&j->fail, "%s: is a directory", j->in_name);
-    return 0;
-}
-
 static char *default_output(pack_job *j)
 {
-    if (j->o.out)
-        return strdup(j->o.out);
-    if (!j->o.in || !strcmp(j->o.in, "-"))
+    const char *in = j->s.o.in;
+    if (j->s.o.out)
+        return strdup(j->s.o.out);
+    if (!in || !strcmp(in, "-"))
         return strdup("-");
     const char *ext = j->encrypt ? ".zst.age" : ".zst";
-    size_t n = strlen(j->o.in) + strlen(ext) + 1;
+    size_t n = strlen(in) + strlen(ext) + 1;
     char *p = malloc(n);
     if (p)
-        snprintf(p, n, "%s%s", j->o.in, ext);
+        snprintf(p, n, "%s%s", in, ext);
     return p;
 }
 
 static int open_output(pack_job *j)
 {
     char *path = default_output(j);
-    if (!path)
-        return sl_fail_set(&j->fail, "out of memory");
-    int to_stdout = !strcmp(path, "-");
-    if (to_stdout && isatty(1) && !(j->encrypt && j->o.armor)) {
+    if (path && !strcmp(path, "-") && isatty(1) && !(j->encrypt && j->s.o.armor)) {
         free(path);
-        return sl_fail_set(&j->fail, "refusing to write binary output to a terminal (use -o FILE%s or a pipe)",
+        return sl_fail_set(&j->s.fail, "refusing to write binary output to a terminal (use -o FILE%s or a pipe)",
                            j->encrypt ? ", -a" : "");
     }
-    char err[512];
-    j->out_path = path; /* j->out.name points into it */
-    int rc = sl_pack_out_open(&j->out, path, j->o.force, err, sizeof err);
-    return rc ? sl_fail_set(&j->fail, "%s", err) : 0;
-}
-
-static void print_stats(pack_job *j)
-{
-    fprintf(stderr, "{\"compress\": ");
-    sl_metrics_write_json(j->m_compress, stderr);
-    if (j->encrypt) {
-        fprintf(stderr, ", \"encrypt\": ");
-        sl_metrics_write_json(j->m_encrypt, stderr);
-    }
-    fprintf(stderr, "}\n");
+    return sl_session_open_output(&j->s, path);
 }
 
 static int pack(pack_job *j)
 {
-    uint64_t total;
-    if (open_input(j, &total) || open_output(j))
+    if (sl_session_open_input(&j->s) || open_output(j))
         return -1;
-    sl_progress_bar *bar = sl_progress_bar_new("pack", total, j->o.quiet ? 0 : -1);
-    if (bar)
-        sl_metrics_on_progress(j->m_progress, sl_progress_bar_update, bar, 100000000);
+    sl_session_progress(&j->s, "pack", j->s.in_size);
+    j->s.m_name[0] = "compress";
+    j->s.m_name[1] = "encrypt";
+    j->s.m_used = j->encrypt ? 2 : 1;
     int rc = j->encrypt ? write_age_header(j) : 0;
     if (rc == 0)
         rc = run(j);
-    if (rc == 0 && j->encrypt && j->o.armor && sl_armor_end(&j->armor))
-        rc = sl_fail_set(&j->fail, "%s: write error: %s", j->out.name, strerror(errno));
-    char err[512];
-    if (rc == 0 && sl_pack_out_commit(&j->out, err, sizeof err))
-        rc = sl_fail_set(&j->fail, "%s", err);
-    else if (rc)
-        sl_pack_out_abort(&j->out);
-    sl_metrics_progress_done(j->m_progress);
-    if (bar)
-        sl_progress_bar_finish(bar);
-    if (rc && !j->fail.set)
-        sl_fail_set(&j->fail, "failed (error %d)", rc);
-    return rc;
+    if (rc == 0 && j->encrypt && j->s.o.armor && sl_armor_end(&j->armor))
+        rc = sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
+    return sl_session_finish(&j->s, rc);
 }
 
 int sl_pack_main(int argc, char **argv)
 {
-    if (sodium_init() < 0) {
-        fprintf(stderr, "sluice pack: cannot initialise libsodium\n");
-        return 1;
-    }
     pack_job j;
     memset(&j, 0, sizeof j);
-    sl_fail_init(&j.fail);
-    int rc = sl_pack_opts_parse(&j.o, argc, argv);
-    if (rc >= 0) {
-        sl_pack_opts_free(&j.o);
-        return rc; /* usage error (2) or --help (0) */
-    }
-    sl_tool_tune_malloc();
-    j.encrypt = j.o.recipients.n > 0 || j.o.pass.p;
-    j.workers = j.o.workers;
-    j.in_fd = -1;
-    j.m_compress = sl_metrics_new();
-    j.m_encrypt = sl_metrics_new();
-    j.m_progress = sl_metrics_new();
-    if (!j.m_compress || !j.m_encrypt || !j.m_progress)
-        sl_fail_set(&j.fail, "out of memory");
-    else
+    int rc = sl_session_begin(&j.s, "pack", sl_pack_opts_parse, argc, argv);
+    if (rc >= 0)
+        return rc;
+    j.encrypt = j.s.o.recipients.n > 0 || j.s.o.pass.p;
+    j.workers = j.s.o.workers;
+    if (!j.s.fail.set)
         pack(&j);
-    if (j.fail.set)
-        fprintf(stderr, "sluice pack: %s\n", j.fail.msg);
-    else if (j.o.stats)
-        print_stats(&j);
-    if (j.in_fd > 0)
-        close(j.in_fd);
     if (j.payload_key)
         sodium_free(j.payload_key);
     sl_seektable_free(&j.table);
-    sl_metrics_free(j.m_compress);
-    sl_metrics_free(j.m_encrypt);
-    sl_metrics_free(j.m_progress);
-    sl_pack_opts_free(&j.o);
-    free(j.out_path);
-    sl_block_pool_drain();
-    return j.fail.set ? 1 : 0;
+    return sl_session_end(&j.s);
 }

@@ -95,6 +95,24 @@ static int positional(sl_pack_opts *o, const char *cmd, int argc, char **argv)
     return -1;
 }
 
+/* The flags pack and unpack share: -1 when handled, else an exit status. */
+static int common_option(sl_pack_opts *o, const char *cmd, int c)
+{
+    long v;
+    switch (c) {
+    case 'j':
+        if (sl_args_uint(optarg, 1, 1024, &v))
+            return usage_error(cmd, "-j: '%s' is not a thread count (1-1024)", optarg);
+        o->workers = (size_t)v;
+        return -1;
+    case 'o': o->out = optarg; return -1;
+    case 'f': o->force = 1; return -1;
+    case 'q': o->quiet = 1; return -1;
+    case OPT_STATS: o->stats = 1; return -1;
+    default: return usage_error(cmd, "%s", "bad option");
+    }
+}
+
 static int key_error(const char *cmd, const char *err)
 {
     fprintf(stderr, "sluice %s: %s\n", cmd, err);
@@ -108,7 +126,7 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
         {"help", no_argument, 0, 'h'},                          {0, 0, 0, 0}};
     defaults(o);
-    int want_tty = 0, c;
+    int want_tty = 0, c, rc;
     const char *passfile = NULL;
     char err[512];
     long v;
@@ -136,11 +154,6 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                 return usage_error("pack", "-l: '%s' is not a zstd level (1-22)", optarg);
             o->level = (int)v;
             break;
-        case 'j':
-            if (sl_args_uint(optarg, 1, 1024, &v))
-                return usage_error("pack", "-j: '%s' is not a thread count (1-1024)", optarg);
-            o->workers = (size_t)v;
-            break;
         case OPT_CHUNK:
             if (sl_args_size(optarg, &size) || size == 0 || size > SL_PACK_MAX_CHUNK)
                 return usage_error("pack", "--chunk: '%s' is not a size from 1 byte to 64M", optarg);
@@ -151,15 +164,13 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                 return usage_error("pack", "--depth: '%s' is not a depth (1-1024)", optarg);
             o->depth = (size_t)v;
             break;
-        case 'o': o->out = optarg; break;
-        case 'f': o->force = 1; break;
-        case 'q': o->quiet = 1; break;
-        case OPT_STATS: o->stats = 1; break;
         case 'h': fputs(pack_usage, stdout); return 0;
-        default: return usage_error("pack", "%s", "bad option");
+        default:
+            if ((rc = common_option(o, "pack", c)) >= 0)
+                return rc;
         }
     }
-    int rc = positional(o, "pack", argc, argv);
+    rc = positional(o, "pack", argc, argv);
     if (rc >= 0)
         return rc;
     if ((want_tty || passfile) && o->recipients.n)
@@ -184,9 +195,8 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     defaults(o);
-    int c;
+    int c, rc;
     char err[512];
-    long v;
     const char *passfile = NULL;
     optind = 0;
     while ((c = getopt_long(argc, argv, "i:j:o:fqh", longs, NULL)) != -1) {
@@ -196,21 +206,14 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                 return key_error("unpack", err);
             break;
         case OPT_PASSFILE: passfile = optarg; break;
-        case 'j':
-            if (sl_args_uint(optarg, 1, 1024, &v))
-                return usage_error("unpack", "-j: '%s' is not a thread count (1-1024)", optarg);
-            o->workers = (size_t)v;
-            break;
-        case 'o': o->out = optarg; break;
-        case 'f': o->force = 1; break;
-        case 'q': o->quiet = 1; break;
         case OPT_TEST: o->test = 1; break;
-        case OPT_STATS: o->stats = 1; break;
         case 'h': fputs(unpack_usage, stdout); return 0;
-        default: return usage_error("unpack", "%s", "bad option");
+        default:
+            if ((rc = common_option(o, "unpack", c)) >= 0)
+                return rc;
         }
     }
-    int rc = positional(o, "unpack", argc, argv);
+    rc = positional(o, "unpack", argc, argv);
     if (rc >= 0)
         return rc;
     if (o->test && o->out)

@@ -1,0 +1,133 @@
+/*
+ * session.c - the parts of a pack or unpack run that are the same for both.
+ *
+ * Order matters at the end: the output is committed (renamed into place)
+ * only after every stage finished without error, and the progress bar is
+ * cleared before the one error line or the --stats JSON is printed.
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "block.h"
+
+int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse, int argc, char **argv)
+{
+    memset(s, 0, sizeof *s);
+    s->cmd = cmd;
+    s->in_fd = -1;
+    sl_fail_init(&s->fail);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "sluice %s: cannot initialise libsodium\n", cmd);
+        return 1;
+    }
+    int rc = parse(&s->o, argc, argv);
+    if (rc >= 0) {
+        sl_pack_opts_free(&s->o);
+        return rc; /* --help (0) or a usage error (2), already reported */
+    }
+    sl_tool_tune_malloc();
+    s->m[0] = sl_metrics_new();
+    s->m[1] = sl_metrics_new();
+    s->progress = sl_metrics_new();
+    if (!s->m[0] || !s->m[1] || !s->progress)
+        sl_fail_set(&s->fail, "out of memory");
+    return -1;
+}
+
+int sl_session_open_input(sl_pack_session *s)
+{
+    if (!s->o.in || !strcmp(s->o.in, "-")) {
+        s->in_fd = 0;
+        s->in_name = "<stdin>";
+    } else {
+        s->in_name = s->o.in;
+        s->in_fd = open(s->o.in, O_RDONLY | O_CLOEXEC);
+        if (s->in_fd < 0)
+            return sl_fail_set(&s->fail, "%s: cannot open: %s", s->o.in, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(s->in_fd, &st) == 0 && S_ISDIR(st.st_mode))
+        return sl_fail_set(&s->fail, "%s: is a directory", s->in_name);
+    if (fstat(s->in_fd, &st) == 0 && S_ISREG(st.st_mode))
+        s->in_size = (uint64_t)st.st_size;
+    return 0;
+}
+
+int sl_session_open_output(sl_pack_session *s, char *path)
+{
+    if (!path)
+        return s->fail.set ? -1 : sl_fail_set(&s->fail, "out of memory");
+    s->out_path = path; /* s->out.name points into it */
+    char err[512];
+    if (sl_pack_out_open(&s->out, path, s->o.force, err, sizeof err))
+        return sl_fail_set(&s->fail, "%s", err);
+    s->writing = 1;
+    return 0;
+}
+
+void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total)
+{
+    s->bar = sl_progress_bar_new(label, total, s->o.quiet ? 0 : -1);
+    if (s->bar)
+        sl_metrics_on_progress(s->progress, sl_progress_bar_update, s->bar, 100000000);
+}
+
+sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m)
+{
+    sl_pipeline_config cfg = {s->o.workers, s->o.depth, 1, m};
+    return sl_pipeline_new(ops, ctx, &cfg);
+}
+
+int sl_session_finish(sl_pack_session *s, int rc)
+{
+    char err[512];
+    if (s->writing) {
+        if (rc == 0 && sl_pack_out_commit(&s->out, err, sizeof err))
+            rc = sl_fail_set(&s->fail, "%s", err);
+        else if (rc)
+            sl_pack_out_abort(&s->out);
+        s->writing = 0;
+    }
+    sl_metrics_progress_done(s->progress);
+    if (s->bar)
+        sl_progress_bar_finish(s->bar);
+    s->bar = NULL;
+    if (rc && !s->fail.set)
+        sl_fail_set(&s->fail, "failed (error %d)", rc);
+    return rc;
+}
+
+static void print_stats(sl_pack_session *s)
+{
+    fprintf(stderr, "{");
+    for (int i = 0; i < s->m_used; i++) {
+        fprintf(stderr, "%s\"%s\": ", i ? ", " : "", s->m_name[i]);
+        sl_metrics_write_json(s->m[i], stderr);
+    }
+    fprintf(stderr, "}\n");
+}
+
+int sl_session_end(sl_pack_session *s)
+{
+    if (s->fail.set)
+        fprintf(stderr, "sluice %s: %s\n", s->cmd, s->fail.msg);
+    else if (s->o.stats)
+        print_stats(s);
+    if (s->in_fd > 0)
+        close(s->in_fd);
+    for (int i = 0; i < 2; i++)
+        sl_metrics_free(s->m[i]);
+    sl_metrics_free(s->progress);
+    sl_pack_opts_free(&s->o);
+    free(s->out_path);
+    sl_block_pool_drain();
+    return s->fail.set ? 1 : 0;
+}

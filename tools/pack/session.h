@@ -1,0 +1,54 @@
+/*
+ * session.h - one run of `sluice pack` or `sluice unpack`, from parsed
+ * flags to exit status: the input, the output (never left half-written),
+ * the progress bar, the first-error record and --stats.  pack.c and
+ * unpack.c keep only what differs between them: their pipelines.
+ */
+#ifndef SLUICE_PACK_SESSION_H
+#define SLUICE_PACK_SESSION_H
+
+#include <stdint.h>
+
+#include "args.h"
+#include "packopts.h"
+#include "packout.h"
+#include "progress.h"
+#include "sluice/sluice.h"
+
+typedef struct sl_pack_session {
+    const char *cmd; /* "pack" or "unpack": the prefix of every message */
+    sl_pack_opts o;
+    sl_fail fail;
+    int in_fd;
+    const char *in_name;
+    uint64_t in_size; /* 0 unless the input is a regular file */
+    sl_pack_out out;
+    char *out_path;
+    int writing;
+    sl_metrics *m[2];      /* the two pipelines' metrics, for --stats */
+    const char *m_name[2]; /* their names in the JSON */
+    int m_used;            /* how many of them ran */
+    sl_metrics *progress;  /* no stages: feeds the progress bar */
+    sl_progress_bar *bar;
+} sl_pack_session;
+
+typedef int (*sl_pack_parse_fn)(sl_pack_opts *o, int argc, char **argv);
+
+/* Initialises libsodium, parses the flags, allocates the metrics.
+ * Returns -1 to go on, or the exit status to return at once. */
+int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse, int argc, char **argv);
+/* Opens the input (a file, or stdin for none or "-").  0 or -1 (recorded). */
+int sl_session_open_input(sl_pack_session *s);
+/* Opens the output at `path` (malloc'd; the session owns it). */
+int sl_session_open_output(sl_pack_session *s, char *path);
+/* Starts the progress bar (unless -q) over `total` bytes (0: unknown). */
+void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total);
+/* An ordered pipeline with the -j workers and --depth of the flags. */
+sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m);
+/* Ends the run: commits the output if rc is 0, else removes it; stops
+ * the progress bar.  Returns rc, or -1 if the commit failed. */
+int sl_session_finish(sl_pack_session *s, int rc);
+/* Prints the error (or --stats), frees everything; returns the exit status. */
+int sl_session_end(sl_pack_session *s);
+
+#endif
