@@ -6,6 +6,8 @@
 #   - tree-sitter parsing alone, one thread (build/bench/graph_parse_floor):
 #     the floor, on exactly the files sluice graph reads;
 #   - universal-ctags -R on the same tree (definitions only).
+# `sluice graph` writes SQLite (--db) in the two main rows; a third row
+# leaves the output out, to show what the SQLite writer adds.
 # Wall time is the median of RUNS runs (default 3), peak RSS the largest.
 # Targets (2 cores): -j2 total <= 0.6 x the parse-only floor; RSS <= 512 MB.
 #
@@ -35,37 +37,40 @@ trap 'rm -rf "$tmp"' EXIT
 sqlite3 "$tmp/list.sqlite" "SELECT path FROM files WHERE status != 'unreadable' ORDER BY id" > "$tmp/files.txt"
 nfiles=$(wc -l < "$tmp/files.txt")
 mb=$(sqlite3 "$tmp/list.sqlite" "SELECT printf('%.1f', sum(bytes) / 1e6) FROM files")
-echo "corpus: $corpus, $nfiles files, $mb MB; $(nproc) CPUs; median of $runs runs"
+echo "corpus: $corpus, $nfiles files, $mb MB; $(nproc) CPUs; median of $runs runs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# measure NAME CMD...: runs CMD $runs times; prints "NAME median_s peak_rss_mb"
+# measure NAME CMD...: runs CMD $runs times; prints
+# "NAME median_wall_s peak_rss_mb median_cpu_s" (cpu = user + system)
 measure() {
   local name=$1; shift
-  local walls=() rss=0
+  local walls=() cpus=() rss=0
   for ((i = 0; i < runs; i++)); do
     rm -f "$tmp/out.sqlite" "$tmp/tags"
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || {
+    /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || {
       rc=$?; [ $rc -eq 1 ] || { echo "bench/graph: $name failed ($rc):" >&2; cat "$tmp/err" >&2; exit 2; }; }
-    read -r w m < <(tail -1 "$tmp/time")
+    read -r w m u k < <(tail -1 "$tmp/time")
     walls+=("$w")
+    cpus+=("$(awk -v u="$u" -v k="$k" 'BEGIN {print u + k}')")
     [ "$m" -gt "$rss" ] && rss=$m
   done
-  local med
-  med=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $med $((rss / 1024))"
+  echo "$name $(median "${walls[@]}") $((rss / 1024)) $(median "${cpus[@]}")"
 }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 results=()
 results+=("$(measure "sluice-graph-j1" "$sluice" graph -q -j1 --db "$tmp/out.sqlite" "$corpus")")
 results+=("$(measure "sluice-graph-j2" "$sluice" graph -q -j2 --db "$tmp/out.sqlite" "$corpus")")
+# the same without SQLite: what parsing, the graph and resolution cost alone
+results+=("$(measure "sluice-j2-no-output" "$sluice" graph -q -j2 "$corpus")")
 results+=("$(measure "parse-only-j1" sh -c "exec \"$floor\" < \"$tmp/files.txt\"")")
 results+=("$(measure "ctags-R" ctags -R --languages=Rust -f "$tmp/tags" "$corpus")")
 
 floor_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "parse-only-j1" {print $2}')
 ctags_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "ctags-R" {print $2}')
-printf '\n%-18s %10s %12s %10s %10s\n' "command" "wall (s)" "peak RSS MB" "x floor" "x ctags"
+printf '\n%-20s %10s %10s %12s %10s %10s\n' "command" "wall (s)" "cpu (s)" "peak RSS MB" "x floor" "x ctags"
 for r in "${results[@]}"; do
-  read -r name s m <<< "$r"
-  printf '%-18s %10.2f %12d %10.2f %10.2f\n' "$name" "$s" "$m" \
+  read -r name s m c <<< "$r"
+  printf '%-20s %10.2f %10.2f %12d %10.2f %10.2f\n' "$name" "$s" "$c" "$m" \
     "$(awk -v a="$s" -v b="$floor_s" 'BEGIN {print a / b}')" "$(awk -v a="$s" -v b="$ctags_s" 'BEGIN {print a / b}')"
 done
 j2=$(printf '%s\n' "${results[@]}" | awk '$1 == "sluice-graph-j2" {print $2, $3}')
@@ -73,3 +78,5 @@ read -r j2_s j2_rss <<< "$j2"
 echo
 awk -v s="$j2_s" -v f="$floor_s" 'BEGIN { r = s / f; printf "target -j2 <= 0.6 x floor: %.2f x  %s\n", r, (r <= 0.6 ? "met" : "NOT met") }'
 echo "target peak RSS <= 512 MB: $j2_rss MB  $([ "$j2_rss" -le 512 ] && echo met || echo 'NOT met')"
+echo "(x floor and x ctags compare wall times; on a machine shared with other"
+echo " work, -j2 cannot beat -j1 by much, and the cpu column is the steadier one)"
