@@ -980,18 +980,6 @@ static TSTree *parse(gr_extractor *x, const char *src, size_t len)
     return ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
 }
 
-int gr_parse_only(gr_extractor *x, const char *src, size_t len)
-{
-    TSTree *t = parse(x, src, len);
-    if (!t)
-        return -1;
-    uint32_t n = 0;
-    if (ts_node_has_error(ts_tree_root_node(t)))
-        find_errors(ts_tree_root_node(t), &n);
-    ts_tree_delete(t);
-    return (int)n;
-}
-
 static void extract_tree(fg_file *f, TSTree *t, const char *src, size_t len)
 {
     TSNode r = ts_tree_root_node(t);

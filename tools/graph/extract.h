@@ -18,12 +18,8 @@ typedef struct gr_extractor gr_extractor;
 gr_extractor *gr_extractor_new(void);
 void gr_extractor_free(gr_extractor *x);
 
-/* Fills f (which has only its root item slot free) from src[0..len).
- * Items get 1-based lines; item 0 is the file's own module. */
+/* Fills a fresh f (from fg_file_new) from src[0..len): item 0 is the
+ * file's own module, the rest follow in source order with 1-based lines. */
 void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len);
-
-/* Parses without extracting, for the parse-only benchmark floor.
- * Returns the number of nodes with syntax errors (0 for a clean file). */
-int gr_parse_only(gr_extractor *x, const char *src, size_t len);
 
 #endif

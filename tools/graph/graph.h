@@ -2,11 +2,13 @@
  * graph.h - the global code graph the merger owns: crates, files, nodes,
  * edges, warnings, and the indexes name resolution walks.
  *
- * Only the merger thread touches a gr_graph.  Node ids are array indexes
- * starting at 1, assigned in a fixed walk (crates in input order, each
- * module tree depth-first in source order, then orphan files by path,
- * then unresolved names sorted by text), never in the order workers
- * finish; that is what makes the output identical for any -j.
+ * Only the merger thread builds a gr_graph; once gr_graph_finish has run
+ * it is read-only, and the writers may read it from two threads.  Node
+ * ids are array indexes starting at 1, assigned in a fixed walk (crates
+ * in input order, each module tree depth-first in source order, then
+ * orphan files by path, then unresolved names in order of first
+ * reference), never in the order workers finish; that is what makes the
+ * output identical for any -j.
  */
 #ifndef SLUICE_GRAPH_GRAPH_H
 #define SLUICE_GRAPH_GRAPH_H
