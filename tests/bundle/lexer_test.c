@@ -103,3 +103,12 @@ SL_TEST(lexer_reports_unterminated_string_position)
     CHECK(msg && strstr(msg, "string"));
     free(t.v);
 }
+
+SL_TEST(lexer_slash_after_statement_head_paren_starts_regex)
+{
+    js_tokens t = lex("if (a) /x/.test(b); (c) / d");
+    CHECK_EQ(t.v[4].kind, T_REGEX);
+    CHECK_EQ(t.v[t.n - 3].kind, T_PUNCT); /* (c) / d divides */
+    CHECK_EQ(t.v[t.n - 3].op, '/');
+    free(t.v);
+}

@@ -179,7 +179,14 @@ static int regex_allowed(lexer *L)
             return 0;
         }
     case T_PUNCT:
-        return !(t->op == ')' || t->op == ']' || t->op == '}' || t->op == P_INC || t->op == P_DEC);
+        if (t->op == ')') { /* `if (x) /re/.test(s)`: after a statement head */
+            uint32_t open = t->match;
+            if (open == 0)
+                return 0;
+            js_token *kw = &L->out->v[open - 1];
+            return kw->kind == T_NAME && (kw->op == K_IF || kw->op == K_WHILE || kw->op == K_FOR || kw->op == K_WITH);
+        }
+        return !(t->op == ']' || t->op == '}' || t->op == P_INC || t->op == P_DEC);
     default:
         return 1;
     }
@@ -364,7 +371,7 @@ static int lex_close(lexer *L, char c)
     L->pos++;
     o = &L->out->v[open];
     o->match = (uint32_t)L->out->n;
-    emit(L, T_PUNCT, (unsigned char)c, start);
+    emit(L, T_PUNCT, (unsigned char)c, start)->match = open; /* closers point back */
     return 0;
 }
 

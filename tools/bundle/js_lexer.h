@@ -54,7 +54,7 @@ enum { TF_NL_BEFORE = 1, TF_PURE = 2 /* a @__PURE__ comment precedes */ };
 
 typedef struct js_token {
     uint32_t start, end; /* byte range in the source */
-    uint32_t match;      /* ( [ { ${ : index of the closing token */
+    uint32_t match;      /* ( [ { ${ : index of the closing token; ) ] }: of the opening one */
     uint8_t kind, op, flags, pad;
 } js_token;
 

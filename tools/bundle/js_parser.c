@@ -249,10 +249,8 @@ static void declare(P *p, uint32_t ti, int kind, uint8_t flags)
     int added;
     decl_ent *e = tab_put(p, (uint32_t)target, t->start, t->end - t->start, &added);
     if (target != 0) {
-        if (added)
-            SL_VEC_PUSH(p->s->nested, NULL); /* counted only; names filled below */
-        if (added)
-            p->s->nested.v[p->s->nested.n - 1] = tok_str(p, t);
+        if (added) /* the linker keeps imports from being captured by these */
+            SL_VEC_PUSH(p->s->nested, tok_str(p, t));
         return;
     }
     if (added) {
@@ -564,7 +562,6 @@ static void parse_array(P *p)
 /* Tries the --define keys against the member chain at the current name. */
 static void try_define(P *p, int32_t r)
 {
-    const js_token *t = cur(p);
     for (size_t d = 0; d < p->o->ndefines; d++) {
         const js_define *def = &p->o->defines[d];
         uint32_t k = 0, ok = 1;
@@ -590,7 +587,6 @@ static void try_define(P *p, int32_t r)
         p->s->refs.v[r].define = (int32_t)d;
         p->s->refs.v[r].define_end = peek(p, k - 1)->end;
         p->i += k - 1; /* leave the last name as the current token */
-        (void)t;
         return;
     }
 }
@@ -1537,7 +1533,6 @@ static void parse_export(P *p, js_stmt *st)
                 k++;
             js_token *name = peek(p, k);
             if (is_ident(name) && !(is_class && is_kw(name, K_EXTENDS))) {
-                size_t before = p->s->syms.n;
                 if (is_async)
                     next(p);
                 if (is_class)
@@ -1548,7 +1543,6 @@ static void parse_export(P *p, js_stmt *st)
                 int added;
                 decl_ent *e = tab_put(p, 0, name->start, name->end - name->start, &added);
                 st->default_sym = e->sym;
-                (void)before;
             } else {
                 st->kind = S_EXPORT_DEFAULT_ANON;
                 st->name_at = is_class ? d->end : name->start;
@@ -1650,10 +1644,9 @@ static void resolve_refs(P *p)
             if (!bound) {
                 int added;
                 tab_grow(p);
-                decl_ent *e = tab_put(p, FREE_SCOPE, t->start, n, &added);
+                tab_put(p, FREE_SCOPE, t->start, n, &added);
                 if (added)
                     SL_VEC_PUSH(s->free_names, tok_str(p, t));
-                (void)e;
                 if ((n == 6 && !memcmp(p->src + t->start, "module", 6)) ||
                     (n == 7 && !memcmp(p->src + t->start, "exports", 7)))
                     p->m->flags |= MF_CJS_SYNTAX;

@@ -179,7 +179,7 @@ static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
     return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", L->require_name[t]);
 }
 
-static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
+static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
 {
     for (size_t i = 0; i < m->nstmts; i++) {
         js_stmt *st = &m->stmts[i];
@@ -207,7 +207,6 @@ static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
             break;
         }
     }
-    (void)c;
 }
 
 /* The module's own text with its patches applied. */
@@ -217,7 +216,7 @@ static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
     if (m->hashbang_end)
         add(&v, 0, m->hashbang_end, "");
     if (esm) {
-        stmt_patches(c, a, m, &v);
+        stmt_patches(a, m, &v);
         for (size_t k = 0; k < m->noccs; k++) {
             uint32_t end;
             const char *t = occ_text(c, a, m, &m->occs[k], &end);
@@ -343,8 +342,6 @@ typedef struct par {
 static int print_range(void *arg, size_t begin, size_t end)
 {
     par *p = arg;
-    int w = sl_pool_worker_index(NULL);
-    (void)w;
     sl__arena a;
     sl__arena_init(&a);
     for (size_t i = begin; i < end; i++)

@@ -407,11 +407,6 @@ static const char *external_of(linkctx *c, const char *spec)
     return L->ext[L->next++].name;
 }
 
-static int is_ident_text(const char *s)
-{
-    return !strchr(s, '.') && !strchr(s, '(');
-}
-
 static const char *member(linkctx *c, const char *obj, const char *name)
 {
     sl__arena *a = c->tmp;
@@ -641,7 +636,6 @@ static void link_requires(linkctx *c, int32_t mi)
 static void entry_exports(linkctx *c)
 {
     sl__link *L = c->L;
-    js_module *m = L->g->mods[L->entry];
     if (L->kind[L->entry] != MK_ESM)
         return;
     if (L->o->format != FMT_ESM) {
@@ -661,7 +655,6 @@ static void entry_exports(linkctx *c)
         L->entry_exports[L->nentry_exports++] = text;
     }
     free(names);
-    (void)m;
 }
 
 
@@ -1017,7 +1010,6 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
         return -1;
     }
     *err = NULL;
-    (void)is_ident_text;
     return 0;
 }
 
