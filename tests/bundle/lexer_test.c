@@ -112,3 +112,13 @@ SL_TEST(lexer_slash_after_statement_head_paren_starts_regex)
     CHECK_EQ(t.v[t.n - 3].op, '/');
     free(t.v);
 }
+
+SL_TEST(lexer_number_takes_one_dot_and_default_allows_regex)
+{
+    js_tokens t = lex("1.1.toString(); export default /x/g");
+    CHECK_EQ(t.v[0].kind, T_NUM);
+    CHECK_EQ(t.v[0].end, 3u);
+    CHECK_EQ(t.v[1].op, '.');
+    CHECK_EQ(t.v[t.n - 2].kind, T_REGEX);
+    free(t.v);
+}

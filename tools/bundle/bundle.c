@@ -118,9 +118,8 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
                 return -1;
             }
         } else if ((v = flag_value(argc, argv, &i, "--platform"))) {
-            if (!strcmp(v, "node"))
-                o->platform_node = 1;
-            else if (strcmp(v, "browser")) {
+            o->platform_node = !strcmp(v, "node"); /* the last --platform wins */
+            if (!o->platform_node && strcmp(v, "browser")) {
                 fprintf(stderr, "sluice bundle: unknown platform '%s' (browser or node)\n", v);
                 return -1;
             }

@@ -74,6 +74,15 @@ static js_module *load(worker *w, const char *path, char **err)
 {
     js_module *m = sl__arena_zalloc(&w->arena, sizeof *m);
     m->path = path;
+    if (!strncmp(path, SL_DISABLED_PREFIX, strlen(SL_DISABLED_PREFIX))) {
+        m->src = "";
+        m->flags = MF_CJS_SYNTAX; /* module.exports stays {} */
+        char msg[64];
+        if (sl__js_parse(m, &w->o->parse, &w->arena, w->scratch, msg, sizeof msg) != 0)
+            abort();
+        m->flags |= MF_CJS_SYNTAX;
+        return m;
+    }
     m->src = read_file(&w->arena, path, &m->len);
     if (!m->src) {
         *err = fmt_err("%s:%u:%u: cannot read file%s", path, 0, 0, "");

@@ -173,7 +173,7 @@ static int regex_allowed(lexer *L)
         switch (t->op) {
         case K_RETURN: case K_TYPEOF: case K_INSTANCEOF: case K_IN: case K_OF: case K_NEW:
         case K_DELETE: case K_VOID: case K_THROW: case K_CASE: case K_DO: case K_ELSE:
-        case K_YIELD: case K_AWAIT: case K_EXTENDS:
+        case K_YIELD: case K_AWAIT: case K_EXTENDS: case K_DEFAULT:
             return 1;
         default:
             return 0;
@@ -271,8 +271,12 @@ static int lex_number(lexer *L)
         while (L->pos < L->len && (isxdigit((unsigned char)s[L->pos]) || s[L->pos] == '_'))
             L->pos++;
     } else {
-        while (L->pos < L->len && ((s[L->pos] >= '0' && s[L->pos] <= '9') || s[L->pos] == '_' || s[L->pos] == '.'))
+        int dot = 0; /* `1.1.toString()`: one dot belongs to the number */
+        while (L->pos < L->len && ((s[L->pos] >= '0' && s[L->pos] <= '9') || s[L->pos] == '_' ||
+                                   (s[L->pos] == '.' && !dot))) {
+            dot |= s[L->pos] == '.';
             L->pos++;
+        }
         if (L->pos < L->len && (s[L->pos] == 'e' || s[L->pos] == 'E')) {
             L->pos++;
             if (L->pos < L->len && (s[L->pos] == '+' || s[L->pos] == '-'))

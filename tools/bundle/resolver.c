@@ -292,6 +292,72 @@ static const char *resolve_package(sl__resolver *r, sl__arena *a, const char *pk
     return try_path(r, a, sl__arena_printf(a, "%s%s", pkgdir, sub));
 }
 
+
+/* ---- package.json "browser" as an object (--platform browser) ----------- */
+
+/* The nearest package.json at or above dir; NULL when there is none. */
+static json_value *nearest_pkg(sl__resolver *r, sl__arena *a, const char *dir, const char **pkgdir)
+{
+    char *d = sl__arena_strndup(a, dir, strlen(dir));
+    for (;;) {
+        json_value *pkg = pkg_at(r, d);
+        if (pkg) {
+            *pkgdir = d;
+            return pkg;
+        }
+        char *s = strrchr(d, '/');
+        if (!s || s == d)
+            return NULL;
+        *s = 0;
+    }
+}
+
+static json_value *browser_map_of(sl__resolver *r, sl__arena *a, const char *dir, const char **pkgdir)
+{
+    if (r->o.platform_node)
+        return NULL;
+    json_value *pkg = nearest_pkg(r, a, dir, pkgdir);
+    json_value *b = sl__json_get(pkg, "browser");
+    return b && b->type == JSON_OBJ ? b : NULL;
+}
+
+/* Applies the value of a matched "browser" key: false disables the module
+ * (it becomes an empty CommonJS module), a path replaces it. */
+static int browser_target(sl__resolver *r, sl__arena *a, const char *pkgdir, json_value *v, const char *what,
+                          int is_require, const char **out)
+{
+    if (v->type == JSON_BOOL && !v->boolean) {
+        *out = sl__arena_printf(a, "%s%s", SL_DISABLED_PREFIX, what);
+        return RES_FILE;
+    }
+    if (v->type != JSON_STR)
+        return -1;
+    if (!strncmp(v->str, "./", 2) || !strncmp(v->str, "../", 3)) {
+        *out = try_path(r, a, normalize(a, sl__arena_printf(a, "%s/%s", pkgdir, v->str)));
+        return *out ? RES_FILE : RES_NOT_FOUND;
+    }
+    return sl__resolve(r, v->str, sl__arena_printf(a, "%s/package.json", pkgdir), is_require, a, out);
+}
+
+/* A resolved file remapped by its own package's "browser" object. */
+static int browser_file(sl__resolver *r, sl__arena *a, const char *file, int is_require, const char **out)
+{
+    const char *slash = strrchr(file, '/');
+    const char *pkgdir;
+    json_value *map = browser_map_of(r, a, sl__arena_strndup(a, file, (size_t)(slash - file)), &pkgdir);
+    for (size_t i = 0; map && i < map->n; i++) {
+        const char *k = map->keys[i];
+        if (strncmp(k, "./", 2) && strncmp(k, "../", 3))
+            continue;
+        const char *kp = normalize(a, sl__arena_printf(a, "%s/%s", pkgdir, k));
+        const char *kf = try_file(a, kp);
+        if (!strcmp(kp, file) || (kf && !strcmp(kf, file)))
+            return browser_target(r, a, pkgdir, map->vals[i], file, is_require, out);
+    }
+    *out = file;
+    return RES_FILE;
+}
+
 static int is_builtin(const char *spec)
 {
     if (!strncmp(spec, "node:", 5))
@@ -328,10 +394,20 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
         !strcmp(spec, "..")) {
         char *p = normalize(a, spec[0] == '/' ? spec : sl__arena_printf(a, "%s/%s", dir, spec));
         *out = try_path(r, a, p);
-        return *out ? RES_FILE : RES_NOT_FOUND;
+        if (!*out)
+            return RES_NOT_FOUND;
+        return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
     }
     if (r->o.platform_node && is_builtin(spec))
         return RES_BUILTIN;
+    const char *bdir;
+    json_value *bmap = browser_map_of(r, a, dir, &bdir);
+    json_value *bv = sl__json_get(bmap, spec);
+    if (bv) {
+        int rc = browser_target(r, a, bdir, bv, spec, is_require, out);
+        if (rc >= 0)
+            return rc;
+    }
     /* bare: name (or @scope/name) and subpath */
     const char *name_end = strchr(spec, '/');
     if (spec[0] == '@' && name_end)
@@ -345,7 +421,9 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
             char *pkgdir = sl__arena_printf(a, "%s/node_modules/%.*s", d, (int)name_len, spec);
             if (is_dir(pkgdir)) {
                 *out = resolve_package(r, a, pkgdir, sub, is_require);
-                return *out ? RES_FILE : RES_NOT_FOUND;
+                if (!*out)
+                    return RES_NOT_FOUND;
+                return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
             }
         }
         char *s = strrchr(d, '/');

@@ -25,6 +25,10 @@ typedef struct sl__resolver sl__resolver;
 
 enum { RES_FILE, RES_EXTERNAL, RES_BUILTIN, RES_NOT_FOUND };
 
+/* A module a package's "browser" field maps to false resolves to this
+ * prefix followed by what was disabled; it bundles as an empty module. */
+#define SL_DISABLED_PREFIX "(disabled):"
+
 sl__resolver *sl__resolver_new(const sl__resolve_opts *o);
 void sl__resolver_free(sl__resolver *r);
 
