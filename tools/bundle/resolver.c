@@ -26,6 +26,7 @@ typedef struct pkg_ent {
 
 struct sl__resolver {
     sl__resolve_opts o;
+    int in_imports; /* resolving through a package's "imports" */
     sl__arena a;
     pkg_ent **tab;
     size_t cap;
@@ -213,22 +214,27 @@ static int cond_active(sl__resolver *r, const char *key, int is_require)
     return 0;
 }
 
+/* A target string; for "imports" a bare package name is allowed and comes
+ * back marked with a leading \1 for sl__resolve to resolve in turn. */
 static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir, json_value *t, const char *star,
                                  int is_require)
 {
     if (!t)
         return NULL;
     if (t->type == JSON_STR) {
-        if (strncmp(t->str, "./", 2))
-            return NULL;
         const char *s = t->str;
+        int bare = strncmp(s, "./", 2) != 0;
+        if (bare && (!r->in_imports || s[0] == '.' || s[0] == '/' || s[0] == '#'))
+            return NULL;
         char *out;
         const char *st = star ? strchr(s, '*') : NULL;
+        const char *lead = bare ? "\1" : dir;
+        const char *sep = bare ? "" : "/";
         if (st)
-            out = sl__arena_printf(a, "%s/%.*s%s%s", dir, (int)(st - s), s, star, st + 1);
+            out = sl__arena_printf(a, "%s%s%.*s%s%s", lead, sep, (int)(st - s), s, star, st + 1);
         else
-            out = sl__arena_printf(a, "%s/%s", dir, s);
-        return normalize(a, out);
+            out = sl__arena_printf(a, "%s%s%s", lead, sep, s);
+        return bare ? out : normalize(a, out);
     }
     if (t->type == JSON_ARR) {
         for (size_t i = 0; i < t->n; i++) {
@@ -253,7 +259,7 @@ static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir,
 static const char *exports_resolve(sl__resolver *r, sl__arena *a, const char *dir, json_value *ex, const char *sub,
                                    int is_require)
 {
-    int has_dot_keys = ex->type == JSON_OBJ && ex->n > 0 && ex->keys[0][0] == '.';
+    int has_dot_keys = ex->type == JSON_OBJ && ex->n > 0 && (ex->keys[0][0] == '.' || ex->keys[0][0] == '#');
     if (!has_dot_keys)
         return !strcmp(sub, ".") ? export_target(r, a, dir, ex, NULL, is_require) : NULL;
     json_value *exact = sl__json_get(ex, sub);
@@ -343,7 +349,7 @@ static int browser_target(sl__resolver *r, sl__arena *a, const char *pkgdir, jso
 static int browser_file(sl__resolver *r, sl__arena *a, const char *file, int is_require, const char **out)
 {
     const char *slash = strrchr(file, '/');
-    const char *pkgdir;
+    const char *pkgdir = NULL;
     json_value *map = browser_map_of(r, a, sl__arena_strndup(a, file, (size_t)(slash - file)), &pkgdir);
     for (size_t i = 0; map && i < map->n; i++) {
         const char *k = map->keys[i];
@@ -383,6 +389,27 @@ static int is_external(sl__resolver *r, const char *spec)
     return 0;
 }
 
+/* "#name" through the importer's package.json "imports" (node's
+ * subpath imports: exact keys, `*` patterns, conditions, package targets). */
+static int resolve_imports(sl__resolver *r, const char *spec, const char *dir, int is_require, sl__arena *a,
+                           const char **out)
+{
+    const char *pkgdir = NULL;
+    json_value *pkg = nearest_pkg(r, a, dir, &pkgdir);
+    json_value *im = sl__json_get(pkg, "imports");
+    if (!im || im->type != JSON_OBJ)
+        return RES_NOT_FOUND;
+    r->in_imports = 1;
+    const char *t = exports_resolve(r, a, pkgdir, im, spec, is_require);
+    r->in_imports = 0;
+    if (!t)
+        return RES_NOT_FOUND;
+    if (t[0] == '\1')
+        return sl__resolve(r, t + 1, sl__arena_printf(a, "%s/package.json", pkgdir), is_require, a, out);
+    *out = t;
+    return is_file(t) ? RES_FILE : RES_NOT_FOUND;
+}
+
 int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
                 const char **out)
 {
@@ -398,9 +425,11 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
             return RES_NOT_FOUND;
         return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
     }
+    if (spec[0] == '#')
+        return resolve_imports(r, spec, dir, is_require, a, out);
     if (r->o.platform_node && is_builtin(spec))
         return RES_BUILTIN;
-    const char *bdir;
+    const char *bdir = NULL;
     json_value *bmap = browser_map_of(r, a, dir, &bdir);
     json_value *bv = sl__json_get(bmap, spec);
     if (bv) {
