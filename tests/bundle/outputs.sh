@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # outputs.sh SLUICE CHECK: the output side of `sluice bundle`, one check per
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
-# external_kept, outdir_entries, stdout_default.
+# external_kept, outdir_entries, hashbang_kept, stdout_default.
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -64,6 +64,12 @@ case $check in
     "$sluice" bundle entry.mjs second.mjs --outdir dist --format esm -q || fail "bundle"
     [ -f dist/entry.js ] && [ -f dist/second.js ] || fail "outputs missing: $(ls dist)"
     [ "$(node --input-type=module <dist/second.js)" = second ] || fail "second entry" ;;
+  hashbang_kept)
+    printf '#!/usr/bin/env node\nimport { twice } from "./lib.mjs";\nconsole.log(twice(5));\n' >cli.mjs
+    "$sluice" bundle cli.mjs --platform node --format esm -q -o cli.out.mjs || fail "bundle"
+    [ "$(head -1 cli.out.mjs)" = "#!/usr/bin/env node" ] || fail "first line: $(head -1 cli.out.mjs)"
+    [ "$(grep -c '^#!' cli.out.mjs)" = 1 ] || fail "more than one hashbang"
+    [ "$(node cli.out.mjs)" = 10 ] || fail "run" ;;
   stdout_default)
     out=$("$sluice" bundle entry.mjs --format esm) || fail "bundle"
     echo "$out" | grep -q "function twice" || fail "no code on stdout" ;;
