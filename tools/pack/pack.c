@@ -28,7 +28,7 @@
 #include "session.h"
 #include "stream.h"
 
-#define SEG_CHUNKS 16
+#define SEG_CHUNKS SL_STREAM_SEGMENT_CHUNKS
 #define SEG_BYTES ((size_t)SEG_CHUNKS * SL_STREAM_CHUNK)
 
 typedef struct pack_job {

@@ -16,6 +16,10 @@
 #define SL_STREAM_CHUNK 65536
 #define SL_STREAM_TAG 16
 #define SL_STREAM_CT_CHUNK (SL_STREAM_CHUNK + SL_STREAM_TAG)
+/* pack and unpack hand chunks to workers 16 at a time (1 MiB): big enough
+ * that a hand-off costs little next to the work, small enough to keep a
+ * few in flight per worker within the memory bound. */
+#define SL_STREAM_SEGMENT_CHUNKS 16
 
 /* Seals plaintext pt[0..n) starting at chunk `first`; `last`: the final
  * chunk of the payload is in this segment.  n is a multiple of 64 KiB

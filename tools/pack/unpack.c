@@ -29,7 +29,7 @@
 #include "stream.h"
 #include "zscan.h"
 
-#define SEG_CHUNKS 16
+#define SEG_CHUNKS SL_STREAM_SEGMENT_CHUNKS
 #define SEG_CT ((size_t)SEG_CHUNKS * SL_STREAM_CT_CHUNK)
 #define FRAME_MAX SL_PACK_MAX_CHUNK  /* whole frames up to this size go to workers */
 #define PIECE ((size_t)1 << 20)      /* streamed frames and raw data move in 1 MiB pieces */
