@@ -196,7 +196,9 @@ static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
             break;
         case S_EXPORT_DEFAULT_ANON:
             add(v, st->start, st->body, "");
-            add(v, st->name_at, st->name_at, sl__arena_printf(a, " %s ", m->syms[st->default_sym].final_name));
+            add(v, st->name_at, st->name_at,
+                sl__arena_printf(a, st->name_at > 0 && m->src[st->name_at - 1] == ' ' ? "%s " : " %s",
+                                 m->syms[st->default_sym].final_name));
             break;
         case S_EXPORT_DEFAULT_EXPR:
             add(v, st->start, st->body, sl__arena_printf(a, "const %s = ", m->syms[st->default_sym].final_name));

@@ -69,23 +69,34 @@ typedef struct linkctx {
     sl__link *L;
     sl__arena *tmp; /* texts made while resolving (the printer passes its own) */
     name_set used;
+    name_set inner; /* names bound below the top level, anywhere */
     char *err;
 } linkctx;
 
-static const char *claim(linkctx *c, const char *base)
+/* Is `s` unavailable?  A name the bundler makes up must also avoid every
+ * name bound in an inner scope anywhere (or at the top of a CommonJS
+ * closure), or code there that reads it would be captured. */
+static int taken(linkctx *c, const char *s, int made_up)
 {
-    if (!set_has(&c->used, base)) {
+    return set_has(&c->used, s) || (made_up && set_has(&c->inner, s));
+}
+
+static const char *claim_as(linkctx *c, const char *base, int made_up)
+{
+    if (!taken(c, base, made_up)) {
         set_add(&c->used, base);
         return base;
     }
     for (unsigned k = 1;; k++) {
         char *s = sl__arena_printf(&c->L->a, "%s$%u", base, k);
-        if (!set_has(&c->used, s)) {
+        if (!taken(c, s, 1)) {
             set_add(&c->used, s);
             return s;
         }
     }
 }
+
+static const char *claim(linkctx *c, const char *base) { return claim_as(c, base, 1); }
 
 /* An identifier made from a file name: lib/foo-bar.js -> foo_bar. */
 static const char *base_of(sl__link *L, const char *path)
@@ -578,6 +589,11 @@ static void assign_names(linkctx *c)
         js_module *m = g->mods[i];
         for (size_t k = 0; k < m->nfree_names; k++)
             set_add(&c->used, m->free_names[k]);
+        for (size_t k = 0; k < m->nnested_names; k++)
+            set_add(&c->inner, m->nested_names[k]);
+        if (L->kind[i] == MK_CJS)
+            for (size_t k = 0; k < m->nsyms; k++)
+                set_add(&c->inner, m->syms[k].name);
     }
     for (size_t e = 0; e < L->nevs; e++) {
         if (L->evs[e].type != EV_ESM)
@@ -589,7 +605,7 @@ static void assign_names(linkctx *c)
             if (s->kind == SYM_IMPORT)
                 continue;
             const char *base = s->name[0] ? s->name : sl__arena_printf(&L->a, "%s_default", base_of(L, m->path));
-            s->final_name = claim(c, base);
+            s->final_name = claim_as(c, base, s->name[0] == 0);
         }
     }
 }
@@ -1005,6 +1021,7 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
                 L->need_require = 1;
     }
     free(c.used.v);
+    free(c.inner.v);
     if (c.err) {
         *err = c.err;
         return -1;
