@@ -43,7 +43,12 @@ function(sl_fuzzer name)
     add_executable(${exe} ${A_SOURCES})
     target_compile_options(${exe} PRIVATE -fsanitize=fuzzer)
     target_link_options(${exe} PRIVATE -fsanitize=fuzzer)
-    set(args -runs=${A_RUNS} -max_total_time=60 -max_len=65536 ${A_CORPUS})
+    # libFuzzer writes what it finds into the FIRST corpus directory: make
+    # that a scratch directory in the build tree, so the seeds in the
+    # source tree are only read.
+    set(scratch ${CMAKE_BINARY_DIR}/fuzz/${name}.found)
+    file(MAKE_DIRECTORY ${scratch})
+    set(args -runs=${A_RUNS} -max_total_time=60 -max_len=65536 ${scratch} ${A_CORPUS})
   else()
     add_executable(${exe} ${A_SOURCES} ${CMAKE_SOURCE_DIR}/tests/fuzz_replay.c)
     set(args ${A_CORPUS})
