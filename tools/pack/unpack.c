@@ -33,7 +33,10 @@
 #define SEG_CT ((size_t)SEG_CHUNKS * SL_STREAM_CT_CHUNK)
 #define FRAME_MAX SL_PACK_MAX_CHUNK  /* whole frames up to this size go to workers */
 #define PIECE ((size_t)1 << 20)      /* streamed frames and raw data move in 1 MiB pieces */
-#define READ_BUF ((size_t)256 << 10)
+/* Readers under the frame scanner keep a buffer smaller than a full zstd
+ * block (128 KiB), so whole blocks are read straight into the frame's
+ * buffer, one copy instead of two. */
+#define READ_BUF ((size_t)64 << 10)
 
 typedef struct unpack_job {
     sl_pack_session s; /* flags, input, output, errors, progress */
