@@ -1019,6 +1019,12 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
         for (size_t k = 0; k < m->nrecs; k++)
             if (m->recs[k].kind == IR_REQUIRE && m->recs[k].builtin && m->recs[k].module < 0)
                 L->need_require = 1;
+        /* require() left to run time (a computed name, require.resolve):
+         * on node, ESM output gets a real require from createRequire. */
+        if (o->platform_node && L->kind[i] == MK_CJS)
+            for (size_t k = 0; k < m->nfree_names; k++)
+                if (!strcmp(m->free_names[k], "require"))
+                    L->need_require = 1;
     }
     free(c.used.v);
     free(c.inner.v);
