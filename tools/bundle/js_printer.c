@@ -450,6 +450,10 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
     if (o->format == FMT_ESM && L->need_require)
         pb_str(out, "import { createRequire as __createRequire } from \"module\";\n"
                     "var require = __createRequire(import.meta.url);\n");
+    if (o->format == FMT_ESM && L->need_dirname) /* the bundle's own, as node gives a CommonJS file */
+        pb_str(out, "import { fileURLToPath as __fileURLToPath } from \"url\";\n"
+                    "var __filename = __fileURLToPath(import.meta.url);\n"
+                    "var __dirname = __filename.slice(0, __filename.lastIndexOf(\"/\"));\n");
     for (size_t i = 0; i < L->next; i++) {
         if (o->format == FMT_ESM) {
             pb_str(out, sl__arena_printf(a, "import * as %s from ", L->ext[i].name));

@@ -575,7 +575,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__toESM", "__ns", "__lazy", "__createRequire", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__toESM", "__ns", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {
@@ -1022,9 +1022,12 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
         /* require() left to run time (a computed name, require.resolve):
          * on node, ESM output gets a real require from createRequire. */
         if (o->platform_node && L->kind[i] == MK_CJS)
-            for (size_t k = 0; k < m->nfree_names; k++)
+            for (size_t k = 0; k < m->nfree_names; k++) {
                 if (!strcmp(m->free_names[k], "require"))
                     L->need_require = 1;
+                if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname"))
+                    L->need_dirname = 1;
+            }
     }
     free(c.used.v);
     free(c.inner.v);

@@ -63,6 +63,7 @@ typedef struct sl__link {
     sl__external *ext;
     size_t next, ext_cap;
     int need_cjs, need_toesm, need_ns, need_require;
+    int need_dirname; /* node, ESM output: CommonJS code reads __filename/__dirname */
     const char **entry_exports; /* exported name, value expression pairs */
     size_t nentry_exports;
 } sl__link;
