@@ -127,3 +127,11 @@ SL_TEST(graph_loads_path_attribute_outside_the_package)
     CHECK_EQ(db_int(db(), "SELECT count(*) FROM files WHERE path LIKE '%fixtures/shared/more.rs' AND status = 'ok'",
                     NULL, NULL, NULL), 1);
 }
+
+SL_TEST(graph_resolves_call_through_generic_trait_bound)
+{
+    CHECK(has_edge(db(), "crate::kind_of", "calls", "crate::Describe::kind"));
+    CHECK(has_edge(db(), "crate::kind_where", "calls", "crate::Describe::kind"));
+    /* the parameter T itself is not a type reference */
+    CHECK_EQ(db_int(db(), "SELECT count(*) FROM nodes WHERE kind = 'unresolved' AND path = 'T'", NULL, NULL, NULL), 0);
+}

@@ -39,7 +39,8 @@ enum sym {
     S_TYPE_PARAMETERS, S_CONSTRAINED_TP, S_OPTIONAL_TP, S_CONST_PARAMETER,
     S_TYPE_BINDING, S_PRIMITIVE, S_LIFETIME, S_SELF_PARAMETER, S_PARAMETERS,
     S_PARAMETER, S_MACRO_INVOCATION, S_STRING_LITERAL, S_STRING_CONTENT,
-    S_BLOCK, S_METAVARIABLE, S_BRACKETED_TYPE, S_QUALIFIED_TYPE, S_ERROR, S__COUNT
+    S_BLOCK, S_METAVARIABLE, S_BRACKETED_TYPE, S_QUALIFIED_TYPE, S_WHERE_CLAUSE,
+    S_WHERE_PREDICATE, S_TRAIT_BOUNDS, S_ERROR, S__COUNT
 };
 
 static const char *const sym_names[S__COUNT] = {
@@ -70,17 +71,19 @@ static const char *const sym_names[S__COUNT] = {
     [S_MACRO_INVOCATION] = "macro_invocation", [S_STRING_LITERAL] = "string_literal",
     [S_STRING_CONTENT] = "string_content", [S_BLOCK] = "block",
     [S_METAVARIABLE] = "metavariable", [S_BRACKETED_TYPE] = "bracketed_type",
-    [S_QUALIFIED_TYPE] = "qualified_type", [S_ERROR] = "ERROR",
+    [S_QUALIFIED_TYPE] = "qualified_type", [S_WHERE_CLAUSE] = "where_clause",
+    [S_WHERE_PREDICATE] = "where_predicate", [S_TRAIT_BOUNDS] = "trait_bounds", [S_ERROR] = "ERROR",
 };
 
 enum fld {
     F_NAME, F_BODY, F_TYPE, F_TRAIT, F_PARAMETERS, F_RETURN_TYPE, F_VALUE, F_PATH,
     F_ALIAS, F_LIST, F_ARGUMENT, F_FUNCTION, F_FIELD, F_TYPE_PARAMETERS, F_LEFT,
-    F__COUNT
+    F_BOUNDS, F__COUNT
 };
 static const char *const fld_names[F__COUNT] = {
     "name", "body", "type", "trait", "parameters", "return_type", "value", "path",
     "alias", "list", "argument", "function", "field", "type_parameters", "left",
+    "bounds",
 };
 
 /* Grammar tables, computed once: symbol -> enum sym, field name -> id. */
@@ -156,6 +159,7 @@ typedef struct ex {
     const char *src;
     size_t len;
     span generics[MAX_GENERICS]; /* generic parameter names in scope */
+    fg_str bound[MAX_GENERICS];   /* each one's first trait bound, as a path */
     int ngenerics;
     int depth;
     int deep_warned;
@@ -282,48 +286,95 @@ static int path_of(ex *e, TSNode n, fg_str *out)
     return 1;
 }
 
-static int is_generic(const ex *e, span s)
+static int generic_index(const ex *e, span s)
 {
     for (int i = e->ngenerics - 1; i >= 0; i--)
         if (e->generics[i].len == s.len && !memcmp(e->generics[i].p, s.p, s.len))
-            return 1;
-    return 0;
+            return i;
+    return -1;
 }
 
-static void push_generic(ex *e, TSNode n)
+static int is_generic(const ex *e, span s)
 {
-    if (!ts_node_is_null(n) && e->ngenerics < MAX_GENERICS)
+    return generic_index(e, s) >= 0;
+}
+
+/* The first trait in `T: A + B` (as a path), or empty. */
+static fg_str first_bound(ex *e, TSNode bounds)
+{
+    fg_str r = {0, 0};
+    if (ts_node_is_null(bounds))
+        return r;
+    EACH_CHILD(k, bounds) {
+        TSNode c = KID(k);
+        int s = sym(c);
+        if (!r.len && (s == S_TYPE_IDENTIFIER || s == S_SCOPED_TYPE_IDENTIFIER || s == S_GENERIC_TYPE))
+            path_of(e, c, &r);
+    }
+    return r;
+}
+
+static void push_generic(ex *e, TSNode n, fg_str bound)
+{
+    if (!ts_node_is_null(n) && e->ngenerics < MAX_GENERICS) {
+        e->bound[e->ngenerics] = bound;
         e->generics[e->ngenerics++] = text(e, n);
+    }
+}
+
+/* `where T: Trait` gives T a bound when its parameter list did not. */
+static void where_bounds(ex *e, TSNode item)
+{
+    uint32_t nc = ts_node_named_child_count(item);
+    for (uint32_t i = 0; i < nc; i++) {
+        TSNode w = ts_node_named_child(item, i);
+        if (sym(w) != S_WHERE_CLAUSE)
+            continue;
+        EACH_CHILD(k, w) {
+            TSNode p = KID(k);
+            if (sym(p) != S_WHERE_PREDICATE)
+                continue;
+            int g = generic_index(e, text(e, field(p, F_LEFT)));
+            if (g >= 0 && !e->bound[g].len)
+                e->bound[g] = first_bound(e, field(p, F_BOUNDS));
+        }
+    }
 }
 
 /* Brings an item's generic parameters into scope (until the caller resets
- * ngenerics): they are not references to items. */
+ * ngenerics): they are not references to items, and a call T::f() on one
+ * with a trait bound names the trait's f. */
 static void push_type_params(ex *e, TSNode item)
 {
     TSNode tp = field(item, F_TYPE_PARAMETERS);
     if (ts_node_is_null(tp))
         return;
+    fg_str none = {0, 0};
     EACH_CHILD(k, tp) {
         TSNode c = KID(k);
         switch (sym(c)) {
         case S_TYPE_IDENTIFIER:
-            push_generic(e, c);
+            push_generic(e, c, none);
             break;
         case S_CONSTRAINED_TP:
-            push_generic(e, field(c, F_LEFT));
+            push_generic(e, field(c, F_LEFT), first_bound(e, field(c, F_BOUNDS)));
             break;
         case S_OPTIONAL_TP: {
             TSNode nm = field(c, F_NAME);
-            push_generic(e, sym(nm) == S_CONSTRAINED_TP ? field(nm, F_LEFT) : nm);
+            if (sym(nm) == S_CONSTRAINED_TP)
+                push_generic(e, field(nm, F_LEFT), first_bound(e, field(nm, F_BOUNDS)));
+            else
+                push_generic(e, nm, none);
             break;
         }
         case S_CONST_PARAMETER:
-            push_generic(e, field(c, F_NAME));
+            push_generic(e, field(c, F_NAME), none);
             break;
         default:
             break;
         }
     }
+    where_bounds(e, item);
 }
 
 static void add_ref(ex *e, uint32_t from, int edge, int form, fg_str t, TSNode at)
@@ -854,6 +905,22 @@ static int is_item_sym(int s)
     }
 }
 
+/* T::f() where T is a generic parameter bounded by a trait: Trait::f. */
+static fg_str through_bound(ex *e, fg_str p)
+{
+    const char *t = fg_ptr(e->f, p);
+    const char *sep = strstr(t, "::");
+    if (!sep)
+        return p;
+    int g = generic_index(e, (span){t, (uint32_t)(sep - t)});
+    if (g < 0 || !e->bound[g].len)
+        return p;
+    int n = snprintf(e->buf, sizeof e->buf, "%s%s", fg_ptr(e->f, e->bound[g]), sep);
+    if (n < 0 || (size_t)n >= sizeof e->buf)
+        return p;
+    return fg_intern(e->f, e->buf, (size_t)n);
+}
+
 static void call(ex *e, TSNode n, uint32_t fn)
 {
     TSNode f = field(n, F_FUNCTION);
@@ -864,7 +931,7 @@ static void call(ex *e, TSNode n, uint32_t fn)
     case S_IDENTIFIER:
     case S_SCOPED_IDENTIFIER:
         if (path_of(e, f, &p))
-            add_ref(e, fn, GE_CALLS, FF_PATH, p, f);
+            add_ref(e, fn, GE_CALLS, FF_PATH, through_bound(e, p), f);
         break;
     case S_FIELD_EXPRESSION: {
         TSNode v = field(f, F_VALUE), name = field(f, F_FIELD);
