@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # outputs.sh SLUICE CHECK: the output side of `sluice bundle`, one check per
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
-# external_kept, outdir_entries, hashbang_kept, stdout_default.
+# external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
+# stdout_default.
 set -uo pipefail
 sluice=$1 check=$2
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 printf "export { twice, boom } from './lib.mjs';\nexport const answer = 42;\n" >entry.mjs
@@ -70,6 +72,16 @@ case $check in
     [ "$(head -1 cli.out.mjs)" = "#!/usr/bin/env node" ] || fail "first line: $(head -1 cli.out.mjs)"
     [ "$(grep -c '^#!' cli.out.mjs)" = 1 ] || fail "more than one hashbang"
     [ "$(node cli.out.mjs)" = 10 ] || fail "run" ;;
+  deterministic_any_threads)
+    # A generated 400-module app (cycles, barrels, JSON) through 1, 3 and 8
+    # workers: the coordinator must produce the same bytes every time.
+    node "$here/../../bench/bundle_gen.mjs" app 400 app >/dev/null || fail "generate"
+    want=$(cd app && node index.js) || fail "node"
+    for j in 1 3 8 8; do
+      "$sluice" bundle app/index.js --format esm -q -j $j -o "app$j.mjs" || fail "bundle -j $j"
+    done
+    cmp -s app1.mjs app3.mjs && cmp -s app1.mjs app8.mjs || fail "bundles differ between thread counts"
+    [ "$(node app8.mjs)" = "$want" ] || fail "bundle prints differently" ;;
   stdout_default)
     out=$("$sluice" bundle entry.mjs --format esm) || fail "bundle"
     echo "$out" | grep -q "function twice" || fail "no code on stdout" ;;

@@ -193,6 +193,58 @@ static void append_err(char **err, const char *msg)
     strcpy(*err + old, msg);
 }
 
+
+/* Module ids are handed out in the order results arrive, which depends on
+ * thread timing.  Renumber them by a walk of the graph (entries first, then
+ * depth-first in import order) so the same input always gives the same
+ * bundle, whatever -j is. */
+static void canonical_ids(sl__graph *g)
+{
+    size_t n = g->n;
+    int32_t *newid = malloc(n * sizeof *newid), *stack = malloc((n + 1) * sizeof *stack);
+    js_module **mods = malloc(n * sizeof *mods);
+    for (size_t i = 0; i < n; i++)
+        newid[i] = -1;
+    int32_t next = 0;
+    for (size_t e = 0; e < g->nentries; e++)
+        newid[e] = next++;
+    for (size_t e = 0; e < g->nentries; e++) {
+        size_t sp = 0;
+        stack[sp++] = (int32_t)e;
+        while (sp) {
+            js_module *m = g->mods[stack[--sp]];
+            for (size_t k = m->nrecs; k-- > 0;) {
+                int32_t t = m->recs[k].module;
+                if (m->recs[k].kind == IR_DEAD || t < 0 || newid[t] >= 0)
+                    continue;
+                newid[t] = -2; /* queued */
+                stack[sp++] = t;
+            }
+            /* ids in the order modules are first reached, imports in order */
+            for (size_t k = 0; k < m->nrecs; k++) {
+                int32_t t = m->recs[k].module;
+                if (m->recs[k].kind != IR_DEAD && t >= 0 && newid[t] == -2)
+                    newid[t] = next++;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (newid[i] < 0) /* unreachable: cannot happen, keep it anyway */
+            newid[i] = next++;
+    for (size_t i = 0; i < n; i++)
+        mods[newid[i]] = g->mods[i];
+    for (size_t i = 0; i < n; i++) {
+        js_module *m = mods[i];
+        for (size_t k = 0; k < m->nrecs; k++)
+            if (m->recs[k].module >= 0)
+                m->recs[k].module = newid[m->recs[k].module];
+    }
+    memcpy(g->mods, mods, n * sizeof *mods);
+    free(mods);
+    free(newid);
+    free(stack);
+}
+
 int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t nentries, const sl__graph_opts *o,
                     char **err)
 {
@@ -288,6 +340,8 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
         gp->workers[i].res = NULL;
         g->arena_bytes += gp->workers[i].arena.total;
     }
+    if (!failed)
+        canonical_ids(g);
     return failed ? -1 : 0;
 }
 
