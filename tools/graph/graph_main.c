@@ -187,7 +187,7 @@ int sl_graph_main(int argc, char **argv)
     }
     t[1] = sl_now();
     cpu[1] = cpu_now();
-    if (gr_parse_all(&g, threads, &ps)) {
+    if (gr_parse_all(&g, threads, !quiet, &ps)) {
         fprintf(stderr, "sluice graph: could not start worker threads\n");
         status = 2;
         goto out;

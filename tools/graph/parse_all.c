@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "extract.h"
+#include "progress.h"
 #include "sluice/chan.h"
 #include "sluice/pool.h"
 #include "source.h"
@@ -149,7 +150,7 @@ static void order_extra_files(gr_graph *g, size_t listed)
     }
 }
 
-int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
+int gr_parse_all(gr_graph *g, int threads, int progress, gr_parse_stats *st)
 {
     memset(st, 0, sizeof *st);
     if (threads < 1)
@@ -181,13 +182,21 @@ int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st)
     size_t outstanding = 0, listed = g->nfiles;
     for (uint32_t i = 0; i < g->nfiles; i++, outstanding++)
         send_job(&w, g, i);
+    sl_progress_bar *bar = sl_progress_bar_new("graph: parsing", 0, progress ? -1 : 0);
+    int64_t drawn = 0;
     while (outstanding) {
         fg_file *f;
         if (sl_chan_recv(w.results, &f) != SL_OK)
             break;
         outstanding--;
         outstanding += take(&w, g, f, st);
+        if (bar && sl_now() - drawn > 100000000) { /* at most ten redraws a second */
+            drawn = sl_now();
+            sl_progress_bar_update(bar, st->files, g->nfiles, st->bytes);
+        }
     }
+    if (bar)
+        sl_progress_bar_finish(bar);
     sl_chan_close(w.jobs);
     order_extra_files(g, listed);
     sl_group_wait(grp);

@@ -14,7 +14,8 @@ typedef struct gr_parse_stats {
 /* Parses every file in g on `threads` worker threads, plus any file a
  * `mod` declaration reaches that discovery did not list.  On return each
  * g->files[i].fg is set and per-file diagnostics are g's warnings.
- * Returns 0, or -1 when the workers could not be started. */
-int gr_parse_all(gr_graph *g, int threads, gr_parse_stats *st);
+ * With `progress`, a progress bar is drawn on stderr when it is a
+ * terminal.  Returns 0, or -1 when the workers could not be started. */
+int gr_parse_all(gr_graph *g, int threads, int progress, gr_parse_stats *st);
 
 #endif
