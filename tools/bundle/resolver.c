@@ -465,6 +465,56 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
     return RES_NOT_FOUND;
 }
 
+
+/* Glob match for "sideEffects" patterns: `**` crosses directories, `*` and
+ * `?` do not. */
+static int glob_match(const char *pat, const char *s)
+{
+    for (; *pat; pat++, s++) {
+        if (pat[0] == '*' && pat[1] == '*') {
+            pat += 2;
+            if (*pat == '/')
+                pat++;
+            for (const char *t = s;; t++) {
+                if (glob_match(pat, t))
+                    return 1;
+                if (!*t)
+                    return 0;
+            }
+        }
+        if (*pat == '*') {
+            for (const char *t = s;; t++) {
+                if (glob_match(pat + 1, t))
+                    return 1;
+                if (!*t || *t == '/')
+                    return 0;
+            }
+        }
+        if (!*s || (*pat != '?' && *pat != *s) || (*pat == '?' && *s == '/'))
+            return 0;
+    }
+    return *s == 0;
+}
+
+/* "sideEffects": an array lists the files that have side effects (a
+ * pattern without a slash matches a file name anywhere in the package). */
+static int listed_side_effects(json_value *list, const char *pkgdir, const char *path)
+{
+    size_t dl = strlen(pkgdir);
+    const char *rel = strncmp(path, pkgdir, dl) || path[dl] != '/' ? path : path + dl + 1;
+    for (size_t i = 0; i < list->n; i++) {
+        json_value *v = list->vals[i];
+        if (v->type != JSON_STR)
+            continue;
+        const char *pat = v->str;
+        if (!strncmp(pat, "./", 2))
+            pat += 2;
+        if (strchr(pat, '/') ? glob_match(pat, rel) : glob_match(pat, strrchr(path, '/') + 1))
+            return 1;
+    }
+    return 0;
+}
+
 unsigned sl__resolver_file_flags(sl__resolver *r, const char *path)
 {
     unsigned flags = 0;
@@ -488,6 +538,8 @@ unsigned sl__resolver_file_flags(sl__resolver *r, const char *path)
             flags |= MF_NODE_MODE;
         json_value *se = sl__json_get(pkg, "sideEffects");
         if (se && se->type == JSON_BOOL && !se->boolean)
+            flags |= MF_NO_SIDE_EFFECTS;
+        if (se && se->type == JSON_ARR && !listed_side_effects(se, dir, path))
             flags |= MF_NO_SIDE_EFFECTS;
         break;
     }

@@ -1,0 +1,1 @@
+export function quiet() { return 'QUIET_MARKER'; }

@@ -1,0 +1,2 @@
+globalThis.polyfilled = true;
+console.log('polyfill runs', globalThis.polyfilled);
