@@ -55,7 +55,28 @@ case $check in
       const at = out.findIndex((l) => l.includes(\"throw new Error('boom')\"));
       const m = byLine[at];
       if (!m || m[0] !== 'lib.mjs' || m[1] !== 6) throw new Error('throw maps to ' + JSON.stringify(m));
-    " || fail "mappings" ;;
+    " || fail "mappings"
+    # Columns: every identifier of a line with a rename in it maps back to
+    # the same identifier in the original (node's own source map reader).
+    printf "import { twice } from './lib.mjs';\nconst helper = 'cols';\nexport const total = twice(2) + helper.length;\n" >cols.mjs
+    printf "import { total } from './cols.mjs';\nconst helper = (x) => x + 1;\nconsole.log(helper(1) + total, helper(3));\n" >colmain.mjs
+    "$sluice" bundle colmain.mjs --format esm -q -o cols.out.mjs --sourcemap || fail "bundle"
+    node -e "
+      const { SourceMap } = require('module');
+      const fs = require('fs');
+      const sm = new SourceMap(JSON.parse(fs.readFileSync('cols.out.mjs.map', 'utf8')));
+      const out = fs.readFileSync('cols.out.mjs', 'utf8').split('\\n');
+      const line = out.findIndex((l) => l.includes('console.log('));
+      if (!out[line].includes('helper\$1(1)')) throw new Error('expected a rename on: ' + out[line]);
+      const orig = fs.readFileSync('colmain.mjs', 'utf8').split('\\n');
+      for (const word of ['console', '(1)', 'total', '(3)']) {
+        const col = out[line].indexOf(word);
+        const e = sm.findEntry(line, col);
+        const oc = e.originalColumn + (col - e.generatedColumn);
+        const text = orig[e.originalLine].slice(oc, oc + word.length);
+        if (!e.originalSource.endsWith('colmain.mjs') || text !== word) throw new Error(word + ' maps to ' + JSON.stringify([e, text]));
+      }
+    " || fail "column mappings" ;;
   external_kept)
     printf "import { dep } from 'not-installed-dep';\nimport fs from 'node:fs';\nconsole.log(typeof dep, typeof fs.readFileSync);\n" >ext.mjs
     "$sluice" bundle ext.mjs --platform node --format esm --external not-installed-dep -q -o out.mjs || fail "bundle"

@@ -15,14 +15,26 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A source-map segment: output (line, column) -> original (line, column). */
+typedef struct seg {
+    uint32_t out_line, out_col;
+    int32_t src_line, src_col;
+} seg;
+
 typedef struct pbuf {
     char *b;
     size_t n, cap;
-    int32_t *lines; /* per output line: original line (0-based) or -1 */
-    int32_t *cols;
-    size_t nlines, lcap;
-    int at_line_start;
+    size_t nl;  /* newlines written so far */
+    size_t col; /* bytes since the last newline */
+    seg *segs;  /* one per run of copied source (--sourcemap) */
+    size_t nsegs, segcap;
 } pbuf;
+
+/* Where copying is in the original: its line and that line's first byte. */
+typedef struct srcpos {
+    int32_t line;
+    size_t line_start;
+} srcpos;
 
 static void pb_grow(pbuf *p, size_t extra)
 {
@@ -32,73 +44,71 @@ static void pb_grow(pbuf *p, size_t extra)
     }
 }
 
-static void pb_line(pbuf *p, int32_t line, int32_t col)
+static void pb_seg(pbuf *p, int32_t line, int32_t col)
 {
-    if (p->nlines == p->lcap) {
-        p->lcap = p->lcap ? p->lcap * 2 : 64;
-        p->lines = sl__xrealloc(p->lines, p->lcap * sizeof *p->lines);
-        p->cols = sl__xrealloc(p->cols, p->lcap * sizeof *p->cols);
+    if (p->nsegs == p->segcap) {
+        p->segcap = p->segcap ? p->segcap * 2 : 64;
+        p->segs = sl__xrealloc(p->segs, p->segcap * sizeof *p->segs);
     }
-    p->lines[p->nlines] = line;
-    p->cols[p->nlines] = col;
-    p->nlines++;
+    p->segs[p->nsegs++] = (seg){(uint32_t)p->nl, (uint32_t)p->col, line, col};
 }
 
-/* Generated text: its lines map nowhere. */
+/* Advances the output position over s[0..n). */
+static void pb_advance(pbuf *p, const char *s, size_t n)
+{
+    const char *last = NULL;
+    for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))); q++) {
+        p->nl++;
+        last = q;
+    }
+    p->col = last ? (size_t)(s + n - last - 1) : p->col + n;
+}
+
+/* Generated text: it maps nowhere. */
 static void pb_text(pbuf *p, const char *s, size_t n)
 {
     if (!n)
         return;
     pb_grow(p, n);
-    for (size_t i = 0; i < n; i++) {
-        if (p->at_line_start) {
-            pb_line(p, -1, 0);
-            p->at_line_start = 0;
-        }
-        if (s[i] == '\n')
-            p->at_line_start = 1;
-    }
     memcpy(p->b + p->n, s, n);
     p->n += n;
+    pb_advance(p, s, n);
 }
 
 static void pb_str(pbuf *p, const char *s) { pb_text(p, s, strlen(s)); }
 
-/* Copied source src[from..to), whose first byte is on original `line`. */
-static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, int32_t *line, int track)
+/* Copied source src[from..to).  With `track`, each run of copied text and
+ * each line inside it starts a segment pointing back at the original. */
+static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp, int track)
 {
     size_t n = to - from;
     if (!n)
         return;
     pb_grow(p, n);
-    if (track) {
-        const char *s = src + from, *end = src + to;
-        while (s < end) {
-            if (p->at_line_start) {
-                const char *ls = s;
-                while (ls > src && ls[-1] != '\n')
-                    ls--;
-                pb_line(p, *line, (int32_t)(s - ls));
-                p->at_line_start = 0;
-            }
-            const char *nl = memchr(s, '\n', (size_t)(end - s));
-            if (!nl)
-                break;
-            (*line)++;
-            p->at_line_start = 1;
-            s = nl + 1;
-        }
-    }
     memcpy(p->b + p->n, src + from, n);
     p->n += n;
+    if (!track)
+        return;
+    pb_seg(p, sp->line, (int32_t)(from - sp->line_start));
+    const char *s = src + from, *end = src + to;
+    for (const char *q; (q = memchr(s, '\n', (size_t)(end - s))); s = q + 1) {
+        sp->line++;
+        sp->line_start = (size_t)(q + 1 - src);
+        p->nl++;
+        p->col = 0;
+        if (q + 1 < end)
+            pb_seg(p, sp->line, 0);
+    }
+    p->col += (size_t)(end - s);
 }
 
-static void count_lines(const char *src, size_t from, size_t to, int32_t *line)
+/* Skipped source: only the position moves. */
+static void skip_src(const char *src, size_t from, size_t to, srcpos *sp)
 {
     const char *s = src + from, *end = src + to;
-    while ((s = memchr(s, '\n', (size_t)(end - s)))) {
-        (*line)++;
-        s++;
+    for (const char *q; (q = memchr(s, '\n', (size_t)(end - s))); s = q + 1) {
+        sp->line++;
+        sp->line_start = (size_t)(q + 1 - src);
     }
 }
 
@@ -239,18 +249,18 @@ static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
     if (v.n)
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
     size_t at = 0;
-    int32_t line = 0;
+    srcpos sp = {0, 0};
     for (size_t k = 0; k < v.n; k++) {
         patch *p = &v.v[k];
         if (p->pos < at)
             continue;
-        pb_copy(out, m->src, at, p->pos, &line, c->track);
+        pb_copy(out, m->src, at, p->pos, &sp, c->track);
         pb_str(out, p->text);
         if (c->track)
-            count_lines(m->src, p->pos, p->end, &line);
+            skip_src(m->src, p->pos, p->end, &sp);
         at = p->end;
     }
-    pb_copy(out, m->src, at, m->len, &line, c->track);
+    pb_copy(out, m->src, at, m->len, &sp, c->track);
     if (m->len == 0 || m->src[m->len - 1] != '\n')
         pb_str(out, "\n");
     free(v.v);
@@ -282,8 +292,8 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         pb_str(out, L->require_name[it->mod]);
         if (L->kind[it->mod] == MK_JSON) {
             pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
-            int32_t line = 0;
-            pb_copy(out, m->src, 0, m->len, &line, c->track);
+            srcpos sp = {0, 0};
+            pb_copy(out, m->src, 0, m->len, &sp, c->track);
             pb_str(out, ";\n});\n");
             return;
         }
@@ -324,11 +334,11 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
     case EV_JSON_INIT: {
         pb_str(out, head);
         pb_str(out, sl__arena_printf(a, "var %s = ", L->json_name[it->mod]));
-        int32_t line = 0;
+        srcpos sp = {0, 0};
         size_t end = m->len;
         while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
             end--;
-        pb_copy(out, m->src, 0, end, &line, c->track);
+        pb_copy(out, m->src, 0, end, &sp, c->track);
         pb_str(out, ";\n");
         break;
     }
@@ -515,8 +525,7 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
         pb_text(out, list.b, list.n);
         pb_str(out, "\n};\n");
         free(list.b);
-        free(list.lines);
-        free(list.cols);
+        free(list.segs);
     } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
         pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_name[e]));
     } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
@@ -609,8 +618,6 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     for (size_t i = 0; i < L->nevs; i++)
         items[L->ncjs + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
     pbuf *bufs = calloc(nitems + 1, sizeof *bufs);
-    for (size_t i = 0; i < nitems; i++)
-        bufs[i].at_line_start = 1;
     pctx c = {.L = L, .track = map_name != NULL};
     if (getcwd(c.cwd, sizeof c.cwd))
         c.cwdlen = strlen(c.cwd);
@@ -619,7 +626,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
 
     sl__arena a;
     sl__arena_init(&a);
-    pbuf head = {.at_line_start = 1}, tail = {.at_line_start = 0};
+    pbuf head = {0}, tail = {0};
     print_prelude(L, &a, &head);
     print_epilogue(L, &a, &tail);
 
@@ -654,7 +661,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
         raw(&m, "{\"version\":3,\"sources\":[", 24);
         for (size_t i = 0; i < nitems; i++) {
             int32_t mi = items[i].mod;
-            if (src_index[mi] >= 0 || bufs[i].nlines == 0)
+            if (src_index[mi] >= 0 || bufs[i].nsegs == 0)
                 continue;
             src_index[mi] = nsrc++;
             char *r = relative_to(map_dir, L->g->mods[mi]->path);
@@ -676,46 +683,51 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
             k++;
         }
         raw(&m, "],\"names\":[],\"mappings\":\"", 25);
+        /* Segments in output order; `;` ends a line, `,` separates. */
         int32_t prev_src = 0, prev_line = 0, prev_col = 0;
-        /* prelude lines map nowhere */
-        for (size_t l = 0; l < head.nlines; l++)
-            raw(&m, ";", 1);
+        size_t line = 0, base = head.nl;
+        int on_line = 0; /* a segment already written on this output line */
+        uint32_t prev_out_col = 0;
         for (size_t i = 0; i < nitems; i++) {
             pbuf *b = &bufs[i];
             int32_t si = src_index[items[i].mod];
-            for (size_t l = 0; l < b->nlines; l++) {
-                if (b->lines[l] >= 0 && si >= 0) {
-                    raw(&m, "A", 1);
-                    vlq(&m, si - prev_src);
-                    vlq(&m, b->lines[l] - prev_line);
-                    vlq(&m, b->cols[l] - prev_col);
-                    prev_src = si;
-                    prev_line = b->lines[l];
-                    prev_col = b->cols[l];
+            for (size_t k = 0; k < b->nsegs && si >= 0; k++) {
+                seg *g = &b->segs[k];
+                for (; line < base + g->out_line; line++) {
+                    raw(&m, ";", 1);
+                    on_line = 0;
+                    prev_out_col = 0;
                 }
-                raw(&m, ";", 1);
+                if (on_line)
+                    raw(&m, ",", 1);
+                on_line = 1;
+                vlq(&m, (int32_t)(g->out_col - prev_out_col));
+                vlq(&m, si - prev_src);
+                vlq(&m, g->src_line - prev_line);
+                vlq(&m, g->src_col - prev_col);
+                prev_out_col = g->out_col;
+                prev_src = si;
+                prev_line = g->src_line;
+                prev_col = g->src_col;
             }
+            base += b->nl;
         }
         raw(&m, "\"}\n", 3);
         out->map = m.b;
         out->map_len = m.n;
-        free(m.lines);
-        free(m.cols);
+        free(m.segs);
         free(src_index);
     }
     for (size_t i = 0; i < nitems; i++) {
         free(bufs[i].b);
-        free(bufs[i].lines);
-        free(bufs[i].cols);
+        free(bufs[i].segs);
     }
     free(bufs);
     free(items);
     free(head.b);
-    free(head.lines);
-    free(head.cols);
+    free(head.segs);
     free(tail.b);
-    free(tail.lines);
-    free(tail.cols);
+    free(tail.segs);
     sl__arena_free(&a);
     return 0;
 }
