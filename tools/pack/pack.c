@@ -240,10 +240,13 @@ static int cipher_sink(void *ctx, void *item, size_t bytes)
 
 static int write_age_header(pack_job *j)
 {
-    uint8_t *file_key = sodium_malloc(16), nonce[16];
+    uint8_t nonce[16];
+    uint8_t *file_key = sodium_malloc(16);
     j->payload_key = sodium_malloc(32);
-    if (!file_key || !j->payload_key)
+    if (!file_key || !j->payload_key) {
+        sodium_free(file_key);
         return sl_fail_set(&j->s.fail, "out of memory");
+    }
     randombytes_buf(file_key, 16);
     randombytes_buf(nonce, sizeof nonce);
     size_t hlen;
@@ -288,8 +291,10 @@ static int run(pack_job *j)
     static const sl_pipeline_ops compress_ops = {chunk_source, compress_work, frame_sink, sl_block_drop};
     j->cctx = calloc(j->workers, sizeof *j->cctx);
     sl_pipeline *p1 = j->cctx ? sl_session_pipeline(&j->s, &compress_ops, j, j->s.m[0]) : NULL;
-    if (!p1)
+    if (!p1) {
+        free(j->cctx);
         return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
+    }
     int rc = j->encrypt ? run_encrypted(j, p1) : run_plain(j, p1);
     sl_pipeline_free(p1);
     for (size_t i = 0; i < j->workers; i++)
