@@ -2,7 +2,8 @@
 # syntax_error.sh SLUICE: a syntax error deep in the graph is reported as
 # file:line:column: message with the offending line and a caret, the exit
 # status is non-zero, and no output file is left behind.  An import that
-# cannot be resolved is reported the same way.
+# cannot be resolved and a JSON module that does not parse are reported
+# the same way.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -22,4 +23,11 @@ if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
 fi
 grep -q 'main.mjs:1:8: could not resolve "./missing.mjs"' "$work/err" || { echo "FAIL: unresolved import message:"; cat "$work/err"; exit 1; }
 [ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
-echo "ok: syntax errors and unresolved imports"
+printf "import d from './d.json' with { type: 'json' };\nconsole.log(d);\n" >"$work/main.mjs"
+printf '{\n  "a": 1,\n  "b": [1, 2,]\n}\n' >"$work/d.json"
+if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
+  echo "FAIL: bundling invalid JSON succeeded"; exit 1
+fi
+grep -q 'd.json:3:14: invalid JSON' "$work/err" || { echo "FAIL: invalid JSON message:"; cat "$work/err"; exit 1; }
+[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+echo "ok: syntax errors, invalid JSON and unresolved imports"

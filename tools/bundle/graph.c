@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "sluice/chan.h"
 #include "sluice/pool.h"
 
@@ -89,8 +90,20 @@ static js_module *load(worker *w, const char *path, char **err)
         return NULL;
     }
     m->flags = sl__resolver_file_flags(w->res, path);
-    if (m->flags & MF_JSON)
+    if (m->flags & MF_JSON) {
+        size_t at;
+        sl__arena scratch;
+        sl__arena_init(&scratch);
+        int ok = sl__json_parse_at(&scratch, m->src, m->len, &at) != NULL;
+        sl__arena_free(&scratch);
+        if (!ok) {
+            char msg[1024];
+            sl__js_diag(msg, sizeof msg, path, m->src, m->len, (uint32_t)at, "invalid JSON");
+            *err = strdup(msg);
+            return NULL;
+        }
         return m;
+    }
     char msg[1024];
     if (sl__js_parse(m, &w->o->parse, &w->arena, w->scratch, msg, sizeof msg) != 0) {
         *err = strdup(msg);

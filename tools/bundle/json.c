@@ -166,10 +166,21 @@ static json_value *jvalue(jr *r)
 
 json_value *sl__json_parse(sl__arena *a, const char *s, size_t len)
 {
+    size_t pos;
+    return sl__json_parse_at(a, s, len, &pos);
+}
+
+json_value *sl__json_parse_at(sl__arena *a, const char *s, size_t len, size_t *err_pos)
+{
     jr r = {s, s + len, a, 0};
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) /* BOM */
+        r.s += 3;
     json_value *v = jvalue(&r);
     ws(&r);
-    return v && r.s == r.end ? v : NULL;
+    if (v && r.s == r.end)
+        return v;
+    *err_pos = (size_t)((r.s < r.end ? r.s : r.end) - s);
+    return NULL;
 }
 
 json_value *sl__json_get(const json_value *obj, const char *key)

@@ -24,6 +24,8 @@ typedef struct json_value {
 
 /* NULL when the text is not valid JSON. */
 json_value *sl__json_parse(sl__arena *a, const char *s, size_t len);
+/* The same, and on failure *err_pos is about where reading stopped. */
+json_value *sl__json_parse_at(sl__arena *a, const char *s, size_t len, size_t *err_pos);
 /* The member `key` of an object, NULL when absent or not an object. */
 json_value *sl__json_get(const json_value *obj, const char *key);
 
