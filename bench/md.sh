@@ -31,41 +31,46 @@ echo "corpus: $files files, $mb MB ($work/corpus)"
 [ "$files" -ge 1000 ] || { echo "bench/md: fewer than 1000 Markdown files found" >&2; exit 1; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB".
+# time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB
+# median-CPU-seconds" (user + system: what the run cost, whatever the
+# other tenants of the machine were doing meanwhile).
 time_cmd() {
-  local t=() m=0
+  local t=() c=() m=0
   for _ in $(seq "$reps"); do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null
-    read -r s k < "$work/time"; t+=("$s"); [ "$k" -gt "$m" ] && m=$k
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > /dev/null
+    read -r s k u y < "$work/time"; t+=("$s"); c+=("$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}')")
+    [ "$k" -gt "$m" ] && m=$k
   done
-  echo "$(printf '%s\n' "${t[@]}" | median) $m"
+  echo "$(printf '%s\n' "${t[@]}" | median) $m $(printf '%s\n' "${c[@]}" | median)"
 }
-row() { # name pages MB seconds rssKiB
-  awk -v n="$1" -v p="$2" -v mb="$3" -v s="$4" -v r="$5" -v base="${6:-0}" \
-    'BEGIN {printf "%-34s %8.0f %8.1f %8.1f %s\n", n, p/s, mb/s, r/1024, (base>0 ? sprintf("%.2fx", (p/s)/base) : "")}'
+row() { # name pages MB seconds rssKiB base cpu-seconds
+  awk -v n="$1" -v p="$2" -v mb="$3" -v s="$4" -v r="$5" -v base="${6:-0}" -v cpu="${7:-}" \
+    'BEGIN {printf "%-34s %8.0f %8.1f %8.1f %8s %9s\n", n, p/s, mb/s, r/1024,
+            (base>0 ? sprintf("%.2fx", (p/s)/base) : ""), (cpu != "" ? sprintf("%.0f", cpu * 1e6 / p) : "")}'
 }
 
 read -r p4 mb4 s4 < <("$build/bench/md_md4c" "$work/all.txt" "$reps")
 m4rss=$( /usr/bin/time -f '%M' "$build/bench/md_md4c" "$work/all.txt" 1 2>&1 >/dev/null | tail -1)
 base=$(awk -v p="$p4" -v s="$s4" 'BEGIN {print p/s}')
 out=$work/out
-read -r s1 r1 < <(time_cmd "$sluice" md -q -j1 -o "$out" "$corpus")
-read -r s2 r2 < <(time_cmd "$sluice" md -q -j2 -o "$out" "$corpus")
-read -r s1k r1k < <(time_cmd "$sluice" md -q -j2 -o "$out" $(cat "$work/first1000.txt"))
+read -r s1 r1 c1 < <(time_cmd "$sluice" md -q -j1 -o "$out" "$corpus")
+read -r s2 r2 c2 < <(time_cmd "$sluice" md -q -j2 -o "$out" "$corpus")
+read -r s1k r1k c1k < <(time_cmd "$sluice" md -q -j2 -o "$out" $(cat "$work/first1000.txt"))
 mb1k=$(du -cb $(cat "$work/first1000.txt") | tail -1 | awk '{print $1/1e6}')
-read -r sc rc < <(time_cmd sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
+read -r sc rc cc < <(time_cmd sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
 read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")
 mrss=$( { NODE_PATH="$testmods" /usr/bin/time -f '%M' node "$build/bench/md_markdown_it.js" 1 < "$work/all.txt" >/dev/null; } 2>&1 | tail -1)
 side=$(NODE_PATH="$testmods" node "$build/bench/md_sidecar.js" "$sluice" 2 "$reps" < "$work/first1000.txt")
 
 echo
-printf '%-34s %8s %8s %8s %s\n' "runner ($files pages, $mb MB)" "pages/s" "MB/s" "RSS MB" "vs md4c 1 core"
-row "md4c in process, 1 thread" "$p4" "$mb4" "$s4" "$m4rss" "$base"
-row "sluice md -j1 (files in and out)" "$files" "$mb" "$s1" "$r1" "$base"
-row "sluice md -j2 (files in and out)" "$files" "$mb" "$s2" "$r2" "$base"
-row "cmark-gfm (one process, all files)" "$files" "$mb" "$sc" "$rc" "$base"
-row "markdown-it (node, in memory)" "$pm" "$mbm" "$sm" "$mrss" "$base"
+printf '%-34s %8s %8s %8s %8s %9s\n' "runner ($files pages, $mb MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
+row "md4c in process, 1 thread" "$p4" "$mb4" "$s4" "$m4rss" "$base" "$s4"
+row "sluice md -j1 (files in and out)" "$files" "$mb" "$s1" "$r1" "$base" "$c1"
+row "sluice md -j2 (files in and out)" "$files" "$mb" "$s2" "$r2" "$base" "$c2"
+row "cmark-gfm (one process, all files)" "$files" "$mb" "$sc" "$rc" "$base" "$cc"
+row "markdown-it (node, in memory)" "$pm" "$mbm" "$sm" "$mrss" "$base" "$sm"
 echo
+echo "(vs md4c: pages/s over md4c's single-core pages/s; CPU us/pg: user+system CPU per page, median run)"
 echo "1,000-page batch: sluice md -j2 $(awk -v s="$s1k" 'BEGIN {printf "%.0f pages/s", 1000/s}'), peak RSS $((r1k / 1024)) MB"
 echo "sidecar, 2 threads, first 1,000 pages ($(awk -v m="$mb1k" 'BEGIN {printf "%.1f", m}') MB): $side"
 echo "$side" | node -e '
