@@ -39,31 +39,43 @@ nfiles=$(wc -l < "$tmp/files.txt")
 mb=$(sqlite3 "$tmp/list.sqlite" "SELECT printf('%.1f', sum(bytes) / 1e6) FROM files")
 echo "corpus: $corpus, $nfiles files, $mb MB; $(nproc) CPUs; median of $runs runs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# measure NAME CMD...: runs CMD $runs times; prints
-# "NAME median_wall_s peak_rss_mb median_cpu_s" (cpu = user + system)
-measure() {
-  local name=$1; shift
-  local walls=() cpus=() rss=0
-  for ((i = 0; i < runs; i++)); do
-    rm -f "$tmp/out.sqlite" "$tmp/tags"
-    /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || {
-      rc=$?; [ $rc -eq 1 ] || { echo "bench/graph: $name failed ($rc):" >&2; cat "$tmp/err" >&2; exit 2; }; }
-    read -r w m u k < <(tail -1 "$tmp/time")
-    walls+=("$w")
-    cpus+=("$(awk -v u="$u" -v k="$k" 'BEGIN {print u + k}')")
-    [ "$m" -gt "$rss" ] && rss=$m
-  done
-  echo "$name $(median "${walls[@]}") $((rss / 1024)) $(median "${cpus[@]}")"
+# Each round runs every command once, in turn, so that the load other work
+# puts on a shared machine falls on all of them alike; per command, the
+# median wall and CPU (user + system) time of the rounds and the largest
+# peak RSS are kept.
+names=(sluice-graph-j1 sluice-graph-j2 sluice-j2-no-output parse-only-j1 ctags-R)
+run_one() {
+  case $1 in
+    sluice-graph-j1) "$sluice" graph -q -j1 --db "$tmp/out.sqlite" "$corpus" ;;
+    sluice-graph-j2) "$sluice" graph -q -j2 --db "$tmp/out.sqlite" "$corpus" ;;
+    # the same without SQLite: what parsing, the graph and resolution cost alone
+    sluice-j2-no-output) "$sluice" graph -q -j2 "$corpus" ;;
+    parse-only-j1) "$floor" < "$tmp/files.txt" ;;
+    ctags-R) ctags -R --languages=Rust -f "$tmp/tags" "$corpus" ;;
+  esac
 }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
+export -f run_one
+export sluice floor corpus tmp
+declare -A walls cpus rss
+for ((i = 0; i < runs; i++)); do
+  for name in "${names[@]}"; do
+    rm -f "$tmp/out.sqlite" "$tmp/tags"
+    rc=0
+    /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" bash -c 'run_one "$0"' "$name" > /dev/null 2> "$tmp/err" || rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
+      echo "bench/graph: $name failed ($rc):" >&2; cat "$tmp/err" >&2; exit 2
+    fi
+    read -r w m u k < <(tail -1 "$tmp/time")
+    walls[$name]+="$w "
+    cpus[$name]+="$(awk -v u="$u" -v k="$k" 'BEGIN {print u + k}') "
+    [ "${rss[$name]:-0}" -ge "$m" ] || rss[$name]=$m
+  done
+done
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 results=()
-results+=("$(measure "sluice-graph-j1" "$sluice" graph -q -j1 --db "$tmp/out.sqlite" "$corpus")")
-results+=("$(measure "sluice-graph-j2" "$sluice" graph -q -j2 --db "$tmp/out.sqlite" "$corpus")")
-# the same without SQLite: what parsing, the graph and resolution cost alone
-results+=("$(measure "sluice-j2-no-output" "$sluice" graph -q -j2 "$corpus")")
-results+=("$(measure "parse-only-j1" sh -c "exec \"$floor\" < \"$tmp/files.txt\"")")
-results+=("$(measure "ctags-R" ctags -R --languages=Rust -f "$tmp/tags" "$corpus")")
+for name in "${names[@]}"; do
+  results+=("$name $(median "${walls[$name]}") $((rss[$name] / 1024)) $(median "${cpus[$name]}")")
+done
 
 floor_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "parse-only-j1" {print $2}')
 ctags_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "ctags-R" {print $2}')
