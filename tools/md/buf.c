@@ -2,8 +2,8 @@
  * buf.c - a growable byte buffer that remembers an allocation failure.
  *
  * Renderers append many small pieces; checking each append would bury the
- * logic, so a failed growth sets `failed` and later appends are dropped.
- * The owner checks `failed` once, at the end.
+ * logic, so a failed growth sets `failed` and the appends that do not fit
+ * are dropped.  The owner checks `failed` once, at the end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +34,7 @@ static int buf_reserve(sl__md_buf *b, size_t extra)
     return 0;
 }
 
-void sl__md_buf_put(sl__md_buf *b, const char *s, size_t n)
+void sl__md_buf_put_slow(sl__md_buf *b, const char *s, size_t n)
 {
     if (n == 0 || buf_reserve(b, n) != 0)
         return;

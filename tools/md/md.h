@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A growable byte buffer. */
 typedef struct sl__md_buf {
@@ -22,7 +23,17 @@ typedef struct sl__md_buf {
     int failed; /* an allocation failed: contents are incomplete */
 } sl__md_buf;
 
-void sl__md_buf_put(sl__md_buf *b, const char *s, size_t n);
+/* Appends s[0..n).  The common case (it fits) is inline: md4c-html hands
+ * its output over in many small pieces. */
+void sl__md_buf_put_slow(sl__md_buf *b, const char *s, size_t n);
+static inline void sl__md_buf_put(sl__md_buf *b, const char *s, size_t n)
+{
+    if (n - 1 < b->cap - b->len) { /* n > 0 and it fits */
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+    } else
+        sl__md_buf_put_slow(b, s, n);
+}
 void sl__md_buf_puts(sl__md_buf *b, const char *s);
 void sl__md_buf_putc(sl__md_buf *b, char c);
 void sl__md_buf_free(sl__md_buf *b);

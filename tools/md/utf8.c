@@ -6,6 +6,7 @@
  * maximal invalid subpart becomes U+FFFD, as the WHATWG decoder does.  The
  * common case (valid, mostly ASCII) costs one scan and no copy.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,11 @@ int sl__md_utf8_valid(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, bad;
     while (i < n) {
+        uint64_t v;
+        if (n - i >= 8 && (memcpy(&v, p + i, 8), (v & 0x8080808080808080ull) == 0)) {
+            i += 8; /* eight ASCII bytes at once */
+            continue;
+        }
         if (p[i] < 0x80) {
             i++;
             continue;
