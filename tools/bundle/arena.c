@@ -79,6 +79,14 @@ char *sl__arena_strndup(sl__arena *a, const char *s, size_t n)
     return p;
 }
 
+void *sl__arena_realloc_array(sl__arena *a, void *old, size_t n, size_t m, size_t size)
+{
+    void *p = sl__arena_alloc(a, m * size);
+    if (n)
+        memcpy(p, old, n * size);
+    return p;
+}
+
 char *sl__arena_printf(sl__arena *a, const char *fmt, ...)
 {
     va_list ap, ap2;

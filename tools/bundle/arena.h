@@ -24,6 +24,8 @@ void sl__arena_free(sl__arena *a);
 void *sl__arena_alloc(sl__arena *a, size_t n);
 void *sl__arena_zalloc(sl__arena *a, size_t n);
 char *sl__arena_strndup(sl__arena *a, const char *s, size_t n);
+/* A copy of old (n elements) with room for m (the old block is abandoned). */
+void *sl__arena_realloc_array(sl__arena *a, void *old, size_t n, size_t m, size_t size);
 char *sl__arena_printf(sl__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A growable array whose storage is plain malloc (scratch that is reused

@@ -179,11 +179,11 @@ static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
     if (t < 0)
         return NULL;
     if (r->kind == IR_REQUIRE)
-        return L->kind[t] == MK_ESM ? L->ns_name[t] : sl__arena_printf(a, "%s()", L->require_name[t]);
+        return L->kind[t] == MK_ESM ? L->ns_expr[t] : sl__arena_printf(a, "%s()", L->require_name[t]);
     if (L->kind[t] == MK_ESM && L->lazy_name[t])
         return sl__arena_printf(a, "Promise.resolve().then(() => %s())", L->lazy_name[t]);
     if (L->kind[t] == MK_ESM)
-        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", L->ns_name[t]);
+        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", L->ns_expr[t]);
     if (L->kind[t] == MK_CJS)
         return sl__arena_printf(a, "Promise.resolve().then(() => __toESM(%s(), 1))", L->require_name[t]);
     return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", L->require_name[t]);
@@ -273,7 +273,7 @@ static const char *rel(const pctx *c, const char *path)
     return path;
 }
 
-static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *lead, pbuf *out);
+static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *how, pbuf *out);
 
 typedef struct item {
     uint8_t type; /* 0 closure, 1 + EV_* */
@@ -328,7 +328,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
                                      rel(c, m->path), L->lazy_name[it->mod]));
         break;
     case EV_LAZY_END:
-        print_namespace(L, a, it->mod, "return __ns({", out);
+        print_namespace(L, a, it->mod, "return", out);
         pb_str(out, "});\n");
         break;
     case EV_JSON_INIT: {
@@ -374,6 +374,12 @@ static const char helper_toesm[] =
     "enumerable: true });\n"
     "  return ns;\n"
     "};\n";
+static const char helper_ns_lazy[] =
+    "var __nsLazy = (own, more, ns) => () => ns || (ns = __ns(Object.assign({}, ...more().map((m) => {\n"
+    "  var g = {};\n"
+    "  if (m != null) for (let k of Object.keys(m)) if (k !== \"default\") g[k] = () => m[k];\n"
+    "  return g;\n"
+    "}), own())));\n";
 static const char helper_lazy[] = "var __lazy = (fn, res) => () => (fn && (res = fn(), fn = 0), res);\n";
 static const char helper_ns[] =
     "var __ns = (getters) => {\n"
@@ -418,11 +424,21 @@ static void quote(pbuf *p, const char *s)
 }
 
 /* A namespace object: getters over the final names, so it stays live. */
-static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *lead, pbuf *out)
+/* A namespace object: getters over the final names, so it stays live.
+ * `how` is "var" (define it) or "return" (a lazy group hands it back).
+ * With `export *` from CommonJS it is built on first use instead, adding
+ * the CommonJS modules' own names, which exist only at run time. */
+static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *how, pbuf *out)
 {
     size_t n, count = 0;
     const char **names = sl__link_export_names(L, mi, &n);
-    pb_str(out, lead);
+    const char ***cjs = L->ns_cjs;
+    int is_var = !strcmp(how, "var");
+    if (is_var)
+        pb_str(out, sl__arena_printf(a, "var %s = ", L->ns_name[mi]));
+    else
+        pb_str(out, "return ");
+    pb_str(out, cjs[mi] ? "__nsLazy(() => ({" : "__ns({");
     for (size_t k = 0; k < n; k++) {
         const char *t = sl__link_member(L, a, mi, names[k], strlen(names[k]));
         if (!t)
@@ -434,7 +450,15 @@ static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *l
             quote(out, names[k]);
         pb_str(out, sl__arena_printf(a, ": () => %s", t));
     }
-    pb_str(out, count ? "\n});\n" : "});\n");
+    pb_str(out, count ? "\n" : "");
+    if (cjs[mi]) {
+        pb_str(out, "}), () => [");
+        for (size_t k = 0; cjs[mi][k]; k++)
+            pb_str(out, sl__arena_printf(a, "%s%s", k ? ", " : "", cjs[mi][k]));
+        pb_str(out, is_var ? "]);\n" : "])();\n");
+    } else {
+        pb_str(out, "});\n");
+    }
     free(names);
 }
 
@@ -443,7 +467,7 @@ static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
     for (size_t i = 0; i < L->nns; i++) {
         int32_t mi = L->ns_list[i];
         if (!L->lazy_name[mi]) /* a lazy group returns its own */
-            print_namespace(L, a, mi, sl__arena_printf(a, "var %s = __ns({", L->ns_name[mi]), out);
+            print_namespace(L, a, mi, "var", out);
     }
 }
 
@@ -479,6 +503,8 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
         pb_str(out, helper_ns);
     if (L->need_lazy)
         pb_str(out, helper_lazy);
+    if (L->need_ns_lazy)
+        pb_str(out, helper_ns_lazy);
     for (size_t i = 0; i < L->next; i++) {
         if (o->format != FMT_ESM) {
             pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", L->ext[i].name));
@@ -527,9 +553,9 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
         free(list.b);
         free(list.segs);
     } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
-        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_name[e]));
+        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_expr[e]));
     } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
-        pb_str(out, sl__arena_printf(a, "return %s;\n", L->ns_name[e]));
+        pb_str(out, sl__arena_printf(a, "return %s;\n", L->ns_expr[e]));
     }
     if (o->format == FMT_IIFE)
         pb_str(out, "})();\n");

@@ -351,18 +351,57 @@ static void order(sl__link *L)
 
 /* The name of mod's namespace object; `need` says it must be emitted
  * (a namespace import whose every use is `ns.name` needs only the name). */
+static const char *interop_of(linkctx *c, int32_t mod, int node_mode);
+
+/* `export *` from CommonJS somewhere below mod: its names are known only
+ * at run time, so the namespace object is built on first use and the
+ * interop objects it reads are listed in ns_cjs. */
+static void find_cjs_stars(linkctx *c, int32_t mod)
+{
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    uint8_t *vis = calloc(g->n, 1);
+    int32_t *stack = malloc(g->n * sizeof *stack);
+    size_t sp = 0, n = 0;
+    stack[sp++] = mod;
+    vis[mod] = 1;
+    while (sp) {
+        js_module *m = g->mods[stack[--sp]];
+        for (size_t k = 0; k < m->nstars; k++) {
+            int32_t t = m->recs[m->stars[k]].module;
+            if (t < 0 || vis[t])
+                continue;
+            vis[t] = 1;
+            if (L->kind[t] == MK_ESM) {
+                stack[sp++] = t;
+            } else if (L->kind[t] == MK_CJS) {
+                L->ns_cjs[mod] = sl__arena_realloc_array(&L->a, L->ns_cjs[mod], n, n + 2, sizeof(char *));
+                L->ns_cjs[mod][n++] = interop_of(c, t, 1);
+                L->ns_cjs[mod][n] = NULL;
+            }
+        }
+    }
+    free(vis);
+    free(stack);
+}
+
 static const char *ns_name_of(linkctx *c, int32_t mod, int need)
 {
     sl__link *L = c->L;
-    if (!L->ns_name[mod])
+    if (!L->ns_name[mod]) {
         L->ns_name[mod] = claim(c, sl__arena_printf(&L->a, "%s_exports", base_of(L, L->g->mods[mod]->path)));
+        find_cjs_stars(c, mod);
+        L->ns_expr[mod] = L->ns_cjs[mod] ? sl__arena_printf(&L->a, "%s()", L->ns_name[mod]) : L->ns_name[mod];
+    }
     if (need && !L->ns_emitted[mod]) {
         L->ns_emitted[mod] = 1;
         L->ns_list = realloc(L->ns_list, (L->nns + 1) * sizeof *L->ns_list);
         L->ns_list[L->nns++] = mod;
         L->need_ns = 1;
+        if (L->ns_cjs[mod])
+            L->need_ns_lazy = 1;
     }
-    return L->ns_name[mod];
+    return L->ns_expr[mod];
 }
 
 static const char *ns_of(linkctx *c, int32_t mod) { return ns_name_of(c, mod, 1); }
@@ -575,7 +614,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__toESM", "__ns", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__toESM", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {
@@ -971,6 +1010,8 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     L->interop[0] = calloc(n, sizeof *L->interop[0]);
     L->interop[1] = calloc(n, sizeof *L->interop[1]);
     L->ns_name = calloc(n, sizeof *L->ns_name);
+    L->ns_expr = calloc(n, sizeof *L->ns_expr);
+    L->ns_cjs = calloc(n, sizeof *L->ns_cjs);
     L->ns_emitted = calloc(n, 1);
     L->json_name = calloc(n, sizeof *L->json_name);
     L->lazy_name = calloc(n, sizeof *L->lazy_name);
@@ -1049,6 +1090,8 @@ void sl__link_free(sl__link *L)
     free(L->interop[0]);
     free(L->interop[1]);
     free(L->ns_name);
+    free(L->ns_expr);
+    free(L->ns_cjs);
     free(L->ns_emitted);
     free(L->json_name);
     free(L->lazy_name);

@@ -54,6 +54,9 @@ typedef struct sl__link {
     const char **require_name; /* CJS / required JSON: require_x */
     const char **interop[2];   /* [babel, node] interop var per CJS module */
     const char **ns_name;      /* ESM module's namespace object, when named */
+    const char **ns_expr;      /* how code reads it: ns_name, or ns_name() when built lazily */
+    const char ***ns_cjs;      /* NULL-ended interop objects of `export *` from CommonJS */
+    int need_ns_lazy;
     uint8_t *ns_emitted;       /* ... and when it must exist at run time */
     const char **json_name;    /* JSON imported by ESM: its value */
     const char **lazy_name;    /* import()-only module: its init function */
