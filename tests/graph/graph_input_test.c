@@ -185,3 +185,38 @@ SL_TEST(graph_warns_on_malformed_cargo_toml_with_line)
              1);
     CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name = 'guessed'", NULL, NULL, NULL), 1);
 }
+
+SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)
+{
+    char dir[4096];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"deep\"\n", -1);
+    /* 3000 modules, each re-exporting the previous one's `x`; 5000 nested
+     * inline modules; 20000 nested parentheses in an expression */
+    size_t cap = 1 << 22, len = 0;
+    char *src = malloc(cap);
+    len += (size_t)snprintf(src + len, cap - len, "pub mod m0 { pub fn x() {} }\n");
+    for (int i = 1; i < 3000; i++)
+        len += (size_t)snprintf(src + len, cap - len, "pub mod m%d { pub use super::m%d::x; }\n", i, i - 1);
+    len += (size_t)snprintf(src + len, cap - len, "pub fn near() { m5::x() }\npub fn far() { m2999::x() }\n");
+    for (int i = 0; i < 5000; i++)
+        len += (size_t)snprintf(src + len, cap - len, "mod n {");
+    for (int i = 0; i < 5000; i++)
+        src[len++] = '}';
+    len += (size_t)snprintf(src + len, cap - len, "\npub fn parens() -> u8 { ");
+    for (int i = 0; i < 20000; i++)
+        src[len++] = '(';
+    src[len++] = '1';
+    for (int i = 0; i < 20000; i++)
+        src[len++] = ')';
+    len += (size_t)snprintf(src + len, cap - len, " }\npub fn after() {}\n");
+    write_file(dir, "src/lib.rs", src, (long)len);
+    free(src);
+    char out[4200];
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1); /* the nesting limit is a warning */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE message LIKE '%nested deeper%'", NULL, NULL, NULL), 1);
+    CHECK(has_edge(out, "crate::near", "calls", "crate::m0::x"));
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE path IN ('crate::far', 'crate::parens', 'crate::after')",
+                    NULL, NULL, NULL), 3);
+}

@@ -881,8 +881,13 @@ static void items_in(ex *e, TSNode list, uint32_t parent)
             continue;
         if (s == S_ERROR) {
             /* Items inside an error region are still worth having: tree-sitter
-             * often wraps a whole tail of valid items into one ERROR node. */
-            items_in(e, c, parent);
+             * often wraps a whole tail of valid items into one ERROR node.
+             * Error regions can nest; the depth bound keeps the C stack safe. */
+            if (e->depth < MAX_DEPTH) {
+                e->depth++;
+                items_in(e, c, parent);
+                e->depth--;
+            }
             path_attr = (fg_str){0, 0};
             continue;
         }

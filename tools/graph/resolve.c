@@ -21,7 +21,7 @@
 #include "xalloc.h"
 
 enum ns { NS_TYPE, NS_VALUE, NS_ANY };
-enum { MAX_SEGS = 32, MAX_GLOB_DEPTH = 8 };
+enum { MAX_SEGS = 32, MAX_GLOB_DEPTH = 8, MAX_IMPORT_CHAIN = 256 };
 
 typedef struct rs {
     gr_graph *g;
@@ -30,6 +30,7 @@ typedef struct rs {
     gr_map libs;      /* (package + 1 or 0, name) -> lib crate node */
     gr_map crate_pkg; /* (crate node, 0) -> package + 1 */
     gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1 */
+    int nesting;      /* imports being resolved inside one another */
 } rs;
 
 /* 0: not acceptable in the namespace; lower is better. */
@@ -283,8 +284,12 @@ static uint32_t import_target(rs *r, uint32_t imp)
         return im->target;
     if (im->state == 1)
         return 0; /* an import cycle: it names nothing */
+    if (r->nesting >= MAX_IMPORT_CHAIN)
+        return 0; /* re-exports of re-exports this deep: not followed (the C stack) */
     im->state = 1;
+    r->nesting++;
     uint32_t t = resolve_path(r, im->scope, im->path, NS_ANY);
+    r->nesting--;
     im = &r->g->imports[imp];
     im->target = t;
     im->state = 2;
