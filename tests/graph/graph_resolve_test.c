@@ -135,3 +135,9 @@ SL_TEST(graph_resolves_call_through_generic_trait_bound)
     /* the parameter T itself is not a type reference */
     CHECK_EQ(db_int(db(), "SELECT count(*) FROM nodes WHERE kind = 'unresolved' AND path = 'T'", NULL, NULL, NULL), 0);
 }
+
+SL_TEST(graph_resolves_method_on_field_of_self)
+{
+    CHECK(has_edge(db(), "crate::Holder::size", "calls", "crate::shapes::Circle::area"));
+    CHECK(has_edge(db(), "crate::Holder::inner", "uses_type", "crate::shapes::Circle"));
+}

@@ -942,8 +942,22 @@ static void call(ex *e, TSNode n, uint32_t fn)
         TSNode v = field(f, F_VALUE), name = field(f, F_FIELD);
         if (ts_node_is_null(name) || strcmp(ts_node_type(name), "field_identifier"))
             break;
-        int form = sym(v) == S_SELF ? FF_SELF_METHOD : FF_EXPR_METHOD;
-        add_ref(e, fn, GE_CALLS, form, keep(e, text(e, name)), name);
+        if (sym(v) == S_SELF) {
+            add_ref(e, fn, GE_CALLS, FF_SELF_METHOD, keep(e, text(e, name)), name);
+            break;
+        }
+        /* self.field.name(): the field's declared type tells the method */
+        TSNode inner = sym(v) == S_FIELD_EXPRESSION ? field(v, F_VALUE) : (TSNode){0};
+        TSNode fname = sym(v) == S_FIELD_EXPRESSION ? field(v, F_FIELD) : (TSNode){0};
+        if (sym(inner) == S_SELF && !strcmp(ts_node_type(fname), "field_identifier")) {
+            span a = text(e, fname), b = text(e, name);
+            int n = snprintf(e->buf, sizeof e->buf, "%.*s.%.*s", (int)a.len, a.p, (int)b.len, b.p);
+            if (n > 0 && (size_t)n < sizeof e->buf) {
+                add_ref(e, fn, GE_CALLS, FF_FIELD_METHOD, fg_intern(e->f, e->buf, (size_t)n), name);
+                break;
+            }
+        }
+        add_ref(e, fn, GE_CALLS, FF_EXPR_METHOD, keep(e, text(e, name)), name);
         break;
     }
     default:

@@ -81,6 +81,7 @@ typedef struct fg_item {
 enum fg_form {
     FF_PATH,        /* a::b::c, Self::x, super::y */
     FF_SELF_METHOD, /* self.name(...) inside an impl or trait */
+    FF_FIELD_METHOD,/* self.field.name(...): text is "field.name" */
     FF_EXPR_METHOD  /* expr.name(...): the receiver's type is unknown */
 };
 

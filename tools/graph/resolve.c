@@ -31,6 +31,7 @@ typedef struct rs {
     gr_map crate_pkg; /* (crate node, 0) -> package + 1 */
     gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1 */
     int nesting;      /* imports being resolved inside one another */
+    gr_map field_type;/* (field node, 0) -> its type's node */
 } rs;
 
 /* 0: not acceptable in the namespace; lower is better. */
@@ -371,6 +372,45 @@ static void build_kids(rs *r)
     }
 }
 
+/* The type of each field, for self.field.method(): the first of the
+ * field's type mentions that resolved to a struct, enum, union or trait
+ * (Box<Inner> and Vec<Item> give Inner and Item: std's wrappers are not
+ * in the graph, and their methods would not resolve anyway). */
+static void build_field_types(rs *r)
+{
+    gr_graph *g = r->g;
+    for (size_t i = 0; i < g->npending; i++) {
+        gr_pending *p = &g->pending[i];
+        if (p->edge != GE_USES_TYPE || g->nodes[p->from].kind != GK_FIELD ||
+            gr_map_get(&r->field_type, gr_key(p->from, 0)))
+            continue;
+        uint32_t t = resolve_path(r, p->from, p->text, NS_TYPE);
+        int k = t ? g->nodes[t].kind : -1;
+        if (k == GK_STRUCT || k == GK_ENUM || k == GK_UNION || k == GK_TRAIT)
+            gr_map_put(&r->field_type, gr_key(p->from, 0), t);
+    }
+}
+
+/* "field.method" called on self inside an impl of a type with that field. */
+static uint32_t field_method(rs *r, uint32_t from, uint32_t text)
+{
+    gr_graph *g = r->g;
+    uint32_t st = self_type(r, from);
+    const char *s = gr_str(&g->st, text), *dot = strchr(s, '.');
+    if (!st || !dot)
+        return 0;
+    uint32_t fname = gr_strtab_find(&g->st, s, (size_t)(dot - s));
+    uint32_t mname = gr_strtab_find(&g->st, dot + 1, strlen(dot + 1));
+    if (fname == UINT32_MAX || mname == UINT32_MAX)
+        return 0;
+    for (uint32_t f = gr_map_get(&g->children, gr_key(st, fname)); f; f = g->nodes[f].next_same) {
+        uint32_t ty = g->nodes[f].kind == GK_FIELD ? gr_map_get(&r->field_type, gr_key(f, 0)) : 0;
+        if (ty)
+            return member(r, ty, mname, NS_VALUE, 0);
+    }
+    return 0;
+}
+
 static uint32_t text_id(gr_graph *g, const char *prefix, uint32_t name)
 {
     char buf[512];
@@ -405,6 +445,7 @@ void gr_resolve_all(gr_graph *g)
             impl_trait[p->from] = t;
     }
     build_assoc(&r, impl_trait);
+    build_field_types(&r);
 
     /* 2. imports. */
     for (uint32_t i = 1; i < g->nimports; i++) {
@@ -430,6 +471,10 @@ void gr_resolve_all(gr_graph *g)
             text = text_id(g, "self.", p.text);
             break;
         }
+        case FF_FIELD_METHOD:
+            t = field_method(&r, p.from, p.text);
+            text = text_id(g, "self.", p.text);
+            break;
         default:
             text = text_id(g, ".", p.text);
             break;
@@ -442,4 +487,5 @@ void gr_resolve_all(gr_graph *g)
     gr_map_free(&r.libs);
     gr_map_free(&r.crate_pkg);
     gr_map_free(&r.memo);
+    gr_map_free(&r.field_type);
 }
