@@ -74,6 +74,11 @@ static void release(sl_outfile *o)
 
 int sl_outfile_is_stdout(const sl_outfile *o)
 {
+    return o->path == NULL && !o->stream;
+}
+
+int sl_outfile_is_stream(const sl_outfile *o)
+{
     return o->path == NULL;
 }
 
@@ -93,6 +98,17 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     }
     o->name = path;
     struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device or a FIFO (/dev/null, a named pipe): write it in place,
+         * as zstd and age do.  Renaming a temporary file over it would
+         * replace the device with a regular file. */
+        if (!(o->fp = fopen(path, "wb"))) {
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            return -1;
+        }
+        o->stream = 1;
+        return 0;
+    }
     if (!force && lstat(path, &st) == 0) {
         snprintf(err, errlen, "%s: already exists (use -f to overwrite)", path);
         return -1;
@@ -128,9 +144,16 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
 
 int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 {
-    if (sl_outfile_is_stdout(o)) {
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            snprintf(err, errlen, "<stdout>: write error: %s", strerror(errno));
+    if (sl_outfile_is_stream(o)) {
+        int bad = fflush(o->fp) != 0 || ferror(o->fp);
+        int saved = errno;
+        if (o->stream && fclose(o->fp) != 0 && !bad) {
+            bad = 1;
+            saved = errno;
+        }
+        o->fp = NULL;
+        if (bad) {
+            snprintf(err, errlen, "%s: write error: %s", o->name, strerror(saved));
             return -1;
         }
         return 0;
@@ -158,8 +181,12 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 
 void sl_outfile_abort(sl_outfile *o)
 {
-    if (sl_outfile_is_stdout(o)) {
-        fflush(stdout);
+    if (sl_outfile_is_stream(o)) {
+        if (o->fp && o->stream)
+            fclose(o->fp);
+        else if (o->fp)
+            fflush(o->fp);
+        o->fp = NULL;
         return;
     }
     if (o->fp)

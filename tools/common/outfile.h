@@ -6,7 +6,9 @@
  * sl_outfile_abort removes it.  A temporary file still open when the
  * process gets SIGINT, SIGTERM or SIGHUP is removed before it dies, so no
  * half-written output is ever left under the destination name or beside it.
- * Path "-" (or NULL) means standard output, which cannot be taken back.
+ * Path "-" (or NULL) means standard output, which cannot be taken back;
+ * an existing device or FIFO (/dev/null, a named pipe) is written in place,
+ * since renaming over it would replace it with a regular file.
  */
 #ifndef SLUICE_TOOLS_OUTFILE_H
 #define SLUICE_TOOLS_OUTFILE_H
@@ -20,6 +22,7 @@ typedef struct sl_outfile {
     char *path;       /* the destination, NULL for stdout */
     char *tmp;        /* the temporary file, NULL for stdout */
     int slot;         /* place in the signal-cleanup table, or -1 */
+    int stream;       /* a device or FIFO written in place */
 } sl_outfile;
 
 /* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
@@ -29,6 +32,8 @@ int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_
 int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mode, char *err, size_t errlen);
 /* 1 when the output is standard output. */
 int sl_outfile_is_stdout(const sl_outfile *o);
+/* 1 when what is written cannot be taken back: stdout, a device, a FIFO. */
+int sl_outfile_is_stream(const sl_outfile *o);
 /* Flushes, syncs and renames into place (stdout: flushes).  Reports write
  * errors such as a full disk, in which case the temporary file is removed.
  * Returns 0, or -1 with a message in err. */
