@@ -525,7 +525,16 @@ static void parse_object(P *p)
             } else if (plain) {
                 if (reserved(&p->t[key]) && p->t[key].op != K_THIS)
                     fail(p, p->t[key].start, "unexpected reserved word in shorthand property");
-                add_ref(p, key, OCC_SHORTHAND);
+                int32_t r = add_ref(p, key, OCC_SHORTHAND);
+                for (size_t d = 0; d < p->o->ndefines; d++) { /* {DEBUG} with --define DEBUG=... */
+                    const js_define *def = &p->o->defines[d];
+                    size_t len = strlen(def->parts[0]);
+                    if (def->nparts == 1 && p->t[key].end - p->t[key].start == len &&
+                        !memcmp(p->src + p->t[key].start, def->parts[0], len)) {
+                        p->s->refs.v[r].define = (int32_t)d;
+                        p->s->refs.v[r].define_end = p->t[key].end;
+                    }
+                }
                 if (is_op(cur(p), '=')) { /* cover grammar: {a = 1} = obj */
                     next(p);
                     parse_assign(p, 0);
@@ -1651,8 +1660,10 @@ static void resolve_refs(P *p)
                     (n == 7 && !memcmp(p->src + t->start, "exports", 7)))
                     p->m->flags |= MF_CJS_SYNTAX;
                 if (r->define >= 0) {
-                    js_patch pa = {.pos = t->start, .end = r->define_end,
-                                   .text = p->o->defines[r->define].value};
+                    const char *v = p->o->defines[r->define].value;
+                    if (r->flags & OCC_SHORTHAND)
+                        v = sl__arena_printf(p->a, "%.*s: %s", (int)n, p->src + t->start, v);
+                    js_patch pa = {.pos = t->start, .end = r->define_end, .text = v};
                     SL_VEC_PUSH(s->patches, pa);
                 }
             }
