@@ -5,8 +5,9 @@
  * Each page is one task on the -j render threads that owns its input and
  * its output, so pages share nothing but counters.  Largest first keeps
  * one big page from starting last and leaving every other core idle while
- * it finishes.  Committing an output file waits on the disk (fsync), so it
- * runs on a separate pool of I/O threads, never holding a render thread.
+ * it finishes.  Committing an output file (create, write, rename) is
+ * kernel work that blocks on the directory, so it runs on a separate pool
+ * of I/O threads, never holding a render thread.
  * Output never depends on the thread count: files are written whole
  * (temp file, then rename), and what goes to standard output is collected
  * and written in page-list order once all tasks are done.
@@ -29,7 +30,7 @@
 #include "walk.h"
 
 #define MAX_PAGE ((uint64_t)1 << 30) /* a page larger than 1 GiB is refused */
-#define IO_THREADS 16 /* output commits in flight: each waits on fsync, not a CPU */
+#define IO_THREADS 16 /* output commits in flight: each blocks in the kernel, not on a CPU */
 #define IO_QUEUE 64   /* rendered pages waiting to be written, at most */
 
 typedef struct job job;
@@ -138,6 +139,10 @@ static int write_file(job *j, const sl__md_buf *out)
     sl_outfile of;
     if (sl_outfile_open(&of, j->out_path, 1, j->err, sizeof j->err) != 0)
         return -1;
+    /* A site build rewrites thousands of pages it can regenerate: like
+     * cmark or esbuild, no fsync per page (it cost 2x md4c's whole render
+     * time here); the rename still means no page is seen half-written. */
+    sl_outfile_set_durable(&of, 0);
     if (out->len && fwrite(out->data, 1, out->len, of.fp) != out->len) {
         snprintf(j->err, sizeof j->err, "%s: write error: %s", j->out_path, strerror(errno));
         sl_outfile_abort(&of);
@@ -178,8 +183,8 @@ static int write_job(void *arg)
     return 0;
 }
 
-/* Hands a rendered page to the I/O threads.  Committing a file waits for
- * the disk (fsync), so it must not hold a render thread; at most IO_QUEUE
+/* Hands a rendered page to the I/O threads.  Committing a file blocks in
+ * the file system, so it must not hold a render thread; at most IO_QUEUE
  * outputs wait, which bounds memory: a render thread that finds the queue
  * full waits for a slot. */
 static void queue_write(job *j)
