@@ -90,5 +90,5 @@ read -r j2_s j2_rss <<< "$j2"
 echo
 awk -v s="$j2_s" -v f="$floor_s" 'BEGIN { r = s / f; printf "target -j2 <= 0.6 x floor: %.2f x  %s\n", r, (r <= 0.6 ? "met" : "NOT met") }'
 echo "target peak RSS <= 512 MB: $j2_rss MB  $([ "$j2_rss" -le 512 ] && echo met || echo 'NOT met')"
-echo "(x floor and x ctags compare wall times; on a machine shared with other"
-echo " work, -j2 cannot beat -j1 by much, and the cpu column is the steadier one)"
+echo "(x floor and x ctags compare wall times, which vary with the load other"
+echo " work puts on a shared machine: see 'load before'; the cpu column is steadier)"
