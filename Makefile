@@ -26,6 +26,7 @@ test: deps
 	@scripts/test.sh
 
 bench: build
+	@scripts/install-deps.sh --bench
 	@scripts/bench.sh $(BUILD)
 
 bench-peers: build

@@ -4,13 +4,25 @@
 # one per line ('#' comments): `PACKAGE [COMMAND]`, where a COMMAND already
 # on the PATH satisfies the line (node's own builds ship npm and conflict
 # with Debian's npm package, for example).  Pass part names to install only
-# those, or none for all of them.
+# those.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-parts=("$@")
-if [ ${#parts[@]} -eq 0 ]; then
-  for f in "$here"/deps/*.txt; do parts+=("$(basename "$f" .txt)"); done
-fi
+# No arguments: every list needed to build and test (all but the benchmark
+# lists, bench.txt and *-bench.txt, which bring large corpora and peers).
+# --bench: only the benchmark lists.
+parts=()
+case "${1:-}" in
+  --bench)
+    for f in "$here"/deps/bench.txt "$here"/deps/*-bench.txt; do
+      [ -f "$f" ] && parts+=("$(basename "$f" .txt)")
+    done ;;
+  "")
+    for f in "$here"/deps/*.txt; do
+      case "$(basename "$f")" in bench.txt|*-bench.txt) continue ;; esac
+      parts+=("$(basename "$f" .txt)")
+    done ;;
+  *) parts=("$@") ;;
+esac
 want=()
 for p in "${parts[@]}"; do
   f="$here/deps/$p.txt"

@@ -59,7 +59,7 @@ uint64_t sl_test_rand(void);
     do {                                                                   \
         long long check_a_ = (long long)(a), check_b_ = (long long)(b);    \
         if (check_a_ != check_b_) {                                        \
-            char check_msg_[256];                                          \
+            char check_msg_[1024];                                          \
             snprintf(check_msg_, sizeof check_msg_, "%s == %s (%lld != %lld)", \
                      #a, #b, check_a_, check_b_);                          \
             sl_test_fail(__FILE__, __LINE__, check_msg_);                  \
