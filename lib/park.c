@@ -75,27 +75,78 @@ int sl__backoff(unsigned *step)
  * few hundred nanoseconds); it is pure waste when the waker shares this
  * core, where only giving the CPU away lets it run.  So the budget grows
  * after a spin that ended in a notification and halves after one that did
- * not; at zero the thread yields at once, and every 64th park probes with
- * a small spin in case the threads have moved apart. */
-enum { SPIN_MIN_PROBE = 64, SPIN_MAX = 1 << 12, PARK_YIELDS = 4 };
+ * not; at zero the thread yields at once.
+ *
+ * Zero must not be a trap.  Two threads that both stopped spinning both
+ * sleep on futexes, so each notification waits for a futex wake-up (tens
+ * of microseconds), and a short spin can never catch one: the pair stays
+ * slow although the cores are idle (an unbuffered ping-pong took 28 us a
+ * round trip that way).  So every 64th park probes with a long spin, long
+ * enough to outlast a partner's wake-up; once one side spins, the other's
+ * waits become short and its own probes succeed too.  On a shared core the
+ * probes cost a fraction of a microsecond per park, averaged. */
+enum { SPIN_PROBE = 1 << 11, SPIN_MAX = 1 << 12, PARK_YIELDS = 4 };
 static _Thread_local unsigned spin_budget = 256;
 static _Thread_local unsigned park_count;
+
+/* And spinning only helps while there is a core to spare: with more
+ * spinners than half the cores, they hold the CPUs that the threads they
+ * wait for need (8 threads on 2 cores ran buffered hand-offs 3x slower).
+ * So at most that many threads spin at once; the rest yield at once. */
+static _Atomic int spinners;
+static _Atomic int max_spinners;
+
+int sl__spin_slots(void)
+{
+    int m = atomic_load_explicit(&max_spinners, memory_order_relaxed);
+    if (m == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        m = n >= 4 ? (int)(n / 2) : 1;
+        atomic_store_explicit(&max_spinners, m, memory_order_relaxed);
+    }
+    return m;
+}
+
+int sl__spin_begin(void)
+{
+    if (atomic_fetch_add_explicit(&spinners, 1, memory_order_relaxed) < sl__spin_slots())
+        return 1;
+    atomic_fetch_sub_explicit(&spinners, 1, memory_order_relaxed);
+    return 0;
+}
+
+void sl__spin_end(void)
+{
+    atomic_fetch_sub_explicit(&spinners, 1, memory_order_relaxed);
+}
 
 static int spin_for(sl__parker *p)
 {
     unsigned budget = spin_budget;
-    if (budget == 0 && (++park_count & 63) == 0)
-        budget = SPIN_MIN_PROBE;
-    for (unsigned i = 0; i < budget; i++) {
+    if (budget < SPIN_PROBE && (++park_count & 63) == 0)
+        budget = SPIN_PROBE;
+    if (budget == 0 || !sl__spin_begin())
+        return 0;
+    int won = 0;
+    unsigned i;
+    for (i = 0; i < budget; i++) {
         if (sl__parker_notified(p)) {
-            unsigned want = 2 * i + SPIN_MIN_PROBE;
-            spin_budget = want > SPIN_MAX ? SPIN_MAX : (want > spin_budget ? want : spin_budget);
-            return 1;
+            won = 1;
+            break;
         }
         sl__cpu_relax();
     }
-    spin_budget /= 2;
-    return 0;
+    sl__spin_end();
+    if (won) {
+        unsigned want = 2 * i + 64;
+        if (want > SPIN_MAX)
+            want = SPIN_MAX;
+        if (want > spin_budget)
+            spin_budget = want;
+    } else {
+        spin_budget /= 2;
+    }
+    return won;
 }
 
 int sl__parker_park(sl__parker *p, int64_t deadline)

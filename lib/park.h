@@ -50,6 +50,14 @@ void sl__futex_wake(_Atomic uint32_t *addr, int n);
  * stop spinning and sleep instead. */
 int sl__backoff(unsigned *step);
 
+/* A slot to spin in: 1 if the caller may spin now (then it must call
+ * sl__spin_end), 0 if as many threads as there are spare cores already
+ * spin, when the caller should sleep instead. */
+int sl__spin_begin(void);
+void sl__spin_end(void);
+/* How many threads may spin at once: half the cores, and 1 below 4 cores. */
+int sl__spin_slots(void);
+
 static inline void sl__cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
