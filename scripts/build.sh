@@ -14,4 +14,5 @@ case "$kind" in
   *) echo "build.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
 cmake -S . -B "$dir" "${args[@]}" >/dev/null
-cmake --build "$dir" -j "$jobs"
+# Run from make, the inner make would announce every directory it enters.
+MAKEFLAGS= MAKELEVEL= cmake --build "$dir" -j "$jobs"
