@@ -109,3 +109,14 @@ SL_TEST(outfile_reports_full_disk)
     CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), -1);
     CHECK(strstr(err, "/dev/full") != NULL);
 }
+
+SL_TEST(outfile_refuses_a_directory)
+{
+    fresh_dir();
+    char err[256];
+    sl_outfile o;
+    CHECK_EQ(sl_outfile_open(&o, dir, 1, err, sizeof err), -1);
+    CHECK(strstr(err, "is a directory") != NULL);
+    CHECK_EQ(entries(), 0); /* nothing created inside or beside it */
+    rmdir(dir);
+}

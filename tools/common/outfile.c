@@ -98,7 +98,12 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     }
     o->name = path;
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory", path);
+        return -1;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
         /* A device or a FIFO (/dev/null, a named pipe): write it in place,
          * as zstd and age do.  Renaming a temporary file over it would
          * replace the device with a regular file. */

@@ -67,7 +67,7 @@ int sl_session_open_output(sl_pack_session *s, char *path)
         return s->fail.set ? -1 : sl_fail_set(&s->fail, "out of memory");
     s->out_path = path; /* s->out.name points into it */
     char err[512];
-    if (sl_pack_out_open(&s->out, path, s->o.force, err, sizeof err))
+    if (sl_outfile_open(&s->out, path, s->o.force, err, sizeof err))
         return sl_fail_set(&s->fail, "%s", err);
     s->writing = 1;
     return 0;
@@ -90,10 +90,10 @@ int sl_session_finish(sl_pack_session *s, int rc)
 {
     char err[512];
     if (s->writing) {
-        if (rc == 0 && sl_pack_out_commit(&s->out, err, sizeof err))
+        if (rc == 0 && sl_outfile_commit(&s->out, err, sizeof err))
             rc = sl_fail_set(&s->fail, "%s", err);
         else if (rc)
-            sl_pack_out_abort(&s->out);
+            sl_outfile_abort(&s->out);
         s->writing = 0;
     }
     sl_metrics_progress_done(s->progress);

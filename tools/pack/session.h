@@ -11,7 +11,7 @@
 
 #include "args.h"
 #include "packopts.h"
-#include "packout.h"
+#include "outfile.h"
 #include "progress.h"
 #include "sluice/sluice.h"
 
@@ -22,7 +22,7 @@ typedef struct sl_pack_session {
     int in_fd;
     const char *in_name;
     uint64_t in_size; /* 0 unless the input is a regular file */
-    sl_pack_out out;
+    sl_outfile out; /* a temporary file renamed into place, stdout, or a device */
     char *out_path;
     int writing;
     sl_metrics *m[2];      /* the two pipelines' metrics, for --stats */
