@@ -29,9 +29,25 @@ peers=$src/scripts/npm/bundle-bench
 work=$build/bench/bundle.d
 command -v node >/dev/null || { echo "bundle: node is missing" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bundle: /usr/bin/time is missing (Debian package time)" >&2; exit 2; }
+# The peers come from the lock file.  A registry that lacks some optional
+# platform packages (this one serves 2 of rolldown's 16 bindings) leaves
+# them out of the lock, and `npm ci` then refuses it as out of sync; `npm
+# install` from the same lock keeps every locked version and skips what is
+# missing, so it runs in a scratch copy that leaves the committed lock alone.
+install_peers() {
+  (cd "$peers" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 2>/dev/null) && return
+  local tmp
+  tmp=$(mktemp -d)
+  cp "$peers/package.json" "$peers/package-lock.json" "$tmp/"
+  (cd "$tmp" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2) &&
+    rm -rf "$peers/node_modules" && mv "$tmp/node_modules" "$peers/node_modules"
+  local rc=$?
+  rm -rf "$tmp"
+  return $rc
+}
 if [ ! -x "$peers/node_modules/@esbuild/linux-x64/bin/esbuild" ] || [ ! -x "$peers/node_modules/@oven/bun-linux-x64/bin/bun" ] ||
    [ ! -e "$peers/node_modules/rolldown/package.json" ]; then
-  (cd "$peers" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+  install_peers || { echo "bundle: could not install the peers from scripts/npm/bundle-bench" >&2; exit 2; }
 fi
 esbuild=$peers/node_modules/@esbuild/linux-x64/bin/esbuild
 bun=$peers/node_modules/@oven/bun-linux-x64/bin/bun
