@@ -153,24 +153,48 @@ static int spin_for(sl__parker *p)
  * at once.  But when another process wants the core, a yield can hand it a
  * whole time slice (next to two CPU hogs, an unbuffered hand-off took
  * 1.2 ms with yields and 27 us without).  So a yield that kept the thread
- * away for over 0.5 ms (another process's time slice; a switch among our
- * own threads is far shorter: 50 us made 8 threads on 2 cores 3x slower)
- * turns yielding off for this thread, until a probe park (every 64th)
- * tries again. */
-enum { YIELD_TOO_LONG_NS = 500000 };
+ * away for over 0.5 ms three times in a row (another process's time
+ * slices; a switch among our own threads is usually far shorter, and only
+ * now and then long) turns yielding off for this thread, until a probe
+ * tries again (see yield_outcome). */
+enum { YIELD_TOO_LONG_NS = 500000, LONG_YIELDS_OFF = 3, YIELD_PROBE_MAX = 1 << 16 };
 static _Thread_local int yields_on = 1;
+static _Thread_local int yield_probing;           /* yields just turned back on to test */
+static _Thread_local int long_yields;             /* long yields in a row */
+static _Thread_local unsigned yield_probe_every = 64; /* parks between probes while off */
+static _Thread_local unsigned parks_yields_off;
+
+/* One yield's outcome: after LONG_YIELDS_OFF long ones in a row (or one,
+ * while probing) yielding goes off, and each failed probe doubles the wait
+ * before the next, so a machine full of other work costs a few long
+ * yields per 64K parks; a fast yield while probing resets the wait. */
+static void yield_outcome(int was_long)
+{
+    long_yields = was_long ? long_yields + 1 : 0;
+    if (!was_long) {
+        if (yield_probing)
+            yield_probe_every = 64;
+        yield_probing = 0;
+        return;
+    }
+    if (long_yields < (yield_probing ? 1 : LONG_YIELDS_OFF))
+        return;
+    if (yield_probing && yield_probe_every < YIELD_PROBE_MAX)
+        yield_probe_every *= 2;
+    yields_on = yield_probing = long_yields = 0;
+    parks_yields_off = 0;
+}
 
 static int yield_for(sl__parker *p)
 {
-    if (!yields_on && (park_count & 63) == 0)
-        yields_on = 1;
+    if (!yields_on && ++parks_yields_off >= yield_probe_every)
+        yields_on = yield_probing = 1;
     for (int i = 0; yields_on && i < PARK_YIELDS; i++) {
         if (sl__parker_notified(p))
             return 1;
         int64_t t0 = sl_now();
         sched_yield();
-        if (sl_now() - t0 > YIELD_TOO_LONG_NS)
-            yields_on = 0;
+        yield_outcome(sl_now() - t0 > YIELD_TOO_LONG_NS);
     }
     return sl__parker_notified(p);
 }
