@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,7 +262,7 @@ void sl_metrics_progress_done(sl_metrics *m)
     unsigned step = 0;
     while (atomic_exchange_explicit(&m->in_cb, 1, memory_order_acquire)) {
         if (!sl__backoff(&step))
-            step = 7; /* keep yielding: the other call is short */
+            sched_yield(); /* keep yielding: the other call is short */
     }
     call_progress(m);
     atomic_store_explicit(&m->in_cb, 0, memory_order_release);

@@ -53,23 +53,6 @@ void sl__futex_wake(_Atomic uint32_t *addr, int n)
     syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL, 0);
 }
 
-int sl__backoff(unsigned *step)
-{
-    /* Spin 1, 2, 4 ... 64 pauses, then yield a few times: a hand-off from
-     * a thread running on another core usually lands within the spins,
-     * and on a busy machine the yields let that thread run here. */
-    if (*step <= 6) {
-        for (unsigned i = 0; i < (1u << *step); i++)
-            sl__cpu_relax();
-    } else if (*step <= 10) {
-        sched_yield();
-    } else {
-        return 0;
-    }
-    (*step)++;
-    return 1;
-}
-
 /* Each thread learns how long spinning pays before a notification comes.
  * Spinning wins when the waker runs on another core (a hand-off lands in a
  * few hundred nanoseconds); it is pure waste when the waker shares this
@@ -197,6 +180,32 @@ static int yield_for(sl__parker *p)
         yield_outcome(sl_now() - t0 > YIELD_TOO_LONG_NS);
     }
     return sl__parker_notified(p);
+}
+
+/* The same policy for waits that poll a condition rather than a parker
+ * (an idle pool worker looking for tasks, a group waiter): spin 1, 2, 4
+ * ... 64 pauses while a spin slot is free, then yield a few times unless
+ * yielding is off for this thread, then tell the caller to sleep. */
+int sl__backoff(unsigned *step)
+{
+    if (*step <= 6) {
+        if (sl__spin_begin()) {
+            for (unsigned i = 0; i < (1u << *step); i++)
+                sl__cpu_relax();
+            sl__spin_end();
+            (*step)++;
+            return 1;
+        }
+        *step = 7; /* no core to spare: spinning would only delay the owner */
+    }
+    if (*step <= 10 && yields_on) {
+        int64_t t0 = sl_now();
+        sched_yield();
+        yield_outcome(sl_now() - t0 > YIELD_TOO_LONG_NS);
+        (*step)++;
+        return 1;
+    }
+    return 0;
 }
 
 int sl__parker_park(sl__parker *p, int64_t deadline)

@@ -45,9 +45,10 @@ static inline int sl__parker_notified(sl__parker *p)
 int sl__futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline);
 void sl__futex_wake(_Atomic uint32_t *addr, int n);
 
-/* One step of bounded exponential backoff: spins (with a CPU pause) for
- * the first steps, then yields the CPU.  Returns 0 once the caller should
- * stop spinning and sleep instead. */
+/* One step of bounded exponential backoff, under the parker's policy:
+ * spins (with a CPU pause) while a spin slot is free, then yields unless
+ * yielding is off for this thread.  Returns 0 once the caller should stop
+ * and sleep instead. */
 int sl__backoff(unsigned *step);
 
 /* A slot to spin in: 1 if the caller may spin now (then it must call
