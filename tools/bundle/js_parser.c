@@ -124,6 +124,14 @@ static js_token *peek(P *p, uint32_t k) { return &p->t[p->i + k < p->n ? p->i + 
 static int is_op(const js_token *t, int op) { return t->kind == T_PUNCT && t->op == op; }
 static int is_kw(const js_token *t, int kw) { return t->kind == T_NAME && t->op == kw; }
 static void next(P *p) { if (p->i + 1 < p->n) p->i++; }
+/* Consumes the punctuator `op` if it comes next: 1 if it did. */
+static int eat(P *p, int op)
+{
+    if (!is_op(cur(p), op))
+        return 0;
+    next(p);
+    return 1;
+}
 
 static _Noreturn void fail(P *p, uint32_t pos, const char *msg)
 {
@@ -362,12 +370,10 @@ static void parse_args(P *p)
 {
     expect(p, '(', "expected '('");
     while (!is_op(cur(p), ')')) {
-        if (is_op(cur(p), P_ELLIPSIS))
-            next(p);
+        eat(p, P_ELLIPSIS);
         parse_assign(p, 0);
-        if (!is_op(cur(p), ','))
+        if (!eat(p, ','))
             break;
-        next(p);
     }
     expect(p, ')', "expected ')' after arguments");
 }
@@ -376,16 +382,12 @@ static void parse_args(P *p)
 static void parse_param_list(P *p)
 {
     while (!is_op(cur(p), ')')) {
-        if (is_op(cur(p), P_ELLIPSIS))
-            next(p);
+        eat(p, P_ELLIPSIS);
         parse_binding(p, SYM_VAR);
-        if (is_op(cur(p), '=')) {
-            next(p);
+        if (eat(p, '='))
             parse_assign(p, 0);
-        }
-        if (!is_op(cur(p), ','))
+        if (!eat(p, ','))
             break;
-        next(p);
     }
 }
 
@@ -543,9 +545,8 @@ static void parse_object(P *p)
                 fail(p, cur(p)->start, "expected ':' after property key");
             }
         }
-        if (!is_op(cur(p), ','))
+        if (!eat(p, ','))
             break;
-        next(p);
     }
     expect(p, '}', "expected '}' after object literal");
 }
@@ -558,12 +559,10 @@ static void parse_array(P *p)
             next(p);
             continue;
         }
-        if (is_op(cur(p), P_ELLIPSIS))
-            next(p);
+        eat(p, P_ELLIPSIS);
         parse_assign(p, 0);
-        if (!is_op(cur(p), ','))
+        if (!eat(p, ','))
             break;
-        next(p);
     }
     expect(p, ']', "expected ']' after array literal");
 }
@@ -802,8 +801,7 @@ static void parse_unary(P *p)
             if (p->in_gen) {
                 side_effect(p);
                 next(p);
-                if (is_op(cur(p), '*'))
-                    next(p);
+                eat(p, '*');
                 if (starts_expr(cur(p)) && !(cur(p)->flags & TF_NL_BEFORE))
                     parse_assign(p, 0);
                 return;
@@ -932,16 +930,12 @@ static void parse_binding(P *p, int kind)
                 next(p);
                 continue;
             }
-            if (is_op(cur(p), P_ELLIPSIS))
-                next(p);
+            eat(p, P_ELLIPSIS);
             parse_binding(p, kind);
-            if (is_op(cur(p), '=')) {
-                next(p);
+            if (eat(p, '='))
                 parse_assign(p, 0);
-            }
-            if (!is_op(cur(p), ','))
+            if (!eat(p, ','))
                 break;
-            next(p);
         }
         expect(p, ']', "expected ']' in array pattern");
         return;
@@ -963,13 +957,10 @@ static void parse_binding(P *p, int kind)
                 expect(p, ':', "expected ':' in object pattern");
                 parse_binding(p, kind);
             }
-            if (is_op(cur(p), '=')) {
-                next(p);
+            if (eat(p, '='))
                 parse_assign(p, 0);
-            }
-            if (!is_op(cur(p), ','))
+            if (!eat(p, ','))
                 break;
-            next(p);
         }
         expect(p, '}', "expected '}' in object pattern");
         return;
@@ -1135,9 +1126,8 @@ static void parse_var_list(P *p, int no_in)
             next(p);
             parse_assign(p, no_in);
         }
-        if (!is_op(cur(p), ','))
+        if (!eat(p, ','))
             break;
-        next(p);
     }
 }
 
@@ -1260,8 +1250,7 @@ static void parse_stmt(P *p)
             expect(p, '(', "expected '('");
             parse_expr(p, 0);
             expect(p, ')', "expected ')'");
-            if (is_op(cur(p), ';'))
-                next(p);
+            eat(p, ';');
             return;
         case K_RETURN:
             side_effect(p);
@@ -1422,8 +1411,7 @@ static void parse_import(P *p)
         SL_VEC_PUSH(names, p->i);
         SL_VEC_PUSH(imported, "default");
         next(p);
-        if (is_op(cur(p), ','))
-            next(p);
+        eat(p, ',');
     }
     if (is_op(cur(p), '*')) {
         next(p);
@@ -1451,9 +1439,8 @@ static void parse_import(P *p)
             }
             SL_VEC_PUSH(names, at);
             SL_VEC_PUSH(imported, im);
-            if (!is_op(cur(p), ','))
+            if (!eat(p, ','))
                 break;
-            next(p);
         }
         expect(p, '}', "expected '}' after import list");
     }
@@ -1510,9 +1497,8 @@ static void parse_export(P *p, js_stmt *st)
             }
             add_export(p, as, -1, -1, local);
             SL_VEC_PUSH(local_toks, at);
-            if (!is_op(cur(p), ','))
+            if (!eat(p, ','))
                 break;
-            next(p);
         }
         expect(p, '}', "expected '}' after export list");
         if (is_kw(cur(p), K_FROM)) {
