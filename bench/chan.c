@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "median.h"
+
 enum { THREADS = 4 }; /* producers, consumers and select channels */
 
 typedef uint64_t msg; /* crossbeam sends a usize */
@@ -236,12 +238,6 @@ static double run_once(const struct shape *s, const struct capacity *c, size_t n
     return (double)(t1 - t0) / (double)n;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 struct options {
     size_t n;
     size_t reps;
@@ -268,8 +264,7 @@ static void bench_shape(const struct options *o, const char *name, const struct 
     double t[64];
     for (size_t i = 0; i < o->reps; i++)
         t[i] = run_once(s, c, o->n);
-    qsort(t, o->reps, sizeof t[0], cmp_double);
-    double med = o->reps % 2 ? t[o->reps / 2] : (t[o->reps / 2 - 1] + t[o->reps / 2]) / 2;
+    double med = sl_bench_median(t, o->reps); /* sorts t: t[0] is the fastest run */
     if (o->tsv)
         printf("%s\t%.1f\n", name, med);
     else

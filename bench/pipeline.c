@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "median.h"
 #include "sluice/sluice.h"
 
 typedef struct bench {
@@ -112,18 +113,6 @@ static double run_once(uint64_t n, unsigned spin, size_t workers, size_t depth, 
     return (double)(t1 - t0) / 1e9;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static double median_cpu_s; /* of the last median_secs */
 
 static double median_secs(int reps, uint64_t n, unsigned spin, size_t workers, size_t depth, int ordered,
@@ -134,8 +123,8 @@ static double median_secs(int reps, uint64_t n, unsigned spin, size_t workers, s
         t[i] = run_once(n, spin, workers, depth, ordered, metrics);
         c[i] = last_cpu_s;
     }
-    median_cpu_s = median(c, reps);
-    return median(t, reps);
+    median_cpu_s = sl_bench_median(c, (size_t)reps);
+    return sl_bench_median(t, (size_t)reps);
 }
 
 static int64_t thread_cpu_ns(void)
@@ -240,9 +229,9 @@ int main(int argc, char **argv)
         }
         char name[64];
         snprintf(name, sizeof name, "cpu_%zu_workers_items_per_s", w);
-        add(name, (double)cpu_items / median(per, reps), "items/s");
+        add(name, (double)cpu_items / sl_bench_median(per, (size_t)reps), "items/s");
         snprintf(name, sizeof name, "cpu_%zu_workers_speedup", w);
-        add(name, median(ratio, reps), "x");
+        add(name, sl_bench_median(ratio, (size_t)reps), "x");
         if (w * 2 > maxw && w != maxw)
             w = maxw / 2; /* end on maxw itself */
     }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "median.h"
 #include "sluice/pool.h"
 
 enum { FOR_N = 1 << 16, FOR_ITERS = 256, FIB_N = 32, FIB_32 = 2178309 };
@@ -35,18 +36,6 @@ static int cutoff = 10;
 static double now_ms(void)
 {
     return (double)sl_now() / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ---- running a program as a task, with the main thread out of the way */
@@ -269,25 +258,25 @@ int main(int argc, char **argv)
         run_on_pool(p, spawn_wait, &s);
         v[r] = s.ms * 1e6 / (double)n;
     }
-    rows[nrows++] = (row){"spawn_wait", "ns/task", median(v, (int)reps)};
+    rows[nrows++] = (row){"spawn_wait", "ns/task", sl_bench_median(v, (size_t)reps)};
     for (long r = 0; r < reps; r++) {
         spawn_run s = {p, n, 0};
         spawn_wait(&s);
         v[r] = s.ms * 1e6 / (double)n;
     }
-    rows[nrows++] = (row){"spawn_wait_outside", "ns/task", median(v, (int)reps)};
+    rows[nrows++] = (row){"spawn_wait_outside", "ns/task", sl_bench_median(v, (size_t)reps)};
     for (long r = 0; r < reps; r++) {
         double t0 = now_ms();
         check_fib(fib_seq(FIB_N));
         v[r] = now_ms() - t0;
     }
-    rows[nrows++] = (row){"fib32_seq", "ms", median(v, (int)reps)};
+    rows[nrows++] = (row){"fib32_seq", "ms", sl_bench_median(v, (size_t)reps)};
     for (long r = 0; r < reps; r++) {
         fib_run fr = {p, 0};
         run_on_pool(p, fib_par, &fr);
         v[r] = fr.ms;
     }
-    rows[nrows++] = (row){"fib32", "ms", median(v, (int)reps)};
+    rows[nrows++] = (row){"fib32", "ms", sl_bench_median(v, (size_t)reps)};
     sl_pool_free(p);
 
     /* 1 and 2 threads take turns, so both see the same machine, and the
@@ -316,9 +305,9 @@ int main(int argc, char **argv)
     }
     sl_pool_free(q[0]);
     sl_pool_free(q[1]);
-    rows[nrows++] = (row){"parallel_for_1t", "ms", median(v, (int)reps)};
-    rows[nrows++] = (row){"parallel_for_2t", "ms", median(v2, (int)reps)};
-    rows[nrows++] = (row){"parallel_for_speedup", "x", median(ratio, (int)reps)};
+    rows[nrows++] = (row){"parallel_for_1t", "ms", sl_bench_median(v, (size_t)reps)};
+    rows[nrows++] = (row){"parallel_for_2t", "ms", sl_bench_median(v2, (size_t)reps)};
+    rows[nrows++] = (row){"parallel_for_speedup", "x", sl_bench_median(ratio, (size_t)reps)};
 
     if (tsv) {
         for (int i = 0; i < nrows; i++)
