@@ -362,9 +362,12 @@ static int lex_close(lexer *L, char c)
     size_t start = L->pos;
     if (L->depth == 0)
         return fail(L, start, "unbalanced closing bracket");
-    uint32_t open = L->stack[--L->depth];
+    /* The opener leaves the stack only when matched: one left open by an
+     * error gets its match at EOF (see sl__js_lex). */
+    uint32_t open = L->stack[L->depth - 1];
     js_token *o = &L->out->v[open];
     if (c == '}' && (o->kind == T_THEAD || o->kind == T_TMID)) {
+        L->depth--;
         L->pos++;
         o->match = (uint32_t)L->out->n;
         return lex_template_part(L, start, 0);
@@ -372,6 +375,7 @@ static int lex_close(lexer *L, char c)
     char want = o->op == '(' ? ')' : o->op == '[' ? ']' : '}';
     if (o->kind != T_PUNCT || want != c)
         return fail(L, start, "mismatched closing bracket");
+    L->depth--;
     L->pos++;
     o = &L->out->v[open];
     o->match = (uint32_t)L->out->n;
@@ -475,6 +479,11 @@ int sl__js_lex(const char *src, size_t len, js_tokens *out, uint32_t *err_pos, c
     L.flags = TF_NL_BEFORE;
     emit(&L, T_EOF, 0, len);
     out->v[out->n - 1].start = rc ? L.err_pos : (uint32_t)len;
+    /* Brackets still open there close at EOF: a parser that skips to an
+     * opener's match must move forward (a match left at 0 sent it back to
+     * the first token, re-parsing the prefix forever). */
+    for (size_t d = 0; d < L.depth; d++)
+        out->v[L.stack[d]].match = (uint32_t)(out->n - 1);
     free(L.stack);
     if (rc) {
         *err_pos = L.err_pos;
