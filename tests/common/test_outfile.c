@@ -120,3 +120,48 @@ SL_TEST(outfile_refuses_a_directory)
     CHECK_EQ(entries(), 0); /* nothing created inside or beside it */
     rmdir(dir);
 }
+
+SL_TEST(outfile_write_whole_replaces_and_honours_umask)
+{
+    fresh_dir();
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/page.html", dir);
+    mode_t old = umask(027);
+    CHECK_EQ(sl_outfile_write_whole(path, "first", 5, 0, err, sizeof err), 0);
+    struct stat st;
+    CHECK_EQ(stat(path, &st), 0);
+    CHECK_EQ(st.st_size, 5);
+    CHECK_EQ(st.st_mode & 0777, 0640); /* 0666 less the umask, as open(2) gives */
+    CHECK_EQ(sl_outfile_write_whole(path, "second!", 7, 1, err, sizeof err), 0);
+    CHECK_EQ(stat(path, &st), 0);
+    CHECK_EQ(st.st_size, 7);
+    CHECK_EQ(entries(), 1); /* no temporary file left beside it */
+    sl_outfile o;           /* the stream variant creates with the same mode */
+    char path2[160];
+    snprintf(path2, sizeof path2, "%s/other.txt", dir);
+    CHECK_EQ(sl_outfile_open(&o, path2, 0, err, sizeof err), 0);
+    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
+    CHECK_EQ(stat(path2, &st), 0);
+    CHECK_EQ(st.st_mode & 0777, 0640);
+    umask(old);
+    unlink(path2);
+    cleanup(path);
+}
+
+SL_TEST(outfile_write_whole_refuses_directory_and_names_the_file)
+{
+    fresh_dir();
+    char path[160], err[256];
+    CHECK_EQ(sl_outfile_write_whole(dir, "x", 1, 0, err, sizeof err), -1);
+    CHECK(strstr(err, dir) != NULL);
+    CHECK(strstr(err, "directory") != NULL);
+    snprintf(path, sizeof path, "%s/missing/page.html", dir);
+    CHECK_EQ(sl_outfile_write_whole(path, "x", 1, 0, err, sizeof err), -1);
+    CHECK(strstr(err, path) != NULL);
+    CHECK_EQ(entries(), 0);
+    CHECK_EQ(sl_outfile_write_whole("/dev/null", "x", 1, 0, err, sizeof err), 0); /* in place */
+    struct stat st;
+    CHECK_EQ(stat("/dev/null", &st), 0);
+    CHECK(S_ISCHR(st.st_mode));
+    rmdir(dir);
+}

@@ -82,6 +82,38 @@ int sl_outfile_is_stream(const sl_outfile *o)
     return o->path == NULL;
 }
 
+/* Creates PATH.tmp-XXXXXXXX (the X a per-process sequence mixed with the
+ * pid) exclusively, with `mode` less the umask, as open(2) applies it: no
+ * umask(2) round trip, which would race with other threads creating files,
+ * and no fchmod.  O_EXCL refuses an existing file or symlink, so a name
+ * someone else guessed only costs a retry.  Returns the descriptor, or -1
+ * with errno set; the name is left in tmp (at least strlen(path) + 24). */
+static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
+{
+    static atomic_uint seq;
+    static atomic_uint pid; /* getpid is a system call per file; a forked child keeps the parent's, and O_EXCL turns a clash into a retry */
+    unsigned me = atomic_load(&pid);
+    if (!me)
+        atomic_store(&pid, me = (unsigned)getpid());
+    for (int tries = 0; tries < 100; tries++) {
+        unsigned x = atomic_fetch_add(&seq, 1) * 2654435761u ^ me * 40503u;
+        snprintf(tmp, cap, "%s.tmp-%08x", path, x);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* The destination is a device, FIFO or directory (st filled in), or absent
+ * or a regular file. */
+static int stat_dest(const char *path, struct stat *st, int *exists)
+{
+    *exists = stat(path, st) == 0;
+    return *exists && !S_ISREG(st->st_mode);
+}
+
 int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_t errlen)
 {
     return sl_outfile_open_mode(o, path, force, 0666, err, errlen);
@@ -98,7 +130,8 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     }
     o->name = path;
     struct stat st;
-    int exists = stat(path, &st) == 0;
+    int exists;
+    stat_dest(path, &st, &exists);
     if (exists && S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: is a directory", path);
         return -1;
@@ -120,24 +153,21 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     }
     size_t n = strlen(path);
     o->path = strdup(path);
-    o->tmp = malloc(n + 16);
+    o->tmp = malloc(n + 24);
     if (!o->path || !o->tmp) {
         snprintf(err, errlen, "%s: out of memory", path);
         release(o);
         return -1;
     }
-    snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path);
     install_handlers();
-    int fd = mkstemp(o->tmp);
+    int fd = create_temp(path, o->tmp, n + 24, mode);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         release(o);
         return -1;
     }
     o->slot = claim_slot(o->tmp);
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, (mode_t)mode & ~mask) != 0 || !(o->fp = fdopen(fd, "wb"))) {
+    if (!(o->fp = fdopen(fd, "wb"))) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         close(fd);
         unlink(o->tmp);
@@ -204,4 +234,74 @@ void sl_outfile_abort(sl_outfile *o)
     if (o->tmp)
         unlink(o->tmp);
     release(o);
+}
+
+int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
+{
+    struct stat st;
+    int exists;
+    if (stat_dest(path, &st, &exists)) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: is a directory", path);
+            return -1;
+        }
+        sl_outfile o; /* a device or FIFO: written in place, through the stream path */
+        if (sl_outfile_open(&o, path, 1, err, errlen) != 0)
+            return -1;
+        if (len && fwrite(data, 1, len, o.fp) != len) {
+            snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
+            sl_outfile_abort(&o);
+            return -1;
+        }
+        return sl_outfile_commit(&o, err, errlen);
+    }
+    size_t n = strlen(path);
+    char stackbuf[512];
+    char *tmp = n + 24 <= sizeof stackbuf ? stackbuf : malloc(n + 24);
+    if (!tmp) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    install_handlers();
+    int fd = create_temp(path, tmp, n + 24, 0666);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        if (tmp != stackbuf)
+            free(tmp);
+        return -1;
+    }
+    int slot = claim_slot(tmp);
+    int bad = 0, saved = 0;
+    for (const char *p = data, *end = p + len; p < end && !bad;) {
+        ssize_t w = write(fd, p, (size_t)(end - p));
+        if (w > 0)
+            p += w;
+        else if (w < 0 && errno == EINTR)
+            continue;
+        else {
+            bad = 1;
+            saved = w < 0 ? errno : ENOSPC;
+        }
+    }
+    if (!bad && durable && fsync(fd) != 0) {
+        bad = 1;
+        saved = errno;
+    }
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    if (!bad && rename(tmp, path) != 0) {
+        bad = 1;
+        saved = errno;
+    }
+    if (bad) {
+        snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
+        unlink(tmp);
+    }
+    if (slot >= 0)
+        atomic_store(&pending[slot], NULL);
+    if (tmp != stackbuf)
+        free(tmp);
+    return bad ? -1 : 0;
 }

@@ -48,4 +48,13 @@ void sl_outfile_set_durable(sl_outfile *o, int durable);
 /* Drops the output: closes and removes the temporary file. */
 void sl_outfile_abort(sl_outfile *o);
 
+/* Writes `len` bytes as the whole content of `path` in one go, with the
+ * same guarantees as open + write + commit (temporary file and rename;
+ * devices and FIFOs in place; a directory refused; force implied) but
+ * with no stdio stream: five system calls for a new regular file (stat,
+ * open, write, close, rename), plus fsync when `durable`.  For tools that
+ * write many small files from buffers they already hold.  Returns 0, or
+ * -1 with a message naming the file in err (the destination untouched). */
+int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen);
+
 #endif

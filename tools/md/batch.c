@@ -134,21 +134,12 @@ static void page_output(const batch *b, const job *j, sl__md_page *p, sl__md_buf
     }
 }
 
+/* A site build rewrites thousands of pages it can regenerate: like cmark
+ * or esbuild, no fsync per page (it cost 2x md4c's whole render time
+ * here); the rename still means no page is seen half-written. */
 static int write_file(job *j, const sl__md_buf *out)
 {
-    sl_outfile of;
-    if (sl_outfile_open(&of, j->out_path, 1, j->err, sizeof j->err) != 0)
-        return -1;
-    /* A site build rewrites thousands of pages it can regenerate: like
-     * cmark or esbuild, no fsync per page (it cost 2x md4c's whole render
-     * time here); the rename still means no page is seen half-written. */
-    sl_outfile_set_durable(&of, 0);
-    if (out->len && fwrite(out->data, 1, out->len, of.fp) != out->len) {
-        snprintf(j->err, sizeof j->err, "%s: write error: %s", j->out_path, strerror(errno));
-        sl_outfile_abort(&of);
-        return -1;
-    }
-    return sl_outfile_commit(&of, j->err, sizeof j->err);
+    return sl_outfile_write_whole(j->out_path, out->data, out->len, 0, j->err, sizeof j->err);
 }
 
 /* A page is done (written, collected, or failed). */
@@ -254,29 +245,47 @@ static char *output_path(const char *outdir, const char *rel, int json)
     return p;
 }
 
+/* mkdir -p dir (modified in place while it works): the directory itself
+ * first, its parents only when that fails for want of them, so a tree of
+ * N new directories costs N mkdir calls rather than one per component of
+ * every path. */
+static int mkdir_p(char *dir, char *err, size_t errlen)
+{
+    if (mkdir(dir, 0777) == 0)
+        return 0;
+    int e = errno;
+    struct stat st;
+    if (e == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    char *slash = e == ENOENT ? strrchr(dir, '/') : NULL;
+    if (slash && slash != dir) {
+        *slash = 0;
+        int rc = mkdir_p(dir, err, errlen);
+        *slash = '/';
+        if (rc != 0)
+            return rc;
+        if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+            return 0;
+        e = errno;
+    }
+    snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(e));
+    return -1;
+}
+
 /* mkdir -p for the directory part of path; pages come sorted, so
  * remembering the last directory made skips nearly every repeat. */
 static int make_parents(batch *b, char *path, char *err, size_t errlen)
 {
     char *slash = strrchr(path, '/');
     size_t dl = slash ? (size_t)(slash - path) : 0;
-    if (b->made_dir && strlen(b->made_dir) == dl && !memcmp(b->made_dir, path, dl))
+    if (dl == 0 || (b->made_dir && strlen(b->made_dir) == dl && !memcmp(b->made_dir, path, dl)))
         return 0;
     free(b->made_dir);
     b->made_dir = strndup(path, dl);
-    for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
-        *s = 0;
-        int rc = mkdir(path, 0777);
-        int e = errno;
-        struct stat st;
-        if (rc != 0 && (e != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
-            snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(e));
-            *s = '/';
-            return -1;
-        }
-        *s = '/';
-    }
-    return 0;
+    *slash = 0;
+    int rc = mkdir_p(path, err, errlen);
+    *slash = '/';
+    return rc;
 }
 
 static int cmp_str(const void *a, const void *b)

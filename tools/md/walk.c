@@ -47,9 +47,14 @@ int sl__md_is_markdown_name(const char *name)
     return dot && dot != name && (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown"));
 }
 
+typedef struct entry {
+    char *name;
+    unsigned char type; /* d_type: DT_UNKNOWN where the file system does not say */
+} entry;
+
 static int cmp_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
 static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *in, char *err,
@@ -64,45 +69,53 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
         snprintf(err, errlen, "%s: %s", dir, strerror(errno));
         return -1;
     }
-    char **names = NULL;
+    entry *ents = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
+        /* The type readdir gives spares a stat of every file that is
+         * neither a directory nor Markdown (most of /usr/share/doc). */
+        if (e->d_type != DT_DIR && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN &&
+            !sl__md_is_markdown_name(e->d_name))
+            continue;
         if (n == cap) {
-            char **m = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *m);
+            entry *m = realloc(ents, (cap = cap ? cap * 2 : 32) * sizeof *m);
             if (!m) {
                 rc = -1;
                 break;
             }
-            names = m;
+            ents = m;
         }
-        if (!(names[n] = strdup(e->d_name))) {
+        if (!(ents[n].name = strdup(e->d_name))) {
             rc = -1;
             break;
         }
-        n++;
+        ents[n++].type = e->d_type;
     }
     closedir(d);
     if (rc != 0)
         snprintf(err, errlen, "%s: out of memory", dir);
     if (n)
-        qsort(names, n, sizeof *names, cmp_name);
+        qsort(ents, n, sizeof *ents, cmp_name);
     for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *name = ents[i].name;
         char *path = NULL, *r = NULL;
         struct stat st;
-        if (asprintf(&path, "%s/%s", dir, names[i]) < 0 ||
-            asprintf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]) < 0) {
+        if (asprintf(&path, "%s/%s", dir, name) < 0 ||
+            asprintf(&r, "%s%s%s", rel, *rel ? "/" : "", name) < 0) {
             snprintf(err, errlen, "%s: out of memory", dir);
             rc = -1;
+        } else if (ents[i].type == DT_DIR) {
+            rc = walk_dir(path, r, depth + 1, in, err, errlen);
         } else if (lstat(path, &st) != 0) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
             rc = walk_dir(path, r, depth + 1, in, err, errlen);
-        } else if (sl__md_is_markdown_name(names[i])) {
+        } else if (sl__md_is_markdown_name(name)) {
             if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
                 snprintf(err, errlen, "%s: %s", path, strerror(errno));
                 rc = -1;
@@ -115,8 +128,8 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
         free(r);
     }
     for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        free(ents[i].name);
+    free(ents);
     return rc;
 }
 
