@@ -3,14 +3,16 @@
  * edges, warnings, with indexes for the usual questions (who calls f,
  * who implements T, what is in module m).
  *
- * SQLite writes through its own file handle, so the outfile's temporary
- * file is used only for its name: the database is built there in one
- * transaction, closed, and then the outfile renames it into place.
- * Journaling is off: the file is not visible under its name until the
- * rename, so a crash leaves at worst a temporary file that the outfile
- * cleans up on signals.
+ * The graph is complete and in canonical order before it is written, so
+ * the file is laid out directly (sqlfile.c) instead of through SQL
+ * inserts and CREATE INDEX: every table is fed in key order, and each
+ * index's entries are sorted here, on a second thread while the tables
+ * are written.  The result is an ordinary SQLite database (the tests run
+ * SQLite's integrity_check on it), with the schema in
+ * docs/formats/graph.md.  It is written to the outfile's temporary file
+ * and renamed into place, so a reader never sees half of it.
  */
-#include <sqlite3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,210 +20,331 @@
 #include "emit.h"
 #include "outfile.h"
 #include "sluice/sluice.h"
+#include "sqlfile.h"
+#include "xalloc.h"
 
-static const char schema[] =
-    "PRAGMA journal_mode=OFF;"
-    "PRAGMA synchronous=OFF;"
-    "PRAGMA page_size=8192;"
-    "PRAGMA cache_size=-65536;"
-    "PRAGMA temp_store=MEMORY;"
-    "PRAGMA locking_mode=EXCLUSIVE;"
-    "PRAGMA threads=4;"
-    "BEGIN;"
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL, bytes INTEGER NOT NULL,"
-    " status TEXT NOT NULL, module INTEGER REFERENCES nodes(id));"
-    "CREATE TABLE nodes(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, sub TEXT NOT NULL,"
-    " name TEXT NOT NULL, path TEXT NOT NULL, crate INTEGER REFERENCES nodes(id),"
-    " file INTEGER REFERENCES files(id), line INTEGER, col INTEGER, end_line INTEGER,"
-    " end_col INTEGER, vis TEXT NOT NULL, sig TEXT NOT NULL);"
-    "CREATE TABLE edges(src INTEGER NOT NULL REFERENCES nodes(id), kind TEXT NOT NULL,"
-    " dst INTEGER NOT NULL REFERENCES nodes(id), PRIMARY KEY(src, kind, dst)) WITHOUT ROWID;"
-    "CREATE TABLE warnings(file TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);";
+enum { PAGE_SIZE = 8192 };
 
-static const char indexes[] =
-    "CREATE INDEX nodes_name ON nodes(name);"
-    "CREATE INDEX nodes_path ON nodes(path);"
-    "CREATE INDEX nodes_file ON nodes(file, line);"
-    "CREATE INDEX edges_dst ON edges(dst, kind);"
-    "COMMIT;";
+/* The schema, as SQLite keeps it in sqlite_schema (and as the format
+ * document shows it). */
+static const char sql_meta[] = "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+static const char sql_files[] =
+    "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL, bytes INTEGER NOT NULL, "
+    "status TEXT NOT NULL, module INTEGER REFERENCES nodes(id))";
+static const char sql_nodes[] =
+    "CREATE TABLE nodes(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, sub TEXT NOT NULL, "
+    "name TEXT NOT NULL, path TEXT NOT NULL, crate INTEGER REFERENCES nodes(id), "
+    "file INTEGER REFERENCES files(id), line INTEGER, col INTEGER, end_line INTEGER, "
+    "end_col INTEGER, vis TEXT NOT NULL, sig TEXT NOT NULL)";
+static const char sql_edges[] =
+    "CREATE TABLE edges(src INTEGER NOT NULL REFERENCES nodes(id), kind TEXT NOT NULL, "
+    "dst INTEGER NOT NULL REFERENCES nodes(id), PRIMARY KEY(src, kind, dst)) WITHOUT ROWID";
+static const char sql_warnings[] = "CREATE TABLE warnings(file TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL)";
+static const char sql_nodes_name[] = "CREATE INDEX nodes_name ON nodes(name)";
+static const char sql_nodes_path[] = "CREATE INDEX nodes_path ON nodes(path)";
+static const char sql_nodes_file[] = "CREATE INDEX nodes_file ON nodes(file, line)";
+static const char sql_edges_dst[] = "CREATE INDEX edges_dst ON edges(dst, kind)";
 
-typedef struct db {
-    sqlite3 *h;
-    char *err;
-    size_t errlen;
-    const char *path;
-} db;
+/* ---- index orders (BINARY collation: bytes, then length; NULL first) ---- */
 
-static int fail(db *d, const char *what)
+typedef struct text_key {
+    const char *s;
+    uint32_t len, row;
+} text_key;
+
+static int text_cmp(const void *a, const void *b)
 {
-    snprintf(d->err, d->errlen, "%s: sqlite: %s: %s", d->path, what, sqlite3_errmsg(d->h));
-    return -1;
+    const text_key *x = a, *y = b;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->s, y->s, n) : 0;
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static sqlite3_stmt *prep(db *d, const char *sql)
+typedef struct file_key {
+    uint32_t file, line, row; /* file 0: NULL file and line */
+} file_key;
+
+static int file_cmp(const void *a, const void *b)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(d->h, sql, -1, &s, NULL) != SQLITE_OK)
-        return NULL;
-    return s;
+    const file_key *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static int step(db *d, sqlite3_stmt *s)
+typedef struct dst_key {
+    uint32_t dst, src;
+    uint8_t kind;
+} dst_key;
+
+/* edges_dst orders (dst, kind, src); kinds compare as their names, which
+ * enum gr_edge lists alphabetically. */
+static int dst_cmp(const void *a, const void *b)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? 0 : fail(d, "insert");
+    const dst_key *x = a, *y = b;
+    if (x->dst != y->dst)
+        return x->dst < y->dst ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return x->src < y->src ? -1 : x->src > y->src;
 }
 
-/* Multi-row inserts: one statement binds BATCH rows, which saves most of
- * the per-statement work; the tail that does not fill a batch goes
- * through a one-row statement.  bind() fills one row's columns starting
- * at column col (1-based). */
-enum { BATCH = 64 };
+typedef struct orders {
+    const gr_graph *g;
+    text_key *by_name, *by_path;
+    file_key *by_file;
+    dst_key *by_dst;
+} orders;
 
-typedef void (*bind_fn)(sqlite3_stmt *s, int col, const gr_graph *g, size_t row);
-
-static char *values_sql(const char *table, int ncols, int rows)
+static void *sort_indexes(void *arg)
 {
-    char *sql = malloc((size_t)rows * (size_t)(2 * ncols + 3) + 64);
-    if (!sql)
-        return NULL;
-    size_t len = (size_t)sprintf(sql, "INSERT INTO %s VALUES", table);
-    for (int r = 0; r < rows; r++) {
-        len += (size_t)sprintf(sql + len, "%s(", r ? "," : "");
-        for (int c = 0; c < ncols; c++)
-            len += (size_t)sprintf(sql + len, "%s?", c ? "," : "");
-        sql[len++] = ')';
+    orders *o = arg;
+    const gr_graph *g = o->g;
+    size_t n = g->nnodes - 1;
+    o->by_name = gr_xmalloc((n ? n : 1) * sizeof *o->by_name);
+    o->by_path = gr_xmalloc((n ? n : 1) * sizeof *o->by_path);
+    o->by_file = gr_xmalloc((n ? n : 1) * sizeof *o->by_file);
+    for (size_t i = 0; i < n; i++) {
+        const gr_node *x = &g->nodes[i + 1];
+        uint32_t row = (uint32_t)i + 1;
+        o->by_name[i] = (text_key){gr_str(&g->st, x->name), gr_strlen(&g->st, x->name), row};
+        o->by_path[i] = (text_key){gr_str(&g->st, x->path), gr_strlen(&g->st, x->path), row};
+        o->by_file[i] = (file_key){x->file, x->file ? x->line : 0, row};
     }
-    sql[len] = 0;
-    return sql;
+    qsort(o->by_name, n, sizeof *o->by_name, text_cmp);
+    qsort(o->by_path, n, sizeof *o->by_path, text_cmp);
+    qsort(o->by_file, n, sizeof *o->by_file, file_cmp);
+    o->by_dst = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *o->by_dst);
+    for (size_t i = 0; i < g->nedges; i++)
+        o->by_dst[i] = (dst_key){g->edges[i].dst, g->edges[i].src, g->edges[i].kind};
+    qsort(o->by_dst, g->nedges, sizeof *o->by_dst, dst_cmp);
+    return NULL;
 }
 
-static int insert_rows(db *d, const char *table, int ncols, size_t first, size_t end, bind_fn bind,
-                       const gr_graph *g)
+/* ---- tables --------------------------------------------------------------- */
+
+typedef struct writer {
+    sqf *f;
+    sqf_rec r;
+    int failed;
+} writer;
+
+static void text(sqf_rec *r, const gr_graph *g, uint32_t id)
 {
-    char *many_sql = values_sql(table, ncols, BATCH), *one_sql = values_sql(table, ncols, 1);
-    sqlite3_stmt *many = many_sql ? prep(d, many_sql) : NULL, *one = one_sql ? prep(d, one_sql) : NULL;
-    free(many_sql);
-    free(one_sql);
-    int rc = many && one ? 0 : fail(d, table);
-    size_t i = first;
-    for (; !rc && end - i >= BATCH; i += BATCH) {
-        for (int r = 0; r < BATCH; r++)
-            bind(many, r * ncols + 1, g, i + (size_t)r);
-        rc = step(d, many);
-    }
-    for (; !rc && i < end; i++) {
-        bind(one, 1, g, i);
-        rc = step(d, one);
-    }
-    sqlite3_finalize(many);
-    sqlite3_finalize(one);
-    return rc;
+    sqf_rec_text(r, gr_str(&g->st, id), gr_strlen(&g->st, id));
 }
 
-static void text(sqlite3_stmt *s, int col, const gr_graph *g, uint32_t id)
+static void ctext(sqf_rec *r, const char *s)
 {
-    sqlite3_bind_text(s, col, gr_str(&g->st, id), (int)gr_strlen(&g->st, id), SQLITE_STATIC);
+    sqf_rec_text(r, s, strlen(s));
 }
 
-static int write_meta(db *d, const gr_graph *g)
+static void row(writer *w, sqf_tree *t, int64_t rowid)
 {
-    sqlite3_stmt *s = prep(d, "INSERT INTO meta VALUES(?,?)");
-    if (!s)
-        return fail(d, "prepare meta");
+    size_t len;
+    const uint8_t *rec = sqf_rec_done(&w->r, &len);
+    if (sqf_row(t, rowid, rec, len))
+        w->failed = 1;
+}
+
+static void entry(writer *w, sqf_tree *t)
+{
+    size_t len;
+    const uint8_t *rec = sqf_rec_done(&w->r, &len);
+    if (sqf_entry(t, rec, len))
+        w->failed = 1;
+}
+
+static void finish(writer *w, sqf_tree *t, const char *type, const char *name, const char *tbl, const char *sql)
+{
+    uint32_t root = sqf_tree_finish(t);
+    if (!root)
+        w->failed = 1;
+    sqf_schema(w->f, type, name, tbl, root, sql);
+}
+
+static void write_meta(writer *w, const gr_graph *g)
+{
     char version[32], inputs[8192];
     snprintf(version, sizeof version, "%d", GR_FORMAT_VERSION);
     size_t len = 0;
     inputs[0] = 0;
     for (size_t i = 0; i < g->inputs.n && len < sizeof inputs; i++)
         len += (size_t)snprintf(inputs + len, sizeof inputs - len, "%s%s", i ? "\n" : "", g->inputs.v[i]);
+    /* rows in the order they always had; the key index sorts them */
     const char *kv[][2] = {{"format", "sluice-graph"}, {"version", version},
                            {"tool", "sluice " SLUICE_VERSION}, {"inputs", inputs}};
-    int rc = 0;
-    for (size_t i = 0; i < sizeof kv / sizeof kv[0] && !rc; i++) {
-        sqlite3_bind_text(s, 1, kv[i][0], -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, kv[i][1], -1, SQLITE_STATIC);
-        rc = step(d, s);
+    enum { NKV = sizeof kv / sizeof kv[0] };
+    sqf_tree *t = sqf_tree_new(w->f, 0);
+    for (int i = 0; i < NKV; i++) {
+        sqf_rec_reset(&w->r);
+        ctext(&w->r, kv[i][0]);
+        ctext(&w->r, kv[i][1]);
+        row(w, t, i + 1);
     }
-    sqlite3_finalize(s);
-    return rc;
+    finish(w, t, "table", "meta", "meta", sql_meta);
+    int order[NKV];
+    for (int i = 0; i < NKV; i++)
+        order[i] = i;
+    for (int i = 1; i < NKV; i++) /* insertion sort of four keys */
+        for (int j = i; j > 0 && strcmp(kv[order[j - 1]][0], kv[order[j]][0]) > 0; j--) {
+            int x = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = x;
+        }
+    t = sqf_tree_new(w->f, 1);
+    for (int i = 0; i < NKV; i++) {
+        sqf_rec_reset(&w->r);
+        ctext(&w->r, kv[order[i]][0]);
+        sqf_rec_int(&w->r, order[i] + 1);
+        entry(w, t);
+    }
+    finish(w, t, "index", "sqlite_autoindex_meta_1", "meta", NULL);
 }
 
-static int write_files(db *d, const gr_graph *g)
+static void write_files(writer *w, const gr_graph *g)
 {
-    sqlite3_stmt *s = prep(d, "INSERT INTO files VALUES(?,?,?,?,?)");
-    if (!s)
-        return fail(d, "prepare files");
-    int rc = 0;
-    for (size_t i = 0; i < g->nfiles && !rc; i++) {
+    sqf_tree *t = sqf_tree_new(w->f, 0);
+    for (size_t i = 0; i < g->nfiles; i++) {
         const gr_file *f = &g->files[i];
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)i + 1);
-        sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 3, f->fg ? (sqlite3_int64)f->fg->bytes : 0);
-        sqlite3_bind_text(s, 4, gr_file_status(f), -1, SQLITE_STATIC);
+        sqf_rec_reset(&w->r);
+        sqf_rec_null(&w->r); /* id: the rowid */
+        ctext(&w->r, f->path);
+        sqf_rec_int(&w->r, f->fg ? (int64_t)f->fg->bytes : 0);
+        ctext(&w->r, gr_file_status(f));
         if (f->module)
-            sqlite3_bind_int64(s, 5, f->module);
-        rc = step(d, s);
+            sqf_rec_int(&w->r, f->module);
+        else
+            sqf_rec_null(&w->r);
+        row(w, t, (int64_t)i + 1);
     }
-    sqlite3_finalize(s);
-    return rc;
+    finish(w, t, "table", "files", "files", sql_files);
 }
 
-static void bind_node(sqlite3_stmt *s, int c, const gr_graph *g, size_t i)
+static void write_nodes(writer *w, const gr_graph *g)
 {
-    const gr_node *n = &g->nodes[i];
-    sqlite3_bind_int64(s, c, (sqlite3_int64)i);
-    sqlite3_bind_text(s, c + 1, gr_kind_name(n->kind), -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, c + 2, fg_sub_name(n->sub), -1, SQLITE_STATIC);
-    text(s, c + 3, g, n->name);
-    text(s, c + 4, g, n->path);
-    if (n->crate)
-        sqlite3_bind_int64(s, c + 5, n->crate);
-    if (n->file) {
-        sqlite3_bind_int64(s, c + 6, n->file);
-        sqlite3_bind_int64(s, c + 7, n->line);
-        sqlite3_bind_int64(s, c + 8, n->col);
-        sqlite3_bind_int64(s, c + 9, n->end_line);
-        sqlite3_bind_int64(s, c + 10, n->end_col);
+    sqf_tree *t = sqf_tree_new(w->f, 0);
+    sqf_rec *r = &w->r;
+    for (size_t i = 1; i < g->nnodes; i++) {
+        const gr_node *n = &g->nodes[i];
+        sqf_rec_reset(r);
+        sqf_rec_null(r); /* id: the rowid */
+        ctext(r, gr_kind_name(n->kind));
+        ctext(r, fg_sub_name(n->sub));
+        text(r, g, n->name);
+        text(r, g, n->path);
+        if (n->crate)
+            sqf_rec_int(r, n->crate);
+        else
+            sqf_rec_null(r);
+        if (n->file) {
+            sqf_rec_int(r, n->file);
+            sqf_rec_int(r, n->line);
+            sqf_rec_int(r, n->col);
+            sqf_rec_int(r, n->end_line);
+            sqf_rec_int(r, n->end_col);
+        } else {
+            for (int k = 0; k < 5; k++)
+                sqf_rec_null(r);
+        }
+        text(r, g, n->vis);
+        text(r, g, n->sig);
+        row(w, t, (int64_t)i);
     }
-    text(s, c + 11, g, n->vis);
-    text(s, c + 12, g, n->sig);
+    finish(w, t, "table", "nodes", "nodes", sql_nodes);
 }
 
-static int write_nodes(db *d, const gr_graph *g)
+static void write_edges(writer *w, const gr_graph *g)
 {
-    return insert_rows(d, "nodes", 13, 1, g->nnodes, bind_node, g);
-}
-
-static void bind_edge(sqlite3_stmt *s, int c, const gr_graph *g, size_t i)
-{
-    sqlite3_bind_int64(s, c, g->edges[i].src);
-    sqlite3_bind_text(s, c + 1, gr_edge_name(g->edges[i].kind), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, c + 2, g->edges[i].dst);
-}
-
-static int write_edges(db *d, const gr_graph *g)
-{
-    return insert_rows(d, "edges", 3, 0, g->nedges, bind_edge, g);
-}
-
-static int write_warnings(db *d, const gr_graph *g)
-{
-    sqlite3_stmt *s = prep(d, "INSERT INTO warnings VALUES(?,?,?)");
-    if (!s)
-        return fail(d, "prepare warnings");
-    int rc = 0;
-    for (size_t i = 0; i < g->nwarnings && !rc; i++) {
-        text(s, 1, g, g->warnings[i].file);
-        sqlite3_bind_int64(s, 2, g->warnings[i].line);
-        sqlite3_bind_text(s, 3, g->warnings[i].msg, -1, SQLITE_STATIC);
-        rc = step(d, s);
+    /* WITHOUT ROWID: an index b-tree of (src, kind, dst), which is the
+     * order gr_graph_finish left the edges in */
+    sqf_tree *t = sqf_tree_new(w->f, 1);
+    for (size_t i = 0; i < g->nedges; i++) {
+        sqf_rec_reset(&w->r);
+        sqf_rec_int(&w->r, g->edges[i].src);
+        ctext(&w->r, gr_edge_name(g->edges[i].kind));
+        sqf_rec_int(&w->r, g->edges[i].dst);
+        entry(w, t);
     }
-    sqlite3_finalize(s);
-    return rc;
+    finish(w, t, "table", "edges", "edges", sql_edges);
+}
+
+static void write_warnings(writer *w, const gr_graph *g)
+{
+    sqf_tree *t = sqf_tree_new(w->f, 0);
+    for (size_t i = 0; i < g->nwarnings; i++) {
+        sqf_rec_reset(&w->r);
+        text(&w->r, g, g->warnings[i].file);
+        sqf_rec_int(&w->r, g->warnings[i].line);
+        ctext(&w->r, g->warnings[i].msg);
+        row(w, t, (int64_t)i + 1);
+    }
+    finish(w, t, "table", "warnings", "warnings", sql_warnings);
+}
+
+/* An index on a rowid table: the indexed columns, then the rowid. */
+static void write_text_index(writer *w, const text_key *k, size_t n, const char *name, const char *sql)
+{
+    sqf_tree *t = sqf_tree_new(w->f, 1);
+    for (size_t i = 0; i < n; i++) {
+        sqf_rec_reset(&w->r);
+        sqf_rec_text(&w->r, k[i].s, k[i].len);
+        sqf_rec_int(&w->r, k[i].row);
+        entry(w, t);
+    }
+    finish(w, t, "index", name, "nodes", sql);
+}
+
+static void write_indexes(writer *w, const gr_graph *g, const orders *o)
+{
+    size_t n = g->nnodes - 1;
+    write_text_index(w, o->by_name, n, "nodes_name", sql_nodes_name);
+    write_text_index(w, o->by_path, n, "nodes_path", sql_nodes_path);
+    sqf_tree *t = sqf_tree_new(w->f, 1);
+    for (size_t i = 0; i < n; i++) {
+        sqf_rec_reset(&w->r);
+        if (o->by_file[i].file) {
+            sqf_rec_int(&w->r, o->by_file[i].file);
+            sqf_rec_int(&w->r, o->by_file[i].line);
+        } else {
+            sqf_rec_null(&w->r);
+            sqf_rec_null(&w->r);
+        }
+        sqf_rec_int(&w->r, o->by_file[i].row);
+        entry(w, t);
+    }
+    finish(w, t, "index", "nodes_file", "nodes", sql_nodes_file);
+    /* on a WITHOUT ROWID table an index entry ends with the primary key
+     * columns it does not hold already: (dst, kind) + src */
+    t = sqf_tree_new(w->f, 1);
+    for (size_t i = 0; i < g->nedges; i++) {
+        sqf_rec_reset(&w->r);
+        sqf_rec_int(&w->r, o->by_dst[i].dst);
+        ctext(&w->r, gr_edge_name(o->by_dst[i].kind));
+        sqf_rec_int(&w->r, o->by_dst[i].src);
+        entry(w, t);
+    }
+    finish(w, t, "index", "edges_dst", "edges", sql_edges_dst);
+}
+
+/* A stream (a device or FIFO) cannot be rewritten at page 1: the file is
+ * built in an anonymous temporary file and copied. */
+static int copy_file(FILE *from, FILE *to)
+{
+    char buf[1 << 16];
+    size_t n;
+    if (fseek(from, 0, SEEK_SET))
+        return -1;
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            return -1;
+    return ferror(from) ? -1 : 0;
 }
 
 int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen)
@@ -233,36 +356,41 @@ int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen
     sl_outfile out;
     if (sl_outfile_open(&out, path, 1, err, errlen))
         return -1;
-    db d = {NULL, err, errlen, path};
-    /* one connection, one thread: no mutex on every call */
-    int rc = sqlite3_open_v2(out.tmp, &d.h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        fail(&d, "open");
-        sqlite3_close(d.h);
+    int stream = sl_outfile_is_stream(&out);
+    FILE *fp = stream ? tmpfile() : out.fp;
+    if (!fp) {
+        snprintf(err, errlen, "%s: cannot create a temporary file", path);
         sl_outfile_abort(&out);
         return -1;
     }
-    char *msg = NULL;
-    rc = sqlite3_exec(d.h, schema, NULL, NULL, &msg) == SQLITE_OK ? 0 : -1;
+    orders o = {g, NULL, NULL, NULL, NULL};
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, sort_indexes, &o) == 0;
+    if (!threaded)
+        sort_indexes(&o);
+    writer w;
+    memset(&w, 0, sizeof w);
+    w.f = sqf_new(fp, PAGE_SIZE);
+    write_meta(&w, g);
+    write_files(&w, g);
+    write_nodes(&w, g);
+    write_edges(&w, g);
+    write_warnings(&w, g);
+    if (threaded)
+        pthread_join(tid, NULL);
+    write_indexes(&w, g, &o);
+    int rc = sqf_close(w.f) || w.failed ? -1 : 0;
+    sqf_rec_free(&w.r);
+    free(o.by_name);
+    free(o.by_path);
+    free(o.by_file);
+    free(o.by_dst);
+    if (!rc && stream)
+        rc = copy_file(fp, out.fp);
+    if (stream)
+        fclose(fp);
     if (rc) {
-        snprintf(err, errlen, "%s: sqlite: schema: %s", path, msg ? msg : "?");
-        sqlite3_free(msg);
-    }
-    if (!rc)
-        rc = write_meta(&d, g);
-    if (!rc)
-        rc = write_files(&d, g);
-    if (!rc)
-        rc = write_nodes(&d, g);
-    if (!rc)
-        rc = write_edges(&d, g);
-    if (!rc)
-        rc = write_warnings(&d, g);
-    if (!rc && sqlite3_exec(d.h, indexes, NULL, NULL, NULL) != SQLITE_OK)
-        rc = fail(&d, "indexes");
-    if (sqlite3_close(d.h) != SQLITE_OK && !rc)
-        rc = -1, snprintf(err, errlen, "%s: sqlite: close failed", path);
-    if (rc) {
+        snprintf(err, errlen, "%s: writing the database failed", path);
         sl_outfile_abort(&out);
         return -1;
     }
