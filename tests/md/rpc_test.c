@@ -241,6 +241,50 @@ SL_TEST(rpc_bad_requests_get_their_json_rpc_codes)
     CHECK_EQ(srv_stop(s), 0);
 }
 
+/* What the parser accepts beyond strict JSON is closed off: raw NUL and
+ * invalid UTF-8 are parse errors naming the column; \u0000 is U+FFFD (so
+ * a page is never cut short at it); an id JavaScript cannot hold exactly
+ * is refused rather than echoed as another number; cancel matches ids by
+ * value, whatever their spelling. */
+SL_TEST(rpc_edge_bytes_escapes_and_ids)
+{
+    srv *s = srv_start(1, 0, 0);
+    static const char nul_line[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"transform\",\"params\":{\"content\":\"a\0b\"}}\n";
+    write_all(s->to_srv, nul_line, sizeof nul_line - 1);
+    json_t *j = recv_msg(s);
+    CHECK_EQ(error_code(j), -32700);
+    char col[32];
+    snprintf(col, sizeof col, "column %d:", (int)((const char *)memchr(nul_line, 0, sizeof nul_line - 1) - nul_line) + 1);
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), col) != NULL);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transform\",\"params\":{\"content\":\"\xff\"}}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32700);
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), "UTF-8") != NULL);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"transform\",\"params\":{\"content\":\"a\\u0000b \\\\u0000\"}}");
+    j = recv_msg(s);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 3);
+    const char *html = json_string_value(json_object_get(json_object_get(j, "result"), "html"));
+    CHECK(html && !strcmp(html, "<p>a\xef\xbf\xbd" "b \\u0000</p>\n")); /* the text after it kept; an escaped backslash is not an escape */
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"method\":\"shutdown\"}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32600);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"shutdown\"}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32600);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":9007199254740992,\"method\":\"cancel\",\"params\":{\"id\":\"\\u0061\"}}");
+    j = recv_msg(s);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 9007199254740992LL);
+    CHECK(json_is_false(json_object_get(json_object_get(j, "result"), "cancelled")));
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"transform\",\"params\":{\"content\":\"x\"");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32700);
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), "column 68: invalid JSON near") != NULL);
+    json_decref(j);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
 SL_TEST(rpc_batch_results_keep_request_order_and_page_errors)
 {
     srv *s = srv_start(3, 0, 0);

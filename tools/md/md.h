@@ -63,6 +63,8 @@ typedef struct sl__md_page {
 /* utf8.c: 1 if s[0..n) is valid UTF-8.  sl__md_utf8_repair returns a copy
  * with every invalid sequence replaced by U+FFFD (NULL on no memory). */
 int sl__md_utf8_valid(const char *s, size_t n);
+/* The offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
+size_t sl__md_utf8_check(const char *s, size_t n);
 char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
 
 /* frontmatter.c: finds a front-matter block at the very top of src (after

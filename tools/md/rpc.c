@@ -1,12 +1,21 @@
 /*
  * rpc.c - one JSON-RPC 2.0 request line in, a request (or an error) out.
  *
- * jansson parses the line; this file checks its shape against
- * docs/formats/md-rpc.md and turns it into an sl__md_req whose pages hold
- * references to their content strings, so the parsed tree can be dropped
- * at once and each page's text freed as soon as that page is rendered.
- * Every rejection names what was wrong and where, with the JSON-RPC code.
+ * cJSON parses the line (see "JSON" in tools/md/README.md for why cJSON
+ * here and jansson for front matter); this file checks its shape against
+ * docs/formats/md-rpc.md and turns it into an sl__md_req whose pages own
+ * their content strings, taken out of the parsed tree so that the tree can
+ * be dropped at once and each page's text freed as soon as that page is
+ * rendered.  Every rejection names what was wrong and where, with the
+ * JSON-RPC code.
+ *
+ * What cJSON accepts beyond RFC 8259 is closed off before it parses: the
+ * line must be valid UTF-8 and hold no raw NUL (cJSON strings are
+ * NUL-terminated, so a page would be cut short), and the escape \u0000 is
+ * read as U+FFFD, the character CommonMark puts in place of NUL anyway.
  */
+#include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,30 +50,29 @@ void sl__md_req_free(sl__md_req *r)
         free(r->pages[i].file);
         free(r->pages[i].err_msg);
         free(r->pages[i].msg);
-        json_decref(r->pages[i].content);
+        free(r->pages[i].content);
         sl__md_buf_free(&r->pages[i].out);
     }
     free(r->pages);
     free(r->order);
-    json_decref(r->id);
-    json_decref(r->cancel_id);
+    free(r->cancel_id);
     free(r->id_json);
     free(r);
 }
 
 /* options {dialect: "gfm"|"commonmark", unsafeHtml: bool}; unknown keys
  * are ignored so clients can pass their own. */
-static int parse_options(json_t *o, sl__md_opts *out, char *err, size_t errlen)
+static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t errlen)
 {
-    if (!o || json_is_null(o))
+    if (!o || cJSON_IsNull(o))
         return 0;
-    if (!json_is_object(o)) {
+    if (!cJSON_IsObject(o)) {
         snprintf(err, errlen, "params.options must be an object");
         return -1;
     }
-    json_t *d = json_object_get(o, "dialect");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "dialect");
     if (d) {
-        const char *s = json_string_value(d);
+        const char *s = cJSON_GetStringValue(d);
         if (s && !strcmp(s, "gfm"))
             out->commonmark = 0;
         else if (s && !strcmp(s, "commonmark"))
@@ -74,33 +82,35 @@ static int parse_options(json_t *o, sl__md_opts *out, char *err, size_t errlen)
             return -1;
         }
     }
-    json_t *u = json_object_get(o, "unsafeHtml");
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "unsafeHtml");
     if (u) {
-        if (!json_is_boolean(u)) {
+        if (!cJSON_IsBool(u)) {
             snprintf(err, errlen, "params.options.unsafeHtml must be true or false");
             return -1;
         }
-        out->unsafe_html = json_is_true(u);
+        out->unsafe_html = cJSON_IsTrue(u);
     }
     return 0;
 }
 
-/* One {file, content} into a page; a bad page keeps a message instead. */
-static int take_page(sl__md_rpc_page *p, json_t *f, const char *where, char *err, size_t errlen)
+/* One {file, content} into a page, which takes the content string out of
+ * the tree; a bad page keeps a message instead. */
+static int take_page(sl__md_rpc_page *p, cJSON *f, const char *where, char *err, size_t errlen)
 {
-    json_t *file = json_is_object(f) ? json_object_get(f, "file") : NULL;
-    json_t *content = json_is_object(f) ? json_object_get(f, "content") : NULL;
-    if (file && json_is_string(file) && !(p->file = strdup(json_string_value(file))))
+    cJSON *file = cJSON_IsObject(f) ? cJSON_GetObjectItemCaseSensitive(f, "file") : NULL;
+    cJSON *content = cJSON_IsObject(f) ? cJSON_GetObjectItemCaseSensitive(f, "content") : NULL;
+    if (cJSON_IsString(file) && !(p->file = strdup(file->valuestring)))
         return -1;
-    if (!json_is_object(f))
+    if (!cJSON_IsObject(f))
         snprintf(err, errlen, "%s must be an object {file, content}", where);
-    else if (file && !json_is_string(file) && !json_is_null(file))
+    else if (file && !cJSON_IsString(file) && !cJSON_IsNull(file))
         snprintf(err, errlen, "%s.file must be a string", where);
-    else if (!json_is_string(content))
+    else if (!cJSON_IsString(content))
         snprintf(err, errlen, "%s.content must be a string", where);
     else {
-        p->content = json_incref(content);
-        p->len = json_string_length(content);
+        p->content = content->valuestring; /* taken: cJSON_Delete skips a NULL string */
+        content->valuestring = NULL;
+        p->len = strlen(p->content);
         return 0;
     }
     p->bad = 1;
@@ -119,17 +129,20 @@ static int cmp_page_size(const void *a, const void *b)
 }
 
 /* The pages of a transform (one) or transformBatch (params.files). */
-static int take_pages(sl__md_req *r, json_t *params, char *err, size_t errlen)
+static int take_pages(sl__md_req *r, cJSON *params, char *err, size_t errlen)
 {
-    json_t *files = params;
+    cJSON *files = params, *f = params;
     size_t n = 1;
     if (r->kind == SL__MD_BATCH) {
-        files = json_object_get(params, "files");
-        if (!json_is_array(files)) {
+        files = cJSON_GetObjectItemCaseSensitive(params, "files");
+        if (!cJSON_IsArray(files)) {
             snprintf(err, errlen, "params.files must be an array of {file, content}");
             return 1;
         }
-        n = json_array_size(files);
+        n = 0;
+        for (cJSON *e = files->child; e; e = e->next)
+            n++;
+        f = files->child;
     }
     r->pages = calloc(n ? n : 1, sizeof *r->pages);
     r->order = calloc(n ? n : 1, sizeof *r->order);
@@ -139,9 +152,10 @@ static int take_pages(sl__md_req *r, json_t *params, char *err, size_t errlen)
     for (size_t i = 0; i < n; i++) {
         char where[64];
         snprintf(where, sizeof where, r->kind == SL__MD_BATCH ? "params.files[%zu]" : "params", i);
-        json_t *f = r->kind == SL__MD_BATCH ? json_array_get(files, i) : params;
         if (take_page(&r->pages[i], f, where, err, errlen) != 0)
             return -1;
+        if (r->kind == SL__MD_BATCH)
+            f = f->next; /* the array is a list: walk it, not index it */
         if (r->kind == SL__MD_TRANSFORM && r->pages[i].bad)
             return 1; /* a lone page's problem is the request's */
         r->bytes += r->pages[i].len;
@@ -163,79 +177,158 @@ static int method_kind(const char *m)
     return -1;
 }
 
+/* An id as canonical JSON text: a string (escaped as we write strings) or
+ * an integer.  JSON-RPC says ids SHOULD NOT be fractional; JavaScript, the
+ * usual client, has exact integers only up to 2^53, and so has cJSON (its
+ * numbers are doubles), so an id outside that range is refused rather
+ * than answered under a different number.  NULL: not an acceptable id. */
+static char *id_text(const cJSON *id)
+{
+    sl__md_buf b = {0};
+    if (cJSON_IsString(id))
+        sl__md_json_string(&b, id->valuestring, strlen(id->valuestring));
+    else if (cJSON_IsNumber(id) && fabs(id->valuedouble) <= 9007199254740992.0 &&
+             id->valuedouble == floor(id->valuedouble)) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)id->valuedouble);
+        sl__md_buf_puts(&b, num);
+    } else
+        return NULL;
+    sl__md_buf_putc(&b, 0);
+    if (b.failed) {
+        sl__md_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 /* Checks params for method r->kind; 0, 1 (invalid params: err) or -1. */
-static int take_params(sl__md_req *r, json_t *params, char *err, size_t errlen)
+static int take_params(sl__md_req *r, cJSON *params, char *err, size_t errlen)
 {
     if (r->kind == SL__MD_SHUTDOWN)
         return 0;
-    if (!json_is_object(params)) {
+    if (!cJSON_IsObject(params)) {
         snprintf(err, errlen, "params must be an object");
         return 1;
     }
     if (r->kind == SL__MD_CANCEL) {
-        json_t *id = json_object_get(params, "id");
-        if (!json_is_string(id) && !json_is_integer(id)) {
-            snprintf(err, errlen, "params.id must be the string or number id of a request");
+        cJSON *id = cJSON_GetObjectItemCaseSensitive(params, "id");
+        if (!(r->cancel_id = id_text(id))) {
+            snprintf(err, errlen, "params.id must be the string or integer id of a request");
             return 1;
         }
-        r->cancel_id = json_incref(id);
         return 0;
     }
-    if (parse_options(json_object_get(params, "options"), &r->opts, err, errlen) != 0)
+    if (parse_options(cJSON_GetObjectItemCaseSensitive(params, "options"), &r->opts, err, errlen) != 0)
         return 1;
     return take_pages(r, params, err, errlen);
 }
 
+/* A line cJSON may parse: valid UTF-8, no raw NUL.  0, or -1 with the
+ * parse-error message in err. */
+static int check_bytes(const char *line, size_t n, char *err, size_t errlen)
+{
+    size_t bad = sl__md_utf8_check(line, n);
+    const char *nul = memchr(line, 0, bad);
+    if (nul) {
+        snprintf(err, errlen, "parse error at line 1, column %zu: NUL byte", (size_t)(nul - line) + 1);
+        return -1;
+    }
+    if (bad < n) {
+        snprintf(err, errlen, "parse error at line 1, column %zu: invalid UTF-8", bad + 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* \u0000 escapes become \uFFFD in place (both six bytes), where the
+ * backslash really begins an escape (an even run of backslashes before it). */
+static void nul_escapes_to_replacement(char *line, size_t n)
+{
+    for (char *p = line, *end = line + n; (p = memchr(p, '\\', (size_t)(end - p)));) {
+        char *q = p;
+        while (q < end && *q == '\\')
+            q++;
+        if ((q - p) % 2 == 1 && end - q >= 5 && !memcmp(q, "u0000", 5))
+            memcpy(q + 1, "FFFD", 4);
+        p = q;
+    }
+}
+
 sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply)
 {
-    json_error_t je;
     char err[300];
-    json_t *root = json_loadb(line, n, JSON_ALLOW_NUL, &je);
+    if (check_bytes(line, n, err, sizeof err) != 0) {
+        sl__md_rpc_error(reply, NULL, SL__MD_PARSE_ERROR, err);
+        return NULL;
+    }
+    char *copy = NULL;
+    if (memmem(line, n, "\\u0000", 6)) {
+        if (!(copy = malloc(n ? n : 1))) {
+            sl__md_rpc_error(reply, NULL, SL__MD_INTERNAL_ERROR, "out of memory");
+            return NULL;
+        }
+        memcpy(copy, line, n);
+        nul_escapes_to_replacement(copy, n);
+        line = copy;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(line, n, &end, 0);
     if (!root) {
-        snprintf(err, sizeof err, "parse error at line 1, column %d: %s", je.column, je.text);
+        size_t at = end && end >= line && end <= line + n ? (size_t)(end - line) : 0;
+        int near = (int)(n - at < 24 ? n - at : 24);
+        while (near > 0 && at + (size_t)near < n && (line[at + (size_t)near] & 0xC0) == 0x80)
+            near--; /* do not cut a UTF-8 sequence */
+        snprintf(err, sizeof err, "parse error at line 1, column %zu: %s near '%.*s'", at + 1,
+                 at >= n ? "unexpected end of input" : "invalid JSON", near, line + at);
+        free(copy);
         sl__md_rpc_error(reply, NULL, SL__MD_PARSE_ERROR, err);
         return NULL;
     }
     sl__md_req *r = calloc(1, sizeof *r);
-    json_t *id = json_is_object(root) ? json_object_get(root, "id") : NULL;
-    int id_ok = !id || json_is_string(id) || json_is_integer(id) || json_is_null(id);
+    cJSON *id = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "id") : NULL;
+    char *idt = id && !cJSON_IsNull(id) ? id_text(id) : NULL;
+    int id_ok = !id || cJSON_IsNull(id) || idt;
     if (!r)
         goto nomem;
-    if (id && id_ok && !json_is_null(id)) {
-        r->id = json_incref(id);
-        if (!(r->id_json = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY)))
-            goto nomem;
+    if (idt) {
+        r->id_json = idt;
+        r->has_id = 1;
+        idt = NULL;
     }
-    const char *ver = json_string_value(json_object_get(root, "jsonrpc"));
-    const char *method = json_string_value(json_object_get(root, "method"));
-    if (!json_is_object(root) || !ver || strcmp(ver, "2.0") || !method || !id_ok) {
-        snprintf(err, sizeof err, !json_is_object(root) ? "a request must be a JSON object"
+    const char *ver = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "jsonrpc"));
+    const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "method"));
+    if (!cJSON_IsObject(root) || !ver || strcmp(ver, "2.0") || !method || !id_ok) {
+        snprintf(err, sizeof err, !cJSON_IsObject(root) ? "a request must be a JSON object"
                                   : !ver || strcmp(ver, "2.0") ? "\"jsonrpc\" must be \"2.0\""
                                   : !method ? "\"method\" must be a string"
-                                            : "\"id\" must be a string, a number or null");
+                                            : "\"id\" must be a string, an integer (at most 2^53) or null");
         sl__md_rpc_error(reply, r->id_json, SL__MD_INVALID_REQUEST, err);
         goto fail;
     }
     if ((r->kind = method_kind(method)) < 0) {
         snprintf(err, sizeof err, "method not found: %.200s", method);
-        if (r->id)
+        if (r->has_id)
             sl__md_rpc_error(reply, r->id_json, SL__MD_METHOD_NOT_FOUND, err);
         goto fail;
     }
-    int rc = take_params(r, json_object_get(root, "params"), err, sizeof err);
+    int rc = take_params(r, cJSON_GetObjectItemCaseSensitive(root, "params"), err, sizeof err);
     if (rc < 0)
         goto nomem;
     if (rc > 0) {
-        if (r->id)
+        if (r->has_id)
             sl__md_rpc_error(reply, r->id_json, SL__MD_INVALID_PARAMS, err);
         goto fail;
     }
-    json_decref(root);
+    cJSON_Delete(root);
+    free(copy);
     return r;
 nomem:
     sl__md_rpc_error(reply, r ? r->id_json : NULL, SL__MD_INTERNAL_ERROR, "out of memory");
 fail:
-    json_decref(root);
+    free(idt);
+    cJSON_Delete(root);
+    free(copy);
     sl__md_req_free(r);
     return NULL;
 }
@@ -248,9 +341,8 @@ void sl__md_rpc_render_page(sl__md_req *r, size_t i)
     int code = SL__MD_INVALID_PARAMS;
     if (!p->bad) {
         sl__md_page page;
-        int rc = sl__md_render(json_string_value(p->content), p->len, &r->opts, &page, err,
-                               sizeof err);
-        json_decref(p->content); /* the text is not needed any more */
+        int rc = sl__md_render(p->content, p->len, &r->opts, &page, err, sizeof err);
+        free(p->content); /* the text is not needed any more */
         p->content = NULL;
         if (rc == 0) {
             sl__md_page_json(&p->out, p->file, &page);

@@ -5,7 +5,6 @@
 #ifndef SLUICE_TOOLS_MD_RPC_H
 #define SLUICE_TOOLS_MD_RPC_H
 
-#include <jansson.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -25,7 +24,7 @@ enum {
 
 typedef struct sl__md_rpc_page {
     char *file;         /* as the client named it, or NULL */
-    json_t *content;    /* a jansson string, released once rendered */
+    char *content;      /* the page's text, freed once rendered */
     size_t len;         /* content bytes */
     int bad;            /* params error for this page: err_msg says why */
     char *err_msg;
@@ -36,14 +35,14 @@ typedef struct sl__md_rpc_page {
 
 typedef struct sl__md_req {
     int kind;
-    json_t *id;         /* NULL for a notification */
-    char *id_json;      /* id as JSON text ("null" for none) */
+    int has_id;         /* 0 for a notification */
+    char *id_json;      /* id as canonical JSON text, NULL for none */
     sl__md_opts opts;
     sl__md_rpc_page *pages;
     size_t npages;
     size_t *order;      /* page indices, largest first */
     size_t next;        /* scheduler: pages handed out so far */
-    json_t *cancel_id;  /* cancel: the id to cancel */
+    char *cancel_id;    /* cancel: the id to cancel, as canonical JSON text */
     uint64_t bytes;     /* content bytes, for backpressure */
     /* Set and read by workers. */
     atomic_size_t completed;

@@ -113,7 +113,7 @@ static void respond(server *s, sl__md_req *r)
 {
     static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
     sl__md_buf b = {0};
-    if (!r->id)
+    if (!r->has_id)
         return; /* a notification gets no answer */
     if (atomic_load(&r->cancelled)) {
         sl__md_rpc_error(&b, r->id_json, SL__MD_CANCELLED, "request cancelled");
@@ -183,7 +183,7 @@ static int run_page(void *arg)
     sl__md_rpc_page *p = &r->pages[i];
     size_t len = p->len;
     if (atomic_load(&s->gone) || atomic_load(&r->cancelled)) {
-        json_decref(p->content); /* skipped: the answer will not be read */
+        free(p->content); /* skipped: the answer will not be read */
         p->content = NULL;
     } else {
         sl__md_rpc_render_page(r, i);
@@ -229,12 +229,12 @@ static void cancel(server *s, sl__md_req *r)
     int found = 0;
     pthread_mutex_lock(&s->lock);
     for (sl__md_req *a = s->active; a; a = a->next_active)
-        if (a->id && json_equal(a->id, r->cancel_id)) {
+        if (a->has_id && !strcmp(a->id_json, r->cancel_id)) {
             atomic_store(&a->cancelled, 1);
             found = 1;
         }
     pthread_mutex_unlock(&s->lock);
-    if (r->id) {
+    if (r->has_id) {
         sl__md_buf b = {0};
         sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
         sl__md_buf_puts(&b, r->id_json);
@@ -277,7 +277,7 @@ static int handle_line(server *s, const char *line, size_t n)
         return 0;
     case SL__MD_SHUTDOWN:
         wait_for_room(s, 1);
-        if (r->id) {
+        if (r->has_id) {
             sl__md_buf b = {0};
             sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
             sl__md_buf_puts(&b, r->id_json);

@@ -53,6 +53,11 @@ static size_t seq_len(const unsigned char *s, size_t n, size_t *bad)
 
 int sl__md_utf8_valid(const char *s, size_t n)
 {
+    return sl__md_utf8_check(s, n) == n;
+}
+
+size_t sl__md_utf8_check(const char *s, size_t n)
+{
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, bad;
     while (i < n) {
@@ -67,10 +72,10 @@ int sl__md_utf8_valid(const char *s, size_t n)
         }
         size_t l = seq_len(p + i, n - i, &bad);
         if (!l)
-            return 0;
+            return i;
         i += l;
     }
-    return 1;
+    return n;
 }
 
 char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen)
