@@ -17,14 +17,22 @@ rm -rf "$work"; mkdir -p "$corpus"
 
 mods=$("$src/scripts/npm/md/install.sh" bench)
 testmods=$("$src/scripts/npm/md/install.sh")
-# Copy every Markdown file into one tree (names made unique by their path).
+# Copy every Markdown file into one tree that keeps the documents' own
+# directories (a docs site is a tree: flattening it into one directory
+# would make every output file contend for one directory's lock).  Paths
+# with a hidden component are left out, as sluice md's walk leaves them.
 { find "$mods" /usr/share/doc /usr/lib/node_modules \( -name '*.md' -o -name '*.markdown' \) -type f -size +0 2>/dev/null || true; } |
-  sort | while read -r f; do
-    rel=$(printf '%s' "$f" | sed 's#^/##; s#/#__#g')
-    cp "$f" "$corpus/$rel"
+  grep -v '/\.' | sort | while read -r f; do
+    mkdir -p "$corpus$(dirname "$f")"
+    cp "$f" "$corpus$f"
   done
 find "$corpus" -type f | sort > "$work/all.txt"
 head -n 1000 "$work/all.txt" > "$work/first1000.txt"
+corpus1k=$work/corpus1k # the same first 1,000 pages as a tree of their own
+while read -r f; do
+  mkdir -p "$corpus1k$(dirname "${f#"$corpus"}")"
+  cp "$f" "$corpus1k${f#"$corpus"}"
+done < "$work/first1000.txt"
 files=$(wc -l < "$work/all.txt")
 mb=$(du -cb $(cat "$work/all.txt") | tail -1 | awk '{printf "%.1f", $1/1e6}')
 echo "corpus: $files files, $mb MB ($work/corpus)"
@@ -34,10 +42,17 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB
 # median-CPU-seconds" (user + system: what the run cost, whatever the
 # other tenants of the machine were doing meanwhile).
+# A command's "@OUT@" argument becomes a new, empty directory for each run,
+# so every run writes its pages afresh (a clean site build); the directories
+# are removed after all the runs, so that the file system's deferred work of
+# deleting them does not land in a timed run.
 time_cmd() {
-  local t=() c=() m=0
+  local t=() c=() m=0 i=0
   for _ in $(seq "$reps"); do
-    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > /dev/null
+    i=$((i + 1))
+    local args=() a
+    for a in "$@"; do args+=("${a//@OUT@/$out.$i}"); done
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "${args[@]}" > /dev/null
     read -r s k u y < "$work/time"; t+=("$s"); c+=("$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}')")
     [ "$k" -gt "$m" ] && m=$k
   done
@@ -53,9 +68,15 @@ read -r p4 mb4 s4 < <("$build/bench/md_md4c" "$work/all.txt" "$reps")
 m4rss=$( /usr/bin/time -f '%M' "$build/bench/md_md4c" "$work/all.txt" 1 2>&1 >/dev/null | tail -1)
 base=$(awk -v p="$p4" -v s="$s4" 'BEGIN {print p/s}')
 out=$work/out
-read -r s1 r1 c1 < <(time_cmd "$sluice" md -q -j1 -o "$out" "$corpus")
-read -r s2 r2 c2 < <(time_cmd "$sluice" md -q -j2 -o "$out" "$corpus")
-read -r s1k r1k c1k < <(time_cmd "$sluice" md -q -j2 -o "$out" $(cat "$work/first1000.txt"))
+run_set() { # tag: the sluice md rows and the file-system floor, each into fresh directories
+  read -r s1 r1 c1 < <(time_cmd "$sluice" md -q -j1 -o @OUT@ "$corpus"); rm -rf "$out".*
+  read -r s2 r2 c2 < <(time_cmd "$sluice" md -q -j2 -o @OUT@ "$corpus"); rm -rf "$out".*
+  read -r pf1 mbf1 sf1 < <("$build/bench/md_iofloor" "$work/all.txt" "$corpus" "$out.floor" 1 "$reps")
+  read -r pf2 mbf2 sf2 < <("$build/bench/md_iofloor" "$work/all.txt" "$corpus" "$out.floor" 2 "$reps")
+  rm -rf "$out".*
+}
+run_set
+read -r s1k r1k c1k < <(time_cmd "$sluice" md -q -j2 -o @OUT@ "$corpus1k"); rm -rf "$out".*
 mb1k=$(du -cb $(cat "$work/first1000.txt") | tail -1 | awk '{print $1/1e6}')
 read -r sc rc cc < <(time_cmd sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
 read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")
@@ -67,10 +88,16 @@ printf '%-34s %8s %8s %8s %8s %9s\n' "runner ($files pages, $mb MB)" "pages/s" "
 row "md4c in process, 1 thread" "$p4" "$mb4" "$s4" "$m4rss" "$base" "$s4"
 row "sluice md -j1 (files in and out)" "$files" "$mb" "$s1" "$r1" "$base" "$c1"
 row "sluice md -j2 (files in and out)" "$files" "$mb" "$s2" "$r2" "$base" "$c2"
+row "file I/O floor, 1 thread (no render)" "$pf1" "$mbf1" "$sf1" "" "$base"
+row "file I/O floor, 2 threads" "$pf2" "$mbf2" "$sf2" "" "$base"
 row "cmark-gfm (one process, all files)" "$files" "$mb" "$sc" "$rc" "$base" "$cc"
 row "markdown-it (node, in memory)" "$pm" "$mbm" "$sm" "$mrss" "$base" "$sm"
 echo
-echo "(vs md4c: pages/s over md4c's single-core pages/s; CPU us/pg: user+system CPU per page, median run)"
+echo "(vs md4c: pages/s over md4c's single-core pages/s; CPU us/pg: user+system CPU per page, median run;"
+echo " file I/O floor: each page read and written whole - temporary file + rename - into the same tree, nothing rendered)"
+awk -v m="$s4" -v f1="$sf1" -v f2="$sf2" -v p="$files" 'BEGIN {
+  t = (m + f1) / 2; if (f2 > t) t = f2
+  printf "ceiling on 2 cores (md4c render + the file I/O floor, split perfectly over 2 cores, no faster than the 2-thread floor): %.0f pages/s = %.2fx md4c\n", p / t, m / t }'
 echo "1,000-page batch: sluice md -j2 $(awk -v s="$s1k" 'BEGIN {printf "%.0f pages/s", 1000/s}'), peak RSS $((r1k / 1024)) MB"
 echo "sidecar, 2 threads, first 1,000 pages ($(awk -v m="$mb1k" 'BEGIN {printf "%.1f", m}') MB): $side"
 echo "$side" | node -e '
@@ -79,5 +106,5 @@ echo "$side" | node -e '
   const batchRate = 1000 / s1k;
   console.log(`sidecar transformBatch: ${(r.pages / r.batchSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.batchSeconds) / batchRate).toFixed(0)}% of the batch command on the same pages)`);
   console.log(`sidecar pipelined transforms: ${(r.pages / r.pipelinedSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.pipelinedSeconds) / batchRate).toFixed(0)}%)`);
-  console.log(`sidecar page latency ms: p50 ${r.p50.toFixed(2)}, p95 ${r.p95.toFixed(2)}, p99 ${r.p99.toFixed(2)}; peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+  console.log(`sidecar page latency ms: p50 ${r.p50.toFixed(2)}, p95 ${r.p95.toFixed(2)}, p99 ${r.p99.toFixed(2)} (p99 of the ${r.small} pages <= 64 KB: ${r.p99small.toFixed(2)}); peak RSS ${r.peakRssMB.toFixed(0)} MB`);
 ' "$s1k" "$mb1k"

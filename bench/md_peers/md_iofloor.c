@@ -7,7 +7,9 @@
  * `md_iofloor LIST ROOT OUTDIR [THREADS] [REPS]` writes each page of LIST
  * to OUTDIR/(its path under ROOT), making the directories as sluice md
  * does (first, in the timed pass), and prints the median pass as
- * "pages MB seconds"; OUTDIR is emptied before each pass (not timed).
+ * "pages MB seconds".  Pass N writes under OUTDIR/N, a new directory, so
+ * that no pass pays for deleting what another wrote; the caller removes
+ * OUTDIR afterwards.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,7 +26,7 @@
 
 static char **paths;
 static size_t npaths;
-static const char *outdir, *root;
+static const char *root;
 static char **outs;
 static atomic_size_t next;
 static atomic_ullong bytes;
@@ -70,10 +72,10 @@ int main(int argc, char **argv)
         return 1;
     }
     root = argv[2];
-    outdir = argv[3];
+    const char *outdir = argv[3];
     int threads = argc > 4 ? atoi(argv[4]) : 1, reps = argc > 5 ? atoi(argv[5]) : 5;
     threads = threads < 1 ? 1 : threads;
-    reps = reps < 1 ? 1 : reps;
+    reps = reps < 1 ? 1 : reps > 100 ? 100 : reps;
     char line[4096];
     size_t cap = 0;
     while (fgets(line, sizeof line, list)) {
@@ -88,17 +90,17 @@ int main(int argc, char **argv)
         const char *rel = strncmp(paths[i], root, rl) ? paths[i] : paths[i] + rl;
         while (*rel == '/')
             rel++;
-        if (asprintf(&outs[i], "%s/%s.html", outdir, rel) < 0)
+        if (asprintf(&outs[i], "%s/00/%s.html", outdir, rel) < 0)
             return 1;
     }
     fclose(list);
     double *secs = calloc((size_t)reps, sizeof *secs);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     for (int r = 0; r < reps; r++) {
-        char cmd[4200];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", outdir, outdir);
-        if (system(cmd) != 0)
-            return 1;
+        for (size_t i = 0; i < npaths; i++) { /* OUTDIR/NN/...: the pass number in place */
+            outs[i][strlen(outdir) + 1] = (char)('0' + r / 10 % 10);
+            outs[i][strlen(outdir) + 2] = (char)('0' + r % 10);
+        }
         atomic_store(&next, 0);
         atomic_store(&bytes, 0);
         int64_t t0 = sl_now();
