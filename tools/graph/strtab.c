@@ -8,11 +8,25 @@
 
 #include "xalloc.h"
 
+/* Eight bytes a step (names and paths are long and share prefixes), then
+ * a full avalanche so the low bits that pick a slot depend on every byte. */
 static uint64_t hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    for (size_t k = 0; i + k < len; k++)
+        w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
     return h;
 }
 
@@ -33,31 +47,70 @@ void gr_strtab_free(gr_strtab *t)
     memset(t, 0, sizeof *t);
 }
 
-static void rehash(gr_strtab *t)
+/* New slot table of mask+1 slots; the stored hashes place every id again
+ * without touching the strings. */
+static void resize(gr_strtab *t, uint32_t mask)
 {
-    uint32_t mask = t->mask * 2 + 1;
-    uint32_t *slots = gr_xcalloc((size_t)mask + 1, sizeof *slots);
-    for (uint32_t id = 0; id < t->n; id++) {
-        uint64_t h = hash(t->arena + t->off[id], t->slen[id]);
-        uint32_t i = (uint32_t)h & mask;
-        while (slots[i])
-            i = (i + 1) & mask;
-        slots[i] = id + 1;
+    uint64_t *slots = gr_xcalloc((size_t)mask + 1, sizeof *slots);
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        uint64_t e = t->slots[i];
+        if (!e)
+            continue;
+        uint32_t j = (uint32_t)(e >> 32) & mask;
+        while (slots[j])
+            j = (j + 1) & mask;
+        slots[j] = e;
     }
     free(t->slots);
     t->slots = slots;
     t->mask = mask;
 }
 
-/* The id of s, or UINT32_MAX with *slot set to where it would go. */
-static uint32_t probe(const gr_strtab *t, const char *s, size_t len, uint32_t *slot)
+static void grow_ids(gr_strtab *t, size_t want)
 {
-    uint32_t i = (uint32_t)hash(s, len) & t->mask;
-    while (t->slots[i]) {
-        uint32_t id = t->slots[i] - 1;
+    if (want <= t->ncap)
+        return;
+    size_t cap = t->ncap ? t->ncap : 1024;
+    while (cap < want)
+        cap *= 2;
+    t->ncap = (uint32_t)cap;
+    t->off = gr_xrealloc(t->off, cap * sizeof *t->off);
+    t->slen = gr_xrealloc(t->slen, cap * sizeof *t->slen);
+}
+
+static void grow_arena(gr_strtab *t, size_t want)
+{
+    if (want <= t->cap)
+        return;
+    size_t cap = t->cap ? t->cap : 65536;
+    while (cap < want)
+        cap *= 2;
+    t->arena = gr_xrealloc(t->arena, cap);
+    t->cap = cap;
+}
+
+void gr_strtab_reserve(gr_strtab *t, size_t strings, size_t bytes)
+{
+    grow_ids(t, t->n + strings);
+    grow_arena(t, t->len + bytes + strings);
+    size_t want = ((size_t)t->n + strings) * 2;
+    uint32_t mask = t->mask;
+    while ((size_t)mask + 1 < want && mask < 0x7FFFFFFFu)
+        mask = mask * 2 + 1;
+    if (mask != t->mask)
+        resize(t, mask);
+}
+
+/* The id of s, or UINT32_MAX with *slot set to where it would go. */
+static uint32_t probe(const gr_strtab *t, const char *s, size_t len, uint32_t h, uint32_t *slot)
+{
+    uint32_t i = h & t->mask;
+    for (uint64_t e; (e = t->slots[i]); i = (i + 1) & t->mask) {
+        if ((uint32_t)(e >> 32) != h)
+            continue;
+        uint32_t id = (uint32_t)e - 1;
         if (t->slen[id] == len && !memcmp(t->arena + t->off[id], s, len))
             return id;
-        i = (i + 1) & t->mask;
     }
     *slot = i;
     return UINT32_MAX;
@@ -66,42 +119,32 @@ static uint32_t probe(const gr_strtab *t, const char *s, size_t len, uint32_t *s
 uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
 {
     uint32_t slot;
-    return probe(t, s, len, &slot);
+    return probe(t, s, len, (uint32_t)hash(s, len), &slot);
 }
 
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len)
 {
-    uint32_t i, found = probe(t, s, len, &i);
+    uint32_t h = (uint32_t)hash(s, len), i = 0;
+    uint32_t found = probe(t, s, len, h, &i);
     if (found != UINT32_MAX)
         return found;
-    if (t->len + len + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 65536;
-        while (cap < t->len + len + 1)
-            cap *= 2;
-        t->arena = gr_xrealloc(t->arena, cap);
-        t->cap = cap;
-    }
-    if (t->n == t->ncap) {
-        t->ncap = t->ncap ? t->ncap * 2 : 1024;
-        t->off = gr_xrealloc(t->off, t->ncap * sizeof *t->off);
-        t->slen = gr_xrealloc(t->slen, t->ncap * sizeof *t->slen);
-    }
+    grow_arena(t, t->len + len + 1);
+    grow_ids(t, (size_t)t->n + 1);
     uint32_t id = t->n++;
     t->off[id] = (uint32_t)t->len;
     t->slen[id] = (uint32_t)len;
     memcpy(t->arena + t->len, s, len);
     t->arena[t->len + len] = 0;
     t->len += len + 1;
-    t->slots[i] = id + 1;
+    t->slots[i] = (uint64_t)h << 32 | (id + 1);
     if ((size_t)t->n * 2 > t->mask)
-        rehash(t);
+        resize(t, t->mask * 2 + 1);
     return id;
 }
 
 void gr_map_free(gr_map *m)
 {
-    free(m->keys);
-    free(m->vals);
+    free(m->slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -121,39 +164,47 @@ uint32_t gr_map_get(const gr_map *m, uint64_t key)
     if (!m->cap)
         return 0;
     for (size_t i = slot(key, m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (m->keys[i] == key)
-            return m->vals[i];
-        if (!m->keys[i])
+        if (m->slots[i].key == key)
+            return m->slots[i].val;
+        if (!m->slots[i].key)
             return 0;
     }
 }
 
+static void map_resize(gr_map *m, size_t cap)
+{
+    gr_map_slot *slots = gr_xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t j = slot(m->slots[i].key, cap - 1);
+        while (slots[j].key)
+            j = (j + 1) & (cap - 1);
+        slots[j] = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+}
+
+void gr_map_reserve(gr_map *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 1024;
+    while (cap < (m->n + n) * 2)
+        cap *= 2;
+    if (cap != m->cap)
+        map_resize(m, cap);
+}
+
 void gr_map_put(gr_map *m, uint64_t key, uint32_t val)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 1024;
-        uint64_t *keys = gr_xcalloc(cap, sizeof *keys);
-        uint32_t *vals = gr_xcalloc(cap, sizeof *vals);
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i])
-                continue;
-            size_t j = slot(m->keys[i], cap - 1);
-            while (keys[j])
-                j = (j + 1) & (cap - 1);
-            keys[j] = m->keys[i];
-            vals[j] = m->vals[i];
-        }
-        free(m->keys);
-        free(m->vals);
-        m->keys = keys;
-        m->vals = vals;
-        m->cap = cap;
-    }
+    if ((m->n + 1) * 2 > m->cap)
+        map_resize(m, m->cap ? m->cap * 2 : 1024);
     size_t i = slot(key, m->cap - 1);
-    while (m->keys[i] && m->keys[i] != key)
+    while (m->slots[i].key && m->slots[i].key != key)
         i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i])
+    if (!m->slots[i].key)
         m->n++;
-    m->keys[i] = key;
-    m->vals[i] = val;
+    m->slots[i].key = key;
+    m->slots[i].val = val;
 }

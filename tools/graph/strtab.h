@@ -19,12 +19,15 @@ typedef struct gr_strtab {
     uint32_t *off;    /* id -> offset in arena */
     uint32_t *slen;   /* id -> length */
     uint32_t n, ncap;
-    uint32_t *slots;  /* open addressing: id+1, 0 empty */
+    uint64_t *slots;  /* open addressing: hash << 32 | (id + 1), 0 empty */
     uint32_t mask;
 } gr_strtab;
 
 void gr_strtab_init(gr_strtab *t);
 void gr_strtab_free(gr_strtab *t);
+/* Room for `strings` more strings of `bytes` bytes in all without
+ * growing (a hint: interning works the same without it). */
+void gr_strtab_reserve(gr_strtab *t, size_t strings, size_t bytes);
 /* The id of s[0..len), adding it if new.  Id 0 is the empty string. */
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len);
 /* The id of s if present, else UINT32_MAX. */
@@ -38,13 +41,19 @@ static inline uint32_t gr_strlen(const gr_strtab *t, uint32_t id)
     return t->slen[id];
 }
 
+typedef struct gr_map_slot {
+    uint64_t key;
+    uint32_t val;
+} gr_map_slot;
+
 typedef struct gr_map {
-    uint64_t *keys;
-    uint32_t *vals;
-    size_t n, cap; /* cap a power of two; 0 key marks an empty slot */
+    gr_map_slot *slots; /* key and value side by side: one cache line a probe */
+    size_t n, cap;      /* cap a power of two; 0 key marks an empty slot */
 } gr_map;
 
 void gr_map_free(gr_map *m);
+/* Room for n entries without growing. */
+void gr_map_reserve(gr_map *m, size_t n);
 /* Value for key, or 0 (values are nonzero node or entry numbers). */
 uint32_t gr_map_get(const gr_map *m, uint64_t key);
 void gr_map_put(gr_map *m, uint64_t key, uint32_t val);
