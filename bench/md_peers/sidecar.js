@@ -4,6 +4,8 @@
 //    answer, ms): p50/p95/p99;
 //  - batch: one `transformBatch` of all pages, median of REPS: seconds;
 //  - pipelined: every page as its own `transform`, 64 in flight: seconds;
+//  - serverBatch: the batch again, serialized before timing and its answer
+//    taken as text: the sidecar's own cost, without the client's JSON work;
 //  - p99small: p99 over the pages of at most 64 KB (small of them), since
 //    the p99 of the whole set is set by its largest pages;
 //  - peakRssMB: the sidecar's VmHWM at the end.
@@ -20,7 +22,14 @@ const pages = paths.map((p) => ({ file: p, content: fs.readFileSync(p, 'utf8') }
 const child = spawn(sluice, ['md', '--serve', '-j', threads], { stdio: ['pipe', 'pipe', 'inherit'] });
 const pending = new Map();
 let nextId = 1;
+let rawId = 0; // while set: the response to this id is taken as raw text, not parsed
 readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+  if (rawId && line.startsWith(`{"jsonrpc":"2.0","id":${rawId},`)) {
+    const done = pending.get(rawId);
+    pending.delete(rawId);
+    rawId = 0;
+    return done({ raw: line.length });
+  }
   const msg = JSON.parse(line);
   if (msg.method) return; // progress
   const done = pending.get(msg.id);
@@ -49,7 +58,11 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
   }
   lat.sort((a, b) => a - b);
   latSmall.sort((a, b) => a - b);
-  const batch = [], piped = [];
+  const batch = [], piped = [], server = [];
+  // The same batch, serialized before the clock starts and its response
+  // taken as text: what the sidecar itself costs, without the client's
+  // JSON.stringify and JSON.parse.
+  const pre = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'transformBatch', params: { files: pages } });
   for (let r = 0; r < reps; r++) {
     let t0 = now();
     const res = await call('transformBatch', { files: pages });
@@ -60,10 +73,15 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
     const worker = async () => { while (i < pages.length) await call('transform', pages[i++]); };
     await Promise.all(Array.from({ length: 64 }, worker));
     piped.push((now() - t0) / 1000);
+    const id = nextId++;
+    const line = pre.replace('"id":0,', `"id":${id},`) + '\n';
+    t0 = now();
+    await new Promise((resolve) => { pending.set(id, resolve); rawId = id; child.stdin.write(line); });
+    server.push((now() - t0) / 1000);
   }
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
   await call('shutdown');
   console.log(JSON.stringify({ pages: pages.length, p50: pct(lat, 0.5), p95: pct(lat, 0.95),
-    p99: pct(lat, 0.99), small: latSmall.length, p99small: pct(latSmall, 0.99), batchSeconds: median(batch), pipelinedSeconds: median(piped), peakRssMB: hwm }));
+    p99: pct(lat, 0.99), small: latSmall.length, p99small: pct(latSmall, 0.99), batchSeconds: median(batch), serverBatchSeconds: median(server), pipelinedSeconds: median(piped), peakRssMB: hwm }));
 })();

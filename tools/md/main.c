@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +107,17 @@ int sl_md_main(int argc, char **argv)
             fprintf(stderr, "sluice md: --serve takes no paths and no -o\n");
             return 2;
         }
-        return sl__md_serve(&c, 0, 1);
+        {
+#ifdef __GLIBC__
+            /* A long-lived server sees multi-megabyte lines, pages and
+             * responses come and go: a fixed mmap threshold hands each
+             * block of 1 MiB or more back to the kernel when freed, where
+             * glibc's adaptive one would soon serve them from the heap and
+             * keep the peak resident for good. */
+            mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+            return sl__md_serve(&c, 0, 1);
+        }
     }
     if (optind >= argc) {
         usage(stderr);
