@@ -111,3 +111,47 @@ SL_TEST(extractor_records_items_uses_and_references)
     fg_file_free(f);
     gr_extractor_free(x);
 }
+
+/* The body walk skips subtrees with no '(' and no item keyword: calls and
+ * items deep in expressions, blocks, closures, match arms and consts
+ * must all still be found, whatever text surrounds them. */
+SL_TEST(extractor_finds_calls_and_items_deep_in_bodies)
+{
+    const char src[] = "fn outer() -> u8 {\n"
+                       "    let v = [1, 2, *r, a.b]; let s = \"fn struct ( \"; // fn (\n"
+                       "    { let w = { let z = &k[0]; z }; type Alias = u8; struct Inner; impl Inner { fn m() {} } }\n"
+                       "    let c = |x| x + helper(x);\n"
+                       "    match v { Some(p) if p > 0 => deep::other(), _ => 0 }\n"
+                       "    const K: u8 = konst();\n"
+                       "    static ST: u8 = 0; mod inner { fn g() {} } use x::y; extern crate e; union U { a: u8 }\n"
+                       "    trait Tr {} enum E { A } macro_rules! mm { () => {} }\n"
+                       "    w.method().chain(last)\n"
+                       "}\n";
+    gr_extractor *x = gr_extractor_new();
+    CHECK(x != NULL);
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    static const struct {
+        const char *name;
+        int kind;
+    } items[] = {{"Alias", GK_TYPE},   {"Inner", GK_STRUCT}, {"Inner", GK_IMPL},  {"m", GK_FUNCTION},
+                 {"K", GK_CONST},      {"ST", GK_STATIC},    {"inner", GK_MODULE}, {"g", GK_FUNCTION},
+                 {"U", GK_UNION},      {"Tr", GK_TRAIT},     {"E", GK_ENUM},       {"mm", GK_MACRO}};
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+        CHECK(find(f, items[i].name, items[i].kind) != NULL);
+    int helper = 0, other = 0, konst = 0, method = 0, chain = 0;
+    for (size_t i = 0; i < f->nrefs; i++) {
+        const char *txt = fg_ptr(f, f->refs[i].text);
+        if (f->refs[i].edge != GE_CALLS)
+            continue;
+        helper += !strcmp(txt, "helper");
+        other += !strcmp(txt, "deep::other");
+        konst += !strcmp(txt, "konst");
+        method += !strcmp(txt, "method");
+        chain += !strcmp(txt, "chain");
+    }
+    CHECK(helper == 1 && other == 1 && konst == 1 && method == 1 && chain == 1);
+    CHECK_EQ(f->nuses, 2); /* use x::y and extern crate e */
+    fg_file_free(f);
+    gr_extractor_free(x);
+}

@@ -163,6 +163,11 @@ typedef struct ex {
     int ngenerics;
     int depth;
     int deep_warned;
+    /* Where a call or an item can start: every '(' and every item keyword,
+     * in source order (built on the first function body; see body()). */
+    uint32_t *marks;
+    size_t nmarks, mark_cur;
+    int marks_built;
     char buf[1024];
 } ex;
 
@@ -996,11 +1001,94 @@ static fg_str preceding_path_attr(ex *e, TSNode n)
     return r;
 }
 
+static int ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+/* Is s[0..len) a keyword that starts an item? */
+static int item_keyword(const char *s, size_t len)
+{
+    switch (len) {
+    case 2: return !memcmp(s, "fn", 2);
+    case 3: return !memcmp(s, "use", 3) || !memcmp(s, "mod", 3);
+    case 4: return !memcmp(s, "enum", 4) || !memcmp(s, "impl", 4) || !memcmp(s, "type", 4);
+    case 5: return !memcmp(s, "union", 5) || !memcmp(s, "trait", 5) || !memcmp(s, "const", 5);
+    case 6: return !memcmp(s, "struct", 6) || !memcmp(s, "static", 6) || !memcmp(s, "extern", 6);
+    case 11: return !memcmp(s, "macro_rules", 11);
+    default: return 0;
+    }
+}
+
+/* The marks: a lexical over-approximation (comments and strings count
+ * too), which is all the walk needs. */
+static void build_marks(ex *e)
+{
+    e->marks_built = 1;
+    size_t cap = 1024, n = 0;
+    uint32_t *m = gr_xmalloc(cap * sizeof *m);
+    const char *s = e->src;
+    size_t len = e->len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        size_t at = i;
+        if (c == '(') {
+            /* mark it */
+        } else if (c >= 'a' && c <= 'z' && (i == 0 || !ident_byte((unsigned char)s[i - 1]))) {
+            size_t j = i + 1;
+            while (j < len && ident_byte((unsigned char)s[j]))
+                j++;
+            int kw = item_keyword(s + i, j - i);
+            i = j - 1;
+            if (!kw)
+                continue;
+        } else {
+            continue;
+        }
+        if (n == cap) {
+            cap *= 2;
+            m = gr_xrealloc(m, cap * sizeof *m);
+        }
+        m[n++] = (uint32_t)at;
+    }
+    e->marks = m;
+    e->nmarks = n;
+    e->mark_cur = 0;
+}
+
+/* Whether [a, b) holds a mark.  The walk asks in increasing `a` almost
+ * always, so a cursor moves forward; a step back searches. */
+static int has_mark(ex *e, uint32_t a, uint32_t b)
+{
+    size_t i = e->mark_cur;
+    if (i > 0 && e->marks[i - 1] >= a) {
+        size_t lo = 0, hi = i;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (e->marks[mid] < a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        i = lo;
+    }
+    while (i < e->nmarks && e->marks[i] < a)
+        i++;
+    e->mark_cur = i;
+    return i < e->nmarks && e->marks[i] < b;
+}
+
 /* Walks a function body with one cursor (no recursion on the C stack):
  * calls become references, nested items become the function's children.
- * Macro arguments are token trees with no structure, so they are skipped. */
+ * Macro arguments are token trees with no structure, so they are skipped,
+ * and so is any subtree whose text has no '(' and no item keyword: it
+ * can hold neither a call nor an item.  Most of a body is such subtrees
+ * (operands, patterns, literals, paths), and visiting every node of every
+ * body was a tenth of the whole run. */
 static void body(ex *e, TSNode block, uint32_t fn)
 {
+    if (!e->marks_built)
+        build_marks(e);
     TSTreeCursor c = ts_tree_cursor_new(block);
     fg_str no_attr = {0, 0};
     for (;;) {
@@ -1015,6 +1103,8 @@ static void body(ex *e, TSNode block, uint32_t fn)
         } else if (s == S_CALL) {
             call(e, n, fn);
         }
+        if (descend && !has_mark(e, ts_node_start_byte(n), ts_node_end_byte(n)))
+            descend = 0;
         if (!walk_next(&c, block, descend))
             break;
     }
@@ -1081,6 +1171,7 @@ static void extract_tree(fg_file *f, TSTree *t, const char *src, size_t len)
         fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
                  n, n == 1 ? "" : "s");
     }
+    free(e->marks);
     free(e);
 }
 
