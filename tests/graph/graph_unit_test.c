@@ -155,3 +155,29 @@ SL_TEST(extractor_finds_calls_and_items_deep_in_bodies)
     fg_file_free(f);
     gr_extractor_free(x);
 }
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+SL_TEST(radix_sort_orders_like_qsort)
+{
+    /* keys that differ in every 16-bit digit, in some only, and not at all */
+    enum { N = 20000 };
+    uint64_t *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    uint64_t x = 88172645463325252ull;
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < N; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            a[i] = round == 0 ? x : round == 1 ? (x & 0xFFFF0000FFFFull) : 42;
+        }
+        memcpy(b, a, N * sizeof *a);
+        gr_sort_u64(a, N);
+        qsort(b, N, sizeof *b, u64_cmp);
+        CHECK(!memcmp(a, b, N * sizeof *a));
+    }
+    free(a);
+    free(b);
+}

@@ -97,33 +97,75 @@ static int dst_cmp(const void *a, const void *b)
 
 typedef struct orders {
     const gr_graph *g;
-    text_key *by_name, *by_path;
+    uint32_t *by_name; /* node ids in (name, id) order */
+    text_key *by_path;
     file_key *by_file;
     dst_key *by_dst;
 } orders;
+
+/* Node ids ordered by (name, id): the distinct names are sorted once
+ * (there are far fewer than nodes: `new`, `fmt`, `from`, ...), then the
+ * nodes are counted into place by their name's rank, in id order. */
+static uint32_t *by_name(const gr_graph *g)
+{
+    size_t n = g->nnodes - 1, nd = 0;
+    uint32_t *rank = gr_xcalloc(g->st.n ? g->st.n : 1, sizeof *rank);
+    text_key *d = gr_xmalloc((n ? n : 1) * sizeof *d);
+    for (size_t i = 1; i <= n; i++) {
+        uint32_t s = g->nodes[i].name;
+        if (!rank[s]) {
+            rank[s] = 1;
+            d[nd++] = (text_key){gr_str(&g->st, s), gr_strlen(&g->st, s), s};
+        }
+    }
+    qsort(d, nd, sizeof *d, text_cmp); /* distinct: row (the string id) never decides */
+    uint32_t *start = gr_xcalloc(nd + 1, sizeof *start);
+    for (size_t r = 0; r < nd; r++)
+        rank[d[r].row] = (uint32_t)r;
+    for (size_t i = 1; i <= n; i++)
+        start[rank[g->nodes[i].name] + 1]++;
+    for (size_t r = 0; r < nd; r++)
+        start[r + 1] += start[r];
+    uint32_t *out = gr_xmalloc((n ? n : 1) * sizeof *out);
+    for (size_t i = 1; i <= n; i++)
+        out[start[rank[g->nodes[i].name]]++] = (uint32_t)i;
+    free(start);
+    free(d);
+    free(rank);
+    return out;
+}
 
 static void *sort_indexes(void *arg)
 {
     orders *o = arg;
     const gr_graph *g = o->g;
     size_t n = g->nnodes - 1;
-    o->by_name = gr_xmalloc((n ? n : 1) * sizeof *o->by_name);
+    o->by_name = by_name(g);
     o->by_path = gr_xmalloc((n ? n : 1) * sizeof *o->by_path);
     o->by_file = gr_xmalloc((n ? n : 1) * sizeof *o->by_file);
     for (size_t i = 0; i < n; i++) {
         const gr_node *x = &g->nodes[i + 1];
         uint32_t row = (uint32_t)i + 1;
-        o->by_name[i] = (text_key){gr_str(&g->st, x->name), gr_strlen(&g->st, x->name), row};
         o->by_path[i] = (text_key){gr_str(&g->st, x->path), gr_strlen(&g->st, x->path), row};
         o->by_file[i] = (file_key){x->file, x->file ? x->line : 0, row};
     }
-    qsort(o->by_name, n, sizeof *o->by_name, text_cmp);
     qsort(o->by_path, n, sizeof *o->by_path, text_cmp);
     qsort(o->by_file, n, sizeof *o->by_file, file_cmp);
     o->by_dst = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *o->by_dst);
     for (size_t i = 0; i < g->nedges; i++)
         o->by_dst[i] = (dst_key){g->edges[i].dst, g->edges[i].src, g->edges[i].kind};
-    qsort(o->by_dst, g->nedges, sizeof *o->by_dst, dst_cmp);
+    if (g->nnodes < ((size_t)1 << 29) && GE__COUNT <= 8) {
+        /* (dst, kind, src) as one key: a radix sort */
+        uint64_t *k = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *k);
+        for (size_t i = 0; i < g->nedges; i++)
+            k[i] = (uint64_t)o->by_dst[i].dst << 32 | (uint64_t)o->by_dst[i].kind << 29 | o->by_dst[i].src;
+        gr_sort_u64(k, g->nedges);
+        for (size_t i = 0; i < g->nedges; i++)
+            o->by_dst[i] = (dst_key){(uint32_t)(k[i] >> 32), k[i] & 0x1FFFFFFF, (uint8_t)(k[i] >> 29 & 7)};
+        free(k);
+    } else {
+        qsort(o->by_dst, g->nedges, sizeof *o->by_dst, dst_cmp);
+    }
     return NULL;
 }
 
@@ -304,9 +346,16 @@ static void write_text_index(writer *w, const text_key *k, size_t n, const char 
 static void write_indexes(writer *w, const gr_graph *g, const orders *o)
 {
     size_t n = g->nnodes - 1;
-    write_text_index(w, o->by_name, n, "nodes_name", sql_nodes_name);
-    write_text_index(w, o->by_path, n, "nodes_path", sql_nodes_path);
     sqf_tree *t = sqf_tree_new(w->f, 1);
+    for (size_t i = 0; i < n; i++) {
+        sqf_rec_reset(&w->r);
+        text(&w->r, g, g->nodes[o->by_name[i]].name);
+        sqf_rec_int(&w->r, o->by_name[i]);
+        entry(w, t);
+    }
+    finish(w, t, "index", "nodes_name", "nodes", sql_nodes_name);
+    write_text_index(w, o->by_path, n, "nodes_path", sql_nodes_path);
+    t = sqf_tree_new(w->f, 1);
     for (size_t i = 0; i < n; i++) {
         sqf_rec_reset(&w->r);
         if (o->by_file[i].file) {

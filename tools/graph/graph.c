@@ -118,6 +118,36 @@ void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt
     g->nwarnings++;
 }
 
+void gr_sort_u64(uint64_t *keys, size_t n)
+{
+    if (n < 2)
+        return;
+    uint64_t *tmp = gr_xmalloc(n * sizeof *tmp), *a = keys, *b = tmp;
+    size_t *count = gr_xmalloc(65536 * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i] >> shift) & 0xFFFF]++;
+        if (count[(a[0] >> shift) & 0xFFFF] == n)
+            continue; /* every key has this digit */
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & 0xFFFF]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != keys)
+        memcpy(keys, a, n * sizeof *keys);
+    free(count);
+    free(tmp);
+}
+
 static int edge_cmp(const void *a, const void *b)
 {
     const gr_edge_rec *x = a, *y = b;
@@ -142,9 +172,24 @@ static int warn_cmp(const void *a, const void *b)
     return strcmp(x->msg, y->msg);
 }
 
+/* (src, kind, dst) in one key, when node ids leave dst 29 bits. */
+static int sort_edges_by_key(gr_graph *g)
+{
+    if (g->nnodes >= ((size_t)1 << 29) || GE__COUNT > 8)
+        return 0;
+    uint64_t *k = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *k);
+    for (size_t i = 0; i < g->nedges; i++)
+        k[i] = (uint64_t)g->edges[i].src << 32 | (uint64_t)g->edges[i].kind << 29 | g->edges[i].dst;
+    gr_sort_u64(k, g->nedges);
+    for (size_t i = 0; i < g->nedges; i++)
+        g->edges[i] = (gr_edge_rec){(uint32_t)(k[i] >> 32), k[i] & 0x1FFFFFFF, (uint8_t)(k[i] >> 29 & 7)};
+    free(k);
+    return 1;
+}
+
 void gr_graph_finish(gr_graph *g)
 {
-    if (g->nedges)
+    if (g->nedges && !sort_edges_by_key(g))
         qsort(g->edges, g->nedges, sizeof *g->edges, edge_cmp);
     size_t w = 0;
     for (size_t i = 0; i < g->nedges; i++)

@@ -126,6 +126,10 @@ void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst);
 void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Sorts n keys in increasing order (LSD radix, 16 bits a pass; passes
+ * on which every key agrees are skipped). */
+void gr_sort_u64(uint64_t *keys, size_t n);
+
 /* Sorts and de-duplicates edges, sorts warnings: the canonical order. */
 void gr_graph_finish(gr_graph *g);
 
