@@ -91,6 +91,18 @@ uint32_t gr_graph_file(gr_graph *g, const char *path, uint32_t package, int walk
     return (uint32_t)g->nfiles++;
 }
 
+void gr_graph_reserve(gr_graph *g, size_t nodes, size_t edges)
+{
+    if (g->nodes_cap < nodes) {
+        g->nodes_cap = nodes;
+        g->nodes = gr_xrealloc(g->nodes, nodes * sizeof *g->nodes);
+    }
+    if (g->edges_cap < edges) {
+        g->edges_cap = edges;
+        g->edges = gr_xrealloc(g->edges, edges * sizeof *g->edges);
+    }
+}
+
 uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n)
 {
     GROW(g->nodes, g->nnodes, g->nodes_cap);

@@ -121,6 +121,8 @@ void gr_graph_init(gr_graph *g);
 void gr_graph_free(gr_graph *g);
 
 uint32_t gr_graph_file(gr_graph *g, const char *path, uint32_t package, int walked, int *added);
+/* Capacity for `nodes` nodes and `edges` edges in all (a hint). */
+void gr_graph_reserve(gr_graph *g, size_t nodes, size_t edges);
 uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n);
 void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst);
 void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)

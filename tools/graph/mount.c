@@ -163,43 +163,61 @@ static uint32_t intern_fg(gr_graph *g, const fg_file *f, fg_str s)
     return gr_strtab_intern(&g->st, fg_ptr(f, s), s.len);
 }
 
-static uint32_t intern_fmt(gr_graph *g, const char *fmt, const char *a, const char *b)
+/* Appends s[0..len) at buf + n, keeping the text under cap bytes (as
+ * snprintf would truncate it); returns the new length. */
+static size_t cat(char *buf, size_t cap, size_t n, const char *s, size_t len)
 {
-    char buf[2048];
-    int n = snprintf(buf, sizeof buf, fmt, a, b);
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof buf)
-        n = sizeof buf - 1;
-    return gr_strtab_intern(&g->st, buf, (size_t)n);
+    if (n + 1 >= cap)
+        return n;
+    if (len > cap - 1 - n)
+        len = cap - 1 - n;
+    memcpy(buf + n, s, len);
+    return n + len;
 }
 
 /* The path a new child of `parent` gets. */
-static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, const char *name,
-                           const char *trait)
+static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_t name_id, const char *trait)
 {
-    const char *pp = gr_str(&g->st, parent->path);
+    const char *pp = gr_str(&g->st, parent->path), *name = gr_str(&g->st, name_id);
+    size_t pl = gr_strlen(&g->st, parent->path), nl = gr_strlen(&g->st, name_id), n = 0;
+    char buf[2048];
     if (parent->kind == GK_IMPL) {
         /* methods are named through their type: crate::a::Foo::new */
         const char *pe = strrchr(pp, '{');
         char scope[2048];
-        snprintf(scope, sizeof scope, "%.*s%s", pe ? (int)(pe - pp) : (int)strlen(pp), pp,
-                 gr_str(&g->st, parent->name));
-        return intern_fmt(g, "%s::%s", scope, name);
+        size_t sn = cat(scope, sizeof scope, 0, pp, pe ? (size_t)(pe - pp) : pl);
+        sn = cat(scope, sizeof scope, sn, gr_str(&g->st, parent->name), gr_strlen(&g->st, parent->name));
+        n = cat(buf, sizeof buf, 0, scope, sn);
+        n = cat(buf, sizeof buf, n, "::", 2);
+        n = cat(buf, sizeof buf, n, name, nl);
+        return gr_strtab_intern(&g->st, buf, n);
     }
+    n = cat(buf, sizeof buf, 0, pp, pl);
     switch (kind) {
     case GK_IMPL:
+        n = cat(buf, sizeof buf, n, "::{", 3);
         if (trait && trait[0]) {
             char t[1024];
-            snprintf(t, sizeof t, "impl %s for %s", trait, name);
-            return intern_fmt(g, "%s::{%s}", pp, t);
+            size_t tn = cat(t, sizeof t, 0, "impl ", 5);
+            tn = cat(t, sizeof t, tn, trait, strlen(trait));
+            tn = cat(t, sizeof t, tn, " for ", 5);
+            tn = cat(t, sizeof t, tn, name, nl);
+            n = cat(buf, sizeof buf, n, t, tn);
+        } else {
+            n = cat(buf, sizeof buf, n, "impl ", 5);
+            n = cat(buf, sizeof buf, n, name, nl);
         }
-        return intern_fmt(g, "%s::{impl %s}", pp, name);
+        n = cat(buf, sizeof buf, n, "}", 1);
+        break;
     case GK_USE:
-        return intern_fmt(g, "%s::{use}%s", pp, "");
+        n = cat(buf, sizeof buf, n, "::{use}", 7);
+        break;
     default:
-        return intern_fmt(g, "%s::%s", pp, name);
+        n = cat(buf, sizeof buf, n, "::", 2);
+        n = cat(buf, sizeof buf, n, name, nl);
+        break;
     }
+    return gr_strtab_intern(&g->st, buf, n);
 }
 
 static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs);
@@ -349,7 +367,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         n.end_col = it->end_col;
         n.parent = map[it->parent < i ? it->parent : 0];
         n.crate = m->crate;
-        n.path = child_path(g, &g->nodes[n.parent], it->kind, gr_str(&g->st, n.name),
+        n.path = child_path(g, &g->nodes[n.parent], it->kind, n.name,
                             it->kind == GK_IMPL ? impl_trait_name(f, i, &ref_cursor) : NULL);
         uint32_t id = gr_graph_add_node(g, &n);
         map[i] = id;
@@ -404,9 +422,37 @@ static int orphan_cmp(const void *a, const void *b)
     return strcmp((*x)->path, (*y)->path);
 }
 
+/* Sizes the tables once from what the workers found, instead of doubling
+ * them (and copying, and faulting in fresh pages) all through the mount. */
+static void reserve(gr_graph *g)
+{
+    size_t items = 0, refs = 0, uses = 0, bytes = 0;
+    for (size_t i = 0; i < g->nfiles; i++) {
+        const fg_file *f = g->files[i].fg;
+        if (!f)
+            continue;
+        items += f->nitems;
+        refs += f->nrefs;
+        uses += f->nuses;
+        bytes += f->arena_len;
+    }
+    size_t nodes = g->nnodes + items + g->ncrates + g->nfiles;
+    gr_graph_reserve(g, nodes, items + refs + uses);
+    if (g->pending_cap < refs) {
+        g->pending_cap = refs;
+        g->pending = gr_xrealloc(g->pending, refs * sizeof *g->pending);
+    }
+    if (g->imports_cap < g->nimports + uses) {
+        g->imports_cap = g->nimports + uses;
+        g->imports = gr_xrealloc(g->imports, g->imports_cap * sizeof *g->imports);
+    }
+    (void)bytes;
+}
+
 void gr_mount_all(gr_graph *g)
 {
     mount_ctx m = {g, 0, 0};
+    reserve(g);
     for (size_t c = 0; c < g->ncrates; c++) {
         gr_crate *cr = &g->crates[c];
         int added;

@@ -41,8 +41,7 @@ void gr_strtab_init(gr_strtab *t)
 void gr_strtab_free(gr_strtab *t)
 {
     free(t->arena);
-    free(t->off);
-    free(t->slen);
+    free(t->ent);
     free(t->slots);
     memset(t, 0, sizeof *t);
 }
@@ -74,8 +73,7 @@ static void grow_ids(gr_strtab *t, size_t want)
     while (cap < want)
         cap *= 2;
     t->ncap = (uint32_t)cap;
-    t->off = gr_xrealloc(t->off, cap * sizeof *t->off);
-    t->slen = gr_xrealloc(t->slen, cap * sizeof *t->slen);
+    t->ent = gr_xrealloc(t->ent, cap * sizeof *t->ent);
 }
 
 static void grow_arena(gr_strtab *t, size_t want)
@@ -109,7 +107,7 @@ static uint32_t probe(const gr_strtab *t, const char *s, size_t len, uint32_t h,
         if ((uint32_t)(e >> 32) != h)
             continue;
         uint32_t id = (uint32_t)e - 1;
-        if (t->slen[id] == len && !memcmp(t->arena + t->off[id], s, len))
+        if (t->ent[id].len == len && !memcmp(t->arena + t->ent[id].off, s, len))
             return id;
     }
     *slot = i;
@@ -124,6 +122,8 @@ uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
 
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len)
 {
+    if (!len && t->n)
+        return 0; /* the empty string, interned first */
     uint32_t h = (uint32_t)hash(s, len), i = 0;
     uint32_t found = probe(t, s, len, h, &i);
     if (found != UINT32_MAX)
@@ -131,8 +131,8 @@ uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len)
     grow_arena(t, t->len + len + 1);
     grow_ids(t, (size_t)t->n + 1);
     uint32_t id = t->n++;
-    t->off[id] = (uint32_t)t->len;
-    t->slen[id] = (uint32_t)len;
+    t->ent[id].off = (uint32_t)t->len;
+    t->ent[id].len = (uint32_t)len;
     memcpy(t->arena + t->len, s, len);
     t->arena[t->len + len] = 0;
     t->len += len + 1;

@@ -16,8 +16,9 @@
 typedef struct gr_strtab {
     char *arena;
     size_t len, cap;
-    uint32_t *off;    /* id -> offset in arena */
-    uint32_t *slen;   /* id -> length */
+    struct gr_strent {
+        uint32_t off, len; /* id -> offset in arena, length: one cache line */
+    } *ent;
     uint32_t n, ncap;
     uint64_t *slots;  /* open addressing: hash << 32 | (id + 1), 0 empty */
     uint32_t mask;
@@ -34,11 +35,11 @@ uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len);
 uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len);
 static inline const char *gr_str(const gr_strtab *t, uint32_t id)
 {
-    return t->arena + t->off[id];
+    return t->arena + t->ent[id].off;
 }
 static inline uint32_t gr_strlen(const gr_strtab *t, uint32_t id)
 {
-    return t->slen[id];
+    return t->ent[id].len;
 }
 
 typedef struct gr_map_slot {
