@@ -104,13 +104,23 @@ int main(int argc, char **argv)
         atomic_store(&next, 0);
         atomic_store(&bytes, 0);
         int64_t t0 = sl_now();
-        for (size_t i = 0; i < npaths; i++) /* mkdir -p, once per new directory */
-            for (char *p = strchr(outs[i] + 1, '/'); p; p = strchr(p + 1, '/')) {
-                *p = 0;
-                int made = mkdir(outs[i], 0777) == 0;
-                *p = '/';
-                (void)made;
-            }
+        for (size_t i = 0; i < npaths; i++) { /* mkdir -p, once per new directory, as sluice md */
+            char *slash = strrchr(outs[i], '/');
+            size_t dl = (size_t)(slash - outs[i]);
+            if (i && !strncmp(outs[i], outs[i - 1], dl + 1) && !strchr(outs[i - 1] + dl + 1, '/'))
+                continue; /* the same directory as the page before */
+            *slash = 0;
+            if (mkdir(outs[i], 0777) != 0)
+                for (char *p = strchr(outs[i] + 1, '/');; p = strchr(p + 1, '/')) {
+                    if (p)
+                        *p = 0;
+                    mkdir(outs[i], 0777);
+                    if (!p)
+                        break;
+                    *p = '/';
+                }
+            *slash = '/';
+        }
         for (int t = 0; t < threads; t++)
             pthread_create(&tid[t], NULL, worker, NULL);
         for (int t = 0; t < threads; t++)
