@@ -89,9 +89,13 @@ static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
             sqf_rec_null(&r);
         else /* every integer width, both signs */
             sqf_rec_int(&r, (i % 2 ? 1 : -1) * ((int64_t)1 << (i % 63)) + (i % 3));
-        size_t rl;
-        const uint8_t *rec = sqf_rec_done(&r, &rl);
-        CHECK_EQ(sqf_row(t, i, rec, rl), 0);
+        if (i % 2) { /* both ways in: a finished record, or one being built */
+            size_t rl;
+            const uint8_t *rec = sqf_rec_done(&r, &rl);
+            CHECK_EQ(sqf_row(t, i, rec, rl), 0);
+        } else {
+            CHECK_EQ(sqf_row_rec(t, i, &r), 0);
+        }
         e[i - 1] = (ent){strdup(buf), len, i};
     }
     uint32_t root = sqf_tree_finish(t);
@@ -103,9 +107,13 @@ static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
         sqf_rec_reset(&r);
         sqf_rec_text(&r, e[i].s, e[i].len);
         sqf_rec_int(&r, e[i].row);
-        size_t rl;
-        const uint8_t *rec = sqf_rec_done(&r, &rl);
-        CHECK_EQ(sqf_entry(t, rec, rl), 0);
+        if (i % 3) {
+            CHECK_EQ(sqf_entry_rec(t, &r), 0);
+        } else {
+            size_t rl;
+            const uint8_t *rec = sqf_rec_done(&r, &rl);
+            CHECK_EQ(sqf_entry(t, rec, rl), 0);
+        }
     }
     root = sqf_tree_finish(t);
     CHECK(root > 1);

@@ -189,17 +189,13 @@ static void ctext(sqf_rec *r, const char *s)
 
 static void row(writer *w, sqf_tree *t, int64_t rowid)
 {
-    size_t len;
-    const uint8_t *rec = sqf_rec_done(&w->r, &len);
-    if (sqf_row(t, rowid, rec, len))
+    if (sqf_row_rec(t, rowid, &w->r))
         w->failed = 1;
 }
 
 static void entry(writer *w, sqf_tree *t)
 {
-    size_t len;
-    const uint8_t *rec = sqf_rec_done(&w->r, &len);
-    if (sqf_entry(t, rec, len))
+    if (sqf_entry_rec(t, &w->r))
         w->failed = 1;
 }
 
@@ -407,9 +403,15 @@ int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen
         return -1;
     int stream = sl_outfile_is_stream(&out);
     FILE *fp = stream ? tmpfile() : out.fp;
+    /* 8 KiB pages written 1 MiB at a time (glibc ignores the size of a
+     * buffer it is not given); freed once the file is closed */
+    char *iobuf = fp ? malloc(1 << 20) : NULL;
+    if (iobuf)
+        setvbuf(fp, iobuf, _IOFBF, 1 << 20);
     if (!fp) {
         snprintf(err, errlen, "%s: cannot create a temporary file", path);
         sl_outfile_abort(&out);
+        free(iobuf);
         return -1;
     }
     orders o = {g, NULL, NULL, NULL, NULL};
@@ -441,7 +443,10 @@ int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen
     if (rc) {
         snprintf(err, errlen, "%s: writing the database failed", path);
         sl_outfile_abort(&out);
+        free(iobuf);
         return -1;
     }
-    return sl_outfile_commit(&out, err, errlen);
+    rc = sl_outfile_commit(&out, err, errlen);
+    free(iobuf); /* the stream that used it is closed */
+    return rc;
 }

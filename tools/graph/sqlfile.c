@@ -176,13 +176,12 @@ void sqf_rec_text(sqf_rec *r, const char *s, size_t len)
     r->blen += len;
 }
 
+static size_t rec_size(const sqf_rec *r, size_t *hsize);
+
 const uint8_t *sqf_rec_done(sqf_rec *r, size_t *len)
 {
     /* the header's size counts its own varint */
-    size_t h = r->ntypes + 1;
-    if (h > 127)
-        h = r->ntypes + (size_t)varint_len(r->ntypes + 2);
-    size_t total = h + r->blen;
+    size_t h, total = rec_size(r, &h);
     if (total > r->ocap) {
         size_t cap = r->ocap ? r->ocap * 2 : 512;
         while (cap < total)
@@ -342,10 +341,13 @@ static uint32_t write_level(sqf_tree *t, level *L, int leaf, uint32_t right)
 {
     sqf *f = t->f;
     uint8_t *p = f->page;
-    memset(p, 0, f->U);
+    size_t hdr = leaf ? 8 : 12, pos = f->U;
+    /* every byte is written below except the gap between the pointer
+     * array and the cells, which is zeroed here */
+    memset(p, 0, hdr);
+    memset(p + hdr + 2 * (size_t)L->n, 0, f->U - hdr - 2 * (size_t)L->n - L->clen);
     p[0] = (uint8_t)(t->index ? (leaf ? 0x0A : 0x02) : (leaf ? 0x0D : 0x05));
     put16(p + 3, (uint32_t)L->n);
-    size_t hdr = leaf ? 8 : 12, pos = f->U;
     if (!leaf)
         put32(p + 8, right);
     for (int i = 0; i < L->n; i++) {
@@ -461,6 +463,66 @@ static void index_add(sqf_tree *t, int k, uint32_t child, const uint8_t *body, s
     uint8_t pre[4];
     put32(pre, child);
     lv_append(L, pre, leaf ? 0 : 4, body, blen, 0);
+}
+
+/* The record's encoded size, and its header's. */
+static size_t rec_size(const sqf_rec *r, size_t *hsize)
+{
+    size_t h = r->ntypes + 1;
+    if (h > 127)
+        h = r->ntypes + (size_t)varint_len(r->ntypes + 2);
+    *hsize = h;
+    return h + r->blen;
+}
+
+/* Builds the cell straight from the record's parts when it needs no
+ * overflow page (always, but for long texts); returns its size, or 0. */
+static size_t cell_from_rec(sqf_tree *t, const int64_t *rowid, const sqf_rec *r)
+{
+    size_t h, len = rec_size(r, &h);
+    if (len > (t->index ? t->f->max_index : t->f->max_table))
+        return 0;
+    cell_reserve(t, 18 + len);
+    size_t n = (size_t)put_varint(t->cell, len);
+    if (rowid)
+        n += (size_t)put_varint(t->cell + n, (uint64_t)*rowid);
+    n += (size_t)put_varint(t->cell + n, h);
+    memcpy(t->cell + n, r->types, r->ntypes);
+    n += r->ntypes;
+    if (r->blen)
+        memcpy(t->cell + n, r->body, r->blen);
+    return n + r->blen;
+}
+
+int sqf_row_rec(sqf_tree *t, int64_t rowid, sqf_rec *r)
+{
+    size_t n = cell_from_rec(t, &rowid, r);
+    if (!n) {
+        size_t len;
+        const uint8_t *rec = sqf_rec_done(r, &len);
+        return sqf_row(t, rowid, rec, len);
+    }
+    level *L = &t->lv[0];
+    if (L->n && !fits(t->f, L, 1, n)) {
+        uint32_t pg = write_level(t, L, 1, 0);
+        int64_t last = L->key[L->n - 1];
+        lv_reset(L);
+        table_up(t, 1, pg, last);
+    }
+    lv_append(L, t->cell, n, NULL, 0, rowid);
+    return t->f->failed ? -1 : 0;
+}
+
+int sqf_entry_rec(sqf_tree *t, sqf_rec *r)
+{
+    size_t n = cell_from_rec(t, NULL, r);
+    if (!n) {
+        size_t len;
+        const uint8_t *rec = sqf_rec_done(r, &len);
+        return sqf_entry(t, rec, len);
+    }
+    index_add(t, 0, 0, t->cell, n);
+    return t->f->failed ? -1 : 0;
 }
 
 int sqf_entry(sqf_tree *t, const uint8_t *rec, size_t len)

@@ -54,6 +54,10 @@ sqf_tree *sqf_tree_new(sqf *f, int index);
  * order.  Return 0, or -1 when writing failed (sqf_close reports it). */
 int sqf_row(sqf_tree *t, int64_t rowid, const uint8_t *rec, size_t len);
 int sqf_entry(sqf_tree *t, const uint8_t *rec, size_t len);
+/* The same from a record being built (no sqf_rec_done needed): the cell
+ * is encoded straight from its parts. */
+int sqf_row_rec(sqf_tree *t, int64_t rowid, sqf_rec *r);
+int sqf_entry_rec(sqf_tree *t, sqf_rec *r);
 /* Completes the tree, frees it and returns its root page (0 on failure). */
 uint32_t sqf_tree_finish(sqf_tree *t);
 /* One row of sqlite_schema: type "table" or "index", sql NULL for an
