@@ -107,5 +107,6 @@ echo "$side" | node -e '
   console.log(`sidecar transformBatch: ${(r.pages / r.batchSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.batchSeconds) / batchRate).toFixed(0)}% of the batch command on the same pages)`);
   console.log(`sidecar transformBatch, client JSON work left out: ${(r.pages / r.serverBatchSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.serverBatchSeconds) / batchRate).toFixed(0)}%)`);
   console.log(`sidecar pipelined transforms: ${(r.pages / r.pipelinedSeconds).toFixed(0)} pages/s (${(100 * (r.pages / r.pipelinedSeconds) / batchRate).toFixed(0)}%)`);
+  console.log(`sidecar in-batch page render ms (its --stats): p50 ${r.inBatchRenderMs[0].toFixed(2)}, p95 ${r.inBatchRenderMs[1].toFixed(2)}, p99 ${r.inBatchRenderMs[2].toFixed(2)}`);
   console.log(`sidecar page latency ms: p50 ${r.p50.toFixed(2)}, p95 ${r.p95.toFixed(2)}, p99 ${r.p99.toFixed(2)} (p99 of the ${r.small} pages <= 64 KB: ${r.p99small.toFixed(2)}); peak RSS ${r.peakRssMB.toFixed(0)} MB`);
 ' "$s1k" "$mb1k"

@@ -8,6 +8,8 @@
 //    taken as text: the sidecar's own cost, without the client's JSON work;
 //  - p99small: p99 over the pages of at most 64 KB (small of them), since
 //    the p99 of the whole set is set by its largest pages;
+//  - inBatchRenderMs: p50/p95/p99 of each page's render (with its JSON)
+//    inside one batch, from a fresh sidecar's --stats;
 //  - peakRssMB: the sidecar's VmHWM at the end.
 'use strict';
 const fs = require('fs');
@@ -82,6 +84,16 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
   await call('shutdown');
+  // One 1,000-page batch in a fresh sidecar with --stats: its per-page
+  // render latency inside the batch, as the sidecar measures it.
+  const st = spawn(sluice, ['md', '--serve', '--stats', '-j', threads], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  st.stderr.on('data', (d) => { err += d; });
+  st.stdout.resume();
+  st.stdin.end(pre + '\n');
+  await new Promise((resolve) => st.on('close', resolve));
+  const render = JSON.parse(err.slice(err.indexOf('{'))).stages.find((x) => x.name === 'render').wait;
   console.log(JSON.stringify({ pages: pages.length, p50: pct(lat, 0.5), p95: pct(lat, 0.95),
-    p99: pct(lat, 0.99), small: latSmall.length, p99small: pct(latSmall, 0.99), batchSeconds: median(batch), serverBatchSeconds: median(server), pipelinedSeconds: median(piped), peakRssMB: hwm }));
+    p99: pct(lat, 0.99), small: latSmall.length, p99small: pct(latSmall, 0.99), batchSeconds: median(batch), serverBatchSeconds: median(server),
+    inBatchRenderMs: [render.p50_ns, render.p95_ns, render.p99_ns].map((x) => x / 1e6), pipelinedSeconds: median(piped), peakRssMB: hwm }));
 })();

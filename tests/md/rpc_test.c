@@ -37,9 +37,10 @@ static void *srv_main(void *arg)
     return NULL;
 }
 
-static srv *srv_start(size_t threads, size_t max_line, size_t queue_bytes)
+static srv *srv_start_stats(size_t threads, size_t max_line, size_t queue_bytes, int stats)
 {
     srv *s = calloc(1, sizeof *s);
+    s->cli.stats = stats;
     int a[2], b[2];
     CHECK(pipe(a) == 0 && pipe(b) == 0);
     s->in_fd = a[0], s->to_srv = a[1], s->from_srv = b[0], s->out_fd = b[1];
@@ -48,6 +49,11 @@ static srv *srv_start(size_t threads, size_t max_line, size_t queue_bytes)
     s->cli.queue_bytes = queue_bytes ? queue_bytes : (size_t)64 << 20;
     CHECK(pthread_create(&s->thread, NULL, srv_main, s) == 0);
     return s;
+}
+
+static srv *srv_start(size_t threads, size_t max_line, size_t queue_bytes)
+{
+    return srv_start_stats(threads, max_line, queue_bytes, 0);
 }
 
 static void write_all(int fd, const char *p, size_t n)
@@ -283,6 +289,48 @@ SL_TEST(rpc_edge_bytes_escapes_and_ids)
     CHECK(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), "column 68: invalid JSON near") != NULL);
     json_decref(j);
     CHECK_EQ(srv_stop(s), 0);
+}
+
+/* --stats: at exit the sidecar prints libsluice's metrics, with one
+ * render latency per page rendered. */
+SL_TEST(rpc_stats_print_per_page_latency_at_exit)
+{
+    char path[] = "/tmp/sl-md-stats-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    CHECK(dup2(fd, 2) == 2);
+    srv *s = srv_start_stats(2, 0, 0, 1);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"transformBatch\",\"params\":{\"files\":[{\"content\":\"# a\"},{\"content\":\"b\"},{\"content\":5}]}}");
+    json_t *j = recv_msg(s);
+    CHECK_EQ(json_array_size(json_object_get(json_object_get(j, "result"), "results")), 3);
+    json_decref(j);
+    CHECK_EQ(srv_stop(s), 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    FILE *f = fopen(path, "r");
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    close(fd);
+    unlink(path);
+    json_t *m = json_loads(strchr(text, '{'), JSON_DISABLE_EOF_CHECK, NULL);
+    CHECK(json_is_object(m));
+    json_t *st = json_object_get(m, "stages");
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(st); i++) {
+        json_t *g = json_array_get(st, i);
+        if (!strcmp(json_string_value(json_object_get(g, "name")), "render")) {
+            CHECK_EQ(json_integer_value(json_object_get(g, "items")), 3); /* the bad page's error too */
+            CHECK_EQ(json_integer_value(json_object_get(json_object_get(g, "wait"), "count")), 3);
+            seen = 1;
+        }
+    }
+    CHECK(seen);
+    json_decref(m);
 }
 
 SL_TEST(rpc_batch_results_keep_request_order_and_page_errors)

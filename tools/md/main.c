@@ -18,7 +18,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: sluice md [-j THREADS] [-o OUTDIR] [--gfm | --commonmark] [--unsafe-html]\n"
             "                 [--json] [-q] [--stats] PATH...\n"
-            "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES]\n"
+            "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES] [--stats]\n"
             "\n"
             "Renders Markdown pages (.md/.markdown files; directories are walked) to HTML.\n"
             "  -j, --threads N    worker threads (default: one per CPU)\n"
@@ -29,7 +29,8 @@ static void usage(FILE *out)
             "      --unsafe-html  let raw HTML through (default: it is escaped)\n"
             "      --json         per page {file, html, frontmatter, headings, wordCount}\n"
             "  -q, --quiet        no summary line, no progress bar\n"
-            "      --stats        print libsluice's metrics as JSON on stderr\n"
+            "      --stats        print libsluice's metrics as JSON on stderr (the sidecar: at exit,\n"
+            "                     per page queued/render/answered latency histograms)\n"
             "      --serve        JSON-RPC 2.0 over NDJSON on stdin/stdout (docs/formats/md-rpc.md)\n"
             "      --max-line N   sidecar: longest request line (default 64 MiB)\n"
             "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n");

@@ -44,6 +44,7 @@ typedef struct sl__md_req {
     size_t next;        /* scheduler: pages handed out so far */
     char *cancel_id;    /* cancel: the id to cancel, as canonical JSON text */
     uint64_t bytes;     /* content bytes, for backpressure */
+    int64_t arrived;    /* sl_now() when it was queued (for --stats) */
     /* Set and read by workers. */
     atomic_size_t completed;
     atomic_size_t remaining;

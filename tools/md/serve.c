@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "rpc.h"
+#include "sluice/metrics.h"
 #include "sluice/pool.h"
 
 #define PROGRESS_NS (50 * 1000 * 1000) /* at most one progress note per 50 ms */
@@ -43,6 +44,12 @@ typedef struct server {
     uint64_t queued_bytes;    /* content of pages not yet rendered */
     size_t outstanding;       /* requests not yet answered */
     sl__md_req *active;       /* running requests, for cancel */
+
+    /* --stats: per page, "queued" waits from its request's arrival to a
+     * worker taking it, "render" is the work (parse-to-JSON of one page),
+     * "answered" from arrival to the page's result being ready. */
+    sl_metrics *metrics;
+    sl_stage *st_queued, *st_render, *st_answered;
 } server;
 
 /* Writes iov[0..n) as one unit; on failure marks the client gone. */
@@ -182,11 +189,21 @@ static int run_page(void *arg)
         return 0;
     sl__md_rpc_page *p = &r->pages[i];
     size_t len = p->len;
+    int64_t t0 = sl_now();
     if (atomic_load(&s->gone) || atomic_load(&r->cancelled)) {
         free(p->content); /* skipped: the answer will not be read */
         p->content = NULL;
     } else {
         sl__md_rpc_render_page(r, i);
+        if (s->metrics) {
+            int64_t t1 = sl_now();
+            sl_stage_wait(s->st_queued, t0 - r->arrived);
+            sl_stage_add(s->st_render, 1, len);
+            sl_stage_busy(s->st_render, t1 - t0);
+            sl_stage_wait(s->st_render, t1 - t0);
+            sl_stage_add(s->st_answered, 1, p->out.len);
+            sl_stage_wait(s->st_answered, t1 - r->arrived);
+        }
     }
     pthread_mutex_lock(&s->lock);
     s->queued_bytes -= len;
@@ -204,7 +221,8 @@ static int run_page(void *arg)
 static void start(server *s, sl__md_req *r)
 {
     atomic_store(&r->remaining, r->npages);
-    atomic_store(&r->last_progress, sl_now());
+    r->arrived = sl_now();
+    atomic_store(&r->last_progress, r->arrived);
     pthread_mutex_lock(&s->lock);
     s->outstanding++;
     s->queued_bytes += r->bytes;
@@ -399,8 +417,13 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     pthread_cond_init(&s.changed, NULL);
     s.pool = sl_pool_new(c->threads);
     s.sched = sl__md_sched_new();
+    if (c->stats && (s.metrics = sl_metrics_new())) {
+        s.st_queued = sl_metrics_stage(s.metrics, "queued");
+        s.st_render = sl_metrics_stage(s.metrics, "render");
+        s.st_answered = sl_metrics_stage(s.metrics, "answered");
+    }
     int rc = 1;
-    if (!s.pool || !s.sched) {
+    if (!s.pool || !s.sched || (c->stats && !s.metrics)) {
         fprintf(stderr, "sluice md: cannot start the worker pool\n");
         goto out;
     }
@@ -418,7 +441,13 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     pthread_mutex_unlock(&s.lock);
     if (atomic_load(&s.gone))
         fprintf(stderr, "sluice md: the client stopped reading responses; stopped\n");
+    if (s.metrics) {
+        sl_metrics_write_json(s.metrics, stderr);
+        fputc('\n', stderr);
+    }
 out:
+    if (s.metrics)
+        sl_metrics_free(s.metrics);
     if (s.pool)
         sl_pool_free(s.pool);
     sl__md_sched_free(s.sched);
