@@ -69,12 +69,12 @@ static int ent_cmp(const void *a, const void *b)
 
 /* A table t(id INTEGER PRIMARY KEY, s TEXT, n INTEGER) with an index on s,
  * nrows rows, values up to maxlen bytes; page size `page`. */
-static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
+static void write_db_parts(const char *path, int nrows, size_t maxlen, uint32_t page, int parts)
 {
     FILE *fp = fopen(path, "w+b");
     CHECK(fp != NULL);
-    sqf *f = sqf_new(fp, page);
-    CHECK(f != NULL);
+    sqf *file = sqf_new(fp, page), *f = parts ? sqf_new_part(page) : file;
+    CHECK(file != NULL && f != NULL);
     sqf_rec r;
     memset(&r, 0, sizeof r);
     char *buf = malloc(maxlen + 32);
@@ -98,10 +98,16 @@ static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
         }
         e[i - 1] = (ent){strdup(buf), len, i};
     }
-    uint32_t root = sqf_tree_finish(t);
-    CHECK(root > 1);
-    sqf_schema(f, "table", "t", "t", root, "CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT, n INTEGER)");
+    uint32_t root = sqf_tree_finish(t), table_root = root;
+    sqf *table_part = f;
+    CHECK(root >= 1);
+    if (!parts) {
+        CHECK(root > 1);
+        sqf_schema(f, "table", "t", "t", root, "CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT, n INTEGER)");
+    }
     qsort(e, (size_t)nrows, sizeof *e, ent_cmp);
+    if (parts)
+        f = sqf_new_part(page);
     t = sqf_tree_new(f, 1);
     for (int i = 0; i < nrows; i++) {
         sqf_rec_reset(&r);
@@ -116,8 +122,18 @@ static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
         }
     }
     root = sqf_tree_finish(t);
-    CHECK(root > 1);
-    sqf_schema(f, "index", "t_s", "t", root, "CREATE INDEX t_s ON t(s)");
+    if (parts) {
+        /* the index part goes in first, then the table's: both move */
+        uint32_t ix = sqf_append(file, f, root);
+        uint32_t tb = sqf_append(file, table_part, table_root);
+        CHECK(ix > 1 && tb > ix);
+        sqf_schema(file, "table", "t", "t", tb, "CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT, n INTEGER)");
+        sqf_schema(file, "index", "t_s", "t", ix, "CREATE INDEX t_s ON t(s)");
+        f = file;
+    } else {
+        CHECK(root > 1);
+        sqf_schema(f, "index", "t_s", "t", root, "CREATE INDEX t_s ON t(s)");
+    }
     /* an empty table and an empty WITHOUT ROWID table */
     t = sqf_tree_new(f, 0);
     sqf_schema(f, "table", "empty", "empty", sqf_tree_finish(t), "CREATE TABLE empty(a)");
@@ -131,6 +147,11 @@ static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
         free(e[i].s);
     free(e);
     free(buf);
+}
+
+static void write_db(const char *path, int nrows, size_t maxlen, uint32_t page)
+{
+    write_db_parts(path, nrows, maxlen, page, 0);
 }
 
 static void check_db(const char *path, int nrows, size_t maxlen)
@@ -224,6 +245,22 @@ SL_TEST(sqlfile_long_values_spill_to_overflow_pages)
     p = tmp_path("overflow64k.sqlite");
     write_db(p, 300, 200000, 65536);
     check_db(p, 300, 200000);
+    unlink(p);
+}
+
+SL_TEST(sqlfile_parts_built_apart_are_moved_into_place)
+{
+    /* deep trees and overflow chains built in memory, then appended with
+     * every page number they hold moved */
+    char *p = tmp_path("parts.sqlite");
+    write_db_parts(p, 30000, 60, 512, 1);
+    check_db(p, 30000, 60);
+    write_db_parts(p, 2000, 40000, 1024, 1);
+    check_db(p, 2000, 40000);
+    for (int n = 1; n <= 40; n++) {
+        write_db_parts(p, n, 1, 512, 1);
+        check_db(p, n, 1);
+    }
     unlink(p);
 }
 

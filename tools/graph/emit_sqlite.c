@@ -95,14 +95,6 @@ static int dst_cmp(const void *a, const void *b)
     return x->src < y->src ? -1 : x->src > y->src;
 }
 
-typedef struct orders {
-    const gr_graph *g;
-    uint32_t *by_name; /* node ids in (name, id) order */
-    text_key *by_path;
-    file_key *by_file;
-    dst_key *by_dst;
-} orders;
-
 /* Node ids ordered by (name, id): the distinct names are sorted once
  * (there are far fewer than nodes: `new`, `fmt`, `from`, ...), then the
  * nodes are counted into place by their name's rank, in id order. */
@@ -133,40 +125,6 @@ static uint32_t *by_name(const gr_graph *g)
     free(d);
     free(rank);
     return out;
-}
-
-static void *sort_indexes(void *arg)
-{
-    orders *o = arg;
-    const gr_graph *g = o->g;
-    size_t n = g->nnodes - 1;
-    o->by_name = by_name(g);
-    o->by_path = gr_xmalloc((n ? n : 1) * sizeof *o->by_path);
-    o->by_file = gr_xmalloc((n ? n : 1) * sizeof *o->by_file);
-    for (size_t i = 0; i < n; i++) {
-        const gr_node *x = &g->nodes[i + 1];
-        uint32_t row = (uint32_t)i + 1;
-        o->by_path[i] = (text_key){gr_str(&g->st, x->path), gr_strlen(&g->st, x->path), row};
-        o->by_file[i] = (file_key){x->file, x->file ? x->line : 0, row};
-    }
-    qsort(o->by_path, n, sizeof *o->by_path, text_cmp);
-    qsort(o->by_file, n, sizeof *o->by_file, file_cmp);
-    o->by_dst = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *o->by_dst);
-    for (size_t i = 0; i < g->nedges; i++)
-        o->by_dst[i] = (dst_key){g->edges[i].dst, g->edges[i].src, g->edges[i].kind};
-    if (g->nnodes < ((size_t)1 << 29) && GE__COUNT <= 8) {
-        /* (dst, kind, src) as one key: a radix sort */
-        uint64_t *k = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *k);
-        for (size_t i = 0; i < g->nedges; i++)
-            k[i] = (uint64_t)o->by_dst[i].dst << 32 | (uint64_t)o->by_dst[i].kind << 29 | o->by_dst[i].src;
-        gr_sort_u64(k, g->nedges);
-        for (size_t i = 0; i < g->nedges; i++)
-            o->by_dst[i] = (dst_key){(uint32_t)(k[i] >> 32), k[i] & 0x1FFFFFFF, (uint8_t)(k[i] >> 29 & 7)};
-        free(k);
-    } else {
-        qsort(o->by_dst, g->nedges, sizeof *o->by_dst, dst_cmp);
-    }
-    return NULL;
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -326,56 +284,125 @@ static void write_warnings(writer *w, const gr_graph *g)
     finish(w, t, "table", "warnings", "warnings", sql_warnings);
 }
 
-/* An index on a rowid table: the indexed columns, then the rowid. */
-static void write_text_index(writer *w, const text_key *k, size_t n, const char *name, const char *sql)
+/* ---- indexes ---------------------------------------------------------------
+ *
+ * Each index is laid out as a part (sqlfile.h) on one of two threads
+ * while this one writes the tables; the parts are appended afterwards in
+ * a fixed order, so the file is the same whatever the timing. */
+
+enum { IX_NAME, IX_PATH, IX_FILE, IX_DST, IX__COUNT };
+static const char *const ix_name[IX__COUNT] = {"nodes_name", "nodes_path", "nodes_file", "edges_dst"};
+static const char *const ix_table[IX__COUNT] = {"nodes", "nodes", "nodes", "edges"};
+static const char *const ix_sql[IX__COUNT] = {sql_nodes_name, sql_nodes_path, sql_nodes_file, sql_edges_dst};
+
+typedef struct ix_job {
+    const gr_graph *g;
+    int first, second; /* the two indexes this job builds */
+    sqf *part[IX__COUNT];
+    uint32_t root[IX__COUNT];
+    int failed;
+} ix_job;
+
+/* An index on a rowid table holds the indexed columns, then the rowid. */
+static void build_index(ix_job *j, writer *w, int ix)
 {
+    const gr_graph *g = j->g;
+    size_t n = g->nnodes - 1;
+    w->f = sqf_new_part(PAGE_SIZE);
     sqf_tree *t = sqf_tree_new(w->f, 1);
-    for (size_t i = 0; i < n; i++) {
-        sqf_rec_reset(&w->r);
-        sqf_rec_text(&w->r, k[i].s, k[i].len);
-        sqf_rec_int(&w->r, k[i].row);
-        entry(w, t);
+    sqf_rec *r = &w->r;
+    switch (ix) {
+    case IX_NAME: {
+        uint32_t *ids = by_name(g);
+        for (size_t i = 0; i < n; i++) {
+            sqf_rec_reset(r);
+            text(r, g, g->nodes[ids[i]].name);
+            sqf_rec_int(r, ids[i]);
+            entry(w, t);
+        }
+        free(ids);
+        break;
     }
-    finish(w, t, "index", name, "nodes", sql);
+    case IX_PATH: {
+        text_key *k = gr_xmalloc((n ? n : 1) * sizeof *k);
+        for (size_t i = 0; i < n; i++)
+            k[i] = (text_key){gr_str(&g->st, g->nodes[i + 1].path), gr_strlen(&g->st, g->nodes[i + 1].path),
+                              (uint32_t)i + 1};
+        qsort(k, n, sizeof *k, text_cmp);
+        for (size_t i = 0; i < n; i++) {
+            sqf_rec_reset(r);
+            sqf_rec_text(r, k[i].s, k[i].len);
+            sqf_rec_int(r, k[i].row);
+            entry(w, t);
+        }
+        free(k);
+        break;
+    }
+    case IX_FILE: {
+        file_key *k = gr_xmalloc((n ? n : 1) * sizeof *k);
+        for (size_t i = 0; i < n; i++) {
+            const gr_node *x = &g->nodes[i + 1];
+            k[i] = (file_key){x->file, x->file ? x->line : 0, (uint32_t)i + 1};
+        }
+        qsort(k, n, sizeof *k, file_cmp);
+        for (size_t i = 0; i < n; i++) {
+            sqf_rec_reset(r);
+            if (k[i].file) {
+                sqf_rec_int(r, k[i].file);
+                sqf_rec_int(r, k[i].line);
+            } else {
+                sqf_rec_null(r);
+                sqf_rec_null(r);
+            }
+            sqf_rec_int(r, k[i].row);
+            entry(w, t);
+        }
+        free(k);
+        break;
+    }
+    default: {
+        /* on a WITHOUT ROWID table an index entry ends with the primary
+         * key columns it does not hold already: (dst, kind) + src */
+        dst_key *k = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *k);
+        for (size_t i = 0; i < g->nedges; i++)
+            k[i] = (dst_key){g->edges[i].dst, g->edges[i].src, g->edges[i].kind};
+        if (g->nnodes < ((size_t)1 << 29) && GE__COUNT <= 8) {
+            /* (dst, kind, src) as one key: a radix sort */
+            uint64_t *key = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *key);
+            for (size_t i = 0; i < g->nedges; i++)
+                key[i] = (uint64_t)k[i].dst << 32 | (uint64_t)k[i].kind << 29 | k[i].src;
+            gr_sort_u64(key, g->nedges);
+            for (size_t i = 0; i < g->nedges; i++)
+                k[i] = (dst_key){(uint32_t)(key[i] >> 32), key[i] & 0x1FFFFFFF, (uint8_t)(key[i] >> 29 & 7)};
+            free(key);
+        } else {
+            qsort(k, g->nedges, sizeof *k, dst_cmp);
+        }
+        for (size_t i = 0; i < g->nedges; i++) {
+            sqf_rec_reset(r);
+            sqf_rec_int(r, k[i].dst);
+            ctext(r, gr_edge_name(k[i].kind));
+            sqf_rec_int(r, k[i].src);
+            entry(w, t);
+        }
+        free(k);
+        break;
+    }
+    }
+    j->root[ix] = sqf_tree_finish(t);
+    j->part[ix] = w->f;
 }
 
-static void write_indexes(writer *w, const gr_graph *g, const orders *o)
+static void *index_job(void *arg)
 {
-    size_t n = g->nnodes - 1;
-    sqf_tree *t = sqf_tree_new(w->f, 1);
-    for (size_t i = 0; i < n; i++) {
-        sqf_rec_reset(&w->r);
-        text(&w->r, g, g->nodes[o->by_name[i]].name);
-        sqf_rec_int(&w->r, o->by_name[i]);
-        entry(w, t);
-    }
-    finish(w, t, "index", "nodes_name", "nodes", sql_nodes_name);
-    write_text_index(w, o->by_path, n, "nodes_path", sql_nodes_path);
-    t = sqf_tree_new(w->f, 1);
-    for (size_t i = 0; i < n; i++) {
-        sqf_rec_reset(&w->r);
-        if (o->by_file[i].file) {
-            sqf_rec_int(&w->r, o->by_file[i].file);
-            sqf_rec_int(&w->r, o->by_file[i].line);
-        } else {
-            sqf_rec_null(&w->r);
-            sqf_rec_null(&w->r);
-        }
-        sqf_rec_int(&w->r, o->by_file[i].row);
-        entry(w, t);
-    }
-    finish(w, t, "index", "nodes_file", "nodes", sql_nodes_file);
-    /* on a WITHOUT ROWID table an index entry ends with the primary key
-     * columns it does not hold already: (dst, kind) + src */
-    t = sqf_tree_new(w->f, 1);
-    for (size_t i = 0; i < g->nedges; i++) {
-        sqf_rec_reset(&w->r);
-        sqf_rec_int(&w->r, o->by_dst[i].dst);
-        ctext(&w->r, gr_edge_name(o->by_dst[i].kind));
-        sqf_rec_int(&w->r, o->by_dst[i].src);
-        entry(w, t);
-    }
-    finish(w, t, "index", "edges_dst", "edges", sql_edges_dst);
+    ix_job *j = arg;
+    writer w;
+    memset(&w, 0, sizeof w);
+    build_index(j, &w, j->first);
+    build_index(j, &w, j->second);
+    j->failed = w.failed;
+    sqf_rec_free(&w.r);
+    return NULL;
 }
 
 /* A stream (a device or FIFO) cannot be rewritten at page 1: the file is
@@ -414,11 +441,12 @@ int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen
         free(iobuf);
         return -1;
     }
-    orders o = {g, NULL, NULL, NULL, NULL};
-    pthread_t tid;
-    int threaded = pthread_create(&tid, NULL, sort_indexes, &o) == 0;
-    if (!threaded)
-        sort_indexes(&o);
+    /* name + file and path + edges_dst weigh about the same */
+    ix_job jobs[2] = {{g, IX_NAME, IX_FILE, {NULL}, {0}, 0}, {g, IX_PATH, IX_DST, {NULL}, {0}, 0}};
+    pthread_t tid[2];
+    int threaded[2];
+    for (int k = 0; k < 2; k++)
+        threaded[k] = pthread_create(&tid[k], NULL, index_job, &jobs[k]) == 0;
     writer w;
     memset(&w, 0, sizeof w);
     w.f = sqf_new(fp, PAGE_SIZE);
@@ -427,15 +455,22 @@ int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen
     write_nodes(&w, g);
     write_edges(&w, g);
     write_warnings(&w, g);
-    if (threaded)
-        pthread_join(tid, NULL);
-    write_indexes(&w, g, &o);
+    for (int k = 0; k < 2; k++) {
+        if (threaded[k])
+            pthread_join(tid[k], NULL);
+        else
+            index_job(&jobs[k]);
+        w.failed |= jobs[k].failed;
+    }
+    for (int ix = 0; ix < IX__COUNT; ix++) {
+        ix_job *j = &jobs[ix == IX_NAME || ix == IX_FILE ? 0 : 1];
+        uint32_t root = sqf_append(w.f, j->part[ix], j->root[ix]);
+        if (!root)
+            w.failed = 1;
+        sqf_schema(w.f, "index", ix_name[ix], ix_table[ix], root, ix_sql[ix]);
+    }
     int rc = sqf_close(w.f) || w.failed ? -1 : 0;
     sqf_rec_free(&w.r);
-    free(o.by_name);
-    free(o.by_path);
-    free(o.by_file);
-    free(o.by_dst);
     if (!rc && stream)
         rc = copy_file(fp, out.fp);
     if (stream)

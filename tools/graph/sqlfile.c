@@ -49,7 +49,10 @@ typedef struct schema_row {
 } schema_row;
 
 struct sqf {
-    FILE *fp;
+    FILE *fp;        /* NULL: a part, kept in memory (sqf_new_part) */
+    uint8_t *mem;    /* a part's pages, numbered from 1 */
+    uint8_t *ovfl;   /* a part's page i-1 is an overflow page */
+    size_t mem_cap;
     uint32_t U;      /* page size (no reserved bytes) */
     uint32_t npages; /* pages written or reserved; page 1 is reserved */
     uint8_t *page;
@@ -225,11 +228,39 @@ sqf *sqf_new(FILE *fp, uint32_t page_size)
     return f;
 }
 
+sqf *sqf_new_part(uint32_t page_size)
+{
+    if (page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)))
+        return NULL;
+    sqf *f = gr_xcalloc(1, sizeof *f);
+    f->U = page_size;
+    f->page = gr_xmalloc(page_size);
+    f->max_table = page_size - 35;
+    f->max_index = (page_size - 12) * 64 / 255 - 23;
+    f->min_local = (page_size - 12) * 32 / 255 - 23;
+    return f;
+}
+
+static uint32_t emit(sqf *f, const uint8_t *page, int overflow)
+{
+    if (f->fp) {
+        if (!f->failed && fwrite(page, 1, f->U, f->fp) != f->U)
+            f->failed = 1;
+        return ++f->npages;
+    }
+    if (f->npages == f->mem_cap) {
+        f->mem_cap = f->mem_cap ? f->mem_cap * 2 : 64;
+        f->mem = gr_xrealloc(f->mem, f->mem_cap * f->U);
+        f->ovfl = gr_xrealloc(f->ovfl, f->mem_cap);
+    }
+    memcpy(f->mem + (size_t)f->npages * f->U, page, f->U);
+    f->ovfl[f->npages] = (uint8_t)overflow;
+    return ++f->npages;
+}
+
 static uint32_t emit_page(sqf *f, const uint8_t *page)
 {
-    if (!f->failed && fwrite(page, 1, f->U, f->fp) != f->U)
-        f->failed = 1;
-    return ++f->npages;
+    return emit(f, page, 0);
 }
 
 /* The local part of a payload of p bytes (the rest goes to overflow). */
@@ -257,7 +288,7 @@ static uint32_t write_overflow(sqf *f, const uint8_t *payload, size_t local, siz
         memcpy(pg + 4, payload + local, n);
         local += n;
         rest -= n;
-        emit_page(f, pg);
+        emit(f, pg, 1);
     }
     free(pg);
     return first;
@@ -573,6 +604,81 @@ uint32_t sqf_tree_finish(sqf_tree *t)
     free(t->cell);
     free(t);
     return failed ? 0 : root;
+}
+
+/* ---- parts ------------------------------------------------------------------ */
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int get_varint(const uint8_t *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) {
+        x = x << 7 | (p[i] & 0x7f);
+        if (!(p[i] & 0x80)) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    *v = x << 8 | p[8];
+    return 9;
+}
+
+static void add32(uint8_t *p, uint32_t base)
+{
+    put32(p, get32(p) + base);
+}
+
+/* A part's page moved up by `base` pages: every page number it holds
+ * (children, right pointers, overflow chains) moves with it. */
+static void relocate(const sqf *part, uint8_t *pg, int overflow, uint32_t base)
+{
+    if (overflow) {
+        if (get32(pg))
+            add32(pg, base);
+        return;
+    }
+    int interior = pg[0] == 0x05 || pg[0] == 0x02, index = pg[0] == 0x0A || pg[0] == 0x02;
+    size_t hdr = interior ? 12 : 8, n = (size_t)pg[3] << 8 | pg[4];
+    if (interior)
+        add32(pg + 8, base);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *c = pg + ((size_t)pg[hdr + 2 * i] << 8 | pg[hdr + 2 * i + 1]);
+        if (interior) {
+            add32(c, base);
+            if (!index)
+                continue; /* a table interior cell is child and rowid only */
+            c += 4;
+        }
+        uint64_t len, rowid;
+        c += get_varint(c, &len);
+        if (!index)
+            c += get_varint(c, &rowid);
+        size_t local = local_size(part, len, index);
+        if (local < len)
+            add32(c + local, base);
+    }
+}
+
+uint32_t sqf_append(sqf *f, sqf *part, uint32_t root)
+{
+    uint32_t base = f->npages;
+    for (uint32_t i = 0; i < part->npages; i++) {
+        uint8_t *pg = part->mem + (size_t)i * part->U;
+        relocate(part, pg, part->ovfl[i], base);
+        emit(f, pg, part->ovfl[i]);
+    }
+    int failed = part->failed || part->U != f->U;
+    free(part->mem);
+    free(part->ovfl);
+    free(part->page);
+    free(part);
+    if (failed)
+        f->failed = 1;
+    return failed || !root ? 0 : base + root;
 }
 
 /* ---- the schema and the header -------------------------------------------- */

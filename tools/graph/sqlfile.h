@@ -48,6 +48,13 @@ typedef struct sqf_tree sqf_tree;
 /* Writes to fp, which must be positioned at 0 and seekable.  page_size a
  * power of two from 512 to 65536. */
 sqf *sqf_new(FILE *fp, uint32_t page_size);
+/* A part: pages built apart from the file, in memory (on another thread,
+ * say), numbered from 1; sqf_append then moves them to the end of a file
+ * and every page number in them along.  The same tree calls work on it. */
+sqf *sqf_new_part(uint32_t page_size);
+/* Appends and frees `part`; returns where the part's page `root` now is
+ * (0 when something failed). */
+uint32_t sqf_append(sqf *f, sqf *part, uint32_t root);
 /* A rowid table (index 0) or an index / WITHOUT ROWID table (index 1). */
 sqf_tree *sqf_tree_new(sqf *f, int index);
 /* Table rows in increasing rowid order; index records in increasing key
