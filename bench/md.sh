@@ -27,12 +27,16 @@ testmods=$("$src/scripts/npm/md/install.sh")
     cp "$f" "$corpus$f"
   done
 find "$corpus" -type f | sort > "$work/all.txt"
-head -n 1000 "$work/all.txt" > "$work/first1000.txt"
-corpus1k=$work/corpus1k # the same first 1,000 pages as a tree of their own
+# The 1,000-page set: a fixed pseudo-random sample of the corpus, so that it
+# has the corpus's mix of sizes (the first 1,000 in path order would
+# depend on how paths happen to sort: one order held none of the 400 KB -
+# 1 MB node changelogs, another all of them).
+shuf -n 1000 --random-source=<(yes) "$work/all.txt" | sort > "$work/sample1000.txt"
+corpus1k=$work/corpus1k # the same 1,000 pages as a tree of their own
 while read -r f; do
   mkdir -p "$corpus1k$(dirname "${f#"$corpus"}")"
   cp "$f" "$corpus1k${f#"$corpus"}"
-done < "$work/first1000.txt"
+done < "$work/sample1000.txt"
 files=$(wc -l < "$work/all.txt")
 mb=$(du -cb $(cat "$work/all.txt") | tail -1 | awk '{printf "%.1f", $1/1e6}')
 echo "corpus: $files files, $mb MB ($work/corpus)"
@@ -77,11 +81,11 @@ run_set() { # tag: the sluice md rows and the file-system floor, each into fresh
 }
 run_set
 read -r s1k r1k c1k < <(time_cmd "$sluice" md -q -j2 -o @OUT@ "$corpus1k"); rm -rf "$out".*
-mb1k=$(du -cb $(cat "$work/first1000.txt") | tail -1 | awk '{print $1/1e6}')
+mb1k=$(du -cb $(cat "$work/sample1000.txt") | tail -1 | awk '{print $1/1e6}')
 read -r sc rc cc < <(time_cmd sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
 read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")
 mrss=$( { NODE_PATH="$testmods" /usr/bin/time -f '%M' node "$build/bench/md_markdown_it.js" 1 < "$work/all.txt" >/dev/null; } 2>&1 | tail -1)
-side=$(NODE_PATH="$testmods" node "$build/bench/md_sidecar.js" "$sluice" 2 "$reps" < "$work/first1000.txt")
+side=$(NODE_PATH="$testmods" node "$build/bench/md_sidecar.js" "$sluice" 2 "$reps" < "$work/sample1000.txt")
 
 echo
 printf '%-34s %8s %8s %8s %8s %9s\n' "runner ($files pages, $mb MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
@@ -99,7 +103,7 @@ awk -v m="$s4" -v f1="$sf1" -v f2="$sf2" -v p="$files" 'BEGIN {
   t = (m + f1) / 2; if (f2 > t) t = f2
   printf "ceiling on 2 cores (md4c render + the file I/O floor, split perfectly over 2 cores, no faster than the 2-thread floor): %.0f pages/s = %.2fx md4c\n", p / t, m / t }'
 echo "1,000-page batch: sluice md -j2 $(awk -v s="$s1k" 'BEGIN {printf "%.0f pages/s", 1000/s}'), peak RSS $((r1k / 1024)) MB"
-echo "sidecar, 2 threads, first 1,000 pages ($(awk -v m="$mb1k" 'BEGIN {printf "%.1f", m}') MB): $side"
+echo "sidecar, 2 threads, the 1,000-page sample ($(awk -v m="$mb1k" 'BEGIN {printf "%.1f", m}') MB): $side"
 echo "$side" | node -e '
   const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
   const [s1k, mb] = process.argv.slice(1).map(Number);
