@@ -220,8 +220,10 @@ static uint32_t lexical(rs *r, uint32_t scope, uint32_t name, int ns)
     return ns == NS_VALUE ? 0 : crate_named(r, name, scope_crate);
 }
 
-/* Splits "a::b::c" into interned segments; a leading "::" gives an
- * empty first segment.  Returns the count, 0 when too long. */
+/* Splits "a::b::c" into the string ids of its segments; a leading "::"
+ * gives an empty first segment.  Returns the count, 0 when too long or
+ * when a segment is no string of the graph at all: then no item, import
+ * or crate has that name and the path cannot resolve. */
 static int segments(rs *r, const char *p, uint32_t *seg)
 {
     int n = 0;
@@ -230,12 +232,16 @@ static int segments(rs *r, const char *p, uint32_t *seg)
         p += 2;
     }
     while (*p) {
-        const char *e = strstr(p, "::");
-        size_t len = e ? (size_t)(e - p) : strlen(p);
+        const char *e = p;
+        while (*e && !(e[0] == ':' && e[1] == ':'))
+            e++;
         if (n == MAX_SEGS)
             return 0;
-        seg[n++] = gr_strtab_intern(&r->g->st, p, len);
-        if (!e)
+        uint32_t id = gr_strtab_find(&r->g->st, p, (size_t)(e - p));
+        if (id == UINT32_MAX)
+            return 0;
+        seg[n++] = id;
+        if (!*e)
             break;
         p = e + 2;
     }
@@ -411,11 +417,16 @@ static uint32_t field_method(rs *r, uint32_t from, uint32_t text)
     return 0;
 }
 
+/* prefix + name, as the text of an unresolved node. */
 static uint32_t text_id(gr_graph *g, const char *prefix, uint32_t name)
 {
     char buf[512];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, gr_str(&g->st, name));
-    return gr_strtab_intern(&g->st, buf, n < sizeof buf ? n : sizeof buf - 1);
+    size_t pl = strlen(prefix), nl = gr_strlen(&g->st, name);
+    if (pl + nl > sizeof buf - 1)
+        nl = sizeof buf - 1 - pl;
+    memcpy(buf, prefix, pl);
+    memcpy(buf + pl, gr_str(&g->st, name), nl);
+    return gr_strtab_intern(&g->st, buf, pl + nl);
 }
 
 void gr_resolve_all(gr_graph *g)
@@ -456,7 +467,7 @@ void gr_resolve_all(gr_graph *g)
     /* 3. every reference, in the order they were recorded. */
     for (size_t i = 0; i < g->npending; i++) {
         gr_pending p = g->pending[i];
-        uint32_t t = 0, text = p.text;
+        uint32_t t = 0;
         int ns = p.edge == GE_CALLS ? NS_VALUE : NS_TYPE;
         uint32_t scope = p.from;
         if (p.edge == GE_IMPL_OF || p.edge == GE_IMPLEMENTS)
@@ -468,18 +479,17 @@ void gr_resolve_all(gr_graph *g)
         case FF_SELF_METHOD: {
             uint32_t st = self_type(&r, p.from);
             t = st ? member(&r, st, p.text, NS_VALUE, 0) : 0;
-            text = text_id(g, "self.", p.text);
             break;
         }
         case FF_FIELD_METHOD:
             t = field_method(&r, p.from, p.text);
-            text = text_id(g, "self.", p.text);
             break;
         default:
-            text = text_id(g, ".", p.text);
             break;
         }
-        gr_graph_add_edge(g, p.from, p.edge, t ? t : unresolved(g, text));
+        if (!t) /* the unresolved node's text: self.x for self calls, .x for other methods */
+            t = unresolved(g, p.form == FF_PATH ? p.text : text_id(g, p.form == FF_EXPR_METHOD ? "." : "self.", p.text));
+        gr_graph_add_edge(g, p.from, p.edge, t);
     }
     free(impl_trait);
     free(r.kid_first);
