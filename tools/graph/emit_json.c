@@ -73,6 +73,11 @@ static void jid(FILE *o, const gr_graph *g, uint32_t id)
     jstr(o, gr_str(&g->st, id), gr_strlen(&g->st, id));
 }
 
+static void jtext(FILE *o, const gr_graph *g, uint32_t off)
+{
+    jstr(o, gr_text_str(g, off), gr_text_len(g, off));
+}
+
 int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
 {
     sl_outfile out;
@@ -104,7 +109,7 @@ int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
                 gr_kind_name(n->kind), fg_sub_name(n->sub));
         jid(o, g, n->name);
         fputs(",\"path\":", o);
-        jid(o, g, n->path);
+        jtext(o, g, n->path);
         if (n->crate)
             fprintf(o, ",\"crate\":%u", n->crate);
         else
@@ -117,7 +122,7 @@ int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
         fputs(",\"vis\":", o);
         jid(o, g, n->vis);
         fputs(",\"sig\":", o);
-        jid(o, g, n->sig);
+        jtext(o, g, n->sig);
         fputc('}', o);
     }
     fputs("],\n\"edges\":[\n", o);

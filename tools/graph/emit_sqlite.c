@@ -234,7 +234,7 @@ static void write_nodes(writer *w, const gr_graph *g)
         ctext(r, gr_kind_name(n->kind));
         ctext(r, fg_sub_name(n->sub));
         text(r, g, n->name);
-        text(r, g, n->path);
+        sqf_rec_text(r, gr_text_str(g, n->path), gr_text_len(g, n->path));
         if (n->crate)
             sqf_rec_int(r, n->crate);
         else
@@ -250,7 +250,7 @@ static void write_nodes(writer *w, const gr_graph *g)
                 sqf_rec_null(r);
         }
         text(r, g, n->vis);
-        text(r, g, n->sig);
+        sqf_rec_text(r, gr_text_str(g, n->sig), gr_text_len(g, n->sig));
         row(w, t, (int64_t)i);
     }
     finish(w, t, "table", "nodes", "nodes", sql_nodes);
@@ -326,7 +326,7 @@ static void build_index(ix_job *j, writer *w, int ix)
     case IX_PATH: {
         text_key *k = gr_xmalloc((n ? n : 1) * sizeof *k);
         for (size_t i = 0; i < n; i++)
-            k[i] = (text_key){gr_str(&g->st, g->nodes[i + 1].path), gr_strlen(&g->st, g->nodes[i + 1].path),
+            k[i] = (text_key){gr_text_str(g, g->nodes[i + 1].path), gr_text_len(g, g->nodes[i + 1].path),
                               (uint32_t)i + 1};
         qsort(k, n, sizeof *k, text_cmp);
         for (size_t i = 0; i < n; i++) {

@@ -19,10 +19,31 @@
         }                                                                  \
     } while (0)
 
+uint32_t gr_text_add(gr_graph *g, const char *s, size_t len)
+{
+    gr_text *t = &g->text;
+    size_t need = t->len + 4 + len + 1;
+    if (need > t->cap) {
+        size_t cap = t->cap ? t->cap : 1 << 20;
+        while (cap < need)
+            cap *= 2;
+        t->buf = gr_xrealloc(t->buf, cap);
+        t->cap = cap;
+    }
+    uint32_t off = (uint32_t)t->len, n = (uint32_t)len;
+    memcpy(t->buf + off, &n, 4);
+    if (len)
+        memcpy(t->buf + off + 4, s, len);
+    t->buf[off + 4 + len] = 0;
+    t->len = need;
+    return off;
+}
+
 void gr_graph_init(gr_graph *g)
 {
     memset(g, 0, sizeof *g);
     gr_strtab_init(&g->st);
+    gr_text_add(g, "", 0); /* offset 0: the empty string */
     gr_node zero;
     memset(&zero, 0, sizeof zero);
     gr_graph_add_node(g, &zero); /* ids start at 1 */
@@ -58,6 +79,7 @@ void gr_graph_free(gr_graph *g)
     free(g->imports);
     free(g->warnings);
     free(g->assoc_next);
+    free(g->text.buf);
     gr_map_free(&g->file_by_path);
     gr_map_free(&g->children);
     gr_map_free(&g->binds);

@@ -48,7 +48,8 @@ typedef struct gr_file {
 
 typedef struct gr_node {
     uint8_t kind, sub;
-    uint32_t name, path, sig, vis; /* strtab ids */
+    uint32_t name, vis;  /* strtab ids */
+    uint32_t path, sig;  /* gr_text offsets: written out, never looked up */
     uint32_t file;                 /* file index + 1; 0 for none */
     uint32_t line, col, end_line, end_col;
     uint32_t parent;   /* containing node (contains edge), 0 for none */
@@ -87,8 +88,17 @@ typedef struct gr_warning {
     char *msg;
 } gr_warning;
 
+/* Strings only written out (node paths and signatures, nearly all
+ * distinct): appended, not interned, so they cost a copy and no hashing.
+ * Each is its length (4 bytes) and its bytes; offset 0 is "". */
+typedef struct gr_text {
+    char *buf;
+    size_t len, cap;
+} gr_text;
+
 typedef struct gr_graph {
     gr_strtab st;
+    gr_text text;
     gr_package *packages;
     size_t npackages, packages_cap;
     gr_crate *crates;
@@ -118,6 +128,17 @@ typedef struct gr_graph {
 } gr_graph;
 
 void gr_graph_init(gr_graph *g);
+uint32_t gr_text_add(gr_graph *g, const char *s, size_t len);
+static inline const char *gr_text_str(const gr_graph *g, uint32_t off)
+{
+    return g->text.buf + off + 4;
+}
+static inline uint32_t gr_text_len(const gr_graph *g, uint32_t off)
+{
+    uint32_t n;
+    __builtin_memcpy(&n, g->text.buf + off, 4);
+    return n;
+}
 void gr_graph_free(gr_graph *g);
 
 uint32_t gr_graph_file(gr_graph *g, const char *path, uint32_t package, int walked, int *added);

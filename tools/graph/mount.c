@@ -178,8 +178,9 @@ static size_t cat(char *buf, size_t cap, size_t n, const char *s, size_t len)
 /* The path a new child of `parent` gets. */
 static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_t name_id, const char *trait)
 {
-    const char *pp = gr_str(&g->st, parent->path), *name = gr_str(&g->st, name_id);
-    size_t pl = gr_strlen(&g->st, parent->path), nl = gr_strlen(&g->st, name_id), n = 0;
+    /* pp is read into buf before the new path is appended to g->text */
+    const char *pp = gr_text_str(g, parent->path), *name = gr_str(&g->st, name_id);
+    size_t pl = gr_text_len(g, parent->path), nl = gr_strlen(&g->st, name_id), n = 0;
     char buf[2048];
     if (parent->kind == GK_IMPL) {
         /* methods are named through their type: crate::a::Foo::new */
@@ -190,7 +191,7 @@ static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_
         n = cat(buf, sizeof buf, 0, scope, sn);
         n = cat(buf, sizeof buf, n, "::", 2);
         n = cat(buf, sizeof buf, n, name, nl);
-        return gr_strtab_intern(&g->st, buf, n);
+        return gr_text_add(g, buf, n);
     }
     n = cat(buf, sizeof buf, 0, pp, pl);
     switch (kind) {
@@ -217,7 +218,7 @@ static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_
         n = cat(buf, sizeof buf, n, name, nl);
         break;
     }
-    return gr_strtab_intern(&g->st, buf, n);
+    return gr_text_add(g, buf, n);
 }
 
 static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs);
@@ -358,7 +359,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         n.kind = it->kind;
         n.sub = it->sub;
         n.name = intern_fg(g, f, it->name);
-        n.sig = intern_fg(g, f, it->sig);
+        n.sig = gr_text_add(g, fg_ptr(f, it->sig), it->sig.len);
         n.vis = intern_fg(g, f, it->vis);
         n.file = file + 1;
         n.line = it->line;
@@ -400,7 +401,7 @@ static uint32_t new_root(gr_graph *g, int kind, int sub, const char *name, const
     n.kind = (uint8_t)kind;
     n.sub = (uint8_t)sub;
     n.name = gr_strtab_intern(&g->st, name, strlen(name));
-    n.path = gr_strtab_intern(&g->st, path, strlen(path));
+    n.path = gr_text_add(g, path, strlen(path));
     n.file = file + 1;
     n.line = n.col = 1;
     return gr_graph_add_node(g, &n);
@@ -459,7 +460,7 @@ void gr_mount_all(gr_graph *g)
         uint32_t file = gr_graph_file(g, cr->root, cr->package, 0, &added);
         uint32_t node = new_root(g, GK_CRATE, FS_NONE, cr->name, "crate", file);
         g->nodes[node].crate = node;
-        g->nodes[node].sig = gr_strtab_intern(&g->st, cr->kind, strlen(cr->kind));
+        g->nodes[node].sig = gr_text_add(g, cr->kind, strlen(cr->kind));
         cr->node = node;
         m.crate = node;
         gr_file *gf = &g->files[file];

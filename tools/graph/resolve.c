@@ -311,7 +311,8 @@ static uint32_t unresolved(gr_graph *g, uint32_t text)
     gr_node u;
     memset(&u, 0, sizeof u);
     u.kind = GK_UNRESOLVED;
-    u.name = u.path = text;
+    u.name = text;
+    u.path = gr_text_add(g, gr_str(&g->st, text), gr_strlen(&g->st, text));
     n = gr_graph_add_node(g, &u);
     gr_map_put(&g->unresolved, gr_key(text, 0), n);
     return n;
