@@ -6,8 +6,8 @@
  * The graph is complete and in canonical order before it is written, so
  * the file is laid out directly (sqlfile.c) instead of through SQL
  * inserts and CREATE INDEX: every table is fed in key order, and each
- * index's entries are sorted here, on a second thread while the tables
- * are written.  The result is an ordinary SQLite database (the tests run
+ * index's entries are sorted and laid out here, on two more threads while
+ * the tables are written.  The result is an ordinary SQLite database (the tests run
  * SQLite's integrity_check on it), with the schema in
  * docs/formats/graph.md.  It is written to the outfile's temporary file
  * and renamed into place, so a reader never sees half of it.
