@@ -18,6 +18,16 @@
 int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen);
 int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen);
 
+/* The SQLite output in two steps, so that writing overlaps resolution:
+ * start once the module tree is mounted and gr_resolve_reserve has pinned
+ * the graph (a thread writes the mounted nodes and sorts their index keys
+ * meanwhile); finish once gr_graph_finish has run.  start returns NULL
+ * with a message in err when the output cannot be opened; finish returns
+ * 0, or -1 with a message. */
+typedef struct gr_sqlite_job gr_sqlite_job;
+gr_sqlite_job *gr_emit_sqlite_start(const gr_graph *g, const char *path, char *err, size_t errlen);
+int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen);
+
 /* Shared by both: the files table's status text for a file. */
 const char *gr_file_status(const gr_file *f);
 

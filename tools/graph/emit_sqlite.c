@@ -95,13 +95,13 @@ static int dst_cmp(const void *a, const void *b)
     return x->src < y->src ? -1 : x->src > y->src;
 }
 
-/* Node ids ordered by (name, id): the distinct names are sorted once
+/* Node ids [1, nreal) ordered by (name, id): the distinct names are sorted once
  * (there are far fewer than nodes: `new`, `fmt`, `from`, ...), then the
  * nodes are counted into place by their name's rank, in id order. */
-static uint32_t *by_name(const gr_graph *g)
+static uint32_t *by_name(const gr_graph *g, size_t nreal, uint32_t nstrings)
 {
-    size_t n = g->nnodes - 1, nd = 0;
-    uint32_t *rank = gr_xcalloc(g->st.n ? g->st.n : 1, sizeof *rank);
+    size_t n = nreal - 1, nd = 0;
+    uint32_t *rank = gr_xcalloc(nstrings ? nstrings : 1, sizeof *rank);
     text_key *d = gr_xmalloc((n ? n : 1) * sizeof *d);
     for (size_t i = 1; i <= n; i++) {
         uint32_t s = g->nodes[i].name;
@@ -223,11 +223,11 @@ static void write_files(writer *w, const gr_graph *g)
     finish(w, t, "table", "files", "files", sql_files);
 }
 
-static void write_nodes(writer *w, const gr_graph *g)
+/* Rows [from, to) of the nodes table. */
+static void write_nodes(writer *w, const gr_graph *g, sqf_tree *t, size_t from, size_t to)
 {
-    sqf_tree *t = sqf_tree_new(w->f, 0);
     sqf_rec *r = &w->r;
-    for (size_t i = 1; i < g->nnodes; i++) {
+    for (size_t i = from; i < to; i++) {
         const gr_node *n = &g->nodes[i];
         sqf_rec_reset(r);
         sqf_rec_null(r); /* id: the rowid */
@@ -253,7 +253,6 @@ static void write_nodes(writer *w, const gr_graph *g)
         sqf_rec_text(r, gr_text_str(g, n->sig), gr_text_len(g, n->sig));
         row(w, t, (int64_t)i);
     }
-    finish(w, t, "table", "nodes", "nodes", sql_nodes);
 }
 
 static void write_edges(writer *w, const gr_graph *g)
@@ -286,78 +285,118 @@ static void write_warnings(writer *w, const gr_graph *g)
 
 /* ---- indexes ---------------------------------------------------------------
  *
- * Each index is laid out as a part (sqlfile.h) on one of two threads
- * while this one writes the tables; the parts are appended afterwards in
- * a fixed order, so the file is the same whatever the timing. */
+ * The index keys of the nodes the mount made are sorted while references
+ * resolve (they are final then); the nodes resolution adds (unresolved
+ * names, with larger ids) are merged in afterwards.  Each index is then
+ * laid out as a part (sqlfile.h) on one of two threads while this one
+ * writes the rest of the tables; the parts are appended in a fixed order,
+ * so the file is the same whatever the timing. */
 
 enum { IX_NAME, IX_PATH, IX_FILE, IX_DST, IX__COUNT };
 static const char *const ix_name[IX__COUNT] = {"nodes_name", "nodes_path", "nodes_file", "edges_dst"};
 static const char *const ix_table[IX__COUNT] = {"nodes", "nodes", "nodes", "edges"};
 static const char *const ix_sql[IX__COUNT] = {sql_nodes_name, sql_nodes_path, sql_nodes_file, sql_edges_dst};
 
+/* The mounted nodes' orders, sorted while references resolve. */
+typedef struct early {
+    size_t nreal;       /* nodes [1, nreal) */
+    uint32_t nstrings;  /* string ids below this existed then */
+    uint32_t *name_ids; /* by (name, id) */
+    text_key *path;     /* by (path, id) */
+    file_key *file;     /* by (file, line, id) */
+} early;
+
+static void sort_early(const gr_graph *g, early *e)
+{
+    size_t n = e->nreal - 1;
+    e->name_ids = by_name(g, e->nreal, e->nstrings);
+    e->path = gr_xmalloc((n ? n : 1) * sizeof *e->path);
+    e->file = gr_xmalloc((n ? n : 1) * sizeof *e->file);
+    for (size_t i = 0; i < n; i++) {
+        const gr_node *x = &g->nodes[i + 1];
+        e->path[i] = (text_key){gr_text_str(g, x->path), gr_text_len(g, x->path), (uint32_t)i + 1};
+        e->file[i] = (file_key){x->file, x->file ? x->line : 0, (uint32_t)i + 1};
+    }
+    qsort(e->path, n, sizeof *e->path, text_cmp);
+    qsort(e->file, n, sizeof *e->file, file_cmp);
+}
+
 typedef struct ix_job {
     const gr_graph *g;
+    const early *e;
     int first, second; /* the two indexes this job builds */
     sqf *part[IX__COUNT];
     uint32_t root[IX__COUNT];
     int failed;
 } ix_job;
 
+static text_key name_key(const gr_graph *g, uint32_t id)
+{
+    uint32_t s = g->nodes[id].name;
+    return (text_key){gr_str(&g->st, s), gr_strlen(&g->st, s), id};
+}
+
 /* An index on a rowid table holds the indexed columns, then the rowid. */
 static void build_index(ix_job *j, writer *w, int ix)
 {
     const gr_graph *g = j->g;
-    size_t n = g->nnodes - 1;
+    const early *e = j->e;
+    size_t n = g->nnodes - 1, nr = e->nreal - 1, nu = n - nr;
     w->f = sqf_new_part(PAGE_SIZE);
     sqf_tree *t = sqf_tree_new(w->f, 1);
     sqf_rec *r = &w->r;
     switch (ix) {
-    case IX_NAME: {
-        uint32_t *ids = by_name(g);
-        for (size_t i = 0; i < n; i++) {
-            sqf_rec_reset(r);
-            text(r, g, g->nodes[ids[i]].name);
-            sqf_rec_int(r, ids[i]);
-            entry(w, t);
-        }
-        free(ids);
-        break;
-    }
+    case IX_NAME:
     case IX_PATH: {
-        text_key *k = gr_xmalloc((n ? n : 1) * sizeof *k);
-        for (size_t i = 0; i < n; i++)
-            k[i] = (text_key){gr_text_str(g, g->nodes[i + 1].path), gr_text_len(g, g->nodes[i + 1].path),
-                              (uint32_t)i + 1};
-        qsort(k, n, sizeof *k, text_cmp);
-        for (size_t i = 0; i < n; i++) {
+        /* the added nodes sorted alone, then merged with the early order */
+        text_key *u = gr_xmalloc((nu ? nu : 1) * sizeof *u);
+        for (size_t i = 0; i < nu; i++) {
+            uint32_t id = (uint32_t)(e->nreal + i);
+            u[i] = ix == IX_NAME ? name_key(g, id)
+                                 : (text_key){gr_text_str(g, g->nodes[id].path), gr_text_len(g, g->nodes[id].path), id};
+        }
+        qsort(u, nu, sizeof *u, text_cmp);
+        size_t a = 0, b = 0;
+        while (a < nr || b < nu) {
+            text_key k;
+            if (a < nr) {
+                text_key x = ix == IX_NAME ? name_key(g, e->name_ids[a]) : e->path[a];
+                if (b < nu && text_cmp(&u[b], &x) < 0)
+                    k = u[b++];
+                else
+                    k = x, a++;
+            } else {
+                k = u[b++];
+            }
             sqf_rec_reset(r);
-            sqf_rec_text(r, k[i].s, k[i].len);
-            sqf_rec_int(r, k[i].row);
+            sqf_rec_text(r, k.s, k.len);
+            sqf_rec_int(r, k.row);
             entry(w, t);
         }
-        free(k);
+        free(u);
         break;
     }
     case IX_FILE: {
-        file_key *k = gr_xmalloc((n ? n : 1) * sizeof *k);
-        for (size_t i = 0; i < n; i++) {
-            const gr_node *x = &g->nodes[i + 1];
-            k[i] = (file_key){x->file, x->file ? x->line : 0, (uint32_t)i + 1};
-        }
-        qsort(k, n, sizeof *k, file_cmp);
-        for (size_t i = 0; i < n; i++) {
+        /* added nodes have no file: (NULL, NULL, id), in id order */
+        size_t a = 0, b = 0;
+        while (a < nr || b < nu) {
+            file_key k;
+            file_key y = {0, 0, (uint32_t)(e->nreal + b)};
+            if (a < nr && (b >= nu || file_cmp(&e->file[a], &y) < 0))
+                k = e->file[a++];
+            else
+                k = y, b++;
             sqf_rec_reset(r);
-            if (k[i].file) {
-                sqf_rec_int(r, k[i].file);
-                sqf_rec_int(r, k[i].line);
+            if (k.file) {
+                sqf_rec_int(r, k.file);
+                sqf_rec_int(r, k.line);
             } else {
                 sqf_rec_null(r);
                 sqf_rec_null(r);
             }
-            sqf_rec_int(r, k[i].row);
+            sqf_rec_int(r, k.row);
             entry(w, t);
         }
-        free(k);
         break;
     }
     default: {
@@ -419,69 +458,121 @@ static int copy_file(FILE *from, FILE *to)
     return ferror(from) ? -1 : 0;
 }
 
-int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen)
+struct gr_sqlite_job {
+    const gr_graph *g;
+    const char *path;
+    sl_outfile out;
+    int stream;
+    FILE *fp;
+    char *iobuf;
+    writer w;
+    sqf_tree *nodes;
+    early e;
+    pthread_t tid;
+    int threaded;
+};
+
+/* What needs only the mounted graph: meta, files, the mounted nodes'
+ * rows, and their index orders. */
+static void *early_part(void *arg)
+{
+    gr_sqlite_job *j = arg;
+    const gr_graph *g = j->g;
+    write_meta(&j->w, g);
+    write_files(&j->w, g);
+    j->nodes = sqf_tree_new(j->w.f, 0);
+    write_nodes(&j->w, g, j->nodes, 1, j->e.nreal);
+    sort_early(g, &j->e);
+    return NULL;
+}
+
+gr_sqlite_job *gr_emit_sqlite_start(const gr_graph *g, const char *path, char *err, size_t errlen)
 {
     if (!path || !strcmp(path, "-")) {
         snprintf(err, errlen, "--db needs a file name, not standard output");
-        return -1;
+        return NULL;
     }
-    sl_outfile out;
-    if (sl_outfile_open(&out, path, 1, err, errlen))
-        return -1;
-    int stream = sl_outfile_is_stream(&out);
-    FILE *fp = stream ? tmpfile() : out.fp;
+    gr_sqlite_job *j = gr_xcalloc(1, sizeof *j);
+    j->g = g;
+    j->path = path;
+    if (sl_outfile_open(&j->out, path, 1, err, errlen)) {
+        free(j);
+        return NULL;
+    }
+    j->stream = sl_outfile_is_stream(&j->out);
+    j->fp = j->stream ? tmpfile() : j->out.fp;
+    if (!j->fp) {
+        snprintf(err, errlen, "%s: cannot create a temporary file", path);
+        sl_outfile_abort(&j->out);
+        free(j);
+        return NULL;
+    }
     /* 8 KiB pages written 1 MiB at a time (glibc ignores the size of a
      * buffer it is not given); freed once the file is closed */
-    char *iobuf = fp ? malloc(1 << 20) : NULL;
-    if (iobuf)
-        setvbuf(fp, iobuf, _IOFBF, 1 << 20);
-    if (!fp) {
-        snprintf(err, errlen, "%s: cannot create a temporary file", path);
-        sl_outfile_abort(&out);
-        free(iobuf);
-        return -1;
-    }
+    j->iobuf = malloc(1 << 20);
+    if (j->iobuf)
+        setvbuf(j->fp, j->iobuf, _IOFBF, 1 << 20);
+    j->w.f = sqf_new(j->fp, PAGE_SIZE);
+    j->e.nreal = g->nnodes;
+    j->e.nstrings = g->st.n;
+    j->threaded = pthread_create(&j->tid, NULL, early_part, j) == 0;
+    return j;
+}
+
+int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen)
+{
+    const gr_graph *g = j->g;
+    if (j->threaded)
+        pthread_join(j->tid, NULL);
+    else
+        early_part(j);
     /* name + file and path + edges_dst weigh about the same */
-    ix_job jobs[2] = {{g, IX_NAME, IX_FILE, {NULL}, {0}, 0}, {g, IX_PATH, IX_DST, {NULL}, {0}, 0}};
+    ix_job jobs[2] = {{g, &j->e, IX_NAME, IX_FILE, {NULL}, {0}, 0}, {g, &j->e, IX_PATH, IX_DST, {NULL}, {0}, 0}};
     pthread_t tid[2];
     int threaded[2];
     for (int k = 0; k < 2; k++)
         threaded[k] = pthread_create(&tid[k], NULL, index_job, &jobs[k]) == 0;
-    writer w;
-    memset(&w, 0, sizeof w);
-    w.f = sqf_new(fp, PAGE_SIZE);
-    write_meta(&w, g);
-    write_files(&w, g);
-    write_nodes(&w, g);
-    write_edges(&w, g);
-    write_warnings(&w, g);
+    writer *w = &j->w;
+    write_nodes(w, g, j->nodes, j->e.nreal, g->nnodes); /* the unresolved */
+    finish(w, j->nodes, "table", "nodes", "nodes", sql_nodes);
+    write_edges(w, g);
+    write_warnings(w, g);
     for (int k = 0; k < 2; k++) {
         if (threaded[k])
             pthread_join(tid[k], NULL);
         else
             index_job(&jobs[k]);
-        w.failed |= jobs[k].failed;
+        w->failed |= jobs[k].failed;
     }
     for (int ix = 0; ix < IX__COUNT; ix++) {
-        ix_job *j = &jobs[ix == IX_NAME || ix == IX_FILE ? 0 : 1];
-        uint32_t root = sqf_append(w.f, j->part[ix], j->root[ix]);
+        ix_job *x = &jobs[ix == IX_NAME || ix == IX_FILE ? 0 : 1];
+        uint32_t root = sqf_append(w->f, x->part[ix], x->root[ix]);
         if (!root)
-            w.failed = 1;
-        sqf_schema(w.f, "index", ix_name[ix], ix_table[ix], root, ix_sql[ix]);
+            w->failed = 1;
+        sqf_schema(w->f, "index", ix_name[ix], ix_table[ix], root, ix_sql[ix]);
     }
-    int rc = sqf_close(w.f) || w.failed ? -1 : 0;
-    sqf_rec_free(&w.r);
-    if (!rc && stream)
-        rc = copy_file(fp, out.fp);
-    if (stream)
-        fclose(fp);
+    int rc = sqf_close(w->f) || w->failed ? -1 : 0;
+    sqf_rec_free(&w->r);
+    free(j->e.name_ids);
+    free(j->e.path);
+    free(j->e.file);
+    if (!rc && j->stream)
+        rc = copy_file(j->fp, j->out.fp);
+    if (j->stream)
+        fclose(j->fp);
     if (rc) {
-        snprintf(err, errlen, "%s: writing the database failed", path);
-        sl_outfile_abort(&out);
-        free(iobuf);
-        return -1;
+        snprintf(err, errlen, "%s: writing the database failed", j->path);
+        sl_outfile_abort(&j->out);
+    } else {
+        rc = sl_outfile_commit(&j->out, err, errlen);
     }
-    rc = sl_outfile_commit(&out, err, errlen);
-    free(iobuf); /* the stream that used it is closed */
+    free(j->iobuf); /* the stream that used it is closed */
+    free(j);
     return rc;
+}
+
+int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen)
+{
+    gr_sqlite_job *j = gr_emit_sqlite_start(g, path, err, errlen);
+    return j ? gr_emit_sqlite_finish(j, err, errlen) : -1;
 }

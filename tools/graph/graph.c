@@ -19,11 +19,19 @@
         }                                                                  \
     } while (0)
 
+static void grew_pinned(const char *what)
+{
+    fprintf(stderr, "sluice graph: internal error: %s grew while pinned\n", what);
+    abort();
+}
+
 uint32_t gr_text_add(gr_graph *g, const char *s, size_t len)
 {
     gr_text *t = &g->text;
     size_t need = t->len + 4 + len + 1;
     if (need > t->cap) {
+        if (g->pinned)
+            grew_pinned("the text arena");
         size_t cap = t->cap ? t->cap : 1 << 20;
         while (cap < need)
             cap *= 2;
@@ -125,8 +133,25 @@ void gr_graph_reserve(gr_graph *g, size_t nodes, size_t edges)
     }
 }
 
+void gr_text_reserve(gr_graph *g, size_t bytes)
+{
+    gr_text *t = &g->text;
+    if (t->len + bytes > t->cap) {
+        t->cap = t->len + bytes;
+        t->buf = gr_xrealloc(t->buf, t->cap);
+    }
+}
+
+void gr_graph_unpin(gr_graph *g)
+{
+    g->pinned = 0;
+    g->st.pinned = 0;
+}
+
 uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n)
 {
+    if (g->nnodes == g->nodes_cap && g->pinned)
+        grew_pinned("the node table");
     GROW(g->nodes, g->nnodes, g->nodes_cap);
     g->nodes[g->nnodes] = *n;
     return (uint32_t)g->nnodes++;

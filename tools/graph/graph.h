@@ -124,11 +124,13 @@ typedef struct gr_graph {
     size_t nassoc, assoc_cap;
     gr_map unresolved;        /* (text id, 0) -> node */
     size_t nreal;             /* nodes before unresolved ones were added */
+    int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
 } gr_graph;
 
 void gr_graph_init(gr_graph *g);
 uint32_t gr_text_add(gr_graph *g, const char *s, size_t len);
+void gr_text_reserve(gr_graph *g, size_t bytes);
 static inline const char *gr_text_str(const gr_graph *g, uint32_t off)
 {
     return g->text.buf + off + 4;
@@ -166,6 +168,14 @@ void gr_mount_candidates(const gr_graph *g, const fg_file *f, gr_strlist *out);
 /* Name resolution (resolve.c): turns pending references and imports into
  * edges, adding unresolved nodes for what cannot be found. */
 void gr_resolve_all(gr_graph *g);
+/* Makes room for everything gr_resolve_all adds (unresolved nodes, their
+ * texts, the strings it interns) and pins the nodes, the text arena and
+ * the string table: until gr_graph_unpin, resolving moves none of them,
+ * so another thread may read the mounted nodes and their strings
+ * meanwhile (the SQLite writer does).  A reservation that falls short
+ * aborts rather than race. */
+void gr_resolve_reserve(gr_graph *g);
+void gr_graph_unpin(gr_graph *g);
 
 /* Paths (mount.c): dir/rel with "." and ".." folded, as a new string. */
 char *gr_path_join(const char *dir, const char *rel);

@@ -116,16 +116,21 @@ static void *json_thread(void *arg)
 }
 
 /* Both outputs only read the finished graph, so with --db and --json the
- * JSON is written on a second thread while SQLite is built on this one.
+ * JSON is written on a second thread while SQLite is finished on this
+ * one (its first part was written while references resolved: `sj`, or
+ * NULL when --db could not be opened, which `db_err` then says).
  * Returns 0, or -1 after printing what failed. */
-static int write_outputs(const gr_graph *g, const char *db, const char *json)
+static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, const char *db_err, const char *json)
 {
     json_job j = {g, json, 0, ""};
     pthread_t tid;
-    int threaded = db && json && pthread_create(&tid, NULL, json_thread, &j) == 0;
+    int threaded = sj && json && pthread_create(&tid, NULL, json_thread, &j) == 0;
     char err[1024];
     int rc = 0;
-    if (db && gr_emit_sqlite(g, db, err, sizeof err)) {
+    if (db && !sj) {
+        fprintf(stderr, "sluice graph: %s\n", db_err);
+        rc = -1;
+    } else if (sj && gr_emit_sqlite_finish(sj, err, sizeof err)) {
         fprintf(stderr, "sluice graph: %s\n", err);
         rc = -1;
     }
@@ -200,11 +205,20 @@ int sl_graph_main(int argc, char **argv)
     gr_mount_all(&g);
     t[3] = sl_now();
     cpu[3] = cpu_now();
+    /* The SQLite writer starts on the mounted graph while references
+     * resolve; reserving first keeps resolution from moving what it reads. */
+    gr_sqlite_job *sj = NULL;
+    char db_err[1024] = "";
+    if (db) {
+        gr_resolve_reserve(&g);
+        sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
+    }
     gr_resolve_all(&g);
     gr_graph_finish(&g);
+    gr_graph_unpin(&g);
     t[4] = sl_now();
     cpu[4] = cpu_now();
-    if (write_outputs(&g, db, json)) {
+    if (write_outputs(&g, sj, db, db_err, json)) {
         status = 2;
         goto out;
     }

@@ -437,8 +437,13 @@ static void reserve(gr_graph *g)
         uses += f->nuses;
         bytes += f->arena_len;
     }
-    size_t nodes = g->nnodes + items + g->ncrates + g->nfiles;
+    /* room for the unresolved nodes too (one per reference or use at
+     * most), so that gr_resolve_reserve has nothing left to move */
+    size_t nodes = g->nnodes + items + g->ncrates + g->nfiles + refs + uses;
     gr_graph_reserve(g, nodes, items + refs + uses);
+    /* paths (about 48 bytes) and signatures of the items, texts of the
+     * unresolved: the files' own strings bound the latter two */
+    gr_text_reserve(g, 64 * items + 2 * bytes + 16 * (refs + uses));
     if (g->pending_cap < refs) {
         g->pending_cap = refs;
         g->pending = gr_xrealloc(g->pending, refs * sizeof *g->pending);
@@ -447,7 +452,6 @@ static void reserve(gr_graph *g)
         g->imports_cap = g->nimports + uses;
         g->imports = gr_xrealloc(g->imports, g->imports_cap * sizeof *g->imports);
     }
-    (void)bytes;
 }
 
 void gr_mount_all(gr_graph *g)

@@ -430,6 +430,36 @@ static uint32_t text_id(gr_graph *g, const char *prefix, uint32_t name)
     return gr_strtab_intern(&g->st, buf, pl + nl);
 }
 
+void gr_resolve_reserve(gr_graph *g)
+{
+    gr_strtab_intern(&g->st, "crate", 5);
+    gr_strtab_intern(&g->st, "self", 4);
+    gr_strtab_intern(&g->st, "super", 5);
+    gr_strtab_intern(&g->st, "Self", 4);
+    /* at most one unresolved node per reference and per import, its path
+     * a copy of the text (4-byte length, NUL, and "self." at most); at
+     * most one new string per method call's text */
+    size_t strings = 0, bytes = 0, texts = 0, tbytes = 0;
+    for (size_t i = 0; i < g->npending; i++) {
+        size_t len = gr_strlen(&g->st, g->pending[i].text);
+        if (g->pending[i].form != FF_PATH) {
+            strings++;
+            bytes += len + 6;
+        }
+        texts++;
+        tbytes += len + 6 + 5;
+    }
+    for (size_t i = 1; i < g->nimports; i++) {
+        texts++;
+        tbytes += gr_strlen(&g->st, g->imports[i].path) + 5;
+    }
+    gr_strtab_reserve_strings(&g->st, strings, bytes);
+    gr_text_reserve(g, tbytes);
+    gr_graph_reserve(g, g->nnodes + texts, g->nedges);
+    g->pinned = 1;
+    g->st.pinned = 1;
+}
+
 void gr_resolve_all(gr_graph *g)
 {
     rs r;

@@ -3,6 +3,7 @@
  */
 #include "strtab.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,10 +66,20 @@ static void resize(gr_strtab *t, uint32_t mask)
     t->mask = mask;
 }
 
+static void pinned(void)
+{
+    /* a reservation fell short: moving now would pull strings from under
+     * a reader on another thread */
+    fprintf(stderr, "sluice graph: internal error: the string table grew while pinned\n");
+    abort();
+}
+
 static void grow_ids(gr_strtab *t, size_t want)
 {
     if (want <= t->ncap)
         return;
+    if (t->pinned)
+        pinned();
     size_t cap = t->ncap ? t->ncap : 1024;
     while (cap < want)
         cap *= 2;
@@ -80,6 +91,8 @@ static void grow_arena(gr_strtab *t, size_t want)
 {
     if (want <= t->cap)
         return;
+    if (t->pinned)
+        pinned();
     size_t cap = t->cap ? t->cap : 65536;
     while (cap < want)
         cap *= 2;
@@ -97,6 +110,12 @@ void gr_strtab_reserve(gr_strtab *t, size_t strings, size_t bytes)
         mask = mask * 2 + 1;
     if (mask != t->mask)
         resize(t, mask);
+}
+
+void gr_strtab_reserve_strings(gr_strtab *t, size_t strings, size_t bytes)
+{
+    grow_ids(t, t->n + strings);
+    grow_arena(t, t->len + bytes + strings);
 }
 
 /* The id of s, or UINT32_MAX with *slot set to where it would go. */

@@ -22,6 +22,7 @@ typedef struct gr_strtab {
     uint32_t n, ncap;
     uint64_t *slots;  /* open addressing: hash << 32 | (id + 1), 0 empty */
     uint32_t mask;
+    int pinned;       /* strings must not move (another thread reads them) */
 } gr_strtab;
 
 void gr_strtab_init(gr_strtab *t);
@@ -29,6 +30,10 @@ void gr_strtab_free(gr_strtab *t);
 /* Room for `strings` more strings of `bytes` bytes in all without
  * growing (a hint: interning works the same without it). */
 void gr_strtab_reserve(gr_strtab *t, size_t strings, size_t bytes);
+/* The same for the strings alone (the hash slots still grow as needed):
+ * with enough room, later interning never moves a string, which is what
+ * lets another thread read the table while this one interns. */
+void gr_strtab_reserve_strings(gr_strtab *t, size_t strings, size_t bytes);
 /* The id of s[0..len), adding it if new.  Id 0 is the empty string. */
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len);
 /* The id of s if present, else UINT32_MAX. */
