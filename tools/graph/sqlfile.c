@@ -437,9 +437,10 @@ static void table_up(sqf_tree *t, int k, uint32_t child, int64_t key)
     lv_append(L, cell, len, NULL, 0, key);
 }
 
-int sqf_row(sqf_tree *t, int64_t rowid, const uint8_t *rec, size_t len)
+/* Appends the n-byte cell in t->cell to the table's leaf level, first
+ * writing out the leaf page it would not fit on. */
+static int table_leaf_append(sqf_tree *t, int64_t rowid, size_t n)
 {
-    size_t n = make_cell(t, 0, &rowid, rec, len);
     level *L = &t->lv[0];
     if (L->n && !fits(t->f, L, 1, n)) {
         uint32_t pg = write_level(t, L, 1, 0);
@@ -449,6 +450,11 @@ int sqf_row(sqf_tree *t, int64_t rowid, const uint8_t *rec, size_t len)
     }
     lv_append(L, t->cell, n, NULL, 0, rowid);
     return t->f->failed ? -1 : 0;
+}
+
+int sqf_row(sqf_tree *t, int64_t rowid, const uint8_t *rec, size_t len)
+{
+    return table_leaf_append(t, rowid, make_cell(t, 0, &rowid, rec, len));
 }
 
 static uint32_t table_finish(sqf_tree *t, int k, uint32_t child)
@@ -533,15 +539,7 @@ int sqf_row_rec(sqf_tree *t, int64_t rowid, sqf_rec *r)
         const uint8_t *rec = sqf_rec_done(r, &len);
         return sqf_row(t, rowid, rec, len);
     }
-    level *L = &t->lv[0];
-    if (L->n && !fits(t->f, L, 1, n)) {
-        uint32_t pg = write_level(t, L, 1, 0);
-        int64_t last = L->key[L->n - 1];
-        lv_reset(L);
-        table_up(t, 1, pg, last);
-    }
-    lv_append(L, t->cell, n, NULL, 0, rowid);
-    return t->f->failed ? -1 : 0;
+    return table_leaf_append(t, rowid, n);
 }
 
 int sqf_entry_rec(sqf_tree *t, sqf_rec *r)
