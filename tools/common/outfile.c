@@ -177,11 +177,6 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     return 0;
 }
 
-void sl_outfile_set_durable(sl_outfile *o, int durable)
-{
-    o->nosync = !durable;
-}
-
 int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 {
     if (sl_outfile_is_stream(o)) {
@@ -198,7 +193,7 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
         }
         return 0;
     }
-    int bad = fflush(o->fp) != 0 || ferror(o->fp) || (!o->nosync && fsync(fileno(o->fp)) != 0);
+    int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
     int saved = errno;
     if (fclose(o->fp) != 0 && !bad) {
         bad = 1;

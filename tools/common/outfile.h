@@ -23,7 +23,6 @@ typedef struct sl_outfile {
     char *tmp;        /* the temporary file, NULL for stdout */
     int slot;         /* place in the signal-cleanup table, or -1 */
     int stream;       /* a device or FIFO written in place */
-    int nosync;       /* commit without fsync (see sl_outfile_set_durable) */
 } sl_outfile;
 
 /* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
@@ -39,12 +38,6 @@ int sl_outfile_is_stream(const sl_outfile *o);
  * errors such as a full disk, in which case the temporary file is removed.
  * Returns 0, or -1 with a message in err. */
 int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen);
-/* durable 1 (the default): commit fsyncs the file before the rename, so
- * it survives a crash of the machine too.  durable 0: the rename alone, as
- * cmark or esbuild write their outputs; still never seen half-written by
- * another process, but a power cut may lose it.  For tools that write
- * thousands of small files they can regenerate. */
-void sl_outfile_set_durable(sl_outfile *o, int durable);
 /* Drops the output: closes and removes the temporary file. */
 void sl_outfile_abort(sl_outfile *o);
 
@@ -52,7 +45,10 @@ void sl_outfile_abort(sl_outfile *o);
  * same guarantees as open + write + commit (temporary file and rename;
  * devices and FIFOs in place; a directory refused; force implied) but
  * with no stdio stream: five system calls for a new regular file (stat,
- * open, write, close, rename), plus fsync when `durable`.  For tools that
+ * open, write, close, rename), plus fsync when `durable`.  durable 0 is
+ * the rename alone, as cmark or esbuild write their outputs: never seen
+ * half-written by another process, but a power cut may lose the file.  For
+ * tools that
  * write many small files from buffers they already hold.  Returns 0, or
  * -1 with a message naming the file in err (the destination untouched). */
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen);
