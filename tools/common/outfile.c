@@ -106,14 +106,6 @@ static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
     return -1;
 }
 
-/* The destination is a device, FIFO or directory (st filled in), or absent
- * or a regular file. */
-static int stat_dest(const char *path, struct stat *st, int *exists)
-{
-    *exists = stat(path, st) == 0;
-    return *exists && !S_ISREG(st->st_mode);
-}
-
 int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_t errlen)
 {
     return sl_outfile_open_mode(o, path, force, 0666, err, errlen);
@@ -130,8 +122,7 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     }
     o->name = path;
     struct stat st;
-    int exists;
-    stat_dest(path, &st, &exists);
+    int exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: is a directory", path);
         return -1;
@@ -234,8 +225,7 @@ void sl_outfile_abort(sl_outfile *o)
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
     struct stat st;
-    int exists;
-    if (stat_dest(path, &st, &exists)) {
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) {
             snprintf(err, errlen, "%s: is a directory", path);
             return -1;

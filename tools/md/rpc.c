@@ -30,8 +30,9 @@ void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *
     snprintf(num, sizeof num, ",\"error\":{\"code\":%d,", code);
     sl__md_buf_puts(b, num);
     sl__md_buf_puts(b, "\"message\":");
-    /* jansson quotes the offending input in its messages, which need not
-     * be UTF-8: repair it, or the error line would not be JSON. */
+    /* Messages may quote request text cut at a byte count ("method not
+     * found: %.200s" can split a UTF-8 sequence): repair it, or the error
+     * line would not be JSON. */
     size_t n = strlen(msg), rn = 0;
     char *fixed = sl__md_utf8_valid(msg, n) ? NULL : sl__md_utf8_repair(msg, n, &rn);
     if (fixed || sl__md_utf8_valid(msg, n))
