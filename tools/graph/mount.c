@@ -448,6 +448,10 @@ static void reserve(gr_graph *g)
         g->pending_cap = refs;
         g->pending = gr_xrealloc(g->pending, refs * sizeof *g->pending);
     }
+    /* the maps too: doubling them rehashes everything and faults in fresh
+     * pages on the one thread the whole tail waits for */
+    gr_map_reserve(&g->children, items + g->ncrates + g->nfiles);
+    gr_map_reserve(&g->binds, uses);
     if (g->imports_cap < g->nimports + uses) {
         g->imports_cap = g->nimports + uses;
         g->imports = gr_xrealloc(g->imports, g->imports_cap * sizeof *g->imports);
