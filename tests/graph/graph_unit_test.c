@@ -156,6 +156,38 @@ SL_TEST(extractor_finds_calls_and_items_deep_in_bodies)
     gr_extractor_free(x);
 }
 
+/* A '(' counts as a possible call only after what can end a callee; a
+ * comment can hide that end, and a call's own '(' never makes the walk
+ * enter its arguments.  Each call below must still be found. */
+SL_TEST(extractor_finds_calls_hidden_by_comments_and_macros)
+{
+    const char src[] = "fn f() {\n"
+                       "    println!(\"{}\", x); assert!(a == (b)); let t = (1, (2, 3));\n"
+                       "    after_macro(1);\n"
+                       "    spaced /* why */ (2);\n"
+                       "    lined // the callee is above\n"
+                       "        (3);\n"
+                       "    outer(inner(4), (5, leaf_in_tuple(6)));\n"
+                       "    let g = Vec::<u8>::new(); x.m()(7); arr[0](8); opt?(9);\n"
+                       "}\n";
+    gr_extractor *x = gr_extractor_new();
+    CHECK(x != NULL);
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    static const char *const want[] = {"after_macro", "spaced", "lined", "outer", "inner", "leaf_in_tuple",
+                                       "Vec::new", "m"};
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        int found = 0;
+        for (size_t i = 0; i < f->nrefs; i++)
+            found += f->refs[i].edge == GE_CALLS && !strcmp(fg_ptr(f, f->refs[i].text), want[w]);
+        if (found != 1)
+            fprintf(stderr, "call %s found %d times\n", want[w], found);
+        CHECK_EQ(found, 1);
+    }
+    fg_file_free(f);
+    gr_extractor_free(x);
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

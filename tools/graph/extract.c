@@ -1020,6 +1020,18 @@ static int item_keyword(const char *s, size_t len)
     }
 }
 
+/* Whether the line holding s[end - 1] has "//" before it. */
+static int line_has_comment(const char *s, size_t end)
+{
+    size_t a = end;
+    while (a > 0 && s[a - 1] != '\n')
+        a--;
+    for (size_t i = a; i + 1 < end; i++)
+        if (s[i] == '/' && s[i + 1] == '/')
+            return 1;
+    return 0;
+}
+
 /* The marks: a lexical over-approximation (comments and strings count
  * too), which is all the walk needs. */
 static void build_marks(ex *e)
@@ -1033,7 +1045,20 @@ static void build_marks(ex *e)
         unsigned char c = (unsigned char)s[i];
         size_t at = i;
         if (c == '(') {
-            /* mark it */
+            /* A call's '(' follows its callee: a name, a generic's '>', a
+             * ')' or ']' or '?' or '}' - not '!' (a macro's arguments are
+             * not walked), an operator or a separator.  A comment between
+             * the two is the one way to hide the callee's last character,
+             * so after a '/' or a line holding "//" the '(' counts
+             * regardless. */
+            size_t k = i;
+            int newline = 0;
+            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\n' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+                newline |= s[--k] == '\n';
+            unsigned char p = k ? (unsigned char)s[k - 1] : 0;
+            if (!(ident_byte(p) || p == '>' || p == ')' || p == ']' || p == '?' || p == '}' || p == '/' ||
+                  (newline && line_has_comment(s, k))))
+                continue;
         } else if (c >= 'a' && c <= 'z' && (i == 0 || !ident_byte((unsigned char)s[i - 1]))) {
             size_t j = i + 1;
             while (j < len && ident_byte((unsigned char)s[j]))
@@ -1103,8 +1128,15 @@ static void body(ex *e, TSNode block, uint32_t fn)
         } else if (s == S_CALL) {
             call(e, n, fn);
         }
-        if (descend && !has_mark(e, ts_node_start_byte(n), ts_node_end_byte(n)))
-            descend = 0;
+        if (descend) {
+            /* A '(' that opens the node is a mark only for a call around
+             * it (arguments, a tuple): never one of a call inside. */
+            uint32_t a = ts_node_start_byte(n);
+            if (a < e->len && e->src[a] == '(')
+                a++;
+            if (!has_mark(e, a, ts_node_end_byte(n)))
+                descend = 0;
+        }
         if (!walk_next(&c, block, descend))
             break;
     }
