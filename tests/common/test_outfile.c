@@ -51,6 +51,42 @@ SL_TEST(outfile_appears_only_on_commit)
     cleanup(path);
 }
 
+/* Writeback started halfway leaves the file as it was being written:
+ * what came before and after it, still under the temporary name, and a
+ * seek back to rewrite the start (as the SQLite writer does) still lands. */
+SL_TEST(outfile_writeback_midway_keeps_everything)
+{
+    fresh_dir();
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/out.bin", dir);
+    sl_outfile o;
+    CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
+    static char block[1 << 16];
+    memset(block, 'a', sizeof block);
+    CHECK_EQ(fwrite(block, 1, sizeof block, o.fp), sizeof block);
+    sl_outfile_start_writeback(&o);
+    CHECK(access(path, F_OK) != 0);
+    memset(block, 'b', sizeof block);
+    CHECK_EQ(fwrite(block, 1, sizeof block, o.fp), sizeof block);
+    sl_outfile_start_writeback(&o);
+    CHECK_EQ(fseek(o.fp, 0, SEEK_SET), 0);
+    CHECK_EQ(fputc('H', o.fp), 'H');
+    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    static char got[2 << 16];
+    CHECK_EQ(fread(got, 1, sizeof got, f), sizeof got);
+    fclose(f);
+    CHECK_EQ(got[0], 'H');
+    CHECK(got[1] == 'a' && got[(1 << 16) - 1] == 'a' && got[1 << 16] == 'b' && got[(2 << 16) - 1] == 'b');
+    /* on standard output it does nothing */
+    sl_outfile s;
+    CHECK_EQ(sl_outfile_open(&s, "-", 0, err, sizeof err), 0);
+    sl_outfile_start_writeback(&s);
+    CHECK_EQ(sl_outfile_commit(&s, err, sizeof err), 0);
+    cleanup(path);
+}
+
 SL_TEST(outfile_abort_leaves_nothing)
 {
     fresh_dir();

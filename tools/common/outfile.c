@@ -205,6 +205,15 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
     return 0;
 }
 
+void sl_outfile_start_writeback(sl_outfile *o)
+{
+    if (!o->fp || sl_outfile_is_stream(o) || fflush(o->fp) != 0)
+        return; /* a write error shows again at commit */
+#ifdef SYNC_FILE_RANGE_WRITE
+    (void)sync_file_range(fileno(o->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 void sl_outfile_abort(sl_outfile *o)
 {
     if (sl_outfile_is_stream(o)) {

@@ -328,6 +328,7 @@ typedef struct ix_job {
     sqf *part[IX__COUNT];
     uint32_t root[IX__COUNT];
     int failed;
+    sl_chan *built; /* each index's number, once its part is complete */
 } ix_job;
 
 static text_key name_key(const gr_graph *g, uint32_t id)
@@ -430,6 +431,8 @@ static void build_index(ix_job *j, writer *w, int ix)
     }
     j->root[ix] = sqf_tree_finish(t);
     j->part[ix] = w->f;
+    if (j->built)
+        sl_chan_send(j->built, &ix); /* room for all four: never blocks */
 }
 
 static void *index_job(void *arg)
@@ -482,6 +485,8 @@ static void *early_part(void *arg)
     write_files(&j->w, g);
     j->nodes = sqf_tree_new(j->w.f, 0);
     write_nodes(&j->w, g, j->nodes, 1, j->e.nreal);
+    if (!j->stream)
+        sl_outfile_start_writeback(&j->out); /* most of the file: let it go */
     sort_early(g, &j->e);
     return NULL;
 }
@@ -527,30 +532,49 @@ int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen)
     else
         early_part(j);
     /* name + file and path + edges_dst weigh about the same */
-    ix_job jobs[2] = {{g, &j->e, IX_NAME, IX_FILE, {NULL}, {0}, 0}, {g, &j->e, IX_PATH, IX_DST, {NULL}, {0}, 0}};
+    sl_chan *built = sl_chan_new(sizeof(int), IX__COUNT);
+    ix_job jobs[2] = {{g, &j->e, IX_NAME, IX_FILE, {NULL}, {0}, 0, built},
+                      {g, &j->e, IX_PATH, IX_DST, {NULL}, {0}, 0, built}};
     pthread_t tid[2];
     int threaded[2];
     for (int k = 0; k < 2; k++)
-        threaded[k] = pthread_create(&tid[k], NULL, index_job, &jobs[k]) == 0;
+        threaded[k] = built && pthread_create(&tid[k], NULL, index_job, &jobs[k]) == 0;
     writer *w = &j->w;
     write_nodes(w, g, j->nodes, j->e.nreal, g->nnodes); /* the unresolved */
     finish(w, j->nodes, "table", "nodes", "nodes", sql_nodes);
     write_edges(w, g);
     write_warnings(w, g);
-    for (int k = 0; k < 2; k++) {
-        if (threaded[k])
-            pthread_join(tid[k], NULL);
-        else
+    if (!j->stream)
+        sl_outfile_start_writeback(&j->out);
+    for (int k = 0; k < 2; k++)
+        if (!threaded[k])
             index_job(&jobs[k]);
-        w->failed |= jobs[k].failed;
-    }
+    /* Each part goes into the file as soon as it and those before it in
+     * the fixed order are complete, while the other thread still builds:
+     * the pages land where they would after a join, but the copying
+     * overlaps the building. */
+    int ready[IX__COUNT] = {0};
     for (int ix = 0; ix < IX__COUNT; ix++) {
+        while (!ready[ix]) {
+            int b;
+            if (!built || sl_chan_recv(built, &b) != SL_OK)
+                break; /* unthreaded: all were built above */
+            ready[b] = 1;
+        }
         ix_job *x = &jobs[ix == IX_NAME || ix == IX_FILE ? 0 : 1];
         uint32_t root = sqf_append(w->f, x->part[ix], x->root[ix]);
         if (!root)
             w->failed = 1;
         sqf_schema(w->f, "index", ix_name[ix], ix_table[ix], root, ix_sql[ix]);
+        if (!j->stream)
+            sl_outfile_start_writeback(&j->out);
     }
+    for (int k = 0; k < 2; k++) {
+        if (threaded[k])
+            pthread_join(tid[k], NULL);
+        w->failed |= jobs[k].failed;
+    }
+    sl_chan_free(built);
     int rc = sqf_close(w->f) || w->failed ? -1 : 0;
     sqf_rec_free(&w->r);
     free(j->e.name_ids);
