@@ -50,9 +50,10 @@ typedef struct schema_row {
 
 struct sqf {
     FILE *fp;        /* NULL: a part, kept in memory (sqf_new_part) */
-    uint8_t *mem;    /* a part's pages, numbered from 1 */
+    uint8_t **chunk; /* a part's pages, numbered from 1, CHUNK_PAGES a chunk */
+    size_t nchunks, chunks_cap;
     uint8_t *ovfl;   /* a part's page i-1 is an overflow page */
-    size_t mem_cap;
+    size_t ovfl_cap;
     uint32_t U;      /* page size (no reserved bytes) */
     uint32_t npages; /* pages written or reserved; page 1 is reserved */
     uint8_t *page;
@@ -241,6 +242,14 @@ sqf *sqf_new_part(uint32_t page_size)
     return f;
 }
 
+enum { CHUNK_PAGES = 256 };
+
+/* Page i (from 0) of a part. */
+static uint8_t *part_page(const sqf *f, uint32_t i)
+{
+    return f->chunk[i / CHUNK_PAGES] + (size_t)(i % CHUNK_PAGES) * f->U;
+}
+
 static uint32_t emit(sqf *f, const uint8_t *page, int overflow)
 {
     if (f->fp) {
@@ -248,12 +257,20 @@ static uint32_t emit(sqf *f, const uint8_t *page, int overflow)
             f->failed = 1;
         return ++f->npages;
     }
-    if (f->npages == f->mem_cap) {
-        f->mem_cap = f->mem_cap ? f->mem_cap * 2 : 64;
-        f->mem = gr_xrealloc(f->mem, f->mem_cap * f->U);
-        f->ovfl = gr_xrealloc(f->ovfl, f->mem_cap);
+    /* In chunks that never move: growing one array by doubling copied
+     * every page built so far, again and again. */
+    if (f->npages % CHUNK_PAGES == 0) {
+        if (f->nchunks == f->chunks_cap) {
+            f->chunks_cap = f->chunks_cap ? f->chunks_cap * 2 : 16;
+            f->chunk = gr_xrealloc(f->chunk, f->chunks_cap * sizeof *f->chunk);
+        }
+        f->chunk[f->nchunks++] = gr_xmalloc((size_t)CHUNK_PAGES * f->U);
     }
-    memcpy(f->mem + (size_t)f->npages * f->U, page, f->U);
+    if (f->npages == f->ovfl_cap) {
+        f->ovfl_cap = f->ovfl_cap ? f->ovfl_cap * 2 : 1024;
+        f->ovfl = gr_xrealloc(f->ovfl, f->ovfl_cap);
+    }
+    memcpy(part_page(f, f->npages), page, f->U);
     f->ovfl[f->npages] = (uint8_t)overflow;
     return ++f->npages;
 }
@@ -664,13 +681,26 @@ static void relocate(const sqf *part, uint8_t *pg, int overflow, uint32_t base)
 uint32_t sqf_append(sqf *f, sqf *part, uint32_t root)
 {
     uint32_t base = f->npages;
-    for (uint32_t i = 0; i < part->npages; i++) {
-        uint8_t *pg = part->mem + (size_t)i * part->U;
-        relocate(part, pg, part->ovfl[i], base);
-        emit(f, pg, part->ovfl[i]);
-    }
     int failed = part->failed || part->U != f->U;
-    free(part->mem);
+    /* a chunk at a time: one fwrite, which stdio hands straight to write */
+    for (size_t c = 0; c < part->nchunks && !failed; c++) {
+        uint32_t first = (uint32_t)(c * CHUNK_PAGES), n = part->npages - first;
+        if (n > CHUNK_PAGES)
+            n = CHUNK_PAGES;
+        for (uint32_t i = first; i < first + n; i++)
+            relocate(part, part_page(part, i), part->ovfl[i], base);
+        if (f->fp) {
+            if (!f->failed && fwrite(part->chunk[c], f->U, n, f->fp) != n)
+                f->failed = 1;
+            f->npages += n;
+        } else {
+            for (uint32_t i = first; i < first + n; i++)
+                emit(f, part_page(part, i), part->ovfl[i]);
+        }
+    }
+    for (size_t c = 0; c < part->nchunks; c++)
+        free(part->chunk[c]);
+    free(part->chunk);
     free(part->ovfl);
     free(part->page);
     free(part);
