@@ -92,8 +92,6 @@ static struct {
     uint8_t *sym;
     uint32_t nsym;
     TSFieldId fld[F__COUNT];
-    int8_t *fld_of; /* field id -> enum fld, or -1 */
-    uint32_t nfld;
 } G;
 static pthread_once_t G_once = PTHREAD_ONCE_INIT;
 
@@ -116,14 +114,8 @@ static void grammar_init(void)
             }
         }
     }
-    G.nfld = ts_language_field_count(G.lang) + 1;
-    G.fld_of = gr_xmalloc(G.nfld);
-    memset(G.fld_of, -1, G.nfld);
-    for (int i = 0; i < F__COUNT; i++) {
+    for (int i = 0; i < F__COUNT; i++)
         G.fld[i] = ts_language_field_id_for_name(G.lang, fld_names[i], (uint32_t)strlen(fld_names[i]));
-        if (G.fld[i] && G.fld[i] < G.nfld)
-            G.fld_of[G.fld[i]] = (int8_t)i;
-    }
 }
 
 struct gr_extractor {
@@ -176,10 +168,6 @@ typedef struct ex {
     uint32_t *marks;
     size_t nmarks, mark_cur;
     int marks_built;
-    /* the fields of the last node ff() was asked about (see ff) */
-    const void *fc_id;
-    uint32_t fc_start;
-    TSNode fc[F__COUNT], fc_vis;
     char buf[1024];
 } ex;
 
@@ -194,49 +182,6 @@ static int sym(TSNode n)
 static TSNode field(TSNode n, int fld)
 {
     return ts_node_child_by_field_id(n, G.fld[fld]);
-}
-
-/* An item's fields and its visibility, found in one pass over its
- * children: ts_node_child_by_field_id makes a pass of its own, and an
- * item is asked for five or six.  The last node asked about is kept. */
-static void collect_fields(ex *e, TSNode n)
-{
-    e->fc_id = n.id;
-    e->fc_start = ts_node_start_byte(n);
-    memset(e->fc, 0, sizeof e->fc);
-    e->fc_vis = (TSNode){0};
-    TSTreeCursor c = ts_tree_cursor_new(n);
-    if (ts_tree_cursor_goto_first_child(&c)) {
-        int k = 0;
-        do {
-            TSFieldId id = ts_tree_cursor_current_field_id(&c);
-            int f = id && id < G.nfld ? G.fld_of[id] : -1;
-            if (f >= 0 && ts_node_is_null(e->fc[f]))
-                e->fc[f] = ts_tree_cursor_current_node(&c);
-            if (k < 4 && ts_node_is_null(e->fc_vis)) { /* where new_item looks for it */
-                TSNode ch = ts_tree_cursor_current_node(&c);
-                if (sym(ch) == S_VISIBILITY)
-                    e->fc_vis = ch;
-            }
-            k++;
-        } while (ts_tree_cursor_goto_next_sibling(&c));
-    }
-    ts_tree_cursor_delete(&c);
-}
-
-static int fields_cached(const ex *e, TSNode n)
-{
-    return n.id == e->fc_id && ts_node_start_byte(n) == e->fc_start;
-}
-
-/* field() for items, field declarations and variants. */
-static TSNode ff(ex *e, TSNode n, int fld)
-{
-    if (ts_node_is_null(n))
-        return n;
-    if (!fields_cached(e, n))
-        collect_fields(e, n);
-    return e->fc[fld];
 }
 
 static span text(const ex *e, TSNode n)
@@ -406,7 +351,7 @@ static void where_bounds(ex *e, TSNode item)
  * with a trait bound names the trait's f. */
 static void push_type_params(ex *e, TSNode item)
 {
-    TSNode tp = ff(e, item, F_TYPE_PARAMETERS);
+    TSNode tp = field(item, F_TYPE_PARAMETERS);
     if (ts_node_is_null(tp))
         return;
     fg_str none = {0, 0};
@@ -504,10 +449,14 @@ static uint32_t new_item(ex *e, TSNode n, int kind, uint32_t parent, TSNode name
     it.col = a.column + 1;
     it.end_line = b.row + 1;
     it.end_col = b.column + 1;
-    if (!fields_cached(e, n))
-        collect_fields(e, n);
-    if (!ts_node_is_null(e->fc_vis))
-        it.vis = keep(e, text(e, e->fc_vis));
+    uint32_t nc = ts_node_child_count(n);
+    for (uint32_t i = 0; i < nc && i < 4; i++) {
+        TSNode c = ts_node_child(n, i);
+        if (sym(c) == S_VISIBILITY) {
+            it.vis = keep(e, text(e, c));
+            break;
+        }
+    }
     return fg_add_item(e->f, &it);
 }
 
@@ -529,12 +478,12 @@ static int parent_kind(ex *e, uint32_t parent)
 
 static void function(ex *e, TSNode n, uint32_t parent)
 {
-    TSNode body_n = ff(e, n, F_BODY);
-    uint32_t id = new_item(e, n, GK_FUNCTION, parent, ff(e, n, F_NAME));
+    TSNode body_n = field(n, F_BODY);
+    uint32_t id = new_item(e, n, GK_FUNCTION, parent, field(n, F_NAME));
     set_sig(e, id, n, body_n);
     int pk = parent_kind(e, parent);
     int sub = FS_FREE;
-    TSNode params = ff(e, n, F_PARAMETERS);
+    TSNode params = field(n, F_PARAMETERS);
     if (pk == GK_IMPL || pk == GK_TRAIT) {
         sub = FS_ASSOCIATED;
         if (!ts_node_is_null(params) && ts_node_named_child_count(params) > 0 &&
@@ -551,7 +500,7 @@ static void function(ex *e, TSNode n, uint32_t parent)
                 type_refs(e, field(c, F_TYPE), id, GE_USES_TYPE, 0);
         }
     }
-    type_refs(e, ff(e, n, F_RETURN_TYPE), id, GE_USES_TYPE, 0);
+    type_refs(e, field(n, F_RETURN_TYPE), id, GE_USES_TYPE, 0);
     if (!ts_node_is_null(body_n))
         body(e, body_n, id);
     e->ngenerics = saved;
@@ -574,9 +523,9 @@ static void fields(ex *e, TSNode list, uint32_t owner)
         TSNode c = KID(k);
         if (sym(c) != S_FIELD_DECL)
             continue;
-        uint32_t id = new_item(e, c, GK_FIELD, owner, ff(e, c, F_NAME));
+        uint32_t id = new_item(e, c, GK_FIELD, owner, field(c, F_NAME));
         set_sig(e, id, c, (TSNode){0});
-        type_refs(e, ff(e, c, F_TYPE), id, GE_USES_TYPE, 0);
+        type_refs(e, field(c, F_TYPE), id, GE_USES_TYPE, 0);
     }
 }
 
@@ -588,9 +537,9 @@ static void variants(ex *e, TSNode list, uint32_t en)
         TSNode c = KID(k);
         if (sym(c) != S_ENUM_VARIANT)
             continue;
-        uint32_t id = new_item(e, c, GK_VARIANT, en, ff(e, c, F_NAME));
-        set_sig(e, id, c, ff(e, c, F_VALUE));
-        fields(e, ff(e, c, F_BODY), id);
+        uint32_t id = new_item(e, c, GK_VARIANT, en, field(c, F_NAME));
+        set_sig(e, id, c, field(c, F_VALUE));
+        fields(e, field(c, F_BODY), id);
     }
 }
 
@@ -648,7 +597,7 @@ static TSNode impl_type_path(TSNode t)
 
 static void impl(ex *e, TSNode n, uint32_t parent)
 {
-    TSNode type = ff(e, n, F_TYPE), trait = ff(e, n, F_TRAIT), body_n = ff(e, n, F_BODY);
+    TSNode type = field(n, F_TYPE), trait = field(n, F_TRAIT), body_n = field(n, F_BODY);
     TSNode tp = impl_type_path(type);
     TSNode nm = impl_name(type);
     uint32_t id = new_item(e, n, GK_IMPL, parent, ts_node_is_null(nm) ? type : nm);
@@ -732,7 +681,7 @@ static void use_tree(ex *e, TSNode n, const char *prefix, size_t plen, uint32_t 
 
 static void use_decl(ex *e, TSNode n, uint32_t parent)
 {
-    TSNode arg = ff(e, n, F_ARGUMENT);
+    TSNode arg = field(n, F_ARGUMENT);
     uint32_t id = new_item(e, n, GK_USE, parent, arg);
     set_sig(e, id, n, (TSNode){0});
     use_tree(e, arg, "", 0, id, 0);
@@ -740,7 +689,7 @@ static void use_decl(ex *e, TSNode n, uint32_t parent)
 
 static void extern_crate(ex *e, TSNode n, uint32_t parent)
 {
-    TSNode name = ff(e, n, F_NAME), alias = ff(e, n, F_ALIAS);
+    TSNode name = field(n, F_NAME), alias = field(n, F_ALIAS);
     uint32_t id = new_item(e, n, GK_USE, parent, name);
     set_sig(e, id, n, (TSNode){0});
     fg_use u;
@@ -815,8 +764,8 @@ static fg_str path_attribute(ex *e, TSNode attr_item)
 
 static void module(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
 {
-    TSNode body_n = ff(e, n, F_BODY);
-    uint32_t id = new_item(e, n, GK_MODULE, parent, ff(e, n, F_NAME));
+    TSNode body_n = field(n, F_BODY);
+    uint32_t id = new_item(e, n, GK_MODULE, parent, field(n, F_NAME));
     set_sig(e, id, n, body_n);
     e->f->items[id].sub = ts_node_is_null(body_n) ? FS_DECL : FS_INLINE;
     e->f->items[id].path_attr = path_attr;
@@ -826,13 +775,13 @@ static void module(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
 
 static void simple(ex *e, TSNode n, uint32_t parent, int kind, TSNode stop)
 {
-    uint32_t id = new_item(e, n, kind, parent, ff(e, n, F_NAME));
+    uint32_t id = new_item(e, n, kind, parent, field(n, F_NAME));
     set_sig(e, id, n, stop);
     int saved = e->ngenerics;
     push_type_params(e, n);
-    type_refs(e, ff(e, n, F_TYPE), id, GE_USES_TYPE, 0);
+    type_refs(e, field(n, F_TYPE), id, GE_USES_TYPE, 0);
     /* `const _: () = { impl ... };` hides whole items in an initialiser */
-    TSNode value = ff(e, n, F_VALUE);
+    TSNode value = field(n, F_VALUE);
     if (!ts_node_is_null(value) && (kind == GK_CONST || kind == GK_STATIC))
         body(e, value, id);
     e->ngenerics = saved;
@@ -855,23 +804,23 @@ static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
         break;
     case S_STRUCT:
     case S_UNION: {
-        uint32_t id = new_item(e, n, sym(n) == S_STRUCT ? GK_STRUCT : GK_UNION, parent, ff(e, n, F_NAME));
-        TSNode b = ff(e, n, F_BODY);
+        uint32_t id = new_item(e, n, sym(n) == S_STRUCT ? GK_STRUCT : GK_UNION, parent, field(n, F_NAME));
+        TSNode b = field(n, F_BODY);
         set_sig(e, id, n, sym(b) == S_FIELD_DECL_LIST ? b : (TSNode){0});
         push_type_params(e, n);
         fields(e, b, id);
         break;
     }
     case S_ENUM: {
-        uint32_t id = new_item(e, n, GK_ENUM, parent, ff(e, n, F_NAME));
-        set_sig(e, id, n, ff(e, n, F_BODY));
+        uint32_t id = new_item(e, n, GK_ENUM, parent, field(n, F_NAME));
+        set_sig(e, id, n, field(n, F_BODY));
         push_type_params(e, n);
-        variants(e, ff(e, n, F_BODY), id);
+        variants(e, field(n, F_BODY), id);
         break;
     }
     case S_TRAIT: {
-        TSNode b = ff(e, n, F_BODY);
-        uint32_t id = new_item(e, n, GK_TRAIT, parent, ff(e, n, F_NAME));
+        TSNode b = field(n, F_BODY);
+        uint32_t id = new_item(e, n, GK_TRAIT, parent, field(n, F_NAME));
         set_sig(e, id, n, b);
         push_type_params(e, n);
         if (!ts_node_is_null(b))
@@ -882,18 +831,18 @@ static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
         impl(e, n, parent);
         break;
     case S_CONST:
-        simple(e, n, parent, GK_CONST, ff(e, n, F_VALUE));
+        simple(e, n, parent, GK_CONST, field(n, F_VALUE));
         break;
     case S_STATIC:
-        simple(e, n, parent, GK_STATIC, ff(e, n, F_VALUE));
+        simple(e, n, parent, GK_STATIC, field(n, F_VALUE));
         break;
     case S_TYPE_ITEM:
     case S_ASSOC_TYPE:
         simple(e, n, parent, GK_TYPE, (TSNode){0});
         break;
     case S_MACRO_DEF: {
-        uint32_t id = new_item(e, n, GK_MACRO, parent, ff(e, n, F_NAME));
-        TSNode nm = ff(e, n, F_NAME);
+        uint32_t id = new_item(e, n, GK_MACRO, parent, field(n, F_NAME));
+        TSNode nm = field(n, F_NAME);
         set_sig(e, id, n, ts_node_is_null(nm) ? nm : ts_node_next_sibling(nm));
         break;
     }
@@ -907,7 +856,7 @@ static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
         module(e, n, parent, path_attr);
         break;
     case S_FOREIGN_MOD: {
-        TSNode b = ff(e, n, F_BODY);
+        TSNode b = field(n, F_BODY);
         if (!ts_node_is_null(b))
             items_in(e, b, parent);
         break;
