@@ -167,6 +167,8 @@ typedef struct ex {
      * in source order (built on the first function body; see body()). */
     uint32_t *marks;
     size_t nmarks, mark_cur;
+    uint32_t *ends; /* body(): the end of each node the walk is inside */
+    size_t ends_cap, ends_top;
     int marks_built;
     char buf[1024];
 } ex;
@@ -1081,9 +1083,10 @@ static void build_marks(ex *e)
     e->mark_cur = 0;
 }
 
-/* Whether [a, b) holds a mark.  The walk asks in increasing `a` almost
- * always, so a cursor moves forward; a step back searches. */
-static int has_mark(ex *e, uint32_t a, uint32_t b)
+/* The first mark at or after byte a (UINT32_MAX: none).  The walk asks in
+ * increasing `a` almost always, so a cursor moves forward; a step back
+ * (a nested item's body) searches. */
+static uint32_t next_mark(ex *e, uint32_t a)
 {
     size_t i = e->mark_cur;
     if (i > 0 && e->marks[i - 1] >= a) {
@@ -1100,7 +1103,7 @@ static int has_mark(ex *e, uint32_t a, uint32_t b)
     while (i < e->nmarks && e->marks[i] < a)
         i++;
     e->mark_cur = i;
-    return i < e->nmarks && e->marks[i] < b;
+    return i < e->nmarks ? e->marks[i] : UINT32_MAX;
 }
 
 /* Walks a function body with one cursor (no recursion on the C stack):
@@ -1109,18 +1112,24 @@ static int has_mark(ex *e, uint32_t a, uint32_t b)
  * and so is any subtree whose text has no '(' and no item keyword: it
  * can hold neither a call nor an item.  Most of a body is such subtrees
  * (operands, patterns, literals, paths), and visiting every node of every
- * body was a tenth of the whole run. */
+ * body was a tenth of the whole run.  The walk does not even step onto
+ * them: it goes down to the child that holds the next mark
+ * (goto_first_child_for_byte), and across to the next sibling that
+ * reaches it. */
 static void body(ex *e, TSNode block, uint32_t fn)
 {
     if (!e->marks_built)
         build_marks(e);
     TSTreeCursor c = ts_tree_cursor_new(block);
     fg_str no_attr = {0, 0};
+    /* e->ends[base + k]: the end of the k-th node the cursor is inside
+     * (a nested item's body walks on above base + depth) */
+    size_t base = e->ends_top, depth = 0;
+    TSNode n = block;
     for (;;) {
-        TSNode n = ts_tree_cursor_current_node(&c);
         int s = sym(n);
         int descend = 1;
-        if (is_item_sym(s) && !ts_node_eq(n, block)) {
+        if (is_item_sym(s) && depth > 0) {
             item(e, n, fn, s == S_MOD ? preceding_path_attr(e, n) : no_attr);
             descend = 0;
         } else if (s == S_MACRO_INVOCATION) {
@@ -1128,18 +1137,47 @@ static void body(ex *e, TSNode block, uint32_t fn)
         } else if (s == S_CALL) {
             call(e, n, fn);
         }
+        uint32_t end = ts_node_end_byte(n);
         if (descend) {
             /* A '(' that opens the node is a mark only for a call around
              * it (arguments, a tuple): never one of a call inside. */
             uint32_t a = ts_node_start_byte(n);
             if (a < e->len && e->src[a] == '(')
                 a++;
-            if (!has_mark(e, a, ts_node_end_byte(n)))
-                descend = 0;
+            uint32_t m = next_mark(e, a);
+            /* straight to the child that holds the mark: those before it
+             * hold none, so they can be neither calls nor items */
+            if (m < end && ts_tree_cursor_goto_first_child_for_byte(&c, m) >= 0) {
+                if (base + depth == e->ends_cap) {
+                    e->ends_cap = e->ends_cap ? e->ends_cap * 2 : 64;
+                    e->ends = gr_xrealloc(e->ends, e->ends_cap * sizeof *e->ends);
+                }
+                e->ends[base + depth++] = end;
+                e->ends_top = base + depth;
+                n = ts_tree_cursor_current_node(&c);
+                continue;
+            }
         }
-        if (!walk_next(&c, block, descend))
-            break;
+        /* On to the next sibling that reaches the next mark, climbing out
+         * of every node that has no mark left. */
+        for (;;) {
+            if (depth == 0)
+                goto done;
+            uint32_t parent_end = e->ends[base + depth - 1], m = next_mark(e, end);
+            if (m < parent_end) {
+                while (ts_tree_cursor_goto_next_sibling(&c)) {
+                    n = ts_tree_cursor_current_node(&c);
+                    if (ts_node_end_byte(n) > m)
+                        goto visit;
+                }
+            }
+            ts_tree_cursor_goto_parent(&c);
+            e->ends_top = base + --depth;
+            end = parent_end;
+        }
+    visit:;
     }
+done:
     ts_tree_cursor_delete(&c);
 }
 
@@ -1204,6 +1242,7 @@ static void extract_tree(fg_file *f, TSTree *t, const char *src, size_t len)
                  n, n == 1 ? "" : "s");
     }
     free(e->marks);
+    free(e->ends);
     free(e);
 }
 
