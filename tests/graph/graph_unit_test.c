@@ -65,6 +65,12 @@ SL_TEST(utf8_check_finds_line_of_first_bad_byte)
     CHECK_EQ(gr_source_bad_utf8_line("a\nb\n\xe9t\xe9", 7), 3);
     CHECK_EQ(gr_source_bad_utf8_line("\xed\xa0\x80", 3), 1); /* a surrogate */
     CHECK_EQ(gr_source_bad_utf8_line("\xc0\xaf", 2), 1);     /* overlong */
+    /* past the first eight bytes, where ASCII is skipped a word at a time */
+    const char lng[] = "fn a() {}\n// caf\xc3\xa9 ok\nlet x = 1;\n\xff";
+    CHECK_EQ(gr_source_bad_utf8_line(lng, sizeof lng - 2), 0);
+    CHECK_EQ(gr_source_bad_utf8_line(lng, sizeof lng - 1), 4);
+    const char cut[] = "0123456789abcde\xe2\x82"; /* a 3-byte sequence cut short */
+    CHECK_EQ(gr_source_bad_utf8_line(cut, sizeof cut - 1), 1);
     CHECK(gr_source_is_binary("a\0b", 3));
     CHECK(!gr_source_is_binary("abc", 3));
 }
