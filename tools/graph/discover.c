@@ -129,7 +129,9 @@ static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
              * name; it is reported when that happens */
         } else if (ends_with(v[i], ".rs")) {
             int added;
-            gr_graph_file(g, p, pkg, 1, &added);
+            uint32_t f = gr_graph_file(g, p, pkg, 1, &added);
+            if (lst == 0 && S_ISREG(st.st_mode))
+                g->files[f].size = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
         }
         free(p);
     }

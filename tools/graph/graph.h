@@ -43,6 +43,7 @@ typedef struct gr_file {
     uint8_t orphan;   /* walked, parsed, never reached */
     uint8_t on_stack; /* being mounted now (cycle detection) */
     uint32_t module;  /* node it was first mounted at, 0 if none */
+    uint32_t size;    /* bytes when discovery saw it (job order only) */
     fg_file *fg;      /* the worker's result; NULL until it arrives */
 } gr_file;
 

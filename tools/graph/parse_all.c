@@ -179,9 +179,17 @@ int gr_parse_all(gr_graph *g, int threads, int progress, gr_parse_stats *st)
         sl_chan_free(w.results);
         return -1;
     }
+    /* Largest first, so that the last jobs are small ones and no worker
+     * is left parsing a big file while the others have nothing to do.
+     * The order changes nothing else: results are stored by file number. */
     size_t outstanding = 0, listed = g->nfiles;
-    for (uint32_t i = 0; i < g->nfiles; i++, outstanding++)
-        send_job(&w, g, i);
+    uint64_t *order = gr_xmalloc((listed ? listed : 1) * sizeof *order);
+    for (uint32_t i = 0; i < listed; i++)
+        order[i] = (uint64_t)(UINT32_MAX - g->files[i].size) << 32 | i;
+    gr_sort_u64(order, listed);
+    for (size_t i = 0; i < listed; i++, outstanding++)
+        send_job(&w, g, (uint32_t)order[i]);
+    free(order);
     sl_progress_bar *bar = sl_progress_bar_new("graph: parsing", 0, progress ? -1 : 0);
     int64_t drawn = 0;
     while (outstanding) {
