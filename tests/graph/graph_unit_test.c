@@ -219,3 +219,40 @@ SL_TEST(radix_sort_orders_like_qsort)
     free(a);
     free(b);
 }
+
+/* The bulk add is the same as a get and a put-if-absent per pair, in
+ * order: the first value of a repeated key stays, and prev tells each
+ * later pair which value it found - also over a map that already holds
+ * entries and must grow. */
+SL_TEST(map_add_many_matches_get_then_put)
+{
+    enum { N = 30000 };
+    uint64_t *keys = malloc(N * sizeof *keys);
+    uint32_t *vals = malloc(N * sizeof *vals), *prev = malloc(N * sizeof *prev);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        keys[i] = gr_key((uint32_t)(x % 500), (uint32_t)((x >> 20) % 40)); /* many repeats */
+        vals[i] = (uint32_t)i + 1;
+    }
+    gr_map bulk = {0}, one = {0};
+    for (uint32_t k = 0; k < 300; k++) { /* already there before the add */
+        gr_map_put(&bulk, gr_key(k, 7), 100000 + k);
+        gr_map_put(&one, gr_key(k, 7), 100000 + k);
+    }
+    gr_map_add_many(&bulk, N, keys, vals, prev);
+    for (size_t i = 0; i < N; i++) {
+        uint32_t was = gr_map_get(&one, keys[i]);
+        if (!was)
+            gr_map_put(&one, keys[i], vals[i]);
+        CHECK_EQ(prev[i], was);
+    }
+    CHECK_EQ(bulk.n, one.n);
+    for (size_t i = 0; i < N; i++)
+        CHECK_EQ(gr_map_get(&bulk, keys[i]), gr_map_get(&one, keys[i]));
+    gr_map_free(&bulk);
+    gr_map_free(&one);
+    free(keys);
+    free(vals);
+    free(prev);
+}

@@ -177,35 +177,6 @@ void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt
     g->nwarnings++;
 }
 
-void gr_sort_u64(uint64_t *keys, size_t n)
-{
-    if (n < 2)
-        return;
-    uint64_t *tmp = gr_xmalloc(n * sizeof *tmp), *a = keys, *b = tmp;
-    size_t *count = gr_xmalloc(65536 * sizeof *count);
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(a[i] >> shift) & 0xFFFF]++;
-        if (count[(a[0] >> shift) & 0xFFFF] == n)
-            continue; /* every key has this digit */
-        size_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            b[count[(a[i] >> shift) & 0xFFFF]++] = a[i];
-        uint64_t *t = a;
-        a = b;
-        b = t;
-    }
-    if (a != keys)
-        memcpy(keys, a, n * sizeof *keys);
-    free(count);
-    free(tmp);
-}
 
 static int edge_cmp(const void *a, const void *b)
 {

@@ -152,16 +152,16 @@ void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst);
 void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Sorts n keys in increasing order (LSD radix, 16 bits a pass; passes
- * on which every key agrees are skipped). */
-void gr_sort_u64(uint64_t *keys, size_t n);
-
 /* Sorts and de-duplicates edges, sorts warnings: the canonical order. */
 void gr_graph_finish(gr_graph *g);
 
 /* Module tree (mount.c): every crate root and what it reaches, then the
  * orphan files.  Needs every reachable file's fg_file in place. */
 void gr_mount_all(gr_graph *g);
+/* Fills g->children (and the next_same chains) from the mounted nodes:
+ * done in bulk after the mount, which does not read it, so that the
+ * SQLite writer can start first. */
+void gr_mount_index_children(gr_graph *g);
 /* The files a parsed file's `mod x;` declarations might load, in every
  * reading of its directory ownership: discovery asks for those that exist. */
 void gr_mount_candidates(const gr_graph *g, const fg_file *f, gr_strlist *out);

@@ -242,21 +242,42 @@ static const char *impl_trait_name(const fg_file *f, uint32_t item, size_t *curs
     return NULL;
 }
 
-static void register_child(gr_graph *g, uint32_t id)
+/* Whether a node is one of its parent's named children, as lookups see
+ * them: items of files, not roots, impls or uses. */
+static int is_named_child(const gr_node *n)
 {
-    gr_node *n = &g->nodes[id];
-    if (!n->name || n->kind == GK_USE || n->kind == GK_IMPL)
-        return;
-    uint64_t k = gr_key(n->parent, n->name);
-    uint32_t first = gr_map_get(&g->children, k);
-    if (!first) {
-        gr_map_put(&g->children, k, id);
-        return;
+    return n->parent && n->name && n->kind != GK_USE && n->kind != GK_IMPL;
+}
+
+void gr_mount_index_children(gr_graph *g)
+{
+    size_t n = 0;
+    for (size_t id = 1; id < g->nnodes; id++)
+        n += is_named_child(&g->nodes[id]);
+    uint64_t *keys = gr_xmalloc((n ? n : 1) * sizeof *keys);
+    uint32_t *ids = gr_xmalloc((n ? n : 1) * sizeof *ids), *first = gr_xmalloc((n ? n : 1) * sizeof *first);
+    size_t k = 0;
+    for (size_t id = 1; id < g->nnodes; id++) {
+        const gr_node *x = &g->nodes[id];
+        if (is_named_child(x)) {
+            keys[k] = gr_key(x->parent, x->name);
+            ids[k++] = (uint32_t)id;
+        }
     }
-    /* append: lookups prefer the first declaration */
-    while (g->nodes[first].next_same)
-        first = g->nodes[first].next_same;
-    g->nodes[first].next_same = id;
+    gr_map_add_many(&g->children, n, keys, ids, first);
+    /* a name declared again goes on the end of the first one's chain
+     * (lookups prefer the first declaration), in id order */
+    for (size_t i = 0; i < n; i++) {
+        if (!first[i])
+            continue;
+        uint32_t t = first[i];
+        while (g->nodes[t].next_same)
+            t = g->nodes[t].next_same;
+        g->nodes[t].next_same = ids[i];
+    }
+    free(keys);
+    free(ids);
+    free(first);
 }
 
 static void add_import(gr_graph *g, const fg_file *f, const fg_use *u, uint32_t node, uint32_t scope)
@@ -373,7 +394,6 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         uint32_t id = gr_graph_add_node(g, &n);
         map[i] = id;
         gr_graph_add_edge(g, n.parent, GE_CONTAINS, id);
-        register_child(g, id);
         if (it->kind == GK_MODULE && it->sub == FS_DECL)
             mount_decl(m, f, i, id, mod_rs);
     }

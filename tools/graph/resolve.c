@@ -473,6 +473,7 @@ void gr_resolve_all(gr_graph *g)
     /* Sized from the corpus's own proportions (memo entries ~ 0.4 per
      * reference, unresolved texts ~ 1 in 20, associated items ~ 1 in 8
      * nodes) so that the common case never rehashes. */
+    gr_mount_index_children(g);
     gr_map_reserve(&r.memo, g->npending * 2 / 5);
     gr_map_reserve(&g->unresolved, g->npending / 20);
     gr_map_reserve(&g->assoc, g->nnodes / 8);

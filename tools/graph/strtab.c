@@ -227,3 +227,61 @@ void gr_map_put(gr_map *m, uint64_t key, uint32_t val)
     m->slots[i].key = key;
     m->slots[i].val = val;
 }
+
+void gr_map_add_many(gr_map *m, size_t n, const uint64_t *keys, const uint32_t *vals, uint32_t *prev)
+{
+    if (!n)
+        return;
+    gr_map_reserve(m, n);
+    size_t mask = m->cap - 1;
+    /* (home slot, position): equal keys share a slot and keep their order,
+     * so the first of them is the one that goes in */
+    uint64_t *ord = gr_xmalloc(n * sizeof *ord);
+    for (size_t i = 0; i < n; i++)
+        ord[i] = (uint64_t)slot(keys[i], mask) << 32 | i;
+    gr_sort_u64(ord, n);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (size_t)(ord[k] & 0xFFFFFFFFu), j = (size_t)(ord[k] >> 32);
+        while (m->slots[j].key && m->slots[j].key != keys[i])
+            j = (j + 1) & mask;
+        if (m->slots[j].key) {
+            prev[i] = m->slots[j].val;
+            continue;
+        }
+        m->slots[j].key = keys[i];
+        m->slots[j].val = vals[i];
+        m->n++;
+        prev[i] = 0;
+    }
+    free(ord);
+}
+
+void gr_sort_u64(uint64_t *keys, size_t n)
+{
+    if (n < 2)
+        return;
+    uint64_t *tmp = gr_xmalloc(n * sizeof *tmp), *a = keys, *b = tmp;
+    size_t *count = gr_xmalloc(65536 * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i] >> shift) & 0xFFFF]++;
+        if (count[(a[0] >> shift) & 0xFFFF] == n)
+            continue; /* every key has this digit */
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & 0xFFFF]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != keys)
+        memcpy(keys, a, n * sizeof *keys);
+    free(count);
+    free(tmp);
+}

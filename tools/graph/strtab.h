@@ -63,6 +63,14 @@ void gr_map_reserve(gr_map *m, size_t n);
 /* Value for key, or 0 (values are nonzero node or entry numbers). */
 uint32_t gr_map_get(const gr_map *m, uint64_t key);
 void gr_map_put(gr_map *m, uint64_t key, uint32_t val);
+/* The same as, for i in 0..n, "prev[i] = gr_map_get(key i); if that is 0,
+ * gr_map_put(key i, vals[i])", but the pairs go in sorted by slot, so the
+ * table fills in one sweep instead of a cache miss per pair. */
+void gr_map_add_many(gr_map *m, size_t n, const uint64_t *keys, const uint32_t *vals, uint32_t *prev);
+
+/* Sorts n keys in increasing order (LSD radix, 16 bits a pass; passes
+ * on which every key agrees are skipped). */
+void gr_sort_u64(uint64_t *keys, size_t n);
 
 static inline uint64_t gr_key(uint32_t a, uint32_t b)
 {
