@@ -40,7 +40,9 @@ enum sym {
     S_TYPE_BINDING, S_PRIMITIVE, S_LIFETIME, S_SELF_PARAMETER, S_PARAMETERS,
     S_PARAMETER, S_MACRO_INVOCATION, S_STRING_LITERAL, S_STRING_CONTENT,
     S_BLOCK, S_METAVARIABLE, S_BRACKETED_TYPE, S_QUALIFIED_TYPE, S_WHERE_CLAUSE,
-    S_WHERE_PREDICATE, S_TRAIT_BOUNDS, S_ERROR, S__COUNT
+    S_WHERE_PREDICATE, S_TRAIT_BOUNDS, S_ERROR, S_LINE_COMMENT, S_BLOCK_COMMENT,
+    S_FIELD_IDENTIFIER, S_REFERENCE_TYPE, S_POINTER_TYPE, S_ARRAY_TYPE, S_DYNAMIC_TYPE,
+    S_ABSTRACT_TYPE, S_TUPLE_TYPE, S__COUNT
 };
 
 static const char *const sym_names[S__COUNT] = {
@@ -73,6 +75,10 @@ static const char *const sym_names[S__COUNT] = {
     [S_METAVARIABLE] = "metavariable", [S_BRACKETED_TYPE] = "bracketed_type",
     [S_QUALIFIED_TYPE] = "qualified_type", [S_WHERE_CLAUSE] = "where_clause",
     [S_WHERE_PREDICATE] = "where_predicate", [S_TRAIT_BOUNDS] = "trait_bounds", [S_ERROR] = "ERROR",
+    [S_LINE_COMMENT] = "line_comment", [S_BLOCK_COMMENT] = "block_comment",
+    [S_FIELD_IDENTIFIER] = "field_identifier", [S_REFERENCE_TYPE] = "reference_type",
+    [S_POINTER_TYPE] = "pointer_type", [S_ARRAY_TYPE] = "array_type", [S_DYNAMIC_TYPE] = "dynamic_type",
+    [S_ABSTRACT_TYPE] = "abstract_type", [S_TUPLE_TYPE] = "tuple_type",
 };
 
 enum fld {
@@ -432,8 +438,8 @@ static void type_refs(ex *e, TSNode n, uint32_t from, int edge, int depth)
 
 static int is_comment(TSNode n)
 {
-    const char *t = ts_node_type(n);
-    return !strcmp(t, "line_comment") || !strcmp(t, "block_comment");
+    int s = sym(n);
+    return s == S_LINE_COMMENT || s == S_BLOCK_COMMENT;
 }
 
 /* ---- items ------------------------------------------------------------- */
@@ -589,7 +595,7 @@ static TSNode impl_type_path(TSNode t)
         if (s == S_TYPE_IDENTIFIER || s == S_SCOPED_TYPE_IDENTIFIER || s == S_SCOPED_IDENTIFIER ||
             s == S_GENERIC_TYPE || s == S_IDENTIFIER)
             return t;
-        if (!strcmp(ts_node_type(t), "reference_type") || !strcmp(ts_node_type(t), "pointer_type"))
+        if (s == S_REFERENCE_TYPE || s == S_POINTER_TYPE)
             t = field(t, F_TYPE);
         else
             break;
@@ -947,7 +953,7 @@ static void call(ex *e, TSNode n, uint32_t fn)
         break;
     case S_FIELD_EXPRESSION: {
         TSNode v = field(f, F_VALUE), name = field(f, F_FIELD);
-        if (ts_node_is_null(name) || strcmp(ts_node_type(name), "field_identifier"))
+        if (sym(name) != S_FIELD_IDENTIFIER)
             break;
         if (sym(v) == S_SELF) {
             add_ref(e, fn, GE_CALLS, FF_SELF_METHOD, keep(e, text(e, name)), name);
@@ -956,7 +962,7 @@ static void call(ex *e, TSNode n, uint32_t fn)
         /* self.field.name(): the field's declared type tells the method */
         TSNode inner = sym(v) == S_FIELD_EXPRESSION ? field(v, F_VALUE) : (TSNode){0};
         TSNode fname = sym(v) == S_FIELD_EXPRESSION ? field(v, F_FIELD) : (TSNode){0};
-        if (sym(inner) == S_SELF && !strcmp(ts_node_type(fname), "field_identifier")) {
+        if (sym(inner) == S_SELF && sym(fname) == S_FIELD_IDENTIFIER) {
             span a = text(e, fname), b = text(e, name);
             int n = snprintf(e->buf, sizeof e->buf, "%.*s.%.*s", (int)a.len, a.p, (int)b.len, b.p);
             if (n > 0 && (size_t)n < sizeof e->buf) {
