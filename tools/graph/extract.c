@@ -84,12 +84,12 @@ static const char *const sym_names[S__COUNT] = {
 enum fld {
     F_NAME, F_BODY, F_TYPE, F_TRAIT, F_PARAMETERS, F_RETURN_TYPE, F_VALUE, F_PATH,
     F_ALIAS, F_LIST, F_ARGUMENT, F_FUNCTION, F_FIELD, F_TYPE_PARAMETERS, F_LEFT,
-    F_BOUNDS, F__COUNT
+    F_BOUNDS, F_TYPE_ARGUMENTS, F_ELEMENT, F_ARGUMENTS, F__COUNT
 };
 static const char *const fld_names[F__COUNT] = {
     "name", "body", "type", "trait", "parameters", "return_type", "value", "path",
     "alias", "list", "argument", "function", "field", "type_parameters", "left",
-    "bounds",
+    "bounds", "type_arguments", "element", "arguments",
 };
 
 /* Grammar tables, computed once: symbol -> enum sym, field name -> id. */
@@ -419,7 +419,7 @@ static void type_refs(ex *e, TSNode n, uint32_t from, int edge, int depth)
         TSNode base = field(n, F_TYPE);
         if (!(sym(base) == S_TYPE_IDENTIFIER && is_generic(e, text(e, base))) && path_of(e, base, &p))
             add_ref(e, from, edge, FF_PATH, p, base);
-        TSNode args = ts_node_child_by_field_name(n, "type_arguments", 14);
+        TSNode args = field(n, F_TYPE_ARGUMENTS);
         if (!ts_node_is_null(args))
             type_refs(e, args, from, edge, depth + 1);
         return;
@@ -428,9 +428,16 @@ static void type_refs(ex *e, TSNode n, uint32_t from, int edge, int depth)
         type_refs(e, field(n, F_TYPE), from, edge, depth + 1);
         return;
     default: {
-        uint32_t nc = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < nc && i < 64; i++)
-            type_refs(e, ts_node_named_child(n, i), from, edge, depth + 1);
+        /* the first 64 named children, through a cursor (named_child(i)
+         * walks from the first child each time) */
+        int i = 0;
+        EACH_CHILD(k, n) {
+            TSNode c = KID(k);
+            if (!ts_node_is_named(c) || i >= 64)
+                continue;
+            i++;
+            type_refs(e, c, from, edge, depth + 1);
+        }
         return;
     }
     }
@@ -457,14 +464,20 @@ static uint32_t new_item(ex *e, TSNode n, int kind, uint32_t parent, TSNode name
     it.col = a.column + 1;
     it.end_line = b.row + 1;
     it.end_col = b.column + 1;
-    uint32_t nc = ts_node_child_count(n);
-    for (uint32_t i = 0; i < nc && i < 4; i++) {
-        TSNode c = ts_node_child(n, i);
-        if (sym(c) == S_VISIBILITY) {
-            it.vis = keep(e, text(e, c));
-            break;
-        }
+    /* among the first four children (child(i) walks from the first each
+     * time; one cursor steps) */
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    if (ts_tree_cursor_goto_first_child(&c)) {
+        int i = 0;
+        do {
+            TSNode k = ts_tree_cursor_current_node(&c);
+            if (sym(k) == S_VISIBILITY) {
+                it.vis = keep(e, text(e, k));
+                break;
+            }
+        } while (++i < 4 && ts_tree_cursor_goto_next_sibling(&c));
     }
+    ts_tree_cursor_delete(&c);
     return fg_add_item(e->f, &it);
 }
 
@@ -575,8 +588,7 @@ static TSNode impl_name(TSNode t)
             break;
         }
         if (!strcmp(ty, "reference_type") || !strcmp(ty, "pointer_type") || !strcmp(ty, "array_type"))
-            t = ts_node_child_by_field_name(t, strcmp(ty, "array_type") ? "type" : "element",
-                                            strcmp(ty, "array_type") ? 4 : 7);
+            t = field(t, strcmp(ty, "array_type") ? F_TYPE : F_ELEMENT);
         else if (!strcmp(ty, "dynamic_type") || !strcmp(ty, "abstract_type"))
             t = field(t, F_TRAIT);
         else if (!strcmp(ty, "tuple_type") && ts_node_named_child_count(t))
@@ -721,7 +733,7 @@ static void extern_crate(ex *e, TSNode n, uint32_t parent)
  * first one listed is taken (the mount reports it if it does not exist). */
 static fg_str cfg_attr_path(ex *e, TSNode attr)
 {
-    TSNode args = ts_node_child_by_field_name(attr, "arguments", 9);
+    TSNode args = field(attr, F_ARGUMENTS);
     if (ts_node_is_null(args))
         return (fg_str){0, 0};
     span t = text(e, args);
