@@ -140,6 +140,39 @@ SL_TEST(graph_sqlite_file_passes_integrity_check)
     }
 }
 
+/* Index keys are sorted eight bytes at a time (emit_sqlite.c): long
+ * shared prefixes, names that begin other names, names that differ only
+ * past the eighth byte, and repeated names must still come out in
+ * SQLite's order, which integrity_check verifies for every index. */
+SL_TEST(graph_indexes_keep_sqlite_order_with_long_shared_prefixes)
+{
+    char dir[4096], src[4200], db[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(src, sizeof src, "%s/big.rs", dir);
+    snprintf(db, sizeof db, "%s/g.sqlite", dir);
+    FILE *f = fopen(src, "wb");
+    CHECK(f != NULL);
+    fprintf(f, "pub mod a_rather_long_module_name_shared_by_all { pub mod and_another_long_one {\n");
+    for (int i = 0; i < 400; i++) {
+        fprintf(f, "pub fn same_prefix_function_%03d() { same_prefix_function_%03d(); }\n", i, (i * 7) % 400);
+        if (i % 50 == 0)
+            fprintf(f, "pub struct same_prefix_function_%03d_x; pub fn same_prefix_function_%d() {}\n", i, i);
+    }
+    fprintf(f, "}\n");
+    for (int i = 0; i < 100; i++) /* the same names again, one level up */
+        fprintf(f, "pub fn same_prefix_function_%03d() {}\n", i);
+    fprintf(f, "}\nfn s() {}\nfn same() {}\nfn same_prefix() {}\n");
+    fclose(f);
+    CHECK_EQ(graph_run("-q", "--db", db, src, NULL), 0);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'", NULL, NULL, NULL),
+             1);
+    CHECK(db_int(db, "SELECT count(*) FROM nodes", NULL, NULL, NULL) > 500);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM nodes INDEXED BY nodes_path WHERE path > 'crate::a_rather_long_module_name_shared_by_all::and'", NULL, NULL, NULL),
+             db_int(db, "SELECT count(*) FROM nodes NOT INDEXED WHERE path > 'crate::a_rather_long_module_name_shared_by_all::and'", NULL, NULL, NULL));
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM nodes INDEXED BY nodes_name WHERE name >= 'same_prefix_function_05'", NULL, NULL, NULL),
+             db_int(db, "SELECT count(*) FROM nodes NOT INDEXED WHERE name >= 'same_prefix_function_05'", NULL, NULL, NULL));
+}
+
 SL_TEST(graph_meta_table_names_tool_and_input)
 {
     char dir[4096], db[4200];

@@ -68,6 +68,115 @@ typedef struct file_key {
     uint32_t file, line, row; /* file 0: NULL file and line */
 } file_key;
 
+/* Equal strings: the shorter first, then the row. */
+static int len_row_cmp(const void *a, const void *b)
+{
+    const text_key *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Eight bytes of k's text from `at`, as a big-endian number, zero past
+ * its end (so a string sorts before any longer one it begins). */
+static uint64_t chunk_at(const text_key *k, uint32_t at)
+{
+    uint8_t b[8] = {0};
+    if (at < k->len)
+        memcpy(b, k->s + at, k->len - at < 8 ? k->len - at : 8);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+
+/* (key, val) pairs in key order, stably: LSD radix, a byte a pass,
+ * skipping the bytes on which every key agrees. */
+static void sort_pairs(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n)
+{
+    size_t count[256];
+    for (int shift = 0; shift < 64; shift += 8) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[key[i] >> shift & 0xFF]++;
+        if (count[key[0] >> shift & 0xFF] == n)
+            continue;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t j = count[key[i] >> shift & 0xFF]++;
+            tk[j] = key[i];
+            tv[j] = val[i];
+        }
+        memcpy(key, tk, n * sizeof *key);
+        memcpy(val, tv, n * sizeof *val);
+    }
+}
+
+typedef struct text_sort {
+    uint64_t *key, *tk;
+    uint32_t *val, *tv;
+    text_key *tmp;
+} text_sort;
+
+/* k[0..n), whose texts agree on their first `depth` bytes, in text_cmp's
+ * order: sorted on the next eight bytes, then each run that agrees on
+ * those as well on the eight after.  Every string is read once a level,
+ * in a sequential pass, instead of twice at every comparison of a merge
+ * sort (paths share long prefixes, so those comparisons were long). */
+static void sort_text_from(text_key *k, size_t n, uint32_t depth, text_sort *w)
+{
+    if (n < 64) {
+        qsort(k, n, sizeof *k, text_cmp);
+        return;
+    }
+    uint64_t *key = w->key;
+    uint32_t *val = w->val;
+    for (size_t i = 0; i < n; i++) {
+        key[i] = chunk_at(&k[i], depth);
+        val[i] = (uint32_t)i;
+    }
+    sort_pairs(key, val, w->tk, w->tv, n);
+    for (size_t i = 0; i < n; i++)
+        w->tmp[i] = k[val[i]];
+    memcpy(k, w->tmp, n * sizeof *k);
+    for (size_t a = 0, b; a < n; a = b) {
+        int longer = k[a].len > depth + 8;
+        for (b = a + 1; b < n && key[b] == key[a]; b++)
+            longer |= k[b].len > depth + 8;
+        if (b - a < 2)
+            continue;
+        if (longer) {
+            /* this run's slice of the scratch arrays is free now */
+            text_sort sub = {w->key + a, w->tk + a, w->val + a, w->tv + a, w->tmp + a};
+            sort_text_from(k + a, b - a, depth + 8, &sub);
+        } else {
+            qsort(k + a, b - a, sizeof *k, len_row_cmp);
+        }
+    }
+}
+
+/* qsort(k, n, sizeof *k, text_cmp), faster. */
+static void sort_text(text_key *k, size_t n)
+{
+    if (n < 64) {
+        qsort(k, n, sizeof *k, text_cmp);
+        return;
+    }
+    text_sort w = {gr_xmalloc(n * sizeof *w.key), gr_xmalloc(n * sizeof *w.tk), gr_xmalloc(n * sizeof *w.val),
+                   gr_xmalloc(n * sizeof *w.tv), gr_xmalloc(n * sizeof *w.tmp)};
+    sort_text_from(k, n, 0, &w);
+    free(w.key);
+    free(w.tk);
+    free(w.val);
+    free(w.tv);
+    free(w.tmp);
+}
+
 static int file_cmp(const void *a, const void *b)
 {
     const file_key *x = a, *y = b;
@@ -110,7 +219,7 @@ static uint32_t *by_name(const gr_graph *g, size_t nreal, uint32_t nstrings)
             d[nd++] = (text_key){gr_str(&g->st, s), gr_strlen(&g->st, s), s};
         }
     }
-    qsort(d, nd, sizeof *d, text_cmp); /* distinct: row (the string id) never decides */
+    sort_text(d, nd); /* distinct: row (the string id) never decides */
     uint32_t *start = gr_xcalloc(nd + 1, sizeof *start);
     for (size_t r = 0; r < nd; r++)
         rank[d[r].row] = (uint32_t)r;
@@ -317,8 +426,26 @@ static void sort_early(const gr_graph *g, early *e)
         e->path[i] = (text_key){gr_text_str(g, x->path), gr_text_len(g, x->path), (uint32_t)i + 1};
         e->file[i] = (file_key){x->file, x->file ? x->line : 0, (uint32_t)i + 1};
     }
-    qsort(e->path, n, sizeof *e->path, text_cmp);
-    qsort(e->file, n, sizeof *e->file, file_cmp);
+    sort_text(e->path, n);
+    /* (file, line) as one number; rows are already in increasing order
+     * and the radix sort is stable, so ties stay by row as file_cmp wants */
+    uint64_t *key = gr_xmalloc((n ? n : 1) * sizeof *key), *tk = gr_xmalloc((n ? n : 1) * sizeof *tk);
+    uint32_t *val = gr_xmalloc((n ? n : 1) * sizeof *val), *tv = gr_xmalloc((n ? n : 1) * sizeof *tv);
+    for (size_t i = 0; i < n; i++) {
+        key[i] = (uint64_t)e->file[i].file << 32 | e->file[i].line;
+        val[i] = (uint32_t)i;
+    }
+    if (n)
+        sort_pairs(key, val, tk, tv, n);
+    file_key *sorted = gr_xmalloc((n ? n : 1) * sizeof *sorted);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = e->file[val[i]];
+    free(e->file);
+    e->file = sorted;
+    free(key);
+    free(tk);
+    free(val);
+    free(tv);
 }
 
 typedef struct ix_job {
@@ -356,7 +483,7 @@ static void build_index(ix_job *j, writer *w, int ix)
             u[i] = ix == IX_NAME ? name_key(g, id)
                                  : (text_key){gr_text_str(g, g->nodes[id].path), gr_text_len(g, g->nodes[id].path), id};
         }
-        qsort(u, nu, sizeof *u, text_cmp);
+        sort_text(u, nu);
         size_t a = 0, b = 0;
         while (a < nr || b < nu) {
             text_key k;
