@@ -252,7 +252,17 @@ static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns)
 {
     gr_graph *g = r->g;
     uint32_t seg[MAX_SEGS];
-    int n = segments(r, gr_str(&g->st, text), seg);
+    /* One segment (most references: a type, a function) is the text
+     * itself, already interned: no splitting and no lookup. */
+    const char *t = gr_str(&g->st, text);
+    uint32_t tlen = gr_strlen(&g->st, text);
+    int n;
+    if (tlen && !memchr(t, ':', tlen)) {
+        seg[0] = text;
+        n = 1;
+    } else {
+        n = segments(r, t, seg);
+    }
     if (!n)
         return 0;
     uint32_t cur;
