@@ -5,7 +5,11 @@
 # one run with
 #   - tree-sitter parsing alone, one thread (build/bench/graph_parse_floor):
 #     the floor, on exactly the files sluice graph reads;
-#   - universal-ctags -R on the same tree (definitions only).
+#   - universal-ctags -R on the same tree (definitions only);
+#   - for context, tree-sitter parsing as sluice graph does it (its bump
+#     arena instead of malloc, largest file first) on 1 and 2 threads
+#     (build/bench/graph_parse_arena): what two cores allow before any
+#     graph work.
 # `sluice graph` writes SQLite (--db) in the two main rows; a third row
 # leaves the output out, to show what the SQLite writer adds.
 # Wall time is the median of RUNS runs (default 3), peak RSS the largest.
@@ -19,7 +23,8 @@ corpus=${1:-/usr/share/cargo/registry}
 runs=${RUNS:-3}
 sluice=$build/sluice
 floor=$bench/graph_parse_floor
-for tool in "$sluice" "$floor"; do
+arena=$bench/graph_parse_arena
+for tool in "$sluice" "$floor" "$arena"; do
   [ -x "$tool" ] || { echo "bench/graph: $tool is not built" >&2; exit 2; }
 done
 for cmd in ctags sqlite3 /usr/bin/time; do
@@ -43,7 +48,7 @@ echo "corpus: $corpus, $nfiles files, $mb MB; $(nproc) CPUs; median of $runs run
 # puts on a shared machine falls on all of them alike; per command, the
 # median wall and CPU (user + system) time of the rounds and the largest
 # peak RSS are kept.
-names=(sluice-graph-j1 sluice-graph-j2 sluice-j2-no-output parse-only-j1 ctags-R)
+names=(sluice-graph-j1 sluice-graph-j2 sluice-j2-no-output parse-only-j1 ctags-R parse-arena-j1 parse-arena-j2)
 run_one() {
   case $1 in
     sluice-graph-j1) "$sluice" graph -q -j1 --db "$tmp/out.sqlite" "$corpus" ;;
@@ -52,10 +57,12 @@ run_one() {
     sluice-j2-no-output) "$sluice" graph -q -j2 "$corpus" ;;
     parse-only-j1) "$floor" < "$tmp/files.txt" ;;
     ctags-R) ctags -R --languages=Rust -f "$tmp/tags" "$corpus" ;;
+    parse-arena-j1) "$arena" 1 < "$tmp/files.txt" ;;
+    parse-arena-j2) "$arena" 2 < "$tmp/files.txt" ;;
   esac
 }
 export -f run_one
-export sluice floor corpus tmp
+export sluice floor arena corpus tmp
 declare -A walls cpus rss
 for ((i = 0; i < runs; i++)); do
   for name in "${names[@]}"; do
@@ -90,5 +97,8 @@ read -r j2_s j2_rss <<< "$j2"
 echo
 awk -v s="$j2_s" -v f="$floor_s" 'BEGIN { r = s / f; printf "target -j2 <= 0.6 x floor: %.2f x  %s\n", r, (r <= 0.6 ? "met" : "NOT met") }'
 echo "target peak RSS <= 512 MB: $j2_rss MB  $([ "$j2_rss" -le 512 ] && echo met || echo 'NOT met')"
+a2_s=$(printf '%s\n' "${results[@]}" | awk '$1 == "parse-arena-j2" {print $2}')
+awk -v s="$j2_s" -v a="$a2_s" -v f="$floor_s" 'BEGIN {
+  printf "tree-sitter alone as sluice graph parses, 2 threads: %.2f x floor; the graph, resolution and SQLite add %.2f s (%.2f x floor)\n", a / f, s - a, (s - a) / f }'
 echo "(x floor and x ctags compare wall times, which vary with the load other"
 echo " work puts on a shared machine: see 'load before'; the cpu column is steadier)"
