@@ -194,6 +194,43 @@ SL_TEST(extractor_finds_calls_hidden_by_comments_and_macros)
     gr_extractor_free(x);
 }
 
+/* A worker's scratch buffers go from file to file: each file keeps an
+ * exact copy of what it was filled with, untouched when the next one is
+ * filled in the same buffers. */
+SL_TEST(file_graphs_filled_in_scratch_keep_their_own_copies)
+{
+    gr_extractor *x = gr_extractor_new();
+    CHECK(x != NULL);
+    fg_scratch sc = {0};
+    fg_file *a = fg_file_new("a.rs", 0), *b = fg_file_new("b.rs", 1);
+    const char sa[] = "fn alpha() { beta(); }\nstruct Gamma { d: Delta }\nuse e::f;\n";
+    fg_file_borrow(a, &sc);
+    gr_extract(x, a, sa, strlen(sa));
+    fg_file_keep(a, &sc);
+    char sb[8192];
+    size_t n = 0;
+    for (int i = 0; i < 200; i++) /* enough to make the scratch grow */
+        n += (size_t)snprintf(sb + n, sizeof sb - n, "fn other_%d() { call_%d(); }\n", i, i);
+    fg_file_borrow(b, &sc);
+    gr_extract(x, b, sb, n);
+    fg_file_keep(b, &sc);
+    CHECK_EQ(a->items_cap, a->nitems);
+    CHECK_EQ(a->refs_cap, a->nrefs);
+    CHECK_EQ(a->arena_cap, a->arena_len);
+    CHECK(find(a, "alpha", GK_FUNCTION) && find(a, "Gamma", GK_STRUCT) && find(a, "d", GK_FIELD));
+    CHECK(!find(a, "other_0", GK_FUNCTION));
+    int beta = 0;
+    for (size_t i = 0; i < a->nrefs; i++)
+        beta += !strcmp(fg_ptr(a, a->refs[i].text), "beta");
+    CHECK_EQ(beta, 1);
+    CHECK(find(b, "other_199", GK_FUNCTION) != NULL);
+    CHECK_EQ(b->nitems, 201); /* the file's own module and 200 functions */
+    fg_file_free(a);
+    fg_file_free(b);
+    fg_scratch_free(&sc);
+    gr_extractor_free(x);
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -64,6 +64,60 @@ void fg_file_free(fg_file *f)
     free(f);
 }
 
+/* f's array (*theirs, `used` elements in use) moves into the scratch
+ * buffer *mine, which f then holds; the scratch slot is left empty. */
+static void lend(void **mine, size_t *mine_cap, void **theirs, size_t *their_cap, size_t used, size_t elem)
+{
+    if (*mine_cap < used) {
+        free(*mine);
+        *mine = gr_xmalloc(used * elem);
+        *mine_cap = used;
+    }
+    if (used)
+        memcpy(*mine, *theirs, used * elem);
+    free(*theirs);
+    *theirs = *mine;
+    *their_cap = *mine_cap;
+    *mine = NULL;
+    *mine_cap = 0;
+}
+
+/* Back to the scratch, leaving f an exact copy (NULL when empty). */
+static void take_back(void **mine, size_t *mine_cap, void **theirs, size_t *their_cap, size_t used, size_t elem)
+{
+    *mine = *theirs;
+    *mine_cap = *their_cap;
+    *theirs = used ? gr_xmalloc(used * elem) : NULL;
+    if (used)
+        memcpy(*theirs, *mine, used * elem);
+    *their_cap = used;
+}
+
+void fg_file_borrow(fg_file *f, fg_scratch *s)
+{
+    lend((void **)&s->items, &s->items_cap, (void **)&f->items, &f->items_cap, f->nitems, sizeof *f->items);
+    lend((void **)&s->refs, &s->refs_cap, (void **)&f->refs, &f->refs_cap, f->nrefs, sizeof *f->refs);
+    lend((void **)&s->uses, &s->uses_cap, (void **)&f->uses, &f->uses_cap, f->nuses, sizeof *f->uses);
+    lend((void **)&s->arena, &s->arena_cap, (void **)&f->arena, &f->arena_cap, f->arena_len, 1);
+}
+
+void fg_file_keep(fg_file *f, fg_scratch *s)
+{
+    take_back((void **)&s->items, &s->items_cap, (void **)&f->items, &f->items_cap, f->nitems, sizeof *f->items);
+    take_back((void **)&s->refs, &s->refs_cap, (void **)&f->refs, &f->refs_cap, f->nrefs, sizeof *f->refs);
+    take_back((void **)&s->uses, &s->uses_cap, (void **)&f->uses, &f->uses_cap, f->nuses, sizeof *f->uses);
+    take_back((void **)&s->arena, &s->arena_cap, (void **)&f->arena, &f->arena_cap, f->arena_len, 1);
+}
+
+void fg_scratch_free(fg_scratch *s)
+{
+    free(s->items);
+    free(s->refs);
+    free(s->uses);
+    free(s->arena);
+    memset(s, 0, sizeof *s);
+}
+
 fg_str fg_intern(fg_file *f, const char *s, size_t len)
 {
     if (f->arena_len + len + 1 > f->arena_cap) {

@@ -131,6 +131,22 @@ static inline const char *fg_ptr(const fg_file *f, fg_str s)
 /* Building (the extractor) and freeing. */
 fg_file *fg_file_new(const char *path, uint32_t index);
 void fg_file_free(fg_file *f);
+
+/* A worker's buffers, reused from file to file: fg_file_borrow lends them
+ * to a fresh f while it is filled (they grow there as needed), and
+ * fg_file_keep gives f copies of exactly the size it ended up with and
+ * takes the buffers back.  Growing each file's arrays by doubling copied
+ * them again at every step, and left up to half of each unused. */
+typedef struct fg_scratch {
+    fg_item *items;
+    fg_ref *refs;
+    fg_use *uses;
+    char *arena;
+    size_t items_cap, refs_cap, uses_cap, arena_cap;
+} fg_scratch;
+void fg_file_borrow(fg_file *f, fg_scratch *s);
+void fg_file_keep(fg_file *f, fg_scratch *s);
+void fg_scratch_free(fg_scratch *s);
 fg_str fg_intern(fg_file *f, const char *s, size_t len);
 uint32_t fg_add_item(fg_file *f, const fg_item *it);
 void fg_add_ref(fg_file *f, const fg_ref *r);

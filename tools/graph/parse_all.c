@@ -36,7 +36,7 @@ typedef struct workers {
     sl_chan *jobs, *results;
 } workers;
 
-static fg_file *parse_one(gr_extractor *x, const job *j)
+static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, const job *j)
 {
     fg_file *f = fg_file_new(j->path, j->file);
     char *buf = NULL, err[256];
@@ -58,7 +58,9 @@ static fg_file *parse_one(gr_extractor *x, const job *j)
             f->failed = 1;
             fg_diagf(f, 0, "no parser (tree-sitter refused the grammar)");
         } else {
+            fg_file_borrow(f, sc);
             gr_extract(x, f, buf, len);
+            fg_file_keep(f, sc);
         }
     }
     free(buf);
@@ -70,9 +72,10 @@ static int worker(void *arg)
 {
     workers *w = arg;
     gr_extractor *x = gr_extractor_new();
+    fg_scratch sc = {0};
     job j;
     while (sl_chan_recv(w->jobs, &j) == SL_OK) {
-        fg_file *f = parse_one(x, &j);
+        fg_file *f = parse_one(x, &sc, &j);
         free(j.path);
         if (sl_chan_send(w->results, &f) != SL_OK) {
             fg_file_free(f);
@@ -80,6 +83,7 @@ static int worker(void *arg)
         }
     }
     gr_extractor_free(x);
+    fg_scratch_free(&sc);
     return 0;
 }
 
