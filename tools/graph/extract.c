@@ -759,9 +759,26 @@ static fg_str cfg_attr_path(ex *e, TSNode attr)
     return (fg_str){0, 0};
 }
 
+static int ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
 /* #[path = "x.rs"]: the string, or empty for any other attribute. */
 static fg_str path_attribute(ex *e, TSNode attr_item)
 {
+    /* Most attributes (cfg, derive, doc, inline...) are told apart by the
+     * word after "#[" in the text, without asking the tree. */
+    span at = text(e, attr_item);
+    uint32_t i = 0;
+    while (i < at.len && (at.p[i] == '#' || at.p[i] == '[' || at.p[i] == ' ' || at.p[i] == '\t' || at.p[i] == '\n' ||
+                          at.p[i] == '\r'))
+        i++;
+    uint32_t w = i;
+    while (i < at.len && ident_byte((unsigned char)at.p[i]))
+        i++;
+    if (!((i - w == 4 && !memcmp(at.p + w, "path", 4)) || (i - w == 8 && !memcmp(at.p + w, "cfg_attr", 8))))
+        return (fg_str){0, 0};
     TSNode a = ts_node_named_child_count(attr_item) ? ts_node_named_child(attr_item, 0) : (TSNode){0};
     if (ts_node_is_null(a) || sym(a) != S_ATTRIBUTE)
         return (fg_str){0, 0};
@@ -800,10 +817,10 @@ static void simple(ex *e, TSNode n, uint32_t parent, int kind, TSNode stop)
     int saved = e->ngenerics;
     push_type_params(e, n);
     type_refs(e, field(n, F_TYPE), id, GE_USES_TYPE, 0);
-    /* `const _: () = { impl ... };` hides whole items in an initialiser */
-    TSNode value = field(n, F_VALUE);
-    if (!ts_node_is_null(value) && (kind == GK_CONST || kind == GK_STATIC))
-        body(e, value, id);
+    /* `const _: () = { impl ... };` hides whole items in an initialiser
+     * (for a const or static, `stop` is its value) */
+    if (!ts_node_is_null(stop) && (kind == GK_CONST || kind == GK_STATIC))
+        body(e, stop, id);
     e->ngenerics = saved;
 }
 
@@ -1021,10 +1038,6 @@ static fg_str preceding_path_attr(ex *e, TSNode n)
     return r;
 }
 
-static int ident_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
 
 /* Is s[0..len) a keyword that starts an item? */
 static int item_keyword(const char *s, size_t len)
