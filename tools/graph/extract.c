@@ -171,8 +171,9 @@ typedef struct ex {
     int deep_warned;
     /* Where a call or an item can start: every '(' and every item keyword,
      * in source order (built on the first function body; see body()). */
-    uint32_t *marks;
-    size_t nmarks, mark_cur;
+    uint32_t *marks; /* within [mark_lo, mark_hi): the outermost body walked */
+    size_t nmarks, marks_cap, mark_cur;
+    uint32_t mark_lo, mark_hi;
     uint32_t *ends; /* body(): the end of each node the walk is inside */
     size_t ends_cap, ends_top;
     int marks_built;
@@ -1067,14 +1068,20 @@ static int line_has_comment(const char *s, size_t end)
 
 /* The marks: a lexical over-approximation (comments and strings count
  * too), which is all the walk needs. */
-static void build_marks(ex *e)
+static void build_marks(ex *e, uint32_t lo, uint32_t hi)
 {
     e->marks_built = 1;
-    size_t cap = 1024, n = 0;
-    uint32_t *m = gr_xmalloc(cap * sizeof *m);
+    e->mark_lo = lo;
+    e->mark_hi = hi;
+    size_t cap = e->marks_cap, n = 0;
+    uint32_t *m = e->marks;
+    if (!m) {
+        cap = 1024;
+        m = gr_xmalloc(cap * sizeof *m);
+    }
     const char *s = e->src;
-    size_t len = e->len;
-    for (size_t i = 0; i < len; i++) {
+    size_t len = hi < e->len ? hi : e->len;
+    for (size_t i = lo; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         size_t at = i;
         if (c == '(') {
@@ -1110,6 +1117,7 @@ static void build_marks(ex *e)
         m[n++] = (uint32_t)at;
     }
     e->marks = m;
+    e->marks_cap = cap;
     e->nmarks = n;
     e->mark_cur = 0;
 }
@@ -1149,8 +1157,12 @@ static uint32_t next_mark(ex *e, uint32_t a)
  * reaches it. */
 static void body(ex *e, TSNode block, uint32_t fn)
 {
-    if (!e->marks_built)
-        build_marks(e);
+    /* Marks for this body's text, unless it lies in the one they were
+     * made for (a nested function's body lies in its outer one's): only
+     * the bodies are scanned, not the whole file. */
+    uint32_t lo = ts_node_start_byte(block), hi = ts_node_end_byte(block);
+    if (!e->marks_built || lo < e->mark_lo || hi > e->mark_hi)
+        build_marks(e, lo, hi);
     TSTreeCursor c = ts_tree_cursor_new(block);
     fg_str no_attr = {0, 0};
     /* e->ends[base + k]: the end of the k-th node the cursor is inside
