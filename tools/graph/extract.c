@@ -193,6 +193,11 @@ static TSNode field(TSNode n, int fld)
     return ts_node_child_by_field_id(n, G.fld[fld]);
 }
 
+static int ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
 static span text(const ex *e, TSNode n)
 {
     uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
@@ -466,19 +471,25 @@ static uint32_t new_item(ex *e, TSNode n, int kind, uint32_t parent, TSNode name
     it.end_line = b.row + 1;
     it.end_col = b.column + 1;
     /* among the first four children (child(i) walks from the first each
-     * time; one cursor steps) */
-    TSTreeCursor c = ts_tree_cursor_new(n);
-    if (ts_tree_cursor_goto_first_child(&c)) {
-        int i = 0;
-        do {
-            TSNode k = ts_tree_cursor_current_node(&c);
-            if (sym(k) == S_VISIBILITY) {
-                it.vis = keep(e, text(e, k));
-                break;
-            }
-        } while (++i < 4 && ts_tree_cursor_goto_next_sibling(&c));
+     * time; one cursor steps), which is only worth a look when the item's
+     * text begins with one (`pub...` or the old `crate fn`) */
+    span head = text(e, n);
+    int maybe = (head.len > 3 && !memcmp(head.p, "pub", 3) && !ident_byte((unsigned char)head.p[3])) ||
+                (head.len > 5 && !memcmp(head.p, "crate", 5) && !ident_byte((unsigned char)head.p[5]));
+    if (maybe) {
+        TSTreeCursor c = ts_tree_cursor_new(n);
+        if (ts_tree_cursor_goto_first_child(&c)) {
+            int i = 0;
+            do {
+                TSNode k = ts_tree_cursor_current_node(&c);
+                if (sym(k) == S_VISIBILITY) {
+                    it.vis = keep(e, text(e, k));
+                    break;
+                }
+            } while (++i < 4 && ts_tree_cursor_goto_next_sibling(&c));
+        }
+        ts_tree_cursor_delete(&c);
     }
-    ts_tree_cursor_delete(&c);
     return fg_add_item(e->f, &it);
 }
 
@@ -760,10 +771,6 @@ static fg_str cfg_attr_path(ex *e, TSNode attr)
     return (fg_str){0, 0};
 }
 
-static int ident_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
 
 /* #[path = "x.rs"]: the string, or empty for any other attribute. */
 static fg_str path_attribute(ex *e, TSNode attr_item)
