@@ -56,6 +56,9 @@ void fg_file_free(fg_file *f)
     for (size_t i = 0; i < f->ndiags; i++)
         free(f->diags[i].msg);
     free(f->diags);
+    free(f->gid_items);
+    free(f->gid_refs);
+    free(f->gid_uses);
     free(f->uses);
     free(f->refs);
     free(f->items);

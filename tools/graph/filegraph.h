@@ -121,6 +121,11 @@ typedef struct fg_file {
     size_t nuses, uses_cap;
     fg_diag *diags;
     size_t ndiags, diags_cap;
+    /* The global string ids of the file's names, filled by the merger as
+     * the file comes in (gr_mount_intern), NULL until then: per item its
+     * name and visibility, per reference its text, per use its path and
+     * the name it binds. */
+    uint32_t *gid_items, *gid_refs, *gid_uses;
 } fg_file;
 
 static inline const char *fg_ptr(const fg_file *f, fg_str s)

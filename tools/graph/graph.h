@@ -165,6 +165,11 @@ void gr_mount_index_children(gr_graph *g);
 /* The files a parsed file's `mod x;` declarations might load, in every
  * reading of its directory ownership: discovery asks for those that exist. */
 void gr_mount_candidates(const gr_graph *g, const fg_file *f, gr_strlist *out);
+/* Interns f's names, reference texts and use paths into g's string table
+ * (f->gid_*), so that the mount does not have to: the merger does it as
+ * each file comes in, while the workers parse.  String ids are never
+ * written out, so the order files arrive in changes nothing. */
+void gr_mount_intern(gr_graph *g, fg_file *f);
 
 /* Name resolution (resolve.c): turns pending references and imports into
  * edges, adding unresolved nodes for what cannot be found. */

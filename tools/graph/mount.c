@@ -284,23 +284,48 @@ void gr_mount_index_children(gr_graph *g)
     free(first);
 }
 
-static void add_import(gr_graph *g, const fg_file *f, const fg_use *u, uint32_t node, uint32_t scope)
+/* The name a non-glob use binds: its alias (none for `as _`) or the last
+ * segment of its path. */
+static uint32_t use_bind(gr_graph *g, const fg_file *f, const fg_use *u)
 {
+    if (u->glob)
+        return 0;
+    if (u->alias.len)
+        return (u->alias.len == 1 && fg_ptr(f, u->alias)[0] == '_') ? 0 : intern_fg(g, f, u->alias);
+    const char *p = fg_ptr(f, u->path);
+    const char *last = strrchr(p, ':');
+    last = last ? last + 1 : p;
+    return gr_strtab_intern(&g->st, last, strlen(last));
+}
+
+void gr_mount_intern(gr_graph *g, fg_file *f)
+{
+    f->gid_items = gr_xmalloc((f->nitems ? f->nitems : 1) * 2 * sizeof *f->gid_items);
+    for (size_t i = 0; i < f->nitems; i++) {
+        f->gid_items[2 * i] = intern_fg(g, f, f->items[i].name);
+        f->gid_items[2 * i + 1] = intern_fg(g, f, f->items[i].vis);
+    }
+    f->gid_refs = gr_xmalloc((f->nrefs ? f->nrefs : 1) * sizeof *f->gid_refs);
+    for (size_t r = 0; r < f->nrefs; r++)
+        f->gid_refs[r] = intern_fg(g, f, f->refs[r].text);
+    f->gid_uses = gr_xmalloc((f->nuses ? f->nuses : 1) * 2 * sizeof *f->gid_uses);
+    for (size_t u = 0; u < f->nuses; u++) {
+        f->gid_uses[2 * u] = intern_fg(g, f, f->uses[u].path);
+        f->gid_uses[2 * u + 1] = use_bind(g, f, &f->uses[u]);
+    }
+}
+
+static void add_import(gr_graph *g, const fg_file *f, size_t use, uint32_t node, uint32_t scope)
+{
+    const fg_use *u = &f->uses[use];
     gr_import im;
     memset(&im, 0, sizeof im);
     im.node = node;
     im.scope = scope;
-    im.path = intern_fg(g, f, u->path);
+    im.path = f->gid_uses ? f->gid_uses[2 * use] : intern_fg(g, f, u->path);
     im.glob = u->glob;
-    if (!u->glob) {
-        const char *p = fg_ptr(f, u->path);
-        const char *last = strrchr(p, ':');
-        last = last ? last + 1 : p;
-        if (u->alias.len)
-            im.bind = (u->alias.len == 1 && fg_ptr(f, u->alias)[0] == '_') ? 0 : intern_fg(g, f, u->alias);
-        else
-            im.bind = gr_strtab_intern(&g->st, last, strlen(last));
-    }
+    if (!u->glob)
+        im.bind = f->gid_uses ? f->gid_uses[2 * use + 1] : use_bind(g, f, u);
     if (g->nimports == g->imports_cap) {
         g->imports_cap = g->imports_cap ? g->imports_cap * 2 : 256;
         g->imports = gr_xrealloc(g->imports, g->imports_cap * sizeof *g->imports);
@@ -383,9 +408,9 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         memset(&n, 0, sizeof n);
         n.kind = it->kind;
         n.sub = it->sub;
-        n.name = intern_fg(g, f, it->name);
+        n.name = f->gid_items ? f->gid_items[2 * i] : intern_fg(g, f, it->name);
         n.sig = gr_text_add(g, fg_ptr(f, it->sig), it->sig.len);
-        n.vis = intern_fg(g, f, it->vis);
+        n.vis = f->gid_items ? f->gid_items[2 * i + 1] : intern_fg(g, f, it->vis);
         n.file = file + 1;
         n.line = it->line;
         n.col = it->col;
@@ -403,7 +428,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
     }
     for (size_t u = 0; u < f->nuses; u++) {
         uint32_t node = map[f->uses[u].item];
-        add_import(g, f, &f->uses[u], node, g->nodes[node].parent);
+        add_import(g, f, u, node, g->nodes[node].parent);
     }
     for (size_t r = 0; r < f->nrefs; r++) {
         if (g->npending == g->pending_cap) {
@@ -411,7 +436,8 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
             g->pending = gr_xrealloc(g->pending, g->pending_cap * sizeof *g->pending);
         }
         g->pending[g->npending++] = (gr_pending){
-            map[f->refs[r].from], intern_fg(g, f, f->refs[r].text), f->refs[r].edge, f->refs[r].form};
+            map[f->refs[r].from], f->gid_refs ? f->gid_refs[r] : intern_fg(g, f, f->refs[r].text),
+            f->refs[r].edge, f->refs[r].form};
     }
     free(map);
     m->depth--;

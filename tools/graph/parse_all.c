@@ -109,6 +109,8 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
 {
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
+    if (!f->failed)
+        gr_mount_intern(g, f);
     st->files++;
     st->bytes += f->bytes;
     for (size_t i = 0; i < f->ndiags; i++)
