@@ -32,7 +32,19 @@ typedef struct rs {
     gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1 */
     int nesting;      /* imports being resolved inside one another */
     gr_map field_type;/* (field node, 0) -> its type's node */
+    uint8_t *named;   /* by string id: some node or import has this name */
+    uint32_t nnamed;  /* ids from here on (made later) may be anything */
+    uint8_t *holds;   /* by node: it has named children or imports */
 } rs;
+
+/* 0 when no item, crate and no import anywhere goes by `name`, so that no
+ * lookup of it can succeed: std's names (Vec, Some, Ok, String...), which
+ * a codebase mentions everywhere, then cost no walk through the scopes,
+ * globs and memo table. */
+static int may_exist(const rs *r, uint32_t name)
+{
+    return name >= r->nnamed || r->named[name];
+}
 
 /* 0: not acceptable in the namespace; lower is better. */
 static int rank(int kind, int ns)
@@ -88,6 +100,10 @@ static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, in
  * is being computed, which also ends glob cycles (a::* in b, b::* in a). */
 static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int depth)
 {
+    /* Most scopes asked are function bodies that declare nothing: no
+     * need to consult (or fill) the memo for them. */
+    if (scope < r->g->nreal && !r->holds[scope])
+        return 0;
     uint64_t key = gr_key(scope, name * 4u + (uint32_t)ns);
     uint32_t c = gr_map_get(&r->memo, key);
     if (c)
@@ -136,6 +152,8 @@ static uint32_t assoc(rs *r, uint32_t type, uint32_t name, int ns)
 static uint32_t member(rs *r, uint32_t cur, uint32_t name, int ns, int depth)
 {
     gr_graph *g = r->g;
+    if (!may_exist(r, name))
+        return 0;
     switch (g->nodes[cur].kind) {
     case GK_CRATE:
     case GK_MODULE:
@@ -206,6 +224,8 @@ static void build_crate_maps(rs *r)
 static uint32_t lexical(rs *r, uint32_t scope, uint32_t name, int ns)
 {
     gr_graph *g = r->g;
+    if (!may_exist(r, name))
+        return 0;
     for (uint32_t s = scope; s; s = g->nodes[s].parent) {
         int k = g->nodes[s].kind;
         if (k == GK_FUNCTION || k == GK_MODULE || k == GK_CRATE) {
@@ -484,6 +504,20 @@ void gr_resolve_all(gr_graph *g)
      * reference, unresolved texts ~ 1 in 20, associated items ~ 1 in 8
      * nodes) so that the common case never rehashes. */
     gr_mount_index_children(g);
+    r.nnamed = g->st.n;
+    r.named = gr_xcalloc(r.nnamed ? r.nnamed : 1, 1);
+    for (size_t i = 1; i < g->nnodes; i++)
+        r.named[g->nodes[i].name] = 1;
+    for (size_t i = 1; i < g->nimports; i++)
+        r.named[g->imports[i].bind] = 1;
+    r.holds = gr_xcalloc(g->nnodes, 1);
+    for (size_t i = 1; i < g->nnodes; i++) {
+        const gr_node *x = &g->nodes[i];
+        if (x->parent && x->name && x->kind != GK_USE && x->kind != GK_IMPL) /* as in the children map */
+            r.holds[x->parent] = 1;
+    }
+    for (size_t i = 1; i < g->nimports; i++)
+        r.holds[g->imports[i].scope] = 1;
     gr_map_reserve(&r.memo, g->npending * 2 / 5);
     gr_map_reserve(&g->unresolved, g->npending / 20);
     gr_map_reserve(&g->assoc, g->nnodes / 8);
@@ -540,6 +574,8 @@ void gr_resolve_all(gr_graph *g)
         gr_graph_add_edge(g, p.from, p.edge, t);
     }
     free(impl_trait);
+    free(r.named);
+    free(r.holds);
     free(r.kid_first);
     free(r.kid_next);
     gr_map_free(&r.libs);
