@@ -1170,6 +1170,10 @@ static void body(ex *e, TSNode block, uint32_t fn)
     uint32_t lo = ts_node_start_byte(block), hi = ts_node_end_byte(block);
     if (!e->marks_built || lo < e->mark_lo || hi > e->mark_hi)
         build_marks(e, lo, hi);
+    /* no mark at all: nothing to find (a call holds its '(' mark, so the
+     * body itself cannot be one either) - the common case of a constant */
+    if (next_mark(e, lo) >= hi)
+        return;
     TSTreeCursor c = ts_tree_cursor_new(block);
     fg_str no_attr = {0, 0};
     /* e->ends[base + k]: the end of the k-th node the cursor is inside
