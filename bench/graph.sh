@@ -11,7 +11,8 @@
 #     (build/bench/graph_parse_arena): what two cores allow before any
 #     graph work.
 # `sluice graph` writes SQLite (--db) in the two main rows; a third row
-# leaves the output out, to show what the SQLite writer adds.
+# leaves the output out, to show what the SQLite writer adds.  Each run
+# writes a file of its own, all deleted at the end (see the loop).
 # Wall time is the median of RUNS runs (default 3), peak RSS the largest.
 # Targets (2 cores): -j2 total <= 0.6 x the parse-only floor; RSS <= 512 MB.
 #
@@ -51,22 +52,25 @@ echo "corpus: $corpus, $nfiles files, $mb MB; $(nproc) CPUs; median of $runs run
 names=(sluice-graph-j1 sluice-graph-j2 sluice-j2-no-output parse-only-j1 ctags-R parse-arena-j1 parse-arena-j2)
 run_one() {
   case $1 in
-    sluice-graph-j1) "$sluice" graph -q -j1 --db "$tmp/out.sqlite" "$corpus" ;;
-    sluice-graph-j2) "$sluice" graph -q -j2 --db "$tmp/out.sqlite" "$corpus" ;;
+    sluice-graph-j1) "$sluice" graph -q -j1 --db "$tmp/out-$round-j1.sqlite" "$corpus" ;;
+    sluice-graph-j2) "$sluice" graph -q -j2 --db "$tmp/out-$round-j2.sqlite" "$corpus" ;;
     # the same without SQLite: what parsing, the graph and resolution cost alone
     sluice-j2-no-output) "$sluice" graph -q -j2 "$corpus" ;;
     parse-only-j1) "$floor" < "$tmp/files.txt" ;;
-    ctags-R) ctags -R --languages=Rust -f "$tmp/tags" "$corpus" ;;
+    ctags-R) ctags -R --languages=Rust -f "$tmp/tags-$round" "$corpus" ;;
     parse-arena-j1) "$arena" 1 < "$tmp/files.txt" ;;
     parse-arena-j2) "$arena" 2 < "$tmp/files.txt" ;;
   esac
 }
 export -f run_one
-export sluice floor arena corpus tmp
+export sluice floor arena corpus tmp round
 declare -A walls cpus rss
 for ((i = 0; i < runs; i++)); do
   for name in "${names[@]}"; do
-    rm -f "$tmp/out.sqlite" "$tmp/tags"
+    # Every run writes a new file and nothing is deleted until the end:
+    # freeing the last run's 125 MB (ext4 here is mounted with discard)
+    # would land in the next run's time, or in its rename over the old file.
+    export round=$i
     rc=0
     /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" bash -c 'run_one "$0"' "$name" > /dev/null 2> "$tmp/err" || rc=$?
     if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
