@@ -12,7 +12,7 @@
 #     graph work.
 # `sluice graph` writes SQLite (--db) in the two main rows; a third row
 # leaves the output out, to show what the SQLite writer adds.  Each run
-# writes a file of its own, all deleted at the end (see the loop).
+# writes a file of its own, deleted (and synced) outside the timing.
 # Wall time is the median of RUNS runs (default 3), peak RSS the largest.
 # Targets (2 cores): -j2 total <= 0.6 x the parse-only floor; RSS <= 512 MB.
 #
@@ -67,15 +67,19 @@ export sluice floor arena corpus tmp round
 declare -A walls cpus rss
 for ((i = 0; i < runs; i++)); do
   for name in "${names[@]}"; do
-    # Every run writes a new file and nothing is deleted until the end:
-    # freeing the last run's 125 MB (ext4 here is mounted with discard)
-    # would land in the next run's time, or in its rename over the old file.
+    # Every run writes a new file, deleted after the run and synced, all
+    # outside the timing: freeing the last run's 125 MB (ext4 here is
+    # mounted with discard) would otherwise land in the next run's time or
+    # in its rename over the old file, and keeping every run's file makes
+    # the later runs' writes reclaim page cache.
     export round=$i
     rc=0
     /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" bash -c 'run_one "$0"' "$name" > /dev/null 2> "$tmp/err" || rc=$?
     if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
       echo "bench/graph: $name failed ($rc):" >&2; cat "$tmp/err" >&2; exit 2
     fi
+    rm -f "$tmp"/out-*.sqlite "$tmp"/tags-*
+    sync
     read -r w m u k < <(tail -1 "$tmp/time")
     walls[$name]+="$w "
     cpus[$name]+="$(awk -v u="$u" -v k="$k" 'BEGIN {print u + k}') "
