@@ -231,6 +231,76 @@ SL_TEST(file_graphs_filled_in_scratch_keep_their_own_copies)
     gr_extractor_free(x);
 }
 
+/* Plain constants are read from their text (const_from_text), the rest
+ * through the tree: both must give the same item, visibility, signature
+ * and type reference, with the reference on the type's own line. */
+static const fg_ref *ref_from(const fg_file *f, uint32_t item, int edge)
+{
+    for (size_t i = 0; i < f->nrefs; i++)
+        if (f->refs[i].from == item && f->refs[i].edge == edge)
+            return &f->refs[i];
+    return NULL;
+}
+
+static uint32_t item_id(const fg_file *f, const char *name, int kind)
+{
+    for (size_t i = 1; i < f->nitems; i++)
+        if (f->items[i].kind == kind && !strcmp(fg_ptr(f, f->items[i].name), name))
+            return (uint32_t)i;
+    return 0;
+}
+
+SL_TEST(extractor_reads_plain_constants_like_the_tree)
+{
+    const char src[] = "pub const A: u32 = 1;\n"
+                       "pub(crate) const B: c_int = 0x10 | A;\n"
+                       "const C: ::libc::c_long = -1;\n"
+                       "const D:\n    a::Foo = Bar::X;\n"
+                       "const E: Vec<u8> = Vec::new();\n"
+                       "struct S<T>(T);\n"
+                       "impl<T> S<T> { const F: T = X; const G: u8 = f(1); }\n"
+                       "const /* c */ H: Hh = 1;\n";
+    gr_extractor *x = gr_extractor_new();
+    CHECK(x != NULL);
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    static const struct {
+        const char *name, *vis, *sig, *ref;
+        uint32_t line, ref_line;
+    } want[] = {
+        {"A", "pub", "pub const A: u32", NULL, 1, 0},
+        {"B", "pub(crate)", "pub(crate) const B: c_int", "c_int", 2, 2},
+        {"C", "", "const C: ::libc::c_long", "::libc::c_long", 3, 3},
+        {"D", "", "const D: a::Foo", "a::Foo", 4, 5},
+        {"E", "", "const E: Vec<u8>", "Vec", 6, 6},
+        {"F", "", "const F: T", NULL, 8, 0}, /* a generic parameter */
+        {"G", "", "const G: u8", NULL, 8, 0},
+        {"H", "", "const /* c */ H: Hh", "Hh", 9, 9},
+    };
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        uint32_t id = item_id(f, want[w].name, GK_CONST);
+        CHECK(id != 0);
+        const fg_item *it = &f->items[id];
+        CHECK_EQ(it->line, want[w].line);
+        CHECK(!strcmp(fg_ptr(f, it->vis), want[w].vis));
+        CHECK(!strcmp(fg_ptr(f, it->sig), want[w].sig));
+        const fg_ref *r = ref_from(f, id, GE_USES_TYPE);
+        if (!want[w].ref) {
+            CHECK(r == NULL);
+            continue;
+        }
+        CHECK(r != NULL && !strcmp(fg_ptr(f, r->text), want[w].ref) && r->form == FF_PATH);
+        CHECK_EQ(r->line, want[w].ref_line);
+    }
+    /* the two that take the tree's way still find their calls */
+    const fg_ref *call = ref_from(f, item_id(f, "G", GK_CONST), GE_CALLS);
+    CHECK(call && !strcmp(fg_ptr(f, call->text), "f"));
+    call = ref_from(f, item_id(f, "E", GK_CONST), GE_CALLS);
+    CHECK(call && !strcmp(fg_ptr(f, call->text), "Vec::new"));
+    fg_file_free(f);
+    gr_extractor_free(x);
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

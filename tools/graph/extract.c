@@ -832,6 +832,146 @@ static void simple(ex *e, TSNode n, uint32_t parent, int kind, TSNode stop)
     e->ngenerics = saved;
 }
 
+/* ---- constants from their text --------------------------------------- */
+
+static int ascii_ident_start(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int ascii_ident(unsigned char c)
+{
+    return ascii_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+/* The end of the identifier at s[i] (i when none), ASCII only. */
+static uint32_t ident_end(const char *s, uint32_t i, uint32_t end)
+{
+    if (i >= end || !ascii_ident_start((unsigned char)s[i]))
+        return i;
+    while (i < end && ascii_ident((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+static int word_is(const char *s, uint32_t a, uint32_t b, const char *w)
+{
+    size_t n = strlen(w);
+    return b - a == n && !memcmp(s + a, w, n);
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static uint32_t skip_space(const char *s, uint32_t i, uint32_t end)
+{
+    while (i < end && is_space(s[i]))
+        i++;
+    return i;
+}
+
+/* `[pub[(...)]] const NAME: PATH = VALUE;` where PATH is a plain path
+ * (a::b::C, ::C, or one name) and VALUE holds no '(' and no '{' - nearly
+ * all the 150,000 constants of libc and linux-raw-sys - is read from its
+ * text: the same item, signature and type reference the tree walk gives
+ * (the crate corpus's output is byte-identical either way), with a
+ * handful of tree calls instead of some forty.  Returns 0, having done
+ * nothing, for any other form. */
+static int const_from_text(ex *e, TSNode n, uint32_t parent)
+{
+    uint32_t a = ts_node_start_byte(n), end = ts_node_end_byte(n);
+    const char *s = e->src;
+    if (end > e->len || end - a < 12 || s[end - 1] != ';')
+        return 0;
+    for (uint32_t k = a; k + 1 < end; k++)
+        if ((s[k] == '/' && (s[k + 1] == '/' || s[k + 1] == '*')) || s[k] == '"' || s[k] == '\'')
+            return 0; /* comments and literals: leave them to the tree */
+    uint32_t i = a, vis_end = a;
+    if (end - i > 4 && !memcmp(s + i, "pub", 3)) {
+        i += 3;
+        if (s[i] == '(') {
+            while (i < end && s[i] != ')' && !is_space(s[i]))
+                i++;
+            if (i >= end || s[i] != ')')
+                return 0;
+            i++;
+        }
+        vis_end = i;
+        if (i >= end || !is_space(s[i]))
+            return 0;
+        i = skip_space(s, i, end);
+    }
+    uint32_t w = ident_end(s, i, end);
+    if (!word_is(s, i, w, "const") || w >= end || !is_space(s[w]))
+        return 0;
+    uint32_t name_a = skip_space(s, w, end), name_b = ident_end(s, name_a, end);
+    if (name_b == name_a || word_is(s, name_a, name_b, "_"))
+        return 0;
+    i = skip_space(s, name_b, end);
+    if (i >= end || s[i] != ':' || (i + 1 < end && s[i + 1] == ':'))
+        return 0;
+    uint32_t type_a = skip_space(s, i + 1, end), type_b = type_a, segs = 0;
+    if (end - type_b > 2 && s[type_b] == ':' && s[type_b + 1] == ':')
+        type_b += 2;
+    for (;;) {
+        uint32_t x = ident_end(s, type_b, end);
+        if (x == type_b || word_is(s, type_b, x, "Self") || word_is(s, type_b, x, "self") ||
+            word_is(s, type_b, x, "super") || word_is(s, type_b, x, "crate") || word_is(s, type_b, x, "dyn") ||
+            word_is(s, type_b, x, "impl") || word_is(s, type_b, x, "fn") || word_is(s, type_b, x, "unsafe") ||
+            word_is(s, type_b, x, "extern"))
+            return 0;
+        segs++;
+        type_b = x;
+        if (end - type_b > 2 && s[type_b] == ':' && s[type_b + 1] == ':')
+            type_b += 2;
+        else
+            break;
+    }
+    i = skip_space(s, type_b, end);
+    if (i >= end || s[i] != '=' || (i + 1 < end && s[i + 1] == '='))
+        return 0;
+    uint32_t value_a = skip_space(s, i + 1, end);
+    if (value_a >= end - 1)
+        return 0;
+    for (uint32_t k = value_a; k < end - 1; k++)
+        if (s[k] == '(' || s[k] == '{' || s[k] == ';')
+            return 0; /* a call or a block may hide in it: the tree's walk */
+    /* the item, as new_item and set_sig make it */
+    fg_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = GK_CONST;
+    it.parent = parent;
+    it.name = keep(e, (span){s + name_a, name_b - name_a});
+    TSPoint pa = ts_node_start_point(n), pb = ts_node_end_point(n);
+    it.line = pa.row + 1;
+    it.col = pa.column + 1;
+    it.end_line = pb.row + 1;
+    it.end_col = pb.column + 1;
+    if (vis_end > a)
+        it.vis = keep(e, (span){s + a, vis_end - a});
+    uint32_t id = fg_add_item(e->f, &it);
+    e->f->items[id].sig = signature(e, a, value_a);
+    /* the type: a primitive names nothing, nor does a generic parameter */
+    static const char *const prim[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
+                                       "isize", "usize", "f32", "f64", "bool", "str", "char"};
+    span t = {s + type_a, type_b - type_a};
+    if (segs == 1 && t.p[0] != ':') {
+        for (size_t k = 0; k < sizeof prim / sizeof prim[0]; k++)
+            if (word_is(s, type_a, type_b, prim[k]))
+                return 1;
+        if (is_generic(e, t))
+            return 1;
+    }
+    uint32_t line = pa.row + 1;
+    for (uint32_t k = a; k < type_a; k++)
+        line += s[k] == '\n';
+    fg_ref r = {id, GE_USES_TYPE, FF_PATH, fg_intern(e->f, t.p, t.len), line};
+    fg_add_ref(e->f, &r);
+    return 1;
+}
+
 static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
 {
     if (e->depth >= MAX_DEPTH) {
@@ -876,7 +1016,8 @@ static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
         impl(e, n, parent);
         break;
     case S_CONST:
-        simple(e, n, parent, GK_CONST, field(n, F_VALUE));
+        if (!const_from_text(e, n, parent))
+            simple(e, n, parent, GK_CONST, field(n, F_VALUE));
         break;
     case S_STATIC:
         simple(e, n, parent, GK_STATIC, field(n, F_VALUE));
