@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <tree_sitter/api.h>
 
+#include "slurp.h"
 #include "sluice/chan.h"
 #include "tsarena.h"
 
@@ -29,23 +30,6 @@ typedef struct item {
 static item *items;
 static size_t nitems;
 static atomic_size_t next;
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *b = malloc(cap);
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap)
-            b = realloc(b, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
 
 static void *worker(void *arg)
 {

@@ -9,26 +9,10 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "slurp.h"
 #include "sluice/chan.h"
 
 const TSLanguage *tree_sitter_rust(void);
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *b = malloc(cap);
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap)
-            b = realloc(b, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
 
 int main(void)
 {
