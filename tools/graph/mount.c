@@ -322,10 +322,9 @@ static void add_import(gr_graph *g, const fg_file *f, size_t use, uint32_t node,
     memset(&im, 0, sizeof im);
     im.node = node;
     im.scope = scope;
-    im.path = f->gid_uses ? f->gid_uses[2 * use] : intern_fg(g, f, u->path);
+    im.path = f->gid_uses[2 * use];
     im.glob = u->glob;
-    if (!u->glob)
-        im.bind = f->gid_uses ? f->gid_uses[2 * use + 1] : use_bind(g, f, u);
+    im.bind = f->gid_uses[2 * use + 1];
     if (g->nimports == g->imports_cap) {
         g->imports_cap = g->imports_cap ? g->imports_cap * 2 : 256;
         g->imports = gr_xrealloc(g->imports, g->imports_cap * sizeof *g->imports);
@@ -408,9 +407,9 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         memset(&n, 0, sizeof n);
         n.kind = it->kind;
         n.sub = it->sub;
-        n.name = f->gid_items ? f->gid_items[2 * i] : intern_fg(g, f, it->name);
+        n.name = f->gid_items[2 * i]; /* interned by the merger's take() */
         n.sig = gr_text_add(g, fg_ptr(f, it->sig), it->sig.len);
-        n.vis = f->gid_items ? f->gid_items[2 * i + 1] : intern_fg(g, f, it->vis);
+        n.vis = f->gid_items[2 * i + 1];
         n.file = file + 1;
         n.line = it->line;
         n.col = it->col;
@@ -436,8 +435,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
             g->pending = gr_xrealloc(g->pending, g->pending_cap * sizeof *g->pending);
         }
         g->pending[g->npending++] = (gr_pending){
-            map[f->refs[r].from], f->gid_refs ? f->gid_refs[r] : intern_fg(g, f, f->refs[r].text),
-            f->refs[r].edge, f->refs[r].form};
+            map[f->refs[r].from], f->gid_refs[r], f->refs[r].edge, f->refs[r].form};
     }
     free(map);
     m->depth--;
