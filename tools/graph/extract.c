@@ -198,6 +198,11 @@ static int ident_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static span text(const ex *e, TSNode n)
 {
     uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
@@ -223,7 +228,7 @@ static fg_str signature(ex *e, uint32_t a, uint32_t end)
     int space = 0;
     for (uint32_t i = a; i < end && n < MAX_SIG; i++) {
         unsigned char c = (unsigned char)e->src[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (is_space((char)c)) {
             space = n > 0;
             continue;
         }
@@ -779,8 +784,7 @@ static fg_str path_attribute(ex *e, TSNode attr_item)
      * word after "#[" in the text, without asking the tree. */
     span at = text(e, attr_item);
     uint32_t i = 0;
-    while (i < at.len && (at.p[i] == '#' || at.p[i] == '[' || at.p[i] == ' ' || at.p[i] == '\t' || at.p[i] == '\n' ||
-                          at.p[i] == '\r'))
+    while (i < at.len && (at.p[i] == '#' || at.p[i] == '[' || is_space(at.p[i])))
         i++;
     uint32_t w = i;
     while (i < at.len && ident_byte((unsigned char)at.p[i]))
@@ -860,10 +864,6 @@ static int word_is(const char *s, uint32_t a, uint32_t b, const char *w)
     return b - a == n && !memcmp(s + a, w, n);
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 static uint32_t skip_space(const char *s, uint32_t i, uint32_t end)
 {
@@ -1241,7 +1241,7 @@ static void build_marks(ex *e, uint32_t lo, uint32_t hi)
              * regardless. */
             size_t k = i;
             int newline = 0;
-            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\n' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+            while (k > 0 && is_space(s[k - 1]))
                 newline |= s[--k] == '\n';
             unsigned char p = k ? (unsigned char)s[k - 1] : 0;
             if (!(ident_byte(p) || p == '>' || p == ')' || p == ']' || p == '?' || p == '}' || p == '/' ||
