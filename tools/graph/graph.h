@@ -162,6 +162,13 @@ void gr_mount_all(gr_graph *g);
  * done in bulk after the mount, which does not read it, so that the
  * SQLite writer can start first. */
 void gr_mount_index_children(gr_graph *g);
+/* Whether a node is one of its parent's named children, as lookups see
+ * them (and as g->children holds them): items of files, not roots, impls
+ * or uses. */
+static inline int gr_is_named_child(const gr_node *n)
+{
+    return n->parent && n->name && n->kind != GK_USE && n->kind != GK_IMPL;
+}
 /* The files a parsed file's `mod x;` declarations might load, in every
  * reading of its directory ownership: discovery asks for those that exist. */
 void gr_mount_candidates(const gr_graph *g, const fg_file *f, gr_strlist *out);

@@ -246,24 +246,17 @@ static const char *impl_trait_name(const fg_file *f, uint32_t item, size_t *curs
     return NULL;
 }
 
-/* Whether a node is one of its parent's named children, as lookups see
- * them: items of files, not roots, impls or uses. */
-static int is_named_child(const gr_node *n)
-{
-    return n->parent && n->name && n->kind != GK_USE && n->kind != GK_IMPL;
-}
-
 void gr_mount_index_children(gr_graph *g)
 {
     size_t n = 0;
     for (size_t id = 1; id < g->nnodes; id++)
-        n += is_named_child(&g->nodes[id]);
+        n += gr_is_named_child(&g->nodes[id]);
     uint64_t *keys = gr_xmalloc((n ? n : 1) * sizeof *keys);
     uint32_t *ids = gr_xmalloc((n ? n : 1) * sizeof *ids), *first = gr_xmalloc((n ? n : 1) * sizeof *first);
     size_t k = 0;
     for (size_t id = 1; id < g->nnodes; id++) {
         const gr_node *x = &g->nodes[id];
-        if (is_named_child(x)) {
+        if (gr_is_named_child(x)) {
             keys[k] = gr_key(x->parent, x->name);
             ids[k++] = (uint32_t)id;
         }

@@ -500,9 +500,6 @@ void gr_resolve_all(gr_graph *g)
     r.s_super = gr_strtab_intern(&g->st, "super", 5);
     r.s_Self = gr_strtab_intern(&g->st, "Self", 4);
     g->nreal = g->nnodes;
-    /* Sized from the corpus's own proportions (memo entries ~ 0.4 per
-     * reference, unresolved texts ~ 1 in 20, associated items ~ 1 in 8
-     * nodes) so that the common case never rehashes. */
     gr_mount_index_children(g);
     r.nnamed = g->st.n;
     r.named = gr_xcalloc(r.nnamed ? r.nnamed : 1, 1);
@@ -511,13 +508,14 @@ void gr_resolve_all(gr_graph *g)
     for (size_t i = 1; i < g->nimports; i++)
         r.named[g->imports[i].bind] = 1;
     r.holds = gr_xcalloc(g->nnodes, 1);
-    for (size_t i = 1; i < g->nnodes; i++) {
-        const gr_node *x = &g->nodes[i];
-        if (x->parent && x->name && x->kind != GK_USE && x->kind != GK_IMPL) /* as in the children map */
-            r.holds[x->parent] = 1;
-    }
+    for (size_t i = 1; i < g->nnodes; i++)
+        if (gr_is_named_child(&g->nodes[i]))
+            r.holds[g->nodes[i].parent] = 1;
     for (size_t i = 1; i < g->nimports; i++)
         r.holds[g->imports[i].scope] = 1;
+    /* Sized from the corpus's own proportions (memo entries ~ 0.4 per
+     * reference, unresolved texts ~ 1 in 20, associated items ~ 1 in 8
+     * nodes) so that the common case never rehashes. */
     gr_map_reserve(&r.memo, g->npending * 2 / 5);
     gr_map_reserve(&g->unresolved, g->npending / 20);
     gr_map_reserve(&g->assoc, g->nnodes / 8);
