@@ -588,30 +588,37 @@ static void variants(ex *e, TSNode list, uint32_t en)
 static TSNode impl_name(TSNode t)
 {
     for (int i = 0; i < 32 && !ts_node_is_null(t); i++) {
-        const char *ty = ts_node_type(t);
         switch (sym(t)) {
         case S_TYPE_IDENTIFIER:
         case S_IDENTIFIER:
         case S_PRIMITIVE:
             return t;
         case S_GENERIC_TYPE:
+        case S_REFERENCE_TYPE:
+        case S_POINTER_TYPE:
             t = field(t, F_TYPE);
+            continue;
+        case S_ARRAY_TYPE:
+            t = field(t, F_ELEMENT);
             continue;
         case S_SCOPED_TYPE_IDENTIFIER:
         case S_SCOPED_IDENTIFIER:
             t = field(t, F_NAME);
             continue;
-        default:
-            break;
-        }
-        if (!strcmp(ty, "reference_type") || !strcmp(ty, "pointer_type") || !strcmp(ty, "array_type"))
-            t = field(t, strcmp(ty, "array_type") ? F_TYPE : F_ELEMENT);
-        else if (!strcmp(ty, "dynamic_type") || !strcmp(ty, "abstract_type"))
+        case S_DYNAMIC_TYPE:
+        case S_ABSTRACT_TYPE:
             t = field(t, F_TRAIT);
-        else if (!strcmp(ty, "tuple_type") && ts_node_named_child_count(t))
-            t = ts_node_named_child(t, ts_node_named_child_count(t) - 1);
-        else
+            continue;
+        case S_TUPLE_TYPE: {
+            uint32_t n = ts_node_named_child_count(t);
+            if (!n)
+                return (TSNode){0};
+            t = ts_node_named_child(t, n - 1);
+            continue;
+        }
+        default:
             return (TSNode){0};
+        }
     }
     return (TSNode){0};
 }
