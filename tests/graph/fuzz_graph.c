@@ -3,12 +3,16 @@
  * the bytes go through the Cargo.toml reader, the UTF-8 and binary checks,
  * the extractor (tree-sitter and the item walk, #[path] attributes
  * included), and the module-candidate computation on what it extracted.
+ * It also checks the skim (skim.h): wherever the whole text parses without
+ * an error, the graph from a parse that skips the skimmed regions must be
+ * the same as the one from a parse of every byte.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "extract.h"
+#include "fg_same.h"
 #include "graph.h"
 #include "manifest.h"
 #include "source.h"
@@ -32,11 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)gr_source_is_binary(buf, size);
     (void)gr_source_bad_utf8_line(buf, size);
 
-    static gr_extractor *x;
-    if (!x)
+    static gr_extractor *x, *full;
+    if (!x) {
         x = gr_extractor_new();
+        full = gr_extractor_new();
+        gr_extractor_skim(full, 0);
+    }
     fg_file *f = fg_file_new("src/fuzz/input.rs", 0);
     gr_extract(x, f, buf, size);
+    fg_file *g = fg_file_new("src/fuzz/input.rs", 0);
+    gr_extract(full, g, buf, size);
+    if (g->ndiags == 0 && !fg_same(g, f))
+        abort(); /* the skim changed the graph of a text that parses */
+    fg_file_free(g);
     gr_strlist cand = {0};
     gr_mount_candidates(NULL, f, &cand);
     gr_strlist_free(&cand);

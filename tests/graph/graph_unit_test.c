@@ -7,8 +7,10 @@
 
 #include "check.h"
 #include "extract.h"
+#include "fg_same.h"
 #include "graph.h"
 #include "manifest.h"
+#include "skim.h"
 #include "source.h"
 
 SL_TEST(manifest_reads_targets_and_members)
@@ -299,6 +301,93 @@ SL_TEST(extractor_reads_plain_constants_like_the_tree)
     CHECK(call && !strcmp(fg_ptr(f, call->text), "Vec::new"));
     fg_file_free(f);
     gr_extractor_free(x);
+}
+
+/* Extracts src twice, parsing every byte and skimming, and checks that
+ * the two graphs agree; returns how many regions the scan took. */
+static size_t skim_and_compare(const char *src, size_t len)
+{
+    gr_extractor *full = gr_extractor_new(), *skimming = gr_extractor_new();
+    CHECK(full != NULL && skimming != NULL);
+    gr_extractor_skim(full, 0);
+    fg_file *a = fg_file_new("src/lib.rs", 0), *b = fg_file_new("src/lib.rs", 0);
+    gr_extract(full, a, src, len);
+    gr_extract(skimming, b, src, len);
+    CHECK(fg_same(a, b));
+    CHECK(a->nitems > 1);
+    fg_file_free(a);
+    fg_file_free(b);
+    gr_extractor_free(full);
+    gr_extractor_free(skimming);
+    gr_skims sk = {0};
+    size_t n = gr_skim(src, len, &sk);
+    gr_skims_free(&sk);
+    return n;
+}
+
+SL_TEST(skimmed_parse_gives_the_graph_the_full_parse_gives)
+{
+    const char src[] =
+        "//! crate docs\n"
+        "#![allow(dead_code)]\n"
+        "pub const A: u32 = 1;\n"                      /* after an attribute: parsed */
+        "pub const B: c_int = 0x10 | A; // why\n"      /* skimmed */
+        "/// doc\n"
+        "pub(crate) const C: ::libc::c_long = -1;\n"   /* skimmed */
+        "const D:\n    a::Foo = Bar::X;\n"              /* skimmed, on two lines */
+        "#[cfg(unix)]\n"
+        "const E: u8 = 2;\n"                           /* after an attribute: parsed */
+        "const F: Vec<u8> = Vec::new();\n"             /* not plain: parsed */
+        "s! {\n    pub struct S { a: u8 }\n}\n"         /* macro: skipped */
+        "foo::bar!(x, \"}\", '{', r#\"}\"#, b'(');\n"   /* macro with its ';': skipped */
+        "cfg_if::cfg_if![ if #[cfg(a)] { mod m; } ];\n" /* skipped */
+        "bitflags!\n{ x }\n"                          /* skipped, with a line break */
+        "macro_rules! m { () => { const Z: u8 = 1; } }\n"
+        "const G: u32 = 'a' as u32;\n"                 /* a literal: parsed */
+        "mod inner {\n    pub const H: u32 = 3;\n}\n"    /* not top level: parsed */
+        "impl<'a> T<'a> { const I: u32 = 4; fn f(&self) -> char { '}' } }\n"
+        "fn g() { let _ = x::<'static>(); bar(1) }\n"
+        "pub const J: Type = Y;\n"                     /* skimmed */
+        "pub const K: u32 = Y + Z::W;\n"                /* skimmed */
+        "/* block /* nested } */ comment */\n"
+        "pub const L: i64 = -1 << 3;\n"                /* skimmed */
+        "static M: u8 = 5;\n"
+        "pub const N: bool = A == B;\n"                /* skimmed */
+        "pub const P: u8 = 9;";                        /* skimmed, at the very end */
+    CHECK_EQ(skim_and_compare(src, sizeof src - 1), 12);
+    /* the same with CRLF line ends */
+    char crlf[2 * sizeof src];
+    size_t n = 0;
+    for (const char *p = src; *p; p++) {
+        if (*p == '\n')
+            crlf[n++] = '\r';
+        crlf[n++] = *p;
+    }
+    CHECK_EQ(skim_and_compare(crlf, n), 12);
+}
+
+SL_TEST(skim_takes_nothing_where_brackets_or_literals_do_not_close)
+{
+    static const char *const bad[] = {
+        "fn f() {\nconst A: u32 = 1;\n",
+        "fn f() { ( }\nconst A: u32 = 1;\n",
+        "}\nconst A: u32 = 1;\n",
+        "const S: &str = \"open;\nconst A: u32 = 1;\n",
+        "/* open /* nested */\nconst A: u32 = 1;\n",
+        "const S: &str = r##\"open\"#;\nconst A: u32 = 1;\n",
+        "const C: char = '\\u{41;\nconst A: u32 = 1;\n",
+    };
+    gr_skims sk = {0};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        CHECK_EQ(gr_skim(bad[k], strlen(bad[k]), &sk), 0);
+    /* a value the grammar may not take whole is left to it */
+    const char dangling[] = "const A: u32 = 1 +;\nconst B: u32 = .5;\n";
+    CHECK_EQ(gr_skim(dangling, strlen(dangling), &sk), 0);
+    const char good[] = "fn f() { ( ) }\nconst A: u32 = 1;\n";
+    CHECK_EQ(gr_skim(good, strlen(good), &sk), 1);
+    CHECK_EQ(sk.v[0].row, 1);
+    CHECK_EQ(sk.v[0].end_col, 17);
+    gr_skims_free(&sk);
 }
 
 static int u64_cmp(const void *a, const void *b)

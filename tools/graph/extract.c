@@ -18,6 +18,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "skim.h"
 #include "tsarena.h"
 #include "xalloc.h"
 
@@ -127,6 +128,10 @@ static void grammar_init(void)
 struct gr_extractor {
     TSParser *parser;  /* for files parsed without the arena */
     gr_tsarena *arena; /* NULL: plain malloc */
+    int no_skim;       /* gr_extractor_skim(x, 0): parse every byte */
+    gr_skims skims;    /* this file's constants left out of the parse */
+    TSRange *ranges;   /* and the ranges parsed */
+    size_t nranges, ranges_cap;
 };
 
 gr_extractor *gr_extractor_new(void)
@@ -144,12 +149,19 @@ gr_extractor *gr_extractor_new(void)
     return x;
 }
 
+void gr_extractor_skim(gr_extractor *x, int on)
+{
+    x->no_skim = !on;
+}
+
 void gr_extractor_free(gr_extractor *x)
 {
     if (!x)
         return;
     ts_parser_delete(x->parser);
     gr_tsarena_free(x->arena);
+    gr_skims_free(&x->skims);
+    free(x->ranges);
     free(x);
 }
 
@@ -177,6 +189,8 @@ typedef struct ex {
     uint32_t *ends; /* body(): the end of each node the walk is inside */
     size_t ends_cap, ends_top;
     int marks_built;
+    const gr_skimmed *skim; /* the constants left out of the parse */
+    size_t nskim, skim_cur;
     char buf[1024];
 } ex;
 
@@ -845,138 +859,69 @@ static void simple(ex *e, TSNode n, uint32_t parent, int kind, TSNode stop)
 
 /* ---- constants from their text --------------------------------------- */
 
-static int ascii_ident_start(unsigned char c)
+/* A constant read from its text (skim.h): the same item, signature and
+ * type reference the tree walk gives.  pa and pb are its start and end. */
+static void plain_const(ex *e, const gr_plain_const *pc, uint32_t a, TSPoint pa, TSPoint pb, uint32_t parent)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static int ascii_ident(unsigned char c)
-{
-    return ascii_ident_start(c) || (c >= '0' && c <= '9');
-}
-
-/* The end of the identifier at s[i] (i when none), ASCII only. */
-static uint32_t ident_end(const char *s, uint32_t i, uint32_t end)
-{
-    if (i >= end || !ascii_ident_start((unsigned char)s[i]))
-        return i;
-    while (i < end && ascii_ident((unsigned char)s[i]))
-        i++;
-    return i;
-}
-
-static int word_is(const char *s, uint32_t a, uint32_t b, const char *w)
-{
-    size_t n = strlen(w);
-    return b - a == n && !memcmp(s + a, w, n);
-}
-
-
-static uint32_t skip_space(const char *s, uint32_t i, uint32_t end)
-{
-    while (i < end && is_space(s[i]))
-        i++;
-    return i;
-}
-
-/* `[pub[(...)]] const NAME: PATH = VALUE;` where PATH is a plain path
- * (a::b::C, ::C, or one name) and VALUE holds no '(' and no '{' - nearly
- * all the 150,000 constants of libc and linux-raw-sys - is read from its
- * text: the same item, signature and type reference the tree walk gives
- * (the crate corpus's output is byte-identical either way), with a
- * handful of tree calls instead of some forty.  Returns 0, having done
- * nothing, for any other form. */
-static int const_from_text(ex *e, TSNode n, uint32_t parent)
-{
-    uint32_t a = ts_node_start_byte(n), end = ts_node_end_byte(n);
     const char *s = e->src;
-    if (end > e->len || end - a < 12 || s[end - 1] != ';')
-        return 0;
-    for (uint32_t k = a; k + 1 < end; k++)
-        if ((s[k] == '/' && (s[k + 1] == '/' || s[k + 1] == '*')) || s[k] == '"' || s[k] == '\'')
-            return 0; /* comments and literals: leave them to the tree */
-    uint32_t i = a, vis_end = a;
-    if (end - i > 4 && !memcmp(s + i, "pub", 3)) {
-        i += 3;
-        if (s[i] == '(') {
-            while (i < end && s[i] != ')' && !is_space(s[i]))
-                i++;
-            if (i >= end || s[i] != ')')
-                return 0;
-            i++;
-        }
-        vis_end = i;
-        if (i >= end || !is_space(s[i]))
-            return 0;
-        i = skip_space(s, i, end);
-    }
-    uint32_t w = ident_end(s, i, end);
-    if (!word_is(s, i, w, "const") || w >= end || !is_space(s[w]))
-        return 0;
-    uint32_t name_a = skip_space(s, w, end), name_b = ident_end(s, name_a, end);
-    if (name_b == name_a || word_is(s, name_a, name_b, "_"))
-        return 0;
-    i = skip_space(s, name_b, end);
-    if (i >= end || s[i] != ':' || (i + 1 < end && s[i + 1] == ':'))
-        return 0;
-    uint32_t type_a = skip_space(s, i + 1, end), type_b = type_a, segs = 0;
-    if (end - type_b > 2 && s[type_b] == ':' && s[type_b + 1] == ':')
-        type_b += 2;
-    for (;;) {
-        uint32_t x = ident_end(s, type_b, end);
-        if (x == type_b || word_is(s, type_b, x, "Self") || word_is(s, type_b, x, "self") ||
-            word_is(s, type_b, x, "super") || word_is(s, type_b, x, "crate") || word_is(s, type_b, x, "dyn") ||
-            word_is(s, type_b, x, "impl") || word_is(s, type_b, x, "fn") || word_is(s, type_b, x, "unsafe") ||
-            word_is(s, type_b, x, "extern"))
-            return 0;
-        segs++;
-        type_b = x;
-        if (end - type_b > 2 && s[type_b] == ':' && s[type_b + 1] == ':')
-            type_b += 2;
-        else
-            break;
-    }
-    i = skip_space(s, type_b, end);
-    if (i >= end || s[i] != '=' || (i + 1 < end && s[i + 1] == '='))
-        return 0;
-    uint32_t value_a = skip_space(s, i + 1, end);
-    if (value_a >= end - 1)
-        return 0;
-    for (uint32_t k = value_a; k < end - 1; k++)
-        if (s[k] == '(' || s[k] == '{' || s[k] == ';')
-            return 0; /* a call or a block may hide in it: the tree's walk */
-    /* the item, as new_item and set_sig make it */
     fg_item it;
     memset(&it, 0, sizeof it);
     it.kind = GK_CONST;
     it.parent = parent;
-    it.name = keep(e, (span){s + name_a, name_b - name_a});
-    TSPoint pa = ts_node_start_point(n), pb = ts_node_end_point(n);
+    it.name = keep(e, (span){s + pc->name_a, pc->name_b - pc->name_a});
     it.line = pa.row + 1;
     it.col = pa.column + 1;
     it.end_line = pb.row + 1;
     it.end_col = pb.column + 1;
-    if (vis_end > a)
-        it.vis = keep(e, (span){s + a, vis_end - a});
+    if (pc->vis_end > a)
+        it.vis = keep(e, (span){s + a, pc->vis_end - a});
     uint32_t id = fg_add_item(e->f, &it);
-    e->f->items[id].sig = signature(e, a, value_a);
+    e->f->items[id].sig = signature(e, a, pc->value_a);
     /* the type: a primitive names nothing, nor does a generic parameter */
     static const char *const prim[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
                                        "isize", "usize", "f32", "f64", "bool", "str", "char"};
-    span t = {s + type_a, type_b - type_a};
-    if (segs == 1 && t.p[0] != ':') {
+    span t = {s + pc->type_a, pc->type_b - pc->type_a};
+    if (pc->segs == 1 && t.p[0] != ':') {
         for (size_t k = 0; k < sizeof prim / sizeof prim[0]; k++)
-            if (word_is(s, type_a, type_b, prim[k]))
-                return 1;
+            if (strlen(prim[k]) == t.len && !memcmp(t.p, prim[k], t.len))
+                return;
         if (is_generic(e, t))
-            return 1;
+            return;
     }
     uint32_t line = pa.row + 1;
-    for (uint32_t k = a; k < type_a; k++)
+    for (uint32_t k = a; k < pc->type_a; k++)
         line += s[k] == '\n';
     fg_ref r = {id, GE_USES_TYPE, FF_PATH, fg_intern(e->f, t.p, t.len), line};
     fg_add_ref(e->f, &r);
+}
+
+/* A const_item of the plain form (skim.h) that the scan did not take
+ * already is read from its text too, with a handful of tree calls instead
+ * of some forty.  Returns 0, having done nothing, for any other form. */
+static int const_from_text(ex *e, TSNode n, uint32_t parent)
+{
+    uint32_t a = ts_node_start_byte(n), end = ts_node_end_byte(n);
+    gr_plain_const pc;
+    if (end > e->len || !gr_plain_const_parse(e->src, a, end, &pc))
+        return 0;
+    plain_const(e, &pc, a, ts_node_start_point(n), ts_node_end_point(n), parent);
     return 1;
+}
+
+/* The skimmed constants (skim.h) that start before byte `at`, as items of
+ * the file's module: called before each item of the file's top level is
+ * visited, and at the end, so that they take their place in source order. */
+static void skimmed_before(ex *e, uint32_t at)
+{
+    for (; e->skim_cur < e->nskim && e->skim[e->skim_cur].a < at; e->skim_cur++) {
+        const gr_skimmed *m = &e->skim[e->skim_cur];
+        if (m->kind != GR_SKIM_CONST)
+            continue;
+        gr_plain_const pc;
+        if (!gr_plain_const_parse(e->src, m->a, m->end, &pc))
+            abort(); /* the scan took it for one: cannot happen */
+        plain_const(e, &pc, m->a, (TSPoint){m->row, m->col}, (TSPoint){m->end_row, m->end_col}, 0);
+    }
 }
 
 static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
@@ -1068,6 +1013,8 @@ static void items_in(ex *e, TSNode list, uint32_t parent)
     fg_str path_attr = {0, 0};
     EACH_CHILD(k, list) {
         TSNode c = KID(k);
+        if (parent == 0 && e->skim_cur < e->nskim)
+            skimmed_before(e, ts_node_start_byte(c));
         int s = sym(c);
         if (s == S_ATTRIBUTE_ITEM) {
             fg_str p = path_attribute(e, c);
@@ -1422,13 +1369,54 @@ static uint32_t find_errors(TSNode root, uint32_t *count)
     return first;
 }
 
+/* The plain constants at the file's top level (skim.h), and the byte
+ * ranges around them that the parser is to read: one range between each
+ * run of constants that only whitespace separates.  Returns the count of
+ * ranges, 0 when no constant is left out. */
+static size_t skim(gr_extractor *x, const char *src, size_t len)
+{
+    x->nranges = 0;
+    if (x->no_skim || !gr_skim(src, len, &x->skims))
+        return 0;
+    TSRange open = {{0, 0}, {0, 0}, 0, 0};
+    for (size_t k = 0; k < x->skims.n; k++) {
+        const gr_skimmed *m = &x->skims.v[k];
+        if (k + 1 < x->skims.n && x->skims.v[k + 1].adjoins) {
+            if (!m->adjoins || k == 0)
+                open.end_point = (TSPoint){m->row, m->col}, open.end_byte = m->a;
+            continue; /* the run goes on */
+        }
+        if (!m->adjoins || k == 0)
+            open.end_point = (TSPoint){m->row, m->col}, open.end_byte = m->a;
+        if (x->nranges == x->ranges_cap) {
+            x->ranges_cap = x->ranges_cap ? x->ranges_cap * 2 : 64;
+            x->ranges = gr_xrealloc(x->ranges, x->ranges_cap * sizeof *x->ranges);
+        }
+        if (open.end_byte > open.start_byte)
+            x->ranges[x->nranges++] = open;
+        open.start_point = (TSPoint){m->end_row, m->end_col};
+        open.start_byte = m->end;
+    }
+    if (x->nranges + 1 > x->ranges_cap) {
+        x->ranges_cap = x->nranges + 1;
+        x->ranges = gr_xrealloc(x->ranges, x->ranges_cap * sizeof *x->ranges);
+    }
+    /* the last range runs to the end, as tree-sitter's default one does */
+    open.end_point = (TSPoint){UINT32_MAX, UINT32_MAX};
+    open.end_byte = UINT32_MAX;
+    x->ranges[x->nranges++] = open;
+    return x->nranges;
+}
+
 static TSTree *parse(gr_extractor *x, const char *src, size_t len)
 {
     ts_parser_reset(x->parser);
+    if (!ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges))
+        return NULL;
     return ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
 }
 
-static void extract_tree(fg_file *f, TSTree *t, const char *src, size_t len)
+static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src, size_t len)
 {
     TSNode r = ts_tree_root_node(t);
     f->items[0].end_line = ts_node_end_point(r).row + 1;
@@ -1437,7 +1425,10 @@ static void extract_tree(fg_file *f, TSTree *t, const char *src, size_t len)
     e->f = f;
     e->src = src;
     e->len = len;
+    e->skim = x->nranges ? x->skims.v : NULL;
+    e->nskim = x->nranges ? x->skims.n : 0;
     items_in(e, r, 0);
+    skimmed_before(e, UINT32_MAX);
     if (ts_node_has_error(r)) {
         uint32_t n = 0, line = find_errors(r, &n);
         fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
@@ -1464,12 +1455,15 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
          * and go together at the end without a tree walk to free them.  A
          * parser made here must not outlive the arena span, so it is new
          * for each file (cheap next to a parse). */
+        skim(x, src, len);
         gr_tsarena_begin(x->arena);
         TSParser *p = ts_parser_new();
-        TSTree *t = p && ts_parser_set_language(p, G.lang) ? ts_parser_parse_string(p, NULL, src, (uint32_t)len)
-                                                           : NULL;
+        TSTree *t = p && ts_parser_set_language(p, G.lang) &&
+                            (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
+                        ? ts_parser_parse_string(p, NULL, src, (uint32_t)len)
+                        : NULL;
         if (t)
-            extract_tree(f, t, src, len);
+            extract_tree(x, f, t, src, len);
         else
             fg_diagf(f, 1, "the parser gave up on this file");
         if (p)
@@ -1477,11 +1471,12 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         gr_tsarena_end(x->arena);
         return;
     }
+    skim(x, src, len);
     TSTree *t = parse(x, src, len);
     if (!t) {
         fg_diagf(f, 1, "the parser gave up on this file");
         return;
     }
-    extract_tree(f, t, src, len);
+    extract_tree(x, f, t, src, len);
     ts_tree_delete(t);
 }

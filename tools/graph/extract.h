@@ -18,6 +18,11 @@ typedef struct gr_extractor gr_extractor;
 gr_extractor *gr_extractor_new(void);
 void gr_extractor_free(gr_extractor *x);
 
+/* Whether plain top-level constants are read from the text and left out
+ * of the parse (skim.h): on by default; off parses every byte, which the
+ * tests and the fuzzer use to check that both give the same graph. */
+void gr_extractor_skim(gr_extractor *x, int on);
+
 /* Fills a fresh f (from fg_file_new) from src[0..len): item 0 is the
  * file's own module, the rest follow in source order with 1-based lines. */
 void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len);

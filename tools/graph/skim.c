@@ -1,0 +1,606 @@
+/*
+ * skim.c - plain constants read from the text (see skim.h).
+ */
+#include "skim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int ascii_ident_start(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int ascii_ident(unsigned char c)
+{
+    return ascii_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+/* The end of the identifier at s[i] (i when none), ASCII only. */
+static uint32_t ident_end(const char *s, uint32_t i, uint32_t end)
+{
+    if (i >= end || !ascii_ident_start((unsigned char)s[i]))
+        return i;
+    while (i < end && ascii_ident((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+static int word_is(const char *s, uint32_t a, uint32_t b, const char *w)
+{
+    size_t n = strlen(w);
+    return b - a == n && !memcmp(s + a, w, n);
+}
+
+static uint32_t skip_space(const char *s, uint32_t i, uint32_t end)
+{
+    while (i < end && is_space(s[i]))
+        i++;
+    return i;
+}
+
+int gr_plain_const_parse(const char *s, uint32_t a, uint32_t end, gr_plain_const *out)
+{
+    if (end < a || end - a < 12 || s[end - 1] != ';')
+        return 0;
+    for (uint32_t k = a; k + 1 < end; k++)
+        if ((s[k] == '/' && (s[k + 1] == '/' || s[k + 1] == '*')) || s[k] == '"' || s[k] == '\'')
+            return 0; /* comments and literals: leave them to the tree */
+    uint32_t i = a, vis_end = a;
+    if (end - i > 4 && !memcmp(s + i, "pub", 3)) {
+        i += 3;
+        if (s[i] == '(') {
+            while (i < end && s[i] != ')' && !is_space(s[i]))
+                i++;
+            if (i >= end || s[i] != ')')
+                return 0;
+            i++;
+        }
+        vis_end = i;
+        if (i >= end || !is_space(s[i]))
+            return 0;
+        i = skip_space(s, i, end);
+    }
+    uint32_t w = ident_end(s, i, end);
+    if (!word_is(s, i, w, "const") || w >= end || !is_space(s[w]))
+        return 0;
+    uint32_t name_a = skip_space(s, w, end), name_b = ident_end(s, name_a, end);
+    if (name_b == name_a || word_is(s, name_a, name_b, "_"))
+        return 0;
+    i = skip_space(s, name_b, end);
+    if (i >= end || s[i] != ':' || (i + 1 < end && s[i + 1] == ':'))
+        return 0;
+    uint32_t type_a = skip_space(s, i + 1, end), type_b = type_a, segs = 0;
+    if (end - type_b > 2 && s[type_b] == ':' && s[type_b + 1] == ':')
+        type_b += 2;
+    for (;;) {
+        uint32_t x = ident_end(s, type_b, end);
+        if (x == type_b || word_is(s, type_b, x, "Self") || word_is(s, type_b, x, "self") ||
+            word_is(s, type_b, x, "super") || word_is(s, type_b, x, "crate") || word_is(s, type_b, x, "dyn") ||
+            word_is(s, type_b, x, "impl") || word_is(s, type_b, x, "fn") || word_is(s, type_b, x, "unsafe") ||
+            word_is(s, type_b, x, "extern"))
+            return 0;
+        segs++;
+        type_b = x;
+        if (end - type_b > 2 && s[type_b] == ':' && s[type_b + 1] == ':')
+            type_b += 2;
+        else
+            break;
+    }
+    i = skip_space(s, type_b, end);
+    if (i >= end || s[i] != '=' || (i + 1 < end && s[i + 1] == '='))
+        return 0;
+    uint32_t value_a = skip_space(s, i + 1, end);
+    if (value_a >= end - 1)
+        return 0;
+    for (uint32_t k = value_a; k < end - 1; k++)
+        if (s[k] == '(' || s[k] == '{' || s[k] == ';')
+            return 0; /* a call or a block may hide in it: the tree's walk */
+    out->vis_end = vis_end;
+    out->name_a = name_a;
+    out->name_b = name_b;
+    out->type_a = type_a;
+    out->type_b = type_b;
+    out->segs = segs;
+    out->value_a = value_a;
+    return 1;
+}
+
+/* Whether s[a..b) is one of Rust's keywords or reserved words, or a word
+ * this grammar treats specially (union, default, gen, raw, macro_rules). */
+static int keyword(const char *s, uint32_t a, uint32_t b)
+{
+    static const char *const kw[] = {
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+        "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+        "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+        "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+        "typeof", "unsized", "virtual", "yield", "try", "union", "default", "gen", "raw", "macro_rules",
+    };
+    if (b - a < 2 || b - a > 11)
+        return 0;
+    for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++)
+        if (word_is(s, a, b, kw[k]))
+            return 1;
+    return 0;
+}
+
+/* The end of the number literal at s[k] (a digit) as the grammar lexes
+ * one: decimal, with a fraction and an exponent, or 0x/0o/0b digits, and
+ * an optional type suffix.  0 for any other form (`1.max`, `1.`, `1e`,
+ * a suffix the grammar does not know), which the scan leaves alone. */
+static uint32_t number_end(const char *s, uint32_t k, uint32_t b)
+{
+    static const char *const suffix[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128",
+                                         "i128", "isize", "usize", "f32", "f64"};
+    const char *digits = "0123456789_";
+    int decimal = 1;
+    if (b - k > 2 && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'o' || s[k + 1] == 'b')) {
+        digits = s[k + 1] == 'x' ? "0123456789abcdefABCDEF_" : s[k + 1] == 'o' ? "01234567_" : "01_";
+        decimal = 0;
+        k += 2;
+    }
+    uint32_t start = k;
+    while (k < b && s[k] && strchr(digits, s[k]))
+        k++;
+    if (k == start)
+        return 0;
+    if (decimal) { /* a fraction, an exponent */
+        if (k < b && s[k] == '.') {
+            if (k + 1 >= b || s[k + 1] < '0' || s[k + 1] > '9')
+                return 0;
+            for (k++; k < b && ((s[k] >= '0' && s[k] <= '9') || s[k] == '_'); k++)
+                ;
+        }
+        if (k < b && (s[k] == 'e' || s[k] == 'E')) {
+            k++;
+            if (k < b && (s[k] == '+' || s[k] == '-'))
+                k++;
+            if (k >= b || s[k] < '0' || s[k] > '9')
+                return 0;
+            while (k < b && ((s[k] >= '0' && s[k] <= '9') || s[k] == '_'))
+                k++;
+        }
+    }
+    uint32_t w = ident_end(s, k, b);
+    if (w == k)
+        return k;
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
+        if (word_is(s, k, w, suffix[i]))
+            return w;
+    return 0;
+}
+
+/* A path at s[k]: [::]name(::name)*, no keyword but self, super, crate,
+ * Self, true, false.  Its end, or 0. */
+static uint32_t path_end(const char *s, uint32_t k, uint32_t b)
+{
+    if (b - k > 2 && s[k] == ':' && s[k + 1] == ':')
+        k += 2;
+    for (;;) {
+        uint32_t w = ident_end(s, k, b);
+        if (w == k || (keyword(s, k, w) && !word_is(s, k, w, "self") && !word_is(s, k, w, "super") &&
+                       !word_is(s, k, w, "crate") && !word_is(s, k, w, "Self") && !word_is(s, k, w, "true") &&
+                       !word_is(s, k, w, "false")))
+            return 0;
+        if (b - w > 2 && s[w] == ':' && s[w + 1] == ':') {
+            k = w + 2;
+            continue;
+        }
+        return w;
+    }
+}
+
+/* Whether s[a..b) - a constant's value - is an expression the grammar
+ * surely takes whole, and takes as this scan does: operands (numbers,
+ * paths, field accesses, `as` casts to a path) between binary operators,
+ * each with any number of prefix '-' and '!'.  Anything else (a bracket,
+ * a literal, a lone '<' that might open generics, a trailing operator)
+ * the scan leaves to the parser. */
+static int simple_value(const char *s, uint32_t a, uint32_t b)
+{
+    static const char *const binop[] = {"<<", ">>", "==", "!=", "<=", ">=", "&&", "||",
+                                        "+", "-", "*", "/", "%", "&", "|", "^"};
+    uint32_t k = a;
+    for (;;) {
+        /* an operand, after its prefix operators */
+        for (k = skip_space(s, k, b); k < b && (s[k] == '-' || s[k] == '!'); k = skip_space(s, k + 1, b))
+            ;
+        if (k >= b)
+            return 0;
+        uint32_t e = s[k] >= '0' && s[k] <= '9' ? number_end(s, k, b) : path_end(s, k, b);
+        if (!e)
+            return 0;
+        for (;;) { /* .field and `as Path` after it */
+            k = skip_space(s, e, b);
+            if (k < b && s[k] == '.' && (k + 1 >= b || s[k + 1] != '.')) {
+                uint32_t w = ident_end(s, skip_space(s, k + 1, b), b);
+                if (w == skip_space(s, k + 1, b) || keyword(s, skip_space(s, k + 1, b), w))
+                    return 0;
+                e = w;
+                continue;
+            }
+            uint32_t w = ident_end(s, k, b);
+            if (word_is(s, k, w, "as")) {
+                uint32_t t = skip_space(s, w, b);
+                if (t == w || !(e = path_end(s, t, b)))
+                    return 0;
+                continue;
+            }
+            break;
+        }
+        if (k >= b)
+            return 1;
+        /* a binary operator, or the end */
+        size_t i = 0;
+        for (; i < sizeof binop / sizeof binop[0]; i++) {
+            size_t n = strlen(binop[i]);
+            if (b - k >= n && !memcmp(s + k, binop[i], n))
+                break;
+        }
+        if (i == sizeof binop / sizeof binop[0])
+            return 0;
+        k += (uint32_t)strlen(binop[i]);
+        if (k < b && (s[k] == '=' || s[k] == '<' || s[k] == '>' || s[k] == '&' || s[k] == '|'))
+            return 0; /* a compound assignment, `<<=`, `&&&`...: not for the scan */
+    }
+}
+
+/* The length of the UTF-8 sequence starting with byte c (1 for a stray
+ * continuation byte: the scan only needs to move on). */
+static uint32_t utf8_len(unsigned char c)
+{
+    return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+typedef struct scan {
+    const char *s;
+    uint32_t len, i;
+    uint32_t row, line_start; /* of i */
+    int bad; /* met what the grammar's lexer rejects (see bad_byte) */
+} scan;
+
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* s[k] is the '\' of an escape in a string or character literal: the
+ * end of the escape as the grammar's lexer takes it (\xHH, \uHHHH,
+ * \u{H...}, or '\' and any one other byte), or 0 where it takes none. */
+static uint32_t escape_end(const char *s, uint32_t k, uint32_t len)
+{
+    if (k + 1 >= len)
+        return 0;
+    if (s[k + 1] == 'x')
+        return k + 3 < len && is_hex(s[k + 2]) && is_hex(s[k + 3]) ? k + 4 : 0;
+    if (s[k + 1] != 'u')
+        return k + 2;
+    uint32_t j = k + 2;
+    if (j < len && s[j] == '{') {
+        for (j++; j < len && is_hex(s[j]); j++)
+            ;
+        return j > k + 3 && j < len && s[j] == '}' ? j + 1 : 0;
+    }
+    for (; j < len && j < k + 6 && is_hex(s[j]); j++)
+        ;
+    return j == k + 6 ? j : 0;
+}
+
+/* A byte, outside literals and comments, that no token of the grammar
+ * holds: it makes an error even inside a macro's token tree.  Bytes past
+ * ASCII count too: most are letters, but telling which would need the
+ * Unicode tables, and a macro that holds one is simply parsed. */
+static int bad_byte(unsigned char c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') || c == '\\' ||
+           c == '`' || c == '~' || c >= 0x7f;
+}
+
+/* Moves to byte `to`, counting the lines passed. */
+static void advance(scan *z, uint32_t to)
+{
+    for (uint32_t k = z->i; k < to; k++)
+        if (z->s[k] == '\n') {
+            z->row++;
+            z->line_start = k + 1;
+        }
+    z->i = to;
+}
+
+/* Past the end of the literal or comment at z->i; 0 when it never ends. */
+static int skip_block_comment(scan *z)
+{
+    const char *s = z->s;
+    uint32_t k = z->i + 2, depth = 1;
+    while (k + 1 < z->len) {
+        if (s[k] == '*' && s[k + 1] == '/') {
+            k += 2;
+            if (!--depth) {
+                advance(z, k);
+                return 1;
+            }
+        } else if (s[k] == '/' && s[k + 1] == '*') {
+            k += 2;
+            depth++;
+        } else {
+            k++;
+        }
+    }
+    return 0;
+}
+
+static int skip_string(scan *z, uint32_t open)
+{
+    const char *s = z->s;
+    for (uint32_t k = open + 1; k < z->len; k++) {
+        if (s[k] == '\\') {
+            uint32_t e = escape_end(s, k, z->len);
+            if (e)
+                k = e - 1;
+            else
+                z->bad = 1, k++;
+        } else if (s[k] == '"') {
+            advance(z, k + 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* r"..." or r#"..."#: s[open] is the first '"' or '#' after the r. */
+static int skip_raw_string(scan *z, uint32_t open)
+{
+    const char *s = z->s;
+    uint32_t hashes = 0, k = open;
+    while (k < z->len && s[k] == '#')
+        k++, hashes++;
+    if (k >= z->len || s[k] != '"')
+        return -1; /* r#ident: a raw identifier */
+    for (k++; k < z->len; k++) {
+        if (s[k] != '"')
+            continue;
+        uint32_t h = 0;
+        while (h < hashes && k + 1 + h < z->len && s[k + 1 + h] == '#')
+            h++;
+        if (h == hashes) {
+            advance(z, k + 1 + h);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void add(gr_skims *out, const gr_skimmed *m)
+{
+    if (out->n == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 256;
+        out->v = gr_xrealloc(out->v, out->cap * sizeof *out->v);
+    }
+    out->v[out->n++] = *m;
+}
+
+/* Tries the constant that may start at z->i (a `pub` or `const` at the
+ * top level, starting a statement); on success records it and moves
+ * past it. */
+static int try_const(scan *z, gr_skims *out, int adjoins)
+{
+    /* the ';' that ends it, unless a bracket or a literal comes first (a
+     * `pub fn`, a `pub struct`): then it is not one, and the search stops
+     * there rather than run on through the item */
+    const char *s = z->s;
+    uint32_t a = z->i, k = a + 3;
+    if (s[a] == 'p') {
+        if (k < z->len && s[k] == '(') {
+            while (k < z->len && s[k] != ')' && !is_space(s[k]))
+                k++;
+            k++;
+        }
+        k = skip_space(s, k, z->len);
+        if (z->len - k < 6 || memcmp(s + k, "const", 5) || !is_space(s[k + 5]))
+            return 0;
+    }
+    while (k < z->len && s[k] != ';' && s[k] != '{' && s[k] != '(' && s[k] != '"' && s[k] != '\'')
+        k++;
+    if (k >= z->len || s[k] != ';')
+        return 0;
+    uint32_t end = k + 1;
+    gr_plain_const pc;
+    if (!gr_plain_const_parse(s, a, end, &pc) || keyword(s, pc.name_a, pc.name_b) ||
+        !simple_value(s, pc.value_a, end - 1))
+        return 0;
+    if (pc.vis_end > a + 3 && !word_is(s, a, pc.vis_end, "pub(crate)") && !word_is(s, a, pc.vis_end, "pub(self)") &&
+        !word_is(s, a, pc.vis_end, "pub(super)"))
+        return 0;
+    for (uint32_t k = pc.type_a; k < pc.type_b;) {
+        uint32_t w = ident_end(s, k, pc.type_b);
+        if (keyword(s, k, w))
+            return 0;
+        k = w == k ? k + 1 : w;
+    }
+    gr_skimmed m = {a, end, z->row, a - z->line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_CONST};
+    advance(z, end);
+    m.end_row = z->row;
+    m.end_col = end - z->line_start;
+    add(out, &m);
+    return 1;
+}
+
+/* `name!{...}`, `name!(...);`, `a::b![...];` starting at s[i] (not
+ * macro_rules!, whose name follows the '!'): the offset of its opening
+ * bracket, or 0. */
+static uint32_t macro_open(const char *s, uint32_t i, uint32_t len)
+{
+    for (;;) {
+        uint32_t j = ident_end(s, i, len);
+        if (j == i)
+            return 0;
+        if (j + 2 < len && s[j] == ':' && s[j + 1] == ':') {
+            i = j + 2;
+            continue;
+        }
+        j = skip_space(s, j, len);
+        if (j >= len || s[j] != '!')
+            return 0;
+        j = skip_space(s, j + 1, len);
+        return j < len && (s[j] == '(' || s[j] == '[' || s[j] == '{') ? j : 0;
+    }
+}
+
+enum { MAX_NEST = 256 };
+
+size_t gr_skim(const char *src, size_t len, gr_skims *out)
+{
+    out->n = 0;
+    if (len >= UINT32_MAX / 2)
+        return 0;
+    scan z = {src, (uint32_t)len, 0, 0, 0, 0};
+    const char *s = src;
+    char open[MAX_NEST]; /* the brackets the scan is inside */
+    size_t depth = 0;
+    /* at the top level, where a statement starts: after ';' or '}' or at
+     * the start; and whether nothing but whitespace came since the last
+     * skimmed region */
+    int stmt = 1, adjoins = 0;
+    gr_skimmed mac; /* the top-level macro invocation being skipped */
+    int in_macro = 0;
+    while (z.i < z.len) {
+        uint32_t i = z.i;
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n') {
+            z.row++;
+            z.line_start = ++z.i;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') {
+            z.i++;
+            continue;
+        }
+        if (c == '/' && i + 1 < z.len && (s[i + 1] == '/' || s[i + 1] == '*')) {
+            adjoins = 0;
+            if (s[i + 1] == '/') {
+                const char *nl = memchr(s + i, '\n', z.len - i);
+                z.i = nl ? (uint32_t)(nl - s) : z.len;
+            } else if (!skip_block_comment(&z)) {
+                goto unbalanced;
+            }
+            continue;
+        }
+        if (ascii_ident(c) || c >= 0x80) {
+            uint32_t j = i;
+            while (j < z.len && (ascii_ident((unsigned char)s[j]) || (unsigned char)s[j] >= 0x80))
+                j++;
+            if (stmt && depth == 0) {
+                if ((word_is(s, i, j, "pub") || word_is(s, i, j, "const")) && try_const(&z, out, adjoins)) {
+                    adjoins = 1;
+                    continue; /* still at a statement's start */
+                }
+                uint32_t br = macro_open(s, i, z.len);
+                if (br) {
+                    mac = (gr_skimmed){i, 0, z.row, i - z.line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_MACRO};
+                    in_macro = 1;
+                    z.bad = 0;
+                    advance(&z, br); /* on to its bracket */
+                    stmt = adjoins = 0;
+                    continue;
+                }
+            }
+            stmt = adjoins = 0;
+            for (uint32_t k = i; k < j && !z.bad; k++)
+                z.bad = (unsigned char)s[k] >= 0x80;
+            if ((word_is(s, i, j, "r") || word_is(s, i, j, "br") || word_is(s, i, j, "cr")) && j < z.len &&
+                (s[j] == '"' || s[j] == '#')) {
+                int r = skip_raw_string(&z, j);
+                if (r == 0)
+                    goto unbalanced;
+                if (r == 1)
+                    continue;
+            }
+            z.i = j;
+            continue;
+        }
+        stmt = adjoins = 0;
+        if (c == '"') {
+            if (!skip_string(&z, i))
+                goto unbalanced;
+            continue;
+        }
+        if (c == '\'') {
+            /* a character literal ('x', '\n', '\u{..}') or a lifetime */
+            if (i + 2 < z.len && s[i + 1] == '\\') {
+                uint32_t e = escape_end(s, i + 1, z.len);
+                if (!e || e >= z.len || s[e] != '\'')
+                    z.bad = 1;
+                uint32_t k = i + 3;
+                while (k < z.len && s[k] != '\'' && s[k] != '\n')
+                    k++;
+                if (k >= z.len || s[k] != '\'')
+                    goto unbalanced;
+                advance(&z, k + 1);
+                continue;
+            }
+            uint32_t k = i + 1 < z.len ? i + 1 + utf8_len((unsigned char)s[i + 1]) : z.len;
+            z.i = k < z.len && s[k] == '\'' ? k + 1 : i + 1;
+            continue;
+        }
+        z.i++;
+        switch (c) {
+        case '(': case '[': case '{':
+            if (depth == MAX_NEST)
+                goto unbalanced;
+            open[depth++] = (char)c;
+            break;
+        case ')': case ']': case '}':
+            if (!depth || open[--depth] != (c == ')' ? '(' : c == ']' ? '[' : '{'))
+                goto unbalanced;
+            if (depth)
+                break;
+            stmt = c == '}';
+            if (in_macro) {
+                /* name!(...) and name![...] end with their ';' here */
+                uint32_t end = z.i;
+                in_macro = 0;
+                if (z.bad)
+                    break; /* the parser is to see, and report, what it rejects */
+                if (c != '}') {
+                    end = skip_space(s, end, z.len);
+                    if (end >= z.len || s[end] != ';')
+                        break;
+                    end++;
+                }
+                advance(&z, end);
+                mac.end = end;
+                mac.end_row = z.row;
+                mac.end_col = end - z.line_start;
+                add(out, &mac);
+                stmt = adjoins = 1;
+            }
+            break;
+        case ';':
+            stmt = depth == 0;
+            break;
+        default:
+            z.bad |= bad_byte(c);
+            break;
+        }
+    }
+    if (depth == 0)
+        return out->n;
+unbalanced:
+    out->n = 0;
+    return 0;
+}
+
+void gr_skims_free(gr_skims *s)
+{
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
