@@ -7,9 +7,10 @@
 #     the floor, on exactly the files sluice graph reads;
 #   - universal-ctags -R on the same tree (definitions only);
 #   - for context, tree-sitter parsing as sluice graph does it (its bump
-#     arena instead of malloc, largest file first) on 1 and 2 threads
+#     arena instead of malloc, the regions its lexical scan takes left out
+#     of the parse, largest file first) on 1 and 2 threads
 #     (build/bench/graph_parse_arena): what two cores allow before any
-#     graph work.
+#     graph work.  The floor parses every byte, with plain malloc.
 # `sluice graph` writes SQLite (--db) in the two main rows; a third row
 # leaves the output out, to show what the SQLite writer adds.  Each run
 # writes a file of its own, deleted (and synced) outside the timing.

@@ -1,7 +1,9 @@
 /*
  * parse_arena.c - tree-sitter parsing alone, as `sluice graph` parses: each
  * file's parser and tree in the per-thread bump arena (tools/graph/
- * tsarena.h) instead of malloc, files handed out largest first, on
+ * tsarena.h) instead of malloc, the regions the lexical scan takes
+ * (tools/graph/skim.h: plain top-level constants, macro invocations among
+ * the items) left out of the parse, files handed out largest first, on
  * THREADS threads; no extraction, no graph.  bench/graph shows it beside
  * the plain floor (graph_parse_floor) to say how much of sluice graph's
  * time is tree-sitter itself and what two cores could do at best.
@@ -18,6 +20,7 @@
 
 #include "slurp.h"
 #include "sluice/chan.h"
+#include "skim.h"
 #include "tsarena.h"
 
 const TSLanguage *tree_sitter_rust(void);
@@ -35,6 +38,9 @@ static void *worker(void *arg)
 {
     (void)arg;
     gr_tsarena *a = gr_tsarena_new();
+    gr_skims sk = {0};
+    TSRange *ranges = NULL;
+    size_t cap = 0;
     for (;;) {
         size_t i = atomic_fetch_add(&next, 1);
         if (i >= nitems)
@@ -43,9 +49,11 @@ static void *worker(void *arg)
         char *src = slurp(items[i].path, &len);
         if (!src)
             continue;
+        size_t nranges = gr_skim(src, len, &sk) ? gr_skim_ranges(&sk, &ranges, &cap) : 0;
         gr_tsarena_begin(a);
         TSParser *p = ts_parser_new();
-        TSTree *t = p && ts_parser_set_language(p, tree_sitter_rust())
+        TSTree *t = p && ts_parser_set_language(p, tree_sitter_rust()) &&
+                            (!nranges || ts_parser_set_included_ranges(p, ranges, (uint32_t)nranges))
                         ? ts_parser_parse_string(p, NULL, src, (uint32_t)len)
                         : NULL;
         if (t && !a)
@@ -56,6 +64,8 @@ static void *worker(void *arg)
         free(src);
     }
     gr_tsarena_free(a);
+    gr_skims_free(&sk);
+    free(ranges);
     return NULL;
 }
 

@@ -1369,43 +1369,13 @@ static uint32_t find_errors(TSNode root, uint32_t *count)
     return first;
 }
 
-/* The plain constants at the file's top level (skim.h), and the byte
- * ranges around them that the parser is to read: one range between each
- * run of constants that only whitespace separates.  Returns the count of
- * ranges, 0 when no constant is left out. */
-static size_t skim(gr_extractor *x, const char *src, size_t len)
+/* The regions the scan takes (skim.h), and the ranges around them that
+ * the parser is to read; x->nranges is 0 when the scan takes none. */
+static void skim(gr_extractor *x, const char *src, size_t len)
 {
     x->nranges = 0;
-    if (x->no_skim || !gr_skim(src, len, &x->skims))
-        return 0;
-    TSRange open = {{0, 0}, {0, 0}, 0, 0};
-    for (size_t k = 0; k < x->skims.n; k++) {
-        const gr_skimmed *m = &x->skims.v[k];
-        if (k + 1 < x->skims.n && x->skims.v[k + 1].adjoins) {
-            if (!m->adjoins || k == 0)
-                open.end_point = (TSPoint){m->row, m->col}, open.end_byte = m->a;
-            continue; /* the run goes on */
-        }
-        if (!m->adjoins || k == 0)
-            open.end_point = (TSPoint){m->row, m->col}, open.end_byte = m->a;
-        if (x->nranges == x->ranges_cap) {
-            x->ranges_cap = x->ranges_cap ? x->ranges_cap * 2 : 64;
-            x->ranges = gr_xrealloc(x->ranges, x->ranges_cap * sizeof *x->ranges);
-        }
-        if (open.end_byte > open.start_byte)
-            x->ranges[x->nranges++] = open;
-        open.start_point = (TSPoint){m->end_row, m->end_col};
-        open.start_byte = m->end;
-    }
-    if (x->nranges + 1 > x->ranges_cap) {
-        x->ranges_cap = x->nranges + 1;
-        x->ranges = gr_xrealloc(x->ranges, x->ranges_cap * sizeof *x->ranges);
-    }
-    /* the last range runs to the end, as tree-sitter's default one does */
-    open.end_point = (TSPoint){UINT32_MAX, UINT32_MAX};
-    open.end_byte = UINT32_MAX;
-    x->ranges[x->nranges++] = open;
-    return x->nranges;
+    if (!x->no_skim && gr_skim(src, len, &x->skims))
+        x->nranges = gr_skim_ranges(&x->skims, &x->ranges, &x->ranges_cap);
 }
 
 static TSTree *parse(gr_extractor *x, const char *src, size_t len)

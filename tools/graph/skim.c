@@ -598,6 +598,39 @@ unbalanced:
     return 0;
 }
 
+size_t gr_skim_ranges(const gr_skims *sk, TSRange **ranges, size_t *cap)
+{
+    size_t n = 0;
+    TSRange open = {{0, 0}, {0, 0}, 0, 0};
+    for (size_t k = 0; k <= sk->n; k++) {
+        const gr_skimmed *m = k < sk->n ? &sk->v[k] : NULL;
+        if (m && m->adjoins && k > 0) {
+            /* the run goes on: one hole from its first region to here */
+            open.start_point = (TSPoint){m->end_row, m->end_col};
+            open.start_byte = m->end;
+            continue;
+        }
+        if (n == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *ranges = gr_xrealloc(*ranges, *cap * sizeof **ranges);
+        }
+        if (!m) {
+            /* the last range runs to the end, as tree-sitter's default does */
+            open.end_point = (TSPoint){UINT32_MAX, UINT32_MAX};
+            open.end_byte = UINT32_MAX;
+            (*ranges)[n++] = open;
+            break;
+        }
+        open.end_point = (TSPoint){m->row, m->col};
+        open.end_byte = m->a;
+        if (open.end_byte > open.start_byte)
+            (*ranges)[n++] = open;
+        open.start_point = (TSPoint){m->end_row, m->end_col};
+        open.start_byte = m->end;
+    }
+    return n;
+}
+
 void gr_skims_free(gr_skims *s)
 {
     free(s->v);

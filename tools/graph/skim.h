@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <tree_sitter/api.h>
 
 /* `[pub[(...)]] const NAME: PATH = VALUE;` in s[a..end), where end is
  * just past the ';', PATH is a plain path (a::b::C, ::C or one name), and
@@ -61,5 +62,11 @@ typedef struct gr_skims {
  * parser then sees all of it.  Returns out->n. */
 size_t gr_skim(const char *src, size_t len, gr_skims *out);
 void gr_skims_free(gr_skims *s);
+
+/* The ranges the parser is to read around sk's regions (for
+ * ts_parser_set_included_ranges): one before each run of regions that
+ * only whitespace separates, and a last one to the end of the text.
+ * Fills *ranges (grown as needed, *cap its size); returns their count. */
+size_t gr_skim_ranges(const gr_skims *sk, TSRange **ranges, size_t *cap);
 
 #endif
