@@ -366,6 +366,64 @@ SL_TEST(skimmed_parse_gives_the_graph_the_full_parse_gives)
     CHECK_EQ(skim_and_compare(crlf, n), 12);
 }
 
+/* How many of the scan's regions in src are of the given kind. */
+static size_t skimmed_of_kind(const char *src, int kind)
+{
+    gr_skims sk = {0};
+    gr_skim(src, strlen(src), &sk);
+    size_t n = 0;
+    for (size_t k = 0; k < sk.n; k++)
+        n += sk.v[k].kind == kind;
+    gr_skims_free(&sk);
+    return n;
+}
+
+/* `head` + count copies of `elem` + `tail`, in a buffer the caller frees. */
+static char *repeat_text(const char *head, const char *elem, int count, const char *tail)
+{
+    size_t n = strlen(head) + strlen(elem) * (size_t)count + strlen(tail) + 1;
+    char *t = malloc(n);
+    CHECK(t != NULL);
+    strcpy(t, head);
+    for (int k = 0; k < count; k++)
+        strcat(t, elem);
+    strcat(t, tail);
+    return t;
+}
+
+SL_TEST(skim_leaves_out_data_tables_and_keeps_the_graph)
+{
+    /* three tables: at the top, in a module, in a function's body */
+    char *top = repeat_text("pub static TABLE: &'static [(char, u32, &str)] = &[\n", "    ('a', 0x1F, \"x\\n\"), (-1, -2.5e3, r#\"q\"#),\n", 20, "];\n");
+    char *in_mod = repeat_text("mod m {\n    #[rustfmt::skip]\n    const T: [[u8; 2]; 60] = [", "[1, 2], [b'x', 3u8], ", 30, "];\n}\n");
+    char *in_fn = repeat_text("fn f() -> u8 {\n    static S: [Kind; 90] = [", "Kind::A, self::B, /* c */ ", 30, "];\n    g(S[0])\n}\n");
+    size_t n = strlen(top) + strlen(in_mod) + strlen(in_fn) + 64;
+    char *src = malloc(n);
+    CHECK(src != NULL);
+    snprintf(src, n, "%s%s%sfn g(_: Kind) -> u8 { 0 }\n", top, in_mod, in_fn);
+    CHECK_EQ(skimmed_of_kind(src, GR_SKIM_DATA), 3);
+    skim_and_compare(src, strlen(src));
+    free(src);
+    /* tables the scan leaves to the parser: a call, an item keyword (in a
+     * string too), a repeat, a cast, a syntax error, a doc comment */
+    static const char *const elem[] = {"Some(1), ", "\"type\", ", "[0; 4], ", "1 as u8, ", "1 2, ",
+                                       "/// d\n 1, ", "'\xea\xa2', ", "'\\0\\0', "};
+    for (size_t k = 0; k < sizeof elem / sizeof elem[0]; k++) {
+        char *t = repeat_text("const T: &[X] = &[", elem[k], 100, "];\n");
+        CHECK_EQ(skimmed_of_kind(t, GR_SKIM_DATA), 0);
+        free(t);
+    }
+    free(top);
+    free(in_mod);
+    free(in_fn);
+    /* a macro holding what the grammar's lexer rejects is parsed, so
+     * that the error is reported */
+    CHECK_EQ(skimmed_of_kind("m! { '\xc3\xa9' }\n", GR_SKIM_MACRO), 1);
+    CHECK_EQ(skimmed_of_kind("m! { '\xea\xa2' }\n", GR_SKIM_MACRO), 0);
+    CHECK_EQ(skimmed_of_kind("m! { a ` b }\n", GR_SKIM_MACRO), 0);
+    CHECK_EQ(skimmed_of_kind("m! { \"\\u{41\" }\n", GR_SKIM_MACRO), 0);
+}
+
 SL_TEST(skim_takes_nothing_where_brackets_or_literals_do_not_close)
 {
     static const char *const bad[] = {

@@ -1142,34 +1142,7 @@ static fg_str preceding_path_attr(ex *e, TSNode n)
 }
 
 
-/* Is s[0..len) a keyword that starts an item? */
-static int item_keyword(const char *s, size_t len)
-{
-    switch (len) {
-    case 2: return !memcmp(s, "fn", 2);
-    case 3: return !memcmp(s, "use", 3) || !memcmp(s, "mod", 3);
-    case 4: return !memcmp(s, "enum", 4) || !memcmp(s, "impl", 4) || !memcmp(s, "type", 4);
-    case 5: return !memcmp(s, "union", 5) || !memcmp(s, "trait", 5) || !memcmp(s, "const", 5);
-    case 6: return !memcmp(s, "struct", 6) || !memcmp(s, "static", 6) || !memcmp(s, "extern", 6);
-    case 11: return !memcmp(s, "macro_rules", 11);
-    default: return 0;
-    }
-}
-
-/* Whether the line holding s[end - 1] has "//" before it. */
-static int line_has_comment(const char *s, size_t end)
-{
-    size_t a = end;
-    while (a > 0 && s[a - 1] != '\n')
-        a--;
-    for (size_t i = a; i + 1 < end; i++)
-        if (s[i] == '/' && s[i + 1] == '/')
-            return 1;
-    return 0;
-}
-
-/* The marks: a lexical over-approximation (comments and strings count
- * too), which is all the walk needs. */
+/* The marks (gr_next_mark, skim.h) in [lo, hi). */
 static void build_marks(ex *e, uint32_t lo, uint32_t hi)
 {
     e->marks_built = 1;
@@ -1181,42 +1154,13 @@ static void build_marks(ex *e, uint32_t lo, uint32_t hi)
         cap = 1024;
         m = gr_xmalloc(cap * sizeof *m);
     }
-    const char *s = e->src;
-    size_t len = hi < e->len ? hi : e->len;
-    for (size_t i = lo; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        size_t at = i;
-        if (c == '(') {
-            /* A call's '(' follows its callee: a name, a generic's '>', a
-             * ')' or ']' or '?' or '}' - not '!' (a macro's arguments are
-             * not walked), an operator or a separator.  A comment between
-             * the two is the one way to hide the callee's last character,
-             * so after a '/' or a line holding "//" the '(' counts
-             * regardless. */
-            size_t k = i;
-            int newline = 0;
-            while (k > 0 && is_space(s[k - 1]))
-                newline |= s[--k] == '\n';
-            unsigned char p = k ? (unsigned char)s[k - 1] : 0;
-            if (!(ident_byte(p) || p == '>' || p == ')' || p == ']' || p == '?' || p == '}' || p == '/' ||
-                  (newline && line_has_comment(s, k))))
-                continue;
-        } else if (c >= 'a' && c <= 'z' && (i == 0 || !ident_byte((unsigned char)s[i - 1]))) {
-            size_t j = i + 1;
-            while (j < len && ident_byte((unsigned char)s[j]))
-                j++;
-            int kw = item_keyword(s + i, j - i);
-            i = j - 1;
-            if (!kw)
-                continue;
-        } else {
-            continue;
-        }
+    uint32_t len = hi < e->len ? hi : (uint32_t)e->len;
+    for (uint32_t i = lo; (i = gr_next_mark(e->src, i, len)) < len; i++) {
         if (n == cap) {
             cap *= 2;
             m = gr_xrealloc(m, cap * sizeof *m);
         }
-        m[n++] = (uint32_t)at;
+        m[n++] = i;
     }
     e->marks = m;
     e->marks_cap = cap;

@@ -1,5 +1,7 @@
 /*
- * skim.c - plain constants read from the text (see skim.h).
+ * skim.c - what the parser need not read, found by a lexical scan (see
+ * skim.h): a Rust lexer that tracks brackets, literals and comments and
+ * nothing more, and small strict readers for the three kinds of region.
  */
 #include "skim.h"
 
@@ -44,6 +46,68 @@ static uint32_t skip_space(const char *s, uint32_t i, uint32_t end)
     while (i < end && is_space(s[i]))
         i++;
     return i;
+}
+
+static int ident_byte(unsigned char c)
+{
+    return ascii_ident(c) || c >= 0x80;
+}
+
+/* Is s[0..len) a keyword that starts an item? */
+static int item_keyword(const char *s, size_t len)
+{
+    switch (len) {
+    case 2: return !memcmp(s, "fn", 2);
+    case 3: return !memcmp(s, "use", 3) || !memcmp(s, "mod", 3);
+    case 4: return !memcmp(s, "enum", 4) || !memcmp(s, "impl", 4) || !memcmp(s, "type", 4);
+    case 5: return !memcmp(s, "union", 5) || !memcmp(s, "trait", 5) || !memcmp(s, "const", 5);
+    case 6: return !memcmp(s, "struct", 6) || !memcmp(s, "static", 6) || !memcmp(s, "extern", 6);
+    case 11: return !memcmp(s, "macro_rules", 11);
+    default: return 0;
+    }
+}
+
+/* Whether the line holding s[end - 1] has "//" before it. */
+static int line_has_comment(const char *s, size_t end)
+{
+    size_t a = end;
+    while (a > 0 && s[a - 1] != '\n')
+        a--;
+    for (size_t i = a; i + 1 < end; i++)
+        if (s[i] == '/' && s[i + 1] == '/')
+            return 1;
+    return 0;
+}
+
+uint32_t gr_next_mark(const char *s, uint32_t i, uint32_t hi)
+{
+    for (; i < hi; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '(') {
+            /* A call's '(' follows its callee: a name, a generic's '>', a
+             * ')' or ']' or '?' or '}' - not '!' (a macro's arguments are
+             * not walked), an operator or a separator.  A comment between
+             * the two is the one way to hide the callee's last character,
+             * so after a '/' or a line holding "//" the '(' counts
+             * regardless. */
+            uint32_t k = i;
+            int newline = 0;
+            while (k > 0 && is_space(s[k - 1]))
+                newline |= s[--k] == '\n';
+            unsigned char p = k ? (unsigned char)s[k - 1] : 0;
+            if (ident_byte(p) || p == '>' || p == ')' || p == ']' || p == '?' || p == '}' || p == '/' ||
+                (newline && line_has_comment(s, k)))
+                return i;
+        } else if (c >= 'a' && c <= 'z' && (i == 0 || !ident_byte((unsigned char)s[i - 1]))) {
+            uint32_t j = i + 1;
+            while (j < hi && ident_byte((unsigned char)s[j]))
+                j++;
+            if (item_keyword(s + i, j - i))
+                return i;
+            i = j - 1;
+        }
+    }
+    return hi;
 }
 
 int gr_plain_const_parse(const char *s, uint32_t a, uint32_t end, gr_plain_const *out)
@@ -253,13 +317,6 @@ static int simple_value(const char *s, uint32_t a, uint32_t b)
     }
 }
 
-/* The length of the UTF-8 sequence starting with byte c (1 for a stray
- * continuation byte: the scan only needs to move on). */
-static uint32_t utf8_len(unsigned char c)
-{
-    return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
-
 typedef struct scan {
     const char *s;
     uint32_t len, i;
@@ -433,6 +490,213 @@ static int try_const(scan *z, gr_skims *out, int adjoins)
     return 1;
 }
 
+/* ---- data tables -------------------------------------------------------- */
+
+enum { MIN_DATA = 512, MAX_DATA_NEST = 32 };
+
+/* Past whitespace and plain comments; 0 at a doc comment (the grammar
+ * gives those structure) or a comment that does not end. */
+static uint32_t skip_gap(const char *s, uint32_t k, uint32_t len)
+{
+    for (;;) {
+        k = skip_space(s, k, len);
+        if (k + 1 >= len || s[k] != '/' || (s[k + 1] != '/' && s[k + 1] != '*'))
+            return k;
+        if (k + 2 < len && (s[k + 2] == '!' || (s[k + 2] == s[k + 1] && !(k + 3 < len && s[k + 3] == s[k + 1]))))
+            return 0; /* a doc comment: three slashes, two stars, or a '!' */
+        if (s[k + 1] == '/') {
+            const char *nl = memchr(s + k, '\n', len - k);
+            k = nl ? (uint32_t)(nl - s) : len;
+            continue;
+        }
+        uint32_t depth = 1;
+        for (k += 2; depth && k + 1 < len; k++) {
+            if (s[k] == '*' && s[k + 1] == '/')
+                depth--, k++;
+            else if (s[k] == '/' && s[k + 1] == '*')
+                depth++, k++;
+        }
+        if (depth)
+            return 0;
+    }
+}
+
+/* The end of the one well-formed UTF-8 character at s[j] (no overlong
+ * form, no surrogate, nothing past U+10FFFF), or 0.  The grammar's lexer
+ * reads a malformed sequence as more than one character, so a character
+ * literal holding one is an error. */
+static uint32_t utf8_char_end(const char *s, uint32_t j, uint32_t len)
+{
+    unsigned char c = (unsigned char)s[j];
+    if (c < 0x80)
+        return j + 1;
+    uint32_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!n || len - j < n)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xbf, c1 = (unsigned char)s[j + 1];
+    if (c == 0xe0)
+        lo = 0xa0;
+    else if (c == 0xed)
+        hi = 0x9f;
+    else if (c == 0xf0)
+        lo = 0x90;
+    else if (c == 0xf4)
+        hi = 0x8f;
+    if (c1 < lo || c1 > hi)
+        return 0;
+    for (uint32_t k = 2; k < n; k++)
+        if (((unsigned char)s[j + k] & 0xc0) != 0x80)
+            return 0;
+    return j + n;
+}
+
+/* The end of the string, byte string or raw string literal at s[k] (0:
+ * none, or one the grammar's lexer would reject). */
+static uint32_t literal_end(const char *s, uint32_t k, uint32_t len)
+{
+    if (s[k] == 'b' && k + 1 < len && (s[k + 1] == '"' || s[k + 1] == '\'' || s[k + 1] == 'r'))
+        k++;
+    if (s[k] == 'r') {
+        uint32_t hashes = 0, j = k + 1;
+        while (j < len && s[j] == '#')
+            j++, hashes++;
+        if (j >= len || s[j] != '"')
+            return 0;
+        for (j++; j < len; j++) {
+            if (s[j] != '"')
+                continue;
+            uint32_t h = 0;
+            while (h < hashes && j + 1 + h < len && s[j + 1 + h] == '#')
+                h++;
+            if (h == hashes)
+                return j + 1 + h;
+        }
+        return 0;
+    }
+    uint32_t j = k + 1;
+    if (s[k] == '\'') { /* one character or escape */
+        if (j >= len || s[j] == '\'')
+            return 0;
+        j = s[j] == '\\' ? escape_end(s, j, len) : utf8_char_end(s, j, len);
+        return j && j < len && s[j] == '\'' ? j + 1 : 0;
+    }
+    if (s[k] != '"')
+        return 0;
+    for (; j < len && s[j] != '"'; j++) {
+        if (s[j] == '\\') {
+            uint32_t e = escape_end(s, j, len);
+            if (!e)
+                return 0;
+            j = e - 1;
+        }
+    }
+    return j < len ? j + 1 : 0;
+}
+
+static uint32_t data_list(const char *s, uint32_t k, uint32_t len, char close, int nest);
+
+/* One element of a data table, as the grammar surely parses it: a
+ * literal, a path, `-` or `&` before an element, a tuple or an array of
+ * elements.  No call, no cast, no field, no block.  Its end, or 0. */
+static uint32_t data_elem(const char *s, uint32_t k, uint32_t len, int nest)
+{
+    if (nest > MAX_DATA_NEST || !(k = skip_gap(s, k, len)) || k >= len)
+        return 0;
+    unsigned char c = (unsigned char)s[k];
+    if (c == '-' || c == '&')
+        return k + 1 < len && s[k + 1] != c ? data_elem(s, k + 1, len, nest + 1) : 0;
+    if (c == '(' || c == '[')
+        return data_list(s, k + 1, len, c == '(' ? ')' : ']', nest + 1);
+    if (c >= '0' && c <= '9')
+        return number_end(s, k, len);
+    if (c == '"' || c == '\'')
+        return literal_end(s, k, len);
+    if (c == 'b' && k + 1 < len && (s[k + 1] == '"' || s[k + 1] == '\''))
+        return literal_end(s, k, len);
+    uint32_t r = c == 'b' && k + 1 < len && s[k + 1] == 'r' ? k + 1 : k; /* br"..." */
+    if (s[r] == 'r' && r + 1 < len && (s[r + 1] == '"' || s[r + 1] == '#'))
+        return literal_end(s, k, len);
+    return path_end(s, k, len);
+}
+
+/* Elements separated by commas (a trailing one allowed) up to `close`:
+ * the end past it, or 0. */
+static uint32_t data_list(const char *s, uint32_t k, uint32_t len, char close, int nest)
+{
+    for (;;) {
+        if (!(k = skip_gap(s, k, len)) || k >= len)
+            return 0;
+        if (s[k] == close)
+            return k + 1;
+        if (!(k = data_elem(s, k, len, nest)) || !(k = skip_gap(s, k, len)) || k >= len)
+            return 0;
+        if (s[k] == ',')
+            k++;
+        else if (s[k] != close)
+            return 0;
+    }
+}
+
+/* `[pub[(...)]] const|static [mut] NAME: TYPE = [&]{[ ... ]};` at s[a], the
+ * keyword at s[kw]: when the array's elements are data (data_elem) with
+ * no mark (gr_next_mark) among them, and it is long enough to be worth
+ * it, records the inside of its brackets as a region the parser need not
+ * read (`[]` gives the same graph: nothing in the value is walked) and
+ * moves past the item. */
+static int try_data(scan *z, gr_skims *out, uint32_t kw)
+{
+    const char *s = z->s;
+    uint32_t len = z->len, k = ident_end(s, kw, len);
+    k = skip_space(s, k, len);
+    uint32_t w = ident_end(s, k, len);
+    if (word_is(s, k, w, "mut"))
+        k = skip_space(s, w, len), w = ident_end(s, k, len);
+    if (w == k || (keyword(s, k, w) && !word_is(s, k, w, "_")))
+        return 0;
+    k = skip_space(s, w, len);
+    if (k >= len || s[k] != ':' || (k + 1 < len && s[k + 1] == ':'))
+        return 0;
+    /* the type, up to the '=' outside every bracket */
+    long nest = 0;
+    for (k++; k < len; k++) {
+        char c = s[k];
+        if (c == '(' || c == '[' || c == '<')
+            nest++;
+        else if (c == ')' || c == ']' || (c == '>' && s[k - 1] != '-'))
+            nest--;
+        else if (c == '=' && !nest)
+            break;
+        else if (c == '{' || c == '}' || c == '"' || c == '/' || (c == ';' && !nest))
+            return 0;
+        if (nest < 0)
+            return 0;
+    }
+    if (k + 1 >= len || s[k + 1] == '=' || s[k + 1] == '>')
+        return 0;
+    k = skip_space(s, k + 1, len);
+    if (k < len && s[k] == '&')
+        k = skip_space(s, k + 1, len);
+    if (k >= len || s[k] != '[')
+        return 0;
+    uint32_t open = k, close = data_list(s, k + 1, len, ']', 0);
+    if (!close || close - open < MIN_DATA)
+        return 0;
+    close--; /* the ']' */
+    uint32_t end = skip_space(s, close + 1, len);
+    if (end >= len || s[end] != ';' || gr_next_mark(s, open + 1, close) < close)
+        return 0;
+    gr_skimmed m = {open + 1, close, 0, 0, 0, 0, 0, GR_SKIM_DATA};
+    advance(z, open + 1);
+    m.row = z->row;
+    m.col = open + 1 - z->line_start;
+    advance(z, close);
+    m.end_row = z->row;
+    m.end_col = close - z->line_start;
+    add(out, &m);
+    advance(z, end + 1);
+    return 1;
+}
+
 /* `name!{...}`, `name!(...);`, `a::b![...];` starting at s[i] (not
  * macro_rules!, whose name follows the '!'): the offset of its opening
  * bracket, or 0. */
@@ -512,6 +776,14 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                     continue;
                 }
             }
+            if (!in_macro && (word_is(s, i, j, "const") || word_is(s, i, j, "static")) &&
+                (i == 0 || is_space(s[i - 1]) || s[i - 1] == '{' || s[i - 1] == ';' || s[i - 1] == '}' ||
+                 s[i - 1] == ']') &&
+                try_data(&z, out, i)) {
+                stmt = depth == 0;
+                adjoins = 0;
+                continue;
+            }
             stmt = adjoins = 0;
             for (uint32_t k = i; k < j && !z.bad; k++)
                 z.bad = (unsigned char)s[k] >= 0x80;
@@ -546,8 +818,16 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 advance(&z, k + 1);
                 continue;
             }
-            uint32_t k = i + 1 < z.len ? i + 1 + utf8_len((unsigned char)s[i + 1]) : z.len;
-            z.i = k < z.len && s[k] == '\'' ? k + 1 : i + 1;
+            uint32_t k = i + 1 < z.len ? utf8_char_end(s, i + 1, z.len) : 0;
+            if (k && k < z.len && s[k] == '\'' && s[i + 1] != '\'') {
+                z.i = k + 1;
+                continue;
+            }
+            /* a lifetime; or what the parser is to judge: '' or a
+             * character that is not ASCII or not well-formed */
+            if (i + 1 < z.len && (s[i + 1] == '\'' || (unsigned char)s[i + 1] >= 0x80))
+                z.bad = 1;
+            z.i = i + 1;
             continue;
         }
         z.i++;

@@ -1,16 +1,24 @@
 /*
- * skim.h - plain constants read from the text, so the parser can skip them.
+ * skim.h - what the parser need not read, found by a lexical scan.
  *
- * Nearly a third of the Debian crate corpus by item count, and an eighth
- * of its bytes, is one form: `pub const NAME: PATH = VALUE;` at the top of
- * a file (libc, linux-raw-sys, winapi).  Everything the graph keeps of such
- * an item - its name, visibility, span, signature and the type it names -
- * is in its text, so the parser need not build a tree for it.  A lexical
- * scan (gr_skim_consts) finds them; the extractor parses the file with
- * those byte ranges left out (tree-sitter's included ranges) and adds the
- * skimmed constants in their place, in source order.  The output is the
- * same either way: tests/graph pins it, and the fuzzer checks it on every
- * input the parser accepts without error.
+ * A quarter of the Debian crate corpus's bytes need no syntax tree for
+ * the graph, in three kinds of region:
+ *   - plain constants, `pub const NAME: PATH = VALUE;` at the top of a
+ *     file (libc, linux-raw-sys, winapi: 142,000 of them, 6.6 MB): all
+ *     the graph keeps of one - name, visibility, span, signature, the type
+ *     it names - is in its text;
+ *   - macro invocations among a file's items, `name! { ... }` (17,000,
+ *     5.4 MB): the graph does not read a macro's token tree;
+ *   - the inside of long arrays of data in a constant's or static's value
+ *     (unicode and hash tables: 1.4 MB): nothing in it can be a call or
+ *     an item, so `[]` in its place gives the same graph.
+ * gr_skim finds them; the extractor parses the file with those byte
+ * ranges left out (tree-sitter's included ranges, so that every node keeps
+ * its position) and adds the skimmed constants from their text, in source
+ * order.  The scan takes only what the grammar surely parses without an
+ * error, so that syntax errors are still reported.  Wherever a text parses
+ * without error, the graph is the same either way: tests/graph pins it,
+ * and the fuzzer checks it on every input.
  */
 #ifndef SLUICE_GRAPH_SKIM_H
 #define SLUICE_GRAPH_SKIM_H
@@ -36,8 +44,17 @@ int gr_plain_const_parse(const char *s, uint32_t a, uint32_t end, gr_plain_const
 
 enum gr_skim_kind {
     GR_SKIM_CONST, /* a plain constant: an item, read from its text */
-    GR_SKIM_MACRO  /* a macro invocation among the items: nothing to read */
+    GR_SKIM_MACRO, /* a macro invocation among the items: nothing to read */
+    GR_SKIM_DATA   /* the inside of a constant's or static's array of data */
 };
+
+/* The extractor's marks: where, in a function body's text, a call or a
+ * nested item can start - a '(' that can open a call's arguments (after a
+ * name, '>', ')', ']', '?' or '}', or where a comment may hide what it
+ * follows) or an item keyword.  A lexical over-approximation: comments
+ * and literals count too.  The first at or after s[i] and before hi, or
+ * hi when there is none. */
+uint32_t gr_next_mark(const char *s, uint32_t i, uint32_t hi);
 
 /* A constant found by the scan, with its position as tree-sitter gives
  * one (0-based rows, columns in bytes). */
@@ -54,12 +71,18 @@ typedef struct gr_skims {
     size_t n, cap;
 } gr_skims;
 
-/* Fills out with the plain constants at the top level of src (outside
- * every bracket), in source order: those that start a statement (after a
- * ';' or '}' or at the start of the file: never after an attribute) and
- * whose VALUE is a simple operand expression.  Finds none (out->n == 0)
- * in a text whose brackets, comments or literals do not balance: the
- * parser then sees all of it.  Returns out->n. */
+/* Fills out with the regions of src, in source order:
+ *   - plain constants at the top level (outside every bracket) that start
+ *     a statement (after a ';' or '}' or at the start of the file: never
+ *     after an attribute), whose VALUE is an operand expression;
+ *   - macro invocations at the top level that start a statement, when
+ *     their tokens hold nothing the grammar's lexer rejects;
+ *   - anywhere outside a top-level macro, the inside of the brackets of a
+ *     const's or static's value `[...]` or `&[...]` of at least 512 bytes,
+ *     when it holds only literals, paths, tuples and arrays and no mark
+ *     (gr_next_mark).
+ * Finds none (out->n == 0) in a text whose brackets, comments or literals
+ * do not balance: the parser then sees all of it.  Returns out->n. */
 size_t gr_skim(const char *src, size_t len, gr_skims *out);
 void gr_skims_free(gr_skims *s);
 
