@@ -424,6 +424,81 @@ SL_TEST(skim_leaves_out_data_tables_and_keeps_the_graph)
     CHECK_EQ(skimmed_of_kind("m! { \"\\u{41\" }\n", GR_SKIM_MACRO), 0);
 }
 
+/* The scan's two promises on src[0..len): where the full parse finds no
+ * syntax error, the skimmed one gives the same graph; where it finds one,
+ * so does the skimmed one.  The text is copied to a buffer of exactly its
+ * size, so that a sanitizer build sees any read past its end. */
+static void skim_agrees(const char *src, size_t len)
+{
+    char *t = malloc(len ? len : 1);
+    CHECK(t != NULL);
+    memcpy(t, src, len);
+    gr_extractor *full = gr_extractor_new(), *skimming = gr_extractor_new();
+    gr_extractor_skim(full, 0);
+    fg_file *a = fg_file_new("src/lib.rs", 0), *b = fg_file_new("src/lib.rs", 0);
+    gr_extract(full, a, t, len);
+    gr_extract(skimming, b, t, len);
+    if (a->ndiags == 0)
+        CHECK(fg_same(a, b));
+    else
+        CHECK(b->ndiags > 0);
+    fg_file_free(a);
+    fg_file_free(b);
+    gr_extractor_free(full);
+    gr_extractor_free(skimming);
+    free(t);
+}
+
+SL_TEST(skim_keeps_the_graph_and_the_errors_of_tricky_texts)
+{
+    /* what a review of the scan found, each once wrong (TEXT: with its
+     * length, for the NUL bytes) */
+#define TEXT(x) {x, sizeof x - 1}
+    static const struct {
+        const char *t;
+        size_t len;
+    } cases[] = {
+        TEXT("'\n';\npub const X: u8 = 1;\n"),              /* a line break in a character literal */
+        TEXT("fn f(){}m!{}"),                                 /* a region that ends the text */
+        TEXT("struct S;const X:u8=1;"),
+        TEXT("struct S;const X:u8=1;\nfn g(){}\n"),
+        TEXT("m!{}.f();\n"),                                  /* a macro that starts an expression */
+        TEXT("m!{}?;\n"),
+        TEXT("m!{} + 1;\n"),
+        TEXT("m!{} as u8;\n"),
+        TEXT("m!{} = 1;\n"),
+        TEXT("#!x;const A:u8=1;\n"),                          /* a shebang line */
+        TEXT("#!/usr/bin/env run\npub const A: u8 = 1;\nm!{}\n"),
+        TEXT("fn!{}\n"),                                      /* keywords and types as macro names */
+        TEXT("pub![x];\n"),
+        TEXT("u8!{}\n"),
+        TEXT("macro_rules!{}\n"),
+        TEXT("if::m!{}\n"),
+        TEXT("pub const X: u8 = crate;\n"),                   /* operands the grammar rejects */
+        TEXT("pub const X: u8 = super;\n"),
+        TEXT("pub const X: u8 = true::x;\n"),
+        TEXT("pub const X: u8 = 1 as self;\n"),
+        TEXT("pub const X: u8 = crate::A + self::B + super::C as Self;\n"),
+        TEXT("m!{ '\0' }\n"),                                /* NUL bytes */
+        TEXT("m!{ // \0\n }\n"),
+        TEXT("x+{}pub const X:u8=1;;\n"),                     /* after a block in an expression */
+        TEXT("x+{}m!();;\n"),
+        TEXT("--- x --- m!{} pub const X: u8 = 1;;\n"),
+        TEXT("pub("),                                         /* the end of the text mid-way */
+        TEXT("pub(crate"),
+        TEXT("m!{"),
+        TEXT("static T: [u8; 300] = ["),
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        skim_agrees(cases[k].t, cases[k].len);
+#undef TEXT
+    /* a data table of paths the grammar rejects as operands */
+    char *t = repeat_text("static T: [X; 300] = [", "super, ", 100, "];\n");
+    skim_agrees(t, strlen(t));
+    CHECK_EQ(skimmed_of_kind(t, GR_SKIM_DATA), 0);
+    free(t);
+}
+
 SL_TEST(skim_takes_nothing_where_brackets_or_literals_do_not_close)
 {
     static const char *const bad[] = {

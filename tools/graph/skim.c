@@ -242,23 +242,30 @@ static uint32_t number_end(const char *s, uint32_t k, uint32_t b)
     return 0;
 }
 
-/* A path at s[k]: [::]name(::name)*, no keyword but self, super, crate,
- * Self, true, false.  Its end, or 0. */
-static uint32_t path_end(const char *s, uint32_t k, uint32_t b)
+/* A path at s[k], [::]name(::name)*, as an operand (type 0) or as the
+ * type of an `as` cast (type 1).  Of the keywords, only `Self`, `self`,
+ * `super` and `crate` may start one, `super` and `crate` only with more
+ * after them, `self` alone only as an operand; `true` and `false` are
+ * operands on their own.  Its end, or 0. */
+static uint32_t path_end(const char *s, uint32_t k, uint32_t b, int type)
 {
+    int first = 1;
     if (b - k > 2 && s[k] == ':' && s[k + 1] == ':')
-        k += 2;
+        k += 2, first = 0;
     for (;;) {
         uint32_t w = ident_end(s, k, b);
-        if (w == k || (keyword(s, k, w) && !word_is(s, k, w, "self") && !word_is(s, k, w, "super") &&
-                       !word_is(s, k, w, "crate") && !word_is(s, k, w, "Self") && !word_is(s, k, w, "true") &&
-                       !word_is(s, k, w, "false")))
+        if (w == k)
             return 0;
-        if (b - w > 2 && s[w] == ':' && s[w + 1] == ':') {
-            k = w + 2;
-            continue;
-        }
-        return w;
+        int more = b - w > 2 && s[w] == ':' && s[w + 1] == ':';
+        if (keyword(s, k, w) &&
+            !(first && (word_is(s, k, w, "Self") || (word_is(s, k, w, "self") && (more || !type)) ||
+                        ((word_is(s, k, w, "super") || word_is(s, k, w, "crate")) && more) ||
+                        (!type && !more && (word_is(s, k, w, "true") || word_is(s, k, w, "false"))))))
+            return 0;
+        if (!more)
+            return w;
+        k = w + 2;
+        first = 0;
     }
 }
 
@@ -279,7 +286,7 @@ static int simple_value(const char *s, uint32_t a, uint32_t b)
             ;
         if (k >= b)
             return 0;
-        uint32_t e = s[k] >= '0' && s[k] <= '9' ? number_end(s, k, b) : path_end(s, k, b);
+        uint32_t e = s[k] >= '0' && s[k] <= '9' ? number_end(s, k, b) : path_end(s, k, b, 0);
         if (!e)
             return 0;
         for (;;) { /* .field and `as Path` after it */
@@ -294,7 +301,7 @@ static int simple_value(const char *s, uint32_t a, uint32_t b)
             uint32_t w = ident_end(s, k, b);
             if (word_is(s, k, w, "as")) {
                 uint32_t t = skip_space(s, w, b);
-                if (t == w || !(e = path_end(s, t, b)))
+                if (t == w || !(e = path_end(s, t, b, 1)))
                     return 0;
                 continue;
             }
@@ -334,7 +341,7 @@ static int is_hex(char c)
  * \u{H...}, or '\' and any one other byte), or 0 where it takes none. */
 static uint32_t escape_end(const char *s, uint32_t k, uint32_t len)
 {
-    if (k + 1 >= len)
+    if (k + 1 >= len || !s[k + 1])
         return 0;
     if (s[k + 1] == 'x')
         return k + 3 < len && is_hex(s[k + 2]) && is_hex(s[k + 3]) ? k + 4 : 0;
@@ -458,6 +465,8 @@ static int try_const(scan *z, gr_skims *out, int adjoins)
         if (k < z->len && s[k] == '(') {
             while (k < z->len && s[k] != ')' && !is_space(s[k]))
                 k++;
+            if (k >= z->len)
+                return 0;
             k++;
         }
         k = skip_space(s, k, z->len);
@@ -494,19 +503,24 @@ static int try_const(scan *z, gr_skims *out, int adjoins)
 
 enum { MIN_DATA = 512, MAX_DATA_NEST = 32 };
 
-/* Past whitespace and plain comments; 0 at a doc comment (the grammar
- * gives those structure) or a comment that does not end. */
-static uint32_t skip_gap(const char *s, uint32_t k, uint32_t len)
+/* Past whitespace and comments (k > 0); 0 at a comment that does not end
+ * and, when strict, at a doc comment (the grammar gives those structure)
+ * or a line comment holding a NUL (its lexer rejects one). */
+static uint32_t skip_gap(const char *s, uint32_t k, uint32_t len, int strict)
 {
     for (;;) {
         k = skip_space(s, k, len);
         if (k + 1 >= len || s[k] != '/' || (s[k + 1] != '/' && s[k + 1] != '*'))
             return k;
-        if (k + 2 < len && (s[k + 2] == '!' || (s[k + 2] == s[k + 1] && !(k + 3 < len && s[k + 3] == s[k + 1]))))
+        if (strict && k + 2 < len &&
+            (s[k + 2] == '!' || (s[k + 2] == s[k + 1] && !(k + 3 < len && s[k + 3] == s[k + 1]))))
             return 0; /* a doc comment: three slashes, two stars, or a '!' */
         if (s[k + 1] == '/') {
             const char *nl = memchr(s + k, '\n', len - k);
-            k = nl ? (uint32_t)(nl - s) : len;
+            uint32_t e = nl ? (uint32_t)(nl - s) : len;
+            if (strict && memchr(s + k, 0, e - k))
+                return 0;
+            k = e;
             continue;
         }
         uint32_t depth = 1;
@@ -529,7 +543,7 @@ static uint32_t utf8_char_end(const char *s, uint32_t j, uint32_t len)
 {
     unsigned char c = (unsigned char)s[j];
     if (c < 0x80)
-        return j + 1;
+        return c ? j + 1 : 0; /* the grammar's lexer rejects a NUL there */
     uint32_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
     if (!n || len - j < n)
         return 0;
@@ -600,7 +614,7 @@ static uint32_t data_list(const char *s, uint32_t k, uint32_t len, char close, i
  * elements.  No call, no cast, no field, no block.  Its end, or 0. */
 static uint32_t data_elem(const char *s, uint32_t k, uint32_t len, int nest)
 {
-    if (nest > MAX_DATA_NEST || !(k = skip_gap(s, k, len)) || k >= len)
+    if (nest > MAX_DATA_NEST || !(k = skip_gap(s, k, len, 1)) || k >= len)
         return 0;
     unsigned char c = (unsigned char)s[k];
     if (c == '-' || c == '&')
@@ -616,7 +630,7 @@ static uint32_t data_elem(const char *s, uint32_t k, uint32_t len, int nest)
     uint32_t r = c == 'b' && k + 1 < len && s[k + 1] == 'r' ? k + 1 : k; /* br"..." */
     if (s[r] == 'r' && r + 1 < len && (s[r + 1] == '"' || s[r + 1] == '#'))
         return literal_end(s, k, len);
-    return path_end(s, k, len);
+    return path_end(s, k, len, 0);
 }
 
 /* Elements separated by commas (a trailing one allowed) up to `close`:
@@ -624,11 +638,11 @@ static uint32_t data_elem(const char *s, uint32_t k, uint32_t len, int nest)
 static uint32_t data_list(const char *s, uint32_t k, uint32_t len, char close, int nest)
 {
     for (;;) {
-        if (!(k = skip_gap(s, k, len)) || k >= len)
+        if (!(k = skip_gap(s, k, len, 1)) || k >= len)
             return 0;
         if (s[k] == close)
             return k + 1;
-        if (!(k = data_elem(s, k, len, nest)) || !(k = skip_gap(s, k, len)) || k >= len)
+        if (!(k = data_elem(s, k, len, nest)) || !(k = skip_gap(s, k, len, 1)) || k >= len)
             return 0;
         if (s[k] == ',')
             k++;
@@ -702,10 +716,15 @@ static int try_data(scan *z, gr_skims *out, uint32_t kw)
  * bracket, or 0. */
 static uint32_t macro_open(const char *s, uint32_t i, uint32_t len)
 {
+    static const char *const prim[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
+                                       "isize", "usize", "f32", "f64", "bool", "str", "char"};
     for (;;) {
         uint32_t j = ident_end(s, i, len);
-        if (j == i)
-            return 0;
+        if (j == i || keyword(s, i, j))
+            return 0; /* `fn!{}`, `self::m!{}`: the parser is to judge */
+        for (size_t k = 0; k < sizeof prim / sizeof prim[0]; k++)
+            if (word_is(s, i, j, prim[k]))
+                return 0;
         if (j + 2 < len && s[j] == ':' && s[j + 1] == ':') {
             i = j + 2;
             continue;
@@ -720,6 +739,34 @@ static uint32_t macro_open(const char *s, uint32_t i, uint32_t len)
 
 enum { MAX_NEST = 256 };
 
+/* Whether s[a..b) is a word that can start an item (after its
+ * attributes): a statement that starts with anything else is an
+ * expression, or a macro. */
+static int item_start(const char *s, uint32_t a, uint32_t b)
+{
+    static const char *const w[] = {"pub", "fn", "struct", "enum", "union", "trait", "impl", "mod", "use",
+                                    "extern", "const", "static", "type", "unsafe", "async", "macro_rules",
+                                    "default", "auto"};
+    for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+        if (word_is(s, a, b, w[k]))
+            return 1;
+    return 0;
+}
+
+/* Whether what follows a macro's closing '}' at s[k] leaves it a
+ * statement of its own: the end, ';', an attribute or a name other than
+ * `as`.  After `m!{}.f()`, `m!{}? `, `m!{} + 1` it is the start of an
+ * expression, and without it what remains would not parse the same. */
+static int ends_statement(const char *s, uint32_t k, uint32_t len)
+{
+    if (!(k = skip_gap(s, k, len, 0)))
+        return 0;
+    if (k >= len || s[k] == ';' || s[k] == '#')
+        return 1;
+    uint32_t w = ident_end(s, k, len);
+    return w > k && !word_is(s, k, w, "as");
+}
+
 size_t gr_skim(const char *src, size_t len, gr_skims *out)
 {
     out->n = 0;
@@ -729,12 +776,31 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
     const char *s = src;
     char open[MAX_NEST]; /* the brackets the scan is inside */
     size_t depth = 0;
-    /* at the top level, where a statement starts: after ';' or '}' or at
-     * the start; and whether nothing but whitespace came since the last
-     * skimmed region */
+    /* stmt: at the top level, where a statement starts (after ';', after
+     * the '}' of an item's body, at the start); adjoins: nothing but
+     * whitespace since the last region taken */
     int stmt = 1, adjoins = 0;
+    /* prev: the last token's kind ('a' a name or number, '"' a literal,
+     * else the punctuation byte); init: inside a top-level `= ...;`;
+     * expr: in a top-level statement that does not start like an item
+     * (an expression, which the grammar takes there too, or a macro the
+     * scan did not take); item_brace: the open top-level '{' is an item's
+     * body (it follows a name, ')', '>', ']' or a literal, in an item,
+     * outside an initialiser), not a block in an expression */
+    int prev = ';', init = 0, expr = 0, item_brace = 0;
     gr_skimmed mac; /* the top-level macro invocation being skipped */
     int in_macro = 0;
+    if (z.len >= 2 && s[0] == '#' && s[1] == '!') {
+        /* a shebang line (`#!` not opening an inner attribute): opaque */
+        uint32_t k = 2;
+        while (k < z.len && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\f' || s[k] == '\v'))
+            k++;
+        if (k >= z.len || s[k] != '[') {
+            const char *nl = memchr(s, '\n', z.len);
+            z.i = nl ? (uint32_t)(nl - s) : z.len;
+            stmt = 0;
+        }
+    }
     while (z.i < z.len) {
         uint32_t i = z.i;
         unsigned char c = (unsigned char)s[i];
@@ -752,6 +818,8 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
             if (s[i + 1] == '/') {
                 const char *nl = memchr(s + i, '\n', z.len - i);
                 z.i = nl ? (uint32_t)(nl - s) : z.len;
+                if (memchr(s + i, 0, z.i - i))
+                    z.bad = 1; /* the grammar's lexer rejects a NUL there */
             } else if (!skip_block_comment(&z)) {
                 goto unbalanced;
             }
@@ -762,6 +830,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
             while (j < z.len && (ascii_ident((unsigned char)s[j]) || (unsigned char)s[j] >= 0x80))
                 j++;
             if (stmt && depth == 0) {
+                expr = !item_start(s, i, j);
                 if ((word_is(s, i, j, "pub") || word_is(s, i, j, "const")) && try_const(&z, out, adjoins)) {
                     adjoins = 1;
                     continue; /* still at a statement's start */
@@ -773,6 +842,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                     z.bad = 0;
                     advance(&z, br); /* on to its bracket */
                     stmt = adjoins = 0;
+                    prev = '!';
                     continue;
                 }
             }
@@ -781,10 +851,12 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                  s[i - 1] == ']') &&
                 try_data(&z, out, i)) {
                 stmt = depth == 0;
-                adjoins = 0;
+                adjoins = init = 0;
+                prev = ';';
                 continue;
             }
             stmt = adjoins = 0;
+            prev = 'a';
             for (uint32_t k = i; k < j && !z.bad; k++)
                 z.bad = (unsigned char)s[k] >= 0x80;
             if ((word_is(s, i, j, "r") || word_is(s, i, j, "br") || word_is(s, i, j, "cr")) && j < z.len &&
@@ -792,20 +864,26 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 int r = skip_raw_string(&z, j);
                 if (r == 0)
                     goto unbalanced;
-                if (r == 1)
+                if (r == 1) {
+                    prev = '"';
                     continue;
+                }
             }
             z.i = j;
             continue;
         }
+        if (stmt && depth == 0 && c != '#' && c != ';')
+            expr = 1;
         stmt = adjoins = 0;
         if (c == '"') {
             if (!skip_string(&z, i))
                 goto unbalanced;
+            prev = '"';
             continue;
         }
         if (c == '\'') {
             /* a character literal ('x', '\n', '\u{..}') or a lifetime */
+            prev = '"';
             if (i + 2 < z.len && s[i + 1] == '\\') {
                 uint32_t e = escape_end(s, i + 1, z.len);
                 if (!e || e >= z.len || s[e] != '\'')
@@ -820,7 +898,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
             }
             uint32_t k = i + 1 < z.len ? utf8_char_end(s, i + 1, z.len) : 0;
             if (k && k < z.len && s[k] == '\'' && s[i + 1] != '\'') {
-                z.i = k + 1;
+                advance(&z, k + 1); /* the character may be a line break */
                 continue;
             }
             /* a lifetime; or what the parser is to judge: '' or a
@@ -831,10 +909,14 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
             continue;
         }
         z.i++;
+        int was = prev;
+        prev = c;
         switch (c) {
         case '(': case '[': case '{':
             if (depth == MAX_NEST)
                 goto unbalanced;
+            if (depth == 0 && c == '{')
+                item_brace = !init && !expr && (was == 'a' || was == ')' || was == '>' || was == ']' || was == '"');
             open[depth++] = (char)c;
             break;
         case ')': case ']': case '}':
@@ -842,9 +924,10 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 goto unbalanced;
             if (depth)
                 break;
-            stmt = c == '}';
+            stmt = c == '}' && item_brace;
             if (in_macro) {
-                /* name!(...) and name![...] end with their ';' here */
+                /* name!{...} stands alone, name!(...) and name![...] end
+                 * with their ';' here */
                 uint32_t end = z.i;
                 in_macro = 0;
                 if (z.bad)
@@ -854,6 +937,9 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                     if (end >= z.len || s[end] != ';')
                         break;
                     end++;
+                } else if (!ends_statement(s, end, z.len)) {
+                    stmt = 0;
+                    break;
                 }
                 advance(&z, end);
                 mac.end = end;
@@ -861,18 +947,32 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 mac.end_col = end - z.line_start;
                 add(out, &mac);
                 stmt = adjoins = 1;
+                prev = ';';
             }
             break;
         case ';':
-            stmt = depth == 0;
+            if (depth == 0)
+                stmt = 1, init = expr = 0;
+            break;
+        case '=':
+            if (depth == 0 && (i == 0 || (s[i - 1] && !strchr("=!<>", s[i - 1]))) &&
+                (z.i >= z.len || (s[z.i] != '=' && s[z.i] != '>')))
+                init = 1;
             break;
         default:
             z.bad |= bad_byte(c);
             break;
         }
     }
-    if (depth == 0)
-        return out->n;
+    if (depth)
+        goto unbalanced;
+    /* A region that ends the text with no whitespace before it makes
+     * tree-sitter 0.20.7 stretch the last token before it to the end:
+     * such a last region is left to the parser. */
+    if (out->n && out->v[out->n - 1].end >= z.len && out->v[out->n - 1].a > 0 &&
+        !is_space(s[out->v[out->n - 1].a - 1]))
+        out->n--;
+    return out->n;
 unbalanced:
     out->n = 0;
     return 0;

@@ -73,10 +73,12 @@ typedef struct gr_skims {
 
 /* Fills out with the regions of src, in source order:
  *   - plain constants at the top level (outside every bracket) that start
- *     a statement (after a ';' or '}' or at the start of the file: never
- *     after an attribute), whose VALUE is an operand expression;
- *   - macro invocations at the top level that start a statement, when
- *     their tokens hold nothing the grammar's lexer rejects;
+ *     a statement (after a ';', after the '}' of an item's body, or at
+ *     the start of a file with no shebang line: never after an
+ *     attribute), whose VALUE is an operand expression;
+ *   - macro invocations at the top level that start a statement, named
+ *     by no keyword, that hold nothing the grammar's lexer rejects and
+ *     end it (name!(...); or name!{...} before an item, ';' or the end);
  *   - anywhere outside a top-level macro, the inside of the brackets of a
  *     const's or static's value `[...]` or `&[...]` of at least 512 bytes,
  *     when it holds only literals, paths, tuples and arrays and no mark
