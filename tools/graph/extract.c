@@ -878,16 +878,9 @@ static void plain_const(ex *e, const gr_plain_const *pc, uint32_t a, TSPoint pa,
     uint32_t id = fg_add_item(e->f, &it);
     e->f->items[id].sig = signature(e, a, pc->value_a);
     /* the type: a primitive names nothing, nor does a generic parameter */
-    static const char *const prim[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
-                                       "isize", "usize", "f32", "f64", "bool", "str", "char"};
     span t = {s + pc->type_a, pc->type_b - pc->type_a};
-    if (pc->segs == 1 && t.p[0] != ':') {
-        for (size_t k = 0; k < sizeof prim / sizeof prim[0]; k++)
-            if (strlen(prim[k]) == t.len && !memcmp(t.p, prim[k], t.len))
-                return;
-        if (is_generic(e, t))
-            return;
-    }
+    if (pc->segs == 1 && t.p[0] != ':' && (gr_primitive_type(t.p, t.len) || is_generic(e, t)))
+        return;
     uint32_t line = pa.row + 1;
     for (uint32_t k = a; k < pc->type_a; k++)
         line += s[k] == '\n';

@@ -196,14 +196,26 @@ static int keyword(const char *s, uint32_t a, uint32_t b)
     return 0;
 }
 
+/* Rust's primitive types, the numeric ones first: those are also the
+ * suffixes a number literal may carry. */
+static const char *const primitive[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
+                                        "isize", "usize", "f32", "f64", "bool", "str", "char"};
+enum { NUMERIC = 14 };
+
+int gr_primitive_type(const char *s, size_t len)
+{
+    for (size_t k = 0; k < sizeof primitive / sizeof primitive[0]; k++)
+        if (strlen(primitive[k]) == len && !memcmp(s, primitive[k], len))
+            return 1;
+    return 0;
+}
+
 /* The end of the number literal at s[k] (a digit) as the grammar lexes
  * one: decimal, with a fraction and an exponent, or 0x/0o/0b digits, and
  * an optional type suffix.  0 for any other form (`1.max`, `1.`, `1e`,
  * a suffix the grammar does not know), which the scan leaves alone. */
 static uint32_t number_end(const char *s, uint32_t k, uint32_t b)
 {
-    static const char *const suffix[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128",
-                                         "i128", "isize", "usize", "f32", "f64"};
     const char *digits = "0123456789_";
     int decimal = 1;
     if (b - k > 2 && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'o' || s[k + 1] == 'b')) {
@@ -236,8 +248,8 @@ static uint32_t number_end(const char *s, uint32_t k, uint32_t b)
     uint32_t w = ident_end(s, k, b);
     if (w == k)
         return k;
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
-        if (word_is(s, k, w, suffix[i]))
+    for (size_t i = 0; i < NUMERIC; i++)
+        if (word_is(s, k, w, primitive[i]))
             return w;
     return 0;
 }
@@ -379,18 +391,18 @@ static void advance(scan *z, uint32_t to)
     z->i = to;
 }
 
-/* Past the end of the literal or comment at z->i; 0 when it never ends. */
-static int skip_block_comment(scan *z)
+/* The lexer's pieces, on the text alone: each gives the end of what
+ * starts at s[k], or 0. */
+
+/* A block comment, nested ones inside, k at its opening slash. */
+static uint32_t block_comment_end(const char *s, uint32_t k, uint32_t len)
 {
-    const char *s = z->s;
-    uint32_t k = z->i + 2, depth = 1;
-    while (k + 1 < z->len) {
+    uint32_t depth = 1;
+    for (k += 2; k + 1 < len;) {
         if (s[k] == '*' && s[k + 1] == '/') {
             k += 2;
-            if (!--depth) {
-                advance(z, k);
-                return 1;
-            }
+            if (!--depth)
+                return k;
         } else if (s[k] == '/' && s[k + 1] == '*') {
             k += 2;
             depth++;
@@ -401,45 +413,57 @@ static int skip_block_comment(scan *z)
     return 0;
 }
 
-static int skip_string(scan *z, uint32_t open)
+/* A string literal, k at its '"'; sets *bad on an escape the grammar's
+ * lexer rejects. */
+static uint32_t string_end(const char *s, uint32_t k, uint32_t len, int *bad)
 {
-    const char *s = z->s;
-    for (uint32_t k = open + 1; k < z->len; k++) {
+    for (k++; k < len; k++) {
         if (s[k] == '\\') {
-            uint32_t e = escape_end(s, k, z->len);
+            uint32_t e = escape_end(s, k, len);
             if (e)
                 k = e - 1;
             else
-                z->bad = 1, k++;
+                *bad = 1, k++;
         } else if (s[k] == '"') {
-            advance(z, k + 1);
-            return 1;
+            return k + 1;
         }
     }
     return 0;
 }
 
-/* r"..." or r#"..."#: s[open] is the first '"' or '#' after the r. */
-static int skip_raw_string(scan *z, uint32_t open)
+/* A raw string, r"..." or r#"..."#, `open` at the first '"' or '#' after
+ * the r: 0 when it is not one (r#name, a raw identifier), UINT32_MAX when
+ * it never ends. */
+static uint32_t raw_string_end(const char *s, uint32_t open, uint32_t len)
 {
-    const char *s = z->s;
     uint32_t hashes = 0, k = open;
-    while (k < z->len && s[k] == '#')
+    while (k < len && s[k] == '#')
         k++, hashes++;
-    if (k >= z->len || s[k] != '"')
-        return -1; /* r#ident: a raw identifier */
-    for (k++; k < z->len; k++) {
+    if (k >= len || s[k] != '"')
+        return 0;
+    for (k++; k < len; k++) {
         if (s[k] != '"')
             continue;
         uint32_t h = 0;
-        while (h < hashes && k + 1 + h < z->len && s[k + 1 + h] == '#')
+        while (h < hashes && k + 1 + h < len && s[k + 1 + h] == '#')
             h++;
-        if (h == hashes) {
-            advance(z, k + 1 + h);
-            return 1;
-        }
+        if (h == hashes)
+            return k + 1 + h;
     }
-    return 0;
+    return UINT32_MAX;
+}
+
+static uint32_t utf8_char_end(const char *s, uint32_t j, uint32_t len);
+
+/* A character literal the grammar's lexer takes, k at its opening quote:
+ * one well-formed character or one escape, then the closing quote. */
+static uint32_t char_end(const char *s, uint32_t k, uint32_t len)
+{
+    uint32_t j = k + 1;
+    if (j >= len || s[j] == '\'')
+        return 0;
+    j = s[j] == '\\' ? escape_end(s, j, len) : utf8_char_end(s, j, len);
+    return j && j < len && s[j] == '\'' ? j + 1 : 0;
 }
 
 static void add(gr_skims *out, const gr_skimmed *m)
@@ -523,14 +547,7 @@ static uint32_t skip_gap(const char *s, uint32_t k, uint32_t len, int strict)
             k = e;
             continue;
         }
-        uint32_t depth = 1;
-        for (k += 2; depth && k + 1 < len; k++) {
-            if (s[k] == '*' && s[k + 1] == '/')
-                depth--, k++;
-            else if (s[k] == '/' && s[k + 1] == '*')
-                depth++, k++;
-        }
-        if (depth)
+        if (!(k = block_comment_end(s, k, len)))
             return 0;
     }
 }
@@ -571,40 +588,14 @@ static uint32_t literal_end(const char *s, uint32_t k, uint32_t len)
     if (s[k] == 'b' && k + 1 < len && (s[k + 1] == '"' || s[k + 1] == '\'' || s[k + 1] == 'r'))
         k++;
     if (s[k] == 'r') {
-        uint32_t hashes = 0, j = k + 1;
-        while (j < len && s[j] == '#')
-            j++, hashes++;
-        if (j >= len || s[j] != '"')
-            return 0;
-        for (j++; j < len; j++) {
-            if (s[j] != '"')
-                continue;
-            uint32_t h = 0;
-            while (h < hashes && j + 1 + h < len && s[j + 1 + h] == '#')
-                h++;
-            if (h == hashes)
-                return j + 1 + h;
-        }
-        return 0;
+        uint32_t e = raw_string_end(s, k + 1, len);
+        return e == UINT32_MAX ? 0 : e;
     }
-    uint32_t j = k + 1;
-    if (s[k] == '\'') { /* one character or escape */
-        if (j >= len || s[j] == '\'')
-            return 0;
-        j = s[j] == '\\' ? escape_end(s, j, len) : utf8_char_end(s, j, len);
-        return j && j < len && s[j] == '\'' ? j + 1 : 0;
-    }
-    if (s[k] != '"')
-        return 0;
-    for (; j < len && s[j] != '"'; j++) {
-        if (s[j] == '\\') {
-            uint32_t e = escape_end(s, j, len);
-            if (!e)
-                return 0;
-            j = e - 1;
-        }
-    }
-    return j < len ? j + 1 : 0;
+    if (s[k] == '\'')
+        return char_end(s, k, len);
+    int bad = 0;
+    uint32_t e = s[k] == '"' ? string_end(s, k, len, &bad) : 0;
+    return bad ? 0 : e;
 }
 
 static uint32_t data_list(const char *s, uint32_t k, uint32_t len, char close, int nest);
@@ -716,15 +707,10 @@ static int try_data(scan *z, gr_skims *out, uint32_t kw)
  * bracket, or 0. */
 static uint32_t macro_open(const char *s, uint32_t i, uint32_t len)
 {
-    static const char *const prim[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
-                                       "isize", "usize", "f32", "f64", "bool", "str", "char"};
     for (;;) {
         uint32_t j = ident_end(s, i, len);
-        if (j == i || keyword(s, i, j))
-            return 0; /* `fn!{}`, `self::m!{}`: the parser is to judge */
-        for (size_t k = 0; k < sizeof prim / sizeof prim[0]; k++)
-            if (word_is(s, i, j, prim[k]))
-                return 0;
+        if (j == i || keyword(s, i, j) || gr_primitive_type(s + i, j - i))
+            return 0; /* `fn!{}`, `u8!{}`, `self::m!{}`: the parser is to judge */
         if (j + 2 < len && s[j] == ':' && s[j + 1] == ':') {
             i = j + 2;
             continue;
@@ -820,8 +806,11 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 z.i = nl ? (uint32_t)(nl - s) : z.len;
                 if (memchr(s + i, 0, z.i - i))
                     z.bad = 1; /* the grammar's lexer rejects a NUL there */
-            } else if (!skip_block_comment(&z)) {
-                goto unbalanced;
+            } else {
+                uint32_t e = block_comment_end(s, i, z.len);
+                if (!e)
+                    goto unbalanced;
+                advance(&z, e);
             }
             continue;
         }
@@ -861,10 +850,11 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 z.bad = (unsigned char)s[k] >= 0x80;
             if ((word_is(s, i, j, "r") || word_is(s, i, j, "br") || word_is(s, i, j, "cr")) && j < z.len &&
                 (s[j] == '"' || s[j] == '#')) {
-                int r = skip_raw_string(&z, j);
-                if (r == 0)
+                uint32_t e = raw_string_end(s, j, z.len);
+                if (e == UINT32_MAX)
                     goto unbalanced;
-                if (r == 1) {
+                if (e) {
+                    advance(&z, e);
                     prev = '"';
                     continue;
                 }
@@ -876,29 +866,30 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
             expr = 1;
         stmt = adjoins = 0;
         if (c == '"') {
-            if (!skip_string(&z, i))
+            uint32_t e = string_end(s, i, z.len, &z.bad);
+            if (!e)
                 goto unbalanced;
+            advance(&z, e);
             prev = '"';
             continue;
         }
         if (c == '\'') {
             /* a character literal ('x', '\n', '\u{..}') or a lifetime */
             prev = '"';
+            uint32_t e = char_end(s, i, z.len);
+            if (e) {
+                advance(&z, e); /* the character may be a line break */
+                continue;
+            }
             if (i + 2 < z.len && s[i + 1] == '\\') {
-                uint32_t e = escape_end(s, i + 1, z.len);
-                if (!e || e >= z.len || s[e] != '\'')
-                    z.bad = 1;
+                /* an escape the grammar's lexer rejects: to its quote */
                 uint32_t k = i + 3;
                 while (k < z.len && s[k] != '\'' && s[k] != '\n')
                     k++;
                 if (k >= z.len || s[k] != '\'')
                     goto unbalanced;
+                z.bad = 1;
                 advance(&z, k + 1);
-                continue;
-            }
-            uint32_t k = i + 1 < z.len ? utf8_char_end(s, i + 1, z.len) : 0;
-            if (k && k < z.len && s[k] == '\'' && s[i + 1] != '\'') {
-                advance(&z, k + 1); /* the character may be a line break */
                 continue;
             }
             /* a lifetime; or what the parser is to judge: '' or a

@@ -56,6 +56,10 @@ enum gr_skim_kind {
  * hi when there is none. */
 uint32_t gr_next_mark(const char *s, uint32_t i, uint32_t hi);
 
+/* Whether s[0..len) names one of Rust's primitive types (u8 ... f64,
+ * bool, str, char). */
+int gr_primitive_type(const char *s, size_t len);
+
 /* A constant found by the scan, with its position as tree-sitter gives
  * one (0-based rows, columns in bytes). */
 typedef struct gr_skimmed {
