@@ -908,12 +908,8 @@ static void skimmed_before(ex *e, uint32_t at)
 {
     for (; e->skim_cur < e->nskim && e->skim[e->skim_cur].a < at; e->skim_cur++) {
         const gr_skimmed *m = &e->skim[e->skim_cur];
-        if (m->kind != GR_SKIM_CONST)
-            continue;
-        gr_plain_const pc;
-        if (!gr_plain_const_parse(e->src, m->a, m->end, &pc))
-            abort(); /* the scan took it for one: cannot happen */
-        plain_const(e, &pc, m->a, (TSPoint){m->row, m->col}, (TSPoint){m->end_row, m->end_col}, 0);
+        if (m->kind == GR_SKIM_CONST)
+            plain_const(e, &m->pc, m->a, (TSPoint){m->row, m->col}, (TSPoint){m->end_row, m->end_col}, 0);
     }
 }
 

@@ -515,7 +515,7 @@ static int try_const(scan *z, gr_skims *out, int adjoins)
             return 0;
         k = w == k ? k + 1 : w;
     }
-    gr_skimmed m = {a, end, z->row, a - z->line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_CONST};
+    gr_skimmed m = {a, end, z->row, a - z->line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_CONST, pc};
     advance(z, end);
     m.end_row = z->row;
     m.end_col = end - z->line_start;
@@ -690,7 +690,7 @@ static int try_data(scan *z, gr_skims *out, uint32_t kw)
     uint32_t end = skip_space(s, close + 1, len);
     if (end >= len || s[end] != ';' || gr_next_mark(s, open + 1, close) < close)
         return 0;
-    gr_skimmed m = {open + 1, close, 0, 0, 0, 0, 0, GR_SKIM_DATA};
+    gr_skimmed m = {open + 1, close, 0, 0, 0, 0, 0, GR_SKIM_DATA, {0}};
     advance(z, open + 1);
     m.row = z->row;
     m.col = open + 1 - z->line_start;
@@ -826,7 +826,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 }
                 uint32_t br = macro_open(s, i, z.len);
                 if (br) {
-                    mac = (gr_skimmed){i, 0, z.row, i - z.line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_MACRO};
+                    mac = (gr_skimmed){i, 0, z.row, i - z.line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_MACRO, {0}};
                     in_macro = 1;
                     z.bad = 0;
                     advance(&z, br); /* on to its bracket */

@@ -68,6 +68,7 @@ typedef struct gr_skimmed {
     uint32_t end_row, end_col;/* of end */
     uint8_t adjoins;          /* only whitespace since the previous one */
     uint8_t kind;             /* enum gr_skim_kind */
+    gr_plain_const pc;        /* GR_SKIM_CONST: the constant, as read */
 } gr_skimmed;
 
 typedef struct gr_skims {
