@@ -466,8 +466,26 @@ static uint32_t char_end(const char *s, uint32_t k, uint32_t len)
     return j && j < len && s[j] == '\'' ? j + 1 : 0;
 }
 
-static void add(gr_skims *out, const gr_skimmed *m)
+/* A region of the given kind starting where the scan is. */
+static gr_skimmed region_here(const scan *z, int kind, int adjoins)
 {
+    gr_skimmed m;
+    memset(&m, 0, sizeof m);
+    m.a = z->i;
+    m.row = z->row;
+    m.col = z->i - z->line_start;
+    m.adjoins = (uint8_t)adjoins;
+    m.kind = (uint8_t)kind;
+    return m;
+}
+
+/* Moves the scan to `end` and records m as ending there. */
+static void region_end(scan *z, gr_skims *out, gr_skimmed *m, uint32_t end)
+{
+    advance(z, end);
+    m->end = end;
+    m->end_row = z->row;
+    m->end_col = end - z->line_start;
     if (out->n == out->cap) {
         out->cap = out->cap ? out->cap * 2 : 256;
         out->v = gr_xrealloc(out->v, out->cap * sizeof *out->v);
@@ -515,11 +533,9 @@ static int try_const(scan *z, gr_skims *out, int adjoins)
             return 0;
         k = w == k ? k + 1 : w;
     }
-    gr_skimmed m = {a, end, z->row, a - z->line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_CONST, pc};
-    advance(z, end);
-    m.end_row = z->row;
-    m.end_col = end - z->line_start;
-    add(out, &m);
+    gr_skimmed m = region_here(z, GR_SKIM_CONST, adjoins);
+    m.pc = pc;
+    region_end(z, out, &m, end);
     return 1;
 }
 
@@ -690,14 +706,9 @@ static int try_data(scan *z, gr_skims *out, uint32_t kw)
     uint32_t end = skip_space(s, close + 1, len);
     if (end >= len || s[end] != ';' || gr_next_mark(s, open + 1, close) < close)
         return 0;
-    gr_skimmed m = {open + 1, close, 0, 0, 0, 0, 0, GR_SKIM_DATA, {0}};
     advance(z, open + 1);
-    m.row = z->row;
-    m.col = open + 1 - z->line_start;
-    advance(z, close);
-    m.end_row = z->row;
-    m.end_col = close - z->line_start;
-    add(out, &m);
+    gr_skimmed m = region_here(z, GR_SKIM_DATA, 0);
+    region_end(z, out, &m, close);
     advance(z, end + 1);
     return 1;
 }
@@ -826,7 +837,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 }
                 uint32_t br = macro_open(s, i, z.len);
                 if (br) {
-                    mac = (gr_skimmed){i, 0, z.row, i - z.line_start, 0, 0, (uint8_t)adjoins, GR_SKIM_MACRO, {0}};
+                    mac = region_here(&z, GR_SKIM_MACRO, adjoins);
                     in_macro = 1;
                     z.bad = 0;
                     advance(&z, br); /* on to its bracket */
@@ -932,11 +943,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                     stmt = 0;
                     break;
                 }
-                advance(&z, end);
-                mac.end = end;
-                mac.end_row = z.row;
-                mac.end_col = end - z.line_start;
-                add(out, &mac);
+                region_end(&z, out, &mac, end);
                 stmt = adjoins = 1;
                 prev = ';';
             }
