@@ -8,6 +8,7 @@
  * as `file:line:column: message` with the offending line.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -76,85 +77,102 @@ static int add_define(bundle_opts *o, const char *arg)
     return 0;
 }
 
-/* Flag value: --flag VALUE or --flag=VALUE. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
+enum { OPT_OUTDIR = 256, OPT_FORMAT, OPT_PLATFORM, OPT_GLOBAL_NAME, OPT_EXTERNAL, OPT_DEFINE, OPT_METAFILE,
+       OPT_SOURCEMAP, OPT_STATS };
+
+static int set_format(bundle_opts *o, const char *v)
 {
-    size_t n = strlen(name);
-    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (strcmp(argv[*i], name))
-        return NULL;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "sluice bundle: %s needs a value\n", name);
-        exit(2);
+    if (!strcmp(v, "esm"))
+        o->format = FMT_ESM;
+    else if (!strcmp(v, "cjs"))
+        o->format = FMT_CJS;
+    else if (!strcmp(v, "iife"))
+        o->format = FMT_IIFE;
+    else {
+        fprintf(stderr, "sluice bundle: unknown format '%s' (esm, iife or cjs)\n", v);
+        return -1;
     }
-    return argv[++*i];
+    return 0;
 }
 
+static int set_threads(bundle_opts *o, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1 || n > 1024) {
+        fprintf(stderr, "sluice bundle: -j wants a thread count from 1 to 1024, not '%s'\n", v);
+        return -1;
+    }
+    o->threads = (size_t)n;
+    return 0;
+}
+
+/* One flag (getopt_long's code c, its value v); -1 for a bad one. */
+static int take_flag(bundle_opts *o, int c, const char *v)
+{
+    switch (c) {
+    case 'o': o->outfile = v; return 0;
+    case OPT_OUTDIR: o->outdir = v; return 0;
+    case OPT_FORMAT: return set_format(o, v);
+    case OPT_PLATFORM:
+        o->platform_node = !strcmp(v, "node"); /* the last --platform wins */
+        if (!o->platform_node && strcmp(v, "browser")) {
+            fprintf(stderr, "sluice bundle: unknown platform '%s' (browser or node)\n", v);
+            return -1;
+        }
+        return 0;
+    case OPT_GLOBAL_NAME: o->global_name = v; return 0;
+    case OPT_EXTERNAL: o->externals[o->nexternals++] = v; return 0;
+    case OPT_DEFINE:
+        if (add_define(o, v)) {
+            fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v);
+            return -1;
+        }
+        return 0;
+    case OPT_METAFILE: o->metafile = v; return 0;
+    case 'j': return set_threads(o, v);
+    case OPT_SOURCEMAP: o->sourcemap = 1; return 0;
+    case OPT_STATS: o->stats = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    default: return -1;
+    }
+}
+
+/* getopt_long's rules, as every sluice command reads flags: `-j1` and
+ * `-j 1`, `--format=esm` and `--format esm`, `-qj2`, and `--` before an
+ * entry whose name starts with a dash.  Entries may come between flags. */
 static int parse_args(int argc, char **argv, bundle_opts *o)
 {
+    static const struct option longs[] = {
+        {"outfile", required_argument, NULL, 'o'},         {"outdir", required_argument, NULL, OPT_OUTDIR},
+        {"format", required_argument, NULL, OPT_FORMAT},   {"platform", required_argument, NULL, OPT_PLATFORM},
+        {"global-name", required_argument, NULL, OPT_GLOBAL_NAME},
+        {"external", required_argument, NULL, OPT_EXTERNAL}, {"define", required_argument, NULL, OPT_DEFINE},
+        {"metafile", required_argument, NULL, OPT_METAFILE}, {"threads", required_argument, NULL, 'j'},
+        {"sourcemap", no_argument, NULL, OPT_SOURCEMAP},   {"stats", no_argument, NULL, OPT_STATS},
+        {"quiet", no_argument, NULL, 'q'},                 {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     memset(o, 0, sizeof *o);
     o->format = -1;
     o->entries = calloc((size_t)argc, sizeof *o->entries);
     o->externals = calloc((size_t)argc, sizeof *o->externals);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:j:qh", longs, NULL)) != -1) {
+        if (c == 'h') {
             usage(stdout);
             exit(0);
-        } else if ((v = flag_value(argc, argv, &i, "-o")) || (v = flag_value(argc, argv, &i, "--outfile"))) {
-            o->outfile = v;
-        } else if ((v = flag_value(argc, argv, &i, "--outdir"))) {
-            o->outdir = v;
-        } else if ((v = flag_value(argc, argv, &i, "--format"))) {
-            if (!strcmp(v, "esm"))
-                o->format = FMT_ESM;
-            else if (!strcmp(v, "cjs"))
-                o->format = FMT_CJS;
-            else if (!strcmp(v, "iife"))
-                o->format = FMT_IIFE;
-            else {
-                fprintf(stderr, "sluice bundle: unknown format '%s' (esm, iife or cjs)\n", v);
-                return -1;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--platform"))) {
-            o->platform_node = !strcmp(v, "node"); /* the last --platform wins */
-            if (!o->platform_node && strcmp(v, "browser")) {
-                fprintf(stderr, "sluice bundle: unknown platform '%s' (browser or node)\n", v);
-                return -1;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--global-name"))) {
-            o->global_name = v;
-        } else if ((v = flag_value(argc, argv, &i, "--external"))) {
-            o->externals[o->nexternals++] = v;
-        } else if ((v = flag_value(argc, argv, &i, "--define"))) {
-            if (add_define(o, v)) {
-                fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v);
-                return -1;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--metafile"))) {
-            o->metafile = v;
-        } else if ((v = flag_value(argc, argv, &i, "-j"))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 1024) {
-                fprintf(stderr, "sluice bundle: -j wants a thread count from 1 to 1024\n");
-                return -1;
-            }
-            o->threads = (size_t)n;
-        } else if (!strcmp(a, "--sourcemap")) {
-            o->sourcemap = 1;
-        } else if (!strcmp(a, "--stats")) {
-            o->stats = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "sluice bundle: unknown flag '%s'\n", a);
-            return -1;
-        } else {
-            o->entries[o->nentries++] = a;
         }
+        if (c == '?' || c == ':') { /* getopt has said what was wrong */
+            usage(stderr);
+            return -1;
+        }
+        if (take_flag(o, c, optarg))
+            return -1;
     }
+    for (int i = optind; i < argc; i++)
+        o->entries[o->nentries++] = argv[i];
     if (!o->nentries) {
         usage(stderr);
         return -1;
