@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "graph.h"
+#include "infile.h"
 #include "js_printer.h"
 #include "linker.h"
 #include "metafile.h"
@@ -257,12 +259,13 @@ int sl_bundle_main(int argc, char **argv)
     const char **abs = calloc(o.nentries, sizeof *abs);
     for (size_t i = 0; i < o.nentries; i++) {
         abs[i] = sl__path_absolute(o.entries[i]);
-        FILE *f = fopen(abs[i], "rb");
-        if (!f) {
-            fprintf(stderr, "sluice bundle: cannot open entry %s\n", o.entries[i]);
+        char msg[1024];
+        int fd = sl_infile_open(o.entries[i], msg, sizeof msg); /* never blocks on a FIFO */
+        if (fd < 0) {
+            fprintf(stderr, "sluice bundle: entry %s\n", msg);
             return 1;
         }
-        fclose(f);
+        close(fd);
     }
     if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));

@@ -9,13 +9,12 @@
  */
 #include "graph.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "bundle_limits.h"
+#include "infile.h"
 #include "json.h"
 #include "sluice/chan.h"
 #include "sluice/pool.h"
@@ -37,30 +36,21 @@ typedef struct worker {
     sl__arena arena;
     js_parse_scratch *scratch;
     sl__resolver *res;
+    SL_VEC(char *) sources; /* file contents, malloc'd by sl_infile_read */
 } worker;
 
-static char *read_file(sl__arena *a, const char *path, size_t *len)
+/* The file's bytes, through tools/common/infile (never blocks on a FIFO,
+ * refuses directories and devices, bounded).  The buffer joins the
+ * worker's list of sources, freed with the graph. */
+static char *read_file(worker *w, const char *path, size_t *len, char **err)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
+    char *data, msg[1024];
+    if (sl_infile_read(path, SL_BUNDLE_MAX_FILE, &data, len, msg, sizeof msg)) {
+        *err = strdup(msg);
         return NULL;
     }
-    char *buf = sl__arena_alloc(a, (size_t)st.st_size + 1);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    buf[got] = 0;
-    *len = got;
-    return buf;
+    SL_VEC_PUSH(w->sources, data);
+    return data;
 }
 
 static char *fmt_err(const char *fmt, const char *a, unsigned line, unsigned col, const char *b)
@@ -84,11 +74,9 @@ static js_module *load(worker *w, const char *path, char **err)
         m->flags |= MF_CJS_SYNTAX;
         return m;
     }
-    m->src = read_file(&w->arena, path, &m->len);
-    if (!m->src) {
-        *err = fmt_err("%s:%u:%u: cannot read file%s", path, 0, 0, "");
+    m->src = read_file(w, path, &m->len, err);
+    if (!m->src)
         return NULL;
-    }
     m->flags = sl__resolver_file_flags(w->res, path);
     if (m->flags & MF_JSON) {
         size_t at;
@@ -362,8 +350,12 @@ void sl__graph_free(sl__graph *g)
 {
     graph_priv *gp = g->priv;
     if (gp) {
-        for (size_t i = 0; i < gp->n; i++)
+        for (size_t i = 0; i < gp->n; i++) {
             sl__arena_free(&gp->workers[i].arena);
+            for (size_t k = 0; k < gp->workers[i].sources.n; k++)
+                free(gp->workers[i].sources.v[k]);
+            free(gp->workers[i].sources.v);
+        }
         free(gp->workers);
         free(gp);
     }

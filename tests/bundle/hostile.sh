@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# hostile.sh SLUICE CHECK: input that must be refused cleanly, quickly and
+# by name - never a hang, a crash or an output file.  One check per call:
+#   special_files   a FIFO, a device, a directory, a symlink loop as the
+#                   entry, as an imported module and as a package.json
+#   file_size       a module one byte over the file-size limit
+#   module_count    one module more than --max-modules
+#   nesting         nesting at the parser's limit and one past it
+#   star_cycles     `export *` cycles of length 1, 2 and 3, with and
+#                   without a name nobody exports
+#   long_line       an error at column 300,001 of one line shows that part
+#                   of the line, with the caret under the column
+set -uo pipefail
+sluice=$1 check=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $check: $*"; exit 1; }
+# refused WANT ARGS...: the bundle fails within 20 s, prints WANT, writes nothing
+refused() {
+  local want=$1; shift
+  rm -f out.js
+  timeout 20 "$sluice" bundle "$@" -o out.js >stdout 2>stderr; local rc=$?
+  [ "$rc" = 124 ] && fail "bundle $* hung"
+  [ "$rc" = 1 ] || fail "bundle $*: exit $rc, want 1 ($(head -3 stderr))"
+  grep -qF -- "$want" stderr || fail "bundle $*: said '$(head -3 stderr)', want '$want'"
+  [ ! -e out.js ] || fail "bundle $*: wrote an output file"
+}
+case $check in
+  special_files)
+    mkfifo fifo.mjs; ln -s /dev/zero zero.mjs; ln -s loop.mjs loop.mjs; mkdir dir.mjs
+    refused "fifo.mjs: is a FIFO, not a regular file" fifo.mjs
+    refused "zero.mjs: is a character device, not a regular file" zero.mjs
+    refused "/dev/zero: is a character device" /dev/zero
+    refused "loop.mjs: cannot open: Too many levels of symbolic links" loop.mjs
+    refused "dir.mjs: is a directory, not a regular file" dir.mjs
+    for m in fifo zero loop; do printf "import './%s.mjs';\n" $m >imp_$m.mjs; done
+    refused "$work/fifo.mjs: is a FIFO, not a regular file" imp_fifo.mjs
+    refused "$work/zero.mjs: is a character device, not a regular file" imp_zero.mjs
+    refused "$work/loop.mjs: cannot open: Too many levels of symbolic links" imp_loop.mjs
+    printf "import './dir.mjs';\n" >imp_dir.mjs
+    refused 'imp_dir.mjs:1:8: could not resolve "./dir.mjs"' imp_dir.mjs
+    # require() of a FIFO: the same refusal, not a silent run-time require
+    printf "require('./fifo.mjs');\n" >req.cjs
+    refused "$work/fifo.mjs: is a FIFO, not a regular file" req.cjs
+    # A package.json that is a FIFO counts as none: index.js is found, no hang.
+    mkdir -p node_modules/p && mkfifo node_modules/p/package.json
+    printf "module.exports = 'p ok';\n" >node_modules/p/index.js
+    printf "import p from 'p';\nconsole.log(p);\n" >pkg.mjs
+    timeout 20 "$sluice" bundle pkg.mjs --platform node -q -o out.js || fail "package.json FIFO: exit $?"
+    [ "$(node out.js)" = "p ok" ] || fail "package.json FIFO: bundle prints '$(node out.js 2>&1 | head -2)'" ;;
+  *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
+esac
+echo "ok: $check"
