@@ -292,8 +292,75 @@ static int32_t add_ref(P *p, uint32_t ti, uint8_t flags)
 
 /* ---- string literals ----------------------------------------------------- */
 
-/* The value of a string token (escapes other than \\ \' \" \n are kept raw:
- * module specifiers do not use them). */
+static int hex_val(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* n hex digits at s (n == 0: up to `}`, as in \u{...}); -1 if malformed. */
+static long hex_run(const char *s, size_t avail, size_t n, size_t *used)
+{
+    long v = 0;
+    size_t i = 0;
+    for (; i < avail && (n ? i < n : s[i] != '}'); i++) {
+        int d = hex_val(s[i]);
+        if (d < 0 || v > 0x10FFFF)
+            return -1;
+        v = v * 16 + d;
+    }
+    if ((n && i != n) || (!n && (i == 0 || i >= avail)))
+        return -1;
+    *used = n ? n : i + 1;
+    return v;
+}
+
+static size_t put_utf8(char *o, unsigned long c)
+{
+    if (c < 0x80)
+        return o[0] = (char)c, 1;
+    if (c < 0x800)
+        return o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 63)), 2;
+    if (c < 0x10000)
+        return o[0] = (char)(0xE0 | c >> 12), o[1] = (char)(0x80 | (c >> 6 & 63)), o[2] = (char)(0x80 | (c & 63)), 3;
+    o[0] = (char)(0xF0 | c >> 18), o[1] = (char)(0x80 | (c >> 12 & 63));
+    return o[2] = (char)(0x80 | (c >> 6 & 63)), o[3] = (char)(0x80 | (c & 63)), 4;
+}
+
+/* One escape after a backslash at s[0..n): its code point (-2: a line
+ * continuation, nothing; -1: malformed) and the bytes it used. */
+static long escape_at(const char *s, size_t n, size_t *used)
+{
+    *used = 1;
+    switch (s[0]) {
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'v': return '\v';
+    case '0': return n > 1 && s[1] >= '0' && s[1] <= '9' ? -1 : 0;
+    case '\r': *used = n > 1 && s[1] == '\n' ? 2 : 1; return -2;
+    case '\n': return -2;
+    case 'x': {
+        long v = hex_run(s + 1, n - 1, 2, used);
+        return *used += 1, v;
+    }
+    case 'u': {
+        int braced = n > 1 && s[1] == '{';
+        long v = hex_run(s + 1 + braced, n - 1 - braced, braced ? 0 : 4, used);
+        return *used += 1 + (size_t)braced, v > 0x10FFFF ? -1 : v;
+    }
+    default:
+        if ((unsigned char)s[0] == 0xE2 && n > 2 && (unsigned char)s[1] == 0x80 &&
+            ((unsigned char)s[2] == 0xA8 || (unsigned char)s[2] == 0xA9))
+            return *used = 3, -2; /* LS / PS continue the line */
+        return s[0] >= '1' && s[0] <= '9' ? -1 : (unsigned char)s[0];
+    }
+}
+
+/* The value of a string token, its escapes decoded as node decodes them
+ * (`"./\x61.js"` is "./a.js"), surrogate pairs joined, in UTF-8.  A
+ * malformed escape is a syntax error, as in a module. */
 static const char *str_value(P *p, const js_token *t)
 {
     size_t n = t->end - t->start - 2;
@@ -301,12 +368,26 @@ static const char *str_value(P *p, const js_token *t)
     const char *s = p->src + t->start + 1;
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            i++;
-            out[j++] = s[i] == 'n' ? '\n' : s[i];
-        } else {
+        if (s[i] != '\\') {
             out[j++] = s[i];
+            continue;
         }
+        size_t used;
+        long c = escape_at(s + i + 1, n - i - 1, &used);
+        if (c == -1)
+            fail(p, t->start + 1 + (uint32_t)i, "invalid escape sequence in string");
+        i += used;
+        if (c == -2)
+            continue;
+        if (c >= 0xD800 && c <= 0xDBFF && i + 2 < n && s[i + 1] == '\\' && s[i + 2] == 'u') {
+            size_t used2;
+            long lo = escape_at(s + i + 2, n - i - 2, &used2);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                i += 1 + used2;
+            }
+        }
+        j += put_utf8(out + j, (unsigned long)c); /* never longer than its escape */
     }
     out[j] = 0;
     return out;
