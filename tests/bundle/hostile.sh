@@ -48,6 +48,28 @@ case $check in
     printf "import p from 'p';\nconsole.log(p);\n" >pkg.mjs
     timeout 20 "$sluice" bundle pkg.mjs --platform node -q -o out.js || fail "package.json FIFO: exit $?"
     [ "$(node out.js)" = "p ok" ] || fail "package.json FIFO: bundle prints '$(node out.js 2>&1 | head -2)'" ;;
+  nesting)
+    # `export const x = ` then k parentheses: k + 1 levels (the
+    # initializer, one per parenthesis); the limit is 10,000 levels.
+    deep() { printf 'export const x = '; head -c "$1" /dev/zero | tr '\0' '('; printf 1; head -c "$1" /dev/zero | tr '\0' ')'; printf ';\n'; }
+    deep 9999 >limit.mjs; deep 10000 >past.mjs
+    printf "import { x } from './limit.mjs';\nconsole.log(x);\n" >ok.mjs
+    timeout 60 "$sluice" bundle ok.mjs --format esm -q -o out.js || fail "10,000 levels refused"
+    # (node's own parser needs a bigger stack for that than it has by default)
+    [ "$(node --stack-size=20000 out.js)" = 1 ] || fail "10,000 levels: bundle prints '$(node --stack-size=20000 out.js 2>&1 | head -2)'"
+    printf "import { x } from './past.mjs';\nconsole.log(x);\n" >bad.mjs
+    refused "past.mjs:1:10018: nesting too deep" bad.mjs
+    grep -qE '^ +\^$' stderr || fail "no caret under the column" ;;
+  long_line)
+    # One 300 KB line (as minified code has) with an error near its end:
+    # the message shows the part of the line around the column.
+    { printf 'export const a = ['; for i in $(seq 1 50000); do printf '%d, ' "$i"; done; printf '@];\n'; } >long.mjs
+    refused "long.mjs:1:" long.mjs
+    col=$(head -1 stderr | sed -E 's/^[^:]*:1:([0-9]+):.*/\1/')
+    [ "$col" -gt 290000 ] || fail "column $col"
+    code=$(sed -n 2p stderr); caret=$(sed -n 3p stderr)
+    [ "${#code}" -lt 200 ] || fail "the whole line was shown (${#code} bytes)"
+    [ "${code:$(( ${#caret} - 1 )):1}" = "@" ] || fail "the caret is not under the '@': '$code' / '$caret'" ;;
   *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -120,7 +120,9 @@ static js_module *load(worker *w, const char *path, char **err)
     return m;
 }
 
-static int worker_loop(void *arg)
+/* A worker thread: its stack holds the parser's deepest nesting
+ * (sl__js_thread_start), which a pool thread's default stack may not. */
+static void *worker_loop(void *arg)
 {
     worker *w = arg;
     work_msg job;
@@ -129,7 +131,7 @@ static int worker_loop(void *arg)
         res.mod = load(w, job.path, &res.err);
         sl_chan_send(w->results, &res);
     }
-    return 0;
+    return NULL;
 }
 
 typedef struct seen_map {
@@ -254,8 +256,8 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
     size_t nthreads = sl_pool_size(pool);
     sl_chan *work = sl_chan_new(sizeof(work_msg), SL_UNBOUNDED);
     sl_chan *results = sl_chan_new(sizeof(result_msg), SL_UNBOUNDED);
-    sl_group *grp = sl_group_new(pool);
-    if (!work || !results || !grp) {
+    pthread_t *tids = calloc(nthreads, sizeof *tids);
+    if (!work || !results || !tids) {
         fprintf(stderr, "sluice bundle: cannot start workers\n");
         exit(1);
     }
@@ -272,7 +274,10 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
         sl__arena_init(&w->arena);
         w->scratch = sl__js_scratch_new();
         w->res = sl__resolver_new(&o->resolve);
-        sl_group_spawn(grp, worker_loop, w);
+        if (sl__js_thread_start(&tids[i], worker_loop, w)) {
+            fprintf(stderr, "sluice bundle: cannot start worker threads\n");
+            exit(1);
+        }
     }
 
     seen_map seen = {0};
@@ -328,8 +333,9 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
     }
     /* Closing the work channel is the workers' signal to return. */
     sl_chan_close(work);
-    sl_group_wait(grp);
-    sl_group_free(grp);
+    for (size_t i = 0; i < nthreads; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
     sl_chan_free(work);
     sl_chan_free(results);
     free(seen.keys);

@@ -109,6 +109,7 @@ typedef struct P {
     js_parse_scratch *s;
     int32_t sc;
     int fn_depth, in_async, in_gen;
+    int depth; /* nesting, bounded by JS_MAX_NESTING */
     int32_t stmt;     /* current top-level statement */
     int impure;       /* side effects seen at the statement's own level */
     int pure_depth;   /* fn_depth at which side effects count */
@@ -840,6 +841,30 @@ static void parse_postfix(P *p, int32_t r, int pure_call)
     }
 }
 
+static void parse_unary(P *p);
+
+/* ---- nesting ------------------------------------------------------------
+ * The descent recurses once per level of nesting, so input decides how
+ * deep the C stack goes.  Every cycle of the recursion passes through one
+ * of the counted entries below (an assignment expression, a statement, a
+ * binding pattern, a class, a prefix operator); past JS_MAX_NESTING levels
+ * the parse stops with "nesting too deep".  The stack that holds the
+ * limit is JS_PARSE_STACK bytes (js_parser.h): callers parse on such a
+ * thread (sl__js_thread_start). */
+
+static void enter(P *p)
+{
+    if (++p->depth > JS_MAX_NESTING)
+        fail(p, cur(p)->start, "nesting too deep");
+}
+
+static void nested_unary(P *p)
+{
+    enter(p);
+    parse_unary(p);
+    p->depth--;
+}
+
 static void parse_unary(P *p)
 {
     js_token *t = cur(p);
@@ -847,12 +872,12 @@ static void parse_unary(P *p)
         switch (t->op) {
         case '!': case '~': case '+': case '-':
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         case P_INC: case P_DEC:
             side_effect(p);
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         default:
             break;
@@ -861,12 +886,12 @@ static void parse_unary(P *p)
         switch (t->op) {
         case K_TYPEOF: case K_VOID:
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         case K_DELETE:
             side_effect(p);
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         case K_AWAIT:
             if (p->in_async || p->fn_depth == 0) {
@@ -874,7 +899,7 @@ static void parse_unary(P *p)
                     p->m->flags |= MF_TLA;
                 side_effect(p);
                 next(p);
-                parse_unary(p);
+                nested_unary(p);
                 return;
             }
             break;
@@ -895,7 +920,7 @@ static void parse_unary(P *p)
                     side_effect(p);
                 next(p);
                 if (is_kw(cur(p), K_NEW)) {
-                    parse_unary(p);
+                    nested_unary(p);
                     return;
                 }
                 int32_t r = parse_primary(p);
@@ -950,7 +975,7 @@ static int arrow_ahead(P *p, int *is_async)
     return 0;
 }
 
-static void parse_assign(P *p, int no_in)
+static void parse_assign_body(P *p, int no_in)
 {
     for (;;) {
         int is_async;
@@ -996,7 +1021,7 @@ static void parse_expr(P *p, int no_in)
 
 /* ---- patterns, functions, classes --------------------------------------- */
 
-static void parse_binding(P *p, int kind)
+static void parse_binding_body(P *p, int kind)
 {
     js_token *t = cur(p);
     if (is_ident(t)) {
@@ -1080,7 +1105,7 @@ static void parse_function(P *p, int is_decl, int is_async, int decl_kind_sym)
     pop_scope(p);
 }
 
-static void parse_class(P *p, int is_decl)
+static void parse_class_body(P *p, int is_decl)
 {
     next(p); /* class */
     uint32_t name = 0;
@@ -1258,7 +1283,7 @@ static void parse_for(P *p)
     pop_scope(p);
 }
 
-static void parse_stmt(P *p)
+static void parse_stmt_body(P *p)
 {
     js_token *t = cur(p);
     if (t->kind == T_PUNCT) {
@@ -1422,6 +1447,34 @@ static void parse_stmt(P *p)
     }
     parse_expr(p, 0);
     semicolon(p);
+}
+
+static void parse_assign(P *p, int no_in)
+{
+    enter(p);
+    parse_assign_body(p, no_in);
+    p->depth--;
+}
+
+static void parse_binding(P *p, int kind)
+{
+    enter(p);
+    parse_binding_body(p, kind);
+    p->depth--;
+}
+
+static void parse_class(P *p, int is_decl)
+{
+    enter(p);
+    parse_class_body(p, is_decl);
+    p->depth--;
+}
+
+static void parse_stmt(P *p)
+{
+    enter(p);
+    parse_stmt_body(p);
+    p->depth--;
 }
 
 /* ---- module items -------------------------------------------------------- */
@@ -1810,20 +1863,50 @@ void sl__js_line_col(const char *src, size_t len, uint32_t pos, uint32_t *line, 
     *col = c;
 }
 
+/* At most this much of the offending line is shown, centred on the column
+ * when the line is longer (minified code puts a whole file on one line). */
+#define DIAG_WIDTH 160
+
 void sl__js_diag(char *out, size_t outlen, const char *path, const char *src, size_t len, uint32_t pos,
                  const char *msg)
 {
     uint32_t line, col;
     sl__js_line_col(src, len, pos, &line, &col);
-    size_t ls = pos > len ? len : pos;
-    while (ls > 0 && src[ls - 1] != '\n')
+    size_t at = pos > len ? len : pos;
+    size_t ls = at;
+    while (ls > 0 && src[ls - 1] != '\n' && src[ls - 1] != '\r')
         ls--;
-    size_t le = ls;
+    size_t le = at;
     while (le < len && src[le] != '\n' && src[le] != '\r')
         le++;
-    int shown = (int)(le - ls > 200 ? 200 : le - ls);
-    snprintf(out, outlen, "%s:%u:%u: %s\n    %.*s\n    %*s^", path, line, col, msg, shown, src + ls,
-             (int)(col - 1 > 200 ? 200 : col - 1), "");
+    size_t from = ls;
+    if (at - ls > DIAG_WIDTH / 2) { /* start on a character boundary */
+        from = at - DIAG_WIDTH / 2;
+        while (from < at && ((unsigned char)src[from] & 0xC0) == 0x80)
+            from++;
+    }
+    size_t to = le - from > DIAG_WIDTH ? from + DIAG_WIDTH : le;
+    while (to > at && to < le && ((unsigned char)src[to] & 0xC0) == 0x80)
+        to--;
+    uint32_t caret = 0; /* characters between the window's start and pos */
+    for (size_t i = from; i < at; i++)
+        caret += ((unsigned char)src[i] & 0xC0) != 0x80;
+    snprintf(out, outlen, "%s:%u:%u: %s\n    %s%.*s%s\n    %*s^", path, line, col, msg, from > ls ? "..." : "",
+             (int)(to - from), src + from, to < le ? "..." : "", (int)caret + (from > ls ? 3 : 0), "");
+}
+
+int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t at;
+    int rc = pthread_attr_init(&at);
+    if (rc)
+        return rc;
+    /* The pages are committed only as deep nesting touches them. */
+    rc = pthread_attr_setstacksize(&at, JS_PARSE_STACK);
+    if (!rc)
+        rc = pthread_create(t, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    return rc;
 }
 
 int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_scratch *s, char *err,
