@@ -196,6 +196,25 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
     return 0;
 }
 
+static void opts_free(bundle_opts *o)
+{
+    for (size_t i = 0; i < o->ndefines; i++) {
+        for (size_t k = 0; k < o->defines[i].nparts; k++)
+            free((char *)o->defines[i].parts[k]);
+        free(o->defines[i].parts);
+    }
+    free(o->defines);
+    free(o->entries);
+    free(o->externals);
+}
+
+static void paths_free(const char **p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)p[i]);
+    free(p);
+}
+
 static char *out_path(const bundle_opts *o, const char *entry)
 {
     if (o->outfile)
@@ -250,104 +269,146 @@ static char *dir_of(const char *path)
     return r;
 }
 
-int sl_bundle_main(int argc, char **argv)
+/* Absolute entry paths, each checked to be a readable regular file (a
+ * FIFO or a device is refused, never waited on); NULL after a message. */
+static const char **entry_paths(const bundle_opts *o)
 {
-    bundle_opts o;
-    if (parse_args(argc, argv, &o))
-        return 2;
-    double t0 = now_s();
-    const char **abs = calloc(o.nentries, sizeof *abs);
-    for (size_t i = 0; i < o.nentries; i++) {
-        abs[i] = sl__path_absolute(o.entries[i]);
+    const char **abs = calloc(o->nentries, sizeof *abs);
+    for (size_t i = 0; i < o->nentries; i++) {
         char msg[1024];
-        int fd = sl_infile_open(o.entries[i], msg, sizeof msg); /* never blocks on a FIFO */
+        int fd = sl_infile_open(o->entries[i], msg, sizeof msg);
         if (fd < 0) {
             fprintf(stderr, "sluice bundle: entry %s\n", msg);
-            return 1;
+            paths_free(abs, i);
+            return NULL;
         }
         close(fd);
+        abs[i] = sl__path_absolute(o->entries[i]);
     }
-    if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));
+    return abs;
+}
+
+/* Warnings (never fatal): code the bundle may not run as the source
+ * does.  Like esbuild, none for files inside node_modules, which the user
+ * does not write; -q silences them all. */
+static void print_warnings(const bundle_opts *o, const sl__graph *g, const sl__link *L)
+{
+    if (o->quiet)
+        return;
+    for (size_t i = 0; i < L->nwarnings; i++) {
+        const js_module *m = g->mods[L->warnings[i].mod];
+        if (strstr(m->path, "/node_modules/"))
+            continue;
+        char msg[1024];
+        sl__js_diag(msg, sizeof msg, m->path, m->src, m->len, L->warnings[i].pos, L->warnings[i].msg);
+        fprintf(stderr, "%s\n", msg);
+    }
+}
+
+typedef struct timings {
+    double graph, link, print, write;
+} timings;
+
+/* Links, prints and writes the bundle of entry e. */
+static int emit_entry(const bundle_opts *o, const sl__link_opts *lo, sl__graph *g, sl_pool *pool,
+                      const char *abs_entry, size_t e, sl__link *L, sl__output *out, sl__meta_output *meta,
+                      timings *t)
+{
+    double a = now_s();
+    char *err = NULL;
+    int rc = sl__link_build(L, g, (int32_t)e, lo, &err);
+    print_warnings(o, g, L);
+    if (rc) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
         return 1;
     }
-    sl_pool *pool = sl_pool_new(o.threads);
-    if (!pool) {
-        fprintf(stderr, "sluice bundle: cannot start the thread pool\n");
+    double b = now_s();
+    char *path = out_path(o, abs_entry);
+    char *map_name = NULL, *map_path = NULL, *map_dir = NULL;
+    if (o->sourcemap) {
+        map_path = malloc(strlen(path) + 5);
+        sprintf(map_path, "%s.map", path);
+        const char *sl = strrchr(map_path, '/');
+        map_name = strdup(sl ? sl + 1 : map_path);
+        map_dir = dir_of(path);
+    }
+    if (sl__print(L, pool, map_name, map_dir, out)) {
+        fprintf(stderr, "sluice bundle: internal error: a module was left without a name; nothing written\n");
+        rc = 1;
+    }
+    double c = now_s();
+    if (rc || write_file(path, out->code, out->len, o->quiet) ||
+        (map_path && write_file(map_path, out->map, out->map_len, o->quiet)))
+        rc = 1;
+    t->write += now_s() - c;
+    t->link += b - a;
+    t->print += c - b;
+    *meta = (sl__meta_output){path ? path : "<stdout>", L, out};
+    free(map_name);
+    free(map_path);
+    free(map_dir);
+    return rc;
+}
+
+static int write_metafile(const bundle_opts *o, sl__graph *g, const sl__link *links,
+                          const sl__meta_output *metas)
+{
+    sl_outfile of;
+    char msg[512];
+    if (sl_outfile_open(&of, o->metafile, 1, msg, sizeof msg)) {
+        fprintf(stderr, "sluice bundle: %s\n", msg);
         return 1;
     }
-    sl__graph_opts go = {.parse = {o.defines, o.ndefines},
-                         .resolve = {o.platform_node, o.externals, o.nexternals}};
+    sl__metafile_write(of.fp, g, links[0].kind, metas, o->nentries);
+    if (sl_outfile_commit(&of, msg, sizeof msg)) {
+        fprintf(stderr, "sluice bundle: %s\n", msg);
+        return 1;
+    }
+    return 0;
+}
+
+static void print_stats(const sl__graph *g, const sl__link *links, size_t n, const timings *t)
+{
+    size_t steps = 0;
+    for (size_t e = 0; e < n; e++)
+        steps += links[e].steps;
+    fprintf(stderr,
+            "sluice bundle: %zu modules, %.1f MB source, %zu threads\n"
+            "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  write %.3f s\n"
+            "  parse arenas %.1f MB\n  link steps %zu\n",
+            g->n, (double)g->bytes / 1e6, g->nworkers, t->graph, t->link, t->print, t->write,
+            (double)g->arena_bytes / 1e6, steps);
+}
+
+/* Every phase for every entry; 0, or 1 after the messages. */
+static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
+{
+    double t0 = now_s();
+    sl__graph_opts go = {.parse = {o->defines, o->ndefines},
+                         .resolve = {o->platform_node, o->externals, o->nexternals}};
     sl__graph g;
     char *err = NULL;
-    int rc = 0;
-    if (sl__graph_build(&g, pool, abs, o.nentries, &go, &err)) {
+    if (sl__graph_build(&g, pool, abs, o->nentries, &go, &err)) {
         fprintf(stderr, "%s\n", err);
         free(err);
         sl__graph_free(&g);
-        sl_pool_free(pool);
         return 1;
     }
-    double t1 = now_s();
-    sl__link_opts lo = {.format = o.format, .platform_node = o.platform_node, .global_name = o.global_name,
-                        .sourcemap = o.sourcemap};
-    sl__link *links = calloc(o.nentries, sizeof *links);
-    sl__output *outs = calloc(o.nentries, sizeof *outs);
-    sl__meta_output *metas = calloc(o.nentries, sizeof *metas);
-    double tlink = 0, tprint = 0, twrite = 0;
-    for (size_t e = 0; e < o.nentries && !rc; e++) {
-        double a = now_s();
-        if (sl__link_build(&links[e], &g, (int32_t)e, &lo, &err)) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
-            rc = 1;
-            break;
-        }
-        double b = now_s();
-        char *path = out_path(&o, abs[e]);
-        char *map_name = NULL, *map_path = NULL, *map_dir = NULL;
-        if (o.sourcemap) {
-            map_path = malloc(strlen(path) + 5);
-            sprintf(map_path, "%s.map", path);
-            const char *s = strrchr(map_path, '/');
-            map_name = strdup(s ? s + 1 : map_path);
-            map_dir = dir_of(path);
-        }
-        sl__print(&links[e], pool, map_name, map_dir, &outs[e]);
-        double c = now_s();
-        if (write_file(path, outs[e].code, outs[e].len, o.quiet) ||
-            (map_path && write_file(map_path, outs[e].map, outs[e].map_len, o.quiet)))
-            rc = 1;
-        twrite += now_s() - c;
-        tlink += b - a;
-        tprint += c - b;
-        metas[e] = (sl__meta_output){path ? path : "<stdout>", &links[e], &outs[e]};
-        free(map_name);
-        free(map_path);
-        free(map_dir);
-    }
-    if (!rc && o.metafile) {
-        sl_outfile of;
-        char msg[512];
-        if (sl_outfile_open(&of, o.metafile, 1, msg, sizeof msg)) {
-            fprintf(stderr, "sluice bundle: %s\n", msg);
-            rc = 1;
-        } else {
-            sl__metafile_write(of.fp, &g, links[0].kind, metas, o.nentries);
-            if (sl_outfile_commit(&of, msg, sizeof msg)) {
-                fprintf(stderr, "sluice bundle: %s\n", msg);
-                rc = 1;
-            }
-        }
-    }
-    if (o.stats)
-        fprintf(stderr,
-                "sluice bundle: %zu modules, %.1f MB source, %zu threads\n"
-                "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  write %.3f s\n"
-                "  parse arenas %.1f MB\n",
-                g.n, (double)g.bytes / 1e6, g.nworkers, t1 - t0, tlink, tprint, twrite,
-                (double)g.arena_bytes / 1e6);
-    for (size_t e = 0; e < o.nentries; e++) {
+    timings t = {.graph = now_s() - t0};
+    sl__link *links = calloc(o->nentries, sizeof *links);
+    sl__output *outs = calloc(o->nentries, sizeof *outs);
+    sl__meta_output *metas = calloc(o->nentries, sizeof *metas);
+    sl__link_opts lo = {.format = o->format, .platform_node = o->platform_node, .global_name = o->global_name,
+                        .sourcemap = o->sourcemap};
+    int rc = 0;
+    for (size_t e = 0; e < o->nentries && !rc; e++)
+        rc = emit_entry(o, &lo, &g, pool, abs[e], e, &links[e], &outs[e], &metas[e], &t);
+    if (!rc && o->metafile)
+        rc = write_metafile(o, &g, links, metas);
+    if (o->stats)
+        print_stats(&g, links, o->nentries, &t);
+    for (size_t e = 0; e < o->nentries; e++) {
         if (links[e].g)
             sl__link_free(&links[e]);
         sl__output_free(&outs[e]);
@@ -358,17 +419,36 @@ int sl_bundle_main(int argc, char **argv)
     free(outs);
     free(metas);
     sl__graph_free(&g);
-    sl_pool_free(pool);
-    for (size_t i = 0; i < o.nentries; i++)
-        free((char *)abs[i]);
-    free(abs);
-    for (size_t i = 0; i < o.ndefines; i++) {
-        for (size_t k = 0; k < o.defines[i].nparts; k++)
-            free((char *)o.defines[i].parts[k]);
-        free(o.defines[i].parts);
+    return rc;
+}
+
+int sl_bundle_main(int argc, char **argv)
+{
+    bundle_opts o;
+    if (parse_args(argc, argv, &o)) {
+        opts_free(&o);
+        return 2;
     }
-    free(o.defines);
-    free(o.entries);
-    free(o.externals);
+    const char **abs = entry_paths(&o);
+    int rc = 1;
+    sl_pool *pool = NULL;
+    if (!abs)
+        goto out;
+    if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));
+        goto out;
+    }
+    pool = sl_pool_new(o.threads);
+    if (!pool) {
+        fprintf(stderr, "sluice bundle: cannot start the thread pool\n");
+        goto out;
+    }
+    rc = run(&o, abs, pool);
+out:
+    if (pool)
+        sl_pool_free(pool);
+    if (abs)
+        paths_free(abs, o.nentries);
+    opts_free(&o);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 /* A source-map segment: output (line, column) -> original (line, column). */
@@ -135,6 +136,7 @@ static int cmp_patch(const void *a, const void *b)
 
 typedef struct pctx {
     sl__link *L;
+    atomic_int unnamed; /* a name the linker never assigned was asked for */
     sl__arena *arenas; /* one per pool worker, for patch texts */
     size_t narenas;
     int track;
@@ -142,34 +144,22 @@ typedef struct pctx {
     size_t cwdlen;
 } pctx;
 
-static int is_member_text(const char *t) { return strchr(t, '.') || strchr(t, '[') || strchr(t, '{'); }
-
-static const char *occ_text(pctx *c, sl__arena *a, js_module *m, const js_occ *o, uint32_t *end)
+/* Every module-level name the printer writes passes here.  One the
+ * linker never assigned is a linker bug: a debug or sanitizer build stops
+ * on it (so the fuzzers find it), a release build fails the bundle rather
+ * than print "(null)" - printf's "%s" of NULL is undefined behaviour. */
+static const char *name(pctx *c, const char *s)
 {
-    sl__link *L = c->L;
-    js_symbol *s = &m->syms[o->sym];
-    *end = o->pos + o->len;
-    if (s->kind == SYM_IMPORT && (o->flags & OCC_MEMBER)) {
-        js_import_binding *b = &m->imports[s->import_idx];
-        int32_t t = m->recs[b->rec].module;
-        if (!strcmp(b->imported, "*") && t >= 0 && L->kind[t] == MK_ESM) {
-            const char *r = sl__link_member(L, a, t, m->src + o->mem_start, o->mem_len);
-            if (r) {
-                *end = o->mem_start + o->mem_len;
-                if ((o->flags & OCC_MEM_CALL) && is_member_text(r))
-                    return sl__arena_printf(a, "(0, %s)", r);
-                return r;
-            }
-        }
-    }
-    const char *t = s->final_name;
-    if (!t || (strlen(t) == o->len && !memcmp(t, m->src + o->pos, o->len)))
-        return NULL;
-    if (o->flags & OCC_SHORTHAND)
-        return sl__arena_printf(a, "%.*s: %s", (int)o->len, m->src + o->pos, t);
-    if ((o->flags & OCC_CALL) && is_member_text(t))
-        return sl__arena_printf(a, "(0, %s)", t);
-    return t;
+    if (s)
+        return s;
+#if SL_BUNDLE_CHECKS
+    (void)c;
+    fputs("sluice bundle: internal error: the printer was asked for a name the linker never assigned\n", stderr);
+    abort();
+#else
+    atomic_store(&c->unnamed, 1);
+    return "__sluice_unnamed";
+#endif
 }
 
 static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
@@ -179,17 +169,17 @@ static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
     if (t < 0)
         return NULL;
     if (r->kind == IR_REQUIRE)
-        return L->kind[t] == MK_ESM ? L->ns_expr[t] : sl__arena_printf(a, "%s()", L->require_name[t]);
+        return L->kind[t] == MK_ESM ? name(c, L->ns_expr[t]) : sl__arena_printf(a, "%s()", name(c, L->require_name[t]));
     if (L->kind[t] == MK_ESM && L->lazy_name[t])
         return sl__arena_printf(a, "Promise.resolve().then(() => %s())", L->lazy_name[t]);
     if (L->kind[t] == MK_ESM)
-        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", L->ns_expr[t]);
+        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", name(c, L->ns_expr[t]));
     if (L->kind[t] == MK_CJS)
-        return sl__arena_printf(a, "Promise.resolve().then(() => __toESM(%s(), 1))", L->require_name[t]);
-    return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", L->require_name[t]);
+        return sl__arena_printf(a, "Promise.resolve().then(() => __toESM(%s(), 1))", name(c, L->require_name[t]));
+    return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", name(c, L->require_name[t]));
 }
 
-static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
+static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
 {
     for (size_t i = 0; i < m->nstmts; i++) {
         js_stmt *st = &m->stmts[i];
@@ -208,10 +198,10 @@ static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
             add(v, st->start, st->body, "");
             add(v, st->name_at, st->name_at,
                 sl__arena_printf(a, st->name_at > 0 && m->src[st->name_at - 1] == ' ' ? "%s " : " %s",
-                                 m->syms[st->default_sym].final_name));
+                                 name(c, m->syms[st->default_sym].final_name)));
             break;
         case S_EXPORT_DEFAULT_EXPR:
-            add(v, st->start, st->body, sl__arena_printf(a, "const %s = ", m->syms[st->default_sym].final_name));
+            add(v, st->start, st->body, sl__arena_printf(a, "const %s = ", name(c, m->syms[st->default_sym].final_name)));
             if (!st->has_semi)
                 add(v, st->end, st->end, ";");
             break;
@@ -222,19 +212,18 @@ static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
 }
 
 /* The module's own text with its patches applied. */
-static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
+static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
 {
+    js_module *m = c->L->g->mods[mi];
     patch_vec v = {0};
     if (m->hashbang_end)
         add(&v, 0, m->hashbang_end, "");
     if (esm) {
-        stmt_patches(a, m, &v);
-        for (size_t k = 0; k < m->noccs; k++) {
-            uint32_t end;
-            const char *t = occ_text(c, a, m, &m->occs[k], &end);
-            if (t)
-                add(&v, m->occs[k].pos, end, t);
-        }
+        stmt_patches(c, a, m, &v);
+        const char **text = c->L->occ_text[mi];
+        for (size_t k = 0; k < m->noccs; k++)
+            if (text[k])
+                add(&v, m->occs[k].pos, c->L->occ_end[mi][k], text[k]);
     }
     for (size_t k = 0; k < m->nrecs; k++) {
         const js_import_rec *r = &m->recs[k];
@@ -273,7 +262,7 @@ static const char *rel(const pctx *c, const char *path)
     return path;
 }
 
-static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *how, pbuf *out);
+static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, pbuf *out);
 
 typedef struct item {
     uint8_t type; /* 0 closure, 1 + EV_* */
@@ -289,7 +278,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
     if (it->type == 0) {
         pb_str(out, head);
         pb_str(out, "var ");
-        pb_str(out, L->require_name[it->mod]);
+        pb_str(out, name(c, L->require_name[it->mod]));
         if (L->kind[it->mod] == MK_JSON) {
             pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
             srcpos sp = {0, 0};
@@ -298,7 +287,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
             return;
         }
         pb_str(out, " = __cjs(function (exports, module) {\n");
-        splice(c, a, m, 0, out);
+        splice(c, a, it->mod, 0, out);
         pb_str(out, "});\n");
         return;
     }
@@ -310,30 +299,30 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         if (!any)
             break;
         pb_str(out, head);
-        splice(c, a, m, 1, out);
+        splice(c, a, it->mod, 1, out);
         break;
     }
     case EV_CJS_INIT:
         for (int mode = 0; mode < 2; mode++)
             if (L->interop[mode][it->mod]) {
                 char *s = sl__arena_printf(a, "var %s = __toESM(%s()%s);\n", L->interop[mode][it->mod],
-                                           L->require_name[it->mod], mode ? ", 1" : "");
+                                           name(c, L->require_name[it->mod]), mode ? ", 1" : "");
                 pb_str(out, s);
             }
         if (!L->interop[0][it->mod] && !L->interop[1][it->mod])
-            pb_str(out, sl__arena_printf(a, "%s();\n", L->require_name[it->mod]));
+            pb_str(out, sl__arena_printf(a, "%s();\n", name(c, L->require_name[it->mod])));
         break;
     case EV_LAZY_BEGIN:
         pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\nvar %s = __lazy(() => {\n",
-                                     rel(c, m->path), L->lazy_name[it->mod]));
+                                     rel(c, m->path), name(c, L->lazy_name[it->mod])));
         break;
     case EV_LAZY_END:
-        print_namespace(L, a, it->mod, "return", out);
+        print_namespace(c, a, it->mod, "return", out);
         pb_str(out, "});\n");
         break;
     case EV_JSON_INIT: {
         pb_str(out, head);
-        pb_str(out, sl__arena_printf(a, "var %s = ", L->json_name[it->mod]));
+        pb_str(out, sl__arena_printf(a, "var %s = ", name(c, L->json_name[it->mod])));
         srcpos sp = {0, 0};
         size_t end = m->len;
         while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
@@ -428,51 +417,49 @@ static void quote(pbuf *p, const char *s)
  * `how` is "var" (define it) or "return" (a lazy group hands it back).
  * With `export *` from CommonJS it is built on first use instead, adding
  * the CommonJS modules' own names, which exist only at run time. */
-static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *how, pbuf *out)
+static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, pbuf *out)
 {
-    size_t n, count = 0;
-    const char **names = sl__link_export_names(L, mi, &n);
+    sl__link *L = c->L;
     const char ***cjs = L->ns_cjs;
     int is_var = !strcmp(how, "var");
     if (is_var)
-        pb_str(out, sl__arena_printf(a, "var %s = ", L->ns_name[mi]));
+        pb_str(out, sl__arena_printf(a, "var %s = ", name(c, L->ns_name[mi])));
     else
         pb_str(out, "return ");
     pb_str(out, cjs[mi] ? "__nsLazy(() => ({" : "__ns({");
-    for (size_t k = 0; k < n; k++) {
-        const char *t = sl__link_member(L, a, mi, names[k], strlen(names[k]));
-        if (!t)
-            continue;
-        pb_str(out, count++ ? ",\n  " : "\n  ");
-        if (is_plain_ident(names[k]))
-            pb_str(out, names[k]);
+    for (size_t k = 0; k < L->nns_entries[mi]; k++) {
+        const sl__ns_entry *e = &L->ns_entries[mi][k];
+        pb_str(out, k ? ",\n  " : "\n  ");
+        if (is_plain_ident(e->name))
+            pb_str(out, e->name);
         else
-            quote(out, names[k]);
-        pb_str(out, sl__arena_printf(a, ": () => %s", t));
+            quote(out, e->name);
+        pb_str(out, sl__arena_printf(a, ": () => %s", name(c, e->text)));
     }
-    pb_str(out, count ? "\n" : "");
+    pb_str(out, L->nns_entries[mi] ? "\n" : "");
     if (cjs[mi]) {
         pb_str(out, "}), () => [");
         for (size_t k = 0; cjs[mi][k]; k++)
-            pb_str(out, sl__arena_printf(a, "%s%s", k ? ", " : "", cjs[mi][k]));
+            pb_str(out, sl__arena_printf(a, "%s%s", k ? ", " : "", name(c, cjs[mi][k])));
         pb_str(out, is_var ? "]);\n" : "])();\n");
     } else {
         pb_str(out, "});\n");
     }
-    free(names);
 }
 
-static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
+static void print_namespaces(pctx *c, sl__arena *a, pbuf *out)
 {
+    sl__link *L = c->L;
     for (size_t i = 0; i < L->nns; i++) {
         int32_t mi = L->ns_list[i];
         if (!L->lazy_name[mi]) /* a lazy group returns its own */
-            print_namespace(L, a, mi, "var", out);
+            print_namespace(c, a, mi, "var", out);
     }
 }
 
-static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
+static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
 {
+    sl__link *L = c->L;
     const sl__link_opts *o = L->o;
     js_module *entry = L->g->mods[L->entry];
     if (entry->hashbang_end) {
@@ -490,7 +477,7 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
                     "var __dirname = __filename.slice(0, __filename.lastIndexOf(\"/\"));\n");
     for (size_t i = 0; i < L->next; i++) {
         if (o->format == FMT_ESM) {
-            pb_str(out, sl__arena_printf(a, "import * as %s from ", L->ext[i].name));
+            pb_str(out, sl__arena_printf(a, "import * as %s from ", name(c, L->ext[i].name)));
             quote(out, L->ext[i].spec);
             pb_str(out, ";\n");
         }
@@ -507,21 +494,22 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
         pb_str(out, helper_ns_lazy);
     for (size_t i = 0; i < L->next; i++) {
         if (o->format != FMT_ESM) {
-            pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", L->ext[i].name));
+            pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", name(c, L->ext[i].name)));
             quote(out, L->ext[i].spec);
             pb_str(out, "), 1);\n");
         }
     }
-    print_namespaces(L, a, out);
+    print_namespaces(c, a, out);
 }
 
-static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
+static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
 {
+    sl__link *L = c->L;
     const sl__link_opts *o = L->o;
     int32_t e = L->entry;
     pb_str(out, "\n");
     if (L->kind[e] != MK_ESM) {
-        const char *call = sl__arena_printf(a, "%s()", L->require_name[e]);
+        const char *call = sl__arena_printf(a, "%s()", name(c, L->require_name[e]));
         if (o->format == FMT_CJS)
             pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", call));
         else if (o->format == FMT_ESM)
@@ -533,7 +521,7 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
     } else if (o->format == FMT_ESM && L->nentry_exports) {
         pbuf list = {0};
         for (size_t i = 0; i < L->nentry_exports; i += 2) {
-            const char *name = L->entry_exports[i], *text = L->entry_exports[i + 1];
+            const char *exported = L->entry_exports[i], *text = name(c, L->entry_exports[i + 1]);
             if (!is_plain_ident(text)) {
                 const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
                 pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
@@ -542,10 +530,10 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
             pb_str(&list, i ? ",\n  " : "\n  ");
             pb_str(&list, text);
             pb_str(&list, " as ");
-            if (is_plain_ident(name))
-                pb_str(&list, name);
+            if (is_plain_ident(exported))
+                pb_str(&list, exported);
             else
-                quote(&list, name);
+                quote(&list, exported);
         }
         pb_str(out, "export {");
         pb_text(out, list.b, list.n);
@@ -553,9 +541,9 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
         free(list.b);
         free(list.segs);
     } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
-        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_expr[e]));
+        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", name(c, L->ns_expr[e])));
     } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
-        pb_str(out, sl__arena_printf(a, "return %s;\n", L->ns_expr[e]));
+        pb_str(out, sl__arena_printf(a, "return %s;\n", name(c, L->ns_expr[e])));
     }
     if (o->format == FMT_IIFE)
         pb_str(out, "})();\n");
@@ -653,8 +641,8 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     sl__arena a;
     sl__arena_init(&a);
     pbuf head = {0}, tail = {0};
-    print_prelude(L, &a, &head);
-    print_epilogue(L, &a, &tail);
+    print_prelude(&c, &a, &head);
+    print_epilogue(&c, &a, &tail);
 
     size_t total = head.n + tail.n + 64 + (map_name ? strlen(map_name) + 32 : 0);
     for (size_t i = 0; i < nitems; i++)
@@ -755,7 +743,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     free(tail.b);
     free(tail.segs);
     sl__arena_free(&a);
-    return 0;
+    return atomic_load(&c.unnamed) ? -1 : 0;
 }
 
 void sl__output_free(sl__output *out)
