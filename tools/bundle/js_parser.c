@@ -44,6 +44,23 @@ typedef struct ref {
     uint8_t flags;
 } ref;
 
+/* A conditional whose condition --define may make constant (token ranges,
+ * end exclusive; no alternate: else_tok == else_end). */
+struct branch {
+    uint32_t cond_tok, cond_end, then_tok, then_end, else_tok, else_end;
+    uint32_t first_scope; /* scopes made inside it have ids from here on */
+    int fn_depth, owner;  /* function depth; nesting depth of the parse that owns it */
+    uint8_t expr;         /* `c ? a : b`, not an `if` */
+};
+
+/* A declaration that may reach outside a block: `var`, or a function
+ * declaration (sloppy code hoists those out of blocks too). */
+struct hoist {
+    uint32_t tok, scope; /* scope: where a var lands */
+    int fn_depth;        /* function declarations: the depth they sit at */
+    uint8_t is_fn;
+};
+
 struct js_parse_scratch {
     js_tokens toks;
     SL_VEC(scope) scopes;
@@ -64,6 +81,8 @@ struct js_parse_scratch {
     SL_VEC(uint32_t) export_refs; /* export {a}: token of a, resolved at the end */
     SL_VEC(uint32_t) import_toks;   /* one import declaration's local names */
     SL_VEC(const char *) import_names;
+    SL_VEC(struct branch) branches; /* --define: conditionals that may fold */
+    SL_VEC(struct hoist) hoists;    /* var and function declarations, for dead-branch removal */
 };
 
 js_parse_scratch *sl__js_scratch_new(void)
@@ -95,6 +114,8 @@ void sl__js_scratch_free(js_parse_scratch *s)
     free(s->export_refs.v);
     free(s->import_toks.v);
     free(s->import_names.v);
+    free(s->branches.v);
+    free(s->hoists.v);
     free(s);
 }
 
@@ -255,6 +276,10 @@ static void declare(P *p, uint32_t ti, int kind, uint8_t flags)
     if (kind == SYM_VAR)
         while (p->s->scopes.v[target].kind == SC_BLOCK)
             target = p->s->scopes.v[target].parent;
+    if (kind == SYM_VAR && p->o->ndefines) {
+        struct hoist h = {ti, (uint32_t)target, 0, 0};
+        SL_VEC_PUSH(p->s->hoists, h);
+    }
     int added;
     decl_ent *e = tab_put(p, (uint32_t)target, t->start, t->end - t->start, &added);
     if (target != 0) {
@@ -975,8 +1000,22 @@ static int arrow_ahead(P *p, int *is_async)
     return 0;
 }
 
-static void parse_assign_body(P *p, int no_in)
+static struct branch *new_branch(P *p, uint32_t cond_tok, uint32_t cond_end, int expr)
 {
+    struct branch b = {.cond_tok = cond_tok, .cond_end = cond_end, .then_tok = p->i,
+                       .first_scope = (uint32_t)p->s->scopes.n, .fn_depth = p->fn_depth, .owner = p->depth,
+                       .expr = (uint8_t)expr};
+    SL_VEC_PUSH(p->s->branches, b);
+    return &p->s->branches.v[p->s->branches.n - 1];
+}
+
+/* An assignment expression: operands and binary operators in a loop
+ * (precedence does not matter here), assignments, conditionals.  With
+ * --define, each `c ? a : b` is noted: `c` is what came since the chain
+ * started (the last `=` or `:`), `b` runs to the end of the expression. */
+static void assign_chain(P *p, int no_in)
+{
+    uint32_t chain = p->i;
     for (;;) {
         int is_async;
         if (arrow_ahead(p, &is_async)) {
@@ -998,16 +1037,35 @@ static void parse_assign_body(P *p, int no_in)
         if (is_op(t, '=') || is_op(t, P_ASSIGN_OP)) {
             side_effect(p);
             next(p);
+            chain = p->i;
             continue;
         }
         if (is_op(t, '?')) {
+            uint32_t q = p->i;
             next(p);
+            size_t bi = p->s->branches.n;
+            if (p->o->ndefines)
+                new_branch(p, chain, q, 1);
             parse_assign(p, 0);
+            if (p->o->ndefines) {
+                p->s->branches.v[bi].then_end = p->i;
+                p->s->branches.v[bi].else_tok = p->i + 1;
+            }
             expect(p, ':', "expected ':' in conditional expression");
+            chain = p->i;
             continue;
         }
         return;
     }
+}
+
+static void parse_assign_body(P *p, int no_in)
+{
+    size_t first = p->s->branches.n;
+    assign_chain(p, no_in);
+    for (size_t k = first; k < p->s->branches.n; k++) /* alternates end here */
+        if (p->s->branches.v[k].owner == p->depth && p->s->branches.v[k].expr && !p->s->branches.v[k].else_end)
+            p->s->branches.v[k].else_end = p->i;
 }
 
 static void parse_expr(P *p, int no_in)
@@ -1095,6 +1153,10 @@ static void parse_function(P *p, int is_decl, int is_async, int decl_kind_sym)
     }
     if (is_decl && has_name)
         declare(p, name, decl_kind_sym, 0);
+    if (is_decl && p->o->ndefines) {
+        struct hoist h = {name, 0, p->fn_depth, 1};
+        SL_VEC_PUSH(p->s->hoists, h);
+    }
     push_scope(p, SC_FUNC);
     if (!is_decl && has_name)
         declare(p, name, SYM_LET, 0);
@@ -1322,18 +1384,31 @@ static void parse_stmt_body(P *p)
         case K_CLASS:
             parse_class(p, 1);
             return;
-        case K_IF:
+        case K_IF: {
             side_effect(p);
             next(p);
             expect(p, '(', "expected '(' after if");
+            uint32_t cond = p->i;
             parse_expr(p, 0);
+            uint32_t cond_end = p->i;
             expect(p, ')', "expected ')'");
+            size_t bi = p->s->branches.n;
+            if (p->o->ndefines)
+                new_branch(p, cond, cond_end, 0);
             parse_stmt(p);
+            uint32_t then_end = p->i, else_tok = p->i, else_end = p->i;
             if (is_kw(cur(p), K_ELSE)) {
                 next(p);
+                else_tok = p->i;
                 parse_stmt(p);
+                else_end = p->i;
+            }
+            if (p->o->ndefines) {
+                struct branch *b = &p->s->branches.v[bi];
+                b->then_end = then_end, b->else_tok = else_tok, b->else_end = else_end;
             }
             return;
+        }
         case K_FOR:
             side_effect(p);
             parse_for(p);
@@ -1814,6 +1889,291 @@ static void resolve_refs(P *p)
     }
 }
 
+/* ---- dead branches under --define ------------------------------------------
+ * After --define, `if ("production" !== "production") { ... }` and
+ * `"production" === "production" ? a : b` have constant conditions.  The
+ * branch that cannot run is cut here, before the worker resolves the
+ * module's imports, so a require() inside it is never bundled (react's
+ * and vue's entries switch between production and development builds this
+ * way).  A condition folds when it is made of literals and --define
+ * values joined by ! && || == != === !== and parentheses.  A dead branch
+ * is replaced by `{}` (or `void 0` in an expression) and everything in
+ * it - references, require() and import() calls, --define patches - is
+ * dropped; one that declares a `var` or a function visible outside it
+ * stays as it is (its declarations must still exist). */
+
+enum { V_UNKNOWN, V_UNDEF, V_NULL, V_BOOL, V_NUM, V_STR };
+
+typedef struct cval {
+    int kind;
+    double num;
+    const char *str;
+    size_t len;
+} cval;
+
+typedef struct folder {
+    P *p;
+    uint32_t i, end; /* tokens left: [i, end) */
+    const js_patch *patches;
+    size_t npatches;
+} folder;
+
+static cval cval_of_text(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] && !memchr(s + 1, '\\', n - 2) &&
+        !memchr(s + 1, s[0], n - 2))
+        return (cval){V_STR, 0, s + 1, n - 2};
+    if (n == 4 && !memcmp(s, "true", 4))
+        return (cval){V_BOOL, 1, NULL, 0};
+    if (n == 5 && !memcmp(s, "false", 5))
+        return (cval){V_BOOL, 0, NULL, 0};
+    if (n == 4 && !memcmp(s, "null", 4))
+        return (cval){V_NULL, 0, NULL, 0};
+    if (n == 9 && !memcmp(s, "undefined", 9))
+        return (cval){V_UNDEF, 0, NULL, 0};
+    char buf[64], *e;
+    if (n && n < sizeof buf && ((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        double d = strtod(buf, &e);
+        if (!*e)
+            return (cval){V_NUM, d, NULL, 0};
+    }
+    return (cval){V_UNKNOWN, 0, NULL, 0};
+}
+
+static int truthy(cval v)
+{
+    switch (v.kind) {
+    case V_BOOL: case V_NUM: return v.num != 0 && v.num == v.num;
+    case V_STR: return v.len > 0;
+    default: return 0;
+    }
+}
+
+static cval fold_or(folder *f);
+
+/* A --define patch starting at byte pos, or NULL. */
+static const js_patch *patch_at(const folder *f, uint32_t pos)
+{
+    size_t lo = 0, hi = f->npatches;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->patches[mid].pos < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->npatches && f->patches[lo].pos == pos ? &f->patches[lo] : NULL;
+}
+
+static cval fold_primary(folder *f)
+{
+    P *p = f->p;
+    cval unknown = {V_UNKNOWN, 0, NULL, 0};
+    if (f->i >= f->end)
+        return unknown;
+    const js_token *t = &p->t[f->i];
+    const js_patch *pa = patch_at(f, t->start);
+    if (pa) { /* the define's value, in place of the tokens it covers */
+        while (f->i < f->end && p->t[f->i].end <= pa->end)
+            f->i++;
+        return cval_of_text(pa->text, strlen(pa->text));
+    }
+    if (is_op(t, '(')) {
+        f->i++;
+        cval v = fold_or(f);
+        if (f->i >= f->end || !is_op(&p->t[f->i], ')'))
+            return unknown;
+        f->i++;
+        return v;
+    }
+    f->i++;
+    if (t->kind == T_STR || t->kind == T_NUM || is_kw(t, K_TRUE) || is_kw(t, K_FALSE) || is_kw(t, K_NULL))
+        return cval_of_text(p->src + t->start, t->end - t->start);
+    return unknown;
+}
+
+static int op_text(const folder *f, const char *op)
+{
+    if (f->i >= f->end)
+        return 0;
+    const js_token *t = &f->p->t[f->i];
+    size_t n = strlen(op);
+    return t->kind == T_PUNCT && t->end - t->start == n && !memcmp(f->p->src + t->start, op, n);
+}
+
+static cval fold_unary(folder *f)
+{
+    if (op_text(f, "!")) {
+        f->i++;
+        cval v = fold_unary(f);
+        return v.kind == V_UNKNOWN ? v : (cval){V_BOOL, !truthy(v), NULL, 0};
+    }
+    return fold_primary(f);
+}
+
+static cval fold_eq(folder *f)
+{
+    cval a = fold_unary(f);
+    for (;;) {
+        int strict = op_text(f, "===") || op_text(f, "!=="), neg = op_text(f, "!==") || op_text(f, "!=");
+        if (!strict && !op_text(f, "==") && !op_text(f, "!="))
+            return a;
+        f->i++;
+        cval b = fold_unary(f);
+        int eq;
+        if (a.kind == V_UNKNOWN || b.kind == V_UNKNOWN)
+            a.kind = V_UNKNOWN;
+        else if (a.kind != b.kind && !(!strict && a.kind <= V_NULL && b.kind <= V_NULL))
+            a.kind = strict ? V_BOOL : V_UNKNOWN, a.num = neg; /* loose equality across kinds: not folded */
+        else {
+            eq = a.kind <= V_NULL || b.kind <= V_NULL   ? 1
+                 : a.kind == V_STR ? a.len == b.len && !memcmp(a.str, b.str, a.len)
+                                   : a.num == b.num;
+            a = (cval){V_BOOL, eq != neg, NULL, 0};
+        }
+    }
+}
+
+static cval fold_and(folder *f)
+{
+    cval a = fold_eq(f);
+    while (op_text(f, "&&")) {
+        f->i++;
+        cval b = fold_eq(f);
+        if (a.kind != V_UNKNOWN && !truthy(a))
+            continue; /* false && anything */
+        a = a.kind == V_UNKNOWN ? a : b;
+    }
+    return a;
+}
+
+static cval fold_or(folder *f)
+{
+    cval a = fold_and(f);
+    while (op_text(f, "||")) {
+        f->i++;
+        cval b = fold_and(f);
+        if (a.kind != V_UNKNOWN && truthy(a))
+            continue; /* true || anything */
+        a = a.kind == V_UNKNOWN ? a : b;
+    }
+    return a;
+}
+
+/* 1 true, 0 false, -1 not constant. */
+static int fold_condition(P *p, uint32_t from, uint32_t to)
+{
+    folder f = {p, from, to, p->s->patches.v, p->s->patches.n};
+    cval v = fold_or(&f);
+    if (v.kind == V_UNKNOWN || f.i != to)
+        return -1;
+    return truthy(v);
+}
+
+/* May tokens [from, to) of branch b go?  Not if they declare a var that
+ * lands outside them, or a function at b's own depth (sloppy code hoists
+ * it out of its block). */
+static int removable(P *p, const struct branch *b, uint32_t from, uint32_t to)
+{
+    for (size_t k = 0; k < p->s->hoists.n; k++) {
+        const struct hoist *h = &p->s->hoists.v[k];
+        if (h->tok < from || h->tok >= to)
+            continue;
+        if (h->is_fn ? h->fn_depth == b->fn_depth : h->scope < b->first_scope)
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct dead {
+    uint32_t start, end; /* bytes */
+    const char *text;
+} dead;
+
+static int in_dead(const dead *d, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && d[lo].start <= pos;
+}
+
+static int cmp_dead(const void *a, const void *b)
+{
+    const dead *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int cmp_patch_pos(const void *a, const void *b)
+{
+    const js_patch *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Cuts what is dead in place: occurrences, patches, require()/import(). */
+static void cut_dead(P *p, dead *d, size_t n)
+{
+    js_parse_scratch *s = p->s;
+    qsort(d, n, sizeof *d, cmp_dead);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* keep the outermost of nested ones */
+        if (!k || d[i].start >= d[k - 1].end)
+            d[k++] = d[i];
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < s->occs.n; i++)
+        if (!in_dead(d, n, s->occs.v[i].pos))
+            s->occs.v[k++] = s->occs.v[i];
+    s->occs.n = k;
+    k = 0;
+    for (size_t i = 0; i < s->patches.n; i++)
+        if (!in_dead(d, n, s->patches.v[i].pos))
+            s->patches.v[k++] = s->patches.v[i];
+    s->patches.n = k;
+    for (size_t i = 0; i < n; i++) {
+        js_patch pa = {d[i].start, d[i].end, d[i].text};
+        SL_VEC_PUSH(s->patches, pa);
+    }
+    qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
+    for (size_t i = 0; i < s->recs.n; i++) {
+        js_import_rec *r = &s->recs.v[i];
+        if ((r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) && in_dead(d, n, r->pos))
+            r->kind = IR_DEAD;
+    }
+}
+
+static void fold_branches(P *p)
+{
+    js_parse_scratch *s = p->s;
+    if (!s->branches.n)
+        return;
+    qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
+    SL_VEC(dead) d = {0};
+    for (size_t k = 0; k < s->branches.n; k++) {
+        const struct branch *b = &s->branches.v[k];
+        int c = fold_condition(p, b->cond_tok, b->cond_end);
+        uint32_t from = c ? b->else_tok : b->then_tok, to = c ? b->else_end : b->then_end;
+        if (c < 0 || from >= to || !removable(p, b, from, to))
+            continue;
+        dead x = {p->t[from].start, p->t[to - 1].end, b->expr ? "void 0" : "{}"};
+        SL_VEC_PUSH(d, x);
+    }
+    if (d.n)
+        cut_dead(p, d.v, d.n);
+    free(d.v);
+}
+
 #define COPY_OUT(field, vec)                                                                       \
     do {                                                                                           \
         m->n##field = s->vec.n;                                                                    \
@@ -1844,6 +2204,7 @@ static void reset(js_parse_scratch *s)
     s->scopes.n = s->refs.n = s->stmts.n = s->stmt_decls.n = s->syms.n = s->recs.n = 0;
     s->imports.n = s->exports.n = s->stars.n = s->occs.n = s->patches.n = 0;
     s->free_names.n = s->nested.n = s->export_refs.n = 0;
+    s->branches.n = s->hoists.n = 0;
     if (s->tab_n) {
         memset(s->tab, 0, s->tab_cap * sizeof *s->tab);
         s->tab_n = 0;
@@ -1939,6 +2300,7 @@ int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_sc
         if (lex_failed) /* the tokens before the lexer's error parsed fine */
             fail(p, epos, emsg);
         resolve_refs(p);
+        fold_branches(p);
         copy_out(p);
     } else {
         if (lex_failed && p->err_pos >= epos)
