@@ -109,7 +109,8 @@ enum js_module_flags {
     MF_JSON = 8,
     MF_NODE_MODE = 16,   /* .mjs or "type": "module": default import of CJS is module.exports */
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
-    MF_USES_THIS = 64
+    MF_USES_THIS = 64,
+    MF_STRICT = 128 /* a "use strict" directive opens the file */
 };
 
 typedef struct js_module {

@@ -1790,8 +1790,26 @@ static void parse_export(P *p, js_stmt *st)
     }
 }
 
+/* Does the directive prologue (the string statements that open the file)
+ * say "use strict"? */
+static int use_strict(P *p)
+{
+    for (uint32_t i = 0; p->t[i].kind == T_STR; i++) {
+        const js_token *t = &p->t[i], *n = &p->t[i + 1];
+        if (!(is_op(n, ';') || n->kind == T_EOF || is_op(n, '}') || (n->flags & TF_NL_BEFORE)))
+            return 0; /* the string is part of an expression */
+        if (t->end - t->start == 12 && !memcmp(p->src + t->start + 1, "use strict", 10))
+            return 1;
+        if (is_op(n, ';'))
+            i++;
+    }
+    return 0;
+}
+
 static void parse_program(P *p)
 {
+    if (use_strict(p))
+        p->m->flags |= MF_STRICT;
     while (cur(p)->kind != T_EOF) {
         js_token *t = cur(p);
         js_stmt st = {.start = t->start, .default_sym = -1};

@@ -134,8 +134,18 @@ static int cmp_patch(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
+/* An ES module entry keeps ES module semantics in cjs and iife output: its
+ * code is strict.  STRICT_FILE: every module can be strict, so the whole
+ * output says "use strict".  STRICT_SPLIT: some CommonJS module is
+ * sloppy (no "use strict" of its own) and must stay so, so the CommonJS
+ * closures stay outside and the ES modules' code runs in a strict
+ * function; the names the closures read from it (namespace objects,
+ * import() groups) are declared outside and assigned inside. */
+enum { STRICT_NONE, STRICT_FILE, STRICT_SPLIT };
+
 typedef struct pctx {
     sl__link *L;
+    int strict;
     atomic_int unnamed; /* a name the linker never assigned was asked for */
     sl__arena *arenas; /* one per pool worker, for patch texts */
     size_t narenas;
@@ -265,13 +275,23 @@ static const char *rel(const pctx *c, const char *path)
 static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, pbuf *out);
 
 typedef struct item {
-    uint8_t type; /* 0 closure, 1 + EV_* */
+    uint8_t type; /* 0 closure, 1 + EV_*, or ITEM_STRICT_OPEN */
     int32_t mod;
 } item;
+
+enum { ITEM_STRICT_OPEN = 100 }; /* STRICT_SPLIT: where the strict function starts */
+
+static void print_namespaces(pctx *c, sl__arena *a, pbuf *out);
 
 static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
 {
     sl__link *L = c->L;
+    if (it->type == ITEM_STRICT_OPEN) {
+        int ret = L->o->format == FMT_IIFE && L->o->global_name;
+        pb_str(out, ret ? "\nreturn (function () {\n\"use strict\";\n" : "\n(function () {\n\"use strict\";\n");
+        print_namespaces(c, a, out);
+        return;
+    }
     js_module *m = L->g->mods[it->mod];
     char head[4096];
     snprintf(head, sizeof head, "\n// %s\n", rel(c, m->path));
@@ -313,8 +333,9 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
             pb_str(out, sl__arena_printf(a, "%s();\n", name(c, L->require_name[it->mod])));
         break;
     case EV_LAZY_BEGIN:
-        pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\nvar %s = __lazy(() => {\n",
-                                     rel(c, m->path), name(c, L->lazy_name[it->mod])));
+        pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\n%s%s = __lazy(() => {\n",
+                                     rel(c, m->path), c->strict == STRICT_SPLIT ? "" : "var ",
+                                     name(c, L->lazy_name[it->mod])));
         break;
     case EV_LAZY_END:
         print_namespace(c, a, it->mod, "return", out);
@@ -421,9 +442,9 @@ static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, 
 {
     sl__link *L = c->L;
     const char ***cjs = L->ns_cjs;
-    int is_var = !strcmp(how, "var");
-    if (is_var)
-        pb_str(out, sl__arena_printf(a, "var %s = ", name(c, L->ns_name[mi])));
+    int is_var = strcmp(how, "return") != 0;
+    if (is_var) /* "var", or "assign" to a name declared outside (STRICT_SPLIT) */
+        pb_str(out, sl__arena_printf(a, "%s%s = ", strcmp(how, "var") ? "" : "var ", name(c, L->ns_name[mi])));
     else
         pb_str(out, "return ");
     pb_str(out, cjs[mi] ? "__nsLazy(() => ({" : "__ns({");
@@ -453,8 +474,28 @@ static void print_namespaces(pctx *c, sl__arena *a, pbuf *out)
     for (size_t i = 0; i < L->nns; i++) {
         int32_t mi = L->ns_list[i];
         if (!L->lazy_name[mi]) /* a lazy group returns its own */
-            print_namespace(c, a, mi, "var", out);
+            print_namespace(c, a, mi, c->strict == STRICT_SPLIT ? "assign" : "var", out);
     }
+}
+
+/* STRICT_SPLIT: `var` for the names the strict part assigns and the
+ * sloppy CommonJS closures may read. */
+static void print_split_names(pctx *c, pbuf *out)
+{
+    sl__link *L = c->L;
+    int n = 0;
+    for (size_t i = 0; i < L->nns; i++)
+        if (!L->lazy_name[L->ns_list[i]]) {
+            pb_str(out, n++ ? ", " : "var ");
+            pb_str(out, name(c, L->ns_name[L->ns_list[i]]));
+        }
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_LAZY_BEGIN) {
+            pb_str(out, n++ ? ", " : "var ");
+            pb_str(out, name(c, L->lazy_name[L->evs[e].mod]));
+        }
+    if (n)
+        pb_str(out, ";\n");
 }
 
 static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
@@ -468,6 +509,8 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
     }
     if (o->format == FMT_IIFE)
         pb_str(out, o->global_name ? sl__arena_printf(a, "var %s = (() => {\n", o->global_name) : "(() => {\n");
+    if (c->strict == STRICT_FILE)
+        pb_str(out, "\"use strict\";\n");
     if (o->format == FMT_ESM && L->need_require)
         pb_str(out, "import { createRequire as __createRequire } from \"module\";\n"
                     "var require = __createRequire(import.meta.url);\n");
@@ -499,7 +542,10 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
             pb_str(out, "), 1);\n");
         }
     }
-    print_namespaces(c, a, out);
+    if (c->strict == STRICT_SPLIT)
+        print_split_names(c, out);
+    else
+        print_namespaces(c, a, out);
 }
 
 static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
@@ -545,8 +591,23 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
     } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
         pb_str(out, sl__arena_printf(a, "return %s;\n", name(c, L->ns_expr[e])));
     }
+    if (c->strict == STRICT_SPLIT)
+        pb_str(out, "})();\n");
     if (o->format == FMT_IIFE)
         pb_str(out, "})();\n");
+}
+
+/* How strict the output is (see STRICT_FILE, STRICT_SPLIT). */
+static int strict_mode(const sl__link *L)
+{
+    if (L->kind[L->entry] != MK_ESM || L->o->format == FMT_ESM)
+        return STRICT_NONE; /* a CommonJS entry keeps its own; ESM output is strict anyway */
+    for (size_t i = 0; i < L->ncjs; i++) {
+        const js_module *m = L->g->mods[L->cjs_order[i]];
+        if (L->kind[L->cjs_order[i]] == MK_CJS && !(m->flags & MF_STRICT) && m->nstmts)
+            return STRICT_SPLIT;
+    }
+    return STRICT_FILE;
 }
 
 /* ---- source map ---------------------------------------------------------- */
@@ -625,14 +686,17 @@ static char *relative_to(const char *dir, const char *path)
 int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out)
 {
     memset(out, 0, sizeof *out);
-    size_t nitems = L->ncjs + L->nevs;
+    int strict = strict_mode(L), split = strict == STRICT_SPLIT;
+    size_t nitems = L->ncjs + (size_t)split + L->nevs;
     item *items = malloc((nitems + 1) * sizeof *items);
     for (size_t i = 0; i < L->ncjs; i++)
         items[i] = (item){0, L->cjs_order[i]};
+    if (split)
+        items[L->ncjs] = (item){ITEM_STRICT_OPEN, L->entry};
     for (size_t i = 0; i < L->nevs; i++)
-        items[L->ncjs + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
+        items[L->ncjs + (size_t)split + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
     pbuf *bufs = calloc(nitems + 1, sizeof *bufs);
-    pctx c = {.L = L, .track = map_name != NULL};
+    pctx c = {.L = L, .strict = strict, .track = map_name != NULL};
     if (getcwd(c.cwd, sizeof c.cwd))
         c.cwdlen = strlen(c.cwd);
     par pa = {&c, items, bufs};
