@@ -291,18 +291,27 @@ static const char **entry_paths(const bundle_opts *o)
 /* Warnings (never fatal): code the bundle may not run as the source
  * does.  Like esbuild, none for files inside node_modules, which the user
  * does not write; -q silences them all. */
+static void print_warning(const bundle_opts *o, const js_module *m, uint32_t pos, const char *what)
+{
+    if (o->quiet || strstr(m->path, "/node_modules/"))
+        return;
+    char msg[1024];
+    sl__js_diag(msg, sizeof msg, m->path, m->src, m->len, pos, what);
+    fprintf(stderr, "%s\n", msg);
+}
+
+/* The parser's, once per module, in module order. */
+static void print_parse_warnings(const bundle_opts *o, const sl__graph *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t k = 0; k < g->mods[i]->nwarnings; k++)
+            print_warning(o, g->mods[i], g->mods[i]->warnings[k].pos, g->mods[i]->warnings[k].msg);
+}
+
 static void print_warnings(const bundle_opts *o, const sl__graph *g, const sl__link *L)
 {
-    if (o->quiet)
-        return;
-    for (size_t i = 0; i < L->nwarnings; i++) {
-        const js_module *m = g->mods[L->warnings[i].mod];
-        if (strstr(m->path, "/node_modules/"))
-            continue;
-        char msg[1024];
-        sl__js_diag(msg, sizeof msg, m->path, m->src, m->len, L->warnings[i].pos, L->warnings[i].msg);
-        fprintf(stderr, "%s\n", msg);
-    }
+    for (size_t i = 0; i < L->nwarnings; i++)
+        print_warning(o, g->mods[L->warnings[i].mod], L->warnings[i].pos, L->warnings[i].msg);
 }
 
 typedef struct timings {
@@ -396,6 +405,7 @@ static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
         return 1;
     }
     timings t = {.graph = now_s() - t0};
+    print_parse_warnings(o, &g);
     sl__link *links = calloc(o->nentries, sizeof *links);
     sl__output *outs = calloc(o->nentries, sizeof *outs);
     sl__meta_output *metas = calloc(o->nentries, sizeof *metas);

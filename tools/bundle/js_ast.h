@@ -102,6 +102,13 @@ typedef struct js_patch {
     const char *text;
 } js_patch;
 
+/* Code the bundle may not run as the source does (printed as
+ * `file:line:column: warning: ...`, never fatal). */
+typedef struct js_warning {
+    uint32_t pos;
+    const char *msg;
+} js_warning;
+
 enum js_module_flags {
     MF_ESM_SYNTAX = 1,   /* import/export statements or import.meta */
     MF_CJS_SYNTAX = 2,   /* free `module` or `exports` */
@@ -142,6 +149,8 @@ typedef struct js_module {
     size_t nfree_names;
     const char **nested_names; /* distinct names bound in inner scopes */
     size_t nnested_names;
+    js_warning *warnings;
+    size_t nwarnings;
 } js_module;
 
 #endif

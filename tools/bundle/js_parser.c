@@ -42,7 +42,16 @@ typedef struct ref {
     uint32_t define_end;
     uint32_t mem_tok; /* OCC_MEMBER */
     uint8_t flags;
+    uint8_t warn; /* W_*: a warning if the name turns out to be the global one */
 } ref;
+
+enum { W_NONE, W_REQUIRE, W_EVAL };
+
+static const char *const warn_text[] = {
+    NULL,
+    "warning: this call to \"require\" will not be bundled: its argument is not a string literal",
+    "warning: direct eval can see the bundle's renamed variables and may break the program",
+};
 
 /* A conditional whose condition --define may make constant (token ranges,
  * end exclusive; no alternate: else_tok == else_end). */
@@ -81,6 +90,7 @@ struct js_parse_scratch {
     SL_VEC(uint32_t) export_refs; /* export {a}: token of a, resolved at the end */
     SL_VEC(uint32_t) import_toks;   /* one import declaration's local names */
     SL_VEC(const char *) import_names;
+    SL_VEC(js_warning) warnings;
     SL_VEC(struct branch) branches; /* --define: conditionals that may fold */
     SL_VEC(struct hoist) hoists;    /* var and function declarations, for dead-branch removal */
 };
@@ -116,6 +126,7 @@ void sl__js_scratch_free(js_parse_scratch *s)
     free(s->import_names.v);
     free(s->branches.v);
     free(s->hoists.v);
+    free(s->warnings.v);
     free(s);
 }
 
@@ -782,8 +793,13 @@ static int32_t parse_primary(P *p)
         if (!is_op(cur(p), '('))
             fail(p, cur(p)->start, "expected '(' or '.' after import");
         js_token *open = cur(p);
-        if (peek(p, 1)->kind == T_STR && (is_op(peek(p, 2), ')') || is_op(peek(p, 2), ',')))
+        if (peek(p, 1)->kind == T_STR && (is_op(peek(p, 2), ')') || is_op(peek(p, 2), ','))) {
             add_rec(p, peek(p, 1), IR_DYNAMIC, start, p->t[open->match].end);
+        } else {
+            js_warning w = {start, "warning: this \"import()\" will not be bundled: its argument is not a string "
+                                   "literal"};
+            SL_VEC_PUSH(p->s->warnings, w);
+        }
         side_effect(p);
         parse_args(p);
         return -1;
@@ -793,9 +809,15 @@ static int32_t parse_primary(P *p)
             fail(p, t->start, "unexpected keyword");
     }
     int32_t r = add_ref(p, p->i, 0);
-    if (t->end - t->start == 7 && !memcmp(p->src + t->start, "require", 7) && is_op(peek(p, 1), '(') &&
-        peek(p, 2)->kind == T_STR && is_op(peek(p, 3), ')'))
-        p->s->refs.v[r].rec = add_rec(p, peek(p, 2), IR_REQUIRE, t->start, peek(p, 3)->end);
+    size_t n = t->end - t->start;
+    if (n == 7 && !memcmp(p->src + t->start, "require", 7) && is_op(peek(p, 1), '(')) {
+        if (peek(p, 2)->kind == T_STR && is_op(peek(p, 3), ')'))
+            p->s->refs.v[r].rec = add_rec(p, peek(p, 2), IR_REQUIRE, t->start, peek(p, 3)->end);
+        else
+            p->s->refs.v[r].warn = W_REQUIRE;
+    } else if (n == 4 && !memcmp(p->src + t->start, "eval", 4) && is_op(peek(p, 1), '(')) {
+        p->s->refs.v[r].warn = W_EVAL;
+    }
     if (p->o->ndefines)
         try_define(p, r);
     next(p);
@@ -1869,6 +1891,10 @@ static void resolve_refs(P *p)
                 tab_put(p, FREE_SCOPE, t->start, n, &added);
                 if (added)
                     SL_VEC_PUSH(s->free_names, tok_str(p, t));
+                if (r->warn) {
+                    js_warning w = {t->start, warn_text[r->warn]};
+                    SL_VEC_PUSH(s->warnings, w);
+                }
                 if ((n == 6 && !memcmp(p->src + t->start, "module", 6)) ||
                     (n == 7 && !memcmp(p->src + t->start, "exports", 7)))
                     p->m->flags |= MF_CJS_SYNTAX;
@@ -1916,7 +1942,8 @@ static void resolve_refs(P *p)
  * way).  A condition folds when it is made of literals and --define
  * values joined by ! && || == != === !== and parentheses.  A dead branch
  * is replaced by `{}` (or `void 0` in an expression) and everything in
- * it - references, require() and import() calls, --define patches - is
+ * it - references, require() and import() calls, --define patches,
+ * warnings - is
  * dropped; one that declares a `var` or a function visible outside it
  * stays as it is (its declarations must still exist). */
 
@@ -2155,6 +2182,11 @@ static void cut_dead(P *p, dead *d, size_t n)
             s->occs.v[k++] = s->occs.v[i];
     s->occs.n = k;
     k = 0;
+    for (size_t i = 0; i < s->warnings.n; i++)
+        if (!in_dead(d, n, s->warnings.v[i].pos))
+            s->warnings.v[k++] = s->warnings.v[i];
+    s->warnings.n = k;
+    k = 0;
     for (size_t i = 0; i < s->patches.n; i++)
         if (!in_dead(d, n, s->patches.v[i].pos))
             s->patches.v[k++] = s->patches.v[i];
@@ -2200,6 +2232,12 @@ static void fold_branches(P *p)
             memcpy((void *)m->field, s->vec.v, s->vec.n * sizeof *s->vec.v);                       \
     } while (0)
 
+static int cmp_warning(const void *a, const void *b)
+{
+    const js_warning *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 static void copy_out(P *p)
 {
     js_module *m = p->m;
@@ -2215,6 +2253,8 @@ static void copy_out(P *p)
     COPY_OUT(patches, patches);
     COPY_OUT(free_names, free_names);
     COPY_OUT(nested_names, nested);
+    qsort(s->warnings.v, s->warnings.n, sizeof *s->warnings.v, cmp_warning);
+    COPY_OUT(warnings, warnings);
 }
 
 static void reset(js_parse_scratch *s)
@@ -2222,7 +2262,7 @@ static void reset(js_parse_scratch *s)
     s->scopes.n = s->refs.n = s->stmts.n = s->stmt_decls.n = s->syms.n = s->recs.n = 0;
     s->imports.n = s->exports.n = s->stars.n = s->occs.n = s->patches.n = 0;
     s->free_names.n = s->nested.n = s->export_refs.n = 0;
-    s->branches.n = s->hoists.n = 0;
+    s->branches.n = s->hoists.n = s->warnings.n = 0;
     if (s->tab_n) {
         memset(s->tab, 0, s->tab_cap * sizeof *s->tab);
         s->tab_n = 0;
