@@ -3,7 +3,7 @@
 # by name - never a hang, a crash or an output file.  One check per call:
 #   special_files   a FIFO, a device, a directory, a symlink loop as the
 #                   entry, as an imported module and as a package.json
-#   file_size       a module one byte over the file-size limit
+#   file_size       a module one byte over the file-size limit (128 MiB)
 #   module_count    one module more than --max-modules
 #   nesting         nesting at the parser's limit and one past it
 #   star_cycles     `export *` cycles of length 1, 2 and 3, with and
@@ -119,6 +119,21 @@ case $check in
     done
     node -e "const m = require('./out.js'); if (m.v139999 !== 139999 || Object.keys(m).length !== 140000) process.exit(1)" ||
       fail "the 140,000-export bundle does not export them all" ;;
+  file_size)
+    # 128 MiB + 1 (sparse: nothing is written to the disk, nothing is read)
+    truncate -s $(( (128 << 20) + 1 )) big.mjs
+    printf "import './big.mjs';\n" >imp_big.mjs
+    refused "$work/big.mjs: 134217729 bytes is over the limit of 134217728 bytes" imp_big.mjs
+    refused "big.mjs: 134217729 bytes is over the limit of 134217728 bytes" big.mjs ;;
+  module_count)
+    # a chain main -> m1 -> m2 -> m3: 4 modules
+    printf "import './m1.mjs';\n" >main.mjs
+    printf "import './m2.mjs';\n" >m1.mjs
+    printf "console.log('m2');\nexport {};\nimport './m3.mjs';\n" >m2.mjs
+    printf "console.log('m3');\n" >m3.mjs
+    timeout 20 "$sluice" bundle main.mjs --max-modules 4 -q -o out.js || fail "4 modules with --max-modules 4"
+    refused "m2.mjs:3:8: more than 3 modules (--max-modules)" main.mjs --max-modules=3
+    "$sluice" bundle main.mjs --max-modules=0 -o out.js 2>stderr; [ $? = 2 ] || fail "--max-modules=0 accepted" ;;
   *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -29,7 +29,7 @@ typedef struct bundle_opts {
     size_t nentries;
     const char *outfile, *outdir, *metafile, *global_name;
     int format, platform_node, sourcemap, stats, quiet;
-    size_t threads;
+    size_t threads, max_modules;
     const char **externals;
     size_t nexternals;
     js_define *defines;
@@ -41,7 +41,7 @@ static void usage(FILE *f)
     fputs("usage: sluice bundle ENTRY... [-o FILE | --outdir DIR] [--format esm|iife|cjs]\n"
           "                     [--platform browser|node] [--global-name NAME] [--external SPEC]...\n"
           "                     [--define KEY=VALUE]... [--sourcemap] [--metafile FILE] [-j THREADS]\n"
-          "                     [--stats] [-q]\n\n"
+          "                     [--max-modules N] [--stats] [-q]\n\n"
           "Bundles JavaScript modules (ESM and CommonJS, .js .mjs .cjs .json) into one file per entry.\n"
           "Writes to standard output when neither -o nor --outdir is given.  See docs/bundle.md.\n",
           f);
@@ -80,7 +80,7 @@ static int add_define(bundle_opts *o, const char *arg)
 }
 
 enum { OPT_OUTDIR = 256, OPT_FORMAT, OPT_PLATFORM, OPT_GLOBAL_NAME, OPT_EXTERNAL, OPT_DEFINE, OPT_METAFILE,
-       OPT_SOURCEMAP, OPT_STATS };
+       OPT_SOURCEMAP, OPT_STATS, OPT_MAX_MODULES };
 
 static int set_format(bundle_opts *o, const char *v)
 {
@@ -133,6 +133,16 @@ static int take_flag(bundle_opts *o, int c, const char *v)
         return 0;
     case OPT_METAFILE: o->metafile = v; return 0;
     case 'j': return set_threads(o, v);
+    case OPT_MAX_MODULES: {
+        char *end;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (!*v || *end || n < 1 || n > 100000000) {
+            fprintf(stderr, "sluice bundle: --max-modules wants a count from 1 to 100000000, not '%s'\n", v);
+            return -1;
+        }
+        o->max_modules = (size_t)n;
+        return 0;
+    }
     case OPT_SOURCEMAP: o->sourcemap = 1; return 0;
     case OPT_STATS: o->stats = 1; return 0;
     case 'q': o->quiet = 1; return 0;
@@ -151,6 +161,7 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
         {"global-name", required_argument, NULL, OPT_GLOBAL_NAME},
         {"external", required_argument, NULL, OPT_EXTERNAL}, {"define", required_argument, NULL, OPT_DEFINE},
         {"metafile", required_argument, NULL, OPT_METAFILE}, {"threads", required_argument, NULL, 'j'},
+        {"max-modules", required_argument, NULL, OPT_MAX_MODULES},
         {"sourcemap", no_argument, NULL, OPT_SOURCEMAP},   {"stats", no_argument, NULL, OPT_STATS},
         {"quiet", no_argument, NULL, 'q'},                 {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -395,7 +406,8 @@ static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
 {
     double t0 = now_s();
     sl__graph_opts go = {.parse = {o->defines, o->ndefines},
-                         .resolve = {o->platform_node, o->externals, o->nexternals}};
+                         .resolve = {o->platform_node, o->externals, o->nexternals},
+                         .max_modules = o->max_modules};
     sl__graph g;
     char *err = NULL;
     if (sl__graph_build(&g, pool, abs, o->nentries, &go, &err)) {

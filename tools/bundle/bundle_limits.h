@@ -15,4 +15,9 @@
  * "PATH: N bytes is over the limit of M bytes". */
 #define SL_BUNDLE_MAX_FILE ((size_t)128 << 20)
 
+/* Modules in one graph, by default (--max-modules changes it): the import
+ * that would add one more is an error, "file:line:column: more than N
+ * modules (--max-modules)". */
+#define SL_BUNDLE_MAX_MODULES ((size_t)1000000)
+
 #endif

@@ -197,6 +197,18 @@ static void append_err(char **err, const char *msg)
 }
 
 
+static void module_limit(char **err, const js_module *m, const js_import_rec *r, size_t max)
+{
+    uint32_t line, col;
+    sl__js_line_col(m->src, m->len, r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC ? r->pos : r->spec_pos, &line,
+                    &col);
+    char what[64];
+    snprintf(what, sizeof what, "%zu", max);
+    char *msg = fmt_err("%s:%u:%u: more than %s modules (--max-modules)", m->path, line, col, what);
+    append_err(err, msg);
+    free(msg);
+}
+
 /* Module ids are handed out in the order results arrive, which depends on
  * thread timing.  Renumber them by a walk of the graph (entries first, then
  * depth-first in import order) so the same input always gives the same
@@ -253,6 +265,7 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
 {
     memset(g, 0, sizeof *g);
     *err = NULL;
+    size_t max_modules = o->max_modules ? o->max_modules : SL_BUNDLE_MAX_MODULES;
     size_t nthreads = sl_pool_size(pool);
     sl_chan *work = sl_chan_new(sizeof(work_msg), SL_UNBOUNDED);
     sl_chan *results = sl_chan_new(sizeof(result_msg), SL_UNBOUNDED);
@@ -320,6 +333,11 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
             r->module = id;
             if (!added)
                 continue;
+            if (g->n >= max_modules) {
+                module_limit(err, m, r, max_modules);
+                failed = 1;
+                break;
+            }
             if (g->n == cap) {
                 g->mods = realloc(g->mods, cap * 2 * sizeof *g->mods);
                 memset(g->mods + cap, 0, cap * sizeof *g->mods);
