@@ -28,13 +28,15 @@ function(sl_bench name)
                         RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
 endfunction()
 
-# sl_fuzzer(NAME SOURCES src... [LIBS lib...] CORPUS dir [RUNS n])
+# sl_fuzzer(NAME SOURCES src... [LIBS lib...] CORPUS dir... [RUNS n] [ARGS flag...])
 # With SLUICE_FUZZ (clang): a libFuzzer binary, and a CTest that fuzzes for
-# RUNS inputs starting from CORPUS.  Without: the same entry point linked to
+# RUNS inputs starting from the CORPUS directories, with the libFuzzer
+# flags in ARGS (e.g. -timeout=10 -rss_limit_mb=2048, so that hangs and
+# blow-ups count as findings).  Without: the same entry point linked to
 # tests/fuzz_replay.c, and a CTest that replays CORPUS through it, so every
 # build exercises the target on its seeds.
 function(sl_fuzzer name)
-  cmake_parse_arguments(A "" "CORPUS;RUNS" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(A "" "RUNS" "SOURCES;LIBS;CORPUS;ARGS" ${ARGN})
   if(NOT A_RUNS)
     set(A_RUNS 20000)
   endif()
@@ -48,7 +50,7 @@ function(sl_fuzzer name)
     # source tree are only read.
     set(scratch ${CMAKE_BINARY_DIR}/fuzz/${name}.found)
     file(MAKE_DIRECTORY ${scratch})
-    set(args -runs=${A_RUNS} -max_total_time=60 -max_len=65536 ${scratch} ${A_CORPUS})
+    set(args -runs=${A_RUNS} -max_total_time=60 -max_len=65536 ${A_ARGS} ${scratch} ${A_CORPUS})
   else()
     add_executable(${exe} ${A_SOURCES} ${CMAKE_SOURCE_DIR}/tests/fuzz_replay.c)
     set(args ${A_CORPUS})

@@ -2208,7 +2208,8 @@ static void fold_branches(P *p)
     js_parse_scratch *s = p->s;
     if (!s->branches.n)
         return;
-    qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
+    if (s->patches.n)
+        qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
     SL_VEC(dead) d = {0};
     for (size_t k = 0; k < s->branches.n; k++) {
         const struct branch *b = &s->branches.v[k];
@@ -2253,7 +2254,8 @@ static void copy_out(P *p)
     COPY_OUT(patches, patches);
     COPY_OUT(free_names, free_names);
     COPY_OUT(nested_names, nested);
-    qsort(s->warnings.v, s->warnings.n, sizeof *s->warnings.v, cmp_warning);
+    if (s->warnings.n)
+        qsort(s->warnings.v, s->warnings.n, sizeof *s->warnings.v, cmp_warning);
     COPY_OUT(warnings, warnings);
 }
 
