@@ -1943,9 +1943,9 @@ static void resolve_refs(P *p)
  * values joined by ! && || == != === !== and parentheses.  A dead branch
  * is replaced by `{}` (or `void 0` in an expression) and everything in
  * it - references, require() and import() calls, --define patches,
- * warnings - is
- * dropped; one that declares a `var` or a function visible outside it
- * stays as it is (its declarations must still exist). */
+ * warnings - is dropped.  A `var` (or, in sloppy code, a function) it
+ * declares is visible outside it, so it stays declared: the branch
+ * becomes `{ var a, b; }`, keeping each name's own token. */
 
 enum { V_UNKNOWN, V_UNDEF, V_NULL, V_BOOL, V_NUM, V_STR };
 
@@ -2121,25 +2121,30 @@ static int fold_condition(P *p, uint32_t from, uint32_t to)
     return truthy(v);
 }
 
-/* May tokens [from, to) of branch b go?  Not if they declare a var that
- * lands outside them, or a function at b's own depth (sloppy code hoists
- * it out of its block). */
-static int removable(P *p, const struct branch *b, uint32_t from, uint32_t to)
+typedef SL_VEC(uint32_t) tok_vec;
+
+/* The declarations in tokens [from, to) of branch b that are visible
+ * outside it: a var that lands in a scope outside, or (in sloppy code,
+ * which hoists it out of its block) a function declared at b's depth.
+ * Their name tokens, in order, go to `out`. */
+static void hoisted(P *p, const struct branch *b, uint32_t from, uint32_t to, int sloppy, tok_vec *out)
 {
+    out->n = 0;
     for (size_t k = 0; k < p->s->hoists.n; k++) {
         const struct hoist *h = &p->s->hoists.v[k];
         if (h->tok < from || h->tok >= to)
             continue;
-        if (h->is_fn ? h->fn_depth == b->fn_depth : h->scope < b->first_scope)
-            return 0;
+        if (h->is_fn ? sloppy && h->fn_depth == b->fn_depth : h->scope < b->first_scope)
+            SL_VEC_PUSH(*out, h->tok);
     }
-    return 1;
 }
 
 typedef struct dead {
     uint32_t start, end; /* bytes */
     const char *text;
 } dead;
+
+typedef SL_VEC(dead) dead_vec;
 
 static int in_dead(const dead *d, size_t n, uint32_t pos)
 {
@@ -2154,10 +2159,13 @@ static int in_dead(const dead *d, size_t n, uint32_t pos)
     return lo < n && d[lo].start <= pos;
 }
 
+/* By start, the longest first: an outer range wins over one inside it. */
 static int cmp_dead(const void *a, const void *b)
 {
     const dead *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
 }
 
 static int cmp_patch_pos(const void *a, const void *b)
@@ -2203,6 +2211,24 @@ static void cut_dead(P *p, dead *d, size_t n)
     }
 }
 
+/* Dead tokens [from, to) as ranges to cut.  Declarations that must
+ * survive keep their name tokens (so renaming still reaches them):
+ * `{ var a, b; }` in place of the statement. */
+static void add_dead(P *p, uint32_t from, uint32_t to, int expr, const uint32_t *names, size_t n, dead_vec *d)
+{
+    uint32_t start = p->t[from].start, end = p->t[to - 1].end;
+    if (!n) {
+        dead x = {start, end, expr ? "void 0" : "{}"};
+        SL_VEC_PUSH(*d, x);
+        return;
+    }
+    for (size_t i = 0; i <= n; i++) {
+        dead x = {i ? p->t[names[i - 1]].end : start, i < n ? p->t[names[i]].start : end,
+                  i == 0 ? "{ var " : i < n ? ", " : "; }"};
+        SL_VEC_PUSH(*d, x);
+    }
+}
+
 static void fold_branches(P *p)
 {
     js_parse_scratch *s = p->s;
@@ -2210,19 +2236,22 @@ static void fold_branches(P *p)
         return;
     if (s->patches.n)
         qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
-    SL_VEC(dead) d = {0};
+    int sloppy = !(p->m->flags & (MF_STRICT | MF_ESM_SYNTAX));
+    dead_vec d = {0};
+    tok_vec names = {0};
     for (size_t k = 0; k < s->branches.n; k++) {
         const struct branch *b = &s->branches.v[k];
         int c = fold_condition(p, b->cond_tok, b->cond_end);
         uint32_t from = c ? b->else_tok : b->then_tok, to = c ? b->else_end : b->then_end;
-        if (c < 0 || from >= to || !removable(p, b, from, to))
+        if (c < 0 || from >= to)
             continue;
-        dead x = {p->t[from].start, p->t[to - 1].end, b->expr ? "void 0" : "{}"};
-        SL_VEC_PUSH(d, x);
+        hoisted(p, b, from, to, sloppy, &names);
+        add_dead(p, from, to, b->expr, names.v, names.n, &d);
     }
     if (d.n)
         cut_dead(p, d.v, d.n);
     free(d.v);
+    free(names.v);
 }
 
 #define COPY_OUT(field, vec)                                                                       \
