@@ -175,6 +175,31 @@ SL_TEST(md_nul_bytes_become_replacement_characters)
     sl__md_page_free(&p);
 }
 
+/* NUL is U+FFFD wherever it stands, alone (no raw NUL left beside it):
+ * raw HTML, code spans, link destinations, headings, table cells and
+ * front matter, in both dialects and with raw HTML on or off. */
+SL_TEST(md_nul_becomes_replacement_in_every_construct)
+{
+    static const char src[] = "---\nt\0: a\0b\n---\n"
+                              "<div t=\"\0\">h\0tml</div>\n\n`sp\0an`\n\n[l](/u\0rl)\n\n"
+                              "# he\0ad\n\n| a\0 | b |\n| --- | --- |\n| c\0 | d |\n";
+    for (int mode = 0; mode < 4; mode++) {
+        sl__md_page p = render(src, sizeof src - 1, mode & 1, mode >> 1);
+        CHECK(memchr(p.html, 0, p.html_len) == NULL);
+        CHECK(sl__md_utf8_valid(p.html, p.html_len));
+        CHECK(contains(p.html, "sp\xef\xbf\xbd" "an</code>"));
+        CHECK(contains(p.html, "href=\"/u%EF%BF%BDrl\""));
+        CHECK(contains(p.html, "h\xef\xbf\xbd" "tml"));
+        CHECK(!contains(p.html, "\xef\xbf\xbd\xef\xbf\xbd"));
+        CHECK_EQ(p.nheadings, 1);
+        CHECK(!strcmp(p.headings[0].text, "he\xef\xbf\xbd" "ad"));
+        if (!(mode & 1))
+            CHECK(contains(p.html, "<td>c\xef\xbf\xbd</td>"));
+        CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "t\xef\xbf\xbd")), "a\xef\xbf\xbd" "b"));
+        sl__md_page_free(&p);
+    }
+}
+
 SL_TEST(md_binary_junk_renders_without_crashing)
 {
     size_t n = 1 << 20;

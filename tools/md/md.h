@@ -60,10 +60,11 @@ typedef struct sl__md_page {
     uint64_t word_count;
 } sl__md_page;
 
-/* utf8.c: 1 if s[0..n) is valid UTF-8.  sl__md_utf8_repair returns a copy
- * with every invalid sequence replaced by U+FFFD (NULL on no memory). */
+/* utf8.c: 1 if s[0..n) is valid UTF-8 without NUL bytes.
+ * sl__md_utf8_repair returns a copy with every invalid sequence and every
+ * NUL replaced by U+FFFD (NULL on no memory). */
 int sl__md_utf8_valid(const char *s, size_t n);
-/* The offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
+/* The offset of the first byte of s[0..n) that is NUL or not valid UTF-8, or n. */
 size_t sl__md_utf8_check(const char *s, size_t n);
 char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
 

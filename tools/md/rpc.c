@@ -230,7 +230,7 @@ static int take_params(sl__md_req *r, cJSON *params, char *err, size_t errlen)
 static int check_bytes(const char *line, size_t n, char *err, size_t errlen)
 {
     size_t bad = sl__md_utf8_check(line, n);
-    const char *nul = memchr(line, 0, bad);
+    const char *nul = bad < n && line[bad] == 0 ? line + bad : NULL;
     if (nul) {
         snprintf(err, errlen, "parse error at line 1, column %zu: NUL byte", (size_t)(nul - line) + 1);
         return -1;
