@@ -23,7 +23,7 @@
 
 static sl__md_page render(const char *src, size_t n, int commonmark, int unsafe)
 {
-    sl__md_opts o = {commonmark, unsafe};
+    sl__md_opts o = {.commonmark = commonmark, .unsafe_html = unsafe};
     sl__md_page p;
     char err[256];
     CHECK(sl__md_render(src, n, &o, &p, err, sizeof err) == 0);
@@ -60,11 +60,66 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     sl__md_page_free(&p);
 }
 
-SL_TEST(md_frontmatter_outside_the_subset_is_kept_as_text)
+SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
 {
-    sl__md_page p = render_s("---\nbase: &anchor\n  a: 1\n---\ntext\n");
+    sl__md_page p = render_s("---\ntitle: ok\ntags: [a, b\nnext: c\n---\n# Body\n");
     CHECK(json_is_string(p.frontmatter));
-    CHECK(!strcmp(json_string_value(p.frontmatter), "base: &anchor\n  a: 1\n"));
+    CHECK(!strcmp(json_string_value(p.frontmatter), "title: ok\ntags: [a, b\nnext: c\n"));
+    CHECK_EQ(p.nwarnings, 1);
+    CHECK(p.warnings[0].line >= 3 && p.warnings[0].line <= 5); /* the page's lines, fence included */
+    CHECK(contains(p.warnings[0].msg, "not valid YAML"));
+    CHECK(contains(p.html, "<h1 id=\"body\">Body</h1>"));
+    sl__md_page_free(&p);
+    p = render_s("---\na: 1\na: 2\n---\n");
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1 && p.warnings[0].line == 3);
+    CHECK(contains(p.warnings[0].msg, "duplicated mapping key"));
+    sl__md_page_free(&p);
+}
+
+/* Nine aliases of nine aliases of ...: a few hundred bytes that stand for
+ * a billion values are refused, not expanded; so is nesting past 1,000. */
+SL_TEST(md_frontmatter_alias_bombs_and_deep_nesting_are_refused)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "---\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i,
+                 i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+        sl__md_buf_puts(&b, line);
+    }
+    sl__md_buf_puts(&b, "---\n");
+    sl__md_page p = render(b.data, b.len, 0, 0);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK(contains(p.warnings[0].msg, "1,000,000 values"));
+    sl__md_page_free(&p);
+    b.len = 0;
+    sl__md_buf_puts(&b, "---\nx: ");
+    for (int i = 0; i < 1001; i++)
+        sl__md_buf_putc(&b, '[');
+    sl__md_buf_puts(&b, "\n---\n");
+    p = render(b.data, b.len, 0, 0);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK(contains(p.warnings[0].msg, "nested more than 1,000"));
+    sl__md_page_free(&p);
+    sl__md_buf_free(&b);
+}
+
+/* --no-front-matter renders the block as Markdown; --commonmark still
+ * takes it off (front matter is not Markdown in either dialect). */
+SL_TEST(md_frontmatter_detection_follows_its_flag_not_the_dialect)
+{
+    const char *src = "---\ntitle: x\n---\ntext\n";
+    sl__md_opts o = {.commonmark = 1};
+    sl__md_page p;
+    char err[256];
+    CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
+    CHECK(json_is_object(p.frontmatter) && !contains(p.html, "title"));
+    sl__md_page_free(&p);
+    o.no_frontmatter = 1;
+    CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
+    CHECK(p.frontmatter == NULL);
+    CHECK(contains(p.html, "<hr>") && contains(p.html, "title: x"));
     sl__md_page_free(&p);
 }
 

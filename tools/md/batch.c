@@ -56,6 +56,7 @@ struct job {
     sl__md_input *page;
     char *out_path;  /* NULL when writing to standard output */
     sl__md_buf out;  /* the page's output, until written or printed */
+    sl__md_buf warn; /* its warnings, one line each, printed in page order */
     char err[512];   /* set when the page failed */
     int failed;
 };
@@ -166,6 +167,21 @@ static void commit_output(job *j)
     finish_job(j, j->page->size);
 }
 
+/* The page's warnings as stderr lines naming the file and line. */
+static void note_warnings(job *j, const sl__md_page *p)
+{
+    const char *name = strcmp(j->page->path, "-") ? j->page->path : "<stdin>";
+    for (size_t i = 0; i < p->nwarnings; i++) {
+        char line[64];
+        sl__md_buf_puts(&j->warn, "sluice md: ");
+        sl__md_buf_puts(&j->warn, name);
+        snprintf(line, sizeof line, ":%zu: warning: ", p->warnings[i].line);
+        sl__md_buf_puts(&j->warn, line);
+        sl__md_buf_puts(&j->warn, p->warnings[i].msg);
+        sl__md_buf_putc(&j->warn, '\n');
+    }
+}
+
 /* Reads, renders and writes one page. */
 static void run_job(job *j)
 {
@@ -187,6 +203,7 @@ static void run_job(job *j)
     }
     free(src);
     src = NULL;
+    note_warnings(j, &page);
     page_output(b, j, &page, &j->out);
     sl__md_page_free(&page);
     sl_stage_add(b->st_render, 1, len);
@@ -439,11 +456,14 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         sl_progress_bar_finish(bar);
     if (rc != 0)
         goto nomem;
-    for (size_t i = 0; i < b.in.n; i++)
+    for (size_t i = 0; i < b.in.n; i++) {
+        if (b.jobs[i].warn.len)
+            fwrite(b.jobs[i].warn.data, 1, b.jobs[i].warn.len, stderr);
         if (b.jobs[i].failed) {
             fprintf(stderr, "sluice md: %s\n", b.jobs[i].err);
             errors++;
         }
+    }
     if (b.to_stdout && flush_stdout(&b) != 0)
         errors++;
     if (!c->quiet)
@@ -460,6 +480,7 @@ out:
     for (size_t i = 0; b.jobs && i < b.in.n; i++) {
         free(b.jobs[i].out_path);
         sl__md_buf_free(&b.jobs[i].out);
+        sl__md_buf_free(&b.jobs[i].warn);
     }
     free(b.jobs);
     free(b.order);

@@ -2,7 +2,7 @@
  * md.h - the pieces of `sluice md`, and how they fit together.
  *
  * A page flows one way: its source text is cleaned up (utf8.c), split from
- * its front matter (frontmatter.c, parsed by yaml.c), rendered by md4c with
+ * its front matter (frontmatter.c, parsed by libyaml in yaml_json.c), rendered by md4c with
  * heading ids added (render.c, ids from slug.c), and written out as HTML or
  * as one JSON object (page_json.c).  The batch command (batch.c, walk.c)
  * and the JSON-RPC sidecar (serve.c, rpc.c, sched.c) are two drivers of the
@@ -40,9 +40,18 @@ void sl__md_buf_free(sl__md_buf *b);
 
 /* Rendering options: the Markdown dialect and raw HTML handling. */
 typedef struct sl__md_opts {
-    int commonmark;  /* 1: plain CommonMark; 0: GitHub flavour (the default) */
-    int unsafe_html; /* 1: raw HTML passes through; 0: it is escaped */
+    int commonmark;     /* 1: plain CommonMark; 0: GitHub flavour (the default) */
+    int unsafe_html;    /* 1: raw HTML passes through; 0: it is escaped */
+    int no_frontmatter; /* 1: a leading `---` block is Markdown like the rest */
+    int xhtml;          /* 1: <br />, <hr />, <img ... /> */
 } sl__md_opts;
+
+/* Something the reader should know that did not stop the page: a line of
+ * the page (1-based) and what is wrong there. */
+typedef struct sl__md_warning {
+    size_t line;
+    char *msg;
+} sl__md_warning;
 
 typedef struct sl__md_heading {
     int level;
@@ -58,6 +67,8 @@ typedef struct sl__md_page {
     sl__md_heading *headings;
     size_t nheadings;
     uint64_t word_count;
+    sl__md_warning *warnings;
+    size_t nwarnings;
 } sl__md_page;
 
 /* utf8.c: 1 if s[0..n) is valid UTF-8 without NUL bytes.
@@ -75,11 +86,10 @@ char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
 int sl__md_frontmatter_split(const char *src, size_t n, size_t *yaml_off, size_t *yaml_len,
                              size_t *body_off);
 
-/* yaml.c: the YAML subset front matter uses (block maps and lists, flow
- * lists and maps of scalars, plain/quoted scalars, | and > block scalars,
- * comments) as JSON.  Returns NULL when the text is outside that subset;
- * callers then keep the text as a string. */
-json_t *sl__md_yaml_parse(const char *s, size_t n);
+/* yaml_json.c: YAML text s[0..n) as the JSON js-yaml's core schema reads
+ * (libyaml parses).  Returns the value (an empty block is {}), or NULL
+ * with the 1-based line of the text where it went wrong and why in err. */
+json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size_t errlen);
 
 /* slug.c: GitHub-style heading ids, made unique per page. */
 typedef struct sl__md_slugs sl__md_slugs;
@@ -95,7 +105,8 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
 void sl__md_page_free(sl__md_page *p);
 
 /* page_json.c: the page as one compact JSON object
- * {file, html, frontmatter, headings:[{level,text,id}], wordCount},
+ * {file, html, frontmatter, headings:[{level,text,id}], wordCount,
+ * warnings:[{line,message}]},
  * appended to b.  file may be NULL (written as null). */
 void sl__md_page_json(sl__md_buf *b, const char *file, const sl__md_page *p);
 /* A JSON string literal for s[0..n), appended to b.  s must be UTF-8. */

@@ -288,7 +288,8 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
     }
     r.out.data = malloc(n + n / 4 + 64);
     r.out.cap = r.out.data ? n + n / 4 + 64 : 0;
-    if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), MD_HTML_FLAG_SKIP_UTF8_BOM) != 0)
+    unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
+    if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
         goto out;
     if (r.out.failed || r.nomem)
         goto out;
@@ -303,10 +304,34 @@ out:
     return rc;
 }
 
-static json_t *frontmatter_value(const char *y, size_t n)
+/* Adds a warning about line `line` of the page. */
+static int warn(sl__md_page *p, size_t line, const char *msg)
 {
-    json_t *v = sl__md_yaml_parse(y, n);
-    return v ? v : json_stringn(y, n);
+    sl__md_warning *w = realloc(p->warnings, (p->nwarnings + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    p->warnings = w;
+    if (!(w[p->nwarnings].msg = strdup(msg)))
+        return -1;
+    w[p->nwarnings++].line = line;
+    return 0;
+}
+
+/* The front matter as JSON, or - when it is not valid YAML - its text as a
+ * string and a warning naming the line.  Returns -1 only on no memory. */
+static int front_matter(const char *y, size_t n, sl__md_page *p)
+{
+    char err[300], msg[400];
+    size_t line = 0;
+    if ((p->frontmatter = sl__md_yaml_parse(y, n, &line, err, sizeof err)))
+        return 0;
+    if (!strcmp(err, "out of memory"))
+        return -1;
+    /* The block starts on the page's second line, after the `---` one. */
+    snprintf(msg, sizeof msg, "front matter is not valid YAML (%s); kept as text", err);
+    if (warn(p, line + 1, msg) != 0)
+        return -1;
+    return (p->frontmatter = json_stringn(y, n)) ? 0 : -1;
 }
 
 int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *out, char *err,
@@ -320,10 +345,9 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         src = fixed;
     }
     size_t yo, yl, body = 0;
-    if (sl__md_frontmatter_split(src, n, &yo, &yl, &body)) {
-        if (!(out->frontmatter = frontmatter_value(src + yo, yl)))
-            goto nomem;
-    }
+    if (!o->no_frontmatter && sl__md_frontmatter_split(src, n, &yo, &yl, &body) &&
+        front_matter(src + yo, yl, out) != 0)
+        goto nomem;
     if (n - body > 0xFFFFFFF0u) {
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
@@ -349,5 +373,8 @@ void sl__md_page_free(sl__md_page *p)
         free(p->headings[i].id);
     }
     free(p->headings);
+    for (size_t i = 0; i < p->nwarnings; i++)
+        free(p->warnings[i].msg);
+    free(p->warnings);
     memset(p, 0, sizeof *p);
 }

@@ -61,8 +61,22 @@ void sl__md_req_free(sl__md_req *r)
     free(r);
 }
 
-/* options {dialect: "gfm"|"commonmark", unsafeHtml: bool}; unknown keys
- * are ignored so clients can pass their own. */
+/* A boolean option; 0 (absent or set), or -1 with a message. */
+static int bool_option(const cJSON *o, const char *name, int *out, char *err, size_t errlen)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!v)
+        return 0;
+    if (!cJSON_IsBool(v)) {
+        snprintf(err, errlen, "params.options.%s must be true or false", name);
+        return -1;
+    }
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+/* options {dialect: "gfm"|"commonmark", unsafeHtml, frontMatter, xhtml:
+ * bool}; unknown keys are ignored so clients can pass their own. */
 static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t errlen)
 {
     if (!o || cJSON_IsNull(o))
@@ -83,14 +97,12 @@ static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t err
             return -1;
         }
     }
-    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "unsafeHtml");
-    if (u) {
-        if (!cJSON_IsBool(u)) {
-            snprintf(err, errlen, "params.options.unsafeHtml must be true or false");
-            return -1;
-        }
-        out->unsafe_html = cJSON_IsTrue(u);
-    }
+    int fm = !out->no_frontmatter;
+    if (bool_option(o, "unsafeHtml", &out->unsafe_html, err, errlen) != 0 ||
+        bool_option(o, "frontMatter", &fm, err, errlen) != 0 ||
+        bool_option(o, "xhtml", &out->xhtml, err, errlen) != 0)
+        return -1;
+    out->no_frontmatter = !fm;
     return 0;
 }
 
