@@ -169,8 +169,11 @@ SL_TEST(md_raw_html_is_escaped_unless_unsafe)
     CHECK(contains(p.html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     CHECK(contains(p.html, "&lt;b&gt;x&lt;/b&gt;"));
     sl__md_page_free(&p);
-    p = render(src, strlen(src), 0, 1);
+    p = render(src, strlen(src), 1, 1); /* CommonMark: raw HTML as it is */
     CHECK(contains(p.html, "<script>alert(1)</script>"));
+    sl__md_page_free(&p);
+    p = render(src, strlen(src), 0, 1); /* GFM: through the tag filter */
+    CHECK(contains(p.html, "&lt;script>alert(1)&lt;/script>") && contains(p.html, "<b>x</b>"));
     sl__md_page_free(&p);
 }
 

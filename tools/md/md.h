@@ -79,6 +79,15 @@ int sl__md_utf8_valid(const char *s, size_t n);
 size_t sl__md_utf8_check(const char *s, size_t n);
 char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
 
+/* safety.c: 1 if a link or image URL (as it will stand in the href) has
+ * a scheme safe mode empties: javascript:, vbscript:, file:, data: other
+ * than data:image/png|gif|jpeg|webp, read as a browser reads it. */
+int sl__md_url_is_dangerous(const char *url, size_t n);
+/* GFM's tag filter over rendered HTML: `<` of title, textarea, style, xmp,
+ * iframe, noembed, noframes, script and plaintext tags becomes `&lt;`.
+ * 0, or -1 on no memory (html unchanged). */
+int sl__md_tagfilter(sl__md_buf *html);
+
 /* frontmatter.c: finds a front-matter block at the very top of src (after
  * an optional UTF-8 byte order mark): a line `---`, then lines up to one
  * that is `---` or `...`.  Returns 1 and sets the YAML text range and the
@@ -97,6 +106,21 @@ sl__md_slugs *sl__md_slugs_new(void);
 void sl__md_slugs_free(sl__md_slugs *s);
 /* The id for a heading with this text content (malloc'd), or NULL. */
 char *sl__md_slugs_make(sl__md_slugs *s, const char *text, size_t n);
+
+/* The text content of rendered inline HTML h[0..n): tags dropped, the
+ * renderers' escapes decoded, whitespace runs one space, trimmed
+ * (malloc'd, or NULL).  Heading ids are made from it. */
+char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
+
+/* gfm_route.c: 1 if md4c 0.4.8 may render this GFM body differently from
+ * cmark-gfm (a table delimiter row, an autolink in a form the two read
+ * differently, ...): such a page goes to cmark-gfm instead. */
+int sl__md_gfm_needs_cmark(const char *s, size_t n);
+
+/* render_cmark.c: renders a GFM body with libcmark-gfm into p->html and
+ * p->headings, under the same rules as the md4c path (ids, safe mode).
+ * 0, or -1 on no memory. */
+int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
 
 /* render.c: renders one page.  Returns 0, or -1 (no memory) with a message
  * in err.  Invalid UTF-8 in src is replaced by U+FFFD first. */

@@ -1,0 +1,183 @@
+/*
+ * gfm_route.c - which GFM pages md4c can render as GitHub does, and which
+ * must go to cmark-gfm.
+ *
+ * md4c 0.4.8 is 3.5x faster than cmark-gfm but differs from it on GFM's
+ * extensions: its tables drop or shift cells (`| d || e |`), refuse short
+ * delimiter cells (`-`, `:-`), take rows whose count does not match the
+ * header, cannot interrupt a paragraph; and its autolinks start and end
+ * by other rules (after a quote, `<` or a digit; `;`, `&`, parentheses
+ * and non-ASCII in the URL; e-mail domains ending in a digit).  The scan
+ * below is one pass over the body that answers "could md4c differ here?"
+ * erring towards yes: a line that looks like a table delimiter row, or
+ * an autolink candidate not in the plain form both read alike, sends the
+ * page to cmark-gfm.  The plain form: http://, https:// or ftp:// (or
+ * www.) after a space, line start or one of `*_~(` and a backtick, an
+ * ASCII domain with a dot, and a path of letters, digits and /.#?=%+:-
+ * up to a space; an e-mail address of the same characters ending in a
+ * letter.  Everything else costs cmark-gfm's speed, never correctness.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "md.h"
+
+static int is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A line of only |, :, -, blanks, with a - and a | or : : maybe a table's
+ * delimiter row (a row of - alone is a rule or a setext underline). */
+static int delimiter_row(const char *s, size_t n)
+{
+    int dash = 0, bar = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '-')
+            dash = 1;
+        else if (c == '|' || c == ':')
+            bar = 1;
+        else if (c != ' ' && c != '\t' && c != '\r')
+            return 0;
+    }
+    return dash && bar;
+}
+
+/* Characters of a URL's path that neither reader treats specially. */
+static int plain_url_char(unsigned char c)
+{
+    return is_alnum(c) || strchr("/.#?=%+:-", c) != NULL;
+}
+
+/* The URL after a scheme or "www." at s[i]: plain, up to a space? */
+static int plain_url(const char *s, size_t n, size_t i, int www)
+{
+    size_t dots = 0, start = i;
+    for (; i < n && (is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.'); i++)
+        dots += s[i] == '.';
+    if ((!dots && !www) || i == start)
+        return 0;
+    for (; i < n && !is_space((unsigned char)s[i]); i++)
+        if (!plain_url_char((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* The character before position i (or '\n' at the start). */
+static unsigned char before(const char *s, size_t i)
+{
+    return i ? (unsigned char)s[i - 1] : '\n';
+}
+
+static int plain_lead(unsigned char c)
+{
+    return is_space(c) || c == '*' || c == '_' || c == '~' || c == '(' || c == '`';
+}
+
+/* At s[i] == ':' with "//" after it: a URL autolink candidate. */
+static int url_differs(const char *s, size_t n, size_t i)
+{
+    static const char *const schemes[] = {"http", "https", "ftp"};
+    if (i + 2 >= n || s[i + 1] != '/' || s[i + 2] != '/')
+        return 0;
+    size_t b = i;
+    while (b > 0 && is_alpha((unsigned char)s[b - 1]))
+        b--;
+    int known = 0;
+    for (size_t k = 0; k < 3 && !known; k++) {
+        size_t l = strlen(schemes[k]);
+        if (i - b < l || strncasecmp(s + i - l, schemes[k], l))
+            continue;
+        if (i - b > l)
+            return 0; /* letters before it (xhttp://): neither links */
+        if (memcmp(s + b, schemes[k], l))
+            return 1; /* HTTP://: cmark-gfm ignores case, md4c does not */
+        known = 1;
+    }
+    if (!known)
+        return 0;
+    unsigned char lead = before(s, b);
+    if (lead == '<') { /* <http://...>: a CommonMark autolink only if closed before a space */
+        size_t e = i;
+        while (e < n && !is_space((unsigned char)s[e]) && s[e] != '>')
+            e++;
+        return e >= n || s[e] != '>';
+    }
+    if (lead == '"' || lead == '\'') /* an HTML attribute value, or prose in quotes */
+        return b < 2 || s[b - 2] != '=';
+    return !plain_lead(lead) || !plain_url(s, n, i + 3, 0);
+}
+
+/* At s[i] == 'w' starting "www.". */
+static int www_differs(const char *s, size_t n, size_t i)
+{
+    unsigned char lead = before(s, i);
+    if (lead == '[')
+        return 1;
+    if (!plain_lead(lead))
+        return 0; /* neither links after a letter or other punctuation */
+    return !plain_url(s, n, i + 4, 1);
+}
+
+/* At s[i] == '@'. */
+static int email_differs(const char *s, size_t n, size_t i)
+{
+    static const char local[] = ".+-_";
+    unsigned char b = before(s, i);
+    if (!is_alnum(b) && !strchr(local, b))
+        return 0; /* neither reads an address */
+    if (!is_alnum(b))
+        return 1;
+    size_t l = i;
+    while (l > 0 && (is_alnum((unsigned char)s[l - 1]) || strchr(local, s[l - 1])))
+        l--;
+    if (l > 0 && !is_space((unsigned char)s[l - 1]) && s[l - 1] != '(' && s[l - 1] != '<')
+        return 1;
+    size_t e = i + 1, dots = 0;
+    for (; e < n && (is_alnum((unsigned char)s[e]) || s[e] == '-' || s[e] == '.'); e++)
+        dots += s[e] == '.' && e + 1 < n && is_alnum((unsigned char)s[e + 1]);
+    while (e > i + 1 && s[e - 1] == '.')
+        e--;
+    if (e == i + 1)
+        return 0; /* "a@ b": neither */
+    return !dots || !is_alpha((unsigned char)s[e - 1]) || (e < n && (s[e] == '_' || s[e] == '@'));
+}
+
+int sl__md_gfm_needs_cmark(const char *s, size_t n)
+{
+    size_t line = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '\n':
+            if (delimiter_row(s + line, i - line))
+                return 1;
+            line = i + 1;
+            break;
+        case ':':
+            if (url_differs(s, n, i))
+                return 1;
+            break;
+        case 'w':
+            if (n - i > 4 && !memcmp(s + i, "www.", 4) && www_differs(s, n, i))
+                return 1;
+            break;
+        case '@':
+            if (email_differs(s, n, i))
+                return 1;
+            break;
+        default: break;
+        }
+    }
+    return delimiter_row(s + line, n - line);
+}
