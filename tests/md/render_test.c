@@ -200,6 +200,73 @@ SL_TEST(md_gfm_is_default_and_commonmark_is_plain)
     sl__md_page_free(&p);
 }
 
+/* Checks every `attr"..."` value in html: never a dangerous URL as a
+ * browser reads it; from a dangerous source, empty or made harmless by
+ * percent-encoding; from a good one, kept.  Returns how many it saw. */
+static int check_urls(const char *html, const char *attr, int from_bad)
+{
+    int seen = 0;
+    for (const char *h = html; (h = strstr(h, attr)); seen++) {
+        h += strlen(attr);
+        const char *e = strchr(h, '"');
+        CHECK(e != NULL);
+        size_t n = (size_t)(e - h);
+        CHECK(!sl__md_url_is_dangerous(h, n));
+        if (from_bad)
+            CHECK(n == 0 || memchr(h, '%', n) != NULL);
+        else
+            CHECK(n > 0);
+        h = e;
+    }
+    return seen;
+}
+
+/* Every dangerous scheme, in the spellings a browser still reads as that
+ * scheme, is emptied in links, images, autolinks and references, on pages
+ * md4c renders and on pages cmark-gfm renders (the table sends it there);
+ * data:image/png|gif|jpeg|webp and ordinary URLs stay. */
+SL_TEST(md_safe_mode_empties_dangerous_urls_in_both_renderers)
+{
+    static const char *const bad[] = {
+        "javascript:alert(1)", "JaVaScRiPt:alert(1)", "jav&#x61;script:x", "&#106;avascript:x",
+        "javascript&#58;x", "java&#9;script:x", "<\x01javascript:x>", "< javascript:x>",
+        "<\x1f javascript:x>", "vbscript:x", "VBScript:x", "file:///etc/passwd", "FILE:x",
+        "data:text/html,x", "DATA:text/html;base64,PHNjcmlwdD4=", "data:image/svg+xml,x"};
+    static const char *const good[] = {"http://x.org/", "/rel", "#f", "mailto:a@b.c",
+                                       "data:image/png;base64,AA", "data:image/gif,x",
+                                       "data:image/jpeg,x", "data:image/webp,x", "javascriptx:y"};
+    for (int table = 0; table < 2; table++)
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0] + sizeof good / sizeof good[0]; k++) {
+            int is_bad = k < sizeof bad / sizeof bad[0];
+            const char *u = is_bad ? bad[k] : good[k - sizeof bad / sizeof bad[0]];
+            char src[512];
+            snprintf(src, sizeof src, "%s[a](%s) ![i](%s) [r]\n\n[r]: %s\n",
+                     table ? "| t |\n| - |\n| x |\n\n" : "", u, u, u);
+            sl__md_page p = render_s(src);
+            CHECK_EQ(check_urls(p.html, "href=\"", is_bad) + check_urls(p.html, "src=\"", is_bad), 3);
+            sl__md_page_free(&p);
+        }
+    CHECK(sl__md_url_is_dangerous(" \t\x01jAvA\tsCrIpT\n:x", 19));
+    CHECK(!sl__md_url_is_dangerous("%01javascript:x", 15));
+}
+
+/* A cell never moves: `| d || e |` keeps its empty middle cell, short
+ * delimiter cells make a table, a mismatched delimiter row does not, and
+ * `\|` in a code span is a pipe. */
+SL_TEST(md_gfm_table_cells_stay_in_their_columns)
+{
+    sl__md_page p = render_s("| a | b | c |\n| - | :-: | -: |\n| d || e |\n| `x \\| y` |\n");
+    CHECK(contains(p.html, "<td>d</td>\n<td align=\"center\"></td>\n<td align=\"right\">e</td>"));
+    CHECK(contains(p.html, "<td><code>x | y</code></td>\n<td align=\"center\"></td>\n<td align=\"right\"></td>"));
+    sl__md_page_free(&p);
+    p = render_s("| a | b |\n| --- |\n| c |\n");
+    CHECK(!contains(p.html, "<table>") && contains(p.html, "<p>| a | b |"));
+    sl__md_page_free(&p);
+    p = render_s("text\n| a |\n| - |\n");
+    CHECK(contains(p.html, "<p>text</p>\n<table>"));
+    sl__md_page_free(&p);
+}
+
 SL_TEST(md_word_count_counts_text_not_tags)
 {
     sl__md_page p = render_s("# Two words\n\nthree *more* words\n\n- a\n- b\n");

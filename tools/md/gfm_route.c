@@ -7,7 +7,9 @@
  * delimiter cells (`-`, `:-`), take rows whose count does not match the
  * header, cannot interrupt a paragraph; and its autolinks start and end
  * by other rules (after a quote, `<` or a digit; `;`, `&`, parentheses
- * and non-ASCII in the URL; e-mail domains ending in a digit).  The scan
+ * and non-ASCII in the URL; e-mail domains ending in a digit); its
+ * strikethrough pairs tilde runs of different lengths and escaped tildes
+ * differently, and it makes an empty task item of a bare `- [ ]`.  The scan
  * below is one pass over the body that answers "could md4c differ here?"
  * erring towards yes: a line that looks like a table delimiter row, or
  * an autolink candidate not in the plain form both read alike, sends the
@@ -154,9 +156,41 @@ static int email_differs(const char *s, size_t n, size_t i)
     return !dots || !is_alpha((unsigned char)s[e - 1]) || (e < n && (s[e] == '_' || s[e] == '@'));
 }
 
+/* At the start of a run of tildes: 1 if the run (or the runs seen so far,
+ * in *lengths: bit 0 one tilde, bit 1 two, bit 2 more) may pair
+ * differently.  *len is the run's length. */
+static int tildes_differ(const char *s, size_t n, size_t i, size_t line, unsigned *lengths, size_t *len)
+{
+    size_t k = i;
+    while (k < n && s[k] == '~')
+        k++;
+    *len = k - i;
+    size_t lead = line;
+    while (lead < i && s[lead] == ' ')
+        lead++;
+    if (lead == i && i - line < 4 && *len >= 3)
+        return 0; /* a code fence */
+    if (i > 0 && s[i - 1] == '\\')
+        return 1;
+    *lengths |= *len == 1 ? 1u : *len == 2 ? 2u : 4u;
+    return (*lengths & 4u) || *lengths == 3u;
+}
+
+/* At s[i] == '[': a task marker with nothing after it on its line. */
+static int bare_task_marker(const char *s, size_t n, size_t i)
+{
+    if (n - i < 3 || !strchr(" xX", s[i + 1]) || s[i + 2] != ']')
+        return 0;
+    for (size_t k = i + 3; k < n && s[k] != '\n'; k++)
+        if (s[k] != ' ' && s[k] != '\t' && s[k] != '\r')
+            return 0;
+    return 1;
+}
+
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
-    size_t line = 0;
+    size_t line = 0, run;
+    unsigned tildes = 0;
     for (size_t i = 0; i < n; i++) {
         switch (s[i]) {
         case '\n':
@@ -174,6 +208,15 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
             break;
         case '@':
             if (email_differs(s, n, i))
+                return 1;
+            break;
+        case '~':
+            if (tildes_differ(s, n, i, line, &tildes, &run))
+                return 1;
+            i += run - 1;
+            break;
+        case '[':
+            if (bare_task_marker(s, n, i))
                 return 1;
             break;
         default: break;
