@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "infile.h"
 #include "md.h"
 #include "outfile.h"
 #include "progress.h"
@@ -61,29 +62,10 @@ struct job {
     int failed;
 };
 
-/* Reads a whole file (or standard input for "-"). */
-static int read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+/* Reads standard input whole. */
+static int read_stdin(char **data, size_t *len, char *err, size_t errlen)
 {
-    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-    const char *name = fd ? path : "<stdin>";
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    size_t cap = 64 * 1024;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        if ((uint64_t)st.st_size > MAX_PAGE) {
-            snprintf(err, errlen, "%s: page larger than 1 GiB (%lld bytes)", name, (long long)st.st_size);
-            if (fd)
-                close(fd);
-            return -1;
-        }
-        cap = (size_t)st.st_size + 1;
-    }
     sl__md_buf b = {0};
-    b.data = malloc(cap);
-    b.cap = b.data ? cap : 0;
     int rc = 0;
     for (;;) {
         if (b.len == b.cap) { /* putc grows the buffer; the byte is dropped again */
@@ -91,25 +73,22 @@ static int read_all(const char *path, char **data, size_t *len, char *err, size_
             b.len -= !b.failed;
         }
         if (b.failed || b.len > MAX_PAGE) {
-            snprintf(err, errlen, "%s: %s", name,
-                     b.failed ? "out of memory" : "page larger than 1 GiB");
+            snprintf(err, errlen, "<stdin>: %s", b.failed ? "out of memory" : "page larger than 1 GiB");
             rc = -1;
             break;
         }
-        ssize_t n = read(fd, b.data + b.len, b.cap - b.len);
+        ssize_t n = read(0, b.data + b.len, b.cap - b.len);
         if (n == 0)
             break;
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
+            snprintf(err, errlen, "<stdin>: read error: %s", strerror(errno));
             rc = -1;
             break;
         }
         b.len += (size_t)n;
     }
-    if (fd)
-        close(fd);
     if (rc) {
         sl__md_buf_free(&b);
         return -1;
@@ -117,6 +96,16 @@ static int read_all(const char *path, char **data, size_t *len, char *err, size_
     *data = b.data;
     *len = b.len;
     return 0;
+}
+
+/* Reads a whole page: standard input for "-", else a regular file opened
+ * without ever blocking (a FIFO, a device or a directory is refused with
+ * a message naming it: tools/common/infile.h). */
+static int read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+    if (!strcmp(path, "-"))
+        return read_stdin(data, len, err, errlen);
+    return sl_infile_read(path, MAX_PAGE, data, len, err, errlen);
 }
 
 /* The page's output bytes: HTML, or one JSON line. */
@@ -466,7 +455,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     }
     if (b.to_stdout && flush_stdout(&b) != 0)
         errors++;
-    if (!c->quiet)
+    /* Pages written to standard output are usually piped into something:
+     * the summary would only be noise there, unless a person watches
+     * (stderr is a terminal) or asked for figures (--stats). */
+    if (!c->quiet && (!b.to_stdout || c->stats || isatty(2)))
         print_summary(&b, errors, sl_now() - start, c->threads ? c->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN));
     if (c->stats) {
         sl_metrics_write_json(b.metrics, stderr);
