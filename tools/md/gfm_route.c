@@ -15,9 +15,10 @@
  * an autolink candidate not in the plain form both read alike, sends the
  * page to cmark-gfm.  The plain form: http://, https:// or ftp:// (or
  * www.) after a space, line start or one of `*_~(` and a backtick, an
- * ASCII domain with a dot, and a path of letters, digits and /.#?=%+:-
- * up to a space; an e-mail address of the same characters ending in a
- * letter.  Everything else costs cmark-gfm's speed, never correctness.
+ * ASCII domain with a dot, and a path of letters, digits and
+ * /.#?=%+:-_&,!'@$ up to a space, ending in a letter, digit or /; a link
+ * destination `](http://...)`, which neither autolinks; an e-mail
+ * address of plain characters ending in a letter.  Everything else costs cmark-gfm's speed, never correctness.
  */
 #include <string.h>
 #include <strings.h>
@@ -56,10 +57,11 @@ static int delimiter_row(const char *s, size_t n)
     return dash && bar;
 }
 
-/* Characters of a URL's path that neither reader treats specially. */
+/* Characters of a URL's path that neither reader treats specially
+ * inside it (both trim some at its end, which plain_url rules out). */
 static int plain_url_char(unsigned char c)
 {
-    return is_alnum(c) || strchr("/.#?=%+:-", c) != NULL;
+    return is_alnum(c) || strchr("/.#?=%+:-_&,!'@$", c) != NULL;
 }
 
 /* The URL after a scheme or "www." at s[i]: plain, up to a space? */
@@ -73,7 +75,7 @@ static int plain_url(const char *s, size_t n, size_t i, int www)
     for (; i < n && !is_space((unsigned char)s[i]); i++)
         if (!plain_url_char((unsigned char)s[i]))
             return 0;
-    return 1;
+    return is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '/';
 }
 
 /* The character before position i (or '\n' at the start). */
@@ -110,6 +112,8 @@ static int url_differs(const char *s, size_t n, size_t i)
     if (!known)
         return 0;
     unsigned char lead = before(s, b);
+    if (lead == '(' && b >= 2 && s[b - 2] == ']')
+        return 0; /* a link's destination: neither autolinks inside one */
     if (lead == '<') { /* <http://...>: a CommonMark autolink only if closed before a space */
         size_t e = i;
         while (e < n && !is_space((unsigned char)s[e]) && s[e] != '>')
@@ -187,17 +191,81 @@ static int bare_task_marker(const char *s, size_t n, size_t i)
     return 1;
 }
 
+/* A code fence line (``` or ~~~, at any indent: fences in list items are
+ * indented): its character and length, or 0. */
+static size_t fence(const char *s, size_t n, char *c)
+{
+    size_t i = 0, k;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i >= n || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    for (k = i; k < n && s[k] == s[i]; k++)
+        ;
+    if (k - i < 3)
+        return 0;
+    *c = s[i];
+    return k - i;
+}
+
+/* At s[i], the start of a run of backticks: the index just past the code
+ * span it opens on this line, or i when it closes on no later point of
+ * the line (then the backticks are read as text: checking what follows
+ * errs towards cmark-gfm). */
+static size_t code_span_end(const char *s, size_t n, size_t i)
+{
+    size_t k = i, open;
+    while (k < n && s[k] == '`')
+        k++;
+    open = k - i;
+    while (k < n && s[k] != '\n') {
+        if (s[k] != '`') {
+            k++;
+            continue;
+        }
+        size_t e = k;
+        while (e < n && s[e] == '`')
+            e++;
+        if (e - k == open)
+            return e;
+        k = e;
+    }
+    return i;
+}
+
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
-    size_t line = 0, run;
+    size_t line = 0, run, in_fence = 0;
     unsigned tildes = 0;
+    char fc = 0;
     for (size_t i = 0; i < n; i++) {
+        if (i == line) { /* a line starts: code blocks hold no autolinks, tables or tildes */
+            const char *nl = memchr(s + i, '\n', n - i);
+            size_t len = nl ? (size_t)(nl - (s + i)) : n - i, f;
+            char c;
+            if (in_fence || (f = fence(s + i, len, &c))) {
+                if (in_fence && fence(s + i, len, &c) >= in_fence && c == fc)
+                    in_fence = 0;
+                else if (!in_fence)
+                    in_fence = f, fc = c;
+                line = i + len + 1;
+                i = line - 1;
+                continue;
+            }
+        }
         switch (s[i]) {
         case '\n':
             if (delimiter_row(s + line, i - line))
                 return 1;
             line = i + 1;
             break;
+        case '`': {
+            size_t e = code_span_end(s, n, i);
+            i = (e > i ? e : i + 1) - 1;
+            while (i + 1 < n && s[i + 1] == '`')
+                i++;
+            break;
+        }
         case ':':
             if (url_differs(s, n, i))
                 return 1;
@@ -222,5 +290,5 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
         default: break;
         }
     }
-    return delimiter_row(s + line, n - line);
+    return line < n && !in_fence && delimiter_row(s + line, n - line);
 }
