@@ -136,7 +136,7 @@ SL_TEST(parse_flat_chains_are_not_nesting)
         {"", "x;\n", "", "", "", 0, 1},
     };
     for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++) {
-        char *src = build(&flat[i], 20 * JS_MAX_NESTING);
+        char *src = build(&flat[i], 5 * JS_MAX_NESTING);
         CHECK_EQ(parse_deep(src, err), 0);
         free(src);
     }
