@@ -467,7 +467,12 @@ static sl__task resume_entry(sl__g *g)
     return (sl__task){sl__task_resume, g, NULL};
 }
 
-void sl__sched_push_back(sl_pool *p, sl__g *g)
+/* From a thread outside the pool the wake-up is sent before the lock is
+ * dropped: once the task can be taken it may run, end, and let
+ * sl_pool_free (waiting for it) free the pool, so an outside waker must
+ * not touch the pool after the unlock.  Workers are joined before the
+ * pool is freed, so they need not care. */
+static void gq_push(sl_pool *p, sl__g *g, int outside)
 {
     g->next = NULL;
     sl__lock_acquire(&p->gq_lock);
@@ -478,8 +483,16 @@ void sl__sched_push_back(sl_pool *p, sl__g *g)
     p->gq_tail = g;
     atomic_store_explicit(&p->gq_len, atomic_load_explicit(&p->gq_len, memory_order_relaxed) + 1,
                           memory_order_seq_cst);
+    if (outside)
+        notify(p);
     sl__lock_release(&p->gq_lock);
-    notify(p);
+    if (!outside)
+        notify(p);
+}
+
+void sl__sched_push_back(sl_pool *p, sl__g *g)
+{
+    gq_push(p, g, 0);
 }
 
 static int gq_take(sl_pool *p, sl__task *t)
@@ -527,7 +540,7 @@ void sl__sched_ready(sl__g *g)
             return;
         }
     }
-    sl__sched_push_back(p, g); /* never fails: the queue is intrusive */
+    gq_push(p, g, w == NULL); /* never fails: the queue is intrusive */
 }
 
 static int take_next(sl__worker *w, sl__task *t)
