@@ -30,6 +30,12 @@
 #include "lock.h"
 #include "sluice/task.h"
 
+/* epoll carries the fd number, not the descriptor's address: looking the
+ * descriptor up again (an acquire load of its chunk) is what orders the
+ * dispatcher after the descriptor's creation, for the memory model and
+ * for TSan, which cannot see through the kernel. */
+#define EVENTFD_KEY UINT64_MAX
+
 enum {
     MAX_EVENTS = 128,
     PD_CHUNK = 1024,             /* descriptors per directory chunk */
@@ -262,7 +268,7 @@ static int pd_events(const sl__pd *pd)
 static int pd_arm(sl__netpoll *np, sl__pd *pd, int events)
 {
     int fd = pd->fd;
-    struct epoll_event ev = {.events = (uint32_t)events | EPOLLONESHOT, .data.ptr = pd};
+    struct epoll_event ev = {.events = (uint32_t)events | EPOLLONESHOT, .data.u64 = (uint64_t)fd};
     int op = pd->added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
     for (int tries = 0; tries < 2; tries++) {
         if (epoll_ctl(np->epfd, op, fd, &ev) == 0) {
@@ -335,7 +341,7 @@ sl__netpoll *sl__np_new(void)
     atomic_init(&np->next_when, SL_FOREVER);
     np->epfd = epoll_create1(EPOLL_CLOEXEC);
     np->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = EVENTFD_KEY};
     if (np->epfd < 0 || np->evfd < 0 || epoll_ctl(np->epfd, EPOLL_CTL_ADD, np->evfd, &ev) != 0) {
         sl__np_free(np);
         return NULL;
@@ -424,10 +430,13 @@ void sl__np_disown(sl_pool *p, sl__netpoll *np)
     int n = np->nev;
     np->nev = 0;
     for (int i = 0; i < n; i++) {
-        if (np->ev[i].data.ptr)
-            pd_dispatch(np, np->ev[i].data.ptr, np->ev[i].events);
-        else
+        uint64_t key = np->ev[i].data.u64;
+        if (key == EVENTFD_KEY) {
             drain_eventfd(np);
+            continue;
+        }
+        sl__pd *chunk = atomic_load_explicit(&np->dir[key / PD_CHUNK], memory_order_acquire);
+        pd_dispatch(np, &chunk[key % PD_CHUNK], np->ev[i].events);
     }
     atomic_store_explicit(&np->last_poll, sl_now(), memory_order_relaxed);
     atomic_store_explicit(&np->owned, 0, memory_order_release);
