@@ -124,11 +124,10 @@ struct sl_group {
 static _Thread_local sl__worker *tl_worker;
 static _Thread_local uint64_t tl_rng;
 
-/* Read through a call the compiler cannot fold: a task calling this may
- * have moved to another worker since its last call. */
-__attribute__((noinline)) static sl__worker *self_in(const sl_pool *p)
+/* A task may move to another worker while parked, so no function here
+ * reads this before a park and trusts it after: each read is fresh. */
+static sl__worker *self_in(const sl_pool *p)
 {
-    __asm__ __volatile__("" ::: "memory");
     sl__worker *w = tl_worker;
     return w && w->pool == p ? w : NULL;
 }
