@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "median.h"
 #include "sluice/task.h"
 
@@ -292,16 +293,6 @@ static void usage(void)
     exit(2);
 }
 
-static long arg_num(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc)
-        usage();
-    char *end;
-    long v = strtol(argv[++*i], &end, 10);
-    if (*end || v <= 0)
-        usage();
-    return v;
-}
 
 static int wanted(char **names, int nnames, const char *name)
 {
@@ -329,13 +320,13 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--tsv"))
             tsv = 1;
         else if (!strcmp(argv[i], "-n"))
-            n = arg_num(argc, argv, &i);
+            n = sl_bench_arg_count(argc, argv, &i, usage);
         else if (!strcmp(argv[i], "-c"))
-            conns = arg_num(argc, argv, &i);
+            conns = sl_bench_arg_count(argc, argv, &i, usage);
         else if (!strcmp(argv[i], "-m"))
-            msgs = arg_num(argc, argv, &i);
+            msgs = sl_bench_arg_count(argc, argv, &i, usage);
         else if (!strcmp(argv[i], "-r"))
-            reps = arg_num(argc, argv, &i);
+            reps = sl_bench_arg_count(argc, argv, &i, usage);
         else if (argv[i][0] == '-')
             usage();
         else

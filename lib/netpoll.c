@@ -394,17 +394,23 @@ static void drain_eventfd(sl__netpoll *np)
     (void)r;
 }
 
+/* The time left until a deadline, as the relative timeout that ppoll and
+ * epoll_pwait2 take: NULL (no timeout) for SL_FOREVER, zero once past. */
+static struct timespec *time_left(int64_t until, struct timespec *ts)
+{
+    if (until == SL_FOREVER)
+        return NULL;
+    int64_t left = until - sl_now();
+    if (left < 0)
+        left = 0;
+    ts->tv_sec = (time_t)(left / 1000000000);
+    ts->tv_nsec = (long)(left % 1000000000);
+    return ts;
+}
+
 static int epoll_until(sl__netpoll *np, int64_t until)
 {
-    struct timespec ts, *tsp = NULL;
-    if (until != SL_FOREVER) {
-        int64_t left = until - sl_now();
-        if (left < 0)
-            left = 0;
-        ts.tv_sec = (time_t)(left / 1000000000);
-        ts.tv_nsec = (long)(left % 1000000000);
-        tsp = &ts;
-    }
+    struct timespec ts, *tsp = time_left(until, &ts);
     int n = epoll_pwait2(np->epfd, np->ev, MAX_EVENTS, tsp, NULL);
     if (n < 0 && errno == ENOSYS) { /* before Linux 5.11: milliseconds, rounded up */
         int ms = -1;
@@ -467,16 +473,8 @@ static int thread_wait(int fd, int events, int64_t deadline)
 {
     struct pollfd pfd = {fd, (short)events, 0};
     for (;;) {
-        struct timespec ts, *tsp = NULL;
-        if (deadline != SL_FOREVER) {
-            int64_t left = deadline - sl_now();
-            if (left < 0)
-                left = 0;
-            ts.tv_sec = (time_t)(left / 1000000000);
-            ts.tv_nsec = (long)(left % 1000000000);
-            tsp = &ts;
-        }
-        int r = ppoll(&pfd, 1, tsp, NULL);
+        struct timespec ts;
+        int r = ppoll(&pfd, 1, time_left(deadline, &ts), NULL);
         if (r > 0)
             return pfd.revents & POLLNVAL ? SL_INVAL : SL_OK;
         if (r == 0)

@@ -5,6 +5,7 @@
 #include "stack.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -86,6 +87,24 @@ static int advise_slots(char *base, size_t slots, size_t slot, size_t first, int
     return 1;
 }
 
+/* Whether the guard region at p really guards.  An emulator may accept
+ * the advice and do nothing (qemu-user answers every madvise with 0), so
+ * the first chunk asks the kernel to read the page: faccessat() copies
+ * its path from user memory, which fails with EFAULT on a guard region
+ * and finds an empty path (ENOENT) on an ordinary zero page. */
+static int guards_hold(const char *p)
+{
+    static _Atomic int known; /* 0 untried, 1 yes, 2 no */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (k == 0) {
+        /* The raw system call: a sanitizer's access() would read the path
+         * itself first, and fault. */
+        k = syscall(SYS_faccessat, AT_FDCWD, p, F_OK, 0) != 0 && errno == EFAULT ? 1 : 2;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 1;
+}
+
 /* Guard pages for every slot of a chunk.  Preferred: guard regions, in
  * one process_madvise call per batch (a plain madvise per page costs
  * 2-3 us; batched, under 1 us); then madvise one by one; then mprotect,
@@ -96,7 +115,7 @@ static int install_guards(char *base, size_t slots, size_t slot)
     int m = atomic_load_explicit(&mode, memory_order_relaxed);
     size_t page = page_size();
     if (m <= 1) {
-        if (advise_slots(base, slots, slot, 0, MADV_GUARD_INSTALL)) {
+        if (advise_slots(base, slots, slot, 0, MADV_GUARD_INSTALL) && guards_hold(base)) {
             atomic_store_explicit(&mode, 1, memory_order_relaxed);
             return 0;
         }
@@ -106,11 +125,11 @@ static int install_guards(char *base, size_t slots, size_t slot)
         size_t i = 0;
         while (i < slots && madvise(base + i * slot, page, MADV_GUARD_INSTALL) == 0)
             i++;
-        if (i == slots) {
+        if (i == slots && guards_hold(base)) {
             atomic_store_explicit(&mode, 2, memory_order_relaxed);
             return 0;
         }
-        if (i > 0) /* guard regions work but something else failed */
+        if (i > 0 && i < slots) /* guard regions work but something else failed */
             return -1;
         atomic_store_explicit(&mode, 3, memory_order_relaxed);
     }
