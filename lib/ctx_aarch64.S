@@ -3,9 +3,9 @@
  *
  * Only the callee-saved registers travel: x19-x28, the frame pointer x29,
  * the link register x30 and the low halves of v8-v15 (d8-d15).  The frame
- * is 176 bytes (11 pairs), keeping sp 16-byte aligned.  Tested by
- * assembling it with `clang --target=aarch64-linux-gnu -c` (the CTest
- * ctx_aarch64_assembles), not by running it: see docs/design/runtime.md.
+ * is 176 bytes (11 pairs), keeping sp 16-byte aligned.  make test
+ * assembles it (ctx_aarch64_assembles); scripts/test-aarch64.sh runs the
+ * task suite on it under qemu-aarch64.  See docs/design/runtime.md.
  */
 #if defined(__aarch64__)
     .text
