@@ -75,11 +75,13 @@ typedef struct {
     sl_chan *c;
     int value;
     int rc;
+    atomic_int started; /* about to receive */
 } recv_arg;
 
 static void *recv_one(void *p)
 {
     recv_arg *a = p;
+    atomic_store(&a->started, 1);
     a->rc = sl_chan_recv(a->c, &a->value);
     return NULL;
 }
@@ -91,6 +93,8 @@ SL_TEST(chan_value_goes_straight_to_waiting_receiver)
     sl_chan *c = sl_chan_new(sizeof(int), 8);
     recv_arg a = {.c = c, .value = -1};
     peer_t t = spawn(recv_one, &a);
+    while (!atomic_load(&a.started)) /* a loaded machine may start it late */
+        sleep_ms(1);
     sleep_ms(30);
     int v = 7;
     CHECK_EQ(sl_chan_send(c, &v), SL_OK);
