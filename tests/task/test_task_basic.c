@@ -41,7 +41,7 @@ SL_TEST(task_go_runs_every_task_once)
 {
     sl_pool *p = sl_pool_new(2);
     _Atomic long n = 0;
-    long want = (long)SL_TEST_SCALE(100000);
+    long want = (long)SL_TASK_MANY(100000);
     for (long i = 0; i < want; i++)
         CHECK_EQ(sl_go(p, count_one, &n), SL_OK);
     sl_pool_free(p); /* waits for every task */
