@@ -127,6 +127,10 @@ int sl_remote_gather_open(sl_remote **g, const char *url, const sl_remote_opts *
 int sl_remote_scatter(sl_remote *work, sl_remote *gather, sl_remote_buf *m, size_t n, size_t *sent,
                       int64_t deadline);
 int sl_remote_reply(sl_remote *r, const sl_remote_msg *request, const void *data, size_t len);
+/* 1 while the gatherer a request asks to be answered on still exists, 0
+ * once it is gone (its owner closed it or stopped keeping it alive): a
+ * receiver can skip work nobody will read.  Or an error. */
+int sl_remote_gatherer_alive(sl_remote *r, const sl_remote_msg *request);
 /* Takes messages out of the stream by id (sent ones nobody needs any
  * more: a receiver that has not read one yet never will).  One round trip. */
 int sl_remote_delete(sl_remote *r, const char *const *ids, size_t n);

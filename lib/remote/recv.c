@@ -546,3 +546,24 @@ int sl_remote_delete(sl_remote *r, const char *const *ids, size_t n)
     }
     return rc;
 }
+
+int sl_remote_gatherer_alive(sl_remote *r, const sl_remote_msg *request)
+{
+    if (!r || !request || !request->reply_to)
+        return SL_INVAL;
+    sl__rcmd cmd = {0};
+    sl__rcmd_str(&cmd, "EXISTS");
+    sl__rcmd_str(&cmd, request->reply_to);
+    redisReply *rep = NULL;
+    pthread_mutex_lock(&r->cmd_lock);
+    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0);
+    pthread_mutex_unlock(&r->cmd_lock);
+    sl__rcmd_free(&cmd);
+    if (rc != SL_OK)
+        return rc;
+    rc = rep->type == REDIS_REPLY_INTEGER ? rep->integer > 0 : SL_REMOTE_EPROTO;
+    if (rc == SL_REMOTE_EPROTO)
+        sl__rerr(r, "redis://%s:%d/%s: EXISTS: unexpected reply", r->url.host, r->url.port, request->reply_to);
+    freeReplyObject(rep);
+    return rc;
+}
