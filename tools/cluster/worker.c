@@ -272,6 +272,32 @@ static int wait_for_stop(worker *w, const sigset_t *set)
     return 0;
 }
 
+/* Opens the queue, waiting for a server that is not there yet (a worker
+ * is started and left running; its server may start later or be
+ * restarting): retries with backoff until it answers or a signal comes.
+ * A bad URL or refused credentials end it at once. */
+static int open_queue(worker *w, const char *url, const sl_remote_opts *o, const sigset_t *set)
+{
+    char err[512];
+    int64_t wait = 100000000;
+    for (int tries = 0;; tries++) {
+        int rc = sl_remote_open(&w->q, url, o, err, sizeof err);
+        if (rc == SL_OK)
+            return 0;
+        if (rc != SL_REMOTE_ECONN) {
+            fprintf(stderr, "sluice worker: %s\n", err);
+            return -1;
+        }
+        if (tries == 0)
+            say("%s; waiting for it", err);
+        struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
+        if (sigtimedwait(set, NULL, &ts) > 0)
+            return -1;
+        if (wait < 5000000000LL)
+            wait *= 2;
+    }
+}
+
 int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *kinds, size_t nkinds)
 {
     const char *url = NULL;
@@ -294,13 +320,10 @@ int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    char err[512];
     sl_remote_opts o = {.batch = (size_t)threads, .lease_ns = (int64_t)(lease * 1e9), .give_up_ns = SL_FOREVER,
                         .log = remote_log};
-    if (sl_remote_open(&w.q, url, &o, err, sizeof err) != SL_OK) {
-        fprintf(stderr, "sluice worker: %s\n", err);
+    if (open_queue(&w, url, &o, &set) != 0)
         return 2;
-    }
     w.in = sl_remote_chan(w.q);
     pthread_t *t = calloc((size_t)threads, sizeof *t);
     long started = 0;
