@@ -378,6 +378,7 @@ SL_TEST(cluster_with_no_worker_finishes_here_and_takes_its_batches_back)
 {
     static run r;
     sl_cluster *c = new_cluster(&r, "alone", 2, NULL);
+    r.here_delay_ns = 2 * MS; /* so that batches go out before the queue is eaten here */
     add_jobs(c, 300);
     CHECK_EQ(sl_cluster_run(c), 0);
     check_results(&r, 300);
