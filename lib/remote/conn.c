@@ -130,10 +130,21 @@ static int authenticate(sl__rconn *k)
     return SL_OK;
 }
 
+/* A server that is starting (reading its data back) or busy with a script
+ * answers these for a while: wait and connect again, as for a lost one. */
+static int transient(const redisReply *rep)
+{
+    return starts(rep, "LOADING") || starts(rep, "BUSY") || starts(rep, "TRYAGAIN") || starts(rep, "MASTERDOWN");
+}
+
 /* An error reply during set-up as a status, with a message. */
 static int setup_error(sl__rconn *k, redisReply *rep, const char *what)
 {
     sl_remote *r = k->r;
+    if (transient(rep)) {
+        sl__rerr(r, "redis://%s:%d: %s", r->url.host, r->url.port, rep->str);
+        return SL_REMOTE_ECONN;
+    }
     if (starts(rep, "NOAUTH")) {
         sl__rerr(r, "redis://%s:%d: the server wants a password (give it in the URL or REDISCLI_AUTH)",
                  r->url.host, r->url.port);
@@ -207,7 +218,7 @@ int sl__rconn_connect(sl__rconn *k)
     int rc = authenticate(k);
     if (rc == SL_OK)
         rc = set_up(k);
-    if (rc == SL_REMOTE_ECONN)
+    if (rc == SL_REMOTE_ECONN && k->c->err)
         sl__rerr(r, "redis://%s:%d: connection lost while setting up: %s", r->url.host, r->url.port,
                  k->c->errstr);
     if (rc != SL_OK) {
@@ -277,9 +288,20 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
                 /* A NOSCRIPT (scripts flushed) or NOGROUP (the stream
                  * deleted under us) is repaired by the set-up: do it and
                  * run again. */
-                int repair = 0;
-                for (size_t i = 0; i < n; i++)
+                int repair = 0, later = 0;
+                for (size_t i = 0; i < n; i++) {
                     repair |= starts(rep[i], "NOSCRIPT") || starts(rep[i], "NOGROUP");
+                    later |= transient(rep[i]);
+                }
+                if (later) { /* as if the connection were lost: again, after a pause */
+                    for (size_t i = 0; i < n; i++)
+                        freeReplyObject(rep[i]);
+                    sl__rconn_close(k);
+                    int rc = reconnect(k, "server loading or busy");
+                    if (rc != SL_OK)
+                        return rc;
+                    continue;
+                }
                 if (!repair || repaired++)
                     return SL_OK;
                 for (size_t i = 0; i < n; i++)

@@ -178,6 +178,10 @@ typedef struct sl_cluster_stats {
     struct { char name[256]; uint64_t jobs, busy_us; } workers[32]; /* results taken, per worker */
 } sl_cluster_stats;
 void sl_cluster_stats_read(sl_cluster *c, sl_cluster_stats *s);
+/* Cheap, for a progress bar: results taken so far, done here and by workers. */
+void sl_cluster_share(sl_cluster *c, uint64_t *here, uint64_t *remote);
+/* "workers 63%" (or "" before any result) into buf, for sl_progress_bar_set_note. */
+void sl_cluster_share_note(sl_cluster *c, char *buf, size_t n);
 /* One line per worker and the totals, for --stats. */
 void sl_cluster_stats_print(sl_cluster *c, FILE *out);
 

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "cluster.h"
 #include "sluice/remote.h"
@@ -42,6 +43,7 @@ typedef struct cjob {
     uint8_t state;
     uint8_t running;     /* a local thread runs it now */
     uint8_t here_only;   /* cannot be sent, or a worker could not run it */
+    uint8_t answered;    /* a worker's result for its last send is on its way to the collector */
     uint8_t hash[SL_CLUSTER_HASH];
     unsigned char *in;   /* the input sent, kept for a local backup run */
     size_t len;
@@ -81,6 +83,7 @@ struct sl_cluster {
     size_t nbatches, batches_cap, open_batches;
     int finished, remote_dead;
     int64_t first_send, last_reply, next_note;
+    int64_t answer_ns;       /* how long workers take to answer a job: a moving average, 0 before any */
 
     sl_chan *results;
     pthread_t pump, *locals;
@@ -119,8 +122,12 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 
 /* ---- the queue (under the lock) ---- */
 
+/* DONE is final: a job with its result never goes back on the queue, and
+ * one that gets its result while queued is skipped when popped. */
 static void q_push_back(sl_cluster *c, uint32_t j)
 {
+    if (c->jobs[j].state == J_DONE)
+        return;
     if (c->qlen == c->qcap) {
         size_t cap = c->qcap ? c->qcap * 2 : 64;
         size_t got = 0;
@@ -138,6 +145,8 @@ static void q_push_back(sl_cluster *c, uint32_t j)
 
 static void q_push_front(sl_cluster *c, uint32_t j)
 {
+    if (c->jobs[j].state == J_DONE)
+        return;
     q_push_back(c, j);
     c->qlen--; /* move it from the back to the front */
     c->qhead = (c->qhead + c->qcap - 1) % c->qcap;
@@ -184,31 +193,76 @@ static void requeue_here(sl_cluster *c, uint32_t j)
     if (x->state == J_DONE || x->state == J_QUEUED)
         return;
     x->here_only = 1;
+    x->answered = 0;
     q_push_back(c, j);
     pthread_cond_broadcast(&c->wake);
 }
 
 /* ---- local threads ---- */
 
-/* The next job for a local thread, or UINT32_MAX at the end.  Caller
- * holds the lock; it may wait. */
+/* How long a sent job must be out before a local thread runs it too:
+ * clearly longer than workers take (4 x their average answer time, at
+ * least 200 ms), or a second before any worker has answered.  Sooner,
+ * local threads would race healthy workers for every job at the end. */
+static int64_t backup_after(const sl_cluster *c)
+{
+    if (!c->answer_ns)
+        return 1000000000LL;
+    return c->answer_ns * 4 > 200000000LL ? c->answer_ns * 4 : 200000000LL;
+}
+
+static void wait_until(sl_cluster *c, int64_t deadline)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ns = deadline - sl_now(); /* the condvar's clock is the real-time one */
+    if (ns <= 0)
+        return;
+    ts.tv_sec += (time_t)(ns / 1000000000);
+    ts.tv_nsec += (long)(ns % 1000000000);
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+}
+
+/* Drops jobs that got their result while queued from both ends. */
+static void q_skip_done(sl_cluster *c)
+{
+    while (c->qlen && c->jobs[c->q[c->qhead]].state == J_DONE)
+        q_pop_front(c);
+    while (c->qlen && c->jobs[c->q[(c->qhead + c->qlen - 1) % c->qcap]].state == J_DONE)
+        q_pop_back(c);
+}
+
+/* The next job for a local thread, or UINT32_MAX at the end: the back of
+ * the queue, else the oldest sent job out past backup_after.  Caller holds
+ * the lock; it may wait. */
 static uint32_t pick_local(sl_cluster *c, int *backup)
 {
     for (;;) {
         if (c->finished)
             return UINT32_MAX;
+        q_skip_done(c);
         if (c->qlen) {
             *backup = 0;
             return q_pop_back(c);
         }
-        while (c->backup_next < c->nsent) {
-            uint32_t j = c->sent[c->backup_next++];
-            if (c->jobs[j].state == J_SENT && !c->jobs[j].running) {
+        while (c->backup_next < c->nsent &&
+               (c->jobs[c->sent[c->backup_next]].state != J_SENT || c->jobs[c->sent[c->backup_next]].running))
+            c->backup_next++;
+        if (c->backup_next < c->nsent) {
+            uint32_t j = c->sent[c->backup_next];
+            int64_t due = c->jobs[j].sent_at + backup_after(c);
+            if (sl_now() >= due) {
+                c->backup_next++;
                 *backup = 1;
                 return j;
             }
-        }
-        pthread_cond_wait(&c->wake, &c->lock);
+            wait_until(c, due);
+        } else
+            pthread_cond_wait(&c->wake, &c->lock);
     }
 }
 
@@ -271,7 +325,7 @@ static size_t take_batch(sl_cluster *c, uint32_t *out, size_t max)
 {
     size_t n = 0, bytes = 0;
     pthread_mutex_lock(&c->lock);
-    while (c->qlen && n < max) {
+    while ((q_skip_done(c), c->qlen) && n < max) {
         uint32_t j = c->q[c->qhead];
         if (n && bytes + c->jobs[j].size > c->cfg.batch_bytes)
             break;
@@ -347,6 +401,7 @@ static void record_sent(sl_cluster *c, uint32_t **js, size_t *ns, sl_remote_buf 
             if (x->state == J_DONE)
                 continue;
             x->state = J_SENT;
+            x->answered = 0;
             x->sent_at = now;
             x->batch = (int32_t)c->nbatches;
             c->sent = grow(c->sent, &c->sent_cap, c->nsent + 1, sizeof *c->sent);
@@ -455,6 +510,7 @@ static int admit(sl_cluster *c, const sl_cluster_result *x, uint64_t *id)
         return 0;
     }
     *id = j->id;
+    j->answered = 1;
     return 1;
 }
 
@@ -487,6 +543,10 @@ static void take_reply(sl_cluster *c, const sl_remote_msg *m)
             note(c, "worker %s: %.*s", rs.worker, (int)x->len, (const char *)x->data);
         if (ok && (x->flags & SL_CLUSTER_RECLAIMED))
             c->st.reclaimed++;
+        if (ok) { /* answer time: a moving average over the last few dozen */
+            int64_t took = sl_now() - c->jobs[x->seq].sent_at;
+            c->answer_ns = c->answer_ns ? c->answer_ns + (took - c->answer_ns) / 16 : took;
+        }
         if (ok)
             c->st.workers[w].busy_us += x->busy_us;
         pthread_mutex_unlock(&c->lock);
@@ -506,6 +566,29 @@ static void take_reply(sl_cluster *c, const sl_remote_msg *m)
     sl_cluster_results_free(&rs);
 }
 
+/* A reply has come for the batch sent as entry `id`: its window slot is
+ * free.  Its jobs without an admitted result (stale, or refused) go back
+ * on the queue, to be sent again.  Caller holds the lock. */
+static void close_answered(sl_cluster *c, const char *id)
+{
+    for (size_t b = c->nbatches; b-- > 0;) {
+        cbatch *cb = &c->batches[b];
+        if (!cb->open || strcmp(cb->id, id))
+            continue;
+        cb->open = 0;
+        c->open_batches--;
+        for (uint32_t i = cb->n; i-- > 0;) {
+            cjob *x = &c->jobs[cb->jobs[i]];
+            if (x->state == J_SENT && x->batch == (int32_t)b && !x->answered && !x->running) {
+                free(x->in);
+                x->in = NULL;
+                q_push_front(c, cb->jobs[i]);
+            }
+        }
+        return;
+    }
+}
+
 /* Reads what replies there are, waiting up to the deadline for the first. */
 static int read_replies(sl_cluster *c, int64_t deadline)
 {
@@ -513,6 +596,11 @@ static int read_replies(sl_cluster *c, int64_t deadline)
     int rc;
     while ((rc = sl_remote_recv(c->gather, &m, deadline)) == SL_OK) {
         take_reply(c, m);
+        if (m->request) {
+            pthread_mutex_lock(&c->lock);
+            close_answered(c, m->request);
+            pthread_mutex_unlock(&c->lock);
+        }
         sl_remote_ack(c->gather, m);
         sl_remote_msg_free(m);
         deadline = 0; /* the rest only if already here */
@@ -537,8 +625,10 @@ static void tidy_batches(sl_cluster *c, int64_t now, int all)
         if (!cb->open)
             continue;
         size_t left = 0;
-        for (uint32_t i = 0; i < cb->n; i++)
-            left += c->jobs[cb->jobs[i]].state != J_DONE && c->jobs[cb->jobs[i]].batch == (int32_t)b;
+        for (uint32_t i = 0; i < cb->n; i++) {
+            const cjob *x = &c->jobs[cb->jobs[i]];
+            left += x->state == J_SENT && x->batch == (int32_t)b && !x->answered;
+        }
         int stale = now - cb->sent_at >= c->cfg.resend_ns;
         if (left && !stale && !all)
             continue;
@@ -546,7 +636,7 @@ static void tidy_batches(sl_cluster *c, int64_t now, int all)
             c->st.resent++;
             for (uint32_t i = cb->n; i-- > 0;) {
                 cjob *x = &c->jobs[cb->jobs[i]];
-                if (x->state == J_SENT && x->batch == (int32_t)b && !x->running) {
+                if (x->state == J_SENT && x->batch == (int32_t)b && !x->running && !x->answered) {
                     /* loaded again when sent again: a late reply to this
                      * send counts only if the input is still the same */
                     free(x->in);
@@ -597,6 +687,7 @@ static void run_here_only(sl_cluster *c)
 {
     for (;;) {
         pthread_mutex_lock(&c->lock);
+        q_skip_done(c);
         if (c->finished || !c->qlen || (!c->jobs[c->q[c->qhead]].here_only && !c->remote_dead)) {
             pthread_mutex_unlock(&c->lock);
             return;
@@ -646,6 +737,22 @@ static void *pump_main(void *arg)
 
 /* ---- the collector ---- */
 
+/* No result for a while: say what the run is waiting for. */
+static void say_stalled(sl_cluster *c)
+{
+    size_t n[4] = {0}, running = 0;
+    pthread_mutex_lock(&c->lock);
+    for (size_t j = 0; j < c->njobs; j++) {
+        n[c->jobs[j].state]++;
+        running += c->jobs[j].running;
+    }
+    size_t open = c->open_batches;
+    pthread_mutex_unlock(&c->lock);
+    note(c, "still waiting for %zu of %zu jobs: %zu queued, %zu out with workers (%zu batches), %zu being sent, "
+            "%zu running here",
+         c->njobs - n[J_DONE], c->njobs, n[J_QUEUED], n[J_SENT], open, n[J_TAKEN], running);
+}
+
 static void collect(sl_cluster *c)
 {
     int64_t drawn = 0;
@@ -654,7 +761,10 @@ static void collect(sl_cluster *c)
     while (c->done < c->njobs) {
         pthread_mutex_unlock(&c->lock);
         item it;
-        if (sl_chan_recv(c->results, &it) != SL_OK)
+        int rc;
+        while ((rc = sl_chan_recv_until(c->results, &it, sl_deadline_in(30 * 1000000000LL))) == SL_TIMEDOUT)
+            say_stalled(c);
+        if (rc != SL_OK)
             return;
         pthread_mutex_lock(&c->lock);
         cjob *x = &c->jobs[it.job];
@@ -826,6 +936,24 @@ void sl_cluster_stats_read(sl_cluster *c, sl_cluster_stats *s)
     sl_remote_stats_read(c->work, &a);
     sl_remote_stats_read(c->gather, &b);
     s->round_trips = a.round_trips + b.round_trips;
+}
+
+void sl_cluster_share(sl_cluster *c, uint64_t *here, uint64_t *remote)
+{
+    pthread_mutex_lock(&c->lock);
+    *here = c->st.here;
+    *remote = c->st.remote;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void sl_cluster_share_note(sl_cluster *c, char *buf, size_t n)
+{
+    uint64_t here, remote;
+    sl_cluster_share(c, &here, &remote);
+    if (here + remote)
+        snprintf(buf, n, "workers %.0f%%", 100.0 * (double)remote / (double)(here + remote));
+    else if (n)
+        buf[0] = 0;
 }
 
 void sl_cluster_stats_print(sl_cluster *c, FILE *out)
