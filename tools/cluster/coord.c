@@ -320,11 +320,15 @@ static void *local_main(void *arg)
 
 /* ---- the pump: sending ---- */
 
-/* Takes up to a batch of jobs off the front of the queue. */
+/* Takes up to a batch of jobs off the front of the queue: at most a
+ * sixteenth of what is queued, so that a short run still spreads over
+ * many workers and the end of a long one is cut fine. */
 static size_t take_batch(sl_cluster *c, uint32_t *out, size_t max)
 {
     size_t n = 0, bytes = 0;
     pthread_mutex_lock(&c->lock);
+    if (max > c->qlen / 16)
+        max = c->qlen / 16 ? c->qlen / 16 : 1;
     while ((q_skip_done(c), c->qlen) && n < max) {
         uint32_t j = c->q[c->qhead];
         if (n && bytes + c->jobs[j].size > c->cfg.batch_bytes)
