@@ -250,6 +250,16 @@ static void *bg_main(void *arg)
     return NULL;
 }
 
+/* A coordinator of n jobs on `queue`, -j0, running on a thread of its own. */
+static sl_cluster *run_in_background(bg *b, run *r, const char *queue, uint64_t n)
+{
+    sl_cluster *c = new_cluster(r, queue, 0, NULL);
+    add_jobs(c, n);
+    *b = (bg){.c = c};
+    pthread_create(&b->t, NULL, bg_main, b);
+    return c;
+}
+
 /* ---- tests ---- */
 
 SL_TEST(cluster_wire_round_trips_and_refuses_every_truncation)
@@ -314,10 +324,8 @@ SL_TEST(cluster_jobs_of_a_worker_killed_mid_run_are_reclaimed)
     static run r;
     proc slow, fast;
     start_worker(&slow, "kill", "100", 1);
-    sl_cluster *c = new_cluster(&r, "kill", 0, NULL);
-    add_jobs(c, 200);
-    bg b = {.c = c};
-    pthread_create(&b.t, NULL, bg_main, &b);
+    bg b;
+    sl_cluster *c = run_in_background(&b, &r, "kill", 200);
     for (int i = 0; i < 3000 && !log_has(&slow, "took batch"); i++) /* up to 30 s on a loaded machine */
         usleep(10000);
     CHECK(log_has(&slow, "took batch"));
@@ -341,10 +349,8 @@ SL_TEST(cluster_run_completes_across_a_server_restart)
     proc w[2];
     for (int i = 0; i < 2; i++)
         start_worker(&w[i], "restart", "2", 1);
-    sl_cluster *c = new_cluster(&r, "restart", 0, NULL);
-    add_jobs(c, 300);
-    bg b = {.c = c};
-    pthread_create(&b.t, NULL, bg_main, &b);
+    bg b;
+    sl_cluster *c = run_in_background(&b, &r, "restart", 300);
     usleep(150000);
     CHECK(!atomic_load(&b.done));
     redis_restart();
@@ -359,10 +365,8 @@ SL_TEST(cluster_run_completes_across_a_server_restart)
 SL_TEST(cluster_worker_started_after_the_coordinator_takes_the_queued_jobs)
 {
     static run r;
-    sl_cluster *c = new_cluster(&r, "late", 0, NULL);
-    add_jobs(c, 100);
-    bg b = {.c = c};
-    pthread_create(&b.t, NULL, bg_main, &b);
+    bg b;
+    sl_cluster *c = run_in_background(&b, &r, "late", 100);
     usleep(300000);
     CHECK(!atomic_load(&b.done)); /* -j0 and no worker: it waits */
     proc w;
@@ -464,10 +468,8 @@ SL_TEST(cluster_hostile_messages_are_refused_and_crash_nothing)
     static run r;
     proc w;
     start_worker(&w, "hostile", "1", 1);
-    sl_cluster *c = new_cluster(&r, "hostile", 0, NULL);
-    add_jobs(c, 150);
-    bg b = {.c = c};
-    pthread_create(&b.t, NULL, bg_main, &b);
+    bg b;
+    sl_cluster *c = run_in_background(&b, &r, "hostile", 150);
     usleep(50000);
     inject_hostile("hostile", c);
     pthread_join(b.t, NULL);

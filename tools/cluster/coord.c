@@ -570,6 +570,23 @@ static void take_reply(sl_cluster *c, const sl_remote_msg *m)
     sl_cluster_results_free(&rs);
 }
 
+/* The jobs of batch b still waiting for an answer to that send go back to
+ * the front of the queue.  Their input is loaded again when they are sent
+ * again, so a late reply to this send counts only if the input is still
+ * the same.  Caller holds the lock. */
+static void send_again(sl_cluster *c, size_t b)
+{
+    cbatch *cb = &c->batches[b];
+    for (uint32_t i = cb->n; i-- > 0;) {
+        cjob *x = &c->jobs[cb->jobs[i]];
+        if (x->state == J_SENT && x->batch == (int32_t)b && !x->answered && !x->running) {
+            free(x->in);
+            x->in = NULL;
+            q_push_front(c, cb->jobs[i]);
+        }
+    }
+}
+
 /* A reply has come for the batch sent as entry `id`: its window slot is
  * free.  Its jobs without an admitted result (stale, or refused) go back
  * on the queue, to be sent again.  Caller holds the lock. */
@@ -581,14 +598,7 @@ static void close_answered(sl_cluster *c, const char *id)
             continue;
         cb->open = 0;
         c->open_batches--;
-        for (uint32_t i = cb->n; i-- > 0;) {
-            cjob *x = &c->jobs[cb->jobs[i]];
-            if (x->state == J_SENT && x->batch == (int32_t)b && !x->answered && !x->running) {
-                free(x->in);
-                x->in = NULL;
-                q_push_front(c, cb->jobs[i]);
-            }
-        }
+        send_again(c, b);
         return;
     }
 }
@@ -638,16 +648,7 @@ static void tidy_batches(sl_cluster *c, int64_t now, int all)
             continue;
         if (left && !all) {
             c->st.resent++;
-            for (uint32_t i = cb->n; i-- > 0;) {
-                cjob *x = &c->jobs[cb->jobs[i]];
-                if (x->state == J_SENT && x->batch == (int32_t)b && !x->running && !x->answered) {
-                    /* loaded again when sent again: a late reply to this
-                     * send counts only if the input is still the same */
-                    free(x->in);
-                    x->in = NULL;
-                    q_push_front(c, cb->jobs[i]);
-                }
-            }
+            send_again(c, b);
         }
         cb->open = 0;
         c->open_batches--;
