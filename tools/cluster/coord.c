@@ -603,23 +603,31 @@ static void close_answered(sl_cluster *c, const char *id)
     }
 }
 
-/* Reads what replies there are, waiting up to the deadline for the first. */
+#define READ_AT_ONCE 64
+
+/* Reads what replies there are, waiting up to the deadline for the first,
+ * and acknowledges them all in one round trip. */
 static int read_replies(sl_cluster *c, int64_t deadline)
 {
-    sl_remote_msg *m = NULL;
+    sl_remote_msg *got[READ_AT_ONCE];
+    size_t n = 0;
     int rc;
-    while ((rc = sl_remote_recv(c->gather, &m, deadline)) == SL_OK) {
+    while (n < READ_AT_ONCE && (rc = sl_remote_recv(c->gather, &got[n], deadline)) == SL_OK) {
+        sl_remote_msg *m = got[n++];
         take_reply(c, m);
         if (m->request) {
             pthread_mutex_lock(&c->lock);
             close_answered(c, m->request);
             pthread_mutex_unlock(&c->lock);
         }
-        sl_remote_ack(c->gather, m);
-        sl_remote_msg_free(m);
         deadline = 0; /* the rest only if already here */
     }
-    if (rc == SL_TIMEDOUT)
+    int ack = n ? sl_remote_ack_many(c->gather, got, n) : SL_OK;
+    for (size_t i = 0; i < n; i++)
+        sl_remote_msg_free(got[i]);
+    if (n == READ_AT_ONCE)
+        rc = SL_TIMEDOUT; /* stopped for room, not for an error */
+    if (rc == SL_TIMEDOUT && ack == SL_OK)
         return 0;
     note(c, "%s", sl_remote_error(c->gather));
     return -1;

@@ -156,7 +156,27 @@ static void refuse(worker *w, const sl_remote_msg *m, const char *why)
         say("%s", sl_remote_error(w->q));
 }
 
-static void serve_one(worker *w, const sl_remote_msg *m, void **states, sl_cluster_buf *res)
+/* What one thread last learnt about a coordinator's reply stream. */
+typedef struct alive_memo {
+    char key[256];
+    int64_t until;
+} alive_memo;
+
+/* Whether the coordinator that sent m is still there: asked of the server
+ * at most once a second per coordinator (per thread), not per batch. */
+static int coordinator_alive(worker *w, const sl_remote_msg *m, alive_memo *memo)
+{
+    if (!strcmp(memo->key, m->reply_to) && sl_now() < memo->until)
+        return 1;
+    int alive = sl_remote_gatherer_alive(w->q, m);
+    if (alive == 1) {
+        snprintf(memo->key, sizeof memo->key, "%s", m->reply_to);
+        memo->until = sl_now() + 1000000000LL;
+    }
+    return alive;
+}
+
+static void serve_one(worker *w, const sl_remote_msg *m, void **states, sl_cluster_buf *res, alive_memo *alive_memo)
 {
     char err[256];
     sl_cluster_jobs jobs;
@@ -168,7 +188,7 @@ static void serve_one(worker *w, const sl_remote_msg *m, void **states, sl_clust
         refuse(w, m, err);
         return;
     }
-    int alive = sl_remote_gatherer_alive(w->q, m);
+    int alive = coordinator_alive(w, m, alive_memo);
     if (alive == 0) { /* its coordinator is gone: nobody would read the results */
         atomic_fetch_add(&w->gone, 1);
         if (w->verbose)
@@ -206,9 +226,10 @@ static void *serve(void *arg)
     worker *w = arg;
     void **states = calloc(w->nkinds ? w->nkinds : 1, sizeof *states);
     sl_cluster_buf res = {0};
+    alive_memo memo = {"", 0};
     sl_remote_msg *m;
     while (states && !atomic_load(&w->fatal) && sl_chan_recv(w->in, &m) == SL_OK) {
-        serve_one(w, m, states, &res);
+        serve_one(w, m, states, &res, &memo);
         sl_remote_msg_free(m);
     }
     for (size_t i = 0; states && i < w->nkinds; i++)
