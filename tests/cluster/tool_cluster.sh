@@ -32,7 +32,9 @@ url=$SLUICE_TEST_REDIS/$queue
 n_workers=0
 worker() { # worker [DELAY_MS]: starts one, its pid in $last
   n_workers=$((n_workers + 1))
-  SLUICE_WORKER_TEST_DELAY_MS=${1:-0} "$sluice" worker "$url" -j1 --lease 0.5 -v 2>"$work/w$n_workers.log" &
+  # dies with this script, however it ends
+  SLUICE_WORKER_TEST_DELAY_MS=${1:-0} setpriv --pdeathsig KILL "$sluice" worker "$url" -j1 --lease 0.5 -v \
+    2>"$work/w$n_workers.log" &
   last=$!
   pids+=("$last")
 }
