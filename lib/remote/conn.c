@@ -204,6 +204,7 @@ int sl__rconn_connect(sl__rconn *k)
     sl_remote *r = k->r;
     sl__rconn_close(k);
     redisContext *c = redisConnectWithTimeout(r->url.host, r->url.port, tv_of(r->o.timeout_ns));
+    k->reached = c && !c->err;
     if (!c || c->err) {
         sl__rerr(r, "redis://%s:%d: cannot connect: %s", r->url.host, r->url.port,
                  c ? c->errstr : "out of memory");
@@ -227,6 +228,21 @@ int sl__rconn_connect(sl__rconn *k)
     }
     k->reconnected = 1;
     return SL_OK;
+}
+
+int sl__rconn_open(sl__rconn *k)
+{
+    int64_t start = sl_now(), wait = 20000000;
+    for (;;) {
+        int rc = sl__rconn_connect(k);
+        if (rc != SL_REMOTE_ECONN || !k->reached)
+            return rc;
+        if (k->r->o.give_up_ns != SL_FOREVER && sl_now() - start >= k->r->o.give_up_ns)
+            return rc;
+        sleep_ns(wait);
+        if (wait < 1000000000)
+            wait *= 2;
+    }
 }
 
 /* Connects again, with backoff, until the give-up time. */

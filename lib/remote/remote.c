@@ -206,9 +206,9 @@ static int open_key(sl_remote **out, const char *url, const sl_remote_opts *o, i
         sl_remote_close(r);
         return SL_NOMEM;
     }
-    rc = sl__rconn_connect(&r->cmd);
+    rc = sl__rconn_open(&r->cmd);
     if (rc == SL_OK)
-        rc = sl__rconn_connect(&r->rd);
+        rc = sl__rconn_open(&r->rd);
     if (rc == SL_OK && gather) {
         sl__rcmd cmd = {0};
         char ms[24];

@@ -57,6 +57,7 @@ struct sl__rconn {
     char sha[48];       /* the send script, loaded at each connect */
     int64_t block_ns;   /* the socket timeout now set beyond timeout_ns */
     int reconnected;    /* set at each new connection; the reader clears it */
+    int reached;        /* the last connect got a TCP connection (the server is there) */
 };
 
 struct sl_remote {
@@ -107,8 +108,13 @@ static inline void sl__rstat(sl_remote *r, int i, uint64_t v)
  * (XREADGROUP BLOCK).  Returns SL_OK (replies may be error replies),
  * SL_REMOTE_EAUTH, SL_REMOTE_ECONN or SL_REMOTE_EPROTO; sets r's error. */
 int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns);
-/* Connects once (no retry), for open: SL_OK or an error in r's error. */
+/* Connects once (no retry): SL_OK or an error in r's error. */
 int sl__rconn_connect(sl__rconn *k);
+/* For open: connects, and when the server took the connection but lost it
+ * while setting up (it is restarting, or still loading its data), tries
+ * again with backoff until the give-up time.  Nobody listening, refused
+ * credentials and the like fail at once. */
+int sl__rconn_open(sl__rconn *k);
 void sl__rconn_close(sl__rconn *k);
 
 /* remote.c */

@@ -122,6 +122,27 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 
 /* ---- the queue (under the lock) ---- */
 
+/* SLUICE_CLUSTER_CHECK=1: after every change, every QUEUED job is in line
+ * (and nothing else is), or the process stops saying where. */
+static int check_on = -1;
+static void check_queue(sl_cluster *c, const char *where)
+{
+    if (check_on < 0)
+        check_on = getenv("SLUICE_CLUSTER_CHECK") != NULL;
+    if (!check_on)
+        return;
+    size_t queued = 0, inline_queued = 0;
+    for (size_t j = 0; j < c->njobs; j++)
+        queued += c->jobs[j].state == J_QUEUED;
+    for (size_t i = 0; i < c->qlen; i++)
+        inline_queued += c->jobs[c->q[(c->qhead + i) % c->qcap]].state == J_QUEUED;
+    if (queued > inline_queued) {
+        fprintf(stderr, "cluster check: %zu jobs QUEUED, %zu of them in line (%zu entries), after %s\n", queued,
+                inline_queued, c->qlen, where);
+        abort();
+    }
+}
+
 /* DONE is final: a job with its result never goes back on the queue, and
  * one that gets its result while queued is skipped when popped. */
 static void q_push_back(sl_cluster *c, uint32_t j)
@@ -147,10 +168,11 @@ static void q_push_front(sl_cluster *c, uint32_t j)
 {
     if (c->jobs[j].state == J_DONE)
         return;
-    q_push_back(c, j);
-    c->qlen--; /* move it from the back to the front */
+    q_push_back(c, j); /* then move it from the back slot to a new front one */
+    c->qlen--;
     c->qhead = (c->qhead + c->qcap - 1) % c->qcap;
     c->q[c->qhead] = j;
+    c->qlen++;
 }
 
 static uint32_t q_pop_front(sl_cluster *c)
@@ -172,6 +194,7 @@ void sl_cluster_add(sl_cluster *c, uint64_t job, uint64_t size)
     c->jobs = grow(c->jobs, &c->jobs_cap, c->njobs + 1, sizeof *c->jobs);
     c->jobs[c->njobs] = (cjob){.id = job, .size = size, .batch = -1};
     q_push_back(c, (uint32_t)c->njobs++);
+    check_queue(c, "add");
     pthread_cond_broadcast(&c->wake);
     pthread_mutex_unlock(&c->lock);
 }
@@ -284,6 +307,7 @@ static void run_here(sl_cluster *c, unsigned thread, uint32_t j, int backup)
         x->state = J_TAKEN;
     else
         c->st.backups++;
+    check_queue(c, "run_here");
     pthread_mutex_unlock(&c->lock);
     /* `in` stays valid: the collector frees a job's input only once no
      * local run holds it (running == 0) */
@@ -340,6 +364,7 @@ static size_t take_batch(sl_cluster *c, uint32_t *out, size_t max)
         bytes += c->jobs[j].size;
         out[n++] = j;
     }
+    check_queue(c, "take_batch");
     pthread_mutex_unlock(&c->lock);
     return n;
 }
@@ -384,6 +409,7 @@ static void encode_batch(sl_cluster *c, const uint32_t *js, size_t n, sl_cluster
 {
     sl_cluster_jobs_begin(msg, c->ops.kind, SLUICE_VERSION, c->run);
     pthread_mutex_lock(&c->lock);
+    check_queue(c, "encode_batch");
     for (size_t i = 0; i < n; i++) {
         cjob *x = &c->jobs[js[i]];
         sl_cluster_jobs_add(msg, js[i], x->hash, x->in, (uint32_t)x->len);
@@ -463,9 +489,11 @@ static int send_some(sl_cluster *c)
         int src = sl_remote_scatter(c->work, c->gather, bufs, nb, &sent, SL_FOREVER);
         pthread_mutex_lock(&c->lock);
         record_sent(c, js, ns, bufs, sent, sl_now());
+        check_queue(c, "record_sent");
         for (size_t b = sent; b < nb; b++) /* not sent: back to the front */
             for (size_t i = ns[b]; i-- > 0;)
                 q_push_front(c, js[b][i]);
+        check_queue(c, "send_some");
         pthread_mutex_unlock(&c->lock);
         rc = src == SL_OK ? 1 : -1;
         if (src != SL_OK)
@@ -543,6 +571,7 @@ static void take_reply(sl_cluster *c, const sl_remote_msg *m)
         uint64_t id;
         pthread_mutex_lock(&c->lock);
         int ok = admit(c, x, &id);
+        check_queue(c, "admit");
         if (x->status == SL_CLUSTER_UNSUPPORTED && i == 0)
             note(c, "worker %s: %.*s", rs.worker, (int)x->len, (const char *)x->data);
         if (ok && (x->flags & SL_CLUSTER_RECLAIMED))
@@ -599,6 +628,7 @@ static void close_answered(sl_cluster *c, const char *id)
         cb->open = 0;
         c->open_batches--;
         send_again(c, b);
+        check_queue(c, "close_answered");
         return;
     }
 }
@@ -663,6 +693,7 @@ static void tidy_batches(sl_cluster *c, int64_t now, int all)
         gone = grow(gone, &gone_cap, ngone + 1, sizeof *gone);
         gone[ngone++] = cb->id;
     }
+    check_queue(c, "tidy_batches");
     pthread_mutex_unlock(&c->lock);
     /* batch ids are stable: batches only ever grow at the end */
     if (ngone && !c->remote_dead)
@@ -759,11 +790,11 @@ static void say_stalled(sl_cluster *c)
         n[c->jobs[j].state]++;
         running += c->jobs[j].running;
     }
-    size_t open = c->open_batches;
+    size_t open = c->open_batches, qlen = c->qlen;
     pthread_mutex_unlock(&c->lock);
-    note(c, "still waiting for %zu of %zu jobs: %zu queued, %zu out with workers (%zu batches), %zu being sent, "
-            "%zu running here",
-         c->njobs - n[J_DONE], c->njobs, n[J_QUEUED], n[J_SENT], open, n[J_TAKEN], running);
+    note(c, "still waiting for %zu of %zu jobs: %zu queued (%zu in line), %zu out with workers (%zu batches), "
+            "%zu being sent, %zu running here",
+         c->njobs - n[J_DONE], c->njobs, n[J_QUEUED], qlen, n[J_SENT], open, n[J_TAKEN], running);
 }
 
 static void collect(sl_cluster *c)
@@ -775,7 +806,7 @@ static void collect(sl_cluster *c)
         pthread_mutex_unlock(&c->lock);
         item it;
         int rc;
-        while ((rc = sl_chan_recv_until(c->results, &it, sl_deadline_in(30 * 1000000000LL))) == SL_TIMEDOUT)
+        while ((rc = sl_chan_recv_until(c->results, &it, sl_deadline_in(10 * 1000000000LL))) == SL_TIMEDOUT)
             say_stalled(c);
         if (rc != SL_OK)
             return;
@@ -789,6 +820,7 @@ static void collect(sl_cluster *c)
             continue;
         }
         x->state = J_DONE;
+        check_queue(c, "collect");
         if (!x->running) {
             free(x->in);
             x->in = NULL;
