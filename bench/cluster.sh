@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# cluster: what going through the queue costs.  `sluice graph` on the Debian
-# crate corpus (/usr/share/cargo/registry, `scripts/install-deps.sh
-# graph-bench`), two ways on this machine:
-#   - local:    sluice graph -j2
-#   - cluster:  sluice graph -j0 --workers URL (the coordinator parses
-#               nothing) with two `sluice worker -j1` processes, through a
-#               redis-server of the benchmark's own (AOF on, fsync every
-#               second, its files on tmpfs)
-# Both write --db; the two databases must be byte-identical, every round.
+# cluster: what going through the queue costs.  A tool on its bench corpus,
+# two ways on this machine:
+#   - local:    sluice TOOL -j2
+#   - cluster:  sluice TOOL -j0 --workers URL (the coordinator computes
+#               nothing itself) with two `sluice worker -j1` processes,
+#               through a redis-server of the benchmark's own (AOF on,
+#               fsync every second, its files on tmpfs)
+# TOOL graph (the default): the Debian crate corpus (/usr/share/cargo/registry,
+# `scripts/install-deps.sh graph-bench`), both runs writing --db, the two
+# databases byte-identical every round.  TOOL md: every .md file under
+# /usr/share/doc and /usr/lib/node_modules (copied to tmpfs), both runs
+# writing an -o tree, the trees identical every round.
 # Reported: wall time (median of RUNS rounds, default 3; each round runs
 # both, in turn), the CPU each process took (coordinator, workers,
 # redis-server), the queue's throughput as a share of local -j2 (target:
@@ -15,20 +18,18 @@
 # result cost on the wire and the round trips per batch (target: at most
 # one round trip to Redis per batch of jobs, each way).
 #
-# usage: build/bench/cluster [CORPUS_DIR]     (RUNS=N to change the repeat count)
+# usage: build/bench/cluster [graph|md] [CORPUS_DIR]     (RUNS=N to change the repeat count)
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$bench/.." && pwd)
-corpus=${1:-/usr/share/cargo/registry}
+tool=${1:-graph}
+case $tool in graph|md) ;; *) echo "usage: build/bench/cluster [graph|md] [CORPUS_DIR]" >&2; exit 2 ;; esac
+corpus=${2:-}
 runs=${RUNS:-3}
 sluice=$build/sluice
 [ -x "$sluice" ] || { echo "bench/cluster: $sluice is not built" >&2; exit 2; }
 "$sluice" worker --help >/dev/null 2>&1 || { echo "bench/cluster: sluice was built without hiredis (scripts/install-deps.sh cluster)" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "bench/cluster: redis-server is missing (scripts/install-deps.sh cluster)" >&2; exit 2; }
-if [ ! -d "$(ls -d "$corpus"/tokio-* 2>/dev/null | head -1)" ]; then
-  echo "bench/cluster: no crate corpus under $corpus; run scripts/install-deps.sh graph-bench" >&2
-  exit 2
-fi
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
 tmp=$(mktemp -d "$shm/sluice-bench-cluster.XXXXXX")
@@ -41,6 +42,28 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+if [ "$tool" = graph ]; then
+  corpus=${corpus:-/usr/share/cargo/registry}
+  if [ ! -d "$(ls -d "$corpus"/tokio-* 2>/dev/null | head -1)" ]; then
+    echo "bench/cluster: no crate corpus under $corpus; run scripts/install-deps.sh graph-bench" >&2
+    exit 2
+  fi
+elif [ -z "$corpus" ]; then
+  corpus=$tmp/pages
+  mkdir -p "$corpus"
+  find /usr/share/doc /usr/lib/node_modules -name '*.md' -type f -size -8M 2>/dev/null |
+    while read -r f; do d=$corpus/$(dirname "${f#/}"); mkdir -p "$d"; cp "$f" "$d/"; done
+fi
+
+# One run of the tool, writing into $1.
+run_tool() {
+  local out=$1; shift
+  case $tool in
+    graph) "$sluice" graph -q "$@" --db "$out" "$corpus" || [ $? -eq 1 ] ;;
+    md) "$sluice" md "$@" -o "$out" "$corpus" || [ $? -eq 1 ] ;;
+  esac
+}
 
 # The server: a free loopback port, a random password.
 pass=$(printf '%04x%04x%04x' $RANDOM $RANDOM $RANDOM)
@@ -69,37 +92,36 @@ for i in 1 2; do
   pids+=($!)
 done
 
-echo "corpus: $corpus; $(nproc) CPUs; median of $runs rounds; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sluice $tool; corpus: $corpus ($(du -sh --apparent-size "$corpus" | cut -f1)); $(nproc) CPUs; median of $runs rounds; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -a local_wall local_cpu cl_wall cl_cpu w_cpu r_cpu
 for round in $(seq "$runs"); do
-  /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$sluice" graph -q -j2 --db "$tmp/local.sqlite" "$corpus" || [ $? -eq 1 ]
+  /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "$(declare -f run_tool); tool=$tool sluice=$sluice corpus=$corpus run_tool $tmp/local -j2 -q"
   read -r wall u s < "$tmp/t"
   local_wall+=("$wall"); local_cpu+=("$(echo "$u + $s" | bc)")
 
   w0=0; for p in "${pids[@]}"; do w0=$(echo "$w0 + $(cpu_of "$p")" | bc); done
   r0=$(cpu_of "$redis_pid")
-  /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$sluice" graph -q -j0 --workers "$url" --stats \
-    --db "$tmp/cluster.sqlite" "$corpus" 2>"$tmp/stats" || [ $? -eq 1 ]
+  /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "$(declare -f run_tool); tool=$tool sluice=$sluice corpus=$corpus run_tool $tmp/cluster -j0 -q --workers '$url' --stats" 2>"$tmp/stats"
   read -r wall u s < "$tmp/t"
   w1=0; for p in "${pids[@]}"; do w1=$(echo "$w1 + $(cpu_of "$p")" | bc); done
   cl_wall+=("$wall"); cl_cpu+=("$(echo "$u + $s" | bc)")
   w_cpu+=("$(echo "$w1 - $w0" | bc)"); r_cpu+=("$(echo "$(cpu_of "$redis_pid") - $r0" | bc)")
 
-  cmp -s "$tmp/local.sqlite" "$tmp/cluster.sqlite" || { echo "bench/cluster: round $round: the databases differ" >&2; exit 1; }
-  rm -f "$tmp/local.sqlite" "$tmp/cluster.sqlite"
+  diff -r "$tmp/local" "$tmp/cluster" >/dev/null || { echo "bench/cluster: round $round: the outputs differ" >&2; exit 1; }
+  rm -rf "$tmp/local" "$tmp/cluster"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 lw=$(median "${local_wall[@]}"); cw=$(median "${cl_wall[@]}")
 printf '\n| run | wall s | coordinator CPU s | workers CPU s | redis-server CPU s |\n|---|---:|---:|---:|---:|\n'
-printf '| `sluice graph -j2` | %s | %s | | |\n' "$lw" "$(median "${local_cpu[@]}")"
+printf '| `sluice %s -j2` | %s | %s | | |\n' "$tool" "$lw" "$(median "${local_cpu[@]}")"
 printf '| `-j0 --workers` + 2 x `sluice worker -j1` | %s | %s | %s | %s |\n' "$cw" "$(median "${cl_cpu[@]}")" \
   "$(median "${w_cpu[@]}")" "$(median "${r_cpu[@]}")"
 printf '\nthrough the queue: %.0f%% of local -j2 throughput (target >= 85%%); outputs byte-identical in every round\n' \
   "$(echo "100 * $lw / $cw" | bc -l)"
 
 # The wire, from the last round's --stats.
-jobs=$(sed -n 's/^sluice graph: \([0-9]*\) jobs:.*/\1/p' "$tmp/stats")
+jobs=$(sed -n "s/^sluice $tool: \([0-9]*\) jobs:.*/\1/p" "$tmp/stats")
 q=$(grep '^  queue:' "$tmp/stats")
 out_b=$(echo "$q" | sed -n 's/.* \([0-9]*\) batches out (\([0-9.]*\) MB).*/\1 \2/p')
 in_b=$(echo "$q" | sed -n 's/.*), \([0-9]*\) in (\([0-9.]*\) MB).*/\1 \2/p')
