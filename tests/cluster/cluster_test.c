@@ -343,6 +343,31 @@ SL_TEST(cluster_jobs_of_a_worker_killed_mid_run_are_reclaimed)
     free_results(&r);
 }
 
+SL_TEST(cluster_worker_stopped_mid_batch_answers_it_before_it_exits)
+{
+    static run r;
+    proc w;
+    start_worker(&w, "term", "30", 1); /* 30 ms a job: a batch of 8 takes 240 ms */
+    bg b;
+    sl_cluster *c = run_in_background(&b, &r, "term", 40);
+    for (int i = 0; i < 3000 && !log_has(&w, "took batch"); i++)
+        usleep(10000);
+    CHECK(log_has(&w, "took batch"));
+    stop_worker(&w); /* SIGTERM mid-batch; it must exit 0 having answered */
+    sl_cluster_stats st;
+    sl_cluster_stats_read(c, &st);
+    proc fresh;
+    start_worker(&fresh, "term", NULL, 1);
+    pthread_join(b.t, NULL);
+    check_results(&r, 40);
+    sl_cluster_stats_read(c, &st);
+    CHECK(st.nworkers == 2 && st.workers[0].jobs > 0); /* the first worker's answers were taken */
+    CHECK_EQ(st.reclaimed, 0);                         /* nothing of it was left to reclaim */
+    sl_cluster_free(c);
+    stop_worker(&fresh);
+    free_results(&r);
+}
+
 SL_TEST(cluster_run_completes_across_a_server_restart)
 {
     static run r;
