@@ -270,7 +270,9 @@ static uint32_t pick_local(sl_cluster *c, int *backup)
         q_skip_done(c);
         if (c->qlen) {
             *backup = 0;
-            return q_pop_back(c);
+            uint32_t j = q_pop_back(c);
+            c->jobs[j].state = J_TAKEN; /* out of line: taken, in the same hold of the lock */
+            return j;
         }
         while (c->backup_next < c->nsent &&
                (c->jobs[c->sent[c->backup_next]].state != J_SENT || c->jobs[c->sent[c->backup_next]].running))
@@ -737,6 +739,7 @@ static void run_here_only(sl_cluster *c)
             return;
         }
         uint32_t j = q_pop_front(c);
+        c->jobs[j].state = J_TAKEN;
         pthread_mutex_unlock(&c->lock);
         run_here(c, c->cfg.threads, j, 0);
     }
