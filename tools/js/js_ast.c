@@ -1,0 +1,91 @@
+/*
+ * js_ast.c - building nodes, and the operator tables the parser and the
+ * printer must agree on (spelling and precedence live in one place).
+ */
+#include "js_ast.h"
+
+#include <string.h>
+
+#include "js_lexer.h"
+
+js_node *sl__js_node(js_arena *a, int kind, uint32_t pos)
+{
+    js_node *n = sl__js_zalloc(a, sizeof *n);
+    n->kind = (uint8_t)kind;
+    n->pos = pos;
+    n->aux = JS_NONE;
+    return n;
+}
+
+js_node *sl__js_ident(js_arena *a, const char *name, uint32_t pos)
+{
+    js_node *n = sl__js_node(a, N_IDENT, pos);
+    n->s = name;
+    return n;
+}
+
+js_node *sl__js_str(js_arena *a, const char *s, size_t len, uint32_t pos)
+{
+    js_node *n = sl__js_node(a, N_STR, pos);
+    n->s = sl__js_strndup(a, s, len);
+    n->n = (uint32_t)len;
+    return n;
+}
+
+js_node **sl__js_list_copy(js_arena *a, js_node *const *items, size_t n)
+{
+    if (!n)
+        return NULL;
+    js_node **v = sl__js_alloc(a, n * sizeof *v);
+    memcpy(v, items, n * sizeof *v);
+    return v;
+}
+
+static const struct {
+    const char *text;
+    uint8_t level;
+} binary[JB_COUNT] = {
+    [JB_ADD] = {"+", L_ADD}, [JB_SUB] = {"-", L_ADD}, [JB_MUL] = {"*", L_MUL}, [JB_DIV] = {"/", L_MUL},
+    [JB_REM] = {"%", L_MUL}, [JB_POW] = {"**", L_POW}, [JB_LT] = {"<", L_COMPARE}, [JB_LE] = {"<=", L_COMPARE},
+    [JB_GT] = {">", L_COMPARE}, [JB_GE] = {">=", L_COMPARE}, [JB_IN] = {"in", L_COMPARE},
+    [JB_INSTANCEOF] = {"instanceof", L_COMPARE}, [JB_SHL] = {"<<", L_SHIFT}, [JB_SHR] = {">>", L_SHIFT},
+    [JB_USHR] = {">>>", L_SHIFT}, [JB_LOOSE_EQ] = {"==", L_EQUALS}, [JB_LOOSE_NE] = {"!=", L_EQUALS},
+    [JB_STRICT_EQ] = {"===", L_EQUALS}, [JB_STRICT_NE] = {"!==", L_EQUALS}, [JB_NULLISH] = {"??", L_NULLISH},
+    [JB_OR] = {"||", L_OR}, [JB_AND] = {"&&", L_AND}, [JB_BIT_OR] = {"|", L_BIT_OR},
+    [JB_BIT_AND] = {"&", L_BIT_AND}, [JB_BIT_XOR] = {"^", L_BIT_XOR},
+};
+
+const char *sl__js_binary_text(int op)
+{
+    return op > JB_NONE && op < JB_COUNT ? binary[op].text : "";
+}
+
+int sl__js_binary_level(int op)
+{
+    return op > JB_NONE && op < JB_COUNT ? binary[op].level : L_LOWEST;
+}
+
+const char *sl__js_unary_text(int op)
+{
+    static const char *const t[] = {"+", "-", "~", "!", "void", "typeof", "delete", "++", "--", "++", "--"};
+    return op >= 0 && op <= JU_POST_DEC ? t[op] : "";
+}
+
+int sl__js_is_ident_name(const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || (i && c >= '0' && c <= '9');
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+int sl__js_is_reserved(const char *s, size_t n)
+{
+    int k = sl__js_keyword(s, n);
+    return k != K_NONE && k <= K_LAST_RESERVED;
+}
