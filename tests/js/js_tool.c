@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "js_mangle.h"
 #include "js_parser.h"
 #include "js_printer.h"
+#include "js_scope.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -31,6 +33,8 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
+static int mangle;
+
 static int print_once(const char *path, const char *src, size_t len, const js_parse_opts *po, const js_print_opts *o,
                       js_buf *out)
 {
@@ -42,6 +46,11 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
         fprintf(stderr, "%s\n", err);
         sl__js_arena_free(&a);
         return 1;
+    }
+    sl__js_scope_bind(&ast);
+    if (mangle) {
+        js_mangle_opts mo = {0};
+        sl__js_mangle(&ast, &mo);
     }
     sl__js_print(&ast, o, out);
     sl__js_arena_free(&a);
@@ -56,6 +65,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--minify-whitespace"))
             o.minify_whitespace = 1;
+        else if (!strcmp(argv[i], "--minify-identifiers"))
+            mangle = 1;
         else if (!strcmp(argv[i], "--keep-jsx"))
             o.keep_jsx = 1;
         else if (!strcmp(argv[i], "--roundtrip"))

@@ -8,6 +8,31 @@
 
 #include "js_lexer.h"
 
+#define A JS_SLOT_A
+#define B JS_SLOT_B
+#define C JS_SLOT_C
+#define L JS_SLOT_LIST
+#define D JS_SLOT_D
+const uint8_t sl__js_slots[N_KIND_COUNT] = {
+    [N_TEMPLATE] = A | L, [N_ARRAY] = L, [N_OBJECT] = L, [N_PROPERTY] = A | B | C | D,
+    [N_FUNCTION] = A | L | B, [N_ARROW] = L | B, [N_CLASS] = A | B | L | C, [N_UNARY] = A, [N_UPDATE] = A,
+    [N_BINARY] = A | B, [N_ASSIGN] = A | B, [N_COND] = A | B | C, [N_CALL] = A | L, [N_NEW] = A | L,
+    [N_MEMBER] = A, [N_INDEX] = A | B, [N_SEQ] = L, [N_SPREAD] = A, [N_YIELD] = A, [N_AWAIT] = A,
+    [N_IMPORT_CALL] = A | B, [N_JSX] = A | L | C, [N_JSX_ATTR] = A | B, [N_JSX_EXPR] = A, [N_LIST] = L,
+    [N_PROGRAM] = L, [N_BLOCK] = L, [N_EXPR] = A, [N_VAR] = L, [N_DECLARATOR] = A | B,
+    [N_FUNC_DECL] = A | L | B, [N_CLASS_DECL] = A | B | L | C, [N_IF] = A | B | C, [N_FOR] = A | B | C | D,
+    [N_FOR_IN] = A | B | C, [N_FOR_OF] = A | B | C, [N_WHILE] = A | B, [N_DO_WHILE] = A | B, [N_RETURN] = A,
+    [N_THROW] = A, [N_LABEL] = A, [N_SWITCH] = A | L, [N_CASE] = A | L, [N_TRY] = A | B | C, [N_CATCH] = A | B,
+    [N_WITH] = A | B, [N_IMPORT] = A | B | L, [N_IMPORT_SPEC] = A | B, [N_EXPORT_NAMED] = A | B | L,
+    [N_EXPORT_SPEC] = A | B, [N_EXPORT_ALL] = A | B | C, [N_EXPORT_DEFAULT] = A, [N_ENUM] = A | L,
+    [N_ENUM_MEMBER] = A | B, [N_NAMESPACE] = A | B, [N_IMPORT_EQUALS] = A | B, [N_EXPORT_EQUALS] = A,
+};
+#undef A
+#undef B
+#undef C
+#undef L
+#undef D
+
 js_node *sl__js_node(js_arena *a, int kind, uint32_t pos)
 {
     js_node *n = sl__js_zalloc(a, sizeof *n);

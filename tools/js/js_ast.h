@@ -262,6 +262,10 @@ typedef struct js_ast {
     js_arena *arena;
 } js_ast;
 
+/* Which slots of a node of each kind hold children (walkers visit these). */
+enum { JS_SLOT_A = 1, JS_SLOT_B = 2, JS_SLOT_C = 4, JS_SLOT_LIST = 8, JS_SLOT_D = 16 };
+extern const uint8_t sl__js_slots[N_KIND_COUNT];
+
 /* Helpers every pass uses to build and read nodes. */
 js_node *sl__js_node(js_arena *a, int kind, uint32_t pos);
 js_node *sl__js_ident(js_arena *a, const char *name, uint32_t pos);

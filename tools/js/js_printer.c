@@ -1054,7 +1054,7 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         word(p, "new");
         put(p, " ", 1);
         expr(p, e->a, L_NEW, F_FORBID_CALL);
-        if (e->n || !p->minify || level >= L_CALL)
+        if (e->n || !p->minify || level >= L_POSTFIX)
             print_args(p, e);
         (void)wrap;
         return;
