@@ -1,8 +1,12 @@
 /*
  * js_tool.c - drives the front end without the bundler, for tests:
- *   js_tool [--minify-whitespace] [--keep-jsx] [--roundtrip] FILE
- * parses FILE (TypeScript/JSX by its extension) and prints the result on
- * standard output; errors go to standard error with exit status 1.
+ *   js_tool [--minify-whitespace] [--minify-identifiers] [--roundtrip]
+ *           [--jsx=classic|automatic|preserve] [--jsx-factory=F] [--jsx-fragment=F]
+ *           [--jsx-import-source=S] [--no-define-fields] [--experimental-decorators]
+ *           [--verbatim-module-syntax] FILE
+ * parses FILE (TypeScript/JSX by its extension), lowers TypeScript and
+ * JSX, and prints the result on standard output; errors go to standard
+ * error with exit status 1.
  * --roundtrip prints, parses the printed text again, prints that, and
  * fails (exit 3) unless both printings are the same bytes.
  */
@@ -10,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "js_lower.h"
 #include "js_mangle.h"
 #include "js_parser.h"
 #include "js_printer.h"
@@ -34,6 +39,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 static int mangle;
+static js_lower_opts lo;
 
 static int print_once(const char *path, const char *src, size_t len, const js_parse_opts *po, const js_print_opts *o,
                       js_buf *out)
@@ -47,7 +53,11 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
         sl__js_arena_free(&a);
         return 1;
     }
-    sl__js_scope_bind(&ast);
+    if (sl__js_transform(&ast, po->ts, &lo, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        sl__js_arena_free(&a);
+        return 1;
+    }
     if (mangle) {
         js_mangle_opts mo = {0};
         sl__js_mangle(&ast, &mo);
@@ -60,6 +70,7 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
 int main(int argc, char **argv)
 {
     js_print_opts o = {0};
+    lo = sl__js_lower_defaults();
     int roundtrip = 0;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -67,15 +78,31 @@ int main(int argc, char **argv)
             o.minify_whitespace = 1;
         else if (!strcmp(argv[i], "--minify-identifiers"))
             mangle = 1;
-        else if (!strcmp(argv[i], "--keep-jsx"))
-            o.keep_jsx = 1;
+        else if (!strcmp(argv[i], "--jsx=preserve"))
+            lo.jsx = JSX_PRESERVE;
+        else if (!strcmp(argv[i], "--jsx=automatic"))
+            lo.jsx = JSX_AUTOMATIC;
+        else if (!strcmp(argv[i], "--jsx=classic"))
+            lo.jsx = JSX_CLASSIC;
+        else if (!strncmp(argv[i], "--jsx-factory=", 14))
+            lo.jsx_factory = argv[i] + 14;
+        else if (!strncmp(argv[i], "--jsx-fragment=", 15))
+            lo.jsx_fragment = argv[i] + 15;
+        else if (!strncmp(argv[i], "--jsx-import-source=", 20))
+            lo.jsx_import_source = argv[i] + 20;
+        else if (!strcmp(argv[i], "--no-define-fields"))
+            lo.use_define_for_class_fields = 0;
+        else if (!strcmp(argv[i], "--experimental-decorators"))
+            lo.experimental_decorators = 1;
+        else if (!strcmp(argv[i], "--verbatim-module-syntax"))
+            lo.verbatim_module_syntax = 1;
         else if (!strcmp(argv[i], "--roundtrip"))
             roundtrip = 1;
         else
             path = argv[i];
     }
     if (!path) {
-        fprintf(stderr, "usage: js_tool [--minify-whitespace] [--keep-jsx] [--roundtrip] FILE\n");
+        fprintf(stderr, "usage: js_tool [options] FILE (see js_tool.c)\n");
         return 2;
     }
     size_t len;

@@ -66,6 +66,19 @@ js_node **sl__js_list_copy(js_arena *a, js_node *const *items, size_t n)
     return v;
 }
 
+js_node **sl__js_list_insert(js_arena *a, js_node *const *list, uint32_t n, uint32_t at, js_node *const *items,
+                             uint32_t k)
+{
+    js_node **v = sl__js_alloc(a, ((size_t)n + k + 1) * sizeof *v);
+    if (at)
+        memcpy(v, list, at * sizeof *v);
+    if (k)
+        memcpy(v + at, items, k * sizeof *v);
+    if (n > at)
+        memcpy(v + at + k, list + at, (n - at) * sizeof *v);
+    return v;
+}
+
 static const struct {
     const char *text;
     uint8_t level;

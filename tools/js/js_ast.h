@@ -107,7 +107,7 @@ enum js_kind {
     N_EXPORT_DEFAULT, /* a expression, N_FUNC_DECL or N_CLASS_DECL; aux the `default` symbol */
     /* ---- TypeScript with run-time meaning (gone after lowering) ---- */
     N_ENUM,        /* a name N_IDENT, list N_ENUM_MEMBER, aux scope; JF_CONST JF_EXPORT */
-    N_ENUM_MEMBER, /* a name N_STR, b initializer or NULL; num its value when constant (JF_CONSTANT) */
+    N_ENUM_MEMBER, /* a name N_STR, b initializer or NULL; lowering: JF_CONSTANT with num, or c an N_STR value */
     N_NAMESPACE,   /* a name N_IDENT, b body N_BLOCK or a nested N_NAMESPACE, aux scope; JF_EXPORT */
     N_IMPORT_EQUALS, /* import a = b; JF_EXPORT */
     N_EXPORT_EQUALS, /* export = a */
@@ -271,6 +271,9 @@ js_node *sl__js_node(js_arena *a, int kind, uint32_t pos);
 js_node *sl__js_ident(js_arena *a, const char *name, uint32_t pos);
 js_node *sl__js_str(js_arena *a, const char *s, size_t n, uint32_t pos);
 js_node **sl__js_list_copy(js_arena *a, js_node *const *items, size_t n);
+/* A copy of list[0..n) with items[0..k) inserted before index at. */
+js_node **sl__js_list_insert(js_arena *a, js_node *const *list, uint32_t n, uint32_t at, js_node *const *items,
+                             uint32_t k);
 /* Operator spelling and precedence. */
 const char *sl__js_binary_text(int op);
 int sl__js_binary_level(int op);

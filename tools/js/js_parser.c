@@ -322,7 +322,7 @@ static void parse_params(js_parser *p, js_node *fn, int is_ctor)
     while (!is(p, TK_RPAREN)) {
         if (is(p, TK_AT))
             sl__js_parse_decorators(p); /* parameter decorators: read, not applied */
-        uint16_t prop_flags = 0;
+        volatile uint16_t prop_flags = 0;
         if (p->o.ts) {
             while (p->L.tok == TK_NAME && sl__ts_is_modifier(p->L.kw)) {
                 js_spec sp;
@@ -1625,8 +1625,8 @@ static js_node *parse_for(js_parser *p, uint32_t pos)
         }
     } else if ((is_kw(p, K_USING) || (is_kw(p, K_AWAIT) && (p->ctx & (CTX_ASYNC | CTX_MODULE))))) {
         js_spec sp;
-        uint32_t vpos = p->L.start;
-        int kind = is_kw(p, K_USING) ? JV_USING : JV_AWAIT_USING;
+        volatile uint32_t vpos = p->L.start;
+        volatile int kind = is_kw(p, K_USING) ? JV_USING : JV_AWAIT_USING;
         if (!JS_TRY(p, &sp)) {
             next(p);
             if (kind == JV_AWAIT_USING) {
@@ -1751,6 +1751,13 @@ static js_node *expr_stmt(js_parser *p, js_node *e)
     return s;
 }
 
+/* A TypeScript overload signature (a function without a body) ends like a statement and leaves nothing. */
+static js_node *overload(js_parser *p, uint32_t pos)
+{
+    sl__js_semicolon(p);
+    return sl__js_mk(p, N_EMPTY, pos);
+}
+
 static js_node *module_source(js_parser *p)
 {
     if (!is(p, TK_STR))
@@ -1807,7 +1814,7 @@ static js_node *parse_import(js_parser *p, uint32_t pos)
             im->flags |= JF_TYPE_ONLY;
         }
     }
-    size_t mark = p->stack.n;
+    volatile size_t mark = p->stack.n;
     if (sl__js_is_identifier_tok(p)) {
         js_node *name = ident(p);
         if (p->o.ts && is(p, TK_ASSIGN)) {
@@ -1877,8 +1884,9 @@ from:
     return im;
 }
 
-static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators)
+static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
 {
+    js_node *volatile decorators = decorators_in; /* kept across the speculations below */
     p->is_module = 1;
     next(p);
     if (eat_kw(p, K_DEFAULT)) {
@@ -1894,7 +1902,7 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators)
             if (is_kw(p, K_FUNCTION)) {
                 ed->a = parse_function(p, p->L.start, JF_DEFAULT, N_FUNC_DECL, 0);
                 if (!ed->a->b) /* an overload */
-                    return sl__js_mk(p, N_EMPTY, pos);
+                    return overload(p, pos);
                 return ed;
             }
             js_spec sp;
@@ -1906,7 +1914,7 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators)
                 sl__js_spec_commit(p, &sp);
                 ed->a = parse_function(p, apos, JF_ASYNC | JF_DEFAULT, N_FUNC_DECL, 0);
                 if (!ed->a->b)
-                    return sl__js_mk(p, N_EMPTY, pos);
+                    return overload(p, pos);
                 return ed;
             }
         }
@@ -1943,7 +1951,7 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators)
         sl__js_semicolon(p);
         return ee;
     }
-    uint16_t type_only = 0;
+    volatile uint16_t type_only = 0;
     if (p->o.ts && is_kw(p, K_TYPE)) {
         js_spec sp;
         if (!JS_TRY(p, &sp)) {
@@ -2133,7 +2141,7 @@ static js_node *parse_stmt_inner(js_parser *p)
         break;
     case K_FUNCTION:
         s = parse_function(p, pos, 0, N_FUNC_DECL, 1);
-        return s->b ? s : sl__js_mk(p, N_EMPTY, pos);
+        return s->b ? s : overload(p, pos);
     case K_ASYNC: {
         js_spec sp;
         if (!JS_TRY(p, &sp)) {
@@ -2142,7 +2150,7 @@ static js_node *parse_stmt_inner(js_parser *p)
                 longjmp(sp.env, 1);
             sl__js_spec_commit(p, &sp);
             s = parse_function(p, pos, JF_ASYNC, N_FUNC_DECL, 1);
-            return s->b ? s : sl__js_mk(p, N_EMPTY, pos);
+            return s->b ? s : overload(p, pos);
         }
         break;
     }

@@ -241,10 +241,6 @@ typedef struct printer {
     int indent;
     int minify;
     int needs_semi;      /* minify: a `;` is owed before the next statement */
-    size_t stmt_start;   /* where the current expression statement began */
-    size_t arrow_start;  /* where an arrow's expression body began */
-    size_t export_default_start;
-    size_t for_of_start;
     /* source map */
     int32_t gen_line;
     size_t line_start, col_scan_pos;
@@ -503,6 +499,7 @@ static void stmt(printer *p, const js_node *s);
 static void block_body(printer *p, const js_node *b);
 static void print_class(printer *p, const js_node *c);
 static void print_fn_rest(printer *p, const js_node *fn);
+static int needs_wrap_at_start(const js_node *e, int arrow_body);
 
 static void open_paren(printer *p) { put(p, "(", 1); }
 static void close_paren(printer *p) { put(p, ")", 1); }
@@ -729,8 +726,13 @@ static void print_arrow(printer *p, const js_node *fn)
     put(p, "=>", 2);
     space(p);
     if (fn->flags & JF_EXPR_BODY) {
-        p->arrow_start = p->out->n;
-        expr(p, fn->b, L_COMMA, 0);
+        if (needs_wrap_at_start(fn->b, 1)) {
+            open_paren(p);
+            expr(p, fn->b, L_LOWEST, 0);
+            close_paren(p);
+        } else {
+            expr(p, fn->b, L_COMMA, 0);
+        }
     } else {
         block_body(p, fn->b);
     }
@@ -752,9 +754,47 @@ static void print_unary_op(printer *p, int op)
     puts_(p, t);
 }
 
-static int starts_stmt_hazard(printer *p, size_t start)
+/* The node whose text comes first when e is printed (without parentheses of its own). */
+static const js_node *leftmost(const js_node *e)
 {
-    return p->out->n == start;
+    for (;;) {
+        switch (e->kind) {
+        case N_BINARY: case N_ASSIGN: case N_COND: case N_CALL: case N_MEMBER: case N_INDEX:
+            if (e->kind == N_CALL && (e->flags & JF_PURE))
+                return e;
+            e = e->a;
+            continue;
+        case N_UPDATE:
+            if (e->op == JU_POST_INC || e->op == JU_POST_DEC) {
+                e = e->a;
+                continue;
+            }
+            return e;
+        case N_SEQ:
+            if (!e->n)
+                return e;
+            e = e->list[0];
+            continue;
+        case N_TEMPLATE:
+            if (!e->a)
+                return e;
+            e = e->a;
+            continue;
+        default:
+            return e;
+        }
+    }
+}
+
+/* Would e, at the start of a statement (or an arrow body, or after `export default`), read as something else? */
+static int needs_wrap_at_start(const js_node *e, int arrow_body)
+{
+    const js_node *l = leftmost(e);
+    if (l->kind == N_OBJECT)
+        return 1;
+    if (arrow_body)
+        return 0;
+    return l->kind == N_FUNCTION || l->kind == N_CLASS || (l->kind == N_IDENT && !strcmp(l->s, "let") && e != l);
 }
 
 static void expr(printer *p, const js_node *e, int level, int flags)
@@ -850,20 +890,11 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         }
         put(p, "]", 1);
         return;
-    case N_OBJECT: {
-        int wrap = starts_stmt_hazard(p, p->stmt_start) || starts_stmt_hazard(p, p->arrow_start);
+    case N_OBJECT:
         map(p, e->pos, NULL);
-        if (wrap)
-            open_paren(p);
         print_object(p, e);
-        if (wrap)
-            close_paren(p);
         return;
-    }
     case N_FUNCTION: {
-        int wrap = starts_stmt_hazard(p, p->stmt_start) || starts_stmt_hazard(p, p->export_default_start);
-        if (wrap)
-            open_paren(p);
         map(p, e->pos, NULL);
         if (e->flags & JF_ASYNC)
             word(p, "async"), put(p, " ", 1);
@@ -875,8 +906,6 @@ static void expr(printer *p, const js_node *e, int level, int flags)
             print_ident(p, e->a);
         }
         print_fn_rest(p, e);
-        if (wrap)
-            close_paren(p);
         return;
     }
     case N_ARROW: {
@@ -889,15 +918,9 @@ static void expr(printer *p, const js_node *e, int level, int flags)
             close_paren(p);
         return;
     }
-    case N_CLASS: {
-        int wrap = starts_stmt_hazard(p, p->stmt_start) || starts_stmt_hazard(p, p->export_default_start);
-        if (wrap)
-            open_paren(p);
+    case N_CLASS:
         print_class(p, e);
-        if (wrap)
-            close_paren(p);
         return;
-    }
     case N_UNARY: {
         int wrap = level >= L_PREFIX;
         if (wrap)
@@ -1401,7 +1424,6 @@ static void for_init(printer *p, const js_node *a)
     if (a->kind == N_VAR) {
         var_decl(p, a, F_FORBID_IN);
     } else {
-        p->for_of_start = p->out->n;
         expr(p, a, L_LOWEST, F_FORBID_IN);
     }
 }
@@ -1462,9 +1484,8 @@ static void stmt(printer *p, const js_node *s)
         newline(p);
         return;
     case N_EXPR:
-        p->stmt_start = p->out->n;
-        /* `let [` at a statement start reads as a declaration */
-        if (s->a->kind == N_INDEX && s->a->a->kind == N_IDENT && !strcmp(s->a->a->s, "let")) {
+        /* `{`, `function`, `class` or `let [` first would read as another statement */
+        if (needs_wrap_at_start(s->a, 0)) {
             open_paren(p);
             expr(p, s->a, L_LOWEST, 0);
             close_paren(p);
@@ -1796,8 +1817,13 @@ static void stmt(printer *p, const js_node *s)
             newline(p);
             return;
         }
-        p->export_default_start = p->out->n;
-        expr(p, s->a, L_COMMA, 0);
+        if (needs_wrap_at_start(s->a, 0)) {
+            open_paren(p);
+            expr(p, s->a, L_LOWEST, 0);
+            close_paren(p);
+        } else {
+            expr(p, s->a, L_COMMA, 0);
+        }
         end_stmt(p);
         return;
     default:
@@ -1838,7 +1864,6 @@ void sl__js_print(const js_ast *ast, const js_print_opts *o, js_buf *out)
     p.o = o;
     p.out = out;
     p.minify = o->minify_whitespace;
-    p.stmt_start = p.arrow_start = p.export_default_start = p.for_of_start = (size_t)-1;
     if (o->sourcemap) {
         p.gen_line = o->sourcemap->gen_line;
         size_t ls = out->n;

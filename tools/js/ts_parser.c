@@ -202,7 +202,7 @@ static void skip_object_type(js_parser *p)
                 skip_return_type(p);
         } else if (is(p, TK_LBRACK)) { /* index signature or computed key */
             js_spec sp;
-            int index = 0;
+            volatile int index = 0;
             if (!JS_TRY(p, &sp)) {
                 next(p);
                 if (!is(p, TK_NAME))
