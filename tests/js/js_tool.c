@@ -8,7 +8,8 @@
  * JSX, and prints the result on standard output; errors go to standard
  * error with exit status 1.
  * --roundtrip prints, parses the printed text again, prints that, and
- * fails (exit 3) unless both printings are the same bytes.
+ * fails unless both printings are the same bytes (exit 3) and the printed
+ * text parses (exit 4).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +119,7 @@ int main(int argc, char **argv)
         js_buf again = {0};
         char *name = malloc(strlen(path) + 16);
         sprintf(name, "%s (printed)", path);
-        rc = print_once(name, out.v ? out.v : "", out.n, &po, &o, &again);
+        rc = print_once(name, out.v ? out.v : "", out.n, &po, &o, &again) ? 4 : 0;
         if (!rc && (again.n != out.n || memcmp(again.v, out.v, out.n))) {
             fprintf(stderr, "%s: printing the printed text differs\n", path);
             fwrite(again.v, 1, again.n, stderr);

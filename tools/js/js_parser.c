@@ -93,18 +93,31 @@ js_node *sl__js_name_node(js_parser *p)
 void sl__js_list_end(js_parser *p, js_node *owner, size_t mark)
 {
     owner->n = (uint32_t)(p->stack.n - mark);
-    owner->list = sl__js_list_copy(p->a, p->stack.v + mark, owner->n);
+    owner->list = owner->n ? sl__js_list_copy(p->a, p->stack.v + mark, owner->n) : NULL;
     p->stack.n = mark;
 }
 
-void sl__js_spec_save(js_parser *p, js_spec *sp)
+/* Speculations nest strictly (the innermost ends first), so their saved
+ * states form a stack; it lives in heap chunks, not in the recursive
+ * functions' frames, which keeps deep nesting cheap in stack. */
+enum { SPEC_CHUNK = 64 };
+
+js_spec *sl__js_spec_push(js_parser *p)
 {
+    size_t i = p->spec_n++, c = i / SPEC_CHUNK;
+    if (c == p->spec_nchunks) {
+        p->spec_chunks = sl__js_xrealloc(p->spec_chunks, (c + 1) * sizeof *p->spec_chunks);
+        p->spec_chunks[c] = sl__js_xrealloc(NULL, SPEC_CHUNK * sizeof **p->spec_chunks);
+        p->spec_nchunks++;
+    }
+    js_spec *sp = &p->spec_chunks[c][i % SPEC_CHUNK];
     sp->L = p->L;
     sp->ctx = p->ctx;
     sp->depth = p->depth;
     sp->stack_n = p->stack.n;
     sp->outer = p->L.fail;
     p->L.fail = &sp->env;
+    return sp;
 }
 
 void sl__js_spec_restore(js_parser *p, js_spec *sp)
@@ -113,11 +126,13 @@ void sl__js_spec_restore(js_parser *p, js_spec *sp)
     p->ctx = sp->ctx;
     p->depth = sp->depth;
     p->stack.n = sp->stack_n;
+    p->spec_n--;
 }
 
 void sl__js_spec_commit(js_parser *p, js_spec *sp)
 {
     p->L.fail = sp->outer;
+    p->spec_n--;
 }
 
 /* A name that may be an identifier reference or binding here (reserved words are not). */
@@ -325,13 +340,13 @@ static void parse_params(js_parser *p, js_node *fn, int is_ctor)
         volatile uint16_t prop_flags = 0;
         if (p->o.ts) {
             while (p->L.tok == TK_NAME && sl__ts_is_modifier(p->L.kw)) {
-                js_spec sp;
-                if (JS_TRY(p, &sp))
+                js_spec *sp;
+                if (JS_TRY(p, sp))
                     break;
                 next(p);
                 if (!(is(p, TK_NAME) || is(p, TK_LBRACE) || is(p, TK_LBRACK)) || p->L.nl_before)
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 if (is_ctor)
                     prop_flags = JF_PARAM_PROP;
             }
@@ -534,18 +549,18 @@ static js_node *parse_object_member(js_parser *p)
     uint16_t fflags = 0;
     int kind = JP_INIT;
     if (is_kw(p, K_ASYNC) || is_kw(p, K_GET) || is_kw(p, K_SET)) {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             int kw = p->L.kw;
             next(p);
             if (starts_key(p) && !p->L.nl_before) {
-                sl__js_spec_commit(p, &sp);
+                sl__js_spec_commit(p, sp);
                 if (kw == K_ASYNC)
                     fflags |= JF_ASYNC, kind = JP_METHOD;
                 else
                     kind = kw == K_GET ? JP_GET : JP_SET;
             } else {
-                longjmp(sp.env, 1);
+                longjmp(sp->env, 1);
             }
         }
     }
@@ -582,7 +597,6 @@ static js_node *parse_object_member(js_parser *p)
 static js_node *parse_object(js_parser *p)
 {
     js_node *obj = sl__js_mk(p, N_OBJECT, p->L.start);
-    sl__js_enter(p);
     next(p);
     size_t mark = p->stack.n;
     unsigned saved = p->ctx;
@@ -595,7 +609,6 @@ static js_node *parse_object(js_parser *p)
     p->ctx = saved;
     next(p);
     sl__js_list_end(p, obj, mark);
-    leave(p);
     return obj;
 }
 
@@ -658,13 +671,13 @@ static js_node *parse_class_member(js_parser *p)
         if (!(is_kw(p, K_STATIC) || is_kw(p, K_ASYNC) || is_kw(p, K_GET) || is_kw(p, K_SET) ||
               is_kw(p, K_ACCESSOR) || is_ts_member_modifier(p)))
             break;
-        js_spec sp;
-        if (JS_TRY(p, &sp))
+        js_spec *sp;
+        if (JS_TRY(p, sp))
             break;
         int kw = p->L.kw;
         next(p);
         if (kw == K_STATIC && is(p, TK_LBRACE)) { /* static block */
-            sl__js_spec_commit(p, &sp);
+            sl__js_spec_commit(p, sp);
             m->op = JP_STATIC_BLOCK;
             m->flags |= JF_STATIC;
             unsigned saved = p->ctx;
@@ -674,9 +687,9 @@ static js_node *parse_class_member(js_parser *p)
             return m;
         }
         if (!starts_key(p) || (p->L.nl_before && kw != K_STATIC && kw != K_GET && kw != K_SET)) {
-            longjmp(sp.env, 1);
+            longjmp(sp->env, 1);
         }
-        sl__js_spec_commit(p, &sp);
+        sl__js_spec_commit(p, sp);
         switch (kw) {
         case K_STATIC: m->flags |= JF_STATIC; break;
         case K_ASYNC: fflags |= JF_ASYNC; kind = JP_METHOD; break;
@@ -689,13 +702,13 @@ static js_node *parse_class_member(js_parser *p)
         }
     }
     if (p->o.ts && is(p, TK_LBRACK)) { /* an index signature `[k: T]: U;`? */
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (sl__js_is_identifier_tok(p)) {
                 next(p);
                 if (is(p, TK_COLON)) {
-                    sl__js_spec_commit(p, &sp);
+                    sl__js_spec_commit(p, sp);
                     sl__ts_skip_type_annotation(p);
                     sl__js_expect(p, TK_RBRACK);
                     sl__ts_skip_type_annotation(p);
@@ -703,7 +716,7 @@ static js_node *parse_class_member(js_parser *p)
                     return NULL;
                 }
             }
-            longjmp(sp.env, 1);
+            longjmp(sp->env, 1);
         }
     }
     if (eat(p, TK_STAR))
@@ -768,7 +781,6 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
     sl__js_expect(p, TK_LBRACE);
     p->ctx |= CTX_IN_CLASS;
     size_t mark = p->stack.n;
-    sl__js_enter(p);
     while (!is(p, TK_RBRACE)) {
         if (eat(p, TK_SEMI))
             continue;
@@ -776,7 +788,6 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
         if (m)
             push(p, m);
     }
-    leave(p);
     next(p);
     p->ctx = saved;
     sl__js_list_end(p, c, mark);
@@ -818,7 +829,6 @@ static js_node *parse_template(js_parser *p, js_node *tag)
     q->n = p->L.str_len;
     push(p, q);
     if (is(p, TK_THEAD)) {
-        sl__js_enter(p);
         unsigned saved = p->ctx;
         p->ctx &= ~CTX_NO_IN;
         for (;;) {
@@ -835,7 +845,6 @@ static js_node *parse_template(js_parser *p, js_node *tag)
                 break;
         }
         p->ctx = saved;
-        leave(p);
     }
     next(p);
     sl__js_list_end(p, t, mark);
@@ -845,7 +854,6 @@ static js_node *parse_template(js_parser *p, js_node *tag)
 /* Parenthesized expression or arrow parameters, from `(`. */
 static js_node *parse_paren_or_arrow(js_parser *p, uint32_t pos, uint16_t async_flag)
 {
-    sl__js_enter(p);
     next(p);
     size_t mark = p->stack.n;
     int must_arrow = 0, rest = 0, trailing_comma = 0;
@@ -869,17 +877,17 @@ static js_node *parse_paren_or_arrow(js_parser *p, uint32_t pos, uint16_t async_
         js_node *item;
         if (p->o.ts && sl__js_is_identifier_tok(p)) {
             /* `(a?: T` / `(a?)` / `(a?, ` : an optional parameter */
-            js_spec sp;
+            js_spec *sp;
             item = NULL;
-            if (!JS_TRY(p, &sp)) {
+            if (!JS_TRY(p, sp)) {
                 js_node *id = sl__js_name_node(p);
                 next(p);
                 if (!is(p, TK_QUESTION))
-                    longjmp(sp.env, 1);
+                    longjmp(sp->env, 1);
                 next(p);
                 if (!(is(p, TK_COLON) || is(p, TK_COMMA) || is(p, TK_RPAREN) || is(p, TK_ASSIGN)))
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 must_arrow = 1;
                 item = id;
                 if (is(p, TK_COLON))
@@ -917,7 +925,6 @@ static js_node *parse_paren_or_arrow(js_parser *p, uint32_t pos, uint16_t async_
     uint32_t close = p->L.start;
     sl__js_expect(p, TK_RPAREN);
     p->ctx = saved;
-    leave(p);
     int arrow = is(p, TK_ARROW) && !p->L.nl_before;
     if (!arrow && p->o.ts && is(p, TK_COLON) && sl__ts_try_return_type_arrow(p))
         arrow = 1;
@@ -957,7 +964,6 @@ static js_node *parse_paren_or_arrow(js_parser *p, uint32_t pos, uint16_t async_
 static js_node *parse_array(js_parser *p)
 {
     js_node *arr = sl__js_mk(p, N_ARRAY, p->L.start);
-    sl__js_enter(p);
     next(p);
     size_t mark = p->stack.n;
     unsigned saved = p->ctx;
@@ -982,7 +988,6 @@ static js_node *parse_array(js_parser *p)
     p->ctx = saved;
     next(p);
     sl__js_list_end(p, arr, mark);
-    leave(p);
     return arr;
 }
 
@@ -998,21 +1003,21 @@ static js_node *unary(js_parser *p, int kind, int op, uint32_t pos, int level)
 static js_node *parse_async(js_parser *p, int level)
 {
     uint32_t pos = p->L.start;
-    js_spec sp;
-    if (!JS_TRY(p, &sp)) {
+    js_spec *sp;
+    if (!JS_TRY(p, sp)) {
         next(p);
         if (p->L.nl_before)
-            longjmp(sp.env, 1);
+            longjmp(sp->env, 1);
         if (is_kw(p, K_FUNCTION)) {
-            sl__js_spec_commit(p, &sp);
+            sl__js_spec_commit(p, sp);
             return parse_function(p, pos, JF_ASYNC, N_FUNCTION, 0);
         }
         if (sl__js_is_identifier_tok(p) || is_kw(p, K_AWAIT) || is_kw(p, K_YIELD)) { /* async x => */
             js_node *param = sl__js_name_node(p);
             next(p);
             if (!is(p, TK_ARROW) || p->L.nl_before)
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             js_node *fn = sl__js_mk(p, N_ARROW, pos);
             fn->flags = JF_ASYNC;
             fn->n = 1;
@@ -1020,7 +1025,7 @@ static js_node *parse_async(js_parser *p, int level)
             return sl__js_parse_arrow_body(p, fn);
         }
         if ((is(p, TK_LPAREN) || (p->o.ts && is(p, TK_LT))) && level < L_CALL) {
-            sl__js_spec_commit(p, &sp);
+            sl__js_spec_commit(p, sp);
             if (is(p, TK_LT)) { /* async <T>(x) => ... */
                 sl__ts_skip_type_params(p);
                 if (!is(p, TK_LPAREN))
@@ -1028,7 +1033,7 @@ static js_node *parse_async(js_parser *p, int level)
             }
             return parse_paren_or_arrow(p, pos, JF_ASYNC);
         }
-        longjmp(sp.env, 1);
+        longjmp(sp->env, 1);
     }
     js_node *id = sl__js_name_node(p);
     next(p);
@@ -1095,14 +1100,30 @@ static js_node *parse_new(js_parser *p)
  * `await f()`), an identifier otherwise. */
 static int top_level_await_ahead(js_parser *p)
 {
-    js_spec sp;
-    if (JS_TRY(p, &sp))
+    js_spec *sp;
+    if (JS_TRY(p, sp))
         return 0;
     next(p);
     int yes = !p->L.nl_before &&
               ((is(p, TK_NAME) && p->L.kw != K_IN && p->L.kw != K_INSTANCEOF && p->L.kw != K_OF && p->L.kw != K_AS) ||
                is(p, TK_NUM) || is(p, TK_STR) || is(p, TK_TEMPLATE) || is(p, TK_THEAD));
-    sl__js_spec_restore(p, &sp);
+    sl__js_spec_restore(p, sp);
+    return yes;
+}
+
+/* In .tsx, `<T,>` and `<T extends` start a generic arrow; anything else is JSX. */
+static int tsx_generic_arrow_ahead(js_parser *p)
+{
+    js_spec *sp;
+    if (JS_TRY(p, sp))
+        return 0;
+    next(p);
+    int yes = 0;
+    if (sl__js_is_identifier_tok(p)) {
+        next(p);
+        yes = is(p, TK_COMMA) || is_kw(p, K_EXTENDS);
+    }
+    sl__js_spec_restore(p, sp);
     return yes;
 }
 
@@ -1234,38 +1255,26 @@ static js_node *parse_prefix(js_parser *p, int level)
     }
     case TK_LT:
         if (p->o.ts && !p->o.jsx) { /* <T>(x) => x, or the type assertion <T>expr */
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
                 sl__ts_skip_type_params(p);
                 if (!is(p, TK_LPAREN))
-                    longjmp(sp.env, 1);
+                    longjmp(sp->env, 1);
                 e = parse_paren_or_arrow(p, pos, 0);
                 if (e->kind != N_ARROW)
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 return e;
             }
             sl__ts_skip_type_args(p);
             return sl__js_parse_expr(p, L_PREFIX - 1);
         }
-        if (p->o.ts && p->o.jsx) { /* .tsx: <T,>() => or <T extends X>() => */
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
-                next(p);
-                if (!sl__js_is_identifier_tok(p))
-                    longjmp(sp.env, 1);
-                next(p);
-                if (!is(p, TK_COMMA) && !is_kw(p, K_EXTENDS))
-                    longjmp(sp.env, 1);
-                sl__js_spec_restore(p, &sp);
-                p->L.fail = &sp.env;
-                sl__ts_skip_type_params(p);
-                e = parse_paren_or_arrow(p, pos, 0);
-                if (e->kind != N_ARROW)
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
-                return e;
-            }
+        if (p->o.ts && p->o.jsx && tsx_generic_arrow_ahead(p)) { /* .tsx: <T,>() => or <T extends X>() => */
+            sl__ts_skip_type_params(p);
+            e = parse_paren_or_arrow(p, pos, 0);
+            if (e->kind != N_ARROW)
+                sl__js_fail(p, pos, "expected an arrow function after type parameters");
+            return e;
         }
         if (p->o.jsx) {
             p->has_jsx = 1;
@@ -1361,10 +1370,31 @@ static js_node *member(js_parser *p, js_node *obj, uint16_t flags)
     return m;
 }
 
+/* Each operator folded here wraps the tree one level deeper without a
+ * recursive call (`a.b.c...`, `a + b + c ...`), so it counts as one level
+ * of nesting: the passes that walk the tree recurse that deep. */
+static void deeper(js_parser *p, unsigned *levels)
+{
+    ++*levels;
+    sl__js_enter(p);
+}
+
+static js_node *parse_suffix_levels(js_parser *p, js_node *left, int level, unsigned *levels);
+
 static js_node *parse_suffix(js_parser *p, js_node *left, int level)
 {
+    unsigned levels = 0;
+    js_node *e = parse_suffix_levels(p, left, level, &levels);
+    p->depth -= levels;
+    return e;
+}
+
+static js_node *parse_suffix_levels(js_parser *p, js_node *left, int level, unsigned *levels)
+{
     uint16_t chain = 0; /* JF_OPT_CONT once a `?.` appeared in this chain */
-    for (;;) {
+    for (int first = 1;; first = 0) {
+        if (!first) /* the previous turn wrapped `left` in a new node */
+            deeper(p, levels);
         int tok = p->L.tok;
         switch (tok) {
         case TK_DOT:
@@ -1612,31 +1642,40 @@ static js_node *parse_for(js_parser *p, uint32_t pos)
         next(p);
         init = parse_var(p, kind, vpos, 1);
     } else if (is_kw(p, K_LET)) {
-        js_spec sp;
+        js_spec *sp;
         uint32_t vpos = p->L.start;
-        if (!JS_TRY(p, &sp)) {
+        if (!JS_TRY(p, sp)) {
             next(p);
-            if (!(is(p, TK_NAME) || is(p, TK_LBRACK) || is(p, TK_LBRACE)) || is_kw(p, K_IN) || is_kw(p, K_OF))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+            if (!(is(p, TK_NAME) || is(p, TK_LBRACK) || is(p, TK_LBRACE)) || is_kw(p, K_IN))
+                longjmp(sp->env, 1);
+            if (is_kw(p, K_OF)) { /* `for (let of x)` iterates with `let`; `for (let of = 1;;)` declares `of` */
+                next(p);
+                if (!is(p, TK_ASSIGN) && !is(p, TK_SEMI) && !is(p, TK_COMMA) && !is_kw(p, K_OF) && !is_kw(p, K_IN))
+                    longjmp(sp->env, 1);
+                sl__js_spec_restore(p, sp);
+                next(p); /* let */
+                init = parse_var(p, JV_LET, vpos, 1);
+                goto have_init;
+            }
+            sl__js_spec_commit(p, sp);
             init = parse_var(p, JV_LET, vpos, 1);
         } else {
             init = sl__js_parse_expr(p, L_LOWEST);
         }
     } else if ((is_kw(p, K_USING) || (is_kw(p, K_AWAIT) && (p->ctx & (CTX_ASYNC | CTX_MODULE))))) {
-        js_spec sp;
+        js_spec *sp;
         volatile uint32_t vpos = p->L.start;
         volatile int kind = is_kw(p, K_USING) ? JV_USING : JV_AWAIT_USING;
-        if (!JS_TRY(p, &sp)) {
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (kind == JV_AWAIT_USING) {
                 if (!is_kw(p, K_USING) || p->L.nl_before)
-                    longjmp(sp.env, 1);
+                    longjmp(sp->env, 1);
                 next(p);
             }
             if (!sl__js_is_identifier_tok(p) || is_kw(p, K_OF) || p->L.nl_before)
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             init = parse_var(p, kind, vpos, 1);
         } else {
             init = sl__js_parse_expr(p, L_LOWEST);
@@ -1644,6 +1683,7 @@ static js_node *parse_for(js_parser *p, uint32_t pos)
     } else {
         init = sl__js_parse_expr(p, L_LOWEST);
     }
+have_init:
     p->ctx = saved;
     if (init && (is_kw(p, K_OF) || is_kw(p, K_IN))) {
         int of = is_kw(p, K_OF);
@@ -1805,12 +1845,12 @@ static js_node *parse_import(js_parser *p, uint32_t pos)
         return im;
     }
     if (p->o.ts && is_kw(p, K_TYPE)) { /* import type ...: gone, unless `type` is the default import's name */
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (is_kw(p, K_FROM) || is(p, TK_COMMA) || (is_kw(p, K_TYPE) == 0 && is(p, TK_ASSIGN)))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             im->flags |= JF_TYPE_ONLY;
         }
     }
@@ -1843,17 +1883,17 @@ static js_node *parse_import(js_parser *p, uint32_t pos)
             js_node *sp = sl__js_mk(p, N_IMPORT_SPEC, p->L.start);
             sp->op = JS_SPEC_NAMED;
             if (p->o.ts && is_kw(p, K_TYPE)) { /* { type X }, but { type }, { type as x } name `type` */
-                js_spec s2;
-                if (!JS_TRY(p, &s2)) {
+                js_spec *s2;
+                if (!JS_TRY(p, s2)) {
                     next(p);
                     if (is(p, TK_COMMA) || is(p, TK_RBRACE))
-                        longjmp(s2.env, 1);
+                        longjmp(s2->env, 1);
                     if (is_kw(p, K_AS)) {
                         next(p);
                         if (!is(p, TK_NAME) || is_kw(p, K_AS) == 0)
-                            longjmp(s2.env, 1);
+                            longjmp(s2->env, 1);
                     }
-                    sl__js_spec_commit(p, &s2);
+                    sl__js_spec_commit(p, s2);
                     sp->flags |= JF_TYPE_ONLY;
                 }
             }
@@ -1905,13 +1945,13 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
                     return overload(p, pos);
                 return ed;
             }
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
                 uint32_t apos = p->L.start;
                 next(p);
                 if (!is_kw(p, K_FUNCTION) || p->L.nl_before)
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 ed->a = parse_function(p, apos, JF_ASYNC | JF_DEFAULT, N_FUNC_DECL, 0);
                 if (!ed->a->b)
                     return overload(p, pos);
@@ -1953,12 +1993,12 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
     }
     volatile uint16_t type_only = 0;
     if (p->o.ts && is_kw(p, K_TYPE)) {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (!is(p, TK_LBRACE) && !is(p, TK_STAR))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             type_only = JF_TYPE_ONLY;
             if (is(p, TK_STAR)) { /* export type * from: gone */
                 next(p);
@@ -1992,12 +2032,12 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
         while (!is(p, TK_RBRACE)) {
             js_node *sp = sl__js_mk(p, N_EXPORT_SPEC, p->L.start);
             if (p->o.ts && is_kw(p, K_TYPE)) {
-                js_spec s2;
-                if (!JS_TRY(p, &s2)) {
+                js_spec *s2;
+                if (!JS_TRY(p, s2)) {
                     next(p);
                     if (is(p, TK_COMMA) || is(p, TK_RBRACE) || is_kw(p, K_AS))
-                        longjmp(s2.env, 1);
-                    sl__js_spec_commit(p, &s2);
+                        longjmp(s2->env, 1);
+                    sl__js_spec_commit(p, s2);
                     sp->flags |= JF_TYPE_ONLY;
                 }
             }
@@ -2045,14 +2085,14 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
 static int let_is_decl(js_parser *p)
 {
     /* `let` followed by an identifier, [ or { starts a declaration */
-    js_spec sp;
-    if (JS_TRY(p, &sp))
+    js_spec *sp;
+    if (JS_TRY(p, sp))
         return 0;
     next(p);
     int yes = is(p, TK_LBRACK) || is(p, TK_LBRACE) ||
               (is(p, TK_NAME) && (!p->L.nl_before || sl__js_is_identifier_tok(p)) && !is_kw(p, K_IN) &&
-               !is_kw(p, K_INSTANCEOF) && !(is_kw(p, K_OF)));
-    sl__js_spec_restore(p, &sp);
+               !is_kw(p, K_INSTANCEOF));
+    sl__js_spec_restore(p, sp);
     return yes;
 }
 
@@ -2085,12 +2125,12 @@ static js_node *parse_stmt_inner(js_parser *p)
     switch (p->L.kw) {
     case K_VAR: case K_CONST:
         if (p->L.kw == K_CONST && p->o.ts) {
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
                 next(p);
                 if (!is_kw(p, K_ENUM))
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 return sl__ts_parse_enum(p, pos, JF_CONST);
             }
         }
@@ -2110,12 +2150,12 @@ static js_node *parse_stmt_inner(js_parser *p)
         }
         break;
     case K_USING: {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (!sl__js_is_identifier_tok(p) || p->L.nl_before)
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             s = parse_var(p, JV_USING, pos, 0);
             sl__js_semicolon(p);
             return s;
@@ -2124,15 +2164,15 @@ static js_node *parse_stmt_inner(js_parser *p)
     }
     case K_AWAIT:
         if (p->ctx & (CTX_ASYNC | CTX_MODULE)) {
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
                 next(p);
                 if (!is_kw(p, K_USING) || p->L.nl_before)
-                    longjmp(sp.env, 1);
+                    longjmp(sp->env, 1);
                 next(p);
                 if (!sl__js_is_identifier_tok(p) || p->L.nl_before)
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 s = parse_var(p, JV_AWAIT_USING, pos, 0);
                 sl__js_semicolon(p);
                 return s;
@@ -2143,12 +2183,12 @@ static js_node *parse_stmt_inner(js_parser *p)
         s = parse_function(p, pos, 0, N_FUNC_DECL, 1);
         return s->b ? s : overload(p, pos);
     case K_ASYNC: {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (!is_kw(p, K_FUNCTION) || p->L.nl_before)
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             s = parse_function(p, pos, JF_ASYNC, N_FUNC_DECL, 1);
             return s->b ? s : overload(p, pos);
         }
@@ -2235,11 +2275,11 @@ static js_node *parse_stmt_inner(js_parser *p)
         sl__js_semicolon(p);
         return sl__js_mk(p, N_DEBUGGER, pos);
     case K_IMPORT: {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             int expr = is(p, TK_LPAREN) || is(p, TK_DOT);
-            sl__js_spec_restore(p, &sp);
+            sl__js_spec_restore(p, sp);
             if (!expr)
                 return parse_import(p, pos);
         }
@@ -2255,10 +2295,10 @@ static js_node *parse_stmt_inner(js_parser *p)
         break;
     }
     if (p->o.ts && p->L.tok == TK_NAME && !p->L.escaped) {
-        js_spec sp;
+        js_spec *sp;
         int kw = p->L.kw;
         if ((kw == K_TYPE || kw == K_INTERFACE || kw == K_NAMESPACE || kw == K_MODULE || kw == K_ABSTRACT ||
-             kw == K_DECLARE || kw == K_GLOBAL) && !JS_TRY(p, &sp)) {
+             kw == K_DECLARE || kw == K_GLOBAL) && !JS_TRY(p, sp)) {
             next(p);
             int ok = !p->L.nl_before &&
                      ((kw == K_TYPE || kw == K_INTERFACE) ? sl__js_is_identifier_tok(p)
@@ -2266,7 +2306,7 @@ static js_node *parse_stmt_inner(js_parser *p)
                       : kw == K_ABSTRACT ? is_kw(p, K_CLASS)
                       : kw == K_GLOBAL ? is(p, TK_LBRACE)
                       : (p->L.tok == TK_NAME));
-            sl__js_spec_restore(p, &sp);
+            sl__js_spec_restore(p, sp);
             if (ok) {
                 switch (kw) {
                 case K_TYPE: sl__ts_skip_type_alias(p); return sl__js_mk(p, N_EMPTY, pos);
@@ -2308,17 +2348,17 @@ static void parse_directives(js_parser *p, size_t mark)
 {
     (void)mark;
     while (is(p, TK_STR)) {
-        js_spec sp;
+        js_spec *sp;
         uint32_t st = p->L.start, en = p->L.pos;
-        if (JS_TRY(p, &sp))
+        if (JS_TRY(p, sp))
             return;
         next(p);
         if (!(is(p, TK_SEMI) || is(p, TK_RBRACE) || is(p, TK_EOF) || p->L.nl_before) ||
             (p->L.nl_before && (is(p, TK_DOT) || is(p, TK_LBRACK) || is(p, TK_LPAREN) || is(p, TK_PLUS)))) {
-            sl__js_spec_restore(p, &sp);
+            sl__js_spec_restore(p, sp);
             return;
         }
-        sl__js_spec_commit(p, &sp);
+        sl__js_spec_commit(p, sp);
         eat(p, TK_SEMI);
         js_node *d = sl__js_mk(p, N_DIRECTIVE, st);
         d->s = sl__js_strndup(p->a, p->L.src + st, en - st);
@@ -2433,6 +2473,9 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
         rc = -1;
     }
     free(p->stack.v);
+    for (size_t i = 0; i < p->spec_nchunks; i++)
+        free(p->spec_chunks[i]);
+    free(p->spec_chunks);
     free(p);
     return rc;
 }

@@ -14,9 +14,13 @@
 
 #include "js_ast.h"
 
-/* Deepest nesting of expressions, statements, types and JSX elements a
- * file may have; past it the parse stops with "nesting too deep". */
-#define JS_MAX_DEPTH 3000
+/* Deepest nesting a file may have: each bracket, parenthesis, block,
+ * nested statement, type or JSX element, and each operator folded into a
+ * chain (`a.b.c`, `a + b + c`) is one level.  Past it the parse stops
+ * with "nesting too deep" before any pass can run out of C stack: at the
+ * limit every pass fits in 4 MiB of stack even under ASan (measured on
+ * each shape of nesting; threads get 8 MiB by default). */
+#define JS_MAX_DEPTH 4096
 
 typedef struct js_parse_opts {
     uint8_t ts;     /* TypeScript syntax (.ts .tsx .mts .cts) */

@@ -19,6 +19,8 @@ enum { CTX_ASYNC = 1, CTX_GENERATOR = 2, CTX_IN_FUNCTION = 4, CTX_CLASS_STATIC =
        CTX_NO_IN = 32, CTX_IN_CLASS = 64,
        CTX_AMBIENT = 128 /* inside `declare`: declarations need no values */ };
 
+typedef struct js_spec js_spec;
+
 typedef struct js_parser {
     js_lexer L;
     js_arena *a;
@@ -28,20 +30,24 @@ typedef struct js_parser {
     uint8_t is_module;
     uint8_t has_jsx;
     JS_VEC(js_node *) stack; /* lists under construction */
+    js_spec **spec_chunks;   /* the speculation stack (see sl__js_spec_push) */
+    size_t spec_nchunks, spec_n;
 } js_parser;
 
 /* Saved state for a speculative parse. */
-typedef struct js_spec {
+struct js_spec {
     js_lexer L;
     unsigned ctx, depth;
     size_t stack_n;
     jmp_buf *outer;
     jmp_buf env;
-} js_spec;
+};
 
-/* Begin: returns 0 on the first pass; 1 after the speculation failed (state restored). */
-#define JS_TRY(p, sp) (sl__js_spec_save((p), (sp)), setjmp((sp)->env) ? (sl__js_spec_restore((p), (sp)), 1) : 0)
-void sl__js_spec_save(js_parser *p, js_spec *sp);
+/* Begin a speculation (sp: a js_spec * variable): 0 on the first pass; 1
+ * after it failed, with the state restored.  Every speculation ends with
+ * sl__js_spec_commit or sl__js_spec_restore (or a longjmp to it). */
+#define JS_TRY(p, sp) ((sp) = sl__js_spec_push(p), setjmp((sp)->env) ? (sl__js_spec_restore((p), (sp)), 1) : 0)
+js_spec *sl__js_spec_push(js_parser *p);
 void sl__js_spec_restore(js_parser *p, js_spec *sp);
 /* End of a speculation that succeeded. */
 void sl__js_spec_commit(js_parser *p, js_spec *sp);

@@ -745,7 +745,7 @@ static void print_unary_op(printer *p, int op)
     const char *t = sl__js_unary_text(op);
     if (op >= JU_VOID && op <= JU_DELETE) {
         word(p, t);
-        put(p, " ", 1); /* `typeof x`; harmless before punctuation */
+        space(p); /* minified: the operand's own word() adds one where needed */
         return;
     }
     char l = last_char(p);
@@ -1075,7 +1075,7 @@ static void expr(printer *p, const js_node *e, int level, int flags)
             puts_(p, "/* @__PURE__ */ ");
         map(p, e->pos, NULL);
         word(p, "new");
-        put(p, " ", 1);
+        space(p);
         expr(p, e->a, L_NEW, F_FORBID_CALL);
         if (e->n || !p->minify || level >= L_POSTFIX)
             print_args(p, e);
@@ -1157,7 +1157,7 @@ static void expr(printer *p, const js_node *e, int level, int flags)
             open_paren(p);
         map(p, e->pos, NULL);
         word(p, "await");
-        put(p, " ", 1);
+        space(p);
         expr(p, e->a, L_PREFIX - 1, 0);
         if (wrap)
             close_paren(p);
@@ -1332,7 +1332,7 @@ static void var_decl(printer *p, const js_node *v, int flags)
     static const char *const kinds[] = {"var", "let", "const", "using", "await using"};
     map(p, v->pos, NULL);
     word(p, kinds[v->op]);
-    put(p, " ", 1);
+    space(p);
     for (uint32_t i = 0; i < v->n; i++) {
         if (i)
             comma(p);
@@ -1703,7 +1703,7 @@ static void stmt(printer *p, const js_node *s)
     case N_IMPORT:
         word(p, "import");
         if (s->n) {
-            put(p, " ", 1);
+            space(p);
             int braces = 0;
             for (uint32_t i = 0; i < s->n; i++) {
                 const js_node *sp = s->list[i];

@@ -5,9 +5,10 @@
  * jsxs(tag, {...props, children}, key) from <source>/jsx-runtime, jsxs when
  * an element has more than one child, and createElement from <source>
  * when a `key` follows a spread (React's rule, as Babel and esbuild
- * apply it).  Text follows Babel's cleanJSXElementLiteralChild: entities
- * decoded, tabs read as spaces, each line trimmed where it meets a line
- * break, blank lines dropped, lines joined with one space.
+ * apply it).  Text follows esbuild (Babel's cleanJSXElementLiteralChild,
+ * except that a tab inside a line stays a tab): entities decoded, each
+ * line trimmed of spaces and tabs where it meets a line break, blank
+ * lines dropped, lines joined with one space.
  */
 #include "js_lower.h"
 
@@ -152,7 +153,7 @@ static js_node *clean_text(js_arena *a, const js_node *t)
         if (b == e)
             continue;
         for (size_t i = b; i < e; i++)
-            out[o++] = s[i] == '\t' ? ' ' : s[i];
+            out[o++] = s[i];
         if (l != last_non_empty)
             out[o++] = ' ';
     }
@@ -269,6 +270,7 @@ static size_t children(jsx *J, js_node *el, js_node ***out)
 static js_node *call(jsx *J, js_node *callee, js_node **args, size_t n, uint32_t pos)
 {
     js_node *c = sl__js_node(J->a, N_CALL, pos);
+    c->flags |= JF_PURE; /* as esbuild marks them: an unused element can be dropped */
     c->a = callee;
     c->n = (uint32_t)n;
     c->list = sl__js_list_copy(J->a, args, n);

@@ -55,13 +55,13 @@ void sl__ts_skip_type_params(js_parser *p)
     next(p);
     while (!is(p, TK_GT)) {
         while (is_kw(p, K_CONST) || ((is_kw(p, K_IN) || is_kw(p, K_OUT)) && !p->L.escaped)) {
-            js_spec sp;
-            if (JS_TRY(p, &sp))
+            js_spec *sp;
+            if (JS_TRY(p, sp))
                 break;
             next(p);
             if (!is(p, TK_NAME))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
         }
         if (!is(p, TK_NAME))
             sl__js_fail(p, p->L.start, "expected a type parameter");
@@ -88,13 +88,13 @@ static void skip_fn_params(js_parser *p)
     sl__js_expect(p, TK_LPAREN);
     while (!is(p, TK_RPAREN)) {
         while (p->L.tok == TK_NAME && sl__ts_is_modifier(p->L.kw)) {
-            js_spec sp;
-            if (JS_TRY(p, &sp))
+            js_spec *sp;
+            if (JS_TRY(p, sp))
                 break;
             next(p);
             if (!(is(p, TK_NAME) || is(p, TK_LBRACE) || is(p, TK_LBRACK)))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
         }
         eat(p, TK_ELLIPSIS);
         if (is_kw(p, K_THIS))
@@ -115,12 +115,12 @@ static void skip_fn_params(js_parser *p)
 static void skip_return_type(js_parser *p)
 {
     if (is_kw(p, K_ASSERTS)) {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (!(is(p, TK_NAME)) || p->L.nl_before)
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             next(p);
             if (eat_kw(p, K_IS))
                 sl__ts_skip_type(p);
@@ -128,12 +128,12 @@ static void skip_return_type(js_parser *p)
         }
     }
     if (is(p, TK_NAME)) {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (!is_kw(p, K_IS) || p->L.nl_before)
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             next(p);
             sl__ts_skip_type(p);
             return;
@@ -148,18 +148,18 @@ static void skip_object_type(js_parser *p)
     sl__js_expect(p, TK_LBRACE);
     /* mapped type: { readonly [K in T as U]?: V } */
     {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             if (is(p, TK_PLUS) || is(p, TK_MINUS))
                 next(p);
             eat_kw(p, K_READONLY);
             sl__js_expect(p, TK_LBRACK);
             if (!is(p, TK_NAME))
-                longjmp(sp.env, 1);
+                longjmp(sp->env, 1);
             next(p);
             if (!is_kw(p, K_IN))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             next(p);
             sl__ts_skip_type(p);
             if (eat_kw(p, K_AS))
@@ -177,22 +177,22 @@ static void skip_object_type(js_parser *p)
     }
     while (!is(p, TK_RBRACE)) {
         while (is_kw(p, K_READONLY) || is_kw(p, K_GET) || is_kw(p, K_SET) || (is(p, TK_PLUS) || is(p, TK_MINUS))) {
-            js_spec sp;
-            if (JS_TRY(p, &sp))
+            js_spec *sp;
+            if (JS_TRY(p, sp))
                 break;
             next(p);
             if (is(p, TK_LPAREN) || is(p, TK_COLON) || is(p, TK_QUESTION) || is(p, TK_SEMI) || is(p, TK_COMMA) ||
                 is(p, TK_RBRACE) || is(p, TK_LT))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
         }
         if (is_kw(p, K_NEW)) {
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
                 next(p);
                 if (!is(p, TK_LPAREN) && !is(p, TK_LT))
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
             }
         }
         if (is(p, TK_LPAREN) || is(p, TK_LT)) { /* call or construct signature */
@@ -201,16 +201,16 @@ static void skip_object_type(js_parser *p)
             if (eat(p, TK_COLON))
                 skip_return_type(p);
         } else if (is(p, TK_LBRACK)) { /* index signature or computed key */
-            js_spec sp;
+            js_spec *sp;
             volatile int index = 0;
-            if (!JS_TRY(p, &sp)) {
+            if (!JS_TRY(p, sp)) {
                 next(p);
                 if (!is(p, TK_NAME))
-                    longjmp(sp.env, 1);
+                    longjmp(sp->env, 1);
                 next(p);
                 if (!is(p, TK_COLON))
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 sl__ts_skip_type_annotation(p);
                 sl__js_expect(p, TK_RBRACK);
                 index = 1;
@@ -252,13 +252,13 @@ static void skip_tuple(js_parser *p)
         eat(p, TK_ELLIPSIS);
         /* labelled element `name: T` / `name?: T` */
         if (is(p, TK_NAME)) {
-            js_spec sp;
-            if (!JS_TRY(p, &sp)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
                 next(p);
                 eat(p, TK_QUESTION);
                 if (!is(p, TK_COLON))
-                    longjmp(sp.env, 1);
-                sl__js_spec_commit(p, &sp);
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
                 next(p);
             }
         }
@@ -273,13 +273,13 @@ static void skip_tuple(js_parser *p)
 /* Is `(` here the start of a function type? Tries to read params then `=>`. */
 static int try_fn_type(js_parser *p)
 {
-    js_spec sp;
-    if (JS_TRY(p, &sp))
+    js_spec *sp;
+    if (JS_TRY(p, sp))
         return 0;
     skip_fn_params(p);
     if (!is(p, TK_ARROW))
-        longjmp(sp.env, 1);
-    sl__js_spec_commit(p, &sp);
+        longjmp(sp->env, 1);
+    sl__js_spec_commit(p, sp);
     next(p);
     skip_return_type(p);
     return 1;
@@ -361,13 +361,13 @@ static void skip_primary_type(js_parser *p)
             sl__ts_skip_type_args(p);
         return;
     case K_KEYOF: case K_UNIQUE: case K_READONLY: {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             next(p);
             if (is(p, TK_RPAREN) || is(p, TK_COMMA) || is(p, TK_GT) || is(p, TK_SEMI) || is(p, TK_RBRACK) ||
                 is(p, TK_EOF) || is(p, TK_ASSIGN) || is(p, TK_BAR) || is(p, TK_AMP))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             skip_type_inner(p, 1);
             return;
         }
@@ -379,13 +379,13 @@ static void skip_primary_type(js_parser *p)
         if (is(p, TK_NAME)) {
             next(p);
             if (is_kw(p, K_EXTENDS)) { /* infer U extends X ? ...: the constraint, if not a conditional */
-                js_spec sp;
-                if (!JS_TRY(p, &sp)) {
+                js_spec *sp;
+                if (!JS_TRY(p, sp)) {
                     next(p);
                     skip_type_inner(p, 1);
                     if (is(p, TK_QUESTION))
-                        longjmp(sp.env, 1);
-                    sl__js_spec_commit(p, &sp);
+                        longjmp(sp->env, 1);
+                    sl__js_spec_commit(p, sp);
                 }
             }
         }
@@ -438,7 +438,6 @@ static void skip_primary_type(js_parser *p)
 /* Postfix: T[], T[K]. */
 static void skip_postfix_type(js_parser *p)
 {
-    sl__js_enter(p);
     skip_primary_type(p);
     while (is(p, TK_LBRACK) && !p->L.nl_before) {
         next(p);
@@ -446,7 +445,6 @@ static void skip_postfix_type(js_parser *p)
             sl__ts_skip_type(p);
         sl__js_expect(p, TK_RBRACK);
     }
-    leave(p);
 }
 
 static void skip_type_inner(js_parser *p, int no_cond)
@@ -478,15 +476,15 @@ void sl__ts_skip_type(js_parser *p)
 /* `<T>` in an expression: type arguments when what follows says so (as tsc's canFollowTypeArgumentsInExpression). */
 int sl__ts_try_type_args_in_expr(js_parser *p)
 {
-    js_spec sp;
-    if (JS_TRY(p, &sp))
+    js_spec *sp;
+    if (JS_TRY(p, sp))
         return 0;
     sl__ts_skip_type_args(p);
     switch (p->L.tok) {
     case TK_LPAREN: case TK_TEMPLATE: case TK_THEAD:
         break;
     case TK_LT: case TK_GT: case TK_PLUS: case TK_MINUS:
-        longjmp(sp.env, 1);
+        longjmp(sp->env, 1);
     default:
         if (p->L.nl_before)
             break;
@@ -497,25 +495,25 @@ int sl__ts_try_type_args_in_expr(js_parser *p)
             if (p->L.tok == TK_NAME && (p->L.kw == K_IN || p->L.kw == K_INSTANCEOF || p->L.kw == K_AS ||
                                         p->L.kw == K_SATISFIES))
                 break;
-            longjmp(sp.env, 1);
+            longjmp(sp->env, 1);
         default:
             break;
         }
     }
-    sl__js_spec_commit(p, &sp);
+    sl__js_spec_commit(p, sp);
     return 1;
 }
 
 int sl__ts_try_return_type_arrow(js_parser *p)
 {
-    js_spec sp;
-    if (JS_TRY(p, &sp))
+    js_spec *sp;
+    if (JS_TRY(p, sp))
         return 0;
     next(p); /* : */
     skip_return_type(p);
     if (!is(p, TK_ARROW) || p->L.nl_before)
-        longjmp(sp.env, 1);
-    sl__js_spec_commit(p, &sp);
+        longjmp(sp->env, 1);
+    sl__js_spec_commit(p, sp);
     return 1;
 }
 
@@ -691,12 +689,12 @@ js_node *sl__ts_parse_declare(js_parser *p)
         else
             sl__js_semicolon(p);
     } else if (is_kw(p, K_CONST) || is_kw(p, K_VAR) || is_kw(p, K_LET)) {
-        js_spec sp;
-        if (is_kw(p, K_CONST) && !JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (is_kw(p, K_CONST) && !JS_TRY(p, sp)) {
             next(p);
             if (!is_kw(p, K_ENUM))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             sl__ts_parse_enum(p, pos, JF_CONST);
         } else {
             next(p);
@@ -723,13 +721,13 @@ js_node *sl__ts_parse_import_equals(js_parser *p, uint32_t pos, js_node *name, u
     ie->flags = flags;
     ie->a = name;
     if (is_kw(p, K_REQUIRE)) {
-        js_spec sp;
-        if (!JS_TRY(p, &sp)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
             uint32_t rpos = p->L.start;
             next(p);
             if (!is(p, TK_LPAREN))
-                longjmp(sp.env, 1);
-            sl__js_spec_commit(p, &sp);
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
             next(p);
             if (!is(p, TK_STR))
                 sl__js_fail(p, p->L.start, "expected a module specifier string");

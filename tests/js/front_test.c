@@ -1,0 +1,332 @@
+/*
+ * front_test.c - the front end's own behaviour, one rule a test: the
+ * parser's reading of ambiguous syntax, the printer's parentheses and
+ * token gluing, the scope pass, the renamer, lowering details, errors and
+ * the nesting limit.  Each test parses a snippet, runs the passes and
+ * compares the printed text (or the message) with what it must be.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "js_lower.h"
+#include "js_mangle.h"
+#include "js_parser.h"
+#include "js_printer.h"
+#include "js_scope.h"
+
+enum { MINIFY_WS = 1, MINIFY_IDS = 2, AUTOMATIC = 4 };
+
+/* Parses src as file `path`, lowers, prints; returns a malloc'd string (or "ERROR: msg"). */
+static char *run(const char *path, const char *src, int flags)
+{
+    js_arena a;
+    sl__js_arena_init(&a);
+    js_parse_opts po = sl__js_opts_for_path(path);
+    js_ast ast;
+    char err[2048];
+    char *res;
+    if (sl__js_parse(&ast, path, src, strlen(src), &po, &a, err, sizeof err)) {
+        res = malloc(strlen(err) + 8);
+        sprintf(res, "ERROR: %s", err);
+        sl__js_arena_free(&a);
+        return res;
+    }
+    js_lower_opts lo = sl__js_lower_defaults();
+    if (flags & AUTOMATIC)
+        lo.jsx = JSX_AUTOMATIC;
+    if (sl__js_transform(&ast, po.ts, &lo, err, sizeof err)) {
+        res = strdup(err);
+        sl__js_arena_free(&a);
+        return res;
+    }
+    if (flags & MINIFY_IDS) {
+        js_mangle_opts mo = {0};
+        sl__js_mangle(&ast, &mo);
+    }
+    js_print_opts o = {0};
+    o.minify_whitespace = (flags & MINIFY_WS) != 0;
+    js_buf out = {0};
+    sl__js_print(&ast, &o, &out);
+    res = strdup(out.v ? out.v : "");
+    sl__js_buf_free(&out);
+    sl__js_arena_free(&a);
+    return res;
+}
+
+static int prints(const char *path, const char *src, int flags, const char *want)
+{
+    char *got = run(path, src, flags);
+    int ok = !strcmp(got, want);
+    if (!ok)
+        fprintf(stderr, "input:  %s\nwant:   %s\ngot:    %s\n", src, want, got);
+    free(got);
+    return ok;
+}
+
+static int fails_with(const char *path, const char *src, const char *want)
+{
+    char *got = run(path, src, 0);
+    int ok = strstr(got, want) != NULL && !strncmp(got, "ERROR: ", 7);
+    if (!ok)
+        fprintf(stderr, "input: %.200s\nwant error containing: %s\ngot: %.300s\n", src, want, got);
+    free(got);
+    return ok;
+}
+
+SL_TEST(js_slash_is_regex_or_division_by_grammar)
+{
+    CHECK(prints("a.js", "a = b / c / d; e = /re/g.test(f); if (g) /x/.exec(h); i = j++ / 2;", MINIFY_WS,
+                 "a=b/c/d;e=/re/g.test(f);if(g)/x/.exec(h);i=j++/2"));
+    CHECK(prints("a.js", "x = {} / 1; function f() {} /y/.test(z);", MINIFY_WS,
+                 "x={}/1;function f(){}/y/.test(z)"));
+}
+
+SL_TEST(js_asi_follows_restricted_productions)
+{
+    CHECK(prints("a.js", "function f() { return\n1 }\na\n++b\nlet c = 1\n(d)", MINIFY_WS,
+                 "function f(){return;1}a;++b;let c=1(d)"));
+}
+
+SL_TEST(js_printer_adds_only_needed_parentheses)
+{
+    CHECK(prints("a.js", "x = (a + b) * c + (d * e) + (f, g); y = (a ** b) ** c; z = a ** (b ** c); w = (-a) ** b;",
+                 MINIFY_WS, "x=(a+b)*c+d*e+(f,g);y=(a**b)**c;z=a**b**c;w=(-a)**b"));
+    CHECK(prints("a.js", "x = (a ?? b) || c; y = a ?? (b && c); z = (a, b) ? (c = d) : e => f;", MINIFY_WS,
+                 "x=(a?" "?b)||c;y=a?" "?(b&&c);z=(a,b)?c=d:e=>f"));
+    CHECK(prints("a.js", "new (a())(); new (a.b().c)(); new a.b(); (new a).b; new (a, b)", MINIFY_WS,
+                 "new(a());new(a.b()).c;new a.b;new a().b;new(a,b)"));
+}
+
+SL_TEST(js_printer_never_glues_tokens)
+{
+    CHECK(prints("a.js", "a = b - -c; d = e + +f; g = h - --i; j = k + ++l; m = - -n; o = 1..toString(); p = 1.5.x;",
+                 MINIFY_WS, "a=b- -c;d=e+ +f;g=h- --i;j=k+ ++l;m=- -n;o=(1).toString();p=1.5.x"));
+    CHECK(prints("a.js", "x = typeof y; z = void 0 in w; v = a instanceof b", MINIFY_WS,
+                 "x=typeof y;z=void 0 in w;v=a instanceof b"));
+}
+
+SL_TEST(js_statement_start_hazards_are_wrapped)
+{
+    CHECK(prints("a.js", "({} = x); (function () {})(); (class {}).name; ({}).a.b = 1; (let[0] = 1);", MINIFY_WS,
+                 "({}=x);(function(){}());(class{}.name);({}.a.b=1);(let[0]=1)"));
+    CHECK(prints("a.js", "f = () => ({}); g = () => ({}).x;", MINIFY_WS, "f=()=>({});g=()=>({}.x)"));
+}
+
+SL_TEST(js_optional_chains_keep_their_parentheses)
+{
+    CHECK(prints("a.js", "x = (a?.b).c; y = (a?.b)(); z = a?.b.c(); w = a?.[0]?.(1);", MINIFY_WS,
+                 "x=(a?.b).c;y=(a?.b)();z=a?.b.c();w=a?.[0]?.(1)"));
+}
+
+SL_TEST(js_numbers_print_shortest_form)
+{
+    CHECK(prints("a.js", "x = [0x10, 1e21, 1e-7, 0.000001, 1_000_000, 0b101, 0o17, 017, 1.50, .5];", MINIFY_WS,
+                 "x=[16,1e21,1e-7,1e-6,1e6,5,15,15,1.5,.5]"));
+    CHECK(prints("a.js", "x = [1e21, 123456789012, 0.1];", 0, "x = [1e+21, 123456789012, 0.1];\n"));
+}
+
+SL_TEST(js_strings_are_reescaped)
+{
+    CHECK(prints("a.js", "x = ['a\\'b', \"c\\\"d\", '\\u00e9\\n\\0', '\\x41', '</script>', 'line\\\ncontinued'];",
+                 MINIFY_WS, "x=[\"a'b\",'c\"d',\"\xc3\xa9\\n\\0\",\"A\",\"<\\/script>\",\"linecontinued\"]"));
+}
+
+SL_TEST(js_templates_nest_and_keep_raw_text)
+{
+    CHECK(prints("a.js", "x = `a${`b${c}\\n`}d`; y = tag`\\unicode ${1}`;", MINIFY_WS,
+                 "x=`a${`b${c}\\n`}d`;y=tag`\\unicode ${1}`"));
+}
+
+SL_TEST(js_scope_renames_locals_and_keeps_globals_exports_and_eval)
+{
+    CHECK(prints("a.mjs", "export const keep = 1; const local = 2; function f(param) { return param + local + globalThis.x; } f(keep);",
+                 MINIFY_WS | MINIFY_IDS, "export const keep=1;const a=2;function b(c){return c+a+globalThis.x}b(keep)"));
+    CHECK(prints("a.mjs", "function f(x) { return eval('x'); } function g(y) { return y; } f(g(1));",
+                 MINIFY_WS | MINIFY_IDS, "function f(x){return eval(\"x\")}function g(a){return a}f(g(1))"));
+    CHECK(prints("a.js", "var top = 1; function g(long) { with (o) { return long + top; } }", MINIFY_WS | MINIFY_IDS,
+                 "var top=1;function g(long){with(o){return long+top}}"));
+}
+
+SL_TEST(js_scope_hoists_var_and_functions)
+{
+    CHECK(prints("a.mjs", "function f() { g(); { var v = 1; } return v; function g() {} } f();", MINIFY_WS | MINIFY_IDS,
+                 "function a(){c();{var b=1}return b;function c(){}}a()"));
+}
+
+SL_TEST(js_renamer_never_captures_an_outer_name)
+{
+    /* the inner scope's names start after its parents' slots */
+    CHECK(prints("a.mjs", "const outer = 1; function f(inner) { return outer + inner; } f(2);", MINIFY_WS | MINIFY_IDS,
+                 "const a=1;function b(c){return a+c}b(2)"));
+    CHECK(prints("a.mjs", "let x = 1; const o = { x }; const { x: y = x } = o; export { y };", MINIFY_WS | MINIFY_IDS,
+                 "let a=1;const b={x:a};const{x:c=a}=b;export{c as y}"));
+}
+
+SL_TEST(js_syntax_error_names_file_line_and_column_with_caret)
+{
+    char *got = run("src/bad.js", "let ok = 1;\nlet x = (2 + ;\n", 0);
+    CHECK(!strcmp(got, "ERROR: src/bad.js:2:14: unexpected token\n    let x = (2 + ;\n                 ^"));
+    free(got);
+    CHECK(fails_with("a.ts", "let x: = 1;", "a.ts:1:8:"));
+    CHECK(fails_with("a.jsx", "x = <div></span>;", "expected closing tag `</div>`"));
+    CHECK(fails_with("a.tsx", "x = <div>>;", "a.tsx:1:10:"));
+    CHECK(fails_with("a.js", "x = 'open", "unterminated string"));
+}
+
+/* Nested arrays n deep: "x = [[...1...]];" */
+static char *nested(size_t n)
+{
+    char *s = malloc(2 * n + 16);
+    size_t k = 0;
+    k += (size_t)sprintf(s, "x = ");
+    for (size_t i = 0; i < n; i++)
+        s[k++] = '[';
+    s[k++] = '1';
+    for (size_t i = 0; i < n; i++)
+        s[k++] = ']';
+    strcpy(s + k, ";");
+    return s;
+}
+
+static int parses(const char *src)
+{
+    char *got = run("deep.js", src, MINIFY_WS | MINIFY_IDS);
+    int ok = strncmp(got, "ERROR: ", 7) != 0;
+    if (!ok && !strstr(got, "nesting too deep"))
+        ok = -1;
+    free(got);
+    return ok;
+}
+
+SL_TEST(js_nesting_limit_is_exact_and_refused_cleanly)
+{
+    /* find the deepest nesting that parses: it must be close to JS_MAX_DEPTH,
+     * every pass must survive it, and one more level must be refused */
+    size_t lo = 1, hi = JS_MAX_DEPTH + 10;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        char *s = nested(mid);
+        int r = parses(s);
+        free(s);
+        CHECK(r >= 0);
+        if (r == 1)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    CHECK(lo + 8 >= JS_MAX_DEPTH);
+    char *at = nested(lo), *past = nested(lo + 1);
+    CHECK(parses(at) == 1);
+    CHECK(parses(past) == 0);
+    free(at);
+    free(past);
+}
+
+/* Text made of `open` n times, then `mid`, then `close` n times, between head and tail. */
+static char *repeat(const char *head, const char *open, size_t n, const char *mid, const char *close, const char *tail)
+{
+    size_t len = strlen(head) + n * (strlen(open) + strlen(close)) + strlen(mid) + strlen(tail) + 1;
+    char *s = malloc(len), *o = s;
+    o = stpcpy(o, head);
+    for (size_t i = 0; i < n; i++)
+        o = stpcpy(o, open);
+    o = stpcpy(o, mid);
+    for (size_t i = 0; i < n; i++)
+        o = stpcpy(o, close);
+    stpcpy(o, tail);
+    return s;
+}
+
+/* 1: parses and every pass runs; 0: refused with "nesting too deep"; -1: anything else */
+static int deep_result(const char *path, const char *src)
+{
+    char *got = run(path, src, MINIFY_WS | MINIFY_IDS);
+    int r = strncmp(got, "ERROR: ", 7) ? 1 : strstr(got, "nesting too deep") ? 0 : -1;
+    if (r < 0)
+        fprintf(stderr, "%.300s\n", got);
+    free(got);
+    return r;
+}
+
+SL_TEST(js_every_shape_of_nesting_works_at_the_limit_and_is_refused_past_it)
+{
+    static const struct {
+        const char *path, *head, *open, *mid, *close, *tail;
+    } shapes[] = {
+        {"a.js", "x = ", "(", "1", ")", ";"},
+        {"a.js", "x = ", "{a:", "1", "}", ";"},
+        {"a.js", "x = ", "a => ", "1", "", ";"},
+        {"a.js", "x = a", ".b", "", "", ";"},
+        {"a.js", "x = 1", "+1", "", "", ";"},
+        {"a.js", "x = ", "a ? b : ", "c", "", ";"},
+        {"a.js", "x = ", "!", "c", "", ";"},
+        {"a.js", "", "if (a) ", "b;", "", ""},
+        {"a.js", "", "function f(){", "", "}", ""},
+        {"a.js", "let ", "[", "a", "]", " = x;"},
+        {"a.js", "x = ", "`${", "1", "}`", ";"},
+        {"a.js", "x = ", "class { m() { return ", "1", "}}", ";"},
+        {"a.jsx", "x = ", "<a>", "", "</a>", ";"},
+        {"a.ts", "let x: ", "A<", "B", ">", " = 1;"},
+        {"a.ts", "", "namespace A {", "export const x = 1;", "}", ""},
+        {"a.ts", "enum E { A = ", "(", "1", ")", " }"},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        /* the deepest repetition count that parses: every pass must survive it, one more must be refused */
+        size_t lo = 1, hi = JS_MAX_DEPTH + 1;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            char *src = repeat(shapes[i].head, shapes[i].open, mid, shapes[i].mid, shapes[i].close, shapes[i].tail);
+            int r = deep_result(shapes[i].path, src);
+            free(src);
+            CHECK(r >= 0);
+            if (r == 1)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (lo < JS_MAX_DEPTH / 5)
+            fprintf(stderr, "shape %zu: only %zu levels\n", i, lo);
+        CHECK(lo >= JS_MAX_DEPTH / 5); /* the costliest shape (a class and a method a level) still nests 800 deep */
+        char *past = repeat(shapes[i].head, shapes[i].open, lo + 1, shapes[i].mid, shapes[i].close, shapes[i].tail);
+        CHECK(deep_result(shapes[i].path, past) == 0);
+        free(past);
+    }
+}
+
+SL_TEST(ts_types_and_assertions_disappear)
+{
+    CHECK(prints("a.ts", "let x: Map<string, Array<number>> = new Map<string, number[]>(); let y = <any>x as T satisfies U; let z = y!.w!;",
+                 MINIFY_WS, "let x=new Map;let y=x;let z=y.w"));
+    CHECK(prints("a.ts", "const f = async <T,>(a: T, b?: number, ...c: T[]): Promise<T> => a; if (a < b) c(d > e);",
+                 MINIFY_WS, "const f=async(a,b,...c)=>a;if(a<b)c(d>e)"));
+    /* `h < i > (j)` is a call with type arguments in TypeScript, as tsc reads it */
+    CHECK(prints("a.ts", "f<T>(x); g<T>`t`; h < i > (j); k<l>; m < n;", MINIFY_WS, "f(x);g`t`;h(j);k;m<n"));
+}
+
+SL_TEST(tsx_angle_brackets_follow_tsx_rules)
+{
+    CHECK(prints("a.tsx", "const f = <T,>(x: T) => x; const g = <T extends object>(y: T) => y; const e = <div>t</div>;",
+                 MINIFY_WS, "const f=x=>x;const g=y=>y;const e=React.createElement(\"div\",null,\"t\")"));
+}
+
+SL_TEST(ts_unused_imports_are_elided_as_tsc_does)
+{
+    CHECK(prints("a.ts", "import a, { b, c } from 'm'; import * as d from 'n'; import 'side'; import type { T } from 't'; b();",
+                 MINIFY_WS, "import{b}from\"m\";import\"side\";b()"));
+}
+
+SL_TEST(jsx_automatic_runtime_imports_what_it_uses)
+{
+    CHECK(prints("a.jsx", "x = <><a key=\"k\" b>t</a><b {...p} key={1} /></>;", MINIFY_WS | AUTOMATIC,
+                 "import{jsx as _jsx,jsxs as _jsxs,Fragment as _Fragment}from\"react/jsx-runtime\";"
+                 "import{createElement as _createElement}from\"react\";"
+                 "x=_jsxs(_Fragment,{children:[_jsx(\"a\",{b:true,children:\"t\"},\"k\"),_createElement(\"b\",{...p,key:1})]})"));
+}
+
+SL_TEST(jsx_text_whitespace_and_entities_follow_esbuild)
+{
+    CHECK(prints("a.jsx", "x = <p>\n  a &amp; b&nbsp;\n\n  c\t d  \n</p>;", MINIFY_WS,
+                 "x=React.createElement(\"p\",null,\"a & b\xc2\xa0 c\\t d\")"));
+}
