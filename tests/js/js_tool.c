@@ -1,15 +1,17 @@
 /*
  * js_tool.c - drives the front end without the bundler, for tests:
- *   js_tool [--minify-whitespace] [--minify-identifiers] [--roundtrip]
+ *   js_tool [--minify-whitespace] [--minify-identifiers]
  *           [--jsx=classic|automatic|preserve] [--jsx-factory=F] [--jsx-fragment=F]
  *           [--jsx-import-source=S] [--no-define-fields] [--experimental-decorators]
  *           [--verbatim-module-syntax] FILE
  * parses FILE (TypeScript/JSX by its extension), lowers TypeScript and
  * JSX, and prints the result on standard output; errors go to standard
  * error with exit status 1.
- * --roundtrip prints, parses the printed text again, prints that, and
- * fails unless both printings are the same bytes (exit 3) and the printed
- * text parses (exit 4).
+ *   js_tool --roundtrip [--allow-errors] [options] FILE...
+ * prints each file, parses the printed text again and prints that: both
+ * printings must be the same bytes and the printed text must parse; a
+ * file that does not parse at all fails too, unless --allow-errors.
+ * Extensionless files (fuzz seeds) are read as JavaScript.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +41,7 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-static int mangle;
+static int mangle, quiet;
 static js_lower_opts lo;
 
 static int print_once(const char *path, const char *src, size_t len, const js_parse_opts *po, const js_print_opts *o,
@@ -50,7 +52,8 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
     js_ast ast;
     char err[1024];
     if (sl__js_parse(&ast, path, src, len, po, &a, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
+        if (!quiet)
+            fprintf(stderr, "%s\n", err);
         sl__js_arena_free(&a);
         return 1;
     }
@@ -68,12 +71,43 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
     return 0;
 }
 
+/* Print, reparse the printed text, print again: 0 the same bytes, 1 the
+ * file itself does not parse, 3 the printings differ, 4 the printed text
+ * does not parse. */
+static int roundtrip_file(const char *path, const js_print_opts *o)
+{
+    size_t len;
+    char *src = slurp(path, &len);
+    if (!src) {
+        perror(path);
+        return 1;
+    }
+    js_parse_opts po = sl__js_opts_for_path(path);
+    js_buf out = {0}, again = {0};
+    int rc = print_once(path, src, len, &po, o, &out);
+    if (!rc) {
+        char *name = malloc(strlen(path) + 16);
+        sprintf(name, "%s (printed)", path);
+        rc = print_once(name, out.v ? out.v : "", out.n, &po, o, &again) ? 4 : 0;
+        if (!rc && (again.n != out.n || memcmp(again.v, out.v, out.n))) {
+            fprintf(stderr, "%s: printing the printed text differs\n", path);
+            rc = 3;
+        }
+        free(name);
+    }
+    sl__js_buf_free(&again);
+    sl__js_buf_free(&out);
+    free(src);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     js_print_opts o = {0};
     lo = sl__js_lower_defaults();
-    int roundtrip = 0;
-    const char *path = NULL;
+    int roundtrip = 0, allow_errors = 0;
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    size_t npaths = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--minify-whitespace"))
             o.minify_whitespace = 1;
@@ -99,38 +133,45 @@ int main(int argc, char **argv)
             lo.verbatim_module_syntax = 1;
         else if (!strcmp(argv[i], "--roundtrip"))
             roundtrip = 1;
+        else if (!strcmp(argv[i], "--allow-errors"))
+            allow_errors = 1;
         else
-            path = argv[i];
+            paths[npaths++] = argv[i];
     }
-    if (!path) {
-        fprintf(stderr, "usage: js_tool [options] FILE (see js_tool.c)\n");
+    if (!npaths || (npaths > 1 && !roundtrip)) {
+        fprintf(stderr, "usage: js_tool [options] FILE | js_tool --roundtrip [--allow-errors] FILE... (see js_tool.c)\n");
+        free(paths);
         return 2;
+    }
+    int rc = 0;
+    quiet = roundtrip && allow_errors; /* seeds that do not parse are expected */
+    if (roundtrip) {
+        size_t failed = 0, skipped = 0;
+        for (size_t i = 0; i < npaths; i++) {
+            int r = roundtrip_file(paths[i], &o);
+            if (r == 1 && allow_errors)
+                skipped++;
+            else if (r)
+                failed++, fprintf(stderr, "FAIL (%d): %s\n", r, paths[i]);
+        }
+        printf("%zu files, %zu failed, %zu did not parse (allowed)\n", npaths, failed, skipped);
+        free(paths);
+        return failed ? 3 : 0;
     }
     size_t len;
-    char *src = slurp(path, &len);
+    char *src = slurp(paths[0], &len);
     if (!src) {
-        perror(path);
+        perror(paths[0]);
+        free(paths);
         return 2;
     }
-    js_parse_opts po = sl__js_opts_for_path(path);
+    js_parse_opts po = sl__js_opts_for_path(paths[0]);
     js_buf out = {0};
-    int rc = print_once(path, src, len, &po, &o, &out);
-    if (!rc && roundtrip) {
-        js_buf again = {0};
-        char *name = malloc(strlen(path) + 16);
-        sprintf(name, "%s (printed)", path);
-        rc = print_once(name, out.v ? out.v : "", out.n, &po, &o, &again) ? 4 : 0;
-        if (!rc && (again.n != out.n || memcmp(again.v, out.v, out.n))) {
-            fprintf(stderr, "%s: printing the printed text differs\n", path);
-            fwrite(again.v, 1, again.n, stderr);
-            rc = 3;
-        }
-        sl__js_buf_free(&again);
-        free(name);
-    }
+    rc = print_once(paths[0], src, len, &po, &o, &out);
     if (!rc && out.n)
         fwrite(out.v, 1, out.n, stdout);
     sl__js_buf_free(&out);
     free(src);
+    free(paths);
     return rc;
 }

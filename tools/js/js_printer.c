@@ -20,6 +20,8 @@
 
 void sl__js_buf_put(js_buf *b, const char *s, size_t n)
 {
+    if (!n && b->v)
+        return;
     if (b->n + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
         while (cap < b->n + n + 1)
@@ -27,7 +29,8 @@ void sl__js_buf_put(js_buf *b, const char *s, size_t n)
         b->v = sl__js_xrealloc(b->v, cap);
         b->cap = cap;
     }
-    memcpy(b->v + b->n, s, n);
+    if (n)
+        memcpy(b->v + b->n, s, n);
     b->n += n;
     b->v[b->n] = 0;
 }

@@ -719,7 +719,8 @@ void sl__js_scope_bind(js_ast *ast)
     js_arena *a = ast->arena;
     ast->nsyms = (uint32_t)S.syms.n;
     ast->syms = sl__js_alloc(a, (S.syms.n + 1) * sizeof *ast->syms);
-    memcpy(ast->syms, S.syms.v, S.syms.n * sizeof *ast->syms);
+    if (S.syms.n)
+        memcpy(ast->syms, S.syms.v, S.syms.n * sizeof *ast->syms);
     ast->nscopes = (uint32_t)S.scopes.n;
     ast->scopes = sl__js_alloc(a, (S.scopes.n + 1) * sizeof *ast->scopes);
     memcpy(ast->scopes, S.scopes.v, S.scopes.n * sizeof *ast->scopes);
