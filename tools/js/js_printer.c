@@ -250,10 +250,18 @@ typedef struct printer {
     int32_t col_scan_units;
     uint32_t *src_lines; /* byte offset of each source line */
     uint32_t nsrc_lines;
+    /* a segment waits for the next token's first character (after any space put to separate it) */
+    int pending;
+    uint32_t pending_pos;
+    const char *pending_name;
 } printer;
+
+static void flush_map(printer *p);
 
 static void put(printer *p, const char *s, size_t n)
 {
+    if (p->pending && n && s[0] != ' ' && s[0] != '\n')
+        flush_map(p);
     sl__js_buf_put(p->out, s, n);
 }
 
@@ -363,14 +371,22 @@ static void src_line_col(printer *p, uint32_t pos, int32_t *line, int32_t *col)
     *col = c;
 }
 
+/* The next token printed starts at source position pos (and was written `name` there, when renamed). */
 static void map(printer *p, uint32_t pos, const char *name)
 {
-    js_sourcemap *sm = p->o->sourcemap;
-    if (!sm || pos > p->ast->len)
+    if (!p->o->sourcemap || pos > p->ast->len)
         return;
+    p->pending = 1;
+    p->pending_pos = pos;
+    p->pending_name = name;
+}
+
+static void flush_map(printer *p)
+{
+    p->pending = 0;
     int32_t line, col;
-    src_line_col(p, pos, &line, &col);
-    sm_add(sm, p->gen_line, gen_col(p), p->o->source_index, line, col, name);
+    src_line_col(p, p->pending_pos, &line, &col);
+    sm_add(p->o->sourcemap, p->gen_line, gen_col(p), p->o->source_index, line, col, p->pending_name);
 }
 
 static void semi_flush(printer *p)
