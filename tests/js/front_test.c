@@ -12,11 +12,12 @@
 #include "check.h"
 #include "js_lower.h"
 #include "js_mangle.h"
+#include "js_minify.h"
 #include "js_parser.h"
 #include "js_printer.h"
 #include "js_scope.h"
 
-enum { MINIFY_WS = 1, MINIFY_IDS = 2, AUTOMATIC = 4 };
+enum { MINIFY_WS = 1, MINIFY_IDS = 2, AUTOMATIC = 4, MINIFY_SYNTAX = 8 };
 
 /* Parses src as file `path`, lowers, prints; returns a malloc'd string (or "ERROR: msg"). */
 static char *run(const char *path, const char *src, int flags)
@@ -41,6 +42,8 @@ static char *run(const char *path, const char *src, int flags)
         sl__js_arena_free(&a);
         return res;
     }
+    if (flags & MINIFY_SYNTAX)
+        sl__js_minify_syntax(&ast);
     if (flags & MINIFY_IDS) {
         js_mangle_opts mo = {0};
         sl__js_mangle(&ast, &mo);
@@ -430,4 +433,20 @@ SL_TEST(js_sourcemap_maps_minified_names_back_to_their_lines_and_columns)
     sl__js_buf_free(&out);
     sl__js_sourcemap_free(&sm);
     sl__js_arena_free(&a);
+}
+
+SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
+{
+    int m = MINIFY_WS | MINIFY_SYNTAX;
+    CHECK(prints("a.js", "function f() { if (a) { b(); } if (!c) d(); else { e(); f(); } if (g) return; h(); }", m,
+                 "function f(){a&&b();c?(e(),f()):d();if(g)return;h()}"));
+    CHECK(prints("a.js", "x = [true, false, undefined, typeof y === 'undefined', typeof z !== 'string', o['k'], o['a-b']];", m,
+                 "x=[!0,!1,void 0,typeof y>\"u\",typeof z!=\"string\",o.k,o[\"a-b\"]]"));
+    /* a shadowing `undefined` is a variable, not the global */
+    CHECK(prints("a.js", "function f(undefined) { return undefined; }", m, "function f(undefined){return undefined}"));
+    CHECK(prints("a.js", "var a = 1; var b = 2; let c; let d; const e = () => { return {}; };", m, "var a=1,b=2;let c,d;const e=()=>({})"));
+    /* a block that scopes a declaration keeps its braces */
+    CHECK(prints("a.js", "if (a) { let x = 1; f(x); } if (b) { const y = 2; } while (c) { g(); }", m,
+                 "if(a){let x=1;f(x)}if(b){const y=2}while(c)g()"));
+    CHECK(prints("a.js", "function f() { if (a) return 1; else return 2; return; }", m, "function f(){return a?1:2}"));
 }

@@ -6,8 +6,9 @@
  *   FUZZ_JSX  the input as .jsx or .tsx (by its length), classic or
  *             automatic runtime: the same contract.
  *   FUZZ_ROUNDTRIP  the input as JavaScript: print, reparse, print again;
- *             the two printings must be the same bytes, and identifier
- *             minification must print something that parses.
+ *             the two printings must be the same bytes, and full
+ *             minification (syntax, identifiers, whitespace) must print
+ *             something that parses.
  * Any input must parse or fail with "path:line:col: ..."; never crash,
  * read out of bounds, recurse past the stack or leak.
  */
@@ -17,6 +18,7 @@
 
 #include "js_lower.h"
 #include "js_mangle.h"
+#include "js_minify.h"
 #include "js_parser.h"
 #include "js_printer.h"
 
@@ -36,6 +38,7 @@ static int compile(const char *path, const char *src, size_t len, const js_lower
     if (sl__js_parse(&ast, path, src, len, &po, &a, err, sizeof err) == 0) {
         if (sl__js_transform(&ast, po.ts, lo, err, sizeof err) == 0) {
             if (mangle) {
+                sl__js_minify_syntax(&ast);
                 js_mangle_opts mo = {0};
                 sl__js_mangle(&ast, &mo);
             }

@@ -1,6 +1,6 @@
 /*
  * js_tool.c - drives the front end without the bundler, for tests:
- *   js_tool [--minify-whitespace] [--minify-identifiers]
+ *   js_tool [--minify] [--minify-whitespace] [--minify-identifiers] [--minify-syntax]
  *           [--jsx=classic|automatic|preserve] [--jsx-factory=F] [--jsx-fragment=F]
  *           [--jsx-import-source=S] [--no-define-fields] [--experimental-decorators]
  *           [--verbatim-module-syntax] FILE
@@ -19,6 +19,7 @@
 
 #include "js_lower.h"
 #include "js_mangle.h"
+#include "js_minify.h"
 #include "js_parser.h"
 #include "js_printer.h"
 #include "js_scope.h"
@@ -41,7 +42,7 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-static int mangle, quiet;
+static int mangle, minify_syntax, quiet;
 static js_lower_opts lo;
 
 static int print_once(const char *path, const char *src, size_t len, const js_parse_opts *po, const js_print_opts *o,
@@ -62,6 +63,8 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
         sl__js_arena_free(&a);
         return 1;
     }
+    if (minify_syntax)
+        sl__js_minify_syntax(&ast);
     if (mangle) {
         js_mangle_opts mo = {0};
         sl__js_mangle(&ast, &mo);
@@ -113,6 +116,10 @@ int main(int argc, char **argv)
             o.minify_whitespace = 1;
         else if (!strcmp(argv[i], "--minify-identifiers"))
             mangle = 1;
+        else if (!strcmp(argv[i], "--minify-syntax"))
+            minify_syntax = 1;
+        else if (!strcmp(argv[i], "--minify"))
+            mangle = minify_syntax = o.minify_whitespace = 1;
         else if (!strcmp(argv[i], "--jsx=preserve"))
             lo.jsx = JSX_PRESERVE;
         else if (!strcmp(argv[i], "--jsx=automatic"))

@@ -1,6 +1,6 @@
 // jsx_diff.mjs JS_TOOL CASE MODE: compiles one .jsx/.tsx case with esbuild
-// and with the front end (js_tool) in the JSX runtime MODE (classic or
-// automatic), then renders the default export of each with react-dom/server
+// and with the front end (js_tool, plain and --minify) in the JSX runtime
+// MODE (classic or automatic), then renders the default export of each with react-dom/server
 // and describes the element tree (types, keys, props); fails unless the HTML,
 // the description and React's warnings are the same.
 import { spawnSync } from 'node:child_process';
@@ -29,29 +29,45 @@ if (r.status !== 0) {
   process.exit(1);
 }
 fs.writeFileSync(path.join(work, 'sluice.mjs'), r.stdout);
+const rm = spawnSync(jsTool, [`--jsx=${mode}`, '--minify', caseFile], { encoding: 'utf8' });
+if (rm.status !== 0) {
+  console.log(`FAIL: js_tool --minify: ${rm.stderr}`);
+  process.exit(1);
+}
+fs.writeFileSync(path.join(work, 'sluice-min.mjs'), rm.stdout);
 
 const driver = `
 import React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 const App = (await import(process.argv[2])).default;
-function describe(e) {
-  if (Array.isArray(e)) return e.map(describe);
+// named: component types by their function names (a minifier renames functions, so the
+// minified output is compared on the unnamed description)
+function describe(e, named) {
+  if (Array.isArray(e)) return e.map((x) => describe(x, named));
   if (!e || typeof e !== 'object') return e;
   const t = e.type;
-  const type = typeof t === 'string' ? t : t === React.Fragment ? 'Fragment' : t?.name || (t?.$$typeof ? String(t.$$typeof) : '?');
+  const type = typeof t === 'string' ? t : t === React.Fragment ? 'Fragment' : t?.$$typeof ? String(t.$$typeof) : named ? t?.name || '?' : 'component';
   const props = {};
-  for (const [k, v] of Object.entries(e.props || {})) props[k] = k === 'children' ? describe(v) : typeof v === 'function' ? 'fn' : v;
+  for (const [k, v] of Object.entries(e.props || {})) props[k] = k === 'children' ? describe(v, named) : typeof v === 'function' ? 'fn' : v;
   return { type, key: e.key, props };
 }
-console.log(JSON.stringify(describe(App())));
+console.log(JSON.stringify(describe(App(), true)));
+console.log(JSON.stringify(describe(App(), false)));
 console.log(renderToStaticMarkup(React.createElement(App)));
 `;
 fs.writeFileSync(path.join(work, 'driver.mjs'), driver);
 const run = (f) => spawnSync(process.execPath, [path.join(work, 'driver.mjs'), path.join(work, f)], { encoding: 'utf8', cwd: work });
-const want = run('esbuild.mjs'), got = run('sluice.mjs');
+const want = run('esbuild.mjs');
 const show = (x) => `${x.stdout}${x.stderr}${x.status ? `[exit ${x.status}]` : ''}`;
-if (show(want) !== show(got) || want.status) {
-  console.log(`FAIL: ${path.basename(caseFile)} (${mode})\n--- esbuild\n${show(want)}--- sluice\n${show(got)}--- sluice code\n${r.stdout}`);
-  process.exit(1);
+const unnamed = (x) => ({ ...x, stdout: x.stdout.split('\n').slice(1).join('\n') });
+for (const side of ['sluice', 'sluice-min']) {
+  let got = run(`${side}.mjs`), ref = want;
+  if (side === 'sluice-min')
+    got = unnamed(got), ref = unnamed(want);
+  if (show(ref) !== show(got) || want.status) {
+    const code = fs.readFileSync(path.join(work, `${side}.mjs`), 'utf8');
+    console.log(`FAIL: ${path.basename(caseFile)} (${mode}, ${side})\n--- esbuild\n${show(ref)}--- ${side}\n${show(got)}--- code\n${code}`);
+    process.exit(1);
+  }
 }
 console.log(`ok: ${path.basename(caseFile)} (${mode})\n${want.stdout}`);

@@ -1,7 +1,7 @@
 // ts_diff.mjs JS_TOOL CASE_DIR: compiles every .ts file of a case with tsc
 // (typescript from scripts/npm/js, transpileModule, target ES2022) and with
-// the front end (js_tool), runs main.js of both under node and fails unless
-// both print the same.  A first-line comment picks options:
+// the front end (js_tool), plain and with --minify, runs main.js of each
+// under node and fails unless all three print the same.  A first-line comment picks options:
 //   // @options: --no-define-fields --experimental-decorators
 //   // @module: commonjs
 import { spawnSync } from 'node:child_process';
@@ -30,7 +30,7 @@ const compilerOptions = {
   verbatimModuleSyntax: opts.includes('--verbatim-module-syntax'),
 };
 let failed = false;
-for (const side of ['tsc', 'sluice']) {
+for (const side of ['tsc', 'sluice', 'sluice-min']) {
   const dir = path.join(work, side);
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: cjs ? 'commonjs' : 'module' }));
@@ -40,7 +40,7 @@ for (const side of ['tsc', 'sluice']) {
     if (side === 'tsc') {
       fs.writeFileSync(out, ts.transpileModule(src, { compilerOptions, fileName: f }).outputText);
     } else {
-      const r = spawnSync(jsTool, [...opts, path.join(caseDir, f)], { encoding: 'utf8' });
+      const r = spawnSync(jsTool, [...opts, ...(side === 'sluice-min' ? ['--minify'] : []), path.join(caseDir, f)], { encoding: 'utf8' });
       if (r.status !== 0) {
         console.log(`FAIL: js_tool ${f}: ${r.stderr}`);
         failed = true;
@@ -52,12 +52,15 @@ for (const side of ['tsc', 'sluice']) {
 }
 if (failed) process.exit(1);
 const run = (side) => spawnSync(process.execPath, [path.join(work, side, 'main.js')], { encoding: 'utf8', cwd: path.join(work, side) });
-const want = run('tsc'), got = run('sluice');
+const want = run('tsc');
 const show = (r) => r.stdout + (r.status ? `\n[exit ${r.status}] ${r.stderr}` : '');
-if (show(want) !== show(got)) {
-  console.log(`FAIL: ${path.basename(caseDir)}: output differs\n--- tsc\n${show(want)}--- sluice\n${show(got)}`);
-  console.log('--- sluice main.js\n' + fs.readFileSync(path.join(work, 'sluice', 'main.js'), 'utf8'));
-  process.exit(1);
+for (const side of ['sluice', 'sluice-min']) {
+  const got = run(side);
+  if (show(want) !== show(got)) {
+    console.log(`FAIL: ${path.basename(caseDir)}: ${side} output differs\n--- tsc\n${show(want)}--- ${side}\n${show(got)}`);
+    console.log(`--- ${side} main.js\n` + fs.readFileSync(path.join(work, side, 'main.js'), 'utf8'));
+    process.exit(1);
+  }
 }
 if (want.status) {
   console.log(`FAIL: tsc's output itself fails:\n${show(want)}`);
