@@ -450,3 +450,10 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
                  "if(a){let x=1;f(x)}if(b){const y=2}while(c)g()"));
     CHECK(prints("a.js", "function f() { if (a) return 1; else return 2; return; }", m, "function f(){return a?1:2}"));
 }
+
+SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)
+{
+    char *got = run("w.ts", "let a = 1;\nclass W { @d field = 1; }\n", 0);
+    CHECK(!strncmp(got, "w.ts:2:1: decorators on class fields", 36));
+    free(got);
+}

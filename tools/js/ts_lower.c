@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "js_decorators.h"
+#include "js_parser.h"
 #include "js_printer.h"
 #include "js_scope.h"
 
@@ -46,7 +48,10 @@ typedef struct lower {
     uint8_t *declared;       /* per symbol: a var/function/class already declares it */
     JS_VEC(enum_info) enums;
     JS_VEC(js_node *) out;   /* statement lists under construction */
-    int need_decorate, need_param;
+    int need_decorate, need_param, need_std_decorators;
+    char *err;               /* the first error (a construct not lowered) */
+    size_t errlen;
+    int failed;
     uint32_t tmp_counter;
     /* the namespace being lowered: unbound names that are exports of another of its blocks */
     const char *ns_param;
@@ -419,6 +424,7 @@ static int inline_enum(lower *L, js_node *n)
 }
 
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending);
+static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npending);
 
 /* ---------------------------------------------------------- statements */
 
@@ -1106,6 +1112,43 @@ static js_node *param_decorators(lower *L, js_node *fn, js_node *decos)
     return decos;
 }
 
+/* 2023 decorators: a declaration becomes `let C = (() => {...})();` (plus its export), an expression the IIFE. */
+static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npending)
+{
+    int decl = c->kind == N_CLASS_DECL;
+    const char *name = c->a ? c->a->s : decl ? "_default" : "_class";
+    js_node *out[1];
+    size_t nout = 0;
+    char msg[256];
+    if (sl__js_lower_decorators(L->a, c, name, out, &nout, msg, sizeof msg)) {
+        if (!L->failed) /* the first one, with the file, line and column of the class */
+            sl__js_diag(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, c->pos, msg);
+        L->failed = 1;
+        return;
+    }
+    L->need_std_decorators = 1;
+    if (!decl) { /* the IIFE itself */
+        *c = *out[0]->list[0]->b;
+        return;
+    }
+    uint32_t pos = c->pos;
+    pending[(*npending)++] = out[0];
+    if (c->flags & JF_DEFAULT) {
+        js_node *ed = mk(L, N_EXPORT_DEFAULT, pos);
+        ed->a = id(L, name, pos);
+        pending[(*npending)++] = ed;
+    } else if (c->flags & JF_EXPORT) {
+        js_node *en = mk(L, N_EXPORT_NAMED, pos);
+        js_node *sp = mk(L, N_EXPORT_SPEC, pos);
+        sp->a = id(L, name, pos);
+        sp->b = str(L, name, pos);
+        en->n = 1;
+        en->list = sl__js_list_copy(L->a, &sp, 1);
+        pending[(*npending)++] = en;
+    }
+    c->kind = N_EMPTY;
+}
+
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending)
 {
     if (c->b)
@@ -1199,6 +1242,11 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
     free(inits.v);
     free(prop_fields.v);
 
+    if (!legacy && sl__js_has_decorators(c)) {
+        std_decorators(L, c, pending, npending);
+        free(static_inits.v);
+        return;
+    }
     /* experimentalDecorators */
     int class_decorated = c->c && c->c->n;
     if (legacy && (class_decorated || static_inits.n || (ctor && 0))) {
@@ -1273,8 +1321,6 @@ static const char decorate_src[] =
     "    return c > 3 && r && Object.defineProperty(target, key, r), r;\n"
     "};\n";
 
-#include "js_parser.h"
-
 /* Parses a helper's source into statements prepended to the program. */
 static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
 {
@@ -1327,9 +1373,13 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
     collect_enums(&L, ast->program);
     collect_ns_exports(&L, ast->program);
     L.ns_sym = JS_NONE;
+    L.err = err;
+    L.errlen = errlen;
     lower_list(&L, ast->program);
-    int rc = 0;
-    if (L.need_decorate) {
+    int rc = L.failed ? -1 : 0;
+    if (!rc && L.need_std_decorators)
+        rc = prepend_helper(&L, sl__js_decorator_helpers, err, errlen);
+    if (!rc && L.need_decorate) {
         uint32_t n0 = ast->program->n;
         rc = prepend_helper(&L, decorate_src, err, errlen);
         if (!rc)
