@@ -335,8 +335,8 @@ static void parse_params(js_parser *p, js_node *fn, int is_ctor)
     sl__js_expect(p, TK_LPAREN);
     size_t mark = p->stack.n;
     while (!is(p, TK_RPAREN)) {
-        if (is(p, TK_AT))
-            sl__js_parse_decorators(p); /* parameter decorators: read, not applied */
+        /* parameter decorators (experimentalDecorators): kept in the parameter's c slot */
+        js_node *volatile decos = is(p, TK_AT) ? sl__js_parse_decorators(p) : NULL;
         volatile uint16_t prop_flags = 0;
         if (p->o.ts) {
             while (p->L.tok == TK_NAME && sl__ts_is_modifier(p->L.kw)) {
@@ -384,6 +384,8 @@ static void parse_params(js_parser *p, js_node *fn, int is_ctor)
             b = as;
         }
         b->flags |= prop_flags;
+        if (decos)
+            b->c = decos;
         push(p, b);
         if (!is(p, TK_RPAREN))
             sl__js_expect(p, TK_COMMA);

@@ -1104,12 +1104,38 @@ static js_node *member_key_expr(lower *L, js_node *m)
     return str(L, "", m->pos);
 }
 
-/* Parameter decorators of a method: __param(i, d) entries appended to its list. */
+static int has_param_decorators(const js_node *fn)
+{
+    for (uint32_t i = 0; fn && fn->kind == N_FUNCTION && i < fn->n; i++)
+        if (fn->list[i]->kind != N_SPREAD && fn->list[i]->c && fn->list[i]->c->kind == N_LIST)
+            return 1;
+    return 0;
+}
+
+/* decos followed by __param(i, d) for each decorator of each parameter of fn (tsc's order). */
 static js_node *param_decorators(lower *L, js_node *fn, js_node *decos)
 {
-    (void)L;
-    (void)fn;
-    return decos;
+    if (!has_param_decorators(fn))
+        return decos;
+    js_node *list = mk(L, N_LIST, fn->pos);
+    JS_VEC(js_node *) v = {0};
+    for (uint32_t i = 0; decos && i < decos->n; i++)
+        JS_VEC_PUSH(v, decos->list[i]);
+    for (uint32_t i = 0; i < fn->n; i++) {
+        js_node *p = fn->list[i];
+        if (p->kind == N_SPREAD || !p->c || p->c->kind != N_LIST)
+            continue;
+        for (uint32_t j = 0; j < p->c->n; j++) {
+            js_node *args[2] = {num(L, i, p->pos), p->c->list[j]};
+            JS_VEC_PUSH(v, call(L, id(L, "__param", p->pos), args, 2, p->pos));
+        }
+        p->c = NULL;
+        L->need_param = 1;
+    }
+    list->n = (uint32_t)v.n;
+    list->list = sl__js_list_copy(L->a, v.v, v.n);
+    free(v.v);
+    return list;
 }
 
 /* 2023 decorators: a declaration becomes `let C = (() => {...})();` (plus its export), an expression the IIFE. */
@@ -1225,7 +1251,8 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             continue;
         }
         JS_VEC_PUSH(members, m);
-        if (legacy && m->d && m->d->n)
+        int is_ctor = m == ctor;
+        if (legacy && !is_ctor && ((m->d && m->d->n) || has_param_decorators(m->b)))
             JS_VEC_PUSH(static_inits, m);
     }
     if (inits.n) {
@@ -1248,8 +1275,10 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
         return;
     }
     /* experimentalDecorators */
+    if (legacy && ctor && has_param_decorators(ctor->b)) /* constructor parameters decorate the class */
+        c->c = param_decorators(L, ctor->b, c->c);
     int class_decorated = c->c && c->c->n;
-    if (legacy && (class_decorated || static_inits.n || (ctor && 0))) {
+    if (legacy && (class_decorated || static_inits.n)) {
         uint32_t pos = c->pos;
         const char *name = cls ? cls : "default_1";
         /* members: instance first, then static, in order */
@@ -1262,6 +1291,8 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
                 js_node *decos = m->d;
                 if (m->b && m->b->kind == N_FUNCTION)
                     decos = param_decorators(L, m->b, decos);
+                if (!decos || !decos->n)
+                    continue;
                 js_node *target = is_static ? id(L, name, pos) : member(L, id(L, name, pos), "prototype", pos);
                 int field = m->op == JP_FIELD || m->op == JP_INIT;
                 pending[(*npending)++] = expr_stmt(L, decorate_call(L, decos, target, member_key_expr(L, m), field, m->pos));
@@ -1312,6 +1343,11 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
 }
 
 /* ------------------------------------------------------------- helpers */
+
+static const char param_src[] =
+    "var __param = (this && this.__param) || function (paramIndex, decorator) {\n"
+    "    return function (target, key) { decorator(target, key, paramIndex); }\n"
+    "};\n";
 
 static const char decorate_src[] =
     "var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {\n"
@@ -1379,6 +1415,8 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
     int rc = L.failed ? -1 : 0;
     if (!rc && L.need_std_decorators)
         rc = prepend_helper(&L, sl__js_decorator_helpers, err, errlen);
+    if (!rc && L.need_param)
+        rc = prepend_helper(&L, param_src, err, errlen);
     if (!rc && L.need_decorate) {
         uint32_t n0 = ast->program->n;
         rc = prepend_helper(&L, decorate_src, err, errlen);

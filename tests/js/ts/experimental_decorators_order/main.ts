@@ -5,8 +5,14 @@ function log(tag: string) {
     console.log("apply", tag, typeof target, key ?? "-", desc ? Object.keys(desc).sort().join("|") : "-");
   };
 }
+function param(tag: string) {
+  console.log("eval param", tag);
+  return function (target: any, key: string | undefined, index: number) { console.log("param", tag, typeof target, key ?? "-", index); };
+}
 @log("class1") @log("class2")
 class Widget {
+  constructor(@param("ctor0") a?: number, @param("ctor1") b?: string) {}
+  move(@param("move0") x: number, @param("move1a") @param("move1b") y: number) { return x + y; }
   @log("field") size = 3;
   @log("method1") @log("method2") render() { return "r" + this.size; }
   @log("static") static create() { return new Widget(); }
