@@ -33,6 +33,23 @@ const uint8_t sl__js_slots[N_KIND_COUNT] = {
 #undef L
 #undef D
 
+void sl__js_each_child(js_node *n, void (*fn)(js_node *child, void *ctx), void *ctx)
+{
+    uint8_t m = sl__js_slots[n->kind];
+    if ((m & JS_SLOT_A) && n->a)
+        fn(n->a, ctx);
+    if ((m & JS_SLOT_B) && n->b)
+        fn(n->b, ctx);
+    if ((m & JS_SLOT_C) && n->c)
+        fn(n->c, ctx);
+    if (m & JS_SLOT_LIST)
+        for (uint32_t i = 0; i < n->n; i++)
+            if (n->list[i])
+                fn(n->list[i], ctx);
+    if ((m & JS_SLOT_D) && n->d)
+        fn(n->d, ctx);
+}
+
 js_node *sl__js_node(js_arena *a, int kind, uint32_t pos)
 {
     js_node *n = sl__js_zalloc(a, sizeof *n);

@@ -265,6 +265,8 @@ typedef struct js_ast {
 /* Which slots of a node of each kind hold children (walkers visit these). */
 enum { JS_SLOT_A = 1, JS_SLOT_B = 2, JS_SLOT_C = 4, JS_SLOT_LIST = 8, JS_SLOT_D = 16 };
 extern const uint8_t sl__js_slots[N_KIND_COUNT];
+/* Calls fn(child, ctx) for each child of n, in slot order a, b, c, list, d. */
+void sl__js_each_child(js_node *n, void (*fn)(js_node *child, void *ctx), void *ctx);
 
 /* Helpers every pass uses to build and read nodes. */
 js_node *sl__js_node(js_arena *a, int kind, uint32_t pos);

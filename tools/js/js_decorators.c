@@ -65,22 +65,15 @@ static js_node *parse_text(js_arena *a, const char *text, uint32_t pos, char *er
     return t.program;
 }
 
+static void at_pos_child(js_node *n, void *pos)
+{
+    n->pos = *(uint32_t *)pos;
+    sl__js_each_child(n, at_pos_child, pos);
+}
+
 static void at_pos(js_node *n, uint32_t pos)
 {
-    n->pos = pos;
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        at_pos(n->a, pos);
-    if ((m & JS_SLOT_B) && n->b)
-        at_pos(n->b, pos);
-    if ((m & JS_SLOT_C) && n->c)
-        at_pos(n->c, pos);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                at_pos(n->list[i], pos);
-    if ((m & JS_SLOT_D) && n->d)
-        at_pos(n->d, pos);
+    at_pos_child(n, &pos);
 }
 
 /* Replaces the identifier named `name` (a placeholder) with a copy of `with`. */

@@ -30,21 +30,14 @@ static js_node *mk(minifier *M, int kind, uint32_t pos)
     return sl__js_node(M->a, kind, pos);
 }
 
+static void child(js_node *n, void *M)
+{
+    node(M, n);
+}
+
 static void children(minifier *M, js_node *n)
 {
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        node(M, n->a);
-    if ((m & JS_SLOT_B) && n->b)
-        node(M, n->b);
-    if ((m & JS_SLOT_C) && n->c)
-        node(M, n->c);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                node(M, n->list[i]);
-    if ((m & JS_SLOT_D) && n->d)
-        node(M, n->d);
+    sl__js_each_child(n, child, M);
 }
 
 static int is_global_undefined(minifier *M, const js_node *n)

@@ -148,21 +148,21 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
 
 static void decl_node(scoper *S, js_node *n, uint32_t sc);
 
+typedef struct decl_children_ctx {
+    scoper *S;
+    uint32_t sc;
+} decl_children_ctx;
+
+static void decl_children_one(js_node *n, void *ctx)
+{
+    decl_children_ctx *c = ctx;
+    decl_node(c->S, n, c->sc);
+}
+
 static void decl_children(scoper *S, js_node *n, uint32_t sc)
 {
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        decl_node(S, n->a, sc);
-    if ((m & JS_SLOT_B) && n->b)
-        decl_node(S, n->b, sc);
-    if ((m & JS_SLOT_C) && n->c)
-        decl_node(S, n->c, sc);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                decl_node(S, n->list[i], sc);
-    if ((m & JS_SLOT_D) && n->d)
-        decl_node(S, n->d, sc);
+    decl_children_ctx c = {S, sc};
+    sl__js_each_child(n, decl_children_one, &c);
 }
 
 /* The identifiers a binding pattern declares; defaults and computed keys are walked for scopes inside them. */
@@ -431,21 +431,21 @@ static void ref(scoper *S, js_node *id, uint32_t sc)
 
 static void bind_node(scoper *S, js_node *n, uint32_t sc);
 
+typedef struct bind_children_ctx {
+    scoper *S;
+    uint32_t sc;
+} bind_children_ctx;
+
+static void bind_children_one(js_node *n, void *ctx)
+{
+    bind_children_ctx *c = ctx;
+    bind_node(c->S, n, c->sc);
+}
+
 static void bind_children(scoper *S, js_node *n, uint32_t sc)
 {
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        bind_node(S, n->a, sc);
-    if ((m & JS_SLOT_B) && n->b)
-        bind_node(S, n->b, sc);
-    if ((m & JS_SLOT_C) && n->c)
-        bind_node(S, n->c, sc);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                bind_node(S, n->list[i], sc);
-    if ((m & JS_SLOT_D) && n->d)
-        bind_node(S, n->d, sc);
+    bind_children_ctx c = {S, sc};
+    sl__js_each_child(n, bind_children_one, &c);
 }
 
 /* A binding pattern: its identifiers are declarations (aux set); walk defaults and computed keys. */
@@ -672,6 +672,14 @@ static void mark_exports(scoper *S, js_node *prog)
     }
 }
 
+static void reset(js_node *n);
+
+static void reset_child(js_node *n, void *ctx)
+{
+    (void)ctx;
+    reset(n);
+}
+
 /* A second run starts afresh: no identifier keeps a symbol from the first. */
 static void reset(js_node *n)
 {
@@ -679,19 +687,7 @@ static void reset(js_node *n)
         n->aux = JS_NONE;
         return;
     }
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        reset(n->a);
-    if ((m & JS_SLOT_B) && n->b)
-        reset(n->b);
-    if ((m & JS_SLOT_C) && n->c)
-        reset(n->c);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                reset(n->list[i]);
-    if ((m & JS_SLOT_D) && n->d)
-        reset(n->d);
+    sl__js_each_child(n, reset_child, NULL);
 }
 
 void sl__js_scope_bind(js_ast *ast)

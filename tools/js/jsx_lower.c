@@ -373,21 +373,14 @@ static void lower_automatic(jsx *J, js_node *el)
     become(el, call(J, sl__js_ident(J->a, fn, el->pos), args, na, el->pos));
 }
 
+static void lower_child(js_node *n, void *J)
+{
+    lower_node(J, n);
+}
+
 static void lower_children_of(jsx *J, js_node *n)
 {
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        lower_node(J, n->a);
-    if ((m & JS_SLOT_B) && n->b)
-        lower_node(J, n->b);
-    if ((m & JS_SLOT_C) && n->c)
-        lower_node(J, n->c);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                lower_node(J, n->list[i]);
-    if ((m & JS_SLOT_D) && n->d)
-        lower_node(J, n->d);
+    sl__js_each_child(n, lower_child, J);
 }
 
 static void lower_node(jsx *J, js_node *n)

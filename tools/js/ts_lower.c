@@ -322,6 +322,13 @@ static void enum_values(lower *L, js_node *en)
     }
 }
 
+static void collect_enums(lower *L, js_node *n);
+
+static void collect_enums_child(js_node *n, void *L)
+{
+    collect_enums(L, n);
+}
+
 static void collect_enums(lower *L, js_node *n)
 {
     if (!n)
@@ -330,18 +337,7 @@ static void collect_enums(lower *L, js_node *n)
         enum_values(L, n);
         return;
     }
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        collect_enums(L, n->a);
-    if ((m & JS_SLOT_B) && n->b)
-        collect_enums(L, n->b);
-    if ((m & JS_SLOT_C) && n->c)
-        collect_enums(L, n->c);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            collect_enums(L, n->list[i]);
-    if ((m & JS_SLOT_D) && n->d)
-        collect_enums(L, n->d);
+    sl__js_each_child(n, collect_enums_child, L);
 }
 
 static void become_value(lower *L, js_node *n, const enum_val *v)
@@ -389,21 +385,14 @@ static int alias_ident(lower *L, js_node *n)
     return 1;
 }
 
+static void lower_child(js_node *n, void *L)
+{
+    lower_node(L, n);
+}
+
 static void lower_children(lower *L, js_node *n)
 {
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        lower_node(L, n->a);
-    if ((m & JS_SLOT_B) && n->b)
-        lower_node(L, n->b);
-    if ((m & JS_SLOT_C) && n->c)
-        lower_node(L, n->c);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                lower_node(L, n->list[i]);
-    if ((m & JS_SLOT_D) && n->d)
-        lower_node(L, n->d);
+    sl__js_each_child(n, lower_child, L);
 }
 
 /* E.A / E["A"] of a const enum: the value. */
@@ -1373,23 +1362,19 @@ static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
     return 0;
 }
 
+static void zero_positions(js_node *n);
+
+static void zero_child(js_node *n, void *ctx)
+{
+    (void)ctx;
+    zero_positions(n);
+}
+
 /* Positions inside helper text mean nothing in this file: point them at the start. */
 static void zero_positions(js_node *n)
 {
     n->pos = 0;
-    uint8_t m = sl__js_slots[n->kind];
-    if ((m & JS_SLOT_A) && n->a)
-        zero_positions(n->a);
-    if ((m & JS_SLOT_B) && n->b)
-        zero_positions(n->b);
-    if ((m & JS_SLOT_C) && n->c)
-        zero_positions(n->c);
-    if (m & JS_SLOT_LIST)
-        for (uint32_t i = 0; i < n->n; i++)
-            if (n->list[i])
-                zero_positions(n->list[i]);
-    if ((m & JS_SLOT_D) && n->d)
-        zero_positions(n->d);
+    sl__js_each_child(n, zero_child, NULL);
 }
 
 int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)

@@ -1,18 +1,1 @@
-// @options: --experimental-decorators
-function log(tag: string) {
-  console.log("eval", tag);
-  return function (target: any, key?: string, desc?: PropertyDescriptor): any {
-    console.log("apply", tag, typeof target, key ?? "-", desc ? Object.keys(desc).sort().join("|") : "-");
-  };
-}
-@log("class1") @log("class2")
-class Widget {
-  @log("field") size = 3;
-  @log("method1") @log("method2") render() { return "r" + this.size; }
-  @log("static") static create() { return new Widget(); }
-  @log("getter") get area() { return this.size * this.size; }
-}
-console.log(Widget.create().render(), new Widget().area);
-function sealed(ctor: Function) { Object.seal(ctor); }
-@sealed export class S { }
-console.log(Object.isSealed(S));
+../../ts/experimental_decorators_order/main.ts

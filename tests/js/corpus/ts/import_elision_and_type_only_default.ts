@@ -1,2 +1,1 @@
-console.log("default loaded (only when not elided)");
-export default 1;
+../../ts/import_elision_and_type_only/default.ts

@@ -1,1 +1,1 @@
-console.log("effect loaded");
+../../ts/import_elision_and_type_only/effect.ts

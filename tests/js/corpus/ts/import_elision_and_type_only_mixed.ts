@@ -1,3 +1,1 @@
-console.log("mixed loaded");
-export interface AlsoType { n: number }
-export const kept = "kept";
+../../ts/import_elision_and_type_only/mixed.ts

@@ -1,2 +1,1 @@
-console.log("ns loaded (only when not elided)");
-export const z = 1;
+../../ts/import_elision_and_type_only/ns.ts

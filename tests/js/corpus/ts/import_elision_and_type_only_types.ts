@@ -1,2 +1,1 @@
-console.log("types loaded (only when not elided)");
-export interface OnlyType { n: number }
+../../ts/import_elision_and_type_only/types.ts

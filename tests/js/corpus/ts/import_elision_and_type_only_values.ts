@@ -1,2 +1,1 @@
-console.log("values loaded");
-export const used = "used", unusedValue = "unused";
+../../ts/import_elision_and_type_only/values.ts

@@ -1,4 +1,1 @@
-// @module: commonjs
-const api = { name: "lib", add: (a: number, b: number) => a + b };
-console.log("lib loaded");
-export = api;
+../../ts/import_equals_and_export_equals/lib.ts

@@ -1,3 +1,1 @@
-// @module: commonjs
-console.log("unused loaded (only when not elided)");
-export = 1;
+../../ts/import_equals_and_export_equals/unused.ts
