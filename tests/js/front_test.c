@@ -28,7 +28,7 @@ static char *run(const char *path, const char *src, int flags)
     js_ast ast;
     char err[2048];
     char *res;
-    if (sl__js_parse(&ast, path, src, strlen(src), &po, &a, err, sizeof err)) {
+    if (sl__js_parse_program(&ast, path, src, strlen(src), &po, &a, err, sizeof err)) {
         res = malloc(strlen(err) + 8);
         sprintf(res, "ERROR: %s", err);
         sl__js_arena_free(&a);
@@ -390,7 +390,7 @@ SL_TEST(js_sourcemap_maps_minified_names_back_to_their_lines_and_columns)
     js_parse_opts po = {0, 0, 1};
     js_ast ast;
     char err[512];
-    CHECK(sl__js_parse(&ast, "add.mjs", src, strlen(src), &po, &a, err, sizeof err) == 0);
+    CHECK(sl__js_parse_program(&ast, "add.mjs", src, strlen(src), &po, &a, err, sizeof err) == 0);
     js_lower_opts lo = sl__js_lower_defaults();
     CHECK(sl__js_transform(&ast, 0, &lo, err, sizeof err) == 0);
     js_mangle_opts mo = {0};

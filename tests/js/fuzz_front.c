@@ -35,7 +35,7 @@ static int compile(const char *path, const char *src, size_t len, const js_lower
     js_ast ast;
     char err[512];
     int ok = 0;
-    if (sl__js_parse(&ast, path, src, len, &po, &a, err, sizeof err) == 0) {
+    if (sl__js_parse_program(&ast, path, src, len, &po, &a, err, sizeof err) == 0) {
         if (sl__js_transform(&ast, po.ts, lo, err, sizeof err) == 0) {
             if (mangle) {
                 sl__js_minify_syntax(&ast);

@@ -52,7 +52,7 @@ static int print_once(const char *path, const char *src, size_t len, const js_pa
     sl__js_arena_init(&a);
     js_ast ast;
     char err[1024];
-    if (sl__js_parse(&ast, path, src, len, po, &a, err, sizeof err)) {
+    if (sl__js_parse_program(&ast, path, src, len, po, &a, err, sizeof err)) {
         if (!quiet)
             fprintf(stderr, "%s\n", err);
         sl__js_arena_free(&a);

@@ -141,6 +141,6 @@ int sl__js_is_ident_name(const char *s, size_t n)
 
 int sl__js_is_reserved(const char *s, size_t n)
 {
-    int k = sl__js_keyword(s, n);
+    int k = sl__js_keyword_id(s, n);
     return k != K_NONE && k <= K_LAST_RESERVED;
 }

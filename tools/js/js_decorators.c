@@ -59,7 +59,7 @@ static js_node *parse_text(js_arena *a, const char *text, uint32_t pos, char *er
 {
     js_ast t;
     js_parse_opts po = {0, 0, 0};
-    if (sl__js_parse(&t, "<decorators>", text, strlen(text), &po, a, err, errlen))
+    if (sl__js_parse_program(&t, "<decorators>", text, strlen(text), &po, a, err, errlen))
         return NULL;
     (void)pos;
     return t.program;

@@ -60,7 +60,7 @@ static void kw_init(void)
     }
 }
 
-int sl__js_keyword(const char *s, size_t n)
+int sl__js_keyword_id(const char *s, size_t n)
 {
     if (n < 2 || n > 11 || s[0] < 'a' || s[0] > 'y')
         return K_NONE;
@@ -656,7 +656,7 @@ void sl__js_lex_next(js_lexer *L)
         scan_name(L, L->pos);
         L->tok = TK_NAME;
         if (!L->escaped)
-            L->kw = (uint8_t)sl__js_keyword(L->name, L->name_len);
+            L->kw = (uint8_t)sl__js_keyword_id(L->name, L->name_len);
         return;
     }
     if ((c >= '0' && c <= '9') || (c == '.' && L->pos + 1 < L->len && s[L->pos + 1] >= '0' && s[L->pos + 1] <= '9')) {
@@ -805,5 +805,5 @@ void sl__js_lex_jsx_tag(js_lexer *L)
     L->name = s + L->start;
     L->name_len = p - L->start;
     L->pos = p;
-    L->kw = (uint8_t)sl__js_keyword(L->name, L->name_len);
+    L->kw = (uint8_t)sl__js_keyword_id(L->name, L->name_len);
 }

@@ -105,7 +105,7 @@ void sl__js_lex_split_gt(js_lexer *L);
 _Noreturn void sl__js_lex_fail(js_lexer *L, uint32_t pos, const char *msg);
 
 /* The keyword id of a name, K_NONE when it is none. */
-int sl__js_keyword(const char *s, size_t n);
+int sl__js_keyword_id(const char *s, size_t n);
 /* Appends code point cp to buf as UTF-8 (WTF-8 for lone surrogates); returns bytes written (<= 4). */
 int sl__js_utf8_put(char *buf, uint32_t cp);
 /* Decodes one UTF-8/WTF-8 sequence at s (n bytes available); returns its length, *cp the code point. */

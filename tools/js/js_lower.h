@@ -42,7 +42,7 @@ int sl__jsx_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
 /* Drops imports whose bindings nothing reads (tsc's elision; not under verbatimModuleSyntax). Needs a bound tree. */
 void sl__ts_elide_imports(js_ast *ast, const js_lower_opts *o);
 
-/* The whole pipeline after sl__js_parse; is_ts says whether the file was TypeScript. */
+/* The whole pipeline after sl__js_parse_program; is_ts says whether the file was TypeScript. */
 int sl__js_transform(js_ast *ast, int is_ts, const js_lower_opts *o, char *err, size_t errlen);
 
 #endif

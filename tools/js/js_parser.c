@@ -2405,7 +2405,7 @@ js_parse_opts sl__js_opts_for_path(const char *path)
     return o;
 }
 
-void sl__js_line_col(const char *src, size_t len, uint32_t pos, uint32_t *line, uint32_t *col)
+void sl__js_position(const char *src, size_t len, uint32_t pos, uint32_t *line, uint32_t *col)
 {
     uint32_t l = 1, c = 1;
     for (size_t i = 0; i < pos && i < len; i++) {
@@ -2420,11 +2420,11 @@ void sl__js_line_col(const char *src, size_t len, uint32_t pos, uint32_t *line, 
     *col = c;
 }
 
-void sl__js_diag(char *out, size_t outlen, const char *path, const char *src, size_t len, uint32_t pos,
+void sl__js_error_text(char *out, size_t outlen, const char *path, const char *src, size_t len, uint32_t pos,
                  const char *msg)
 {
     uint32_t line, col;
-    sl__js_line_col(src, len, pos, &line, &col);
+    sl__js_position(src, len, pos, &line, &col);
     size_t ls = pos > len ? len : pos;
     while (ls > 0 && src[ls - 1] != '\n')
         ls--;
@@ -2471,7 +2471,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
         out->is_module = p->is_module || o->module;
         out->has_jsx = p->has_jsx;
     } else {
-        sl__js_diag(err, errlen, path, src, len, p->L.err_pos, p->L.err_msg);
+        sl__js_error_text(err, errlen, path, src, len, p->L.err_pos, p->L.err_msg);
         rc = -1;
     }
     free(p->stack.v);
@@ -2482,7 +2482,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
     return rc;
 }
 
-int sl__js_parse(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o, js_arena *a,
+int sl__js_parse_program(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o, js_arena *a,
                  char *err, size_t errlen)
 {
     return run(out, path, src, len, o, a, err, errlen, 0);

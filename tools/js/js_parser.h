@@ -34,19 +34,19 @@ js_parse_opts sl__js_opts_for_path(const char *path);
 /* Parses src[0..len) (path for messages) into *out, allocating from a.
  * Returns 0, or -1 with "path:line:col: message" plus the line and a
  * caret under the column in err. */
-int sl__js_parse(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o, js_arena *a,
+int sl__js_parse_program(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o, js_arena *a,
                  char *err, size_t errlen);
 
 /* Parses one expression (MDX's `{...}` and attribute values): the whole
- * of src[0..len) must be one expression.  Same contract as sl__js_parse;
+ * of src[0..len) must be one expression.  Same contract as sl__js_parse_program;
  * out->program holds an N_PROGRAM with one N_EXPR. */
 int sl__js_parse_expression(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o,
                             js_arena *a, char *err, size_t errlen);
 
 /* "path:line:col: msg\n    <line>\n    <caret>" for byte offset pos. */
-void sl__js_diag(char *out, size_t outlen, const char *path, const char *src, size_t len, uint32_t pos,
+void sl__js_error_text(char *out, size_t outlen, const char *path, const char *src, size_t len, uint32_t pos,
                  const char *msg);
 /* 1-based line and column (in bytes) of a byte offset. */
-void sl__js_line_col(const char *src, size_t len, uint32_t pos, uint32_t *line, uint32_t *col);
+void sl__js_position(const char *src, size_t len, uint32_t pos, uint32_t *line, uint32_t *col);
 
 #endif

@@ -1137,7 +1137,7 @@ static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npen
     char msg[256];
     if (sl__js_lower_decorators(L->a, c, name, out, &nout, msg, sizeof msg)) {
         if (!L->failed) /* the first one, with the file, line and column of the class */
-            sl__js_diag(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, c->pos, msg);
+            sl__js_error_text(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, c->pos, msg);
         L->failed = 1;
         return;
     }
@@ -1351,7 +1351,7 @@ static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
 {
     js_ast h;
     js_parse_opts po = {0, 0, 0};
-    if (sl__js_parse(&h, "<helper>", src, strlen(src), &po, L->a, err, errlen))
+    if (sl__js_parse_program(&h, "<helper>", src, strlen(src), &po, L->a, err, errlen))
         return -1;
     js_node *prog = L->ast->program;
     uint32_t at = 0;
