@@ -92,7 +92,7 @@ static int roundtrip_file(const char *path, const js_print_opts *o)
         char *name = malloc(strlen(path) + 16);
         sprintf(name, "%s (printed)", path);
         rc = print_once(name, out.v ? out.v : "", out.n, &po, o, &again) ? 4 : 0;
-        if (!rc && (again.n != out.n || memcmp(again.v, out.v, out.n))) {
+        if (!rc && (again.n != out.n || (out.n && memcmp(again.v, out.v, out.n)))) {
             fprintf(stderr, "%s: printing the printed text differs\n", path);
             rc = 3;
         }

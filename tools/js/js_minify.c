@@ -341,6 +341,8 @@ void sl__js_minify_syntax(js_ast *ast)
     memset(&M, 0, sizeof M);
     M.ast = ast;
     M.a = ast->arena;
+    JS_VEC_PUSH(M.out, NULL); /* never NULL: lists are copied from out.v + mark */
+    M.out.n = 0;
     node(&M, ast->program);
     free(M.out.v);
 }

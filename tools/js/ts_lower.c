@@ -1396,6 +1396,8 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
     L.ns_sym = JS_NONE;
     L.err = err;
     L.errlen = errlen;
+    JS_VEC_PUSH(L.out, NULL); /* never NULL: lists are copied from out.v + mark */
+    L.out.n = 0;
     lower_list(&L, ast->program);
     int rc = L.failed ? -1 : 0;
     if (!rc && L.need_std_decorators)
