@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -199,6 +200,8 @@ static int sym(TSNode n)
     if (ts_node_is_null(n))
         return S_OTHER;
     TSSymbol s = ts_node_symbol(n);
+    if (s == (TSSymbol)-1)
+        return S_ERROR; /* tree-sitter's builtin error symbol, outside the grammar's table */
     return s < G.nsym ? G.sym[s] : S_OTHER;
 }
 

@@ -1,0 +1,115 @@
+/*
+ * graph_hostile_test.c - inputs made to hurt (issue 22): nestings deep
+ * enough to overflow a parser's counters, special files where module
+ * files should be, error recovery that would cost quadratic work.  Each
+ * must end in a warning naming the file, with the rest of the graph
+ * intact; the ASan build runs them too, so a stray free or read shows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "graph_run.h"
+
+/* A text of `head`, `unit` repeated n times, and `tail`. */
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail, size_t *len)
+{
+    size_t h = strlen(head), u = strlen(unit), t = strlen(tail);
+    char *s = malloc(h + u * n + t + 1);
+    memcpy(s, head, h);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + h + i * u, unit, u);
+    memcpy(s + h + u * n, tail, t + 1);
+    *len = h + u * n + t;
+    return s;
+}
+
+/* Graphs a crate whose lib.rs declares `mod NAME;` for each of the n
+ * module texts and ends in `pub fn still_here() {}`; returns the exit
+ * status, the database path in db. */
+static int graph_modules(const char *const *names, char *const *texts, const size_t *lens, size_t n, char *db,
+                         size_t dblen)
+{
+    char dir[4096], rel[256];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"hostile\"\n", -1);
+    size_t cap = 64 + n * 300, len = 0;
+    char *lib = malloc(cap);
+    for (size_t i = 0; i < n; i++) {
+        len += (size_t)snprintf(lib + len, cap - len, "mod %s;\n", names[i]);
+        snprintf(rel, sizeof rel, "src/%s.rs", names[i]);
+        write_file(dir, rel, texts[i], (long)lens[i]);
+    }
+    snprintf(lib + len, cap - len, "pub fn still_here() {}\n");
+    write_file(dir, "src/lib.rs", lib, -1);
+    free(lib);
+    snprintf(db, dblen, "%s/g.sqlite", dir);
+    return graph_run("-q", "-j2", "--db", db, dir, NULL);
+}
+
+static long long count(const char *db, const char *sql, const char *a)
+{
+    return db_int(db, sql, a, NULL, NULL);
+}
+
+/* Both sides of the 16-bit child count Debian's tree-sitter 0.20.7 kept:
+ * `type T=` and 32,766 `V<` give an error node of 65,536 children, which
+ * wrapped to 0 and freed a pointer 512 KiB into a block. */
+SL_TEST(graph_survives_32765_and_32766_unclosed_generics)
+{
+    const char *names[] = {"g32765", "g32766"};
+    char *texts[2];
+    size_t lens[2];
+    texts[0] = repeat("pub fn before() {}\ntype T=", "V<", 32765, "", &lens[0]);
+    texts[1] = repeat("pub fn before() {}\ntype T=", "V<", 32766, "", &lens[1]);
+    char db[4200];
+    CHECK_EQ(graph_modules(names, texts, lens, 2, db, sizeof db), 1);
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ(count(db, "SELECT count(*) FROM warnings WHERE file LIKE '%' || ?1 || '.rs' AND message LIKE "
+                           "'%syntax error%'", names[i]), 1);
+        char path[64];
+        snprintf(path, sizeof path, "crate::%s::before", names[i]);
+        CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = ?1", path), 1);
+        free(texts[i]);
+    }
+    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = 'crate::still_here'", NULL), 1);
+}
+
+/* Other shapes that leave tens of thousands of symbols on the parser's
+ * stack (so an error node with more than 65,535 children), or nest the
+ * tree that deep: each is one file with a syntax error; the items before
+ * it and every other file survive. */
+SL_TEST(graph_survives_deep_unclosed_shapes)
+{
+    static const struct {
+        const char *name, *head, *unit;
+        size_t n;
+    } shapes[] = {
+        {"generics", "type T=", "V<", 40000},  {"parens", "fn f() {", "(", 70000},
+        {"brackets", "fn f() {", "[", 70000},  {"braces", "fn f() ", "{", 70000},
+        {"negations", "fn f() {", "-", 70000}, {"borrows", "fn f() {", "&", 70000},
+        {"assigns", "fn f() {", "a=", 35000},  {"ref_types", "type T=", "&", 70000},
+        {"modules", "", "mod a{", 20000},      {"closed", "type T=", "V<", 20000},
+    };
+    enum { N = sizeof shapes / sizeof shapes[0] };
+    const char *names[N];
+    char *texts[N];
+    size_t lens[N];
+    for (size_t i = 0; i < N; i++) {
+        char head[128];
+        snprintf(head, sizeof head, "pub fn before() {}\n%s", shapes[i].head);
+        names[i] = shapes[i].name;
+        texts[i] = repeat(head, shapes[i].unit, shapes[i].n, "\n", &lens[i]);
+    }
+    char db[4200];
+    CHECK_EQ(graph_modules(names, texts, lens, N, db, sizeof db), 1);
+    for (size_t i = 0; i < N; i++) {
+        CHECK_EQ(count(db, "SELECT count(*) FROM warnings WHERE file LIKE '%/' || ?1 || '.rs'", names[i]), 1);
+        char path[64];
+        snprintf(path, sizeof path, "crate::%s::before", names[i]);
+        CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = ?1", path), 1);
+        free(texts[i]);
+    }
+    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = 'crate::still_here'", NULL), 1);
+}
