@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "extract.h"
 #include "graph_run.h"
+#include "tsarena.h"
 
 /* A text of `head`, `unit` repeated n times, and `tail`. */
 static char *repeat(const char *head, const char *unit, size_t n, const char *tail, size_t *len)
@@ -86,11 +88,10 @@ SL_TEST(graph_survives_deep_unclosed_shapes)
         const char *name, *head, *unit;
         size_t n;
     } shapes[] = {
-        {"generics", "type T=", "V<", 40000},  {"parens", "fn f() {", "(", 70000},
-        {"brackets", "fn f() {", "[", 70000},  {"braces", "fn f() ", "{", 70000},
-        {"negations", "fn f() {", "-", 70000}, {"borrows", "fn f() {", "&", 70000},
-        {"assigns", "fn f() {", "a=", 35000},  {"ref_types", "type T=", "&", 70000},
-        {"modules", "", "mod a{", 20000},      {"closed", "type T=", "V<", 20000},
+        {"generics", "type T=", "V<", 40000}, {"parens", "fn f() {", "(", 70000},
+        {"brackets", "fn f() {", "[", 70000}, {"braces", "fn f() ", "{", 70000},
+        {"borrows", "fn f() {", "&", 70000},  {"assigns", "fn f() {", "a=", 35000},
+        {"modules", "", "mod a{", 20000},     {"closed", "type T=", "V<", 20000},
     };
     enum { N = sizeof shapes / sizeof shapes[0] };
     const char *names[N];
@@ -112,4 +113,86 @@ SL_TEST(graph_survives_deep_unclosed_shapes)
         free(texts[i]);
     }
     CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = 'crate::still_here'", NULL), 1);
+}
+
+/* About `size` bytes of ordinary Rust: functions with calls and branches. */
+static char *ordinary(size_t size, size_t *len)
+{
+    char *s = malloc(size + 256);
+    size_t n = 0;
+    for (int i = 0; n < size; i++)
+        n += (size_t)sprintf(s + n, "pub fn f%d(x: u32) -> u32 { let y = x + %d; if y > 3 { g(y) } else { y * 2 } }\n",
+                             i, i);
+    *len = n;
+    return s;
+}
+
+/* What extracting `src` cost, in bytes asked of tree-sitter's allocator
+ * (the measure the budget uses: tsarena.h); *abandoned says whether the
+ * parse was given up. */
+static size_t work_of(const char *src, size_t len, int *abandoned)
+{
+    gr_extractor *x = gr_extractor_new();
+    fg_file *f = fg_file_new("t.rs", 0);
+    gr_extract(x, f, src, len);
+    size_t w = gr_tsarena_requested();
+    *abandoned = 0;
+    for (size_t i = 0; i < f->ndiags; i++)
+        *abandoned |= strstr(f->diags[i].msg, "too costly") != NULL;
+    fg_file_free(f);
+    gr_extractor_free(x);
+    return w;
+}
+
+/* `'#' * N + "0xf" + '#' * N` made tree-sitter's error recovery wrap a
+ * growing error region again for every token: 25 s and gigabytes at
+ * 100 KB.  At three sizes the work must stay within a fixed multiple of
+ * an ordinary file's of the same size, and grow no faster than the size. */
+SL_TEST(graph_bounds_error_recovery_work_on_hash_runs)
+{
+    /* halved in sanitizer builds, where each parse costs ten times more */
+    size_t top = SL_TEST_SANITIZED ? 50000 : 100000;
+    size_t sizes[] = {top / 4, top / 2, top}, hostile_work[3];
+    for (int k = 0; k < 3; k++) {
+        size_t n = sizes[k] / 2, len, olen;
+        char *h = repeat("", "#", n, "0xf", &len);
+        char *t = repeat(h, "#", n, "", &len);
+        char *o = ordinary(sizes[k], &olen);
+        int abandoned, o_abandoned;
+        hostile_work[k] = work_of(t, len, &abandoned);
+        size_t normal = work_of(o, olen, &o_abandoned);
+        fprintf(stderr, "%zu bytes: ordinary %zu KiB, '#' run %zu KiB (%.0f x)\n", len, normal >> 10,
+                hostile_work[k] >> 10, (double)hostile_work[k] / normal);
+        CHECK(!o_abandoned);
+        CHECK(abandoned);
+        CHECK(hostile_work[k] <= 64 * normal);
+        CHECK(hostile_work[k] <= gr_parse_budget(len) + (gr_parse_budget(len) >> 2));
+        free(h);
+        free(t);
+        free(o);
+    }
+    /* linear, not quadratic: twice the text, at most about twice the work */
+    CHECK(hostile_work[2] <= 3 * hostile_work[1] && hostile_work[1] <= 3 * hostile_work[0]);
+}
+
+/* The whole tool on such a file: a warning naming it and the line where
+ * the parse was given up, every other file of the crate graphed. */
+SL_TEST(graph_abandons_costly_file_and_keeps_the_rest)
+{
+    const char *names[] = {"hashes", "fine"};
+    char *texts[2];
+    size_t lens[2], len;
+    char *h = repeat("pub fn lost() {}\n", "#", 50000, "0xf", &len);
+    texts[0] = repeat(h, "#", 50000, "\n", &lens[0]);
+    texts[1] = repeat("pub fn kept() {}\n", "", 0, "", &lens[1]);
+    char db[4200];
+    CHECK_EQ(graph_modules(names, texts, lens, 2, db, sizeof db), 1);
+    CHECK_EQ(count(db, "SELECT count(*) FROM warnings WHERE file LIKE '%/hashes.rs' AND line = 2 AND message LIKE "
+                       "'%too costly%abandoned%'", NULL), 1);
+    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = 'crate::fine::kept'", NULL), 1);
+    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = 'crate::hashes'", NULL), 1);
+    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path = 'crate::still_here'", NULL), 1);
+    free(h);
+    free(texts[0]);
+    free(texts[1]);
 }

@@ -1314,14 +1314,6 @@ static void skim(gr_extractor *x, const char *src, size_t len)
         x->nranges = gr_skim_ranges(&x->skims, &x->ranges, &x->ranges_cap);
 }
 
-static TSTree *parse(gr_extractor *x, const char *src, size_t len)
-{
-    ts_parser_reset(x->parser);
-    if (!ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges))
-        return NULL;
-    return ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
-}
-
 static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src, size_t len)
 {
     TSNode r = ts_tree_root_node(t);
@@ -1345,6 +1337,95 @@ static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src
     free(e);
 }
 
+/* The input tree-sitter reads: the whole rest of the text at once. */
+typedef struct text_in {
+    const char *s;
+    uint32_t len;
+} text_in;
+
+static const char *read_text(void *payload, uint32_t at, TSPoint pt, uint32_t *got)
+{
+    (void)pt;
+    const text_in *t = payload;
+    *got = at < t->len ? t->len - at : 0;
+    return at < t->len ? t->s + at : "";
+}
+
+/* The budget of one parse (GR_PARSE_BUDGET in extract.h), checked every
+ * hundred or so parser operations; `at` is where the parser was when it
+ * ran out. */
+typedef struct budget {
+    size_t limit;
+    uint32_t at;
+    int over;
+} budget;
+
+static bool over_budget(TSParseState *st)
+{
+    budget *b = st->payload;
+    if (gr_tsarena_requested() <= b->limit)
+        return false;
+    b->over = 1;
+    b->at = st->current_byte_offset;
+    return true;
+}
+
+size_t gr_parse_budget(size_t len)
+{
+    size_t b = GR_PARSE_BUDGET_BASE + GR_PARSE_BUDGET_PER_BYTE * len;
+    return b < GR_PARSE_BUDGET_MAX ? b : GR_PARSE_BUDGET_MAX;
+}
+
+/* Parses src with p (ranges set by the caller) within the budget: NULL
+ * when tree-sitter gave up or ran out of budget (b->over says which). */
+static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b)
+{
+    text_in in = {src, (uint32_t)len};
+    b->limit = gr_parse_budget(len);
+    b->over = 0;
+    TSInput input = {&in, read_text, TSInputEncodingUTF8, NULL};
+    TSParseOptions opt = {b, over_budget};
+    return ts_parser_parse_with_options(p, NULL, input, opt);
+}
+
+/* No tree: say why, where the parser stopped if it ran out of budget. */
+static void no_tree(fg_file *f, const budget *b, const char *src, size_t len)
+{
+    if (!b->over) {
+        fg_diagf(f, 1, "the parser gave up on this file");
+        return;
+    }
+    uint32_t line = 1;
+    for (uint32_t i = 0; i < b->at && i < len; i++)
+        line += src[i] == '\n';
+    fg_diagf(f, line,
+             "syntax errors too costly to recover from (tree-sitter asked for %zu MiB, over the limit of %zu MiB "
+             "for a file of %zu bytes): parse abandoned at this line; no items from this file",
+             gr_tsarena_requested() >> 20, gr_parse_budget(len) >> 20, len);
+}
+
+/* The arena path: parser, tree and cursors all live in the arena for this
+ * one file, and go together at the end without a tree walk to free them.
+ * A parser made here must not outlive the arena span, so it is new for
+ * each file (cheap next to a parse). */
+static void extract_in_arena(gr_extractor *x, fg_file *f, const char *src, size_t len)
+{
+    gr_tsarena_begin(x->arena);
+    TSParser *p = ts_parser_new();
+    budget b = {0, 0, 0};
+    TSTree *t = p && ts_parser_set_language(p, G.lang) &&
+                        (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
+                    ? parse_bounded(p, src, len, &b)
+                    : NULL;
+    if (t)
+        extract_tree(x, f, t, src, len);
+    else
+        no_tree(f, &b, src, len);
+    if (p)
+        ts_parser_delete(p); /* releases the scanner's own state */
+    gr_tsarena_end(x->arena);
+}
+
 void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
 {
     fg_item root;
@@ -1356,31 +1437,20 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         fg_diagf(f, 1, "file too large to parse");
         return;
     }
+    skim(x, src, len);
     if (x->arena) {
-        /* Parser, tree and cursors all live in the arena for this one file,
-         * and go together at the end without a tree walk to free them.  A
-         * parser made here must not outlive the arena span, so it is new
-         * for each file (cheap next to a parse). */
-        skim(x, src, len);
-        gr_tsarena_begin(x->arena);
-        TSParser *p = ts_parser_new();
-        TSTree *t = p && ts_parser_set_language(p, G.lang) &&
-                            (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
-                        ? ts_parser_parse_string(p, NULL, src, (uint32_t)len)
-                        : NULL;
-        if (t)
-            extract_tree(x, f, t, src, len);
-        else
-            fg_diagf(f, 1, "the parser gave up on this file");
-        if (p)
-            ts_parser_delete(p); /* releases the scanner's own (libc) state */
-        gr_tsarena_end(x->arena);
+        extract_in_arena(x, f, src, len);
         return;
     }
-    skim(x, src, len);
-    TSTree *t = parse(x, src, len);
+    gr_tsarena_begin(NULL); /* counts the budget */
+    ts_parser_reset(x->parser);
+    budget b = {0, 0, 0};
+    TSTree *t = ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges)
+                    ? parse_bounded(x->parser, src, len, &b)
+                    : NULL;
     if (!t) {
-        fg_diagf(f, 1, "the parser gave up on this file");
+        no_tree(f, &b, src, len);
+        ts_parser_reset(x->parser); /* a cancelled parse would otherwise resume */
         return;
     }
     extract_tree(x, f, t, src, len);
