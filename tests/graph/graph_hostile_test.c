@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "extract.h"
@@ -195,4 +197,52 @@ SL_TEST(graph_abandons_costly_file_and_keeps_the_rest)
     free(h);
     free(texts[0]);
     free(texts[1]);
+}
+
+/* Special files where module files should be - a FIFO (named by the
+ * module rule and by #[path]), a directory, /dev/zero, a symlink loop -
+ * are each refused at once with a warning naming them: opening a FIFO
+ * used to block forever.  alarm() turns a hang into a failure. */
+SL_TEST(graph_refuses_special_files_as_modules_without_blocking)
+{
+    char dir[4096], p[4300], q[4300];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"special\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "mod zz;\nmod a_dir;\nmod zero;\nmod looped;\n#[path = \"../pipe\"]\nmod piped;\nmod fine;\n"
+               "pub fn still_here() {}\n",
+               -1);
+    write_file(dir, "src/fine.rs", "pub fn kept() {}\n", -1);
+    snprintf(p, sizeof p, "%s/src/zz.rs", dir);
+    CHECK(mkfifo(p, 0666) == 0);
+    snprintf(p, sizeof p, "%s/pipe", dir);
+    CHECK(mkfifo(p, 0666) == 0);
+    snprintf(p, sizeof p, "%s/src/a_dir.rs", dir);
+    CHECK(mkdir(p, 0777) == 0);
+    snprintf(p, sizeof p, "%s/src/zero.rs", dir);
+    CHECK(symlink("/dev/zero", p) == 0);
+    snprintf(p, sizeof p, "%s/src/looped.rs", dir);
+    snprintf(q, sizeof q, "%s/src/loop2.rs", dir);
+    CHECK(symlink(q, p) == 0 && symlink(p, q) == 0);
+    char db[4300];
+    snprintf(db, sizeof db, "%s/g.sqlite", dir);
+    alarm(60);
+    CHECK_EQ(graph_run("-q", "-j2", "--db", db, dir, NULL), 1);
+    alarm(0);
+    static const char *const want[][2] = {
+        {"%/src/zz.rs", "%is a FIFO%"},
+        {"%/pipe", "%is a FIFO%"},
+        {"%/src/a_dir.rs", "%is a directory%"},
+        {"%/src/zero.rs", "%is a character device%"},
+        {"%/src/looped.rs", "%symbolic links%"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        long long n = db_int(db, "SELECT count(*) FROM warnings WHERE file LIKE ?1 AND message LIKE ?2", want[i][0],
+                             want[i][1], NULL);
+        if (n != 1)
+            fprintf(stderr, "no warning on %s saying %s\n", want[i][0], want[i][1]);
+        CHECK_EQ(n, 1);
+    }
+    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE path IN ('crate::still_here', 'crate::fine::kept')", NULL),
+             2);
 }
