@@ -156,7 +156,7 @@ int sl_graph_main(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, c;
     const char *db = NULL, *json = NULL;
-    optind = 1;
+    optind = 0; /* glibc: start afresh (a second call in one process, as the tests make) */
     while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'j': {
