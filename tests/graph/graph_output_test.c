@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <fcntl.h>
 #include "check.h"
 #include "graph_run.h"
 
