@@ -111,8 +111,11 @@ static void free_list(char **v, size_t n)
  * hidden directories and nested packages). */
 static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
 {
-    if (depth > 32)
+    if (depth > GR_MAX_WALK_DEPTH) {
+        gr_graph_warn(g, dir, 0, "directory nested deeper than %d levels in its package; not searched",
+                      GR_MAX_WALK_DEPTH);
         return;
+    }
     size_t n;
     char **v = list_dir(dir, &n);
     for (size_t i = 0; i < n; i++) {
@@ -243,7 +246,10 @@ static void directory(gr_graph *g, const char *dir, int depth)
     free(toml);
     if (m.has_package)
         package(g, dir, &m);
-    if (m.has_workspace && depth < 4) {
+    if (m.has_workspace && depth >= GR_MAX_WORKSPACE_DEPTH)
+        gr_graph_warn(g, dir, 0, "workspace nested %d levels deep (at most %d); its members are not read", depth,
+                      GR_MAX_WORKSPACE_DEPTH - 1);
+    else if (m.has_workspace) {
         for (size_t i = 0; i < m.members.n; i++) {
             char *pat = gr_path_join(dir, m.members.v[i]);
             glob_t gl;
