@@ -13,6 +13,12 @@
 
 #include "filegraph.h"
 
+/* The version of what the extractor makes of a text: raise it with any
+ * change to the per-file graph a text gives (items, references, uses,
+ * diagnostics, the parse budget), so cached graphs of older versions
+ * (graphcache.h) are not used. */
+#define GR_EXTRACTOR_VERSION 1
+
 typedef struct gr_extractor gr_extractor;
 
 gr_extractor *gr_extractor_new(void);
