@@ -5,7 +5,6 @@
  * outputs are the bytes a run without a cache writes, for any -j.
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,21 +160,11 @@ static size_t entries(char out[][4600], size_t max)
     return n;
 }
 
-/* --stats's count of bad entries, from a run with the cache (stderr to a file). */
+/* --stats's count of bad entries, from a run with the cache. */
 static long bad_entries(const char *json)
 {
-    char log[4400];
-    snprintf(log, sizeof log, "%s/stderr", root);
-    fflush(stderr);
-    int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    dup2(fd, 2);
-    close(fd);
-    graph_run("-q", "--stats", "-j2", "--cache", cache, "--json", json, work, NULL);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    size_t len;
-    char *t = read_all(log, &len);
+    char *t;
+    graph_run_stderr(&t, "-q", "--stats", "-j2", "--cache", cache, "--json", json, work, NULL);
     const char *m = t ? strstr(t, " misses, ") : NULL;
     long n = m ? atol(m + 9) : -1;
     free(t);

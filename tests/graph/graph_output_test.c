@@ -3,7 +3,6 @@
  * SQLite and JSON with the same content, the meta table, and outputs
  * that appear whole or not at all.
  */
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,23 +234,12 @@ SL_TEST(graph_rejects_bad_thread_count)
     CHECK_EQ(graph_run("-q", NULL), 2); /* no PATH */
 }
 
-/* The thread count a run used, from its --stats line on standard error
- * (captured in a file): -1 when the run failed or printed none. */
+/* The thread count a run used, from its --stats line on standard error:
+ * -1 when the run failed or printed none. */
 static int threads_used(const char *a, const char *b, const char *c, const char *d)
 {
-    char dir[4096], log[4200];
-    scratch_dir(dir, sizeof dir);
-    snprintf(log, sizeof log, "%s/stderr", dir);
-    fflush(stderr);
-    int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    dup2(fd, 2);
-    close(fd);
-    int rc = graph_run("-q", "--stats", a, b, c, d, NULL);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    size_t len;
-    char *text = read_all(log, &len);
+    char *text;
+    int rc = graph_run_stderr(&text, "-q", "--stats", a, b, c, d, NULL);
     const char *j = text ? strstr(text, ", -j") : NULL;
     int n = rc == 0 && j ? atoi(j + 4) : -1;
     free(text);
