@@ -316,3 +316,86 @@ SL_TEST(graph_cache_codec_round_trips_and_refuses_truncations)
     free(p);
     gr_extractor_free(x);
 }
+
+/* 1 when a run with --stats said it skipped the work (a run record). */
+static int skipped(const char *j, const char *d, int *rc)
+{
+    char *t;
+    *rc = graph_run_stderr(&t, "--stats", "-j2", "--cache", cache, "--json", j, "--db", d, work, NULL);
+    int s = t && strstr(t, "its outputs stand") != NULL;
+    free(t);
+    return s;
+}
+
+/* Workspace k of the test below, with its cache and outputs. */
+static void use_workspace(int k, char *j, char *d, size_t cap)
+{
+    snprintf(work, sizeof work, "%s/ws%d", root, k);
+    snprintf(cache, sizeof cache, "%s/cache%d", root, k);
+    snprintf(j, cap, "%s/out%d.json", root, k);
+    snprintf(d, cap, "%s/out%d.sqlite", root, k);
+}
+
+/* After a run with the cache, a run over the same unchanged inputs stops
+ * at once (its outputs already being those bytes), saying the same
+ * warnings with the same exit status; any change it depends on - a file's
+ * content (same size), a module file appearing outside every directory
+ * the run lists, a new file, an output deleted or edited - makes it a full
+ * run again, whose outputs are the cold ones.  Each change gets its own
+ * workspace, written two seconds before its first run: a file changed
+ * within that margin of a run may have changed in the tick it was read,
+ * and a record holding one is never trusted. */
+SL_TEST(graph_cache_skips_only_a_run_whose_inputs_did_not_change)
+{
+    enum { N = 5 };
+    static const char *const what[N] = {"same-size edit", "module file appears", "new file", "output deleted",
+                                        "output edited"};
+    char j[1400], d[1400], j0[1400], d0[1400];
+    setup();
+    for (int k = 0; k < N; k++) {
+        use_workspace(k, j, d, sizeof j);
+        starting_workspace();
+        char lib[512];
+        snprintf(lib, sizeof lib,
+                 "pub mod util;\nmod net;\n#[path = \"../../../outside%d/later.rs\"]\nmod later;\n"
+                 "pub use util::helper;\npub fn run() -> u32 { helper(1) + net::send() }\n", k);
+        put_file("app/src/lib.rs", lib);
+    }
+    usleep(2100 * 1000);
+    for (int k = 0; k < N; k++) {
+        use_workspace(k, j, d, sizeof j);
+        int rc, rc_cold;
+        CHECK(!skipped(j, d, &rc));
+        CHECK_EQ(rc, 1); /* `mod later;` has no file yet: a warning */
+        CHECK(skipped(j, d, &rc));
+        CHECK_EQ(rc, 1);
+        char p[1500];
+        if (k == 0) {
+            snprintf(p, sizeof p, "%s/app/src/util.rs", work);
+            size_t n;
+            char *s = read_all(p, &n);
+            s[n - 2] = s[n - 2] == '}' ? ' ' : '}'; /* same size, other bytes */
+            write_file(work, "app/src/util.rs", s, (long)n);
+            free(s);
+        } else if (k == 1) {
+            snprintf(p, sizeof p, "outside%d/later.rs", k);
+            write_file(root, p, "pub fn late() {}\n", -1);
+        } else if (k == 2) {
+            put_file("app/src/extra/more.rs", "fn more() {}\n");
+        } else if (k == 3) {
+            unlink(d);
+        } else {
+            write_file("/", d + 1, "not the graph", -1);
+        }
+        snprintf(j0, sizeof j0, "%s/cold%d.json", root, k);
+        snprintf(d0, sizeof d0, "%s/cold%d.sqlite", root, k);
+        rc_cold = graph_run("-q", "--json", j0, "--db", d0, work, NULL);
+        int skip = skipped(j, d, &rc);
+        if (skip)
+            fprintf(stderr, "'%s': the run was skipped\n", what[k]);
+        CHECK(!skip);
+        CHECK_EQ(rc, rc_cold);
+        CHECK(same_bytes(j0, j));
+        CHECK(same_bytes(d0, d));
+    }
+}

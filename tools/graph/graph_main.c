@@ -21,7 +21,9 @@
 #include "graph.h"
 #include "graphcache.h"
 #include "parse_all.h"
+#include "runrec.h"
 #include "sluice/chan.h"
+#include "xalloc.h"
 
 int sl_graph_main(int argc, char **argv);
 
@@ -96,22 +98,31 @@ static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t,
     }
 }
 
-static void print_warnings(const gr_graph *g)
+/* What a run says on standard error besides errors: its warnings and
+ * the orphan note (kept in the run record, to be said again). */
+static char *warnings_text(const gr_graph *g)
 {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    if (!o)
+        return gr_xstrdup("");
     for (size_t i = 0; i < g->nwarnings; i++) {
         const gr_warning *w = &g->warnings[i];
         const char *f = gr_str(&g->st, w->file);
         if (w->line)
-            fprintf(stderr, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
+            fprintf(o, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
         else
-            fprintf(stderr, "sluice graph: warning: %s: %s\n", f, w->msg);
+            fprintf(o, "sluice graph: warning: %s: %s\n", f, w->msg);
     }
     size_t orphans = 0;
     for (size_t i = 0; i < g->nfiles; i++)
         orphans += g->files[i].orphan;
     if (orphans)
-        fprintf(stderr, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
+        fprintf(o, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
                 orphans, orphans == 1 ? "" : "s");
+    fclose(o);
+    return text;
 }
 
 typedef struct json_job {
@@ -235,11 +246,36 @@ int sl_graph_main(int argc, char **argv)
         if (!cache) /* only slower: the graph is the same without it */
             fprintf(stderr, "sluice graph: warning: %s; going on without a cache\n", err);
     }
+    /* With a cache, a record of the last run with this request may say
+     * that nothing it depends on has changed: its outputs are already the
+     * bytes this run would write (runrec.h).  Not for standard output. */
+    uint8_t request[32];
+    int record = cache && !(json && !strcmp(json, "-"));
+    struct timespec wall0;
+    clock_gettime(CLOCK_REALTIME, &wall0);
+    if (record) {
+        gr_runrec_request(argv + optind, argc - optind, db, json, request);
+        int st;
+        char *said;
+        if (gr_runrec_unchanged(cache_dir, request, &st, &said)) {
+            if (!quiet)
+                fputs(said, stderr);
+            if (show_stats)
+                fprintf(stderr, "sluice graph: nothing it read has changed since the last run with these "
+                                "arguments: its outputs stand\n");
+            free(said);
+            gr_cache_close(cache, NULL);
+            return st;
+        }
+    }
     int64_t t[6], cpu[6];
     t[0] = sl_now();
     cpu[0] = cpu_now();
     gr_graph g;
     gr_graph_init(&g);
+    gr_watchlist watched = {0};
+    if (record)
+        g.watch = &watched;
     int status = 0;
     gr_parse_stats ps;
     if (gr_discover(&g, argv + optind, argc - optind)) {
@@ -277,8 +313,21 @@ int sl_graph_main(int argc, char **argv)
     }
     t[5] = sl_now();
     cpu[5] = cpu_now();
+    char *said = warnings_text(&g);
     if (!quiet)
-        print_warnings(&g);
+        fputs(said, stderr);
+    status = g.nwarnings ? 1 : 0;
+    if (record) {
+        const char *outs[2];
+        int nouts = 0;
+        if (db)
+            outs[nouts++] = db;
+        if (json)
+            outs[nouts++] = json;
+        gr_runrec_save(cache_dir, request, &watched, (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec, outs, nouts,
+                       status, said);
+    }
+    free(said);
     gr_cache_close(cache, &cs);
     cache = NULL;
     if (show_stats) {
@@ -286,9 +335,9 @@ int sl_graph_main(int argc, char **argv)
         if (cache_dir)
             cache_stats(&cs);
     }
-    status = g.nwarnings ? 1 : 0;
 out:
     gr_cache_close(cache, NULL);
+    gr_watchlist_free(&watched);
     gr_graph_free(&g);
     return status;
 }

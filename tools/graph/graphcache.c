@@ -50,7 +50,7 @@ const char *gr_cache_build_id(void)
            "; tree-sitter " GR_RUNTIME_VERSION;
 }
 
-static void sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
+void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
 {
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     unsigned n = 32;
@@ -65,7 +65,7 @@ static void sha256(const void *a, size_t alen, const void *b, size_t blen, uint8
 void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])
 {
     const char *id = gr_cache_build_id();
-    sha256(id, strlen(id) + 1, src, len, key); /* the NUL ends the id */
+    gr_sha256(id, strlen(id) + 1, src, len, key); /* the NUL ends the id */
 }
 
 static int mkdir_p(const char *dir)
@@ -170,7 +170,7 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
     uint8_t sum[32];
     if (n >= HEADER && !memcmp(b, MAGIC, 8) && rd64(b + 8) == (VERSION | (uint64_t)HEADER << 32) &&
         !memcmp(b + 16, key, GR_CACHE_KEY) && rd64(b + 48) == n - HEADER && rd64(b + 72) <= MAX_ENTRY * 8) {
-        sha256(b + HEADER, n - HEADER, NULL, 0, sum);
+        gr_sha256(b + HEADER, n - HEADER, NULL, 0, sum);
         size_t plain = (size_t)rd64(b + 72);
         uint8_t *p = !memcmp(b + 56, sum, SUM) ? gr_xmalloc(plain ? plain : 1) : NULL;
         if (p && ZSTD_decompress(p, plain, b + HEADER, n - HEADER) == plain)
@@ -215,7 +215,7 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
     le64(h + 8, VERSION | (uint64_t)HEADER << 32);
     memcpy(h + 16, key, GR_CACHE_KEY);
     le64(h + 48, n);
-    sha256(payload, n, NULL, 0, sum);
+    gr_sha256(payload, n, NULL, 0, sum);
     memcpy(h + 56, sum, SUM);
     le64(h + 72, plain_len);
     char dir[4096], p[4096], tmp[4200];

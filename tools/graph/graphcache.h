@@ -56,4 +56,7 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st);
 /* The build id folded into every key. */
 const char *gr_cache_build_id(void);
 
+/* SHA-256 of a[0..alen) followed by b[0..blen) (libcrypto). */
+void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32]);
+
 #endif

@@ -113,9 +113,10 @@ static void send_job(workers *w, const gr_graph *g, uint32_t file)
     }
 }
 
-static int lexists(const char *p)
+static int lexists(gr_graph *g, const char *p)
 {
     struct stat st;
+    gr_graph_watch(g, p);
     return lstat(p, &st) == 0;
 }
 
@@ -125,6 +126,7 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
 {
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
+    gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
     if (!f->failed)
         gr_mount_intern(g, f);
     st->files++;
@@ -138,7 +140,7 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
         uint32_t id = gr_strtab_find(&g->st, cand.v[i], strlen(cand.v[i]));
         if (id != UINT32_MAX && gr_map_get(&g->file_by_path, gr_key(id, 0)))
             continue;
-        if (!lexists(cand.v[i]))
+        if (!lexists(g, cand.v[i]))
             continue;
         int added;
         uint32_t nf = gr_graph_file(g, cand.v[i], UINT32_MAX, 0, &added);
