@@ -138,6 +138,7 @@ struct gr_extractor {
 
 gr_extractor *gr_extractor_new(void)
 {
+    gr_tsarena_install(); /* before the first call into tree-sitter on this thread */
     pthread_once(&G_once, grammar_init);
     gr_extractor *x = gr_xcalloc(1, sizeof *x);
     x->parser = ts_parser_new();

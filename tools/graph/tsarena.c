@@ -238,10 +238,15 @@ static void install(void)
     ts_set_allocator(a_malloc, a_calloc, a_realloc, a_free);
 }
 
+void gr_tsarena_install(void)
+{
+    pthread_once(&install_once, install);
+}
+
 gr_tsarena *gr_tsarena_new(void)
 {
     /* the hooks go in even when no arena can be had: they count */
-    pthread_once(&install_once, install);
+    gr_tsarena_install();
     pthread_mutex_lock(&reg_lock);
     size_t n = atomic_load_explicit(&nbases, memory_order_relaxed);
     if (n == MAX_ARENAS) {

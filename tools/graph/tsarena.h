@@ -20,6 +20,13 @@
 
 typedef struct gr_tsarena gr_tsarena;
 
+/* Points tree-sitter's allocator at the arena's hooks, once per process.
+ * Must happen before any other call into tree-sitter on any thread: the
+ * hooks are plain global pointers that tree-sitter reads on every
+ * allocation, and pthread_once is what orders the write before the reads
+ * (gr_tsarena_new and gr_extractor_new call it first). */
+void gr_tsarena_install(void);
+
 /* NULL when no arena can be had (no address space, too many threads);
  * callers then use tree-sitter the ordinary way, still through the hooks. */
 gr_tsarena *gr_tsarena_new(void);
