@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fgcodec.h"
+#include "fuzz_scratch.h"
 #include "graphcache.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,22 +25,12 @@ static char entry[512];
 
 static void cleanup(void)
 {
-    char p[600];
-    unlink(entry);
-    snprintf(p, sizeof p, "%s", entry);
-    for (int up = 0; up < 3; up++) { /* XX/, sluice-graph-1/, the directory */
-        char *slash = strrchr(p, '/');
-        if (!slash)
-            break;
-        *slash = 0;
-        rmdir(p);
-    }
+    fuzz_rm_tree(dir);
 }
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "%s/sluice-fuzz-cache-%d", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm",
-             (int)getpid());
+    fuzz_scratch_dir("sluice-fuzz-cache", dir, sizeof dir);
     char err[512];
     cache = gr_cache_open(dir, (uint64_t)1 << 30, err, sizeof err);
     if (!cache)

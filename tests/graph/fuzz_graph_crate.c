@@ -14,14 +14,14 @@
  * Mutations of such an input change module files, the manifest, #[path]
  * attributes and the layout at once, which single-file fuzzing cannot.
  */
-#include <errno.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "fuzz_scratch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int sl_graph_main(int argc, char **argv);
@@ -30,29 +30,14 @@ enum { MAX_FILES = 32, MAX_NAME = 120 };
 
 static char root[256]; /* this process's scratch directory */
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(p);
-}
-
-static void rm_tree(const char *p)
-{
-    nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void cleanup(void)
 {
-    rm_tree(root);
+    fuzz_rm_tree(root);
 }
 
 static void make_root(void)
 {
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(root, sizeof root, "%s/sluice-fuzz-crate-%d", base, (int)getpid());
-    rm_tree(root);
-    if (mkdir(root, 0777) && errno != EEXIST)
-        abort();
+    fuzz_scratch_dir("sluice-fuzz-crate", root, sizeof root);
     atexit(cleanup);
 }
 
@@ -224,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(j1, sizeof j1, "%s/one.json", root);
     snprintf(j3, sizeof j3, "%s/three.json", root);
     snprintf(db, sizeof db, "%s/g.sqlite", root);
-    rm_tree(dir);
+    fuzz_rm_tree(dir);
     mkdir(dir, 0777);
     lay_out(dir, (const char *)data, size);
     int a = graph("-j1", dir, j1, db), b = graph("-j3", dir, j3, db);
@@ -236,6 +221,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* the output depends on the thread count */
     free(o1);
     free(o3);
-    rm_tree(dir);
+    fuzz_rm_tree(dir);
     return 0;
 }
