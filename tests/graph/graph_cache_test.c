@@ -202,7 +202,10 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     snprintf(cold, sizeof cold, "%s/cold-cold.json", root);
     CHECK_EQ(bad_entries(j), 4);
     CHECK(same_bytes(cold, j));
-    CHECK_EQ(bad_entries(j), 0); /* recomputed entries were written back */
+    /* recomputed entries were written back (another output name: the
+     * same arguments could find the run record and skip the parse) */
+    snprintf(j, sizeof j, "%s/again.json", root);
+    CHECK_EQ(bad_entries(j), 0);
     CHECK(same_bytes(cold, j));
 }
 
