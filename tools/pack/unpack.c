@@ -254,7 +254,12 @@ static int stream_piece(unpack_job *j, const sl_block *f)
         ZSTD_DCtx_reset(j->stream_dctx, ZSTD_reset_session_only);
     ZSTD_inBuffer in = {f->data, f->len, 0};
     size_t ret;
-    for (;;) {
+    /* The decoder returns 0 exactly once, when the frame is complete; the
+     * loop must stop there.  Calling it again with no input left would
+     * start reading a next frame and return a non-zero hint, which is how
+     * a frame whose output exactly filled the buffer (any multiple of
+     * 128 KiB) used to be taken for a truncated one. */
+    do {
         ZSTD_outBuffer out = {j->stream_out, ZSTD_DStreamOutSize(), 0};
         ret = ZSTD_decompressStream(j->stream_dctx, &out, &in);
         if (ZSTD_isError(ret))
@@ -262,8 +267,10 @@ static int stream_piece(unpack_job *j, const sl_block *f)
         if (write_out(j, j->stream_out, out.pos))
             return -1;
         if (in.pos == in.size && out.pos < out.size)
-            break;
-    }
+            break; /* everything given is decoded: wait for the next piece */
+    } while (ret != 0);
+    if (ret == 0 && (!f->last || in.pos != in.size))
+        return frame_error(j, f, "the frame's data ends before its last block");
     if (f->last && ret != 0)
         return frame_error(j, f, "frame ends early");
     return 0;

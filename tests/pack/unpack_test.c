@@ -1,0 +1,138 @@
+/*
+ * unpack_test.c - `sluice unpack` run in-process on inputs built here:
+ * zstd frames of every size near a multiple of 128 KiB, with and without
+ * a content size and a checksum, plain and inside age.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "check.h"
+#include "packtest.h"
+
+#define BLOCK (128u << 10)
+
+typedef struct sweep {
+    uint8_t *zst, *plain;
+    size_t zlen, plen, zcap, pcap;
+} sweep;
+
+static void reserve(uint8_t **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return;
+    *cap = need * 2;
+    *p = realloc(*p, *cap);
+    CHECK(*p != NULL);
+}
+
+/* One zstd frame of n bytes appended to s (and its plaintext to s->plain):
+ * as `zstd` writes from a pipe when !with_size. */
+static void add_frame(sweep *s, ZSTD_CCtx *c, size_t n, int with_size, int with_check, uint64_t seed)
+{
+    reserve(&s->plain, &s->pcap, s->plen + n + 1);
+    uint8_t *src = s->plain + s->plen;
+    pt_fill(src, n, seed);
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 1);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, with_size);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, with_check);
+    size_t bound = ZSTD_compressBound(n);
+    reserve(&s->zst, &s->zcap, s->zlen + bound);
+    ZSTD_outBuffer out = {s->zst + s->zlen, bound, 0};
+    ZSTD_inBuffer in = {src, n, 0};
+    CHECK_EQ(ZSTD_compressStream2(c, &out, &in, ZSTD_e_end), 0);
+    uint8_t fhd = s->zst[s->zlen + 4];
+    CHECK_EQ(fhd >> 6 != 0 || (fhd >> 5 & 1), with_size); /* the header says what we asked */
+    CHECK_EQ(fhd >> 2 & 1, with_check);
+    s->zlen += out.pos;
+    s->plen += n;
+}
+
+/* Unpacks `name` to standard output and checks it gives want[0..n). */
+static void expect_unpacks_to(const char *name, const uint8_t *want, size_t n, const char *what)
+{
+    int rc;
+    size_t got_len;
+    const uint8_t *got = pt_unpack_stdout(&rc, &got_len, "-q", "-i", pt_path("id.txt"), "-o", "-", pt_path(name), NULL);
+    if (rc != 0 || got_len != n || memcmp(got, want, n)) {
+        fprintf(stderr, "%s: exit %d, %zu of %zu bytes\n", what, rc, got_len, n);
+        CHECK(0);
+    }
+}
+
+/* A few multiples stand for the rest where the path does not depend on
+ * the size: whole frames (with a content size) and the age layer. */
+static int spot(size_t k)
+{
+    return k <= 3 || k == 8 || k == 16 || k >= 31;
+}
+
+/* Every multiple of 128 KiB up to 4 MiB, one byte short and one over, as
+ * frames with and without a content size and a checksum, plain and inside
+ * age.  The frames without a content size (streamed, where the bug was)
+ * go through every multiple, plain; the other combinations through the
+ * spot multiples; the sanitizer builds take only those.  The three frames
+ * around a multiple go in one file: concatenated frames are each decoded
+ * on their own. */
+SL_TEST(unpack_reads_frames_at_every_128k_multiple)
+{
+    pt_dir_new();
+    uint8_t pub[32];
+    pt_identity(pub);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    sweep s = {0};
+    for (size_t k = 1; k <= 32; k++) {
+        if (SL_TEST_SANITIZED && !spot(k))
+            continue;
+        for (int variant = 0; variant < 4; variant++) {
+            int with_size = variant & 1, with_check = variant >> 1 & 1;
+            if (with_size && !spot(k))
+                continue;
+            s.zlen = s.plen = 0;
+            for (int d = -1; d <= 1; d++)
+                add_frame(&s, c, k * BLOCK + (size_t)d, with_size, with_check, k * 3 + (size_t)(d + 1));
+            char what[96];
+            snprintf(what, sizeof what, "%zu x 128 KiB +-1, content size %d, checksum %d, plain", k, with_size,
+                     with_check);
+            pt_write("sweep.zst", s.zst, s.zlen);
+            expect_unpacks_to("sweep.zst", s.plain, s.plen, what);
+            if (!spot(k))
+                continue;
+            size_t alen;
+            uint8_t *age = pt_age_seal(pub, s.zst, s.zlen, &alen);
+            pt_write("sweep.age", age, alen);
+            memcpy(what + strlen(what) - 5, "age", 4);
+            expect_unpacks_to("sweep.age", s.plain, s.plen, what);
+            free(age);
+        }
+    }
+    free(s.zst);
+    free(s.plain);
+    ZSTD_freeCCtx(c);
+    pt_dir_free();
+}
+
+/* The sizes from the report, each alone in a file as `zstd` writes it
+ * from a pipe, unpacked to a file. */
+SL_TEST(unpack_reads_a_piped_zstd_frame_of_exactly_128k)
+{
+    pt_dir_new();
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    static const size_t sizes[] = {131072, 262144, 393216, 1048576};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        sweep s = {0};
+        add_frame(&s, c, sizes[i], 0, 1, i);
+        pt_write("z.zst", s.zst, s.zlen);
+        CHECK_EQ(pt_unpack("-q", "-f", "-o", pt_path("z.out"), pt_path("z.zst"), NULL), 0);
+        size_t n;
+        uint8_t *got = pt_read("z.out", &n);
+        CHECK(got && n == sizes[i] && !memcmp(got, s.plain, n));
+        free(got);
+        free(s.zst);
+        free(s.plain);
+    }
+    ZSTD_freeCCtx(c);
+    pt_dir_free();
+}
