@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "armor.h"
 #include "check.h"
 #include "packtest.h"
 
@@ -134,5 +135,52 @@ SL_TEST(unpack_reads_a_piped_zstd_frame_of_exactly_128k)
         free(s.plain);
     }
     ZSTD_freeCCtx(c);
+    pt_dir_free();
+}
+
+/* name := armor(age file of a small zstd payload), reshaped by `shape`:
+ * 0 as written, 1 without its final newline, 2 with CRLF line ends and
+ * none after END, 3 with blank lines and tabs around it. */
+static void write_armored(const char *name, const uint8_t pub[32], const uint8_t *zst, size_t zlen, int shape)
+{
+    size_t alen;
+    uint8_t *age = pt_age_seal(pub, zst, zlen, &alen);
+    char *text;
+    size_t tlen;
+    FILE *f = open_memstream(&text, &tlen);
+    sl_armor_out a;
+    CHECK(sl_armor_begin(&a, f) == 0 && sl_armor_write(&a, age, alen) == 0 && sl_armor_end(&a) == 0);
+    fclose(f);
+    FILE *out = fopen(pt_path(name), "wb");
+    if (shape == 3)
+        fputs("\n \t\r\n\n", out);
+    for (size_t i = 0; i < tlen; i++) {
+        if (text[i] == '\n' && i + 1 == tlen && (shape == 1 || shape == 2))
+            break;
+        if (text[i] == '\n' && shape == 2)
+            fputc('\r', out);
+        fputc(text[i], out);
+    }
+    if (shape == 3)
+        fputs(" \n\t\n", out);
+    fclose(out);
+    free(text);
+    free(age);
+}
+
+SL_TEST(unpack_reads_armor_as_age_writes_and_accepts_it)
+{
+    pt_dir_new();
+    uint8_t pub[32], plain[5000];
+    pt_identity(pub);
+    pt_fill(plain, sizeof plain, 7);
+    uint8_t zst[6000];
+    size_t zlen = ZSTD_compress(zst, sizeof zst, plain, sizeof plain, 3);
+    CHECK(!ZSTD_isError(zlen));
+    static const char *const shapes[] = {"as written", "no final newline", "CRLF", "whitespace around"};
+    for (int shape = 0; shape < 4; shape++) {
+        write_armored("in.asc", pub, zst, zlen, shape);
+        expect_unpacks_to("in.asc", plain, sizeof plain, shapes[shape]);
+    }
     pt_dir_free();
 }
