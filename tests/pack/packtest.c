@@ -138,6 +138,44 @@ static int run(int (*main_fn)(int, char **), const char *cmd, const char *arg, v
     return main_fn(argc, argv);
 }
 
+/* run() with fd 2 sent to a memory file; its first line into msg. */
+static int run_msg(int (*main_fn)(int, char **), const char *cmd, char *msg, size_t cap, const char *arg, va_list ap)
+{
+    int mfd = memfd_create("pt-stderr", MFD_CLOEXEC);
+    CHECK(mfd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    CHECK(saved >= 0 && dup2(mfd, 2) == 2);
+    int rc = run(main_fn, cmd, arg, ap);
+    fflush(stderr);
+    CHECK(dup2(saved, 2) == 2);
+    close(saved);
+    ssize_t n = pread(mfd, msg, cap - 1, 0);
+    close(mfd);
+    msg[n > 0 ? n : 0] = 0;
+    msg[strcspn(msg, "\n")] = 0;
+    fprintf(stderr, "[%s: exit %d%s%s]\n", cmd, rc, *msg ? ": " : "", msg); /* for the test log */
+    return rc;
+}
+
+int pt_unpack_msg(char *msg, size_t cap, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    int rc = run_msg(sl_unpack_main, "unpack", msg, cap, arg, ap);
+    va_end(ap);
+    return rc;
+}
+
+int pt_pack_msg(char *msg, size_t cap, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    int rc = run_msg(sl_pack_main, "pack", msg, cap, arg, ap);
+    va_end(ap);
+    return rc;
+}
+
 int pt_unpack(const char *arg, ...)
 {
     va_list ap;

@@ -37,6 +37,10 @@ uint8_t *pt_age_seal(const uint8_t pub[32], const uint8_t *pt, size_t n, size_t 
  * exit status. Errors go to stderr as usual. */
 int pt_unpack(const char *arg, ...) __attribute__((sentinel));
 int pt_pack(const char *arg, ...) __attribute__((sentinel));
+/* The same with standard error captured: its first line (without the
+ * line end) in msg, which is empty if nothing was printed. */
+int pt_unpack_msg(char *msg, size_t cap, const char *arg, ...) __attribute__((sentinel));
+int pt_pack_msg(char *msg, size_t cap, const char *arg, ...) __attribute__((sentinel));
 /* Runs `sluice unpack ARGS...` with standard output captured in memory:
  * returns what it wrote (*len bytes, in a buffer that the next call
  * reuses) and its status in *rc.  The capture file and the buffer are

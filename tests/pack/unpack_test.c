@@ -184,3 +184,30 @@ SL_TEST(unpack_reads_armor_as_age_writes_and_accepts_it)
     }
     pt_dir_free();
 }
+
+SL_TEST(unpack_names_an_unsupported_age_version)
+{
+    pt_dir_new();
+    uint8_t pub[32];
+    pt_identity(pub);
+    static const char v2[] = "age-encryption.org/v2\n-> X25519 abc\nAAAA\n--- AAAA\n";
+    pt_write("v2.age", v2, sizeof v2 - 1);
+    char msg[512];
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-i", pt_path("id.txt"), "-o", pt_path("out"), pt_path("v2.age"),
+                           NULL),
+             1);
+    CHECK(strstr(msg, "v2.age: age header: unsupported age format version 'v2'") != NULL);
+    CHECK(!pt_exists("out"));
+    /* armored, the same */
+    FILE *f = fopen(pt_path("v2.asc"), "w");
+    sl_armor_out a;
+    sl_armor_begin(&a, f);
+    sl_armor_write(&a, (const uint8_t *)v2, sizeof v2 - 1);
+    sl_armor_end(&a);
+    fclose(f);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-i", pt_path("id.txt"), "-o", pt_path("out"), pt_path("v2.asc"),
+                           NULL),
+             1);
+    CHECK(strstr(msg, "unsupported age format version 'v2'") != NULL);
+    pt_dir_free();
+}

@@ -135,6 +135,22 @@ static int parse_mac(parse_state *ps, const char *line, size_t n)
     return 0;
 }
 
+/* The intro line is not v1: name the version if it says one. */
+static int bad_version(parse_state *ps, const char *line, size_t n)
+{
+    size_t prefix = strlen(SL_AGE_INTRO) - 3; /* "age-encryption.org/" */
+    if (n <= prefix || memcmp(line, SL_AGE_INTRO, prefix))
+        return perr(ps, "not an age v1 file");
+    char shown[48];
+    size_t k = 0;
+    for (size_t i = prefix; i < n && k + 1 < sizeof shown; i++)
+        shown[k++] = line[i] >= 33 && line[i] <= 126 ? line[i] : '?';
+    shown[k] = 0;
+    snprintf(ps->err, ps->errlen, "age header: unsupported age format version '%s%s' (this reads v1 only)", shown,
+             n - prefix > k ? "..." : "");
+    return -1;
+}
+
 int sl_age_header_parse(sl_reader *r, sl_age_header *h, char *err, size_t errlen)
 {
     memset(h, 0, sizeof *h);
@@ -144,7 +160,7 @@ int sl_age_header_parse(sl_reader *r, sl_age_header *h, char *err, size_t errlen
     if (!line)
         return line_err(&ps, "not an age v1 file");
     if (n + 1 != strlen(SL_AGE_INTRO) || memcmp(line, SL_AGE_INTRO, n + 1))
-        return perr(&ps, "not an age v1 file");
+        return bad_version(&ps, line, n);
     for (;;) {
         line = next_line(&ps, &n);
         if (!line)
