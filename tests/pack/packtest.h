@@ -14,7 +14,8 @@
 int sl_pack_main(int argc, char **argv);
 int sl_unpack_main(int argc, char **argv);
 
-/* A fresh directory under $TMPDIR (or /tmp); pt_path names a file in it. */
+/* A fresh directory under $TMPDIR (or /tmp); pt_path names a file in it
+ * (in one of 8 buffers used in turn: copy a name kept for longer). */
 void pt_dir_new(void);
 const char *pt_path(const char *name);
 /* Removes every file in the directory and the directory. */

@@ -211,3 +211,54 @@ SL_TEST(unpack_names_an_unsupported_age_version)
     CHECK(strstr(msg, "unsupported age format version 'v2'") != NULL);
     pt_dir_free();
 }
+
+/* A frame as `zstd --long=WLOG` writes it from a pipe: no content size,
+ * a window of 2^wlog. */
+static void write_long_frame(const char *name, unsigned wlog)
+{
+    static uint8_t src[100000], dst[120000];
+    pt_fill(src, sizeof src, wlog);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 1);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, (int)wlog);
+    ZSTD_outBuffer out = {dst, sizeof dst, 0};
+    ZSTD_inBuffer in = {src, sizeof src, 0};
+    CHECK(!ZSTD_isError(ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue))); /* size unknown at the start */
+    ZSTD_inBuffer none = {NULL, 0, 0};
+    CHECK_EQ(ZSTD_compressStream2(c, &out, &none, ZSTD_e_end), 0);
+    ZSTD_freeCCtx(c);
+    CHECK_EQ(ZSTD_getFrameContentSize(dst, out.pos), ZSTD_CONTENTSIZE_UNKNOWN);
+    pt_write(name, dst, out.pos);
+}
+
+/* zstd -d's rules: windows up to 128 MiB by default; --long=W raises the
+ * limit to 2^W, --memory=SIZE to SIZE (and wins over --long); the error
+ * names both ways out. */
+SL_TEST(unpack_window_limit_follows_zstd_memory_and_long)
+{
+    pt_dir_new();
+    write_long_frame("w27.zst", 27);
+    write_long_frame("w28.zst", 28);
+    write_long_frame("w21.zst", 21);
+    char out[512];
+    snprintf(out, sizeof out, "%s", pt_path("out"));
+    char msg[512];
+    CHECK_EQ(pt_unpack("-q", "-f", "-o", out, pt_path("w27.zst"), NULL), 0); /* at the limit */
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-f", "-o", out, pt_path("w28.zst"), NULL), 1); /* past it */
+    CHECK(strstr(msg, "w28.zst: zstd frame at offset 0: needs a 256 MiB window, over the limit of 128 MiB: use "
+                      "--long=28 or --memory=256M") != NULL);
+    CHECK_EQ(pt_unpack("-q", "-f", "--long=28", "-o", out, pt_path("w28.zst"), NULL), 0);
+    CHECK_EQ(pt_unpack("-q", "-f", "--memory=256M", "-o", out, pt_path("w28.zst"), NULL), 0);
+    CHECK_EQ(pt_unpack("-q", "-f", "--long", "-o", out, pt_path("w28.zst"), NULL), 1); /* --long alone: 27 */
+    /* every spelling of --memory; 1 MiB is under a level-3 window */
+    CHECK_EQ(pt_unpack("-q", "-f", "-M1M", "-o", out, pt_path("w21.zst"), NULL), 1);
+    CHECK_EQ(pt_unpack("-q", "-f", "-M", "1M", "-o", out, pt_path("w21.zst"), NULL), 1);
+    CHECK_EQ(pt_unpack("-q", "-f", "--memory", "2M", "-o", out, pt_path("w21.zst"), NULL), 0);
+    CHECK_EQ(pt_unpack("-q", "-f", "--memory=2MiB", "--long=20", "-o", out, pt_path("w21.zst"), NULL), 0);
+    CHECK_EQ(pt_unpack("-q", "-f", "--long=21", "-o", out, pt_path("w21.zst"), NULL), 0);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--long=32", pt_path("w21.zst"), NULL), 2);
+    CHECK(strstr(msg, "--long: '32'") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--memory=3G", pt_path("w21.zst"), NULL), 2);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--memory=1000", pt_path("w21.zst"), NULL), 2);
+    pt_dir_free();
+}

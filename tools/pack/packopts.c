@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST };
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
@@ -39,7 +39,7 @@ static const char pack_usage[] =
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [-j THREADS] [-o OUT] [-f]\n"
-    "                     [--test] [--stats] [-q] [IN | -]\n"
+    "                     [--memory=SIZE | --long[=WLOG]] [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
     "  -i FILE               identity file (AGE-SECRET-KEY-1... lines); repeatable\n"
@@ -48,6 +48,8 @@ static const char unpack_usage[] =
     "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst;\n"
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
+    "  -M, --memory=SIZE     largest zstd window to accept, as zstd -d (default 128M, at most 2G)\n"
+    "  --long[=WLOG]         accept windows up to 2^WLOG bytes (default 27; 10-31), as zstd -d\n"
     "  --test                verify everything, write nothing\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
     "  -q                    no progress bar\n";
@@ -111,6 +113,26 @@ static int common_option(sl_pack_opts *o, const char *cmd, int c)
     case OPT_STATS: o->stats = 1; return -1;
     default: return usage_error(cmd, "%s", "bad option");
     }
+}
+
+/* --memory=SIZE: zstd's window limits, 1 KiB to 2 GiB. */
+static int window_size(const char *s, size_t *out)
+{
+    uint64_t v;
+    if (sl_args_size(s, &v) || v < 1024 || v > (uint64_t)1 << SL_UNPACK_MAX_WINDOW_LOG)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* --long[=WLOG]: without a value, zstd's 27. */
+static int window_log(const char *s, size_t *out)
+{
+    long v = SL_UNPACK_DEFAULT_WINDOW_LOG;
+    if (s && sl_args_uint(s, 10, SL_UNPACK_MAX_WINDOW_LOG, &v))
+        return -1;
+    *out = (size_t)1 << v;
+    return 0;
 }
 
 static int key_error(const char *cmd, const char *err)
@@ -192,15 +214,26 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     static const struct option longs[] = {{"passphrase-file", required_argument, 0, OPT_PASSFILE},
                                           {"test", no_argument, 0, OPT_TEST},
                                           {"stats", no_argument, 0, OPT_STATS},
+                                          {"memory", required_argument, 0, 'M'},
+                                          {"long", optional_argument, 0, OPT_LONG},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     defaults(o);
     int c, rc;
     char err[512];
     const char *passfile = NULL;
+    size_t memory = 0, long_window = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "i:j:o:fqh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:", longs, NULL)) != -1) {
         switch (c) {
+        case 'M':
+            if (window_size(optarg, &memory))
+                return usage_error("unpack", "--memory: '%s' is not a size from 1K to 2G", optarg);
+            break;
+        case OPT_LONG:
+            if (window_log(optarg, &long_window))
+                return usage_error("unpack", "--long: '%s' is not a window log from 10 to 31", optarg);
+            break;
         case 'i':
             if (sl_agekey_load_identities(&o->identities, optarg, err, sizeof err))
                 return key_error("unpack", err);
@@ -220,6 +253,8 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         return usage_error("unpack", "%s", "--test writes nothing: drop -o");
     if (passfile && sl_pass_from_file(&o->pass, passfile, err, sizeof err))
         return key_error("unpack", err);
+    /* as zstd -d: --memory wins over --long, which wins over the default */
+    o->max_window = memory ? memory : long_window ? long_window : (size_t)1 << SL_UNPACK_DEFAULT_WINDOW_LOG;
     finish_defaults(o);
     return -1;
 }

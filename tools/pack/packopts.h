@@ -14,6 +14,8 @@
 #define SL_PACK_MAX_CHUNK ((size_t)64 << 20)
 #define SL_PACK_DEFAULT_LEVEL 3
 #define SL_PACK_SCRYPT_LOG_N 18 /* age's default work factor */
+#define SL_UNPACK_DEFAULT_WINDOW_LOG 27 /* zstd -d's default limit: 128 MiB */
+#define SL_UNPACK_MAX_WINDOW_LOG 31     /* the format's largest window, 2 GiB */
 
 typedef struct sl_pack_opts {
     const char *in, *out;
@@ -27,6 +29,7 @@ typedef struct sl_pack_opts {
     /* unpack */
     sl_keylist identities;
     int test;
+    size_t max_window; /* largest zstd window a streamed frame may need (--memory, --long) */
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a

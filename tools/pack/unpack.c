@@ -18,7 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+/* ZSTD_DCtx_setMaxWindowSize and ZSTD_getFrameHeader (what --memory and
+ * its error message need) are in zstd's "experimental" section, exported
+ * by the shared library all the same. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "ageheader.h"
 #include "args.h"
@@ -242,12 +247,45 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
     return 0;
 }
 
+/* "256 MiB", "96 KiB" or "1000 bytes" */
+static const char *size_text(char *buf, size_t cap, unsigned long long n)
+{
+    if (n && n % (1u << 20) == 0)
+        snprintf(buf, cap, "%llu MiB", n >> 20);
+    else if (n && n % 1024 == 0)
+        snprintf(buf, cap, "%llu KiB", n >> 10);
+    else
+        snprintf(buf, cap, "%llu bytes", n);
+    return buf;
+}
+
+/* A streamed frame needs a bigger window than --memory / --long allow:
+ * say how big, and which flag takes it, as zstd -d does. */
+static int window_error(unpack_job *j, const sl_block *f)
+{
+    ZSTD_frameHeader h;
+    char what[200], need[32], have[32];
+    size_text(have, sizeof have, j->s.o.max_window);
+    if (f->first && ZSTD_getFrameHeader(&h, f->data, f->len) == 0) {
+        unsigned wlog = 10;
+        while (wlog < 63 && ((unsigned long long)1 << wlog) < h.windowSize)
+            wlog++;
+        unsigned long long k = (h.windowSize + 1023) / 1024;
+        snprintf(what, sizeof what, "needs a %s window, over the limit of %s: use --long=%u or --memory=%llu%s",
+                 size_text(need, sizeof need, h.windowSize), have, wlog, k % 1024 ? k : k / 1024, k % 1024 ? "K" : "M");
+    } else {
+        snprintf(what, sizeof what, "needs a window over the limit of %s: use --long or --memory", have);
+    }
+    return frame_error(j, f, what);
+}
+
 static int stream_piece(unpack_job *j, const sl_block *f)
 {
     if (!j->stream_dctx) {
         j->stream_dctx = ZSTD_createDCtx();
         j->stream_out = malloc(ZSTD_DStreamOutSize());
-        if (!j->stream_dctx || !j->stream_out)
+        if (!j->stream_dctx || !j->stream_out ||
+            ZSTD_isError(ZSTD_DCtx_setMaxWindowSize(j->stream_dctx, j->s.o.max_window)))
             return sl_fail_set(&j->s.fail, "out of memory");
     }
     if (f->first)
@@ -262,6 +300,8 @@ static int stream_piece(unpack_job *j, const sl_block *f)
     do {
         ZSTD_outBuffer out = {j->stream_out, ZSTD_DStreamOutSize(), 0};
         ret = ZSTD_decompressStream(j->stream_dctx, &out, &in);
+        if (ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge)
+            return window_error(j, f);
         if (ZSTD_isError(ret))
             return frame_error(j, f, ZSTD_getErrorName(ret));
         if (write_out(j, j->stream_out, out.pos))
