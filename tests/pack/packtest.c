@@ -18,6 +18,7 @@
 #include "ageheader.h"
 #include "agekey.h"
 #include "check.h"
+#include "hkdf.h"
 #include "stream.h"
 
 static char dir[256];
@@ -102,17 +103,44 @@ void pt_identity(uint8_t pub[32])
     pt_write("id.txt", line, strlen(line));
 }
 
-uint8_t *pt_age_seal(const uint8_t pub[32], const uint8_t *pt, size_t n, size_t *len)
+/* The header as the library writes it, with `extra` spliced in after the
+ * intro line and the MAC computed again over the result. */
+static uint8_t *header_with(const uint8_t fk[16], const uint8_t pub[32], const char *extra, size_t *len)
 {
     sl_keylist r = {0};
     sl_keylist_add(&r, pub);
+    size_t hlen, xlen = extra ? strlen(extra) : 0, il = strlen(SL_AGE_INTRO);
+    uint8_t *h = sl_age_header_write(fk, &r, NULL, 0, 0, &hlen);
+    sl_keylist_free(&r);
+    CHECK(h != NULL);
+    if (!xlen) {
+        *len = hlen;
+        return h;
+    }
+    uint8_t *x = malloc(hlen + xlen);
+    CHECK(x != NULL);
+    memcpy(x, h, il);
+    memcpy(x + il, extra, xlen);
+    memcpy(x + il + xlen, h + il, hlen - il);
+    free(h);
+    size_t mac_at = hlen + xlen - 48; /* "--- " + 43 + LF: the MAC covers up to "---" */
+    uint8_t key[32], mac[32];
+    sl_hkdf_sha256(key, 32, fk, 16, NULL, 0, "header");
+    crypto_auth_hmacsha256(mac, x, mac_at + 3, key);
+    char b64[64];
+    sodium_bin2base64(b64, sizeof b64, mac, 32, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    memcpy(x + mac_at + 4, b64, 43);
+    *len = hlen + xlen;
+    return x;
+}
+
+uint8_t *pt_age_seal_extra(const uint8_t pub[32], const char *extra, const uint8_t *pt, size_t n, size_t *len)
+{
     uint8_t fk[16], nonce[16], key[32];
     randombytes_buf(fk, sizeof fk);
     randombytes_buf(nonce, sizeof nonce);
     size_t hlen;
-    uint8_t *h = sl_age_header_write(fk, &r, NULL, 0, 0, &hlen);
-    CHECK(h != NULL);
-    sl_keylist_free(&r);
+    uint8_t *h = header_with(fk, pub, extra, &hlen);
     size_t chunks = n ? (n + SL_STREAM_CHUNK - 1) / SL_STREAM_CHUNK : 1;
     uint8_t *out = malloc(hlen + 16 + n + chunks * SL_STREAM_TAG);
     CHECK(out != NULL);
@@ -122,6 +150,11 @@ uint8_t *pt_age_seal(const uint8_t pub[32], const uint8_t *pt, size_t n, size_t 
     sl_age_payload_key(key, fk, nonce);
     *len = hlen + 16 + sl_stream_seal(out + hlen + 16, pt, n, 0, 1, key);
     return out;
+}
+
+uint8_t *pt_age_seal(const uint8_t pub[32], const uint8_t *pt, size_t n, size_t *len)
+{
+    return pt_age_seal_extra(pub, NULL, pt, n, len);
 }
 
 static int run(int (*main_fn)(int, char **), const char *cmd, const char *arg, va_list ap)

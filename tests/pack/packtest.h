@@ -33,6 +33,9 @@ void pt_fill(uint8_t *p, size_t n, uint64_t seed);
 void pt_identity(uint8_t pub[32]);
 /* An age v1 file to recipient pub whose payload is pt[0..n). */
 uint8_t *pt_age_seal(const uint8_t pub[32], const uint8_t *pt, size_t n, size_t *len);
+/* The same with `extra` (whole stanzas) before the recipient's stanza,
+ * under a valid MAC. */
+uint8_t *pt_age_seal_extra(const uint8_t pub[32], const char *extra, const uint8_t *pt, size_t n, size_t *len);
 
 /* Runs `sluice unpack ARGS...` (NULL-terminated) in this process; its
  * exit status. Errors go to stderr as usual. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "ageheader.h"
 #include "armor.h"
 #include "check.h"
 #include "packtest.h"
@@ -260,5 +261,62 @@ SL_TEST(unpack_window_limit_follows_zstd_memory_and_long)
     CHECK(strstr(msg, "--long: '32'") != NULL);
     CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--memory=3G", pt_path("w21.zst"), NULL), 2);
     CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--memory=1000", pt_path("w21.zst"), NULL), 2);
+    pt_dir_free();
+}
+
+/* A grease stanza whose argument makes the whole header `total` bytes,
+ * given the header without it is `base` bytes. */
+static char *padding_stanza(size_t base, size_t total)
+{
+    size_t k = total - base - 7; /* "-> g " + arg + LF + empty body line */
+    char *st = malloc(k + 8);
+    memcpy(st, "-> g ", 5);
+    memset(st + 5, 'a', k);
+    memcpy(st + 5 + k, "\n\n", 3);
+    return st;
+}
+
+/* A header of 10,000 X25519 recipients (980 KB, none of them ours but
+ * the last) unpacks; so does a header of exactly the 1 MiB limit, and one
+ * byte more is refused with the limit named. */
+SL_TEST(unpack_reads_headers_up_to_the_limit_and_refuses_one_byte_more)
+{
+    pt_dir_new();
+    uint8_t pub[32], plain[1000], zst[1100];
+    pt_identity(pub);
+    pt_fill(plain, sizeof plain, 3);
+    size_t zlen = ZSTD_compress(zst, sizeof zst, plain, sizeof plain, 3), alen;
+    const char *bogus = "-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+                        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    size_t bl = strlen(bogus);
+    char *many = malloc(bl * 10000 + 1);
+    for (size_t i = 0; i < 10000; i++)
+        memcpy(many + i * bl, bogus, bl);
+    many[bl * 10000] = 0;
+    uint8_t *age = pt_age_seal_extra(pub, many, zst, zlen, &alen);
+    pt_write("many.age", age, alen);
+    expect_unpacks_to("many.age", plain, sizeof plain, "10,000 recipients");
+    free(age);
+    free(many);
+
+    age = pt_age_seal(pub, zst, zlen, &alen);
+    size_t base = alen - 16 - (zlen + 16); /* the header alone */
+    free(age);
+    char msg[512];
+    for (size_t over = 0; over <= 1; over++) {
+        char *pad = padding_stanza(base, SL_AGE_MAX_HEADER + over);
+        age = pt_age_seal_extra(pub, pad, zst, zlen, &alen);
+        CHECK_EQ(alen - 16 - (zlen + 16), SL_AGE_MAX_HEADER + over);
+        pt_write("big.age", age, alen);
+        if (!over) {
+            expect_unpacks_to("big.age", plain, sizeof plain, "a header of exactly 1 MiB");
+        } else {
+            CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-i", pt_path("id.txt"), "-o", "-", pt_path("big.age"), NULL),
+                     1);
+            CHECK(strstr(msg, "big.age: age header: larger than 1024 KiB, the limit") != NULL);
+        }
+        free(age);
+        free(pad);
+    }
     pt_dir_free();
 }

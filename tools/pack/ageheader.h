@@ -21,6 +21,8 @@
 #include "reader.h"
 
 #define SL_AGE_INTRO "age-encryption.org/v1\n"
+/* age 1.1 sets no limit; ours is the header's bytes, from the intro line
+ * through the MAC line's LF: room for about 10,000 X25519 recipients. */
 #define SL_AGE_MAX_HEADER (1 << 20)
 #define SL_AGE_MAX_ARGS 16
 #define SL_AGE_SCRYPT_MAX_LOGN 22 /* what age accepts when decrypting */
@@ -29,15 +31,17 @@ typedef struct sl_age_stanza {
     char *args[SL_AGE_MAX_ARGS]; /* args[0] is the type */
     int nargs;
     uint8_t *body;
-    size_t body_len;
+    size_t body_len, body_cap;
 } sl_age_stanza;
 
 typedef struct sl_age_header {
     sl_age_stanza *st;
     int n;
+    size_t st_cap;
     uint8_t mac[32];
     uint8_t *raw;   /* the header text, through "---" */
     size_t mac_len; /* bytes of raw the MAC covers */
+    unsigned grows; /* buffers the parse grew (moved): O(log size), which the tests check */
 } sl_age_header;
 
 /* Reads a header from r (which stays positioned at the payload nonce).
