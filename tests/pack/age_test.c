@@ -46,18 +46,18 @@ SL_TEST(age_header_for_recipients_unwraps_with_matching_identity_only)
     CHECK_EQ(hdr.n, 2);
     sl_keylist second = {0};
     sl_keylist_add(&second, ids.keys[1]);
-    CHECK_EQ(sl_age_unwrap(&hdr, &second, NULL, 0, got, err, sizeof err), 0);
+    CHECK_EQ(sl_age_unwrap(&hdr, &second, NULL, 0, 0, got, err, sizeof err), 0);
     CHECK(!memcmp(fk, got, 16));
-    CHECK_EQ(sl_age_unwrap(&hdr, &other, NULL, 0, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, &other, NULL, 0, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "no identity matched") != NULL);
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, 0, got, err, sizeof err), -1);
     sl_age_header_free(&hdr);
     /* Any change to the header text breaks the MAC (or the stanza). */
     for (size_t i = 30; i < n; i += 7) {
         h[i] ^= 0x01;
         int rc = parse_text(h, n, &hdr, err);
         if (rc == 0)
-            rc = sl_age_unwrap(&hdr, &ids, NULL, 0, got, err, sizeof err);
+            rc = sl_age_unwrap(&hdr, &ids, NULL, 0, 0, got, err, sizeof err);
         CHECK_EQ(rc, -1);
         sl_age_header_free(&hdr);
         h[i] ^= 0x01;
@@ -80,11 +80,11 @@ SL_TEST(age_header_for_passphrase_needs_the_right_one)
     char err[256];
     CHECK_EQ(parse_text(h, n, &hdr, err), 0);
     CHECK(sl_age_is_scrypt(&hdr));
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secret", 6, got, err, sizeof err), 0);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secret", 6, 0, got, err, sizeof err), 0);
     CHECK(!memcmp(fk, got, 16));
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secreT", 6, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secreT", 6, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "wrong passphrase") != NULL);
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, NULL, 0, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, NULL, 0, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "passphrase") != NULL);
     sl_age_header_free(&hdr);
     free(h);
@@ -136,7 +136,7 @@ SL_TEST(age_scrypt_stanza_must_be_alone)
     sl_age_header hdr;
     char err[256];
     CHECK_EQ(parse_text((uint8_t *)two, n + strlen(extra), &hdr, err), 0);
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "only") != NULL);
     sl_age_header_free(&hdr);
     free(two);

@@ -320,3 +320,44 @@ SL_TEST(unpack_reads_headers_up_to_the_limit_and_refuses_one_byte_more)
     }
     pt_dir_free();
 }
+
+/* The scrypt work factor: age's limit of 22 by default (a stanza asking
+ * 23 is refused before any work), --max-work-factor N lowers or raises
+ * it; a file at the limit opens, one over it does not. */
+SL_TEST(unpack_max_work_factor_bounds_scrypt)
+{
+    pt_dir_new();
+    uint8_t plain[3000];
+    pt_fill(plain, sizeof plain, 5);
+    pt_write("in", plain, sizeof plain);
+    pt_write("pw", "hunter2\n", 8);
+    setenv("SLUICE_SCRYPT_WORK_FACTOR", "12", 1);
+    CHECK_EQ(pt_pack("-q", "--passphrase-file", pt_path("pw"), "-o", pt_path("in.age"), pt_path("in"), NULL), 0);
+    unsetenv("SLUICE_SCRYPT_WORK_FACTOR");
+    char msg[512], out[512];
+    snprintf(out, sizeof out, "%s", pt_path("out"));
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--max-work-factor", "11", "--passphrase-file", pt_path("pw"), "-o",
+                           out, pt_path("in.age"), NULL),
+             1);
+    CHECK(strstr(msg, "in.age: age header: scrypt work factor 12 is above the limit of 11") != NULL);
+    CHECK(!pt_exists("out"));
+    CHECK_EQ(pt_unpack("-q", "--max-work-factor=12", "--passphrase-file", pt_path("pw"), "-o", out,
+                       pt_path("in.age"), NULL),
+             0);
+    size_t n;
+    uint8_t *back = pt_read("out", &n);
+    CHECK(back && n == sizeof plain && !memcmp(back, plain, n));
+    free(back);
+    /* 23 by default: refused at once, without the 8 GiB scrypt would take */
+    static const char wf23[] = "age-encryption.org/v1\n-> scrypt AAAAAAAAAAAAAAAAAAAAAA 23\n"
+                               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+                               "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    pt_write("wf23.age", wf23, sizeof wf23 - 1);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-f", "--passphrase-file", pt_path("pw"), "-o", out,
+                           pt_path("wf23.age"), NULL),
+             1);
+    CHECK(strstr(msg, "scrypt work factor 23 is above the limit of 22 (it would take 8192 MiB") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--max-work-factor", "31", pt_path("in.age"), NULL), 2);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--max-work-factor", "0", pt_path("in.age"), NULL), 2);
+    pt_dir_free();
+}

@@ -287,8 +287,8 @@ static int scrypt_key(uint8_t key[32], const char *pass, size_t pass_len, const 
                                                  (uint64_t)1 << log_n, 8, 1, key, 32);
 }
 
-static int unwrap_scrypt(const sl_age_stanza *st, const char *pass, size_t pass_len, uint8_t file_key[16],
-                         char *err, size_t errlen)
+static int unwrap_scrypt(const sl_age_stanza *st, const char *pass, size_t pass_len, int max_log_n,
+                         uint8_t file_key[16], char *err, size_t errlen)
 {
     uint8_t salt[16], key[32];
     int log_n = st->nargs == 3 ? parse_work_factor(st->args[2]) : -1;
@@ -296,9 +296,12 @@ static int unwrap_scrypt(const sl_age_stanza *st, const char *pass, size_t pass_
         snprintf(err, errlen, "age header: malformed scrypt stanza");
         return -1;
     }
-    if (log_n > SL_AGE_SCRYPT_MAX_LOGN) {
-        snprintf(err, errlen, "age header: scrypt work factor %d is above the limit of %d", log_n,
-                 SL_AGE_SCRYPT_MAX_LOGN);
+    if (log_n > max_log_n) {
+        /* checked before any work: scrypt at log2 N costs 2^N KiB */
+        snprintf(err, errlen,
+                 "age header: scrypt work factor %d is above the limit of %d (it would take %llu MiB; "
+                 "--max-work-factor raises the limit)",
+                 log_n, max_log_n, 1ull << (log_n > 10 ? log_n - 10 : 0));
         return -1;
     }
     int rc = scrypt_key(key, pass, pass_len, salt, log_n);
@@ -356,7 +359,7 @@ static int unwrap_x25519(const sl_age_header *h, const sl_keylist *ids, uint8_t 
     return -1;
 }
 
-int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pass, size_t pass_len,
+int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pass, size_t pass_len, int max_log_n,
                   uint8_t file_key[16], char *err, size_t errlen)
 {
     int rc;
@@ -369,7 +372,8 @@ int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pas
             snprintf(err, errlen, "encrypted with a passphrase: give --passphrase-file");
             return -1;
         }
-        rc = unwrap_scrypt(&h->st[0], pass, pass_len, file_key, err, errlen);
+        rc = unwrap_scrypt(&h->st[0], pass, pass_len, max_log_n ? max_log_n : SL_AGE_SCRYPT_MAX_LOGN, file_key, err,
+                           errlen);
     } else {
         rc = unwrap_x25519(h, ids, file_key, err, errlen);
     }

@@ -6,6 +6,8 @@
  */
 #include "packopts.h"
 
+#include "ageheader.h"
+
 #include <getopt.h>
 #include <malloc.h>
 #include <sodium.h>
@@ -14,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG };
+#include "ageheader.h"
+
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
@@ -38,12 +42,14 @@ static const char pack_usage[] =
     "  -q                    no progress bar\n";
 
 static const char unpack_usage[] =
-    "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [-j THREADS] [-o OUT] [-f]\n"
-    "                     [--memory=SIZE | --long[=WLOG]] [--test] [--stats] [-q] [IN | -]\n"
+    "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
+    "                     [-o OUT] [-f] [--memory=SIZE | --long[=WLOG]] [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
     "  -i FILE               identity file (AGE-SECRET-KEY-1... lines); repeatable\n"
     "  --passphrase-file F   passphrase for a passphrase-encrypted file (otherwise asked on the terminal)\n"
+    "  --max-work-factor N   refuse a passphrase file whose scrypt work factor is over N (1-30, default 22,\n"
+    "                        as age: 2^N KiB of memory, 4 GiB and ~15 s at 22)\n"
     "  -j THREADS            worker threads (default: number of CPUs)\n"
     "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst;\n"
     "                        stdout when reading stdin)\n"
@@ -216,6 +222,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                                           {"stats", no_argument, 0, OPT_STATS},
                                           {"memory", required_argument, 0, 'M'},
                                           {"long", optional_argument, 0, OPT_LONG},
+                                          {"max-work-factor", required_argument, 0, OPT_MAX_WORK},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     defaults(o);
@@ -234,6 +241,13 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
             if (window_log(optarg, &long_window))
                 return usage_error("unpack", "--long: '%s' is not a window log from 10 to 31", optarg);
             break;
+        case OPT_MAX_WORK: {
+            long v;
+            if (sl_args_uint(optarg, 1, SL_AGE_SCRYPT_LIMIT_LOGN, &v))
+                return usage_error("unpack", "--max-work-factor: '%s' is not a work factor from 1 to 30", optarg);
+            o->max_log_n = (int)v;
+            break;
+        }
         case 'i':
             if (sl_agekey_load_identities(&o->identities, optarg, err, sizeof err))
                 return key_error("unpack", err);

@@ -30,6 +30,7 @@ typedef struct sl_pack_opts {
     sl_keylist identities;
     int test;
     size_t max_window; /* largest zstd window a streamed frame may need (--memory, --long) */
+    int max_log_n;     /* --max-work-factor: the most scrypt work a passphrase file may ask (0: age's 22) */
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a

@@ -348,7 +348,8 @@ static int read_age_header(unpack_job *j)
         sl_age_header_free(&h);
         return sl_fail_set(&j->s.fail, "out of memory");
     }
-    int rc = sl_age_unwrap(&h, &j->s.o.identities, j->s.o.pass.p, j->s.o.pass.len, file_key, err, sizeof err);
+    int rc = sl_age_unwrap(&h, &j->s.o.identities, j->s.o.pass.p, j->s.o.pass.len, j->s.o.max_log_n, file_key, err,
+                           sizeof err);
     sl_age_header_free(&h);
     if (rc) {
         sodium_free(file_key);
