@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "block.h"
+#include "infile.h"
 
 int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse, int argc, char **argv)
 {
@@ -48,10 +49,16 @@ int sl_session_open_input(sl_pack_session *s)
         s->in_fd = 0;
         s->in_name = "<stdin>";
     } else {
+        /* A named input must be a regular file: opening a FIFO would wait
+         * for a writer, a device may never end.  A pipe comes in on stdin. */
+        char err[512];
         s->in_name = s->o.in;
-        s->in_fd = open(s->o.in, O_RDONLY | O_CLOEXEC);
+        s->in_fd = sl_infile_open(s->o.in, err, sizeof err);
         if (s->in_fd < 0)
-            return sl_fail_set(&s->fail, "%s: cannot open: %s", s->o.in, strerror(errno));
+            return sl_fail_set(&s->fail, "%s%s", err,
+                               strstr(err, "not a regular file") && !strstr(err, "directory")
+                                   ? " (give a pipe or a device on standard input: - < FILE)"
+                                   : "");
     }
     struct stat st;
     if (fstat(s->in_fd, &st) == 0 && S_ISDIR(st.st_mode))
