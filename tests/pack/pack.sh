@@ -303,6 +303,26 @@ pack_writes_to_devices_and_fifos_in_place)
   "$S" unpack -q -o /dev/null got
   [ -c /dev/null ] || fail "/dev/null is no longer a device"
   ;;
+pack_killed_by_sigkill_leaves_no_file)
+  # pack reads a FIFO we hold open: once its output holds frames, kill -9.
+  # The temporary output has no name (O_TMPFILE), so nothing is left.
+  mkfifo feed
+  "$S" pack -q --chunk 64K -o out.zst - < feed & pid=$!
+  exec 4> feed
+  head -c 2000000 /dev/urandom >&4
+  fd=""
+  for _ in $(seq 100); do # the output's descriptor, once it has data
+    for f in /proc/$pid/fd/*; do
+      case "$(readlink "$f")" in "$W"/*deleted*|"$W/#"*) [ "$(stat -L -c %s "$f")" -gt 0 ] && fd=$f ;; esac
+    done
+    [ -n "$fd" ] && break; sleep 0.05
+  done
+  [ -n "$fd" ] || fail "pack's output never appeared as an unnamed file: $(ls -l /proc/$pid/fd)"
+  kill -9 $pid; wait $pid 2>/dev/null || true
+  exec 4>&-
+  left=$(ls -A | grep -v '^feed$' || true)
+  [ -z "$left" ] || fail "left behind after SIGKILL: $left"
+  ;;
 pack_keeps_existing_output_without_force)
   gen in 1000; echo precious > in.zst
   expect_failure "in.zst: already exists" "$S" pack -q in
