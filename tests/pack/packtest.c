@@ -92,6 +92,22 @@ void pt_fill(uint8_t *p, size_t n, uint64_t seed)
     }
 }
 
+void pt_fill_noisy(uint8_t *p, size_t n, uint64_t seed)
+{
+    pt_fill(p, n, seed);
+    uint64_t x = seed * 0x2545F4914F6CDD1Dull + 3;
+    for (size_t i = 0; i < n;) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t run = 1 + (x >> 16) % 300;
+        int noise = x & 1;
+        for (size_t k = 0; k < run && i < n; k++, i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (noise)
+                p[i] = (uint8_t)(x >> 32);
+        }
+    }
+}
+
 void pt_identity(uint8_t pub[32])
 {
     uint8_t sk[32];

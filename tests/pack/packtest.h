@@ -26,8 +26,10 @@ void pt_write(const char *name, const void *data, size_t len);
 uint8_t *pt_read(const char *name, size_t *len);
 int pt_exists(const char *name);
 
-/* Deterministic bytes that compress a little: runs and noise. */
+/* Deterministic bytes that compress well: short runs and steps. */
 void pt_fill(uint8_t *p, size_t n, uint64_t seed);
+/* Deterministic bytes of which about half are noise: compress ~2:1. */
+void pt_fill_noisy(uint8_t *p, size_t n, uint64_t seed);
 
 /* An identity file "id.txt" in the directory; its public key in pub. */
 void pt_identity(uint8_t pub[32]);
