@@ -38,12 +38,14 @@ typedef struct sl_packfile_key {
  * err buffer of the call says more, naming the file and the place. */
 enum {
     SL_PACKFILE_OK = 0,
-    SL_PACKFILE_EIO = -1,     /* cannot open, read or seek the file (a pipe is refused) */
+    SL_PACKFILE_EIO = -1,     /* cannot open or read the file */
     SL_PACKFILE_EFORMAT = -2, /* not a seekable zstd stream, plain or in binary age; malformed */
     SL_PACKFILE_EKEY = -3,    /* needs a key, or no identity or passphrase opens it */
     SL_PACKFILE_EAUTH = -4,   /* a chunk failed to authenticate or a frame to verify: corrupted */
     SL_PACKFILE_ERANGE = -5,  /* the range reaches past the end of the original */
-    SL_PACKFILE_ENOMEM = -6
+    SL_PACKFILE_ENOMEM = -6,
+    SL_PACKFILE_ENOSEEK = -7, /* not a regular file (a pipe, a device): it cannot be read at random */
+    SL_PACKFILE_ENOTABLE = -8 /* a zstd stream (maybe in age) without a seek table at its end */
 };
 
 /* One frame, as the seek table describes it. */

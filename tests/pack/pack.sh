@@ -383,6 +383,14 @@ pack_rejects_bad_usage)
   WITH_TTY_STDOUT=1 expect_failure "refusing to write binary output to a terminal" tty_run x "$S" pack -q -o - in
   no_output_left in.zst
   ;;
+packfile_example_serves_random_reads)
+  # examples/packfile_random_read through one handle on 3 threads
+  ex=$(dirname "$S")/examples/packfile_random_read
+  keys; gen in 3000000
+  "$S" pack -q --chunk 256K -r "$R" -o in.age in
+  "$ex" in.age id.txt 3 40 100000 > out.txt || fail "the example failed: $(cat out.txt)"
+  grep -q "120 reads of 100000 bytes on 3 threads" out.txt || fail "unexpected output: $(cat out.txt)"
+  ;;
 pack_memory_stays_bounded)
   # 256 MiB of incompressible input through stdin (the worst case for
   # buffer sizes), at the default settings: peak RSS under 64 MiB.

@@ -306,15 +306,15 @@ static int read_table(sl_packfile *pf, scratch *s, char *err, size_t errlen)
     const uint8_t *p;
     uint8_t foot[SL_SEEKABLE_FOOTER];
     if (pf->stream_len < 8 + SL_SEEKABLE_FOOTER)
-        return table_bad(pf, err, errlen, "none at the end of the stream (random access needs one)");
+        return fail(pf, err, errlen, SL_PACKFILE_ENOTABLE, "seek table: none at the end of the stream");
     int rc = stream_bytes(pf, s, pf->stream_len - sizeof foot, sizeof foot, &p, err, errlen);
     if (rc)
         return rc;
     memcpy(foot, p, sizeof foot);
     if (sl_le32(foot + 5) != SL_SEEKABLE_MAGIC)
-        return table_bad(pf, err, errlen,
-                         "none at the end of the stream (sluice pack writes one, zstd does not: unpack such a file "
-                         "whole)");
+        return fail(pf, err, errlen, SL_PACKFILE_ENOTABLE,
+                    "seek table: none at the end of the stream (sluice pack writes one, zstd does not: unpack such "
+                    "a file whole)");
     uint64_t frames = sl_le32(foot), esz = foot[4] & 0x80 ? 12 : 8;
     uint64_t tsize = 8 + frames * esz + SL_SEEKABLE_FOOTER;
     if (frames > SL_SEEKABLE_MAX_FRAMES || tsize > TABLE_MAX || tsize > pf->stream_len)
@@ -448,7 +448,7 @@ static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, si
     if (fstat(pf->fd, &st) != 0)
         return fail(pf, err, errlen, SL_PACKFILE_EIO, "cannot stat: %s", strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return fail(pf, err, errlen, SL_PACKFILE_EIO,
+        return fail(pf, err, errlen, SL_PACKFILE_ENOSEEK,
                     "not a regular file: random access needs a file it can seek in (a pipe can only be unpacked "
                     "whole)");
     int rc = kind_of(pf, err, errlen);

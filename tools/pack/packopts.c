@@ -18,7 +18,7 @@
 
 #include "ageheader.h"
 
-enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK };
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
@@ -43,7 +43,8 @@ static const char pack_usage[] =
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
-    "                     [-o OUT] [-f] [--memory=SIZE | --long[=WLOG]] [--test] [--stats] [-q] [IN | -]\n"
+    "                     [-o OUT] [-f] [--memory=SIZE | --long[=WLOG]] [--range OFFSET:[LENGTH] | -l]\n"
+    "                     [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
     "  -i FILE               identity file (AGE-SECRET-KEY-1... lines); repeatable\n"
@@ -56,6 +57,10 @@ static const char unpack_usage[] =
     "  -f                    overwrite an existing output file\n"
     "  -M, --memory=SIZE     largest zstd window to accept, as zstd -d (default 128M, at most 2G)\n"
     "  --long[=WLOG]         accept windows up to 2^WLOG bytes (default 27; 10-31), as zstd -d\n"
+    "  --range OFF:LEN       restore only bytes OFF..OFF+LEN-1 of the original (OFF: to the end; sizes\n"
+    "                        may say K, M, G), reading only the frames that hold them (default output:\n"
+    "                        stdout; needs a seekable file with a seek table, as sluice pack writes)\n"
+    "  -l, --list            list the frames (offset, sizes, checksum) and the totals, as zstd -lv\n"
     "  --test                verify everything, write nothing\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
     "  -q                    no progress bar\n";
@@ -119,6 +124,22 @@ static int common_option(sl_pack_opts *o, const char *cmd, int c)
     case OPT_STATS: o->stats = 1; return -1;
     default: return usage_error(cmd, "%s", "bad option");
     }
+}
+
+/* --range OFFSET:LENGTH or OFFSET: (to the end). */
+static int parse_range(const char *s, sl_pack_opts *o)
+{
+    const char *colon = strchr(s, ':');
+    char off[32];
+    if (!colon || (size_t)(colon - s) >= sizeof off || colon == s)
+        return -1;
+    memcpy(off, s, (size_t)(colon - s));
+    off[colon - s] = 0;
+    if (sl_args_size(off, &o->range_off))
+        return -1;
+    o->range = 1;
+    o->range_to_end = colon[1] == 0;
+    return o->range_to_end ? 0 : sl_args_size(colon + 1, &o->range_len);
 }
 
 /* --memory=SIZE: zstd's window limits, 1 KiB to 2 GiB. */
@@ -223,6 +244,8 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                                           {"memory", required_argument, 0, 'M'},
                                           {"long", optional_argument, 0, OPT_LONG},
                                           {"max-work-factor", required_argument, 0, OPT_MAX_WORK},
+                                          {"range", required_argument, 0, OPT_RANGE},
+                                          {"list", no_argument, 0, 'l'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     defaults(o);
@@ -231,7 +254,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     const char *passfile = NULL;
     size_t memory = 0, long_window = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:l", longs, NULL)) != -1) {
         switch (c) {
         case 'M':
             if (window_size(optarg, &memory))
@@ -254,6 +277,12 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
             break;
         case OPT_PASSFILE: passfile = optarg; break;
         case OPT_TEST: o->test = 1; break;
+        case 'l': o->list = 1; break;
+        case OPT_RANGE:
+            if (parse_range(optarg, o))
+                return usage_error("unpack", "--range: '%s' is not OFFSET:LENGTH or OFFSET: (sizes in bytes, K, M, G)",
+                                   optarg);
+            break;
         case 'h': fputs(unpack_usage, stdout); return 0;
         default:
             if ((rc = common_option(o, "unpack", c)) >= 0)
@@ -265,6 +294,8 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         return rc;
     if (o->test && o->out)
         return usage_error("unpack", "%s", "--test writes nothing: drop -o");
+    if (o->list && (o->out || o->test || o->range))
+        return usage_error("unpack", "%s", "--list prints the frames and does nothing else: drop -o, --test, --range");
     if (passfile && sl_pass_from_file(&o->pass, passfile, err, sizeof err))
         return key_error("unpack", err);
     /* as zstd -d: --memory wins over --long, which wins over the default */

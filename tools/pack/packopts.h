@@ -6,6 +6,7 @@
 #define SLUICE_PACK_PACKOPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agekey.h"
 #include "args.h"
@@ -31,6 +32,9 @@ typedef struct sl_pack_opts {
     int test;
     size_t max_window; /* largest zstd window a streamed frame may need (--memory, --long) */
     int max_log_n;     /* --max-work-factor: the most scrypt work a passphrase file may ask (0: age's 22) */
+    int list;          /* --list */
+    int range, range_to_end; /* --range OFFSET:LENGTH, or OFFSET: */
+    uint64_t range_off, range_len;
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a

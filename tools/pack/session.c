@@ -80,6 +80,14 @@ int sl_session_open_output(sl_pack_session *s, char *path)
     return 0;
 }
 
+int sl_session_write(sl_pack_session *s, const uint8_t *p, size_t n)
+{
+    if (s->writing && n && fwrite(p, 1, n, s->out.fp) != n)
+        return sl_fail_set(&s->fail, "%s: write error: %s", s->out.name, strerror(errno));
+    sl_metrics_progress(s->progress, 0, n);
+    return 0;
+}
+
 void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total)
 {
     s->bar = sl_progress_bar_new(label, total, s->o.quiet ? 0 : -1);

@@ -41,6 +41,9 @@ int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse
 int sl_session_open_input(sl_pack_session *s);
 /* Opens the output at `path` (malloc'd; the session owns it). */
 int sl_session_open_output(sl_pack_session *s, char *path);
+/* Writes n bytes of output (nothing under --test) and counts them for the
+ * progress bar.  0, or -1 (recorded) on a write error. */
+int sl_session_write(sl_pack_session *s, const uint8_t *p, size_t n);
 /* Starts the progress bar (unless -q) over `total` bytes (0: unknown). */
 void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total);
 /* An ordered pipeline with the -j workers and --depth of the flags. */

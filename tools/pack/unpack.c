@@ -32,6 +32,7 @@
 #include "link.h"
 #include "session.h"
 #include "stream.h"
+#include "unpack_range.h"
 #include "zscan.h"
 
 #define SEG_CHUNKS SL_STREAM_SEGMENT_CHUNKS
@@ -67,10 +68,7 @@ typedef struct unpack_job {
 
 static int write_out(unpack_job *j, const uint8_t *p, size_t n)
 {
-    if (j->s.writing && n && fwrite(p, 1, n, j->s.out.fp) != n)
-        return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
-    sl_metrics_progress(j->s.progress, 0, n);
-    return 0;
+    return sl_session_write(&j->s, p, n);
 }
 
 /* ---- pipeline A: age payload segments ---- */
@@ -365,10 +363,9 @@ static int read_age_header(unpack_job *j)
     return 0;
 }
 
-static int run_frames(unpack_job *j, sl_reader *src)
+static int decompress_frames(unpack_job *j)
 {
     static const sl_pipeline_ops ops = {frame_source, decompress_work, output_sink, sl_block_drop};
-    sl_zscan_init(&j->scan, src, FRAME_MAX, PIECE, j->is_age);
     j->dctx = calloc(j->workers, sizeof *j->dctx);
     sl_pipeline *p = j->dctx ? sl_session_pipeline(&j->s, &ops, j, j->s.m[j->is_age ? 1 : 0]) : NULL;
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
@@ -378,6 +375,28 @@ static int run_frames(unpack_job *j, sl_reader *src)
     free(j->dctx);
     ZSTD_freeDCtx(j->stream_dctx);
     free(j->stream_out);
+    return rc;
+}
+
+/* --list of a stream without a seek table: walk its frames, decompress
+ * nothing, print what the scanner saw. */
+static int walk_frames(unpack_job *j)
+{
+    sl_zitem it;
+    int rc;
+    j->scan.keep_log = 1;
+    while ((rc = sl_zscan_next(&j->scan, &it)) == 1)
+        free(it.data);
+    if (rc < 0)
+        return sl_fail_set(&j->s.fail, "%s: %s%s", j->s.in_name, j->is_age ? "decrypted payload: " : "", j->scan.err);
+    sl_unpack_list_scanned(&j->s, &j->scan, j->is_age);
+    return 0;
+}
+
+static int run_frames(unpack_job *j, sl_reader *src)
+{
+    sl_zscan_init(&j->scan, src, FRAME_MAX, PIECE, j->is_age);
+    int rc = j->s.o.list ? walk_frames(j) : decompress_frames(j);
     sl_zscan_free(&j->scan);
     return rc;
 }
@@ -430,10 +449,9 @@ static int detect(unpack_job *j)
     return sl_fail_set(&j->s.fail, "%s: not a zstd, age or sluice pack file%s", j->s.in_name, n ? "" : " (it is empty)");
 }
 
-static int open_input(unpack_job *j)
+/* The reader over the (open) input, and what the input is. */
+static int start_reading(unpack_job *j)
 {
-    if (sl_session_open_input(&j->s))
-        return -1;
     if (sl_reader_init(&j->file, sl_fill_fd, &j->s.in_fd, READ_BUF))
         return sl_fail_set(&j->s.fail, "out of memory");
     return detect(j);
@@ -456,9 +474,26 @@ static char *default_output(unpack_job *j)
     return NULL;
 }
 
+/* --list: from the seek table at the end if there is one, else by
+ * walking the stream (which a pipe, or zstd's own output, needs). */
+static int list(unpack_job *j)
+{
+    int rc = sl_session_open_input(&j->s) ? -1 : sl_unpack_list_table(&j->s);
+    if (rc <= 0)
+        return rc;
+    if (start_reading(j))
+        return -1;
+    return j->is_age ? run_age(j) : run_frames(j, &j->file);
+}
+
 static int unpack(unpack_job *j)
 {
-    if (open_input(j) || (!j->s.o.test && sl_session_open_output(&j->s, default_output(j))))
+    if (j->s.o.range)
+        return sl_unpack_range(&j->s);
+    if (j->s.o.list)
+        return sl_session_finish(&j->s, list(j));
+    if (sl_session_open_input(&j->s) || start_reading(j) ||
+        (!j->s.o.test && sl_session_open_output(&j->s, default_output(j))))
         return -1;
     sl_session_progress(&j->s, j->s.o.test ? "test" : "unpack", 0);
     j->s.m_name[0] = j->is_age ? "decrypt" : "decompress";

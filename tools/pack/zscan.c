@@ -32,6 +32,8 @@ void sl_zscan_free(sl_zscan *s)
 {
     free(s->buf);
     s->buf = NULL;
+    free(s->log);
+    s->log = NULL;
     sl_seektable_free(&s->seen);
 }
 
@@ -196,6 +198,21 @@ static int start_frame(sl_zscan *s)
     }
 }
 
+static int log_frame(sl_zscan *s, const sl_seek_entry *e, uint64_t csize)
+{
+    if (s->log_n == s->log_cap) {
+        size_t cap = s->log_cap ? s->log_cap * 2 : 64;
+        sl_zscan_frame *p = realloc(s->log, cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->log = p;
+        s->log_cap = cap;
+    }
+    s->log[s->log_n++] = (sl_zscan_frame){s->frame_start, csize, s->content_size, e->check, s->content_known,
+                                          s->has_check};
+    return 0;
+}
+
 static int record_frame(sl_zscan *s)
 {
     sl_seek_entry e = {(uint32_t)(s->r->offset - s->frame_start), (uint32_t)s->content_size, 0, s->content_known,
@@ -205,6 +222,8 @@ static int record_frame(sl_zscan *s)
     s->frames++;
     if (s->r->offset - s->frame_start > UINT32_MAX)
         e.csize = UINT32_MAX; /* cannot match a table entry; tables cannot describe it either */
+    if (s->keep_log && log_frame(s, &e, s->r->offset - s->frame_start))
+        return fail(s, s->r->offset, "out of memory");
     return sl_seektable_add(&s->seen, &e) ? fail(s, s->r->offset, "out of memory") : 0;
 }
 

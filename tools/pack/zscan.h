@@ -31,6 +31,14 @@ typedef struct sl_zitem {
     int first, last;       /* PIECE: first / last piece of its frame */
 } sl_zitem;
 
+/* One frame as the scanner walked it (kept when keep_log is set). */
+typedef struct sl_zscan_frame {
+    uint64_t offset, csize;
+    uint64_t dsize; /* the declared content size, when dsize_known */
+    uint32_t check; /* the frame's checksum, when has_check */
+    int dsize_known, has_check;
+} sl_zscan_frame;
+
 typedef struct sl_zscan {
     sl_reader *r;
     size_t frame_max; /* largest content size handled as a whole frame */
@@ -45,6 +53,9 @@ typedef struct sl_zscan {
     size_t len, cap;
     sl_seektable seen; /* frames since the last seek table */
     uint64_t frames, tables;
+    int keep_log; /* set after init to keep every frame in log (for --list) */
+    sl_zscan_frame *log;
+    size_t log_n, log_cap;
     char err[256];
 } sl_zscan;
 
