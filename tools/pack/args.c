@@ -20,9 +20,11 @@
 int sl_args_size(const char *s, uint64_t *out)
 {
     char *end;
+    if (s[0] < '0' || s[0] > '9') /* strtoull would take spaces, a sign, and wrap "-5" around */
+        return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
+    if (errno || end == s)
         return -1;
     int shift = 0;
     if (*end == 'K' || *end == 'k')
@@ -42,6 +44,21 @@ int sl_args_size(const char *s, uint64_t *out)
         return -1;
     *out = (uint64_t)v << shift;
     return 0;
+}
+
+int sl_args_range(const char *s, uint64_t *off, uint64_t *len, int *to_end)
+{
+    const char *colon = strchr(s, ':');
+    char head[32];
+    if (!colon || colon == s || (size_t)(colon - s) >= sizeof head)
+        return -1;
+    memcpy(head, s, (size_t)(colon - s));
+    head[colon - s] = 0;
+    *to_end = colon[1] == 0;
+    *len = 0;
+    if (sl_args_size(head, off))
+        return -1;
+    return *to_end ? 0 : sl_args_size(colon + 1, len);
 }
 
 int sl_args_uint(const char *s, long lo, long hi, long *out)

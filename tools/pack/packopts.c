@@ -126,22 +126,6 @@ static int common_option(sl_pack_opts *o, const char *cmd, int c)
     }
 }
 
-/* --range OFFSET:LENGTH or OFFSET: (to the end). */
-static int parse_range(const char *s, sl_pack_opts *o)
-{
-    const char *colon = strchr(s, ':');
-    char off[32];
-    if (!colon || (size_t)(colon - s) >= sizeof off || colon == s)
-        return -1;
-    memcpy(off, s, (size_t)(colon - s));
-    off[colon - s] = 0;
-    if (sl_args_size(off, &o->range_off))
-        return -1;
-    o->range = 1;
-    o->range_to_end = colon[1] == 0;
-    return o->range_to_end ? 0 : sl_args_size(colon + 1, &o->range_len);
-}
-
 /* --memory=SIZE: zstd's window limits, 1 KiB to 2 GiB. */
 static int window_size(const char *s, size_t *out)
 {
@@ -279,9 +263,10 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         case OPT_TEST: o->test = 1; break;
         case 'l': o->list = 1; break;
         case OPT_RANGE:
-            if (parse_range(optarg, o))
+            if (sl_args_range(optarg, &o->range_off, &o->range_len, &o->range_to_end))
                 return usage_error("unpack", "--range: '%s' is not OFFSET:LENGTH or OFFSET: (sizes in bytes, K, M, G)",
                                    optarg);
+            o->range = 1;
             break;
         case 'h': fputs(unpack_usage, stdout); return 0;
         default:
