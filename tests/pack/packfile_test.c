@@ -366,3 +366,35 @@ SL_TEST(packfile_serves_concurrent_readers_on_one_handle)
     sl_packfile_close(pf);
     teardown(&fx);
 }
+
+/* 100 bytes standing for one frame of `dsize`, then a seek table that
+ * says so (the table is all the open reads). */
+static void fake_table(const char *name, uint32_t dsize)
+{
+    uint8_t f[100 + 8 + 12 + 9] = {0x28, 0xb5, 0x2f, 0xfd};
+    uint8_t *t = f + 100;
+    uint32_t v[] = {0x184D2A5Eu, 12 + 9, 100, dsize, 0, 1};
+    for (int i = 0; i < 6; i++)
+        memcpy(t + (i < 5 ? 4 * i : 20), &v[i], 4); /* little-endian host */
+    t[24] = 0x80;
+    uint32_t magic = 0x8F92EAB1u;
+    memcpy(t + 25, &magic, 4);
+    pt_write(name, f, sizeof f);
+}
+
+/* Frames of up to 64 MiB (what pack --chunk allows) open; one byte more
+ * is refused at the open, before anything would be allocated for it. */
+SL_TEST(packfile_takes_frames_up_to_64m_and_refuses_bigger)
+{
+    pt_dir_new();
+    sl_packfile *pf;
+    char err[512];
+    fake_table("at.zst", 64u << 20);
+    CHECK_EQ(sl_packfile_open(&pf, pt_path("at.zst"), NULL, err, sizeof err), 0);
+    CHECK_EQ(sl_packfile_size(pf), 64u << 20);
+    sl_packfile_close(pf);
+    fake_table("over.zst", (64u << 20) + 1);
+    CHECK_EQ(sl_packfile_open(&pf, pt_path("over.zst"), NULL, err, sizeof err), SL_PACKFILE_EFORMAT);
+    CHECK(strstr(err, "over.zst: seek table: a frame's sizes are out of bounds") != NULL);
+    pt_dir_free();
+}

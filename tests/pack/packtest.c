@@ -81,30 +81,52 @@ int pt_exists(const char *name)
     return access(pt_path(name), F_OK) == 0;
 }
 
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+    return *x;
+}
+
+/* Runs of one byte and slices of a fixed 4 KiB table, in bulk copies
+ * (cheap under the sanitizers too): compressible, and never the same
+ * twice in a row. */
 void pt_fill(uint8_t *p, size_t n, uint64_t seed)
 {
-    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+    static uint8_t table[4096];
+    static int ready;
+    uint64_t x = 0x853C49E6748FEA9Bull;
+    for (size_t i = 0; !ready && i < sizeof table; i++)
+        table[i] = (uint8_t)(xorshift(&x) >> 24);
+    ready = 1;
+    x = seed * 0x9E3779B97F4A7C15ull + 1;
     for (size_t i = 0; i < n;) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        size_t run = 1 + (x >> 20) % 200;
-        for (size_t k = 0; k < run && i < n; k++, i++)
-            p[i] = x & 1 ? (uint8_t)(x >> 8) : (uint8_t)((x >> 24) + k * 7);
+        uint64_t r = xorshift(&x);
+        size_t run = 1 + (r >> 20) % 200;
+        if (run > n - i)
+            run = n - i;
+        if (r & 1)
+            memset(p + i, (int)(r >> 8 & 0xff), run);
+        else
+            memcpy(p + i, table + (r >> 40) % (sizeof table - 200), run);
+        i += run;
     }
 }
 
+/* Half of it overwritten with noise, eight bytes at a time. */
 void pt_fill_noisy(uint8_t *p, size_t n, uint64_t seed)
 {
     pt_fill(p, n, seed);
     uint64_t x = seed * 0x2545F4914F6CDD1Dull + 3;
     for (size_t i = 0; i < n;) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        size_t run = 1 + (x >> 16) % 300;
-        int noise = x & 1;
-        for (size_t k = 0; k < run && i < n; k++, i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            if (noise)
-                p[i] = (uint8_t)(x >> 32);
+        uint64_t r = xorshift(&x);
+        size_t run = 8 + (r >> 16) % 300;
+        if (run > n - i)
+            run = n - i;
+        for (size_t k = 0; (r & 1) && k + 8 <= run; k += 8) {
+            uint64_t v = xorshift(&x);
+            memcpy(p + i + k, &v, 8);
         }
+        i += run;
     }
 }
 

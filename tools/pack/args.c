@@ -74,7 +74,7 @@ int sl_args_uint(const char *s, long lo, long hi, long *out)
 
 static int pass_alloc(sl_pass *pw)
 {
-    pw->p = sodium_malloc(PASS_MAX + 1);
+    pw->p = sodium_malloc(PASS_MAX + 2); /* one byte past the limit shows a longer line */
     pw->len = 0;
     return pw->p ? 0 : -1;
 }
@@ -109,14 +109,17 @@ int sl_pass_from_file(sl_pass *pw, const char *path, char *err, size_t errlen)
         return -1;
     }
     size_t n = 0;
-    ssize_t k;
-    while (n < PASS_MAX && (k = read(fd, pw->p + n, PASS_MAX - n)) > 0)
+    ssize_t k = 0;
+    while (n <= PASS_MAX && (k = read(fd, pw->p + n, PASS_MAX + 1 - n)) > 0)
         n += (size_t)k;
+    int saved = errno;
     close(fd);
     pw->len = first_line(pw->p, n);
-    pw->p[pw->len] = 0;
-    if (!pw->len) {
-        snprintf(err, errlen, "%s: empty passphrase", path);
+    pw->p[pw->len < PASS_MAX ? pw->len : PASS_MAX] = 0;
+    const char *why = k < 0 ? strerror(saved) : !pw->len ? "empty passphrase"
+                    : pw->len > PASS_MAX ? "the passphrase is longer than 4096 bytes, the limit" : NULL;
+    if (why) {
+        snprintf(err, errlen, "%s: %s", path, why);
         sl_pass_free(pw);
         return -1;
     }

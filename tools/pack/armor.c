@@ -110,7 +110,8 @@ ssize_t sl_armor_fill(void *ctx, uint8_t *buf, size_t cap, char *err, size_t err
                 snprintf(err, errlen, "%s", a->src->err);
                 return -1;
             }
-            return fail(err, errlen, a->src, n == LINE_NONE ? "the file ends before the END line" : "line too long");
+            return fail(err, errlen, a->src,
+                        n == LINE_NONE ? "the file ends before the END line" : "line longer than 64 columns");
         }
         if ((size_t)n == strlen(SL_ARMOR_END) && !memcmp(line, SL_ARMOR_END, (size_t)n)) {
             a->state = 4;
@@ -119,7 +120,7 @@ ssize_t sl_armor_fill(void *ctx, uint8_t *buf, size_t cap, char *err, size_t err
         if (a->state == 2)
             return fail(err, errlen, a->src, "data after the final short line");
         if (n == 0 || n > LINE_MAX_CHARS)
-            return fail(err, errlen, a->src, "bad line length");
+            return fail(err, errlen, a->src, n ? "line longer than 64 columns" : "empty line");
         long k = sl_b64_decode(buf + out, line, (size_t)n, 1);
         if (k < 0)
             return fail(err, errlen, a->src, "invalid base64");

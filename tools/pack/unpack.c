@@ -64,11 +64,47 @@ typedef struct unpack_job {
     ZSTD_DCtx *stream_dctx;
     uint8_t *stream_out;
     uint64_t frames;
+    /* Output to a regular file: workers write whole frames in place with
+     * pwrite, in parallel, for as long as every frame before has a known
+     * size; the sink writes the rest at its own offset. */
+    int in_place;     /* the output is a regular file */
+    int sizes_known;  /* every item so far was a whole frame: out_next is exact */
+    uint64_t out_next; /* where the next item's output starts (source side) */
+    uint64_t sink_at;  /* the end of the output so far, in order (sink side) */
+    uint64_t fp_at;    /* where out.fp's stream stands */
+    uint64_t synced;   /* output handed to writeback so far */
 } unpack_job;
 
+#define WRITEBACK_STEP ((uint64_t)64 << 20) /* start writing the output to disk every this much */
+
+/* The sink's own writes: through stdio, at sink_at (after frames the
+ * workers placed, the stream must first move there). */
 static int write_out(unpack_job *j, const uint8_t *p, size_t n)
 {
+    if (j->in_place && j->fp_at != j->sink_at) {
+        if (fflush(j->s.out.fp) || fseeko(j->s.out.fp, (off_t)j->sink_at, SEEK_SET))
+            return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
+        j->fp_at = j->sink_at;
+    }
+    j->sink_at += n;
+    j->fp_at += n;
     return sl_session_write(&j->s, p, n);
+}
+
+/* A worker writes a verified frame where it belongs in the output file. */
+static int place(unpack_job *j, const sl_block *d)
+{
+    int fd = fileno(j->s.out.fp);
+    const uint8_t *p = d->data;
+    for (size_t n = d->len, at = 0; at < n;) {
+        ssize_t k = pwrite(fd, p + at, n - at, (off_t)(d->out_at + at));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(k < 0 ? errno : ENOSPC));
+        at += (size_t)k;
+    }
+    return 0;
 }
 
 /* ---- pipeline A: age payload segments ---- */
@@ -189,15 +225,18 @@ static int frame_source(void *ctx, void **item, size_t *bytes)
         return 0;
     if (rc < 0)
         return sl_fail_set(&j->s.fail, "%s: %s%s", j->s.in_name, j->is_age ? "decrypted payload: " : "", j->scan.err);
-    sl_block *b = sl_block_adopt(it.data, it.len);
-    if (!b)
-        return sl_fail_set(&j->s.fail, "out of memory");
+    sl_block *b = sl_block_of(it.data); /* the scanner's buffers are blocks: see run_frames */
+    b->len = it.len;
     b->kind = it.kind;
     b->offset = it.offset;
     b->raw_len = it.content_size;
     b->first = it.first;
     b->last = it.last;
     b->index = j->frames++;
+    j->sizes_known = j->sizes_known && it.kind == SL_ZITEM_FRAME;
+    b->placed_ok = j->in_place && j->sizes_known;
+    b->out_at = j->out_next;
+    j->out_next += it.content_size;
     *item = b;
     *bytes = b->len;
     return 1;
@@ -235,7 +274,12 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
         rc = frame_error(j, f, "content size does not match the frame header");
     d->len = n;
     d->kind = SL_ZITEM_FRAME;
+    d->placed_ok = f->placed_ok;
+    d->out_at = f->out_at;
     sl_block_free(f);
+    if (!rc && d->placed_ok)
+        rc = place(j, d);
+    d->placed = rc == 0 && d->placed_ok;
     if (rc) {
         sl_block_free(d);
         return rc;
@@ -314,12 +358,29 @@ static int stream_piece(unpack_job *j, const sl_block *f)
     return 0;
 }
 
+/* A placed frame is already in the file: the sink only counts it. */
+static int account_placed(unpack_job *j, const sl_block *b)
+{
+    j->sink_at += b->len;
+    sl_metrics_progress(j->s.progress, 0, b->len);
+    return 0;
+}
+
 static int output_sink(void *ctx, void *item, size_t bytes)
 {
     (void)bytes;
     unpack_job *j = ctx;
     sl_block *b = item;
-    int rc = b->kind == SL_ZITEM_PIECE ? stream_piece(j, b) : write_out(j, b->data, b->len);
+    int rc = b->placed ? account_placed(j, b)
+             : b->kind == SL_ZITEM_PIECE ? stream_piece(j, b)
+                                         : write_out(j, b->data, b->len);
+    if (rc == 0 && j->in_place && j->sink_at - j->synced >= WRITEBACK_STEP) {
+        /* let the disk start on what is written, so that the fsync
+         * before the output is linked into place has little left */
+        fflush(j->s.out.fp);
+        sl_outfile_start_writeback(&j->s.out);
+        j->synced = j->sink_at;
+    }
     sl_metrics_progress(j->s.progress, 1, 0);
     sl_block_free(b);
     return rc;
@@ -386,7 +447,7 @@ static int walk_frames(unpack_job *j)
     int rc;
     j->scan.keep_log = 1;
     while ((rc = sl_zscan_next(&j->scan, &it)) == 1)
-        free(it.data);
+        sl_block_zscan_release(NULL, it.data);
     if (rc < 0)
         return sl_fail_set(&j->s.fail, "%s: %s%s", j->s.in_name, j->is_age ? "decrypted payload: " : "", j->scan.err);
     sl_unpack_list_scanned(&j->s, &j->scan, j->is_age);
@@ -396,6 +457,7 @@ static int walk_frames(unpack_job *j)
 static int run_frames(unpack_job *j, sl_reader *src)
 {
     sl_zscan_init(&j->scan, src, FRAME_MAX, PIECE, j->is_age);
+    j->scan.mem = (sl_zscan_mem){sl_block_zscan_grow, sl_block_zscan_release, NULL};
     int rc = j->s.o.list ? walk_frames(j) : decompress_frames(j);
     sl_zscan_free(&j->scan);
     return rc;
@@ -495,6 +557,8 @@ static int unpack(unpack_job *j)
     if (sl_session_open_input(&j->s) || start_reading(j) ||
         (!j->s.o.test && sl_session_open_output(&j->s, default_output(j))))
         return -1;
+    j->in_place = j->s.writing && !sl_outfile_is_stream(&j->s.out);
+    j->sizes_known = 1;
     sl_session_progress(&j->s, j->s.o.test ? "test" : "unpack", 0);
     j->s.m_name[0] = j->is_age ? "decrypt" : "decompress";
     j->s.m_name[1] = "decompress";

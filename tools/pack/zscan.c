@@ -19,9 +19,25 @@
 #define BLOCK_MAX (128u * 1024)
 #define SKIPPABLE_KEEP_MAX (64u << 20) /* bigger skippable frames are skipped unread */
 
+static void *heap_grow(void *ctx, void *p, size_t len, size_t cap, size_t *got)
+{
+    (void)ctx;
+    (void)len;
+    void *q = realloc(p, cap);
+    *got = cap;
+    return q;
+}
+
+static void heap_release(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
 void sl_zscan_init(sl_zscan *s, sl_reader *r, size_t frame_max, size_t piece, int raw_ok)
 {
     memset(s, 0, sizeof *s);
+    s->mem = (sl_zscan_mem){heap_grow, heap_release, NULL};
     s->r = r;
     s->frame_max = frame_max;
     s->piece = piece;
@@ -30,7 +46,8 @@ void sl_zscan_init(sl_zscan *s, sl_reader *r, size_t frame_max, size_t piece, in
 
 void sl_zscan_free(sl_zscan *s)
 {
-    free(s->buf);
+    if (s->buf)
+        s->mem.release(s->mem.ctx, s->buf);
     s->buf = NULL;
     free(s->log);
     s->log = NULL;
@@ -50,14 +67,14 @@ static int reserve(sl_zscan *s, size_t more)
 {
     if (s->len + more <= s->cap)
         return 0;
-    size_t cap = s->cap ? s->cap : 4096;
+    size_t cap = s->cap ? s->cap : 4096, got;
     while (cap < s->len + more)
         cap += cap / 2;
-    uint8_t *p = realloc(s->buf, cap);
+    uint8_t *p = s->mem.grow(s->mem.ctx, s->buf, s->len, cap, &got);
     if (!p)
         return -1;
     s->buf = p;
-    s->cap = cap;
+    s->cap = got;
     return 0;
 }
 
