@@ -358,9 +358,13 @@ pack_stats_prints_pipeline_metrics_json)
   "$S" pack -q --stats --chunk 16K -r "$R" -o in.age in 2> stats.json
   python3 -c "
 import json; d = json.load(open('stats.json')); assert 'compress' in d and 'encrypt' in d, d" || fail "bad JSON: $(cat stats.json)"
-  "$S" unpack -q --stats -i id.txt -o back in.age 2> stats2.json
+  "$S" unpack -q --stats -i id.txt -o back in.age 2> stats2.json # a file with a seek table: frame by frame
   python3 -c "
-import json; d = json.load(open('stats2.json')); assert 'decrypt' in d and 'decompress' in d, d" || fail "bad JSON: $(cat stats2.json)"
+import json; d = json.load(open('stats2.json')); assert 'frames' in d, d" || fail "bad JSON: $(cat stats2.json)"
+  "$S" unpack -q --stats -i id.txt -o back2 - < in.age 2> /dev/null # (a file on stdin is seekable too)
+  cat in.age | "$S" unpack -q --stats -i id.txt -o back3 - 2> stats3.json # a pipe: streamed
+  python3 -c "
+import json; d = json.load(open('stats3.json')); assert 'decrypt' in d and 'decompress' in d, d" || fail "bad JSON: $(cat stats3.json)"
   "$S" pack --chunk 16K -o in.zst in 2> progress.txt
   [ ! -s progress.txt ] || fail "progress bar drawn although stderr is not a terminal"
   ;;

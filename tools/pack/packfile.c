@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -35,6 +36,7 @@
 
 #define FRAME_MAX ((uint64_t)64 << 20) /* the largest frame a read decompresses whole */
 #define TABLE_MAX ((uint64_t)64 << 20) /* the largest seek table (5.5 million frames) */
+#define GROUP 4                         /* STREAM chunks read and opened at a time */
 
 /* What one read works in: kept on the handle's free list between reads. */
 typedef struct scratch {
@@ -80,13 +82,25 @@ static int fail(const sl_packfile *pf, char *err, size_t errlen, int code, const
 
 /* ---- buffers ---- */
 
+/* Grows a scratch buffer (its contents are not kept): by half again at
+ * least, in whole MiB past 1 MiB, and faulted in with one madvise, so
+ * that reads of frames of about one size settle on one buffer at once
+ * instead of faulting in fresh pages, page by page, frame after frame. */
 static int reserve(uint8_t **p, size_t *cap, size_t need)
 {
     if (need <= *cap)
         return 0;
+    size_t n = need > *cap + *cap / 2 ? need : *cap + *cap / 2;
+    if (n > ((size_t)1 << 20))
+        n = (n + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1);
     free(*p);
-    *p = malloc(need);
-    *cap = *p ? need : 0;
+    *p = malloc(n);
+    *cap = *p ? n : 0;
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t a = ((uintptr_t)*p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)*p + n) & ~(uintptr_t)4095;
+    if (*p && e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE); /* a hint: old kernels say EINVAL */
+#endif
     return *p ? 0 : -1;
 }
 
@@ -175,17 +189,22 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         return 0;
     }
     s->pt_valid = 0;
-    uint64_t ct_at = c0 * SL_STREAM_CT_CHUNK, ct_end = (c1 + 1) * SL_STREAM_CT_CHUNK;
-    if (ct_end > pf->ct_len)
-        ct_end = pf->ct_len;
-    size_t ctn = (size_t)(ct_end - ct_at);
-    if (reserve(&s->ct, &s->ct_cap, ctn) || reserve(&s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
+    if (reserve(&s->ct, &s->ct_cap, GROUP * SL_STREAM_CT_CHUNK) ||
+        reserve(&s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
-    if (pread_full(pf->fd, s->ct, ctn, pf->payload_at + ct_at))
-        return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
-    uint64_t bad;
-    if (sl_stream_open(s->pt, s->ct, ctn, c0, c1 == pf->chunks - 1, pf->key, &bad) < 0)
-        return chunk_failed(pf, s, c0, bad, err, errlen);
+    /* a few chunks at a time: each is opened while its ciphertext is
+     * still in the cache that the read left it in */
+    for (uint64_t c = c0; c <= c1; c += GROUP) {
+        uint64_t last = c + GROUP - 1 < c1 ? c + GROUP - 1 : c1;
+        uint64_t ct_at = c * SL_STREAM_CT_CHUNK, ct_end = (last + 1) * SL_STREAM_CT_CHUNK;
+        size_t ctn = (size_t)((ct_end < pf->ct_len ? ct_end : pf->ct_len) - ct_at);
+        uint64_t bad;
+        if (pread_full(pf->fd, s->ct, ctn, pf->payload_at + ct_at))
+            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+        if (sl_stream_open(s->pt + (c - c0) * SL_STREAM_CHUNK, s->ct, ctn, c, last == pf->chunks - 1, pf->key,
+                           &bad) < 0)
+            return chunk_failed(pf, s, c, bad, err, errlen);
+    }
     s->pt_first = c0;
     s->pt_last = c1;
     s->pt_valid = 1;

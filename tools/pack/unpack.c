@@ -554,8 +554,15 @@ static int unpack(unpack_job *j)
         return sl_unpack_range(&j->s);
     if (j->s.o.list)
         return sl_session_finish(&j->s, list(j));
-    if (sl_session_open_input(&j->s) || start_reading(j) ||
-        (!j->s.o.test && sl_session_open_output(&j->s, default_output(j))))
+    char *out = NULL;
+    if (sl_session_open_input(&j->s) || (!j->s.o.test && !(out = default_output(j))))
+        return -1;
+    /* A file with a seek table (what sluice pack writes) goes frame by
+     * frame through the seekable reader, in parallel; the rest streams. */
+    int rc = sl_unpack_seekable(&j->s, out);
+    if (rc <= 0)
+        return rc;
+    if (start_reading(j) || (out && sl_session_open_output(&j->s, out)))
         return -1;
     j->in_place = j->s.writing && !sl_outfile_is_stream(&j->s.out);
     j->sizes_known = 1;
@@ -563,7 +570,7 @@ static int unpack(unpack_job *j)
     j->s.m_name[0] = j->is_age ? "decrypt" : "decompress";
     j->s.m_name[1] = "decompress";
     j->s.m_used = j->is_age ? 2 : 1;
-    int rc = j->is_age ? run_age(j) : run_frames(j, &j->file);
+    rc = j->is_age ? run_age(j) : run_frames(j, &j->file);
     return sl_session_finish(&j->s, rc);
 }
 

@@ -1,19 +1,25 @@
 /*
- * unpack_range.c - `sluice unpack --range` and `--list`.
+ * unpack_range.c - unpack through the seekable reader: `--range`, `--list`,
+ * and a whole file that has a seek table.
  *
- * Both stand on the seekable reader (sluice/packfile.h): --range cuts the
- * requested bytes at frame edges into pieces that a pipeline's workers
- * read through one shared handle (each piece decrypted, authenticated,
- * decompressed and verified before the ordered sink writes it), so a big
- * range runs on every core and a small one touches one or two frames;
- * --list prints the seek table, or, for a stream without one, the frames
- * the scanner walked.
+ * All stand on sluice/packfile.h: the bytes wanted are cut at frame edges
+ * into pieces that a pipeline's workers read through one shared handle
+ * (each piece's chunks decrypted and authenticated, its frames
+ * decompressed and verified), so a big range runs on every core and a
+ * small one touches one or two frames.  To a regular file each worker
+ * writes its piece in place with pwrite; otherwise the ordered sink writes.
+ * A whole file read this way needs no frame scanner and no copy between
+ * stages, which is where the streaming path spends its time.  --list
+ * prints the seek table, or, for a stream without one, the frames the
+ * scanner walked.
  */
 #include "unpack_range.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "block.h"
 #include "packfile_keys.h"
@@ -26,7 +32,12 @@ typedef struct range_job {
     sl_packfile *pf;
     uint64_t at, end; /* what is left to hand out: [at, end) */
     size_t frame;     /* the frame that holds `at` */
+    uint64_t start;   /* where the output begins in the original */
+    int in_place;     /* workers write their pieces into the output file */
+    uint64_t done, synced; /* sink: output so far, and handed to writeback */
 } range_job;
+
+#define WRITEBACK_STEP ((uint64_t)64 << 20) /* start writing the output to disk every this much */
 
 /* The passphrase from the terminal, kept in the session (a later walk of
  * the same file must not ask again). */
@@ -40,14 +51,15 @@ static int ask_tty(void *ctx, const char **pass, size_t *len, char *err, size_t 
     return 0;
 }
 
-/* The input as a packfile: a status code (recorded unless quiet_codes
- * names it, for a caller that has another way). */
-static int open_packfile(sl_pack_session *s, sl_packfile **pf, int quiet_a, int quiet_b)
+#define QUIET(code) (1u << -(code)) /* open_packfile: a failure the caller has another way around */
+
+/* The input as a packfile: a status code, recorded unless `quiet` names it. */
+static int open_packfile(sl_pack_session *s, sl_packfile **pf, unsigned quiet)
 {
     sl_packfile_keys k = {&s->o.identities, s->o.pass.p, s->o.pass.len, s->o.max_log_n, ask_tty, s};
     char err[600];
     int rc = sl__packfile_open_keys(pf, s->in_fd, s->in_name, &k, err, sizeof err);
-    if (rc && rc != quiet_a && rc != quiet_b)
+    if (rc && !(quiet & QUIET(rc)))
         sl_fail_set(&s->fail, "%s", err);
     return rc;
 }
@@ -85,15 +97,33 @@ static int piece_source(void *ctx, void **item, size_t *bytes)
     return 1;
 }
 
+/* Writes a verified piece where it belongs in the output file. */
+static int place(range_job *r, const sl_block *b)
+{
+    int fd = fileno(r->s->out.fp);
+    for (size_t at = 0; at < b->len;) {
+        ssize_t k = pwrite(fd, b->data + at, b->len - at, (off_t)(b->offset - r->start + at));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return sl_fail_set(&r->s->fail, "%s: write error: %s", r->s->out.name, strerror(k < 0 ? errno : ENOSPC));
+        at += (size_t)k;
+    }
+    return 0;
+}
+
 static int piece_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
 {
     (void)worker;
     range_job *r = ctx;
     sl_block *b = in;
     char err[600];
-    if (sl_packfile_read(r->pf, b->offset, b->data, b->len, err, sizeof err)) {
+    int rc = sl_packfile_read(r->pf, b->offset, b->data, b->len, err, sizeof err) ? sl_fail_set(&r->s->fail, "%s", err)
+             : r->in_place                                                        ? place(r, b)
+                                                                                  : 0;
+    if (rc) {
         sl_block_free(b);
-        return sl_fail_set(&r->s->fail, "%s", err);
+        return rc;
     }
     *out = b;
     *bytes = b->len;
@@ -105,9 +135,18 @@ static int piece_sink(void *ctx, void *item, size_t bytes)
     (void)bytes;
     range_job *r = ctx;
     sl_block *b = item;
-    int rc = sl_session_write(r->s, b->data, b->len);
+    int rc = 0;
+    if (r->in_place)
+        sl_metrics_progress(r->s->progress, 0, b->len); /* already in the file */
+    else
+        rc = sl_session_write(r->s, b->data, b->len);
     sl_metrics_progress(r->s->progress, 1, 0);
+    r->done += b->len;
     sl_block_free(b);
+    if (rc == 0 && r->in_place && r->done - r->synced >= WRITEBACK_STEP) {
+        sl_outfile_start_writeback(&r->s->out); /* so the closing fsync has little left to wait for */
+        r->synced = r->done;
+    }
     return rc;
 }
 
@@ -127,17 +166,14 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
     return lo;
 }
 
-static int run_range(sl_pack_session *s, sl_packfile *pf)
+/* Original bytes [off, off + len) to the output, through the pipeline. */
+static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t len, const char *label)
 {
     static const sl_pipeline_ops ops = {piece_source, piece_work, piece_sink, sl_block_drop};
-    uint64_t size = sl_packfile_size(pf), off = s->o.range_off;
-    uint64_t len = s->o.range_to_end && off <= size ? size - off : s->o.range_len;
-    if (off > size || len > size - off)
-        return sl_fail_set(&s->fail, "%s: the range %llu:%llu reaches past the end of the original (%llu bytes)",
-                           s->in_name, (unsigned long long)off, (unsigned long long)len, (unsigned long long)size);
-    range_job r = {s, pf, off, off + len, len ? frame_of(pf, off) : 0};
-    sl_session_progress(s, s->o.test ? "test" : "range", len);
-    s->m_name[0] = "range";
+    range_job r = {s, pf, off, off + len, len ? frame_of(pf, off) : 0, off,
+                   s->writing && !sl_outfile_is_stream(&s->out), 0, 0};
+    sl_session_progress(s, s->o.test ? "test" : label, len);
+    s->m_name[0] = "frames";
     s->m_used = 1;
     sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0]);
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
@@ -148,12 +184,39 @@ static int run_range(sl_pack_session *s, sl_packfile *pf)
 int sl_unpack_range(sl_pack_session *s)
 {
     sl_packfile *pf = NULL;
-    if (sl_session_open_input(s) || open_packfile(s, &pf, 0, 0) ||
-        (!s->o.test && sl_session_open_output(s, strdup(s->o.out ? s->o.out : "-")))) {
+    if (sl_session_open_input(s) || open_packfile(s, &pf, 0)) {
         sl_packfile_close(pf);
         return sl_session_finish(s, -1);
     }
-    int rc = run_range(s, pf);
+    uint64_t size = sl_packfile_size(pf), off = s->o.range_off;
+    uint64_t len = s->o.range_to_end && off <= size ? size - off : s->o.range_len;
+    int rc = 0;
+    if (off > size || len > size - off)
+        rc = sl_fail_set(&s->fail, "%s: the range %llu:%llu reaches past the end of the original (%llu bytes)",
+                         s->in_name, (unsigned long long)off, (unsigned long long)len, (unsigned long long)size);
+    if (rc == 0 && !s->o.test)
+        rc = sl_session_open_output(s, strdup(s->o.out ? s->o.out : "-"));
+    if (rc == 0)
+        rc = run_range(s, pf, off, len, "range");
+    sl_packfile_close(pf);
+    return sl_session_finish(s, rc);
+}
+
+int sl_unpack_seekable(sl_pack_session *s, char *out_path)
+{
+    sl_packfile *pf = NULL;
+    /* not seekable, no seek table, not a format it reads (armor, or any
+     * error the streaming path will name its own way): stream instead */
+    unsigned stream_instead = QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE) | QUIET(SL_PACKFILE_EFORMAT);
+    int rc = open_packfile(s, &pf, stream_instead);
+    if (rc && (stream_instead & QUIET(rc)))
+        return 1;
+    if (rc == 0 && out_path)
+        rc = sl_session_open_output(s, out_path);
+    else
+        free(out_path);
+    if (rc == 0)
+        rc = run_range(s, pf, 0, sl_packfile_size(pf), "unpack");
     sl_packfile_close(pf);
     return sl_session_finish(s, rc);
 }
@@ -193,7 +256,7 @@ static void list_total(size_t frames, int64_t size, uint64_t compressed)
 int sl_unpack_list_table(sl_pack_session *s)
 {
     sl_packfile *pf;
-    int rc = open_packfile(s, &pf, SL_PACKFILE_ENOSEEK, SL_PACKFILE_ENOTABLE);
+    int rc = open_packfile(s, &pf, QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE));
     if (rc == SL_PACKFILE_ENOSEEK || rc == SL_PACKFILE_ENOTABLE)
         return 1;
     if (rc)
