@@ -7,8 +7,8 @@
  * the last 64 KiB STREAM chunks - and sl_packfile_read restores any range
  * of the original bytes by reading, decrypting and decompressing only the
  * frames (and their chunks) that hold it.  Every byte it returns was
- * authenticated (age) and checksum-verified (zstd) first.  One handle
- * serves any number of threads reading at once.
+ * authenticated first (age: each chunk; plain zstd: each frame's
+ * checksum).  One handle serves any number of threads reading at once.
  *
  * This is libsluice_pack, apart from libsluice because it needs libzstd
  * and libsodium: link with `-lsluice_pack -lzstd -lsodium -lpthread`

@@ -236,6 +236,43 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
     return 0;
 }
 
+/* Decompresses the first `need` bytes of frame f (need < its size) into
+ * dst, decrypting its chunks a group at a time and stopping as soon as
+ * they are out: a range that ends inside a frame costs only what comes
+ * before its end.  For age files only, because the prefix never reaches
+ * the frame's checksum at its end: there each chunk's authentication is
+ * what vouches for the bytes (and decoding is deterministic). */
+static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, size_t need, char *err,
+                        size_t errlen)
+{
+    ZSTD_outBuffer out = {dst, need, 0};
+    uint64_t at = pf->coff[f], end = pf->coff[f + 1];
+    size_t step = GROUP * SL_STREAM_CHUNK;
+    ZSTD_DCtx_reset(s->dctx, ZSTD_reset_session_only);
+    while (out.pos < need && at < end) {
+        size_t n = (size_t)(step - at % step < end - at ? step - at % step : end - at);
+        const uint8_t *src;
+        int rc = stream_bytes(pf, s, at, n, &src, err, errlen);
+        if (rc)
+            return rc;
+        ZSTD_inBuffer in = {src, n, 0};
+        while (in.pos < in.size && out.pos < need) {
+            size_t r = ZSTD_decompressStream(s->dctx, &out, &in);
+            if (ZSTD_isError(r))
+                return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s",
+                            f, (unsigned long long)pf->coff[f], ZSTD_getErrorName(r));
+            if (r == 0)
+                break; /* the frame ended */
+        }
+        at += n;
+    }
+    if (out.pos < need)
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                    "frame %zu (at stream offset %llu) ends before the size its seek table entry gives", f,
+                    (unsigned long long)pf->coff[f]);
+    return 0;
+}
+
 /* The frame that holds original byte `at` (at < size). */
 static size_t frame_of(const sl_packfile *pf, uint64_t at)
 {
@@ -256,14 +293,17 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
                       char *err, size_t errlen)
 {
     uint64_t a = pf->doff[f], b = pf->doff[f + 1];
-    if (a >= offset && b <= offset + len)
+    uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
+    if (from == a && to == b)
         return frame_decode(pf, s, f, buf + (a - offset), err, errlen);
+    if (from == a && pf->encrypted) /* a head of the frame: decode no further than needed, straight into place */
+        return frame_prefix(pf, s, f, buf + (a - offset), (size_t)(to - a), err, errlen);
     if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
-    int rc = frame_decode(pf, s, f, s->frame, err, errlen);
+    int rc = to < b && pf->encrypted ? frame_prefix(pf, s, f, s->frame, (size_t)(to - a), err, errlen)
+                                     : frame_decode(pf, s, f, s->frame, err, errlen);
     if (rc)
         return rc;
-    uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
     memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
     return 0;
 }
