@@ -12,6 +12,7 @@
  *   sluice pack -q -r "$(sluice keygen -y key.txt)" -o big.zst.age big
  *   build/examples/packfile_random_read big.zst.age key.txt 4 1000 65536
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, under -std=c11 */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
