@@ -391,6 +391,16 @@ static int unpack_with_extra(const uint8_t pub[32], const char *extra, char *msg
     return pt_unpack_msg(msg, cap, "-q", "-f", "-i", pt_path("id.txt"), "-o", "/dev/null", pt_path("limit.age"), NULL);
 }
 
+/* A grease stanza of `args` arguments and a `cols`-column body line:
+ * taken (why NULL) or refused with `why`. */
+static void expect_grease(const uint8_t pub[32], int args, size_t cols, const char *why)
+{
+    char msg[600], *st = grease(args, cols);
+    CHECK_EQ(unpack_with_extra(pub, st, msg, sizeof msg), why ? 1 : 0);
+    CHECK(!why || strstr(msg, why) != NULL);
+    free(st);
+}
+
 /* Each limit in tools/pack/README.md ("Limits"), at the limit and one past
  * it, where another test does not already (the age header's 1 MiB, the
  * scrypt work factor, the zstd window, the whitespace around armor). */
@@ -400,22 +410,11 @@ SL_TEST(pack_and_unpack_take_each_limit_and_refuse_one_more)
     uint8_t pub[32];
     pt_identity(pub);
     char msg[600];
-    /* stanza arguments: 16 after "->", the type included */
-    char *st = grease(15, 0);
-    CHECK_EQ(unpack_with_extra(pub, st, msg, sizeof msg), 0);
-    free(st);
-    st = grease(16, 0);
-    CHECK_EQ(unpack_with_extra(pub, st, msg, sizeof msg), 1);
-    CHECK(strstr(msg, "age header: too many stanza arguments") != NULL);
-    free(st);
-    /* stanza body lines: 64 columns */
-    st = grease(1, 64);
-    CHECK_EQ(unpack_with_extra(pub, st, msg, sizeof msg), 0);
-    free(st);
-    st = grease(1, 65);
-    CHECK_EQ(unpack_with_extra(pub, st, msg, sizeof msg), 1);
-    CHECK(strstr(msg, "age header: stanza body line longer than 64 columns") != NULL);
-    free(st);
+    /* stanza arguments: 16 after "->", the type included; body lines: 64 columns */
+    expect_grease(pub, 15, 0, NULL);
+    expect_grease(pub, 16, 0, "age header: too many stanza arguments");
+    expect_grease(pub, 1, 64, NULL);
+    expect_grease(pub, 1, 65, "age header: stanza body line longer than 64 columns");
     /* armor lines: 64 columns (68 characters of valid base64 refused) */
     pt_write("long.asc",
              "-----BEGIN AGE ENCRYPTED FILE-----\n"
