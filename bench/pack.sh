@@ -14,7 +14,10 @@
 #           `sync FILE` after it
 #   random  1 MiB at random offsets of a 4 GiB encrypted archive (built on
 #           tmpfs by the benchmark and removed after): `unpack --range`
-#           against age -d | zstd -d | tail -c +OFFSET | head -c 1MiB
+#           against age -d | zstd -d | tail -c +OFFSET | head -c 1MiB, and
+#           the same reads through libsluice_pack in one process
+#           (build/examples/packfile_random_read: the read without a
+#           process start)
 #   4g      4 GiB streamed through pack | unpack: both peak RSS figures
 # --rt runs every measured command (peers and ours alike) at real-time
 # priority (chrt -f 10, root only): on a machine shared with other busy
@@ -172,9 +175,9 @@ if want unpack; then
     reset
     for dest in "$SHM" "$W"; do
       fs=$(stat -f -c %T "$dest")
-      add "sluice unpack -o FILE ($fs)" "$dest/out1" \
+      add "sluice unpack -o FILE ($fs)" "" \
         "$(tm a) '$S' unpack -q -i '$K' -o '$dest/out1' '$in.s.age'"
-      add "age -d | zstd -d -o FILE; sync FILE ($fs)" "$dest/out2" \
+      add "age -d | zstd -d -o FILE; sync FILE ($fs)" "" \
         "$(tm a) age -d -i '$K' '$in.za.age' | $(tm b) zstd -q -d -o '$dest/out2' && sync '$dest/out2'"
     done
     run_all
@@ -221,12 +224,15 @@ if want random; then
     theirs+="$(echo "($t1 - $t0) * 1000" | bc -l) "
   done
   pct() { tr ' ' '\n' | grep . | sort -g | awk -v p="$1" '{v[NR] = $1} END {i = int(NR * p + 0.5); if (i < 1) i = 1; print v[i]}'; }
+  # the same reads through the library, in one process: the read alone, without a process start
+  lib=$($rt "$build/examples/packfile_random_read" "$arch" "$K" 1 30 $mib | tail -1)
   o50=$(echo "$ours" | pct 0.5) o90=$(echo "$ours" | pct 0.9) omax=$(echo "$ours" | pct 1)
   t50=$(echo "$theirs" | pct 0.5)
   echo
   echo "== random: 1 MiB at 15 random offsets of a 4 GiB archive ($(stat -c %s "$arch") bytes encrypted, tmpfs)"
   printf 'sluice unpack --range OFF:1M:                 median %.1f ms, p90 %.1f ms, max %.1f ms (target <= 20), peak RSS %.1f MiB\n' \
     "$o50" "$o90" "$omax" "$(echo "$rss / 1024" | bc -l)"
+  echo "libsluice_pack, one process, 1 thread:        ${lib#*: }"
   printf 'age -d | zstd -d | tail -c +OFF | head -c 1M: median %.0f ms over the first 3 offsets\n' "$t50"
   printf 'pipe / range read, medians:                   %.0fx (target >= 100)\n' "$(echo "$t50 / $o50" | bc -l)"
   rm -f "$arch"
