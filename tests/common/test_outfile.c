@@ -331,3 +331,28 @@ SL_TEST(outfile_named_fallback_is_removed_on_sigterm)
     CHECK_EQ(entries(), 0);
     rmdir(dir);
 }
+
+/* no_fsync: the same output in the same place, only not forced to disk. */
+static void commit_without_fsync(int named)
+{
+    (void)named;
+    fresh_dir();
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    sl_outfile o;
+    CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
+    o.no_fsync = 1;
+    fputs("quick", o.fp);
+    CHECK(access(path, F_OK) != 0);
+    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
+    struct stat st;
+    CHECK_EQ(stat(path, &st), 0);
+    CHECK_EQ(st.st_size, 5);
+    CHECK_EQ(entries(), 1);
+    cleanup(path);
+}
+
+SL_TEST(outfile_commit_without_fsync_links_the_same)
+{
+    BOTH_WAYS(commit_without_fsync);
+}

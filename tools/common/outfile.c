@@ -341,7 +341,7 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 {
     if (sl_outfile_is_stream(o))
         return commit_stream(o, err, errlen);
-    int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
+    int bad = fflush(o->fp) != 0 || ferror(o->fp) || (!o->no_fsync && fsync(fileno(o->fp)) != 0);
     int saved = errno, placed_err = 0;
     if (!bad && o->unnamed && place_unnamed(fileno(o->fp), o->path, o->force, o->replaces, err, errlen))
         bad = placed_err = 1; /* the message is in err already */

@@ -30,6 +30,7 @@ typedef struct sl_outfile {
     int unnamed;      /* the temporary file is an O_TMPFILE: it gets its name at commit */
     int force;        /* commit may replace an existing destination */
     int replaces;     /* the destination existed at the open */
+    int no_fsync;     /* set after the open: commit skips the fsync (see sl_outfile_commit) */
 } sl_outfile;
 
 /* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
@@ -41,7 +42,9 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
 int sl_outfile_is_stdout(const sl_outfile *o);
 /* 1 when what is written cannot be taken back: stdout, a device, a FIFO. */
 int sl_outfile_is_stream(const sl_outfile *o);
-/* Flushes, syncs and links or renames into place (stdout: flushes).
+/* Flushes, syncs and links or renames into place (stdout: flushes); with
+ * no_fsync set, skips the fsync, as cmark or zstd do: the file is never
+ * seen half-written, but a power cut soon after may lose its data.
  * Reports write errors such as a full disk, in which case the temporary
  * file is removed; without force, a destination that appeared since the
  * open is not replaced.  Returns 0, or -1 with a message in err. */

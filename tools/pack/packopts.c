@@ -18,11 +18,12 @@
 
 #include "ageheader.h"
 
-enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE };
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE, OPT_NO_FSYNC };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
-    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT] [-f] [--stats] [-q] [IN | -]\n"
+    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT] [-f] [--no-fsync] [--stats] [-q]\n"
+    "                   [IN | -]\n"
     "\n"
     "Compresses IN (default: stdin) into independent zstd frames with a seek table, in parallel;\n"
     "with recipients or a passphrase, encrypts that stream in the age v1 format.\n"
@@ -38,12 +39,14 @@ static const char pack_usage[] =
     "  -o OUT                output file; '-' for stdout (default: IN.zst, or IN.zst.age when encrypting;\n"
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
+    "  --no-fsync            link the output into place without fsyncing it first (faster on a slow\n"
+    "                        disk; a power cut soon after may lose the file's data)\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
     "  -q                    no progress bar\n";
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
-    "                     [-o OUT] [-f] [--memory=SIZE | --long[=WLOG]] [--range OFFSET:[LENGTH] | -l]\n"
+    "                     [-o OUT] [-f] [--no-fsync] [--memory=SIZE | --long[=WLOG]] [--range OFFSET:[LENGTH] | -l]\n"
     "                     [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
@@ -55,6 +58,7 @@ static const char unpack_usage[] =
     "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst;\n"
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
+    "  --no-fsync            link the output into place without fsyncing it first\n"
     "  -M, --memory=SIZE     largest zstd window to accept, as zstd -d (default 128M, at most 2G)\n"
     "  --long[=WLOG]         accept windows up to 2^WLOG bytes (default 27; 10-31), as zstd -d\n"
     "  --range OFF:LEN       restore only bytes OFF..OFF+LEN-1 of the original (OFF: to the end; sizes\n"
@@ -122,6 +126,7 @@ static int common_option(sl_pack_opts *o, const char *cmd, int c)
     case 'f': o->force = 1; return -1;
     case 'q': o->quiet = 1; return -1;
     case OPT_STATS: o->stats = 1; return -1;
+    case OPT_NO_FSYNC: o->no_fsync = 1; return -1;
     default: return usage_error(cmd, "%s", "bad option");
     }
 }
@@ -157,7 +162,8 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     static const struct option longs[] = {
         {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
         {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
-        {"help", no_argument, 0, 'h'},                          {0, 0, 0, 0}};
+        {"no-fsync", no_argument, 0, OPT_NO_FSYNC},             {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     defaults(o);
     int want_tty = 0, c, rc;
     const char *passfile = NULL;
@@ -225,6 +231,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     static const struct option longs[] = {{"passphrase-file", required_argument, 0, OPT_PASSFILE},
                                           {"test", no_argument, 0, OPT_TEST},
                                           {"stats", no_argument, 0, OPT_STATS},
+                                          {"no-fsync", no_argument, 0, OPT_NO_FSYNC},
                                           {"memory", required_argument, 0, 'M'},
                                           {"long", optional_argument, 0, OPT_LONG},
                                           {"max-work-factor", required_argument, 0, OPT_MAX_WORK},

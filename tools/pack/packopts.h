@@ -21,6 +21,7 @@
 typedef struct sl_pack_opts {
     const char *in, *out;
     int force, stats, quiet;
+    int no_fsync; /* --no-fsync: link the output into place without fsyncing it first */
     size_t workers, depth;
     /* pack */
     sl_keylist recipients;

@@ -76,6 +76,7 @@ int sl_session_open_output(sl_pack_session *s, char *path)
     char err[512];
     if (sl_outfile_open(&s->out, path, s->o.force, err, sizeof err))
         return sl_fail_set(&s->fail, "%s", err);
+    s->out.no_fsync = s->o.no_fsync;
     s->writing = 1;
     return 0;
 }
