@@ -89,6 +89,28 @@ int sl_session_write(sl_pack_session *s, const uint8_t *p, size_t n)
     return 0;
 }
 
+int sl_session_pwrite(sl_pack_session *s, const uint8_t *p, size_t n, uint64_t at)
+{
+    int fd = fileno(s->out.fp);
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(fd, p + done, n - done, (off_t)(at + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return sl_fail_set(&s->fail, "%s: write error: %s", s->out.name, strerror(k < 0 ? errno : ENOSPC));
+        done += (size_t)k;
+    }
+    return 0;
+}
+
+void sl_session_writeback(sl_pack_session *s, uint64_t done, uint64_t *synced)
+{
+    if (!s->writing || sl_outfile_is_stream(&s->out) || done - *synced < SL_SESSION_WRITEBACK_STEP)
+        return;
+    sl_outfile_start_writeback(&s->out); /* (flushes the stdio stream first) */
+    *synced = done;
+}
+
 void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total)
 {
     s->bar = sl_progress_bar_new(label, total, s->o.quiet ? 0 : -1);

@@ -75,8 +75,6 @@ typedef struct unpack_job {
     uint64_t synced;   /* output handed to writeback so far */
 } unpack_job;
 
-#define WRITEBACK_STEP ((uint64_t)64 << 20) /* start writing the output to disk every this much */
-
 /* The sink's own writes: through stdio, at sink_at (after frames the
  * workers placed, the stream must first move there). */
 static int write_out(unpack_job *j, const uint8_t *p, size_t n)
@@ -89,22 +87,6 @@ static int write_out(unpack_job *j, const uint8_t *p, size_t n)
     j->sink_at += n;
     j->fp_at += n;
     return sl_session_write(&j->s, p, n);
-}
-
-/* A worker writes a verified frame where it belongs in the output file. */
-static int place(unpack_job *j, const sl_block *d)
-{
-    int fd = fileno(j->s.out.fp);
-    const uint8_t *p = d->data;
-    for (size_t n = d->len, at = 0; at < n;) {
-        ssize_t k = pwrite(fd, p + at, n - at, (off_t)(d->out_at + at));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(k < 0 ? errno : ENOSPC));
-        at += (size_t)k;
-    }
-    return 0;
 }
 
 /* ---- pipeline A: age payload segments ---- */
@@ -277,8 +259,8 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
     d->placed_ok = f->placed_ok;
     d->out_at = f->out_at;
     sl_block_free(f);
-    if (!rc && d->placed_ok)
-        rc = place(j, d);
+    if (!rc && d->placed_ok) /* a worker writes a verified frame where it belongs */
+        rc = sl_session_pwrite(&j->s, d->data, d->len, d->out_at);
     d->placed = rc == 0 && d->placed_ok;
     if (rc) {
         sl_block_free(d);
@@ -374,13 +356,8 @@ static int output_sink(void *ctx, void *item, size_t bytes)
     int rc = b->placed ? account_placed(j, b)
              : b->kind == SL_ZITEM_PIECE ? stream_piece(j, b)
                                          : write_out(j, b->data, b->len);
-    if (rc == 0 && j->in_place && j->sink_at - j->synced >= WRITEBACK_STEP) {
-        /* let the disk start on what is written, so that the fsync
-         * before the output is linked into place has little left */
-        fflush(j->s.out.fp);
-        sl_outfile_start_writeback(&j->s.out);
-        j->synced = j->sink_at;
-    }
+    if (rc == 0)
+        sl_session_writeback(&j->s, j->sink_at, &j->synced);
     sl_metrics_progress(j->s.progress, 1, 0);
     sl_block_free(b);
     return rc;

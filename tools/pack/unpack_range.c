@@ -15,11 +15,9 @@
  */
 #include "unpack_range.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "block.h"
 #include "packfile_keys.h"
@@ -36,8 +34,6 @@ typedef struct range_job {
     int in_place;     /* workers write their pieces into the output file */
     uint64_t done, synced; /* sink: output so far, and handed to writeback */
 } range_job;
-
-#define WRITEBACK_STEP ((uint64_t)64 << 20) /* start writing the output to disk every this much */
 
 /* The passphrase from the terminal, kept in the session (a later walk of
  * the same file must not ask again). */
@@ -97,21 +93,6 @@ static int piece_source(void *ctx, void **item, size_t *bytes)
     return 1;
 }
 
-/* Writes a verified piece where it belongs in the output file. */
-static int place(range_job *r, const sl_block *b)
-{
-    int fd = fileno(r->s->out.fp);
-    for (size_t at = 0; at < b->len;) {
-        ssize_t k = pwrite(fd, b->data + at, b->len - at, (off_t)(b->offset - r->start + at));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return sl_fail_set(&r->s->fail, "%s: write error: %s", r->s->out.name, strerror(k < 0 ? errno : ENOSPC));
-        at += (size_t)k;
-    }
-    return 0;
-}
-
 static int piece_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
 {
     (void)worker;
@@ -119,8 +100,8 @@ static int piece_work(void *ctx, unsigned worker, void *in, void **out, size_t *
     sl_block *b = in;
     char err[600];
     int rc = sl_packfile_read(r->pf, b->offset, b->data, b->len, err, sizeof err) ? sl_fail_set(&r->s->fail, "%s", err)
-             : r->in_place                                                        ? place(r, b)
-                                                                                  : 0;
+             : r->in_place ? sl_session_pwrite(r->s, b->data, b->len, b->offset - r->start)
+                           : 0;
     if (rc) {
         sl_block_free(b);
         return rc;
@@ -143,10 +124,8 @@ static int piece_sink(void *ctx, void *item, size_t bytes)
     sl_metrics_progress(r->s->progress, 1, 0);
     r->done += b->len;
     sl_block_free(b);
-    if (rc == 0 && r->in_place && r->done - r->synced >= WRITEBACK_STEP) {
-        sl_outfile_start_writeback(&r->s->out); /* so the closing fsync has little left to wait for */
-        r->synced = r->done;
-    }
+    if (rc == 0)
+        sl_session_writeback(r->s, r->done, &r->synced);
     return rc;
 }
 
