@@ -48,7 +48,7 @@ static void cleanup(const char *path)
         sl__outfile_named_only(0);                                         \
     } while (0)
 
-static void appears_only_on_commit(int named)
+static void appears_whole(int named, int no_fsync)
 {
     fresh_dir();
     char path[128], err[256];
@@ -56,6 +56,7 @@ static void appears_only_on_commit(int named)
     sl_outfile o;
     CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
     CHECK_EQ(o.unnamed, !named); /* this file system (/tmp) has O_TMPFILE */
+    o.no_fsync = no_fsync;
     fputs("hello", o.fp);
     CHECK(access(path, F_OK) != 0); /* not under its name until committed */
     CHECK_EQ(entries(), named);     /* only the named temporary file, if any */
@@ -65,6 +66,11 @@ static void appears_only_on_commit(int named)
     CHECK_EQ(st.st_size, 5);
     CHECK_EQ(entries(), 1);
     cleanup(path);
+}
+
+static void appears_only_on_commit(int named)
+{
+    appears_whole(named, 0);
 }
 
 SL_TEST(outfile_appears_only_on_commit)
@@ -335,21 +341,7 @@ SL_TEST(outfile_named_fallback_is_removed_on_sigterm)
 /* no_fsync: the same output in the same place, only not forced to disk. */
 static void commit_without_fsync(int named)
 {
-    (void)named;
-    fresh_dir();
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/out.txt", dir);
-    sl_outfile o;
-    CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
-    o.no_fsync = 1;
-    fputs("quick", o.fp);
-    CHECK(access(path, F_OK) != 0);
-    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
-    struct stat st;
-    CHECK_EQ(stat(path, &st), 0);
-    CHECK_EQ(st.st_size, 5);
-    CHECK_EQ(entries(), 1);
-    cleanup(path);
+    appears_whole(named, 1);
 }
 
 SL_TEST(outfile_commit_without_fsync_links_the_same)
