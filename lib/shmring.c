@@ -196,6 +196,14 @@ void sl__ring_publish(sl__ring *r, uint64_t ref, int64_t code)
     atomic_store_explicit(r->head, r->pos, memory_order_seq_cst);
 }
 
+const void *sl__ring_written(const sl__ring *r, uint64_t seq)
+{
+    uint64_t i = seq % r->n;
+    if (r->a_end[i])
+        return r->arena + r->a_start[i] % r->arena_size;
+    return (char *)slot_at(r, seq) + sizeof(sl__ring_slot);
+}
+
 /* ---- reader ------------------------------------------------------------ */
 
 int sl__ring_ready(sl__ring *r)

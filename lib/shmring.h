@@ -105,6 +105,9 @@ void sl__ring_set_release(sl__ring *r, int fd, uint64_t fd_arena_off, uint64_t k
  * publish: makes the reserved message visible. */
 int sl__ring_reserve(sl__ring *r, uint64_t len, void **p);
 void sl__ring_publish(sl__ring *r, uint64_t ref, int64_t code);
+/* Writer: the payload of message `seq`, published and not yet released
+ * (its bytes are the writer's own: to copy them out again). */
+const void *sl__ring_written(const sl__ring *r, uint64_t seq);
 /* The largest message the ring can ever hold. */
 uint64_t sl__ring_max(const sl__ring *r);
 
