@@ -448,7 +448,9 @@ static int work_waiting(sl_proc_pool *p)
         sl__pworker *w = &p->w[i];
         if (!mapped(w))
             continue;
-        if (w->exited || sl__ring_ready(&w->replies) ||
+        /* A killed worker's ring may hold what made us kill it: it waits
+         * for the reaper, not for us, and is drained once more at burial. */
+        if (w->exited || (w->state != W_KILLED && sl__ring_ready(&w->replies)) ||
             (w->state == W_STARTING && atomic_load(&w->up->ready) == (uint32_t)w->pid))
             return 1;
     }
@@ -501,12 +503,13 @@ void *sl__proc_supervise(void *arg)
         int64_t now = sl_now();
         int busy = bury_dead(p, now);
         for (size_t i = 0; i < p->n; i++)
-            if (mapped(&p->w[i]))
+            if (mapped(&p->w[i]) && p->w[i].state != W_KILLED)
                 busy |= drain(p, &p->w[i], now);
         watch(p, now);
         sl__proc_place_requeued(p, now);
         closing_step(p, now);
-        if (busy && p->waiting)
+        /* Room may have appeared: answers, a worker (re)started or ready. */
+        if (p->waiting)
             pthread_cond_broadcast(&p->room);
         flush(p);
         if (p->close_ready)
