@@ -20,8 +20,6 @@
 #include "proc_pool.h"
 #include "shm.h"
 
-enum { PLACE_GUARD = 4 }; /* a task put into rings this often without running fails */
-
 /* ---- placing tasks -------------------------------------------------------- */
 
 static int accepting(const sl__pworker *w)

@@ -22,6 +22,11 @@
 #include "shmring.h"
 #include "sluice/proc.h"
 
+/* A task whose workers died this often before they began it fails: the
+ * guard against a worker that lies about what it had begun (its `taken`
+ * word), which would otherwise get a task run any number of times. */
+enum { SL__PROC_PLACE_GUARD = 16 };
+
 /* A task the pool holds until it is answered. */
 typedef struct sl__ptask {
     uint64_t tag;

@@ -196,8 +196,8 @@ static void settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const 
             sl__proc_emit(p, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
         } else if (t->attempts >= 2) {
             sl__proc_emit(p, t, t->status, t->code, t->why, NULL, 0, now);
-        } else if (t->placed >= 4 && !begun) {
-            sl__proc_emit(p, t, status, code, "its workers died before running it, 4 times", NULL, 0, now);
+        } else if (t->placed >= SL__PROC_PLACE_GUARD && !begun) {
+            sl__proc_emit(p, t, status, code, "its workers kept dying before they began it", NULL, 0, now);
         } else {
             sl__ptask again = *t;
             if (begun) {
@@ -279,6 +279,8 @@ static void became_ready(sl_proc_pool *p, sl__pworker *w, int64_t now)
     pthread_cond_broadcast(&p->changed);
 }
 
+static void check_memory(sl_proc_pool *p, sl__pworker *w);
+
 static void check_memory(sl_proc_pool *p, sl__pworker *w)
 {
     w->rss = sl__proc_sample_rss(w);
@@ -302,8 +304,11 @@ static void watch_one(sl_proc_pool *p, sl__pworker *w, int64_t now, int sample)
 {
     char why[80];
     if (w->state == W_STARTING) {
-        if (atomic_load_explicit(&w->up->ready, memory_order_acquire) == (uint32_t)w->pid)
+        if (atomic_load_explicit(&w->up->ready, memory_order_acquire) == (uint32_t)w->pid) {
             became_ready(p, w, now);
+            if (p->cfg.mem_limit || p->cfg.metrics)
+                check_memory(p, w); /* its first sample, at once */
+        }
         else if (now - w->spawned_at > p->cfg.start_timeout_ns)
             sl__proc_kill(p, w, SL_PROC_HUNG, "did not start in time");
         return;

@@ -10,10 +10,12 @@
 
 static void check_echo(sl_proc_pool *p, size_t len, uint64_t tag)
 {
-    unsigned char *buf = malloc(len ? len : 1);
+    unsigned char *buf = malloc(len + 8);
     CHECK(buf != NULL);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = (unsigned char)(i * 31 + tag);
+    for (size_t i = 0; i < len; i += 8) { /* a different word at every offset */
+        uint64_t w = (i + tag) * 0x9E3779B97F4A7C15ull;
+        memcpy(buf + i, &w, 8);
+    }
     CHECK_EQ(sl_proc_pool_submit(p, buf, len, tag), SL_OK);
     sl_proc_result r = next_result(p, 60);
     CHECK_EQ(r.status, SL_OK);
