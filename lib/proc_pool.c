@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "park.h"
 #include "proc_pool.h"
 #include "shm.h"
 
@@ -129,21 +130,21 @@ static void count_outcome(sl_proc_pool *p, int status)
     }
 }
 
-void sl__proc_emit(sl_proc_pool *p, const sl__ptask *t, int status, int code, const char *why, void *data,
-                   size_t len, int64_t now)
+void sl__proc_emit(sl_proc_pool *p, sl__proc_batch *b, const sl__ptask *t, int status, int code,
+                   const char *why, void *data, size_t len, int64_t now)
 {
-    if (p->nout == p->cap_out) {
-        size_t cap = p->cap_out ? 2 * p->cap_out : 64;
-        sl_proc_result *o = realloc(p->out, cap * sizeof *o);
+    if (b->n == b->cap) { /* the supervisor's batch holds n * depth: this is the rare overflow */
+        size_t cap = 2 * b->cap;
+        sl_proc_result *o = b->fixed ? NULL : realloc(b->r, cap * sizeof *o);
         if (!o) { /* cannot queue it: deliver nothing rather than crash; the task is lost */
             free(data);
             p->inflight--;
             return;
         }
-        p->out = o;
-        p->cap_out = cap;
+        b->r = o;
+        b->cap = cap;
     }
-    sl_proc_result *r = &p->out[p->nout++];
+    sl_proc_result *r = &b->r[b->n++];
     memset(r, 0, sizeof *r);
     r->tag = t->tag;
     r->status = status;
@@ -152,7 +153,8 @@ void sl__proc_emit(sl_proc_pool *p, const sl__ptask *t, int status, int code, co
     r->data = data;
     r->len = len;
     r->latency_ns = now - t->submitted;
-    snprintf(r->why, sizeof r->why, "%s", why ? why : "");
+    if (why && why[0])
+        snprintf(r->why, sizeof r->why, "%s", why);
     p->inflight--;
     count_outcome(p, status);
     if (status == SL_OK) {
@@ -247,7 +249,7 @@ static void pool_release(sl_proc_pool *p)
         free(t);
     }
     free(p->w);
-    free(p->out);
+    free(p->out.r);
     free(p->rfds);
     free(p->rslot);
     free(p->rgen);
@@ -295,9 +297,9 @@ static int pool_alloc_parts(sl_proc_pool *p)
     p->results = sl_chan_new(sizeof(sl_proc_result), SL_UNBOUNDED);
     /* At most n * depth tasks are ever admitted and unanswered, so one
      * supervisor pass never gathers more results than that. */
-    p->cap_out = p->n * p->depth;
-    p->out = malloc(p->cap_out * sizeof *p->out);
-    if (!p->out || !p->w || !p->rfds || !p->rslot || !p->rgen || !p->results)
+    p->out.cap = p->n * p->depth;
+    p->out.r = malloc(p->out.cap * sizeof *p->out.r);
+    if (!p->out.r || !p->w || !p->rfds || !p->rslot || !p->rgen || !p->results)
         return SL_NOMEM;
     for (size_t i = 0; i < p->n; i++) {
         sl__pworker *w = &p->w[i];
@@ -455,21 +457,71 @@ static int try_submit(sl_proc_pool *p, const void *task, size_t len, uint64_t ta
     return SL_OK;
 }
 
+/* A submitter that finds every queue full takes the replies waiting in
+ * the rings itself, as a thread waiting on a pool group runs tasks: the
+ * answers free room at once, and the supervisor need not be woken to move
+ * them.  Returns 1 if it took any. */
+static int help(sl_proc_pool *p, sl__proc_batch *b)
+{
+    int took = 0;
+    int64_t now = sl_now();
+    for (size_t i = 0; i < p->n && b->n < b->cap; i++) {
+        sl__pworker *w = &p->w[i];
+        if ((w->state == W_READY || w->state == W_QUITTING) && !w->exited)
+            took |= sl__proc_drain(p, w, now, b, 0);
+    }
+    return took;
+}
+
+/* Sends what a submitter gathered, outside the lock; the supervisor does
+ * not close the results channel while a submitter still holds results. */
+static void flush_helped(sl_proc_pool *p, sl__proc_batch *b)
+{
+    if (!b->n)
+        return;
+    p->flushing++;
+    pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < b->n; i++)
+        if (sl_chan_send(p->results, &b->r[i]) != SL_OK)
+            free(b->r[i].data);
+    b->n = 0;
+    pthread_mutex_lock(&p->lock);
+    if (--p->flushing == 0 && p->closing)
+        sl__proc_ring_bell(p);
+}
+
 int sl_proc_pool_submit_until(sl_proc_pool *p, const void *task, size_t len, uint64_t tag, int64_t deadline)
 {
     if (!p || (!task && len) || len > p->cfg.max_message)
         return SL_INVAL;
+    sl_proc_result gathered[32];
+    sl__proc_batch b = {gathered, 0, sizeof gathered / sizeof *gathered, 1};
     pthread_mutex_lock(&p->lock);
     int rc;
+    unsigned step = 0;
     while ((rc = try_submit(p, task, len, tag)) == SL_WOULDBLOCK) {
         if (deadline != SL_FOREVER && deadline <= sl_now()) {
             rc = SL_TIMEDOUT;
             break;
         }
+        if (help(p, &b)) {
+            flush_helped(p, &b);
+            step = 0;
+            continue;
+        }
+        /* Full, and no answer waiting: spin and yield a little first, then
+         * sleep until the supervisor signals room. */
+        if (sl__backoff(&step)) {
+            pthread_mutex_unlock(&p->lock);
+            pthread_mutex_lock(&p->lock);
+            continue;
+        }
         p->waiting++;
         cond_wait_until(&p->room, &p->lock, deadline);
         p->waiting--;
+        step = 0;
     }
+    flush_helped(p, &b);
     pthread_mutex_unlock(&p->lock);
     return rc;
 }

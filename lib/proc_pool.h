@@ -42,6 +42,13 @@ typedef struct sl__ptask {
     struct sl__ptask *next; /* on the requeue list */
 } sl__ptask;
 
+/* Results gathered under the pool's lock, to send once it is released. */
+typedef struct sl__proc_batch {
+    sl_proc_result *r;
+    size_t n, cap;
+    int fixed; /* a submitter's: never grows (draining stops when full) */
+} sl__proc_batch;
+
 /* A worker slot's life: DOWN until spawned; STARTING until it serves;
  * READY; QUITTING once asked to exit (recycled, or the pool closes);
  * KILLED once sent SIGKILL.  Whatever the state, `exited` (from the
@@ -105,8 +112,8 @@ struct sl_proc_pool {
 
     sl__breaker breaker;
     sl_chan *results;
-    sl_proc_result *out;    /* results to send, gathered under the lock (supervisor only) */
-    size_t nout, cap_out;
+    sl__proc_batch out;     /* results to send, gathered under the lock (supervisor only) */
+    int flushing;           /* submitters sending results they gathered while helping */
 
     int closing, close_ready, close_done, close_rc, killing;
     int64_t close_deadline;
@@ -145,11 +152,14 @@ void sl__proc_wake_worker(sl__pworker *w);
 
 /* proc_super.c */
 void *sl__proc_supervise(void *arg);                  /* the supervisor thread */
+/* Takes w's complete replies into b; a submitter (may_kill 0) leaves a
+ * malformed one to the supervisor.  Returns 1 if it took any. */
+int sl__proc_drain(sl_proc_pool *p, sl__pworker *w, int64_t now, sl__proc_batch *b, int may_kill);
 
 /* proc_pool.c */
 int sl__proc_place(sl_proc_pool *p, const void *data, sl__ptask *t, int64_t now); /* SL_OK, SL_WOULDBLOCK */
 void sl__proc_place_requeued(sl_proc_pool *p, int64_t now);
-void sl__proc_emit(sl_proc_pool *p, const sl__ptask *t, int status, int code, const char *why,
-                   void *data, size_t len, int64_t now);
+void sl__proc_emit(sl_proc_pool *p, sl__proc_batch *b, const sl__ptask *t, int status, int code,
+                   const char *why, void *data, size_t len, int64_t now);
 
 #endif

@@ -31,10 +31,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "park.h"
 #include "proc_pool.h"
 #include "shm.h"
 
 enum { BACKOFF_MAX_NS = 1000000000, SAMPLE_LIMITED_NS = 10000000, SAMPLE_METRICS_NS = 1000000000 };
+/* The longest the supervisor sleeps.  Waking needs the worker's help (it
+ * rings the bell), and a worker that scribbles over its own shared words
+ * can fail to: then its replies wait for this tick, not forever. */
+enum { TICK_NS = 1000000000 };
 
 static int mapped(const sl__pworker *w)
 {
@@ -62,13 +67,12 @@ static void answered(sl__pworker *w, int64_t now)
     w->head_since = now;
 }
 
-/* Takes every complete reply out of w's ring.  Returns 1 if it took any. */
-static int drain(sl_proc_pool *p, sl__pworker *w, int64_t now)
+int sl__proc_drain(sl_proc_pool *p, sl__pworker *w, int64_t now, sl__proc_batch *b, int may_kill)
 {
     int took = 0;
     sl__ring_msg m;
-    int rc;
-    while ((rc = sl__ring_peek(&w->replies, &m)) == SL_OK) {
+    int rc = SL_OK;
+    while ((!b->fixed || b->n < b->cap) && (rc = sl__ring_peek(&w->replies, &m)) == SL_OK) {
         /* A reply must answer the oldest unanswered task, in order. */
         if (m.ref != w->answered || w->answered == w->tasks.pos) {
             rc = SL__RING_CORRUPT;
@@ -77,12 +81,12 @@ static int drain(sl_proc_pool *p, sl__pworker *w, int64_t now)
         sl__ptask *t = &w->q[m.ref % p->depth];
         void *data = NULL;
         if (m.len && !(data = malloc(m.len))) {
-            sl__proc_emit(p, t, SL_NOMEM, 0, "no memory for the reply", NULL, 0, now);
+            sl__proc_emit(p, b, t, SL_NOMEM, 0, "no memory for the reply", NULL, 0, now);
         } else {
             if (m.len)
                 memcpy(data, m.data, m.len);
             int64_t code = m.code < INT32_MIN ? INT32_MIN : m.code > INT32_MAX ? INT32_MAX : m.code;
-            sl__proc_emit(p, t, SL_OK, (int)code, "", data, m.len, now);
+            sl__proc_emit(p, b, t, SL_OK, (int)code, "", data, m.len, now);
         }
         sl__breaker_record(&p->breaker, now, 1, t->probe);
         sl__ring_release(&w->replies, &m);
@@ -91,9 +95,18 @@ static int drain(sl_proc_pool *p, sl__pworker *w, int64_t now)
     }
     if (took && alive(w))
         sl__proc_wake_worker(w); /* it may wait for reply space */
-    if (rc == SL__RING_CORRUPT)
-        sl__proc_kill(p, w, SL_PROC_BADMSG, "wrote a malformed reply into shared memory");
+    if (rc == SL__RING_CORRUPT) {
+        if (may_kill)
+            sl__proc_kill(p, w, SL_PROC_BADMSG, "wrote a malformed reply into shared memory");
+        else
+            sl__proc_ring_bell(p); /* only the supervisor changes a worker's state */
+    }
     return took;
+}
+
+static int drain(sl_proc_pool *p, sl__pworker *w, int64_t now)
+{
+    return sl__proc_drain(p, w, now, &p->out, 1);
 }
 
 /* ---- deaths ----------------------------------------------------------------- */
@@ -156,7 +169,7 @@ static void requeue(sl_proc_pool *p, sl__pworker *w, uint64_t seq, const sl__pta
     if (!c || (t->len && !bytes)) {
         free(c);
         free(bytes);
-        sl__proc_emit(p, t, SL_NOMEM, 0, "no memory to run it again", NULL, 0, now);
+        sl__proc_emit(p, &p->out, t, SL_NOMEM, 0, "no memory to run it again", NULL, 0, now);
         return;
     }
     *c = *t;
@@ -193,11 +206,11 @@ static void settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const 
         if (status == SL_CANCELED || p->killing) {
             if (t->probe)
                 sl__breaker_forget_probe(&p->breaker);
-            sl__proc_emit(p, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
+            sl__proc_emit(p, &p->out, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
         } else if (t->attempts >= 2) {
-            sl__proc_emit(p, t, t->status, t->code, t->why, NULL, 0, now);
+            sl__proc_emit(p, &p->out, t, t->status, t->code, t->why, NULL, 0, now);
         } else if (t->placed >= SL__PROC_PLACE_GUARD && !begun) {
-            sl__proc_emit(p, t, status, code, "its workers kept dying before they began it", NULL, 0, now);
+            sl__proc_emit(p, &p->out, t, status, code, "its workers kept dying before they began it", NULL, 0, now);
         } else {
             sl__ptask again = *t;
             if (begun) {
@@ -384,7 +397,7 @@ static void cancel_requeued(sl_proc_pool *p, int64_t now)
         next = t->next;
         if (t->probe)
             sl__breaker_forget_probe(&p->breaker);
-        sl__proc_emit(p, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
+        sl__proc_emit(p, &p->out, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
         free(t->copy);
         free(t);
     }
@@ -412,7 +425,7 @@ static void closing_step(sl_proc_pool *p, int64_t now)
         else if (p->inflight == 0 && (w->state == W_READY || w->state == W_STARTING))
             quit(w);
     }
-    if (down && (p->inflight == 0 || p->killing))
+    if (down && (p->inflight == 0 || p->killing) && !p->flushing)
         p->close_ready = 1;
 }
 
@@ -420,7 +433,7 @@ static void closing_step(sl_proc_pool *p, int64_t now)
 
 static int64_t next_timer(const sl_proc_pool *p)
 {
-    int64_t t = SL_FOREVER;
+    int64_t t = sl_now() + TICK_NS;
 #define SOONER(x)                                                                                                      \
     do {                                                                                                               \
         int64_t x_ = (x);                                                                                              \
@@ -469,8 +482,33 @@ static void set_sleeping(sl_proc_pool *p, uint32_t v)
             atomic_store_explicit(&p->w[i].up->sup_sleeping, v, memory_order_seq_cst);
 }
 
+/* Before sleeping, spin and then yield a little, without the lock: on a
+ * busy pool the next reply is usually a few microseconds away, and taking
+ * it in the same pass as the ones behind it (a batch) is what makes the
+ * supervisor cheap per message.  Only this thread changes a worker's
+ * state or mappings, so it may look at its rings unlocked; everything
+ * else that wants it rings the bell. */
+static int work_soon(sl_proc_pool *p)
+{
+    uint32_t seen = atomic_load_explicit(&p->bell->ring, memory_order_acquire);
+    pthread_mutex_unlock(&p->lock);
+    unsigned step = 0;
+    int found = 0;
+    while (!found && sl__backoff(&step)) {
+        found = atomic_load_explicit(&p->bell->ring, memory_order_acquire) != seen;
+        for (size_t i = 0; i < p->n && !found; i++) {
+            sl__pworker *w = &p->w[i];
+            found = mapped(w) && w->state != W_KILLED && sl__ring_ready(&w->replies);
+        }
+    }
+    pthread_mutex_lock(&p->lock);
+    return found;
+}
+
 static void sleep_until(sl_proc_pool *p, int64_t when)
 {
+    if (when > sl_now() && work_soon(p))
+        return;
     set_sleeping(p, 1);
     uint32_t seen = atomic_load_explicit(&p->bell->ring, memory_order_seq_cst);
     if (!work_waiting(p) && when > sl_now()) {
@@ -489,15 +527,15 @@ static void sleep_until(sl_proc_pool *p, int64_t when)
  * unbounded channel never blocks). */
 static void flush(sl_proc_pool *p)
 {
-    if (!p->nout)
+    if (!p->out.n)
         return;
-    size_t n = p->nout;
+    size_t n = p->out.n;
     pthread_mutex_unlock(&p->lock);
     for (size_t i = 0; i < n; i++)
-        if (sl_chan_send(p->results, &p->out[i]) != SL_OK)
-            free(p->out[i].data);
+        if (sl_chan_send(p->results, &p->out.r[i]) != SL_OK)
+            free(p->out.r[i].data);
     pthread_mutex_lock(&p->lock);
-    p->nout = 0;
+    p->out.n = 0;
 }
 
 void *sl__proc_supervise(void *arg)

@@ -132,9 +132,16 @@ void sl_proc_heartbeat(void)
 
 /* ---- serving ---------------------------------------------------------------- */
 
-static void ring_bell_if_asleep(void)
+/* Called after publishing reply number `seq`.  Only when every reply
+ * before it has been taken can the supervisor have gone to sleep without
+ * it (it sleeps only after seeing the ring empty); if replies were still
+ * waiting, whoever published the first of them after the supervisor's
+ * last look rang for it, and the supervisor takes them all in one pass.
+ * Both loads come after the publish (seq_cst): see proc_layout.h. */
+static void ring_bell_if_asleep(uint64_t seq)
 {
-    if (atomic_load_explicit(&W.up->sup_sleeping, memory_order_seq_cst)) {
+    if (atomic_load_explicit(&W.up->sup_sleeping, memory_order_seq_cst) &&
+        atomic_load_explicit(&W.up->reply_tail, memory_order_seq_cst) == seq) {
         atomic_fetch_add_explicit(&W.bell->ring, 1, memory_order_seq_cst);
         sl__shm_wake(&W.bell->ring, 1);
     }
@@ -142,15 +149,16 @@ static void ring_bell_if_asleep(void)
 
 static void run_one(const sl_proc_worker *wk, void *state, const sl__ring_msg *m)
 {
-    atomic_store_explicit(&W.up->taken, m->seq + 1, memory_order_seq_cst);
+    atomic_store_explicit(&W.up->taken, m->seq + 1, memory_order_release);
     sl_proc_heartbeat();
     sl_proc_reply reply = {0};
     int code = wk->run(state, m->data, (size_t)m->len, &reply);
     if (!reply.reserved && !sl_proc_reply_alloc(&reply, 0))
         fail("no room for an empty reply");
     sl__ring_release(&W.tasks, NULL);
+    uint64_t seq = W.replies.pos;
     sl__ring_publish(&W.replies, m->seq, code);
-    ring_bell_if_asleep();
+    ring_bell_if_asleep(seq);
 }
 
 static void serve(const sl_proc_worker *wk, void *state)
