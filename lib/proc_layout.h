@@ -19,7 +19,10 @@
  * `sleeping` flag, reads the futex word, checks for work once more and
  * waits on the word; the waker publishes its work (a ring head, seq_cst),
  * then reads the flag, and only if it is set bumps the word and wakes.
- * Either the sleeper sees the work or the waker sees the flag.
+ * Either the sleeper sees the work or the waker sees the flag.  A worker
+ * rings for a reply only when every earlier reply had been taken (see
+ * ring_bell_if_asleep in proc_worker.c).  docs/formats/proc-shm.md has
+ * the layout byte for byte.
  */
 #ifndef SLUICE_PROC_LAYOUT_H
 #define SLUICE_PROC_LAYOUT_H
@@ -62,6 +65,13 @@ typedef struct sl__proc_up {
     _Atomic uint32_t quit;         /* 1: exit once the current task is answered */
     _Atomic uint32_t sup_sleeping; /* 1 while the supervisor sleeps: ring the bell */
 } sl__proc_up;
+
+/* docs/formats/proc-shm.md gives these offsets: keep them true. */
+#include <stddef.h>
+_Static_assert(offsetof(sl__proc_down, task_head) == 64, "down page layout");
+_Static_assert(offsetof(sl__proc_up, task_tail) == 64 && offsetof(sl__proc_up, ready) == 96 &&
+                   offsetof(sl__proc_up, reply_tail) == 128 && offsetof(sl__proc_up, sup_sleeping) == 144,
+               "up page layout");
 
 /* The marker: "<version> <ppid> <nslots> <slot_size> <arena_size>
  * <beat_ns> <name>" (the name last: it may hold spaces). */

@@ -470,6 +470,11 @@ static int help(sl_proc_pool *p, sl__proc_batch *b)
         if ((w->state == W_READY || w->state == W_QUITTING) && !w->exited)
             took |= sl__proc_drain(p, w, now, b, 0);
     }
+    /* Stopped with replies maybe left behind: a worker rings the bell only
+     * for a reply into an empty ring, so the supervisor must hear of them
+     * from us. */
+    if (b->n == b->cap)
+        sl__proc_ring_bell(p);
     return took;
 }
 
