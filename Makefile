@@ -4,12 +4,13 @@
 #   make test       Release + ASan/UBSan + TSan builds, each running every test
 #   make bench      build and run the benchmarks in bench/
 #   make bench-peers  run the runtime benchmarks side by side with Go
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60) each
 #   make install    install headers, libraries, the command, sluice.pc (PREFIX=/usr/local)
 BUILD  ?= build
 PREFIX ?= /usr/local
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench bench-peers install clean
+.PHONY: all deps build run test bench bench-peers fuzz install clean
 
 all: build
 
@@ -28,6 +29,9 @@ test: deps
 bench: build
 	@scripts/install-deps.sh --bench
 	@scripts/bench.sh $(BUILD)
+
+fuzz: deps
+	@scripts/fuzz.sh
 
 bench-peers: build
 	@scripts/bench-peers.sh $(BUILD)

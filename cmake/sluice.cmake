@@ -28,13 +28,21 @@ function(sl_bench name)
                         RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
 endfunction()
 
-# sl_fuzzer(NAME SOURCES src... [LIBS lib...] CORPUS dir [RUNS n])
+# sl_fuzzer(NAME SOURCES src... [LIBS lib...] CORPUS dir [RUNS n] [SEEDS kind] [MAX_LEN n])
 # With SLUICE_FUZZ (clang): a libFuzzer binary, and a CTest that fuzzes for
 # RUNS inputs starting from CORPUS.  Without: the same entry point linked to
 # tests/fuzz_replay.c, and a CTest that replays CORPUS through it, so every
 # build exercises the target on its seeds.
+# Each fuzzer is also listed in build/fuzz/targets.tsv for `make fuzz`
+# (scripts/fuzz.sh): NAME, binary, CORPUS, SEEDS, MAX_LEN.  SEEDS names a
+# kind of real input that scripts/fuzz-seeds.sh turns into seeds (crates,
+# npm modules, pages, pack files); see docs/fuzzing.md.
+file(WRITE ${CMAKE_BINARY_DIR}/fuzz/targets.tsv "")
 function(sl_fuzzer name)
-  cmake_parse_arguments(A "" "CORPUS;RUNS" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(A "" "CORPUS;RUNS;SEEDS;MAX_LEN" "SOURCES;LIBS" ${ARGN})
+  if(NOT A_MAX_LEN)
+    set(A_MAX_LEN 65536)
+  endif()
   if(NOT A_RUNS)
     set(A_RUNS 20000)
   endif()
@@ -48,7 +56,7 @@ function(sl_fuzzer name)
     # source tree are only read.
     set(scratch ${CMAKE_BINARY_DIR}/fuzz/${name}.found)
     file(MAKE_DIRECTORY ${scratch})
-    set(args -runs=${A_RUNS} -max_total_time=60 -max_len=65536 ${scratch} ${A_CORPUS})
+    set(args -runs=${A_RUNS} -max_total_time=60 -max_len=${A_MAX_LEN} -timeout=30 -rss_limit_mb=2560 ${scratch} ${A_CORPUS})
   else()
     add_executable(${exe} ${A_SOURCES} ${CMAKE_SOURCE_DIR}/tests/fuzz_replay.c)
     set(args ${A_CORPUS})
@@ -58,4 +66,6 @@ function(sl_fuzzer name)
   set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
   add_test(NAME fuzz_${name} COMMAND ${exe} ${args})
   set_tests_properties(fuzz_${name} PROPERTIES TIMEOUT 180 LABELS fuzz)
+  file(APPEND ${CMAKE_BINARY_DIR}/fuzz/targets.tsv
+       "${name}\t${CMAKE_BINARY_DIR}/fuzz/${exe}\t${A_CORPUS}\t${A_SEEDS}\t${A_MAX_LEN}\n")
 endfunction()

@@ -6,71 +6,19 @@
 // starts with an empty front-matter block ("---\n---\n"), which sluice
 // strips, so the example itself is rendered byte for byte - otherwise an
 // example that opens with a `---` line would be taken for front matter.
-// Both outputs and the expected HTML go through the same normalisation:
-// tags lowercased with sorted attributes, heading `id`s (a sluice
-// addition) dropped, entities decoded, whitespace collapsed outside <pre>.
+// Both outputs and the expected HTML go through the same normalisation
+// (normalize.js).
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const spec = require('commonmark-spec');
-const { decodeHTML } = require('entities');
+const { normalize } = require('./normalize');
 
 const [sluice, md4c] = process.argv.slice(2);
 const examples = spec.tests.map((t) => ({ ...t, markdown: t.markdown.replace(/→/g, '\t'),
                                            html: t.html.replace(/→/g, '\t') }));
-
-const BLOCK = new Set(['p', 'div', 'ul', 'ol', 'li', 'blockquote', 'pre', 'table', 'thead',
-  'tbody', 'tr', 'th', 'td', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'br']);
-
-function escapeText(s) {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function normTag(raw) {
-  const m = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)([\s\S]*?)\/?>$/.exec(raw);
-  if (!m) return { text: raw, block: false };
-  const name = m[2].toLowerCase();
-  const attrs = [];
-  const re = /([^\s=/"'>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
-  let a;
-  while ((a = re.exec(m[3]))) {
-    const key = a[1].toLowerCase();
-    if (key === 'id' && /^h[1-6]$/.test(name)) continue;
-    const v = a[2] ?? a[3] ?? a[4];
-    attrs.push(v === undefined ? key : `${key}="${escapeText(decodeHTML(v))}"`);
-  }
-  attrs.sort();
-  return { text: `<${m[1]}${name}${attrs.length ? ' ' + attrs.join(' ') : ''}>`, block: BLOCK.has(name), pre: name === 'pre', close: !!m[1] };
-}
-
-function normalize(html) {
-  const parts = html.split(/(<!--[\s\S]*?-->|<[^>]*>)/);
-  const out = [];
-  let inPre = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    if (i % 2 === 1) {
-      if (p.startsWith('<!--')) { out.push({ text: p, block: false }); continue; }
-      const t = normTag(p);
-      if (t.pre) inPre += t.close ? -1 : 1;
-      out.push(t);
-    } else if (p) {
-      let s = escapeText(decodeHTML(p));
-      if (!inPre) s = s.replace(/\s+/g, ' ');
-      out.push({ text: s, isText: true, pre: inPre > 0 });
-    }
-  }
-  // Whitespace next to block-level tags is not significant.
-  for (let i = 0; i < out.length; i++) {
-    const t = out[i];
-    if (!t.isText || t.pre) continue;
-    if (i === 0 || out[i - 1].block) t.text = t.text.replace(/^ /, '');
-    if (i === out.length - 1 || out[i + 1].block) t.text = t.text.replace(/ $/, '');
-  }
-  return out.map((t) => t.text).join('').trim();
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-md-spec-'));
 try {

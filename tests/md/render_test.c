@@ -23,7 +23,7 @@
 
 static sl__md_page render(const char *src, size_t n, int commonmark, int unsafe)
 {
-    sl__md_opts o = {commonmark, unsafe};
+    sl__md_opts o = {.commonmark = commonmark, .unsafe_html = unsafe};
     sl__md_page p;
     char err[256];
     CHECK(sl__md_render(src, n, &o, &p, err, sizeof err) == 0);
@@ -60,11 +60,66 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     sl__md_page_free(&p);
 }
 
-SL_TEST(md_frontmatter_outside_the_subset_is_kept_as_text)
+SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
 {
-    sl__md_page p = render_s("---\nbase: &anchor\n  a: 1\n---\ntext\n");
+    sl__md_page p = render_s("---\ntitle: ok\ntags: [a, b\nnext: c\n---\n# Body\n");
     CHECK(json_is_string(p.frontmatter));
-    CHECK(!strcmp(json_string_value(p.frontmatter), "base: &anchor\n  a: 1\n"));
+    CHECK(!strcmp(json_string_value(p.frontmatter), "title: ok\ntags: [a, b\nnext: c\n"));
+    CHECK_EQ(p.nwarnings, 1);
+    CHECK(p.warnings[0].line >= 3 && p.warnings[0].line <= 5); /* the page's lines, fence included */
+    CHECK(contains(p.warnings[0].msg, "not valid YAML"));
+    CHECK(contains(p.html, "<h1 id=\"body\">Body</h1>"));
+    sl__md_page_free(&p);
+    p = render_s("---\na: 1\na: 2\n---\n");
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1 && p.warnings[0].line == 3);
+    CHECK(contains(p.warnings[0].msg, "duplicated mapping key"));
+    sl__md_page_free(&p);
+}
+
+/* Nine aliases of nine aliases of ...: a few hundred bytes that stand for
+ * a billion values are refused, not expanded; so is nesting past 1,000. */
+SL_TEST(md_frontmatter_alias_bombs_and_deep_nesting_are_refused)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "---\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i,
+                 i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+        sl__md_buf_puts(&b, line);
+    }
+    sl__md_buf_puts(&b, "---\n");
+    sl__md_page p = render(b.data, b.len, 0, 0);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK(contains(p.warnings[0].msg, "1,000,000 values"));
+    sl__md_page_free(&p);
+    b.len = 0;
+    sl__md_buf_puts(&b, "---\nx: ");
+    for (int i = 0; i < 1001; i++)
+        sl__md_buf_putc(&b, '[');
+    sl__md_buf_puts(&b, "\n---\n");
+    p = render(b.data, b.len, 0, 0);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK(contains(p.warnings[0].msg, "nested more than 1,000"));
+    sl__md_page_free(&p);
+    sl__md_buf_free(&b);
+}
+
+/* --no-front-matter renders the block as Markdown; --commonmark still
+ * takes it off (front matter is not Markdown in either dialect). */
+SL_TEST(md_frontmatter_detection_follows_its_flag_not_the_dialect)
+{
+    const char *src = "---\ntitle: x\n---\ntext\n";
+    sl__md_opts o = {.commonmark = 1};
+    sl__md_page p;
+    char err[256];
+    CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
+    CHECK(json_is_object(p.frontmatter) && !contains(p.html, "title"));
+    sl__md_page_free(&p);
+    o.no_frontmatter = 1;
+    CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
+    CHECK(p.frontmatter == NULL);
+    CHECK(contains(p.html, "<hr>") && contains(p.html, "title: x"));
     sl__md_page_free(&p);
 }
 
@@ -114,8 +169,11 @@ SL_TEST(md_raw_html_is_escaped_unless_unsafe)
     CHECK(contains(p.html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     CHECK(contains(p.html, "&lt;b&gt;x&lt;/b&gt;"));
     sl__md_page_free(&p);
-    p = render(src, strlen(src), 0, 1);
+    p = render(src, strlen(src), 1, 1); /* CommonMark: raw HTML as it is */
     CHECK(contains(p.html, "<script>alert(1)</script>"));
+    sl__md_page_free(&p);
+    p = render(src, strlen(src), 0, 1); /* GFM: through the tag filter */
+    CHECK(contains(p.html, "&lt;script>alert(1)&lt;/script>") && contains(p.html, "<b>x</b>"));
     sl__md_page_free(&p);
 }
 
@@ -139,6 +197,73 @@ SL_TEST(md_gfm_is_default_and_commonmark_is_plain)
     sl__md_page_free(&p);
     p = render(src, strlen(src), 1, 0);
     CHECK(!contains(p.html, "<table>") && !contains(p.html, "<del>"));
+    sl__md_page_free(&p);
+}
+
+/* Checks every `attr"..."` value in html: never a dangerous URL as a
+ * browser reads it; from a dangerous source, empty or made harmless by
+ * percent-encoding; from a good one, kept.  Returns how many it saw. */
+static int check_urls(const char *html, const char *attr, int from_bad)
+{
+    int seen = 0;
+    for (const char *h = html; (h = strstr(h, attr)); seen++) {
+        h += strlen(attr);
+        const char *e = strchr(h, '"');
+        CHECK(e != NULL);
+        size_t n = (size_t)(e - h);
+        CHECK(!sl__md_url_is_dangerous(h, n));
+        if (from_bad)
+            CHECK(n == 0 || memchr(h, '%', n) != NULL);
+        else
+            CHECK(n > 0);
+        h = e;
+    }
+    return seen;
+}
+
+/* Every dangerous scheme, in the spellings a browser still reads as that
+ * scheme, is emptied in links, images, autolinks and references, on pages
+ * md4c renders and on pages cmark-gfm renders (the table sends it there);
+ * data:image/png|gif|jpeg|webp and ordinary URLs stay. */
+SL_TEST(md_safe_mode_empties_dangerous_urls_in_both_renderers)
+{
+    static const char *const bad[] = {
+        "javascript:alert(1)", "JaVaScRiPt:alert(1)", "jav&#x61;script:x", "&#106;avascript:x",
+        "javascript&#58;x", "java&#9;script:x", "<\x01javascript:x>", "< javascript:x>",
+        "<\x1f javascript:x>", "vbscript:x", "VBScript:x", "file:///etc/passwd", "FILE:x",
+        "data:text/html,x", "DATA:text/html;base64,PHNjcmlwdD4=", "data:image/svg+xml,x"};
+    static const char *const good[] = {"http://x.org/", "/rel", "#f", "mailto:a@b.c",
+                                       "data:image/png;base64,AA", "data:image/gif,x",
+                                       "data:image/jpeg,x", "data:image/webp,x", "javascriptx:y"};
+    for (int table = 0; table < 2; table++)
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0] + sizeof good / sizeof good[0]; k++) {
+            int is_bad = k < sizeof bad / sizeof bad[0];
+            const char *u = is_bad ? bad[k] : good[k - sizeof bad / sizeof bad[0]];
+            char src[512];
+            snprintf(src, sizeof src, "%s[a](%s) ![i](%s) [r]\n\n[r]: %s\n",
+                     table ? "| t |\n| - |\n| x |\n\n" : "", u, u, u);
+            sl__md_page p = render_s(src);
+            CHECK_EQ(check_urls(p.html, "href=\"", is_bad) + check_urls(p.html, "src=\"", is_bad), 3);
+            sl__md_page_free(&p);
+        }
+    CHECK(sl__md_url_is_dangerous(" \t\x01jAvA\tsCrIpT\n:x", 19));
+    CHECK(!sl__md_url_is_dangerous("%01javascript:x", 15));
+}
+
+/* A cell never moves: `| d || e |` keeps its empty middle cell, short
+ * delimiter cells make a table, a mismatched delimiter row does not, and
+ * `\|` in a code span is a pipe. */
+SL_TEST(md_gfm_table_cells_stay_in_their_columns)
+{
+    sl__md_page p = render_s("| a | b | c |\n| - | :-: | -: |\n| d || e |\n| `x \\| y` |\n");
+    CHECK(contains(p.html, "<td>d</td>\n<td align=\"center\"></td>\n<td align=\"right\">e</td>"));
+    CHECK(contains(p.html, "<td><code>x | y</code></td>\n<td align=\"center\"></td>\n<td align=\"right\"></td>"));
+    sl__md_page_free(&p);
+    p = render_s("| a | b |\n| --- |\n| c |\n");
+    CHECK(!contains(p.html, "<table>") && contains(p.html, "<p>| a | b |"));
+    sl__md_page_free(&p);
+    p = render_s("text\n| a |\n| - |\n");
+    CHECK(contains(p.html, "<p>text</p>\n<table>"));
     sl__md_page_free(&p);
 }
 
@@ -173,6 +298,31 @@ SL_TEST(md_nul_bytes_become_replacement_characters)
     CHECK(memchr(p.html, 0, p.html_len) == NULL);
     CHECK(contains(p.html, "a\xef\xbf\xbd" "b"));
     sl__md_page_free(&p);
+}
+
+/* NUL is U+FFFD wherever it stands, alone (no raw NUL left beside it):
+ * raw HTML, code spans, link destinations, headings, table cells and
+ * front matter, in both dialects and with raw HTML on or off. */
+SL_TEST(md_nul_becomes_replacement_in_every_construct)
+{
+    static const char src[] = "---\nt\0: a\0b\n---\n"
+                              "<div t=\"\0\">h\0tml</div>\n\n`sp\0an`\n\n[l](/u\0rl)\n\n"
+                              "# he\0ad\n\n| a\0 | b |\n| --- | --- |\n| c\0 | d |\n";
+    for (int mode = 0; mode < 4; mode++) {
+        sl__md_page p = render(src, sizeof src - 1, mode & 1, mode >> 1);
+        CHECK(memchr(p.html, 0, p.html_len) == NULL);
+        CHECK(sl__md_utf8_valid(p.html, p.html_len));
+        CHECK(contains(p.html, "sp\xef\xbf\xbd" "an</code>"));
+        CHECK(contains(p.html, "href=\"/u%EF%BF%BDrl\""));
+        CHECK(contains(p.html, "h\xef\xbf\xbd" "tml"));
+        CHECK(!contains(p.html, "\xef\xbf\xbd\xef\xbf\xbd"));
+        CHECK_EQ(p.nheadings, 1);
+        CHECK(!strcmp(p.headings[0].text, "he\xef\xbf\xbd" "ad"));
+        if (!(mode & 1))
+            CHECK(contains(p.html, "<td>c\xef\xbf\xbd</td>"));
+        CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "t\xef\xbf\xbd")), "a\xef\xbf\xbd" "b"));
+        sl__md_page_free(&p);
+    }
 }
 
 SL_TEST(md_binary_junk_renders_without_crashing)

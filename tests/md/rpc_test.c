@@ -436,9 +436,51 @@ SL_TEST(rpc_overlong_line_is_skipped_with_an_error)
     send_join(x);
     CHECK_EQ(error_code(e), -32600);
     CHECK(strstr(json_string_value(json_object_get(json_object_get(e, "error"), "message")), "longer than"));
+    CHECK_EQ(json_integer_value(json_object_get(e, "id")), 1); /* read from before the limit */
     CHECK_EQ(json_integer_value(json_object_get(r, "id")), 2);
     json_decref(e);
     json_decref(r);
+    /* An id that comes after the limit cannot be known: null. */
+    b = (sl__md_buf){0};
+    sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"transform\",\"params\":{\"content\":\"");
+    while (b.len < (1u << 20))
+        sl__md_buf_puts(&b, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    sl__md_buf_puts(&b, "\"},\"id\":\"late\"}\n");
+    x = send_async(s, b);
+    e = recv_msg(s);
+    send_join(x);
+    CHECK_EQ(error_code(e), -32600);
+    CHECK(json_is_null(json_object_get(e, "id")));
+    json_decref(e);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+/* A lone surrogate escape is valid JSON (JSON.stringify writes one when a
+ * string is cut inside an emoji): it is U+FFFD, and the request is
+ * answered under its id; in a batch it touches only its own page.  A
+ * real pair stays the character it encodes. */
+SL_TEST(rpc_lone_surrogates_are_replacement_characters)
+{
+    srv *s = srv_start(2, 0, 0);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transform\",\"params\":"
+                 "{\"content\":\"lone \\ud800 low \\uDC00 pair \\ud83d\\ude00 end \\ud83d\"}}");
+    json_t *j = recv_msg(s);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 2);
+    const char *html = json_string_value(json_object_get(json_object_get(j, "result"), "html"));
+    CHECK(html && !strcmp(html, "<p>lone \xef\xbf\xbd low \xef\xbf\xbd pair \xf0\x9f\x98\x80 end \xef\xbf\xbd</p>\n"));
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":\"b\\udfff\",\"method\":\"transformBatch\",\"params\":{\"files\":["
+                 "{\"file\":\"a.md\",\"content\":\"*a*\"},{\"file\":\"b\\ud800.md\",\"content\":\"x\\udbff\"},"
+                 "{\"file\":\"c.md\",\"content\":5}]}}");
+    j = recv_reply(s);
+    CHECK(!strcmp(id_str(j), "b\xef\xbf\xbd"));
+    json_t *res = json_object_get(json_object_get(j, "result"), "results");
+    CHECK_EQ(json_array_size(res), 3);
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(res, 0), "html")), "<p><em>a</em></p>\n"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(res, 1), "file")), "b\xef\xbf\xbd.md"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(res, 1), "html")), "<p>x\xef\xbf\xbd</p>\n"));
+    CHECK_EQ(error_code(json_array_get(res, 2)), -32602);
+    json_decref(j);
     CHECK_EQ(srv_stop(s), 0);
 }
 

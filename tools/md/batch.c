@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "infile.h"
 #include "md.h"
 #include "outfile.h"
 #include "progress.h"
@@ -56,33 +57,15 @@ struct job {
     sl__md_input *page;
     char *out_path;  /* NULL when writing to standard output */
     sl__md_buf out;  /* the page's output, until written or printed */
+    sl__md_buf warn; /* its warnings, one line each, printed in page order */
     char err[512];   /* set when the page failed */
     int failed;
 };
 
-/* Reads a whole file (or standard input for "-"). */
-static int read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+/* Reads standard input whole. */
+static int read_stdin(char **data, size_t *len, char *err, size_t errlen)
 {
-    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-    const char *name = fd ? path : "<stdin>";
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    size_t cap = 64 * 1024;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        if ((uint64_t)st.st_size > MAX_PAGE) {
-            snprintf(err, errlen, "%s: page larger than 1 GiB (%lld bytes)", name, (long long)st.st_size);
-            if (fd)
-                close(fd);
-            return -1;
-        }
-        cap = (size_t)st.st_size + 1;
-    }
     sl__md_buf b = {0};
-    b.data = malloc(cap);
-    b.cap = b.data ? cap : 0;
     int rc = 0;
     for (;;) {
         if (b.len == b.cap) { /* putc grows the buffer; the byte is dropped again */
@@ -90,25 +73,22 @@ static int read_all(const char *path, char **data, size_t *len, char *err, size_
             b.len -= !b.failed;
         }
         if (b.failed || b.len > MAX_PAGE) {
-            snprintf(err, errlen, "%s: %s", name,
-                     b.failed ? "out of memory" : "page larger than 1 GiB");
+            snprintf(err, errlen, "<stdin>: %s", b.failed ? "out of memory" : "page larger than 1 GiB");
             rc = -1;
             break;
         }
-        ssize_t n = read(fd, b.data + b.len, b.cap - b.len);
+        ssize_t n = read(0, b.data + b.len, b.cap - b.len);
         if (n == 0)
             break;
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            snprintf(err, errlen, "%s: read error: %s", name, strerror(errno));
+            snprintf(err, errlen, "<stdin>: read error: %s", strerror(errno));
             rc = -1;
             break;
         }
         b.len += (size_t)n;
     }
-    if (fd)
-        close(fd);
     if (rc) {
         sl__md_buf_free(&b);
         return -1;
@@ -116,6 +96,16 @@ static int read_all(const char *path, char **data, size_t *len, char *err, size_
     *data = b.data;
     *len = b.len;
     return 0;
+}
+
+/* Reads a whole page: standard input for "-", else a regular file opened
+ * without ever blocking (a FIFO, a device or a directory is refused with
+ * a message naming it: tools/common/infile.h). */
+static int read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+    if (!strcmp(path, "-"))
+        return read_stdin(data, len, err, errlen);
+    return sl_infile_read(path, MAX_PAGE, data, len, err, errlen);
 }
 
 /* The page's output bytes: HTML, or one JSON line. */
@@ -166,6 +156,21 @@ static void commit_output(job *j)
     finish_job(j, j->page->size);
 }
 
+/* The page's warnings as stderr lines naming the file and line. */
+static void note_warnings(job *j, const sl__md_page *p)
+{
+    const char *name = strcmp(j->page->path, "-") ? j->page->path : "<stdin>";
+    for (size_t i = 0; i < p->nwarnings; i++) {
+        char line[64];
+        sl__md_buf_puts(&j->warn, "sluice md: ");
+        sl__md_buf_puts(&j->warn, name);
+        snprintf(line, sizeof line, ":%zu: warning: ", p->warnings[i].line);
+        sl__md_buf_puts(&j->warn, line);
+        sl__md_buf_puts(&j->warn, p->warnings[i].msg);
+        sl__md_buf_putc(&j->warn, '\n');
+    }
+}
+
 /* Reads, renders and writes one page. */
 static void run_job(job *j)
 {
@@ -187,6 +192,7 @@ static void run_job(job *j)
     }
     free(src);
     src = NULL;
+    note_warnings(j, &page);
     page_output(b, j, &page, &j->out);
     sl__md_page_free(&page);
     sl_stage_add(b->st_render, 1, len);
@@ -439,14 +445,20 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         sl_progress_bar_finish(bar);
     if (rc != 0)
         goto nomem;
-    for (size_t i = 0; i < b.in.n; i++)
+    for (size_t i = 0; i < b.in.n; i++) {
+        if (b.jobs[i].warn.len)
+            fwrite(b.jobs[i].warn.data, 1, b.jobs[i].warn.len, stderr);
         if (b.jobs[i].failed) {
             fprintf(stderr, "sluice md: %s\n", b.jobs[i].err);
             errors++;
         }
+    }
     if (b.to_stdout && flush_stdout(&b) != 0)
         errors++;
-    if (!c->quiet)
+    /* Pages written to standard output are usually piped into something:
+     * the summary would only be noise there, unless a person watches
+     * (stderr is a terminal) or asked for figures (--stats). */
+    if (!c->quiet && (!b.to_stdout || c->stats || isatty(2)))
         print_summary(&b, errors, sl_now() - start, c->threads ? c->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN));
     if (c->stats) {
         sl_metrics_write_json(b.metrics, stderr);
@@ -460,6 +472,7 @@ out:
     for (size_t i = 0; b.jobs && i < b.in.n; i++) {
         free(b.jobs[i].out_path);
         sl__md_buf_free(&b.jobs[i].out);
+        sl__md_buf_free(&b.jobs[i].warn);
     }
     free(b.jobs);
     free(b.order);

@@ -17,7 +17,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: sluice md [-j THREADS] [-o OUTDIR] [--gfm | --commonmark] [--unsafe-html]\n"
-            "                 [--json] [-q] [--stats] PATH...\n"
+            "                 [--no-front-matter] [--xhtml] [--json] [-q] [--stats] PATH...\n"
             "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES] [--stats]\n"
             "\n"
             "Renders Markdown pages (.md/.markdown files; directories are walked) to HTML.\n"
@@ -26,7 +26,10 @@ static void usage(FILE *out)
             "                     without -o, one page (or '-', standard input) goes to stdout\n"
             "      --gfm          GitHub flavour: tables, strikethrough, task lists, autolinks (default)\n"
             "      --commonmark   plain CommonMark\n"
-            "      --unsafe-html  let raw HTML through (default: it is escaped)\n"
+            "      --unsafe-html  let raw HTML through (default: it is escaped, and javascript:,\n"
+            "                     vbscript:, file: and data: link URLs are emptied)\n"
+            "      --no-front-matter  a leading --- block is Markdown, not YAML front matter\n"
+            "      --xhtml        XHTML-style empty elements: <br />, <hr />, <img ... />\n"
             "      --json         per page {file, html, frontmatter, headings, wordCount}\n"
             "  -q, --quiet        no summary line, no progress bar\n"
             "      --stats        print libsluice's metrics as JSON on stderr (the sidecar: at exit,\n"
@@ -57,7 +60,10 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
-enum { OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE };
+enum {
+    OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE,
+    OPT_NOFM, OPT_XHTML
+};
 
 int sl_md_main(int argc, char **argv)
 {
@@ -68,7 +74,9 @@ int sl_md_main(int argc, char **argv)
         {"unsafe-html", no_argument, 0, OPT_UNSAFE}, {"json", no_argument, 0, OPT_JSON},
         {"stats", no_argument, 0, OPT_STATS},    {"serve", no_argument, 0, OPT_SERVE},
         {"max-line", required_argument, 0, OPT_MAXLINE},
-        {"queue-bytes", required_argument, 0, OPT_QUEUE}, {0, 0, 0, 0}};
+        {"queue-bytes", required_argument, 0, OPT_QUEUE},
+        {"no-front-matter", no_argument, 0, OPT_NOFM}, {"xhtml", no_argument, 0, OPT_XHTML},
+        {0, 0, 0, 0}};
     sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20};
     int serve = 0, opt;
     size_t v;
@@ -88,6 +96,8 @@ int sl_md_main(int argc, char **argv)
         case OPT_GFM: c.render.commonmark = 0; break;
         case OPT_CM: c.render.commonmark = 1; break;
         case OPT_UNSAFE: c.render.unsafe_html = 1; break;
+        case OPT_NOFM: c.render.no_frontmatter = 1; break;
+        case OPT_XHTML: c.render.xhtml = 1; break;
         case OPT_JSON: c.json = 1; break;
         case OPT_STATS: c.stats = 1; break;
         case OPT_SERVE: serve = 1; break;

@@ -2,7 +2,7 @@
  * md.h - the pieces of `sluice md`, and how they fit together.
  *
  * A page flows one way: its source text is cleaned up (utf8.c), split from
- * its front matter (frontmatter.c, parsed by yaml.c), rendered by md4c with
+ * its front matter (frontmatter.c, parsed by libyaml in yaml_json.c), rendered by md4c with
  * heading ids added (render.c, ids from slug.c), and written out as HTML or
  * as one JSON object (page_json.c).  The batch command (batch.c, walk.c)
  * and the JSON-RPC sidecar (serve.c, rpc.c, sched.c) are two drivers of the
@@ -40,9 +40,18 @@ void sl__md_buf_free(sl__md_buf *b);
 
 /* Rendering options: the Markdown dialect and raw HTML handling. */
 typedef struct sl__md_opts {
-    int commonmark;  /* 1: plain CommonMark; 0: GitHub flavour (the default) */
-    int unsafe_html; /* 1: raw HTML passes through; 0: it is escaped */
+    int commonmark;     /* 1: plain CommonMark; 0: GitHub flavour (the default) */
+    int unsafe_html;    /* 1: raw HTML passes through; 0: it is escaped */
+    int no_frontmatter; /* 1: a leading `---` block is Markdown like the rest */
+    int xhtml;          /* 1: <br />, <hr />, <img ... /> */
 } sl__md_opts;
+
+/* Something the reader should know that did not stop the page: a line of
+ * the page (1-based) and what is wrong there. */
+typedef struct sl__md_warning {
+    size_t line;
+    char *msg;
+} sl__md_warning;
 
 typedef struct sl__md_heading {
     int level;
@@ -58,14 +67,26 @@ typedef struct sl__md_page {
     sl__md_heading *headings;
     size_t nheadings;
     uint64_t word_count;
+    sl__md_warning *warnings;
+    size_t nwarnings;
 } sl__md_page;
 
-/* utf8.c: 1 if s[0..n) is valid UTF-8.  sl__md_utf8_repair returns a copy
- * with every invalid sequence replaced by U+FFFD (NULL on no memory). */
+/* utf8.c: 1 if s[0..n) is valid UTF-8 without NUL bytes.
+ * sl__md_utf8_repair returns a copy with every invalid sequence and every
+ * NUL replaced by U+FFFD (NULL on no memory). */
 int sl__md_utf8_valid(const char *s, size_t n);
-/* The offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
+/* The offset of the first byte of s[0..n) that is NUL or not valid UTF-8, or n. */
 size_t sl__md_utf8_check(const char *s, size_t n);
 char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
+
+/* safety.c: 1 if a link or image URL (as it will stand in the href) has
+ * a scheme safe mode empties: javascript:, vbscript:, file:, data: other
+ * than data:image/png|gif|jpeg|webp, read as a browser reads it. */
+int sl__md_url_is_dangerous(const char *url, size_t n);
+/* GFM's tag filter over rendered HTML: `<` of title, textarea, style, xmp,
+ * iframe, noembed, noframes, script and plaintext tags becomes `&lt;`.
+ * 0, or -1 on no memory (html unchanged). */
+int sl__md_tagfilter(sl__md_buf *html);
 
 /* frontmatter.c: finds a front-matter block at the very top of src (after
  * an optional UTF-8 byte order mark): a line `---`, then lines up to one
@@ -74,11 +95,10 @@ char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
 int sl__md_frontmatter_split(const char *src, size_t n, size_t *yaml_off, size_t *yaml_len,
                              size_t *body_off);
 
-/* yaml.c: the YAML subset front matter uses (block maps and lists, flow
- * lists and maps of scalars, plain/quoted scalars, | and > block scalars,
- * comments) as JSON.  Returns NULL when the text is outside that subset;
- * callers then keep the text as a string. */
-json_t *sl__md_yaml_parse(const char *s, size_t n);
+/* yaml_json.c: YAML text s[0..n) as the JSON js-yaml's core schema reads
+ * (libyaml parses).  Returns the value (an empty block is {}), or NULL
+ * with the 1-based line of the text where it went wrong and why in err. */
+json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size_t errlen);
 
 /* slug.c: GitHub-style heading ids, made unique per page. */
 typedef struct sl__md_slugs sl__md_slugs;
@@ -87,6 +107,21 @@ void sl__md_slugs_free(sl__md_slugs *s);
 /* The id for a heading with this text content (malloc'd), or NULL. */
 char *sl__md_slugs_make(sl__md_slugs *s, const char *text, size_t n);
 
+/* The text content of rendered inline HTML h[0..n): tags dropped, the
+ * renderers' escapes decoded, whitespace runs one space, trimmed
+ * (malloc'd, or NULL).  Heading ids are made from it. */
+char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
+
+/* gfm_route.c: 1 if md4c 0.4.8 may render this GFM body differently from
+ * cmark-gfm (a table delimiter row, an autolink in a form the two read
+ * differently, ...): such a page goes to cmark-gfm instead. */
+int sl__md_gfm_needs_cmark(const char *s, size_t n);
+
+/* render_cmark.c: renders a GFM body with libcmark-gfm into p->html and
+ * p->headings, under the same rules as the md4c path (ids, safe mode).
+ * 0, or -1 on no memory. */
+int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
+
 /* render.c: renders one page.  Returns 0, or -1 (no memory) with a message
  * in err.  Invalid UTF-8 in src is replaced by U+FFFD first. */
 int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *out, char *err,
@@ -94,7 +129,8 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
 void sl__md_page_free(sl__md_page *p);
 
 /* page_json.c: the page as one compact JSON object
- * {file, html, frontmatter, headings:[{level,text,id}], wordCount},
+ * {file, html, frontmatter, headings:[{level,text,id}], wordCount,
+ * warnings:[{line,message}]},
  * appended to b.  file may be NULL (written as null). */
 void sl__md_page_json(sl__md_buf *b, const char *file, const sl__md_page *p);
 /* A JSON string literal for s[0..n), appended to b.  s must be UTF-8. */

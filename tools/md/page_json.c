@@ -75,7 +75,7 @@ void sl__md_json_value(sl__md_buf *b, const json_t *v)
 
 void sl__md_page_json(sl__md_buf *b, const char *file, const sl__md_page *p)
 {
-    char num[32];
+    char num[96];
     sl__md_buf_puts(b, "{\"file\":");
     size_t fl = file ? strlen(file) : 0;
     if (!file)
@@ -105,6 +105,13 @@ void sl__md_page_json(sl__md_buf *b, const char *file, const sl__md_page *p)
         sl__md_json_string(b, h->id, strlen(h->id));
         sl__md_buf_putc(b, '}');
     }
-    snprintf(num, sizeof num, "],\"wordCount\":%" PRIu64 "}", p->word_count);
+    snprintf(num, sizeof num, "],\"wordCount\":%" PRIu64 ",\"warnings\":[", p->word_count);
     sl__md_buf_puts(b, num);
+    for (size_t i = 0; i < p->nwarnings; i++) {
+        snprintf(num, sizeof num, "%s{\"line\":%zu,\"message\":", i ? "," : "", p->warnings[i].line);
+        sl__md_buf_puts(b, num);
+        sl__md_json_string(b, p->warnings[i].msg, strlen(p->warnings[i].msg));
+        sl__md_buf_putc(b, '}');
+    }
+    sl__md_buf_puts(b, "]}");
 }

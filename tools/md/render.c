@@ -33,6 +33,8 @@ typedef struct tagseq {
     int overflow; /* the render saw more such chunks than the parse */
 } tagseq;
 
+#define NO_URL ((size_t)-1)
+
 typedef struct render_state {
     sl__md_buf out;
     mark *marks;
@@ -41,6 +43,10 @@ typedef struct render_state {
     int ambiguous;
     tagseq seq;
     int nomem;
+    int safe_urls; /* empty dangerous link and image URLs (safe mode) */
+    size_t url_at; /* output offset where the URL being written starts */
+    int task;      /* a task item's checkbox is being written */
+    int xhtml;
 } render_state;
 
 /* 1..6 for "<hN>", -1..-6 for "</hN>\n", 0 otherwise. */
@@ -140,18 +146,63 @@ static void record_tag(render_state *r, int tag)
     }
 }
 
+#define CHUNK_IS(t, n, lit) ((n) == sizeof(lit) - 1 && !memcmp((t), (lit), sizeof(lit) - 1))
+
+/* md4c-html writes a link's or image's opening as one chunk `<a href="`
+ * or `<img src="`, then the URL (escaped: no `"` in it), then a chunk
+ * starting with `"`.  In safe mode - raw HTML escaped, so no raw chunk
+ * can look like these - the URL is checked once whole and dropped from
+ * the output if its scheme is dangerous. */
+static int watch_url(render_state *r, const MD_CHAR *t, MD_SIZE n)
+{
+    if (r->url_at != NO_URL && t[0] == '"') {
+        if (sl__md_url_is_dangerous(r->out.data + r->url_at, r->out.len - r->url_at))
+            r->out.len = r->url_at;
+        r->url_at = NO_URL;
+        return 0;
+    }
+    if (CHUNK_IS(t, n, "<a href=\"") || CHUNK_IS(t, n, "<img src=\"")) {
+        sl__md_buf_put(&r->out, t, n);
+        r->url_at = r->out.len;
+        return 1;
+    }
+    return 0;
+}
+
+/* A task item's checkbox ends with a chunk ">": GitHub (cmark-gfm) puts a
+ * space between it and the item's text, md4c-html none. */
+static int watch_task(render_state *r, const MD_CHAR *t, MD_SIZE n)
+{
+    if (!r->task) {
+        r->task = n > 26 && !memcmp(t, "<li class=\"task-list-item\"><input", 26);
+        return 0;
+    }
+    if (CHUNK_IS(t, n, ">")) {
+        r->task = 0;
+        sl__md_buf_puts(&r->out, r->xhtml ? " /> " : "> ");
+        return 1;
+    }
+    return 0; /* " checked" */
+}
+
 static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     render_state *r = ud;
+    if (n == 0)
+        return;
     int tag = heading_tag(t, n);
     if (tag)
         record_tag(r, tag);
+    if (r->safe_urls && watch_url(r, t, n))
+        return;
+    if ((r->task || t[0] == '<') && watch_task(r, t, n))
+        return;
     sl__md_buf_put(&r->out, t, n);
 }
 
 /* The text content of rendered inline HTML: tags dropped, md4c-html's
  * escapes decoded, whitespace runs collapsed to one space, trimmed. */
-static char *text_content(const char *h, size_t n, size_t *outlen)
+char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
 {
     char *t = malloc(n + 1);
     if (!t)
@@ -236,7 +287,7 @@ static int add_ids(render_state *r, sl__md_page *p)
         sl__md_heading *h = &p->headings[p->nheadings++];
         size_t tl, inner = m->open + 4;
         h->level = m->level;
-        h->text = text_content(r->out.data + inner, m->close - inner, &tl);
+        h->text = sl__md_text_content(r->out.data + inner, m->close - inner, &tl);
         h->id = h->text ? sl__md_slugs_make(slugs, h->text, tl) : NULL;
         if (!h->id)
             goto fail;
@@ -275,7 +326,7 @@ static unsigned parser_flags(const sl__md_opts *o)
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {0};
+    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml};
     int rc = -1;
     if (n > 0xFFFFFFF0u)
         return -1; /* md4c sizes are 32-bit */
@@ -288,13 +339,13 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
     }
     r.out.data = malloc(n + n / 4 + 64);
     r.out.cap = r.out.data ? n + n / 4 + 64 : 0;
-    if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), MD_HTML_FLAG_SKIP_UTF8_BOM) != 0)
+    unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
+    if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
         goto out;
     if (r.out.failed || r.nomem)
         goto out;
     if (r.ambiguous && (r.seq.overflow || r.seq.next != r.seq.n))
         r.nmarks = 0; /* md4c-html chunked differently than expected: no ids */
-    p->word_count = count_words(r.out.data, r.out.len);
     rc = add_ids(&r, p);
 out:
     sl__md_buf_free(&r.out);
@@ -303,10 +354,55 @@ out:
     return rc;
 }
 
-static json_t *frontmatter_value(const char *y, size_t n)
+/* What both renderers' output gets: the GFM tag filter (raw HTML under
+ * --gfm) and the word count. */
+static int finish_html(const sl__md_opts *o, sl__md_page *p)
 {
-    json_t *v = sl__md_yaml_parse(y, n);
-    return v ? v : json_stringn(y, n);
+    if (!o->commonmark && o->unsafe_html) {
+        sl__md_buf b = {p->html, p->html_len, p->html_len + 1, 0};
+        if (sl__md_tagfilter(&b) != 0)
+            return -1;
+        sl__md_buf_putc(&b, 0);
+        if (b.failed) {
+            p->html = NULL;
+            sl__md_buf_free(&b);
+            return -1;
+        }
+        p->html = b.data;
+        p->html_len = b.len - 1;
+    }
+    p->word_count = count_words(p->html, p->html_len);
+    return 0;
+}
+
+/* Adds a warning about line `line` of the page. */
+static int warn(sl__md_page *p, size_t line, const char *msg)
+{
+    sl__md_warning *w = realloc(p->warnings, (p->nwarnings + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    p->warnings = w;
+    if (!(w[p->nwarnings].msg = strdup(msg)))
+        return -1;
+    w[p->nwarnings++].line = line;
+    return 0;
+}
+
+/* The front matter as JSON, or - when it is not valid YAML - its text as a
+ * string and a warning naming the line.  Returns -1 only on no memory. */
+static int front_matter(const char *y, size_t n, sl__md_page *p)
+{
+    char err[300], msg[400];
+    size_t line = 0;
+    if ((p->frontmatter = sl__md_yaml_parse(y, n, &line, err, sizeof err)))
+        return 0;
+    if (!strcmp(err, "out of memory"))
+        return -1;
+    /* The block starts on the page's second line, after the `---` one. */
+    snprintf(msg, sizeof msg, "front matter is not valid YAML (%s); kept as text", err);
+    if (warn(p, line + 1, msg) != 0)
+        return -1;
+    return (p->frontmatter = json_stringn(y, n)) ? 0 : -1;
 }
 
 int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *out, char *err,
@@ -320,15 +416,17 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         src = fixed;
     }
     size_t yo, yl, body = 0;
-    if (sl__md_frontmatter_split(src, n, &yo, &yl, &body)) {
-        if (!(out->frontmatter = frontmatter_value(src + yo, yl)))
-            goto nomem;
-    }
+    if (!o->no_frontmatter && sl__md_frontmatter_split(src, n, &yo, &yl, &body) &&
+        front_matter(src + yo, yl, out) != 0)
+        goto nomem;
     if (n - body > 0xFFFFFFF0u) {
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
     }
-    if (render_body(src + body, n - body, o, out) != 0)
+    int cmark = !o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body);
+    if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)
+               : render_body(src + body, n - body, o, out)) != 0 ||
+        finish_html(o, out) != 0)
         goto nomem;
     free(fixed);
     return 0;
@@ -349,5 +447,8 @@ void sl__md_page_free(sl__md_page *p)
         free(p->headings[i].id);
     }
     free(p->headings);
+    for (size_t i = 0; i < p->nwarnings; i++)
+        free(p->warnings[i].msg);
+    free(p->warnings);
     memset(p, 0, sizeof *p);
 }

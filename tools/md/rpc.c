@@ -12,7 +12,8 @@
  * What cJSON accepts beyond RFC 8259 is closed off before it parses: the
  * line must be valid UTF-8 and hold no raw NUL (cJSON strings are
  * NUL-terminated, so a page would be cut short), and the escape \u0000 is
- * read as U+FFFD, the character CommonMark puts in place of NUL anyway.
+ * read as U+FFFD, the character CommonMark puts in place of NUL anyway; so
+ * is a lone surrogate escape, which cJSON would refuse.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -61,8 +62,22 @@ void sl__md_req_free(sl__md_req *r)
     free(r);
 }
 
-/* options {dialect: "gfm"|"commonmark", unsafeHtml: bool}; unknown keys
- * are ignored so clients can pass their own. */
+/* A boolean option; 0 (absent or set), or -1 with a message. */
+static int bool_option(const cJSON *o, const char *name, int *out, char *err, size_t errlen)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!v)
+        return 0;
+    if (!cJSON_IsBool(v)) {
+        snprintf(err, errlen, "params.options.%s must be true or false", name);
+        return -1;
+    }
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+/* options {dialect: "gfm"|"commonmark", unsafeHtml, frontMatter, xhtml:
+ * bool}; unknown keys are ignored so clients can pass their own. */
 static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t errlen)
 {
     if (!o || cJSON_IsNull(o))
@@ -83,14 +98,12 @@ static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t err
             return -1;
         }
     }
-    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "unsafeHtml");
-    if (u) {
-        if (!cJSON_IsBool(u)) {
-            snprintf(err, errlen, "params.options.unsafeHtml must be true or false");
-            return -1;
-        }
-        out->unsafe_html = cJSON_IsTrue(u);
-    }
+    int fm = !out->no_frontmatter;
+    if (bool_option(o, "unsafeHtml", &out->unsafe_html, err, errlen) != 0 ||
+        bool_option(o, "frontMatter", &fm, err, errlen) != 0 ||
+        bool_option(o, "xhtml", &out->xhtml, err, errlen) != 0)
+        return -1;
+    out->no_frontmatter = !fm;
     return 0;
 }
 
@@ -203,6 +216,66 @@ static char *id_text(const cJSON *id)
     return b.data;
 }
 
+static void escapes_to_replacement(char *line, size_t n);
+
+/* The end of the JSON string starting at p[i] == '"' (the index after its
+ * closing quote), or 0 if it does not end within n. */
+static size_t string_end(const char *p, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (p[i] == '\\')
+            i++;
+        else if (p[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+char *sl__md_rpc_prefix_id(const char *p, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '{' || p[i] == '[')
+            depth++;
+        else if (p[i] == '}' || p[i] == ']')
+            depth--;
+        if (p[i] != '"')
+            continue;
+        size_t e = string_end(p, n, i);
+        if (!e)
+            return NULL;
+        int key = depth == 1 && e - i == 4 && !memcmp(p + i, "\"id\"", 4);
+        i = e - 1;
+        if (!key)
+            continue;
+        size_t k = e;
+        while (k < n && (p[k] == ' ' || p[k] == '\t'))
+            k++;
+        if (k >= n || p[k] != ':')
+            continue; /* "id" as a value, not a key */
+        for (k++; k < n && (p[k] == ' ' || p[k] == '\t'); k++)
+            ;
+        size_t v = k;
+        if (k < n && p[k] == '"')
+            k = string_end(p, n, k);
+        else
+            while (k < n && strchr("-+0123456789.eE", p[k]))
+                k++;
+        if (!k || k >= n || k == v) /* the value runs past the prefix: unknown */
+            return NULL;
+        char *text = strndup(p + v, k - v);
+        if (!text)
+            return NULL;
+        escapes_to_replacement(text, k - v);
+        cJSON *id = cJSON_ParseWithLength(text, k - v);
+        char *canon = id ? id_text(id) : NULL;
+        cJSON_Delete(id);
+        free(text);
+        return canon;
+    }
+    return NULL;
+}
+
 /* Checks params for method r->kind; 0, 1 (invalid params: err) or -1. */
 static int take_params(sl__md_req *r, cJSON *params, char *err, size_t errlen)
 {
@@ -230,7 +303,7 @@ static int take_params(sl__md_req *r, cJSON *params, char *err, size_t errlen)
 static int check_bytes(const char *line, size_t n, char *err, size_t errlen)
 {
     size_t bad = sl__md_utf8_check(line, n);
-    const char *nul = memchr(line, 0, bad);
+    const char *nul = bad < n && line[bad] == 0 ? line + bad : NULL;
     if (nul) {
         snprintf(err, errlen, "parse error at line 1, column %zu: NUL byte", (size_t)(nul - line) + 1);
         return -1;
@@ -242,16 +315,41 @@ static int check_bytes(const char *line, size_t n, char *err, size_t errlen)
     return 0;
 }
 
-/* \u0000 escapes become \uFFFD in place (both six bytes), where the
- * backslash really begins an escape (an even run of backslashes before it). */
-static void nul_escapes_to_replacement(char *line, size_t n)
+static int hex4(const char *p, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+        if (d < 0)
+            return 0;
+        *v = *v << 4 | (unsigned)d;
+    }
+    return 1;
+}
+
+/* Escapes cJSON would refuse or cut a string at become \uFFFD in place
+ * (both six bytes), where the backslash really begins an escape (an odd
+ * run of backslashes): \u0000, and a lone surrogate - valid JSON (RFC
+ * 8259 8.2; JSON.stringify writes one when a string is cut inside an
+ * emoji) that no UTF-8 can hold.  A high surrogate followed by a low one
+ * is a pair, and stays. */
+static void escapes_to_replacement(char *line, size_t n)
 {
     for (char *p = line, *end = line + n; (p = memchr(p, '\\', (size_t)(end - p)));) {
         char *q = p;
         while (q < end && *q == '\\')
             q++;
-        if ((q - p) % 2 == 1 && end - q >= 5 && !memcmp(q, "u0000", 5))
-            memcpy(q + 1, "FFFD", 4);
+        unsigned v, w;
+        if ((q - p) % 2 == 1 && end - q >= 5 && *q == 'u' && hex4(q + 1, &v)) {
+            int high = v >= 0xD800 && v <= 0xDBFF, low = v >= 0xDC00 && v <= 0xDFFF;
+            int paired = high && end - q >= 11 && q[5] == '\\' && q[6] == 'u' && hex4(q + 7, &w) &&
+                         w >= 0xDC00 && w <= 0xDFFF;
+            if (paired)
+                q += 6; /* skip the low half too */
+            else if (v == 0 || high || low)
+                memcpy(q + 1, "FFFD", 4);
+        }
         p = q;
     }
 }
@@ -264,13 +362,13 @@ sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply)
         return NULL;
     }
     char *copy = NULL;
-    if (memmem(line, n, "\\u0000", 6)) {
+    if (memmem(line, n, "\\u", 2)) {
         if (!(copy = malloc(n ? n : 1))) {
             sl__md_rpc_error(reply, NULL, SL__MD_INTERNAL_ERROR, "out of memory");
             return NULL;
         }
         memcpy(copy, line, n);
-        nul_escapes_to_replacement(copy, n);
+        escapes_to_replacement(copy, n);
         line = copy;
     }
     const char *end = NULL;

@@ -59,6 +59,11 @@ typedef struct sl__md_req {
 sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply);
 void sl__md_req_free(sl__md_req *r);
 
+/* The id of a request from the first n bytes of its line (all that an
+ * overlong line keeps): canonical JSON text (malloc'd), or NULL when no
+ * top-level "id" with a string or integer value ends within them. */
+char *sl__md_rpc_prefix_id(const char *p, size_t n);
+
 /* An error response line (with its newline) for id_json ("null" if none). */
 void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *msg);
 

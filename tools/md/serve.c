@@ -316,18 +316,32 @@ static int handle_line(server *s, const char *line, size_t n)
 typedef struct reader {
     char *buf;
     size_t len, cap;
-    int skipping; /* inside a line longer than the limit */
+    int skipping;   /* inside a line longer than the limit */
+    char *long_id;  /* that line's id, if its first --max-line bytes held it */
 } reader;
 
-static void overlong(server *s)
+/* Answers an overlong line, with its id when the part of the line read
+ * before the limit held one (JSON.stringify writes "id" before "params"
+ * when the client builds the object in that order, as most do). */
+static void overlong(server *s, reader *rd)
 {
     char msg[128];
     sl__md_buf b = {0};
     snprintf(msg, sizeof msg, "request line longer than %zu bytes (--max-line): skipped",
              s->cli->max_line);
-    sl__md_rpc_error(&b, NULL, SL__MD_INVALID_REQUEST, msg);
+    sl__md_rpc_error(&b, rd->long_id, SL__MD_INVALID_REQUEST, msg);
     write_buf(s, &b);
     sl__md_buf_free(&b);
+    free(rd->long_id);
+    rd->long_id = NULL;
+}
+
+/* The line at rd->buf[from..] is too long: remember its id, if any. */
+static void start_skipping(server *s, reader *rd, size_t from)
+{
+    size_t n = rd->len - from;
+    free(rd->long_id);
+    rd->long_id = sl__md_rpc_prefix_id(rd->buf + from, n < s->cli->max_line ? n : s->cli->max_line);
 }
 
 /* Handles every complete line in rd; returns 1 after shutdown. */
@@ -340,8 +354,10 @@ static int drain_lines(server *s, reader *rd)
             break;
         size_t end = (size_t)(nl - rd->buf);
         if (rd->skipping || end - from > s->cli->max_line) {
+            if (!rd->skipping)
+                start_skipping(s, rd, from);
             rd->skipping = 0;
-            overlong(s);
+            overlong(s, rd);
         } else if (handle_line(s, rd->buf + from, end - from)) {
             return 1;
         }
@@ -354,6 +370,7 @@ static int drain_lines(server *s, reader *rd)
     if (rd->skipping)
         rd->len = 0; /* still inside the overlong line: drop what came */
     else if (rd->len > s->cli->max_line) {
+        start_skipping(s, rd, 0);
         rd->skipping = 1;
         rd->len = 0;
     }
@@ -388,7 +405,7 @@ static int read_loop(server *s)
             if (rd.len && !rd.skipping)
                 handle_line(s, rd.buf, rd.len);
             else if (rd.skipping)
-                overlong(s);
+                overlong(s, &rd);
             break;
         }
         rd.len += (size_t)n;
@@ -403,6 +420,7 @@ static int read_loop(server *s)
         }
     }
     free(rd.buf);
+    free(rd.long_id);
     return rc;
 }
 

@@ -3,8 +3,11 @@
  *
  * Pages become JSON strings and HTML documents, both of which must be
  * UTF-8, so a source with invalid sequences is repaired up front: each
- * maximal invalid subpart becomes U+FFFD, as the WHATWG decoder does.  The
- * common case (valid, mostly ASCII) costs one scan and no copy.
+ * maximal invalid subpart becomes U+FFFD, as the WHATWG decoder does.  NUL
+ * counts as invalid here and becomes U+FFFD too (CommonMark's rule), so
+ * that no renderer, front-matter parser or JSON writer downstream ever
+ * sees one: each of them treats it differently.  The common case (valid,
+ * mostly ASCII, no NUL) costs one scan and no copy.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +23,8 @@ static size_t seq_len(const unsigned char *s, size_t n, size_t *bad)
     size_t need;
     unsigned lo = 0x80, hi = 0xBF;
     *bad = 1;
+    if (c == 0)
+        return 0;
     if (c < 0x80)
         return 1;
     if (c >= 0xC2 && c <= 0xDF)
@@ -62,11 +67,14 @@ size_t sl__md_utf8_check(const char *s, size_t n)
     size_t i = 0, bad;
     while (i < n) {
         uint64_t v;
-        if (n - i >= 8 && (memcpy(&v, p + i, 8), (v & 0x8080808080808080ull) == 0)) {
-            i += 8; /* eight ASCII bytes at once */
+        /* Eight ASCII bytes, none of them NUL, at once: no high bit set, and
+         * no zero byte (the classic "has a zero byte" test). */
+        if (n - i >= 8 && (memcpy(&v, p + i, 8),
+                           ((v | ((v - 0x0101010101010101ull) & ~v)) & 0x8080808080808080ull) == 0)) {
+            i += 8;
             continue;
         }
-        if (p[i] < 0x80) {
+        if (p[i] < 0x80 && p[i] != 0) {
             i++;
             continue;
         }

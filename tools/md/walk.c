@@ -7,6 +7,8 @@
  * argument).  Directory entries are sorted, so the page list - and so every
  * ordered output - is the same on every run.  Hidden entries are skipped and
  * symbolic links to directories are not followed, which rules out cycles.
+ * What a page is (a regular file, or a FIFO or device to refuse) is left
+ * to reading it, through tools/common/infile.h.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -116,10 +118,13 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
         } else if (S_ISDIR(st.st_mode)) {
             rc = walk_dir(path, r, depth + 1, in, err, errlen);
         } else if (sl__md_is_markdown_name(name)) {
-            if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
-                snprintf(err, errlen, "%s: %s", path, strerror(errno));
-                rc = -1;
-            } else if (S_ISREG(st.st_mode) && push(in, path, r, (uint64_t)st.st_size) != 0) {
+            /* Whatever it is - a file, a link (even a broken one or a
+             * loop), a FIFO, a device - it is a page the user put here:
+             * reading it (infile.h) says what is wrong with it, and the
+             * other pages are rendered all the same. */
+            if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+                st.st_size = 0;
+            if (push(in, path, r, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
                 snprintf(err, errlen, "%s: out of memory", dir);
                 rc = -1;
             }
@@ -137,8 +142,12 @@ int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(arg, &st) != 0) {
-        snprintf(err, errlen, "%s: %s", arg, strerror(errno));
-        return -1;
+        if (errno != ELOOP) {
+            snprintf(err, errlen, "%s: %s", arg, strerror(errno));
+            return -1;
+        }
+        st.st_mode = 0; /* a symlink loop: reading it names the problem */
+        st.st_size = 0;
     }
     if (S_ISDIR(st.st_mode)) {
         size_t len = strlen(arg);
@@ -153,12 +162,10 @@ int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
         free(dir);
         return rc;
     }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file or directory", arg);
-        return -1;
-    }
+    /* Not a directory: a page, read through infile.h, which refuses (and
+     * names) a FIFO, socket or device without blocking on it. */
     const char *base = strrchr(arg, '/');
-    if (push(in, arg, base ? base + 1 : arg, (uint64_t)st.st_size) != 0) {
+    if (push(in, arg, base ? base + 1 : arg, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
         snprintf(err, errlen, "%s: out of memory", arg);
         return -1;
     }

@@ -1,0 +1,224 @@
+/*
+ * render_cmark.c - a GFM page through libcmark-gfm, GitHub's own renderer.
+ *
+ * md4c 0.4.8 (Debian's) gets GFM tables wrong in ways that move data into
+ * the wrong cell, and reads some autolinks differently from GitHub;
+ * gfm_route.c sends the pages where that can happen here.  cmark-gfm is
+ * about 3.5x slower than md4c, so it renders only those.
+ *
+ * The page must come out as the md4c path would make it, so the tree is
+ * adjusted before cmark-gfm's HTML renderer runs, which then always runs
+ * in its "unsafe" mode (it would otherwise drop raw HTML as a comment):
+ *  - safe mode: raw HTML becomes text, as md4c's no-HTML mode shows it
+ *    (escaped), and dangerous link and image URLs are emptied
+ *    (safety.c's rule, the same as the md4c path);
+ *  - headings get their ids: each heading is rendered on its own, its
+ *    text content read off that HTML as the md4c path reads it, and the
+ *    heading replaced by an HTML block holding `<hN id="...">...</hN>`.
+ */
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "md.h"
+
+static const char *const extension_names[] = {"table", "strikethrough", "autolink", "tasklist"};
+#define NEXT (sizeof extension_names / sizeof extension_names[0])
+static cmark_syntax_extension *extensions[NEXT];
+static pthread_once_t registered = PTHREAD_ONCE_INIT;
+
+/* cmark-gfm 0.29 keeps the "special inline characters" of the attached
+ * extensions (`~` for strikethrough, `:` and `w` for autolinks) in one
+ * global table, which cmark_parser_finish sets before it parses a
+ * document's inlines and clears after: two pages finishing at once would
+ * clear each other's `~` mid-parse (seen: `~~s~~` left as text, 1 page in
+ * 300, -j2).  So only one page at a time finishes; the block parse
+ * (feed), the tree work and rendering still run in parallel. */
+static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* cmark-gfm's registry is global and not thread-safe: filled once. */
+static void register_extensions(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+    for (size_t i = 0; i < NEXT; i++)
+        extensions[i] = cmark_find_syntax_extension(extension_names[i]);
+}
+
+/* The nodes the tree walk found, changed once the walk is over (changing
+ * a tree under an iterator is not allowed). */
+typedef struct found {
+    cmark_node **v;
+    size_t n, cap;
+} found;
+
+static int push(found *f, cmark_node *node)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 32;
+        cmark_node **v = realloc(f->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        f->v = v;
+        f->cap = cap;
+    }
+    f->v[f->n++] = node;
+    return 0;
+}
+
+/* Replaces node by a fresh node of `type` holding `literal` (which may be
+ * NULL for a container); returns the new node or NULL. */
+static cmark_node *replace(cmark_node *node, cmark_node_type type, const char *literal)
+{
+    cmark_node *n = cmark_node_new(type);
+    if (!n || (literal && !cmark_node_set_literal(n, literal)) || !cmark_node_insert_before(node, n)) {
+        if (n)
+            cmark_node_free(n);
+        return NULL;
+    }
+    cmark_node_free(node); /* unlinks it */
+    return n;
+}
+
+/* A raw HTML block shown as text: a paragraph of its lines. */
+static int html_block_to_text(cmark_node *node)
+{
+    const char *lit = cmark_node_get_literal(node);
+    char *copy = strdup(lit ? lit : "");
+    cmark_node *para = copy ? replace(node, CMARK_NODE_PARAGRAPH, NULL) : NULL;
+    int rc = para ? 0 : -1;
+    size_t len = copy ? strlen(copy) : 0;
+    while (len && copy[len - 1] == '\n')
+        copy[--len] = 0;
+    for (char *line = copy, *nl; rc == 0 && line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+        if (!t || !cmark_node_set_literal(t, line) || !cmark_node_append_child(para, t))
+            rc = -1;
+        if (nl && rc == 0) {
+            cmark_node *br = cmark_node_new(CMARK_NODE_SOFTBREAK);
+            if (!br || !cmark_node_append_child(para, br))
+                rc = -1;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+/* Replaces a heading by an HTML block of it, with its id. */
+static int heading_with_id(cmark_node *h, sl__md_slugs *slugs, sl__md_page *p, int xhtml_opts)
+{
+    char *html = cmark_render_html(h, xhtml_opts, NULL);
+    int level = cmark_node_get_heading_level(h);
+    if (!html)
+        return -1;
+    /* html is "<hN>inner</hN>\n" */
+    size_t len = strlen(html), inner = 4, end = len >= 6 ? len - 6 : 4;
+    size_t tl;
+    sl__md_heading *hd = &p->headings[p->nheadings];
+    hd->level = level;
+    hd->text = end >= inner ? sl__md_text_content(html + inner, end - inner, &tl) : NULL;
+    hd->id = hd->text ? sl__md_slugs_make(slugs, hd->text, tl) : NULL;
+    int rc = -1;
+    if (hd->id) {
+        p->nheadings++;
+        sl__md_buf b = {0};
+        sl__md_buf_put(&b, html, 3); /* "<hN" */
+        sl__md_buf_puts(&b, " id=\"");
+        sl__md_buf_puts(&b, hd->id);
+        sl__md_buf_putc(&b, '"');
+        sl__md_buf_put(&b, html + 3, len - 3);
+        sl__md_buf_putc(&b, 0);
+        rc = !b.failed && replace(h, CMARK_NODE_HTML_BLOCK, b.data) ? 0 : -1;
+        sl__md_buf_free(&b);
+    } else {
+        free(hd->text);
+        hd->text = NULL;
+    }
+    free(html);
+    return rc;
+}
+
+/* One walk: what safe mode changes, and the headings, in order. */
+static int walk(cmark_node *doc, int safe, found *html, found *heads)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    int rc = it ? 0 : -1;
+    while (rc == 0 && it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_HTML_INLINE:
+            if (safe)
+                rc = push(html, n);
+            break;
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE: {
+            const char *u = cmark_node_get_url(n);
+            if (safe && u && sl__md_url_is_dangerous(u, strlen(u)) && !cmark_node_set_url(n, ""))
+                rc = -1;
+            break;
+        }
+        case CMARK_NODE_HEADING: rc = push(heads, n); break;
+        default: break;
+        }
+    }
+    if (it)
+        cmark_iter_free(it);
+    return rc;
+}
+
+int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
+{
+    pthread_once(&registered, register_extensions);
+    int opts = CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE; /* safe mode is applied to the tree */
+    cmark_parser *parser = cmark_parser_new(opts);
+    cmark_node *doc = NULL;
+    found html = {0}, heads = {0};
+    sl__md_slugs *slugs = sl__md_slugs_new();
+    int rc = -1;
+    if (!parser || !slugs)
+        goto out;
+    for (size_t i = 0; i < NEXT; i++)
+        if (!extensions[i] || !cmark_parser_attach_syntax_extension(parser, extensions[i]))
+            goto out;
+    cmark_parser_feed(parser, s, n);
+    pthread_mutex_lock(&finish_lock);
+    doc = cmark_parser_finish(parser);
+    pthread_mutex_unlock(&finish_lock);
+    if (!doc || walk(doc, !o->unsafe_html, &html, &heads) != 0)
+        goto out;
+    for (size_t i = 0; i < html.n; i++) {
+        cmark_node *node = html.v[i];
+        if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK ? html_block_to_text(node) != 0
+            : !replace(node, CMARK_NODE_TEXT, cmark_node_get_literal(node)))
+            goto out;
+    }
+    if (heads.n && !(p->headings = calloc(heads.n, sizeof *p->headings)))
+        goto out;
+    for (size_t i = 0; i < heads.n; i++)
+        if (heading_with_id(heads.v[i], slugs, p, opts) != 0)
+            goto out;
+    char *out = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
+    if (!out)
+        goto out;
+    p->html = out; /* cmark allocates with malloc (its default allocator) */
+    p->html_len = strlen(out);
+    rc = 0;
+out:
+    free(html.v);
+    free(heads.v);
+    sl__md_slugs_free(slugs);
+    if (doc)
+        cmark_node_free(doc);
+    if (parser)
+        cmark_parser_free(parser);
+    return rc;
+}

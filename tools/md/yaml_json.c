@@ -1,0 +1,614 @@
+/*
+ * yaml_json.c - a front-matter block as JSON: libyaml parses, this file
+ * types the scalars the way js-yaml's core schema does.
+ *
+ * Static-site tools read front matter with js-yaml (gray-matter's engine),
+ * so "the same JSON as js-yaml" is the contract, with the YAML 1.2 core
+ * schema (dates stay strings).  libyaml (Debian's libyaml-dev) does the
+ * parsing - indentation, flow and block collections, quoting, escapes,
+ * block scalars, anchors - and reports errors with a line; this file
+ * builds the value from libyaml's event stream with an explicit stack (no
+ * recursion, so nesting costs heap, not C stack) and resolves each plain
+ * scalar as js-yaml's core schema does, in its order: null, bool, int
+ * (with 0b/0o/0x and `_`), float (with .inf/.nan, which JSON can only hold
+ * as null).  Keys become strings as JavaScript prints them (`1.50: x` has
+ * key "1.5").  Aliases share their anchor's value; because a few aliases
+ * can stand for an exponential number of values, every value an alias
+ * stands for is counted against a budget, as is nesting depth.  What
+ * js-yaml refuses (duplicate keys, unknown tags, keys that are
+ * collections) is refused here too, as an error with its line.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "md.h"
+
+#define MAX_DEPTH 1000           /* nested collections */
+#define MAX_VALUES (1000 * 1000) /* values, counting each alias's expansion */
+
+typedef struct anchor {
+    char *name;
+    json_t *value;
+    uint64_t size; /* values it stands for */
+} anchor;
+
+typedef struct frame {
+    json_t *v;     /* the array or object being filled */
+    char *anchor;  /* its anchor, registered when it ends */
+    char *key;     /* objects: the key waiting for its value */
+    size_t key_line;
+    uint64_t size; /* values inside, aliases expanded */
+} frame;
+
+typedef struct builder {
+    frame stack[MAX_DEPTH];
+    size_t depth;
+    json_t *root;
+    anchor *anchors; /* open-addressed hash table on the name */
+    size_t nanchors, cap;
+    uint64_t values;
+    char *err;
+    size_t errlen, line;
+} builder;
+
+static int fail(builder *b, size_t line, const char *msg)
+{
+    if (!b->err[0]) {
+        snprintf(b->err, b->errlen, "%s", msg);
+        b->line = line;
+    }
+    return -1;
+}
+
+/* ---- anchors ---- */
+
+static size_t hash(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static anchor *anchor_slot(anchor *t, size_t cap, const char *name)
+{
+    for (size_t i = hash(name) & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (!t[i].name || !strcmp(t[i].name, name))
+            return &t[i];
+}
+
+/* Records (or redefines, as YAML allows) an anchor; takes name. */
+static int anchor_set(builder *b, char *name, json_t *v, uint64_t size)
+{
+    if (2 * (b->nanchors + 1) > b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        anchor *t = calloc(cap, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < b->cap; i++)
+            if (b->anchors[i].name)
+                *anchor_slot(t, cap, b->anchors[i].name) = b->anchors[i];
+        free(b->anchors);
+        b->anchors = t;
+        b->cap = cap;
+    }
+    anchor *a = anchor_slot(b->anchors, b->cap, name);
+    if (a->name) {
+        free(name);
+        json_decref(a->value);
+    } else {
+        a->name = name;
+        b->nanchors++;
+    }
+    a->value = json_incref(v);
+    a->size = size;
+    return 0;
+}
+
+static const anchor *anchor_get(const builder *b, const char *name)
+{
+    if (!b->cap)
+        return NULL;
+    const anchor *a = anchor_slot(b->anchors, b->cap, name);
+    return a->name ? a : NULL;
+}
+
+/* ---- scalars, as js-yaml's core schema types them ---- */
+
+static int is_null(const char *s)
+{
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+static int is_bool(const char *s, int *v)
+{
+    static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False", "FALSE"};
+    for (int i = 0; i < 3; i++) {
+        if (!strcmp(s, t[i]))
+            return *v = 1, 1;
+        if (!strcmp(s, f[i]))
+            return *v = 0, 1;
+    }
+    return 0;
+}
+
+static int digit_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+}
+
+/* js-yaml's int: [-+]? then 0, 0b..., 0x..., 0o... or decimal digits, `_`
+ * allowed between digits but not first or last.  Sets *v. */
+static int is_int(const char *s, double *v)
+{
+    int sign = 1, base = 10, digits = 0;
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        sign = *p++ == '-' ? -1 : 1;
+    if (p[0] == '0' && !p[1])
+        return *v = 0, 1; /* js-yaml returns +0 for "-0" too */
+    if (p[0] == '0' && (p[1] == 'b' || p[1] == 'x' || p[1] == 'o')) {
+        base = p[1] == 'b' ? 2 : p[1] == 'x' ? 16 : 8;
+        p += 2;
+    } else if (*p == '_')
+        return 0;
+    double acc = 0;
+    char dec[400];
+    size_t nd = 0;
+    for (; *p; p++) {
+        if (*p == '_')
+            continue;
+        int d = digit_value(*p);
+        if (d >= base)
+            return 0;
+        digits++;
+        if (base == 10) {
+            if (nd + 1 < sizeof dec)
+                dec[nd++] = *p;
+            else
+                acc = INFINITY; /* hundreds of digits: beyond any double */
+        } else
+            acc = acc * base + d;
+    }
+    if (!digits || p[-1] == '_')
+        return 0;
+    if (base == 10 && acc == 0) { /* strtod rounds as parseInt does */
+        dec[nd] = 0;
+        acc = strtod(dec, NULL);
+    }
+    *v = sign * acc;
+    return 1;
+}
+
+/* js-yaml's float: [-+]?digits[.digits][e[-+]digits], .digits[e...],
+ * [-+]?.inf, .nan (and their Inf/INF, NaN/NAN spellings). */
+static int is_float(const char *s, double *v)
+{
+    static const char *const inf[] = {".inf", ".Inf", ".INF"}, *const nan_[] = {".nan", ".NaN", ".NAN"};
+    const char *p = s;
+    int sign = 1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(s, nan_[i]))
+            return *v = NAN, 1;
+    if (*p == '-' || *p == '+')
+        sign = *p++ == '-' ? -1 : 1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(p, inf[i]))
+            return *v = sign * INFINITY, 1;
+    size_t n = strlen(s);
+    if (!n || s[n - 1] == '_')
+        return 0;
+    char *clean = malloc(n + 1), *o = clean;
+    if (!clean)
+        return 0;
+    int ok = 0;
+    if (*p >= '0' && *p <= '9') {
+        while ((*p >= '0' && *p <= '9') || *p == '_')
+            p++;
+        if (*p == '.')
+            for (p++; (*p >= '0' && *p <= '9') || *p == '_'; p++)
+                ;
+        ok = 1;
+    } else if (p == s && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+        for (p++; (*p >= '0' && *p <= '9') || *p == '_'; p++)
+            ;
+        ok = 1;
+    }
+    if (ok && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        ok = *p >= '0' && *p <= '9';
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (ok && !*p) {
+        for (const char *q = s; *q; q++)
+            if (*q != '_')
+                *o++ = *q;
+        *o = 0;
+        *v = strtod(clean, NULL);
+    }
+    free(clean);
+    return ok && !*p;
+}
+
+/* A JSON number: an integer where JavaScript holds it exactly, a real
+ * otherwise; infinities and NaN are null, as JSON.stringify writes them. */
+static json_t *number(double v)
+{
+    if (!isfinite(v))
+        return json_null();
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+        return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
+/* A copy of s[0..n) with NUL (from a "\0" escape) as U+FFFD, like every
+ * other NUL in a page. */
+static json_t *string(const char *s, size_t n)
+{
+    if (!memchr(s, 0, n))
+        return json_stringn(s, n);
+    sl__md_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (s[i])
+            sl__md_buf_putc(&b, s[i]);
+        else
+            sl__md_buf_puts(&b, "\xEF\xBF\xBD");
+    }
+    json_t *j = b.failed ? NULL : json_stringn(b.data ? b.data : "", b.len);
+    sl__md_buf_free(&b);
+    return j;
+}
+
+#define TAG "tag:yaml.org,2002:"
+
+/* A scalar as the core schema types it. */
+typedef struct typed {
+    enum { T_STR, T_NULL, T_BOOL, T_NUM } kind;
+    int b;
+    double d;
+} typed;
+
+/* Types scalar event e; 0, or -1 (an error, recorded) when an explicit
+ * tag does not fit its text. */
+static int type_scalar(builder *b, const yaml_event_t *e, typed *t)
+{
+    const char *s = (const char *)e->data.scalar.value, *tag = (const char *)e->data.scalar.tag;
+    int plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    t->kind = T_STR;
+    if (tag && strcmp(tag, "!")) {
+        if (!strcmp(tag, TAG "str"))
+            return 0;
+        if (!strcmp(tag, TAG "null") && is_null(s))
+            return t->kind = T_NULL, 0;
+        if (!strcmp(tag, TAG "bool") && is_bool(s, &t->b))
+            return t->kind = T_BOOL, 0;
+        if (!strcmp(tag, TAG "int") && is_int(s, &t->d))
+            return t->kind = T_NUM, 0;
+        if (!strcmp(tag, TAG "float") && (is_int(s, &t->d) || is_float(s, &t->d)))
+            return t->kind = T_NUM, 0;
+        char msg[300];
+        snprintf(msg, sizeof msg, "cannot resolve a scalar tagged %.200s", tag);
+        return fail(b, e->start_mark.line, msg);
+    }
+    /* Quoted and block scalars, "! x", and a plain one holding a NUL (from
+     * nowhere but an escape, so never): text. */
+    if (!plain || tag || strlen(s) != e->data.scalar.length)
+        return 0;
+    if (is_null(s))
+        t->kind = T_NULL;
+    else if (is_bool(s, &t->b))
+        t->kind = T_BOOL;
+    else if (is_int(s, &t->d) || is_float(s, &t->d))
+        t->kind = T_NUM;
+    return 0;
+}
+
+static json_t *typed_json(const yaml_event_t *e, const typed *t)
+{
+    switch (t->kind) {
+    case T_NULL: return json_null();
+    case T_BOOL: return json_boolean(t->b);
+    case T_NUM: return number(t->d);
+    default: return string((const char *)e->data.scalar.value, e->data.scalar.length);
+    }
+}
+
+/* ---- keys: JavaScript's String() of the value ---- */
+
+/* A double as JavaScript's Number.prototype.toString writes it: the
+ * shortest digits that read back the same, plain between 1e-7 and 1e21,
+ * with an exponent outside. */
+static void js_number(double v, char *out, size_t len)
+{
+    if (isnan(v)) {
+        snprintf(out, len, "NaN");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(out, len, v < 0 ? "-Infinity" : "Infinity");
+        return;
+    }
+    if (v == 0) {
+        snprintf(out, len, "0");
+        return;
+    }
+    char e[40];
+    int prec;
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, v);
+        if (strtod(e, NULL) == v)
+            break;
+    }
+    /* e is [-]d[.ddd]e[+-]XX: the digits and the exponent */
+    char digits[24];
+    int k = 0, neg = e[0] == '-';
+    const char *p = e + neg;
+    for (; *p != 'e'; p++)
+        if (*p != '.')
+            digits[k++] = *p;
+    digits[k] = 0;
+    int n = atoi(p + 1) + 1; /* the decimal point's position */
+    char *o = out;
+    size_t left = len;
+#define EMIT(...)                                                     \
+    do {                                                              \
+        int w_ = snprintf(o, left, __VA_ARGS__);                      \
+        if (w_ > 0 && (size_t)w_ < left)                              \
+            o += w_, left -= (size_t)w_;                              \
+    } while (0)
+    if (neg)
+        EMIT("-");
+    if (k <= n && n <= 21) {
+        EMIT("%s", digits);
+        for (int i = k; i < n; i++)
+            EMIT("0");
+    } else if (0 < n && n <= 21) {
+        EMIT("%.*s.%s", n, digits, digits + n);
+    } else if (-6 < n && n <= 0) {
+        EMIT("0.");
+        for (int i = n; i < 0; i++)
+            EMIT("0");
+        EMIT("%s", digits);
+    } else {
+        EMIT("%c", digits[0]);
+        if (k > 1)
+            EMIT(".%s", digits + 1);
+        EMIT("e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+    }
+#undef EMIT
+}
+
+/* The key a typed scalar makes, as String() would write it, malloc'd. */
+static char *key_text(const yaml_event_t *e, const typed *t)
+{
+    char num[64];
+    switch (t->kind) {
+    case T_NUM: js_number(t->d, num, sizeof num); return strdup(num);
+    case T_BOOL: return strdup(t->b ? "true" : "false");
+    case T_NULL: return strdup("null");
+    default: {
+        json_t *j = string((const char *)e->data.scalar.value, e->data.scalar.length);
+        char *s = j ? strdup(json_string_value(j)) : NULL;
+        json_decref(j);
+        return s;
+    }
+    }
+}
+
+/* The key an aliased scalar makes (its type is only known from its JSON). */
+static char *json_key_text(const json_t *v)
+{
+    char num[64];
+    if (json_is_string(v))
+        return strdup(json_string_value(v));
+    if (json_is_number(v)) {
+        js_number(json_number_value(v), num, sizeof num);
+        return strdup(num);
+    }
+    return strdup(json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
+}
+
+/* ---- the tree ---- */
+
+/* 1 when the next scalar is a mapping's key. */
+static int key_expected(const builder *b)
+{
+    const frame *f = b->depth ? &b->stack[b->depth - 1] : NULL;
+    return f && json_is_object(f->v) && !f->key;
+}
+
+static int set_key(builder *b, char *key, size_t line)
+{
+    frame *f = &b->stack[b->depth - 1];
+    if (!(f->key = key))
+        return fail(b, line, "out of memory");
+    f->key_line = line;
+    return 0;
+}
+
+/* Adds a finished value (taking it) to the collection being built. */
+static int add(builder *b, json_t *v, uint64_t size, size_t line)
+{
+    if (!v)
+        return fail(b, line, "out of memory");
+    b->values += size;
+    if (b->values > MAX_VALUES) {
+        json_decref(v);
+        return fail(b, line, "front matter stands for more than 1,000,000 values (aliases expanded)");
+    }
+    if (b->depth == 0) {
+        b->root = v;
+        return 0;
+    }
+    frame *f = &b->stack[b->depth - 1];
+    f->size += size;
+    if (json_is_array(f->v))
+        return json_array_append_new(f->v, v) ? fail(b, line, "out of memory") : 0;
+    if (!f->key) {
+        /* Scalar keys are taken in on_event; js-yaml reads a mapping or
+         * sequence key as "[object Object]" or a comma list, which front
+         * matter has no use for. */
+        json_decref(v);
+        return fail(b, line, "a mapping key must be a scalar");
+    }
+    int dup = json_object_get(f->v, f->key) != NULL;
+    int rc = dup ? (json_decref(v), fail(b, f->key_line, "duplicated mapping key"))
+                 : json_object_set_new(f->v, f->key, v) ? fail(b, line, "out of memory") : 0;
+    free(f->key);
+    f->key = NULL;
+    return rc;
+}
+
+static int open_collection(builder *b, json_t *v, const yaml_char_t *anchor_name, size_t line)
+{
+    if (!v)
+        return fail(b, line, "out of memory");
+    if (b->depth == MAX_DEPTH) {
+        json_decref(v);
+        return fail(b, line, "front matter nested more than 1,000 levels deep");
+    }
+    char *a = anchor_name ? strdup((const char *)anchor_name) : NULL;
+    if (anchor_name && !a) {
+        json_decref(v);
+        return fail(b, line, "out of memory");
+    }
+    b->stack[b->depth++] = (frame){v, a, NULL, 0, 1};
+    return 0;
+}
+
+static int close_collection(builder *b, size_t line)
+{
+    frame f = b->stack[--b->depth];
+    free(f.key);
+    if (f.anchor && anchor_set(b, f.anchor, f.v, f.size) != 0) {
+        free(f.anchor);
+        json_decref(f.v);
+        return fail(b, line, "out of memory");
+    }
+    b->values -= f.size - 1; /* already counted as its values were added */
+    return add(b, f.v, f.size, line);
+}
+
+static int on_event(builder *b, const yaml_event_t *e)
+{
+    size_t line = e->start_mark.line;
+    switch (e->type) {
+    case YAML_SCALAR_EVENT: {
+        typed t;
+        if (type_scalar(b, e, &t) != 0)
+            return -1;
+        json_t *v = typed_json(e, &t);
+        if (!v)
+            return fail(b, line, "out of memory");
+        if (e->data.scalar.anchor) {
+            char *a = strdup((const char *)e->data.scalar.anchor);
+            if (!a || anchor_set(b, a, v, 1) != 0) {
+                free(a);
+                json_decref(v);
+                return fail(b, line, "out of memory");
+            }
+        }
+        if (key_expected(b)) {
+            json_decref(v);
+            return set_key(b, key_text(e, &t), line);
+        }
+        return add(b, v, 1, line);
+    }
+    case YAML_ALIAS_EVENT: {
+        const anchor *a = anchor_get(b, (const char *)e->data.alias.anchor);
+        if (!a) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "unidentified alias \"%.200s\"", (const char *)e->data.alias.anchor);
+            return fail(b, line, msg);
+        }
+        if (key_expected(b) && !json_is_object(a->value) && !json_is_array(a->value))
+            return set_key(b, json_key_text(a->value), line);
+        return add(b, json_incref(a->value), a->size, line);
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        int seq = e->type == YAML_SEQUENCE_START_EVENT;
+        const char *tag = (const char *)(seq ? e->data.sequence_start.tag : e->data.mapping_start.tag);
+        if (tag && strcmp(tag, "!") && strcmp(tag, seq ? TAG "seq" : TAG "map")) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "unknown tag %.200s", tag);
+            return fail(b, line, msg);
+        }
+        return open_collection(b, seq ? json_array() : json_object(),
+                               seq ? e->data.sequence_start.anchor : e->data.mapping_start.anchor, line);
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: return close_collection(b, line);
+    default: return 0;
+    }
+}
+
+static void builder_free(builder *b)
+{
+    while (b->depth) {
+        frame *f = &b->stack[--b->depth];
+        json_decref(f->v);
+        free(f->anchor);
+        free(f->key);
+    }
+    for (size_t i = 0; i < b->cap; i++)
+        if (b->anchors[i].name) {
+            free(b->anchors[i].name);
+            json_decref(b->anchors[i].value);
+        }
+    free(b->anchors);
+    json_decref(b->root);
+}
+
+json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size_t errlen)
+{
+    builder *b = calloc(1, sizeof *b);
+    yaml_parser_t p;
+    if (!b || !yaml_parser_initialize(&p)) {
+        free(b);
+        snprintf(err, errlen, "out of memory");
+        *line = 1;
+        return NULL;
+    }
+    err[0] = 0;
+    b->err = err;
+    b->errlen = errlen;
+    yaml_parser_set_input_string(&p, (const unsigned char *)s, n);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    int done = 0, rc = 0, docs = 0;
+    while (!done && rc == 0) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&p, &e)) {
+            snprintf(err, errlen, "%s%s%s", p.problem ? p.problem : "invalid YAML",
+                     p.context ? " " : "", p.context ? p.context : "");
+            b->line = p.problem_mark.line;
+            rc = -1;
+            break;
+        }
+        done = e.type == YAML_STREAM_END_EVENT;
+        if (e.type == YAML_DOCUMENT_START_EVENT && docs++) /* a "--- x" line inside */
+            rc = fail(b, e.start_mark.line, "expected a single document, but found more");
+        else
+            rc = on_event(b, &e);
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&p);
+    json_t *v = NULL;
+    if (rc == 0) {
+        /* An empty block (or only comments) is an empty mapping, as
+         * gray-matter reads it: js-yaml itself returns undefined. */
+        v = b->root ? b->root : json_object();
+        b->root = NULL;
+    } else
+        *line = b->line + 1;
+    builder_free(b);
+    free(b);
+    return v;
+}
