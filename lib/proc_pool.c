@@ -33,14 +33,18 @@ static uint64_t load_of(const sl__pworker *w)
     return w->tasks.pos - w->answered;
 }
 
-/* Copies the task into w's ring and records it there. */
-static int put(sl_proc_pool *p, sl__pworker *w, const void *data, const sl__ptask *t, int64_t now)
+/* Copies the task's pieces into w's ring and records it there. */
+static int put(sl_proc_pool *p, sl__pworker *w, const struct iovec *iov, int iovcnt, const sl__ptask *t,
+               int64_t now)
 {
     void *dst;
     if (sl__ring_reserve(&w->tasks, t->len, &dst) != SL_OK)
         return SL_WOULDBLOCK; /* its arena is full for now */
-    if (t->len)
-        memcpy(dst, data, t->len);
+    for (int i = 0; i < iovcnt; i++) {
+        if (iov[i].iov_len)
+            memcpy(dst, iov[i].iov_base, iov[i].iov_len);
+        dst = (char *)dst + iov[i].iov_len;
+    }
     uint64_t seq = w->tasks.pos;
     sl__ptask *rec = &w->q[seq % p->depth];
     *rec = *t;
@@ -83,7 +87,7 @@ static sl__pworker *pick(sl_proc_pool *p, int avoid, const unsigned char *tried)
     return best;
 }
 
-int sl__proc_place(sl_proc_pool *p, const void *data, sl__ptask *t, int64_t now)
+int sl__proc_place(sl_proc_pool *p, const struct iovec *iov, int iovcnt, sl__ptask *t, int64_t now)
 {
     unsigned char tried_stack[64], *tried = tried_stack;
     if (p->n > sizeof tried_stack && !(tried = calloc(p->n, 1)))
@@ -93,7 +97,7 @@ int sl__proc_place(sl_proc_pool *p, const void *data, sl__ptask *t, int64_t now)
     int rc = SL_WOULDBLOCK;
     sl__pworker *w;
     while ((w = pick(p, t->avoid, tried))) {
-        if (put(p, w, data, t, now) == SL_OK) {
+        if (put(p, w, iov, iovcnt, t, now) == SL_OK) {
             p->rr = (size_t)w->slot + 1;
             rc = SL_OK;
             break;
@@ -109,7 +113,8 @@ int sl__proc_place(sl_proc_pool *p, const void *data, sl__ptask *t, int64_t now)
 void sl__proc_place_requeued(sl_proc_pool *p, int64_t now)
 {
     sl__ptask *t;
-    while ((t = p->requeue) && sl__proc_place(p, t->copy, t, now) == SL_OK) {
+    struct iovec one;
+    while ((t = p->requeue) && (one = (struct iovec){t->copy, t->len}, sl__proc_place(p, &one, 1, t, now)) == SL_OK) {
         p->requeue = t->next;
         if (!p->requeue)
             p->requeue_tail = NULL;
@@ -430,7 +435,7 @@ void sl_proc_pool_free(sl_proc_pool *p)
 
 /* One try, under the lock: SL_OK (placed), SL_REFUSED, SL_CLOSED, or
  * SL_WOULDBLOCK (no room: wait). */
-static int try_submit(sl_proc_pool *p, const void *task, size_t len, uint64_t tag)
+static int try_submit(sl_proc_pool *p, const struct iovec *iov, int iovcnt, size_t len, uint64_t tag)
 {
     if (p->closing)
         return SL_CLOSED;
@@ -445,7 +450,7 @@ static int try_submit(sl_proc_pool *p, const void *task, size_t len, uint64_t ta
     if (p->requeue) /* tasks back from dead workers have room first */
         return SL_WOULDBLOCK;
     sl__ptask t = {.tag = tag, .len = len, .submitted = now, .avoid = -1, .probe = probe};
-    if (sl__proc_place(p, task, &t, now) != SL_OK)
+    if (sl__proc_place(p, iov, iovcnt, &t, now) != SL_OK)
         return SL_WOULDBLOCK;
     if (probe) {
         sl__breaker_take(&p->breaker);
@@ -495,16 +500,22 @@ static void flush_helped(sl_proc_pool *p, sl__proc_batch *b)
         sl__proc_ring_bell(p);
 }
 
-int sl_proc_pool_submit_until(sl_proc_pool *p, const void *task, size_t len, uint64_t tag, int64_t deadline)
+int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, uint64_t tag, int64_t deadline)
 {
-    if (!p || (!task && len) || len > p->cfg.max_message)
+    size_t len = 0;
+    for (int i = 0; p && i < iovcnt; i++) {
+        if (!iov[i].iov_base && iov[i].iov_len)
+            return SL_INVAL;
+        len += iov[i].iov_len;
+    }
+    if (!p || iovcnt < 0 || (iovcnt && !iov) || len > p->cfg.max_message)
         return SL_INVAL;
     sl_proc_result gathered[32];
     sl__proc_batch b = {gathered, 0, sizeof gathered / sizeof *gathered, 1};
     pthread_mutex_lock(&p->lock);
     int rc;
     unsigned step = 0;
-    while ((rc = try_submit(p, task, len, tag)) == SL_WOULDBLOCK) {
+    while ((rc = try_submit(p, iov, iovcnt, len, tag)) == SL_WOULDBLOCK) {
         if (deadline != SL_FOREVER && deadline <= sl_now()) {
             rc = SL_TIMEDOUT;
             break;
@@ -529,6 +540,14 @@ int sl_proc_pool_submit_until(sl_proc_pool *p, const void *task, size_t len, uin
     flush_helped(p, &b);
     pthread_mutex_unlock(&p->lock);
     return rc;
+}
+
+int sl_proc_pool_submit_until(sl_proc_pool *p, const void *task, size_t len, uint64_t tag, int64_t deadline)
+{
+    if (!task && len)
+        return SL_INVAL;
+    struct iovec one = {(void *)task, len};
+    return sl_proc_pool_submitv(p, &one, 1, tag, deadline);
 }
 
 int sl_proc_pool_submit(sl_proc_pool *p, const void *task, size_t len, uint64_t tag)

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "proc_breaker.h"
 #include "proc_layout.h"
@@ -157,7 +158,8 @@ void *sl__proc_supervise(void *arg);                  /* the supervisor thread *
 int sl__proc_drain(sl_proc_pool *p, sl__pworker *w, int64_t now, sl__proc_batch *b, int may_kill);
 
 /* proc_pool.c */
-int sl__proc_place(sl_proc_pool *p, const void *data, sl__ptask *t, int64_t now); /* SL_OK, SL_WOULDBLOCK */
+int sl__proc_place(sl_proc_pool *p, const struct iovec *iov, int iovcnt, sl__ptask *t,
+                   int64_t now); /* SL_OK, SL_WOULDBLOCK */
 void sl__proc_place_requeued(sl_proc_pool *p, int64_t now);
 void sl__proc_emit(sl_proc_pool *p, sl__proc_batch *b, const sl__ptask *t, int status, int code,
                    const char *why, void *data, size_t len, int64_t now);

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "chan.h"
 #include "metrics.h"
@@ -106,6 +107,9 @@ sl_proc_pool *sl_proc_pool_new(const sl_proc_config *cfg);
  * SL_TIMEDOUT.  Thread-safe. */
 int sl_proc_pool_submit(sl_proc_pool *p, const void *task, size_t len, uint64_t tag);
 int sl_proc_pool_submit_until(sl_proc_pool *p, const void *task, size_t len, uint64_t tag, int64_t deadline);
+/* The task is the pieces iov[0..iovcnt) one after another (a header and a
+ * body, say), copied straight into the ring.  Waits until `deadline`. */
+int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, uint64_t tag, int64_t deadline);
 
 /* The channel of sl_proc_result values: one per task submitted with
  * SL_OK, in the order they finish; closed once the pool has closed and

@@ -241,3 +241,21 @@ SL_TEST(proc_pool_new_fails_when_no_worker_can_start)
     CHECK(sl_proc_pool_new(&c) == NULL);
     CHECK(sl_now() - t0 < 5000000000LL); /* it died: no need to wait out the start timeout */
 }
+
+/* A task in pieces arrives as the pieces one after another. */
+SL_TEST(proc_task_in_pieces_arrives_joined)
+{
+    sl_proc_config c = test_config(&test_echo, 1);
+    c.slot_size = 16;
+    sl_proc_pool *p = test_pool(&c);
+    struct iovec iov[] = {{"head:", 5}, {NULL, 0}, {"a body longer than a slot", 25}};
+    CHECK_EQ(sl_proc_pool_submitv(p, iov, 3, 5, SL_FOREVER), SL_OK);
+    sl_proc_result r = next_result(p, 30);
+    CHECK_EQ(r.len, 30);
+    CHECK(memcmp(r.data, "head:a body longer than a slot", 30) == 0);
+    free(r.data);
+    struct iovec bad = {NULL, 3};
+    CHECK_EQ(sl_proc_pool_submitv(p, &bad, 1, 6, 0), SL_INVAL);
+    CHECK_EQ(sl_proc_pool_submitv(p, iov, -1, 6, 0), SL_INVAL);
+    sl_proc_pool_free(p);
+}
