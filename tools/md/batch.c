@@ -50,6 +50,7 @@ typedef struct batch {
     pthread_cond_t done;   /* finished */
     int finished;
     char *made_dir;     /* the last output directory made (mkdir -p once) */
+    sl__md_iso *iso;    /* --isolate: pages render in worker processes */
 } batch;
 
 struct job {
@@ -186,14 +187,28 @@ static void run_job(job *j)
     sl_stage_add(b->st_read, 1, len);
     sl_stage_busy(b->st_read, t1 - t0);
     char rerr[256];
-    if (sl__md_render(src, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
-        snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, rerr);
-        goto fail;
+    if (b->iso) { /* --isolate: the worker process writes the output bytes */
+        sl__md_iso_failure f;
+        const char *file = strcmp(j->page->path, "-") ? j->page->path : NULL;
+        int irc = sl__md_iso_render(b->iso, file, src, len, &b->cli->render, b->cli->json, &j->out, &page, &f);
+        free(src);
+        src = NULL;
+        if (irc != 0) {
+            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, f.msg);
+            goto fail;
+        }
+        if (b->cli->json)
+            sl__md_buf_putc(&j->out, '\n');
+    } else {
+        if (sl__md_render(src, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
+            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, rerr);
+            goto fail;
+        }
+        free(src);
+        src = NULL;
+        page_output(b, j, &page, &j->out);
     }
-    free(src);
-    src = NULL;
     note_warnings(j, &page);
-    page_output(b, j, &page, &j->out);
     sl__md_page_free(&page);
     sl_stage_add(b->st_render, 1, len);
     sl_stage_busy(b->st_render, sl_now() - t1);
@@ -439,7 +454,13 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     if (bar)
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
     sl_metrics_set_total(b.metrics, b.in.n);
+    if (c->isolate && b.in.n && !(b.iso = sl__md_iso_new(c, b.metrics))) {
+        if (bar)
+            sl_progress_bar_finish(bar);
+        goto out;
+    }
     int rc = run_all(&b);
+    sl__md_iso_free(b.iso);
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
