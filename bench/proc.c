@@ -4,7 +4,8 @@
  * in-process sl_chan (a worker thread) and through a socketpair (a worker
  * process), and the time a crashed worker takes to be replaced.
  *
- *   proc [-r REPS] [-n MESSAGES] [-t TRANSPORT] [--tsv] [--curve MAX_WORKERS] [SHAPE...]
+ *   proc [-r REPS] [-n MESSAGES] [-t TRANSPORT] [--tsv] [--curve MAX_WORKERS]
+ *        [--md SLUICE CORPUS PAGES] [SHAPE...]
  *
  *   rt64       one 64-byte message to the worker and back at a time (us)
  *   tp64       64-byte messages to the worker and back, many in flight:
@@ -16,6 +17,10 @@
  *              noticed to replacement serving)
  *   curve      with --curve N: tasks of ~200 us of hashing each, through
  *              1..N workers (tasks/s and the speed-up over one worker)
+ *   md_j2      with --md SLUICE CORPUS PAGES: `sluice md -j2 -o OUT CORPUS`
+ *              and the same with --isolate, taking turns (pages/s, and
+ *              the ratio); build/bench/md_isolate assembles the corpus
+ *              and runs this
  *
  * Each worker is one worker: one process (proc, socketpair) or one thread
  * (sl_chan).  A socketpair message is one write and one read (64-byte
@@ -324,6 +329,8 @@ typedef struct options {
     size_t reps, n;
     int tsv;
     size_t curve;
+    const char *md_sluice, *md_corpus; /* --md */
+    size_t md_pages;
     char **only; /* shapes named on the command line; none: all */
     int nonly;
     const char *transport; /* -t: only this one */
@@ -483,6 +490,45 @@ static void shape_curve(const options *o)
     }
 }
 
+/* Seconds for one `sluice md -q -j2 [--isolate] -o OUT CORPUS`. */
+static double md_run(const options *o, int isolate, size_t k)
+{
+    char out[256];
+    snprintf(out, sizeof out, "/dev/shm/sluice-bench-proc-md.%d.%zu", (int)getpid(), k);
+    char *argv[] = {(char *)o->md_sluice, "md", "-q", "-j2", "-o", out, (char *)o->md_corpus, NULL, NULL};
+    if (isolate) {
+        argv[6] = "--isolate";
+        argv[7] = (char *)o->md_corpus;
+    }
+    pid_t pid;
+    int64_t t0 = sl_now();
+    int st;
+    if (posix_spawn(&pid, o->md_sluice, NULL, NULL, argv, environ) != 0 || waitpid(pid, &st, 0) != pid ||
+        !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("sluice md failed");
+    double s = (double)(sl_now() - t0) / 1e9;
+    char *rm[] = {"rm", "-rf", out, NULL};
+    if (posix_spawnp(&pid, "rm", NULL, NULL, rm, environ) == 0)
+        waitpid(pid, &st, 0);
+    return s;
+}
+
+static void shape_md(const options *o)
+{
+    double *in = calloc(o->reps, sizeof *in), *iso = calloc(o->reps, sizeof *iso);
+    md_run(o, 0, 0); /* warm the page cache */
+    for (size_t r = 0; r < o->reps; r++) { /* taking turns: noise hits both */
+        in[r] = (double)o->md_pages / md_run(o, 0, 2 * r + 1);
+        iso[r] = (double)o->md_pages / md_run(o, 1, 2 * r + 2);
+    }
+    double a = sl_bench_median(in, o->reps), b = sl_bench_median(iso, o->reps);
+    report(o, "md_j2", "in_process", a, "pages/s");
+    report(o, "md_j2", "isolate", b, "pages/s");
+    report(o, "md_j2", "isolate/in_process", b / a, "x (target >= 0.9)");
+    free(in);
+    free(iso);
+}
+
 static size_t number(const char *flag, const char *v)
 {
     char *end;
@@ -510,6 +556,12 @@ int main(int argc, char **argv)
             o.transport = v, i++;
         else if (!strcmp(a, "--curve"))
             o.curve = number(a, v), i++;
+        else if (!strcmp(a, "--md") && i + 3 < argc) {
+            o.md_sluice = argv[i + 1];
+            o.md_corpus = argv[i + 2];
+            o.md_pages = number(a, argv[i + 3]);
+            i += 3;
+        }
         else if (!strcmp(a, "--tsv"))
             o.tsv = 1;
         else if (a[0] != '-') {
@@ -517,7 +569,8 @@ int main(int argc, char **argv)
             o.nonly = argc - i;
             break;
         } else {
-            fprintf(stderr, "usage: proc [-r REPS] [-n MESSAGES] [-t TRANSPORT] [--tsv] [--curve MAX_WORKERS] [SHAPE...]\n");
+            fprintf(stderr, "usage: proc [-r REPS] [-n MESSAGES] [-t TRANSPORT] [--tsv] [--curve MAX_WORKERS]\n"
+                            "            [--md SLUICE CORPUS PAGES] [SHAPE...]\n");
             return 2;
         }
     }
@@ -525,6 +578,10 @@ int main(int argc, char **argv)
     if (!o.tsv)
         printf("%-10s %-11s %12s   (median of %zu; %ld CPUs)\n", "shape", "transport", "value", o.reps,
                sysconf(_SC_NPROCESSORS_ONLN));
+    if (o.md_sluice) { /* --md: only the md comparison */
+        shape_md(&o);
+        return 0;
+    }
     shape_small(&o);
     shape_big(&o, K_SINK, "tp1m");
     shape_big(&o, K_SUM, "tp1m_read");

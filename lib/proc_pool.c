@@ -138,7 +138,11 @@ static void count_outcome(sl_proc_pool *p, int status)
 void sl__proc_emit(sl_proc_pool *p, sl__proc_batch *b, const sl__ptask *t, int status, int code,
                    const char *why, void *data, size_t len, int64_t now)
 {
-    if (b->n == b->cap) { /* the supervisor's batch holds n * depth: this is the rare overflow */
+    sl_proc_result one;
+    sl__proc_batch to_caller = {&one, 0, 1, 1};
+    if (t->call) /* sl_proc_pool_call: straight to the caller */
+        b = &to_caller;
+    else if (b->n == b->cap) { /* the supervisor's batch holds n * depth: this is the rare overflow */
         size_t cap = 2 * b->cap;
         sl_proc_result *o = b->fixed ? NULL : realloc(b->r, cap * sizeof *o);
         if (!o) { /* cannot queue it: deliver nothing rather than crash; the task is lost */
@@ -167,6 +171,11 @@ void sl__proc_emit(sl_proc_pool *p, sl__proc_batch *b, const sl__ptask *t, int s
         sl_stage_wait(p->m_tasks, r->latency_ns);
     }
     sl_stage_depth(p->m_tasks, -1);
+    if (t->call) {
+        t->call->result = one;
+        t->call->done = 1;
+        pthread_cond_signal(&t->call->cv);
+    }
 }
 
 /* ---- making and freeing ------------------------------------------------- */
@@ -435,7 +444,8 @@ void sl_proc_pool_free(sl_proc_pool *p)
 
 /* One try, under the lock: SL_OK (placed), SL_REFUSED, SL_CLOSED, or
  * SL_WOULDBLOCK (no room: wait). */
-static int try_submit(sl_proc_pool *p, const struct iovec *iov, int iovcnt, size_t len, uint64_t tag)
+static int try_submit(sl_proc_pool *p, const struct iovec *iov, int iovcnt, size_t len, uint64_t tag,
+                      sl__proc_call *call)
 {
     if (p->closing)
         return SL_CLOSED;
@@ -449,7 +459,7 @@ static int try_submit(sl_proc_pool *p, const struct iovec *iov, int iovcnt, size
     sl__proc_place_requeued(p, now);
     if (p->requeue) /* tasks back from dead workers have room first */
         return SL_WOULDBLOCK;
-    sl__ptask t = {.tag = tag, .len = len, .submitted = now, .avoid = -1, .probe = probe};
+    sl__ptask t = {.tag = tag, .len = len, .submitted = now, .avoid = -1, .probe = probe, .call = call};
     if (sl__proc_place(p, iov, iovcnt, &t, now) != SL_OK)
         return SL_WOULDBLOCK;
     if (probe) {
@@ -500,7 +510,9 @@ static void flush_helped(sl_proc_pool *p, sl__proc_batch *b)
         sl__proc_ring_bell(p);
 }
 
-int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, uint64_t tag, int64_t deadline)
+/* Admits a task (waiting for room until deadline), under the lock. */
+static int admit(sl_proc_pool *p, const struct iovec *iov, int iovcnt, uint64_t tag, int64_t deadline,
+                 sl__proc_call *call)
 {
     size_t len = 0;
     for (int i = 0; p && i < iovcnt; i++) {
@@ -512,10 +524,9 @@ int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, u
         return SL_INVAL;
     sl_proc_result gathered[32];
     sl__proc_batch b = {gathered, 0, sizeof gathered / sizeof *gathered, 1};
-    pthread_mutex_lock(&p->lock);
     int rc;
     unsigned step = 0;
-    while ((rc = try_submit(p, iov, iovcnt, len, tag)) == SL_WOULDBLOCK) {
+    while ((rc = try_submit(p, iov, iovcnt, len, tag, call)) == SL_WOULDBLOCK) {
         if (deadline != SL_FOREVER && deadline <= sl_now()) {
             rc = SL_TIMEDOUT;
             break;
@@ -538,7 +549,35 @@ int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, u
         step = 0;
     }
     flush_helped(p, &b);
+    return rc;
+}
+
+int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, uint64_t tag, int64_t deadline)
+{
+    if (!p)
+        return SL_INVAL;
+    pthread_mutex_lock(&p->lock);
+    int rc = admit(p, iov, iovcnt, tag, deadline, NULL);
     pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+int sl_proc_pool_call(sl_proc_pool *p, const struct iovec *iov, int iovcnt, sl_proc_result *out)
+{
+    if (!p || !out)
+        return SL_INVAL;
+    sl__proc_call call = {.done = 0};
+    pthread_cond_init(&call.cv, NULL);
+    pthread_mutex_lock(&p->lock);
+    int rc = admit(p, iov, iovcnt, 0, SL_FOREVER, &call);
+    /* Admitted, the task is answered exactly once (with a failure, at
+     * worst: a closing pool cancels it), and that answer comes here. */
+    while (rc == SL_OK && !call.done)
+        pthread_cond_wait(&call.cv, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    pthread_cond_destroy(&call.cv);
+    if (rc == SL_OK)
+        *out = call.result;
     return rc;
 }
 

@@ -28,6 +28,14 @@
  * word), which would otherwise get a task run any number of times. */
 enum { SL__PROC_PLACE_GUARD = 16 };
 
+/* A caller of sl_proc_pool_call waiting for its task's result (on its
+ * stack; signalled under the pool's lock). */
+typedef struct sl__proc_call {
+    pthread_cond_t cv;
+    int done;
+    sl_proc_result result;
+} sl__proc_call;
+
 /* A task the pool holds until it is answered. */
 typedef struct sl__ptask {
     uint64_t tag;
@@ -38,6 +46,7 @@ typedef struct sl__ptask {
     int placed;          /* times put into a ring: a guard against lying workers */
     int avoid;           /* the slot whose worker failed it, or -1 */
     int probe;           /* the breaker's half-open probe */
+    sl__proc_call *call; /* its result goes to this caller, not the channel */
     int status, code;    /* why the last attempt failed */
     char why[80];
     struct sl__ptask *next; /* on the requeue list */

@@ -120,16 +120,17 @@ static int refresh_tail(sl__ring *r)
 }
 
 /* Arena room for L bytes (a multiple of ALIGN), in counters: 1 and the
- * range, or 0 when it does not fit yet. */
+ * range, or 0 when it does not fit yet.  Back to offset 0 whenever the
+ * message fits there (before the oldest one still held), so the lowest
+ * pages stay in use and warm: a stream of messages touches only as many
+ * pages as are in flight at once, not the whole arena. */
 static int arena_alloc(sl__ring *r, uint64_t L, uint64_t *start)
 {
     uint64_t A = r->arena_size;
     if (r->a_head == r->a_tail) /* empty: start over at offset 0 */
         r->a_head = r->a_tail = round_up(r->a_head, A);
     uint64_t off = r->a_head % A;
-    /* Wrap early once past `keep`, so a stream of messages stays on the
-     * same pages; wrap in any case when the message would not fit. */
-    if (off != 0 && (off + L > A || off + L > r->keep)) {
+    if (off != 0) {
         uint64_t skip = A - off;
         if (r->a_head + skip + L - r->a_tail <= A) {
             *start = r->a_head + skip;

@@ -16,10 +16,10 @@
  * into its slot; a larger one into the arena, a byte ring of its own that
  * is allocated in message order and freed in the same order as the
  * reader releases slots, so the writer learns what is free from the
- * slot tail alone.  The writer wraps the arena back to offset 0 as soon
- * as a message would reach past `keep` bytes (and whenever the arena is
- * empty), so a stream of large messages reuses the same pages instead of
- * touching the whole arena; pages past `keep` are given back when freed.
+ * slot tail alone.  The writer goes back to offset 0 whenever a message
+ * fits there, so a stream of large messages reuses the same few pages
+ * instead of touching the whole arena (each first touch is a page fault,
+ * in both processes); pages past `keep` are given back when freed.
  *
  *   head (writer) ──▶ [slot hdr|payload][slot hdr|payload]...  [arena .........]
  *   tail (reader) ──▶  seq len off ref code                     ^ large payloads

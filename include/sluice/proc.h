@@ -111,6 +111,13 @@ int sl_proc_pool_submit_until(sl_proc_pool *p, const void *task, size_t len, uin
  * body, say), copied straight into the ring.  Waits until `deadline`. */
 int sl_proc_pool_submitv(sl_proc_pool *p, const struct iovec *iov, int iovcnt, uint64_t tag, int64_t deadline);
 
+/* Submits (waiting for room) and waits for that task's result, which
+ * comes here rather than to the channel: a worker as a function call, for
+ * a thread that has nothing else to do meanwhile.  SL_OK with *out set
+ * (status and all, as a result from the channel), or what submit would
+ * return.  Thread-safe. */
+int sl_proc_pool_call(sl_proc_pool *p, const struct iovec *iov, int iovcnt, sl_proc_result *out);
+
 /* The channel of sl_proc_result values: one per task submitted with
  * SL_OK, in the order they finish; closed once the pool has closed and
  * every result is in it.  Unbounded: results wait there for the caller. */

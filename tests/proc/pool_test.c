@@ -3,6 +3,7 @@
  * size there and back, codes, tags, select, closing and the API's errors.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,5 +258,48 @@ SL_TEST(proc_task_in_pieces_arrives_joined)
     struct iovec bad = {NULL, 3};
     CHECK_EQ(sl_proc_pool_submitv(p, &bad, 1, 6, 0), SL_INVAL);
     CHECK_EQ(sl_proc_pool_submitv(p, iov, -1, 6, 0), SL_INVAL);
+    sl_proc_pool_free(p);
+}
+
+/* A call gets its own result back, not through the channel; many threads
+ * may call at once. */
+typedef struct caller {
+    sl_proc_pool *p;
+    int id, bad;
+} caller;
+
+static void *call_many(void *arg)
+{
+    caller *c = arg;
+    for (int i = 0; i < 200; i++) {
+        char msg[32];
+        int n = snprintf(msg, sizeof msg, "caller %d call %d", c->id, i);
+        struct iovec iov = {msg, (size_t)n};
+        sl_proc_result r;
+        if (sl_proc_pool_call(c->p, &iov, 1, &r) != SL_OK || r.status != SL_OK || r.len != (size_t)n ||
+            memcmp(r.data, msg, (size_t)n) != 0)
+            c->bad++;
+        free(r.data);
+    }
+    return NULL;
+}
+
+SL_TEST(proc_call_returns_each_callers_own_result)
+{
+    sl_proc_config c = test_config(&test_echo, 2);
+    sl_proc_pool *p = test_pool(&c);
+    pthread_t t[4];
+    caller cs[4];
+    for (int i = 0; i < 4; i++) {
+        cs[i] = (caller){p, i, 0};
+        CHECK_EQ(pthread_create(&t[i], NULL, call_many, &cs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ(cs[i].bad, 0);
+    }
+    sl_proc_result r;
+    CHECK_EQ(sl_chan_try_recv(sl_proc_pool_results(p), &r), SL_WOULDBLOCK); /* nothing went there */
+    CHECK_EQ(sl_proc_pool_call(p, NULL, 0, NULL), SL_INVAL);
     sl_proc_pool_free(p);
 }

@@ -351,7 +351,7 @@ static int run_all(batch *b)
     if (n == 0)
         return 0;
     b->order = malloc(n * sizeof *b->order);
-    sl_pool *pool = sl_pool_new(b->cli->threads);
+    sl_pool *pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : b->cli->threads);
     if (!b->order || !pool) {
         if (pool)
             sl_pool_free(pool);
@@ -429,6 +429,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     size_t errors = 0;
     int status = 1;
     int64_t start = sl_now();
+    /* --isolate: the workers start (an exec each) while the inputs are
+     * walked and the outputs planned. */
+    if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))
+        goto nomem;
     if (collect_inputs(&b, paths, npaths, &errors) != 0)
         goto out;
     b.to_stdout = !c->outdir;
@@ -437,7 +441,8 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         goto out;
     }
     b.jobs = calloc(b.in.n ? b.in.n : 1, sizeof *b.jobs);
-    b.metrics = sl_metrics_new();
+    if (!b.metrics)
+        b.metrics = sl_metrics_new();
     if (!b.jobs || !b.metrics)
         goto nomem;
     b.st_read = sl_metrics_stage(b.metrics, "read");
@@ -454,13 +459,9 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     if (bar)
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
     sl_metrics_set_total(b.metrics, b.in.n);
-    if (c->isolate && b.in.n && !(b.iso = sl__md_iso_new(c, b.metrics))) {
-        if (bar)
-            sl_progress_bar_finish(bar);
-        goto out;
-    }
     int rc = run_all(&b);
     sl__md_iso_free(b.iso);
+    b.iso = NULL;
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
@@ -495,6 +496,7 @@ out:
         sl__md_buf_free(&b.jobs[i].out);
         sl__md_buf_free(&b.jobs[i].warn);
     }
+    sl__md_iso_free(b.iso); /* when an early error skipped the run */
     free(b.jobs);
     free(b.order);
     free(b.made_dir);

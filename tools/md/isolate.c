@@ -14,9 +14,8 @@
  * not trusted to describe its reply.
  *
  * Callers on many threads (the batch's pool, the sidecar's) each wait for
- * their own page: a dispatcher thread takes results off the pool's
- * channel and hands each to the thread whose page it is (the task's tag
- * names the waiter).
+ * their own page: sl_proc_pool_call hands each result straight to the
+ * thread whose page it is.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "md.h"
 #include "sluice/proc.h"
@@ -123,24 +123,29 @@ const sl_proc_worker sl_md_render_worker = {"sluice-md-render", NULL, render_run
 /* ---- the parent ---------------------------------------------------------- */
 
 struct sl__md_iso {
-    sl_proc_pool *pool;
-    pthread_t dispatcher;
+    sl_proc_config cfg;
+    sl_proc_pool *pool; /* NULL once the start failed */
+    pthread_t starter;
+    pthread_mutex_t lock;
+    pthread_cond_t started_cv;
+    int started; /* 1: starting is over (pool is the pool, or NULL) */
+    int start_errno;
 };
 
-/* One caller waiting for its page. */
-typedef struct waiter {
-    sl_chan *done; /* capacity 1: the dispatcher never waits */
-} waiter;
-
-static void *dispatch(void *arg)
+/* Starting the workers costs an exec each (tens of milliseconds for the
+ * lot): it happens on a thread of its own while the caller walks the
+ * inputs and makes the output directories. */
+static void *start(void *arg)
 {
     sl__md_iso *iso = arg;
-    sl_proc_result r;
-    while (sl_chan_recv(sl_proc_pool_results(iso->pool), &r) == SL_OK) {
-        waiter *w = (waiter *)(uintptr_t)r.tag;
-        if (sl_chan_send(w->done, &r) != SL_OK)
-            free(r.data);
-    }
+    sl_proc_pool *pool = sl_proc_pool_new(&iso->cfg);
+    int e = errno;
+    pthread_mutex_lock(&iso->lock);
+    iso->pool = pool;
+    iso->start_errno = e;
+    iso->started = 1;
+    pthread_cond_broadcast(&iso->started_cv);
+    pthread_mutex_unlock(&iso->lock);
     return NULL;
 }
 
@@ -149,38 +154,52 @@ sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics)
     sl__md_iso *iso = calloc(1, sizeof *iso);
     if (!iso)
         return NULL;
-    sl_proc_config cfg = {
+    iso->cfg = (sl_proc_config){
         .worker = &sl_md_render_worker,
         .workers = c->threads,
-        .depth = 2, /* each caller has one page out; a second hides the hand-off */
-        .slot_size = 16 << 10,
+        .depth = 2, /* a page rendering and the next one waiting */
+        .slot_size = 64 << 10, /* most pages, and their HTML, fit a slot */
         .max_message = (size_t)3 << 29, /* a 1 GiB page, and the HTML it may grow into */
         .task_timeout_ns = c->page_timeout_ns,
         .mem_kill = c->worker_memory,
         .mem_limit = c->worker_memory / 2,
         .metrics = metrics,
     };
-    if (!(iso->pool = sl_proc_pool_new(&cfg))) {
-        fprintf(stderr, "sluice md: cannot start worker processes: %s\n", strerror(errno));
-        free(iso);
-        return NULL;
-    }
-    if (pthread_create(&iso->dispatcher, NULL, dispatch, iso) != 0) {
+    pthread_mutex_init(&iso->lock, NULL);
+    pthread_cond_init(&iso->started_cv, NULL);
+    if (pthread_create(&iso->starter, NULL, start, iso) != 0) {
         fprintf(stderr, "sluice md: cannot start a thread\n");
-        sl_proc_pool_free(iso->pool);
         free(iso);
         return NULL;
     }
     return iso;
 }
 
+/* The pool, once started (NULL if it could not start). */
+static sl_proc_pool *pool_of(sl__md_iso *iso)
+{
+    pthread_mutex_lock(&iso->lock);
+    while (!iso->started)
+        pthread_cond_wait(&iso->started_cv, &iso->lock);
+    pthread_mutex_unlock(&iso->lock);
+    return iso->pool;
+}
+
+size_t sl__md_iso_callers(const sl__md_cli *c)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t workers = c->threads ? c->threads : cpus > 0 ? (size_t)cpus : 1;
+    return 2 * workers; /* each worker has a page rendering and one waiting */
+}
+
 void sl__md_iso_free(sl__md_iso *iso)
 {
     if (!iso)
         return;
-    sl_proc_pool_close(iso->pool, SL_FOREVER); /* closes the channel: the dispatcher ends */
-    pthread_join(iso->dispatcher, NULL);
+    pthread_join(iso->starter, NULL);
     sl_proc_pool_free(iso->pool);
+    pthread_cond_destroy(&iso->started_cv);
+    pthread_mutex_destroy(&iso->lock);
     free(iso);
 }
 
@@ -249,16 +268,13 @@ int sl__md_iso_render(sl__md_iso *iso, const char *file, const char *src, size_t
     task_head h = {TASK_MAGIC, (uint8_t)json, (uint8_t)o->commonmark, (uint8_t)o->unsafe_html,
                    (uint8_t)o->no_frontmatter, (uint8_t)o->xhtml, file != NULL, {0}, file ? (uint32_t)strlen(file) : 0};
     struct iovec iov[] = {{&h, sizeof h}, {(void *)file, h.file_len}, {(void *)src, n}};
-    waiter w = {sl_chan_new(sizeof(sl_proc_result), 1)};
-    if (!w.done) {
-        snprintf(fail->msg, sizeof fail->msg, "out of memory");
+    sl_proc_pool *pool = pool_of(iso);
+    if (!pool) {
+        snprintf(fail->msg, sizeof fail->msg, "cannot start worker processes: %s", strerror(iso->start_errno));
         return -1;
     }
-    int rc = sl_proc_pool_submitv(iso->pool, iov, 3, (uint64_t)(uintptr_t)&w, SL_FOREVER);
     sl_proc_result r = {0};
-    if (rc == SL_OK)
-        rc = sl_chan_recv(w.done, &r);
-    sl_chan_free(w.done);
+    int rc = sl_proc_pool_call(pool, iov, 3, &r);
     if (rc != SL_OK) {
         snprintf(fail->msg, sizeof fail->msg, "could not hand the page to a worker process (%d)", rc);
         return -1;

@@ -166,9 +166,13 @@ typedef struct sl__md_iso_failure {
     int worker, attempts;
     char status[16], cause[80], msg[200];
 } sl__md_iso_failure;
-/* Starts c->threads workers (0: one per CPU); NULL with a message on
- * stderr.  metrics (optional) gets the pool's health. */
+/* Starts c->threads workers (0: one per CPU) in the background: the
+ * first render waits for them.  NULL only when out of memory or threads;
+ * a pool that cannot start fails each page with the reason.  metrics
+ * (optional) gets the pool's health. */
 sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics);
+/* How many threads should call render at once to keep the workers busy. */
+size_t sl__md_iso_callers(const sl__md_cli *c);
 void sl__md_iso_free(sl__md_iso *iso);
 /* Renders one page in a worker, from any thread (it waits for its page):
  * 0 with the output in *out (the HTML; with json, the page's JSON object

@@ -435,7 +435,7 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     pthread_mutex_init(&s.out_lock, NULL);
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.changed, NULL);
-    s.pool = sl_pool_new(c->threads);
+    s.pool = sl_pool_new(c->isolate ? sl__md_iso_callers(c) : c->threads);
     s.sched = sl__md_sched_new();
     if (c->stats && (s.metrics = sl_metrics_new())) {
         s.st_queued = sl_metrics_stage(s.metrics, "queued");
