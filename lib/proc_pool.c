@@ -25,7 +25,7 @@
 
 static int accepting(const sl__pworker *w)
 {
-    return (w->state == W_STARTING || w->state == W_READY) && !w->retire && !w->exited;
+    return (w->state == W_STARTING || w->state == W_READY) && !w->retire && !w->exited && !w->spare;
 }
 
 static uint64_t load_of(const sl__pworker *w)
@@ -205,7 +205,8 @@ static void fill_defaults(sl_proc_config *c)
 static int valid_config(const sl_proc_config *c)
 {
     return c && c->worker && c->worker->name && c->worker->name[0] && c->worker->run &&
-           strlen(c->worker->name) < 256 && c->workers <= 1024 && c->depth <= 65536 && c->slot_size <= (1u << 30) &&
+           strlen(c->worker->name) < 256 && c->workers <= 1024 && c->spares <= 64 && c->depth <= 65536 &&
+           c->slot_size <= (1u << 30) &&
            c->task_timeout_ns >= 0 && c->heartbeat_ns >= 0;
 }
 
@@ -252,7 +253,7 @@ static void metrics_init(sl_proc_pool *p)
 
 static void pool_release(sl_proc_pool *p)
 {
-    for (size_t i = 0; p->w && i < p->n; i++) {
+    for (size_t i = 0; p->w && i < p->nw; i++) {
         if (p->w[i].state != W_DOWN) /* only when the threads never ran */
             sl__proc_bury(p, &p->w[i]);
         free(p->w[i].q);
@@ -304,10 +305,10 @@ static int cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, int64_t deadli
 
 static int pool_alloc_parts(sl_proc_pool *p)
 {
-    p->w = calloc(p->n, sizeof *p->w);
-    p->rfds = calloc(p->n + 1, sizeof *p->rfds);
-    p->rslot = calloc(p->n + 1, sizeof *p->rslot);
-    p->rgen = calloc(p->n + 1, sizeof *p->rgen);
+    p->w = calloc(p->nw, sizeof *p->w);
+    p->rfds = calloc(p->nw + 1, sizeof *p->rfds);
+    p->rslot = calloc(p->nw + 1, sizeof *p->rslot);
+    p->rgen = calloc(p->nw + 1, sizeof *p->rgen);
     p->results = sl_chan_new(sizeof(sl_proc_result), SL_UNBOUNDED);
     /* At most n * depth tasks are ever admitted and unanswered, so one
      * supervisor pass never gathers more results than that. */
@@ -315,9 +316,10 @@ static int pool_alloc_parts(sl_proc_pool *p)
     p->out.r = malloc(p->out.cap * sizeof *p->out.r);
     if (!p->out.r || !p->w || !p->rfds || !p->rslot || !p->rgen || !p->results)
         return SL_NOMEM;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->nw; i++) {
         sl__pworker *w = &p->w[i];
         w->slot = (int)i;
+        w->spare = i >= p->n;
         w->fd_down = w->fd_up = w->pidfd = w->statm_fd = -1;
         if (!(w->q = calloc(p->depth, sizeof *w->q)))
             return SL_NOMEM;
@@ -363,6 +365,7 @@ sl_proc_pool *sl_proc_pool_new(const sl_proc_config *cfg)
     p->cfg = *cfg;
     fill_defaults(&p->cfg);
     p->n = p->cfg.workers;
+    p->nw = p->n + p->cfg.spares;
     p->depth = p->cfg.depth;
     p->page = sl__shm_page();
     p->geom = (sl__ring_geom){(uint32_t)p->depth, p->cfg.slot_size,
@@ -609,6 +612,8 @@ int sl_proc_pool_stats(sl_proc_pool *p, sl_proc_stats *out)
     *out = p->st;
     out->workers = p->n;
     out->ready = count_ready(p);
+    for (size_t i = p->n; i < p->nw; i++)
+        out->spares_ready += p->w[i].state == W_READY && !p->w[i].exited;
     int probe;
     sl__breaker_check(&p->breaker, sl_now(), &probe); /* an open breaker's cool-down may be over */
     out->breaker = p->breaker.state;

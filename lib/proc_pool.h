@@ -66,11 +66,12 @@ typedef struct sl__proc_batch {
 enum { W_DOWN, W_STARTING, W_READY, W_QUITTING, W_KILLED };
 
 typedef struct sl__pworker {
-    int slot;
+    int slot;  /* its index in p->w; below p->n a slot that takes tasks */
+    int spare; /* slot >= p->n: a warm spare, never given tasks */
     int state;
     pid_t pid;
     int pidfd, statm_fd;
-    unsigned gen; /* bumped at each spawn: the reaper's reports name it */
+    unsigned gen; /* unique to each spawn: the reaper's reports name it */
 
     int fd_down, fd_up;
     char *down_map, *up_map;
@@ -102,7 +103,9 @@ typedef struct sl__pworker {
 
 struct sl_proc_pool {
     sl_proc_config cfg;  /* with defaults filled in */
-    size_t n, depth;
+    size_t n, depth;     /* worker slots that take tasks, tasks queued in each */
+    size_t nw;           /* n + spares: the length of w */
+    unsigned gens;       /* the last spawn's generation */
     sl__ring_geom geom;
     size_t page;
 
@@ -110,7 +113,7 @@ struct sl_proc_pool {
     pthread_cond_t room;    /* submitters wait for queue space */
     pthread_cond_t changed; /* pool_new and close wait for the supervisor */
 
-    sl__pworker *w;
+    sl__pworker *w;      /* n slots, then the spares */
     sl__ptask *requeue, *requeue_tail;
     size_t rr;              /* where the next placement search starts */
     size_t inflight;        /* admitted, not answered */

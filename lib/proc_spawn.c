@@ -201,7 +201,7 @@ int sl__proc_spawn(sl_proc_pool *p, sl__pworker *w)
         sl__proc_bury(p, w);
         return rc;
     }
-    w->gen++;
+    w->gen = ++p->gens;
     w->state = W_STARTING;
     w->exited = 0;
     w->kill_status = 0;
@@ -277,7 +277,7 @@ static size_t watch_list(sl_proc_pool *p)
     size_t n = 0;
     if (!p->stop_reaper) {
         p->rfds[n++] = (struct pollfd){.fd = p->event_fd, .events = POLLIN};
-        for (size_t i = 0; i < p->n; i++) {
+        for (size_t i = 0; i < p->nw; i++) {
             sl__pworker *w = &p->w[i];
             if (w->state == W_DOWN || w->exited || w->pidfd < 0)
                 continue;
@@ -302,10 +302,14 @@ static void reap_one(sl_proc_pool *p, size_t k)
     if (r != 0)
         si.si_code = 0; /* reaped by someone else: the status is lost */
     pthread_mutex_lock(&p->lock);
-    sl__pworker *w = &p->w[p->rslot[k]];
     /* The supervisor closes a pidfd only after it has seen `exited` for
      * it, and we set that here, after the poll: so the fd we just polled
-     * cannot have been closed and reused for another worker. */
+     * cannot have been closed and reused for another worker.  A spare may
+     * have moved into another slot since the poll set was made: the
+     * spawn's generation, unique, finds it. */
+    sl__pworker *w = &p->w[p->rslot[k]];
+    for (size_t i = 0; w->gen != p->rgen[k] && i < p->nw; i++)
+        w = &p->w[i];
     if (w->gen == p->rgen[k] && !w->exited) {
         w->si = si;
         w->died_at = sl_now();

@@ -56,6 +56,15 @@ static uint64_t load_of(const sl__pworker *w)
     return w->tasks.pos - w->answered;
 }
 
+/* A slot's gauges (spares have none). */
+static void slot_gauges(sl_proc_pool *p, const sl__pworker *w)
+{
+    if (w->spare || !p->g_pid)
+        return;
+    sl_gauge_set(p->g_pid[w->slot], w->state == W_DOWN || w->exited ? 0 : w->pid);
+    sl_gauge_set(p->g_rss[w->slot], w->rss);
+}
+
 /* ---- replies -------------------------------------------------------------- */
 
 static void answered(sl__pworker *w, int64_t now)
@@ -243,7 +252,7 @@ static void schedule_restart(sl__pworker *w, int64_t now)
 static int bury_dead(sl_proc_pool *p, int64_t now)
 {
     int any = 0;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->nw; i++) {
         sl__pworker *w = &p->w[i];
         if (!mapped(w) || !w->exited)
             continue;
@@ -257,7 +266,7 @@ static int bury_dead(sl_proc_pool *p, int64_t now)
         settle(p, w, status, code, why, now);
         schedule_restart(w, now);
         sl__proc_bury(p, w);
-        sl_gauge_set(p->g_pid ? p->g_pid[i] : NULL, 0);
+        slot_gauges(p, w);
         any = 1;
     }
     if (any)
@@ -282,13 +291,13 @@ static void became_ready(sl_proc_pool *p, sl__pworker *w, int64_t now)
     w->head_since = now;
     w->beat_at = now;
     w->beats_seen = atomic_load_explicit(&w->up->beats, memory_order_relaxed);
-    if (w->died_at) { /* a restart: how long the slot was without a worker */
+    if (w->died_at && !w->spare) { /* a restart: how long the slot was without a worker */
         p->st.restart_last_ns = now - w->died_at;
         sl_stage_add(p->m_restart, 1, 0);
         sl_stage_wait(p->m_restart, now - w->died_at);
-        w->died_at = 0;
     }
-    sl_gauge_set(p->g_pid ? p->g_pid[w->slot] : NULL, w->pid);
+    w->died_at = 0;
+    slot_gauges(p, w);
     pthread_cond_broadcast(&p->changed);
 }
 
@@ -297,7 +306,7 @@ static void check_memory(sl_proc_pool *p, sl__pworker *w);
 static void check_memory(sl_proc_pool *p, sl__pworker *w)
 {
     w->rss = sl__proc_sample_rss(w);
-    sl_gauge_set(p->g_rss ? p->g_rss[w->slot] : NULL, w->rss);
+    slot_gauges(p, w);
     if (p->cfg.mem_kill && w->rss > (int64_t)p->cfg.mem_kill) {
         char why[80];
         snprintf(why, sizeof why, "over the memory limit (%lld MiB > %lld MiB)", (long long)(w->rss >> 20),
@@ -347,9 +356,50 @@ static void watch_one(sl_proc_pool *p, sl__pworker *w, int64_t now, int sample)
         check_memory(p, w);
 }
 
-static int should_run(const sl_proc_pool *p)
+/* Should a DOWN worker be started?  Slots while there is or may be work;
+ * spares until the pool closes. */
+static int should_run(const sl_proc_pool *p, const sl__pworker *w)
 {
+    if (w->spare)
+        return !p->closing;
     return !p->closing || (p->inflight > 0 && !p->killing);
+}
+
+/* A serving spare takes the place of slot k, which has no process: the
+ * two records trade places (so the slot's index stays what tasks and
+ * gauges know), and the spare's old place starts a new spare on the
+ * slot's schedule (after a backoff when the slot keeps dying).  This
+ * makes a restart a hand-off, not an exec. */
+static int swap_in_spare(sl_proc_pool *p, size_t k, int64_t now)
+{
+    size_t j = p->n;
+    while (j < p->nw && !(p->w[j].state == W_READY && !p->w[j].exited))
+        j++;
+    if (j == p->nw)
+        return 0;
+    sl__pworker dead = p->w[k];
+    p->w[k] = p->w[j];
+    p->w[j] = dead;
+    p->w[k].slot = (int)k;
+    p->w[k].spare = 0;
+    p->w[j].slot = (int)j;
+    p->w[j].spare = 1;
+    /* The task ring's tail pointed into the record itself. */
+    p->w[k].tasks.tail = &p->w[k].released;
+    p->w[k].fails_in_row = dead.fails_in_row;
+    sl__pworker *w = &p->w[k];
+    w->head_since = w->beat_at = now;
+    if (dead.died_at) {
+        p->st.restart_last_ns = now - dead.died_at;
+        sl_stage_add(p->m_restart, 1, 0);
+        sl_stage_wait(p->m_restart, now - dead.died_at);
+        p->w[j].died_at = 0;
+    }
+    p->st.restarts++;
+    sl_gauge_add(p->g_restarts, 1);
+    slot_gauges(p, w);
+    pthread_cond_broadcast(&p->changed);
+    return 1;
 }
 
 static void start(sl_proc_pool *p, sl__pworker *w, int64_t now)
@@ -361,7 +411,7 @@ static void start(sl_proc_pool *p, sl__pworker *w, int64_t now)
         pthread_cond_broadcast(&p->changed);
         return;
     }
-    if (w->died_at || w->fails_in_row) {
+    if (!w->spare && (w->died_at || w->fails_in_row)) {
         p->st.restarts++;
         sl_gauge_add(p->g_restarts, 1);
     }
@@ -372,12 +422,13 @@ static void watch(sl_proc_pool *p, int64_t now)
     int sample = (p->cfg.mem_limit || p->cfg.metrics) && now >= p->next_sample;
     if (sample)
         p->next_sample = now + (p->cfg.mem_limit ? SAMPLE_LIMITED_NS : SAMPLE_METRICS_NS);
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->nw; i++) {
         sl__pworker *w = &p->w[i];
         if (alive(w))
             watch_one(p, w, now, sample);
-        else if (w->state == W_DOWN && should_run(p) && now >= w->restart_at)
-            start(p, w, now);
+        else if (w->state == W_DOWN && should_run(p, w) && !(i < p->n && swap_in_spare(p, i, now)) &&
+                 now >= w->restart_at)
+            start(p, &p->w[i], now);
     }
     size_t ready = 0;
     for (size_t i = 0; i < p->n; i++)
@@ -415,7 +466,7 @@ static void closing_step(sl_proc_pool *p, int64_t now)
         cancel_requeued(p, now);
     }
     int down = 1;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->nw; i++) {
         sl__pworker *w = &p->w[i];
         if (w->state == W_DOWN)
             continue;
@@ -440,7 +491,7 @@ static int64_t next_timer(const sl_proc_pool *p)
         if (x_ < t)                                                                                                    \
             t = x_;                                                                                                    \
     } while (0)
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->nw; i++) {
         const sl__pworker *w = &p->w[i];
         if (w->state == W_STARTING)
             SOONER(w->spawned_at + p->cfg.start_timeout_ns + 1);
@@ -448,7 +499,7 @@ static int64_t next_timer(const sl_proc_pool *p)
             SOONER(w->head_since + p->cfg.task_timeout_ns);
         if ((w->state == W_READY || w->state == W_QUITTING) && p->cfg.heartbeat_ns)
             SOONER(w->beat_at + p->cfg.heartbeat_ns + 1);
-        if (w->state == W_DOWN && should_run(p))
+        if (w->state == W_DOWN && should_run(p, w))
             SOONER(w->restart_at);
     }
     if (p->cfg.mem_limit || p->cfg.metrics)
@@ -462,7 +513,7 @@ static int64_t next_timer(const sl_proc_pool *p)
 /* Something for the supervisor in shared memory, or from the reaper. */
 static int work_waiting(sl_proc_pool *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->nw; i++) {
         sl__pworker *w = &p->w[i];
         if (!mapped(w))
             continue;
@@ -477,7 +528,7 @@ static int work_waiting(sl_proc_pool *p)
 
 static void set_sleeping(sl_proc_pool *p, uint32_t v)
 {
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->nw; i++)
         if (mapped(&p->w[i]))
             atomic_store_explicit(&p->w[i].up->sup_sleeping, v, memory_order_seq_cst);
 }
@@ -496,7 +547,7 @@ static int work_soon(sl_proc_pool *p)
     int found = 0;
     while (!found && sl__backoff(&step)) {
         found = atomic_load_explicit(&p->bell->ring, memory_order_acquire) != seen;
-        for (size_t i = 0; i < p->n && !found; i++) {
+        for (size_t i = 0; i < p->nw && !found; i++) {
             sl__pworker *w = &p->w[i];
             found = mapped(w) && w->state != W_KILLED && sl__ring_ready(&w->replies);
         }

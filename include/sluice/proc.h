@@ -92,6 +92,7 @@ typedef struct sl_proc_config {
     int64_t breaker_window_ns;    /* 0: 10 s */
     int64_t breaker_cooldown_ns;  /* how long it stays open; 0: 1 s */
     int64_t start_timeout_ns;     /* a worker not serving by then is killed; 0: 10 s */
+    size_t spares;                /* started workers kept idle, to take a dead one's place at once */
     sl_metrics *metrics;          /* optional: stages and gauges "proc.<name>..." */
     const char *program;          /* the executable to run; NULL: this program */
 } sl_proc_config;
@@ -138,6 +139,7 @@ void sl_proc_pool_free(sl_proc_pool *p);
 enum { SL_BREAKER_CLOSED = 0, SL_BREAKER_OPEN = 1, SL_BREAKER_HALF_OPEN = 2 };
 typedef struct sl_proc_stats {
     size_t workers, ready;   /* slots, and those serving now */
+    size_t spares_ready;     /* spares started and waiting */
     uint64_t submitted;      /* tasks admitted */
     uint64_t answered;       /* results with status SL_OK */
     uint64_t failed;         /* results with another status */

@@ -274,3 +274,32 @@ SL_TEST(proc_idle_worker_killed_from_outside_is_replaced)
     CHECK(st.restart_last_ns > 0);
     sl_proc_pool_free(p);
 }
+
+/* With a spare, a dead worker's place is taken by a process already
+ * started: a hand-off, not an exec; then a new spare starts. */
+SL_TEST(proc_spare_takes_a_dead_workers_place_at_once)
+{
+    sl_proc_config c = test_config(&test_fault, 1);
+    c.spares = 1;
+    sl_proc_pool *p = test_pool(&c);
+    int64_t until = sl_deadline_in(30000000000LL);
+    while (stats_of(p).spares_ready < 1 && sl_now() < until)
+        usleep(2000);
+    CHECK_EQ(stats_of(p).spares_ready, 1);
+    int pid = sl_proc_pool_pid(p, 0);
+    sl_proc_result r = run_fault(p, "segv"); /* two deaths, two hand-offs */
+    CHECK_EQ(r.status, SL_PROC_CRASHED);
+    CHECK_EQ(r.attempts, 2);
+    wait_ready(p, 1);
+    CHECK(sl_proc_pool_pid(p, 0) != pid);
+    sl_proc_stats st = stats_of(p);
+    CHECK(st.restarts >= 2);
+    CHECK(st.restart_last_ns > 0);
+    while (stats_of(p).spares_ready < 1 && sl_now() < until) /* a new spare */
+        usleep(2000);
+    CHECK_EQ(stats_of(p).spares_ready, 1);
+    check_still_serves(p);
+    /* The spare never ran a task: everything went to slot 0. */
+    CHECK_EQ(stats_of(p).answered, 1);
+    sl_proc_pool_free(p);
+}

@@ -164,6 +164,9 @@ sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics)
         .mem_kill = c->worker_memory,
         .mem_limit = c->worker_memory / 2,
         .metrics = metrics,
+        /* The sidecar lives long: a warm spare makes a crash's restart a
+         * hand-off.  A batch is over before a spare would pay off. */
+        .spares = c->serving ? 1 : 0,
     };
     pthread_mutex_init(&iso->lock, NULL);
     pthread_cond_init(&iso->started_cv, NULL);

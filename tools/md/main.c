@@ -108,7 +108,7 @@ int sl_md_main(int argc, char **argv)
         case OPT_XHTML: c.render.xhtml = 1; break;
         case OPT_JSON: c.json = 1; break;
         case OPT_STATS: c.stats = 1; break;
-        case OPT_SERVE: serve = 1; break;
+        case OPT_SERVE: serve = c.serving = 1; break;
         case OPT_ISOLATE: c.isolate = 1; break;
         case OPT_PAGE_TIMEOUT:
             if (parse_size(optarg, &v) != 0 || v == 0 || v > 86400000) {

@@ -152,6 +152,7 @@ typedef struct sl__md_cli {
     int isolate;             /* --isolate: render in worker processes (isolate.c) */
     int64_t page_timeout_ns; /* --page-timeout: with --isolate, a page's limit */
     size_t worker_memory;    /* --worker-memory: with --isolate, a worker's limit */
+    int serving;             /* --serve (set by main) */
 } sl__md_cli;
 
 /* isolate.c: --isolate, every page rendered in a worker process
