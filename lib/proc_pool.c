@@ -6,9 +6,10 @@
  * shared-memory ring, under the pool's lock, and returns: the supervisor
  * thread (proc_super.c) never handles a task on its way in, only replies
  * on their way out and deaths.  Backpressure is the rings themselves: at
- * most `depth` unanswered tasks per worker, and a submitter that finds
- * every worker full waits on a condition variable the supervisor signals
- * when answers free room.
+ * most `depth` unanswered tasks per worker.  A submitter that finds every
+ * worker full takes the replies waiting in the rings itself (freeing room
+ * without waking the supervisor), and only then waits on a condition
+ * variable the supervisor signals when answers free room.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -301,8 +301,6 @@ static void became_ready(sl_proc_pool *p, sl__pworker *w, int64_t now)
     pthread_cond_broadcast(&p->changed);
 }
 
-static void check_memory(sl_proc_pool *p, sl__pworker *w);
-
 static void check_memory(sl_proc_pool *p, sl__pworker *w)
 {
     w->rss = sl__proc_sample_rss(w);

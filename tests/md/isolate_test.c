@@ -110,7 +110,7 @@ static void check_batch(const char *fault, const char *cause, const char *timeou
     snprintf(err, sizeof err, "%s/err", d);
     CHECK(mkdir(site, 0755) == 0);
     make_site(site, fault);
-    char *args[] = {"--isolate", "-j2", "-q", "--page-timeout", (char *)timeout_ms, "--worker-memory", "64M", "-o",
+    char *args[] = {"--isolate", "-j2", "-q", "--page-timeout", (char *)timeout_ms, "--worker-memory", "32M", "-o",
                     out, site, NULL};
     CHECK_EQ(run_md(err, args), 1);
     char *msg = slurp(err);
@@ -143,8 +143,9 @@ static void check_batch(const char *fault, const char *cause, const char *timeou
 }
 
 /* Sidecar: a transform of the bad page is a JSON-RPC error whose data
- * names the cause; in a batch, only that page's entry is an error. */
-static void check_serve(const char *fault, const char *cause, const char *timeout_ms)
+ * names the cause; with in_batch, also in a batch, where only that page's
+ * entry is an error. */
+static void check_serve(const char *fault, const char *cause, const char *timeout_ms, int in_batch)
 {
     char *d = tmpdir(), in[600], out[600];
     snprintf(in, sizeof in, "%s/in", d);
@@ -153,16 +154,20 @@ static void check_serve(const char *fault, const char *cause, const char *timeou
     CHECK(f != NULL);
     fprintf(f,
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"transform\",\"params\":{\"file\":\"bad.md\","
-            "\"content\":\"# Bad\\n<!-- sluice-fault: %s -->\\n\"}}\n"
-            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transformBatch\",\"params\":{\"files\":["
-            "{\"file\":\"a.md\",\"content\":\"# A\"},"
-            "{\"file\":\"bad.md\",\"content\":\"<!-- sluice-fault: %s -->\"},"
-            "{\"file\":\"c.md\",\"content\":\"*c*\"}]}}\n"
-            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"transform\",\"params\":{\"file\":\"d.md\",\"content\":\"# D\"}}\n",
-            fault, fault);
+            "\"content\":\"# Bad\\n<!-- sluice-fault: %s -->\\n\"}}\n",
+            fault);
+    if (in_batch)
+        fprintf(f,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"transformBatch\",\"params\":{\"files\":["
+                "{\"file\":\"a.md\",\"content\":\"# A\"},"
+                "{\"file\":\"bad.md\",\"content\":\"<!-- sluice-fault: %s -->\"},"
+                "{\"file\":\"c.md\",\"content\":\"*c*\"}]}}\n",
+                fault);
+    fprintf(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"transform\",\"params\":{\"file\":\"d.md\","
+               "\"content\":\"# D\"}}\n");
     fclose(f);
     sl__md_cli c = {.threads = 2, .max_line = 1 << 20, .queue_bytes = 1 << 20, .isolate = 1,
-                    .page_timeout_ns = atoll(timeout_ms) * 1000000LL, .worker_memory = (size_t)64 << 20};
+                    .page_timeout_ns = atoll(timeout_ms) * 1000000LL, .worker_memory = (size_t)32 << 20};
     int ifd = open(in, O_RDONLY), ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     CHECK_EQ(sl__md_serve(&c, ifd, ofd), 0);
     close(ifd);
@@ -200,7 +205,7 @@ static void check_serve(const char *fault, const char *cause, const char *timeou
         seen++;
         json_decref(j);
     }
-    CHECK_EQ(seen, 3);
+    CHECK_EQ(seen, in_batch ? 3 : 2);
     free(text);
     rm_rf(d);
     free(d);
@@ -209,26 +214,26 @@ static void check_serve(const char *fault, const char *cause, const char *timeou
 SL_TEST(md_isolate_segfaulting_page_fails_alone)
 {
     check_batch("segv", "killed by SIGSEGV", "10000");
-    check_serve("segv", "killed by SIGSEGV", "10000");
+    check_serve("segv", "killed by SIGSEGV", "10000", 1);
 }
 
 SL_TEST(md_isolate_aborting_page_fails_alone)
 {
     check_batch("abort", "killed by SIGABRT", "10000");
-    check_serve("abort", "killed by SIGABRT", "10000");
+    check_serve("abort", "killed by SIGABRT", "10000", 0);
 }
 
 SL_TEST(md_isolate_hanging_page_fails_alone)
 {
     check_batch("hang", "timed out after 400 ms", "400");
-    check_serve("hang", "timed out after 400 ms", "400");
+    check_serve("hang", "timed out after 400 ms", "400", 0);
 }
 
 SL_TEST(md_isolate_page_allocating_without_bound_fails_alone)
 {
     /* A long time limit: the memory limit must be what stops it. */
     check_batch("alloc", "over the memory limit", "60000");
-    check_serve("alloc", "over the memory limit", "60000");
+    check_serve("alloc", "over the memory limit", "60000", 0);
 }
 
 /* Without faults, --isolate changes nothing in the output: HTML, JSON,

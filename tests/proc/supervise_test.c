@@ -208,7 +208,7 @@ SL_TEST(proc_worker_over_memory_limit_is_recycled_after_its_task)
 /* Allocating without bound gets the worker killed at mem_kill. */
 SL_TEST(proc_runaway_allocation_is_killed_over_the_memory_limit)
 {
-    sl_proc_config c = memory_config(32, 160);
+    sl_proc_config c = memory_config(16, 64);
     sl_proc_pool *p = test_pool(&c);
     sl_proc_result r = run_fault(p, "alloc");
     CHECK_EQ(r.status, SL_PROC_OVERMEM);
