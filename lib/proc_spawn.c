@@ -8,8 +8,8 @@
  * held; posix_spawn execs at once, so it is safe from any thread at any
  * time, needs no set-up before threads start, and gives the worker a
  * clean address space, which is the point of isolating it.  The price is
- * an exec per start (about a millisecond) and that the worker function is
- * found again by name (sl_proc_serve).
+ * an exec per start (milliseconds; cfg.spares keeps a started one ready)
+ * and that the worker function is found again by name (sl_proc_serve).
  *
  * Only the supervisor thread spawns: PR_SET_PDEATHSIG, which kills a
  * worker when its parent dies, fires when the *thread* that created it
