@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sluice/metrics.h"
+#include "sluice/proc.h"
+
 /* A growable byte buffer. */
 typedef struct sl__md_buf {
     char *data;
@@ -148,7 +151,43 @@ typedef struct sl__md_cli {
     int workers_only;    /* -j 0 with --workers: none rendered here */
     size_t max_line;    /* sidecar: longest request line accepted */
     size_t queue_bytes; /* sidecar: page bytes queued before reading stops */
+    int isolate;             /* --isolate: render in worker processes (isolate.c) */
+    int64_t page_timeout_ns; /* --page-timeout: with --isolate, a page's limit */
+    size_t worker_memory;    /* --worker-memory: with --isolate, a worker's limit */
+    int serving;             /* --serve (set by main) */
 } sl__md_cli;
+
+/* isolate.c: --isolate, every page rendered in a worker process
+ * (sl_proc_pool), so one that crashes, hangs or bloats the renderer fails
+ * alone.  The worker function, for the program's sl_proc_serve: */
+extern const sl_proc_worker sl_md_render_worker;
+typedef struct sl__md_iso sl__md_iso;
+/* Why a page failed: worker 1 when its worker process died or was killed
+ * on it (twice), with status ("crashed", "timedout", ...) and cause
+ * ("killed by SIGSEGV"); msg says it all in one line. */
+typedef struct sl__md_iso_failure {
+    int worker, attempts;
+    char status[16], cause[80], msg[200];
+} sl__md_iso_failure;
+/* Starts c->threads workers (0: one per CPU) in the background: the
+ * first render waits for them.  NULL only when out of memory or threads;
+ * a pool that cannot start fails each page with the reason.  metrics
+ * (optional) gets the pool's health. */
+sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics);
+/* How many threads should call render at once to keep the workers busy. */
+size_t sl__md_iso_callers(const sl__md_cli *c);
+void sl__md_iso_free(sl__md_iso *iso);
+/* Renders one page in a worker, from any thread (it waits for its page):
+ * 0 with the output in *out (the HTML; with json, the page's JSON object
+ * naming `file`) and the page's warnings in pg->warnings, or -1 with
+ * *fail filled in. */
+int sl__md_iso_render(sl__md_iso *iso, const char *file, const char *src, size_t n, const sl__md_opts *o,
+                      int json, sl__md_buf *out, sl__md_page *pg, sl__md_iso_failure *fail);
+
+/* Tests' fault injection (tests/md/fault.c, linked only into test
+ * programs): a marker in a page makes the renderer crash, abort, hang or
+ * allocate without bound.  Elsewhere an empty weak function. */
+void sl__md_fault_point(const char *src, size_t n);
 
 /* job.c: the md.page/1 cluster job (docs/formats/cluster.md).  The input
  * for one page into b (-1: it cannot be sent); a worker's result split
