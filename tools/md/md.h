@@ -44,7 +44,11 @@ typedef struct sl__md_opts {
     int unsafe_html;    /* 1: raw HTML passes through; 0: it is escaped */
     int no_frontmatter; /* 1: a leading `---` block is Markdown like the rest */
     int xhtml;          /* 1: <br />, <hr />, <img ... /> */
+    int renderer;       /* which renders a GFM page: SL__MD_ROUTED (gfm_route.c decides) or,
+                           for tests and benchmarks, SL__MD_MD4C or SL__MD_CMARK for every page */
 } sl__md_opts;
+
+enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK };
 
 /* Something the reader should know that did not stop the page: a line of
  * the page (1-based) and what is wrong there. */
