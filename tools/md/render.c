@@ -5,10 +5,9 @@
  * renderer to get one would mean keeping a copy of it in step.  Instead
  * this file watches md4c-html's output stream: md4c-html writes a heading's
  * opening tag as exactly one chunk "<hN>" and its closing tag as exactly
- * one chunk "</hN>\n", and no other rendered text can produce those chunks
- * (text is escaped) - except raw HTML when it passes through unescaped.
- * So with --unsafe-html, and only when the source holds such a tag, a
- * parse-only pass first records which of those chunks are real headings.
+ * one chunk "</hN>\n", from string literals of its own; raw HTML passing
+ * through unescaped is written from the page itself, so a chunk that
+ * points into the page is never taken for md4c's markup (md4c_fix.c).
  * The ids are then spliced in after rendering, in one copy of the output.
  */
 #include <md4c-html.h>
@@ -25,14 +24,6 @@ typedef struct mark {
     int level;
 } mark;
 
-/* Which heading-tag-shaped chunks are real headings, in output order
- * (only filled in ambiguous mode). */
-typedef struct tagseq {
-    unsigned char *real;
-    size_t n, cap, next;
-    int overflow; /* the render saw more such chunks than the parse */
-} tagseq;
-
 #define NO_URL ((size_t)-1)
 
 typedef struct render_state {
@@ -40,10 +31,9 @@ typedef struct render_state {
     mark *marks;
     size_t nmarks, cap;
     int in_heading;
-    int ambiguous;
-    tagseq seq;
     int nomem;
-    int safe_urls; /* empty dangerous link and image URLs (safe mode) */
+    sl__md_fix fix; /* the page, and md4c-html's output put right (md4c_fix.c) */
+    int safe_urls;  /* empty dangerous link and image URLs (safe mode) */
     size_t url_at; /* output offset where the URL being written starts */
     int task;      /* a task item's checkbox is being written */
     int xhtml;
@@ -60,73 +50,8 @@ static int heading_tag(const char *t, size_t n)
     return 0;
 }
 
-/* Could raw HTML in src produce a heading-tag-shaped chunk? */
-static int source_has_heading_tag(const char *s, size_t n)
-{
-    for (const char *p = s, *end = s + n; (p = memchr(p, '<', (size_t)(end - p))); p++) {
-        const char *q = p + 1;
-        if (q < end && *q == '/')
-            q++;
-        if (q + 2 < end && q[0] == 'h' && q[1] >= '1' && q[1] <= '6' && q[2] == '>')
-            return 1;
-    }
-    return 0;
-}
-
-static void seq_push(tagseq *s, int real)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        unsigned char *r = realloc(s->real, cap);
-        if (!r) {
-            s->overflow = 1;
-            return;
-        }
-        s->real = r;
-        s->cap = cap;
-    }
-    s->real[s->n++] = (unsigned char)real;
-}
-
-static int pre_enter(MD_BLOCKTYPE t, void *d, void *ud)
-{
-    (void)d;
-    if (t == MD_BLOCK_H)
-        seq_push(ud, 1);
-    return 0;
-}
-
-static int pre_leave(MD_BLOCKTYPE t, void *d, void *ud)
-{
-    (void)d;
-    if (t == MD_BLOCK_H)
-        seq_push(ud, 1);
-    return 0;
-}
-
-static int pre_span(MD_SPANTYPE t, void *d, void *ud)
-{
-    (void)t, (void)d, (void)ud;
-    return 0;
-}
-
-static int pre_text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
-{
-    if (t == MD_TEXT_HTML && heading_tag(s, n))
-        seq_push(ud, 0);
-    return 0;
-}
-
 static void record_tag(render_state *r, int tag)
 {
-    if (r->ambiguous) {
-        if (r->seq.next >= r->seq.n) {
-            r->seq.overflow = 1;
-            return;
-        }
-        if (!r->seq.real[r->seq.next++])
-            return;
-    }
     if (tag > 0 && !r->in_heading) {
         if (r->nmarks == r->cap) {
             size_t cap = r->cap ? r->cap * 2 : 16;
@@ -150,18 +75,20 @@ static void record_tag(render_state *r, int tag)
 
 /* md4c-html writes a link's or image's opening as one chunk `<a href="`
  * or `<img src="`, then the URL (escaped: no `"` in it), then a chunk
- * starting with `"`.  In safe mode - raw HTML escaped, so no raw chunk
- * can look like these - the URL is checked once whole and dropped from
- * the output if its scheme is dangerous. */
+ * starting with `"`.  The URL is written as cmark-gfm writes it
+ * (md4c_fix.c) and, in safe mode, checked once whole and dropped from the
+ * output if its scheme is dangerous. */
 static int watch_url(render_state *r, const MD_CHAR *t, MD_SIZE n)
 {
-    if (r->url_at != NO_URL && t[0] == '"') {
-        if (sl__md_url_is_dangerous(r->out.data + r->url_at, r->out.len - r->url_at))
+    if (r->url_at != NO_URL) {
+        if (t[0] != '"')
+            return sl__md_fix_url_chunk(&r->fix, &r->out, t, n);
+        if (r->safe_urls && sl__md_url_is_dangerous(r->out.data + r->url_at, r->out.len - r->url_at))
             r->out.len = r->url_at;
         r->url_at = NO_URL;
         return 0;
     }
-    if (CHUNK_IS(t, n, "<a href=\"") || CHUNK_IS(t, n, "<img src=\"")) {
+    if ((CHUNK_IS(t, n, "<a href=\"") || CHUNK_IS(t, n, "<img src=\"")) && !sl__md_fix_from_source(&r->fix, t)) {
         sl__md_buf_put(&r->out, t, n);
         r->url_at = r->out.len;
         return 1;
@@ -191,9 +118,9 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
     if (n == 0)
         return;
     int tag = heading_tag(t, n);
-    if (tag)
+    if (tag && !sl__md_fix_from_source(&r->fix, t))
         record_tag(r, tag);
-    if (r->safe_urls && watch_url(r, t, n))
+    if (watch_url(r, t, n) || sl__md_fix_code_chunk(&r->fix, &r->out, t, n))
         return;
     if ((r->task || t[0] == '<') && watch_task(r, t, n))
         return;
@@ -326,17 +253,10 @@ static unsigned parser_flags(const sl__md_opts *o)
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml};
+    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml, .fix = {.src = s, .n = n}};
     int rc = -1;
     if (n > 0xFFFFFFF0u)
         return -1; /* md4c sizes are 32-bit */
-    r.ambiguous = o->unsafe_html && source_has_heading_tag(s, n);
-    if (r.ambiguous) {
-        MD_PARSER pre = {0, parser_flags(o), pre_enter, pre_leave, pre_span, pre_span, pre_text,
-                         NULL, NULL};
-        if (md_parse(s, (MD_SIZE)n, &pre, &r.seq) != 0 || r.seq.overflow)
-            goto out;
-    }
     r.out.data = malloc(n + n / 4 + 64);
     r.out.cap = r.out.data ? n + n / 4 + 64 : 0;
     unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
@@ -344,13 +264,11 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
         goto out;
     if (r.out.failed || r.nomem)
         goto out;
-    if (r.ambiguous && (r.seq.overflow || r.seq.next != r.seq.n))
-        r.nmarks = 0; /* md4c-html chunked differently than expected: no ids */
     rc = add_ids(&r, p);
 out:
+    sl__md_fix_free(&r.fix);
     sl__md_buf_free(&r.out);
     free(r.marks);
-    free(r.seq.real);
     return rc;
 }
 
