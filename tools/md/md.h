@@ -120,6 +120,13 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
  * cmark-gfm (a table delimiter row, an autolink in a form the two read
  * differently, ...): such a page goes to cmark-gfm instead. */
 int sl__md_gfm_needs_cmark(const char *s, size_t n);
+/* A task marker `[ ]`, `[x]` at s[i] with nothing after it on its line. */
+int sl__md_gfm_bare_task(const char *s, size_t n, size_t i);
+/* gfm_autolink.c: 1 if md4c and cmark-gfm may read the autolink candidate
+ * at s[i] (the `:` of "://", the `.` of "www.", an `@`) differently;
+ * line_end: where its line ends.  *skip is where the scan may go on (past
+ * the candidate's text); *link is 1 when either may read a link there. */
+int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link);
 
 /* render_cmark.c: renders a GFM body with libcmark-gfm into p->html and
  * p->headings, under the same rules as the md4c path (ids, safe mode).
