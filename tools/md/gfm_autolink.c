@@ -36,6 +36,18 @@ static int is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* An e-mail address's bytes: before the `@` (alnum and .+-_), after it
+ * (alnum and .-_). */
+static int is_local(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '+' || c == '-' || c == '_';
+}
+
+static int is_domain(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '-' || c == '_';
+}
+
 /* `&` starting an entity md4c would resolve: &name; &#123; &#x1F; */
 static int entity_at(const char *s, size_t n, size_t i)
 {
@@ -54,7 +66,8 @@ static size_t token_end(const char *s, size_t n, size_t from)
     size_t e = from;
     for (; e < n && !is_space((unsigned char)s[e]); e++) {
         unsigned char c = (unsigned char)s[e];
-        if (c >= 0x80 || c < 0x20 || strchr("`[]<\\|", c) || (c == '&' && entity_at(s, n, e)))
+        if (c >= 0x80 || c < 0x20 || c == '`' || c == '[' || c == ']' || c == '<' || c == '\\' || c == '|' ||
+            (c == '&' && entity_at(s, n, e)))
             return 0;
     }
     return e;
@@ -167,10 +180,10 @@ static int host_has_underscore(const char *s, size_t d, size_t tok)
     return 0;
 }
 
-/* What is not read for links up to a blank or one of `stop`: *skip past it. */
-static int skip_to(const char *s, size_t n, size_t i, const char *stop, size_t *skip)
+/* What is not read for links up to a blank or `stop`: *skip past it. */
+static int skip_to(const char *s, size_t n, size_t i, char stop, size_t *skip)
 {
-    while (i < n && !is_space((unsigned char)s[i]) && !strchr(stop, s[i]))
+    while (i < n && s[i] != stop && !is_space((unsigned char)s[i]))
         i++;
     *skip = i;
     return 0;
@@ -230,9 +243,9 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     if (memcmp(s + b, scheme, i - b))
         return 1; /* HTTP://: cmark-gfm ignores case, md4c does not */
     if (b > 1 && s[b - 1] == '(' && s[b - 2] == ']')
-        return skip_to(s, n, i, ")", skip); /* a link's destination: neither autolinks in one */
+        return skip_to(s, n, i, ')', skip); /* a link's destination: neither autolinks in one */
     if (b > 1 && (s[b - 1] == '"' || s[b - 1] == '\'') && s[b - 2] == '=' && in_html_tag(s, b - 2))
-        return skip_to(s, n, i, s[b - 1] == '"' ? "\"" : "'", skip); /* an attribute's value */
+        return skip_to(s, n, i, s[b - 1], skip); /* an attribute's value */
     *link = 1;
     if (b > 0 && s[b - 1] == '<')
         return angle_autolink_differs(s, n, i, skip);
@@ -266,9 +279,9 @@ static int md4c_email(const char *s, size_t n, size_t i, size_t line_end, size_t
     if (i == 0 || !is_alnum((unsigned char)s[i - 1]) || i + 3 >= line_end || !is_alnum((unsigned char)s[i + 1]))
         return 0;
     size_t beg = i, end = i + 1, dots = 0;
-    while (beg > 0 && (is_alnum((unsigned char)s[beg - 1]) || strchr(".-_+", s[beg - 1])))
+    while (beg > 0 && is_local((unsigned char)s[beg - 1]))
         beg--;
-    for (; end < n && (is_alnum((unsigned char)s[end]) || strchr(".-_", s[end])); end++)
+    for (; end < n && is_domain((unsigned char)s[end]); end++)
         dots += s[end] == '.';
     if (s[end - 1] == '.')
         end--, dots--;
@@ -286,7 +299,7 @@ static int md4c_email(const char *s, size_t n, size_t i, size_t line_end, size_t
 static int cmark_email(const char *s, size_t n, size_t i, size_t *b, size_t *e)
 {
     size_t beg = i, end, ats = 0, dots = 0;
-    while (beg > 0 && (is_alnum((unsigned char)s[beg - 1]) || strchr(".+-_", s[beg - 1])))
+    while (beg > 0 && is_local((unsigned char)s[beg - 1]))
         beg--;
     if (beg == i)
         return 0;
@@ -313,12 +326,12 @@ static int cmark_email(const char *s, size_t n, size_t i, size_t *b, size_t *e)
  * (neither library looks further). */
 static int email_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link)
 {
-    if (i == 0 || (!is_alnum((unsigned char)s[i - 1]) && !strchr(".+-_", s[i - 1])))
+    if (i == 0 || !is_local((unsigned char)s[i - 1]))
         return 0; /* nothing before it either reads as an address (@user, [@scope/pkg]) */
     size_t b = i, e = i + 1;
-    while (b > 0 && (is_alnum((unsigned char)s[b - 1]) || strchr(".+-_", s[b - 1])))
+    while (b > 0 && is_local((unsigned char)s[b - 1]))
         b--;
-    while (e < n && (is_alnum((unsigned char)s[e]) || strchr(".-_@", s[e])))
+    while (e < n && (is_domain((unsigned char)s[e]) || s[e] == '@'))
         e++;
     *skip = e;
     *link = 1;

@@ -28,6 +28,9 @@
  * differently is sent.  The scan costs about a tenth of md4c's time.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "md.h"
 
@@ -46,6 +49,30 @@ typedef struct scan {
 static const unsigned char special[256] = {
     ['`'] = 1, [':'] = 1, ['.'] = 1, ['@'] = 1, ['~'] = 1, ['['] = 1, [']'] = 1, ['\\'] = 1,
 };
+
+/* The first byte at or after i, before end, that the inline scan stops
+ * at: 16 at a time where SSE2 is there (most text has none of them). */
+static size_t next_special(const char *s, size_t i, size_t end)
+{
+#if defined(__SSE2__)
+    const __m128i bt = _mm_set1_epi8('`'), co = _mm_set1_epi8(':'), dot = _mm_set1_epi8('.'),
+                  at = _mm_set1_epi8('@'), ti = _mm_set1_epi8('~'), lb = _mm_set1_epi8('['),
+                  rb = _mm_set1_epi8(']'), bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, bt), _mm_cmpeq_epi8(v, co));
+        __m128i b = _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, at));
+        __m128i c = _mm_or_si128(_mm_cmpeq_epi8(v, ti), _mm_cmpeq_epi8(v, lb));
+        __m128i d = _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, bs));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < end && !special[(unsigned char)s[i]])
+        i++;
+    return i;
+}
 
 static int is_alnum(unsigned char c)
 {
@@ -279,29 +306,35 @@ static size_t code_span_end(scan *sc, size_t i)
     size_t k = i, n = sc->n;
     while (k < n && s[k] == '`')
         k++;
-    size_t open = k - i, from = k;
-    while (k < n) {
-        if (s[k] == '\n') { /* a span runs on over lines of its paragraph only */
-            size_t e = line_end(s, n, k + 1);
-            if (is_blank_line(s + k + 1, e - k - 1) || starts_block(s + k + 1, e - k - 1))
+    size_t open = k - i, from = k, stop = n;
+    /* The paragraph's end bounds the search: the first blank line or line
+     * that starts a block, looked for only as far as a closer candidate. */
+    for (size_t nl = k;;) {
+        const char *bt = memchr(s + k, '`', stop - k);
+        size_t b = bt ? (size_t)(bt - s) : stop;
+        const char *p;
+        while (nl < b && (p = memchr(s + nl, '\n', b - nl))) {
+            size_t l = (size_t)(p - s) + 1, e = line_end(s, n, l);
+            if (is_blank_line(s + l, e - l) || starts_block(s + l, e - l)) {
+                stop = b = l;
                 break;
-            k++;
-            continue;
+            }
+            nl = l;
         }
-        if (s[k] != '`') {
-            k++;
-            continue;
-        }
-        size_t e = k;
+        nl = b;
+        if (b >= stop)
+            break;
+        size_t e = b;
         while (e < n && s[e] == '`')
             e++;
-        if (e - k == open)
+        if (e - b == open)
             return e;
         k = e;
+        nl = e;
     }
-    if (k - from > sc->budget)
+    if (stop - from > sc->budget)
         return (size_t)-1;
-    sc->budget -= k - from;
+    sc->budget -= stop - from;
     return i;
 }
 
@@ -315,7 +348,9 @@ static int tildes_differ(scan *sc, size_t i, size_t len)
     if (len > 2 || before == '\\')
         return sc->tildes > 1 || len > 2;
     int opener = (before == ' ' || before == '\n' || before == '\t' || before == '(') && is_alnum(after);
-    int closer = is_alnum(before) && (strchr(" \t\r\n.,;:!?)", after) != NULL);
+    int closer = is_alnum(before) && (after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == '.' ||
+                                      after == ',' || after == ';' || after == ':' || after == '!' || after == '?' ||
+                                      after == ')');
     if (!sc->open_tilde && opener) {
         sc->open_tilde = 1;
         sc->tilde_len = (int)len;
@@ -358,9 +393,7 @@ static int link_marks_differ(scan *sc, size_t i, size_t skip)
 static int inline_differs(scan *sc, size_t from)
 {
     const char *s = sc->s;
-    for (size_t i = from; i < sc->end; i++) {
-        if (!special[(unsigned char)s[i]])
-            continue;
+    for (size_t i = from; (i = next_special(s, i, sc->end)) < sc->end; i++) {
         size_t skip;
         int link;
         switch (s[i]) {

@@ -8,7 +8,8 @@
  * one chunk "</hN>\n", from string literals of its own; raw HTML passing
  * through unescaped is written from the page itself, so a chunk that
  * points into the page is never taken for md4c's markup (md4c_fix.c).
- * The ids are then spliced in after rendering, in one copy of the output.
+ * Each id is spliced in when its heading closes, moving only the
+ * heading's own text.
  */
 #include <md4c-html.h>
 #include <md4c.h>
@@ -18,19 +19,15 @@
 
 #include "md.h"
 
-typedef struct mark {
-    size_t open;  /* output offset of "<hN>" */
-    size_t close; /* output offset of "</hN>\n" */
-    int level;
-} mark;
-
 #define NO_URL ((size_t)-1)
 
 typedef struct render_state {
     sl__md_buf out;
-    mark *marks;
-    size_t nmarks, cap;
-    int in_heading;
+    sl__md_page *page;    /* gets the headings */
+    size_t cap;           /* of page->headings */
+    sl__md_slugs *slugs;
+    size_t heading_at;    /* output offset of the open heading's "<hN>" */
+    int level;            /* its level, 0 when none is open */
     int nomem;
     sl__md_fix fix; /* the page, and md4c-html's output put right (md4c_fix.c) */
     int safe_urls;  /* empty dangerous link and image URLs (safe mode) */
@@ -50,24 +47,50 @@ static int heading_tag(const char *t, size_t n)
     return 0;
 }
 
+/* A heading closes at the end of the output: its text and id, and
+ * ` id="..."` spliced into its opening tag. */
+static void close_heading(render_state *r)
+{
+    sl__md_page *p = r->page;
+    if (p->nheadings == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 8;
+        sl__md_heading *h = realloc(p->headings, cap * sizeof *h);
+        if (!h) {
+            r->nomem = 1;
+            return;
+        }
+        p->headings = h;
+        r->cap = cap;
+    }
+    size_t tl, inner = r->heading_at + 4;
+    sl__md_heading *h = &p->headings[p->nheadings];
+    *h = (sl__md_heading){r->level, sl__md_text_content(r->out.data + inner, r->out.len - inner, &tl), NULL};
+    h->id = h->text ? sl__md_slugs_make(r->slugs, h->text, tl) : NULL;
+    if (!h->id) {
+        free(h->text);
+        r->nomem = 1;
+        return;
+    }
+    p->nheadings++;
+    size_t idl = strlen(h->id), add = idl + 6, at = r->heading_at + 3; /* after "<hN" */
+    for (size_t k = 0; k < add; k++) /* room at the end, then the heading's text moves up */
+        sl__md_buf_putc(&r->out, ' ');
+    if (r->out.failed)
+        return;
+    memmove(r->out.data + at + add, r->out.data + at, r->out.len - add - at);
+    memcpy(r->out.data + at, " id=\"", 5);
+    memcpy(r->out.data + at + 5, h->id, idl);
+    r->out.data[at + 5 + idl] = '"';
+}
+
 static void record_tag(render_state *r, int tag)
 {
-    if (tag > 0 && !r->in_heading) {
-        if (r->nmarks == r->cap) {
-            size_t cap = r->cap ? r->cap * 2 : 16;
-            mark *m = realloc(r->marks, cap * sizeof *m);
-            if (!m) {
-                r->nomem = 1;
-                return;
-            }
-            r->marks = m;
-            r->cap = cap;
-        }
-        r->marks[r->nmarks++] = (mark){r->out.len, 0, tag};
-        r->in_heading = 1;
-    } else if (tag < 0 && r->in_heading && r->marks[r->nmarks - 1].level == -tag) {
-        r->marks[r->nmarks - 1].close = r->out.len;
-        r->in_heading = 0;
+    if (tag > 0 && !r->level) {
+        r->heading_at = r->out.len;
+        r->level = tag;
+    } else if (tag < 0 && r->level == -tag) {
+        close_heading(r);
+        r->level = 0;
     }
 }
 
@@ -175,72 +198,23 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
  * branches: a word starts where a non-blank follows a blank. */
 static uint64_t count_words(const char *h, size_t n)
 {
-    static const unsigned char blank[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
+    /* 1: a blank; 2: `<`, a tag to skip (tags are short: a loop beats
+     * memchr's call) */
+    static const unsigned char cls[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['<'] = 2};
     uint64_t words = 0;
     unsigned prev_word = 0;
-    const unsigned char *p = (const unsigned char *)h, *end = p + n;
-    while (p < end) {
-        const unsigned char *lt = memchr(p, '<', (size_t)(end - p));
-        const unsigned char *stop = lt ? lt : end;
-        for (; p < stop; p++) {
-            unsigned w = blank[*p] ^ 1u;
-            words += w & ~prev_word;
-            prev_word = w;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = cls[(unsigned char)h[i]];
+        if (c == 2) {
+            while (i < n && h[i] != '>')
+                i++;
+            continue;
         }
-        if (!lt)
-            break;
-        const unsigned char *gt = memchr(lt, '>', (size_t)(end - lt));
-        p = gt ? gt + 1 : end;
+        unsigned w = c ^ 1u;
+        words += w & ~prev_word;
+        prev_word = w;
     }
     return words;
-}
-
-/* Builds p->headings from the marks and p->html with the ids spliced in. */
-static int add_ids(render_state *r, sl__md_page *p)
-{
-    size_t nh = 0;
-    for (size_t i = 0; i < r->nmarks; i++)
-        nh += r->marks[i].close > r->marks[i].open;
-    p->headings = nh ? calloc(nh, sizeof *p->headings) : NULL;
-    sl__md_slugs *slugs = sl__md_slugs_new();
-    sl__md_buf html = {0};
-    if ((nh && !p->headings) || !slugs)
-        goto fail;
-    size_t from = 0;
-    for (size_t i = 0; i < r->nmarks; i++) {
-        mark *m = &r->marks[i];
-        if (m->close <= m->open)
-            continue; /* never closed: no heading after all */
-        sl__md_heading *h = &p->headings[p->nheadings++];
-        size_t tl, inner = m->open + 4;
-        h->level = m->level;
-        h->text = sl__md_text_content(r->out.data + inner, m->close - inner, &tl);
-        h->id = h->text ? sl__md_slugs_make(slugs, h->text, tl) : NULL;
-        if (!h->id)
-            goto fail;
-        sl__md_buf_put(&html, r->out.data + from, m->open + 3 - from); /* "<hN" */
-        sl__md_buf_puts(&html, " id=\"");
-        sl__md_buf_puts(&html, h->id);
-        sl__md_buf_putc(&html, '"');
-        from = m->open + 3;
-    }
-    if (from == 0) { /* no headings: the output is the HTML as it is */
-        sl__md_buf_free(&html);
-        html = r->out;
-        r->out = (sl__md_buf){0};
-    } else
-        sl__md_buf_put(&html, r->out.data + from, r->out.len - from);
-    sl__md_buf_putc(&html, 0);
-    if (html.failed)
-        goto fail;
-    sl__md_slugs_free(slugs);
-    p->html = html.data;
-    p->html_len = html.len - 1;
-    return 0;
-fail:
-    sl__md_slugs_free(slugs);
-    sl__md_buf_free(&html);
-    return -1;
 }
 
 static unsigned parser_flags(const sl__md_opts *o)
@@ -253,22 +227,30 @@ static unsigned parser_flags(const sl__md_opts *o)
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml, .fix = {.src = s, .n = n}};
+    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml, .fix = {.src = s, .n = n},
+                      .page = p, .slugs = sl__md_slugs_new()};
     int rc = -1;
-    if (n > 0xFFFFFFF0u)
-        return -1; /* md4c sizes are 32-bit */
-    r.out.data = malloc(n + n / 4 + 64);
-    r.out.cap = r.out.data ? n + n / 4 + 64 : 0;
+    if (n > 0xFFFFFFF0u || !r.slugs)
+        goto out; /* md4c sizes are 32-bit */
+    /* HTML runs about 1.3x the Markdown: room for that, so that growing
+     * (and copying) is rare. */
+    r.out.cap = n + n / 2 + 256;
+    r.out.data = malloc(r.out.cap);
+    r.out.cap = r.out.data ? r.out.cap : 0;
     unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
     if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
         goto out;
+    sl__md_buf_putc(&r.out, 0);
     if (r.out.failed || r.nomem)
         goto out;
-    rc = add_ids(&r, p);
+    p->html = r.out.data;
+    p->html_len = r.out.len - 1;
+    r.out = (sl__md_buf){0};
+    rc = 0;
 out:
     sl__md_fix_free(&r.fix);
     sl__md_buf_free(&r.out);
-    free(r.marks);
+    sl__md_slugs_free(r.slugs);
     return rc;
 }
 
