@@ -30,6 +30,9 @@ int sl_graph_main(int argc, char **argv);
 #ifdef SLUICE_TOOL_BUNDLE
 int sl_bundle_main(int argc, char **argv);
 #endif
+#ifdef SLUICE_TOOL_CLUSTER
+int sl_worker_cmd(int argc, char **argv); /* jobs.c */
+#endif
 
 static const command commands[] = {
 #ifdef SLUICE_TOOL_PACK
@@ -45,6 +48,9 @@ static const command commands[] = {
 #endif
 #ifdef SLUICE_TOOL_BUNDLE
     {"bundle", "bundle JavaScript modules into one file", sl_bundle_main},
+#endif
+#ifdef SLUICE_TOOL_CLUSTER
+    {"worker", "serve graph and md jobs from a Redis queue (their --workers)", sl_worker_cmd},
 #endif
     {NULL, NULL, NULL},
 };

@@ -8,13 +8,16 @@
  * as `file:line:column: message` with the offending line.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "graph.h"
+#include "infile.h"
 #include "js_printer.h"
 #include "linker.h"
 #include "metafile.h"
@@ -26,7 +29,7 @@ typedef struct bundle_opts {
     size_t nentries;
     const char *outfile, *outdir, *metafile, *global_name;
     int format, platform_node, sourcemap, stats, quiet;
-    size_t threads;
+    size_t threads, max_modules;
     const char **externals;
     size_t nexternals;
     js_define *defines;
@@ -38,7 +41,7 @@ static void usage(FILE *f)
     fputs("usage: sluice bundle ENTRY... [-o FILE | --outdir DIR] [--format esm|iife|cjs]\n"
           "                     [--platform browser|node] [--global-name NAME] [--external SPEC]...\n"
           "                     [--define KEY=VALUE]... [--sourcemap] [--metafile FILE] [-j THREADS]\n"
-          "                     [--stats] [-q]\n\n"
+          "                     [--max-modules N] [--stats] [-q]\n\n"
           "Bundles JavaScript modules (ESM and CommonJS, .js .mjs .cjs .json) into one file per entry.\n"
           "Writes to standard output when neither -o nor --outdir is given.  See docs/bundle.md.\n",
           f);
@@ -76,85 +79,113 @@ static int add_define(bundle_opts *o, const char *arg)
     return 0;
 }
 
-/* Flag value: --flag VALUE or --flag=VALUE. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
+enum { OPT_OUTDIR = 256, OPT_FORMAT, OPT_PLATFORM, OPT_GLOBAL_NAME, OPT_EXTERNAL, OPT_DEFINE, OPT_METAFILE,
+       OPT_SOURCEMAP, OPT_STATS, OPT_MAX_MODULES };
+
+static int set_format(bundle_opts *o, const char *v)
 {
-    size_t n = strlen(name);
-    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (strcmp(argv[*i], name))
-        return NULL;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "sluice bundle: %s needs a value\n", name);
-        exit(2);
+    if (!strcmp(v, "esm"))
+        o->format = FMT_ESM;
+    else if (!strcmp(v, "cjs"))
+        o->format = FMT_CJS;
+    else if (!strcmp(v, "iife"))
+        o->format = FMT_IIFE;
+    else {
+        fprintf(stderr, "sluice bundle: unknown format '%s' (esm, iife or cjs)\n", v);
+        return -1;
     }
-    return argv[++*i];
+    return 0;
 }
 
+static int set_threads(bundle_opts *o, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1 || n > 1024) {
+        fprintf(stderr, "sluice bundle: -j wants a thread count from 1 to 1024, not '%s'\n", v);
+        return -1;
+    }
+    o->threads = (size_t)n;
+    return 0;
+}
+
+/* One flag (getopt_long's code c, its value v); -1 for a bad one. */
+static int take_flag(bundle_opts *o, int c, const char *v)
+{
+    switch (c) {
+    case 'o': o->outfile = v; return 0;
+    case OPT_OUTDIR: o->outdir = v; return 0;
+    case OPT_FORMAT: return set_format(o, v);
+    case OPT_PLATFORM:
+        o->platform_node = !strcmp(v, "node"); /* the last --platform wins */
+        if (!o->platform_node && strcmp(v, "browser")) {
+            fprintf(stderr, "sluice bundle: unknown platform '%s' (browser or node)\n", v);
+            return -1;
+        }
+        return 0;
+    case OPT_GLOBAL_NAME: o->global_name = v; return 0;
+    case OPT_EXTERNAL: o->externals[o->nexternals++] = v; return 0;
+    case OPT_DEFINE:
+        if (add_define(o, v)) {
+            fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v);
+            return -1;
+        }
+        return 0;
+    case OPT_METAFILE: o->metafile = v; return 0;
+    case 'j': return set_threads(o, v);
+    case OPT_MAX_MODULES: {
+        char *end;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (!*v || *end || n < 1 || n > 100000000) {
+            fprintf(stderr, "sluice bundle: --max-modules wants a count from 1 to 100000000, not '%s'\n", v);
+            return -1;
+        }
+        o->max_modules = (size_t)n;
+        return 0;
+    }
+    case OPT_SOURCEMAP: o->sourcemap = 1; return 0;
+    case OPT_STATS: o->stats = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    default: return -1;
+    }
+}
+
+/* getopt_long's rules, as every sluice command reads flags: `-j1` and
+ * `-j 1`, `--format=esm` and `--format esm`, `-qj2`, and `--` before an
+ * entry whose name starts with a dash.  Entries may come between flags. */
 static int parse_args(int argc, char **argv, bundle_opts *o)
 {
+    static const struct option longs[] = {
+        {"outfile", required_argument, NULL, 'o'},         {"outdir", required_argument, NULL, OPT_OUTDIR},
+        {"format", required_argument, NULL, OPT_FORMAT},   {"platform", required_argument, NULL, OPT_PLATFORM},
+        {"global-name", required_argument, NULL, OPT_GLOBAL_NAME},
+        {"external", required_argument, NULL, OPT_EXTERNAL}, {"define", required_argument, NULL, OPT_DEFINE},
+        {"metafile", required_argument, NULL, OPT_METAFILE}, {"threads", required_argument, NULL, 'j'},
+        {"max-modules", required_argument, NULL, OPT_MAX_MODULES},
+        {"sourcemap", no_argument, NULL, OPT_SOURCEMAP},   {"stats", no_argument, NULL, OPT_STATS},
+        {"quiet", no_argument, NULL, 'q'},                 {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     memset(o, 0, sizeof *o);
     o->format = -1;
     o->entries = calloc((size_t)argc, sizeof *o->entries);
     o->externals = calloc((size_t)argc, sizeof *o->externals);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:j:qh", longs, NULL)) != -1) {
+        if (c == 'h') {
             usage(stdout);
             exit(0);
-        } else if ((v = flag_value(argc, argv, &i, "-o")) || (v = flag_value(argc, argv, &i, "--outfile"))) {
-            o->outfile = v;
-        } else if ((v = flag_value(argc, argv, &i, "--outdir"))) {
-            o->outdir = v;
-        } else if ((v = flag_value(argc, argv, &i, "--format"))) {
-            if (!strcmp(v, "esm"))
-                o->format = FMT_ESM;
-            else if (!strcmp(v, "cjs"))
-                o->format = FMT_CJS;
-            else if (!strcmp(v, "iife"))
-                o->format = FMT_IIFE;
-            else {
-                fprintf(stderr, "sluice bundle: unknown format '%s' (esm, iife or cjs)\n", v);
-                return -1;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--platform"))) {
-            o->platform_node = !strcmp(v, "node"); /* the last --platform wins */
-            if (!o->platform_node && strcmp(v, "browser")) {
-                fprintf(stderr, "sluice bundle: unknown platform '%s' (browser or node)\n", v);
-                return -1;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--global-name"))) {
-            o->global_name = v;
-        } else if ((v = flag_value(argc, argv, &i, "--external"))) {
-            o->externals[o->nexternals++] = v;
-        } else if ((v = flag_value(argc, argv, &i, "--define"))) {
-            if (add_define(o, v)) {
-                fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v);
-                return -1;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--metafile"))) {
-            o->metafile = v;
-        } else if ((v = flag_value(argc, argv, &i, "-j"))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 1024) {
-                fprintf(stderr, "sluice bundle: -j wants a thread count from 1 to 1024\n");
-                return -1;
-            }
-            o->threads = (size_t)n;
-        } else if (!strcmp(a, "--sourcemap")) {
-            o->sourcemap = 1;
-        } else if (!strcmp(a, "--stats")) {
-            o->stats = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "sluice bundle: unknown flag '%s'\n", a);
-            return -1;
-        } else {
-            o->entries[o->nentries++] = a;
         }
+        if (c == '?' || c == ':') { /* getopt has said what was wrong */
+            usage(stderr);
+            return -1;
+        }
+        if (take_flag(o, c, optarg))
+            return -1;
     }
+    for (int i = optind; i < argc; i++)
+        o->entries[o->nentries++] = argv[i];
     if (!o->nentries) {
         usage(stderr);
         return -1;
@@ -174,6 +205,25 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
     if (o->format < 0)
         o->format = o->platform_node ? FMT_CJS : FMT_IIFE;
     return 0;
+}
+
+static void opts_free(bundle_opts *o)
+{
+    for (size_t i = 0; i < o->ndefines; i++) {
+        for (size_t k = 0; k < o->defines[i].nparts; k++)
+            free((char *)o->defines[i].parts[k]);
+        free(o->defines[i].parts);
+    }
+    free(o->defines);
+    free(o->entries);
+    free(o->externals);
+}
+
+static void paths_free(const char **p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)p[i]);
+    free(p);
 }
 
 static char *out_path(const bundle_opts *o, const char *entry)
@@ -230,103 +280,157 @@ static char *dir_of(const char *path)
     return r;
 }
 
-int sl_bundle_main(int argc, char **argv)
+/* Absolute entry paths, each checked to be a readable regular file (a
+ * FIFO or a device is refused, never waited on); NULL after a message. */
+static const char **entry_paths(const bundle_opts *o)
 {
-    bundle_opts o;
-    if (parse_args(argc, argv, &o))
-        return 2;
-    double t0 = now_s();
-    const char **abs = calloc(o.nentries, sizeof *abs);
-    for (size_t i = 0; i < o.nentries; i++) {
-        abs[i] = sl__path_absolute(o.entries[i]);
-        FILE *f = fopen(abs[i], "rb");
-        if (!f) {
-            fprintf(stderr, "sluice bundle: cannot open entry %s\n", o.entries[i]);
-            return 1;
+    const char **abs = calloc(o->nentries, sizeof *abs);
+    for (size_t i = 0; i < o->nentries; i++) {
+        char msg[1024];
+        int fd = sl_infile_open(o->entries[i], msg, sizeof msg);
+        if (fd < 0) {
+            fprintf(stderr, "sluice bundle: entry %s\n", msg);
+            paths_free(abs, i);
+            return NULL;
         }
-        fclose(f);
+        close(fd);
+        abs[i] = sl__path_absolute(o->entries[i]);
     }
-    if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));
+    return abs;
+}
+
+/* Warnings (never fatal): code the bundle may not run as the source
+ * does.  Like esbuild, none for files inside node_modules, which the user
+ * does not write; -q silences them all. */
+static void print_warning(const bundle_opts *o, const js_module *m, uint32_t pos, const char *what)
+{
+    if (o->quiet || strstr(m->path, "/node_modules/"))
+        return;
+    char msg[1024];
+    sl__js_diag(msg, sizeof msg, m->path, m->src, m->len, pos, what);
+    fprintf(stderr, "%s\n", msg);
+}
+
+/* The parser's, once per module, in module order. */
+static void print_parse_warnings(const bundle_opts *o, const sl__graph *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t k = 0; k < g->mods[i]->nwarnings; k++)
+            print_warning(o, g->mods[i], g->mods[i]->warnings[k].pos, g->mods[i]->warnings[k].msg);
+}
+
+static void print_warnings(const bundle_opts *o, const sl__graph *g, const sl__link *L)
+{
+    for (size_t i = 0; i < L->nwarnings; i++)
+        print_warning(o, g->mods[L->warnings[i].mod], L->warnings[i].pos, L->warnings[i].msg);
+}
+
+typedef struct timings {
+    double graph, link, print, write;
+} timings;
+
+/* Links, prints and writes the bundle of entry e. */
+static int emit_entry(const bundle_opts *o, const sl__link_opts *lo, sl__graph *g, sl_pool *pool,
+                      const char *abs_entry, size_t e, sl__link *L, sl__output *out, sl__meta_output *meta,
+                      timings *t)
+{
+    double a = now_s();
+    char *err = NULL;
+    int rc = sl__link_build(L, g, (int32_t)e, lo, &err);
+    print_warnings(o, g, L);
+    if (rc) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
         return 1;
     }
-    sl_pool *pool = sl_pool_new(o.threads);
-    if (!pool) {
-        fprintf(stderr, "sluice bundle: cannot start the thread pool\n");
+    double b = now_s();
+    char *path = out_path(o, abs_entry);
+    char *map_name = NULL, *map_path = NULL, *map_dir = NULL;
+    if (o->sourcemap) {
+        map_path = malloc(strlen(path) + 5);
+        sprintf(map_path, "%s.map", path);
+        const char *sl = strrchr(map_path, '/');
+        map_name = strdup(sl ? sl + 1 : map_path);
+        map_dir = dir_of(path);
+    }
+    if (sl__print(L, pool, map_name, map_dir, out)) {
+        fprintf(stderr, "sluice bundle: internal error: a module was left without a name; nothing written\n");
+        rc = 1;
+    }
+    double c = now_s();
+    if (rc || write_file(path, out->code, out->len, o->quiet) ||
+        (map_path && write_file(map_path, out->map, out->map_len, o->quiet)))
+        rc = 1;
+    t->write += now_s() - c;
+    t->link += b - a;
+    t->print += c - b;
+    *meta = (sl__meta_output){path ? path : "<stdout>", L, out};
+    free(map_name);
+    free(map_path);
+    free(map_dir);
+    return rc;
+}
+
+static int write_metafile(const bundle_opts *o, sl__graph *g, const sl__link *links,
+                          const sl__meta_output *metas)
+{
+    sl_outfile of;
+    char msg[512];
+    if (sl_outfile_open(&of, o->metafile, 1, msg, sizeof msg)) {
+        fprintf(stderr, "sluice bundle: %s\n", msg);
         return 1;
     }
-    sl__graph_opts go = {.parse = {o.defines, o.ndefines},
-                         .resolve = {o.platform_node, o.externals, o.nexternals}};
+    sl__metafile_write(of.fp, g, links[0].kind, metas, o->nentries);
+    if (sl_outfile_commit(&of, msg, sizeof msg)) {
+        fprintf(stderr, "sluice bundle: %s\n", msg);
+        return 1;
+    }
+    return 0;
+}
+
+static void print_stats(const sl__graph *g, const sl__link *links, size_t n, const timings *t)
+{
+    size_t steps = 0;
+    for (size_t e = 0; e < n; e++)
+        steps += links[e].steps;
+    fprintf(stderr,
+            "sluice bundle: %zu modules, %.1f MB source, %zu threads\n"
+            "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  write %.3f s\n"
+            "  parse arenas %.1f MB\n  link steps %zu\n",
+            g->n, (double)g->bytes / 1e6, g->nworkers, t->graph, t->link, t->print, t->write,
+            (double)g->arena_bytes / 1e6, steps);
+}
+
+/* Every phase for every entry; 0, or 1 after the messages. */
+static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
+{
+    double t0 = now_s();
+    sl__graph_opts go = {.parse = {o->defines, o->ndefines},
+                         .resolve = {o->platform_node, o->externals, o->nexternals},
+                         .max_modules = o->max_modules};
     sl__graph g;
     char *err = NULL;
-    int rc = 0;
-    if (sl__graph_build(&g, pool, abs, o.nentries, &go, &err)) {
+    if (sl__graph_build(&g, pool, abs, o->nentries, &go, &err)) {
         fprintf(stderr, "%s\n", err);
         free(err);
         sl__graph_free(&g);
-        sl_pool_free(pool);
         return 1;
     }
-    double t1 = now_s();
-    sl__link_opts lo = {.format = o.format, .platform_node = o.platform_node, .global_name = o.global_name,
-                        .sourcemap = o.sourcemap};
-    sl__link *links = calloc(o.nentries, sizeof *links);
-    sl__output *outs = calloc(o.nentries, sizeof *outs);
-    sl__meta_output *metas = calloc(o.nentries, sizeof *metas);
-    double tlink = 0, tprint = 0, twrite = 0;
-    for (size_t e = 0; e < o.nentries && !rc; e++) {
-        double a = now_s();
-        if (sl__link_build(&links[e], &g, (int32_t)e, &lo, &err)) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
-            rc = 1;
-            break;
-        }
-        double b = now_s();
-        char *path = out_path(&o, abs[e]);
-        char *map_name = NULL, *map_path = NULL, *map_dir = NULL;
-        if (o.sourcemap) {
-            map_path = malloc(strlen(path) + 5);
-            sprintf(map_path, "%s.map", path);
-            const char *s = strrchr(map_path, '/');
-            map_name = strdup(s ? s + 1 : map_path);
-            map_dir = dir_of(path);
-        }
-        sl__print(&links[e], pool, map_name, map_dir, &outs[e]);
-        double c = now_s();
-        if (write_file(path, outs[e].code, outs[e].len, o.quiet) ||
-            (map_path && write_file(map_path, outs[e].map, outs[e].map_len, o.quiet)))
-            rc = 1;
-        twrite += now_s() - c;
-        tlink += b - a;
-        tprint += c - b;
-        metas[e] = (sl__meta_output){path ? path : "<stdout>", &links[e], &outs[e]};
-        free(map_name);
-        free(map_path);
-        free(map_dir);
-    }
-    if (!rc && o.metafile) {
-        sl_outfile of;
-        char msg[512];
-        if (sl_outfile_open(&of, o.metafile, 1, msg, sizeof msg)) {
-            fprintf(stderr, "sluice bundle: %s\n", msg);
-            rc = 1;
-        } else {
-            sl__metafile_write(of.fp, &g, links[0].kind, metas, o.nentries);
-            if (sl_outfile_commit(&of, msg, sizeof msg)) {
-                fprintf(stderr, "sluice bundle: %s\n", msg);
-                rc = 1;
-            }
-        }
-    }
-    if (o.stats)
-        fprintf(stderr,
-                "sluice bundle: %zu modules, %.1f MB source, %zu threads\n"
-                "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  write %.3f s\n"
-                "  parse arenas %.1f MB\n",
-                g.n, (double)g.bytes / 1e6, g.nworkers, t1 - t0, tlink, tprint, twrite,
-                (double)g.arena_bytes / 1e6);
-    for (size_t e = 0; e < o.nentries; e++) {
+    timings t = {.graph = now_s() - t0};
+    print_parse_warnings(o, &g);
+    sl__link *links = calloc(o->nentries, sizeof *links);
+    sl__output *outs = calloc(o->nentries, sizeof *outs);
+    sl__meta_output *metas = calloc(o->nentries, sizeof *metas);
+    sl__link_opts lo = {.format = o->format, .platform_node = o->platform_node, .global_name = o->global_name,
+                        .sourcemap = o->sourcemap};
+    int rc = 0;
+    for (size_t e = 0; e < o->nentries && !rc; e++)
+        rc = emit_entry(o, &lo, &g, pool, abs[e], e, &links[e], &outs[e], &metas[e], &t);
+    if (!rc && o->metafile)
+        rc = write_metafile(o, &g, links, metas);
+    if (o->stats)
+        print_stats(&g, links, o->nentries, &t);
+    for (size_t e = 0; e < o->nentries; e++) {
         if (links[e].g)
             sl__link_free(&links[e]);
         sl__output_free(&outs[e]);
@@ -337,17 +441,36 @@ int sl_bundle_main(int argc, char **argv)
     free(outs);
     free(metas);
     sl__graph_free(&g);
-    sl_pool_free(pool);
-    for (size_t i = 0; i < o.nentries; i++)
-        free((char *)abs[i]);
-    free(abs);
-    for (size_t i = 0; i < o.ndefines; i++) {
-        for (size_t k = 0; k < o.defines[i].nparts; k++)
-            free((char *)o.defines[i].parts[k]);
-        free(o.defines[i].parts);
+    return rc;
+}
+
+int sl_bundle_main(int argc, char **argv)
+{
+    bundle_opts o;
+    if (parse_args(argc, argv, &o)) {
+        opts_free(&o);
+        return 2;
     }
-    free(o.defines);
-    free(o.entries);
-    free(o.externals);
+    const char **abs = entry_paths(&o);
+    int rc = 1;
+    sl_pool *pool = NULL;
+    if (!abs)
+        goto out;
+    if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));
+        goto out;
+    }
+    pool = sl_pool_new(o.threads);
+    if (!pool) {
+        fprintf(stderr, "sluice bundle: cannot start the thread pool\n");
+        goto out;
+    }
+    rc = run(&o, abs, pool);
+out:
+    if (pool)
+        sl_pool_free(pool);
+    if (abs)
+        paths_free(abs, o.nentries);
+    opts_free(&o);
     return rc;
 }

@@ -9,13 +9,12 @@
  */
 #include "graph.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "bundle_limits.h"
+#include "infile.h"
 #include "json.h"
 #include "sluice/chan.h"
 #include "sluice/pool.h"
@@ -37,30 +36,21 @@ typedef struct worker {
     sl__arena arena;
     js_parse_scratch *scratch;
     sl__resolver *res;
+    SL_VEC(char *) sources; /* file contents, malloc'd by sl_infile_read */
 } worker;
 
-static char *read_file(sl__arena *a, const char *path, size_t *len)
+/* The file's bytes, through tools/common/infile (never blocks on a FIFO,
+ * refuses directories and devices, bounded).  The buffer joins the
+ * worker's list of sources, freed with the graph. */
+static char *read_file(worker *w, const char *path, size_t *len, char **err)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
+    char *data, msg[1024];
+    if (sl_infile_read(path, SL_BUNDLE_MAX_FILE, &data, len, msg, sizeof msg)) {
+        *err = strdup(msg);
         return NULL;
     }
-    char *buf = sl__arena_alloc(a, (size_t)st.st_size + 1);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    buf[got] = 0;
-    *len = got;
-    return buf;
+    SL_VEC_PUSH(w->sources, data);
+    return data;
 }
 
 static char *fmt_err(const char *fmt, const char *a, unsigned line, unsigned col, const char *b)
@@ -84,11 +74,9 @@ static js_module *load(worker *w, const char *path, char **err)
         m->flags |= MF_CJS_SYNTAX;
         return m;
     }
-    m->src = read_file(&w->arena, path, &m->len);
-    if (!m->src) {
-        *err = fmt_err("%s:%u:%u: cannot read file%s", path, 0, 0, "");
+    m->src = read_file(w, path, &m->len, err);
+    if (!m->src)
         return NULL;
-    }
     m->flags = sl__resolver_file_flags(w->res, path);
     if (m->flags & MF_JSON) {
         size_t at;
@@ -132,7 +120,9 @@ static js_module *load(worker *w, const char *path, char **err)
     return m;
 }
 
-static int worker_loop(void *arg)
+/* A worker thread: its stack holds the parser's deepest nesting
+ * (sl__js_thread_start), which a pool thread's default stack may not. */
+static void *worker_loop(void *arg)
 {
     worker *w = arg;
     work_msg job;
@@ -141,7 +131,7 @@ static int worker_loop(void *arg)
         res.mod = load(w, job.path, &res.err);
         sl_chan_send(w->results, &res);
     }
-    return 0;
+    return NULL;
 }
 
 typedef struct seen_map {
@@ -207,6 +197,18 @@ static void append_err(char **err, const char *msg)
 }
 
 
+static void module_limit(char **err, const js_module *m, const js_import_rec *r, size_t max)
+{
+    uint32_t line, col;
+    sl__js_line_col(m->src, m->len, r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC ? r->pos : r->spec_pos, &line,
+                    &col);
+    char what[64];
+    snprintf(what, sizeof what, "%zu", max);
+    char *msg = fmt_err("%s:%u:%u: more than %s modules (--max-modules)", m->path, line, col, what);
+    append_err(err, msg);
+    free(msg);
+}
+
 /* Module ids are handed out in the order results arrive, which depends on
  * thread timing.  Renumber them by a walk of the graph (entries first, then
  * depth-first in import order) so the same input always gives the same
@@ -263,11 +265,12 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
 {
     memset(g, 0, sizeof *g);
     *err = NULL;
+    size_t max_modules = o->max_modules ? o->max_modules : SL_BUNDLE_MAX_MODULES;
     size_t nthreads = sl_pool_size(pool);
     sl_chan *work = sl_chan_new(sizeof(work_msg), SL_UNBOUNDED);
     sl_chan *results = sl_chan_new(sizeof(result_msg), SL_UNBOUNDED);
-    sl_group *grp = sl_group_new(pool);
-    if (!work || !results || !grp) {
+    pthread_t *tids = calloc(nthreads, sizeof *tids);
+    if (!work || !results || !tids) {
         fprintf(stderr, "sluice bundle: cannot start workers\n");
         exit(1);
     }
@@ -284,7 +287,10 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
         sl__arena_init(&w->arena);
         w->scratch = sl__js_scratch_new();
         w->res = sl__resolver_new(&o->resolve);
-        sl_group_spawn(grp, worker_loop, w);
+        if (sl__js_thread_start(&tids[i], worker_loop, w)) {
+            fprintf(stderr, "sluice bundle: cannot start worker threads\n");
+            exit(1);
+        }
     }
 
     seen_map seen = {0};
@@ -327,6 +333,11 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
             r->module = id;
             if (!added)
                 continue;
+            if (g->n >= max_modules) {
+                module_limit(err, m, r, max_modules);
+                failed = 1;
+                break;
+            }
             if (g->n == cap) {
                 g->mods = realloc(g->mods, cap * 2 * sizeof *g->mods);
                 memset(g->mods + cap, 0, cap * sizeof *g->mods);
@@ -340,8 +351,9 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
     }
     /* Closing the work channel is the workers' signal to return. */
     sl_chan_close(work);
-    sl_group_wait(grp);
-    sl_group_free(grp);
+    for (size_t i = 0; i < nthreads; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
     sl_chan_free(work);
     sl_chan_free(results);
     free(seen.keys);
@@ -362,8 +374,12 @@ void sl__graph_free(sl__graph *g)
 {
     graph_priv *gp = g->priv;
     if (gp) {
-        for (size_t i = 0; i < gp->n; i++)
+        for (size_t i = 0; i < gp->n; i++) {
             sl__arena_free(&gp->workers[i].arena);
+            for (size_t k = 0; k < gp->workers[i].sources.n; k++)
+                free(gp->workers[i].sources.v[k]);
+            free(gp->workers[i].sources.v);
+        }
         free(gp->workers);
         free(gp);
     }

@@ -24,6 +24,7 @@
 typedef struct sl__graph_opts {
     js_parse_opts parse;
     sl__resolve_opts resolve;
+    size_t max_modules; /* more is an error at the import that would pass it (0: SL_BUNDLE_MAX_MODULES) */
 } sl__graph_opts;
 
 typedef struct sl__graph {

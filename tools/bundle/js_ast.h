@@ -102,6 +102,13 @@ typedef struct js_patch {
     const char *text;
 } js_patch;
 
+/* Code the bundle may not run as the source does (printed as
+ * `file:line:column: warning: ...`, never fatal). */
+typedef struct js_warning {
+    uint32_t pos;
+    const char *msg;
+} js_warning;
+
 enum js_module_flags {
     MF_ESM_SYNTAX = 1,   /* import/export statements or import.meta */
     MF_CJS_SYNTAX = 2,   /* free `module` or `exports` */
@@ -109,7 +116,8 @@ enum js_module_flags {
     MF_JSON = 8,
     MF_NODE_MODE = 16,   /* .mjs or "type": "module": default import of CJS is module.exports */
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
-    MF_USES_THIS = 64
+    MF_USES_THIS = 64,
+    MF_STRICT = 128 /* a "use strict" directive opens the file */
 };
 
 typedef struct js_module {
@@ -141,6 +149,8 @@ typedef struct js_module {
     size_t nfree_names;
     const char **nested_names; /* distinct names bound in inner scopes */
     size_t nnested_names;
+    js_warning *warnings;
+    size_t nwarnings;
 } js_module;
 
 #endif

@@ -42,7 +42,33 @@ typedef struct ref {
     uint32_t define_end;
     uint32_t mem_tok; /* OCC_MEMBER */
     uint8_t flags;
+    uint8_t warn; /* W_*: a warning if the name turns out to be the global one */
 } ref;
+
+enum { W_NONE, W_REQUIRE, W_EVAL };
+
+static const char *const warn_text[] = {
+    NULL,
+    "warning: this call to \"require\" will not be bundled: its argument is not a string literal",
+    "warning: direct eval can see the bundle's renamed variables and may break the program",
+};
+
+/* A conditional whose condition --define may make constant (token ranges,
+ * end exclusive; no alternate: else_tok == else_end). */
+struct branch {
+    uint32_t cond_tok, cond_end, then_tok, then_end, else_tok, else_end;
+    uint32_t first_scope; /* scopes made inside it have ids from here on */
+    int fn_depth, owner;  /* function depth; nesting depth of the parse that owns it */
+    uint8_t expr;         /* `c ? a : b`, not an `if` */
+};
+
+/* A declaration that may reach outside a block: `var`, or a function
+ * declaration (sloppy code hoists those out of blocks too). */
+struct hoist {
+    uint32_t tok, scope; /* scope: where a var lands */
+    int fn_depth;        /* function declarations: the depth they sit at */
+    uint8_t is_fn;
+};
 
 struct js_parse_scratch {
     js_tokens toks;
@@ -64,6 +90,9 @@ struct js_parse_scratch {
     SL_VEC(uint32_t) export_refs; /* export {a}: token of a, resolved at the end */
     SL_VEC(uint32_t) import_toks;   /* one import declaration's local names */
     SL_VEC(const char *) import_names;
+    SL_VEC(js_warning) warnings;
+    SL_VEC(struct branch) branches; /* --define: conditionals that may fold */
+    SL_VEC(struct hoist) hoists;    /* var and function declarations, for dead-branch removal */
 };
 
 js_parse_scratch *sl__js_scratch_new(void)
@@ -95,6 +124,9 @@ void sl__js_scratch_free(js_parse_scratch *s)
     free(s->export_refs.v);
     free(s->import_toks.v);
     free(s->import_names.v);
+    free(s->branches.v);
+    free(s->hoists.v);
+    free(s->warnings.v);
     free(s);
 }
 
@@ -109,6 +141,7 @@ typedef struct P {
     js_parse_scratch *s;
     int32_t sc;
     int fn_depth, in_async, in_gen;
+    int depth; /* nesting, bounded by JS_MAX_NESTING */
     int32_t stmt;     /* current top-level statement */
     int impure;       /* side effects seen at the statement's own level */
     int pure_depth;   /* fn_depth at which side effects count */
@@ -254,6 +287,10 @@ static void declare(P *p, uint32_t ti, int kind, uint8_t flags)
     if (kind == SYM_VAR)
         while (p->s->scopes.v[target].kind == SC_BLOCK)
             target = p->s->scopes.v[target].parent;
+    if (kind == SYM_VAR && p->o->ndefines) {
+        struct hoist h = {ti, (uint32_t)target, 0, 0};
+        SL_VEC_PUSH(p->s->hoists, h);
+    }
     int added;
     decl_ent *e = tab_put(p, (uint32_t)target, t->start, t->end - t->start, &added);
     if (target != 0) {
@@ -292,8 +329,75 @@ static int32_t add_ref(P *p, uint32_t ti, uint8_t flags)
 
 /* ---- string literals ----------------------------------------------------- */
 
-/* The value of a string token (escapes other than \\ \' \" \n are kept raw:
- * module specifiers do not use them). */
+static int hex_val(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* n hex digits at s (n == 0: up to `}`, as in \u{...}); -1 if malformed. */
+static long hex_run(const char *s, size_t avail, size_t n, size_t *used)
+{
+    long v = 0;
+    size_t i = 0;
+    for (; i < avail && (n ? i < n : s[i] != '}'); i++) {
+        int d = hex_val(s[i]);
+        if (d < 0 || v > 0x10FFFF)
+            return -1;
+        v = v * 16 + d;
+    }
+    if ((n && i != n) || (!n && (i == 0 || i >= avail)))
+        return -1;
+    *used = n ? n : i + 1;
+    return v;
+}
+
+static size_t put_utf8(char *o, unsigned long c)
+{
+    if (c < 0x80)
+        return o[0] = (char)c, 1;
+    if (c < 0x800)
+        return o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 63)), 2;
+    if (c < 0x10000)
+        return o[0] = (char)(0xE0 | c >> 12), o[1] = (char)(0x80 | (c >> 6 & 63)), o[2] = (char)(0x80 | (c & 63)), 3;
+    o[0] = (char)(0xF0 | c >> 18), o[1] = (char)(0x80 | (c >> 12 & 63));
+    return o[2] = (char)(0x80 | (c >> 6 & 63)), o[3] = (char)(0x80 | (c & 63)), 4;
+}
+
+/* One escape after a backslash at s[0..n): its code point (-2: a line
+ * continuation, nothing; -1: malformed) and the bytes it used. */
+static long escape_at(const char *s, size_t n, size_t *used)
+{
+    *used = 1;
+    switch (s[0]) {
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'v': return '\v';
+    case '0': return n > 1 && s[1] >= '0' && s[1] <= '9' ? -1 : 0;
+    case '\r': *used = n > 1 && s[1] == '\n' ? 2 : 1; return -2;
+    case '\n': return -2;
+    case 'x': {
+        long v = hex_run(s + 1, n - 1, 2, used);
+        return *used += 1, v;
+    }
+    case 'u': {
+        int braced = n > 1 && s[1] == '{';
+        long v = hex_run(s + 1 + braced, n - 1 - braced, braced ? 0 : 4, used);
+        return *used += 1 + (size_t)braced, v > 0x10FFFF ? -1 : v;
+    }
+    default:
+        if ((unsigned char)s[0] == 0xE2 && n > 2 && (unsigned char)s[1] == 0x80 &&
+            ((unsigned char)s[2] == 0xA8 || (unsigned char)s[2] == 0xA9))
+            return *used = 3, -2; /* LS / PS continue the line */
+        return s[0] >= '1' && s[0] <= '9' ? -1 : (unsigned char)s[0];
+    }
+}
+
+/* The value of a string token, its escapes decoded as node decodes them
+ * (`"./\x61.js"` is "./a.js"), surrogate pairs joined, in UTF-8.  A
+ * malformed escape is a syntax error, as in a module. */
 static const char *str_value(P *p, const js_token *t)
 {
     size_t n = t->end - t->start - 2;
@@ -301,12 +405,26 @@ static const char *str_value(P *p, const js_token *t)
     const char *s = p->src + t->start + 1;
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            i++;
-            out[j++] = s[i] == 'n' ? '\n' : s[i];
-        } else {
+        if (s[i] != '\\') {
             out[j++] = s[i];
+            continue;
         }
+        size_t used;
+        long c = escape_at(s + i + 1, n - i - 1, &used);
+        if (c == -1)
+            fail(p, t->start + 1 + (uint32_t)i, "invalid escape sequence in string");
+        i += used;
+        if (c == -2)
+            continue;
+        if (c >= 0xD800 && c <= 0xDBFF && i + 2 < n && s[i + 1] == '\\' && s[i + 2] == 'u') {
+            size_t used2;
+            long lo = escape_at(s + i + 2, n - i - 2, &used2);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                i += 1 + used2;
+            }
+        }
+        j += put_utf8(out + j, (unsigned long)c); /* never longer than its escape */
     }
     out[j] = 0;
     return out;
@@ -675,8 +793,13 @@ static int32_t parse_primary(P *p)
         if (!is_op(cur(p), '('))
             fail(p, cur(p)->start, "expected '(' or '.' after import");
         js_token *open = cur(p);
-        if (peek(p, 1)->kind == T_STR && (is_op(peek(p, 2), ')') || is_op(peek(p, 2), ',')))
+        if (peek(p, 1)->kind == T_STR && (is_op(peek(p, 2), ')') || is_op(peek(p, 2), ','))) {
             add_rec(p, peek(p, 1), IR_DYNAMIC, start, p->t[open->match].end);
+        } else {
+            js_warning w = {start, "warning: this \"import()\" will not be bundled: its argument is not a string "
+                                   "literal"};
+            SL_VEC_PUSH(p->s->warnings, w);
+        }
         side_effect(p);
         parse_args(p);
         return -1;
@@ -686,9 +809,15 @@ static int32_t parse_primary(P *p)
             fail(p, t->start, "unexpected keyword");
     }
     int32_t r = add_ref(p, p->i, 0);
-    if (t->end - t->start == 7 && !memcmp(p->src + t->start, "require", 7) && is_op(peek(p, 1), '(') &&
-        peek(p, 2)->kind == T_STR && is_op(peek(p, 3), ')'))
-        p->s->refs.v[r].rec = add_rec(p, peek(p, 2), IR_REQUIRE, t->start, peek(p, 3)->end);
+    size_t n = t->end - t->start;
+    if (n == 7 && !memcmp(p->src + t->start, "require", 7) && is_op(peek(p, 1), '(')) {
+        if (peek(p, 2)->kind == T_STR && is_op(peek(p, 3), ')'))
+            p->s->refs.v[r].rec = add_rec(p, peek(p, 2), IR_REQUIRE, t->start, peek(p, 3)->end);
+        else
+            p->s->refs.v[r].warn = W_REQUIRE;
+    } else if (n == 4 && !memcmp(p->src + t->start, "eval", 4) && is_op(peek(p, 1), '(')) {
+        p->s->refs.v[r].warn = W_EVAL;
+    }
     if (p->o->ndefines)
         try_define(p, r);
     next(p);
@@ -759,6 +888,30 @@ static void parse_postfix(P *p, int32_t r, int pure_call)
     }
 }
 
+static void parse_unary(P *p);
+
+/* ---- nesting ------------------------------------------------------------
+ * The descent recurses once per level of nesting, so input decides how
+ * deep the C stack goes.  Every cycle of the recursion passes through one
+ * of the counted entries below (an assignment expression, a statement, a
+ * binding pattern, a class, a prefix operator); past JS_MAX_NESTING levels
+ * the parse stops with "nesting too deep".  The stack that holds the
+ * limit is JS_PARSE_STACK bytes (js_parser.h): callers parse on such a
+ * thread (sl__js_thread_start). */
+
+static void enter(P *p)
+{
+    if (++p->depth > JS_MAX_NESTING)
+        fail(p, cur(p)->start, "nesting too deep");
+}
+
+static void nested_unary(P *p)
+{
+    enter(p);
+    parse_unary(p);
+    p->depth--;
+}
+
 static void parse_unary(P *p)
 {
     js_token *t = cur(p);
@@ -766,12 +919,12 @@ static void parse_unary(P *p)
         switch (t->op) {
         case '!': case '~': case '+': case '-':
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         case P_INC: case P_DEC:
             side_effect(p);
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         default:
             break;
@@ -780,12 +933,12 @@ static void parse_unary(P *p)
         switch (t->op) {
         case K_TYPEOF: case K_VOID:
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         case K_DELETE:
             side_effect(p);
             next(p);
-            parse_unary(p);
+            nested_unary(p);
             return;
         case K_AWAIT:
             if (p->in_async || p->fn_depth == 0) {
@@ -793,7 +946,7 @@ static void parse_unary(P *p)
                     p->m->flags |= MF_TLA;
                 side_effect(p);
                 next(p);
-                parse_unary(p);
+                nested_unary(p);
                 return;
             }
             break;
@@ -814,7 +967,7 @@ static void parse_unary(P *p)
                     side_effect(p);
                 next(p);
                 if (is_kw(cur(p), K_NEW)) {
-                    parse_unary(p);
+                    nested_unary(p);
                     return;
                 }
                 int32_t r = parse_primary(p);
@@ -869,8 +1022,22 @@ static int arrow_ahead(P *p, int *is_async)
     return 0;
 }
 
-static void parse_assign(P *p, int no_in)
+static struct branch *new_branch(P *p, uint32_t cond_tok, uint32_t cond_end, int expr)
 {
+    struct branch b = {.cond_tok = cond_tok, .cond_end = cond_end, .then_tok = p->i,
+                       .first_scope = (uint32_t)p->s->scopes.n, .fn_depth = p->fn_depth, .owner = p->depth,
+                       .expr = (uint8_t)expr};
+    SL_VEC_PUSH(p->s->branches, b);
+    return &p->s->branches.v[p->s->branches.n - 1];
+}
+
+/* An assignment expression: operands and binary operators in a loop
+ * (precedence does not matter here), assignments, conditionals.  With
+ * --define, each `c ? a : b` is noted: `c` is what came since the chain
+ * started (the last `=` or `:`), `b` runs to the end of the expression. */
+static void assign_chain(P *p, int no_in)
+{
+    uint32_t chain = p->i;
     for (;;) {
         int is_async;
         if (arrow_ahead(p, &is_async)) {
@@ -892,16 +1059,35 @@ static void parse_assign(P *p, int no_in)
         if (is_op(t, '=') || is_op(t, P_ASSIGN_OP)) {
             side_effect(p);
             next(p);
+            chain = p->i;
             continue;
         }
         if (is_op(t, '?')) {
+            uint32_t q = p->i;
             next(p);
+            size_t bi = p->s->branches.n;
+            if (p->o->ndefines)
+                new_branch(p, chain, q, 1);
             parse_assign(p, 0);
+            if (p->o->ndefines) {
+                p->s->branches.v[bi].then_end = p->i;
+                p->s->branches.v[bi].else_tok = p->i + 1;
+            }
             expect(p, ':', "expected ':' in conditional expression");
+            chain = p->i;
             continue;
         }
         return;
     }
+}
+
+static void parse_assign_body(P *p, int no_in)
+{
+    size_t first = p->s->branches.n;
+    assign_chain(p, no_in);
+    for (size_t k = first; k < p->s->branches.n; k++) /* alternates end here */
+        if (p->s->branches.v[k].owner == p->depth && p->s->branches.v[k].expr && !p->s->branches.v[k].else_end)
+            p->s->branches.v[k].else_end = p->i;
 }
 
 static void parse_expr(P *p, int no_in)
@@ -915,7 +1101,7 @@ static void parse_expr(P *p, int no_in)
 
 /* ---- patterns, functions, classes --------------------------------------- */
 
-static void parse_binding(P *p, int kind)
+static void parse_binding_body(P *p, int kind)
 {
     js_token *t = cur(p);
     if (is_ident(t)) {
@@ -989,6 +1175,10 @@ static void parse_function(P *p, int is_decl, int is_async, int decl_kind_sym)
     }
     if (is_decl && has_name)
         declare(p, name, decl_kind_sym, 0);
+    if (is_decl && p->o->ndefines) {
+        struct hoist h = {name, 0, p->fn_depth, 1};
+        SL_VEC_PUSH(p->s->hoists, h);
+    }
     push_scope(p, SC_FUNC);
     if (!is_decl && has_name)
         declare(p, name, SYM_LET, 0);
@@ -999,7 +1189,7 @@ static void parse_function(P *p, int is_decl, int is_async, int decl_kind_sym)
     pop_scope(p);
 }
 
-static void parse_class(P *p, int is_decl)
+static void parse_class_body(P *p, int is_decl)
 {
     next(p); /* class */
     uint32_t name = 0;
@@ -1177,7 +1367,7 @@ static void parse_for(P *p)
     pop_scope(p);
 }
 
-static void parse_stmt(P *p)
+static void parse_stmt_body(P *p)
 {
     js_token *t = cur(p);
     if (t->kind == T_PUNCT) {
@@ -1216,18 +1406,31 @@ static void parse_stmt(P *p)
         case K_CLASS:
             parse_class(p, 1);
             return;
-        case K_IF:
+        case K_IF: {
             side_effect(p);
             next(p);
             expect(p, '(', "expected '(' after if");
+            uint32_t cond = p->i;
             parse_expr(p, 0);
+            uint32_t cond_end = p->i;
             expect(p, ')', "expected ')'");
+            size_t bi = p->s->branches.n;
+            if (p->o->ndefines)
+                new_branch(p, cond, cond_end, 0);
             parse_stmt(p);
+            uint32_t then_end = p->i, else_tok = p->i, else_end = p->i;
             if (is_kw(cur(p), K_ELSE)) {
                 next(p);
+                else_tok = p->i;
                 parse_stmt(p);
+                else_end = p->i;
+            }
+            if (p->o->ndefines) {
+                struct branch *b = &p->s->branches.v[bi];
+                b->then_end = then_end, b->else_tok = else_tok, b->else_end = else_end;
             }
             return;
+        }
         case K_FOR:
             side_effect(p);
             parse_for(p);
@@ -1341,6 +1544,34 @@ static void parse_stmt(P *p)
     }
     parse_expr(p, 0);
     semicolon(p);
+}
+
+static void parse_assign(P *p, int no_in)
+{
+    enter(p);
+    parse_assign_body(p, no_in);
+    p->depth--;
+}
+
+static void parse_binding(P *p, int kind)
+{
+    enter(p);
+    parse_binding_body(p, kind);
+    p->depth--;
+}
+
+static void parse_class(P *p, int is_decl)
+{
+    enter(p);
+    parse_class_body(p, is_decl);
+    p->depth--;
+}
+
+static void parse_stmt(P *p)
+{
+    enter(p);
+    parse_stmt_body(p);
+    p->depth--;
 }
 
 /* ---- module items -------------------------------------------------------- */
@@ -1581,8 +1812,26 @@ static void parse_export(P *p, js_stmt *st)
     }
 }
 
+/* Does the directive prologue (the string statements that open the file)
+ * say "use strict"? */
+static int use_strict(P *p)
+{
+    for (uint32_t i = 0; p->t[i].kind == T_STR; i++) {
+        const js_token *t = &p->t[i], *n = &p->t[i + 1];
+        if (!(is_op(n, ';') || n->kind == T_EOF || is_op(n, '}') || (n->flags & TF_NL_BEFORE)))
+            return 0; /* the string is part of an expression */
+        if (t->end - t->start == 12 && !memcmp(p->src + t->start + 1, "use strict", 10))
+            return 1;
+        if (is_op(n, ';'))
+            i++;
+    }
+    return 0;
+}
+
 static void parse_program(P *p)
 {
+    if (use_strict(p))
+        p->m->flags |= MF_STRICT;
     while (cur(p)->kind != T_EOF) {
         js_token *t = cur(p);
         js_stmt st = {.start = t->start, .default_sym = -1};
@@ -1642,6 +1891,10 @@ static void resolve_refs(P *p)
                 tab_put(p, FREE_SCOPE, t->start, n, &added);
                 if (added)
                     SL_VEC_PUSH(s->free_names, tok_str(p, t));
+                if (r->warn) {
+                    js_warning w = {t->start, warn_text[r->warn]};
+                    SL_VEC_PUSH(s->warnings, w);
+                }
                 if ((n == 6 && !memcmp(p->src + t->start, "module", 6)) ||
                     (n == 7 && !memcmp(p->src + t->start, "exports", 7)))
                     p->m->flags |= MF_CJS_SYNTAX;
@@ -1680,6 +1933,327 @@ static void resolve_refs(P *p)
     }
 }
 
+/* ---- dead branches under --define ------------------------------------------
+ * After --define, `if ("production" !== "production") { ... }` and
+ * `"production" === "production" ? a : b` have constant conditions.  The
+ * branch that cannot run is cut here, before the worker resolves the
+ * module's imports, so a require() inside it is never bundled (react's
+ * and vue's entries switch between production and development builds this
+ * way).  A condition folds when it is made of literals and --define
+ * values joined by ! && || == != === !== and parentheses.  A dead branch
+ * is replaced by `{}` (or `void 0` in an expression) and everything in
+ * it - references, require() and import() calls, --define patches,
+ * warnings - is dropped.  A `var` (or, in sloppy code, a function) it
+ * declares is visible outside it, so it stays declared: the branch
+ * becomes `{ var a, b; }`, keeping each name's own token. */
+
+enum { V_UNKNOWN, V_UNDEF, V_NULL, V_BOOL, V_NUM, V_STR };
+
+typedef struct cval {
+    int kind;
+    double num;
+    const char *str;
+    size_t len;
+} cval;
+
+typedef struct folder {
+    P *p;
+    uint32_t i, end; /* tokens left: [i, end) */
+    const js_patch *patches;
+    size_t npatches;
+} folder;
+
+static cval cval_of_text(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] && !memchr(s + 1, '\\', n - 2) &&
+        !memchr(s + 1, s[0], n - 2))
+        return (cval){V_STR, 0, s + 1, n - 2};
+    if (n == 4 && !memcmp(s, "true", 4))
+        return (cval){V_BOOL, 1, NULL, 0};
+    if (n == 5 && !memcmp(s, "false", 5))
+        return (cval){V_BOOL, 0, NULL, 0};
+    if (n == 4 && !memcmp(s, "null", 4))
+        return (cval){V_NULL, 0, NULL, 0};
+    if (n == 9 && !memcmp(s, "undefined", 9))
+        return (cval){V_UNDEF, 0, NULL, 0};
+    char buf[64], *e;
+    if (n && n < sizeof buf && ((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        double d = strtod(buf, &e);
+        if (!*e)
+            return (cval){V_NUM, d, NULL, 0};
+    }
+    return (cval){V_UNKNOWN, 0, NULL, 0};
+}
+
+static int truthy(cval v)
+{
+    switch (v.kind) {
+    case V_BOOL: case V_NUM: return v.num != 0 && v.num == v.num;
+    case V_STR: return v.len > 0;
+    default: return 0;
+    }
+}
+
+static cval fold_or(folder *f);
+
+/* A --define patch starting at byte pos, or NULL. */
+static const js_patch *patch_at(const folder *f, uint32_t pos)
+{
+    size_t lo = 0, hi = f->npatches;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->patches[mid].pos < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->npatches && f->patches[lo].pos == pos ? &f->patches[lo] : NULL;
+}
+
+static cval fold_primary(folder *f)
+{
+    P *p = f->p;
+    cval unknown = {V_UNKNOWN, 0, NULL, 0};
+    if (f->i >= f->end)
+        return unknown;
+    const js_token *t = &p->t[f->i];
+    const js_patch *pa = patch_at(f, t->start);
+    if (pa) { /* the define's value, in place of the tokens it covers */
+        while (f->i < f->end && p->t[f->i].end <= pa->end)
+            f->i++;
+        return cval_of_text(pa->text, strlen(pa->text));
+    }
+    if (is_op(t, '(')) {
+        f->i++;
+        cval v = fold_or(f);
+        if (f->i >= f->end || !is_op(&p->t[f->i], ')'))
+            return unknown;
+        f->i++;
+        return v;
+    }
+    f->i++;
+    if (t->kind == T_STR || t->kind == T_NUM || is_kw(t, K_TRUE) || is_kw(t, K_FALSE) || is_kw(t, K_NULL))
+        return cval_of_text(p->src + t->start, t->end - t->start);
+    return unknown;
+}
+
+static int op_text(const folder *f, const char *op)
+{
+    if (f->i >= f->end)
+        return 0;
+    const js_token *t = &f->p->t[f->i];
+    size_t n = strlen(op);
+    return t->kind == T_PUNCT && t->end - t->start == n && !memcmp(f->p->src + t->start, op, n);
+}
+
+static cval fold_unary(folder *f)
+{
+    if (op_text(f, "!")) {
+        f->i++;
+        cval v = fold_unary(f);
+        return v.kind == V_UNKNOWN ? v : (cval){V_BOOL, !truthy(v), NULL, 0};
+    }
+    return fold_primary(f);
+}
+
+static cval fold_eq(folder *f)
+{
+    cval a = fold_unary(f);
+    for (;;) {
+        int strict = op_text(f, "===") || op_text(f, "!=="), neg = op_text(f, "!==") || op_text(f, "!=");
+        if (!strict && !op_text(f, "==") && !op_text(f, "!="))
+            return a;
+        f->i++;
+        cval b = fold_unary(f);
+        int eq;
+        if (a.kind == V_UNKNOWN || b.kind == V_UNKNOWN)
+            a.kind = V_UNKNOWN;
+        else if (a.kind != b.kind && !(!strict && a.kind <= V_NULL && b.kind <= V_NULL))
+            a.kind = strict ? V_BOOL : V_UNKNOWN, a.num = neg; /* loose equality across kinds: not folded */
+        else {
+            eq = a.kind <= V_NULL || b.kind <= V_NULL   ? 1
+                 : a.kind == V_STR ? a.len == b.len && !memcmp(a.str, b.str, a.len)
+                                   : a.num == b.num;
+            a = (cval){V_BOOL, eq != neg, NULL, 0};
+        }
+    }
+}
+
+static cval fold_and(folder *f)
+{
+    cval a = fold_eq(f);
+    while (op_text(f, "&&")) {
+        f->i++;
+        cval b = fold_eq(f);
+        if (a.kind != V_UNKNOWN && !truthy(a))
+            continue; /* false && anything */
+        a = a.kind == V_UNKNOWN ? a : b;
+    }
+    return a;
+}
+
+static cval fold_or(folder *f)
+{
+    cval a = fold_and(f);
+    while (op_text(f, "||")) {
+        f->i++;
+        cval b = fold_and(f);
+        if (a.kind != V_UNKNOWN && truthy(a))
+            continue; /* true || anything */
+        a = a.kind == V_UNKNOWN ? a : b;
+    }
+    return a;
+}
+
+/* 1 true, 0 false, -1 not constant. */
+static int fold_condition(P *p, uint32_t from, uint32_t to)
+{
+    folder f = {p, from, to, p->s->patches.v, p->s->patches.n};
+    cval v = fold_or(&f);
+    if (v.kind == V_UNKNOWN || f.i != to)
+        return -1;
+    return truthy(v);
+}
+
+typedef SL_VEC(uint32_t) tok_vec;
+
+/* The declarations in tokens [from, to) of branch b that are visible
+ * outside it: a var that lands in a scope outside, or (in sloppy code,
+ * which hoists it out of its block) a function declared at b's depth.
+ * Their name tokens, in order, go to `out`. */
+static void hoisted(P *p, const struct branch *b, uint32_t from, uint32_t to, int sloppy, tok_vec *out)
+{
+    out->n = 0;
+    for (size_t k = 0; k < p->s->hoists.n; k++) {
+        const struct hoist *h = &p->s->hoists.v[k];
+        if (h->tok < from || h->tok >= to)
+            continue;
+        if (h->is_fn ? sloppy && h->fn_depth == b->fn_depth : h->scope < b->first_scope)
+            SL_VEC_PUSH(*out, h->tok);
+    }
+}
+
+typedef struct dead {
+    uint32_t start, end; /* bytes */
+    const char *text;
+} dead;
+
+typedef SL_VEC(dead) dead_vec;
+
+static int in_dead(const dead *d, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && d[lo].start <= pos;
+}
+
+/* By start, the longest first: an outer range wins over one inside it. */
+static int cmp_dead(const void *a, const void *b)
+{
+    const dead *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+static int cmp_patch_pos(const void *a, const void *b)
+{
+    const js_patch *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Cuts what is dead in place: occurrences, patches, require()/import(). */
+static void cut_dead(P *p, dead *d, size_t n)
+{
+    js_parse_scratch *s = p->s;
+    qsort(d, n, sizeof *d, cmp_dead);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* keep the outermost of nested ones */
+        if (!k || d[i].start >= d[k - 1].end)
+            d[k++] = d[i];
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < s->occs.n; i++)
+        if (!in_dead(d, n, s->occs.v[i].pos))
+            s->occs.v[k++] = s->occs.v[i];
+    s->occs.n = k;
+    k = 0;
+    for (size_t i = 0; i < s->warnings.n; i++)
+        if (!in_dead(d, n, s->warnings.v[i].pos))
+            s->warnings.v[k++] = s->warnings.v[i];
+    s->warnings.n = k;
+    k = 0;
+    for (size_t i = 0; i < s->patches.n; i++)
+        if (!in_dead(d, n, s->patches.v[i].pos))
+            s->patches.v[k++] = s->patches.v[i];
+    s->patches.n = k;
+    for (size_t i = 0; i < n; i++) {
+        js_patch pa = {d[i].start, d[i].end, d[i].text};
+        SL_VEC_PUSH(s->patches, pa);
+    }
+    qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
+    for (size_t i = 0; i < s->recs.n; i++) {
+        js_import_rec *r = &s->recs.v[i];
+        if ((r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) && in_dead(d, n, r->pos))
+            r->kind = IR_DEAD;
+    }
+}
+
+/* Dead tokens [from, to) as ranges to cut.  Declarations that must
+ * survive keep their name tokens (so renaming still reaches them):
+ * `{ var a, b; }` in place of the statement. */
+static void add_dead(P *p, uint32_t from, uint32_t to, int expr, const uint32_t *names, size_t n, dead_vec *d)
+{
+    uint32_t start = p->t[from].start, end = p->t[to - 1].end;
+    if (!n) {
+        dead x = {start, end, expr ? "void 0" : "{}"};
+        SL_VEC_PUSH(*d, x);
+        return;
+    }
+    for (size_t i = 0; i <= n; i++) {
+        dead x = {i ? p->t[names[i - 1]].end : start, i < n ? p->t[names[i]].start : end,
+                  i == 0 ? "{ var " : i < n ? ", " : "; }"};
+        SL_VEC_PUSH(*d, x);
+    }
+}
+
+static void fold_branches(P *p)
+{
+    js_parse_scratch *s = p->s;
+    if (!s->branches.n)
+        return;
+    if (s->patches.n)
+        qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
+    int sloppy = !(p->m->flags & (MF_STRICT | MF_ESM_SYNTAX));
+    dead_vec d = {0};
+    tok_vec names = {0};
+    for (size_t k = 0; k < s->branches.n; k++) {
+        const struct branch *b = &s->branches.v[k];
+        int c = fold_condition(p, b->cond_tok, b->cond_end);
+        uint32_t from = c ? b->else_tok : b->then_tok, to = c ? b->else_end : b->then_end;
+        if (c < 0 || from >= to)
+            continue;
+        hoisted(p, b, from, to, sloppy, &names);
+        add_dead(p, from, to, b->expr, names.v, names.n, &d);
+    }
+    if (d.n)
+        cut_dead(p, d.v, d.n);
+    free(d.v);
+    free(names.v);
+}
+
 #define COPY_OUT(field, vec)                                                                       \
     do {                                                                                           \
         m->n##field = s->vec.n;                                                                    \
@@ -1687,6 +2261,12 @@ static void resolve_refs(P *p)
         if (s->vec.n)                                                                              \
             memcpy((void *)m->field, s->vec.v, s->vec.n * sizeof *s->vec.v);                       \
     } while (0)
+
+static int cmp_warning(const void *a, const void *b)
+{
+    const js_warning *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
 
 static void copy_out(P *p)
 {
@@ -1703,6 +2283,9 @@ static void copy_out(P *p)
     COPY_OUT(patches, patches);
     COPY_OUT(free_names, free_names);
     COPY_OUT(nested_names, nested);
+    if (s->warnings.n)
+        qsort(s->warnings.v, s->warnings.n, sizeof *s->warnings.v, cmp_warning);
+    COPY_OUT(warnings, warnings);
 }
 
 static void reset(js_parse_scratch *s)
@@ -1710,6 +2293,7 @@ static void reset(js_parse_scratch *s)
     s->scopes.n = s->refs.n = s->stmts.n = s->stmt_decls.n = s->syms.n = s->recs.n = 0;
     s->imports.n = s->exports.n = s->stars.n = s->occs.n = s->patches.n = 0;
     s->free_names.n = s->nested.n = s->export_refs.n = 0;
+    s->branches.n = s->hoists.n = s->warnings.n = 0;
     if (s->tab_n) {
         memset(s->tab, 0, s->tab_cap * sizeof *s->tab);
         s->tab_n = 0;
@@ -1729,20 +2313,50 @@ void sl__js_line_col(const char *src, size_t len, uint32_t pos, uint32_t *line, 
     *col = c;
 }
 
+/* At most this much of the offending line is shown, centred on the column
+ * when the line is longer (minified code puts a whole file on one line). */
+#define DIAG_WIDTH 160
+
 void sl__js_diag(char *out, size_t outlen, const char *path, const char *src, size_t len, uint32_t pos,
                  const char *msg)
 {
     uint32_t line, col;
     sl__js_line_col(src, len, pos, &line, &col);
-    size_t ls = pos > len ? len : pos;
-    while (ls > 0 && src[ls - 1] != '\n')
+    size_t at = pos > len ? len : pos;
+    size_t ls = at;
+    while (ls > 0 && src[ls - 1] != '\n' && src[ls - 1] != '\r')
         ls--;
-    size_t le = ls;
+    size_t le = at;
     while (le < len && src[le] != '\n' && src[le] != '\r')
         le++;
-    int shown = (int)(le - ls > 200 ? 200 : le - ls);
-    snprintf(out, outlen, "%s:%u:%u: %s\n    %.*s\n    %*s^", path, line, col, msg, shown, src + ls,
-             (int)(col - 1 > 200 ? 200 : col - 1), "");
+    size_t from = ls;
+    if (at - ls > DIAG_WIDTH / 2) { /* start on a character boundary */
+        from = at - DIAG_WIDTH / 2;
+        while (from < at && ((unsigned char)src[from] & 0xC0) == 0x80)
+            from++;
+    }
+    size_t to = le - from > DIAG_WIDTH ? from + DIAG_WIDTH : le;
+    while (to > at && to < le && ((unsigned char)src[to] & 0xC0) == 0x80)
+        to--;
+    uint32_t caret = 0; /* characters between the window's start and pos */
+    for (size_t i = from; i < at; i++)
+        caret += ((unsigned char)src[i] & 0xC0) != 0x80;
+    snprintf(out, outlen, "%s:%u:%u: %s\n    %s%.*s%s\n    %*s^", path, line, col, msg, from > ls ? "..." : "",
+             (int)(to - from), src + from, to < le ? "..." : "", (int)caret + (from > ls ? 3 : 0), "");
+}
+
+int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t at;
+    int rc = pthread_attr_init(&at);
+    if (rc)
+        return rc;
+    /* The pages are committed only as deep nesting touches them. */
+    rc = pthread_attr_setstacksize(&at, JS_PARSE_STACK);
+    if (!rc)
+        rc = pthread_create(t, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    return rc;
 }
 
 int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_scratch *s, char *err,
@@ -1775,6 +2389,7 @@ int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_sc
         if (lex_failed) /* the tokens before the lexer's error parsed fine */
             fail(p, epos, emsg);
         resolve_refs(p);
+        fold_branches(p);
         copy_out(p);
     } else {
         if (lex_failed && p->err_pos >= epos)

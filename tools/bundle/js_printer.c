@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 /* A source-map segment: output (line, column) -> original (line, column). */
@@ -133,8 +134,19 @@ static int cmp_patch(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
+/* An ES module entry keeps ES module semantics in cjs and iife output: its
+ * code is strict.  STRICT_FILE: every module can be strict, so the whole
+ * output says "use strict".  STRICT_SPLIT: some CommonJS module is
+ * sloppy (no "use strict" of its own) and must stay so, so the CommonJS
+ * closures stay outside and the ES modules' code runs in a strict
+ * function; the names the closures read from it (namespace objects,
+ * import() groups) are declared outside and assigned inside. */
+enum { STRICT_NONE, STRICT_FILE, STRICT_SPLIT };
+
 typedef struct pctx {
     sl__link *L;
+    int strict;
+    atomic_int unnamed; /* a name the linker never assigned was asked for */
     sl__arena *arenas; /* one per pool worker, for patch texts */
     size_t narenas;
     int track;
@@ -142,34 +154,22 @@ typedef struct pctx {
     size_t cwdlen;
 } pctx;
 
-static int is_member_text(const char *t) { return strchr(t, '.') || strchr(t, '[') || strchr(t, '{'); }
-
-static const char *occ_text(pctx *c, sl__arena *a, js_module *m, const js_occ *o, uint32_t *end)
+/* Every module-level name the printer writes passes here.  One the
+ * linker never assigned is a linker bug: a debug or sanitizer build stops
+ * on it (so the fuzzers find it), a release build fails the bundle rather
+ * than print "(null)" - printf's "%s" of NULL is undefined behaviour. */
+static const char *name(pctx *c, const char *s)
 {
-    sl__link *L = c->L;
-    js_symbol *s = &m->syms[o->sym];
-    *end = o->pos + o->len;
-    if (s->kind == SYM_IMPORT && (o->flags & OCC_MEMBER)) {
-        js_import_binding *b = &m->imports[s->import_idx];
-        int32_t t = m->recs[b->rec].module;
-        if (!strcmp(b->imported, "*") && t >= 0 && L->kind[t] == MK_ESM) {
-            const char *r = sl__link_member(L, a, t, m->src + o->mem_start, o->mem_len);
-            if (r) {
-                *end = o->mem_start + o->mem_len;
-                if ((o->flags & OCC_MEM_CALL) && is_member_text(r))
-                    return sl__arena_printf(a, "(0, %s)", r);
-                return r;
-            }
-        }
-    }
-    const char *t = s->final_name;
-    if (!t || (strlen(t) == o->len && !memcmp(t, m->src + o->pos, o->len)))
-        return NULL;
-    if (o->flags & OCC_SHORTHAND)
-        return sl__arena_printf(a, "%.*s: %s", (int)o->len, m->src + o->pos, t);
-    if ((o->flags & OCC_CALL) && is_member_text(t))
-        return sl__arena_printf(a, "(0, %s)", t);
-    return t;
+    if (s)
+        return s;
+#if SL_BUNDLE_CHECKS
+    (void)c;
+    fputs("sluice bundle: internal error: the printer was asked for a name the linker never assigned\n", stderr);
+    abort();
+#else
+    atomic_store(&c->unnamed, 1);
+    return "__sluice_unnamed";
+#endif
 }
 
 static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
@@ -179,17 +179,17 @@ static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
     if (t < 0)
         return NULL;
     if (r->kind == IR_REQUIRE)
-        return L->kind[t] == MK_ESM ? L->ns_expr[t] : sl__arena_printf(a, "%s()", L->require_name[t]);
+        return L->kind[t] == MK_ESM ? name(c, L->ns_expr[t]) : sl__arena_printf(a, "%s()", name(c, L->require_name[t]));
     if (L->kind[t] == MK_ESM && L->lazy_name[t])
         return sl__arena_printf(a, "Promise.resolve().then(() => %s())", L->lazy_name[t]);
     if (L->kind[t] == MK_ESM)
-        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", L->ns_expr[t]);
+        return sl__arena_printf(a, "Promise.resolve().then(() => %s)", name(c, L->ns_expr[t]));
     if (L->kind[t] == MK_CJS)
-        return sl__arena_printf(a, "Promise.resolve().then(() => __toESM(%s(), 1))", L->require_name[t]);
-    return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", L->require_name[t]);
+        return sl__arena_printf(a, "Promise.resolve().then(() => __toESM(%s(), 1))", name(c, L->require_name[t]));
+    return sl__arena_printf(a, "Promise.resolve().then(() => ({ default: %s() }))", name(c, L->require_name[t]));
 }
 
-static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
+static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
 {
     for (size_t i = 0; i < m->nstmts; i++) {
         js_stmt *st = &m->stmts[i];
@@ -208,10 +208,10 @@ static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
             add(v, st->start, st->body, "");
             add(v, st->name_at, st->name_at,
                 sl__arena_printf(a, st->name_at > 0 && m->src[st->name_at - 1] == ' ' ? "%s " : " %s",
-                                 m->syms[st->default_sym].final_name));
+                                 name(c, m->syms[st->default_sym].final_name)));
             break;
         case S_EXPORT_DEFAULT_EXPR:
-            add(v, st->start, st->body, sl__arena_printf(a, "const %s = ", m->syms[st->default_sym].final_name));
+            add(v, st->start, st->body, sl__arena_printf(a, "const %s = ", name(c, m->syms[st->default_sym].final_name)));
             if (!st->has_semi)
                 add(v, st->end, st->end, ";");
             break;
@@ -222,19 +222,18 @@ static void stmt_patches(sl__arena *a, js_module *m, patch_vec *v)
 }
 
 /* The module's own text with its patches applied. */
-static void splice(pctx *c, sl__arena *a, js_module *m, int esm, pbuf *out)
+static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
 {
+    js_module *m = c->L->g->mods[mi];
     patch_vec v = {0};
     if (m->hashbang_end)
         add(&v, 0, m->hashbang_end, "");
     if (esm) {
-        stmt_patches(a, m, &v);
-        for (size_t k = 0; k < m->noccs; k++) {
-            uint32_t end;
-            const char *t = occ_text(c, a, m, &m->occs[k], &end);
-            if (t)
-                add(&v, m->occs[k].pos, end, t);
-        }
+        stmt_patches(c, a, m, &v);
+        const char **text = c->L->occ_text[mi];
+        for (size_t k = 0; k < m->noccs; k++)
+            if (text[k])
+                add(&v, m->occs[k].pos, c->L->occ_end[mi][k], text[k]);
     }
     for (size_t k = 0; k < m->nrecs; k++) {
         const js_import_rec *r = &m->recs[k];
@@ -273,23 +272,33 @@ static const char *rel(const pctx *c, const char *path)
     return path;
 }
 
-static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *how, pbuf *out);
+static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, pbuf *out);
 
 typedef struct item {
-    uint8_t type; /* 0 closure, 1 + EV_* */
+    uint8_t type; /* 0 closure, 1 + EV_*, or ITEM_STRICT_OPEN */
     int32_t mod;
 } item;
+
+enum { ITEM_STRICT_OPEN = 100 }; /* STRICT_SPLIT: where the strict function starts */
+
+static void print_namespaces(pctx *c, sl__arena *a, pbuf *out);
 
 static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
 {
     sl__link *L = c->L;
+    if (it->type == ITEM_STRICT_OPEN) {
+        int ret = L->o->format == FMT_IIFE && L->o->global_name;
+        pb_str(out, ret ? "\nreturn (function () {\n\"use strict\";\n" : "\n(function () {\n\"use strict\";\n");
+        print_namespaces(c, a, out);
+        return;
+    }
     js_module *m = L->g->mods[it->mod];
     char head[4096];
     snprintf(head, sizeof head, "\n// %s\n", rel(c, m->path));
     if (it->type == 0) {
         pb_str(out, head);
         pb_str(out, "var ");
-        pb_str(out, L->require_name[it->mod]);
+        pb_str(out, name(c, L->require_name[it->mod]));
         if (L->kind[it->mod] == MK_JSON) {
             pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
             srcpos sp = {0, 0};
@@ -298,7 +307,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
             return;
         }
         pb_str(out, " = __cjs(function (exports, module) {\n");
-        splice(c, a, m, 0, out);
+        splice(c, a, it->mod, 0, out);
         pb_str(out, "});\n");
         return;
     }
@@ -310,30 +319,31 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         if (!any)
             break;
         pb_str(out, head);
-        splice(c, a, m, 1, out);
+        splice(c, a, it->mod, 1, out);
         break;
     }
     case EV_CJS_INIT:
         for (int mode = 0; mode < 2; mode++)
             if (L->interop[mode][it->mod]) {
                 char *s = sl__arena_printf(a, "var %s = __toESM(%s()%s);\n", L->interop[mode][it->mod],
-                                           L->require_name[it->mod], mode ? ", 1" : "");
+                                           name(c, L->require_name[it->mod]), mode ? ", 1" : "");
                 pb_str(out, s);
             }
         if (!L->interop[0][it->mod] && !L->interop[1][it->mod])
-            pb_str(out, sl__arena_printf(a, "%s();\n", L->require_name[it->mod]));
+            pb_str(out, sl__arena_printf(a, "%s();\n", name(c, L->require_name[it->mod])));
         break;
     case EV_LAZY_BEGIN:
-        pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\nvar %s = __lazy(() => {\n",
-                                     rel(c, m->path), L->lazy_name[it->mod]));
+        pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\n%s%s = __lazy(() => {\n",
+                                     rel(c, m->path), c->strict == STRICT_SPLIT ? "" : "var ",
+                                     name(c, L->lazy_name[it->mod])));
         break;
     case EV_LAZY_END:
-        print_namespace(L, a, it->mod, "return", out);
+        print_namespace(c, a, it->mod, "return", out);
         pb_str(out, "});\n");
         break;
     case EV_JSON_INIT: {
         pb_str(out, head);
-        pb_str(out, sl__arena_printf(a, "var %s = ", L->json_name[it->mod]));
+        pb_str(out, sl__arena_printf(a, "var %s = ", name(c, L->json_name[it->mod])));
         srcpos sp = {0, 0};
         size_t end = m->len;
         while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
@@ -428,51 +438,69 @@ static void quote(pbuf *p, const char *s)
  * `how` is "var" (define it) or "return" (a lazy group hands it back).
  * With `export *` from CommonJS it is built on first use instead, adding
  * the CommonJS modules' own names, which exist only at run time. */
-static void print_namespace(sl__link *L, sl__arena *a, int32_t mi, const char *how, pbuf *out)
+static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, pbuf *out)
 {
-    size_t n, count = 0;
-    const char **names = sl__link_export_names(L, mi, &n);
+    sl__link *L = c->L;
     const char ***cjs = L->ns_cjs;
-    int is_var = !strcmp(how, "var");
-    if (is_var)
-        pb_str(out, sl__arena_printf(a, "var %s = ", L->ns_name[mi]));
+    int is_var = strcmp(how, "return") != 0;
+    if (is_var) /* "var", or "assign" to a name declared outside (STRICT_SPLIT) */
+        pb_str(out, sl__arena_printf(a, "%s%s = ", strcmp(how, "var") ? "" : "var ", name(c, L->ns_name[mi])));
     else
         pb_str(out, "return ");
     pb_str(out, cjs[mi] ? "__nsLazy(() => ({" : "__ns({");
-    for (size_t k = 0; k < n; k++) {
-        const char *t = sl__link_member(L, a, mi, names[k], strlen(names[k]));
-        if (!t)
-            continue;
-        pb_str(out, count++ ? ",\n  " : "\n  ");
-        if (is_plain_ident(names[k]))
-            pb_str(out, names[k]);
+    for (size_t k = 0; k < L->nns_entries[mi]; k++) {
+        const sl__ns_entry *e = &L->ns_entries[mi][k];
+        pb_str(out, k ? ",\n  " : "\n  ");
+        if (is_plain_ident(e->name))
+            pb_str(out, e->name);
         else
-            quote(out, names[k]);
-        pb_str(out, sl__arena_printf(a, ": () => %s", t));
+            quote(out, e->name);
+        pb_str(out, sl__arena_printf(a, ": () => %s", name(c, e->text)));
     }
-    pb_str(out, count ? "\n" : "");
+    pb_str(out, L->nns_entries[mi] ? "\n" : "");
     if (cjs[mi]) {
         pb_str(out, "}), () => [");
         for (size_t k = 0; cjs[mi][k]; k++)
-            pb_str(out, sl__arena_printf(a, "%s%s", k ? ", " : "", cjs[mi][k]));
+            pb_str(out, sl__arena_printf(a, "%s%s", k ? ", " : "", name(c, cjs[mi][k])));
         pb_str(out, is_var ? "]);\n" : "])();\n");
     } else {
         pb_str(out, "});\n");
     }
-    free(names);
 }
 
-static void print_namespaces(sl__link *L, sl__arena *a, pbuf *out)
+static void print_namespaces(pctx *c, sl__arena *a, pbuf *out)
 {
+    sl__link *L = c->L;
     for (size_t i = 0; i < L->nns; i++) {
         int32_t mi = L->ns_list[i];
         if (!L->lazy_name[mi]) /* a lazy group returns its own */
-            print_namespace(L, a, mi, "var", out);
+            print_namespace(c, a, mi, c->strict == STRICT_SPLIT ? "assign" : "var", out);
     }
 }
 
-static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
+/* STRICT_SPLIT: `var` for the names the strict part assigns and the
+ * sloppy CommonJS closures may read. */
+static void print_split_names(pctx *c, pbuf *out)
 {
+    sl__link *L = c->L;
+    int n = 0;
+    for (size_t i = 0; i < L->nns; i++)
+        if (!L->lazy_name[L->ns_list[i]]) {
+            pb_str(out, n++ ? ", " : "var ");
+            pb_str(out, name(c, L->ns_name[L->ns_list[i]]));
+        }
+    for (size_t e = 0; e < L->nevs; e++)
+        if (L->evs[e].type == EV_LAZY_BEGIN) {
+            pb_str(out, n++ ? ", " : "var ");
+            pb_str(out, name(c, L->lazy_name[L->evs[e].mod]));
+        }
+    if (n)
+        pb_str(out, ";\n");
+}
+
+static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
+{
+    sl__link *L = c->L;
     const sl__link_opts *o = L->o;
     js_module *entry = L->g->mods[L->entry];
     if (entry->hashbang_end) {
@@ -481,6 +509,8 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
     }
     if (o->format == FMT_IIFE)
         pb_str(out, o->global_name ? sl__arena_printf(a, "var %s = (() => {\n", o->global_name) : "(() => {\n");
+    if (c->strict == STRICT_FILE)
+        pb_str(out, "\"use strict\";\n");
     if (o->format == FMT_ESM && L->need_require)
         pb_str(out, "import { createRequire as __createRequire } from \"module\";\n"
                     "var require = __createRequire(import.meta.url);\n");
@@ -490,7 +520,7 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
                     "var __dirname = __filename.slice(0, __filename.lastIndexOf(\"/\"));\n");
     for (size_t i = 0; i < L->next; i++) {
         if (o->format == FMT_ESM) {
-            pb_str(out, sl__arena_printf(a, "import * as %s from ", L->ext[i].name));
+            pb_str(out, sl__arena_printf(a, "import * as %s from ", name(c, L->ext[i].name)));
             quote(out, L->ext[i].spec);
             pb_str(out, ";\n");
         }
@@ -507,21 +537,25 @@ static void print_prelude(sl__link *L, sl__arena *a, pbuf *out)
         pb_str(out, helper_ns_lazy);
     for (size_t i = 0; i < L->next; i++) {
         if (o->format != FMT_ESM) {
-            pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", L->ext[i].name));
+            pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", name(c, L->ext[i].name)));
             quote(out, L->ext[i].spec);
             pb_str(out, "), 1);\n");
         }
     }
-    print_namespaces(L, a, out);
+    if (c->strict == STRICT_SPLIT)
+        print_split_names(c, out);
+    else
+        print_namespaces(c, a, out);
 }
 
-static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
+static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
 {
+    sl__link *L = c->L;
     const sl__link_opts *o = L->o;
     int32_t e = L->entry;
     pb_str(out, "\n");
     if (L->kind[e] != MK_ESM) {
-        const char *call = sl__arena_printf(a, "%s()", L->require_name[e]);
+        const char *call = sl__arena_printf(a, "%s()", name(c, L->require_name[e]));
         if (o->format == FMT_CJS)
             pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", call));
         else if (o->format == FMT_ESM)
@@ -533,7 +567,7 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
     } else if (o->format == FMT_ESM && L->nentry_exports) {
         pbuf list = {0};
         for (size_t i = 0; i < L->nentry_exports; i += 2) {
-            const char *name = L->entry_exports[i], *text = L->entry_exports[i + 1];
+            const char *exported = L->entry_exports[i], *text = name(c, L->entry_exports[i + 1]);
             if (!is_plain_ident(text)) {
                 const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
                 pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
@@ -542,10 +576,10 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
             pb_str(&list, i ? ",\n  " : "\n  ");
             pb_str(&list, text);
             pb_str(&list, " as ");
-            if (is_plain_ident(name))
-                pb_str(&list, name);
+            if (is_plain_ident(exported))
+                pb_str(&list, exported);
             else
-                quote(&list, name);
+                quote(&list, exported);
         }
         pb_str(out, "export {");
         pb_text(out, list.b, list.n);
@@ -553,12 +587,27 @@ static void print_epilogue(sl__link *L, sl__arena *a, pbuf *out)
         free(list.b);
         free(list.segs);
     } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
-        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", L->ns_expr[e]));
+        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", name(c, L->ns_expr[e])));
     } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
-        pb_str(out, sl__arena_printf(a, "return %s;\n", L->ns_expr[e]));
+        pb_str(out, sl__arena_printf(a, "return %s;\n", name(c, L->ns_expr[e])));
     }
+    if (c->strict == STRICT_SPLIT)
+        pb_str(out, "})();\n");
     if (o->format == FMT_IIFE)
         pb_str(out, "})();\n");
+}
+
+/* How strict the output is (see STRICT_FILE, STRICT_SPLIT). */
+static int strict_mode(const sl__link *L)
+{
+    if (L->kind[L->entry] != MK_ESM || L->o->format == FMT_ESM)
+        return STRICT_NONE; /* a CommonJS entry keeps its own; ESM output is strict anyway */
+    for (size_t i = 0; i < L->ncjs; i++) {
+        const js_module *m = L->g->mods[L->cjs_order[i]];
+        if (L->kind[L->cjs_order[i]] == MK_CJS && !(m->flags & MF_STRICT) && m->nstmts)
+            return STRICT_SPLIT;
+    }
+    return STRICT_FILE;
 }
 
 /* ---- source map ---------------------------------------------------------- */
@@ -637,14 +686,17 @@ static char *relative_to(const char *dir, const char *path)
 int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out)
 {
     memset(out, 0, sizeof *out);
-    size_t nitems = L->ncjs + L->nevs;
+    int strict = strict_mode(L), split = strict == STRICT_SPLIT;
+    size_t nitems = L->ncjs + (size_t)split + L->nevs;
     item *items = malloc((nitems + 1) * sizeof *items);
     for (size_t i = 0; i < L->ncjs; i++)
         items[i] = (item){0, L->cjs_order[i]};
+    if (split)
+        items[L->ncjs] = (item){ITEM_STRICT_OPEN, L->entry};
     for (size_t i = 0; i < L->nevs; i++)
-        items[L->ncjs + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
+        items[L->ncjs + (size_t)split + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
     pbuf *bufs = calloc(nitems + 1, sizeof *bufs);
-    pctx c = {.L = L, .track = map_name != NULL};
+    pctx c = {.L = L, .strict = strict, .track = map_name != NULL};
     if (getcwd(c.cwd, sizeof c.cwd))
         c.cwdlen = strlen(c.cwd);
     par pa = {&c, items, bufs};
@@ -653,8 +705,8 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     sl__arena a;
     sl__arena_init(&a);
     pbuf head = {0}, tail = {0};
-    print_prelude(L, &a, &head);
-    print_epilogue(L, &a, &tail);
+    print_prelude(&c, &a, &head);
+    print_epilogue(&c, &a, &tail);
 
     size_t total = head.n + tail.n + 64 + (map_name ? strlen(map_name) + 32 : 0);
     for (size_t i = 0; i < nitems; i++)
@@ -755,7 +807,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     free(tail.b);
     free(tail.segs);
     sl__arena_free(&a);
-    return 0;
+    return atomic_load(&c.unnamed) ? -1 : 0;
 }
 
 void sl__output_free(sl__output *out)

@@ -27,7 +27,8 @@ typedef struct sl__output {
 
 /* map_name: the source map's file name, written into the sourceMappingURL
  * comment (NULL: no map).  map_dir: the directory the map's source paths
- * are made relative to. */
+ * are made relative to.  Returns 0, or -1 when the link left a name
+ * unassigned (an internal error; debug and sanitizer builds abort). */
 int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out);
 void sl__output_free(sl__output *out);
 

@@ -4,10 +4,18 @@
  * Names: every reached module's free names, the JavaScript keywords and
  * the bundle's own helpers are reserved first; then each ESM module, in
  * evaluation order, claims its top-level names, taking `name$N` only when
- * the name is already claimed.  Imports get no name of their own: an
- * import symbol's final_name is the text that replaces it, the final name
- * of the variable it resolves to through any chain of re-exports and
- * `export *`, which is what makes bindings live without any getter.
+ * the name is already claimed.  Imports get no name of their own.
+ *
+ * One rule decides every reference (occ_target): an identifier of an ES
+ * module reads either one of its own top-level variables or, through an
+ * import, a binding - a variable of another ES module (reached through any
+ * chain of re-exports and `export *`), a namespace object, or an
+ * expression over a name the bundle made up (CommonJS interop, JSON, an
+ * external).  `ns.name` on a namespace reads the variable itself.  The
+ * printer's text, tree shaking and the namespace objects all come from
+ * that rule, and so does the one check that keeps an inner binding from
+ * capturing a rewritten reference: when the variable's final name is bound
+ * in an inner scope of the reading module, the variable is renamed.
  */
 #include "linker.h"
 
@@ -65,12 +73,72 @@ static void set_add(name_set *s, const char *name)
     s->n++;
 }
 
+/* Counters behind `name$N`: the next N to try for a base name, so that
+ * many modules declaring the same name cost linear work, not quadratic. */
+typedef struct suffix_map {
+    const char **keys;
+    unsigned *next;
+    size_t cap, n;
+} suffix_map;
+
+static unsigned *suffix_slot(suffix_map *m, const char *base)
+{
+    if (m->n * 2 >= m->cap) {
+        suffix_map old = *m;
+        m->cap = old.cap ? old.cap * 2 : 256;
+        m->keys = calloc(m->cap, sizeof *m->keys);
+        m->next = calloc(m->cap, sizeof *m->next);
+        m->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.keys[i])
+                *suffix_slot(m, old.keys[i]) = old.next[i];
+        free(old.keys);
+        free(old.next);
+    }
+    size_t i = hname(base, strlen(base)) & (m->cap - 1);
+    for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (!strcmp(m->keys[i], base))
+            return &m->next[i];
+    m->keys[i] = base;
+    m->n++;
+    m->next[i] = 1;
+    return &m->next[i];
+}
+
+/* (module, export name) pairs one resolution has visited: ECMAScript's
+ * resolveSet.  Stamped with the query's generation, so starting a query
+ * clears it in O(1). */
+typedef struct visit_ent {
+    uint32_t gen;
+    int32_t mod;
+    const char *name;
+    size_t len;
+} visit_ent;
+
+typedef struct frame {
+    int32_t mod;
+    const char *name;
+    size_t len;
+    uint32_t star;
+    uint8_t pass, fresh;
+} frame;
+
 typedef struct linkctx {
     sl__link *L;
-    sl__arena *tmp; /* texts made while resolving (the printer passes its own) */
     name_set used;
     name_set inner; /* names bound below the top level, anywhere */
+    suffix_map suffix;
     char *err;
+    visit_ent *vis;
+    size_t vis_cap, vis_n;
+    uint32_t gen;
+    SL_VEC(frame) frames;
+    uint32_t *stamp; /* per module, for walks over `export *` */
+    uint32_t stamp_gen;
+    name_set *nested;  /* per module: names bound in its inner scopes (built on demand) */
+    uint8_t *dynamic_ns; /* per module: 0 unknown, 1 names all static, 2 some only at run time */
+    int captured; /* a rewrite was captured: names changed, rewrite again */
+    int warn;     /* collect warnings (first rewrite only) */
 } linkctx;
 
 /* Is `s` unavailable?  A name the bundler makes up must also avoid every
@@ -87,10 +155,12 @@ static const char *claim_as(linkctx *c, const char *base, int made_up)
         set_add(&c->used, base);
         return base;
     }
-    for (unsigned k = 1;; k++) {
-        char *s = sl__arena_printf(&c->L->a, "%s$%u", base, k);
+    unsigned *k = suffix_slot(&c->suffix, base);
+    for (;; ++*k) {
+        char *s = sl__arena_printf(&c->L->a, "%s$%u", base, *k);
         if (!taken(c, s, 1)) {
             set_add(&c->used, s);
+            ++*k;
             return s;
         }
     }
@@ -347,11 +417,19 @@ static void order(sl__link *L)
     free(stack);
 }
 
-/* ---- binding resolution ------------------------------------------------- */
+/* ---- made-up names --------------------------------------------------------- */
 
-/* The name of mod's namespace object; `need` says it must be emitted
- * (a namespace import whose every use is `ns.name` needs only the name). */
 static const char *interop_of(linkctx *c, int32_t mod, int node_mode);
+
+/* A fresh stamp for a walk over modules (no per-walk clearing). */
+static uint32_t walk_begin(linkctx *c)
+{
+    if (++c->stamp_gen == 0) {
+        memset(c->stamp, 0, c->L->g->n * sizeof *c->stamp);
+        c->stamp_gen = 1;
+    }
+    return c->stamp_gen;
+}
 
 /* `export *` from CommonJS somewhere below mod: its names are known only
  * at run time, so the namespace object is built on first use and the
@@ -360,18 +438,18 @@ static void find_cjs_stars(linkctx *c, int32_t mod)
 {
     sl__link *L = c->L;
     sl__graph *g = L->g;
-    uint8_t *vis = calloc(g->n, 1);
+    uint32_t st = walk_begin(c);
     int32_t *stack = malloc(g->n * sizeof *stack);
     size_t sp = 0, n = 0;
     stack[sp++] = mod;
-    vis[mod] = 1;
+    c->stamp[mod] = st;
     while (sp) {
         js_module *m = g->mods[stack[--sp]];
         for (size_t k = 0; k < m->nstars; k++) {
             int32_t t = m->recs[m->stars[k]].module;
-            if (t < 0 || vis[t])
+            if (t < 0 || c->stamp[t] == st)
                 continue;
-            vis[t] = 1;
+            c->stamp[t] = st;
             if (L->kind[t] == MK_ESM) {
                 stack[sp++] = t;
             } else if (L->kind[t] == MK_CJS) {
@@ -381,10 +459,40 @@ static void find_cjs_stars(linkctx *c, int32_t mod)
             }
         }
     }
-    free(vis);
     free(stack);
 }
 
+/* Does mod's namespace get names only known at run time (an `export *`
+ * of CommonJS, JSON or an external somewhere below it)? */
+static int ns_is_dynamic(linkctx *c, int32_t mod)
+{
+    sl__link *L = c->L;
+    if (c->dynamic_ns[mod])
+        return c->dynamic_ns[mod] == 2;
+    uint32_t st = walk_begin(c);
+    int32_t *stack = malloc(L->g->n * sizeof *stack);
+    size_t sp = 0;
+    int dyn = 0;
+    stack[sp++] = mod;
+    c->stamp[mod] = st;
+    while (sp && !dyn) {
+        js_module *m = L->g->mods[stack[--sp]];
+        for (size_t k = 0; k < m->nstars && !dyn; k++) {
+            int32_t t = m->recs[m->stars[k]].module;
+            dyn = t < 0 || L->kind[t] != MK_ESM;
+            if (!dyn && c->stamp[t] != st) {
+                c->stamp[t] = st;
+                stack[sp++] = t;
+            }
+        }
+    }
+    free(stack);
+    c->dynamic_ns[mod] = dyn ? 2 : 1;
+    return dyn;
+}
+
+/* The name of mod's namespace object; `need` says it must be emitted
+ * (a namespace import whose every use is `ns.name` needs only the name). */
 static const char *ns_name_of(linkctx *c, int32_t mod, int need)
 {
     sl__link *L = c->L;
@@ -459,7 +567,7 @@ static const char *external_of(linkctx *c, const char *spec)
 
 static const char *member(linkctx *c, const char *obj, const char *name)
 {
-    sl__arena *a = c->tmp;
+    sl__arena *a = &c->L->a;
     int plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
     for (const char *p = name; *p && plain; p++)
         plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
@@ -467,113 +575,389 @@ static const char *member(linkctx *c, const char *obj, const char *name)
     return plain ? sl__arena_printf(a, "%s.%s", obj, name) : sl__arena_printf(a, "%s[\"%s\"]", obj, name);
 }
 
-static const char *resolve_import(linkctx *c, int32_t mod, uint32_t sym, int depth);
+/* ---- bindings ---------------------------------------------------------------
+ * What a name resolves to.  B_SYM: a top-level variable (not an import) of
+ * ES module `mod`.  B_NS: the namespace object of ES module `mod`.  B_TEXT:
+ * an expression over names the bundle made up (CommonJS interop, JSON,
+ * externals), which no inner binding can capture. */
 
-/* The text that names export `name` of module `mod`, or NULL. */
-static const char *resolve_export(linkctx *c, int32_t mod, const char *name, size_t len, int depth)
+enum { B_NONE, B_SYM, B_NS, B_TEXT };
+
+typedef struct sl__binding {
+    uint8_t kind;
+    int32_t mod;
+    uint32_t sym;
+    const char *text;
+} binding;
+
+static binding bind_text(const char *t) { return (binding){B_TEXT, -1, 0, t}; }
+
+/* Export names of each ES module, hashed once: every lookup is O(1), so
+ * an entry with 140,000 exports links in linear time. */
+static void index_exports(sl__link *L, int32_t mi)
+{
+    js_module *m = L->g->mods[mi];
+    size_t cap = 8;
+    while (cap < m->nexports * 2 + 2)
+        cap *= 2;
+    int32_t *t = sl__arena_alloc(&L->a, cap * sizeof *t);
+    memset(t, 0xff, cap * sizeof *t);
+    for (size_t i = 0; i < m->nexports; i++) {
+        const char *nm = m->exports[i].name;
+        size_t h = hname(nm, strlen(nm)) & (cap - 1);
+        for (; t[h] >= 0; h = (h + 1) & (cap - 1))
+            if (!strcmp(m->exports[t[h]].name, nm))
+                break;
+        if (t[h] < 0) /* the first of a duplicated name wins */
+            t[h] = (int32_t)i;
+    }
+    L->xtab[mi] = t;
+    L->xcap[mi] = cap;
+}
+
+static js_export *find_export(linkctx *c, int32_t mi, const char *name, size_t len)
 {
     sl__link *L = c->L;
-    js_module *m = L->g->mods[mod];
-    if (depth > 100)
-        return NULL;
-    char *nm = sl__arena_strndup(c->tmp, name, len);
-    if (L->kind[mod] == MK_CJS)
-        return member(c, interop_of(c, mod, 1), nm);
-    if (L->kind[mod] == MK_JSON)
-        return !strcmp(nm, "default") ? json_of(c, mod) : member(c, json_of(c, mod), nm);
-    for (size_t i = 0; i < m->nexports; i++) {
-        js_export *e = &m->exports[i];
-        if (strlen(e->name) != len || memcmp(e->name, name, len))
-            continue;
-        if (e->sym >= 0) {
-            js_symbol *s = &m->syms[e->sym];
-            if (s->kind == SYM_IMPORT)
-                return resolve_import(c, mod, (uint32_t)e->sym, depth + 1);
-            return s->final_name;
-        }
-        js_import_rec *r = &m->recs[e->rec];
-        if (r->module < 0) {
-            const char *x = external_of(c, r->spec);
-            return !strcmp(e->imported, "*") ? x : member(c, x, e->imported);
-        }
-        if (!strcmp(e->imported, "*"))
-            return L->kind[r->module] == MK_ESM ? ns_of(c, r->module) : interop_of(c, r->module, 1);
-        return resolve_export(c, r->module, e->imported, strlen(e->imported), depth + 1);
+    js_module *m = L->g->mods[mi];
+    if (!L->xtab[mi])
+        index_exports(L, mi);
+    int32_t *t = L->xtab[mi];
+    size_t mask = L->xcap[mi] - 1;
+    for (size_t h = hname(name, len) & mask; t[h] >= 0; h = (h + 1) & mask) {
+        c->L->steps++;
+        const char *e = m->exports[t[h]].name;
+        if (strlen(e) == len && !memcmp(e, name, len))
+            return &m->exports[t[h]];
     }
-    if (len == 7 && !memcmp(name, "default", 7))
-        return NULL;
-    /* export *: ES modules first (their names are known); a CommonJS or
-     * external star can only be asked at run time, so it comes last. */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < m->nstars; i++) {
-            js_import_rec *r = &m->recs[m->stars[i]];
-            int dynamic = r->module < 0 || L->kind[r->module] != MK_ESM;
-            if (dynamic != pass)
-                continue;
-            if (r->module < 0)
-                return member(c, external_of(c, r->spec), nm);
-            const char *t = resolve_export(c, r->module, name, len, depth + 1);
-            if (t)
-                return t;
-        }
     return NULL;
 }
 
-static const char *resolve_import(linkctx *c, int32_t mod, uint32_t symi, int depth)
+/* Adds (mod, name) to this query's visited set; 0 if it was there. */
+static int visit(linkctx *c, int32_t mod, const char *name, size_t len)
+{
+    if (c->vis_n * 2 >= c->vis_cap) { /* grow: keep only this query's entries */
+        visit_ent *old = c->vis;
+        size_t oc = c->vis_cap;
+        c->vis_cap = oc ? oc * 2 : 256;
+        c->vis = calloc(c->vis_cap, sizeof *c->vis);
+        c->vis_n = 0;
+        for (size_t i = 0; i < oc; i++)
+            if (old[i].gen == c->gen)
+                visit(c, old[i].mod, old[i].name, old[i].len);
+        free(old);
+    }
+    size_t mask = c->vis_cap - 1;
+    for (size_t h = (hname(name, len) ^ ((size_t)mod * 0x9e3779b97f4a7c15ull)) & mask;; h = (h + 1) & mask) {
+        visit_ent *e = &c->vis[h];
+        if (e->gen != c->gen) {
+            *e = (visit_ent){c->gen, mod, name, len};
+            c->vis_n++;
+            return 1;
+        }
+        if (e->mod == mod && e->len == len && !memcmp(e->name, name, len))
+            return 0;
+    }
+}
+
+/* Where `imported` of record r leads, from a module whose default imports
+ * of CommonJS follow node (node_mode): 1 with the final binding in *out,
+ * or 0 with the next (module, name) to look up. */
+static int follow(linkctx *c, const js_import_rec *r, const char *imported, int node_mode, binding *out,
+                  int32_t *next_mod, const char **next_name)
 {
     sl__link *L = c->L;
-    js_module *m = L->g->mods[mod];
-    js_symbol *s = &m->syms[symi];
-    if (s->final_name)
-        return s->final_name;
-    js_import_binding *b = &m->imports[s->import_idx];
-    js_import_rec *r = &m->recs[b->rec];
-    const char *text;
-    int node_mode = (m->flags & MF_NODE_MODE) != 0;
-    if (r->module < 0) {
+    int32_t t = r->module;
+    int star = !strcmp(imported, "*");
+    if (t < 0) {
         const char *x = external_of(c, r->spec);
-        text = !strcmp(b->imported, "*") ? x : member(c, x, b->imported);
-    } else if (!strcmp(b->imported, "*")) {
-        int32_t t = r->module;
-        text = L->kind[t] == MK_ESM ? ns_name_of(c, t, 0) : L->kind[t] == MK_CJS ? interop_of(c, t, node_mode) : json_of(c, t);
-        if (L->kind[t] == MK_JSON)
-            text = sl__arena_printf(&L->a, "{ default: %s }", text);
-    } else if (L->kind[r->module] == MK_CJS) {
-        text = member(c, interop_of(c, r->module, node_mode), b->imported);
-    } else {
-        text = resolve_export(c, r->module, b->imported, strlen(b->imported), depth);
-        if (!text) {
+        *out = bind_text(star ? x : member(c, x, imported));
+        return 1;
+    }
+    if (star) {
+        if (L->kind[t] == MK_ESM)
+            *out = (binding){B_NS, t, 0, NULL};
+        else if (L->kind[t] == MK_CJS)
+            *out = bind_text(interop_of(c, t, node_mode));
+        else
+            *out = bind_text(sl__arena_printf(&L->a, "{ default: %s }", json_of(c, t)));
+        return 1;
+    }
+    if (L->kind[t] == MK_CJS) {
+        *out = bind_text(member(c, interop_of(c, t, node_mode), imported));
+        return 1;
+    }
+    *next_mod = t;
+    *next_name = imported;
+    return 0;
+}
+
+enum { LOOK_FOUND, LOOK_MISSING, LOOK_DEAD };
+
+/* Follows export `f->name` of f->mod through re-exports and imports (the
+ * frame moves along) until a binding is found (LOOK_FOUND), the module in
+ * hand does not export the name itself (LOOK_MISSING: search its `export
+ * *`), or the chain closes on itself or cannot go on (LOOK_DEAD). */
+static int look_up(linkctx *c, frame *f, binding *out)
+{
+    sl__link *L = c->L;
+    for (;;) {
+        L->steps++;
+        if (!visit(c, f->mod, f->name, f->len))
+            return LOOK_DEAD;
+        js_module *m = L->g->mods[f->mod];
+        if (L->kind[f->mod] != MK_ESM) { /* CommonJS, JSON: properties of a value */
+            char *nm = sl__arena_strndup(&L->a, f->name, f->len);
+            if (L->kind[f->mod] == MK_CJS)
+                *out = bind_text(member(c, interop_of(c, f->mod, 1), nm));
+            else
+                *out = bind_text(!strcmp(nm, "default") ? json_of(c, f->mod) : member(c, json_of(c, f->mod), nm));
+            return LOOK_FOUND;
+        }
+        js_export *e = find_export(c, f->mod, f->name, f->len);
+        if (!e)
+            return f->len == 7 && !memcmp(f->name, "default", 7) ? LOOK_DEAD : LOOK_MISSING;
+        if (e->sym >= 0 && m->syms[e->sym].kind != SYM_IMPORT) {
+            *out = (binding){B_SYM, f->mod, (uint32_t)e->sym, NULL};
+            return LOOK_FOUND;
+        }
+        const js_import_rec *r;
+        const char *imported, *next_name;
+        int node_mode = 1;
+        if (e->sym >= 0) { /* export { x } of an imported x */
+            js_import_binding *b = &m->imports[m->syms[e->sym].import_idx];
+            r = &m->recs[b->rec];
+            imported = b->imported;
+            node_mode = (m->flags & MF_NODE_MODE) != 0;
+        } else {
+            r = &m->recs[e->rec];
+            imported = e->imported;
+        }
+        if (follow(c, r, imported, node_mode, out, &f->mod, &next_name))
+            return LOOK_FOUND;
+        f->name = next_name;
+        f->len = strlen(next_name);
+    }
+}
+
+/* Export `name` of module `mod`, as ECMAScript's ResolveExport finds it:
+ * named exports first, then `export *` targets in order (ES modules before
+ * CommonJS and externals, whose names exist only at run time; the first
+ * found wins).  Each (module, name) is visited once per query, so cycles
+ * of any shape end, and the work is linear in what the query can reach.
+ * Iterative: a long chain of re-exports cannot overflow the stack. */
+static binding resolve_export(linkctx *c, int32_t mod, const char *name, size_t len)
+{
+    sl__link *L = c->L;
+    if (++c->gen == 0) {
+        memset(c->vis, 0, c->vis_cap * sizeof *c->vis);
+        c->gen = 1;
+    }
+    c->vis_n = 0;
+    c->frames.n = 0;
+    frame f0 = {mod, name, len, 0, 0, 1};
+    SL_VEC_PUSH(c->frames, f0);
+    while (c->frames.n) {
+        frame *f = &c->frames.v[c->frames.n - 1];
+        binding b;
+        if (f->fresh) {
+            f->fresh = 0;
+            int r = look_up(c, f, &b);
+            if (r == LOOK_FOUND)
+                return b;
+            if (r == LOOK_DEAD) {
+                c->frames.n--;
+                continue;
+            }
+        }
+        js_module *m = L->g->mods[f->mod];
+        if (f->star >= m->nstars) {
+            if (++f->pass == 2)
+                c->frames.n--;
+            f->star = 0;
+            continue;
+        }
+        js_import_rec *r = &m->recs[m->stars[f->star++]];
+        int dynamic = r->module < 0 || L->kind[r->module] != MK_ESM;
+        if (dynamic != f->pass)
+            continue;
+        L->steps++;
+        if (r->module < 0)
+            return bind_text(member(c, external_of(c, r->spec), sl__arena_strndup(&L->a, f->name, f->len)));
+        frame next = {r->module, f->name, f->len, 0, 0, 1};
+        SL_VEC_PUSH(c->frames, next); /* f is stale from here */
+    }
+    return (binding){B_NONE, -1, 0, NULL};
+}
+
+static void warn(linkctx *c, int32_t mod, uint32_t pos, const char *msg)
+{
+    sl__link *L = c->L;
+    if (!c->warn)
+        return;
+    L->warnings = realloc(L->warnings, (L->nwarnings + 1) * sizeof *L->warnings);
+    L->warnings[L->nwarnings++] = (sl__link_warning){mod, pos, msg};
+}
+
+/* A module path as a message shows it: relative to the importer's folder. */
+static const char *shown_path(linkctx *c, int32_t from, int32_t to)
+{
+    const char *a = c->L->g->mods[from]->path, *b = c->L->g->mods[to]->path;
+    const char *slash = strrchr(a, '/');
+    size_t dl = slash ? (size_t)(slash - a) : 0;
+    if (dl && !strncmp(a, b, dl) && b[dl] == '/')
+        return sl__arena_printf(&c->L->a, "./%s", b + dl + 1);
+    return b;
+}
+
+/* What import symbol `symi` of module `mi` is bound to (resolved once). */
+static binding import_binding(linkctx *c, int32_t mi, uint32_t symi)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mi];
+    binding *memo = &L->imp[mi][symi];
+    if (memo->kind != B_NONE)
+        return *memo;
+    js_import_binding *ib = &m->imports[m->syms[symi].import_idx];
+    js_import_rec *r = &m->recs[ib->rec];
+    binding b;
+    int32_t t;
+    const char *name;
+    if (!follow(c, r, ib->imported, (m->flags & MF_NODE_MODE) != 0, &b, &t, &name)) {
+        b = resolve_export(c, t, name, strlen(name));
+        if (b.kind == B_NONE) {
             uint32_t line, col;
             sl__js_line_col(m->src, m->len, r->spec_pos, &line, &col);
-            char *what = sl__arena_printf(&L->a, "%s:%u:%u", m->path, line, col);
-            fail(c, "%s: no export named \"%s\" in that module", what, b->imported);
-            text = "undefined";
+            char *where = sl__arena_printf(&L->a, "%s:%u:%u", m->path, line, col);
+            fail(c, "%s: no export named \"%s\" in that module", where, ib->imported);
+            b = bind_text("undefined");
         }
     }
-    s->final_name = text;
-    return text;
+    *memo = b;
+    return b;
 }
 
-const char *sl__link_member(sl__link *L, sl__arena *a, int32_t mod, const char *name, size_t len)
+/* The one rule: what occurrence `o` of module `mi` reads, and where the
+ * text it stands for ends (`ns.name` on a namespace reads the variable
+ * itself, so the replaced text runs past `.name`).  Rewriting, tree
+ * shaking and the capture check all ask here. */
+static binding occ_target(linkctx *c, int32_t mi, const js_occ *o, uint32_t *end)
 {
-    linkctx c = {.L = L, .tmp = a};
-    /* Only called after linking, for names the linker already resolved:
-     * no new names are claimed on this path. */
-    return resolve_export(&c, mod, name, len, 0);
+    js_module *m = c->L->g->mods[mi];
+    *end = o->pos + o->len;
+    if (m->syms[o->sym].kind != SYM_IMPORT)
+        return (binding){B_SYM, mi, o->sym, NULL};
+    binding b = import_binding(c, mi, o->sym);
+    if (b.kind != B_NS || !(o->flags & OCC_MEMBER) || (o->flags & OCC_WRITE))
+        return b;
+    binding mb = resolve_export(c, b.mod, m->src + o->mem_start, o->mem_len);
+    if (mb.kind != B_NONE) {
+        *end = o->mem_start + o->mem_len;
+        return mb;
+    }
+    if (!ns_is_dynamic(c, b.mod))
+        warn(c, mi, o->mem_start,
+             sl__arena_printf(&c->L->a, "warning: import \"%.*s\" will always be undefined: there is no export "
+                                        "named \"%.*s\" in \"%s\"",
+                              (int)o->mem_len, m->src + o->mem_start, (int)o->mem_len, m->src + o->mem_start,
+                              shown_path(c, mi, b.mod)));
+    return b;
 }
 
-
-const char **sl__link_export_names(sl__link *L, int32_t mod, size_t *n)
+static const char *text_of(linkctx *c, binding b)
 {
+    switch (b.kind) {
+    case B_SYM: return c->L->g->mods[b.mod]->syms[b.sym].final_name;
+    case B_NS: return ns_of(c, b.mod);
+    case B_TEXT: return b.text;
+    default: return "undefined";
+    }
+}
+
+/* ---- rewriting -------------------------------------------------------------- */
+
+static int is_member_text(const char *t) { return strchr(t, '.') || strchr(t, '[') || strchr(t, '{'); }
+
+/* Is `name` bound in some inner scope of module mi? */
+static int binds_inner(linkctx *c, int32_t mi, const char *name)
+{
+    js_module *m = c->L->g->mods[mi];
+    if (!m->nnested_names)
+        return 0;
+    name_set *s = &c->nested[mi];
+    if (!s->cap)
+        for (size_t i = 0; i < m->nnested_names; i++)
+            set_add(s, m->nested_names[i]);
+    return set_has(s, name);
+}
+
+/* The text occurrence o becomes (NULL: it stays).  The capture check: a
+ * variable read under a name other than the one written here (an import
+ * renamed, or `ns.name`) must not be bound in an inner scope of this
+ * module, or that binding would capture the read; such a variable is
+ * renamed (to a name no inner scope binds) and the rewrite runs again. */
+static const char *rewrite(linkctx *c, int32_t mi, const js_occ *o, uint32_t *end)
+{
+    js_module *m = c->L->g->mods[mi];
+    const js_symbol *s = &m->syms[o->sym];
+    binding b = occ_target(c, mi, o, end);
+    const char *t = text_of(c, b);
+    int whole = *end == o->pos + o->len; /* not `ns.name` */
+    if (b.kind == B_SYM && s->kind == SYM_IMPORT && strcmp(t, s->name) && binds_inner(c, mi, t)) {
+        js_symbol *ts = &c->L->g->mods[b.mod]->syms[b.sym];
+        ts->final_name = claim(c, ts->final_name);
+        c->captured = 1;
+        t = ts->final_name;
+    }
+    if (whole && strlen(t) == o->len && !memcmp(t, m->src + o->pos, o->len))
+        return NULL;
+    if (whole && (o->flags & OCC_SHORTHAND))
+        return sl__arena_printf(&c->L->a, "%.*s: %s", (int)o->len, m->src + o->pos, t);
+    if ((o->flags & (whole ? OCC_CALL : OCC_MEM_CALL)) && is_member_text(t))
+        return sl__arena_printf(&c->L->a, "(0, %s)", t); /* a call through a member gets no `this` */
+    return t;
+}
+
+static void rewrite_module(linkctx *c, int32_t mi)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mi];
+    if (!L->occ_text[mi]) {
+        L->occ_text[mi] = sl__arena_alloc(&L->a, (m->noccs + 1) * sizeof *L->occ_text[mi]);
+        L->occ_end[mi] = sl__arena_alloc(&L->a, (m->noccs + 1) * sizeof *L->occ_end[mi]);
+    }
+    for (size_t k = 0; k < m->noccs; k++)
+        L->occ_text[mi][k] = rewrite(c, mi, &m->occs[k], &L->occ_end[mi][k]);
+}
+
+/* Every ES module's rewrites; again while a capture renamed something. */
+static void rewrite_all(linkctx *c)
+{
+    sl__link *L = c->L;
+    c->warn = 1;
+    for (int round = 0; round < 8; round++) {
+        c->captured = 0;
+        for (size_t e = 0; e < L->nevs; e++)
+            if (L->evs[e].type == EV_ESM)
+                rewrite_module(c, L->evs[e].mod);
+        c->warn = 0;
+        if (!c->captured)
+            break;
+    }
+}
+
+/* The names on mod's namespace: its own exports, then those of its
+ * `export *` targets (not default; the first one found wins).  malloc'd. */
+static const char **export_names(linkctx *c, int32_t mod, size_t *n)
+{
+    sl__link *L = c->L;
     sl__graph *g = L->g;
     name_set seen = {0};
     const char **out = NULL;
-    size_t cnt = 0, cap = 0;
-    uint8_t *vis = calloc(g->n, 1);
+    size_t cnt = 0, cap = 0, sp = 0;
+    uint32_t st = walk_begin(c);
     int32_t *stack = malloc(g->n * sizeof *stack);
-    size_t sp = 0;
     stack[sp++] = mod;
-    vis[mod] = 1;
+    c->stamp[mod] = st;
     while (sp) {
         int32_t x = stack[--sp];
         js_module *xm = g->mods[x];
@@ -593,17 +977,81 @@ const char **sl__link_export_names(sl__link *L, int32_t mod, size_t *n)
         /* reversed, so the first `export *` is searched first */
         for (size_t k = xm->nstars; k-- > 0;) {
             int32_t t = xm->recs[xm->stars[k]].module;
-            if (t >= 0 && !vis[t]) {
-                vis[t] = 1;
+            if (t >= 0 && c->stamp[t] != st) {
+                c->stamp[t] = st;
                 stack[sp++] = t;
             }
         }
     }
-    free(vis);
     free(stack);
     free(seen.v);
     *n = cnt;
     return out;
+}
+
+/* The getters of every namespace object that must exist; a getter that
+ * returns another namespace makes that one exist too (ns_list grows). */
+static void namespace_entries(linkctx *c)
+{
+    sl__link *L = c->L;
+    for (size_t i = 0; i < L->nns; i++) {
+        int32_t mi = L->ns_list[i];
+        if (L->ns_entries[mi])
+            continue;
+        size_t n, k = 0;
+        const char **names = export_names(c, mi, &n);
+        sl__ns_entry *es = sl__arena_alloc(&L->a, (n + 1) * sizeof *es);
+        for (size_t j = 0; j < n; j++) {
+            binding b = resolve_export(c, mi, names[j], strlen(names[j]));
+            if (b.kind != B_NONE)
+                es[k++] = (sl__ns_entry){names[j], text_of(c, b)};
+        }
+        L->ns_entries[mi] = es;
+        L->nns_entries[mi] = k;
+        free(names);
+    }
+}
+
+static void link_requires(linkctx *c, int32_t mi)
+{
+    sl__link *L = c->L;
+    js_module *m = L->g->mods[mi];
+    for (size_t k = 0; k < m->nrecs; k++) {
+        js_import_rec *r = &m->recs[k];
+        if (r->module < 0 || (r->kind != IR_REQUIRE && r->kind != IR_DYNAMIC))
+            continue;
+        int32_t t = r->module;
+        if (L->kind[t] == MK_ESM)
+            ns_of(c, t);
+        else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
+            interop_of(c, t, 1);
+        else
+            require_of(c, t);
+    }
+}
+
+static void entry_exports(linkctx *c)
+{
+    sl__link *L = c->L;
+    if (L->kind[L->entry] != MK_ESM)
+        return;
+    if (L->o->format != FMT_ESM) {
+        if (L->o->format == FMT_CJS || L->o->global_name)
+            ns_of(c, L->entry);
+        return;
+    }
+    /* ESM output: one `export` clause with every name the entry exports. */
+    size_t n;
+    const char **names = export_names(c, L->entry, &n);
+    L->entry_exports = malloc((2 * n + 1) * sizeof *L->entry_exports);
+    for (size_t i = 0; i < n; i++) {
+        binding b = resolve_export(c, L->entry, names[i], strlen(names[i]));
+        if (b.kind == B_NONE)
+            continue;
+        L->entry_exports[L->nentry_exports++] = names[i];
+        L->entry_exports[L->nentry_exports++] = text_of(c, b);
+    }
+    free(names);
 }
 
 /* ---- names ---------------------------------------------------------------- */
@@ -639,8 +1087,10 @@ static void assign_names(linkctx *c)
             continue;
         int32_t mi = L->evs[e].mod;
         js_module *m = g->mods[mi];
+        L->imp[mi] = sl__arena_zalloc(&L->a, (m->nsyms + 1) * sizeof *L->imp[mi]);
         for (size_t k = 0; k < m->nsyms; k++) {
             js_symbol *s = &m->syms[k];
+            s->final_name = NULL;
             if (s->kind == SYM_IMPORT)
                 continue;
             const char *base = s->name[0] ? s->name : sl__arena_printf(&L->a, "%s_default", base_of(L, m->path));
@@ -649,79 +1099,15 @@ static void assign_names(linkctx *c)
     }
 }
 
-/* Does every use of this namespace import read a statically known member? */
-static void check_namespaces(linkctx *c, int32_t mi)
-{
-    sl__link *L = c->L;
-    js_module *m = L->g->mods[mi];
-    for (size_t k = 0; k < m->noccs; k++) {
-        js_occ *o = &m->occs[k];
-        js_symbol *s = &m->syms[o->sym];
-        if (s->kind != SYM_IMPORT || (o->flags & OCC_DECL))
-            continue;
-        js_import_binding *b = &m->imports[s->import_idx];
-        int32_t t = m->recs[b->rec].module;
-        if (strcmp(b->imported, "*") || t < 0 || L->kind[t] != MK_ESM)
-            continue;
-        if ((o->flags & OCC_MEMBER) && !(o->flags & OCC_WRITE) &&
-            resolve_export(c, t, m->src + o->mem_start, o->mem_len, 0))
-            continue;
-        ns_of(c, t);
-    }
-}
-
-static void link_requires(linkctx *c, int32_t mi)
-{
-    sl__link *L = c->L;
-    js_module *m = L->g->mods[mi];
-    for (size_t k = 0; k < m->nrecs; k++) {
-        js_import_rec *r = &m->recs[k];
-        if (r->module < 0 || (r->kind != IR_REQUIRE && r->kind != IR_DYNAMIC))
-            continue;
-        int32_t t = r->module;
-        if (L->kind[t] == MK_ESM)
-            ns_of(c, t);
-        else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
-            interop_of(c, t, 1);
-        else
-            require_of(c, t);
-    }
-}
-
-static void entry_exports(linkctx *c)
-{
-    sl__link *L = c->L;
-    if (L->kind[L->entry] != MK_ESM)
-        return;
-    if (L->o->format != FMT_ESM) {
-        if (L->o->format == FMT_CJS || L->o->global_name)
-            ns_of(c, L->entry);
-        return;
-    }
-    /* ESM output: one `export` clause with every name the entry exports. */
-    size_t n;
-    const char **names = sl__link_export_names(L, L->entry, &n);
-    L->entry_exports = malloc((2 * n + 1) * sizeof *L->entry_exports);
-    for (size_t i = 0; i < n; i++) {
-        const char *text = resolve_export(c, L->entry, names[i], strlen(names[i]), 0);
-        if (!text)
-            continue;
-        L->entry_exports[L->nentry_exports++] = names[i];
-        L->entry_exports[L->nentry_exports++] = text;
-    }
-    free(names);
-}
-
-
 /* ---- tree shaking ----------------------------------------------------------
  * Statement-level, over ESM modules.  Roots: every statement with side
  * effects in a module that is included (a module is included from the
  * start unless its package says "sideEffects": false, in which case it is
  * included once something it declares is used), the entry's exports and
  * every export reachable through a namespace object.  A live statement
- * makes live every symbol it reads; a live symbol makes live every
- * statement that declares it.  Imports are followed through their final
- * names, which are unique in the bundle. */
+ * makes live every variable its references bind to (occ_target, the same
+ * rule the rewrites use); a live variable makes live every statement that
+ * declares it. */
 
 typedef struct sym_ref {
     int32_t mod;
@@ -730,10 +1116,6 @@ typedef struct sym_ref {
 
 typedef struct shaker {
     linkctx *c;
-    /* final name -> symbol */
-    const char **keys;
-    sym_ref *vals;
-    size_t cap;
     /* per module: occurrence range of each statement, declaring statements of each symbol */
     uint32_t **stmt_occ;  /* nstmts + 1 offsets into occs */
     uint32_t **decl_off;  /* nsyms + 1 offsets into decl_stmt */
@@ -741,47 +1123,6 @@ typedef struct shaker {
     uint8_t *included;
     SL_VEC(sym_ref) work; /* symbols to process */
 } shaker;
-
-static void map_put(shaker *sh, const char *k, sym_ref v)
-{
-    size_t i = hname(k, strlen(k)) & (sh->cap - 1);
-    while (sh->keys[i])
-        i = (i + 1) & (sh->cap - 1);
-    sh->keys[i] = k;
-    sh->vals[i] = v;
-}
-
-static sym_ref *map_get(shaker *sh, const char *k)
-{
-    size_t i = hname(k, strlen(k)) & (sh->cap - 1);
-    for (; sh->keys[i]; i = (i + 1) & (sh->cap - 1))
-        if (!strcmp(sh->keys[i], k))
-            return &sh->vals[i];
-    return NULL;
-}
-
-/* Final name -> symbol, over every ES module in the output. */
-static void name_map_build(shaker *sh)
-{
-    sl__link *L = sh->c->L;
-    size_t nsyms = 0;
-    for (size_t e = 0; e < L->nevs; e++)
-        if (L->evs[e].type == EV_ESM)
-            nsyms += L->g->mods[L->evs[e].mod]->nsyms;
-    sh->cap = 64;
-    while (sh->cap < nsyms * 2 + 2)
-        sh->cap *= 2;
-    sh->keys = calloc(sh->cap, sizeof *sh->keys);
-    sh->vals = calloc(sh->cap, sizeof *sh->vals);
-    for (size_t e = 0; e < L->nevs; e++) {
-        if (L->evs[e].type != EV_ESM)
-            continue;
-        js_module *m = L->g->mods[L->evs[e].mod];
-        for (uint32_t k = 0; k < m->nsyms; k++)
-            if (m->syms[k].kind != SYM_IMPORT)
-                map_put(sh, m->syms[k].final_name, (sym_ref){L->evs[e].mod, k});
-    }
-}
 
 static void index_module(shaker *sh, int32_t mi)
 {
@@ -814,50 +1155,31 @@ static void index_module(shaker *sh, int32_t mi)
         m->stmts[k].live = 0;
 }
 
-static void live_sym(shaker *sh, int32_t mi, uint32_t sym)
+static void live_binding(shaker *sh, binding b)
 {
-    js_module *m = sh->c->L->g->mods[mi];
-    if (m->syms[sym].live)
+    if (b.kind != B_SYM || !sh->stmt_occ[b.mod])
         return;
-    m->syms[sym].live = 1;
-    sym_ref r = {mi, sym};
+    js_module *m = sh->c->L->g->mods[b.mod];
+    if (m->syms[b.sym].live)
+        return;
+    m->syms[b.sym].live = 1;
+    sym_ref r = {b.mod, b.sym};
     SL_VEC_PUSH(sh->work, r);
-}
-
-static void live_text(shaker *sh, const char *text)
-{
-    sym_ref *r = text ? map_get(sh, text) : NULL;
-    if (r)
-        live_sym(sh, r->mod, r->sym);
 }
 
 static void live_stmt(shaker *sh, int32_t mi, uint32_t st)
 {
-    sl__link *L = sh->c->L;
-    js_module *m = L->g->mods[mi];
+    js_module *m = sh->c->L->g->mods[mi];
     js_stmt *s = &m->stmts[st];
     if (s->live)
         return;
     s->live = 1;
     if (s->default_sym >= 0)
-        live_sym(sh, mi, (uint32_t)s->default_sym);
+        live_binding(sh, (binding){B_SYM, mi, (uint32_t)s->default_sym, NULL});
     for (uint32_t k = sh->stmt_occ[mi][st]; k < sh->stmt_occ[mi][st + 1]; k++) {
-        js_occ *o = &m->occs[k];
-        if (o->flags & OCC_DECL)
-            continue;
-        js_symbol *sy = &m->syms[o->sym];
-        if (sy->kind == SYM_IMPORT && (o->flags & OCC_MEMBER)) {
-            js_import_binding *b = &m->imports[sy->import_idx];
-            int32_t t = m->recs[b->rec].module;
-            if (!strcmp(b->imported, "*") && t >= 0 && L->kind[t] == MK_ESM) {
-                const char *txt = resolve_export(sh->c, t, m->src + o->mem_start, o->mem_len, 0);
-                if (txt) {
-                    live_text(sh, txt);
-                    continue;
-                }
-            }
-        }
-        live_sym(sh, mi, o->sym);
+        uint32_t end;
+        if (!(m->occs[k].flags & OCC_DECL))
+            live_binding(sh, occ_target(sh->c, mi, &m->occs[k], &end));
     }
 }
 
@@ -874,13 +1196,24 @@ static void include_module(shaker *sh, int32_t mi)
     }
 }
 
-static void live_exports_of(shaker *sh, int32_t mi)
+/* What the output itself reads: the entry's exports, the namespace getters. */
+static void live_roots(shaker *sh)
 {
+    linkctx *c = sh->c;
+    sl__link *L = c->L;
     size_t n;
-    const char **names = sl__link_export_names(sh->c->L, mi, &n);
-    for (size_t k = 0; k < n; k++)
-        live_text(sh, resolve_export(sh->c, mi, names[k], strlen(names[k]), 0));
-    free(names);
+    if (L->kind[L->entry] == MK_ESM && L->o->format == FMT_ESM) {
+        const char **names = export_names(c, L->entry, &n);
+        for (size_t i = 0; i < n; i++)
+            live_binding(sh, resolve_export(c, L->entry, names[i], strlen(names[i])));
+        free(names);
+    }
+    for (size_t i = 0; i < L->nns; i++) {
+        const char **names = export_names(c, L->ns_list[i], &n);
+        for (size_t k = 0; k < n; k++)
+            live_binding(sh, resolve_export(c, L->ns_list[i], names[k], strlen(names[k])));
+        free(names);
+    }
 }
 
 static void shake(linkctx *c)
@@ -888,7 +1221,6 @@ static void shake(linkctx *c)
     sl__link *L = c->L;
     sl__graph *g = L->g;
     shaker sh = {.c = c};
-    name_map_build(&sh);
     sh.stmt_occ = calloc(g->n, sizeof *sh.stmt_occ);
     sh.decl_off = calloc(g->n, sizeof *sh.decl_off);
     sh.decl_stmt = calloc(g->n, sizeof *sh.decl_stmt);
@@ -901,18 +1233,11 @@ static void shake(linkctx *c)
             include_module(&sh, L->evs[e].mod);
     if (L->kind[L->entry] == MK_ESM)
         include_module(&sh, L->entry);
-    for (size_t i = 0; i < L->nentry_exports; i += 2)
-        live_text(&sh, L->entry_exports[i + 1]);
-    for (size_t i = 0; i < L->nns; i++)
-        live_exports_of(&sh, L->ns_list[i]);
+    live_roots(&sh);
     while (sh.work.n) {
         sym_ref r = sh.work.v[--sh.work.n];
         js_module *m = g->mods[r.mod];
         js_symbol *sy = &m->syms[r.sym];
-        if (sy->kind == SYM_IMPORT) {
-            live_text(&sh, sy->final_name);
-            continue;
-        }
         if (m->flags & MF_NO_SIDE_EFFECTS)
             include_module(&sh, r.mod);
         for (uint32_t k = sh.decl_off[r.mod][r.sym]; k < sh.decl_off[r.mod][r.sym + 1]; k++)
@@ -929,69 +1254,73 @@ static void shake(linkctx *c)
     free(sh.decl_off);
     free(sh.decl_stmt);
     free(sh.included);
-    free(sh.keys);
-    free(sh.vals);
     free(sh.work.v);
 }
 
-/* An import is replaced by its target's final name.  When the importing
- * module binds that name in an inner scope (and imported it under another
- * local name), the inner binding would capture the reference: such a
- * target is renamed, and imports are resolved again.  Returns 1 when
- * something was renamed. */
-static int fix_captures(linkctx *c)
+/* ---- the link ----------------------------------------------------------------- */
+
+static void link_alloc(sl__link *L, size_t n)
 {
-    sl__link *L = c->L;
-    sl__graph *g = L->g;
-    shaker sh = {.c = c};
-    name_map_build(&sh);
-    int renamed = 0;
-    for (size_t e = 0; e < L->nevs; e++) {
-        if (L->evs[e].type != EV_ESM)
-            continue;
-        js_module *m = g->mods[L->evs[e].mod];
-        if (!m->nnested_names)
-            continue;
-        name_set nested = {0};
-        for (uint32_t k = 0; k < m->nsyms; k++) {
-            js_symbol *s = &m->syms[k];
-            if (s->kind != SYM_IMPORT || !s->final_name || !strcmp(s->final_name, s->name))
-                continue;
-            if (!nested.cap)
-                for (size_t i = 0; i < m->nnested_names; i++)
-                    set_add(&nested, m->nested_names[i]);
-            if (!set_has(&nested, s->final_name))
-                continue;
-            sym_ref *t = map_get(&sh, s->final_name);
-            if (!t)
-                continue;
-            js_symbol *ts = &g->mods[t->mod]->syms[t->sym];
-            ts->final_name = claim(c, ts->final_name);
-            renamed = 1;
-        }
-        free(nested.v);
-    }
-    free(sh.keys);
-    free(sh.vals);
-    return renamed;
+    L->kind = calloc(n, 1);
+    L->reached = calloc(n, 1);
+    L->require_name = calloc(n, sizeof *L->require_name);
+    L->interop[0] = calloc(n, sizeof *L->interop[0]);
+    L->interop[1] = calloc(n, sizeof *L->interop[1]);
+    L->ns_name = calloc(n, sizeof *L->ns_name);
+    L->ns_expr = calloc(n, sizeof *L->ns_expr);
+    L->ns_cjs = calloc(n, sizeof *L->ns_cjs);
+    L->ns_emitted = calloc(n, 1);
+    L->json_name = calloc(n, sizeof *L->json_name);
+    L->lazy_name = calloc(n, sizeof *L->lazy_name);
+    L->occ_text = calloc(n, sizeof *L->occ_text);
+    L->occ_end = calloc(n, sizeof *L->occ_end);
+    L->ns_entries = calloc(n, sizeof *L->ns_entries);
+    L->nns_entries = calloc(n, sizeof *L->nns_entries);
+    L->imp = calloc(n, sizeof *L->imp);
+    L->xtab = calloc(n, sizeof *L->xtab);
+    L->xcap = calloc(n, sizeof *L->xcap);
 }
 
-static void resolve_all_imports(linkctx *c, int reset)
+/* Every module the output evaluates has the name the printer writes for
+ * it: a CommonJS module imported only for its side effects too. */
+static void name_evaluated(linkctx *c)
 {
     sl__link *L = c->L;
+    if (L->kind[L->entry] == MK_CJS || L->kind[L->entry] == MK_JSON)
+        require_of(c, L->entry);
     for (size_t e = 0; e < L->nevs; e++) {
         int32_t mi = L->evs[e].mod;
-        js_module *m = L->g->mods[mi];
-        if (L->evs[e].type == EV_JSON_INIT)
+        if (L->evs[e].type == EV_CJS_INIT)
+            require_of(c, mi);
+        else if (L->evs[e].type == EV_JSON_INIT)
             json_of(c, mi);
-        if (L->evs[e].type != EV_ESM)
+        else if (L->evs[e].type == EV_LAZY_BEGIN) {
+            L->lazy_name[mi] = claim(c, sl__arena_printf(&L->a, "init_%s", base_of(L, L->g->mods[mi]->path)));
+            ns_of(c, mi);
+            L->need_lazy = 1;
+        }
+    }
+}
+
+/* What the output needs at run time besides the modules themselves. */
+static void runtime_needs(sl__link *L)
+{
+    sl__graph *g = L->g;
+    for (size_t i = 0; i < g->n; i++) {
+        js_module *m = g->mods[i];
+        if (!L->reached[i])
             continue;
-        for (size_t k = 0; k < m->nsyms; k++)
-            if (m->syms[k].kind == SYM_IMPORT) {
-                if (reset)
-                    m->syms[k].final_name = NULL;
-                else
-                    resolve_import(c, mi, (uint32_t)k, 0);
+        for (size_t k = 0; k < m->nrecs; k++)
+            if (m->recs[k].kind == IR_REQUIRE && m->recs[k].builtin && m->recs[k].module < 0)
+                L->need_require = 1;
+        /* require() left to run time (a computed name, require.resolve):
+         * on node, ESM output gets a real require from createRequire. */
+        if (L->o->platform_node && L->kind[i] == MK_CJS)
+            for (size_t k = 0; k < m->nfree_names; k++) {
+                if (!strcmp(m->free_names[k], "require"))
+                    L->need_require = 1;
+                if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname"))
+                    L->need_dirname = 1;
             }
     }
 }
@@ -1004,43 +1333,22 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     L->entry = entry;
     sl__arena_init(&L->a);
     size_t n = g->n;
-    L->kind = calloc(n, 1);
-    L->reached = calloc(n, 1);
-    L->require_name = calloc(n, sizeof *L->require_name);
-    L->interop[0] = calloc(n, sizeof *L->interop[0]);
-    L->interop[1] = calloc(n, sizeof *L->interop[1]);
-    L->ns_name = calloc(n, sizeof *L->ns_name);
-    L->ns_expr = calloc(n, sizeof *L->ns_expr);
-    L->ns_cjs = calloc(n, sizeof *L->ns_cjs);
-    L->ns_emitted = calloc(n, 1);
-    L->json_name = calloc(n, sizeof *L->json_name);
-    L->lazy_name = calloc(n, sizeof *L->lazy_name);
-    linkctx c = {.L = L, .tmp = &L->a};
+    link_alloc(L, n);
+    linkctx c = {.L = L};
+    c.stamp = calloc(n, sizeof *c.stamp);
+    c.nested = calloc(n, sizeof *c.nested);
+    c.dynamic_ns = calloc(n, 1);
     classify(L);
     reach(L);
     order(L);
     assign_names(&c);
-    if (L->kind[entry] == MK_CJS || L->kind[entry] == MK_JSON)
-        require_of(&c, entry);
-    for (size_t e = 0; e < L->nevs; e++)
-        if (L->evs[e].type == EV_LAZY_BEGIN) {
-            int32_t mi = L->evs[e].mod;
-            L->lazy_name[mi] = claim(&c, sl__arena_printf(&L->a, "init_%s", base_of(L, g->mods[mi]->path)));
-            ns_of(&c, mi);
-            L->need_lazy = 1;
-        }
-    resolve_all_imports(&c, 0);
-    for (int round = 0; round < 4 && !c.err && fix_captures(&c); round++) {
-        resolve_all_imports(&c, 1);
-        resolve_all_imports(&c, 0);
-    }
+    name_evaluated(&c);
+    rewrite_all(&c);
     for (size_t i = 0; i < n; i++)
-        if (L->reached[i] && L->kind[i] != MK_JSON) {
+        if (L->reached[i] && L->kind[i] != MK_JSON)
             link_requires(&c, (int32_t)i);
-            if (L->kind[i] == MK_ESM)
-                check_namespaces(&c, (int32_t)i);
-        }
     entry_exports(&c);
+    namespace_entries(&c);
     shake(&c);
     if (o->format != FMT_ESM)
         for (size_t i = 0; i < n; i++)
@@ -1053,23 +1361,17 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     for (size_t i = 0; i < n; i++)
         if (L->reached[i] && L->kind[i] == MK_JSON && !L->json_name[i] && !L->require_name[i])
             require_of(&c, (int32_t)i);
-    for (size_t i = 0; i < n; i++) {
-        js_module *m = g->mods[i];
-        if (!L->reached[i])
-            continue;
-        for (size_t k = 0; k < m->nrecs; k++)
-            if (m->recs[k].kind == IR_REQUIRE && m->recs[k].builtin && m->recs[k].module < 0)
-                L->need_require = 1;
-        /* require() left to run time (a computed name, require.resolve):
-         * on node, ESM output gets a real require from createRequire. */
-        if (o->platform_node && L->kind[i] == MK_CJS)
-            for (size_t k = 0; k < m->nfree_names; k++) {
-                if (!strcmp(m->free_names[k], "require"))
-                    L->need_require = 1;
-                if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname"))
-                    L->need_dirname = 1;
-            }
-    }
+    namespace_entries(&c); /* namespaces that require() of ES modules made needed since */
+    runtime_needs(L);
+    for (size_t i = 0; i < n; i++)
+        free(c.nested[i].v);
+    free(c.nested);
+    free(c.stamp);
+    free(c.dynamic_ns);
+    free(c.vis);
+    free(c.frames.v);
+    free(c.suffix.keys);
+    free(c.suffix.next);
     free(c.used.v);
     free(c.inner.v);
     if (c.err) {
@@ -1098,5 +1400,13 @@ void sl__link_free(sl__link *L)
     free(L->ns_list);
     free(L->ext);
     free(L->entry_exports);
+    free(L->occ_text);
+    free(L->occ_end);
+    free(L->ns_entries);
+    free(L->nns_entries);
+    free(L->imp);
+    free(L->xtab);
+    free(L->xcap);
+    free(L->warnings);
     sl__arena_free(&L->a);
 }

@@ -35,6 +35,20 @@ typedef struct sl__eval {
     int32_t mod;
 } sl__eval;
 
+/* One entry of a namespace object: the exported name and the text that
+ * reads its variable (a getter returns it). */
+typedef struct sl__ns_entry {
+    const char *name, *text;
+} sl__ns_entry;
+
+/* A warning about code the bundle may not run as the source runs:
+ * module `mod`, byte offset `pos`. */
+typedef struct sl__link_warning {
+    int32_t mod;
+    uint32_t pos;
+    const char *msg;
+} sl__link_warning;
+
 typedef struct sl__external {
     const char *spec;
     const char *name; /* the variable holding its namespace */
@@ -69,19 +83,25 @@ typedef struct sl__link {
     int need_dirname; /* node, ESM output: CommonJS code reads __filename/__dirname */
     const char **entry_exports; /* exported name, value expression pairs */
     size_t nentry_exports;
+    /* What the printer writes for each identifier occurrence of an ES
+     * module (NULL: leave it), and where the replaced text ends (past
+     * `.name` when `ns.name` becomes a variable).  Decided by the linker's
+     * one rule for references (linker.c, occ_target). */
+    const char ***occ_text;
+    uint32_t **occ_end;
+    sl__ns_entry **ns_entries; /* per module in ns_list */
+    size_t *nns_entries;
+    sl__link_warning *warnings;
+    size_t nwarnings;
+    size_t steps; /* export lookups and links followed (--stats; the work bound tests check it) */
+    struct sl__binding **imp; /* per ES module, per import symbol: what it is bound to */
+    int32_t **xtab;           /* per ES module: its export names, hashed */
+    size_t *xcap;
 } sl__link;
 
 /* Returns 0, or -1 with a message in *err (malloc'd). */
 int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err);
 void sl__link_free(sl__link *L);
 
-/* What `ns.name` becomes when ns is the namespace of ESM module `mod`
- * (NULL when not statically known).  Used by the printer's threads: it
- * reads the link and allocates only from `a`. */
-const char *sl__link_member(sl__link *L, sl__arena *a, int32_t mod, const char *name, size_t len);
-
-/* The names on mod's namespace: its own exports, then those of its
- * `export *` targets (not default; the first one found wins).  malloc'd. */
-const char **sl__link_export_names(sl__link *L, int32_t mod, size_t *n);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "resolver.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle_limits.h"
+#include "infile.h"
 #include "js_ast.h"
 #include "json.h"
 
@@ -102,10 +105,16 @@ char *sl__path_absolute(const char *path)
     return strdup(real ? real : path);
 }
 
+/* A candidate module file: anything there that is not a directory, as
+ * node sees it.  A FIFO, a device or a symlink loop counts, so that the
+ * loader (tools/common/infile) refuses it by name instead of the import
+ * failing to resolve - and nothing here ever opens it. */
 static int is_file(const char *p)
 {
     struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    if (stat(p, &st) != 0)
+        return errno == ELOOP;
+    return !S_ISDIR(st.st_mode);
 }
 
 static int is_dir(const char *p)
@@ -132,15 +141,13 @@ static json_value *pkg_at(sl__resolver *r, const char *dir)
     e->dir = sl__arena_strndup(&r->a, dir, strlen(dir));
     e->json = NULL;
     char *path = sl__arena_printf(&r->a, "%s/package.json", dir);
-    FILE *f = fopen(path, "rb");
-    if (f) {
-        fseek(f, 0, SEEK_END);
-        long n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        char *buf = sl__arena_alloc(&r->a, (size_t)n + 1);
-        if (n >= 0 && fread(buf, 1, (size_t)n, f) == (size_t)n)
-            e->json = sl__json_parse(&r->a, buf, (size_t)n);
-        fclose(f);
+    char *buf, msg[256];
+    size_t n;
+    /* A package.json that is not a readable regular file (a FIFO, a
+     * directory) counts as none; it is never waited on. */
+    if (sl_infile_read(path, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg) == 0) {
+        e->json = sl__json_parse(&r->a, buf, n);
+        free(buf);
     }
     e->next = r->tab[h];
     r->tab[h] = e;

@@ -65,6 +65,10 @@ struct job {
     int failed;
 };
 
+static int cl_open(batch *b); /* --workers: at the end of this file */
+static int cl_run_all(batch *b, sl_progress_bar *bar);
+static void cl_forget(void);
+
 /* Reads standard input whole. */
 static int read_stdin(char **data, size_t *len, char *err, size_t errlen)
 {
@@ -447,6 +451,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     b.st_write = sl_metrics_stage(b.metrics, "write");
     for (size_t i = 0; i < b.in.n; i++)
         b.jobs[i] = (job){.b = &b, .page = &b.in.v[i]};
+    if (c->workers && cl_open(&b) != 0) {
+        status = 2;
+        goto out;
+    }
     if (c->outdir && plan_outputs(&b) != 0)
         goto out;
     uint64_t total = 0;
@@ -456,7 +464,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     if (bar)
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
     sl_metrics_set_total(b.metrics, b.in.n);
-    int rc = run_all(&b);
+    int rc = c->workers ? cl_run_all(&b, bar) : run_all(&b);
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
@@ -486,6 +494,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 nomem:
     fprintf(stderr, "sluice md: out of memory\n");
 out:
+    cl_forget();
     for (size_t i = 0; b.jobs && i < b.in.n; i++) {
         free(b.jobs[i].out_path);
         sl__md_buf_free(&b.jobs[i].out);
@@ -499,3 +508,227 @@ out:
     sl__md_inputs_free(&b.in);
     return status;
 }
+
+/* ---- --workers: the same pages, rendered by `sluice worker`s too ----
+ *
+ * The coordinator (tools/cluster) hands each page's result to cl_take on
+ * this thread, exactly once, whether it was rendered here or by a worker;
+ * cl_take then does what run_job's end does.  A result is built apart from
+ * its job (a backup run here and a worker may both make one), with the
+ * same note_warnings and page_output a local run uses, so the output files,
+ * standard output and the warnings are the bytes a local run writes. */
+#ifdef SLUICE_MD_CLUSTER
+#include "cluster.h"
+
+typedef struct cl_result {
+    sl__md_buf out, warn;
+    int failed;
+    char err[512];
+} cl_result;
+
+static cl_result *cl_result_new(void)
+{
+    cl_result *r = calloc(1, sizeof *r);
+    if (!r) { /* the coordinator wants a result for every job */
+        fprintf(stderr, "sluice md: out of memory\n");
+        abort();
+    }
+    return r;
+}
+
+/* A page's warnings and output bytes into r, through a copy of its job. */
+static void cl_page_bytes(const batch *b, const job *j, sl__md_page *p, cl_result *r)
+{
+    job tmp = *j;
+    tmp.out = (sl__md_buf){0};
+    tmp.warn = (sl__md_buf){0};
+    note_warnings(&tmp, p);
+    page_output(b, &tmp, p, &tmp.out);
+    r->out = tmp.out;
+    r->warn = tmp.warn;
+    if (r->out.failed || r->warn.failed) {
+        r->failed = 1;
+        snprintf(r->err, sizeof r->err, "%s: out of memory", j->page->path);
+    }
+}
+
+static int cl_load(void *ctx, uint64_t id, sl_cluster_buf *in)
+{
+    batch *b = ctx;
+    job *j = &b->jobs[id];
+    char *src = NULL, err[512];
+    size_t len = 0;
+    if (!strcmp(j->page->path, "-") || read_all(j->page->path, &src, &len, err, sizeof err) != 0)
+        return -1; /* standard input, or a page run_job will report: rendered here */
+    j->page->size = len;
+    int rc = sl__md_job_input(in, &b->cli->render, b->cli->json, j->page->path, src, len);
+    free(src);
+    return rc;
+}
+
+static void *cl_run(void *ctx, unsigned thread, uint64_t id, const void *in, size_t len)
+{
+    (void)thread;
+    batch *b = ctx;
+    job *j = &b->jobs[id];
+    cl_result *r = cl_result_new();
+    char *src = NULL, rerr[256];
+    const char *text;
+    if (in) { /* the input sent: skip its header (job.c) */
+        const unsigned char *p = in;
+        size_t skip = 4 + ((size_t)p[2] | (size_t)p[3] << 8);
+        text = (const char *)p + skip;
+        len -= skip;
+    } else if (read_all(j->page->path, &src, &len, r->err, sizeof r->err) != 0) {
+        r->failed = 1;
+        return r;
+    } else {
+        j->page->size = len;
+        text = src;
+    }
+    sl__md_page page;
+    if (sl__md_render(text, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
+        r->failed = 1;
+        snprintf(r->err, sizeof r->err, "%s: %s", j->page->path, rerr);
+    } else {
+        cl_page_bytes(b, j, &page, r);
+        sl__md_page_free(&page);
+    }
+    free(src);
+    return r;
+}
+
+static void *cl_decode(void *ctx, uint64_t id, const void *data, size_t len, char *err, size_t errlen)
+{
+    batch *b = ctx;
+    sl__md_warning *w = NULL;
+    size_t nw = 0, nbytes = 0;
+    const unsigned char *bytes = NULL;
+    if (sl__md_job_result(data, len, &w, &nw, &bytes, &nbytes) != 0) {
+        snprintf(err, errlen, "not an md.page result");
+        return NULL;
+    }
+    cl_result *r = cl_result_new();
+    sl__md_page p = {.warnings = w, .nwarnings = nw};
+    job tmp = b->jobs[id];
+    tmp.warn = (sl__md_buf){0};
+    note_warnings(&tmp, &p);
+    r->warn = tmp.warn;
+    if (nbytes)
+        sl__md_buf_put(&r->out, (const char *)bytes, nbytes);
+    else
+        sl__md_buf_putc(&r->out, 0), r->out.len = 0; /* an empty page: an empty output, allocated */
+    for (size_t i = 0; i < nw; i++)
+        free(w[i].msg);
+    free(w);
+    if (r->out.failed || r->warn.failed) {
+        snprintf(err, errlen, "out of memory");
+        sl__md_buf_free(&r->out);
+        sl__md_buf_free(&r->warn);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void cl_drop(void *ctx, void *result)
+{
+    (void)ctx;
+    cl_result *r = result;
+    sl__md_buf_free(&r->out);
+    sl__md_buf_free(&r->warn);
+    free(r);
+}
+
+static sl_cluster *cl_cluster;
+static sl_progress_bar *cl_bar;
+
+/* What run_job's end does, with the one result the page gets. */
+static void cl_take(void *ctx, uint64_t id, void *result, size_t in_bytes)
+{
+    (void)in_bytes;
+    batch *b = ctx;
+    job *j = &b->jobs[id];
+    cl_result *r = result;
+    j->warn = r->warn;
+    j->out = r->out;
+    if (cl_bar) {
+        char note[48];
+        sl_cluster_share_note(cl_cluster, note, sizeof note);
+        sl_progress_bar_set_note(cl_bar, note);
+    }
+    if (r->failed) {
+        j->failed = 1;
+        snprintf(j->err, sizeof j->err, "%s", r->err);
+        sl__md_buf_free(&j->out);
+        finish_job(j, j->page->size);
+    } else if (j->out_path)
+        commit_output(j);
+    else
+        finish_job(j, j->page->size);
+    free(r);
+}
+
+static const sl_cluster_ops cl_ops = {"md.page/1", cl_load, cl_run, cl_decode, cl_take, cl_drop};
+
+/* Connects before anything is written: a wrong password or no server
+ * ends the run with nothing made. */
+static int cl_open(batch *b)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    sl_cluster_config cfg = {.url = b->cli->workers, .quiet = b->cli->quiet, .tool = "sluice md"};
+    cfg.threads = b->cli->workers_only ? 0 : b->cli->threads ? (unsigned)b->cli->threads : (unsigned)(cpus > 0 ? cpus : 1);
+    char err[600];
+    if (sl_cluster_new(&cl_cluster, &cl_ops, b, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "sluice md: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* run_all's part, through the coordinator; pages largest first. */
+static int cl_run_all(batch *b, sl_progress_bar *bar)
+{
+    size_t n = b->in.n;
+    b->order = malloc((n ? n : 1) * sizeof *b->order);
+    if (!b->order)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        b->order[i] = i;
+    sort_ctx = b;
+    qsort(b->order, n, sizeof *b->order, cmp_size_desc);
+    atomic_store(&b->left, n);
+    for (size_t i = 0; i < n; i++)
+        sl_cluster_add(cl_cluster, b->order[i], b->in.v[b->order[i]].size);
+    cl_bar = bar;
+    int rc = sl_cluster_run(cl_cluster);
+    cl_bar = NULL;
+    if (b->cli->stats)
+        sl_cluster_stats_print(cl_cluster, stderr);
+    cl_forget();
+    return rc;
+}
+
+static void cl_forget(void)
+{
+    sl_cluster_free(cl_cluster);
+    cl_cluster = NULL;
+}
+#else
+static int cl_open(batch *b)
+{
+    (void)b;
+    fprintf(stderr, "sluice md: --workers: this sluice was built without hiredis (scripts/install-deps.sh cluster)\n");
+    return -1;
+}
+
+static int cl_run_all(batch *b, sl_progress_bar *bar)
+{
+    (void)b, (void)bar;
+    return -1;
+}
+
+static void cl_forget(void)
+{
+}
+#endif

@@ -17,7 +17,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: sluice md [-j THREADS] [-o OUTDIR] [--gfm | --commonmark] [--unsafe-html]\n"
-            "                 [--no-front-matter] [--xhtml] [--json] [-q] [--stats] PATH...\n"
+            "                 [--no-front-matter] [--xhtml] [--json] [-q] [--stats] [--workers URL] PATH...\n"
             "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES] [--stats]\n"
             "\n"
             "Renders Markdown pages (.md/.markdown files; directories are walked) to HTML.\n"
@@ -34,9 +34,20 @@ static void usage(FILE *out)
             "  -q, --quiet        no summary line, no progress bar\n"
             "      --stats        print libsluice's metrics as JSON on stderr (the sidecar: at exit,\n"
             "                     per page queued/render/answered latency histograms)\n"
+            "      --workers URL  render on `sluice worker`s too, through the Redis queue URL\n"
+            "                     (redis://[user:password@]host:port/NAME); -j 0: only there\n"
             "      --serve        JSON-RPC 2.0 over NDJSON on stdin/stdout (docs/formats/md-rpc.md)\n"
             "      --max-line N   sidecar: longest request line (default 64 MiB)\n"
             "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n");
+}
+
+/* -j 0 means "render only on the workers", so it needs --workers. */
+static int workers_zero_ok(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--workers") || !strncmp(argv[i], "--workers=", 10))
+            return 1;
+    return 0;
 }
 
 /* A size with an optional K/M/G suffix (powers of 1024). */
@@ -62,7 +73,7 @@ static int parse_size(const char *s, size_t *out)
 
 enum {
     OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE,
-    OPT_NOFM, OPT_XHTML
+    OPT_NOFM, OPT_XHTML, OPT_WORKERS
 };
 
 int sl_md_main(int argc, char **argv)
@@ -76,6 +87,7 @@ int sl_md_main(int argc, char **argv)
         {"max-line", required_argument, 0, OPT_MAXLINE},
         {"queue-bytes", required_argument, 0, OPT_QUEUE},
         {"no-front-matter", no_argument, 0, OPT_NOFM}, {"xhtml", no_argument, 0, OPT_XHTML},
+        {"workers", required_argument, 0, OPT_WORKERS},
         {0, 0, 0, 0}};
     sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20};
     int serve = 0, opt;
@@ -84,11 +96,12 @@ int sl_md_main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "j:o:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
-            if (parse_size(optarg, &v) != 0 || v == 0 || v > 1024) {
+            if (parse_size(optarg, &v) != 0 || v > 1024 || (v == 0 && !workers_zero_ok(argc, argv))) {
                 fprintf(stderr, "sluice md: -j wants a thread count from 1 to 1024, not '%s'\n", optarg);
                 return 2;
             }
             c.threads = v;
+            c.workers_only = v == 0;
             break;
         case 'o': c.outdir = optarg; break;
         case 'q': c.quiet = 1; break;
@@ -98,6 +111,7 @@ int sl_md_main(int argc, char **argv)
         case OPT_UNSAFE: c.render.unsafe_html = 1; break;
         case OPT_NOFM: c.render.no_frontmatter = 1; break;
         case OPT_XHTML: c.render.xhtml = 1; break;
+        case OPT_WORKERS: c.workers = optarg; break;
         case OPT_JSON: c.json = 1; break;
         case OPT_STATS: c.stats = 1; break;
         case OPT_SERVE: serve = 1; break;
@@ -114,8 +128,8 @@ int sl_md_main(int argc, char **argv)
         }
     }
     if (serve) {
-        if (optind < argc || c.outdir) {
-            fprintf(stderr, "sluice md: --serve takes no paths and no -o\n");
+        if (optind < argc || c.outdir || c.workers) {
+            fprintf(stderr, "sluice md: --serve takes no paths, no -o and no --workers\n");
             return 2;
         }
         {

@@ -184,9 +184,20 @@ typedef struct sl__md_cli {
     size_t threads;     /* 0: one per online CPU */
     const char *outdir; /* -o, or NULL */
     int json, quiet, stats;
+    const char *workers; /* --workers URL: pages rendered by `sluice worker`s too */
+    int workers_only;    /* -j 0 with --workers: none rendered here */
     size_t max_line;    /* sidecar: longest request line accepted */
     size_t queue_bytes; /* sidecar: page bytes queued before reading stops */
 } sl__md_cli;
+
+/* job.c: the md.page/1 cluster job (docs/formats/cluster.md).  The input
+ * for one page into b (-1: it cannot be sent); a worker's result split
+ * into its warnings (malloc'd) and the page's output bytes (into data). */
+struct sl_cluster_buf;
+int sl__md_job_input(struct sl_cluster_buf *b, const sl__md_opts *o, int json, const char *name, const void *text,
+                     size_t len);
+int sl__md_job_result(const void *data, size_t len, sl__md_warning **warnings, size_t *nwarnings,
+                      const unsigned char **bytes, size_t *nbytes);
 
 /* batch.c: renders the pages `paths` name; returns the exit status. */
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths);

@@ -1,10 +1,12 @@
 /*
  * serve.c - `sluice md --serve`: the JSON-RPC sidecar's lifetime.
  *
- * One reader thread (the caller) splits standard input into lines, parses
- * each (rpc.c) and queues its pages (sched.c), one pool task per page.
- * Workers render, and whichever finishes a request's last page writes its
- * response, so answers leave as they are ready, in any order, by id.
+ * One reader (a lightweight task on the pool, sluice/task.h) splits
+ * standard input into lines, parses each (rpc.c) and queues its pages
+ * (sched.c), one pool task per page.  It waits for input in sl_fd_wait and
+ * for room in a channel, so it holds no thread: the workers render, and
+ * whichever finishes a request's last page writes its response, so
+ * answers leave as they are ready, in any order, by id.
  * Three invariants carry the design:
  *  - Lines never interleave: every write of a whole line holds out_lock.
  *  - Memory stays bounded: the reader refuses to read on while the queued
@@ -25,9 +27,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include "rpc.h"
 #include "sluice/metrics.h"
 #include "sluice/pool.h"
+#include "sluice/task.h"
 
 #define PROGRESS_NS (50 * 1000 * 1000) /* at most one progress note per 50 ms */
 
@@ -40,7 +45,7 @@ typedef struct server {
     atomic_int gone;          /* the client stopped reading */
 
     pthread_mutex_t lock; /* guards what follows */
-    pthread_cond_t changed;
+    sl_chan *changed;     /* a token: the counts below changed (one waiter) */
     uint64_t queued_bytes;    /* content of pages not yet rendered */
     size_t outstanding;       /* requests not yet answered */
     sl__md_req *active;       /* running requests, for cancel */
@@ -77,11 +82,8 @@ static int write_lines(server *s, struct iovec *iov, int n)
     if (atomic_load(&s->gone))
         rc = -1;
     pthread_mutex_unlock(&s->out_lock);
-    if (rc) { /* wake the reader so it notices */
-        pthread_mutex_lock(&s->lock);
-        pthread_cond_broadcast(&s->changed);
-        pthread_mutex_unlock(&s->lock);
-    }
+    if (rc) /* wake the reader so it notices */
+        sl_chan_try_send(s->changed, NULL);
     return rc;
 }
 
@@ -174,7 +176,9 @@ static void finish(server *s, sl__md_req *r)
     pthread_mutex_lock(&s->lock);
     unlink_active(s, r);
     s->outstanding--;
-    pthread_cond_broadcast(&s->changed);
+    /* Under the lock: once it is dropped with nothing outstanding, the
+     * server may return and free the channel. */
+    sl_chan_try_send(s->changed, NULL);
     pthread_mutex_unlock(&s->lock);
     sl__md_req_free(r);
 }
@@ -207,7 +211,7 @@ static int run_page(void *arg)
     }
     pthread_mutex_lock(&s->lock);
     s->queued_bytes -= len;
-    pthread_cond_broadcast(&s->changed);
+    sl_chan_try_send(s->changed, NULL);
     pthread_mutex_unlock(&s->lock);
     size_t done = atomic_fetch_add(&r->completed, 1) + 1;
     if (r->kind == SL__MD_BATCH && done < r->npages && !atomic_load(&s->gone))
@@ -264,16 +268,27 @@ static void cancel(server *s, sl__md_req *r)
     sl__md_req_free(r);
 }
 
-/* Blocks while queued work is over the limit (backpressure), or, with
- * `all`, until every request is answered.  Returns early if the client is
- * gone. */
-static void wait_for_room(server *s, int all)
+/* Waits while queued work is over the limit (backpressure), or, with
+ * `all`, until every request is answered; returns early if the client is
+ * gone, unless `gone_too`.  The token channel holds at most one wake-up,
+ * and whoever changes the counts sends one after, so a change between our
+ * check and our receive is never lost.  In the reader task the receive
+ * parks only the task. */
+static void wait_for(server *s, int all, int gone_too)
 {
     pthread_mutex_lock(&s->lock);
-    while (!atomic_load(&s->gone) &&
-           (all ? s->outstanding > 0 : s->queued_bytes >= s->cli->queue_bytes))
-        pthread_cond_wait(&s->changed, &s->lock);
+    while ((gone_too || !atomic_load(&s->gone)) &&
+           (all ? s->outstanding > 0 : s->queued_bytes >= s->cli->queue_bytes)) {
+        pthread_mutex_unlock(&s->lock);
+        sl_chan_recv(s->changed, NULL);
+        pthread_mutex_lock(&s->lock);
+    }
     pthread_mutex_unlock(&s->lock);
+}
+
+static void wait_for_room(server *s, int all)
+{
+    wait_for(s, all, 0);
 }
 
 /* Handles one line; returns 1 after shutdown. */
@@ -396,6 +411,9 @@ static int read_loop(server *s)
             rd.buf = b;
             rd.cap = cap;
         }
+        /* Parks the reader task until there is input; read() then does
+         * not block the worker (a regular file is always ready). */
+        sl_fd_wait(s->in_fd, POLLIN, SL_FOREVER);
         ssize_t n = read(s->in_fd, rd.buf + rd.len, rd.cap - rd.len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -424,6 +442,35 @@ static int read_loop(server *s)
     return rc;
 }
 
+typedef struct reader_run {
+    server *s;
+    int rc;
+    sl_chan *done;
+} reader_run;
+
+static int reader_task(void *arg)
+{
+    reader_run *r = arg;
+    r->rc = read_loop(r->s);
+    sl_chan_send(r->done, NULL);
+    return 0;
+}
+
+/* Runs the reader as a task and waits for it on a channel (this thread
+ * does not help run tasks meanwhile); where no task can start, it reads
+ * on this thread instead. */
+static int read_on_a_task(server *s)
+{
+    reader_run r = {s, 1, sl_chan_new(0, 1)};
+    if (!r.done || sl_go(s->pool, reader_task, &r) != SL_OK) {
+        sl_chan_free(r.done);
+        return read_loop(s);
+    }
+    sl_chan_recv(r.done, NULL);
+    sl_chan_free(r.done);
+    return r.rc;
+}
+
 int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
 {
     server s = {.cli = c, .in_fd = in_fd, .out_fd = out_fd};
@@ -432,7 +479,7 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     signal(SIGPIPE, SIG_IGN);
     pthread_mutex_init(&s.out_lock, NULL);
     pthread_mutex_init(&s.lock, NULL);
-    pthread_cond_init(&s.changed, NULL);
+    s.changed = sl_chan_new(0, 1);
     s.pool = sl_pool_new(c->threads);
     s.sched = sl__md_sched_new();
     if (c->stats && (s.metrics = sl_metrics_new())) {
@@ -441,11 +488,11 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
         s.st_answered = sl_metrics_stage(s.metrics, "answered");
     }
     int rc = 1;
-    if (!s.pool || !s.sched || (c->stats && !s.metrics)) {
+    if (!s.pool || !s.sched || !s.changed || (c->stats && !s.metrics)) {
         fprintf(stderr, "sluice md: cannot start the worker pool\n");
         goto out;
     }
-    rc = read_loop(&s);
+    rc = read_on_a_task(&s);
     /* Cancel what is still running if the client is gone, then let it drain. */
     if (atomic_load(&s.gone)) {
         pthread_mutex_lock(&s.lock);
@@ -453,10 +500,7 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
             atomic_store(&a->cancelled, 1);
         pthread_mutex_unlock(&s.lock);
     }
-    pthread_mutex_lock(&s.lock);
-    while (s.outstanding > 0)
-        pthread_cond_wait(&s.changed, &s.lock);
-    pthread_mutex_unlock(&s.lock);
+    wait_for(&s, 1, 1);
     if (atomic_load(&s.gone))
         fprintf(stderr, "sluice md: the client stopped reading responses; stopped\n");
     if (s.metrics) {
@@ -469,7 +513,7 @@ out:
     if (s.pool)
         sl_pool_free(s.pool);
     sl__md_sched_free(s.sched);
-    pthread_cond_destroy(&s.changed);
+    sl_chan_free(s.changed);
     pthread_mutex_destroy(&s.lock);
     pthread_mutex_destroy(&s.out_lock);
     return rc;

@@ -1,0 +1,2 @@
+console.log('required.cjs runs');
+module.exports = 'required value';

@@ -1,0 +1,2 @@
+console.log('side.cjs runs');
+exports.a = 1;

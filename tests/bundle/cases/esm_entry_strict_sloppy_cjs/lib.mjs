@@ -1,0 +1,2 @@
+export const fromLib = 'lib';
+export function strictThis() { return this; }

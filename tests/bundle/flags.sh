@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# flags.sh SLUICE: `sluice bundle` reads its flags by getopt_long's rules,
+# as every sluice command does: `-j1` and `-j 1`, `--flag=value` and
+# `--flag value`, combined short flags (`-qj1`), `--` before an entry
+# whose name starts with a dash, entries between flags; every flag the
+# bundler has ever had still works; a bad flag exits 2 and says why.
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+printf "export const answer = 42;\nconsole.log('ran', answer);\n" >entry.mjs
+cp entry.mjs ./-dash.mjs
+fail() { echo "FAIL: $*"; exit 1; }
+ok() { # ok DESCRIPTION ARGS...: the bundle must succeed and run
+  local what=$1; shift
+  rm -f out.js
+  "$sluice" bundle "$@" >stdout 2>stderr || { cat stderr; fail "$what: exit $?"; }
+}
+runs() { [ "$(node "$1")" = "ran 42" ] || fail "bundle $1 does not run: $(node "$1" 2>&1 | head -3)"; }
+ok "-j1" entry.mjs -j1 -q -o out.js; runs out.js
+ok "-j 1" entry.mjs -j 1 -q -o out.js; runs out.js
+ok "--threads=2" entry.mjs --threads=2 -q -o out.js; runs out.js
+ok "--threads 2" entry.mjs --threads 2 -q -o out.js; runs out.js
+ok "-qj1 combined" -qj1 entry.mjs -oout.js; runs out.js
+[ -s stderr ] && fail "-q in -qj1 was not taken: $(cat stderr)"
+ok "--format=esm" --format=esm entry.mjs -q -o out.js
+grep -q "^export {" out.js || fail "--format=esm gave no export clause"
+ok "--format cjs" --format cjs entry.mjs -q --outfile=out.js
+node -e "if (require('./out.js').answer !== 42) process.exit(1)" >/dev/null || fail "--format cjs / --outfile="
+ok "-- before a dash entry" -q -o out.js -- -dash.mjs; runs out.js
+ok "every other flag" entry.mjs --platform=node --platform browser --format iife --global-name=G --external x \
+  --define=DEBUG=false --metafile meta.json --sourcemap --stats --quiet -o out.js
+[ -f meta.json ] && [ -f out.js.map ] || fail "--metafile / --sourcemap wrote nothing"
+grep -q "graph (read+lex+parse+resolve)" stderr || fail "--stats printed nothing"
+grep -q "^var G = " out.js || fail "--global-name=G"
+ok "--outdir" entry.mjs --outdir=dist -q; [ -f dist/entry.js ] || fail "--outdir= wrote nothing"
+"$sluice" bundle -h | grep -q "^usage: sluice bundle" || fail "-h prints no usage"
+"$sluice" bundle --help >/dev/null || fail "--help exits non-zero"
+bad() { # bad DESCRIPTION EXPECTED-MESSAGE ARGS...: exit 2 with the message
+  local what=$1 msg=$2; shift 2
+  "$sluice" bundle "$@" >/dev/null 2>stderr; local rc=$?
+  [ "$rc" = 2 ] || fail "$what: exit $rc, want 2"
+  grep -qF -- "$msg" stderr || fail "$what: message '$(head -1 stderr)', want '$msg'"
+}
+bad "unknown flag" "unrecognized option" entry.mjs --no-such-flag
+bad "unknown short flag" "invalid option" entry.mjs -Z
+bad "missing value" "requires an argument" entry.mjs --format
+bad "bad -j" "-j wants a thread count" entry.mjs -j0
+bad "bad -j text" "-j wants a thread count" entry.mjs -jx
+bad "bad format" "unknown format 'amd'" entry.mjs --format=amd
+bad "no entry" "usage:" -q
+echo "ok: flags follow getopt_long's rules"

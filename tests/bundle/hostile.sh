@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# hostile.sh SLUICE CHECK: input that must be refused cleanly, quickly and
+# by name - never a hang, a crash or an output file.  One check per call:
+#   special_files   a FIFO, a device, a directory, a symlink loop as the
+#                   entry, as an imported module and as a package.json
+#   file_size       a module one byte over the file-size limit (128 MiB)
+#   module_count    one module more than --max-modules
+#   nesting         nesting at the parser's limit and one past it
+#   star_cycles     `export *` cycles of length 1, 2 and 3, with and
+#                   without a name nobody exports
+#   long_line       an error at column 300,001 of one line shows that part
+#                   of the line, with the caret under the column
+set -uo pipefail
+sluice=$1 check=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $check: $*"; exit 1; }
+# refused WANT ARGS...: the bundle fails within 20 s, prints WANT, writes nothing
+refused() {
+  local want=$1; shift
+  rm -f out.js
+  timeout 20 "$sluice" bundle "$@" -o out.js >stdout 2>stderr; local rc=$?
+  [ "$rc" = 124 ] && fail "bundle $* hung"
+  [ "$rc" = 1 ] || fail "bundle $*: exit $rc, want 1 ($(head -3 stderr))"
+  grep -qF -- "$want" stderr || fail "bundle $*: said '$(head -3 stderr)', want '$want'"
+  [ ! -e out.js ] || fail "bundle $*: wrote an output file"
+}
+case $check in
+  special_files)
+    mkfifo fifo.mjs; ln -s /dev/zero zero.mjs; ln -s loop.mjs loop.mjs; mkdir dir.mjs
+    refused "fifo.mjs: is a FIFO, not a regular file" fifo.mjs
+    refused "zero.mjs: is a character device, not a regular file" zero.mjs
+    refused "/dev/zero: is a character device" /dev/zero
+    refused "loop.mjs: cannot open: Too many levels of symbolic links" loop.mjs
+    refused "dir.mjs: is a directory, not a regular file" dir.mjs
+    for m in fifo zero loop; do printf "import './%s.mjs';\n" $m >imp_$m.mjs; done
+    refused "$work/fifo.mjs: is a FIFO, not a regular file" imp_fifo.mjs
+    refused "$work/zero.mjs: is a character device, not a regular file" imp_zero.mjs
+    refused "$work/loop.mjs: cannot open: Too many levels of symbolic links" imp_loop.mjs
+    printf "import './dir.mjs';\n" >imp_dir.mjs
+    refused 'imp_dir.mjs:1:8: could not resolve "./dir.mjs"' imp_dir.mjs
+    # require() of a FIFO: the same refusal, not a silent run-time require
+    printf "require('./fifo.mjs');\n" >req.cjs
+    refused "$work/fifo.mjs: is a FIFO, not a regular file" req.cjs
+    # A package.json that is a FIFO counts as none: index.js is found, no hang.
+    mkdir -p node_modules/p && mkfifo node_modules/p/package.json
+    printf "module.exports = 'p ok';\n" >node_modules/p/index.js
+    printf "import p from 'p';\nconsole.log(p);\n" >pkg.mjs
+    timeout 20 "$sluice" bundle pkg.mjs --platform node -q -o out.js || fail "package.json FIFO: exit $?"
+    [ "$(node out.js)" = "p ok" ] || fail "package.json FIFO: bundle prints '$(node out.js 2>&1 | head -2)'" ;;
+  nesting)
+    # `export const x = ` then k parentheses: k + 1 levels (the
+    # initializer, one per parenthesis); the limit is 10,000 levels.
+    deep() { printf 'export const x = '; head -c "$1" /dev/zero | tr '\0' '('; printf 1; head -c "$1" /dev/zero | tr '\0' ')'; printf ';\n'; }
+    deep 9999 >limit.mjs; deep 10000 >past.mjs
+    printf "import { x } from './limit.mjs';\nconsole.log(x);\n" >ok.mjs
+    timeout 60 "$sluice" bundle ok.mjs --format esm -q -o out.js || fail "10,000 levels refused"
+    # (node's own parser needs a bigger stack for that than it has by default)
+    [ "$(node --stack-size=20000 out.js)" = 1 ] || fail "10,000 levels: bundle prints '$(node --stack-size=20000 out.js 2>&1 | head -2)'"
+    printf "import { x } from './past.mjs';\nconsole.log(x);\n" >bad.mjs
+    refused "past.mjs:1:10018: nesting too deep" bad.mjs
+    grep -qE '^ +\^$' stderr || fail "no caret under the column" ;;
+  long_line)
+    # One 300 KB line (as minified code has) with an error near its end:
+    # the message shows the part of the line around the column.
+    { printf 'export const a = ['; for i in $(seq 1 50000); do printf '%d, ' "$i"; done; printf '@];\n'; } >long.mjs
+    refused "long.mjs:1:" long.mjs
+    col=$(head -1 stderr | sed -E 's/^[^:]*:1:([0-9]+):.*/\1/')
+    [ "$col" -gt 290000 ] || fail "column $col"
+    code=$(sed -n 2p stderr); caret=$(sed -n 3p stderr)
+    [ "${#code}" -lt 200 ] || fail "the whole line was shown (${#code} bytes)"
+    [ "${code:$(( ${#caret} - 1 )):1}" = "@" ] || fail "the caret is not under the '@': '$code' / '$caret'" ;;
+  star_cycles)
+    # Modules m0 -> m1 -> ... -> m(L-1) -> m0, each with two `export *` of
+    # the next (the shape that grew to gigabytes) and one export of its own.
+    for len in 1 2 3; do
+      rm -f m*.mjs
+      for ((i = 0; i < len; i++)); do
+        n=$(( (i + 1) % len ))
+        printf "export * from './m%d.mjs';\nexport * from './m%d.mjs';\nexport const v%d = %d;\n" $n $n $i $i >m$i.mjs
+      done
+      last=$((len - 1))
+      printf "import { v0 as a, v%d as b } from './m0.mjs';\nimport * as ns from './m0.mjs';\nconsole.log(a, b, Object.keys(ns).join());\n" $last >main.mjs
+      want=$(node main.mjs) || fail "node main.mjs, cycle of $len"
+      for fmt in esm cjs; do
+        timeout 20 "$sluice" bundle main.mjs --format $fmt -q -o out.js || fail "cycle of $len ($fmt): exit $?"
+        [ "$(node out.js)" = "$want" ] || fail "cycle of $len ($fmt): '$(node out.js 2>&1 | head -2)', want '$want'"
+      done
+      printf "import { nope } from './m0.mjs';\nconsole.log(nope);\n" >missing.mjs
+      refused 'no export named "nope"' missing.mjs
+      printf "import * as ns from './m0.mjs';\nconsole.log(ns.nope);\n" >member.mjs
+      timeout 20 "$sluice" bundle member.mjs -o out.js 2>stderr || fail "cycle of $len, ns.nope: exit $?"
+      grep -q 'warning: import "nope" will always be undefined' stderr || fail "no warning for ns.nope: $(cat stderr)"
+    done
+    # The 83-byte repro: a module that star-exports itself twice, and an
+    # import of a name nobody exports.
+    printf "export * from './self.mjs';\nexport * from './self.mjs';\nimport { y } from './self.mjs';\n" >self.mjs
+    refused 'no export named "y"' self.mjs ;;
+  many_exports)
+    # An entry with N exports links in linear work: the linker's own count
+    # of lookups (--stats "link steps") stays within 8 per export, and the
+    # CPU time of 100,000 exports within 15 times that of 20,000 (linear:
+    # 5; the quadratic linker took 29).
+    gen_lines() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "export const v%d = %d;\n", i, i }'; }
+    gen_var() { awk -v n="$1" 'BEGIN { printf "export var "; for (i = 0; i < n; i++) printf "%sv%d = %d", i ? ", " : "", i, i; print ";" }'; }
+    gen_lines 20000 >e20k.mjs; gen_lines 100000 >e100k.mjs; gen_var 140000 >e140k.mjs
+    cpu() { # cpu FILE FORMAT: seconds of CPU; checks the step count
+      local TIMEFORMAT=%U+%S t
+      t=$( { time "$sluice" bundle "$1" --format "$2" --stats -o out.js 2>stats >/dev/null; } 2>&1 ) || fail "$1 ($2): $(cat stats)"
+      local steps=$(sed -n 's/^  link steps //p' stats) n=$(grep -c . "$1")
+      [ "$1" = e140k.mjs ] && n=140000
+      [ -n "$steps" ] && [ "$steps" -le $((8 * n)) ] || fail "$1 ($2): $steps link steps for $n exports"
+      awk -v t="$t" 'BEGIN { split(t, p, "+"); print p[1] + p[2] }'
+    }
+    for fmt in esm cjs; do
+      small=$(cpu e20k.mjs $fmt); big=$(cpu e100k.mjs $fmt); cpu e140k.mjs $fmt >/dev/null
+      echo "$fmt: 20,000 exports ${small}s, 100,000 exports ${big}s CPU"
+      awk -v b="$big" -v s="$small" 'BEGIN { exit !(b <= 15 * s + 0.5) }' || fail "$fmt: 100,000 exports took ${big}s, 20,000 ${small}s"
+    done
+    node -e "const m = require('./out.js'); if (m.v139999 !== 139999 || Object.keys(m).length !== 140000) process.exit(1)" ||
+      fail "the 140,000-export bundle does not export them all" ;;
+  file_size)
+    # 128 MiB + 1 (sparse: nothing is written to the disk, nothing is read)
+    truncate -s $(( (128 << 20) + 1 )) big.mjs
+    printf "import './big.mjs';\n" >imp_big.mjs
+    refused "$work/big.mjs: 134217729 bytes is over the limit of 134217728 bytes" imp_big.mjs
+    refused "big.mjs: 134217729 bytes is over the limit of 134217728 bytes" big.mjs ;;
+  module_count)
+    # a chain main -> m1 -> m2 -> m3: 4 modules
+    printf "import './m1.mjs';\n" >main.mjs
+    printf "import './m2.mjs';\n" >m1.mjs
+    printf "console.log('m2');\nexport {};\nimport './m3.mjs';\n" >m2.mjs
+    printf "console.log('m3');\n" >m3.mjs
+    timeout 20 "$sluice" bundle main.mjs --max-modules 4 -q -o out.js || fail "4 modules with --max-modules 4"
+    refused "m2.mjs:3:8: more than 3 modules (--max-modules)" main.mjs --max-modules=3
+    "$sluice" bundle main.mjs --max-modules=0 -o out.js 2>stderr; [ $? = 2 ] || fail "--max-modules=0 accepted" ;;
+  *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
+esac
+echo "ok: $check"

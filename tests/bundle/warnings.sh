@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# warnings.sh SLUICE: code the bundle may not run as the source does is
+# reported as `file:line:column: warning: ...` with the line and a caret,
+# never fatally (the bundle is written and runs); -q silences warnings;
+# files inside node_modules give none; a dead branch under --define gives
+# none; a local `require` or `eval` is not the global one and gives none.
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+cat >lib.mjs <<'JS'
+export const present = 'present';
+JS
+cat >main.mjs <<'JS'
+import * as lib from './lib.mjs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const name = './dep.cjs';
+console.log(lib.present, lib.absent);
+import(name).then((m) => console.log('dynamic', m.default));
+console.log(eval('1 + 1'));
+console.log(require(name));
+JS
+cat >dep.cjs <<'JS'
+const which = './other.cjs';
+module.exports = 'dep';
+if (process.env.NEVER === 'yes') require(which);
+function local(require, eval) { return [require(which), eval('x')]; }
+JS
+"$sluice" bundle main.mjs --platform node --format esm -o out.mjs 2>err || fail "bundle failed: $(cat err)"
+[ "$(node out.mjs | tr '\n' ' ')" = "present undefined 2 dep dynamic dep " ] || fail "bundle runs: $(node out.mjs 2>&1 | head -3)"
+expect() { # expect FILE:LINE:COL MESSAGE-PART LINE-TEXT
+  grep -qF -- "$1: warning: $2" err || fail "no warning '$1: warning: $2' in: $(cat err)"
+  grep -qF -- "    $3" err || fail "the line is not shown for $1"
+}
+expect "$work/main.mjs:5:30" 'import "absent" will always be undefined: there is no export named "absent" in "./lib.mjs"' "console.log(lib.present, lib.absent);"
+expect "$work/main.mjs:6:1" 'this "import()" will not be bundled: its argument is not a string literal' "import(name).then((m) => console.log('dynamic', m.default));"
+expect "$work/main.mjs:7:13" 'direct eval can see the bundle' "console.log(eval('1 + 1'));"
+grep -qE '^ +\^$' err || fail "no caret"
+"$sluice" bundle dep.cjs --platform node --format cjs -o dep.out.cjs 2>err || fail "bundle dep.cjs: $(cat err)"
+expect "$work/dep.cjs:3:34" 'this call to "require" will not be bundled: its argument is not a string literal' "if (process.env.NEVER === 'yes') require(which);"
+[ "$(grep -c warning: err)" = 1 ] || fail "a local require or eval was warned about: $(cat err)"
+"$sluice" bundle dep.cjs --platform node --format cjs --define process.env.NEVER='"no"' -o dep.out.cjs 2>err || fail "bundle --define"
+! grep -q warning: err || fail "a warning from a dead branch: $(cat err)"
+"$sluice" bundle main.mjs --platform node --format esm -q -o out.mjs 2>err || fail "bundle -q failed"
+[ ! -s err ] || fail "-q printed: $(cat err)"
+mkdir -p node_modules/noisy
+printf "module.exports = (x) => require(x);\n" >node_modules/noisy/index.js
+printf "import noisy from 'noisy';\nconsole.log(typeof noisy);\n" >pkg.mjs
+"$sluice" bundle pkg.mjs --platform node --format esm -o out.mjs 2>err || fail "bundle pkg.mjs"
+! grep -q warning: err || fail "a warning from node_modules: $(cat err)"
+echo "ok: warnings"
