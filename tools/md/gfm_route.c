@@ -432,7 +432,9 @@ static int inline_differs(scan *sc, size_t from)
             i = k - 1;
             break;
         }
-        default: /* ':' '.' '@': an autolink candidate */
+        default: /* ':' '.' '@': an autolink candidate when "://" or "www." */
+            if (s[i] == '.' ? i < 3 || memcmp(s + i - 3, "www", 3) : s[i] == ':' && (i + 2 >= sc->n || s[i + 1] != '/' || s[i + 2] != '/'))
+                break;
             if (sl__md_autolink_differs(s, sc->n, i, sc->end, &skip, &link))
                 return 1;
             if (sc->brackets && link)
