@@ -379,13 +379,12 @@ static int paragraph_ends(scan *sc)
  * outside it; cmark-gfm does neither.  1 if that could matter. */
 static int link_marks_differ(scan *sc, size_t i, size_t skip)
 {
-    const char *s = sc->s;
-    for (size_t k = i; k < skip && k < sc->n; k++) {
-        if (s[k] == '*')
+    const char *s = sc->s, *end = s + (skip < sc->n ? skip : sc->n);
+    if (memchr(s + i, '*', (size_t)(end - (s + i))))
+        return 1;
+    for (const char *t = s + i; (t = memchr(t, '~', (size_t)(end - t))); t++)
+        if ((t == s + i || t[-1] != '~') && ++sc->tildes > 1)
             return 1;
-        if (s[k] == '~' && (k == i || s[k - 1] != '~') && ++sc->tildes > 1)
-            return 1;
-    }
     return 0;
 }
 
@@ -439,7 +438,7 @@ static int inline_differs(scan *sc, size_t from)
                 return 1;
             if (sc->brackets && link)
                 return 1; /* in a bracket cmark-gfm links no URL, md4c may */
-            if (link_marks_differ(sc, i, skip))
+            if (link && link_marks_differ(sc, i, skip))
                 return 1;
             i = (skip > sc->end ? sc->end : skip) - 1;
             break;
