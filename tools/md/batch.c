@@ -16,6 +16,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -427,12 +430,26 @@ static int collect_inputs(batch *b, char **paths, int npaths, size_t *errors)
     return 0;
 }
 
+/* Pages come and go by the thousand, each a few buffers of its size:
+ * glibc would hand a freed top of heap back to the kernel and map big
+ * buffers afresh, so that every page paid page faults (and, in the worker
+ * threads' arenas, mprotect calls) for memory the last page had.  A run
+ * keeps what it used instead. */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
     batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
     size_t errors = 0;
     int status = 1;
     int64_t start = sl_now();
+    keep_freed_memory();
     /* --isolate: the workers start (an exec each) while the inputs are
      * walked and the outputs planned. */
     if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))

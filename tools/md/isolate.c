@@ -98,7 +98,7 @@ static int render_run(void *state, const void *task, size_t len, sl_proc_reply *
     char *fname = file ? strndup(file, h.file_len) : NULL;
     const char *src = (const char *)task + sizeof h + h.file_len;
     size_t n = len - sizeof h - h.file_len;
-    sl__md_opts o = {h.commonmark, h.unsafe_html, h.no_frontmatter, h.xhtml};
+    sl__md_opts o = {h.commonmark, h.unsafe_html, h.no_frontmatter, h.xhtml, SL__MD_ROUTED};
     sl__md_page pg;
     sl__md_buf out = {0};
     char err[256];
