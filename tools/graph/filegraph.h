@@ -74,6 +74,7 @@ typedef struct fg_item {
     uint32_t parent;    /* index of the containing item; item 0 has itself */
     fg_str name, sig, vis;
     fg_str path_attr;   /* #[path = "..."] on a `mod foo;`, else empty */
+    fg_str macro;       /* the item macro it was written in (`cfg_if`, `bitflags`, ...), else empty */
     uint32_t line, col, end_line, end_col; /* 1-based, columns in bytes */
 } fg_item;
 
