@@ -127,6 +127,10 @@ typedef struct fg_file {
      * name and visibility, per reference its text, per use its path and
      * the name it binds. */
     uint32_t *gid_items, *gid_refs, *gid_uses;
+    /* With a cache: the cache key of the text it was made from
+     * (graphcache.h), which run records keep (runrec.h); not encoded. */
+    int keyed;
+    uint8_t key[32];
 } fg_file;
 
 static inline const char *fg_ptr(const fg_file *f, fg_str s)
