@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "skim.h"
 #include "xalloc.h"
 
 enum { MAX_NEST = 256 };
@@ -47,26 +48,6 @@ static uint32_t quoted_end(const char *s, uint32_t k, uint32_t end, char q)
     return 0;
 }
 
-/* r"..." r#"..."# br"..." starting at the 'r'; 0 if not one. */
-static uint32_t raw_end(const char *s, uint32_t k, uint32_t end)
-{
-    uint32_t j = k + 1, hashes = 0;
-    while (j < end && s[j] == '#')
-        j++, hashes++;
-    if (j >= end || s[j] != '"')
-        return 0;
-    for (j++; j < end; j++) {
-        if (s[j] != '"')
-            continue;
-        uint32_t h = 0;
-        while (h < hashes && j + 1 + h < end && s[j + 1 + h] == '#')
-            h++;
-        if (h == hashes)
-            return j + 1 + h;
-    }
-    return UINT32_MAX; /* unterminated */
-}
-
 static int next_tok(const char *s, uint32_t *i, uint32_t end, tok *t)
 {
     uint32_t k = *i;
@@ -97,7 +78,7 @@ static int next_tok(const char *s, uint32_t *i, uint32_t end, tok *t)
     unsigned char c = (unsigned char)s[k];
     t->a = k;
     if ((c == 'r' || (c == 'b' && k + 1 < end && s[k + 1] == 'r')) && k + 1 < end) {
-        uint32_t r = raw_end(s, c == 'b' ? k + 1 : k, end);
+        uint32_t r = gr_raw_string_end(s, (c == 'b' ? k + 1 : k) + 1, end); /* r"..", br".." */
         if (r == UINT32_MAX)
             return -1;
         if (r) {
@@ -166,6 +147,19 @@ static uint32_t matching(const char *s, uint32_t open, uint32_t end)
     return 0;
 }
 
+/* When t opens a bracket: steps *i past its group and returns 1 (-1 when
+ * the group does not close before b); else 0. */
+static int skip_group(const char *s, tok *t, uint32_t *i, uint32_t b)
+{
+    if (t->kind != '(' && t->kind != '[' && t->kind != '{')
+        return 0;
+    uint32_t close = matching(s, t->a, b);
+    if (!close)
+        return -1;
+    *i = t->b = close + 1;
+    return 1;
+}
+
 static void add_range(gr_macro_scan *m, uint32_t a, uint32_t b)
 {
     if (a >= b)
@@ -185,14 +179,11 @@ static int cfg_if(const char *s, uint32_t a, uint32_t b, gr_macro_scan *m)
     tok t;
     int r;
     while ((r = next_tok(s, &i, b, &t)) > 0) {
-        if (t.kind == '(' || t.kind == '[' || t.kind == '{') {
-            uint32_t close = matching(s, t.a, b);
-            if (!close)
-                return GR_MACRO_NONE;
-            if (t.kind == '{')
-                add_range(m, t.a + 1, close);
-            i = close + 1;
-        }
+        int g = skip_group(s, &t, &i, b);
+        if (g < 0)
+            return GR_MACRO_NONE;
+        if (g && t.kind == '{')
+            add_range(m, t.a + 1, t.b - 1);
     }
     return r < 0 ? GR_MACRO_NONE : GR_MACRO_ITEMS;
 }
@@ -206,14 +197,11 @@ static int item_list(const char *s, uint32_t a, uint32_t b, int drop_ref, gr_mac
     tok t, prev = {0, 0, 0};
     int r;
     while ((r = next_tok(s, &i, b, &t)) > 0) {
-        if (t.kind == '(' || t.kind == '[' || t.kind == '{') {
-            uint32_t close = matching(s, t.a, b);
-            if (!close)
-                return GR_MACRO_NONE;
-            i = close + 1;
-            t.b = i;
-        } else if (drop_ref && t.kind == 'a' && word_is(s, t.a, t.b, "ref") && prev.kind == 'a' &&
-                   word_is(s, prev.a, prev.b, "static")) {
+        int g = skip_group(s, &t, &i, b);
+        if (g < 0)
+            return GR_MACRO_NONE;
+        if (!g && drop_ref && t.kind == 'a' && word_is(s, t.a, t.b, "ref") && prev.kind == 'a' &&
+            word_is(s, prev.a, prev.b, "static")) {
             add_range(m, from, t.a);
             from = t.b;
         }
@@ -242,13 +230,11 @@ static int flag_consts(const char *s, uint32_t a, uint32_t b, gr_macro_scan *m)
     int r;
     gr_mflag *f = NULL; /* the const being read, until its ';' */
     while ((r = next_tok(s, &i, b, &t)) > 0) {
-        if (t.kind == '(' || t.kind == '[' || t.kind == '{') {
-            uint32_t close = matching(s, t.a, b);
-            if (!close)
-                return -1;
-            i = close + 1;
+        int g = skip_group(s, &t, &i, b);
+        if (g < 0)
+            return -1;
+        if (g)
             continue;
-        }
         if (!f && t.kind == 'a' && word_is(s, t.a, t.b, "const")) {
             tok nm;
             uint32_t j = i;
