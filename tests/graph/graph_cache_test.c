@@ -458,7 +458,7 @@ static int update_step(const char *db, const char *step, int in_place)
 }
 
 /* --db FILE --update over a scripted history: an edit inside bodies is an
- * in-place transaction (positions, signatures, calls), anything that can
+ * in-place transaction (positions, signatures, calls, warnings' lines), anything that can
  * change resolution elsewhere - a new unresolved name, a parameter's type,
  * a pub, a module file renamed - or a database changed behind its back is
  * a full write; after every step the database holds, row for row, what a
@@ -502,4 +502,10 @@ SL_TEST(graph_update_in_place_keeps_the_rows_of_a_full_run)
     CHECK(update_step(db, "9-database-replaced", 0));
     put_file("app/src/transport.rs", "use crate::util::Cfg;\nfn send() -> u32 { Cfg::new().n + 4 }\n");
     CHECK(update_step(db, "10-body-edited-after-a-full-write", 1));
+    put_file("lib2/src/lib.rs", "pub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 { 1 } }\nfn broken( {\n");
+    CHECK(update_step(db, "11-syntax-error", 0));
+    put_file("lib2/src/lib.rs", "pub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
+    CHECK(update_step(db, "12-its-warning-moved-by-a-body-edit", 1));
 }

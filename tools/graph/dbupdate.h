@@ -5,14 +5,15 @@
  *
  * The one idea: a per-file graph's *shape* - its items (kind, name,
  * visibility, parent, #[path], macro), its use leaves, its references
- * other than calls, its diagnostics - is all that the module tree, the
+ * other than calls, its diagnostics' messages - is all that the module tree, the
  * node ids, the paths and the resolution of every other file's references
  * depend on.  When every file whose content changed since the last run
  * (run records keep each source file's cache key, runrec.h) has the shape
  * it had, and no directory, manifest or module lookup answered
  * differently, then every row of the new graph is the old one except the
- * changed files' node positions and signatures, their byte counts and the
- * edges out of their nodes - which is what the transaction rewrites.
+ * changed files' node positions and signatures, their byte counts, the
+ * edges out of their nodes and the warnings' lines - which is what the
+ * transaction rewrites.
  * Resolution itself is still run in full (the new edges come from it);
  * only the write is spared.  Anything else - a changed shape, an
  * unresolved name appearing or going, a database that is not the one the

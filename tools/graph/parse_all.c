@@ -131,7 +131,7 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
     gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
-    if (g->watch && f->keyed) { /* the content it was made from, for --update (graph_update.h) */
+    if (g->watch && f->keyed) { /* the content it was made from, for --update (dbupdate.h) */
         gr_watch *w = &g->watch->v[g->watch->n - 1];
         w->keyed = 1;
         memcpy(w->key, f->key, sizeof w->key);
