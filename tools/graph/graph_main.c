@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dbupdate.h"
 #include "discover.h"
 #include "emit.h"
 #include "graph.h"
@@ -30,7 +31,8 @@ int sl_graph_main(int argc, char **argv);
 static void usage(FILE *o)
 {
     fprintf(o,
-            "usage: sluice graph [-j THREADS] [--db FILE.sqlite] [--json FILE] [--cache DIR] [--stats] [-q] PATH...\n"
+            "usage: sluice graph [-j THREADS] [--db FILE.sqlite [--update]] [--json FILE] [--cache DIR] [--stats] [-q] "
+            "PATH...\n"
             "\n"
             "Parses Rust crates (directories with a Cargo.toml, workspaces, or a\n"
             "directory of crates) or single .rs files into one code graph: items,\n"
@@ -38,6 +40,7 @@ static void usage(FILE *o)
             "\n"
             "  -j, --threads N  parser threads (default: the number of CPUs)\n"
             "      --db FILE    write the graph as SQLite (docs/formats/graph.md)\n"
+            "      --update     with --db and --cache: change only the rows a change affects, in place\n"
             "      --json FILE  write the graph as JSON ('-' for standard output)\n"
             "      --cache DIR  keep per-file graphs in DIR and reuse them (also SLUICE_GRAPH_CACHE)\n"
             "      --cache-max SIZE  evict least recently used entries past SIZE (K, M, G; default 1G)\n"
@@ -196,10 +199,12 @@ int sl_graph_main(int argc, char **argv)
         {"json", required_argument, NULL, 'J'},    {"stats", no_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {"cache", required_argument, NULL, 'c'},   {"cache-max", required_argument, NULL, 'M'},
+        /* issue 20 (incremental runs) */
+        {"update", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, c;
+    int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, update = 0, c;
     const char *db = NULL, *json = NULL, *cache_dir = getenv("SLUICE_GRAPH_CACHE");
     uint64_t cache_max = GR_CACHE_DEFAULT_MAX;
     if (cache_dir && !*cache_dir)
@@ -229,9 +234,14 @@ int sl_graph_main(int argc, char **argv)
             }
             break;
         case 'q': quiet = 1; break;
+        case 'U': update = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (update && !db) {
+        fprintf(stderr, "sluice graph: --update updates the database --db names: give one\n");
+        return 2;
     }
     if (optind >= argc) {
         fprintf(stderr, "sluice graph: no PATH given\n");
@@ -268,6 +278,12 @@ int sl_graph_main(int argc, char **argv)
             return st;
         }
     }
+    /* --update compares with what the last run read (dbupdate.h) */
+    gr_runrec last;
+    int have_last = record && update && gr_runrec_load(cache_dir, request, &last);
+    char why[1024] = "";
+    if (update && !have_last)
+        snprintf(why, sizeof why, "no record of a run with these arguments%s", cache ? "" : " (no cache)");
     int64_t t[6], cpu[6];
     t[0] = sl_now();
     cpu[0] = cpu_now();
@@ -292,13 +308,15 @@ int sl_graph_main(int argc, char **argv)
     t[2] = sl_now();
     cpu[2] = cpu_now();
     gr_mount_all(&g);
+    /* after the mount, whose module lookups are answers the plan compares */
+    gr_update *up = have_last ? gr_update_plan(&g, &last, db, cache, why, sizeof why) : NULL;
     t[3] = sl_now();
     cpu[3] = cpu_now();
     /* The SQLite writer starts on the mounted graph while references
      * resolve; reserving first keeps resolution from moving what it reads. */
     gr_sqlite_job *sj = NULL;
     char db_err[1024] = "";
-    if (db) {
+    if (db && !up) {
         gr_resolve_reserve(&g);
         sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
     }
@@ -307,7 +325,12 @@ int sl_graph_main(int argc, char **argv)
     gr_graph_unpin(&g);
     t[4] = sl_now();
     cpu[4] = cpu_now();
-    if (write_outputs(&g, sj, db, db_err, json)) {
+    gr_update_stats us = {0};
+    int updated = up && gr_update_apply(up, &g, &us, why, sizeof why) == 0;
+    if (up && !updated) /* the plan did not hold: the whole file after all */
+        sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
+    gr_update_free(up);
+    if (write_outputs(&g, sj, updated ? NULL : db, db_err, json)) {
         status = 2;
         goto out;
     }
@@ -334,9 +357,16 @@ int sl_graph_main(int argc, char **argv)
         stats(&g, &ps, t, cpu, threads);
         if (cache_dir)
             cache_stats(&cs);
+        if (updated)
+            fprintf(stderr, "  update: %s updated in place: %zu changed files, %zu node rows, %zu edges deleted, "
+                            "%zu inserted\n", db, us.files, us.nodes_updated, us.edges_deleted, us.edges_inserted);
+        else if (update)
+            fprintf(stderr, "  update: %s written whole: %s\n", db, why);
     }
 out:
     gr_cache_close(cache, NULL);
+    if (have_last)
+        gr_runrec_free(&last);
     gr_watchlist_free(&watched);
     gr_graph_free(&g);
     return status;

@@ -57,8 +57,12 @@ static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, gr_cache *cache, cons
         if (hit) {
             fg_file_free(f);
             free(buf);
+            hit->keyed = 1;
+            memcpy(hit->key, key, sizeof key);
             return hit;
         }
+        f->keyed = 1;
+        memcpy(f->key, key, sizeof key);
     }
     f->bytes = len;
     if (gr_source_is_binary(buf, len)) {
@@ -127,6 +131,11 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
     gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
+    if (g->watch && f->keyed) { /* the content it was made from, for --update (dbupdate.h) */
+        gr_watch *w = &g->watch->v[g->watch->n - 1];
+        w->keyed = 1;
+        memcpy(w->key, f->key, sizeof w->key);
+    }
     if (!f->failed)
         gr_mount_intern(g, f);
     st->files++;
