@@ -11,7 +11,10 @@
 #   hostile   junk on the queue mid-run: refused, workers live on
 #
 # TOOL is md (INPUTs: pages and directories of them; outputs: the -o tree
-# and --json) or graph (INPUTs: crates, workspaces; outputs: --db, --json).
+# and --json) or graph (INPUTs: crates, workspaces; outputs: --db, --json;
+# a generated crate is added: enough files for several batches, warnings,
+# and modules reached only through #[path] outside it, which the
+# coordinator finds as results come in and sends as new jobs).
 set -uo pipefail
 sluice=$1 tool=$2 scenario=$3
 shift 3
@@ -22,10 +25,35 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   wait 2>/dev/null
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL ($tool $scenario): $*" >&2; for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }; done; exit 1; }
+
+# A crate of 160 modules that call each other, one missing module, one file
+# of invalid UTF-8, and two files outside it reached through #[path].
+gen_crate() {
+  local d=$1 i
+  mkdir -p "$d/src" "$d/../outside"
+  printf '[package]\nname = "gen"\nversion = "0.1.0"\n' >"$d/Cargo.toml"
+  {
+    for i in $(seq 160); do echo "pub mod m$i;"; done
+    echo "mod missing;"
+    echo "mod latin;"
+    echo '#[path = "../../outside/far.rs"] mod far;'
+  } >"$d/src/lib.rs"
+  for i in $(seq 160); do
+    printf 'use crate::m%d::f%d;\npub struct S%d { pub v: u32 }\nimpl S%d { pub fn get(&self) -> u32 { f%d(self.v) } }\npub fn f%d(x: u32) -> u32 { x + %d }\n' \
+      $(((i % 160) + 1)) $(((i % 160) + 1)) "$i" "$i" $(((i % 160) + 1)) "$i" "$i" >"$d/src/m$i.rs"
+  done
+  printf 'pub fn caf\xe9() {}\n' >"$d/src/latin.rs"
+  printf '#[path = "near.rs"] pub mod near;\npub fn far() { near::near(); }\n' >"$d/../outside/far.rs"
+  printf 'pub fn near() {}\n' >"$d/../outside/near.rs"
+}
+if [ "$tool" = graph ]; then
+  gen_crate "$work/in/gen"
+  inputs+=("$work/in/gen")
+fi
 
 queue=q$RANDOM
 url=$SLUICE_TEST_REDIS/$queue
@@ -55,8 +83,8 @@ same_as_local() {
   run local -j1 || fail "the local run failed: $(cat "$work/local.err")"
   diff -r "$work/local" "$work/$1" >/dev/null || fail "output differs from -j1: $(diff -r "$work/local" "$work/$1" | head -5)"
   # and the same warnings on stderr (the inputs are chosen to have some)
-  grep -qi "warning" "$work/local.err" || fail "the input gives no warning to compare"
-  diff <(grep -i "warning" "$work/local.err") <(grep -i "warning" "$work/$1.err") >/dev/null || fail "warnings differ from -j1"
+  grep -qi "warning:" "$work/local.err" || fail "the input gives no warning to compare"
+  diff <(grep -i "warning:" "$work/local.err") <(grep -i "warning:" "$work/$1.err") >/dev/null || fail "warnings differ from -j1"
 }
 
 wait_for_log() { # FILE TEXT
