@@ -31,7 +31,8 @@ trap cleanup EXIT
 fail() { echo "FAIL ($tool $scenario): $*" >&2; for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }; done; exit 1; }
 
 # A crate of 160 modules that call each other, one missing module, one file
-# of invalid UTF-8, and two files outside it reached through #[path].
+# of invalid UTF-8, an empty one, and two files outside it reached through
+# #[path].
 gen_crate() {
   local d=$1 i
   mkdir -p "$d/src" "$d/../outside"
@@ -40,6 +41,7 @@ gen_crate() {
     for i in $(seq 160); do echo "pub mod m$i;"; done
     echo "mod missing;"
     echo "mod latin;"
+    echo "mod empty;"
     echo '#[path = "../../outside/far.rs"] mod far;'
   } >"$d/src/lib.rs"
   for i in $(seq 160); do
@@ -47,6 +49,7 @@ gen_crate() {
       $(((i % 160) + 1)) $(((i % 160) + 1)) "$i" "$i" $(((i % 160) + 1)) "$i" "$i" >"$d/src/m$i.rs"
   done
   printf 'pub fn caf\xe9() {}\n' >"$d/src/latin.rs"
+  : >"$d/src/empty.rs"
   printf '#[path = "near.rs"] pub mod near;\npub fn far() { near::near(); }\n' >"$d/../outside/far.rs"
   printf 'pub fn near() {}\n' >"$d/../outside/near.rs"
 }
