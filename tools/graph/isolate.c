@@ -30,40 +30,43 @@ __attribute__((weak)) void gr_fault_point(const char *src, size_t len)
 
 /* ---- the worker process ---- */
 
-typedef struct iso_state {
-    gr_extractor *x;
-    fg_scratch sc;
-    char *buf;
-    size_t cap;
-} iso_state;
+void gr_text_parse_encode(gr_text_parser *p, const void *text, size_t len, uint8_t **out, size_t *n)
+{
+    if (!p->x)
+        p->x = gr_extractor_new();
+    if (p->cap < len + 1) {
+        free(p->buf);
+        p->cap = len + 1;
+        p->buf = gr_xmalloc(p->cap);
+    }
+    if (len)
+        memcpy(p->buf, text, len);
+    p->buf[len] = 0;
+    fg_file *f = fg_file_new("", 0);
+    gr_parse_text(p->x, &p->sc, f, p->buf, len);
+    fg_file_encode(f, out, n);
+    fg_file_free(f);
+}
+
+void gr_text_parser_free(gr_text_parser *p)
+{
+    gr_extractor_free(p->x);
+    fg_scratch_free(&p->sc);
+    free(p->buf);
+    *p = (gr_text_parser){0};
+}
 
 static int iso_init(void **state)
 {
-    iso_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
-    s->x = gr_extractor_new();
-    *state = s;
+    *state = gr_xcalloc(1, sizeof(gr_text_parser));
     return 0;
 }
 
 static int iso_run(void *state, const void *task, size_t len, sl_proc_reply *reply)
 {
-    iso_state *s = state;
-    if (s->cap < len + 1) { /* the parser wants the text NUL-terminated */
-        free(s->buf);
-        s->cap = len + 1;
-        s->buf = gr_xmalloc(s->cap);
-    }
-    if (len)
-        memcpy(s->buf, task, len);
-    s->buf[len] = 0;
-    fg_file *f = fg_file_new("", 0);
-    gr_parse_text(s->x, &s->sc, f, s->buf, len);
     uint8_t *bytes;
     size_t n;
-    fg_file_encode(f, &bytes, &n);
-    fg_file_free(f);
+    gr_text_parse_encode(state, task, len, &bytes, &n);
     int rc = sl_proc_reply_set(reply, bytes, n);
     free(bytes);
     return rc == SL_OK ? 0 : 1;

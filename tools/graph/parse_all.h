@@ -74,6 +74,18 @@ void gr_iso_free(gr_iso *iso);
  * back bytes that do not decode: *f is then a failed file whose
  * diagnostic says why. */
 int gr_iso_parse(gr_iso *iso, fg_file **f, const char *buf, size_t len);
+/* The other side of both, in a worker process or a `sluice worker`: a
+ * text parsed as a local run parses a file it has read, and its per-file
+ * graph encoded (fgcodec.h) into *out (malloc'd), *n.  The parser and its
+ * buffers are kept in p between calls (zeroed at first). */
+typedef struct gr_text_parser {
+    gr_extractor *x;
+    fg_scratch sc;
+    char *buf; /* the text, NUL-terminated as the parser wants it */
+    size_t cap;
+} gr_text_parser;
+void gr_text_parse_encode(gr_text_parser *p, const void *text, size_t len, uint8_t **out, size_t *n);
+void gr_text_parser_free(gr_text_parser *p);
 /* The worker function, for the program's sl_proc_serve. */
 struct sl_proc_worker;
 extern const struct sl_proc_worker sl_graph_parse_worker;
