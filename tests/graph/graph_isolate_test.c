@@ -172,3 +172,30 @@ SL_TEST(graph_isolate_output_is_the_same_as_in_process)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);
 }
+
+/* The flags' limits, and one past each: a usage error, nothing started. */
+SL_TEST(graph_isolate_flags_refused_one_past_their_limits)
+{
+    char dir[512];
+    scratch_dir(dir, sizeof dir);
+    make_crate(dir, "pub fn f() {}\n", -1);
+    char *said = NULL;
+    CHECK_EQ(graph_run_stderr(&said, "--isolate", "--file-timeout", "0", dir, NULL), 2);
+    CHECK(said && strstr(said, "--file-timeout wants milliseconds from 1 to 86400000"));
+    free(said);
+    CHECK_EQ(graph_run_stderr(&said, "--isolate", "--file-timeout", "86400001", dir, NULL), 2);
+    free(said);
+    CHECK_EQ(graph_run_stderr(&said, "--isolate", "--worker-memory", "16777215", dir, NULL), 2);
+    CHECK(said && strstr(said, "--worker-memory wants a size of at least 16M"));
+    free(said);
+    CHECK_EQ(graph_run_stderr(&said, "-j0", dir, NULL), 2); /* 0 only with --workers */
+    CHECK(said && strstr(said, "(0 with --workers)"));
+    free(said);
+    /* at the limits: a run */
+    CHECK_EQ(graph_run("-q", "--isolate", "-j1", "--file-timeout", "86400000", "--worker-memory", "16M", "--json",
+                       "/dev/null", dir, NULL),
+             0);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
