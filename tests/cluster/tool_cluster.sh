@@ -9,6 +9,8 @@
 #   alone     no worker at all: -j1 finishes here
 #   password  a wrong password: a clear error, exit 2, nothing written
 #   hostile   junk on the queue mid-run: refused, workers live on
+#   cache     (graph) --cache through workers: cold, then warm with one file
+#             changed: only it is sent, the rest are hits counted once
 #
 # TOOL is md (INPUTs: pages and directories of them; outputs: the -o tree
 # and --json) or graph (INPUTs: crates, workspaces; outputs: --db, --json;
@@ -148,6 +150,20 @@ case $scenario in
     wait "$coord" || fail "the run failed: $(cat "$work/remote.err")"
     same_as_local remote
     for p in "${pids[@]}"; do kill -0 "$p" || fail "a worker died"; done
+    ;;
+  cache) # graph: --cache through workers: a cold run fills it, a warm one sends only what changed
+    worker; worker
+    run cold -j0 --workers "$url" --cache "$work/cache" --stats || fail "the cold run failed: $(cat "$work/cold.err")"
+    same_as_local cold
+    printf '\npub fn changed() {}\n' >>"$work/in/gen/src/m7.rs"
+    run remote -j0 --workers "$url" --cache "$work/cache" --stats || fail "the warm run failed: $(cat "$work/remote.err")"
+    same_as_local remote
+    grep -q "by workers (0%)" "$work/cold.err" && fail "the cold run sent nothing"
+    # the warm run: one file parsed by a worker (m7.rs), the rest from the cache, each hit counted once
+    grep -q "jobs: .* 1 by workers" "$work/remote.err" || fail "the warm run sent more than the changed file: $(grep jobs: "$work/remote.err")"
+    hits=$(sed -n 's/.*cache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 \2/p' "$work/remote.err")
+    files=$(sed -n 's/.* crates, \([0-9]*\) files .*/\1/p' "$work/remote.err")
+    [ "$hits" = "$((files - 1)) 1" ] || fail "cache hits and misses of the warm run: '$hits' for $files files"
     ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac

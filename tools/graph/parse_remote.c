@@ -36,6 +36,7 @@ typedef struct rfile {
     char *path;
     uint8_t key[GR_CACHE_KEY]; /* of the text sent, when keyed */
     int keyed;
+    fg_file *hit; /* the cache's graph, found by load, for run to take */
 } rfile;
 
 typedef struct parser { /* one per coordinator thread, made on first use */
@@ -78,6 +79,24 @@ static void set_key(remote *r, uint64_t job, const uint8_t *key)
     pthread_mutex_unlock(&r->lock);
 }
 
+/* load's cache hit for the job: stored, or taken (NULL: none). */
+static void put_hit(remote *r, uint64_t job, fg_file *f)
+{
+    pthread_mutex_lock(&r->lock);
+    r->files[job].hit = f;
+    pthread_mutex_unlock(&r->lock);
+}
+
+static fg_file *take_hit(remote *r, uint64_t job)
+{
+    pthread_mutex_lock(&r->lock);
+    fg_file *f = job < r->nfiles ? r->files[job].hit : NULL;
+    if (f)
+        r->files[job].hit = NULL;
+    pthread_mutex_unlock(&r->lock);
+    return f;
+}
+
 static void add_file(remote *r, uint32_t file, const char *path)
 {
     pthread_mutex_lock(&r->lock);
@@ -113,9 +132,9 @@ static int r_load(void *ctx, uint64_t job, sl_cluster_buf *in)
     if (r->cache) {
         uint8_t key[GR_CACHE_KEY];
         gr_cache_key(buf, len, key);
-        fg_file *hit = gr_cache_get(r->cache, key, "", 0);
-        if (hit) {
-            fg_file_free(hit);
+        fg_file *hit = gr_cache_get(r->cache, key, "", (uint32_t)job);
+        if (hit) { /* run here takes it: a hit is looked up (and counted) once */
+            put_hit(r, job, hit);
             free(buf);
             return -1;
         }
@@ -144,6 +163,9 @@ static void *r_run(void *ctx, unsigned thread, uint64_t job, const void *in, siz
     rfile rf;
     if (file_of(r, job, &rf)) /* cannot happen: every job is a file */
         abort();
+    fg_file *hit = in ? NULL : take_hit(r, job);
+    if (hit)
+        return hit; /* named by take */
     if (!in)
         return gr_parse_file(p->x, &p->sc, r->cache, r->iso, rf.path, (uint32_t)job);
     char *text = gr_xmalloc(len + 1); /* NUL-terminated, as gr_source_read gives it */
@@ -213,8 +235,11 @@ static void remote_free(remote *r)
         fg_scratch_free(&r->parsers[i].sc);
     }
     free(r->parsers);
-    for (size_t i = 0; i < r->nfiles; i++)
+    for (size_t i = 0; i < r->nfiles; i++) {
         free(r->files[i].path);
+        if (r->files[i].hit)
+            fg_file_free(r->files[i].hit);
+    }
     free(r->files);
     pthread_mutex_destroy(&r->lock);
 }
