@@ -1,0 +1,1 @@
+../../jsx/attributes_spread_and_keys.jsx

@@ -1,0 +1,1 @@
+../../jsx/hooks_context_components.tsx

@@ -1,0 +1,1 @@
+../../jsx/member_tags_and_fragments.jsx

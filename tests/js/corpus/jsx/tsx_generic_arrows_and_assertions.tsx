@@ -1,0 +1,1 @@
+../../jsx/tsx_generic_arrows_and_assertions.tsx

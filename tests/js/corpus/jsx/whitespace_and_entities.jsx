@@ -1,0 +1,1 @@
+../../jsx/whitespace_and_entities.jsx

@@ -1,0 +1,1 @@
+../../ts/auto_accessor/main.ts

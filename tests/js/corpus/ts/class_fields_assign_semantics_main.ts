@@ -1,0 +1,1 @@
+../../ts/class_fields_assign_semantics/main.ts

@@ -1,0 +1,1 @@
+../../ts/const_enum_inlined/main.ts

@@ -1,0 +1,1 @@
+../../ts/enum_merged_declarations/main.ts

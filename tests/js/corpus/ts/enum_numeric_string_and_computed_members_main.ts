@@ -1,0 +1,1 @@
+../../ts/enum_numeric_string_and_computed_members/main.ts

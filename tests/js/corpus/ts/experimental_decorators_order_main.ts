@@ -1,0 +1,1 @@
+../../ts/experimental_decorators_order/main.ts

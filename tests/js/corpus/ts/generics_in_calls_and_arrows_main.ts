@@ -1,0 +1,1 @@
+../../ts/generics_in_calls_and_arrows/main.ts

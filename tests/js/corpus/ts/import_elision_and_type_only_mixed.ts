@@ -1,0 +1,1 @@
+../../ts/import_elision_and_type_only/mixed.ts

@@ -1,0 +1,1 @@
+../../ts/import_equals_and_export_equals/lib.ts

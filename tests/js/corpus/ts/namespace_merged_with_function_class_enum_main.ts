@@ -1,0 +1,1 @@
+../../ts/namespace_merged_with_function_class_enum/main.ts

@@ -1,0 +1,1 @@
+../../ts/namespace_values_and_nesting/main.ts

@@ -1,0 +1,1 @@
+../../ts/parameter_properties_with_class_fields/main.ts

@@ -1,0 +1,1 @@
+../../ts/standard_decorators_order/main.ts

@@ -1,0 +1,1 @@
+../../ts/type_syntax_is_erased/main.ts

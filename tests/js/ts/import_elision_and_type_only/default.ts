@@ -1,0 +1,2 @@
+console.log("default loaded (only when not elided)");
+export default 1;

@@ -1,0 +1,10 @@
+import { used, unusedValue } from "./values.js";
+import type { OnlyType } from "./types.js";
+import { type AlsoType, kept } from "./mixed.js";
+import "./effect.js";
+import * as unusedNs from "./ns.js";
+import DefaultUnused from "./default.js";
+export type { OnlyType };
+export { used };
+const t: OnlyType | AlsoType = { n: 1 };
+console.log(used, kept, t.n);

@@ -1,0 +1,2 @@
+console.log("ns loaded (only when not elided)");
+export const z = 1;

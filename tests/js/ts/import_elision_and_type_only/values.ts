@@ -1,0 +1,2 @@
+console.log("values loaded");
+export const used = "used", unusedValue = "unused";

@@ -1,0 +1,3 @@
+// @module: commonjs
+console.log("unused loaded (only when not elided)");
+export = 1;

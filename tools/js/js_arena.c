@@ -1,0 +1,86 @@
+/*
+ * js_arena.c - chunked bump allocator (see js_arena.h).
+ *
+ * Chunks grow from 64 KiB to 1 MiB as the arena fills; a request larger
+ * than a chunk gets a chunk of its own.
+ */
+#include "js_arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct js_arena_chunk {
+    js_arena_chunk *next;
+    max_align_t data[];
+};
+
+void *sl__js_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("sluice: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+void sl__js_arena_init(js_arena *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void sl__js_arena_free(js_arena *a)
+{
+    for (js_arena_chunk *c = a->head, *n; c; c = n) {
+        n = c->next;
+        free(c);
+    }
+    memset(a, 0, sizeof *a);
+}
+
+void *sl__js_alloc(js_arena *a, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if ((size_t)(a->end - a->cur) < n) {
+        size_t size = a->total < (1u << 20) ? (64u << 10) : (1u << 20);
+        if (size < n)
+            size = n;
+        js_arena_chunk *c = sl__js_xrealloc(NULL, sizeof *c + size);
+        c->next = a->head;
+        a->head = c;
+        a->cur = (char *)c->data;
+        a->end = a->cur + size;
+        a->total += size;
+    }
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
+
+void *sl__js_zalloc(js_arena *a, size_t n)
+{
+    return memset(sl__js_alloc(a, n), 0, n);
+}
+
+char *sl__js_strndup(js_arena *a, const char *s, size_t n)
+{
+    char *p = sl__js_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *sl__js_printf(js_arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = sl__js_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}

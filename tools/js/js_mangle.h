@@ -1,0 +1,29 @@
+/*
+ * js_mangle.h - --minify-identifiers: short names for the symbols no one
+ * outside the file can see.
+ *
+ * esbuild's scheme: every renamable symbol gets a slot, numbered from
+ * where its parent scope's slots end, so a symbol never shares a slot
+ * with one it could shadow; slots used most get the shortest names.
+ * Names that must stay (globals the file reads, exported names, anything
+ * a direct eval or a `with` could see, a script's top-level names) are
+ * never renamed and never handed out.
+ */
+#ifndef SL_JS_MANGLE_H
+#define SL_JS_MANGLE_H
+
+#include "js_ast.h"
+
+typedef struct js_mangle_opts {
+    uint8_t keep_top_level; /* the module scope keeps its names (a script, or a bundle whose linker names them) */
+    const char *const *reserved; /* more names never to hand out */
+    size_t nreserved;
+} js_mangle_opts;
+
+/* Sets out_name on every renamable symbol (needs sl__js_scope_bind first). */
+void sl__js_mangle(js_ast *ast, const js_mangle_opts *o);
+
+/* The n-th name of the sequence a, b, ..., $, aa, ab, ... (keywords included). */
+void sl__js_mangle_name(uint32_t n, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * js_scope.h - scopes and symbols: which declaration every identifier
+ * in the tree refers to.
+ *
+ * Two walks over the tree: the first opens a scope for every construct
+ * that has one and declares every binding where the language puts it
+ * (`var` and function declarations hoisted to their function, `let`,
+ * `const` and classes in their block, TypeScript enums and namespaces
+ * merged by name); the second resolves each reference up the scope chain,
+ * so that a use before its hoisted declaration binds like any other.
+ * Names read but declared nowhere become unbound (global) symbols.  A
+ * direct `eval(...)` marks every enclosing scope, and a name looked up
+ * through a `with` body is marked: the renamer must keep those names.
+ */
+#ifndef SL_JS_SCOPE_H
+#define SL_JS_SCOPE_H
+
+#include "js_ast.h"
+
+/* Fills ast->syms, ast->scopes, ast->scope_syms and every N_IDENT's aux.
+ * May be run again after a pass rewrote the tree (it starts afresh). */
+void sl__js_scope_bind(js_ast *ast);
+
+/* The symbol a name resolves to from scope `scope`, or JS_NONE. */
+uint32_t sl__js_scope_lookup(const js_ast *ast, uint32_t scope, const char *name);
+
+#endif

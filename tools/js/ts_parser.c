@@ -1,0 +1,763 @@
+/*
+ * ts_parser.c - TypeScript's syntax: types (read and dropped) and the
+ * declarations that mean something at run time (enum, namespace,
+ * `import x = ...`), kept as nodes for ts_lower.c.
+ *
+ * Types are parsed by their grammar, not skipped by counting brackets,
+ * because only the grammar knows where a type ends (`a as T < b`,
+ * `x: (a) => b`, `f<T>(x)`); where TypeScript itself needs to look ahead
+ * (a parenthesized type or a function type, type arguments in an
+ * expression) the parser tries one reading and backs out.
+ */
+#include "js_parser_int.h"
+
+#include <string.h>
+
+static void skip_type_inner(js_parser *p, int no_cond);
+
+int sl__ts_is_modifier(int kw)
+{
+    return kw == K_PUBLIC || kw == K_PRIVATE || kw == K_PROTECTED || kw == K_READONLY || kw == K_OVERRIDE;
+}
+
+/* `<...>` closing `>`: a `>>` in `A<B<C>>` is two. */
+static void expect_gt(js_parser *p)
+{
+    switch (p->L.tok) {
+    case TK_GT:
+        next(p);
+        return;
+    case TK_SHR: case TK_USHR: case TK_GE: case TK_SHR_EQ: case TK_USHR_EQ:
+        p->L.pos = p->L.start + 1;
+        next(p);
+        return;
+    default:
+        sl__js_fail(p, p->L.start, "expected `>`");
+    }
+}
+
+void sl__ts_skip_type_args(js_parser *p)
+{
+    sl__js_expect(p, TK_LT);
+    while (!is(p, TK_GT) && !is(p, TK_SHR) && !is(p, TK_USHR) && !is(p, TK_GE) && !is(p, TK_SHR_EQ) &&
+           !is(p, TK_USHR_EQ)) {
+        sl__ts_skip_type(p);
+        if (!eat(p, TK_COMMA))
+            break;
+    }
+    expect_gt(p);
+}
+
+void sl__ts_skip_type_params(js_parser *p)
+{
+    if (!is(p, TK_LT))
+        return;
+    next(p);
+    while (!is(p, TK_GT)) {
+        while (is_kw(p, K_CONST) || ((is_kw(p, K_IN) || is_kw(p, K_OUT)) && !p->L.escaped)) {
+            js_spec *sp;
+            if (JS_TRY(p, sp))
+                break;
+            next(p);
+            if (!is(p, TK_NAME))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+        }
+        if (!is(p, TK_NAME))
+            sl__js_fail(p, p->L.start, "expected a type parameter");
+        next(p);
+        if (eat_kw(p, K_EXTENDS))
+            sl__ts_skip_type(p);
+        if (eat(p, TK_ASSIGN))
+            sl__ts_skip_type(p);
+        if (!eat(p, TK_COMMA))
+            break;
+    }
+    expect_gt(p);
+}
+
+void sl__ts_skip_type_annotation(js_parser *p)
+{
+    if (eat(p, TK_COLON))
+        sl__ts_skip_type(p);
+}
+
+/* Parameters of a function type, from `(` to `)`. */
+static void skip_fn_params(js_parser *p)
+{
+    sl__js_expect(p, TK_LPAREN);
+    while (!is(p, TK_RPAREN)) {
+        while (p->L.tok == TK_NAME && sl__ts_is_modifier(p->L.kw)) {
+            js_spec *sp;
+            if (JS_TRY(p, sp))
+                break;
+            next(p);
+            if (!(is(p, TK_NAME) || is(p, TK_LBRACE) || is(p, TK_LBRACK)))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+        }
+        eat(p, TK_ELLIPSIS);
+        if (is_kw(p, K_THIS))
+            next(p);
+        else
+            sl__js_parse_binding(p);
+        eat(p, TK_QUESTION);
+        sl__ts_skip_type_annotation(p);
+        if (eat(p, TK_ASSIGN))
+            sl__js_parse_expr(p, L_COMMA);
+        if (!eat(p, TK_COMMA))
+            break;
+    }
+    sl__js_expect(p, TK_RPAREN);
+}
+
+/* `x is T`, `asserts x`, `asserts x is T`, or a type: a return type. */
+static void skip_return_type(js_parser *p)
+{
+    if (is_kw(p, K_ASSERTS)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
+            next(p);
+            if (!(is(p, TK_NAME)) || p->L.nl_before)
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+            next(p);
+            if (eat_kw(p, K_IS))
+                sl__ts_skip_type(p);
+            return;
+        }
+    }
+    if (is(p, TK_NAME)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
+            next(p);
+            if (!is_kw(p, K_IS) || p->L.nl_before)
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+            next(p);
+            sl__ts_skip_type(p);
+            return;
+        }
+    }
+    sl__ts_skip_type(p);
+}
+
+/* An object type's members `{ a: T; m(): U; [k: K]: V; new (): W }`, or a mapped type. */
+static void skip_object_type(js_parser *p)
+{
+    sl__js_expect(p, TK_LBRACE);
+    /* mapped type: { readonly [K in T as U]?: V } */
+    {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
+            if (is(p, TK_PLUS) || is(p, TK_MINUS))
+                next(p);
+            eat_kw(p, K_READONLY);
+            sl__js_expect(p, TK_LBRACK);
+            if (!is(p, TK_NAME))
+                longjmp(sp->env, 1);
+            next(p);
+            if (!is_kw(p, K_IN))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+            next(p);
+            sl__ts_skip_type(p);
+            if (eat_kw(p, K_AS))
+                sl__ts_skip_type(p);
+            sl__js_expect(p, TK_RBRACK);
+            if (is(p, TK_PLUS) || is(p, TK_MINUS))
+                next(p);
+            eat(p, TK_QUESTION);
+            sl__ts_skip_type_annotation(p);
+            if (!eat(p, TK_SEMI))
+                eat(p, TK_COMMA);
+            sl__js_expect(p, TK_RBRACE);
+            return;
+        }
+    }
+    while (!is(p, TK_RBRACE)) {
+        while (is_kw(p, K_READONLY) || is_kw(p, K_GET) || is_kw(p, K_SET) || (is(p, TK_PLUS) || is(p, TK_MINUS))) {
+            js_spec *sp;
+            if (JS_TRY(p, sp))
+                break;
+            next(p);
+            if (is(p, TK_LPAREN) || is(p, TK_COLON) || is(p, TK_QUESTION) || is(p, TK_SEMI) || is(p, TK_COMMA) ||
+                is(p, TK_RBRACE) || is(p, TK_LT))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+        }
+        if (is_kw(p, K_NEW)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
+                next(p);
+                if (!is(p, TK_LPAREN) && !is(p, TK_LT))
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
+            }
+        }
+        if (is(p, TK_LPAREN) || is(p, TK_LT)) { /* call or construct signature */
+            sl__ts_skip_type_params(p);
+            skip_fn_params(p);
+            if (eat(p, TK_COLON))
+                skip_return_type(p);
+        } else if (is(p, TK_LBRACK)) { /* index signature or computed key */
+            js_spec *sp;
+            volatile int index = 0;
+            if (!JS_TRY(p, sp)) {
+                next(p);
+                if (!is(p, TK_NAME))
+                    longjmp(sp->env, 1);
+                next(p);
+                if (!is(p, TK_COLON))
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
+                sl__ts_skip_type_annotation(p);
+                sl__js_expect(p, TK_RBRACK);
+                index = 1;
+            }
+            if (!index) {
+                uint16_t f = 0;
+                sl__js_parse_property_key(p, &f);
+            }
+            eat(p, TK_QUESTION);
+            if (is(p, TK_LPAREN) || is(p, TK_LT)) {
+                sl__ts_skip_type_params(p);
+                skip_fn_params(p);
+            }
+            if (eat(p, TK_COLON))
+                skip_return_type(p);
+        } else {
+            uint16_t f = 0;
+            if (is(p, TK_PRIVATE))
+                sl__js_fail(p, p->L.start, "unexpected private name");
+            sl__js_parse_property_key(p, &f);
+            eat(p, TK_QUESTION);
+            if (is(p, TK_LPAREN) || is(p, TK_LT)) {
+                sl__ts_skip_type_params(p);
+                skip_fn_params(p);
+            }
+            if (eat(p, TK_COLON))
+                skip_return_type(p);
+        }
+        if (!eat(p, TK_SEMI) && !eat(p, TK_COMMA) && !is(p, TK_RBRACE) && !p->L.nl_before)
+            sl__js_fail(p, p->L.start, "expected `;` or `,` in a type");
+    }
+    next(p);
+}
+
+static void skip_tuple(js_parser *p)
+{
+    sl__js_expect(p, TK_LBRACK);
+    while (!is(p, TK_RBRACK)) {
+        eat(p, TK_ELLIPSIS);
+        /* labelled element `name: T` / `name?: T` */
+        if (is(p, TK_NAME)) {
+            js_spec *sp;
+            if (!JS_TRY(p, sp)) {
+                next(p);
+                eat(p, TK_QUESTION);
+                if (!is(p, TK_COLON))
+                    longjmp(sp->env, 1);
+                sl__js_spec_commit(p, sp);
+                next(p);
+            }
+        }
+        sl__ts_skip_type(p);
+        eat(p, TK_QUESTION);
+        if (!eat(p, TK_COMMA))
+            break;
+    }
+    sl__js_expect(p, TK_RBRACK);
+}
+
+/* Is `(` here the start of a function type? Tries to read params then `=>`. */
+static int try_fn_type(js_parser *p)
+{
+    js_spec *sp;
+    if (JS_TRY(p, sp))
+        return 0;
+    skip_fn_params(p);
+    if (!is(p, TK_ARROW))
+        longjmp(sp->env, 1);
+    sl__js_spec_commit(p, sp);
+    next(p);
+    skip_return_type(p);
+    return 1;
+}
+
+static void skip_template_type(js_parser *p)
+{
+    if (is(p, TK_TEMPLATE)) {
+        next(p);
+        return;
+    }
+    for (;;) {
+        next(p);
+        sl__ts_skip_type(p);
+        if (!is(p, TK_RBRACE))
+            sl__js_fail(p, p->L.start, "expected `}` in template literal type");
+        sl__js_lex_template_cont(&p->L);
+        if (is(p, TK_TTAIL))
+            break;
+    }
+    next(p);
+}
+
+static void skip_primary_type(js_parser *p)
+{
+    switch (p->L.tok) {
+    case TK_LPAREN:
+        if (try_fn_type(p))
+            return;
+        next(p);
+        sl__ts_skip_type(p);
+        sl__js_expect(p, TK_RPAREN);
+        return;
+    case TK_LT: /* generic function type */
+        sl__ts_skip_type_params(p);
+        skip_fn_params(p);
+        sl__js_expect(p, TK_ARROW);
+        skip_return_type(p);
+        return;
+    case TK_LBRACE:
+        skip_object_type(p);
+        return;
+    case TK_LBRACK:
+        skip_tuple(p);
+        return;
+    case TK_STR: case TK_NUM: case TK_BIGINT:
+        next(p);
+        return;
+    case TK_MINUS:
+        next(p);
+        if (!is(p, TK_NUM) && !is(p, TK_BIGINT))
+            sl__js_unexpected(p);
+        next(p);
+        return;
+    case TK_TEMPLATE: case TK_THEAD:
+        skip_template_type(p);
+        return;
+    case TK_STAR: case TK_QUESTION: /* JSDoc-style `*`, `?`: accepted as esbuild does */
+        next(p);
+        return;
+    case TK_NAME:
+        break;
+    default:
+        sl__js_unexpected(p);
+    }
+    switch (p->L.kw) {
+    case K_TYPEOF:
+        next(p);
+        if (is_kw(p, K_IMPORT)) {
+            skip_primary_type(p);
+            return;
+        }
+        do {
+            if (!is(p, TK_NAME) && !is(p, TK_PRIVATE))
+                sl__js_unexpected(p);
+            next(p);
+        } while (eat(p, TK_DOT));
+        if (is(p, TK_LT) && !p->L.nl_before)
+            sl__ts_skip_type_args(p);
+        return;
+    case K_KEYOF: case K_UNIQUE: case K_READONLY: {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
+            next(p);
+            if (is(p, TK_RPAREN) || is(p, TK_COMMA) || is(p, TK_GT) || is(p, TK_SEMI) || is(p, TK_RBRACK) ||
+                is(p, TK_EOF) || is(p, TK_ASSIGN) || is(p, TK_BAR) || is(p, TK_AMP))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+            skip_type_inner(p, 1);
+            return;
+        }
+        next(p);
+        return;
+    }
+    case K_INFER:
+        next(p);
+        if (is(p, TK_NAME)) {
+            next(p);
+            if (is_kw(p, K_EXTENDS)) { /* infer U extends X ? ...: the constraint, if not a conditional */
+                js_spec *sp;
+                if (!JS_TRY(p, sp)) {
+                    next(p);
+                    skip_type_inner(p, 1);
+                    if (is(p, TK_QUESTION))
+                        longjmp(sp->env, 1);
+                    sl__js_spec_commit(p, sp);
+                }
+            }
+        }
+        return;
+    case K_NEW: /* constructor type */
+        next(p);
+        sl__ts_skip_type_params(p);
+        skip_fn_params(p);
+        sl__js_expect(p, TK_ARROW);
+        skip_return_type(p);
+        return;
+    case K_ABSTRACT:
+        next(p);
+        skip_primary_type(p);
+        return;
+    case K_IMPORT: /* import("mod").A.B<T> */
+        next(p);
+        sl__js_expect(p, TK_LPAREN);
+        next(p);
+        if (eat(p, TK_COMMA))
+            if (!is(p, TK_RPAREN))
+                sl__js_parse_expr(p, L_COMMA);
+        eat(p, TK_COMMA);
+        sl__js_expect(p, TK_RPAREN);
+        while (eat(p, TK_DOT)) {
+            if (!is(p, TK_NAME))
+                sl__js_unexpected(p);
+            next(p);
+        }
+        if (is(p, TK_LT) && !p->L.nl_before)
+            sl__ts_skip_type_args(p);
+        return;
+    case K_ASSERTS:
+        break;
+    default:
+        break;
+    }
+    /* a type reference: A.B.C<T>, also `this`, `void`, `null`... */
+    next(p);
+    while (is(p, TK_DOT)) {
+        next(p);
+        if (!is(p, TK_NAME))
+            sl__js_unexpected(p);
+        next(p);
+    }
+    if (is(p, TK_LT) && !p->L.nl_before)
+        sl__ts_skip_type_args(p);
+}
+
+/* Postfix: T[], T[K]. */
+static void skip_postfix_type(js_parser *p)
+{
+    skip_primary_type(p);
+    while (is(p, TK_LBRACK) && !p->L.nl_before) {
+        next(p);
+        if (!is(p, TK_RBRACK))
+            sl__ts_skip_type(p);
+        sl__js_expect(p, TK_RBRACK);
+    }
+}
+
+static void skip_type_inner(js_parser *p, int no_cond)
+{
+    sl__js_enter(p);
+    if (is(p, TK_BAR) || is(p, TK_AMP)) /* leading | or & */
+        next(p);
+    skip_postfix_type(p);
+    while (is(p, TK_BAR) || is(p, TK_AMP)) {
+        next(p);
+        skip_postfix_type(p);
+    }
+    if (!no_cond && is_kw(p, K_EXTENDS) && !p->L.nl_before) { /* conditional type */
+        next(p);
+        skip_type_inner(p, 1);
+        sl__js_expect(p, TK_QUESTION);
+        sl__ts_skip_type(p);
+        sl__js_expect(p, TK_COLON);
+        sl__ts_skip_type(p);
+    }
+    leave(p);
+}
+
+void sl__ts_skip_type(js_parser *p)
+{
+    skip_type_inner(p, 0);
+}
+
+/* `<T>` in an expression: type arguments when what follows says so (as tsc's canFollowTypeArgumentsInExpression). */
+int sl__ts_try_type_args_in_expr(js_parser *p)
+{
+    js_spec *sp;
+    if (JS_TRY(p, sp))
+        return 0;
+    sl__ts_skip_type_args(p);
+    switch (p->L.tok) {
+    case TK_LPAREN: case TK_TEMPLATE: case TK_THEAD:
+        break;
+    case TK_LT: case TK_GT: case TK_PLUS: case TK_MINUS:
+        longjmp(sp->env, 1);
+    default:
+        if (p->L.nl_before)
+            break;
+        /* anything that could start an expression means `<` was less-than */
+        switch (p->L.tok) {
+        case TK_NAME: case TK_NUM: case TK_STR: case TK_BIGINT: case TK_LBRACK: case TK_LBRACE: case TK_BANG:
+        case TK_TILDE: case TK_INC: case TK_DEC: case TK_PRIVATE: case TK_AT: case TK_SLASH: case TK_SLASH_EQ:
+            if (p->L.tok == TK_NAME && (p->L.kw == K_IN || p->L.kw == K_INSTANCEOF || p->L.kw == K_AS ||
+                                        p->L.kw == K_SATISFIES))
+                break;
+            longjmp(sp->env, 1);
+        default:
+            break;
+        }
+    }
+    sl__js_spec_commit(p, sp);
+    return 1;
+}
+
+int sl__ts_try_return_type_arrow(js_parser *p)
+{
+    js_spec *sp;
+    if (JS_TRY(p, sp))
+        return 0;
+    next(p); /* : */
+    skip_return_type(p);
+    if (!is(p, TK_ARROW) || p->L.nl_before)
+        longjmp(sp->env, 1);
+    sl__js_spec_commit(p, sp);
+    return 1;
+}
+
+void sl__ts_skip_interface(js_parser *p)
+{
+    next(p); /* interface */
+    next(p); /* name */
+    sl__ts_skip_type_params(p);
+    if (eat_kw(p, K_EXTENDS)) {
+        do
+            sl__ts_skip_type(p);
+        while (eat(p, TK_COMMA));
+    }
+    skip_object_type(p);
+}
+
+void sl__ts_skip_type_alias(js_parser *p)
+{
+    next(p); /* type */
+    next(p); /* name */
+    sl__ts_skip_type_params(p);
+    sl__js_expect(p, TK_ASSIGN);
+    sl__ts_skip_type(p);
+    sl__js_semicolon(p);
+}
+
+/* enum E { A, B = 1, "c" = B + 1 } */
+js_node *sl__ts_parse_enum(js_parser *p, uint32_t pos, uint16_t flags)
+{
+    next(p); /* enum */
+    js_node *e = sl__js_mk(p, N_ENUM, pos);
+    e->flags = flags;
+    if (!sl__js_is_identifier_tok(p))
+        sl__js_fail(p, p->L.start, "expected the enum's name");
+    e->a = sl__js_name_node(p);
+    next(p);
+    sl__js_expect(p, TK_LBRACE);
+    size_t mark = p->stack.n;
+    while (!is(p, TK_RBRACE)) {
+        js_node *m = sl__js_mk(p, N_ENUM_MEMBER, p->L.start);
+        if (is(p, TK_STR)) {
+            m->a = sl__js_str(p->a, p->L.str, p->L.str_len, p->L.start);
+            m->a->flags |= JF_QUOTED;
+        } else if (is(p, TK_NAME)) {
+            m->a = sl__js_str(p->a, p->L.name, p->L.name_len, p->L.start);
+        } else {
+            sl__js_fail(p, p->L.start, "expected an enum member name");
+        }
+        next(p);
+        if (eat(p, TK_ASSIGN))
+            m->b = sl__js_parse_expr(p, L_COMMA);
+        push(p, m);
+        if (!is(p, TK_RBRACE))
+            sl__js_expect(p, TK_COMMA);
+    }
+    next(p);
+    sl__js_list_end(p, e, mark);
+    return e;
+}
+
+/* Does a namespace body hold anything with run-time meaning?  (tsc emits
+ * nothing for one that holds only types.) */
+static int has_values(js_node *body)
+{
+    if (body->kind == N_NAMESPACE)
+        return body->b && has_values(body->b);
+    for (uint32_t i = 0; i < body->n; i++) {
+        js_node *s = body->list[i];
+        if (s->kind == N_EMPTY)
+            continue;
+        if (s->kind == N_NAMESPACE && !s->b)
+            continue;
+        if (s->kind == N_ENUM && (s->flags & JF_CONST))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* After `namespace`/`module`: the name (A or A.B.C) and the body. */
+static js_node *namespace_rest(js_parser *p, uint32_t pos, uint16_t flags)
+{
+    js_node *ns = sl__js_mk(p, N_NAMESPACE, pos);
+    ns->flags = flags;
+    if (!sl__js_is_identifier_tok(p))
+        sl__js_fail(p, p->L.start, "expected the namespace's name");
+    ns->a = sl__js_name_node(p);
+    next(p);
+    if (eat(p, TK_DOT)) {
+        js_node *inner = namespace_rest(p, p->L.start, JF_EXPORT);
+        ns->b = inner->b ? inner : NULL;
+        return ns;
+    }
+    unsigned saved = p->ctx;
+    p->ctx = saved & ~(CTX_ASYNC | CTX_GENERATOR | CTX_IN_FUNCTION);
+    sl__js_enter(p);
+    js_node *body = sl__js_mk(p, N_BLOCK, p->L.start);
+    sl__js_expect(p, TK_LBRACE);
+    size_t mark = p->stack.n;
+    while (!is(p, TK_RBRACE)) {
+        if (is(p, TK_EOF))
+            sl__js_unexpected(p);
+        js_node *s;
+        if (is_kw(p, K_EXPORT)) {
+            uint32_t epos = p->L.start;
+            next(p);
+            if (is(p, TK_LBRACE) || is(p, TK_STAR) || is_kw(p, K_DEFAULT) || is(p, TK_ASSIGN))
+                sl__js_fail(p, epos, "this export form is not allowed in a namespace");
+            if (is_kw(p, K_IMPORT)) {
+                next(p);
+                js_node *name = sl__js_name_node(p);
+                next(p);
+                s = sl__ts_parse_import_equals(p, epos, name, JF_EXPORT);
+            } else {
+                s = sl__js_parse_stmt(p);
+                if (s && s->kind != N_EMPTY)
+                    s->flags |= JF_EXPORT;
+            }
+        } else {
+            s = sl__js_parse_stmt(p);
+        }
+        if (s)
+            push(p, s);
+    }
+    next(p);
+    leave(p);
+    p->ctx = saved;
+    sl__js_list_end(p, body, mark);
+    ns->b = has_values(body) ? body : NULL;
+    return ns;
+}
+
+/* namespace A.B { ... } / module A { ... } / module "x" { ... } (ambient: dropped). */
+js_node *sl__ts_parse_namespace(js_parser *p, uint32_t pos, uint16_t flags)
+{
+    next(p); /* namespace / module */
+    if (is(p, TK_STR)) {
+        next(p);
+        if (is(p, TK_LBRACE))
+            sl__js_parse_block(p);
+        else
+            sl__js_semicolon(p);
+        return sl__js_mk(p, N_EMPTY, pos);
+    }
+    return namespace_rest(p, pos, flags);
+}
+
+/* `declare ...`: parsed with its full grammar so errors are caught, then dropped. */
+js_node *sl__ts_parse_declare(js_parser *p)
+{
+    uint32_t pos = p->L.start;
+    if (is_kw(p, K_GLOBAL)) {
+        next(p);
+        sl__js_parse_block(p);
+        return sl__js_mk(p, N_EMPTY, pos);
+    }
+    next(p); /* declare */
+    unsigned saved = p->ctx;
+    p->ctx |= CTX_AMBIENT;
+    if (is_kw(p, K_GLOBAL)) {
+        next(p);
+        sl__js_parse_block(p);
+    } else if (is_kw(p, K_MODULE) || is_kw(p, K_NAMESPACE)) {
+        next(p);
+        if (is(p, TK_STR))
+            next(p);
+        else
+            do
+                next(p);
+            while (eat(p, TK_DOT));
+        if (is(p, TK_LBRACE))
+            sl__js_parse_block(p);
+        else
+            sl__js_semicolon(p);
+    } else if (is_kw(p, K_CONST) || is_kw(p, K_VAR) || is_kw(p, K_LET)) {
+        js_spec *sp;
+        if (is_kw(p, K_CONST) && !JS_TRY(p, sp)) {
+            next(p);
+            if (!is_kw(p, K_ENUM))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+            sl__ts_parse_enum(p, pos, JF_CONST);
+        } else {
+            next(p);
+            do {
+                sl__js_parse_binding(p);
+                sl__ts_skip_type_annotation(p);
+                if (eat(p, TK_ASSIGN))
+                    sl__js_parse_expr(p, L_COMMA);
+            } while (eat(p, TK_COMMA));
+            sl__js_semicolon(p);
+        }
+    } else {
+        sl__js_parse_stmt(p); /* function/class/enum/interface/type/abstract class */
+    }
+    p->ctx = saved;
+    return sl__js_mk(p, N_EMPTY, pos);
+}
+
+/* import x = require("y") | import x = A.B.C (name already read; current token `=`). */
+js_node *sl__ts_parse_import_equals(js_parser *p, uint32_t pos, js_node *name, uint16_t flags)
+{
+    sl__js_expect(p, TK_ASSIGN);
+    js_node *ie = sl__js_mk(p, N_IMPORT_EQUALS, pos);
+    ie->flags = flags;
+    ie->a = name;
+    if (is_kw(p, K_REQUIRE)) {
+        js_spec *sp;
+        if (!JS_TRY(p, sp)) {
+            uint32_t rpos = p->L.start;
+            next(p);
+            if (!is(p, TK_LPAREN))
+                longjmp(sp->env, 1);
+            sl__js_spec_commit(p, sp);
+            next(p);
+            if (!is(p, TK_STR))
+                sl__js_fail(p, p->L.start, "expected a module specifier string");
+            js_node *call = sl__js_mk(p, N_CALL, rpos);
+            call->a = sl__js_ident(p->a, "require", rpos);
+            js_node *arg = sl__js_str(p->a, p->L.str, p->L.str_len, p->L.start);
+            call->n = 1;
+            call->list = sl__js_list_copy(p->a, &arg, 1);
+            next(p);
+            sl__js_expect(p, TK_RPAREN);
+            ie->b = call;
+            p->is_module = 1;
+            sl__js_semicolon(p);
+            return ie;
+        }
+    }
+    js_node *e = sl__js_name_node(p);
+    if (!is(p, TK_NAME))
+        sl__js_unexpected(p);
+    next(p);
+    while (eat(p, TK_DOT)) {
+        js_node *m = sl__js_mk(p, N_MEMBER, e->pos);
+        m->a = e;
+        if (!is(p, TK_NAME))
+            sl__js_unexpected(p);
+        m->c = sl__js_str(p->a, p->L.name, p->L.name_len, p->L.start);
+        next(p);
+        e = m;
+    }
+    ie->b = e;
+    sl__js_semicolon(p);
+    return ie;
+}
