@@ -31,6 +31,10 @@ static void usage(FILE *out)
             "      --no-front-matter  a leading --- block is Markdown, not YAML front matter\n"
             "      --xhtml        XHTML-style empty elements: <br />, <hr />, <img ... />\n"
             "      --json         per page {file, html, frontmatter, headings, wordCount}\n"
+            "      --mdx          every page is MDX (.mdx files always are): an ES module (.js)\n"
+            "      --jsx-import-source S  MDX: the JSX runtime, S/jsx-runtime (default react)\n"
+            "      --provider-import-source S  MDX: components also from S's useMDXComponents()\n"
+            "      --no-heading-ids  MDX: headings get no id attribute\n"
             "  -q, --quiet        no summary line, no progress bar\n"
             "      --stats        print libsluice's metrics as JSON on stderr (the sidecar: at exit,\n"
             "                     per page queued/render/answered latency histograms)\n"
@@ -62,8 +66,19 @@ static int parse_size(const char *s, size_t *out)
 
 enum {
     OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE,
-    OPT_NOFM, OPT_XHTML
+    OPT_NOFM, OPT_XHTML, OPT_MDX, OPT_JSX_SOURCE, OPT_PROVIDER, OPT_NO_IDS
 };
+
+/* An MDX import source into a fixed field; 0, or -1 (empty or too long). */
+static int import_source(char *dst, size_t cap, const char *flag, const char *v)
+{
+    if (!*v || strlen(v) >= cap) {
+        fprintf(stderr, "sluice md: %s wants a module name of 1 to %zu bytes\n", flag, cap - 1);
+        return -1;
+    }
+    memcpy(dst, v, strlen(v) + 1);
+    return 0;
+}
 
 int sl_md_main(int argc, char **argv)
 {
@@ -76,6 +91,9 @@ int sl_md_main(int argc, char **argv)
         {"max-line", required_argument, 0, OPT_MAXLINE},
         {"queue-bytes", required_argument, 0, OPT_QUEUE},
         {"no-front-matter", no_argument, 0, OPT_NOFM}, {"xhtml", no_argument, 0, OPT_XHTML},
+        {"mdx", no_argument, 0, OPT_MDX}, {"jsx-import-source", required_argument, 0, OPT_JSX_SOURCE},
+        {"provider-import-source", required_argument, 0, OPT_PROVIDER},
+        {"no-heading-ids", no_argument, 0, OPT_NO_IDS},
         {0, 0, 0, 0}};
     sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20};
     int serve = 0, opt;
@@ -99,6 +117,18 @@ int sl_md_main(int argc, char **argv)
         case OPT_NOFM: c.render.no_frontmatter = 1; break;
         case OPT_XHTML: c.render.xhtml = 1; break;
         case OPT_JSON: c.json = 1; break;
+        case OPT_MDX: c.render.mdx = 1; break;
+        case OPT_NO_IDS: c.render.no_heading_ids = 1; break;
+        case OPT_JSX_SOURCE:
+            if (import_source(c.render.jsx_import_source, sizeof c.render.jsx_import_source, "--jsx-import-source",
+                              optarg) != 0)
+                return 2;
+            break;
+        case OPT_PROVIDER:
+            if (import_source(c.render.provider_import_source, sizeof c.render.provider_import_source,
+                              "--provider-import-source", optarg) != 0)
+                return 2;
+            break;
         case OPT_STATS: c.stats = 1; break;
         case OPT_SERVE: serve = 1; break;
         case OPT_MAXLINE:
