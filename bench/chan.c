@@ -7,13 +7,19 @@
  * it.  bench/peers/go/chan is the same program in Go, with the same shape
  * names and flags; scripts/bench-peers.sh runs the two side by side.
  *
- *   chan [-n MESSAGES] [-r REPS] [--tsv] [SHAPE-PATTERN...]
+ *   chan [-n MESSAGES] [-r REPS] [--tsv] [--tasks] [SHAPE-PATTERN...]
+ *
+ * With --tasks every side is a lightweight task (sl_go) on a pool of one
+ * worker per CPU, the main side included, as every side of the Go peer is
+ * a goroutine; the shapes are then named task_<shape>.  The main thread
+ * only waits (on a channel, so it does not help run tasks).
  *
  * Receivers add up what they get and the run is checked against what was
  * sent, so a channel that loses or duplicates a value fails the benchmark
  * instead of producing a figure.
  */
 #include <sluice/chan.h>
+#include <sluice/task.h>
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -38,14 +44,26 @@ struct run {
     _Atomic uint64_t received_count;
 };
 
+typedef void *(*worker_fn)(void *);
+
 struct worker {
     struct run *run;
     size_t idx;   /* which thread of its side: picks its channel in select_rx */
     size_t count; /* messages this thread sends or receives */
+    worker_fn fn;
     pthread_t tid;
 };
 
-typedef void *(*worker_fn)(void *);
+/* --tasks: the pool the sides run on, and the group of one run's sides. */
+static sl_pool *task_pool;
+static sl_group *task_group;
+
+static int worker_task(void *arg)
+{
+    struct worker *w = arg;
+    w->fn(w);
+    return 0;
+}
 
 static void die_op(const char *op, int rc)
 {
@@ -173,7 +191,14 @@ static size_t share(size_t n, size_t k, size_t t)
 static size_t spawn_side(struct run *r, struct worker *ws, size_t k, worker_fn fn, size_t n)
 {
     for (size_t t = 0; t < k; t++) {
-        ws[t] = (struct worker){.run = r, .idx = t, .count = share(n, k, t)};
+        ws[t] = (struct worker){.run = r, .idx = t, .count = share(n, k, t), .fn = fn};
+        if (task_pool) {
+            if (sl_group_go(task_group, worker_task, &ws[t]) != SL_OK) {
+                fprintf(stderr, "chan: sl_group_go failed\n");
+                exit(1);
+            }
+            continue;
+        }
         int rc = pthread_create(&ws[t].tid, NULL, fn, &ws[t]);
         if (rc != 0) {
             fprintf(stderr, "chan: pthread_create: %s\n", strerror(rc));
@@ -185,6 +210,11 @@ static size_t spawn_side(struct run *r, struct worker *ws, size_t k, worker_fn f
 
 static void join_side(struct worker *ws, size_t k)
 {
+    if (task_pool) {
+        if (k)
+            sl_group_wait(task_group);
+        return;
+    }
     for (size_t t = 0; t < k; t++)
         pthread_join(ws[t].tid, NULL);
 }
@@ -238,10 +268,40 @@ static double run_once(const struct shape *s, const struct capacity *c, size_t n
     return (double)(t1 - t0) / (double)n;
 }
 
+/* --tasks: run_once itself runs as a task, as Go's main goroutine would. */
+struct task_run {
+    const struct shape *s;
+    const struct capacity *c;
+    size_t n;
+    double ns;
+    sl_chan *done;
+};
+
+static int run_once_task(void *arg)
+{
+    struct task_run *t = arg;
+    t->ns = run_once(t->s, t->c, t->n);
+    sl_chan_send(t->done, NULL);
+    return 0;
+}
+
+static double run_once_in_task(const struct shape *s, const struct capacity *c, size_t n)
+{
+    struct task_run t = {s, c, n, 0, sl_chan_new(0, 1)};
+    if (!t.done || sl_go(task_pool, run_once_task, &t) != SL_OK) {
+        fprintf(stderr, "chan: cannot start a task\n");
+        exit(1);
+    }
+    sl_chan_recv(t.done, NULL);
+    sl_chan_free(t.done);
+    return t.ns;
+}
+
 struct options {
     size_t n;
     size_t reps;
     int tsv;
+    int tasks;
     char **patterns;
     int npatterns;
 };
@@ -263,7 +323,7 @@ static void bench_shape(const struct options *o, const char *name, const struct 
 {
     double t[64];
     for (size_t i = 0; i < o->reps; i++)
-        t[i] = run_once(s, c, o->n);
+        t[i] = task_pool ? run_once_in_task(s, c, o->n) : run_once(s, c, o->n);
     double med = sl_bench_median(t, o->reps); /* sorts t: t[0] is the fastest run */
     if (o->tsv)
         printf("%s\t%.1f\n", name, med);
@@ -274,10 +334,12 @@ static void bench_shape(const struct options *o, const char *name, const struct 
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: chan [-n MESSAGES] [-r REPS] [--tsv] [SHAPE-PATTERN...]\n"
+    fprintf(f, "usage: chan [-n MESSAGES] [-r REPS] [--tsv] [--tasks] [SHAPE-PATTERN...]\n"
                "  -n MESSAGES  messages per run (default 1000000)\n"
                "  -r REPS      runs per shape, the median is reported (default 3, at most 64)\n"
                "  --tsv        print SHAPE<TAB>NS_PER_MSG lines only\n"
+               "  --tasks      every side a task on a pool of one worker per CPU;\n"
+               "               shapes are then named task_<shape>\n"
                "  SHAPE-PATTERN  run only the shapes matching these glob patterns\n"
                "                 (e.g. bounded1_mpmc, 'unbounded_*')\n"
                "shapes: {bounded0,bounded1,boundedN,unbounded}_"
@@ -315,6 +377,8 @@ static void parse_args(int argc, char **argv, struct options *o)
             i++;
         } else if (strcmp(a, "--tsv") == 0)
             o->tsv = 1;
+        else if (strcmp(a, "--tasks") == 0)
+            o->tasks = 1;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             exit(0);
@@ -342,7 +406,7 @@ static int each_shape(const struct options *o, shape_visit visit)
         for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
             const struct shape *s = &shapes[si];
             const struct capacity *c = &capacities[ci];
-            snprintf(name, sizeof name, "%s_%s", c->prefix, s->name);
+            snprintf(name, sizeof name, "%s%s_%s", o->tasks ? "task_" : "", c->prefix, s->name);
             if (shape_exists(s, c) && selected(o, name, used) && visit)
                 visit(o, name, s, c);
         }
@@ -366,10 +430,22 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (o.tasks) {
+        task_pool = sl_pool_new(0);
+        task_group = task_pool ? sl_group_new(task_pool) : NULL;
+        if (!task_group) {
+            fprintf(stderr, "chan: cannot create the task pool\n");
+            return 1;
+        }
+    }
     if (!o.tsv)
         printf("%-24s %10s %10s %10s   (n=%zu, median of %zu)\n", "shape", "ns/msg", "min", "max",
                o.n, o.reps);
     each_shape(&o, bench_shape);
+    if (task_pool) {
+        sl_group_free(task_group);
+        sl_pool_free(task_pool);
+    }
     free(o.patterns);
     return 0;
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "median.h"
 #include "sluice/pool.h"
 
@@ -209,16 +210,6 @@ static void usage(void)
     exit(2);
 }
 
-static long arg_num(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc)
-        usage();
-    char *end;
-    long v = strtol(argv[++*i], &end, 10);
-    if (*end || v <= 0)
-        usage();
-    return v;
-}
 
 typedef struct {
     const char *name, *unit;
@@ -233,13 +224,13 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--tsv"))
             tsv = 1;
         else if (!strcmp(argv[i], "-n"))
-            n = arg_num(argc, argv, &i);
+            n = sl_bench_arg_count(argc, argv, &i, usage);
         else if (!strcmp(argv[i], "-r"))
-            reps = arg_num(argc, argv, &i);
+            reps = sl_bench_arg_count(argc, argv, &i, usage);
         else if (!strcmp(argv[i], "-c"))
-            cutoff = (int)arg_num(argc, argv, &i);
+            cutoff = (int)sl_bench_arg_count(argc, argv, &i, usage);
         else if (!strcmp(argv[i], "-t"))
-            threads = arg_num(argc, argv, &i);
+            threads = sl_bench_arg_count(argc, argv, &i, usage);
         else
             usage();
     }

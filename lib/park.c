@@ -1,6 +1,7 @@
 /*
- * park.c - parking and waking OS threads on futexes, after a short spin.
- * See park.h for the contract.
+ * park.c - parking and waking OS threads on futexes, after a short spin;
+ * a task parks by switching out instead (task.c).  See park.h for the
+ * contract.
  */
 #include "park.h"
 
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "sluice/chan.h"
+#include "task.h"
 
 int64_t sl_now(void)
 {
@@ -210,6 +212,9 @@ int sl__backoff(unsigned *step)
 
 int sl__parker_park(sl__parker *p, int64_t deadline)
 {
+    /* A task never spins: its worker has other tasks to run. */
+    if (sl__task_self())
+        return sl__task_park(p, deadline);
     if (spin_for(p) || yield_for(p))
         return SL_OK;
     while (!sl__parker_notified(p)) {
@@ -227,6 +232,12 @@ int sl__parker_park(sl__parker *p, int64_t deadline)
 
 void sl__parker_unpark(sl__parker *p)
 {
-    if (atomic_exchange_explicit(&p->state, SL__PARK_NOTIFIED, memory_order_acq_rel) == SL__PARK_SLEEPING)
+    uint32_t old = atomic_exchange_explicit(&p->state, SL__PARK_NOTIFIED, memory_order_acq_rel);
+    if (old == SL__PARK_SLEEPING)
         sl__futex_wake(&p->state, 1);
+    else if (old == SL__PARK_TASK_PARKED)
+        /* The task is off its stack and stays parked until made runnable,
+         * which only this call does now, so p (on that stack) and p->g are
+         * still ours to read. */
+        sl__sched_ready(p->g);
 }

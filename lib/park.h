@@ -3,28 +3,43 @@
  *
  * A parker is a one-shot event: park() returns once unpark() has been
  * called (or at a deadline), and every later park() returns at once until
- * the parker is reset.  Today a parked waiter is an OS thread sleeping on
- * a futex after a short spin; lightweight tasks would change only park.c.
+ * the parker is reset.  A parked waiter is either an OS thread sleeping on
+ * a futex after a short spin, or a task (task.h) switched out of its
+ * worker: the parker's state says which, so wakers need not know.
  *
  * The futex word is the parker's state, so unpark() makes a system call
  * only when the waiter really sleeps: a waiter still spinning sees the
- * state change and leaves without one.
+ * state change and leaves without one.  A task commits to TASK_PARKED only
+ * after it has switched off its stack (task.c), so whoever sees that state
+ * may make the task runnable at once.
  */
 #ifndef SLUICE_PARK_H
 #define SLUICE_PARK_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct sl__parker {
     _Atomic uint32_t state; /* SL__PARK_* */
+    struct sl__g *g;        /* the parked task, valid in state TASK_PARKED */
 } sl__parker;
 
-enum { SL__PARK_EMPTY = 0, SL__PARK_SLEEPING = 1, SL__PARK_NOTIFIED = 2 };
+/* EMPTY -> SLEEPING (a thread on the futex) or TASK_PARKED (a task) ->
+ * NOTIFIED.  EXPIRED: a task's timer fired before any notification; the
+ * task's park returns SL_TIMEDOUT and puts the state back to EMPTY. */
+enum {
+    SL__PARK_EMPTY = 0,
+    SL__PARK_SLEEPING = 1,
+    SL__PARK_NOTIFIED = 2,
+    SL__PARK_TASK_PARKED = 3,
+    SL__PARK_EXPIRED = 4
+};
 
 static inline void sl__parker_init(sl__parker *p)
 {
     atomic_init(&p->state, SL__PARK_EMPTY);
+    p->g = NULL;
 }
 
 /* Waits until notified (returns 0) or until `deadline` on the sl_now()

@@ -15,6 +15,16 @@
  * No lock and no allocation on the hot path: a task is three words copied
  * into a deque slot, a group is one atomic counter, and a push looks at a
  * single shared word (the sleeper count) to decide whether to wake anyone.
+ *
+ * Lightweight tasks (task.h) ride on the same queues: a runnable task is
+ * an sl__task that resumes it.  Three things are theirs alone.  A task
+ * made runnable by a task of the same worker goes to the worker's `next`
+ * slot and runs as soon as the waker parks, on the same core (a channel
+ * hand-off then costs two user-space switches); other workers take it
+ * from there only once it has sat unchanged for a while (see
+ * worker_sleep).  Tasks that yield, that timers or the netpoller wake, or
+ * that a thread outside the pool wakes go to a shared FIFO run queue.  And
+ * the pool counts tasks alive, because sl_pool_free waits for parked ones.
  */
 #include "sluice/pool.h"
 
@@ -25,16 +35,24 @@
 
 #include "deque.h"
 #include "lock.h"
+#include "netpoll.h"
 #include "park.h"
+#include "stack.h"
+#include "task.h"
+#include "sluice/task.h"
 
-/* A thread asleep in the pool: an idle worker (group NULL) or a thread
- * waiting on a group.  It lives on the sleeper's stack; wakers unpark it
- * only under pool->sleep_lock, and the sleeper leaves the list under that
- * lock before returning, so a record is never touched after its frame. */
+/* A thread or task asleep in the pool: an idle worker (group NULL) or a
+ * waiter on a group.  It lives on the sleeper's stack.  A waker takes it
+ * off its list under pool->sleep_lock and then unparks it; a sleeper that
+ * finds itself taken off waits for that unpark before it returns, so a
+ * record is never touched after its frame. */
 typedef struct sl__sleeper {
     sl__parker parker;
     sl_group *group;
     int listed; /* under sleep_lock */
+    int deep;   /* an idle worker with no timeout: counted in ndeep */
+    int poller; /* an idle worker blocked in epoll: woken through it */
+    int task;   /* a task waiting on a group: on twaiters, uncounted */
     struct sl__sleeper *next;
 } sl__sleeper;
 
@@ -45,6 +63,16 @@ typedef struct sl__worker {
     uint64_t rng;
     pthread_t thread;
     int started;
+    /* The task to run next, and how many tasks this worker has run: the
+     * owner writes both, thieves compare them (see worker_sleep). */
+    _Alignas(64) _Atomic(sl__g *) next;
+    _Atomic uint64_t ticks;
+    unsigned streak;      /* tasks in a row taken from `next` */
+    unsigned rounds;      /* find_task calls, for the fairness check */
+    _Atomic uint64_t begun, ended; /* tasks started and ended here */
+    sl__g **seen_next;    /* a snapshot of every worker's next and ticks */
+    uint64_t *seen_ticks;
+    sl__stack_cache stacks;
 } sl__worker;
 
 struct sl_pool {
@@ -61,10 +89,24 @@ struct sl_pool {
     _Atomic size_t inj_len;
 
     /* Sleepers: idle workers and group waiters, in two stacks under a
-     * lock, and their total readable without the lock by every push. */
+     * lock, and their total readable without the lock by every push.
+     * Tasks waiting on a group are apart (twaiters): new work must not
+     * "wake" them instead of a worker, and they are not counted. */
     _Alignas(64) sl__lock sleep_lock;
-    sl__sleeper *idle, *waiters;
+    sl__sleeper *idle, *waiters, *twaiters;
     _Atomic size_t nsleeping;
+    _Atomic size_t ndeep; /* idle workers asleep with no timeout */
+
+    /* Runnable tasks in FIFO order: yields, timers, the netpoller and
+     * wakes from outside the pool. */
+    _Alignas(64) sl__lock gq_lock;
+    sl__g *gq_head, *gq_tail;
+    _Atomic size_t gq_len;
+
+    /* Tasks begun and ended off the workers (a helping outside thread). */
+    _Atomic uint64_t out_begun, out_ended;
+    sl__stacks stacks;
+    _Atomic(sl__netpoll *) np;
 };
 
 /* Group state: pending task count times 2, plus the WAITING bit once a
@@ -82,6 +124,8 @@ struct sl_group {
 static _Thread_local sl__worker *tl_worker;
 static _Thread_local uint64_t tl_rng;
 
+/* A task may move to another worker while parked, so no function here
+ * reads this before a park and trusts it after: each read is fresh. */
 static sl__worker *self_in(const sl_pool *p)
 {
     sl__worker *w = tl_worker;
@@ -129,30 +173,63 @@ static void sleeper_unlink(sl_pool *p, sl__sleeper **pp)
     sl__sleeper *s = *pp;
     *pp = s->next;
     s->listed = 0;
-    atomic_fetch_sub_explicit(&p->nsleeping, 1, memory_order_seq_cst);
+    if (s->deep)
+        atomic_fetch_sub_explicit(&p->ndeep, 1, memory_order_seq_cst);
+    if (!s->task)
+        atomic_fetch_sub_explicit(&p->nsleeping, 1, memory_order_seq_cst);
 }
 
-static void sleep_register(sl_pool *p, sl__sleeper *s, sl_group *g)
+static sl__sleeper **sleep_list(sl_pool *p, sl__sleeper *s)
+{
+    return s->task ? &p->twaiters : s->group ? &p->waiters : &p->idle;
+}
+
+/* An idle worker registers deep (woken only by others) unless it can see
+ * a reason to come back by itself; a task waiting on a group goes on the
+ * task waiters' list, uncounted. */
+static void sleep_register(sl_pool *p, sl__sleeper *s, sl_group *g, int task, int poller)
 {
     sl__parker_init(&s->parker);
     s->group = g;
+    s->deep = !g && !task;
+    s->poller = poller;
+    s->task = task;
     sl__lock_acquire(&p->sleep_lock);
-    sleeper_push(g ? &p->waiters : &p->idle, s);
-    atomic_fetch_add_explicit(&p->nsleeping, 1, memory_order_seq_cst);
+    sleeper_push(sleep_list(p, s), s);
+    if (!task)
+        atomic_fetch_add_explicit(&p->nsleeping, 1, memory_order_seq_cst);
+    if (s->deep)
+        atomic_fetch_add_explicit(&p->ndeep, 1, memory_order_seq_cst);
     sl__lock_release(&p->sleep_lock);
 }
 
-/* Leaves the list unless a waker already took s off it. */
+/* Leaves the list; if a waker took s off it, waits for that waker's
+ * unpark, which may still be on its way. */
 static void sleep_unregister(sl_pool *p, sl__sleeper *s)
 {
     sl__lock_acquire(&p->sleep_lock);
-    if (s->listed) {
-        sl__sleeper **pp = s->group ? &p->waiters : &p->idle;
+    int taken = !s->listed;
+    if (!taken) {
+        sl__sleeper **pp = sleep_list(p, s);
         while (*pp != s)
             pp = &(*pp)->next;
         sleeper_unlink(p, pp);
     }
     sl__lock_release(&p->sleep_lock);
+    if (taken)
+        sl__parker_park(&s->parker, SL_FOREVER);
+}
+
+/* Under sleep_lock: takes a sleeper off and wakes it.  Workers and thread
+ * waiters are unparked under the lock (which is what lets them not wait
+ * for it); a poller is woken through the netpoller. */
+static void wake_sleeper(sl_pool *p, sl__sleeper **pp)
+{
+    sl__sleeper *s = *pp;
+    sleeper_unlink(p, pp);
+    if (s->poller)
+        sl__np_wake(atomic_load_explicit(&p->np, memory_order_acquire));
+    sl__parker_unpark(&s->parker);
 }
 
 /* An idle worker first: a waiter that runs unrelated work returns late. */
@@ -160,11 +237,20 @@ static void wake_one(sl_pool *p)
 {
     sl__lock_acquire(&p->sleep_lock);
     sl__sleeper **pp = p->idle ? &p->idle : p->waiters ? &p->waiters : NULL;
-    if (pp) {
-        sl__sleeper *s = *pp;
-        sleeper_unlink(p, pp);
-        sl__parker_unpark(&s->parker);
-    }
+    if (pp)
+        wake_sleeper(p, pp);
+    sl__lock_release(&p->sleep_lock);
+}
+
+/* Wakes an idle worker that sleeps with no timeout, if there is one. */
+static void wake_deep(sl_pool *p)
+{
+    sl__lock_acquire(&p->sleep_lock);
+    sl__sleeper **pp = &p->idle;
+    while (*pp && !(*pp)->deep)
+        pp = &(*pp)->next;
+    if (*pp)
+        wake_sleeper(p, pp);
     sl__lock_release(&p->sleep_lock);
 }
 
@@ -173,30 +259,43 @@ static void wake_all(sl_pool *p)
     sl__lock_acquire(&p->sleep_lock);
     sl__sleeper **lists[2] = {&p->idle, &p->waiters};
     for (int i = 0; i < 2; i++)
-        while (*lists[i]) {
-            sl__sleeper *s = *lists[i];
-            sleeper_unlink(p, lists[i]);
-            sl__parker_unpark(&s->parker);
-        }
+        while (*lists[i])
+            wake_sleeper(p, lists[i]);
     sl__lock_release(&p->sleep_lock);
 }
 
-/* Wakes the threads asleep in a wait on g.  g may have been freed already
- * (its waiter saw the count reach zero on its own): it is only compared. */
+/* Wakes whatever sleeps in a wait on g.  g may have been freed already
+ * (its waiter saw the count reach zero on its own): it is only compared.
+ * Waiting tasks are unparked after the lock is dropped, because making a
+ * task runnable may wake a worker, which takes the lock. */
 static void wake_group(sl_pool *p, const sl_group *g)
 {
+    sl__sleeper *tasks = NULL;
     sl__lock_acquire(&p->sleep_lock);
     sl__sleeper **pp = &p->waiters;
+    while (*pp) {
+        if ((*pp)->group == g)
+            wake_sleeper(p, pp);
+        else
+            pp = &(*pp)->next;
+    }
+    pp = &p->twaiters;
     while (*pp) {
         sl__sleeper *s = *pp;
         if (s->group == g) {
             sleeper_unlink(p, pp);
-            sl__parker_unpark(&s->parker);
+            s->next = tasks;
+            tasks = s;
         } else {
             pp = &s->next;
         }
     }
     sl__lock_release(&p->sleep_lock);
+    while (tasks) {
+        sl__sleeper *next = tasks->next;
+        sl__parker_unpark(&tasks->parker);
+        tasks = next;
+    }
 }
 
 /* After publishing a task: wake a sleeper if there is one. */
@@ -206,9 +305,15 @@ static void notify(sl_pool *p)
         wake_one(p);
 }
 
+void sl__sched_kick(sl_pool *p)
+{
+    notify(p);
+}
+
 static int work_visible(sl_pool *p)
 {
-    if (atomic_load_explicit(&p->inj_len, memory_order_seq_cst) != 0)
+    if (atomic_load_explicit(&p->inj_len, memory_order_seq_cst) != 0 ||
+        atomic_load_explicit(&p->gq_len, memory_order_seq_cst) != 0)
         return 1;
     for (size_t i = 0; i < p->n; i++)
         if (sl__deque_nonempty(&p->workers[i].dq))
@@ -216,13 +321,51 @@ static int work_visible(sl_pool *p)
     return 0;
 }
 
-static void worker_sleep(sl_pool *p)
+/* ---- tasks alive ---------------------------------------------------------
+ * Each worker counts the tasks begun and ended on it (only it writes its
+ * counters); a task may begin on one worker and end on another, so only
+ * the sums mean anything.  Reading every `ended` before any `begun` can
+ * only over-count what is alive, never miss a task. */
+
+static void count(_Atomic uint64_t *mine, _Atomic uint64_t *shared)
 {
-    sl__sleeper s;
-    sleep_register(p, &s, NULL);
-    if (!work_visible(p) && !atomic_load_explicit(&p->closing, memory_order_seq_cst))
-        sl__parker_park(&s.parker, SL_FOREVER);
-    sleep_unregister(p, &s);
+    if (mine)
+        atomic_store_explicit(mine, atomic_load_explicit(mine, memory_order_relaxed) + 1, memory_order_seq_cst);
+    else
+        atomic_fetch_add_explicit(shared, 1, memory_order_seq_cst);
+}
+
+void sl__sched_task_begun(sl_pool *p)
+{
+    sl__worker *w = self_in(p);
+    count(w ? &w->begun : NULL, &p->out_begun);
+}
+
+void sl__sched_task_ended(sl_pool *p)
+{
+    sl__worker *w = self_in(p);
+    count(w ? &w->ended : NULL, &p->out_ended);
+    if (atomic_load_explicit(&p->closing, memory_order_seq_cst))
+        wake_all(p); /* the last one lets the workers leave */
+}
+
+static uint64_t tasks_alive(sl_pool *p)
+{
+    uint64_t ended = atomic_load_explicit(&p->out_ended, memory_order_seq_cst);
+    for (size_t i = 0; i < p->n; i++)
+        ended += atomic_load_explicit(&p->workers[i].ended, memory_order_seq_cst);
+    uint64_t begun = atomic_load_explicit(&p->out_begun, memory_order_seq_cst);
+    for (size_t i = 0; i < p->n; i++)
+        begun += atomic_load_explicit(&p->workers[i].begun, memory_order_seq_cst);
+    return begun - ended;
+}
+
+/* The pool may let its workers go: closing, no task alive, nothing queued.
+ * Alive first: a task that queued work and then ended is then seen either
+ * alive or with its work visible. */
+static int may_leave(sl_pool *p)
+{
+    return atomic_load_explicit(&p->closing, memory_order_seq_cst) && tasks_alive(p) == 0 && !work_visible(p);
 }
 
 /* ---- the injection queue ---------------------------------------------- */
@@ -316,21 +459,138 @@ static int steal_any(sl_pool *p, sl__worker *self, sl__task *t)
     return 0;
 }
 
-/* Own deque first (the most recent, cache-hot work), then the injection
- * queue, then the others' deques. */
+/* ---- runnable tasks ------------------------------------------------------ */
+
+static sl__task resume_entry(sl__g *g)
+{
+    return (sl__task){sl__task_resume, g, NULL};
+}
+
+/* From a thread outside the pool the wake-up is sent before the lock is
+ * dropped: once the task can be taken it may run, end, and let
+ * sl_pool_free (waiting for it) free the pool, so an outside waker must
+ * not touch the pool after the unlock.  Workers are joined before the
+ * pool is freed, so they need not care. */
+static void gq_push(sl_pool *p, sl__g *g, int outside)
+{
+    g->next = NULL;
+    sl__lock_acquire(&p->gq_lock);
+    if (p->gq_tail)
+        p->gq_tail->next = g;
+    else
+        p->gq_head = g;
+    p->gq_tail = g;
+    atomic_store_explicit(&p->gq_len, atomic_load_explicit(&p->gq_len, memory_order_relaxed) + 1,
+                          memory_order_seq_cst);
+    if (outside)
+        notify(p);
+    sl__lock_release(&p->gq_lock);
+    if (!outside)
+        notify(p);
+}
+
+void sl__sched_push_back(sl_pool *p, sl__g *g)
+{
+    gq_push(p, g, 0);
+}
+
+static int gq_take(sl_pool *p, sl__task *t)
+{
+    if (atomic_load_explicit(&p->gq_len, memory_order_seq_cst) == 0)
+        return 0;
+    sl__lock_acquire(&p->gq_lock);
+    sl__g *g = p->gq_head;
+    if (g) {
+        p->gq_head = g->next;
+        if (!p->gq_head)
+            p->gq_tail = NULL;
+        atomic_store_explicit(&p->gq_len, atomic_load_explicit(&p->gq_len, memory_order_relaxed) - 1,
+                              memory_order_seq_cst);
+    }
+    sl__lock_release(&p->gq_lock);
+    if (g)
+        *t = resume_entry(g);
+    return g != NULL;
+}
+
+/* A task woken by a task of this worker goes to `next`: the waker usually
+ * parks soon (a hand-off), and the woken task then runs on this core with
+ * everything it needs in cache.  The task it displaces goes to the deque,
+ * stealable.  A thread waking a task (or a worker's scheduler, for timers
+ * and the netpoller) queues it where any worker finds it. */
+void sl__sched_ready(sl__g *g)
+{
+    sl_pool *p = g->pool;
+    sl__worker *w = self_in(p);
+    if (w) {
+        if (sl__task_self()) {
+            g = atomic_exchange_explicit(&w->next, g, memory_order_seq_cst);
+            if (!g) {
+                /* Nobody may steal from `next` at once, but a deep sleeper
+                 * must learn that something might need stealing later. */
+                if (atomic_load_explicit(&p->ndeep, memory_order_seq_cst) != 0)
+                    wake_deep(p);
+                return;
+            }
+        }
+        sl__task t = resume_entry(g);
+        if (sl__deque_push(&w->dq, &t) == SL_OK) {
+            notify(p);
+            return;
+        }
+    }
+    gq_push(p, g, w == NULL); /* never fails: the queue is intrusive */
+}
+
+static int take_next(sl__worker *w, sl__task *t)
+{
+    if (!atomic_load_explicit(&w->next, memory_order_relaxed))
+        return 0;
+    sl__g *g = atomic_exchange_explicit(&w->next, NULL, memory_order_acq_rel);
+    if (g)
+        *t = resume_entry(g);
+    return g != NULL;
+}
+
+/* ---- finding and running tasks ---------------------------------------- */
+
+/* For a worker: timers and the netpoller first (cheap unless something is
+ * due), then `next`, its own deque (the most recent, cache-hot work), the
+ * shared queues, and the others' deques.  Every 61st look takes the shared
+ * queues first, and `next` yields to the deque after 64 in a row, so tasks
+ * that keep waking each other cannot starve the rest (Go's rules). */
 static int find_task(sl_pool *p, sl__worker *self, sl__task *t)
 {
-    if (self && sl__deque_pop(&self->dq, t))
-        return 1;
-    if (inject_take(p, self, t))
+    if (self) {
+        sl__netpoll *np = atomic_load_explicit(&p->np, memory_order_acquire);
+        if (np)
+            sl__np_service(p, np);
+        if (++self->rounds % 61 == 0 && (gq_take(p, t) || inject_take(p, self, t)))
+            return 1;
+        if (self->streak < 64 && take_next(self, t)) {
+            self->streak++;
+            return 1;
+        }
+        self->streak = 0;
+        if (sl__deque_pop(&self->dq, t) || take_next(self, t))
+            return 1;
+    }
+    if (inject_take(p, self, t) || gq_take(p, t))
         return 1;
     return steal_any(p, self, t);
 }
 
 static void group_done(sl_pool *p, sl_group *g, int result);
 
-static void run_task(sl_pool *p, const sl__task *t)
+static void run_task(sl_pool *p, sl__worker *self, const sl__task *t)
 {
+    if (self)
+        atomic_store_explicit(&self->ticks, atomic_load_explicit(&self->ticks, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    if (sl__task_is_start(t)) {
+        sl__task_start(p, t);
+        return;
+    }
     int r = t->fn(t->arg);
     if (t->group)
         group_done(p, t->group, r);
@@ -347,6 +607,87 @@ static int queue_task(sl_pool *p, const sl__task *t)
     return rc;
 }
 
+/* ---- an idle worker's sleep ------------------------------------------------
+ *
+ * `next` is not stealable at once, so a worker that goes to sleep while
+ * another worker holds a task there sleeps lightly: it comes back after
+ * LIGHT_NS and takes the task if that worker has run nothing since (it is
+ * stuck: in a long computation or a blocking system call).  Meanwhile a
+ * waker that fills an empty `next` wakes only deep sleepers, so a channel
+ * hand-off between two tasks of one worker costs no system call; the
+ * Dekker pair is ndeep (sleeper: increment, then look at every `next`) and
+ * `next` (waker: exchange, then read ndeep), all seq_cst.
+ *
+ * With timers armed or tasks waiting on file descriptors, one idle worker
+ * sleeps in epoll instead of on its futex (the poller), until the
+ * earliest timer. */
+enum { LIGHT_NS = 1000 * 1000 };
+
+/* Records every other worker's `next` and ticks; 1 if any holds a task. */
+static int next_snapshot(sl_pool *p, sl__worker *w)
+{
+    int any = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        sl__worker *v = &p->workers[i];
+        w->seen_next[i] = v == w ? NULL : atomic_load_explicit(&v->next, memory_order_seq_cst);
+        w->seen_ticks[i] = atomic_load_explicit(&v->ticks, memory_order_relaxed);
+        any |= w->seen_next[i] != NULL;
+    }
+    return any;
+}
+
+/* Takes a task that sat in another worker's `next` since the snapshot
+ * while that worker ran nothing. */
+static int steal_stale_next(sl_pool *p, sl__worker *w, sl__task *t)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        sl__worker *v = &p->workers[i];
+        sl__g *g = w->seen_next[i];
+        if (g && atomic_load_explicit(&v->ticks, memory_order_relaxed) == w->seen_ticks[i] &&
+            atomic_compare_exchange_strong_explicit(&v->next, &g, NULL, memory_order_acq_rel,
+                                                    memory_order_relaxed)) {
+            *t = resume_entry(g);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void make_light(sl_pool *p, sl__sleeper *s)
+{
+    sl__lock_acquire(&p->sleep_lock);
+    if (s->listed && s->deep) {
+        s->deep = 0;
+        atomic_fetch_sub_explicit(&p->ndeep, 1, memory_order_seq_cst);
+    }
+    sl__lock_release(&p->sleep_lock);
+}
+
+/* Sleeps until woken, or (light) a while; returns 1 with *t filled when it
+ * took a stale `next`. */
+static int worker_sleep(sl_pool *p, sl__worker *w, sl__task *t)
+{
+    sl__netpoll *np = atomic_load_explicit(&p->np, memory_order_acquire);
+    int poller = np && sl__np_active(np) && sl__np_try_own(np);
+    sl__sleeper s;
+    sleep_register(p, &s, NULL, 0, poller);
+    int64_t until = SL_FOREVER;
+    if (next_snapshot(p, w)) {
+        make_light(p, &s);
+        until = sl_now() + LIGHT_NS;
+    }
+    if (!work_visible(p) && !(atomic_load_explicit(&p->closing, memory_order_seq_cst) && tasks_alive(p) == 0)) {
+        if (poller)
+            sl__np_block(np, until);
+        else
+            sl__parker_park(&s.parker, until);
+    }
+    sleep_unregister(p, &s);
+    if (poller)
+        sl__np_disown(p, np);
+    return until != SL_FOREVER && steal_stale_next(p, w, t);
+}
+
 static void *worker_main(void *arg)
 {
     sl__worker *w = arg;
@@ -355,7 +696,7 @@ static void *worker_main(void *arg)
     sl__task t;
     for (;;) {
         if (find_task(p, w, &t)) {
-            run_task(p, &t);
+            run_task(p, w, &t);
             continue;
         }
         /* Spin a little before sleeping: in fork-join the next task is
@@ -364,17 +705,16 @@ static void *worker_main(void *arg)
         int found = 0;
         while (!found && sl__backoff(&step))
             found = find_task(p, w, &t);
-        if (found) {
-            run_task(p, &t);
-            continue;
-        }
         /* Exit only with nothing left anywhere: a task still running on
          * another worker pushes its subtasks onto its own deque and runs
-         * them itself, so nothing queued is left behind. */
-        if (atomic_load_explicit(&p->closing, memory_order_seq_cst) && !work_visible(p))
+         * them itself, so nothing queued is left behind; parked tasks
+         * count as alive. */
+        if (!found && may_leave(p))
             break;
-        worker_sleep(p);
+        if (found || worker_sleep(p, w, &t))
+            run_task(p, w, &t);
     }
+    sl__stack_cache_flush(&p->stacks, &w->stacks);
     tl_worker = NULL;
     return NULL;
 }
@@ -394,9 +734,15 @@ static void pool_destroy(sl_pool *p)
     for (size_t i = 0; i < p->n; i++)
         if (p->workers[i].started)
             pthread_join(p->workers[i].thread, NULL);
-    for (size_t i = 0; i < p->n; i++)
-        if (atomic_load_explicit(&p->workers[i].dq.buf, memory_order_relaxed))
-            sl__deque_destroy(&p->workers[i].dq);
+    for (size_t i = 0; i < p->n; i++) {
+        sl__worker *w = &p->workers[i];
+        if (atomic_load_explicit(&w->dq.buf, memory_order_relaxed))
+            sl__deque_destroy(&w->dq);
+        free(w->seen_next);
+        free(w->seen_ticks);
+    }
+    sl__stacks_destroy(&p->stacks);
+    sl__np_free(atomic_load_explicit(&p->np, memory_order_relaxed));
     free(p->workers);
     free(p->inj);
     free(p);
@@ -417,6 +763,13 @@ sl_pool *sl_pool_new(size_t nthreads)
     atomic_init(&p->inj_len, 0);
     sl__lock_init(&p->sleep_lock);
     atomic_init(&p->nsleeping, 0);
+    atomic_init(&p->ndeep, 0);
+    sl__lock_init(&p->gq_lock);
+    atomic_init(&p->gq_len, 0);
+    atomic_init(&p->out_begun, 0);
+    atomic_init(&p->out_ended, 0);
+    atomic_init(&p->np, NULL);
+    sl__stacks_init(&p->stacks, sl__stack_default_size());
     p->workers = aligned_alloc(64, n * sizeof(sl__worker));
     if (!p->workers) {
         free(p);
@@ -429,7 +782,10 @@ sl_pool *sl_pool_new(size_t nthreads)
         w->pool = p;
         w->index = i;
         w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
-        ok = sl__deque_init(&w->dq, 256) == SL_OK;
+        atomic_init(&w->next, NULL);
+        w->seen_next = calloc(n, sizeof *w->seen_next);
+        w->seen_ticks = calloc(n, sizeof *w->seen_ticks);
+        ok = w->seen_next && w->seen_ticks && sl__deque_init(&w->dq, 256) == SL_OK;
     }
     for (size_t i = 0; i < n && ok; i++) {
         ok = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) == 0;
@@ -499,7 +855,9 @@ static void group_done(sl_pool *p, sl_group *g, int result)
         wake_group(p, g);
 }
 
-int sl_group_spawn(sl_group *g, sl_task_fn fn, void *arg)
+/* Spawning counted in a group, for a plain task or (tag SL__TASK_START) a
+ * lightweight one. */
+static int group_queue(sl_group *g, sl_task_fn fn, void *arg, uintptr_t tag)
 {
     if (!g || !fn)
         return SL_INVAL;
@@ -511,11 +869,26 @@ int sl_group_spawn(sl_group *g, sl_task_fn fn, void *arg)
     /* Count the task before it can run, so the count cannot touch zero
      * while a task of the group is still to come. */
     atomic_fetch_add_explicit(&g->state, SL__G_ONE, memory_order_relaxed);
-    sl__task t = {fn, arg, g};
+    sl__task t = {fn, arg, (sl_group *)((uintptr_t)g | tag)};
     int rc = queue_task(g->pool, &t);
     if (rc != SL_OK)
         group_done(g->pool, g, 0);
     return rc;
+}
+
+int sl_group_spawn(sl_group *g, sl_task_fn fn, void *arg)
+{
+    return group_queue(g, fn, arg, 0);
+}
+
+int sl_group_go(sl_group *g, sl_task_fn fn, void *arg)
+{
+    return group_queue(g, fn, arg, SL__TASK_START);
+}
+
+void sl__group_done(sl_pool *p, sl_group *g, int result)
+{
+    group_done(p, g, result);
 }
 
 /* Sleeps until the group's last task finishes or new work shows up.  The
@@ -523,33 +896,67 @@ int sl_group_spawn(sl_group *g, sl_task_fn fn, void *arg)
  * last task's decrement either comes after it (and then sees the bit and
  * finds this sleeper in the list) or before it (and then this thread sees
  * the count at zero and does not sleep). */
-static void group_sleep(sl_pool *p, sl_group *g)
+static void group_sleep(sl_pool *p, sl_group *g, int task)
 {
     sl__sleeper s;
-    sleep_register(p, &s, g);
+    sleep_register(p, &s, g, task, 0);
     uint32_t st = atomic_fetch_or_explicit(&g->state, SL__G_WAITING, memory_order_acq_rel);
-    if (st >= SL__G_ONE && !work_visible(p))
+    if (st >= SL__G_ONE && (task || !work_visible(p)))
         sl__parker_park(&s.parker, SL_FOREVER);
     sleep_unregister(p, &s);
+}
+
+/* A thread helps: it runs whatever is queued, its own work first.  A task
+ * of this group that nobody has started is always somewhere it looks, so
+ * the wait cannot deadlock on it, even with one worker.  A lightweight
+ * task does not help (that would run tasks on its small stack, nested in
+ * its own); it parks, and its worker runs the rest. */
+static _Thread_local unsigned tl_help_depth;
+
+/* What a thread nested HELP_STEAL_DEPTH waits deep may still run: its own
+ * newest work (its deque, its next slot), the injection queue newest-first
+ * from off the pool, and task starts, all depth-first.  It steals no more:
+ * a stolen task is the oldest of someone's, a whole subtree, and every
+ * wait inside it would nest one more frame here, without bound (two
+ * hundred and more frames for a fib(20) fork-join from outside the pool
+ * with one worker).  Whatever it does not take, the workers run. */
+#define HELP_STEAL_DEPTH 16
+
+static int find_task_near(sl_pool *p, sl__worker *self, sl__task *t)
+{
+    if (self && (sl__deque_pop(&self->dq, t) || take_next(self, t)))
+        return 1;
+    return inject_take(p, self, t) || gq_take(p, t);
+}
+
+static void group_help(sl_pool *p, sl_group *g)
+{
+    sl__worker *self = self_in(p);
+    int deep = ++tl_help_depth > HELP_STEAL_DEPTH;
+    unsigned step = 0;
+    sl__task t;
+    while (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE) {
+        if (deep ? find_task_near(p, self, &t) : find_task(p, self, &t)) {
+            run_task(p, self, &t);
+            step = 0;
+        } else if (!sl__backoff(&step)) {
+            /* Deep, work others can see is not this thread's to take, so
+             * it sleeps until the group ends, as a task does. */
+            group_sleep(p, g, deep);
+            step = 0;
+        }
+    }
+    tl_help_depth--;
 }
 
 int sl_group_wait(sl_group *g)
 {
     sl_pool *p = g->pool;
-    sl__worker *self = self_in(p);
-    unsigned step = 0;
-    sl__task t;
-    while (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE) {
-        /* Help: run whatever is queued, ours first.  A task of this group
-         * that nobody has started is always somewhere we look, so the
-         * wait cannot deadlock on it, even with one worker. */
-        if (find_task(p, self, &t)) {
-            run_task(p, &t);
-            step = 0;
-        } else if (!sl__backoff(&step)) {
-            group_sleep(p, g);
-            step = 0;
-        }
+    if (sl__task_self()) {
+        while (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE)
+            group_sleep(p, g, 1);
+    } else {
+        group_help(p, g);
     }
     /* Drop the WAITING bit, so later completions skip the wake. */
     uint32_t waiting = SL__G_WAITING;
@@ -574,4 +981,62 @@ void sl_group_free(sl_group *g)
     if (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE)
         sl_group_wait(g);
     free(g);
+}
+
+/* ---- lightweight tasks ------------------------------------------------------ */
+
+int sl_go(sl_pool *p, sl_task_fn fn, void *arg)
+{
+    if (!p || !fn)
+        return SL_INVAL;
+    /* While the pool closes, its own tasks may still start tasks: the
+     * pool waits for those too. */
+    if (atomic_load_explicit(&p->closing, memory_order_relaxed)) {
+        sl__g *self = sl__task_self();
+        if (!self || self->pool != p)
+            return SL_CLOSED;
+    }
+    sl__task t = {fn, arg, (sl_group *)SL__TASK_START};
+    return queue_task(p, &t);
+}
+
+int sl_pool_set_stack_size(sl_pool *p, size_t bytes)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    if (!p || bytes < (16 << 10) || bytes > ((size_t)1 << 30) ||
+        atomic_load_explicit(&p->stacks.used, memory_order_relaxed))
+        return SL_INVAL;
+    p->stacks.size = (bytes + page - 1) / page * page;
+    return SL_OK;
+}
+
+size_t sl_pool_stack_size(const sl_pool *p)
+{
+    return p ? p->stacks.size : 0;
+}
+
+sl__stack_cache *sl__sched_stack_cache(sl_pool *p)
+{
+    sl__worker *w = self_in(p);
+    return w ? &w->stacks : NULL;
+}
+
+sl__stacks *sl__pool_stacks(sl_pool *p)
+{
+    return &p->stacks;
+}
+
+sl__netpoll *sl__pool_netpoll(sl_pool *p)
+{
+    sl__netpoll *np = atomic_load_explicit(&p->np, memory_order_acquire);
+    if (np)
+        return np;
+    sl__netpoll *fresh = sl__np_new();
+    if (!fresh)
+        return NULL;
+    if (!atomic_compare_exchange_strong_explicit(&p->np, &np, fresh, memory_order_acq_rel, memory_order_acquire)) {
+        sl__np_free(fresh);
+        return np;
+    }
+    return fresh;
 }

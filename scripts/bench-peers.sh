@@ -3,7 +3,8 @@
 # their Go peers.
 #
 # Every bench/peers/go/NAME/ (a Go module) is paired with BUILD/bench/NAME
-# (only the NAMEs given, when some are).
+# (only the NAMEs given, when some are); chan runs twice, between threads
+# and with --tasks (lightweight tasks at both ends, rows task_<shape>).
 # Both print NAME<TAB>VALUE[<TAB>UNIT] lines with --tsv (two fields mean
 # ns/msg, bench/chan's format); the rows are joined on NAME.  The two sides
 # take turns, REPS times each (default 3), so both see the same machine, and
@@ -14,7 +15,7 @@
 # and makes the exit status non-zero once everything else has run.
 #
 # Environment: REPS (runs per side), CHAN_N (messages per bench/chan run),
-# BENCH_TIMEOUT.  Go runs with GOMAXPROCS=2, its build cache under BUILD.
+# TASK_N (tasks per bench/task run), BENCH_TIMEOUT.  Go runs with GOMAXPROCS=2, its build cache under BUILD.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d "${1:-build}" ] || { echo "bench-peers: no build directory '${1:-build}' (run make first)" >&2; exit 2; }
@@ -67,16 +68,25 @@ done
 bench_args() {
   case "$1" in
     chan) echo "--tsv -r 1${CHAN_N:+ -n $CHAN_N}" ;;
+    task) echo "--tsv -r 1${TASK_N:+ -n $TASK_N}" ;;
     *) echo "--tsv" ;;
   esac
 }
 
-# run_side SIDE NAME PROGRAM: one run, its rows appended to $tmp/raw as
-# SIDE<TAB>NAME<TAB>VALUE<TAB>UNIT, and the row order remembered.
+# The runs of one benchmark, as extra flags ("-": none).
+variants() {
+  case "$1" in
+    chan) echo "- --tasks" ;;
+    *) echo "-" ;;
+  esac
+}
+
+# run_side SIDE NAME PROGRAM [FLAG]: one run, its rows appended to $tmp/raw
+# as SIDE<TAB>NAME<TAB>VALUE<TAB>UNIT, and the row order remembered.
 run_side() {
-  local side=$1 name=$2 prog=$3 rc=0
+  local side=$1 name=$2 prog=$3 extra=${4:-} rc=0
   # shellcheck disable=SC2046  # bench_args is a word list on purpose
-  timeout "$limit" "$prog" $(bench_args "$name") >"$tmp/out" 2>"$tmp/err" || rc=$?
+  timeout "$limit" "$prog" $(bench_args "$name") $extra >"$tmp/out" 2>"$tmp/err" || rc=$?
   if [ "$rc" -ne 0 ]; then
     if [ "$rc" -eq 124 ]; then
       note "$side $name: still running after ${limit}s, stopped:"
@@ -105,10 +115,14 @@ for name in "${names[@]}"; do
   [ -x "$c_prog" ] || { note "no $c_prog (not built?): $name has only its go column"; c_prog=; }
   [ -x "$go_prog" ] || go_prog=
   [ -n "$c_prog$go_prog" ] || continue
-  for ((i = 1; i <= reps; i++)); do
-    note "$name: run $i of $reps"
-    [ -z "$c_prog" ] || run_side sluice "$name" "$c_prog"
-    [ -z "$go_prog" ] || run_side go "$name" "$go_prog"
+  for variant in $(variants "$name"); do
+    extra=$variant
+    [ "$extra" != - ] || extra=
+    for ((i = 1; i <= reps; i++)); do
+      note "$name${extra:+ $extra}: run $i of $reps"
+      [ -z "$c_prog" ] || run_side sluice "$name" "$c_prog" "$extra"
+      [ -z "$go_prog" ] || run_side go "$name" "$go_prog" "$extra"
+    done
   done
 done
 

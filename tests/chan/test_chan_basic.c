@@ -59,13 +59,13 @@ SL_TEST(chan_unbuffered_send_returns_only_after_receive)
 {
     sl_chan *c = sl_chan_new(sizeof(int), 0);
     sender_arg a = {.c = c, .value = 42};
-    pthread_t t = spawn(send_one, &a);
+    peer_t t = spawn(send_one, &a);
     sleep_ms(50);
     CHECK_EQ(atomic_load(&a.done), 0); /* nobody has received yet */
     int v = 0;
     CHECK_EQ(sl_chan_recv(c, &v), SL_OK);
     CHECK_EQ(v, 42);
-    pthread_join(t, NULL);
+    join(t);
     CHECK_EQ(a.rc, SL_OK);
     CHECK_EQ(atomic_load(&a.done), 1);
     sl_chan_free(c);
@@ -75,11 +75,13 @@ typedef struct {
     sl_chan *c;
     int value;
     int rc;
+    atomic_int started; /* about to receive */
 } recv_arg;
 
 static void *recv_one(void *p)
 {
     recv_arg *a = p;
+    atomic_store(&a->started, 1);
     a->rc = sl_chan_recv(a->c, &a->value);
     return NULL;
 }
@@ -90,12 +92,14 @@ SL_TEST(chan_value_goes_straight_to_waiting_receiver)
      * handed over, never parked in the buffer. */
     sl_chan *c = sl_chan_new(sizeof(int), 8);
     recv_arg a = {.c = c, .value = -1};
-    pthread_t t = spawn(recv_one, &a);
+    peer_t t = spawn(recv_one, &a);
+    while (!atomic_load(&a.started)) /* a loaded machine may start it late */
+        sleep_ms(1);
     sleep_ms(30);
     int v = 7;
     CHECK_EQ(sl_chan_send(c, &v), SL_OK);
     CHECK_EQ(sl_chan_len(c), 0);
-    pthread_join(t, NULL);
+    join(t);
     CHECK_EQ(a.rc, SL_OK);
     CHECK_EQ(a.value, 7);
     sl_chan_free(c);
@@ -190,7 +194,7 @@ SL_TEST(chan_close_wakes_all_receivers)
     for (int k = 0; k < 3; k++) {
         sl_chan *c = sl_chan_new(sizeof(int), caps[k]);
         recv_arg a[6];
-        pthread_t t[6];
+        peer_t t[6];
         for (int i = 0; i < 6; i++) {
             a[i] = (recv_arg){.c = c, .value = 1, .rc = 99};
             t[i] = spawn(recv_one, &a[i]);
@@ -198,7 +202,7 @@ SL_TEST(chan_close_wakes_all_receivers)
         sleep_ms(30);
         CHECK_EQ(sl_chan_close(c), SL_OK);
         for (int i = 0; i < 6; i++) {
-            pthread_join(t[i], NULL);
+            join(t[i]);
             CHECK_EQ(a[i].rc, SL_CLOSED);
         }
         sl_chan_free(c);
@@ -214,7 +218,7 @@ SL_TEST(chan_close_wakes_all_blocked_senders)
         while (sl_chan_try_send(c, &fill) == SL_OK)
             ;
         sender_arg a[5];
-        pthread_t t[5];
+        peer_t t[5];
         for (int i = 0; i < 5; i++) {
             a[i] = (sender_arg){.c = c, .value = i, .rc = 99};
             t[i] = spawn(send_one, &a[i]);
@@ -222,7 +226,7 @@ SL_TEST(chan_close_wakes_all_blocked_senders)
         sleep_ms(30);
         CHECK_EQ(sl_chan_close(c), SL_OK);
         for (int i = 0; i < 5; i++) {
-            pthread_join(t[i], NULL);
+            join(t[i]);
             CHECK_EQ(a[i].rc, SL_CLOSED);
         }
         sl_chan_free(c);

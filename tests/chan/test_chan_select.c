@@ -158,13 +158,13 @@ SL_TEST(select_wakes_when_sender_arrives)
 {
     sl_chan *a = sl_chan_new(sizeof(int), 0), *b = sl_chan_new(sizeof(int), 0);
     delayed d = {b, 123, 30, 99};
-    pthread_t t = spawn(delayed_send, &d);
+    peer_t t = spawn(delayed_send, &d);
     int ra = 0, rb = 0;
     sl_case cs[] = {{a, SL_RECV, &ra, 99}, {b, SL_RECV, &rb, 99}};
     CHECK_EQ(sl_select(cs, 2, sl_deadline_in(MS(5000))), 1);
     CHECK_EQ(cs[1].status, SL_OK);
     CHECK_EQ(rb, 123);
-    pthread_join(t, NULL);
+    join(t);
     CHECK_EQ(d.rc, SL_OK);
     sl_chan_free(a);
     sl_chan_free(b);
@@ -174,12 +174,12 @@ SL_TEST(select_wakes_when_receiver_arrives)
 {
     sl_chan *a = sl_chan_new(sizeof(int), 0), *b = sl_chan_new(sizeof(int), 0);
     delayed d = {a, 0, 30, 99};
-    pthread_t t = spawn(delayed_recv, &d);
+    peer_t t = spawn(delayed_recv, &d);
     int va = 5, vb = 6;
     sl_case cs[] = {{a, SL_SEND, &va, 99}, {b, SL_SEND, &vb, 99}};
     CHECK_EQ(sl_select(cs, 2, sl_deadline_in(MS(5000))), 0);
     CHECK_EQ(cs[0].status, SL_OK);
-    pthread_join(t, NULL);
+    join(t);
     CHECK_EQ(d.rc, SL_OK);
     CHECK_EQ(d.value, 5);
     sl_chan_free(a);
@@ -190,12 +190,12 @@ SL_TEST(select_close_wakes_blocked_select)
 {
     sl_chan *a = sl_chan_new(sizeof(int), 0), *b = sl_chan_new(sizeof(int), 4);
     delayed d = {b, 0, 30, 99};
-    pthread_t t = spawn(delayed_close, &d);
+    peer_t t = spawn(delayed_close, &d);
     int r = 5;
     sl_case cs[] = {{a, SL_RECV, &r, 99}, {b, SL_RECV, &r, 99}};
     CHECK_EQ(sl_select(cs, 2, SL_FOREVER), 1);
     CHECK_EQ(cs[1].status, SL_CLOSED);
-    pthread_join(t, NULL);
+    join(t);
     sl_chan_free(a);
     sl_chan_free(b);
 }
@@ -224,10 +224,10 @@ SL_TEST(select_handles_many_cases)
         cs[i] = (sl_case){c[i], SL_RECV, &r[i], 99};
     }
     delayed d = {c[73], 7373, 20, 99};
-    pthread_t t = spawn(delayed_send, &d);
+    peer_t t = spawn(delayed_send, &d);
     CHECK_EQ(sl_select(cs, N, SL_FOREVER), 73);
     CHECK_EQ(r[73], 7373);
-    pthread_join(t, NULL);
+    join(t);
     for (int i = 0; i < N; i++)
         sl_chan_free(c[i]);
 }
@@ -278,7 +278,7 @@ SL_TEST(select_ping_pong_unbuffered_loses_no_wakeup)
     sl_chan *never2 = sl_chan_new(sizeof(int), 0); /* only this thread does */
     int rounds = (int)SL_TEST_SCALE(20000);
     ponger b = {ab, ba, never, rounds, 0};
-    pthread_t t = spawn(pong, &b);
+    peer_t t = spawn(pong, &b);
     int v = 0;
     for (int i = 0; i < rounds; i++) {
         sl_case sc[] = {{never2, SL_SEND, &v, 0}, {ab, SL_SEND, &v, 0}};
@@ -288,7 +288,7 @@ SL_TEST(select_ping_pong_unbuffered_loses_no_wakeup)
         CHECK_EQ(v, 2 * i + 1);
         v++;
     }
-    pthread_join(t, NULL);
+    join(t);
     CHECK_EQ(b.failed, 0);
     sl_chan_free(ab);
     sl_chan_free(ba);

@@ -67,7 +67,7 @@ static void mpmc_run(size_t cap)
     sl_chan *c = sl_chan_new(sizeof(uint64_t), cap == 1000000 ? PRODUCERS * per : cap);
     atomic_uchar *seen = calloc(PRODUCERS * per, 1);
     mpmc_arg prod[PRODUCERS], cons[CONSUMERS];
-    pthread_t tp[PRODUCERS], tc[CONSUMERS];
+    peer_t tp[PRODUCERS], tc[CONSUMERS];
     for (int i = 0; i < CONSUMERS; i++) {
         cons[i] = (mpmc_arg){c, i, per, seen, 0};
         tc[i] = spawn(mpmc_consumer, &cons[i]);
@@ -77,12 +77,12 @@ static void mpmc_run(size_t cap)
         tp[i] = spawn(mpmc_producer, &prod[i]);
     }
     for (int i = 0; i < PRODUCERS; i++) {
-        pthread_join(tp[i], NULL);
+        join(tp[i]);
         CHECK_EQ(prod[i].failed, 0);
     }
     sl_chan_close(c);
     for (int i = 0; i < CONSUMERS; i++) {
-        pthread_join(tc[i], NULL);
+        join(tc[i]);
         CHECK_EQ(cons[i].failed, 0);
     }
     for (size_t i = 0; i < PRODUCERS * per; i++)
@@ -176,7 +176,7 @@ SL_TEST(select_mpmc_delivers_each_value_once)
             chans[k] = sl_chan_new(sizeof(uint64_t), caps[ci]);
         atomic_uchar *seen = calloc(PRODUCERS * per, 1);
         select_arg prod[PRODUCERS], cons[CONSUMERS];
-        pthread_t tp[PRODUCERS], tc[CONSUMERS];
+        peer_t tp[PRODUCERS], tc[CONSUMERS];
         for (int i = 0; i < CONSUMERS; i++) {
             cons[i] = (select_arg){chans, {NULL, i, per, seen, 0}};
             tc[i] = spawn(select_consumer, &cons[i]);
@@ -186,13 +186,13 @@ SL_TEST(select_mpmc_delivers_each_value_once)
             tp[i] = spawn(select_producer, &prod[i]);
         }
         for (int i = 0; i < PRODUCERS; i++) {
-            pthread_join(tp[i], NULL);
+            join(tp[i]);
             CHECK_EQ(prod[i].base.failed, 0);
         }
         for (int k = 0; k < NCHAN; k++)
             sl_chan_close(chans[k]);
         for (int i = 0; i < CONSUMERS; i++) {
-            pthread_join(tc[i], NULL);
+            join(tc[i]);
             CHECK_EQ(cons[i].base.failed, 0);
         }
         for (size_t i = 0; i < PRODUCERS * per; i++)
@@ -237,7 +237,7 @@ SL_TEST(chan_close_while_blocked_in_send_recv_and_select)
         uint64_t fill = 0;
         sl_chan_send(d, &fill); /* d full: its senders block */
         blocked_arg a[6];
-        pthread_t t[6];
+        peer_t t[6];
         for (int i = 0; i < 6; i++) {
             a[i] = (blocked_arg){c, d, i % 3, 99};
             t[i] = spawn(blocked_op, &a[i]);
@@ -252,7 +252,7 @@ SL_TEST(chan_close_while_blocked_in_send_recv_and_select)
             sl_chan_close(c);
         }
         for (int i = 0; i < 6; i++) {
-            pthread_join(t[i], NULL);
+            join(t[i]);
             CHECK_EQ(a[i].rc, SL_CLOSED);
         }
         sl_chan_free(c);
@@ -323,7 +323,7 @@ SL_TEST(chan_deadline_races_lose_no_value)
         sl_chan *c = sl_chan_new(sizeof(uint64_t), caps[ci]);
         atomic_uchar *sent = calloc(PRODUCERS * n, 1), *got = calloc(PRODUCERS * n, 1);
         deadline_arg prod[PRODUCERS], cons[CONSUMERS];
-        pthread_t tp[PRODUCERS], tc[CONSUMERS];
+        peer_t tp[PRODUCERS], tc[CONSUMERS];
         for (int i = 0; i < CONSUMERS; i++) {
             cons[i] = (deadline_arg){c, i, n, sent, got, i % 2};
             tc[i] = spawn(deadline_consumer, &cons[i]);
@@ -333,10 +333,10 @@ SL_TEST(chan_deadline_races_lose_no_value)
             tp[i] = spawn(deadline_producer, &prod[i]);
         }
         for (int i = 0; i < PRODUCERS; i++)
-            pthread_join(tp[i], NULL);
+            join(tp[i]);
         sl_chan_close(c);
         for (int i = 0; i < CONSUMERS; i++)
-            pthread_join(tc[i], NULL);
+            join(tc[i]);
         size_t ok = 0;
         for (size_t v = 0; v < PRODUCERS * n; v++) {
             /* sent with SL_OK <=> received exactly once */

@@ -276,25 +276,19 @@ SL_TEST(js_every_shape_of_nesting_works_at_the_limit_and_is_refused_past_it)
         {"a.ts", "enum E { A = ", "(", "1", ")", " }"},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-        /* the deepest repetition count that parses: every pass must survive it, one more must be refused */
-        size_t lo = 1, hi = JS_MAX_DEPTH + 1;
-        while (hi - lo > 1) {
-            size_t mid = (lo + hi) / 2;
-            char *src = repeat(shapes[i].head, shapes[i].open, mid, shapes[i].mid, shapes[i].close, shapes[i].tail);
-            int r = deep_result(shapes[i].path, src);
-            free(src);
-            CHECK(r >= 0);
-            if (r == 1)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        if (lo < JS_MAX_DEPTH / 5)
-            fprintf(stderr, "shape %zu: only %zu levels\n", i, lo);
-        CHECK(lo >= JS_MAX_DEPTH / 5); /* the costliest shape (a class and a method a level) still nests 800 deep */
-        char *past = repeat(shapes[i].head, shapes[i].open, lo + 1, shapes[i].mid, shapes[i].close, shapes[i].tail);
-        CHECK(deep_result(shapes[i].path, past) == 0);
-        free(past);
+        /* a fifth of the limit (the costliest shape, a class and a method a level, still nests 800
+         * deep) goes through every pass; twice the limit is refused, never a stack overflow.  The
+         * exact boundary is js_nesting_limit_is_exact_and_refused_cleanly's. */
+        size_t ok_n = JS_MAX_DEPTH / 5, bad_n = (size_t)JS_MAX_DEPTH * 2;
+        char *ok = repeat(shapes[i].head, shapes[i].open, ok_n, shapes[i].mid, shapes[i].close, shapes[i].tail);
+        char *bad = repeat(shapes[i].head, shapes[i].open, bad_n, shapes[i].mid, shapes[i].close, shapes[i].tail);
+        int r_ok = deep_result(shapes[i].path, ok), r_bad = deep_result(shapes[i].path, bad);
+        if (r_ok != 1 || r_bad != 0)
+            fprintf(stderr, "shape %zu: %d at %zu, %d at %zu\n", i, r_ok, ok_n, r_bad, bad_n);
+        CHECK(r_ok == 1);
+        CHECK(r_bad == 0);
+        free(ok);
+        free(bad);
     }
 }
 

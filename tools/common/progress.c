@@ -15,6 +15,7 @@
 struct sl_progress_bar {
     pthread_mutex_t lock;
     char label[32];
+    char note[48]; /* shown after the rate: "workers 63%" */
     uint64_t total_bytes;
     int64_t start;
     int enabled;
@@ -32,6 +33,15 @@ sl_progress_bar *sl_progress_bar_new(const char *label, uint64_t total_bytes, in
     b->start = sl_now();
     b->enabled = enabled < 0 ? isatty(STDERR_FILENO) : enabled;
     return b;
+}
+
+void sl_progress_bar_set_note(sl_progress_bar *b, const char *note)
+{
+    if (!b)
+        return;
+    pthread_mutex_lock(&b->lock);
+    snprintf(b->note, sizeof b->note, "%s", note ? note : "");
+    pthread_mutex_unlock(&b->lock);
 }
 
 void sl_progress_bar_set_total_bytes(sl_progress_bar *b, uint64_t total_bytes)
@@ -67,6 +77,8 @@ void sl_progress_bar_update(void *arg, uint64_t done, uint64_t total, uint64_t b
         len += snprintf(line + len, sizeof line - (size_t)len, "  %llu/%llu", (unsigned long long)done,
                         (unsigned long long)total);
     len += snprintf(line + len, sizeof line - (size_t)len, "  %.1f MB/s", mbps);
+    if (b->note[0])
+        len += snprintf(line + len, sizeof line - (size_t)len, "  %s", b->note);
     if (b->total_bytes && bytes <= b->total_bytes && mbps > 0) {
         double pct = 100.0 * (double)bytes / (double)b->total_bytes;
         double eta = (double)(b->total_bytes - bytes) / 1e6 / mbps;

@@ -20,6 +20,8 @@ sl_progress_bar *sl_progress_bar_new(const char *label, uint64_t total_bytes, in
 /* Redraws: items done, items total (0: unknown), bytes done. */
 void sl_progress_bar_update(void *bar, uint64_t done, uint64_t total, uint64_t bytes);
 void sl_progress_bar_set_total_bytes(sl_progress_bar *b, uint64_t total_bytes);
+/* A short note shown after the rate (a coordinator's "workers 63%"); "" for none. */
+void sl_progress_bar_set_note(sl_progress_bar *b, const char *note);
 /* Clears the line; frees the bar. */
 void sl_progress_bar_finish(sl_progress_bar *b);
 

@@ -16,6 +16,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -50,6 +53,7 @@ typedef struct batch {
     pthread_cond_t done;   /* finished */
     int finished;
     char *made_dir;     /* the last output directory made (mkdir -p once) */
+    sl__md_iso *iso;    /* --isolate: pages render in worker processes */
 } batch;
 
 struct job {
@@ -61,6 +65,10 @@ struct job {
     char err[1200];  /* set when the page failed (an MDX error shows its line) */
     int failed;
 };
+
+static int cl_open(batch *b); /* --workers: at the end of this file */
+static int cl_run_all(batch *b, sl_progress_bar *bar);
+static void cl_forget(void);
 
 /* Reads standard input whole. */
 static int read_stdin(char **data, size_t *len, char *err, size_t errlen)
@@ -188,15 +196,29 @@ static void run_job(job *j)
     char rerr[512];
     sl__md_opts o = b->cli->render;
     o.mdx = o.mdx || sl__md_is_mdx_name(j->page->rel);
-    int rc = sl__md_render(src, len, &o, &page, rerr, sizeof rerr);
-    if (rc != 0) { /* -2: a syntax error, "LINE:COL: ..." after the file name */
-        snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, rc == -2 ? "" : " ", rerr);
-        goto fail;
+    if (b->iso) { /* --isolate: the worker process writes the output bytes */
+        sl__md_iso_failure f;
+        const char *file = strcmp(j->page->path, "-") ? j->page->path : NULL;
+        int irc = sl__md_iso_render(b->iso, file, src, len, &o, b->cli->json, &j->out, &page, &f);
+        free(src);
+        src = NULL;
+        if (irc != 0) {
+            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, f.msg);
+            goto fail;
+        }
+        if (b->cli->json)
+            sl__md_buf_putc(&j->out, '\n');
+    } else {
+        int rc = sl__md_render(src, len, &o, &page, rerr, sizeof rerr);
+        if (rc != 0) { /* -2: a syntax error, "LINE:COL: ..." after the file name */
+            snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, rc == -2 ? "" : " ", rerr);
+            goto fail;
+        }
+        free(src);
+        src = NULL;
+        page_output(b, j, &page, &j->out);
     }
-    free(src);
-    src = NULL;
     note_warnings(j, &page);
-    page_output(b, j, &page, &j->out);
     sl__md_page_free(&page);
     sl_stage_add(b->st_render, 1, len);
     sl_stage_busy(b->st_render, sl_now() - t1);
@@ -340,7 +362,7 @@ static int run_all(batch *b)
     if (n == 0)
         return 0;
     b->order = malloc(n * sizeof *b->order);
-    sl_pool *pool = sl_pool_new(b->cli->threads);
+    sl_pool *pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : b->cli->threads);
     if (!b->order || !pool) {
         if (pool)
             sl_pool_free(pool);
@@ -412,12 +434,30 @@ static int collect_inputs(batch *b, char **paths, int npaths, size_t *errors)
     return 0;
 }
 
+/* Pages come and go by the thousand, each a few buffers of its size:
+ * glibc would hand a freed top of heap back to the kernel and map big
+ * buffers afresh, so that every page paid page faults (and, in the worker
+ * threads' arenas, mprotect calls) for memory the last page had.  A run
+ * keeps what it used instead. */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
     batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
     size_t errors = 0;
     int status = 1;
     int64_t start = sl_now();
+    keep_freed_memory();
+    /* --isolate: the workers start (an exec each) while the inputs are
+     * walked and the outputs planned. */
+    if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))
+        goto nomem;
     if (collect_inputs(&b, paths, npaths, &errors) != 0)
         goto out;
     b.to_stdout = !c->outdir;
@@ -426,7 +466,8 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         goto out;
     }
     b.jobs = calloc(b.in.n ? b.in.n : 1, sizeof *b.jobs);
-    b.metrics = sl_metrics_new();
+    if (!b.metrics)
+        b.metrics = sl_metrics_new();
     if (!b.jobs || !b.metrics)
         goto nomem;
     b.st_read = sl_metrics_stage(b.metrics, "read");
@@ -434,6 +475,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     b.st_write = sl_metrics_stage(b.metrics, "write");
     for (size_t i = 0; i < b.in.n; i++)
         b.jobs[i] = (job){.b = &b, .page = &b.in.v[i]};
+    if (c->workers && cl_open(&b) != 0) {
+        status = 2;
+        goto out;
+    }
     if (c->outdir && plan_outputs(&b) != 0)
         goto out;
     uint64_t total = 0;
@@ -443,7 +488,9 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     if (bar)
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
     sl_metrics_set_total(b.metrics, b.in.n);
-    int rc = run_all(&b);
+    int rc = c->workers ? cl_run_all(&b, bar) : run_all(&b);
+    sl__md_iso_free(b.iso);
+    b.iso = NULL;
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
@@ -473,11 +520,13 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 nomem:
     fprintf(stderr, "sluice md: out of memory\n");
 out:
+    cl_forget();
     for (size_t i = 0; b.jobs && i < b.in.n; i++) {
         free(b.jobs[i].out_path);
         sl__md_buf_free(&b.jobs[i].out);
         sl__md_buf_free(&b.jobs[i].warn);
     }
+    sl__md_iso_free(b.iso); /* when an early error skipped the run */
     free(b.jobs);
     free(b.order);
     free(b.made_dir);
@@ -486,3 +535,229 @@ out:
     sl__md_inputs_free(&b.in);
     return status;
 }
+
+/* ---- --workers: the same pages, rendered by `sluice worker`s too ----
+ *
+ * The coordinator (tools/cluster) hands each page's result to cl_take on
+ * this thread, exactly once, whether it was rendered here or by a worker;
+ * cl_take then does what run_job's end does.  A result is built apart from
+ * its job (a backup run here and a worker may both make one), with the
+ * same note_warnings and page_output a local run uses, so the output files,
+ * standard output and the warnings are the bytes a local run writes. */
+#ifdef SLUICE_MD_CLUSTER
+#include "cluster.h"
+
+typedef struct cl_result {
+    sl__md_buf out, warn;
+    int failed;
+    char err[512];
+} cl_result;
+
+static cl_result *cl_result_new(void)
+{
+    cl_result *r = calloc(1, sizeof *r);
+    if (!r) { /* the coordinator wants a result for every job */
+        fprintf(stderr, "sluice md: out of memory\n");
+        abort();
+    }
+    return r;
+}
+
+/* A page's warnings and output bytes into r, through a copy of its job. */
+static void cl_page_bytes(const batch *b, const job *j, sl__md_page *p, cl_result *r)
+{
+    job tmp = *j;
+    tmp.out = (sl__md_buf){0};
+    tmp.warn = (sl__md_buf){0};
+    note_warnings(&tmp, p);
+    page_output(b, &tmp, p, &tmp.out);
+    r->out = tmp.out;
+    r->warn = tmp.warn;
+    if (r->out.failed || r->warn.failed) {
+        r->failed = 1;
+        snprintf(r->err, sizeof r->err, "%s: out of memory", j->page->path);
+    }
+}
+
+static int cl_load(void *ctx, uint64_t id, sl_cluster_buf *in)
+{
+    batch *b = ctx;
+    job *j = &b->jobs[id];
+    char *src = NULL, err[512];
+    size_t len = 0;
+    if (b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel)) /* the md.page job has no MDX options */
+        return -1;
+    if (!strcmp(j->page->path, "-") || read_all(j->page->path, &src, &len, err, sizeof err) != 0)
+        return -1; /* standard input, or a page run_job will report: rendered here */
+    j->page->size = len;
+    int rc = sl__md_job_input(in, &b->cli->render, b->cli->json, j->page->path, src, len);
+    free(src);
+    return rc;
+}
+
+static void *cl_run(void *ctx, unsigned thread, uint64_t id, const void *in, size_t len)
+{
+    (void)thread;
+    batch *b = ctx;
+    job *j = &b->jobs[id];
+    cl_result *r = cl_result_new();
+    char *src = NULL, rerr[256];
+    const char *text;
+    if (in) { /* the input sent: skip its header (job.c) */
+        const unsigned char *p = in;
+        size_t skip = 4 + ((size_t)p[2] | (size_t)p[3] << 8);
+        text = (const char *)p + skip;
+        len -= skip;
+    } else if (read_all(j->page->path, &src, &len, r->err, sizeof r->err) != 0) {
+        r->failed = 1;
+        return r;
+    } else {
+        j->page->size = len;
+        text = src;
+    }
+    sl__md_page page;
+    if (sl__md_render(text, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
+        r->failed = 1;
+        snprintf(r->err, sizeof r->err, "%s: %s", j->page->path, rerr);
+    } else {
+        cl_page_bytes(b, j, &page, r);
+        sl__md_page_free(&page);
+    }
+    free(src);
+    return r;
+}
+
+static void *cl_decode(void *ctx, uint64_t id, const void *data, size_t len, char *err, size_t errlen)
+{
+    batch *b = ctx;
+    sl__md_warning *w = NULL;
+    size_t nw = 0, nbytes = 0;
+    const unsigned char *bytes = NULL;
+    if (sl__md_job_result(data, len, &w, &nw, &bytes, &nbytes) != 0) {
+        snprintf(err, errlen, "not an md.page result");
+        return NULL;
+    }
+    cl_result *r = cl_result_new();
+    sl__md_page p = {.warnings = w, .nwarnings = nw};
+    job tmp = b->jobs[id];
+    tmp.warn = (sl__md_buf){0};
+    note_warnings(&tmp, &p);
+    r->warn = tmp.warn;
+    if (nbytes)
+        sl__md_buf_put(&r->out, (const char *)bytes, nbytes);
+    else
+        sl__md_buf_putc(&r->out, 0), r->out.len = 0; /* an empty page: an empty output, allocated */
+    for (size_t i = 0; i < nw; i++)
+        free(w[i].msg);
+    free(w);
+    if (r->out.failed || r->warn.failed) {
+        snprintf(err, errlen, "out of memory");
+        sl__md_buf_free(&r->out);
+        sl__md_buf_free(&r->warn);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void cl_drop(void *ctx, void *result)
+{
+    (void)ctx;
+    cl_result *r = result;
+    sl__md_buf_free(&r->out);
+    sl__md_buf_free(&r->warn);
+    free(r);
+}
+
+static sl_cluster *cl_cluster;
+static sl_progress_bar *cl_bar;
+
+/* What run_job's end does, with the one result the page gets. */
+static void cl_take(void *ctx, uint64_t id, void *result, size_t in_bytes)
+{
+    (void)in_bytes;
+    batch *b = ctx;
+    job *j = &b->jobs[id];
+    cl_result *r = result;
+    j->warn = r->warn;
+    j->out = r->out;
+    if (cl_bar) {
+        char note[48];
+        sl_cluster_share_note(cl_cluster, note, sizeof note);
+        sl_progress_bar_set_note(cl_bar, note);
+    }
+    if (r->failed) {
+        j->failed = 1;
+        snprintf(j->err, sizeof j->err, "%s", r->err);
+        sl__md_buf_free(&j->out);
+        finish_job(j, j->page->size);
+    } else if (j->out_path)
+        commit_output(j);
+    else
+        finish_job(j, j->page->size);
+    free(r);
+}
+
+static const sl_cluster_ops cl_ops = {"md.page/1", cl_load, cl_run, cl_decode, cl_take, cl_drop};
+
+/* Connects before anything is written: a wrong password or no server
+ * ends the run with nothing made. */
+static int cl_open(batch *b)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    sl_cluster_config cfg = {.url = b->cli->workers, .quiet = b->cli->quiet, .tool = "sluice md"};
+    cfg.threads = b->cli->workers_only ? 0 : b->cli->threads ? (unsigned)b->cli->threads : (unsigned)(cpus > 0 ? cpus : 1);
+    char err[600];
+    if (sl_cluster_new(&cl_cluster, &cl_ops, b, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "sluice md: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* run_all's part, through the coordinator; pages largest first. */
+static int cl_run_all(batch *b, sl_progress_bar *bar)
+{
+    size_t n = b->in.n;
+    b->order = malloc((n ? n : 1) * sizeof *b->order);
+    if (!b->order)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        b->order[i] = i;
+    sort_ctx = b;
+    qsort(b->order, n, sizeof *b->order, cmp_size_desc);
+    atomic_store(&b->left, n);
+    for (size_t i = 0; i < n; i++)
+        sl_cluster_add(cl_cluster, b->order[i], b->in.v[b->order[i]].size);
+    cl_bar = bar;
+    int rc = sl_cluster_run(cl_cluster);
+    cl_bar = NULL;
+    if (b->cli->stats)
+        sl_cluster_stats_print(cl_cluster, stderr);
+    cl_forget();
+    return rc;
+}
+
+static void cl_forget(void)
+{
+    sl_cluster_free(cl_cluster);
+    cl_cluster = NULL;
+}
+#else
+static int cl_open(batch *b)
+{
+    (void)b;
+    fprintf(stderr, "sluice md: --workers: this sluice was built without hiredis (scripts/install-deps.sh cluster)\n");
+    return -1;
+}
+
+static int cl_run_all(batch *b, sl_progress_bar *bar)
+{
+    (void)b, (void)bar;
+    return -1;
+}
+
+static void cl_forget(void)
+{
+}
+#endif

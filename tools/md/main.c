@@ -17,8 +17,9 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: sluice md [-j THREADS] [-o OUTDIR] [--gfm | --commonmark] [--unsafe-html]\n"
-            "                 [--no-front-matter] [--xhtml] [--json] [-q] [--stats] PATH...\n"
+            "                 [--no-front-matter] [--xhtml] [--json] [-q] [--stats] [--workers URL] PATH...\n"
             "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES] [--stats]\n"
+            "       (either one: [--isolate [--page-timeout MS] [--worker-memory BYTES]])\n"
             "\n"
             "Renders Markdown pages (.md/.markdown files; directories are walked) to HTML.\n"
             "  -j, --threads N    worker threads (default: one per CPU)\n"
@@ -38,9 +39,24 @@ static void usage(FILE *out)
             "  -q, --quiet        no summary line, no progress bar\n"
             "      --stats        print libsluice's metrics as JSON on stderr (the sidecar: at exit,\n"
             "                     per page queued/render/answered latency histograms)\n"
+            "      --workers URL  render on `sluice worker`s too, through the Redis queue URL\n"
+            "                     (redis://[user:password@]host:port/NAME); -j 0: only there\n"
             "      --serve        JSON-RPC 2.0 over NDJSON on stdin/stdout (docs/formats/md-rpc.md)\n"
             "      --max-line N   sidecar: longest request line (default 64 MiB)\n"
-            "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n");
+            "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n"
+            "      --isolate      render in worker processes: a page that crashes, hangs or bloats\n"
+            "                     the renderer fails alone (retried once, then reported)\n"
+            "      --page-timeout MS  with --isolate: a page's time limit (default 60000)\n"
+            "      --worker-memory N  with --isolate: a worker's memory limit (default 4G)\n");
+}
+
+/* -j 0 means "render only on the workers", so it needs --workers. */
+static int workers_zero_ok(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--workers") || !strncmp(argv[i], "--workers=", 10))
+            return 1;
+    return 0;
 }
 
 /* A size with an optional K/M/G suffix (powers of 1024). */
@@ -66,7 +82,8 @@ static int parse_size(const char *s, size_t *out)
 
 enum {
     OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE,
-    OPT_NOFM, OPT_XHTML, OPT_MDX, OPT_JSX_SOURCE, OPT_PROVIDER, OPT_NO_IDS
+    OPT_NOFM, OPT_XHTML, OPT_MDX, OPT_JSX_SOURCE, OPT_PROVIDER, OPT_NO_IDS,
+    OPT_WORKERS, OPT_ISOLATE, OPT_PAGE_TIMEOUT, OPT_WORKER_MEMORY
 };
 
 /* An MDX import source into a fixed field; 0, or -1 (empty or too long). */
@@ -94,19 +111,24 @@ int sl_md_main(int argc, char **argv)
         {"mdx", no_argument, 0, OPT_MDX}, {"jsx-import-source", required_argument, 0, OPT_JSX_SOURCE},
         {"provider-import-source", required_argument, 0, OPT_PROVIDER},
         {"no-heading-ids", no_argument, 0, OPT_NO_IDS},
+        {"workers", required_argument, 0, OPT_WORKERS},
+        {"isolate", no_argument, 0, OPT_ISOLATE}, {"page-timeout", required_argument, 0, OPT_PAGE_TIMEOUT},
+        {"worker-memory", required_argument, 0, OPT_WORKER_MEMORY},
         {0, 0, 0, 0}};
-    sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20};
+    sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20,
+                    .page_timeout_ns = 60 * 1000000000LL, .worker_memory = (size_t)4 << 30};
     int serve = 0, opt;
     size_t v;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "j:o:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
-            if (parse_size(optarg, &v) != 0 || v == 0 || v > 1024) {
+            if (parse_size(optarg, &v) != 0 || v > 1024 || (v == 0 && !workers_zero_ok(argc, argv))) {
                 fprintf(stderr, "sluice md: -j wants a thread count from 1 to 1024, not '%s'\n", optarg);
                 return 2;
             }
             c.threads = v;
+            c.workers_only = v == 0;
             break;
         case 'o': c.outdir = optarg; break;
         case 'q': c.quiet = 1; break;
@@ -116,6 +138,7 @@ int sl_md_main(int argc, char **argv)
         case OPT_UNSAFE: c.render.unsafe_html = 1; break;
         case OPT_NOFM: c.render.no_frontmatter = 1; break;
         case OPT_XHTML: c.render.xhtml = 1; break;
+        case OPT_WORKERS: c.workers = optarg; break;
         case OPT_JSON: c.json = 1; break;
         case OPT_MDX: c.render.mdx = 1; break;
         case OPT_NO_IDS: c.render.no_heading_ids = 1; break;
@@ -130,7 +153,23 @@ int sl_md_main(int argc, char **argv)
                 return 2;
             break;
         case OPT_STATS: c.stats = 1; break;
-        case OPT_SERVE: serve = 1; break;
+        case OPT_SERVE: serve = c.serving = 1; break;
+        case OPT_ISOLATE: c.isolate = 1; break;
+        case OPT_PAGE_TIMEOUT:
+            if (parse_size(optarg, &v) != 0 || v == 0 || v > 86400000) {
+                fprintf(stderr, "sluice md: --page-timeout wants milliseconds from 1 to 86400000, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            c.page_timeout_ns = (int64_t)v * 1000000;
+            break;
+        case OPT_WORKER_MEMORY:
+            if (parse_size(optarg, &v) != 0 || v < ((size_t)16 << 20)) {
+                fprintf(stderr, "sluice md: --worker-memory wants a size of at least 16M, not '%s'\n", optarg);
+                return 2;
+            }
+            c.worker_memory = v;
+            break;
         case OPT_MAXLINE:
         case OPT_QUEUE:
             if (parse_size(optarg, &v) != 0 || v < 1024) {
@@ -144,8 +183,8 @@ int sl_md_main(int argc, char **argv)
         }
     }
     if (serve) {
-        if (optind < argc || c.outdir) {
-            fprintf(stderr, "sluice md: --serve takes no paths and no -o\n");
+        if (optind < argc || c.outdir || c.workers) {
+            fprintf(stderr, "sluice md: --serve takes no paths, no -o and no --workers\n");
             return 2;
         }
         {

@@ -1,10 +1,12 @@
 /*
  * serve.c - `sluice md --serve`: the JSON-RPC sidecar's lifetime.
  *
- * One reader thread (the caller) splits standard input into lines, parses
- * each (rpc.c) and queues its pages (sched.c), one pool task per page.
- * Workers render, and whichever finishes a request's last page writes its
- * response, so answers leave as they are ready, in any order, by id.
+ * One reader (a lightweight task on the pool, sluice/task.h) splits
+ * standard input into lines, parses each (rpc.c) and queues its pages
+ * (sched.c), one pool task per page.  It waits for input in sl_fd_wait and
+ * for room in a channel, so it holds no thread: the workers render, and
+ * whichever finishes a request's last page writes its response, so
+ * answers leave as they are ready, in any order, by id.
  * Three invariants carry the design:
  *  - Lines never interleave: every write of a whole line holds out_lock.
  *  - Memory stays bounded: the reader refuses to read on while the queued
@@ -25,9 +27,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include "rpc.h"
 #include "sluice/metrics.h"
 #include "sluice/pool.h"
+#include "sluice/task.h"
 
 #define PROGRESS_NS (50 * 1000 * 1000) /* at most one progress note per 50 ms */
 
@@ -40,7 +45,7 @@ typedef struct server {
     atomic_int gone;          /* the client stopped reading */
 
     pthread_mutex_t lock; /* guards what follows */
-    pthread_cond_t changed;
+    sl_chan *changed;     /* a token: the counts below changed (one waiter) */
     uint64_t queued_bytes;    /* content of pages not yet rendered */
     size_t outstanding;       /* requests not yet answered */
     sl__md_req *active;       /* running requests, for cancel */
@@ -50,6 +55,7 @@ typedef struct server {
      * "answered" from arrival to the page's result being ready. */
     sl_metrics *metrics;
     sl_stage *st_queued, *st_render, *st_answered;
+    sl__md_iso *iso; /* --isolate: pages render in worker processes */
 } server;
 
 /* Writes iov[0..n) as one unit; on failure marks the client gone. */
@@ -77,11 +83,8 @@ static int write_lines(server *s, struct iovec *iov, int n)
     if (atomic_load(&s->gone))
         rc = -1;
     pthread_mutex_unlock(&s->out_lock);
-    if (rc) { /* wake the reader so it notices */
-        pthread_mutex_lock(&s->lock);
-        pthread_cond_broadcast(&s->changed);
-        pthread_mutex_unlock(&s->lock);
-    }
+    if (rc) /* wake the reader so it notices */
+        sl_chan_try_send(s->changed, NULL);
     return rc;
 }
 
@@ -125,7 +128,8 @@ static void respond(server *s, sl__md_req *r)
     if (atomic_load(&r->cancelled)) {
         sl__md_rpc_error(&b, r->id_json, SL__MD_CANCELLED, "request cancelled");
     } else if (r->kind == SL__MD_TRANSFORM && r->pages[0].code) {
-        sl__md_rpc_error(&b, r->id_json, r->pages[0].code, r->pages[0].msg ? r->pages[0].msg : "error");
+        sl__md_rpc_error_data(&b, r->id_json, r->pages[0].code, r->pages[0].msg ? r->pages[0].msg : "error",
+                              r->pages[0].data);
     } else {
         /* Head, each page's JSON (joined by commas), tail: written as one
          * writev so the pages' buffers need not be copied into one. */
@@ -174,7 +178,9 @@ static void finish(server *s, sl__md_req *r)
     pthread_mutex_lock(&s->lock);
     unlink_active(s, r);
     s->outstanding--;
-    pthread_cond_broadcast(&s->changed);
+    /* Under the lock: once it is dropped with nothing outstanding, the
+     * server may return and free the channel. */
+    sl_chan_try_send(s->changed, NULL);
     pthread_mutex_unlock(&s->lock);
     sl__md_req_free(r);
 }
@@ -194,7 +200,7 @@ static int run_page(void *arg)
         free(p->content); /* skipped: the answer will not be read */
         p->content = NULL;
     } else {
-        sl__md_rpc_render_page(r, i);
+        sl__md_rpc_render_page(r, i, s->iso);
         if (s->metrics) {
             int64_t t1 = sl_now();
             sl_stage_wait(s->st_queued, t0 - r->arrived);
@@ -207,7 +213,7 @@ static int run_page(void *arg)
     }
     pthread_mutex_lock(&s->lock);
     s->queued_bytes -= len;
-    pthread_cond_broadcast(&s->changed);
+    sl_chan_try_send(s->changed, NULL);
     pthread_mutex_unlock(&s->lock);
     size_t done = atomic_fetch_add(&r->completed, 1) + 1;
     if (r->kind == SL__MD_BATCH && done < r->npages && !atomic_load(&s->gone))
@@ -264,16 +270,27 @@ static void cancel(server *s, sl__md_req *r)
     sl__md_req_free(r);
 }
 
-/* Blocks while queued work is over the limit (backpressure), or, with
- * `all`, until every request is answered.  Returns early if the client is
- * gone. */
-static void wait_for_room(server *s, int all)
+/* Waits while queued work is over the limit (backpressure), or, with
+ * `all`, until every request is answered; returns early if the client is
+ * gone, unless `gone_too`.  The token channel holds at most one wake-up,
+ * and whoever changes the counts sends one after, so a change between our
+ * check and our receive is never lost.  In the reader task the receive
+ * parks only the task. */
+static void wait_for(server *s, int all, int gone_too)
 {
     pthread_mutex_lock(&s->lock);
-    while (!atomic_load(&s->gone) &&
-           (all ? s->outstanding > 0 : s->queued_bytes >= s->cli->queue_bytes))
-        pthread_cond_wait(&s->changed, &s->lock);
+    while ((gone_too || !atomic_load(&s->gone)) &&
+           (all ? s->outstanding > 0 : s->queued_bytes >= s->cli->queue_bytes)) {
+        pthread_mutex_unlock(&s->lock);
+        sl_chan_recv(s->changed, NULL);
+        pthread_mutex_lock(&s->lock);
+    }
     pthread_mutex_unlock(&s->lock);
+}
+
+static void wait_for_room(server *s, int all)
+{
+    wait_for(s, all, 0);
 }
 
 /* Handles one line; returns 1 after shutdown. */
@@ -396,6 +413,9 @@ static int read_loop(server *s)
             rd.buf = b;
             rd.cap = cap;
         }
+        /* Parks the reader task until there is input; read() then does
+         * not block the worker (a regular file is always ready). */
+        sl_fd_wait(s->in_fd, POLLIN, SL_FOREVER);
         ssize_t n = read(s->in_fd, rd.buf + rd.len, rd.cap - rd.len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -424,6 +444,35 @@ static int read_loop(server *s)
     return rc;
 }
 
+typedef struct reader_run {
+    server *s;
+    int rc;
+    sl_chan *done;
+} reader_run;
+
+static int reader_task(void *arg)
+{
+    reader_run *r = arg;
+    r->rc = read_loop(r->s);
+    sl_chan_send(r->done, NULL);
+    return 0;
+}
+
+/* Runs the reader as a task and waits for it on a channel (this thread
+ * does not help run tasks meanwhile); where no task can start, it reads
+ * on this thread instead. */
+static int read_on_a_task(server *s)
+{
+    reader_run r = {s, 1, sl_chan_new(0, 1)};
+    if (!r.done || sl_go(s->pool, reader_task, &r) != SL_OK) {
+        sl_chan_free(r.done);
+        return read_loop(s);
+    }
+    sl_chan_recv(r.done, NULL);
+    sl_chan_free(r.done);
+    return r.rc;
+}
+
 int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
 {
     server s = {.cli = c, .in_fd = in_fd, .out_fd = out_fd};
@@ -432,8 +481,8 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     signal(SIGPIPE, SIG_IGN);
     pthread_mutex_init(&s.out_lock, NULL);
     pthread_mutex_init(&s.lock, NULL);
-    pthread_cond_init(&s.changed, NULL);
-    s.pool = sl_pool_new(c->threads);
+    s.changed = sl_chan_new(0, 1);
+    s.pool = sl_pool_new(c->isolate ? sl__md_iso_callers(c) : c->threads);
     s.sched = sl__md_sched_new();
     if (c->stats && (s.metrics = sl_metrics_new())) {
         s.st_queued = sl_metrics_stage(s.metrics, "queued");
@@ -441,11 +490,13 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
         s.st_answered = sl_metrics_stage(s.metrics, "answered");
     }
     int rc = 1;
-    if (!s.pool || !s.sched || (c->stats && !s.metrics)) {
+    if (!s.pool || !s.sched || !s.changed || (c->stats && !s.metrics)) {
         fprintf(stderr, "sluice md: cannot start the worker pool\n");
         goto out;
     }
-    rc = read_loop(&s);
+    if (c->isolate && !(s.iso = sl__md_iso_new(c, s.metrics)))
+        goto out;
+    rc = read_on_a_task(&s);
     /* Cancel what is still running if the client is gone, then let it drain. */
     if (atomic_load(&s.gone)) {
         pthread_mutex_lock(&s.lock);
@@ -453,10 +504,7 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
             atomic_store(&a->cancelled, 1);
         pthread_mutex_unlock(&s.lock);
     }
-    pthread_mutex_lock(&s.lock);
-    while (s.outstanding > 0)
-        pthread_cond_wait(&s.changed, &s.lock);
-    pthread_mutex_unlock(&s.lock);
+    wait_for(&s, 1, 1);
     if (atomic_load(&s.gone))
         fprintf(stderr, "sluice md: the client stopped reading responses; stopped\n");
     if (s.metrics) {
@@ -464,12 +512,13 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
         fputc('\n', stderr);
     }
 out:
-    if (s.metrics)
-        sl_metrics_free(s.metrics);
     if (s.pool)
         sl_pool_free(s.pool);
+    sl__md_iso_free(s.iso); /* after the pool: no page is rendering */
+    if (s.metrics)
+        sl_metrics_free(s.metrics);
     sl__md_sched_free(s.sched);
-    pthread_cond_destroy(&s.changed);
+    sl_chan_free(s.changed);
     pthread_mutex_destroy(&s.lock);
     pthread_mutex_destroy(&s.out_lock);
     return rc;

@@ -2,7 +2,11 @@
 // shapes of crossbeam-channel's suite, with the same shape names, flags and
 // output, so scripts/bench-peers.sh can set the two side by side.
 //
-//	chan [-n MESSAGES] [-r REPS] [--tsv] [SHAPE-PATTERN...]
+//	chan [-n MESSAGES] [-r REPS] [--tsv] [--tasks] [SHAPE-PATTERN...]
+//
+// --tasks only renames the shapes task_<shape>: goroutines already are what
+// the C program's --tasks runs (lightweight tasks at both ends), so its
+// task_ rows have a Go row to stand beside.
 //
 // Each shape moves n 8-byte integers through one channel (four for the
 // select shapes) and reports wall time per message, from making the channels
@@ -197,6 +201,7 @@ func runOnce(name string, s shape, c capacity, n int) float64 {
 type options struct {
 	n, reps  int
 	tsv      bool
+	tasks    bool
 	patterns []string
 }
 
@@ -224,6 +229,9 @@ func eachShape(o *options, visit func(o *options, name string, s shape, c capaci
 	for _, c := range capacities {
 		for _, s := range shapes {
 			name := c.prefix + "_" + s.name
+			if o.tasks {
+				name = "task_" + name
+			}
 			if !exists(s, c) {
 				continue
 			}
@@ -249,10 +257,11 @@ func eachShape(o *options, visit func(o *options, name string, s shape, c capaci
 }
 
 func usage() {
-	fmt.Fprint(flag.CommandLine.Output(), `usage: chan [-n MESSAGES] [-r REPS] [--tsv] [SHAPE-PATTERN...]
+	fmt.Fprint(flag.CommandLine.Output(), `usage: chan [-n MESSAGES] [-r REPS] [--tsv] [--tasks] [SHAPE-PATTERN...]
   -n MESSAGES  messages per run (default 1000000)
   -r REPS      runs per shape, the median is reported (default 3, at most 64)
   --tsv        print SHAPE<TAB>NS_PER_MSG lines only
+  --tasks      name the shapes task_<shape> (to stand beside bench/chan --tasks)
   SHAPE-PATTERN  run only the shapes matching these glob patterns
 shapes: {bounded0,bounded1,boundedN,unbounded}_{seq,spsc,mpsc,mpmc,select_rx,select_both}
 `)
@@ -264,6 +273,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 1000000, "messages per run")
 	flag.IntVar(&o.reps, "r", 3, "runs per shape")
 	flag.BoolVar(&o.tsv, "tsv", false, "tab-separated output")
+	flag.BoolVar(&o.tasks, "tasks", false, "name the shapes task_<shape>")
 	// Flags may come after shape patterns, as the C program allows.
 	args := os.Args[1:]
 	for {

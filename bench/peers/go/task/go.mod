@@ -1,0 +1,3 @@
+module sluicebench/task
+
+go 1.19

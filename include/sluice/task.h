@@ -1,0 +1,67 @@
+/*
+ * task.h - lightweight tasks: Go's goroutines for C, on a sluice pool.
+ *
+ * A task is a function with a stack of its own (mmap'd, with a guard
+ * page), run by the pool's worker threads, many tasks per thread.  When a
+ * task blocks in a channel operation, a select, sl_sleep_until or
+ * sl_fd_wait, only the task waits: its worker switches to another task.
+ * The channel API is the same from tasks and from threads, and a task and
+ * a thread can share a channel in either direction.  Tasks are
+ * cooperative: one that computes without blocking keeps its worker until
+ * it blocks, yields or returns, and idle workers steal the tasks queued
+ * behind it.  See docs/api/task.md for the reference and
+ * docs/design/runtime.md for how the scheduler works.
+ */
+#ifndef SLUICE_TASK_H
+#define SLUICE_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chan.h"
+#include "pool.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Starts fn(arg) as a task on p; its result is ignored.  SL_OK, SL_NOMEM,
+ * SL_CLOSED once sl_pool_free has begun (from outside p's tasks), or
+ * SL_INVAL for a NULL p or fn. */
+int sl_go(sl_pool *p, sl_task_fn fn, void *arg);
+
+/* The same, counted in g: sl_group_wait(g) returns once it has returned,
+ * with the first non-zero result of the group's tasks.  SL_OK, SL_NOMEM,
+ * SL_INVAL. */
+int sl_group_go(sl_group *g, sl_task_fn fn, void *arg);
+
+/* In a task: lets the other runnable tasks run first (the caller goes to
+ * the back of the pool's queue).  In a thread: sched_yield(). */
+void sl_yield(void);
+
+/* Sleeps until `deadline` (sl_now() clock).  In a task only the task
+ * sleeps.  SL_OK. */
+int sl_sleep_until(int64_t deadline);
+
+/* Waits until fd is ready for `events` (POLLIN, POLLOUT or both), has hung
+ * up or has an error (SL_OK: try the I/O, which tells which), or until the
+ * deadline (SL_TIMEDOUT; 0 polls without waiting).  In a task only the
+ * task waits, on the pool's epoll instance.  SL_INVAL for a negative or
+ * closed fd or other event bits. */
+int sl_fd_wait(int fd, int events, int64_t deadline);
+
+/* 1 when called from a task started by sl_go or sl_group_go, else 0. */
+int sl_in_task(void);
+
+/* Stack size for the tasks of p, guard page excluded: SL_OK, or SL_INVAL
+ * below 16 KiB or above 1 GiB, or once p has started a task.  The
+ * default is 64 KiB (256 KiB in sanitizer builds); the kernel commits the
+ * pages a task touches, not the whole size. */
+int sl_pool_set_stack_size(sl_pool *p, size_t bytes);
+size_t sl_pool_stack_size(const sl_pool *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

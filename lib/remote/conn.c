@@ -1,0 +1,340 @@
+/*
+ * conn.c - one connection to the server: connect, authenticate, set up,
+ * run pipelines, and re-make the connection with backoff when it is lost.
+ *
+ * The one idea: a lost connection is never the caller's problem until the
+ * remote's give-up time has passed.  Any I/O error or timeout drops the
+ * hiredis context (hiredis cannot recover one), waits 10 ms, 20 ms, ...
+ * up to 2 s (with jitter, so members do not stampede a restarted server),
+ * connects again, repeats the set-up (credentials, the send script, the
+ * consumer group, which a server restarted without persistence no longer
+ * has) and runs the whole pipeline again.  A refused password is final.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "remote_int.h"
+
+/* XADDs as many of the messages in ARGV[3..] as fit under ARGV[1]
+ * entries, ARGV[2] values each (d, or d and r), and returns their ids:
+ * the length check and the adds are one atomic step on the server. */
+static const char send_script[] =
+    "local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])\n"
+    "local per = tonumber(ARGV[2])\n"
+    "local ids = {}\n"
+    "local i = 3\n"
+    "while i <= #ARGV and #ids < room do\n"
+    "  if per == 1 then\n"
+    "    ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'd', ARGV[i])\n"
+    "  else\n"
+    "    ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'd', ARGV[i], 'r', ARGV[i + 1])\n"
+    "  end\n"
+    "  i = i + per\n"
+    "end\n"
+    "return ids\n";
+
+int sl__rcmd_add(sl__rcmd *c, const void *s, size_t len)
+{
+    if (c->argc == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        const char **v = realloc(c->argv, cap * sizeof *v);
+        if (!v)
+            return SL_NOMEM;
+        c->argv = v;
+        size_t *l = realloc(c->len, cap * sizeof *l);
+        if (!l)
+            return SL_NOMEM;
+        c->len = l;
+        c->cap = cap;
+    }
+    c->argv[c->argc] = s;
+    c->len[c->argc++] = len;
+    return SL_OK;
+}
+
+int sl__rcmd_str(sl__rcmd *c, const char *s)
+{
+    return sl__rcmd_add(c, s, strlen(s));
+}
+
+void sl__rcmd_reset(sl__rcmd *c)
+{
+    c->argc = 0;
+}
+
+void sl__rcmd_free(sl__rcmd *c)
+{
+    free(c->argv);
+    free(c->len);
+    memset(c, 0, sizeof *c);
+}
+
+static struct timeval tv_of(int64_t ns)
+{
+    struct timeval tv = {(time_t)(ns / 1000000000), (suseconds_t)(ns % 1000000000 / 1000)};
+    return tv;
+}
+
+static void sleep_ns(int64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
+}
+
+void sl__rconn_close(sl__rconn *k)
+{
+    if (k->c)
+        redisFree(k->c);
+    k->c = NULL;
+}
+
+/* One command on a fresh connection; NULL after an I/O error. */
+static redisReply *call(sl__rconn *k, sl__rcmd *cmd)
+{
+    redisReply *rep = redisCommandArgv(k->c, (int)cmd->argc, cmd->argv, cmd->len);
+    sl__rstat(k->r, ST_ROUND_TRIPS, 1);
+    return rep;
+}
+
+static int starts(const redisReply *rep, const char *prefix)
+{
+    return rep && rep->type == REDIS_REPLY_ERROR && !strncmp(rep->str, prefix, strlen(prefix));
+}
+
+/* Credentials: the URL's (or REDISCLI_AUTH's) password, with its user. */
+static int authenticate(sl__rconn *k)
+{
+    sl_remote *r = k->r;
+    if (!r->url.pass)
+        return SL_OK;
+    sl__rcmd cmd = {0};
+    sl__rcmd_str(&cmd, "AUTH");
+    if (r->url.user)
+        sl__rcmd_str(&cmd, r->url.user);
+    int rc = sl__rcmd_str(&cmd, r->url.pass);
+    redisReply *rep = rc ? NULL : call(k, &cmd);
+    sl__rcmd_free(&cmd);
+    if (!rep)
+        return SL_REMOTE_ECONN;
+    if (rep->type == REDIS_REPLY_ERROR) {
+        sl__rerr(r, "redis://%s:%d: authentication failed: %s", r->url.host, r->url.port, rep->str);
+        freeReplyObject(rep);
+        return SL_REMOTE_EAUTH;
+    }
+    freeReplyObject(rep);
+    return SL_OK;
+}
+
+/* A server that is starting (reading its data back) or busy with a script
+ * answers these for a while: wait and connect again, as for a lost one. */
+static int transient(const redisReply *rep)
+{
+    return starts(rep, "LOADING") || starts(rep, "BUSY") || starts(rep, "TRYAGAIN") || starts(rep, "MASTERDOWN");
+}
+
+/* An error reply during set-up as a status, with a message. */
+static int setup_error(sl__rconn *k, redisReply *rep, const char *what)
+{
+    sl_remote *r = k->r;
+    if (transient(rep)) {
+        sl__rerr(r, "redis://%s:%d: %s", r->url.host, r->url.port, rep->str);
+        return SL_REMOTE_ECONN;
+    }
+    if (starts(rep, "NOAUTH")) {
+        sl__rerr(r, "redis://%s:%d: the server wants a password (give it in the URL or REDISCLI_AUTH)",
+                 r->url.host, r->url.port);
+        return SL_REMOTE_EAUTH;
+    }
+    if (starts(rep, "WRONGPASS") || starts(rep, "NOPERM")) {
+        sl__rerr(r, "redis://%s:%d: authentication failed: %s", r->url.host, r->url.port, rep->str);
+        return SL_REMOTE_EAUTH;
+    }
+    sl__rerr(r, "redis://%s:%d/%s: %s: %s", r->url.host, r->url.port, r->url.name, what,
+             rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
+    return SL_REMOTE_EPROTO;
+}
+
+/* After connecting: the send script and the consumer group. */
+static int set_up(sl__rconn *k)
+{
+    sl_remote *r = k->r;
+    sl__rcmd cmd = {0};
+    sl__rcmd_str(&cmd, "SCRIPT");
+    sl__rcmd_str(&cmd, "LOAD");
+    int rc = sl__rcmd_str(&cmd, send_script);
+    redisReply *rep = rc ? NULL : call(k, &cmd);
+    if (!rep) {
+        sl__rcmd_free(&cmd);
+        return SL_REMOTE_ECONN;
+    }
+    if (rep->type != REDIS_REPLY_STRING || rep->len >= sizeof k->sha) {
+        rc = setup_error(k, rep, "loading the send script");
+        freeReplyObject(rep);
+        sl__rcmd_free(&cmd);
+        return rc;
+    }
+    memcpy(k->sha, rep->str, rep->len + 1);
+    freeReplyObject(rep);
+    rc = SL_OK;
+    if (r->o.mode == SL_REMOTE_QUEUE) {
+        /* From id 0: what was sent before the group existed is delivered too. */
+        sl__rcmd_reset(&cmd);
+        const char *argv[] = {"XGROUP", "CREATE", r->key, r->group, "0", "MKSTREAM"};
+        for (size_t i = 0; i < 6; i++)
+            sl__rcmd_str(&cmd, argv[i]);
+        rep = call(k, &cmd);
+        if (!rep)
+            rc = SL_REMOTE_ECONN;
+        else if (rep->type == REDIS_REPLY_ERROR && !starts(rep, "BUSYGROUP"))
+            rc = setup_error(k, rep, "making the consumer group");
+        if (rep)
+            freeReplyObject(rep);
+    }
+    sl__rcmd_free(&cmd);
+    return rc;
+}
+
+int sl__rconn_connect(sl__rconn *k)
+{
+    sl_remote *r = k->r;
+    sl__rconn_close(k);
+    redisContext *c = redisConnectWithTimeout(r->url.host, r->url.port, tv_of(r->o.timeout_ns));
+    k->reached = c && !c->err;
+    if (!c || c->err) {
+        sl__rerr(r, "redis://%s:%d: cannot connect: %s", r->url.host, r->url.port,
+                 c ? c->errstr : "out of memory");
+        if (c)
+            redisFree(c);
+        return SL_REMOTE_ECONN;
+    }
+    k->c = c;
+    k->block_ns = 0;
+    redisSetTimeout(c, tv_of(r->o.timeout_ns));
+    redisEnableKeepAlive(c);
+    int rc = authenticate(k);
+    if (rc == SL_OK)
+        rc = set_up(k);
+    if (rc == SL_REMOTE_ECONN && k->c->err)
+        sl__rerr(r, "redis://%s:%d: connection lost while setting up: %s", r->url.host, r->url.port,
+                 k->c->errstr);
+    if (rc != SL_OK) {
+        sl__rconn_close(k);
+        return rc;
+    }
+    k->reconnected = 1;
+    return SL_OK;
+}
+
+int sl__rconn_open(sl__rconn *k)
+{
+    int64_t start = sl_now(), wait = 20000000;
+    for (;;) {
+        int rc = sl__rconn_connect(k);
+        if (rc != SL_REMOTE_ECONN || !k->reached)
+            return rc;
+        if (k->r->o.give_up_ns != SL_FOREVER && sl_now() - start >= k->r->o.give_up_ns)
+            return rc;
+        sleep_ns(wait);
+        if (wait < 1000000000)
+            wait *= 2;
+    }
+}
+
+/* Connects again, with backoff, until the give-up time. */
+static int reconnect(sl__rconn *k, const char *why)
+{
+    sl_remote *r = k->r;
+    sl__rlog(r, "lost redis://%s:%d (%s); reconnecting", r->url.host, r->url.port, why);
+    int64_t start = sl_now(), wait = 10000000;
+    for (;;) {
+        sleep_ns(wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000);
+        int rc = sl__rconn_connect(k);
+        if (rc == SL_OK) {
+            sl__rstat(r, ST_RECONNECTS, 1);
+            sl__rlog(r, "reconnected to redis://%s:%d", r->url.host, r->url.port);
+            return SL_OK;
+        }
+        if (rc != SL_REMOTE_ECONN)
+            return rc; /* refused credentials, or a server that is not what we need */
+        if (r->o.give_up_ns != SL_FOREVER && sl_now() - start >= r->o.give_up_ns) {
+            sl__rerr(r, "redis://%s:%d: gave up reconnecting after %.0f s: %s", r->url.host, r->url.port,
+                     (double)(sl_now() - start) / 1e9, sl_remote_error(r));
+            return SL_REMOTE_ECONN;
+        }
+        if (wait < 2000000000)
+            wait *= 2;
+    }
+}
+
+/* Sends the pipeline and reads every reply; -1 on an I/O error. */
+static int pipeline(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns)
+{
+    if (block_ns != k->block_ns) { /* the socket may wait for the server's BLOCK */
+        redisSetTimeout(k->c, tv_of(k->r->o.timeout_ns + block_ns));
+        k->block_ns = block_ns;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (redisAppendCommandArgv(k->c, (int)cmds[i].argc, cmds[i].argv, cmds[i].len) != REDIS_OK)
+            return -1;
+    sl__rstat(k->r, ST_ROUND_TRIPS, 1);
+    for (size_t i = 0; i < n; i++) {
+        void *reply = NULL;
+        if (redisGetReply(k->c, &reply) != REDIS_OK) {
+            for (size_t j = 0; j < i; j++)
+                freeReplyObject(rep[j]);
+            return -1;
+        }
+        rep[i] = reply;
+    }
+    return 0;
+}
+
+int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns)
+{
+    int repaired = 0;
+    for (;;) {
+        const char *why = "not connected";
+        if (k->c) {
+            if (pipeline(k, n, cmds, rep, block_ns) == 0) {
+                /* A NOSCRIPT (scripts flushed) or NOGROUP (the stream
+                 * deleted under us) is repaired by the set-up: do it and
+                 * run again. */
+                int repair = 0, later = 0;
+                for (size_t i = 0; i < n; i++) {
+                    repair |= starts(rep[i], "NOSCRIPT") || starts(rep[i], "NOGROUP");
+                    later |= transient(rep[i]);
+                }
+                if (later) { /* as if the connection were lost: again, after a pause */
+                    for (size_t i = 0; i < n; i++)
+                        freeReplyObject(rep[i]);
+                    sl__rconn_close(k);
+                    int rc = reconnect(k, "server loading or busy");
+                    if (rc != SL_OK)
+                        return rc;
+                    continue;
+                }
+                if (!repair || repaired++)
+                    return SL_OK;
+                for (size_t i = 0; i < n; i++)
+                    freeReplyObject(rep[i]);
+                int rc = set_up(k);
+                if (rc == SL_OK)
+                    continue;
+                if (rc != SL_REMOTE_ECONN)
+                    return rc;
+            }
+            why = k->c->errstr[0] ? k->c->errstr : "connection closed";
+        }
+        char reason[128];
+        snprintf(reason, sizeof reason, "%s", why);
+        sl__rconn_close(k);
+        int rc = reconnect(k, reason);
+        if (rc != SL_OK)
+            return rc;
+    }
+}

@@ -1,0 +1,341 @@
+/* test_task_fd.c - sl_fd_wait on pipes and sockets, from tasks (parked on
+ * the pool's netpoller) and from threads (ppoll): readable, writable,
+ * hang-up, deadline, bad arguments. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "sluice/task.h"
+#include "task_helpers.h"
+
+/* Runs fn(arg) as a task on a pool of one worker and returns its result;
+ * a second task on the same worker proves the first parked rather than
+ * blocking the worker: it must run while the first waits. */
+typedef struct {
+    int (*fn)(void *);
+    void *arg;
+    int result;
+    _Atomic int other_ran;
+    sl_chan *done; /* each task sends once when it has finished */
+} in_task;
+
+static int run_fn(void *p)
+{
+    in_task *t = p;
+    t->result = t->fn(t->arg);
+    sl_chan_send(t->done, NULL);
+    return 0;
+}
+
+static int mark_other(void *p)
+{
+    in_task *t = p;
+    atomic_store(&t->other_ran, 1);
+    sl_chan_send(t->done, NULL);
+    return 0;
+}
+
+static int task_result(sl_pool *p, int (*fn)(void *), void *arg, int *other_ran)
+{
+    in_task t = {fn, arg, -99, 0, sl_chan_new(0, 2)};
+    CHECK_EQ(sl_go(p, run_fn, &t), SL_OK);
+    CHECK_EQ(sl_go(p, mark_other, &t), SL_OK);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(sl_chan_recv_until(t.done, NULL, sl_deadline_in(MS(10000))), SL_OK);
+    sl_chan_free(t.done);
+    if (other_ran)
+        *other_ran = atomic_load(&t.other_ran);
+    return t.result;
+}
+
+typedef struct {
+    int fd;
+    int events;
+    int64_t wait_ns;  /* deadline: now + wait_ns, or SL_FOREVER when < 0 */
+    int64_t waited;   /* how long it took */
+    int64_t returned; /* when it returned */
+} fd_wait_arg;
+
+static int do_wait(void *p)
+{
+    fd_wait_arg *a = p;
+    int64_t t0 = sl_now();
+    int rc = sl_fd_wait(a->fd, a->events, a->wait_ns < 0 ? SL_FOREVER : t0 + a->wait_ns);
+    a->returned = sl_now();
+    a->waited = a->returned - t0;
+    return rc;
+}
+
+typedef struct {
+    int fd;
+    int64_t delay_ns;
+    int action; /* 0 write a byte, 1 close, 2 read everything */
+    int64_t at; /* when it acted */
+} later_arg;
+
+static void *act_later(void *p)
+{
+    later_arg *a = p;
+    sl_sleep_until(sl_now() + a->delay_ns);
+    a->at = sl_now();
+    if (a->action == 0) {
+        if (write(a->fd, "x", 1) != 1)
+            abort();
+    } else if (a->action == 1) {
+        close(a->fd);
+    } else {
+        char buf[4096];
+        fcntl(a->fd, F_SETFL, fcntl(a->fd, F_GETFL) | O_NONBLOCK);
+        while (read(a->fd, buf, sizeof buf) > 0)
+            ;
+    }
+    return NULL;
+}
+
+static void nonblock(int fd)
+{
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Fills a pipe or socket until a write would block. */
+static void fill(int fd)
+{
+    nonblock(fd);
+    char buf[4096] = {0};
+    while (write(fd, buf, sizeof buf) > 0)
+        ;
+    CHECK(errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+/* Waits in a task (mode 0) or a thread (mode 1) for `events` on fd while
+ * `act` happens 30 ms later; returns the wait's result. */
+static int wait_while(sl_pool *p, int mode, fd_wait_arg *w, later_arg *act)
+{
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, act_later, act), 0);
+    int other = 0;
+    int rc = mode == 0 ? task_result(p, do_wait, w, &other) : do_wait(w);
+    pthread_join(t, NULL);
+    if (mode == 0)
+        CHECK_EQ(other, 1); /* the worker ran another task meanwhile */
+    CHECK(w->returned >= act->at); /* it waited for the event */
+    return rc;
+}
+
+SL_TEST(task_fd_wait_pipe_becomes_readable)
+{
+    sl_pool *p = sl_pool_new(1);
+    for (int mode = 0; mode < 2; mode++) {
+        int fds[2];
+        CHECK_EQ(pipe(fds), 0);
+        fd_wait_arg w = {fds[0], POLLIN, -1, 0, 0};
+        later_arg act = {fds[1], MS(30), 0, 0};
+        CHECK_EQ(wait_while(p, mode, &w, &act), SL_OK);
+        char c;
+        CHECK_EQ(read(fds[0], &c, 1), 1);
+        close(fds[0]);
+        close(fds[1]);
+    }
+    sl_pool_free(p);
+}
+
+SL_TEST(task_fd_wait_full_pipe_becomes_writable)
+{
+    sl_pool *p = sl_pool_new(1);
+    for (int mode = 0; mode < 2; mode++) {
+        int fds[2];
+        CHECK_EQ(pipe(fds), 0);
+        fill(fds[1]);
+        fd_wait_arg w = {fds[1], POLLOUT, -1, 0, 0};
+        later_arg act = {fds[0], MS(30), 2, 0};
+        CHECK_EQ(wait_while(p, mode, &w, &act), SL_OK);
+        CHECK_EQ(write(fds[1], "x", 1), 1);
+        close(fds[0]);
+        close(fds[1]);
+    }
+    sl_pool_free(p);
+}
+
+SL_TEST(task_fd_wait_returns_at_hang_up)
+{
+    sl_pool *p = sl_pool_new(1);
+    for (int mode = 0; mode < 2; mode++) {
+        int fds[2];
+        CHECK_EQ(pipe(fds), 0);
+        fd_wait_arg w = {fds[0], POLLIN, -1, 0, 0};
+        later_arg act = {fds[1], MS(30), 1, 0}; /* the writer closes */
+        CHECK_EQ(wait_while(p, mode, &w, &act), SL_OK);
+        char c;
+        CHECK_EQ(read(fds[0], &c, 1), 0); /* end of file */
+        close(fds[0]);
+    }
+    sl_pool_free(p);
+}
+
+SL_TEST(task_fd_wait_times_out_at_deadline)
+{
+    sl_pool *p = sl_pool_new(1);
+    for (int mode = 0; mode < 2; mode++) {
+        int fds[2];
+        CHECK_EQ(pipe(fds), 0);
+        fd_wait_arg w = {fds[0], POLLIN, MS(40), 0, 0};
+        int other = 0;
+        int rc = mode == 0 ? task_result(p, do_wait, &w, &other) : do_wait(&w);
+        CHECK_EQ(rc, SL_TIMEDOUT);
+        CHECK(w.waited >= MS(40));
+        CHECK(w.waited < MS(5000));
+        /* the wait left nothing behind: data written now is read now */
+        CHECK_EQ(write(fds[1], "y", 1), 1);
+        w.wait_ns = MS(5000);
+        CHECK_EQ(mode == 0 ? task_result(p, do_wait, &w, NULL) : do_wait(&w), SL_OK);
+        CHECK(w.waited < MS(1000));
+        close(fds[0]);
+        close(fds[1]);
+    }
+    sl_pool_free(p);
+}
+
+SL_TEST(task_fd_wait_on_ready_fd_returns_at_once)
+{
+    sl_pool *p = sl_pool_new(1);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    CHECK_EQ(write(fds[1], "z", 1), 1);
+    fd_wait_arg r = {fds[0], POLLIN, MS(5000), 0, 0}, w = {fds[1], POLLOUT, MS(5000), 0, 0};
+    for (int i = 0; i < 3; i++) { /* level-triggered: ready stays ready */
+        CHECK_EQ(task_result(p, do_wait, &r, NULL), SL_OK);
+        CHECK_EQ(task_result(p, do_wait, &w, NULL), SL_OK);
+    }
+    r.wait_ns = 0; /* deadline now: a poll */
+    CHECK_EQ(task_result(p, do_wait, &r, NULL), SL_OK);
+    close(fds[0]);
+    close(fds[1]);
+    sl_pool_free(p);
+}
+
+/* ---- sockets: two tasks on one socket, one reading and one writing ------------ */
+
+typedef struct {
+    int fd;
+    int n;
+    int rc;
+} sock_arg;
+
+/* Reads n bytes, waiting with sl_fd_wait whenever the socket is empty. */
+static int sock_reader(void *p)
+{
+    sock_arg *a = p;
+    int got = 0;
+    char buf[256];
+    while (got < a->n) {
+        ssize_t r = read(a->fd, buf, sizeof buf);
+        if (r > 0) {
+            got += (int)r;
+        } else if (r < 0 && errno == EAGAIN) {
+            if (sl_fd_wait(a->fd, POLLIN, sl_deadline_in(MS(10000))) != SL_OK)
+                return 1;
+        } else {
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* Writes n bytes, waiting with sl_fd_wait whenever the socket is full. */
+static int sock_writer(void *p)
+{
+    sock_arg *a = p;
+    int sent = 0;
+    char buf[4096];
+    memset(buf, 'a', sizeof buf);
+    while (sent < a->n) {
+        size_t want = (size_t)(a->n - sent) < sizeof buf ? (size_t)(a->n - sent) : sizeof buf;
+        ssize_t r = write(a->fd, buf, want);
+        if (r > 0) {
+            sent += (int)r;
+        } else if (r < 0 && errno == EAGAIN) {
+            if (sl_fd_wait(a->fd, POLLOUT, sl_deadline_in(MS(10000))) != SL_OK)
+                return 1;
+        } else {
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* Both ends of a socket pair, each end read and written by a task of its
+ * own at once, 4 MiB each way: far more than the socket buffers hold, so
+ * every task parks many times, on the same fds for both directions. */
+SL_TEST(task_fd_wait_socket_both_directions_at_once)
+{
+    sl_pool *p = sl_pool_new(2);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    nonblock(sv[0]);
+    nonblock(sv[1]);
+    int n = (int)SL_TEST_SCALE(4 << 20);
+    sock_arg a[4] = {{sv[0], n, 0}, {sv[0], n, 0}, {sv[1], n, 0}, {sv[1], n, 0}};
+    sl_group *g = sl_group_new(p);
+    CHECK_EQ(sl_group_go(g, sock_reader, &a[0]), SL_OK);
+    CHECK_EQ(sl_group_go(g, sock_writer, &a[1]), SL_OK);
+    CHECK_EQ(sl_group_go(g, sock_reader, &a[2]), SL_OK);
+    CHECK_EQ(sl_group_go(g, sock_writer, &a[3]), SL_OK);
+    CHECK_EQ(sl_group_wait(g), 0);
+    sl_group_free(g);
+    close(sv[0]);
+    close(sv[1]);
+    sl_pool_free(p);
+}
+
+SL_TEST(task_fd_wait_socket_hang_up_wakes_reader_and_writer)
+{
+    sl_pool *p = sl_pool_new(1);
+    for (int mode = 0; mode < 2; mode++) {
+        int sv[2];
+        CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+        fd_wait_arg w = {sv[0], POLLIN, -1, 0, 0};
+        later_arg act = {sv[1], MS(30), 1, 0};
+        CHECK_EQ(wait_while(p, mode, &w, &act), SL_OK);
+        char c;
+        CHECK_EQ(read(sv[0], &c, 1), 0);
+        /* a writer on a socket whose peer has gone: ready (EPIPE) */
+        w.events = POLLOUT;
+        CHECK_EQ(mode == 0 ? task_result(p, do_wait, &w, NULL) : do_wait(&w), SL_OK);
+        close(sv[0]);
+    }
+    sl_pool_free(p);
+}
+
+/* fd: a descriptor number that is not open (the pool's own epoll and
+ * eventfd take the lowest free numbers, so a number just closed will not
+ * do). */
+static int bad_waits(void *p)
+{
+    int fd = *(int *)p;
+    if (sl_fd_wait(-1, POLLIN, SL_FOREVER) != SL_INVAL)
+        return 1;
+    if (sl_fd_wait(fd, 0, SL_FOREVER) != SL_INVAL)
+        return 2;
+    if (sl_fd_wait(fd, POLLIN | 0x400, SL_FOREVER) != SL_INVAL)
+        return 3;
+    if (sl_fd_wait(fd, POLLIN, sl_deadline_in(MS(1000))) != SL_INVAL) /* closed */
+        return 4;
+    return 0;
+}
+
+SL_TEST(task_fd_wait_rejects_bad_arguments)
+{
+    sl_pool *p = sl_pool_new(1);
+    int fd = 9999;
+    CHECK(fcntl(fd, F_GETFD) == -1 && errno == EBADF);
+    CHECK_EQ(task_result(p, bad_waits, &fd, NULL), 0);
+    CHECK_EQ(bad_waits(&fd), 0);
+    sl_pool_free(p);
+}
