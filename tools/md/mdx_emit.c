@@ -464,9 +464,15 @@ static void record_heading(emitter *e, int level, const sl__md_buf *text, const 
             o--;
         t[o] = 0;
     }
+    char *d = strdup(id ? id : ""); /* the page's headings list always has an id */
+    if (!t || !d) {
+        free(t);
+        free(d);
+        return;
+    }
     h[p->nheadings].level = level;
     h[p->nheadings].text = t;
-    h[p->nheadings].id = id ? strdup(id) : NULL;
+    h[p->nheadings].id = d;
     p->nheadings++;
 }
 
@@ -476,12 +482,12 @@ static void emit_heading(emitter *e, mx_node *n)
     sl__md_buf text = {0};
     heading_text(e, n, &text);
     char *id = NULL;
-    if (e->heading_ids && e->slugs)
+    if (e->slugs) /* made without --no-heading-ids too: the headings list has them */
         id = sl__md_slugs_make(e->slugs, text.data ? text.data : "", text.len);
     record_heading(e, (int)n->level, &text, id);
     free(text.data);
     open_md(e, tag);
-    if (id)
+    if (id && e->heading_ids)
         attr_str(e, "id", id, strlen(id));
     free(id);
     if (!n->first) {
@@ -784,7 +790,7 @@ int sl__mdx_emit(mdx_scan *s, mx_node *root, const mdx_emit_opts *o, sl__md_buf 
 {
     sl__md_buf body = {0};
     emitter e = {.s = s, .out = &body, .heading_ids = o->heading_ids, .page = page, .a = s->arena};
-    e.slugs = o->heading_ids ? sl__md_slugs_new() : NULL;
+    e.slugs = sl__md_slugs_new();
     for (size_t i = 0; i < s->nc; i++)
         if (s->c[i].kind == MDX_ESM)
             esm_scope(&e, s->c[i].ast.program);
