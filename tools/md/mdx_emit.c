@@ -774,9 +774,16 @@ static void put_esm(emitter *e, const mdx_construct *c, int *layout)
     }
 }
 
+/* qsort with an empty list is undefined when the list is NULL. */
+static void sort_names(const char **v, size_t n)
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_str);
+}
+
 static void missing_checks(emitter *e)
 {
-    qsort(e->refs.v, e->refs.n, sizeof *e->refs.v, cmp_str);
+    sort_names(e->refs.v, e->refs.n);
     for (size_t i = 0; i < e->refs.n; i++) {
         put(e, "  if (!");
         put(e, e->refs.v[i]);
@@ -812,13 +819,13 @@ int sl__mdx_emit(mdx_scan *s, mx_node *root, const mdx_emit_opts *o, sl__md_buf 
         if (s->c[i].kind == MDX_ESM)
             put_esm(&e, &s->c[i], &layout);
     put(&e, "function _createMdxContent(props) {\n");
-    qsort(e.tags.v, e.tags.n, sizeof *e.tags.v, cmp_str);
+    sort_names(e.tags.v, e.tags.n);
     names actual = {0};
     for (size_t i = 0; i < e.components.n; i++)
         names_add(&actual, e.components.v[i]);
     for (size_t i = 0; i < e.objects.n; i++)
         names_add(&actual, e.objects.v[i]);
-    qsort(actual.v, actual.n, sizeof *actual.v, cmp_str);
+    sort_names(actual.v, actual.n);
     if (e.tags.n || actual.n) {
         put(&e, "  const _components = {");
         for (size_t i = 0; i < e.tags.n; i++) {
