@@ -202,8 +202,10 @@ static void run_job(job *j)
         int irc = sl__md_iso_render(b->iso, file, src, len, &o, b->cli->json, &j->out, &page, &f);
         free(src);
         src = NULL;
-        if (irc != 0) {
-            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, f.msg);
+        if (irc != 0) { /* an MDX syntax error reads "LINE:COL: ..." after the name, as in process */
+            unsigned line, col;
+            int pos = o.mdx && !f.worker && sscanf(f.msg, "%u:%u: ", &line, &col) == 2;
+            snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, pos ? "" : " ", f.msg);
             goto fail;
         }
         if (b->cli->json)

@@ -4,6 +4,7 @@
 #   mdx_syntax_error_names_file_line_column_and_shows_the_line
 #   mdx_error_in_esm_names_the_page_line
 #   mdx_bad_page_fails_alone_in_a_batch
+#   mdx_isolate_compiles_in_workers_with_the_same_output_and_errors
 #   mdx_sidecar_format_mdx_returns_code
 #   mdx_sidecar_file_named_mdx_is_mdx_and_format_md_overrides
 #   mdx_sidecar_syntax_error_has_line_column_frame
@@ -38,6 +39,14 @@ rc=$?
 [ $rc -ne 0 ] && [ -f "$work/out-site/good.js" ] && [ ! -e "$work/out-site/bad.js" ] &&
   grep -q 'export default function MDXContent' "$work/out-site/good.js" && grep -q "bad.mdx:5:27" "$work/err"
 check mdx_bad_page_fails_alone_in_a_batch $?
+
+rm -rf "$work/out-site" "$work/out-iso" # the options travel to the workers: preact, no ids
+"$sluice" md -q -j2 --jsx-import-source preact --no-heading-ids -o "$work/out-site" "$work/site" 2> /dev/null
+"$sluice" md -q -j2 --jsx-import-source preact --no-heading-ids --isolate -o "$work/out-iso" "$work/site" 2> "$work/err-iso"
+rc=$?
+[ $rc -ne 0 ] && cmp -s "$work/out-site/good.js" "$work/out-iso/good.js" && grep -q "site/bad.mdx:5:27: " "$work/err-iso" &&
+  grep -q '"preact/jsx-runtime"' "$work/out-iso/good.js" && ! grep -q 'id:' "$work/out-iso/good.js"
+check mdx_isolate_compiles_in_workers_with_the_same_output_and_errors $?
 
 rpc() { printf '%s\n' "$1" | "$sluice" md --serve -j2; }
 out=$(rpc '{"jsonrpc":"2.0","id":1,"method":"transform","params":{"file":"x","format":"mdx","content":"# A\n\n<B />"}}')
