@@ -13,15 +13,16 @@ const [sluice, dir, j] = process.argv.slice(2)
 const files = readdirSync(dir).filter((f) => f.endsWith('.mdx'))
 const batch = files.map((f) => ({file: f, content: readFileSync(join(dir, f), 'utf8')}))
 const child = spawn(sluice, ['md', '--serve', '-j', j], {stdio: ['pipe', 'pipe', 'inherit']})
-let buf = ''
+let chunks = [] // the answer is one long line: look for line ends in each new chunk only
 const t0 = performance.now()
 child.stdout.on('data', (d) => {
-  buf += d
-  for (let i; (i = buf.indexOf('\n')) >= 0;) {
-    const line = buf.slice(0, i)
-    buf = buf.slice(i + 1)
+  chunks.push(d)
+  if (!d.includes(10)) return
+  const lines = Buffer.concat(chunks).toString('utf8').split('\n')
+  chunks = [Buffer.from(lines.pop(), 'utf8')]
+  for (const line of lines) {
     const m = JSON.parse(line)
-    if (m.id !== 1) continue
+    if (m.id !== 1) continue // progress notifications
     const ms = performance.now() - t0
     const ok = m.result.results.filter((r) => r.code).length
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]

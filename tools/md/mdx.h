@@ -90,6 +90,11 @@ typedef struct mdx_scan {
 /* Scans src[body..len).  0, or -1 with s->err (a syntax error) or -2 (no memory). */
 int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, js_arena *a);
 void sl__mdx_scan_free(mdx_scan *s);
+/* A code point as UTF-8 (NUL, surrogates and beyond U+10FFFF as U+FFFD). */
+void sl__mdx_put_utf8(sl__md_buf *b, uint32_t cp);
+/* A character reference at s[i] (`&amp;`, `&#123;`, `&#x1F;`): its length,
+ * with its text appended to b; 0 (nothing appended) when there is none. */
+size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b);
 /* Records an error at byte offset pos of the page in s->err; returns -1. */
 int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg);
 

@@ -115,7 +115,7 @@ static int ascii_punct(char c)
     return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
 }
 
-static void put_utf8(sl__md_buf *b, uint32_t cp)
+void sl__mdx_put_utf8(sl__md_buf *b, uint32_t cp)
 {
     char t[4];
     size_t n;
@@ -134,9 +134,7 @@ static void put_utf8(sl__md_buf *b, uint32_t cp)
     sl__md_buf_put(b, t, n);
 }
 
-/* A character reference at s[i] (`&amp;`, `&#123;`, `&#x1F;`): its length,
- * with the text appended to b; 0 when there is none. */
-static size_t char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
+size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
 {
     size_t k = i + 1;
     if (k < n && s[k] == '#') {
@@ -155,7 +153,7 @@ static size_t char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
         }
         if (k == d0 || k >= n || s[k] != ';')
             return 0;
-        put_utf8(b, v);
+        sl__mdx_put_utf8(b, v);
         return k + 1 - i;
     }
     while (k < n && k - i < 40 && ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z' ? 1 : (s[k] >= '0' && s[k] <= '9')))
@@ -165,9 +163,9 @@ static size_t char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
     const struct entity *e = entity_lookup(s + i, k + 1 - i);
     if (!e)
         return 0;
-    put_utf8(b, e->codepoints[0]);
+    sl__mdx_put_utf8(b, e->codepoints[0]);
     if (e->codepoints[1])
-        put_utf8(b, e->codepoints[1]);
+        sl__mdx_put_utf8(b, e->codepoints[1]);
     return k + 1 - i;
 }
 
@@ -477,7 +475,7 @@ static int attr_string(tag_reader *t, mdx_attr *a)
     size_t open = t->i++;
     sl__md_buf v = {0};
     while (t->i < t->s->len && s[t->i] != q) {
-        size_t k = s[t->i] == '&' ? char_ref(s, t->s->len, t->i, &v) : 0;
+        size_t k = s[t->i] == '&' ? sl__mdx_char_ref(s, t->s->len, t->i, &v) : 0;
         if (k)
             t->i += k;
         else

@@ -20,12 +20,6 @@
 #include "js_parser.h"
 #include "mdx.h"
 
-struct entity {
-    const char *name;
-    unsigned codepoints[2];
-};
-const struct entity *entity_lookup(const char *name, size_t name_size);
-
 typedef struct builder {
     mdx_scan *s;
     mx_node *root, *cur;
@@ -72,49 +66,11 @@ void sl__mdx_tree_free(mx_node *n)
     }
 }
 
-static void put_cp(sl__md_buf *b, unsigned cp)
-{
-    char t[4];
-    size_t n;
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80)
-        t[0] = (char)cp, n = 1;
-    else if (cp < 0x800)
-        t[0] = (char)(0xC0 | cp >> 6), t[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    else if (cp < 0x10000)
-        t[0] = (char)(0xE0 | cp >> 12), t[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), t[2] = (char)(0x80 | (cp & 0x3F)),
-        n = 3;
-    else
-        t[0] = (char)(0xF0 | cp >> 18), t[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), t[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    sl__md_buf_put(b, t, n);
-}
-
 /* An entity md4c reported (`&amp;`, `&#35;`, `&#x23;`) as its text. */
 static void put_entity(sl__md_buf *b, const char *t, size_t n)
 {
-    if (n > 3 && t[1] == '#') {
-        unsigned v = 0;
-        int hex = t[2] == 'x' || t[2] == 'X';
-        for (size_t i = hex ? 3 : 2; i + 1 < n; i++) {
-            char c = t[i];
-            unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
-            v = v * (hex ? 16u : 10u) + d;
-            if (v > 0x10FFFF)
-                v = 0x110000;
-        }
-        put_cp(b, v);
-        return;
-    }
-    const struct entity *e = entity_lookup(t, n);
-    if (!e) {
+    if (!sl__mdx_char_ref(t, n, 0, b))
         sl__md_buf_put(b, t, n);
-        return;
-    }
-    put_cp(b, e->codepoints[0]);
-    if (e->codepoints[1])
-        put_cp(b, e->codepoints[1]);
 }
 
 static void put_attr(sl__md_buf *b, const MD_ATTRIBUTE *a)
@@ -125,7 +81,7 @@ static void put_attr(sl__md_buf *b, const MD_ATTRIBUTE *a)
         if (a->substr_types[i] == MD_TEXT_ENTITY)
             put_entity(b, t, n);
         else if (a->substr_types[i] == MD_TEXT_NULLCHAR)
-            put_cp(b, 0xFFFD);
+            sl__mdx_put_utf8(b, 0xFFFD);
         else
             sl__md_buf_put(b, t, n);
     }
@@ -311,7 +267,7 @@ static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
     if (!out)
         return -1;
     switch (t) {
-    case MD_TEXT_NULLCHAR: put_cp(out, 0xFFFD); break;
+    case MD_TEXT_NULLCHAR: sl__mdx_put_utf8(out, 0xFFFD); break;
     case MD_TEXT_ENTITY: put_entity(out, s, n); break;
     case MD_TEXT_BR:
     case MD_TEXT_SOFTBR: sl__md_buf_putc(out, b->cur->type == MX_INLINE_CODE ? ' ' : '\n'); break;
