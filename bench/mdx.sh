@@ -51,7 +51,8 @@ b=$(printf '%s\n' "${b_times[@]}" | median)
 echo "vite build, 300 pages: vite-plugin-sluice-md ${a} ms (runs: ${a_times[*]}), @mdx-js/rollup ${b} ms (runs: ${b_times[*]}): $(awk -v a="$b" -v b="$a" 'BEGIN {printf "%.1fx", a/b}')"
 
 mkdir -p "$work/k"
-ls "$work/pages" | head -1000 | while read -r f; do ln -s "$work/pages/$f" "$work/k/$f"; done
+pages=("$work"/pages/*.mdx)
+ln -s "${pages[@]:0:1000}" "$work/k/"
 read -r kb ms n < <(node "$src/bench/mdx_sidecar_mem.mjs" "$sluice" "$work/k" 2)
 echo "sidecar, one transformBatch of $n pages (-j2): peak RSS $(( kb / 1024 )) MB, answered in ${ms} ms"
 echo "load after: $(cat /proc/loadavg)"
