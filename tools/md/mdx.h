@@ -79,6 +79,7 @@ typedef struct mdx_scan {
     const char *path;  /* for messages */
     const char *src;   /* the whole page (front matter included: positions are the page's) */
     size_t len;
+    size_t body;       /* where the Markdown starts (after front matter) */
     js_arena *arena;
     mdx_construct *c;
     size_t nc, cap;
@@ -123,7 +124,13 @@ struct mx_node {
     mx_node *parent, *first, *last, *next;
 };
 
-/* md4c's parse of s->md into a tree; 0, or -1 with s->err, or -2 (no memory). */
+/* How deep the tree may nest (blocks, spans and JSX elements together):
+ * the passes over it recurse, on the caller's stack.  md4c itself has no
+ * limit; a Markdown page (not MDX) has none either. */
+#define MDX_MAX_DEPTH 256
+
+/* md4c's parse of s->md into a tree; 0, or -1 with s->err (a syntax
+ * error, or a page nested past MDX_MAX_DEPTH), or -2 (no memory). */
 int sl__mdx_tree(mdx_scan *s, mx_node **root);
 void sl__mdx_tree_free(mx_node *root);
 

@@ -989,6 +989,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     s->path = path;
     s->src = src;
     s->len = len;
+    s->body = body;
     s->arena = a;
     size_t i = body;
     char fch = 0;

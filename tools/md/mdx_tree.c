@@ -27,6 +27,7 @@ typedef struct builder {
     mx_node *image;
     int in_head;      /* inside the table's header */
     int nomem;
+    int too_deep;     /* the page nests past MDX_MAX_DEPTH: parsing stopped */
 } builder;
 
 static mx_node *node_new(builder *b, int type)
@@ -108,6 +109,20 @@ static void end_item_text(builder *b)
         b->cur = b->cur->parent;
 }
 
+/* n becomes the current node; -1 (md4c stops) past MDX_MAX_DEPTH. */
+static int push_node(builder *b, mx_node *n)
+{
+    append(b->cur, n);
+    b->cur = n;
+    size_t depth = 0;
+    for (mx_node *p = n; p; p = p->parent)
+        if (++depth > MDX_MAX_DEPTH) {
+            b->too_deep = 1;
+            return -1;
+        }
+    return 0;
+}
+
 static int enter_block(MD_BLOCKTYPE t, void *d, void *ud)
 {
     builder *b = ud;
@@ -160,9 +175,7 @@ static int enter_block(MD_BLOCKTYPE t, void *d, void *ud)
     }
     if (!n)
         return b->nomem ? -1 : 0;
-    append(b->cur, n);
-    b->cur = n;
-    return 0;
+    return push_node(b, n);
 }
 
 static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
@@ -218,9 +231,7 @@ static int enter_span(MD_SPANTYPE t, void *d, void *ud)
     }
     if (!n)
         return -1;
-    append(b->cur, n);
-    b->cur = n;
-    return 0;
+    return push_node(b, n);
 }
 
 static int leave_span(MD_SPANTYPE t, void *d, void *ud)
@@ -589,9 +600,7 @@ static void unravel(mx_node *parent)
     mx_node *prev = NULL;
     for (mx_node *k = parent->first; k;) {
         mx_node *next = k->next;
-        if (k->first && k->type != MX_PARAGRAPH)
-            unravel(k);
-        if (k->type == MX_JSX && k->first)
+        if (k->first && k->type != MX_PARAGRAPH) /* JSX too: once, or nested JSX costs 2^depth */
             unravel(k);
         int all = k->type == MX_PARAGRAPH, some = 0;
         for (mx_node *c = k->first; c && all; c = c->next) {
@@ -655,6 +664,38 @@ static void unravel(mx_node *parent)
     }
 }
 
+/* The error for a page past MDX_MAX_DEPTH.  md4c's events carry no
+ * offsets, so it names the page's first line of Markdown. */
+static int too_deep(mdx_scan *s)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "the page nests blocks, lists, quotes, spans and elements more than %d deep",
+             MDX_MAX_DEPTH);
+    return sl__mdx_fail(s, s->body, msg);
+}
+
+/* The tree's depth, walked without recursion. */
+static size_t tree_depth(const mx_node *root)
+{
+    size_t d = 0, max = 0;
+    const mx_node *n = root;
+    for (;;) {
+        if (n->first) {
+            n = n->first;
+            if (++d > max)
+                max = d;
+            continue;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            d--;
+        }
+        if (n == root)
+            return max;
+        n = n->next;
+    }
+}
+
 int sl__mdx_tree(mdx_scan *s, mx_node **root)
 {
     builder b = {.s = s};
@@ -675,11 +716,15 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
     int rc = md_parse(s->md.data ? s->md.data : "", (MD_SIZE)s->md.len, &p, &b);
     if (rc != 0 || b.nomem) {
         sl__mdx_tree_free(b.root);
-        return -2;
+        return b.too_deep && !b.nomem ? too_deep(s) : -2;
     }
     if ((rc = nest_flow(&b, b.root)) != 0) {
         sl__mdx_tree_free(b.root);
         return rc < -1 || b.nomem ? -2 : -1;
+    }
+    if (tree_depth(b.root) > MDX_MAX_DEPTH) { /* JSX in flow nested inside deep Markdown */
+        sl__mdx_tree_free(b.root);
+        return too_deep(s);
     }
     unravel(b.root);
     *root = b.root;

@@ -5,6 +5,8 @@
 #   mdx_error_in_esm_names_the_page_line
 #   mdx_bad_page_fails_alone_in_a_batch
 #   mdx_isolate_compiles_in_workers_with_the_same_output_and_errors
+#   mdx_page_nested_past_the_limit_fails_with_a_message_not_a_crash
+#   mdx_deeply_nested_flow_jsx_compiles_without_blowing_up
 #   mdx_sidecar_format_mdx_returns_code
 #   mdx_sidecar_file_named_mdx_is_mdx_and_format_md_overrides
 #   mdx_sidecar_syntax_error_has_line_column_frame
@@ -47,6 +49,20 @@ rc=$?
 [ $rc -ne 0 ] && cmp -s "$work/out-site/good.js" "$work/out-iso/good.js" && grep -q "site/bad.mdx:5:27: " "$work/err-iso" &&
   grep -q '"preact/jsx-runtime"' "$work/out-iso/good.js" && ! grep -q 'id:' "$work/out-iso/good.js"
 check mdx_isolate_compiles_in_workers_with_the_same_output_and_errors $?
+
+# 5,000 quotes and lists, then emphasis 3,000 deep: past MDX_MAX_DEPTH (256)
+{ printf '# Deep\n\n'; for _ in $(seq 5000); do printf '> '; done; for _ in $(seq 5000); do printf -- '- '; done; echo '<A>'; } > "$work/deep.mdx"
+{ for _ in $(seq 3000); do printf '*a '; done; printf x; for _ in $(seq 3000); do printf '*'; done; echo; } > "$work/deep2.mdx"
+"$sluice" md -q "$work/deep.mdx" "$work/deep2.mdx" > /dev/null 2> "$work/err"
+rc=$?
+[ $rc = 1 ] && [ "$(grep -c 'nests blocks, lists, quotes, spans and elements more than 256 deep' "$work/err")" = 2 ] &&
+  grep -q "deep.mdx:1:1: " "$work/err"
+check mdx_page_nested_past_the_limit_fails_with_a_message_not_a_crash $?
+
+# 250 flow elements, each inside the last: once cost 2^depth (unravel ran twice per element)
+{ for _ in $(seq 250); do echo '<A>'; done; echo x; for _ in $(seq 250); do echo '</A>'; done; } > "$work/nest.mdx"
+timeout 30 "$sluice" md -q "$work/nest.mdx" > "$work/nest.js" && [ "$(grep -o '_jsx(A,' "$work/nest.js" | wc -l)" -ge 1 ]
+check mdx_deeply_nested_flow_jsx_compiles_without_blowing_up $?
 
 rpc() { printf '%s\n' "$1" | "$sluice" md --serve -j2; }
 out=$(rpc '{"jsonrpc":"2.0","id":1,"method":"transform","params":{"file":"x","format":"mdx","content":"# A\n\n<B />"}}')
