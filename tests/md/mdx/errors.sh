@@ -53,7 +53,7 @@ check mdx_isolate_compiles_in_workers_with_the_same_output_and_errors $?
 # 5,000 quotes and lists, then emphasis 3,000 deep: past MDX_MAX_DEPTH (256)
 { printf '# Deep\n\n'; for _ in $(seq 5000); do printf '> '; done; for _ in $(seq 5000); do printf -- '- '; done; echo '<A>'; } > "$work/deep.mdx"
 { for _ in $(seq 3000); do printf '*a '; done; printf x; for _ in $(seq 3000); do printf '*'; done; echo; } > "$work/deep2.mdx"
-"$sluice" md -q "$work/deep.mdx" "$work/deep2.mdx" > /dev/null 2> "$work/err"
+"$sluice" md -q --json "$work/deep.mdx" "$work/deep2.mdx" > /dev/null 2> "$work/err"
 rc=$?
 [ $rc = 1 ] && [ "$(grep -c 'nests blocks, lists, quotes, spans and elements more than 256 deep' "$work/err")" = 2 ] &&
   grep -q "deep.mdx:1:1: " "$work/err"
