@@ -504,6 +504,12 @@ int sl__ts_try_type_args_in_expr(js_parser *p)
     return 1;
 }
 
+void sl__ts_skip_return_annotation(js_parser *p)
+{
+    if (eat(p, TK_COLON))
+        skip_return_type(p);
+}
+
 int sl__ts_try_return_type_arrow(js_parser *p)
 {
     js_spec *sp;
