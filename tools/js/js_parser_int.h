@@ -17,7 +17,8 @@
 
 enum { CTX_ASYNC = 1, CTX_GENERATOR = 2, CTX_IN_FUNCTION = 4, CTX_CLASS_STATIC = 8, CTX_MODULE = 16,
        CTX_NO_IN = 32, CTX_IN_CLASS = 64,
-       CTX_AMBIENT = 128 /* inside `declare`: declarations need no values */ };
+       CTX_AMBIENT = 128, /* inside `declare`: declarations need no values */
+       CTX_TS_NO_COND = 256 /* the `extends` type of a conditional type: no conditional (tsc's DisallowConditionalTypes) */ };
 
 typedef struct js_spec js_spec;
 

@@ -12,6 +12,13 @@ const isArr = (x: unknown): x is unknown[] => Array.isArray(x);
 class Guard { isGuard(): this is Guard { return true; } static is(x: unknown): x is Guard { return x instanceof Guard; } }
 const obj = { has(x: unknown): x is object { return typeof x === "object" && x !== null; } };
 type Head<T> = T extends [infer H extends string, ...unknown[]] ? H : never;
+// `infer X extends C` followed by `?`: inside a conditional's extends clause
+// (conditionals not allowed there) the constraint is taken, as tsc does
+type Ret<T> = T extends (...args: infer P extends any[]) => infer R extends object ? [P, R] : never;
+type Num<T> = T extends `${infer N extends number}` ? N : never;
+type Inner<T> = T extends (infer U extends string ? 1 : 2) ? U : 3;
+const r: Ret<(a: number) => { k: 1 }> = [[1], { k: 1 }];
+const n: Num<"42"> = 42;
 const head: Head<["a", 1]> = "a";
 const d = new Derived<"x">().add("x");
 assertNumber(3);
@@ -19,4 +26,4 @@ assertDefined(head);
 let threw = "";
 try { assertNumber("3"); } catch (e) { threw = (e as Error).message; }
 console.log(isString("s"), isString(1), isArr([]), new Guard().isGuard(), Guard.is(new Guard()), obj.has({}));
-console.log(d.items.join(), d.value, new Anon().add(1).items.length, head, threw);
+console.log(d.items.join(), d.value, new Anon().add(1).items.length, head, threw, r[1].k, n);
