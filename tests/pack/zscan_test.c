@@ -145,3 +145,22 @@ SL_TEST(zscan_rejects_garbage_but_passes_raw_payloads_when_asked)
     CHECK_EQ(s.err, 1);
     CHECK(strstr(s.msg, "trailing") != NULL);
 }
+
+/* Skippable frames of size 0 are valid (zstd reads them), with the seek
+ * table's magic too: found by make fuzz (a NULL buffer plus 0 under UBSan). */
+SL_TEST(zscan_passes_empty_skippable_frames)
+{
+    const uint8_t text[] = "hello";
+    uint8_t buf[256];
+    static const uint32_t magics[] = {0x184D2A50u, 0x184D2A5Eu};
+    for (int i = 0; i < 2; i++) {
+        memset(buf, 0, 8);
+        for (int k = 0; k < 4; k++)
+            buf[k] = (uint8_t)(magics[i] >> (8 * k));
+        size_t f = ZSTD_compress(buf + 8, sizeof buf - 8, text, sizeof text, 3);
+        scanned s = scan(buf, 8 + f, 1 << 20, 0);
+        CHECK_EQ(s.err, 0);
+        CHECK_EQ(s.frames, 1);
+        CHECK_EQ(s.bytes, f);
+    }
+}

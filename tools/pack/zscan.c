@@ -81,6 +81,8 @@ static int reserve(sl_zscan *s, size_t more)
 /* Appends exactly n bytes from the reader to buf. */
 static int take(sl_zscan *s, size_t n)
 {
+    if (n == 0) /* an empty skippable frame: buf may still be NULL */
+        return 0;
     if (reserve(s, n))
         return fail(s, s->r->offset, "out of memory");
     if (sl_reader_read(s->r, s->buf + s->len, n) != n)
