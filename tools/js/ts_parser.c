@@ -115,7 +115,7 @@ static void skip_fn_params(js_parser *p)
 }
 
 /* `x is T`, `asserts x`, `asserts x is T`, or a type: a return type. */
-static void skip_return_type(js_parser *p)
+static void skip_return_type_inner(js_parser *p)
 {
     if (is_kw(p, K_ASSERTS)) {
         js_spec *sp;
@@ -143,6 +143,18 @@ static void skip_return_type(js_parser *p)
         }
     }
     sl__ts_skip_type(p);
+}
+
+/* A return type allows conditional types again, even a function type's
+ * inside a conditional's `extends` clause: tsc reads
+ * `A extends () => V extends U ? 1 : 2 ? X : Y` with the inner
+ * conditional as the return type (zod's Equals type). */
+static void skip_return_type(js_parser *p)
+{
+    unsigned saved = p->ctx;
+    p->ctx &= ~(unsigned)CTX_TS_NO_COND;
+    skip_return_type_inner(p);
+    p->ctx = saved;
 }
 
 /* An object type's members `{ a: T; m(): U; [k: K]: V; new (): W }`, or a mapped type. */
@@ -323,7 +335,7 @@ static void skip_primary_type(js_parser *p)
 static void skip_primary_type_inner(js_parser *p)
 {
     switch (p->L.tok) {
-    case TK_LPAREN: /* a function type keeps the context (its return type is in it); a parenthesized one does not */
+    case TK_LPAREN: /* a function type's return type and a parenthesized type allow conditionals again */
         if (try_fn_type(p))
             return;
         next(p);
