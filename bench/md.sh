@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# build/bench/md [REPS]: `sluice md` side by side with md4c in process (the
-# per-core ceiling), cmark-gfm and markdown-it on real Markdown, and the
-# sidecar driven from Node.  The corpus is assembled here: the READMEs and
-# docs of the npm packages pinned in scripts/npm/md/bench (installed by its
-# lock file), plus Debian's /usr/share/doc and the system's node_modules.
-# Every figure is the median of REPS runs (default 5).
+# build/bench/md [REPS]: `sluice md -j1/-j2` side by side with md4c's
+# single-thread render in process and with the ceiling on two cores, on two
+# corpora of real Markdown; then cmark-gfm, markdown-it and the sidecar.
+# The tree corpus is assembled here: the READMEs and docs of the npm
+# packages pinned in scripts/npm/md/bench (installed by its lock file),
+# plus Debian's /usr/share/doc and the system's node_modules.  The flat
+# corpus is one directory of >= 700 pages of 10-40 KB cut and joined from
+# the same pages (bench/md_flat.mjs).  Every figure is the median of REPS
+# runs (default 5).  `build/bench/md REPS quick` stops after the two
+# corpora's tables.
 set -euo pipefail
 build=$(cd "$(dirname "$0")/.." && pwd)
 src=$(sed -n 's/^sluice_SOURCE_DIR:STATIC=//p' "$build/CMakeCache.txt")
 reps=${1:-5}
-[ "${1:-}" = --help ] && { sed -n '2,8p' "$0"; exit 0; }
+[ "${1:-}" = --help ] && { sed -n '2,11p' "$0"; exit 0; }
 sluice=$build/sluice
 work=$build/bench/md-work
 corpus=$work/corpus
@@ -41,6 +45,11 @@ files=$(wc -l < "$work/all.txt")
 mb=$(du -cb $(cat "$work/all.txt") | tail -1 | awk '{printf "%.1f", $1/1e6}')
 echo "corpus: $files files, $mb MB ($work/corpus)"
 [ "$files" -ge 1000 ] || { echo "bench/md: fewer than 1000 Markdown files found" >&2; exit 1; }
+flat=$work/flat
+read -r fpages fmb < <(node "$src/bench/md_flat.mjs" "$work/all.txt" "$flat")
+find "$flat" -type f | sort > "$work/flat.txt"
+echo "flat corpus: $fpages pages of 10-40 KB, $fmb MB, one directory ($flat)"
+[ "$fpages" -ge 700 ] || { echo "bench/md: fewer than 700 flat pages" >&2; exit 1; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB
@@ -68,13 +77,10 @@ time_cmd() {
 }
 row() { # name pages MB seconds rssKiB base cpu-seconds
   awk -v n="$1" -v p="$2" -v mb="$3" -v s="$4" -v r="$5" -v base="${6:-0}" -v cpu="${7:-}" \
-    'BEGIN {printf "%-34s %8.0f %8.1f %8.1f %8s %9s\n", n, p/s, mb/s, r/1024,
+    'BEGIN {printf "%-40s %8.0f %8.1f %8s %8s %9s\n", n, p/s, mb/s, (r > 0 ? sprintf("%.1f", r/1024) : ""),
             (base>0 ? sprintf("%.2fx", (p/s)/base) : ""), (cpu != "" ? sprintf("%.0f", cpu * 1e6 / p) : "")}'
 }
 
-read -r p4 mb4 s4 < <("$build/bench/md_md4c" "$work/all.txt" "$reps")
-m4rss=$( /usr/bin/time -f '%M' "$build/bench/md_md4c" "$work/all.txt" 1 2>&1 >/dev/null | tail -1)
-base=$(awk -v p="$p4" -v s="$s4" 'BEGIN {print p/s}')
 # Where the pages are written.  The main rows write to tmpfs: on this
 # machine's ext4 a tree of new files costs whatever the file system's state
 # makes it cost - after a large rm -rf (the last bench's outputs, say), the
@@ -86,18 +92,56 @@ shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=$work
 out=$(mktemp -d "$shm/sluice-md-bench.XXXXXX")/out
 trap 'rm -rf "${out%/out}"' EXIT
-run_set() { # LABEL: the sluice md rows and the file-system floor, each into fresh directories
-  local s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2
-  read -r s1 r1 c1 < <(time_cmd "$1-j1" "$sluice" md -q -j1 -o @OUT@ "$corpus")
-  read -r s2 r2 c2 < <(time_cmd "$1-j2" "$sluice" md -q -j2 -o @OUT@ "$corpus")
-  read -r pf1 mbf1 sf1 < <("$build/bench/md_iofloor" "$work/all.txt" "$corpus" "$out.$1-floor1" 1 "$reps")
-  read -r pf2 mbf2 sf2 < <("$build/bench/md_iofloor" "$work/all.txt" "$corpus" "$out.$1-floor2" 2 "$reps")
+run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each into fresh directories
+  local s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 list=$work/all.txt
+  [ "$2" = "$flat" ] && list=$work/flat.txt
+  read -r s1 r1 c1 < <(time_cmd "$1-j1" "$sluice" md -q -j1 -o @OUT@ "$2")
+  read -r s2 r2 c2 < <(time_cmd "$1-j2" "$sluice" md -q -j2 -o @OUT@ "$2")
+  read -r pf1 mbf1 sf1 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor1" 1 "$reps")
+  read -r pf2 mbf2 sf2 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor2" 2 "$reps")
   echo "$s1 $r1 $c1 $s2 $r2 $c2 $pf1 $mbf1 $sf1 $pf2 $mbf2 $sf2"
 }
-read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 < <(run_set tmpfs)
+# One corpus side by side: md4c, the renderer mix and sluice's own render
+# in process (bench/md_peers/md_render.c), sluice md on files, the file
+# I/O floor, and the ceiling on two cores.  The ceiling is the renderers
+# sluice md really runs - md4c for the pages gfm_route.c keeps, cmark-gfm
+# for those it routes away, each page timed alone in process - plus the
+# file I/O floor (every page read and written whole, nothing rendered),
+# split perfectly over 2 cores, and no faster than the 2-thread floor:
+#   ceiling time = max((mix + floor1) / 2, floor2)
+# What sluice adds to that (routing, ids, safe mode, UTF-8, scheduling,
+# its own file handling) counts against it.
+corpus_table() { # LABEL ROOT LIST
+  local n mbc stool routed rmb
+  read -r n mbc s4 smix stool routed rmb < <("$build/bench/md_render" "$3" "$reps")
+  local rss4
+  rss4=$( /usr/bin/time -f '%M' "$build/bench/md_render" "$3" 1 2>&1 >/dev/null | tail -1)
+  local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2
+  base=$(awk -v p="$n" -v s="$s4" 'BEGIN {print p/s}')
+  read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 < <(run_set "$1" "$2")
+  echo
+  printf '%-40s %8s %8s %8s %8s %9s\n' "$1 ($n pages, $mbc MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
+  row "md4c in process, 1 thread" "$n" "$mbc" "$s4" "$rss4" "$base" "$s4"
+  row "renderer mix in process, 1 thread" "$n" "$mbc" "$smix" "" "$base" "$smix"
+  row "sluice's render in process, 1 thread" "$n" "$mbc" "$stool" "" "$base" "$stool"
+  row "sluice md -j1 (files, tmpfs out)" "$n" "$mbc" "$s1" "$r1" "$base" "$c1"
+  row "sluice md -j2 (files, tmpfs out)" "$n" "$mbc" "$s2" "$r2" "$base" "$c2"
+  row "file I/O floor, 1 thread, tmpfs" "$pf1" "$mbf1" "$sf1" "" "$base"
+  row "file I/O floor, 2 threads, tmpfs" "$pf2" "$mbf2" "$sf2" "" "$base"
+  awk -v l="$1" -v m="$s4" -v x="$smix" -v f1="$sf1" -v f2="$sf2" -v s2="$s2" -v r="$routed" -v rmb="$rmb" -v n="$n" -v mb="$mbc" 'BEGIN {
+    t = (x + f1) / 2; if (f2 > t) t = f2; c = m / t; got = m / s2
+    printf "%s: the mix sends %d of %d pages (%.1f%% of the bytes) to cmark-gfm\n", l, r, n, 100 * rmb / mb
+    printf "%s: ceiling on 2 cores = md4c / max((mix + floor1) / 2, floor2) = %.4f / max((%.4f + %.4f) / 2, %.4f) = %.2fx md4c\n", l, m, x, f1, f2, c
+    ok = got >= 1.3 || (c < 1.3 && got >= 0.9 * c)
+    printf "%s: sluice md -j2 = %.4f / %.4f = %.2fx md4c = %.0f%% of the ceiling: target (>= 1.30x, or >= 90%% of a ceiling below 1.30x) %s\n", l, m, s2, got, 100 * got / c, ok ? "met" : "NOT met" }'
+}
+corpus_table flat "$flat" "$work/flat.txt"
+corpus_table tree "$corpus" "$work/all.txt" # leaves s4 and smix (md4c's and the mix's time) for the rows below
+base=$(awk -v p="$files" -v s="$s4" 'BEGIN {print p/s}')
+[ "${2:-}" = quick ] && exit 0
 read -r s1k r1k c1k < <(time_cmd 1k "$sluice" md -q -j2 -o @OUT@ "$corpus1k")
 ext=$work/out # the same on ext4 (or whatever holds the build tree), last
-read -r e1 er1 ec1 e2 er2 ec2 epf1 embf1 esf1 epf2 embf2 esf2 < <(out=$ext; run_set ext4)
+read -r e1 er1 ec1 e2 er2 ec2 epf1 embf1 esf1 epf2 embf2 esf2 < <(out=$ext; run_set ext4 "$corpus")
 mb1k=$(du -cb $(cat "$work/sample1000.txt") | tail -1 | awk '{print $1/1e6}')
 read -r sc rc cc < <(time_cmd cmark sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
 read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")
@@ -105,12 +149,7 @@ mrss=$( { NODE_PATH="$testmods" /usr/bin/time -f '%M' node "$build/bench/md_mark
 side=$(NODE_PATH="$testmods" node "$build/bench/md_sidecar.js" "$sluice" 2 "$reps" < "$work/sample1000.txt")
 
 echo
-printf '%-34s %8s %8s %8s %8s %9s\n' "runner ($files pages, $mb MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
-row "md4c in process, 1 thread" "$p4" "$mb4" "$s4" "$m4rss" "$base" "$s4"
-row "sluice md -j1 (files, tmpfs out)" "$files" "$mb" "$s1" "$r1" "$base" "$c1"
-row "sluice md -j2 (files, tmpfs out)" "$files" "$mb" "$s2" "$r2" "$base" "$c2"
-row "file I/O floor, 1 thread, tmpfs" "$pf1" "$mbf1" "$sf1" "" "$base"
-row "file I/O floor, 2 threads, tmpfs" "$pf2" "$mbf2" "$sf2" "" "$base"
+printf '%-40s %8s %8s %8s %8s %9s\n' "tree, elsewhere ($files pages, $mb MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
 row "sluice md -j1 (files, ext4 out)" "$files" "$mb" "$e1" "$er1" "$base" "$ec1"
 row "sluice md -j2 (files, ext4 out)" "$files" "$mb" "$e2" "$er2" "$base" "$ec2"
 row "file I/O floor, 1 thread, ext4" "$epf1" "$embf1" "$esf1" "" "$base"
@@ -120,13 +159,9 @@ row "markdown-it (node, in memory)" "$pm" "$mbm" "$sm" "$mrss" "$base" "$sm"
 echo
 echo "(vs md4c: pages/s over md4c's single-core pages/s; CPU us/pg: user+system CPU per page, median run;"
 echo " file I/O floor: each page read and written whole - temporary file + rename - into the same tree, nothing rendered)"
-ceiling() { # LABEL FLOOR1 FLOOR2
-  awk -v m="$s4" -v f1="$2" -v f2="$3" -v p="$files" -v l="$1" 'BEGIN {
-    t = (m + f1) / 2; if (f2 > t) t = f2
-    printf "ceiling on 2 cores, %s (md4c render + the file I/O floor, split perfectly over 2 cores, no faster than the 2-thread floor): %.0f pages/s = %.2fx md4c\n", l, p / t, m / t }'
-}
-ceiling tmpfs "$sf1" "$sf2"
-ceiling ext4 "$esf1" "$esf2"
+awk -v m="$s4" -v x="$smix" -v f1="$esf1" -v f2="$esf2" -v s2="$e2" 'BEGIN {
+  t = (x + f1) / 2; if (f2 > t) t = f2
+  printf "ceiling on 2 cores, tree, ext4 out: %.2fx md4c; sluice md -j2 there: %.2fx\n", m / t, m / s2 }'
 echo "1,000-page batch (tmpfs out): sluice md -j2 $(awk -v s="$s1k" 'BEGIN {printf "%.0f pages/s", 1000/s}'), peak RSS $((r1k / 1024)) MB"
 echo "sidecar, 2 threads, the 1,000-page sample ($(awk -v m="$mb1k" 'BEGIN {printf "%.1f", m}') MB): $side"
 echo "$side" | node -e '

@@ -3,7 +3,8 @@
  * tool's entry point.  Each tool is a library under tools/<name>/ that
  * exports `int sl_<cmd>_main(int argc, char **argv)` (argv[0] is the
  * subcommand's name); the build defines SLUICE_TOOL_<NAME> for each tool
- * it links.
+ * it links.  A worker process of a tool's --isolate is this program run
+ * again: sl_proc_serve, first thing in main, serves it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@ int sl_keygen_main(int argc, char **argv);
 #endif
 #ifdef SLUICE_TOOL_MD
 int sl_md_main(int argc, char **argv);
+extern const sl_proc_worker sl_md_render_worker; /* md --isolate */
 #endif
 #ifdef SLUICE_TOOL_GRAPH
 int sl_graph_main(int argc, char **argv);
@@ -64,8 +66,17 @@ static void usage(FILE *out)
             SLUICE_VERSION);
 }
 
+/* The worker functions of the tools' process pools (--isolate): in a
+ * worker process, sl_proc_serve runs one of them and never returns. */
+static const sl_proc_worker *const workers[] = {
+#ifdef SLUICE_TOOL_MD
+    &sl_md_render_worker,
+#endif
+    NULL};
+
 int main(int argc, char **argv)
 {
+    sl_proc_serve(workers, sizeof workers / sizeof *workers - 1);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -18,7 +18,7 @@
 #include "park.h"
 #include "sluice/metrics.h"
 
-enum { SL__METRICS_MAX_STAGES = 64 };
+enum { SL__METRICS_MAX_STAGES = 64, SL__METRICS_MAX_GAUGES = 512 };
 
 struct sl_stage {
     char *name;
@@ -27,11 +27,18 @@ struct sl_stage {
     _Atomic uint64_t hist[SL__HIST_BUCKETS];
 };
 
+struct sl_gauge {
+    char *name;
+    _Atomic int64_t value;
+};
+
 struct sl_metrics {
     int64_t born; /* sl_now() at creation: throughput is over this lifetime */
-    pthread_mutex_t add_lock; /* serialises sl_metrics_stage only */
+    pthread_mutex_t add_lock; /* serialises sl_metrics_stage and sl_metrics_gauge */
     _Atomic int nstages;
     sl_stage *stages[SL__METRICS_MAX_STAGES];
+    _Atomic int ngauges; /* published like nstages */
+    sl_gauge *gauges[SL__METRICS_MAX_GAUGES];
 
     /* Progress.  cb/arg/interval are set before reporting starts. */
     sl_progress_fn cb;
@@ -63,6 +70,11 @@ void sl_metrics_free(sl_metrics *m)
     for (int i = 0; i < n; i++) {
         free(m->stages[i]->name);
         free(m->stages[i]);
+    }
+    n = atomic_load(&m->ngauges);
+    for (int i = 0; i < n; i++) {
+        free(m->gauges[i]->name);
+        free(m->gauges[i]);
     }
     pthread_mutex_destroy(&m->add_lock);
     free(m);
@@ -205,6 +217,66 @@ int sl_metrics_read(sl_metrics *m, int stage, sl_stage_stats *out)
     return SL_OK;
 }
 
+/* ---- Gauges ------------------------------------------------------------ */
+
+static sl_gauge *find_gauge(sl_metrics *m, const char *name, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(m->gauges[i]->name, name) == 0)
+            return m->gauges[i];
+    return NULL;
+}
+
+sl_gauge *sl_metrics_gauge(sl_metrics *m, const char *name)
+{
+    if (!m || !name)
+        return NULL;
+    pthread_mutex_lock(&m->add_lock);
+    int n = atomic_load_explicit(&m->ngauges, memory_order_relaxed);
+    sl_gauge *g = find_gauge(m, name, n);
+    if (!g && n < SL__METRICS_MAX_GAUGES) {
+        g = calloc(1, sizeof *g);
+        if (g && !(g->name = strdup(name))) {
+            free(g);
+            g = NULL;
+        }
+        if (g) {
+            m->gauges[n] = g;
+            atomic_store_explicit(&m->ngauges, n + 1, memory_order_release); /* as for stages */
+        }
+    }
+    pthread_mutex_unlock(&m->add_lock);
+    return g;
+}
+
+void sl_gauge_set(sl_gauge *g, int64_t v)
+{
+    if (g)
+        atomic_store_explicit(&g->value, v, memory_order_relaxed);
+}
+
+void sl_gauge_add(sl_gauge *g, int64_t delta)
+{
+    if (g)
+        atomic_fetch_add_explicit(&g->value, delta, memory_order_relaxed);
+}
+
+int sl_metrics_ngauges(sl_metrics *m)
+{
+    return m ? atomic_load_explicit(&m->ngauges, memory_order_acquire) : 0;
+}
+
+int sl_metrics_read_gauge(sl_metrics *m, int i, const char **name, int64_t *value)
+{
+    if (!m || i < 0 || i >= sl_metrics_ngauges(m))
+        return SL_INVAL;
+    if (name)
+        *name = m->gauges[i]->name;
+    if (value)
+        *value = atomic_load_explicit(&m->gauges[i]->value, memory_order_relaxed);
+    return SL_OK;
+}
+
 /* ---- Progress ---------------------------------------------------------- */
 
 void sl_metrics_on_progress(sl_metrics *m, sl_progress_fn cb, void *arg, int64_t interval_ns)
@@ -325,7 +397,14 @@ int sl_metrics_write_json(sl_metrics *m, FILE *out)
         json_stage(out, m, i);
         fputs(i + 1 < n ? ",\n" : "\n", out);
     }
-    fputs("  ]\n}\n", out);
+    fputs("  ],\n  \"gauges\": {", out);
+    int ng = sl_metrics_ngauges(m);
+    for (int i = 0; i < ng; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_string(out, m->gauges[i]->name);
+        fprintf(out, ": %" PRId64, atomic_load_explicit(&m->gauges[i]->value, memory_order_relaxed));
+    }
+    fputs(ng ? "\n  }\n}\n" : "}\n}\n", out);
     /* Flush so a full disk is reported here, not lost at fclose. */
     return fflush(out) != 0 || ferror(out) ? SL_CLOSED : SL_OK;
 }

@@ -911,20 +911,42 @@ static void group_sleep(sl_pool *p, sl_group *g, int task)
  * the wait cannot deadlock on it, even with one worker.  A lightweight
  * task does not help (that would run tasks on its small stack, nested in
  * its own); it parks, and its worker runs the rest. */
+static _Thread_local unsigned tl_help_depth;
+
+/* What a thread nested HELP_STEAL_DEPTH waits deep may still run: its own
+ * newest work (its deque, its next slot), the injection queue newest-first
+ * from off the pool, and task starts, all depth-first.  It steals no more:
+ * a stolen task is the oldest of someone's, a whole subtree, and every
+ * wait inside it would nest one more frame here, without bound (two
+ * hundred and more frames for a fib(20) fork-join from outside the pool
+ * with one worker).  Whatever it does not take, the workers run. */
+#define HELP_STEAL_DEPTH 16
+
+static int find_task_near(sl_pool *p, sl__worker *self, sl__task *t)
+{
+    if (self && (sl__deque_pop(&self->dq, t) || take_next(self, t)))
+        return 1;
+    return inject_take(p, self, t) || gq_take(p, t);
+}
+
 static void group_help(sl_pool *p, sl_group *g)
 {
     sl__worker *self = self_in(p);
+    int deep = ++tl_help_depth > HELP_STEAL_DEPTH;
     unsigned step = 0;
     sl__task t;
     while (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE) {
-        if (find_task(p, self, &t)) {
+        if (deep ? find_task_near(p, self, &t) : find_task(p, self, &t)) {
             run_task(p, self, &t);
             step = 0;
         } else if (!sl__backoff(&step)) {
-            group_sleep(p, g, 0);
+            /* Deep, work others can see is not this thread's to take, so
+             * it sleeps until the group ends, as a task does. */
+            group_sleep(p, g, deep);
             step = 0;
         }
     }
+    tl_help_depth--;
 }
 
 int sl_group_wait(sl_group *g)

@@ -5,6 +5,8 @@
 # and documents people actually write.  Deterministic (sorted, every k-th
 # file), bounded in count and size, and read-only on its sources.
 #   crates  .rs files and Cargo.toml of the Debian crates in /usr/share/cargo/registry
+#   crate-trees  whole small crates of that registry, each one input in the
+#           multi-file form of tests/graph/fuzz_graph_crate.c (docs/formats/graph-fuzz-crate.md)
 #   npm     .js/.mjs/.cjs modules of the bundler's pinned test packages
 #   pages   Markdown pages: package READMEs and docs from npm and /usr/share/doc
 #   rpc     those pages wrapped as sidecar JSON-RPC requests (transform, transformBatch)
@@ -50,6 +52,22 @@ pages() {
 case "$kind" in
   crates)
     find /usr/share/cargo/registry \( -name '*.rs' -o -name Cargo.toml \) 2>/dev/null | pick ;;
+  crate-trees)
+    # every crate whose .rs files and Cargo.toml fit in max_bytes, in path
+    # order, each file after a `==> PATH <==` line (the newline before a
+    # marker belongs to it, so each file's text is exact)
+    k=0
+    for d in $(find /usr/share/cargo/registry -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort); do
+      [ "$k" -lt "$max_files" ] || break
+      files=$(cd "$d" && find . \( -name '*.rs' -o -name Cargo.toml \) -type f | sed 's|^\./||' | LC_ALL=C sort)
+      [ -n "$files" ] || continue
+      size=$(cd "$d" && cat $files | wc -c)
+      [ "$size" -le "$max_bytes" ] || continue
+      sep=''
+      for f in $files; do printf '%s==> %s <==\n' "$sep" "$f"; cat "$d/$f"; sep=$'\n'; done \
+        > "$out/$(printf '%04d' "$k")-$(basename "$d")"
+      k=$((k + 1))
+    done ;;
   npm)
     find "$(npm_modules)" \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' \) | pick ;;
   pages)

@@ -60,7 +60,19 @@ void sl_metrics_set_total(sl_metrics *m, uint64_t total);
 void sl_metrics_progress(sl_metrics *m, uint64_t items, uint64_t bytes);
 void sl_metrics_progress_done(sl_metrics *m);
 
-/* Writes every stage as one JSON object (see docs/api/metrics.md). */
+/* Gauges: named integers for figures that are not stages, such as the
+ * state of a circuit breaker, a worker's memory, or a count of restarts.
+ * Set or added to from any thread; the pointer stays valid until
+ * sl_metrics_free.  NULL on failure (the functions ignore a NULL gauge). */
+typedef struct sl_gauge sl_gauge;
+sl_gauge *sl_metrics_gauge(sl_metrics *m, const char *name);
+void sl_gauge_set(sl_gauge *g, int64_t v);
+void sl_gauge_add(sl_gauge *g, int64_t delta);
+int sl_metrics_ngauges(sl_metrics *m);
+/* Gauge number i (in the order added): SL_OK or SL_INVAL. */
+int sl_metrics_read_gauge(sl_metrics *m, int i, const char **name, int64_t *value);
+
+/* Writes every stage and gauge as one JSON object (see docs/api/metrics.md). */
 int sl_metrics_write_json(sl_metrics *m, FILE *out);
 
 #ifdef __cplusplus

@@ -1,4 +1,4 @@
-/* sluice.h - the whole libsluice API: channels, pool, tasks, pipelines, metrics. */
+/* sluice.h - the whole libsluice API: channels, pool, tasks, pipelines, metrics, processes. */
 #ifndef SLUICE_SLUICE_H
 #define SLUICE_SLUICE_H
 
@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "pipeline.h"
 #include "pool.h"
+#include "proc.h"
 #include "task.h"
 
 #define SLUICE_VERSION "0.1.0"

@@ -1,8 +1,12 @@
-/* test_outfile.c - tools/common/outfile: whole outputs or none, devices in place. */
+/* test_outfile.c - tools/common/outfile: whole outputs or none, devices in
+ * place; each guarantee holds with the unnamed temporary file (O_TMPFILE)
+ * and with the named one a file system without O_TMPFILE gets. */
 #include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -33,16 +37,29 @@ static void cleanup(const char *path)
     rmdir(dir);
 }
 
-SL_TEST(outfile_appears_only_on_commit)
+/* Runs body twice: with O_TMPFILE (where the file system has it) and
+ * with the named temporary file of the fallback. */
+#define BOTH_WAYS(body)                                                    \
+    do {                                                                   \
+        for (int named = 0; named <= 1; named++) {                         \
+            sl__outfile_named_only(named);                                 \
+            body(named);                                                   \
+        }                                                                  \
+        sl__outfile_named_only(0);                                         \
+    } while (0)
+
+static void appears_whole(int named, int no_fsync)
 {
     fresh_dir();
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/out.txt", dir);
     sl_outfile o;
     CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
+    CHECK_EQ(o.unnamed, !named); /* this file system (/tmp) has O_TMPFILE */
+    o.no_fsync = no_fsync;
     fputs("hello", o.fp);
     CHECK(access(path, F_OK) != 0); /* not under its name until committed */
-    CHECK_EQ(entries(), 1);         /* only the temporary file */
+    CHECK_EQ(entries(), named);     /* only the named temporary file, if any */
     CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
     struct stat st;
     CHECK_EQ(stat(path, &st), 0);
@@ -51,11 +68,22 @@ SL_TEST(outfile_appears_only_on_commit)
     cleanup(path);
 }
 
+static void appears_only_on_commit(int named)
+{
+    appears_whole(named, 0);
+}
+
+SL_TEST(outfile_appears_only_on_commit)
+{
+    BOTH_WAYS(appears_only_on_commit);
+}
+
 /* Writeback started halfway leaves the file as it was being written:
  * what came before and after it, still under the temporary name, and a
  * seek back to rewrite the start (as the SQLite writer does) still lands. */
-SL_TEST(outfile_writeback_midway_keeps_everything)
+static void writeback_midway(int named)
 {
+    (void)named;
     fresh_dir();
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/out.bin", dir);
@@ -87,8 +115,14 @@ SL_TEST(outfile_writeback_midway_keeps_everything)
     cleanup(path);
 }
 
-SL_TEST(outfile_abort_leaves_nothing)
+SL_TEST(outfile_writeback_midway_keeps_everything)
 {
+    BOTH_WAYS(writeback_midway);
+}
+
+static void abort_leaves_nothing(int named)
+{
+    (void)named;
     fresh_dir();
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/out.txt", dir);
@@ -100,8 +134,14 @@ SL_TEST(outfile_abort_leaves_nothing)
     cleanup(path);
 }
 
-SL_TEST(outfile_refuses_existing_without_force)
+SL_TEST(outfile_abort_leaves_nothing)
 {
+    BOTH_WAYS(abort_leaves_nothing);
+}
+
+static void refuses_existing_without_force(int named)
+{
+    (void)named;
     fresh_dir();
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/out.txt", dir);
@@ -118,7 +158,25 @@ SL_TEST(outfile_refuses_existing_without_force)
     struct stat st;
     stat(path, &st);
     CHECK_EQ(st.st_size, 3);
+    CHECK_EQ(entries(), 1); /* replaced, nothing left beside it */
+    /* a destination that appears between open and commit is not replaced without force */
+    unlink(path);
+    CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
+    fputs("late", o.fp);
+    FILE *g = fopen(path, "w");
+    fputs("first come", g);
+    fclose(g);
+    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), -1);
+    CHECK(strstr(err, "already exists") != NULL);
+    stat(path, &st);
+    CHECK_EQ(st.st_size, 10);
+    CHECK_EQ(entries(), 1);
     cleanup(path);
+}
+
+SL_TEST(outfile_refuses_existing_without_force)
+{
+    BOTH_WAYS(refuses_existing_without_force);
 }
 
 SL_TEST(outfile_writes_devices_in_place)
@@ -157,8 +215,9 @@ SL_TEST(outfile_refuses_a_directory)
     rmdir(dir);
 }
 
-SL_TEST(outfile_write_whole_replaces_and_honours_umask)
+static void write_whole_replaces_and_honours_umask(int named)
 {
+    (void)named;
     fresh_dir();
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/page.html", dir);
@@ -184,6 +243,11 @@ SL_TEST(outfile_write_whole_replaces_and_honours_umask)
     cleanup(path);
 }
 
+SL_TEST(outfile_write_whole_replaces_and_honours_umask)
+{
+    BOTH_WAYS(write_whole_replaces_and_honours_umask);
+}
+
 SL_TEST(outfile_write_whole_refuses_directory_and_names_the_file)
 {
     fresh_dir();
@@ -200,4 +264,87 @@ SL_TEST(outfile_write_whole_refuses_directory_and_names_the_file)
     CHECK_EQ(stat("/dev/null", &st), 0);
     CHECK(S_ISCHR(st.st_mode));
     rmdir(dir);
+}
+
+/* A child that opens an output, writes 1 MiB of it, says so on `ready`
+ * (one byte: 1 if the temporary file is unnamed) and waits to be killed. */
+static pid_t writer_child(const char *path, int ready[2])
+{
+    CHECK_EQ(pipe(ready), 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char err[256];
+        sl_outfile o;
+        if (sl_outfile_open(&o, path, 0, err, sizeof err))
+            _exit(1);
+        static char block[1 << 20];
+        memset(block, 'x', sizeof block);
+        fwrite(block, 1, sizeof block, o.fp);
+        fflush(o.fp);
+        char u = (char)o.unnamed;
+        if (write(ready[1], &u, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(ready[1]);
+    return pid;
+}
+
+/* SIGKILL mid-write (as the OOM killer or kill -9 would) leaves nothing:
+ * the temporary file has no name to leave. */
+SL_TEST(outfile_killed_writer_leaves_no_file)
+{
+    fresh_dir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.zst", dir);
+    int ready[2];
+    pid_t pid = writer_child(path, ready);
+    char unnamed = 0;
+    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
+    CHECK_EQ(unnamed, 1);   /* /tmp has O_TMPFILE */
+    CHECK_EQ(entries(), 0); /* 1 MiB written, no name anywhere */
+    kill(pid, SIGKILL);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    close(ready[0]);
+    CHECK_EQ(entries(), 0);
+    rmdir(dir);
+}
+
+/* The fallback's named temporary file is removed on SIGTERM (and SIGINT,
+ * SIGHUP) by the handler. */
+SL_TEST(outfile_named_fallback_is_removed_on_sigterm)
+{
+    fresh_dir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.zst", dir);
+    sl__outfile_named_only(1);
+    int ready[2];
+    pid_t pid = writer_child(path, ready);
+    sl__outfile_named_only(0);
+    char unnamed = 1;
+    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
+    CHECK_EQ(unnamed, 0);
+    CHECK_EQ(entries(), 1); /* out.zst.tmp-XXXXXXXX */
+    kill(pid, SIGTERM);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    close(ready[0]);
+    CHECK_EQ(entries(), 0);
+    rmdir(dir);
+}
+
+/* no_fsync: the same output in the same place, only not forced to disk. */
+static void commit_without_fsync(int named)
+{
+    appears_whole(named, 1);
+}
+
+SL_TEST(outfile_commit_without_fsync_links_the_same)
+{
+    BOTH_WAYS(commit_without_fsync);
 }

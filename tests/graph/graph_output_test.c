@@ -233,3 +233,43 @@ SL_TEST(graph_rejects_bad_thread_count)
     CHECK_EQ(graph_run("-q", "-j", "two", GRAPH_FIXTURES "/resolve", NULL), 2);
     CHECK_EQ(graph_run("-q", NULL), 2); /* no PATH */
 }
+
+/* The thread count a run used, from its --stats line on standard error:
+ * -1 when the run failed or printed none. */
+static int threads_used(const char *a, const char *b, const char *c, const char *d)
+{
+    char *text;
+    int rc = graph_run_stderr(&text, "-q", "--stats", a, b, c, d, NULL);
+    const char *j = text ? strstr(text, ", -j") : NULL;
+    int n = rc == 0 && j ? atoi(j + 4) : -1;
+    free(text);
+    return n;
+}
+
+/* getopt's rules, as every sluice tool reads flags: an option's value
+ * attached or apart, --long=value, combined short flags, and `--` ending
+ * the options so a PATH may start with '-'. */
+SL_TEST(graph_reads_flags_the_getopt_way)
+{
+    const char *fx = GRAPH_FIXTURES "/resolve";
+    CHECK_EQ(threads_used("-j1", fx, NULL, NULL), 1);
+    CHECK_EQ(threads_used("-j", "3", fx, NULL), 3);
+    CHECK_EQ(threads_used("--threads=2", fx, NULL, NULL), 2);
+    CHECK_EQ(threads_used("--threads", "4", fx, NULL), 4);
+    CHECK_EQ(threads_used("-qj5", fx, NULL, NULL), 5);
+    CHECK_EQ(threads_used("-j2", "--", fx, NULL), 2);
+    /* a PATH that looks like a flag, after -- */
+    char dir[4096], cwd[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "-crate/Cargo.toml", "[package]\nname = \"dash\"\n", -1);
+    write_file(dir, "-crate/src/lib.rs", "pub fn dashed() {}\n", -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK(chdir(dir) == 0);
+    int rc = graph_run("-q", "-j1", "--db", out, "--", "-crate", NULL);
+    int refused = graph_run("-q", "-j1", "--db", out, "-crate", NULL);
+    CHECK(chdir(cwd) == 0);
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE path = 'crate::dashed'", NULL, NULL, NULL), 1);
+    CHECK_EQ(refused, 2); /* without --, "-crate" is flags: -c is none of graph's */
+}

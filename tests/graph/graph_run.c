@@ -8,25 +8,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 int sl_graph_main(int argc, char **argv);
 
-int graph_run(const char *arg, ...)
+static int run_args(const char *arg, va_list ap)
 {
     char *argv[64];
     int argc = 0;
     argv[argc++] = (char *)"graph";
-    va_list ap;
-    va_start(ap, arg);
     for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
         argv[argc++] = (char *)a;
-    va_end(ap);
     argv[argc] = NULL;
     fflush(stdout);
     return sl_graph_main(argc, argv);
+}
+
+int graph_run(const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    int rc = run_args(arg, ap);
+    va_end(ap);
+    return rc;
+}
+
+int graph_run_stderr(char **text, const char *arg, ...)
+{
+    char dir[4096], log[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(log, sizeof log, "%s/stderr", dir);
+    fflush(stderr);
+    int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    dup2(fd, 2);
+    close(fd);
+    va_list ap;
+    va_start(ap, arg);
+    int rc = run_args(arg, ap);
+    va_end(ap);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    size_t len;
+    *text = read_all(log, &len);
+    return rc;
 }
 
 long long db_int(const char *db, const char *sql, const char *a, const char *b, const char *c)

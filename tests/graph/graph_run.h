@@ -10,6 +10,10 @@
 /* Runs `sluice graph ARGS...` (NULL-terminated) and returns its exit status. */
 int graph_run(const char *arg, ...);
 
+/* The same, with what it wrote on standard error in *text (malloc'd, NULL
+ * if it could not be read back). */
+int graph_run_stderr(char **text, const char *arg, ...);
+
 /* The first column of the first row of sql on db, as an integer (-1 on
  * any error).  sql may have up to three '?' bound to the strings given. */
 long long db_int(const char *db, const char *sql, const char *a, const char *b, const char *c);

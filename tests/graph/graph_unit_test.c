@@ -2,6 +2,7 @@
  * graph_unit_test.c - the small readers on their own: Cargo.toml, paths,
  * UTF-8, and what the extractor records for one item of each kind.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,40 @@ static const fg_item *find(const fg_file *f, const char *name, int kind)
         if (f->items[i].kind == kind && !strcmp(fg_ptr(f, f->items[i].name), name))
             return &f->items[i];
     return NULL;
+}
+
+/* #[path] strings as Rust reads them: escapes decoded, raw strings as
+ * written; a literal Rust rejects (or one holding a NUL) names no file. */
+SL_TEST(extractor_decodes_escapes_and_raw_strings_in_path_attributes)
+{
+    const char src[] = "#[path = \"a\\x2fb\\u{e9}.rs\"]\nmod esc;\n"
+                       "#[path = r\"c\\d.rs\"]\nmod raw;\n"
+                       "#[path = r#\"q\"uote.rs\"#]\nmod hashed;\n"
+                       "#[path = \"tab\\t\\\"q\\\\.rs\"]\nmod quoted;\n"
+                       "#[path = \"long\\\n      name.rs\"]\nmod continued;\n"
+                       "#[cfg_attr(unix, path = r\"u\\x.rs\")]\nmod cfg_raw;\n"
+                       "#[cfg_attr(unix, path = \"e\\\"s.rs\")]\nmod cfg_esc;\n"
+                       "#[path = \"nul\\0.rs\"]\nmod nul;\n"
+                       "#[path = \"bad\\q.rs\"]\nmod bad;\n";
+    static const char *const want[][2] = {
+        {"esc", "a/b\xc3\xa9.rs"}, {"raw", "c\\d.rs"},      {"hashed", "q\"uote.rs"},
+        {"quoted", "tab\t\"q\\.rs"}, {"continued", "longname.rs"}, {"cfg_raw", "u\\x.rs"},
+        {"cfg_esc", "e\"s.rs"},       {"nul", ""},             {"bad", ""},
+    };
+    gr_extractor *x = gr_extractor_new();
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    CHECK_EQ(f->ndiags, 0);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const fg_item *m = find(f, want[i][0], GK_MODULE);
+        CHECK(m != NULL);
+        if (m && strcmp(fg_ptr(f, m->path_attr), want[i][1])) {
+            fprintf(stderr, "mod %s: path '%s', not '%s'\n", want[i][0], fg_ptr(f, m->path_attr), want[i][1]);
+            CHECK(0);
+        }
+    }
+    fg_file_free(f);
+    gr_extractor_free(x);
 }
 
 SL_TEST(extractor_records_items_uses_and_references)

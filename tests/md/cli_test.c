@@ -1,13 +1,15 @@
 /*
  * cli_test.c - `sluice md` as a user types it: flags read the getopt way
  * (-j1, -j 1, --threads=2, --, combined short flags), no summary when one
- * page goes to standard output and nobody watches, and each documented
- * limit refused one past it.
+ * page goes to standard output and nobody watches, each documented limit
+ * refused one past it, and inputs that are not files named and skipped.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -163,6 +165,77 @@ SL_TEST(md_cli_limits_refused_one_past)
         sl__md_page_free(&p);
         sl__md_buf_free(&b);
     }
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+    free(d);
+}
+
+static char *slurp_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return buf;
+}
+
+/* A FIFO (no writer: opening it must not wait), a character device that
+ * never ends, a symbolic link loop and a link to a directory, named on
+ * the command line and found in a walked directory, among good pages. */
+SL_TEST(md_cli_fifo_directory_device_and_link_loop_are_named_and_skipped)
+{
+    char *d = tmpdir(), p[700], q[700], pages[600], out[600], err[600];
+    snprintf(pages, sizeof pages, "%s/pages", d);
+    CHECK(mkdir(pages, 0777) == 0);
+    snprintf(p, sizeof p, "%s/real-dir", d);
+    CHECK(mkdir(p, 0777) == 0);
+    snprintf(p, sizeof p, "%s/a.md", pages);
+    put(p, "# A\n");
+    snprintf(p, sizeof p, "%s/z.md", pages);
+    put(p, "# Z\n");
+    snprintf(p, sizeof p, "%s/fifo.md", pages);
+    CHECK(mkfifo(p, 0644) == 0);
+    snprintf(p, sizeof p, "%s/dev-zero.md", pages);
+    CHECK(symlink("/dev/zero", p) == 0);
+    snprintf(p, sizeof p, "%s/loop.md", pages);
+    CHECK(symlink("loop.md", p) == 0);
+    snprintf(p, sizeof p, "%s/dir.md", pages);
+    snprintf(q, sizeof q, "%s/real-dir", d);
+    CHECK(symlink(q, p) == 0);
+    snprintf(p, sizeof p, "%s/fifo-arg", d);
+    CHECK(mkfifo(p, 0644) == 0);
+    snprintf(q, sizeof q, "%s/loop-arg.md", d);
+    CHECK(symlink("loop-arg.md", q) == 0);
+    snprintf(out, sizeof out, "%s/out", d);
+    snprintf(err, sizeof err, "%s/err", d);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) { /* a hang ends in SIGALRM, which the parent sees */
+        alarm(60);
+        _exit(run(NULL, err, (char *[]){"-q", "-j2", "-o", out, pages, p, "/dev/zero", q, NULL}));
+    }
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 1);
+    const char *e = slurp_text(err);
+    static const char *const named[] = {"fifo.md: is a FIFO", "dev-zero.md: is a character device", "loop.md: cannot open",
+                                        "dir.md: is a directory", "fifo-arg: is a FIFO",
+                                        "/dev/zero: is a character device", "loop-arg.md: cannot open"};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        if (!strstr(e, named[i]))
+            fprintf(stderr, "missing \"%s\" in:\n%s", named[i], e);
+        CHECK(strstr(e, named[i]) != NULL);
+    }
+    CHECK(exists(out, "a.html")); /* a directory argument: its tree under OUTDIR */
+    CHECK(exists(out, "z.html"));
+    static const char *const none[] = {"fifo.html", "dev-zero.html", "zero.html", "loop.html", "dir.html",
+                                       "fifo-arg.html", "loop-arg.html"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+        CHECK(!exists(out, none[i]));
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
     CHECK(system(cmd) == 0);

@@ -38,7 +38,7 @@ static void parse_lines(const uint8_t *data, size_t size)
         check_reply(&reply);
         sl__md_buf_free(&reply);
         for (size_t i = 0; r && i < r->npages; i++) {
-            sl__md_rpc_render_page(r, i);
+            sl__md_rpc_render_page(r, i, NULL);
             json_t *j = json_loadb(r->pages[i].out.data, r->pages[i].out.len, JSON_ALLOW_NUL, NULL);
             if (!json_is_object(j))
                 __builtin_trap();

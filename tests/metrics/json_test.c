@@ -111,3 +111,18 @@ SL_TEST(metrics_json_reports_a_write_error)
     CHECK_EQ(sl_metrics_write_json(m, NULL), SL_INVAL);
     sl_metrics_free(m);
 }
+
+SL_TEST(metrics_json_lists_gauges_by_name)
+{
+    sl_metrics *m = sl_metrics_new();
+    char *j = json_of(m);
+    CHECK(strstr(j, "\"gauges\": {}") != NULL);
+    free(j);
+    sl_gauge_set(sl_metrics_gauge(m, "pool.breaker"), 2);
+    sl_gauge_add(sl_metrics_gauge(m, "pool.\"restarts\""), -3);
+    j = json_of(m);
+    CHECK(balanced(j));
+    CHECK(strstr(j, "\"gauges\": {\n    \"pool.breaker\": 2,\n    \"pool.\\\"restarts\\\"\": -3\n  }") != NULL);
+    free(j);
+    sl_metrics_free(m);
+}

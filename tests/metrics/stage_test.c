@@ -108,3 +108,28 @@ SL_TEST(metrics_throughput_is_items_over_lifetime)
     sl_metrics_free(m);
     sl_metrics_free(NULL);
 }
+
+SL_TEST(metrics_gauges_are_set_added_and_read_back)
+{
+    sl_metrics *m = sl_metrics_new();
+    sl_gauge *a = sl_metrics_gauge(m, "a"), *b = sl_metrics_gauge(m, "b");
+    CHECK(a && b && a != b);
+    CHECK(sl_metrics_gauge(m, "a") == a);
+    sl_gauge_set(a, 40);
+    sl_gauge_add(a, 2);
+    sl_gauge_add(b, -1);
+    sl_gauge_set(NULL, 1); /* ignored */
+    sl_gauge_add(NULL, 1);
+    CHECK_EQ(sl_metrics_ngauges(m), 2);
+    const char *name;
+    int64_t v;
+    CHECK_EQ(sl_metrics_read_gauge(m, 0, &name, &v), SL_OK);
+    CHECK(strcmp(name, "a") == 0);
+    CHECK_EQ(v, 42);
+    CHECK_EQ(sl_metrics_read_gauge(m, 1, &name, &v), SL_OK);
+    CHECK_EQ(v, -1);
+    CHECK_EQ(sl_metrics_read_gauge(m, 2, &name, &v), SL_INVAL);
+    CHECK(sl_metrics_gauge(NULL, "x") == NULL);
+    CHECK(sl_metrics_gauge(m, NULL) == NULL);
+    sl_metrics_free(m);
+}

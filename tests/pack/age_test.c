@@ -46,18 +46,18 @@ SL_TEST(age_header_for_recipients_unwraps_with_matching_identity_only)
     CHECK_EQ(hdr.n, 2);
     sl_keylist second = {0};
     sl_keylist_add(&second, ids.keys[1]);
-    CHECK_EQ(sl_age_unwrap(&hdr, &second, NULL, 0, got, err, sizeof err), 0);
+    CHECK_EQ(sl_age_unwrap(&hdr, &second, NULL, 0, 0, got, err, sizeof err), 0);
     CHECK(!memcmp(fk, got, 16));
-    CHECK_EQ(sl_age_unwrap(&hdr, &other, NULL, 0, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, &other, NULL, 0, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "no identity matched") != NULL);
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, 0, got, err, sizeof err), -1);
     sl_age_header_free(&hdr);
     /* Any change to the header text breaks the MAC (or the stanza). */
     for (size_t i = 30; i < n; i += 7) {
         h[i] ^= 0x01;
         int rc = parse_text(h, n, &hdr, err);
         if (rc == 0)
-            rc = sl_age_unwrap(&hdr, &ids, NULL, 0, got, err, sizeof err);
+            rc = sl_age_unwrap(&hdr, &ids, NULL, 0, 0, got, err, sizeof err);
         CHECK_EQ(rc, -1);
         sl_age_header_free(&hdr);
         h[i] ^= 0x01;
@@ -80,11 +80,11 @@ SL_TEST(age_header_for_passphrase_needs_the_right_one)
     char err[256];
     CHECK_EQ(parse_text(h, n, &hdr, err), 0);
     CHECK(sl_age_is_scrypt(&hdr));
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secret", 6, got, err, sizeof err), 0);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secret", 6, 0, got, err, sizeof err), 0);
     CHECK(!memcmp(fk, got, 16));
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secreT", 6, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "secreT", 6, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "wrong passphrase") != NULL);
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, NULL, 0, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, NULL, 0, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "passphrase") != NULL);
     sl_age_header_free(&hdr);
     free(h);
@@ -136,7 +136,7 @@ SL_TEST(age_scrypt_stanza_must_be_alone)
     sl_age_header hdr;
     char err[256];
     CHECK_EQ(parse_text((uint8_t *)two, n + strlen(extra), &hdr, err), 0);
-    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, got, err, sizeof err), -1);
+    CHECK_EQ(sl_age_unwrap(&hdr, NULL, "pw", 2, 0, got, err, sizeof err), -1);
     CHECK(strstr(err, "only") != NULL);
     sl_age_header_free(&hdr);
     free(two);
@@ -163,4 +163,75 @@ __attribute__((constructor)) static void init_sodium(void)
 {
     if (sodium_init() < 0)
         abort();
+}
+
+/* A header made of `count` copies of `stanza` (and the MAC line). */
+static char *repeat_header(const char *stanza, size_t count, size_t *len)
+{
+    const char *mac = "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    size_t sl = strlen(stanza), il = strlen(SL_AGE_INTRO);
+    char *h = malloc(il + sl * count + strlen(mac) + 1);
+    CHECK(h != NULL);
+    memcpy(h, SL_AGE_INTRO, il);
+    for (size_t i = 0; i < count; i++)
+        memcpy(h + il + i * sl, stanza, sl);
+    strcpy(h + il + sl * count, mac);
+    *len = strlen(h);
+    return h;
+}
+
+/* 10,000 X25519 stanzas (980 KB) and one stanza of 15,000 body lines
+ * (975 KB) parse with the buffers grown a few dozen times, not once a
+ * stanza or a line: the work is linear in the header's size. */
+SL_TEST(age_header_parse_work_is_linear_in_its_size)
+{
+    char err[256];
+    size_t n;
+    char *h = repeat_header("-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+                            10000, &n);
+    CHECK(n > 970000 && n < SL_AGE_MAX_HEADER);
+    sl_age_header hdr;
+    CHECK_EQ(parse_text((const uint8_t *)h, n, &hdr, err), 0);
+    CHECK_EQ(hdr.n, 10000);
+    CHECK(hdr.grows <= 64);
+    sl_age_header_free(&hdr);
+    free(h);
+
+    size_t lines = 15000, k = 0;
+    char *body = malloc(lines * 65 + 64);
+    k += (size_t)sprintf(body, "-> grease\n");
+    for (size_t i = 0; i < lines; i++)
+        k += (size_t)sprintf(body + k, "%s\n", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    strcpy(body + k, "AA\n");
+    h = repeat_header(body, 1, &n);
+    CHECK(n < SL_AGE_MAX_HEADER);
+    CHECK_EQ(parse_text((const uint8_t *)h, n, &hdr, err), 0);
+    CHECK_EQ(hdr.st[0].body_len, lines * 48 + 1);
+    CHECK(hdr.grows <= 64);
+    sl_age_header_free(&hdr);
+    free(h);
+    free(body);
+}
+
+/* 100,000 stanzas (9 MB) stop at the limit: refused with why, after
+ * reading no more than the limit (and one reader buffer). */
+SL_TEST(age_header_past_the_limit_is_refused_after_the_limit)
+{
+    char err[256];
+    size_t n;
+    char *h = repeat_header("-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+                            100000, &n);
+    sl_memsrc m = {(const uint8_t *)h, n, 0};
+    sl_reader r;
+    sl_reader_init(&r, sl_fill_mem, &m, 4096);
+    sl_age_header hdr;
+    CHECK_EQ(sl_age_header_parse(&r, &hdr, err, sizeof err), -1);
+    CHECK(strstr(err, "age header: larger than 1024 KiB, the limit") != NULL);
+    CHECK(m.pos <= SL_AGE_MAX_HEADER + 4096);
+    CHECK(hdr.grows <= 64);
+    sl_age_header_free(&hdr);
+    sl_reader_free(&r);
+    free(h);
 }

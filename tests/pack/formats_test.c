@@ -178,6 +178,47 @@ static long decode_armor_text(const char *text)
     return rc;
 }
 
+/* "-----BEGIN...\n" + body + "-----END...", with what goes before and
+ * after (and CRLF line ends if crlf). */
+static long decode_wrapped(const char *before, const char *after, int crlf)
+{
+    static char text[8192];
+    const char *eol = crlf ? "\r\n" : "\n";
+    snprintf(text, sizeof text, "%s%s%sAAAA%s%s%s", before, SL_ARMOR_BEGIN, eol, eol, SL_ARMOR_END, after);
+    return decode_armor_text(text);
+}
+
+/* head, then n bytes of every kind of whitespace */
+static const char *spaces(const char *head, size_t n)
+{
+    static char buf[2][4096];
+    static int k;
+    char *b = buf[k++ % 2];
+    size_t h = strlen(head);
+    memcpy(b, head, h);
+    for (size_t i = 0; i < n; i++)
+        b[h + i] = " \t\r\n\v\f"[i % 6];
+    b[h + n] = 0;
+    return b;
+}
+
+/* What age accepts: no line end after END, CRLF, and whitespace before
+ * BEGIN (up to 1 KiB) and after END (under 1 KiB). */
+SL_TEST(armor_accepts_what_age_accepts)
+{
+    CHECK_EQ(decode_wrapped("", "", 0), 3);     /* the file stops right after END */
+    CHECK_EQ(decode_wrapped("", "", 1), 3);     /* CRLF, and no line end after END */
+    CHECK_EQ(decode_wrapped("", "\r\n", 1), 3); /* CRLF throughout */
+    CHECK_EQ(decode_wrapped("", "\r", 0), 3);   /* END with a lone CR, as age trims it */
+    CHECK_EQ(decode_wrapped("\n\n \t\r\n", "\n \n\t\v\f\r\n", 0), 3);
+    /* the limits: after END they count from the END line's line end */
+    CHECK_EQ(decode_wrapped(spaces("", SL_ARMOR_MAX_SPACE), spaces("\n", SL_ARMOR_MAX_SPACE - 1), 0), 3);
+    CHECK_EQ(decode_wrapped(spaces("", SL_ARMOR_MAX_SPACE + 1), "\n", 0), -1);
+    CHECK_EQ(decode_wrapped("", spaces("\n", SL_ARMOR_MAX_SPACE), 0), -1);
+    CHECK_EQ(decode_wrapped("", "\n  x", 0), -1);   /* not whitespace */
+    CHECK_EQ(decode_wrapped("", "  \n", 0), -1);    /* END line with trailing spaces: not END */
+}
+
 SL_TEST(armor_rejects_bad_lines_and_trailing_data)
 {
     CHECK_EQ(decode_armor_text("-----BEGIN AGE ENCRYPTED FILE-----\nAAAA\n-----END AGE ENCRYPTED FILE-----\n"), 3);

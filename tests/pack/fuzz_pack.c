@@ -28,7 +28,7 @@ static void fuzz_header(sl_reader *r)
     char err[256];
     if (sl_age_header_parse(r, &h, err, sizeof err) == 0 && !sl_age_is_scrypt(&h)) {
         uint8_t fk[16];
-        sl_age_unwrap(&h, &ids, NULL, 0, fk, err, sizeof err); /* scrypt skipped: its cost is the input's choice */
+        sl_age_unwrap(&h, &ids, NULL, 0, 0, fk, err, sizeof err); /* scrypt skipped: its cost is the input's choice */
     }
     sl_age_header_free(&h);
     sl_keylist_free(&ids);

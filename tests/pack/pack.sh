@@ -108,6 +108,9 @@ unpack_reads_age_x25519)
   "$S" unpack -q -i k.txt -o back in.age; same in back
   zstd -q -c in | age -e -a -r "$(age-keygen -y k.txt)" > in.asc
   "$S" unpack -q -i k.txt -o back2 in.asc; same in back2
+  head -c -1 in.asc > cut.asc # no newline after END: age reads it, so must we
+  age -d -i k.txt cut.asc | zstd -q -d | cmp -s - in || fail "age itself refuses the cut armor"
+  "$S" unpack -q -i k.txt -o back3 cut.asc; same in back3
   ;;
 unpack_reads_age_passphrase)
   gen in 100000; zstd -q -c in > in.zst; echo "tty pass" > pw
@@ -300,6 +303,26 @@ pack_writes_to_devices_and_fifos_in_place)
   "$S" unpack -q -o /dev/null got
   [ -c /dev/null ] || fail "/dev/null is no longer a device"
   ;;
+pack_killed_by_sigkill_leaves_no_file)
+  # pack reads a FIFO we hold open: once its output holds frames, kill -9.
+  # The temporary output has no name (O_TMPFILE), so nothing is left.
+  mkfifo feed
+  "$S" pack -q --chunk 64K -o out.zst - < feed & pid=$!
+  exec 4> feed
+  head -c 2000000 /dev/urandom >&4
+  fd=""
+  for _ in $(seq 100); do # the output's descriptor, once it has data
+    for f in /proc/$pid/fd/*; do
+      case "$(readlink "$f")" in "$W"/*deleted*|"$W/#"*) [ "$(stat -L -c %s "$f")" -gt 0 ] && fd=$f ;; esac
+    done
+    [ -n "$fd" ] && break; sleep 0.05
+  done
+  [ -n "$fd" ] || fail "pack's output never appeared as an unnamed file: $(ls -l /proc/$pid/fd)"
+  kill -9 $pid; wait $pid 2>/dev/null || true
+  exec 4>&-
+  left=$(ls -A | grep -v '^feed$' || true)
+  [ -z "$left" ] || fail "left behind after SIGKILL: $left"
+  ;;
 pack_keeps_existing_output_without_force)
   gen in 1000; echo precious > in.zst
   expect_failure "in.zst: already exists" "$S" pack -q in
@@ -335,9 +358,13 @@ pack_stats_prints_pipeline_metrics_json)
   "$S" pack -q --stats --chunk 16K -r "$R" -o in.age in 2> stats.json
   python3 -c "
 import json; d = json.load(open('stats.json')); assert 'compress' in d and 'encrypt' in d, d" || fail "bad JSON: $(cat stats.json)"
-  "$S" unpack -q --stats -i id.txt -o back in.age 2> stats2.json
+  "$S" unpack -q --stats -i id.txt -o back in.age 2> stats2.json # a file with a seek table: frame by frame
   python3 -c "
-import json; d = json.load(open('stats2.json')); assert 'decrypt' in d and 'decompress' in d, d" || fail "bad JSON: $(cat stats2.json)"
+import json; d = json.load(open('stats2.json')); assert 'frames' in d, d" || fail "bad JSON: $(cat stats2.json)"
+  "$S" unpack -q --stats -i id.txt -o back2 - < in.age 2> /dev/null # (a file on stdin is seekable too)
+  cat in.age | "$S" unpack -q --stats -i id.txt -o back3 - 2> stats3.json # a pipe: streamed
+  python3 -c "
+import json; d = json.load(open('stats3.json')); assert 'decrypt' in d and 'decompress' in d, d" || fail "bad JSON: $(cat stats3.json)"
   "$S" pack --chunk 16K -o in.zst in 2> progress.txt
   [ ! -s progress.txt ] || fail "progress bar drawn although stderr is not a terminal"
   ;;
@@ -359,6 +386,14 @@ pack_rejects_bad_usage)
   expect_failure "-l" "$S" pack -l 99 in
   WITH_TTY_STDOUT=1 expect_failure "refusing to write binary output to a terminal" tty_run x "$S" pack -q -o - in
   no_output_left in.zst
+  ;;
+packfile_example_serves_random_reads)
+  # examples/packfile_random_read through one handle on 3 threads
+  ex=$(dirname "$S")/examples/packfile_random_read
+  keys; gen in 3000000
+  "$S" pack -q --chunk 256K -r "$R" -o in.age in
+  "$ex" in.age id.txt 3 40 100000 > out.txt || fail "the example failed: $(cat out.txt)"
+  grep -q "120 reads of 100000 bytes on 3 threads" out.txt || fail "unexpected output: $(cat out.txt)"
   ;;
 pack_memory_stays_bounded)
   # 256 MiB of incompressible input through stdin (the worst case for

@@ -158,6 +158,7 @@ SL_TEST(group_nested_fork_join_off_pool_stays_depth_first)
         depth_max = 0;
         fib_depth(&d);
         printf("%zu workers: off-pool helper nested %d frames deep\n", threads, depth_max);
+        fflush(stdout);
         CHECK(depth_max <= 4 * 20);
         sl_pool_free(p);
     }

@@ -31,28 +31,38 @@ static const char *kind_of(mode_t m)
     return "not a plain file";
 }
 
-int sl_infile_open(const char *path, char *err, size_t errlen)
+/* Opens path (O_NONBLOCK: a FIFO opens at once) and checks with fstat,
+ * into *st, that it is a regular file; the descriptor is left non-blocking. */
+static int open_regular(const char *path, struct stat *st, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct stat st;
     if (fd < 0) {
         int e = errno; /* a socket cannot be opened at all (ENXIO): say what it is */
-        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-            snprintf(err, errlen, "%s: is %s, not a regular file", path, kind_of(st.st_mode));
+        if (stat(path, st) == 0 && !S_ISREG(st->st_mode))
+            snprintf(err, errlen, "%s: is %s, not a regular file", path, kind_of(st->st_mode));
         else
             snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
         return -1;
     }
-    if (fstat(fd, &st) < 0) {
+    if (fstat(fd, st) < 0) {
         snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: is %s, not a regular file", path, kind_of(st.st_mode));
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(err, errlen, "%s: is %s, not a regular file", path, kind_of(st->st_mode));
         close(fd);
         return -1;
     }
+    return fd;
+}
+
+int sl_infile_open(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
         snprintf(err, errlen, "%s: fcntl: %s", path, strerror(errno));
@@ -70,16 +80,14 @@ static int too_big(const char *path, uint64_t n, size_t max, char *err, size_t e
 
 int sl_infile_read(const char *path, size_t max, char **data, size_t *len, char *err, size_t errlen)
 {
-    int fd = sl_infile_open(path, err, errlen);
+    /* O_NONBLOCK stays on: reads of a regular file never wait on it, and
+     * two fcntl calls a file add up over a tree of small pages. */
+    struct stat st;
+    int fd = open_regular(path, &st, err, errlen);
     if (fd < 0)
         return -1;
-    struct stat st;
     int rc = -1;
     char *b = NULL;
-    if (fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
-        goto out;
-    }
     if ((uint64_t)st.st_size > max) {
         too_big(path, (uint64_t)st.st_size, max, err, errlen);
         goto out;

@@ -1,17 +1,25 @@
 /*
- * outfile.c - temporary file + rename, with removal on fatal signals.
+ * outfile.c - an unnamed temporary file, linked into place at commit.
  *
- * The signal handler may only do async-signal-safe work, so the paths of
- * open temporary files live in a fixed table of pointers that the handler
- * reads and unlink()s; a slot is published with an atomic store after its
- * string is complete and cleared before the string is freed.
+ * The one idea: a file opened with O_TMPFILE exists only as long as it is
+ * open, so whatever kills the process, nothing is left; commit gives it a
+ * name with linkat(2).  linkat never replaces a file, so replacing one
+ * (force) links it beside the destination and renames it over.  Where
+ * O_TMPFILE is refused, the file is named from the start, as it always
+ * was, and a fatal signal's handler unlinks it: the handler may only do
+ * async-signal-safe work, so the paths of open temporary files live in a
+ * fixed table of pointers that it reads and unlink()s; a slot is published
+ * with an atomic store after its string is complete and cleared before
+ * the string is freed.
  */
 #include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,10 +69,15 @@ static int claim_slot(char *tmp)
     return -1; /* more temp files than slots: still correct, just not signal-cleaned */
 }
 
+static void release_slot(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&pending[slot], NULL);
+}
+
 static void release(sl_outfile *o)
 {
-    if (o->slot >= 0)
-        atomic_store(&pending[o->slot], NULL);
+    release_slot(o->slot);
     o->slot = -1;
     free(o->tmp);
     free(o->path);
@@ -82,22 +95,36 @@ int sl_outfile_is_stream(const sl_outfile *o)
     return o->path == NULL;
 }
 
-/* Creates PATH.tmp-XXXXXXXX (the X a per-process sequence mixed with the
- * pid) exclusively, with `mode` less the umask, as open(2) applies it: no
- * umask(2) round trip, which would race with other threads creating files,
- * and no fchmod.  O_EXCL refuses an existing file or symlink, so a name
- * someone else guessed only costs a retry.  Returns the descriptor, or -1
- * with errno set; the name is left in tmp (at least strlen(path) + 24). */
-static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
+static atomic_int named_only;
+
+void sl__outfile_named_only(int on)
+{
+    atomic_store(&named_only, on);
+}
+
+/* Writes PATH.tmp-XXXXXXXX into tmp (at least strlen(path) + 24 bytes):
+ * the X a per-process sequence mixed with the pid, so names rarely clash
+ * and a clash (O_EXCL, or EEXIST from linkat) only costs a retry. */
+static void temp_name(const char *path, char *tmp, size_t cap)
 {
     static atomic_uint seq;
-    static atomic_uint pid; /* getpid is a system call per file; a forked child keeps the parent's, and O_EXCL turns a clash into a retry */
+    static atomic_uint pid; /* getpid is a system call per file; a forked child keeps the parent's, and a clash is a retry */
     unsigned me = atomic_load(&pid);
     if (!me)
         atomic_store(&pid, me = (unsigned)getpid());
+    unsigned x = atomic_fetch_add(&seq, 1) * 2654435761u ^ me * 40503u;
+    snprintf(tmp, cap, "%s.tmp-%08x", path, x);
+}
+
+/* Creates a named temporary file exclusively, with `mode` less the umask,
+ * as open(2) applies it: no umask(2) round trip, which would race with
+ * other threads creating files, and no fchmod.  O_EXCL refuses an
+ * existing file or symlink.  Returns the descriptor, or -1 with errno
+ * set; the name is left in tmp. */
+static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
+{
     for (int tries = 0; tries < 100; tries++) {
-        unsigned x = atomic_fetch_add(&seq, 1) * 2654435761u ^ me * 40503u;
-        snprintf(tmp, cap, "%s.tmp-%08x", path, x);
+        temp_name(path, tmp, cap);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
         if (fd >= 0 || errno != EEXIST)
             return fd;
@@ -106,9 +133,118 @@ static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
     return -1;
 }
 
+/* An unnamed file in path's directory, with `mode` less the umask, or -1
+ * (the file system or the kernel has no O_TMPFILE, or tests asked for
+ * the named kind). */
+static int open_unnamed(const char *path, unsigned mode)
+{
+#ifdef O_TMPFILE
+    if (atomic_load(&named_only))
+        return -1;
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        if ((size_t)(slash - path) >= sizeof dir)
+            return -1;
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = 0;
+    }
+    return open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode);
+#else
+    (void)path;
+    (void)mode;
+    return -1;
+#endif
+}
+
+/* Gives the unnamed file behind fd the name `to`, which must be free:
+ * through /proc/self/fd, which needs no privilege, or with AT_EMPTY_PATH
+ * where /proc is missing.  0, or -1 with errno set (EEXIST: taken). */
+static int link_unnamed(int fd, const char *to)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return -1;
+    if (linkat(fd, "", AT_FDCWD, to, AT_EMPTY_PATH) == 0)
+        return 0;
+    errno = ENOENT; /* AT_EMPTY_PATH's own EPERM would only confuse */
+    return -1;
+}
+
+/* Puts the unnamed file in place as `path`: one link when the name is
+ * free; when it is taken and force, a link beside it and a rename over it
+ * (the only moment a name exists that a SIGKILL could leave behind, so
+ * the signal table covers it).  `taken`: the name was taken a moment ago,
+ * so the first link would fail.  0, or -1 with a message in err. */
+static int place_unnamed(int fd, const char *path, int force, int taken, char *err, size_t errlen)
+{
+    if (taken && force)
+        errno = EEXIST;
+    else if (link_unnamed(fd, path) == 0)
+        return 0;
+    if (errno != EEXIST || !force) {
+        if (errno == EEXIST)
+            snprintf(err, errlen, "%s: already exists (use -f to overwrite)", path);
+        else
+            snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = strlen(path) + 24;
+    char *tmp = malloc(cap);
+    int rc = -1, slot = -1;
+    for (int tries = 0; tmp && tries < 100; tries++) {
+        temp_name(path, tmp, cap);
+        if ((rc = link_unnamed(fd, tmp)) == 0 || errno != EEXIST)
+            break;
+    }
+    if (rc == 0) {
+        install_handlers();
+        slot = claim_slot(tmp);
+        if (rename(tmp, path) != 0) {
+            int saved = errno;
+            unlink(tmp);
+            errno = saved;
+            rc = -1;
+        }
+        release_slot(slot);
+    }
+    if (rc)
+        snprintf(err, errlen, "%s: write error: %s", path, tmp ? strerror(errno) : "out of memory");
+    free(tmp);
+    return rc;
+}
+
 int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_t errlen)
 {
     return sl_outfile_open_mode(o, path, force, 0666, err, errlen);
+}
+
+/* The named fallback: PATH.tmp-XXXXXXXX, removed on fatal signals. */
+static int open_named(sl_outfile *o, const char *path, unsigned mode)
+{
+    size_t cap = strlen(path) + 24;
+    if (!(o->tmp = malloc(cap))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    install_handlers();
+    int fd = create_temp(path, o->tmp, cap, mode);
+    if (fd < 0) {
+        int saved = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        errno = saved;
+        return -1;
+    }
+    o->slot = claim_slot(o->tmp);
+    return fd;
 }
 
 int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mode, char *err, size_t errlen)
@@ -142,62 +278,89 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
         snprintf(err, errlen, "%s: already exists (use -f to overwrite)", path);
         return -1;
     }
-    size_t n = strlen(path);
-    o->path = strdup(path);
-    o->tmp = malloc(n + 24);
-    if (!o->path || !o->tmp) {
+    o->force = force;
+    o->replaces = exists;
+    if (!(o->path = strdup(path))) {
         snprintf(err, errlen, "%s: out of memory", path);
-        release(o);
         return -1;
     }
-    install_handlers();
-    int fd = create_temp(path, o->tmp, n + 24, mode);
+    int fd = open_unnamed(path, mode);
+    o->unnamed = fd >= 0;
+    if (fd < 0)
+        fd = open_named(o, path, mode);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         release(o);
         return -1;
     }
-    o->slot = claim_slot(o->tmp);
     if (!(o->fp = fdopen(fd, "wb"))) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         close(fd);
-        unlink(o->tmp);
+        if (o->tmp)
+            unlink(o->tmp);
         release(o);
         return -1;
     }
     return 0;
 }
 
+static int commit_stream(sl_outfile *o, char *err, size_t errlen)
+{
+    int bad = fflush(o->fp) != 0 || ferror(o->fp);
+    int saved = errno;
+    if (o->stream && fclose(o->fp) != 0 && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    o->fp = NULL;
+    if (bad) {
+        snprintf(err, errlen, "%s: write error: %s", o->name, strerror(saved));
+        return -1;
+    }
+    return 0;
+}
+
+/* rename(2), but without force never over a file that appeared since
+ * the open (where the file system can say so: RENAME_NOREPLACE). */
+static int rename_into_place(const char *tmp, const char *path, int force)
+{
+#ifdef RENAME_NOREPLACE
+    if (!force) {
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+            return 0;
+        if (errno != EINVAL && errno != ENOSYS)
+            return -1;
+    }
+#else
+    (void)force;
+#endif
+    return rename(tmp, path);
+}
+
 int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 {
-    if (sl_outfile_is_stream(o)) {
-        int bad = fflush(o->fp) != 0 || ferror(o->fp);
-        int saved = errno;
-        if (o->stream && fclose(o->fp) != 0 && !bad) {
-            bad = 1;
-            saved = errno;
-        }
-        o->fp = NULL;
-        if (bad) {
-            snprintf(err, errlen, "%s: write error: %s", o->name, strerror(saved));
-            return -1;
-        }
-        return 0;
-    }
-    int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
-    int saved = errno;
+    if (sl_outfile_is_stream(o))
+        return commit_stream(o, err, errlen);
+    int bad = fflush(o->fp) != 0 || ferror(o->fp) || (!o->no_fsync && fsync(fileno(o->fp)) != 0);
+    int saved = errno, placed_err = 0;
+    if (!bad && o->unnamed && place_unnamed(fileno(o->fp), o->path, o->force, o->replaces, err, errlen))
+        bad = placed_err = 1; /* the message is in err already */
     if (fclose(o->fp) != 0 && !bad) {
         bad = 1;
         saved = errno;
     }
     o->fp = NULL;
-    if (!bad && rename(o->tmp, o->path) != 0) {
+    if (!bad && !o->unnamed && rename_into_place(o->tmp, o->path, o->force) != 0) {
         bad = 1;
         saved = errno;
     }
     if (bad) {
-        snprintf(err, errlen, "%s: write error: %s", o->path, strerror(saved));
-        unlink(o->tmp);
+        if (!placed_err && saved == EEXIST) /* (place_unnamed said why itself) */
+            snprintf(err, errlen, "%s: already exists (use -f to overwrite)", o->path);
+        else if (!placed_err)
+            snprintf(err, errlen, "%s: write error: %s", o->path, strerror(saved));
+        if (o->tmp)
+            unlink(o->tmp);
         release(o);
         return -1;
     }
@@ -225,77 +388,86 @@ void sl_outfile_abort(sl_outfile *o)
         return;
     }
     if (o->fp)
-        fclose(o->fp);
+        fclose(o->fp); /* an unnamed file is gone with its last descriptor */
     if (o->tmp)
         unlink(o->tmp);
     release(o);
 }
 
+/* write(2) all of it; 0, or an errno. */
+static int write_all(int fd, const void *data, size_t len)
+{
+    for (const char *p = data, *end = p + len; p < end;) {
+        ssize_t w = write(fd, p, (size_t)(end - p));
+        if (w > 0)
+            p += w;
+        else if (w < 0 && errno == EINTR)
+            continue;
+        else
+            return w < 0 ? errno : ENOSPC;
+    }
+    return 0;
+}
+
+/* write_whole on a device or FIFO: in place, through the stream path. */
+static int write_whole_stream(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    sl_outfile o;
+    if (sl_outfile_open(&o, path, 1, err, errlen) != 0)
+        return -1;
+    if (len && fwrite(data, 1, len, o.fp) != len) {
+        snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
+        sl_outfile_abort(&o);
+        return -1;
+    }
+    return sl_outfile_commit(&o, err, errlen);
+}
+
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    int exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) {
             snprintf(err, errlen, "%s: is a directory", path);
             return -1;
         }
-        sl_outfile o; /* a device or FIFO: written in place, through the stream path */
-        if (sl_outfile_open(&o, path, 1, err, errlen) != 0)
-            return -1;
-        if (len && fwrite(data, 1, len, o.fp) != len) {
-            snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
-            sl_outfile_abort(&o);
-            return -1;
-        }
-        return sl_outfile_commit(&o, err, errlen);
+        return write_whole_stream(path, data, len, err, errlen);
     }
     size_t n = strlen(path);
-    char stackbuf[512];
-    char *tmp = n + 24 <= sizeof stackbuf ? stackbuf : malloc(n + 24);
-    if (!tmp) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return -1;
+    char stackbuf[512], *tmp = NULL;
+    int slot = -1, fd = open_unnamed(path, 0666);
+    if (fd < 0) { /* the named fallback */
+        tmp = n + 24 <= sizeof stackbuf ? stackbuf : malloc(n + 24);
+        if (!tmp) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            return -1;
+        }
+        install_handlers();
+        if ((fd = create_temp(path, tmp, n + 24, 0666)) >= 0)
+            slot = claim_slot(tmp);
     }
-    install_handlers();
-    int fd = create_temp(path, tmp, n + 24, 0666);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         if (tmp != stackbuf)
             free(tmp);
         return -1;
     }
-    int slot = claim_slot(tmp);
-    int bad = 0, saved = 0;
-    for (const char *p = data, *end = p + len; p < end && !bad;) {
-        ssize_t w = write(fd, p, (size_t)(end - p));
-        if (w > 0)
-            p += w;
-        else if (w < 0 && errno == EINTR)
-            continue;
-        else {
-            bad = 1;
-            saved = w < 0 ? errno : ENOSPC;
-        }
-    }
-    if (!bad && durable && fsync(fd) != 0) {
-        bad = 1;
+    int saved = write_all(fd, data, len), placed_err = 0;
+    if (!saved && durable && fsync(fd) != 0)
         saved = errno;
-    }
-    if (close(fd) != 0 && !bad) {
-        bad = 1;
+    if (!saved && !tmp && place_unnamed(fd, path, 1, exists, err, errlen))
+        saved = placed_err = -1;
+    if (close(fd) != 0 && !saved)
         saved = errno;
-    }
-    if (!bad && rename(tmp, path) != 0) {
-        bad = 1;
+    if (!saved && tmp && rename(tmp, path) != 0)
         saved = errno;
-    }
-    if (bad) {
+    if (saved && !placed_err)
         snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
+    if (saved && tmp)
         unlink(tmp);
-    }
-    if (slot >= 0)
-        atomic_store(&pending[slot], NULL);
+    release_slot(slot);
     if (tmp != stackbuf)
         free(tmp);
-    return bad ? -1 : 0;
+    return saved ? -1 : 0;
 }

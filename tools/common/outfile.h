@@ -1,11 +1,15 @@
 /*
  * outfile.h - output files that appear whole or not at all.
  *
- * sl_outfile_open writes to a temporary file beside the destination;
- * sl_outfile_commit flushes, fsyncs and renames it into place, and
- * sl_outfile_abort removes it.  A temporary file still open when the
- * process gets SIGINT, SIGTERM or SIGHUP is removed before it dies, so no
- * half-written output is ever left under the destination name or beside it.
+ * sl_outfile_open writes to a temporary file in the destination's
+ * directory that has no name (O_TMPFILE); sl_outfile_commit flushes,
+ * fsyncs and links it into place (or, replacing a file, links it beside
+ * the destination and renames it over), and sl_outfile_abort drops it.
+ * Because it has no name, a process killed in any way (SIGKILL, the OOM
+ * killer, a power cut) leaves nothing behind.  Where the file system
+ * refuses O_TMPFILE, the temporary file is named PATH.tmp-XXXXXXXX
+ * instead and removed on SIGINT, SIGTERM or SIGHUP; only a SIGKILL (or a
+ * power cut) can then leave it behind.
  * Path "-" (or NULL) means standard output, which cannot be taken back;
  * an existing device or FIFO (/dev/null, a named pipe) is written in place,
  * since renaming over it would replace it with a regular file.
@@ -20,9 +24,13 @@ typedef struct sl_outfile {
     FILE *fp;         /* write here */
     const char *name; /* the destination as given, or "<stdout>" */
     char *path;       /* the destination, NULL for stdout */
-    char *tmp;        /* the temporary file, NULL for stdout */
+    char *tmp;        /* the named temporary file; NULL for stdout and an unnamed one */
     int slot;         /* place in the signal-cleanup table, or -1 */
     int stream;       /* a device or FIFO written in place */
+    int unnamed;      /* the temporary file is an O_TMPFILE: it gets its name at commit */
+    int force;        /* commit may replace an existing destination */
+    int replaces;     /* the destination existed at the open */
+    int no_fsync;     /* set after the open: commit skips the fsync (see sl_outfile_commit) */
 } sl_outfile;
 
 /* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
@@ -34,9 +42,12 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
 int sl_outfile_is_stdout(const sl_outfile *o);
 /* 1 when what is written cannot be taken back: stdout, a device, a FIFO. */
 int sl_outfile_is_stream(const sl_outfile *o);
-/* Flushes, syncs and renames into place (stdout: flushes).  Reports write
- * errors such as a full disk, in which case the temporary file is removed.
- * Returns 0, or -1 with a message in err. */
+/* Flushes, syncs and links or renames into place (stdout: flushes); with
+ * no_fsync set, skips the fsync, as cmark or zstd do: the file is never
+ * seen half-written, but a power cut soon after may lose its data.
+ * Reports write errors such as a full disk, in which case the temporary
+ * file is removed; without force, a destination that appeared since the
+ * open is not replaced.  Returns 0, or -1 with a message in err. */
 int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen);
 /* Starts writing what has been written so far to the disk, without
  * waiting (sync_file_range on Linux; elsewhere nothing), so that commit's
@@ -47,15 +58,20 @@ void sl_outfile_start_writeback(sl_outfile *o);
 void sl_outfile_abort(sl_outfile *o);
 
 /* Writes `len` bytes as the whole content of `path` in one go, with the
- * same guarantees as open + write + commit (temporary file and rename;
- * devices and FIFOs in place; a directory refused; force implied) but
- * with no stdio stream: five system calls for a new regular file (stat,
- * open, write, close, rename), plus fsync when `durable`.  durable 0 is
+ * same guarantees as open + write + commit (unnamed temporary file, then
+ * a link; devices and FIFOs in place; a directory refused; force implied)
+ * but with no stdio stream: five system calls for a new regular file
+ * (stat, open, write, linkat, close; a replaced file adds a linkat and a
+ * rename), plus fsync when `durable`.  durable 0 is
  * the rename alone, as cmark or esbuild write their outputs: never seen
  * half-written by another process, but a power cut may lose the file.
  * For tools that write many small files from buffers they already hold.
  * Returns 0, or -1 with a message naming the file in err (the destination
  * untouched). */
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen);
+
+/* For tests: 1 makes every later open use the named temporary file, as
+ * on a file system without O_TMPFILE; 0 goes back to trying O_TMPFILE. */
+void sl__outfile_named_only(int on);
 
 #endif

@@ -30,15 +30,19 @@ static int ends_with(const char *s, const char *suf)
     return a >= b && !strcmp(s + a - b, suf);
 }
 
-static int is_file(const char *p)
+/* Every question to the file system is recorded (gr_graph_watch): the
+ * answers are what the graph depends on besides the files' texts. */
+static int is_file(gr_graph *g, const char *p)
 {
     struct stat st;
+    gr_graph_watch(g, p);
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int is_dir(const char *p)
+static int is_dir(gr_graph *g, const char *p)
 {
     struct stat st;
+    gr_graph_watch(g, p);
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -79,9 +83,10 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Sorted entries of a directory (names only), without "." and "..". */
-static char **list_dir(const char *dir, size_t *n)
+static char **list_dir(gr_graph *g, const char *dir, size_t *n)
 {
     *n = 0;
+    gr_graph_watch(g, dir); /* a directory's times change when an entry comes or goes */
     DIR *d = opendir(dir);
     if (!d)
         return NULL;
@@ -111,17 +116,20 @@ static void free_list(char **v, size_t n)
  * hidden directories and nested packages). */
 static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
 {
-    if (depth > 32)
+    if (depth > GR_MAX_WALK_DEPTH) {
+        gr_graph_warn(g, dir, 0, "directory nested deeper than %d levels in its package; not searched",
+                      GR_MAX_WALK_DEPTH);
         return;
+    }
     size_t n;
-    char **v = list_dir(dir, &n);
+    char **v = list_dir(g, dir, &n);
     for (size_t i = 0; i < n; i++) {
         char *p = gr_path_join(dir, v[i]);
         struct stat st;
         int lst = lstat(p, &st);
         if (lst == 0 && S_ISDIR(st.st_mode)) {
             char *toml = gr_path_join(p, "Cargo.toml");
-            int nested = is_file(toml);
+            int nested = is_file(g, toml);
             free(toml);
             if (v[i][0] != '.' && !(top && !strcmp(v[i], "target")) && !nested)
                 walk(g, p, pkg, 0, depth + 1);
@@ -143,16 +151,16 @@ static void auto_targets(gr_graph *g, const char *dir, const char *sub, const ch
 {
     char *d = gr_path_join(dir, sub);
     size_t n;
-    char **v = list_dir(d, &n);
+    char **v = list_dir(g, d, &n);
     for (size_t i = 0; i < n; i++) {
         char *p = gr_path_join(d, v[i]);
-        if (ends_with(v[i], ".rs") && is_file(p)) {
+        if (ends_with(v[i], ".rs") && is_file(g, p)) {
             char name[256];
             snprintf(name, sizeof name, "%.*s", (int)(strlen(v[i]) - 3), v[i]);
             add_crate(g, name, kind, p, pkg);
-        } else if (is_dir(p)) {
+        } else if (is_dir(g, p)) {
             char *m = gr_path_join(p, "main.rs");
-            if (is_file(m))
+            if (is_file(g, m))
                 add_crate(g, v[i], kind, m, pkg);
             free(m);
         }
@@ -167,6 +175,7 @@ static int read_manifest(gr_graph *g, const char *toml, gr_manifest *m)
     char *buf;
     size_t len;
     char err[256];
+    gr_graph_watch(g, toml);
     if (gr_source_read(toml, &buf, &len, err, sizeof err)) {
         gr_graph_warn(g, toml, 0, "%s", err);
         return -1;
@@ -182,17 +191,47 @@ static int read_manifest(gr_graph *g, const char *toml, gr_manifest *m)
     return 0;
 }
 
+/* A workspace member pattern lists the directory above its first
+ * wildcard (and, when a component follows the wildcard's, each match of
+ * the wildcard): watching those directories sees a member come or go. */
+static void watch_glob_dirs(gr_graph *g, const char *pat)
+{
+    if (!g->watch)
+        return;
+    size_t w = strcspn(pat, "*?[");
+    if (!pat[w])
+        return; /* no wildcard: the member itself is watched by is_dir */
+    char *d = gr_xstrdup(pat);
+    d[w] = 0;
+    char *slash = strrchr(d, '/');
+    if (slash)
+        *slash = 0;
+    gr_graph_watch(g, slash ? d : ".");
+    free(d);
+    char *rest = strchr(pat + w, '/');
+    if (rest) {
+        char *head = gr_xstrdup(pat);
+        head[rest - pat] = 0;
+        glob_t gl;
+        if (glob(head, 0, NULL, &gl) == 0)
+            for (size_t k = 0; k < gl.gl_pathc; k++)
+                gr_graph_watch(g, gl.gl_pathv[k]);
+        globfree(&gl);
+        free(head);
+    }
+}
+
 static void package(gr_graph *g, const char *dir, const gr_manifest *m)
 {
     const char *b = strrchr(dir, '/');
     const char *name = m->package_name ? m->package_name : b ? b + 1 : dir;
     uint32_t pkg = add_package(g, dir, name);
     char *lib = m->lib_path ? gr_path_join(dir, m->lib_path) : gr_path_join(dir, "src/lib.rs");
-    if (is_file(lib) || m->lib_path)
+    if (is_file(g, lib) || m->lib_path)
         add_crate(g, m->lib_name ? m->lib_name : name, "lib", lib, pkg);
     free(lib);
     char *mainrs = gr_path_join(dir, "src/main.rs");
-    if (is_file(mainrs))
+    if (is_file(g, mainrs))
         add_crate(g, name, "bin", mainrs, pkg);
     free(mainrs);
     for (size_t i = 0; i < m->bin_paths.n; i++) {
@@ -204,7 +243,7 @@ static void package(gr_graph *g, const char *dir, const gr_manifest *m)
     }
     auto_targets(g, dir, "src/bin", "bin", pkg);
     char *build = gr_path_join(dir, m->build ? m->build : "build.rs");
-    if (is_file(build))
+    if (is_file(g, build))
         add_crate(g, "build_script_build", "build", build, pkg);
     free(build);
     auto_targets(g, dir, "tests", "test", pkg);
@@ -216,14 +255,14 @@ static void package(gr_graph *g, const char *dir, const gr_manifest *m)
 static void directory(gr_graph *g, const char *dir, int depth)
 {
     char *toml = gr_path_join(dir, "Cargo.toml");
-    if (!is_file(toml)) {
+    if (!is_file(g, toml)) {
         free(toml);
         size_t n, found = 0;
-        char **v = list_dir(dir, &n);
+        char **v = list_dir(g, dir, &n);
         for (size_t i = 0; depth == 0 && i < n; i++) {
             char *sub = gr_path_join(dir, v[i]);
             char *t = gr_path_join(sub, "Cargo.toml");
-            if (v[i][0] != '.' && is_file(t)) {
+            if (v[i][0] != '.' && is_file(g, t)) {
                 directory(g, sub, depth + 1);
                 found++;
             }
@@ -243,9 +282,13 @@ static void directory(gr_graph *g, const char *dir, int depth)
     free(toml);
     if (m.has_package)
         package(g, dir, &m);
-    if (m.has_workspace && depth < 4) {
+    if (m.has_workspace && depth >= GR_MAX_WORKSPACE_DEPTH)
+        gr_graph_warn(g, dir, 0, "workspace nested %d levels deep (at most %d); its members are not read", depth,
+                      GR_MAX_WORKSPACE_DEPTH - 1);
+    else if (m.has_workspace) {
         for (size_t i = 0; i < m.members.n; i++) {
             char *pat = gr_path_join(dir, m.members.v[i]);
+            watch_glob_dirs(g, pat);
             glob_t gl;
             if (glob(pat, 0, NULL, &gl) == 0) {
                 for (size_t k = 0; k < gl.gl_pathc; k++) {
@@ -256,7 +299,7 @@ static void directory(gr_graph *g, const char *dir, int depth)
                         free(ex);
                     }
                     char *norm = gr_path_join(gl.gl_pathv[k], ".");
-                    if (!excluded && is_dir(norm) && strcmp(norm, dir))
+                    if (!excluded && is_dir(g, norm) && strcmp(norm, dir))
                         directory(g, norm, depth + 1);
                     free(norm);
                 }
@@ -276,9 +319,9 @@ int gr_discover(gr_graph *g, char **paths, int npaths)
     for (int i = 0; i < npaths; i++) {
         char *p = gr_path_join("", paths[i]);
         gr_strlist_push(&g->inputs, paths[i]);
-        if (is_dir(p)) {
+        if (is_dir(g, p)) {
             directory(g, p, 0);
-        } else if (ends_with(p, ".rs") && is_file(p)) {
+        } else if (ends_with(p, ".rs") && is_file(g, p)) {
             char *dir = gr_path_dirname(p);
             const char *b = strrchr(p, '/');
             char name[256];

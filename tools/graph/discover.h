@@ -6,6 +6,12 @@
 
 #include "graph.h"
 
+/* Limits of the walk (README "Limits"): directories below a package
+ * directory searched for .rs files, and how deep workspaces may sit in
+ * workspaces (counting a registry directory of crates as one level). */
+#define GR_MAX_WALK_DEPTH 32
+#define GR_MAX_WORKSPACE_DEPTH 4
+
 /* Fills g's packages, crates and (walked) files.  Problems with a manifest
  * or a directory become warnings; returns -1 when a path is neither a
  * directory nor a .rs file (the caller stops: a usage error). */

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -43,7 +44,7 @@ enum sym {
     S_BLOCK, S_METAVARIABLE, S_BRACKETED_TYPE, S_QUALIFIED_TYPE, S_WHERE_CLAUSE,
     S_WHERE_PREDICATE, S_TRAIT_BOUNDS, S_ERROR, S_LINE_COMMENT, S_BLOCK_COMMENT,
     S_FIELD_IDENTIFIER, S_REFERENCE_TYPE, S_POINTER_TYPE, S_ARRAY_TYPE, S_DYNAMIC_TYPE,
-    S_ABSTRACT_TYPE, S_TUPLE_TYPE, S__COUNT
+    S_ABSTRACT_TYPE, S_TUPLE_TYPE, S_RAW_STRING_LITERAL, S__COUNT
 };
 
 static const char *const sym_names[S__COUNT] = {
@@ -80,6 +81,7 @@ static const char *const sym_names[S__COUNT] = {
     [S_FIELD_IDENTIFIER] = "field_identifier", [S_REFERENCE_TYPE] = "reference_type",
     [S_POINTER_TYPE] = "pointer_type", [S_ARRAY_TYPE] = "array_type", [S_DYNAMIC_TYPE] = "dynamic_type",
     [S_ABSTRACT_TYPE] = "abstract_type", [S_TUPLE_TYPE] = "tuple_type",
+    [S_RAW_STRING_LITERAL] = "raw_string_literal",
 };
 
 enum fld {
@@ -136,6 +138,7 @@ struct gr_extractor {
 
 gr_extractor *gr_extractor_new(void)
 {
+    gr_tsarena_install(); /* before the first call into tree-sitter on this thread */
     pthread_once(&G_once, grammar_init);
     gr_extractor *x = gr_xcalloc(1, sizeof *x);
     x->parser = ts_parser_new();
@@ -199,6 +202,8 @@ static int sym(TSNode n)
     if (ts_node_is_null(n))
         return S_OTHER;
     TSSymbol s = ts_node_symbol(n);
+    if (s == (TSSymbol)-1)
+        return S_ERROR; /* tree-sitter's builtin error symbol, outside the grammar's table */
     return s < G.nsym ? G.sym[s] : S_OTHER;
 }
 
@@ -766,6 +771,145 @@ static void extern_crate(ex *e, TSNode n, uint32_t parent)
     fg_add_use(e->f, &u);
 }
 
+/* ---- #[path] strings -------------------------------------------------- */
+
+/* The end (one past the closing quote) of the Rust string literal at t[i]
+ * - "...", r"...", r#"..."# - or 0 when there is none before len. */
+static uint32_t literal_end(const char *t, uint32_t i, uint32_t len)
+{
+    if (i < len && t[i] == 'r') {
+        uint32_t j = i + 1, hashes = 0;
+        while (j < len && t[j] == '#')
+            j++, hashes++;
+        if (j >= len || t[j] != '"')
+            return 0;
+        for (j++; j < len; j++) {
+            uint32_t k = 0;
+            if (t[j] != '"')
+                continue;
+            while (k < hashes && j + 1 + k < len && t[j + 1 + k] == '#')
+                k++;
+            if (k == hashes)
+                return j + 1 + hashes;
+        }
+        return 0;
+    }
+    if (i >= len || t[i] != '"')
+        return 0;
+    for (uint32_t j = i + 1; j < len; j++) {
+        if (t[j] == '\\')
+            j++;
+        else if (t[j] == '"')
+            return j + 1;
+    }
+    return 0;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Appends code point c as UTF-8; 0 when it is not one (or is NUL, which
+ * no path may hold). */
+static int put_utf8(char *out, size_t cap, size_t *n, uint32_t c)
+{
+    if (!c || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || *n + 4 >= cap)
+        return 0;
+    if (c < 0x80) {
+        out[(*n)++] = (char)c;
+    } else if (c < 0x800) {
+        out[(*n)++] = (char)(0xC0 | c >> 6);
+        out[(*n)++] = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out[(*n)++] = (char)(0xE0 | c >> 12);
+        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3F));
+        out[(*n)++] = (char)(0x80 | (c & 0x3F));
+    } else {
+        out[(*n)++] = (char)(0xF0 | c >> 18);
+        out[(*n)++] = (char)(0x80 | (c >> 12 & 0x3F));
+        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3F));
+        out[(*n)++] = (char)(0x80 | (c & 0x3F));
+    }
+    return 1;
+}
+
+/* One escape of a (non-raw) string at t[*j] (just past the backslash):
+ * appended to out, *j moved past it.  0 for an escape Rust rejects. */
+static int unescape(const char *t, uint32_t end, uint32_t *j, char *out, size_t cap, size_t *n)
+{
+    char c = t[(*j)++];
+    switch (c) {
+    case 'n': return put_utf8(out, cap, n, '\n');
+    case 'r': return put_utf8(out, cap, n, '\r');
+    case 't': return put_utf8(out, cap, n, '\t');
+    case '\\': case '\'': case '"': return put_utf8(out, cap, n, (unsigned char)c);
+    case '0': return 0; /* NUL: no path holds one */
+    case '\n': /* a line continuation: the newline and the whitespace after it go */
+        while (*j < end && is_space(t[*j]))
+            (*j)++;
+        return 1;
+    case 'x': {
+        int a = *j + 1 < end ? hex_digit(t[*j]) : -1, b = *j + 1 < end ? hex_digit(t[*j + 1]) : -1;
+        if (a < 0 || b < 0 || a > 7)
+            return 0;
+        *j += 2;
+        return put_utf8(out, cap, n, (uint32_t)(a << 4 | b));
+    }
+    case 'u': {
+        if (*j >= end || t[*j] != '{')
+            return 0;
+        uint32_t v = 0, digits = 0;
+        for ((*j)++; *j < end && t[*j] != '}'; (*j)++) {
+            int d = hex_digit(t[*j]);
+            if (t[*j] == '_')
+                continue;
+            if (d < 0 || ++digits > 6)
+                return 0;
+            v = v << 4 | (uint32_t)d;
+        }
+        if (*j >= end || !digits)
+            return 0;
+        (*j)++;
+        return put_utf8(out, cap, n, v);
+    }
+    default:
+        return 0;
+    }
+}
+
+/* The value of the Rust string literal t[a..b) (quotes and any r#
+ * included): escapes decoded, raw strings as written.  Empty when it is
+ * not a literal Rust accepts, or holds a NUL. */
+static fg_str string_value(ex *e, const char *t, uint32_t a, uint32_t b)
+{
+    fg_str none = {0, 0};
+    size_t n = 0, cap = sizeof e->buf;
+    if (literal_end(t, a, b) != b)
+        return none;
+    if (t[a] == 'r') {
+        uint32_t hashes = 0;
+        while (t[a + 1 + hashes] == '#')
+            hashes++;
+        uint32_t from = a + 2 + hashes, to = b - 1 - hashes;
+        if (to - from >= cap || memchr(t + from, 0, to - from))
+            return none;
+        return fg_intern(e->f, t + from, to - from);
+    }
+    for (uint32_t j = a + 1; j < b - 1;) {
+        if (t[j] == '\\') {
+            j++;
+            if (!unescape(t, b - 1, &j, e->buf, cap, &n))
+                return none;
+        } else {
+            if (!t[j] || n + 1 >= cap)
+                return none;
+            e->buf[n++] = t[j++];
+        }
+    }
+    return fg_intern(e->f, e->buf, n);
+}
+
 /* #[cfg_attr(unix, path = "sys/unix.rs")]: the first path = "..." in the
  * arguments.  Which configuration is active is not known here, so the
  * first one listed is taken (the mount reports it if it does not exist). */
@@ -786,19 +930,15 @@ static fg_str cfg_attr_path(ex *e, TSNode attr)
         j++;
         while (j < t.len && isspace((unsigned char)t.p[j]))
             j++;
-        if (j >= t.len || t.p[j] != '"')
-            continue;
-        uint32_t k = ++j;
-        while (k < t.len && t.p[k] != '"')
-            k++;
-        if (k < t.len)
-            return fg_intern(e->f, t.p + j, k - j);
+        uint32_t k = literal_end(t.p, j, t.len);
+        if (k)
+            return string_value(e, t.p, j, k);
     }
     return (fg_str){0, 0};
 }
 
 
-/* #[path = "x.rs"]: the string, or empty for any other attribute. */
+/* #[path = "x.rs"]: the string's value, or empty for any other attribute. */
 static fg_str path_attribute(ex *e, TSNode attr_item)
 {
     /* Most attributes (cfg, derive, doc, inline...) are told apart by the
@@ -822,14 +962,10 @@ static fg_str path_attribute(ex *e, TSNode attr_item)
     if (sym(name) != S_IDENTIFIER || s.len != 4 || memcmp(s.p, "path", 4))
         return (fg_str){0, 0};
     TSNode v = field(a, F_VALUE);
-    if (ts_node_is_null(v) || sym(v) != S_STRING_LITERAL)
+    if (ts_node_is_null(v) || (sym(v) != S_STRING_LITERAL && sym(v) != S_RAW_STRING_LITERAL))
         return (fg_str){0, 0};
-    /* The literal's content, without quotes (escapes are not expected in
-     * file names and are kept as written). */
     span t = text(e, v);
-    if (t.len < 2)
-        return (fg_str){0, 0};
-    return fg_intern(e->f, t.p + 1, t.len - 2);
+    return string_value(e, t.p, 0, t.len);
 }
 
 static void module(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
@@ -1311,14 +1447,6 @@ static void skim(gr_extractor *x, const char *src, size_t len)
         x->nranges = gr_skim_ranges(&x->skims, &x->ranges, &x->ranges_cap);
 }
 
-static TSTree *parse(gr_extractor *x, const char *src, size_t len)
-{
-    ts_parser_reset(x->parser);
-    if (!ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges))
-        return NULL;
-    return ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
-}
-
 static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src, size_t len)
 {
     TSNode r = ts_tree_root_node(t);
@@ -1342,6 +1470,95 @@ static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src
     free(e);
 }
 
+/* The input tree-sitter reads: the whole rest of the text at once. */
+typedef struct text_in {
+    const char *s;
+    uint32_t len;
+} text_in;
+
+static const char *read_text(void *payload, uint32_t at, TSPoint pt, uint32_t *got)
+{
+    (void)pt;
+    const text_in *t = payload;
+    *got = at < t->len ? t->len - at : 0;
+    return at < t->len ? t->s + at : "";
+}
+
+/* The budget of one parse (GR_PARSE_BUDGET in extract.h), checked every
+ * hundred or so parser operations; `at` is where the parser was when it
+ * ran out. */
+typedef struct budget {
+    size_t limit;
+    uint32_t at;
+    int over;
+} budget;
+
+static bool over_budget(TSParseState *st)
+{
+    budget *b = st->payload;
+    if (gr_tsarena_requested() <= b->limit)
+        return false;
+    b->over = 1;
+    b->at = st->current_byte_offset;
+    return true;
+}
+
+size_t gr_parse_budget(size_t len)
+{
+    size_t b = GR_PARSE_BUDGET_BASE + GR_PARSE_BUDGET_PER_BYTE * len;
+    return b < GR_PARSE_BUDGET_MAX ? b : GR_PARSE_BUDGET_MAX;
+}
+
+/* Parses src with p (ranges set by the caller) within the budget: NULL
+ * when tree-sitter gave up or ran out of budget (b->over says which). */
+static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b)
+{
+    text_in in = {src, (uint32_t)len};
+    b->limit = gr_parse_budget(len);
+    b->over = 0;
+    TSInput input = {&in, read_text, TSInputEncodingUTF8, NULL};
+    TSParseOptions opt = {b, over_budget};
+    return ts_parser_parse_with_options(p, NULL, input, opt);
+}
+
+/* No tree: say why, where the parser stopped if it ran out of budget. */
+static void no_tree(fg_file *f, const budget *b, const char *src, size_t len)
+{
+    if (!b->over) {
+        fg_diagf(f, 1, "the parser gave up on this file");
+        return;
+    }
+    uint32_t line = 1;
+    for (uint32_t i = 0; i < b->at && i < len; i++)
+        line += src[i] == '\n';
+    fg_diagf(f, line,
+             "syntax errors too costly to recover from (tree-sitter asked for %zu MiB, over the limit of %zu MiB "
+             "for a file of %zu bytes): parse abandoned at this line; no items from this file",
+             gr_tsarena_requested() >> 20, gr_parse_budget(len) >> 20, len);
+}
+
+/* The arena path: parser, tree and cursors all live in the arena for this
+ * one file, and go together at the end without a tree walk to free them.
+ * A parser made here must not outlive the arena span, so it is new for
+ * each file (cheap next to a parse). */
+static void extract_in_arena(gr_extractor *x, fg_file *f, const char *src, size_t len)
+{
+    gr_tsarena_begin(x->arena);
+    TSParser *p = ts_parser_new();
+    budget b = {0, 0, 0};
+    TSTree *t = p && ts_parser_set_language(p, G.lang) &&
+                        (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
+                    ? parse_bounded(p, src, len, &b)
+                    : NULL;
+    if (t)
+        extract_tree(x, f, t, src, len);
+    else
+        no_tree(f, &b, src, len);
+    if (p)
+        ts_parser_delete(p); /* releases the scanner's own state */
+    gr_tsarena_end(x->arena);
+}
+
 void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
 {
     fg_item root;
@@ -1353,31 +1570,20 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         fg_diagf(f, 1, "file too large to parse");
         return;
     }
+    skim(x, src, len);
     if (x->arena) {
-        /* Parser, tree and cursors all live in the arena for this one file,
-         * and go together at the end without a tree walk to free them.  A
-         * parser made here must not outlive the arena span, so it is new
-         * for each file (cheap next to a parse). */
-        skim(x, src, len);
-        gr_tsarena_begin(x->arena);
-        TSParser *p = ts_parser_new();
-        TSTree *t = p && ts_parser_set_language(p, G.lang) &&
-                            (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
-                        ? ts_parser_parse_string(p, NULL, src, (uint32_t)len)
-                        : NULL;
-        if (t)
-            extract_tree(x, f, t, src, len);
-        else
-            fg_diagf(f, 1, "the parser gave up on this file");
-        if (p)
-            ts_parser_delete(p); /* releases the scanner's own (libc) state */
-        gr_tsarena_end(x->arena);
+        extract_in_arena(x, f, src, len);
         return;
     }
-    skim(x, src, len);
-    TSTree *t = parse(x, src, len);
+    gr_tsarena_begin(NULL); /* counts the budget */
+    ts_parser_reset(x->parser);
+    budget b = {0, 0, 0};
+    TSTree *t = ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges)
+                    ? parse_bounded(x->parser, src, len, &b)
+                    : NULL;
     if (!t) {
-        fg_diagf(f, 1, "the parser gave up on this file");
+        no_tree(f, &b, src, len);
+        ts_parser_reset(x->parser); /* a cancelled parse would otherwise resume */
         return;
     }
     extract_tree(x, f, t, src, len);

@@ -18,6 +18,7 @@
 
 #include "filegraph.h"
 #include "manifest.h"
+#include "runrec.h"
 #include "strtab.h"
 
 /* A crate root found by discovery (lib, bin, test, ...). */
@@ -127,7 +128,17 @@ typedef struct gr_graph {
     size_t nreal;             /* nodes before unresolved ones were added */
     int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
+    gr_watchlist *watch;      /* NULL, or every path asked about is recorded (runrec.h) */
 } gr_graph;
+
+/* What discovery and the merger ask the file system about goes through
+ * here, so that a run record (runrec.h) knows every answer the graph
+ * depends on. */
+static inline void gr_graph_watch(gr_graph *g, const char *path)
+{
+    if (g->watch)
+        gr_watch_path(g->watch, path);
+}
 
 void gr_graph_init(gr_graph *g);
 uint32_t gr_text_add(gr_graph *g, const char *s, size_t len);

@@ -19,15 +19,18 @@
 #include "discover.h"
 #include "emit.h"
 #include "graph.h"
+#include "graphcache.h"
 #include "parse_all.h"
+#include "runrec.h"
 #include "sluice/chan.h"
+#include "xalloc.h"
 
 int sl_graph_main(int argc, char **argv);
 
 static void usage(FILE *o)
 {
     fprintf(o,
-            "usage: sluice graph [-j THREADS] [--db FILE.sqlite] [--json FILE] [--stats] [-q] PATH...\n"
+            "usage: sluice graph [-j THREADS] [--db FILE.sqlite] [--json FILE] [--cache DIR] [--stats] [-q] PATH...\n"
             "\n"
             "Parses Rust crates (directories with a Cargo.toml, workspaces, or a\n"
             "directory of crates) or single .rs files into one code graph: items,\n"
@@ -36,6 +39,8 @@ static void usage(FILE *o)
             "  -j, --threads N  parser threads (default: the number of CPUs)\n"
             "      --db FILE    write the graph as SQLite (docs/formats/graph.md)\n"
             "      --json FILE  write the graph as JSON ('-' for standard output)\n"
+            "      --cache DIR  keep per-file graphs in DIR and reuse them (also SLUICE_GRAPH_CACHE)\n"
+            "      --cache-max SIZE  evict least recently used entries past SIZE (K, M, G; default 1G)\n"
             "      --stats      print counts and timings to standard error\n"
             "  -q, --quiet      do not print warnings (the exit status still says)\n"
             "\n"
@@ -47,6 +52,16 @@ static int64_t cpu_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void cache_stats(const gr_cache_stats *cs)
+{
+    fprintf(stderr,
+            "  cache: %llu hits, %llu misses, %llu bad entries (recomputed), %llu written, %llu write errors, "
+            "%llu evicted, %.1f MB on disk\n",
+            (unsigned long long)cs->hits, (unsigned long long)cs->misses, (unsigned long long)cs->bad,
+            (unsigned long long)cs->written, (unsigned long long)cs->write_errors, (unsigned long long)cs->evicted,
+            cs->size / 1e6);
 }
 
 static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t, const int64_t *c, int threads)
@@ -83,22 +98,31 @@ static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t,
     }
 }
 
-static void print_warnings(const gr_graph *g)
+/* What a run says on standard error besides errors: its warnings and
+ * the orphan note (kept in the run record, to be said again). */
+static char *warnings_text(const gr_graph *g)
 {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    if (!o)
+        return gr_xstrdup("");
     for (size_t i = 0; i < g->nwarnings; i++) {
         const gr_warning *w = &g->warnings[i];
         const char *f = gr_str(&g->st, w->file);
         if (w->line)
-            fprintf(stderr, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
+            fprintf(o, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
         else
-            fprintf(stderr, "sluice graph: warning: %s: %s\n", f, w->msg);
+            fprintf(o, "sluice graph: warning: %s: %s\n", f, w->msg);
     }
     size_t orphans = 0;
     for (size_t i = 0; i < g->nfiles; i++)
         orphans += g->files[i].orphan;
     if (orphans)
-        fprintf(stderr, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
+        fprintf(o, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
                 orphans, orphans == 1 ? "" : "s");
+    fclose(o);
+    return text;
 }
 
 typedef struct json_job {
@@ -145,18 +169,42 @@ static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, c
     return rc;
 }
 
+/* "123", "64K", "512M", "2G" (powers of 1024) to bytes; -1 if not a size. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 0;
+    if (end == s || *s == '-')
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if (*end || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
 int sl_graph_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"threads", required_argument, NULL, 'j'}, {"db", required_argument, NULL, 'd'},
         {"json", required_argument, NULL, 'J'},    {"stats", no_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {"cache", required_argument, NULL, 'c'},   {"cache-max", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, c;
-    const char *db = NULL, *json = NULL;
-    optind = 1;
+    const char *db = NULL, *json = NULL, *cache_dir = getenv("SLUICE_GRAPH_CACHE");
+    uint64_t cache_max = GR_CACHE_DEFAULT_MAX;
+    if (cache_dir && !*cache_dir)
+        cache_dir = NULL;
+    optind = 0; /* glibc: start afresh (a second call in one process, as the tests make) */
     while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'j': {
@@ -172,6 +220,14 @@ int sl_graph_main(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'J': json = optarg; break;
         case 's': show_stats = 1; break;
+        case 'c': cache_dir = optarg; break;
+        case 'M':
+            if (parse_size(optarg, &cache_max)) {
+                fprintf(stderr, "sluice graph: --cache-max wants a size (bytes, or with K, M or G), not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -182,11 +238,44 @@ int sl_graph_main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    gr_cache *cache = NULL;
+    gr_cache_stats cs = {0};
+    if (cache_dir) {
+        char err[1024];
+        cache = gr_cache_open(cache_dir, cache_max, err, sizeof err);
+        if (!cache) /* only slower: the graph is the same without it */
+            fprintf(stderr, "sluice graph: warning: %s; going on without a cache\n", err);
+    }
+    /* With a cache, a record of the last run with this request may say
+     * that nothing it depends on has changed: its outputs are already the
+     * bytes this run would write (runrec.h).  Not for standard output. */
+    uint8_t request[32];
+    int record = cache && !(json && !strcmp(json, "-"));
+    struct timespec wall0;
+    clock_gettime(CLOCK_REALTIME, &wall0);
+    if (record) {
+        gr_runrec_request(argv + optind, argc - optind, db, json, request);
+        int st;
+        char *said;
+        if (gr_runrec_unchanged(cache_dir, request, &st, &said)) {
+            if (!quiet)
+                fputs(said, stderr);
+            if (show_stats)
+                fprintf(stderr, "sluice graph: nothing it read has changed since the last run with these "
+                                "arguments: its outputs stand\n");
+            free(said);
+            gr_cache_close(cache, NULL);
+            return st;
+        }
+    }
     int64_t t[6], cpu[6];
     t[0] = sl_now();
     cpu[0] = cpu_now();
     gr_graph g;
     gr_graph_init(&g);
+    gr_watchlist watched = {0};
+    if (record)
+        g.watch = &watched;
     int status = 0;
     gr_parse_stats ps;
     if (gr_discover(&g, argv + optind, argc - optind)) {
@@ -195,7 +284,7 @@ int sl_graph_main(int argc, char **argv)
     }
     t[1] = sl_now();
     cpu[1] = cpu_now();
-    if (gr_parse_all(&g, threads, !quiet, &ps)) {
+    if (gr_parse_all(&g, threads, !quiet, cache, &ps)) {
         fprintf(stderr, "sluice graph: could not start worker threads\n");
         status = 2;
         goto out;
@@ -224,12 +313,31 @@ int sl_graph_main(int argc, char **argv)
     }
     t[5] = sl_now();
     cpu[5] = cpu_now();
+    char *said = warnings_text(&g);
     if (!quiet)
-        print_warnings(&g);
-    if (show_stats)
-        stats(&g, &ps, t, cpu, threads);
+        fputs(said, stderr);
     status = g.nwarnings ? 1 : 0;
+    if (record) {
+        const char *outs[2];
+        int nouts = 0;
+        if (db)
+            outs[nouts++] = db;
+        if (json)
+            outs[nouts++] = json;
+        gr_runrec_save(cache_dir, request, &watched, (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec, outs, nouts,
+                       status, said);
+    }
+    free(said);
+    gr_cache_close(cache, &cs);
+    cache = NULL;
+    if (show_stats) {
+        stats(&g, &ps, t, cpu, threads);
+        if (cache_dir)
+            cache_stats(&cs);
+    }
 out:
+    gr_cache_close(cache, NULL);
+    gr_watchlist_free(&watched);
     gr_graph_free(&g);
     return status;
 }

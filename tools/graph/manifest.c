@@ -254,7 +254,7 @@ static int inline_table(rd *r, const char *full, int depth)
 
 static int value(rd *r, const char *full, int depth)
 {
-    if (depth > 32)
+    if (depth >= GR_MAX_TOML_NESTING)
         return fail(r, "values nested too deeply");
     skip_ws(r, 0);
     int c = peek(r);

@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+/* Arrays and inline tables nested deeper than this are refused (the
+ * reader recurses on them). */
+#define GR_MAX_TOML_NESTING 32
+
 typedef struct gr_strlist {
     char **v;
     size_t n, cap;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "extract.h"
+#include "graphcache.h"
 #include "progress.h"
 #include "sluice/chan.h"
 #include "sluice/pool.h"
@@ -34,9 +35,10 @@ typedef struct job {
 
 typedef struct workers {
     sl_chan *jobs, *results;
+    gr_cache *cache; /* NULL: none */
 } workers;
 
-static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, const job *j)
+static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, gr_cache *cache, const job *j)
 {
     fg_file *f = fg_file_new(j->path, j->file);
     char *buf = NULL, err[256];
@@ -45,6 +47,18 @@ static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, const job *j)
         f->failed = 1;
         fg_diagf(f, 0, "%s", err);
         return f;
+    }
+    /* What follows depends on the text alone: a cached graph of the same
+     * bytes is the same graph. */
+    uint8_t key[GR_CACHE_KEY];
+    if (cache && x) {
+        gr_cache_key(buf, len, key);
+        fg_file *hit = gr_cache_get(cache, key, j->path, j->file);
+        if (hit) {
+            fg_file_free(f);
+            free(buf);
+            return hit;
+        }
     }
     f->bytes = len;
     if (gr_source_is_binary(buf, len)) {
@@ -63,6 +77,8 @@ static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, const job *j)
             fg_file_keep(f, sc);
         }
     }
+    if (cache && x)
+        gr_cache_put(cache, key, f);
     free(buf);
     return f;
 }
@@ -75,7 +91,7 @@ static int worker(void *arg)
     fg_scratch sc = {0};
     job j;
     while (sl_chan_recv(w->jobs, &j) == SL_OK) {
-        fg_file *f = parse_one(x, &sc, &j);
+        fg_file *f = parse_one(x, &sc, w->cache, &j);
         free(j.path);
         if (sl_chan_send(w->results, &f) != SL_OK) {
             fg_file_free(f);
@@ -97,9 +113,10 @@ static void send_job(workers *w, const gr_graph *g, uint32_t file)
     }
 }
 
-static int lexists(const char *p)
+static int lexists(gr_graph *g, const char *p)
 {
     struct stat st;
+    gr_graph_watch(g, p);
     return lstat(p, &st) == 0;
 }
 
@@ -109,6 +126,7 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
 {
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
+    gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
     if (!f->failed)
         gr_mount_intern(g, f);
     st->files++;
@@ -122,7 +140,7 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
         uint32_t id = gr_strtab_find(&g->st, cand.v[i], strlen(cand.v[i]));
         if (id != UINT32_MAX && gr_map_get(&g->file_by_path, gr_key(id, 0)))
             continue;
-        if (!lexists(cand.v[i]))
+        if (!lexists(g, cand.v[i]))
             continue;
         int added;
         uint32_t nf = gr_graph_file(g, cand.v[i], UINT32_MAX, 0, &added);
@@ -156,12 +174,13 @@ static void order_extra_files(gr_graph *g, size_t listed)
     }
 }
 
-int gr_parse_all(gr_graph *g, int threads, int progress, gr_parse_stats *st)
+int gr_parse_all(gr_graph *g, int threads, int progress, gr_cache *cache, gr_parse_stats *st)
 {
     memset(st, 0, sizeof *st);
     if (threads < 1)
         threads = 1;
     workers w;
+    w.cache = cache;
     w.jobs = sl_chan_new(sizeof(job), SL_UNBOUNDED);
     w.results = sl_chan_new(sizeof(fg_file *), 64);
     if (!w.jobs || !w.results) {

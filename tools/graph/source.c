@@ -1,72 +1,30 @@
 /*
  * source.c - reads an input file whole and checks it is text (no NUL
  * bytes) and valid UTF-8, as the Rust reference requires of source files.
+ * Files are opened through tools/common/infile.h, so a FIFO, a device, a
+ * directory or a symlink loop where a module file should be is refused at
+ * once instead of blocking the worker (or reading without end).
  */
 #include "source.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "xalloc.h"
+#include "infile.h"
 
 int gr_source_read(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
-        close(fd);
-        return -1;
-    }
-    if ((size_t)st.st_size > GR_MAX_FILE_BYTES) {
-        snprintf(err, errlen, "%lld bytes is over the %zu MiB limit, skipped",
-                 (long long)st.st_size, GR_MAX_FILE_BYTES >> 20);
-        close(fd);
-        return -1;
-    }
-    /* room for the size fstat gave, the NUL, and one byte more, so that
-     * the read that finds the end needs no bigger buffer (a file that grew
-     * since fstat still is read whole) */
-    size_t cap = (size_t)st.st_size + 2, n = 0;
-    char *b = gr_xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > GR_MAX_FILE_BYTES) {
-                snprintf(err, errlen, "grew past the %zu MiB limit while reading", GR_MAX_FILE_BYTES >> 20);
-                free(b);
-                close(fd);
-                return -1;
-            }
-            cap *= 2;
-            b = gr_xrealloc(b, cap);
-        }
-        ssize_t r = read(fd, b + n, cap - n - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            snprintf(err, errlen, "read error: %s", strerror(errno));
-            free(b);
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    b[n] = 0;
-    *buf = b;
-    *len = n;
-    return 0;
+    char msg[1024];
+    if (!sl_infile_read(path, GR_MAX_FILE_BYTES, buf, len, msg, sizeof msg))
+        return 0;
+    /* the message names the file; the graph's warnings name it already */
+    size_t n = strlen(path);
+    const char *why = !strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2) ? msg + n + 2 : msg;
+    if (strstr(why, "over the limit"))
+        snprintf(err, errlen, "%s (%zu MiB); skipped", why, GR_MAX_FILE_BYTES >> 20);
+    else
+        snprintf(err, errlen, "%s", why);
+    return -1;
 }
 
 int gr_source_is_binary(const char *buf, size_t len)

@@ -18,8 +18,10 @@
  * hand-written files in the Debian crate corpus are about 350 KB. */
 #define GR_MAX_FILE_BYTES ((size_t)8 << 20)
 
-/* Reads path whole.  Returns 0 and sets *buf (malloc'd, NUL-terminated)
- * and *len, or -1 with the reason in err. */
+/* Reads path whole, never blocking on a special file.  Returns 0 and sets
+ * *buf (malloc'd, NUL-terminated) and *len, or -1 with the reason in err
+ * (without the path): "cannot open: ...", "is a FIFO, not a regular
+ * file", "N bytes is over the limit of ...". */
 int gr_source_read(const char *path, char **buf, size_t *len, char *err, size_t errlen);
 
 /* 1 when buf looks binary (a NUL byte in its first 8 KiB). */

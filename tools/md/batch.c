@@ -16,6 +16,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -50,6 +53,7 @@ typedef struct batch {
     pthread_cond_t done;   /* finished */
     int finished;
     char *made_dir;     /* the last output directory made (mkdir -p once) */
+    sl__md_iso *iso;    /* --isolate: pages render in worker processes */
 } batch;
 
 struct job {
@@ -190,14 +194,28 @@ static void run_job(job *j)
     sl_stage_add(b->st_read, 1, len);
     sl_stage_busy(b->st_read, t1 - t0);
     char rerr[256];
-    if (sl__md_render(src, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
-        snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, rerr);
-        goto fail;
+    if (b->iso) { /* --isolate: the worker process writes the output bytes */
+        sl__md_iso_failure f;
+        const char *file = strcmp(j->page->path, "-") ? j->page->path : NULL;
+        int irc = sl__md_iso_render(b->iso, file, src, len, &b->cli->render, b->cli->json, &j->out, &page, &f);
+        free(src);
+        src = NULL;
+        if (irc != 0) {
+            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, f.msg);
+            goto fail;
+        }
+        if (b->cli->json)
+            sl__md_buf_putc(&j->out, '\n');
+    } else {
+        if (sl__md_render(src, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
+            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, rerr);
+            goto fail;
+        }
+        free(src);
+        src = NULL;
+        page_output(b, j, &page, &j->out);
     }
-    free(src);
-    src = NULL;
     note_warnings(j, &page);
-    page_output(b, j, &page, &j->out);
     sl__md_page_free(&page);
     sl_stage_add(b->st_render, 1, len);
     sl_stage_busy(b->st_render, sl_now() - t1);
@@ -340,7 +358,7 @@ static int run_all(batch *b)
     if (n == 0)
         return 0;
     b->order = malloc(n * sizeof *b->order);
-    sl_pool *pool = sl_pool_new(b->cli->threads);
+    sl_pool *pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : b->cli->threads);
     if (!b->order || !pool) {
         if (pool)
             sl_pool_free(pool);
@@ -412,12 +430,30 @@ static int collect_inputs(batch *b, char **paths, int npaths, size_t *errors)
     return 0;
 }
 
+/* Pages come and go by the thousand, each a few buffers of its size:
+ * glibc would hand a freed top of heap back to the kernel and map big
+ * buffers afresh, so that every page paid page faults (and, in the worker
+ * threads' arenas, mprotect calls) for memory the last page had.  A run
+ * keeps what it used instead. */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
     batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
     size_t errors = 0;
     int status = 1;
     int64_t start = sl_now();
+    keep_freed_memory();
+    /* --isolate: the workers start (an exec each) while the inputs are
+     * walked and the outputs planned. */
+    if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))
+        goto nomem;
     if (collect_inputs(&b, paths, npaths, &errors) != 0)
         goto out;
     b.to_stdout = !c->outdir;
@@ -426,7 +462,8 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         goto out;
     }
     b.jobs = calloc(b.in.n ? b.in.n : 1, sizeof *b.jobs);
-    b.metrics = sl_metrics_new();
+    if (!b.metrics)
+        b.metrics = sl_metrics_new();
     if (!b.jobs || !b.metrics)
         goto nomem;
     b.st_read = sl_metrics_stage(b.metrics, "read");
@@ -448,6 +485,8 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
     sl_metrics_set_total(b.metrics, b.in.n);
     int rc = c->workers ? cl_run_all(&b, bar) : run_all(&b);
+    sl__md_iso_free(b.iso);
+    b.iso = NULL;
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
@@ -483,6 +522,7 @@ out:
         sl__md_buf_free(&b.jobs[i].out);
         sl__md_buf_free(&b.jobs[i].warn);
     }
+    sl__md_iso_free(b.iso); /* when an early error skipped the run */
     free(b.jobs);
     free(b.order);
     free(b.made_dir);

@@ -1,197 +1,107 @@
 /*
- * gfm_route.c - which GFM pages md4c can render as GitHub does, and which
+ * gfm_route.c - which GFM pages md4c renders as GitHub does, and which
  * must go to cmark-gfm.
  *
- * md4c 0.4.8 is 3.5x faster than cmark-gfm but differs from it on GFM's
- * extensions: its tables drop or shift cells (`| d || e |`), refuse short
- * delimiter cells (`-`, `:-`), take rows whose count does not match the
- * header, cannot interrupt a paragraph; and its autolinks start and end
- * by other rules (after a quote, `<` or a digit; `;`, `&`, parentheses
- * and non-ASCII in the URL; e-mail domains ending in a digit); its
- * strikethrough pairs tilde runs of different lengths and escaped tildes
- * differently, and it makes an empty task item of a bare `- [ ]`.  The scan
- * below is one pass over the body that answers "could md4c differ here?"
- * erring towards yes: a line that looks like a table delimiter row, or
- * an autolink candidate not in the plain form both read alike, sends the
- * page to cmark-gfm.  The plain form: http://, https:// or ftp:// (or
- * www.) after a space, line start or one of `*_~(` and a backtick, an
- * ASCII domain with a dot, and a path of letters, digits and
- * /.#?=%+:-_&,!'@$ up to a space, ending in a letter, digit or /; a link
- * destination `](http://...)`, which neither autolinks; an e-mail
- * address of plain characters ending in a letter.  Everything else costs cmark-gfm's speed, never correctness.
+ * md4c 0.4.8 is 3.5-4.5x faster than cmark-gfm but reads some of GFM's
+ * extensions otherwise: its tables drop an empty cell (`| d || e |` shifts
+ * e left), refuse delimiter cells shorter than three (`-`, `:-`), take a
+ * delimiter row whose cell count is not the header's, cannot interrupt a
+ * paragraph and run on over lines that start other blocks; its autolinks
+ * start and end by other rules (gfm_autolink.c); its strikethrough pairs
+ * tilde runs by other rules.  None of that can be fixed from outside md4c,
+ * so this one pass over a page asks "could md4c differ here?" and sends
+ * the page to cmark-gfm when it could.  It says no only for shapes both
+ * read alike:
+ *  - a table: a header line that starts a block, a delimiter row of as
+ *    many cells of three or more of `:-`, rows up to a blank line that
+ *    hold a `|`, start no other block and have no empty cell, no `\|` and
+ *    no `|` in a code span, none of it inside a block quote or indented;
+ *  - an autolink both libraries read to the same extent (gfm_autolink.c
+ *    models the two), outside brackets and code;
+ *  - tildes: at most one run in a paragraph, or runs of one or two that
+ *    open before a word and close after one, in pairs;
+ * and everything in code spans and fenced code is skipped (but a fenced
+ * block whose lines all lack plain text, where md4c_fix.c cannot place a
+ * tab, and a tab right after a list marker or `>`, go to cmark-gfm).
+ * Being wrong towards cmark-gfm costs speed, never correctness;
+ * route_test.c checks on generated pages that every page the two render
+ * differently is sent.  The scan costs about a tenth of md4c's time.
  */
 #include <string.h>
-#include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "md.h"
 
-static int is_alpha(unsigned char c)
+typedef struct scan {
+    const char *s;
+    size_t n;
+    size_t line, end; /* the line being scanned: [line, end), end at its '\n' or n */
+    unsigned tildes;  /* tilde runs seen in the paragraph */
+    int open_tilde;   /* a plain pair's opener is waiting for its closer */
+    int tilde_len;    /* its length */
+    size_t brackets;  /* `[` not yet closed in the paragraph */
+    size_t budget;    /* bytes code-span lookahead may still read */
+} scan;
+
+/* Bytes the inline scan stops at. */
+static const unsigned char special[256] = {
+    ['`'] = 1, [':'] = 1, ['.'] = 1, ['@'] = 1, ['~'] = 1, ['['] = 1, [']'] = 1, ['\\'] = 1,
+};
+
+/* The first byte at or after i, before end, that the inline scan stops
+ * at: 16 at a time where SSE2 is there (most text has none of them). */
+static size_t next_special(const char *s, size_t i, size_t end)
 {
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+#if defined(__SSE2__)
+    const __m128i bt = _mm_set1_epi8('`'), co = _mm_set1_epi8(':'), dot = _mm_set1_epi8('.'),
+                  at = _mm_set1_epi8('@'), ti = _mm_set1_epi8('~'), lb = _mm_set1_epi8('['),
+                  rb = _mm_set1_epi8(']'), bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, bt), _mm_cmpeq_epi8(v, co));
+        __m128i b = _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, at));
+        __m128i c = _mm_or_si128(_mm_cmpeq_epi8(v, ti), _mm_cmpeq_epi8(v, lb));
+        __m128i d = _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, bs));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < end && !special[(unsigned char)s[i]])
+        i++;
+    return i;
 }
 
 static int is_alnum(unsigned char c)
 {
-    return is_alpha(c) || (c >= '0' && c <= '9');
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
 }
 
-static int is_space(unsigned char c)
+static int is_blank_line(const char *s, size_t n)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* A line of only |, :, -, blanks, with a - and a | or : : maybe a table's
- * delimiter row (a row of - alone is a rule or a setext underline). */
-static int delimiter_row(const char *s, size_t n)
-{
-    int dash = 0, bar = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '-')
-            dash = 1;
-        else if (c == '|' || c == ':')
-            bar = 1;
-        else if (c != ' ' && c != '\t' && c != '\r')
-            return 0;
-    }
-    return dash && bar;
-}
-
-/* Characters of a URL's path that neither reader treats specially
- * inside it (both trim some at its end, which plain_url rules out). */
-static int plain_url_char(unsigned char c)
-{
-    return is_alnum(c) || strchr("/.#?=%+:-_&,!'@$", c) != NULL;
-}
-
-/* The URL after a scheme or "www." at s[i]: plain, up to a space? */
-static int plain_url(const char *s, size_t n, size_t i, int www)
-{
-    size_t dots = 0, start = i;
-    for (; i < n && (is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.'); i++)
-        dots += s[i] == '.';
-    if ((!dots && !www) || i == start)
-        return 0;
-    for (; i < n && !is_space((unsigned char)s[i]); i++)
-        if (!plain_url_char((unsigned char)s[i]))
-            return 0;
-    return is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '/';
-}
-
-/* The character before position i (or '\n' at the start). */
-static unsigned char before(const char *s, size_t i)
-{
-    return i ? (unsigned char)s[i - 1] : '\n';
-}
-
-static int plain_lead(unsigned char c)
-{
-    return is_space(c) || c == '*' || c == '_' || c == '~' || c == '(' || c == '`';
-}
-
-/* At s[i] == ':' with "//" after it: a URL autolink candidate. */
-static int url_differs(const char *s, size_t n, size_t i)
-{
-    static const char *const schemes[] = {"http", "https", "ftp"};
-    if (i + 2 >= n || s[i + 1] != '/' || s[i + 2] != '/')
-        return 0;
-    size_t b = i;
-    while (b > 0 && is_alpha((unsigned char)s[b - 1]))
-        b--;
-    int known = 0;
-    for (size_t k = 0; k < 3 && !known; k++) {
-        size_t l = strlen(schemes[k]);
-        if (i - b < l || strncasecmp(s + i - l, schemes[k], l))
-            continue;
-        if (i - b > l)
-            return 0; /* letters before it (xhttp://): neither links */
-        if (memcmp(s + b, schemes[k], l))
-            return 1; /* HTTP://: cmark-gfm ignores case, md4c does not */
-        known = 1;
-    }
-    if (!known)
-        return 0;
-    unsigned char lead = before(s, b);
-    if (lead == '(' && b >= 2 && s[b - 2] == ']')
-        return 0; /* a link's destination: neither autolinks inside one */
-    if (lead == '<') { /* <http://...>: a CommonMark autolink only if closed before a space */
-        size_t e = i;
-        while (e < n && !is_space((unsigned char)s[e]) && s[e] != '>')
-            e++;
-        return e >= n || s[e] != '>';
-    }
-    if (lead == '"' || lead == '\'') /* an HTML attribute value, or prose in quotes */
-        return b < 2 || s[b - 2] != '=';
-    return !plain_lead(lead) || !plain_url(s, n, i + 3, 0);
-}
-
-/* At s[i] == 'w' starting "www.". */
-static int www_differs(const char *s, size_t n, size_t i)
-{
-    unsigned char lead = before(s, i);
-    if (lead == '[')
-        return 1;
-    if (!plain_lead(lead))
-        return 0; /* neither links after a letter or other punctuation */
-    return !plain_url(s, n, i + 4, 1);
-}
-
-/* At s[i] == '@'. */
-static int email_differs(const char *s, size_t n, size_t i)
-{
-    static const char local[] = ".+-_";
-    unsigned char b = before(s, i);
-    if (!is_alnum(b) && !strchr(local, b))
-        return 0; /* neither reads an address */
-    if (!is_alnum(b))
-        return 1;
-    size_t l = i;
-    while (l > 0 && (is_alnum((unsigned char)s[l - 1]) || strchr(local, s[l - 1])))
-        l--;
-    if (l > 0 && !is_space((unsigned char)s[l - 1]) && s[l - 1] != '(' && s[l - 1] != '<')
-        return 1;
-    size_t e = i + 1, dots = 0;
-    for (; e < n && (is_alnum((unsigned char)s[e]) || s[e] == '-' || s[e] == '.'); e++)
-        dots += s[e] == '.' && e + 1 < n && is_alnum((unsigned char)s[e + 1]);
-    while (e > i + 1 && s[e - 1] == '.')
-        e--;
-    if (e == i + 1)
-        return 0; /* "a@ b": neither */
-    return !dots || !is_alpha((unsigned char)s[e - 1]) || (e < n && (s[e] == '_' || s[e] == '@'));
-}
-
-/* At the start of a run of tildes: 1 if the run (or the runs seen so far,
- * in *lengths: bit 0 one tilde, bit 1 two, bit 2 more) may pair
- * differently.  *len is the run's length. */
-static int tildes_differ(const char *s, size_t n, size_t i, size_t line, unsigned *lengths, size_t *len)
-{
-    size_t k = i;
-    while (k < n && s[k] == '~')
-        k++;
-    *len = k - i;
-    size_t lead = line;
-    while (lead < i && s[lead] == ' ')
-        lead++;
-    if (lead == i && i - line < 4 && *len >= 3)
-        return 0; /* a code fence */
-    if (i > 0 && s[i - 1] == '\\')
-        return 1;
-    *lengths |= *len == 1 ? 1u : *len == 2 ? 2u : 4u;
-    return (*lengths & 4u) || *lengths == 3u;
-}
-
-/* At s[i] == '[': a task marker with nothing after it on its line. */
-static int bare_task_marker(const char *s, size_t n, size_t i)
-{
-    if (n - i < 3 || !strchr(" xX", s[i + 1]) || s[i + 2] != ']')
-        return 0;
-    for (size_t k = i + 3; k < n && s[k] != '\n'; k++)
-        if (s[k] != ' ' && s[k] != '\t' && s[k] != '\r')
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
             return 0;
     return 1;
 }
 
-/* A code fence line (``` or ~~~, at any indent: fences in list items are
+static size_t line_end(const char *s, size_t n, size_t from)
+{
+    const char *nl = memchr(s + from, '\n', n - from);
+    return nl ? (size_t)(nl - s) : n;
+}
+
+static size_t indent(const char *s, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to && s[i] == ' ')
+        i++;
+    return i - from;
+}
+
+/* A code fence line (``` or ~~~ at any indent: fences in list items are
  * indented): its character and length, or 0. */
 static size_t fence(const char *s, size_t n, char *c)
 {
@@ -202,93 +112,466 @@ static size_t fence(const char *s, size_t n, char *c)
         return 0;
     for (k = i; k < n && s[k] == s[i]; k++)
         ;
-    if (k - i < 3)
+    if (k - i < 3 || (s[i] == '`' && memchr(s + k, '`', n - k)))
         return 0;
     *c = s[i];
     return k - i;
 }
 
-/* At s[i], the start of a run of backticks: the index just past the code
- * span it opens on this line, or i when it closes on no later point of
- * the line (then the backticks are read as text: checking what follows
- * errs towards cmark-gfm). */
-static size_t code_span_end(const char *s, size_t n, size_t i)
+/* --- tables --------------------------------------------------------- */
+
+/* The cells of a table row s[0..n) split at unescaped `|` (the outer
+ * pipes dropped): their count, or 0 when md4c could split it otherwise
+ * than cmark-gfm (an empty cell `||`, `\|`, a `|` in a code span). */
+static size_t row_cells(const char *s, size_t n)
 {
-    size_t k = i, open;
-    while (k < n && s[k] == '`')
-        k++;
-    open = k - i;
-    while (k < n && s[k] != '\n') {
-        if (s[k] != '`') {
-            k++;
+    size_t i = 0, cells = 1, last = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < n && s[i] == '|')
+        i++;
+    if (n > i && s[n - 1] == '|' && !(n >= 2 && s[n - 2] == '\\'))
+        n--;
+    if (is_blank_line(s + i, n - i))
+        return 0; /* no cell at all: cmark-gfm ends the table, md4c makes a row */
+    for (last = i; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|')
+            return 0;
+        if (s[i] == '`') { /* a code span holding `|` */
+            size_t k = i;
+            while (k < n && s[k] == '`')
+                k++;
+            size_t len = k - i, e = k;
+            for (; e < n; e++)
+                if (s[e] == '`') {
+                    size_t r = e;
+                    while (r < n && s[r] == '`')
+                        r++;
+                    if (r - e == len)
+                        break;
+                    e = r - 1;
+                }
+            if (e < n && memchr(s + k, '|', e - k))
+                return 0;
+            i = (e < n ? e + len : k) - 1;
             continue;
         }
-        size_t e = k;
+        if (s[i] == '|') {
+            if (i == last)
+                return 0; /* an empty cell: md4c drops it */
+            cells++;
+            last = i + 1;
+        }
+    }
+    return i == last && cells > 1 ? 0 : cells;
+}
+
+/* A delimiter row md4c and cmark-gfm both take: cells of `:?-+:?` at
+ * least three long, a `|`; its cell count, or 0. */
+static size_t delimiter_cells(const char *s, size_t n)
+{
+    size_t cells = 0, i = 0;
+    int pipe = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < n && s[i] == '|')
+        pipe = 1, i++;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i >= n || s[i] == '\r')
+            break;
+        size_t c = i;
+        if (s[i] == ':')
+            i++;
+        while (i < n && s[i] == '-')
+            i++;
+        if (i < n && s[i] == ':')
+            i++;
+        if (i - c < 3 || !memchr(s + c, '-', i - c))
+            return 0;
+        cells++;
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i < n && s[i] == '|')
+            pipe = 1, i++;
+        else if (i < n && s[i] != '\r')
+            return 0;
+    }
+    return pipe ? cells : 0;
+}
+
+/* Could a line of only `|:-`, blanks (after block-quote or list markers)
+ * be a delimiter row to either library? */
+static int maybe_delimiter_row(const char *s, size_t n)
+{
+    int dash = 0, bar = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '-')
+            dash = 1;
+        else if (c == '|' || c == ':')
+            bar = 1;
+        else if (c != ' ' && c != '\t' && c != '\r' && c != '>')
+            return 0;
+    }
+    return dash && bar;
+}
+
+/* A thematic break: three or more of one of `*-_`, spaces between. */
+static int thematic_break(const char *s, size_t n, char c)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == c)
+            count++;
+        else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    }
+    return count >= 3;
+}
+
+/* A line that may start a block other than a paragraph (a table row
+ * would end there for cmark-gfm, not for md4c). */
+static int starts_block(const char *s, size_t n)
+{
+    size_t i = indent(s, 0, n);
+    if (i >= 4 || (i < n && s[i] == '\t'))
+        return 1;
+    if (i >= n)
+        return 0;
+    char c = s[i], next = i + 1 < n ? s[i + 1] : ' ';
+    if (c == '#' || c == '>' || c == '<')
+        return 1;
+    if ((c == '`' || c == '~') && n - i >= 3 && s[i + 1] == c && s[i + 2] == c)
+        return 1;
+    if ((c == '*' || c == '-' || c == '+') && (next == ' ' || next == '\t' || next == '\r'))
+        return 1;
+    if ((c == '*' || c == '-' || c == '_') && thematic_break(s + i, n - i, c))
+        return 1;
+    size_t d = i;
+    while (d < n && d - i < 10 && s[d] >= '0' && s[d] <= '9')
+        d++;
+    return d > i && d < n && (s[d] == '.' || s[d] == ')') && (d + 1 == n || s[d + 1] == ' ' || s[d + 1] == '\t');
+}
+
+/* The start of the line that ends just before offset `at` (a line start). */
+static size_t line_before(const char *s, size_t at)
+{
+    size_t l = at - 1;
+    while (l > 0 && s[l - 1] != '\n')
+        l--;
+    return l;
+}
+
+/* At the delimiter-looking line [sc->line, sc->end), after a header
+ * line: 1 unless the table is one both read alike (its rows are then
+ * scanned as any line is). */
+static int table_differs(const scan *sc)
+{
+    const char *s = sc->s;
+    size_t head = line_before(s, sc->line), hend = sc->line - 1, cols;
+    if (s[head] == '>' || s[sc->line] == '>' || indent(s, head, hend) || indent(s, sc->line, sc->end) ||
+        s[head] == '\t' || s[sc->line] == '\t')
+        return 1; /* in a block quote or a list item */
+    if (head > 0) {
+        size_t before = line_before(s, head);
+        if (!is_blank_line(s + before, head - 1 - before))
+            return 1; /* md4c cannot interrupt a paragraph, cmark-gfm can */
+    }
+    if (starts_block(s + head, hend - head) || !(cols = delimiter_cells(s + sc->line, sc->end - sc->line)) ||
+        row_cells(s + head, hend - head) != cols)
+        return 1;
+    for (size_t l = sc->end + 1, e; l < sc->n; l = e + 1) {
+        e = line_end(s, sc->n, l);
+        if (is_blank_line(s + l, e - l))
+            break;
+        if (starts_block(s + l, e - l) || !memchr(s + l, '|', e - l) || !row_cells(s + l, e - l))
+            return 1;
+    }
+    return 0;
+}
+
+/* --- inline ---------------------------------------------------------- */
+
+/* At s[i], a run of backticks: the index just past the code span it opens
+ * (it may run over lines, not past a blank one), or i when it does not
+ * close (then the backticks are text).  -1 when the lookahead budget (for
+ * pathological pages) is spent. */
+static size_t code_span_end(scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t k = i, n = sc->n;
+    while (k < n && s[k] == '`')
+        k++;
+    size_t open = k - i, from = k, stop = n;
+    /* The paragraph's end bounds the search: the first blank line or line
+     * that starts a block, looked for only as far as a closer candidate. */
+    for (size_t nl = k;;) {
+        const char *bt = memchr(s + k, '`', stop - k);
+        size_t b = bt ? (size_t)(bt - s) : stop;
+        const char *p;
+        while (nl < b && (p = memchr(s + nl, '\n', b - nl))) {
+            size_t l = (size_t)(p - s) + 1, e = line_end(s, n, l);
+            if (is_blank_line(s + l, e - l) || starts_block(s + l, e - l)) {
+                stop = b = l;
+                break;
+            }
+            nl = l;
+        }
+        nl = b;
+        if (b >= stop)
+            break;
+        size_t e = b;
         while (e < n && s[e] == '`')
             e++;
-        if (e - k == open)
+        if (e - b == open)
             return e;
         k = e;
+        nl = e;
     }
+    if (stop - from > sc->budget)
+        return (size_t)-1;
+    sc->budget -= stop - from;
     return i;
+}
+
+/* A tilde run at s[i] of length len: 1 if the paragraph's tildes may pair
+ * differently in the two. */
+static int tildes_differ(scan *sc, size_t i, size_t len)
+{
+    const char *s = sc->s;
+    unsigned char before = i ? (unsigned char)s[i - 1] : '\n', after = i + len < sc->n ? (unsigned char)s[i + len] : '\n';
+    sc->tildes++;
+    if (len > 2 || before == '\\')
+        return sc->tildes > 1 || len > 2;
+    int opener = (before == ' ' || before == '\n' || before == '\t' || before == '(') && is_alnum(after);
+    int closer = is_alnum(before) && (after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == '.' ||
+                                      after == ',' || after == ';' || after == ':' || after == '!' || after == '?' ||
+                                      after == ')');
+    if (!sc->open_tilde && opener) {
+        sc->open_tilde = 1;
+        sc->tilde_len = (int)len;
+        return sc->tildes % 2 == 0; /* a run before it was left alone */
+    }
+    if (sc->open_tilde && closer && (int)len == sc->tilde_len) {
+        sc->open_tilde = 0;
+        return 0;
+    }
+    return sc->tildes > 1; /* a lone run is text to both */
+}
+
+/* The end of a paragraph (a blank line): its inline state starts over.
+ * 1 if what it left open could read otherwise in the two. */
+static int paragraph_ends(scan *sc)
+{
+    int differs = sc->open_tilde && sc->tildes > 1;
+    sc->tildes = 0;
+    sc->open_tilde = 0;
+    sc->brackets = 0;
+    return differs;
+}
+
+/* The text of a link candidate, s[i..skip): md4c lets a `*` in it close
+ * emphasis (even none: a stray </em>), and a `~` in it pair with tildes
+ * outside it; cmark-gfm does neither.  1 if that could matter. */
+static int link_marks_differ(scan *sc, size_t i, size_t skip)
+{
+    const char *s = sc->s, *end = s + (skip < sc->n ? skip : sc->n);
+    if (memchr(s + i, '*', (size_t)(end - (s + i))))
+        return 1;
+    for (const char *t = s + i; (t = memchr(t, '~', (size_t)(end - t))); t++)
+        if ((t == s + i || t[-1] != '~') && ++sc->tildes > 1)
+            return 1;
+    return 0;
+}
+
+/* Scans the inline bytes of line [from, sc->end): 1 if md4c could differ. */
+static int inline_differs(scan *sc, size_t from)
+{
+    const char *s = sc->s;
+    for (size_t i = from; (i = next_special(s, i, sc->end)) < sc->end; i++) {
+        size_t skip;
+        int link;
+        switch (s[i]) {
+        case '\\':
+            i++; /* an escaped byte is text to both */
+            if (i < sc->end && s[i] == '~' && sc->tildes++)
+                return 1;
+            break;
+        case '`': {
+            size_t e = code_span_end(sc, i);
+            if (e == (size_t)-1)
+                return 1;
+            if (e > sc->end) { /* over lines: go on from the line where it closes */
+                sc->line = line_before(s, line_end(s, sc->n, e) + 1);
+                sc->end = line_end(s, sc->n, e);
+            }
+            i = (e > i ? e : i + 1) - 1;
+            while (i + 1 < sc->end && s[i + 1] == '`')
+                i++;
+            break;
+        }
+        case '[':
+            if (sl__md_gfm_bare_task(s, sc->end, i))
+                return 1;
+            sc->brackets++;
+            break;
+        case ']':
+            sc->brackets -= sc->brackets > 0;
+            break;
+        case '~': {
+            size_t k = i;
+            while (k < sc->end && s[k] == '~')
+                k++;
+            if (tildes_differ(sc, i, k - i))
+                return 1;
+            i = k - 1;
+            break;
+        }
+        default: /* ':' '.' '@': an autolink candidate when "://" or "www." */
+            if (s[i] == '.' ? i < 3 || memcmp(s + i - 3, "www", 3) : s[i] == ':' && (i + 2 >= sc->n || s[i + 1] != '/' || s[i + 2] != '/'))
+                break;
+            if (sl__md_autolink_differs(s, sc->n, i, sc->end, &skip, &link))
+                return 1;
+            if (sc->brackets && link)
+                return 1; /* in a bracket cmark-gfm links no URL, md4c may */
+            if (link && link_marks_differ(sc, i, skip))
+                return 1;
+            i = (skip > sc->end ? sc->end : skip) - 1;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* --- lines ----------------------------------------------------------- */
+
+/* After a list marker at s[i] (`-`, `*`, `+`, `1.`, `1)`), or i. */
+static size_t list_marker(const char *s, size_t n, size_t i)
+{
+    if (i < n && (s[i] == '-' || s[i] == '*' || s[i] == '+'))
+        return i + 1;
+    size_t m = i;
+    while (m < n && m - i < 9 && s[m] >= '0' && s[m] <= '9')
+        m++;
+    return m > i && m < n && (s[m] == '.' || s[m] == ')') ? m + 1 : i;
+}
+
+/* A tab md4c counts otherwise than cmark-gfm: in the blanks after a list
+ * marker or a `>` (at any depth of nested markers), or in the indentation
+ * of a line holding only escaped bytes (`<>&"`), which md4c_fix.c has no
+ * page text on to place it by. */
+static int tab_md4c_miscounts(const char *s, size_t n)
+{
+    size_t i = 0, m, tab = 0;
+    for (;;) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i < n && s[i] == '>') {
+            for (i++; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+                if (s[i] == '\t')
+                    return 1;
+            continue;
+        }
+        if ((m = list_marker(s, n, i)) == i || (m < n && s[m] != ' ' && s[m] != '\t'))
+            break;
+        for (i = m; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+            if (s[i] == '\t')
+                return 1;
+    }
+    for (; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+        tab |= s[i] == '\t';
+    if (!tab || i == n)
+        return 0;
+    for (; i < n; i++)
+        if (!strchr("<>&\"\r", s[i]))
+            return 0;
+    return 1;
+}
+
+/* `[id]: url` - a link reference definition: nothing on it autolinks. */
+static int link_definition(const char *s, size_t n)
+{
+    size_t i = indent(s, 0, n);
+    if (i >= 4 || i >= n || s[i] != '[')
+        return 0;
+    const char *close = memchr(s + i, ']', n - i);
+    return close && close + 1 < s + n && close[1] == ':';
+}
+
+/* Fenced code from the opening line at sc->line: skipped, except that a
+ * block with a tab in a line's indentation and no line of plain text is
+ * sent on (md4c_fix.c has nothing to place the tab by).  Returns the line
+ * after the block, or (size_t)-1 to route. */
+static size_t fenced_block(scan *sc, size_t flen, char fc)
+{
+    const char *s = sc->s;
+    size_t l = sc->end + 1, tab = 0, text = 0, in = indent(s, sc->line, sc->end);
+    const char *info = s + sc->line + in + flen;
+    text = !is_blank_line(info, (size_t)(s + sc->end - info));
+    while (l < sc->n) {
+        size_t e = line_end(s, sc->n, l), f;
+        char c;
+        if ((f = fence(s + l, e - l, &c)) >= flen && c == fc && is_blank_line(s + l + indent(s, l, e) + f, e - l - indent(s, l, e) - f)) {
+            l = e + 1;
+            break;
+        }
+        if (in && !is_blank_line(s + l, e - l) && indent(s, l, e) < in && s[l] != '\t')
+            return (size_t)-1; /* the list item it is in may end here */
+        size_t w = l;
+        while (w < e && (s[w] == ' ' || s[w] == '\t'))
+            w++;
+        tab |= memchr(s + l, '\t', w - l) != NULL;
+        for (; w < e && !text; w++)
+            text = !strchr(" \t\r<>&\"", s[w]);
+        l = e + 1;
+    }
+    if (l >= sc->n && in)
+        return (size_t)-1; /* not closed: it ends where its list item does */
+    return tab && !text ? (size_t)-1 : l;
+}
+
+int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
+{
+    if (n - i < 3 || !strchr(" xX", s[i + 1]) || s[i + 2] != ']')
+        return 0;
+    for (size_t k = i + 3; k < n && s[k] != '\n'; k++)
+        if (s[k] != ' ' && s[k] != '\t' && s[k] != '\r')
+            return 0;
+    return 1;
 }
 
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
-    size_t line = 0, run, in_fence = 0;
-    unsigned tildes = 0;
-    char fc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == line) { /* a line starts: code blocks hold no autolinks, tables or tildes */
-            const char *nl = memchr(s + i, '\n', n - i);
-            size_t len = nl ? (size_t)(nl - (s + i)) : n - i, f;
-            char c;
-            if (in_fence || (f = fence(s + i, len, &c))) {
-                if (in_fence && fence(s + i, len, &c) >= in_fence && c == fc)
-                    in_fence = 0;
-                else if (!in_fence)
-                    in_fence = f, fc = c;
-                line = i + len + 1;
-                i = line - 1;
-                continue;
-            }
+    scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024)};
+    for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
+        sc.end = line_end(s, n, sc.line);
+        size_t len = sc.end - sc.line, f;
+        char fc;
+        if (is_blank_line(s + sc.line, len)) {
+            if (paragraph_ends(&sc))
+                return 1;
+            continue;
         }
-        switch (s[i]) {
-        case '\n':
-            if (delimiter_row(s + line, i - line))
+        if ((f = fence(s + sc.line, len, &fc))) {
+            size_t next = fenced_block(&sc, f, fc);
+            if (next == (size_t)-1 || paragraph_ends(&sc))
                 return 1;
-            line = i + 1;
-            break;
-        case '`': {
-            size_t e = code_span_end(s, n, i);
-            i = (e > i ? e : i + 1) - 1;
-            while (i + 1 < n && s[i + 1] == '`')
-                i++;
-            break;
+            sc.end = next - 1;
+            continue;
         }
-        case ':':
-            if (url_differs(s, n, i))
+        if (tab_md4c_miscounts(s + sc.line, len))
+            return 1;
+        if (maybe_delimiter_row(s + sc.line, len)) {
+            if (sc.line == 0 || table_differs(&sc))
                 return 1;
-            break;
-        case 'w':
-            if (n - i > 4 && !memcmp(s + i, "www.", 4) && www_differs(s, n, i))
-                return 1;
-            break;
-        case '@':
-            if (email_differs(s, n, i))
-                return 1;
-            break;
-        case '~':
-            if (tildes_differ(s, n, i, line, &tildes, &run))
-                return 1;
-            i += run - 1;
-            break;
-        case '[':
-            if (bare_task_marker(s, n, i))
-                return 1;
-            break;
-        default: break;
+            continue;
         }
+        if (!link_definition(s + sc.line, len) && inline_differs(&sc, sc.line))
+            return 1;
     }
-    return line < n && !in_fence && delimiter_row(s + line, n - line);
+    return paragraph_ends(&sc);
 }

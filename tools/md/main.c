@@ -19,6 +19,7 @@ static void usage(FILE *out)
             "usage: sluice md [-j THREADS] [-o OUTDIR] [--gfm | --commonmark] [--unsafe-html]\n"
             "                 [--no-front-matter] [--xhtml] [--json] [-q] [--stats] [--workers URL] PATH...\n"
             "       sluice md --serve [-j THREADS] [--max-line BYTES] [--queue-bytes BYTES] [--stats]\n"
+            "       (either one: [--isolate [--page-timeout MS] [--worker-memory BYTES]])\n"
             "\n"
             "Renders Markdown pages (.md/.markdown files; directories are walked) to HTML.\n"
             "  -j, --threads N    worker threads (default: one per CPU)\n"
@@ -38,7 +39,11 @@ static void usage(FILE *out)
             "                     (redis://[user:password@]host:port/NAME); -j 0: only there\n"
             "      --serve        JSON-RPC 2.0 over NDJSON on stdin/stdout (docs/formats/md-rpc.md)\n"
             "      --max-line N   sidecar: longest request line (default 64 MiB)\n"
-            "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n");
+            "      --queue-bytes N  sidecar: queued page bytes before it stops reading (default 64 MiB)\n"
+            "      --isolate      render in worker processes: a page that crashes, hangs or bloats\n"
+            "                     the renderer fails alone (retried once, then reported)\n"
+            "      --page-timeout MS  with --isolate: a page's time limit (default 60000)\n"
+            "      --worker-memory N  with --isolate: a worker's memory limit (default 4G)\n");
 }
 
 /* -j 0 means "render only on the workers", so it needs --workers. */
@@ -73,7 +78,7 @@ static int parse_size(const char *s, size_t *out)
 
 enum {
     OPT_GFM = 256, OPT_CM, OPT_UNSAFE, OPT_JSON, OPT_STATS, OPT_SERVE, OPT_MAXLINE, OPT_QUEUE,
-    OPT_NOFM, OPT_XHTML, OPT_WORKERS
+    OPT_NOFM, OPT_XHTML, OPT_WORKERS, OPT_ISOLATE, OPT_PAGE_TIMEOUT, OPT_WORKER_MEMORY
 };
 
 int sl_md_main(int argc, char **argv)
@@ -88,8 +93,11 @@ int sl_md_main(int argc, char **argv)
         {"queue-bytes", required_argument, 0, OPT_QUEUE},
         {"no-front-matter", no_argument, 0, OPT_NOFM}, {"xhtml", no_argument, 0, OPT_XHTML},
         {"workers", required_argument, 0, OPT_WORKERS},
+        {"isolate", no_argument, 0, OPT_ISOLATE}, {"page-timeout", required_argument, 0, OPT_PAGE_TIMEOUT},
+        {"worker-memory", required_argument, 0, OPT_WORKER_MEMORY},
         {0, 0, 0, 0}};
-    sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20};
+    sl__md_cli c = {.max_line = (size_t)64 << 20, .queue_bytes = (size_t)64 << 20,
+                    .page_timeout_ns = 60 * 1000000000LL, .worker_memory = (size_t)4 << 30};
     int serve = 0, opt;
     size_t v;
     optind = 1;
@@ -114,7 +122,23 @@ int sl_md_main(int argc, char **argv)
         case OPT_WORKERS: c.workers = optarg; break;
         case OPT_JSON: c.json = 1; break;
         case OPT_STATS: c.stats = 1; break;
-        case OPT_SERVE: serve = 1; break;
+        case OPT_SERVE: serve = c.serving = 1; break;
+        case OPT_ISOLATE: c.isolate = 1; break;
+        case OPT_PAGE_TIMEOUT:
+            if (parse_size(optarg, &v) != 0 || v == 0 || v > 86400000) {
+                fprintf(stderr, "sluice md: --page-timeout wants milliseconds from 1 to 86400000, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            c.page_timeout_ns = (int64_t)v * 1000000;
+            break;
+        case OPT_WORKER_MEMORY:
+            if (parse_size(optarg, &v) != 0 || v < ((size_t)16 << 20)) {
+                fprintf(stderr, "sluice md: --worker-memory wants a size of at least 16M, not '%s'\n", optarg);
+                return 2;
+            }
+            c.worker_memory = v;
+            break;
         case OPT_MAXLINE:
         case OPT_QUEUE:
             if (parse_size(optarg, &v) != 0 || v < 1024) {

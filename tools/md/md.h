@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sluice/metrics.h"
+#include "sluice/proc.h"
+
 /* A growable byte buffer. */
 typedef struct sl__md_buf {
     char *data;
@@ -44,7 +47,11 @@ typedef struct sl__md_opts {
     int unsafe_html;    /* 1: raw HTML passes through; 0: it is escaped */
     int no_frontmatter; /* 1: a leading `---` block is Markdown like the rest */
     int xhtml;          /* 1: <br />, <hr />, <img ... /> */
+    int renderer;       /* which renders a GFM page: SL__MD_ROUTED (gfm_route.c decides) or,
+                           for tests and benchmarks, SL__MD_MD4C or SL__MD_CMARK for every page */
 } sl__md_opts;
+
+enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK };
 
 /* Something the reader should know that did not stop the page: a line of
  * the page (1-based) and what is wrong there. */
@@ -116,11 +123,47 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
  * cmark-gfm (a table delimiter row, an autolink in a form the two read
  * differently, ...): such a page goes to cmark-gfm instead. */
 int sl__md_gfm_needs_cmark(const char *s, size_t n);
+/* A task marker `[ ]`, `[x]` at s[i] with nothing after it on its line. */
+int sl__md_gfm_bare_task(const char *s, size_t n, size_t i);
+/* gfm_autolink.c: 1 if md4c and cmark-gfm may read the autolink candidate
+ * at s[i] (the `:` of "://", the `.` of "www.", an `@`) differently;
+ * line_end: where its line ends.  *skip is where the scan may go on (past
+ * the candidate's text); *link is 1 when either may read a link there. */
+int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link);
 
 /* render_cmark.c: renders a GFM body with libcmark-gfm into p->html and
  * p->headings, under the same rules as the md4c path (ids, safe mode).
  * 0, or -1 on no memory. */
 int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
+
+/* md4c_fix.c: md4c-html's output stream put right where it differs from
+ * cmark-gfm's on the same document: a code line's leading tabs (md4c
+ * writes spaces) and `~` and `'` in URLs (md4c percent-escapes them).
+ * It tells md4c's own chunks from the page's text by where they point. */
+typedef struct sl__md_fix_line {
+    size_t out_at, cols; /* where md4c's spaces for the line are, and how many */
+    size_t line, text;   /* which line of the code block; its bytes of text */
+} sl__md_fix_line;
+typedef struct sl__md_fix {
+    const char *src; /* the Markdown md4c renders */
+    size_t n;
+    int in_code;     /* 1: in md4c's <pre><code ...> tag, 2: in the block's lines */
+    int prev_nl;     /* the last chunk was md4c's own line end */
+    int pending;     /* a line's indentation, not yet written */
+    size_t pend_at, pend_src, pend_cols; /* where it goes, escaped bytes since, columns */
+    size_t line;     /* the code line being written, from 0 */
+    int anchored;    /* code line anchor_line starts at source offset anchor_start */
+    size_t anchor_line, anchor_start;
+    sl__md_fix_line *later; /* code lines whose source line is found when the block ends */
+    size_t nlater, cap;
+} sl__md_fix;
+/* 1 if chunk t comes from the page's own text. */
+int sl__md_fix_from_source(const sl__md_fix *f, const char *t);
+void sl__md_fix_free(sl__md_fix *f);
+/* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
+ * code blocks, and inside an href or src. */
+int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
+int sl__md_fix_url_chunk(const sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
 
 /* render.c: renders one page.  Returns 0, or -1 (no memory) with a message
  * in err.  Invalid UTF-8 in src is replaced by U+FFFD first. */
@@ -148,7 +191,43 @@ typedef struct sl__md_cli {
     int workers_only;    /* -j 0 with --workers: none rendered here */
     size_t max_line;    /* sidecar: longest request line accepted */
     size_t queue_bytes; /* sidecar: page bytes queued before reading stops */
+    int isolate;             /* --isolate: render in worker processes (isolate.c) */
+    int64_t page_timeout_ns; /* --page-timeout: with --isolate, a page's limit */
+    size_t worker_memory;    /* --worker-memory: with --isolate, a worker's limit */
+    int serving;             /* --serve (set by main) */
 } sl__md_cli;
+
+/* isolate.c: --isolate, every page rendered in a worker process
+ * (sl_proc_pool), so one that crashes, hangs or bloats the renderer fails
+ * alone.  The worker function, for the program's sl_proc_serve: */
+extern const sl_proc_worker sl_md_render_worker;
+typedef struct sl__md_iso sl__md_iso;
+/* Why a page failed: worker 1 when its worker process died or was killed
+ * on it (twice), with status ("crashed", "timedout", ...) and cause
+ * ("killed by SIGSEGV"); msg says it all in one line. */
+typedef struct sl__md_iso_failure {
+    int worker, attempts;
+    char status[16], cause[80], msg[200];
+} sl__md_iso_failure;
+/* Starts c->threads workers (0: one per CPU) in the background: the
+ * first render waits for them.  NULL only when out of memory or threads;
+ * a pool that cannot start fails each page with the reason.  metrics
+ * (optional) gets the pool's health. */
+sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics);
+/* How many threads should call render at once to keep the workers busy. */
+size_t sl__md_iso_callers(const sl__md_cli *c);
+void sl__md_iso_free(sl__md_iso *iso);
+/* Renders one page in a worker, from any thread (it waits for its page):
+ * 0 with the output in *out (the HTML; with json, the page's JSON object
+ * naming `file`) and the page's warnings in pg->warnings, or -1 with
+ * *fail filled in. */
+int sl__md_iso_render(sl__md_iso *iso, const char *file, const char *src, size_t n, const sl__md_opts *o,
+                      int json, sl__md_buf *out, sl__md_page *pg, sl__md_iso_failure *fail);
+
+/* Tests' fault injection (tests/md/fault.c, linked only into test
+ * programs): a marker in a page makes the renderer crash, abort, hang or
+ * allocate without bound.  Elsewhere an empty weak function. */
+void sl__md_fault_point(const char *src, size_t n);
 
 /* job.c: the md.page/1 cluster job (docs/formats/cluster.md).  The input
  * for one page into b (-1: it cannot be sent); a worker's result split

@@ -5,45 +5,35 @@
  * renderer to get one would mean keeping a copy of it in step.  Instead
  * this file watches md4c-html's output stream: md4c-html writes a heading's
  * opening tag as exactly one chunk "<hN>" and its closing tag as exactly
- * one chunk "</hN>\n", and no other rendered text can produce those chunks
- * (text is escaped) - except raw HTML when it passes through unescaped.
- * So with --unsafe-html, and only when the source holds such a tag, a
- * parse-only pass first records which of those chunks are real headings.
- * The ids are then spliced in after rendering, in one copy of the output.
+ * one chunk "</hN>\n", from string literals of its own; raw HTML passing
+ * through unescaped is written from the page itself, so a chunk that
+ * points into the page is never taken for md4c's markup (md4c_fix.c).
+ * Each id is spliced in when its heading closes, moving only the
+ * heading's own text.
  */
 #include <md4c-html.h>
 #include <md4c.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "md.h"
 
-typedef struct mark {
-    size_t open;  /* output offset of "<hN>" */
-    size_t close; /* output offset of "</hN>\n" */
-    int level;
-} mark;
-
-/* Which heading-tag-shaped chunks are real headings, in output order
- * (only filled in ambiguous mode). */
-typedef struct tagseq {
-    unsigned char *real;
-    size_t n, cap, next;
-    int overflow; /* the render saw more such chunks than the parse */
-} tagseq;
-
 #define NO_URL ((size_t)-1)
 
 typedef struct render_state {
     sl__md_buf out;
-    mark *marks;
-    size_t nmarks, cap;
-    int in_heading;
-    int ambiguous;
-    tagseq seq;
+    sl__md_page *page;    /* gets the headings */
+    size_t cap;           /* of page->headings */
+    sl__md_slugs *slugs;
+    size_t heading_at;    /* output offset of the open heading's "<hN>" */
+    int level;            /* its level, 0 when none is open */
     int nomem;
-    int safe_urls; /* empty dangerous link and image URLs (safe mode) */
+    sl__md_fix fix; /* the page, and md4c-html's output put right (md4c_fix.c) */
+    int safe_urls;  /* empty dangerous link and image URLs (safe mode) */
     size_t url_at; /* output offset where the URL being written starts */
     int task;      /* a task item's checkbox is being written */
     int xhtml;
@@ -60,89 +50,50 @@ static int heading_tag(const char *t, size_t n)
     return 0;
 }
 
-/* Could raw HTML in src produce a heading-tag-shaped chunk? */
-static int source_has_heading_tag(const char *s, size_t n)
+/* A heading closes at the end of the output: its text and id, and
+ * ` id="..."` spliced into its opening tag. */
+static void close_heading(render_state *r)
 {
-    for (const char *p = s, *end = s + n; (p = memchr(p, '<', (size_t)(end - p))); p++) {
-        const char *q = p + 1;
-        if (q < end && *q == '/')
-            q++;
-        if (q + 2 < end && q[0] == 'h' && q[1] >= '1' && q[1] <= '6' && q[2] == '>')
-            return 1;
-    }
-    return 0;
-}
-
-static void seq_push(tagseq *s, int real)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        unsigned char *r = realloc(s->real, cap);
-        if (!r) {
-            s->overflow = 1;
+    sl__md_page *p = r->page;
+    if (p->nheadings == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 8;
+        sl__md_heading *h = realloc(p->headings, cap * sizeof *h);
+        if (!h) {
+            r->nomem = 1;
             return;
         }
-        s->real = r;
-        s->cap = cap;
+        p->headings = h;
+        r->cap = cap;
     }
-    s->real[s->n++] = (unsigned char)real;
-}
-
-static int pre_enter(MD_BLOCKTYPE t, void *d, void *ud)
-{
-    (void)d;
-    if (t == MD_BLOCK_H)
-        seq_push(ud, 1);
-    return 0;
-}
-
-static int pre_leave(MD_BLOCKTYPE t, void *d, void *ud)
-{
-    (void)d;
-    if (t == MD_BLOCK_H)
-        seq_push(ud, 1);
-    return 0;
-}
-
-static int pre_span(MD_SPANTYPE t, void *d, void *ud)
-{
-    (void)t, (void)d, (void)ud;
-    return 0;
-}
-
-static int pre_text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
-{
-    if (t == MD_TEXT_HTML && heading_tag(s, n))
-        seq_push(ud, 0);
-    return 0;
+    size_t tl, inner = r->heading_at + 4;
+    sl__md_heading *h = &p->headings[p->nheadings];
+    *h = (sl__md_heading){r->level, sl__md_text_content(r->out.data + inner, r->out.len - inner, &tl), NULL};
+    h->id = h->text ? sl__md_slugs_make(r->slugs, h->text, tl) : NULL;
+    if (!h->id) {
+        free(h->text);
+        r->nomem = 1;
+        return;
+    }
+    p->nheadings++;
+    size_t idl = strlen(h->id), add = idl + 6, at = r->heading_at + 3; /* after "<hN" */
+    for (size_t k = 0; k < add; k++) /* room at the end, then the heading's text moves up */
+        sl__md_buf_putc(&r->out, ' ');
+    if (r->out.failed)
+        return;
+    memmove(r->out.data + at + add, r->out.data + at, r->out.len - add - at);
+    memcpy(r->out.data + at, " id=\"", 5);
+    memcpy(r->out.data + at + 5, h->id, idl);
+    r->out.data[at + 5 + idl] = '"';
 }
 
 static void record_tag(render_state *r, int tag)
 {
-    if (r->ambiguous) {
-        if (r->seq.next >= r->seq.n) {
-            r->seq.overflow = 1;
-            return;
-        }
-        if (!r->seq.real[r->seq.next++])
-            return;
-    }
-    if (tag > 0 && !r->in_heading) {
-        if (r->nmarks == r->cap) {
-            size_t cap = r->cap ? r->cap * 2 : 16;
-            mark *m = realloc(r->marks, cap * sizeof *m);
-            if (!m) {
-                r->nomem = 1;
-                return;
-            }
-            r->marks = m;
-            r->cap = cap;
-        }
-        r->marks[r->nmarks++] = (mark){r->out.len, 0, tag};
-        r->in_heading = 1;
-    } else if (tag < 0 && r->in_heading && r->marks[r->nmarks - 1].level == -tag) {
-        r->marks[r->nmarks - 1].close = r->out.len;
-        r->in_heading = 0;
+    if (tag > 0 && !r->level) {
+        r->heading_at = r->out.len;
+        r->level = tag;
+    } else if (tag < 0 && r->level == -tag) {
+        close_heading(r);
+        r->level = 0;
     }
 }
 
@@ -150,18 +101,20 @@ static void record_tag(render_state *r, int tag)
 
 /* md4c-html writes a link's or image's opening as one chunk `<a href="`
  * or `<img src="`, then the URL (escaped: no `"` in it), then a chunk
- * starting with `"`.  In safe mode - raw HTML escaped, so no raw chunk
- * can look like these - the URL is checked once whole and dropped from
- * the output if its scheme is dangerous. */
+ * starting with `"`.  The URL is written as cmark-gfm writes it
+ * (md4c_fix.c) and, in safe mode, checked once whole and dropped from the
+ * output if its scheme is dangerous. */
 static int watch_url(render_state *r, const MD_CHAR *t, MD_SIZE n)
 {
-    if (r->url_at != NO_URL && t[0] == '"') {
-        if (sl__md_url_is_dangerous(r->out.data + r->url_at, r->out.len - r->url_at))
+    if (r->url_at != NO_URL) {
+        if (t[0] != '"')
+            return sl__md_fix_url_chunk(&r->fix, &r->out, t, n);
+        if (r->safe_urls && sl__md_url_is_dangerous(r->out.data + r->url_at, r->out.len - r->url_at))
             r->out.len = r->url_at;
         r->url_at = NO_URL;
         return 0;
     }
-    if (CHUNK_IS(t, n, "<a href=\"") || CHUNK_IS(t, n, "<img src=\"")) {
+    if ((CHUNK_IS(t, n, "<a href=\"") || CHUNK_IS(t, n, "<img src=\"")) && !sl__md_fix_from_source(&r->fix, t)) {
         sl__md_buf_put(&r->out, t, n);
         r->url_at = r->out.len;
         return 1;
@@ -190,10 +143,17 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
     render_state *r = ud;
     if (n == 0)
         return;
+    if (sl__md_fix_from_source(&r->fix, t)) { /* the page's own text: most chunks */
+        if (r->fix.in_code || r->fix.pending)
+            sl__md_fix_code_chunk(&r->fix, &r->out, t, n);
+        r->fix.prev_nl = 0;
+        sl__md_buf_put(&r->out, t, n);
+        return;
+    }
     int tag = heading_tag(t, n);
     if (tag)
         record_tag(r, tag);
-    if (r->safe_urls && watch_url(r, t, n))
+    if (watch_url(r, t, n) || sl__md_fix_code_chunk(&r->fix, &r->out, t, n))
         return;
     if ((r->task || t[0] == '<') && watch_task(r, t, n))
         return;
@@ -244,76 +204,86 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
 
 /* Words: runs of non-blank characters in the text outside tags.  Tags do
  * not split words ("<em>a</em>b" is one); md4c-html ends block-level tags
- * with a newline, which does.  The text between tags is counted without
- * branches: a word starts where a non-blank follows a blank. */
-static uint64_t count_words(const char *h, size_t n)
+ * with a newline, which does.  Text is taken 16 bytes at a time where
+ * SSE2 is there: a word starts at each non-blank byte after a blank. */
+static unsigned popcount16(unsigned x)
 {
-    static const unsigned char blank[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
-    uint64_t words = 0;
-    unsigned prev_word = 0;
-    const unsigned char *p = (const unsigned char *)h, *end = p + n;
-    while (p < end) {
-        const unsigned char *lt = memchr(p, '<', (size_t)(end - p));
-        const unsigned char *stop = lt ? lt : end;
-        for (; p < stop; p++) {
-            unsigned w = blank[*p] ^ 1u;
-            words += w & ~prev_word;
-            prev_word = w;
-        }
-        if (!lt)
-            break;
-        const unsigned char *gt = memchr(lt, '>', (size_t)(end - lt));
-        p = gt ? gt + 1 : end;
-    }
-    return words;
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
 }
 
-/* Builds p->headings from the marks and p->html with the ids spliced in. */
-static int add_ids(render_state *r, sl__md_page *p)
+/* Words starting among the bytes whose bits are set in `word` (1: not a
+ * blank), the bit below the first standing for *prev, which becomes the
+ * last byte's. */
+static unsigned word_starts(unsigned word, unsigned len, unsigned *prev)
 {
-    size_t nh = 0;
-    for (size_t i = 0; i < r->nmarks; i++)
-        nh += r->marks[i].close > r->marks[i].open;
-    p->headings = nh ? calloc(nh, sizeof *p->headings) : NULL;
-    sl__md_slugs *slugs = sl__md_slugs_new();
-    sl__md_buf html = {0};
-    if ((nh && !p->headings) || !slugs)
-        goto fail;
-    size_t from = 0;
-    for (size_t i = 0; i < r->nmarks; i++) {
-        mark *m = &r->marks[i];
-        if (m->close <= m->open)
-            continue; /* never closed: no heading after all */
-        sl__md_heading *h = &p->headings[p->nheadings++];
-        size_t tl, inner = m->open + 4;
-        h->level = m->level;
-        h->text = sl__md_text_content(r->out.data + inner, m->close - inner, &tl);
-        h->id = h->text ? sl__md_slugs_make(slugs, h->text, tl) : NULL;
-        if (!h->id)
-            goto fail;
-        sl__md_buf_put(&html, r->out.data + from, m->open + 3 - from); /* "<hN" */
-        sl__md_buf_puts(&html, " id=\"");
-        sl__md_buf_puts(&html, h->id);
-        sl__md_buf_putc(&html, '"');
-        from = m->open + 3;
+    unsigned starts = word & ~((word << 1) | *prev);
+    if (len)
+        *prev = (word >> (len - 1)) & 1u;
+    return popcount16(starts);
+}
+
+#if defined(__SSE2__)
+/* The bits of 16 bytes at h: non-blanks, and `c`. */
+static unsigned nonblank16(__m128i v)
+{
+    __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+    return ~(unsigned)_mm_movemask_epi8(blank) & 0xFFFFu;
+}
+
+static unsigned bytes16(__m128i v, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+#endif
+
+/* Past the `>` that ends the tag at h[i]. */
+static size_t skip_tag(const char *h, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    for (; n - i >= 16; i += 16) {
+        unsigned m = bytes16(_mm_loadu_si128((const __m128i *)(const void *)(h + i)), '>');
+        if (m)
+            return i + (size_t)__builtin_ctz(m) + 1;
     }
-    if (from == 0) { /* no headings: the output is the HTML as it is */
-        sl__md_buf_free(&html);
-        html = r->out;
-        r->out = (sl__md_buf){0};
-    } else
-        sl__md_buf_put(&html, r->out.data + from, r->out.len - from);
-    sl__md_buf_putc(&html, 0);
-    if (html.failed)
-        goto fail;
-    sl__md_slugs_free(slugs);
-    p->html = html.data;
-    p->html_len = html.len - 1;
-    return 0;
-fail:
-    sl__md_slugs_free(slugs);
-    sl__md_buf_free(&html);
-    return -1;
+#endif
+    while (i < n && h[i] != '>')
+        i++;
+    return i < n ? i + 1 : n;
+}
+
+static uint64_t count_words(const char *h, size_t n)
+{
+    uint64_t words = 0;
+    unsigned prev = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(h + i));
+        unsigned word = nonblank16(v), lt = bytes16(v, '<');
+        if (!lt) {
+            words += word_starts(word, 16, &prev);
+            i += 16;
+            continue;
+        }
+        unsigned k = (unsigned)__builtin_ctz(lt); /* text up to the tag, then the tag */
+        words += word_starts(word & ((1u << k) - 1), k, &prev);
+        i = skip_tag(h, i + k, n);
+    }
+#endif
+    for (; i < n; i++) {
+        if (h[i] == '<') {
+            i = skip_tag(h, i, n) - 1;
+            continue;
+        }
+        unsigned w = h[i] != ' ' && h[i] != '\n' && h[i] != '\t' && h[i] != '\r';
+        words += w & ~prev;
+        prev = w;
+    }
+    return words;
 }
 
 static unsigned parser_flags(const sl__md_opts *o)
@@ -326,31 +296,30 @@ static unsigned parser_flags(const sl__md_opts *o)
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml};
+    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml, .fix = {.src = s, .n = n},
+                      .page = p, .slugs = sl__md_slugs_new()};
     int rc = -1;
-    if (n > 0xFFFFFFF0u)
-        return -1; /* md4c sizes are 32-bit */
-    r.ambiguous = o->unsafe_html && source_has_heading_tag(s, n);
-    if (r.ambiguous) {
-        MD_PARSER pre = {0, parser_flags(o), pre_enter, pre_leave, pre_span, pre_span, pre_text,
-                         NULL, NULL};
-        if (md_parse(s, (MD_SIZE)n, &pre, &r.seq) != 0 || r.seq.overflow)
-            goto out;
-    }
-    r.out.data = malloc(n + n / 4 + 64);
-    r.out.cap = r.out.data ? n + n / 4 + 64 : 0;
+    if (n > 0xFFFFFFF0u || !r.slugs)
+        goto out; /* md4c sizes are 32-bit */
+    /* HTML runs about 1.3x the Markdown: room for that, so that growing
+     * (and copying) is rare. */
+    r.out.cap = n + n / 2 + 256;
+    r.out.data = malloc(r.out.cap);
+    r.out.cap = r.out.data ? r.out.cap : 0;
     unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
     if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
         goto out;
+    sl__md_buf_putc(&r.out, 0);
     if (r.out.failed || r.nomem)
         goto out;
-    if (r.ambiguous && (r.seq.overflow || r.seq.next != r.seq.n))
-        r.nmarks = 0; /* md4c-html chunked differently than expected: no ids */
-    rc = add_ids(&r, p);
+    p->html = r.out.data;
+    p->html_len = r.out.len - 1;
+    r.out = (sl__md_buf){0};
+    rc = 0;
 out:
+    sl__md_fix_free(&r.fix);
     sl__md_buf_free(&r.out);
-    free(r.marks);
-    free(r.seq.real);
+    sl__md_slugs_free(r.slugs);
     return rc;
 }
 
@@ -405,9 +374,17 @@ static int front_matter(const char *y, size_t n, sl__md_page *p)
     return (p->frontmatter = json_stringn(y, n)) ? 0 : -1;
 }
 
+/* Tests link a fault.c that defines this; elsewhere it does nothing. */
+__attribute__((weak)) void sl__md_fault_point(const char *src, size_t n)
+{
+    (void)src;
+    (void)n;
+}
+
 int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *out, char *err,
                   size_t errlen)
 {
+    sl__md_fault_point(src, n);
     memset(out, 0, sizeof *out);
     char *fixed = NULL;
     if (!sl__md_utf8_valid(src, n)) {
@@ -423,7 +400,8 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
     }
-    int cmark = !o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body);
+    int cmark = !o->commonmark && (o->renderer == SL__MD_ROUTED ? sl__md_gfm_needs_cmark(src + body, n - body)
+                                                                : o->renderer == SL__MD_CMARK);
     if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)
                : render_body(src + body, n - body, o, out)) != 0 ||
         finish_html(o, out) != 0)

@@ -25,6 +25,11 @@
 
 void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *msg)
 {
+    sl__md_rpc_error_data(b, id_json, code, msg, NULL);
+}
+
+void sl__md_rpc_error_data(sl__md_buf *b, const char *id_json, int code, const char *msg, const char *data)
+{
     char num[32];
     sl__md_buf_puts(b, "{\"jsonrpc\":\"2.0\",\"id\":");
     sl__md_buf_puts(b, id_json ? id_json : "null");
@@ -41,6 +46,10 @@ void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *
     else
         sl__md_buf_puts(b, "\"(no memory to quote the message)\"");
     free(fixed);
+    if (data) {
+        sl__md_buf_puts(b, ",\"data\":");
+        sl__md_buf_puts(b, data);
+    }
     sl__md_buf_puts(b, "}}\n");
 }
 
@@ -52,6 +61,7 @@ void sl__md_req_free(sl__md_req *r)
         free(r->pages[i].file);
         free(r->pages[i].err_msg);
         free(r->pages[i].msg);
+        free(r->pages[i].data);
         free(r->pages[i].content);
         sl__md_buf_free(&r->pages[i].out);
     }
@@ -432,13 +442,58 @@ fail:
     return NULL;
 }
 
-void sl__md_rpc_render_page(sl__md_req *r, size_t i)
+/* {"cause":..., "status":..., "attempts":n}: why a worker failed on it. */
+static char *failure_data(const sl__md_iso_failure *f)
+{
+    sl__md_buf b = {0};
+    char num[48];
+    sl__md_buf_puts(&b, "{\"cause\":");
+    sl__md_json_string(&b, f->cause, strlen(f->cause));
+    sl__md_buf_puts(&b, ",\"status\":");
+    sl__md_json_string(&b, f->status, strlen(f->status));
+    snprintf(num, sizeof num, ",\"attempts\":%d}", f->attempts);
+    sl__md_buf_puts(&b, num);
+    sl__md_buf_putc(&b, 0);
+    if (b.failed) {
+        sl__md_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Renders the page in a worker process: 0 with p->out set, or the error
+ * code with its message in err (and p->data for a worker's failure). */
+static int render_isolated(sl__md_req *r, sl__md_rpc_page *p, sl__md_iso *iso, char *err, size_t errlen)
+{
+    sl__md_page page;
+    sl__md_iso_failure f;
+    int rc = sl__md_iso_render(iso, p->file, p->content, p->len, &r->opts, 1, &p->out, &page, &f);
+    sl__md_page_free(&page); /* its warnings are in the JSON already */
+    if (rc == 0)
+        return 0;
+    if (!f.worker) {
+        snprintf(err, errlen, "%s", f.msg);
+        return SL__MD_INTERNAL_ERROR;
+    }
+    snprintf(err, errlen, "rendering failed in a worker process: %s", f.cause);
+    p->data = failure_data(&f);
+    return SL__MD_WORKER_FAILED;
+}
+
+void sl__md_rpc_render_page(sl__md_req *r, size_t i, sl__md_iso *iso)
 {
     sl__md_rpc_page *p = &r->pages[i];
     char err[256];
     const char *msg = p->err_msg;
     int code = SL__MD_INVALID_PARAMS;
-    if (!p->bad) {
+    if (!p->bad && iso) {
+        code = render_isolated(r, p, iso, err, sizeof err);
+        free(p->content);
+        p->content = NULL;
+        if (code == 0)
+            return;
+        msg = err;
+    } else if (!p->bad) {
         sl__md_page page;
         int rc = sl__md_render(p->content, p->len, &r->opts, &page, err, sizeof err);
         free(p->content); /* the text is not needed any more */
@@ -454,7 +509,7 @@ void sl__md_rpc_render_page(sl__md_req *r, size_t i)
         msg = err;
         code = SL__MD_INTERNAL_ERROR;
     }
-    /* A per-page error: {file, error:{code, message}}. */
+    /* A per-page error: {file, error:{code, message[, data]}}. */
     char num[32];
     p->code = code;
     p->msg = strdup(msg);
@@ -467,5 +522,9 @@ void sl__md_rpc_render_page(sl__md_req *r, size_t i)
     sl__md_buf_puts(&p->out, num);
     sl__md_buf_puts(&p->out, "\"message\":");
     sl__md_json_string(&p->out, msg, strlen(msg));
+    if (p->data) {
+        sl__md_buf_puts(&p->out, ",\"data\":");
+        sl__md_buf_puts(&p->out, p->data);
+    }
     sl__md_buf_puts(&p->out, "}}");
 }

@@ -19,6 +19,7 @@ enum {
     SL__MD_METHOD_NOT_FOUND = -32601,
     SL__MD_INVALID_PARAMS = -32602,
     SL__MD_INTERNAL_ERROR = -32603,
+    SL__MD_WORKER_FAILED = -32001, /* --isolate: the page crashed, hung or bloated its worker */
     SL__MD_CANCELLED = -32800,
 };
 
@@ -31,6 +32,7 @@ typedef struct sl__md_rpc_page {
     sl__md_buf out;     /* the page's result (or error) object, as JSON */
     int code;           /* 0, or the error code `out` carries */
     char *msg;          /* with code: the error message */
+    char *data;         /* with code: the error's data as JSON text, or NULL */
 } sl__md_rpc_page;
 
 typedef struct sl__md_req {
@@ -64,11 +66,14 @@ void sl__md_req_free(sl__md_req *r);
  * top-level "id" with a string or integer value ends within them. */
 char *sl__md_rpc_prefix_id(const char *p, size_t n);
 
-/* An error response line (with its newline) for id_json ("null" if none). */
+/* An error response line (with its newline) for id_json ("null" if none);
+ * _data adds "data" (JSON text) when it is not NULL. */
 void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *msg);
+void sl__md_rpc_error_data(sl__md_buf *b, const char *id_json, int code, const char *msg, const char *data);
 
-/* Renders page i of r into its `out` (a result or a per-page error). */
-void sl__md_rpc_render_page(sl__md_req *r, size_t i);
+/* Renders page i of r into its `out` (a result or a per-page error); in a
+ * worker process when iso is not NULL (--isolate). */
+void sl__md_rpc_render_page(sl__md_req *r, size_t i, sl__md_iso *iso);
 
 /* sched.c: the queue of pages waiting for a worker.  Single transforms go
  * first, then the pages of running batches, round robin between batches

@@ -55,6 +55,7 @@ typedef struct server {
      * "answered" from arrival to the page's result being ready. */
     sl_metrics *metrics;
     sl_stage *st_queued, *st_render, *st_answered;
+    sl__md_iso *iso; /* --isolate: pages render in worker processes */
 } server;
 
 /* Writes iov[0..n) as one unit; on failure marks the client gone. */
@@ -127,7 +128,8 @@ static void respond(server *s, sl__md_req *r)
     if (atomic_load(&r->cancelled)) {
         sl__md_rpc_error(&b, r->id_json, SL__MD_CANCELLED, "request cancelled");
     } else if (r->kind == SL__MD_TRANSFORM && r->pages[0].code) {
-        sl__md_rpc_error(&b, r->id_json, r->pages[0].code, r->pages[0].msg ? r->pages[0].msg : "error");
+        sl__md_rpc_error_data(&b, r->id_json, r->pages[0].code, r->pages[0].msg ? r->pages[0].msg : "error",
+                              r->pages[0].data);
     } else {
         /* Head, each page's JSON (joined by commas), tail: written as one
          * writev so the pages' buffers need not be copied into one. */
@@ -198,7 +200,7 @@ static int run_page(void *arg)
         free(p->content); /* skipped: the answer will not be read */
         p->content = NULL;
     } else {
-        sl__md_rpc_render_page(r, i);
+        sl__md_rpc_render_page(r, i, s->iso);
         if (s->metrics) {
             int64_t t1 = sl_now();
             sl_stage_wait(s->st_queued, t0 - r->arrived);
@@ -480,7 +482,7 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     pthread_mutex_init(&s.out_lock, NULL);
     pthread_mutex_init(&s.lock, NULL);
     s.changed = sl_chan_new(0, 1);
-    s.pool = sl_pool_new(c->threads);
+    s.pool = sl_pool_new(c->isolate ? sl__md_iso_callers(c) : c->threads);
     s.sched = sl__md_sched_new();
     if (c->stats && (s.metrics = sl_metrics_new())) {
         s.st_queued = sl_metrics_stage(s.metrics, "queued");
@@ -492,6 +494,8 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
         fprintf(stderr, "sluice md: cannot start the worker pool\n");
         goto out;
     }
+    if (c->isolate && !(s.iso = sl__md_iso_new(c, s.metrics)))
+        goto out;
     rc = read_on_a_task(&s);
     /* Cancel what is still running if the client is gone, then let it drain. */
     if (atomic_load(&s.gone)) {
@@ -508,10 +512,11 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
         fputc('\n', stderr);
     }
 out:
-    if (s.metrics)
-        sl_metrics_free(s.metrics);
     if (s.pool)
         sl_pool_free(s.pool);
+    sl__md_iso_free(s.iso); /* after the pool: no page is rendering */
+    if (s.metrics)
+        sl_metrics_free(s.metrics);
     sl__md_sched_free(s.sched);
     sl_chan_free(s.changed);
     pthread_mutex_destroy(&s.lock);

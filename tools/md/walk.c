@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "walk.h"
@@ -97,7 +98,9 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
         }
         ents[n++].type = e->d_type;
     }
-    closedir(d);
+    /* d stays open while its entries are looked at: stat relative to it
+     * resolves one name instead of the whole path, per page. */
+    int dfd = dirfd(d);
     if (rc != 0)
         snprintf(err, errlen, "%s: out of memory", dir);
     if (n)
@@ -112,7 +115,7 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
             rc = -1;
         } else if (ents[i].type == DT_DIR) {
             rc = walk_dir(path, r, depth + 1, in, err, errlen);
-        } else if (lstat(path, &st) != 0) {
+        } else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
@@ -122,7 +125,7 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
              * loop), a FIFO, a device - it is a page the user put here:
              * reading it (infile.h) says what is wrong with it, and the
              * other pages are rendered all the same. */
-            if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+            if (S_ISLNK(st.st_mode) && fstatat(dfd, name, &st, 0) != 0)
                 st.st_size = 0;
             if (push(in, path, r, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
                 snprintf(err, errlen, "%s: out of memory", dir);
@@ -132,6 +135,7 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
         free(path);
         free(r);
     }
+    closedir(d);
     for (size_t i = 0; i < n; i++)
         free(ents[i].name);
     free(ents);

@@ -25,7 +25,8 @@
 typedef struct parse_state {
     sl_reader *r;
     sl_age_header *h;
-    size_t cap, len;
+    size_t cap, len; /* of h->raw */
+    int stanza_cap;  /* of h->st */
     char *err;
     size_t errlen;
 } parse_state;
@@ -43,6 +44,11 @@ static int line_err(parse_state *ps, const char *what)
         snprintf(ps->err, ps->errlen, "%s", ps->r->err);
         return -1;
     }
+    if (ps->len > SL_AGE_MAX_HEADER) {
+        snprintf(ps->err, ps->errlen, "age header: larger than %d KiB, the limit (at offset %llu)",
+                 SL_AGE_MAX_HEADER >> 10, (unsigned long long)ps->r->offset);
+        return -1;
+    }
     if (ps->r->eof && ps->r->pos == ps->r->len) {
         snprintf(ps->err, ps->errlen, "truncated: the file ends inside the age header (at offset %llu)",
                  (unsigned long long)ps->r->offset);
@@ -51,26 +57,56 @@ static int line_err(parse_state *ps, const char *what)
     return perr(ps, what);
 }
 
-/* Appends the next line (LF included) to raw; returns its start or NULL. */
+/* Doubles *cap (from `first`) until it holds `need` units of `size`
+ * bytes: every growth of the header's buffers goes through here, so a
+ * header of n bytes costs O(log n) reallocations and O(n) copying, never
+ * one step per line or per stanza.  Returns the (maybe moved) buffer, or
+ * NULL when out of memory (p is still valid then). */
+static void *grow(void *p, size_t *cap, size_t need, size_t first, size_t size, unsigned *grows)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(p, c * size);
+    if (q && *cap)
+        (*grows)++; /* a move of what was there, not a first allocation */
+    if (q)
+        *cap = c;
+    return q;
+}
+
+/* Appends the next line (LF included) to raw, which never holds more
+ * than SL_AGE_MAX_HEADER bytes (plus the one that shows it is over);
+ * returns the line's start, or NULL (no line end before the input ended,
+ * the limit, or no memory: line_err says which). */
 static char *next_line(parse_state *ps, size_t *n)
 {
-    if (ps->len + 4096 > ps->cap) {
-        if (ps->cap >= SL_AGE_MAX_HEADER)
+    size_t start = ps->len;
+    for (;;) {
+        const uint8_t *p;
+        if (sl_reader_peek(ps->r, 1, &p) == 0)
             return NULL;
-        size_t cap = ps->cap ? ps->cap * 2 : 4096;
-        uint8_t *raw = realloc(ps->h->raw, cap + 1);
+        size_t have = ps->r->len - ps->r->pos;
+        const uint8_t *nl = memchr(p, '\n', have);
+        size_t take = nl ? (size_t)(nl - p) + 1 : have;
+        if (ps->len + take > SL_AGE_MAX_HEADER)
+            take = SL_AGE_MAX_HEADER + 1 - ps->len, nl = NULL;
+        uint8_t *raw = grow(ps->h->raw, &ps->cap, ps->len + take + 1, 4096, 1, &ps->h->grows);
         if (!raw)
             return NULL;
         ps->h->raw = raw;
-        ps->cap = cap;
+        memcpy(ps->h->raw + ps->len, p, take);
+        sl_reader_skip(ps->r, take);
+        ps->len += take;
+        if (nl) {
+            *n = ps->len - start - 1;
+            return (char *)ps->h->raw + start;
+        }
+        if (ps->len > SL_AGE_MAX_HEADER)
+            return NULL;
     }
-    char *line = (char *)ps->h->raw + ps->len;
-    long k = sl_reader_line(ps->r, line, ps->cap - ps->len);
-    if (k <= 0 || line[k - 1] != '\n')
-        return NULL;
-    ps->len += (size_t)k;
-    *n = (size_t)k - 1;
-    return line;
 }
 
 static int is_vchar_arg(const char *s, size_t n)
@@ -111,10 +147,10 @@ static int parse_body(parse_state *ps, sl_age_stanza *st)
         size_t n;
         char *line = next_line(ps, &n);
         if (!line)
-            return line_err(ps, "over-long stanza body line");
+            return line_err(ps, "out of memory");
         if (n > BODY_COLS)
             return perr(ps, "stanza body line longer than 64 columns");
-        uint8_t *body = realloc(st->body, st->body_len + 48 + 1);
+        uint8_t *body = grow(st->body, &st->body_cap, st->body_len + 48 + 1, 64, 1, &ps->h->grows);
         if (!body)
             return perr(ps, "out of memory");
         st->body = body;
@@ -135,31 +171,47 @@ static int parse_mac(parse_state *ps, const char *line, size_t n)
     return 0;
 }
 
+/* The intro line is not v1: name the version if it says one. */
+static int bad_version(parse_state *ps, const char *line, size_t n)
+{
+    size_t prefix = strlen(SL_AGE_INTRO) - 3; /* "age-encryption.org/" */
+    if (n <= prefix || memcmp(line, SL_AGE_INTRO, prefix))
+        return perr(ps, "not an age v1 file");
+    char shown[48];
+    size_t k = 0;
+    for (size_t i = prefix; i < n && k + 1 < sizeof shown; i++)
+        shown[k++] = line[i] >= 33 && line[i] <= 126 ? line[i] : '?';
+    shown[k] = 0;
+    snprintf(ps->err, ps->errlen, "age header: unsupported age format version '%s%s' (this reads v1 only)", shown,
+             n - prefix > k ? "..." : "");
+    return -1;
+}
+
 int sl_age_header_parse(sl_reader *r, sl_age_header *h, char *err, size_t errlen)
 {
     memset(h, 0, sizeof *h);
-    parse_state ps = {r, h, 0, 0, err, errlen};
+    parse_state ps = {r, h, 0, 0, 0, err, errlen};
     size_t n;
     char *line = next_line(&ps, &n);
     if (!line)
-        return line_err(&ps, "not an age v1 file");
+        return line_err(&ps, "out of memory");
     if (n + 1 != strlen(SL_AGE_INTRO) || memcmp(line, SL_AGE_INTRO, n + 1))
-        return perr(&ps, "not an age v1 file");
+        return bad_version(&ps, line, n);
     for (;;) {
         line = next_line(&ps, &n);
         if (!line)
-            return line_err(&ps, "over-long header line");
+            return line_err(&ps, "out of memory");
         if (n >= 3 && !memcmp(line, "---", 3))
             return parse_mac(&ps, line, n);
         if (n < 4 || memcmp(line, "-> ", 3))
             return perr(&ps, "malformed header line");
-        sl_age_stanza *st = realloc(h->st, (size_t)(h->n + 1) * sizeof *st);
+        sl_age_stanza *st = grow(h->st, &h->st_cap, (size_t)h->n + 1, 4, sizeof *h->st, &h->grows);
         if (!st)
             return perr(&ps, "out of memory");
         h->st = st;
-        memset(&st[h->n], 0, sizeof *st);
-        h->n++;
-        if (parse_args(&ps, &st[h->n - 1], line, n) || parse_body(&ps, &st[h->n - 1]))
+        st = &h->st[h->n++];
+        memset(st, 0, sizeof *st);
+        if (parse_args(&ps, st, line, n) || parse_body(&ps, st))
             return -1;
     }
 }
@@ -235,8 +287,8 @@ static int scrypt_key(uint8_t key[32], const char *pass, size_t pass_len, const 
                                                  (uint64_t)1 << log_n, 8, 1, key, 32);
 }
 
-static int unwrap_scrypt(const sl_age_stanza *st, const char *pass, size_t pass_len, uint8_t file_key[16],
-                         char *err, size_t errlen)
+static int unwrap_scrypt(const sl_age_stanza *st, const char *pass, size_t pass_len, int max_log_n,
+                         uint8_t file_key[16], char *err, size_t errlen)
 {
     uint8_t salt[16], key[32];
     int log_n = st->nargs == 3 ? parse_work_factor(st->args[2]) : -1;
@@ -244,9 +296,12 @@ static int unwrap_scrypt(const sl_age_stanza *st, const char *pass, size_t pass_
         snprintf(err, errlen, "age header: malformed scrypt stanza");
         return -1;
     }
-    if (log_n > SL_AGE_SCRYPT_MAX_LOGN) {
-        snprintf(err, errlen, "age header: scrypt work factor %d is above the limit of %d", log_n,
-                 SL_AGE_SCRYPT_MAX_LOGN);
+    if (log_n > max_log_n) {
+        /* checked before any work: scrypt at log2 N costs 2^N KiB */
+        snprintf(err, errlen,
+                 "age header: scrypt work factor %d is above the limit of %d (it would take %llu MiB; "
+                 "--max-work-factor raises the limit)",
+                 log_n, max_log_n, 1ull << (log_n > 10 ? log_n - 10 : 0));
         return -1;
     }
     int rc = scrypt_key(key, pass, pass_len, salt, log_n);
@@ -304,7 +359,7 @@ static int unwrap_x25519(const sl_age_header *h, const sl_keylist *ids, uint8_t 
     return -1;
 }
 
-int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pass, size_t pass_len,
+int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pass, size_t pass_len, int max_log_n,
                   uint8_t file_key[16], char *err, size_t errlen)
 {
     int rc;
@@ -317,7 +372,8 @@ int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pas
             snprintf(err, errlen, "encrypted with a passphrase: give --passphrase-file");
             return -1;
         }
-        rc = unwrap_scrypt(&h->st[0], pass, pass_len, file_key, err, errlen);
+        rc = unwrap_scrypt(&h->st[0], pass, pass_len, max_log_n ? max_log_n : SL_AGE_SCRYPT_MAX_LOGN, file_key, err,
+                           errlen);
     } else {
         rc = unwrap_x25519(h, ids, file_key, err, errlen);
     }

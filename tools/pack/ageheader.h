@@ -21,23 +21,28 @@
 #include "reader.h"
 
 #define SL_AGE_INTRO "age-encryption.org/v1\n"
+/* age 1.1 sets no limit; ours is the header's bytes, from the intro line
+ * through the MAC line's LF: room for about 10,000 X25519 recipients. */
 #define SL_AGE_MAX_HEADER (1 << 20)
 #define SL_AGE_MAX_ARGS 16
-#define SL_AGE_SCRYPT_MAX_LOGN 22 /* what age accepts when decrypting */
+#define SL_AGE_SCRYPT_MAX_LOGN 22   /* what age accepts by default when decrypting: 4 GiB, ~15 s */
+#define SL_AGE_SCRYPT_LIMIT_LOGN 30 /* the most a caller may allow, as age's SetMaxWorkFactor */
 
 typedef struct sl_age_stanza {
     char *args[SL_AGE_MAX_ARGS]; /* args[0] is the type */
     int nargs;
     uint8_t *body;
-    size_t body_len;
+    size_t body_len, body_cap;
 } sl_age_stanza;
 
 typedef struct sl_age_header {
     sl_age_stanza *st;
     int n;
+    size_t st_cap;
     uint8_t mac[32];
     uint8_t *raw;   /* the header text, through "---" */
     size_t mac_len; /* bytes of raw the MAC covers */
+    unsigned grows; /* buffers the parse grew (moved): O(log size), which the tests check */
 } sl_age_header;
 
 /* Reads a header from r (which stays positioned at the payload nonce).
@@ -46,8 +51,10 @@ int sl_age_header_parse(sl_reader *r, sl_age_header *h, char *err, size_t errlen
 void sl_age_header_free(sl_age_header *h);
 
 /* Recovers the 16-byte file key: from the identities, or (if pass) from
- * the one scrypt stanza; then checks the header MAC.  0, or -1 with why. */
-int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pass, size_t pass_len,
+ * the one scrypt stanza, whose work factor (log2 N; scrypt takes 2^N KiB
+ * and time to match) must be at most max_log_n (0: SL_AGE_SCRYPT_MAX_LOGN);
+ * then checks the header MAC.  0, or -1 with why. */
+int sl_age_unwrap(const sl_age_header *h, const sl_keylist *ids, const char *pass, size_t pass_len, int max_log_n,
                   uint8_t file_key[16], char *err, size_t errlen);
 /* 1 if the header's only recipient is a passphrase. */
 int sl_age_is_scrypt(const sl_age_header *h);

@@ -85,16 +85,17 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    char *buf = malloc(KEYFILE_MAX + 1);
+    char *buf = malloc(KEYFILE_MAX + 2); /* one byte past the limit shows a bigger file */
     size_t n = 0;
     ssize_t k = 0;
-    while (buf && n < KEYFILE_MAX && (k = read(fd, buf + n, KEYFILE_MAX - n)) > 0)
+    while (buf && n <= KEYFILE_MAX && (k = read(fd, buf + n, KEYFILE_MAX + 1 - n)) > 0)
         n += (size_t)k;
     int saved = errno;
     if (fd)
         close(fd);
-    if (!buf || k < 0 || n == KEYFILE_MAX) {
-        snprintf(err, errlen, "%s: %s", path, !buf ? "out of memory" : k < 0 ? strerror(saved) : "file too large for a key file");
+    if (!buf || k < 0 || n > KEYFILE_MAX) {
+        snprintf(err, errlen, "%s: %s", path,
+                 !buf ? "out of memory" : k < 0 ? strerror(saved) : "over 1 MiB, too large for a key file");
         if (buf) {
             sodium_memzero(buf, n);
             free(buf);

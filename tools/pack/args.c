@@ -20,9 +20,11 @@
 int sl_args_size(const char *s, uint64_t *out)
 {
     char *end;
+    if (s[0] < '0' || s[0] > '9') /* strtoull would take spaces, a sign, and wrap "-5" around */
+        return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
+    if (errno || end == s)
         return -1;
     int shift = 0;
     if (*end == 'K' || *end == 'k')
@@ -44,6 +46,21 @@ int sl_args_size(const char *s, uint64_t *out)
     return 0;
 }
 
+int sl_args_range(const char *s, uint64_t *off, uint64_t *len, int *to_end)
+{
+    const char *colon = strchr(s, ':');
+    char head[32];
+    if (!colon || colon == s || (size_t)(colon - s) >= sizeof head)
+        return -1;
+    memcpy(head, s, (size_t)(colon - s));
+    head[colon - s] = 0;
+    *to_end = colon[1] == 0;
+    *len = 0;
+    if (sl_args_size(head, off))
+        return -1;
+    return *to_end ? 0 : sl_args_size(colon + 1, len);
+}
+
 int sl_args_uint(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -57,7 +74,7 @@ int sl_args_uint(const char *s, long lo, long hi, long *out)
 
 static int pass_alloc(sl_pass *pw)
 {
-    pw->p = sodium_malloc(PASS_MAX + 1);
+    pw->p = sodium_malloc(PASS_MAX + 2); /* one byte past the limit shows a longer line */
     pw->len = 0;
     return pw->p ? 0 : -1;
 }
@@ -92,14 +109,17 @@ int sl_pass_from_file(sl_pass *pw, const char *path, char *err, size_t errlen)
         return -1;
     }
     size_t n = 0;
-    ssize_t k;
-    while (n < PASS_MAX && (k = read(fd, pw->p + n, PASS_MAX - n)) > 0)
+    ssize_t k = 0;
+    while (n <= PASS_MAX && (k = read(fd, pw->p + n, PASS_MAX + 1 - n)) > 0)
         n += (size_t)k;
+    int saved = errno;
     close(fd);
     pw->len = first_line(pw->p, n);
-    pw->p[pw->len] = 0;
-    if (!pw->len) {
-        snprintf(err, errlen, "%s: empty passphrase", path);
+    pw->p[pw->len < PASS_MAX ? pw->len : PASS_MAX] = 0;
+    const char *why = k < 0 ? strerror(saved) : !pw->len ? "empty passphrase"
+                    : pw->len > PASS_MAX ? "the passphrase is longer than 4096 bytes, the limit" : NULL;
+    if (why) {
+        snprintf(err, errlen, "%s: %s", path, why);
         sl_pass_free(pw);
         return -1;
     }

@@ -12,6 +12,9 @@
 
 /* "4194304", "64K", "4M", "1G" (binary units).  0, or -1 if malformed. */
 int sl_args_size(const char *s, uint64_t *out);
+/* "OFFSET:LENGTH" or "OFFSET:" (to the end: *to_end set, *len 0), each a
+ * size as sl_args_size reads it.  0, or -1 if malformed. */
+int sl_args_range(const char *s, uint64_t *off, uint64_t *len, int *to_end);
 /* A decimal count in [lo, hi].  0 or -1. */
 int sl_args_uint(const char *s, long lo, long hi, long *out);
 

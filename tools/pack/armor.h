@@ -3,8 +3,9 @@
  *
  * The decoder is a fill function layered on a reader, so everything
  * downstream reads plain binary; it is strict (64-column lines, only the
- * last one shorter, canonical padding, nothing but whitespace after the
- * END line).  The encoder is a small streaming writer.
+ * last one shorter, canonical padding, nothing but up to 1 KiB of
+ * whitespace around the armor) and accepts what age accepts (CRLF, no
+ * line end after END).  The encoder is a small streaming writer.
  */
 #ifndef SLUICE_PACK_ARMOR_H
 #define SLUICE_PACK_ARMOR_H
@@ -16,6 +17,7 @@
 
 #define SL_ARMOR_BEGIN "-----BEGIN AGE ENCRYPTED FILE-----"
 #define SL_ARMOR_END "-----END AGE ENCRYPTED FILE-----"
+#define SL_ARMOR_MAX_SPACE 1024 /* whitespace: at most this before BEGIN, less after END, as age */
 
 typedef struct sl_armor_in {
     sl_reader *src;

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define POOL_MAX 24
 #define POOL_MIN_CAP ((size_t)64 << 10)
@@ -55,25 +56,31 @@ static void reset(sl_block *b, size_t cap)
     b->data = (uint8_t *)(b + 1);
 }
 
+/* Faults in a fresh big buffer's pages with one system call: each page
+ * would otherwise cost a page fault at its first touch, which is several
+ * times dearer (and dearer still in a virtual machine). */
+static void populate(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = 4096, a = (uintptr_t)p & ~(page - 1), e = ((uintptr_t)p + n) & ~(page - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE); /* a hint: an old kernel says EINVAL */
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 sl_block *sl_block_new(size_t cap)
 {
     sl_block *b = cap >= POOL_MIN_CAP ? pool_take(cap) : NULL;
-    if (!b && !(b = malloc(sizeof *b + cap)))
-        return NULL;
-    reset(b, cap);
-    return b;
-}
-
-sl_block *sl_block_adopt(uint8_t *data, size_t len)
-{
-    sl_block *b = malloc(sizeof *b);
     if (!b) {
-        free(data);
-        return NULL;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        if (cap >= POOL_MIN_CAP)
+            populate(b + 1, cap);
     }
-    memset(b, 0, sizeof *b);
-    b->data = data;
-    b->len = b->cap = len;
+    reset(b, cap);
     return b;
 }
 
@@ -81,14 +88,36 @@ void sl_block_free(sl_block *b)
 {
     if (!b)
         return;
-    if (b->data != (uint8_t *)(b + 1)) {
-        free(b->data);
-        free(b);
-        return;
-    }
     if (b->cap >= POOL_MIN_CAP && pool_put(b))
         return;
     free(b);
+}
+
+sl_block *sl_block_of(void *data)
+{
+    return (sl_block *)data - 1;
+}
+
+void *sl_block_zscan_grow(void *ctx, void *p, size_t len, size_t cap, size_t *got)
+{
+    (void)ctx;
+    size_t step = cap >= ((size_t)1 << 20) ? (size_t)1 << 20 : POOL_MIN_CAP;
+    cap = (cap + step - 1) / step * step;
+    sl_block *b = sl_block_new(cap);
+    if (!b)
+        return NULL;
+    if (p) {
+        memcpy(b->data, p, len);
+        sl_block_free(sl_block_of(p));
+    }
+    *got = cap;
+    return b->data;
+}
+
+void sl_block_zscan_release(void *ctx, void *p)
+{
+    (void)ctx;
+    sl_block_free(sl_block_of(p));
 }
 
 void sl_block_drop(void *ctx, void *item, int produced)

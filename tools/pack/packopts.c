@@ -6,6 +6,8 @@
  */
 #include "packopts.h"
 
+#include "ageheader.h"
+
 #include <getopt.h>
 #include <malloc.h>
 #include <sodium.h>
@@ -14,11 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST };
+#include "ageheader.h"
+
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE, OPT_NO_FSYNC };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
-    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT] [-f] [--stats] [-q] [IN | -]\n"
+    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT] [-f] [--no-fsync] [--stats] [-q]\n"
+    "                   [IN | -]\n"
     "\n"
     "Compresses IN (default: stdin) into independent zstd frames with a seek table, in parallel;\n"
     "with recipients or a passphrase, encrypts that stream in the age v1 format.\n"
@@ -34,20 +39,32 @@ static const char pack_usage[] =
     "  -o OUT                output file; '-' for stdout (default: IN.zst, or IN.zst.age when encrypting;\n"
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
+    "  --no-fsync            link the output into place without fsyncing it first (faster on a slow\n"
+    "                        disk; a power cut soon after may lose the file's data)\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
     "  -q                    no progress bar\n";
 
 static const char unpack_usage[] =
-    "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [-j THREADS] [-o OUT] [-f]\n"
+    "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
+    "                     [-o OUT] [-f] [--no-fsync] [--memory=SIZE | --long[=WLOG]] [--range OFFSET:[LENGTH] | -l]\n"
     "                     [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
     "  -i FILE               identity file (AGE-SECRET-KEY-1... lines); repeatable\n"
     "  --passphrase-file F   passphrase for a passphrase-encrypted file (otherwise asked on the terminal)\n"
+    "  --max-work-factor N   refuse a passphrase file whose scrypt work factor is over N (1-30, default 22,\n"
+    "                        as age: 2^N KiB of memory, 4 GiB and ~15 s at 22)\n"
     "  -j THREADS            worker threads (default: number of CPUs)\n"
     "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst;\n"
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
+    "  --no-fsync            link the output into place without fsyncing it first\n"
+    "  -M, --memory=SIZE     largest zstd window to accept, as zstd -d (default 128M, at most 2G)\n"
+    "  --long[=WLOG]         accept windows up to 2^WLOG bytes (default 27; 10-31), as zstd -d\n"
+    "  --range OFF:LEN       restore only bytes OFF..OFF+LEN-1 of the original (OFF: to the end; sizes\n"
+    "                        may say K, M, G), reading only the frames that hold them (default output:\n"
+    "                        stdout; needs a seekable file with a seek table, as sluice pack writes)\n"
+    "  -l, --list            list the frames (offset, sizes, checksum) and the totals, as zstd -lv\n"
     "  --test                verify everything, write nothing\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
     "  -q                    no progress bar\n";
@@ -109,8 +126,29 @@ static int common_option(sl_pack_opts *o, const char *cmd, int c)
     case 'f': o->force = 1; return -1;
     case 'q': o->quiet = 1; return -1;
     case OPT_STATS: o->stats = 1; return -1;
+    case OPT_NO_FSYNC: o->no_fsync = 1; return -1;
     default: return usage_error(cmd, "%s", "bad option");
     }
+}
+
+/* --memory=SIZE: zstd's window limits, 1 KiB to 2 GiB. */
+static int window_size(const char *s, size_t *out)
+{
+    uint64_t v;
+    if (sl_args_size(s, &v) || v < 1024 || v > (uint64_t)1 << SL_UNPACK_MAX_WINDOW_LOG)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* --long[=WLOG]: without a value, zstd's 27. */
+static int window_log(const char *s, size_t *out)
+{
+    long v = SL_UNPACK_DEFAULT_WINDOW_LOG;
+    if (s && sl_args_uint(s, 10, SL_UNPACK_MAX_WINDOW_LOG, &v))
+        return -1;
+    *out = (size_t)1 << v;
+    return 0;
 }
 
 static int key_error(const char *cmd, const char *err)
@@ -124,7 +162,8 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     static const struct option longs[] = {
         {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
         {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
-        {"help", no_argument, 0, 'h'},                          {0, 0, 0, 0}};
+        {"no-fsync", no_argument, 0, OPT_NO_FSYNC},             {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     defaults(o);
     int want_tty = 0, c, rc;
     const char *passfile = NULL;
@@ -192,21 +231,50 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     static const struct option longs[] = {{"passphrase-file", required_argument, 0, OPT_PASSFILE},
                                           {"test", no_argument, 0, OPT_TEST},
                                           {"stats", no_argument, 0, OPT_STATS},
+                                          {"no-fsync", no_argument, 0, OPT_NO_FSYNC},
+                                          {"memory", required_argument, 0, 'M'},
+                                          {"long", optional_argument, 0, OPT_LONG},
+                                          {"max-work-factor", required_argument, 0, OPT_MAX_WORK},
+                                          {"range", required_argument, 0, OPT_RANGE},
+                                          {"list", no_argument, 0, 'l'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     defaults(o);
     int c, rc;
     char err[512];
     const char *passfile = NULL;
+    size_t memory = 0, long_window = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "i:j:o:fqh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:l", longs, NULL)) != -1) {
         switch (c) {
+        case 'M':
+            if (window_size(optarg, &memory))
+                return usage_error("unpack", "--memory: '%s' is not a size from 1K to 2G", optarg);
+            break;
+        case OPT_LONG:
+            if (window_log(optarg, &long_window))
+                return usage_error("unpack", "--long: '%s' is not a window log from 10 to 31", optarg);
+            break;
+        case OPT_MAX_WORK: {
+            long v;
+            if (sl_args_uint(optarg, 1, SL_AGE_SCRYPT_LIMIT_LOGN, &v))
+                return usage_error("unpack", "--max-work-factor: '%s' is not a work factor from 1 to 30", optarg);
+            o->max_log_n = (int)v;
+            break;
+        }
         case 'i':
             if (sl_agekey_load_identities(&o->identities, optarg, err, sizeof err))
                 return key_error("unpack", err);
             break;
         case OPT_PASSFILE: passfile = optarg; break;
         case OPT_TEST: o->test = 1; break;
+        case 'l': o->list = 1; break;
+        case OPT_RANGE:
+            if (sl_args_range(optarg, &o->range_off, &o->range_len, &o->range_to_end))
+                return usage_error("unpack", "--range: '%s' is not OFFSET:LENGTH or OFFSET: (sizes in bytes, K, M, G)",
+                                   optarg);
+            o->range = 1;
+            break;
         case 'h': fputs(unpack_usage, stdout); return 0;
         default:
             if ((rc = common_option(o, "unpack", c)) >= 0)
@@ -218,8 +286,12 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         return rc;
     if (o->test && o->out)
         return usage_error("unpack", "%s", "--test writes nothing: drop -o");
+    if (o->list && (o->out || o->test || o->range))
+        return usage_error("unpack", "%s", "--list prints the frames and does nothing else: drop -o, --test, --range");
     if (passfile && sl_pass_from_file(&o->pass, passfile, err, sizeof err))
         return key_error("unpack", err);
+    /* as zstd -d: --memory wins over --long, which wins over the default */
+    o->max_window = memory ? memory : long_window ? long_window : (size_t)1 << SL_UNPACK_DEFAULT_WINDOW_LOG;
     finish_defaults(o);
     return -1;
 }

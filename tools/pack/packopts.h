@@ -6,6 +6,7 @@
 #define SLUICE_PACK_PACKOPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agekey.h"
 #include "args.h"
@@ -14,10 +15,13 @@
 #define SL_PACK_MAX_CHUNK ((size_t)64 << 20)
 #define SL_PACK_DEFAULT_LEVEL 3
 #define SL_PACK_SCRYPT_LOG_N 18 /* age's default work factor */
+#define SL_UNPACK_DEFAULT_WINDOW_LOG 27 /* zstd -d's default limit: 128 MiB */
+#define SL_UNPACK_MAX_WINDOW_LOG 31     /* the format's largest window, 2 GiB */
 
 typedef struct sl_pack_opts {
     const char *in, *out;
     int force, stats, quiet;
+    int no_fsync; /* --no-fsync: link the output into place without fsyncing it first */
     size_t workers, depth;
     /* pack */
     sl_keylist recipients;
@@ -27,6 +31,11 @@ typedef struct sl_pack_opts {
     /* unpack */
     sl_keylist identities;
     int test;
+    size_t max_window; /* largest zstd window a streamed frame may need (--memory, --long) */
+    int max_log_n;     /* --max-work-factor: the most scrypt work a passphrase file may ask (0: age's 22) */
+    int list;          /* --list */
+    int range, range_to_end; /* --range OFFSET:LENGTH, or OFFSET: */
+    uint64_t range_off, range_len;
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "block.h"
+#include "infile.h"
 
 int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse, int argc, char **argv)
 {
@@ -48,10 +49,16 @@ int sl_session_open_input(sl_pack_session *s)
         s->in_fd = 0;
         s->in_name = "<stdin>";
     } else {
+        /* A named input must be a regular file: opening a FIFO would wait
+         * for a writer, a device may never end.  A pipe comes in on stdin. */
+        char err[512];
         s->in_name = s->o.in;
-        s->in_fd = open(s->o.in, O_RDONLY | O_CLOEXEC);
+        s->in_fd = sl_infile_open(s->o.in, err, sizeof err);
         if (s->in_fd < 0)
-            return sl_fail_set(&s->fail, "%s: cannot open: %s", s->o.in, strerror(errno));
+            return sl_fail_set(&s->fail, "%s%s", err,
+                               strstr(err, "not a regular file") && !strstr(err, "directory")
+                                   ? " (give a pipe or a device on standard input: - < FILE)"
+                                   : "");
     }
     struct stat st;
     if (fstat(s->in_fd, &st) == 0 && S_ISDIR(st.st_mode))
@@ -69,8 +76,39 @@ int sl_session_open_output(sl_pack_session *s, char *path)
     char err[512];
     if (sl_outfile_open(&s->out, path, s->o.force, err, sizeof err))
         return sl_fail_set(&s->fail, "%s", err);
+    s->out.no_fsync = s->o.no_fsync;
     s->writing = 1;
     return 0;
+}
+
+int sl_session_write(sl_pack_session *s, const uint8_t *p, size_t n)
+{
+    if (s->writing && n && fwrite(p, 1, n, s->out.fp) != n)
+        return sl_fail_set(&s->fail, "%s: write error: %s", s->out.name, strerror(errno));
+    sl_metrics_progress(s->progress, 0, n);
+    return 0;
+}
+
+int sl_session_pwrite(sl_pack_session *s, const uint8_t *p, size_t n, uint64_t at)
+{
+    int fd = fileno(s->out.fp);
+    for (size_t done = 0; done < n;) {
+        ssize_t k = pwrite(fd, p + done, n - done, (off_t)(at + done));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return sl_fail_set(&s->fail, "%s: write error: %s", s->out.name, strerror(k < 0 ? errno : ENOSPC));
+        done += (size_t)k;
+    }
+    return 0;
+}
+
+void sl_session_writeback(sl_pack_session *s, uint64_t done, uint64_t *synced)
+{
+    if (!s->writing || sl_outfile_is_stream(&s->out) || done - *synced < SL_SESSION_WRITEBACK_STEP)
+        return;
+    sl_outfile_start_writeback(&s->out); /* (flushes the stdio stream first) */
+    *synced = done;
 }
 
 void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total)

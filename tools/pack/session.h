@@ -41,6 +41,19 @@ int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse
 int sl_session_open_input(sl_pack_session *s);
 /* Opens the output at `path` (malloc'd; the session owns it). */
 int sl_session_open_output(sl_pack_session *s, char *path);
+/* Writes n bytes of output (nothing under --test) and counts them for the
+ * progress bar.  0, or -1 (recorded) on a write error. */
+int sl_session_write(sl_pack_session *s, const uint8_t *p, size_t n);
+/* Writes n bytes at offset `at` of the output file (a regular file, from
+ * any thread, beside the stdio stream): how workers put verified pieces
+ * in place.  0, or -1 (recorded). */
+int sl_session_pwrite(sl_pack_session *s, const uint8_t *p, size_t n, uint64_t at);
+/* After `done` bytes of output: every SL_SESSION_WRITEBACK_STEP, starts
+ * the disk's writeback of what is written (sync_file_range), so that the
+ * fsync before the output is linked into place has little left to wait
+ * for.  *synced: the caller's record of where it last did. */
+#define SL_SESSION_WRITEBACK_STEP ((uint64_t)64 << 20)
+void sl_session_writeback(sl_pack_session *s, uint64_t done, uint64_t *synced);
 /* Starts the progress bar (unless -q) over `total` bytes (0: unknown). */
 void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total);
 /* An ordered pipeline with the -j workers and --depth of the flags. */

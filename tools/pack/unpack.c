@@ -18,7 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+/* ZSTD_DCtx_setMaxWindowSize and ZSTD_getFrameHeader (what --memory and
+ * its error message need) are in zstd's "experimental" section, exported
+ * by the shared library all the same. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "ageheader.h"
 #include "args.h"
@@ -27,6 +32,7 @@
 #include "link.h"
 #include "session.h"
 #include "stream.h"
+#include "unpack_range.h"
 #include "zscan.h"
 
 #define SEG_CHUNKS SL_STREAM_SEGMENT_CHUNKS
@@ -58,14 +64,29 @@ typedef struct unpack_job {
     ZSTD_DCtx *stream_dctx;
     uint8_t *stream_out;
     uint64_t frames;
+    /* Output to a regular file: workers write whole frames in place with
+     * pwrite, in parallel, for as long as every frame before has a known
+     * size; the sink writes the rest at its own offset. */
+    int in_place;     /* the output is a regular file */
+    int sizes_known;  /* every item so far was a whole frame: out_next is exact */
+    uint64_t out_next; /* where the next item's output starts (source side) */
+    uint64_t sink_at;  /* the end of the output so far, in order (sink side) */
+    uint64_t fp_at;    /* where out.fp's stream stands */
+    uint64_t synced;   /* output handed to writeback so far */
 } unpack_job;
 
+/* The sink's own writes: through stdio, at sink_at (after frames the
+ * workers placed, the stream must first move there). */
 static int write_out(unpack_job *j, const uint8_t *p, size_t n)
 {
-    if (j->s.writing && n && fwrite(p, 1, n, j->s.out.fp) != n)
-        return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
-    sl_metrics_progress(j->s.progress, 0, n);
-    return 0;
+    if (j->in_place && j->fp_at != j->sink_at) {
+        if (fflush(j->s.out.fp) || fseeko(j->s.out.fp, (off_t)j->sink_at, SEEK_SET))
+            return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
+        j->fp_at = j->sink_at;
+    }
+    j->sink_at += n;
+    j->fp_at += n;
+    return sl_session_write(&j->s, p, n);
 }
 
 /* ---- pipeline A: age payload segments ---- */
@@ -186,15 +207,18 @@ static int frame_source(void *ctx, void **item, size_t *bytes)
         return 0;
     if (rc < 0)
         return sl_fail_set(&j->s.fail, "%s: %s%s", j->s.in_name, j->is_age ? "decrypted payload: " : "", j->scan.err);
-    sl_block *b = sl_block_adopt(it.data, it.len);
-    if (!b)
-        return sl_fail_set(&j->s.fail, "out of memory");
+    sl_block *b = sl_block_of(it.data); /* the scanner's buffers are blocks: see run_frames */
+    b->len = it.len;
     b->kind = it.kind;
     b->offset = it.offset;
     b->raw_len = it.content_size;
     b->first = it.first;
     b->last = it.last;
     b->index = j->frames++;
+    j->sizes_known = j->sizes_known && it.kind == SL_ZITEM_FRAME;
+    b->placed_ok = j->in_place && j->sizes_known;
+    b->out_at = j->out_next;
+    j->out_next += it.content_size;
     *item = b;
     *bytes = b->len;
     return 1;
@@ -232,7 +256,12 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
         rc = frame_error(j, f, "content size does not match the frame header");
     d->len = n;
     d->kind = SL_ZITEM_FRAME;
+    d->placed_ok = f->placed_ok;
+    d->out_at = f->out_at;
     sl_block_free(f);
+    if (!rc && d->placed_ok) /* a worker writes a verified frame where it belongs */
+        rc = sl_session_pwrite(&j->s, d->data, d->len, d->out_at);
+    d->placed = rc == 0 && d->placed_ok;
     if (rc) {
         sl_block_free(d);
         return rc;
@@ -242,30 +271,80 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
     return 0;
 }
 
+/* "256 MiB", "96 KiB" or "1000 bytes" */
+static const char *size_text(char *buf, size_t cap, unsigned long long n)
+{
+    if (n && n % (1u << 20) == 0)
+        snprintf(buf, cap, "%llu MiB", n >> 20);
+    else if (n && n % 1024 == 0)
+        snprintf(buf, cap, "%llu KiB", n >> 10);
+    else
+        snprintf(buf, cap, "%llu bytes", n);
+    return buf;
+}
+
+/* A streamed frame needs a bigger window than --memory / --long allow:
+ * say how big, and which flag takes it, as zstd -d does. */
+static int window_error(unpack_job *j, const sl_block *f)
+{
+    ZSTD_frameHeader h;
+    char what[200], need[32], have[32];
+    size_text(have, sizeof have, j->s.o.max_window);
+    if (f->first && ZSTD_getFrameHeader(&h, f->data, f->len) == 0) {
+        unsigned wlog = 10;
+        while (wlog < 63 && ((unsigned long long)1 << wlog) < h.windowSize)
+            wlog++;
+        unsigned long long k = (h.windowSize + 1023) / 1024;
+        snprintf(what, sizeof what, "needs a %s window, over the limit of %s: use --long=%u or --memory=%llu%s",
+                 size_text(need, sizeof need, h.windowSize), have, wlog, k % 1024 ? k : k / 1024, k % 1024 ? "K" : "M");
+    } else {
+        snprintf(what, sizeof what, "needs a window over the limit of %s: use --long or --memory", have);
+    }
+    return frame_error(j, f, what);
+}
+
 static int stream_piece(unpack_job *j, const sl_block *f)
 {
     if (!j->stream_dctx) {
         j->stream_dctx = ZSTD_createDCtx();
         j->stream_out = malloc(ZSTD_DStreamOutSize());
-        if (!j->stream_dctx || !j->stream_out)
+        if (!j->stream_dctx || !j->stream_out ||
+            ZSTD_isError(ZSTD_DCtx_setMaxWindowSize(j->stream_dctx, j->s.o.max_window)))
             return sl_fail_set(&j->s.fail, "out of memory");
     }
     if (f->first)
         ZSTD_DCtx_reset(j->stream_dctx, ZSTD_reset_session_only);
     ZSTD_inBuffer in = {f->data, f->len, 0};
     size_t ret;
-    for (;;) {
+    /* The decoder returns 0 exactly once, when the frame is complete; the
+     * loop must stop there.  Calling it again with no input left would
+     * start reading a next frame and return a non-zero hint, which is how
+     * a frame whose output exactly filled the buffer (any multiple of
+     * 128 KiB) used to be taken for a truncated one. */
+    do {
         ZSTD_outBuffer out = {j->stream_out, ZSTD_DStreamOutSize(), 0};
         ret = ZSTD_decompressStream(j->stream_dctx, &out, &in);
+        if (ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge)
+            return window_error(j, f);
         if (ZSTD_isError(ret))
             return frame_error(j, f, ZSTD_getErrorName(ret));
         if (write_out(j, j->stream_out, out.pos))
             return -1;
         if (in.pos == in.size && out.pos < out.size)
-            break;
-    }
+            break; /* everything given is decoded: wait for the next piece */
+    } while (ret != 0);
+    if (ret == 0 && (!f->last || in.pos != in.size))
+        return frame_error(j, f, "the frame's data ends before its last block");
     if (f->last && ret != 0)
         return frame_error(j, f, "frame ends early");
+    return 0;
+}
+
+/* A placed frame is already in the file: the sink only counts it. */
+static int account_placed(unpack_job *j, const sl_block *b)
+{
+    j->sink_at += b->len;
+    sl_metrics_progress(j->s.progress, 0, b->len);
     return 0;
 }
 
@@ -274,7 +353,11 @@ static int output_sink(void *ctx, void *item, size_t bytes)
     (void)bytes;
     unpack_job *j = ctx;
     sl_block *b = item;
-    int rc = b->kind == SL_ZITEM_PIECE ? stream_piece(j, b) : write_out(j, b->data, b->len);
+    int rc = b->placed ? account_placed(j, b)
+             : b->kind == SL_ZITEM_PIECE ? stream_piece(j, b)
+                                         : write_out(j, b->data, b->len);
+    if (rc == 0)
+        sl_session_writeback(&j->s, j->sink_at, &j->synced);
     sl_metrics_progress(j->s.progress, 1, 0);
     sl_block_free(b);
     return rc;
@@ -301,7 +384,8 @@ static int read_age_header(unpack_job *j)
         sl_age_header_free(&h);
         return sl_fail_set(&j->s.fail, "out of memory");
     }
-    int rc = sl_age_unwrap(&h, &j->s.o.identities, j->s.o.pass.p, j->s.o.pass.len, file_key, err, sizeof err);
+    int rc = sl_age_unwrap(&h, &j->s.o.identities, j->s.o.pass.p, j->s.o.pass.len, j->s.o.max_log_n, file_key, err,
+                           sizeof err);
     sl_age_header_free(&h);
     if (rc) {
         sodium_free(file_key);
@@ -317,10 +401,9 @@ static int read_age_header(unpack_job *j)
     return 0;
 }
 
-static int run_frames(unpack_job *j, sl_reader *src)
+static int decompress_frames(unpack_job *j)
 {
     static const sl_pipeline_ops ops = {frame_source, decompress_work, output_sink, sl_block_drop};
-    sl_zscan_init(&j->scan, src, FRAME_MAX, PIECE, j->is_age);
     j->dctx = calloc(j->workers, sizeof *j->dctx);
     sl_pipeline *p = j->dctx ? sl_session_pipeline(&j->s, &ops, j, j->s.m[j->is_age ? 1 : 0]) : NULL;
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
@@ -330,6 +413,29 @@ static int run_frames(unpack_job *j, sl_reader *src)
     free(j->dctx);
     ZSTD_freeDCtx(j->stream_dctx);
     free(j->stream_out);
+    return rc;
+}
+
+/* --list of a stream without a seek table: walk its frames, decompress
+ * nothing, print what the scanner saw. */
+static int walk_frames(unpack_job *j)
+{
+    sl_zitem it;
+    int rc;
+    j->scan.keep_log = 1;
+    while ((rc = sl_zscan_next(&j->scan, &it)) == 1)
+        sl_block_zscan_release(NULL, it.data);
+    if (rc < 0)
+        return sl_fail_set(&j->s.fail, "%s: %s%s", j->s.in_name, j->is_age ? "decrypted payload: " : "", j->scan.err);
+    sl_unpack_list_scanned(&j->s, &j->scan, j->is_age);
+    return 0;
+}
+
+static int run_frames(unpack_job *j, sl_reader *src)
+{
+    sl_zscan_init(&j->scan, src, FRAME_MAX, PIECE, j->is_age);
+    j->scan.mem = (sl_zscan_mem){sl_block_zscan_grow, sl_block_zscan_release, NULL};
+    int rc = j->s.o.list ? walk_frames(j) : decompress_frames(j);
     sl_zscan_free(&j->scan);
     return rc;
 }
@@ -359,8 +465,11 @@ static int detect(unpack_job *j)
     size_t n = sl_reader_peek(&j->file, 64, &p);
     if (j->file.failed)
         return sl_fail_set(&j->s.fail, "%s: %s", j->s.in_name, j->file.err);
-    size_t intro = strlen(SL_AGE_INTRO);
-    if (n && !memcmp(p, SL_AGE_INTRO, n < intro ? n : intro)) { /* a shorter prefix: truncated */
+    /* "age-encryption.org/" starts every version of age; the header
+     * parser names a version it does not read.  A shorter prefix is a
+     * truncated file. */
+    size_t intro = strlen(SL_AGE_INTRO) - 3;
+    if (n && !memcmp(p, SL_AGE_INTRO, n < intro ? n : intro)) {
         j->is_age = 1;
         j->age_src = &j->file;
         return 0;
@@ -379,10 +488,9 @@ static int detect(unpack_job *j)
     return sl_fail_set(&j->s.fail, "%s: not a zstd, age or sluice pack file%s", j->s.in_name, n ? "" : " (it is empty)");
 }
 
-static int open_input(unpack_job *j)
+/* The reader over the (open) input, and what the input is. */
+static int start_reading(unpack_job *j)
 {
-    if (sl_session_open_input(&j->s))
-        return -1;
     if (sl_reader_init(&j->file, sl_fill_fd, &j->s.in_fd, READ_BUF))
         return sl_fail_set(&j->s.fail, "out of memory");
     return detect(j);
@@ -405,15 +513,41 @@ static char *default_output(unpack_job *j)
     return NULL;
 }
 
+/* --list: from the seek table at the end if there is one, else by
+ * walking the stream (which a pipe, or zstd's own output, needs). */
+static int list(unpack_job *j)
+{
+    int rc = sl_session_open_input(&j->s) ? -1 : sl_unpack_list_table(&j->s);
+    if (rc <= 0)
+        return rc;
+    if (start_reading(j))
+        return -1;
+    return j->is_age ? run_age(j) : run_frames(j, &j->file);
+}
+
 static int unpack(unpack_job *j)
 {
-    if (open_input(j) || (!j->s.o.test && sl_session_open_output(&j->s, default_output(j))))
+    if (j->s.o.range)
+        return sl_unpack_range(&j->s);
+    if (j->s.o.list)
+        return sl_session_finish(&j->s, list(j));
+    char *out = NULL;
+    if (sl_session_open_input(&j->s) || (!j->s.o.test && !(out = default_output(j))))
         return -1;
+    /* A file with a seek table (what sluice pack writes) goes frame by
+     * frame through the seekable reader, in parallel; the rest streams. */
+    int rc = sl_unpack_seekable(&j->s, out);
+    if (rc <= 0)
+        return rc;
+    if (start_reading(j) || (out && sl_session_open_output(&j->s, out)))
+        return -1;
+    j->in_place = j->s.writing && !sl_outfile_is_stream(&j->s.out);
+    j->sizes_known = 1;
     sl_session_progress(&j->s, j->s.o.test ? "test" : "unpack", 0);
     j->s.m_name[0] = j->is_age ? "decrypt" : "decompress";
     j->s.m_name[1] = "decompress";
     j->s.m_used = j->is_age ? 2 : 1;
-    int rc = j->is_age ? run_age(j) : run_frames(j, &j->file);
+    rc = j->is_age ? run_age(j) : run_frames(j, &j->file);
     return sl_session_finish(&j->s, rc);
 }
 

@@ -19,9 +19,25 @@
 #define BLOCK_MAX (128u * 1024)
 #define SKIPPABLE_KEEP_MAX (64u << 20) /* bigger skippable frames are skipped unread */
 
+static void *heap_grow(void *ctx, void *p, size_t len, size_t cap, size_t *got)
+{
+    (void)ctx;
+    (void)len;
+    void *q = realloc(p, cap);
+    *got = cap;
+    return q;
+}
+
+static void heap_release(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
 void sl_zscan_init(sl_zscan *s, sl_reader *r, size_t frame_max, size_t piece, int raw_ok)
 {
     memset(s, 0, sizeof *s);
+    s->mem = (sl_zscan_mem){heap_grow, heap_release, NULL};
     s->r = r;
     s->frame_max = frame_max;
     s->piece = piece;
@@ -30,8 +46,11 @@ void sl_zscan_init(sl_zscan *s, sl_reader *r, size_t frame_max, size_t piece, in
 
 void sl_zscan_free(sl_zscan *s)
 {
-    free(s->buf);
+    if (s->buf)
+        s->mem.release(s->mem.ctx, s->buf);
     s->buf = NULL;
+    free(s->log);
+    s->log = NULL;
     sl_seektable_free(&s->seen);
 }
 
@@ -48,14 +67,14 @@ static int reserve(sl_zscan *s, size_t more)
 {
     if (s->len + more <= s->cap)
         return 0;
-    size_t cap = s->cap ? s->cap : 4096;
+    size_t cap = s->cap ? s->cap : 4096, got;
     while (cap < s->len + more)
         cap += cap / 2;
-    uint8_t *p = realloc(s->buf, cap);
+    uint8_t *p = s->mem.grow(s->mem.ctx, s->buf, s->len, cap, &got);
     if (!p)
         return -1;
     s->buf = p;
-    s->cap = cap;
+    s->cap = got;
     return 0;
 }
 
@@ -196,6 +215,21 @@ static int start_frame(sl_zscan *s)
     }
 }
 
+static int log_frame(sl_zscan *s, const sl_seek_entry *e, uint64_t csize)
+{
+    if (s->log_n == s->log_cap) {
+        size_t cap = s->log_cap ? s->log_cap * 2 : 64;
+        sl_zscan_frame *p = realloc(s->log, cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->log = p;
+        s->log_cap = cap;
+    }
+    s->log[s->log_n++] = (sl_zscan_frame){s->frame_start, csize, s->content_size, e->check, s->content_known,
+                                          s->has_check};
+    return 0;
+}
+
 static int record_frame(sl_zscan *s)
 {
     sl_seek_entry e = {(uint32_t)(s->r->offset - s->frame_start), (uint32_t)s->content_size, 0, s->content_known,
@@ -205,6 +239,8 @@ static int record_frame(sl_zscan *s)
     s->frames++;
     if (s->r->offset - s->frame_start > UINT32_MAX)
         e.csize = UINT32_MAX; /* cannot match a table entry; tables cannot describe it either */
+    if (s->keep_log && log_frame(s, &e, s->r->offset - s->frame_start))
+        return fail(s, s->r->offset, "out of memory");
     return sl_seektable_add(&s->seen, &e) ? fail(s, s->r->offset, "out of memory") : 0;
 }
 

@@ -24,12 +24,31 @@ enum { SL_ZITEM_FRAME = 1, SL_ZITEM_PIECE, SL_ZITEM_RAW };
 
 typedef struct sl_zitem {
     int kind;
-    uint8_t *data; /* malloc'd; the receiver frees it */
+    uint8_t *data; /* the receiver frees it (free, or the release of sl_zscan_mem) */
     size_t len;
     uint64_t content_size; /* FRAME: the declared content size */
     uint64_t offset;       /* where it starts in the stream */
     int first, last;       /* PIECE: first / last piece of its frame */
 } sl_zitem;
+
+/* Where the scanner's buffers come from (default: realloc and free).  A
+ * tool that recycles its buffers plugs in here, so that every frame does
+ * not map and fault in fresh memory. */
+typedef struct sl_zscan_mem {
+    /* A buffer of at least cap bytes that holds the first len bytes of p
+     * (p may be NULL); NULL when out of memory, p then still valid. */
+    void *(*grow)(void *ctx, void *p, size_t len, size_t cap, size_t *got);
+    void (*release)(void *ctx, void *p);
+    void *ctx;
+} sl_zscan_mem;
+
+/* One frame as the scanner walked it (kept when keep_log is set). */
+typedef struct sl_zscan_frame {
+    uint64_t offset, csize;
+    uint64_t dsize; /* the declared content size, when dsize_known */
+    uint32_t check; /* the frame's checksum, when has_check */
+    int dsize_known, has_check;
+} sl_zscan_frame;
 
 typedef struct sl_zscan {
     sl_reader *r;
@@ -45,6 +64,10 @@ typedef struct sl_zscan {
     size_t len, cap;
     sl_seektable seen; /* frames since the last seek table */
     uint64_t frames, tables;
+    int keep_log;     /* set after init to keep every frame in log (for --list) */
+    sl_zscan_mem mem; /* may be replaced after init, before the first item */
+    sl_zscan_frame *log;
+    size_t log_n, log_cap;
     char err[256];
 } sl_zscan;
 

@@ -1,0 +1,404 @@
+/*
+ * graph_cache_test.c - `sluice graph --cache DIR` (issue 20): whatever the
+ * cache holds - nothing, entries from before any set of edits, entries
+ * damaged or from another version, entries another run is writing - the
+ * outputs are the bytes a run without a cache writes, for any -j.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fg_same.h"
+#include "fgcodec.h"
+#include "extract.h"
+#include "graph_run.h"
+
+static char root[1024], work[1200], cache[1200];
+
+static void setup(void)
+{
+    scratch_dir(root, sizeof root);
+    snprintf(work, sizeof work, "%s/ws", root);
+    snprintf(cache, sizeof cache, "%s/cache", root);
+}
+
+static void put_file(const char *rel, const char *text)
+{
+    write_file(work, rel, text, -1);
+}
+
+static void remove_file(const char *rel)
+{
+    char p[4400];
+    snprintf(p, sizeof p, "%s/%s", work, rel);
+    CHECK(unlink(p) == 0);
+}
+
+/* 1 when the two files hold the same bytes. */
+static int same_bytes(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *x = read_all(a, &na), *y = read_all(b, &nb);
+    int same = x && y && na == nb && !memcmp(x, y, na);
+    if (!same)
+        fprintf(stderr, "%s and %s differ\n", a, b);
+    free(x);
+    free(y);
+    return same;
+}
+
+/* Runs graph on the workspace without a cache, then with the cache at -j1
+ * and -j3: all three outputs (JSON and SQLite) must be the same bytes,
+ * and so must the exit statuses. */
+static int same_with_cache(const char *step)
+{
+    char j0[4400], d0[4400], j[4400], d[4400];
+    snprintf(j0, sizeof j0, "%s/%s-cold.json", root, step);
+    snprintf(d0, sizeof d0, "%s/%s-cold.sqlite", root, step);
+    int rc0 = graph_run("-q", "-j2", "--json", j0, "--db", d0, work, NULL), ok = 1;
+    for (int k = 0; k < 2; k++) {
+        const char *jn = k ? "-j3" : "-j1";
+        snprintf(j, sizeof j, "%s/%s%s.json", root, step, jn);
+        snprintf(d, sizeof d, "%s/%s%s.sqlite", root, step, jn);
+        int rc = graph_run("-q", jn, "--cache", cache, "--json", j, "--db", d, work, NULL);
+        if (rc != rc0 || !same_bytes(j0, j) || !same_bytes(d0, d)) {
+            fprintf(stderr, "step %s, %s: the cached run differs (exit %d, cold %d)\n", step, jn, rc, rc0);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+static void starting_workspace(void)
+{
+    put_file("app/Cargo.toml", "[package]\nname = \"app\"\n");
+    put_file("app/src/lib.rs", "pub mod util;\nmod net;\npub use util::helper;\n"
+                               "pub fn run() -> u32 { helper(1) + net::send() }\n");
+    put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 { x + 1 }\npub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
+    put_file("app/src/net.rs", "use crate::util::Cfg;\npub fn send() -> u32 { Cfg::new().n }\n");
+    put_file("app/src/main.rs", "fn main() { app::run(); }\n");
+    put_file("lib2/Cargo.toml", "[package]\nname = \"lib2\"\n");
+    put_file("lib2/src/lib.rs", "pub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 { 1 } }\n");
+}
+
+/* The byte-identity contract over a scripted history of edits, each step
+ * checked against a cold run, the cache carried from step to step. */
+SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
+{
+    setup();
+    starting_workspace();
+    CHECK(same_with_cache("0-cold-cache"));
+    CHECK(same_with_cache("1-warm"));
+    put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 { x * 2 + other() }\nfn other() -> u32 { 7 }\n"
+                                "pub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
+    CHECK(same_with_cache("2-body-edited"));
+    put_file("app/src/util.rs", "pub fn helper(x: u32, y: u32) -> u32 { x * y + other() }\nfn other() -> u32 { 7 }\n"
+                                "pub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
+    CHECK(same_with_cache("3-signature-edited"));
+    put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 { Cfg::new().n }\n");
+    CHECK(same_with_cache("4-pub-removed"));
+    put_file("app/src/net.rs", "use crate::util::Cfg;\npub fn send() -> u32 { Cfg::new().n }\n");
+    CHECK(same_with_cache("5-pub-added"));
+    put_file("app/src/transport.rs", "use crate::util::Cfg;\npub fn send() -> u32 { Cfg::new().n }\n");
+    remove_file("app/src/net.rs");
+    put_file("app/src/lib.rs", "pub mod util;\nmod transport;\npub use util::helper;\n"
+                               "pub fn run() -> u32 { helper(1, 2) + transport::send() }\n");
+    CHECK(same_with_cache("6-module-renamed"));
+    put_file("new/Cargo.toml", "[package]\nname = \"new\"\n");
+    put_file("new/src/lib.rs", "pub fn fresh() { lib2::A; }\n");
+    CHECK(same_with_cache("7-crate-added"));
+    remove_file("app/src/main.rs");
+    CHECK(same_with_cache("8-file-deleted"));
+    /* two files trade contents: every key is in the cache, under the other name */
+    char p[4400], q[4400];
+    snprintf(p, sizeof p, "%s/app/src/util.rs", work);
+    snprintf(q, sizeof q, "%s/app/src/transport.rs", work);
+    size_t np, nq;
+    char *a = read_all(p, &np), *b = read_all(q, &nq);
+    write_file(work, "app/src/util.rs", b, (long)nq);
+    write_file(work, "app/src/transport.rs", a, (long)np);
+    free(a);
+    free(b);
+    CHECK(same_with_cache("9-contents-swapped"));
+    put_file("app/src/util.rs", "pub fn broken( {\n");
+    CHECK(same_with_cache("10-syntax-error"));
+}
+
+/* Paths of the cache's entries (not temporary files), sorted. */
+static size_t entries(char out[][4600], size_t max)
+{
+    char top[1400];
+    snprintf(top, sizeof top, "%s/sluice-graph-1", cache);
+    size_t n = 0;
+    DIR *d = opendir(top);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[1700];
+        snprintf(sub, sizeof sub, "%s/%s", top, e->d_name);
+        DIR *s = opendir(sub);
+        struct dirent *f;
+        while (s && (f = readdir(s)))
+            if (f->d_name[0] != '.' && !strstr(f->d_name, ".tmp-") && n < max)
+                snprintf(out[n++], 4600, "%s/%s", sub, f->d_name);
+        if (s)
+            closedir(s);
+    }
+    if (d)
+        closedir(d);
+    qsort(out, n, sizeof out[0], (int (*)(const void *, const void *))strcmp);
+    return n;
+}
+
+/* --stats's count of bad entries, from a run with the cache. */
+static long bad_entries(const char *json)
+{
+    char *t;
+    graph_run_stderr(&t, "-q", "--stats", "-j2", "--cache", cache, "--json", json, work, NULL);
+    const char *m = t ? strstr(t, " misses, ") : NULL;
+    long n = m ? atol(m + 9) : -1;
+    free(t);
+    return n;
+}
+
+/* A flipped byte, a truncated entry, one from another format version and
+ * one that is not an entry at all: each is found, counted once in
+ * --stats, recomputed (and rewritten); the output is the cold one. */
+SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
+{
+    setup();
+    starting_workspace();
+    CHECK(same_with_cache("cold"));
+    static char e[64][4600];
+    size_t n = entries(e, 64);
+    CHECK(n >= 4);
+    if (n < 4)
+        return;
+    size_t len;
+    char *b = read_all(e[0], &len);
+    b[len - 5] ^= 0x40; /* in the payload: the checksum fails */
+    write_file("/", e[0] + 1, b, (long)len);
+    free(b);
+    b = read_all(e[1], &len);
+    write_file("/", e[1] + 1, b, (long)len / 2); /* truncated */
+    free(b);
+    b = read_all(e[2], &len);
+    b[8] = 2; /* format version 2: foreign */
+    write_file("/", e[2] + 1, b, (long)len);
+    free(b);
+    write_file("/", e[3] + 1, "not a cache entry", -1);
+    char j[4400], cold[4400];
+    snprintf(j, sizeof j, "%s/damaged.json", root);
+    snprintf(cold, sizeof cold, "%s/cold-cold.json", root);
+    CHECK_EQ(bad_entries(j), 4);
+    CHECK(same_bytes(cold, j));
+    /* recomputed entries were written back (another output name: the
+     * same arguments could find the run record and skip the parse) */
+    snprintf(j, sizeof j, "%s/again.json", root);
+    CHECK_EQ(bad_entries(j), 0);
+    CHECK(same_bytes(cold, j));
+}
+
+/* Two runs at once on one cache, empty at the start: both write entries,
+ * both read what the other wrote; both outputs are the cold one. */
+SL_TEST(graph_cache_shared_by_two_runs_at_once)
+{
+    setup();
+    starting_workspace();
+    char cold[4400];
+    snprintf(cold, sizeof cold, "%s/cold.json", root);
+    CHECK_EQ(graph_run("-q", "--json", cold, work, NULL), 0);
+    for (int round = 0; round < 3; round++) {
+        pid_t kids[2];
+        for (int k = 0; k < 2; k++) {
+            char j[4400];
+            snprintf(j, sizeof j, "%s/r%d-%d.json", root, round, k);
+            fflush(NULL);
+            if ((kids[k] = fork()) == 0)
+                _exit(graph_run("-q", k ? "-j3" : "-j1", "--cache", cache, "--json", j, work, NULL));
+        }
+        for (int k = 0; k < 2; k++) {
+            int st = 0;
+            waitpid(kids[k], &st, 0);
+            CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+            char j[4400];
+            snprintf(j, sizeof j, "%s/r%d-%d.json", root, round, k);
+            CHECK(same_bytes(cold, j));
+        }
+        /* the next round starts with an edit: some entries new, some not */
+        char text[128];
+        snprintf(text, sizeof text, "pub fn helper(x: u32) -> u32 { x + %d }\n", round);
+        put_file("app/src/util.rs", text);
+        CHECK_EQ(graph_run("-q", "--json", cold, work, NULL), 0);
+    }
+}
+
+/* A cache directory that cannot be made (its parent is a file): a warning,
+ * and the graph is written as without --cache, same bytes, same status. */
+SL_TEST(graph_cache_directory_unusable_is_a_warning_not_an_error)
+{
+    setup();
+    starting_workspace();
+    char file[1400], bad[1500], j0[1400], j[1400];
+    snprintf(file, sizeof file, "%s/plain-file", root);
+    write_file(root, "plain-file", "x", -1);
+    snprintf(bad, sizeof bad, "%s/cache", file);
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    snprintf(j, sizeof j, "%s/j.json", root);
+    int rc0 = graph_run("-q", "--json", j0, work, NULL);
+    CHECK_EQ(graph_run("-q", "--cache", bad, "--json", j, work, NULL), rc0);
+    CHECK(same_bytes(j0, j));
+    setenv("SLUICE_GRAPH_CACHE", bad, 1); /* the variable names it too */
+    CHECK_EQ(graph_run("-q", "--json", j, work, NULL), rc0);
+    unsetenv("SLUICE_GRAPH_CACHE");
+    CHECK(same_bytes(j0, j));
+}
+
+/* Past --cache-max the least recently used entries go: with a limit of
+ * 12 KiB, what is left fits in it and the output is still the cold one. */
+SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
+{
+    setup();
+    starting_workspace();
+    char j0[4400], j[4400];
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    snprintf(j, sizeof j, "%s/j.json", root);
+    CHECK_EQ(graph_run("-q", "--json", j0, work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--cache-max", "12K", "--json", j, work, NULL), 0);
+    CHECK(same_bytes(j0, j));
+    static char e[64][4600];
+    size_t n = entries(e, 64);
+    unsigned long long total = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(e[i], &st) == 0)
+            total += (unsigned long long)st.st_blocks * 512;
+    }
+    CHECK(n >= 1 && n < 7); /* seven files were cached, some evicted */
+    CHECK(total <= 12 * 1024);
+    CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
+}
+
+/* The encoding is exact, and the decoder refuses every prefix of it. */
+SL_TEST(graph_cache_codec_round_trips_and_refuses_truncations)
+{
+    const char src[] = "use a::{b as c, d::*};\n#[path = \"x.rs\"]\nmod m;\npub struct S<T> { f: Vec<T> }\n"
+                       "impl<T> Tr for S<T> { fn m(&self) { self.n(); x::y(); } }\nfn broken( {\n";
+    gr_extractor *x = gr_extractor_new();
+    fg_file *f = fg_file_new("src/lib.rs", 3);
+    gr_extract(x, f, src, strlen(src));
+    uint8_t *p;
+    size_t n;
+    fg_file_encode(f, &p, &n);
+    fg_file *g = fg_file_decode(p, n, "src/lib.rs", 3);
+    CHECK(g != NULL);
+    if (g) {
+        CHECK(fg_same(f, g));
+        CHECK(g->arena_len == f->arena_len && !memcmp(g->arena, f->arena, f->arena_len));
+        CHECK(g->bytes == f->bytes && g->failed == f->failed);
+    }
+    int refused = 1;
+    for (size_t k = 0; k < n; k++) {
+        fg_file *h = fg_file_decode(p, k, "x", 0);
+        refused &= h == NULL;
+        fg_file_free(h);
+    }
+    CHECK(refused);
+    fg_file_free(g);
+    fg_file_free(f);
+    free(p);
+    gr_extractor_free(x);
+}
+
+/* 1 when a run with --stats said it skipped the work (a run record). */
+static int skipped(const char *j, const char *d, int *rc)
+{
+    char *t;
+    *rc = graph_run_stderr(&t, "--stats", "-j2", "--cache", cache, "--json", j, "--db", d, work, NULL);
+    int s = t && strstr(t, "its outputs stand") != NULL;
+    free(t);
+    return s;
+}
+
+/* Workspace k of the test below, with its cache and outputs. */
+static void use_workspace(int k, char *j, char *d, size_t cap)
+{
+    snprintf(work, sizeof work, "%s/ws%d", root, k);
+    snprintf(cache, sizeof cache, "%s/cache%d", root, k);
+    snprintf(j, cap, "%s/out%d.json", root, k);
+    snprintf(d, cap, "%s/out%d.sqlite", root, k);
+}
+
+/* After a run with the cache, a run over the same unchanged inputs stops
+ * at once (its outputs already being those bytes), saying the same
+ * warnings with the same exit status; any change it depends on - a file's
+ * content (same size), a module file appearing outside every directory
+ * the run lists, a new file, an output deleted or edited - makes it a full
+ * run again, whose outputs are the cold ones.  Each change gets its own
+ * workspace, written two seconds before its first run: a file changed
+ * within that margin of a run may have changed in the tick it was read,
+ * and a record holding one is never trusted. */
+SL_TEST(graph_cache_skips_only_a_run_whose_inputs_did_not_change)
+{
+    enum { N = 5 };
+    static const char *const what[N] = {"same-size edit", "module file appears", "new file", "output deleted",
+                                        "output edited"};
+    char j[1400], d[1400], j0[1400], d0[1400];
+    setup();
+    for (int k = 0; k < N; k++) {
+        use_workspace(k, j, d, sizeof j);
+        starting_workspace();
+        char lib[512];
+        snprintf(lib, sizeof lib,
+                 "pub mod util;\nmod net;\n#[path = \"../../../outside%d/later.rs\"]\nmod later;\n"
+                 "pub use util::helper;\npub fn run() -> u32 { helper(1) + net::send() }\n", k);
+        put_file("app/src/lib.rs", lib);
+    }
+    usleep(2100 * 1000);
+    for (int k = 0; k < N; k++) {
+        use_workspace(k, j, d, sizeof j);
+        int rc, rc_cold;
+        CHECK(!skipped(j, d, &rc));
+        CHECK_EQ(rc, 1); /* `mod later;` has no file yet: a warning */
+        CHECK(skipped(j, d, &rc));
+        CHECK_EQ(rc, 1);
+        char p[1500];
+        if (k == 0) {
+            snprintf(p, sizeof p, "%s/app/src/util.rs", work);
+            size_t n;
+            char *s = read_all(p, &n);
+            s[n - 2] = s[n - 2] == '}' ? ' ' : '}'; /* same size, other bytes */
+            write_file(work, "app/src/util.rs", s, (long)n);
+            free(s);
+        } else if (k == 1) {
+            snprintf(p, sizeof p, "outside%d/later.rs", k);
+            write_file(root, p, "pub fn late() {}\n", -1);
+        } else if (k == 2) {
+            put_file("app/src/extra/more.rs", "fn more() {}\n");
+        } else if (k == 3) {
+            unlink(d);
+        } else {
+            write_file("/", d + 1, "not the graph", -1);
+        }
+        snprintf(j0, sizeof j0, "%s/cold%d.json", root, k);
+        snprintf(d0, sizeof d0, "%s/cold%d.sqlite", root, k);
+        rc_cold = graph_run("-q", "--json", j0, "--db", d0, work, NULL);
+        int skip = skipped(j, d, &rc);
+        if (skip)
+            fprintf(stderr, "'%s': the run was skipped\n", what[k]);
+        CHECK(!skip);
+        CHECK_EQ(rc, rc_cold);
+        CHECK(same_bytes(j0, j));
+        CHECK(same_bytes(d0, d));
+    }
+}

@@ -1,0 +1,322 @@
+/*
+ * route_test.c - md4c and cmark-gfm on the same pages, in process: where
+ * md4c's output is put right (md4c_fix.c) it must equal cmark-gfm's, and
+ * every generated page on which the two still differ must be one that
+ * gfm_route.c sends to cmark-gfm.
+ */
+#include <cmark-gfm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "md.h"
+
+/* A page rendered by one renderer, forced, --unsafe-html so that raw HTML
+ * is not in the way. */
+static char *render_with(const char *md, int renderer)
+{
+    sl__md_opts o = {.unsafe_html = 1, .no_frontmatter = 1, .renderer = renderer};
+    sl__md_page p;
+    char err[256];
+    CHECK(sl__md_render(md, strlen(md), &o, &p, err, sizeof err) == 0);
+    char *html = p.html;
+    p.html = NULL;
+    sl__md_page_free(&p);
+    return html;
+}
+
+/* The text of each <pre><code> block, one after the other (the blocks'
+ * surroundings differ between the two in layout only: `<li>\n<pre>`). */
+static char *code_blocks(const char *html)
+{
+    sl__md_buf b = {0};
+    for (const char *p = html; (p = strstr(p, "<pre><code")); ) {
+        p = strchr(p, '>') + 1;
+        const char *e = strstr(p, "</code></pre>");
+        sl__md_buf_put(&b, p, (size_t)(e - p));
+        sl__md_buf_puts(&b, "|\n");
+        p = e;
+    }
+    sl__md_buf_putc(&b, 0);
+    return b.data;
+}
+
+static int same_code(const char *md)
+{
+    char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
+    char *ca = code_blocks(a), *cb = code_blocks(b);
+    int same = !strcmp(ca, cb);
+    if (!same)
+        fprintf(stderr, "page:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, ca, cb);
+    free(a), free(b), free(ca), free(cb);
+    return same;
+}
+
+/* A fixed-seed generator: the generated pages are the same on every run. */
+static uint64_t seed = 0x9E3779B97F4A7C15ull;
+static uint64_t next_rand(void)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+}
+
+static const char *pick(const char *const *v, size_t n)
+{
+    return v[next_rand() % n];
+}
+#define PICK(v) pick(v, sizeof v / sizeof v[0])
+
+SL_TEST(md_code_lines_keep_their_tabs_as_cmark_gfm_does)
+{
+    static const char *const cases[] = {
+        "```js\nvar a = {\n\tb: 1,\n\t\tc: \"<x>\",\n  \td\n};\n```\n",
+        "    \tindented\n    \t\t<two>\n",
+        "- item\n\n  ```\n  \tin a list\n  \t\n  \t&\n  ```\n",
+        "```\n\t<only escaped>\n\t\n\tthen text\n```\n",
+        "```c\n\t\n\t<\n```\n", /* no line of plain text: the info string places it */
+        "1. one\n\n   ```\n   \t\tx\n   ```\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        CHECK(same_code(cases[i]));
+    /* Generated: fences at the margin or in space-indented list items,
+     * lines of blanks, of escaped characters only, and of text. */
+    static const char *const items[] = {"", "- ", "1. ", "  - "};
+    static const char *const ws[] = {"", " ", "\t", "\t\t", " \t", "  \t", "\t ", "    ", "   \t\t"};
+    static const char *const text[] = {"x", "<y>", "&z", "\"q\"", "<", "a\tb", "", "\t"};
+    for (size_t k = 0; k < SL_TEST_SCALE(2000); k++) {
+        const char *item = PICK(items);
+        char md[512];
+        size_t len = (size_t)snprintf(md, sizeof md, "%s```%s\n", item, next_rand() % 2 ? "js" : "");
+        size_t lines = 1 + next_rand() % 4;
+        for (size_t l = 0; l < lines; l++)
+            len += (size_t)snprintf(md + len, sizeof md - len, "%*s%s%s\n", (int)strlen(item), "", PICK(ws),
+                                    l == lines - 1 ? "text" : PICK(text));
+        snprintf(md + len, sizeof md - len, "%*s```\n", (int)strlen(item), "");
+        if (!same_code(md))
+            break;
+    }
+}
+
+SL_TEST(md_link_urls_keep_tilde_and_quote_as_cmark_gfm_does)
+{
+    static const char *const cases[] = {
+        "[a](http://x.org/~u/it's)\n",
+        "[i](/~a'b.png) <http://y.org/~z>\n",
+        "[a](http://x.org/%7E/%27)\n", /* escapes written out stay as they are */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *a = render_with(cases[i], SL__MD_MD4C), *b = render_with(cases[i], SL__MD_CMARK);
+        CHECK(!strcmp(a, b));
+        free(a), free(b);
+    }
+    char *img = render_with("![i](/~a'b.png)\n", SL__MD_MD4C);
+    CHECK(strstr(img, "src=\"/~a&#x27;b.png\"") != NULL);
+    free(img);
+}
+
+/* Layout-only differences dropped: blanks before a line end, line ends,
+ * `<br />` for `<br>`, heading ids. */
+static char *light(const char *h)
+{
+    size_t n = strlen(h), o = 0;
+    char *r = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (h[i] == ' ' || h[i] == '\t') {
+            size_t k = i;
+            while (k < n && (h[k] == ' ' || h[k] == '\t'))
+                k++;
+            if (k < n && h[k] == '\n') {
+                i = k - 1;
+                continue;
+            }
+        }
+        if (h[i] == '\n')
+            continue;
+        if (!strncmp(h + i, " />", 3)) {
+            r[o++] = '>';
+            i += 2;
+            continue;
+        }
+        if (!strncmp(h + i, " id=\"", 5)) {
+            i = (size_t)(strchr(h + i + 5, '"') - h);
+            continue;
+        }
+        r[o++] = h[i];
+    }
+    r[o] = 0;
+    return r;
+}
+
+static int same_light(const char *a, const char *b)
+{
+    char *x = light(a), *y = light(b);
+    int same = !strcmp(x, y);
+    free(x), free(y);
+    return same;
+}
+
+typedef struct route_count {
+    size_t pages, differ, core, routed_needlessly;
+} route_count;
+
+/* One generated page: where md4c's GFM output differs from cmark-gfm's
+ * and their plain CommonMark outputs agree (so the difference is in GFM's
+ * extensions, which routing is for), gfm_route.c must send it on. */
+static int check_routed(const char *md, route_count *c)
+{
+    size_t n = strlen(md);
+    char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
+    int routed = sl__md_gfm_needs_cmark(md, n), ok = 1;
+    c->pages++;
+    if (!same_light(a, b)) {
+        sl__md_opts o = {.commonmark = 1, .unsafe_html = 1, .no_frontmatter = 1};
+        sl__md_page p;
+        char err[256], *core = cmark_markdown_to_html(md, n, CMARK_OPT_UNSAFE);
+        CHECK(sl__md_render(md, n, &o, &p, err, sizeof err) == 0);
+        if (!same_light(p.html, core))
+            c->core++; /* md4c and cmark differ in CommonMark itself: not routing's business */
+        else if (c->differ++, !routed) {
+            fprintf(stderr, "not routed:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
+            ok = 0;
+        }
+        sl__md_page_free(&p);
+        free(core);
+    } else
+        c->routed_needlessly += routed;
+    free(a), free(b);
+    return ok;
+}
+
+static void report(const char *what, const route_count *c)
+{
+    fprintf(stderr, "%s: %zu pages, %zu differ in GFM (all routed), %zu in CommonMark itself, %zu routed needlessly\n",
+            what, c->pages, c->differ, c->core, c->routed_needlessly);
+    CHECK(c->core * 50 < c->pages); /* the generators stay clear of CommonMark's own differences */
+}
+
+static const char *const leads[] = {"", " ", "(", "*", "_", "~", "\"", "'", "<", "[", "x", ":", "/", "`", "|", "=", "+", "**"};
+static const char *const links[] = {
+    "http://example.com", "https://a.b.org/x/y", "www.example.com", "ftp://f.org/a;b", "http://localhost:3000",
+    "https://x.com/~u", "http://x.com/it's", "http://x.com/a_b", "https://x.com/(a)", "https://x.com/a)b",
+    "HTTP://x.com", "http://a_b.c.com", "http://x.com/a*b", "www.a.b/c", "www.localhost", "http://1.2.3.4/p",
+    "https://x.com/?q=1&r=2", "https://x.com/&amp;", "http://bücher.de", "http://x.com:8080/#f", "xhttp://x.com",
+    "a@b.com", "first.last+tag@sub.example.org", "a@b.c1", "x_y@z.com", "mailto:a@b.com", "a.@b.com",
+    "a@.b.com", "a@b..com", "a@b.com-x", "a@b@c.com"};
+static const char *const trails[] = {"", "", ".", ",", ")", "))", ";", "'", "\"", ">", "]", "*", "_", "~", "!",
+                                     "?", ":", "&amp;", "&copy;", ".)", "...", "-", "/", "`"};
+static const char *const follows[] = {"", " text", "x", " and http://b.org", " a@c.org", " ~x~", " [y](/z)", "\nmore"};
+static const char *const contexts[] = {"%s", "%s", "[%s](/u)", "[%s]", "[a %s](/u)", "# %s", "- %s", "> %s",
+                                       "| %s |\n|---|", "| a |\n|---|\n| %s |", "*%s*", "~~%s~~", "`x` %s",
+                                       "a\n%s", "%s\n\nb"};
+
+SL_TEST(md_gfm_route_sends_every_page_with_an_autolink_md4c_reads_otherwise)
+{
+    route_count c = {0};
+    for (size_t k = 0; k < SL_TEST_SCALE(20000); k++) {
+        char link[256], md[512];
+        snprintf(link, sizeof link, "%s%s%s%s", PICK(leads), PICK(links), PICK(trails), PICK(follows));
+        snprintf(md, sizeof md, PICK(contexts), link);
+        strcat(md, "\n");
+        if (!check_routed(md, &c)) {
+            CHECK(!"a page md4c renders otherwise stays on md4c");
+            break;
+        }
+    }
+    report("autolinks", &c);
+    CHECK(c.differ > c.pages / 10); /* the generator does reach differences */
+}
+
+SL_TEST(md_gfm_route_sends_every_page_with_tildes_md4c_pairs_otherwise)
+{
+    static const char *const toks[] = {"a", "b c", " ", " ", "\\~", "~", "~~", "~~~", ".", "(", ")", "\\",
+                                       "~ ", " ~", "x~y", "[l](/u)", ",", "!", "\n", "\n\n", "`~`"};
+    route_count c = {0};
+    for (size_t k = 0; k < SL_TEST_SCALE(20000); k++) {
+        char md[256] = "";
+        for (size_t t = 1 + next_rand() % 8; t; t--)
+            strcat(md, PICK(toks));
+        if (!strchr(md, '~'))
+            continue;
+        strcat(md, "\n");
+        if (!check_routed(md, &c)) {
+            CHECK(!"a page md4c renders otherwise stays on md4c");
+            break;
+        }
+    }
+    report("tildes", &c);
+}
+
+static void table_row(char *md, size_t cap, size_t cells, const char *const *v, size_t nv)
+{
+    int outer = (int)(next_rand() % 4);
+    if (outer == 1 || outer == 2 || cells == 1)
+        strncat(md, "|", cap - strlen(md) - 1);
+    for (size_t i = 0; i < cells; i++) {
+        int pad = next_rand() % 3 == 0;
+        snprintf(md + strlen(md), cap - strlen(md), "%s%s%s%s", pad ? " " : "", v[next_rand() % nv], pad ? " " : "",
+                 i + 1 < cells || outer == 1 || outer == 3 || cells == 1 ? "|" : "");
+    }
+    strncat(md, "\n", cap - strlen(md) - 1);
+}
+
+SL_TEST(md_gfm_route_sends_every_table_md4c_reads_otherwise)
+{
+    static const char *const cells[] = {"", "", " ", "x", "two words", "\\|", "a \\| b", "`c \\| d`", "`c | d`",
+                                        "*em*", "1.5", "&amp;", "é ü", "[l](/u)", "~~s~~", "`code`", "a\\*b",
+                                        "<b>raw</b>", "www.example.com", "~a", "# h", "- i", "> q"};
+    static const char *const delims[] = {"-", "--", "---", ":-", "-:", ":-:", ":---", "---:", ":---:", "----------"};
+    static const char *const before[] = {"", "", "A paragraph line\n", "# Heading\n\n", "- item\n\n", "> quote\n",
+                                         "text\n\n", "```\ncode\n```\n"};
+    static const char *const after[] = {"", "", "trailing text\n", "> quote\n", "- item\n", "# heading\n",
+                                        "```\nx\n```\n", "<div>x</div>\n", "    code\n", "***\n", "| x |\n", "`c` | x\n"};
+    static const char *const prefix[] = {"", "", "", "  ", "> "};
+    route_count c = {0};
+    for (size_t k = 0; k < SL_TEST_SCALE(10000); k++) {
+        char t[1024] = "", md[2048] = "";
+        size_t cols = 1 + next_rand() % 5, dcols = next_rand() % 10 ? cols : cols + 1 - 2 * (next_rand() % 2);
+        strcat(t, PICK(before));
+        table_row(t, sizeof t, cols, cells, sizeof cells / sizeof cells[0]);
+        table_row(t, sizeof t, dcols ? dcols : 1, delims, sizeof delims / sizeof delims[0]);
+        for (size_t r = next_rand() % 5; r; r--) {
+            size_t n = cols + next_rand() % 5;
+            table_row(t, sizeof t, n > 2 ? n - 2 : 1, cells, sizeof cells / sizeof cells[0]);
+        }
+        strcat(t, PICK(after));
+        const char *p = PICK(prefix);
+        for (char *line = t, *nl; *line; line = nl + 1) { /* the whole page in a list item or a quote */
+            nl = strchr(line, '\n');
+            snprintf(md + strlen(md), sizeof md - strlen(md), "%s%.*s\n", p, (int)(nl - line), line);
+        }
+        if (!check_routed(md, &c)) {
+            CHECK(!"a page md4c renders otherwise stays on md4c");
+            break;
+        }
+    }
+    report("tables", &c);
+}
+
+SL_TEST(md_gfm_route_keeps_everyday_shapes_on_md4c)
+{
+    static const char *const plain[] = {
+        "See https://example.com/docs/intro.html for more.\n",
+        "The site (https://example.com/a/b) and http://x.org/path?q=1&r=2.\n",
+        "A link: <https://example.com/x> and [text](https://example.com/a_b(c)).\n",
+        "Write to first.last@example.org, or www.example.com.\n",
+        "[![badge](https://img.shields.io/x.svg)](https://npmjs.com/package/x)\n",
+        "<img src=\"https://example.com/logo.png\" alt=\"logo\">\n",
+        "This is ~~wrong~~ right.\n\nAnd ~1.5 is roughly.\n",
+        "| a | b |\n| --- | :-: |\n| `x` | [y](/z) |\n| 1 | 2 |\n\nAfter.\n",
+        "# Title\n\n| name | value |\n|------|-------|\n| a | b |\n",
+        "```js\nconst url = 'http://localhost:3000/' + \"~x~\";\n\tindented();\n```\n",
+        "Use `http://localhost:8080` in `a|b` code.\n",
+        "[id]: http://example.com/a'b \"title\"\n",
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        if (sl__md_gfm_needs_cmark(plain[i], strlen(plain[i])))
+            fprintf(stderr, "routed: %s", plain[i]);
+        CHECK(!sl__md_gfm_needs_cmark(plain[i], strlen(plain[i])));
+    }
+}

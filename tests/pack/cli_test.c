@@ -1,0 +1,87 @@
+/*
+ * cli_test.c - what pack and unpack accept on their command lines, run
+ * in-process: getopt's rules for flags, and named inputs that must be
+ * regular files (never a wait on a FIFO, never a device read forever).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "packtest.h"
+
+static void expect_file(const char *name, const uint8_t *want, size_t n)
+{
+    size_t got_len;
+    uint8_t *got = pt_read(name, &got_len);
+    CHECK(got != NULL);
+    CHECK(got_len == n && !memcmp(got, want, n));
+    free(got);
+}
+
+/* -j1 and -j 1, --chunk=64K and --chunk 64K, combined short flags, flags
+ * after the input, and -- before an input whose name starts with '-'. */
+SL_TEST(pack_and_unpack_read_flags_as_getopt_does)
+{
+    pt_dir_new();
+    uint8_t plain[200000];
+    pt_fill(plain, sizeof plain, 9);
+    pt_write("-in", plain, sizeof plain);
+    char in[512], z[512], back[512];
+    snprintf(in, sizeof in, "%s", pt_path("-in"));
+    snprintf(z, sizeof z, "%s", pt_path("a.zst"));
+    snprintf(back, sizeof back, "%s", pt_path("back"));
+    CHECK_EQ(pt_pack("-qfj1", "--chunk=64K", "-o", z, "--", in, NULL), 0);
+    CHECK_EQ(pt_unpack("-qfj1", "-o", back, "--", z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    CHECK_EQ(pt_pack("-q", "-f", "-j", "1", "--chunk", "64K", "-o", z, in, NULL), 0);
+    CHECK_EQ(pt_unpack("-q", "-f", "-j", "2", "-o", back, z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    CHECK_EQ(pt_pack("-o", z, in, "-qf", "--depth=2", "-l3", "--no-fsync", NULL), 0); /* flags after the input */
+    CHECK_EQ(pt_unpack(z, "-fqo", back, "--max-work-factor=10", "--no-fsync", NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    char msg[512];
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-j0", in, NULL), 2);
+    CHECK(strstr(msg, "-j: '0'") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--nope", z, NULL), 2);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", z, in, NULL), 2); /* one input at a time */
+    CHECK(strstr(msg, "one input at a time") != NULL);
+    pt_dir_free();
+}
+
+/* A FIFO, a directory and a device given as the input are refused at
+ * once with what they are; the same data on standard input is fine. */
+SL_TEST(pack_and_unpack_refuse_special_files_as_input)
+{
+    pt_dir_new();
+    char fifo[512], out[512], msg[512];
+    snprintf(fifo, sizeof fifo, "%s", pt_path("fifo"));
+    snprintf(out, sizeof out, "%s", pt_path("out"));
+    CHECK_EQ(mkfifo(fifo, 0600), 0);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-q", "-o", out, fifo, NULL), 1); /* returns: no writer is waited for */
+    CHECK(strstr(msg, "fifo: is a FIFO, not a regular file (give a pipe or a device on standard input") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-o", out, fifo, NULL), 1);
+    CHECK(strstr(msg, "fifo: is a FIFO, not a regular file") != NULL);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-q", "-o", out, "/dev/zero", NULL), 1);
+    CHECK(strstr(msg, "/dev/zero: is a character device, not a regular file") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-o", out, pt_path(""), NULL), 1);
+    CHECK(strstr(msg, "is a directory") != NULL);
+    CHECK(!pt_exists("out"));
+    /* standard input may be anything: here a file */
+    uint8_t plain[1000];
+    pt_fill(plain, sizeof plain, 1);
+    pt_write("in", plain, sizeof plain);
+    int saved = dup(0), fd = open(pt_path("in"), O_RDONLY);
+    CHECK(saved >= 0 && fd >= 0 && dup2(fd, 0) == 0);
+    CHECK_EQ(pt_pack("-q", "-o", out, "-", NULL), 0);
+    CHECK(dup2(saved, 0) == 0);
+    close(fd);
+    close(saved);
+    CHECK_EQ(pt_unpack("-q", "-o", pt_path("back"), out, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    unlink(fifo);
+    pt_dir_free();
+}

@@ -1,0 +1,340 @@
+/*
+ * graphcache.c - the on-disk cache of per-file graphs (see graphcache.h,
+ * docs/formats/graph-cache.md).
+ *
+ * One file per entry, DIR/sluice-graph-1/XX/<64 hex digits of the key>:
+ * an 80-byte header (magic, version, key, lengths, checksum) and the
+ * payload fgcodec.c writes, compressed with zstd (about a fifth of its
+ * size: the cache stays well under the size of the sources it covers).  Writers write a temporary file beside
+ * the entry and rename it into place, so concurrent runs never see half
+ * an entry; readers check everything before decoding.  A hit sets the
+ * entry's mtime, and eviction removes the oldest mtimes first: least
+ * recently used.
+ */
+#include "graphcache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "extract.h"
+#include "fgcodec.h"
+#include "xalloc.h"
+
+#define MAGIC "SLGRAPH\0"
+enum { VERSION = 1, HEADER = 80, SUM = 16, LEVEL = 1 };
+#define MAX_ENTRY ((size_t)256 << 20)
+#define SUBDIR "sluice-graph-1"
+
+struct gr_cache {
+    char *dir; /* DIR/sluice-graph-1 */
+    uint64_t max;
+    atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted, tmp_seq;
+};
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+const char *gr_cache_build_id(void)
+{
+    return "sluice graph extractor " STR(GR_EXTRACTOR_VERSION) "; tree-sitter-rust " GR_GRAMMAR_VERSION
+           "; tree-sitter " GR_RUNTIME_VERSION;
+}
+
+void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    unsigned n = 32;
+    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, a, alen) ||
+        (blen && !EVP_DigestUpdate(c, b, blen)) || !EVP_DigestFinal_ex(c, out, &n)) {
+        fprintf(stderr, "sluice graph: SHA-256 failed\n");
+        exit(2);
+    }
+    EVP_MD_CTX_free(c);
+}
+
+void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])
+{
+    const char *id = gr_cache_build_id();
+    gr_sha256(id, strlen(id) + 1, src, len, key); /* the NUL ends the id */
+}
+
+static int mkdir_p(const char *dir)
+{
+    char *p = gr_xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = 0;
+        if (mkdir(p, 0777) && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t errlen)
+{
+    gr_cache *c = gr_xcalloc(1, sizeof *c);
+    size_t n = strlen(dir) + sizeof SUBDIR + 2;
+    c->dir = gr_xmalloc(n);
+    snprintf(c->dir, n, "%s/%s", dir, SUBDIR);
+    c->max = max_bytes;
+    struct stat st;
+    if (mkdir_p(c->dir) || stat(c->dir, &st) || !S_ISDIR(st.st_mode) || access(c->dir, R_OK | W_OK | X_OK)) {
+        snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
+        free(c->dir);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void entry_path(const gr_cache *c, const uint8_t key[GR_CACHE_KEY], char *out, size_t cap, int dir_only)
+{
+    char hex[2 * GR_CACHE_KEY + 1];
+    for (int i = 0; i < GR_CACHE_KEY; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    if (dir_only)
+        snprintf(out, cap, "%s/%.2s", c->dir, hex);
+    else
+        snprintf(out, cap, "%s/%.2s/%s", c->dir, hex, hex);
+}
+
+static void le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> 8 * i);
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The whole of a regular file (not a link) of at most MAX_ENTRY bytes;
+ * on success its mtime is set to now (the entry was used). */
+static uint8_t *read_entry(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    uint8_t *b = NULL;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_ENTRY)
+        goto out;
+    size_t n = (size_t)st.st_size, got = 0;
+    b = gr_xmalloc(n ? n : 1);
+    while (got < n) {
+        ssize_t r = read(fd, b + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    *len = got;
+    futimens(fd, NULL); /* least recently used goes first */
+out:
+    close(fd);
+    return b;
+}
+
+fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index)
+{
+    char p[4096];
+    entry_path(c, key, p, sizeof p, 0);
+    size_t n = 0;
+    uint8_t *b = read_entry(p, &n);
+    if (!b) {
+        atomic_fetch_add(&c->misses, 1);
+        return NULL;
+    }
+    fg_file *f = NULL;
+    uint8_t sum[32];
+    if (n >= HEADER && !memcmp(b, MAGIC, 8) && rd64(b + 8) == (VERSION | (uint64_t)HEADER << 32) &&
+        !memcmp(b + 16, key, GR_CACHE_KEY) && rd64(b + 48) == n - HEADER && rd64(b + 72) <= MAX_ENTRY * 8) {
+        gr_sha256(b + HEADER, n - HEADER, NULL, 0, sum);
+        size_t plain = (size_t)rd64(b + 72);
+        uint8_t *p = !memcmp(b + 56, sum, SUM) ? gr_xmalloc(plain ? plain : 1) : NULL;
+        if (p && ZSTD_decompress(p, plain, b + HEADER, n - HEADER) == plain)
+            f = fg_file_decode(p, plain, path, index);
+        free(p);
+    }
+    free(b);
+    atomic_fetch_add(f ? &c->hits : &c->bad, 1);
+    return f;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
+{
+    uint8_t *plain;
+    size_t plain_len;
+    fg_file_encode(f, &plain, &plain_len);
+    size_t cap = ZSTD_compressBound(plain_len);
+    uint8_t *payload = gr_xmalloc(cap);
+    size_t n = ZSTD_compress(payload, cap, plain, plain_len, LEVEL);
+    free(plain);
+    if (ZSTD_isError(n)) {
+        free(payload);
+        atomic_fetch_add(&c->write_errors, 1);
+        return;
+    }
+    uint8_t h[HEADER] = {0}, sum[32];
+    memcpy(h, MAGIC, 8);
+    le64(h + 8, VERSION | (uint64_t)HEADER << 32);
+    memcpy(h + 16, key, GR_CACHE_KEY);
+    le64(h + 48, n);
+    gr_sha256(payload, n, NULL, 0, sum);
+    memcpy(h + 56, sum, SUM);
+    le64(h + 72, plain_len);
+    char dir[4096], p[4096], tmp[4200];
+    entry_path(c, key, dir, sizeof dir, 1);
+    entry_path(c, key, p, sizeof p, 0);
+    /* a name no other writer uses: this process, this cache, a counter */
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%llu", p, (long)getpid(),
+             (unsigned long long)atomic_fetch_add(&c->tmp_seq, 1));
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == ENOENT && mkdir(dir, 0777) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int ok = fd >= 0 && !write_all(fd, h, HEADER) && !write_all(fd, payload, n);
+    if (fd >= 0 && close(fd))
+        ok = 0;
+    if (ok && rename(tmp, p))
+        ok = 0;
+    if (!ok && fd >= 0)
+        unlink(tmp);
+    free(payload);
+    atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
+}
+
+/* ---- eviction ------------------------------------------------------------ */
+
+typedef struct entry {
+    struct timespec mtime;
+    uint64_t size;
+    char *path;
+} entry;
+
+static int older(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+/* Every entry under c->dir (temporary files of runs that died, older than
+ * an hour, are removed on the way); returns their total size. */
+static uint64_t list_entries(gr_cache *c, entry **out, size_t *count)
+{
+    size_t n = 0, cap = 0;
+    entry *v = NULL;
+    uint64_t total = 0;
+    time_t now = time(NULL);
+    DIR *top = opendir(c->dir);
+    struct dirent *d;
+    while (top && (d = readdir(top))) {
+        if (d->d_name[0] == '.')
+            continue;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", c->dir, d->d_name);
+        DIR *s = opendir(sub);
+        struct dirent *e;
+        while (s && (e = readdir(s))) {
+            char p[4400];
+            struct stat st;
+            snprintf(p, sizeof p, "%s/%s", sub, e->d_name);
+            if (e->d_name[0] == '.' || lstat(p, &st) || !S_ISREG(st.st_mode))
+                continue;
+            if (strstr(e->d_name, ".tmp-")) {
+                if (now - st.st_mtime > 3600)
+                    unlink(p);
+                continue;
+            }
+            if (n == cap)
+                v = gr_xrealloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *v);
+            v[n++] = (entry){st.st_mtim, (uint64_t)st.st_blocks * 512, gr_xstrdup(p)};
+            total += (uint64_t)st.st_blocks * 512;
+        }
+        if (s)
+            closedir(s);
+    }
+    if (top)
+        closedir(top);
+    *out = v;
+    *count = n;
+    return total;
+}
+
+static void evict(gr_cache *c, uint64_t *size)
+{
+    entry *v;
+    size_t n;
+    uint64_t total = list_entries(c, &v, &n);
+    if (total > c->max) {
+        /* down to 90% of the limit, so the next run does not evict again */
+        qsort(v, n, sizeof *v, older);
+        for (size_t i = 0; i < n && total > c->max / 10 * 9; i++)
+            if (unlink(v[i].path) == 0) {
+                total -= v[i].size;
+                atomic_fetch_add(&c->evicted, 1);
+            }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(v[i].path);
+    free(v);
+    *size = total;
+}
+
+void gr_cache_close(gr_cache *c, gr_cache_stats *st)
+{
+    if (!c)
+        return;
+    uint64_t size = 0;
+    if (atomic_load(&c->written))
+        evict(c, &size);
+    if (st) {
+        st->hits = atomic_load(&c->hits);
+        st->misses = atomic_load(&c->misses);
+        st->bad = atomic_load(&c->bad);
+        st->written = atomic_load(&c->written);
+        st->write_errors = atomic_load(&c->write_errors);
+        st->evicted = atomic_load(&c->evicted);
+        st->size = size;
+    }
+    free(c->dir);
+    free(c);
+}

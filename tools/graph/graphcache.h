@@ -1,0 +1,62 @@
+/*
+ * graphcache.h - per-file graphs kept on disk between runs, keyed by the
+ * file's content (`sluice graph --cache DIR`).
+ *
+ * What the extractor makes of a file depends on its bytes, the grammar
+ * and the extractor alone, so a file whose bytes were seen before need
+ * not be parsed again: its per-file graph (fgcodec.h) is read back.  The
+ * key is SHA-256 over the tool's build id (extractor version, grammar and
+ * runtime versions) and the text; each entry is its own file, written to
+ * a temporary name and renamed, so a reader sees a whole entry or none,
+ * and two runs may share a directory.  An entry is checked (magic,
+ * version, key, length, checksum, then the decoder's own checks) before
+ * it is used; one that fails is counted and recomputed, never trusted.
+ * The format is docs/formats/graph-cache.md.  Workers call get and put
+ * concurrently: the only shared state is the counters.
+ */
+#ifndef SLUICE_GRAPH_GRAPHCACHE_H
+#define SLUICE_GRAPH_GRAPHCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filegraph.h"
+
+enum { GR_CACHE_KEY = 32 };
+
+/* Default --cache-max: the cache's size on disk, past which the least
+ * recently used entries are removed at the end of a run. */
+#define GR_CACHE_DEFAULT_MAX ((uint64_t)1 << 30)
+
+typedef struct gr_cache gr_cache;
+
+typedef struct gr_cache_stats {
+    uint64_t hits, misses, bad, written, write_errors, evicted, size;
+} gr_cache_stats;
+
+/* Opens (creating it) the cache in dir.  NULL, with the reason in err,
+ * when it cannot be used: the caller goes on without one. */
+gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t errlen);
+
+/* The key of a file whose text is src[0..len). */
+void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY]);
+
+/* The per-file graph stored under key, as a new fg_file named path with
+ * number index, or NULL (no entry, or one that failed a check). */
+fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index);
+
+/* Stores f under key (errors are counted, not reported: a cache that
+ * cannot be written is only slower). */
+void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f);
+
+/* Evicts down to the size limit when this run wrote entries, fills *st
+ * (may be NULL) and frees c. */
+void gr_cache_close(gr_cache *c, gr_cache_stats *st);
+
+/* The build id folded into every key. */
+const char *gr_cache_build_id(void);
+
+/* SHA-256 of a[0..alen) followed by b[0..blen) (libcrypto). */
+void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32]);
+
+#endif

@@ -1,0 +1,303 @@
+/*
+ * runrec.c - run records: what a run looked at, to skip a run that would
+ * write the same bytes again (see runrec.h).
+ *
+ * The one idea: a run's outputs are a function of the request and of the
+ * answers the file system gave it, so if every answer is the same now the
+ * outputs are too.  "The same" is stat(2)'s device, inode, size, mode,
+ * mtime and ctime (nanoseconds); a path whose times fall within RACY_NS
+ * of the recorded run's start may have changed in the same clock tick as
+ * it was read, so it never counts as unchanged (git's "racily clean").
+ */
+#include "runrec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "graphcache.h"
+#include "xalloc.h"
+
+#define MAGIC "SLGRUN1\0"
+#define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
+#define MAX_RECORD ((size_t)64 << 20)
+
+static void fill(gr_watch *x, const char *path)
+{
+    struct stat st;
+    memset(x, 0, sizeof *x);
+    x->path = gr_xstrdup(path);
+    if (stat(path, &st) != 0)
+        return;
+    x->exists = 1;
+    x->dev = (uint64_t)st.st_dev;
+    x->ino = (uint64_t)st.st_ino;
+    x->size = (uint64_t)st.st_size;
+    x->mode = (uint64_t)st.st_mode;
+    x->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+    x->ctime_ns = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+}
+
+void gr_watch_path(gr_watchlist *w, const char *path)
+{
+    if (w->n == w->cap)
+        w->v = gr_xrealloc(w->v, (w->cap = w->cap ? w->cap * 2 : 256) * sizeof *w->v);
+    fill(&w->v[w->n++], path);
+}
+
+void gr_watchlist_free(gr_watchlist *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i].path);
+    free(w->v);
+    memset(w, 0, sizeof *w);
+}
+
+static int same(const gr_watch *a, const gr_watch *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mode == b->mode && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+/* ---- the request --------------------------------------------------------- */
+
+void gr_runrec_request(char **paths, int npaths, const char *db, const char *json, uint8_t key[32])
+{
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        cwd[0] = 0;
+    size_t cap = 8192, n = 0;
+    char *s = gr_xmalloc(cap);
+    const char *parts[4] = {cwd, gr_cache_build_id(), db ? db : "", json ? json : ""};
+    for (int i = 0; i < 4 + npaths; i++) {
+        const char *p = i < 4 ? parts[i] : paths[i - 4];
+        size_t len = strlen(p) + 1; /* NUL-separated: no two requests run together */
+        if (n + len > cap)
+            s = gr_xrealloc(s, cap = (n + len) * 2);
+        memcpy(s + n, p, len);
+        n += len;
+    }
+    gr_sha256(s, n, NULL, 0, key);
+    free(s);
+}
+
+static void record_path(const char *cache_dir, const uint8_t key[32], char *out, size_t cap, int dir_only)
+{
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    if (dir_only)
+        snprintf(out, cap, "%s/sluice-graph-1/runs", cache_dir);
+    else
+        snprintf(out, cap, "%s/sluice-graph-1/runs/%s", cache_dir, hex);
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+typedef struct buf {
+    uint8_t *p;
+    size_t n, cap;
+} buf;
+
+static void put(buf *b, const void *v, size_t n)
+{
+    if (b->n + n > b->cap) {
+        while (b->n + n > b->cap)
+            b->cap = b->cap ? b->cap * 2 : 65536;
+        b->p = gr_xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, v, n);
+    b->n += n;
+}
+
+static void put64(buf *b, uint64_t v)
+{
+    uint8_t x[8];
+    for (int i = 0; i < 8; i++)
+        x[i] = (uint8_t)(v >> 8 * i);
+    put(b, x, 8);
+}
+
+static void put_watch(buf *b, const gr_watch *x)
+{
+    put64(b, strlen(x->path));
+    put(b, x->path, strlen(x->path));
+    put64(b, (uint64_t)x->exists);
+    put64(b, x->dev);
+    put64(b, x->ino);
+    put64(b, x->size);
+    put64(b, x->mode);
+    put64(b, x->mtime_ns);
+    put64(b, x->ctime_ns);
+}
+
+typedef struct rd {
+    const uint8_t *p;
+    size_t n, at;
+    int bad;
+} rd;
+
+static uint64_t get64(rd *r)
+{
+    if (r->n - r->at < 8) {
+        r->bad = 1;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | r->p[r->at + (size_t)i];
+    r->at += 8;
+    return v;
+}
+
+/* One watched path: recorded, then compared with what stat says now. */
+static int get_watch_unchanged(rd *r, int64_t start_ns, int racy_check)
+{
+    uint64_t len = get64(r);
+    if (r->bad || len > 65536 || r->n - r->at < len) {
+        r->bad = 1;
+        return 0;
+    }
+    char path[65537];
+    memcpy(path, r->p + r->at, len);
+    path[len] = 0;
+    r->at += len;
+    gr_watch was;
+    was.path = path;
+    was.exists = (int)get64(r);
+    was.dev = get64(r);
+    was.ino = get64(r);
+    was.size = get64(r);
+    was.mode = get64(r);
+    was.mtime_ns = get64(r);
+    was.ctime_ns = get64(r);
+    if (r->bad)
+        return 0;
+    gr_watch now;
+    fill(&now, path);
+    free(now.path);
+    now.path = path;
+    if (!same(&was, &now))
+        return 0;
+    /* changed in the tick the recorded run read it: cannot tell */
+    return !(racy_check && now.exists &&
+             ((int64_t)now.mtime_ns > start_ns - RACY_NS || (int64_t)now.ctime_ns > start_ns - RACY_NS));
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(((const gr_watch *)a)->path, ((const gr_watch *)b)->path);
+}
+
+void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
+                    const char *const *outputs, int noutputs, int status, const char *warnings)
+{
+    /* one entry a path: the first answer (a later different one is a
+     * change during the run, which the racy rule catches anyway) */
+    qsort(w->v, w->n, sizeof *w->v, by_path);
+    size_t uniq = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (uniq && !strcmp(w->v[uniq - 1].path, w->v[i].path)) {
+            free(w->v[i].path);
+            continue;
+        }
+        w->v[uniq++] = w->v[i];
+    }
+    w->n = uniq;
+    buf b = {0};
+    put(&b, MAGIC, 8);
+    put64(&b, (uint64_t)start_ns);
+    put64(&b, (uint64_t)status);
+    put64(&b, w->n);
+    put64(&b, (uint64_t)noutputs);
+    put64(&b, strlen(warnings));
+    put(&b, warnings, strlen(warnings));
+    for (size_t i = 0; i < w->n; i++)
+        put_watch(&b, &w->v[i]);
+    for (int i = 0; i < noutputs; i++) {
+        gr_watch o;
+        fill(&o, outputs[i]);
+        put_watch(&b, &o);
+        free(o.path);
+    }
+    uint8_t sum[32];
+    gr_sha256(b.p, b.n, NULL, 0, sum);
+    put(&b, sum, 16);
+    char dir[4200], path[4300], tmp[4400];
+    record_path(cache_dir, key, dir, sizeof dir, 1);
+    record_path(cache_dir, key, path, sizeof path, 0);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    mkdir(dir, 0777);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int ok = fd >= 0;
+    for (size_t at = 0; ok && at < b.n;) {
+        ssize_t k = write(fd, b.p + at, b.n - at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        ok = k > 0;
+        at += ok ? (size_t)k : 0;
+    }
+    if (fd >= 0 && close(fd))
+        ok = 0;
+    if (!ok || rename(tmp, path))
+        unlink(tmp); /* no record: the next run is a full one, which is always right */
+    free(b.p);
+}
+
+int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings)
+{
+    char path[4300];
+    record_path(cache_dir, key, path, sizeof path, 0);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    uint8_t *p = NULL;
+    size_t n = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= MAX_RECORD && st.st_size > 24) {
+        p = gr_xmalloc((size_t)st.st_size);
+        while (n < (size_t)st.st_size) {
+            ssize_t k = read(fd, p + n, (size_t)st.st_size - n);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                break;
+            n += (size_t)k;
+        }
+    }
+    close(fd);
+    uint8_t sum[32];
+    int ok = p && n == (size_t)st.st_size && !memcmp(p, MAGIC, 8);
+    if (ok) {
+        gr_sha256(p, n - 16, NULL, 0, sum);
+        ok = !memcmp(sum, p + n - 16, 16);
+    }
+    rd r = {p, ok ? n - 16 : 0, 8, !ok};
+    int64_t start = (int64_t)get64(&r);
+    uint64_t st_code = get64(&r), nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
+    ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at;
+    char *w = NULL;
+    if (ok) {
+        w = gr_xmalloc(wlen + 1);
+        memcpy(w, r.p + r.at, wlen);
+        w[wlen] = 0;
+        r.at += wlen;
+    }
+    for (uint64_t i = 0; ok && i < nwatch; i++)
+        ok = get_watch_unchanged(&r, start, 1);
+    for (uint64_t i = 0; ok && i < nout; i++)
+        ok = get_watch_unchanged(&r, start, 0);
+    ok = ok && !r.bad && r.at == r.n;
+    free(p);
+    if (!ok) {
+        free(w);
+        return 0;
+    }
+    *status = (int)st_code;
+    *warnings = w;
+    return 1;
+}

@@ -1,0 +1,52 @@
+/*
+ * runrec.h - what a run looked at on disk, kept in the cache directory so
+ * that the next run with the same request over unchanged inputs can stop
+ * at once, its outputs already being what it would write.
+ *
+ * A run records every path it asked the file system about - each file it
+ * read, each directory it listed, each path it tested for existence,
+ * present or not - with what stat(2) said, and, after writing, the same
+ * of its outputs.  A later run with the same request (working directory,
+ * PATHs, outputs, build id) stats those paths again; if every answer is
+ * the same, no watched path was modified within a margin of the first
+ * run's start (a change made while it ran), and the outputs are still the
+ * files it wrote, the outputs are what a full run would write again: it
+ * prints the recorded warnings and exits with the recorded status.
+ * Anything else - a missing or damaged record included - is a full run.
+ * The format is in docs/formats/graph-cache.md ("Run records").
+ */
+#ifndef SLUICE_GRAPH_RUNREC_H
+#define SLUICE_GRAPH_RUNREC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gr_watch {
+    char *path;
+    uint64_t dev, ino, size, mode, mtime_ns, ctime_ns; /* all 0 when the path does not exist */
+    int exists;
+} gr_watch;
+
+typedef struct gr_watchlist {
+    gr_watch *v;
+    size_t n, cap;
+} gr_watchlist;
+
+/* Records what stat(path) says now. */
+void gr_watch_path(gr_watchlist *w, const char *path);
+void gr_watchlist_free(gr_watchlist *w);
+
+/* The record's name for this request: the working directory, the build
+ * id and every argument that changes the outputs' bytes or names. */
+void gr_runrec_request(char **paths, int npaths, const char *db, const char *json, uint8_t key[32]);
+
+/* 1 when the record for key in cache_dir says nothing changed: *status
+ * and *warnings (malloc'd: what the run printed as warnings) are set. */
+int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings);
+
+/* Writes the record (temporary file, rename); start_ns is the run's
+ * start on CLOCK_REALTIME, outputs the files it wrote. */
+void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
+                    const char *const *outputs, int noutputs, int status, const char *warnings);
+
+#endif

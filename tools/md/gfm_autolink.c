@@ -1,0 +1,356 @@
+/*
+ * gfm_autolink.c - GFM's extended autolinks (http://, www., e-mail) as
+ * md4c 0.4.8 and cmark-gfm 0.29 each read them, to tell whether they read
+ * one the same way.
+ *
+ * The one idea: both libraries decide an autolink by a short, local rule
+ * (md4c-html's md_analyze_permissive_*_autolink, cmark-gfm's autolink.c:
+ * url_match, www_match, postprocess_text, autolink_delim).  Written out
+ * here side by side, each is run on the candidate and the two extents
+ * compared: same start and end (or neither a link), and md4c may render
+ * the page.  Only the candidates whose every byte is plain ASCII that
+ * neither library treats specially inside a link are modelled; anything
+ * else (a backtick, a bracket, `<`, a backslash, an entity, `|`,
+ * non-ASCII, an `_` in a host name, an unusual character before the link)
+ * counts as "differs", which costs cmark-gfm's speed, never correctness.
+ * route_test.c checks the models against both libraries on generated
+ * candidates.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "md.h"
+
+static int is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* An e-mail address's bytes: before the `@` (alnum and .+-_), after it
+ * (alnum and .-_). */
+static int is_local(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '+' || c == '-' || c == '_';
+}
+
+static int is_domain(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '-' || c == '_';
+}
+
+/* `&` starting an entity md4c would resolve: &name; &#123; &#x1F; */
+static int entity_at(const char *s, size_t n, size_t i)
+{
+    size_t k = i + 1, digits = 0;
+    if (k < n && s[k] == '#')
+        k += 1 + (k + 1 < n && (s[k + 1] | 0x20) == 'x');
+    while (k < n && is_alnum((unsigned char)s[k]) && digits < 48)
+        k++, digits++;
+    return digits && k < n && s[k] == ';';
+}
+
+/* The run of non-blank bytes from `from`: its end, or 0 when a byte in it
+ * is one the models leave out. */
+static size_t token_end(const char *s, size_t n, size_t from)
+{
+    size_t e = from;
+    for (; e < n && !is_space((unsigned char)s[e]); e++) {
+        unsigned char c = (unsigned char)s[e];
+        if (c >= 0x80 || c < 0x20 || c == '`' || c == '[' || c == ']' || c == '<' || c == '\\' || c == '|' ||
+            (c == '&' && entity_at(s, n, e)))
+            return 0;
+    }
+    return e;
+}
+
+/* md4c: a host of alnum, `-`, `.`, `_` from d with a dot (a last `.`
+ * dropped) and no `_` in its last two labels; then a path up to a blank
+ * or `<`; then trailing `?!.,:*_~` and unbalanced `)` dropped.  The end,
+ * or 0 for no link. */
+static size_t md4c_end(const char *s, size_t n, size_t d)
+{
+    size_t off = d, dots = 0, open = 0, excess = 0;
+    int us_last = 0, us_prev = 0;
+    for (; off < n; off++) {
+        char c = s[off];
+        if (c == '.')
+            dots++, us_prev = us_last, us_last = 0;
+        else if (c == '_')
+            us_last = 1;
+        else if (!is_alnum((unsigned char)c) && c != '-')
+            break;
+    }
+    if (off > d && s[off - 1] == '.')
+        off--, dots--;
+    if (off <= d || dots == 0 || us_last || us_prev)
+        return 0;
+    for (; off < n && s[off] != '<' && !is_space((unsigned char)s[off]); off++) {
+        if (s[off] == '(')
+            open++;
+        else if (s[off] == ')') {
+            if (open)
+                open--;
+            else
+                excess++;
+        }
+    }
+    for (;;) {
+        if (strchr("?!.,:*_~", s[off - 1]))
+            off--;
+        else if (s[off - 1] == ')' && excess)
+            off--, excess--;
+        else
+            return off;
+    }
+}
+
+/* cmark-gfm's check_domain over data[0..size): from index 1, labels of
+ * host characters (ASCII: alnum; `-`) and `_`, stopping at other
+ * punctuation; 0 for `_` in the last two labels, or (not allow_short) no dot. */
+static size_t cmark_domain(const char *data, size_t size, int allow_short)
+{
+    size_t i, dots = 0, us1 = 0, us2 = 0;
+    for (i = 1; i + 1 < size; i++) {
+        if (data[i] == '_')
+            us2++;
+        else if (data[i] == '.')
+            us1 = us2, us2 = 0, dots++;
+        else if (!is_alnum((unsigned char)data[i]) && data[i] != '-')
+            break;
+    }
+    if (us1 || us2)
+        return 0;
+    return allow_short || dots ? i : 0;
+}
+
+/* cmark-gfm's autolink_delim: link_end less what GFM drops at the end. */
+static size_t cmark_delim(const char *data, size_t link_end)
+{
+    for (size_t i = 0; i < link_end; i++)
+        if (data[i] == '<') {
+            link_end = i;
+            break;
+        }
+    while (link_end > 0) {
+        char c = data[link_end - 1];
+        if (strchr("?!.,:*_~'\"", c))
+            link_end--;
+        else if (c == ';') {
+            size_t e = link_end - 2; /* `&name;` goes whole, a lone `;` alone */
+            while (e > 0 && is_alpha((unsigned char)data[e]))
+                e--;
+            link_end = e < link_end - 2 && data[e] == '&' ? e : link_end - 1;
+        } else if (c == ')') {
+            size_t opening = 0, closing = 0;
+            for (size_t i = 0; i < link_end; i++)
+                opening += data[i] == '(', closing += data[i] == ')';
+            if (closing <= opening)
+                break;
+            link_end--;
+        } else
+            break;
+    }
+    return link_end;
+}
+
+/* Before a link both accept a line start, a blank and `*_~(`. */
+static int plain_lead(const char *s, size_t i)
+{
+    unsigned char c = i ? (unsigned char)s[i - 1] : '\n';
+    return is_space(c) || c == '*' || c == '_' || c == '~' || c == '(';
+}
+
+/* An `_` in the host name from d: the two count it by slightly different
+ * rules near the end of a paragraph. */
+static int host_has_underscore(const char *s, size_t d, size_t tok)
+{
+    for (; d < tok && (is_alnum((unsigned char)s[d]) || s[d] == '-' || s[d] == '.' || s[d] == '_'); d++)
+        if (s[d] == '_')
+            return 1;
+    return 0;
+}
+
+/* What is not read for links up to a blank or `stop`: *skip past it. */
+static int skip_to(const char *s, size_t n, size_t i, char stop, size_t *skip)
+{
+    while (i < n && s[i] != stop && !is_space((unsigned char)s[i]))
+        i++;
+    *skip = i;
+    return 0;
+}
+
+/* Is offset `at` inside an HTML tag begun earlier on its line (`<` and a
+ * letter, no `>` since)?  Raw HTML to both, in which neither autolinks;
+ * escaped as text (safe mode) it still holds none for md4c, which links
+ * nothing after `"`. */
+static int in_html_tag(const char *s, size_t at)
+{
+    while (at > 0 && s[at - 1] != '\n' && s[at - 1] != '>') {
+        at--;
+        if (s[at] == '<')
+            return is_alpha((unsigned char)s[at + 1]);
+    }
+    return 0;
+}
+
+/* `<` before a link: a CommonMark autolink to both when `>` closes it
+ * before a blank (then 0, and *skip past it), else 1. */
+static int angle_autolink_differs(const char *s, size_t n, size_t i, size_t *skip)
+{
+    while (i < n && !is_space((unsigned char)s[i]) && s[i] != '>' && s[i] != '<')
+        i++;
+    if (i >= n || s[i] != '>')
+        return 1;
+    *skip = i + 1;
+    return 0;
+}
+
+/* A token that reads as a link from `start` in both, md4c's host from d,
+ * cmark-gfm's domain check from `dom` (short domains allowed for a
+ * scheme): 1 if the two links differ. */
+static int link_differs(const char *s, size_t n, size_t start, size_t d, size_t dom, int allow_short, size_t tok)
+{
+    /* cmark-gfm's check_domain never looks at the last byte of the text
+     * it is given; the text goes on past the token unless it ends there. */
+    size_t ok = cmark_domain(s + dom, tok - dom + (tok < n), allow_short);
+    size_t cm = ok ? cmark_delim(s + start, tok - start) : 0;
+    return md4c_end(s, tok, d) != (cm ? start + cm : 0);
+}
+
+/* At s[i] == ':' followed by "//". */
+static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
+{
+    static const char *const schemes[] = {"https", "http", "ftp"};
+    size_t b = i;
+    while (b > 0 && is_alpha((unsigned char)s[b - 1]))
+        b--;
+    const char *scheme = NULL;
+    for (size_t k = 0; k < 3 && !scheme; k++)
+        if (i - b == strlen(schemes[k]) && !strncasecmp(s + b, schemes[k], i - b))
+            scheme = schemes[k];
+    if (!scheme)
+        return 0; /* neither (xhttp://, ssh://) */
+    if (memcmp(s + b, scheme, i - b))
+        return 1; /* HTTP://: cmark-gfm ignores case, md4c does not */
+    if (b > 1 && s[b - 1] == '(' && s[b - 2] == ']')
+        return skip_to(s, n, i, ')', skip); /* a link's destination: neither autolinks in one */
+    if (b > 1 && (s[b - 1] == '"' || s[b - 1] == '\'') && s[b - 2] == '=' && in_html_tag(s, b - 2))
+        return skip_to(s, n, i, s[b - 1], skip); /* an attribute's value */
+    *link = 1;
+    if (b > 0 && s[b - 1] == '<')
+        return angle_autolink_differs(s, n, i, skip);
+    size_t tok = token_end(s, n, i);
+    if (!plain_lead(s, b) || !tok || i + 3 >= tok || !is_alnum((unsigned char)s[i + 3]) ||
+        host_has_underscore(s, i + 3, tok))
+        return 1;
+    *skip = tok;
+    return link_differs(s, n, b, i + 3, i + 3, 1, tok);
+}
+
+/* At s[i] == '.' after "www". */
+static int www_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
+{
+    size_t w = i - 3;
+    if (w > 0 && (s[w - 1] == '[' || s[w - 1] == '|'))
+        return *link = 1; /* md4c links after `[`, cmark-gfm not in a bracket; a table cell's start */
+    if (!plain_lead(s, w))
+        return 0; /* neither (after a letter, `/`, ...) */
+    *link = 1;
+    size_t tok = token_end(s, n, w);
+    if (!tok || i + 1 >= tok || !is_alnum((unsigned char)s[i + 1]) || host_has_underscore(s, i + 1, tok))
+        return 1;
+    *skip = tok;
+    return link_differs(s, n, w, i + 1, w, 0, tok);
+}
+
+/* md4c's e-mail autolink around the `@` at i: [*b, *e), or 0. */
+static int md4c_email(const char *s, size_t n, size_t i, size_t line_end, size_t *b, size_t *e)
+{
+    if (i == 0 || !is_alnum((unsigned char)s[i - 1]) || i + 3 >= line_end || !is_alnum((unsigned char)s[i + 1]))
+        return 0;
+    size_t beg = i, end = i + 1, dots = 0;
+    while (beg > 0 && is_local((unsigned char)s[beg - 1]))
+        beg--;
+    for (; end < n && is_domain((unsigned char)s[end]); end++)
+        dots += s[end] == '.';
+    if (s[end - 1] == '.')
+        end--, dots--;
+    else if (s[end - 1] == '-' || s[end - 1] == '_')
+        return 0;
+    if (s[end - 1] == '@' || dots == 0)
+        return 0;
+    *b = beg;
+    *e = end;
+    return 1;
+}
+
+/* cmark-gfm's, from postprocess_text (one `@` in the run, a `.` only
+ * before alnum, ending in a letter or `.`). */
+static int cmark_email(const char *s, size_t n, size_t i, size_t *b, size_t *e)
+{
+    size_t beg = i, end, ats = 0, dots = 0;
+    while (beg > 0 && is_local((unsigned char)s[beg - 1]))
+        beg--;
+    if (beg == i)
+        return 0;
+    for (end = i; end < n; end++) {
+        char c = s[end];
+        if (c == '@')
+            ats++;
+        else if (c == '.' && end + 1 < n && is_alnum((unsigned char)s[end + 1]))
+            dots++;
+        else if (!is_alnum((unsigned char)c) && c != '-' && c != '_')
+            break;
+    }
+    if (end - i < 2 || ats != 1 || !dots || (!is_alpha((unsigned char)s[end - 1]) && s[end - 1] != '.'))
+        return 0;
+    size_t len = cmark_delim(s + i, end - i);
+    if (!len)
+        return 0;
+    *b = beg;
+    *e = i + len;
+    return 1;
+}
+
+/* At s[i] == '@': the models read the run of address bytes around it
+ * (neither library looks further). */
+static int email_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link)
+{
+    if (i == 0 || !is_local((unsigned char)s[i - 1]))
+        return 0; /* nothing before it either reads as an address (@user, [@scope/pkg]) */
+    size_t b = i, e = i + 1;
+    while (b > 0 && is_local((unsigned char)s[b - 1]))
+        b--;
+    while (e < n && (is_domain((unsigned char)s[e]) || s[e] == '@'))
+        e++;
+    *skip = e;
+    *link = 1;
+    if (memchr(s + b, '_', e - b) || memchr(s + i + 1, '@', e - i - 1))
+        return 1; /* `_` may be emphasis to cmark-gfm first; a second `@` starts over */
+    if (b > 0 && (s[b - 1] == '/' || s[b - 1] == ':'))
+        return 1; /* cmark-gfm versions differ after `/`; `mailto:` is in its link */
+    size_t mb = 0, me = 0, cb = 0, ce = 0;
+    int m = md4c_email(s, n, i, line_end, &mb, &me), c = cmark_email(s, n, i, &cb, &ce);
+    return m != c || (m && (mb != cb || me != ce));
+}
+
+int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link)
+{
+    *skip = i + 1;
+    *link = 0;
+    if (s[i] == ':')
+        return i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/' ? url_differs(s, n, i, skip, link) : 0;
+    if (s[i] == '.')
+        return i >= 3 && !memcmp(s + i - 3, "www", 3) ? www_differs(s, n, i, skip, link) : 0;
+    return s[i] == '@' ? email_differs(s, n, i, line_end, skip, link) : 0;
+}

@@ -1,0 +1,278 @@
+/*
+ * md4c_fix.c - two things md4c-html 0.4.8 writes unlike cmark-gfm (and so
+ * unlike GitHub) on the very same document tree, put right in its output
+ * stream: the leading tabs of code and raw HTML lines, and `~` and `'` in
+ * link URLs.
+ *
+ * The one idea: md4c-html passes runs of the page's own text through as
+ * pointers into the source, and writes everything it makes up - markup,
+ * entities, line ends, the spaces it indents verbatim lines with, a
+ * percent-escaped byte - from memory of its own.  So where a chunk comes
+ * from tells what it is:
+ *  - md4c turns a code line's indentation into spaces (a tab becomes up
+ *    to four), written from a static string before the line's text;
+ *    cmark-gfm keeps the tabs.  Those spaces are replaced by the same
+ *    columns of the source line's own whitespace, a tab split by the
+ *    block's indentation becoming spaces as in cmark-gfm.  The source line
+ *    is the one the line's first chunk of page text points into; a line
+ *    with none (blanks, or only escaped `<>&"`) is found by counting lines
+ *    from one that has, when the code block ends;
+ *  - in an href or src, md4c percent-escapes `~` (%7E) and `'` (%27) as
+ *    chunks of three bytes; cmark-gfm writes `~` and `&#x27;`.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "md.h"
+
+int sl__md_fix_from_source(const sl__md_fix *f, const char *t)
+{
+    /* Compared as integers: t and src may point into unrelated objects. */
+    return (uintptr_t)t - (uintptr_t)f->src < f->n;
+}
+
+void sl__md_fix_free(sl__md_fix *f)
+{
+    free(f->later);
+    f->later = NULL;
+    f->nlater = f->cap = 0;
+}
+
+static int all_spaces(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i] != ' ')
+            return 0;
+    return n > 0;
+}
+
+static int is_entity(const char *t, size_t n)
+{
+    return (n == 4 && (!memcmp(t, "&lt;", 4) || !memcmp(t, "&gt;", 4))) ||
+           (n == 5 && !memcmp(t, "&amp;", 5)) || (n == 6 && !memcmp(t, "&quot;", 6));
+}
+
+/* The column just after s[from..to), from column col (tabs stop every 4
+ * columns, as in CommonMark). */
+static size_t column(const char *s, size_t from, size_t to, size_t col)
+{
+    for (size_t i = from; i < to; i++)
+        col = s[i] == '\t' ? col + 4 - col % 4 : col + 1;
+    return col;
+}
+
+/* The whitespace that fills the last `cols` columns before the line text
+ * starting at source offset c, as cmark-gfm keeps it, into w (at most cols
+ * bytes: a tab is one byte for up to four columns).  Returns its length,
+ * or cols with w all spaces when the source has no tab there. */
+static size_t indent_of(const sl__md_fix *f, size_t c, size_t cols, char *w)
+{
+    const char *s = f->src;
+    size_t ws = c, line, len = 0;
+    while (ws > 0 && (s[ws - 1] == ' ' || s[ws - 1] == '\t'))
+        ws--;
+    for (line = ws; line > 0 && s[line - 1] != '\n';)
+        line--;
+    size_t col = column(s, line, ws, 0), end = column(s, ws, c, col);
+    if (!memchr(s + ws, '\t', c - ws) || end - col < cols) { /* md4c's spaces are right */
+        memset(w, ' ', cols);
+        return cols;
+    }
+    size_t want = end - cols, q = ws;
+    while (col < want)
+        col = column(s, q, q + 1, col), q++;
+    for (size_t k = want; k < col; k++) /* a tab split by the block's indentation */
+        w[len++] = ' ';
+    memcpy(w + len, s + q, c - q);
+    return len + (c - q);
+}
+
+/* Puts the last `len` bytes of out at offset `at`, ahead of what was
+ * written since (a few escaped bytes). */
+static void move_back(sl__md_buf *out, size_t at, size_t len)
+{
+    size_t tail = out->len - len - at;
+    char tmp[32];
+    if (out->failed || tail == 0)
+        return;
+    if (tail > sizeof tmp) { /* cannot happen: at most 4 entities of at most 6 bytes */
+        out->failed = 1;
+        return;
+    }
+    memcpy(tmp, out->data + at, tail);
+    memmove(out->data + at, out->data + at + tail, len);
+    memcpy(out->data + at + len, tmp, tail);
+}
+
+/* Writes the pending indentation at its place: the source's own when the
+ * line's text is known to start at source offset c, md4c's spaces when
+ * c is (size_t)-1. */
+static void write_indent(sl__md_fix *f, sl__md_buf *out, size_t c)
+{
+    size_t before = out->len;
+    f->pending = 0;
+    if (c == (size_t)-1) {
+        for (size_t k = 0; k < f->pend_cols; k++)
+            sl__md_buf_putc(out, ' ');
+    } else {
+        char small[256], *w = f->pend_cols <= sizeof small ? small : malloc(f->pend_cols);
+        if (!w) {
+            out->failed = 1;
+            return;
+        }
+        sl__md_buf_put(out, w, indent_of(f, c, f->pend_cols, w));
+        if (w != small)
+            free(w);
+    }
+    move_back(out, f->pend_at, out->len - before);
+}
+
+/* Where source line k of the code block starts, counting from the anchor. */
+static size_t line_start(const sl__md_fix *f, size_t k)
+{
+    const char *s = f->src;
+    size_t at = f->anchor_start;
+    for (size_t i = f->anchor_line; i < k && at < f->n; i++) {
+        const char *nl = memchr(s + at, '\n', f->n - at);
+        at = nl ? (size_t)(nl - s) + 1 : f->n;
+    }
+    for (size_t i = f->anchor_line; i > k && at > 0; i--)
+        for (at--; at > 0 && s[at - 1] != '\n';)
+            at--;
+    return at;
+}
+
+/* The code block ends: the lines whose text start was not seen get their
+ * indentation from the source lines counted from the anchor. */
+static void fix_later_lines(sl__md_fix *f, sl__md_buf *out)
+{
+    size_t w = f->nlater ? f->later[0].out_at : 0, r = w;
+    for (size_t i = 0; i < f->nlater && f->anchored && !out->failed; i++) {
+        sl__md_fix_line *l = &f->later[i];
+        size_t start = line_start(f, l->line), e = start;
+        while (e < f->n && f->src[e] != '\n')
+            e++;
+        if (e > start && f->src[e - 1] == '\r')
+            e--;
+        memmove(out->data + w, out->data + r, l->out_at - r); /* up to this line's indentation */
+        w += l->out_at - r;
+        w += e - start >= l->text ? indent_of(f, e - l->text, l->cols, out->data + w) : l->cols;
+        r = l->out_at + l->cols;
+    }
+    if (f->nlater && f->anchored && !out->failed) {
+        memmove(out->data + w, out->data + r, out->len - r);
+        out->len = w + (out->len - r);
+    }
+    f->nlater = 0;
+}
+
+/* A line of the code block ends before its text started: md4c's spaces
+ * for now, fixed when the block ends. */
+static void defer_line(sl__md_fix *f, sl__md_buf *out)
+{
+    if (f->nlater == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 16;
+        sl__md_fix_line *v = realloc(f->later, cap * sizeof *v);
+        if (!v) {
+            out->failed = 1;
+            return;
+        }
+        f->later = v;
+        f->cap = cap;
+    }
+    f->later[f->nlater++] = (sl__md_fix_line){f->pend_at, f->pend_cols, f->line, f->pend_src};
+    write_indent(f, out, (size_t)-1);
+}
+
+/* A chunk of page text: the line it is on is known, and with it the
+ * line's indentation when one is pending. */
+static void source_chunk(sl__md_fix *f, sl__md_buf *out, const char *t)
+{
+    size_t c = (size_t)(t - f->src) - (f->pending ? f->pend_src : 0);
+    if (f->in_code && !f->anchored) { /* ties line numbers to source lines (in the tag: the info string) */
+        size_t start = c;
+        while (start > 0 && f->src[start - 1] != '\n')
+            start--;
+        f->anchored = 1;
+        f->anchor_line = f->line;
+        f->anchor_start = start;
+    }
+    if (f->pending)
+        write_indent(f, out, c);
+}
+
+/* md4c's spaces start a line: held back until the line's text shows
+ * which source line they stand for. */
+static void start_indent(sl__md_fix *f, const sl__md_buf *out)
+{
+    f->pending = 1;
+    f->pend_at = out->len;
+    f->pend_src = f->pend_cols = 0;
+}
+
+int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n)
+{
+    int src = sl__md_fix_from_source(f, t), prev_nl = f->prev_nl;
+    f->prev_nl = !src && n == 1 && t[0] == '\n';
+    if (src) {
+        source_chunk(f, out, t);
+        return 0;
+    }
+    if (!f->in_code) { /* raw HTML lines: indentation right after a line end */
+        if (n == 10 && !memcmp(t, "<pre><code", 10)) {
+            f->in_code = 1;
+            f->line = f->anchored = 0; /* line 0: a fenced block's opening fence */
+        } else if (all_spaces(t, n) && (prev_nl || f->pending)) {
+            if (!f->pending)
+                start_indent(f, out);
+            f->pend_cols += n;
+            return 1;
+        } else if (f->pending)
+            write_indent(f, out, (size_t)-1);
+        return 0;
+    }
+    if (f->in_code == 1) { /* the <pre><code ...> tag: the code lines come after it */
+        if (n == 1 && t[0] == '>')
+            f->in_code = 2, f->line = 1;
+        return 0;
+    }
+    if (n == 14 && !memcmp(t, "</code></pre>\n", 14)) {
+        if (f->pending)
+            defer_line(f, out);
+        fix_later_lines(f, out);
+        f->in_code = 0;
+        return 0;
+    }
+    if (all_spaces(t, n) && (f->pending || prev_nl || (out->len && out->data[out->len - 1] == '>'))) {
+        if (!f->pending)
+            start_indent(f, out);
+        f->pend_cols += n; /* md4c writes long indents in several chunks */
+        return 1;
+    }
+    if (f->pending && is_entity(t, n) && f->pend_src < 4) {
+        f->pend_src++; /* one byte of the line's text, escaped */
+        sl__md_buf_put(out, t, n);
+        return 1;
+    }
+    if (n == 1 && t[0] == '\n') {
+        if (f->pending)
+            defer_line(f, out);
+        f->line++;
+    } else if (f->pending)
+        write_indent(f, out, (size_t)-1);
+    return 0;
+}
+
+int sl__md_fix_url_chunk(const sl__md_fix *f, sl__md_buf *out, const char *t, size_t n)
+{
+    if (n != 3 || t[0] != '%' || sl__md_fix_from_source(f, t))
+        return 0;
+    if (!memcmp(t, "%7E", 3))
+        sl__md_buf_putc(out, '~');
+    else if (!memcmp(t, "%27", 3))
+        sl__md_buf_puts(out, "&#x27;");
+    else
+        return 0;
+    return 1;
+}

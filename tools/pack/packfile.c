@@ -1,0 +1,655 @@
+/*
+ * packfile.c - the seekable reader: a pack file's seek table, read from
+ * the end, and any range of the original from the frames that hold it.
+ *
+ * The one idea: in a seekable stream the frame that holds a byte follows
+ * from the seek table alone, and in age the chunk that holds a stream byte
+ * follows from its offset alone (64 KiB per chunk, the nonce is the
+ * index), so a read touches only the chunks under the frames under the
+ * range, and opens and checks each on its own.  The handle does not change
+ * after the open; each read takes its buffers and zstd context from a
+ * short mutex-guarded free list, so concurrent readers share nothing else
+ * (pread needs no lock).
+ */
+#include "sluice/packfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "ageheader.h"
+#include "agekey.h"
+#include "armor.h"
+#include "packfile_keys.h"
+#include "reader.h"
+#include "seektable.h"
+#include "stream.h"
+
+#define FRAME_MAX ((uint64_t)64 << 20) /* the largest frame a read decompresses whole */
+#define TABLE_MAX ((uint64_t)64 << 20) /* the largest seek table (5.5 million frames) */
+#define GROUP 4                         /* STREAM chunks read and opened at a time */
+
+/* What one read works in: kept on the handle's free list between reads. */
+typedef struct scratch {
+    struct scratch *next;
+    ZSTD_DCtx *dctx;
+    uint8_t *ct, *pt, *frame; /* ciphertext, plaintext (or the plain file's bytes), a decompressed frame */
+    size_t ct_cap, pt_cap, frame_cap;
+    uint64_t pt_first, pt_last; /* age: pt holds chunks pt_first..pt_last, opened, when pt_valid */
+    int pt_valid;
+} scratch;
+
+struct sl_packfile {
+    int fd;
+    char *name;
+    int encrypted;
+    uint64_t payload_at; /* age: where the STREAM chunks start in the file */
+    uint64_t ct_len;     /* age: bytes of STREAM chunks */
+    uint64_t chunks;     /* age: how many */
+    uint8_t *key;        /* age: the payload key (sodium_malloc'd) */
+    uint64_t stream_len; /* bytes of the compressed stream (the age plaintext) */
+    size_t n;            /* frames */
+    uint64_t *coff;      /* n + 1 stream offsets of the frames */
+    uint64_t *doff;      /* n + 1 original offsets */
+    uint32_t *check;
+    int checksums;
+    pthread_mutex_t mu;
+    scratch *spare;
+};
+
+static int fail(const sl_packfile *pf, char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int fail(const sl_packfile *pf, char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    int k = snprintf(err, errlen, "%s: ", pf->name);
+    va_list ap;
+    va_start(ap, fmt);
+    if (k >= 0 && (size_t)k < errlen)
+        vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* ---- buffers ---- */
+
+/* Grows a scratch buffer (its contents are not kept): by half again at
+ * least, in whole MiB past 1 MiB, and faulted in with one madvise, so
+ * that reads of frames of about one size settle on one buffer at once
+ * instead of faulting in fresh pages, page by page, frame after frame. */
+static int reserve(uint8_t **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = need > *cap + *cap / 2 ? need : *cap + *cap / 2;
+    if (n > ((size_t)1 << 20))
+        n = (n + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1);
+    free(*p);
+    *p = malloc(n);
+    *cap = *p ? n : 0;
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t a = ((uintptr_t)*p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)*p + n) & ~(uintptr_t)4095;
+    if (*p && e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE); /* a hint: old kernels say EINVAL */
+#endif
+    return *p ? 0 : -1;
+}
+
+static void scratch_free(scratch *s)
+{
+    if (!s)
+        return;
+    ZSTD_freeDCtx(s->dctx);
+    free(s->ct);
+    free(s->pt);
+    free(s->frame);
+    free(s);
+}
+
+static scratch *scratch_get(sl_packfile *pf)
+{
+    pthread_mutex_lock(&pf->mu);
+    scratch *s = pf->spare;
+    if (s)
+        pf->spare = s->next;
+    pthread_mutex_unlock(&pf->mu);
+    if (!s && (s = calloc(1, sizeof *s)) && !(s->dctx = ZSTD_createDCtx())) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+static void scratch_put(sl_packfile *pf, scratch *s)
+{
+    pthread_mutex_lock(&pf->mu);
+    s->next = pf->spare;
+    pf->spare = s;
+    pthread_mutex_unlock(&pf->mu);
+}
+
+static int pread_full(int fd, uint8_t *p, size_t n, uint64_t at)
+{
+    while (n) {
+        ssize_t k = pread(fd, p, n, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k < 0 ? -1 : (errno = EIO, -1); /* shorter than fstat said: it shrank */
+        p += k;
+        n -= (size_t)k;
+        at += (uint64_t)k;
+    }
+    return 0;
+}
+
+/* ---- the compressed stream ---- */
+
+static int chunk_failed(const sl_packfile *pf, const scratch *s, uint64_t c0, uint64_t bad, char *err, size_t errlen)
+{
+    uint64_t at = bad * SL_STREAM_CT_CHUNK;
+    size_t len = pf->ct_len - at < SL_STREAM_CT_CHUNK ? (size_t)(pf->ct_len - at) : SL_STREAM_CT_CHUNK;
+    if (bad == pf->chunks - 1 && len == SL_STREAM_CT_CHUNK &&
+        sl_stream_opens_as_middle(s->ct + (bad - c0) * SL_STREAM_CT_CHUNK, len, bad, pf->key))
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                    "truncated: the age payload ends after chunk %llu, which is not the last one",
+                    (unsigned long long)bad);
+    return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                "age payload chunk %llu (at payload offset %llu) failed to authenticate: the file is corrupted or "
+                "was modified",
+                (unsigned long long)bad, (unsigned long long)at);
+}
+
+/* Points *out at stream bytes [off, off + len) (len > 0), in s: read as
+ * they are from a plain file, or decrypted and authenticated chunk by
+ * chunk (only the chunks under the range) from an age file. */
+static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t len, const uint8_t **out, char *err,
+                        size_t errlen)
+{
+    if (!pf->encrypted) {
+        if (reserve(&s->pt, &s->pt_cap, len))
+            return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+        if (pread_full(pf->fd, s->pt, len, off))
+            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+        *out = s->pt;
+        return 0;
+    }
+    uint64_t c0 = off / SL_STREAM_CHUNK, c1 = (off + len - 1) / SL_STREAM_CHUNK;
+    if (s->pt_valid && s->pt_first <= c0 && c1 <= s->pt_last) { /* small reads in a row share their chunks */
+        *out = s->pt + (off - s->pt_first * SL_STREAM_CHUNK);
+        return 0;
+    }
+    s->pt_valid = 0;
+    if (reserve(&s->ct, &s->ct_cap, GROUP * SL_STREAM_CT_CHUNK) ||
+        reserve(&s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    /* a few chunks at a time: each is opened while its ciphertext is
+     * still in the cache that the read left it in */
+    for (uint64_t c = c0; c <= c1; c += GROUP) {
+        uint64_t last = c + GROUP - 1 < c1 ? c + GROUP - 1 : c1;
+        uint64_t ct_at = c * SL_STREAM_CT_CHUNK, ct_end = (last + 1) * SL_STREAM_CT_CHUNK;
+        size_t ctn = (size_t)((ct_end < pf->ct_len ? ct_end : pf->ct_len) - ct_at);
+        uint64_t bad;
+        if (pread_full(pf->fd, s->ct, ctn, pf->payload_at + ct_at))
+            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+        if (sl_stream_open(s->pt + (c - c0) * SL_STREAM_CHUNK, s->ct, ctn, c, last == pf->chunks - 1, pf->key,
+                           &bad) < 0)
+            return chunk_failed(pf, s, c, bad, err, errlen);
+    }
+    s->pt_first = c0;
+    s->pt_last = c1;
+    s->pt_valid = 1;
+    *out = s->pt + (off - c0 * SL_STREAM_CHUNK);
+    return 0;
+}
+
+/* ---- reading ---- */
+
+/* Decompresses frame f into dst (exactly its size) after checking that
+ * its bytes are one zstd frame, with the seek table's checksum. */
+static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, char *err, size_t errlen)
+{
+    size_t csize = (size_t)(pf->coff[f + 1] - pf->coff[f]), dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
+    const uint8_t *src;
+    int rc = stream_bytes(pf, s, pf->coff[f], csize, &src, err, errlen);
+    if (rc)
+        return rc;
+    if (ZSTD_findFrameCompressedSize(src, csize) != csize || (pf->checksums && (!(src[4] & 4) ||
+                                                                                sl_le32(src + csize - 4) != pf->check[f])))
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                    "frame %zu (at stream offset %llu) is not the zstd frame its seek table entry describes", f,
+                    (unsigned long long)pf->coff[f]);
+    size_t n = ZSTD_decompressDCtx(s->dctx, dst, dsize, src, csize);
+    if (ZSTD_isError(n) || n != dsize)
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s", f,
+                    (unsigned long long)pf->coff[f],
+                    ZSTD_isError(n) ? ZSTD_getErrorName(n) : "its size differs from the seek table's");
+    return 0;
+}
+
+/* Decompresses the first `need` bytes of frame f (need < its size) into
+ * dst, decrypting its chunks a group at a time and stopping as soon as
+ * they are out: a range that ends inside a frame costs only what comes
+ * before its end.  For age files only, because the prefix never reaches
+ * the frame's checksum at its end: there each chunk's authentication is
+ * what vouches for the bytes (and decoding is deterministic). */
+static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, size_t need, char *err,
+                        size_t errlen)
+{
+    ZSTD_outBuffer out = {dst, need, 0};
+    uint64_t at = pf->coff[f], end = pf->coff[f + 1];
+    size_t step = GROUP * SL_STREAM_CHUNK;
+    ZSTD_DCtx_reset(s->dctx, ZSTD_reset_session_only);
+    while (out.pos < need && at < end) {
+        size_t n = (size_t)(step - at % step < end - at ? step - at % step : end - at);
+        const uint8_t *src;
+        int rc = stream_bytes(pf, s, at, n, &src, err, errlen);
+        if (rc)
+            return rc;
+        ZSTD_inBuffer in = {src, n, 0};
+        while (in.pos < in.size && out.pos < need) {
+            size_t r = ZSTD_decompressStream(s->dctx, &out, &in);
+            if (ZSTD_isError(r))
+                return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s",
+                            f, (unsigned long long)pf->coff[f], ZSTD_getErrorName(r));
+            if (r == 0)
+                break; /* the frame ended */
+        }
+        at += n;
+    }
+    if (out.pos < need)
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                    "frame %zu (at stream offset %llu) ends before the size its seek table entry gives", f,
+                    (unsigned long long)pf->coff[f]);
+    return 0;
+}
+
+/* The frame that holds original byte `at` (at < size). */
+static size_t frame_of(const sl_packfile *pf, uint64_t at)
+{
+    size_t lo = 0, hi = pf->n; /* doff[lo] <= at < doff[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pf->doff[mid] <= at)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Copies what frame f holds of [offset, offset + len) into buf: a frame
+ * that lies wholly inside is decompressed straight into place. */
+static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offset, uint8_t *buf, size_t len,
+                      char *err, size_t errlen)
+{
+    uint64_t a = pf->doff[f], b = pf->doff[f + 1];
+    uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
+    if (from == a && to == b)
+        return frame_decode(pf, s, f, buf + (a - offset), err, errlen);
+    if (from == a && pf->encrypted) /* a head of the frame: decode no further than needed, straight into place */
+        return frame_prefix(pf, s, f, buf + (a - offset), (size_t)(to - a), err, errlen);
+    if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    int rc = to < b && pf->encrypted ? frame_prefix(pf, s, f, s->frame, (size_t)(to - a), err, errlen)
+                                     : frame_decode(pf, s, f, s->frame, err, errlen);
+    if (rc)
+        return rc;
+    memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
+    return 0;
+}
+
+int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, char *err, size_t errlen)
+{
+    uint64_t size = pf->doff[pf->n];
+    if (offset > size || len > size - offset)
+        return fail(pf, err, errlen, SL_PACKFILE_ERANGE,
+                    "the range %llu:%zu reaches past the end of the original (%llu bytes)", (unsigned long long)offset,
+                    len, (unsigned long long)size);
+    if (!len)
+        return 0;
+    scratch *s = scratch_get(pf);
+    if (!s)
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t f = frame_of(pf, offset); rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
+        rc = read_frame(pf, s, f, offset, buf, len, err, errlen);
+    scratch_put(pf, s);
+    if (rc)
+        memset(buf, 0, len); /* nothing unverified, and no half of a range */
+    return rc;
+}
+
+/* ---- the seek table, from the end ---- */
+
+static int table_bad(const sl_packfile *pf, char *err, size_t errlen, const char *what)
+{
+    return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "seek table: %s", what);
+}
+
+/* Builds the frames' offsets from a parsed table of tsize bytes. */
+static int index_frames(sl_packfile *pf, const sl_seektable *t, uint64_t tsize, char *err, size_t errlen)
+{
+    pf->n = t->n;
+    pf->checksums = t->checksums;
+    pf->coff = malloc((t->n + 1) * sizeof *pf->coff);
+    pf->doff = malloc((t->n + 1) * sizeof *pf->doff);
+    pf->check = malloc((t->n + 1) * sizeof *pf->check);
+    if (!pf->coff || !pf->doff || !pf->check)
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    pf->coff[0] = pf->doff[0] = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const sl_seek_entry *e = &t->e[i];
+        if (e->dsize > FRAME_MAX || e->csize > ZSTD_compressBound(e->dsize) || e->csize < 9)
+            return table_bad(pf, err, errlen, "a frame's sizes are out of bounds (over 64 MiB, or not zstd's)");
+        pf->coff[i + 1] = pf->coff[i] + e->csize;
+        pf->doff[i + 1] = pf->doff[i] + e->dsize;
+        pf->check[i] = e->check;
+    }
+    if (pf->coff[t->n] + tsize != pf->stream_len)
+        return table_bad(pf, err, errlen, "its frames and the table do not add up to the stream");
+    return 0;
+}
+
+static int read_table(sl_packfile *pf, scratch *s, char *err, size_t errlen)
+{
+    const uint8_t *p;
+    uint8_t foot[SL_SEEKABLE_FOOTER];
+    if (pf->stream_len < 8 + SL_SEEKABLE_FOOTER)
+        return fail(pf, err, errlen, SL_PACKFILE_ENOTABLE, "seek table: none at the end of the stream");
+    int rc = stream_bytes(pf, s, pf->stream_len - sizeof foot, sizeof foot, &p, err, errlen);
+    if (rc)
+        return rc;
+    memcpy(foot, p, sizeof foot);
+    if (sl_le32(foot + 5) != SL_SEEKABLE_MAGIC)
+        return fail(pf, err, errlen, SL_PACKFILE_ENOTABLE,
+                    "seek table: none at the end of the stream (sluice pack writes one, zstd does not: unpack such "
+                    "a file whole)");
+    uint64_t frames = sl_le32(foot), esz = foot[4] & 0x80 ? 12 : 8;
+    uint64_t tsize = 8 + frames * esz + SL_SEEKABLE_FOOTER;
+    if (frames > SL_SEEKABLE_MAX_FRAMES || tsize > TABLE_MAX || tsize > pf->stream_len)
+        return table_bad(pf, err, errlen, "larger than the stream or than 64 MiB");
+    if ((rc = stream_bytes(pf, s, pf->stream_len - tsize, (size_t)tsize, &p, err, errlen)))
+        return rc;
+    if (sl_le32(p) != SL_SKIPPABLE_MAGIC_SEEK || sl_le32(p + 4) != tsize - 8)
+        return table_bad(pf, err, errlen, "its skippable frame header does not match its footer");
+    sl_seektable t = {0};
+    char why[256];
+    if (sl_seektable_parse(p + 8, (size_t)tsize - 8, &t, why, sizeof why)) {
+        sl_seektable_free(&t);
+        return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "%s", why);
+    }
+    rc = index_frames(pf, &t, tsize, err, errlen);
+    sl_seektable_free(&t);
+    return rc;
+}
+
+/* ---- age ---- */
+
+typedef struct pread_src {
+    int fd;
+    uint64_t at;
+} pread_src;
+
+static ssize_t fill_pread(void *ctx, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+    pread_src *p = ctx;
+    for (;;) {
+        ssize_t n = pread(p->fd, buf, cap, (off_t)p->at);
+        if (n >= 0) {
+            p->at += (uint64_t)n;
+            return n;
+        }
+        if (errno != EINTR) {
+            snprintf(err, errlen, "read error: %s", strerror(errno));
+            return -1;
+        }
+    }
+}
+
+/* What kind of failure sl_age_unwrap's message describes. */
+static int unwrap_status(const char *why)
+{
+    if (strstr(why, "MAC mismatch"))
+        return SL_PACKFILE_EAUTH;
+    if (strstr(why, "age header:") == why && !strstr(why, "work factor"))
+        return SL_PACKFILE_EFORMAT;
+    return SL_PACKFILE_EKEY; /* no identity matched, wrong passphrase, none given, work factor over the limit */
+}
+
+/* The file key, from the header the reader is at. */
+static int unwrap(sl_packfile *pf, sl_reader *r, const sl_packfile_keys *k, uint8_t file_key[16], char *err,
+                  size_t errlen)
+{
+    sl_age_header h;
+    char why[512];
+    if (sl_age_header_parse(r, &h, why, sizeof why)) {
+        sl_age_header_free(&h);
+        return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "%s", why);
+    }
+    const char *pass = k->pass;
+    size_t pass_len = k->pass_len;
+    int rc = 0;
+    if (sl_age_is_scrypt(&h) && !pass && k->ask_pass && k->ask_pass(k->ask_ctx, &pass, &pass_len, why, sizeof why))
+        rc = fail(pf, err, errlen, SL_PACKFILE_EKEY, "%s", why);
+    if (!rc && sl_age_unwrap(&h, k->ids, pass, pass_len, k->max_log_n, file_key, why, sizeof why))
+        rc = fail(pf, err, errlen, unwrap_status(why), "%s", why);
+    sl_age_header_free(&h);
+    return rc;
+}
+
+/* Header, payload key, and the shape of the STREAM from the file's size. */
+static int open_age(sl_packfile *pf, uint64_t file_size, const sl_packfile_keys *k, char *err, size_t errlen)
+{
+    pread_src src = {pf->fd, 0};
+    sl_reader r;
+    uint8_t file_key[16], nonce[16];
+    if (sl_reader_init(&r, fill_pread, &src, 4096) || !(pf->key = sodium_malloc(32))) {
+        sl_reader_free(&r);
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    }
+    int rc = unwrap(pf, &r, k, file_key, err, errlen);
+    if (!rc && sl_reader_read(&r, nonce, 16) != 16)
+        rc = fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "truncated: no payload after the age header");
+    pf->payload_at = r.offset;
+    sl_reader_free(&r);
+    if (rc)
+        return rc;
+    sl_age_payload_key(pf->key, file_key, nonce);
+    sodium_memzero(file_key, sizeof file_key);
+    pf->encrypted = 1;
+    pf->ct_len = file_size - pf->payload_at;
+    pf->chunks = (pf->ct_len + SL_STREAM_CT_CHUNK - 1) / SL_STREAM_CT_CHUNK;
+    uint64_t last = pf->ct_len - (pf->chunks ? pf->chunks - 1 : 0) * SL_STREAM_CT_CHUNK;
+    if (!pf->chunks || last < SL_STREAM_TAG)
+        return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "truncated: the age payload ends inside a chunk's tag");
+    pf->stream_len = pf->ct_len - pf->chunks * SL_STREAM_TAG;
+    return 0;
+}
+
+/* ---- opening ---- */
+
+/* What the file is, from its first bytes: 1 age, 0 plain zstd, or an error. */
+static int kind_of(sl_packfile *pf, char *err, size_t errlen)
+{
+    uint8_t p[1024 + 64];
+    ssize_t n = pread(pf->fd, p, sizeof p, 0);
+    if (n < 0)
+        return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+    size_t intro = strlen(SL_AGE_INTRO) - 3; /* "age-encryption.org/" */
+    if ((size_t)n >= intro && !memcmp(p, SL_AGE_INTRO, intro))
+        return 1;
+    sl_memsrc m = {p, (size_t)n, 0};
+    sl_reader r;
+    int armored = sl_reader_init(&r, sl_fill_mem, &m, sizeof p) == 0 && sl_armor_detect(&r);
+    sl_reader_free(&r);
+    if (armored)
+        return fail(pf, err, errlen, SL_PACKFILE_EFORMAT,
+                    "armored age cannot be read at random (its bytes do not sit at fixed places): unpack it whole");
+    uint32_t magic = n >= 4 ? sl_le32(p) : 0;
+    if (magic == 0xFD2FB528u || (magic & 0xFFFFFFF0u) == 0x184D2A50u)
+        return 0;
+    return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "not a zstd, age or sluice pack file");
+}
+
+static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(pf->fd, &st) != 0)
+        return fail(pf, err, errlen, SL_PACKFILE_EIO, "cannot stat: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(pf, err, errlen, SL_PACKFILE_ENOSEEK,
+                    "not a regular file: random access needs a file it can seek in (a pipe can only be unpacked "
+                    "whole)");
+    int rc = kind_of(pf, err, errlen);
+    if (rc < 0)
+        return rc;
+    pf->stream_len = (uint64_t)st.st_size;
+    if (rc == 1 && (rc = open_age(pf, (uint64_t)st.st_size, k, err, errlen)))
+        return rc;
+    scratch *s = scratch_get(pf);
+    if (!s)
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    rc = read_table(pf, s, err, errlen);
+    scratch_free(s); /* it may hold a big table's buffers: not worth keeping */
+    return rc;
+}
+
+int sl__packfile_open_keys(sl_packfile **out, int fd, const char *name, const sl_packfile_keys *keys, char *err,
+                           size_t errlen)
+{
+    *out = NULL;
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "%s: cannot initialise libsodium", name);
+        return SL_PACKFILE_ENOMEM;
+    }
+    sl_packfile *pf = calloc(1, sizeof *pf);
+    if (!pf || !(pf->name = strdup(name))) {
+        free(pf);
+        snprintf(err, errlen, "%s: out of memory", name);
+        return SL_PACKFILE_ENOMEM;
+    }
+    pthread_mutex_init(&pf->mu, NULL);
+    pf->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    int rc = pf->fd < 0 ? fail(pf, err, errlen, SL_PACKFILE_EIO, "%s", strerror(errno)) : open_handle(pf, keys, err, errlen);
+    if (rc) {
+        sl_packfile_close(pf);
+        return rc;
+    }
+    *out = pf;
+    return 0;
+}
+
+/* The keys a public sl_packfile_key names, loaded into ids. */
+static int load_keys(const sl_packfile_key *key, sl_keylist *ids, sl_packfile_keys *k, char *err, size_t errlen)
+{
+    memset(k, 0, sizeof *k);
+    if (!key)
+        return 0;
+    uint8_t sk[32];
+    if (key->identity_file && sl_agekey_load_identities(ids, key->identity_file, err, errlen))
+        return SL_PACKFILE_EKEY;
+    if (key->identity) {
+        int bad = sl_agekey_parse_identity(key->identity, strlen(key->identity), sk) || sl_keylist_add(ids, sk);
+        sodium_memzero(sk, sizeof sk);
+        if (bad) {
+            snprintf(err, errlen, "the identity is not an AGE-SECRET-KEY-1... string");
+            return SL_PACKFILE_EKEY;
+        }
+    }
+    k->ids = ids;
+    k->pass = key->passphrase;
+    k->pass_len = key->passphrase ? strlen(key->passphrase) : 0;
+    k->max_log_n = key->max_work_factor;
+    return 0;
+}
+
+int sl_packfile_open_fd(sl_packfile **pf, int fd, const char *name, const sl_packfile_key *key, char *err,
+                        size_t errlen)
+{
+    sl_keylist ids = {0};
+    sl_packfile_keys k;
+    *pf = NULL;
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "%s: cannot initialise libsodium", name);
+        return SL_PACKFILE_ENOMEM;
+    }
+    int rc = load_keys(key, &ids, &k, err, errlen);
+    if (rc == 0)
+        rc = sl__packfile_open_keys(pf, fd, name, &k, err, errlen);
+    sl_keylist_free(&ids);
+    return rc;
+}
+
+int sl_packfile_open(sl_packfile **pf, const char *path, const sl_packfile_key *key, char *err, size_t errlen)
+{
+    *pf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO opens at once, and is refused */
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return SL_PACKFILE_EIO;
+    }
+    int rc = sl_packfile_open_fd(pf, fd, path, key, err, errlen);
+    close(fd);
+    return rc;
+}
+
+void sl_packfile_close(sl_packfile *pf)
+{
+    if (!pf)
+        return;
+    while (pf->spare) {
+        scratch *s = pf->spare;
+        pf->spare = s->next;
+        scratch_free(s);
+    }
+    if (pf->fd >= 0)
+        close(pf->fd);
+    if (pf->key)
+        sodium_free(pf->key);
+    pthread_mutex_destroy(&pf->mu);
+    free(pf->coff);
+    free(pf->doff);
+    free(pf->check);
+    free(pf->name);
+    free(pf);
+}
+
+/* ---- what it holds ---- */
+
+uint64_t sl_packfile_size(const sl_packfile *pf)
+{
+    return pf->doff[pf->n];
+}
+
+int sl_packfile_encrypted(const sl_packfile *pf)
+{
+    return pf->encrypted;
+}
+
+size_t sl_packfile_frames(const sl_packfile *pf)
+{
+    return pf->n;
+}
+
+int sl_packfile_frame(const sl_packfile *pf, size_t i, sl_packfile_frame_info *f)
+{
+    if (i >= pf->n)
+        return SL_PACKFILE_ERANGE;
+    f->offset = pf->doff[i];
+    f->size = pf->doff[i + 1] - pf->doff[i];
+    f->stream_offset = pf->coff[i];
+    f->compressed_size = (uint32_t)(pf->coff[i + 1] - pf->coff[i]);
+    f->checksum = pf->checksums ? pf->check[i] : 0;
+    f->has_checksum = pf->checksums;
+    return 0;
+}

@@ -1,0 +1,271 @@
+/*
+ * unpack_range.c - unpack through the seekable reader: `--range`, `--list`,
+ * and a whole file that has a seek table.
+ *
+ * All stand on sluice/packfile.h: the bytes wanted are cut at frame edges
+ * into pieces that a pipeline's workers read through one shared handle
+ * (each piece's chunks decrypted and authenticated, its frames
+ * decompressed and verified), so a big range runs on every core and a
+ * small one touches one or two frames.  To a regular file each worker
+ * writes its piece in place with pwrite; otherwise the ordered sink writes.
+ * A whole file read this way needs no frame scanner and no copy between
+ * stages, which is where the streaming path spends its time.  --list
+ * prints the seek table, or, for a stream without one, the frames the
+ * scanner walked.
+ */
+#include "unpack_range.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "block.h"
+#include "packfile_keys.h"
+#include "sluice/packfile.h"
+
+#define PIECE_MAX ((uint64_t)4 << 20) /* frames are joined into pieces of up to this much */
+
+typedef struct range_job {
+    sl_pack_session *s;
+    sl_packfile *pf;
+    uint64_t at, end; /* what is left to hand out: [at, end) */
+    size_t frame;     /* the frame that holds `at` */
+    uint64_t start;   /* where the output begins in the original */
+    int in_place;     /* workers write their pieces into the output file */
+    uint64_t done, synced; /* sink: output so far, and handed to writeback */
+} range_job;
+
+/* The passphrase from the terminal, kept in the session (a later walk of
+ * the same file must not ask again). */
+static int ask_tty(void *ctx, const char **pass, size_t *len, char *err, size_t errlen)
+{
+    sl_pack_session *s = ctx;
+    if (!s->o.pass.p && sl_pass_from_tty(&s->o.pass, 0, err, errlen))
+        return -1;
+    *pass = s->o.pass.p;
+    *len = s->o.pass.len;
+    return 0;
+}
+
+#define QUIET(code) (1u << -(code)) /* open_packfile: a failure the caller has another way around */
+
+/* The input as a packfile: a status code, recorded unless `quiet` names it. */
+static int open_packfile(sl_pack_session *s, sl_packfile **pf, unsigned quiet)
+{
+    sl_packfile_keys k = {&s->o.identities, s->o.pass.p, s->o.pass.len, s->o.max_log_n, ask_tty, s};
+    char err[600];
+    int rc = sl__packfile_open_keys(pf, s->in_fd, s->in_name, &k, err, sizeof err);
+    if (rc && !(quiet & QUIET(rc)))
+        sl_fail_set(&s->fail, "%s", err);
+    return rc;
+}
+
+/* ---- --range ---- */
+
+/* The next piece: the range's part of whole frames, as many as fit in
+ * PIECE_MAX (and at least one), so that a piece never splits a frame
+ * that two workers would then both decompress. */
+static int piece_source(void *ctx, void **item, size_t *bytes)
+{
+    range_job *r = ctx;
+    if (r->at == r->end)
+        return 0;
+    uint64_t stop = r->at;
+    while (stop < r->end) {
+        sl_packfile_frame_info f;
+        sl_packfile_frame(r->pf, r->frame, &f);
+        uint64_t frame_end = f.offset + f.size, end = frame_end < r->end ? frame_end : r->end;
+        if (stop > r->at && end - r->at > PIECE_MAX)
+            break;
+        stop = end;
+        if (end < frame_end)
+            break; /* the range ends inside this frame */
+        r->frame++;
+    }
+    sl_block *b = sl_block_new((size_t)(stop - r->at));
+    if (!b)
+        return sl_fail_set(&r->s->fail, "out of memory");
+    b->offset = r->at;
+    b->len = (size_t)(stop - r->at);
+    r->at = stop;
+    *item = b;
+    *bytes = b->len;
+    return 1;
+}
+
+static int piece_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
+{
+    (void)worker;
+    range_job *r = ctx;
+    sl_block *b = in;
+    char err[600];
+    int rc = sl_packfile_read(r->pf, b->offset, b->data, b->len, err, sizeof err) ? sl_fail_set(&r->s->fail, "%s", err)
+             : r->in_place ? sl_session_pwrite(r->s, b->data, b->len, b->offset - r->start)
+                           : 0;
+    if (rc) {
+        sl_block_free(b);
+        return rc;
+    }
+    *out = b;
+    *bytes = b->len;
+    return 0;
+}
+
+static int piece_sink(void *ctx, void *item, size_t bytes)
+{
+    (void)bytes;
+    range_job *r = ctx;
+    sl_block *b = item;
+    int rc = 0;
+    if (r->in_place)
+        sl_metrics_progress(r->s->progress, 0, b->len); /* already in the file */
+    else
+        rc = sl_session_write(r->s, b->data, b->len);
+    sl_metrics_progress(r->s->progress, 1, 0);
+    r->done += b->len;
+    sl_block_free(b);
+    if (rc == 0)
+        sl_session_writeback(r->s, r->done, &r->synced);
+    return rc;
+}
+
+/* The frame that holds original byte `at` (at < size). */
+static size_t frame_of(const sl_packfile *pf, uint64_t at)
+{
+    size_t lo = 0, hi = sl_packfile_frames(pf);
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        sl_packfile_frame_info f;
+        sl_packfile_frame(pf, mid, &f);
+        if (f.offset <= at)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Original bytes [off, off + len) to the output, through the pipeline. */
+static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t len, const char *label)
+{
+    static const sl_pipeline_ops ops = {piece_source, piece_work, piece_sink, sl_block_drop};
+    range_job r = {s, pf, off, off + len, len ? frame_of(pf, off) : 0, off,
+                   s->writing && !sl_outfile_is_stream(&s->out), 0, 0};
+    sl_session_progress(s, s->o.test ? "test" : label, len);
+    s->m_name[0] = "frames";
+    s->m_used = 1;
+    sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0]);
+    int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
+    sl_pipeline_free(p);
+    return rc;
+}
+
+int sl_unpack_range(sl_pack_session *s)
+{
+    sl_packfile *pf = NULL;
+    if (sl_session_open_input(s) || open_packfile(s, &pf, 0)) {
+        sl_packfile_close(pf);
+        return sl_session_finish(s, -1);
+    }
+    uint64_t size = sl_packfile_size(pf), off = s->o.range_off;
+    uint64_t len = s->o.range_to_end && off <= size ? size - off : s->o.range_len;
+    int rc = 0;
+    if (off > size || len > size - off)
+        rc = sl_fail_set(&s->fail, "%s: the range %llu:%llu reaches past the end of the original (%llu bytes)",
+                         s->in_name, (unsigned long long)off, (unsigned long long)len, (unsigned long long)size);
+    if (rc == 0 && !s->o.test)
+        rc = sl_session_open_output(s, strdup(s->o.out ? s->o.out : "-"));
+    if (rc == 0)
+        rc = run_range(s, pf, off, len, "range");
+    sl_packfile_close(pf);
+    return sl_session_finish(s, rc);
+}
+
+int sl_unpack_seekable(sl_pack_session *s, char *out_path)
+{
+    sl_packfile *pf = NULL;
+    /* not seekable, no seek table, not a format it reads (armor, or any
+     * error the streaming path will name its own way): stream instead */
+    unsigned stream_instead = QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE) | QUIET(SL_PACKFILE_EFORMAT);
+    int rc = open_packfile(s, &pf, stream_instead);
+    if (rc && (stream_instead & QUIET(rc)))
+        return 1;
+    if (rc == 0 && out_path)
+        rc = sl_session_open_output(s, out_path);
+    else
+        free(out_path);
+    if (rc == 0)
+        rc = run_range(s, pf, 0, sl_packfile_size(pf), "unpack");
+    sl_packfile_close(pf);
+    return sl_session_finish(s, rc);
+}
+
+/* ---- --list ---- */
+
+static void list_head(const char *name, const char *what, size_t frames)
+{
+    printf("%s: %s, %zu frame%s\n", name, what, frames, frames == 1 ? "" : "s");
+    printf("%7s %14s %12s %14s %12s %9s\n", "frame", "offset", "size", "stream offset", "compressed", "checksum");
+}
+
+static void list_row(size_t i, int64_t offset, int64_t size, uint64_t stream_offset, uint64_t csize, int has_check,
+                     uint32_t check)
+{
+    char o[24] = "-", z[24] = "-", c[12] = "-";
+    if (offset >= 0)
+        snprintf(o, sizeof o, "%lld", (long long)offset);
+    if (size >= 0)
+        snprintf(z, sizeof z, "%lld", (long long)size);
+    if (has_check)
+        snprintf(c, sizeof c, "%08x", check);
+    printf("%7zu %14s %12s %14llu %12llu %9s\n", i, o, z, (unsigned long long)stream_offset,
+           (unsigned long long)csize, c);
+}
+
+static void list_total(size_t frames, int64_t size, uint64_t compressed)
+{
+    if (size >= 0)
+        printf("total: %zu frame%s, %lld bytes from %llu compressed (ratio %.3f)\n", frames, frames == 1 ? "" : "s",
+               (long long)size, (unsigned long long)compressed, compressed ? (double)size / (double)compressed : 0.0);
+    else
+        printf("total: %zu frame%s, %llu bytes compressed (original size unknown: frames without a content size)\n",
+               frames, frames == 1 ? "" : "s", (unsigned long long)compressed);
+}
+
+int sl_unpack_list_table(sl_pack_session *s)
+{
+    sl_packfile *pf;
+    int rc = open_packfile(s, &pf, QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE));
+    if (rc == SL_PACKFILE_ENOSEEK || rc == SL_PACKFILE_ENOTABLE)
+        return 1;
+    if (rc)
+        return -1;
+    size_t n = sl_packfile_frames(pf);
+    sl_packfile_frame_info f = {0};
+    list_head(s->in_name, sl_packfile_encrypted(pf) ? "seekable zstd stream in age" : "seekable zstd stream", n);
+    uint64_t compressed = 0;
+    for (size_t i = 0; i < n; i++) {
+        sl_packfile_frame(pf, i, &f);
+        list_row(i, (int64_t)f.offset, (int64_t)f.size, f.stream_offset, f.compressed_size, f.has_checksum,
+                 f.checksum);
+        compressed += f.compressed_size;
+    }
+    list_total(n, (int64_t)sl_packfile_size(pf), compressed);
+    sl_packfile_close(pf);
+    return 0;
+}
+
+void sl_unpack_list_scanned(const sl_pack_session *s, const sl_zscan *scan, int age)
+{
+    list_head(s->in_name, age ? "zstd stream in age, without a seek table" : "zstd stream without a seek table",
+              scan->log_n);
+    int64_t offset = 0;
+    uint64_t compressed = 0;
+    for (size_t i = 0; i < scan->log_n; i++) {
+        const sl_zscan_frame *f = &scan->log[i];
+        list_row(i, offset, f->dsize_known ? (int64_t)f->dsize : -1, f->offset, f->csize, f->has_check, f->check);
+        offset = offset >= 0 && f->dsize_known ? offset + (int64_t)f->dsize : -1;
+        compressed += f->csize;
+    }
+    list_total(scan->log_n, offset, compressed);
+}
