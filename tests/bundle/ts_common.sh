@@ -13,43 +13,44 @@ ts_install() {
   "$root/scripts/npm/bundle-ts/install.sh" || { echo "npm install of scripts/npm/bundle-ts failed" >&2; exit 1; }
 }
 
-# ts_bundle TOOL ENTRY OUT FORMAT [FLAG...]: FLAGs are sluice's, written
-# --name=value (--minify, --sourcemap, --jsx=classic|automatic,
-# --define=K=V, --platform=node); for esbuild the two it spells otherwise
-# are translated.
+# ts_bundle TOOL ENTRY OUT FORMAT [FLAG...]: FLAGs are sluice's (--minify,
+# --sourcemap, --jsx=classic|automatic, --define=K=V, --platform=node);
+# esbuild takes them through esbuild_as_sluice.sh.
 ts_bundle() {
   local tool=$1 entry=$2 out=$3 format=$4; shift 4
-  if [ "$tool" = esbuild ]; then
-    local args=() f
-    for f in "$@"; do
-      case $f in
-        --jsx=classic) args+=(--jsx=transform) ;;
-        --define=*) args+=("--define:${f#--define=}") ;;
-        *) args+=("$f") ;;
-      esac
-    done
-    "$ts_esbuild" "$entry" --bundle --format="$format" --log-level=error --outfile="$out" "${args[@]}"
-  else
-    "$tool" bundle "$entry" --format="$format" -q -o "$out" "$@"
-  fi
+  [ "$tool" = esbuild ] && tool=$root/tests/bundle/esbuild_as_sluice.sh
+  "$tool" bundle "$entry" --format="$format" -q -o "$out" "$@"
 }
 
-# ts_require_support TOOL WHAT [FLAG...]: until `sluice bundle` reads
-# TypeScript and JSX and takes the minify flags (issue 17, phase 2), a check
-# that needs them exits 77, which ctest reports as skipped with this reason.
-# A probe: one .tsx module with a type annotation, an enum and JSX,
-# bundled with the check's flags.
+# ts_require_support TOOL WHAT KIND [FLAG...]: until `sluice bundle` takes
+# what a check needs (issue 17, phase 2), the check exits 77, which ctest
+# reports as skipped, with this reason.  A probe module of KIND — js (plain
+# JavaScript), ts (a type annotation, an interface, an enum) or tsx (those
+# and JSX) — is bundled with the check's FLAGs (a probe node_modules has a
+# stub react/jsx-runtime for --jsx=automatic).  A probe that crashes the
+# bundler (killed by a signal) is a failure, never a skip.
 ts_require_support() {
-  local tool=$1 what=$2; shift 2
+  local tool=$1 what=$2 kind=$3; shift 3
   [ "$tool" = esbuild ] && return 0
-  local probe flags=() f
-  for f in "$@"; do [[ $f == --jsx* ]] || flags+=("$f"); done
+  local probe rc label
   probe=$(mktemp -d)
-  printf 'enum E { A = 1 }\nconst h = (t: string, p: unknown, ...c: unknown[]): string => t + c.join("");\nconst React = { createElement: h };\nexport const x: number = E.A, y = <b>{x}</b>;\n' >"$probe/p.tsx"
-  if ! "$tool" bundle "$probe/p.tsx" --format esm -q -o "$probe/p.js" "${flags[@]}" --jsx=classic >"$probe/err" 2>&1; then
-    echo "SKIP: $what: sluice bundle does not take TypeScript/JSX ${*:+with $* }yet (issue 17 phase 2): $(head -c 300 "$probe/err")"
-    rm -rf "$probe"
-    exit 77
+  mkdir -p "$probe/node_modules/react"
+  printf 'export const jsx = (t, p) => t + (p.children || ""), jsxs = jsx, Fragment = "";\n' >"$probe/node_modules/react/jsx-runtime.js"
+  printf '{ "name": "react", "type": "module", "exports": { "./jsx-runtime": "./jsx-runtime.js" } }\n' >"$probe/node_modules/react/package.json"
+  case $kind in
+    js) label=JavaScript; printf 'export const x = [1, 2].map((v) => v * 2);\n' >"$probe/p.js" ;;
+    ts) label=TypeScript; printf 'interface I { a: number }\nenum E { A = 1 }\nexport const x: I = { a: E.A as number };\n' >"$probe/p.ts" ;;
+    tsx) label=TSX; printf 'enum E { A = 1 }\nconst h = (t: string, p: unknown, ...c: unknown[]): string => t + c.join("");\nconst React = { createElement: h, Fragment: "" };\nexport const x: number = E.A, y = <b>{x}</b>;\n' >"$probe/p.tsx" ;;
+  esac
+  "$tool" bundle "$probe"/p.* --format esm -q -o "$probe/out.js" "$@" >"$probe/err" 2>&1
+  rc=$?
+  if [ "$rc" -ge 128 ]; then
+    echo "FAIL: $what: the support probe ($kind${*:+ $*}) crashed sluice bundle (exit $rc): $(head -c 300 "$probe/err")"
+    rm -rf "$probe"; exit 1
+  fi
+  if [ "$rc" != 0 ]; then
+    echo "SKIP: $what: sluice bundle does not take $label${*:+ with $*} yet (issue 17 phase 2): $(head -c 300 "$probe/err")"
+    rm -rf "$probe"; exit 77
   fi
   rm -rf "$probe"
 }

@@ -11,7 +11,7 @@ set -uo pipefail
 tool=$1 name=$2; shift 2
 . "$(dirname "$0")/ts_common.sh"
 dir=$root/tests/bundle/ts_packages/$name
-ts_require_support "$tool" "ts_package $name" "$@"
+ts_require_support "$tool" "ts_package $name" ts "$@"
 ts_install
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 ln -s "$ts_modules" "$work/node_modules"
