@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tsx_app.sh TOOL RUNTIME [N]: the generated TSX React app (tsx_app/gen.mjs,
+# tsx_app.sh TOOL RUNTIME [N]: the generated TSX React app (bench/bundle_tsx_gen.mjs,
 # N components, default 64) bundled by TOOL (the sluice binary, or
 # `esbuild`) with --jsx=RUNTIME (classic or automatic) must render, under
 # node with react-dom/server, the same HTML as esbuild's bundle of it with
@@ -13,7 +13,7 @@ case $runtime in classic|automatic) ;; *) echo "tsx_app: RUNTIME is classic or a
 ts_require_support "$tool" "tsx_app $runtime" tsx --jsx="$runtime"
 ts_install
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-node "$root/tests/bundle/tsx_app/gen.mjs" "$n" "$work/app" || { echo "FAIL: gen.mjs"; exit 1; }
+node "$root/bench/bundle_tsx_gen.mjs" "$n" "$work/app" || { echo "FAIL: bench/bundle_tsx_gen.mjs"; exit 1; }
 ln -s "$ts_modules" "$work/node_modules"
 flags=(--platform=node --define=process.env.NODE_ENV='"production"')
 render() { # TOOL RUNTIME NAME: bundle, run, output in $work/NAME.html
