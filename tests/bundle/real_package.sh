@@ -6,7 +6,8 @@
 # files beside main.mjs: `flags` (extra bundle flags, one line) and
 # `absent` (strings, one a line, that must not be in either bundle: a
 # development build that --define must have cut).  Installs the packages
-# with `npm ci` from the lock file when missing.
+# with `npm ci` from the lock file when missing.  A third bundle, ESM with
+# --minify (all three minifiers), must print the same too.
 set -uo pipefail
 sluice=$1 name=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,19 +19,21 @@ cp "$dir/main.mjs" "$work/main.mjs"
 export TZ=UTC NODE_ENV=production LANG=C
 (cd "$work" && node main.mjs) >"$work/want" 2>&1 || { echo "node main.mjs failed"; cat "$work/want"; exit 1; }
 flags=(); [ -f "$dir/flags" ] && read -r -a flags <"$dir/flags"
-for format in esm cjs; do
-  out=$work/out.$format.${format/esm/mjs}; out=${out/.cjs.cjs/.cjs}
-  if ! "$sluice" bundle "$work/main.mjs" --platform node --format $format -q "${flags[@]}" -o "$out"; then
-    echo "FAIL: bundling $name ($format)"; exit 1
+for run in esm cjs esm-minify; do
+  format=${run%-minify} extra=()
+  [ "$run" = esm-minify ] && extra=(--minify)
+  out=$work/out.$run.${format/esm/mjs}; out=${out/.cjs.cjs/.cjs}
+  if ! "$sluice" bundle "$work/main.mjs" --platform node --format $format -q "${flags[@]}" "${extra[@]}" -o "$out"; then
+    echo "FAIL: bundling $name ($run)"; exit 1
   fi
   (cd "$work" && node "$out") >"$work/got" 2>&1
   if ! cmp -s "$work/want" "$work/got"; then
-    echo "FAIL: $name ($format): bundle output differs"; diff -u "$work/want" "$work/got" | head -30; exit 1
+    echo "FAIL: $name ($run): bundle output differs"; diff -u "$work/want" "$work/got" | head -30; exit 1
   fi
   if [ -f "$dir/absent" ]; then
     while read -r s; do
-      [ -z "$s" ] || ! grep -qF -- "$s" "$out" || { echo "FAIL: $name ($format): '$s' is in the bundle"; exit 1; }
+      [ -z "$s" ] || ! grep -qF -- "$s" "$out" || { echo "FAIL: $name ($run): '$s' is in the bundle"; exit 1; }
     done <"$dir/absent"
   fi
-  echo "ok: $name ($format, $(wc -c <"$out") bytes)"
+  echo "ok: $name ($run, $(wc -c <"$out") bytes)"
 done

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# run_case.sh SLUICE CASE_DIR [FORMAT]: runs the case's entry (main.mjs,
+# run_case.sh SLUICE CASE_DIR [FORMAT [minify]]: runs the case's entry (main.mjs,
 # main.cjs or main.js) with node, then bundles it with `sluice bundle
 # --platform node --format FORMAT` and runs the bundle; the test passes
 # when both print exactly the same (stdout and exit status).  Optional
 # files in the case: `flags` (extra bundle flags, one line), `absent`
 # (strings, one a line, that tree shaking or --define must have removed
-# from the bundle).
+# from the bundle).  With `minify`, the bundle is made with --minify
+# (and must still print the same), or with the flags in the case's
+# `minify_flags` file: a case that prints function names keeps them by
+# leaving out --minify-identifiers, which renames functions (as esbuild's
+# does without --keep-names).
 set -uo pipefail
-sluice=$1 dir=$(cd "$2" && pwd) format=${3:-esm}
+sluice=$1 dir=$(cd "$2" && pwd) format=${3:-esm} mode=${4:-}
 command -v node >/dev/null || { echo "run_case: node is missing" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export NODE_ENV=production
 ext=mjs; [ "$format" = esm ] || ext=cjs
 entry=$dir/main.mjs; [ -f "$entry" ] || entry=$dir/main.cjs; [ -f "$entry" ] || entry=$dir/main.js
 flags=(); [ -f "$dir/flags" ] && read -r -a flags <"$dir/flags"
+if [ "$mode" = minify ]; then
+  if [ -f "$dir/minify_flags" ]; then read -r -a more <"$dir/minify_flags"; flags+=("${more[@]}"); else flags+=(--minify); fi
+fi
 (cd "$dir" && node "$entry") >"$work/want" 2>"$work/want.err"; want_rc=$?
 if ! "$sluice" bundle "$entry" --platform node --format "$format" -q "${flags[@]}" -o "$work/out.$ext" 2>"$work/bundle.err"; then
   echo "FAIL: bundling $entry"; cat "$work/bundle.err"; exit 1
@@ -31,4 +38,4 @@ if [ -f "$dir/absent" ]; then
     if grep -qF -- "$s" "$work/out.$ext"; then echo "FAIL: '$s' should not be in the bundle"; exit 1; fi
   done <"$dir/absent"
 fi
-echo "ok: $(basename "$dir") ($format)"
+echo "ok: $(basename "$dir") ($format${mode:+, $mode})"

@@ -18,6 +18,7 @@
 
 #include "graph.h"
 #include "infile.h"
+#include "js_front.h"
 #include "js_printer.h"
 #include "linker.h"
 #include "metafile.h"
@@ -34,6 +35,8 @@ typedef struct bundle_opts {
     size_t nexternals;
     js_define *defines;
     size_t ndefines;
+    sl__lower_cfg lower; /* --jsx* */
+    int minify_ws, minify_syntax, minify_idents;
 } bundle_opts;
 
 static void usage(FILE *f)
@@ -41,8 +44,12 @@ static void usage(FILE *f)
     fputs("usage: sluice bundle ENTRY... [-o FILE | --outdir DIR] [--format esm|iife|cjs]\n"
           "                     [--platform browser|node] [--global-name NAME] [--external SPEC]...\n"
           "                     [--define KEY=VALUE]... [--sourcemap] [--metafile FILE] [-j THREADS]\n"
-          "                     [--max-modules N] [--stats] [-q]\n\n"
-          "Bundles JavaScript modules (ESM and CommonJS, .js .mjs .cjs .json) into one file per entry.\n"
+          "                     [--max-modules N] [--stats] [-q]\n"
+          "                     [--jsx classic|automatic] [--jsx-factory F] [--jsx-fragment F]\n"
+          "                     [--jsx-import-source S] [--minify] [--minify-whitespace]\n"
+          "                     [--minify-syntax] [--minify-identifiers]\n\n"
+          "Bundles JavaScript, TypeScript and JSX modules (ESM and CommonJS; .js .mjs .cjs .json .ts .tsx\n"
+          ".mts .cts .jsx) into one file per entry.\n"
           "Writes to standard output when neither -o nor --outdir is given.  See docs/bundle.md.\n",
           f);
 }
@@ -80,7 +87,8 @@ static int add_define(bundle_opts *o, const char *arg)
 }
 
 enum { OPT_OUTDIR = 256, OPT_FORMAT, OPT_PLATFORM, OPT_GLOBAL_NAME, OPT_EXTERNAL, OPT_DEFINE, OPT_METAFILE,
-       OPT_SOURCEMAP, OPT_STATS, OPT_MAX_MODULES };
+       OPT_SOURCEMAP, OPT_STATS, OPT_MAX_MODULES, OPT_JSX, OPT_JSX_FACTORY, OPT_JSX_FRAGMENT,
+       OPT_JSX_IMPORT_SOURCE, OPT_MINIFY, OPT_MINIFY_WS, OPT_MINIFY_SYNTAX, OPT_MINIFY_IDENTS };
 
 static int set_format(bundle_opts *o, const char *v)
 {
@@ -144,6 +152,23 @@ static int take_flag(bundle_opts *o, int c, const char *v)
         return 0;
     }
     case OPT_SOURCEMAP: o->sourcemap = 1; return 0;
+    case OPT_JSX:
+        if (!strcmp(v, "classic") || !strcmp(v, "transform"))
+            o->lower.jsx = SL_JSX_CLASSIC;
+        else if (!strcmp(v, "automatic"))
+            o->lower.jsx = SL_JSX_AUTOMATIC;
+        else {
+            fprintf(stderr, "sluice bundle: unknown --jsx '%s' (classic or automatic)\n", v);
+            return -1;
+        }
+        return 0;
+    case OPT_JSX_FACTORY: o->lower.jsx_factory = v; return 0;
+    case OPT_JSX_FRAGMENT: o->lower.jsx_fragment = v; return 0;
+    case OPT_JSX_IMPORT_SOURCE: o->lower.jsx_import_source = v; return 0;
+    case OPT_MINIFY: o->minify_ws = o->minify_syntax = o->minify_idents = 1; return 0;
+    case OPT_MINIFY_WS: o->minify_ws = 1; return 0;
+    case OPT_MINIFY_SYNTAX: o->minify_syntax = 1; return 0;
+    case OPT_MINIFY_IDENTS: o->minify_idents = 1; return 0;
     case OPT_STATS: o->stats = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     default: return -1;
@@ -164,10 +189,17 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
         {"max-modules", required_argument, NULL, OPT_MAX_MODULES},
         {"sourcemap", no_argument, NULL, OPT_SOURCEMAP},   {"stats", no_argument, NULL, OPT_STATS},
         {"quiet", no_argument, NULL, 'q'},                 {"help", no_argument, NULL, 'h'},
+        {"jsx", required_argument, NULL, OPT_JSX},         {"jsx-factory", required_argument, NULL, OPT_JSX_FACTORY},
+        {"jsx-fragment", required_argument, NULL, OPT_JSX_FRAGMENT},
+        {"jsx-import-source", required_argument, NULL, OPT_JSX_IMPORT_SOURCE},
+        {"minify", no_argument, NULL, OPT_MINIFY},         {"minify-whitespace", no_argument, NULL, OPT_MINIFY_WS},
+        {"minify-syntax", no_argument, NULL, OPT_MINIFY_SYNTAX},
+        {"minify-identifiers", no_argument, NULL, OPT_MINIFY_IDENTS},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     o->format = -1;
+    o->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
     o->entries = calloc((size_t)argc, sizeof *o->entries);
     o->externals = calloc((size_t)argc, sizeof *o->externals);
     int c;
@@ -307,7 +339,10 @@ static void print_warning(const bundle_opts *o, const js_module *m, uint32_t pos
     if (o->quiet || strstr(m->path, "/node_modules/"))
         return;
     char msg[1024];
-    sl__js_diag(msg, sizeof msg, m->path, m->src, m->len, pos, what);
+    const char *src;
+    size_t len;
+    uint32_t at = sl__module_orig_pos(m, pos, &src, &len);
+    sl__js_diag(msg, sizeof msg, m->path, src, len, at, what);
     fprintf(stderr, "%s\n", msg);
 }
 
@@ -323,6 +358,87 @@ static void print_warnings(const bundle_opts *o, const sl__graph *g, const sl__l
 {
     for (size_t i = 0; i < L->nwarnings; i++)
         print_warning(o, g->mods[L->warnings[i].mod], L->warnings[i].pos, L->warnings[i].msg);
+}
+
+/* The last segment of the bundle's map at or before (line, col); NULL if
+ * none on that line. */
+static const sl__map_seg *seg_at(const sl__output *out, uint32_t line, uint32_t col)
+{
+    size_t lo = 0, hi = out->nsegs;
+    while (lo < hi) { /* the first segment after (line, col) */
+        size_t mid = (lo + hi) / 2;
+        const sl__map_seg *g = &out->segs[mid];
+        if (g->gen_line < line || (g->gen_line == line && g->gen_col <= col))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || out->segs[lo - 1].gen_line != line)
+        return NULL;
+    return &out->segs[lo - 1];
+}
+
+/* The minifier's map points into the unminified bundle; the bundle's map
+ * points from there into the original files.  Each minified segment goes
+ * through the bundle segment before it on its line (text in a run is
+ * copied unchanged, so the distance into the run carries over). */
+static void compose_map(sl__output *out, const sl__minified *mn)
+{
+    sl__map_seg *segs = malloc((mn->nsegs + 1) * sizeof *segs);
+    size_t k = 0;
+    for (size_t i = 0; i < mn->nsegs; i++) {
+        const sl__map_seg *g = &mn->segs[i];
+        const sl__map_seg *b = g->src == 0 ? seg_at(out, (uint32_t)g->line, (uint32_t)g->col) : NULL;
+        if (!b)
+            continue;
+        segs[k++] = (sl__map_seg){g->gen_line, g->gen_col, b->src, b->line,
+                                  b->col + (g->col - (int32_t)b->gen_col), g->name};
+    }
+    free(out->map);
+    sl__map_json(segs, k, out->sources, out->contents, out->content_lens, out->nsources, mn->names, mn->nnames,
+                 &out->map, &out->map_len);
+    free(out->segs);
+    out->segs = segs;
+    out->nsegs = k;
+}
+
+/* --minify-*: the linked bundle through tools/js (parse, rewrite, rename,
+ * print), its map composed with the bundle's. */
+static int minify_output(const bundle_opts *o, sl__output *out, const char *map_name, size_t nmods)
+{
+    size_t len = out->len;
+    if (map_name) { /* the sourceMappingURL line goes back on after */
+        while (len > 0 && out->code[len - 1] != '\n')
+            len--;
+        while (len > 0 && out->code[len - 1] == '\n')
+            len--;
+        while (len > 0 && out->code[len - 1] != '\n')
+            len--;
+    }
+    sl__minify_opts mo = {.whitespace = (uint8_t)o->minify_ws, .syntax = (uint8_t)o->minify_syntax,
+                          .identifiers = (uint8_t)o->minify_idents, .module = o->format == FMT_ESM,
+                          .keep = o->format == FMT_IIFE ? o->global_name : NULL, .want_map = map_name != NULL};
+    sl__minified mn;
+    char err[1024];
+    if (sl__front_minify(out->code, len, &mo, &mn, err, sizeof err)) {
+        fprintf(stderr, "sluice bundle: internal error: the bundle does not parse for minification:\n%s\n", err);
+        return -1;
+    }
+    /* metafile: each module's share of the output, scaled to the minified size */
+    for (size_t i = 0; out->module_bytes && len && i < nmods; i++)
+        out->module_bytes[i] = (size_t)((double)out->module_bytes[i] * (double)mn.len / (double)len);
+    if (map_name) {
+        compose_map(out, &mn);
+        size_t n = strlen(map_name) + 32;
+        mn.code = realloc(mn.code, mn.len + n);
+        mn.len += (size_t)snprintf(mn.code + mn.len, n, "//# sourceMappingURL=%s\n", map_name);
+    }
+    free(out->code);
+    out->code = mn.code;
+    out->len = mn.len;
+    mn.code = NULL;
+    sl__minified_free(&mn);
+    return 0;
 }
 
 typedef struct timings {
@@ -357,6 +473,8 @@ static int emit_entry(const bundle_opts *o, const sl__link_opts *lo, sl__graph *
         fprintf(stderr, "sluice bundle: internal error: a module was left without a name; nothing written\n");
         rc = 1;
     }
+    if (!rc && (o->minify_ws || o->minify_syntax || o->minify_idents) && minify_output(o, out, map_name, g->n))
+        rc = 1;
     double c = now_s();
     if (rc || write_file(path, out->code, out->len, o->quiet) ||
         (map_path && write_file(map_path, out->map, out->map_len, o->quiet)))
@@ -407,7 +525,8 @@ static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
     double t0 = now_s();
     sl__graph_opts go = {.parse = {o->defines, o->ndefines},
                          .resolve = {o->platform_node, o->externals, o->nexternals},
-                         .max_modules = o->max_modules};
+                         .max_modules = o->max_modules,
+                         .lower = o->lower};
     sl__graph g;
     char *err = NULL;
     if (sl__graph_build(&g, pool, abs, o->nentries, &go, &err)) {

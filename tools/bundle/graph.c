@@ -17,6 +17,7 @@
 #include "infile.h"
 #include "json.h"
 #include "sluice/chan.h"
+#include "tsconfig.h"
 #include "sluice/pool.h"
 
 typedef struct work_msg {
@@ -61,6 +62,84 @@ static char *fmt_err(const char *fmt, const char *a, unsigned line, unsigned col
     return s;
 }
 
+/* The flags (set ones win) over the nearest tsconfig.json. */
+static sl__lower_cfg lower_cfg(const sl__lower_cfg *flags, const sl__tsconfig *tc)
+{
+    sl__lower_cfg c = tc ? tc->lower : (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
+    if (c.jsx == SL_JSX_PRESERVE)
+        c.jsx = SL_JSX_UNSET; /* the bundle must run: JSX is always compiled (docs/bundle.md) */
+    if (flags->jsx != SL_JSX_UNSET)
+        c.jsx = flags->jsx;
+    if (flags->jsx_factory)
+        c.jsx_factory = flags->jsx_factory;
+    if (flags->jsx_fragment)
+        c.jsx_fragment = flags->jsx_fragment;
+    if (flags->jsx_import_source)
+        c.jsx_import_source = flags->jsx_import_source;
+    return c;
+}
+
+/* A TypeScript or JSX module: tools/js lowers it to JavaScript, which is
+ * what the bundler's parser then reads; the original stays for source
+ * maps and messages. */
+static int lower_module(worker *w, js_module *m, char **err)
+{
+    const sl__tsconfig *tc = sl__resolver_tsconfig(w->res, m->path);
+    if (tc && tc->error) {
+        *err = strdup(tc->error);
+        return -1;
+    }
+    sl__lower_cfg cfg = lower_cfg(&w->o->lower, tc);
+    char *out, msg[1024];
+    size_t n, nmap;
+    sl__omap_seg *map;
+    if (sl__front_lower(m->path, m->src, m->len, &cfg, 1, &out, &n, &map, &nmap, msg, sizeof msg)) {
+        *err = strdup(msg);
+        return -1;
+    }
+    SL_VEC_PUSH(w->sources, out);
+    SL_VEC_PUSH(w->sources, (char *)map);
+    m->orig_src = m->src;
+    m->orig_len = m->len;
+    m->src = out;
+    m->len = n;
+    m->omap = map;
+    m->nomap = nmap;
+    return 0;
+}
+
+uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src, size_t *len)
+{
+    if (!m->omap || !m->nomap) {
+        *src = m->src;
+        *len = m->len;
+        return pos;
+    }
+    *src = m->orig_src;
+    *len = m->orig_len;
+    size_t lo = 0, hi = m->nomap; /* the last segment at or before pos */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (m->omap[mid].off <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const sl__omap_seg *g = &m->omap[lo];
+    const char *s = m->orig_src, *end = s + m->orig_len;
+    for (int32_t l = 0; l < g->line && s < end; l++) {
+        const char *q = memchr(s, '\n', (size_t)(end - s));
+        s = q ? q + 1 : end;
+    }
+    for (int32_t u = 0; u < g->col && s < end && *s != '\n';) {
+        unsigned char c = (unsigned char)*s;
+        int wdt = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        u += wdt == 4 ? 2 : 1;
+        s += wdt;
+    }
+    return (uint32_t)((s > end ? end : s) - m->orig_src);
+}
+
 static js_module *load(worker *w, const char *path, char **err)
 {
     js_module *m = sl__arena_zalloc(&w->arena, sizeof *m);
@@ -78,6 +157,8 @@ static js_module *load(worker *w, const char *path, char **err)
     if (!m->src)
         return NULL;
     m->flags = sl__resolver_file_flags(w->res, path);
+    if (sl__front_wants(path) && lower_module(w, m, err))
+        return NULL;
     if (m->flags & MF_JSON) {
         size_t at;
         sl__arena scratch;
@@ -112,7 +193,10 @@ static js_module *load(worker *w, const char *path, char **err)
             r->builtin = 1;
         } else {
             uint32_t line, col;
-            sl__js_line_col(m->src, m->len, r->spec_pos, &line, &col);
+            const char *osrc;
+            size_t olen;
+            uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
+            sl__js_line_col(osrc, olen, at, &line, &col);
             *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, line, col, r->spec);
             return NULL;
         }

@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "js_ast.h"
+#include "js_front.h"
 #include "js_parser.h"
 #include "resolver.h"
 #include "sluice/pool.h"
@@ -25,6 +26,7 @@ typedef struct sl__graph_opts {
     js_parse_opts parse;
     sl__resolve_opts resolve;
     size_t max_modules; /* more is an error at the import that would pass it (0: SL_BUNDLE_MAX_MODULES) */
+    sl__lower_cfg lower; /* --jsx* flags (-1 / NULL: the nearest tsconfig.json, else the default) */
 } sl__graph_opts;
 
 typedef struct sl__graph {
@@ -43,5 +45,10 @@ typedef struct sl__graph {
 int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t nentries, const sl__graph_opts *o,
                     char **err);
 void sl__graph_free(sl__graph *g);
+
+/* Where byte offset pos of m->src is in the file the user wrote: the same
+ * offset for JavaScript, through the module's own map for TypeScript and
+ * JSX.  *src and *len receive that file's text. */
+uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src, size_t *len);
 
 #endif

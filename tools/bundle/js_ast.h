@@ -120,10 +120,18 @@ enum js_module_flags {
     MF_STRICT = 128 /* a "use strict" directive opens the file */
 };
 
+struct sl__omap_seg;
+
 typedef struct js_module {
     const char *path;
     const char *src;
     size_t len;
+    /* A TypeScript or JSX module: src is the JavaScript tools/js printed
+     * from orig_src, and omap (sorted by offset in src) leads back to it. */
+    const char *orig_src;
+    size_t orig_len;
+    const struct sl__omap_seg *omap;
+    size_t nomap;
     uint32_t flags;
     uint32_t hashbang_end; /* bytes of the `#!` line, 0 if none */
 

@@ -31,10 +31,15 @@ typedef struct pbuf {
     size_t nsegs, segcap;
 } pbuf;
 
-/* Where copying is in the original: its line and that line's first byte. */
+/* Where copying is in the original: its line and that line's first byte.
+ * For a TypeScript/JSX module, omap leads from src (the JavaScript tools/js
+ * printed) back to the file the user wrote, and `next` is the first of its
+ * points not yet passed. */
 typedef struct srcpos {
     int32_t line;
     size_t line_start;
+    const sl__omap_seg *omap;
+    size_t nomap, next;
 } srcpos;
 
 static void pb_grow(pbuf *p, size_t extra)
@@ -78,6 +83,27 @@ static void pb_text(pbuf *p, const char *s, size_t n)
 
 static void pb_str(pbuf *p, const char *s) { pb_text(p, s, strlen(s)); }
 
+/* Copied lowered text of a TypeScript/JSX module: a segment at each point
+ * of the module's own map inside the run (and one at the run's start from
+ * the point before it), so positions resolve to the .ts/.tsx file. */
+static void pb_copy_mapped(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp)
+{
+    while (sp->next < sp->nomap && sp->omap[sp->next].off < from)
+        sp->next++;
+    if (sp->next > 0 && (sp->next == sp->nomap || sp->omap[sp->next].off > from)) {
+        const sl__omap_seg *g = &sp->omap[sp->next - 1];
+        pb_seg(p, g->line, g->col);
+    }
+    size_t at = from;
+    for (; sp->next < sp->nomap && sp->omap[sp->next].off < to; sp->next++) {
+        const sl__omap_seg *g = &sp->omap[sp->next];
+        pb_advance(p, src + at, g->off - at);
+        at = g->off;
+        pb_seg(p, g->line, g->col);
+    }
+    pb_advance(p, src + at, to - at);
+}
+
 /* Copied source src[from..to).  With `track`, each run of copied text and
  * each line inside it starts a segment pointing back at the original. */
 static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp, int track)
@@ -90,6 +116,10 @@ static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp
     p->n += n;
     if (!track)
         return;
+    if (sp->omap) {
+        pb_copy_mapped(p, src, from, to, sp);
+        return;
+    }
     pb_seg(p, sp->line, (int32_t)(from - sp->line_start));
     const char *s = src + from, *end = src + to;
     for (const char *q; (q = memchr(s, '\n', (size_t)(end - s))); s = q + 1) {
@@ -150,6 +180,7 @@ typedef struct pctx {
     sl__arena *arenas; /* one per pool worker, for patch texts */
     size_t narenas;
     int track;
+    const char *map_dir;
     char cwd[4096]; /* read once, before the parallel part */
     size_t cwdlen;
 } pctx;
@@ -248,7 +279,7 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
     if (v.n)
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
     size_t at = 0;
-    srcpos sp = {0, 0};
+    srcpos sp = {0, 0, m->omap, m->nomap, 0};
     for (size_t k = 0; k < v.n; k++) {
         patch *p = &v.v[k];
         if (p->pos < at)
@@ -301,7 +332,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         pb_str(out, name(c, L->require_name[it->mod]));
         if (L->kind[it->mod] == MK_JSON) {
             pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
-            srcpos sp = {0, 0};
+            srcpos sp = {0, 0, NULL, 0, 0};
             pb_copy(out, m->src, 0, m->len, &sp, c->track);
             pb_str(out, ";\n});\n");
             return;
@@ -344,7 +375,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
     case EV_JSON_INIT: {
         pb_str(out, head);
         pb_str(out, sl__arena_printf(a, "var %s = ", name(c, L->json_name[it->mod])));
-        srcpos sp = {0, 0};
+        srcpos sp = {0, 0, NULL, 0, 0};
         size_t end = m->len;
         while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
             end--;
@@ -683,6 +714,106 @@ static char *relative_to(const char *dir, const char *path)
     return out;
 }
 
+void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, const char *const *contents,
+                  const size_t *lens, size_t nsources, char *const *names, size_t nnames, char **json, size_t *len)
+{
+    pbuf m = {0};
+    raw(&m, "{\"version\":3,\"sources\":[", 24);
+    for (size_t i = 0; i < nsources; i++) {
+        if (i)
+            raw(&m, ",", 1);
+        raw_quote(&m, sources[i], strlen(sources[i]));
+    }
+    raw(&m, "],\"sourcesContent\":[", 20);
+    for (size_t i = 0; i < nsources; i++) {
+        if (i)
+            raw(&m, ",", 1);
+        raw_quote(&m, contents[i], lens[i]);
+    }
+    raw(&m, "],\"names\":[", 11);
+    for (size_t i = 0; i < nnames; i++) {
+        if (i)
+            raw(&m, ",", 1);
+        raw_quote(&m, names[i], strlen(names[i]));
+    }
+    raw(&m, "],\"mappings\":\"", 14);
+    /* Segments in output order; `;` ends a line, `,` separates. */
+    int32_t prev_src = 0, prev_line = 0, prev_col = 0, prev_name = 0;
+    uint32_t line = 0, prev_out_col = 0;
+    int on_line = 0; /* a segment already written on this output line */
+    for (size_t k = 0; k < nsegs; k++) {
+        const sl__map_seg *g = &segs[k];
+        for (; line < g->gen_line; line++) {
+            raw(&m, ";", 1);
+            on_line = 0;
+            prev_out_col = 0;
+        }
+        if (on_line)
+            raw(&m, ",", 1);
+        on_line = 1;
+        vlq(&m, (int32_t)(g->gen_col - prev_out_col));
+        vlq(&m, g->src - prev_src);
+        vlq(&m, g->line - prev_line);
+        vlq(&m, g->col - prev_col);
+        if (g->name >= 0) {
+            vlq(&m, g->name - prev_name);
+            prev_name = g->name;
+        }
+        prev_out_col = g->gen_col;
+        prev_src = g->src;
+        prev_line = g->line;
+        prev_col = g->col;
+    }
+    raw(&m, "\"}\n", 3);
+    free(m.segs);
+    *json = m.b;
+    *len = m.n;
+}
+
+/* The bundle's map: its segments (kept decoded in out for --minify to
+ * compose with), its sources relative to the map's directory and their
+ * original text. */
+static void build_map(pctx *c, const item *items, size_t nitems, const pbuf *bufs, size_t head_lines,
+                      sl__output *out)
+{
+    sl__link *L = c->L;
+    int32_t *src_index = malloc(L->g->n * sizeof *src_index);
+    for (size_t i = 0; i < L->g->n; i++)
+        src_index[i] = -1;
+    size_t nsrc = 0, nsegs = 0;
+    for (size_t i = 0; i < nitems; i++)
+        nsegs += bufs[i].nsegs;
+    out->sources = calloc(L->g->n + 1, sizeof *out->sources);
+    out->contents = calloc(L->g->n + 1, sizeof *out->contents);
+    out->content_lens = calloc(L->g->n + 1, sizeof *out->content_lens);
+    out->segs = malloc((nsegs + 1) * sizeof *out->segs);
+    for (size_t i = 0; i < nitems; i++) {
+        int32_t mi = items[i].mod;
+        if (src_index[mi] >= 0 || bufs[i].nsegs == 0)
+            continue;
+        const js_module *mod = L->g->mods[mi];
+        out->sources[nsrc] = relative_to(c->map_dir, mod->path);
+        out->contents[nsrc] = mod->orig_src ? mod->orig_src : mod->src;
+        out->content_lens[nsrc] = mod->orig_src ? mod->orig_len : mod->len;
+        src_index[mi] = (int32_t)nsrc++;
+    }
+    out->nsources = nsrc;
+    size_t k = 0, base = head_lines;
+    for (size_t i = 0; i < nitems; i++) {
+        const pbuf *b = &bufs[i];
+        int32_t si = src_index[items[i].mod];
+        for (size_t j = 0; j < b->nsegs && si >= 0; j++) {
+            const seg *g = &b->segs[j];
+            out->segs[k++] = (sl__map_seg){(uint32_t)(base + g->out_line), g->out_col, si, g->src_line, g->src_col, -1};
+        }
+        base += b->nl;
+    }
+    out->nsegs = k;
+    sl__map_json(out->segs, out->nsegs, out->sources, out->contents, out->content_lens, out->nsources, NULL, 0,
+                 &out->map, &out->map_len);
+    free(src_index);
+}
+
 int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out)
 {
     memset(out, 0, sizeof *out);
@@ -696,7 +827,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     for (size_t i = 0; i < L->nevs; i++)
         items[L->ncjs + (size_t)split + i] = (item){(uint8_t)(1 + L->evs[i].type), L->evs[i].mod};
     pbuf *bufs = calloc(nitems + 1, sizeof *bufs);
-    pctx c = {.L = L, .strict = strict, .track = map_name != NULL};
+    pctx c = {.L = L, .strict = strict, .track = map_name != NULL, .map_dir = map_dir};
     if (getcwd(c.cwd, sizeof c.cwd))
         c.cwdlen = strlen(c.cwd);
     par pa = {&c, items, bufs};
@@ -730,72 +861,8 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
         o += (size_t)sprintf(out->code + o, "//# sourceMappingURL=%s\n", map_name);
     out->len = o;
 
-    if (map_name) {
-        pbuf m = {0};
-        int32_t *src_index = malloc(L->g->n * sizeof *src_index);
-        for (size_t i = 0; i < L->g->n; i++)
-            src_index[i] = -1;
-        int32_t nsrc = 0;
-        raw(&m, "{\"version\":3,\"sources\":[", 24);
-        for (size_t i = 0; i < nitems; i++) {
-            int32_t mi = items[i].mod;
-            if (src_index[mi] >= 0 || bufs[i].nsegs == 0)
-                continue;
-            src_index[mi] = nsrc++;
-            char *r = relative_to(map_dir, L->g->mods[mi]->path);
-            if (nsrc > 1)
-                raw(&m, ",", 1);
-            raw_quote(&m, r, strlen(r));
-            free(r);
-        }
-        raw(&m, "],\"sourcesContent\":[", 20);
-        int first = 1;
-        for (size_t i = 0, k = 0; i < nitems && (int32_t)k < nsrc; i++) {
-            int32_t mi = items[i].mod;
-            if (src_index[mi] != (int32_t)k)
-                continue;
-            if (!first)
-                raw(&m, ",", 1);
-            first = 0;
-            raw_quote(&m, L->g->mods[mi]->src, L->g->mods[mi]->len);
-            k++;
-        }
-        raw(&m, "],\"names\":[],\"mappings\":\"", 25);
-        /* Segments in output order; `;` ends a line, `,` separates. */
-        int32_t prev_src = 0, prev_line = 0, prev_col = 0;
-        size_t line = 0, base = head.nl;
-        int on_line = 0; /* a segment already written on this output line */
-        uint32_t prev_out_col = 0;
-        for (size_t i = 0; i < nitems; i++) {
-            pbuf *b = &bufs[i];
-            int32_t si = src_index[items[i].mod];
-            for (size_t k = 0; k < b->nsegs && si >= 0; k++) {
-                seg *g = &b->segs[k];
-                for (; line < base + g->out_line; line++) {
-                    raw(&m, ";", 1);
-                    on_line = 0;
-                    prev_out_col = 0;
-                }
-                if (on_line)
-                    raw(&m, ",", 1);
-                on_line = 1;
-                vlq(&m, (int32_t)(g->out_col - prev_out_col));
-                vlq(&m, si - prev_src);
-                vlq(&m, g->src_line - prev_line);
-                vlq(&m, g->src_col - prev_col);
-                prev_out_col = g->out_col;
-                prev_src = si;
-                prev_line = g->src_line;
-                prev_col = g->src_col;
-            }
-            base += b->nl;
-        }
-        raw(&m, "\"}\n", 3);
-        out->map = m.b;
-        out->map_len = m.n;
-        free(m.segs);
-        free(src_index);
-    }
+    if (map_name)
+        build_map(&c, items, nitems, bufs, head.nl, out);
     for (size_t i = 0; i < nitems; i++) {
         free(bufs[i].b);
         free(bufs[i].segs);
@@ -815,5 +882,11 @@ void sl__output_free(sl__output *out)
     free(out->code);
     free(out->map);
     free(out->module_bytes);
+    for (size_t i = 0; i < out->nsources; i++)
+        free(out->sources[i]);
+    free(out->sources);
+    free(out->contents);
+    free(out->content_lens);
+    free(out->segs);
     memset(out, 0, sizeof *out);
 }

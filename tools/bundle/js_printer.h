@@ -23,6 +23,12 @@ typedef struct sl__output {
     char *map; /* source map JSON when asked for */
     size_t map_len;
     size_t *module_bytes; /* bytes each module contributes (metafile) */
+    /* with a map: its decoded segments and sources, for --minify to compose with */
+    sl__map_seg *segs;
+    size_t nsegs;
+    char **sources;       /* relative to the map's directory */
+    const char **contents; /* the original text (a .ts file's, not the JavaScript printed from it) */
+    size_t *content_lens, nsources;
 } sl__output;
 
 /* map_name: the source map's file name, written into the sourceMappingURL
@@ -31,5 +37,9 @@ typedef struct sl__output {
  * unassigned (an internal error; debug and sanitizer builds abort). */
 int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out);
 void sl__output_free(sl__output *out);
+
+/* A source map v3 as JSON (*json malloc'd): segments in generated order. */
+void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, const char *const *contents,
+                  const size_t *lens, size_t nsources, char *const *names, size_t nnames, char **json, size_t *len);
 
 #endif

@@ -20,6 +20,7 @@
 #include "infile.h"
 #include "js_ast.h"
 #include "json.h"
+#include "tsconfig.h"
 
 typedef struct pkg_ent {
     char *dir;
@@ -31,6 +32,7 @@ struct sl__resolver {
     sl__resolve_opts o;
     int in_imports; /* resolving through a package's "imports" */
     sl__arena a;
+    sl__tsconfigs *tsc;
     pkg_ent **tab;
     size_t cap;
 };
@@ -50,6 +52,7 @@ sl__resolver *sl__resolver_new(const sl__resolve_opts *o)
     memset(r, 0, sizeof *r);
     r->o = *o;
     sl__arena_init(&r->a);
+    r->tsc = sl__tsconfigs_new();
     r->cap = 256;
     r->tab = sl__xrealloc(NULL, r->cap * sizeof *r->tab);
     memset(r->tab, 0, r->cap * sizeof *r->tab);
@@ -61,12 +64,13 @@ void sl__resolver_free(sl__resolver *r)
     if (!r)
         return;
     free(r->tab);
+    sl__tsconfigs_free(r->tsc);
     sl__arena_free(&r->a);
     free(r);
 }
 
 /* Lexical normalisation of an absolute path: // . .. collapse. */
-static char *normalize(sl__arena *a, const char *path)
+char *sl__path_normalize(sl__arena *a, const char *path)
 {
     size_t n = strlen(path);
     char *out = sl__arena_alloc(a, n + 2);
@@ -154,11 +158,36 @@ static json_value *pkg_at(sl__resolver *r, const char *dir)
     return e->json;
 }
 
+/* TypeScript's rule: an import of `./x.js` that does not exist means the
+ * `./x.ts` (or `.tsx`) that will compile to it; `.mjs` -> `.mts`, `.cjs` -> `.cts`. */
+static const char *try_ts_for_js(sl__arena *a, const char *path)
+{
+    static const struct { const char *js, *ts[3]; } map[] = {
+        {".js", {".ts", ".tsx", NULL}}, {".jsx", {".ts", ".tsx", NULL}},
+        {".mjs", {".mts", NULL, NULL}}, {".cjs", {".cts", NULL, NULL}}};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        size_t el = strlen(map[i].js);
+        if (n <= el || strcmp(path + n - el, map[i].js))
+            continue;
+        for (int k = 0; map[i].ts[k]; k++) {
+            char *p = sl__arena_printf(a, "%.*s%s", (int)(n - el), path, map[i].ts[k]);
+            if (is_file(p))
+                return p;
+        }
+    }
+    return NULL;
+}
+
 static const char *try_file(sl__arena *a, const char *path)
 {
-    static const char *exts[] = {".js", ".mjs", ".cjs", ".json", NULL};
+    /* after node's own, TypeScript's and JSX's (esbuild tries these too) */
+    static const char *exts[] = {".js", ".mjs", ".cjs", ".json", ".ts", ".tsx", ".mts", ".cts", ".jsx", NULL};
     if (is_file(path))
         return path;
+    const char *ts = try_ts_for_js(a, path);
+    if (ts)
+        return ts;
     for (int i = 0; exts[i]; i++) {
         char *p = sl__arena_printf(a, "%s%s", path, exts[i]);
         if (is_file(p))
@@ -192,7 +221,7 @@ static const char *try_dir(sl__resolver *r, sl__arena *a, const char *dir)
     json_value *pkg = pkg_at(r, dir);
     const char *m = pkg ? main_field(r, pkg) : NULL;
     if (m) {
-        char *p = normalize(a, sl__arena_printf(a, "%s/%s", dir, m));
+        char *p = sl__path_normalize(a, sl__arena_printf(a, "%s/%s", dir, m));
         const char *f = try_file(a, p);
         if (!f)
             f = try_index(a, p);
@@ -241,7 +270,7 @@ static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir,
             out = sl__arena_printf(a, "%s%s%.*s%s%s", lead, sep, (int)(st - s), s, star, st + 1);
         else
             out = sl__arena_printf(a, "%s%s%s", lead, sep, s);
-        return bare ? out : normalize(a, out);
+        return bare ? out : sl__path_normalize(a, out);
     }
     if (t->type == JSON_ARR) {
         for (size_t i = 0; i < t->n; i++) {
@@ -346,7 +375,7 @@ static int browser_target(sl__resolver *r, sl__arena *a, const char *pkgdir, jso
     if (v->type != JSON_STR)
         return -1;
     if (!strncmp(v->str, "./", 2) || !strncmp(v->str, "../", 3)) {
-        *out = try_path(r, a, normalize(a, sl__arena_printf(a, "%s/%s", pkgdir, v->str)));
+        *out = try_path(r, a, sl__path_normalize(a, sl__arena_printf(a, "%s/%s", pkgdir, v->str)));
         return *out ? RES_FILE : RES_NOT_FOUND;
     }
     return sl__resolve(r, v->str, sl__arena_printf(a, "%s/package.json", pkgdir), is_require, a, out);
@@ -362,7 +391,7 @@ static int browser_file(sl__resolver *r, sl__arena *a, const char *file, int is_
         const char *k = map->keys[i];
         if (strncmp(k, "./", 2) && strncmp(k, "../", 3))
             continue;
-        const char *kp = normalize(a, sl__arena_printf(a, "%s/%s", pkgdir, k));
+        const char *kp = sl__path_normalize(a, sl__arena_printf(a, "%s/%s", pkgdir, k));
         const char *kf = try_file(a, kp);
         if (!strcmp(kp, file) || (kf && !strcmp(kf, file)))
             return browser_target(r, a, pkgdir, map->vals[i], file, is_require, out);
@@ -417,6 +446,55 @@ static int resolve_imports(sl__resolver *r, const char *spec, const char *dir, i
     return is_file(t) ? RES_FILE : RES_NOT_FOUND;
 }
 
+/* A bare specifier through the importer's tsconfig.json: `paths` (an
+ * exact key, else the `*` pattern with the longest prefix; its targets in
+ * order), then `baseUrl`.  NULL: fall through to node_modules, as esbuild does. */
+static const char *tsconfig_resolve(sl__resolver *r, const char *spec, const char *dir, sl__arena *a)
+{
+    const sl__tsconfig *tc = sl__tsconfig_for(r->tsc, dir);
+    if (!tc || tc->error)
+        return NULL;
+    const json_value *paths = tc->paths, *best = NULL;
+    const char *star = NULL;
+    size_t best_pre = 0, sl = strlen(spec);
+    for (size_t i = 0; paths && i < paths->n; i++) {
+        const char *k = paths->keys[i], *st = strchr(k, '*');
+        if (!st) {
+            if (!strcmp(k, spec)) {
+                best = paths->vals[i], star = NULL;
+                break;
+            }
+            continue;
+        }
+        size_t pre = (size_t)(st - k), suf = strlen(st + 1);
+        if (sl >= pre + suf && !strncmp(spec, k, pre) && !strcmp(spec + sl - suf, st + 1) && (!best || pre > best_pre)) {
+            best = paths->vals[i], best_pre = pre;
+            star = sl__arena_strndup(a, spec + pre, sl - pre - suf);
+        }
+    }
+    for (size_t i = 0; best && best->type == JSON_ARR && i < best->n; i++) {
+        const json_value *t = best->vals[i];
+        if (t->type != JSON_STR)
+            continue;
+        const char *st = star ? strchr(t->str, '*') : NULL;
+        const char *sub = st ? sl__arena_printf(a, "%.*s%s%s", (int)(st - t->str), t->str, star, st + 1) : t->str;
+        const char *f = try_path(r, a, sl__path_normalize(a, sub[0] == '/' ? sub : sl__arena_printf(a, "%s/%s", tc->paths_base, sub)));
+        if (f)
+            return f;
+    }
+    if (tc->base_url)
+        return try_path(r, a, sl__path_normalize(a, sl__arena_printf(a, "%s/%s", tc->base_url, spec)));
+    return NULL;
+}
+
+const sl__tsconfig *sl__resolver_tsconfig(sl__resolver *r, const char *path)
+{
+    const char *s = strrchr(path, '/');
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", s && s != path ? (int)(s - path) : 1, s && s != path ? path : "/");
+    return sl__tsconfig_for(r->tsc, dir);
+}
+
 int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
                 const char **out)
 {
@@ -426,7 +504,7 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
     char *dir = sl__arena_strndup(a, from, slash ? (size_t)(slash - from) : 0);
     if (spec[0] == '/' || !strncmp(spec, "./", 2) || !strncmp(spec, "../", 3) || !strcmp(spec, ".") ||
         !strcmp(spec, "..")) {
-        char *p = normalize(a, spec[0] == '/' ? spec : sl__arena_printf(a, "%s/%s", dir, spec));
+        char *p = sl__path_normalize(a, spec[0] == '/' ? spec : sl__arena_printf(a, "%s/%s", dir, spec));
         *out = try_path(r, a, p);
         if (!*out)
             return RES_NOT_FOUND;
@@ -436,6 +514,8 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
         return resolve_imports(r, spec, dir, is_require, a, out);
     if (r->o.platform_node && is_builtin(spec))
         return RES_BUILTIN;
+    if ((*out = tsconfig_resolve(r, spec, dir, a)))
+        return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
     const char *bdir = NULL;
     json_value *bmap = browser_map_of(r, a, dir, &bdir);
     json_value *bv = sl__json_get(bmap, spec);

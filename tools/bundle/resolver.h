@@ -41,6 +41,13 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
  * extension (js_ast.h flags). */
 unsigned sl__resolver_file_flags(sl__resolver *r, const char *path);
 
+/* The tsconfig.json that applies to the file at path (tsconfig.h); NULL: none. */
+struct sl__tsconfig;
+const struct sl__tsconfig *sl__resolver_tsconfig(sl__resolver *r, const char *path);
+
+/* Lexical normalisation of an absolute path (`//`, `.`, `..`), in a. */
+char *sl__path_normalize(sl__arena *a, const char *path);
+
 /* Absolute, normalised form of a path given on the command line. */
 char *sl__path_absolute(const char *path);
 

@@ -1,0 +1,77 @@
+/*
+ * js_front.h - the bundler's door into tools/js (the shared JS/TS/JSX
+ * front end), for the two things the bundler's own statement-level parser
+ * cannot do: lowering TypeScript and JSX modules to JavaScript before they
+ * enter the graph, and minifying the linked bundle.
+ *
+ * tools/js and tools/bundle both name types js_parse_opts, js_ast, ...,
+ * so no file includes both; this header speaks in plain C types only and
+ * js_front.c alone includes tools/js.  Until the bundler links on
+ * tools/js's tree, a TypeScript module is parsed twice: by tools/js here,
+ * then (as the JavaScript it printed) by the bundler's parser.
+ */
+#ifndef SL_BUNDLE_JS_FRONT_H
+#define SL_BUNDLE_JS_FRONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A point of a module's own source map: byte offset in the printed
+ * JavaScript -> 0-based line and column (UTF-16 units) in the original. */
+typedef struct sl__omap_seg {
+    uint32_t off;
+    int32_t line, col;
+} sl__omap_seg;
+
+enum { SL_JSX_UNSET = -1, SL_JSX_CLASSIC = 0, SL_JSX_AUTOMATIC = 1, SL_JSX_PRESERVE = 2 };
+
+/* What lowering needs to know: command-line flags over the nearest
+ * tsconfig.json.  -1 / NULL: unset (tools/js's default). */
+typedef struct sl__lower_cfg {
+    int jsx; /* SL_JSX_* */
+    const char *jsx_factory, *jsx_fragment, *jsx_import_source;
+    int use_define_for_class_fields;
+    int experimental_decorators;
+    int verbatim_module_syntax;
+} sl__lower_cfg;
+
+/* Is path a file tools/js must lower (.ts .tsx .mts .cts .jsx)? */
+int sl__front_wants(const char *path);
+
+/* Parses and lowers src (path names the file and its dialect) and prints
+ * it as JavaScript into *out (malloc'd, NUL-terminated).  With want_map,
+ * *map (malloc'd, sorted by off) maps the printed text back to src.
+ * Returns 0, or -1 with "path:line:col: message" and the line in err. */
+int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
+                    char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, char *err, size_t errlen);
+
+/* One segment of a generated file's source map, decoded. */
+typedef struct sl__map_seg {
+    uint32_t gen_line, gen_col;
+    int32_t src, line, col;
+    int32_t name; /* index into the names, -1: none */
+} sl__map_seg;
+
+typedef struct sl__minify_opts {
+    uint8_t whitespace, syntax, identifiers;
+    uint8_t module;       /* --format esm: the bundle is a module (its exports keep their names) */
+    const char *keep;     /* --global-name: the global the bundle assigns (never renamed or handed out) */
+    uint8_t want_map;
+} sl__minify_opts;
+
+typedef struct sl__minified {
+    char *code;
+    size_t len;
+    sl__map_seg *segs; /* want_map: generated -> line/column in the input bundle (src 0) */
+    size_t nsegs;
+    char **names; /* the original names of renamed identifiers */
+    size_t nnames;
+} sl__minified;
+
+/* Minifies a linked bundle.  Returns 0, or -1 with a message (the
+ * bundle did not parse: an internal error). */
+int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl__minified *out, char *err,
+                     size_t errlen);
+void sl__minified_free(sl__minified *m);
+
+#endif
