@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # esbuild_as_sluice.sh bundle ARGS...: runs the pinned esbuild
 # (scripts/npm/bundle-ts) with `sluice bundle`'s command line, so a check
-# written against sluice's flags (real_package.sh) is first proved with
-# esbuild.  Takes the flags those checks use: --platform, --format, -q,
-# -o, --define, --sourcemap, --minify*, --jsx*; anything else is an entry.
-# Used only to prove checks: it is never the bundler under test.
+# written against sluice's flags is first proved with esbuild: ts_bundle
+# (ts_common.sh) uses it, and `real_package.sh esbuild_as_sluice.sh NAME`
+# runs the real-package suite through it.  Takes the flags those checks
+# use: --platform, --format, -q, -o, --define, --sourcemap, --minify*,
+# --jsx*; anything else is an entry.  Only a reference: never the
+# bundler under test.
 set -euo pipefail
 . "$(dirname "$0")/ts_common.sh"
 [ "${1:-}" = bundle ] || { echo "esbuild_as_sluice: first argument must be 'bundle'" >&2; exit 2; }

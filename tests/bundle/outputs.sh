@@ -2,7 +2,7 @@
 # outputs.sh SLUICE CHECK: the output side of `sluice bundle`, one check per
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
-# stdout_default.
+# stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,6 +77,48 @@ case $check in
         if (!e.originalSource.endsWith('colmain.mjs') || text !== word) throw new Error(word + ' maps to ' + JSON.stringify([e, text]));
       }
     " || fail "column mappings" ;;
+  sourcemap_ts_minified)
+    # TypeScript modules, minified: positions in the minified bundle map
+    # (through the minifier's map, the bundle's and each module's own) to
+    # the right .ts file, line and column; renamed names are in `names`.
+    printf "interface Opts {\n  scale: number;\n}\nexport function scaled(value: number, opts: Opts): number {\n  const factor: number = opts.scale;\n  return Math.round(value * factor);\n}\n" >util.ts
+    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconsole.log('result', scaled(input, { scale: 2 }));\n" >app.ts
+    "$sluice" bundle app.ts --format esm --minify --sourcemap -q -o app.out.mjs || fail "bundle"
+    [ "$(node app.out.mjs)" = "result 42" ] || fail "minified bundle prints '$(node app.out.mjs)'"
+    node -e "
+      const { SourceMap } = require('module');
+      const fs = require('fs');
+      const raw = JSON.parse(fs.readFileSync('app.out.mjs.map', 'utf8'));
+      if (!raw.names.length) throw new Error('names is empty');
+      if (!raw.sourcesContent.some((c) => c.includes('interface Opts'))) throw new Error('sourcesContent is not the .ts text');
+      const sm = new SourceMap(raw);
+      const out = fs.readFileSync('app.out.mjs', 'utf8').split('\\n');
+      const find = (word, file) => {
+        const line = out.findIndex((l) => l.includes(word));
+        const col = out[line].indexOf(word);
+        const e = sm.findEntry(line, col);
+        const orig = fs.readFileSync(file, 'utf8').split('\\n');
+        const oc = e.originalColumn + (col - e.generatedColumn);
+        const text = (orig[e.originalLine] || '').slice(oc, oc + word.length);
+        if (!e.originalSource || !e.originalSource.endsWith(file) || text !== word)
+          throw new Error(word + ' maps to ' + JSON.stringify([e, text]));
+      };
+      find('Math.round', 'util.ts');
+      find('scale;', 'util.ts');
+      find('console.log', 'app.ts');
+      find('result', 'app.ts');
+    " 2>&1 || fail "minified TypeScript mappings" ;;
+  minify_keeps_exports_and_global_name)
+    "$sluice" bundle entry.mjs --format iife --global-name Lib --minify -q -o min.js || fail "bundle iife"
+    got=$(node -e "$(cat min.js); console.log(Lib.twice(21), Lib.answer, Object.keys(Lib).join())") || fail "run iife"
+    [ "$got" = "42 42 answer,boom,twice" ] || fail "iife got '$got'"
+    "$sluice" bundle entry.mjs --format esm --minify -q -o min.mjs || fail "bundle esm"
+    got=$(node --input-type=module -e "import * as m from '$work/min.mjs'; console.log(m.twice(2), m.answer, Object.keys(m).join())") || fail "run esm"
+    [ "$got" = "4 42 answer,boom,twice" ] || fail "esm got '$got'"
+    # eval sees the names around it: nothing in its scope chain is renamed
+    printf "export function f(longName) {\n  return eval('longName * 2');\n}\nconsole.log(f(21));\n" >ev.mjs
+    "$sluice" bundle ev.mjs --format esm --minify -q -o ev.out.mjs || fail "bundle eval"
+    [ "$(node ev.out.mjs)" = 42 ] || fail "eval sees a renamed name" ;;
   external_kept)
     printf "import { dep } from 'not-installed-dep';\nimport fs from 'node:fs';\nconsole.log(typeof dep, typeof fs.readFileSync);\n" >ext.mjs
     "$sluice" bundle ext.mjs --platform node --format esm --external not-installed-dep -q -o out.mjs || fail "bundle"

@@ -4,9 +4,9 @@
 # check whose feature sluice bundle does not take yet exits 77 and ctest
 # reports it skipped with the reason; a feature it takes and gets wrong
 # fails.  npm packages: scripts/npm/bundle-ts (pinned, installed on first
-# use with npm ci under a lock) and scripts/npm/bundle (the real-package
-# suite's, installed by its first test: fixture bundle_npm).  Like the
-# real-package suite they check output, so they skip the TSan build.
+# use with npm ci under a lock).  The 23 real-package checks run --minify
+# themselves (real_package.sh's esm-minify run).  Like the real-package
+# suite these check output, so they skip the TSan build.
 if(SLUICE_SANITIZE STREQUAL "thread")
   return()
 endif()
@@ -28,16 +28,6 @@ endforeach()
 foreach(runtime classic automatic)
   sl_ts_check(bundle_tsx_app_${runtime}_renders_like_esbuild
               ${ts_dir}/tsx_app.sh $<TARGET_FILE:sluice> ${runtime})
-endforeach()
-
-# Every real-package check again with --minify.
-file(GLOB ts_packages LIST_DIRECTORIES true ${ts_dir}/packages/*)
-list(SORT ts_packages)
-foreach(dir ${ts_packages})
-  get_filename_component(pkg ${dir} NAME)
-  sl_ts_check(bundle_package_${pkg}_minified_runs_like_node
-              ${ts_dir}/minify_package.sh $<TARGET_FILE:sluice> ${pkg})
-  set_tests_properties(bundle_package_${pkg}_minified_runs_like_node PROPERTIES FIXTURES_REQUIRED bundle_npm)
 endforeach()
 
 # Minified code's source map leads thrown frames back to their original lines.

@@ -137,6 +137,10 @@ uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src,
         u += wdt == 4 ? 2 : 1;
         s += wdt;
     }
+    /* tools/js prints a token as it was written, so the distance past the
+     * segment's start carries over, within the original line */
+    for (uint32_t d = pos > g->off ? pos - g->off : 0; d > 0 && s < end && *s != '\n'; d--)
+        s++;
     return (uint32_t)((s > end ? end : s) - m->orig_src);
 }
 

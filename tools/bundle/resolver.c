@@ -510,12 +510,12 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
             return RES_NOT_FOUND;
         return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
     }
+    if ((*out = tsconfig_resolve(r, spec, dir, a)))
+        return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
     if (spec[0] == '#')
         return resolve_imports(r, spec, dir, is_require, a, out);
     if (r->o.platform_node && is_builtin(spec))
         return RES_BUILTIN;
-    if ((*out = tsconfig_resolve(r, spec, dir, a)))
-        return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
     const char *bdir = NULL;
     json_value *bmap = browser_map_of(r, a, dir, &bdir);
     json_value *bv = sl__json_get(bmap, spec);

@@ -1123,8 +1123,8 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         if (obj_wrap)
             close_paren(p);
         if (e->kind == N_MEMBER) {
-            map(p, e->c->pos, NULL);
             put(p, e->flags & JF_OPT_START ? "?." : ".", e->flags & JF_OPT_START ? 2 : 1);
+            map(p, e->c->pos, NULL); /* the name after the dot is what sits at c->pos */
             puts_(p, e->c->s);
         } else {
             if (e->flags & JF_OPT_START)

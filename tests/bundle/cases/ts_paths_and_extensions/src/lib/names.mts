@@ -1,0 +1,1 @@
+export const who: string = "mts";

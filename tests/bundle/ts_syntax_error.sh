@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# ts_syntax_error.sh SLUICE: TypeScript and JSX modules keep the JavaScript
+# contract for bad input: a syntax error anywhere in the graph is
+# `file:line:column: message` with the offending line and a caret, exit
+# status 1 and no output file; an unresolvable import in a .ts file is
+# reported at its position in the .ts file (not in the JavaScript
+# printed from it); a broken tsconfig.json is named.
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $1"; cat "$work/err"; exit 1; }
+expect_error() { # what, pattern...
+  local what=$1; shift
+  if "$sluice" bundle "$work/main.ts" -o "$work/out.js" 2>"$work/err"; then fail "$what: bundling succeeded"; fi
+  for p in "$@"; do grep -qE -- "$p" "$work/err" || fail "$what: no match for '$p' in:"; done
+  [ ! -e "$work/out.js" ] || fail "$what: output file written despite the error"
+}
+printf "import { f } from './bad';\nconsole.log(f());\n" >"$work/main.ts"
+printf "export function f(): number {\n  const x: Array<number = [];\n  return x.length;\n}\n" >"$work/bad.ts"
+expect_error "TypeScript syntax" 'bad\.ts:2:[0-9]+: ' '  const x: Array<number = \[\];' '^ +\^$'
+printf "import { App } from './app';\nconsole.log(App());\n" >"$work/main.ts"
+printf "export const App = (): string => (\n  <div>\n    <span>text</div>\n  </div>\n);\n" >"$work/app.tsx"
+expect_error "JSX syntax" 'app\.tsx:3:[0-9]+: ' '<span>text</div>' '^ +\^$'
+printf "interface A {\n  x: number;\n}\nconst a: A = { x: 1 };\nimport { g } from './nowhere';\nconsole.log(a, g);\n" >"$work/main.ts"
+expect_error "unresolved import in .ts" 'main\.ts:5:19: could not resolve "\./nowhere"'
+printf "export const x = 1;\n" >"$work/main.ts"
+printf '{ "compilerOptions": { "jsx": } }\n' >"$work/tsconfig.json"
+expect_error "broken tsconfig.json" 'tsconfig\.json: invalid JSON'
+echo "ok: TS/JSX syntax errors, positions in .ts files, broken tsconfig.json"
