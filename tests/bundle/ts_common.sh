@@ -1,5 +1,5 @@
 # ts_common.sh: sourced by the TypeScript/JSX/minify bundle checks
-# (ts_package.sh, tsx_app.sh, minified_sourcemap.sh, three_size.sh).  One
+# (ts_package.sh, tsx_app.sh, minify_sourcemap.sh, three_size.sh).  One
 # idea: each check names its bundler as `sluice` (a path to the sluice
 # binary) or `esbuild` (the pinned reference in scripts/npm/bundle-ts), and
 # bundles through ts_bundle with sluice's flag names, so the same check is
