@@ -24,8 +24,9 @@ foreach(pkg rxjs immer zod)
               ${ts_dir}/ts_package.sh $<TARGET_FILE:sluice> ${pkg} --minify)
 endforeach()
 
-# The generated TSX React app, rendered with react-dom/server, against esbuild.
-foreach(runtime classic automatic)
+# The generated TSX React app, rendered with react-dom/server, against esbuild:
+# --jsx=classic, --jsx=automatic, and the JSX settings of a tsconfig.json.
+foreach(runtime classic automatic tsconfig)
   sl_ts_check(bundle_tsx_app_${runtime}_renders_like_esbuild
               ${ts_dir}/tsx_app.sh $<TARGET_FILE:sluice> ${runtime})
 endforeach()
