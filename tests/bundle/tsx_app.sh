@@ -51,9 +51,9 @@ flags=(--platform=node --define=process.env.NODE_ENV='"production"')
 render() { # TOOL RUNTIME NAME: bundle, run, output in $work/NAME.html
   local j=(--jsx="$2"); [ "$2" = tsconfig ] && j=()
   if ! ts_bundle "$1" "$work/app/main.tsx" "$work/$3.cjs" cjs "${flags[@]}" "${j[@]}"; then
-    echo "FAIL: $1 could not bundle the TSX app (--jsx=$2)"; exit 1
+    echo "FAIL: $1 could not bundle the TSX app (jsx: $2)"; exit 1
   fi
-  (cd "$work" && node "$3.cjs") >"$work/$3.html" 2>&1 || { echo "FAIL: the $1 bundle (--jsx=$2) did not run"; head -20 "$work/$3.html"; exit 1; }
+  (cd "$work" && node "$3.cjs") >"$work/$3.html" 2>&1 || { echo "FAIL: the $1 bundle (jsx: $2) did not run"; head -20 "$work/$3.html"; exit 1; }
 }
 if [ "$runtime" = tsconfig ]; then
   render esbuild tsconfig ref-tsconfig
