@@ -4,7 +4,7 @@
 # written against sluice's flags is first proved with esbuild: ts_bundle
 # (ts_common.sh) uses it, and `real_package.sh esbuild_as_sluice.sh NAME`
 # runs the real-package suite through it.  Takes the flags those checks
-# use: --platform, --format, -q, -o, --define, --sourcemap, --minify*,
+# use: --platform, --format, -q, -o, --define, --metafile, --sourcemap, --minify*,
 # --jsx*; anything else is an entry.  Only a reference: never the
 # bundler under test.
 set -euo pipefail
@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
     -q) shift ;;
     -o) args+=("--outfile=$2"); shift 2 ;;
     --define) args+=("--define:$2"); shift 2 ;;
+    --metafile) args+=("--metafile=$2"); shift 2 ;;
     --define=*) args+=("--define:${1#--define=}"); shift ;;
     -*) echo "esbuild_as_sluice: flag $1 is not translated" >&2; exit 2 ;;
     *) args+=("$1"); shift ;;
