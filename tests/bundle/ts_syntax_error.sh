@@ -4,7 +4,7 @@
 # `file:line:column: message` with the offending line and a caret, exit
 # status 1 and no output file; an unresolvable import in a .ts file is
 # reported at its position in the .ts file (not in the JavaScript
-# printed from it); a broken tsconfig.json is named.
+# printed from it); a broken tsconfig.json is named; an `extends` cycle ends.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -26,4 +26,10 @@ expect_error "unresolved import in .ts" 'main\.ts:5:19: could not resolve "\./no
 printf "export const x = 1;\n" >"$work/main.ts"
 printf '{ "compilerOptions": { "jsx": } }\n' >"$work/tsconfig.json"
 expect_error "broken tsconfig.json" 'tsconfig\.json: invalid JSON'
+printf '{ "extends": "./other.json" }\n' >"$work/tsconfig.json"
+printf '{ "extends": "./tsconfig.json", "compilerOptions": { "jsx": "react-jsx" } }\n' >"$work/other.json"
+timeout 20 "$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "an extends cycle must end (and is harmless)"
+rm -f "$work/out.js"
+printf '{ "extends": "./missing-base" }\n' >"$work/tsconfig.json"
+expect_error "missing extends" 'tsconfig\.json: cannot find "\./missing-base" \(extends\)'
 echo "ok: TS/JSX syntax errors, positions in .ts files, broken tsconfig.json"

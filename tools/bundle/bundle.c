@@ -421,7 +421,8 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
     sl__minified mn;
     char err[1024];
     if (sl__front_minify(out->code, len, &mo, &mn, err, sizeof err)) {
-        fprintf(stderr, "sluice bundle: internal error: the bundle does not parse for minification:\n%s\n", err);
+        /* the front end's nesting limit (4,096) is below the bundler's (10,000) */
+        fprintf(stderr, "sluice bundle: cannot minify the bundle:\n%s\n", err);
         return -1;
     }
     /* metafile: each module's share of the output, scaled to the minified size */

@@ -131,12 +131,7 @@ uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src,
         const char *q = memchr(s, '\n', (size_t)(end - s));
         s = q ? q + 1 : end;
     }
-    for (int32_t u = 0; u < g->col && s < end && *s != '\n';) {
-        unsigned char c = (unsigned char)*s;
-        int wdt = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        u += wdt == 4 ? 2 : 1;
-        s += wdt;
-    }
+    s = sl__utf16_skip(s, end, g->col);
     /* tools/js prints a token as it was written, so the distance past the
      * segment's start carries over, within the original line */
     for (uint32_t d = pos > g->off ? pos - g->off : 0; d > 0 && s < end && *s != '\n'; d--)

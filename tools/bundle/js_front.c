@@ -33,13 +33,9 @@ int sl__front_wants(const char *path)
 
 static int b64(int c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *q = c ? strchr(digits, c) : NULL;
+    return q ? (int)(q - digits) : -1;
 }
 
 static int32_t vlq_next(const char **p, const char *end)
@@ -95,20 +91,24 @@ static sl__map_seg *decode(const char *s, size_t n, size_t *count)
     return out;
 }
 
+const char *sl__utf16_skip(const char *s, const char *end, int32_t units)
+{
+    for (int32_t u = 0; u < units && s < end && *s != '\n';) {
+        unsigned char c = (unsigned char)*s;
+        int w = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        u += w == 4 ? 2 : 1; /* a 4-byte character is a surrogate pair */
+        s += w;
+    }
+    return s > end ? end : s;
+}
+
 /* Byte offset of (line, UTF-16 column) in text. */
 static uint32_t byte_offset(const char *text, size_t len, const uint32_t *line_start, uint32_t nlines,
                             uint32_t line, uint32_t col)
 {
     if (line >= nlines)
         return (uint32_t)len;
-    size_t i = line_start[line];
-    for (uint32_t u = 0; u < col && i < len && text[i] != '\n';) {
-        unsigned char c = (unsigned char)text[i];
-        size_t w = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        u += w == 4 ? 2 : 1;
-        i += w;
-    }
-    return (uint32_t)(i > len ? len : i);
+    return (uint32_t)(sl__utf16_skip(text + line_start[line], text + len, (int32_t)col) - text);
 }
 
 static uint32_t *line_starts(const char *text, size_t len, uint32_t *n)

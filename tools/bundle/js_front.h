@@ -45,6 +45,10 @@ int sl__front_wants(const char *path);
 int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
                     char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, char *err, size_t errlen);
 
+/* s advanced by `units` UTF-16 units (source-map columns), stopping at a
+ * line break or end. */
+const char *sl__utf16_skip(const char *s, const char *end, int32_t units);
+
 /* One segment of a generated file's source map, decoded. */
 typedef struct sl__map_seg {
     uint32_t gen_line, gen_col;

@@ -714,28 +714,26 @@ static char *relative_to(const char *dir, const char *path)
     return out;
 }
 
+/* JSON strings joined by commas (lens NULL: NUL-terminated). */
+static void raw_list(pbuf *m, const char *const *s, const size_t *lens, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            raw(m, ",", 1);
+        raw_quote(m, s[i], lens ? lens[i] : strlen(s[i]));
+    }
+}
+
 void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, const char *const *contents,
                   const size_t *lens, size_t nsources, char *const *names, size_t nnames, char **json, size_t *len)
 {
     pbuf m = {0};
     raw(&m, "{\"version\":3,\"sources\":[", 24);
-    for (size_t i = 0; i < nsources; i++) {
-        if (i)
-            raw(&m, ",", 1);
-        raw_quote(&m, sources[i], strlen(sources[i]));
-    }
+    raw_list(&m, (const char *const *)sources, NULL, nsources);
     raw(&m, "],\"sourcesContent\":[", 20);
-    for (size_t i = 0; i < nsources; i++) {
-        if (i)
-            raw(&m, ",", 1);
-        raw_quote(&m, contents[i], lens[i]);
-    }
+    raw_list(&m, contents, lens, nsources);
     raw(&m, "],\"names\":[", 11);
-    for (size_t i = 0; i < nnames; i++) {
-        if (i)
-            raw(&m, ",", 1);
-        raw_quote(&m, names[i], strlen(names[i]));
-    }
+    raw_list(&m, (const char *const *)names, NULL, nnames);
     raw(&m, "],\"mappings\":\"", 14);
     /* Segments in output order; `;` ends a line, `,` separates. */
     int32_t prev_src = 0, prev_line = 0, prev_col = 0, prev_name = 0;

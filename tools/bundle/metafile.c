@@ -46,7 +46,7 @@ void sl__metafile_write(FILE *f, sl__graph *g, const uint8_t *kinds, const sl__m
         js_module *m = g->mods[i];
         fputs(i ? ",\n    " : "\n    ", f);
         jstr(f, rel(m->path));
-        fprintf(f, ": {\n      \"bytes\": %zu,\n      \"imports\": [", m->len);
+        fprintf(f, ": {\n      \"bytes\": %zu,\n      \"imports\": [", m->orig_src ? m->orig_len : m->len);
         int first = 1;
         for (size_t k = 0; k < m->nrecs; k++) {
             js_import_rec *r = &m->recs[k];

@@ -606,7 +606,7 @@ unsigned sl__resolver_file_flags(sl__resolver *r, const char *path)
 {
     unsigned flags = 0;
     size_t n = strlen(path);
-    if (n > 4 && !strcmp(path + n - 4, ".mjs"))
+    if (n > 4 && (!strcmp(path + n - 4, ".mjs") || !strcmp(path + n - 4, ".mts")))
         flags |= MF_NODE_MODE;
     if (n > 5 && !strcmp(path + n - 5, ".json"))
         flags |= MF_JSON;
@@ -621,7 +621,8 @@ unsigned sl__resolver_file_flags(sl__resolver *r, const char *path)
         if (!pkg)
             continue;
         json_value *type = sl__json_get(pkg, "type");
-        if (type && type->type == JSON_STR && !strcmp(type->str, "module") && n > 3 && !strcmp(path + n - 3, ".js"))
+        if (type && type->type == JSON_STR && !strcmp(type->str, "module") && n > 3 &&
+            (!strcmp(path + n - 3, ".js") || !strcmp(path + n - 3, ".ts")))
             flags |= MF_NODE_MODE;
         json_value *se = sl__json_get(pkg, "sideEffects");
         if (se && se->type == JSON_BOOL && !se->boolean)

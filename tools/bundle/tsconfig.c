@@ -254,30 +254,17 @@ static void apply_options(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
     bool_opt(co, "verbatimModuleSyntax", &cfg->lower.verbatim_module_syntax);
 }
 
-static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
+/* Fills cfg (path set, fields unset) from the text of its file; text is
+ * changed in place (JSONC blanked to JSON). */
+static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n, int depth)
 {
-    const char *key = sl__arena_printf(&c->a, "f%s", file);
-    tc_ent *e = find(c, key);
-    if (e)
-        return e->cfg;
-    sl__tsconfig *cfg = sl__arena_zalloc(&c->a, sizeof *cfg);
-    cfg->path = sl__arena_strndup(&c->a, file, strlen(file));
-    cfg->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
-    put(c, key, cfg); /* before extends: a cycle finds this entry and stops */
-    char *buf, msg[512];
-    size_t n;
-    if (sl_infile_read(file, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg)) {
-        cfg->error = sl__arena_strndup(&c->a, msg, strlen(msg));
-        return cfg;
-    }
-    char *text = sl__arena_strndup(&c->a, buf, n);
-    free(buf);
     strip_jsonc(text, n);
-    size_t at;
+    size_t at = 0;
     json_value *root = sl__json_parse_at(&c->a, text, n, &at);
     if (!root || root->type != JSON_OBJ) {
-        cfg->error = sl__arena_printf(&c->a, "%s: invalid JSON near byte %zu", file, root ? (size_t)0 : at);
-        return cfg;
+        cfg->error = root ? sl__arena_printf(&c->a, "%s: invalid JSON: not an object", cfg->path)
+                          : sl__arena_printf(&c->a, "%s: invalid JSON near byte %zu", cfg->path, at);
+        return;
     }
     const char *dir = dir_of(&c->a, cfg->path);
     const json_value *ext = sl__json_get(root, "extends");
@@ -289,6 +276,40 @@ static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
     const json_value *co = sl__json_get(root, "compilerOptions");
     if (co && co->type == JSON_OBJ)
         apply_options(c, cfg, dir, co);
+}
+
+static sl__tsconfig *new_cfg(sl__tsconfigs *c, const char *file)
+{
+    sl__tsconfig *cfg = sl__arena_zalloc(&c->a, sizeof *cfg);
+    cfg->path = sl__arena_strndup(&c->a, file, strlen(file));
+    cfg->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
+    return cfg;
+}
+
+static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
+{
+    const char *key = sl__arena_printf(&c->a, "f%s", file);
+    tc_ent *e = find(c, key);
+    if (e)
+        return e->cfg;
+    sl__tsconfig *cfg = new_cfg(c, file);
+    put(c, key, cfg); /* before extends: a cycle finds this entry and stops */
+    char *buf, msg[512];
+    size_t n;
+    if (sl_infile_read(file, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg)) {
+        cfg->error = sl__arena_strndup(&c->a, msg, strlen(msg));
+        return cfg;
+    }
+    char *text = sl__arena_strndup(&c->a, buf, n);
+    free(buf);
+    from_text(c, cfg, text, n, depth);
+    return cfg;
+}
+
+const sl__tsconfig *sl__tsconfig_parse(sl__tsconfigs *c, const char *path, const char *text, size_t n)
+{
+    sl__tsconfig *cfg = new_cfg(c, path);
+    from_text(c, cfg, sl__arena_strndup(&c->a, text, n), n, 0);
     return cfg;
 }
 

@@ -35,4 +35,8 @@ void sl__tsconfigs_free(sl__tsconfigs *c);
  * when there is none.  Valid for the cache's lifetime. */
 const sl__tsconfig *sl__tsconfig_for(sl__tsconfigs *c, const char *dir);
 
+/* The config in text (the file at path, for messages and relative paths;
+ * `extends` is followed on disk).  For the fuzzer and tests. */
+const sl__tsconfig *sl__tsconfig_parse(sl__tsconfigs *c, const char *path, const char *text, size_t n);
+
 #endif
