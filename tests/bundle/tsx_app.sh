@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# tsx_app.sh TOOL RUNTIME [N]: the generated TSX React app (bench/bundle_tsx_gen.mjs,
-# N components, default 64) bundled by TOOL (the sluice binary, or
-# `esbuild`) with --jsx=RUNTIME (classic or automatic) must render, under
-# node with react-dom/server, the same HTML as esbuild's bundle of it with
-# the same runtime.  RUNTIME `tsconfig`: no --jsx flag; the app's
-# tsconfig.json says "jsx": "react-jsx" with a jsxImportSource that its
-# "paths" map to a wrapper of react/jsx-runtime marking every element
-# (data-rt), so only a bundler that reads all three renders the marks.  esbuild's two runtimes must agree with each other too,
-# so a reference that went wrong in one runtime is caught.  CommonJS output:
+# tsx_app.sh TOOL RUNTIME [N]: the generated TSX React app
+# (bench/bundle_tsx_gen.mjs, N components, default 64) bundled by TOOL (the
+# sluice binary, or `esbuild`) with --jsx=RUNTIME (classic or automatic)
+# must render, under node with react-dom/server, the same HTML as
+# esbuild's bundle of it with the same runtime; esbuild's two runtimes must
+# agree with each other too, so a reference gone wrong in one is caught.
+# RUNTIME `tsconfig`: no --jsx flag; the app's tsconfig.json says
+# "jsx": "react-jsx" with a jsxImportSource that its "paths" map to a
+# wrapper of react/jsx-runtime marking every element (data-rt), so only a
+# bundler that reads all three renders the marks.  CommonJS output:
 # react-dom/server requires node built-ins, which an ESM bundle cannot.
 set -uo pipefail
 tool=$1 runtime=$2 n=${3:-64}
