@@ -4,11 +4,14 @@
 # SQLite (--db), and each row is the median of RUNS runs (default 5):
 #   cold, no cache          the baseline
 #   cold, empty cache       the cache's cost when it holds nothing
-#   warm, no change         every file a hit
+#   warm, no change         every file a hit (the run record: nothing is read)
 #   one body edited         a function body changed in one file, then a run
+#   ... --update            the same, updating the database in place
 #   one pub signature       a pub function's parameter list changed in one file
 #   1% of files touched     44 files edited (a comment appended), then a run
 #   ctags -R                the peer, on the same copy
+# The warm rows write one database, kept from run to run (as an editor's
+# or a commit hook's would be): the run record and --update compare with it.
 # Each edit row makes a fresh edit before every run, so each run has work.
 # Targets (2 cores): one body edited <= 150 ms; no change <= 100 ms; 1% touched
 # <= 0.4 s; cold with an empty cache <= 5% slower than no cache; cache <= source.
@@ -65,34 +68,40 @@ time_run() { # name, command...: wall time from bash's clock
   rm -f "$tmp"/out-*.sqlite
   sync
 }
-graph() { "$sluice" graph -q -j2 --db "$tmp/out-$RANDOM.sqlite" "$@" "$src"; }
+graph() { "$sluice" graph -q -j2 "$@" "$src"; }
+cold() { graph --db "$tmp/out-$RANDOM.sqlite" "$@"; }
+warm() { graph --db "$tmp/warm.sqlite" --cache "$tmp/cache" "$@"; }
 
 for ((i = 0; i < runs; i++)); do
-  rm -rf "$tmp/cache"
-  time_run "cold, no cache" graph
-  time_run "cold, empty cache" graph --cache "$tmp/cache"
-  time_run "warm, no change" graph --cache "$tmp/cache"
+  rm -rf "$tmp/cache" "$tmp/warm.sqlite"
+  time_run "cold, no cache" cold
+  time_run "cold, empty cache" warm
+  time_run "warm, no change" warm
   edit body
-  time_run "one body edited" graph --cache "$tmp/cache"
+  time_run "one body edited" warm
+  edit body
+  time_run "one body edited, --update" warm --update
   edit sig
-  time_run "one pub signature edited" graph --cache "$tmp/cache"
+  time_run "one pub signature edited" warm --update
   edit touch
-  time_run "1% of files touched" graph --cache "$tmp/cache"
+  time_run "1% of files touched" warm
+  edit touch
+  time_run "1% touched, --update" warm --update
   time_run "ctags -R" ctags -R --languages=Rust -f "$tmp/tags" "$src"
 done
 cache_mb=$(du -s --block-size=1 "$tmp/cache" | awk '{printf "%.1f", $1 / 1e6}')
 
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '\n%-28s %10s\n' "run" "wall (s)"
-for name in "cold, no cache" "cold, empty cache" "warm, no change" "one body edited" \
-  "one pub signature edited" "1% of files touched" "ctags -R"; do
+for name in "cold, no cache" "cold, empty cache" "warm, no change" "one body edited" "one body edited, --update" \
+  "one pub signature edited" "1% of files touched" "1% touched, --update" "ctags -R"; do
   printf '%-28s %10.3f\n' "$name" "$(median "${walls[$name]}")"
 done
 m() { median "${walls[$1]}"; }
 echo
-awk -v s="$(m 'one body edited')" 'BEGIN { printf "target one body edited <= 0.150 s: %.3f s  %s\n", s, (s <= 0.15 ? "met" : "NOT met") }'
+awk -v s="$(m 'one body edited, --update')" 'BEGIN { printf "target one body edited <= 0.150 s: %.3f s  %s\n", s, (s <= 0.15 ? "met" : "NOT met") }'
 awk -v s="$(m 'warm, no change')" 'BEGIN { printf "target no change <= 0.100 s: %.3f s  %s\n", s, (s <= 0.1 ? "met" : "NOT met") }'
-awk -v s="$(m '1% of files touched')" 'BEGIN { printf "target 1%% touched <= 0.4 s: %.3f s  %s\n", s, (s <= 0.4 ? "met" : "NOT met") }'
+awk -v s="$(m '1% touched, --update')" 'BEGIN { printf "target 1%% touched <= 0.4 s: %.3f s  %s\n", s, (s <= 0.4 ? "met" : "NOT met") }'
 awk -v a="$(m 'cold, empty cache')" -v b="$(m 'cold, no cache')" \
   'BEGIN { r = a / b - 1; printf "target cold with an empty cache <= 5%% slower: %+.1f%%  %s\n", 100 * r, (r <= 0.05 ? "met" : "NOT met") }'
 awk -v c="$cache_mb" -v s="$mb" 'BEGIN { printf "target cache <= source: %.1f MB for %.1f MB  %s\n", c, s, (c <= s ? "met" : "NOT met") }'

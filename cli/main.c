@@ -28,6 +28,7 @@ extern const sl_proc_worker sl_md_render_worker; /* md --isolate */
 #endif
 #ifdef SLUICE_TOOL_GRAPH
 int sl_graph_main(int argc, char **argv);
+extern const sl_proc_worker sl_graph_parse_worker; /* graph --isolate */
 #endif
 #ifdef SLUICE_TOOL_BUNDLE
 int sl_bundle_main(int argc, char **argv);
@@ -71,6 +72,9 @@ static void usage(FILE *out)
 static const sl_proc_worker *const workers[] = {
 #ifdef SLUICE_TOOL_MD
     &sl_md_render_worker,
+#endif
+#ifdef SLUICE_TOOL_GRAPH
+    &sl_graph_parse_worker,
 #endif
     NULL};
 

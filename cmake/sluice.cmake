@@ -66,6 +66,12 @@ function(sl_fuzzer name)
   set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
   add_test(NAME fuzz_${name} COMMAND ${exe} ${args})
   set_tests_properties(fuzz_${name} PROPERTIES TIMEOUT 180 LABELS fuzz)
+  # "-" for no SEEDS: the shell's read collapses two tabs in a row, so an
+  # empty field would shift MAX_LEN into SEEDS' place.
+  set(seeds_field "${A_SEEDS}")
+  if(NOT seeds_field)
+    set(seeds_field "-")
+  endif()
   file(APPEND ${CMAKE_BINARY_DIR}/fuzz/targets.tsv
-       "${name}\t${CMAKE_BINARY_DIR}/fuzz/${exe}\t${A_CORPUS}\t${A_SEEDS}\t${A_MAX_LEN}\n")
+       "${name}\t${CMAKE_BINARY_DIR}/fuzz/${exe}\t${A_CORPUS}\t${seeds_field}\t${A_MAX_LEN}\n")
 endfunction()

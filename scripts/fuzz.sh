@@ -27,6 +27,7 @@ found_any=0
 printf '%-18s %8s %10s %8s  %s\n' target seconds execs corpus findings
 while IFS=$'\t' read -r name bin corpus kind max_len; do
   if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $name "* ]]; then continue; fi
+  [ "$kind" = - ] && kind=   # no real-input seeds for this target
   work=$dir/fuzz/$name
   findings=$dir/fuzz/findings/$name
   mkdir -p "$work.found" "$findings"

@@ -9,9 +9,14 @@
 #   alone     no worker at all: -j1 finishes here
 #   password  a wrong password: a clear error, exit 2, nothing written
 #   hostile   junk on the queue mid-run: refused, workers live on
+#   cache     (graph) --cache through workers: cold, then warm with one file
+#             changed: only it is sent, the rest are hits counted once
 #
 # TOOL is md (INPUTs: pages and directories of them; outputs: the -o tree
-# and --json) or graph (INPUTs: crates, workspaces; outputs: --db, --json).
+# and --json) or graph (INPUTs: crates, workspaces; outputs: --db, --json;
+# a generated crate is added: enough files for several batches, warnings,
+# and modules reached only through #[path] outside it, which the
+# coordinator finds as results come in and sends as new jobs).
 set -uo pipefail
 sluice=$1 tool=$2 scenario=$3
 shift 3
@@ -22,10 +27,38 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   wait 2>/dev/null
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL ($tool $scenario): $*" >&2; for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }; done; exit 1; }
+
+# A crate of 160 modules that call each other, one missing module, one file
+# of invalid UTF-8, an empty one, and two files outside it reached through
+# #[path].
+gen_crate() {
+  local d=$1 i
+  mkdir -p "$d/src" "$d/../outside"
+  printf '[package]\nname = "gen"\nversion = "0.1.0"\n' >"$d/Cargo.toml"
+  {
+    for i in $(seq 160); do echo "pub mod m$i;"; done
+    echo "mod missing;"
+    echo "mod latin;"
+    echo "mod empty;"
+    echo '#[path = "../../outside/far.rs"] mod far;'
+  } >"$d/src/lib.rs"
+  for i in $(seq 160); do
+    printf 'use crate::m%d::f%d;\npub struct S%d { pub v: u32 }\nimpl S%d { pub fn get(&self) -> u32 { f%d(self.v) } }\npub fn f%d(x: u32) -> u32 { x + %d }\n' \
+      $(((i % 160) + 1)) $(((i % 160) + 1)) "$i" "$i" $(((i % 160) + 1)) "$i" "$i" >"$d/src/m$i.rs"
+  done
+  printf 'pub fn caf\xe9() {}\n' >"$d/src/latin.rs"
+  : >"$d/src/empty.rs"
+  printf '#[path = "near.rs"] pub mod near;\npub fn far() { near::near(); }\n' >"$d/../outside/far.rs"
+  printf 'pub fn near() {}\n' >"$d/../outside/near.rs"
+}
+if [ "$tool" = graph ]; then
+  gen_crate "$work/in/gen"
+  inputs+=("$work/in/gen")
+fi
 
 queue=q$RANDOM
 url=$SLUICE_TEST_REDIS/$queue
@@ -55,8 +88,8 @@ same_as_local() {
   run local -j1 || fail "the local run failed: $(cat "$work/local.err")"
   diff -r "$work/local" "$work/$1" >/dev/null || fail "output differs from -j1: $(diff -r "$work/local" "$work/$1" | head -5)"
   # and the same warnings on stderr (the inputs are chosen to have some)
-  grep -qi "warning" "$work/local.err" || fail "the input gives no warning to compare"
-  diff <(grep -i "warning" "$work/local.err") <(grep -i "warning" "$work/$1.err") >/dev/null || fail "warnings differ from -j1"
+  grep -qi "warning:" "$work/local.err" || fail "the input gives no warning to compare"
+  diff <(grep -i "warning:" "$work/local.err") <(grep -i "warning:" "$work/$1.err") >/dev/null || fail "warnings differ from -j1"
 }
 
 wait_for_log() { # FILE TEXT
@@ -69,7 +102,9 @@ case $scenario in
     worker; worker; worker
     run remote -j0 --workers "$url" --stats || fail "the run failed: $(cat "$work/remote.err")"
     same_as_local remote
-    grep -q "by workers (100%)" "$work/remote.err" || fail "workers did not do every job: $(grep jobs: "$work/remote.err")"
+    # every job but those never sent (graph: the empty file) on workers
+    here=$(sed -n 's/.* jobs: \([0-9]*\) here .*/\1/p' "$work/remote.err" | sort -u)
+    [ "$here" = "$([ "$tool" = graph ] && echo 1 || echo 0)" ] || fail "workers did not do every job: $(grep jobs: "$work/remote.err")"
     [ "$(grep -c '^  worker ' "$work/remote.err")" -ge 2 ] || fail "fewer than two workers took part"
     ;;
   trouble) # one run (two would let the restart fall between them)
@@ -115,6 +150,20 @@ case $scenario in
     wait "$coord" || fail "the run failed: $(cat "$work/remote.err")"
     same_as_local remote
     for p in "${pids[@]}"; do kill -0 "$p" || fail "a worker died"; done
+    ;;
+  cache) # graph: --cache through workers: a cold run fills it, a warm one sends only what changed
+    worker; worker
+    run cold -j0 --workers "$url" --cache "$work/cache" --stats || fail "the cold run failed: $(cat "$work/cold.err")"
+    same_as_local cold
+    printf '\npub fn changed() {}\n' >>"$work/in/gen/src/m7.rs"
+    run remote -j0 --workers "$url" --cache "$work/cache" --stats || fail "the warm run failed: $(cat "$work/remote.err")"
+    same_as_local remote
+    grep -q "by workers (0%)" "$work/cold.err" && fail "the cold run sent nothing"
+    # the warm run: one file parsed by a worker (m7.rs), the rest from the cache, each hit counted once
+    grep -q "jobs: .* 1 by workers" "$work/remote.err" || fail "the warm run sent more than the changed file: $(grep jobs: "$work/remote.err")"
+    hits=$(sed -n 's/.*cache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 \2/p' "$work/remote.err")
+    files=$(sed -n 's/.* crates, \([0-9]*\) files .*/\1/p' "$work/remote.err")
+    [ "$hits" = "$((files - 1)) 1" ] || fail "cache hits and misses of the warm run: '$hits' for $files files"
     ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac

@@ -30,7 +30,8 @@ static inline int fg_same(const fg_file *a, const fg_file *b)
         if (x->kind != y->kind || x->sub != y->sub || x->parent != y->parent || x->line != y->line ||
             x->col != y->col || x->end_line != y->end_line || x->end_col != y->end_col ||
             !fg_str_same(a, x->name, b, y->name) || !fg_str_same(a, x->sig, b, y->sig) ||
-            !fg_str_same(a, x->vis, b, y->vis) || !fg_str_same(a, x->path_attr, b, y->path_attr)) {
+            !fg_str_same(a, x->vis, b, y->vis) || !fg_str_same(a, x->path_attr, b, y->path_attr) ||
+            !fg_str_same(a, x->macro, b, y->macro)) {
             fprintf(stderr, "fg_same: item %zu differs: %s %u:%u-%u:%u / %s %u:%u-%u:%u\n", k, fg_ptr(a, x->name),
                     x->line, x->col, x->end_line, x->end_col, fg_ptr(b, y->name), y->line, y->col, y->end_line,
                     y->end_col);

@@ -163,6 +163,7 @@ char *read_all(const char *path, size_t *len)
             b = realloc(b, cap *= 2);
     }
     fclose(f);
+    b[n] = 0; /* n < cap: it grew when full */
     *len = n;
     return b;
 }

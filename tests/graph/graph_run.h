@@ -25,7 +25,7 @@ int has_edge(const char *db, const char *src, const char *kind, const char *dst)
 void scratch_dir(char *buf, size_t len);
 /* Writes len bytes (len -1: strlen) to dir/rel, creating parent directories. */
 void write_file(const char *dir, const char *rel, const char *data, long len);
-/* Reads a whole file (NULL if missing); *len gets its size. */
+/* Reads a whole file (NULL if missing), NUL-terminated; *len gets its size. */
 char *read_all(const char *path, size_t *len);
 
 #endif

@@ -394,7 +394,7 @@ SL_TEST(skimmed_parse_gives_the_graph_the_full_parse_gives)
         "#[cfg(unix)]\n"
         "const E: u8 = 2;\n"                           /* after an attribute: parsed */
         "const F: Vec<u8> = Vec::new();\n"             /* not plain: parsed */
-        "s! {\n    pub struct S { a: u8 }\n}\n"         /* macro: skipped */
+        "s! {\n    pub struct S { a: u8 }\n}\n"         /* macro: skipped, its items read */
         "foo::bar!(x, \"}\", '{', r#\"}\"#, b'(');\n"   /* macro with its ';': skipped */
         "cfg_if::cfg_if![ if #[cfg(a)] { mod m; } ];\n" /* skipped */
         "bitflags!\n{ x }\n"                          /* skipped, with a line break */
@@ -420,6 +420,109 @@ SL_TEST(skimmed_parse_gives_the_graph_the_full_parse_gives)
         crlf[n++] = *p;
     }
     CHECK_EQ(skim_and_compare(crlf, n), 12);
+}
+
+/* The item of the given kind and name, and the macro it came from. */
+static const char *macro_of(const fg_file *f, const char *name, int kind)
+{
+    const fg_item *it = find(f, name, kind);
+    return it ? fg_ptr(f, it->macro) : "(none)";
+}
+
+/* Items written inside cfg_if!, s!-like item lists, bitflags!,
+ * lazy_static! and thread_local! are items of the module around the
+ * macro, at their own lines, marked with the macro's name; a token tree
+ * that is not an item list gives nothing and says nothing. */
+SL_TEST(extractor_reads_items_inside_item_macros)
+{
+    const char src[] =
+        "cfg_if::cfg_if! {\n"
+        "    if #[cfg(unix)] {\n"
+        "        mod imp { pub fn go() {} }\n"
+        "        pub fn plat() -> u32 { helper() }\n"
+        "    } else {\n"
+        "        pub struct Other;\n"
+        "    }\n"
+        "}\n"
+        "s! {\n"
+        "    pub struct stat { pub st_dev: u64 }\n"
+        "}\n"
+        "bitflags! {\n"
+        "    /// doc, and a string: \"}\"\n"
+        "    #[derive(Debug)]\n"
+        "    pub(crate) struct Mode: u32 {\n"
+        "        const READ = 0b01;\n"
+        "        #[cfg(x)]\n"
+        "        const WRITE = Self::READ.bits() << 1;\n"
+        "    }\n"
+        "}\n"
+        "lazy_static! {\n"
+        "    pub static ref TABLE: Vec<stat> = make();\n"
+        "}\n"
+        "thread_local!(static LOCAL: u8 = 1);\n"
+        "not_items! { 1 + 2 }\n"
+        "broken! { pub fn f() -> }\n"
+        "mod inner {\n"
+        "    cfg_if! { if #[cfg(x)] { pub fn deep() {} } }\n"
+        "}\n";
+    gr_extractor *x = gr_extractor_new();
+    CHECK(x != NULL);
+    for (int skim = 0; skim < 2; skim++) {
+        gr_extractor_skim(x, skim);
+        fg_file *f = fg_file_new("src/lib.rs", 0);
+        gr_extract(x, f, src, sizeof src - 1);
+        CHECK_EQ(f->ndiags, 0);
+        CHECK(!strcmp(macro_of(f, "imp", GK_MODULE), "cfg_if"));
+        CHECK(!strcmp(macro_of(f, "go", GK_FUNCTION), "cfg_if")); /* inside what the macro made */
+        CHECK(!strcmp(macro_of(f, "plat", GK_FUNCTION), "cfg_if"));
+        CHECK(!strcmp(macro_of(f, "Other", GK_STRUCT), "cfg_if"));
+        CHECK(!strcmp(macro_of(f, "stat", GK_STRUCT), "s"));
+        CHECK(!strcmp(macro_of(f, "st_dev", GK_FIELD), "s"));
+        const fg_item *mode = find(f, "Mode", GK_STRUCT);
+        CHECK(mode && !strcmp(fg_ptr(f, mode->macro), "bitflags") && !strcmp(fg_ptr(f, mode->vis), "pub(crate)"));
+        CHECK(mode && mode->line == 15 && mode->col == 5 && mode->end_line == 19 && mode->end_col == 6);
+        CHECK(mode && !strcmp(fg_ptr(f, mode->sig), "pub(crate) struct Mode: u32"));
+        const fg_item *w = find(f, "WRITE", GK_CONST);
+        CHECK(w && &f->items[w->parent] == mode && w->line == 18 && w->col == 9 && w->end_col == 46);
+        CHECK(!strcmp(macro_of(f, "READ", GK_CONST), "bitflags"));
+        const fg_item *t = find(f, "TABLE", GK_STATIC);
+        CHECK(t && !strcmp(fg_ptr(f, t->macro), "lazy_static") && t->line == 22 && t->col == 5 &&
+              !strcmp(fg_ptr(f, t->vis), "pub"));
+        CHECK(!strcmp(macro_of(f, "LOCAL", GK_STATIC), "thread_local"));
+        CHECK(find(f, "f", GK_FUNCTION) == NULL); /* broken!: not an item list */
+        const fg_item *deep = find(f, "deep", GK_FUNCTION);
+        CHECK(deep && !strcmp(fg_ptr(f, deep->macro), "cfg_if") &&
+              f->items[deep->parent].kind == GK_MODULE && f->items[deep->parent].line == 27);
+        /* calls inside them are found: plat() calls helper(), TABLE make() */
+        int helper = 0, make = 0;
+        for (size_t i = 0; i < f->nrefs; i++) {
+            helper += !strcmp(fg_ptr(f, f->refs[i].text), "helper");
+            make += !strcmp(fg_ptr(f, f->refs[i].text), "make");
+        }
+        CHECK(helper == 1 && make == 1);
+        fg_file_free(f);
+    }
+    gr_extractor_free(x);
+    /* and the skimmed parse agrees with the full one, item for item */
+    CHECK(skim_and_compare(src, sizeof src - 1) >= 5);
+}
+
+/* Item macros inside item macros are read a few levels deep, not more:
+ * each level parses its text again. */
+SL_TEST(item_macros_nested_deeply_are_read_a_few_levels_deep)
+{
+    char src[4096] = "";
+    for (int k = 0; k < 40; k++)
+        strcat(src, "m! { pub fn f() {} ");
+    for (int k = 0; k < 40; k++)
+        strcat(src, "}\n");
+    gr_extractor *x = gr_extractor_new();
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    CHECK_EQ(f->ndiags, 0);
+    CHECK_EQ(f->nitems, 1 + 4); /* the file, then one f per level read */
+    fg_file_free(f);
+    gr_extractor_free(x);
 }
 
 /* How many of the scan's regions in src are of the given kind. */

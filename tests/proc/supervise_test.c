@@ -261,9 +261,12 @@ SL_TEST(proc_idle_worker_killed_from_outside_is_replaced)
 {
     sl_proc_config c = test_config(&test_echo, 2);
     sl_proc_pool *p = test_pool(&c);
+    /* Idle means serving: killed while still starting, it is a failed
+     * start (retried, not counted as a restart). */
+    wait_ready(p, 2);
     int pid = sl_proc_pool_pid(p, 1);
     CHECK_EQ(kill(pid, SIGKILL), 0);
-    int64_t until = sl_deadline_in(10000000000LL);
+    int64_t until = sl_deadline_in(60000000000LL); /* a loaded ASan machine: seconds */
     while ((sl_proc_pool_pid(p, 1) == pid || stats_of(p).ready < 2) && sl_now() < until)
         usleep(2000);
     sl_proc_stats st = stats_of(p);

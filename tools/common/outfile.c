@@ -370,7 +370,10 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 
 void sl_outfile_start_writeback(sl_outfile *o)
 {
-    if (!o->fp || sl_outfile_is_stream(o) || fflush(o->fp) != 0)
+    /* Without the fsync at commit there is nothing to get ahead of: the
+     * kernel's flusher writes the pages later, as it does for zstd's own
+     * output, and starting it here only puts the disk work on this run. */
+    if (!o->fp || sl_outfile_is_stream(o) || o->no_fsync || fflush(o->fp) != 0)
         return; /* a write error shows again at commit */
 #ifdef SYNC_FILE_RANGE_WRITE
     (void)sync_file_range(fileno(o->fp), 0, 0, SYNC_FILE_RANGE_WRITE);

@@ -52,7 +52,8 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen);
 /* Starts writing what has been written so far to the disk, without
  * waiting (sync_file_range on Linux; elsewhere nothing), so that commit's
  * fsync has less left to wait for when it comes.  For a large output
- * written in stages.  Nothing for standard output and streams. */
+ * written in stages.  Nothing for standard output, streams, and with
+ * no_fsync set (no fsync to get ahead of). */
 void sl_outfile_start_writeback(sl_outfile *o);
 /* Drops the output: closes and removes the temporary file. */
 void sl_outfile_abort(sl_outfile *o);

@@ -12,7 +12,7 @@
 
 #include "graph.h"
 
-#define GR_FORMAT_VERSION 1
+#define GR_FORMAT_VERSION 2
 
 /* Each returns 0, or -1 with a message (naming the file) in err. */
 int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen);

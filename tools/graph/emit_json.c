@@ -123,6 +123,8 @@ int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
         jid(o, g, n->vis);
         fputs(",\"sig\":", o);
         jtext(o, g, n->sig);
+        fputs(",\"macro\":", o);
+        jid(o, g, n->macro);
         fputc('}', o);
     }
     fputs("],\n\"edges\":[\n", o);

@@ -35,7 +35,7 @@ static const char sql_nodes[] =
     "CREATE TABLE nodes(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, sub TEXT NOT NULL, "
     "name TEXT NOT NULL, path TEXT NOT NULL, crate INTEGER REFERENCES nodes(id), "
     "file INTEGER REFERENCES files(id), line INTEGER, col INTEGER, end_line INTEGER, "
-    "end_col INTEGER, vis TEXT NOT NULL, sig TEXT NOT NULL)";
+    "end_col INTEGER, vis TEXT NOT NULL, sig TEXT NOT NULL, macro TEXT NOT NULL)";
 static const char sql_edges[] =
     "CREATE TABLE edges(src INTEGER NOT NULL REFERENCES nodes(id), kind TEXT NOT NULL, "
     "dst INTEGER NOT NULL REFERENCES nodes(id), PRIMARY KEY(src, kind, dst)) WITHOUT ROWID";
@@ -360,6 +360,7 @@ static void write_nodes(writer *w, const gr_graph *g, sqf_tree *t, size_t from, 
         }
         text(r, g, n->vis);
         sqf_rec_text(r, gr_text_str(g, n->sig), gr_text_len(g, n->sig));
+        text(r, g, n->macro);
         row(w, t, (int64_t)i);
     }
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "macroitems.h"
 #include "skim.h"
 #include "tsarena.h"
 #include "xalloc.h"
@@ -44,7 +45,7 @@ enum sym {
     S_BLOCK, S_METAVARIABLE, S_BRACKETED_TYPE, S_QUALIFIED_TYPE, S_WHERE_CLAUSE,
     S_WHERE_PREDICATE, S_TRAIT_BOUNDS, S_ERROR, S_LINE_COMMENT, S_BLOCK_COMMENT,
     S_FIELD_IDENTIFIER, S_REFERENCE_TYPE, S_POINTER_TYPE, S_ARRAY_TYPE, S_DYNAMIC_TYPE,
-    S_ABSTRACT_TYPE, S_TUPLE_TYPE, S_RAW_STRING_LITERAL, S__COUNT
+    S_ABSTRACT_TYPE, S_TUPLE_TYPE, S_RAW_STRING_LITERAL, S_EXPR_STATEMENT, S__COUNT
 };
 
 static const char *const sym_names[S__COUNT] = {
@@ -81,18 +82,18 @@ static const char *const sym_names[S__COUNT] = {
     [S_FIELD_IDENTIFIER] = "field_identifier", [S_REFERENCE_TYPE] = "reference_type",
     [S_POINTER_TYPE] = "pointer_type", [S_ARRAY_TYPE] = "array_type", [S_DYNAMIC_TYPE] = "dynamic_type",
     [S_ABSTRACT_TYPE] = "abstract_type", [S_TUPLE_TYPE] = "tuple_type",
-    [S_RAW_STRING_LITERAL] = "raw_string_literal",
+    [S_RAW_STRING_LITERAL] = "raw_string_literal", [S_EXPR_STATEMENT] = "expression_statement",
 };
 
 enum fld {
     F_NAME, F_BODY, F_TYPE, F_TRAIT, F_PARAMETERS, F_RETURN_TYPE, F_VALUE, F_PATH,
     F_ALIAS, F_LIST, F_ARGUMENT, F_FUNCTION, F_FIELD, F_TYPE_PARAMETERS, F_LEFT,
-    F_BOUNDS, F_TYPE_ARGUMENTS, F_ELEMENT, F_ARGUMENTS, F__COUNT
+    F_BOUNDS, F_TYPE_ARGUMENTS, F_ELEMENT, F_ARGUMENTS, F_MACRO, F__COUNT
 };
 static const char *const fld_names[F__COUNT] = {
     "name", "body", "type", "trait", "parameters", "return_type", "value", "path",
     "alias", "list", "argument", "function", "field", "type_parameters", "left",
-    "bounds", "type_arguments", "element", "arguments",
+    "bounds", "type_arguments", "element", "arguments", "macro",
 };
 
 /* Grammar tables, computed once: symbol -> enum sym, field name -> id. */
@@ -194,6 +195,9 @@ typedef struct ex {
     int marks_built;
     const gr_skimmed *skim; /* the constants left out of the parse */
     size_t nskim, skim_cur;
+    TSParser *parser;       /* the file's parser, for item macros' token trees */
+    gr_macro_scan ms;       /* their scan (macroitems.h), reused */
+    int macro_depth;        /* item macros inside item macros being read now */
     char buf[1024];
 } ex;
 
@@ -527,6 +531,8 @@ static void set_sig(ex *e, uint32_t item, TSNode n, TSNode stop)
 static void items_in(ex *e, TSNode list, uint32_t parent);
 static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr);
 static void body(ex *e, TSNode block, uint32_t fn);
+static void macro_items(ex *e, uint32_t name_a, uint32_t name_b, uint32_t open, TSPoint open_pt, uint32_t close,
+                        uint32_t parent);
 
 static int parent_kind(ex *e, uint32_t parent)
 {
@@ -1037,15 +1043,55 @@ static int const_from_text(ex *e, TSNode n, uint32_t parent)
     return 1;
 }
 
+/* A macro invocation the scan left out of the parse (skim.h): `a::b!`,
+ * spaces, its token tree, and perhaps spaces and a ';' - the same bytes
+ * the tree would give as a macro_invocation node. */
+static void skimmed_macro(ex *e, const gr_skimmed *m)
+{
+    const char *s = e->src;
+    uint32_t i = m->a, na, nb;
+    for (;;) {
+        na = i;
+        while (i < m->end && ident_byte((unsigned char)s[i]))
+            i++;
+        nb = i;
+        if (i + 1 < m->end && s[i] == ':' && s[i + 1] == ':') {
+            i += 2;
+            continue;
+        }
+        break;
+    }
+    while (i < m->end && is_space(s[i]))
+        i++;
+    if (i >= m->end || s[i] != '!')
+        return;
+    for (i++; i < m->end && is_space(s[i]); i++)
+        ;
+    uint32_t close = m->end - 1;
+    while (close > i && (s[close] == ';' || is_space(s[close])))
+        close--;
+    TSPoint pt = {m->row, m->col};
+    for (uint32_t k = m->a; k < i; k++) {
+        if (s[k] == '\n')
+            pt.row++, pt.column = 0;
+        else
+            pt.column++;
+    }
+    macro_items(e, na, nb, i, pt, close, 0);
+}
+
 /* The skimmed constants (skim.h) that start before byte `at`, as items of
  * the file's module: called before each item of the file's top level is
  * visited, and at the end, so that they take their place in source order. */
 static void skimmed_before(ex *e, uint32_t at)
 {
-    for (; e->skim_cur < e->nskim && e->skim[e->skim_cur].a < at; e->skim_cur++) {
-        const gr_skimmed *m = &e->skim[e->skim_cur];
+    while (e->skim_cur < e->nskim && e->skim[e->skim_cur].a < at) {
+        /* step on first: a macro's items below come back here */
+        const gr_skimmed *m = &e->skim[e->skim_cur++];
         if (m->kind == GR_SKIM_CONST)
             plain_const(e, &m->pc, m->a, (TSPoint){m->row, m->col}, (TSPoint){m->end_row, m->end_col}, 0);
+        else if (m->kind == GR_SKIM_MACRO)
+            skimmed_macro(e, m);
     }
 }
 
@@ -1122,6 +1168,22 @@ static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
         TSNode b = field(n, F_BODY);
         if (!ts_node_is_null(b))
             items_in(e, b, parent);
+        break;
+    }
+    case S_EXPR_STATEMENT:
+        /* `m!(...);` among items, as the full parse sees it */
+        if (ts_node_named_child_count(n) == 1 && sym(ts_node_named_child(n, 0)) == S_MACRO_INVOCATION)
+            item(e, ts_node_named_child(n, 0), parent, path_attr);
+        break;
+    case S_MACRO_INVOCATION: {
+        /* name: the last segment of the macro's path; then the token tree */
+        TSNode m = field(n, F_MACRO), tt = ts_node_child(n, ts_node_child_count(n) - 1);
+        if (sym(m) == S_SCOPED_IDENTIFIER)
+            m = field(m, F_NAME);
+        if (ts_node_is_null(m) || ts_node_is_null(tt) || ts_node_end_byte(tt) > e->len || ts_node_end_byte(tt) < 2)
+            break;
+        macro_items(e, ts_node_start_byte(m), ts_node_end_byte(m), ts_node_start_byte(tt),
+                    ts_node_start_point(tt), ts_node_end_byte(tt) - 1, parent);
         break;
     }
     default:
@@ -1447,7 +1509,7 @@ static void skim(gr_extractor *x, const char *src, size_t len)
         x->nranges = gr_skim_ranges(&x->skims, &x->ranges, &x->ranges_cap);
 }
 
-static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src, size_t len)
+static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, const char *src, size_t len)
 {
     TSNode r = ts_tree_root_node(t);
     f->items[0].end_line = ts_node_end_point(r).row + 1;
@@ -1458,6 +1520,7 @@ static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src
     e->len = len;
     e->skim = x->nranges ? x->skims.v : NULL;
     e->nskim = x->nranges ? x->skims.n : 0;
+    e->parser = p;
     items_in(e, r, 0);
     skimmed_before(e, UINT32_MAX);
     if (ts_node_has_error(r)) {
@@ -1467,6 +1530,7 @@ static void extract_tree(gr_extractor *x, fg_file *f, TSTree *t, const char *src
     }
     free(e->marks);
     free(e->ends);
+    gr_macro_scan_free(&e->ms);
     free(e);
 }
 
@@ -1521,6 +1585,144 @@ static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b
     return ts_parser_parse_with_options(p, NULL, input, opt);
 }
 
+/* ---- items inside item macros (macroitems.h) ---------------------------- */
+
+/* Item macros read inside item macros, at most: each level parses its
+ * text again, so this bounds a hostile nest's cost at a few passes. */
+enum { MAX_MACRO_DEPTH = 4 };
+
+/* The point of byte `to`, from that of byte *at (which moves there). */
+static TSPoint point_to(const ex *e, uint32_t *at, TSPoint pt, uint32_t to)
+{
+    for (uint32_t k = *at; k < to; k++) {
+        if (e->src[k] == '\n')
+            pt.row++, pt.column = 0;
+        else
+            pt.column++;
+    }
+    *at = to;
+    return pt;
+}
+
+/* Every item the extractor added from index `from` on, and not already
+ * marked by a macro inside this one, was written in macro `name`. */
+static void mark_macro(ex *e, size_t from, fg_str name)
+{
+    for (size_t k = from; k < e->f->nitems; k++)
+        if (!e->f->items[k].macro.len)
+            e->f->items[k].macro = name;
+}
+
+/* Whether a macro's parse is an item list: no error, but perhaps a
+ * missing ';' (thread_local!'s last static may go without one). */
+static int clean_items(TSNode root)
+{
+    if (!ts_node_has_error(root))
+        return 1;
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    int ok = 1;
+    for (;;) {
+        TSNode x = ts_tree_cursor_current_node(&c);
+        int descend = ts_node_has_error(x);
+        if (ts_node_symbol(x) == (TSSymbol)-1 || (ts_node_is_missing(x) && strcmp(ts_node_type(x), ";"))) {
+            ok = 0;
+            break;
+        }
+        if (!walk_next(&c, root, descend))
+            break;
+    }
+    ts_tree_cursor_delete(&c);
+    return ok;
+}
+
+/* bitflags!: a struct per flags struct, a const per flag, from the scan. */
+static void flags_items(ex *e, uint32_t open, TSPoint open_pt, uint32_t parent)
+{
+    const gr_macro_scan *ms = &e->ms;
+    uint32_t at = open;
+    TSPoint pt = open_pt;
+    for (size_t i = 0; i < ms->nstructs; i++) {
+        const gr_mflags *st = &ms->structs[i];
+        fg_item it;
+        memset(&it, 0, sizeof it);
+        it.kind = GK_STRUCT;
+        it.parent = parent;
+        it.name = keep(e, (span){e->src + st->name_a, st->name_b - st->name_a});
+        if (st->vis_end > st->a)
+            it.vis = keep(e, (span){e->src + st->a, st->vis_end - st->a});
+        pt = point_to(e, &at, pt, st->a);
+        it.line = pt.row + 1, it.col = pt.column + 1;
+        TSPoint after = point_to(e, &(uint32_t){at}, pt, st->end);
+        it.end_line = after.row + 1, it.end_col = after.column + 1;
+        uint32_t id = fg_add_item(e->f, &it);
+        e->f->items[id].sig = signature(e, st->a, st->open);
+        for (size_t k = st->first; k < st->first + st->n; k++) {
+            const gr_mflag *fl = &ms->flags[k];
+            memset(&it, 0, sizeof it);
+            it.kind = GK_CONST;
+            it.parent = id;
+            it.name = keep(e, (span){e->src + fl->name_a, fl->name_b - fl->name_a});
+            pt = point_to(e, &at, pt, fl->a);
+            it.line = pt.row + 1, it.col = pt.column + 1;
+            after = point_to(e, &(uint32_t){at}, pt, fl->end);
+            it.end_line = after.row + 1, it.end_col = after.column + 1;
+            uint32_t c = fg_add_item(e->f, &it);
+            e->f->items[c].sig = signature(e, fl->a, fl->value_a);
+        }
+    }
+}
+
+/* The items inside an item macro `name!` (e->src[name_a..name_b)) whose
+ * token tree is src[open] .. src[close], as children of `parent`: its
+ * ranges (macroitems.h) parsed as an item list, all or nothing - a parse
+ * with an error gives none, and says nothing (a macro's input need not be
+ * Rust).  Every item made is marked with the macro's name. */
+static void macro_items(ex *e, uint32_t name_a, uint32_t name_b, uint32_t open, TSPoint open_pt, uint32_t close,
+                        uint32_t parent)
+{
+    if (!e->parser || e->macro_depth >= MAX_MACRO_DEPTH || close >= e->len || open >= close)
+        return;
+    int form = gr_macro_scan_items(e->src, e->src + name_a, name_b - name_a, open, close, &e->ms);
+    if (form == GR_MACRO_NONE)
+        return;
+    size_t from = e->f->nitems;
+    if (form == GR_MACRO_BITFLAGS) {
+        flags_items(e, open, open_pt, parent);
+    } else {
+        size_t n = e->ms.nranges;
+        if (!n)
+            return;
+        TSRange *r = gr_xmalloc(n * sizeof *r);
+        uint32_t at = open;
+        TSPoint pt = open_pt;
+        for (size_t k = 0; k < n; k++) {
+            r[k].start_byte = e->ms.ranges[k].a;
+            r[k].start_point = point_to(e, &at, pt, e->ms.ranges[k].a);
+            r[k].end_byte = e->ms.ranges[k].b;
+            r[k].end_point = pt = point_to(e, &at, r[k].start_point, e->ms.ranges[k].b);
+        }
+        /* e->ms is free again from here: the items below may scan theirs */
+        budget b = {0, 0, 0};
+        TSTree *t = ts_parser_set_included_ranges(e->parser, r, (uint32_t)n)
+                        ? parse_bounded(e->parser, e->src, e->len, &b)
+                        : NULL;
+        free(r);
+        if (!t) {
+            ts_parser_reset(e->parser);
+            return;
+        }
+        TSNode root = ts_tree_root_node(t);
+        if (clean_items(root)) {
+            e->macro_depth++;
+            items_in(e, root, parent);
+            e->macro_depth--;
+        }
+        ts_tree_delete(t);
+    }
+    if (e->f->nitems > from)
+        mark_macro(e, from, keep(e, (span){e->src + name_a, name_b - name_a}));
+}
+
 /* No tree: say why, where the parser stopped if it ran out of budget. */
 static void no_tree(fg_file *f, const budget *b, const char *src, size_t len)
 {
@@ -1551,7 +1753,7 @@ static void extract_in_arena(gr_extractor *x, fg_file *f, const char *src, size_
                     ? parse_bounded(p, src, len, &b)
                     : NULL;
     if (t)
-        extract_tree(x, f, t, src, len);
+        extract_tree(x, p, f, t, src, len);
     else
         no_tree(f, &b, src, len);
     if (p)
@@ -1586,6 +1788,6 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         ts_parser_reset(x->parser); /* a cancelled parse would otherwise resume */
         return;
     }
-    extract_tree(x, f, t, src, len);
+    extract_tree(x, x->parser, f, t, src, len);
     ts_tree_delete(t);
 }

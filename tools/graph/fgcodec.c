@@ -14,7 +14,7 @@
 
 #include "xalloc.h"
 
-enum { FG_CODEC_MAGIC = 0x31636766 /* "fgc1" */, MAX_DIAG = 4096 };
+enum { FG_CODEC_MAGIC = 0x32636766 /* "fgc2" */, MAX_DIAG = 4096 };
 
 typedef struct wbuf {
     uint8_t *p;
@@ -65,6 +65,7 @@ void fg_file_encode(const fg_file *f, uint8_t **out, size_t *len)
         str(&w, it->sig);
         str(&w, it->vis);
         str(&w, it->path_attr);
+        str(&w, it->macro);
         u32(&w, it->line);
         u32(&w, it->col);
         u32(&w, it->end_line);
@@ -133,7 +134,7 @@ static int room(const rbuf *r, uint32_t count, size_t size)
 
 static int items_ok(rbuf *r, fg_file *f, uint32_t n)
 {
-    if (!room(r, n, 56))
+    if (!room(r, n, 64))
         return 0;
     f->items = n ? gr_xcalloc(n, sizeof *f->items) : NULL;
     f->nitems = f->items_cap = n;
@@ -147,6 +148,7 @@ static int items_ok(rbuf *r, fg_file *f, uint32_t n)
         it->sig = getstr(r, f);
         it->vis = getstr(r, f);
         it->path_attr = getstr(r, f);
+        it->macro = getstr(r, f);
         it->line = get32(r);
         it->col = get32(r);
         it->end_line = get32(r);

@@ -74,6 +74,7 @@ typedef struct fg_item {
     uint32_t parent;    /* index of the containing item; item 0 has itself */
     fg_str name, sig, vis;
     fg_str path_attr;   /* #[path = "..."] on a `mod foo;`, else empty */
+    fg_str macro;       /* the item macro it was written in (`cfg_if`, `bitflags`, ...), else empty */
     uint32_t line, col, end_line, end_col; /* 1-based, columns in bytes */
 } fg_item;
 
@@ -126,6 +127,10 @@ typedef struct fg_file {
      * name and visibility, per reference its text, per use its path and
      * the name it binds. */
     uint32_t *gid_items, *gid_refs, *gid_uses;
+    /* With a cache: the cache key of the text it was made from
+     * (graphcache.h), which run records keep (runrec.h); not encoded. */
+    int keyed;
+    uint8_t key[32];
 } fg_file;
 
 static inline const char *fg_ptr(const fg_file *f, fg_str s)

@@ -51,6 +51,7 @@ typedef struct gr_file {
 typedef struct gr_node {
     uint8_t kind, sub;
     uint32_t name, vis;  /* strtab ids */
+    uint32_t macro;      /* strtab id: the item macro it was written in, 0 for none */
     uint32_t path, sig;  /* gr_text offsets: written out, never looked up */
     uint32_t file;                 /* file index + 1; 0 for none */
     uint32_t line, col, end_line, end_col;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dbupdate.h"
 #include "discover.h"
 #include "emit.h"
 #include "graph.h"
@@ -30,7 +31,8 @@ int sl_graph_main(int argc, char **argv);
 static void usage(FILE *o)
 {
     fprintf(o,
-            "usage: sluice graph [-j THREADS] [--db FILE.sqlite] [--json FILE] [--cache DIR] [--stats] [-q] PATH...\n"
+            "usage: sluice graph [-j THREADS] [--db FILE.sqlite [--update]] [--json FILE] [--cache DIR] [--stats] [-q]\n"
+            "                    [--workers URL] [--isolate [--file-timeout MS] [--worker-memory SIZE]] PATH...\n"
             "\n"
             "Parses Rust crates (directories with a Cargo.toml, workspaces, or a\n"
             "directory of crates) or single .rs files into one code graph: items,\n"
@@ -38,11 +40,18 @@ static void usage(FILE *o)
             "\n"
             "  -j, --threads N  parser threads (default: the number of CPUs)\n"
             "      --db FILE    write the graph as SQLite (docs/formats/graph.md)\n"
+            "      --update     with --db and --cache: change only the rows a change affects, in place\n"
             "      --json FILE  write the graph as JSON ('-' for standard output)\n"
             "      --cache DIR  keep per-file graphs in DIR and reuse them (also SLUICE_GRAPH_CACHE)\n"
             "      --cache-max SIZE  evict least recently used entries past SIZE (K, M, G; default 1G)\n"
             "      --stats      print counts and timings to standard error\n"
             "  -q, --quiet      do not print warnings (the exit status still says)\n"
+            "      --workers URL  parse on `sluice worker`s too (redis://[:PASSWORD@]HOST:PORT/QUEUE);\n"
+            "                   -j0: on workers only\n"
+            "      --isolate    parse in worker processes: a file that crashes, hangs or bloats the\n"
+            "                   parser is a warning, and the graph holds the rest\n"
+            "      --file-timeout MS  with --isolate: a file's time limit (default 60000)\n"
+            "      --worker-memory SIZE  with --isolate: a worker's memory limit (default 4G)\n"
             "\n"
             "exit status: 0 complete, 1 written with warnings, 2 error (nothing written)\n");
 }
@@ -196,10 +205,18 @@ int sl_graph_main(int argc, char **argv)
         {"json", required_argument, NULL, 'J'},    {"stats", no_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {"cache", required_argument, NULL, 'c'},   {"cache-max", required_argument, NULL, 'M'},
+        {"workers", required_argument, NULL, 'W'}, {"isolate", no_argument, NULL, 'I'},
+        {"file-timeout", required_argument, NULL, 'T'}, {"worker-memory", required_argument, NULL, 'm'},
+        /* issue 20 (incremental runs) */
+        {"update", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, c;
+    int threads = ncpu > 0 ? (int)ncpu : 1, show_stats = 0, quiet = 0, update = 0, c;
+    gr_parse_via via = {0}; /* --workers, --isolate */
+    int isolate = 0;
+    int64_t file_timeout_ns = 60000000000LL;
+    uint64_t worker_memory = (uint64_t)4 << 30;
     const char *db = NULL, *json = NULL, *cache_dir = getenv("SLUICE_GRAPH_CACHE");
     uint64_t cache_max = GR_CACHE_DEFAULT_MAX;
     if (cache_dir && !*cache_dir)
@@ -210,8 +227,9 @@ int sl_graph_main(int argc, char **argv)
         case 'j': {
             char *end;
             long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 1024) {
-                fprintf(stderr, "sluice graph: -j wants a thread count from 1 to 1024, not '%s'\n", optarg);
+            if (*end || v < 0 || v > 1024 || end == optarg) {
+                fprintf(stderr, "sluice graph: -j wants a thread count from 1 to 1024 (0 with --workers), not '%s'\n",
+                        optarg);
                 return 2;
             }
             threads = (int)v;
@@ -229,9 +247,37 @@ int sl_graph_main(int argc, char **argv)
             }
             break;
         case 'q': quiet = 1; break;
+        case 'U': update = 1; break;
+        case 'W': via.workers = optarg; break;
+        case 'I': isolate = 1; break;
+        case 'T': {
+            char *end;
+            long long ms = strtoll(optarg, &end, 10);
+            if (*end || end == optarg || ms < 1 || ms > 86400000) {
+                fprintf(stderr, "sluice graph: --file-timeout wants milliseconds from 1 to 86400000, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            file_timeout_ns = ms * 1000000;
+            break;
+        }
+        case 'm':
+            if (parse_size(optarg, &worker_memory) || worker_memory < ((uint64_t)16 << 20)) {
+                fprintf(stderr, "sluice graph: --worker-memory wants a size of at least 16M, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (update && !db) {
+        fprintf(stderr, "sluice graph: --update updates the database --db names: give one\n");
+        return 2;
+    }
+    if (threads == 0 && !via.workers) {
+        fprintf(stderr, "sluice graph: -j wants a thread count from 1 to 1024 (0 with --workers), not '0'\n");
+        return 2;
     }
     if (optind >= argc) {
         fprintf(stderr, "sluice graph: no PATH given\n");
@@ -268,6 +314,12 @@ int sl_graph_main(int argc, char **argv)
             return st;
         }
     }
+    /* --update compares with what the last run read (dbupdate.h) */
+    gr_runrec last;
+    int have_last = record && update && gr_runrec_load(cache_dir, request, &last);
+    char why[1024] = "";
+    if (update && !have_last)
+        snprintf(why, sizeof why, "no record of a run with these arguments%s", cache ? "" : " (no cache)");
     int64_t t[6], cpu[6];
     t[0] = sl_now();
     cpu[0] = cpu_now();
@@ -284,21 +336,33 @@ int sl_graph_main(int argc, char **argv)
     }
     t[1] = sl_now();
     cpu[1] = cpu_now();
-    if (gr_parse_all(&g, threads, !quiet, cache, &ps)) {
-        fprintf(stderr, "sluice graph: could not start worker threads\n");
+    via.quiet = quiet;
+    via.stats = show_stats;
+    via.workers_only = threads == 0;
+    if (isolate && !(via.iso = gr_iso_new((size_t)(threads ? threads : 1), file_timeout_ns, worker_memory))) {
+        status = 2;
+        goto out;
+    }
+    int prc = gr_parse_all_via(&g, &via, threads, !quiet, cache, &ps);
+    gr_iso_free(via.iso);
+    if (prc) {
+        if (prc == -1)
+            fprintf(stderr, "sluice graph: could not start worker threads\n");
         status = 2;
         goto out;
     }
     t[2] = sl_now();
     cpu[2] = cpu_now();
     gr_mount_all(&g);
+    /* after the mount, whose module lookups are answers the plan compares */
+    gr_update *up = have_last ? gr_update_plan(&g, &last, db, cache, why, sizeof why) : NULL;
     t[3] = sl_now();
     cpu[3] = cpu_now();
     /* The SQLite writer starts on the mounted graph while references
      * resolve; reserving first keeps resolution from moving what it reads. */
     gr_sqlite_job *sj = NULL;
     char db_err[1024] = "";
-    if (db) {
+    if (db && !up) {
         gr_resolve_reserve(&g);
         sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
     }
@@ -307,7 +371,12 @@ int sl_graph_main(int argc, char **argv)
     gr_graph_unpin(&g);
     t[4] = sl_now();
     cpu[4] = cpu_now();
-    if (write_outputs(&g, sj, db, db_err, json)) {
+    gr_update_stats us = {0};
+    int updated = up && gr_update_apply(up, &g, &us, why, sizeof why) == 0;
+    if (up && !updated) /* the plan did not hold: the whole file after all */
+        sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
+    gr_update_free(up);
+    if (write_outputs(&g, sj, updated ? NULL : db, db_err, json)) {
         status = 2;
         goto out;
     }
@@ -334,9 +403,16 @@ int sl_graph_main(int argc, char **argv)
         stats(&g, &ps, t, cpu, threads);
         if (cache_dir)
             cache_stats(&cs);
+        if (updated)
+            fprintf(stderr, "  update: %s updated in place: %zu changed files, %zu node rows, %zu edges deleted, "
+                            "%zu inserted\n", db, us.files, us.nodes_updated, us.edges_deleted, us.edges_inserted);
+        else if (update)
+            fprintf(stderr, "  update: %s written whole: %s\n", db, why);
     }
 out:
     gr_cache_close(cache, NULL);
+    if (have_last)
+        gr_runrec_free(&last);
     gr_watchlist_free(&watched);
     gr_graph_free(&g);
     return status;

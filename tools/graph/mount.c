@@ -403,6 +403,8 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         n.name = f->gid_items[2 * i]; /* interned by the merger's take() */
         n.sig = gr_text_add(g, fg_ptr(f, it->sig), it->sig.len);
         n.vis = f->gid_items[2 * i + 1];
+        if (it->macro.len)
+            n.macro = gr_strtab_intern(&g->st, fg_ptr(f, it->macro), it->macro.len);
         n.file = file + 1;
         n.line = it->line;
         n.col = it->col;

@@ -36,14 +36,41 @@ typedef struct job {
 typedef struct workers {
     sl_chan *jobs, *results;
     gr_cache *cache; /* NULL: none */
+    gr_iso *iso;     /* --isolate: NULL unless */
 } workers;
 
-static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, gr_cache *cache, const job *j)
+/* The text of a file, read: the binary and UTF-8 checks, then the
+ * extraction (x may be NULL: no parser).  What a worker process or a
+ * `sluice worker` does with a file's content too. */
+void gr_parse_text(gr_extractor *x, fg_scratch *sc, fg_file *f, const char *buf, size_t len)
 {
-    fg_file *f = fg_file_new(j->path, j->file);
+    f->bytes = len;
+    if (gr_source_is_binary(buf, len)) {
+        f->failed = 1;
+        fg_diagf(f, 0, "binary file (NUL bytes), skipped");
+        return;
+    }
+    uint32_t bad = gr_source_bad_utf8_line(buf, len);
+    if (bad)
+        fg_diagf(f, bad, "invalid UTF-8; parsed anyway");
+    if (!x) {
+        f->failed = 1;
+        fg_diagf(f, 0, "no parser (tree-sitter refused the grammar)");
+        return;
+    }
+    gr_fault_point(buf, len);
+    fg_file_borrow(f, sc);
+    gr_extract(x, f, buf, len);
+    fg_file_keep(f, sc);
+}
+
+fg_file *gr_parse_file(gr_extractor *x, fg_scratch *sc, gr_cache *cache, gr_iso *iso, const char *path,
+                       uint32_t file)
+{
+    fg_file *f = fg_file_new(path, file);
     char *buf = NULL, err[256];
     size_t len = 0;
-    if (gr_source_read(j->path, &buf, &len, err, sizeof err)) {
+    if (gr_source_read(path, &buf, &len, err, sizeof err)) {
         f->failed = 1;
         fg_diagf(f, 0, "%s", err);
         return f;
@@ -53,31 +80,21 @@ static fg_file *parse_one(gr_extractor *x, fg_scratch *sc, gr_cache *cache, cons
     uint8_t key[GR_CACHE_KEY];
     if (cache && x) {
         gr_cache_key(buf, len, key);
-        fg_file *hit = gr_cache_get(cache, key, j->path, j->file);
+        fg_file *hit = gr_cache_get(cache, key, path, file);
         if (hit) {
             fg_file_free(f);
             free(buf);
+            hit->keyed = 1;
+            memcpy(hit->key, key, sizeof key);
             return hit;
         }
+        f->keyed = 1;
+        memcpy(f->key, key, sizeof key);
     }
-    f->bytes = len;
-    if (gr_source_is_binary(buf, len)) {
-        f->failed = 1;
-        fg_diagf(f, 0, "binary file (NUL bytes), skipped");
-    } else {
-        uint32_t bad = gr_source_bad_utf8_line(buf, len);
-        if (bad)
-            fg_diagf(f, bad, "invalid UTF-8; parsed anyway");
-        if (!x) {
-            f->failed = 1;
-            fg_diagf(f, 0, "no parser (tree-sitter refused the grammar)");
-        } else {
-            fg_file_borrow(f, sc);
-            gr_extract(x, f, buf, len);
-            fg_file_keep(f, sc);
-        }
-    }
-    if (cache && x)
+    /* --isolate: a file its worker process could not parse is a warning,
+     * and not the text's graph: it is not cached. */
+    int keep = iso ? gr_iso_parse(iso, &f, buf, len) == 0 : (gr_parse_text(x, sc, f, buf, len), 1);
+    if (cache && x && keep)
         gr_cache_put(cache, key, f);
     free(buf);
     return f;
@@ -91,7 +108,7 @@ static int worker(void *arg)
     fg_scratch sc = {0};
     job j;
     while (sl_chan_recv(w->jobs, &j) == SL_OK) {
-        fg_file *f = parse_one(x, &sc, w->cache, &j);
+        fg_file *f = gr_parse_file(x, &sc, w->cache, w->iso, j.path, j.file);
         free(j.path);
         if (sl_chan_send(w->results, &f) != SL_OK) {
             fg_file_free(f);
@@ -103,8 +120,9 @@ static int worker(void *arg)
     return 0;
 }
 
-static void send_job(workers *w, const gr_graph *g, uint32_t file)
+static void send_job(void *arg, const gr_graph *g, uint32_t file)
 {
+    workers *w = arg;
     job j = {file, gr_xstrdup(g->files[file].path)};
     if (sl_chan_send(w->jobs, &j) != SL_OK) {
         /* cannot happen: jobs is open and unbounded until we close it */
@@ -120,13 +138,16 @@ static int lexists(gr_graph *g, const char *p)
     return lstat(p, &st) == 0;
 }
 
-/* A result is in: keep it, turn its diagnostics into warnings, and ask
- * for any file its module declarations reach that nobody listed yet. */
-static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
+size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send send, void *arg)
 {
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
     gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
+    if (g->watch && f->keyed) { /* the content it was made from, for --update (dbupdate.h) */
+        gr_watch *w = &g->watch->v[g->watch->n - 1];
+        w->keyed = 1;
+        memcpy(w->key, f->key, sizeof w->key);
+    }
     if (!f->failed)
         gr_mount_intern(g, f);
     st->files++;
@@ -145,7 +166,7 @@ static size_t take(workers *w, gr_graph *g, fg_file *f, gr_parse_stats *st)
         int added;
         uint32_t nf = gr_graph_file(g, cand.v[i], UINT32_MAX, 0, &added);
         if (added) {
-            send_job(w, g, nf);
+            send(arg, g, nf);
             sent++;
         }
     }
@@ -161,7 +182,7 @@ static int file_cmp(const void *a, const void *b)
 /* Files found through `mod` declarations were added in the order results
  * arrived, which depends on thread timing: put them in path order so file
  * ids (and everything after) are the same for any -j. */
-static void order_extra_files(gr_graph *g, size_t listed)
+void gr_parse_order_extra(gr_graph *g, size_t listed)
 {
     if (g->nfiles - listed < 2)
         return;
@@ -174,13 +195,36 @@ static void order_extra_files(gr_graph *g, size_t listed)
     }
 }
 
+uint32_t *gr_parse_largest_first(const gr_graph *g)
+{
+    size_t n = g->nfiles;
+    uint64_t *order = gr_xmalloc((n ? n : 1) * sizeof *order);
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = (uint64_t)(UINT32_MAX - g->files[i].size) << 32 | i;
+    gr_sort_u64(order, n);
+    uint32_t *files = gr_xmalloc((n ? n : 1) * sizeof *files);
+    for (size_t i = 0; i < n; i++)
+        files[i] = (uint32_t)order[i];
+    free(order);
+    return files;
+}
+
 int gr_parse_all(gr_graph *g, int threads, int progress, gr_cache *cache, gr_parse_stats *st)
+{
+    return gr_parse_all_via(g, NULL, threads, progress, cache, st);
+}
+
+int gr_parse_all_via(gr_graph *g, const gr_parse_via *via, int threads, int progress, gr_cache *cache,
+                     gr_parse_stats *st)
 {
     memset(st, 0, sizeof *st);
     if (threads < 1)
         threads = 1;
+    if (via && via->workers) /* --workers: parse_remote.c */
+        return gr_parse_remote(g, via, threads, progress, cache, st);
     workers w;
     w.cache = cache;
+    w.iso = via ? via->iso : NULL;
     w.jobs = sl_chan_new(sizeof(job), SL_UNBOUNDED);
     w.results = sl_chan_new(sizeof(fg_file *), 64);
     if (!w.jobs || !w.results) {
@@ -190,7 +234,10 @@ int gr_parse_all(gr_graph *g, int threads, int progress, gr_cache *cache, gr_par
     }
     /* As many tasks as threads: each blocks in sl_chan_recv for its next
      * job, which is fine for a pool task only because no task waits for
-     * another to be scheduled. */
+     * another to be scheduled.  With --isolate a task mostly waits for its
+     * worker process: two per process keep each one's next file queued. */
+    if (w.iso)
+        threads *= 2;
     sl_pool *pool = sl_pool_new((size_t)threads);
     sl_group *grp = pool ? sl_group_new(pool) : NULL;
     int started = 0;
@@ -208,12 +255,9 @@ int gr_parse_all(gr_graph *g, int threads, int progress, gr_cache *cache, gr_par
      * is left parsing a big file while the others have nothing to do.
      * The order changes nothing else: results are stored by file number. */
     size_t outstanding = 0, listed = g->nfiles;
-    uint64_t *order = gr_xmalloc((listed ? listed : 1) * sizeof *order);
-    for (uint32_t i = 0; i < listed; i++)
-        order[i] = (uint64_t)(UINT32_MAX - g->files[i].size) << 32 | i;
-    gr_sort_u64(order, listed);
+    uint32_t *order = gr_parse_largest_first(g);
     for (size_t i = 0; i < listed; i++, outstanding++)
-        send_job(&w, g, (uint32_t)order[i]);
+        send_job(&w, g, order[i]);
     free(order);
     sl_progress_bar *bar = sl_progress_bar_new("graph: parsing", 0, progress ? -1 : 0);
     int64_t drawn = 0;
@@ -222,7 +266,7 @@ int gr_parse_all(gr_graph *g, int threads, int progress, gr_cache *cache, gr_par
         if (sl_chan_recv(w.results, &f) != SL_OK)
             break;
         outstanding--;
-        outstanding += take(&w, g, f, st);
+        outstanding += gr_parse_take(g, f, st, send_job, &w);
         if (bar && sl_now() - drawn > 100000000) { /* at most ten redraws a second */
             drawn = sl_now();
             sl_progress_bar_update(bar, st->files, g->nfiles, st->bytes);
@@ -231,7 +275,7 @@ int gr_parse_all(gr_graph *g, int threads, int progress, gr_cache *cache, gr_par
     if (bar)
         sl_progress_bar_finish(bar);
     sl_chan_close(w.jobs);
-    order_extra_files(g, listed);
+    gr_parse_order_extra(g, listed);
     sl_group_wait(grp);
     sl_group_free(grp);
     sl_pool_free(pool);

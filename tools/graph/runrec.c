@@ -22,7 +22,7 @@
 #include "graphcache.h"
 #include "xalloc.h"
 
-#define MAGIC "SLGRUN1\0"
+#define MAGIC "SLGRUN2\0"
 #define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
 #define MAX_RECORD ((size_t)64 << 20)
 
@@ -42,11 +42,16 @@ static void fill(gr_watch *x, const char *path)
     x->ctime_ns = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
 }
 
-void gr_watch_path(gr_watchlist *w, const char *path)
+static gr_watch *append(gr_watchlist *w)
 {
     if (w->n == w->cap)
         w->v = gr_xrealloc(w->v, (w->cap = w->cap ? w->cap * 2 : 256) * sizeof *w->v);
-    fill(&w->v[w->n++], path);
+    return &w->v[w->n++];
+}
+
+void gr_watch_path(gr_watchlist *w, const char *path)
+{
+    fill(append(w), path);
 }
 
 void gr_watchlist_free(gr_watchlist *w)
@@ -133,6 +138,7 @@ static void put_watch(buf *b, const gr_watch *x)
     put64(b, x->mode);
     put64(b, x->mtime_ns);
     put64(b, x->ctime_ns);
+    put(b, x->key, 32); /* zeros when not keyed */
 }
 
 typedef struct rd {
@@ -154,38 +160,57 @@ static uint64_t get64(rd *r)
     return v;
 }
 
-/* One watched path: recorded, then compared with what stat says now. */
-static int get_watch_unchanged(rd *r, int64_t start_ns, int racy_check)
+/* One watched path as recorded (path into buf, of size 65537). */
+static int get_watch(rd *r, gr_watch *was, char *buf)
 {
     uint64_t len = get64(r);
     if (r->bad || len > 65536 || r->n - r->at < len) {
         r->bad = 1;
         return 0;
     }
-    char path[65537];
-    memcpy(path, r->p + r->at, len);
-    path[len] = 0;
+    memcpy(buf, r->p + r->at, len);
+    buf[len] = 0;
     r->at += len;
-    gr_watch was;
-    was.path = path;
-    was.exists = (int)get64(r);
-    was.dev = get64(r);
-    was.ino = get64(r);
-    was.size = get64(r);
-    was.mode = get64(r);
-    was.mtime_ns = get64(r);
-    was.ctime_ns = get64(r);
-    if (r->bad)
+    memset(was, 0, sizeof *was);
+    was->path = buf;
+    was->exists = (int)get64(r);
+    was->dev = get64(r);
+    was->ino = get64(r);
+    was->size = get64(r);
+    was->mode = get64(r);
+    was->mtime_ns = get64(r);
+    was->ctime_ns = get64(r);
+    if (r->bad || r->n - r->at < 32) {
+        r->bad = 1;
         return 0;
-    gr_watch now;
+    }
+    memcpy(was->key, r->p + r->at, 32);
+    r->at += 32;
+    for (int i = 0; i < 32; i++)
+        was->keyed |= was->key[i] != 0;
+    return 1;
+}
+
+int gr_watch_unchanged(const gr_watch *was, const gr_watch *now, int64_t start_ns)
+{
+    if (!same(was, now))
+        return 0;
+    /* changed in the tick the recorded run read it: cannot tell */
+    return !(start_ns && now->exists &&
+             ((int64_t)now->mtime_ns > start_ns - RACY_NS || (int64_t)now->ctime_ns > start_ns - RACY_NS));
+}
+
+/* One watched path: recorded, then compared with what stat says now. */
+static int get_watch_unchanged(rd *r, int64_t start_ns, int racy_check)
+{
+    char path[65537];
+    gr_watch was, now;
+    if (!get_watch(r, &was, path))
+        return 0;
     fill(&now, path);
     free(now.path);
     now.path = path;
-    if (!same(&was, &now))
-        return 0;
-    /* changed in the tick the recorded run read it: cannot tell */
-    return !(racy_check && now.exists &&
-             ((int64_t)now.mtime_ns > start_ns - RACY_NS || (int64_t)now.ctime_ns > start_ns - RACY_NS));
+    return gr_watch_unchanged(&was, &now, racy_check ? start_ns : 0);
 }
 
 static int by_path(const void *a, const void *b)
@@ -193,21 +218,31 @@ static int by_path(const void *a, const void *b)
     return strcmp(((const gr_watch *)a)->path, ((const gr_watch *)b)->path);
 }
 
-void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
-                    const char *const *outputs, int noutputs, int status, const char *warnings)
+void gr_watchlist_uniq(gr_watchlist *w)
 {
-    /* one entry a path: the first answer (a later different one is a
-     * change during the run, which the racy rule catches anyway) */
+    /* one entry a path (which twin stays does not matter: a different
+     * later answer is a change during the run, which the racy rule
+     * catches anyway), with the key any of them carries */
     qsort(w->v, w->n, sizeof *w->v, by_path);
     size_t uniq = 0;
     for (size_t i = 0; i < w->n; i++) {
         if (uniq && !strcmp(w->v[uniq - 1].path, w->v[i].path)) {
+            if (w->v[i].keyed && !w->v[uniq - 1].keyed) {
+                w->v[uniq - 1].keyed = 1;
+                memcpy(w->v[uniq - 1].key, w->v[i].key, 32);
+            }
             free(w->v[i].path);
             continue;
         }
         w->v[uniq++] = w->v[i];
     }
     w->n = uniq;
+}
+
+void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
+                    const char *const *outputs, int noutputs, int status, const char *warnings)
+{
+    gr_watchlist_uniq(w);
     buf b = {0};
     put(&b, MAGIC, 8);
     put64(&b, (uint64_t)start_ns);
@@ -248,13 +283,16 @@ void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *
     free(b.p);
 }
 
-int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings)
+/* The record for key, whole and with its checksum right: a reader over
+ * it (past the magic, before the checksum); r->bad when there is none. */
+static rd read_record(const char *cache_dir, const uint8_t key[32])
 {
     char path[4300];
     record_path(cache_dir, key, path, sizeof path, 0);
+    rd none = {NULL, 0, 0, 1};
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return 0;
+        return none;
     struct stat st;
     uint8_t *p = NULL;
     size_t n = 0;
@@ -277,9 +315,49 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
         ok = !memcmp(sum, p + n - 16, 16);
     }
     rd r = {p, ok ? n - 16 : 0, 8, !ok};
+    return r;
+}
+
+int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
+{
+    memset(out, 0, sizeof *out);
+    rd r = read_record(cache_dir, key);
+    out->start_ns = (int64_t)get64(&r);
+    uint64_t st_code = get64(&r), nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
+    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= r.n && nout <= 2;
+    if (ok)
+        r.at += wlen;
+    char *path = gr_xmalloc(65537);
+    for (uint64_t i = 0; ok && i < nwatch + nout; i++) {
+        gr_watch w;
+        ok = get_watch(&r, &w, path);
+        if (ok) {
+            w.path = gr_xstrdup(path);
+            *append(i < nwatch ? &out->watched : &out->outputs) = w;
+        }
+    }
+    free(path);
+    ok = ok && !r.bad && r.at == r.n;
+    free((void *)r.p);
+    if (!ok)
+        gr_runrec_free(out);
+    return ok;
+}
+
+void gr_runrec_free(gr_runrec *r)
+{
+    gr_watchlist_free(&r->watched);
+    gr_watchlist_free(&r->outputs);
+    memset(r, 0, sizeof *r);
+}
+
+int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings)
+{
+    rd r = read_record(cache_dir, key);
+    uint8_t *p = (uint8_t *)r.p;
     int64_t start = (int64_t)get64(&r);
     uint64_t st_code = get64(&r), nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
-    ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at;
+    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at;
     char *w = NULL;
     if (ok) {
         w = gr_xmalloc(wlen + 1);

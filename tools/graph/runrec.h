@@ -25,6 +25,8 @@ typedef struct gr_watch {
     char *path;
     uint64_t dev, ino, size, mode, mtime_ns, ctime_ns; /* all 0 when the path does not exist */
     int exists;
+    int keyed;       /* a source file read through the cache: key is its content's */
+    uint8_t key[32]; /* the cache key (graphcache.h) of the text read; zeros when not keyed */
 } gr_watch;
 
 typedef struct gr_watchlist {
@@ -34,6 +36,9 @@ typedef struct gr_watchlist {
 
 /* Records what stat(path) says now. */
 void gr_watch_path(gr_watchlist *w, const char *path);
+/* Sorts by path and keeps one entry a path (the first answer, its key
+ * kept if a later one of the same path has it). */
+void gr_watchlist_uniq(gr_watchlist *w);
 void gr_watchlist_free(gr_watchlist *w);
 
 /* The record's name for this request: the working directory, the build
@@ -43,6 +48,20 @@ void gr_runrec_request(char **paths, int npaths, const char *db, const char *jso
 /* 1 when the record for key in cache_dir says nothing changed: *status
  * and *warnings (malloc'd: what the run printed as warnings) are set. */
 int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings);
+
+/* The last run's record for key, for `--update` (graph_update.h): what it
+ * watched (sorted by path, with the keys of the sources it read), its
+ * outputs as it left them, its start.  0 and nothing set when there is no
+ * sound record. */
+typedef struct gr_runrec {
+    int64_t start_ns;
+    gr_watchlist watched, outputs;
+} gr_runrec;
+int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out);
+void gr_runrec_free(gr_runrec *r);
+/* Whether a watched path says the same now as `was` (stat(2)), and was
+ * not modified within the racy margin of a run that started at start_ns. */
+int gr_watch_unchanged(const gr_watch *was, const gr_watch *now, int64_t start_ns);
 
 /* Writes the record (temporary file, rename); start_ns is the run's
  * start on CLOCK_REALTIME, outputs the files it wrote. */

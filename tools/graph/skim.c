@@ -431,10 +431,7 @@ static uint32_t string_end(const char *s, uint32_t k, uint32_t len, int *bad)
     return 0;
 }
 
-/* A raw string, r"..." or r#"..."#, `open` at the first '"' or '#' after
- * the r: 0 when it is not one (r#name, a raw identifier), UINT32_MAX when
- * it never ends. */
-static uint32_t raw_string_end(const char *s, uint32_t open, uint32_t len)
+uint32_t gr_raw_string_end(const char *s, uint32_t open, uint32_t len)
 {
     uint32_t hashes = 0, k = open;
     while (k < len && s[k] == '#')
@@ -604,7 +601,7 @@ static uint32_t literal_end(const char *s, uint32_t k, uint32_t len)
     if (s[k] == 'b' && k + 1 < len && (s[k + 1] == '"' || s[k + 1] == '\'' || s[k + 1] == 'r'))
         k++;
     if (s[k] == 'r') {
-        uint32_t e = raw_string_end(s, k + 1, len);
+        uint32_t e = gr_raw_string_end(s, k + 1, len);
         return e == UINT32_MAX ? 0 : e;
     }
     if (s[k] == '\'')
@@ -861,7 +858,7 @@ size_t gr_skim(const char *src, size_t len, gr_skims *out)
                 z.bad = (unsigned char)s[k] >= 0x80;
             if ((word_is(s, i, j, "r") || word_is(s, i, j, "br") || word_is(s, i, j, "cr")) && j < z.len &&
                 (s[j] == '"' || s[j] == '#')) {
-                uint32_t e = raw_string_end(s, j, z.len);
+                uint32_t e = gr_raw_string_end(s, j, z.len);
                 if (e == UINT32_MAX)
                     goto unbalanced;
                 if (e) {

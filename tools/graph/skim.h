@@ -56,6 +56,11 @@ enum gr_skim_kind {
  * hi when there is none. */
 uint32_t gr_next_mark(const char *s, uint32_t i, uint32_t hi);
 
+/* The end of a raw string, r"..." or r#"..."#, whose `open` is at the
+ * first '"' or '#' after the r: 0 when it is not one (r#name, a raw
+ * identifier), UINT32_MAX when it never ends (before len). */
+uint32_t gr_raw_string_end(const char *s, uint32_t open, uint32_t len);
+
 /* Whether s[0..len) names one of Rust's primitive types (u8 ... f64,
  * bool, str, char). */
 int gr_primitive_type(const char *s, size_t len);

@@ -416,7 +416,7 @@ js_node *sl__js_parse_function_rest(js_parser *p, js_node *fn, int is_method, in
         sl__ts_skip_type_params(p);
     parse_params(p, fn, is_ctor);
     if (p->o.ts)
-        sl__ts_skip_type_annotation(p);
+        sl__ts_skip_return_annotation(p);
     p->ctx = saved;
     if (p->o.ts && !is(p, TK_LBRACE)) {
         fn->b = NULL; /* overload signature */
@@ -764,9 +764,8 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
         c->b = sl__js_parse_expr(p, L_NEW);
         /* `extends A()` is a call: L_NEW stops before it, so fold calls here */
         while (is(p, TK_LPAREN) || (p->o.ts && is(p, TK_LT))) {
-            if (is(p, TK_LT)) {
-                if (!sl__ts_try_type_args_in_expr(p))
-                    break;
+            if (is(p, TK_LT)) { /* `extends B<T> {` / `implements`: a heritage `<` is always type arguments */
+                sl__ts_skip_type_args(p);
                 continue;
             }
             js_node *call = sl__js_mk(p, N_CALL, c->b->pos);

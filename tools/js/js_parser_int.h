@@ -17,7 +17,8 @@
 
 enum { CTX_ASYNC = 1, CTX_GENERATOR = 2, CTX_IN_FUNCTION = 4, CTX_CLASS_STATIC = 8, CTX_MODULE = 16,
        CTX_NO_IN = 32, CTX_IN_CLASS = 64,
-       CTX_AMBIENT = 128 /* inside `declare`: declarations need no values */ };
+       CTX_AMBIENT = 128, /* inside `declare`: declarations need no values */
+       CTX_TS_NO_COND = 256 /* the `extends` type of a conditional type: no conditional (tsc's DisallowConditionalTypes) */ };
 
 typedef struct js_spec js_spec;
 
@@ -101,6 +102,7 @@ int sl__js_is_identifier_tok(js_parser *p);
 void sl__ts_skip_type(js_parser *p);
 void sl__ts_skip_type_annotation(js_parser *p); /* `: T` when present */
 void sl__ts_skip_type_params(js_parser *p);     /* `<T extends X = Y, ...>` when present */
+void sl__ts_skip_return_annotation(js_parser *p); /* `: T`, `: x is T`, `: asserts x` after a parameter list */
 int sl__ts_try_type_args_in_expr(js_parser *p);  /* `<T>` before ( or a template; 1 when skipped */
 void sl__ts_skip_type_args(js_parser *p);       /* `<...>`: the current token is `<` */
 int sl__ts_try_return_type_arrow(js_parser *p); /* `: T =>` after arrow params; 1 when skipped and `=>` is next */

@@ -38,6 +38,8 @@ static void expect_gt(js_parser *p)
 
 void sl__ts_skip_type_args(js_parser *p)
 {
+    unsigned saved = p->ctx;
+    p->ctx &= ~(unsigned)CTX_TS_NO_COND; /* brackets of any kind allow conditional types again */
     sl__js_expect(p, TK_LT);
     while (!is(p, TK_GT) && !is(p, TK_SHR) && !is(p, TK_USHR) && !is(p, TK_GE) && !is(p, TK_SHR_EQ) &&
            !is(p, TK_USHR_EQ)) {
@@ -46,6 +48,7 @@ void sl__ts_skip_type_args(js_parser *p)
             break;
     }
     expect_gt(p);
+    p->ctx = saved;
 }
 
 void sl__ts_skip_type_params(js_parser *p)
@@ -303,13 +306,28 @@ static void skip_template_type(js_parser *p)
     next(p);
 }
 
+static void skip_primary_type_inner(js_parser *p);
+
+/* Inside `( )` (not a function type's), `{ }`, `[ ]` and template types a
+ * conditional type is allowed again, as in tsc; elsewhere the context
+ * passes through. */
 static void skip_primary_type(js_parser *p)
 {
+    unsigned saved = p->ctx;
+    if (is(p, TK_LBRACE) || is(p, TK_LBRACK) || is(p, TK_TEMPLATE) || is(p, TK_THEAD))
+        p->ctx &= ~(unsigned)CTX_TS_NO_COND;
+    skip_primary_type_inner(p);
+    p->ctx = saved;
+}
+
+static void skip_primary_type_inner(js_parser *p)
+{
     switch (p->L.tok) {
-    case TK_LPAREN:
+    case TK_LPAREN: /* a function type keeps the context (its return type is in it); a parenthesized one does not */
         if (try_fn_type(p))
             return;
         next(p);
+        p->ctx &= ~(unsigned)CTX_TS_NO_COND;
         sl__ts_skip_type(p);
         sl__js_expect(p, TK_RPAREN);
         return;
@@ -383,7 +401,8 @@ static void skip_primary_type(js_parser *p)
                 if (!JS_TRY(p, sp)) {
                     next(p);
                     skip_type_inner(p, 1);
-                    if (is(p, TK_QUESTION))
+                    /* `?` next: a conditional, unless conditionals cannot be here (tsc) */
+                    if (is(p, TK_QUESTION) && !(p->ctx & CTX_TS_NO_COND))
                         longjmp(sp->env, 1);
                     sl__js_spec_commit(p, sp);
                 }
@@ -457,9 +476,12 @@ static void skip_type_inner(js_parser *p, int no_cond)
         next(p);
         skip_postfix_type(p);
     }
-    if (!no_cond && is_kw(p, K_EXTENDS) && !p->L.nl_before) { /* conditional type */
+    if (!no_cond && !(p->ctx & CTX_TS_NO_COND) && is_kw(p, K_EXTENDS) && !p->L.nl_before) { /* conditional type */
         next(p);
+        unsigned saved = p->ctx;
+        p->ctx |= CTX_TS_NO_COND;
         skip_type_inner(p, 1);
+        p->ctx = saved;
         sl__js_expect(p, TK_QUESTION);
         sl__ts_skip_type(p);
         sl__js_expect(p, TK_COLON);
@@ -502,6 +524,12 @@ int sl__ts_try_type_args_in_expr(js_parser *p)
     }
     sl__js_spec_commit(p, sp);
     return 1;
+}
+
+void sl__ts_skip_return_annotation(js_parser *p)
+{
+    if (eat(p, TK_COLON))
+        skip_return_type(p);
 }
 
 int sl__ts_try_return_type_arrow(js_parser *p)

@@ -62,7 +62,7 @@ struct job {
     char *out_path;  /* NULL when writing to standard output */
     sl__md_buf out;  /* the page's output, until written or printed */
     sl__md_buf warn; /* its warnings, one line each, printed in page order */
-    char err[512];   /* set when the page failed */
+    char err[1200];  /* set when the page failed (an MDX error shows its line) */
     int failed;
 };
 
@@ -193,22 +193,27 @@ static void run_job(job *j)
     int64_t t1 = sl_now();
     sl_stage_add(b->st_read, 1, len);
     sl_stage_busy(b->st_read, t1 - t0);
-    char rerr[256];
+    char rerr[512];
+    sl__md_opts o = b->cli->render;
+    o.mdx = o.mdx || sl__md_is_mdx_name(j->page->rel);
     if (b->iso) { /* --isolate: the worker process writes the output bytes */
         sl__md_iso_failure f;
         const char *file = strcmp(j->page->path, "-") ? j->page->path : NULL;
-        int irc = sl__md_iso_render(b->iso, file, src, len, &b->cli->render, b->cli->json, &j->out, &page, &f);
+        int irc = sl__md_iso_render(b->iso, file, src, len, &o, b->cli->json, &j->out, &page, &f);
         free(src);
         src = NULL;
-        if (irc != 0) {
-            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, f.msg);
+        if (irc != 0) { /* an MDX syntax error reads "LINE:COL: ..." after the name, as in process */
+            unsigned line, col;
+            int pos = o.mdx && !f.worker && sscanf(f.msg, "%u:%u: ", &line, &col) == 2;
+            snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, pos ? "" : " ", f.msg);
             goto fail;
         }
         if (b->cli->json)
             sl__md_buf_putc(&j->out, '\n');
     } else {
-        if (sl__md_render(src, len, &b->cli->render, &page, rerr, sizeof rerr) != 0) {
-            snprintf(j->err, sizeof j->err, "%s: %s", j->page->path, rerr);
+        int rc = sl__md_render(src, len, &o, &page, rerr, sizeof rerr);
+        if (rc != 0) { /* -2: a syntax error, "LINE:COL: ..." after the file name */
+            snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, rc == -2 ? "" : " ", rerr);
             goto fail;
         }
         free(src);
@@ -236,7 +241,7 @@ fail:
 }
 
 /* OUTDIR/rel with the Markdown extension replaced. */
-static char *output_path(const char *outdir, const char *rel, int json)
+static char *output_path(const char *outdir, const char *rel, int json, int mdx)
 {
     size_t n = strlen(rel);
     const char *dot = strrchr(rel, '.');
@@ -244,7 +249,7 @@ static char *output_path(const char *outdir, const char *rel, int json)
     if (dot && (!slash || dot > slash + 1) && sl__md_is_markdown_name(rel))
         n = (size_t)(dot - rel);
     char *p = NULL;
-    if (asprintf(&p, "%s/%.*s%s", outdir, (int)n, rel, json ? ".json" : ".html") < 0)
+    if (asprintf(&p, "%s/%.*s%s", outdir, (int)n, rel, json ? ".json" : mdx ? ".js" : ".html") < 0)
         return NULL;
     return p;
 }
@@ -306,7 +311,8 @@ static int plan_outputs(batch *b)
         return -1;
     for (size_t i = 0; i < b->in.n; i++) {
         job *j = &b->jobs[i];
-        if (!(j->out_path = output_path(b->cli->outdir, j->page->rel, b->cli->json))) {
+        if (!(j->out_path = output_path(b->cli->outdir, j->page->rel, b->cli->json,
+                                          b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel)))) {
             free(sorted);
             return -1;
         }
@@ -581,6 +587,8 @@ static int cl_load(void *ctx, uint64_t id, sl_cluster_buf *in)
     job *j = &b->jobs[id];
     char *src = NULL, err[512];
     size_t len = 0;
+    if (b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel)) /* the md.page job has no MDX options */
+        return -1;
     if (!strcmp(j->page->path, "-") || read_all(j->page->path, &src, &len, err, sizeof err) != 0)
         return -1; /* standard input, or a page run_job will report: rendered here */
     j->page->size = len;

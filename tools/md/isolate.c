@@ -33,8 +33,9 @@
 
 typedef struct task_head {
     uint32_t magic;
-    uint8_t json, commonmark, unsafe_html, no_frontmatter, xhtml, has_file, pad[2];
+    uint8_t json, commonmark, unsafe_html, no_frontmatter, xhtml, has_file, mdx, no_heading_ids;
     uint32_t file_len;
+    char jsx_import_source[128], provider_import_source[128]; /* MDX's, NUL-terminated */
 } task_head;
 
 typedef struct reply_tail {
@@ -98,10 +99,14 @@ static int render_run(void *state, const void *task, size_t len, sl_proc_reply *
     char *fname = file ? strndup(file, h.file_len) : NULL;
     const char *src = (const char *)task + sizeof h + h.file_len;
     size_t n = len - sizeof h - h.file_len;
-    sl__md_opts o = {h.commonmark, h.unsafe_html, h.no_frontmatter, h.xhtml, SL__MD_ROUTED};
+    sl__md_opts o = {h.commonmark, h.unsafe_html, h.no_frontmatter, h.xhtml, SL__MD_ROUTED, h.mdx, h.no_heading_ids,
+                     {0}, {0}};
+    h.jsx_import_source[sizeof h.jsx_import_source - 1] = h.provider_import_source[sizeof h.provider_import_source - 1] = 0;
+    memcpy(o.jsx_import_source, h.jsx_import_source, sizeof o.jsx_import_source);
+    memcpy(o.provider_import_source, h.provider_import_source, sizeof o.provider_import_source);
     sl__md_page pg;
     sl__md_buf out = {0};
-    char err[256];
+    char err[1200];
     int rc;
     if (sl__md_render(src, n, &o, &pg, err, sizeof err) != 0) {
         rc = reply_with(reply, &out, err, NULL);
@@ -269,7 +274,10 @@ int sl__md_iso_render(sl__md_iso *iso, const char *file, const char *src, size_t
     memset(pg, 0, sizeof *pg);
     memset(fail, 0, sizeof *fail);
     task_head h = {TASK_MAGIC, (uint8_t)json, (uint8_t)o->commonmark, (uint8_t)o->unsafe_html,
-                   (uint8_t)o->no_frontmatter, (uint8_t)o->xhtml, file != NULL, {0}, file ? (uint32_t)strlen(file) : 0};
+                   (uint8_t)o->no_frontmatter, (uint8_t)o->xhtml, file != NULL, (uint8_t)o->mdx,
+                   (uint8_t)o->no_heading_ids, file ? (uint32_t)strlen(file) : 0, {0}, {0}};
+    memcpy(h.jsx_import_source, o->jsx_import_source, sizeof h.jsx_import_source);
+    memcpy(h.provider_import_source, o->provider_import_source, sizeof h.provider_import_source);
     struct iovec iov[] = {{&h, sizeof h}, {(void *)file, h.file_len}, {(void *)src, n}};
     sl_proc_pool *pool = pool_of(iso);
     if (!pool) {

@@ -49,6 +49,11 @@ typedef struct sl__md_opts {
     int xhtml;          /* 1: <br />, <hr />, <img ... /> */
     int renderer;       /* which renders a GFM page: SL__MD_ROUTED (gfm_route.c decides) or,
                            for tests and benchmarks, SL__MD_MD4C or SL__MD_CMARK for every page */
+    /* MDX (mdx.h): the page is MDX, compiled to an ES module (in `html`) */
+    int mdx;
+    int no_heading_ids;             /* MDX: headings get no id */
+    char jsx_import_source[128];    /* MDX: "" = react */
+    char provider_import_source[128]; /* MDX: "" = none */
 } sl__md_opts;
 
 enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK };
@@ -76,6 +81,7 @@ typedef struct sl__md_page {
     uint64_t word_count;
     sl__md_warning *warnings;
     size_t nwarnings;
+    int mdx; /* an MDX page: `html` holds its ES module's code */
 } sl__md_page;
 
 /* utf8.c: 1 if s[0..n) is valid UTF-8 without NUL bytes.
@@ -166,10 +172,15 @@ int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t 
 int sl__md_fix_url_chunk(const sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
 
 /* render.c: renders one page.  Returns 0, or -1 (no memory) with a message
- * in err.  Invalid UTF-8 in src is replaced by U+FFFD first. */
+ * in err.  Invalid UTF-8 in src is replaced by U+FFFD first.  An MDX page
+ * (o->mdx) may also return -2: a syntax error, err "LINE:COL: message"
+ * followed by the line and a caret. */
 int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *out, char *err,
                   size_t errlen);
 void sl__md_page_free(sl__md_page *p);
+/* mdx_compile.c: the MDX path of sl__md_render (front matter already in out). */
+int sl__md_render_mdx(const char *src, size_t n, size_t body, const sl__md_opts *o, sl__md_page *out, char *err,
+                      size_t errlen);
 
 /* page_json.c: the page as one compact JSON object
  * {file, html, frontmatter, headings:[{level,text,id}], wordCount,

@@ -91,7 +91,7 @@ void sl__md_page_json(sl__md_buf *b, const char *file, const sl__md_page *p)
             sl__md_json_string(b, r, rl);
         free(r);
     }
-    sl__md_buf_puts(b, ",\"html\":");
+    sl__md_buf_puts(b, p->mdx ? ",\"code\":" : ",\"html\":");
     sl__md_json_string(b, p->html, p->html_len);
     sl__md_buf_puts(b, ",\"frontmatter\":");
     sl__md_json_value(b, p->frontmatter);

@@ -396,6 +396,13 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
     if (!o->no_frontmatter && sl__md_frontmatter_split(src, n, &yo, &yl, &body) &&
         front_matter(src + yo, yl, out) != 0)
         goto nomem;
+    if (o->mdx) {
+        int rc = sl__md_render_mdx(src, n, body, o, out, err, errlen);
+        free(fixed);
+        if (rc)
+            sl__md_page_free(out);
+        return rc;
+    }
     if (n - body > 0xFFFFFFF0u) {
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;

@@ -17,11 +17,13 @@
  */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rpc.h"
+#include "walk.h"
 
 void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *msg)
 {
@@ -86,6 +88,32 @@ static int bool_option(const cJSON *o, const char *name, int *out, char *err, si
     return 0;
 }
 
+/* MDX's options: jsxImportSource, providerImportSource (strings),
+ * headingIds (bool); 0, or -1 with a message. */
+static int mdx_options(const cJSON *o, sl__md_opts *out, char *err, size_t errlen)
+{
+    static const struct { const char *name; size_t off; } src[] = {
+        {"jsxImportSource", offsetof(sl__md_opts, jsx_import_source)},
+        {"providerImportSource", offsetof(sl__md_opts, provider_import_source)}};
+    for (size_t k = 0; k < 2; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, src[k].name);
+        char *dst = (char *)out + src[k].off;
+        if (!v || cJSON_IsNull(v))
+            continue;
+        if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= sizeof out->jsx_import_source) {
+            snprintf(err, errlen, "params.options.%s must be a module name of 1 to %zu bytes", src[k].name,
+                     sizeof out->jsx_import_source - 1);
+            return -1;
+        }
+        memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
+    }
+    int ids = !out->no_heading_ids;
+    if (bool_option(o, "headingIds", &ids, err, errlen) != 0)
+        return -1;
+    out->no_heading_ids = !ids;
+    return 0;
+}
+
 /* options {dialect: "gfm"|"commonmark", unsafeHtml, frontMatter, xhtml:
  * bool}; unknown keys are ignored so clients can pass their own. */
 static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t errlen)
@@ -114,6 +142,24 @@ static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t err
         bool_option(o, "xhtml", &out->xhtml, err, errlen) != 0)
         return -1;
     out->no_frontmatter = !fm;
+    return mdx_options(o, out, err, errlen);
+}
+
+/* The page's "format": "md" or "mdx"; without one, a file named *.mdx is
+ * MDX.  0, or -1 with a message. */
+static int page_format(sl__md_rpc_page *p, const cJSON *f, const char *where, char *err, size_t errlen)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "format");
+    const char *s = cJSON_GetStringValue(v);
+    if (!v || cJSON_IsNull(v)) {
+        p->mdx = p->file && sl__md_is_mdx_name(p->file);
+        return 0;
+    }
+    if (!s || (strcmp(s, "md") && strcmp(s, "mdx"))) {
+        snprintf(err, errlen, "%s.format must be \"md\" or \"mdx\"", where);
+        return -1;
+    }
+    p->mdx = !strcmp(s, "mdx");
     return 0;
 }
 
@@ -131,6 +177,8 @@ static int take_page(sl__md_rpc_page *p, cJSON *f, const char *where, char *err,
         snprintf(err, errlen, "%s.file must be a string", where);
     else if (!cJSON_IsString(content))
         snprintf(err, errlen, "%s.content must be a string", where);
+    else if (page_format(p, f, where, err, errlen) != 0)
+        ;
     else {
         p->content = content->valuestring; /* taken: cJSON_Delete skips a NULL string */
         content->valuestring = NULL;
@@ -461,19 +509,52 @@ static char *failure_data(const sl__md_iso_failure *f)
     return b.data;
 }
 
+/* An MDX page's syntax error, err "LINE:COL: message\n    line\n    ^":
+ * the message becomes "FILE:LINE:COL: message" and p->data
+ * {line, column, frame}, what an editor's overlay shows.  Returns the
+ * error code. */
+static int mdx_error(sl__md_rpc_page *p, char *err, size_t errlen)
+{
+    unsigned line = 0, col = 0;
+    int used = 0;
+    if (sscanf(err, "%u:%u: %n", &line, &col, &used) != 2 || !used)
+        return SL__MD_INTERNAL_ERROR;
+    const char *nl = strchr(err, '\n');
+    const char *frame = nl ? nl + 1 : "";
+    size_t mlen = (size_t)((nl ? nl : err + strlen(err)) - (err + used));
+    sl__md_buf d = {0};
+    char num[64];
+    snprintf(num, sizeof num, "{\"line\":%u,\"column\":%u,\"frame\":", line, col);
+    sl__md_buf_puts(&d, num);
+    sl__md_json_string(&d, frame, strlen(frame));
+    sl__md_buf_puts(&d, "}");
+    sl__md_buf_putc(&d, 0);
+    if (d.failed) {
+        sl__md_buf_free(&d);
+        return SL__MD_INTERNAL_ERROR;
+    }
+    p->data = d.data;
+    char *m = NULL;
+    if (asprintf(&m, "%s:%u:%u: %.*s", p->file ? p->file : "<input>", line, col, (int)mlen, err + used) >= 0) {
+        snprintf(err, errlen, "%s", m);
+        free(m);
+    }
+    return SL__MD_MDX_SYNTAX;
+}
+
 /* Renders the page in a worker process: 0 with p->out set, or the error
  * code with its message in err (and p->data for a worker's failure). */
-static int render_isolated(sl__md_req *r, sl__md_rpc_page *p, sl__md_iso *iso, char *err, size_t errlen)
+static int render_isolated(const sl__md_opts *o, sl__md_rpc_page *p, sl__md_iso *iso, char *err, size_t errlen)
 {
     sl__md_page page;
     sl__md_iso_failure f;
-    int rc = sl__md_iso_render(iso, p->file, p->content, p->len, &r->opts, 1, &p->out, &page, &f);
+    int rc = sl__md_iso_render(iso, p->file, p->content, p->len, o, 1, &p->out, &page, &f);
     sl__md_page_free(&page); /* its warnings are in the JSON already */
     if (rc == 0)
         return 0;
     if (!f.worker) {
         snprintf(err, errlen, "%s", f.msg);
-        return SL__MD_INTERNAL_ERROR;
+        return o->mdx ? mdx_error(p, err, errlen) : SL__MD_INTERNAL_ERROR;
     }
     snprintf(err, errlen, "rendering failed in a worker process: %s", f.cause);
     p->data = failure_data(&f);
@@ -483,11 +564,13 @@ static int render_isolated(sl__md_req *r, sl__md_rpc_page *p, sl__md_iso *iso, c
 void sl__md_rpc_render_page(sl__md_req *r, size_t i, sl__md_iso *iso)
 {
     sl__md_rpc_page *p = &r->pages[i];
-    char err[256];
+    char err[1200];
     const char *msg = p->err_msg;
     int code = SL__MD_INVALID_PARAMS;
+    sl__md_opts o = r->opts;
+    o.mdx = p->mdx;
     if (!p->bad && iso) {
-        code = render_isolated(r, p, iso, err, sizeof err);
+        code = render_isolated(&o, p, iso, err, sizeof err);
         free(p->content);
         p->content = NULL;
         if (code == 0)
@@ -495,7 +578,7 @@ void sl__md_rpc_render_page(sl__md_req *r, size_t i, sl__md_iso *iso)
         msg = err;
     } else if (!p->bad) {
         sl__md_page page;
-        int rc = sl__md_render(p->content, p->len, &r->opts, &page, err, sizeof err);
+        int rc = sl__md_render(p->content, p->len, &o, &page, err, sizeof err);
         free(p->content); /* the text is not needed any more */
         p->content = NULL;
         if (rc == 0) {
@@ -507,7 +590,7 @@ void sl__md_rpc_render_page(sl__md_req *r, size_t i, sl__md_iso *iso)
             snprintf(err, sizeof err, "out of memory");
         }
         msg = err;
-        code = SL__MD_INTERNAL_ERROR;
+        code = rc == -2 ? mdx_error(p, err, sizeof err) : SL__MD_INTERNAL_ERROR;
     }
     /* A per-page error: {file, error:{code, message[, data]}}. */
     char num[32];

@@ -20,6 +20,7 @@ enum {
     SL__MD_INVALID_PARAMS = -32602,
     SL__MD_INTERNAL_ERROR = -32603,
     SL__MD_WORKER_FAILED = -32001, /* --isolate: the page crashed, hung or bloated its worker */
+    SL__MD_MDX_SYNTAX = -32002,    /* an MDX page's syntax error: data {line, column, frame} */
     SL__MD_CANCELLED = -32800,
 };
 
@@ -33,6 +34,7 @@ typedef struct sl__md_rpc_page {
     int code;           /* 0, or the error code `out` carries */
     char *msg;          /* with code: the error message */
     char *data;         /* with code: the error's data as JSON text, or NULL */
+    int mdx;            /* "format": "mdx" (or a file named *.mdx): compiled to an ES module */
 } sl__md_rpc_page;
 
 typedef struct sl__md_req {

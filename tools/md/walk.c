@@ -47,7 +47,13 @@ static int push(sl__md_inputs *in, const char *path, const char *rel, uint64_t s
 int sl__md_is_markdown_name(const char *name)
 {
     const char *dot = strrchr(name, '.');
-    return dot && dot != name && (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown"));
+    return dot && dot != name && (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown") || sl__md_is_mdx_name(name));
+}
+
+int sl__md_is_mdx_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && dot != name && !strcasecmp(dot, ".mdx");
 }
 
 typedef struct entry {

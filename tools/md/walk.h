@@ -22,7 +22,9 @@ typedef struct sl__md_inputs {
  * Returns 0, or -1 with a message naming the path in err. */
 int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen);
 void sl__md_inputs_free(sl__md_inputs *in);
-/* 1 if the name ends in .md or .markdown (any case). */
+/* 1 if the name ends in .md, .markdown or .mdx (any case). */
 int sl__md_is_markdown_name(const char *name);
+/* 1 if the name ends in .mdx (any case): an MDX page. */
+int sl__md_is_mdx_name(const char *name);
 
 #endif

@@ -1,0 +1,176 @@
+// dev.test.mjs - vite-plugin-sluice-md in the dev server, its errors and
+// its sidecar's restart, with real Vite:
+//   dev_server_serves_a_page_and_its_edit_as_an_hmr_update_of_that_module
+//     (and a syntax error as Vite's overlay error: message, id, loc, frame)
+//   build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line
+//   sidecar_that_dies_is_restarted_and_the_request_retried_once
+//   sidecar_that_dies_twice_on_a_request_fails_it_saying_so
+//
+//   node dev.test.mjs SLUICE MODULES_DIR
+import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {createRequire} from 'node:module'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+const [sluiceArg, modulesArg] = process.argv.slice(2)
+const sluice = resolve(sluiceArg)
+process.env.SLUICE = sluice
+const modules = resolve(modulesArg)
+const require = createRequire(join(modules, 'x.js'))
+const {createServer, build} = await import(pathToFileURL(require.resolve('vite')).href)
+
+const work = mkdtempSync(join(tmpdir(), 'sluice-vite-dev-'))
+const pluginDir = join(work, 'plugin')
+for (const f of ['index.js', 'sidecar.js', 'package.json'])
+  cpSync(join(dirname(fileURLToPath(import.meta.url)), '..', f), join(pluginDir, f))
+symlinkSync(modules, join(work, 'node_modules'))
+const sluiceMd = (await import(pathToFileURL(join(pluginDir, 'index.js')).href)).default
+const {Sidecar} = await import(pathToFileURL(join(pluginDir, 'sidecar.js')).href)
+
+let failed = 0
+async function test(name, fn) {
+  try {
+    await fn()
+    console.log(`ok ${name}`)
+  } catch (error) {
+    failed++
+    console.log(`FAIL ${name}: ${error.stack || error}`)
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg)
+}
+const children = () => {
+  // this process's child processes, to see the sidecar come and go
+  let n = 0
+  for (const t of readdirSync('/proc/self/task'))
+    n += readFileSync(`/proc/self/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).length
+  return n
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+try {
+  await test('dev_server_serves_a_page_and_its_edit_as_an_hmr_update_of_that_module', async () => {
+    const root = join(work, 'dev')
+    mkdirSync(join(root, 'pages'), {recursive: true})
+    symlinkSync(modules, join(root, 'node_modules'))
+    writeFileSync(join(root, 'pages/a.mdx'), '# First version\n\nHello {1 + 1}\n')
+    writeFileSync(join(root, 'pages/b.md'), '---\ntitle: B\n---\n# Bee\n\n*b*\n')
+    writeFileSync(join(root, 'index.html'), '<script type="module" src="/main.js"></script>\n')
+    writeFileSync(join(root, 'main.js'), "import A from './pages/a.mdx'\nimport B from './pages/b.md'\nconsole.log(A, B)\n")
+    const before = children()
+    const server = await createServer({
+      root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()],
+      server: {port: 0, host: '127.0.0.1', strictPort: false, hmr: true},
+    })
+    const sent = []
+    const hot = server.environments?.client?.hot ?? server.ws
+    const send = hot.send.bind(hot)
+    hot.send = (...args) => {
+      sent.push(args[0])
+      return send(...args)
+    }
+    await server.listen()
+    try {
+      const url = server.resolvedUrls.local[0]
+      const a1 = await (await fetch(url + 'pages/a.mdx')).text()
+      assert(a1.includes('First version') && a1.includes('export default function MDXContent'), `first fetch: ${a1}`)
+      assert(a1.includes('import.meta.hot.accept'), 'the page accepts its own updates')
+      const b1 = await (await fetch(url + 'pages/b.md?import')).text()
+      assert(b1.includes('export const html = ') && b1.includes('<h1 id=\\"bee\\">Bee</h1>') && b1.includes('"title":"B"'),
+        `the .md page: ${b1}`)
+      // the module graph knows the page once the app imports it
+      await server.transformRequest('/main.js')
+      await server.warmupRequest?.('/pages/a.mdx')
+      writeFileSync(join(root, 'pages/a.mdx'), '# Second version\n\nHello {2 + 2}\n')
+      let a2 = ''
+      for (let i = 0; i < 100 && !a2.includes('Second version'); i++) {
+        await sleep(100)
+        a2 = await (await fetch(url + 'pages/a.mdx')).text()
+      }
+      assert(a2.includes('Second version'), `after the edit: ${a2}`)
+      for (let i = 0; i < 50 && !sent.some((p) => p && p.type === 'update'); i++) await sleep(100)
+      const updates = sent.filter((p) => p && p.type === 'update').flatMap((p) => p.updates)
+      assert(updates.length > 0 && updates.every((u) => u.path === '/pages/a.mdx' && u.acceptedPath === '/pages/a.mdx'),
+        `HMR of that module only, got ${JSON.stringify(sent)}`)
+      assert(!sent.some((p) => p && p.type === 'full-reload'), 'no full reload')
+      // a syntax error reaches the browser in Vite's overlay format
+      writeFileSync(join(root, 'pages/c.mdx'), '# C\n\n<Tabs>\n{a +* b}\n')
+      const res = await fetch(url + 'pages/c.mdx')
+      assert(res.status === 500, `a broken page is a 500, got ${res.status}`)
+      for (let i = 0; i < 50 && !sent.some((p) => p && p.type === 'error'); i++) await sleep(100)
+      const err = sent.find((p) => p && p.type === 'error')?.err
+      assert(err && /c\.mdx:4:5: /.test(err.message) && err.id.endsWith('/pages/c.mdx') && err.loc &&
+        err.loc.line === 4 && err.loc.column === 4 && err.loc.file.endsWith('/pages/c.mdx') &&
+        err.frame.includes('{a +* b}') && err.plugin === 'vite-plugin-sluice-md',
+        `overlay error: ${JSON.stringify(err)}`)
+      assert(children() === before + 1, 'one sidecar while serving')
+    } finally {
+      await server.close()
+    }
+    for (let i = 0; i < 50 && children() > before; i++) await sleep(100)
+    assert(children() === before, 'the sidecar exits with the server')
+  })
+
+  await test('build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line', async () => {
+    const root = join(work, 'broken')
+    mkdirSync(join(root, 'pages'), {recursive: true})
+    symlinkSync(modules, join(root, 'node_modules'))
+    writeFileSync(join(root, 'pages/ok.mdx'), '# Fine\n')
+    writeFileSync(join(root, 'pages/broken.mdx'), '# Broken\n\nSome text.\n\n<Note title={1 +* 2}>\n')
+    writeFileSync(join(root, 'entry.js'), "export const pages = import.meta.glob('./pages/*.mdx', {eager: true})\n")
+    let error = null
+    try {
+      await build({root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()],
+        build: {ssr: join(root, 'entry.js'), outDir: join(root, 'dist')}})
+    } catch (e) {
+      error = e
+    }
+    assert(error, 'the build failed')
+    const e = error.errors ? error.errors[0] : error
+    assert(/broken\.mdx:5:17: unexpected token\n    <Note title=\{1 \+\* 2\}>\n {20}\^/.test(e.message),
+      `the message names file:line:column and shows the line: ${e.message}`)
+  })
+
+  // A stand-in for sluice that dies on its first N requests: it reads one
+  // line and exits, until the counter file says it has died N times.
+  function dying(times) {
+    const counter = join(work, `died-${times}`)
+    writeFileSync(counter, '')
+    const script = join(work, `dying-${times}.sh`)
+    writeFileSync(script, `#!/usr/bin/env bash
+if [ "$(wc -c < ${counter})" -lt ${times} ]; then read -r line; printf x >> ${counter}; exit 3; fi
+exec ${sluice} "$@"
+`)
+    chmodSync(script, 0o755)
+    return script
+  }
+  const logs = []
+  const log = {info: (m) => logs.push(m), warn: (m) => logs.push(m)}
+
+  await test('sidecar_that_dies_is_restarted_and_the_request_retried_once', async () => {
+    logs.length = 0
+    const s = new Sidecar(dying(1), ['md', '--serve', '-j', '2'], log)
+    const r = await s.request('transform', {file: 'a.mdx', content: '# Hi {1}', format: 'mdx'})
+    await s.close()
+    assert(r.code && r.code.includes('MDXContent'), `result: ${JSON.stringify(r)}`)
+    assert(s.restarts === 1 && logs.some((m) => /exited with status 3; restarted it, retrying 1 request\(s\) once/.test(m)),
+      `says so: ${JSON.stringify(logs)}`)
+  })
+
+  await test('sidecar_that_dies_twice_on_a_request_fails_it_saying_so', async () => {
+    logs.length = 0
+    const s = new Sidecar(dying(2), ['md', '--serve'], log)
+    let error = null
+    await s.request('transform', {file: 'a.md', content: '# Hi'}).catch((e) => {
+      error = e
+    })
+    await s.close()
+    assert(error && /died twice on this request/.test(error.message), `error: ${error}`)
+    assert(existsSync(join(work, 'died-2')) && readFileSync(join(work, 'died-2'), 'utf8') === 'xx', 'it ran twice, no more')
+  })
+} finally {
+  rmSync(work, {recursive: true, force: true})
+}
+process.exit(failed ? 1 : 0)

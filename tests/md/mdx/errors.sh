@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# errors.sh SLUICE: what `sluice md` says about MDX it cannot compile, and
+# MDX through the sidecar.  Each check prints its name; any failure exits 1.
+#   mdx_syntax_error_names_file_line_column_and_shows_the_line
+#   mdx_error_in_esm_names_the_page_line
+#   mdx_bad_page_fails_alone_in_a_batch
+#   mdx_isolate_compiles_in_workers_with_the_same_output_and_errors
+#   mdx_page_nested_past_the_limit_fails_with_a_message_not_a_crash
+#   mdx_deeply_nested_flow_jsx_compiles_without_blowing_up
+#   mdx_sidecar_format_mdx_returns_code
+#   mdx_sidecar_file_named_mdx_is_mdx_and_format_md_overrides
+#   mdx_sidecar_syntax_error_has_line_column_frame
+#   mdx_provider_import_source_imports_use_mdx_components
+#   mdx_jsx_import_source_names_the_runtime
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-err-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fails=0
+check() { # NAME COND-STATUS
+  if [ "$2" = 0 ]; then echo "ok $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
+}
+
+printf '# Title\n\nSome text\n\n<Note title="x" count={1 +* 2}>\n' > "$work/bad.mdx"
+"$sluice" md -q "$work/bad.mdx" > "$work/out" 2> "$work/err"
+rc=$?
+grep -q "^sluice md: $work/bad.mdx:5:27: " "$work/err" && grep -q '^    <Note title="x" count={1 +\* 2}>$' "$work/err" &&
+  grep -q '^                              \^$' "$work/err" && [ $rc -ne 0 ] && [ ! -s "$work/out" ]
+check mdx_syntax_error_names_file_line_column_and_shows_the_line $?
+
+printf -- '---\ntitle: t\n---\n\nimport {a} from "./a.js"\nexport const b = {c: }\n\n# Hi\n' > "$work/esm.mdx"
+"$sluice" md -q "$work/esm.mdx" > /dev/null 2> "$work/err"
+grep -q "^sluice md: $work/esm.mdx:6:22: " "$work/err" && grep -q '^    export const b = {c: }$' "$work/err"
+check mdx_error_in_esm_names_the_page_line $?
+
+mkdir -p "$work/site"
+printf '# Good {1 + 1}\n' > "$work/site/good.mdx"
+cp "$work/bad.mdx" "$work/site/bad.mdx"
+"$sluice" md -q -j2 -o "$work/out-site" "$work/site" 2> "$work/err"
+rc=$?
+[ $rc -ne 0 ] && [ -f "$work/out-site/good.js" ] && [ ! -e "$work/out-site/bad.js" ] &&
+  grep -q 'export default function MDXContent' "$work/out-site/good.js" && grep -q "bad.mdx:5:27" "$work/err"
+check mdx_bad_page_fails_alone_in_a_batch $?
+
+rm -rf "$work/out-site" "$work/out-iso" # the options travel to the workers: preact, no ids
+"$sluice" md -q -j2 --jsx-import-source preact --no-heading-ids -o "$work/out-site" "$work/site" 2> /dev/null
+"$sluice" md -q -j2 --jsx-import-source preact --no-heading-ids --isolate -o "$work/out-iso" "$work/site" 2> "$work/err-iso"
+rc=$?
+[ $rc -ne 0 ] && cmp -s "$work/out-site/good.js" "$work/out-iso/good.js" && grep -q "site/bad.mdx:5:27: " "$work/err-iso" &&
+  grep -q '"preact/jsx-runtime"' "$work/out-iso/good.js" && ! grep -q 'id:' "$work/out-iso/good.js"
+check mdx_isolate_compiles_in_workers_with_the_same_output_and_errors $?
+
+# 5,000 quotes and lists, then emphasis 3,000 deep: past MDX_MAX_DEPTH (256)
+{ printf '# Deep\n\n'; for _ in $(seq 5000); do printf '> '; done; for _ in $(seq 5000); do printf -- '- '; done; echo '<A>'; } > "$work/deep.mdx"
+{ for _ in $(seq 3000); do printf '*a '; done; printf x; for _ in $(seq 3000); do printf '*'; done; echo; } > "$work/deep2.mdx"
+"$sluice" md -q --json "$work/deep.mdx" "$work/deep2.mdx" > /dev/null 2> "$work/err"
+rc=$?
+[ $rc = 1 ] && [ "$(grep -c 'nests blocks, lists, quotes, spans and elements more than 256 deep' "$work/err")" = 2 ] &&
+  grep -q "deep.mdx:1:1: " "$work/err"
+check mdx_page_nested_past_the_limit_fails_with_a_message_not_a_crash $?
+
+# 250 flow elements, each inside the last: once cost 2^depth (unravel ran twice per element)
+{ for _ in $(seq 250); do echo '<A>'; done; echo x; for _ in $(seq 250); do echo '</A>'; done; } > "$work/nest.mdx"
+timeout 30 "$sluice" md -q "$work/nest.mdx" > "$work/nest.js" && [ "$(grep -o '_jsx(A,' "$work/nest.js" | wc -l)" -ge 1 ]
+check mdx_deeply_nested_flow_jsx_compiles_without_blowing_up $?
+
+rpc() { printf '%s\n' "$1" | "$sluice" md --serve -j2; }
+out=$(rpc '{"jsonrpc":"2.0","id":1,"method":"transform","params":{"file":"x","format":"mdx","content":"# A\n\n<B />"}}')
+echo "$out" | grep -q '"code":"import' && echo "$out" | grep -q 'export default function MDXContent' &&
+  ! echo "$out" | grep -q '"html":'
+check mdx_sidecar_format_mdx_returns_code $?
+
+out=$(rpc '{"jsonrpc":"2.0","id":1,"method":"transformBatch","params":{"files":[{"file":"a.mdx","content":"# A"},{"file":"b.mdx","format":"md","content":"# B"},{"file":"c.md","content":"# C"}]}}')
+[ "$(echo "$out" | grep -o '"code":"' | wc -l)" = 1 ] && [ "$(echo "$out" | grep -o '"html":"' | wc -l)" = 2 ]
+check mdx_sidecar_file_named_mdx_is_mdx_and_format_md_overrides $?
+
+out=$(rpc '{"jsonrpc":"2.0","id":7,"method":"transform","params":{"file":"p.mdx","content":"# A\n\nx {1 +* 2}\n"}}')
+echo "$out" | grep -q '"code":-32002,"message":"p.mdx:3:7: ' &&
+  echo "$out" | grep -q '"data":{"line":3,"column":7,"frame":"    x {1 +\* 2}\\n          ^"}'
+check mdx_sidecar_syntax_error_has_line_column_frame $?
+
+printf '# Hi\n\n<Note />\n' | "$sluice" md --mdx --provider-import-source @mdx-js/react - > "$work/p.js"
+grep -q '^import { useMDXComponents as _provideComponents } from "@mdx-js/react";$' "$work/p.js" &&
+  grep -q '_provideComponents()' "$work/p.js"
+check mdx_provider_import_source_imports_use_mdx_components $?
+
+printf '# Hi\n' | "$sluice" md --mdx --jsx-import-source preact - > "$work/j.js"
+grep -q 'from "preact/jsx-runtime"' "$work/j.js" && ! grep -q "\"react" "$work/j.js"
+check mdx_jsx_import_source_names_the_runtime $?
+
+[ $fails = 0 ]

@@ -1,0 +1,445 @@
+/*
+ * dbupdate.c - `--db FILE --update`: the plan (which files changed, and
+ * whether each kept its shape) and the one SQLite transaction that
+ * rewrites what they can affect (see dbupdate.h for why that is all).
+ *
+ * The transaction checks before it writes that the database holds the
+ * graph the plan assumes - as many nodes and files, the same unresolved
+ * names in the same order, each changed file's nodes where the new graph
+ * has them - and rolls back to a full write on any difference, so a
+ * database edited by hand, or a plan gone wrong, costs time, never
+ * correctness.
+ */
+#include "dbupdate.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xalloc.h"
+
+struct gr_update {
+    char *db;
+    uint32_t *files; /* indexes of the files whose content changed */
+    size_t nfiles, cap;
+};
+
+static int str_eq(const fg_file *a, fg_str x, const fg_file *b, fg_str y)
+{
+    return x.len == y.len && !memcmp(fg_ptr(a, x), fg_ptr(b, y), x.len);
+}
+
+/* The next reference at or after *i that is not a call, or NULL. */
+static const fg_ref *next_non_call(const fg_file *f, size_t *i)
+{
+    while (*i < f->nrefs && f->refs[*i].edge == GE_CALLS)
+        (*i)++;
+    return *i < f->nrefs ? &f->refs[(*i)++] : NULL;
+}
+
+int gr_fg_same_shape(const fg_file *a, const fg_file *b)
+{
+    if (a->failed != b->failed || a->nitems != b->nitems || a->nuses != b->nuses || a->ndiags != b->ndiags)
+        return 0;
+    for (size_t i = 0; i < a->nitems; i++) {
+        const fg_item *x = &a->items[i], *y = &b->items[i];
+        if (x->kind != y->kind || x->sub != y->sub || x->parent != y->parent || !str_eq(a, x->name, b, y->name) ||
+            !str_eq(a, x->vis, b, y->vis) || !str_eq(a, x->path_attr, b, y->path_attr) ||
+            !str_eq(a, x->macro, b, y->macro))
+            return 0;
+    }
+    for (size_t i = 0; i < a->nuses; i++) {
+        const fg_use *x = &a->uses[i], *y = &b->uses[i];
+        if (x->item != y->item || x->glob != y->glob || !str_eq(a, x->path, b, y->path) ||
+            !str_eq(a, x->alias, b, y->alias))
+            return 0;
+    }
+    /* a diagnostic's line may move: it only makes a warning row, and the
+     * transaction rewrites the warnings when they differ */
+    for (size_t i = 0; i < a->ndiags; i++)
+        if (strcmp(a->diags[i].msg, b->diags[i].msg))
+            return 0;
+    /* the types items name, impls' types and traits: what resolution of
+     * other files' references reads (self.field.f() goes through a
+     * field's type); calls are read by nobody else */
+    size_t i = 0, j = 0;
+    for (;;) {
+        const fg_ref *x = next_non_call(a, &i), *y = next_non_call(b, &j);
+        if (!x || !y)
+            return !x && !y;
+        if (x->from != y->from || x->edge != y->edge || x->form != y->form || !str_eq(a, x->text, b, y->text))
+            return 0;
+    }
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+static gr_update *no_plan(gr_update *u, char *why, size_t whylen, const char *fmt, const char *path)
+{
+    snprintf(why, whylen, fmt, path);
+    gr_update_free(u);
+    return NULL;
+}
+
+gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_cache *cache, char *why,
+                          size_t whylen)
+{
+    if (!g->watch || !cache)
+        return no_plan(NULL, why, whylen, "%sno cache to compare with", "");
+    const gr_watch *out = NULL;
+    for (size_t i = 0; i < rec->outputs.n; i++)
+        if (!strcmp(rec->outputs.v[i].path, db))
+            out = &rec->outputs.v[i];
+    if (!out)
+        return no_plan(NULL, why, whylen, "the last run did not write %s", db);
+    gr_watchlist now = {0};
+    gr_watch_path(&now, db);
+    int db_same = gr_watch_unchanged(out, &now.v[0], 0);
+    gr_watchlist_free(&now);
+    if (!db_same)
+        return no_plan(NULL, why, whylen, "%s changed since the last run wrote it", db);
+    gr_watchlist_uniq(g->watch);
+    const gr_watchlist *w = g->watch, *o = &rec->watched;
+    if (w->n != o->n)
+        return no_plan(NULL, why, whylen, "%spaths were added or removed", "");
+    gr_update *u = gr_xcalloc(1, sizeof *u);
+    u->db = gr_xstrdup(db);
+    for (size_t i = 0; i < w->n; i++) {
+        const gr_watch *was = &o->v[i], *is = &w->v[i];
+        if (strcmp(was->path, is->path) || was->keyed != is->keyed)
+            return no_plan(u, why, whylen, "%s: read differently", is->path);
+        if (!is->keyed) { /* a directory, a manifest, a module looked for */
+            /* A directory's own times change with any entry (an output
+             * written beside the sources, an editor's backup): what
+             * discovery made of its listing is in the paths compared
+             * here - a new source, a new module directory - so only
+             * its being a directory matters. */
+            if (was->exists && is->exists && S_ISDIR(was->mode) && S_ISDIR(is->mode))
+                continue;
+            if (!gr_watch_unchanged(was, is, rec->start_ns))
+                return no_plan(u, why, whylen, "%s changed", is->path);
+            continue;
+        }
+        if (!memcmp(was->key, is->key, 32))
+            continue;
+        uint32_t id = gr_strtab_find(&g->st, is->path, strlen(is->path));
+        uint32_t at = id == UINT32_MAX ? 0 : gr_map_get(&g->file_by_path, gr_key(id, 0));
+        if (!at || !g->files[at - 1].fg)
+            return no_plan(u, why, whylen, "%s: not a file of this graph", is->path);
+        fg_file *old = gr_cache_get(cache, was->key, is->path, at - 1);
+        if (!old)
+            return no_plan(u, why, whylen, "the last run's graph of %s is no longer in the cache", is->path);
+        int same = gr_fg_same_shape(old, g->files[at - 1].fg);
+        fg_file_free(old);
+        if (!same)
+            return no_plan(u, why, whylen, "%s changed more than bodies (items, uses, types or impls)", is->path);
+        if (u->nfiles == u->cap)
+            u->files = gr_xrealloc(u->files, (u->cap = u->cap ? 2 * u->cap : 16) * sizeof *u->files);
+        u->files[u->nfiles++] = at - 1;
+    }
+    return u;
+}
+
+void gr_update_free(gr_update *u)
+{
+    if (!u)
+        return;
+    free(u->db);
+    free(u->files);
+    free(u);
+}
+
+/* ---- the transaction ----------------------------------------------------- */
+
+typedef struct tx {
+    sqlite3 *d;
+    sqlite3_stmt *node_get, *node_set, *edges_get, *edge_del, *edge_ins, *file_get, *file_set, *count_file;
+    char *why;
+    size_t whylen;
+    gr_edge_rec *old; /* node_rows: the edges the database has out of one node */
+    size_t oldcap;
+} tx;
+
+static int sql_fail(tx *t, const char *what)
+{
+    snprintf(t->why, t->whylen, "%s: %s", what, sqlite3_errmsg(t->d));
+    return -1;
+}
+
+static int differ(tx *t, const char *what)
+{
+    snprintf(t->why, t->whylen, "the database does not hold the graph the last run wrote (%s)", what);
+    return -1;
+}
+
+static int prepare(tx *t)
+{
+    static const char *const sql[] = {
+        "SELECT file, line, col, end_line, end_col, sig FROM nodes WHERE id = ?1",
+        "UPDATE nodes SET line = ?2, col = ?3, end_line = ?4, end_col = ?5, sig = ?6 WHERE id = ?1",
+        "SELECT kind, dst FROM edges WHERE src = ?1 ORDER BY kind, dst",
+        "DELETE FROM edges WHERE src = ?1 AND kind = ?2 AND dst = ?3",
+        "INSERT INTO edges(src, kind, dst) VALUES(?1, ?2, ?3)",
+        "SELECT bytes FROM files WHERE id = ?1",
+        "UPDATE files SET bytes = ?2 WHERE id = ?1",
+        "SELECT count(*) FROM nodes WHERE file = ?1",
+    };
+    sqlite3_stmt **st[] = {&t->node_get, &t->node_set, &t->edges_get, &t->edge_del,
+                           &t->edge_ins, &t->file_get, &t->file_set, &t->count_file};
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++)
+        if (sqlite3_prepare_v2(t->d, sql[i], -1, st[i], NULL) != SQLITE_OK)
+            return sql_fail(t, "preparing the update");
+    return 0;
+}
+
+static int64_t one_int(tx *t, const char *sql, int *ok)
+{
+    sqlite3_stmt *s;
+    int64_t v = -1;
+    *ok = sqlite3_prepare_v2(t->d, sql, -1, &s, NULL) == SQLITE_OK;
+    if (*ok && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* The database has the new graph's nodes, files and unresolved names. */
+static int same_frame(tx *t, const gr_graph *g)
+{
+    int ok;
+    if (one_int(t, "SELECT max(id) FROM nodes", &ok) != (int64_t)g->nnodes - 1 || !ok)
+        return ok ? differ(t, "node count") : sql_fail(t, "reading nodes");
+    if (one_int(t, "SELECT max(id) FROM files", &ok) != (int64_t)g->nfiles || !ok)
+        return ok ? differ(t, "file count") : sql_fail(t, "reading files");
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(t->d, "SELECT id, kind, name FROM nodes WHERE id >= ?1 ORDER BY id", -1, &s, NULL))
+        return sql_fail(t, "reading nodes");
+    sqlite3_bind_int64(s, 1, (int64_t)g->nreal - 1);
+    size_t id = g->nreal - 1;
+    int rc = 0;
+    for (; rc == 0 && sqlite3_step(s) == SQLITE_ROW; id++) {
+        const char *kind = (const char *)sqlite3_column_text(s, 1), *name = (const char *)sqlite3_column_text(s, 2);
+        const gr_node *n = &g->nodes[id];
+        if ((size_t)sqlite3_column_int64(s, 0) != id || !kind || !name || strcmp(kind, gr_kind_name(n->kind)) ||
+            strcmp(name, gr_str(&g->st, n->name)))
+            rc = differ(t, "unresolved names");
+    }
+    sqlite3_finalize(s);
+    return rc || id == g->nnodes ? rc : differ(t, "unresolved names");
+}
+
+static int text_is(sqlite3_stmt *s, int col, const char *p, size_t n)
+{
+    return (size_t)sqlite3_column_bytes(s, col) == n && (!n || !memcmp(sqlite3_column_text(s, col), p, n));
+}
+
+/* One node of a changed file: its row's position and signature, and the
+ * edges out of it, made what the new graph says. */
+static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e, size_t ne, gr_update_stats *st)
+{
+    const gr_node *n = &g->nodes[id];
+    sqlite3_stmt *s = t->node_get;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        return differ(t, "a node is missing");
+    if ((uint32_t)sqlite3_column_int64(s, 0) != n->file)
+        return differ(t, "a node is in another file");
+    const char *sig = gr_text_str(g, n->sig);
+    uint32_t siglen = gr_text_len(g, n->sig);
+    if ((uint32_t)sqlite3_column_int64(s, 1) != n->line || (uint32_t)sqlite3_column_int64(s, 2) != n->col ||
+        (uint32_t)sqlite3_column_int64(s, 3) != n->end_line || (uint32_t)sqlite3_column_int64(s, 4) != n->end_col ||
+        !text_is(s, 5, sig, siglen)) {
+        sqlite3_stmt *u = t->node_set;
+        sqlite3_reset(u);
+        sqlite3_bind_int64(u, 1, id);
+        sqlite3_bind_int64(u, 2, n->line);
+        sqlite3_bind_int64(u, 3, n->col);
+        sqlite3_bind_int64(u, 4, n->end_line);
+        sqlite3_bind_int64(u, 5, n->end_col);
+        sqlite3_bind_text(u, 6, sig, (int)siglen, SQLITE_STATIC);
+        if (sqlite3_step(u) != SQLITE_DONE)
+            return sql_fail(t, "updating a node");
+        st->nodes_updated++;
+    }
+    /* edges: both lists in (kind, dst) order - the kinds' enum is
+     * alphabetical, so the new graph's (src, kind, dst) order is the
+     * primary key's; the old ones are read whole before any is changed */
+    s = t->edges_get;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, id);
+    size_t no = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(s, 0);
+        int ki = 0;
+        while (ki < GE__COUNT && (!kind || strcmp(kind, gr_edge_name(ki))))
+            ki++;
+        if (ki == GE__COUNT)
+            return differ(t, "an edge of an unknown kind");
+        if (no == t->oldcap)
+            t->old = gr_xrealloc(t->old, (t->oldcap = t->oldcap ? 2 * t->oldcap : 64) * sizeof *t->old);
+        t->old[no++] = (gr_edge_rec){id, (uint32_t)sqlite3_column_int64(s, 1), (uint8_t)ki};
+    }
+    sqlite3_reset(s);
+    size_t i = 0, k = 0;
+    while (i < no || k < ne) {
+        int cmp = i == no ? 1 : k == ne ? -1 : t->old[i].kind != e[k].kind ? (t->old[i].kind < e[k].kind ? -1 : 1)
+                                                                            : (t->old[i].dst > e[k].dst) - (t->old[i].dst < e[k].dst);
+        if (cmp) {
+            const gr_edge_rec *x = cmp < 0 ? &t->old[i] : &e[k];
+            sqlite3_stmt *q = cmp < 0 ? t->edge_del : t->edge_ins;
+            sqlite3_reset(q);
+            sqlite3_bind_int64(q, 1, id);
+            sqlite3_bind_text(q, 2, gr_edge_name(x->kind), -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 3, x->dst);
+            if (sqlite3_step(q) != SQLITE_DONE)
+                return sql_fail(t, "changing an edge");
+            if (cmp < 0)
+                st->edges_deleted++;
+            else
+                st->edges_inserted++;
+        }
+        if (cmp <= 0)
+            i++;
+        if (cmp >= 0)
+            k++;
+    }
+    return 0;
+}
+
+/* The warnings table made the new graph's (it is small: rewritten whole
+ * when it differs - a mount warning may move with its line). */
+static int warnings_rows(tx *t, const gr_graph *g)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(t->d, "SELECT file, line, message FROM warnings ORDER BY rowid", -1, &s, NULL))
+        return sql_fail(t, "reading warnings");
+    size_t i = 0;
+    int same = 1;
+    for (; same && sqlite3_step(s) == SQLITE_ROW; i++) {
+        const gr_warning *w = i < g->nwarnings ? &g->warnings[i] : NULL;
+        same = w && text_is(s, 0, gr_str(&g->st, w->file), gr_strlen(&g->st, w->file)) &&
+               (uint32_t)sqlite3_column_int64(s, 1) == w->line && text_is(s, 2, w->msg, strlen(w->msg));
+    }
+    sqlite3_finalize(s);
+    if (same && i == g->nwarnings)
+        return 0;
+    if (sqlite3_exec(t->d, "DELETE FROM warnings", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->d, "INSERT INTO warnings(file, line, message) VALUES(?1, ?2, ?3)", -1, &s, NULL))
+        return sql_fail(t, "rewriting warnings");
+    int rc = 0;
+    for (i = 0; !rc && i < g->nwarnings; i++) {
+        const gr_warning *w = &g->warnings[i];
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, gr_str(&g->st, w->file), (int)gr_strlen(&g->st, w->file), SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, w->line);
+        sqlite3_bind_text(s, 3, w->msg, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = sql_fail(t, "rewriting warnings");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The first edge out of node id in g's sorted edges. */
+static size_t first_edge(const gr_graph *g, uint32_t id)
+{
+    size_t lo = 0, hi = g->nedges;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (g->edges[mid].src < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int changed_files(tx *t, const gr_graph *g, const gr_update *u, gr_update_stats *st)
+{
+    uint8_t *changed = gr_xcalloc(g->nfiles + 1, 1);
+    size_t *count = gr_xcalloc(g->nfiles + 1, sizeof *count);
+    for (size_t i = 0; i < u->nfiles; i++)
+        changed[u->files[i] + 1] = 1;
+    int rc = 0;
+    for (uint32_t id = 1; !rc && id < g->nreal; id++) {
+        if (!changed[g->nodes[id].file])
+            continue;
+        count[g->nodes[id].file]++;
+        size_t a = first_edge(g, id), b = a;
+        while (b < g->nedges && g->edges[b].src == id)
+            b++;
+        rc = node_rows(t, g, id, g->edges + a, b - a, st);
+    }
+    for (size_t i = 0; !rc && i < u->nfiles; i++) {
+        uint32_t fid = u->files[i] + 1;
+        const gr_file *f = &g->files[fid - 1];
+        sqlite3_stmt *s = t->count_file;
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, fid);
+        if (sqlite3_step(s) != SQLITE_ROW || (size_t)sqlite3_column_int64(s, 0) != count[fid]) {
+            rc = differ(t, "a file's nodes");
+            break;
+        }
+        uint64_t bytes = f->fg ? f->fg->bytes : 0;
+        s = t->file_get;
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, fid);
+        if (sqlite3_step(s) != SQLITE_ROW) {
+            rc = differ(t, "a file is missing");
+            break;
+        }
+        if ((uint64_t)sqlite3_column_int64(s, 0) != bytes) {
+            s = t->file_set;
+            sqlite3_reset(s);
+            sqlite3_bind_int64(s, 1, fid);
+            sqlite3_bind_int64(s, 2, (int64_t)bytes);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = sql_fail(t, "updating a file");
+            st->files_updated++;
+        }
+    }
+    free(changed);
+    free(count);
+    return rc;
+}
+
+int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *why, size_t whylen)
+{
+    memset(st, 0, sizeof *st);
+    st->files = u->nfiles;
+    tx t;
+    memset(&t, 0, sizeof t);
+    t.why = why;
+    t.whylen = whylen;
+    if (sqlite3_open_v2(u->db, &t.d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sql_fail(&t, u->db);
+        sqlite3_close(t.d);
+        return -1;
+    }
+    sqlite3_busy_timeout(t.d, 10000);
+    /* IMMEDIATE: the write lock first, so no other writer can slip in
+     * between what this reads and what it writes */
+    int rc = sqlite3_exec(t.d, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : sql_fail(&t, "BEGIN");
+    if (!rc)
+        rc = prepare(&t);
+    if (!rc)
+        rc = same_frame(&t, g);
+    if (!rc)
+        rc = changed_files(&t, g, u, st);
+    if (!rc)
+        rc = warnings_rows(&t, g);
+    sqlite3_stmt *all[] = {t.node_get, t.node_set, t.edges_get, t.edge_del, t.edge_ins, t.file_get, t.file_set,
+                           t.count_file};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(all[i]);
+    if (!rc && sqlite3_exec(t.d, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sql_fail(&t, "COMMIT");
+    if (rc)
+        sqlite3_exec(t.d, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(t.d);
+    free(t.old);
+    return rc;
+}

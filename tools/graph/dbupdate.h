@@ -1,0 +1,59 @@
+/*
+ * dbupdate.h - `--db FILE --update`: bring the database the last run
+ * wrote up to date with one SQLite transaction that changes only the rows
+ * a change can affect, instead of writing the whole file again.
+ *
+ * The one idea: a per-file graph's *shape* - its items (kind, name,
+ * visibility, parent, #[path], macro), its use leaves, its references
+ * other than calls, its diagnostics' messages - is all that the module tree, the
+ * node ids, the paths and the resolution of every other file's references
+ * depend on.  When every file whose content changed since the last run
+ * (run records keep each source file's cache key, runrec.h) has the shape
+ * it had, and no directory, manifest or module lookup answered
+ * differently, then every row of the new graph is the old one except the
+ * changed files' node positions and signatures, their byte counts, the
+ * edges out of their nodes and the warnings' lines - which is what the
+ * transaction rewrites.
+ * Resolution itself is still run in full (the new edges come from it);
+ * only the write is spared.  Anything else - a changed shape, an
+ * unresolved name appearing or going, a database that is not the one the
+ * record names - is a full rewrite through a temporary file and a rename,
+ * as without --update.  Readers of the database see the old graph or the
+ * new one (SQLite's rollback journal), never a mix; the content of the
+ * database afterwards is row for row that of a full run.
+ */
+#ifndef SLUICE_GRAPH_DBUPDATE_H
+#define SLUICE_GRAPH_DBUPDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graph.h"
+#include "graphcache.h"
+#include "runrec.h"
+
+typedef struct gr_update gr_update;
+
+typedef struct gr_update_stats {
+    size_t files;          /* files whose content changed */
+    size_t nodes_updated;  /* node rows rewritten (positions, signature) */
+    size_t edges_deleted, edges_inserted, files_updated;
+} gr_update_stats;
+
+/* After the parse (every fg_file in g, g->watch the run's answers): the
+ * plan, or NULL with the reason a full write is needed in why. */
+gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_cache *cache, char *why,
+                          size_t whylen);
+
+/* After resolution (g finished): the transaction.  0 when the database is
+ * up to date; -1 with the reason in why when nothing was changed and a
+ * full write is needed. */
+int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *why, size_t whylen);
+
+void gr_update_free(gr_update *u);
+
+/* 1 when a and b have the same shape (above): only positions,
+ * signatures, sizes and calls may differ. */
+int gr_fg_same_shape(const fg_file *a, const fg_file *b);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * macroitems.h - where the items are inside a well-known item macro's
+ * token tree, found by a lexical scan of its text.
+ *
+ * The one idea: most item macros hold Rust items with a little syntax of
+ * their own around them, so leaving that syntax out gives text the
+ * grammar parses as an item list, at the bytes where it was written.  The
+ * scan says which bytes to parse (tree-sitter's included ranges, so every
+ * node keeps its true position); the extractor parses them and keeps the
+ * items only when the parse has no error.
+ *
+ *   cfg_if! { if #[cfg(a)] { ITEMS } else if #[cfg(b)] { ITEMS } else { ITEMS } }
+ *                                 every branch's ITEMS, in source order
+ *   lazy_static! { static ref NAME: T = E; ... }   all but each `ref`
+ *   thread_local! { static NAME: T = E; ... }      the whole token tree
+ *   NAME! { ITEMS } (libc's s!, s_no_extra_traits!, ...)  the whole token tree
+ *   bitflags! { pub struct F: T { const A = E; ... } ... }
+ *       not items at all: read here, a struct per `struct` and a const
+ *       per `const` in its body
+ */
+#ifndef SLUICE_GRAPH_MACROITEMS_H
+#define SLUICE_GRAPH_MACROITEMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum gr_macro_form {
+    GR_MACRO_NONE,    /* not an item macro (or not one this scan understands) */
+    GR_MACRO_ITEMS,   /* parse the ranges as an item list */
+    GR_MACRO_BITFLAGS /* the flags structs below */
+};
+
+typedef struct gr_mrange {
+    uint32_t a, b; /* bytes [a, b) of the text */
+} gr_mrange;
+
+/* One `const NAME = VALUE;` of a bitflags struct. */
+typedef struct gr_mflag {
+    uint32_t a, end;         /* `const` to one past the ';' (or the body's end) */
+    uint32_t name_a, name_b;
+    uint32_t value_a;        /* where the signature stops: at '=' */
+} gr_mflag;
+
+/* One `[VIS] struct NAME: TYPE { FLAGS }` of a bitflags! invocation. */
+typedef struct gr_mflags {
+    uint32_t a, end;         /* the visibility (or `struct`) to one past the '}' */
+    uint32_t vis_end;        /* a when there is no visibility */
+    uint32_t name_a, name_b;
+    uint32_t open;           /* the body's '{' (the signature stops there) */
+    size_t first, n;         /* its consts: flags[first .. first + n) */
+} gr_mflags;
+
+typedef struct gr_macro_scan {
+    gr_mrange *ranges;
+    size_t nranges, ranges_cap;
+    gr_mflags *structs;
+    size_t nstructs, structs_cap;
+    gr_mflag *flags;
+    size_t nflags, flags_cap;
+} gr_macro_scan;
+
+/* For a macro invocation named `name` (the last segment of its path,
+ * name[0..nlen)) whose token tree is s[open] .. s[close] (its brackets),
+ * the form it has and (reusing out's buffers) its ranges or its flags
+ * structs.  GR_MACRO_NONE for any other macro, for a delimiter that is not
+ * the macro's usual one, and for a token tree whose brackets, comments or
+ * literals do not balance. */
+int gr_macro_scan_items(const char *s, const char *name, size_t nlen, uint32_t open, uint32_t close,
+                        gr_macro_scan *out);
+void gr_macro_scan_free(gr_macro_scan *m);
+
+#endif

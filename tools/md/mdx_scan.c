@@ -1,0 +1,1075 @@
+/*
+ * mdx_scan.c - what on an MDX page is not Markdown: import/export blocks,
+ * JSX tags and {expressions}, found where micromark's MDX extensions
+ * (micromark-extension-mdxjs-esm, -mdx-jsx, -mdx-expression) find them,
+ * and the Markdown md4c will parse in their place.
+ *
+ * The one idea: MDX's constructs are tokens that Markdown's own parsing
+ * never looks inside, so each can be cut out before md4c runs and put back
+ * after.  A construct inside text becomes a short placeholder that starts
+ * and ends with the construct's own first and last characters (`<...>`,
+ * `{...}`), so emphasis and links around it parse as they would around
+ * the real one; a line holding only constructs (JSX in flow) becomes an
+ * ATX heading line of placeholders, which - like MDX's flow JSX - stands
+ * on its own, interrupts a paragraph and is never a lazy line.  Fenced
+ * code and code spans are copied untouched: MDX is not parsed inside them.
+ *
+ * Line by line: after the container markers (`>`, list bullets, indent)
+ * a line is fenced code, blank, an ESM block (column 1, not inside a
+ * paragraph), a flow line, or text, where `\` escapes, code spans, `<`
+ * and `{` are read left to right as micromark reads them.  JavaScript is
+ * checked in place with tools/js (sl__js_parse_range), so errors carry the
+ * page's own line and column.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "js_parse_range.h"
+#include "mdx.h"
+
+/* md4c-html's HTML5 entity table (exported by libmd4c-html, not declared
+ * in its public header): name with `&` and `;`, one or two code points. */
+struct entity {
+    const char *name;
+    unsigned codepoints[2];
+};
+const struct entity *entity_lookup(const char *name, size_t name_size);
+
+/* Copies a message into s->err, cut to fit. */
+static void set_err(mdx_scan *s, const char *m)
+{
+    size_t n = strlen(m);
+    if (n >= sizeof s->err)
+        n = sizeof s->err - 1;
+    memcpy(s->err, m, n);
+    s->err[n] = 0;
+}
+
+int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg)
+{
+    char tmp[1200];
+    sl__js_error_text(tmp, sizeof tmp, "", s->src, s->len, (uint32_t)pos, msg);
+    set_err(s, tmp + 1); /* drop the empty path's ':' */
+    sl__js_position(s->src, s->len, (uint32_t)pos, &s->err_line, &s->err_col);
+    return -1;
+}
+
+/* A JS error text "path:L:C: msg..." from tools/js (path ""), kept as ours. */
+static int js_fail(mdx_scan *s, const char *err, uint32_t pos)
+{
+    set_err(s, err[0] == ':' ? err + 1 : err);
+    sl__js_position(s->src, s->len, pos, &s->err_line, &s->err_col);
+    return -1;
+}
+
+/* ------------------------------------------------------------ characters */
+
+static uint32_t utf8_at(const char *s, size_t n, size_t i, size_t *w)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    size_t left = n - i;
+    if (u[0] < 0x80 || left < 2) {
+        *w = 1;
+        return u[0];
+    }
+    if ((u[0] & 0xE0) == 0xC0) {
+        *w = 2;
+        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    }
+    if ((u[0] & 0xF0) == 0xE0 && left >= 3) {
+        *w = 3;
+        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    }
+    if (left >= 4) {
+        *w = 4;
+        return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 | (uint32_t)(u[2] & 0x3F) << 6 |
+               (u[3] & 0x3F);
+    }
+    *w = 1;
+    return u[0];
+}
+
+static int is_unicode_ws(uint32_t c)
+{
+    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+           c == 0x3000 || c == 0xFEFF;
+}
+
+static int is_space(uint32_t c) { return c == ' ' || c == '\t'; }
+static int is_eol(uint32_t c) { return c == '\n' || c == '\r'; }
+
+static int id_start(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '$' || c == '_' ||
+           (c >= 0x80 && !is_unicode_ws(c));
+}
+
+static int id_cont(uint32_t c)
+{
+    return id_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+static int ascii_punct(char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+
+void sl__mdx_put_utf8(sl__md_buf *b, uint32_t cp)
+{
+    char t[4];
+    size_t n;
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        cp = 0xFFFD;
+    if (cp < 0x80)
+        t[0] = (char)cp, n = 1;
+    else if (cp < 0x800)
+        t[0] = (char)(0xC0 | cp >> 6), t[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    else if (cp < 0x10000)
+        t[0] = (char)(0xE0 | cp >> 12), t[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), t[2] = (char)(0x80 | (cp & 0x3F)),
+        n = 3;
+    else
+        t[0] = (char)(0xF0 | cp >> 18), t[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), t[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    sl__md_buf_put(b, t, n);
+}
+
+size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
+{
+    size_t k = i + 1;
+    if (k < n && s[k] == '#') {
+        int hex = k + 1 < n && (s[k + 1] == 'x' || s[k + 1] == 'X');
+        k += hex ? 2 : 1;
+        size_t d0 = k;
+        uint32_t v = 0;
+        while (k < n && k - d0 < (hex ? 6u : 7u)) {
+            char c = s[k];
+            int d = c >= '0' && c <= '9' ? c - '0'
+                    : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+            if (d < 0)
+                break;
+            v = v * (hex ? 16 : 10) + (uint32_t)d;
+            k++;
+        }
+        if (k == d0 || k >= n || s[k] != ';')
+            return 0;
+        sl__mdx_put_utf8(b, v);
+        return k + 1 - i;
+    }
+    while (k < n && k - i < 40 && ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z' ? 1 : (s[k] >= '0' && s[k] <= '9')))
+        k++;
+    if (k >= n || s[k] != ';' || k == i + 1)
+        return 0;
+    const struct entity *e = entity_lookup(s + i, k + 1 - i);
+    if (!e)
+        return 0;
+    sl__mdx_put_utf8(b, e->codepoints[0]);
+    if (e->codepoints[1])
+        sl__mdx_put_utf8(b, e->codepoints[1]);
+    return k + 1 - i;
+}
+
+/* ------------------------------------------------------------ constructs */
+
+static mdx_construct *new_construct(mdx_scan *s, int kind, size_t start)
+{
+    if (s->nc == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 32;
+        mdx_construct *c = realloc(s->c, cap * sizeof *c);
+        if (!c)
+            return NULL;
+        s->c = c;
+        s->cap = cap;
+    }
+    mdx_construct *c = &s->c[s->nc++];
+    memset(c, 0, sizeof *c);
+    c->kind = (uint8_t)kind;
+    c->start = (uint32_t)start;
+    return c;
+}
+
+/* The offset just past JS-aware braces from `from` (after a `{`) to the
+ * `}` that balances it, skipping strings, templates and comments; or 0. */
+static size_t js_brace_end(const char *s, size_t n, size_t from)
+{
+    int depth = 0;
+    for (size_t i = from; i < n; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < n && s[i] != c && s[i] != '\n'; i++)
+                if (s[i] == '\\')
+                    i++;
+        } else if (c == '`') {
+            int inner = 0;
+            for (i++; i < n && (s[i] != '`' || inner); i++) {
+                if (s[i] == '\\')
+                    i++;
+                else if (s[i] == '$' && i + 1 < n && s[i + 1] == '{')
+                    inner++, i++;
+                else if (s[i] == '}' && inner)
+                    inner--;
+            }
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+            while (i < n && s[i] != '\n')
+                i++;
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+            const char *e = NULL;
+            for (size_t k = i + 2; k + 1 < n; k++)
+                if (s[k] == '*' && s[k + 1] == '/') {
+                    e = s + k;
+                    break;
+                }
+            if (!e)
+                return 0;
+            i = (size_t)(e - s) + 1;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}') {
+            if (depth == 0)
+                return i;
+            depth--;
+        }
+    }
+    return 0;
+}
+
+enum expr_kind { EX_TEXT, EX_ATTR_VALUE, EX_SPREAD };
+
+/* Tries the expression between s->src[open+1] and a `}` at close. */
+static int try_expr(mdx_scan *s, size_t open, size_t close, int kind, js_ast *ast, int *blank, char *err,
+                    size_t errlen, uint32_t *epos)
+{
+    static const js_parse_opts po = {.jsx = 1, .module = 1};
+    size_t from = open + 1;
+    *blank = 0;
+    if (sl__js_range_is_blank(s->src, from, close)) {
+        if (kind == EX_TEXT) {
+            *blank = 1;
+            return 0;
+        }
+        snprintf(err, errlen, "%s", "");
+        sl__js_error_text(err, errlen, "", s->src, s->len, (uint32_t)close,
+                          kind == EX_SPREAD ? "Unexpected empty expression, expected an object spread (`{...spread}`)"
+                                            : "Unexpected empty expression, expected a value between braces");
+        *epos = (uint32_t)close;
+        return -1;
+    }
+    if (kind == EX_SPREAD) {
+        size_t k = from;
+        while (k < close && (is_space((unsigned char)s->src[k]) || is_eol((unsigned char)s->src[k])))
+            k++;
+        if (close - k < 3 || memcmp(s->src + k, "...", 3) != 0) {
+            sl__js_error_text(err, errlen, "", s->src, s->len, (uint32_t)k,
+                              "Unexpected content in code: expected an object spread (`{...spread}`)");
+            *epos = (uint32_t)k;
+            return -1;
+        }
+        from = k + 3;
+    }
+    return sl__js_parse_range(ast, "", s->src, s->len, from, close, JS_RANGE_EXPRESSION, &po, s->arena, err, errlen,
+                              epos);
+}
+
+/* An expression at s->src[open] == '{': sets the construct's fields and
+ * *end (just past `}`).  micromark ends it at the first `}` where what
+ * precedes parses; the JS-aware brace match is tried first, the first
+ * `}` that parses after that. */
+static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank, size_t *end)
+{
+    char err[1024];
+    uint32_t epos = 0;
+    size_t guess = js_brace_end(s->src, s->len, open + 1);
+    if (guess && try_expr(s, open, guess, kind, ast, blank, err, sizeof err, &epos) == 0) {
+        *end = guess + 1;
+        return 0;
+    }
+    int have_err = 0;
+    for (size_t k = open + 1; k < s->len; k++) {
+        if (s->src[k] != '}')
+            continue;
+        if (k == guess) {
+            have_err = 0; /* already tried: keep its message */
+            continue;
+        }
+        char e2[1024];
+        uint32_t p2 = 0;
+        if (try_expr(s, open, k, kind, ast, blank, e2, sizeof e2, &p2) == 0) {
+            *end = k + 1;
+            return 0;
+        }
+        memcpy(err, e2, sizeof err);
+        epos = p2;
+        have_err = 1;
+    }
+    if (have_err || guess)
+        return js_fail(s, err, epos);
+    return sl__mdx_fail(s, s->len,
+                        "Unexpected end of file in expression, expected a corresponding closing brace for `{`");
+}
+
+/* ------------------------------------------------------------ JSX tags */
+
+typedef struct tag_reader {
+    mdx_scan *s;
+    size_t i;
+    mdx_construct *c;
+} tag_reader;
+
+static uint32_t cur(tag_reader *t, size_t *w)
+{
+    if (t->i >= t->s->len) {
+        *w = 0;
+        return (uint32_t)-1;
+    }
+    return utf8_at(t->s->src, t->s->len, t->i, w);
+}
+
+static int crash(tag_reader *t, const char *at, const char *expect)
+{
+    size_t w;
+    uint32_t c = cur(t, &w);
+    char msg[512], ch[64];
+    if (c == (uint32_t)-1)
+        snprintf(ch, sizeof ch, "end of file");
+    else if (c == '`')
+        snprintf(ch, sizeof ch, "character ` ` ` (U+0060)");
+    else
+        snprintf(ch, sizeof ch, "character `%.*s` (U+%04X)", (int)w, t->s->src + t->i, c);
+    snprintf(msg, sizeof msg, "Unexpected %s %s, expected %s", ch, at, expect);
+    return sl__mdx_fail(t->s, t->i, msg);
+}
+
+/* JS white space and line endings inside a tag. */
+static void es_ws(tag_reader *t)
+{
+    for (;;) {
+        size_t w;
+        uint32_t c = cur(t, &w);
+        if (c == (uint32_t)-1 || !(is_space(c) || is_eol(c) || is_unicode_ws(c)))
+            return;
+        t->i += w;
+    }
+}
+
+/* A name of id characters starting at t->i (the first is id_start). */
+static size_t read_name(tag_reader *t)
+{
+    size_t from = t->i, w;
+    uint32_t c = cur(t, &w);
+    t->i += w;
+    while ((c = cur(t, &w)) != (uint32_t)-1 && id_cont(c))
+        t->i += w;
+    return t->i - from;
+}
+
+static int name_end_ok(uint32_t c, const char *extra)
+{
+    return c == (uint32_t)-1 ? 0 : (c < 0x80 && strchr(extra, (int)c)) || is_space(c) || is_eol(c) || is_unicode_ws(c);
+}
+
+#define STARTS_NAME "a character that can start a name, such as a letter, `$`, or `_`"
+#define STARTS_ATTR \
+    "a character that can start an attribute name, such as a letter, `$`, or `_`; whitespace before attributes; or the end of the tag"
+
+/* The tag's name: `A`, `a.b.c`, `ns:x`, or nothing (a fragment). */
+static int tag_name(tag_reader *t)
+{
+    size_t w;
+    uint32_t c = cur(t, &w);
+    if (c == '>' || (t->c->closing && c == '>'))
+        return 0; /* fragment */
+    if (c == (uint32_t)-1 || !id_start(c))
+        return crash(t, "before name",
+                     c == '!' ? STARTS_NAME " (note: to create a comment in MDX, use `{/* text */}`)"
+                     : t->c->closing && (c == '*' || c == '/')
+                         ? STARTS_NAME " (note: JS comments in JSX tags are not supported in MDX)"
+                         : STARTS_NAME);
+    sl__md_buf name = {0};
+    size_t from = t->i, n = read_name(t);
+    sl__md_buf_put(&name, t->s->src + from, n);
+    c = cur(t, &w);
+    if (!name_end_ok(c, "./:>{")) {
+        free(name.data);
+        return crash(t, "in name",
+                     c == '@' ? "a name character such as letters, digits, `$`, or `_`; whitespace before attributes; "
+                                "or the end of the tag (note: to create a link in MDX, use `[text](url)`)"
+                              : "a name character such as letters, digits, `$`, or `_`; whitespace before attributes; "
+                                "or the end of the tag");
+    }
+    es_ws(t);
+    c = cur(t, &w);
+    if (c == '.') {
+        while (c == '.') {
+            t->i++;
+            es_ws(t);
+            c = cur(t, &w);
+            if (c == (uint32_t)-1 || !id_start(c)) {
+                free(name.data);
+                return crash(t, "before member name", STARTS_ATTR);
+            }
+            from = t->i;
+            n = read_name(t);
+            sl__md_buf_putc(&name, '.');
+            sl__md_buf_put(&name, t->s->src + from, n);
+            c = cur(t, &w);
+            if (!name_end_ok(c, "./>{")) {
+                free(name.data);
+                return crash(t, "in member name",
+                             "a name character such as letters, digits, `$`, or `_`; whitespace before attributes; "
+                             "or the end of the tag");
+            }
+            es_ws(t);
+            c = cur(t, &w);
+        }
+    } else if (c == ':') {
+        t->i++;
+        es_ws(t);
+        c = cur(t, &w);
+        if (c == (uint32_t)-1 || !id_start(c)) {
+            free(name.data);
+            return crash(t, "before local name", STARTS_NAME);
+        }
+        from = t->i;
+        n = read_name(t);
+        sl__md_buf_putc(&name, ':');
+        sl__md_buf_put(&name, t->s->src + from, n);
+        c = cur(t, &w);
+        if (!name_end_ok(c, "/>{")) {
+            free(name.data);
+            return crash(t, "in local name",
+                         "a name character such as letters, digits, `$`, or `_`; whitespace before attributes; or "
+                         "the end of the tag");
+        }
+        es_ws(t);
+    }
+    if (name.failed) {
+        free(name.data);
+        return -2;
+    }
+    t->c->name = sl__js_strndup(t->s->arena, name.data, name.len);
+    free(name.data);
+    return 0;
+}
+
+static mdx_attr *new_attr(tag_reader *t, int kind)
+{
+    mdx_construct *c = t->c;
+    if ((c->nattrs & (c->nattrs - 1)) == 0) { /* 0, 1, 2, 4, ...: grow to the next power of two */
+        size_t cap = c->nattrs ? c->nattrs * 2 : 1;
+        mdx_attr *a = sl__js_alloc(t->s->arena, cap * sizeof *a);
+        if (c->nattrs)
+            memcpy(a, c->attrs, c->nattrs * sizeof *a);
+        c->attrs = a;
+    }
+    mdx_attr *a = &c->attrs[c->nattrs++];
+    memset(a, 0, sizeof *a);
+    a->kind = (uint8_t)kind;
+    return a;
+}
+
+/* A quoted attribute value at t->i (the quote): decoded into a->value. */
+static int attr_string(tag_reader *t, mdx_attr *a)
+{
+    const char *s = t->s->src;
+    char q = s[t->i];
+    size_t open = t->i++;
+    sl__md_buf v = {0};
+    while (t->i < t->s->len && s[t->i] != q) {
+        size_t k = s[t->i] == '&' ? sl__mdx_char_ref(s, t->s->len, t->i, &v) : 0;
+        if (k)
+            t->i += k;
+        else
+            sl__md_buf_putc(&v, s[t->i++]);
+    }
+    if (t->i >= t->s->len) {
+        free(v.data);
+        char expect[64];
+        snprintf(expect, sizeof expect, "a corresponding closing quote `%c`", q);
+        (void)open;
+        return crash(t, "in attribute value", expect);
+    }
+    t->i++;
+    if (v.failed) {
+        free(v.data);
+        return -2;
+    }
+    a->value = sl__js_strndup(t->s->arena, v.data ? v.data : "", v.len);
+    a->value_len = v.len;
+    free(v.data);
+    return 0;
+}
+
+/* `{...}` in a tag: an attribute value or a spread. */
+static int attr_expr(tag_reader *t, mdx_attr *a, int kind)
+{
+    size_t end;
+    int blank;
+    int rc = scan_expr(t->s, t->i, kind, &a->expr, &blank, &end);
+    if (rc)
+        return rc;
+    a->value = t->s->src + t->i + 1;
+    a->value_len = end - 1 - (t->i + 1);
+    t->i = end;
+    return 0;
+}
+
+static int attributes(tag_reader *t)
+{
+    for (;;) {
+        size_t w;
+        uint32_t c = cur(t, &w);
+        if (c == '/') {
+            t->i++;
+            es_ws(t);
+            if (cur(t, &w) != '>') {
+                c = cur(t, &w);
+                return crash(t, "after self-closing slash",
+                             c == '*' || c == '/'
+                                 ? "`>` to end the tag (note: JS comments in JSX tags are not supported in MDX)"
+                                 : "`>` to end the tag");
+            }
+            t->c->self_closing = 1;
+            t->i++;
+            return 0;
+        }
+        if (c == '>') {
+            t->i++;
+            return 0;
+        }
+        if (c == '{') {
+            int rc = attr_expr(t, new_attr(t, MDX_ATTR_SPREAD), EX_SPREAD);
+            if (rc)
+                return rc;
+            es_ws(t);
+            continue;
+        }
+        if (c == (uint32_t)-1 || !id_start(c))
+            return crash(t, "before attribute name", STARTS_ATTR);
+        mdx_attr *a = new_attr(t, MDX_ATTR_BOOL);
+        size_t from = t->i, n = read_name(t);
+        c = cur(t, &w);
+        if (!name_end_ok(c, "/:=>{"))
+            return crash(t, "in attribute name",
+                         "an attribute name character such as letters, digits, `$`, or `_`; `=` to initialize a "
+                         "value; whitespace before attributes; or the end of the tag");
+        es_ws(t);
+        c = cur(t, &w);
+        char *name;
+        if (c == ':') {
+            t->i++;
+            es_ws(t);
+            c = cur(t, &w);
+            if (c == (uint32_t)-1 || !id_start(c))
+                return crash(t, "before local attribute name",
+                             "a character that can start an attribute name, such as a letter, `$`, or `_`; `=` to "
+                             "initialize a value; or the end of the tag");
+            size_t lf = t->i, ln = read_name(t);
+            name = sl__js_printf(t->s->arena, "%.*s:%.*s", (int)n, t->s->src + from, (int)ln, t->s->src + lf);
+            c = cur(t, &w);
+            if (!name_end_ok(c, "/=>{"))
+                return crash(t, "in local attribute name",
+                             "an attribute name character such as letters, digits, `$`, or `_`; `=` to initialize a "
+                             "value; whitespace before attributes; or the end of the tag");
+            es_ws(t);
+            c = cur(t, &w);
+        } else {
+            name = sl__js_strndup(t->s->arena, t->s->src + from, n);
+        }
+        a->name = name;
+        if (c != '=')
+            continue; /* a boolean attribute; the loop checks what follows */
+        t->i++;
+        es_ws(t);
+        c = cur(t, &w);
+        int rc;
+        if (c == '"' || c == '\'') {
+            a->kind = MDX_ATTR_STRING;
+            rc = attr_string(t, a);
+        } else if (c == '{') {
+            a->kind = MDX_ATTR_EXPR;
+            rc = attr_expr(t, a, EX_ATTR_VALUE);
+        } else {
+            return crash(t, "before attribute value",
+                         c == '<' ? "a character that can start an attribute value, such as `\"`, `'`, or `{` (note: "
+                                    "to use an element or fragment as a prop value in MDX, use `{<element />}`)"
+                                  : "a character that can start an attribute value, such as `\"`, `'`, or `{`");
+        }
+        if (rc)
+            return rc;
+        es_ws(t);
+    }
+}
+
+/* A JSX tag at s->src[at] == '<' whose next character is not white space. */
+static int scan_tag(mdx_scan *s, size_t at, size_t *end, size_t *index)
+{
+    mdx_construct *c = new_construct(s, MDX_TAG, at);
+    if (!c)
+        return -2;
+    *index = s->nc - 1;
+    tag_reader t = {s, at + 1, c};
+    es_ws(&t);
+    size_t w;
+    if (cur(&t, &w) == '/') {
+        c->closing = 1;
+        t.i++;
+        es_ws(&t);
+    }
+    int rc = tag_name(&t);
+    if (rc)
+        return rc;
+    if (c->closing) {
+        uint32_t ch = cur(&t, &w);
+        if (ch != '>')
+            return c->name ? crash(&t, "after name", "`>` to end the tag (a closing tag takes no attributes)")
+                           : crash(&t, "before name", STARTS_NAME);
+        t.i++;
+    } else if ((rc = attributes(&t)) != 0) {
+        return rc;
+    }
+    c = &s->c[*index]; /* attributes may have scanned expressions, not constructs: c is still valid */
+    c->end = (uint32_t)t.i;
+    *end = t.i;
+    return 0;
+}
+
+/* ------------------------------------------------------------ ESM */
+
+static int esm_statement_ok(const js_node *st)
+{
+    switch (st->kind) {
+    case N_IMPORT:
+    case N_EXPORT_NAMED:
+    case N_EXPORT_ALL:
+    case N_EXPORT_DEFAULT:
+        return 1;
+    case N_VAR:
+    case N_FUNC_DECL:
+    case N_CLASS_DECL:
+        return (st->flags & JF_EXPORT) != 0;
+    default:
+        return 0;
+    }
+}
+
+static size_t line_end(const char *s, size_t n, size_t i)
+{
+    const char *e = memchr(s + i, '\n', n - i);
+    return e ? (size_t)(e - s) : n;
+}
+
+static int line_blank(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* An import/export block from `at` (column 1): lines up to one followed by
+ * a blank line (or the end) where the text parses; an error at the very
+ * end (the block stops short) takes the next lines in too. */
+static int scan_esm(mdx_scan *s, size_t at, size_t *end)
+{
+    static const js_parse_opts po = {.jsx = 1, .module = 1};
+    size_t e = line_end(s->src, s->len, at);
+    for (;;) {
+        size_t next = e < s->len ? e + 1 : s->len;
+        if (next >= s->len || line_blank(s->src, next, line_end(s->src, s->len, next))) {
+            mdx_construct *c = new_construct(s, MDX_ESM, at);
+            if (!c)
+                return -2;
+            char err[1024];
+            uint32_t epos = 0;
+            size_t stop = e > at && s->src[e - 1] == '\r' ? e - 1 : e;
+            if (sl__js_parse_range(&c->ast, "", s->src, s->len, at, stop, JS_RANGE_PROGRAM, &po, s->arena, err,
+                                   sizeof err, &epos) == 0) {
+                const js_node *prog = c->ast.program;
+                for (uint32_t k = 0; k < prog->n; k++)
+                    if (!esm_statement_ok(prog->list[k]))
+                        return sl__mdx_fail(s, prog->list[k]->pos,
+                                            "Unexpected statement in code: only import/exports are supported");
+                c->inner_start = (uint32_t)at;
+                c->inner_end = (uint32_t)stop;
+                c->end = (uint32_t)next;
+                c->flow = 1;
+                *end = next;
+                return 0;
+            }
+            s->nc--;
+            if (next >= s->len || epos < stop)
+                return js_fail(s, err, epos);
+        }
+        /* more lines: through the blank ones to the next that has text */
+        e = line_end(s->src, s->len, next);
+    }
+}
+
+/* ------------------------------------------------------------ lines */
+
+/* After container markers: block quote `>`, list bullets and numbers,
+ * indentation (MDX has no indented code, so indentation means nothing
+ * else). */
+static size_t skip_prefix(const char *s, size_t i, size_t le)
+{
+    for (;;) {
+        while (i < le && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i < le && s[i] == '>') {
+            i++;
+            continue;
+        }
+        if (i < le && (s[i] == '-' || s[i] == '+' || s[i] == '*') && (i + 1 == le || s[i + 1] == ' ' || s[i + 1] == '\t')) {
+            /* not a thematic break such as `- - -` */
+            size_t k = i, marks = 0;
+            while (k < le && (s[k] == s[i] || s[k] == ' ' || s[k] == '\t'))
+                marks += s[k++] == s[i];
+            if (k == le && marks >= 3)
+                return i;
+            i++;
+            continue;
+        }
+        size_t d = i;
+        while (d < le && d - i < 9 && s[d] >= '0' && s[d] <= '9')
+            d++;
+        if (d > i && d < le && (s[d] == '.' || s[d] == ')') && (d + 1 == le || s[d + 1] == ' ' || s[d + 1] == '\t')) {
+            i = d + 1;
+            continue;
+        }
+        return i;
+    }
+}
+
+/* A code fence opening at s[i]: its character and length, or 0. */
+static size_t fence_open(const char *s, size_t i, size_t le, char *ch)
+{
+    if (i >= le || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    size_t k = i;
+    while (k < le && s[k] == s[i])
+        k++;
+    if (k - i < 3)
+        return 0;
+    if (s[i] == '`' && memchr(s + k, '`', le - k))
+        return 0;
+    *ch = s[i];
+    return k - i;
+}
+
+static int fence_close(const char *s, size_t i, size_t le, char ch, size_t len)
+{
+    size_t k = i;
+    while (k < le && s[k] == ch)
+        k++;
+    return k - i >= len && line_blank(s, k, le);
+}
+
+static int is_heading_line(const char *s, size_t i, size_t le)
+{
+    size_t k = i;
+    while (k < le && k - i < 7 && s[k] == '#')
+        k++;
+    return k > i && k - i <= 6 && (k == le || s[k] == ' ' || s[k] == '\t' || s[k] == '\r');
+}
+
+static void put_index(sl__md_buf *b, size_t i)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%zu", i);
+    sl__md_buf_put(b, t, (size_t)n);
+}
+
+/* A line holding only tags and expressions, from p: 1 (a flow line, its
+ * constructs recorded, *end past its line ending), 0 (not one: nothing
+ * recorded), or an error. */
+static int flow_line(mdx_scan *s, size_t p, size_t *end)
+{
+    size_t first = s->nc, i = p;
+    const char *src = s->src;
+    for (;;) {
+        size_t idx, e = i;
+        int rc;
+        if (src[i] == '<') {
+            if (i + 1 >= s->len || is_space((unsigned char)src[i + 1]) || is_eol((unsigned char)src[i + 1]))
+                goto no;
+            rc = scan_tag(s, i, &e, &idx);
+        } else {
+            mdx_construct *c = new_construct(s, MDX_EXPR, i);
+            if (!c)
+                return -2;
+            idx = s->nc - 1;
+            js_ast ast;
+            int blank;
+            rc = scan_expr(s, i, EX_TEXT, &ast, &blank, &e);
+            if (!rc) {
+                c = &s->c[idx];
+                c->ast = ast;
+                c->blank = blank;
+                c->inner_start = (uint32_t)i + 1;
+                c->inner_end = (uint32_t)e - 1;
+                c->end = (uint32_t)e;
+            }
+        }
+        if (rc)
+            return rc;
+        i = e;
+        while (i < s->len && is_space((unsigned char)src[i]))
+            i++;
+        if (i >= s->len || is_eol((unsigned char)src[i])) {
+            if (i < s->len && src[i] == '\r')
+                i++;
+            if (i < s->len && src[i] == '\n')
+                i++;
+            *end = i;
+            for (size_t k = first; k < s->nc; k++)
+                s->c[k].flow = 1;
+            return 1;
+        }
+        if (src[i] != '<' && src[i] != '{')
+            goto no;
+    }
+no:
+    s->nc = first; /* read again as text */
+    return 0;
+}
+
+/* The end of a code span whose opening run of `run` backticks ends at i,
+ * within the paragraph (up to a blank line, or the line's end when
+ * one_line), or 0. */
+static size_t code_span_end(const char *s, size_t n, size_t i, size_t run, int one_line)
+{
+    while (i < n) {
+        if (s[i] == '\n') {
+            if (one_line)
+                return 0;
+            size_t le = line_end(s, n, i + 1);
+            if (line_blank(s, i + 1, le))
+                return 0;
+            i++;
+            continue;
+        }
+        if (s[i] != '`') {
+            i++;
+            continue;
+        }
+        size_t k = i;
+        while (k < n && s[k] == '`')
+            k++;
+        if (k - i == run)
+            return k;
+        i = k;
+    }
+    return 0;
+}
+
+/* `](destination "title")` after a link's label: skipped whole, so that a
+ * `<` or `{` in a URL is not read as JSX (micromark reads the resource
+ * before it would see them).  Returns the offset past `)`, or 0. */
+static size_t link_resource_end(const char *s, size_t n, size_t i)
+{
+    size_t k = i + 2, depth = 0;
+    while (k < n && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    if (k < n && s[k] == '<') {
+        while (k < n && s[k] != '>' && s[k] != '\n')
+            k += s[k] == '\\' ? 2 : 1;
+        if (k >= n || s[k] != '>')
+            return 0;
+        k++;
+    } else {
+        while (k < n && !(s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r')) {
+            if (s[k] == '\\') {
+                k += 2;
+                continue;
+            }
+            if (s[k] == '(')
+                depth++;
+            else if (s[k] == ')') {
+                if (!depth)
+                    return k + 1;
+                depth--;
+            }
+            k++;
+        }
+    }
+    while (k < n && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    if (k < n && (s[k] == '"' || s[k] == '\'')) {
+        char q = s[k++];
+        while (k < n && s[k] != q)
+            k += s[k] == '\\' ? 2 : 1;
+        k++;
+    }
+    while (k < n && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    return k < n && s[k] == ')' ? k + 1 : 0;
+}
+
+/* Text from p to the end of its line (further when a tag, expression or
+ * code span runs on): constructs become placeholders in s->md.  Returns
+ * the offset where the next line starts, or an error (< 0 as size_t is
+ * not possible: *rc). */
+static size_t text_line(mdx_scan *s, size_t p, int heading, int *rc)
+{
+    const char *src = s->src;
+    size_t n = s->len, i = p;
+    *rc = 0;
+    while (i < n && src[i] != '\n') {
+        char c = src[i];
+        if (c == '\\' && i + 1 < n && ascii_punct(src[i + 1])) {
+            sl__md_buf_put(&s->md, src + i, 2);
+            i += 2;
+        } else if (c == '`') {
+            size_t k = i;
+            while (k < n && src[k] == '`')
+                k++;
+            size_t e = code_span_end(src, n, k, k - i, heading);
+            e = e ? e : k;
+            sl__md_buf_put(&s->md, src + i, e - i);
+            i = e;
+        } else if (c == ']' && i + 1 < n && src[i + 1] == '(' && link_resource_end(src, n, i)) {
+            size_t e = link_resource_end(src, n, i);
+            sl__md_buf_put(&s->md, src + i, e - i);
+            i = e;
+        } else if (c == '<' && i + 1 < n && !is_space((unsigned char)src[i + 1]) && !is_eol((unsigned char)src[i + 1])) {
+            size_t e, idx;
+            if ((*rc = scan_tag(s, i, &e, &idx)) != 0)
+                return 0;
+            sl__md_buf_puts(&s->md, "<" MDX_PH_TAG);
+            put_index(&s->md, idx);
+            sl__md_buf_putc(&s->md, '>');
+            i = e;
+        } else if (c == '{') {
+            mdx_construct *cn = new_construct(s, MDX_EXPR, i);
+            if (!cn) {
+                *rc = -2;
+                return 0;
+            }
+            size_t idx = s->nc - 1, e;
+            js_ast ast;
+            int blank;
+            if ((*rc = scan_expr(s, i, EX_TEXT, &ast, &blank, &e)) != 0)
+                return 0;
+            cn = &s->c[idx];
+            cn->ast = ast;
+            cn->blank = blank;
+            cn->inner_start = (uint32_t)i + 1;
+            cn->inner_end = (uint32_t)e - 1;
+            cn->end = (uint32_t)e;
+            sl__md_buf_puts(&s->md, "{" MDX_PH_EXPR);
+            put_index(&s->md, idx);
+            sl__md_buf_putc(&s->md, '}');
+            i = e;
+        } else {
+            sl__md_buf_putc(&s->md, c);
+            i++;
+        }
+    }
+    if (i < n) {
+        sl__md_buf_putc(&s->md, '\n');
+        i++;
+    }
+    return i;
+}
+
+static int thematic_or_underline(const char *s, size_t i, size_t le)
+{
+    if (i >= le || !strchr("-*_=", s[i]))
+        return 0;
+    char m = s[i];
+    for (size_t k = i; k < le; k++)
+        if (s[k] != m && s[k] != ' ' && s[k] != '\t' && s[k] != '\r')
+            return 0;
+    return 1;
+}
+
+int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, js_arena *a)
+{
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->src = src;
+    s->len = len;
+    s->body = body;
+    s->arena = a;
+    size_t i = body;
+    char fch = 0;
+    size_t flen = 0;  /* inside fenced code: the fence's length */
+    int para = 0;     /* the previous line continues a paragraph */
+    int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
+    while (i < len) {
+        size_t le = line_end(src, len, i), p = skip_prefix(src, i, le), k;
+        int verbatim = 0;
+        if (flen) {
+            if (fence_close(src, p, le, fch, flen))
+                flen = 0;
+            verbatim = 1;
+        } else if (line_blank(src, p, le)) {
+            para = 0;
+            verbatim = 1;
+        } else if ((k = fence_open(src, p, le, &fch)) != 0) {
+            flen = k;
+            para = 0;
+            verbatim = 1;
+        } else if (p == i && !para && le - i > 7 &&
+                   (!memcmp(src + i, "import ", 7) || !memcmp(src + i, "export ", 7))) {
+            size_t e = 0;
+            int rc = scan_esm(s, i, &e);
+            if (rc)
+                return rc;
+            sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW);
+            put_index(&s->md, s->nc - 1);
+            sl__md_buf_putc(&s->md, '\n');
+            i = e;
+            continue;
+        } else if (src[p] == '<' || src[p] == '{') {
+            size_t e = 0, first = s->nc;
+            int rc = flow_line(s, p, &e);
+            if (rc < 0)
+                return rc;
+            if (rc == 1) {
+                /* md4c takes any line after a table row as a row; in MDX
+                 * flow JSX ends the table, as a blank line does */
+                if (pipe)
+                    sl__md_buf_putc(&s->md, '\n');
+                pipe = 0;
+                sl__md_buf_put(&s->md, src + i, p - i);
+                sl__md_buf_puts(&s->md, "###### ");
+                for (size_t c = first; c < s->nc; c++) {
+                    sl__md_buf_puts(&s->md, MDX_PH_FLOW);
+                    put_index(&s->md, c);
+                }
+                sl__md_buf_putc(&s->md, '\n');
+                para = 0;
+                i = e;
+                continue;
+            }
+        }
+        if (verbatim) {
+            pipe = 0;
+            sl__md_buf_put(&s->md, src + i, le - i);
+            if (le < len)
+                sl__md_buf_putc(&s->md, '\n');
+            i = le < len ? le + 1 : len;
+            continue;
+        }
+        int heading = is_heading_line(src, p, le), rc;
+        sl__md_buf_put(&s->md, src + i, p - i);
+        size_t next = text_line(s, p, heading, &rc);
+        if (rc)
+            return rc;
+        para = !heading && !thematic_or_underline(src, p, le);
+        pipe = memchr(src + p, '|', le - p) != NULL;
+        i = next;
+    }
+    if (s->md.failed)
+        return -2;
+    return 0;
+}
+
+void sl__mdx_scan_free(mdx_scan *s)
+{
+    free(s->c);
+    free(s->md.data);
+    s->c = NULL;
+    s->md.data = NULL;
+}

@@ -1,0 +1,732 @@
+/*
+ * mdx_tree.c - md4c's parse of an MDX page's Markdown (mdx_scan.c's
+ * output) as a tree of mdast's shape, with the MDX constructs put back.
+ *
+ * The one idea: md4c only ever saw placeholders, so the tree it reports
+ * is Markdown's; the MDX structure is rebuilt on top of it in two passes
+ * that mirror mdast-util-mdx-jsx.  In flow, a heading of placeholders is
+ * a run of tags: an opening tag adopts the blocks that follow it, in the
+ * same container, until its closing tag.  In text, the same happens among
+ * a paragraph's (or span's) inline children.  Tags that do not pair up
+ * within one container are errors, as in MDX.  Then paragraphs holding
+ * nothing but JSX and expressions unravel into flow, as
+ * remark-mark-and-unravel does.
+ */
+#include <md4c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "js_parser.h"
+#include "mdx.h"
+
+typedef struct builder {
+    mdx_scan *s;
+    mx_node *root, *cur;
+    int in_image;     /* depth of images: their text is alt text */
+    mx_node *image;
+    int in_head;      /* inside the table's header */
+    int nomem;
+    int too_deep;     /* the page nests past MDX_MAX_DEPTH: parsing stopped */
+} builder;
+
+static mx_node *node_new(builder *b, int type)
+{
+    mx_node *n = calloc(1, sizeof *n);
+    if (!n) {
+        b->nomem = 1;
+        return NULL;
+    }
+    n->type = (uint8_t)type;
+    n->checked = -1;
+    return n;
+}
+
+static void append(mx_node *parent, mx_node *n)
+{
+    n->parent = parent;
+    n->next = NULL;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->first = n;
+    parent->last = n;
+}
+
+void sl__mdx_tree_free(mx_node *n)
+{
+    while (n) {
+        mx_node *next = n->next;
+        sl__mdx_tree_free(n->first);
+        free(n->text.data);
+        free(n->alt.data);
+        free(n->title.data);
+        free(n->lang.data);
+        free(n);
+        n = next;
+    }
+}
+
+/* An entity md4c reported (`&amp;`, `&#35;`, `&#x23;`) as its text. */
+static void put_entity(sl__md_buf *b, const char *t, size_t n)
+{
+    if (!sl__mdx_char_ref(t, n, 0, b))
+        sl__md_buf_put(b, t, n);
+}
+
+static void put_attr(sl__md_buf *b, const MD_ATTRIBUTE *a)
+{
+    for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
+        const char *t = a->text + a->substr_offsets[i];
+        size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+        if (a->substr_types[i] == MD_TEXT_ENTITY)
+            put_entity(b, t, n);
+        else if (a->substr_types[i] == MD_TEXT_NULLCHAR)
+            sl__mdx_put_utf8(b, 0xFFFD);
+        else
+            sl__md_buf_put(b, t, n);
+    }
+}
+
+/* md4c reports a tight list item's text without a paragraph around it;
+ * mdast has one, so text and spans directly in an item get one. */
+static int in_item_text(builder *b)
+{
+    if (b->cur->type != MX_ITEM)
+        return 0;
+    mx_node *p = node_new(b, MX_PARAGRAPH);
+    if (!p)
+        return -1;
+    p->implicit = 1;
+    append(b->cur, p);
+    b->cur = p;
+    return 0;
+}
+
+static void end_item_text(builder *b)
+{
+    if (b->cur->implicit)
+        b->cur = b->cur->parent;
+}
+
+/* n becomes the current node; -1 (md4c stops) past MDX_MAX_DEPTH. */
+static int push_node(builder *b, mx_node *n)
+{
+    append(b->cur, n);
+    b->cur = n;
+    size_t depth = 0;
+    for (mx_node *p = n; p; p = p->parent)
+        if (++depth > MDX_MAX_DEPTH) {
+            b->too_deep = 1;
+            return -1;
+        }
+    return 0;
+}
+
+static int enter_block(MD_BLOCKTYPE t, void *d, void *ud)
+{
+    builder *b = ud;
+    mx_node *n = NULL;
+    end_item_text(b);
+    switch (t) {
+    case MD_BLOCK_DOC:
+        return 0;
+    case MD_BLOCK_QUOTE: n = node_new(b, MX_QUOTE); break;
+    case MD_BLOCK_UL:
+        if ((n = node_new(b, MX_LIST)))
+            n->loose = !((MD_BLOCK_UL_DETAIL *)d)->is_tight;
+        break;
+    case MD_BLOCK_OL:
+        if ((n = node_new(b, MX_LIST))) {
+            n->ordered = 1;
+            n->loose = !((MD_BLOCK_OL_DETAIL *)d)->is_tight;
+            n->level = ((MD_BLOCK_OL_DETAIL *)d)->start;
+        }
+        break;
+    case MD_BLOCK_LI:
+        if ((n = node_new(b, MX_ITEM)) && ((MD_BLOCK_LI_DETAIL *)d)->is_task)
+            n->checked = ((MD_BLOCK_LI_DETAIL *)d)->task_mark != ' ';
+        break;
+    case MD_BLOCK_HR: n = node_new(b, MX_HR); break;
+    case MD_BLOCK_H:
+        if ((n = node_new(b, MX_HEADING)))
+            n->level = ((MD_BLOCK_H_DETAIL *)d)->level;
+        break;
+    case MD_BLOCK_CODE:
+        if ((n = node_new(b, MX_CODE)))
+            put_attr(&n->lang, &((MD_BLOCK_CODE_DETAIL *)d)->info);
+        break;
+    case MD_BLOCK_P:
+    case MD_BLOCK_HTML: n = node_new(b, MX_PARAGRAPH); break;
+    case MD_BLOCK_TABLE: n = node_new(b, MX_TABLE); break;
+    case MD_BLOCK_THEAD: b->in_head = 1; return 0;
+    case MD_BLOCK_TBODY: b->in_head = 0; return 0;
+    case MD_BLOCK_TR:
+        if ((n = node_new(b, MX_ROW)))
+            n->head = (uint8_t)b->in_head;
+        break;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        if ((n = node_new(b, MX_CELL))) {
+            MD_ALIGN al = ((MD_BLOCK_TD_DETAIL *)d)->align;
+            n->align = al == MD_ALIGN_LEFT ? 1 : al == MD_ALIGN_CENTER ? 2 : al == MD_ALIGN_RIGHT ? 3 : 0;
+        }
+        break;
+    }
+    if (!n)
+        return b->nomem ? -1 : 0;
+    return push_node(b, n);
+}
+
+static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
+{
+    (void)d;
+    builder *b = ud;
+    end_item_text(b);
+    if (t == MD_BLOCK_DOC || t == MD_BLOCK_THEAD || t == MD_BLOCK_TBODY)
+        return 0;
+    b->cur = b->cur->parent;
+    return 0;
+}
+
+static int enter_span(MD_SPANTYPE t, void *d, void *ud)
+{
+    builder *b = ud;
+    if (b->in_image) {
+        b->in_image += t == MD_SPAN_IMG;
+        return 0;
+    }
+    if (in_item_text(b) != 0)
+        return -1;
+    mx_node *n = NULL;
+    switch (t) {
+    case MD_SPAN_EM: n = node_new(b, MX_EM); break;
+    case MD_SPAN_STRONG: n = node_new(b, MX_STRONG); break;
+    case MD_SPAN_DEL: n = node_new(b, MX_DEL); break;
+    case MD_SPAN_CODE: n = node_new(b, MX_INLINE_CODE); break;
+    case MD_SPAN_A:
+        if ((n = node_new(b, MX_LINK))) {
+            MD_SPAN_A_DETAIL *a = d;
+            put_attr(&n->text, &a->href);
+            if (a->title.text) {
+                n->has_title = 1;
+                put_attr(&n->title, &a->title);
+            }
+        }
+        break;
+    case MD_SPAN_IMG:
+        if ((n = node_new(b, MX_IMAGE))) {
+            MD_SPAN_IMG_DETAIL *a = d;
+            put_attr(&n->text, &a->src);
+            if (a->title.text) {
+                n->has_title = 1;
+                put_attr(&n->title, &a->title);
+            }
+            append(b->cur, n);
+            b->image = n;
+            b->in_image = 1;
+        }
+        return b->nomem ? -1 : 0;
+    default: n = node_new(b, MX_EM); break; /* not enabled: never reported */
+    }
+    if (!n)
+        return -1;
+    return push_node(b, n);
+}
+
+static int leave_span(MD_SPANTYPE t, void *d, void *ud)
+{
+    (void)d;
+    builder *b = ud;
+    if (b->in_image) {
+        b->in_image -= t == MD_SPAN_IMG;
+        return 0;
+    }
+    b->cur = b->cur->parent;
+    return 0;
+}
+
+/* The text node to append to: the current node's last child if it is text. */
+static sl__md_buf *text_target(builder *b)
+{
+    if (b->in_image)
+        return &b->image->alt;
+    if (b->cur->type == MX_INLINE_CODE || b->cur->type == MX_CODE)
+        return &b->cur->text;
+    if (b->cur->last && b->cur->last->type == MX_TEXT)
+        return &b->cur->last->text;
+    mx_node *n = node_new(b, MX_TEXT);
+    if (!n)
+        return NULL;
+    append(b->cur, n);
+    return &n->text;
+}
+
+static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+    builder *b = ud;
+    if (!b->in_image && in_item_text(b) != 0)
+        return -1;
+    if (t == MD_TEXT_BR && !b->in_image && b->cur->type != MX_INLINE_CODE) {
+        mx_node *br = node_new(b, MX_BREAK);
+        if (!br)
+            return -1;
+        append(b->cur, br);
+        return 0;
+    }
+    sl__md_buf *out = text_target(b);
+    if (!out)
+        return -1;
+    switch (t) {
+    case MD_TEXT_NULLCHAR: sl__mdx_put_utf8(out, 0xFFFD); break;
+    case MD_TEXT_ENTITY: put_entity(out, s, n); break;
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR: sl__md_buf_putc(out, b->cur->type == MX_INLINE_CODE ? ' ' : '\n'); break;
+    default: sl__md_buf_put(out, s, n); break;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------- placeholders */
+
+/* A placeholder at t[i]: `<` TAG N `>`, `{` EXPR N `}` or FLOW N.  Returns
+ * its length and the construct index, or 0. */
+static size_t placeholder(const mdx_scan *s, const char *t, size_t n, size_t i, size_t *idx, int *kind)
+{
+    size_t k = i;
+    int k0;
+    if (t[k] == '<' && n - k > 3 && !memcmp(t + k + 1, MDX_PH_TAG, 3))
+        k0 = MDX_TAG, k += 4;
+    else if (t[k] == '{' && n - k > 3 && !memcmp(t + k + 1, MDX_PH_EXPR, 3))
+        k0 = MDX_EXPR, k += 4;
+    else if (n - k >= 3 && !memcmp(t + k, MDX_PH_FLOW, 3))
+        k0 = -1, k += 3;
+    else
+        return 0;
+    size_t v = 0, d0 = k;
+    while (k < n && t[k] >= '0' && t[k] <= '9' && k - d0 < 12)
+        v = v * 10 + (size_t)(t[k++] - '0');
+    if (k == d0 || v >= s->nc)
+        return 0;
+    if (k0 != -1) {
+        if (k >= n || t[k] != (k0 == MDX_TAG ? '>' : '}') || s->c[v].kind != k0 || s->c[v].flow)
+            return 0;
+        k++;
+    } else if (!s->c[v].flow) {
+        return 0;
+    }
+    *idx = v;
+    *kind = k0 == -1 ? s->c[v].kind : k0;
+    return k - i;
+}
+
+/* Text that md4c kept where a placeholder should not be (code, a URL):
+ * the constructs' own source again. */
+static int restore(const mdx_scan *s, sl__md_buf *b)
+{
+    if (!b->data || (!memmem(b->data, b->len, MDX_PH_TAG, 3) && !memmem(b->data, b->len, MDX_PH_EXPR, 3)))
+        return 0;
+    sl__md_buf o = {0};
+    for (size_t i = 0; i < b->len;) {
+        size_t idx, w;
+        int kind;
+        if ((w = placeholder(s, b->data, b->len, i, &idx, &kind)) != 0) {
+            sl__md_buf_put(&o, s->src + s->c[idx].start, s->c[idx].end - s->c[idx].start);
+            i += w;
+        } else {
+            sl__md_buf_putc(&o, b->data[i++]);
+        }
+    }
+    if (o.failed) {
+        free(o.data);
+        return -1;
+    }
+    free(b->data);
+    *b = o;
+    return 0;
+}
+
+static const char *type_name(const mx_node *n)
+{
+    switch (n->type) {
+    case MX_ROOT: return "root";
+    case MX_PARAGRAPH: return "paragraph";
+    case MX_HEADING: return "heading";
+    case MX_QUOTE: return "blockquote";
+    case MX_ITEM: return "listItem";
+    case MX_CELL: return "tableCell";
+    case MX_EM: return "emphasis";
+    case MX_STRONG: return "strong";
+    case MX_DEL: return "delete";
+    case MX_LINK: return "link";
+    case MX_JSX: return "mdxJsxFlowElement";
+    default: return "node";
+    }
+}
+
+static void tag_text(const mdx_scan *s, const mdx_construct *c, char *out, size_t n)
+{
+    uint32_t l1, c1, l2, c2;
+    sl__js_position(s->src, s->len, c->start, &l1, &c1);
+    sl__js_position(s->src, s->len, c->end, &l2, &c2);
+    snprintf(out, n, "`<%s%s>` (%u:%u-%u:%u)", c->closing ? "/" : "", c->name ? c->name : "", l1, c1, l2, c2);
+}
+
+static int same_name(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Nesting state for one container's children. */
+typedef struct nest {
+    builder *b;
+    mx_node *container;
+    mx_node *stack[256];
+    size_t depth;
+    mx_node *overflow; /* past 256 levels: kept, unnested further */
+} nest;
+
+static mx_node *target(nest *ns)
+{
+    return ns->depth ? ns->stack[ns->depth - 1] : ns->container;
+}
+
+/* One tag, expression or ESM construct in a container being nested. */
+static int place(nest *ns, size_t idx, int flow)
+{
+    mdx_scan *s = ns->b->s;
+    const mdx_construct *c = &s->c[idx];
+    char t1[200], t2[200];
+    if (c->kind == MDX_TAG && c->closing) {
+        if (!ns->depth) {
+            tag_text(s, c, t1, sizeof t1);
+            char msg[400];
+            snprintf(msg, sizeof msg, "Unexpected closing slash `/` in tag, expected an open tag first");
+            return sl__mdx_fail(s, c->start + 1, msg);
+        }
+        mx_node *open = ns->stack[ns->depth - 1];
+        const mdx_construct *oc = &s->c[open->construct];
+        if (!same_name(oc->name, c->name)) {
+            char msg[600];
+            tag_text(s, c, t1, sizeof t1);
+            tag_text(s, oc, t2, sizeof t2);
+            snprintf(msg, sizeof msg, "Unexpected closing tag %.200s, expected corresponding closing tag for %.200s",
+                     t1, t2);
+            return sl__mdx_fail(s, c->start, msg);
+        }
+        ns->depth--;
+        return 0;
+    }
+    mx_node *n = node_new(ns->b, c->kind == MDX_TAG ? MX_JSX : c->kind == MDX_EXPR ? MX_EXPR : MX_ESM);
+    if (!n)
+        return -2;
+    n->construct = idx;
+    n->flow = (uint8_t)flow;
+    append(target(ns), n);
+    if (c->kind == MDX_TAG && !c->self_closing) {
+        if (ns->depth == sizeof ns->stack / sizeof ns->stack[0])
+            return sl__mdx_fail(s, c->start, "JSX nested too deeply (more than 256 elements in one container)");
+        ns->stack[ns->depth++] = n;
+    }
+    return 0;
+}
+
+static int close_nest(nest *ns)
+{
+    if (!ns->depth)
+        return 0;
+    mdx_scan *s = ns->b->s;
+    const mdx_construct *oc = &s->c[ns->stack[ns->depth - 1]->construct];
+    char t[200], msg[400];
+    tag_text(s, oc, t, sizeof t);
+    snprintf(msg, sizeof msg, "Expected a closing tag for %s before the end of `%s`", t, type_name(ns->container));
+    return sl__mdx_fail(s, oc->end, msg);
+}
+
+static int nest_inline(builder *b, mx_node *parent);
+static int nest_flow(builder *b, mx_node *parent);
+
+/* Splits a text node's placeholders out and places them. */
+static int inline_text(nest *ns, mx_node *t)
+{
+    mdx_scan *s = ns->b->s;
+    const char *d = t->text.data;
+    size_t n = t->text.len, i = 0, from = 0;
+    while (i < n) {
+        size_t idx, w;
+        int kind;
+        if ((d[i] != '<' && d[i] != '{') || !(w = placeholder(s, d, n, i, &idx, &kind))) {
+            i++;
+            continue;
+        }
+        if (i > from) {
+            mx_node *piece = node_new(ns->b, MX_TEXT);
+            if (!piece)
+                return -2;
+            sl__md_buf_put(&piece->text, d + from, i - from);
+            append(target(ns), piece);
+        }
+        int rc = place(ns, idx, 0);
+        if (rc)
+            return rc;
+        i += w;
+        from = i;
+    }
+    if (from < n) {
+        mx_node *piece = node_new(ns->b, MX_TEXT);
+        if (!piece)
+            return -2;
+        sl__md_buf_put(&piece->text, d + from, n - from);
+        append(target(ns), piece);
+    }
+    return 0;
+}
+
+/* The inline children of parent, with placeholders put back and JSX
+ * elements nested. */
+static int nest_inline(builder *b, mx_node *parent)
+{
+    mx_node *kids = parent->first;
+    parent->first = parent->last = NULL;
+    nest ns = {.b = b, .container = parent};
+    int rc = 0;
+    mx_node *k = kids;
+    while (k && !rc) {
+        mx_node *next = k->next;
+        if (k->type == MX_TEXT) {
+            rc = inline_text(&ns, k);
+            k->next = NULL;
+            sl__mdx_tree_free(k);
+        } else {
+            if (k->type == MX_INLINE_CODE)
+                rc = restore(b->s, &k->text);
+            else if (k->type == MX_LINK || k->type == MX_IMAGE)
+                rc = restore(b->s, &k->text) || restore(b->s, &k->title) || restore(b->s, &k->alt);
+            if (!rc && (k->type == MX_EM || k->type == MX_STRONG || k->type == MX_DEL || k->type == MX_LINK))
+                rc = nest_inline(b, k);
+            append(target(&ns), k);
+        }
+        k = next;
+    }
+    if (rc) {
+        sl__mdx_tree_free(k);
+        return rc < 0 ? rc : -1;
+    }
+    return close_nest(&ns);
+}
+
+/* A heading md4c made of a flow line: its text is only FLOW placeholders. */
+static int flow_line(const mdx_scan *s, const mx_node *h)
+{
+    if (h->type != MX_HEADING || h->level != 6 || !h->first || h->first != h->last || h->first->type != MX_TEXT)
+        return 0;
+    const sl__md_buf *t = &h->first->text;
+    size_t i = 0, idx, w;
+    int kind;
+    while (i < t->len && (w = placeholder(s, t->data, t->len, i, &idx, &kind)) != 0 && !memcmp(t->data + i, MDX_PH_FLOW, 3))
+        i += w;
+    return i == t->len && t->len > 0;
+}
+
+static int nest_flow(builder *b, mx_node *parent)
+{
+    mx_node *kids = parent->first;
+    parent->first = parent->last = NULL;
+    nest ns = {.b = b, .container = parent};
+    int rc = 0;
+    mx_node *k = kids;
+    while (k && !rc) {
+        mx_node *next = k->next;
+        k->next = NULL;
+        if (flow_line(b->s, k)) {
+            const sl__md_buf *t = &k->first->text;
+            size_t idx, w;
+            int kind;
+            for (size_t i = 0; i < t->len && !rc; i += w) {
+                w = placeholder(b->s, t->data, t->len, i, &idx, &kind);
+                rc = place(&ns, idx, 1);
+            }
+            sl__mdx_tree_free(k);
+        } else {
+            switch (k->type) {
+            case MX_PARAGRAPH:
+            case MX_HEADING:
+                rc = nest_inline(b, k);
+                break;
+            case MX_CODE:
+                rc = restore(b->s, &k->text);
+                break;
+            case MX_QUOTE:
+            case MX_ITEM:
+                rc = nest_flow(b, k);
+                break;
+            case MX_LIST:
+                for (mx_node *it = k->first; it && !rc; it = it->next)
+                    rc = nest_flow(b, it);
+                break;
+            case MX_TABLE:
+                for (mx_node *row = k->first; row && !rc; row = row->next)
+                    for (mx_node *cell = row->first; cell && !rc; cell = cell->next)
+                        rc = nest_inline(b, cell);
+                break;
+            default:
+                break;
+            }
+            append(target(&ns), k);
+        }
+        k = next;
+    }
+    if (rc) {
+        sl__mdx_tree_free(k);
+        return rc < 0 ? rc : -1;
+    }
+    return close_nest(&ns);
+}
+
+/* ------------------------------------------------------------- unravel */
+
+static int html_ws_only(const sl__md_buf *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (!strchr(" \t\n\r\f", t->data[i]))
+            return 0;
+    return 1;
+}
+
+/* remark-mark-and-unravel: a paragraph of JSX, expressions and white
+ * space only becomes those elements, in flow. */
+static void unravel(mx_node *parent)
+{
+    mx_node *prev = NULL;
+    for (mx_node *k = parent->first; k;) {
+        mx_node *next = k->next;
+        if (k->first && k->type != MX_PARAGRAPH) /* JSX too: once, or nested JSX costs 2^depth */
+            unravel(k);
+        int all = k->type == MX_PARAGRAPH, some = 0;
+        for (mx_node *c = k->first; c && all; c = c->next) {
+            if (c->type == MX_JSX || c->type == MX_EXPR)
+                some = 1;
+            else if (!(c->type == MX_TEXT && html_ws_only(&c->text)))
+                all = 0;
+        }
+        if (!(all && some)) {
+            if (k->type == MX_PARAGRAPH)
+                for (mx_node *c = k->first; c; c = c->next)
+                    if (c->type == MX_JSX)
+                        unravel(c);
+            prev = k;
+            k = next;
+            continue;
+        }
+        /* splice k's non-blank children in place of k */
+        mx_node *head = NULL, *tail = NULL;
+        for (mx_node *c = k->first; c;) {
+            mx_node *cn = c->next;
+            if (c->type == MX_TEXT) {
+                c->next = NULL;
+                sl__mdx_tree_free(c);
+            } else {
+                c->flow = 1;
+                c->parent = parent;
+                c->next = NULL;
+                if (tail)
+                    tail->next = c;
+                else
+                    head = c;
+                tail = c;
+                if (c->type == MX_JSX && c->first)
+                    unravel(c);
+            }
+            c = cn;
+        }
+        k->first = k->last = NULL;
+        k->next = NULL;
+        sl__mdx_tree_free(k);
+        if (!head) { /* cannot happen: `some` */
+            if (prev)
+                prev->next = next;
+            else
+                parent->first = next;
+            if (!next)
+                parent->last = prev;
+            k = next;
+            continue;
+        }
+        if (prev)
+            prev->next = head;
+        else
+            parent->first = head;
+        tail->next = next;
+        if (!next)
+            parent->last = tail;
+        prev = tail;
+        k = next;
+    }
+}
+
+/* The error for a page past MDX_MAX_DEPTH.  md4c's events carry no
+ * offsets, so it names the page's first line of Markdown. */
+static int too_deep(mdx_scan *s)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "the page nests blocks, lists, quotes, spans and elements more than %d deep",
+             MDX_MAX_DEPTH);
+    return sl__mdx_fail(s, s->body, msg);
+}
+
+/* The tree's depth, walked without recursion. */
+static size_t tree_depth(const mx_node *root)
+{
+    size_t d = 0, max = 0;
+    const mx_node *n = root;
+    for (;;) {
+        if (n->first) {
+            n = n->first;
+            if (++d > max)
+                max = d;
+            continue;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            d--;
+        }
+        if (n == root)
+            return max;
+        n = n->next;
+    }
+}
+
+int sl__mdx_tree(mdx_scan *s, mx_node **root)
+{
+    builder b = {.s = s};
+    *root = NULL;
+    if (!(b.root = node_new(&b, MX_ROOT)))
+        return -2;
+    b.cur = b.root;
+    MD_PARSER p = {
+        .abi_version = 0,
+        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
+                 MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS,
+        .enter_block = enter_block,
+        .leave_block = leave_block,
+        .enter_span = enter_span,
+        .leave_span = leave_span,
+        .text = text,
+    };
+    int rc = md_parse(s->md.data ? s->md.data : "", (MD_SIZE)s->md.len, &p, &b);
+    if (rc != 0 || b.nomem) {
+        sl__mdx_tree_free(b.root);
+        return b.too_deep && !b.nomem ? too_deep(s) : -2;
+    }
+    if ((rc = nest_flow(&b, b.root)) != 0) {
+        sl__mdx_tree_free(b.root);
+        return rc < -1 || b.nomem ? -2 : -1;
+    }
+    if (tree_depth(b.root) > MDX_MAX_DEPTH) { /* JSX in flow nested inside deep Markdown */
+        sl__mdx_tree_free(b.root);
+        return too_deep(s);
+    }
+    unravel(b.root);
+    *root = b.root;
+    return 0;
+}
