@@ -12,9 +12,12 @@ const isArr = (x: unknown): x is unknown[] => Array.isArray(x);
 class Guard { isGuard(): this is Guard { return true; } static is(x: unknown): x is Guard { return x instanceof Guard; } }
 const obj = { has(x: unknown): x is object { return typeof x === "object" && x !== null; } };
 type Head<T> = T extends [infer H extends string, ...unknown[]] ? H : never;
-// `infer X extends C` followed by `?`: inside a conditional's extends clause
-// (conditionals not allowed there) the constraint is taken, as tsc does
-type Ret<T> = T extends (...args: infer P extends any[]) => infer R extends object ? [P, R] : never;
+// `infer X extends C` as a constraint where no `?` follows (tsc reads a
+// function type's return type greedily: without the brackets around
+// `infer R extends object`, tsc says "'?' expected"), and a conditional
+// type as a function type's return type inside an extends clause (zod's Equals)
+type Ret<T> = T extends (...args: infer P extends any[]) => (infer R extends object) ? [P, R] : never;
+type Equals<T, U> = (<V>() => V extends T ? 1 : 2) extends <V>() => V extends U ? 1 : 2 ? true : false;
 type Num<T> = T extends `${infer N extends number}` ? N : never;
 type Inner<T> = T extends (infer U extends string ? 1 : 2) ? U : 3;
 const r: Ret<(a: number) => { k: 1 }> = [[1], { k: 1 }];
