@@ -30,7 +30,9 @@ int64_t sl_deadline_in(int64_t ns)
     return ns > SL_FOREVER - now ? SL_FOREVER : now + ns;
 }
 
-int sl__futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline)
+/* shared: the futex word lies in memory other processes map (no
+ * FUTEX_PRIVATE_FLAG), as the worker-process rings' words do. */
+int sl__futex_wait_in(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline, int shared)
 {
     struct timespec ts, *tsp = NULL;
     if (deadline != SL_FOREVER) {
@@ -43,16 +45,26 @@ int sl__futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline)
     /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC time, the clock
      * deadlines are on, so a wait interrupted by a signal needs no
      * recomputation. */
-    long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, tsp,
-                     NULL, FUTEX_BITSET_MATCH_ANY);
+    long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | (shared ? 0 : FUTEX_PRIVATE_FLAG), expected,
+                     tsp, NULL, FUTEX_BITSET_MATCH_ANY);
     if (r == -1 && errno == ETIMEDOUT)
         return SL_TIMEDOUT;
     return SL_OK;
 }
 
+void sl__futex_wake_in(_Atomic uint32_t *addr, int n, int shared)
+{
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG), n, NULL, NULL, 0);
+}
+
+int sl__futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline)
+{
+    return sl__futex_wait_in(addr, expected, deadline, 0);
+}
+
 void sl__futex_wake(_Atomic uint32_t *addr, int n)
 {
-    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL, 0);
+    sl__futex_wake_in(addr, n, 0);
 }
 
 /* Each thread learns how long spinning pays before a notification comes.

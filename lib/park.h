@@ -59,6 +59,9 @@ static inline int sl__parker_notified(sl__parker *p)
  * wake-up, when *addr != expected, or at the deadline (SL_TIMEDOUT). */
 int sl__futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline);
 void sl__futex_wake(_Atomic uint32_t *addr, int n);
+/* The same on a word other processes may share (shared 1: not private). */
+int sl__futex_wait_in(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline, int shared);
+void sl__futex_wake_in(_Atomic uint32_t *addr, int n, int shared);
 
 /* One step of bounded exponential backoff, under the parker's policy:
  * spins (with a CPU pause) while a spin slot is free, then yields unless

@@ -5,12 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "park.h"
 #include "sluice/chan.h"
 
 int sl__shm_create(const char *name, size_t size)
@@ -62,24 +60,13 @@ void sl__shm_release(int fd, uint64_t off, uint64_t len)
         fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)begin, (off_t)(end - begin));
 }
 
+/* The waker may be another process: a shared (not private) futex. */
 int sl__shm_wait(_Atomic uint32_t *w, uint32_t expected, int64_t deadline)
 {
-    struct timespec ts, *tsp = NULL;
-    if (deadline != SL_FOREVER) {
-        if (deadline <= sl_now())
-            return SL_TIMEDOUT;
-        ts.tv_sec = (time_t)(deadline / 1000000000);
-        ts.tv_nsec = (long)(deadline % 1000000000);
-        tsp = &ts;
-    }
-    /* Not FUTEX_PRIVATE_FLAG: the waker may be another process. */
-    long r = syscall(SYS_futex, (uint32_t *)w, FUTEX_WAIT_BITSET, expected, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
-    if (r == -1 && errno == ETIMEDOUT)
-        return SL_TIMEDOUT;
-    return SL_OK;
+    return sl__futex_wait_in(w, expected, deadline, 1);
 }
 
 void sl__shm_wake(_Atomic uint32_t *w, int n)
 {
-    syscall(SYS_futex, (uint32_t *)w, FUTEX_WAKE, n, NULL, NULL, 0);
+    sl__futex_wake_in(w, n, 1);
 }
