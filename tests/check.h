@@ -25,6 +25,8 @@ void sl_test_fail(const char *file, int line, const char *what);
 int sl_test_stress(void);
 /* A small, fast, thread-local PRNG for tests. */
 uint64_t sl_test_rand(void);
+/* A file's whole content, NUL-terminated, malloc'd; NULL if unreadable. */
+char *sl_test_slurp(const char *path);
 
 /* 1 in a ThreadSanitizer or AddressSanitizer build: stress tests scale
  * their counts down with SL_TEST_SCALE(n) there, since they run 5-20x slower. */

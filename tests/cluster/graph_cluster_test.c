@@ -28,22 +28,6 @@ extern char **environ;
 int sl_graph_main(int argc, char **argv);
 extern const sl_cluster_kind sl_graph_job_kind;
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 /* A crate of n modules that call each other: enough jobs for batches of
  * several. */
 static void gen_crate(const char *dir, int n)
@@ -203,7 +187,7 @@ SL_TEST(graph_cluster_drops_forged_stale_duplicate_foreign_and_malformed_results
     close(saved);
     kill(worker, SIGTERM);
     waitpid(worker, NULL, 0);
-    char *said = slurp(err);
+    char *said = sl_test_slurp(err);
     if (!forged || c.rc != 0)
         fprintf(stderr, "coordinator said:\n%s\n", said ? said : "(nothing)");
     CHECK(forged);
@@ -216,7 +200,7 @@ SL_TEST(graph_cluster_drops_forged_stale_duplicate_foreign_and_malformed_results
 
     char *argv[] = {"graph", "-j1", "-q", "--json", local, GRAPH_EXAMPLE, GRAPH_FIXTURES "/resolve", c.gen, NULL};
     CHECK_EQ(sl_graph_main(8, argv), 0);
-    char *x = slurp(local), *y = slurp(c.json);
+    char *x = sl_test_slurp(local), *y = sl_test_slurp(c.json);
     CHECK(x && y && strlen(x) > 1000 && !strcmp(x, y));
     free(x);
     free(y);

@@ -43,22 +43,6 @@ static void put(const char *dir, const char *name, const char *text)
     fclose(f);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 static void rm_rf(const char *d)
 {
     char cmd[700];
@@ -113,7 +97,7 @@ static void check_batch(const char *fault, const char *cause, const char *timeou
     char *args[] = {"--isolate", "-j2", "-q", "--page-timeout", (char *)timeout_ms, "--worker-memory", "32M", "-o",
                     out, site, NULL};
     CHECK_EQ(run_md(err, args), 1);
-    char *msg = slurp(err);
+    char *msg = sl_test_slurp(err);
     if (!msg || !strstr(msg, "bad.md: rendering failed in a worker process") || !strstr(msg, cause))
         fprintf(stderr, "stderr was: %s\n", msg ? msg : "(none)");
     CHECK(msg && strstr(msg, "bad.md: rendering failed in a worker process") && strstr(msg, cause));
@@ -133,7 +117,7 @@ static void check_batch(const char *fault, const char *cause, const char *timeou
         char a[700], b[700];
         snprintf(a, sizeof a, "%s/ok%d.html", out, i);
         snprintf(b, sizeof b, "%s/ok%d.html", ref, i);
-        char *x = slurp(a), *y = slurp(b);
+        char *x = sl_test_slurp(a), *y = sl_test_slurp(b);
         CHECK(x && y && !strcmp(x, y) && strstr(x, "<table>"));
         free(x);
         free(y);
@@ -172,7 +156,7 @@ static void check_serve(const char *fault, const char *cause, const char *timeou
     CHECK_EQ(sl__md_serve(&c, ifd, ofd), 0);
     close(ifd);
     close(ofd);
-    char *text = slurp(out);
+    char *text = sl_test_slurp(out);
     CHECK(text != NULL);
     int seen = 0;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
@@ -270,7 +254,7 @@ SL_TEST(md_isolate_output_is_the_same_as_in_process)
     close(saved);
     CHECK_EQ(rc1, 0);
     CHECK_EQ(rc2, 0);
-    char *x = slurp(a), *y = slurp(b), *ex = slurp(erra), *ey = slurp(err);
+    char *x = sl_test_slurp(a), *y = sl_test_slurp(b), *ex = sl_test_slurp(erra), *ey = sl_test_slurp(err);
     CHECK(x && y && strlen(x) > 70000 && !strcmp(x, y));
     CHECK(ex && ey && !strcmp(ex, ey) && strstr(ex, "warn.md:3: warning"));
     free(x);
