@@ -56,7 +56,7 @@ static void set_add(name_set *s, const char *name)
 {
     if (s->n * 2 >= s->cap) {
         name_set old = *s;
-        s->cap = old.cap ? old.cap * 2 : 4096;
+        s->cap = old.cap ? old.cap * 2 : 16; /* small: a set per module (binds_inner), per namespace */
         s->v = calloc(s->cap, sizeof *s->v);
         s->n = 0;
         for (size_t i = 0; i < old.cap; i++)
