@@ -59,7 +59,7 @@ static void link_and_print(sl__graph *g)
         char *lerr = NULL;
         if (sl__link_build(&L, g, 0, &lo, &lerr) == 0) {
             sl__output out;
-            if (sl__print(&L, pool, "entry.js.map", "/fuzz", &out) != 0 || !out.code || !out.map)
+            if (sl__print(&L, pool, "entry.js.map", "/fuzz", 1, &out) != 0 || !out.code || !out.map)
                 abort();
             sl__output_free(&out);
         }

@@ -404,7 +404,7 @@ static void compose_map(sl__output *out, const sl__minified *mn)
 
 /* --minify-*: the linked bundle through tools/js (parse, rewrite, rename,
  * print), its map composed with the bundle's. */
-static int minify_output(const bundle_opts *o, sl__output *out, const char *map_name, size_t nmods)
+static int minify_output(const bundle_opts *o, sl__output *out, const char *map_name, size_t nmods, size_t threads)
 {
     size_t len = out->len;
     if (map_name) { /* the sourceMappingURL line goes back on after */
@@ -420,7 +420,10 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
                           .keep = o->format == FMT_IIFE ? o->global_name : NULL, .want_map = map_name != NULL};
     sl__minified mn;
     char err[1024];
-    if (sl__front_minify(out->code, len, &mo, &mn, err, sizeof err)) {
+    int rc = sl__front_minify_pieces(out->code, len, out->cuts, out->ncuts, threads, &mo, &mn, err, sizeof err);
+    if (rc == 1)
+        rc = sl__front_minify(out->code, len, &mo, &mn, err, sizeof err);
+    if (rc) {
         /* the front end's nesting limit (4,096) is below the bundler's (10,000) */
         fprintf(stderr, "sluice bundle: cannot minify the bundle:\n%s\n", err);
         return -1;
@@ -443,7 +446,7 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
 }
 
 typedef struct timings {
-    double graph, link, print, write;
+    double graph, link, print, minify, write;
 } timings;
 
 /* Links, prints and writes the bundle of entry e. */
@@ -470,11 +473,14 @@ static int emit_entry(const bundle_opts *o, const sl__link_opts *lo, sl__graph *
         map_name = strdup(sl ? sl + 1 : map_path);
         map_dir = dir_of(path);
     }
-    if (sl__print(L, pool, map_name, map_dir, out)) {
+    int minify = o->minify_ws || o->minify_syntax || o->minify_idents;
+    if (sl__print(L, pool, map_name, map_dir, !minify, out)) {
         fprintf(stderr, "sluice bundle: internal error: a module was left without a name; nothing written\n");
         rc = 1;
     }
-    if (!rc && (o->minify_ws || o->minify_syntax || o->minify_idents) && minify_output(o, out, map_name, g->n))
+    double m = now_s();
+    if (!rc && minify &&
+        minify_output(o, out, map_name, g->n, sl_pool_size(pool)))
         rc = 1;
     double c = now_s();
     if (rc || write_file(path, out->code, out->len, o->quiet) ||
@@ -482,7 +488,8 @@ static int emit_entry(const bundle_opts *o, const sl__link_opts *lo, sl__graph *
         rc = 1;
     t->write += now_s() - c;
     t->link += b - a;
-    t->print += c - b;
+    t->print += m - b;
+    t->minify += c - m;
     *meta = (sl__meta_output){path ? path : "<stdout>", L, out};
     free(map_name);
     free(map_path);
@@ -514,9 +521,9 @@ static void print_stats(const sl__graph *g, const sl__link *links, size_t n, con
         steps += links[e].steps;
     fprintf(stderr,
             "sluice bundle: %zu modules, %.1f MB source, %zu threads\n"
-            "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  write %.3f s\n"
+            "  graph (read+lex+parse+resolve) %.3f s\n  link %.3f s\n  print %.3f s\n  minify %.3f s\n  write %.3f s\n"
             "  parse arenas %.1f MB\n  link steps %zu\n",
-            g->n, (double)g->bytes / 1e6, g->nworkers, t->graph, t->link, t->print, t->write,
+            g->n, (double)g->bytes / 1e6, g->nworkers, t->graph, t->link, t->print, t->minify, t->write,
             (double)g->arena_bytes / 1e6, steps);
 }
 

@@ -10,6 +10,9 @@
  */
 #include "js_front.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,4 +261,287 @@ void sl__minified_free(sl__minified *m)
         free(m->names[i]);
     free(m->names);
     memset(m, 0, sizeof *m);
+}
+
+/* ---- minifying the bundle in pieces ---------------------------------------- */
+
+/* tools/bundle/js_parser.h's thread starter (64 MiB stacks), declared here
+ * because that header's types clash with tools/js's. */
+int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
+
+/* Pieces smaller than this join the next: a piece costs an arena, a scope
+ * table and a thread hand-off, and statements joined in one piece can
+ * still be merged by --minify-syntax.  A small bundle is still cut in
+ * about eight pieces a thread (so the tests' small bundles go the same way
+ * as large ones). */
+enum { PIECE_MAX_MIN = 64 << 10, PIECES_PER_THREAD = 8 };
+
+typedef struct piece {
+    size_t start, end;
+    uint32_t line0; /* the bundle's line where it starts (a line start) */
+    js_arena a;
+    js_ast ast;
+    js_buf b;
+    js_sourcemap sm;
+    int failed;
+    char err[1024];
+} piece;
+
+enum { PH_PARSE, PH_SYNTAX, PH_PRINT };
+
+typedef struct pieces {
+    const char *code;
+    piece *v;
+    size_t n;
+    const sl__minify_opts *o;
+    int phase;
+    atomic_size_t next;
+} pieces;
+
+static void piece_step(pieces *P, piece *p)
+{
+    const sl__minify_opts *o = P->o;
+    if (P->phase == PH_PARSE) {
+        sl__js_arena_init(&p->a);
+        js_parse_opts po = {0, 0, o->module};
+        if (sl__js_parse_program(&p->ast, "<bundle>", P->code + p->start, p->end - p->start, &po, &p->a, p->err,
+                                 sizeof p->err))
+            p->failed = 1;
+        else
+            sl__js_scope_bind(&p->ast);
+    } else if (P->phase == PH_SYNTAX) {
+        sl__js_minify_syntax(&p->ast);
+    } else {
+        js_print_opts pr = {.minify_whitespace = o->whitespace, .sourcemap = o->want_map ? &p->sm : NULL};
+        sl__js_print(&p->ast, &pr, &p->b);
+    }
+}
+
+/* Pieces are taken in order from one counter: no piece is done twice, and
+ * each thread's writes reach the joiner through pthread_join. */
+static void *piece_worker(void *arg)
+{
+    pieces *P = arg;
+    for (size_t i; (i = atomic_fetch_add(&P->next, 1)) < P->n;)
+        piece_step(P, &P->v[i]);
+    return NULL;
+}
+
+static void run_phase(pieces *P, size_t threads, int phase)
+{
+    P->phase = phase;
+    atomic_store(&P->next, 0);
+    if (threads > P->n)
+        threads = P->n;
+    pthread_t *t = calloc(threads + 1, sizeof *t);
+    size_t started = 0;
+    for (size_t i = 1; i < threads; i++)
+        if (!sl__js_thread_start(&t[started], piece_worker, P))
+            started++;
+    piece_worker(P); /* the caller takes pieces too (the front end fits a default stack) */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    free(t);
+}
+
+/* Pieces of at least min bytes, each starting at a cut at a line start. */
+static size_t cut_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
+                         piece **out)
+{
+    size_t min = len / (threads * PIECES_PER_THREAD);
+    if (min > PIECE_MAX_MIN)
+        min = PIECE_MAX_MIN;
+    piece *v = calloc(ncuts + 2, sizeof *v);
+    size_t n = 0, start = 0;
+    uint32_t line = 0;
+    const char *q = code;
+    for (size_t i = 0; i < ncuts; i++) {
+        size_t c = cuts[i];
+        if (c <= start || c >= len || code[c - 1] != '\n' || c - start < min)
+            continue;
+        v[n].start = start, v[n].end = c, v[n].line0 = line;
+        n++;
+        for (; (q = memchr(q, '\n', (size_t)(code + c - q))); q++)
+            line++;
+        q = code + c;
+        start = c;
+    }
+    v[n].start = start, v[n].end = len, v[n].line0 = line;
+    *out = v;
+    return n + 1;
+}
+
+/* A piece declaring a top-level `undefined` would make other pieces'
+ * unbound `undefined` (rewritten to `void 0`) read it: minify whole. */
+static int declares_undefined(const js_ast *ast)
+{
+    if (!ast->nscopes)
+        return 0;
+    const js_scope *top = &ast->scopes[0];
+    for (uint32_t i = 0; i < top->n; i++) {
+        const js_symbol *sy = &ast->syms[ast->scope_syms[top->first + i]];
+        if (sy->kind != SK_UNBOUND && !strcmp(sy->name, "undefined"))
+            return 1;
+    }
+    return 0;
+}
+
+/* UTF-16 units in s[0..n) (a source map's columns). */
+static uint32_t utf16_units(const char *s, size_t n)
+{
+    uint32_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        u += (c & 0xC0) != 0x80;
+        u += c >= 0xF0;
+    }
+    return u;
+}
+
+/* The joined map's names: each piece's names, each name once. */
+typedef struct name_tab {
+    char **v;
+    size_t n, cap;
+    uint32_t *slot; /* index + 1 */
+    size_t scap;
+} name_tab;
+
+static uint32_t fnv(const char *s)
+{
+    uint32_t x = 2166136261u;
+    for (; *s; s++)
+        x = (x ^ (unsigned char)*s) * 16777619u;
+    return x;
+}
+
+static int32_t name_index(name_tab *t, const char *s)
+{
+    if ((t->n + 1) * 2 > t->scap) {
+        t->scap = t->scap ? t->scap * 2 : 1024;
+        free(t->slot);
+        t->slot = calloc(t->scap, sizeof *t->slot);
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = fnv(t->v[i]) & (t->scap - 1);
+            while (t->slot[j])
+                j = (j + 1) & (t->scap - 1);
+            t->slot[j] = (uint32_t)i + 1;
+        }
+    }
+    size_t j = fnv(s) & (t->scap - 1);
+    for (; t->slot[j]; j = (j + 1) & (t->scap - 1))
+        if (!strcmp(t->v[t->slot[j] - 1], s))
+            return (int32_t)t->slot[j] - 1;
+    if (t->n == t->cap)
+        t->v = realloc(t->v, (t->cap = t->cap ? t->cap * 2 : 256) * sizeof *t->v);
+    t->v[t->n] = strdup(s);
+    t->slot[j] = (uint32_t)++t->n;
+    return (int32_t)t->n - 1;
+}
+
+/* One piece's map, moved to where its text lands in the output (line,
+ * col) and to the bundle's lines, appended to *segs. */
+static void join_map(const piece *p, uint32_t line, uint32_t col, name_tab *names, sl__map_seg **segs, size_t *n,
+                     size_t *cap)
+{
+    size_t k;
+    sl__map_seg *g = decode(p->sm.mappings.v ? p->sm.mappings.v : "", p->sm.mappings.n, &k);
+    if (*n + k + 1 > *cap) {
+        *cap = (*n + k + 1) * 2;
+        *segs = realloc(*segs, *cap * sizeof **segs);
+    }
+    for (size_t i = 0; i < k; i++) {
+        sl__map_seg s = g[i];
+        if (s.gen_line == 0)
+            s.gen_col += col;
+        s.gen_line += line;
+        if (s.src >= 0)
+            s.line += (int32_t)p->line0;
+        if (s.name >= 0)
+            s.name = (size_t)s.name < p->sm.nnames ? name_index(names, p->sm.names[s.name]) : -1;
+        (*segs)[(*n)++] = s;
+    }
+    free(g);
+}
+
+static void join_pieces(const pieces *P, sl__minified *out)
+{
+    js_buf b = {0};
+    name_tab names = {0};
+    size_t cap = 0;
+    uint32_t line = 0, col = 0;
+    for (size_t i = 0; i < P->n; i++) {
+        const piece *p = &P->v[i];
+        if (!p->b.n)
+            continue;
+        if (b.n && b.v[b.n - 1] != '\n' && b.v[b.n - 1] != ';') { /* the last statement has no `;` */
+            sl__js_buf_put(&b, ";", 1);
+            col++;
+        }
+        if (P->o->want_map)
+            join_map(p, line, col, &names, &out->segs, &out->nsegs, &cap);
+        sl__js_buf_put(&b, p->b.v, p->b.n);
+        const char *last = NULL;
+        for (const char *q = p->b.v; (q = memchr(q, '\n', (size_t)(p->b.v + p->b.n - q))); q++)
+            line++, last = q;
+        col = last ? utf16_units(last + 1, (size_t)(p->b.v + p->b.n - last - 1))
+                   : col + utf16_units(p->b.v, p->b.n);
+    }
+    sl__js_buf_put(&b, "", 0);
+    if (!b.n || b.v[b.n - 1] != '\n')
+        sl__js_buf_put(&b, "\n", 1);
+    out->code = b.v;
+    out->len = b.n;
+    out->names = names.v;
+    out->nnames = names.n;
+    free(names.slot);
+}
+
+static void free_pieces(pieces *P)
+{
+    for (size_t i = 0; i < P->n; i++) {
+        sl__js_buf_free(&P->v[i].b);
+        sl__js_sourcemap_free(&P->v[i].sm);
+        sl__js_arena_free(&P->v[i].a);
+    }
+    free(P->v);
+}
+
+int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
+                            const sl__minify_opts *o, sl__minified *out, char *err, size_t errlen)
+{
+    pieces P = {.code = code, .o = o};
+    if (!threads)
+        threads = 1;
+    P.n = cut_pieces(code, len, cuts, ncuts, threads, &P.v);
+    int rc = 1;
+    if (P.n < 2)
+        goto done;
+    run_phase(&P, threads, PH_PARSE);
+    for (size_t i = 0; i < P.n; i++)
+        if (P.v[i].failed) {
+            snprintf(err, errlen, "%s", P.v[i].err);
+            rc = -1;
+            goto done;
+        }
+    for (size_t i = 0; i < P.n; i++)
+        if (o->syntax && declares_undefined(&P.v[i].ast))
+            goto done;
+    if (o->syntax)
+        run_phase(&P, threads, PH_SYNTAX);
+    if (o->identifiers) {
+        js_ast **asts = malloc(P.n * sizeof *asts);
+        for (size_t i = 0; i < P.n; i++)
+            asts[i] = &P.v[i].ast;
+        const char *keep[1] = {o->keep};
+        js_mangle_opts mo = {.reserved = keep, .nreserved = o->keep ? 1 : 0};
+        sl__js_mangle_pieces(asts, P.n, &mo);
+        free(asts);
+    }
+    run_phase(&P, threads, PH_PRINT);
+    memset(out, 0, sizeof *out);
+    join_pieces(&P, out);
+    rc = 0;
+done:
+    free_pieces(&P);
+    return rc;
 }

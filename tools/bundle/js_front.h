@@ -78,4 +78,16 @@ int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl_
                      size_t errlen);
 void sl__minified_free(sl__minified *m);
 
+/* The same, in pieces on `threads` threads: cuts[0..ncuts) are offsets of
+ * code where a piece may begin (each piece between two of them is whole
+ * statements of the bundle's top level; cut at line starts).  Each piece
+ * is parsed, bound, rewritten and printed alone; only the naming of
+ * top-level names and of the shared nested slots is one step over all
+ * pieces (sl__js_mangle_pieces).  The result is what sl__front_minify
+ * gives, less what joining statements across pieces would have saved.
+ * Returns 1 without touching *out when the bundle cannot be cut safely
+ * (the caller minifies it whole). */
+int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
+                            const sl__minify_opts *o, sl__minified *out, char *err, size_t errlen);
+
 #endif

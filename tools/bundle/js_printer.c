@@ -643,20 +643,6 @@ static int strict_mode(const sl__link *L)
 
 /* ---- source map ---------------------------------------------------------- */
 
-static void vlq(pbuf *p, int32_t v)
-{
-    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint32_t u = v < 0 ? ((uint32_t)(-v) << 1) | 1 : (uint32_t)v << 1;
-    do {
-        uint32_t digit = u & 31;
-        u >>= 5;
-        if (u)
-            digit |= 32;
-        char ch = b64[digit];
-        pb_text(p, &ch, 1);
-    } while (u);
-}
-
 static void raw(pbuf *p, const char *s, size_t n)
 {
     if (!n)
@@ -666,11 +652,35 @@ static void raw(pbuf *p, const char *s, size_t n)
     p->n += n;
 }
 
+/* One VLQ number, straight into the buffer (a map's JSON needs no line
+ * counting). */
+static void vlq(pbuf *p, int32_t v)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t u = v < 0 ? ((uint32_t)(-v) << 1) | 1 : (uint32_t)v << 1;
+    pb_grow(p, 8);
+    do {
+        uint32_t digit = u & 31;
+        u >>= 5;
+        if (u)
+            digit |= 32;
+        p->b[p->n++] = b64[digit];
+    } while (u);
+}
+
+/* A JSON string: runs that need no escape are copied whole (sourcesContent
+ * is every original file, megabytes of it). */
 static void raw_quote(pbuf *p, const char *s, size_t n)
 {
+    pb_grow(p, n + 2);
     raw(p, "\"", 1);
+    size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        raw(p, s + run, i - run);
+        run = i + 1;
         char buf[8];
         if (ch == '"' || ch == '\\') {
             buf[0] = '\\';
@@ -678,13 +688,12 @@ static void raw_quote(pbuf *p, const char *s, size_t n)
             raw(p, buf, 2);
         } else if (ch == '\n') {
             raw(p, "\\n", 2);
-        } else if (ch < 0x20) {
+        } else {
             snprintf(buf, sizeof buf, "\\u%04x", ch);
             raw(p, buf, 6);
-        } else {
-            raw(p, (char *)&ch, 1);
         }
     }
+    raw(p, s + run, n - run);
     raw(p, "\"", 1);
 }
 
@@ -771,7 +780,7 @@ void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, c
 /* The bundle's map: its segments (kept decoded in out for --minify to
  * compose with), its sources relative to the map's directory and their
  * original text. */
-static void build_map(pctx *c, const item *items, size_t nitems, const pbuf *bufs, size_t head_lines,
+static void build_map(pctx *c, const item *items, size_t nitems, const pbuf *bufs, size_t head_lines, int json,
                       sl__output *out)
 {
     sl__link *L = c->L;
@@ -807,12 +816,13 @@ static void build_map(pctx *c, const item *items, size_t nitems, const pbuf *buf
         base += b->nl;
     }
     out->nsegs = k;
-    sl__map_json(out->segs, out->nsegs, out->sources, out->contents, out->content_lens, out->nsources, NULL, 0,
-                 &out->map, &out->map_len);
+    if (json)
+        sl__map_json(out->segs, out->nsegs, out->sources, out->contents, out->content_lens, out->nsources, NULL, 0,
+                     &out->map, &out->map_len);
     free(src_index);
 }
 
-int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out)
+int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, int map_json, sl__output *out)
 {
     memset(out, 0, sizeof *out);
     int strict = strict_mode(L), split = strict == STRICT_SPLIT;
@@ -846,12 +856,22 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     if (head.n)
         memcpy(out->code + o, head.b, head.n);
     o += head.n;
+    out->cuts = malloc((nitems + 2) * sizeof *out->cuts);
+    /* a cut only where no wrapper is open: the iife's function, the strict
+     * function of STRICT_SPLIT, an import() group's __lazy closure */
+    int depth = L->o->format == FMT_IIFE;
     for (size_t i = 0; i < nitems; i++) {
+        if (!depth)
+            out->cuts[out->ncuts++] = o;
+        depth += items[i].type == ITEM_STRICT_OPEN || items[i].type == 1 + EV_LAZY_BEGIN;
+        depth -= items[i].type == 1 + EV_LAZY_END;
         if (bufs[i].n)
             memcpy(out->code + o, bufs[i].b, bufs[i].n);
         o += bufs[i].n;
         out->module_bytes[items[i].mod] += bufs[i].n;
     }
+    if (!depth)
+        out->cuts[out->ncuts++] = o;
     if (tail.n)
         memcpy(out->code + o, tail.b, tail.n);
     o += tail.n;
@@ -860,7 +880,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     out->len = o;
 
     if (map_name)
-        build_map(&c, items, nitems, bufs, head.nl, out);
+        build_map(&c, items, nitems, bufs, head.nl, map_json, out);
     for (size_t i = 0; i < nitems; i++) {
         free(bufs[i].b);
         free(bufs[i].segs);
@@ -886,5 +906,6 @@ void sl__output_free(sl__output *out)
     free(out->contents);
     free(out->content_lens);
     free(out->segs);
+    free(out->cuts);
     memset(out, 0, sizeof *out);
 }

@@ -29,13 +29,18 @@ typedef struct sl__output {
     char **sources;       /* relative to the map's directory */
     const char **contents; /* the original text (a .ts file's, not the JavaScript printed from it) */
     size_t *content_lens, nsources;
+    /* where the code may be cut into pieces of whole top-level statements
+     * (ascending; --minify works on them in parallel) */
+    size_t *cuts, ncuts;
 } sl__output;
 
 /* map_name: the source map's file name, written into the sourceMappingURL
  * comment (NULL: no map).  map_dir: the directory the map's source paths
- * are made relative to.  Returns 0, or -1 when the link left a name
- * unassigned (an internal error; debug and sanitizer builds abort). */
-int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, sl__output *out);
+ * are made relative to.  map_json: 0 leaves out->map NULL (the caller
+ * needs only the segments: --minify writes its own map).  Returns 0, or
+ * -1 when the link left a name unassigned (an internal error; debug and
+ * sanitizer builds abort). */
+int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_dir, int map_json, sl__output *out);
 void sl__output_free(sl__output *out);
 
 /* A source map v3 as JSON (*json malloc'd): segments in generated order. */

@@ -184,3 +184,233 @@ void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
     free(sym_slot);
     free(next);
 }
+
+/* ---- a program in pieces ---------------------------------------------------- */
+
+/* The program's top-level names: name -> entry, in first-seen order. */
+typedef struct top_ent {
+    const char *name;
+    uint32_t count;
+    uint8_t keep;
+    const char *out;
+} top_ent;
+
+typedef struct top_tab {
+    uint32_t *slot; /* index + 1 into ents; 0: empty */
+    size_t cap;
+    top_ent *ents;
+    size_t n, ents_cap;
+} top_tab;
+
+static top_ent *top_find(top_tab *t, const char *name, int add)
+{
+    if (add && (t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        uint32_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            abort();
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = h(t->ents[i].name) & (cap - 1);
+            while (v[j])
+                j = (j + 1) & (cap - 1);
+            v[j] = (uint32_t)i + 1;
+        }
+        free(t->slot);
+        t->slot = v;
+        t->cap = cap;
+    }
+    if (!t->cap)
+        return NULL;
+    size_t j = h(name) & (t->cap - 1);
+    for (; t->slot[j]; j = (j + 1) & (t->cap - 1))
+        if (!strcmp(t->ents[t->slot[j] - 1].name, name))
+            return &t->ents[t->slot[j] - 1];
+    if (!add)
+        return NULL;
+    if (t->n == t->ents_cap) {
+        t->ents_cap = t->ents_cap ? t->ents_cap * 2 : 1024;
+        t->ents = realloc(t->ents, t->ents_cap * sizeof *t->ents);
+        if (!t->ents)
+            abort();
+    }
+    t->ents[t->n] = (top_ent){name, 0, 0, NULL};
+    t->slot[j] = (uint32_t)++t->n;
+    return &t->ents[t->n - 1];
+}
+
+/* Does sy live at the program's top level: declared in the module scope,
+ * or a sloppy block function whose var lands there (Annex B)? */
+static int at_top(const js_ast *ast, const js_symbol *sy)
+{
+    if (sy->kind == SK_UNBOUND || sy->kind == SK_LABEL || sy->link != JS_NONE)
+        return 0;
+    const js_scope *sc = &ast->scopes[sy->scope];
+    if (sc->kind == SC_MODULE)
+        return 1;
+    return sy->kind == SK_HOISTED_FN && !(sc->flags & SCF_STRICT) && ast->scopes[sc->fn].kind == SC_MODULE;
+}
+
+/* A nested symbol that may take a slot (renamable() without the module scope's rule). */
+static int nested_renamable(const js_ast *ast, const js_symbol *s)
+{
+    if (s->kind == SK_UNBOUND || s->kind == SK_LABEL || s->link != JS_NONE)
+        return 0;
+    if (s->flags & (SF_EXPORTED | SF_NO_RENAME))
+        return 0;
+    return !(ast->scopes[s->scope].flags & SCF_EVAL);
+}
+
+/* One piece's nested slots (numbered from 0 below its top level): sym_slot
+ * per symbol, counts added into *gcount (grown to the piece's slot count). */
+static void piece_slots(const js_ast *ast, uint32_t *sym_slot, uint32_t **gcount, uint32_t *ngslots)
+{
+    uint32_t *next = calloc(ast->nscopes + 1, sizeof *next);
+    uint32_t nslots = 0;
+    for (uint32_t i = 0; i < ast->nsyms; i++)
+        sym_slot[i] = JS_NONE;
+    for (uint32_t s = 0; s < ast->nscopes; s++) {
+        const js_scope *sc = &ast->scopes[s];
+        next[s] = sc->parent == JS_NONE ? 0 : next[sc->parent];
+        if (sc->kind == SC_MODULE)
+            continue;
+        for (uint32_t i = 0; i < sc->n; i++) {
+            uint32_t id = ast->scope_syms[sc->first + i];
+            const js_symbol *sy = &ast->syms[id];
+            if (at_top(ast, sy) || !nested_renamable(ast, sy))
+                continue;
+            if (sy->kind == SK_HOISTED_FN && !(sc->flags & SCF_STRICT) && s != sc->fn)
+                continue;
+            sym_slot[id] = next[s]++;
+        }
+        if (next[s] > nslots)
+            nslots = next[s];
+    }
+    for (uint32_t i = 0; i < ast->nsyms; i++) {
+        const js_symbol *sy = &ast->syms[i];
+        if (sym_slot[i] == JS_NONE && sy->kind == SK_HOISTED_FN && !at_top(ast, sy) && nested_renamable(ast, sy))
+            sym_slot[i] = nslots++;
+    }
+    if (nslots > *ngslots) {
+        *gcount = realloc(*gcount, (nslots + 1) * sizeof **gcount);
+        if (!*gcount)
+            abort();
+        memset(*gcount + *ngslots, 0, (nslots - *ngslots) * sizeof **gcount);
+        *ngslots = nslots;
+    }
+    for (uint32_t i = 0; i < ast->nsyms; i++)
+        if (sym_slot[i] != JS_NONE)
+            (*gcount)[sym_slot[i]] += ast->syms[i].uses + 1;
+    free(next);
+}
+
+/* Top-level names: declared ones first (so every piece's unbound names can be looked up), then reads. */
+static void collect_top(js_ast *const *asts, size_t n, int top_ok, top_tab *t, nameset *reserved)
+{
+    for (size_t p = 0; p < n; p++)
+        for (uint32_t i = 0; i < asts[p]->nsyms; i++) {
+            const js_symbol *sy = &asts[p]->syms[i];
+            if (!at_top(asts[p], sy))
+                continue;
+            top_ent *e = top_find(t, sy->name, 1);
+            e->count += sy->uses + 1;
+            e->keep |= !top_ok || (sy->flags & (SF_EXPORTED | SF_NO_RENAME)) || sy->out_name;
+        }
+    for (size_t p = 0; p < n; p++)
+        for (uint32_t i = 0; i < asts[p]->nsyms; i++) {
+            const js_symbol *sy = &asts[p]->syms[i];
+            if (sy->kind != SK_UNBOUND)
+                continue;
+            top_ent *e = top_find(t, sy->name, 0);
+            if (!e) {
+                ns_add(reserved, sy->name);
+                continue;
+            }
+            e->count += sy->uses;
+            e->keep |= (sy->flags & SF_NO_RENAME) != 0;
+        }
+    for (size_t i = 0; i < t->n; i++)
+        if (t->ents[i].keep)
+            ns_add(reserved, t->ents[i].name);
+}
+
+/* What gets a name, most used first: nested slots (index < nslots) and top-level entries. */
+typedef struct claim {
+    uint32_t count, index;
+} claim;
+
+static int by_claim(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o)
+{
+    int any_module = 0, top_eval = 0;
+    for (size_t p = 0; p < n; p++) {
+        any_module |= asts[p]->is_module;
+        top_eval |= asts[p]->nscopes && (asts[p]->scopes[0].flags & SCF_EVAL);
+    }
+    int top_ok = !o->keep_top_level && any_module && !top_eval;
+    nameset reserved = {0};
+    for (size_t i = 0; i < o->nreserved; i++)
+        ns_add(&reserved, o->reserved[i]);
+    top_tab t = {0};
+    collect_top(asts, n, top_ok, &t, &reserved);
+    uint32_t **sym_slot = calloc(n + 1, sizeof *sym_slot);
+    uint32_t *gcount = NULL, ngslots = 0;
+    for (size_t p = 0; p < n; p++) {
+        const js_ast *ast = asts[p];
+        for (uint32_t i = 0; i < ast->nsyms; i++) {
+            const js_symbol *sy = &ast->syms[i];
+            if (sy->kind != SK_UNBOUND && !at_top(ast, sy) && !nested_renamable(ast, sy))
+                ns_add(&reserved, sy->out_name ? sy->out_name : sy->name);
+        }
+        sym_slot[p] = malloc((ast->nsyms + 1) * sizeof **sym_slot);
+        piece_slots(ast, sym_slot[p], &gcount, &ngslots);
+    }
+    size_t nclaims = 0;
+    claim *claims = malloc((ngslots + t.n + 1) * sizeof *claims);
+    for (uint32_t i = 0; i < ngslots; i++)
+        claims[nclaims++] = (claim){gcount[i], i};
+    for (size_t i = 0; i < t.n; i++)
+        if (!t.ents[i].keep)
+            claims[nclaims++] = (claim){t.ents[i].count, ngslots + (uint32_t)i};
+    qsort(claims, nclaims, sizeof *claims, by_claim);
+    const char **slot_name = calloc(ngslots + 1, sizeof *slot_name);
+    uint32_t gen = 0;
+    char buf[16];
+    for (size_t i = 0; i < nclaims; i++) {
+        do
+            sl__js_mangle_name(gen++, buf, sizeof buf);
+        while (ns_has(&reserved, buf) || is_reserved_word(buf));
+        const char *nm = sl__js_strndup(asts[0]->arena, buf, strlen(buf));
+        if (claims[i].index < ngslots)
+            slot_name[claims[i].index] = nm;
+        else
+            t.ents[claims[i].index - ngslots].out = nm;
+    }
+    for (size_t p = 0; p < n; p++) {
+        js_ast *ast = asts[p];
+        for (uint32_t i = 0; i < ast->nsyms; i++) {
+            js_symbol *sy = &ast->syms[i];
+            if (sym_slot[p][i] != JS_NONE) {
+                sy->out_name = slot_name[sym_slot[p][i]];
+            } else if (sy->kind == SK_UNBOUND || at_top(ast, sy)) {
+                top_ent *e = top_find(&t, sy->name, 0);
+                if (e && e->out)
+                    sy->out_name = e->out;
+            }
+        }
+        free(sym_slot[p]);
+    }
+    free(slot_name);
+    free(claims);
+    free(sym_slot);
+    free(gcount);
+    free(t.slot);
+    free(t.ents);
+    free(reserved.v);
+}

@@ -23,6 +23,17 @@ typedef struct js_mangle_opts {
 /* Sets out_name on every renamable symbol (needs sl__js_scope_bind first). */
 void sl__js_mangle(js_ast *ast, const js_mangle_opts *o);
 
+/* The same for a program printed in pieces (a bundle minified module by
+ * module): each piece parsed and bound alone, in order.  A name declared
+ * at a piece's top level is one of the program's top-level names (one
+ * table by name over all pieces; a piece's unbound name that some piece
+ * declares reads it); nested scopes' slots are shared by all pieces, as
+ * no piece's nested scope can see another's; top-level names and slots
+ * are named together, most used first (esbuild's one frequency-ordered
+ * assignment).  A direct eval at any top level keeps every top-level
+ * name, as it would in one program. */
+void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o);
+
 /* The n-th name of the sequence a, b, ..., $, aa, ab, ... (keywords included). */
 void sl__js_mangle_name(uint32_t n, char *buf, size_t len);
 
