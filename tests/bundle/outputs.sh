@@ -144,7 +144,15 @@ case $check in
       "$sluice" bundle app/index.js --format esm -q -j $j -o "app$j.mjs" || fail "bundle -j $j"
     done
     cmp -s app1.mjs app3.mjs && cmp -s app1.mjs app8.mjs || fail "bundles differ between thread counts"
-    [ "$(node app8.mjs)" = "$want" ] || fail "bundle prints differently" ;;
+    [ "$(node app8.mjs)" = "$want" ] || fail "bundle prints differently"
+    # --minify works on pieces in parallel: the cut must not follow -j
+    mkdir -p min1 min3
+    for j in 1 3; do
+      "$sluice" bundle app/index.js --format esm -q -j $j --minify --sourcemap -o "min$j/app.mjs" || fail "minify -j $j"
+    done
+    cmp -s min1/app.mjs min3/app.mjs && cmp -s min1/app.mjs.map min3/app.mjs.map ||
+      fail "minified bundles differ between thread counts"
+    [ "$(node min3/app.mjs)" = "$want" ] || fail "minified bundle prints differently" ;;
   stdout_default)
     out=$("$sluice" bundle entry.mjs --format esm) || fail "bundle"
     echo "$out" | grep -q "function twice" || fail "no code on stdout" ;;

@@ -272,9 +272,10 @@ int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 /* Pieces smaller than this join the next: a piece costs an arena, a scope
  * table and a thread hand-off, and statements joined in one piece can
  * still be merged by --minify-syntax.  A small bundle is still cut in
- * about eight pieces a thread (so the tests' small bundles go the same way
- * as large ones). */
-enum { PIECE_MAX_MIN = 64 << 10, PIECES_PER_THREAD = 8 };
+ * up to 16 pieces (so the tests' small bundles go the same way as large
+ * ones).  The cut never depends on the thread count: -j does not change
+ * the output. */
+enum { PIECE_MAX_MIN = 64 << 10, SMALL_PIECES = 16 };
 
 typedef struct piece {
     size_t start, end;
@@ -345,10 +346,9 @@ static void run_phase(pieces *P, size_t threads, int phase)
 }
 
 /* Pieces of at least min bytes, each starting at a cut at a line start. */
-static size_t cut_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
-                         piece **out)
+static size_t cut_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, piece **out)
 {
-    size_t min = len / (threads * PIECES_PER_THREAD);
+    size_t min = len / SMALL_PIECES;
     if (min > PIECE_MAX_MIN)
         min = PIECE_MAX_MIN;
     piece *v = calloc(ncuts + 2, sizeof *v);
@@ -512,7 +512,7 @@ int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, si
     pieces P = {.code = code, .o = o};
     if (!threads)
         threads = 1;
-    P.n = cut_pieces(code, len, cuts, ncuts, threads, &P.v);
+    P.n = cut_pieces(code, len, cuts, ncuts, &P.v);
     int rc = 1;
     if (P.n < 2)
         goto done;
