@@ -47,7 +47,16 @@ case $check in
     printf "module.exports = 'p ok';\n" >node_modules/p/index.js
     printf "import p from 'p';\nconsole.log(p);\n" >pkg.mjs
     timeout 20 "$sluice" bundle pkg.mjs --platform node -q -o out.js || fail "package.json FIFO: exit $?"
-    [ "$(node out.js)" = "p ok" ] || fail "package.json FIFO: bundle prints '$(node out.js 2>&1 | head -2)'" ;;
+    [ "$(node out.js)" = "p ok" ] || fail "package.json FIFO: bundle prints '$(node out.js 2>&1 | head -2)'"
+    # The resolver reads directories once: a symlinked file or directory
+    # is still followed (probed extensions, index), a dangling one is none.
+    mkdir -p real/sub && echo "export default 'file';" >real/f.mjs && echo "export default 'index';" >real/sub/index.js
+    ln -s real/f.mjs lf.mjs; ln -s real/sub lsub; ln -s nowhere.mjs gone.mjs
+    printf "import f from './lf';\nimport s from './lsub';\nconsole.log(f, s);\n" >links.mjs
+    timeout 20 "$sluice" bundle links.mjs --platform node -q -o out.js || fail "symlinks: exit $?"
+    [ "$(node out.js)" = "file index" ] || fail "symlinks: bundle prints '$(node out.js 2>&1 | head -2)'"
+    printf "import g from './gone.mjs';\n" >imp_gone.mjs
+    refused 'imp_gone.mjs:1:15: could not resolve "./gone.mjs"' imp_gone.mjs ;;
   nesting)
     # `export const x = ` then k parentheses: k + 1 levels (the
     # initializer, one per parenthesis); the limit is 10,000 levels.
