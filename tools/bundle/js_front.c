@@ -2,11 +2,11 @@
  * js_front.c - TypeScript/JSX lowering and bundle minification through
  * tools/js (see js_front.h).
  *
- * The one idea: tools/js prints a source map as it prints; decoding that
- * map back into (generated position -> original position) points is what
- * lets the bundler's own source map, built by splicing the printed text,
- * still point into the original .ts/.tsx file, and lets a minified
- * bundle's map be composed with the unminified bundle's.
+ * The one idea: tools/js maps what it prints as it prints - a lowered
+ * module as (byte offset -> original position) points, which let the
+ * bundler's own source map, built by splicing the printed text, still
+ * point into the original .ts/.tsx file; a minified piece as a source map
+ * whose decoded segments are composed with the unminified bundle's.
  */
 #include "js_front.h"
 
@@ -105,29 +105,6 @@ const char *sl__utf16_skip(const char *s, const char *end, int32_t units)
     return s > end ? end : s;
 }
 
-/* Byte offset of (line, UTF-16 column) in text. */
-static uint32_t byte_offset(const char *text, size_t len, const uint32_t *line_start, uint32_t nlines,
-                            uint32_t line, uint32_t col)
-{
-    if (line >= nlines)
-        return (uint32_t)len;
-    return (uint32_t)(sl__utf16_skip(text + line_start[line], text + len, (int32_t)col) - text);
-}
-
-static uint32_t *line_starts(const char *text, size_t len, uint32_t *n)
-{
-    uint32_t cap = 64, k = 0;
-    uint32_t *v = malloc(cap * sizeof *v);
-    v[k++] = 0;
-    for (const char *q = text; (q = memchr(q, '\n', (size_t)(text + len - q))); q++) {
-        if (k == cap)
-            v = realloc(v, (cap *= 2) * sizeof *v);
-        v[k++] = (uint32_t)(q + 1 - text);
-    }
-    *n = k;
-    return v;
-}
-
 /* ---- lowering a module ---------------------------------------------------- */
 
 static js_lower_opts lower_opts(const sl__lower_cfg *c)
@@ -154,28 +131,6 @@ static js_lower_opts lower_opts(const sl__lower_cfg *c)
     return lo;
 }
 
-static void own_map(const js_sourcemap *sm, const char *text, size_t len, sl__omap_seg **map, size_t *nmap)
-{
-    size_t n;
-    sl__map_seg *g = decode(sm->mappings.v ? sm->mappings.v : "", sm->mappings.n, &n);
-    uint32_t nl;
-    uint32_t *ls = line_starts(text, len, &nl);
-    sl__omap_seg *o = malloc((n + 1) * sizeof *o);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (g[i].src < 0)
-            continue;
-        uint32_t off = byte_offset(text, len, ls, nl, g[i].gen_line, g[i].gen_col);
-        if (k && o[k - 1].off == off)
-            continue;
-        o[k++] = (sl__omap_seg){off, g[i].line, g[i].col};
-    }
-    free(ls);
-    free(g);
-    *map = o;
-    *nmap = k;
-}
-
 int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
                     char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, char *err, size_t errlen)
 {
@@ -185,24 +140,29 @@ int sl__front_lower(const char *path, const char *src, size_t len, const sl__low
     js_ast ast;
     int rc = -1;
     js_buf b = {0};
-    js_sourcemap sm = {0};
+    js_offmap om = {0};
     if (sl__js_parse_program(&ast, path, src, len, &po, &a, err, errlen))
         goto done;
     js_lower_opts lo = lower_opts(cfg);
     if (sl__js_transform(&ast, po.ts, &lo, err, errlen))
         goto done;
-    js_print_opts pr = {.sourcemap = want_map ? &sm : NULL};
+    js_print_opts pr = {.offmap = want_map ? &om : NULL};
     sl__js_print(&ast, &pr, &b);
     sl__js_buf_put(&b, "", 0); /* a NUL even for an empty module */
-    if (want_map)
-        own_map(&sm, b.v, b.n, map, nmap);
+    if (want_map) { /* the same three fields, in tools/js's type */
+        sl__omap_seg *o = malloc((om.n + 1) * sizeof *o);
+        for (size_t i = 0; i < om.n; i++)
+            o[i] = (sl__omap_seg){om.v[i].off, om.v[i].line, om.v[i].col};
+        *map = o;
+        *nmap = om.n;
+    }
     *out = b.v;
     *outlen = b.n;
     b.v = NULL;
     rc = 0;
 done:
     sl__js_buf_free(&b);
-    sl__js_sourcemap_free(&sm);
+    free(om.v);
     sl__js_arena_free(&a);
     return rc;
 }

@@ -374,7 +374,7 @@ static void src_line_col(printer *p, uint32_t pos, int32_t *line, int32_t *col)
 /* The next token printed starts at source position pos (and was written `name` there, when renamed). */
 static void map(printer *p, uint32_t pos, const char *name)
 {
-    if (!p->o->sourcemap || pos > p->ast->len)
+    if ((!p->o->sourcemap && !p->o->offmap) || pos > p->ast->len)
         return;
     p->pending = 1;
     p->pending_pos = pos;
@@ -386,6 +386,16 @@ static void flush_map(printer *p)
     p->pending = 0;
     int32_t line, col;
     src_line_col(p, p->pending_pos, &line, &col);
+    js_offmap *om = p->o->offmap;
+    if (om) {
+        uint32_t off = (uint32_t)p->out->n;
+        if (om->n && om->v[om->n - 1].off == off)
+            return; /* one point per output position */
+        if (om->n == om->cap)
+            om->v = sl__js_xrealloc(om->v, (om->cap = om->cap ? om->cap * 2 : 256) * sizeof *om->v);
+        om->v[om->n++] = (js_offmap_seg){off, line, col};
+        return;
+    }
     sm_add(p->o->sourcemap, p->gen_line, gen_col(p), p->o->source_index, line, col, p->pending_name);
 }
 
@@ -1889,8 +1899,9 @@ void sl__js_print(const js_ast *ast, const js_print_opts *o, js_buf *out)
         while (ls > 0 && out->v[ls - 1] != '\n')
             ls--;
         p.line_start = p.col_scan_pos = ls;
-        p.src_lines = line_table(ast, &p.nsrc_lines);
     }
+    if (o->sourcemap || o->offmap)
+        p.src_lines = line_table(ast, &p.nsrc_lines);
     if (ast->hashbang_end) {
         put(&p, ast->src, ast->hashbang_end);
         put(&p, "\n", 1);

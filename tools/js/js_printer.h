@@ -35,12 +35,27 @@ typedef struct js_sourcemap {
     uint8_t any_on_line;
 } js_sourcemap;
 
+/* A map as byte offsets, for a caller that splices the printed text and
+ * never writes this map out (tools/bundle): output byte offset -> source
+ * line and UTF-16 column (0-based), one point per output offset, in
+ * output order.  No VLQ to write and decode, no output columns to count. */
+typedef struct js_offmap_seg {
+    uint32_t off;
+    int32_t line, col;
+} js_offmap_seg;
+
+typedef struct js_offmap {
+    js_offmap_seg *v;
+    size_t n, cap;
+} js_offmap;
+
 typedef struct js_print_opts {
     uint8_t minify_whitespace;
     uint8_t ascii_only;   /* escape non-ASCII characters in strings (esbuild's default charset) */
     uint8_t keep_jsx;     /* print N_JSX as JSX (no lowering ran) */
     js_sourcemap *sourcemap; /* NULL: none */
     int32_t source_index;    /* this file's index in the map's sources */
+    js_offmap *offmap;       /* NULL: none (with sourcemap NULL: instead of it) */
 } js_print_opts;
 
 /* Appends the program's text to out.  With a source map, segments are
