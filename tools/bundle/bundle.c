@@ -360,46 +360,17 @@ static void print_warnings(const bundle_opts *o, const sl__graph *g, const sl__l
         print_warning(o, g->mods[L->warnings[i].mod], L->warnings[i].pos, L->warnings[i].msg);
 }
 
-/* The last segment of the bundle's map at or before (line, col); NULL if
- * none on that line. */
-static const sl__map_seg *seg_at(const sl__output *out, uint32_t line, uint32_t col)
+/* The minified bundle's map: the minifier's segments already point into
+ * the original files (through the bundle's map, sl__minify_opts.base). */
+static void minified_map(sl__output *out, sl__minified *mn)
 {
-    size_t lo = 0, hi = out->nsegs;
-    while (lo < hi) { /* the first segment after (line, col) */
-        size_t mid = (lo + hi) / 2;
-        const sl__map_seg *g = &out->segs[mid];
-        if (g->gen_line < line || (g->gen_line == line && g->gen_col <= col))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0 || out->segs[lo - 1].gen_line != line)
-        return NULL;
-    return &out->segs[lo - 1];
-}
-
-/* The minifier's map points into the unminified bundle; the bundle's map
- * points from there into the original files.  Each minified segment goes
- * through the bundle segment before it on its line (text in a run is
- * copied unchanged, so the distance into the run carries over). */
-static void compose_map(sl__output *out, const sl__minified *mn)
-{
-    sl__map_seg *segs = malloc((mn->nsegs + 1) * sizeof *segs);
-    size_t k = 0;
-    for (size_t i = 0; i < mn->nsegs; i++) {
-        const sl__map_seg *g = &mn->segs[i];
-        const sl__map_seg *b = g->src == 0 ? seg_at(out, (uint32_t)g->line, (uint32_t)g->col) : NULL;
-        if (!b)
-            continue;
-        segs[k++] = (sl__map_seg){g->gen_line, g->gen_col, b->src, b->line,
-                                  b->col + (g->col - (int32_t)b->gen_col), g->name};
-    }
     free(out->map);
-    sl__map_json(segs, k, out->sources, out->contents, out->content_lens, out->nsources, mn->names, mn->nnames,
-                 &out->map, &out->map_len);
+    sl__map_json(mn->segs, mn->nsegs, out->sources, out->contents, out->content_lens, out->nsources, mn->names,
+                 mn->nnames, &out->map, &out->map_len);
     free(out->segs);
-    out->segs = segs;
-    out->nsegs = k;
+    out->segs = mn->segs;
+    out->nsegs = mn->nsegs;
+    mn->segs = NULL;
 }
 
 /* --minify-*: the linked bundle through tools/js (parse, rewrite, rename,
@@ -417,7 +388,8 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
     }
     sl__minify_opts mo = {.whitespace = (uint8_t)o->minify_ws, .syntax = (uint8_t)o->minify_syntax,
                           .identifiers = (uint8_t)o->minify_idents, .module = o->format == FMT_ESM,
-                          .keep = o->format == FMT_IIFE ? o->global_name : NULL, .want_map = map_name != NULL};
+                          .keep = o->format == FMT_IIFE ? o->global_name : NULL, .want_map = map_name != NULL,
+                          .base = out->segs, .nbase = out->nsegs};
     sl__minified mn;
     char err[1024];
     int rc = sl__front_minify_pieces(out->code, len, out->cuts, out->ncuts, threads, &mo, &mn, err, sizeof err);
@@ -432,7 +404,7 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
     for (size_t i = 0; out->module_bytes && len && i < nmods; i++)
         out->module_bytes[i] = (size_t)((double)out->module_bytes[i] * (double)mn.len / (double)len);
     if (map_name) {
-        compose_map(out, &mn);
+        minified_map(out, &mn);
         size_t n = strlen(map_name) + 32;
         mn.code = realloc(mn.code, mn.len + n);
         mn.len += (size_t)snprintf(mn.code + mn.len, n, "//# sourceMappingURL=%s\n", map_name);

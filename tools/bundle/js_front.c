@@ -94,6 +94,41 @@ static sl__map_seg *decode(const char *s, size_t n, size_t *count)
     return out;
 }
 
+/* The last base segment at or before (line, col); NULL if none on that line. */
+static const sl__map_seg *seg_at(const sl__map_seg *base, size_t n, uint32_t line, uint32_t col)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the first segment after (line, col) */
+        size_t mid = (lo + hi) / 2;
+        const sl__map_seg *g = &base[mid];
+        if (g->gen_line < line || (g->gen_line == line && g->gen_col <= col))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || base[lo - 1].gen_line != line)
+        return NULL;
+    return &base[lo - 1];
+}
+
+/* The minifier's segments point into the unminified bundle; the base map
+ * points from there into the original files.  Each segment goes through
+ * the base segment before it on its line (text in a run is copied
+ * unchanged, so the distance into the run carries over).  In place;
+ * returns how many are left. */
+static size_t compose(sl__map_seg *segs, size_t n, const sl__map_seg *base, size_t nbase)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sl__map_seg g = segs[i];
+        const sl__map_seg *b = g.src == 0 ? seg_at(base, nbase, (uint32_t)g.line, (uint32_t)g.col) : NULL;
+        if (b)
+            segs[k++] = (sl__map_seg){g.gen_line, g.gen_col, b->src, b->line, b->col + (g.col - (int32_t)b->gen_col),
+                                      g.name};
+    }
+    return k;
+}
+
 const char *sl__utf16_skip(const char *s, const char *end, int32_t units)
 {
     for (int32_t u = 0; u < units && s < end && *s != '\n';) {
@@ -197,6 +232,8 @@ int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl_
         sl__js_buf_put(&b, "\n", 1);
     if (o->want_map) {
         out->segs = decode(sm.mappings.v ? sm.mappings.v : "", sm.mappings.n, &out->nsegs);
+        if (o->base)
+            out->nsegs = compose(out->segs, out->nsegs, o->base, o->nbase);
         out->names = calloc(sm.nnames + 1, sizeof *out->names);
         for (size_t i = 0; i < sm.nnames; i++)
             out->names[i] = strdup(sm.names[i]);
@@ -244,6 +281,10 @@ typedef struct piece {
     js_ast ast;
     js_buf b;
     js_sourcemap sm;
+    sl__map_seg *segs; /* sm decoded, in the bundle's lines (composed with the base map, if any) */
+    size_t nsegs;
+    size_t nl;         /* newlines in b */
+    uint32_t last;     /* UTF-16 units after its last newline (or in all of b) */
     int failed;
     char err[1024];
 } piece;
@@ -258,6 +299,28 @@ typedef struct pieces {
     int phase;
     atomic_size_t next;
 } pieces;
+
+static uint32_t utf16_units(const char *s, size_t n);
+
+/* Where the piece's text ends: its newlines and the width of its last line. */
+static void piece_measure(piece *p)
+{
+    const char *last = NULL;
+    for (const char *q = p->b.v; p->b.n && (q = memchr(q, '\n', (size_t)(p->b.v + p->b.n - q))); q++)
+        p->nl++, last = q;
+    p->last = last ? utf16_units(last + 1, (size_t)(p->b.v + p->b.n - last - 1)) : utf16_units(p->b.v, p->b.n);
+}
+
+/* The piece's map decoded, moved to the bundle's lines and composed with the base map. */
+static void piece_map(piece *p, const sl__minify_opts *o)
+{
+    p->segs = decode(p->sm.mappings.v ? p->sm.mappings.v : "", p->sm.mappings.n, &p->nsegs);
+    for (size_t i = 0; i < p->nsegs; i++)
+        if (p->segs[i].src >= 0)
+            p->segs[i].line += (int32_t)p->line0;
+    if (o->base)
+        p->nsegs = compose(p->segs, p->nsegs, o->base, o->nbase);
+}
 
 static void piece_step(pieces *P, piece *p)
 {
@@ -275,6 +338,9 @@ static void piece_step(pieces *P, piece *p)
     } else {
         js_print_opts pr = {.minify_whitespace = o->whitespace, .sourcemap = o->want_map ? &p->sm : NULL};
         sl__js_print(&p->ast, &pr, &p->b);
+        piece_measure(p);
+        if (o->want_map)
+            piece_map(p, o);
     }
 }
 
@@ -398,39 +464,33 @@ static int32_t name_index(name_tab *t, const char *s)
     return (int32_t)t->n - 1;
 }
 
-/* One piece's map, moved to where its text lands in the output (line,
- * col) and to the bundle's lines, appended to *segs. */
-static void join_map(const piece *p, uint32_t line, uint32_t col, name_tab *names, sl__map_seg **segs, size_t *n,
-                     size_t *cap)
+/* One piece's segments, moved to where its text lands in the output
+ * (line, col), appended to *segs. */
+static void join_map(const piece *p, uint32_t line, uint32_t col, name_tab *names, sl__map_seg *segs, size_t *n)
 {
-    size_t k;
-    sl__map_seg *g = decode(p->sm.mappings.v ? p->sm.mappings.v : "", p->sm.mappings.n, &k);
-    if (*n + k + 1 > *cap) {
-        *cap = (*n + k + 1) * 2;
-        *segs = realloc(*segs, *cap * sizeof **segs);
-    }
-    for (size_t i = 0; i < k; i++) {
-        sl__map_seg s = g[i];
+    for (size_t i = 0; i < p->nsegs; i++) {
+        sl__map_seg s = p->segs[i];
         if (s.gen_line == 0)
             s.gen_col += col;
         s.gen_line += line;
-        if (s.src >= 0)
-            s.line += (int32_t)p->line0;
         if (s.name >= 0)
             s.name = (size_t)s.name < p->sm.nnames ? name_index(names, p->sm.names[s.name]) : -1;
-        (*segs)[(*n)++] = s;
+        segs[(*n)++] = s;
     }
-    free(g);
 }
 
-static void join_pieces(const pieces *P, sl__minified *out)
+static void join_pieces(pieces *P, sl__minified *out)
 {
-    js_buf b = {0};
     name_tab names = {0};
-    size_t cap = 0;
+    size_t len = 2, nsegs = 0;
+    for (size_t i = 0; i < P->n; i++)
+        len += P->v[i].b.n + 1, nsegs += P->v[i].nsegs;
+    js_buf b = {malloc(len + 1), 0, len + 1};
+    if (P->o->want_map)
+        out->segs = malloc((nsegs + 1) * sizeof *out->segs);
     uint32_t line = 0, col = 0;
     for (size_t i = 0; i < P->n; i++) {
-        const piece *p = &P->v[i];
+        piece *p = &P->v[i];
         if (!p->b.n)
             continue;
         if (b.n && b.v[b.n - 1] != '\n' && b.v[b.n - 1] != ';') { /* the last statement has no `;` */
@@ -438,13 +498,13 @@ static void join_pieces(const pieces *P, sl__minified *out)
             col++;
         }
         if (P->o->want_map)
-            join_map(p, line, col, &names, &out->segs, &out->nsegs, &cap);
+            join_map(p, line, col, &names, out->segs, &out->nsegs);
         sl__js_buf_put(&b, p->b.v, p->b.n);
-        const char *last = NULL;
-        for (const char *q = p->b.v; (q = memchr(q, '\n', (size_t)(p->b.v + p->b.n - q))); q++)
-            line++, last = q;
-        col = last ? utf16_units(last + 1, (size_t)(p->b.v + p->b.n - last - 1))
-                   : col + utf16_units(p->b.v, p->b.n);
+        line += (uint32_t)p->nl;
+        col = p->nl ? p->last : col + p->last;
+        sl__js_buf_free(&p->b); /* copied: the peak holds one copy of the output */
+        free(p->segs);
+        p->segs = NULL;
     }
     sl__js_buf_put(&b, "", 0);
     if (!b.n || b.v[b.n - 1] != '\n')
@@ -461,6 +521,7 @@ static void free_pieces(pieces *P)
     for (size_t i = 0; i < P->n; i++) {
         sl__js_buf_free(&P->v[i].b);
         sl__js_sourcemap_free(&P->v[i].sm);
+        free(P->v[i].segs);
         sl__js_arena_free(&P->v[i].a);
     }
     free(P->v);

@@ -61,12 +61,18 @@ typedef struct sl__minify_opts {
     uint8_t module;       /* --format esm: the bundle is a module (its exports keep their names) */
     const char *keep;     /* --global-name: the global the bundle assigns (never renamed or handed out) */
     uint8_t want_map;
+    /* want_map: the unminified bundle's map (its segments in generated
+     * order); the result's segments then point through it into the
+     * original files (a segment with no base segment on its line is
+     * dropped).  NULL: they point into the unminified bundle (src 0). */
+    const sl__map_seg *base;
+    size_t nbase;
 } sl__minify_opts;
 
 typedef struct sl__minified {
     char *code;
     size_t len;
-    sl__map_seg *segs; /* want_map: generated -> line/column in the input bundle (src 0) */
+    sl__map_seg *segs; /* want_map: generated -> original (through base, if given) */
     size_t nsegs;
     char **names; /* the original names of renamed identifiers */
     size_t nnames;

@@ -733,6 +733,37 @@ static void raw_list(pbuf *m, const char *const *s, const size_t *lens, size_t n
     }
 }
 
+/* The map's mappings string: segments in output order; `;` ends a line, `,` separates. */
+static void map_mappings(pbuf *m, const sl__map_seg *segs, size_t nsegs)
+{
+    int32_t prev_src = 0, prev_line = 0, prev_col = 0, prev_name = 0;
+    uint32_t line = 0, prev_out_col = 0;
+    int on_line = 0; /* a segment already written on this output line */
+    for (size_t k = 0; k < nsegs; k++) {
+        const sl__map_seg *g = &segs[k];
+        for (; line < g->gen_line; line++) {
+            raw(m, ";", 1);
+            on_line = 0;
+            prev_out_col = 0;
+        }
+        if (on_line)
+            raw(m, ",", 1);
+        on_line = 1;
+        vlq(m, (int32_t)(g->gen_col - prev_out_col));
+        vlq(m, g->src - prev_src);
+        vlq(m, g->line - prev_line);
+        vlq(m, g->col - prev_col);
+        if (g->name >= 0) {
+            vlq(m, g->name - prev_name);
+            prev_name = g->name;
+        }
+        prev_out_col = g->gen_col;
+        prev_src = g->src;
+        prev_line = g->line;
+        prev_col = g->col;
+    }
+}
+
 void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, const char *const *contents,
                   const size_t *lens, size_t nsources, char *const *names, size_t nnames, char **json, size_t *len)
 {
@@ -744,33 +775,7 @@ void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, c
     raw(&m, "],\"names\":[", 11);
     raw_list(&m, (const char *const *)names, NULL, nnames);
     raw(&m, "],\"mappings\":\"", 14);
-    /* Segments in output order; `;` ends a line, `,` separates. */
-    int32_t prev_src = 0, prev_line = 0, prev_col = 0, prev_name = 0;
-    uint32_t line = 0, prev_out_col = 0;
-    int on_line = 0; /* a segment already written on this output line */
-    for (size_t k = 0; k < nsegs; k++) {
-        const sl__map_seg *g = &segs[k];
-        for (; line < g->gen_line; line++) {
-            raw(&m, ";", 1);
-            on_line = 0;
-            prev_out_col = 0;
-        }
-        if (on_line)
-            raw(&m, ",", 1);
-        on_line = 1;
-        vlq(&m, (int32_t)(g->gen_col - prev_out_col));
-        vlq(&m, g->src - prev_src);
-        vlq(&m, g->line - prev_line);
-        vlq(&m, g->col - prev_col);
-        if (g->name >= 0) {
-            vlq(&m, g->name - prev_name);
-            prev_name = g->name;
-        }
-        prev_out_col = g->gen_col;
-        prev_src = g->src;
-        prev_line = g->line;
-        prev_col = g->col;
-    }
+    map_mappings(&m, segs, nsegs);
     raw(&m, "\"}\n", 3);
     free(m.segs);
     *json = m.b;
