@@ -45,6 +45,7 @@ typedef struct cjob {
     uint8_t here_only;   /* cannot be sent, or a worker could not run it */
     uint8_t answered;    /* a worker's result for its last send is on its way to the collector */
     uint8_t hash[SL_CLUSTER_HASH];
+    uint8_t loaded;      /* in and len hold the input sent (len may be 0: in is then NULL) */
     unsigned char *in;   /* the input sent, kept for a local backup run */
     size_t len;
     int64_t sent_at;
@@ -199,6 +200,15 @@ void sl_cluster_add(sl_cluster *c, uint64_t job, uint64_t size)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* Drops a job's loaded input.  Caller holds the lock. */
+static void forget_input(cjob *x)
+{
+    free(x->in);
+    x->in = NULL;
+    x->len = 0;
+    x->loaded = 0;
+}
+
 /* ---- results ---- */
 
 static void deliver(sl_cluster *c, uint32_t job, int32_t worker, void *result)
@@ -302,7 +312,8 @@ static void run_here(sl_cluster *c, unsigned thread, uint32_t j, int backup)
     pthread_mutex_lock(&c->lock);
     cjob *x = &c->jobs[j];
     uint64_t id = x->id;
-    const unsigned char *in = backup ? x->in : NULL;
+    /* a backup runs from the input sent, even an empty one: "" is not NULL */
+    const unsigned char *in = backup ? (x->in ? x->in : (const unsigned char *)"") : NULL;
     size_t len = backup ? x->len : 0;
     x->running = 1;
     if (!backup)
@@ -317,10 +328,8 @@ static void run_here(sl_cluster *c, unsigned thread, uint32_t j, int backup)
     pthread_mutex_lock(&c->lock);
     x = &c->jobs[j];
     x->running = 0;
-    if (x->state == J_DONE) {
-        free(x->in);
-        x->in = NULL;
-    }
+    if (x->state == J_DONE)
+        forget_input(x);
     pthread_mutex_unlock(&c->lock);
     deliver(c, j, FROM_HERE, result);
 }
@@ -400,6 +409,7 @@ static size_t load_batch(sl_cluster *c, uint32_t *js, size_t n)
         cjob *x = &c->jobs[js[i]];
         x->in = in.data;
         x->len = in.len;
+        x->loaded = 1;
         sl_cluster_hash(x->in, x->len, x->hash);
         pthread_mutex_unlock(&c->lock);
         js[keep++] = js[i];
@@ -469,6 +479,7 @@ static int send_some(sl_cluster *c)
         if (!js[nb])
             break;
         size_t n = take_batch(c, js[nb], c->cfg.batch_jobs);
+        int64_t t0 = sl_now();
         n = n ? load_batch(c, js[nb], n) : 0;
         if (!n) {
             free(js[nb]);
@@ -482,13 +493,16 @@ static int send_some(sl_cluster *c)
         }
         ns[nb] = n;
         encode_batch(c, js[nb], n, &msgs[nb]);
+        c->st.pump_load_ns += sl_now() - t0;
         bufs[nb] = (sl_remote_buf){msgs[nb].data, msgs[nb].len, ""};
         nb++;
     }
     int rc = 0;
     if (nb) {
         size_t sent = 0;
+        int64_t t0 = sl_now();
         int src = sl_remote_scatter(c->work, c->gather, bufs, nb, &sent, SL_FOREVER);
+        c->st.pump_send_ns += sl_now() - t0;
         pthread_mutex_lock(&c->lock);
         record_sent(c, js, ns, bufs, sent, sl_now());
         check_queue(c, "record_sent");
@@ -534,7 +548,7 @@ static int admit(sl_cluster *c, const sl_cluster_result *x, uint64_t *id)
         c->st.duplicates++;
         return 0;
     }
-    if (!j->in || memcmp(j->hash, x->hash, SL_CLUSTER_HASH)) { /* never sent, or not this input */
+    if (!j->loaded || memcmp(j->hash, x->hash, SL_CLUSTER_HASH)) { /* never sent, or not this input */
         c->st.stale++;
         return 0;
     }
@@ -611,8 +625,7 @@ static void send_again(sl_cluster *c, size_t b)
     for (uint32_t i = cb->n; i-- > 0;) {
         cjob *x = &c->jobs[cb->jobs[i]];
         if (x->state == J_SENT && x->batch == (int32_t)b && !x->answered && !x->running) {
-            free(x->in);
-            x->in = NULL;
+            forget_input(x);
             q_push_front(c, cb->jobs[i]);
         }
     }
@@ -644,9 +657,14 @@ static int read_replies(sl_cluster *c, int64_t deadline)
     sl_remote_msg *got[READ_AT_ONCE];
     size_t n = 0;
     int rc;
+    int64_t t0 = sl_now();
     while (n < READ_AT_ONCE && (rc = sl_remote_recv(c->gather, &got[n], deadline)) == SL_OK) {
         sl_remote_msg *m = got[n++];
+        int64_t t1 = sl_now();
+        c->st.pump_wait_ns += t1 - t0;
         take_reply(c, m);
+        t0 = sl_now();
+        c->st.pump_decode_ns += t0 - t1;
         if (m->request) {
             pthread_mutex_lock(&c->lock);
             close_answered(c, m->request);
@@ -654,6 +672,7 @@ static int read_replies(sl_cluster *c, int64_t deadline)
         }
         deadline = 0; /* the rest only if already here */
     }
+    c->st.pump_wait_ns += sl_now() - t0;
     int ack = n ? sl_remote_ack_many(c->gather, got, n) : SL_OK;
     for (size_t i = 0; i < n; i++)
         sl_remote_msg_free(got[i]);
@@ -824,10 +843,8 @@ static void collect(sl_cluster *c)
         }
         x->state = J_DONE;
         check_queue(c, "collect");
-        if (!x->running) {
-            free(x->in);
-            x->in = NULL;
-        }
+        if (!x->running)
+            forget_input(x);
         c->done++;
         c->st.jobs++;
         if (it.worker == FROM_HERE)
@@ -1024,4 +1041,7 @@ void sl_cluster_stats_print(sl_cluster *c, FILE *out)
             (double)s.bytes_in / 1e6, (unsigned long long)s.round_trips, (unsigned long long)s.resent,
             (unsigned long long)s.reclaimed, (unsigned long long)s.duplicates, (unsigned long long)s.stale,
             (unsigned long long)s.foreign, (unsigned long long)s.malformed, (unsigned long long)s.failed_remote);
+    fprintf(out, "  pump: %.2f s loading and encoding, %.2f s sending, %.2f s waiting for replies, %.2f s decoding\n",
+            (double)s.pump_load_ns / 1e9, (double)s.pump_send_ns / 1e9, (double)s.pump_wait_ns / 1e9,
+            (double)s.pump_decode_ns / 1e9);
 }
