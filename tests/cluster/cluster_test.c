@@ -399,6 +399,35 @@ SL_TEST(cluster_worker_stopped_mid_batch_answers_it_before_it_exits)
     free_results(&r);
 }
 
+SL_TEST(cluster_worker_stopped_while_its_server_is_gone_exits_at_once)
+{
+    proc w;
+    start_worker(&w, "gone", NULL, 1);
+    for (int i = 0; i < 3000 && !log_has(&w, "serving"); i++)
+        usleep(10000);
+    CHECK(log_has(&w, "serving"));
+    redis_stop();
+    for (int i = 0; i < 3000 && !log_has(&w, "reconnecting"); i++)
+        usleep(10000);
+    CHECK(log_has(&w, "reconnecting"));
+    /* it used to back off and reconnect forever, deaf to SIGTERM: the
+     * thread that ends the serving threads was the one reconnecting */
+    kill(w.pid, SIGTERM);
+    int status = 0;
+    pid_t got = 0;
+    int64_t t0 = sl_now();
+    while ((got = waitpid(w.pid, &status, WNOHANG)) == 0 && sl_now() - t0 < 2000 * MS)
+        usleep(10000);
+    if (got == 0) {
+        kill(w.pid, SIGKILL);
+        waitpid(w.pid, NULL, 0);
+    }
+    CHECK(got == w.pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    unlink(w.log);
+    redis_start();
+}
+
 SL_TEST(cluster_run_completes_across_a_server_restart)
 {
     static run r;
