@@ -4,12 +4,15 @@
  *
  * Three kinds of thread share one table of jobs under one lock:
  *
- *   the pump     sends jobs from the front of the queue in batches (one
- *                round trip for all the batches it has room for), reads
- *                the workers' replies, checks each result (this run's, a
- *                job that was sent, the hash of exactly the input sent)
- *                and decodes it; sends again what stayed unanswered past
- *                the resend time; takes back unread batches at the end
+ *   the pump     two threads.  The sender sends jobs from the front of
+ *                the queue in batches (one round trip for all the batches
+ *                it has room for), sends again what stayed unanswered
+ *                past the resend time, takes back unread batches at the
+ *                end.  The receiver reads the workers' replies, checks
+ *                each result (this run's, a job that was sent, the hash
+ *                of exactly the input sent) and decodes it.  Apart, a
+ *                send that waits on the server never delays a result,
+ *                nor the window slot its reply frees
  *   local        (-j N) run jobs from the back of the queue; when it is
  *   threads      empty, they run sent jobs whose results have not come
  *                (oldest first): so a dead or missing worker delays the
@@ -87,7 +90,7 @@ struct sl_cluster {
     int64_t answer_ns;       /* how long workers take to answer a job: a moving average, 0 before any */
 
     sl_chan *results;
-    pthread_t pump, *locals;
+    pthread_t pump, receiver, *locals;
     unsigned nlocals;
     sl_cluster_stats st;
 };
@@ -355,6 +358,16 @@ static void *local_main(void *arg)
 
 /* ---- the pump: sending ---- */
 
+/* Adds the time since t0 to a figure of --stats; returns now. */
+static int64_t add_time(sl_cluster *c, int64_t *figure, int64_t t0)
+{
+    int64_t now = sl_now();
+    pthread_mutex_lock(&c->lock);
+    *figure += now - t0;
+    pthread_mutex_unlock(&c->lock);
+    return now;
+}
+
 /* Takes up to a batch of jobs off the front of the queue: at most a
  * sixteenth of what is queued, so that a short run still spreads over
  * many workers and the end of a long one is cut fine. */
@@ -493,7 +506,7 @@ static int send_some(sl_cluster *c)
         }
         ns[nb] = n;
         encode_batch(c, js[nb], n, &msgs[nb]);
-        c->st.pump_load_ns += sl_now() - t0;
+        add_time(c, &c->st.pump_load_ns, t0);
         bufs[nb] = (sl_remote_buf){msgs[nb].data, msgs[nb].len, ""};
         nb++;
     }
@@ -502,7 +515,7 @@ static int send_some(sl_cluster *c)
         size_t sent = 0;
         int64_t t0 = sl_now();
         int src = sl_remote_scatter(c->work, c->gather, bufs, nb, &sent, SL_FOREVER);
-        c->st.pump_send_ns += sl_now() - t0;
+        add_time(c, &c->st.pump_send_ns, t0);
         pthread_mutex_lock(&c->lock);
         record_sent(c, js, ns, bufs, sent, sl_now());
         check_queue(c, "record_sent");
@@ -644,6 +657,7 @@ static void close_answered(sl_cluster *c, const char *id)
         c->open_batches--;
         send_again(c, b);
         check_queue(c, "close_answered");
+        pthread_cond_broadcast(&c->wake); /* the sender: room in the window */
         return;
     }
 }
@@ -660,11 +674,9 @@ static int read_replies(sl_cluster *c, int64_t deadline)
     int64_t t0 = sl_now();
     while (n < READ_AT_ONCE && (rc = sl_remote_recv(c->gather, &got[n], deadline)) == SL_OK) {
         sl_remote_msg *m = got[n++];
-        int64_t t1 = sl_now();
-        c->st.pump_wait_ns += t1 - t0;
+        t0 = add_time(c, &c->st.pump_wait_ns, t0);
         take_reply(c, m);
-        t0 = sl_now();
-        c->st.pump_decode_ns += t0 - t1;
+        t0 = add_time(c, &c->st.pump_decode_ns, t0);
         if (m->request) {
             pthread_mutex_lock(&c->lock);
             close_answered(c, m->request);
@@ -672,7 +684,7 @@ static int read_replies(sl_cluster *c, int64_t deadline)
         }
         deadline = 0; /* the rest only if already here */
     }
-    c->st.pump_wait_ns += sl_now() - t0;
+    add_time(c, &c->st.pump_wait_ns, t0);
     int ack = n ? sl_remote_ack_many(c->gather, got, n) : SL_OK;
     for (size_t i = 0; i < n; i++)
         sl_remote_msg_free(got[i]);
@@ -738,8 +750,12 @@ static void say_if_nobody(sl_cluster *c, int64_t now)
 /* The queue is gone for good: everything sent comes back to be run here. */
 static void lose_remote(sl_cluster *c)
 {
-    note(c, "lost the queue: finishing here");
     pthread_mutex_lock(&c->lock);
+    if (c->remote_dead) { /* the other pump thread saw it first */
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    note(c, "lost the queue: finishing here");
     c->remote_dead = 1;
     for (size_t j = 0; j < c->njobs; j++)
         if (c->jobs[j].state == J_SENT && !c->jobs[j].running)
@@ -764,6 +780,23 @@ static void run_here_only(sl_cluster *c)
     }
 }
 
+/* Whether the sender has nothing to do: the window is full, or nothing
+ * it may send is queued.  Caller holds the lock. */
+static int nothing_to_send(const sl_cluster *c)
+{
+    if (c->open_batches >= c->cfg.window)
+        return 1;
+    size_t i = c->qhead, n = c->qlen;
+    while (n && c->jobs[c->q[i]].state == J_DONE) { /* skipped when popped */
+        i = (i + 1) % c->qcap;
+        n--;
+    }
+    return !n || (c->jobs[c->q[i]].here_only && c->nlocals);
+}
+
+/* The sender: fills the window whenever there is room, and keeps house.
+ * It never reads a reply: a send that waits on the server (a full queue,
+ * a busy or far server) holds up no result and frees no window slot late. */
 static void *pump_main(void *arg)
 {
     sl_cluster *c = arg;
@@ -784,8 +817,6 @@ static void *pump_main(void *arg)
             continue;
         }
         int sent = send_some(c);
-        if (sent >= 0 && read_replies(c, sl_deadline_in(sent ? 2000000 : 100000000)) < 0)
-            sent = -1;
         if (sent < 0) {
             lose_remote(c);
             continue;
@@ -796,8 +827,29 @@ static void *pump_main(void *arg)
             tidy_batches(c, now, 0);
             next_tidy = now + 1000000000LL;
         }
+        pthread_mutex_lock(&c->lock);
+        if (!sent && !c->finished && nothing_to_send(c))
+            wait_until(c, now + 100000000LL); /* a reply, a job, the end; or housekeeping */
+        pthread_mutex_unlock(&c->lock);
     }
     tidy_batches(c, sl_now(), 1); /* take back whatever is still unread */
+    return NULL;
+}
+
+/* The receiver: reads, checks and decodes the workers' replies as they
+ * come, and frees their batches' window slots. */
+static void *receive_main(void *arg)
+{
+    sl_cluster *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        int stop = c->finished || c->remote_dead;
+        pthread_mutex_unlock(&c->lock);
+        if (stop)
+            break;
+        if (read_replies(c, sl_deadline_in(100000000)) < 0)
+            lose_remote(c);
+    }
     return NULL;
 }
 
@@ -943,24 +995,23 @@ int sl_cluster_run(sl_cluster *c)
         }
     }
     c->nlocals = started;
-    if (pthread_create(&c->pump, NULL, pump_main, c) != 0) {
-        pthread_mutex_lock(&c->lock);
-        c->finished = 1;
-        pthread_cond_broadcast(&c->wake);
-        pthread_mutex_unlock(&c->lock);
-        for (unsigned i = 0; i < started; i++)
-            pthread_join(c->locals[i], NULL);
-        return -1;
-    }
-    collect(c);
+    int pump = pthread_create(&c->pump, NULL, pump_main, c) == 0;
+    int receiver = pump && pthread_create(&c->receiver, NULL, receive_main, c) == 0;
+    if (receiver)
+        collect(c);
     pthread_mutex_lock(&c->lock);
     c->finished = 1;
     pthread_cond_broadcast(&c->wake);
     pthread_mutex_unlock(&c->lock);
     sl_chan_close(c->results); /* late copies are dropped by whoever made them */
-    pthread_join(c->pump, NULL);
+    if (receiver)
+        pthread_join(c->receiver, NULL);
+    if (pump)
+        pthread_join(c->pump, NULL);
     for (unsigned i = 0; i < started; i++)
         pthread_join(c->locals[i], NULL);
+    if (!receiver)
+        return -1;
     item it;
     while (sl_chan_try_recv(c->results, &it) == SL_OK) {
         c->st.duplicates++;
