@@ -727,9 +727,10 @@ static void tidy_batches(sl_cluster *c, int64_t now, int all)
         gone[ngone++] = cb->id;
     }
     check_queue(c, "tidy_batches");
+    int dead = c->remote_dead;
     pthread_mutex_unlock(&c->lock);
-    /* batch ids are stable: batches only ever grow at the end */
-    if (ngone && !c->remote_dead)
+    /* batch ids are stable: only this thread adds batches, at the end */
+    if (ngone && !dead)
         sl_remote_delete(c->work, gone, ngone);
     free(gone);
 }
@@ -803,13 +804,13 @@ static void *pump_main(void *arg)
     int64_t next_tidy = sl_now() + 1000000000LL;
     for (;;) {
         pthread_mutex_lock(&c->lock);
-        int finished = c->finished;
+        int finished = c->finished, dead = c->remote_dead; /* the receiver may set it */
         pthread_mutex_unlock(&c->lock);
         if (finished)
             break;
         if (!c->nlocals)
             run_here_only(c);
-        if (c->remote_dead) {
+        if (dead) {
             if (c->nlocals)
                 break;
             struct timespec ts = {0, 20000000};
