@@ -68,7 +68,16 @@ case $check in
     [ "$(node --stack-size=20000 out.js)" = 1 ] || fail "10,000 levels: bundle prints '$(node --stack-size=20000 out.js 2>&1 | head -2)'"
     printf "import { x } from './past.mjs';\nconsole.log(x);\n" >bad.mjs
     refused "past.mjs:1:10018: nesting too deep" bad.mjs
-    grep -qE '^ +\^$' stderr || fail "no caret under the column" ;;
+    grep -qE '^ +\^$' stderr || fail "no caret under the column"
+    # --minify's front end stops at 4,096 levels: refused, at the bundle's
+    # own line (the deep module is not the first piece of the bundle)
+    deep 5000 >mid.mjs
+    printf "export const pad = [%s0];\n" "$(seq -s, 1 3000)," >pad.mjs
+    printf "import { pad } from './pad.mjs';\nimport { x } from './mid.mjs';\nconsole.log(pad.length, x);\n" >min.mjs
+    timeout 60 "$sluice" bundle min.mjs --format esm -q -o plain.js || fail "5,000 levels refused unminified"
+    line=$(grep -n '((((' plain.js | cut -d: -f1)
+    refused "cannot minify the bundle" min.mjs --format esm --minify
+    grep -q "^<bundle>:$line:[0-9]*: nesting too deep" stderr || fail "minify: not at bundle line $line: $(sed -n 2p stderr | head -c 80)" ;;
   long_line)
     # One 300 KB line (as minified code has) with an error near its end:
     # the message shows the part of the line around the column.

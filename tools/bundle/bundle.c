@@ -392,7 +392,7 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
                           .base = out->segs, .nbase = out->nsegs};
     sl__minified mn;
     char err[1024];
-    int rc = sl__front_minify_pieces(out->code, len, out->cuts, out->ncuts, threads, &mo, &mn, err, sizeof err);
+    int rc = sl__front_minify_pieces(out->code, len, out->cuts, out->ncuts, threads, &mo, &mn);
     if (rc == 1)
         rc = sl__front_minify(out->code, len, &mo, &mn, err, sizeof err);
     if (rc) {

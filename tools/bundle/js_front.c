@@ -286,7 +286,7 @@ typedef struct piece {
     size_t nl;         /* newlines in b */
     uint32_t last;     /* UTF-16 units after its last newline (or in all of b) */
     int failed;
-    char err[1024];
+    char err[256]; /* a piece that fails is parsed again whole, for the message */
 } piece;
 
 enum { PH_PARSE, PH_SYNTAX, PH_PRINT };
@@ -528,7 +528,7 @@ static void free_pieces(pieces *P)
 }
 
 int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
-                            const sl__minify_opts *o, sl__minified *out, char *err, size_t errlen)
+                            const sl__minify_opts *o, sl__minified *out)
 {
     pieces P = {.code = code, .o = o};
     if (!threads)
@@ -538,14 +538,8 @@ int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, si
     if (P.n < 2)
         goto done;
     run_phase(&P, threads, PH_PARSE);
-    for (size_t i = 0; i < P.n; i++)
-        if (P.v[i].failed) {
-            snprintf(err, errlen, "%s", P.v[i].err);
-            rc = -1;
-            goto done;
-        }
-    for (size_t i = 0; i < P.n; i++)
-        if (o->syntax && declares_undefined(&P.v[i].ast))
+    for (size_t i = 0; i < P.n; i++) /* the whole-bundle path says where, in the bundle's lines */
+        if (P.v[i].failed || (o->syntax && declares_undefined(&P.v[i].ast)))
             goto done;
     if (o->syntax)
         run_phase(&P, threads, PH_SYNTAX);

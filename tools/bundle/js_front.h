@@ -91,9 +91,10 @@ void sl__minified_free(sl__minified *m);
  * top-level names and of the shared nested slots is one step over all
  * pieces (sl__js_mangle_pieces).  The result is what sl__front_minify
  * gives, less what joining statements across pieces would have saved.
- * Returns 1 without touching *out when the bundle cannot be cut safely
- * (the caller minifies it whole). */
+ * Returns 0, or 1 without touching *out when the bundle is one piece, a
+ * piece declares a top-level `undefined`, or a piece does not parse (the
+ * caller minifies it whole, which says where, in the bundle's lines). */
 int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
-                            const sl__minify_opts *o, sl__minified *out, char *err, size_t errlen);
+                            const sl__minify_opts *o, sl__minified *out);
 
 #endif
