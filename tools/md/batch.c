@@ -219,6 +219,7 @@ static void run_job(job *j)
     char rerr[512];
     sl__md_opts o = b->cli->render;
     o.mdx = o.mdx || sl__md_is_mdx_name(j->page->rel);
+    o.no_word_count = !b->cli->json; /* only --json shows it */
     if (b->iso) { /* --isolate: the worker process writes the output bytes */
         sl__md_iso_failure f;
         const char *file = strcmp(j->page->path, "-") ? j->page->path : NULL;
