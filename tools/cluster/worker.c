@@ -157,6 +157,7 @@ static void run_batch(worker *w, const sl_remote_msg *m, const sl_cluster_jobs *
         x.flags = m->reclaimed ? SL_CLUSTER_RECLAIMED : 0;
         sl_cluster_results_add(res, &x);
     }
+    sl_cluster_results_end(res, jobs->wire); /* answered in the version asked */
     sl_cluster_buf_free(&out);
 }
 
