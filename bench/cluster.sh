@@ -140,5 +140,5 @@ printf 'wire: %s jobs in %s batches out (%.1f MB: %.0f bytes a job), %s result b
   "$jobs" "$nb_out" "$mb_out" "$(echo "$mb_out * 1000000 / $jobs" | bc -l)" "$nb_in" "$mb_in" \
   "$(echo "$mb_in * 1000000 / $jobs" | bc -l)"
 printf 'round trips: %s for %s batches out and %s in (the coordinator, sends + reads + acks)\n' "$rt" "$nb_out" "$nb_in"
-grep '^  worker ' "$tmp/stats" || true
+grep -E '^  (worker|pump:)' "$tmp/stats" || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
