@@ -6,7 +6,9 @@
  * otherwise.  The reader never reads past the end (a failed read sticks),
  * every count is checked against the bytes that would have to follow it
  * before anything is allocated, and a message is taken only when every
- * byte of it has been accounted for.
+ * byte of it has been accounted for.  Compressed messages (wire version
+ * 2) are held to the same: their declared size is checked before they
+ * are inflated, and they inflate into exactly that many bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,8 +222,8 @@ static int open_body(sl_cluster_rd *r, unsigned char **raw, char *err, size_t er
     *raw = malloc(n ? n : 1);
     size_t got = dc && *raw ? ZSTD_decompressDCtx(dc, *raw, n, r->p, r->left) : 0;
     if (!dc || !*raw || ZSTD_isError(got) || got != n) {
-        snprintf(err, errlen, "a compressed batch that does not inflate to its declared %u bytes%s%s", n,
-                 dc && *raw && ZSTD_isError(got) ? ": " : "", dc && *raw && ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
+        const char *why = !dc || !*raw ? "out of memory" : ZSTD_isError(got) ? ZSTD_getErrorName(got) : "too short";
+        snprintf(err, errlen, "a compressed batch that does not inflate to its declared %u bytes: %s", n, why);
         free(*raw);
         *raw = NULL;
         return -1;
