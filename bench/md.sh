@@ -54,7 +54,9 @@ echo "flat corpus: $fpages pages of 10-40 KB, $fmb MB, one directory ($flat)"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB
 # median-CPU-seconds" (user + system: what the run cost, whatever the
-# other tenants of the machine were doing meanwhile).
+# other tenants of the machine were doing meanwhile).  The seconds are
+# bash's clock around the run (/usr/bin/time's own start, about a
+# millisecond, included): time's %e has 10 ms steps, 5% of a 0.2 s run.
 # A command's "@OUT@" argument becomes a new, empty directory for each run,
 # so every run writes its pages afresh (a clean site build).  Nothing is
 # deleted until the whole bench is over: on this machine's ext4 (mounted
@@ -69,8 +71,11 @@ time_cmd() {
     i=$((i + 1))
     local args=() a
     for a in "$@"; do args+=("${a//@OUT@/$out.$tag.$i}"); done
-    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "${args[@]}" > /dev/null
-    read -r s k u y < "$work/time"; t+=("$s"); c+=("$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}')")
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M %U %S' -o "$work/time" "${args[@]}" > /dev/null
+    local t1=$EPOCHREALTIME
+    read -r k u y < "$work/time"
+    t+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')"); c+=("$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}')")
     [ "$k" -gt "$m" ] && m=$k
   done
   echo "$(printf '%s\n' "${t[@]}" | median) $m $(printf '%s\n' "${c[@]}" | median)"
@@ -93,17 +98,23 @@ shm=/dev/shm
 out=$(mktemp -d "$shm/sluice-md-bench.XXXXXX")/out
 trap 'rm -rf "${out%/out}"' EXIT
 run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each into fresh directories
-  local s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 list=$work/all.txt
+  local s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow list=$work/all.txt
   [ "$2" = "$flat" ] && list=$work/flat.txt
   read -r s1 r1 c1 < <(time_cmd "$1-j1" "$sluice" md -q -j1 -o @OUT@ "$2")
   read -r s2 r2 c2 < <(time_cmd "$1-j2" "$sluice" md -q -j2 -o @OUT@ "$2")
-  read -r pf1 mbf1 sf1 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor1" 1 "$reps")
-  read -r pf2 mbf2 sf2 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor2" 2 "$reps")
-  echo "$s1 $r1 $c1 $s2 $r2 $c2 $pf1 $mbf1 $sf1 $pf2 $mbf2 $sf2"
+  # The floor writes as many bytes as sluice md did (its HTML over its
+  # Markdown, from the first -j1 run's tree), not the Markdown's.
+  grow=$(awk -v o="$(find "$out.$1-j1.1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')" \
+             -v i="$(xargs -d '\n' -a "$list" stat -c %s | awk '{s += $1} END {print s + 0}')" \
+             'BEGIN {printf "%.3f", (i > 0 && o > i) ? o / i : 1}')
+  read -r pf1 mbf1 sf1 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor1" 1 "$reps" "$grow")
+  read -r pf2 mbf2 sf2 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor2" 2 "$reps" "$grow")
+  echo "$s1 $r1 $c1 $s2 $r2 $c2 $pf1 $mbf1 $sf1 $pf2 $mbf2 $sf2 $grow"
 }
 # One corpus side by side: md4c, the renderer mix and sluice's own render
 # in process (bench/md_peers/md_render.c), sluice md on files, the file
-# I/O floor, and the ceiling on two cores.  The ceiling is the renderers
+# I/O floor (as many bytes written as sluice md writes), and the ceiling
+# on two cores.  The ceiling is the renderers
 # sluice md really runs - md4c for the pages gfm_route.c keeps, cmark-gfm
 # for those it routes away, each page timed alone in process - plus the
 # file I/O floor (every page read and written whole, nothing rendered),
@@ -116,9 +127,9 @@ corpus_table() { # LABEL ROOT LIST
   read -r n mbc s4 smix stool routed rmb < <("$build/bench/md_render" "$3" "$reps")
   local rss4
   rss4=$( /usr/bin/time -f '%M' "$build/bench/md_render" "$3" 1 2>&1 >/dev/null | tail -1)
-  local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2
+  local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow
   base=$(awk -v p="$n" -v s="$s4" 'BEGIN {print p/s}')
-  read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 < <(run_set "$1" "$2")
+  read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow < <(run_set "$1" "$2")
   echo
   printf '%-40s %8s %8s %8s %8s %9s\n' "$1 ($n pages, $mbc MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
   row "md4c in process, 1 thread" "$n" "$mbc" "$s4" "$rss4" "$base" "$s4"
@@ -128,6 +139,7 @@ corpus_table() { # LABEL ROOT LIST
   row "sluice md -j2 (files, tmpfs out)" "$n" "$mbc" "$s2" "$r2" "$base" "$c2"
   row "file I/O floor, 1 thread, tmpfs" "$pf1" "$mbf1" "$sf1" "" "$base"
   row "file I/O floor, 2 threads, tmpfs" "$pf2" "$mbf2" "$sf2" "" "$base"
+  echo "$1: the floor writes ${grow}x the Markdown's bytes, as sluice md's HTML does"
   awk -v l="$1" -v m="$s4" -v x="$smix" -v f1="$sf1" -v f2="$sf2" -v s2="$s2" -v r="$routed" -v rmb="$rmb" -v n="$n" -v mb="$mbc" 'BEGIN {
     t = (x + f1) / 2; if (f2 > t) t = f2; c = m / t; got = m / s2
     printf "%s: the mix sends %d of %d pages (%.1f%% of the bytes) to cmark-gfm\n", l, r, n, 100 * rmb / mb
@@ -141,7 +153,7 @@ base=$(awk -v p="$files" -v s="$s4" 'BEGIN {print p/s}')
 [ "${2:-}" = quick ] && exit 0
 read -r s1k r1k c1k < <(time_cmd 1k "$sluice" md -q -j2 -o @OUT@ "$corpus1k")
 ext=$work/out # the same on ext4 (or whatever holds the build tree), last
-read -r e1 er1 ec1 e2 er2 ec2 epf1 embf1 esf1 epf2 embf2 esf2 < <(out=$ext; run_set ext4 "$corpus")
+read -r e1 er1 ec1 e2 er2 ec2 epf1 embf1 esf1 epf2 embf2 esf2 _ < <(out=$ext; run_set ext4 "$corpus")
 mb1k=$(du -cb $(cat "$work/sample1000.txt") | tail -1 | awk '{print $1/1e6}')
 read -r sc rc cc < <(time_cmd cmark sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
 read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")

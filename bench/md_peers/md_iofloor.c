@@ -4,10 +4,13 @@
  * output), with no rendering, on THREADS threads.  What is left of sluice
  * md's time above this is rendering and scheduling; what is in it, no
  * renderer can avoid while reading and writing files.
- * `md_iofloor LIST ROOT OUTDIR [THREADS] [REPS]` writes each page of LIST
- * to OUTDIR/(its path under ROOT), making the directories as sluice md
- * does (first, in the timed pass), and prints the median pass as
- * "pages MB seconds".  Pass N writes under OUTDIR/N, a new directory, so
+ * `md_iofloor LIST ROOT OUTDIR [THREADS] [REPS] [GROW]` writes each page of
+ * LIST to OUTDIR/(its path under ROOT), making the directories as sluice
+ * md does (first, in the timed pass), and prints the median pass as
+ * "pages MB seconds".  GROW (default 1) is how much larger than its page
+ * each file written is: HTML runs about 1.3 times its Markdown, and the
+ * floor should write the bytes sluice md writes (the page's bytes again
+ * fill the rest).  Pass N writes under OUTDIR/N, a new directory, so
  * that no pass pays for deleting what another wrote; the caller removes
  * OUTDIR afterwards.
  */
@@ -30,6 +33,7 @@ static const char *root;
 static char **outs;
 static atomic_size_t next;
 static atomic_ullong bytes;
+static double grow = 1;
 
 static void *worker(void *arg)
 {
@@ -44,13 +48,16 @@ static void *worker(void *arg)
             perror(paths[i]);
             exit(1);
         }
-        size_t want = (size_t)st.st_size + 1, len = 0;
+        size_t want = (size_t)((double)st.st_size * (grow > 1 ? grow : 1)) + 2, len = 0;
         if (want > cap && !(buf = realloc(buf, cap = want)))
             exit(1);
-        for (ssize_t r; (r = read(fd, buf + len, cap - len)) > 0;)
+        for (ssize_t r; (r = read(fd, buf + len, (size_t)st.st_size + 1 - len)) > 0;)
             len += (size_t)r;
         close(fd);
-        if (sl_outfile_write_whole(outs[i], buf, len, 0, err, sizeof err) != 0) {
+        size_t out = grow > 1 ? (size_t)((double)len * grow) : len;
+        for (size_t k = len; len && k < out; k++) /* the page again, as far as it takes */
+            buf[k] = buf[k - len];
+        if (sl_outfile_write_whole(outs[i], buf, out, 0, err, sizeof err) != 0) {
             fprintf(stderr, "md_iofloor: %s\n", err);
             exit(1);
         }
@@ -63,7 +70,7 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        printf("usage: md_iofloor LIST ROOT OUTDIR [THREADS] [REPS] (build/bench/md runs it)\n");
+        printf("usage: md_iofloor LIST ROOT OUTDIR [THREADS] [REPS] [GROW] (build/bench/md runs it)\n");
         return argc == 1 ? 0 : 2;
     }
     FILE *list = fopen(argv[1], "r");
@@ -75,6 +82,7 @@ int main(int argc, char **argv)
     const char *outdir = argv[3];
     int threads = argc > 4 ? atoi(argv[4]) : 1, reps = argc > 5 ? atoi(argv[5]) : 5;
     threads = threads < 1 ? 1 : threads;
+    grow = argc > 6 ? atof(argv[6]) : 1;
     reps = reps < 1 ? 1 : reps > 100 ? 100 : reps;
     char line[4096];
     size_t cap = 0;

@@ -171,6 +171,32 @@ SL_TEST(md_batch_json_to_stdout_follows_page_order)
     free(in);
 }
 
+/* The batch makes the word count only for --json (HTML has no place for
+ * it): a --json file still holds the count a render makes. */
+SL_TEST(md_batch_json_files_count_words_as_the_render_does)
+{
+    char *in = tmpdir(), *out = tmpdir(), p[700];
+    make_site(in);
+    CHECK_EQ(run_batch(2, out, 1, in), 0);
+    snprintf(p, sizeof p, "%s/api/p03.md", in);
+    size_t n, jn;
+    char *md = slurp(p, &n), err[256];
+    sl__md_opts o = {0};
+    sl__md_page pg;
+    CHECK(md && sl__md_render(md, n, &o, &pg, err, sizeof err) == 0);
+    CHECK(pg.word_count > 300);
+    snprintf(p, sizeof p, "%s/api/p03.json", out);
+    char *text = slurp(p, &jn);
+    json_t *j = text ? json_loadb(text, jn, 0, NULL) : NULL;
+    CHECK(j != NULL);
+    CHECK_EQ((uint64_t)json_integer_value(json_object_get(j, "wordCount")), pg.word_count);
+    json_decref(j);
+    sl__md_page_free(&pg);
+    free(text), free(md);
+    rm_rf(in), rm_rf(out);
+    free(in), free(out);
+}
+
 SL_TEST(md_batch_bad_page_is_named_and_leaves_no_output)
 {
     char *in = tmpdir(), *out = tmpdir(), big[600];

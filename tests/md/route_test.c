@@ -229,6 +229,27 @@ SL_TEST(md_gfm_route_sends_every_page_with_an_autolink_md4c_reads_otherwise)
     CHECK(c.differ > c.pages / 10); /* the generator does reach differences */
 }
 
+/* The scan looks at 16 bytes at a time and lets a `.` or `:` through
+ * only by the bytes either side: the same autolinks, moved to every
+ * offset of a long line (each lane of the vector, and the scalar tail). */
+SL_TEST(md_gfm_route_finds_autolinks_at_every_offset_of_a_long_line)
+{
+    static const char filler[] = "ab cd ef gh ij kl mn op qr st uv wx yz ab cd ef gh ";
+    route_count c = {0};
+    for (size_t k = 0; k < SL_TEST_SCALE(3000); k++) {
+        char link[256], md[512];
+        int at = (int)(k % 40);
+        snprintf(link, sizeof link, "%s%s%s%s", PICK(leads), PICK(links), PICK(trails), PICK(follows));
+        snprintf(md, sizeof md, "%.*s%s %s\n", at, filler, link, filler);
+        if (!check_routed(md, &c)) {
+            CHECK(!"a page md4c renders otherwise stays on md4c");
+            break;
+        }
+    }
+    report("autolinks at every offset", &c);
+    CHECK(c.differ > c.pages / 20);
+}
+
 SL_TEST(md_gfm_route_sends_every_page_with_tildes_md4c_pairs_otherwise)
 {
     static const char *const toks[] = {"a", "b c", " ", " ", "\\~", "~", "~~", "~~~", ".", "(", ")", "\\",

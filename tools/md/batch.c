@@ -20,6 +20,7 @@
 #include <malloc.h>
 #endif
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,9 +63,26 @@ struct job {
     char *out_path;  /* NULL when writing to standard output */
     sl__md_buf out;  /* the page's output, until written or printed */
     sl__md_buf warn; /* its warnings, one line each, printed in page order */
-    char err[1200];  /* set when the page failed (an MDX error shows its line) */
+    char *err;       /* why the page failed (malloc'd), or NULL; kept out of
+                        the job so that a job stays a few words to clear */
     int failed;
 };
+
+#define ERR_MAX 1200 /* an MDX error shows its line */
+
+/* The page failed: why, in a message made like snprintf's. */
+static void job_fail(job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_fail(job *j, const char *fmt, ...)
+{
+    char msg[ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    free(j->err);
+    j->err = strdup(msg); /* NULL (no memory) still fails the page: see the report loop */
+    j->failed = 1;
+}
 
 static int cl_open(batch *b); /* --workers: at the end of this file */
 static int cl_run_all(batch *b, sl_progress_bar *bar);
@@ -135,7 +153,11 @@ static void page_output(const batch *b, const job *j, sl__md_page *p, sl__md_buf
  * here); the rename still means no page is seen half-written. */
 static int write_file(job *j, const sl__md_buf *out)
 {
-    return sl_outfile_write_whole(j->out_path, out->data, out->len, 0, j->err, sizeof j->err);
+    char err[ERR_MAX];
+    if (sl_outfile_write_whole(j->out_path, out->data, out->len, 0, err, sizeof err) == 0)
+        return 0;
+    job_fail(j, "%s", err);
+    return -1;
 }
 
 /* A page is done (written, collected, or failed). */
@@ -156,8 +178,7 @@ static void commit_output(job *j)
 {
     batch *b = j->b;
     int64_t t0 = sl_now();
-    if (write_file(j, &j->out) != 0)
-        j->failed = 1;
+    write_file(j, &j->out);
     sl_stage_add(b->st_write, 1, j->out.len);
     sl_stage_busy(b->st_write, sl_now() - t0);
     sl__md_buf_free(&j->out);
@@ -183,12 +204,14 @@ static void note_warnings(job *j, const sl__md_page *p)
 static void run_job(job *j)
 {
     batch *b = j->b;
-    char *src = NULL;
+    char *src = NULL, err[ERR_MAX];
     size_t len = 0;
     sl__md_page page;
     int64_t t0 = sl_now();
-    if (read_all(j->page->path, &src, &len, j->err, sizeof j->err) != 0)
+    if (read_all(j->page->path, &src, &len, err, sizeof err) != 0) {
+        job_fail(j, "%s", err);
         goto fail;
+    }
     j->page->size = len; /* what was read, for progress and the summary */
     int64_t t1 = sl_now();
     sl_stage_add(b->st_read, 1, len);
@@ -196,6 +219,7 @@ static void run_job(job *j)
     char rerr[512];
     sl__md_opts o = b->cli->render;
     o.mdx = o.mdx || sl__md_is_mdx_name(j->page->rel);
+    o.no_word_count = !b->cli->json; /* only --json shows it */
     if (b->iso) { /* --isolate: the worker process writes the output bytes */
         sl__md_iso_failure f;
         const char *file = strcmp(j->page->path, "-") ? j->page->path : NULL;
@@ -205,7 +229,7 @@ static void run_job(job *j)
         if (irc != 0) { /* an MDX syntax error reads "LINE:COL: ..." after the name, as in process */
             unsigned line, col;
             int pos = o.mdx && !f.worker && sscanf(f.msg, "%u:%u: ", &line, &col) == 2;
-            snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, pos ? "" : " ", f.msg);
+            job_fail(j, "%s:%s%s", j->page->path, pos ? "" : " ", f.msg);
             goto fail;
         }
         if (b->cli->json)
@@ -213,7 +237,7 @@ static void run_job(job *j)
     } else {
         int rc = sl__md_render(src, len, &o, &page, rerr, sizeof rerr);
         if (rc != 0) { /* -2: a syntax error, "LINE:COL: ..." after the file name */
-            snprintf(j->err, sizeof j->err, "%s:%s%s", j->page->path, rc == -2 ? "" : " ", rerr);
+            job_fail(j, "%s:%s%s", j->page->path, rc == -2 ? "" : " ", rerr);
             goto fail;
         }
         free(src);
@@ -225,7 +249,7 @@ static void run_job(job *j)
     sl_stage_add(b->st_render, 1, len);
     sl_stage_busy(b->st_render, sl_now() - t1);
     if (j->out.failed) {
-        snprintf(j->err, sizeof j->err, "%s: out of memory", j->page->path);
+        job_fail(j, "%s: out of memory", j->page->path);
         sl__md_buf_free(&j->out);
         goto fail;
     }
@@ -248,9 +272,15 @@ static char *output_path(const char *outdir, const char *rel, int json, int mdx)
     const char *slash = strrchr(rel, '/');
     if (dot && (!slash || dot > slash + 1) && sl__md_is_markdown_name(rel))
         n = (size_t)(dot - rel);
-    char *p = NULL;
-    if (asprintf(&p, "%s/%.*s%s", outdir, (int)n, rel, json ? ".json" : mdx ? ".js" : ".html") < 0)
+    const char *ext = json ? ".json" : mdx ? ".js" : ".html";
+    size_t ol = strlen(outdir), el = strlen(ext);
+    char *p = malloc(ol + 1 + n + el + 1);
+    if (!p)
         return NULL;
+    memcpy(p, outdir, ol);
+    p[ol] = '/';
+    memcpy(p + ol + 1, rel, n);
+    memcpy(p + ol + 1 + n, ext, el + 1);
     return p;
 }
 
@@ -475,8 +505,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     b.st_read = sl_metrics_stage(b.metrics, "read");
     b.st_render = sl_metrics_stage(b.metrics, "render");
     b.st_write = sl_metrics_stage(b.metrics, "write");
-    for (size_t i = 0; i < b.in.n; i++)
-        b.jobs[i] = (job){.b = &b, .page = &b.in.v[i]};
+    for (size_t i = 0; i < b.in.n; i++) { /* calloc cleared the rest */
+        b.jobs[i].b = &b;
+        b.jobs[i].page = &b.in.v[i];
+    }
     if (c->workers && cl_open(&b) != 0) {
         status = 2;
         goto out;
@@ -502,7 +534,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         if (b.jobs[i].warn.len)
             fwrite(b.jobs[i].warn.data, 1, b.jobs[i].warn.len, stderr);
         if (b.jobs[i].failed) {
-            fprintf(stderr, "sluice md: %s\n", b.jobs[i].err);
+            fprintf(stderr, "sluice md: %s\n", b.jobs[i].err ? b.jobs[i].err : "out of memory");
             errors++;
         }
     }
@@ -525,6 +557,7 @@ out:
     cl_forget();
     for (size_t i = 0; b.jobs && i < b.in.n; i++) {
         free(b.jobs[i].out_path);
+        free(b.jobs[i].err);
         sl__md_buf_free(&b.jobs[i].out);
         sl__md_buf_free(&b.jobs[i].warn);
     }
@@ -690,7 +723,7 @@ static void cl_take(void *ctx, uint64_t id, void *result, size_t in_bytes)
     }
     if (r->failed) {
         j->failed = 1;
-        snprintf(j->err, sizeof j->err, "%s", r->err);
+        job_fail(j, "%s", r->err);
         sl__md_buf_free(&j->out);
         finish_job(j, j->page->size);
     } else if (j->out_path)

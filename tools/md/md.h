@@ -54,6 +54,7 @@ typedef struct sl__md_opts {
     int no_heading_ids;             /* MDX: headings get no id */
     char jsx_import_source[128];    /* MDX: "" = react */
     char provider_import_source[128]; /* MDX: "" = none */
+    int no_word_count; /* the caller writes HTML only: no word count (JSON's wordCount) is made */
 } sl__md_opts;
 
 enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK };
@@ -163,8 +164,13 @@ typedef struct sl__md_fix {
     sl__md_fix_line *later; /* code lines whose source line is found when the block ends */
     size_t nlater, cap;
 } sl__md_fix;
-/* 1 if chunk t comes from the page's own text. */
-int sl__md_fix_from_source(const sl__md_fix *f, const char *t);
+/* 1 if chunk t comes from the page's own text (asked of every chunk:
+ * inline).  Compared as integers: t and src may point into unrelated
+ * objects. */
+static inline int sl__md_fix_from_source(const sl__md_fix *f, const char *t)
+{
+    return (uintptr_t)t - (uintptr_t)f->src < f->n;
+}
 void sl__md_fix_free(sl__md_fix *f);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */

@@ -26,12 +26,6 @@
 
 #include "md.h"
 
-int sl__md_fix_from_source(const sl__md_fix *f, const char *t)
-{
-    /* Compared as integers: t and src may point into unrelated objects. */
-    return (uintptr_t)t - (uintptr_t)f->src < f->n;
-}
-
 void sl__md_fix_free(sl__md_fix *f)
 {
     free(f->later);

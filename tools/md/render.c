@@ -138,6 +138,19 @@ static int watch_task(render_state *r, const MD_CHAR *t, MD_SIZE n)
     return 0; /* " checked" */
 }
 
+/* md4c_fix.c's code-chunk watch, less its call for the chunks it has
+ * nothing to do with (most of md4c's own: outside code, no indentation
+ * pending, not `<pre><code`, not spaces): it only notes whether the
+ * chunk was a line end. */
+static int fix_chunk(sl__md_fix *f, sl__md_buf *out, const MD_CHAR *t, MD_SIZE n)
+{
+    if (!f->in_code && !f->pending && t[0] != ' ' && !(n == 10 && t[0] == '<')) {
+        f->prev_nl = n == 1 && t[0] == '\n';
+        return 0;
+    }
+    return sl__md_fix_code_chunk(f, out, t, n);
+}
+
 static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     render_state *r = ud;
@@ -153,7 +166,7 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
     int tag = heading_tag(t, n);
     if (tag)
         record_tag(r, tag);
-    if (watch_url(r, t, n) || sl__md_fix_code_chunk(&r->fix, &r->out, t, n))
+    if (watch_url(r, t, n) || fix_chunk(&r->fix, &r->out, t, n))
         return;
     if ((r->task || t[0] == '<') && watch_task(r, t, n))
         return;
@@ -340,7 +353,8 @@ static int finish_html(const sl__md_opts *o, sl__md_page *p)
         p->html = b.data;
         p->html_len = b.len - 1;
     }
-    p->word_count = count_words(p->html, p->html_len);
+    if (!o->no_word_count)
+        p->word_count = count_words(p->html, p->html_len);
     return 0;
 }
 

@@ -55,6 +55,9 @@ int sl__md_url_is_dangerous(const char *u, size_t n)
     static const char *const images[] = {"image/png", "image/gif", "image/jpeg", "image/webp"};
     size_t i = 0;
     skip_ignored(u, n, &i, 1);
+    unsigned char c = i < n ? (unsigned char)u[i] | 0x20 : 0;
+    if (c != 'j' && c != 'v' && c != 'f' && c != 'd')
+        return 0; /* the first letter of none of them: most URLs */
     for (size_t s = 0; s < sizeof bad / sizeof bad[0]; s++) {
         size_t k = i;
         if (!starts_with(u, n, &k, bad[s]))

@@ -21,27 +21,41 @@
 
 #include "walk.h"
 
-static int push(sl__md_inputs *in, const char *path, const char *rel, uint64_t size)
+/* Adds a page, taking path and rel (malloc'd) over; frees them on failure. */
+static int push_owned(sl__md_inputs *in, char *path, char *rel, uint64_t size)
 {
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 64;
-        sl__md_input *v = realloc(in->v, cap * sizeof *v);
-        if (!v)
+        sl__md_input *v = path && rel ? realloc(in->v, cap * sizeof *v) : NULL;
+        if (!v) {
+            free(path);
+            free(rel);
             return -1;
+        }
         in->v = v;
         in->cap = cap;
     }
-    sl__md_input *e = &in->v[in->n];
-    e->path = strdup(path);
-    e->rel = strdup(rel);
-    e->size = size;
-    if (!e->path || !e->rel) {
-        free(e->path);
-        free(e->rel);
+    if (!path || !rel) {
+        free(path);
+        free(rel);
         return -1;
     }
-    in->n++;
+    in->v[in->n++] = (sl__md_input){path, rel, size};
     return 0;
+}
+
+/* a, then sep when both are non-empty, then b: a new string (or NULL). */
+static char *join(const char *a, size_t al, const char *b, size_t bl)
+{
+    char *p = malloc(al + bl + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, a, al);
+    size_t at = al;
+    if (al)
+        p[at++] = '/';
+    memcpy(p + at, b, bl + 1);
+    return p;
 }
 
 int sl__md_is_markdown_name(const char *name)
@@ -111,12 +125,13 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
         snprintf(err, errlen, "%s: out of memory", dir);
     if (n)
         qsort(ents, n, sizeof *ents, cmp_name);
+    size_t dl = strlen(dir), rl = strlen(rel);
     for (size_t i = 0; i < n && rc == 0; i++) {
         const char *name = ents[i].name;
-        char *path = NULL, *r = NULL;
+        size_t nl = strlen(name);
+        char *path = join(dir, dl, name, nl), *r = join(rel, rl, name, nl);
         struct stat st;
-        if (asprintf(&path, "%s/%s", dir, name) < 0 ||
-            asprintf(&r, "%s%s%s", rel, *rel ? "/" : "", name) < 0) {
+        if (!path || !r) {
             snprintf(err, errlen, "%s: out of memory", dir);
             rc = -1;
         } else if (ents[i].type == DT_DIR) {
@@ -133,10 +148,10 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
              * other pages are rendered all the same. */
             if (S_ISLNK(st.st_mode) && fstatat(dfd, name, &st, 0) != 0)
                 st.st_size = 0;
-            if (push(in, path, r, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
+            rc = push_owned(in, path, r, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+            path = r = NULL;
+            if (rc != 0)
                 snprintf(err, errlen, "%s: out of memory", dir);
-                rc = -1;
-            }
         }
         free(path);
         free(r);
@@ -175,7 +190,7 @@ int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
     /* Not a directory: a page, read through infile.h, which refuses (and
      * names) a FIFO, socket or device without blocking on it. */
     const char *base = strrchr(arg, '/');
-    if (push(in, arg, base ? base + 1 : arg, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
+    if (push_owned(in, strdup(arg), strdup(base ? base + 1 : arg), S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
         snprintf(err, errlen, "%s: out of memory", arg);
         return -1;
     }
