@@ -130,6 +130,8 @@ typedef struct gr_graph {
     int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
     gr_watchlist *watch;      /* NULL, or every path asked about is recorded (runrec.h) */
+    struct gr_resolved *keep; /* NULL, or what resolution leaves is kept there (snapshot.h) */
+    struct gr_mountlog *mlog; /* NULL, or every mount of a file is logged there (snapshot.h) */
 } gr_graph;
 
 /* What discovery and the merger ask the file system about goes through
@@ -201,6 +203,23 @@ void gr_resolve_all(gr_graph *g);
  * aborts rather than race. */
 void gr_resolve_reserve(gr_graph *g);
 void gr_graph_unpin(gr_graph *g);
+
+/* One call at a time against a snapshot's read-only view (snapshot.h,
+ * fastupdate.c): the lookups a full run's third pass makes, with the
+ * snapshot's memo under a fresh one. */
+struct gr_resolved;
+typedef struct gr_resolver gr_resolver;
+gr_resolver *gr_resolver_new(gr_graph *view, const struct gr_resolved *saved);
+/* The node a reference of kind edge (enum gr_edge) and form (enum
+ * fg_form) with text, from node `from`, names: its target, else the
+ * unresolved node of its text, else 0 (a full run would make a new
+ * unresolved node). */
+uint32_t gr_resolver_ref(gr_resolver *rv, uint32_t from, const char *text, int edge, int form);
+/* Whether the last call's answer met a cycle or a cut of the lookups
+ * (itself or through a memoised answer): then it may depend on the
+ * order references are resolved in, and a full run must give it. */
+int gr_resolver_tainted(const gr_resolver *rv);
+void gr_resolver_free(gr_resolver *rv);
 
 /* Paths (mount.c): dir/rel with "." and ".." folded, as a new string. */
 char *gr_path_join(const char *dir, const char *rel);

@@ -18,12 +18,14 @@
 
 #include "dbupdate.h"
 #include "discover.h"
+#include "fastupdate.h"
 #include "emit.h"
 #include "graph.h"
 #include "graphcache.h"
 #include "parse_all.h"
 #include "runrec.h"
 #include "sluice/chan.h"
+#include "snapshot.h"
 #include "xalloc.h"
 
 int sl_graph_main(int argc, char **argv);
@@ -303,7 +305,8 @@ int sl_graph_main(int argc, char **argv)
         gr_runrec_request(argv + optind, argc - optind, db, json, request);
         int st;
         char *said;
-        if (gr_runrec_unchanged(cache_dir, request, &st, &said)) {
+        /* (--update asks the same below, and more) */
+        if (!(update && !json) && gr_runrec_unchanged(cache_dir, request, &st, &said)) {
             if (!quiet)
                 fputs(said, stderr);
             if (show_stats)
@@ -314,10 +317,39 @@ int sl_graph_main(int argc, char **argv)
             return st;
         }
     }
+    char why[1024] = "";
+    /* --update where only bodies changed: the changed files against the
+     * last full run's snapshot, nothing else read (fastupdate.h) */
+    int64_t start_ns = (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec;
+    if (record && update && !json) {
+        gr_fast q = {.cache_dir = cache_dir, .db = db, .request = request, .cache = cache, .start_ns = start_ns};
+        int64_t f0 = sl_now();
+        if (gr_fast_update(&q, why, sizeof why)) {
+            if (!quiet)
+                fputs(q.warnings, stderr);
+            free(q.warnings);
+            gr_cache_close(cache, &cs);
+            if (show_stats && !q.changed)
+                fprintf(stderr, "sluice graph: no source's content has changed since the last run with these "
+                                "arguments: %s updated in place from the snapshot (nothing to change)\n", db);
+            else if (show_stats)
+                fprintf(stderr, "sluice graph: %zu changed files, only in bodies: %s updated in place from the "
+                                "snapshot in %.3f s: %zu node rows, %zu edges deleted, %zu inserted\n",
+                        q.changed, db, (sl_now() - f0) / 1e9, q.st.nodes_updated, q.st.edges_deleted,
+                        q.st.edges_inserted);
+            if (show_stats) {
+                fprintf(stderr, "  wall: changes %.3f s, shapes and snapshot %.3f s, resolve %.3f s, transaction %.3f s\n",
+                        q.wall[0] / 1e9, q.wall[1] / 1e9, q.wall[2] / 1e9, q.wall[3] / 1e9);
+                cache_stats(&cs);
+            }
+            return q.status;
+        }
+    }
+    char fast_why[1024];
+    snprintf(fast_why, sizeof fast_why, "%s", why);
     /* --update compares with what the last run read (dbupdate.h) */
     gr_runrec last;
     int have_last = record && update && gr_runrec_load(cache_dir, request, &last);
-    char why[1024] = "";
     if (update && !have_last)
         snprintf(why, sizeof why, "no record of a run with these arguments%s", cache ? "" : " (no cache)");
     int64_t t[6], cpu[6];
@@ -328,6 +360,13 @@ int sl_graph_main(int argc, char **argv)
     gr_watchlist watched = {0};
     if (record)
         g.watch = &watched;
+    /* a snapshot for the next --update (snapshot.h): with one database as the only output */
+    gr_resolved keep = {0};
+    gr_mountlog mlog = {0};
+    if (record && db && !json) {
+        g.keep = &keep;
+        g.mlog = &mlog;
+    }
     int status = 0;
     gr_parse_stats ps;
     if (gr_discover(&g, argv + optind, argc - optind)) {
@@ -393,8 +432,9 @@ int sl_graph_main(int argc, char **argv)
             outs[nouts++] = db;
         if (json)
             outs[nouts++] = json;
-        gr_runrec_save(cache_dir, request, &watched, (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec, outs, nouts,
-                       status, said);
+        uint8_t snap[16];
+        int have_snap = g.keep && gr_snap_save(cache_dir, request, &g, snap) == 0;
+        gr_runrec_save(cache_dir, request, &watched, start_ns, outs, nouts, status, said, have_snap ? snap : NULL);
     }
     free(said);
     gr_cache_close(cache, &cs);
@@ -408,12 +448,16 @@ int sl_graph_main(int argc, char **argv)
                             "%zu inserted\n", db, us.files, us.nodes_updated, us.edges_deleted, us.edges_inserted);
         else if (update)
             fprintf(stderr, "  update: %s written whole: %s\n", db, why);
+        if (update && fast_why[0])
+            fprintf(stderr, "  update: not from the snapshot: %s\n", fast_why);
     }
 out:
     gr_cache_close(cache, NULL);
     if (have_last)
         gr_runrec_free(&last);
     gr_watchlist_free(&watched);
+    gr_resolved_free(&keep);
+    gr_mountlog_free(&mlog);
     gr_graph_free(&g);
     return status;
 }

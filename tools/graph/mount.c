@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "graph.h"
+#include "snapshot.h"
 #include "xalloc.h"
 
 enum { MAX_MOUNT_DEPTH = 128 };
@@ -424,6 +425,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         uint32_t node = map[f->uses[u].item];
         add_import(g, f, u, node, g->nodes[node].parent);
     }
+    uint32_t pending0 = (uint32_t)g->npending;
     for (size_t r = 0; r < f->nrefs; r++) {
         if (g->npending == g->pending_cap) {
             g->pending_cap = g->pending_cap ? g->pending_cap * 2 : 1024;
@@ -431,6 +433,13 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         }
         g->pending[g->npending++] = (gr_pending){
             map[f->refs[r].from], f->gid_refs[r], f->refs[r].edge, f->refs[r].form};
+    }
+    if (g->mlog) { /* for a snapshot: this mount's nodes and references */
+        gr_mountlog *ml = g->mlog;
+        if (ml->n == ml->cap)
+            ml->v = gr_xrealloc(ml->v, (ml->cap = ml->cap ? 2 * ml->cap : 256) * sizeof *ml->v);
+        ml->v[ml->n++] = (gr_mounted){file, pending0, (uint32_t)f->nrefs, (uint32_t)(f->nitems ? f->nitems : 1), map};
+        map = NULL;
     }
     free(map);
     m->depth--;
