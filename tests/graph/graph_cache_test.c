@@ -573,5 +573,11 @@ SL_TEST(graph_update_in_place_keeps_the_rows_of_a_full_run)
     CHECK(update_step(db, "11-syntax-error", WHOLE));
     put_file("lib2/src/lib.rs", "pub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
                                 "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
-    CHECK(update_step(db, "12-its-warning-moved-by-a-body-edit", IN_PLACE));
+    CHECK(update_step(db, "12-its-warning-moved-by-a-body-edit", FROM_SNAPSHOT));
+    put_file("lib2/src/lib.rs", "mod gone;\npub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
+    CHECK(update_step(db, "13-missing-module-declared", WHOLE));
+    put_file("lib2/src/lib.rs", "// a line more\nmod gone;\npub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
+    CHECK(update_step(db, "14-its-warning-moved-by-a-comment", FROM_SNAPSHOT));
 }

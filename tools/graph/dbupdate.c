@@ -531,7 +531,7 @@ static int patch_body(tx *t, const gr_graph *g, const void *arg, gr_update_stats
     free(e);
     for (size_t i = 0; !rc && i < a->nfiles; i++)
         rc = file_row(t, &a->files[i], st);
-    return rc;
+    return rc ? rc : warnings_rows(t, g);
 }
 
 int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,

@@ -55,8 +55,8 @@ void gr_update_free(gr_update *u);
 /* The same transaction from a snapshot's view g (fastupdate.c): each
  * node's row (position and, unless sig is NULL, signature: n's, when
  * moved) and its call edges (the targets, sorted and distinct; other
- * edges are left as they are), each file's byte count, after checking
- * the frame and each file's node count.  0, or -1 with the reason in why
+ * edges are left as they are), each file's byte count, and the warnings
+ * made g's, after checking the frame and each file's node count.  0, or -1 with the reason in why
  * and nothing changed. */
 typedef struct gr_node_patch {
     uint32_t id;

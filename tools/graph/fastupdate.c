@@ -13,10 +13,12 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "extract.h"
 #include "parse_all.h"
@@ -150,46 +152,97 @@ static gr_watch *seen_add(fast *f, const gr_watch *x)
     return &l->v[l->n++];
 }
 
+/* The sources whose stat changed, read and parsed (or found in the
+ * cache) on as many threads as there are CPUs, at most one a file. */
+typedef struct reparse {
+    fast *f;
+    const size_t *which; /* indexes into the record's watched list */
+    fg_file **out;
+    size_t n;
+    atomic_size_t next;
+} reparse;
+
+static void *reparse_run(void *arg)
+{
+    reparse *r = arg;
+    gr_extractor *x = NULL;
+    fg_scratch sc = {0};
+    for (size_t i; (i = atomic_fetch_add(&r->next, 1)) < r->n;) {
+        if (!x)
+            x = gr_extractor_new();
+        r->out[i] = gr_parse_file(x, &sc, r->f->q->cache, NULL, r->f->rec.watched.v[r->which[i]].path, 0);
+    }
+    gr_extractor_free(x);
+    fg_scratch_free(&sc);
+    return NULL;
+}
+
+static void reparse_all(fast *f, const size_t *which, fg_file **out, size_t n)
+{
+    reparse r = {f, which, out, n, 0};
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cpus > 1 ? (size_t)cpus - 1 : 0;
+    if (nt > n - 1)
+        nt = n - 1;
+    if (nt > 15)
+        nt = 15;
+    pthread_t tid[15];
+    size_t started = 0;
+    while (started < nt && pthread_create(&tid[started], NULL, reparse_run, &r) == 0)
+        started++;
+    reparse_run(&r);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+}
+
 /* What changed since the record, by stat: keyed sources read again (a
  * new key is a changed file), directories listed again. */
-static int find_changes(fast *f, gr_extractor **x, fg_scratch *sc)
+static int find_changes(fast *f)
 {
     const gr_runrec *rec = &f->rec;
-    for (size_t i = 0; i < rec->watched.n; i++) {
+    size_t *which = NULL, nwhich = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < rec->watched.n; i++) {
         const gr_watch *was = &rec->watched.v[i];
         gr_watch now;
         gr_watch_stat(&now, was->path);
         now.keyed = was->keyed;
         memcpy(now.key, was->key, 32);
-        gr_watch *kept = seen_add(f, &now);
+        seen_add(f, &now);
         if (gr_watch_unchanged(was, &now, rec->start_ns))
             continue;
         f->touched = 1;
         if (was->keyed) {
             if (!now.exists || !S_ISREG(now.mode))
-                return no(f, "%s is gone or no longer a file", was->path);
-            if (!*x)
-                *x = gr_extractor_new();
-            fg_file *g = gr_parse_file(*x, sc, f->q->cache, NULL, was->path, 0);
-            if (g->failed || !g->keyed) {
-                fg_file_free(g);
-                return no(f, "%s could not be read or parsed here", was->path);
-            }
-            memcpy(kept->key, g->key, 32);
-            if (!memcmp(g->key, was->key, 32)) {
-                fg_file_free(g);
-                continue;
-            }
-            f->ch = gr_xrealloc(f->ch, (f->nch + 1) * sizeof *f->ch);
-            f->ch[f->nch++] = (changed){i, g, NULL, 0};
+                ok = no(f, "%s is gone or no longer a file", was->path);
+            which = gr_xrealloc(which, (nwhich + 1) * sizeof *which);
+            which[nwhich++] = i;
             continue;
         }
         if (was->exists && now.exists && S_ISDIR(was->mode) && S_ISDIR(now.mode) &&
             same_listing(&rec->watched, was->path))
             continue;
-        return no(f, "%s changed", was->path);
+        ok = no(f, "%s changed", was->path);
     }
-    return 1;
+    fg_file **got = gr_xcalloc(nwhich ? nwhich : 1, sizeof *got);
+    if (ok && nwhich)
+        reparse_all(f, which, got, nwhich);
+    for (size_t k = 0; k < nwhich; k++) {
+        fg_file *g = got[k];
+        const gr_watch *was = &rec->watched.v[which[k]];
+        if (ok && (!g || g->failed || !g->keyed))
+            ok = no(f, "%s could not be read or parsed here", was->path);
+        if (!ok || !memcmp(g->key, was->key, 32)) {
+            fg_file_free(g);
+            continue;
+        }
+        memcpy(f->seen.v[which[k]].key, g->key, 32);
+        f->ch = gr_xrealloc(f->ch, (f->nch + 1) * sizeof *f->ch);
+        f->ch[f->nch++] = (changed){which[k], g, NULL, 0};
+    }
+    free(got);
+    free(which);
+    return ok;
 }
 
 /* Each changed file kept its shape, and is a file of the snapshot that
@@ -366,8 +419,42 @@ static void *load_snapshot(void *arg)
     return NULL;
 }
 
+/* The snapshot's warnings with the changed files' lines moved as their
+ * texts moved them, in the canonical order (g's, for the transaction),
+ * and what the run says (*text).  0 when an origin is not in the text. */
+static int move_warnings(fast *f, char **text)
+{
+    const gr_resolved *k = &f->s->k;
+    gr_graph *g = f->s->g;
+    g->warnings = gr_xcalloc(k->nwarnings ? k->nwarnings : 1, sizeof *g->warnings);
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        gr_warning w = k->warnings[i];
+        for (size_t c = 0; w.ofile && c < f->nch; c++) {
+            const fg_file *now = f->ch[c].now;
+            if (w.ofile != f->ch[c].file + 1)
+                continue;
+            if (w.okind == GR_WARN_DIAG && w.oindex < now->ndiags)
+                w.line = now->diags[w.oindex].line;
+            else if (w.okind == GR_WARN_ITEM && w.oindex < now->nitems)
+                w.line = now->items[w.oindex].line;
+            else
+                return no(f, "%s: a warning's line has no place in it", now->path);
+        }
+        w.msg = gr_xstrdup(w.msg);
+        g->warnings[g->nwarnings++] = w;
+    }
+    gr_warnings_sort(g);
+    *text = gr_warnings_text(g, k->orphans);
+    return 1;
+}
+
 static void fast_free(fast *f)
 {
+    if (f->s && f->s->g->warnings) {
+        for (size_t i = 0; i < f->s->g->nwarnings; i++)
+            free(f->s->g->warnings[i].msg);
+        free(f->s->g->warnings);
+    }
     if (f->loading)
         pthread_join(f->loader, NULL);
     gr_runrec_free(&f->rec);
@@ -394,8 +481,6 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
     f.whylen = whylen;
     static const uint8_t none[16];
     int ok = 0;
-    gr_extractor *x = NULL;
-    fg_scratch sc = {0};
     if (!gr_runrec_load(q->cache_dir, q->request, &f.rec))
         no(&f, "%sno record of a run with these arguments", "");
     else if (!memcmp(f.rec.snap, none, 16))
@@ -417,15 +502,14 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
     if (ok && !f.loading)
         load_snapshot(&f);
     int64_t T0 = sl_now();
-    ok = ok && find_changes(&f, &x, &sc);
+    ok = ok && find_changes(&f);
     int64_t T1 = sl_now();
-    gr_extractor_free(x);
-    fg_scratch_free(&sc);
     int64_t T2 = 0, T3 = 0, T4 = 0;
+    char *said = NULL;
     if (ok && f.nch) {
         ok = check_files(&f);
         T2 = sl_now();
-        ok = ok && build_patches(&f);
+        ok = ok && build_patches(&f) && move_warnings(&f, &said);
         T3 = sl_now();
         ok = ok && gr_update_patch(q->db, f.s->g, f.fp, f.nch, f.np, f.nnp, &q->st, why, whylen) == 0;
         T4 = sl_now();
@@ -434,16 +518,18 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
     q->wall[1] = T2 ? T2 - T1 : 0;
     q->wall[2] = T3 ? T3 - T2 : 0;
     q->wall[3] = T4 ? T4 - T3 : 0;
+    if (ok) {
+        /* with no source changed, what the last run said stands */
+        q->status = said ? (f.s->g->nwarnings ? 1 : 0) : f.rec.status;
+        q->warnings = said ? said : gr_xstrdup(f.rec.warnings);
+        q->changed = f.nch;
+        said = NULL;
+    }
     if (ok && f.touched) {
         const char *outs[1] = {q->db};
-        gr_runrec_save(q->cache_dir, q->request, &f.seen, q->start_ns, outs, 1, f.rec.status, f.rec.warnings,
-                       f.rec.snap);
+        gr_runrec_save(q->cache_dir, q->request, &f.seen, q->start_ns, outs, 1, q->status, q->warnings, f.rec.snap);
     }
-    if (ok) {
-        q->status = f.rec.status;
-        q->warnings = gr_xstrdup(f.rec.warnings);
-        q->changed = f.nch;
-    }
+    free(said);
     fast_free(&f);
     return ok;
 }

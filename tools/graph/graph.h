@@ -89,7 +89,13 @@ typedef struct gr_warning {
     uint32_t file; /* strtab id of the file path ("" for none) */
     uint32_t line;
     char *msg;
+    /* where its line comes from, when from a source's text (so that a
+     * snapshot can move it with the text, snapshot.h): file index + 1 (0
+     * for none), and item or diagnostic index */
+    uint32_t ofile, oindex;
+    uint8_t okind; /* GR_WARN_ITEM, GR_WARN_DIAG */
 } gr_warning;
+enum { GR_WARN_ITEM = 1, GR_WARN_DIAG = 2 };
 
 /* Strings only written out (node paths and signatures, nearly all
  * distinct): appended, not interned, so they cost a copy and no hashing.
@@ -165,9 +171,23 @@ uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n);
 void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst);
 void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The last warning's line is that of item or diagnostic index of file. */
+static inline void gr_warning_origin(gr_graph *g, uint32_t file, int kind, uint32_t index)
+{
+    gr_warning *w = &g->warnings[g->nwarnings - 1];
+    w->ofile = file + 1;
+    w->okind = (uint8_t)kind;
+    w->oindex = index;
+}
 
 /* Sorts and de-duplicates edges, sorts warnings: the canonical order. */
 void gr_graph_finish(gr_graph *g);
+/* The warnings' part of it: sorted by file, line and message, repeats
+ * dropped (and their messages freed). */
+void gr_warnings_sort(gr_graph *g);
+/* What a run says on standard error besides errors: its warnings and the
+ * orphan note (kept in the run record, to be said again); malloc'd. */
+char *gr_warnings_text(const gr_graph *g, size_t orphans);
 
 /* Module tree (mount.c): every crate root and what it reaches, then the
  * orphan files.  Needs every reachable file's fg_file in place. */

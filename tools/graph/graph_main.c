@@ -109,31 +109,12 @@ static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t,
     }
 }
 
-/* What a run says on standard error besides errors: its warnings and
- * the orphan note (kept in the run record, to be said again). */
 static char *warnings_text(const gr_graph *g)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *o = open_memstream(&text, &len);
-    if (!o)
-        return gr_xstrdup("");
-    for (size_t i = 0; i < g->nwarnings; i++) {
-        const gr_warning *w = &g->warnings[i];
-        const char *f = gr_str(&g->st, w->file);
-        if (w->line)
-            fprintf(o, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
-        else
-            fprintf(o, "sluice graph: warning: %s: %s\n", f, w->msg);
-    }
     size_t orphans = 0;
     for (size_t i = 0; i < g->nfiles; i++)
         orphans += g->files[i].orphan;
-    if (orphans)
-        fprintf(o, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
-                orphans, orphans == 1 ? "" : "s");
-    fclose(o);
-    return text;
+    return gr_warnings_text(g, orphans);
 }
 
 typedef struct json_job {

@@ -354,6 +354,7 @@ static void mount_decl(mount_ctx *m, const fg_file *f, uint32_t i, uint32_t mod_
     }
     const char *name = fg_ptr(f, f->items[i].name);
     uint32_t line = f->items[i].line;
+    size_t warned = g->nwarnings;
     if (found == UINT32_MAX) {
         if (cand.n == 1)
             gr_graph_warn(g, f->path, line, "module `%s`: file %s not found", name, cand.v[0]);
@@ -373,7 +374,10 @@ static void mount_decl(mount_ctx *m, const fg_file *f, uint32_t i, uint32_t mod_
         /* A file loaded through #[path] owns its own directory. */
         int child_mod_rs = f->items[i].path_attr.len > 0 || !strcmp(base_name(g->files[found].path), "mod.rs");
         mount_file(m, found, mod_node, child_mod_rs);
+        warned = SIZE_MAX; /* its warnings are its own */
     }
+    if (warned != SIZE_MAX && g->nwarnings > warned)
+        gr_warning_origin(g, f->index, GR_WARN_ITEM, i);
     gr_strlist_free(&cand);
 }
 

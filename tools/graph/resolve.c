@@ -634,6 +634,16 @@ void gr_resolve_all(gr_graph *g)
         k->holds = r.holds;
         k->first_ref = first_ref;
         k->nfirst = g->nnodes - g->nreal;
+        /* before gr_graph_finish drops repeats: lines that move apart
+         * with an edit make two warnings again */
+        k->warnings = gr_xmalloc((g->nwarnings ? g->nwarnings : 1) * sizeof *k->warnings);
+        for (size_t i = 0; i < g->nwarnings; i++) {
+            k->warnings[i] = g->warnings[i];
+            k->warnings[i].msg = gr_xstrdup(g->warnings[i].msg);
+        }
+        k->nwarnings = g->nwarnings;
+        for (size_t i = 0; i < g->nfiles; i++)
+            k->orphans += g->files[i].orphan;
         memset(&r.memo, 0, sizeof r.memo);
         memset(&r.field_type, 0, sizeof r.field_type);
         memset(&r.libs, 0, sizeof r.libs);

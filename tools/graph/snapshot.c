@@ -39,6 +39,9 @@ void gr_resolved_free(gr_resolved *k)
     free(k->named);
     free(k->holds);
     free(k->first_ref);
+    for (size_t i = 0; k->warnings && i < k->nwarnings; i++)
+            free(k->warnings[i].msg);
+    free(k->warnings);
     memset(k, 0, sizeof *k);
 }
 
@@ -173,8 +176,11 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
         npool += ml->v[i].nitems;
     for (size_t i = 0; i < g->nfiles; i++)
         paths_len += strlen(g->files[i].path) + 1;
-    uint64_t counts[] = {g->nnodes, g->nreal,   g->nfiles, g->st.n, g->st.len, g->st.mask, g->nimports,
-                         g->nassoc, k->nnamed, k->nfirst, ml->n,   npool,     paths_len};
+    size_t msgs_len = 0;
+    for (size_t i = 0; i < k->nwarnings; i++)
+        msgs_len += strlen(k->warnings[i].msg) + 1;
+    uint64_t counts[] = {g->nnodes, g->nreal, g->nfiles, g->st.n,  g->st.len,    g->st.mask, g->nimports, g->nassoc,
+                         k->nnamed, k->nfirst, ml->n,    npool,    paths_len,    k->nwarnings, msgs_len, k->orphans};
     put_arr(w, counts, sizeof counts);
     put_arr(w, g->nodes, g->nnodes * sizeof *g->nodes);
     put_arr(w, g->st.ent, g->st.n * sizeof *g->st.ent);
@@ -189,14 +195,13 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     put_arr(w, k->named, k->nnamed);
     put_arr(w, k->holds, g->nreal);
     put_arr(w, k->first_ref, k->nfirst * sizeof *k->first_ref);
+    /* a file with a warning whose line comes from no known place in it:
+     * a fast run cannot move that line, so it does not try */
     uint8_t *warned = gr_xcalloc(g->nfiles + 1, 1);
-    for (size_t i = 0; i < g->nwarnings; i++) {
-        const char *wf = gr_str(&g->st, g->warnings[i].file);
-        uint32_t f = gr_map_get(&g->file_by_path, gr_key(g->warnings[i].file, 0));
-        if (f)
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        uint32_t f = gr_map_get(&g->file_by_path, gr_key(k->warnings[i].file, 0));
+        if (f && k->warnings[i].line && !k->warnings[i].ofile)
             warned[f - 1] = 1;
-        else if (*wf) /* a warning on a path that is no file of the graph: say every file might move it */
-            memset(warned, 1, g->nfiles);
     }
     put_arr(w, warned, g->nfiles);
     free(warned);
@@ -218,6 +223,17 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     put_arr(w, NULL, 0);
     for (size_t i = 0; i < ml->n; i++)
         put(w, ml->v[i].map, ml->v[i].nitems * sizeof *ml->v[i].map);
+    put_arr(w, NULL, 0);
+    uint32_t msgoff = 0;
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        const gr_warning *x = &k->warnings[i];
+        uint32_t v[6] = {x->file, x->line, x->ofile, x->okind, x->oindex, msgoff};
+        put(w, v, sizeof v);
+        msgoff += (uint32_t)strlen(x->msg) + 1;
+    }
+    put_arr(w, NULL, 0);
+    for (size_t i = 0; i < k->nwarnings; i++)
+        put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
     put_arr(w, NULL, 0);
     flush(w);
     XXH128_hash_t sum = XXH3_128bits_digest(w->h);
@@ -372,16 +388,17 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     if (memcmp(c.digest, p + 88, 16))
         return refuse(s, why, whylen, "fails its checksum");
     rd r = {p + HEADER, body, 0, 0};
-    const uint64_t *cnt = take(&r, 13, 8);
+    const uint64_t *cnt = take(&r, 16, 8);
     if (!cnt)
         return refuse(s, why, whylen, "is cut short");
     uint64_t nnodes = cnt[0], nreal = cnt[1], nfiles = cnt[2], nstr = cnt[3], slen = cnt[4], smask = cnt[5],
              nimports = cnt[6], nassoc = cnt[7], nnamed = cnt[8], nfirst = cnt[9], ninst = cnt[10],
-             npool = cnt[11], paths_len = cnt[12];
+             npool = cnt[11], paths_len = cnt[12], nwarn = cnt[13], msgs_len = cnt[14];
     if (!nnodes || nnodes >= UINT32_MAX || nreal > nnodes || !nreal || nfiles >= UINT32_MAX || !nstr ||
         nstr >= UINT32_MAX || slen >= UINT32_MAX || smask >= UINT32_MAX || ((smask + 1) & smask) ||
         !nimports || nimports >= UINT32_MAX || nassoc >= UINT32_MAX || nnamed > nstr || nfirst != nnodes - nreal ||
-        ninst >= UINT32_MAX || npool >= UINT32_MAX || paths_len >= UINT32_MAX)
+        ninst >= UINT32_MAX || npool >= UINT32_MAX || paths_len >= UINT32_MAX || nwarn >= UINT32_MAX ||
+        msgs_len >= UINT32_MAX)
         return refuse(s, why, whylen, "has impossible counts");
     gr_graph *g = s->g = gr_xcalloc(1, sizeof *g);
     g->nnodes = nnodes;
@@ -425,6 +442,8 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     s->paths = take(&r, paths_len, 1);
     const uint32_t *inst = take(&r, ninst * 5, 4);
     const uint32_t *pool = take(&r, npool, 4);
+    const uint32_t *warn = take(&r, nwarn * 6, 4);
+    const char *msgs = take(&r, msgs_len, 1);
     if (r.bad || r.at != r.n)
         return refuse(s, why, whylen, "is cut short or too long");
     for (size_t i = 0; i < nfiles; i++)
@@ -441,6 +460,15 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
         if (v[0] >= nfiles || !v[3] || v[4] > npool || v[3] > npool - v[4])
             return refuse(s, why, whylen, "holds a bad mount");
         s->inst[i] = (gr_mounted){v[0], v[1], v[2], v[3], (uint32_t *)(pool + v[4])};
+    }
+    s->k.warnings = gr_xcalloc(nwarn ? nwarn : 1, sizeof *s->k.warnings);
+    s->k.nwarnings = nwarn;
+    s->k.orphans = cnt[15];
+    for (size_t i = 0; i < nwarn; i++) {
+        const uint32_t *v = warn + 6 * i;
+        if (v[0] >= nstr || v[2] > nfiles || v[3] > GR_WARN_DIAG || v[5] >= msgs_len || !memchr(msgs + v[5], 0, msgs_len - v[5]))
+            return refuse(s, why, whylen, "holds a bad warning");
+        s->k.warnings[i] = (gr_warning){v[0], v[1], (char *)(msgs + v[5]), v[2], v[4], (uint8_t)v[3]};
     }
     return s;
 }
@@ -486,6 +514,7 @@ void gr_snap_seal(void *p, size_t n)
 {
     if (n < HEADER)
         return;
+    build_tag((uint8_t *)p + 64);
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits((uint8_t *)p + HEADER, n - HEADER));
     memcpy((uint8_t *)p + 88, c.digest, 16);
@@ -506,5 +535,6 @@ void gr_snap_close(gr_snap *s)
         free(s->base);
     free(s->g);
     free(s->inst);
+    free(s->k.warnings); /* their messages are the snapshot's */
     free(s);
 }

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "graph.h"
 #include "strtab.h"
 
 /* What resolution leaves besides its edges (resolve.c fills it when
@@ -41,6 +42,9 @@ typedef struct gr_resolved {
     uint32_t *first_ref; /* by unresolved node (id - nreal): 0 made for an import,
                             else 1 + the index of the pending reference that made it */
     size_t nfirst;
+    gr_warning *warnings; /* all of them, repeats too, with their origins */
+    size_t nwarnings;
+    size_t orphans;       /* files no root reaches (the orphan note) */
 } gr_resolved;
 void gr_resolved_free(gr_resolved *k);
 
@@ -91,8 +95,9 @@ gr_snap *gr_snap_from_bytes(const void *p, size_t n, const uint8_t request[32], 
 void gr_snap_close(gr_snap *s);
 /* The path of file i of a snapshot. */
 const char *gr_snap_file_path(const gr_snap *s, uint32_t i);
-/* Rewrites the checksum of a snapshot's bytes to match them (the fuzzer
- * mutates the body; without this it would test only the checksum). */
+/* Makes a snapshot's bytes claim this build and rewrites their checksum
+ * to match them (the fuzzer mutates the body; without this it would test
+ * only the checksum). */
 void gr_snap_seal(void *p, size_t n);
 
 #endif
