@@ -23,8 +23,10 @@
 
 enum ns { NS_TYPE, NS_VALUE, NS_ANY };
 enum { MAX_SEGS = 32, MAX_GLOB_DEPTH = 8, MAX_IMPORT_CHAIN = 256 };
-#define MEMO_BUSY UINT32_MAX
-#define MEMO_TAINT 0x80000000u /* on a memoised answer: it met a cycle or a cut */
+#define MEMO_TAINT 0x80000000u /* on a memoised answer: it may depend on the order of lookups */
+#define MEMO_PROV 0x40000000u  /* ... or it does unless the cycle it met resolves as assumed */
+#define MEMO_FLAGS (MEMO_TAINT | MEMO_PROV)
+#define MEMO_BUSY (MEMO_TAINT | MEMO_PROV) /* | the level computing it */
 
 typedef struct rs {
     gr_graph *g;
@@ -34,7 +36,18 @@ typedef struct rs {
     gr_map crate_pkg; /* (crate node, 0) -> package + 1 */
     gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1; MEMO_BUSY while computed */
     const gr_map *memo_base; /* a snapshot's memo (read-only), consulted after memo */
-    int tainted;      /* the lookup under way met a cycle or a cut (below) */
+    int tainted;      /* the lookup under way met a cycle or a cut (lookup_in) */
+    /* Which answers may depend on the order of lookups (lookup_in): the
+     * memoised lookups under way, one inside another, as levels 1..open,
+     * each with the lowest level it met busy (Tarjan's low link) and
+     * whether its cycle went wrong; the keys answered provisionally. */
+    uint32_t open, levcap;
+    uint32_t *low;
+    uint8_t *viol;
+    gr_map assumed;   /* keys met busy (taken as "not found") */
+    gr_map prov_low;  /* provisional key -> the low link it was answered with */
+    uint64_t *prov;
+    size_t nprov, provcap;
     int nesting;      /* imports being resolved inside one another */
     gr_map field_type;/* (field node, 0) -> its type's node */
     uint8_t *named;   /* by string id: some node or import has this name */
@@ -103,6 +116,31 @@ static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, in
  * module be searched again and again (every miss, e.g. each mention of a
  * std type, walks every glob).  The entry is set to "not found" while it
  * is being computed, which also ends glob cycles (a::* in b, b::* in a). */
+/* The answer under way (level r->open, 0 for a reference itself)
+ * depends on something whose order could change it: its cycle is spoilt. */
+static void spoil(rs *r)
+{
+    if (r->open)
+        r->viol[r->open] = 1;
+    else
+        r->tainted = 1;
+}
+
+/* The answer under way depends on level `lev`, still open. */
+static void depends_on(rs *r, uint32_t lev)
+{
+    if (r->open && lev < r->low[r->open])
+        r->low[r->open] = lev;
+}
+
+/* A key's answer is known for good: clean, or tainted when its cycle
+ * went wrong; a reference that reads a tainted one is tainted. */
+static void settle(rs *r, uint64_t key, int bad)
+{
+    uint32_t v = gr_map_get(&r->memo, key) & ~MEMO_FLAGS;
+    gr_map_put(&r->memo, key, bad ? v | MEMO_TAINT : v);
+}
+
 static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int depth)
 {
     /* Most scopes asked are function bodies that declare nothing: no
@@ -113,24 +151,59 @@ static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int dept
     uint32_t c = gr_map_get(&r->memo, key);
     if (!c && r->memo_base)
         c = gr_map_get(r->memo_base, key);
-    if (c == MEMO_BUSY) {
-        /* A cycle: the lookups under way take this one as "not found",
-         * which makes what they answer depend on which of them started
-         * first - on the order references are resolved in.  They are
-         * tainted, and so is every answer built on theirs. */
-        r->tainted = 1;
+    if ((c & MEMO_FLAGS) == MEMO_BUSY) {
+        /* A cycle: the lookups under way take this one as "not found".
+         * If it then finds nothing, that was its answer all along; if it
+         * finds something, what they memoised meanwhile depends on which
+         * of them started first - on the order references are resolved
+         * in.  Until its level is done their answers are provisional. */
+        gr_map_put(&r->assumed, key, 1);
+        depends_on(r, c & ~MEMO_FLAGS);
         return 0;
     }
-    if (c) {
-        r->tainted |= (c & MEMO_TAINT) != 0;
-        return (c & ~MEMO_TAINT) - 1;
+    if (c & MEMO_TAINT)
+        spoil(r);
+    else if (c & MEMO_PROV)
+        depends_on(r, gr_map_get(&r->prov_low, key));
+    if (c)
+        return (c & ~MEMO_FLAGS) - 1;
+    uint32_t lev = ++r->open;
+    if (lev >= r->levcap) {
+        r->levcap = r->levcap ? 2 * r->levcap : 64;
+        r->low = gr_xrealloc(r->low, r->levcap * sizeof *r->low);
+        r->viol = gr_xrealloc(r->viol, r->levcap);
     }
-    gr_map_put(&r->memo, key, MEMO_BUSY);
-    int outer = r->tainted;
-    r->tainted = 0;
+    r->low[lev] = lev;
+    r->viol[lev] = 0;
+    size_t prov0 = r->nprov;
+    gr_map_put(&r->memo, key, MEMO_BUSY | lev);
     uint32_t t = lookup_uncached(r, scope, name, ns, depth);
-    gr_map_put(&r->memo, key, (t + 1) | (r->tainted ? MEMO_TAINT : 0));
-    r->tainted |= outer;
+    r->open--;
+    int wrong = r->viol[lev] || (t && r->assumed.n && gr_map_get(&r->assumed, key));
+    uint32_t low = r->low[lev];
+    if (low < lev) { /* in a cycle with a lookup still under way: provisional */
+        gr_map_put(&r->memo, key, (t + 1) | MEMO_PROV);
+        gr_map_put(&r->prov_low, key, low);
+        if (r->nprov == r->provcap)
+            r->prov = gr_xrealloc(r->prov, (r->provcap = r->provcap ? 2 * r->provcap : 64) * sizeof *r->prov);
+        r->prov[r->nprov++] = key;
+        r->viol[low] |= (uint8_t)wrong;
+        depends_on(r, low);
+        return t;
+    }
+    /* the first lookup of its cycle (or of none): every answer given on
+     * the way is known now */
+    gr_map_put(&r->memo, key, t + 1);
+    for (size_t i = prov0; i < r->nprov; i++)
+        settle(r, r->prov[i], wrong);
+    settle(r, key, wrong);
+    r->nprov = prov0;
+    if (wrong)
+        spoil(r);
+    if (!r->open && r->assumed.n) {
+        gr_map_free(&r->assumed);
+        gr_map_free(&r->prov_low);
+    }
     return t;
 }
 
@@ -149,7 +222,7 @@ static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, in
         /* cut short: the memoised answer depends on the depth it was
          * first asked at (the key has no depth) */
         if (gr_map_get(&g->globs, gr_key(scope, 0)))
-            r->tainted = 1;
+            spoil(r);
         return 0;
     }
     for (uint32_t i = gr_map_get(&g->globs, gr_key(scope, 0)); i; i = g->imports[i].next) {
@@ -351,7 +424,8 @@ static uint32_t import_target(rs *r, uint32_t imp)
     gr_import *im = &r->g->imports[imp];
     if (im->state == 2)
         return im->target;
-    r->tainted |= im->state == 1 || r->nesting >= MAX_IMPORT_CHAIN;
+    if (im->state == 1 || r->nesting >= MAX_IMPORT_CHAIN)
+        spoil(r);
     if (im->state == 1)
         return 0; /* an import cycle: it names nothing */
     if (r->nesting >= MAX_IMPORT_CHAIN)
@@ -530,6 +604,21 @@ void gr_resolve_reserve(gr_graph *g)
     g->st.pinned = 1;
 }
 
+/* Before the references: what the impls, field types and imports made
+ * the lookups answer depends only on what the shape of every file
+ * (dbupdate.h) fixes, in an order it fixes too, so every run with these
+ * shapes memoises the same answers here, cycles or not: none is tainted. */
+static void fixed_so_far(rs *r)
+{
+    for (size_t i = 0; i < r->memo.cap; i++)
+        if (r->memo.slots[i].key)
+            r->memo.slots[i].val &= ~MEMO_FLAGS;
+    r->tainted = 0;
+    r->nprov = 0;
+    gr_map_free(&r->assumed);
+    gr_map_free(&r->prov_low);
+}
+
 /* What reference `text` (its string id, or UINT32_MAX when it is none)
  * of kind edge and form from node `from` names; 0 for nothing. */
 static uint32_t ref_target(rs *r, uint32_t from, const char *text, uint32_t len, uint32_t id, int edge, int form)
@@ -609,6 +698,7 @@ void gr_resolve_all(gr_graph *g)
     /* 3. every reference, in the order they were recorded.  What a
      * snapshot keeps (snapshot.h): whether any answer here depended on
      * the order of lookups, and where each unresolved node was made. */
+    fixed_so_far(&r);
     size_t by_imports = g->nnodes;
     uint32_t *first_ref = NULL;
     if (g->keep)
@@ -658,6 +748,11 @@ void gr_resolve_all(gr_graph *g)
     gr_map_free(&r.crate_pkg);
     gr_map_free(&r.memo);
     gr_map_free(&r.field_type);
+    gr_map_free(&r.assumed);
+    gr_map_free(&r.prov_low);
+    free(r.prov);
+    free(r.low);
+    free(r.viol);
 }
 
 /* ---- one call at a time, against a snapshot (fastupdate.c) -------------- */
@@ -716,5 +811,10 @@ void gr_resolver_free(gr_resolver *rv)
     if (!rv)
         return;
     gr_map_free(&rv->r.memo);
+    gr_map_free(&rv->r.assumed);
+    gr_map_free(&rv->r.prov_low);
+    free(rv->r.prov);
+    free(rv->r.low);
+    free(rv->r.viol);
     free(rv);
 }
