@@ -161,6 +161,23 @@ static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, c
     return rc;
 }
 
+/* The snapshot (snapshot.h) is written beside the outputs, on its own
+ * thread: both only read the finished graph. */
+typedef struct snap_job {
+    const char *dir;
+    const uint8_t *request;
+    const gr_graph *g;
+    uint8_t id[16];
+    int ok;
+} snap_job;
+
+static void *snap_thread(void *arg)
+{
+    snap_job *s = arg;
+    s->ok = gr_snap_save(s->dir, s->request, s->g, s->id) == 0;
+    return NULL;
+}
+
 /* "123", "64K", "512M", "2G" (powers of 1024) to bytes; -1 if not a size. */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -396,7 +413,13 @@ int sl_graph_main(int argc, char **argv)
     if (up && !updated) /* the plan did not hold: the whole file after all */
         sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
     gr_update_free(up);
-    if (write_outputs(&g, sj, updated ? NULL : db, db_err, json)) {
+    snap_job snap = {cache_dir, request, &g, {0}, 0};
+    pthread_t snap_tid;
+    int snapping = g.keep && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
+    int wrc = write_outputs(&g, sj, updated ? NULL : db, db_err, json);
+    if (snapping)
+        pthread_join(snap_tid, NULL);
+    if (wrc) {
         status = 2;
         goto out;
     }
@@ -413,9 +436,7 @@ int sl_graph_main(int argc, char **argv)
             outs[nouts++] = db;
         if (json)
             outs[nouts++] = json;
-        uint8_t snap[16];
-        int have_snap = g.keep && gr_snap_save(cache_dir, request, &g, snap) == 0;
-        gr_runrec_save(cache_dir, request, &watched, start_ns, outs, nouts, status, said, have_snap ? snap : NULL);
+        gr_runrec_save(cache_dir, request, &watched, start_ns, outs, nouts, status, said, snap.ok ? snap.id : NULL);
     }
     free(said);
     gr_cache_close(cache, &cs);
