@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
+#include <zstd.h>
 
 #include "graph.h"
 #include "graphcache.h"
@@ -78,45 +79,45 @@ static void snap_path(const char *cache_dir, const uint8_t request[32], char *ou
 
 /* ---- writing ------------------------------------------------------------ */
 
+/* The body goes out through zstd (level 1: a third of its size, and
+ * the cache directory is bounded by the sources' size); the checksum is
+ * over the compressed bytes, as they lie in the file. */
 typedef struct wr {
     int fd, ok;
-    uint64_t at;
+    uint64_t at, out; /* body bytes in, compressed bytes written */
     XXH3_state_t *h;
-    uint8_t buf[1 << 16];
-    size_t n;
+    ZSTD_CCtx *z;
+    uint8_t buf[1 << 17];
 } wr;
 
-static void flush(wr *w)
+static void emit(wr *w, const void *p, size_t len, ZSTD_EndDirective end)
 {
-    for (size_t at = 0; w->ok && at < w->n;) {
-        ssize_t k = write(w->fd, w->buf + at, w->n - at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        w->ok = k > 0;
-        at += w->ok ? (size_t)k : 0;
-    }
-    w->n = 0;
-}
-
-static void put(wr *w, const void *p, size_t len)
-{
-    XXH3_128bits_update(w->h, p, len);
-    w->at += len;
-    if (len >= sizeof w->buf) { /* big arrays go out as they are */
-        flush(w);
-        for (size_t at = 0; w->ok && at < len;) {
-            ssize_t k = write(w->fd, (const char *)p + at, len - at);
+    ZSTD_inBuffer in = {p, len, 0};
+    for (;;) {
+        ZSTD_outBuffer o = {w->buf, sizeof w->buf, 0};
+        size_t left = ZSTD_compressStream2(w->z, &o, &in, end);
+        if (ZSTD_isError(left)) {
+            w->ok = 0;
+            return;
+        }
+        XXH3_128bits_update(w->h, w->buf, o.pos);
+        w->out += o.pos;
+        for (size_t at = 0; w->ok && at < o.pos;) {
+            ssize_t k = write(w->fd, w->buf + at, o.pos - at);
             if (k < 0 && errno == EINTR)
                 continue;
             w->ok = k > 0;
             at += w->ok ? (size_t)k : 0;
         }
-        return;
+        if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
+            return;
     }
-    if (w->n + len > sizeof w->buf)
-        flush(w);
-    memcpy(w->buf + w->n, p, len);
-    w->n += len;
+}
+
+static void put(wr *w, const void *p, size_t len)
+{
+    w->at += len;
+    emit(w, p, len, ZSTD_e_continue);
 }
 
 static void put_arr(wr *w, const void *p, size_t len)
@@ -161,13 +162,16 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     w->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     w->ok = w->fd >= 0;
     w->h = XXH3_createState();
-    if (!w->ok || !w->h) {
+    w->z = ZSTD_createCCtx();
+    if (!w->ok || !w->h || !w->z) {
         if (w->fd >= 0)
             close(w->fd);
         XXH3_freeState(w->h);
+        ZSTD_freeCCtx(w->z);
         free(w);
         return -1;
     }
+    ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel, 1);
     XXH3_128bits_reset(w->h);
     uint8_t header[HEADER] = {0};
     w->ok = pwrite(w->fd, header, HEADER, 0) == HEADER && lseek(w->fd, HEADER, SEEK_SET) == HEADER;
@@ -235,7 +239,7 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     for (size_t i = 0; i < k->nwarnings; i++)
         put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
     put_arr(w, NULL, 0);
-    flush(w);
+    emit(w, NULL, 0, ZSTD_e_end);
     XXH128_hash_t sum = XXH3_128bits_digest(w->h);
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, sum);
@@ -250,8 +254,9 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     memcpy(header + 16, request, 32);
     memcpy(header + 48, id, 16);
     build_tag(header + 64);
-    memcpy(header + 80, &w->at, 8);
+    memcpy(header + 80, &w->out, 8);
     memcpy(header + 88, c.digest, 16);
+    memcpy(header + 104, &w->at, 8);
     int ok = w->ok && have_id && pwrite(w->fd, header, HEADER, 0) == HEADER;
     /* no fsync: a snapshot cut short by a crash fails its checksum, and
      * the run that meets it goes the full way */
@@ -260,6 +265,7 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     if (!ok || rename(tmp, path))
         ok = 0, unlink(tmp);
     XXH3_freeState(w->h);
+    ZSTD_freeCCtx(w->z);
     free(w);
     return ok ? 0 : -1;
 }
@@ -381,13 +387,21 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
         return refuse(s, why, whylen, "is from another version or build");
     if (memcmp(p + 16, request, 32) || (id && memcmp(p + 48, id, 16)))
         return refuse(s, why, whylen, "is not the one the last run's record names");
-    if (body != s->len - HEADER)
+    uint64_t raw;
+    memcpy(&raw, p + 104, 8);
+    if (body != s->len - HEADER || raw > MAX_SNAP * 8)
         return refuse(s, why, whylen, "has the wrong length");
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits(p + HEADER, body));
     if (memcmp(c.digest, p + 88, 16))
         return refuse(s, why, whylen, "fails its checksum");
-    rd r = {p + HEADER, body, 0, 0};
+    s->raw = malloc(raw ? raw : 1); /* malloc: aligned for every array */
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    size_t got = s->raw && z ? ZSTD_decompressDCtx(z, s->raw, raw, p + HEADER, body) : (size_t)-1;
+    ZSTD_freeDCtx(z);
+    if (ZSTD_isError(got) || got != raw)
+        return refuse(s, why, whylen, "does not decompress to its size");
+    rd r = {s->raw, raw, 0, 0};
     const uint64_t *cnt = take(&r, 16, 8);
     if (!cnt)
         return refuse(s, why, whylen, "is cut short");
@@ -510,14 +524,27 @@ gr_snap *gr_snap_from_bytes(const void *p, size_t n, const uint8_t request[32], 
     return parse(s, request, id, why, whylen);
 }
 
-void gr_snap_seal(void *p, size_t n)
+void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
 {
     if (n < HEADER)
-        return;
-    build_tag((uint8_t *)p + 64);
+        return NULL;
+    size_t cap = HEADER + ZSTD_compressBound(n - HEADER);
+    uint8_t *o = gr_xmalloc(cap);
+    memcpy(o, p, HEADER);
+    size_t z = ZSTD_compress(o + HEADER, cap - HEADER, (const uint8_t *)p + HEADER, n - HEADER, 1);
+    if (ZSTD_isError(z)) {
+        free(o);
+        return NULL;
+    }
+    uint64_t body = z, raw = n - HEADER;
+    build_tag(o + 64);
+    memcpy(o + 80, &body, 8);
+    memcpy(o + 104, &raw, 8);
     XXH128_canonical_t c;
-    XXH128_canonicalFromHash(&c, XXH3_128bits((uint8_t *)p + HEADER, n - HEADER));
-    memcpy((uint8_t *)p + 88, c.digest, 16);
+    XXH128_canonicalFromHash(&c, XXH3_128bits(o + HEADER, z));
+    memcpy(o + 88, c.digest, 16);
+    *out_n = HEADER + z;
+    return o;
 }
 
 const char *gr_snap_file_path(const gr_snap *s, uint32_t i)
@@ -533,6 +560,7 @@ void gr_snap_close(gr_snap *s)
         munmap(s->base, s->len);
     else
         free(s->base);
+    free(s->raw);
     free(s->g);
     free(s->inst);
     free(s->k.warnings); /* their messages are the snapshot's */

@@ -73,9 +73,10 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const struct 
  * maps; files[].path; nfiles, nreal), k the resolver's leftovers, the
  * mounts, and per file whether a warning names it. */
 typedef struct gr_snap {
-    void *base;
+    void *base;   /* the file, mapped (or a copy) */
     size_t len;
     int mapped;
+    void *raw;    /* its body, decompressed: every array below points here */
     struct gr_graph *g;
     gr_resolved k;
     gr_mounted *inst;
@@ -95,9 +96,11 @@ gr_snap *gr_snap_from_bytes(const void *p, size_t n, const uint8_t request[32], 
 void gr_snap_close(gr_snap *s);
 /* The path of file i of a snapshot. */
 const char *gr_snap_file_path(const gr_snap *s, uint32_t i);
-/* Makes a snapshot's bytes claim this build and rewrites their checksum
- * to match them (the fuzzer mutates the body; without this it would test
- * only the checksum). */
-void gr_snap_seal(void *p, size_t n);
+/* A snapshot file made of a header and an uncompressed body p[128..n):
+ * the body compressed, the header made to claim this build, the sizes
+ * and checksum made to match (malloc'd; NULL when n < 128).  The fuzzer
+ * mutates raw bodies; without this it would test only zstd and the
+ * checksum. */
+void *gr_snap_pack(const void *p, size_t n, size_t *out_n);
 
 #endif
