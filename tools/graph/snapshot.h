@@ -77,6 +77,7 @@ typedef struct gr_snap {
     size_t len;
     int mapped;
     void *raw;    /* its body, decompressed: every array below points here */
+    size_t raw_len;
     struct gr_graph *g;
     gr_resolved k;
     gr_mounted *inst;
