@@ -76,7 +76,8 @@ static int str_cmp(const void *a, const void *b)
 /* Sorted, without repeats. */
 static void sort_uniq(gr_strlist *l)
 {
-    qsort(l->v, l->n, sizeof *l->v, str_cmp);
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, str_cmp);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {
         if (k && !strcmp(l->v[k - 1], l->v[i])) {
@@ -375,7 +376,8 @@ static long mount_patches(fast *f, const changed *c, const gr_mounted *m)
     f->npairs = 0;
     if (!refs_of(f, now, m, patch0))
         return -1;
-    qsort(f->pairs, f->npairs, sizeof *f->pairs, u64_cmp);
+    if (f->npairs)
+        qsort(f->pairs, f->npairs, sizeof *f->pairs, u64_cmp);
     for (size_t k = 0; k < f->npairs; k++) {
         if (k && f->pairs[k] == f->pairs[k - 1])
             continue;
