@@ -452,13 +452,13 @@ static int move_warnings(fast *f, char **text)
 
 static void fast_free(fast *f)
 {
+    if (f->loading) /* first: the loader writes f->s */
+        pthread_join(f->loader, NULL);
     if (f->s && f->s->g->warnings) {
         for (size_t i = 0; i < f->s->g->nwarnings; i++)
             free(f->s->g->warnings[i].msg);
         free(f->s->g->warnings);
     }
-    if (f->loading)
-        pthread_join(f->loader, NULL);
     gr_runrec_free(&f->rec);
     gr_watchlist_free(&f->seen);
     for (size_t i = 0; i < f->nch; i++) {
