@@ -436,16 +436,21 @@ static char *rows_of(const char *db)
     return text;
 }
 
+/* How an --update run went, as --stats says it. */
+enum { WHOLE, IN_PLACE, FROM_SNAPSHOT };
+
 /* One step of the history below: `--update` on the carried database
- * (saying, under --stats, whether it updated in place), then a cold run:
+ * (saying, under --stats, whether it was written whole, updated in place
+ * after a full resolution, or updated from the snapshot), then a cold run:
  * the two databases must hold the same rows, and the exit statuses agree. */
-static int update_step(const char *db, const char *step, int in_place)
+static int update_step(const char *db, const char *step, int way)
 {
+    static const char *const said_as[] = {"written whole", "updated in place: ", "updated in place from the snapshot"};
     char cold[4400], *said = NULL;
     snprintf(cold, sizeof cold, "%s/%s-cold.sqlite", root, step);
     int rc = graph_run_stderr(&said, "-q", "-j2", "--stats", "--cache", cache, "--db", db, "--update", work, NULL);
     int rc0 = graph_run("-q", "--db", cold, work, NULL);
-    int how = said && strstr(said, in_place ? "updated in place" : "written whole") != NULL;
+    int how = said && strstr(said, said_as[way]) != NULL;
     char *a = rows_of(db), *b = rows_of(cold);
     int same = a && b && !strcmp(a, b);
     if (!how || !same || rc != rc0)
@@ -457,8 +462,44 @@ static int update_step(const char *db, const char *step, int in_place)
     return how && same && rc == rc0;
 }
 
+/* The snapshot of the one request this cache has seen, damaged: how 'f'
+ * flips a byte of its body, 't' cuts it short, 'v' gives it another
+ * format version. */
+static void damage_snapshot(int how)
+{
+    char dir[4400], p[4700];
+    snprintf(dir, sizeof dir, "%s/sluice-graph-1/runs", cache);
+    DIR *d = opendir(dir);
+    CHECK(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 5, ".snap"))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        size_t len;
+        char *b = read_all(p, &len);
+        CHECK(b && len > 256);
+        if (how == 'f')
+            b[len / 2] ^= 0x10;
+        else if (how == 'v')
+            b[8] ^= 0x7f;
+        else
+            len = len * 2 / 3;
+        FILE *o = fopen(p, "wb");
+        CHECK(o && fwrite(b, 1, len, o) == len && fclose(o) == 0);
+        free(b);
+        n++;
+    }
+    closedir(d);
+    CHECK_EQ(n, 1);
+}
+
 /* --db FILE --update over a scripted history: an edit inside bodies is an
- * in-place transaction (positions, signatures, calls, warnings' lines), anything that can
+ * in-place transaction from the last full run's snapshot (positions,
+ * signatures, calls), or after a full resolution where the snapshot cannot
+ * say (a warning's line moved, a snapshot damaged); anything that can
  * change resolution elsewhere - a new unresolved name, a parameter's type,
  * a pub, a module file renamed - or a database changed behind its back is
  * a full write; after every step the database holds, row for row, what a
@@ -470,42 +511,73 @@ SL_TEST(graph_update_in_place_keeps_the_rows_of_a_full_run)
     char db[4400];
     snprintf(db, sizeof db, "%s/graph.sqlite", root);
     usleep(2100 * 1000); /* the manifests older than the racy margin: they are compared by their stat */
-    CHECK(update_step(db, "0-first", 0)); /* no record yet */
+    CHECK(update_step(db, "0-first", WHOLE)); /* no record yet */
     put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 {\n    x + 2\n}\npub(crate) struct Cfg { pub n: u32 }\n"
                                 "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
-    CHECK(update_step(db, "1-body-lines-moved", 1));
+    CHECK(update_step(db, "1-body-lines-moved", FROM_SNAPSHOT));
     put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 {\n    x + Cfg::new().n\n}\n"
                                 "pub(crate) struct Cfg { pub n: u32 }\n"
                                 "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
-    CHECK(update_step(db, "2-call-added", 1));
+    CHECK(update_step(db, "2-call-added", FROM_SNAPSHOT));
+    put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 {\n    x + Cfg::new().n + crate::net::send()\n}\n"
+                                "pub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
+    CHECK(update_step(db, "2a-call-to-another-file-added", FROM_SNAPSHOT));
+    put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 {\n    x + crate::net::send()\n}\n"
+                                "pub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 1 } } }\n");
+    CHECK(update_step(db, "2b-call-removed-another-body-edited", FROM_SNAPSHOT));
     put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 {\n    x + nowhere::f()\n}\n"
                                 "pub(crate) struct Cfg { pub n: u32 }\n"
                                 "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
-    CHECK(update_step(db, "3-unresolved-name-added", 0));
+    CHECK(update_step(db, "3-unresolved-name-added", WHOLE));
     put_file("app/src/util.rs", "pub fn helper(x: u32, c: Cfg) -> u32 {\n    x + nowhere::f()\n}\n"
                                 "pub(crate) struct Cfg { pub n: u32 }\n"
                                 "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
-    CHECK(update_step(db, "4-parameter-type-added", 0));
+    CHECK(update_step(db, "4-parameter-type-added", WHOLE));
+    put_file("app/src/util.rs", "pub fn helper(x: u32, c: Cfg) -> u32 {\n    x + nowhere::f() + c.n\n}\n"
+                                "pub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
+    CHECK(update_step(db, "4a-body-edited-after-a-signature-edit", FROM_SNAPSHOT));
     put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 { Cfg::new().n }\n");
-    CHECK(update_step(db, "5-pub-removed", 0));
+    CHECK(update_step(db, "5-pub-removed", WHOLE));
     put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 1\n}\n");
-    CHECK(update_step(db, "6-body-edited-again", 1));
+    CHECK(update_step(db, "6-body-edited-again", FROM_SNAPSHOT));
     put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 1\n}\n");
-    CHECK(update_step(db, "7-rewritten-unchanged", 1));
+    CHECK(update_step(db, "7-rewritten-unchanged", FROM_SNAPSHOT));
+    /* a snapshot damaged, cut short or of another version: refused, and
+     * the full resolution gives the same rows (and a sound snapshot) */
+    static const char damage[] = {'f', 't', 'v'};
+    for (int k = 0; k < 3; k++) {
+        char step[64];
+        damage_snapshot(damage[k]);
+        snprintf(step, sizeof step, "7%c-snapshot-damaged-%c", 'a' + k, damage[k]);
+        put_file("app/src/net.rs", k % 2 ? "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 2\n}\n"
+                                         : "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 3\n}\n");
+        CHECK(update_step(db, step, IN_PLACE));
+    }
+    put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 5\n}\n");
+    CHECK(update_step(db, "7d-body-edited-after-the-snapshot-was-rewritten", FROM_SNAPSHOT));
     put_file("app/src/transport.rs", "use crate::util::Cfg;\nfn send() -> u32 { Cfg::new().n }\n");
     remove_file("app/src/net.rs");
     put_file("app/src/lib.rs", "pub mod util;\nmod transport;\npub use util::helper;\n"
                                "pub fn run() -> u32 { helper(1, 2) + transport::send() }\n");
-    CHECK(update_step(db, "8-module-renamed", 0));
+    CHECK(update_step(db, "8-module-renamed", WHOLE));
     graph_run("-q", "--db", db, work, NULL); /* the same graph, but a file the record did not see written */
     put_file("app/src/transport.rs", "use crate::util::Cfg;\nfn send() -> u32 { Cfg::new().n + 3 }\n");
-    CHECK(update_step(db, "9-database-replaced", 0));
+    CHECK(update_step(db, "9-database-replaced", WHOLE));
     put_file("app/src/transport.rs", "use crate::util::Cfg;\nfn send() -> u32 { Cfg::new().n + 4 }\n");
-    CHECK(update_step(db, "10-body-edited-after-a-full-write", 1));
+    CHECK(update_step(db, "10-body-edited-after-a-full-write", FROM_SNAPSHOT));
     put_file("lib2/src/lib.rs", "pub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
                                 "impl Speak for A { fn speak(&self) -> u8 { 1 } }\nfn broken( {\n");
-    CHECK(update_step(db, "11-syntax-error", 0));
+    CHECK(update_step(db, "11-syntax-error", WHOLE));
     put_file("lib2/src/lib.rs", "pub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
                                 "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
-    CHECK(update_step(db, "12-its-warning-moved-by-a-body-edit", 1));
+    CHECK(update_step(db, "12-its-warning-moved-by-a-body-edit", FROM_SNAPSHOT));
+    put_file("lib2/src/lib.rs", "mod gone;\npub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
+    CHECK(update_step(db, "13-missing-module-declared", WHOLE));
+    put_file("lib2/src/lib.rs", "// a line more\nmod gone;\npub trait Speak { fn speak(&self) -> u8; }\npub struct A;\n"
+                                "impl Speak for A { fn speak(&self) -> u8 {\n    1\n} }\nfn broken( {\n");
+    CHECK(update_step(db, "14-its-warning-moved-by-a-comment", FROM_SNAPSHOT));
 }

@@ -235,11 +235,10 @@ static int text_is(sqlite3_stmt *s, int col, const char *p, size_t n)
     return (size_t)sqlite3_column_bytes(s, col) == n && (!n || !memcmp(sqlite3_column_text(s, col), p, n));
 }
 
-/* One node of a changed file: its row's position and signature, and the
- * edges out of it, made what the new graph says. */
-static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e, size_t ne, gr_update_stats *st)
+/* One node's row: its position and signature (sig NULL: kept as it is)
+ * made n's. */
+static int node_pos(tx *t, uint32_t id, const gr_node *n, const char *sig, uint32_t siglen, gr_update_stats *st)
 {
-    const gr_node *n = &g->nodes[id];
     sqlite3_stmt *s = t->node_get;
     sqlite3_reset(s);
     sqlite3_bind_int64(s, 1, id);
@@ -247,8 +246,10 @@ static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e
         return differ(t, "a node is missing");
     if ((uint32_t)sqlite3_column_int64(s, 0) != n->file)
         return differ(t, "a node is in another file");
-    const char *sig = gr_text_str(g, n->sig);
-    uint32_t siglen = gr_text_len(g, n->sig);
+    if (!sig) { /* the row's own, bound from a copy: the statement is reset below */
+        sig = (const char *)sqlite3_column_text(s, 5);
+        siglen = (uint32_t)sqlite3_column_bytes(s, 5);
+    }
     if ((uint32_t)sqlite3_column_int64(s, 1) != n->line || (uint32_t)sqlite3_column_int64(s, 2) != n->col ||
         (uint32_t)sqlite3_column_int64(s, 3) != n->end_line || (uint32_t)sqlite3_column_int64(s, 4) != n->end_col ||
         !text_is(s, 5, sig, siglen)) {
@@ -259,15 +260,23 @@ static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e
         sqlite3_bind_int64(u, 3, n->col);
         sqlite3_bind_int64(u, 4, n->end_line);
         sqlite3_bind_int64(u, 5, n->end_col);
-        sqlite3_bind_text(u, 6, sig, (int)siglen, SQLITE_STATIC);
+        sqlite3_bind_text(u, 6, sig, (int)siglen, SQLITE_TRANSIENT);
         if (sqlite3_step(u) != SQLITE_DONE)
             return sql_fail(t, "updating a node");
         st->nodes_updated++;
     }
+    sqlite3_reset(s);
+    return 0;
+}
+
+/* The edges out of node id made e[0..ne) (sorted by kind, then dst);
+ * with only_calls, e holds its calls and no other edge is touched. */
+static int node_edges(tx *t, uint32_t id, const gr_edge_rec *e, size_t ne, int only_calls, gr_update_stats *st)
+{
     /* edges: both lists in (kind, dst) order - the kinds' enum is
      * alphabetical, so the new graph's (src, kind, dst) order is the
      * primary key's; the old ones are read whole before any is changed */
-    s = t->edges_get;
+    sqlite3_stmt *s = t->edges_get;
     sqlite3_reset(s);
     sqlite3_bind_int64(s, 1, id);
     size_t no = 0;
@@ -278,6 +287,8 @@ static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e
             ki++;
         if (ki == GE__COUNT)
             return differ(t, "an edge of an unknown kind");
+        if (only_calls && ki != GE_CALLS)
+            continue;
         if (no == t->oldcap)
             t->old = gr_xrealloc(t->old, (t->oldcap = t->oldcap ? 2 * t->oldcap : 64) * sizeof *t->old);
         t->old[no++] = (gr_edge_rec){id, (uint32_t)sqlite3_column_int64(s, 1), (uint8_t)ki};
@@ -307,6 +318,15 @@ static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e
             k++;
     }
     return 0;
+}
+
+/* One node of a changed file: its row's position and signature, and the
+ * edges out of it, made what the new graph says. */
+static int node_rows(tx *t, const gr_graph *g, uint32_t id, const gr_edge_rec *e, size_t ne, gr_update_stats *st)
+{
+    const gr_node *n = &g->nodes[id];
+    int rc = node_pos(t, id, n, gr_text_str(g, n->sig), gr_text_len(g, n->sig), st);
+    return rc ? rc : node_edges(t, id, e, ne, 0, st);
 }
 
 /* The warnings table made the new graph's (it is small: rewritten whole
@@ -406,16 +426,18 @@ static int changed_files(tx *t, const gr_graph *g, const gr_update *u, gr_update
     return rc;
 }
 
-int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *why, size_t whylen)
+/* What one transaction changes, after the frame is checked. */
+typedef int (*tx_body)(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st);
+
+static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *arg, gr_update_stats *st, char *why,
+                  size_t whylen)
 {
-    memset(st, 0, sizeof *st);
-    st->files = u->nfiles;
     tx t;
     memset(&t, 0, sizeof t);
     t.why = why;
     t.whylen = whylen;
-    if (sqlite3_open_v2(u->db, &t.d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        sql_fail(&t, u->db);
+    if (sqlite3_open_v2(db, &t.d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sql_fail(&t, db);
         sqlite3_close(t.d);
         return -1;
     }
@@ -428,9 +450,7 @@ int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *
     if (!rc)
         rc = same_frame(&t, g);
     if (!rc)
-        rc = changed_files(&t, g, u, st);
-    if (!rc)
-        rc = warnings_rows(&t, g);
+        rc = body(&t, g, arg, st);
     sqlite3_stmt *all[] = {t.node_get, t.node_set, t.edges_get, t.edge_del, t.edge_ins, t.file_get, t.file_set,
                            t.count_file};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -442,4 +462,83 @@ int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *
     sqlite3_close(t.d);
     free(t.old);
     return rc;
+}
+
+static int whole_body(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st)
+{
+    int rc = changed_files(t, g, arg, st);
+    return rc ? rc : warnings_rows(t, g);
+}
+
+int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *why, size_t whylen)
+{
+    memset(st, 0, sizeof *st);
+    st->files = u->nfiles;
+    return run_tx(u->db, g, whole_body, u, st, why, whylen);
+}
+
+/* ---- the same from a snapshot (fastupdate.c) ----------------------------- */
+
+typedef struct patch_arg {
+    const gr_file_patch *files;
+    size_t nfiles;
+    const gr_node_patch *nodes;
+    size_t nnodes;
+} patch_arg;
+
+static int file_row(tx *t, const gr_file_patch *f, gr_update_stats *st)
+{
+    sqlite3_stmt *s = t->count_file;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, f->file);
+    if (sqlite3_step(s) != SQLITE_ROW || (size_t)sqlite3_column_int64(s, 0) != f->nnodes)
+        return differ(t, "a file's nodes");
+    s = t->file_get;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, f->file);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        return differ(t, "a file is missing");
+    if ((uint64_t)sqlite3_column_int64(s, 0) == f->bytes)
+        return 0;
+    s = t->file_set;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, f->file);
+    sqlite3_bind_int64(s, 2, (int64_t)f->bytes);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return sql_fail(t, "updating a file");
+    st->files_updated++;
+    return 0;
+}
+
+static int patch_body(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st)
+{
+    (void)g;
+    const patch_arg *a = arg;
+    gr_edge_rec *e = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < a->nnodes; i++) {
+        const gr_node_patch *p = &a->nodes[i];
+        if (p->moved)
+            rc = node_pos(t, p->id, &p->n, p->sig, p->siglen, st);
+        if (cap < p->ncalls)
+            e = gr_xrealloc(e, (cap = p->ncalls) * sizeof *e);
+        for (size_t k = 0; k < p->ncalls; k++)
+            e[k] = (gr_edge_rec){p->id, p->calls[k], GE_CALLS};
+        if (!rc)
+            rc = node_edges(t, p->id, e, p->ncalls, 1, st);
+    }
+    free(e);
+    for (size_t i = 0; !rc && i < a->nfiles; i++)
+        rc = file_row(t, &a->files[i], st);
+    return rc ? rc : warnings_rows(t, g);
+}
+
+int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,
+                    const gr_node_patch *nodes, size_t nnodes, gr_update_stats *st, char *why, size_t whylen)
+{
+    memset(st, 0, sizeof *st);
+    st->files = nfiles;
+    patch_arg a = {files, nfiles, nodes, nnodes};
+    return run_tx(db, g, patch_body, &a, st, why, whylen);
 }

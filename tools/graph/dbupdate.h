@@ -52,6 +52,29 @@ int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *
 
 void gr_update_free(gr_update *u);
 
+/* The same transaction from a snapshot's view g (fastupdate.c): each
+ * node's row (position and, unless sig is NULL, signature: n's, when
+ * moved) and its call edges (the targets, sorted and distinct; other
+ * edges are left as they are), each file's byte count, and the warnings
+ * made g's, after checking the frame and each file's node count.  0, or -1 with the reason in why
+ * and nothing changed. */
+typedef struct gr_node_patch {
+    uint32_t id;
+    int moved;
+    gr_node n;       /* file, line, col, end_line, end_col */
+    const char *sig; /* NULL: the row's kept */
+    uint32_t siglen;
+    const uint32_t *calls;
+    size_t ncalls;
+} gr_node_patch;
+typedef struct gr_file_patch {
+    uint32_t file; /* id: index + 1 */
+    uint64_t bytes;
+    size_t nnodes; /* the node rows it has */
+} gr_file_patch;
+int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,
+                    const gr_node_patch *nodes, size_t nnodes, gr_update_stats *st, char *why, size_t whylen);
+
 /* 1 when a and b have the same shape (above): only positions,
  * signatures, sizes and calls may differ. */
 int gr_fg_same_shape(const fg_file *a, const fg_file *b);

@@ -174,6 +174,8 @@ void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt
     g->warnings[g->nwarnings].file = gr_strtab_intern(&g->st, file ? file : "", file ? strlen(file) : 0);
     g->warnings[g->nwarnings].line = line;
     g->warnings[g->nwarnings].msg = gr_xstrdup(buf);
+    g->warnings[g->nwarnings].ofile = g->warnings[g->nwarnings].oindex = 0;
+    g->warnings[g->nwarnings].okind = 0;
     g->nwarnings++;
 }
 
@@ -226,7 +228,13 @@ void gr_graph_finish(gr_graph *g)
         if (!w || edge_cmp(&g->edges[w - 1], &g->edges[i]))
             g->edges[w++] = g->edges[i];
     g->nedges = w;
-    warn_st = &g->st; /* merger thread only: qsort has no context argument */
+    gr_warnings_sort(g);
+}
+
+void gr_warnings_sort(gr_graph *g)
+{
+    size_t w;
+    warn_st = &g->st; /* one thread only: qsort has no context argument */
     if (g->nwarnings)
         qsort(g->warnings, g->nwarnings, sizeof *g->warnings, warn_cmp);
     w = 0;
@@ -238,4 +246,26 @@ void gr_graph_finish(gr_graph *g)
         g->warnings[w++] = g->warnings[i];
     }
     g->nwarnings = w;
+}
+
+char *gr_warnings_text(const gr_graph *g, size_t orphans)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    if (!o)
+        return gr_xstrdup("");
+    for (size_t i = 0; i < g->nwarnings; i++) {
+        const gr_warning *w = &g->warnings[i];
+        const char *f = gr_str(&g->st, w->file);
+        if (w->line)
+            fprintf(o, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
+        else
+            fprintf(o, "sluice graph: warning: %s: %s\n", f, w->msg);
+    }
+    if (orphans)
+        fprintf(o, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
+                orphans, orphans == 1 ? "" : "s");
+    fclose(o);
+    return text;
 }

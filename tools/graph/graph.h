@@ -89,7 +89,13 @@ typedef struct gr_warning {
     uint32_t file; /* strtab id of the file path ("" for none) */
     uint32_t line;
     char *msg;
+    /* where its line comes from, when from a source's text (so that a
+     * snapshot can move it with the text, snapshot.h): file index + 1 (0
+     * for none), and item or diagnostic index */
+    uint32_t ofile, oindex;
+    uint8_t okind; /* GR_WARN_ITEM, GR_WARN_DIAG */
 } gr_warning;
+enum { GR_WARN_ITEM = 1, GR_WARN_DIAG = 2 };
 
 /* Strings only written out (node paths and signatures, nearly all
  * distinct): appended, not interned, so they cost a copy and no hashing.
@@ -130,6 +136,8 @@ typedef struct gr_graph {
     int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
     gr_watchlist *watch;      /* NULL, or every path asked about is recorded (runrec.h) */
+    struct gr_resolved *keep; /* NULL, or what resolution leaves is kept there (snapshot.h) */
+    struct gr_mountlog *mlog; /* NULL, or every mount of a file is logged there (snapshot.h) */
 } gr_graph;
 
 /* What discovery and the merger ask the file system about goes through
@@ -163,9 +171,23 @@ uint32_t gr_graph_add_node(gr_graph *g, const gr_node *n);
 void gr_graph_add_edge(gr_graph *g, uint32_t src, int kind, uint32_t dst);
 void gr_graph_warn(gr_graph *g, const char *file, uint32_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The last warning's line is that of item or diagnostic index of file. */
+static inline void gr_warning_origin(gr_graph *g, uint32_t file, int kind, uint32_t index)
+{
+    gr_warning *w = &g->warnings[g->nwarnings - 1];
+    w->ofile = file + 1;
+    w->okind = (uint8_t)kind;
+    w->oindex = index;
+}
 
 /* Sorts and de-duplicates edges, sorts warnings: the canonical order. */
 void gr_graph_finish(gr_graph *g);
+/* The warnings' part of it: sorted by file, line and message, repeats
+ * dropped (and their messages freed). */
+void gr_warnings_sort(gr_graph *g);
+/* What a run says on standard error besides errors: its warnings and the
+ * orphan note (kept in the run record, to be said again); malloc'd. */
+char *gr_warnings_text(const gr_graph *g, size_t orphans);
 
 /* Module tree (mount.c): every crate root and what it reaches, then the
  * orphan files.  Needs every reachable file's fg_file in place. */
@@ -201,6 +223,23 @@ void gr_resolve_all(gr_graph *g);
  * aborts rather than race. */
 void gr_resolve_reserve(gr_graph *g);
 void gr_graph_unpin(gr_graph *g);
+
+/* One call at a time against a snapshot's read-only view (snapshot.h,
+ * fastupdate.c): the lookups a full run's third pass makes, with the
+ * snapshot's memo under a fresh one. */
+struct gr_resolved;
+typedef struct gr_resolver gr_resolver;
+gr_resolver *gr_resolver_new(gr_graph *view, const struct gr_resolved *saved);
+/* The node a reference of kind edge (enum gr_edge) and form (enum
+ * fg_form) with text, from node `from`, names: its target, else the
+ * unresolved node of its text, else 0 (a full run would make a new
+ * unresolved node). */
+uint32_t gr_resolver_ref(gr_resolver *rv, uint32_t from, const char *text, int edge, int form);
+/* Whether the last call's answer met a cycle or a cut of the lookups
+ * (itself or through a memoised answer): then it may depend on the
+ * order references are resolved in, and a full run must give it. */
+int gr_resolver_tainted(const gr_resolver *rv);
+void gr_resolver_free(gr_resolver *rv);
 
 /* Paths (mount.c): dir/rel with "." and ".." folded, as a new string. */
 char *gr_path_join(const char *dir, const char *rel);

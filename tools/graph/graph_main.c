@@ -18,12 +18,14 @@
 
 #include "dbupdate.h"
 #include "discover.h"
+#include "fastupdate.h"
 #include "emit.h"
 #include "graph.h"
 #include "graphcache.h"
 #include "parse_all.h"
 #include "runrec.h"
 #include "sluice/chan.h"
+#include "snapshot.h"
 #include "xalloc.h"
 
 int sl_graph_main(int argc, char **argv);
@@ -107,31 +109,12 @@ static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t,
     }
 }
 
-/* What a run says on standard error besides errors: its warnings and
- * the orphan note (kept in the run record, to be said again). */
 static char *warnings_text(const gr_graph *g)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *o = open_memstream(&text, &len);
-    if (!o)
-        return gr_xstrdup("");
-    for (size_t i = 0; i < g->nwarnings; i++) {
-        const gr_warning *w = &g->warnings[i];
-        const char *f = gr_str(&g->st, w->file);
-        if (w->line)
-            fprintf(o, "sluice graph: warning: %s:%u: %s\n", f, w->line, w->msg);
-        else
-            fprintf(o, "sluice graph: warning: %s: %s\n", f, w->msg);
-    }
     size_t orphans = 0;
     for (size_t i = 0; i < g->nfiles; i++)
         orphans += g->files[i].orphan;
-    if (orphans)
-        fprintf(o, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
-                orphans, orphans == 1 ? "" : "s");
-    fclose(o);
-    return text;
+    return gr_warnings_text(g, orphans);
 }
 
 typedef struct json_job {
@@ -176,6 +159,23 @@ static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, c
         rc = -1;
     }
     return rc;
+}
+
+/* The snapshot (snapshot.h) is written beside the outputs, on its own
+ * thread: both only read the finished graph. */
+typedef struct snap_job {
+    const char *dir;
+    const uint8_t *request;
+    const gr_graph *g;
+    uint8_t id[16];
+    int ok;
+} snap_job;
+
+static void *snap_thread(void *arg)
+{
+    snap_job *s = arg;
+    s->ok = gr_snap_save(s->dir, s->request, s->g, s->id) == 0;
+    return NULL;
 }
 
 /* "123", "64K", "512M", "2G" (powers of 1024) to bytes; -1 if not a size. */
@@ -303,7 +303,8 @@ int sl_graph_main(int argc, char **argv)
         gr_runrec_request(argv + optind, argc - optind, db, json, request);
         int st;
         char *said;
-        if (gr_runrec_unchanged(cache_dir, request, &st, &said)) {
+        /* (--update asks the same below, and more) */
+        if (!(update && !json) && gr_runrec_unchanged(cache_dir, request, &st, &said)) {
             if (!quiet)
                 fputs(said, stderr);
             if (show_stats)
@@ -314,10 +315,39 @@ int sl_graph_main(int argc, char **argv)
             return st;
         }
     }
+    char why[1024] = "";
+    /* --update where only bodies changed: the changed files against the
+     * last full run's snapshot, nothing else read (fastupdate.h) */
+    int64_t start_ns = (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec;
+    if (record && update && !json) {
+        gr_fast q = {.cache_dir = cache_dir, .db = db, .request = request, .cache = cache, .start_ns = start_ns};
+        int64_t f0 = sl_now();
+        if (gr_fast_update(&q, why, sizeof why)) {
+            if (!quiet)
+                fputs(q.warnings, stderr);
+            free(q.warnings);
+            gr_cache_close(cache, &cs);
+            if (show_stats && !q.changed)
+                fprintf(stderr, "sluice graph: no source's content has changed since the last run with these "
+                                "arguments: %s updated in place from the snapshot (nothing to change)\n", db);
+            else if (show_stats)
+                fprintf(stderr, "sluice graph: %zu changed files, only in bodies: %s updated in place from the "
+                                "snapshot in %.3f s: %zu node rows, %zu edges deleted, %zu inserted\n",
+                        q.changed, db, (sl_now() - f0) / 1e9, q.st.nodes_updated, q.st.edges_deleted,
+                        q.st.edges_inserted);
+            if (show_stats) {
+                fprintf(stderr, "  wall: changes %.3f s, shapes and snapshot %.3f s, resolve %.3f s, transaction %.3f s\n",
+                        q.wall[0] / 1e9, q.wall[1] / 1e9, q.wall[2] / 1e9, q.wall[3] / 1e9);
+                cache_stats(&cs);
+            }
+            return q.status;
+        }
+    }
+    char fast_why[1024];
+    snprintf(fast_why, sizeof fast_why, "%s", why);
     /* --update compares with what the last run read (dbupdate.h) */
     gr_runrec last;
     int have_last = record && update && gr_runrec_load(cache_dir, request, &last);
-    char why[1024] = "";
     if (update && !have_last)
         snprintf(why, sizeof why, "no record of a run with these arguments%s", cache ? "" : " (no cache)");
     int64_t t[6], cpu[6];
@@ -328,6 +358,13 @@ int sl_graph_main(int argc, char **argv)
     gr_watchlist watched = {0};
     if (record)
         g.watch = &watched;
+    /* a snapshot for the next --update (snapshot.h): with one database as the only output */
+    gr_resolved keep = {0};
+    gr_mountlog mlog = {0};
+    if (record && db && !json) {
+        g.keep = &keep;
+        g.mlog = &mlog;
+    }
     int status = 0;
     gr_parse_stats ps;
     if (gr_discover(&g, argv + optind, argc - optind)) {
@@ -376,7 +413,13 @@ int sl_graph_main(int argc, char **argv)
     if (up && !updated) /* the plan did not hold: the whole file after all */
         sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
     gr_update_free(up);
-    if (write_outputs(&g, sj, updated ? NULL : db, db_err, json)) {
+    snap_job snap = {cache_dir, request, &g, {0}, 0};
+    pthread_t snap_tid;
+    int snapping = g.keep && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
+    int wrc = write_outputs(&g, sj, updated ? NULL : db, db_err, json);
+    if (snapping)
+        pthread_join(snap_tid, NULL);
+    if (wrc) {
         status = 2;
         goto out;
     }
@@ -393,8 +436,7 @@ int sl_graph_main(int argc, char **argv)
             outs[nouts++] = db;
         if (json)
             outs[nouts++] = json;
-        gr_runrec_save(cache_dir, request, &watched, (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec, outs, nouts,
-                       status, said);
+        gr_runrec_save(cache_dir, request, &watched, start_ns, outs, nouts, status, said, snap.ok ? snap.id : NULL);
     }
     free(said);
     gr_cache_close(cache, &cs);
@@ -408,12 +450,16 @@ int sl_graph_main(int argc, char **argv)
                             "%zu inserted\n", db, us.files, us.nodes_updated, us.edges_deleted, us.edges_inserted);
         else if (update)
             fprintf(stderr, "  update: %s written whole: %s\n", db, why);
+        if (update && fast_why[0])
+            fprintf(stderr, "  update: not from the snapshot: %s\n", fast_why);
     }
 out:
     gr_cache_close(cache, NULL);
     if (have_last)
         gr_runrec_free(&last);
     gr_watchlist_free(&watched);
+    gr_resolved_free(&keep);
+    gr_mountlog_free(&mlog);
     gr_graph_free(&g);
     return status;
 }

@@ -40,7 +40,48 @@ struct gr_cache {
     char *dir; /* DIR/sluice-graph-1 */
     uint64_t max;
     atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted, tmp_seq;
+    /* zstd contexts, reused: one made per entry cost more than the
+     * compression of a small file's graph itself (its tables are set up
+     * and cleared each time) */
+    pthread_mutex_t lock;
+    ZSTD_CCtx *cfree[8];
+    ZSTD_DCtx *dfree[8];
+    int ncfree, ndfree;
 };
+
+static ZSTD_CCtx *cctx_take(gr_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    ZSTD_CCtx *x = c->ncfree ? c->cfree[--c->ncfree] : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return x ? x : ZSTD_createCCtx();
+}
+
+static void cctx_give(gr_cache *c, ZSTD_CCtx *x)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->ncfree < 8)
+        c->cfree[c->ncfree++] = x, x = NULL;
+    pthread_mutex_unlock(&c->lock);
+    ZSTD_freeCCtx(x);
+}
+
+static ZSTD_DCtx *dctx_take(gr_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    ZSTD_DCtx *x = c->ndfree ? c->dfree[--c->ndfree] : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return x ? x : ZSTD_createDCtx();
+}
+
+static void dctx_give(gr_cache *c, ZSTD_DCtx *x)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->ndfree < 8)
+        c->dfree[c->ndfree++] = x, x = NULL;
+    pthread_mutex_unlock(&c->lock);
+    ZSTD_freeDCtx(x);
+}
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -93,9 +134,11 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     c->dir = gr_xmalloc(n);
     snprintf(c->dir, n, "%s/%s", dir, SUBDIR);
     c->max = max_bytes;
+    pthread_mutex_init(&c->lock, NULL);
     struct stat st;
     if (mkdir_p(c->dir) || stat(c->dir, &st) || !S_ISDIR(st.st_mode) || access(c->dir, R_OK | W_OK | X_OK)) {
         snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
+        pthread_mutex_destroy(&c->lock);
         free(c->dir);
         free(c);
         return NULL;
@@ -173,8 +216,11 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
         gr_sha256(b + HEADER, n - HEADER, NULL, 0, sum);
         size_t plain = (size_t)rd64(b + 72);
         uint8_t *p = !memcmp(b + 56, sum, SUM) ? gr_xmalloc(plain ? plain : 1) : NULL;
-        if (p && ZSTD_decompress(p, plain, b + HEADER, n - HEADER) == plain)
+        ZSTD_DCtx *dx = p ? dctx_take(c) : NULL;
+        if (dx && ZSTD_decompressDCtx(dx, p, plain, b + HEADER, n - HEADER) == plain)
             f = fg_file_decode(p, plain, path, index);
+        if (dx)
+            dctx_give(c, dx);
         free(p);
     }
     free(b);
@@ -203,7 +249,10 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
     fg_file_encode(f, &plain, &plain_len);
     size_t cap = ZSTD_compressBound(plain_len);
     uint8_t *payload = gr_xmalloc(cap);
-    size_t n = ZSTD_compress(payload, cap, plain, plain_len, LEVEL);
+    ZSTD_CCtx *cx = cctx_take(c);
+    size_t n = cx ? ZSTD_compressCCtx(cx, payload, cap, plain, plain_len, LEVEL) : (size_t)-1;
+    if (cx)
+        cctx_give(c, cx);
     free(plain);
     if (ZSTD_isError(n)) {
         free(payload);
@@ -335,6 +384,11 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
         st->evicted = atomic_load(&c->evicted);
         st->size = size;
     }
+    for (int i = 0; i < c->ncfree; i++)
+        ZSTD_freeCCtx(c->cfree[i]);
+    for (int i = 0; i < c->ndfree; i++)
+        ZSTD_freeDCtx(c->dfree[i]);
+    pthread_mutex_destroy(&c->lock);
     free(c->dir);
     free(c);
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "graph.h"
+#include "snapshot.h"
 #include "xalloc.h"
 
 enum { MAX_MOUNT_DEPTH = 128 };
@@ -353,6 +354,7 @@ static void mount_decl(mount_ctx *m, const fg_file *f, uint32_t i, uint32_t mod_
     }
     const char *name = fg_ptr(f, f->items[i].name);
     uint32_t line = f->items[i].line;
+    size_t warned = g->nwarnings;
     if (found == UINT32_MAX) {
         if (cand.n == 1)
             gr_graph_warn(g, f->path, line, "module `%s`: file %s not found", name, cand.v[0]);
@@ -372,7 +374,10 @@ static void mount_decl(mount_ctx *m, const fg_file *f, uint32_t i, uint32_t mod_
         /* A file loaded through #[path] owns its own directory. */
         int child_mod_rs = f->items[i].path_attr.len > 0 || !strcmp(base_name(g->files[found].path), "mod.rs");
         mount_file(m, found, mod_node, child_mod_rs);
+        warned = SIZE_MAX; /* its warnings are its own */
     }
+    if (warned != SIZE_MAX && g->nwarnings > warned)
+        gr_warning_origin(g, f->index, GR_WARN_ITEM, i);
     gr_strlist_free(&cand);
 }
 
@@ -424,6 +429,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         uint32_t node = map[f->uses[u].item];
         add_import(g, f, u, node, g->nodes[node].parent);
     }
+    uint32_t pending0 = (uint32_t)g->npending;
     for (size_t r = 0; r < f->nrefs; r++) {
         if (g->npending == g->pending_cap) {
             g->pending_cap = g->pending_cap ? g->pending_cap * 2 : 1024;
@@ -431,6 +437,13 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         }
         g->pending[g->npending++] = (gr_pending){
             map[f->refs[r].from], f->gid_refs[r], f->refs[r].edge, f->refs[r].form};
+    }
+    if (g->mlog) { /* for a snapshot: this mount's nodes and references */
+        gr_mountlog *ml = g->mlog;
+        if (ml->n == ml->cap)
+            ml->v = gr_xrealloc(ml->v, (ml->cap = ml->cap ? 2 * ml->cap : 256) * sizeof *ml->v);
+        ml->v[ml->n++] = (gr_mounted){file, pending0, (uint32_t)f->nrefs, (uint32_t)(f->nitems ? f->nitems : 1), map};
+        map = NULL;
     }
     free(map);
     m->depth--;

@@ -152,8 +152,10 @@ size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send 
         gr_mount_intern(g, f);
     st->files++;
     st->bytes += f->bytes;
-    for (size_t i = 0; i < f->ndiags; i++)
+    for (size_t i = 0; i < f->ndiags; i++) {
         gr_graph_warn(g, f->path, f->diags[i].line, "%s", f->diags[i].msg);
+        gr_warning_origin(g, f->index, GR_WARN_DIAG, (uint32_t)i);
+    }
     size_t sent = 0;
     gr_strlist cand = {0};
     gr_mount_candidates(g, f, &cand);

@@ -18,10 +18,15 @@
 #include <string.h>
 
 #include "graph.h"
+#include "snapshot.h"
 #include "xalloc.h"
 
 enum ns { NS_TYPE, NS_VALUE, NS_ANY };
 enum { MAX_SEGS = 32, MAX_GLOB_DEPTH = 8, MAX_IMPORT_CHAIN = 256 };
+#define MEMO_TAINT 0x80000000u /* on a memoised answer: it may depend on the order of lookups */
+#define MEMO_PROV 0x40000000u  /* ... or it does unless the cycle it met resolves as assumed */
+#define MEMO_FLAGS (MEMO_TAINT | MEMO_PROV)
+#define MEMO_BUSY (MEMO_TAINT | MEMO_PROV) /* | the level computing it */
 
 typedef struct rs {
     gr_graph *g;
@@ -29,7 +34,20 @@ typedef struct rs {
     uint32_t s_crate, s_self, s_super, s_Self;
     gr_map libs;      /* (package + 1 or 0, name) -> lib crate node */
     gr_map crate_pkg; /* (crate node, 0) -> package + 1 */
-    gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1 */
+    gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1; MEMO_BUSY while computed */
+    const gr_map *memo_base; /* a snapshot's memo (read-only), consulted after memo */
+    int tainted;      /* the lookup under way met a cycle or a cut (lookup_in) */
+    /* Which answers may depend on the order of lookups (lookup_in): the
+     * memoised lookups under way, one inside another, as levels 1..open,
+     * each with the lowest level it met busy (Tarjan's low link) and
+     * whether its cycle went wrong; the keys answered provisionally. */
+    uint32_t open, levcap;
+    uint32_t *low;
+    uint8_t *viol;
+    gr_map assumed;   /* keys met busy (taken as "not found") */
+    gr_map prov_low;  /* provisional key -> the low link it was answered with */
+    uint64_t *prov;
+    size_t nprov, provcap;
     int nesting;      /* imports being resolved inside one another */
     gr_map field_type;/* (field node, 0) -> its type's node */
     uint8_t *named;   /* by string id: some node or import has this name */
@@ -98,6 +116,31 @@ static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, in
  * module be searched again and again (every miss, e.g. each mention of a
  * std type, walks every glob).  The entry is set to "not found" while it
  * is being computed, which also ends glob cycles (a::* in b, b::* in a). */
+/* The answer under way (level r->open, 0 for a reference itself)
+ * depends on something whose order could change it: its cycle is spoilt. */
+static void spoil(rs *r)
+{
+    if (r->open)
+        r->viol[r->open] = 1;
+    else
+        r->tainted = 1;
+}
+
+/* The answer under way depends on level `lev`, still open. */
+static void depends_on(rs *r, uint32_t lev)
+{
+    if (r->open && lev < r->low[r->open])
+        r->low[r->open] = lev;
+}
+
+/* A key's answer is known for good: clean, or tainted when its cycle
+ * went wrong; a reference that reads a tainted one is tainted. */
+static void settle(rs *r, uint64_t key, int bad)
+{
+    uint32_t v = gr_map_get(&r->memo, key) & ~MEMO_FLAGS;
+    gr_map_put(&r->memo, key, bad ? v | MEMO_TAINT : v);
+}
+
 static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int depth)
 {
     /* Most scopes asked are function bodies that declare nothing: no
@@ -106,11 +149,61 @@ static uint32_t lookup_in(rs *r, uint32_t scope, uint32_t name, int ns, int dept
         return 0;
     uint64_t key = gr_key(scope, name * 4u + (uint32_t)ns);
     uint32_t c = gr_map_get(&r->memo, key);
+    if (!c && r->memo_base)
+        c = gr_map_get(r->memo_base, key);
+    if ((c & MEMO_FLAGS) == MEMO_BUSY) {
+        /* A cycle: the lookups under way take this one as "not found".
+         * If it then finds nothing, that was its answer all along; if it
+         * finds something, what they memoised meanwhile depends on which
+         * of them started first - on the order references are resolved
+         * in.  Until its level is done their answers are provisional. */
+        gr_map_put(&r->assumed, key, 1);
+        depends_on(r, c & ~MEMO_FLAGS);
+        return 0;
+    }
+    if (c & MEMO_TAINT)
+        spoil(r);
+    else if (c & MEMO_PROV)
+        depends_on(r, gr_map_get(&r->prov_low, key));
     if (c)
-        return c - 1;
-    gr_map_put(&r->memo, key, 1);
+        return (c & ~MEMO_FLAGS) - 1;
+    uint32_t lev = ++r->open;
+    if (lev >= r->levcap) {
+        r->levcap = r->levcap ? 2 * r->levcap : 64;
+        r->low = gr_xrealloc(r->low, r->levcap * sizeof *r->low);
+        r->viol = gr_xrealloc(r->viol, r->levcap);
+    }
+    r->low[lev] = lev;
+    r->viol[lev] = 0;
+    size_t prov0 = r->nprov;
+    gr_map_put(&r->memo, key, MEMO_BUSY | lev);
     uint32_t t = lookup_uncached(r, scope, name, ns, depth);
+    r->open--;
+    int wrong = r->viol[lev] || (t && r->assumed.n && gr_map_get(&r->assumed, key));
+    uint32_t low = r->low[lev];
+    if (low < lev) { /* in a cycle with a lookup still under way: provisional */
+        gr_map_put(&r->memo, key, (t + 1) | MEMO_PROV);
+        gr_map_put(&r->prov_low, key, low);
+        if (r->nprov == r->provcap)
+            r->prov = gr_xrealloc(r->prov, (r->provcap = r->provcap ? 2 * r->provcap : 64) * sizeof *r->prov);
+        r->prov[r->nprov++] = key;
+        r->viol[low] |= (uint8_t)wrong;
+        depends_on(r, low);
+        return t;
+    }
+    /* the first lookup of its cycle (or of none): every answer given on
+     * the way is known now */
     gr_map_put(&r->memo, key, t + 1);
+    for (size_t i = prov0; i < r->nprov; i++)
+        settle(r, r->prov[i], wrong);
+    settle(r, key, wrong);
+    r->nprov = prov0;
+    if (wrong)
+        spoil(r);
+    if (!r->open && r->assumed.n) {
+        gr_map_free(&r->assumed);
+        gr_map_free(&r->prov_low);
+    }
     return t;
 }
 
@@ -125,8 +218,13 @@ static uint32_t lookup_uncached(rs *r, uint32_t scope, uint32_t name, int ns, in
         if (t && rank(g->nodes[t].kind, ns))
             return t;
     }
-    if (depth >= MAX_GLOB_DEPTH)
+    if (depth >= MAX_GLOB_DEPTH) {
+        /* cut short: the memoised answer depends on the depth it was
+         * first asked at (the key has no depth) */
+        if (gr_map_get(&g->globs, gr_key(scope, 0)))
+            spoil(r);
         return 0;
+    }
     for (uint32_t i = gr_map_get(&g->globs, gr_key(scope, 0)); i; i = g->imports[i].next) {
         uint32_t base = import_target(r, i);
         if (!base || base == scope)
@@ -268,16 +366,18 @@ static int segments(rs *r, const char *p, uint32_t *seg)
     return n;
 }
 
-static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns)
+/* A path given as its text t[0..tlen) (NUL-terminated), whose string id
+ * is text, or UINT32_MAX when it is no string of the graph. */
+static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen, uint32_t text, int ns)
 {
     gr_graph *g = r->g;
     uint32_t seg[MAX_SEGS];
     /* One segment (most references: a type, a function) is the text
      * itself, already interned: no splitting and no lookup. */
-    const char *t = gr_str(&g->st, text);
-    uint32_t tlen = gr_strlen(&g->st, text);
     int n;
     if (tlen && !memchr(t, ':', tlen)) {
+        if (text == UINT32_MAX)
+            return 0; /* no item, import or crate has that name */
         seg[0] = text;
         n = 1;
     } else {
@@ -314,11 +414,18 @@ static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns)
     return cur;
 }
 
+static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns)
+{
+    return resolve_text(r, scope, gr_str(&r->g->st, text), gr_strlen(&r->g->st, text), text, ns);
+}
+
 static uint32_t import_target(rs *r, uint32_t imp)
 {
     gr_import *im = &r->g->imports[imp];
     if (im->state == 2)
         return im->target;
+    if (im->state == 1 || r->nesting >= MAX_IMPORT_CHAIN)
+        spoil(r);
     if (im->state == 1)
         return 0; /* an import cycle: it names nothing */
     if (r->nesting >= MAX_IMPORT_CHAIN)
@@ -429,11 +536,11 @@ static void build_field_types(rs *r)
 }
 
 /* "field.method" called on self inside an impl of a type with that field. */
-static uint32_t field_method(rs *r, uint32_t from, uint32_t text)
+static uint32_t field_method(rs *r, uint32_t from, const char *s)
 {
     gr_graph *g = r->g;
     uint32_t st = self_type(r, from);
-    const char *s = gr_str(&g->st, text), *dot = strchr(s, '.');
+    const char *dot = strchr(s, '.');
     if (!st || !dot)
         return 0;
     uint32_t fname = gr_strtab_find(&g->st, s, (size_t)(dot - s));
@@ -448,16 +555,23 @@ static uint32_t field_method(rs *r, uint32_t from, uint32_t text)
     return 0;
 }
 
-/* prefix + name, as the text of an unresolved node. */
+/* prefix + name into buf[512], as the text of an unresolved node; its length. */
+static size_t prefixed(char *buf, const char *prefix, const char *name, size_t nl)
+{
+    size_t pl = strlen(prefix);
+    if (pl + nl > 511)
+        nl = 511 - pl;
+    memcpy(buf, prefix, pl);
+    memcpy(buf + pl, name, nl);
+    buf[pl + nl] = 0;
+    return pl + nl;
+}
+
 static uint32_t text_id(gr_graph *g, const char *prefix, uint32_t name)
 {
     char buf[512];
-    size_t pl = strlen(prefix), nl = gr_strlen(&g->st, name);
-    if (pl + nl > sizeof buf - 1)
-        nl = sizeof buf - 1 - pl;
-    memcpy(buf, prefix, pl);
-    memcpy(buf + pl, gr_str(&g->st, name), nl);
-    return gr_strtab_intern(&g->st, buf, pl + nl);
+    size_t n = prefixed(buf, prefix, gr_str(&g->st, name), gr_strlen(&g->st, name));
+    return gr_strtab_intern(&g->st, buf, n);
 }
 
 void gr_resolve_reserve(gr_graph *g)
@@ -488,6 +602,43 @@ void gr_resolve_reserve(gr_graph *g)
     gr_graph_reserve(g, g->nnodes + texts, g->nedges);
     g->pinned = 1;
     g->st.pinned = 1;
+}
+
+/* Before the references: what the impls, field types and imports made
+ * the lookups answer depends only on what the shape of every file
+ * (dbupdate.h) fixes, in an order it fixes too, so every run with these
+ * shapes memoises the same answers here, cycles or not: none is tainted. */
+static void fixed_so_far(rs *r)
+{
+    for (size_t i = 0; i < r->memo.cap; i++)
+        if (r->memo.slots[i].key)
+            r->memo.slots[i].val &= ~MEMO_FLAGS;
+    r->tainted = 0;
+    r->nprov = 0;
+    gr_map_free(&r->assumed);
+    gr_map_free(&r->prov_low);
+}
+
+/* What reference `text` (its string id, or UINT32_MAX when it is none)
+ * of kind edge and form from node `from` names; 0 for nothing. */
+static uint32_t ref_target(rs *r, uint32_t from, const char *text, uint32_t len, uint32_t id, int edge, int form)
+{
+    int ns = edge == GE_CALLS ? NS_VALUE : NS_TYPE;
+    uint32_t scope = from;
+    if (edge == GE_IMPL_OF || edge == GE_IMPLEMENTS)
+        scope = r->g->nodes[from].parent;
+    switch (form) {
+    case FF_PATH:
+        return resolve_text(r, scope, text, len, id, ns);
+    case FF_SELF_METHOD: {
+        uint32_t st = self_type(r, from);
+        return st && id != UINT32_MAX ? member(r, st, id, NS_VALUE, 0) : 0;
+    }
+    case FF_FIELD_METHOD:
+        return field_method(r, from, text);
+    default:
+        return 0;
+    }
 }
 
 void gr_resolve_all(gr_graph *g)
@@ -544,34 +695,51 @@ void gr_resolve_all(gr_graph *g)
         gr_graph_add_edge(g, g->imports[i].node, GE_IMPORTS, t ? t : unresolved(g, g->imports[i].path));
     }
 
-    /* 3. every reference, in the order they were recorded. */
+    /* 3. every reference, in the order they were recorded.  What a
+     * snapshot keeps (snapshot.h): whether any answer here depended on
+     * the order of lookups, and where each unresolved node was made. */
+    fixed_so_far(&r);
+    size_t by_imports = g->nnodes;
+    uint32_t *first_ref = NULL;
+    if (g->keep)
+        first_ref = gr_xcalloc(g->npending + (by_imports - g->nreal) + 1, sizeof *first_ref);
     for (size_t i = 0; i < g->npending; i++) {
         gr_pending p = g->pending[i];
-        uint32_t t = 0;
-        int ns = p.edge == GE_CALLS ? NS_VALUE : NS_TYPE;
-        uint32_t scope = p.from;
-        if (p.edge == GE_IMPL_OF || p.edge == GE_IMPLEMENTS)
-            scope = g->nodes[p.from].parent;
-        switch (p.form) {
-        case FF_PATH:
-            t = resolve_path(&r, scope, p.text, ns);
-            break;
-        case FF_SELF_METHOD: {
-            uint32_t st = self_type(&r, p.from);
-            t = st ? member(&r, st, p.text, NS_VALUE, 0) : 0;
-            break;
-        }
-        case FF_FIELD_METHOD:
-            t = field_method(&r, p.from, p.text);
-            break;
-        default:
-            break;
-        }
+        uint32_t t = ref_target(&r, p.from, gr_str(&g->st, p.text), gr_strlen(&g->st, p.text), p.text, p.edge, p.form);
         if (!t) /* the unresolved node's text: self.x for self calls, .x for other methods */
             t = unresolved(g, p.form == FF_PATH ? p.text : text_id(g, p.form == FF_EXPR_METHOD ? "." : "self.", p.text));
         gr_graph_add_edge(g, p.from, p.edge, t);
+        if (first_ref && g->nnodes > by_imports && !first_ref[g->nnodes - 1 - g->nreal])
+            first_ref[g->nnodes - 1 - g->nreal] = (uint32_t)i + 1;
     }
     free(impl_trait);
+    if (g->keep) { /* handed over: the snapshot writes them */
+        gr_resolved *k = g->keep;
+        k->memo = r.memo;
+        k->field_type = r.field_type;
+        k->libs = r.libs;
+        k->crate_pkg = r.crate_pkg;
+        k->named = r.named;
+        k->nnamed = r.nnamed;
+        k->holds = r.holds;
+        k->first_ref = first_ref;
+        k->nfirst = g->nnodes - g->nreal;
+        /* before gr_graph_finish drops repeats: lines that move apart
+         * with an edit make two warnings again */
+        k->warnings = gr_xmalloc((g->nwarnings ? g->nwarnings : 1) * sizeof *k->warnings);
+        for (size_t i = 0; i < g->nwarnings; i++) {
+            k->warnings[i] = g->warnings[i];
+            k->warnings[i].msg = gr_xstrdup(g->warnings[i].msg);
+        }
+        k->nwarnings = g->nwarnings;
+        for (size_t i = 0; i < g->nfiles; i++)
+            k->orphans += g->files[i].orphan;
+        memset(&r.memo, 0, sizeof r.memo);
+        memset(&r.field_type, 0, sizeof r.field_type);
+        memset(&r.libs, 0, sizeof r.libs);
+        memset(&r.crate_pkg, 0, sizeof r.crate_pkg);
+        r.named = r.holds = NULL;
+    }
     free(r.named);
     free(r.holds);
     free(r.kid_first);
@@ -580,4 +748,73 @@ void gr_resolve_all(gr_graph *g)
     gr_map_free(&r.crate_pkg);
     gr_map_free(&r.memo);
     gr_map_free(&r.field_type);
+    gr_map_free(&r.assumed);
+    gr_map_free(&r.prov_low);
+    free(r.prov);
+    free(r.low);
+    free(r.viol);
+}
+
+/* ---- one call at a time, against a snapshot (fastupdate.c) -------------- */
+
+struct gr_resolver {
+    rs r;
+};
+
+gr_resolver *gr_resolver_new(gr_graph *view, const gr_resolved *saved)
+{
+    gr_resolver *rv = gr_xcalloc(1, sizeof *rv);
+    rs *r = &rv->r;
+    r->g = view;
+    r->s_crate = gr_strtab_find(&view->st, "crate", 5);
+    r->s_self = gr_strtab_find(&view->st, "self", 4);
+    r->s_super = gr_strtab_find(&view->st, "super", 5);
+    r->s_Self = gr_strtab_find(&view->st, "Self", 4);
+    /* read-only views into the snapshot: lookups never write them */
+    r->libs = saved->libs;
+    r->crate_pkg = saved->crate_pkg;
+    r->field_type = saved->field_type;
+    r->memo_base = &saved->memo;
+    r->named = saved->named;
+    r->nnamed = saved->nnamed;
+    r->holds = saved->holds;
+    return rv;
+}
+
+uint32_t gr_resolver_ref(gr_resolver *rv, uint32_t from, const char *text, int edge, int form)
+{
+    rs *r = &rv->r;
+    gr_graph *g = r->g;
+    size_t len = strlen(text);
+    uint32_t id = gr_strtab_find(&g->st, text, len);
+    r->tainted = 0;
+    uint32_t t = ref_target(r, from, text, (uint32_t)len, id, edge, form);
+    if (t)
+        return t;
+    char buf[512];
+    const char *u = text;
+    if (form != FF_PATH) {
+        len = prefixed(buf, form == FF_EXPR_METHOD ? "." : "self.", text, len);
+        u = buf;
+    }
+    uint32_t uid = gr_strtab_find(&g->st, u, len);
+    return uid == UINT32_MAX ? 0 : gr_map_get(&g->unresolved, gr_key(uid, 0));
+}
+
+int gr_resolver_tainted(const gr_resolver *rv)
+{
+    return rv->r.tainted;
+}
+
+void gr_resolver_free(gr_resolver *rv)
+{
+    if (!rv)
+        return;
+    gr_map_free(&rv->r.memo);
+    gr_map_free(&rv->r.assumed);
+    gr_map_free(&rv->r.prov_low);
+    free(rv->r.prov);
+    free(rv->r.low);
+    free(rv->r.viol);
+    free(rv);
 }

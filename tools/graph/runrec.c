@@ -22,7 +22,7 @@
 #include "graphcache.h"
 #include "xalloc.h"
 
-#define MAGIC "SLGRUN2\0"
+#define MAGIC "SLGRUN3\0"
 #define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
 #define MAX_RECORD ((size_t)64 << 20)
 
@@ -160,6 +160,22 @@ static uint64_t get64(rd *r)
     return v;
 }
 
+static void get_snap(rd *r, uint8_t snap[16])
+{
+    memset(snap, 0, 16);
+    if (r->n - r->at < 16) {
+        r->bad = 1;
+        return;
+    }
+    memcpy(snap, r->p + r->at, 16);
+    r->at += 16;
+}
+
+void gr_watch_stat(gr_watch *x, const char *path)
+{
+    fill(x, path);
+}
+
 /* One watched path as recorded (path into buf, of size 65537). */
 static int get_watch(rd *r, gr_watch *was, char *buf)
 {
@@ -240,13 +256,15 @@ void gr_watchlist_uniq(gr_watchlist *w)
 }
 
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
-                    const char *const *outputs, int noutputs, int status, const char *warnings)
+                    const char *const *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
 {
+    static const uint8_t none[16];
     gr_watchlist_uniq(w);
     buf b = {0};
     put(&b, MAGIC, 8);
     put64(&b, (uint64_t)start_ns);
     put64(&b, (uint64_t)status);
+    put(&b, snap ? snap : none, 16);
     put64(&b, w->n);
     put64(&b, (uint64_t)noutputs);
     put64(&b, strlen(warnings));
@@ -323,10 +341,17 @@ int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
     memset(out, 0, sizeof *out);
     rd r = read_record(cache_dir, key);
     out->start_ns = (int64_t)get64(&r);
-    uint64_t st_code = get64(&r), nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
+    uint64_t st_code = get64(&r);
+    get_snap(&r, out->snap);
+    uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
     int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= r.n && nout <= 2;
-    if (ok)
+    if (ok) {
+        out->status = (int)st_code;
+        out->warnings = gr_xmalloc(wlen + 1);
+        memcpy(out->warnings, r.p + r.at, wlen);
+        out->warnings[wlen] = 0;
         r.at += wlen;
+    }
     char *path = gr_xmalloc(65537);
     for (uint64_t i = 0; ok && i < nwatch + nout; i++) {
         gr_watch w;
@@ -346,6 +371,7 @@ int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
 
 void gr_runrec_free(gr_runrec *r)
 {
+    free(r->warnings);
     gr_watchlist_free(&r->watched);
     gr_watchlist_free(&r->outputs);
     memset(r, 0, sizeof *r);
@@ -356,7 +382,10 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
     rd r = read_record(cache_dir, key);
     uint8_t *p = (uint8_t *)r.p;
     int64_t start = (int64_t)get64(&r);
-    uint64_t st_code = get64(&r), nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
+    uint64_t st_code = get64(&r);
+    uint8_t snap[16];
+    get_snap(&r, snap);
+    uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
     int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at;
     char *w = NULL;
     if (ok) {

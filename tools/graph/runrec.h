@@ -56,6 +56,9 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
 typedef struct gr_runrec {
     int64_t start_ns;
     gr_watchlist watched, outputs;
+    int status;      /* its exit status */
+    char *warnings;  /* what it printed as warnings */
+    uint8_t snap[16];/* the id of the snapshot (snapshot.h) its database matches; zeros for none */
 } gr_runrec;
 int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out);
 void gr_runrec_free(gr_runrec *r);
@@ -64,8 +67,12 @@ void gr_runrec_free(gr_runrec *r);
 int gr_watch_unchanged(const gr_watch *was, const gr_watch *now, int64_t start_ns);
 
 /* Writes the record (temporary file, rename); start_ns is the run's
- * start on CLOCK_REALTIME, outputs the files it wrote. */
+ * start on CLOCK_REALTIME, outputs the files it wrote, snap the id of the
+ * snapshot that describes them (NULL for none). */
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
-                    const char *const *outputs, int noutputs, int status, const char *warnings);
+                    const char *const *outputs, int noutputs, int status, const char *warnings,
+                    const uint8_t snap[16]);
+/* x filled from stat(path) now (x->path a copy of path). */
+void gr_watch_stat(gr_watch *x, const char *path);
 
 #endif

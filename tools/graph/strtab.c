@@ -206,6 +206,27 @@ static void map_resize(gr_map *m, size_t cap)
     m->cap = cap;
 }
 
+void gr_map_pack(const gr_map *m, gr_map *out)
+{
+    size_t cap = 1;
+    while (cap < m->n + m->n / 4 + 1) /* at most 80% full: a probe still ends soon */
+        cap *= 2;
+    memset(out, 0, sizeof *out);
+    if (!m->n)
+        return;
+    out->slots = gr_xcalloc(cap, sizeof *out->slots);
+    out->cap = cap;
+    out->n = m->n;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t j = slot(m->slots[i].key, cap - 1);
+        while (out->slots[j].key)
+            j = (j + 1) & (cap - 1);
+        out->slots[j] = m->slots[i];
+    }
+}
+
 void gr_map_reserve(gr_map *m, size_t n)
 {
     size_t cap = m->cap ? m->cap : 1024;

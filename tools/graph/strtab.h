@@ -58,6 +58,9 @@ typedef struct gr_map {
 } gr_map;
 
 void gr_map_free(gr_map *m);
+/* The entries of m in a new table of the least size that keeps it at
+ * most 80% full (for reading only: gr_map_put grows it at 50%). */
+void gr_map_pack(const gr_map *m, gr_map *out);
 /* Room for n entries without growing. */
 void gr_map_reserve(gr_map *m, size_t n);
 /* Value for key, or 0 (values are nonzero node or entry numbers). */

@@ -1,0 +1,574 @@
+/*
+ * snapshot.c - writing a full run's resolved tables to one file and
+ * mapping them back, checked, as a read-only graph (see snapshot.h and
+ * docs/formats/graph-snapshot.md).
+ *
+ * The file is a 128-byte header and a body of arrays, each padded to 8
+ * bytes, in a fixed order; the reader takes each array where it lies in
+ * the mapping (no copy) once the checksum matches and every value that
+ * the resolver follows has been checked: ids in range, parents before
+ * their children, chains pointing forward, a free slot in every hash
+ * table (so that every probe ends), imports all resolved.
+ */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "graph.h"
+#include "graphcache.h"
+#include "xalloc.h"
+
+#define MAGIC "SLGSNAP\0"
+enum { VERSION = 1, HEADER = 128, NMAPS = 9 };
+#define MAX_SNAP ((uint64_t)4 << 30)
+
+void gr_resolved_free(gr_resolved *k)
+{
+    gr_map_free(&k->memo);
+    gr_map_free(&k->field_type);
+    gr_map_free(&k->libs);
+    gr_map_free(&k->crate_pkg);
+    free(k->named);
+    free(k->holds);
+    free(k->first_ref);
+    for (size_t i = 0; k->warnings && i < k->nwarnings; i++)
+            free(k->warnings[i].msg);
+    free(k->warnings);
+    memset(k, 0, sizeof *k);
+}
+
+void gr_mountlog_free(gr_mountlog *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->v[i].map);
+    free(m->v);
+    memset(m, 0, sizeof *m);
+}
+
+/* The build and the layouts this file's arrays are in. */
+static void build_tag(uint8_t out[16])
+{
+    char b[512];
+    snprintf(b, sizeof b, "%s; node %zu import %zu slot %zu strent %zu", gr_cache_build_id(), sizeof(gr_node),
+             sizeof(gr_import), sizeof(gr_map_slot), sizeof(struct gr_strent));
+    uint8_t sum[32];
+    gr_sha256(b, strlen(b), NULL, 0, sum);
+    memcpy(out, sum, 16);
+}
+
+static void snap_path(const char *cache_dir, const uint8_t request[32], char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    char h[65];
+    for (int i = 0; i < 32; i++) {
+        h[2 * i] = hex[request[i] >> 4];
+        h[2 * i + 1] = hex[request[i] & 15];
+    }
+    h[64] = 0;
+    snprintf(out, cap, "%s/sluice-graph-1/runs/%s.snap", cache_dir, h);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* The body goes out through zstd (level 1: a third of its size, and
+ * the cache directory is bounded by the sources' size); the checksum is
+ * over the compressed bytes, as they lie in the file. */
+typedef struct wr {
+    int fd, ok;
+    uint64_t at, out; /* body bytes in, compressed bytes written */
+    XXH3_state_t *h;
+    ZSTD_CCtx *z;
+    uint8_t buf[1 << 17];
+} wr;
+
+static void emit(wr *w, const void *p, size_t len, ZSTD_EndDirective end)
+{
+    ZSTD_inBuffer in = {p, len, 0};
+    for (;;) {
+        ZSTD_outBuffer o = {w->buf, sizeof w->buf, 0};
+        size_t left = ZSTD_compressStream2(w->z, &o, &in, end);
+        if (ZSTD_isError(left)) {
+            w->ok = 0;
+            return;
+        }
+        XXH3_128bits_update(w->h, w->buf, o.pos);
+        w->out += o.pos;
+        for (size_t at = 0; w->ok && at < o.pos;) {
+            ssize_t k = write(w->fd, w->buf + at, o.pos - at);
+            if (k < 0 && errno == EINTR)
+                continue;
+            w->ok = k > 0;
+            at += w->ok ? (size_t)k : 0;
+        }
+        if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
+            return;
+    }
+}
+
+static void put(wr *w, const void *p, size_t len)
+{
+    w->at += len;
+    emit(w, p, len, ZSTD_e_continue);
+}
+
+static void put_arr(wr *w, const void *p, size_t len)
+{
+    static const uint8_t zero[8];
+    if (len)
+        put(w, p, len);
+    if (w->at % 8)
+        put(w, zero, 8 - w->at % 8);
+}
+
+static void put64(wr *w, uint64_t v)
+{
+    put(w, &v, 8);
+}
+
+/* A map, packed: the big ones are mostly empty slots as the resolver
+ * grew them, and every byte here is read back by the next fast run. */
+static void put_map(wr *w, const gr_map *m)
+{
+    gr_map p;
+    gr_map_pack(m, &p);
+    put64(w, p.cap);
+    put64(w, p.n);
+    put_arr(w, p.slots, p.cap * sizeof *p.slots);
+    gr_map_free(&p);
+}
+
+int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_graph *g, uint8_t id[16])
+{
+    const gr_resolved *k = g->keep;
+    const gr_mountlog *ml = g->mlog;
+    if (!k || !ml || k->nfirst != g->nnodes - g->nreal)
+        return -1;
+    char path[4300], tmp[4400];
+    snap_path(cache_dir, request, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    char *dir = gr_path_dirname(path);
+    mkdir(dir, 0777); /* runs/: the run record's directory, made here first */
+    free(dir);
+    wr *w = gr_xcalloc(1, sizeof *w);
+    w->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    w->ok = w->fd >= 0;
+    w->h = XXH3_createState();
+    w->z = ZSTD_createCCtx();
+    if (!w->ok || !w->h || !w->z) {
+        if (w->fd >= 0)
+            close(w->fd);
+        XXH3_freeState(w->h);
+        ZSTD_freeCCtx(w->z);
+        free(w);
+        return -1;
+    }
+    ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel, 1);
+    XXH3_128bits_reset(w->h);
+    uint8_t header[HEADER] = {0};
+    w->ok = pwrite(w->fd, header, HEADER, 0) == HEADER && lseek(w->fd, HEADER, SEEK_SET) == HEADER;
+    size_t npool = 0, paths_len = 0;
+    for (size_t i = 0; i < ml->n; i++)
+        npool += ml->v[i].nitems;
+    for (size_t i = 0; i < g->nfiles; i++)
+        paths_len += strlen(g->files[i].path) + 1;
+    size_t msgs_len = 0;
+    for (size_t i = 0; i < k->nwarnings; i++)
+        msgs_len += strlen(k->warnings[i].msg) + 1;
+    uint64_t counts[] = {g->nnodes, g->nreal, g->nfiles, g->st.n,  g->st.len,    g->st.mask, g->nimports, g->nassoc,
+                         k->nnamed, k->nfirst, ml->n,    npool,    paths_len,    k->nwarnings, msgs_len, k->orphans};
+    put_arr(w, counts, sizeof counts);
+    put_arr(w, g->nodes, g->nnodes * sizeof *g->nodes);
+    put_arr(w, g->st.ent, g->st.n * sizeof *g->st.ent);
+    put_arr(w, g->st.arena, g->st.len);
+    put_arr(w, g->st.slots, ((size_t)g->st.mask + 1) * sizeof *g->st.slots);
+    put_arr(w, g->imports, g->nimports * sizeof *g->imports);
+    const gr_map *maps[NMAPS] = {&g->children, &g->binds, &g->globs,    &g->assoc,   &g->unresolved,
+                                 &k->memo,     &k->field_type, &k->libs, &k->crate_pkg};
+    for (int i = 0; i < NMAPS; i++)
+        put_map(w, maps[i]);
+    put_arr(w, g->assoc_next, g->nassoc * 2 * sizeof *g->assoc_next);
+    put_arr(w, k->named, k->nnamed);
+    put_arr(w, k->holds, g->nreal);
+    put_arr(w, k->first_ref, k->nfirst * sizeof *k->first_ref);
+    /* a file with a warning whose line comes from no known place in it:
+     * a fast run cannot move that line, so it does not try */
+    uint8_t *warned = gr_xcalloc(g->nfiles + 1, 1);
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        uint32_t f = gr_map_get(&g->file_by_path, gr_key(k->warnings[i].file, 0));
+        if (f && k->warnings[i].line && !k->warnings[i].ofile)
+            warned[f - 1] = 1;
+    }
+    put_arr(w, warned, g->nfiles);
+    free(warned);
+    uint32_t off = 0;
+    for (size_t i = 0; i < g->nfiles; i++) {
+        put(w, &off, 4);
+        off += (uint32_t)strlen(g->files[i].path) + 1;
+    }
+    put_arr(w, &off, 4);
+    for (size_t i = 0; i < g->nfiles; i++)
+        put(w, g->files[i].path, strlen(g->files[i].path) + 1);
+    put_arr(w, NULL, 0);
+    uint32_t mapoff = 0;
+    for (size_t i = 0; i < ml->n; i++) {
+        uint32_t v[5] = {ml->v[i].file, ml->v[i].pending, ml->v[i].nrefs, ml->v[i].nitems, mapoff};
+        put(w, v, sizeof v);
+        mapoff += ml->v[i].nitems;
+    }
+    put_arr(w, NULL, 0);
+    for (size_t i = 0; i < ml->n; i++)
+        put(w, ml->v[i].map, ml->v[i].nitems * sizeof *ml->v[i].map);
+    put_arr(w, NULL, 0);
+    uint32_t msgoff = 0;
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        const gr_warning *x = &k->warnings[i];
+        uint32_t v[6] = {x->file, x->line, x->ofile, x->okind, x->oindex, msgoff};
+        put(w, v, sizeof v);
+        msgoff += (uint32_t)strlen(x->msg) + 1;
+    }
+    put_arr(w, NULL, 0);
+    for (size_t i = 0; i < k->nwarnings; i++)
+        put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
+    put_arr(w, NULL, 0);
+    emit(w, NULL, 0, ZSTD_e_end);
+    XXH128_hash_t sum = XXH3_128bits_digest(w->h);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, sum);
+    FILE *rnd = fopen("/dev/urandom", "rb");
+    int have_id = rnd && fread(id, 1, 16, rnd) == 16;
+    if (rnd)
+        fclose(rnd);
+    memcpy(header, MAGIC, 8);
+    uint32_t v32 = VERSION, h32 = HEADER;
+    memcpy(header + 8, &v32, 4);
+    memcpy(header + 12, &h32, 4);
+    memcpy(header + 16, request, 32);
+    memcpy(header + 48, id, 16);
+    build_tag(header + 64);
+    memcpy(header + 80, &w->out, 8);
+    memcpy(header + 88, c.digest, 16);
+    memcpy(header + 104, &w->at, 8);
+    int ok = w->ok && have_id && pwrite(w->fd, header, HEADER, 0) == HEADER;
+    /* no fsync: a snapshot cut short by a crash fails its checksum, and
+     * the run that meets it goes the full way */
+    if (close(w->fd))
+        ok = 0;
+    if (!ok || rename(tmp, path))
+        ok = 0, unlink(tmp);
+    XXH3_freeState(w->h);
+    ZSTD_freeCCtx(w->z);
+    free(w);
+    return ok ? 0 : -1;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+typedef struct rd {
+    const uint8_t *p;
+    size_t n, at;
+    int bad;
+} rd;
+
+/* count elements of size sz at the reader, 8-aligned after; NULL (bad) when short */
+static const void *take(rd *r, uint64_t count, size_t sz)
+{
+    if (r->bad || count > (r->n - r->at) / (sz ? sz : 1)) {
+        r->bad = 1;
+        return NULL;
+    }
+    const void *p = r->p + r->at;
+    r->at += count * sz;
+    r->at += (8 - r->at % 8) % 8;
+    if (r->at > r->n)
+        r->bad = 1;
+    return p;
+}
+
+static uint64_t take64(rd *r)
+{
+    const uint64_t *p = take(r, 1, 8);
+    return p ? *p : 0;
+}
+
+/* A map whose values are below `below` (nonzero; with taint, the memo's
+ * top bit aside), with a free slot. */
+static int take_map(rd *r, gr_map *m, uint64_t below, uint32_t taint)
+{
+    uint64_t cap = take64(r), n = take64(r);
+    if (r->bad || (cap & (cap - 1)) || n >= (cap ? cap : 1) || cap > ((uint64_t)1 << 32))
+        return 0;
+    const gr_map_slot *s = take(r, cap, sizeof *s);
+    if (!s)
+        return 0;
+    uint64_t used = 0;
+    for (uint64_t i = 0; i < cap; i++) {
+        if (!s[i].key)
+            continue;
+        used++;
+        if (!(s[i].val & ~taint) || (s[i].val & ~taint) >= below)
+            return 0;
+    }
+    if (used != n || (cap && used >= cap))
+        return 0;
+    m->slots = (gr_map_slot *)s;
+    m->cap = cap;
+    m->n = n;
+    return 1;
+}
+
+static int check_nodes(const gr_graph *g, uint32_t nstr)
+{
+    for (size_t id = 1; id < g->nnodes; id++) {
+        const gr_node *n = &g->nodes[id];
+        if (n->kind >= GK__COUNT || n->parent >= id || n->crate >= g->nnodes || n->target >= g->nnodes ||
+            (n->next_same && (n->next_same <= id || n->next_same >= g->nnodes)) || n->name >= nstr ||
+            n->file > g->nfiles)
+            return 0;
+    }
+    return 1;
+}
+
+static int check_strtab(const gr_strtab *t, size_t arena_len)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->ent[i].off >= arena_len || t->ent[i].len >= arena_len - t->ent[i].off ||
+            t->arena[t->ent[i].off + t->ent[i].len])
+            return 0;
+    size_t empty = 0;
+    for (size_t i = 0; i <= t->mask; i++) {
+        uint64_t e = t->slots[i];
+        empty += !e;
+        if (e && ((uint32_t)e == 0 || (uint32_t)e > t->n))
+            return 0;
+    }
+    return empty > 0 && t->n > 0 && t->ent[0].len == 0;
+}
+
+static int check_imports(const gr_graph *g, uint32_t nstr)
+{
+    for (size_t i = 1; i < g->nimports; i++) {
+        const gr_import *im = &g->imports[i];
+        if (im->node >= g->nnodes || im->scope >= g->nnodes || im->path >= nstr || im->bind >= nstr ||
+            im->state != 2 || im->target >= g->nnodes || (im->next && (im->next <= i || im->next >= g->nimports)))
+            return 0;
+    }
+    return 1;
+}
+
+static gr_snap *refuse(gr_snap *s, char *why, size_t whylen, const char *what)
+{
+    snprintf(why, whylen, "the snapshot %s", what);
+    gr_snap_close(s);
+    return NULL;
+}
+
+static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16], char *why, size_t whylen)
+{
+    const uint8_t *p = s->base;
+    uint8_t tag[16];
+    build_tag(tag);
+    uint32_t version, hsize;
+    uint64_t body;
+    if (s->len < HEADER || memcmp(p, MAGIC, 8))
+        return refuse(s, why, whylen, "is not one");
+    memcpy(&version, p + 8, 4);
+    memcpy(&hsize, p + 12, 4);
+    memcpy(&body, p + 80, 8);
+    if (version != VERSION || hsize != HEADER || memcmp(p + 64, tag, 16))
+        return refuse(s, why, whylen, "is from another version or build");
+    if (memcmp(p + 16, request, 32) || (id && memcmp(p + 48, id, 16)))
+        return refuse(s, why, whylen, "is not the one the last run's record names");
+    uint64_t raw;
+    memcpy(&raw, p + 104, 8);
+    if (body != s->len - HEADER || raw > MAX_SNAP * 8)
+        return refuse(s, why, whylen, "has the wrong length");
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(p + HEADER, body));
+    if (memcmp(c.digest, p + 88, 16))
+        return refuse(s, why, whylen, "fails its checksum");
+    /* page-aligned, and its pages made in one go rather than one fault
+     * at a time as zstd writes them */
+    s->raw_len = raw ? raw : 1;
+    s->raw = mmap(NULL, s->raw_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (s->raw == MAP_FAILED)
+        s->raw = NULL;
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    size_t got = s->raw && z ? ZSTD_decompressDCtx(z, s->raw, raw, p + HEADER, body) : (size_t)-1;
+    ZSTD_freeDCtx(z);
+    if (ZSTD_isError(got) || got != raw)
+        return refuse(s, why, whylen, "does not decompress to its size");
+    rd r = {s->raw, raw, 0, 0};
+    const uint64_t *cnt = take(&r, 16, 8);
+    if (!cnt)
+        return refuse(s, why, whylen, "is cut short");
+    uint64_t nnodes = cnt[0], nreal = cnt[1], nfiles = cnt[2], nstr = cnt[3], slen = cnt[4], smask = cnt[5],
+             nimports = cnt[6], nassoc = cnt[7], nnamed = cnt[8], nfirst = cnt[9], ninst = cnt[10],
+             npool = cnt[11], paths_len = cnt[12], nwarn = cnt[13], msgs_len = cnt[14];
+    if (!nnodes || nnodes >= UINT32_MAX || nreal > nnodes || !nreal || nfiles >= UINT32_MAX || !nstr ||
+        nstr >= UINT32_MAX || slen >= UINT32_MAX || smask >= UINT32_MAX || ((smask + 1) & smask) ||
+        !nimports || nimports >= UINT32_MAX || nassoc >= UINT32_MAX || nnamed > nstr || nfirst != nnodes - nreal ||
+        ninst >= UINT32_MAX || npool >= UINT32_MAX || paths_len >= UINT32_MAX || nwarn >= UINT32_MAX ||
+        msgs_len >= UINT32_MAX)
+        return refuse(s, why, whylen, "has impossible counts");
+    gr_graph *g = s->g = gr_xcalloc(1, sizeof *g);
+    g->nnodes = nnodes;
+    g->nreal = nreal;
+    g->nfiles = nfiles;
+    g->nimports = nimports;
+    g->nodes = (gr_node *)take(&r, nnodes, sizeof(gr_node));
+    g->st.ent = (struct gr_strent *)take(&r, nstr, sizeof(struct gr_strent));
+    g->st.arena = (char *)take(&r, slen, 1);
+    g->st.slots = (uint64_t *)take(&r, smask + 1, 8);
+    g->st.n = (uint32_t)nstr;
+    g->st.len = g->st.cap = slen;
+    g->st.ncap = (uint32_t)nstr;
+    g->st.mask = (uint32_t)smask;
+    g->st.pinned = 1;
+    g->imports = (gr_import *)take(&r, nimports, sizeof(gr_import));
+    if (r.bad || !check_strtab(&g->st, slen) || !check_nodes(g, (uint32_t)nstr) || !check_imports(g, (uint32_t)nstr))
+        return refuse(s, why, whylen, "holds a bad node, string or import");
+    gr_map *maps[NMAPS] = {&g->children, &g->binds, &g->globs, &g->assoc, &g->unresolved,
+                           &s->k.memo, &s->k.field_type, &s->k.libs, &s->k.crate_pkg};
+    /* memo values are node + 1 (never the busy mark); crate_pkg's package + 1 */
+    const uint64_t below[NMAPS] = {nnodes, nimports, nimports, nassoc ? nassoc : 1, nnodes,
+                                   nnodes + 1, nnodes, nnodes, UINT32_MAX};
+    for (int i = 0; i < NMAPS; i++)
+        if (!take_map(&r, maps[i], below[i], maps[i] == &s->k.memo ? 0x80000000u : 0))
+            return refuse(s, why, whylen, "holds a bad hash table");
+    g->assoc_next = (uint32_t *)take(&r, nassoc * 2, 4);
+    g->nassoc = nassoc;
+    for (size_t e = 1; g->assoc_next && e < nassoc; e++) {
+        uint32_t n = g->assoc_next[2 * e], next = g->assoc_next[2 * e + 1];
+        if (n >= nnodes || (next && (next <= e || next >= nassoc)))
+            return refuse(s, why, whylen, "holds a bad associated item");
+    }
+    s->k.named = (uint8_t *)take(&r, nnamed, 1);
+    s->k.nnamed = (uint32_t)nnamed;
+    s->k.holds = (uint8_t *)take(&r, nreal, 1);
+    s->k.first_ref = (uint32_t *)take(&r, nfirst, 4);
+    s->k.nfirst = nfirst;
+    s->warned = take(&r, nfiles, 1);
+    s->path_off = take(&r, nfiles + 1, 4);
+    s->paths = take(&r, paths_len, 1);
+    const uint32_t *inst = take(&r, ninst * 5, 4);
+    const uint32_t *pool = take(&r, npool, 4);
+    const uint32_t *warn = take(&r, nwarn * 6, 4);
+    const char *msgs = take(&r, msgs_len, 1);
+    if (r.bad || r.at != r.n)
+        return refuse(s, why, whylen, "is cut short or too long");
+    for (size_t i = 0; i < nfiles; i++)
+        if (s->path_off[i] >= paths_len || s->path_off[i + 1] <= s->path_off[i] || s->path_off[i + 1] > paths_len ||
+            s->paths[s->path_off[i + 1] - 1])
+            return refuse(s, why, whylen, "holds a bad file path");
+    for (size_t i = 0; i < npool; i++)
+        if (pool[i] >= nnodes)
+            return refuse(s, why, whylen, "holds a bad mount");
+    s->inst = gr_xcalloc(ninst ? ninst : 1, sizeof *s->inst);
+    s->ninst = ninst;
+    for (size_t i = 0; i < ninst; i++) {
+        const uint32_t *v = inst + 5 * i;
+        if (v[0] >= nfiles || !v[3] || v[4] > npool || v[3] > npool - v[4])
+            return refuse(s, why, whylen, "holds a bad mount");
+        s->inst[i] = (gr_mounted){v[0], v[1], v[2], v[3], (uint32_t *)(pool + v[4])};
+    }
+    s->k.warnings = gr_xcalloc(nwarn ? nwarn : 1, sizeof *s->k.warnings);
+    s->k.nwarnings = nwarn;
+    s->k.orphans = cnt[15];
+    for (size_t i = 0; i < nwarn; i++) {
+        const uint32_t *v = warn + 6 * i;
+        if (v[0] >= nstr || v[2] > nfiles || v[3] > GR_WARN_DIAG || v[5] >= msgs_len || !memchr(msgs + v[5], 0, msgs_len - v[5]))
+            return refuse(s, why, whylen, "holds a bad warning");
+        s->k.warnings[i] = (gr_warning){v[0], v[1], (char *)(msgs + v[5]), v[2], v[4], (uint8_t)v[3]};
+    }
+    return s;
+}
+
+gr_snap *gr_snap_open(const char *cache_dir, const uint8_t request[32], const uint8_t id[16], char *why,
+                      size_t whylen)
+{
+    char path[4300];
+    snap_path(cache_dir, request, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_SNAP ||
+        st.st_size < HEADER) {
+        snprintf(why, whylen, "no snapshot of the last full run");
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        snprintf(why, whylen, "the snapshot could not be mapped");
+        return NULL;
+    }
+    gr_snap *s = gr_xcalloc(1, sizeof *s);
+    s->base = p;
+    s->len = (size_t)st.st_size;
+    s->mapped = 1;
+    return parse(s, request, id, why, whylen);
+}
+
+gr_snap *gr_snap_from_bytes(const void *p, size_t n, const uint8_t request[32], const uint8_t id[16], char *why,
+                            size_t whylen)
+{
+    gr_snap *s = gr_xcalloc(1, sizeof *s);
+    s->base = gr_xmalloc(n ? n : 1); /* malloc: aligned for every array */
+    memcpy(s->base, p, n);
+    s->len = n;
+    return parse(s, request, id, why, whylen);
+}
+
+void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
+{
+    if (n < HEADER)
+        return NULL;
+    size_t cap = HEADER + ZSTD_compressBound(n - HEADER);
+    uint8_t *o = gr_xmalloc(cap);
+    memcpy(o, p, HEADER);
+    size_t z = ZSTD_compress(o + HEADER, cap - HEADER, (const uint8_t *)p + HEADER, n - HEADER, 1);
+    if (ZSTD_isError(z)) {
+        free(o);
+        return NULL;
+    }
+    uint64_t body = z, raw = n - HEADER;
+    build_tag(o + 64);
+    memcpy(o + 80, &body, 8);
+    memcpy(o + 104, &raw, 8);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(o + HEADER, z));
+    memcpy(o + 88, c.digest, 16);
+    *out_n = HEADER + z;
+    return o;
+}
+
+const char *gr_snap_file_path(const gr_snap *s, uint32_t i)
+{
+    return s->paths + s->path_off[i];
+}
+
+void gr_snap_close(gr_snap *s)
+{
+    if (!s)
+        return;
+    if (s->mapped)
+        munmap(s->base, s->len);
+    else
+        free(s->base);
+    if (s->raw)
+        munmap(s->raw, s->raw_len);
+    free(s->g);
+    free(s->inst);
+    free(s->k.warnings); /* their messages are the snapshot's */
+    free(s);
+}
