@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer */
 #include <zstd.h>
 
 #include "ageheader.h"
@@ -82,10 +83,16 @@ static int fail(const sl_packfile *pf, char *err, size_t errlen, int code, const
 
 /* ---- buffers ---- */
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
 /* Grows a scratch buffer (its contents are not kept): by half again at
  * least, in whole MiB past 1 MiB, and faulted in with one madvise, so
  * that reads of frames of about one size settle on one buffer at once
- * instead of faulting in fresh pages, page by page, frame after frame. */
+ * instead of faulting in fresh pages, page by page, frame after frame.
+ * A buffer of 2 MiB or more is aligned to 2 MiB and asks for huge pages:
+ * a 4 MiB frame is then two faults instead of a thousand, which is most
+ * of a lone read's cost (the first read of a process, `unpack --range`)
+ * where page faults are dear, as in a virtual machine. */
 static int reserve(uint8_t **p, size_t *cap, size_t need)
 {
     if (need <= *cap)
@@ -94,7 +101,19 @@ static int reserve(uint8_t **p, size_t *cap, size_t need)
     if (n > ((size_t)1 << 20))
         n = (n + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1);
     free(*p);
-    *p = malloc(n);
+    *p = NULL;
+    if (n >= HUGE_PAGE) {
+        n = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        void *q;
+        if (posix_memalign(&q, HUGE_PAGE, n) == 0)
+            *p = q;
+#ifdef MADV_HUGEPAGE
+        if (*p)
+            (void)madvise(*p, n, MADV_HUGEPAGE); /* a hint: without transparent huge pages, EINVAL */
+#endif
+    } else {
+        *p = malloc(n);
+    }
     *cap = *p ? n : 0;
 #ifdef MADV_POPULATE_WRITE
     uintptr_t a = ((uintptr_t)*p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)*p + n) & ~(uintptr_t)4095;
@@ -122,7 +141,9 @@ static scratch *scratch_get(sl_packfile *pf)
     if (s)
         pf->spare = s->next;
     pthread_mutex_unlock(&pf->mu);
-    if (!s && (s = calloc(1, sizeof *s)) && !(s->dctx = ZSTD_createDCtx())) {
+    if (!s && (s = calloc(1, sizeof *s)) &&
+        (!(s->dctx = ZSTD_createDCtx()) || ZSTD_isError(ZSTD_DCtx_setParameter(s->dctx, ZSTD_d_stableOutBuffer, 1)))) {
+        ZSTD_freeDCtx(s->dctx);
         free(s);
         s = NULL;
     }
@@ -237,15 +258,20 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
 }
 
 /* Decompresses the first `need` bytes of frame f (need < its size) into
- * dst, decrypting its chunks a group at a time and stopping as soon as
- * they are out: a range that ends inside a frame costs only what comes
+ * s->frame, decrypting its chunks a group at a time and stopping as soon
+ * as they are out: a range that ends inside a frame costs only what comes
  * before its end.  For age files only, because the prefix never reaches
  * the frame's checksum at its end: there each chunk's authentication is
- * what vouches for the bytes (and decoding is deterministic). */
-static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, size_t need, char *err,
-                        size_t errlen)
+ * what vouches for the bytes (and decoding is deterministic).  The output
+ * buffer holds the whole frame and is declared stable, so zstd decodes
+ * straight into it: otherwise it would allocate a window of the frame's
+ * size of its own (fresh pages in a fresh process) and copy out of it. */
+static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, size_t need, char *err, size_t errlen)
 {
-    ZSTD_outBuffer out = {dst, need, 0};
+    size_t dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
+    if (reserve(&s->frame, &s->frame_cap, dsize + 1))
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    ZSTD_outBuffer out = {s->frame, dsize, 0};
     uint64_t at = pf->coff[f], end = pf->coff[f + 1];
     size_t step = GROUP * SL_STREAM_CHUNK;
     ZSTD_DCtx_reset(s->dctx, ZSTD_reset_session_only);
@@ -296,12 +322,13 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
     uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
     if (from == a && to == b)
         return frame_decode(pf, s, f, buf + (a - offset), err, errlen);
-    if (from == a && pf->encrypted) /* a head of the frame: decode no further than needed, straight into place */
-        return frame_prefix(pf, s, f, buf + (a - offset), (size_t)(to - a), err, errlen);
-    if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
-        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
-    int rc = to < b && pf->encrypted ? frame_prefix(pf, s, f, s->frame, (size_t)(to - a), err, errlen)
-                                     : frame_decode(pf, s, f, s->frame, err, errlen);
+    int rc;
+    if (to < b && pf->encrypted) /* decode no further than needed */
+        rc = frame_prefix(pf, s, f, (size_t)(to - a), err, errlen);
+    else if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
+        rc = fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    else
+        rc = frame_decode(pf, s, f, s->frame, err, errlen);
     if (rc)
         return rc;
     memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
