@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "block.h"
 #include "packfile_keys.h"
@@ -145,7 +146,44 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
     return lo;
 }
 
-/* Original bytes [off, off + len) to the output, through the pipeline. */
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The pieces one after another on this thread, counted in the stages a
+ * pipeline would have (for --stats).  For a range of one piece - the
+ * usual random read - or -j1: a pipeline's threads, channels and blocks
+ * in flight would cost more than reading the one or two frames. */
+static int run_serial(range_job *r, sl_metrics *m)
+{
+    sl_stage *st[3] = {sl_metrics_stage(m, "source"), sl_metrics_stage(m, "work"), sl_metrics_stage(m, "sink")};
+    for (;;) {
+        void *piece, *done;
+        size_t bytes;
+        int64_t t0 = now_ns();
+        int rc = piece_source(r, &piece, &bytes);
+        int64_t t1 = now_ns();
+        if (rc <= 0)
+            return rc;
+        if (piece_work(r, 0, piece, &done, &bytes))
+            return -1;
+        int64_t t2 = now_ns();
+        rc = piece_sink(r, done, bytes);
+        int64_t t3 = now_ns();
+        for (int i = 0; i < 3; i++) {
+            sl_stage_add(st[i], 1, bytes);
+            sl_stage_busy(st[i], i == 0 ? t1 - t0 : i == 1 ? t2 - t1 : t3 - t2);
+        }
+        if (rc)
+            return rc;
+    }
+}
+
+/* Original bytes [off, off + len) to the output: serially when the range
+ * is one piece (or there is one worker), else through the pipeline. */
 static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t len, const char *label)
 {
     static const sl_pipeline_ops ops = {piece_source, piece_work, piece_sink, sl_block_drop};
@@ -154,6 +192,8 @@ static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t
     sl_session_progress(s, s->o.test ? "test" : label, len);
     s->m_name[0] = "frames";
     s->m_used = 1;
+    if (len <= PIECE_MAX || s->o.workers <= 1)
+        return run_serial(&r, s->m[0]);
     sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0]);
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
     sl_pipeline_free(p);
