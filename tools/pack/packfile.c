@@ -24,13 +24,14 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer */
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer, ZSTD_d_forceIgnoreChecksum */
 #include <zstd.h>
 
 #include "ageheader.h"
 #include "agekey.h"
 #include "armor.h"
 #include "packfile_keys.h"
+#include "packfile_sink.h"
 #include "reader.h"
 #include "seektable.h"
 #include "stream.h"
@@ -134,6 +135,17 @@ static void scratch_free(scratch *s)
     free(s);
 }
 
+/* A read's zstd context: its output buffer is stable (see frame_prefix).
+ * In age, each chunk's authentication already vouches for every
+ * compressed byte and decoding is deterministic, so the frames' XXH64 is
+ * not computed again (a few % of unpack); the seek table's copy of it
+ * is still compared with the frame's.  In plain zstd it is the only check. */
+static int dctx_setup(const sl_packfile *pf, ZSTD_DCtx *d)
+{
+    return ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)) ||
+           (pf->encrypted && ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum)));
+}
+
 static scratch *scratch_get(sl_packfile *pf)
 {
     pthread_mutex_lock(&pf->mu);
@@ -141,8 +153,7 @@ static scratch *scratch_get(sl_packfile *pf)
     if (s)
         pf->spare = s->next;
     pthread_mutex_unlock(&pf->mu);
-    if (!s && (s = calloc(1, sizeof *s)) &&
-        (!(s->dctx = ZSTD_createDCtx()) || ZSTD_isError(ZSTD_DCtx_setParameter(s->dctx, ZSTD_d_stableOutBuffer, 1)))) {
+    if (!s && (s = calloc(1, sizeof *s)) && (!(s->dctx = ZSTD_createDCtx()) || dctx_setup(pf, s->dctx))) {
         ZSTD_freeDCtx(s->dctx);
         free(s);
         s = NULL;
@@ -235,9 +246,51 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
 
 /* ---- reading ---- */
 
+/* Where sl__packfile_read_to hands decoded bytes, or NULL. */
+typedef struct sink_to {
+    sl__packfile_sink fn;
+    void *ctx;
+} sink_to;
+
+#define SINK_STEP ((size_t)256 << 10) /* decoded bytes handed on at a time, while still in the cache */
+#define FEED ((size_t)32 << 10)       /* compressed bytes given to zstd at a time when handing on */
+
+/* Decompresses frame f (its compressed bytes at src) into dst, handing
+ * every SINK_STEP of output to the sink as soon as it is out: the writer
+ * copies bytes that are still in the cache, where a whole 4 MiB frame
+ * written after decoding would come back from memory. */
+static int decode_handing_on(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, const uint8_t *src,
+                             const sink_to *w, char *err, size_t errlen)
+{
+    size_t csize = (size_t)(pf->coff[f + 1] - pf->coff[f]), dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
+    ZSTD_outBuffer out = {dst, dsize, 0}; /* stable: zstd decodes straight into it */
+    ZSTD_inBuffer in = {src, 0, 0};
+    size_t handed = 0, r = 1;
+    ZSTD_DCtx_reset(s->dctx, ZSTD_reset_session_only);
+    while (r != 0 && (in.pos < in.size || in.size < csize)) {
+        if (in.pos == in.size)
+            in.size = csize - in.size < FEED ? csize : in.size + FEED;
+        r = ZSTD_decompressStream(s->dctx, &out, &in);
+        if (ZSTD_isError(r))
+            return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s",
+                        f, (unsigned long long)pf->coff[f], ZSTD_getErrorName(r));
+        if (out.pos - handed >= SINK_STEP || (r == 0 && out.pos > handed)) {
+            if (w->fn(w->ctx, dst + handed, out.pos - handed, pf->doff[f] + handed))
+                return fail(pf, err, errlen, SL_PACKFILE_EIO, "the writer failed");
+            handed = out.pos;
+        }
+    }
+    if (r != 0 || out.pos != dsize)
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s", f,
+                    (unsigned long long)pf->coff[f], "its size differs from the seek table's");
+    return 0;
+}
+
 /* Decompresses frame f into dst (exactly its size) after checking that
- * its bytes are one zstd frame, with the seek table's checksum. */
-static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, char *err, size_t errlen)
+ * its bytes are one zstd frame, with the seek table's checksum; handing
+ * the output to w as it goes, if w is not NULL. */
+static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, const sink_to *w, char *err,
+                        size_t errlen)
 {
     size_t csize = (size_t)(pf->coff[f + 1] - pf->coff[f]), dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
     const uint8_t *src;
@@ -249,6 +302,8 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
         return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
                     "frame %zu (at stream offset %llu) is not the zstd frame its seek table entry describes", f,
                     (unsigned long long)pf->coff[f]);
+    if (w)
+        return decode_handing_on(pf, s, f, dst, src, w, err, errlen);
     size_t n = ZSTD_decompressDCtx(s->dctx, dst, dsize, src, csize);
     if (ZSTD_isError(n) || n != dsize)
         return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s", f,
@@ -313,29 +368,33 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
     return lo;
 }
 
-/* Copies what frame f holds of [offset, offset + len) into buf: a frame
- * that lies wholly inside is decompressed straight into place. */
+/* Copies what frame f holds of [offset, offset + len) into buf, and
+ * hands it to w if w is not NULL: a frame that lies wholly inside is
+ * decompressed straight into place. */
 static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offset, uint8_t *buf, size_t len,
-                      char *err, size_t errlen)
+                      const sink_to *w, char *err, size_t errlen)
 {
     uint64_t a = pf->doff[f], b = pf->doff[f + 1];
     uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
     if (from == a && to == b)
-        return frame_decode(pf, s, f, buf + (a - offset), err, errlen);
+        return frame_decode(pf, s, f, buf + (a - offset), w, err, errlen);
     int rc;
     if (to < b && pf->encrypted) /* decode no further than needed */
         rc = frame_prefix(pf, s, f, (size_t)(to - a), err, errlen);
     else if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
         rc = fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     else
-        rc = frame_decode(pf, s, f, s->frame, err, errlen);
+        rc = frame_decode(pf, s, f, s->frame, NULL, err, errlen);
     if (rc)
         return rc;
     memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
+    if (w && w->fn(w->ctx, buf + (from - offset), (size_t)(to - from), from))
+        return fail(pf, err, errlen, SL_PACKFILE_EIO, "the writer failed");
     return 0;
 }
 
-int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, char *err, size_t errlen)
+int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len, sl__packfile_sink fn, void *ctx,
+                         char *err, size_t errlen)
 {
     uint64_t size = pf->doff[pf->n];
     if (offset > size || len > size - offset)
@@ -347,13 +406,19 @@ int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, ch
     scratch *s = scratch_get(pf);
     if (!s)
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    sink_to w = {fn, ctx};
     int rc = 0;
     for (size_t f = frame_of(pf, offset); rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
-        rc = read_frame(pf, s, f, offset, buf, len, err, errlen);
+        rc = read_frame(pf, s, f, offset, buf, len, fn ? &w : NULL, err, errlen);
     scratch_put(pf, s);
     if (rc)
         memset(buf, 0, len); /* nothing unverified, and no half of a range */
     return rc;
+}
+
+int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, char *err, size_t errlen)
+{
+    return sl__packfile_read_to(pf, offset, buf, len, NULL, NULL, err, errlen);
 }
 
 /* ---- the seek table, from the end ---- */

@@ -22,6 +22,7 @@
 
 #include "block.h"
 #include "packfile_keys.h"
+#include "packfile_sink.h"
 #include "sluice/packfile.h"
 
 #define PIECE_MAX ((uint64_t)4 << 20) /* frames are joined into pieces of up to this much */
@@ -94,15 +95,24 @@ static int piece_source(void *ctx, void **item, size_t *bytes)
     return 1;
 }
 
+/* In place: decoded bytes go into the output file as they come (the
+ * file is linked into place only if the whole run succeeds). */
+static int pwrite_sink(void *ctx, const uint8_t *p, size_t n, uint64_t at)
+{
+    range_job *r = ctx;
+    return sl_session_pwrite(r->s, p, n, at - r->start);
+}
+
 static int piece_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
 {
     (void)worker;
     range_job *r = ctx;
     sl_block *b = in;
     char err[600];
-    int rc = sl_packfile_read(r->pf, b->offset, b->data, b->len, err, sizeof err) ? sl_fail_set(&r->s->fail, "%s", err)
-             : r->in_place ? sl_session_pwrite(r->s, b->data, b->len, b->offset - r->start)
-                           : 0;
+    int rc = sl__packfile_read_to(r->pf, b->offset, b->data, b->len, r->in_place ? pwrite_sink : NULL, r, err,
+                                  sizeof err)
+                 ? sl_fail_set(&r->s->fail, "%s", err)
+                 : 0;
     if (rc) {
         sl_block_free(b);
         return rc;
@@ -194,7 +204,10 @@ static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t
     s->m_used = 1;
     if (len <= PIECE_MAX || s->o.workers <= 1)
         return run_serial(&r, s->m[0]);
-    sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0]);
+    /* In place, each worker writes its own piece: the sink only counts,
+     * so pieces need not wait for each other to reach it in order (a
+     * slow frame would otherwise hold up the worker after it). */
+    sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0], !r.in_place);
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
     sl_pipeline_free(p);
     return rc;
