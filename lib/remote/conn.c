@@ -8,7 +8,9 @@
  * up to 2 s (with jitter, so members do not stampede a restarted server),
  * connects again, repeats the set-up (credentials, the send script, the
  * consumer group, which a server restarted without persistence no longer
- * has) and runs the whole pipeline again.  A refused password is final.
+ * has) and runs the whole pipeline again.  A refused password is final,
+ * and so is a lost connection once the remote is told to stop: a worker
+ * stopping while its server is away must not wait for it forever.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -245,14 +247,38 @@ int sl__rconn_open(sl__rconn *k)
     }
 }
 
-/* Connects again, with backoff, until the give-up time. */
+/* A member told to stop (sl_remote_chan_stop) waits for no server: what
+ * it holds unacknowledged stays pending, for others to reclaim. */
+static int stopping(sl__rconn *k)
+{
+    sl_remote *r = k->r;
+    if (!atomic_load(&r->stop))
+        return 0;
+    sl__rerr(r, "redis://%s:%d: stopping: not reconnecting", r->url.host, r->url.port);
+    return 1;
+}
+
+/* Sleeps ns in short slices, so that a stop is seen within 20 ms: 0, or
+ * -1 when stopping. */
+static int backoff(sl__rconn *k, int64_t ns)
+{
+    for (int64_t end = sl_now() + ns, left; (left = end - sl_now()) > 0;) {
+        if (stopping(k))
+            return -1;
+        sleep_ns(left < 20000000 ? left : 20000000);
+    }
+    return stopping(k) ? -1 : 0;
+}
+
+/* Connects again, with backoff, until the give-up time (or a stop). */
 static int reconnect(sl__rconn *k, const char *why)
 {
     sl_remote *r = k->r;
     sl__rlog(r, "lost redis://%s:%d (%s); reconnecting", r->url.host, r->url.port, why);
     int64_t start = sl_now(), wait = 10000000;
     for (;;) {
-        sleep_ns(wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000);
+        if (backoff(k, wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000))
+            return SL_REMOTE_ECONN;
         int rc = sl__rconn_connect(k);
         if (rc == SL_OK) {
             sl__rstat(r, ST_RECONNECTS, 1);

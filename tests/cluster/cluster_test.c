@@ -53,8 +53,12 @@ typedef struct res {
     char data[];
 } res;
 
+static uint64_t empty_every; /* a test's jobs 0, N, 2N, ... have no input at all */
+
 static void input_of(uint64_t job, sl_cluster_buf *b)
 {
+    if (empty_every && job % empty_every == 0)
+        return;
     char piece[32];
     int n = snprintf(piece, sizeof piece, "job-%llu;", (unsigned long long)job);
     for (uint64_t i = 0; i <= job % 40; i++)
@@ -74,7 +78,8 @@ static res *make_res(const void *data, size_t len)
 {
     res *r = malloc(sizeof *r + len + 1);
     r->len = len;
-    memcpy(r->data, data, len);
+    if (len) /* an empty input's result is empty: data may be NULL */
+        memcpy(r->data, data, len);
     r->data[len] = 0;
     return r;
 }
@@ -139,7 +144,7 @@ static void check_results(run *r, uint64_t njobs)
         sl_cluster_buf in = {0}, want = {0};
         input_of(j, &in);
         rev_run(NULL, in.data, in.len, &want, NULL, 0);
-        CHECK(r->result[j] && strlen(r->result[j]) == want.len && !memcmp(r->result[j], want.data, want.len));
+        CHECK(r->result[j] && strlen(r->result[j]) == want.len && (!want.len || !memcmp(r->result[j], want.data, want.len)));
         sl_cluster_buf_free(&in);
         sl_cluster_buf_free(&want);
     }
@@ -319,6 +324,32 @@ SL_TEST(cluster_three_workers_give_every_job_exactly_one_result)
     free_results(&r);
 }
 
+SL_TEST(cluster_job_with_empty_input_is_sent_and_answered_once)
+{
+    static run r;
+    proc w;
+    start_worker(&w, "empty", NULL, 1);
+    empty_every = 5;
+    bg b;
+    sl_cluster *c = run_in_background(&b, &r, "empty", 60);
+    /* an empty input once passed for "never sent": its result was stale,
+     * the job sent again, forever */
+    for (int i = 0; i < 2000 && !atomic_load(&b.done); i++)
+        usleep(10000);
+    CHECK(atomic_load(&b.done));
+    pthread_join(b.t, NULL);
+    check_results(&r, 60);
+    sl_cluster_stats st;
+    sl_cluster_stats_read(c, &st);
+    CHECK_EQ(st.remote, 59); /* all but job 13, which cannot be sent */
+    CHECK_EQ(st.stale, 0);
+    CHECK_EQ(st.resent, 0);
+    sl_cluster_free(c);
+    stop_worker(&w);
+    empty_every = 0;
+    free_results(&r);
+}
+
 SL_TEST(cluster_jobs_of_a_worker_killed_mid_run_are_reclaimed)
 {
     static run r;
@@ -366,6 +397,35 @@ SL_TEST(cluster_worker_stopped_mid_batch_answers_it_before_it_exits)
     sl_cluster_free(c);
     stop_worker(&fresh);
     free_results(&r);
+}
+
+SL_TEST(cluster_worker_stopped_while_its_server_is_gone_exits_at_once)
+{
+    proc w;
+    start_worker(&w, "gone", NULL, 1);
+    for (int i = 0; i < 3000 && !log_has(&w, "serving"); i++)
+        usleep(10000);
+    CHECK(log_has(&w, "serving"));
+    redis_stop();
+    for (int i = 0; i < 3000 && !log_has(&w, "reconnecting"); i++)
+        usleep(10000);
+    CHECK(log_has(&w, "reconnecting"));
+    /* it used to back off and reconnect forever, deaf to SIGTERM: the
+     * thread that ends the serving threads was the one reconnecting */
+    kill(w.pid, SIGTERM);
+    int status = 0;
+    pid_t got = 0;
+    int64_t t0 = sl_now();
+    while ((got = waitpid(w.pid, &status, WNOHANG)) == 0 && sl_now() - t0 < 2000 * MS)
+        usleep(10000);
+    if (got == 0) {
+        kill(w.pid, SIGKILL);
+        waitpid(w.pid, NULL, 0);
+    }
+    CHECK(got == w.pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    unlink(w.log);
+    redis_start();
 }
 
 SL_TEST(cluster_run_completes_across_a_server_restart)

@@ -174,6 +174,7 @@ typedef struct sl_cluster_stats {
     uint64_t duplicates, stale, foreign, malformed;   /* results dropped */
     uint64_t failed_remote, resent, reclaimed;        /* jobs a worker could not run; batches sent again */
     uint64_t batches_sent, bytes_sent, batches_in, bytes_in, round_trips;
+    int64_t pump_load_ns, pump_send_ns, pump_wait_ns, pump_decode_ns; /* where the pump's time went */
     size_t nworkers;
     struct { char name[256]; uint64_t jobs, busy_us; } workers[32]; /* results taken, per worker */
 } sl_cluster_stats;

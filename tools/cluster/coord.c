@@ -4,12 +4,15 @@
  *
  * Three kinds of thread share one table of jobs under one lock:
  *
- *   the pump     sends jobs from the front of the queue in batches (one
- *                round trip for all the batches it has room for), reads
- *                the workers' replies, checks each result (this run's, a
- *                job that was sent, the hash of exactly the input sent)
- *                and decodes it; sends again what stayed unanswered past
- *                the resend time; takes back unread batches at the end
+ *   the pump     two threads.  The sender sends jobs from the front of
+ *                the queue in batches (one round trip for all the batches
+ *                it has room for), sends again what stayed unanswered
+ *                past the resend time, takes back unread batches at the
+ *                end.  The receiver reads the workers' replies, checks
+ *                each result (this run's, a job that was sent, the hash
+ *                of exactly the input sent) and decodes it.  Apart, a
+ *                send that waits on the server never delays a result,
+ *                nor the window slot its reply frees
  *   local        (-j N) run jobs from the back of the queue; when it is
  *   threads      empty, they run sent jobs whose results have not come
  *                (oldest first): so a dead or missing worker delays the
@@ -45,6 +48,7 @@ typedef struct cjob {
     uint8_t here_only;   /* cannot be sent, or a worker could not run it */
     uint8_t answered;    /* a worker's result for its last send is on its way to the collector */
     uint8_t hash[SL_CLUSTER_HASH];
+    uint8_t loaded;      /* in and len hold the input sent (len may be 0: in is then NULL) */
     unsigned char *in;   /* the input sent, kept for a local backup run */
     size_t len;
     int64_t sent_at;
@@ -86,7 +90,7 @@ struct sl_cluster {
     int64_t answer_ns;       /* how long workers take to answer a job: a moving average, 0 before any */
 
     sl_chan *results;
-    pthread_t pump, *locals;
+    pthread_t pump, receiver, *locals;
     unsigned nlocals;
     sl_cluster_stats st;
 };
@@ -199,6 +203,15 @@ void sl_cluster_add(sl_cluster *c, uint64_t job, uint64_t size)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* Drops a job's loaded input.  Caller holds the lock. */
+static void forget_input(cjob *x)
+{
+    free(x->in);
+    x->in = NULL;
+    x->len = 0;
+    x->loaded = 0;
+}
+
 /* ---- results ---- */
 
 static void deliver(sl_cluster *c, uint32_t job, int32_t worker, void *result)
@@ -302,7 +315,8 @@ static void run_here(sl_cluster *c, unsigned thread, uint32_t j, int backup)
     pthread_mutex_lock(&c->lock);
     cjob *x = &c->jobs[j];
     uint64_t id = x->id;
-    const unsigned char *in = backup ? x->in : NULL;
+    /* a backup runs from the input sent, even an empty one: "" is not NULL */
+    const unsigned char *in = backup ? (x->in ? x->in : (const unsigned char *)"") : NULL;
     size_t len = backup ? x->len : 0;
     x->running = 1;
     if (!backup)
@@ -317,10 +331,8 @@ static void run_here(sl_cluster *c, unsigned thread, uint32_t j, int backup)
     pthread_mutex_lock(&c->lock);
     x = &c->jobs[j];
     x->running = 0;
-    if (x->state == J_DONE) {
-        free(x->in);
-        x->in = NULL;
-    }
+    if (x->state == J_DONE)
+        forget_input(x);
     pthread_mutex_unlock(&c->lock);
     deliver(c, j, FROM_HERE, result);
 }
@@ -345,6 +357,16 @@ static void *local_main(void *arg)
 }
 
 /* ---- the pump: sending ---- */
+
+/* Adds the time since t0 to a figure of --stats; returns now. */
+static int64_t add_time(sl_cluster *c, int64_t *figure, int64_t t0)
+{
+    int64_t now = sl_now();
+    pthread_mutex_lock(&c->lock);
+    *figure += now - t0;
+    pthread_mutex_unlock(&c->lock);
+    return now;
+}
 
 /* Takes up to a batch of jobs off the front of the queue: at most a
  * sixteenth of what is queued, so that a short run still spreads over
@@ -400,6 +422,7 @@ static size_t load_batch(sl_cluster *c, uint32_t *js, size_t n)
         cjob *x = &c->jobs[js[i]];
         x->in = in.data;
         x->len = in.len;
+        x->loaded = 1;
         sl_cluster_hash(x->in, x->len, x->hash);
         pthread_mutex_unlock(&c->lock);
         js[keep++] = js[i];
@@ -469,6 +492,7 @@ static int send_some(sl_cluster *c)
         if (!js[nb])
             break;
         size_t n = take_batch(c, js[nb], c->cfg.batch_jobs);
+        int64_t t0 = sl_now();
         n = n ? load_batch(c, js[nb], n) : 0;
         if (!n) {
             free(js[nb]);
@@ -482,13 +506,16 @@ static int send_some(sl_cluster *c)
         }
         ns[nb] = n;
         encode_batch(c, js[nb], n, &msgs[nb]);
+        add_time(c, &c->st.pump_load_ns, t0);
         bufs[nb] = (sl_remote_buf){msgs[nb].data, msgs[nb].len, ""};
         nb++;
     }
     int rc = 0;
     if (nb) {
         size_t sent = 0;
+        int64_t t0 = sl_now();
         int src = sl_remote_scatter(c->work, c->gather, bufs, nb, &sent, SL_FOREVER);
+        add_time(c, &c->st.pump_send_ns, t0);
         pthread_mutex_lock(&c->lock);
         record_sent(c, js, ns, bufs, sent, sl_now());
         check_queue(c, "record_sent");
@@ -534,7 +561,7 @@ static int admit(sl_cluster *c, const sl_cluster_result *x, uint64_t *id)
         c->st.duplicates++;
         return 0;
     }
-    if (!j->in || memcmp(j->hash, x->hash, SL_CLUSTER_HASH)) { /* never sent, or not this input */
+    if (!j->loaded || memcmp(j->hash, x->hash, SL_CLUSTER_HASH)) { /* never sent, or not this input */
         c->st.stale++;
         return 0;
     }
@@ -611,8 +638,7 @@ static void send_again(sl_cluster *c, size_t b)
     for (uint32_t i = cb->n; i-- > 0;) {
         cjob *x = &c->jobs[cb->jobs[i]];
         if (x->state == J_SENT && x->batch == (int32_t)b && !x->answered && !x->running) {
-            free(x->in);
-            x->in = NULL;
+            forget_input(x);
             q_push_front(c, cb->jobs[i]);
         }
     }
@@ -631,6 +657,7 @@ static void close_answered(sl_cluster *c, const char *id)
         c->open_batches--;
         send_again(c, b);
         check_queue(c, "close_answered");
+        pthread_cond_broadcast(&c->wake); /* the sender: room in the window */
         return;
     }
 }
@@ -644,9 +671,12 @@ static int read_replies(sl_cluster *c, int64_t deadline)
     sl_remote_msg *got[READ_AT_ONCE];
     size_t n = 0;
     int rc;
+    int64_t t0 = sl_now();
     while (n < READ_AT_ONCE && (rc = sl_remote_recv(c->gather, &got[n], deadline)) == SL_OK) {
         sl_remote_msg *m = got[n++];
+        t0 = add_time(c, &c->st.pump_wait_ns, t0);
         take_reply(c, m);
+        t0 = add_time(c, &c->st.pump_decode_ns, t0);
         if (m->request) {
             pthread_mutex_lock(&c->lock);
             close_answered(c, m->request);
@@ -654,6 +684,7 @@ static int read_replies(sl_cluster *c, int64_t deadline)
         }
         deadline = 0; /* the rest only if already here */
     }
+    add_time(c, &c->st.pump_wait_ns, t0);
     int ack = n ? sl_remote_ack_many(c->gather, got, n) : SL_OK;
     for (size_t i = 0; i < n; i++)
         sl_remote_msg_free(got[i]);
@@ -696,9 +727,10 @@ static void tidy_batches(sl_cluster *c, int64_t now, int all)
         gone[ngone++] = cb->id;
     }
     check_queue(c, "tidy_batches");
+    int dead = c->remote_dead;
     pthread_mutex_unlock(&c->lock);
-    /* batch ids are stable: batches only ever grow at the end */
-    if (ngone && !c->remote_dead)
+    /* batch ids are stable: only this thread adds batches, at the end */
+    if (ngone && !dead)
         sl_remote_delete(c->work, gone, ngone);
     free(gone);
 }
@@ -719,8 +751,12 @@ static void say_if_nobody(sl_cluster *c, int64_t now)
 /* The queue is gone for good: everything sent comes back to be run here. */
 static void lose_remote(sl_cluster *c)
 {
-    note(c, "lost the queue: finishing here");
     pthread_mutex_lock(&c->lock);
+    if (c->remote_dead) { /* the other pump thread saw it first */
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    note(c, "lost the queue: finishing here");
     c->remote_dead = 1;
     for (size_t j = 0; j < c->njobs; j++)
         if (c->jobs[j].state == J_SENT && !c->jobs[j].running)
@@ -745,19 +781,36 @@ static void run_here_only(sl_cluster *c)
     }
 }
 
+/* Whether the sender has nothing to do: the window is full, or nothing
+ * it may send is queued.  Caller holds the lock. */
+static int nothing_to_send(const sl_cluster *c)
+{
+    if (c->open_batches >= c->cfg.window)
+        return 1;
+    size_t i = c->qhead, n = c->qlen;
+    while (n && c->jobs[c->q[i]].state == J_DONE) { /* skipped when popped */
+        i = (i + 1) % c->qcap;
+        n--;
+    }
+    return !n || (c->jobs[c->q[i]].here_only && c->nlocals);
+}
+
+/* The sender: fills the window whenever there is room, and keeps house.
+ * It never reads a reply: a send that waits on the server (a full queue,
+ * a busy or far server) holds up no result and frees no window slot late. */
 static void *pump_main(void *arg)
 {
     sl_cluster *c = arg;
     int64_t next_tidy = sl_now() + 1000000000LL;
     for (;;) {
         pthread_mutex_lock(&c->lock);
-        int finished = c->finished;
+        int finished = c->finished, dead = c->remote_dead; /* the receiver may set it */
         pthread_mutex_unlock(&c->lock);
         if (finished)
             break;
         if (!c->nlocals)
             run_here_only(c);
-        if (c->remote_dead) {
+        if (dead) {
             if (c->nlocals)
                 break;
             struct timespec ts = {0, 20000000};
@@ -765,8 +818,6 @@ static void *pump_main(void *arg)
             continue;
         }
         int sent = send_some(c);
-        if (sent >= 0 && read_replies(c, sl_deadline_in(sent ? 2000000 : 100000000)) < 0)
-            sent = -1;
         if (sent < 0) {
             lose_remote(c);
             continue;
@@ -777,8 +828,29 @@ static void *pump_main(void *arg)
             tidy_batches(c, now, 0);
             next_tidy = now + 1000000000LL;
         }
+        pthread_mutex_lock(&c->lock);
+        if (!sent && !c->finished && nothing_to_send(c))
+            wait_until(c, now + 100000000LL); /* a reply, a job, the end; or housekeeping */
+        pthread_mutex_unlock(&c->lock);
     }
     tidy_batches(c, sl_now(), 1); /* take back whatever is still unread */
+    return NULL;
+}
+
+/* The receiver: reads, checks and decodes the workers' replies as they
+ * come, and frees their batches' window slots. */
+static void *receive_main(void *arg)
+{
+    sl_cluster *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        int stop = c->finished || c->remote_dead;
+        pthread_mutex_unlock(&c->lock);
+        if (stop)
+            break;
+        if (read_replies(c, sl_deadline_in(100000000)) < 0)
+            lose_remote(c);
+    }
     return NULL;
 }
 
@@ -824,10 +896,8 @@ static void collect(sl_cluster *c)
         }
         x->state = J_DONE;
         check_queue(c, "collect");
-        if (!x->running) {
-            free(x->in);
-            x->in = NULL;
-        }
+        if (!x->running)
+            forget_input(x);
         c->done++;
         c->st.jobs++;
         if (it.worker == FROM_HERE)
@@ -926,24 +996,23 @@ int sl_cluster_run(sl_cluster *c)
         }
     }
     c->nlocals = started;
-    if (pthread_create(&c->pump, NULL, pump_main, c) != 0) {
-        pthread_mutex_lock(&c->lock);
-        c->finished = 1;
-        pthread_cond_broadcast(&c->wake);
-        pthread_mutex_unlock(&c->lock);
-        for (unsigned i = 0; i < started; i++)
-            pthread_join(c->locals[i], NULL);
-        return -1;
-    }
-    collect(c);
+    int pump = pthread_create(&c->pump, NULL, pump_main, c) == 0;
+    int receiver = pump && pthread_create(&c->receiver, NULL, receive_main, c) == 0;
+    if (receiver)
+        collect(c);
     pthread_mutex_lock(&c->lock);
     c->finished = 1;
     pthread_cond_broadcast(&c->wake);
     pthread_mutex_unlock(&c->lock);
     sl_chan_close(c->results); /* late copies are dropped by whoever made them */
-    pthread_join(c->pump, NULL);
+    if (receiver)
+        pthread_join(c->receiver, NULL);
+    if (pump)
+        pthread_join(c->pump, NULL);
     for (unsigned i = 0; i < started; i++)
         pthread_join(c->locals[i], NULL);
+    if (!receiver)
+        return -1;
     item it;
     while (sl_chan_try_recv(c->results, &it) == SL_OK) {
         c->st.duplicates++;
@@ -1024,4 +1093,7 @@ void sl_cluster_stats_print(sl_cluster *c, FILE *out)
             (double)s.bytes_in / 1e6, (unsigned long long)s.round_trips, (unsigned long long)s.resent,
             (unsigned long long)s.reclaimed, (unsigned long long)s.duplicates, (unsigned long long)s.stale,
             (unsigned long long)s.foreign, (unsigned long long)s.malformed, (unsigned long long)s.failed_remote);
+    fprintf(out, "  pump: %.2f s loading and encoding, %.2f s sending, %.2f s waiting for replies, %.2f s decoding\n",
+            (double)s.pump_load_ns / 1e9, (double)s.pump_send_ns / 1e9, (double)s.pump_wait_ns / 1e9,
+            (double)s.pump_decode_ns / 1e9);
 }

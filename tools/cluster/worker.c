@@ -6,9 +6,12 @@
  * sends its results (sl_remote_reply), and never before, so a worker that
  * dies at any moment leaves its batch pending for another worker to
  * reclaim, and a worker that lives never loses one.  The bridge thread
- * reads no more batches than there are threads to take them; SIGTERM
- * stops the reading, lets every thread finish and answer the batch in its
- * hands and those already read, and only then exits.  A message that is
+ * reads up to two batches a thread ahead; the serving threads run them
+ * and hand the results to one replier thread, which sends and
+ * acknowledges while they run the next (so neither a read nor a reply
+ * round trip leaves a thread idle).  SIGTERM stops the reading, lets every
+ * thread finish and answer the batch in its hands and those already read,
+ * and only then exits.  A message that is
  * not a job batch is refused (logged, acknowledged away) and the worker
  * goes on: nothing on the queue can crash it.
  */
@@ -37,7 +40,16 @@ typedef struct worker {
     int64_t delay_ns; /* tests: SLUICE_WORKER_TEST_DELAY_MS before each job */
     atomic_int fatal, running;
     atomic_uint_fast64_t batches, jobs, failed, refused, gone, bytes_in, bytes_out;
+    sl_chan *replies; /* of reply: results on their way, to the replier thread */
+    /* time: serving threads waiting for a batch, running one, handing its
+     * results on; the replier sending them */
+    atomic_uint_fast64_t idle_ns, run_ns, handoff_ns, reply_ns;
 } worker;
+
+typedef struct reply {
+    sl_remote_msg *m;     /* the batch, held (not acknowledged) until replied */
+    sl_cluster_buf res;   /* its results */
+} reply;
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -176,17 +188,19 @@ static int coordinator_alive(worker *w, const sl_remote_msg *m, alive_memo *memo
     return alive;
 }
 
-static void serve_one(worker *w, const sl_remote_msg *m, void **states, sl_cluster_buf *res, alive_memo *alive_memo)
+/* Serves one batch: 1 when m went to the replier (which frees it), 0 when
+ * the caller still owns it. */
+static int serve_one(worker *w, sl_remote_msg *m, void **states, alive_memo *alive_memo)
 {
     char err[256];
     sl_cluster_jobs jobs;
     if (!m->reply_to) {
         refuse(w, m, "a job batch without a reply address");
-        return;
+        return 0;
     }
     if (sl_cluster_jobs_decode(m->data, m->len, &jobs, err, sizeof err) != 0) {
         refuse(w, m, err);
-        return;
+        return 0;
     }
     int alive = coordinator_alive(w, m, alive_memo);
     if (alive == 0) { /* its coordinator is gone: nobody would read the results */
@@ -195,48 +209,86 @@ static void serve_one(worker *w, const sl_remote_msg *m, void **states, sl_clust
             say("skipped batch %s: its coordinator is gone", m->id);
         sl_remote_ack(w->q, m);
         sl_cluster_jobs_free(&jobs);
-        return;
+        return 0;
     }
     if (w->verbose)
         say("took batch %s: %u %s jobs%s", m->id, jobs.n, jobs.kind, m->reclaimed ? " (reclaimed)" : "");
-    run_batch(w, m, &jobs, states, res);
+    sl_cluster_buf res = {0};
+    int64_t t0 = sl_now();
+    run_batch(w, m, &jobs, states, &res);
+    int64_t t1 = sl_now();
+    atomic_fetch_add(&w->run_ns, (uint64_t)(t1 - t0));
     atomic_fetch_add(&w->batches, 1);
     atomic_fetch_add(&w->jobs, jobs.n);
     atomic_fetch_add(&w->bytes_in, m->len);
     sl_cluster_jobs_free(&jobs);
-    if (res->failed) {
+    if (res.failed) {
         say("batch %s: out of memory for its results; left for another worker", m->id);
-        return;
+        sl_cluster_buf_free(&res);
+        return 0;
     }
-    int rc = sl_remote_reply(w->q, m, res->data, res->len);
+    reply rp = {m, res};
+    if (sl_chan_send(w->replies, &rp) != SL_OK) { /* cannot happen: closed only after every serve ends */
+        sl_cluster_buf_free(&res);
+        return 0;
+    }
+    atomic_fetch_add(&w->handoff_ns, (uint64_t)(sl_now() - t1));
+    return 1;
+}
+
+/* The replier: sends each batch's results and acknowledges the batch in
+ * one round trip, while the serving threads already run the next batch.
+ * A batch is still acknowledged only once its results are on the reply
+ * stream: what the replier has not sent when the worker dies is pending,
+ * and reclaimed by another worker after the lease. */
+static void send_reply(worker *w, const reply *rp)
+{
+    if (atomic_load(&w->fatal))
+        return; /* the server is gone for good: left pending, for another worker */
+    int64_t t0 = sl_now();
+    int rc = sl_remote_reply(w->q, rp->m, rp->res.data, rp->res.len);
+    atomic_fetch_add(&w->reply_ns, (uint64_t)(sl_now() - t0));
     if (rc == SL_OK)
-        atomic_fetch_add(&w->bytes_out, res->len);
+        atomic_fetch_add(&w->bytes_out, rp->res.len);
     else if (rc == SL_CLOSED) {
         atomic_fetch_add(&w->gone, 1);
         if (w->verbose)
-            say("batch %s: its coordinator left before the results came", m->id);
+            say("batch %s: its coordinator left before the results came", rp->m->id);
     } else {
         say("%s", sl_remote_error(w->q));
         atomic_store(&w->fatal, 1);
     }
 }
 
+static void *replier(void *arg)
+{
+    worker *w = arg;
+    reply rp;
+    while (sl_chan_recv(w->replies, &rp) == SL_OK) {
+        send_reply(w, &rp);
+        sl_remote_msg_free(rp.m);
+        sl_cluster_buf_free(&rp.res);
+    }
+    return NULL;
+}
+
 static void *serve(void *arg)
 {
     worker *w = arg;
     void **states = calloc(w->nkinds ? w->nkinds : 1, sizeof *states);
-    sl_cluster_buf res = {0};
     alive_memo memo = {"", 0};
     sl_remote_msg *m;
+    int64_t t0 = sl_now();
     while (states && !atomic_load(&w->fatal) && sl_chan_recv(w->in, &m) == SL_OK) {
-        serve_one(w, m, states, &res, &memo);
-        sl_remote_msg_free(m);
+        atomic_fetch_add(&w->idle_ns, (uint64_t)(sl_now() - t0));
+        if (!serve_one(w, m, states, &memo))
+            sl_remote_msg_free(m);
+        t0 = sl_now();
     }
     for (size_t i = 0; states && i < w->nkinds; i++)
         if (states[i] && w->kinds[i]->state_free)
             w->kinds[i]->state_free(states[i]);
     free(states);
-    sl_cluster_buf_free(&res);
     atomic_fetch_sub(&w->running, 1);
     return NULL;
 }
@@ -319,6 +371,16 @@ static int open_queue(worker *w, const char *url, const sl_remote_opts *o, const
     }
 }
 
+static void summary(const worker *w)
+{
+    say("%llu jobs in %llu batches (%.1f MB in, %.1f MB out), %llu failed, %llu refused, %llu for coordinators gone",
+        (unsigned long long)w->jobs, (unsigned long long)w->batches, (double)w->bytes_in / 1e6,
+        (double)w->bytes_out / 1e6, (unsigned long long)w->failed, (unsigned long long)w->refused,
+        (unsigned long long)w->gone);
+    say("time: %.2f s running jobs, %.2f s waiting for batches, %.2f s handing results on; %.2f s replying",
+        (double)w->run_ns / 1e9, (double)w->idle_ns / 1e9, (double)w->handoff_ns / 1e9, (double)w->reply_ns / 1e9);
+}
+
 int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *kinds, size_t nkinds)
 {
     const char *url = NULL;
@@ -341,21 +403,31 @@ int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    sl_remote_opts o = {.batch = (size_t)threads, .lease_ns = (int64_t)(lease * 1e9), .give_up_ns = SL_FOREVER,
+    /* Two batches a thread read ahead: the next is here when a thread
+     * finishes one, however slow the server is to answer a read. */
+    sl_remote_opts o = {.batch = 2 * (size_t)threads, .lease_ns = (int64_t)(lease * 1e9), .give_up_ns = SL_FOREVER,
                         .log = remote_log};
     if (open_queue(&w, url, &o, &set) != 0)
         return 2;
     w.in = sl_remote_chan(w.q);
-    pthread_t *t = calloc((size_t)threads, sizeof *t);
+    w.replies = sl_chan_new(sizeof(reply), 2 * (size_t)threads);
+    pthread_t rep, *t = calloc((size_t)threads, sizeof *t);
     long started = 0;
-    atomic_store(&w.running, (int)threads);
-    for (; w.in && t && started < threads; started++)
-        if (pthread_create(&t[started], NULL, serve, &w) != 0)
-            break;
-    atomic_fetch_sub(&w.running, (int)(threads - started));
+    if (w.in && w.replies && t && pthread_create(&rep, NULL, replier, &w) == 0) {
+        atomic_store(&w.running, (int)threads);
+        for (; started < threads; started++)
+            if (pthread_create(&t[started], NULL, serve, &w) != 0)
+                break;
+        atomic_fetch_sub(&w.running, (int)(threads - started));
+        if (!started) {
+            sl_chan_close(w.replies);
+            pthread_join(rep, NULL);
+        }
+    }
     if (!started) {
         fprintf(stderr, "sluice worker: could not start threads\n");
         free(t);
+        sl_chan_free(w.replies);
         sl_remote_close(w.q);
         return 2;
     }
@@ -367,6 +439,9 @@ int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *
     sl_remote_chan_stop(w.q);
     for (long i = 0; i < started; i++)
         pthread_join(t[i], NULL);
+    sl_chan_close(w.replies); /* the replier sends what it has, then ends */
+    pthread_join(rep, NULL);
+    sl_chan_free(w.replies);
     free(t);
     int status = 0;
     if (!sig) { /* the threads ended by themselves: the bridge or a reply failed for good */
@@ -374,10 +449,7 @@ int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *
         status = 1;
     }
     if (!quiet)
-        say("%llu jobs in %llu batches (%.1f MB in, %.1f MB out), %llu failed, %llu refused, %llu for coordinators gone",
-            (unsigned long long)w.jobs, (unsigned long long)w.batches, (double)w.bytes_in / 1e6,
-            (double)w.bytes_out / 1e6, (unsigned long long)w.failed, (unsigned long long)w.refused,
-            (unsigned long long)w.gone);
+        summary(&w);
     sl_remote_close(w.q);
     return status;
 }

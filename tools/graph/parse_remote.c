@@ -114,9 +114,9 @@ static void add_file(remote *r, uint32_t file, const char *path)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* The file's bytes, as they are sent.  Not sent: a file that cannot be
- * read (the run here says why, as a local run does), an empty one, and
- * one whose graph is in the cache (the run here takes it from there). */
+/* The file's bytes, as they are sent (an empty file too).  Not sent: a
+ * file that cannot be read (the run here says why, as a local run does)
+ * and one whose graph is in the cache (the run here takes it from there). */
 static int r_load(void *ctx, uint64_t job, sl_cluster_buf *in)
 {
     remote *r = ctx;
@@ -125,10 +125,6 @@ static int r_load(void *ctx, uint64_t job, sl_cluster_buf *in)
     size_t len = 0;
     if (file_of(r, job, &f) || gr_source_read(f.path, &buf, &len, err, sizeof err))
         return -1;
-    if (len == 0) { /* nothing to ship; and the coordinator takes a job with no input for one never sent */
-        free(buf);
-        return -1;
-    }
     if (r->cache) {
         uint8_t key[GR_CACHE_KEY];
         gr_cache_key(buf, len, key);
