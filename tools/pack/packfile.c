@@ -144,8 +144,9 @@ static void scratch_free(scratch *s)
  * is still compared with the frame's.  In plain zstd it is the only check. */
 static int dctx_setup(const sl_packfile *pf, ZSTD_DCtx *d)
 {
-    return ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)) ||
-           (pf->encrypted && ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum)));
+    if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)))
+        return -1;
+    return pf->encrypted && ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum));
 }
 
 static scratch *scratch_get(sl_packfile *pf)

@@ -5,9 +5,11 @@
  * All stand on sluice/packfile.h: the bytes wanted are cut at frame edges
  * into pieces that a pipeline's workers read through one shared handle
  * (each piece's chunks decrypted and authenticated, its frames
- * decompressed and verified), so a big range runs on every core and a
- * small one touches one or two frames.  To a regular file each worker
- * writes its piece in place with pwrite; otherwise the ordered sink writes.
+ * decompressed and verified), so a big range runs on every core; a range
+ * of one piece (any random read) is read on the calling thread, touching
+ * one or two frames and starting no thread.  To a regular file the bytes
+ * go in place with pwrite as they decode (packfile_sink.h); otherwise the
+ * ordered sink writes each verified piece.
  * A whole file read this way needs no frame scanner and no copy between
  * stages, which is where the streaming path spends its time.  --list
  * prints the seek table, or, for a stream without one, the frames the
