@@ -4,8 +4,9 @@
 #   - local:    sluice TOOL -j2
 #   - cluster:  sluice TOOL -j0 --workers URL (the coordinator computes
 #               nothing itself) with two `sluice worker -j1` processes,
-#               through a redis-server of the benchmark's own (AOF on,
-#               fsync every second, its files on tmpfs)
+#               through a redis-server of the benchmark's own (its files
+#               on tmpfs; AOF as a deployment runs it: on, fsync every
+#               second, Redis's default auto-rewrite; AOF=no turns it off)
 # TOOL graph (the default): the Debian crate corpus (/usr/share/cargo/registry,
 # `scripts/install-deps.sh graph-bench`), both runs writing --db, the two
 # databases byte-identical every round.  TOOL md: every .md file under
@@ -13,12 +14,16 @@
 # writing an -o tree, the trees identical every round.
 # Reported: wall time (median of RUNS rounds, default 3; each round runs
 # both, in turn), the CPU each process took (coordinator, workers,
-# redis-server), the queue's throughput as a share of local -j2 (target:
+# redis-server with its children: the AOF rewrite runs in a forked child),
+# the queue's throughput as a share of local -j2 (target:
 # >= 85%), and from the coordinator's --stats the bytes each job and each
 # result cost on the wire and the round trips per batch (target: at most
 # one round trip to Redis per batch of jobs, each way).
 #
-# usage: build/bench/cluster [graph|md] [CORPUS_DIR]     (RUNS=N to change the repeat count)
+# usage: build/bench/cluster [graph|md] [CORPUS_DIR]
+#   RUNS=N      rounds (default 3)
+#   AOF=no      the server without an append-only file (default: everysec)
+#   SLUICE=BIN  another build's sluice, measured with this script (before/after)
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$bench/.." && pwd)
@@ -26,7 +31,9 @@ tool=${1:-graph}
 case $tool in graph|md) ;; *) echo "usage: build/bench/cluster [graph|md] [CORPUS_DIR]" >&2; exit 2 ;; esac
 corpus=${2:-}
 runs=${RUNS:-3}
-sluice=$build/sluice
+sluice=${SLUICE:-$build/sluice}
+aof=${AOF:-everysec}
+case $aof in everysec|no) ;; *) echo "bench/cluster: AOF is everysec or no" >&2; exit 2 ;; esac
 [ -x "$sluice" ] || { echo "bench/cluster: $sluice is not built" >&2; exit 2; }
 "$sluice" worker --help >/dev/null 2>&1 || { echo "bench/cluster: sluice was built without hiredis (scripts/install-deps.sh cluster)" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "bench/cluster: redis-server is missing (scripts/install-deps.sh cluster)" >&2; exit 2; }
@@ -84,15 +91,17 @@ done
 redis_pid=$(cat "$tmp/redis.pid")
 url="redis://:$pass@127.0.0.1:$port/bench"
 
-# CPU seconds (user + system) a process has used so far.
+# CPU seconds (user + system) a process has used so far; cpu_tree_of adds
+# its reaped children's (redis-server's AOF rewrite is a forked child).
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+cpu_tree_of() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15 + $16 + $17) / hz}' "/proc/$1/stat"; }
 
 for i in 1 2; do
   "$sluice" worker "$url" -j1 -q &
   pids+=($!)
 done
 
-echo "sluice $tool; corpus: $corpus ($(du -sh --apparent-size "$corpus" | cut -f1)); $(nproc) CPUs; median of $runs rounds; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sluice $tool ($sluice); AOF $aof; corpus: $corpus ($(du -sh --apparent-size "$corpus" | cut -f1)); $(nproc) CPUs; median of $runs rounds; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -a local_wall local_cpu cl_wall cl_cpu w_cpu r_cpu
 for round in $(seq "$runs"); do
   /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "$(declare -f run_tool); tool=$tool sluice=$sluice corpus=$corpus run_tool $tmp/local -j2 -q"
@@ -100,12 +109,12 @@ for round in $(seq "$runs"); do
   local_wall+=("$wall"); local_cpu+=("$(echo "$u + $s" | bc)")
 
   w0=0; for p in "${pids[@]}"; do w0=$(echo "$w0 + $(cpu_of "$p")" | bc); done
-  r0=$(cpu_of "$redis_pid")
+  r0=$(cpu_tree_of "$redis_pid")
   /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "$(declare -f run_tool); tool=$tool sluice=$sluice corpus=$corpus run_tool $tmp/cluster -j0 -q --workers '$url' --stats" 2>"$tmp/stats"
   read -r wall u s < "$tmp/t"
   w1=0; for p in "${pids[@]}"; do w1=$(echo "$w1 + $(cpu_of "$p")" | bc); done
   cl_wall+=("$wall"); cl_cpu+=("$(echo "$u + $s" | bc)")
-  w_cpu+=("$(echo "$w1 - $w0" | bc)"); r_cpu+=("$(echo "$(cpu_of "$redis_pid") - $r0" | bc)")
+  w_cpu+=("$(echo "$w1 - $w0" | bc)"); r_cpu+=("$(echo "$(cpu_tree_of "$redis_pid") - $r0" | bc)")
 
   diff -r "$tmp/local" "$tmp/cluster" >/dev/null || { echo "bench/cluster: round $round: the outputs differ" >&2; exit 1; }
   rm -rf "$tmp/local" "$tmp/cluster"
@@ -131,5 +140,5 @@ printf 'wire: %s jobs in %s batches out (%.1f MB: %.0f bytes a job), %s result b
   "$jobs" "$nb_out" "$mb_out" "$(echo "$mb_out * 1000000 / $jobs" | bc -l)" "$nb_in" "$mb_in" \
   "$(echo "$mb_in * 1000000 / $jobs" | bc -l)"
 printf 'round trips: %s for %s batches out and %s in (the coordinator, sends + reads + acks)\n' "$rt" "$nb_out" "$nb_in"
-grep '^  worker ' "$tmp/stats" || true
+grep -E '^  (worker|pump:)' "$tmp/stats" || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

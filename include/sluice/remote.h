@@ -127,6 +127,13 @@ int sl_remote_gather_open(sl_remote **g, const char *url, const sl_remote_opts *
 int sl_remote_scatter(sl_remote *work, sl_remote *gather, sl_remote_buf *m, size_t n, size_t *sent,
                       int64_t deadline);
 int sl_remote_reply(sl_remote *r, const sl_remote_msg *request, const void *data, size_t len);
+/* Replies to n requests (replies[i] answers requests[i]; ids unused) and
+ * acknowledges them all, in one round trip.  SL_OK, then rcs[i] says what
+ * became of each reply (SL_OK; SL_CLOSED: its gatherer is gone; or an
+ * error); else an error, and no request counts as acknowledged here
+ * (they stay held: pending on the server until reclaimed or acked). */
+int sl_remote_reply_many(sl_remote *r, sl_remote_msg *const *requests, const sl_remote_buf *replies, size_t n,
+                         int *rcs);
 /* 1 while the gatherer a request asks to be answered on still exists, 0
  * once it is gone (its owner closed it or stopped keeping it alive): a
  * receiver can skip work nobody will read.  Or an error. */

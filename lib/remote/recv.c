@@ -417,14 +417,21 @@ int sl_remote_recv(sl_remote *r, sl_remote_msg **m, int64_t deadline)
 
 /* ---- acknowledging, replying, deleting ---- */
 
-/* XACK and XDEL of ids, in one round trip on the command connection. */
-static int ack_pipeline(sl_remote *r, const char *const *ids, size_t n, sl__rcmd *pre, redisReply **pre_rep)
+/* The npre commands in pre (replies), then XACK and XDEL of ids, in one
+ * round trip on the command connection.  pre_rep gets pre's replies. */
+static int ack_pipeline(sl_remote *r, const char *const *ids, size_t n, sl__rcmd *pre, size_t npre,
+                        redisReply **pre_rep)
 {
-    sl__rcmd cmds[3] = {{0}, {0}, {0}};
-    redisReply *rep[3] = {0};
-    size_t k = 0;
-    if (pre)
-        cmds[k++] = *pre;
+    sl__rcmd *cmds = calloc(npre + 2, sizeof *cmds);
+    redisReply **rep = calloc(npre + 2, sizeof *rep);
+    if (!cmds || !rep) {
+        free(cmds);
+        free(rep);
+        return SL_NOMEM;
+    }
+    size_t k = npre;
+    for (size_t i = 0; i < npre; i++)
+        cmds[i] = pre[i];
     const char *a1[] = {"XACK", r->key, r->group}, *a2[] = {"XDEL", r->key};
     add_argv(&cmds[k], a1, 3);
     add_argv(&cmds[k + 1], a2, 2);
@@ -436,27 +443,29 @@ static int ack_pipeline(sl_remote *r, const char *const *ids, size_t n, sl__rcmd
     pthread_mutex_lock(&r->cmd_lock);
     int rc = sl__rconn_run(&r->cmd, k, cmds, rep, 0);
     pthread_mutex_unlock(&r->cmd_lock);
-    for (size_t i = pre ? 1 : 0; i < 3; i++)
-        sl__rcmd_free(&cmds[i]);
-    if (rc != SL_OK)
-        return rc;
-    for (size_t i = pre ? 1 : 0; i < k; i++) {
-        if (rep[i]->type == REDIS_REPLY_ERROR && rc == SL_OK) {
-            sl__rerr(r, "redis://%s:%d/%s: acknowledging: %s", r->url.host, r->url.port, r->key, rep[i]->str);
-            rc = SL_REMOTE_EPROTO;
+    sl__rcmd_free(&cmds[npre]);
+    sl__rcmd_free(&cmds[npre + 1]);
+    if (rc == SL_OK) {
+        for (size_t i = npre; i < k; i++) {
+            if (rep[i]->type == REDIS_REPLY_ERROR && rc == SL_OK) {
+                sl__rerr(r, "redis://%s:%d/%s: acknowledging: %s", r->url.host, r->url.port, r->key, rep[i]->str);
+                rc = SL_REMOTE_EPROTO;
+            }
+            freeReplyObject(rep[i]);
         }
-        freeReplyObject(rep[i]);
+        for (size_t i = 0; i < npre; i++)
+            pre_rep[i] = rep[i];
+        if (rc == SL_OK)
+            sl__rstat(r, ST_ACKED, n);
     }
-    if (pre)
-        *pre_rep = rep[0];
-    if (rc == SL_OK)
-        sl__rstat(r, ST_ACKED, n);
+    free(cmds);
+    free(rep);
     return rc;
 }
 
 static void ack_ids(sl_remote *r, const char *const *ids, size_t n)
 {
-    ack_pipeline(r, ids, n, NULL, NULL);
+    ack_pipeline(r, ids, n, NULL, 0, NULL);
 }
 
 int sl_remote_ack_many(sl_remote *r, sl_remote_msg *const *m, size_t n)
@@ -470,7 +479,7 @@ int sl_remote_ack_many(sl_remote *r, sl_remote_msg *const *m, size_t n)
         return SL_NOMEM;
     for (size_t i = 0; i < n; i++)
         ids[i] = m[i]->id;
-    int rc = ack_pipeline(r, ids, n, NULL, NULL);
+    int rc = ack_pipeline(r, ids, n, NULL, 0, NULL);
     if (rc == SL_OK)
         for (size_t i = 0; i < n; i++)
             unhold(r, m[i]->id);
@@ -484,41 +493,81 @@ int sl_remote_ack(sl_remote *r, const sl_remote_msg *m)
     return m ? sl_remote_ack_many(r, &one, 1) : SL_INVAL;
 }
 
-int sl_remote_reply(sl_remote *r, const sl_remote_msg *request, const void *data, size_t len)
+/* The XADD of one reply: NOMKSTREAM, so a reply to a gatherer that is
+ * gone is dropped by the server instead of making a stream nobody reads. */
+static void reply_cmd(sl__rcmd *add, const sl_remote_msg *request, const void *data, size_t len)
 {
-    if (!r || !request || !request->reply_to || (!data && len) || r->o.mode != SL_REMOTE_QUEUE)
-        return SL_INVAL;
-    if (len > r->o.max_msg) {
-        sl__rerr(r, "a reply of %zu bytes is over the limit of %zu", len, r->o.max_msg);
-        return SL_REMOTE_ETOOBIG;
-    }
-    /* NOMKSTREAM: a reply to a gatherer that is gone is dropped by the
-     * server instead of making a stream nobody will read. */
-    sl__rcmd add = {0};
     const char *argv[] = {"XADD", request->reply_to, "NOMKSTREAM", "*", "d"};
-    add_argv(&add, argv, 5);
-    sl__rcmd_add(&add, data ? data : "", len);
-    sl__rcmd_str(&add, "q");
-    sl__rcmd_str(&add, request->id);
-    const char *ids[1] = {request->id};
-    redisReply *rep = NULL;
-    int rc = ack_pipeline(r, ids, 1, &add, &rep);
-    sl__rcmd_free(&add);
-    if (rc != SL_OK)
-        return rc;
-    unhold(r, request->id);
+    add_argv(add, argv, 5);
+    sl__rcmd_add(add, data ? data : "", len);
+    sl__rcmd_str(add, "q");
+    sl__rcmd_str(add, request->id);
+}
+
+/* What the server said to one reply's XADD. */
+static int reply_status(sl_remote *r, const sl_remote_msg *request, redisReply *rep, size_t len)
+{
     if (rep->type == REDIS_REPLY_NIL)
-        rc = SL_CLOSED;
-    else if (rep->type != REDIS_REPLY_STRING) {
+        return SL_CLOSED;
+    if (rep->type != REDIS_REPLY_STRING) {
         sl__rerr(r, "redis://%s:%d/%s: replying: %s", r->url.host, r->url.port, request->reply_to,
                  rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
-        rc = SL_REMOTE_EPROTO;
-    } else {
-        sl__rstat(r, ST_SENT, 1);
-        sl__rstat(r, ST_BYTES_SENT, len);
+        return SL_REMOTE_EPROTO;
     }
-    freeReplyObject(rep);
+    sl__rstat(r, ST_SENT, 1);
+    sl__rstat(r, ST_BYTES_SENT, len);
+    return SL_OK;
+}
+
+int sl_remote_reply_many(sl_remote *r, sl_remote_msg *const *requests, const sl_remote_buf *replies, size_t n,
+                         int *rcs)
+{
+    if (!r || (n && (!requests || !replies || !rcs)) || r->o.mode != SL_REMOTE_QUEUE)
+        return SL_INVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (!requests[i] || !requests[i]->reply_to || (!replies[i].data && replies[i].len))
+            return SL_INVAL;
+        if (replies[i].len > r->o.max_msg) {
+            sl__rerr(r, "a reply of %zu bytes is over the limit of %zu", replies[i].len, r->o.max_msg);
+            return SL_REMOTE_ETOOBIG;
+        }
+    }
+    if (n == 0)
+        return SL_OK;
+    sl__rcmd *adds = calloc(n, sizeof *adds);
+    const char **ids = calloc(n, sizeof *ids);
+    redisReply **reps = calloc(n, sizeof *reps);
+    int rc = adds && ids && reps ? SL_OK : SL_NOMEM;
+    for (size_t i = 0; rc == SL_OK && i < n; i++) {
+        reply_cmd(&adds[i], requests[i], replies[i].data, replies[i].len);
+        ids[i] = requests[i]->id;
+    }
+    if (rc == SL_OK)
+        rc = ack_pipeline(r, ids, n, adds, n, reps);
+    for (size_t i = 0; adds && i < n; i++)
+        sl__rcmd_free(&adds[i]);
+    for (size_t i = 0; reps && i < n; i++) {
+        if (rc == SL_OK) {
+            unhold(r, requests[i]->id);
+            rcs[i] = reply_status(r, requests[i], reps[i], replies[i].len);
+        }
+        if (reps[i]) /* also when acknowledging failed after the replies went */
+            freeReplyObject(reps[i]);
+    }
+    free(adds);
+    free(ids);
+    free(reps);
     return rc;
+}
+
+int sl_remote_reply(sl_remote *r, const sl_remote_msg *request, const void *data, size_t len)
+{
+    if (!request)
+        return SL_INVAL;
+    sl_remote_msg *one = (sl_remote_msg *)request;
+    sl_remote_buf b = {data, len, ""};
+    int st = SL_OK, rc = sl_remote_reply_many(r, &one, &b, 1, &st);
+    return rc == SL_OK ? st : rc;
 }
 
 int sl_remote_delete(sl_remote *r, const char *const *ids, size_t n)

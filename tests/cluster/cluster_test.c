@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include "check.h"
 #include "cluster.h"
 #include "redis_env.h"
@@ -502,6 +504,123 @@ SL_TEST(cluster_local_threads_and_workers_together_never_take_a_job_twice)
     free_results(&r);
 }
 
+SL_TEST(cluster_wire_compressed_batches_round_trip_every_truncation_refused)
+{
+    uint8_t run_id[SL_CLUSTER_RUN] = {1, 2, 3}, h[SL_CLUSTER_HASH];
+    char text[3000], err[256];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = "fn main() { }\n"[i % 14];
+    sl_cluster_hash(text, sizeof text, h);
+    sl_cluster_buf b = {0};
+    sl_cluster_jobs_begin(&b, "test.rev/1", "0.1.0", run_id);
+    sl_cluster_jobs_add(&b, 7, h, text, sizeof text);
+    sl_cluster_jobs_add(&b, 9, h, "", 0);
+    size_t plain = b.len;
+    sl_cluster_jobs_end(&b);
+    CHECK(!b.failed && b.data[4] == 2 && b.len < plain / 4); /* version 2, and smaller */
+    sl_cluster_jobs js;
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), 0);
+    CHECK(js.wire == 2 && js.n == 2 && js.jobs[0].len == sizeof text && !memcmp(js.jobs[0].data, text, sizeof text));
+    CHECK(js.jobs[1].seq == 9 && js.jobs[1].len == 0);
+    sl_cluster_jobs_free(&js);
+    for (size_t cut = 0; cut < b.len; cut++)
+        CHECK_EQ(sl_cluster_jobs_decode(b.data, cut, &js, err, sizeof err), -1);
+    /* results go back in the version the jobs came in */
+    sl_cluster_result x = {.seq = 7, .status = SL_CLUSTER_OK, .data = (const unsigned char *)text, .len = sizeof text};
+    memcpy(x.hash, h, sizeof h);
+    for (uint8_t wire = 1; wire <= 2; wire++) {
+        sl_cluster_results_begin(&b, run_id, "w1");
+        sl_cluster_results_add(&b, &x);
+        sl_cluster_results_end(&b, wire);
+        CHECK(!b.failed && b.data[4] == wire);
+        sl_cluster_results rs;
+        CHECK_EQ(sl_cluster_results_decode(b.data, b.len, &rs, err, sizeof err), 0);
+        CHECK(rs.wire == wire && rs.n == 1 && rs.results[0].len == sizeof text);
+        CHECK(!memcmp(rs.results[0].data, text, sizeof text));
+        sl_cluster_results_free(&rs);
+        for (size_t cut = 0; cut < b.len; cut++)
+            CHECK_EQ(sl_cluster_results_decode(b.data, cut, &rs, err, sizeof err), -1);
+    }
+    sl_cluster_buf_free(&b);
+}
+
+/* A job batch of version 2 with the body given: the entries' declared
+ * size, then `frame`. */
+static void forged_v2(sl_cluster_buf *b, uint32_t declared, const void *frame, size_t len)
+{
+    uint8_t run_id[SL_CLUSTER_RUN] = {9}, h[SL_CLUSTER_HASH] = {0};
+    sl_cluster_jobs_begin(b, "test.rev/1", "0.1.0", run_id);
+    sl_cluster_jobs_add(b, 1, h, "zz", 2);
+    b->len = 8 + strlen("test.rev/1") + strlen("0.1.0") + SL_CLUSTER_RUN + 4; /* the header only */
+    b->data[4] = 2;
+    sl_cluster_buf_u32(b, declared);
+    sl_cluster_buf_put(b, frame, len);
+}
+
+/* A zstd frame of `size` zero bytes, its size declared in the frame or not. */
+static void *zero_frame(size_t size, int declare, size_t *len)
+{
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, declare);
+    if (declare)
+        ZSTD_CCtx_setPledgedSrcSize(cc, size);
+    static const unsigned char zeros[1 << 16];
+    size_t cap = ZSTD_compressBound(size) / 64 + 4096, done = 0;
+    unsigned char *out = malloc(cap);
+    ZSTD_outBuffer o = {out, cap, 0};
+    while (done < size) {
+        size_t n = size - done < sizeof zeros ? size - done : sizeof zeros;
+        ZSTD_inBuffer in = {zeros, n, 0};
+        while (in.pos < in.size)
+            ZSTD_compressStream2(cc, &o, &in, ZSTD_e_continue);
+        done += n;
+    }
+    ZSTD_inBuffer none = {zeros, 0, 0};
+    while (ZSTD_compressStream2(cc, &o, &none, ZSTD_e_end) != 0)
+        ;
+    ZSTD_freeCCtx(cc);
+    *len = o.pos;
+    return out;
+}
+
+SL_TEST(cluster_wire_refuses_cut_lying_and_oversized_zstd_payloads)
+{
+    sl_cluster_buf b = {0};
+    sl_cluster_jobs js;
+    char err[256];
+    size_t len;
+    unsigned char *small = zero_frame(1000, 1, &len);
+    forged_v2(&b, 1000, small, len); /* the honest one decodes */
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1); /* inflated: 1000 zeros are not 1 job */
+    CHECK(strstr(err, "after its last job"));
+    forged_v2(&b, 1000, small, len - 1); /* the frame cut short */
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    CHECK(strstr(err, "cut short"));
+    forged_v2(&b, 999, small, len); /* the sizes disagree */
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    forged_v2(&b, 1000, "\x28\xb5\x2f\xfdjunk", 8); /* a frame of junk */
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    free(small);
+    /* a bomb: a few KB that would inflate past the limit */
+    unsigned char *bomb = zero_frame(SL_CLUSTER_MAX_RAW + 1, 1, &len);
+    CHECK(len < 64 * 1024);
+    forged_v2(&b, SL_CLUSTER_MAX_RAW + 1, bomb, len);
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    CHECK(strstr(err, "limit"));
+    forged_v2(&b, 1000, bomb, len); /* declaring less than its frame */
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    free(bomb);
+    bomb = zero_frame(4 << 20, 0, &len); /* a frame that does not say what it inflates to */
+    forged_v2(&b, 1000, bomb, len);
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    CHECK(strstr(err, "declare"));
+    free(bomb);
+    b.data[4] = 3; /* a wire version from the future */
+    CHECK_EQ(sl_cluster_jobs_decode(b.data, b.len, &js, err, sizeof err), -1);
+    CHECK(strstr(err, "wire version 3"));
+    sl_cluster_buf_free(&b);
+}
+
 SL_TEST(cluster_wrong_password_is_a_clear_error)
 {
     run *r = calloc(1, sizeof *r);
@@ -530,18 +649,34 @@ static void inject_hostile(const char *queue, sl_cluster *c)
     sl_cluster_jobs_begin(&b, "no.such/9", "0.1.0", run_id);
     sl_cluster_jobs_add(&b, 1, h, "zz", 2);
     freeReplyObject(redisCommand(raw, "XADD %s * d %b r %s", queue, b.data, b.len, gather)); /* unknown kind */
+    size_t len;
+    unsigned char *bomb = zero_frame(SL_CLUSTER_MAX_RAW + 1, 1, &len);
+    forged_v2(&b, SL_CLUSTER_MAX_RAW + 1, bomb, len); /* a zstd bomb */
+    freeReplyObject(redisCommand(raw, "XADD %s * d %b r %s", queue, b.data, b.len, gather));
+    forged_v2(&b, 1000, bomb, len); /* one that lies about its size */
+    freeReplyObject(redisCommand(raw, "XADD %s * d %b r %s", queue, b.data, b.len, gather));
+    free(bomb);
+    sl_cluster_jobs_begin(&b, "test.rev/1", "0.1.0", run_id);
+    sl_cluster_jobs_add(&b, 1, h, "zz", 2);
+    sl_cluster_jobs_end(&b);
+    freeReplyObject(redisCommand(raw, "XADD %s * d %b r %s", queue, b.data, b.len - 2, gather)); /* compressed, cut */
     /* the coordinator's own stream: a result of another run, a result
      * naming a job with the wrong hash, and junk */
     sl_cluster_result x = {.seq = 3, .status = SL_CLUSTER_OK, .data = (const unsigned char *)"forged", .len = 6};
     sl_cluster_results_begin(&b, run_id, "mallory");
     sl_cluster_results_add(&b, &x);
+    sl_cluster_buf cut = {0}; /* and a compressed result batch cut short */
+    sl_cluster_buf_put(&cut, b.data, b.len);
+    sl_cluster_results_end(&cut, 2);
     (void)c;
     redisReply *keys = redisCommand(raw, "KEYS %s:gather:*", queue);
     for (size_t i = 0; keys && i < keys->elements; i++) {
         const char *g = keys->element[i]->str;
         freeReplyObject(redisCommand(raw, "XADD %s * d %b", g, b.data, b.len));
         freeReplyObject(redisCommand(raw, "XADD %s * d garbage", g));
+        freeReplyObject(redisCommand(raw, "XADD %s * d %b", g, cut.data, cut.len - 1));
     }
+    sl_cluster_buf_free(&cut);
     if (keys)
         freeReplyObject(keys);
     sl_cluster_buf_free(&b);
@@ -565,6 +700,10 @@ SL_TEST(cluster_hostile_messages_are_refused_and_crash_nothing)
     for (int i = 0; i < 100 && !log_has(&w, "refused entry"); i++)
         usleep(10000);
     CHECK(log_has(&w, "refused entry"));
+    for (int i = 0; i < 100 && !log_has(&w, "is 67108864)"); i++)
+        usleep(10000);
+    CHECK(log_has(&w, "declaring 67108865 bytes (the limit is 67108864)")); /* the bomb, named */
+    CHECK(log_has(&w, "does not declare") || log_has(&w, "does not inflate")); /* the liar */
     CHECK_EQ(kill(w.pid, 0), 0); /* still alive */
     sl_cluster_free(c);
     stop_worker(&w);

@@ -440,6 +440,44 @@ SL_TEST(remote_scatter_gather_brings_every_reply_back_to_the_gatherer)
     sl_remote_close(work);
 }
 
+SL_TEST(remote_reply_many_answers_and_acknowledges_in_one_round_trip)
+{
+    sl_remote *work = open_q("rm", NULL), *r = open_q("rm", NULL), *g = NULL;
+    char err[512];
+    CHECK_EQ(sl_remote_gather_open(&g, redis_url("rm"), NULL, err, sizeof err), SL_OK);
+    sl_remote_buf req[5] = {{"0", 1, ""}, {"1", 1, ""}, {"2", 1, ""}, {"3", 1, ""}, {"4", 1, ""}};
+    CHECK_EQ(sl_remote_scatter(work, g, req, 5, NULL, SL_FOREVER), SL_OK);
+    sl_remote_msg *m[5];
+    sl_remote_buf out[5];
+    char text[5][8];
+    for (int i = 0; i < 5; i++) {
+        m[i] = recv_within(r, 3000 * MS);
+        CHECK(m[i] && m[i]->reply_to);
+        snprintf(text[i], sizeof text[i], "re:%.*s", (int)m[i]->len, (char *)m[i]->data);
+        out[i] = (sl_remote_buf){text[i], strlen(text[i]), ""};
+    }
+    sl_remote_stats a, b;
+    sl_remote_stats_read(r, &a);
+    int rcs[5];
+    CHECK_EQ(sl_remote_reply_many(r, m, out, 5, rcs), SL_OK);
+    sl_remote_stats_read(r, &b);
+    CHECK_EQ(b.round_trips - a.round_trips, 1);
+    for (int i = 0; i < 5; i++) {
+        CHECK_EQ(rcs[i], SL_OK);
+        sl_remote_msg *x = recv_within(g, 3000 * MS);
+        CHECK(x && x->request && !strcmp(x->request, req[i].id) && x->len == 4 && ((char *)x->data)[3] == '0' + i);
+        sl_remote_ack(g, x);
+        sl_remote_msg_free(x);
+        sl_remote_msg_free(m[i]);
+    }
+    redisContext *raw = redis_raw();
+    CHECK_EQ(redis_int(raw, "XLEN %s", "rm"), 0); /* every request acknowledged and deleted */
+    redisFree(raw);
+    sl_remote_close(g);
+    sl_remote_close(r);
+    sl_remote_close(work);
+}
+
 SL_TEST(remote_chan_is_selectable_beside_a_local_channel)
 {
     sl_remote *s = open_q("sel", NULL), *r = open_q("sel", NULL);

@@ -53,6 +53,7 @@ const unsigned char *sl_cluster_rd_bytes(sl_cluster_rd *r, size_t n);
 #define SL_CLUSTER_RUN 16  /* a coordinator run's random id */
 #define SL_CLUSTER_MAX_JOBS 65536
 #define SL_CLUSTER_KIND_MAX 64
+#define SL_CLUSTER_MAX_RAW (64u << 20) /* a compressed batch's entries inflate to at most this */
 
 void sl_cluster_hash(const void *data, size_t len, uint8_t out[SL_CLUSTER_HASH]);
 
@@ -67,8 +68,10 @@ typedef struct sl_cluster_jobs {
     char kind[SL_CLUSTER_KIND_MAX + 1];
     char version[SL_CLUSTER_KIND_MAX + 1]; /* the coordinator's sluice version */
     uint8_t run[SL_CLUSTER_RUN];
+    uint8_t wire; /* the wire version it came in: its results go back in the same */
     uint32_t n;
     sl_cluster_job *jobs;
+    unsigned char *raw; /* version 2: the inflated entries, which jobs point into */
 } sl_cluster_jobs;
 
 enum { SL_CLUSTER_OK = 0, SL_CLUSTER_FAILED = 1, SL_CLUSTER_UNSUPPORTED = 2 };
@@ -86,18 +89,25 @@ typedef struct sl_cluster_result {
 typedef struct sl_cluster_results {
     uint8_t run[SL_CLUSTER_RUN];
     char worker[256];
+    uint8_t wire;
     uint32_t n;
     sl_cluster_result *results;
+    unsigned char *raw; /* version 2: the inflated entries */
 } sl_cluster_results;
 
 /* Encoders: _begin starts a message in b (emptying it), each _add appends
- * one entry and counts it; check b->failed at the end. */
+ * one entry and counts it; check b->failed at the end.  The message is
+ * wire version 1 (entries plain) until _end compresses it into version 2
+ * (results: only when `wire` is 2, the version the jobs came in). */
 void sl_cluster_jobs_begin(sl_cluster_buf *b, const char *kind, const char *version, const uint8_t *run);
 void sl_cluster_jobs_add(sl_cluster_buf *b, uint64_t seq, const uint8_t *hash, const void *data, uint32_t len);
 void sl_cluster_results_begin(sl_cluster_buf *b, const uint8_t *run, const char *worker);
 void sl_cluster_results_add(sl_cluster_buf *b, const sl_cluster_result *r);
-/* Decoders: 0, or -1 with the reason in err.  Pointers go into msg; free
- * the arrays with the _free functions. */
+void sl_cluster_jobs_end(sl_cluster_buf *b);
+void sl_cluster_results_end(sl_cluster_buf *b, uint8_t wire);
+/* Decoders of either wire version: 0, or -1 with the reason in err.
+ * Pointers go into msg (version 1) or into the inflated entries the
+ * result owns (version 2); free with the _free functions. */
 int sl_cluster_jobs_decode(const void *msg, size_t len, sl_cluster_jobs *out, char *err, size_t errlen);
 void sl_cluster_jobs_free(sl_cluster_jobs *j);
 int sl_cluster_results_decode(const void *msg, size_t len, sl_cluster_results *out, char *err, size_t errlen);

@@ -440,6 +440,7 @@ static void encode_batch(sl_cluster *c, const uint32_t *js, size_t n, sl_cluster
         sl_cluster_jobs_add(msg, js[i], x->hash, x->in, (uint32_t)x->len);
     }
     pthread_mutex_unlock(&c->lock);
+    sl_cluster_jobs_end(msg); /* compressed outside the lock */
 }
 
 /* Batches sent: remember them and their jobs.  Caller holds the lock. */

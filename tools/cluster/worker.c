@@ -157,6 +157,7 @@ static void run_batch(worker *w, const sl_remote_msg *m, const sl_cluster_jobs *
         x.flags = m->reclaimed ? SL_CLUSTER_RECLAIMED : 0;
         sl_cluster_results_add(res, &x);
     }
+    sl_cluster_results_end(res, jobs->wire); /* answered in the version asked */
     sl_cluster_buf_free(&out);
 }
 
@@ -236,38 +237,60 @@ static int serve_one(worker *w, sl_remote_msg *m, void **states, alive_memo *ali
     return 1;
 }
 
-/* The replier: sends each batch's results and acknowledges the batch in
- * one round trip, while the serving threads already run the next batch.
- * A batch is still acknowledged only once its results are on the reply
- * stream: what the replier has not sent when the worker dies is pending,
- * and reclaimed by another worker after the lease. */
-static void send_reply(worker *w, const reply *rp)
+/* The replier: sends the results of every batch that is ready and
+ * acknowledges those batches in one round trip, while the serving threads
+ * already run the next ones.  When a round trip is slower than a batch
+ * (a loaded server), the batches waiting for it go together in the next,
+ * so replying never holds the serving threads up for long.  A batch is
+ * still acknowledged only once its results are on the reply stream: what
+ * the replier has not sent when the worker dies is pending, and reclaimed
+ * by another worker after the lease. */
+#define REPLY_AT_ONCE 16
+
+static void send_replies(worker *w, reply *rp, size_t n)
 {
     if (atomic_load(&w->fatal))
         return; /* the server is gone for good: left pending, for another worker */
+    sl_remote_msg *reqs[REPLY_AT_ONCE];
+    sl_remote_buf bufs[REPLY_AT_ONCE];
+    int rcs[REPLY_AT_ONCE];
+    for (size_t i = 0; i < n; i++) {
+        reqs[i] = rp[i].m;
+        bufs[i] = (sl_remote_buf){rp[i].res.data, rp[i].res.len, ""};
+    }
     int64_t t0 = sl_now();
-    int rc = sl_remote_reply(w->q, rp->m, rp->res.data, rp->res.len);
+    int rc = sl_remote_reply_many(w->q, reqs, bufs, n, rcs);
     atomic_fetch_add(&w->reply_ns, (uint64_t)(sl_now() - t0));
-    if (rc == SL_OK)
-        atomic_fetch_add(&w->bytes_out, rp->res.len);
-    else if (rc == SL_CLOSED) {
-        atomic_fetch_add(&w->gone, 1);
-        if (w->verbose)
-            say("batch %s: its coordinator left before the results came", rp->m->id);
-    } else {
+    if (rc != SL_OK) {
         say("%s", sl_remote_error(w->q));
         atomic_store(&w->fatal, 1);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rcs[i] == SL_OK)
+            atomic_fetch_add(&w->bytes_out, rp[i].res.len);
+        else if (rcs[i] == SL_CLOSED) {
+            atomic_fetch_add(&w->gone, 1);
+            if (w->verbose)
+                say("batch %s: its coordinator left before the results came", rp[i].m->id);
+        } else
+            say("%s", sl_remote_error(w->q));
     }
 }
 
 static void *replier(void *arg)
 {
     worker *w = arg;
-    reply rp;
-    while (sl_chan_recv(w->replies, &rp) == SL_OK) {
-        send_reply(w, &rp);
-        sl_remote_msg_free(rp.m);
-        sl_cluster_buf_free(&rp.res);
+    reply rp[REPLY_AT_ONCE];
+    while (sl_chan_recv(w->replies, &rp[0]) == SL_OK) {
+        size_t n = 1;
+        while (n < REPLY_AT_ONCE && sl_chan_try_recv(w->replies, &rp[n]) == SL_OK)
+            n++;
+        send_replies(w, rp, n);
+        for (size_t i = 0; i < n; i++) {
+            sl_remote_msg_free(rp[i].m);
+            sl_cluster_buf_free(&rp[i].res);
+        }
     }
     return NULL;
 }
