@@ -10,9 +10,9 @@
  * authenticated first (age: each chunk; plain zstd: each frame's
  * checksum).  One handle serves any number of threads reading at once.
  *
- * This is libsluice_pack, apart from libsluice because it needs libzstd
- * and libsodium: link with `-lsluice_pack -lzstd -lsodium -lpthread`
- * (`pkg-config --libs sluice-pack`).  Reference: docs/api/packfile.md.
+ * This is libsluice_pack, apart from libsluice because it needs libzstd,
+ * libsodium and libcrypto: link with `-lsluice_pack -lzstd -lsodium
+ * -lcrypto -lpthread` (`pkg-config --libs sluice-pack`).  Reference: docs/api/packfile.md.
  */
 #ifndef SLUICE_PACKFILE_H
 #define SLUICE_PACKFILE_H

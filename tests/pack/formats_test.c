@@ -102,7 +102,7 @@ SL_TEST(stream_round_trips_at_chunk_edges)
     }
 }
 
-SL_TEST(stream_detects_flip_reorder_and_truncation)
+static void stream_detects_flips_with_one_implementation(void)
 {
     size_t n = 3 * 65536 + 100;
     uint8_t key[32], *pt = malloc(n), *ct = malloc(ct_len(n)), *back = malloc(n);
@@ -129,6 +129,53 @@ SL_TEST(stream_detects_flip_reorder_and_truncation)
     free(back);
 }
 
+/* OpenSSL and libsodium seal to the same bytes and open each other's
+ * chunks, at every chunk edge; a chunk that fails to open leaves no
+ * plaintext behind in either. */
+SL_TEST(stream_openssl_and_libsodium_agree_byte_for_byte)
+{
+    static const size_t sizes[] = {0, 1, 65535, 65536, 65537, 3 * 65536 + 7};
+    uint8_t key[32];
+    randombytes_buf(key, sizeof key);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s], c = ct_len(n);
+        uint64_t at = n ? 5 : 0; /* an empty payload is chunk 0 alone */
+        uint8_t *pt = malloc(n + 1), *ct1 = malloc(c), *ct2 = malloc(c), *back = malloc(n + 1);
+        randombytes_buf(pt, n);
+        sl__stream_use(SL_STREAM_LIBSODIUM);
+        CHECK_EQ(sl_stream_seal(ct1, pt, n, at, 1, key), c);
+        sl__stream_use(SL_STREAM_OPENSSL);
+        CHECK_EQ(sl_stream_seal(ct2, pt, n, at, 1, key), c);
+        CHECK(!memcmp(ct1, ct2, c));
+        uint64_t bad = 99;
+        CHECK_EQ(sl_stream_open(back, ct1, c, at, 1, key, &bad), n); /* OpenSSL opens libsodium's */
+        CHECK(!memcmp(pt, back, n));
+        ct1[c - 1] ^= 1; /* the last chunk's tag */
+        memset(back, 0xAA, n + 1);
+        CHECK_EQ(sl_stream_open(back, ct1, c, at, 1, key, &bad), -1);
+        CHECK_EQ(bad, at + (n ? (n - 1) / SL_STREAM_CHUNK : 0));
+        size_t tail = n ? n - (n - 1) / SL_STREAM_CHUNK * SL_STREAM_CHUNK : 0; /* the last chunk's plaintext */
+        for (size_t i = n - tail; i < n; i++)
+            CHECK_EQ(back[i], 0);
+        sl__stream_use(SL_STREAM_LIBSODIUM);
+        CHECK_EQ(sl_stream_open(back, ct2, c, at, 1, key, &bad), n); /* and libsodium OpenSSL's */
+        CHECK(!memcmp(pt, back, n));
+        free(pt);
+        free(ct1);
+        free(ct2);
+        free(back);
+    }
+    sl__stream_use(SL_STREAM_AUTO);
+}
+
+SL_TEST(stream_detects_flip_reorder_and_truncation)
+{
+    for (int impl = SL_STREAM_LIBSODIUM; impl <= SL_STREAM_OPENSSL; impl++) {
+        sl__stream_use(impl);
+        stream_detects_flips_with_one_implementation();
+    }
+    sl__stream_use(SL_STREAM_AUTO);
+}
 static long armor_round_trip(const uint8_t *p, size_t n, uint8_t *back, size_t cap, char **text)
 {
     size_t tlen;

@@ -13,17 +13,19 @@
 #include "agekey.h"
 #include "check.h"
 #include "packtest.h"
+#include "sluice/packfile.h"
 #include "stream.h"
 
 static uint8_t *plain;
 static size_t plain_n;
 static char id[512];
 
-/* 2 MB of the noisy kind, packed in 50K frames: plain in.zst, age in.age. */
-static void setup(void)
+/* n bytes of the noisy kind, packed in frames of `chunk`: plain in.zst,
+ * age in.age. */
+static void setup_with(size_t n, const char *chunk)
 {
     pt_dir_new();
-    plain_n = 2000000;
+    plain_n = n;
     plain = malloc(plain_n);
     pt_fill_noisy(plain, plain_n, 11);
     pt_write("in", plain, plain_n);
@@ -33,9 +35,15 @@ static void setup(void)
     sl_agekey_format_recipient(r, pub);
     snprintf(id, sizeof id, "%s", pt_path("id.txt"));
     snprintf(out, sizeof out, "%s", pt_path("in.zst"));
-    CHECK_EQ(pt_pack("-q", "--chunk", "50K", "-o", out, pt_path("in"), NULL), 0);
+    CHECK_EQ(pt_pack("-q", "--chunk", chunk, "-o", out, pt_path("in"), NULL), 0);
     snprintf(out, sizeof out, "%s", pt_path("in.age"));
-    CHECK_EQ(pt_pack("-q", "--chunk", "50K", "-r", r, "-o", out, pt_path("in"), NULL), 0);
+    CHECK_EQ(pt_pack("-q", "--chunk", chunk, "-r", r, "-o", out, pt_path("in"), NULL), 0);
+}
+
+/* 2 MB in 50K frames. */
+static void setup(void)
+{
+    setup_with(2000000, "50K");
 }
 
 static void teardown(void)
@@ -168,6 +176,83 @@ SL_TEST(unpack_range_refuses_a_corrupted_chunk_only_where_needed)
         }
     }
     CHECK(failed >= 1 && failed <= 3 && served >= 30);
+    teardown();
+}
+
+/* --range SPEC of `name` with `jobs`, to standard output (to_file 0) or
+ * in place into a file, gives plain[off, off + len). */
+static void expect_range_by(const char *name, const char *jobs, int to_file, const char *spec, uint64_t off, size_t len)
+{
+    int rc;
+    size_t n;
+    if (!to_file) {
+        const uint8_t *got = pt_unpack_stdout(&rc, &n, "-q", jobs, "-i", id, "--range", spec, pt_path(name), NULL);
+        CHECK(rc == 0 && n == len && !memcmp(got, plain + off, len));
+        return;
+    }
+    char out[512];
+    snprintf(out, sizeof out, "%s", pt_path("part"));
+    CHECK_EQ(pt_unpack("-q", "-f", jobs, "-i", id, "--range", spec, "-o", out, pt_path(name), NULL), 0);
+    uint8_t *back = pt_read("part", &n);
+    CHECK(back && n == len && !memcmp(back, plain + off, len));
+    free(back);
+}
+
+/* A range of up to one piece (4 MiB), or any range with -j1, is read on
+ * the calling thread; a bigger one by the pipeline's workers, in order to
+ * standard output and each in place into a file (age, and plain zstd
+ * whose frames are checked at their ends).  All give the same bytes. */
+SL_TEST(unpack_range_gives_the_same_bytes_serially_in_parallel_and_in_place)
+{
+    setup_with(4300000, "200K");
+    expect_range_by("in.age", "-j2", 0, "1000:4250000", 1000, 4250000); /* pipeline, ordered */
+    expect_range_by("in.age", "-j2", 1, "1000:4250000", 1000, 4250000); /* pipeline, in place */
+    expect_range_by("in.age", "-j1", 1, "1000:4250000", 1000, 4250000); /* serial, in place */
+    expect_range_by("in.zst", "-j2", 1, "0:", 0, plain_n);
+    expect_range_by("in.zst", "-j2", 0, "409599:409602", 409599, 409602); /* serial, across frames */
+    teardown();
+}
+
+/* Every STREAM chunk of in.age is corrupted except the ones under the
+ * frames a range needs and the last two, which hold the seek table: the
+ * range is still served, so no other chunk was read, while the whole file
+ * (and a range elsewhere) is refused. */
+SL_TEST(unpack_range_reads_only_the_chunks_under_its_frames)
+{
+    setup();
+    sl_packfile_key key = {.identity_file = id};
+    sl_packfile *pf;
+    char err[512];
+    CHECK_EQ(sl_packfile_open(&pf, pt_path("in.age"), &key, err, sizeof err), 0);
+    sl_packfile_frame_info first, last; /* the range 600000:150000 lies in frames 11..14 (50 KiB each) */
+    CHECK(sl_packfile_frame(pf, 11, &first) == 0 && sl_packfile_frame(pf, 14, &last) == 0);
+    CHECK(first.offset <= 600000 && 750000 <= last.offset + last.size);
+    sl_packfile_close(pf);
+    uint64_t c0 = first.stream_offset / SL_STREAM_CHUNK;
+    uint64_t c1 = (last.stream_offset + last.compressed_size - 1) / SL_STREAM_CHUNK;
+    size_t n;
+    uint8_t *d = pt_read("in.age", &n);
+    size_t at0 = chunk_at(d, 0);
+    uint64_t chunks = (n - at0 + SL_STREAM_CT_CHUNK - 1) / SL_STREAM_CT_CHUNK, flipped = 0;
+    CHECK(c1 + 2 < chunks - 1);
+    for (uint64_t k = 0; k + 2 < chunks; k++)
+        if (k < c0 || k > c1) {
+            d[chunk_at(d, k) + 100] ^= 1;
+            flipped++;
+        }
+    CHECK(flipped >= 6);
+    pt_write("bad.age", d, n);
+    free(d);
+    int rc;
+    size_t got_n;
+    const uint8_t *got = pt_unpack_stdout(&rc, &got_n, "-q", "-i", id, "--range", "600000:150000", pt_path("bad.age"),
+                                          NULL);
+    CHECK(rc == 0 && got_n == 150000 && !memcmp(got, plain + 600000, got_n));
+    char out[512];
+    snprintf(out, sizeof out, "%s", pt_path("whole"));
+    CHECK_EQ(pt_unpack("-q", "-i", id, "-o", out, pt_path("bad.age"), NULL), 1);
+    CHECK(!pt_exists("whole"));
+    CHECK_EQ(pt_unpack("-q", "-i", id, "--range", "0:1", pt_path("bad.age"), NULL), 1);
     teardown();
 }
 

@@ -273,7 +273,7 @@ static int run_plain(pack_job *j, sl_pipeline *p1)
 static int run_encrypted(pack_job *j, sl_pipeline *p1)
 {
     static const sl_pipeline_ops seal_ops = {segment_source, seal_work, cipher_sink, sl_block_drop};
-    sl_pipeline *p2 = sl_session_pipeline(&j->s, &seal_ops, j, j->s.m[1]);
+    sl_pipeline *p2 = sl_session_pipeline(&j->s, &seal_ops, j, j->s.m[1], 1);
     if (!p2 || sl_link_start(&j->link, p1, 2, finish_stream, j, sl_block_drop_item)) {
         sl_pipeline_free(p2);
         return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
@@ -290,7 +290,7 @@ static int run(pack_job *j)
 {
     static const sl_pipeline_ops compress_ops = {chunk_source, compress_work, frame_sink, sl_block_drop};
     j->cctx = calloc(j->workers, sizeof *j->cctx);
-    sl_pipeline *p1 = j->cctx ? sl_session_pipeline(&j->s, &compress_ops, j, j->s.m[0]) : NULL;
+    sl_pipeline *p1 = j->cctx ? sl_session_pipeline(&j->s, &compress_ops, j, j->s.m[0], 1) : NULL;
     if (!p1) {
         free(j->cctx);
         return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");

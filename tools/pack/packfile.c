@@ -24,12 +24,14 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer, ZSTD_d_forceIgnoreChecksum */
 #include <zstd.h>
 
 #include "ageheader.h"
 #include "agekey.h"
 #include "armor.h"
 #include "packfile_keys.h"
+#include "packfile_sink.h"
 #include "reader.h"
 #include "seektable.h"
 #include "stream.h"
@@ -82,10 +84,18 @@ static int fail(const sl_packfile *pf, char *err, size_t errlen, int code, const
 
 /* ---- buffers ---- */
 
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_MIN ((size_t)256 << 10) /* from here one huge page costs less than its small ones */
+
 /* Grows a scratch buffer (its contents are not kept): by half again at
  * least, in whole MiB past 1 MiB, and faulted in with one madvise, so
  * that reads of frames of about one size settle on one buffer at once
- * instead of faulting in fresh pages, page by page, frame after frame. */
+ * instead of faulting in fresh pages, page by page, frame after frame.
+ * A buffer of HUGE_MIN or more is rounded up to whole 2 MiB huge pages,
+ * aligned, and asks for them: a 4 MiB frame is then two faults instead of
+ * a thousand, which was most of a lone read's cost (the first read of a
+ * process, `unpack --range`) where page faults are dear, as in a virtual
+ * machine (here a 4 KiB page costs 13-24 us, a 2 MiB one about 150). */
 static int reserve(uint8_t **p, size_t *cap, size_t need)
 {
     if (need <= *cap)
@@ -94,7 +104,19 @@ static int reserve(uint8_t **p, size_t *cap, size_t need)
     if (n > ((size_t)1 << 20))
         n = (n + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1);
     free(*p);
-    *p = malloc(n);
+    *p = NULL;
+    if (n >= HUGE_MIN) {
+        n = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        void *q;
+        if (posix_memalign(&q, HUGE_PAGE, n) == 0)
+            *p = q;
+#ifdef MADV_HUGEPAGE
+        if (*p)
+            (void)madvise(*p, n, MADV_HUGEPAGE); /* a hint: without transparent huge pages, EINVAL */
+#endif
+    } else {
+        *p = malloc(n);
+    }
     *cap = *p ? n : 0;
 #ifdef MADV_POPULATE_WRITE
     uintptr_t a = ((uintptr_t)*p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)*p + n) & ~(uintptr_t)4095;
@@ -115,6 +137,18 @@ static void scratch_free(scratch *s)
     free(s);
 }
 
+/* A read's zstd context: its output buffer is stable (see frame_prefix).
+ * In age, each chunk's authentication already vouches for every
+ * compressed byte and decoding is deterministic, so the frames' XXH64 is
+ * not computed again (a few % of unpack); the seek table's copy of it
+ * is still compared with the frame's.  In plain zstd it is the only check. */
+static int dctx_setup(const sl_packfile *pf, ZSTD_DCtx *d)
+{
+    if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)))
+        return -1;
+    return pf->encrypted && ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum));
+}
+
 static scratch *scratch_get(sl_packfile *pf)
 {
     pthread_mutex_lock(&pf->mu);
@@ -122,7 +156,8 @@ static scratch *scratch_get(sl_packfile *pf)
     if (s)
         pf->spare = s->next;
     pthread_mutex_unlock(&pf->mu);
-    if (!s && (s = calloc(1, sizeof *s)) && !(s->dctx = ZSTD_createDCtx())) {
+    if (!s && (s = calloc(1, sizeof *s)) && (!(s->dctx = ZSTD_createDCtx()) || dctx_setup(pf, s->dctx))) {
+        ZSTD_freeDCtx(s->dctx);
         free(s);
         s = NULL;
     }
@@ -214,9 +249,51 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
 
 /* ---- reading ---- */
 
+/* Where sl__packfile_read_to hands decoded bytes, or NULL. */
+typedef struct sink_to {
+    sl__packfile_sink fn;
+    void *ctx;
+} sink_to;
+
+#define SINK_STEP ((size_t)256 << 10) /* decoded bytes handed on at a time, while still in the cache */
+#define FEED ((size_t)32 << 10)       /* compressed bytes given to zstd at a time when handing on */
+
+/* Decompresses frame f (its compressed bytes at src) into dst, handing
+ * every SINK_STEP of output to the sink as soon as it is out: the writer
+ * copies bytes that are still in the cache, where a whole 4 MiB frame
+ * written after decoding would come back from memory. */
+static int decode_handing_on(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, const uint8_t *src,
+                             const sink_to *w, char *err, size_t errlen)
+{
+    size_t csize = (size_t)(pf->coff[f + 1] - pf->coff[f]), dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
+    ZSTD_outBuffer out = {dst, dsize, 0}; /* stable: zstd decodes straight into it */
+    ZSTD_inBuffer in = {src, 0, 0};
+    size_t handed = 0, r = 1;
+    ZSTD_DCtx_reset(s->dctx, ZSTD_reset_session_only);
+    while (r != 0 && (in.pos < in.size || in.size < csize)) {
+        if (in.pos == in.size)
+            in.size = csize - in.size < FEED ? csize : in.size + FEED;
+        r = ZSTD_decompressStream(s->dctx, &out, &in);
+        if (ZSTD_isError(r))
+            return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s",
+                        f, (unsigned long long)pf->coff[f], ZSTD_getErrorName(r));
+        if (out.pos - handed >= SINK_STEP || (r == 0 && out.pos > handed)) {
+            if (w->fn(w->ctx, dst + handed, out.pos - handed, pf->doff[f] + handed))
+                return fail(pf, err, errlen, SL_PACKFILE_EIO, "the writer failed");
+            handed = out.pos;
+        }
+    }
+    if (r != 0 || out.pos != dsize)
+        return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s", f,
+                    (unsigned long long)pf->coff[f], "its size differs from the seek table's");
+    return 0;
+}
+
 /* Decompresses frame f into dst (exactly its size) after checking that
- * its bytes are one zstd frame, with the seek table's checksum. */
-static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, char *err, size_t errlen)
+ * its bytes are one zstd frame, with the seek table's checksum; handing
+ * the output to w as it goes, if w is not NULL. */
+static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, const sink_to *w, char *err,
+                        size_t errlen)
 {
     size_t csize = (size_t)(pf->coff[f + 1] - pf->coff[f]), dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
     const uint8_t *src;
@@ -228,6 +305,8 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
         return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
                     "frame %zu (at stream offset %llu) is not the zstd frame its seek table entry describes", f,
                     (unsigned long long)pf->coff[f]);
+    if (w)
+        return decode_handing_on(pf, s, f, dst, src, w, err, errlen);
     size_t n = ZSTD_decompressDCtx(s->dctx, dst, dsize, src, csize);
     if (ZSTD_isError(n) || n != dsize)
         return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s", f,
@@ -237,15 +316,20 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
 }
 
 /* Decompresses the first `need` bytes of frame f (need < its size) into
- * dst, decrypting its chunks a group at a time and stopping as soon as
- * they are out: a range that ends inside a frame costs only what comes
+ * s->frame, decrypting its chunks a group at a time and stopping as soon
+ * as they are out: a range that ends inside a frame costs only what comes
  * before its end.  For age files only, because the prefix never reaches
  * the frame's checksum at its end: there each chunk's authentication is
- * what vouches for the bytes (and decoding is deterministic). */
-static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, uint8_t *dst, size_t need, char *err,
-                        size_t errlen)
+ * what vouches for the bytes (and decoding is deterministic).  The output
+ * buffer holds the whole frame and is declared stable, so zstd decodes
+ * straight into it: otherwise it would allocate a window of the frame's
+ * size of its own (fresh pages in a fresh process) and copy out of it. */
+static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, size_t need, char *err, size_t errlen)
 {
-    ZSTD_outBuffer out = {dst, need, 0};
+    size_t dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
+    if (reserve(&s->frame, &s->frame_cap, dsize + 1))
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    ZSTD_outBuffer out = {s->frame, dsize, 0};
     uint64_t at = pf->coff[f], end = pf->coff[f + 1];
     size_t step = GROUP * SL_STREAM_CHUNK;
     ZSTD_DCtx_reset(s->dctx, ZSTD_reset_session_only);
@@ -287,28 +371,33 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
     return lo;
 }
 
-/* Copies what frame f holds of [offset, offset + len) into buf: a frame
- * that lies wholly inside is decompressed straight into place. */
+/* Copies what frame f holds of [offset, offset + len) into buf, and
+ * hands it to w if w is not NULL: a frame that lies wholly inside is
+ * decompressed straight into place. */
 static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offset, uint8_t *buf, size_t len,
-                      char *err, size_t errlen)
+                      const sink_to *w, char *err, size_t errlen)
 {
     uint64_t a = pf->doff[f], b = pf->doff[f + 1];
     uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
     if (from == a && to == b)
-        return frame_decode(pf, s, f, buf + (a - offset), err, errlen);
-    if (from == a && pf->encrypted) /* a head of the frame: decode no further than needed, straight into place */
-        return frame_prefix(pf, s, f, buf + (a - offset), (size_t)(to - a), err, errlen);
-    if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
-        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
-    int rc = to < b && pf->encrypted ? frame_prefix(pf, s, f, s->frame, (size_t)(to - a), err, errlen)
-                                     : frame_decode(pf, s, f, s->frame, err, errlen);
+        return frame_decode(pf, s, f, buf + (a - offset), w, err, errlen);
+    int rc;
+    if (to < b && pf->encrypted) /* decode no further than needed */
+        rc = frame_prefix(pf, s, f, (size_t)(to - a), err, errlen);
+    else if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
+        rc = fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    else
+        rc = frame_decode(pf, s, f, s->frame, NULL, err, errlen);
     if (rc)
         return rc;
     memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
+    if (w && w->fn(w->ctx, buf + (from - offset), (size_t)(to - from), from))
+        return fail(pf, err, errlen, SL_PACKFILE_EIO, "the writer failed");
     return 0;
 }
 
-int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, char *err, size_t errlen)
+int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len, sl__packfile_sink fn, void *ctx,
+                         char *err, size_t errlen)
 {
     uint64_t size = pf->doff[pf->n];
     if (offset > size || len > size - offset)
@@ -320,13 +409,19 @@ int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, ch
     scratch *s = scratch_get(pf);
     if (!s)
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    sink_to w = {fn, ctx};
     int rc = 0;
     for (size_t f = frame_of(pf, offset); rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
-        rc = read_frame(pf, s, f, offset, buf, len, err, errlen);
+        rc = read_frame(pf, s, f, offset, buf, len, fn ? &w : NULL, err, errlen);
     scratch_put(pf, s);
     if (rc)
         memset(buf, 0, len); /* nothing unverified, and no half of a range */
     return rc;
+}
+
+int sl_packfile_read(sl_packfile *pf, uint64_t offset, void *buf, size_t len, char *err, size_t errlen)
+{
+    return sl__packfile_read_to(pf, offset, buf, len, NULL, NULL, err, errlen);
 }
 
 /* ---- the seek table, from the end ---- */

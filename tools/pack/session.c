@@ -118,9 +118,9 @@ void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total)
         sl_metrics_on_progress(s->progress, sl_progress_bar_update, s->bar, 100000000);
 }
 
-sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m)
+sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m, int ordered)
 {
-    sl_pipeline_config cfg = {s->o.workers, s->o.depth, 1, m};
+    sl_pipeline_config cfg = {s->o.workers, s->o.depth, ordered, m};
     return sl_pipeline_new(ops, ctx, &cfg);
 }
 

@@ -56,8 +56,9 @@ int sl_session_pwrite(sl_pack_session *s, const uint8_t *p, size_t n, uint64_t a
 void sl_session_writeback(sl_pack_session *s, uint64_t done, uint64_t *synced);
 /* Starts the progress bar (unless -q) over `total` bytes (0: unknown). */
 void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total);
-/* An ordered pipeline with the -j workers and --depth of the flags. */
-sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m);
+/* A pipeline with the -j workers and --depth of the flags; ordered: the
+ * sink sees items in source order. */
+sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m, int ordered);
 /* Ends the run: commits the output if rc is 0, else removes it; stops
  * the progress bar.  Returns rc, or -1 if the commit failed. */
 int sl_session_finish(sl_pack_session *s, int rc);

@@ -36,4 +36,10 @@ long sl_stream_open(uint8_t *pt, const uint8_t *ct, size_t n, uint64_t first, in
  * written) from corruption. */
 int sl_stream_opens_as_middle(const uint8_t *ct, size_t n, uint64_t index, const uint8_t key[32]);
 
+/* Which implementation of the AEAD seals and opens (stream.c says why
+ * there are two): the default, libsodium for a process's first 8 MiB and
+ * OpenSSL after; or one of them always, for tests that compare them. */
+enum { SL_STREAM_AUTO = 0, SL_STREAM_LIBSODIUM = 1, SL_STREAM_OPENSSL = 2 };
+void sl__stream_use(int impl);
+
 #endif

@@ -405,7 +405,7 @@ static int decompress_frames(unpack_job *j)
 {
     static const sl_pipeline_ops ops = {frame_source, decompress_work, output_sink, sl_block_drop};
     j->dctx = calloc(j->workers, sizeof *j->dctx);
-    sl_pipeline *p = j->dctx ? sl_session_pipeline(&j->s, &ops, j, j->s.m[j->is_age ? 1 : 0]) : NULL;
+    sl_pipeline *p = j->dctx ? sl_session_pipeline(&j->s, &ops, j, j->s.m[j->is_age ? 1 : 0], 1) : NULL;
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
     sl_pipeline_free(p);
     for (size_t i = 0; j->dctx && i < j->workers; i++)
@@ -445,7 +445,7 @@ static int run_age(unpack_job *j)
     static const sl_pipeline_ops ops = {segment_source, open_work, plain_sink, sl_block_drop};
     if (read_age_header(j))
         return -1;
-    sl_pipeline *pa = sl_session_pipeline(&j->s, &ops, j, j->s.m[0]);
+    sl_pipeline *pa = sl_session_pipeline(&j->s, &ops, j, j->s.m[0], 1);
     if (!pa || sl_reader_init(&j->plain, fill_from_link, j, READ_BUF) ||
         sl_link_start(&j->link, pa, 2, NULL, NULL, sl_block_drop_item)) {
         sl_pipeline_free(pa);

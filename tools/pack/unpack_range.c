@@ -5,9 +5,11 @@
  * All stand on sluice/packfile.h: the bytes wanted are cut at frame edges
  * into pieces that a pipeline's workers read through one shared handle
  * (each piece's chunks decrypted and authenticated, its frames
- * decompressed and verified), so a big range runs on every core and a
- * small one touches one or two frames.  To a regular file each worker
- * writes its piece in place with pwrite; otherwise the ordered sink writes.
+ * decompressed and verified), so a big range runs on every core; a range
+ * of one piece (any random read) is read on the calling thread, touching
+ * one or two frames and starting no thread.  To a regular file the bytes
+ * go in place with pwrite as they decode (packfile_sink.h); otherwise the
+ * ordered sink writes each verified piece.
  * A whole file read this way needs no frame scanner and no copy between
  * stages, which is where the streaming path spends its time.  --list
  * prints the seek table, or, for a stream without one, the frames the
@@ -18,9 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "block.h"
 #include "packfile_keys.h"
+#include "packfile_sink.h"
 #include "sluice/packfile.h"
 
 #define PIECE_MAX ((uint64_t)4 << 20) /* frames are joined into pieces of up to this much */
@@ -93,15 +97,24 @@ static int piece_source(void *ctx, void **item, size_t *bytes)
     return 1;
 }
 
+/* In place: decoded bytes go into the output file as they come (the
+ * file is linked into place only if the whole run succeeds). */
+static int pwrite_sink(void *ctx, const uint8_t *p, size_t n, uint64_t at)
+{
+    range_job *r = ctx;
+    return sl_session_pwrite(r->s, p, n, at - r->start);
+}
+
 static int piece_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
 {
     (void)worker;
     range_job *r = ctx;
     sl_block *b = in;
     char err[600];
-    int rc = sl_packfile_read(r->pf, b->offset, b->data, b->len, err, sizeof err) ? sl_fail_set(&r->s->fail, "%s", err)
-             : r->in_place ? sl_session_pwrite(r->s, b->data, b->len, b->offset - r->start)
-                           : 0;
+    int rc = sl__packfile_read_to(r->pf, b->offset, b->data, b->len, r->in_place ? pwrite_sink : NULL, r, err,
+                                  sizeof err)
+                 ? sl_fail_set(&r->s->fail, "%s", err)
+                 : 0;
     if (rc) {
         sl_block_free(b);
         return rc;
@@ -145,7 +158,44 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
     return lo;
 }
 
-/* Original bytes [off, off + len) to the output, through the pipeline. */
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The pieces one after another on this thread, counted in the stages a
+ * pipeline would have (for --stats).  For a range of one piece - the
+ * usual random read - or -j1: a pipeline's threads, channels and blocks
+ * in flight would cost more than reading the one or two frames. */
+static int run_serial(range_job *r, sl_metrics *m)
+{
+    sl_stage *st[3] = {sl_metrics_stage(m, "source"), sl_metrics_stage(m, "work"), sl_metrics_stage(m, "sink")};
+    for (;;) {
+        void *piece, *done;
+        size_t bytes;
+        int64_t t0 = now_ns();
+        int rc = piece_source(r, &piece, &bytes);
+        int64_t t1 = now_ns();
+        if (rc <= 0)
+            return rc;
+        if (piece_work(r, 0, piece, &done, &bytes))
+            return -1;
+        int64_t t2 = now_ns();
+        rc = piece_sink(r, done, bytes);
+        int64_t t3 = now_ns();
+        for (int i = 0; i < 3; i++) {
+            sl_stage_add(st[i], 1, bytes);
+            sl_stage_busy(st[i], i == 0 ? t1 - t0 : i == 1 ? t2 - t1 : t3 - t2);
+        }
+        if (rc)
+            return rc;
+    }
+}
+
+/* Original bytes [off, off + len) to the output: serially when the range
+ * is one piece (or there is one worker), else through the pipeline. */
 static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t len, const char *label)
 {
     static const sl_pipeline_ops ops = {piece_source, piece_work, piece_sink, sl_block_drop};
@@ -154,7 +204,12 @@ static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t
     sl_session_progress(s, s->o.test ? "test" : label, len);
     s->m_name[0] = "frames";
     s->m_used = 1;
-    sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0]);
+    if (len <= PIECE_MAX || s->o.workers <= 1)
+        return run_serial(&r, s->m[0]);
+    /* In place, each worker writes its own piece: the sink only counts,
+     * so pieces need not wait for each other to reach it in order (a
+     * slow frame would otherwise hold up the worker after it). */
+    sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0], !r.in_place);
     int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
     sl_pipeline_free(p);
     return rc;

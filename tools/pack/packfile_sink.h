@@ -1,0 +1,27 @@
+/*
+ * packfile_sink.h - a read of a packfile whose output is handed to a
+ * writer as it is decoded: what `sluice unpack` uses to write a file in
+ * place through the seekable reader, copying each piece while it is still
+ * in the cache.  Unlike sl_packfile_read, bytes are handed on before the
+ * whole range (or, in a plain file, a frame's checksum) is verified, so
+ * the writer must be one whose output is thrown away when the read fails
+ * (a temporary file that is linked into place only after success).
+ */
+#ifndef SLUICE_PACK_PACKFILE_SINK_H
+#define SLUICE_PACK_PACKFILE_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sluice/packfile.h"
+
+/* Takes n decoded bytes that belong at original offset `at`: 0, or
+ * non-zero to stop the read (which then fails with SL_PACKFILE_EIO). */
+typedef int (*sl__packfile_sink)(void *ctx, const uint8_t *p, size_t n, uint64_t at);
+
+/* sl_packfile_read, handing the bytes of [offset, offset + len) to fn in
+ * order as they are decoded (fn may be NULL); buf still receives them. */
+int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len, sl__packfile_sink fn, void *ctx,
+                         char *err, size_t errlen);
+
+#endif
