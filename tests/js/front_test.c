@@ -302,6 +302,15 @@ SL_TEST(ts_types_and_assertions_disappear)
     CHECK(prints("a.ts", "f<T>(x); g<T>`t`; h < i > (j); k<l>; m < n;", MINIFY_WS, "f(x);g`t`;h(j);k;m<n"));
 }
 
+SL_TEST(ts_type_arguments_may_open_with_a_generic_function_type)
+{
+    /* `<<` where type arguments may open is two `<`, as tsc rescans it (ReturnType<<T>() => T>); a shift elsewhere */
+    CHECK(prints("a.ts", "type R = ReturnType<<T>() => T>; let a: Array<<U>(x: U) => U> = [x => x]; class C extends B<<T>() => T> {}",
+                 MINIFY_WS, "let a=[x=>x];class C extends B{}"));
+    CHECK(prints("a.ts", "log(f<<U>(u: U) => U>((u) => u)(3), new G<<T>() => T>(), a << b, c<<d>(e), 8 << 1 >> 1);",
+                 MINIFY_WS, "log(f(u=>u)(3),new G,a<<b,c<<d>e,8<<1>>1)"));
+}
+
 SL_TEST(tsx_angle_brackets_follow_tsx_rules)
 {
     CHECK(prints("a.tsx", "const f = <T,>(x: T) => x; const g = <T extends object>(y: T) => y; const e = <div>t</div>;",

@@ -637,7 +637,7 @@ js_node *sl__js_parse_decorators(js_parser *p)
                 next(p);
                 e = m;
             }
-            if (p->o.ts && is(p, TK_LT))
+            if (p->o.ts && (is(p, TK_LT) || is(p, TK_SHL)))
                 sl__ts_try_type_args_in_expr(p);
             if (is(p, TK_LPAREN)) {
                 js_node *c = sl__js_mk(p, N_CALL, e->pos);
@@ -763,8 +763,8 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
     if (eat_kw(p, K_EXTENDS)) {
         c->b = sl__js_parse_expr(p, L_NEW);
         /* `extends A()` is a call: L_NEW stops before it, so fold calls here */
-        while (is(p, TK_LPAREN) || (p->o.ts && is(p, TK_LT))) {
-            if (is(p, TK_LT)) { /* `extends B<T> {` / `implements`: a heritage `<` is always type arguments */
+        while (is(p, TK_LPAREN) || (p->o.ts && (is(p, TK_LT) || is(p, TK_SHL)))) {
+            if (!is(p, TK_LPAREN)) { /* `extends B<T> {` / `implements`: a heritage `<` is always type arguments */
                 sl__ts_skip_type_args(p);
                 continue;
             }
@@ -1089,7 +1089,7 @@ static js_node *parse_new(js_parser *p)
     js_node *n = sl__js_mk(p, N_NEW, pos);
     n->flags |= p->L.pure ? 0 : 0;
     n->a = sl__js_parse_expr(p, L_MEMBER);
-    if (p->o.ts && is(p, TK_LT))
+    if (p->o.ts && (is(p, TK_LT) || is(p, TK_SHL)))
         sl__ts_try_type_args_in_expr(p);
     if (is(p, TK_LPAREN))
         sl__js_parse_args(p, n);
@@ -1472,7 +1472,7 @@ static js_node *parse_suffix_levels(js_parser *p, js_node *left, int level, unsi
             next(p);
             continue;
         }
-        if (p->o.ts && tok == TK_LT && level < L_CALL) { /* f<T>(x), f<T>`...`, f<T> */
+        if (p->o.ts && (tok == TK_LT || tok == TK_SHL) && level < L_CALL) { /* f<T>(x), f<T>`...`, f<T>; f<<U>() => U>() */
             if (sl__ts_try_type_args_in_expr(p))
                 continue;
         }

@@ -40,7 +40,12 @@ void sl__ts_skip_type_args(js_parser *p)
 {
     unsigned saved = p->ctx;
     p->ctx &= ~(unsigned)CTX_TS_NO_COND; /* brackets of any kind allow conditional types again */
-    sl__js_expect(p, TK_LT);
+    if (is(p, TK_SHL)) { /* `A<<T>() => T>`: `<<` is two when type arguments open here (tsc's reScanLessThanToken) */
+        p->L.pos = p->L.start + 1;
+        next(p);
+    } else {
+        sl__js_expect(p, TK_LT);
+    }
     while (!is(p, TK_GT) && !is(p, TK_SHR) && !is(p, TK_USHR) && !is(p, TK_GE) && !is(p, TK_SHR_EQ) &&
            !is(p, TK_USHR_EQ)) {
         sl__ts_skip_type(p);
@@ -387,7 +392,7 @@ static void skip_primary_type_inner(js_parser *p)
                 sl__js_unexpected(p);
             next(p);
         } while (eat(p, TK_DOT));
-        if (is(p, TK_LT) && !p->L.nl_before)
+        if ((is(p, TK_LT) || is(p, TK_SHL)) && !p->L.nl_before)
             sl__ts_skip_type_args(p);
         return;
     case K_KEYOF: case K_UNIQUE: case K_READONLY: {
@@ -446,7 +451,7 @@ static void skip_primary_type_inner(js_parser *p)
                 sl__js_unexpected(p);
             next(p);
         }
-        if (is(p, TK_LT) && !p->L.nl_before)
+        if ((is(p, TK_LT) || is(p, TK_SHL)) && !p->L.nl_before)
             sl__ts_skip_type_args(p);
         return;
     case K_ASSERTS:
@@ -462,7 +467,7 @@ static void skip_primary_type_inner(js_parser *p)
             sl__js_unexpected(p);
         next(p);
     }
-    if (is(p, TK_LT) && !p->L.nl_before)
+    if ((is(p, TK_LT) || is(p, TK_SHL)) && !p->L.nl_before)
         sl__ts_skip_type_args(p);
 }
 
