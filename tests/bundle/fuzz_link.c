@@ -124,7 +124,7 @@ static void *fuzz_module(void *arg)
     js_parse_scratch *s = sl__js_scratch_new();
     sl__arena a;
     sl__arena_init(&a);
-    js_parse_opts po = {NULL, 0};
+    js_parse_opts po = {NULL, 0, JS_META_KEEP};
     js_module m = {.path = "/fuzz/entry.mjs", .src = src, .len = in->size};
     char err[512];
     if (sl__js_parse(&m, &po, &a, s, err, sizeof err) == 0) {

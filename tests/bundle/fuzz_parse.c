@@ -3,7 +3,8 @@
  *
  * Any byte string must either parse or fail with a message; never crash,
  * read out of bounds or leak.  The input is parsed twice with the same
- * scratch, which also exercises scratch reuse between modules.  An input
+ * scratch, which also exercises scratch reuse between modules (the second
+ * time replacing import.meta as for node CommonJS output).  An input
  * long enough to nest deeper than libFuzzer's own thread can hold is
  * parsed on a thread with the stack the parser's nesting limit needs.
  */
@@ -32,8 +33,9 @@ static void *parse_twice(void *arg)
     sl__arena_init(&a);
     const char *parts[] = {"process", "env", "NODE_ENV"};
     js_define d = {parts, 3, "\"production\""};
-    js_parse_opts o = {&d, 1};
+    js_parse_opts o = {&d, 1, JS_META_KEEP};
     for (int round = 0; round < 2; round++) {
+        o.import_meta = round ? JS_META_NODE_CJS : JS_META_KEEP; /* the second parse replaces import.meta */
         js_module m = {.path = "fuzz.js", .src = src, .len = size};
         char err[512];
         if (sl__js_parse(&m, &o, &a, s, err, sizeof err) == 0) {
@@ -42,6 +44,10 @@ static void *parse_twice(void *arg)
                     abort();
             for (size_t i = 0; i < m.nstmts; i++)
                 if (m.stmts[i].start > m.stmts[i].end || m.stmts[i].end > size)
+                    abort();
+            for (size_t i = 0; i < m.npatches; i++) /* the printer splices them in order */
+                if (m.patches[i].pos > m.patches[i].end || m.patches[i].end > size ||
+                    (i && m.patches[i].pos < m.patches[i - 1].end))
                     abort();
         }
     }

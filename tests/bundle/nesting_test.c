@@ -44,7 +44,7 @@ static void *parse_thread(void *arg)
     js_parse_scratch *s = sl__js_scratch_new();
     sl__arena a;
     sl__arena_init(&a);
-    js_parse_opts o = {NULL, 0};
+    js_parse_opts o = {NULL, 0, JS_META_KEEP};
     js_module m = {.path = "deep.js", .src = j->src, .len = strlen(j->src)};
     j->rc = sl__js_parse(&m, &o, &a, s, j->err, sizeof j->err);
     sl__arena_free(&a);

@@ -3,7 +3,8 @@
 # reported as `file:line:column: warning: ...` with the line and a caret,
 # never fatally (the bundle is written and runs); -q silences warnings;
 # files inside node_modules give none; a dead branch under --define gives
-# none; a local `require` or `eval` is not the global one and gives none.
+# none; a local `require` or `eval` is not the global one and gives none;
+# import.meta in IIFE or browser CommonJS output becomes {} with a warning.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -50,4 +51,12 @@ printf "module.exports = (x) => require(x);\n" >node_modules/noisy/index.js
 printf "import noisy from 'noisy';\nconsole.log(typeof noisy);\n" >pkg.mjs
 "$sluice" bundle pkg.mjs --platform node --format esm -o out.mjs 2>err || fail "bundle pkg.mjs"
 ! grep -q warning: err || fail "a warning from node_modules: $(cat err)"
+# import.meta is a syntax error outside an ES module: IIFE output (and
+# CommonJS off node) gets an empty object and a warning, as esbuild does.
+printf "const m = import.meta;\nconsole.log(typeof m, m.url);\n" >meta.mjs
+for f in iife cjs; do
+  "$sluice" bundle meta.mjs --format $f -o meta.js 2>err || fail "bundle meta.mjs --format $f: $(cat err)"
+  expect "$work/meta.mjs:1:11" '"import.meta" is not available in this output format and will be empty' "const m = import.meta;"
+  [ "$(node meta.js 2>&1)" = "object undefined" ] || fail "$f with import.meta: $(node meta.js 2>&1 | head -3)"
+done
 echo "ok: warnings"

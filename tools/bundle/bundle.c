@@ -503,7 +503,9 @@ static void print_stats(const sl__graph *g, const sl__link *links, size_t n, con
 static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
 {
     double t0 = now_s();
-    sl__graph_opts go = {.parse = {o->defines, o->ndefines},
+    int meta = o->format == FMT_ESM ? JS_META_KEEP
+               : o->format == FMT_CJS && o->platform_node ? JS_META_NODE_CJS : JS_META_EMPTY;
+    sl__graph_opts go = {.parse = {o->defines, o->ndefines, meta},
                          .resolve = {o->platform_node, o->externals, o->nexternals},
                          .max_modules = o->max_modules,
                          .lower = o->lower};

@@ -717,6 +717,33 @@ static void try_define(P *p, int32_t r)
     }
 }
 
+/* `import.meta` (start..end) in CommonJS or IIFE output, where it is a
+ * syntax error: on node in CommonJS its url/dirname/filename come from the
+ * module's own __filename (reserved names, never renamed); anything else
+ * is an empty object and a warning, as esbuild does. */
+static void replace_import_meta(P *p, uint32_t start, uint32_t end)
+{
+    static const struct { const char *prop, *text; } node[] = {
+        {"url", "require(\"url\").pathToFileURL(__filename).href"},
+        {"dirname", "__dirname"},
+        {"filename", "__filename"}};
+    js_token *prop = peek(p, 1);
+    if (p->o->import_meta == JS_META_NODE_CJS && is_op(cur(p), '.') && prop->kind == T_NAME)
+        for (size_t i = 0; i < sizeof node / sizeof node[0]; i++)
+            if (prop->end - prop->start == strlen(node[i].prop) &&
+                !memcmp(p->src + prop->start, node[i].prop, prop->end - prop->start)) {
+                js_patch pa = {start, prop->end, node[i].text};
+                SL_VEC_PUSH(p->s->patches, pa);
+                next(p);
+                next(p);
+                return;
+            }
+    js_patch pa = {start, end, "({})"};
+    SL_VEC_PUSH(p->s->patches, pa);
+    js_warning w = {start, "warning: \"import.meta\" is not available in this output format and will be empty"};
+    SL_VEC_PUSH(p->s->warnings, w);
+}
+
 /* Primary expression; returns the reference it made (an identifier), or -1. */
 static int32_t parse_primary(P *p)
 {
@@ -786,8 +813,11 @@ static int32_t parse_primary(P *p)
         next(p);
         if (is_op(cur(p), '.')) { /* import.meta */
             next(p);
+            uint32_t end = cur(p)->end;
             next(p);
             p->m->flags |= MF_ESM_SYNTAX;
+            if (p->o->import_meta != JS_META_KEEP)
+                replace_import_meta(p, start, end);
             return -1;
         }
         if (!is_op(cur(p), '('))
@@ -2280,6 +2310,8 @@ static void copy_out(P *p)
     COPY_OUT(imports, imports);
     COPY_OUT(exports, exports);
     COPY_OUT(stars, stars);
+    if (s->patches.n > 1) /* import.meta's, made while parsing, among --define's, made after */
+        qsort(s->patches.v, s->patches.n, sizeof *s->patches.v, cmp_patch_pos);
     COPY_OUT(patches, patches);
     COPY_OUT(free_names, free_names);
     COPY_OUT(nested_names, nested);

@@ -23,9 +23,16 @@ typedef struct js_define {
     const char *value;  /* replacement text, printed as is */
 } js_define;
 
+/* What `import.meta` becomes: kept (ESM output); `({})` with a warning
+ * (CommonJS or IIFE output, where it is a syntax error, as esbuild does);
+ * on node in CommonJS, .url/.dirname/.filename from the CommonJS module's
+ * own __filename and `({})` with a warning for anything else. */
+enum { JS_META_KEEP, JS_META_EMPTY, JS_META_NODE_CJS };
+
 typedef struct js_parse_opts {
     const js_define *defines;
     size_t ndefines;
+    int import_meta; /* JS_META_* */
 } js_parse_opts;
 
 /* Nesting: brackets, blocks, statement bodies, patterns, classes and
