@@ -899,6 +899,14 @@ static const char *rewrite(linkctx *c, int32_t mi, const js_occ *o, uint32_t *en
 {
     js_module *m = c->L->g->mods[mi];
     const js_symbol *s = &m->syms[o->sym];
+    if (s->kind == SYM_IMPORT && (o->flags & OCC_DECL)) {
+        /* The import's own name, in its statement, which is removed: resolved (a missing export is an
+         * error, used or not, as in node) but not printed, which would build a namespace object
+         * that only `ns.name` reads need not have. */
+        import_binding(c, mi, o->sym);
+        *end = o->pos + o->len;
+        return NULL;
+    }
     binding b = occ_target(c, mi, o, end);
     const char *t = text_of(c, b);
     int whole = *end == o->pos + o->len; /* not `ns.name` */
