@@ -2,8 +2,8 @@
 # syntax_error.sh SLUICE: a syntax error deep in the graph is reported as
 # file:line:column: message with the offending line and a caret, the exit
 # status is non-zero, and no output file is left behind.  An import that
-# cannot be resolved and a JSON module that does not parse are reported
-# the same way.
+# cannot be resolved, a JSON module that does not parse and a `with`
+# statement in an ES module are reported the same way.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -30,4 +30,14 @@ if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
 fi
 grep -q 'd.json:3:14: invalid JSON' "$work/err" || { echo "FAIL: invalid JSON message:"; cat "$work/err"; exit 1; }
 [ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
-echo "ok: syntax errors, invalid JSON and unresolved imports"
+# `with` is an error in an ES module (an export after it makes the file one), legal in CommonJS.
+printf "with (Math) console.log(PI > 3);\nexport const x = 1;\n" >"$work/main.mjs"
+if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
+  echo "FAIL: bundling 'with' in an ES module succeeded"; exit 1
+fi
+grep -q 'main.mjs:1:1: "with" statements cannot be used in an ECMAScript module' "$work/err" || { echo "FAIL: 'with' message:"; cat "$work/err"; exit 1; }
+[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+printf "with (Math) console.log(PI > 3);\n" >"$work/main.cjs"
+"$sluice" bundle "$work/main.cjs" --platform node -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: 'with' in CommonJS:"; cat "$work/err"; exit 1; }
+[ "$(node "$work/out.js")" = true ] || { echo "FAIL: 'with' in CommonJS does not run"; exit 1; }
+echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module"

@@ -145,6 +145,7 @@ typedef struct P {
     int32_t stmt;     /* current top-level statement */
     int impure;       /* side effects seen at the statement's own level */
     int pure_depth;   /* fn_depth at which side effects count */
+    uint32_t with_p1; /* the first `with` statement + 1: an error once the file is known to be ESM */
     jmp_buf jb;
     uint32_t err_pos;
     const char *err_msg;
@@ -1467,6 +1468,8 @@ static void parse_stmt_body(P *p)
             return;
         case K_WHILE: case K_WITH:
             side_effect(p);
+            if (is_kw(cur(p), K_WITH) && !p->with_p1)
+                p->with_p1 = cur(p)->start + 1;
             next(p);
             expect(p, '(', "expected '('");
             parse_expr(p, 0);
@@ -2420,6 +2423,9 @@ int sl__js_parse(js_module *m, const js_parse_opts *o, sl__arena *a, js_parse_sc
         parse_program(p);
         if (lex_failed) /* the tokens before the lexer's error parsed fine */
             fail(p, epos, emsg);
+        /* an import or export anywhere makes the whole file a module: strict, no `with` (node refuses it) */
+        if (p->with_p1 && (m->flags & (MF_ESM_SYNTAX | MF_NODE_MODE)))
+            fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
         resolve_refs(p);
         fold_branches(p);
         copy_out(p);
