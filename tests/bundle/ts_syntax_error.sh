@@ -4,7 +4,8 @@
 # `file:line:column: message` with the offending line and a caret, exit
 # status 1 and no output file; an unresolvable import in a .ts file is
 # reported at its position in the .ts file (not in the JavaScript
-# printed from it); a broken tsconfig.json is named; an `extends` cycle ends.
+# printed from it), and so is a `with` statement in a .ts module; a broken
+# tsconfig.json is named; an `extends` cycle ends.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -23,6 +24,8 @@ printf "export const App = (): string => (\n  <div>\n    <span>text</div>\n  </d
 expect_error "JSX syntax" 'app\.tsx:3:[0-9]+: ' '<span>text</div>' '^ +\^$'
 printf "interface A {\n  x: number;\n}\nconst a: A = { x: 1 };\nimport { g } from './nowhere';\nconsole.log(a, g);\n" >"$work/main.ts"
 expect_error "unresolved import in .ts" 'main\.ts:5:19: could not resolve "\./nowhere"'
+printf "interface A {\n  x: number;\n}\nwith (Math) console.log(PI);\nexport const x = 1;\n" >"$work/main.ts"
+expect_error "'with' in a .ts module" 'main\.ts:4:1: "with" statements cannot be used in an ECMAScript module' '^    with \(Math\) console\.log\(PI\);'
 printf "export const x = 1;\n" >"$work/main.ts"
 printf '{ "compilerOptions": { "jsx": } }\n' >"$work/tsconfig.json"
 expect_error "broken tsconfig.json" 'tsconfig\.json: invalid JSON'

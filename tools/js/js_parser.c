@@ -2264,6 +2264,8 @@ static js_node *parse_stmt_inner(js_parser *p)
     case K_WITH:
         if (p->ctx & CTX_MODULE)
             sl__js_fail(p, pos, "`with` is not allowed in strict mode");
+        if (!p->with_p1)
+            p->with_p1 = pos + 1;
         next(p);
         s = sl__js_mk(p, N_WITH, pos);
         sl__js_expect(p, TK_LPAREN);
@@ -2466,6 +2468,8 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->program = prog;
         } else {
             out->program = parse_program(p);
+            if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
+                sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
         }
         out->is_module = p->is_module || o->module;
         out->has_jsx = p->has_jsx;
