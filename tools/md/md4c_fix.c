@@ -381,8 +381,11 @@ static int start_differs(const char *s, size_t n, size_t i)
             if (starts_with(s, n, j, type1[k], len)) /* md4c: type 1, whatever follows */
                 return !name_ends(s, n, j + len, 1) || (j + len < n && s[j + len] == '/');
         }
+    /* md4c tries type 6 only with two bytes after the `<`: not on `<p` at
+     * the very end of the page. */
+    int md4c6 = i + 2 < n && j + closing < n && md4c_is_type6(s, n, j + closing);
     j += closing;
-    return j < n && md4c_is_type6(s, n, j) != cm_is_type6(s, n, j);
+    return j < n && md4c6 != cm_is_type6(s, n, j);
 }
 
 int sl__md_html_start_md4c_misreads(const char *s, size_t n)
