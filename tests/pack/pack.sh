@@ -146,40 +146,6 @@ keygen_keys_work_with_age_and_back)
   age -d -i theirs.txt m2.age | zstd -q -d > back2; same msg back2
   expect_failure "already exists" "$S" keygen -o ours.txt
   ;;
-pack_round_trips_size_edges)
-  keys
-  for n in 0 1 999 1000 1001 25000; do
-    gen in $n
-    for j in 1 3; do
-      "$S" pack -q -f -j $j --chunk 1000 -o p.zst in
-      zstd -q -d -c p.zst > back; same in back
-      # frames are independent, so the bytes do not depend on -j
-      if [ $j = 1 ]; then cp p.zst p1.zst; else cmp -s p.zst p1.zst || fail "-j $j output differs from -j 1"; fi
-      "$S" unpack -q -f -j $j -o back p.zst; same in back
-      "$S" pack -q -f -j $j --chunk 1000 -r "$R" -o p.age in
-      "$S" unpack -q -f -j $j -i id.txt -o back p.age; same in back
-      age -d -i id.txt p.age | zstd -q -d > back; same in back
-    done
-  done
-  ;;
-pack_round_trips_stream_chunk_edges)
-  # Incompressible input of n bytes packs to n + c bytes of zstd stream;
-  # pick n so that the encrypted stream is 64 KiB - 1, 64 KiB, 64 KiB + 1
-  # (and the same around 128 KiB): the age last-chunk edges.
-  keys
-  for target in 65535 65536 65537 131071 131072 131073; do
-    # the overhead c depends on how many 128 KiB blocks there are: probe near the target
-    head -c $((target - 100)) /dev/urandom > probe
-    "$S" pack -q -f --chunk 1M -o probe.zst probe
-    c=$(( $(stat -c %s probe.zst) - (target - 100) ))
-    n=$(( target - c )); head -c $n /dev/urandom > in
-    "$S" pack -q -f --chunk 1M -o in.zst in
-    [ "$(stat -c %s in.zst)" = $target ] || fail "stream of $(stat -c %s in.zst) bytes, wanted $target"
-    "$S" pack -q -f --chunk 1M -r "$R" -o in.age in
-    age -d -i id.txt in.age | zstd -q -d > back; same in back
-    "$S" unpack -q -f -i id.txt -o back in.age; same in back
-  done
-  ;;
 pack_round_trips_stdin_to_stdout)
   keys; gen in 500000
   "$S" pack -q --chunk 20K < in | "$S" unpack -q > back; same in back
@@ -201,63 +167,6 @@ unpack_rejects_wrong_passphrase)
   no_output_left out
   keys; expect_failure "in.age: .*passphrase" "$S" unpack -q -i id.txt -o out in.age < /dev/null
   no_output_left out
-  ;;
-unpack_rejects_truncated_files)
-  keys; gen in 400000
-  "$S" pack -q --chunk 30K -o in.zst in
-  "$S" pack -q --chunk 30K -r "$R" -o in.age in
-  size=$(stat -c %s in.age)
-  hdr=$(( $(grep -abo -- "--- " in.age | head -1 | cut -d: -f1) + 48 + 16 ))
-  # every interesting cut: inside the header, right after it, at and around
-  # STREAM chunk boundaries, one byte short
-  for cut in 10 100 $hdr $((hdr + 100)) $((hdr + 65552)) $((hdr + 65552 * 2)) $((hdr + 65552 * 2 + 1)) $((size - 1)); do
-    head -c $cut in.age > t.age
-    expect_failure "t.age: .*(truncated|failed to authenticate|age header)" "$S" unpack -q -i id.txt -o out t.age
-    no_output_left out
-    head -c $cut in.age | { if "$S" unpack -q -i id.txt > /dev/null 2>err.txt; then fail "stdout: cut at $cut accepted"; fi; }
-  done
-  zsize=$(stat -c %s in.zst)
-  for cut in 3 10 1000 50000 $((zsize - 30)) $((zsize - 1)); do
-    head -c $cut in.zst > t.zst
-    expect_failure "t.zst: " "$S" unpack -q -o out t.zst
-    no_output_left out
-  done
-  ;;
-unpack_rejects_flipped_bits)
-  keys; gen in 200000
-  "$S" pack -q --chunk 30K -r "$R" -o in.age in
-  "$S" pack -q --chunk 30K -a -r "$R" -o in.asc in
-  "$S" pack -q --chunk 30K -o in.zst in
-  # flips FILE COUNT FIRST: COUNT copies of FILE, each with one bit flipped,
-  # at positions spread evenly from FIRST to the end (header, payload, tail)
-  flips() { python3 - "$@" <<'PY'
-import sys
-path, count, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-d = open(path, "rb").read()
-for i in range(count):
-    pos = first + (len(d) - 1 - first) * i // (count - 1)
-    bit = i % 8 if not path.endswith(".asc") else i % 7  # armor is ASCII
-    b = bytearray(d); b[pos] ^= 1 << bit
-    open("%s.flip%02d" % (path, i), "wb").write(b)
-    print(pos, bit, "%s.flip%02d" % (path, i))
-PY
-  }
-  for f in in.age in.asc; do
-    flips $f 24 0 | while read -r pos bit bad; do
-      if "$S" unpack -q -i id.txt -o out "$bad" 2>err.txt; then fail "$f: flipped bit $bit at $pos accepted"; fi
-      grep -q "^sluice unpack: $bad: " err.txt || fail "message does not name the file: $(cat err.txt)"
-      no_output_left out
-    done
-  done
-  # Unencrypted: every flip in frame data or the seek table is caught (by
-  # the frames' checksums and the table check), or zstd agrees it is harmless.
-  flips in.zst 16 20 | while read -r pos bit bad; do
-    if "$S" unpack -q -o out "$bad" 2>err.txt; then
-      zstd -q -d -c "$bad" | cmp -s - in || fail "in.zst: flipped bit at $pos accepted with different output"
-      rm -f out
-    fi
-    no_output_left out
-  done
   ;;
 unpack_rejects_trailing_garbage)
   keys; gen in 50000
