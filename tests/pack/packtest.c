@@ -290,9 +290,9 @@ static const uint8_t *stdout_run(int *rc, size_t *len, const char *arg, va_list 
     off_t n = lseek(1, 0, SEEK_CUR);
     CHECK(dup2(saved, 1) == 1);
     close(saved);
-    if ((size_t)n + 1 > cap) {
+    if ((size_t)n + 1 > cap) { /* doubling: a sweep of growing outputs faults in a fresh buffer only log-many times */
         free(buf);
-        cap = (size_t)n + 1;
+        cap = (size_t)n + 1 > 2 * cap ? (size_t)n + 1 : 2 * cap;
         CHECK((buf = malloc(cap)) != NULL);
     }
     CHECK(pread(mfd, buf, (size_t)n, 0) == n);
