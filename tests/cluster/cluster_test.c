@@ -57,10 +57,21 @@ typedef struct res {
 
 static uint64_t empty_every; /* a test's jobs 0, N, 2N, ... have no input at all */
 
+static uint64_t big_every; /* a test's jobs 1, N+1, 2N+1, ... have 64 KiB of input that does not compress */
+
 static void input_of(uint64_t job, sl_cluster_buf *b)
 {
     if (empty_every && job % empty_every == 0)
         return;
+    if (big_every && job % big_every == 1) {
+        uint64_t x = job * 0x9e3779b97f4a7c15ull + 1;
+        for (int i = 0; i < 65536; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            char c = (char)('a' + (x >> 33) % 26);
+            sl_cluster_buf_put(b, &c, 1);
+        }
+        return;
+    }
     char piece[32];
     int n = snprintf(piece, sizeof piece, "job-%llu;", (unsigned long long)job);
     for (uint64_t i = 0; i <= job % 40; i++)
@@ -191,6 +202,8 @@ typedef struct proc {
     char log[64];
 } proc;
 
+static const char *worker_max_msg; /* the next workers' limit on a result batch */
+
 static void start_worker(proc *p, const char *queue, const char *delay_ms, int threads)
 {
     static int n;
@@ -210,6 +223,8 @@ static void start_worker(proc *p, const char *queue, const char *delay_ms, int t
         dup2(null, 1);
         if (delay_ms)
             setenv("SLUICE_WORKER_TEST_DELAY_MS", delay_ms, 1);
+        if (worker_max_msg)
+            setenv("SLUICE_WORKER_TEST_MAX_MSG", worker_max_msg, 1);
         execl("/proc/self/exe", "cluster_tests", "worker", url, "-j", jarg, "--lease", "0.5", "-v", (char *)NULL);
         _exit(127);
     }
@@ -323,6 +338,32 @@ SL_TEST(cluster_three_workers_give_every_job_exactly_one_result)
     sl_cluster_free(c);
     for (int i = 0; i < 3; i++)
         stop_worker(&w[i]);
+    free_results(&r);
+}
+
+/* A batch whose results are over the queue's message limit: the worker
+ * answers its jobs as failed (they run on the coordinator) and goes on
+ * serving; it once sent the reply, was refused, and stopped for good. */
+SL_TEST(cluster_results_over_the_message_limit_run_on_the_coordinator)
+{
+    static run r;
+    proc w;
+    worker_max_msg = "16384"; /* batches with a 64 KiB job are over it, the others far below */
+    start_worker(&w, "toobig", NULL, 1);
+    worker_max_msg = NULL;
+    big_every = 50;
+    sl_cluster *c = new_cluster(&r, "toobig", 0, NULL);
+    add_jobs(c, 200);
+    CHECK_EQ(sl_cluster_run(c), 0);
+    check_results(&r, 200);
+    big_every = 0;
+    sl_cluster_stats st;
+    sl_cluster_stats_read(c, &st);
+    CHECK(st.failed_remote > 0);  /* batches of long results came back failed... */
+    CHECK(st.remote > 0);         /* ...and those of short ones were taken */
+    CHECK(log_has(&w, "over the queue's message limit"));
+    sl_cluster_free(c);
+    stop_worker(&w); /* exits 0: it served to the end */
     free_results(&r);
 }
 

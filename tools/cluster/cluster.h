@@ -54,6 +54,7 @@ const unsigned char *sl_cluster_rd_bytes(sl_cluster_rd *r, size_t n);
 #define SL_CLUSTER_MAX_JOBS 65536
 #define SL_CLUSTER_KIND_MAX 64
 #define SL_CLUSTER_MAX_RAW (64u << 20) /* a compressed batch's entries inflate to at most this */
+#define SL_CLUSTER_MAX_MSG ((size_t)256 << 20) /* the largest message a worker sends or takes (the queue's limit) */
 
 void sl_cluster_hash(const void *data, size_t len, uint8_t out[SL_CLUSTER_HASH]);
 

@@ -38,6 +38,7 @@ typedef struct worker {
     size_t nkinds;
     int verbose, quiet;
     int64_t delay_ns; /* tests: SLUICE_WORKER_TEST_DELAY_MS before each job */
+    size_t max_msg;   /* the queue's message limit: a result batch over it is not sent */
     atomic_int fatal, running;
     atomic_uint_fast64_t batches, jobs, failed, refused, gone, bytes_in, bytes_out;
     sl_chan *replies; /* of reply: results on their way, to the replier thread */
@@ -134,31 +135,57 @@ static void run_job(worker *w, const sl_cluster_kind *k, void **state, const sl_
     x->len = (uint32_t)out->len;
 }
 
+/* Answers every job of a batch with one status and message, unrun: the
+ * coordinator runs each such job itself. */
+static void answer_all(worker *w, const sl_remote_msg *m, const sl_cluster_jobs *jobs, uint8_t status,
+                       const char *why, sl_cluster_buf *res)
+{
+    sl_cluster_results_begin(res, jobs->run, sl_remote_consumer(w->q));
+    for (uint32_t i = 0; i < jobs->n; i++) {
+        sl_cluster_result x = {.seq = jobs->jobs[i].seq, .status = status,
+                               .flags = m->reclaimed ? SL_CLUSTER_RECLAIMED : 0,
+                               .data = (const unsigned char *)why, .len = (uint32_t)strlen(why)};
+        memcpy(x.hash, jobs->jobs[i].hash, SL_CLUSTER_HASH);
+        sl_cluster_results_add(res, &x);
+    }
+    sl_cluster_results_end(res, jobs->wire);
+}
+
 /* Runs a whole batch (or answers that this worker cannot) into res. */
 static void run_batch(worker *w, const sl_remote_msg *m, const sl_cluster_jobs *jobs, void **states,
                       sl_cluster_buf *res)
 {
     long k = find_kind(w, jobs->kind);
-    int same = !strcmp(jobs->version, SLUICE_VERSION);
+    if (k < 0 || strcmp(jobs->version, SLUICE_VERSION)) {
+        char why[256];
+        snprintf(why, sizeof why, "this worker (sluice %s) does not run %s jobs of sluice %s", SLUICE_VERSION,
+                 jobs->kind, jobs->version);
+        answer_all(w, m, jobs, SL_CLUSTER_UNSUPPORTED, why, res);
+        return;
+    }
     sl_cluster_buf out = {0};
     sl_cluster_results_begin(res, jobs->run, sl_remote_consumer(w->q));
     for (uint32_t i = 0; i < jobs->n; i++) {
         sl_cluster_result x = {0};
-        if (k >= 0 && same)
-            run_job(w, w->kinds[k], &states[k], &jobs->jobs[i], &out, &x);
-        else {
-            char why[256];
-            int n = snprintf(why, sizeof why, "this worker (sluice %s) does not run %s jobs of sluice %s",
-                             SLUICE_VERSION, jobs->kind, jobs->version);
-            x = (sl_cluster_result){.seq = jobs->jobs[i].seq, .status = SL_CLUSTER_UNSUPPORTED,
-                                    .data = (const unsigned char *)why, .len = (uint32_t)n};
-            memcpy(x.hash, jobs->jobs[i].hash, SL_CLUSTER_HASH);
-        }
+        run_job(w, w->kinds[k], &states[k], &jobs->jobs[i], &out, &x);
         x.flags = m->reclaimed ? SL_CLUSTER_RECLAIMED : 0;
         sl_cluster_results_add(res, &x);
     }
     sl_cluster_results_end(res, jobs->wire); /* answered in the version asked */
     sl_cluster_buf_free(&out);
+    if (!res->failed && res->len > w->max_msg) {
+        /* The queue would refuse this reply (and, sent with others, theirs
+         * too): the jobs fail here instead, so the coordinator runs them,
+         * and the worker goes on serving. */
+        char why[256];
+        snprintf(why, sizeof why, "the batch's results (%zu bytes) are over the queue's message limit of %zu bytes",
+                 res->len, w->max_msg);
+        say("batch %s: %s; its jobs are left to the coordinator", m->id, why);
+        sl_cluster_buf_free(res);
+        *res = (sl_cluster_buf){0};
+        answer_all(w, m, jobs, SL_CLUSTER_FAILED, why, res);
+        atomic_fetch_add(&w->failed, jobs->n);
+    }
 }
 
 static void refuse(worker *w, const sl_remote_msg *m, const char *why)
@@ -418,6 +445,9 @@ int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *
     worker w = {.kinds = kinds, .nkinds = nkinds, .verbose = verbose, .quiet = quiet};
     const char *delay = getenv("SLUICE_WORKER_TEST_DELAY_MS");
     w.delay_ns = delay ? atoll(delay) * 1000000LL : 0;
+    /* tests: a lower limit for the results only, so that small batches hit it */
+    const char *max_msg = getenv("SLUICE_WORKER_TEST_MAX_MSG");
+    w.max_msg = max_msg && atoll(max_msg) > 0 ? (size_t)atoll(max_msg) : SL_CLUSTER_MAX_MSG;
     /* Signals are taken by the main thread alone, with sigtimedwait: the
      * threads started below inherit the blocked mask. */
     sigset_t set;
@@ -429,7 +459,7 @@ int sl_cluster_worker_main(int argc, char **argv, const sl_cluster_kind *const *
     /* Two batches a thread read ahead: the next is here when a thread
      * finishes one, however slow the server is to answer a read. */
     sl_remote_opts o = {.batch = 2 * (size_t)threads, .lease_ns = (int64_t)(lease * 1e9), .give_up_ns = SL_FOREVER,
-                        .log = remote_log};
+                        .max_msg = SL_CLUSTER_MAX_MSG, .log = remote_log};
     if (open_queue(&w, url, &o, &set) != 0)
         return 2;
     w.in = sl_remote_chan(w.q);
