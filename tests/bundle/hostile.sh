@@ -131,10 +131,12 @@ case $check in
       awk -v t="$t" 'BEGIN { split(t, p, "+"); print p[1] + p[2] }'
     }
     for fmt in esm cjs; do
-      small=$(cpu e20k.mjs $fmt); big=$(cpu e100k.mjs $fmt); cpu e140k.mjs $fmt >/dev/null
+      small=$(cpu e20k.mjs $fmt); big=$(cpu e100k.mjs $fmt)
       echo "$fmt: 20,000 exports ${small}s, 100,000 exports ${big}s CPU"
       awk -v b="$big" -v s="$small" 'BEGIN { exit !(b <= 15 * s + 0.5) }' || fail "$fmt: 100,000 exports took ${big}s, 20,000 ${small}s"
     done
+    # one declaration of 140,000: CJS, which node then loads
+    cpu e140k.mjs cjs >/dev/null
     node -e "const m = require('./out.js'); if (m.v139999 !== 139999 || Object.keys(m).length !== 140000) process.exit(1)" ||
       fail "the 140,000-export bundle does not export them all" ;;
   file_size)

@@ -2,7 +2,8 @@
 # outputs.sh SLUICE CHECK: the output side of `sluice bundle`, one check per
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
-# stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name.
+# stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
+# sourcemap_utf16_columns.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,6 +78,46 @@ case $check in
         if (!e.originalSource.endsWith('colmain.mjs') || text !== word) throw new Error(word + ' maps to ' + JSON.stringify([e, text]));
       }
     " || fail "column mappings" ;;
+  sourcemap_utf16_columns)
+    # Columns count UTF-16 units, as the source-map spec and every reader
+    # do, not bytes: on lines with 2-, 3- and 4-byte characters before
+    # the mapped text, every character of a line with renames (plain
+    # module) maps to the same character of the original, and the names
+    # of a lowered TypeScript line map to themselves.
+    printf "const helper = '\303\274';\nexport const total = helper.length;\n" >u1.mjs
+    printf "export const label: string = '\303\261\360\237\230\200', scale: number = label.length;\n" >u2.ts
+    printf "import { total } from './u1.mjs';\nimport { scale } from './u2.ts';\nconst helper = (x) => x + 1;\nconsole.log('\303\251\342\202\254\360\237\230\200', helper(1) + total, '\360\237\230\200', helper(3) * scale);\n" >umain.mjs
+    "$sluice" bundle umain.mjs --format esm -q -o u.out.mjs --sourcemap || fail "bundle"
+    node -e "
+      const { SourceMap } = require('module');
+      const fs = require('fs');
+      const sm = new SourceMap(JSON.parse(fs.readFileSync('u.out.mjs.map', 'utf8')));
+      const out = fs.readFileSync('u.out.mjs', 'utf8').split('\\n');
+      const src = (f) => fs.readFileSync(f, 'utf8').split('\\n');
+      const line = out.findIndex((l) => l.includes('console.log('));
+      const text = out[line], renamed = /helper\\\$1/g;
+      if (!text.includes('helper\$1')) throw new Error('expected a rename on: ' + text);
+      const skip = new Set();
+      for (const m of text.matchAll(renamed)) for (let i = 0; i < m[0].length; i++) skip.add(m.index + i);
+      const orig = src('umain.mjs');
+      for (let c = 0; c < text.length; c++) {
+        if (skip.has(c)) continue;
+        const e = sm.findEntry(line, c);
+        const oc = e.originalColumn + (c - e.generatedColumn);
+        if (!e.originalSource.endsWith('umain.mjs') || orig[e.originalLine][oc] !== text[c])
+          throw new Error('column ' + c + ' (' + JSON.stringify(text.slice(c, c + 8)) + ') maps to ' + JSON.stringify([e, orig[e.originalLine].slice(oc, oc + 8)]));
+      }
+      const tl = out.findIndex((l) => l.includes('scale = label.length'));
+      const ts = src('u2.ts');
+      for (const word of ['scale', 'label.length']) {
+        const c = out[tl].indexOf(word), e = sm.findEntry(tl, c);
+        const oc = e.originalColumn + (c - e.generatedColumn);
+        if (!e.originalSource.endsWith('u2.ts') || ts[e.originalLine].slice(oc, oc + word.length) !== word)
+          throw new Error(word + ' maps to ' + JSON.stringify([e, ts[e.originalLine].slice(oc, oc + word.length)]));
+      }
+    " || fail "UTF-16 column mappings"
+    want=$(printf '\303\251\342\202\254\360\237\230\200 3 \360\237\230\200 12')
+    [ "$(node u.out.mjs)" = "$want" ] || fail "the bundle prints '$(node u.out.mjs 2>&1 | head -3)'" ;;
   sourcemap_ts_minified)
     # TypeScript modules, minified: positions in the minified bundle map
     # (through the minifier's map, the bundle's and each module's own) to

@@ -10,7 +10,9 @@
 # (and must still print the same), or with the flags in the case's
 # `minify_flags` file: a case that prints function names keeps them by
 # leaving out --minify-identifiers, which renames functions (as esbuild's
-# does without --keep-names).
+# does without --keep-names).  With BUNDLE_CASE_REFS set, node's run of
+# the entry is read from there (case_refs.sh, once per build) instead of
+# run again.
 set -uo pipefail
 sluice=$1 dir=$(cd "$2" && pwd) format=${3:-esm} mode=${4:-}
 command -v node >/dev/null || { echo "run_case: node is missing" >&2; exit 1; }
@@ -25,6 +27,10 @@ if [ "$mode" = minify ]; then
 fi
 if [ -f "$dir/expected" ]; then # node cannot run .ts: what it must print, checked against esbuild (ts_expected.sh)
   cp "$dir/expected" "$work/want"; want_rc=0
+elif [ -n "${BUNDLE_CASE_REFS:-}" ]; then
+  ref=$BUNDLE_CASE_REFS/$(basename "$dir")
+  [ -f "$ref.rc" ] || { echo "FAIL: no reference $ref.rc (the bundle_case_references fixture)"; exit 1; }
+  cp "$ref.out" "$work/want" && want_rc=$(cat "$ref.rc")
 else
   (cd "$dir" && node "$entry") >"$work/want" 2>"$work/want.err"; want_rc=$?
 fi

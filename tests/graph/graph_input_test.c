@@ -41,8 +41,10 @@ static void bad_crate(void)
     size_t big = 20u << 20;
     char *huge = malloc(big);
     const char line[] = "pub fn generated() -> u32 { 42 }\n";
-    for (size_t i = 0; i < big; i++)
-        huge[i] = line[i % (sizeof line - 1)];
+    size_t have = sizeof line - 1;
+    memcpy(huge, line, have);
+    for (; have < big; have *= 2) /* the lines so far, copied after themselves */
+        memcpy(huge + have, huge, have < big - have ? have : big - have);
     write_file(bad_dir, "src/huge.rs", huge, (long)big);
     free(huge);
     char p[4200], q[4200];

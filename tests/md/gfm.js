@@ -1,4 +1,4 @@
-// gfm.js SLUICE CASES: `sluice md --gfm` against cmark-gfm (GitHub's
+// gfm.js SLUICE CASES CMARK_PAGES: `sluice md --gfm` against cmark-gfm (GitHub's
 // reference implementation, Debian's `cmark-gfm` command) on two sets of
 // pages: the hand-written cases in CASES (one per rule of the GFM spec's
 // extension sections: tables, strikethrough, autolinks, tag filter, task
@@ -6,7 +6,11 @@
 // escaped, aligned and ragged cells.  Each page is rendered by both and
 // compared after normalize.js.  Cases marked "safe" run without
 // --unsafe-html (cmark-gfm without --unsafe); the rest with raw HTML on,
-// as GitHub renders before its own sanitiser.
+// as GitHub renders before its own sanitiser.  cmark-gfm renders every
+// page in one process (CMARK_PAGES, tests/md/cmark_gfm_pages.c: what the
+// command does, per page, with its library).
+//
+//   node gfm.js SLUICE CASES CMARK_PAGES
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -14,7 +18,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const { normalize } = require('./normalize');
 
-const [sluice, casesFile] = process.argv.slice(2);
+const [sluice, casesFile, cmarkPages] = process.argv.slice(2);
 
 function readCases(file) {
   const cases = [];
@@ -86,9 +90,11 @@ try {
     if (out.length !== idx.length) throw new Error(`sluice md wrote ${out.length} pages of ${idx.length}`);
     out.forEach((l, k) => { sluiceHtml[idx[k]] = JSON.parse(l).html; });
   }
-  const ext = ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter', '-e', 'tasklist'];
+  const input = pages.map((p) => JSON.stringify({ md: p.md, unsafe: !p.safe }) + '\n').join('');
+  const wants = String(execFileSync(cmarkPages, [], { input, maxBuffer: 1 << 26 })).trim().split('\n').map((l) => JSON.parse(l));
+  if (wants.length !== pages.length) throw new Error(`cmark-gfm wrote ${wants.length} pages of ${pages.length}`);
   pages.forEach((p, i) => {
-    const want = String(execFileSync('cmark-gfm', [...(p.safe ? [] : ['--unsafe']), ...ext], { input: p.md }));
+    const want = wants[i];
     if (normalize(sluiceHtml[i]) !== normalize(want)) {
       failed++;
       console.error(`--- ${p.name}${p.safe ? ' (safe)' : ''}\n${p.md}--- cmark-gfm:\n${want}--- sluice md:\n${sluiceHtml[i]}`);

@@ -159,6 +159,49 @@ SL_TEST(age_keys_parse_only_their_own_kind)
     CHECK_EQ(sl_agekey_parse_recipient(id, strlen(id), back), -1);
 }
 
+/* Kinds of keys and files age reads and sluice does not are named in the
+ * message (an outside tester was told "0 X25519 recipients (wrong key?)"
+ * for a file encrypted to an SSH key), and X25519 keys are none of them. */
+SL_TEST(age_kinds_sluice_does_not_read_are_named)
+{
+    static const struct { const char *line, *says; } kinds[] = {
+        {"-----BEGIN OPENSSH PRIVATE KEY-----", "SSH private key"},
+        {"-----BEGIN RSA PRIVATE KEY-----", "SSH private key"},
+        {"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx me@host", "SSH public key"},
+        {"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ", "SSH public key"},
+        {"age-encryption.org/v1", "encrypted identity"},
+        {"-----BEGIN AGE ENCRYPTED FILE-----", "encrypted identity"},
+        {"AGE-PLUGIN-YUBIKEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ", "plugin identity"},
+        {"age1yubikey1q2w3e4r5t6y7u8i9o0p", "plugin recipient"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        const char *got = sl_agekey_unsupported(kinds[i].line, strlen(kinds[i].line));
+        CHECK(got != NULL && strstr(got, kinds[i].says) != NULL);
+    }
+    uint8_t sk[32], pk[32];
+    randombytes_buf(sk, 32);
+    crypto_scalarmult_base(pk, sk);
+    char id[SL_AGE_IDENTITY_LEN + 1], rc[SL_AGE_RECIPIENT_LEN + 1];
+    sl_agekey_format_identity(id, sk);
+    sl_agekey_format_recipient(rc, pk);
+    CHECK(sl_agekey_unsupported(id, strlen(id)) == NULL);
+    CHECK(sl_agekey_unsupported(rc, strlen(rc)) == NULL);
+    /* A header with only an ssh-ed25519 stanza (and grease): the message
+     * names the type, not "0 X25519 recipients". */
+    const char *mac = "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    char buf[512], err[256];
+    snprintf(buf, sizeof buf, "age-encryption.org/v1\n-> ssh-ed25519 AbCdEf ZZZZ\nAAAA\n-> x-grease y\n\n%s", mac);
+    sl_age_header hdr;
+    CHECK_EQ(parse_text((const uint8_t *)buf, strlen(buf), &hdr, err), 0);
+    sl_keylist ids = {0};
+    sl_keylist_add(&ids, sk);
+    uint8_t file_key[16];
+    CHECK_EQ(sl_age_unwrap(&hdr, &ids, NULL, 0, 18, file_key, err, sizeof err), -1);
+    CHECK(strstr(err, "only to recipients of type ssh-ed25519,") != NULL);
+    sl_keylist_free(&ids);
+    sl_age_header_free(&hdr);
+}
+
 __attribute__((constructor)) static void init_sodium(void)
 {
     if (sodium_init() < 0)

@@ -1,19 +1,26 @@
 /*
  * packtest.c - the scratch directory, files, keys and in-process command
  * runs of packtest.h.  The commands are the real entry points, flags and
- * all; only the process around them is shared.
+ * all; only the process around them is shared.  The peers (zstd, age)
+ * run as their own processes, or as zstd's library where that is the
+ * same decoder.
  */
 #include "packtest.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "ageheader.h"
 #include "agekey.h"
@@ -265,7 +272,9 @@ int pt_pack(const char *arg, ...)
     return rc;
 }
 
-const uint8_t *pt_unpack_stdout(int *rc, size_t *len, const char *arg, ...)
+/* Runs unpack with fd 1 on a memory file kept across calls; what it wrote
+ * in a buffer also kept, so a sweep of many runs pays its page faults once. */
+static const uint8_t *stdout_run(int *rc, size_t *len, const char *arg, va_list ap)
 {
     static int mfd = -1;
     static uint8_t *buf;
@@ -276,20 +285,124 @@ const uint8_t *pt_unpack_stdout(int *rc, size_t *len, const char *arg, ...)
     int saved = dup(1);
     CHECK(saved >= 0 && dup2(mfd, 1) == 1);
     CHECK(lseek(1, 0, SEEK_SET) == 0); /* overwrite the pages the last run faulted in */
-    va_list ap;
-    va_start(ap, arg);
     *rc = run(sl_unpack_main, "unpack", arg, ap);
-    va_end(ap);
     fflush(stdout);
     off_t n = lseek(1, 0, SEEK_CUR);
     CHECK(dup2(saved, 1) == 1);
     close(saved);
-    if ((size_t)n + 1 > cap) {
+    if ((size_t)n + 1 > cap) { /* doubling: a sweep of growing outputs faults in a fresh buffer only log-many times */
         free(buf);
-        cap = (size_t)n + 1;
+        cap = (size_t)n + 1 > 2 * cap ? (size_t)n + 1 : 2 * cap;
         CHECK((buf = malloc(cap)) != NULL);
     }
     CHECK(pread(mfd, buf, (size_t)n, 0) == n);
     *len = (size_t)n;
     return buf;
+}
+
+const uint8_t *pt_unpack_stdout(int *rc, size_t *len, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    const uint8_t *out = stdout_run(rc, len, arg, ap);
+    va_end(ap);
+    return out;
+}
+
+typedef struct feed {
+    int fd;
+    const uint8_t *p;
+    size_t n;
+} feed;
+
+/* Writes until done or until the reader is gone (EPIPE: unpack stopped at
+ * an error and the test closed the read end). */
+static void *feed_run(void *arg)
+{
+    feed *f = arg;
+    for (size_t off = 0; off < f->n;) {
+        ssize_t w = write(f->fd, f->p + off, f->n - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    close(f->fd);
+    return NULL;
+}
+
+const uint8_t *pt_unpack_piped(const uint8_t *data, size_t n, int *rc, size_t *len, const char *arg, ...)
+{
+    signal(SIGPIPE, SIG_IGN);
+    int p[2];
+    CHECK(pipe(p) == 0);
+    int saved = dup(0);
+    CHECK(saved >= 0 && dup2(p[0], 0) == 0);
+    close(p[0]);
+    feed f = {p[1], data, n};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, feed_run, &f) == 0);
+    va_list ap;
+    va_start(ap, arg);
+    const uint8_t *out = stdout_run(rc, len, arg, ap);
+    va_end(ap);
+    CHECK(dup2(saved, 0) == 0); /* the last read end closes: a blocked writer gets EPIPE */
+    close(saved);
+    CHECK(pthread_join(t, NULL) == 0);
+    return out;
+}
+
+int pt_spawn(const char *out, const char *const argv[])
+{
+    posix_spawn_file_actions_t fa;
+    CHECK(posix_spawn_file_actions_init(&fa) == 0);
+    if (out)
+        CHECK(posix_spawn_file_actions_addopen(&fa, 1, pt_path(out), O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
+    pid_t pid;
+    int err = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (err) {
+        fprintf(stderr, "%s: %s (scripts/install-deps.sh pack)\n", argv[0], strerror(err));
+        return -1;
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int pt_zstd_decodes_to(const uint8_t *z, size_t zn, const uint8_t *want, size_t wn)
+{
+    ZSTD_DStream *d = ZSTD_createDStream();
+    CHECK(d != NULL);
+    uint8_t buf[1 << 16];
+    ZSTD_inBuffer in = {z, zn, 0};
+    size_t got = 0, ret = 0;
+    int same = 1;
+    while (same && (in.pos < in.size || ret > 0)) {
+        ZSTD_outBuffer out = {buf, sizeof buf, 0};
+        size_t before = in.pos;
+        ret = ZSTD_decompressStream(d, &out, &in);
+        if (ZSTD_isError(ret) || (out.pos == 0 && in.pos == before && ret > 0))
+            same = 0; /* corrupt, or truncated: no progress with input left to want */
+        else if (got + out.pos > wn || memcmp(buf, want + got, out.pos))
+            same = 0;
+        else
+            got += out.pos;
+    }
+    ZSTD_freeDStream(d);
+    return same && ret == 0 && got == wn;
+}
+
+int pt_none_named(const char *prefix)
+{
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    struct dirent *e;
+    int none = 1;
+    while ((e = readdir(d)))
+        if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+            fprintf(stderr, "left behind: %s\n", e->d_name);
+            none = 0;
+        }
+    closedir(d);
+    return none;
 }

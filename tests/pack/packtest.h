@@ -52,5 +52,21 @@ int pt_pack_msg(char *msg, size_t cap, const char *arg, ...) __attribute__((sent
  * reuses) and its status in *rc.  The capture file and the buffer are
  * kept across calls, so a sweep of many runs pays its page faults once. */
 const uint8_t *pt_unpack_stdout(int *rc, size_t *len, const char *arg, ...) __attribute__((sentinel));
+/* Runs `sluice unpack ARGS...` with `data` fed to its standard input
+ * through a pipe (by a thread, which stops when unpack stops reading) and
+ * its standard output captured as pt_unpack_stdout does. */
+const uint8_t *pt_unpack_piped(const uint8_t *data, size_t n, int *rc, size_t *len, const char *arg, ...)
+    __attribute__((sentinel));
+
+/* Runs a peer program (zstd, age) from $PATH with argv (NULL-ended), its
+ * standard output into the file `out` of the directory (or inherited if
+ * NULL); its exit status, or -1 if it could not run or died by a signal. */
+int pt_spawn(const char *out, const char *const argv[]);
+/* Whether zstd's own decoder (libzstd, frame after frame, skippable frames
+ * skipped as `zstd -d` does) turns z[0..zn) into exactly want[0..wn). */
+int pt_zstd_decodes_to(const uint8_t *z, size_t zn, const uint8_t *want, size_t wn);
+/* Whether no file whose name starts with `prefix` is in the directory: no
+ * output and no temporary beside it. */
+int pt_none_named(const char *prefix);
 
 #endif

@@ -12,6 +12,7 @@
 
 typedef struct scanned {
     int frames, pieces, raws, err;
+    int empty_pieces, last_pieces; /* pieces of no bytes; pieces flagged last */
     size_t bytes;
     char msg[256];
 } scanned;
@@ -30,6 +31,8 @@ static scanned scan(const uint8_t *p, size_t n, size_t frame_max, int raw_ok)
         s.frames += it.kind == SL_ZITEM_FRAME;
         s.pieces += it.kind == SL_ZITEM_PIECE;
         s.raws += it.kind == SL_ZITEM_RAW;
+        s.empty_pieces += it.kind == SL_ZITEM_PIECE && it.len == 0;
+        s.last_pieces += it.kind == SL_ZITEM_PIECE && it.last;
         s.bytes += it.len;
         free(it.data);
     }
@@ -124,6 +127,41 @@ SL_TEST(zscan_streams_frames_without_content_size)
     CHECK_EQ(s.err, 0);
     CHECK(s.pieces >= 1);
     CHECK_EQ(s.frames, 0);
+}
+
+/* A streamed frame (no content size) without a checksum whose last block
+ * ends exactly where a piece fills up: the frame's end was once handed
+ * on as a further piece of no bytes and no buffer, which unpack's decoder
+ * dereferenced (a crash on `head -c 1048560 /dev/urandom | zstd
+ * --no-check`).  Every size around the edge, so that one of them lands
+ * on it whatever zstd's framing costs. */
+SL_TEST(zscan_streamed_frame_ending_at_a_piece_edge_ends_in_that_piece)
+{
+    static uint8_t in[12000], out[13000];
+    uint64_t x = 88172645463325252ull;
+    for (size_t k = 0; k < sizeof in; k++) { /* incompressible: raw blocks */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        in[k] = (uint8_t)x;
+    }
+    int hit = 0;
+    for (size_t n = 4050; n <= 4110 || (n >= 8150 && n <= 8200); n = n == 4110 ? 8150 : n + 1) {
+        for (int check = 0; check < 2; check++) {
+            ZSTD_CCtx *c = ZSTD_createCCtx();
+            ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0);
+            ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, check);
+            ZSTD_outBuffer ob = {out, sizeof out, 0};
+            ZSTD_inBuffer ib = {in, n, 0};
+            CHECK_EQ(ZSTD_compressStream2(c, &ob, &ib, ZSTD_e_end), 0);
+            ZSTD_freeCCtx(c);
+            hit += ob.pos % 4096 == 0 || (ob.pos - 4) % 4096 == 0;
+            scanned s = scan(out, ob.pos, 1 << 20, 0); /* pieces of 4096 */
+            CHECK_EQ(s.err, 0);
+            CHECK_EQ(s.bytes, ob.pos);
+            CHECK_EQ(s.empty_pieces, 0);
+            CHECK_EQ(s.last_pieces, 1);
+        }
+    }
+    CHECK(hit >= 2); /* the sweep did reach the edge */
 }
 
 SL_TEST(zscan_rejects_garbage_but_passes_raw_payloads_when_asked)

@@ -300,15 +300,13 @@ typedef struct pieces {
     atomic_size_t next;
 } pieces;
 
-static uint32_t utf16_units(const char *s, size_t n);
-
 /* Where the piece's text ends: its newlines and the width of its last line. */
 static void piece_measure(piece *p)
 {
     const char *last = NULL;
     for (const char *q = p->b.v; p->b.n && (q = memchr(q, '\n', (size_t)(p->b.v + p->b.n - q))); q++)
         p->nl++, last = q;
-    p->last = last ? utf16_units(last + 1, (size_t)(p->b.v + p->b.n - last - 1)) : utf16_units(p->b.v, p->b.n);
+    p->last = last ? sl__utf16_units(last + 1, (size_t)(p->b.v + p->b.n - last - 1)) : sl__utf16_units(p->b.v, p->b.n);
 }
 
 /* The piece's map decoded, moved to the bundle's lines and composed with the base map. */
@@ -413,7 +411,7 @@ static int declares_undefined(const js_ast *ast)
 }
 
 /* UTF-16 units in s[0..n) (a source map's columns). */
-static uint32_t utf16_units(const char *s, size_t n)
+uint32_t sl__utf16_units(const char *s, size_t n)
 {
     uint32_t u = 0;
     for (size_t i = 0; i < n; i++) {

@@ -48,6 +48,8 @@ int sl__front_lower(const char *path, const char *src, size_t len, const sl__low
 /* s advanced by `units` UTF-16 units (source-map columns), stopping at a
  * line break or end. */
 const char *sl__utf16_skip(const char *s, const char *end, int32_t units);
+/* UTF-16 units in s[0..n) of UTF-8 text: its width as a source-map column. */
+uint32_t sl__utf16_units(const char *s, size_t n);
 
 /* One segment of a generated file's source map, decoded. */
 typedef struct sl__map_seg {

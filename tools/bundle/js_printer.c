@@ -26,7 +26,7 @@ typedef struct pbuf {
     char *b;
     size_t n, cap;
     size_t nl;  /* newlines written so far */
-    size_t col; /* bytes since the last newline */
+    size_t col; /* UTF-16 units since the last newline (source-map columns) */
     seg *segs;  /* one per run of copied source (--sourcemap) */
     size_t nsegs, segcap;
 } pbuf;
@@ -40,7 +40,21 @@ typedef struct srcpos {
     size_t line_start;
     const sl__omap_seg *omap;
     size_t nomap, next;
+    size_t col_at;      /* the line's UTF-16 units are counted up to here */
+    uint32_t col_units;
 } srcpos;
+
+/* Source-map column (UTF-16 units, as the spec and every consumer count)
+ * of byte `from` on the current source line: counted on from the last
+ * point asked, so a long line with many runs is scanned once. */
+static int32_t src_col(srcpos *sp, const char *src, size_t from)
+{
+    if (sp->col_at < sp->line_start || sp->col_at > from)
+        sp->col_at = sp->line_start, sp->col_units = 0;
+    sp->col_units += sl__utf16_units(src + sp->col_at, from - sp->col_at);
+    sp->col_at = from;
+    return (int32_t)sp->col_units;
+}
 
 static void pb_grow(pbuf *p, size_t extra)
 {
@@ -67,7 +81,7 @@ static void pb_advance(pbuf *p, const char *s, size_t n)
         p->nl++;
         last = q;
     }
-    p->col = last ? (size_t)(s + n - last - 1) : p->col + n;
+    p->col = last ? sl__utf16_units(last + 1, (size_t)(s + n - last - 1)) : p->col + sl__utf16_units(s, n);
 }
 
 /* Generated text: it maps nowhere. */
@@ -120,7 +134,7 @@ static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp
         pb_copy_mapped(p, src, from, to, sp);
         return;
     }
-    pb_seg(p, sp->line, (int32_t)(from - sp->line_start));
+    pb_seg(p, sp->line, src_col(sp, src, from));
     const char *s = src + from, *end = src + to;
     for (const char *q; (q = memchr(s, '\n', (size_t)(end - s))); s = q + 1) {
         sp->line++;
@@ -130,7 +144,7 @@ static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp
         if (q + 1 < end)
             pb_seg(p, sp->line, 0);
     }
-    p->col += (size_t)(end - s);
+    p->col += sl__utf16_units(s, (size_t)(end - s));
 }
 
 /* Skipped source: only the position moves. */
@@ -279,7 +293,7 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
     if (v.n)
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
     size_t at = 0;
-    srcpos sp = {0, 0, m->omap, m->nomap, 0};
+    srcpos sp = {.omap = m->omap, .nomap = m->nomap};
     for (size_t k = 0; k < v.n; k++) {
         patch *p = &v.v[k];
         if (p->pos < at)
@@ -332,7 +346,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         pb_str(out, name(c, L->require_name[it->mod]));
         if (L->kind[it->mod] == MK_JSON) {
             pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
-            srcpos sp = {0, 0, NULL, 0, 0};
+            srcpos sp = {.line = 0};
             pb_copy(out, m->src, 0, m->len, &sp, c->track);
             pb_str(out, ";\n});\n");
             return;
@@ -375,7 +389,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
     case EV_JSON_INIT: {
         pb_str(out, head);
         pb_str(out, sl__arena_printf(a, "var %s = ", name(c, L->json_name[it->mod])));
-        srcpos sp = {0, 0, NULL, 0, 0};
+        srcpos sp = {.line = 0};
         size_t end = m->len;
         while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
             end--;

@@ -172,6 +172,10 @@ static inline int sl__md_fix_from_source(const sl__md_fix *f, const char *t)
     return (uintptr_t)t - (uintptr_t)f->src < f->n;
 }
 void sl__md_fix_free(sl__md_fix *f);
+/* 1 if a line of s[0..n) opens (or may open) an HTML block that md4c
+ * 0.4.8 reads otherwise than CommonMark (`<h2`, `<header`, `<thead`,
+ * `<prefix>`...): with raw HTML on, such a page goes to cmark-gfm. */
+int sl__md_html_start_md4c_misreads(const char *s, size_t n);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);

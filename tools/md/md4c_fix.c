@@ -2,7 +2,8 @@
  * md4c_fix.c - two things md4c-html 0.4.8 writes unlike cmark-gfm (and so
  * unlike GitHub) on the very same document tree, put right in its output
  * stream: the leading tabs of code and raw HTML lines, and `~` and `'` in
- * link URLs.
+ * link URLs; and one it parses unlike it, found beforehand: HTML block
+ * starts whose tag md4c looks up wrongly (the page goes to cmark-gfm).
  *
  * The one idea: md4c-html passes runs of the page's own text through as
  * pointers into the source, and writes everything it makes up - markup,
@@ -269,4 +270,134 @@ int sl__md_fix_url_chunk(const sl__md_fix *f, sl__md_buf *out, const char *t, si
     else
         return 0;
     return 1;
+}
+
+/* --- HTML block starts md4c 0.4.8 reads otherwise ---------------------
+ *
+ * md4c 0.4.8's md_is_html_block_start_condition() (src/md4c.c) looks a
+ * tag up in a short list per first letter and stops at the first name
+ * that is a prefix of the tag (its `break`), so `header` stops at `head`,
+ * `basefont` at `base`, `colgroup` at `col`, `frameset` at `frame`, `link`
+ * at `li`, `menuitem` at `menu`, `param` at `p`, `thead` at `th`, `track`
+ * at `tr`; `h2`-`h6` are not in the list at all (added upstream in
+ * 2750d9f, md4c 0.5.0; the `break` is still there); a blank after the
+ * name is only space or tab, where CommonMark also takes \v and \f; and
+ * `<script`, `<pre`, `<style` start a type-1 block whatever follows them
+ * (`<prefix>` runs to a `</pre>` that may never come).  Each is replayed
+ * here as md4c reads it and as CommonMark (cmark-gfm 0.29) does. */
+
+static const char *const md4c_type6[26] = {
+    ['a' - 'a'] = "address article aside",
+    ['b' - 'a'] = "base basefont blockquote body",
+    ['c' - 'a'] = "caption center col colgroup",
+    ['d' - 'a'] = "dd details dialog dir div dl dt",
+    ['f' - 'a'] = "fieldset figcaption figure footer form frame frameset",
+    ['h' - 'a'] = "h1 head header hr html",
+    ['i' - 'a'] = "iframe",
+    ['l' - 'a'] = "legend li link",
+    ['m' - 'a'] = "main menu menuitem",
+    ['n' - 'a'] = "nav noframes",
+    ['o' - 'a'] = "ol optgroup option",
+    ['p' - 'a'] = "p param",
+    ['s' - 'a'] = "section source summary",
+    ['t' - 'a'] = "table tbody td tfoot th thead title tr track",
+    ['u' - 'a'] = "ul",
+};
+
+/* cmark-gfm 0.29.0.gfm.6's type-6 names, space-separated: CommonMark
+ * 0.29's without `source` (as in 0.31, which also adds `search`: neither
+ * library has it). */
+static const char cm_type6[] =
+    " address article aside base basefont blockquote body caption center col colgroup dd details"
+    " dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6"
+    " head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p"
+    " param section summary table tbody td tfoot th thead title tr track ul ";
+
+static int lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* 1 if s[i..n) starts with the lowercase word w[0..len), in any case. */
+static int starts_with(const char *s, size_t n, size_t i, const char *w, size_t len)
+{
+    if (n - i < len)
+        return 0;
+    for (size_t k = 0; k < len; k++)
+        if (lower(s[i + k]) != w[k])
+            return 0;
+    return 1;
+}
+
+/* What may follow a block-start tag name at s[i]: md4c takes space, tab,
+ * a line end, `>` or `/>`; CommonMark also \v and \f. */
+static int name_ends(const char *s, size_t n, size_t i, int cm)
+{
+    if (i >= n)
+        return 1;
+    char c = s[i];
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || (cm && (c == '\v' || c == '\f')) ||
+           (c == '/' && i + 1 < n && s[i + 1] == '>');
+}
+
+/* md4c's type-6 verdict on the name at s[i]: the first listed name that
+ * is a prefix decides. */
+static int md4c_is_type6(const char *s, size_t n, size_t i)
+{
+    int c = lower(s[i]);
+    const char *w = c >= 'a' && c <= 'z' ? md4c_type6[c - 'a'] : NULL;
+    for (; w && *w; w += strspn(w, " ")) {
+        size_t len = strcspn(w, " ");
+        if (starts_with(s, n, i, w, len))
+            return name_ends(s, n, i + len, 0);
+        w += len;
+    }
+    return 0;
+}
+
+static int cm_is_type6(const char *s, size_t n, size_t i)
+{
+    size_t len = 0;
+    char name[12];
+    while (i + len < n && len < sizeof name - 2 && ((lower(s[i + len]) >= 'a' && lower(s[i + len]) <= 'z') ||
+                                                   (s[i + len] >= '1' && s[i + len] <= '6')))
+        name[len + 1] = (char)lower(s[i + len]), len++;
+    if (!len || !name_ends(s, n, i + len, 1))
+        return 0;
+    name[0] = ' ';
+    name[len + 1] = ' ';
+    return memmem(cm_type6, sizeof cm_type6 - 1, name, len + 2) != NULL;
+}
+
+/* The two readings of a block that starts with the `<` at s[i]. */
+static int start_differs(const char *s, size_t n, size_t i)
+{
+    static const char *const type1[] = {"script", "pre", "style"};
+    size_t j = i + 1;
+    int closing = j < n && s[j] == '/';
+    if (!closing)
+        for (size_t k = 0; k < 3; k++) {
+            size_t len = strlen(type1[k]);
+            if (starts_with(s, n, j, type1[k], len)) /* md4c: type 1, whatever follows */
+                return !name_ends(s, n, j + len, 1) || (j + len < n && s[j + len] == '/');
+        }
+    /* md4c tries type 6 only with two bytes after the `<`: not on `<p` at
+     * the very end of the page. */
+    int md4c6 = i + 2 < n && j + closing < n && md4c_is_type6(s, n, j + closing);
+    j += closing;
+    return j < n && md4c6 != cm_is_type6(s, n, j);
+}
+
+int sl__md_html_start_md4c_misreads(const char *s, size_t n)
+{
+    for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
+        /* Only where a block can start: after blanks, `>` and list
+         * markers (more lines than that: a wrong yes costs speed only). */
+        const char *k = p;
+        while (k > s && k[-1] != '\n' && k[-1] && strchr(" \t>-*+.)0123456789", k[-1]))
+            k--;
+        if ((k == s || k[-1] == '\n') && start_differs(s, n, (size_t)(p - s)))
+            return 1;
+    }
+    return 0;
 }

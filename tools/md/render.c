@@ -421,8 +421,10 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
     }
-    int cmark = !o->commonmark && (o->renderer == SL__MD_ROUTED ? sl__md_gfm_needs_cmark(src + body, n - body)
-                                                                : o->renderer == SL__MD_CMARK);
+    int cmark = o->renderer == SL__MD_ROUTED
+                    ? (o->unsafe_html && sl__md_html_start_md4c_misreads(src + body, n - body)) ||
+                          (!o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body))
+                    : !o->commonmark && o->renderer == SL__MD_CMARK;
     if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)
                : render_body(src + body, n - body, o, out)) != 0 ||
         finish_html(o, out) != 0)

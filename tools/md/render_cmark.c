@@ -3,8 +3,10 @@
  *
  * md4c 0.4.8 (Debian's) gets GFM tables wrong in ways that move data into
  * the wrong cell, and reads some autolinks differently from GitHub;
- * gfm_route.c sends the pages where that can happen here.  cmark-gfm is
- * about 3.5x slower than md4c, so it renders only those.
+ * gfm_route.c sends the pages where that can happen here, and md4c_fix.c
+ * (in both dialects; --commonmark gets cmark-gfm's core, no extensions)
+ * those with raw HTML block starts md4c misreads.  cmark-gfm is about
+ * 3.5x slower than md4c, so it renders only those.
  *
  * The page must come out as the md4c path would make it, so the tree is
  * adjusted before cmark-gfm's HTML renderer runs, which then always runs
@@ -230,7 +232,7 @@ int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_pa
     int rc = -1;
     if (!parser || !slugs)
         goto out;
-    for (size_t i = 0; i < NEXT; i++)
+    for (size_t i = 0; i < NEXT && !o->commonmark; i++) /* --commonmark: cmark-gfm's core */
         if (!extensions[i] || !cmark_parser_attach_syntax_extension(parser, extensions[i]))
             goto out;
     cmark_parser_feed(parser, s, n);

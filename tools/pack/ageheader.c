@@ -351,11 +351,27 @@ static int unwrap_x25519(const sl_age_header *h, const sl_keylist *ids, uint8_t 
                 return 0;
         }
     }
-    if (!ids || !ids->n)
+    /* Recipient types age reads and sluice does not (grease stanzas,
+     * "*-grease", are noise by design and not named). */
+    char others[96] = "";
+    for (int i = 0; i < h->n; i++) {
+        const char *t = h->st[i].args[0];
+        size_t n = strlen(t), used = strlen(others);
+        if (!strcmp(t, "X25519") || (n >= 7 && !strcmp(t + n - 7, "-grease")) || strstr(others, t))
+            continue;
+        snprintf(others + used, sizeof others - used, "%s%s", used ? ", " : "", t);
+    }
+    if (!x25519 && others[0])
+        snprintf(err, errlen,
+                 "the file is encrypted only to recipients of type %s, which sluice does not read "
+                 "(only X25519; age -d reads them)",
+                 others);
+    else if (!ids || !ids->n)
         snprintf(err, errlen, "encrypted to recipients: give an identity with -i");
     else
-        snprintf(err, errlen, "no identity matched any of the file's %d X25519 recipient%s (wrong key?)", x25519,
-                 x25519 == 1 ? "" : "s");
+        snprintf(err, errlen, "no identity matched any of the file's %d X25519 recipient%s (wrong key?)%s%s%s",
+                 x25519, x25519 == 1 ? "" : "s", others[0] ? "; its recipients of type " : "", others,
+                 others[0] ? " are not read by sluice" : "");
     return -1;
 }
 

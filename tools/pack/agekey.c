@@ -107,6 +107,27 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
     return buf;
 }
 
+static int starts(const char *s, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && !memcmp(s, prefix, n);
+}
+
+const char *sl_agekey_unsupported(const char *s, size_t len)
+{
+    if (starts(s, len, "-----BEGIN OPENSSH PRIVATE KEY-----") || starts(s, len, "-----BEGIN RSA PRIVATE KEY-----"))
+        return "an SSH private key, which sluice does not read (only age X25519 keys; age -d -i reads it)";
+    if (starts(s, len, "ssh-ed25519 ") || starts(s, len, "ssh-rsa "))
+        return "an SSH public key, which sluice does not encrypt to (only age X25519 recipients; age -R does)";
+    if (starts(s, len, "age-encryption.org/") || starts(s, len, "-----BEGIN AGE ENCRYPTED FILE-----"))
+        return "an age-encrypted identity file, which sluice does not read (decrypt it with age -d first)";
+    if (starts(s, len, "AGE-PLUGIN-"))
+        return "an age plugin identity, and sluice does not run age plugins";
+    if (starts(s, len, "age1") && memchr(s + 4, '1', len - 4)) /* Bech32 data has no '1': a longer prefix */
+        return "an age plugin recipient, and sluice does not run age plugins";
+    return NULL;
+}
+
 typedef int (*parse_fn)(const char *s, size_t len, uint8_t key[32]);
 
 static int load_keys(sl_keylist *list, const char *path, parse_fn parse, const char *what, char *err, size_t errlen)
@@ -133,7 +154,11 @@ static int load_keys(sl_keylist *list, const char *path, parse_fn parse, const c
             if (rc)
                 snprintf(err, errlen, "%s: out of memory", path);
         } else {
-            snprintf(err, errlen, "%s:%d: not a valid %s", path, line, what);
+            const char *other = sl_agekey_unsupported(buf + i, end - i);
+            if (other)
+                snprintf(err, errlen, "%s:%d: %s", path, line, other);
+            else
+                snprintf(err, errlen, "%s:%d: not a valid %s", path, line, what);
             rc = -1;
         }
         sodium_memzero(key, sizeof key);

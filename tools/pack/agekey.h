@@ -24,6 +24,10 @@ typedef struct sl_keylist {
 /* Parses one key string (exact length, no whitespace): 0 or -1. */
 int sl_agekey_parse_recipient(const char *s, size_t len, uint8_t pub[32]);
 int sl_agekey_parse_identity(const char *s, size_t len, uint8_t secret[32]);
+/* What a key line that is not an X25519 key is, when it is a kind age
+ * reads and sluice does not (SSH keys, plugin keys, an encrypted
+ * identity file): a phrase for the error message, or NULL. */
+const char *sl_agekey_unsupported(const char *s, size_t len);
 /* Formats keys; out needs 63 / 75 bytes (NUL included). */
 void sl_agekey_format_recipient(char *out, const uint8_t pub[32]);
 void sl_agekey_format_identity(char *out, const uint8_t secret[32]);

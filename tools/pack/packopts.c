@@ -175,8 +175,14 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         switch (c) {
         case 'r': {
             uint8_t pub[32];
-            if (sl_agekey_parse_recipient(optarg, strlen(optarg), pub))
+            if (sl_agekey_parse_recipient(optarg, strlen(optarg), pub)) {
+                const char *other = sl_agekey_unsupported(optarg, strlen(optarg));
+                if (other) {
+                    snprintf(err, sizeof err, "-r: '%.24s...' is %s", optarg, other);
+                    return usage_error("pack", "%s", err);
+                }
                 return usage_error("pack", "-r: '%s' is not an age X25519 recipient (age1...)", optarg);
+            }
             if (sl_keylist_add(&o->recipients, pub))
                 return key_error("pack", "out of memory");
             break;

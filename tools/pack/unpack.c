@@ -539,7 +539,11 @@ static int unpack(unpack_job *j)
     int rc = sl_unpack_seekable(&j->s, out);
     if (rc <= 0)
         return rc;
-    if (start_reading(j) || (out && sl_session_open_output(&j->s, out)))
+    if (start_reading(j)) {
+        free(out); /* still ours: the session owns it once open_output has it */
+        return -1;
+    }
+    if (out && sl_session_open_output(&j->s, out))
         return -1;
     j->in_place = j->s.writing && !sl_outfile_is_stream(&j->s.out);
     j->sizes_known = 1;

@@ -280,7 +280,10 @@ static int walk_blocks(sl_zscan *s)
         }
         if (!s->streamed && s->len > whole_max)
             return fail(s, s->frame_start, "zstd frame larger than its declared content size allows");
-        if (s->streamed && s->len >= s->piece)
+        /* A full piece goes out, unless the frame has just ended: then
+         * the end (and checksum) joins this piece, so that no piece of
+         * the frame is ever empty. */
+        if (s->streamed && s->len >= s->piece && !(s->last_block && !s->block_left))
             return 0;
     }
 }

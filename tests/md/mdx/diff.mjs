@@ -2,9 +2,17 @@
 // and by @mdx-js/mdx 3 (with remark-gfm, remark-frontmatter,
 // remark-mdx-frontmatter and rehype-slug, the plugins that give the
 // features sluice md has built in), both modules run under node and
-// rendered to static HTML; the HTML must be identical.
+// rendered to static HTML with React and with Preact; the HTML must be
+// identical.
 //
-//   node diff.mjs SLUICE MODULES_DIR [--preact] [--no-heading-ids] [-v] PAGE...
+//   node diff.mjs SLUICE MODULES_DIR [--no-heading-ids] [-v] PAGE...
+//
+// sluice md runs once per runtime (--jsx-import-source react, preact).
+// @mdx-js/mdx compiles each page once, for React: its jsxImportSource
+// changes only the runtime's import specifier, so the Preact reference is
+// that module with the specifier swapped -- checked on every hand-written
+// page and every tenth generated one by compiling for Preact too (the
+// compile is nearly all of the test's time).
 //
 // MODULES_DIR is scripts/npm/mdx/node_modules (pinned by its lock file).
 // Pages import components from './components.js' (this folder's
@@ -13,7 +21,7 @@
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join, resolve} from 'node:path'
+import {basename, dirname, join, resolve} from 'node:path'
 import {createRequire} from 'node:module'
 import {pathToFileURL, fileURLToPath} from 'node:url'
 
@@ -21,7 +29,6 @@ const here = dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
 const sluice = resolve(args.shift())
 const modules = resolve(args.shift())
-const preact = args.includes('--preact')
 const noIds = args.includes('--no-heading-ids')
 const verbose = args.includes('-v')
 const pages = args.filter((a) => !a.startsWith('-'))
@@ -33,91 +40,132 @@ const remarkGfm = (await load('remark-gfm')).default
 const remarkFrontmatter = (await load('remark-frontmatter')).default
 const remarkMdxFrontmatter = (await load('remark-mdx-frontmatter')).default
 const rehypeSlug = (await load('rehype-slug')).default
-
-const source = preact ? 'preact' : 'react'
-const runtimeUrl = pathToFileURL(require.resolve(`${source}/jsx-runtime`)).href
-let render, h
-if (preact) {
-  const p = await load('preact')
-  h = p.h
-  render = (await load('preact-render-to-string')).render
-} else {
-  const React = await load('react')
-  h = React.createElement
-  render = (await load('react-dom/server')).renderToStaticMarkup
-}
 const work = mkdtempSync(join(tmpdir(), 'sluice-mdx-'))
-const componentsFile = join(work, 'components.js')
-writeFileSync(componentsFile, readFileSync(join(here, 'components.js'), 'utf8').replaceAll('RUNTIME', runtimeUrl))
+// React's production build: the same static markup without the
+// development build's checks, which cost a sixth of the test's time.
+process.env.NODE_ENV = 'production'
+
+// One runtime: its renderer, its components file, and sluice md's
+// modules for every page (one run; JSON lines in page order).
+async function runtime(source) {
+  let render, h
+  if (source === 'preact') {
+    h = (await load('preact')).h
+    // a CommonJS module: its exports arrive as `default` (reading
+    // `.render` off the namespace gave undefined, and every page failed
+    // alike on both sides, which once counted as a pass)
+    render = (await load('preact-render-to-string')).default.render
+  } else {
+    h = (await load('react')).createElement
+    render = (await load('react-dom/server')).renderToStaticMarkup
+  }
+  const url = pathToFileURL(require.resolve(`${source}/jsx-runtime`)).href
+  const componentsFile = join(work, `components-${source}.js`)
+  writeFileSync(componentsFile, readFileSync(join(here, 'components.js'), 'utf8').replaceAll('RUNTIME', url))
+  const sluiceArgs = ['md', '--mdx', '-q', '--json', '--jsx-import-source', source]
+  if (noIds) sluiceArgs.push('--no-heading-ids')
+  const out = spawnSync(sluice, [...sluiceArgs, ...pages], {encoding: 'utf8', maxBuffer: 1 << 30})
+  const results = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  const failedPages = new Set()
+  for (const line of out.stderr.split('\n')) {
+    const m = /^sluice md: (.*?):\d+:\d+: /.exec(line)
+    if (m) failedPages.add(m[1])
+  }
+  // sluice md's module for each page, or null where it refused the page
+  const codes = pages.map((page) => (failedPages.has(page) ? null : results.shift().code))
+  return {source, render, h, url, componentsFile, codes}
+}
 
 // Bare and relative imports the pages use, pointed at real files.
-function link(code) {
+function link(rt, code) {
   return code
-    .replaceAll(`"${source}/jsx-runtime"`, JSON.stringify(runtimeUrl))
-    .replaceAll(`'${source}/jsx-runtime'`, JSON.stringify(runtimeUrl))
-    .replaceAll(/(["'])\.\/components\.js\1/g, JSON.stringify(pathToFileURL(componentsFile).href))
+    .replaceAll(`"${rt.source}/jsx-runtime"`, JSON.stringify(rt.url))
+    .replaceAll(`'${rt.source}/jsx-runtime'`, JSON.stringify(rt.url))
+    .replaceAll(/(["'])\.\/components\.js\1/g, JSON.stringify(pathToFileURL(rt.componentsFile).href))
 }
 
-let serial = 0
-async function run(code) {
-  const file = join(work, `m${serial++}.mjs`)
-  writeFileSync(file, link(code))
-  const mod = await import(pathToFileURL(file).href)
-  const comps = await import(pathToFileURL(componentsFile).href)
-  return {html: render(h(mod.default, {components: comps.provided})), frontmatter: mod.frontmatter}
+// A module is imported from a data: URL (its imports are absolute file:
+// URLs after link()): writing ~900 files and reading them back through
+// the loader took a fifth of the test's time.
+async function run(rt, code) {
+  const mod = await import('data:text/javascript;base64,' + Buffer.from(link(rt, code)).toString('base64'))
+  const comps = await import(pathToFileURL(rt.componentsFile).href)
+  return {html: rt.render(rt.h(mod.default, {components: comps.provided})), frontmatter: mod.frontmatter}
 }
 
-const sluiceArgs = ['md', '--mdx', '-q', '--json', '--jsx-import-source', source]
-if (noIds) sluiceArgs.push('--no-heading-ids')
-// One sluice run for every page: its JSON lines come back in page order.
-const out = spawnSync(sluice, [...sluiceArgs, ...pages], {encoding: 'utf8', maxBuffer: 1 << 30})
-const results = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
-const failedPages = new Set()
-for (const line of out.stderr.split('\n')) {
-  const m = /^sluice md: (.*?):\d+:\d+: /.exec(line)
-  if (m) failedPages.add(m[1])
-}
-let pass = 0
-let fail = 0
-let k = 0
-for (const page of pages) {
-  const text = readFileSync(page, 'utf8')
-  let want
+async function mdxJs(text, source) {
   try {
-    want = await run(String(await compile(text, {
+    return {code: String(await compile(text, {
       jsxImportSource: source,
       remarkPlugins: [remarkFrontmatter, remarkMdxFrontmatter, remarkGfm],
       rehypePlugins: noIds ? [] : [rehypeSlug]
-    })))
+    }))}
   } catch (error) {
-    want = {error: String(error.message || error)}
+    return {error: String(error.message || error)}
   }
-  let got
-  if (failedPages.has(page)) {
-    got = {error: 'sluice md refused the page'}
-  } else {
-    const r = results[k++]
-    try {
-      got = await run(r.code)
-    } catch (error) {
-      got = {error: String(error.message || error)}
+}
+
+// @mdx-js/mdx's module for `source`, from its React module.
+function forRuntime(want, source) {
+  if (want.error || source === 'react') return want
+  return {code: want.code.replaceAll('"react/jsx-runtime"', `"${source}/jsx-runtime"`)}
+}
+
+const runtimes = [await runtime('react'), await runtime('preact')]
+const count = {react: [0, 0], preact: [0, 0]}
+let fail = 0
+let swapsChecked = 0
+for (const [i, page] of pages.entries()) {
+  const text = readFileSync(page, 'utf8')
+  const react = await mdxJs(text, 'react')
+  if (!basename(page).startsWith('gen-') || i % 10 === 0) {
+    const preact = await mdxJs(text, 'preact')
+    swapsChecked++
+    if (JSON.stringify(preact) !== JSON.stringify(forRuntime(react, 'preact'))) {
+      fail++
+      console.log(`FAIL ${page}: @mdx-js/mdx's Preact module is not its React module with the import swapped`)
     }
   }
-  const same = (want.error && got.error) ||
-    (!want.error && !got.error && want.html === got.html &&
-     JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter))
-  if (same) {
-    pass++
-    if (verbose) console.log(`ok ${page}`)
-  } else {
-    fail++
-    console.log(`FAIL ${page}`)
-    console.log(`  @mdx-js/mdx: ${want.error || want.html}`)
-    console.log(`  sluice md:   ${got.error || got.html}`)
-    if (!want.error && !got.error && want.html === got.html)
-      console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}`)
+  for (const rt of runtimes) {
+    const ref = forRuntime(react, rt.source)
+    // Only @mdx-js/mdx's refusal to compile a page may stand for its
+    // result: its module failing to run or render is the harness failing.
+    let want
+    try {
+      want = ref.error ? ref : await run(rt, ref.code)
+    } catch (error) {
+      want = {error: String(error.message || error), harness: true}
+    }
+    let got
+    const code = rt.codes[i]
+    if (code === null) {
+      got = {error: 'sluice md refused the page'}
+    } else {
+      try {
+        got = await run(rt, code)
+      } catch (error) {
+        got = {error: String(error.message || error)}
+      }
+    }
+    const same = (want.error && !want.harness && got.error) ||
+      (!want.error && !got.error && want.html === got.html &&
+       JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter))
+    if (same) {
+      count[rt.source][0]++
+      if (verbose) console.log(`ok ${rt.source} ${page}`)
+    } else {
+      fail++
+      count[rt.source][1]++
+      console.log(`FAIL ${rt.source} ${page}`)
+      console.log(`  @mdx-js/mdx: ${want.error || want.html}`)
+      console.log(`  sluice md:   ${got.error || got.html}`)
+      if (!want.error && !got.error && want.html === got.html)
+        console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}`)
+    }
   }
 }
 rmSync(work, {recursive: true, force: true})
-console.log(`mdx ${preact ? 'preact' : 'react'}: ${pass} passed, ${fail} failed`)
+for (const rt of runtimes)
+  console.log(`mdx ${rt.source}: ${count[rt.source][0]} passed, ${count[rt.source][1]} failed`)
+console.log(`@mdx-js/mdx's Preact module = its React module, import swapped: checked on ${swapsChecked} pages`)
 process.exit(fail ? 1 : 0)

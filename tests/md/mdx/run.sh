@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# run.sh SLUICE [--preact] [--no-heading-ids]: the MDX differential test.
+# run.sh SLUICE [--no-heading-ids]: the MDX differential test.
 # 200 pages from gen.mjs (seed 19) and the hand-written pages in pages/
 # (real-docs-like, and pages both compilers must refuse), compiled by
-# `sluice md` and by @mdx-js/mdx, rendered, compared (diff.mjs).
+# `sluice md` and by @mdx-js/mdx, rendered with React and with Preact,
+# compared (diff.mjs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sluice=$1
