@@ -164,10 +164,12 @@ static void run_batch(worker *w, const sl_remote_msg *m, const sl_cluster_jobs *
         return;
     }
     sl_cluster_buf out = {0};
+    uint32_t ok = 0; /* jobs that ran: the ones that failed are counted already */
     sl_cluster_results_begin(res, jobs->run, sl_remote_consumer(w->q));
     for (uint32_t i = 0; i < jobs->n; i++) {
         sl_cluster_result x = {0};
         run_job(w, w->kinds[k], &states[k], &jobs->jobs[i], &out, &x);
+        ok += x.status == SL_CLUSTER_OK;
         x.flags = m->reclaimed ? SL_CLUSTER_RECLAIMED : 0;
         sl_cluster_results_add(res, &x);
     }
@@ -184,7 +186,7 @@ static void run_batch(worker *w, const sl_remote_msg *m, const sl_cluster_jobs *
         sl_cluster_buf_free(res);
         *res = (sl_cluster_buf){0};
         answer_all(w, m, jobs, SL_CLUSTER_FAILED, why, res);
-        atomic_fetch_add(&w->failed, jobs->n);
+        atomic_fetch_add(&w->failed, ok);
     }
 }
 
