@@ -35,10 +35,30 @@ typedef struct enum_info {
     JS_VEC(enum_val) vals;
 } enum_info;
 
+/* A name exported by a block of a namespace.  The key merges the blocks:
+ * "#<symbol>" for a namespace declared on its own; "<parent key>.<name>"
+ * for one exported from another namespace (or dotted, `A.B`), since each
+ * block of the parent binds a symbol of its own for it. */
 typedef struct ns_export_t {
-    uint32_t sym;
+    const char *key;
     const char *name;
 } ns_export_t;
+
+typedef struct ns_key_t {
+    const js_node *ns;
+    const char *key;
+} ns_key_t;
+
+/* A namespace being lowered, innermost first: a name its body reads
+ * that no declaration inside it binds is looked up in its exports from
+ * every block (merged declarations) before the scope around it, as tsc's
+ * binder does. */
+typedef struct ns_frame {
+    const char *param;    /* the IIFE's parameter: exports are param.name */
+    const char *key;      /* its key in all_exports (NULL: none) */
+    uint32_t scope;       /* its body's scope */
+    const struct ns_frame *up;
+} ns_frame;
 
 typedef struct lower {
     js_ast *ast;
@@ -53,10 +73,10 @@ typedef struct lower {
     size_t errlen;
     int failed;
     uint32_t tmp_counter;
-    /* the namespace being lowered: unbound names that are exports of another of its blocks */
-    const char *ns_param;
-    uint32_t ns_sym;          /* its symbol: names in all_exports with this sym are its exports */
+    const ns_frame *ns;       /* the namespaces being lowered, innermost first */
+    const char *ns_key;       /* collect_ns_exports: the namespace whose exports are pushed */
     JS_VEC(ns_export_t) all_exports;
+    JS_VEC(ns_key_t) ns_keys; /* every namespace node's key */
 } lower;
 
 /* ------------------------------------------------------------ builders */
@@ -361,16 +381,39 @@ static void become_value(lower *L, js_node *n, const enum_val *v)
 static void lower_node(lower *L, js_node *n);
 static void lower_list(lower *L, js_node *owner);
 
+/* Is scope `inner` the scope `outer` or inside it? */
+static int scope_within(const js_ast *ast, uint32_t inner, uint32_t outer)
+{
+    for (uint32_t s = inner; s != JS_NONE && s < ast->nscopes; s = ast->scopes[s].parent)
+        if (s == outer)
+            return 1;
+    return 0;
+}
+
+/* The parameter of the innermost namespace being lowered that exports
+ * the name `n` reads (from any of its blocks), unless a declaration
+ * inside that namespace binds it first; NULL when none does. */
+static const char *ns_export_param(lower *L, const js_node *n)
+{
+    const js_symbol *sy = &L->ast->syms[n->aux];
+    for (const ns_frame *f = L->ns; f; f = f->up) {
+        if (sy->kind != SK_UNBOUND && scope_within(L->ast, sy->scope, f->scope))
+            return NULL;
+        for (size_t i = 0; i < L->all_exports.n; i++)
+            if (f->key && !strcmp(L->all_exports.v[i].key, f->key) && !strcmp(L->all_exports.v[i].name, n->s))
+                return f->param;
+    }
+    return NULL;
+}
+
 /* An identifier that means a namespace export: rewrite it in place to ns.name. */
 static int alias_ident(lower *L, js_node *n)
 {
     const char *ns = NULL;
     if (n->aux != JS_NONE && n->aux < L->ast->nsyms)
         ns = L->alias[n->aux];
-    if (!ns && L->ns_param && n->aux != JS_NONE && L->ast->syms[n->aux].kind == SK_UNBOUND)
-        for (size_t i = 0; i < L->all_exports.n; i++)
-            if (L->all_exports.v[i].sym == L->ns_sym && !strcmp(L->all_exports.v[i].name, n->s))
-                ns = L->ns_param;
+    if (!ns && L->ns && n->aux != JS_NONE && n->aux < L->ast->nsyms)
+        ns = ns_export_param(L, n);
     if (!ns)
         return 0;
     const char *name = n->s;
@@ -571,33 +614,60 @@ static void names_of_pattern(lower *L, js_node *p, void (*fn)(lower *, js_node *
 
 static void push_export_name(lower *L, js_node *id_)
 {
-    ns_export_t e = {L->ns_sym, id_->s};
+    ns_export_t e = {L->ns_key, id_->s};
     JS_VEC_PUSH(L->all_exports, e);
 }
 
-/* Before anything is rewritten: the names each namespace's blocks export, by namespace symbol. */
+static void collect_ns_exports(lower *L, js_node *n);
+
+/* One namespace block: its key, the names it exports, its nested namespaces. */
+static void collect_namespace(lower *L, js_node *ns, const char *parent_key)
+{
+    if (ns->a->aux == JS_NONE || !ns->b)
+        return;
+    const char *key = parent_key ? sl__js_printf(L->a, "%s.%s", parent_key, ns->a->s)
+                                 : sl__js_printf(L->a, "#%u", root_sym(L->ast, ns->a->aux));
+    ns_key_t k = {ns, key};
+    JS_VEC_PUSH(L->ns_keys, k);
+    if (ns->b->kind == N_NAMESPACE) {
+        collect_namespace(L, ns->b, key);
+        return;
+    }
+    for (uint32_t i = 0; i < ns->b->n; i++) {
+        js_node *s = ns->b->list[i];
+        if (s->kind == N_NAMESPACE)
+            collect_namespace(L, s, (s->flags & JF_EXPORT) ? key : NULL);
+        else
+            collect_ns_exports(L, s);
+        if (!(s->flags & JF_EXPORT))
+            continue;
+        L->ns_key = key;
+        if (s->kind == N_VAR)
+            for (uint32_t j = 0; j < s->n; j++)
+                names_of_pattern(L, s->list[j]->a, push_export_name);
+        else if (s->a && s->a->kind == N_IDENT)
+            push_export_name(L, s->a);
+    }
+}
+
+/* Before anything is rewritten: the names each namespace's blocks export. */
 static void collect_ns_exports(lower *L, js_node *n)
 {
     if (!n)
         return;
-    if (n->kind == N_NAMESPACE && n->a->aux != JS_NONE && n->b && n->b->kind == N_BLOCK) {
-        L->ns_sym = root_sym(L->ast, n->a->aux);
-        for (uint32_t i = 0; i < n->b->n; i++) {
-            js_node *s = n->b->list[i];
-            if (!(s->flags & JF_EXPORT))
-                continue;
-            if (s->kind == N_VAR)
-                for (uint32_t j = 0; j < s->n; j++)
-                    names_of_pattern(L, s->list[j]->a, push_export_name);
-            else if (s->a && s->a->kind == N_IDENT)
-                push_export_name(L, s->a);
-        }
-    }
-    if (n->kind == N_PROGRAM || n->kind == N_BLOCK)
+    if (n->kind == N_NAMESPACE)
+        collect_namespace(L, n, NULL);
+    else if (n->kind == N_PROGRAM || n->kind == N_BLOCK)
         for (uint32_t i = 0; i < n->n; i++)
             collect_ns_exports(L, n->list[i]);
-    else if (n->kind == N_NAMESPACE)
-        collect_ns_exports(L, n->b);
+}
+
+static const char *ns_key_of(const lower *L, const js_node *ns)
+{
+    for (size_t i = 0; i < L->ns_keys.n; i++)
+        if (L->ns_keys.v[i].ns == ns)
+            return L->ns_keys.v[i].key;
+    return NULL;
 }
 
 static void lower_stmt(lower *L, js_node *s, const char *ns);
@@ -622,10 +692,8 @@ static void lower_namespace(lower *L, js_node *ns, const char *parent_ns)
     const char *param = ns_param_name(L, ns);
     js_node *body = mk(L, N_BLOCK, pos);
     size_t mark = L->out.n;
-    const char *saved_param = L->ns_param;
-    uint32_t saved_sym = L->ns_sym;
-    L->ns_param = param;
-    L->ns_sym = root_sym(L->ast, ns->a->aux);
+    ns_frame frame = {param, ns_key_of(L, ns), ns->aux, L->ns};
+    L->ns = &frame;
     if (ns->b->kind == N_NAMESPACE) {
         ns->b->flags |= JF_EXPORT;
         lower_namespace(L, ns->b, param);
@@ -640,8 +708,7 @@ static void lower_namespace(lower *L, js_node *ns, const char *parent_ns)
         for (uint32_t i = 0; i < ns->b->n; i++)
             lower_stmt(L, ns->b->list[i], param);
     }
-    L->ns_param = saved_param;
-    L->ns_sym = saved_sym;
+    L->ns = frame.up;
     body->n = (uint32_t)(L->out.n - mark);
     body->list = sl__js_list_copy(L->a, L->out.v + mark, body->n);
     L->out.n = mark;
@@ -1393,7 +1460,6 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
     }
     collect_enums(&L, ast->program);
     collect_ns_exports(&L, ast->program);
-    L.ns_sym = JS_NONE;
     L.err = err;
     L.errlen = errlen;
     JS_VEC_PUSH(L.out, NULL); /* never NULL: lists are copied from out.v + mark */
@@ -1417,6 +1483,7 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
     free(L.enums.v);
     free(L.out.v);
     free(L.all_exports.v);
+    free(L.ns_keys.v);
     free(L.alias);
     free(L.declared);
     return rc;
