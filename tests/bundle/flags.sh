@@ -34,11 +34,14 @@ ok "--format cjs" --format cjs entry.mjs -q --outfile=out.js
 node -e "if (require('./out.js').answer !== 42) process.exit(1)" >/dev/null || fail "--format cjs / --outfile="
 ok "-- before a dash entry" -q -o out.js -- -dash.mjs
 [ "$(node out.js)" = "ran 42" ] || fail "-- -dash.mjs: the bundle does not run: $(node out.js 2>&1 | head -3)"
-ok "every other flag" entry.mjs --platform=node --platform browser --format iife --global-name=G --external x \
+ok "every other flag" entry.mjs --platform=node --platform browser --format iife --global-name='G.sub["x-y"]' --external x \
   --define=DEBUG=false --metafile meta.json --sourcemap --stats --quiet -o out.js
 [ -f meta.json ] && [ -f out.js.map ] || fail "--metafile / --sourcemap wrote nothing"
 grep -q "graph (read+lex+parse+resolve)" stderr || fail "--stats printed nothing"
-grep -q "^var G = " out.js || fail "--global-name=G"
+# a dotted --global-name makes each shorter path an object unless it is one (esbuild's shape)
+grep -q '^var G = G || {};$' out.js || fail "--global-name=G.sub[\"x-y\"]: $(head -3 out.js)"
+node -e 'require("vm").runInThisContext("var G = {kept: 1};" + require("fs").readFileSync("out.js", "utf8"));
+         if (G.kept !== 1 || G.sub["x-y"].answer !== 42) process.exit(1)' >/dev/null || fail "--global-name G.sub[\"x-y\"] does not assign it"
 ok "--outdir" entry.mjs --outdir=dist -q; [ -f dist/entry.js ] || fail "--outdir= wrote nothing"
 "$sluice" bundle -h | grep -q "^usage: sluice bundle" || fail "-h prints no usage"
 "$sluice" bundle --help >/dev/null || fail "--help exits non-zero"
@@ -55,4 +58,7 @@ bad "bad -j" "-j wants a thread count" entry.mjs -j0
 bad "bad -j text" "-j wants a thread count" entry.mjs -jx
 bad "bad format" "unknown format 'amd'" entry.mjs --format=amd
 bad "no entry" "usage:" -q
+for g in my-lib class '' 1a a. 'a..b' 'a["b]' 'a[b]'; do
+  bad "--global-name '$g'" "invalid --global-name '$g'" entry.mjs --format iife --global-name "$g"
+done
 echo "ok: flags follow getopt_long's rules"

@@ -29,6 +29,7 @@ typedef struct bundle_opts {
     const char **entries;
     size_t nentries;
     const char *outfile, *outdir, *metafile, *global_name;
+    char *global_var, *global_assign; /* --global-name: its first name; the text that assigns the bundle */
     int format, platform_node, sourcemap, stats, quiet;
     size_t threads, max_modules;
     const char **externals;
@@ -86,6 +87,52 @@ static int add_define(bundle_opts *o, const char *arg)
     return 0;
 }
 
+/* --global-name as esbuild takes it: an identifier (not a reserved word)
+ * followed by `.name` or `["key"]` parts.  Sets the variable the output
+ * declares and the text before the IIFE: `var a = ` or, for `a.b.c`,
+ * `var a = a || {};\na.b = a.b || {};\na.b.c = ` (keeps what is there). */
+static int set_global_name(bundle_opts *o, const char *v)
+{
+    size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789");
+    if (!sl__front_is_binding_name(v, n))
+        return -1;
+    size_t cap = 2 * strlen(v) * (strlen(v) + 8) + 32; /* each of <= len parts: two paths of <= len */
+    char *path = calloc(1, strlen(v) + 1), *text = calloc(1, cap);
+    memcpy(path, v, n);
+    snprintf(text, cap, v[n] ? "var %s = %s || {};\n" : "var %s = ", path, path);
+    for (const char *p = v + n; *p;) {
+        size_t plen = strlen(path);
+        if (*p == '.') {
+            size_t k = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789");
+            if (!k || (p[1] >= '0' && p[1] <= '9')) /* any IdentifierName, reserved words too */
+                goto bad;
+            memcpy(path + plen, p, k + 1);
+            p += k + 1;
+        } else if (p[0] == '[' && (p[1] == '"' || p[1] == '\'')) {
+            const char *q = p + 2;
+            while (*q && *q != p[1] && *q != '\\' && (unsigned char)*q >= 0x20)
+                q++;
+            if (*q != p[1] || q[1] != ']')
+                goto bad;
+            memcpy(path + plen, p, (size_t)(q + 2 - p));
+            p = q + 2;
+        } else
+            goto bad;
+        /* every shorter path becomes an object unless it is one already */
+        size_t t = strlen(text);
+        snprintf(text + t, cap - t, *p ? "%s = %s || {};\n" : "%s = ", path, path);
+    }
+    o->global_name = v;
+    o->global_var = strndup(v, n);
+    o->global_assign = text;
+    free(path);
+    return 0;
+bad:
+    free(path);
+    free(text);
+    return -1;
+}
+
 enum { OPT_OUTDIR = 256, OPT_FORMAT, OPT_PLATFORM, OPT_GLOBAL_NAME, OPT_EXTERNAL, OPT_DEFINE, OPT_METAFILE,
        OPT_SOURCEMAP, OPT_STATS, OPT_MAX_MODULES, OPT_JSX, OPT_JSX_FACTORY, OPT_JSX_FRAGMENT,
        OPT_JSX_IMPORT_SOURCE, OPT_MINIFY, OPT_MINIFY_WS, OPT_MINIFY_SYNTAX, OPT_MINIFY_IDENTS };
@@ -131,7 +178,16 @@ static int take_flag(bundle_opts *o, int c, const char *v)
             return -1;
         }
         return 0;
-    case OPT_GLOBAL_NAME: o->global_name = v; return 0;
+    case OPT_GLOBAL_NAME:
+        free(o->global_var);
+        free(o->global_assign);
+        o->global_var = o->global_assign = NULL;
+        if (set_global_name(o, v)) {
+            fprintf(stderr, "sluice bundle: invalid --global-name '%s' (an identifier, then .name or [\"key\"] parts, "
+                            "e.g. MyLib or MyLib.sub)\n", v);
+            return -1;
+        }
+        return 0;
     case OPT_EXTERNAL: o->externals[o->nexternals++] = v; return 0;
     case OPT_DEFINE:
         if (add_define(o, v)) {
@@ -247,6 +303,8 @@ static void opts_free(bundle_opts *o)
         free(o->defines[i].parts);
     }
     free(o->defines);
+    free(o->global_var);
+    free(o->global_assign);
     free(o->entries);
     free(o->externals);
 }
@@ -388,7 +446,7 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
     }
     sl__minify_opts mo = {.whitespace = (uint8_t)o->minify_ws, .syntax = (uint8_t)o->minify_syntax,
                           .identifiers = (uint8_t)o->minify_idents, .module = o->format == FMT_ESM,
-                          .keep = o->format == FMT_IIFE ? o->global_name : NULL, .want_map = map_name != NULL,
+                          .keep = o->format == FMT_IIFE ? o->global_var : NULL, .want_map = map_name != NULL,
                           .base = out->segs, .nbase = out->nsegs};
     sl__minified mn;
     char err[1024];
@@ -522,7 +580,7 @@ static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
     sl__link *links = calloc(o->nentries, sizeof *links);
     sl__output *outs = calloc(o->nentries, sizeof *outs);
     sl__meta_output *metas = calloc(o->nentries, sizeof *metas);
-    sl__link_opts lo = {.format = o->format, .platform_node = o->platform_node, .global_name = o->global_name,
+    sl__link_opts lo = {.format = o->format, .platform_node = o->platform_node, .global_name = o->global_name, .global_assign = o->global_assign,
                         .sourcemap = o->sourcemap};
     int rc = 0;
     for (size_t e = 0; e < o->nentries && !rc; e++)

@@ -553,7 +553,7 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
         pb_str(out, "\n");
     }
     if (o->format == FMT_IIFE)
-        pb_str(out, o->global_name ? sl__arena_printf(a, "var %s = (() => {\n", o->global_name) : "(() => {\n");
+        pb_str(out, o->global_name ? sl__arena_printf(a, "%s(() => {\n", o->global_assign) : "(() => {\n");
     if (c->strict == STRICT_FILE)
         pb_str(out, "\"use strict\";\n");
     if (o->format == FMT_ESM && L->need_require)

@@ -26,6 +26,7 @@ typedef struct sl__link_opts {
     int format;
     int platform_node;
     const char *global_name;
+    const char *global_assign; /* the text before the IIFE: `var NAME = ` (bundle.c, set_global_name) */
     int sourcemap;
     int tree_shake;
 } sl__link_opts;
