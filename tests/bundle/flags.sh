@@ -58,6 +58,10 @@ bad "bad -j" "-j wants a thread count" entry.mjs -j0
 bad "bad -j text" "-j wants a thread count" entry.mjs -jx
 bad "bad format" "unknown format 'amd'" entry.mjs --format=amd
 bad "no entry" "usage:" -q
+bad "--define KEY not a.b.c" "--define wants KEY=VALUE with KEY like a.b.c" entry.mjs --define 1bad=2
+for v in '(' '1); process.exit(7); (' "'single'" '1 2' '' 'a..b'; do
+  bad "--define X=$v" "--define X=$v: invalid value '$v' (must be an entity name like a.b.c or a JS literal" entry.mjs --define "X=$v"
+done
 for g in my-lib class '' 1a a. 'a..b' 'a["b]' 'a[b]'; do
   bad "--global-name '$g'" "invalid --global-name '$g'" entry.mjs --format iife --global-name "$g"
 done

@@ -18,6 +18,7 @@
 
 #include "graph.h"
 #include "infile.h"
+#include "json.h"
 #include "js_front.h"
 #include "js_printer.h"
 #include "linker.h"
@@ -62,14 +63,53 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Is s[0..n) an entity name, a.b.c (IdentifierNames, ASCII)? */
+static int is_entity_name(const char *s, size_t n)
+{
+    for (size_t i = 0, start = 0; i <= n; i++)
+        if (i == n || s[i] == '.') {
+            if (i == start || !sl__front_is_ident_name(s + start, i - start))
+                return 0;
+            start = i + 1;
+        }
+    return 1;
+}
+
+/* A --define value as esbuild takes it: an entity name (`undefined` and
+ * `process.env.X` included) or a JSON literal (number, "string", true,
+ * false, null, object, array).  Anything else pasted as text could leave
+ * a bundle that does not parse, or inject statements. */
+static int define_value_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (is_entity_name(v, n))
+        return 1;
+    sl__arena a;
+    sl__arena_init(&a);
+    int ok = n && sl__json_parse(&a, v, n) != NULL;
+    sl__arena_free(&a);
+    return ok;
+}
+
 static int add_define(bundle_opts *o, const char *arg)
 {
     const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg)
+    if (!eq || eq == arg || !is_entity_name(arg, (size_t)(eq - arg)))
         return -1;
+    if (!define_value_ok(eq + 1))
+        return -2;
     o->defines = realloc(o->defines, (o->ndefines + 1) * sizeof *o->defines);
     js_define *d = &o->defines[o->ndefines++];
-    d->value = eq + 1;
+    /* pasted as text: a negative number, object or array is parenthesised
+     * so that `2-X`, `X.a` or `typeof X` stay what they say */
+    const char *v = eq + 1;
+    size_t vn = strlen(v);
+    char *value = malloc(vn + 3);
+    if (strchr("-{[", v[strspn(v, " \t\r\n")]) && v[strspn(v, " \t\r\n")])
+        snprintf(value, vn + 3, "(%s)", v);
+    else
+        memcpy(value, v, vn + 1);
+    d->value = value;
     d->nparts = 1;
     for (const char *p = arg; p < eq; p++)
         d->nparts += *p == '.';
@@ -104,7 +144,7 @@ static int set_global_name(bundle_opts *o, const char *v)
         size_t plen = strlen(path);
         if (*p == '.') {
             size_t k = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789");
-            if (!k || (p[1] >= '0' && p[1] <= '9')) /* any IdentifierName, reserved words too */
+            if (!sl__front_is_ident_name(p + 1, k)) /* reserved words too: a.class */
                 goto bad;
             memcpy(path + plen, p, k + 1);
             p += k + 1;
@@ -190,11 +230,15 @@ static int take_flag(bundle_opts *o, int c, const char *v)
         return 0;
     case OPT_EXTERNAL: o->externals[o->nexternals++] = v; return 0;
     case OPT_DEFINE:
-        if (add_define(o, v)) {
-            fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v);
+        switch (add_define(o, v)) {
+        case 0: return 0;
+        case -1: fprintf(stderr, "sluice bundle: --define wants KEY=VALUE with KEY like a.b.c, got '%s'\n", v); return -1;
+        default:
+            fprintf(stderr, "sluice bundle: --define %s: invalid value '%s' (must be an entity name like a.b.c "
+                            "or a JS literal: a number, a \"string\", true, false, null, undefined, a JSON object or array)\n",
+                    v, strchr(v, '=') + 1);
             return -1;
         }
-        return 0;
     case OPT_METAFILE: o->metafile = v; return 0;
     case 'j': return set_threads(o, v);
     case OPT_MAX_MODULES: {
@@ -301,6 +345,7 @@ static void opts_free(bundle_opts *o)
         for (size_t k = 0; k < o->defines[i].nparts; k++)
             free((char *)o->defines[i].parts[k]);
         free(o->defines[i].parts);
+        free((char *)o->defines[i].value);
     }
     free(o->defines);
     free(o->global_var);

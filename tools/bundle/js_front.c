@@ -559,6 +559,11 @@ done:
     return rc;
 }
 
+int sl__front_is_ident_name(const char *s, size_t n)
+{
+    return sl__js_is_ident_name(s, n);
+}
+
 int sl__front_is_binding_name(const char *s, size_t n)
 {
     return sl__js_is_ident_name(s, n) && !sl__js_is_reserved(s, n);

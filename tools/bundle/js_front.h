@@ -99,6 +99,8 @@ void sl__minified_free(sl__minified *m);
 int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, size_t ncuts, size_t threads,
                             const sl__minify_opts *o, sl__minified *out);
 
+/* Is s[0..n) an IdentifierName made only of ASCII (reserved words too)? */
+int sl__front_is_ident_name(const char *s, size_t n);
 /* Can s[0..n) name a variable (an ASCII identifier, not a reserved word)? */
 int sl__front_is_binding_name(const char *s, size_t n);
 

@@ -1935,6 +1935,8 @@ static void resolve_refs(P *p)
                     const char *v = p->o->defines[r->define].value;
                     if (r->flags & OCC_SHORTHAND)
                         v = sl__arena_printf(p->a, "%.*s: %s", (int)n, p->src + t->start, v);
+                    else if (*v >= '0' && *v <= '9' && r->define_end < p->len && p->src[r->define_end] == '.')
+                        v = sl__arena_printf(p->a, "(%s)", v); /* `1.a` would not parse */
                     js_patch pa = {.pos = t->start, .end = r->define_end, .text = v};
                     SL_VEC_PUSH(s->patches, pa);
                 }
