@@ -357,9 +357,13 @@ static const char *try_path(sl__resolver *r, sl__arena *a, const char *path)
 
 /* ---- package.json "exports" ----------------------------------------------- */
 
+/* esbuild's default conditions: `module` (the bundler's condition, an ES
+ * build meant to stand in for the CommonJS one; esbuild adds it on every
+ * platform when no custom conditions are given, as sluice never has),
+ * import or require, node or browser, default. */
 static int cond_active(sl__resolver *r, const char *key, int is_require)
 {
-    if (!strcmp(key, "default"))
+    if (!strcmp(key, "default") || !strcmp(key, "module"))
         return 1;
     if (!strcmp(key, is_require ? "require" : "import"))
         return 1;

@@ -1,0 +1,1 @@
+export const dual = "du" + "al"; // only node reads this file
