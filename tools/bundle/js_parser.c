@@ -1011,6 +1011,11 @@ static void parse_unary(P *p)
         }
     }
     int pure = t->flags & TF_PURE;
+    /* a #__PURE__ comment before `(function () { ... }())`, tsc's ES5
+     * class: the call inside the parentheses is the annotated one (as in
+     * esbuild) */
+    if (pure && is_op(t, '(') && peek(p, 1)->kind != T_EOF)
+        peek(p, 1)->flags |= TF_PURE;
     int32_t r = parse_primary(p);
     parse_postfix(p, r, pure);
 }
