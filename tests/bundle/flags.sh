@@ -35,14 +35,16 @@ node -e "if (require('./out.js').answer !== 42) process.exit(1)" >/dev/null || f
 ok "-- before a dash entry" -q -o out.js -- -dash.mjs
 [ "$(node out.js)" = "ran 42" ] || fail "-- -dash.mjs: the bundle does not run: $(node out.js 2>&1 | head -3)"
 ok "every other flag" entry.mjs --platform=node --platform browser --format iife --global-name='G.sub["x-y"]' --external x \
-  --define=DEBUG=false --metafile meta.json --sourcemap --stats --quiet -o out.js
-[ -f meta.json ] && [ -f out.js.map ] || fail "--metafile / --sourcemap wrote nothing"
+  --define=DEBUG=false --metafile meta/new/meta.json --sourcemap --stats --quiet -o out.js
+[ -f meta/new/meta.json ] && [ -f out.js.map ] || fail "--metafile / --sourcemap wrote nothing (or made no directories)"
 grep -q "graph (read+lex+parse+resolve)" stderr || fail "--stats printed nothing"
 # a dotted --global-name makes each shorter path an object unless it is one (esbuild's shape)
 grep -q '^var G = G || {};$' out.js || fail "--global-name=G.sub[\"x-y\"]: $(head -3 out.js)"
 node -e 'require("vm").runInThisContext("var G = {kept: 1};" + require("fs").readFileSync("out.js", "utf8"));
          if (G.kept !== 1 || G.sub["x-y"].answer !== 42) process.exit(1)' >/dev/null || fail "--global-name G.sub[\"x-y\"] does not assign it"
-ok "--outdir" entry.mjs --outdir=dist -q; [ -f dist/entry.js ] || fail "--outdir= wrote nothing"
+# the output's directories are made as needed, as esbuild does
+ok "--outdir" entry.mjs --outdir=dist/a -q; [ -f dist/a/entry.js ] || fail "--outdir= wrote nothing"
+ok "-o new/dir/x.js" entry.mjs -q -o new/dir/x.js --sourcemap; [ -f new/dir/x.js ] && [ -f new/dir/x.js.map ] || fail "-o into a new directory"
 "$sluice" bundle -h | grep -q "^usage: sluice bundle" || fail "-h prints no usage"
 "$sluice" bundle --help >/dev/null || fail "--help exits non-zero"
 bad() { # bad DESCRIPTION EXPECTED-MESSAGE ARGS...: exit 2 with the message

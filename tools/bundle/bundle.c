@@ -377,10 +377,42 @@ static char *out_path(const bundle_opts *o, const char *entry)
     return p;
 }
 
+/* mkdir -p of path's first n bytes, as esbuild creates the directories
+ * of its output; -1 with a message when one cannot be made. */
+static int make_dirs(const char *path, size_t n)
+{
+    char *d = strndup(path, n);
+    int rc = 0;
+    for (char *s = d + 1; rc == 0; s++) {
+        if (*s != '/' && *s)
+            continue;
+        char c = *s;
+        *s = 0;
+        if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "sluice bundle: cannot create directory %s: %s\n", d, strerror(errno));
+            rc = -1;
+        }
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(d);
+    return rc;
+}
+
+/* make_dirs of the directory that will hold the file `path`. */
+static int make_parent_dirs(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash != path ? make_dirs(path, (size_t)(slash - path)) : 0;
+}
+
 static int write_file(const char *path, const char *data, size_t len, int quiet)
 {
     sl_outfile of;
     char err[512];
+    if (make_parent_dirs(path))
+        return -1;
     if (sl_outfile_open(&of, path, 1, err, sizeof err)) {
         fprintf(stderr, "sluice bundle: %s\n", err);
         return -1;
@@ -577,6 +609,8 @@ static int write_metafile(const bundle_opts *o, sl__graph *g, const sl__link *li
 {
     sl_outfile of;
     char msg[512];
+    if (make_parent_dirs(o->metafile))
+        return -1;
     if (sl_outfile_open(&of, o->metafile, 1, msg, sizeof msg)) {
         fprintf(stderr, "sluice bundle: %s\n", msg);
         return 1;
@@ -660,10 +694,8 @@ int sl_bundle_main(int argc, char **argv)
     sl_pool *pool = NULL;
     if (!abs)
         goto out;
-    if (o.outdir && mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "sluice bundle: cannot create %s: %s\n", o.outdir, strerror(errno));
+    if (o.outdir && make_dirs(o.outdir, strlen(o.outdir)))
         goto out;
-    }
     pool = sl_pool_new(o.threads);
     if (!pool) {
         fprintf(stderr, "sluice bundle: cannot start the thread pool\n");
