@@ -40,4 +40,12 @@ grep -q 'main.mjs:1:1: "with" statements cannot be used in an ECMAScript module'
 printf "with (Math) console.log(PI > 3);\n" >"$work/main.cjs"
 "$sluice" bundle "$work/main.cjs" --platform node -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: 'with' in CommonJS:"; cat "$work/err"; exit 1; }
 [ "$(node "$work/out.js")" = true ] || { echo "FAIL: 'with' in CommonJS does not run"; exit 1; }
-echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module"
+# top-level await outside --format esm: file:line:column of the first await (a TS file: of its source)
+printf "import './t.mts';\n" >"$work/main.mjs"
+printf "const x: number = 1;\nconst y =  await Promise.resolve(x);\nawait 0;\n" >"$work/t.mts"
+if "$sluice" bundle "$work/main.mjs" --format cjs -o "$work/out.js" 2>"$work/err"; then
+  echo "FAIL: top-level await with --format cjs succeeded"; exit 1
+fi
+grep -q 't.mts:2:12: top-level await needs --format esm' "$work/err" || { echo "FAIL: top-level await message:"; cat "$work/err"; exit 1; }
+echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await"
+

@@ -134,6 +134,7 @@ typedef struct js_module {
     size_t nomap;
     uint32_t flags;
     uint32_t hashbang_end; /* bytes of the `#!` line, 0 if none */
+    uint32_t tla_pos;      /* MF_TLA: where the first top-level await is, in src */
 
     js_stmt *stmts;
     size_t nstmts;

@@ -973,8 +973,10 @@ static void parse_unary(P *p)
             return;
         case K_AWAIT:
             if (p->in_async || p->fn_depth == 0) {
-                if (p->fn_depth == 0)
+                if (p->fn_depth == 0 && !(p->m->flags & MF_TLA)) {
                     p->m->flags |= MF_TLA;
+                    p->m->tla_pos = t->start;
+                }
                 side_effect(p);
                 next(p);
                 nested_unary(p);
