@@ -403,7 +403,7 @@ static int make_dirs(const char *path, size_t n)
 /* make_dirs of the directory that will hold the file `path`. */
 static int make_parent_dirs(const char *path)
 {
-    const char *slash = strrchr(path, '/');
+    const char *slash = path ? strrchr(path, '/') : NULL; /* NULL: stdout */
     return slash && slash != path ? make_dirs(path, (size_t)(slash - path)) : 0;
 }
 
