@@ -220,7 +220,7 @@ SL_TEST(rpc_parse_error_quoting_invalid_utf8_is_still_json)
 
 SL_TEST(rpc_bad_requests_get_their_json_rpc_codes)
 {
-    srv *s = srv_start(1, 0, 0);
+    srv *s = srv_start(2, 0, 0); /* two workers: a batch array's answers meet from both */
     send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"frobnicate\"}");
     json_t *j = recv_msg(s);
     CHECK_EQ(error_code(j), -32601);
