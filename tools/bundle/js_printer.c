@@ -10,6 +10,8 @@
  */
 #include "js_printer.h"
 
+#include "../js/js_bigmem.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -781,7 +783,17 @@ static void map_mappings(pbuf *m, const sl__map_seg *segs, size_t nsegs)
 void sl__map_json(const sl__map_seg *segs, size_t nsegs, char *const *sources, const char *const *contents,
                   const size_t *lens, size_t nsources, char *const *names, size_t nnames, char **json, size_t *len)
 {
-    pbuf m = {0};
+    /* sized once for the usual case (a third of the contents escaped -
+     * three.js's tabs and newlines are 30% -, a segment in ~6 digits):
+     * growing 36 MB by doubling copied and faulted it in twice over; what
+     * is reserved and never written costs no memory */
+    size_t want = 64 + nsegs * 8;
+    for (size_t i = 0; i < nsources; i++)
+        want += strlen(sources[i]) + lens[i] + lens[i] / 2 + 8;
+    for (size_t i = 0; i < nnames; i++)
+        want += strlen(names[i]) + 4;
+    pbuf m = {sl__xrealloc(NULL, want), 0, want, 0, 0, NULL, 0, 0};
+    sl__js_huge_hint(m.b, want);
     raw(&m, "{\"version\":3,\"sources\":[", 24);
     raw_list(&m, (const char *const *)sources, NULL, nsources);
     raw(&m, "],\"sourcesContent\":[", 20);
@@ -813,6 +825,7 @@ static void build_map(pctx *c, const item *items, size_t nitems, const pbuf *buf
     out->contents = calloc(L->g->n + 1, sizeof *out->contents);
     out->content_lens = calloc(L->g->n + 1, sizeof *out->content_lens);
     out->segs = malloc((nsegs + 1) * sizeof *out->segs);
+    sl__js_huge_hint(out->segs, (nsegs + 1) * sizeof *out->segs);
     for (size_t i = 0; i < nitems; i++) {
         int32_t mi = items[i].mod;
         if (src_index[mi] >= 0 || bufs[i].nsegs == 0)
@@ -870,6 +883,7 @@ int sl__print(sl__link *L, sl_pool *pool, const char *map_name, const char *map_
     for (size_t i = 0; i < nitems; i++)
         total += bufs[i].n;
     out->code = malloc(total);
+    sl__js_huge_hint(out->code, total);
     out->module_bytes = calloc(L->g->n, sizeof *out->module_bytes);
     size_t o = 0;
     if (head.n)
