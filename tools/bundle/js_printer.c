@@ -294,6 +294,7 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
         add(&v, m->patches[k].pos, m->patches[k].end, m->patches[k].text);
     if (v.n)
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
+    pb_grow(out, m->len + m->len / 8 + 64); /* once: grown by doubling, realloc was 7% of a big bundle's CPU */
     size_t at = 0;
     srcpos sp = {.omap = m->omap, .nomap = m->nomap};
     for (size_t k = 0; k < v.n; k++) {
