@@ -266,6 +266,29 @@ SL_TEST(graph_cache_directory_unusable_is_a_warning_not_an_error)
     CHECK(same_bytes(j0, j));
 }
 
+/* The cache's size ledger (docs/formats/graph-cache.md): its figure,
+ * then set to v when v is nonzero. */
+static unsigned long long ledger(unsigned long long v)
+{
+    char p[1400];
+    snprintf(p, sizeof p, "%s/sluice-graph-1/size", cache);
+    size_t n = 0;
+    unsigned char *b = (unsigned char *)read_all(p, &n), w[8];
+    unsigned long long was = 0;
+    for (int i = 7; b && n == 8 && i >= 0; i--)
+        was = was << 8 | b[i];
+    free(b);
+    for (int i = 0; v && i < 8; i++)
+        w[i] = (unsigned char)(v >> 8 * i);
+    if (v) {
+        FILE *f = fopen(p, "wb");
+        CHECK(f && fwrite(w, 1, 8, f) == 8);
+        if (f)
+            fclose(f);
+    }
+    return was;
+}
+
 /* Past --cache-max the least recently used entries go: with a limit of
  * 12 KiB, what is left fits in it and the output is still the cold one. */
 SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
@@ -289,6 +312,22 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
     CHECK(n >= 1 && n < 7); /* seven files were cached, some evicted */
     CHECK(total <= 12 * 1024);
     CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
+    /* The size ledger: with a figure that leaves room, a run adds what it
+     * wrote (its run record, then one new entry, in 4 KiB blocks) and
+     * lists nothing - the figure, below the true size here, says so; a
+     * figure that leaves none makes it list, and the listing's total
+     * replaces the figure. */
+    CHECK(ledger(4096) >= 4096); /* what the eviction listing found */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0); /* the evicted come back */
+    CHECK(ledger(4096) > 4096);
+    put_file("app/src/orphan1.rs", "pub fn o1() {}\n");
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+    unsigned long long added = ledger((1ull << 30) - 1) - 4096; /* a listing: the 9 entries, 36 KiB and more */
+    CHECK(added >= 2 * 4096 && added <= 3 * 4096); /* the entry, the record's one or two blocks */
+    put_file("app/src/orphan2.rs", "pub fn o2() {}\n");
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+    unsigned long long listed = ledger(0);
+    CHECK(listed > 4 * 4096 && listed < (1ull << 20));
 }
 
 /* The encoding is exact, and the decoder refuses every prefix of it. */

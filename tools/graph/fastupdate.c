@@ -203,10 +203,16 @@ static int find_changes(fast *f)
     const gr_runrec *rec = &f->rec;
     size_t *which = NULL, nwhich = 0;
     int ok = 1;
+    gr_watch *all = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *all);
+    const char **paths = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *paths);
+    for (size_t i = 0; i < rec->watched.n; i++)
+        paths[i] = rec->watched.v[i].path;
+    gr_watch_stat_many(all, paths, rec->watched.n);
+    free(paths);
     for (size_t i = 0; ok && i < rec->watched.n; i++) {
         const gr_watch *was = &rec->watched.v[i];
-        gr_watch now;
-        gr_watch_stat(&now, was->path);
+        gr_watch now = all[i];
+        now.path = gr_xstrdup(was->path);
         now.keyed = was->keyed;
         memcpy(now.key, was->key, 32);
         seen_add(f, &now);
@@ -225,6 +231,7 @@ static int find_changes(fast *f)
             continue;
         ok = no(f, "%s changed", was->path);
     }
+    free(all);
     fg_file **got = gr_xcalloc(nwhich ? nwhich : 1, sizeof *got);
     if (ok && nwhich)
         reparse_all(f, which, got, nwhich);

@@ -9,7 +9,11 @@
  * the entry and rename it into place, so concurrent runs never see half
  * an entry; readers check everything before decoding.  A hit sets the
  * entry's mtime, and eviction removes the oldest mtimes first: least
- * recently used.
+ * recently used.  Listing every entry to learn the directory's size costs
+ * a stat per entry, so a ledger (DIR/sluice-graph-1/size) keeps the total
+ * the last listing found plus every byte written since: it can only
+ * overstate the size, so a run that finds ledger + its writes under the
+ * limit has nothing to evict and need not list.
  */
 #include "graphcache.h"
 
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +45,7 @@ struct gr_cache {
     char *dir; /* DIR/sluice-graph-1 */
     uint64_t max;
     atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted, tmp_seq;
+    atomic_uint_fast64_t written_bytes; /* on disk, in whole 4 KiB blocks: what the ledger adds */
     /* zstd contexts, reused: one made per entry cost more than the
      * compression of a small file's graph itself (its tables are set up
      * and cleared each time) */
@@ -242,6 +248,13 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* What a file of n bytes takes on disk, at most (4 KiB blocks): an
+ * overstatement is safe in the ledger, an understatement is not. */
+static uint64_t blocks(uint64_t n)
+{
+    return (n + 4095) / 4096 * 4096;
+}
+
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
 {
     uint8_t *plain;
@@ -285,6 +298,8 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
         unlink(tmp);
     free(payload);
     atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
+    if (ok)
+        atomic_fetch_add(&c->written_bytes, blocks(HEADER + n));
 }
 
 /* ---- eviction ------------------------------------------------------------ */
@@ -368,13 +383,80 @@ static void evict(gr_cache *c, uint64_t *size)
     *size = total;
 }
 
+/* ---- the ledger ----------------------------------------------------------
+ * DIR/sluice-graph-1/size: 8 bytes, little-endian, the directory's size as
+ * the last listing found it plus every byte written to it since (entries,
+ * run records, snapshots; a file replaced counts again, so the figure only
+ * errs high).  Runs change it under flock(2), so two runs' additions are
+ * both counted.  A missing or short ledger is unknown: the next run that
+ * writes an entry lists the directory and writes the ledger anew. */
+
+static int ledger_open(const char *subdir)
+{
+    char p[4300];
+    if ((size_t)snprintf(p, sizeof p, "%s/size", subdir) >= sizeof p)
+        return -1;
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (fd >= 0 && flock(fd, LOCK_EX)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* The ledger's figure, or 0 when it has none (0 is never a real total:
+ * the ledger itself takes a block). */
+static uint64_t ledger_read(int fd)
+{
+    uint8_t b[8];
+    if (pread(fd, b, 8, 0) != 8)
+        return 0;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static void ledger_write(int fd, uint64_t v)
+{
+    uint8_t b[8];
+    le64(b, v);
+    if (pwrite(fd, b, 8, 0) != 8)
+        (void)ftruncate(fd, 0); /* unknown: the next run lists */
+}
+
+void gr_cache_note_written(const char *dir, uint64_t bytes)
+{
+    char sub[4200];
+    if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
+        return;
+    int fd = ledger_open(sub);
+    if (fd < 0)
+        return;
+    uint64_t v = ledger_read(fd);
+    if (v)
+        ledger_write(fd, v + blocks(bytes));
+    close(fd);
+}
+
 void gr_cache_close(gr_cache *c, gr_cache_stats *st)
 {
     if (!c)
         return;
     uint64_t size = 0;
-    if (atomic_load(&c->written))
-        evict(c, &size);
+    if (atomic_load(&c->written)) {
+        /* under the ledger's lock: a run listing and one adding cannot
+         * interleave, so no addition is lost to a listing's figure */
+        int fd = ledger_open(c->dir);
+        uint64_t was = fd >= 0 ? ledger_read(fd) : 0;
+        size = was + atomic_load(&c->written_bytes);
+        if (!was || size > c->max)
+            evict(c, &size);
+        if (fd >= 0) {
+            ledger_write(fd, size ? size : 1);
+            close(fd);
+        }
+    }
     if (st) {
         st->hits = atomic_load(&c->hits);
         st->misses = atomic_load(&c->misses);

@@ -74,5 +74,8 @@ void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *
                     const uint8_t snap[16]);
 /* x filled from stat(path) now (x->path a copy of path). */
 void gr_watch_stat(gr_watch *x, const char *path);
+/* now[i] filled from stat(paths[i]), on several threads (now[i].path is
+ * left as it was: the caller's). */
+void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n);
 
 #endif
