@@ -43,6 +43,7 @@ typedef struct fast {
     size_t nch;
     gr_snap *s;
     pthread_t loader; /* maps and checks the snapshot while the paths are stat'ed */
+    uint8_t snap_id[16]; /* the snapshot the loader opens: the record's */
     int loading;
     char snap_why[512];
     int touched;      /* some path answered differently (the record is written again) */
@@ -432,7 +433,7 @@ static int build_patches(fast *f)
 static void *load_snapshot(void *arg)
 {
     fast *f = arg;
-    f->s = gr_snap_open(f->q->cache_dir, f->q->request, f->rec.snap, f->snap_why, sizeof f->snap_why);
+    f->s = gr_snap_open(f->q->cache_dir, f->q->request, f->snap_id, f->snap_why, sizeof f->snap_why);
     return NULL;
 }
 
@@ -498,6 +499,12 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
     f.whylen = whylen;
     static const uint8_t none[16];
     int ok = 0;
+    /* The snapshot is needed only if a file changed, but mapping and
+     * checking it costs more than reading the record and stat'ing every
+     * path it names: on another core, from the start, with the id the
+     * record's first bytes give (checked against the record once read). */
+    f.loading = gr_runrec_peek_snap(q->cache_dir, q->request, f.snap_id) &&
+                pthread_create(&f.loader, NULL, load_snapshot, &f) == 0;
     if (!gr_runrec_load(q->cache_dir, q->request, &f.rec))
         no(&f, "%sno record of a run with these arguments", "");
     else if (!memcmp(f.rec.snap, none, 16))
@@ -511,12 +518,15 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         free(now.path);
         ok = same ? 1 : no(&f, "%s changed since the last run wrote it", q->db);
     }
-    /* The snapshot is needed only if a file changed, but mapping and
-     * checking it costs about what stat'ing every path does: on the
-     * other core, both at once. */
-    if (ok)
-        f.loading = pthread_create(&f.loader, NULL, load_snapshot, &f) == 0;
-    if (ok && !f.loading)
+    if (ok && memcmp(f.rec.snap, f.snap_id, 16)) { /* the record was replaced meanwhile */
+        if (f.loading)
+            pthread_join(f.loader, NULL);
+        f.loading = 0;
+        gr_snap_close(f.s);
+        f.s = NULL;
+        memcpy(f.snap_id, f.rec.snap, 16);
+    }
+    if (ok && !f.loading && !f.s)
         load_snapshot(&f);
     int64_t T0 = sl_now();
     ok = ok && find_changes(&f);

@@ -389,6 +389,22 @@ static rd read_record(const char *cache_dir, const uint8_t key[32])
     return r;
 }
 
+int gr_runrec_peek_snap(const char *cache_dir, const uint8_t key[32], uint8_t snap[16])
+{
+    char path[4300];
+    record_path(cache_dir, key, path, sizeof path, 0);
+    uint8_t h[40];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    int ok = fd >= 0 && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && !memcmp(h, MAGIC, 8);
+    if (fd >= 0)
+        close(fd);
+    static const uint8_t none[16];
+    ok = ok && memcmp(h + 24, none, 16);
+    if (ok)
+        memcpy(snap, h + 24, 16); /* after the magic, the start time, the status */
+    return ok;
+}
+
 int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
 {
     memset(out, 0, sizeof *out);
