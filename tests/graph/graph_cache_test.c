@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -211,6 +212,57 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     CHECK(same_bytes(cold, j));
 }
 
+/* The cache's size ledger (docs/formats/graph-cache.md): its figure,
+ * then set to v (listed now) when v is nonzero. */
+static unsigned long long ledger(unsigned long long v)
+{
+    char p[1400];
+    snprintf(p, sizeof p, "%s/sluice-graph-1/size", cache);
+    size_t n = 0;
+    unsigned char *b = (unsigned char *)read_all(p, &n), w[16];
+    unsigned long long was = 0, now = (unsigned long long)time(NULL);
+    for (int i = 7; b && n == 16 && i >= 0; i--)
+        was = was << 8 | b[i];
+    free(b);
+    for (int i = 0; i < 8; i++)
+        w[i] = (unsigned char)(v >> 8 * i), w[8 + i] = (unsigned char)(now >> 8 * i);
+    if (v) {
+        FILE *f = fopen(p, "wb");
+        CHECK(f && fwrite(w, 1, 16, f) == 16);
+        if (f)
+            fclose(f);
+    }
+    return was;
+}
+
+/* Every file under the cache directory but the ledger, in 4 KiB blocks. */
+static unsigned long long cache_blocks(void)
+{
+    char top[1400];
+    snprintf(top, sizeof top, "%s/sluice-graph-1", cache);
+    unsigned long long total = 0;
+    DIR *d = opendir(top);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char sub[1700];
+        snprintf(sub, sizeof sub, "%s/%s", top, e->d_name);
+        DIR *s = e->d_name[0] != '.' ? opendir(sub) : NULL;
+        struct dirent *f;
+        while (s && (f = readdir(s))) {
+            char p[2000];
+            struct stat st;
+            snprintf(p, sizeof p, "%s/%s", sub, f->d_name);
+            if (f->d_name[0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+                total += ((unsigned long long)st.st_size + 4095) / 4096 * 4096;
+        }
+        if (s)
+            closedir(s);
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
 /* Two runs at once on one cache, empty at the start: both write entries,
  * both read what the other wrote; both outputs are the cold one. */
 SL_TEST(graph_cache_shared_by_two_runs_at_once)
@@ -242,6 +294,9 @@ SL_TEST(graph_cache_shared_by_two_runs_at_once)
         snprintf(text, sizeof text, "pub fn helper(x: u32) -> u32 { x + %d }\n", round);
         put_file("app/src/util.rs", text);
         CHECK_EQ(graph_run("-q", "--json", cold, work, NULL), 0);
+        /* the size ledger, started with the directory and added to by
+         * both runs under its lock, never says less than is there */
+        CHECK(ledger(0) >= cache_blocks());
     }
 }
 
@@ -264,29 +319,6 @@ SL_TEST(graph_cache_directory_unusable_is_a_warning_not_an_error)
     CHECK_EQ(graph_run("-q", "--json", j, work, NULL), rc0);
     unsetenv("SLUICE_GRAPH_CACHE");
     CHECK(same_bytes(j0, j));
-}
-
-/* The cache's size ledger (docs/formats/graph-cache.md): its figure,
- * then set to v when v is nonzero. */
-static unsigned long long ledger(unsigned long long v)
-{
-    char p[1400];
-    snprintf(p, sizeof p, "%s/sluice-graph-1/size", cache);
-    size_t n = 0;
-    unsigned char *b = (unsigned char *)read_all(p, &n), w[8];
-    unsigned long long was = 0;
-    for (int i = 7; b && n == 8 && i >= 0; i--)
-        was = was << 8 | b[i];
-    free(b);
-    for (int i = 0; v && i < 8; i++)
-        w[i] = (unsigned char)(v >> 8 * i);
-    if (v) {
-        FILE *f = fopen(p, "wb");
-        CHECK(f && fwrite(w, 1, 8, f) == 8);
-        if (f)
-            fclose(f);
-    }
-    return was;
 }
 
 /* Past --cache-max the least recently used entries go: with a limit of

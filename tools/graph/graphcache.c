@@ -55,6 +55,8 @@ struct gr_cache {
     int ncfree, ndfree;
 };
 
+static void ledger_start(const char *subdir);
+
 static ZSTD_CCtx *cctx_take(gr_cache *c)
 {
     pthread_mutex_lock(&c->lock);
@@ -142,6 +144,7 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     c->max = max_bytes;
     pthread_mutex_init(&c->lock, NULL);
     struct stat st;
+    int fresh = stat(c->dir, &st) != 0;
     if (mkdir_p(c->dir) || stat(c->dir, &st) || !S_ISDIR(st.st_mode) || access(c->dir, R_OK | W_OK | X_OK)) {
         snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
         pthread_mutex_destroy(&c->lock);
@@ -149,6 +152,8 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
         free(c);
         return NULL;
     }
+    if (fresh)
+        ledger_start(c->dir);
     return c;
 }
 
@@ -384,19 +389,28 @@ static void evict(gr_cache *c, uint64_t *size)
 }
 
 /* ---- the ledger ----------------------------------------------------------
- * DIR/sluice-graph-1/size: 8 bytes, little-endian, the directory's size as
+ * DIR/sluice-graph-1/size: two little-endian u64s, the directory's size as
  * the last listing found it plus every byte written to it since (entries,
  * run records, snapshots; a file replaced counts again, so the figure only
- * errs high).  Runs change it under flock(2), so two runs' additions are
- * both counted.  A missing or short ledger is unknown: the next run that
- * writes an entry lists the directory and writes the ledger anew. */
+ * errs high), and when that listing was (Unix seconds).  Runs change it
+ * under flock(2), so two runs' additions are both counted.  A missing or
+ * short ledger is unknown: the next run that writes an entry lists the
+ * directory and writes the ledger anew; so does one a day after the last
+ * listing (what a writer that keeps no ledger - an older sluice, a hand -
+ * added is counted again within a day). */
 
-static int ledger_open(const char *subdir)
+enum { LEDGER_MAX_AGE = 86400 };
+
+typedef struct ledger {
+    uint64_t size, listed; /* size 0: unknown */
+} ledger;
+
+static int ledger_open(const char *subdir, int flags)
 {
     char p[4300];
     if ((size_t)snprintf(p, sizeof p, "%s/size", subdir) >= sizeof p)
         return -1;
-    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | flags, 0666);
     if (fd >= 0 && flock(fd, LOCK_EX)) {
         close(fd);
         fd = -1;
@@ -404,25 +418,41 @@ static int ledger_open(const char *subdir)
     return fd;
 }
 
-/* The ledger's figure, or 0 when it has none (0 is never a real total:
- * the ledger itself takes a block). */
-static uint64_t ledger_read(int fd)
+static uint64_t get_le64(const uint8_t *b)
 {
-    uint8_t b[8];
-    if (pread(fd, b, 8, 0) != 8)
-        return 0;
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
         v = v << 8 | b[i];
     return v;
 }
 
-static void ledger_write(int fd, uint64_t v)
+static ledger ledger_read(int fd)
 {
-    uint8_t b[8];
-    le64(b, v);
-    if (pwrite(fd, b, 8, 0) != 8)
+    uint8_t b[16];
+    ledger l = {0, 0};
+    if (pread(fd, b, 16, 0) == 16)
+        l = (ledger){get_le64(b), get_le64(b + 8)};
+    return l;
+}
+
+static void ledger_write(int fd, ledger l)
+{
+    uint8_t b[16];
+    le64(b, l.size);
+    le64(b + 8, l.listed);
+    if (pwrite(fd, b, 16, 0) != 16)
         (void)ftruncate(fd, 0); /* unknown: the next run lists */
+}
+
+/* A directory this run made holds nothing yet: its ledger starts at
+ * its own block, listed now (unless another run made one first). */
+static void ledger_start(const char *subdir)
+{
+    int fd = ledger_open(subdir, O_EXCL);
+    if (fd < 0)
+        return;
+    ledger_write(fd, (ledger){4096, (uint64_t)time(NULL)});
+    close(fd);
 }
 
 void gr_cache_note_written(const char *dir, uint64_t bytes)
@@ -430,12 +460,14 @@ void gr_cache_note_written(const char *dir, uint64_t bytes)
     char sub[4200];
     if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
         return;
-    int fd = ledger_open(sub);
+    int fd = ledger_open(sub, 0);
     if (fd < 0)
         return;
-    uint64_t v = ledger_read(fd);
-    if (v)
-        ledger_write(fd, v + blocks(bytes));
+    ledger l = ledger_read(fd);
+    if (l.size) {
+        l.size += blocks(bytes);
+        ledger_write(fd, l);
+    }
     close(fd);
 }
 
@@ -447,13 +479,16 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
     if (atomic_load(&c->written)) {
         /* under the ledger's lock: a run listing and one adding cannot
          * interleave, so no addition is lost to a listing's figure */
-        int fd = ledger_open(c->dir);
-        uint64_t was = fd >= 0 ? ledger_read(fd) : 0;
-        size = was + atomic_load(&c->written_bytes);
-        if (!was || size > c->max)
+        int fd = ledger_open(c->dir, 0);
+        ledger l = fd >= 0 ? ledger_read(fd) : (ledger){0, 0};
+        uint64_t now = (uint64_t)time(NULL);
+        size = l.size + atomic_load(&c->written_bytes);
+        if (!l.size || size > c->max || now - l.listed > LEDGER_MAX_AGE) {
             evict(c, &size);
+            l.listed = now;
+        }
         if (fd >= 0) {
-            ledger_write(fd, size ? size : 1);
+            ledger_write(fd, (ledger){size ? size : 1, l.listed});
             close(fd);
         }
     }
