@@ -456,7 +456,8 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
     get_snap(&r, snap);
     uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
     /* every watch takes at least 96 bytes of the record */
-    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch + nout <= (r.n - r.at - wlen) / 96;
+    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= (r.n - r.at - wlen) / 96 &&
+             nout <= (r.n - r.at - wlen) / 96 - nwatch;
     char *w = NULL;
     if (ok) {
         w = gr_xmalloc(wlen + 1);
