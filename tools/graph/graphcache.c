@@ -9,7 +9,11 @@
  * the entry and rename it into place, so concurrent runs never see half
  * an entry; readers check everything before decoding.  A hit sets the
  * entry's mtime, and eviction removes the oldest mtimes first: least
- * recently used.
+ * recently used.  Listing every entry to learn the directory's size costs
+ * a stat per entry, so a ledger (DIR/sluice-graph-1/size) keeps the total
+ * the last listing found plus every byte written since: it can only
+ * overstate the size, so a run that finds ledger + its writes under the
+ * limit has nothing to evict and need not list.
  */
 #include "graphcache.h"
 
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +45,7 @@ struct gr_cache {
     char *dir; /* DIR/sluice-graph-1 */
     uint64_t max;
     atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted, tmp_seq;
+    atomic_uint_fast64_t written_bytes; /* on disk, in whole 4 KiB blocks: what the ledger adds */
     /* zstd contexts, reused: one made per entry cost more than the
      * compression of a small file's graph itself (its tables are set up
      * and cleared each time) */
@@ -48,6 +54,8 @@ struct gr_cache {
     ZSTD_DCtx *dfree[8];
     int ncfree, ndfree;
 };
+
+static void ledger_start(const char *subdir);
 
 static ZSTD_CCtx *cctx_take(gr_cache *c)
 {
@@ -136,6 +144,7 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     c->max = max_bytes;
     pthread_mutex_init(&c->lock, NULL);
     struct stat st;
+    int fresh = stat(c->dir, &st) != 0;
     if (mkdir_p(c->dir) || stat(c->dir, &st) || !S_ISDIR(st.st_mode) || access(c->dir, R_OK | W_OK | X_OK)) {
         snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
         pthread_mutex_destroy(&c->lock);
@@ -143,6 +152,8 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
         free(c);
         return NULL;
     }
+    if (fresh)
+        ledger_start(c->dir);
     return c;
 }
 
@@ -242,6 +253,13 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* What a file of n bytes takes on disk, at most (4 KiB blocks): an
+ * overstatement is safe in the ledger, an understatement is not. */
+static uint64_t blocks(uint64_t n)
+{
+    return (n + 4095) / 4096 * 4096;
+}
+
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
 {
     uint8_t *plain;
@@ -285,6 +303,8 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
         unlink(tmp);
     free(payload);
     atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
+    if (ok)
+        atomic_fetch_add(&c->written_bytes, blocks(HEADER + n));
 }
 
 /* ---- eviction ------------------------------------------------------------ */
@@ -368,13 +388,110 @@ static void evict(gr_cache *c, uint64_t *size)
     *size = total;
 }
 
+/* ---- the ledger ----------------------------------------------------------
+ * DIR/sluice-graph-1/size: two little-endian u64s, the directory's size as
+ * the last listing found it plus every byte written to it since (entries,
+ * run records, snapshots; a file replaced counts again, so the figure only
+ * errs high), and when that listing was (Unix seconds).  Runs change it
+ * under flock(2), so two runs' additions are both counted.  A missing or
+ * short ledger is unknown: the next run that writes an entry lists the
+ * directory and writes the ledger anew; so does one a day after the last
+ * listing (what a writer that keeps no ledger - an older sluice, a hand -
+ * added is counted again within a day). */
+
+enum { LEDGER_MAX_AGE = 86400 };
+
+typedef struct ledger {
+    uint64_t size, listed; /* size 0: unknown */
+} ledger;
+
+static int ledger_open(const char *subdir, int flags)
+{
+    char p[4300];
+    if ((size_t)snprintf(p, sizeof p, "%s/size", subdir) >= sizeof p)
+        return -1;
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | flags, 0666);
+    if (fd >= 0 && flock(fd, LOCK_EX)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static uint64_t get_le64(const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static ledger ledger_read(int fd)
+{
+    uint8_t b[16];
+    ledger l = {0, 0};
+    if (pread(fd, b, 16, 0) == 16)
+        l = (ledger){get_le64(b), get_le64(b + 8)};
+    return l;
+}
+
+static void ledger_write(int fd, ledger l)
+{
+    uint8_t b[16];
+    le64(b, l.size);
+    le64(b + 8, l.listed);
+    if (pwrite(fd, b, 16, 0) != 16)
+        (void)ftruncate(fd, 0); /* unknown: the next run lists */
+}
+
+/* A directory this run made holds nothing yet: its ledger starts at
+ * its own block, listed now (unless another run made one first). */
+static void ledger_start(const char *subdir)
+{
+    int fd = ledger_open(subdir, O_EXCL);
+    if (fd < 0)
+        return;
+    ledger_write(fd, (ledger){4096, (uint64_t)time(NULL)});
+    close(fd);
+}
+
+void gr_cache_note_written(const char *dir, uint64_t bytes)
+{
+    char sub[4200];
+    if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
+        return;
+    int fd = ledger_open(sub, 0);
+    if (fd < 0)
+        return;
+    ledger l = ledger_read(fd);
+    if (l.size) {
+        l.size += blocks(bytes);
+        ledger_write(fd, l);
+    }
+    close(fd);
+}
+
 void gr_cache_close(gr_cache *c, gr_cache_stats *st)
 {
     if (!c)
         return;
     uint64_t size = 0;
-    if (atomic_load(&c->written))
-        evict(c, &size);
+    if (atomic_load(&c->written)) {
+        /* under the ledger's lock: a run listing and one adding cannot
+         * interleave, so no addition is lost to a listing's figure */
+        int fd = ledger_open(c->dir, 0);
+        ledger l = fd >= 0 ? ledger_read(fd) : (ledger){0, 0};
+        uint64_t now = (uint64_t)time(NULL);
+        size = l.size + atomic_load(&c->written_bytes);
+        if (!l.size || size > c->max || now - l.listed > LEDGER_MAX_AGE) {
+            evict(c, &size);
+            l.listed = now;
+        }
+        if (fd >= 0) {
+            ledger_write(fd, (ledger){size ? size : 1, l.listed});
+            close(fd);
+        }
+    }
     if (st) {
         st->hits = atomic_load(&c->hits);
         st->misses = atomic_load(&c->misses);
