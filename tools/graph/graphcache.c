@@ -16,8 +16,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,16 +91,27 @@ const char *gr_cache_build_id(void)
            "; tree-sitter " GR_RUNTIME_VERSION;
 }
 
-void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
+/* SHA-256 from libsodium, which sluice links anyway: OpenSSL's EVP
+ * digests pull its whole provider machinery into the binary, whose
+ * tables the loader relocated at every start of every tool. */
+static void sodium_once(void)
 {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    unsigned n = 32;
-    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, a, alen) ||
-        (blen && !EVP_DigestUpdate(c, b, blen)) || !EVP_DigestFinal_ex(c, out, &n)) {
-        fprintf(stderr, "sluice graph: SHA-256 failed\n");
+    if (sodium_init() < 0) {
+        fprintf(stderr, "sluice graph: cannot initialise libsodium\n");
         exit(2);
     }
-    EVP_MD_CTX_free(c);
+}
+
+void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sodium_once);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, a, alen);
+    if (blen)
+        crypto_hash_sha256_update(&st, b, blen);
+    crypto_hash_sha256_final(&st, out);
 }
 
 void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])
