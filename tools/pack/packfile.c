@@ -327,7 +327,7 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
 static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, size_t need, char *err, size_t errlen)
 {
     size_t dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
-    if (reserve(&s->frame, &s->frame_cap, dsize + 1))
+    if (reserve(&s->frame, &s->frame_cap, dsize ? dsize : 1)) /* exactly: 4 MiB is two huge pages, 4 MiB + 1 three */
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     ZSTD_outBuffer out = {s->frame, dsize, 0};
     uint64_t at = pf->coff[f], end = pf->coff[f + 1];
@@ -384,7 +384,7 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
     int rc;
     if (to < b && pf->encrypted) /* decode no further than needed */
         rc = frame_prefix(pf, s, f, (size_t)(to - a), err, errlen);
-    else if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
+    else if (reserve(&s->frame, &s->frame_cap, b > a ? (size_t)(b - a) : 1))
         rc = fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     else
         rc = frame_decode(pf, s, f, s->frame, NULL, err, errlen);
