@@ -224,7 +224,10 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         return 0;
     }
     s->pt_valid = 0;
-    if (reserve(&s->ct, &s->ct_cap, GROUP * SL_STREAM_CT_CHUNK) ||
+    /* room for a group of chunks, or for fewer when that is all a read
+     * needs (the seek table's last chunks at the open: no huge page) */
+    uint64_t group = c1 - c0 + 1 < GROUP ? c1 - c0 + 1 : GROUP;
+    if (reserve(&s->ct, &s->ct_cap, (size_t)group * SL_STREAM_CT_CHUNK) ||
         reserve(&s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     /* a few chunks at a time: each is opened while its ciphertext is
@@ -615,7 +618,10 @@ static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, si
     if (!s)
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     rc = read_table(pf, s, err, errlen);
-    scratch_free(s); /* it may hold a big table's buffers: not worth keeping */
+    if (s->pt_cap > GROUP * SL_STREAM_CHUNK) /* a big table's buffers: not worth keeping */
+        scratch_free(s);
+    else
+        scratch_put(pf, s); /* the first read takes its zstd context and buffers */
     return rc;
 }
 
