@@ -512,9 +512,15 @@ int sl_select(sl_case *cases, size_t ncases, int64_t deadline)
         return SL_INVAL;
     if (ncases > INT32_MAX)
         return SL_NOMEM;
-    for (size_t i = 0; i < ncases; i++)
+    /* Checked before anything is queued: a NULL element parked in a wait
+     * would fault later in whichever thread sends to or closes the
+     * channel, far from the bug. */
+    for (size_t i = 0; i < ncases; i++) {
         if (cases[i].dir != SL_SEND && cases[i].dir != SL_RECV)
             return SL_INVAL;
+        if (cases[i].chan && !cases[i].elem && cases[i].chan->esz)
+            return SL_INVAL;
+    }
     uint32_t order_stack[SL__SELECT_STACK];
     sl__entry ents_stack[SL__SELECT_STACK];
     uint32_t *order = order_stack;

@@ -535,8 +535,11 @@ static void set_sleeping(sl_proc_pool *p, uint32_t v)
  * busy pool the next reply is usually a few microseconds away, and taking
  * it in the same pass as the ones behind it (a batch) is what makes the
  * supervisor cheap per message.  Only this thread changes a worker's
- * state or mappings, so it may look at its rings unlocked; everything
- * else that wants it rings the bell. */
+ * state or mappings, so it may look at them unlocked; but a submitter
+ * waiting for room takes replies out of the rings too (help(), under the
+ * lock), so the reply ring is asked through its published tail, not the
+ * read position that submitter moves.  Everything else that wants this
+ * thread rings the bell. */
 static int work_soon(sl_proc_pool *p)
 {
     uint32_t seen = atomic_load_explicit(&p->bell->ring, memory_order_acquire);
@@ -547,7 +550,7 @@ static int work_soon(sl_proc_pool *p)
         found = atomic_load_explicit(&p->bell->ring, memory_order_acquire) != seen;
         for (size_t i = 0; i < p->nw && !found; i++) {
             sl__pworker *w = &p->w[i];
-            found = mapped(w) && w->state != W_KILLED && sl__ring_ready(&w->replies);
+            found = mapped(w) && w->state != W_KILLED && sl__ring_ready_hint(&w->replies);
         }
     }
     pthread_mutex_lock(&p->lock);

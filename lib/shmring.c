@@ -212,6 +212,12 @@ int sl__ring_ready(sl__ring *r)
     return atomic_load_explicit(r->head, memory_order_seq_cst) != r->pos;
 }
 
+int sl__ring_ready_hint(const sl__ring *r)
+{
+    return atomic_load_explicit(r->head, memory_order_seq_cst) !=
+           atomic_load_explicit(r->tail, memory_order_seq_cst);
+}
+
 int sl__ring_peek(sl__ring *r, sl__ring_msg *m)
 {
     uint64_t h = atomic_load_explicit(r->head, memory_order_acquire);

@@ -119,4 +119,11 @@ void sl__ring_release(sl__ring *r, const sl__ring_msg *m);
  * then says corrupt). */
 int sl__ring_ready(sl__ring *r);
 
+/* The same question for a thread that does not own the reading side: the
+ * owner may be advancing its position under a lock this caller does not
+ * hold, so this compares against the published tail instead.  A hint
+ * (stale by the time it returns, as any unlocked look), never wrong about
+ * a message published before the owner last released one. */
+int sl__ring_ready_hint(const sl__ring *r);
+
 #endif

@@ -232,6 +232,28 @@ SL_TEST(select_handles_many_cases)
         sl_chan_free(c[i]);
 }
 
+/* Go's `case <-c:` has no C spelling with an element size: a NULL element
+ * for a channel that carries bytes is refused up front, sends and receives
+ * alike, even when another case is ready, and nothing is taken. */
+SL_TEST(select_rejects_null_element_for_sized_channel)
+{
+    sl_chan *c = sl_chan_new(sizeof(int), 1), *z = sl_chan_new(0, 1);
+    int v = 7, r = 0;
+    CHECK_EQ(sl_chan_send(c, &v), SL_OK);
+    sl_case recv_null[] = {{c, SL_RECV, NULL, 0}};
+    CHECK_EQ(sl_select(recv_null, 1, 0), SL_INVAL);
+    CHECK_EQ(sl_select(recv_null, 1, SL_FOREVER), SL_INVAL);
+    sl_case send_null[] = {{z, SL_RECV, NULL, 0}, {c, SL_SEND, NULL, 0}};
+    CHECK_EQ(sl_select(send_null, 2, 0), SL_INVAL);
+    /* The zero-size channel takes NULL, and the sized one still holds 7. */
+    sl_case ok[] = {{z, SL_SEND, NULL, 0}};
+    CHECK_EQ(sl_select(ok, 1, 0), 0);
+    CHECK_EQ(sl_chan_recv(c, &r), SL_OK);
+    CHECK_EQ(r, 7);
+    sl_chan_free(c);
+    sl_chan_free(z);
+}
+
 SL_TEST(select_rejects_bad_direction)
 {
     sl_chan *c = sl_chan_new(sizeof(int), 1);

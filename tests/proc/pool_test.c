@@ -140,6 +140,47 @@ SL_TEST(proc_many_tasks_each_answered_once)
     sl_proc_pool_free(p);
 }
 
+/* Blocking submits into full queues: a submitter that waits for room
+ * takes the replies out of the rings itself, while the supervisor looks
+ * at the same rings to decide whether to sleep.  Under TSan this pins that
+ * the two never touch a ring's read position unsynchronised. */
+typedef struct {
+    sl_proc_pool *p;
+    size_t n;
+    unsigned char *seen;
+} drain_arg;
+
+static void *drain_results(void *a)
+{
+    drain_arg *d = a;
+    for (size_t i = 0; i < d->n; i++) {
+        sl_proc_result r = next_result(d->p, 60);
+        CHECK_EQ(r.status, SL_OK);
+        CHECK(r.tag < d->n && !d->seen[r.tag]);
+        if (r.tag < d->n)
+            d->seen[r.tag] = 1;
+        free(r.data);
+    }
+    return NULL;
+}
+
+SL_TEST(proc_blocking_submits_into_full_queues_each_answered_once)
+{
+    sl_proc_config c = test_config(&test_fault, 2);
+    c.depth = 2;
+    sl_proc_pool *p = test_pool(&c);
+    drain_arg d = {p, 600, calloc(600, 1)};
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, drain_results, &d), 0);
+    for (size_t i = 0; i < d.n; i++)
+        CHECK_EQ(submit_str(p, i % 8 ? "pid" : "sleep 1", i), SL_OK);
+    pthread_join(t, NULL);
+    for (size_t i = 0; i < d.n; i++)
+        CHECK(d.seen[i]);
+    free(d.seen);
+    sl_proc_pool_free(p);
+}
+
 /* Results come on an ordinary channel: select on it with a local one. */
 SL_TEST(proc_results_compose_with_select)
 {
