@@ -18,9 +18,11 @@
 #include "graphcache.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -99,16 +101,54 @@ const char *gr_cache_build_id(void)
            "; tree-sitter " GR_RUNTIME_VERSION;
 }
 
+/* SHA-256 from OpenSSL's libcrypto (SHA-NI here, about five times
+ * libsodium's portable C), loaded with dlopen at the first hash rather
+ * than linked: linked, its EVP layer's tables were relocated at every
+ * start of every sluice command, graph or not.  Only openssl/evp.h's
+ * types come from the build. */
+static struct {
+    EVP_MD *sha256;
+    __typeof__(EVP_MD_CTX_new) *ctx_new;
+    __typeof__(EVP_MD_CTX_free) *ctx_free;
+    __typeof__(EVP_DigestInit_ex) *init;
+    __typeof__(EVP_DigestUpdate) *update;
+    __typeof__(EVP_DigestFinal_ex) *final;
+} ossl;
+
+#define OSSL_STR_(x) #x
+#define OSSL_STR(x) OSSL_STR_(x)
+
+/* POSIX has dlsym's void * convert to a function pointer; ISO C does not
+ * say, hence the copy. */
+static int ossl_sym(void *lib, const char *name, void *fn)
+{
+    void *p = dlsym(lib, name);
+    memcpy(fn, &p, sizeof p);
+    return p != NULL;
+}
+
+static void ossl_load(void)
+{
+    __typeof__(EVP_MD_fetch) *fetch;
+    void *lib = dlopen("libcrypto.so." OSSL_STR(OPENSSL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL); /* never closed */
+    if (lib && ossl_sym(lib, "EVP_MD_fetch", &fetch) && ossl_sym(lib, "EVP_MD_CTX_new", &ossl.ctx_new) &&
+        ossl_sym(lib, "EVP_MD_CTX_free", &ossl.ctx_free) && ossl_sym(lib, "EVP_DigestInit_ex", &ossl.init) &&
+        ossl_sym(lib, "EVP_DigestUpdate", &ossl.update) && ossl_sym(lib, "EVP_DigestFinal_ex", &ossl.final))
+        ossl.sha256 = fetch(NULL, "SHA256", NULL);
+}
+
 void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
 {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, ossl_load);
+    EVP_MD_CTX *c = ossl.sha256 ? ossl.ctx_new() : NULL;
     unsigned n = 32;
-    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, a, alen) ||
-        (blen && !EVP_DigestUpdate(c, b, blen)) || !EVP_DigestFinal_ex(c, out, &n)) {
-        fprintf(stderr, "sluice graph: SHA-256 failed\n");
+    if (!c || !ossl.init(c, ossl.sha256, NULL) || !ossl.update(c, a, alen) || (blen && !ossl.update(c, b, blen)) ||
+        !ossl.final(c, out, &n)) {
+        fprintf(stderr, "sluice graph: SHA-256 failed%s\n", ossl.sha256 ? "" : " (cannot load OpenSSL's libcrypto)");
         exit(2);
     }
-    EVP_MD_CTX_free(c);
+    ossl.ctx_free(c);
 }
 
 void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])
