@@ -3,6 +3,7 @@
 # age, side by side, in one run.
 #
 #   BUILD/bench/pack [--runs N] [--rt] [--only SECTIONS] [--no-4g]
+#   SLUICE=BIN BASELINE=BIN BUILD/bench/pack ...   (random: BIN against BASELINE)
 #
 # Sections (--only takes a comma-separated list; default: all):
 #   table   pack and unpack of the corpus against zstd -3 -T2, zstd | age
@@ -18,7 +19,12 @@
 #           against age -d | zstd -d | tail -c +OFFSET | head -c 1MiB, and
 #           the same reads through libsluice_pack in one process
 #           (build/examples/packfile_random_read: the read without a
-#           process start)
+#           process start).  The pipe's time depends on the offset (it
+#           stops after the range) and on the machine's hour, so the ratio
+#           is taken over the same offsets in the same run.  BASELINE=BIN
+#           times another sluice (say main's build) on the same offsets,
+#           in turn with ours: a before/after that shares the machine's
+#           state.  SLUICE=BIN replaces BUILD/sluice throughout.
 #   4g      4 GiB streamed through pack | unpack: both peak RSS figures
 # --rt runs every measured command (peers and ours alike) at real-time
 # priority (chrt -f 10, root only): on a machine shared with other busy
@@ -36,7 +42,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$here/.." && pwd)
-S=$build/sluice
+S=${SLUICE:-$build/sluice}
 runs=3
 rt=""
 only=table,unpack,random,4g
@@ -213,16 +219,24 @@ if want random; then
   "$S" unpack -q -i "$K" --range "$o:$mib" -o - "$arch" |
     cmp -s - <(tail -c +$(( o % size + 1 )) "$corpus" | cat - "$corpus" | head -c $mib) ||
     { echo "pack bench: RANGE READ WRONG at $o" >&2; exit 1; }
-  ours="" rss=0
+  ours="" base="" rss=0
   # Timed with bash's own clock ($EPOCHREALTIME: no process of its own),
   # the read alone; `$(date)` and /usr/bin/time around each read added
   # ~10 ms of forks and execs that are not sluice's.  Peak RSS comes from
-  # a second, untimed pass under /usr/bin/time.
+  # a second, untimed pass under /usr/bin/time.  With BASELINE, the two
+  # binaries read each offset in turn.
+  rload0=$(cut -d' ' -f1-3 /proc/loadavg)
   for o in $offsets; do
     t0=$EPOCHREALTIME
     $rt "$S" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
     t1=$EPOCHREALTIME
     ours+="$(echo "($t1 - $t0) * 1000" | bc -l) "
+    if [ -n "${BASELINE:-}" ]; then
+      t0=$EPOCHREALTIME
+      $rt "$BASELINE" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
+      t1=$EPOCHREALTIME
+      base+="$(echo "($t1 - $t0) * 1000" | bc -l) "
+    fi
   done
   for o in $offsets; do
     /usr/bin/time -f %M -o "$W/rss.r" "$S" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
@@ -237,18 +251,23 @@ if want random; then
     t1=$EPOCHREALTIME
     theirs+="$(echo "($t1 - $t0) * 1000" | bc -l) "
   done
+  rload1=$(cut -d' ' -f1-3 /proc/loadavg)
   pct() { tr ' ' '\n' | grep . | sort -g | awk -v p="$1" '{v[NR] = $1} END {i = int(NR * p + 0.5); if (i < 1) i = 1; print v[i]}'; }
   # the same reads through the library, in one process: the read alone, without a process start
   lib=$($rt "$build/examples/packfile_random_read" "$arch" "$K" 1 30 $mib | tail -1)
   o50=$(echo "$ours" | pct 0.5) o90=$(echo "$ours" | pct 0.9) omax=$(echo "$ours" | pct 1)
-  t50=$(echo "$theirs" | pct 0.5)
+  o3=$(echo "$ours" | cut -d' ' -f1-3 | pct 0.5) t50=$(echo "$theirs" | pct 0.5)
   echo
-  echo "== random: 1 MiB at 15 random offsets of a 4 GiB archive ($(stat -c %s "$arch") bytes encrypted, tmpfs)"
+  echo "== random: 1 MiB at 15 random offsets of a 4 GiB archive ($(stat -c %s "$arch") bytes encrypted, tmpfs; load $rload0 before, $rload1 after)"
   printf 'sluice unpack --range OFF:1M:                 median %.1f ms, p90 %.1f ms, max %.1f ms (target <= 20), peak RSS %.1f MiB\n' \
     "$o50" "$o90" "$omax" "$(echo "$rss / 1024" | bc -l)"
+  if [ -n "$base" ]; then
+    printf 'BASELINE (%s), same offsets in turn:  median %.1f ms, p90 %.1f ms\n' "$BASELINE" \
+      "$(echo "$base" | pct 0.5)" "$(echo "$base" | pct 0.9)"
+  fi
   echo "libsluice_pack, one process, 1 thread:        ${lib#*: }"
-  printf 'age -d | zstd -d | tail -c +OFF | head -c 1M: median %.0f ms over the first 3 offsets\n' "$t50"
-  printf 'pipe / range read, medians:                   %.0fx (target >= 100)\n' "$(echo "$t50 / $o50" | bc -l)"
+  printf 'age -d | zstd -d | tail -c +OFF | head -c 1M: median %.0f ms over the first 3 offsets (unpack --range there: %.1f ms)\n' "$t50" "$o3"
+  printf 'pipe / range read, same 3 offsets, same run:  %.0fx (target >= 100)\n' "$(echo "$t50 / $o3" | bc -l)"
   rm -f "$arch"
 fi
 

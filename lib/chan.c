@@ -125,7 +125,11 @@ static char *ring_slot(const sl_chan *c, size_t i)
 
 static int ring_grow(sl_chan *c)
 {
-    size_t want = c->slots ? c->slots * 2 : 8;
+    /* The first growth holds 8 values, or as many as fit in 4 KiB when
+     * they are larger (at least one): a channel of big values costs one
+     * value's memory until more are queued. */
+    size_t initial = c->esz > 512 ? 4096 / c->esz : 8;
+    size_t want = c->slots ? c->slots * 2 : initial ? initial : 1;
     if (want > c->cap || want < c->slots)
         want = c->cap;
     if (c->esz == 0) { /* nothing to store: only the count matters */

@@ -307,8 +307,9 @@ static void check_memory(sl_proc_pool *p, sl__pworker *w)
     slot_gauges(p, w);
     if (p->cfg.mem_kill && w->rss > (int64_t)p->cfg.mem_kill) {
         char why[80];
-        snprintf(why, sizeof why, "over the memory limit (%lld MiB > %lld MiB)", (long long)(w->rss >> 20),
-                 (long long)(p->cfg.mem_kill >> 20));
+        /* KiB: in whole MiB a process just over a limit read "64 MiB > 64 MiB". */
+        snprintf(why, sizeof why, "over the memory limit (%lld KiB > %lld KiB)", (long long)(w->rss >> 10),
+                 (long long)(p->cfg.mem_kill >> 10));
         sl__proc_kill(p, w, SL_PROC_OVERMEM, why);
     } else if (p->cfg.mem_limit && w->rss > (int64_t)p->cfg.mem_limit && !w->retire && w->state == W_READY) {
         /* Recycle after the current task: it quits once that is answered,

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "chan.h"
 #include "pool.h"
@@ -49,6 +51,21 @@ int sl_sleep_until(int64_t deadline);
  * task waits, on the pool's epoll instance.  SL_INVAL for a negative or
  * closed fd or other event bits. */
 int sl_fd_wait(int fd, int events, int64_t deadline);
+
+/* I/O for tasks on non-blocking descriptors: the call, retried after
+ * sl_fd_wait while it says EAGAIN (and after EINTR).  Errors come back as
+ * a negative errno, -ETIMEDOUT at the deadline (0: do not wait) — never
+ * through errno, which a task that parked may no longer own (see
+ * docs/api/task.md).  From a thread they block the thread in ppoll.
+ *   sl_fd_read: bytes read (0 at end of file) or -errno.
+ *   sl_fd_write: writes all n bytes: n, or the bytes written before an
+ *     error (the next call reports it), or -errno if none were.
+ *   sl_fd_accept: accept4(fd, addr, addrlen, flags): the new fd or -errno.
+ *   sl_fd_connect: 0 once connected, or -errno (-ECONNREFUSED, ...). */
+ssize_t sl_fd_read(int fd, void *buf, size_t n, int64_t deadline);
+ssize_t sl_fd_write(int fd, const void *buf, size_t n, int64_t deadline);
+int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, int64_t deadline);
+int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_t deadline);
 
 /* 1 when called from a task started by sl_go or sl_group_go, else 0. */
 int sl_in_task(void);

@@ -1,7 +1,12 @@
 /* test_chan_basic.c - one channel at a time: copying, FIFO, blocking,
  * try_, deadlines, close, len/cap, unbounded growth. */
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "helpers.h"
@@ -23,6 +28,45 @@ SL_TEST(chan_copies_elements_by_value_of_any_size)
             CHECK_EQ(out[i], (unsigned char)(i * 7 + k));
         sl_chan_free(c);
     }
+}
+
+/* One 64 MiB value into a channel of capacity 8 needs 64 MiB, not 8 of
+ * them: in a child whose address space has room for ~200 MiB more, the
+ * send succeeds and the value comes back whole. (Not under sanitizers,
+ * whose shadow memory makes an address-space limit meaningless.) */
+SL_TEST(chan_of_big_values_allocates_one_value_first)
+{
+    if (SL_TEST_SANITIZED)
+        return;
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        size_t big = (size_t)64 << 20;
+        char *v = malloc(big), *r = malloc(big);
+        if (!v || !r)
+            _exit(2);
+        memset(v, 7, big);
+        memset(r, 0, big);
+        long vm = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+        if (!f || fscanf(f, "%ld", &vm) != 1)
+            _exit(3);
+        fclose(f);
+        struct rlimit rl = {(rlim_t)vm * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)200 << 20), RLIM_INFINITY};
+        rl.rlim_max = rl.rlim_cur;
+        if (setrlimit(RLIMIT_AS, &rl) != 0)
+            _exit(4);
+        sl_chan *c = sl_chan_new(big, 8);
+        if (!c || sl_chan_send(c, v) != SL_OK)
+            _exit(5);
+        if (sl_chan_recv(c, r) != SL_OK || memcmp(r, v, big) != 0)
+            _exit(6);
+        _exit(0);
+    }
+    int status = 0;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
 }
 
 SL_TEST(chan_buffered_is_fifo)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -211,6 +212,57 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     CHECK(same_bytes(cold, j));
 }
 
+/* The cache's size ledger (docs/formats/graph-cache.md): its figure,
+ * then set to v (listed now) when v is nonzero. */
+static unsigned long long ledger(unsigned long long v)
+{
+    char p[1400];
+    snprintf(p, sizeof p, "%s/sluice-graph-1/size", cache);
+    size_t n = 0;
+    unsigned char *b = (unsigned char *)read_all(p, &n), w[16];
+    unsigned long long was = 0, now = (unsigned long long)time(NULL);
+    for (int i = 7; b && n == 16 && i >= 0; i--)
+        was = was << 8 | b[i];
+    free(b);
+    for (int i = 0; i < 8; i++)
+        w[i] = (unsigned char)(v >> 8 * i), w[8 + i] = (unsigned char)(now >> 8 * i);
+    if (v) {
+        FILE *f = fopen(p, "wb");
+        CHECK(f && fwrite(w, 1, 16, f) == 16);
+        if (f)
+            fclose(f);
+    }
+    return was;
+}
+
+/* Every file under the cache directory but the ledger, in 4 KiB blocks. */
+static unsigned long long cache_blocks(void)
+{
+    char top[1400];
+    snprintf(top, sizeof top, "%s/sluice-graph-1", cache);
+    unsigned long long total = 0;
+    DIR *d = opendir(top);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char sub[1700];
+        snprintf(sub, sizeof sub, "%s/%s", top, e->d_name);
+        DIR *s = e->d_name[0] != '.' ? opendir(sub) : NULL;
+        struct dirent *f;
+        while (s && (f = readdir(s))) {
+            char p[2000];
+            struct stat st;
+            snprintf(p, sizeof p, "%s/%s", sub, f->d_name);
+            if (f->d_name[0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+                total += ((unsigned long long)st.st_size + 4095) / 4096 * 4096;
+        }
+        if (s)
+            closedir(s);
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
 /* Two runs at once on one cache, empty at the start: both write entries,
  * both read what the other wrote; both outputs are the cold one. */
 SL_TEST(graph_cache_shared_by_two_runs_at_once)
@@ -242,6 +294,9 @@ SL_TEST(graph_cache_shared_by_two_runs_at_once)
         snprintf(text, sizeof text, "pub fn helper(x: u32) -> u32 { x + %d }\n", round);
         put_file("app/src/util.rs", text);
         CHECK_EQ(graph_run("-q", "--json", cold, work, NULL), 0);
+        /* the size ledger, started with the directory and added to by
+         * both runs under its lock, never says less than is there */
+        CHECK(ledger(0) >= cache_blocks());
     }
 }
 
@@ -289,6 +344,22 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
     CHECK(n >= 1 && n < 7); /* seven files were cached, some evicted */
     CHECK(total <= 12 * 1024);
     CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
+    /* The size ledger: with a figure that leaves room, a run adds what it
+     * wrote (its run record, then one new entry, in 4 KiB blocks) and
+     * lists nothing - the figure, below the true size here, says so; a
+     * figure that leaves none makes it list, and the listing's total
+     * replaces the figure. */
+    CHECK(ledger(4096) >= 4096); /* what the eviction listing found */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0); /* the evicted come back */
+    CHECK(ledger(4096) > 4096);
+    put_file("app/src/orphan1.rs", "pub fn o1() {}\n");
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+    unsigned long long added = ledger((1ull << 30) - 1) - 4096; /* a listing: the 9 entries, 36 KiB and more */
+    CHECK(added >= 2 * 4096 && added <= 3 * 4096); /* the entry, the record's one or two blocks */
+    put_file("app/src/orphan2.rs", "pub fn o2() {}\n");
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+    unsigned long long listed = ledger(0);
+    CHECK(listed > 4 * 4096 && listed < (1ull << 20));
 }
 
 /* The encoding is exact, and the decoder refuses every prefix of it. */
@@ -498,7 +569,8 @@ static void damage_snapshot(int how)
 
 /* --db FILE --update over a scripted history: an edit inside bodies is an
  * in-place transaction from the last full run's snapshot (positions,
- * signatures, calls), or after a full resolution where the snapshot cannot
+ * signatures, calls; a file whose references are all as they were is not
+ * resolved again, even where an answer depends on the order of lookups), or after a full resolution where the snapshot cannot
  * say (a warning's line moved, a snapshot damaged); anything that can
  * change resolution elsewhere - a new unresolved name, a parameter's type,
  * a pub, a module file renamed - or a database changed behind its back is
@@ -508,6 +580,14 @@ SL_TEST(graph_update_in_place_keeps_the_rows_of_a_full_run)
 {
     setup();
     starting_workspace();
+    /* lib3: a glob cycle gone wrong - looking `x` up in c goes to the
+     * root through `use super::*`, back to c (under way: "not found"),
+     * then finds it in d - so the answer c's call reads depends on the
+     * order of lookups (docs/design/graph-incremental.md) */
+    put_file("lib3/Cargo.toml", "[package]\nname = \"lib3\"\n");
+    put_file("lib3/src/lib.rs", "pub use self::c::*;\npub use self::d::*;\nmod c;\nmod d;\n");
+    put_file("lib3/src/c.rs", "use super::*;\npub fn h() -> u8 { x() }\n");
+    put_file("lib3/src/d.rs", "pub fn x() -> u8 { 1 }\n");
     char db[4400];
     snprintf(db, sizeof db, "%s/graph.sqlite", root);
     usleep(2100 * 1000); /* the manifests older than the racy margin: they are compared by their stat */
@@ -544,7 +624,10 @@ SL_TEST(graph_update_in_place_keeps_the_rows_of_a_full_run)
     put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 1\n}\n");
     CHECK(update_step(db, "6-body-edited-again", FROM_SNAPSHOT));
     put_file("app/src/net.rs", "use crate::util::Cfg;\nfn send() -> u32 {\n    Cfg::new().n + 1\n}\n");
-    CHECK(update_step(db, "7-rewritten-unchanged", FROM_SNAPSHOT));
+    /* and a comment in a file whose call reads the order-dependent answer:
+     * the same references as before, so not looked up again */
+    put_file("lib3/src/c.rs", "use super::*;\npub fn h() -> u8 {\n    // touched\n    x()\n}\n");
+    CHECK(update_step(db, "7-rewritten-unchanged-and-a-glob-cycle-reader-touched", FROM_SNAPSHOT));
     /* a snapshot damaged, cut short or of another version: refused, and
      * the full resolution gives the same rows (and a sound snapshot) */
     static const char damage[] = {'f', 't', 'v'};

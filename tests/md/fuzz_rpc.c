@@ -1,6 +1,7 @@
 /*
  * fuzz_rpc.c - libFuzzer target: one input is a stream of request lines.
- * Each line is parsed and its pages rendered (rpc.c), and the whole input
+ * Each line is parsed (a request, or a batch array of them) and its pages
+ * rendered (rpc.c), and the whole input
  * is also served by the sidecar loop (serve.c) through a pipe, so line
  * splitting, dispatch, cancel and shutdown see the same bytes.  Every
  * reply must be one valid JSON object per line.
@@ -15,16 +16,19 @@
 #include "md.h"
 #include "rpc.h"
 
+/* Each line of b (every one ending in a newline) is a JSON object. */
 static void check_reply(const sl__md_buf *b)
 {
-    if (!b->len)
-        return;
-    if (b->data[b->len - 1] != '\n')
+    if (b->len && b->data[b->len - 1] != '\n')
         __builtin_trap();
-    json_t *j = json_loadb(b->data, b->len - 1, JSON_ALLOW_NUL, NULL);
-    if (!json_is_object(j))
-        __builtin_trap();
-    json_decref(j);
+    for (size_t at = 0; at < b->len;) {
+        size_t n = (size_t)((const char *)memchr(b->data + at, '\n', b->len - at) - (b->data + at));
+        json_t *j = json_loadb(b->data + at, n, JSON_ALLOW_NUL, NULL);
+        if (!json_is_object(j))
+            __builtin_trap();
+        json_decref(j);
+        at += n + 1;
+    }
 }
 
 static void parse_lines(const uint8_t *data, size_t size)
@@ -33,18 +37,20 @@ static void parse_lines(const uint8_t *data, size_t size)
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        sl__md_buf reply = {0};
-        sl__md_req *r = sl__md_rpc_parse(s, n, &reply);
-        check_reply(&reply);
-        sl__md_buf_free(&reply);
-        for (size_t i = 0; r && i < r->npages; i++) {
-            sl__md_rpc_render_page(r, i, NULL);
-            json_t *j = json_loadb(r->pages[i].out.data, r->pages[i].out.len, JSON_ALLOW_NUL, NULL);
-            if (!json_is_object(j))
-                __builtin_trap();
-            json_decref(j);
+        sl__md_rpc_line l;
+        sl__md_rpc_parse_line(s, n, &l);
+        check_reply(&l.errors);
+        for (size_t k = 0; k < l.nreqs; k++) {
+            sl__md_req *r = l.reqs[k];
+            for (size_t i = 0; i < r->npages; i++) {
+                sl__md_rpc_render_page(r, i, NULL);
+                json_t *j = json_loadb(r->pages[i].out.data, r->pages[i].out.len, JSON_ALLOW_NUL, NULL);
+                if (!json_is_object(j))
+                    __builtin_trap();
+                json_decref(j);
+            }
         }
-        sl__md_req_free(r);
+        sl__md_rpc_line_free(&l);
         s += n + 1;
     }
 }

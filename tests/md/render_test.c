@@ -3,6 +3,9 @@
  * heading ids, escaping, JSON output, and hostile pages (huge, deeply
  * nested, invalid UTF-8, NUL bytes, binary junk).
  */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -256,6 +259,60 @@ SL_TEST(md_gfm_table_cells_stay_in_their_columns)
     p = render_s("text\n| a |\n| - |\n");
     CHECK(contains(p.html, "<p>text</p>\n<table>"));
     sl__md_page_free(&p);
+}
+
+/* cmark-gfm 0.29 keeps the extensions' special inline characters (`~`,
+ * `:`, `w`) in one global table that every cmark_parser_finish fills at
+ * its start and clears at its end, so a page finishing while another is
+ * parsed loses its strikethrough mid-page (render_cmark.c's finish_lock).
+ * Filling the table once beforehand does not help: the next finish's end
+ * still clears it.  Two threads render the same routed page (a table
+ * sends it to cmark-gfm) over and over; without the lock nearly every
+ * render overlaps another one's end and drops `<del>`s (seen: 150 -> 39
+ * on one page).  The sanitizer builds render fewer (SL_TEST_SCALE): what
+ * the test catches shows in the output, which the release build checks,
+ * and neither sanitizer sees inside cmark-gfm (not instrumented). */
+#define STRIKES 16
+#define RENDERS SL_TEST_SCALE(200)
+
+static void *render_strikes(void *src)
+{
+    intptr_t bad = 0;
+    for (size_t i = 0; i < RENDERS; i++) {
+        sl__md_opts o = {0};
+        sl__md_page p;
+        char err[256];
+        if (sl__md_render(src, strlen(src), &o, &p, err, sizeof err) != 0)
+            return (void *)1;
+        size_t dels = 0;
+        for (const char *h = p.html; (h = strstr(h, "<del>")); h++)
+            dels++;
+        bad += dels != STRIKES;
+        sl__md_page_free(&p);
+    }
+    return (void *)bad;
+}
+
+SL_TEST(md_cmark_pages_keep_strikethrough_when_rendered_at_once)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "| a | b |\n| - | - |\n| 1 | 2 |\n\n");
+    for (int i = 0; i < STRIKES; i++) {
+        char line[96];
+        snprintf(line, sizeof line, "para %d ~~s%d~~ and www.x%d.com: w:\n\n", i, i, i);
+        sl__md_buf_puts(&b, line);
+    }
+    sl__md_buf_putc(&b, 0);
+    CHECK(sl__md_gfm_needs_cmark(b.data, b.len - 1));
+    pthread_t t[2];
+    void *bad[2];
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(pthread_create(&t[i], NULL, render_strikes, b.data), 0);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(t[i], &bad[i]);
+        CHECK_EQ((intptr_t)bad[i], 0);
+    }
+    sl__md_buf_free(&b);
 }
 
 SL_TEST(md_word_count_counts_text_not_tags)

@@ -295,7 +295,7 @@ SL_TEST(md_gfm_route_sends_every_table_md4c_reads_otherwise)
                                         "```\nx\n```\n", "<div>x</div>\n", "    code\n", "***\n", "| x |\n", "`c` | x\n"};
     static const char *const prefix[] = {"", "", "", "  ", "> "};
     route_count c = {0};
-    for (size_t k = 0; k < SL_TEST_SCALE(10000); k++) {
+    for (size_t k = 0; k < SL_TEST_SCALE(9000); k++) {
         char t[1024] = "", md[2048] = "";
         size_t cols = 1 + next_rand() % 5, dcols = next_rand() % 10 ? cols : cols + 1 - 2 * (next_rand() % 2);
         strcat(t, PICK(before));

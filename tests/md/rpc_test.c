@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "md.h"
+#include "rpc.h"
 #include "sluice/chan.h"
 
 typedef struct srv {
@@ -219,7 +220,7 @@ SL_TEST(rpc_parse_error_quoting_invalid_utf8_is_still_json)
 
 SL_TEST(rpc_bad_requests_get_their_json_rpc_codes)
 {
-    srv *s = srv_start(1, 0, 0);
+    srv *s = srv_start(2, 0, 0); /* two workers: a batch array's answers meet from both */
     send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"frobnicate\"}");
     json_t *j = recv_msg(s);
     CHECK_EQ(error_code(j), -32601);
@@ -243,6 +244,58 @@ SL_TEST(rpc_bad_requests_get_their_json_rpc_codes)
     j = recv_msg(s);
     CHECK_EQ(json_integer_value(json_object_get(j, "id")), 5);
     CHECK(json_is_false(json_object_get(json_object_get(j, "result"), "cancelled")));
+    json_decref(j);
+    /* "id": null is a request, not a notification (JSON-RPC 2.0 section 4). */
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"transform\",\"params\":{\"content\":\"n\"}}");
+    j = recv_msg(s);
+    CHECK(json_is_null(json_object_get(j, "id")) && json_object_get(j, "id"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_object_get(j, "result"), "html")), "<p>n</p>\n"));
+    json_decref(j);
+    /* As JSON.parse reads it: text after the value is a parse error... */
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"transform\",\"params\":{\"content\":\"x\"}} trailing");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32700);
+    CHECK(json_is_null(json_object_get(j, "id")));
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+                 "column 72: text after the JSON value near 'trailing'") != NULL);
+    json_decref(j);
+    /* ...and of duplicate keys the last wins. */
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":7,\"id\":8,\"method\":\"transform\",\"params\":{\"content\":5,\"content\":\"last\"}}");
+    j = recv_msg(s);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 8);
+    CHECK(!strcmp(json_string_value(json_object_get(json_object_get(j, "result"), "html")), "<p>last</p>\n"));
+    json_decref(j);
+    /* A batch array: one array of answers, none for its notifications. */
+    send_line(s, "[{\"jsonrpc\":\"2.0\",\"id\":\"a1\",\"method\":\"transform\",\"params\":{\"content\":\"a\"}},"
+                 "{\"jsonrpc\":\"2.0\",\"method\":\"transform\",\"params\":{\"content\":\"note\"}}, 1,"
+                 "{\"jsonrpc\":\"2.0\",\"id\":\"a2\",\"method\":\"cancel\",\"params\":{\"id\":\"zz\"}}]");
+    j = recv_msg(s);
+    CHECK_EQ(json_array_size(j), 3);
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(j); i++) {
+        json_t *a = json_array_get(j, i);
+        const char *id = id_str(a);
+        if (!id && error_code(a) == -32600)
+            seen |= 1;
+        else if (id && !strcmp(id, "a1") && !strcmp(json_string_value(json_object_get(json_object_get(a, "result"), "html")), "<p>a</p>\n"))
+            seen |= 2;
+        else if (id && !strcmp(id, "a2") && json_is_false(json_object_get(json_object_get(a, "result"), "cancelled")))
+            seen |= 4;
+    }
+    CHECK_EQ(seen, 7);
+    json_decref(j);
+    /* An array of notifications only is not answered; an oversized one is
+     * one -32600. */
+    send_line(s, "[{\"jsonrpc\":\"2.0\",\"method\":\"transform\",\"params\":{\"content\":\"n\"}}]");
+    sl__md_buf big = {0};
+    sl__md_buf_puts(&big, "[1");
+    for (int i = 0; i < SL__MD_RPC_BATCH_MAX; i++)
+        sl__md_buf_puts(&big, ",1");
+    sl__md_buf_puts(&big, "]");
+    sl__md_buf_putc(&big, 0);
+    send_line(s, big.data);
+    sl__md_buf_free(&big);
+    j = recv_msg(s);
+    CHECK(json_is_object(j) && error_code(j) == -32600 && json_is_null(json_object_get(j, "id")));
     json_decref(j);
     CHECK_EQ(srv_stop(s), 0);
 }

@@ -8,6 +8,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -337,5 +340,176 @@ SL_TEST(task_fd_wait_rejects_bad_arguments)
     CHECK(fcntl(fd, F_GETFD) == -1 && errno == EBADF);
     CHECK_EQ(task_result(p, bad_waits, &fd, NULL), 0);
     CHECK_EQ(bad_waits(&fd), 0);
+    sl_pool_free(p);
+}
+
+/* ---- sl_fd_read / write / accept / connect -------------------------------- */
+
+/* Each task reads one byte from its own socket, which has nothing at first
+ * (EAGAIN: the task parks) and then gets a byte, end of file, a reset, or
+ * nothing until the deadline.  With two workers a task may resume on the
+ * other one; each must still get its own outcome (an errno read across the
+ * park would often give another task's). */
+typedef struct {
+    int fd, kind;
+    ssize_t got;
+    char byte;
+} read_one;
+
+static int read_one_task(void *p)
+{
+    read_one *a = p;
+    a->got = sl_fd_read(a->fd, &a->byte, 1, sl_deadline_in(a->kind == 3 ? MS(100) : MS(20000)));
+    return 0;
+}
+
+SL_TEST(task_fd_read_gives_each_task_its_own_outcome)
+{
+    enum { N = 200 };
+    static read_one a[N];
+    int peer[N];
+    sl_pool *p = sl_pool_new(2);
+    sl_group *g = sl_group_new(p);
+    for (int i = 0; i < N; i++) {
+        int sv[2];
+        CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+        a[i] = (read_one){sv[0], i % 4, -99, 0};
+        peer[i] = sv[1];
+        CHECK_EQ(sl_group_go(g, read_one_task, &a[i]), SL_OK);
+    }
+    sl_sleep_until(sl_deadline_in(MS(20)));
+    for (int i = 0; i < N; i++) {
+        if (a[i].kind == 0)
+            CHECK_EQ(write(peer[i], "x", 1), 1);
+        if (a[i].kind == 2) /* unread data on the closing side: the reader gets ECONNRESET */
+            CHECK_EQ(write(a[i].fd, "y", 1), 1);
+        if (a[i].kind == 1 || a[i].kind == 2)
+            close(peer[i]);
+    }
+    CHECK_EQ(sl_group_wait(g), 0);
+    for (int i = 0; i < N; i++) {
+        static const ssize_t want[4] = {1, 0, -ECONNRESET, -ETIMEDOUT};
+        CHECK_EQ(a[i].got, want[a[i].kind]);
+        if (a[i].kind == 0)
+            CHECK_EQ(a[i].byte, 'x');
+        close(a[i].fd);
+        if (a[i].kind == 0 || a[i].kind == 3)
+            close(peer[i]);
+    }
+    sl_group_free(g);
+    sl_pool_free(p);
+}
+
+/* A loopback echo: a listening task accepts with sl_fd_accept and echoes
+ * each connection in a task of its own; client tasks connect, write 256 KiB
+ * (in pieces: writers wait for room) while they read it back.  Then the errors: a refused connect, an accept with no time. */
+enum { ECHO_CLIENTS = 8, ECHO_BYTES = 256 << 10 };
+
+static int echo_conn(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char buf[4096];
+    ssize_t n;
+    while ((n = sl_fd_read(fd, buf, sizeof buf, sl_deadline_in(MS(20000)))) > 0)
+        if (sl_fd_write(fd, buf, (size_t)n, sl_deadline_in(MS(20000))) != n)
+            break;
+    close(fd);
+    return n == 0 ? 0 : 1;
+}
+
+typedef struct {
+    int lfd;
+    struct sockaddr_in addr;
+    sl_pool *pool;
+    sl_group *g;
+} echo_server;
+
+static int accept_loop(void *arg)
+{
+    echo_server *s = arg;
+    for (int i = 0; i < ECHO_CLIENTS; i++) {
+        int fd = sl_fd_accept(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC, sl_deadline_in(MS(20000)));
+        if (fd < 0)
+            return 1;
+        if (sl_group_go(s->g, echo_conn, (void *)(intptr_t)fd) != SL_OK)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    int fd;
+    const char *data;
+    sl_chan *done; /* carries the writer's result */
+} write_half;
+
+/* The client's writing half, a task of its own, so that the client reads
+ * the echo while it writes (one task waits for POLLIN, one for POLLOUT on
+ * the same fd) and no buffer has to hold the whole message. */
+static int write_all_then_shut(void *arg)
+{
+    write_half *w = arg;
+    int bad = sl_fd_write(w->fd, w->data, ECHO_BYTES, sl_deadline_in(MS(20000))) != ECHO_BYTES;
+    shutdown(w->fd, SHUT_WR);
+    sl_chan_send(w->done, &bad);
+    return 0;
+}
+
+static int echo_client(void *arg)
+{
+    echo_server *s = arg;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (fd < 0 || sl_fd_connect(fd, (struct sockaddr *)&s->addr, sizeof s->addr, sl_deadline_in(MS(20000))) != 0)
+        return 1;
+    char *in = malloc(ECHO_BYTES), *copy = malloc(ECHO_BYTES);
+    for (size_t i = 0; i < ECHO_BYTES; i++)
+        copy[i] = (char)(i * 7 + (size_t)fd);
+    write_half w = {fd, copy, sl_chan_new(sizeof(int), 1)};
+    int bad = sl_go(s->pool, write_all_then_shut, &w) != SL_OK;
+    size_t got = 0;
+    ssize_t n = 1;
+    while (!bad && got < ECHO_BYTES && (n = sl_fd_read(fd, in + got, ECHO_BYTES - got, sl_deadline_in(MS(20000)))) > 0)
+        got += (size_t)n;
+    int wbad = 1;
+    bad |= sl_chan_recv(w.done, &wbad) != SL_OK || wbad;
+    bad |= got != ECHO_BYTES || memcmp(in, copy, ECHO_BYTES) != 0;
+    bad |= sl_fd_read(fd, in, 1, sl_deadline_in(MS(20000))) != 0; /* then end of file */
+    sl_chan_free(w.done);
+    free(in);
+    free(copy);
+    close(fd);
+    return bad;
+}
+
+SL_TEST(task_fd_calls_echo_over_loopback_and_report_errors_as_negative_errno)
+{
+    echo_server s;
+    memset(&s, 0, sizeof s);
+    s.addr.sin_family = AF_INET;
+    s.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    s.lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    socklen_t len = sizeof s.addr;
+    CHECK_EQ(bind(s.lfd, (struct sockaddr *)&s.addr, sizeof s.addr), 0);
+    CHECK_EQ(listen(s.lfd, 64), 0);
+    CHECK_EQ(getsockname(s.lfd, (struct sockaddr *)&s.addr, &len), 0);
+    sl_pool *p = sl_pool_new(2);
+    s.pool = p;
+    s.g = sl_group_new(p);
+    sl_group *clients = sl_group_new(p);
+    CHECK_EQ(sl_group_go(s.g, accept_loop, &s), SL_OK);
+    for (int i = 0; i < ECHO_CLIENTS; i++)
+        CHECK_EQ(sl_group_go(clients, echo_client, &s), SL_OK);
+    CHECK_EQ(sl_group_wait(clients), 0);
+    CHECK_EQ(sl_group_wait(s.g), 0);
+    /* No one waiting to be accepted, no time: -ETIMEDOUT (from this thread). */
+    CHECK_EQ(sl_fd_accept(s.lfd, NULL, NULL, 0, 0), -ETIMEDOUT);
+    /* The port is closed: the connect is refused. */
+    close(s.lfd);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK_EQ(sl_fd_connect(fd, (struct sockaddr *)&s.addr, sizeof s.addr, sl_deadline_in(MS(20000))), -ECONNREFUSED);
+    close(fd);
+    CHECK_EQ(sl_fd_read(-1, &fd, 1, 0), -EBADF);
+    sl_group_free(clients);
+    sl_group_free(s.g);
     sl_pool_free(p);
 }

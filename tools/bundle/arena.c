@@ -1,10 +1,14 @@
 /*
  * arena.c - chunked bump allocator (see arena.h).
  *
- * Chunks grow from 64 KiB up to 4 MiB; a request larger than a chunk gets
- * a chunk of its own, so a huge source file costs one allocation.
+ * Chunks are 64 KiB until the arena holds 1 MiB, then 4 MiB blocks on
+ * huge pages (tools/js/js_bigmem.h: faulted 2 MiB at a time); a request
+ * larger than a chunk gets a chunk of its own, so a huge source file
+ * costs one allocation.
  */
 #include "arena.h"
+
+#include "../js/js_bigmem.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -15,6 +19,7 @@
 struct sl__arena_chunk {
     sl__arena_chunk *next;
     size_t size;
+    size_t big; /* bytes of a js_bigmem block, 0 for malloc */
     max_align_t data[];
 };
 
@@ -38,7 +43,10 @@ void sl__arena_free(sl__arena *a)
     sl__arena_chunk *c = a->head;
     while (c) {
         sl__arena_chunk *n = c->next;
-        free(c);
+        if (c->big)
+            sl__js_big_free(c, c->big);
+        else
+            free(c);
         c = n;
     }
     memset(a, 0, sizeof *a);
@@ -48,11 +56,15 @@ void *sl__arena_alloc(sl__arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if ((size_t)(a->end - a->cur) < n) {
-        size_t size = a->total < (1u << 20) ? (64u << 10) : (4u << 20);
-        if (size < n)
-            size = n;
-        sl__arena_chunk *c = sl__xrealloc(NULL, sizeof *c + size);
+        size_t size = n > (64u << 10) ? n : (64u << 10), big = 0;
+        if (a->total >= (1u << 20)) {
+            big = (sizeof(sl__arena_chunk) + (n > (4u << 20) ? n : (4u << 20)) + SL_JS_BIG_UNIT - 1) &
+                  ~(size_t)(SL_JS_BIG_UNIT - 1);
+            size = big - sizeof(sl__arena_chunk);
+        }
+        sl__arena_chunk *c = big ? sl__js_big_alloc(big) : sl__xrealloc(NULL, sizeof *c + size);
         c->size = size;
+        c->big = big;
         c->next = a->head;
         a->head = c;
         a->cur = (char *)c->data;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../js/js_bigmem.h"
 #include "../js/js_lower.h"
 #include "../js/js_mangle.h"
 #include "../js/js_minify.h"
@@ -298,6 +299,7 @@ typedef struct pieces {
     const sl__minify_opts *o;
     int phase;
     atomic_size_t next;
+    js_chunk_pool pool; /* every piece's arena chunks */
 } pieces;
 
 /* Where the piece's text ends: its newlines and the width of its last line. */
@@ -325,6 +327,7 @@ static void piece_step(pieces *P, piece *p)
     const sl__minify_opts *o = P->o;
     if (P->phase == PH_PARSE) {
         sl__js_arena_init(&p->a);
+        p->a.pool = &P->pool;
         js_parse_opts po = {0, 0, o->module};
         if (sl__js_parse_program(&p->ast, "<bundle>", P->code + p->start, p->end - p->start, &po, &p->a, p->err,
                                  sizeof p->err))
@@ -484,8 +487,11 @@ static void join_pieces(pieces *P, sl__minified *out)
     for (size_t i = 0; i < P->n; i++)
         len += P->v[i].b.n + 1, nsegs += P->v[i].nsegs;
     js_buf b = {malloc(len + 1), 0, len + 1};
-    if (P->o->want_map)
+    sl__js_huge_hint(b.v, len + 1);
+    if (P->o->want_map) {
         out->segs = malloc((nsegs + 1) * sizeof *out->segs);
+        sl__js_huge_hint(out->segs, (nsegs + 1) * sizeof *out->segs);
+    }
     uint32_t line = 0, col = 0;
     for (size_t i = 0; i < P->n; i++) {
         piece *p = &P->v[i];
@@ -522,6 +528,7 @@ static void free_pieces(pieces *P)
         free(P->v[i].segs);
         sl__js_arena_free(&P->v[i].a);
     }
+    sl__js_pool_free(&P->pool);
     free(P->v);
 }
 
@@ -529,6 +536,7 @@ int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, si
                             const sl__minify_opts *o, sl__minified *out)
 {
     pieces P = {.code = code, .o = o};
+    sl__js_pool_init(&P.pool);
     if (!threads)
         threads = 1;
     P.n = cut_pieces(code, len, cuts, ncuts, &P.v);

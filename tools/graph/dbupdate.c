@@ -74,6 +74,18 @@ int gr_fg_same_shape(const fg_file *a, const fg_file *b)
     }
 }
 
+int gr_fg_same_refs(const fg_file *a, const fg_file *b)
+{
+    if (a->nrefs != b->nrefs)
+        return 0;
+    for (size_t i = 0; i < a->nrefs; i++) {
+        const fg_ref *x = &a->refs[i], *y = &b->refs[i];
+        if (x->from != y->from || x->edge != y->edge || x->form != y->form || !str_eq(a, x->text, b, y->text))
+            return 0;
+    }
+    return 1;
+}
+
 /* ---- the plan ------------------------------------------------------------ */
 
 static gr_update *no_plan(gr_update *u, char *why, size_t whylen, const char *fmt, const char *path)
@@ -525,7 +537,7 @@ static int patch_body(tx *t, const gr_graph *g, const void *arg, gr_update_stats
             e = gr_xrealloc(e, (cap = p->ncalls) * sizeof *e);
         for (size_t k = 0; k < p->ncalls; k++)
             e[k] = (gr_edge_rec){p->id, p->calls[k], GE_CALLS};
-        if (!rc)
+        if (!rc && !p->keep_calls)
             rc = node_edges(t, p->id, e, p->ncalls, 1, st);
     }
     free(e);

@@ -66,6 +66,7 @@ typedef struct gr_node_patch {
     uint32_t siglen;
     const uint32_t *calls;
     size_t ncalls;
+    int keep_calls;  /* its call edges stand: its file's references are the last full run's */
 } gr_node_patch;
 typedef struct gr_file_patch {
     uint32_t file; /* id: index + 1 */
@@ -78,5 +79,9 @@ int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *file
 /* 1 when a and b have the same shape (above): only positions,
  * signatures, sizes and calls may differ. */
 int gr_fg_same_shape(const fg_file *a, const fg_file *b);
+/* 1 when a and b make the same references, calls included (each from the
+ * same item, of the same kind and form, with the same text, in the same
+ * order; lines aside). */
+int gr_fg_same_refs(const fg_file *a, const fg_file *b);
 
 #endif

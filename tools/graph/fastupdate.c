@@ -43,6 +43,7 @@ typedef struct fast {
     size_t nch;
     gr_snap *s;
     pthread_t loader; /* maps and checks the snapshot while the paths are stat'ed */
+    uint8_t snap_id[16]; /* the snapshot the loader opens: the record's */
     int loading;
     char snap_why[512];
     int touched;      /* some path answered differently (the record is written again) */
@@ -203,10 +204,16 @@ static int find_changes(fast *f)
     const gr_runrec *rec = &f->rec;
     size_t *which = NULL, nwhich = 0;
     int ok = 1;
+    gr_watch *all = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *all);
+    const char **paths = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *paths);
+    for (size_t i = 0; i < rec->watched.n; i++)
+        paths[i] = rec->watched.v[i].path;
+    gr_watch_stat_many(all, paths, rec->watched.n);
+    free(paths);
     for (size_t i = 0; ok && i < rec->watched.n; i++) {
         const gr_watch *was = &rec->watched.v[i];
-        gr_watch now;
-        gr_watch_stat(&now, was->path);
+        gr_watch now = all[i];
+        now.path = gr_xstrdup(was->path);
         now.keyed = was->keyed;
         memcpy(now.key, was->key, 32);
         seen_add(f, &now);
@@ -225,6 +232,7 @@ static int find_changes(fast *f)
             continue;
         ok = no(f, "%s changed", was->path);
     }
+    free(all);
     fg_file **got = gr_xcalloc(nwhich ? nwhich : 1, sizeof *got);
     if (ok && nwhich)
         reparse_all(f, which, got, nwhich);
@@ -354,9 +362,15 @@ static long mount_patches(fast *f, const changed *c, const gr_mounted *m)
     if (m->nitems != (now->nitems ? now->nitems : 1))
         return no(f, "%s: its mount does not match its items", now->path) - 1;
     long rows = 0;
+    /* The same references as in the last full run (a comment, spacing, a
+     * literal changed): with every shape the same too, a full run would
+     * make the same lookups in the same order and get the same answers -
+     * order-dependent ones included - so the edges out of these nodes
+     * stand, and nothing is looked up. */
+    int keep = gr_fg_same_refs(c->was, now);
     const gr_node *root = &g->nodes[m->map[0]];
     if (root->file == c->file + 1 && (root->kind == GK_CRATE || !root->parent)) {
-        gr_node_patch p = {m->map[0], 1, *root, NULL, 0, NULL, 0};
+        gr_node_patch p = {m->map[0], 1, *root, NULL, 0, NULL, 0, keep};
         p.n.end_line = now->nitems ? now->items[0].end_line : 1;
         p.n.end_col = now->nitems ? now->items[0].end_col : 1;
         add_patch(f, &p);
@@ -365,7 +379,7 @@ static long mount_patches(fast *f, const changed *c, const gr_mounted *m)
     size_t patch0 = f->nnp;
     for (uint32_t i = 1; i < now->nitems; i++) {
         const fg_item *it = &now->items[i];
-        gr_node_patch p = {m->map[i], 1, g->nodes[m->map[i]], fg_ptr(now, it->sig), it->sig.len, NULL, 0};
+        gr_node_patch p = {m->map[i], 1, g->nodes[m->map[i]], fg_ptr(now, it->sig), it->sig.len, NULL, 0, keep};
         p.n.line = it->line;
         p.n.col = it->col;
         p.n.end_line = it->end_line;
@@ -374,6 +388,8 @@ static long mount_patches(fast *f, const changed *c, const gr_mounted *m)
         rows++;
     }
     f->npairs = 0;
+    if (keep)
+        return rows;
     if (!refs_of(f, now, m, patch0))
         return -1;
     if (f->npairs)
@@ -417,7 +433,7 @@ static int build_patches(fast *f)
 static void *load_snapshot(void *arg)
 {
     fast *f = arg;
-    f->s = gr_snap_open(f->q->cache_dir, f->q->request, f->rec.snap, f->snap_why, sizeof f->snap_why);
+    f->s = gr_snap_open(f->q->cache_dir, f->q->request, f->snap_id, f->snap_why, sizeof f->snap_why);
     return NULL;
 }
 
@@ -483,6 +499,12 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
     f.whylen = whylen;
     static const uint8_t none[16];
     int ok = 0;
+    /* The snapshot is needed only if a file changed, but mapping and
+     * checking it costs more than reading the record and stat'ing every
+     * path it names: on another core, from the start, with the id the
+     * record's first bytes give (checked against the record once read). */
+    f.loading = gr_runrec_peek_snap(q->cache_dir, q->request, f.snap_id) &&
+                pthread_create(&f.loader, NULL, load_snapshot, &f) == 0;
     if (!gr_runrec_load(q->cache_dir, q->request, &f.rec))
         no(&f, "%sno record of a run with these arguments", "");
     else if (!memcmp(f.rec.snap, none, 16))
@@ -496,12 +518,15 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         free(now.path);
         ok = same ? 1 : no(&f, "%s changed since the last run wrote it", q->db);
     }
-    /* The snapshot is needed only if a file changed, but mapping and
-     * checking it costs about what stat'ing every path does: on the
-     * other core, both at once. */
-    if (ok)
-        f.loading = pthread_create(&f.loader, NULL, load_snapshot, &f) == 0;
-    if (ok && !f.loading)
+    if (ok && memcmp(f.rec.snap, f.snap_id, 16)) { /* the record was replaced meanwhile */
+        if (f.loading)
+            pthread_join(f.loader, NULL);
+        f.loading = 0;
+        gr_snap_close(f.s);
+        f.s = NULL;
+        memcpy(f.snap_id, f.rec.snap, 16);
+    }
+    if (ok && !f.loading && !f.s)
         load_snapshot(&f);
     int64_t T0 = sl_now();
     ok = ok && find_changes(&f);

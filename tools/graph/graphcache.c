@@ -9,19 +9,26 @@
  * the entry and rename it into place, so concurrent runs never see half
  * an entry; readers check everything before decoding.  A hit sets the
  * entry's mtime, and eviction removes the oldest mtimes first: least
- * recently used.
+ * recently used.  Listing every entry to learn the directory's size costs
+ * a stat per entry, so a ledger (DIR/sluice-graph-1/size) keeps the total
+ * the last listing found plus every byte written since: it can only
+ * overstate the size, so a run that finds ledger + its writes under the
+ * limit has nothing to evict and need not list.
  */
 #include "graphcache.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +47,7 @@ struct gr_cache {
     char *dir; /* DIR/sluice-graph-1 */
     uint64_t max;
     atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted, tmp_seq;
+    atomic_uint_fast64_t written_bytes; /* on disk, in whole 4 KiB blocks: what the ledger adds */
     /* zstd contexts, reused: one made per entry cost more than the
      * compression of a small file's graph itself (its tables are set up
      * and cleared each time) */
@@ -48,6 +56,8 @@ struct gr_cache {
     ZSTD_DCtx *dfree[8];
     int ncfree, ndfree;
 };
+
+static void ledger_start(const char *subdir);
 
 static ZSTD_CCtx *cctx_take(gr_cache *c)
 {
@@ -91,16 +101,54 @@ const char *gr_cache_build_id(void)
            "; tree-sitter " GR_RUNTIME_VERSION;
 }
 
+/* SHA-256 from OpenSSL's libcrypto (SHA-NI here, about five times
+ * libsodium's portable C), loaded with dlopen at the first hash rather
+ * than linked: linked, its EVP layer's tables were relocated at every
+ * start of every sluice command, graph or not.  Only openssl/evp.h's
+ * types come from the build. */
+static struct {
+    EVP_MD *sha256;
+    __typeof__(EVP_MD_CTX_new) *ctx_new;
+    __typeof__(EVP_MD_CTX_free) *ctx_free;
+    __typeof__(EVP_DigestInit_ex) *init;
+    __typeof__(EVP_DigestUpdate) *update;
+    __typeof__(EVP_DigestFinal_ex) *final;
+} ossl;
+
+#define OSSL_STR_(x) #x
+#define OSSL_STR(x) OSSL_STR_(x)
+
+/* POSIX has dlsym's void * convert to a function pointer; ISO C does not
+ * say, hence the copy. */
+static int ossl_sym(void *lib, const char *name, void *fn)
+{
+    void *p = dlsym(lib, name);
+    memcpy(fn, &p, sizeof p);
+    return p != NULL;
+}
+
+static void ossl_load(void)
+{
+    __typeof__(EVP_MD_fetch) *fetch;
+    void *lib = dlopen("libcrypto.so." OSSL_STR(OPENSSL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL); /* never closed */
+    if (lib && ossl_sym(lib, "EVP_MD_fetch", &fetch) && ossl_sym(lib, "EVP_MD_CTX_new", &ossl.ctx_new) &&
+        ossl_sym(lib, "EVP_MD_CTX_free", &ossl.ctx_free) && ossl_sym(lib, "EVP_DigestInit_ex", &ossl.init) &&
+        ossl_sym(lib, "EVP_DigestUpdate", &ossl.update) && ossl_sym(lib, "EVP_DigestFinal_ex", &ossl.final))
+        ossl.sha256 = fetch(NULL, "SHA256", NULL);
+}
+
 void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
 {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, ossl_load);
+    EVP_MD_CTX *c = ossl.sha256 ? ossl.ctx_new() : NULL;
     unsigned n = 32;
-    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, a, alen) ||
-        (blen && !EVP_DigestUpdate(c, b, blen)) || !EVP_DigestFinal_ex(c, out, &n)) {
-        fprintf(stderr, "sluice graph: SHA-256 failed\n");
+    if (!c || !ossl.init(c, ossl.sha256, NULL) || !ossl.update(c, a, alen) || (blen && !ossl.update(c, b, blen)) ||
+        !ossl.final(c, out, &n)) {
+        fprintf(stderr, "sluice graph: SHA-256 failed%s\n", ossl.sha256 ? "" : " (cannot load OpenSSL's libcrypto)");
         exit(2);
     }
-    EVP_MD_CTX_free(c);
+    ossl.ctx_free(c);
 }
 
 void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])
@@ -136,6 +184,7 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     c->max = max_bytes;
     pthread_mutex_init(&c->lock, NULL);
     struct stat st;
+    int fresh = stat(c->dir, &st) != 0;
     if (mkdir_p(c->dir) || stat(c->dir, &st) || !S_ISDIR(st.st_mode) || access(c->dir, R_OK | W_OK | X_OK)) {
         snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
         pthread_mutex_destroy(&c->lock);
@@ -143,6 +192,8 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
         free(c);
         return NULL;
     }
+    if (fresh)
+        ledger_start(c->dir);
     return c;
 }
 
@@ -242,6 +293,13 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* What a file of n bytes takes on disk, at most (4 KiB blocks): an
+ * overstatement is safe in the ledger, an understatement is not. */
+static uint64_t blocks(uint64_t n)
+{
+    return (n + 4095) / 4096 * 4096;
+}
+
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
 {
     uint8_t *plain;
@@ -285,6 +343,8 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
         unlink(tmp);
     free(payload);
     atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
+    if (ok)
+        atomic_fetch_add(&c->written_bytes, blocks(HEADER + n));
 }
 
 /* ---- eviction ------------------------------------------------------------ */
@@ -368,13 +428,110 @@ static void evict(gr_cache *c, uint64_t *size)
     *size = total;
 }
 
+/* ---- the ledger ----------------------------------------------------------
+ * DIR/sluice-graph-1/size: two little-endian u64s, the directory's size as
+ * the last listing found it plus every byte written to it since (entries,
+ * run records, snapshots; a file replaced counts again, so the figure only
+ * errs high), and when that listing was (Unix seconds).  Runs change it
+ * under flock(2), so two runs' additions are both counted.  A missing or
+ * short ledger is unknown: the next run that writes an entry lists the
+ * directory and writes the ledger anew; so does one a day after the last
+ * listing (what a writer that keeps no ledger - an older sluice, a hand -
+ * added is counted again within a day). */
+
+enum { LEDGER_MAX_AGE = 86400 };
+
+typedef struct ledger {
+    uint64_t size, listed; /* size 0: unknown */
+} ledger;
+
+static int ledger_open(const char *subdir, int flags)
+{
+    char p[4300];
+    if ((size_t)snprintf(p, sizeof p, "%s/size", subdir) >= sizeof p)
+        return -1;
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | flags, 0666);
+    if (fd >= 0 && flock(fd, LOCK_EX)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static uint64_t get_le64(const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static ledger ledger_read(int fd)
+{
+    uint8_t b[16];
+    ledger l = {0, 0};
+    if (pread(fd, b, 16, 0) == 16)
+        l = (ledger){get_le64(b), get_le64(b + 8)};
+    return l;
+}
+
+static void ledger_write(int fd, ledger l)
+{
+    uint8_t b[16];
+    le64(b, l.size);
+    le64(b + 8, l.listed);
+    if (pwrite(fd, b, 16, 0) != 16)
+        (void)ftruncate(fd, 0); /* unknown: the next run lists */
+}
+
+/* A directory this run made holds nothing yet: its ledger starts at
+ * its own block, listed now (unless another run made one first). */
+static void ledger_start(const char *subdir)
+{
+    int fd = ledger_open(subdir, O_EXCL);
+    if (fd < 0)
+        return;
+    ledger_write(fd, (ledger){4096, (uint64_t)time(NULL)});
+    close(fd);
+}
+
+void gr_cache_note_written(const char *dir, uint64_t bytes)
+{
+    char sub[4200];
+    if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
+        return;
+    int fd = ledger_open(sub, 0);
+    if (fd < 0)
+        return;
+    ledger l = ledger_read(fd);
+    if (l.size) {
+        l.size += blocks(bytes);
+        ledger_write(fd, l);
+    }
+    close(fd);
+}
+
 void gr_cache_close(gr_cache *c, gr_cache_stats *st)
 {
     if (!c)
         return;
     uint64_t size = 0;
-    if (atomic_load(&c->written))
-        evict(c, &size);
+    if (atomic_load(&c->written)) {
+        /* under the ledger's lock: a run listing and one adding cannot
+         * interleave, so no addition is lost to a listing's figure */
+        int fd = ledger_open(c->dir, 0);
+        ledger l = fd >= 0 ? ledger_read(fd) : (ledger){0, 0};
+        uint64_t now = (uint64_t)time(NULL);
+        size = l.size + atomic_load(&c->written_bytes);
+        if (!l.size || size > c->max || now - l.listed > LEDGER_MAX_AGE) {
+            evict(c, &size);
+            l.listed = now;
+        }
+        if (fd >= 0) {
+            ledger_write(fd, (ledger){size ? size : 1, l.listed});
+            close(fd);
+        }
+    }
     if (st) {
         st->hits = atomic_load(&c->hits);
         st->misses = atomic_load(&c->misses);

@@ -56,6 +56,11 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st);
 /* The build id folded into every key. */
 const char *gr_cache_build_id(void);
 
+/* Adds bytes written under dir/sluice-graph-1 by others than
+ * gr_cache_put (run records, snapshots) to the cache's size ledger, so
+ * that a later run knows when it must list the directory to evict. */
+void gr_cache_note_written(const char *dir, uint64_t bytes);
+
 /* SHA-256 of a[0..alen) followed by b[0..blen) (libcrypto). */
 void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32]);
 

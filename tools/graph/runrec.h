@@ -61,6 +61,10 @@ typedef struct gr_runrec {
     uint8_t snap[16];/* the id of the snapshot (snapshot.h) its database matches; zeros for none */
 } gr_runrec;
 int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out);
+/* The snapshot id the record for key names, read from its first bytes
+ * alone (nothing checked: the caller compares it with the loaded
+ * record's); 0 when there is none. */
+int gr_runrec_peek_snap(const char *cache_dir, const uint8_t key[32], uint8_t snap[16]);
 void gr_runrec_free(gr_runrec *r);
 /* Whether a watched path says the same now as `was` (stat(2)), and was
  * not modified within the racy margin of a run that started at start_ns. */
@@ -74,5 +78,8 @@ void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *
                     const uint8_t snap[16]);
 /* x filled from stat(path) now (x->path a copy of path). */
 void gr_watch_stat(gr_watch *x, const char *path);
+/* now[i] filled from stat(paths[i]), on several threads (now[i].path is
+ * left as it was: the caller's). */
+void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n);
 
 #endif

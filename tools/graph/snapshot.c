@@ -264,6 +264,8 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
         ok = 0;
     if (!ok || rename(tmp, path))
         ok = 0, unlink(tmp);
+    else
+        gr_cache_note_written(cache_dir, HEADER + w->out);
     XXH3_freeState(w->h);
     ZSTD_freeCCtx(w->z);
     free(w);

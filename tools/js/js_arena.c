@@ -1,18 +1,23 @@
 /*
  * js_arena.c - chunked bump allocator (see js_arena.h).
  *
- * Chunks grow from 64 KiB to 1 MiB as the arena fills; a request larger
- * than a chunk gets a chunk of its own.
+ * Chunks are 64 KiB until the arena holds 1 MiB; after that they are
+ * 2 MiB blocks on huge pages (js_bigmem.h), where a big parse's faults
+ * went.  A request larger than a chunk gets a chunk of its own.
  */
 #include "js_arena.h"
+#include "js_bigmem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define POOLED ((size_t)-1)
+
 struct js_arena_chunk {
     js_arena_chunk *next;
+    size_t big; /* bytes of a js_bigmem block, 0 for malloc, POOLED for a pool's */
     max_align_t data[];
 };
 
@@ -35,7 +40,12 @@ void sl__js_arena_free(js_arena *a)
 {
     for (js_arena_chunk *c = a->head, *n; c; c = n) {
         n = c->next;
-        free(c);
+        if (c->big == POOLED)
+            continue; /* the pool's to free */
+        if (c->big)
+            sl__js_big_free(c, c->big);
+        else
+            free(c);
     }
     memset(a, 0, sizeof *a);
 }
@@ -44,10 +54,18 @@ void *sl__js_alloc(js_arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if ((size_t)(a->end - a->cur) < n) {
-        size_t size = a->total < (1u << 20) ? (64u << 10) : (1u << 20);
-        if (size < n)
-            size = n;
-        js_arena_chunk *c = sl__js_xrealloc(NULL, sizeof *c + size);
+        size_t size = n > (64u << 10) ? n : (64u << 10), big = 0;
+        if (a->pool) { /* small chunks: a pool's pages are all resident */
+            big = POOLED;
+            size = n > (16u << 10) ? n : (16u << 10);
+        } else if (a->total >= (1u << 20)) {
+            big = (sizeof(js_arena_chunk) + n + SL_JS_BIG_UNIT - 1) & ~(size_t)(SL_JS_BIG_UNIT - 1);
+            size = big - sizeof(js_arena_chunk);
+        }
+        js_arena_chunk *c = big == POOLED ? sl__js_pool_take(a->pool, sizeof *c + size)
+                            : big         ? sl__js_big_alloc(big)
+                                          : sl__js_xrealloc(NULL, sizeof *c + size);
+        c->big = big;
         c->next = a->head;
         a->head = c;
         a->cur = (char *)c->data;

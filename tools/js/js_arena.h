@@ -13,11 +13,13 @@
 #include <stddef.h>
 
 typedef struct js_arena_chunk js_arena_chunk;
+struct js_chunk_pool;
 
 typedef struct js_arena {
     js_arena_chunk *head;
     char *cur, *end;
-    size_t total; /* bytes reserved from malloc */
+    size_t total;               /* bytes reserved from malloc */
+    struct js_chunk_pool *pool; /* set after init: chunks come from (and are freed with) the pool */
 } js_arena;
 
 void sl__js_arena_init(js_arena *a);

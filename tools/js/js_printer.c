@@ -135,9 +135,11 @@ static void vlq(js_buf *b, int32_t v)
 
 static int32_t sm_name(js_sourcemap *sm, const char *name)
 {
-    for (size_t i = sm->nnames; i-- > 0 && i + 64 >= sm->nnames;) /* recent names repeat */
-        if (!strcmp(sm->names[i], name))
+    for (size_t i = sm->nnames; i-- > 0 && i + 64 >= sm->nnames;) { /* recent names repeat */
+        const char *q = sm->names[i]; /* mostly the very same string: no strcmp call for a hit or a clear miss */
+        if (q == name || (q[0] == name[0] && !strcmp(q, name)))
             return (int32_t)i;
+    }
     if (sm->nnames == sm->names_cap) {
         sm->names_cap = sm->names_cap ? sm->names_cap * 2 : 64;
         sm->names = sl__js_xrealloc(sm->names, sm->names_cap * sizeof *sm->names);

@@ -470,12 +470,19 @@ static int collect_inputs(batch *b, char **paths, int npaths, size_t *errors)
  * glibc would hand a freed top of heap back to the kernel and map big
  * buffers afresh, so that every page paid page faults (and, in the worker
  * threads' arenas, mprotect calls) for memory the last page had.  A run
- * keeps what it used instead. */
+ * keeps what it used instead.  And a worker thread's arena grows its heap
+ * by only what the allocation at hand needs, one mprotect call each time
+ * (~350 calls on 750 pages of 25 KB, -j2); growing it 16 MiB at a time
+ * (address space only: pages are faulted in as they are touched; peak
+ * RSS 6.1-6.5 MB either way) makes that about a dozen.  The CPU saved
+ * was within the noise of a machine at load 9-10 (median of 15
+ * interleaved runs: 0.46 s before, 0.47 s after). */
 static void keep_freed_memory(void)
 {
 #ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
 #endif
 }
 

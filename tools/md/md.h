@@ -118,6 +118,9 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
 typedef struct sl__md_slugs sl__md_slugs;
 sl__md_slugs *sl__md_slugs_new(void);
 void sl__md_slugs_free(sl__md_slugs *s);
+/* Headings with no usable character get "" (then -1, -2, ...), as
+ * rehype-slug gives them, instead of `section`: for MDX pages. */
+void sl__md_slugs_empty_bare(sl__md_slugs *s);
 /* The id for a heading with this text content (malloc'd), or NULL. */
 char *sl__md_slugs_make(sl__md_slugs *s, const char *text, size_t n);
 

@@ -797,7 +797,9 @@ int sl__mdx_emit(mdx_scan *s, mx_node *root, const mdx_emit_opts *o, sl__md_buf 
 {
     sl__md_buf body = {0};
     emitter e = {.s = s, .out = &body, .heading_ids = o->heading_ids, .page = page, .a = s->arena};
-    e.slugs = sl__md_slugs_new();
+    /* @mdx-js/mdx with rehype-slug gives `# {expr}` (no text) id="" */
+    if ((e.slugs = sl__md_slugs_new()))
+        sl__md_slugs_empty_bare(e.slugs);
     for (size_t i = 0; i < s->nc; i++)
         if (s->c[i].kind == MDX_ESM)
             esm_scope(&e, s->c[i].ast.program);

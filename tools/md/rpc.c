@@ -1,5 +1,6 @@
 /*
- * rpc.c - one JSON-RPC 2.0 request line in, a request (or an error) out.
+ * rpc.c - one JSON-RPC 2.0 request line in, requests (or errors) out: a
+ * line holds one request object or a batch array of them.
  *
  * cJSON parses the line (see "JSON" in tools/md/README.md for why cJSON
  * here and jansson for front matter); this file checks its shape against
@@ -13,7 +14,10 @@
  * line must be valid UTF-8 and hold no raw NUL (cJSON strings are
  * NUL-terminated, so a page would be cut short), and the escape \u0000 is
  * read as U+FFFD, the character CommonMark puts in place of NUL anyway; so
- * is a lone surrogate escape, which cJSON would refuse.
+ * is a lone surrogate escape, which cJSON would refuse.  Where cJSON
+ * reads differently from JSON.parse (what a JavaScript client's JSON is
+ * written for), JSON.parse's reading is taken: text after the value is a
+ * parse error, and of duplicate keys the last wins.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -24,6 +28,19 @@
 
 #include "rpc.h"
 #include "walk.h"
+
+/* An object's member as JSON.parse reads it: where a key repeats, the
+ * last one wins (cJSON's own lookup returns the first).  NULL if absent
+ * or o is not an object. */
+static cJSON *member(const cJSON *o, const char *name)
+{
+    cJSON *last = NULL;
+    if (cJSON_IsObject(o))
+        for (cJSON *c = o->child; c; c = c->next)
+            if (c->string && !strcmp(c->string, name))
+                last = c;
+    return last;
+}
 
 void sl__md_rpc_error(sl__md_buf *b, const char *id_json, int code, const char *msg)
 {
@@ -77,7 +94,7 @@ void sl__md_req_free(sl__md_req *r)
 /* A boolean option; 0 (absent or set), or -1 with a message. */
 static int bool_option(const cJSON *o, const char *name, int *out, char *err, size_t errlen)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    const cJSON *v = member(o, name);
     if (!v)
         return 0;
     if (!cJSON_IsBool(v)) {
@@ -96,7 +113,7 @@ static int mdx_options(const cJSON *o, sl__md_opts *out, char *err, size_t errle
         {"jsxImportSource", offsetof(sl__md_opts, jsx_import_source)},
         {"providerImportSource", offsetof(sl__md_opts, provider_import_source)}};
     for (size_t k = 0; k < 2; k++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, src[k].name);
+        const cJSON *v = member(o, src[k].name);
         char *dst = (char *)out + src[k].off;
         if (!v || cJSON_IsNull(v))
             continue;
@@ -124,7 +141,7 @@ static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t err
         snprintf(err, errlen, "params.options must be an object");
         return -1;
     }
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "dialect");
+    const cJSON *d = member(o, "dialect");
     if (d) {
         const char *s = cJSON_GetStringValue(d);
         if (s && !strcmp(s, "gfm"))
@@ -149,7 +166,7 @@ static int parse_options(const cJSON *o, sl__md_opts *out, char *err, size_t err
  * MDX.  0, or -1 with a message. */
 static int page_format(sl__md_rpc_page *p, const cJSON *f, const char *where, char *err, size_t errlen)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "format");
+    const cJSON *v = member(f, "format");
     const char *s = cJSON_GetStringValue(v);
     if (!v || cJSON_IsNull(v)) {
         p->mdx = p->file && sl__md_is_mdx_name(p->file);
@@ -167,8 +184,8 @@ static int page_format(sl__md_rpc_page *p, const cJSON *f, const char *where, ch
  * the tree; a bad page keeps a message instead. */
 static int take_page(sl__md_rpc_page *p, cJSON *f, const char *where, char *err, size_t errlen)
 {
-    cJSON *file = cJSON_IsObject(f) ? cJSON_GetObjectItemCaseSensitive(f, "file") : NULL;
-    cJSON *content = cJSON_IsObject(f) ? cJSON_GetObjectItemCaseSensitive(f, "content") : NULL;
+    cJSON *file = cJSON_IsObject(f) ? member(f, "file") : NULL;
+    cJSON *content = cJSON_IsObject(f) ? member(f, "content") : NULL;
     if (cJSON_IsString(file) && !(p->file = strdup(file->valuestring)))
         return -1;
     if (!cJSON_IsObject(f))
@@ -206,7 +223,7 @@ static int take_pages(sl__md_req *r, cJSON *params, char *err, size_t errlen)
     cJSON *files = params, *f = params;
     size_t n = 1;
     if (r->kind == SL__MD_BATCH) {
-        files = cJSON_GetObjectItemCaseSensitive(params, "files");
+        files = member(params, "files");
         if (!cJSON_IsArray(files)) {
             snprintf(err, errlen, "params.files must be an array of {file, content}");
             return 1;
@@ -344,14 +361,14 @@ static int take_params(sl__md_req *r, cJSON *params, char *err, size_t errlen)
         return 1;
     }
     if (r->kind == SL__MD_CANCEL) {
-        cJSON *id = cJSON_GetObjectItemCaseSensitive(params, "id");
+        cJSON *id = member(params, "id");
         if (!(r->cancel_id = id_text(id))) {
             snprintf(err, errlen, "params.id must be the string or integer id of a request");
             return 1;
         }
         return 0;
     }
-    if (parse_options(cJSON_GetObjectItemCaseSensitive(params, "options"), &r->opts, err, errlen) != 0)
+    if (parse_options(member(params, "options"), &r->opts, err, errlen) != 0)
         return 1;
     return take_pages(r, params, err, errlen);
 }
@@ -412,7 +429,21 @@ static void escapes_to_replacement(char *line, size_t n)
     }
 }
 
-sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply)
+/* A -32700 answer for the line, naming the column at `at`. */
+static void parse_error(sl__md_buf *reply, const char *line, size_t n, size_t at, const char *what)
+{
+    char err[300];
+    int near = (int)(n - at < 24 ? n - at : 24);
+    while (near > 0 && at + (size_t)near < n && (line[at + (size_t)near] & 0xC0) == 0x80)
+        near--; /* do not cut a UTF-8 sequence */
+    snprintf(err, sizeof err, "parse error at line 1, column %zu: %s near '%.*s'", at + 1, what, near, line + at);
+    sl__md_rpc_error(reply, NULL, SL__MD_PARSE_ERROR, err);
+}
+
+/* The line as a JSON value, or NULL with the -32700 (or -32603) answer in
+ * reply.  Like JSON.parse, it takes one value and whitespace around it:
+ * cJSON stops after the value, so what follows is checked here. */
+static cJSON *parse_json(const char *line, size_t n, sl__md_buf *reply)
 {
     char err[300];
     if (check_bytes(line, n, err, sizeof err) != 0) {
@@ -431,30 +462,43 @@ sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply)
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(line, n, &end, 0);
-    if (!root) {
-        size_t at = end && end >= line && end <= line + n ? (size_t)(end - line) : 0;
-        int near = (int)(n - at < 24 ? n - at : 24);
-        while (near > 0 && at + (size_t)near < n && (line[at + (size_t)near] & 0xC0) == 0x80)
-            near--; /* do not cut a UTF-8 sequence */
-        snprintf(err, sizeof err, "parse error at line 1, column %zu: %s near '%.*s'", at + 1,
-                 at >= n ? "unexpected end of input" : "invalid JSON", near, line + at);
-        free(copy);
-        sl__md_rpc_error(reply, NULL, SL__MD_PARSE_ERROR, err);
-        return NULL;
+    size_t at = end && end >= line && end <= line + n ? (size_t)(end - line) : 0;
+    if (!root)
+        parse_error(reply, line, n, at, at >= n ? "unexpected end of input" : "invalid JSON");
+    else {
+        while (at < n && (line[at] == ' ' || line[at] == '\t' || line[at] == '\r' || line[at] == '\n'))
+            at++;
+        if (at < n) {
+            parse_error(reply, line, n, at, "text after the JSON value");
+            cJSON_Delete(root);
+            root = NULL;
+        }
     }
+    free(copy); /* cJSON copied every string it kept */
+    return root;
+}
+
+/* One request object of the line into a request, or NULL with its answer
+ * (none for a notification, unless the object is no request at all) in
+ * reply.  Page contents are taken out of root. */
+static sl__md_req *request_from(cJSON *root, sl__md_buf *reply)
+{
+    char err[300];
     sl__md_req *r = calloc(1, sizeof *r);
-    cJSON *id = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "id") : NULL;
-    char *idt = id && !cJSON_IsNull(id) ? id_text(id) : NULL;
-    int id_ok = !id || cJSON_IsNull(id) || idt;
-    if (!r)
+    cJSON *id = member(root, "id");
+    /* JSON-RPC 2.0 section 4: only a request without "id" is a
+     * notification; "id": null is a request, answered with id null. */
+    char *idt = !id ? NULL : cJSON_IsNull(id) ? strdup("null") : id_text(id);
+    int id_ok = !id || idt;
+    if (!r || (id && cJSON_IsNull(id) && !idt))
         goto nomem;
     if (idt) {
         r->id_json = idt;
         r->has_id = 1;
         idt = NULL;
     }
-    const char *ver = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "jsonrpc"));
-    const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "method"));
+    const char *ver = cJSON_GetStringValue(member(root, "jsonrpc"));
+    const char *method = cJSON_GetStringValue(member(root, "method"));
     if (!cJSON_IsObject(root) || !ver || strcmp(ver, "2.0") || !method || !id_ok) {
         snprintf(err, sizeof err, !cJSON_IsObject(root) ? "a request must be a JSON object"
                                   : !ver || strcmp(ver, "2.0") ? "\"jsonrpc\" must be \"2.0\""
@@ -469,7 +513,7 @@ sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply)
             sl__md_rpc_error(reply, r->id_json, SL__MD_METHOD_NOT_FOUND, err);
         goto fail;
     }
-    int rc = take_params(r, cJSON_GetObjectItemCaseSensitive(root, "params"), err, sizeof err);
+    int rc = take_params(r, member(root, "params"), err, sizeof err);
     if (rc < 0)
         goto nomem;
     if (rc > 0) {
@@ -477,17 +521,53 @@ sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply)
             sl__md_rpc_error(reply, r->id_json, SL__MD_INVALID_PARAMS, err);
         goto fail;
     }
-    cJSON_Delete(root);
-    free(copy);
     return r;
 nomem:
     sl__md_rpc_error(reply, r ? r->id_json : NULL, SL__MD_INTERNAL_ERROR, "out of memory");
 fail:
     free(idt);
-    cJSON_Delete(root);
-    free(copy);
     sl__md_req_free(r);
     return NULL;
+}
+
+void sl__md_rpc_parse_line(const char *line, size_t n, sl__md_rpc_line *l)
+{
+    *l = (sl__md_rpc_line){0};
+    cJSON *root = parse_json(line, n, &l->errors);
+    if (!root)
+        return;
+    size_t count = 1;
+    cJSON *e = root;
+    if (cJSON_IsArray(root)) {
+        /* A JSON-RPC 2.0 batch: each element is a request of its own. */
+        count = (size_t)cJSON_GetArraySize(root);
+        e = root->child;
+        if (count == 0 || count > SL__MD_RPC_BATCH_MAX) {
+            char err[96];
+            snprintf(err, sizeof err, count ? "a batch array holds at most %d requests" : "an empty batch array",
+                     SL__MD_RPC_BATCH_MAX);
+            sl__md_rpc_error(&l->errors, NULL, SL__MD_INVALID_REQUEST, err);
+            cJSON_Delete(root);
+            return;
+        }
+        l->batch = 1;
+    }
+    if (!(l->reqs = calloc(count, sizeof *l->reqs)))
+        sl__md_rpc_error(&l->errors, NULL, SL__MD_INTERNAL_ERROR, "out of memory");
+    for (size_t i = 0; l->reqs && i < count; i++, e = e->next) {
+        sl__md_req *r = request_from(e, &l->errors);
+        if (r)
+            l->reqs[l->nreqs++] = r;
+    }
+    cJSON_Delete(root);
+}
+
+void sl__md_rpc_line_free(sl__md_rpc_line *l)
+{
+    for (size_t i = 0; i < l->nreqs; i++)
+        sl__md_req_free(l->reqs[i]);
+    free(l->reqs);
+    sl__md_buf_free(&l->errors);
 }
 
 /* {"cause":..., "status":..., "attempts":n}: why a worker failed on it. */

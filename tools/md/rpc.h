@@ -37,10 +37,13 @@ typedef struct sl__md_rpc_page {
     int mdx;            /* "format": "mdx" (or a file named *.mdx): compiled to an ES module */
 } sl__md_rpc_page;
 
+struct sl__md_group; /* serve.c: the answers of one JSON-RPC batch array */
+
 typedef struct sl__md_req {
     int kind;
-    int has_id;         /* 0 for a notification */
-    char *id_json;      /* id as canonical JSON text, NULL for none */
+    int has_id;         /* 0 for a notification (no "id" member; "id": null is a request) */
+    char *id_json;      /* id as canonical JSON text ("null" for a null id), NULL for none */
+    struct sl__md_group *group; /* the batch array whose answer this one joins, or NULL */
     sl__md_opts opts;
     sl__md_rpc_page *pages;
     size_t npages;
@@ -58,14 +61,30 @@ typedef struct sl__md_req {
     struct sl__md_req *next_queued; /* the scheduler's queues */
 } sl__md_req;
 
-/* Parses one request line.  Returns the request, or NULL with the error
- * response to send (possibly none, for a notification) in `reply`. */
-sl__md_req *sl__md_rpc_parse(const char *line, size_t n, sl__md_buf *reply);
+/* The most requests one JSON-RPC batch array may hold: each can cost an
+ * answer ~50 times its size (`[1,1,...]`), so the cap bounds memory. */
+#define SL__MD_RPC_BATCH_MAX 10000
+
+/* One request line parsed: a request object, or a JSON-RPC batch array of
+ * them (`batch`: the answers go out together, as one array). */
+typedef struct sl__md_rpc_line {
+    int batch;
+    sl__md_req **reqs;  /* the requests to run, in line order; a slot set to
+                           NULL is taken by the caller */
+    size_t nreqs;
+    sl__md_buf errors;  /* answers known at once (errors), one line each */
+} sl__md_rpc_line;
+
+/* Parses one request line into *l (which sl__md_rpc_line_free releases). */
+void sl__md_rpc_parse_line(const char *line, size_t n, sl__md_rpc_line *l);
+void sl__md_rpc_line_free(sl__md_rpc_line *l);
 void sl__md_req_free(sl__md_req *r);
 
 /* The id of a request from the first n bytes of its line (all that an
  * overlong line keeps): canonical JSON text (malloc'd), or NULL when no
- * top-level "id" with a string or integer value ends within them. */
+ * top-level "id" with a string or integer value ends within them.  The
+ * first "id" found answers: a later duplicate, which would win in a line
+ * read whole, lies past what was kept. */
 char *sl__md_rpc_prefix_id(const char *p, size_t n);
 
 /* An error response line (with its newline) for id_json ("null" if none);

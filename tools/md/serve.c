@@ -9,6 +9,8 @@
  * answers leave as they are ready, in any order, by id.
  * Three invariants carry the design:
  *  - Lines never interleave: every write of a whole line holds out_lock.
+ *    The answers of a JSON-RPC batch array are gathered (a group) and go
+ *    out as one array line when the last of them is in.
  *  - Memory stays bounded: the reader refuses to read on while the queued
  *    page bytes exceed --queue-bytes, and a line longer than --max-line is
  *    skipped as it streams past, never buffered.
@@ -96,6 +98,84 @@ static void write_buf(server *s, const sl__md_buf *b)
     }
 }
 
+/* A JSON-RPC batch array's answers, gathered as its requests finish.
+ * `pending` counts the answers still to come plus one held by the reader
+ * while it starts the array's requests, so the array line cannot be
+ * written before the last request has even begun. */
+typedef struct sl__md_group {
+    pthread_mutex_t lock;
+    size_t pending;
+    sl__md_buf lines; /* the answers so far, one line each */
+} group;
+
+static group *group_new(void)
+{
+    group *g = calloc(1, sizeof *g);
+    if (g) {
+        pthread_mutex_init(&g->lock, NULL);
+        g->pending = 1; /* the reader's */
+    }
+    return g;
+}
+
+/* Writes the array (nothing if every request was a notification) and
+ * frees g: called once, by whoever brought `pending` to zero. */
+static void group_flush(server *s, group *g)
+{
+    sl__md_buf *b = &g->lines;
+    if (b->failed) {
+        sl__md_buf err = {0};
+        sl__md_rpc_error(&err, NULL, SL__MD_INTERNAL_ERROR, "out of memory");
+        write_buf(s, &err);
+        sl__md_buf_free(&err);
+    } else if (b->len) {
+        for (size_t i = 0; i < b->len - 1; i++)
+            if (b->data[i] == '\n') /* answers hold no raw newline: each ends one */
+                b->data[i] = ',';
+        struct iovec v[3] = {{(char *)"[", 1}, {b->data, b->len - 1}, {(char *)"]\n", 2}};
+        write_lines(s, v, 3);
+    }
+    sl__md_buf_free(b);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+}
+
+/* Adds v[0..n) (whole answer lines) to g; `done`: one pending answer is
+ * in (or the reader lets go). */
+static void group_put(server *s, group *g, const struct iovec *v, int n, int done)
+{
+    pthread_mutex_lock(&g->lock);
+    for (int i = 0; i < n; i++)
+        sl__md_buf_put(&g->lines, v[i].iov_base, v[i].iov_len);
+    int last = done && --g->pending == 0;
+    pthread_mutex_unlock(&g->lock);
+    if (last)
+        group_flush(s, g);
+}
+
+static void group_hold(group *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->pending++;
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* r's answer (n = 0: none could be built): on its own line, or into its
+ * batch array's. */
+static void deliver(server *s, sl__md_req *r, struct iovec *v, int n)
+{
+    if (r->group)
+        group_put(s, r->group, v, n, 1);
+    else if (n)
+        write_lines(s, v, n);
+}
+
+static void deliver_buf(server *s, sl__md_req *r, const sl__md_buf *b)
+{
+    struct iovec v = {b->data, b->len};
+    deliver(s, r, &v, b->len && !b->failed);
+}
+
 static void send_progress(server *s, sl__md_req *r, size_t done, size_t page)
 {
     int64_t now = sl_now(), last = atomic_load(&r->last_progress);
@@ -137,7 +217,7 @@ static void respond(server *s, sl__md_req *r)
         struct iovec *v = malloc(n * sizeof *v);
         if (!v) {
             sl__md_rpc_error(&b, r->id_json, SL__MD_INTERNAL_ERROR, "out of memory");
-            write_buf(s, &b);
+            deliver_buf(s, r, &b);
             sl__md_buf_free(&b);
             return;
         }
@@ -153,13 +233,12 @@ static void respond(server *s, sl__md_req *r)
         }
         const char *tail = r->kind == SL__MD_BATCH ? "]}}\n" : "}\n";
         v[k++] = (struct iovec){(char *)tail, strlen(tail)};
-        if (!b.failed)
-            write_lines(s, v, k);
+        deliver(s, r, v, b.failed ? 0 : k);
         free(v);
         sl__md_buf_free(&b);
         return;
     }
-    write_buf(s, &b);
+    deliver_buf(s, r, &b);
     sl__md_buf_free(&b);
 }
 
@@ -264,7 +343,7 @@ static void cancel(server *s, sl__md_req *r)
         sl__md_buf_puts(&b, r->id_json);
         sl__md_buf_puts(&b, found ? ",\"result\":{\"cancelled\":true}}\n"
                                   : ",\"result\":{\"cancelled\":false}}\n");
-        write_buf(s, &b);
+        deliver_buf(s, r, &b);
         sl__md_buf_free(&b);
     }
     sl__md_req_free(r);
@@ -293,6 +372,44 @@ static void wait_for_room(server *s, int all)
     wait_for(s, all, 0);
 }
 
+/* Answers a shutdown once every request in flight is answered. */
+static void shutdown_req(server *s, sl__md_req *r)
+{
+    wait_for_room(s, 1);
+    if (r->has_id) {
+        sl__md_buf b = {0};
+        sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
+        sl__md_buf_puts(&b, r->id_json);
+        sl__md_buf_puts(&b, ",\"result\":null}\n");
+        deliver_buf(s, r, &b);
+        sl__md_buf_free(&b);
+    }
+    sl__md_req_free(r);
+}
+
+/* Runs one request of a line (joining group g's array, if any); r is
+ * freed or handed on.  Shutdowns are left in *shut for the caller to run
+ * last, so that in a batch array the other requests go first. */
+static void dispatch(server *s, group *g, sl__md_req *r, sl__md_req **shut)
+{
+    r->group = g;
+    if (g && r->has_id)
+        group_hold(g);
+    switch (r->kind) {
+    case SL__MD_CANCEL:
+        cancel(s, r);
+        return;
+    case SL__MD_SHUTDOWN:
+        if (*shut) /* a second one in the same array: answered at once */
+            shutdown_req(s, *shut);
+        *shut = r;
+        return;
+    default:
+        start(s, r);
+        wait_for_room(s, 0);
+    }
+}
+
 /* Handles one line; returns 1 after shutdown. */
 static int handle_line(server *s, const char *line, size_t n)
 {
@@ -300,33 +417,34 @@ static int handle_line(server *s, const char *line, size_t n)
         n--;
     if (n == 0)
         return 0;
-    sl__md_buf reply = {0};
-    sl__md_req *r = sl__md_rpc_parse(line, n, &reply);
-    write_buf(s, &reply);
-    sl__md_buf_free(&reply);
-    if (!r)
-        return 0;
-    switch (r->kind) {
-    case SL__MD_CANCEL:
-        cancel(s, r);
-        return 0;
-    case SL__MD_SHUTDOWN:
-        wait_for_room(s, 1);
-        if (r->has_id) {
-            sl__md_buf b = {0};
-            sl__md_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
-            sl__md_buf_puts(&b, r->id_json);
-            sl__md_buf_puts(&b, ",\"result\":null}\n");
-            write_buf(s, &b);
-            sl__md_buf_free(&b);
-        }
-        sl__md_req_free(r);
-        return 1;
-    default:
-        start(s, r);
-        wait_for_room(s, 0);
+    sl__md_rpc_line l;
+    sl__md_rpc_parse_line(line, n, &l);
+    group *g = NULL;
+    if (l.batch && !(g = group_new())) {
+        sl__md_buf_free(&l.errors);
+        sl__md_rpc_error(&l.errors, NULL, SL__MD_INTERNAL_ERROR, "out of memory");
+        write_buf(s, &l.errors);
+        sl__md_rpc_line_free(&l);
         return 0;
     }
+    if (g) {
+        struct iovec v = {l.errors.data, l.errors.len};
+        group_put(s, g, &v, l.errors.len ? 1 : 0, 0);
+    } else
+        write_buf(s, &l.errors);
+    sl__md_req *shut = NULL;
+    for (size_t i = 0; i < l.nreqs; i++) {
+        sl__md_req *r = l.reqs[i];
+        l.reqs[i] = NULL;
+        dispatch(s, g, r, &shut);
+    }
+    if (shut)
+        shutdown_req(s, shut);
+    if (g)
+        group_put(s, g, NULL, 0, 1); /* the reader lets go: the array may go out */
+    l.nreqs = 0;
+    sl__md_rpc_line_free(&l);
+    return shut != NULL;
 }
 
 /* The line reader: whole lines to handle_line, overlong ones skipped. */

@@ -7,7 +7,8 @@
  * per-base counter, skipping suffixes that are already taken.  Letters
  * outside ASCII are kept as they are; the Unicode punctuation blocks
  * people actually type (U+00A0-U+00BF, U+2000-U+206F) and emoji are
- * dropped.  A heading with no usable character gets the base `section`.
+ * dropped.  A heading with no usable character gets the base `section`
+ * (MDX pages: "", then `-1`, ..., as rehype-slug gives with github-slugger).
  * Ids live in a hash table, so a page with a million headings stays linear.
  */
 #include <stdio.h>
@@ -24,11 +25,17 @@ typedef struct slot {
 struct sl__md_slugs {
     slot *slots;
     size_t cap, used;
+    int empty_bare; /* a heading with no usable character: "" (github-slugger's own), not `section` */
 };
 
 sl__md_slugs *sl__md_slugs_new(void)
 {
     return calloc(1, sizeof(sl__md_slugs));
+}
+
+void sl__md_slugs_empty_bare(sl__md_slugs *s)
+{
+    s->empty_bare = 1;
 }
 
 void sl__md_slugs_free(sl__md_slugs *s)
@@ -101,7 +108,7 @@ static size_t dropped_seq(const unsigned char *t, size_t i, size_t n)
     return 0;
 }
 
-static char *base_slug(const char *text, size_t n)
+static char *base_slug(const char *text, size_t n, int empty_bare)
 {
     const unsigned char *t = (const unsigned char *)text;
     char *out = malloc(n + sizeof "section");
@@ -125,7 +132,7 @@ static char *base_slug(const char *text, size_t n)
             out[o++] = '-';
         i++;
     }
-    if (o == 0) {
+    if (o == 0 && !empty_bare) {
         memcpy(out, "section", sizeof "section");
         return out;
     }
@@ -135,7 +142,7 @@ static char *base_slug(const char *text, size_t n)
 
 char *sl__md_slugs_make(sl__md_slugs *s, const char *text, size_t n)
 {
-    char *base = base_slug(text, n);
+    char *base = base_slug(text, n, s->empty_bare);
     if (!base)
         return NULL;
     if (s->cap == 0 && grow(s) != 0)

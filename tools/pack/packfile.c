@@ -224,7 +224,10 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         return 0;
     }
     s->pt_valid = 0;
-    if (reserve(&s->ct, &s->ct_cap, GROUP * SL_STREAM_CT_CHUNK) ||
+    /* room for a group of chunks, or for fewer when that is all a read
+     * needs (the seek table's last chunks at the open: no huge page) */
+    uint64_t group = c1 - c0 + 1 < GROUP ? c1 - c0 + 1 : GROUP;
+    if (reserve(&s->ct, &s->ct_cap, (size_t)group * SL_STREAM_CT_CHUNK) ||
         reserve(&s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     /* a few chunks at a time: each is opened while its ciphertext is
@@ -327,7 +330,7 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
 static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, size_t need, char *err, size_t errlen)
 {
     size_t dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
-    if (reserve(&s->frame, &s->frame_cap, dsize + 1))
+    if (reserve(&s->frame, &s->frame_cap, dsize ? dsize : 1)) /* exactly: 4 MiB is two huge pages, 4 MiB + 1 three */
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     ZSTD_outBuffer out = {s->frame, dsize, 0};
     uint64_t at = pf->coff[f], end = pf->coff[f + 1];
@@ -384,7 +387,7 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
     int rc;
     if (to < b && pf->encrypted) /* decode no further than needed */
         rc = frame_prefix(pf, s, f, (size_t)(to - a), err, errlen);
-    else if (reserve(&s->frame, &s->frame_cap, (size_t)(b - a) + 1))
+    else if (reserve(&s->frame, &s->frame_cap, b > a ? (size_t)(b - a) : 1))
         rc = fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     else
         rc = frame_decode(pf, s, f, s->frame, NULL, err, errlen);
@@ -615,7 +618,10 @@ static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, si
     if (!s)
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     rc = read_table(pf, s, err, errlen);
-    scratch_free(s); /* it may hold a big table's buffers: not worth keeping */
+    if (s->pt_cap > GROUP * SL_STREAM_CHUNK) /* a big table's buffers: not worth keeping */
+        scratch_free(s);
+    else
+        scratch_put(pf, s); /* the first read takes its zstd context and buffers */
     return rc;
 }
 

@@ -13,11 +13,19 @@
  * libsodium until it has sealed or opened BULK bytes and OpenSSL after, so
  * a random read (`unpack --range`: a few chunks) pays no start-up while a
  * whole file runs at OpenSSL's speed.  Wherever OpenSSL cannot serve a
- * call (no cipher, no memory), libsodium does.
+ * call (no library, no cipher, no memory), libsodium does.
+ *
+ * libcrypto is loaded with dlopen at that moment, not linked: linked (even
+ * from its static archive) its EVP layer brings every algorithm's tables,
+ * 340 KiB of pointers that the dynamic loader relocated - 83 pages
+ * copied on write - at every start of every sluice command.  Only
+ * openssl/evp.h's types and constants are used at build time.
  */
 #include "stream.h"
 
+#include <dlfcn.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -30,9 +38,47 @@ static atomic_int forced;             /* sl__stream_use: 0, or the implementatio
 static pthread_once_t evp_once = PTHREAD_ONCE_INIT;
 static EVP_CIPHER *evp_aead;          /* fetched once, kept for the process */
 
+/* The libcrypto functions used, typed by its own header. */
+static struct {
+    __typeof__(EVP_CIPHER_fetch) *fetch;
+    __typeof__(EVP_CIPHER_CTX_new) *ctx_new;
+    __typeof__(EVP_CIPHER_CTX_free) *ctx_free;
+    __typeof__(EVP_CIPHER_CTX_ctrl) *ctrl;
+    __typeof__(EVP_CipherInit_ex2) *init;
+    __typeof__(EVP_CipherUpdate) *update;
+    __typeof__(EVP_CipherFinal_ex) *final;
+} ossl;
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* POSIX has dlsym's void * convert to a function pointer; ISO C does not
+ * say, hence the copy. */
+static int sym(void *lib, const char *name, void *fn)
+{
+    void *p = dlsym(lib, name);
+    memcpy(fn, &p, sizeof p);
+    return p != NULL;
+}
+
 static void evp_fetch(void)
 {
-    evp_aead = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
+    /* the major version the build's headers are for: its ABI */
+    void *lib = dlopen("libcrypto.so." STR(OPENSSL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL);
+    if (!lib)
+        return;
+    if (sym(lib, "EVP_CIPHER_fetch", &ossl.fetch) && sym(lib, "EVP_CIPHER_CTX_new", &ossl.ctx_new) &&
+        sym(lib, "EVP_CIPHER_CTX_free", &ossl.ctx_free) && sym(lib, "EVP_CIPHER_CTX_ctrl", &ossl.ctrl) &&
+        sym(lib, "EVP_CipherInit_ex2", &ossl.init) && sym(lib, "EVP_CipherUpdate", &ossl.update) &&
+        sym(lib, "EVP_CipherFinal_ex", &ossl.final))
+        evp_aead = ossl.fetch(NULL, "ChaCha20-Poly1305", NULL);
+    /* never closed: the cipher is kept for the process */
+}
+
+int sl__stream_openssl_loaded(void)
+{
+    pthread_once(&evp_once, evp_fetch);
+    return evp_aead != NULL;
 }
 
 void sl__stream_use(int impl)
@@ -49,12 +95,18 @@ static EVP_CIPHER_CTX *evp_begin(size_t n, const uint8_t key[32], int enc)
     if (impl == SL_STREAM_LIBSODIUM || (impl == 0 && before < BULK))
         return NULL;
     pthread_once(&evp_once, evp_fetch);
-    EVP_CIPHER_CTX *c = evp_aead ? EVP_CIPHER_CTX_new() : NULL;
-    if (c && EVP_CipherInit_ex2(c, evp_aead, key, NULL, enc, NULL) != 1) {
-        EVP_CIPHER_CTX_free(c);
+    EVP_CIPHER_CTX *c = evp_aead ? ossl.ctx_new() : NULL;
+    if (c && ossl.init(c, evp_aead, key, NULL, enc, NULL) != 1) {
+        ossl.ctx_free(c);
         c = NULL;
     }
     return c;
+}
+
+static void evp_end(EVP_CIPHER_CTX *c)
+{
+    if (c)
+        ossl.ctx_free(c);
 }
 
 static void make_nonce(uint8_t nonce[12], uint64_t index, int last)
@@ -69,9 +121,8 @@ static void make_nonce(uint8_t nonce[12], uint64_t index, int last)
 static int evp_seal(EVP_CIPHER_CTX *c, uint8_t *ct, const uint8_t *pt, size_t len, const uint8_t nonce[12])
 {
     int k = 0, f = 0;
-    return EVP_CipherInit_ex2(c, NULL, NULL, nonce, 1, NULL) == 1 &&
-           (len == 0 || EVP_CipherUpdate(c, ct, &k, pt, (int)len) == 1) && EVP_CipherFinal_ex(c, ct + k, &f) == 1 &&
-           EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, SL_STREAM_TAG, ct + len) == 1;
+    return ossl.init(c, NULL, NULL, nonce, 1, NULL) == 1 && (len == 0 || ossl.update(c, ct, &k, pt, (int)len) == 1) &&
+           ossl.final(c, ct + k, &f) == 1 && ossl.ctrl(c, EVP_CTRL_AEAD_GET_TAG, SL_STREAM_TAG, ct + len) == 1;
 }
 
 /* One chunk through OpenSSL: 1 if it authenticates.  OpenSSL decrypts
@@ -81,9 +132,9 @@ static int evp_open(EVP_CIPHER_CTX *c, uint8_t *pt, const uint8_t *ct, size_t le
 {
     int k = 0, f = 0;
     size_t n = len - SL_STREAM_TAG;
-    int ok = EVP_CipherInit_ex2(c, NULL, NULL, nonce, 0, NULL) == 1 &&
-             EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, SL_STREAM_TAG, (void *)(ct + n)) == 1 &&
-             (n == 0 || EVP_CipherUpdate(c, pt, &k, ct, (int)n) == 1) && EVP_CipherFinal_ex(c, pt + k, &f) == 1;
+    int ok = ossl.init(c, NULL, NULL, nonce, 0, NULL) == 1 &&
+             ossl.ctrl(c, EVP_CTRL_AEAD_SET_TAG, SL_STREAM_TAG, (void *)(ct + n)) == 1 &&
+             (n == 0 || ossl.update(c, pt, &k, ct, (int)n) == 1) && ossl.final(c, pt + k, &f) == 1;
     if (!ok)
         memset(pt, 0, n);
     return ok;
@@ -104,7 +155,7 @@ size_t sl_stream_seal(uint8_t *ct, const uint8_t *pt, size_t n, uint64_t first, 
         in += len;
         out += len + SL_STREAM_TAG;
     } while (in < n);
-    EVP_CIPHER_CTX_free(c);
+    evp_end(c);
     return out;
 }
 
@@ -123,7 +174,7 @@ long sl_stream_open(uint8_t *pt, const uint8_t *ct, size_t n, uint64_t first, in
             !(c ? evp_open(c, pt + out, ct + in, len, nonce)
                 : crypto_aead_chacha20poly1305_ietf_decrypt(pt + out, NULL, NULL, ct + in, len, NULL, 0, nonce,
                                                             key) == 0)) {
-            EVP_CIPHER_CTX_free(c);
+            evp_end(c);
             *bad_chunk = idx;
             return -1;
         }
@@ -131,7 +182,7 @@ long sl_stream_open(uint8_t *pt, const uint8_t *ct, size_t n, uint64_t first, in
         in += len;
         out += len - SL_STREAM_TAG;
     } while (in < n);
-    EVP_CIPHER_CTX_free(c);
+    evp_end(c);
     return (long)out;
 }
 

@@ -41,5 +41,8 @@ int sl_stream_opens_as_middle(const uint8_t *ct, size_t n, uint64_t index, const
  * OpenSSL after; or one of them always, for tests that compare them. */
 enum { SL_STREAM_AUTO = 0, SL_STREAM_LIBSODIUM = 1, SL_STREAM_OPENSSL = 2 };
 void sl__stream_use(int impl);
+/* 1 if OpenSSL's cipher could be loaded (libcrypto is dlopened, stream.c
+ * says why): what SL_STREAM_OPENSSL then uses; 0: libsodium serves it. */
+int sl__stream_openssl_loaded(void);
 
 #endif

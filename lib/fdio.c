@@ -1,0 +1,140 @@
+/*
+ * fdio.c - read, write, accept and connect for tasks: the call, retried
+ * after sl_fd_wait while it says EAGAIN, its error returned as a negative
+ * errno.
+ *
+ * The one idea: a task that parks may resume on another worker thread,
+ * and errno is the thread's.  Worse, glibc declares __errno_location()
+ * const, so a compiler may compute errno's address once per function and
+ * use it on both sides of a park: the task then reads (or writes) the old
+ * thread's errno.  So errno is read only inside the small functions below,
+ * which make one system call each and never park, and are kept out of line
+ * so that their errno address is computed anew on every call.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "sluice/task.h"
+
+#define SL__OUT_OF_LINE __attribute__((noinline))
+
+SL__OUT_OF_LINE static ssize_t try_read(int fd, void *buf, size_t n)
+{
+    ssize_t r = read(fd, buf, n);
+    return r < 0 ? -errno : r;
+}
+
+SL__OUT_OF_LINE static ssize_t try_write(int fd, const void *buf, size_t n)
+{
+    ssize_t r = write(fd, buf, n);
+    return r < 0 ? -errno : r;
+}
+
+SL__OUT_OF_LINE static int try_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+    int r = accept4(fd, addr, len, flags);
+    return r < 0 ? -errno : r;
+}
+
+SL__OUT_OF_LINE static int try_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    return connect(fd, addr, len) < 0 ? -errno : 0;
+}
+
+/* After a wait for a connect in progress: 0 connected, -EINPROGRESS still
+ * going (the wait returned early, which sl_fd_wait allows), or the
+ * connect's error. */
+SL__OUT_OF_LINE static int connect_result(int fd)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+        return -errno;
+    if (err)
+        return -err;
+    struct sockaddr_storage peer;
+    len = sizeof peer;
+    if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+        return 0;
+    return errno == ENOTCONN ? -EINPROGRESS : -errno;
+}
+
+static int again(ssize_t r)
+{
+    return r == -EAGAIN || r == -EWOULDBLOCK;
+}
+
+/* Waits for fd as the I/O that said EAGAIN needs: 0 to try again, or the
+ * negative errno to return. */
+static int wait_for(int fd, int events, int64_t deadline)
+{
+    int w = sl_fd_wait(fd, events, deadline);
+    if (w == SL_TIMEDOUT)
+        return -ETIMEDOUT;
+    if (w == SL_INVAL)
+        return -EBADF;
+    return 0;
+}
+
+ssize_t sl_fd_read(int fd, void *buf, size_t n, int64_t deadline)
+{
+    for (;;) {
+        ssize_t r = try_read(fd, buf, n);
+        if (r == -EINTR)
+            continue;
+        if (!again(r))
+            return r;
+        int w = wait_for(fd, POLLIN, deadline);
+        if (w)
+            return w;
+    }
+}
+
+ssize_t sl_fd_write(int fd, const void *buf, size_t n, int64_t deadline)
+{
+    const char *p = buf;
+    size_t done = 0;
+    do {
+        ssize_t r = try_write(fd, p + done, n - done);
+        if (r >= 0) {
+            done += (size_t)r;
+            continue;
+        }
+        if (r == -EINTR)
+            continue;
+        int w = again(r) ? wait_for(fd, POLLOUT, deadline) : (int)r;
+        if (w) /* what was written counts; the next call reports the error again */
+            return done ? (ssize_t)done : w;
+    } while (done < n);
+    return (ssize_t)done;
+}
+
+int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, int64_t deadline)
+{
+    for (;;) {
+        int r = try_accept(fd, addr, addrlen, flags);
+        if (r == -EINTR || r == -ECONNABORTED)
+            continue;
+        if (!again(r))
+            return r;
+        int w = wait_for(fd, POLLIN, deadline);
+        if (w)
+            return w;
+    }
+}
+
+int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_t deadline)
+{
+    int r = try_connect(fd, addr, addrlen);
+    if (r != -EINPROGRESS && r != -EINTR && r != -EAGAIN)
+        return r;
+    for (;;) {
+        int w = wait_for(fd, POLLOUT, deadline);
+        if (w)
+            return w;
+        r = connect_result(fd);
+        if (r != -EINPROGRESS)
+            return r;
+    }
+}
