@@ -2,8 +2,9 @@
 # syntax_error.sh SLUICE: a syntax error deep in the graph is reported as
 # file:line:column: message with the offending line and a caret, the exit
 # status is non-zero, and no output file is left behind.  An import that
-# cannot be resolved, a JSON module that does not parse and a `with`
-# statement in an ES module are reported the same way.
+# cannot be resolved, a JSON module that does not parse, an import of an
+# asset no loader reads (.css, images, fonts) and a `with` statement in an
+# ES module are reported the same way.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -30,6 +31,15 @@ if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
 fi
 grep -q 'd.json:3:14: invalid JSON' "$work/err" || { echo "FAIL: invalid JSON message:"; cat "$work/err"; exit 1; }
 [ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+# An import of a stylesheet or image: no loader, named at the import (not a JS syntax error inside the asset).
+printf "import './x.css';\nimport logo from './logo.svg';\n" >"$work/main.mjs"
+printf "body { color: red; }\n" >"$work/x.css"
+if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
+  echo "FAIL: bundling a .css import succeeded"; exit 1
+fi
+grep -q 'main.mjs:1:8: no loader for .css files: "./x.css"' "$work/err" || { echo "FAIL: no-loader message:"; cat "$work/err"; exit 1; }
+[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+rm -f "$work/x.css"
 # `with` is an error in an ES module (an export after it makes the file one), legal in CommonJS.
 printf "with (Math) console.log(PI > 3);\nexport const x = 1;\n" >"$work/main.mjs"
 if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bundle_limits.h"
 #include "infile.h"
@@ -139,6 +140,23 @@ uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src,
     return (uint32_t)((s > end ? end : s) - m->orig_src);
 }
 
+/* The extension of a file no loader reads: stylesheets, images, fonts,
+ * WebAssembly.  Parsed as JavaScript they gave a misleading "expected ';'"
+ * deep inside the asset; esbuild says "no loader is configured". */
+static const char *asset_ext(const char *path)
+{
+    static const char *const exts[] = {".css", ".scss", ".sass", ".less", ".styl", ".png", ".jpg",
+                                       ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp",
+                                       ".woff", ".woff2", ".ttf", ".otf", ".eot", ".wasm"};
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return NULL;
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (!strcasecmp(dot, exts[i]))
+            return exts[i];
+    return NULL;
+}
+
 static js_module *load(worker *w, const char *path, char **err)
 {
     js_module *m = sl__arena_zalloc(&w->arena, sizeof *m);
@@ -183,6 +201,21 @@ static js_module *load(worker *w, const char *path, char **err)
             continue;
         const char *out = NULL;
         int rc = sl__resolve(w->res, r->spec, path, r->kind == IR_REQUIRE, &w->arena, &out);
+        const char *asset = rc == RES_FILE ? asset_ext(out) : NULL;
+        if (asset) {
+            uint32_t line, col;
+            const char *osrc;
+            size_t olen;
+            uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
+            sl__js_line_col(osrc, olen, at, &line, &col);
+            char fmt[160]; /* the extension is one of asset_ext's: no '%' in it */
+            snprintf(fmt, sizeof fmt,
+                     "%%s:%%u:%%u: no loader for %s files: \"%%s\" (sluice bundle reads JavaScript, "
+                     "TypeScript and JSON; see docs/bundle.md)",
+                     asset);
+            *err = fmt_err(fmt, path, line, col, r->spec);
+            return NULL;
+        }
         if (rc == RES_FILE) {
             r->path = out;
         } else if (rc == RES_BUILTIN || rc == RES_EXTERNAL) {
