@@ -60,11 +60,6 @@ SL__OUT_OF_LINE static int connect_result(int fd)
     return errno == ENOTCONN ? -EINPROGRESS : -errno;
 }
 
-static int again(ssize_t r)
-{
-    return r == -EAGAIN || r == -EWOULDBLOCK;
-}
-
 /* Waits for fd as the I/O that said EAGAIN needs: 0 to try again, or the
  * negative errno to return. */
 static int wait_for(int fd, int events, int64_t deadline)
@@ -77,18 +72,28 @@ static int wait_for(int fd, int events, int64_t deadline)
     return 0;
 }
 
+/* The retry policy of every call here, after one try that gave *r: 1 to
+ * try again (EINTR, or EAGAIN and then fd became ready), 0 when *r is the
+ * answer (a result, an error, or the wait's -ETIMEDOUT / -EBADF). */
+static int retry(ssize_t *r, int fd, int events, int64_t deadline)
+{
+    if (*r == -EINTR)
+        return 1;
+    if (*r != -EAGAIN && *r != -EWOULDBLOCK)
+        return 0;
+    int w = wait_for(fd, events, deadline);
+    if (w)
+        *r = w;
+    return !w;
+}
+
 ssize_t sl_fd_read(int fd, void *buf, size_t n, int64_t deadline)
 {
-    for (;;) {
-        ssize_t r = try_read(fd, buf, n);
-        if (r == -EINTR)
-            continue;
-        if (!again(r))
-            return r;
-        int w = wait_for(fd, POLLIN, deadline);
-        if (w)
-            return w;
-    }
+    ssize_t r;
+    do
+        r = try_read(fd, buf, n);
+    while (retry(&r, fd, POLLIN, deadline));
+    return r;
 }
 
 ssize_t sl_fd_write(int fd, const void *buf, size_t n, int64_t deadline)
@@ -97,31 +102,23 @@ ssize_t sl_fd_write(int fd, const void *buf, size_t n, int64_t deadline)
     size_t done = 0;
     do {
         ssize_t r = try_write(fd, p + done, n - done);
-        if (r >= 0) {
+        /* After an error what was written counts; the next call reports
+         * the error again. */
+        if (r >= 0)
             done += (size_t)r;
-            continue;
-        }
-        if (r == -EINTR)
-            continue;
-        int w = again(r) ? wait_for(fd, POLLOUT, deadline) : (int)r;
-        if (w) /* what was written counts; the next call reports the error again */
-            return done ? (ssize_t)done : w;
+        else if (!retry(&r, fd, POLLOUT, deadline))
+            return done ? (ssize_t)done : r;
     } while (done < n);
     return (ssize_t)done;
 }
 
 int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, int64_t deadline)
 {
-    for (;;) {
-        int r = try_accept(fd, addr, addrlen, flags);
-        if (r == -EINTR || r == -ECONNABORTED)
-            continue;
-        if (!again(r))
-            return r;
-        int w = wait_for(fd, POLLIN, deadline);
-        if (w)
-            return w;
-    }
+    ssize_t r;
+    do
+        r = try_accept(fd, addr, addrlen, flags);
+    while (r == -ECONNABORTED || retry(&r, fd, POLLIN, deadline));
+    return (int)r;
 }
 
 int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_t deadline)
