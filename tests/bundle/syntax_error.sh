@@ -8,6 +8,15 @@
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+refused() { # what, message (grep -F), sluice bundle arguments...: fails, says it, writes nothing
+  local what=$1 msg=$2; shift 2
+  rm -f "$work/out.js" # a bundle an earlier step wrote there
+  if "$sluice" bundle "$@" -o "$work/out.js" 2>"$work/err"; then
+    echo "FAIL: bundling $what succeeded"; exit 1
+  fi
+  grep -qF -- "$msg" "$work/err" || { echo "FAIL: $what message:"; cat "$work/err"; exit 1; }
+  [ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error ($what)"; exit 1; }
+}
 printf "import { f } from './bad.mjs';\nconsole.log(f());\n" >"$work/main.mjs"
 printf "export function f() {\n  return 1;\n  let x = (2 + ;\n}\n" >"$work/bad.mjs"
 if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
@@ -19,43 +28,24 @@ grep -qE '^ +\^$' "$work/err" || { echo "FAIL: no caret"; cat "$work/err"; exit 
 [ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
 [ -z "$(ls "$work" | grep -v -e main.mjs -e bad.mjs -e err)" ] || { echo "FAIL: temporary file left: $(ls "$work")"; exit 1; }
 printf "import './missing.mjs';\n" >"$work/main.mjs"
-if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
-  echo "FAIL: bundling an unresolvable import succeeded"; exit 1
-fi
-grep -q 'main.mjs:1:8: could not resolve "./missing.mjs"' "$work/err" || { echo "FAIL: unresolved import message:"; cat "$work/err"; exit 1; }
-[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+refused "an unresolvable import" 'main.mjs:1:8: could not resolve "./missing.mjs"' "$work/main.mjs"
 printf "import d from './d.json' with { type: 'json' };\nconsole.log(d);\n" >"$work/main.mjs"
 printf '{\n  "a": 1,\n  "b": [1, 2,]\n}\n' >"$work/d.json"
-if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
-  echo "FAIL: bundling invalid JSON succeeded"; exit 1
-fi
-grep -q 'd.json:3:14: invalid JSON' "$work/err" || { echo "FAIL: invalid JSON message:"; cat "$work/err"; exit 1; }
-[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+refused "invalid JSON" 'd.json:3:14: invalid JSON' "$work/main.mjs"
 # An import of a stylesheet or image: no loader, named at the import (not a JS syntax error inside the asset).
 printf "import './x.css';\nimport logo from './logo.svg';\n" >"$work/main.mjs"
 printf "body { color: red; }\n" >"$work/x.css"
-if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
-  echo "FAIL: bundling a .css import succeeded"; exit 1
-fi
-grep -q 'main.mjs:1:8: no loader for .css files: "./x.css"' "$work/err" || { echo "FAIL: no-loader message:"; cat "$work/err"; exit 1; }
-[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+refused "a .css import" 'main.mjs:1:8: no loader for .css files: "./x.css"' "$work/main.mjs"
 rm -f "$work/x.css"
 # `with` is an error in an ES module (an export after it makes the file one), legal in CommonJS.
 printf "with (Math) console.log(PI > 3);\nexport const x = 1;\n" >"$work/main.mjs"
-if "$sluice" bundle "$work/main.mjs" -o "$work/out.js" 2>"$work/err"; then
-  echo "FAIL: bundling 'with' in an ES module succeeded"; exit 1
-fi
-grep -q 'main.mjs:1:1: "with" statements cannot be used in an ECMAScript module' "$work/err" || { echo "FAIL: 'with' message:"; cat "$work/err"; exit 1; }
-[ ! -e "$work/out.js" ] || { echo "FAIL: output file written despite the error"; exit 1; }
+refused "'with' in an ES module" 'main.mjs:1:1: "with" statements cannot be used in an ECMAScript module' "$work/main.mjs"
 printf "with (Math) console.log(PI > 3);\n" >"$work/main.cjs"
 "$sluice" bundle "$work/main.cjs" --platform node -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: 'with' in CommonJS:"; cat "$work/err"; exit 1; }
 [ "$(node "$work/out.js")" = true ] || { echo "FAIL: 'with' in CommonJS does not run"; exit 1; }
 # top-level await outside --format esm: file:line:column of the first await (a TS file: of its source)
 printf "import './t.mts';\n" >"$work/main.mjs"
 printf "const x: number = 1;\nconst y =  await Promise.resolve(x);\nawait 0;\n" >"$work/t.mts"
-if "$sluice" bundle "$work/main.mjs" --format cjs -o "$work/out.js" 2>"$work/err"; then
-  echo "FAIL: top-level await with --format cjs succeeded"; exit 1
-fi
-grep -q 't.mts:2:12: top-level await needs --format esm' "$work/err" || { echo "FAIL: top-level await message:"; cat "$work/err"; exit 1; }
+refused "top-level await with --format cjs" 't.mts:2:12: top-level await needs --format esm' "$work/main.mjs" --format cjs
 echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await"
 
