@@ -124,9 +124,10 @@ case $check in
     # the right .ts file, line and column; renamed names are in `names`,
     # each as written at its original position (`unit`, which both files
     # declare at the top: the linker renames one `unit\$1` before the
-    # minifier renames both; esbuild's map says `unit` for both too).
+    # minifier renames both; esbuild's map says `unit` for both too), also
+    # where it is written as a shorthand property (`{ unit }`).
     printf "interface Opts {\n  scale: number;\n}\nconst unit = 1;\nexport function scaled(value: number, opts: Opts): number {\n  const factor: number = opts.scale;\n  return Math.round(value * factor) * unit;\n}\n" >util.ts
-    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconst unit: string = 'result';\nconsole.log(unit, scaled(input, { scale: 2 }));\n" >app.ts
+    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconst unit: string = 'result';\nconsole.log({ unit }.unit, scaled(input, { scale: 2 }));\n" >app.ts
     "$sluice" bundle app.ts --format esm --minify --sourcemap -q -o app.out.mjs || fail "bundle"
     [ "$(node app.out.mjs)" = "result 42" ] || fail "minified bundle prints '$(node app.out.mjs)'"
     node -e "
