@@ -138,6 +138,8 @@ static const early_case cases[] = {
     {"a.js", "let a; export { a, a as b, a as b };", "1:33: Multiple exports with the same name \"b\""},
     {"a.js", "export const a = 1; export { a };", "1:30: Multiple exports with the same name \"a\""},
     {"a.js", "export default 1; export default 2;", "1:19: Multiple exports with the same name \"default\""},
+    {"a.ts", "interface A {} export default 1; export default 2;", "1:34: Multiple exports with the same name \"default\""},
+    {"a.js", "export const x = 1;\nexport const x = 2;", "2:14: The symbol \"x\" has already been declared"},
     {"a.js", "export * as x from 'a'; export * as x from 'b';", "1:37: Multiple exports with the same name \"x\""},
     {"a.js", "x = /a/dgimsuy; y = /b/v;", NULL},
     {"a.js", "x = /a/gg;", "1:9: Duplicate flag \"g\" in regular expression"},
