@@ -1284,7 +1284,10 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             continue;
         }
         if (m->op == JP_FIELD && !L->o->use_define_for_class_fields && m->a->kind != N_PRIVATE) {
-            /* assignment semantics: instance fields move into the constructor, statics into a static block */
+            /* assignment semantics: instance fields move into the constructor, statics into a static block;
+             * a field without an initializer is erased, but tsc still decorates it (class-validator's shape) */
+            if (legacy && m->d && m->d->n)
+                JS_VEC_PUSH(static_inits, m);
             if (!m->b)
                 continue;
             js_node *target = (m->flags & JF_COMPUTED || m->a->kind == N_NUM)
@@ -1302,8 +1305,6 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             } else {
                 JS_VEC_PUSH(inits, st);
             }
-            if (legacy && m->d && m->d->n)
-                JS_VEC_PUSH(static_inits, m); /* decorated: still decorated below */
             continue;
         }
         JS_VEC_PUSH(members, m);
