@@ -315,6 +315,13 @@ SL_TEST(tsx_angle_brackets_follow_tsx_rules)
 {
     CHECK(prints("a.tsx", "const f = <T,>(x: T) => x; const g = <T extends object>(y: T) => y; const e = <div>t</div>;",
                  MINIFY_WS, "const f=x=>x;const g=y=>y;const e=React.createElement(\"div\",null,\"t\")"));
+    /* TypeScript's rule: an identifier then `=`, or `const` first, opens type parameters too */
+    CHECK(prints("a.tsx", "f = <T = string>(x: T) => x; k = <const T,>(x: T) => x; m = <const T extends string>(x: T) => x;",
+                 MINIFY_WS, "f=x=>x;k=x=>x;m=x=>x"));
+    /* `extends` then `=`, `>` or `/` is an attribute named extends */
+    CHECK(prints("a.tsx", "a = <T extends>t</T>; b = <T extends/>; c = <T extends=\"x\" />;", MINIFY_WS,
+                 "a=React.createElement(T,{extends:true},\"t\");b=React.createElement(T,{extends:true});"
+                 "c=React.createElement(T,{extends:\"x\"})"));
 }
 
 SL_TEST(ts_unused_imports_are_elided_as_tsc_does)
