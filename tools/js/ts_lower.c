@@ -1077,8 +1077,10 @@ static void ctor_insert(lower *L, js_node *ctor, js_node **stmts, size_t n)
 
 static js_node *accessor_storage(lower *L, js_node *m, const char **priv)
 {
-    const char *base = m->a->kind == N_STR ? m->a->s : m->a->kind == N_PRIVATE ? m->a->s + 1 : "accessor";
-    *priv = sl__js_printf(L->a, "#%s_accessor_storage", base);
+    /* named after the accessor where its name can be part of one; unique by position where not ("a-b", [k]) */
+    const char *base = m->a->kind == N_PRIVATE ? m->a->s + 1 : m->a->kind == N_STR && !(m->flags & JF_COMPUTED) ? m->a->s : "";
+    *priv = sl__js_is_ident_name(base, strlen(base)) ? sl__js_printf(L->a, "#%s_accessor_storage", base)
+                                                    : sl__js_printf(L->a, "#_%u_accessor_storage", m->pos);
     js_node *f = mk(L, N_PROPERTY, m->pos);
     f->op = JP_FIELD;
     f->flags = m->flags & JF_STATIC;
@@ -1202,9 +1204,10 @@ static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npen
     js_node *out[1];
     size_t nout = 0;
     char msg[256];
-    if (sl__js_lower_decorators(L->a, c, name, out, &nout, msg, sizeof msg)) {
-        if (!L->failed) /* the first one, with the file, line and column of the class */
-            sl__js_error_text(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, c->pos, msg);
+    uint32_t at;
+    if (sl__js_lower_decorators(L->a, c, name, out, &nout, msg, sizeof msg, &at)) {
+        if (!L->failed) /* the first one, with the file, line and column of the member or the class */
+            sl__js_error_text(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, at, msg);
         L->failed = 1;
         return;
     }
@@ -1274,6 +1277,10 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             lower_node(L, m->b);
         if (m->flags & JF_DECLARE)
             continue;
+        if (m->op == JP_ACCESSOR && !legacy && m->d && m->d->n) {
+            JS_VEC_PUSH(members, m); /* a standard decorator sees its getter and setter: js_decorators.c lowers it */
+            continue;
+        }
         if (m->op == JP_ACCESSOR) {
             const char *priv;
             JS_VEC_PUSH(members, accessor_storage(L, m, &priv));
