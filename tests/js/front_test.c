@@ -466,4 +466,11 @@ SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)
     char *got = run("w.ts", "let a = 1;\nclass W { @d field = 1; }\n", 0);
     CHECK(!strncmp(got, "w.ts:2:11: decorators on class fields", 37)); /* at the member's `@`, not the class */
     free(got);
+    got = run("p.ts", "class P {\n  @d #m() {}\n}\n", 0);
+    CHECK(!strncmp(got, "p.ts:2:3: decorators on private", 31));
+    free(got);
+    /* a class decorator sees the source name, which minified identifiers do not change */
+    got = run("n.ts", "@d class Named {}\nconst Anon = @d class {};\n", MINIFY_IDS);
+    CHECK(strstr(got, "\"Named\")") && strstr(got, "\"Anon\")"));
+    free(got);
 }

@@ -9,7 +9,8 @@
  * first in the class evaluates the member decorators in source order,
  * applies them (static members first, then instance members, each
  * member's decorators last to first), then the class decorators, then
- * runs the static and class initializers; instance initializers run
+ * runs the static initializers; the class initializers run in a static
+ * block put last, after the static fields and blocks; instance initializers run
  * where tsc runs them (place_runners).  An auto-accessor is lowered here,
  * not in ts_lower.c, because its decorators see its getter and setter as
  * one `{ get, set }` and may replace both and transform the initial
@@ -48,8 +49,8 @@ const char sl__js_decorator_helpers[] =
     "  if (typeof f !== \"function\") throw new TypeError(\"Function expected\");\n"
     "  return f;\n"
     "}\n"
-    "function __sluice_decorate_class(cls, decorators, initializers, metadata) {\n"
-    "  var done = false, name = cls.name;\n"
+    "function __sluice_decorate_class(cls, decorators, initializers, metadata, name) {\n"
+    "  var done = false;\n"
     "  for (var i = decorators.length - 1; i >= 0; i--) {\n"
     "    var context = { kind: \"class\", name: name, metadata: metadata,\n"
     "      addInitializer: function (f) { __sluice_check_init(done, f); initializers.push(f); } };\n"
@@ -328,8 +329,8 @@ static void decorate_calls(js_arena *a, text *t, const js_node *c, const uint32_
         }
 }
 
-int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node **out, size_t *nout, char *err,
-                            size_t errlen, uint32_t *errpos)
+int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, const char *given, js_node **out,
+                            size_t *nout, char *err, size_t errlen, uint32_t *errpos)
 {
     uint32_t pos = c->pos;
     *errpos = pos;
@@ -355,10 +356,9 @@ int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node *
     add(&t, "  _meta = typeof Symbol === \"function\" && Symbol.metadata ? Object.create(null) : void 0;\n");
     decorate_calls(a, &t, c, slot);
     if (has_class)
-        add(&t, "  %s = _this = __sluice_decorate_class(this, _cd, _ci, _meta);\n", name);
+        add(&t, "  %s = _this = __sluice_decorate_class(this, _cd, _ci, _meta, \"%s\");\n", name, given);
     add(&t, "  if (_meta) Object.defineProperty(_this, Symbol.metadata, { enumerable: true, configurable: true, "
-            "writable: true, value: _meta });\n  __sluice_run_initializers(_this, _si);\n  __sluice_run_initializers(_this, _ci);\n"
-            "} }\n");
+            "writable: true, value: _meta });\n  __sluice_run_initializers(_this, _si);\n} }\n");
     if (ctor_runs)
         add(&t, "class __Y { constructor() { __sluice_run_initializers(this, %s); } }\n"
                 "class __Z extends __B { constructor(...args) { super(...args); __sluice_run_initializers(this, %s); } }\n",
@@ -367,6 +367,9 @@ int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node *
     for (uint32_t i = 0; i < c->n; i++)
         if (is_decorated(c->list[i]) && c->list[i]->op == JP_ACCESSOR)
             accessor_text(&t, c->list[i], slot[i], "_self");
+    /* the class decorators' initializers run last, after the static fields and blocks */
+    if (has_class)
+        add(&t, "class __W { static { __sluice_run_initializers(_this, _ci); } }\n");
     js_node *prog = parse_text(a, t.v, pos, err, errlen);
     free(t.v);
     if (!prog)
@@ -435,6 +438,11 @@ int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node *
     js_node *sb = prog->list[1]->list[0];
     cls->list = sl__js_list_insert(a, cls->list, cls->n, 0, &sb, 1);
     cls->n++;
+    if (has_class) {
+        js_node *last = prog->list[prog->n - 1]->list[0];
+        cls->list = sl__js_list_insert(a, cls->list, cls->n, cls->n, &last, 1);
+        cls->n++;
+    }
     subst(let, "__CLASS", cls);
     out[(*nout)++] = let;
     return 0;

@@ -69,6 +69,7 @@ typedef struct lower {
     JS_VEC(enum_info) enums;
     JS_VEC(js_node *) out;   /* statement lists under construction */
     int need_decorate, need_param, need_std_decorators;
+    const char *class_name;  /* `const E = class {}`: the name an anonymous class gets (named evaluation) */
     char *err;               /* the first error (a construct not lowered) */
     size_t errlen;
     int failed;
@@ -456,7 +457,7 @@ static int inline_enum(lower *L, js_node *n)
 }
 
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending);
-static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npending);
+static void std_decorators(lower *L, js_node *c, const char *given, js_node **pending, size_t *npending);
 
 /* ---------------------------------------------------------- statements */
 
@@ -974,6 +975,12 @@ static void lower_node(lower *L, js_node *n)
     case N_LABEL:
         n->a = lower_single(L, n->a);
         return;
+    case N_DECLARATOR:
+        if (n->a->kind == N_IDENT && n->b && n->b->kind == N_CLASS && !n->b->a)
+            L->class_name = n->a->s;
+        lower_children(L, n);
+        L->class_name = NULL;
+        return;
     case N_CLASS: {
         js_node *pending[64];
         size_t np = 0;
@@ -1197,15 +1204,19 @@ static js_node *param_decorators(lower *L, js_node *fn, js_node *decos)
 }
 
 /* 2023 decorators: a declaration becomes `let C = (() => {...})();` (plus its export), an expression the IIFE. */
-static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npending)
+static void std_decorators(lower *L, js_node *c, const char *given, js_node **pending, size_t *npending)
 {
     int decl = c->kind == N_CLASS_DECL;
-    const char *name = c->a ? c->a->s : decl ? "_default" : "_class";
+    if (c->a)
+        given = c->a->s;
+    else if (decl)
+        given = "default";
+    const char *name = c->a ? c->a->s : decl ? "_default" : given ? given : "_class";
     js_node *out[1];
     size_t nout = 0;
     char msg[256];
     uint32_t at;
-    if (sl__js_lower_decorators(L->a, c, name, out, &nout, msg, sizeof msg, &at)) {
+    if (sl__js_lower_decorators(L->a, c, name, given ? given : "", out, &nout, msg, sizeof msg, &at)) {
         if (!L->failed) /* the first one, with the file, line and column of the member or the class */
             sl__js_error_text(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, at, msg);
         L->failed = 1;
@@ -1236,6 +1247,8 @@ static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npen
 
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending)
 {
+    const char *given = L->class_name; /* for this class only, not the ones nested in it */
+    L->class_name = NULL;
     if (c->b)
         lower_node(L, c->b);
     const char *cls = c->a ? c->a->s : NULL;
@@ -1334,7 +1347,7 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
     free(prop_fields.v);
 
     if (!legacy && sl__js_has_decorators(c)) {
-        std_decorators(L, c, pending, npending);
+        std_decorators(L, c, given, pending, npending);
         free(static_inits.v);
         return;
     }
