@@ -1245,6 +1245,60 @@ static void std_decorators(lower *L, js_node *c, const char *given, js_node **pe
     c->kind = N_EMPTY;
 }
 
+typedef struct self_ref {
+    const lower *L;
+    uint32_t sym;      /* the class's binding */
+    const char *alias; /* what references to it become */
+    int found;
+} self_ref;
+
+/* Renames the references to the class's own binding (n itself included) to ref->alias. */
+static void rename_self(js_node *n, void *ctx)
+{
+    self_ref *r = ctx;
+    if (n->kind == N_IDENT && n->aux != JS_NONE && root_sym(r->L->ast, n->aux) == r->sym) {
+        n->s = r->alias;
+        n->aux = JS_NONE; /* a new variable: no renaming may take it back to the class's name */
+        r->found = 1;
+        return;
+    }
+    if (n->kind == N_PROPERTY && (n->flags & JF_SHORTHAND))
+        return; /* tsc leaves `{ Foo }` alone: it stays the undecorated class */
+    sl__js_each_child(n, rename_self, ctx);
+}
+
+/*
+ * experimentalDecorators: a class decorator may replace the class, and
+ * code inside the class must then see the replacement, as tsc arranges
+ * it: references to the class inside its members read `Foo_1`, which a
+ * first static block sets to the class and the final assignment to the
+ * decorated one.  Returns the alias, or NULL when the body never names
+ * the class.
+ */
+static const char *alias_self_refs(lower *L, js_node *c)
+{
+    if (!c->a || c->a->aux == JS_NONE)
+        return NULL;
+    self_ref r = {L, root_sym(L->ast, c->a->aux), sl__js_printf(L->a, "%s_1", c->a->s), 0};
+    for (uint32_t i = 0; i < c->n; i++) {
+        js_node *m = c->list[i];
+        if (m->b) /* values and bodies: decorators and keys run outside, before any replacement */
+            rename_self(m->b, &r);
+    }
+    if (!r.found)
+        return NULL;
+    js_node *blk = mk(L, N_PROPERTY, c->pos);
+    blk->op = JP_STATIC_BLOCK;
+    blk->flags = JF_STATIC;
+    blk->b = mk(L, N_BLOCK, c->pos);
+    js_node *st = expr_stmt(L, assign(L, id(L, r.alias, c->pos), mk(L, N_THIS, c->pos), c->pos));
+    blk->b->n = 1;
+    blk->b->list = sl__js_list_copy(L->a, &st, 1);
+    c->list = sl__js_list_insert(L->a, c->list, c->n, 0, &blk, 1);
+    c->n++;
+    return r.alias;
+}
+
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending)
 {
     const char *given = L->class_name; /* for this class only, not the ones nested in it */
@@ -1381,6 +1435,7 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             /* let K = class K { ... };  ...  K = __decorate([...], K); */
             js_node *decos = c->c;
             c->c = NULL;
+            const char *self = alias_self_refs(L, c);
             js_node *expr = mk(L, N_CLASS, c->pos);
             *expr = *c;
             expr->kind = N_CLASS;
@@ -1394,10 +1449,15 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             size_t np = *npending;
             memcpy(post, pending, np * sizeof *post);
             *npending = 0;
+            if (self)
+                pending[(*npending)++] = var_stmt(L, JV_VAR, self, NULL, pos);
             pending[(*npending)++] = v;
             for (size_t i = 0; i < np; i++)
                 pending[(*npending)++] = post[i];
-            pending[(*npending)++] = expr_stmt(L, assign(L, id(L, name, pos), decorate_call(L, decos, id(L, name, pos), NULL, 0, pos), pos));
+            js_node *decorated = decorate_call(L, decos, id(L, name, pos), NULL, 0, pos);
+            if (self)
+                decorated = assign(L, id(L, self, pos), decorated, pos);
+            pending[(*npending)++] = expr_stmt(L, assign(L, id(L, name, pos), decorated, pos));
             if (exported || is_default) {
                 if (is_default) {
                     js_node *ed = mk(L, N_EXPORT_DEFAULT, pos);
