@@ -699,12 +699,14 @@ static void lower_namespace(lower *L, js_node *ns, const char *parent_ns)
         ns->b->flags |= JF_EXPORT;
         lower_namespace(L, ns->b, param);
     } else {
-        /* exported variables first: every use in the body becomes param.name */
+        /* exported variables and aliases first: every use in the body becomes param.name */
         for (uint32_t i = 0; i < ns->b->n; i++) {
             js_node *s = ns->b->list[i];
             if (s->kind == N_VAR && (s->flags & JF_EXPORT))
                 for (uint32_t j = 0; j < s->n; j++)
                     alias_pattern(L, s->list[j]->a, param);
+            if (s->kind == N_IMPORT_EQUALS && (s->flags & JF_EXPORT)) /* `export import K = A.B`: it is param.K */
+                alias_pattern(L, s->a, param);
         }
         for (uint32_t i = 0; i < ns->b->n; i++)
             lower_stmt(L, ns->b->list[i], param);
