@@ -1497,6 +1497,16 @@ static const char decorate_src[] =
     "};\n";
 
 /* Parses a helper's source into statements prepended to the program. */
+/* Positions inside helper text mean nothing in this file: past its end, they map to nothing (no
+ * source-map segment puts the helper on the user's first lines). */
+static void unmap_positions(js_node *n, void *ctx)
+{
+    n->pos = UINT32_MAX;
+    if (n->kind == N_MEMBER && n->c) /* the name after the dot is no child */
+        n->c->pos = UINT32_MAX;
+    sl__js_each_child(n, unmap_positions, ctx);
+}
+
 static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
 {
     js_ast h;
@@ -1507,24 +1517,11 @@ static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
     uint32_t at = 0;
     while (at < prog->n && prog->list[at]->kind == N_DIRECTIVE)
         at++;
+    for (uint32_t i = 0; i < h.program->n; i++)
+        unmap_positions(h.program->list[i], NULL);
     prog->list = sl__js_list_insert(L->a, prog->list, prog->n, at, h.program->list, h.program->n);
     prog->n += h.program->n;
     return 0;
-}
-
-static void zero_positions(js_node *n);
-
-static void zero_child(js_node *n, void *ctx)
-{
-    (void)ctx;
-    zero_positions(n);
-}
-
-/* Positions inside helper text mean nothing in this file: point them at the start. */
-static void zero_positions(js_node *n)
-{
-    n->pos = 0;
-    sl__js_each_child(n, zero_child, NULL);
 }
 
 int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
@@ -1553,14 +1550,8 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
         rc = prepend_helper(&L, sl__js_decorator_helpers, err, errlen);
     if (!rc && L.need_param)
         rc = prepend_helper(&L, param_src, err, errlen);
-    if (!rc && L.need_decorate) {
-        uint32_t n0 = ast->program->n;
+    if (!rc && L.need_decorate)
         rc = prepend_helper(&L, decorate_src, err, errlen);
-        if (!rc)
-            for (uint32_t i = 0; i < ast->program->n - n0 + 1 && i < ast->program->n; i++)
-                if (ast->program->list[i]->kind == N_VAR && !strcmp(ast->program->list[i]->list[0]->a->s, "__decorate"))
-                    zero_positions(ast->program->list[i]);
-    }
     for (size_t i = 0; i < L.enums.n; i++)
         free(L.enums.v[i].vals.v);
     free(L.enums.v);
