@@ -443,6 +443,28 @@ SL_TEST(js_sourcemap_maps_minified_names_back_to_their_lines_and_columns)
     sl__js_buf_free(&out);
     sl__js_sourcemap_free(&sm);
     sl__js_arena_free(&a);
+    /* the helpers a TypeScript file gets (decorators) map to nothing: every segment is on a line of the user's code */
+    const char *ts = "function d(v: any, c: any) {}\n@d class K { @d m() {} }\n";
+    sl__js_arena_init(&a);
+    js_parse_opts tpo = {1, 0, 1};
+    CHECK(sl__js_parse_program(&ast, "k.ts", ts, strlen(ts), &tpo, &a, err, sizeof err) == 0);
+    CHECK(sl__js_transform(&ast, 1, &lo, err, sizeof err) == 0);
+    js_sourcemap tsm = {0};
+    js_print_opts to = {0};
+    to.sourcemap = &tsm;
+    js_buf tout = {0};
+    sl__js_print(&ast, &to, &tout);
+    int user_line = 0;
+    for (const char *c = tout.v; c < strstr(tout.v, "function d("); c++)
+        user_line += *c == '\n';
+    tsm.mappings.v[tsm.mappings.n] = 0;
+    n = decode_mappings(tsm.mappings.v, segs, 64);
+    CHECK(n > 0 && user_line > 10);
+    for (size_t i = 0; i < n; i++)
+        CHECK(segs[i].gl >= user_line);
+    sl__js_buf_free(&tout);
+    sl__js_sourcemap_free(&tsm);
+    sl__js_arena_free(&a);
 }
 
 SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
