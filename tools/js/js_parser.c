@@ -1300,22 +1300,6 @@ static int top_level_await_ahead(js_parser *p)
     return yes;
 }
 
-/* In .tsx, `<T,>` and `<T extends` start a generic arrow; anything else is JSX. */
-static int tsx_generic_arrow_ahead(js_parser *p)
-{
-    js_spec *sp;
-    if (JS_TRY(p, sp))
-        return 0;
-    next(p);
-    int yes = 0;
-    if (sl__js_is_identifier_tok(p)) {
-        next(p);
-        yes = is(p, TK_COMMA) || is_kw(p, K_EXTENDS);
-    }
-    sl__js_spec_restore(p, sp);
-    return yes;
-}
-
 static js_node *parse_prefix(js_parser *p, int level)
 {
     uint32_t pos = p->L.start;
@@ -1468,7 +1452,7 @@ static js_node *parse_prefix(js_parser *p, int level)
             sl__ts_skip_type_args(p);
             return sl__js_parse_expr(p, L_PREFIX - 1);
         }
-        if (p->o.ts && p->o.jsx && tsx_generic_arrow_ahead(p)) { /* .tsx: <T,>() => or <T extends X>() => */
+        if (p->o.ts && p->o.jsx && sl__ts_tsx_type_params_ahead(p)) { /* .tsx: <T,>() => or <T = X>() => */
             sl__ts_skip_type_params(p);
             e = parse_paren_or_arrow(p, pos, 0);
             if (e->kind != N_ARROW)

@@ -145,6 +145,7 @@ int sl__js_is_identifier_tok(js_parser *p);
 void sl__ts_skip_type(js_parser *p);
 void sl__ts_skip_type_annotation(js_parser *p); /* `: T` when present */
 void sl__ts_skip_type_params(js_parser *p);     /* `<T extends X = Y, ...>` when present */
+int sl__ts_tsx_type_params_ahead(js_parser *p); /* .tsx: `<` opens type parameters, not JSX */
 void sl__ts_skip_return_annotation(js_parser *p); /* `: T`, `: x is T`, `: asserts x` after a parameter list */
 int sl__ts_try_type_args_in_expr(js_parser *p);  /* `<T>` before ( or a template; 1 when skipped */
 void sl__ts_skip_type_args(js_parser *p);       /* `<...>`: the current token is `<` */
