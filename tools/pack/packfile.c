@@ -376,13 +376,16 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
 
 /* Copies what frame f holds of [offset, offset + len) into buf, and
  * hands it to w if w is not NULL: a frame that lies wholly inside is
- * decompressed straight into place. */
+ * decompressed straight into place.  Without buf, w gets the bytes
+ * straight from the frame buffer once the frame is verified: no buffer of
+ * the range's size is touched (fresh pages are a lone read's dearest
+ * cost). */
 static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offset, uint8_t *buf, size_t len,
                       const sink_to *w, char *err, size_t errlen)
 {
     uint64_t a = pf->doff[f], b = pf->doff[f + 1];
     uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
-    if (from == a && to == b)
+    if (from == a && to == b && buf)
         return frame_decode(pf, s, f, buf + (a - offset), w, err, errlen);
     int rc;
     if (to < b && pf->encrypted) /* decode no further than needed */
@@ -393,8 +396,10 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
         rc = frame_decode(pf, s, f, s->frame, NULL, err, errlen);
     if (rc)
         return rc;
-    memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
-    if (w && w->fn(w->ctx, buf + (from - offset), (size_t)(to - from), from))
+    const uint8_t *part = s->frame + (from - a);
+    if (buf)
+        part = memcpy(buf + (from - offset), part, (size_t)(to - from));
+    if (w && w->fn(w->ctx, part, (size_t)(to - from), from))
         return fail(pf, err, errlen, SL_PACKFILE_EIO, "the writer failed");
     return 0;
 }
@@ -417,7 +422,7 @@ int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len
     for (size_t f = frame_of(pf, offset); rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
         rc = read_frame(pf, s, f, offset, buf, len, fn ? &w : NULL, err, errlen);
     scratch_put(pf, s);
-    if (rc)
+    if (rc && buf)
         memset(buf, 0, len); /* nothing unverified, and no half of a range */
     return rc;
 }
