@@ -453,8 +453,8 @@ int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len
     uint64_t size = pf->doff[pf->n];
     if (offset > size || len > size - offset)
         return fail(pf, err, errlen, SL_PACKFILE_ERANGE,
-                    "the range %llu:%zu reaches past the end of the original (%llu bytes)", (unsigned long long)offset,
-                    len, (unsigned long long)size);
+                    "the range %llu:%zu reaches past the end of the original (%llu byte%s)", (unsigned long long)offset,
+                    len, (unsigned long long)size, size == 1 ? "" : "s");
     if (!len)
         return 0;
     scratch *s = scratch_get(pf);

@@ -267,8 +267,8 @@ int sl_unpack_range(sl_pack_session *s)
     uint64_t len = s->o.range_to_end && off <= size ? size - off : s->o.range_len;
     int rc = 0;
     if (off > size || len > size - off)
-        rc = sl_fail_set(&s->fail, "%s: the range %llu:%llu reaches past the end of the original (%llu bytes)",
-                         s->in_name, (unsigned long long)off, (unsigned long long)len, (unsigned long long)size);
+        rc = sl_fail_set(&s->fail, "%s: the range %s reaches past the end of the original (%llu byte%s)", s->in_name,
+                         s->o.range_spec, (unsigned long long)size, size == 1 ? "" : "s");
     if (rc == 0 && !s->o.test)
         rc = sl_session_open_output(s, strdup(s->o.out ? s->o.out : "-"));
     if (rc == 0)
