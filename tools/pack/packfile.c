@@ -42,7 +42,7 @@
 
 /* What one read works in: kept on the handle's free list between reads.
  * Its zstd context and the first homes of ct and pt share one 2 MiB huge
- * page, the arena (see scratch_get); a bigger ct or pt moves out. */
+ * page, the arena (see scratch_new); a bigger ct or pt moves out. */
 typedef struct scratch {
     struct scratch *next;
     ZSTD_DCtx *dctx;          /* static, in the arena */

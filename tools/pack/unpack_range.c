@@ -213,7 +213,7 @@ static int direct_sink(void *ctx, const uint8_t *p, size_t n, uint64_t at)
  * buffer of its own: each frame's part goes to the output from the
  * reader's frame buffer.  A 1 MiB block here was 256 fresh pages, each
  * faulted in at its first touch (~25 us apiece in a virtual machine,
- * MADV_POPULATE_WRITE or not): a third of a lone read's time.  Counted
+ * MADV_POPULATE_WRITE or not): a fifth of a lone read's time.  Counted
  * in the stages run_serial has (for --stats). */
 static int run_direct(range_job *r, sl_metrics *m)
 {
