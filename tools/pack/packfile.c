@@ -216,6 +216,7 @@ static void scratch_put(sl_packfile *pf, scratch *s)
     pthread_mutex_unlock(&pf->mu);
 }
 
+/* Reads n bytes at `at`: 0, or a failure as read_failed reports it. */
 static int pread_full(int fd, uint8_t *p, size_t n, uint64_t at)
 {
     while (n) {
@@ -223,12 +224,20 @@ static int pread_full(int fd, uint8_t *p, size_t n, uint64_t at)
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return k < 0 ? -1 : (errno = EIO, -1); /* shorter than fstat said: it shrank */
+            return k < 0 ? -1 : (errno = 0, -1); /* shorter than fstat said at the open: it shrank */
         p += k;
         n -= (size_t)k;
         at += (uint64_t)k;
     }
     return 0;
+}
+
+static int read_failed(const sl_packfile *pf, char *err, size_t errlen)
+{
+    if (errno == 0)
+        return fail(pf, err, errlen, SL_PACKFILE_EIO,
+                    "read error: the file ends early (it was truncated or changed after it was opened)");
+    return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
 }
 
 /* ---- the compressed stream ---- */
@@ -258,7 +267,7 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         if (grow(s, &s->pt, &s->pt_cap, len))
             return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
         if (pread_full(pf->fd, s->pt, len, off))
-            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+            return read_failed(pf, err, errlen);
         *out = s->pt;
         return 0;
     }
@@ -281,7 +290,7 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         size_t ctn = (size_t)((ct_end < pf->ct_len ? ct_end : pf->ct_len) - ct_at);
         uint64_t bad;
         if (pread_full(pf->fd, s->ct, ctn, pf->payload_at + ct_at))
-            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+            return read_failed(pf, err, errlen);
         if (sl_stream_open(s->pt + (c - c0) * SL_STREAM_CHUNK, s->ct, ctn, c, last == pf->chunks - 1, pf->key,
                            &bad) < 0)
             return chunk_failed(pf, s, c, bad, err, errlen);
