@@ -1530,7 +1530,8 @@ js_lower_opts sl__js_lower_defaults(void)
 
 int sl__js_transform(js_ast *ast, int is_ts, const js_lower_opts *o, char *err, size_t errlen)
 {
-    sl__js_scope_bind(ast);
+    if (sl__js_scope_check(ast, is_ts, err, errlen))
+        return -1;
     if (is_ts && sl__ts_lower(ast, o, err, errlen))
         return -1;
     if (ast->has_jsx && o->jsx != JSX_PRESERVE && sl__jsx_lower(ast, o, err, errlen))
