@@ -762,8 +762,17 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     b.st_read = sl_metrics_stage(b.metrics, "read");
     b.st_render = sl_metrics_stage(b.metrics, "render");
     b.st_write = sl_metrics_stage(b.metrics, "write");
-    if (walking ? start_walking(&b, paths, npaths, &errors) != 0 : collect_inputs(&b, paths, npaths, &errors) != 0)
+    /* The bar hears of pages from the metrics, which the pages update as
+     * soon as they start: when they start during the walk, it is set up
+     * first (its total comes when the walk is over). */
+    sl_progress_bar *bar = NULL;
+    if (walking && (bar = sl_progress_bar_new("md", 0, c->quiet ? 0 : -1)))
+        sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
+    if (walking ? start_walking(&b, paths, npaths, &errors) != 0 : collect_inputs(&b, paths, npaths, &errors) != 0) {
+        if (bar)
+            sl_progress_bar_finish(bar);
         goto out;
+    }
     b.to_stdout = !c->outdir;
     if (b.to_stdout && !c->json && b.in.n > 1) {
         fprintf(stderr, "sluice md: %zu pages to render: give -o OUTDIR (or --json for one JSON line per page)\n", b.in.n);
@@ -786,9 +795,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     uint64_t total = 0;
     for (size_t i = 0; i < b.in.n; i++)
         total += b.in.v[i].size;
-    sl_progress_bar *bar = sl_progress_bar_new("md", total, c->quiet || b.in.n < 2 ? 0 : -1);
-    if (bar)
+    if (!walking && (bar = sl_progress_bar_new("md", total, c->quiet || b.in.n < 2 ? 0 : -1)))
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
+    else if (bar) /* pages are done already: the bar only learns the walk's total */
+        sl_progress_bar_set_total_bytes(bar, total);
     sl_metrics_set_total(b.metrics, b.in.n);
     int rc = walking ? wait_walking(&b) : c->workers ? cl_run_all(&b, bar) : run_all(&b);
     sl__md_iso_free(b.iso);
