@@ -61,6 +61,7 @@ typedef struct sl__map_seg {
 typedef struct sl__minify_opts {
     uint8_t whitespace, syntax, identifiers;
     uint8_t module;       /* --format esm: the bundle is a module (its exports keep their names) */
+    uint8_t cjs;          /* --format cjs: its top level is the CommonJS module function's scope (renamed) */
     const char *keep;     /* --global-name: the global the bundle assigns (never renamed or handed out) */
     uint8_t want_map;
     /* want_map: the unminified bundle's map (its segments in generated
@@ -69,6 +70,13 @@ typedef struct sl__minify_opts {
      * dropped).  NULL: they point into the unminified bundle (src 0). */
     const sl__map_seg *base;
     size_t nbase;
+    /* With base: the original files' text (the map's sourcesContent, by
+     * source index).  A renamed identifier's entry in the map's names is
+     * then the name written there, as esbuild gives it, not the one the
+     * linker gave it first (`foo$1`).  NULL: the names the minifier saw. */
+    const char *const *contents;
+    const size_t *content_lens;
+    size_t nsources;
 } sl__minify_opts;
 
 typedef struct sl__minified {
