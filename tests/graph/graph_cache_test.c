@@ -20,6 +20,7 @@
 #include "fgcodec.h"
 #include "extract.h"
 #include "graph_run.h"
+#include "runrec.h"
 
 static char root[1024], work[1200], cache[1200];
 
@@ -363,6 +364,66 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
 }
 
 /* The encoding is exact, and the decoder refuses every prefix of it. */
+/* Whether the run record for key in cache says nothing changed. */
+static int record_unchanged(const uint8_t key[32])
+{
+    int st;
+    char *warnings = NULL;
+    int same = gr_runrec_unchanged(cache, key, &st, &warnings);
+    free(warnings);
+    return same;
+}
+
+/* A run record read back (runrec.h): a path that had no entry, under a
+ * directory that answers as it did, is not asked again - yet a link to
+ * nothing whose target appears is seen, and a damaged record is no
+ * record (a full run), never a crash. */
+SL_TEST(graph_run_record_sees_what_changed_and_refuses_damage)
+{
+    setup();
+    char d[1400], p[1500], target[1500], rec[1500];
+    snprintf(d, sizeof d, "%s/rr", root);
+    snprintf(p, sizeof p, "%s/sluice-graph-1", cache);
+    CHECK(mkdir(d, 0777) == 0 && mkdir(cache, 0777) == 0 && mkdir(p, 0777) == 0);
+    snprintf(target, sizeof target, "%s/rr-target", root);
+    snprintf(p, sizeof p, "%s/link.rs", d);
+    CHECK(symlink(target, p) == 0);
+    gr_watchlist w = {0};
+    static const char *const rel[] = {"", "/gone", "/gone/mod.rs", "/gone.rs", "/link.rs"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", d, rel[i]);
+        gr_watch_path(&w, p);
+    }
+    CHECK(w.v[1].absent && w.v[2].absent && !w.v[4].absent && w.v[4].linked && !w.v[4].exists);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t later = ((int64_t)now.tv_sec + 10) * 1000000000; /* nothing is racily clean */
+    uint8_t key[32] = {7};
+    gr_runrec_save(cache, key, &w, later, NULL, 0, 0, "", NULL);
+    gr_watchlist_free(&w);
+    CHECK(record_unchanged(key));
+    write_file(root, "rr-target", "fn t() {}\n", -1); /* the directory is as it was */
+    CHECK(!record_unchanged(key));
+    CHECK(unlink(target) == 0);
+    CHECK(record_unchanged(key));
+
+    snprintf(rec, sizeof rec, "%s/sluice-graph-1/runs/07", cache);
+    for (int i = 1; i < 32; i++)
+        strcat(rec, "00");
+    size_t n;
+    char *b = read_all(rec, &n);
+    CHECK(b && n > 200);
+    b[n / 2] ^= 1;
+    write_file("/", rec + 1, b, (long)n);
+    CHECK(!record_unchanged(key));
+    b[n / 2] ^= 1;
+    write_file("/", rec + 1, b, (long)n - 17);
+    CHECK(!record_unchanged(key));
+    write_file("/", rec + 1, b, (long)n);
+    CHECK(record_unchanged(key));
+    free(b);
+}
+
 SL_TEST(graph_cache_codec_round_trips_and_refuses_truncations)
 {
     const char src[] = "use a::{b as c, d::*};\n#[path = \"x.rs\"]\nmod m;\npub struct S<T> { f: Vec<T> }\n"

@@ -24,18 +24,27 @@
 #include "graphcache.h"
 #include "xalloc.h"
 
-#define MAGIC "SLGRUN3\0"
+#define MAGIC "SLGRUN4\0"
 #define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
 #define MAX_RECORD ((size_t)64 << 20)
+#define WATCH_MIN 104 /* bytes a watched path takes in a record at least */
 
-/* x's stat fields from stat(path) now (x->path left as it is). */
+/* x's stat fields from stat(path) now (x->path left as it is).  lstat
+ * first: for anything but a link it is stat's answer in one call, and it
+ * tells "no entry of that name" - whose answer follows from the parent
+ * directory's (gr_watch_restat) - from a link to nothing. */
 static void stat_into(gr_watch *x, const char *path)
 {
     struct stat st;
     char *keep = x->path;
     memset(x, 0, sizeof *x);
     x->path = keep;
-    if (stat(path, &st) != 0)
+    if (lstat(path, &st) != 0) {
+        x->absent = errno == ENOENT || errno == ENOTDIR;
+        return;
+    }
+    x->linked = 1;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
         return;
     x->exists = 1;
     x->dev = (uint64_t)st.st_dev;
@@ -63,7 +72,9 @@ enum { STAT_BLOCK = 256, STAT_THREADS = 8 };
 
 typedef struct stat_job {
     gr_watch *now;
-    const char *const *paths;
+    const char *const *paths; /* the paths; or NULL, and was[i].path */
+    const gr_watch *was;
+    const size_t *which;      /* NULL: 0..n-1; else the n indexes to stat */
     size_t n;
     atomic_size_t next;
 } stat_job;
@@ -76,14 +87,16 @@ static void *stat_run(void *arg)
         if (at >= j->n)
             return NULL;
         size_t end = j->n - at < STAT_BLOCK ? j->n : at + STAT_BLOCK;
-        for (size_t i = at; i < end; i++)
-            stat_into(&j->now[i], j->paths[i]);
+        for (size_t k = at; k < end; k++) {
+            size_t i = j->which ? j->which[k] : k;
+            stat_into(&j->now[i], j->paths ? j->paths[i] : j->was[i].path);
+        }
     }
 }
 
-void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n)
+static void stat_jobs(stat_job *j)
 {
-    stat_job j = {now, paths, n, 0};
+    size_t n = j->n;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cpus > 1 ? (size_t)cpus : 1;
     if (nt > STAT_THREADS)
@@ -92,11 +105,55 @@ void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n)
         nt = n / (2 * STAT_BLOCK) ? n / (2 * STAT_BLOCK) : 1;
     pthread_t tid[STAT_THREADS];
     size_t started = 0;
-    while (started + 1 < nt && pthread_create(&tid[started], NULL, stat_run, &j) == 0)
+    while (started + 1 < nt && pthread_create(&tid[started], NULL, stat_run, j) == 0)
         started++;
-    stat_run(&j);
+    stat_run(j);
     for (size_t i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
+}
+
+void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n)
+{
+    stat_job j = {now, paths, NULL, NULL, n, 0};
+    stat_jobs(&j);
+}
+
+/* Whether was[i] is a path that had no entry, directly under was[i].under
+ * - 1, a path that existed or had no entry either (checked: a damaged
+ * record cannot make a path be taken for another's child). */
+static int implied(const gr_watch *was, size_t i)
+{
+    const gr_watch *x = &was[i];
+    if (!x->absent || x->exists || x->linked || !x->under || x->under > i)
+        return 0;
+    const gr_watch *d = &was[x->under - 1];
+    size_t dl = strlen(d->path);
+    const char *sl = strrchr(x->path, '/');
+    return (d->exists || d->absent) && sl == x->path + dl && dl && !strncmp(x->path, d->path, dl) &&
+           strcmp(sl + 1, ".") && strcmp(sl + 1, "..") && sl[1];
+}
+
+void gr_watch_restat(const gr_watch *was, gr_watch *now, size_t n, int64_t start_ns)
+{
+    size_t *ask = gr_xmalloc((n ? n : 1) * sizeof *ask), nask = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!implied(was, i))
+            ask[nask++] = i;
+    stat_job j = {now, NULL, was, ask, nask, 0};
+    stat_jobs(&j);
+    free(ask);
+    /* parents sort before their children, so each parent's answer now
+     * is known when its children come */
+    for (size_t i = 0; i < n; i++) {
+        if (implied(was, i)) {
+            size_t d = was[i].under - 1;
+            if (gr_watch_unchanged(&was[d], &now[d], start_ns))
+                now[i] = was[i];
+            else
+                stat_into(&now[i], was[i].path);
+        }
+        now[i].path = was[i].path;
+    }
 }
 
 static gr_watch *append(gr_watchlist *w)
@@ -106,9 +163,11 @@ static gr_watch *append(gr_watchlist *w)
     return &w->v[w->n++];
 }
 
-void gr_watch_path(gr_watchlist *w, const char *path)
+gr_watch *gr_watch_path(gr_watchlist *w, const char *path)
 {
-    fill(append(w), path);
+    gr_watch *x = append(w);
+    fill(x, path);
+    return x;
 }
 
 void gr_watchlist_free(gr_watchlist *w)
@@ -121,7 +180,7 @@ void gr_watchlist_free(gr_watchlist *w)
 
 static int same(const gr_watch *a, const gr_watch *b)
 {
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+    return a->exists == b->exists && a->linked == b->linked && a->absent == b->absent && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
            a->mode == b->mode && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }
 
@@ -188,13 +247,14 @@ static void put_watch(buf *b, const gr_watch *x)
 {
     put64(b, strlen(x->path));
     put(b, x->path, strlen(x->path));
-    put64(b, (uint64_t)x->exists);
+    put64(b, (uint64_t)x->exists | (uint64_t)x->linked << 1 | (uint64_t)x->absent << 2);
     put64(b, x->dev);
     put64(b, x->ino);
     put64(b, x->size);
     put64(b, x->mode);
     put64(b, x->mtime_ns);
     put64(b, x->ctime_ns);
+    put64(b, (uint64_t)x->under);
     put(b, x->key, 32); /* zeros when not keyed */
 }
 
@@ -246,13 +306,20 @@ static int get_watch(rd *r, gr_watch *was, char *buf)
     r->at += len;
     memset(was, 0, sizeof *was);
     was->path = buf;
-    was->exists = (int)get64(r);
+    uint64_t found = get64(r);
+    was->exists = (int)(found & 1);
+    was->linked = (int)(found >> 1 & 1);
+    was->absent = (int)(found >> 2 & 1);
     was->dev = get64(r);
     was->ino = get64(r);
     was->size = get64(r);
     was->mode = get64(r);
     was->mtime_ns = get64(r);
     was->ctime_ns = get64(r);
+    uint64_t under = get64(r);
+    was->under = under <= r->n ? (size_t)under : 0; /* an index, checked where used */
+    if (found > 7)
+        r->bad = 1;
     if (r->bad || r->n - r->at < 32) {
         r->bad = 1;
         return 0;
@@ -299,18 +366,56 @@ void gr_watchlist_uniq(gr_watchlist *w)
     w->n = uniq;
 }
 
+/* Strict order by the first n bytes of b, then shorter first (strcmp's
+ * order between a and the prefix of b of length n). */
+static int cmp_prefix(const char *a, const char *b, size_t n)
+{
+    int c = strncmp(a, b, n);
+    return c ? c : a[n] != 0;
+}
+
+/* Each path with no entry of its name whose parent directory (the text
+ * before its last '/') is watched too, and existed or had no entry
+ * either, is linked to it: the next run does not ask for it while the
+ * parent answers the same (gr_watch_restat).  The list is sorted, so the
+ * parent, a prefix, comes first. */
+static void link_absent(gr_watchlist *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        gr_watch *x = &w->v[i];
+        x->under = 0;
+        const char *sl = x->absent ? strrchr(x->path, '/') : NULL;
+        if (!sl || sl == x->path)
+            continue;
+        size_t dl = (size_t)(sl - x->path), lo = 0, hi = i;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cmp_prefix(w->v[mid].path, x->path, dl) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < i && !cmp_prefix(w->v[lo].path, x->path, dl)) {
+            x->under = lo + 1;
+            if (!implied(w->v, i))
+                x->under = 0;
+        }
+    }
+}
+
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
                     const char *const *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
 {
     static const uint8_t none[16];
     gr_watchlist_uniq(w);
+    link_absent(w);
     /* one allocation of the record's size (grown by doubling, the copies
      * and fresh pages of a 2.6 MB record were a twentieth of a fast run) */
     size_t need = 128 + strlen(warnings) + 16;
     for (size_t i = 0; i < w->n; i++)
-        need += strlen(w->v[i].path) + 96;
+        need += strlen(w->v[i].path) + WATCH_MIN;
     for (int i = 0; i < noutputs; i++)
-        need += strlen(outputs[i]) + 96;
+        need += strlen(outputs[i]) + WATCH_MIN;
     buf b = {gr_xmalloc(need), 0, need};
     put(&b, MAGIC, 8);
     put64(&b, (uint64_t)start_ns);
@@ -385,7 +490,7 @@ static rd read_record(const char *cache_dir, const uint8_t key[32])
         gr_sha256(p, n - 16, NULL, 0, sum);
         ok = !memcmp(sum, p + n - 16, 16);
     }
-    rd r = {p, ok ? n - 16 : 0, 8, !ok};
+    rd r = {p, ok ? n - 16 : 0, ok ? 8 : 0, !ok}; /* a bad one: every read past its end fails */
     return r;
 }
 
@@ -455,9 +560,8 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
     uint8_t snap[16];
     get_snap(&r, snap);
     uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
-    /* every watch takes at least 96 bytes of the record */
-    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= (r.n - r.at - wlen) / 96 &&
-             nout <= (r.n - r.at - wlen) / 96 - nwatch;
+    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= (r.n - r.at - wlen) / WATCH_MIN &&
+             nout <= (r.n - r.at - wlen) / WATCH_MIN - nwatch;
     char *w = NULL;
     if (ok) {
         w = gr_xmalloc(wlen + 1);
@@ -479,7 +583,7 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
     }
     ok = ok && !r.bad && r.at == r.n;
     if (ok)
-        gr_watch_stat_many(now, paths, n);
+        gr_watch_restat(was, now, n, start);
     for (size_t i = 0; ok && i < n; i++)
         ok = gr_watch_unchanged(&was[i], &now[i], i < nwatch ? start : 0);
     free(names);
