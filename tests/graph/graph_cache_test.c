@@ -119,6 +119,9 @@ SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
     CHECK(same_with_cache("6-module-renamed"));
     put_file("new/Cargo.toml", "[package]\nname = \"new\"\n");
     put_file("new/src/lib.rs", "pub fn fresh() { lib2::A; }\n");
+    /* the same new text twice in one run: the second from the entry the
+     * first left to be written (graphcache.c, deferred entries) */
+    put_file("new/src/twin.rs", "pub fn fresh() { lib2::A; }\n");
     CHECK(same_with_cache("7-crate-added"));
     remove_file("app/src/main.rs");
     CHECK(same_with_cache("8-file-deleted"));
