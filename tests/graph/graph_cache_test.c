@@ -410,9 +410,9 @@ SL_TEST(graph_run_record_sees_what_changed_and_refuses_damage)
     CHECK(unlink(target) == 0);
     CHECK(record_unchanged(key));
 
-    snprintf(rec, sizeof rec, "%s/sluice-graph-1/runs/07", cache);
-    for (int i = 1; i < 32; i++)
-        strcat(rec, "00");
+    char name[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_name_hex(key, name);
+    snprintf(rec, sizeof rec, "%s/sluice-graph-1/runs/%s", cache, name);
     size_t n;
     char *b = read_all(rec, &n);
     CHECK(b && n > 200);

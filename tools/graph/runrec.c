@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "graphcache.h"
 #include "xalloc.h"
@@ -27,7 +28,7 @@
 #define MAGIC "SLGRUN4\0"
 #define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
 #define MAX_RECORD ((size_t)64 << 20)
-#define WATCH_MIN 104 /* bytes a watched path takes in a record at least */
+#define WATCH_MIN 105 /* bytes a watched path takes in a record at least */
 
 /* x's stat fields from stat(path) now (x->path left as it is).  lstat
  * first: for anything but a link it is stat's answer in one call, and it
@@ -202,15 +203,37 @@ void gr_runrec_request(char **paths, int npaths, const char *db, const char *jso
         memcpy(s + n, p, len);
         n += len;
     }
-    gr_sha256(s, n, NULL, 0, key);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(s, n));
+    memset(key, 0, 32);
+    memcpy(key, c.digest, GR_RUNREC_NAME);
     free(s);
+}
+
+void gr_runrec_name_hex(const uint8_t key[32], char out[2 * GR_RUNREC_NAME + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < GR_RUNREC_NAME; i++) {
+        out[2 * i] = hex[key[i] >> 4];
+        out[2 * i + 1] = hex[key[i] & 15];
+    }
+    out[2 * GR_RUNREC_NAME] = 0;
+}
+
+/* The record's checksum: XXH3-128 (canonical byte order) - against
+ * damage, which is all a record need fear (a hand that forges one could
+ * as well forge its stat fields). */
+static void record_sum(const void *p, size_t n, uint8_t out[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(p, n));
+    memcpy(out, c.digest, 16);
 }
 
 static void record_path(const char *cache_dir, const uint8_t key[32], char *out, size_t cap, int dir_only)
 {
-    char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    char hex[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_name_hex(key, hex);
     if (dir_only)
         snprintf(out, cap, "%s/sluice-graph-1/runs", cache_dir);
     else
@@ -246,7 +269,7 @@ static void put64(buf *b, uint64_t v)
 static void put_watch(buf *b, const gr_watch *x)
 {
     put64(b, strlen(x->path));
-    put(b, x->path, strlen(x->path));
+    put(b, x->path, strlen(x->path) + 1); /* with its NUL: a reader's paths point into the record */
     put64(b, (uint64_t)x->exists | (uint64_t)x->linked << 1 | (uint64_t)x->absent << 2);
     put64(b, x->dev);
     put64(b, x->ino);
@@ -259,7 +282,7 @@ static void put_watch(buf *b, const gr_watch *x)
 }
 
 typedef struct rd {
-    const uint8_t *p;
+    uint8_t *p;
     size_t n, at;
     int bad;
 } rd;
@@ -293,19 +316,17 @@ void gr_watch_stat(gr_watch *x, const char *path)
     fill(x, path);
 }
 
-/* One watched path as recorded (path into buf, of size 65537). */
-static int get_watch(rd *r, gr_watch *was, char *buf)
+/* One watched path as recorded (its path pointing into the record). */
+static int get_watch(rd *r, gr_watch *was)
 {
     uint64_t len = get64(r);
-    if (r->bad || len > 65536 || r->n - r->at < len) {
+    if (r->bad || len > 65536 || r->n - r->at <= len || r->p[r->at + len]) {
         r->bad = 1;
         return 0;
     }
-    memcpy(buf, r->p + r->at, len);
-    buf[len] = 0;
-    r->at += len;
     memset(was, 0, sizeof *was);
-    was->path = buf;
+    was->path = (char *)r->p + r->at;
+    r->at += len + 1;
     uint64_t found = get64(r);
     was->exists = (int)(found & 1);
     was->linked = (int)(found >> 1 & 1);
@@ -433,8 +454,8 @@ void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *
         put_watch(&b, &o);
         free(o.path);
     }
-    uint8_t sum[32];
-    gr_sha256(b.p, b.n, NULL, 0, sum);
+    uint8_t sum[16];
+    record_sum(b.p, b.n, sum);
     put(&b, sum, 16);
     char dir[4200], path[4300], tmp[4400];
     record_path(cache_dir, key, dir, sizeof dir, 1);
@@ -484,10 +505,10 @@ static rd read_record(const char *cache_dir, const uint8_t key[32])
         }
     }
     close(fd);
-    uint8_t sum[32];
+    uint8_t sum[16];
     int ok = p && n == (size_t)st.st_size && !memcmp(p, MAGIC, 8);
     if (ok) {
-        gr_sha256(p, n - 16, NULL, 0, sum);
+        record_sum(p, n - 16, sum);
         ok = !memcmp(sum, p + n - 16, 16);
     }
     rd r = {p, ok ? n - 16 : 0, ok ? 8 : 0, !ok}; /* a bad one: every read past its end fails */
@@ -526,18 +547,16 @@ int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
         out->warnings[wlen] = 0;
         r.at += wlen;
     }
-    char *path = gr_xmalloc(65537);
     for (uint64_t i = 0; ok && i < nwatch + nout; i++) {
         gr_watch w;
-        ok = get_watch(&r, &w, path);
+        ok = get_watch(&r, &w);
         if (ok) {
-            w.path = gr_xstrdup(path);
+            w.path = gr_xstrdup(w.path);
             *append(i < nwatch ? &out->watched : &out->outputs) = w;
         }
     }
-    free(path);
     ok = ok && !r.bad && r.at == r.n;
-    free((void *)r.p);
+    free(r.p);
     if (!ok)
         gr_runrec_free(out);
     return ok;
@@ -554,7 +573,6 @@ void gr_runrec_free(gr_runrec *r)
 int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings)
 {
     rd r = read_record(cache_dir, key);
-    uint8_t *p = (uint8_t *)r.p;
     int64_t start = (int64_t)get64(&r);
     uint64_t st_code = get64(&r);
     uint8_t snap[16];
@@ -569,28 +587,19 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
         w[wlen] = 0;
         r.at += wlen;
     }
-    /* all the record first (paths into one block), then stat them at once */
+    /* all the record first, then stat its paths at once */
     size_t n = ok ? (size_t)(nwatch + nout) : 0;
-    gr_watch *was = gr_xcalloc(n ? n : 1, sizeof *was), *now = gr_xcalloc(n ? n : 1, sizeof *now);
-    const char **paths = gr_xcalloc(n ? n : 1, sizeof *paths);
-    char *names = gr_xmalloc(r.n - r.at + n + 1), *at = names, path[65537];
-    for (size_t i = 0; ok && i < n; i++) {
-        ok = get_watch(&r, &was[i], path);
-        size_t len = ok ? strlen(path) + 1 : 0;
-        memcpy(at, path, len);
-        paths[i] = was[i].path = at;
-        at += len;
-    }
+    gr_watch *was = gr_xmalloc((n ? n : 1) * sizeof *was), *now = gr_xmalloc((n ? n : 1) * sizeof *now);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = get_watch(&r, &was[i]);
     ok = ok && !r.bad && r.at == r.n;
     if (ok)
         gr_watch_restat(was, now, n, start);
     for (size_t i = 0; ok && i < n; i++)
         ok = gr_watch_unchanged(&was[i], &now[i], i < nwatch ? start : 0);
-    free(names);
-    free(paths);
     free(was);
     free(now);
-    free(p);
+    free(r.p);
     if (!ok) {
         free(w);
         return 0;

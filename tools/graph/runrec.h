@@ -47,8 +47,14 @@ void gr_watchlist_uniq(gr_watchlist *w);
 void gr_watchlist_free(gr_watchlist *w);
 
 /* The record's name for this request: the working directory, the build
- * id and every argument that changes the outputs' bytes or names. */
+ * id and every argument that changes the outputs' bytes or names, hashed
+ * (XXH3-128: a name, not a proof - the record's own contents are checked
+ * against what is on disk) into key's first GR_RUNREC_NAME bytes, the
+ * rest zeros. */
+enum { GR_RUNREC_NAME = 16 };
 void gr_runrec_request(char **paths, int npaths, const char *db, const char *json, uint8_t key[32]);
+/* The name in hex, as the record's file and its snapshot's are named. */
+void gr_runrec_name_hex(const uint8_t key[32], char out[2 * GR_RUNREC_NAME + 1]);
 
 /* 1 when the record for key in cache_dir says nothing changed: *status
  * and *warnings (malloc'd: what the run printed as warnings) are set. */

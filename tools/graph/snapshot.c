@@ -25,6 +25,7 @@
 
 #include "graph.h"
 #include "graphcache.h"
+#include "runrec.h"
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
@@ -60,20 +61,15 @@ static void build_tag(uint8_t out[16])
     char b[512];
     snprintf(b, sizeof b, "%s; node %zu import %zu slot %zu strent %zu", gr_cache_build_id(), sizeof(gr_node),
              sizeof(gr_import), sizeof(gr_map_slot), sizeof(struct gr_strent));
-    uint8_t sum[32];
-    gr_sha256(b, strlen(b), NULL, 0, sum);
-    memcpy(out, sum, 16);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(b, strlen(b)));
+    memcpy(out, c.digest, 16);
 }
 
 static void snap_path(const char *cache_dir, const uint8_t request[32], char *out, size_t cap)
 {
-    static const char hex[] = "0123456789abcdef";
-    char h[65];
-    for (int i = 0; i < 32; i++) {
-        h[2 * i] = hex[request[i] >> 4];
-        h[2 * i + 1] = hex[request[i] & 15];
-    }
-    h[64] = 0;
+    char h[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_name_hex(request, h);
     snprintf(out, cap, "%s/sluice-graph-1/runs/%s.snap", cache_dir, h);
 }
 
