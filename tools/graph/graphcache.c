@@ -482,7 +482,9 @@ void gr_cache_write_behind(gr_cache *c)
  * priority take what the idle writer has not. */
 static void write_pending(gr_cache *c)
 {
+    pthread_mutex_lock(&c->lock);
     c->deferring = 0;
+    pthread_mutex_unlock(&c->lock);
     if (atomic_load(&c->pend_next) < c->npend) {
         pthread_t helper;
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
