@@ -351,12 +351,17 @@ static void store(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, 
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%llu", p, (long)getpid(),
              (unsigned long long)atomic_fetch_add(&c->tmp_seq, 1));
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno == ENOENT && mkdir(dir, 0777) == 0)
+    /* the fan-out directory: another run, or another writer of this one,
+     * may make it between the open and the mkdir */
+    if (fd < 0 && errno == ENOENT && (mkdir(dir, 0777) == 0 || errno == EEXIST))
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     int ok = fd >= 0 && !write_all(fd, h, HEADER) && !write_all(fd, payload, n);
     if (fd >= 0 && close(fd))
         ok = 0;
-    if (ok && rename(tmp, p))
+    /* an empty directory where the entry goes (no reader takes it for
+     * one) is replaced, or every run would miss and fail here again */
+    if (ok && rename(tmp, p) && !((errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) && !rmdir(p) &&
+                                 !rename(tmp, p)))
         ok = 0;
     if (!ok && fd >= 0)
         unlink(tmp);
