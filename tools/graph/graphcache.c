@@ -65,6 +65,7 @@ struct gr_cache {
     atomic_size_t pend_next;
     pthread_t writer;
     int writing;
+    int charged; /* the deferred entries are in the ledger already (gr_cache_write_behind) */
 };
 
 typedef struct pending {
@@ -74,6 +75,7 @@ typedef struct pending {
 } pending;
 
 static void ledger_start(const char *subdir);
+static void ledger_add(const char *subdir, uint64_t bytes);
 static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index);
 
 static ZSTD_CCtx *cctx_take(gr_cache *c)
@@ -321,8 +323,9 @@ static uint64_t blocks(uint64_t n)
     return (n + 4095) / 4096 * 4096;
 }
 
-/* Compresses plain (freed) and writes it as the entry for key. */
-static void store(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, size_t plain_len)
+/* Compresses plain (freed) and writes it as the entry for key; counted:
+ * its size is in the ledger already. */
+static void store(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, size_t plain_len, int counted)
 {
     size_t cap = ZSTD_compressBound(plain_len);
     uint8_t *payload = gr_xmalloc(cap);
@@ -367,7 +370,7 @@ static void store(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, 
         unlink(tmp);
     free(payload);
     atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
-    if (ok)
+    if (ok && !counted)
         atomic_fetch_add(&c->written_bytes, blocks(HEADER + n));
 }
 
@@ -440,7 +443,7 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
         pending_add(c, key, plain, plain_len);
     pthread_mutex_unlock(&c->lock);
     if (!later)
-        store(c, key, plain, plain_len);
+        store(c, key, plain, plain_len, 0);
 }
 
 void gr_cache_defer(gr_cache *c)
@@ -456,7 +459,7 @@ static void *drain(void *arg)
 {
     gr_cache *c = arg;
     for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
-        store(c, c->pend[i].key, c->pend[i].plain, c->pend[i].len);
+        store(c, c->pend[i].key, c->pend[i].plain, c->pend[i].len, c->charged);
         c->pend[i].plain = NULL;
     }
     return NULL;
@@ -480,6 +483,14 @@ void gr_cache_write_behind(gr_cache *c)
     pthread_mutex_lock(&c->lock);
     c->deferring = 0;
     pthread_mutex_unlock(&c->lock);
+    /* into the ledger before they are written, at the most they can
+     * take: a run killed while writing leaves no entry it does not count */
+    uint64_t most = 0;
+    for (size_t i = 0; i < c->npend; i++)
+        most += blocks(HEADER + ZSTD_compressBound(c->pend[i].len));
+    if (most)
+        ledger_add(c->dir, most);
+    c->charged = 1;
     c->writing = c->npend && pthread_create(&c->writer, NULL, drain_idle, c) == 0;
 }
 
@@ -662,12 +673,17 @@ void gr_cache_note_written(const char *dir, uint64_t bytes)
     char sub[4200];
     if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
         return;
-    int fd = ledger_open(sub, 0);
+    ledger_add(sub, blocks(bytes));
+}
+
+static void ledger_add(const char *subdir, uint64_t bytes)
+{
+    int fd = ledger_open(subdir, 0);
     if (fd < 0)
         return;
     ledger l = ledger_read(fd);
-    if (l.size) {
-        l.size += blocks(bytes);
+    if (l.size) { /* unknown: the next run that writes lists anyway */
+        l.size += bytes;
         ledger_write(fd, l);
     }
     close(fd);
@@ -694,6 +710,11 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
             ledger_write(fd, (ledger){size ? size : 1, l.listed});
             close(fd);
         }
+    } else if (st) { /* what the ledger says: an upper bound (it said 0.0 MB) */
+        int fd = ledger_open(c->dir, 0);
+        size = fd >= 0 ? ledger_read(fd).size : 0;
+        if (fd >= 0)
+            close(fd);
     }
     if (st) {
         st->hits = atomic_load(&c->hits);
