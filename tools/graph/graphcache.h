@@ -12,7 +12,8 @@
  * version, key, length, checksum, then the decoder's own checks) before
  * it is used; one that fails is counted and recomputed, never trusted.
  * The format is docs/formats/graph-cache.md.  Workers call get and put
- * concurrently: the only shared state is the counters.
+ * concurrently: the shared state is the counters, and, while a run
+ * defers its writes (gr_cache_defer), the entries kept, under one lock.
  */
 #ifndef SLUICE_GRAPH_GRAPHCACHE_H
 #define SLUICE_GRAPH_GRAPHCACHE_H
