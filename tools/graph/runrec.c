@@ -130,7 +130,7 @@ static int implied(const gr_watch *was, size_t i)
     const gr_watch *d = &was[x->under - 1];
     size_t dl = strlen(d->path);
     const char *sl = strrchr(x->path, '/');
-    return (d->exists || d->absent) && sl == x->path + dl && dl && !strncmp(x->path, d->path, dl) &&
+    return (d->exists || d->absent) && dl && sl && (size_t)(sl - x->path) == dl && !strncmp(x->path, d->path, dl) &&
            strcmp(sl + 1, ".") && strcmp(sl + 1, "..") && sl[1];
 }
 
