@@ -463,7 +463,10 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
                  "switch(a(),b){case 1:c()}for(var i=0;i<2;i++)d();for(e();;)break"));
     /* an `in` stays out of a for head; directives and declarations never merge */
     CHECK(prints("a.js", "x = 'a' in o; for (;;) break; function f() { 'use strict'; a(); function g() {} b(); }", m,
-                 "x=\"a\" in o;for(;;)break;function f(){\"use strict\";a();function g(){}b()}"));
+                 "x=\"a\"in o;for(;;)break;function f(){\"use strict\";a();function g(){}b()}"));
+    /* `in`/`of` take a space only where a word would glue; `while (true)` is `for (;;)` */
+    CHECK(prints("a.js", "for (const [a, b] of c) d(a in [b], 1 in {}, a instanceof b); while (true) f();", m,
+                 "for(let[a,b]of c)d(a in[b],1 in{},a instanceof b);for(;;)f()"));
     /* a nested const nothing writes is a let; a written one, or a top-level one, stays */
     CHECK(prints("a.js", "const t = 1; function f() { const a = 1, { b } = o; let c = a; const d = 2; d++; return a + b + c + d; }", m,
                  "const t=1;function f(){let a=1,{b}=o,c=a;const d=2;return d++,a+b+c+d}"));

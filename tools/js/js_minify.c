@@ -520,6 +520,14 @@ static void binary(minifier *M, js_node *n)
         n->op = JB_LOOSE_NE;
 }
 
+/* `!0` (what `true` became) or a non-zero number: a test that cannot fail or run anything */
+static int always_true(const js_node *e)
+{
+    if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM)
+        return e->a->num == 0;
+    return e->kind == N_NUM && e->num != 0 && e->num == e->num;
+}
+
 static void node(minifier *M, js_node *n)
 {
     switch (n->kind) {
@@ -605,6 +613,13 @@ static void node(minifier *M, js_node *n)
     case N_WHILE: case N_WITH:
         node(M, n->a);
         n->b = body(M, n->b);
+        if (n->kind == N_WHILE && always_true(n->a)) { /* while (!0) x  ->  for (;;) x */
+            js_node *b = n->b;
+            n->kind = N_FOR;
+            n->a = n->b = n->d = NULL;
+            n->c = b;
+            n->aux = JS_NONE;
+        }
         return;
     case N_DO_WHILE:
         n->a = body(M, n->a);
