@@ -92,7 +92,7 @@ static int renamable(const js_ast *ast, const js_symbol *s, const js_mangle_opts
     const js_scope *sc = &ast->scopes[s->scope];
     if (sc->flags & SCF_EVAL)
         return 0;
-    if (sc->kind == SC_MODULE && (o->keep_top_level || !ast->is_module))
+    if (sc->kind == SC_MODULE && (o->keep_top_level || (!ast->is_module && !o->top_level_local)))
         return 0;
     return 1;
 }
@@ -353,7 +353,7 @@ void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o
         any_module |= asts[p]->is_module;
         top_eval |= asts[p]->nscopes && (asts[p]->scopes[0].flags & SCF_EVAL);
     }
-    int top_ok = !o->keep_top_level && any_module && !top_eval;
+    int top_ok = !o->keep_top_level && (any_module || o->top_level_local) && !top_eval;
     nameset reserved = {0};
     for (size_t i = 0; i < o->nreserved; i++)
         ns_add(&reserved, o->reserved[i]);
