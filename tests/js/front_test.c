@@ -471,7 +471,7 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
 {
     int m = MINIFY_WS | MINIFY_SYNTAX;
     CHECK(prints("a.js", "function f() { if (a) { b(); } if (!c) d(); else { e(); f(); } if (g) return; h(); }", m,
-                 "function f(){a&&b();c?(e(),f()):d();if(g)return;h()}"));
+                 "function f(){if(a&&b(),c?(e(),f()):d(),g)return;h()}"));
     CHECK(prints("a.js", "x = [true, false, undefined, typeof y === 'undefined', typeof z !== 'string', o['k'], o['a-b']];", m,
                  "x=[!0,!1,void 0,typeof y>\"u\",typeof z!=\"string\",o.k,o[\"a-b\"]]"));
     /* a shadowing `undefined` is a variable, not the global */
@@ -479,8 +479,26 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     CHECK(prints("a.js", "var a = 1; var b = 2; let c; let d; const e = () => { return {}; };", m, "var a=1,b=2;let c,d;const e=()=>({})"));
     /* a block that scopes a declaration keeps its braces */
     CHECK(prints("a.js", "if (a) { let x = 1; f(x); } if (b) { const y = 2; } while (c) { g(); }", m,
-                 "if(a){let x=1;f(x)}if(b){const y=2}while(c)g()"));
+                 "if(a){let x=1;f(x)}if(b){let y=2}while(c)g()"));
     CHECK(prints("a.js", "function f() { if (a) return 1; else return 2; return; }", m, "function f(){return a?1:2}"));
+    /* neighbours merge: expressions with commas, into return/throw/if/switch/for heads, if-returns into ?: */
+    CHECK(prints("a.js", "function f(x) { a(); b(); if (x) return 1; c(); return 2; }", m,
+                 "function f(x){return a(),b(),x?1:(c(),2)}"));
+    CHECK(prints("a.js", "function f(x) { if (!x) return; g(); if (h(), x > 1) throw 1; throw 2; }", m,
+                 "function f(x){if(!x)return;throw g(),h(),x>1?1:2}"));
+    CHECK(prints("a.js", "function f(x) { if (x) return 1; else g(); if (a) return; if (b) return; h(); }", m,
+                 "function f(x){if(x)return 1;if(g(),a||b)return;h()}"));
+    CHECK(prints("a.js", "a(); switch (b) { case 1: c(); } var i = 0; for (; i < 2; i++) d(); e(); for (;;) break;", m,
+                 "switch(a(),b){case 1:c()}for(var i=0;i<2;i++)d();for(e();;)break"));
+    /* an `in` stays out of a for head; directives and declarations never merge */
+    CHECK(prints("a.js", "x = 'a' in o; for (;;) break; function f() { 'use strict'; a(); function g() {} b(); }", m,
+                 "x=\"a\"in o;for(;;)break;function f(){\"use strict\";a();function g(){}b()}"));
+    /* `in`/`of` take a space only where a word would glue; `while (true)` is `for (;;)` */
+    CHECK(prints("a.js", "for (const [a, b] of c) d(a in [b], 1 in {}, a instanceof b); while (true) f();", m,
+                 "for(let[a,b]of c)d(a in[b],1 in{},a instanceof b);for(;;)f()"));
+    /* a nested const nothing writes is a let; a written one, or a top-level one, stays */
+    CHECK(prints("a.js", "const t = 1; function f() { const a = 1, { b } = o; let c = a; const d = 2; d++; return a + b + c + d; }", m,
+                 "const t=1;function f(){let a=1,{b}=o,c=a;const d=2;return d++,a+b+c+d}"));
 }
 
 SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)
