@@ -165,6 +165,17 @@ SL_TEST(js_renamer_never_captures_an_outer_name)
                  "const a=1;function b(c){return a+c}b(2)"));
     CHECK(prints("a.mjs", "let x = 1; const o = { x }; const { x: y = x } = o; export { y };", MINIFY_WS | MINIFY_IDS,
                  "let a=1;const b={x:a};const{x:c=a}=b;export{c as y}"));
+    /* private names: per class, after the names of the classes around it
+     * (a nested class still reads them); the heritage is outside the
+     * class's own names; a getter/setter pair shares one; eval keeps them */
+    CHECK(prints("a.mjs",
+                 "class Q { #props; get #v() { return 1; } set #v(x) {} m(o) { return #props in o && this.#v; }"
+                 " n() { return class extends class { #props = 2; } { #own = this.#props; }; } } new Q();",
+                 MINIFY_WS | MINIFY_IDS,
+                 "class b{#a;get#b(){return 1}set#b(a){}m(a){return#a in a&&this.#b}"
+                 "n(){return class extends class{#c=2;}{#c=this.#a;}}}new b"));
+    CHECK(prints("a.mjs", "class Q { #props = 1; m() { return eval('this.#props'); } } new Q();", MINIFY_WS | MINIFY_IDS,
+                 "class Q{#props=1;m(){return eval(\"this.#props\")}}new Q"));
 }
 
 SL_TEST(js_syntax_error_names_file_line_and_column_with_caret)

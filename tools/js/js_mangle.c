@@ -122,6 +122,96 @@ static int by_count(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* ---- private names ----------------------------------------------------------
+ * `#name` is visible only inside the class body that declares it (and
+ * classes nested there), so each class's private names are renamed on
+ * their own: #a, #b, ... numbered after the names of the classes around
+ * it, which a nested class may still read.  The heritage (`extends`) and
+ * decorators are outside the class's own names, as in the spec. */
+
+typedef struct priv_frame {
+    const char **from, **to;
+    size_t n;
+} priv_frame;
+
+typedef struct priv_walker {
+    js_arena *a;
+    priv_frame *v;
+    size_t n, cap;
+    uint32_t used; /* names handed out by the frames open now */
+} priv_walker;
+
+static void priv_walk(js_node *n, void *ctx);
+
+static void priv_class(priv_walker *w, js_node *n)
+{
+    if (n->a)
+        priv_walk(n->a, w);
+    if (n->b)
+        priv_walk(n->b, w);
+    if (n->c)
+        priv_walk(n->c, w);
+    if (w->n == w->cap)
+        w->v = realloc(w->v, (w->cap = w->cap ? w->cap * 2 : 8) * sizeof *w->v);
+    priv_frame *f = &w->v[w->n++];
+    memset(f, 0, sizeof *f);
+    f->from = malloc((n->n + 1) * sizeof *f->from);
+    f->to = malloc((n->n + 1) * sizeof *f->to);
+    uint32_t base = w->used;
+    for (uint32_t i = 0; i < n->n; i++) {
+        const js_node *m = n->list[i];
+        if (!m || m->kind != N_PROPERTY || !m->a || m->a->kind != N_PRIVATE)
+            continue;
+        size_t k = 0;
+        while (k < f->n && strcmp(f->from[k], m->a->s))
+            k++;
+        if (k < f->n)
+            continue; /* a getter and setter pair share one name */
+        char buf[16];
+        sl__js_mangle_name(w->used++, buf, sizeof buf);
+        f->from[f->n] = m->a->s;
+        f->to[f->n++] = sl__js_printf(w->a, "#%s", buf);
+    }
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->list[i])
+            priv_walk(n->list[i], w);
+    w->used = base;
+    f = &w->v[--w->n]; /* the walk may have moved the stack */
+    free(f->from);
+    free(f->to);
+}
+
+static void priv_walk(js_node *n, void *ctx)
+{
+    priv_walker *w = ctx;
+    if (n->kind == N_CLASS || n->kind == N_CLASS_DECL) {
+        priv_class(w, n);
+        return;
+    }
+    if (n->kind == N_PRIVATE) {
+        for (size_t i = w->n; i-- > 0;)
+            for (size_t k = 0; k < w->v[i].n; k++)
+                if (!strcmp(w->v[i].from[k], n->s)) {
+                    n->s = w->v[i].to[k];
+                    return;
+                }
+        return;
+    }
+    if (n->kind == N_MEMBER && n->c && n->c->kind == N_PRIVATE)
+        priv_walk(n->c, w); /* `o.#x`: the name is not a child slot */
+    sl__js_each_child(n, priv_walk, ctx);
+}
+
+/* Renames every class's private names (not where a direct eval could name them). */
+static void mangle_private(js_ast *ast)
+{
+    if (ast->uses_eval || !ast->program)
+        return;
+    priv_walker w = {.a = ast->arena};
+    priv_walk(ast->program, &w);
+    free(w.v);
+}
+
 void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
 {
     uint32_t nsc = ast->nscopes, nsy = ast->nsyms;
@@ -183,6 +273,7 @@ void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
     free(reserved.v);
     free(sym_slot);
     free(next);
+    mangle_private(ast);
 }
 
 /* ---- a program in pieces ---------------------------------------------------- */
@@ -405,6 +496,7 @@ void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o
             }
         }
         free(sym_slot[p]);
+        mangle_private(ast);
     }
     free(slot_name);
     free(claims);

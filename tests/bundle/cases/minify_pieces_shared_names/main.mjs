@@ -2,6 +2,7 @@
 import { run } from './use.mjs';
 import { total, stats } from './lib.mjs';
 import { runStmts } from './stmts.mjs';
+import { runPrivates } from './privates.mjs';
 const table = 'main table';
 function twice(f) {
   const first = f(2), second = f(3);
@@ -9,3 +10,4 @@ function twice(f) {
 }
 console.log(twice(run));
 console.log(runStmts());
+console.log(runPrivates());
