@@ -1403,15 +1403,8 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     shake(&c);
     if (o->format != FMT_ESM)
         for (size_t i = 0; i < n; i++)
-            if (L->reached[i] && L->kind[i] == MK_ESM && (g->mods[i]->flags & MF_TLA)) {
-                const char *osrc;
-                size_t olen;
-                uint32_t line, col, at = sl__module_orig_pos(g->mods[i], g->mods[i]->tla_pos, &osrc, &olen);
-                sl__js_line_col(osrc, olen, at, &line, &col);
-                char where[32];
-                snprintf(where, sizeof where, ":%u:%u", line, col);
-                fail(&c, "%s%s: top-level await needs --format esm", g->mods[i]->path, where);
-            }
+            if (L->reached[i] && L->kind[i] == MK_ESM && (g->mods[i]->flags & MF_TLA))
+                fail(&c, "%s: top-level await needs --format esm%s", where_at(&c, g->mods[i], g->mods[i]->tla_pos), "");
     /* CJS modules required by closures defined later still need names:
      * require_of() appended them to cjs_order as they were found. */
     for (size_t i = 0; i < L->ncjs; i++)
