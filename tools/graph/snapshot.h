@@ -73,9 +73,9 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const struct 
  * maps; files[].path; nfiles, nreal), k the resolver's leftovers, the
  * mounts, and per file whether a warning names it. */
 typedef struct gr_snap {
-    void *base;   /* the file, mapped (or a copy) */
+    void *base;   /* the file, read (gr_xbig) or a copy (malloc) */
     size_t len;
-    int mapped;
+    int mapped;   /* base is gr_xbig's */
     void *raw;    /* its body, decompressed: every array below points here */
     size_t raw_len;
     struct gr_graph *g;
