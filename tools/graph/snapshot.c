@@ -341,6 +341,7 @@ static void *unz_run(void *arg)
     unz *u = arg;
     for (size_t i; (i = atomic_fetch_add(&u->next, 1)) < u->n;) {
         size_t want = i + 1 < u->n ? FRAME : u->raw_len - i * FRAME;
+        gr_xbig_populate(u->raw + i * FRAME, want);
         int got = LZ4_decompress_safe((const char *)u->src[i], (char *)u->raw + i * FRAME, (int)u->src_len[i], (int)want);
         if (got < 0 || (size_t)got != want)
             atomic_store(&u->bad, 1);
@@ -501,8 +502,9 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     XXH128_canonicalFromHash(&c, XXH3_128bits(p + HEADER, body));
     if (memcmp(c.digest, p + 88, 16))
         return refuse(s, why, whylen, "fails its checksum");
-    /* its pages made in one go rather than one fault at a time as LZ4
-     * writes them */
+    /* in huge pages, each block's made (populated) by the thread that
+     * decompresses into it, just before: not one fault at a time as LZ4
+     * writes them, nor all at once under the mmap lock (gr_xbig) */
     s->raw_len = raw ? raw : 1;
     s->raw = gr_xbig(s->raw_len);
     if (!s->raw || decompress(s->raw, raw, p + HEADER, body))

@@ -75,8 +75,13 @@ char *gr_xstrdup(const char *s)
  * faulted in by MAP_POPULATE and 8-16 ms in 2 MiB pages the kernel
  * made before the first touch (load 13).  So a large block that is
  * written whole at once (a snapshot's body, decompressed) is mapped at a
- * 2 MiB boundary, asked for transparent huge pages, and populated in the
- * kernel; where either is refused it still works, in small pages. */
+ * 2 MiB boundary and asked for transparent huge pages; where they are
+ * refused it still works, in small pages.  gr_xbig_populate makes a
+ * part's pages before it is written, in the kernel: one call per part
+ * rather than one for the block, since populating holds the process's
+ * mmap lock, which every other thread's mmap or munmap (a large malloc or
+ * free) then waits for - threads each populating their own part also
+ * share the zeroing. */
 void *gr_xbig(size_t n)
 {
     const size_t huge = (size_t)2 << 20, page = 4096;
@@ -92,8 +97,13 @@ void *gr_xbig(size_t n)
     if (q + huge > p)
         munmap(p + n, (size_t)(q + huge - p));
     madvise(p, n, MADV_HUGEPAGE);
-    madvise(p, n, MADV_POPULATE_WRITE);
     return p;
+}
+
+void gr_xbig_populate(void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+    madvise((void *)a, (uintptr_t)p + n - a, MADV_POPULATE_WRITE);
 }
 
 void gr_xbig_free(void *p, size_t n)
