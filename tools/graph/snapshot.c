@@ -1,11 +1,11 @@
 /*
  * snapshot.c - writing a full run's resolved tables to one file and
- * mapping them back, checked, as a read-only graph (see snapshot.h and
+ * reading them back, checked, as a read-only graph (see snapshot.h and
  * docs/formats/graph-snapshot.md).
  *
  * The file is a 128-byte header and a body of arrays, each padded to 8
- * bytes, in a fixed order; the reader takes each array where it lies in
- * the mapping (no copy) once the checksum matches and every value that
+ * bytes, in a fixed order, in LZ4 blocks; the reader takes each array
+ * where it lies in the decompressed body (no copy) once the checksum matches and every value that
  * the resolver follows has been checked: ids in range, parents before
  * their children, chains pointing forward, a free slot in every hash
  * table (so that every probe ends), imports all resolved.
@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -32,7 +31,7 @@
 
 #define MAGIC "SLGSNAP\0"
 enum { VERSION = 3, HEADER = 128, NMAPS = 9 };
-/* The body is compressed in frames of FRAME bytes (the last one what is
+/* The body is compressed in blocks of FRAME bytes (the last one what is
  * left), so that a reader decompresses them on every CPU at once. */
 #define FRAME ((size_t)4 << 20)
 #define MAX_SNAP ((uint64_t)4 << 30)

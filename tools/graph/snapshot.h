@@ -9,7 +9,7 @@
  * differ, and a call is resolved by lookups that read those tables and
  * nothing else.  So the tables are written once, after a full run, in
  * the layout the resolver reads them in (node array, string table, hash
- * maps, the lookup memo), and a later run maps the file and reads them
+ * maps, the lookup memo), and a later run decompresses the file and reads them
  * in place.  What a call run against the snapshot answers is what a full
  * run would answer as long as no lookup depended on the order lookups
  * were made in (a glob cycle, a search cut at its depth limit): a full
