@@ -679,6 +679,19 @@ void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
     return o;
 }
 
+void gr_snap_seal(void *p, size_t n)
+{
+    if (n < HEADER)
+        return;
+    uint8_t *o = p;
+    uint64_t body = n - HEADER;
+    build_tag(o + 64);
+    memcpy(o + 80, &body, 8);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(o + HEADER, body));
+    memcpy(o + 88, c.digest, 16);
+}
+
 const char *gr_snap_file_path(const gr_snap *s, uint32_t i)
 {
     return s->paths + s->path_off[i];

@@ -100,8 +100,11 @@ const char *gr_snap_file_path(const gr_snap *s, uint32_t i);
 /* A snapshot file made of a header and an uncompressed body p[128..n):
  * the body compressed, the header made to claim this build, the sizes
  * and checksum made to match (malloc'd; NULL when n < 128).  The fuzzer
- * mutates raw bodies; without this it would test only zstd and the
- * checksum. */
+ * mutates raw bodies; without this it would test only LZ4 and the
+ * checksum.  gr_snap_seal makes a file's header claim this build and its
+ * body size and checksum match the body as it is (blocks and sizes as
+ * given), so that mutations reach the blocks' sizes and LZ4. */
 void *gr_snap_pack(const void *p, size_t n, size_t *out_n);
+void gr_snap_seal(void *p, size_t n);
 
 #endif
