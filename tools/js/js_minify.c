@@ -14,6 +14,8 @@
  */
 #include "js_minify.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +173,8 @@ static js_node *body(minifier *M, js_node *s)
     return s;
 }
 
+static js_node *cond(minifier *M, js_node *e);
+
 static js_node *negated(minifier *M, js_node *e, int *was_not)
 {
     (void)M;
@@ -199,6 +203,7 @@ static js_node *if_statement(minifier *M, js_node *s)
             e->a = test; /* if (!c) a; else b;  ->  c ? b : a */
             e->b = not ? no : yes;
             e->c = not ? yes : no;
+            e = cond(M, e);
         } else {
             int not;
             js_node *test = negated(M, s->a, &not);
@@ -496,9 +501,13 @@ static int is_typeof(const js_node *e)
     return e->kind == N_UNARY && e->op == JU_TYPEOF;
 }
 
+static int fold_numbers(minifier *M, js_node *n);
+
 static void binary(minifier *M, js_node *n)
 {
     children(M, n);
+    if (fold_numbers(M, n))
+        return;
     if (n->op != JB_STRICT_EQ && n->op != JB_STRICT_NE && n->op != JB_LOOSE_EQ && n->op != JB_LOOSE_NE)
         return;
     js_node *t = is_typeof(n->a) ? n->a : is_typeof(n->b) ? n->b : NULL;
@@ -526,6 +535,304 @@ static int always_true(const js_node *e)
     if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM)
         return e->a->num == 0;
     return e->kind == N_NUM && e->num != 0 && e->num == e->num;
+}
+
+/* ---- expressions: esbuild's MangleIfExpr and its constant folding ---- */
+
+/* A name the file declares that no `with` or direct eval can see: reading
+ * it runs nothing (esbuild's "bound identifier" test; like esbuild, a read
+ * in the temporal dead zone is not modelled). */
+static int bound_ident(minifier *M, const js_node *e)
+{
+    if (e->kind != N_IDENT)
+        return 0;
+    uint32_t k = sym_id(M, e);
+    return k != JS_NONE && M->ast->syms[k].kind != SK_UNBOUND && !(M->ast->syms[k].flags & SF_NO_RENAME);
+}
+
+/* Evaluating e runs no code and throws nothing (esbuild's ExprCanBeRemovedIfUnused, its simple cases). */
+static int removable(minifier *M, const js_node *e)
+{
+    switch (e->kind) {
+    case N_NUM: case N_STR: case N_NULL: case N_BOOL: case N_BIGINT: case N_THIS: case N_FUNCTION: case N_ARROW:
+        return 1;
+    case N_IDENT:
+        return bound_ident(M, e);
+    case N_UNARY:
+        return (e->op == JU_NOT || e->op == JU_VOID) && (e->a->kind == N_NUM || e->a->kind == N_STR);
+    default:
+        return 0;
+    }
+}
+
+static int same(minifier *M, const js_node *a, const js_node *b);
+
+static int same_list(minifier *M, const js_node *a, const js_node *b, uint32_t from)
+{
+    if (a->n != b->n)
+        return 0;
+    for (uint32_t i = from; i < a->n; i++)
+        if (!same(M, a->list[i], b->list[i]))
+            return 0;
+    return 1;
+}
+
+/* Two expressions that evaluate alike (esbuild's ValuesLookTheSame). */
+static int same(minifier *M, const js_node *a, const js_node *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    switch (a->kind) {
+    case N_IDENT: {
+        uint32_t x = sym_id(M, a), y = sym_id(M, b);
+        return x != JS_NONE ? x == y : y == JS_NONE && !strcmp(a->s, b->s);
+    }
+    case N_NUM: /* NaN is not itself; 0 and -0 differ */
+        return a->num == b->num && signbit(a->num) == signbit(b->num);
+    case N_STR:
+        return a->n == b->n && !memcmp(a->s, b->s, a->n);
+    case N_NULL: case N_THIS:
+        return 1;
+    case N_BOOL:
+        return a->op == b->op;
+    case N_MEMBER:
+        return a->flags == b->flags && a->c->kind == b->c->kind && !strcmp(a->c->s, b->c->s) && same(M, a->a, b->a);
+    case N_INDEX:
+        return a->flags == b->flags && same(M, a->a, b->a) && same(M, a->b, b->b);
+    case N_UNARY:
+        return a->op == b->op && same(M, a->a, b->a);
+    case N_BINARY:
+        return a->op == b->op && same(M, a->a, b->a) && same(M, a->b, b->b);
+    case N_COND:
+        return same(M, a->a, b->a) && same(M, a->b, b->b) && same(M, a->c, b->c);
+    case N_CALL:
+        return a->flags == b->flags && same(M, a->a, b->a) && same_list(M, a, b, 0);
+    default:
+        return 0;
+    }
+}
+
+static int is_void0(const js_node *e)
+{
+    return e->kind == N_UNARY && e->op == JU_VOID && e->a->kind == N_NUM;
+}
+
+static int is_chain(const js_node *e)
+{
+    return (e->kind == N_MEMBER || e->kind == N_INDEX || e->kind == N_CALL) && (e->flags & (JF_OPT_START | JF_OPT_CONT));
+}
+
+/* Does the chain of member accesses and calls e start at an expression
+ * that looks like check, without crossing a parenthesized optional chain
+ * (`(a.b?.c).d`: making `.d` part of the chain would stop it throwing)? */
+static int chain_starts_with(minifier *M, const js_node *check, const js_node *e)
+{
+    for (;;) {
+        if (e->kind != N_MEMBER && e->kind != N_INDEX && e->kind != N_CALL)
+            return 0;
+        if (same(M, check, e->a))
+            return 1;
+        if (!(e->flags & (JF_OPT_START | JF_OPT_CONT)) && is_chain(e->a))
+            return 0;
+        e = e->a;
+    }
+}
+
+/* a == null ? void 0 : a.b.c(d)  ->  a?.b.c(d): `?.` at the access of a, the
+ * rest continue the chain (esbuild's TryToInsertOptionalChain). */
+static void insert_chain(minifier *M, const js_node *check, js_node *e)
+{
+    for (;; e = e->a) {
+        if (same(M, check, e->a)) {
+            e->flags = (uint16_t)((e->flags & ~JF_OPT_CONT) | JF_OPT_START);
+            return;
+        }
+        if (!(e->flags & (JF_OPT_START | JF_OPT_CONT)))
+            e->flags |= JF_OPT_CONT;
+    }
+}
+
+static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
+{
+    js_node *e = mk(M, N_BINARY, a->pos);
+    e->op = (uint8_t)op;
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+/*
+ * c ? a : b, shorter where that evaluates the same things in the same
+ * order; esbuild's MangleIfExpr rules, in its order.  Returns the
+ * replacement (e itself when nothing applies).
+ */
+static js_node *cond(minifier *M, js_node *e)
+{
+    js_node *before;
+    js_node *test = seq_last(M, e->a, &before); /* (a, b) ? c : d  ->  a, b ? c : d */
+    if (before) {
+        e->a = test;
+        return join(M, before, cond(M, e));
+    }
+    if (test->kind == N_UNARY && test->op == JU_NOT) { /* !a ? b : c  ->  a ? c : b */
+        js_node *t = e->b;
+        e->a = test = test->a;
+        e->b = e->c;
+        e->c = t;
+    }
+    js_node *yes = e->b, *no = e->c;
+    if (same(M, yes, no)) /* a ? b : b  ->  a, b (b when a runs nothing) */
+        return removable(M, test) ? yes : join(M, test, yes);
+    if (test->kind == N_IDENT && same(M, test, yes)) /* a ? a : b  ->  a || b */
+        return binop(M, JB_OR, test, no);
+    if (test->kind == N_IDENT && same(M, test, no)) /* a ? b : a  ->  a && b */
+        return binop(M, JB_AND, test, yes);
+    if (yes->kind == N_COND && same(M, yes->c, no)) { /* a ? b ? c : d : d  ->  a && b ? c : d */
+        e->a = binop(M, JB_AND, test, yes->a);
+        e->b = yes->b;
+        return e;
+    }
+    if (no->kind == N_COND && same(M, yes, no->b)) { /* a ? b : c ? b : d  ->  a || c ? b : d */
+        e->a = binop(M, JB_OR, test, no->a);
+        e->c = no->c;
+        return e;
+    }
+    /* a ? b(c, d) : b(e, d)  ->  b(a ? c : e, d): the test moves after the
+     * callee, so both must run nothing */
+    if (yes->kind == N_CALL && no->kind == N_CALL && yes->n && yes->flags == no->flags && same(M, yes->a, no->a) &&
+        removable(M, test) && removable(M, yes->a) && same_list(M, yes, no, 1) &&
+        (yes->list[0]->kind == N_SPREAD) == (no->list[0]->kind == N_SPREAD)) {
+        int spread = yes->list[0]->kind == N_SPREAD;
+        js_node *c = mk(M, N_COND, e->pos);
+        c->a = test;
+        c->b = spread ? yes->list[0]->a : yes->list[0];
+        c->c = spread ? no->list[0]->a : no->list[0];
+        js_node *arg = cond(M, c);
+        if (spread) {
+            js_node *sp = mk(M, N_SPREAD, yes->list[0]->pos);
+            sp->a = arg;
+            arg = sp;
+        }
+        yes->list = sl__js_list_copy(M->a, yes->list, yes->n);
+        yes->list[0] = arg;
+        return yes;
+    }
+    /* a == null ? b : a  ->  a ?? b;  a == null ? void 0 : a.b  ->  a?.b */
+    if (test->kind == N_BINARY && (test->op == JB_LOOSE_EQ || test->op == JB_LOOSE_NE) &&
+        (test->a->kind == N_NULL || test->b->kind == N_NULL)) {
+        js_node *check = test->b->kind == N_NULL ? test->a : test->b;
+        js_node *if_null = test->op == JB_LOOSE_EQ ? yes : no, *if_not = test->op == JB_LOOSE_EQ ? no : yes;
+        if (removable(M, check)) {
+            if (same(M, check, if_not))
+                return binop(M, JB_NULLISH, check, if_null);
+            if (is_void0(if_null) && chain_starts_with(M, check, if_not)) {
+                insert_chain(M, check, if_not);
+                return if_not;
+            }
+        }
+    }
+    return e;
+}
+
+/* ToUint32 of a number, as JavaScript's bitwise operators read it. */
+static uint32_t to_uint32(double v)
+{
+    if (!isfinite(v))
+        return 0;
+    double m = fmod(trunc(v), 4294967296.0);
+    return (uint32_t)(m < 0 ? m + 4294967296.0 : m);
+}
+
+static int num_value(const js_node *e, double *v)
+{
+    if (e->kind == N_NUM) {
+        *v = e->num;
+        return 1;
+    }
+    if (e->kind == N_UNARY && e->op == JU_NEG && e->a->kind == N_NUM) {
+        *v = -e->a->num;
+        return 1;
+    }
+    return 0;
+}
+
+static int small_int(double v, double limit)
+{
+    return v == trunc(v) && fabs(v) <= limit;
+}
+
+static int digits(double v)
+{
+    char b[32];
+    return snprintf(b, sizeof b, "%.0f", v);
+}
+
+/*
+ * 97 - 65  ->  32: the operators and sizes esbuild folds when minifying
+ * (ShouldFoldBinaryOperatorWhenMinifying), where the result prints no
+ * longer: comparisons, equality, & | ^ >>, + and - of integers up to
+ * 2^32, * of integers up to 255, << and >>> where the digits do not grow.
+ * n becomes the number (or a comparison's !0 / !1); 0 when not folded.
+ */
+static int fold_numbers(minifier *M, js_node *n)
+{
+    double x, y, r;
+    if (!num_value(n->a, &x) || !num_value(n->b, &y))
+        return 0;
+    int boolean = 0;
+    switch (n->op) {
+    case JB_ADD: case JB_SUB:
+        if (!small_int(x, 4294967295.0) || !small_int(y, 4294967295.0))
+            return 0;
+        r = n->op == JB_ADD ? x + y : x - y;
+        break;
+    case JB_MUL:
+        if (!small_int(x, 255) || !small_int(y, 255))
+            return 0;
+        r = x * y;
+        break;
+    case JB_BIT_AND: r = (int32_t)(to_uint32(x) & to_uint32(y)); break;
+    case JB_BIT_OR: r = (int32_t)(to_uint32(x) | to_uint32(y)); break;
+    case JB_BIT_XOR: r = (int32_t)(to_uint32(x) ^ to_uint32(y)); break;
+    case JB_SHR: r = (int32_t)to_uint32(x) >> (to_uint32(y) & 31); break;
+    case JB_SHL:
+        r = (int32_t)(to_uint32(x) << (to_uint32(y) & 31));
+        if (!small_int(x, 1e15) || !small_int(y, 1e15) || digits(r) > digits(x) + 2 + digits(y))
+            return 0;
+        break;
+    case JB_USHR:
+        r = to_uint32(x) >> (to_uint32(y) & 31);
+        if (!small_int(x, 1e15) || !small_int(y, 1e15) || digits(r) > digits(x) + 3 + digits(y))
+            return 0;
+        break;
+    case JB_LT: r = x < y; boolean = 1; break;
+    case JB_GT: r = x > y; boolean = 1; break;
+    case JB_LE: r = x <= y; boolean = 1; break;
+    case JB_GE: r = x >= y; boolean = 1; break;
+    case JB_LOOSE_EQ: case JB_STRICT_EQ: r = x == y; boolean = 1; break;
+    case JB_LOOSE_NE: case JB_STRICT_NE: r = x != y; boolean = 1; break;
+    default:
+        return 0;
+    }
+    uint32_t pos = n->pos;
+    memset(n, 0, sizeof *n);
+    n->pos = pos;
+    n->aux = JS_NONE;
+    if (boolean) { /* !0 / !1, as true and false print */
+        n->kind = N_UNARY;
+        n->op = JU_NOT;
+        n->a = mk(M, N_NUM, pos);
+        n->a->num = r ? 0 : 1;
+    } else if (signbit(r)) {
+        n->kind = N_UNARY;
+        n->op = JU_NEG;
+        n->a = mk(M, N_NUM, pos);
+        n->a->num = -r;
+    } else {
+        n->kind = N_NUM;
+        n->num = r;
+    }
+    return 1;
 }
 
 static void node(minifier *M, js_node *n)
@@ -564,6 +871,13 @@ static void node(minifier *M, js_node *n)
     case N_BINARY:
         binary(M, n);
         return;
+    case N_COND: {
+        children(M, n);
+        js_node *r = cond(M, n);
+        if (r != n)
+            *n = *r;
+        return;
+    }
     case N_PROGRAM:
         list(M, n, 0);
         return;
