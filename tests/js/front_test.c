@@ -489,8 +489,8 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     CHECK(prints("a.js", "function f(undefined) { return undefined; }", m, "function f(undefined){return undefined}"));
     CHECK(prints("a.js", "var a = 1; var b = 2; let c; let d; const e = () => { return {}; };", m, "var a=1,b=2;let c,d;const e=()=>({})"));
     /* a block that scopes a declaration keeps its braces */
-    CHECK(prints("a.js", "if (a) { let x = 1; f(x); } if (b) { const y = 2; } while (c) { g(); }", m,
-                 "if(a){let x=1;f(x)}if(b){let y=2}while(c)g()"));
+    CHECK(prints("a.js", "if (a) { let x = 1; f(x, x); } if (b) { const y = 2; } while (c) { g(); }", m,
+                 "if(a){let x=1;f(x,x)}if(b){let y=2}while(c)g()"));
     CHECK(prints("a.js", "function f() { if (a) return 1; else return 2; return; }", m, "function f(){return a?1:2}"));
     /* neighbours merge: expressions with commas, into return/throw/if/switch/for heads, if-returns into ?: */
     CHECK(prints("a.js", "function f(x) { a(); b(); if (x) return 1; c(); return 2; }", m,
@@ -510,6 +510,21 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     /* a nested const nothing writes is a let; a written one, or a top-level one, stays */
     CHECK(prints("a.js", "const t = 1; function f() { const a = 1, { b } = o; let c = a; const d = 2; d++; return a + b + c + d; }", m,
                  "const t=1;function f(){let a=1,{b}=o,c=a;const d=2;return d++,a+b+c+d}"));
+    /* c ? a : b as esbuild's MangleIfExpr; a global (g) may be a getter, so no ?. or ?? for it */
+    CHECK(prints("a.js", "function f(a, b) { return [a == null ? void 0 : a.b.c(1), a != null ? a : b, null == a ? undefined : a[0],"
+                         " g == null ? void 0 : g.x, a == null ? void 0 : (a.b?.c).d, !a ? 1 : 2, a ? b(1, 2) : b(3, 2), a ? a : b];"
+                         " }", m,
+                 "function f(a,b){return[a?.b.c(1),a??b,a?.[0],g==null?void 0:g.x,a==null?void 0:(a.b?.c).d,a?2:1,b(a?1:3,2),a||b]}"));
+    /* unused values reduced; the comma of (0, a.b)() stays; numbers folded as esbuild folds them */
+    CHECK(prints("a.js", "function f(a, k) { a != null && a.b(); k ? g() : void 0; k, g(); x = (0, o.m)(); y = [97 - 65, 1 | 2,"
+                         " 1 << 30, -1 >>> 0, 300 * 300, 1 < 2, 5 - 7]; }", m,
+                 "function f(a,k){a?.b(),k&&g(),g(),x=(0,o.m)(),y=[32,3,1<<30,-1>>>0,300*300,!0,-2]}"));
+    /* a let used once moves into the next statement where nothing before its use could see the move */
+    CHECK(prints("a.js", "function f(a) { let x = a.b; let y = x.c; return y; } function g(a) { let u = h(); return a + u; }"
+                         " function k(a) { let u = h(); return a && u; } function l(a) { let u = a.m; return u(); }"
+                         " function n(a) { let u = h(); return () => u; } function p(a) { const t = 1; return a + t; }", m,
+                 "function f(a){return a.b.c}function g(a){let u=h();return a+u}function k(a){let u=h();return a&&u}"
+                 "function l(a){let u=a.m;return u()}function n(a){let u=h();return()=>u}function p(a){return a+1}"));
 }
 
 SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)

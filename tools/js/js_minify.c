@@ -24,9 +24,12 @@ typedef struct minifier {
     js_arena *a;
     JS_VEC(js_node *) out;
     uint8_t *written; /* per symbol: assigned somewhere (a `const` that is stays one) */
+    uint32_t *refs;   /* per symbol: identifiers naming it, its declaration's included */
 } minifier;
 
 static void node(minifier *M, js_node *n);
+static js_node *void0(minifier *M, uint32_t pos);
+static int removable(minifier *M, const js_node *e);
 
 static js_node *mk(minifier *M, int kind, uint32_t pos)
 {
@@ -90,6 +93,11 @@ static void target(minifier *M, js_node *t)
 static void find_writes(js_node *n, void *Mv)
 {
     minifier *M = Mv;
+    if (n->kind == N_IDENT && M->refs) {
+        uint32_t k = sym_id(M, n);
+        if (k != JS_NONE)
+            M->refs[k]++;
+    }
     if (n->kind == N_ASSIGN || n->kind == N_UPDATE)
         target(M, n->a);
     else if ((n->kind == N_FOR_IN || n->kind == N_FOR_OF) && n->a && n->a->kind != N_VAR)
@@ -353,6 +361,204 @@ static int into_for(minifier *M, js_node *prev, js_node *s)
     return 0;
 }
 
+/* ---- single-use names: esbuild's substituteSingleUseSymbolInStmt ---- */
+
+enum { SUB_CONTINUE, SUB_DONE, SUB_FAIL };
+
+/* null, void 0, !0, a number, a string, a bigint: nothing to run and nothing anything can change */
+static int primitive(const js_node *e)
+{
+    switch (e->kind) {
+    case N_NULL: case N_NUM: case N_STR: case N_BOOL: case N_BIGINT:
+        return 1;
+    case N_UNARY:
+        return (e->op == JU_VOID || e->op == JU_NOT) && e->a->kind == N_NUM;
+    default:
+        return 0;
+    }
+}
+
+typedef struct substitution {
+    uint32_t sym;    /* the name used once */
+    js_node *value;  /* its initializer, evaluated where the name was */
+    int pure;        /* value runs nothing (may be evaluated later or not at all) */
+} substitution;
+
+static int substitute(minifier *M, js_node **slot, const substitution *S);
+
+/* Tries each slot in order; stops at the first that is not CONTINUE. */
+static int substitute_each(minifier *M, js_node **v, uint32_t n, const substitution *S)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        int st = substitute(M, &v[i], S);
+        if (st != SUB_CONTINUE)
+            return st;
+    }
+    return SUB_CONTINUE;
+}
+
+static int is_optional(const js_node *e)
+{
+    return (e->flags & (JF_OPT_START | JF_OPT_CONT)) != 0;
+}
+
+/* Walks *slot in evaluation order looking for the name; everything
+ * evaluated before it must be something the value can move past. */
+static int substitute_in(minifier *M, js_node *e, const substitution *S)
+{
+    int st;
+    switch (e->kind) {
+    case N_IDENT:
+        return -1;
+    case N_SPREAD: case N_AWAIT:
+        return substitute(M, &e->a, S);
+    case N_YIELD:
+        return e->a ? substitute(M, &e->a, S) : -1;
+    case N_IMPORT_CALL:
+        return substitute(M, &e->a, S);
+    case N_UNARY:
+        return e->op == JU_DELETE ? -1 : substitute(M, &e->a, S);
+    case N_MEMBER:
+        return substitute(M, &e->a, S);
+    case N_BINARY:
+        if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        /* the right side of && || ?? may not run: only a value that runs nothing goes there */
+        if ((e->op == JB_AND || e->op == JB_OR || e->op == JB_NULLISH) && !S->pure)
+            return -1;
+        return substitute(M, &e->b, S);
+    case N_ASSIGN:
+        /* never into the target; a target that runs code (o[f()] = x) may change the value */
+        if (!removable(M, e->a))
+            return SUB_FAIL;
+        if (e->op != JB_NONE && !S->pure) /* x += v reads x before v would run */
+            return SUB_FAIL;
+        return substitute(M, &e->b, S);
+    case N_COND: {
+        if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        if (!S->pure)
+            return -1;
+        int yes = substitute(M, &e->b, S);
+        if (yes == SUB_DONE)
+            return yes;
+        int no = substitute(M, &e->c, S);
+        if (no == SUB_DONE)
+            return no;
+        return yes != SUB_CONTINUE || no != SUB_CONTINUE ? SUB_FAIL : -1;
+    }
+    case N_INDEX:
+        if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        if (S->pure || !is_optional(e))
+            return substitute(M, &e->b, S);
+        return -1;
+    case N_CALL:
+        /* f() with f = a.b would lose `this` */
+        if (!((S->value->kind == N_MEMBER || S->value->kind == N_INDEX) && e->a->kind == N_IDENT &&
+              sym_id(M, e->a) == S->sym)) {
+            if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+                return st;
+            if (S->pure || !is_optional(e))
+                return substitute_each(M, e->list, e->n, S);
+        }
+        return -1;
+    case N_ARRAY: case N_SEQ:
+        return substitute_each(M, e->list, e->n, S);
+    case N_OBJECT:
+        for (uint32_t i = 0; i < e->n; i++) {
+            js_node *m = e->list[i];
+            if (m->kind == N_SPREAD) /* a spread runs getters */
+                return substitute(M, &m->a, S) == SUB_DONE ? SUB_DONE : SUB_FAIL;
+            if (m->kind != N_PROPERTY)
+                return SUB_FAIL;
+            if (m->flags & JF_COMPUTED)
+                return substitute(M, &m->a, S) == SUB_DONE ? SUB_DONE : SUB_FAIL;
+            if (m->b && (st = substitute(M, &m->b, S)) != SUB_CONTINUE)
+                return st;
+        }
+        return -1;
+    case N_TEMPLATE:
+        if (e->a && (st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        for (uint32_t i = 1; i < e->n; i += 2)
+            if ((st = substitute(M, &e->list[i], S)) != SUB_CONTINUE)
+                return st;
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+static int substitute(minifier *M, js_node **slot, const substitution *S)
+{
+    js_node *e = *slot;
+    if (e->kind == N_IDENT && sym_id(M, e) == S->sym) {
+        *slot = S->value;
+        return SUB_DONE;
+    }
+    int st = substitute_in(M, e, S);
+    if (st >= 0)
+        return st;
+    /* not here: the value may move past e if neither runs anything, or one is a constant */
+    if ((S->pure && removable(M, e)) || primitive(e) || primitive(S->value))
+        return SUB_CONTINUE;
+    return SUB_FAIL;
+}
+
+/* The expression of s a name may be substituted into (esbuild's list), or NULL. */
+static js_node **substitution_slot(js_node *s)
+{
+    switch (s->kind) {
+    case N_EXPR: case N_THROW: case N_IF: case N_SWITCH:
+        return &s->a;
+    case N_RETURN:
+        return s->a ? &s->a : NULL;
+    case N_VAR:
+        return s->n && s->list[0]->a->kind == N_IDENT && s->list[0]->b ? &s->list[0]->b : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * let x = f(); return x.y  ->  return f().y: a let/const of a nested scope
+ * whose name is used once, by the next statement, where nothing that runs
+ * before that use could see the difference (esbuild's rule: only the next
+ * statement, never into a function, never into an assignment target; past
+ * other code only if the value runs nothing or one side is a constant;
+ * never where eval or with can see the name).  Repeats while it works:
+ * let a = f(); let b = a.p; return b  ->  return f().p.
+ */
+static void substitute_single_use(minifier *M, size_t mark, js_node *s)
+{
+    js_node **slot = M->refs ? substitution_slot(s) : NULL;
+    while (slot && M->out.n > mark) {
+        js_node *prev = M->out.v[M->out.n - 1];
+        if (prev->kind != N_VAR || (prev->op != JV_LET && prev->op != JV_CONST) || (prev->flags & JF_EXPORT) || !prev->n)
+            return;
+        js_node *d = prev->list[prev->n - 1];
+        if (d->a->kind != N_IDENT)
+            return;
+        uint32_t k = sym_id(M, d->a);
+        if (k == JS_NONE || M->refs[k] != 2)
+            return;
+        const js_symbol *sy = &M->ast->syms[k];
+        if ((sy->flags & (SF_NO_RENAME | SF_EXPORTED)) || sy->ns_sym != JS_NONE || sy->scope >= M->ast->nscopes ||
+            M->ast->scopes[sy->scope].parent == JS_NONE || (M->ast->scopes[sy->scope].flags & SCF_EVAL))
+            return;
+        substitution S = {k, d->b ? d->b : void0(M, d->pos), 0};
+        S.pure = removable(M, S.value);
+        if (substitute(M, slot, &S) != SUB_DONE)
+            return;
+        M->refs[k] = 0;
+        if (prev->n == 1)
+            M->out.n--;
+        else
+            prev->n--;
+    }
+}
+
 /*
  * Appends a rewritten statement to the list being built, merged into the
  * one before it where that evaluates the same things in the same order:
@@ -363,6 +569,7 @@ static int into_for(minifier *M, js_node *prev, js_node *s)
  */
 static void push(minifier *M, size_t mark, js_node *s)
 {
+    substitute_single_use(M, mark, s);
     js_node *prev = top(M, mark);
     switch (s->kind) {
     case N_EMPTY:
@@ -734,6 +941,103 @@ static js_node *cond(minifier *M, js_node *e)
     return e;
 }
 
+/* (0, a.b)(), (0, eval)(x), typeof (0, x): the comma drops `this`, makes
+ * the eval indirect, reads x as an expression (a missing global throws),
+ * so such a last item keeps one item before it. */
+static int needs_comma(const js_node *e)
+{
+    return e->kind == N_MEMBER || e->kind == N_INDEX || e->kind == N_IDENT;
+}
+
+/*
+ * An expression whose value nothing reads (a statement's, or a comma's
+ * left side), reduced to what it does: NULL when that is nothing
+ * (esbuild's SimplifyUnusedExpr, its cases for literals, names, `?:`,
+ * `!`, `void`, `,`, `&&` and `||`): `a ? b() : void 0` -> `a && b()`,
+ * `a != null && a.b()` -> `a?.b()`.
+ */
+static js_node *unused(minifier *M, js_node *e)
+{
+    switch (e->kind) {
+    case N_NUM: case N_STR: case N_NULL: case N_BOOL: case N_BIGINT: case N_THIS: case N_FUNCTION: case N_ARROW:
+        return NULL;
+    case N_IDENT:
+        return bound_ident(M, e) ? NULL : e;
+    case N_UNARY:
+        return e->op == JU_NOT || e->op == JU_VOID ? unused(M, e->a) : e;
+    case N_COND: {
+        js_node *yes = unused(M, e->b), *no = unused(M, e->c);
+        if (!yes && !no)
+            return unused(M, e->a);
+        if (!yes)
+            return binop(M, JB_OR, e->a, no);
+        if (!no)
+            return binop(M, JB_AND, e->a, yes);
+        e->b = yes;
+        e->c = no;
+        return e;
+    }
+    case N_SEQ: {
+        uint32_t k = 0;
+        js_node **v = sl__js_alloc(M->a, e->n * sizeof *v);
+        for (uint32_t i = 0; i < e->n; i++) {
+            js_node *x = unused(M, e->list[i]);
+            if (x)
+                v[k++] = x;
+        }
+        if (k == 0)
+            return NULL;
+        if (k == 1)
+            return v[0];
+        e->list = v;
+        e->n = k;
+        return e;
+    }
+    case N_BINARY: {
+        if (e->op != JB_AND && e->op != JB_OR)
+            return e;
+        js_node *right = unused(M, e->b);
+        if (!right)
+            return unused(M, e->a);
+        e->b = right;
+        /* a != null && a.b()  ->  a?.b();  a == null || a.b()  ->  a?.b() */
+        js_node *t = e->a;
+        if (t->kind == N_BINARY && (t->op == (e->op == JB_AND ? JB_LOOSE_NE : JB_LOOSE_EQ)) &&
+            (t->a->kind == N_NULL || t->b->kind == N_NULL)) {
+            js_node *check = t->b->kind == N_NULL ? t->a : t->b;
+            if (bound_ident(M, check) && chain_starts_with(M, check, right)) {
+                insert_chain(M, check, right);
+                return right;
+            }
+        }
+        return e;
+    }
+    default:
+        return e;
+    }
+}
+
+/* The items of a comma sequence before its last are unused: each is reduced or dropped. */
+static js_node *sequence(minifier *M, js_node *e)
+{
+    uint32_t k = 0;
+    js_node **v = sl__js_alloc(M->a, e->n * sizeof *v);
+    for (uint32_t i = 0; i + 1 < e->n; i++) {
+        js_node *x = unused(M, e->list[i]);
+        if (x)
+            v[k++] = x;
+    }
+    js_node *last = e->list[e->n - 1];
+    if (k == 0 && needs_comma(last))
+        v[k++] = e->list[0];
+    if (k == 0)
+        return last;
+    v[k++] = last;
+    e->list = v;
+    e->n = k;
+    return e;
+}
+
 /* ToUint32 of a number, as JavaScript's bitwise operators read it. */
 static uint32_t to_uint32(double v)
 {
@@ -871,6 +1175,18 @@ static void node(minifier *M, js_node *n)
     case N_BINARY:
         binary(M, n);
         return;
+    case N_SEQ: {
+        children(M, n);
+        js_node *r = sequence(M, n);
+        if (r != n)
+            *n = *r;
+        return;
+    }
+    case N_EXPR:
+        node(M, n->a);
+        if (!(n->a = unused(M, n->a)))
+            n->kind = N_EMPTY;
+        return;
     case N_COND: {
         children(M, n);
         js_node *r = cond(M, n);
@@ -985,10 +1301,16 @@ void sl__js_minify_syntax(js_ast *ast)
     M.out.n = 0;
     if (ast->syms && ast->nsyms) {
         M.written = calloc(ast->nsyms, 1);
-        if (M.written)
+        M.refs = calloc(ast->nsyms, sizeof *M.refs);
+        if (M.written && M.refs)
             find_writes(ast->program, &M);
+        else {
+            free(M.refs);
+            M.refs = NULL;
+        }
     }
     node(&M, ast->program);
     free(M.written);
+    free(M.refs);
     free(M.out.v);
 }
