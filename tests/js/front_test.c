@@ -525,6 +525,10 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
                          " function n(a) { let u = h(); return () => u; } function p(a) { const t = 1; return a + t; }", m,
                  "function f(a){return a.b.c}function g(a){let u=h();return a+u}function k(a){let u=h();return a&&u}"
                  "function l(a){let u=a.m;return u()}function n(a){let u=h();return()=>u}function p(a){return a+1}"));
+    /* jumps alike merge their tests; nested ifs join with &&; ?: of booleans is ! or !!; case"a" */
+    CHECK(prints("a.js", "function f(a, b, c) { if (a) return true; if (b) return true; if (a) if (b) g(); if (a) if (b) return 1;"
+                         " return c ? false : true; } function g(x) { switch (x) { case 'a': case 1: return x ? (h(), x) : x; } }", m,
+                 "function f(a,b,c){return a||b?!0:(a&&b&&g(),a&&b?1:!c)}function g(x){switch(x){case\"a\":case 1:return x&&(h(),x)}}"));
 }
 
 SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)

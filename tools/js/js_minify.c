@@ -30,6 +30,8 @@ typedef struct minifier {
 static void node(minifier *M, js_node *n);
 static js_node *void0(minifier *M, uint32_t pos);
 static int removable(minifier *M, const js_node *e);
+static int same(minifier *M, const js_node *a, const js_node *b);
+static js_node *binop(minifier *M, int op, js_node *a, js_node *b);
 
 static js_node *mk(minifier *M, int kind, uint32_t pos)
 {
@@ -201,6 +203,11 @@ static js_node *if_statement(minifier *M, js_node *s)
     s->b = body(M, s->b);
     if (s->c)
         s->c = body(M, s->c);
+    /* if (a) if (b) c  ->  if (a && b) c  (neither has an else) */
+    if (!s->c && s->b->kind == N_IF && !s->b->c) {
+        s->a = binop(M, JB_AND, s->a, s->b->a);
+        s->b = s->b->b;
+    }
     js_node *yes = as_expr(M, s->b), *no = s->c ? as_expr(M, s->c) : NULL;
     if (yes && (!s->c || no)) {
         js_node *e;
@@ -215,10 +222,7 @@ static js_node *if_statement(minifier *M, js_node *s)
         } else {
             int not;
             js_node *test = negated(M, s->a, &not);
-            e = mk(M, N_BINARY, s->pos);
-            e->op = not ? JB_OR : JB_AND;
-            e->a = test;
-            e->b = yes;
+            e = binop(M, not ? JB_OR : JB_AND, test, yes);
         }
         js_node *st = mk(M, N_EXPR, s->pos);
         st->a = e;
@@ -231,7 +235,7 @@ static js_node *if_statement(minifier *M, js_node *s)
         e->b = s->b->a;
         e->c = s->c->a;
         js_node *r = mk(M, N_RETURN, s->pos);
-        r->a = e;
+        r->a = cond(M, e);
         return r;
     }
     return s;
@@ -260,13 +264,16 @@ static int is_jump(const js_node *s)
     return s->kind == N_RETURN || s->kind == N_THROW || s->kind == N_BREAK || s->kind == N_CONTINUE;
 }
 
-/* Two jumps that go to the same place with nothing to evaluate: `return;`, `break l;`, `continue;`. */
-static int same_bare_jump(const js_node *a, const js_node *b)
+/* Two jumps that do the same (esbuild's jumpStmtsLookTheSame): `break l;`,
+ * `continue;`, or return/throw of values that look the same. */
+static int same_jump(minifier *M, const js_node *a, const js_node *b)
 {
     if (a->kind != b->kind)
         return 0;
     if (a->kind == N_RETURN)
-        return !a->a && !b->a;
+        return a->a ? b->a && same(M, a->a, b->a) : !b->a;
+    if (a->kind == N_THROW)
+        return same(M, a->a, b->a);
     if (a->kind == N_BREAK || a->kind == N_CONTINUE)
         return (!a->s && !b->s) || (a->s && b->s && !strcmp(a->s, b->s));
     return 0;
@@ -597,7 +604,7 @@ static void push(minifier *M, size_t mark, js_node *s)
             prev = top(M, mark);
         }
         if (s->kind == N_IF && is_jump(s->b)) {
-            if (prev && prev->kind == N_IF && !prev->c && same_bare_jump(prev->b, s->b)) {
+            if (prev && prev->kind == N_IF && !prev->c && same_jump(M, prev->b, s->b)) {
                 s->a = or_tests(M, prev->a, s->a);
                 M->out.n--;
             }
@@ -658,6 +665,7 @@ static int fold_last_jump(minifier *M, size_t mark)
         c->a = test;
         c->b = left;
         c->c = right;
+        c = cond(M, c);
         last->a = before ? join(M, before, c) : c;
     } else {
         return 0;
@@ -845,6 +853,14 @@ static int chain_starts_with(minifier *M, const js_node *check, const js_node *e
     }
 }
 
+/* !0 -> 1, !1 -> 0 (what true and false became), anything else -1 */
+static int is_bool(const js_node *e)
+{
+    if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM && (e->a->num == 0 || e->a->num == 1))
+        return e->a->num == 0;
+    return -1;
+}
+
 /* a == null ? void 0 : a.b.c(d)  ->  a?.b.c(d): `?.` at the access of a, the
  * rest continue the chain (esbuild's TryToInsertOptionalChain). */
 static void insert_chain(minifier *M, const js_node *check, js_node *e)
@@ -859,8 +875,18 @@ static void insert_chain(minifier *M, const js_node *check, js_node *e)
     }
 }
 
+/* a op b, as esbuild's JoinWithLeftAssociativeOp: (x, a) op b -> x, (a op b);
+ * for && and ||, a op (b op c) -> (a op b) op c, which needs no parentheses */
 static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
 {
+    js_node *before;
+    a = seq_last(M, a, &before);
+    if (before)
+        return join(M, before, binop(M, op, a, b));
+    while ((op == JB_AND || op == JB_OR) && b->kind == N_BINARY && b->op == op && !(b->flags & JF_PARENS)) {
+        a = binop(M, op, a, b->a);
+        b = b->b;
+    }
     js_node *e = mk(M, N_BINARY, a->pos);
     e->op = (uint8_t)op;
     e->a = a;
@@ -890,6 +916,18 @@ static js_node *cond(minifier *M, js_node *e)
     js_node *yes = e->b, *no = e->c;
     if (same(M, yes, no)) /* a ? b : b  ->  a, b (b when a runs nothing) */
         return removable(M, test) ? yes : join(M, test, yes);
+    if (is_bool(yes) >= 0 && is_bool(no) >= 0) { /* a ? !0 : !1  ->  !!a;  a ? !1 : !0  ->  !a */
+        js_node *not = mk(M, N_UNARY, e->pos);
+        not->op = JU_NOT;
+        not->a = test;
+        if (is_bool(yes)) {
+            js_node *nn = mk(M, N_UNARY, e->pos);
+            nn->op = JU_NOT;
+            nn->a = not;
+            not = nn;
+        }
+        return not;
+    }
     if (test->kind == N_IDENT && same(M, test, yes)) /* a ? a : b  ->  a || b */
         return binop(M, JB_OR, test, no);
     if (test->kind == N_IDENT && same(M, test, no)) /* a ? b : a  ->  a && b */
@@ -903,6 +941,24 @@ static js_node *cond(minifier *M, js_node *e)
         e->a = binop(M, JB_OR, test, no->a);
         e->c = no->c;
         return e;
+    }
+    if (no->kind == N_SEQ && no->n >= 2 && same(M, yes, no->list[no->n - 1])) { /* a ? c : (b, c)  ->  (a || b), c */
+        js_node *b;
+        js_node *c = seq_last(M, no, &b);
+        return join(M, binop(M, JB_OR, test, b), c);
+    }
+    if (yes->kind == N_SEQ && yes->n >= 2 && same(M, yes->list[yes->n - 1], no)) { /* a ? (b, c) : c  ->  (a && b), c */
+        js_node *b;
+        js_node *c = seq_last(M, yes, &b);
+        return join(M, binop(M, JB_AND, test, b), c);
+    }
+    if (yes->kind == N_BINARY && yes->op == JB_OR && same(M, yes->b, no)) { /* a ? b || c : c  ->  (a && b) || c */
+        yes->a = binop(M, JB_AND, test, yes->a);
+        return yes;
+    }
+    if (no->kind == N_BINARY && no->op == JB_AND && same(M, yes, no->b)) { /* a ? c : b && c  ->  (a || b) && c */
+        no->a = binop(M, JB_OR, test, no->a);
+        return no;
     }
     /* a ? b(c, d) : b(e, d)  ->  b(a ? c : e, d): the test moves after the
      * callee, so both must run nothing */

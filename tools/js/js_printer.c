@@ -1698,8 +1698,8 @@ static void stmt(printer *p, const js_node *s)
             semi_flush(p);
             print_indent(p);
             if (c->a) {
-                word(p, "case");
-                put(p, " ", 1);
+                word(p, "case"); /* minified, a space only where a word would glue: case"a", case!0 */
+                space(p);
                 expr(p, c->a, L_LOWEST, 0);
             } else {
                 word(p, "default");

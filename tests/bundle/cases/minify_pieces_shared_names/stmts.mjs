@@ -94,7 +94,16 @@ function conds(a, k) {
   k ? t('only-yes') : void 0;
   k ? void 0 : t('only-no');
   k, t('after-comma');
+  r.push(jumpsAlike(a, k), jumpsAlike(k, a));
   return r;
+}
+
+function jumpsAlike(a, b) {
+  if (a) return t('same');
+  if (b) return t('same');
+  if (a) if (b) t('nested');
+  switch (typeof a) { case 'object': return a ? (t('obj'), 'o') : 'null'; case 'number': return !a ? false : true; }
+  return b ? false : true;
 }
 
 // let/const used once move into the next statement (esbuild's single-use
