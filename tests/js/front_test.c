@@ -482,7 +482,7 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
 {
     int m = MINIFY_WS | MINIFY_SYNTAX;
     CHECK(prints("a.js", "function f() { if (a) { b(); } if (!c) d(); else { e(); f(); } if (g) return; h(); }", m,
-                 "function f(){if(a&&b(),c?(e(),f()):d(),g)return;h()}"));
+                 "function f(){a&&b(),c?(e(),f()):d(),g||h()}"));
     CHECK(prints("a.js", "x = [true, false, undefined, typeof y === 'undefined', typeof z !== 'string', o['k'], o['a-b']];", m,
                  "x=[!0,!1,void 0,typeof y>\"u\",typeof z!=\"string\",o.k,o[\"a-b\"]]"));
     /* a shadowing `undefined` is a variable, not the global */
@@ -498,7 +498,7 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     CHECK(prints("a.js", "function f(x) { if (!x) return; g(); if (h(), x > 1) throw 1; throw 2; }", m,
                  "function f(x){if(!x)return;throw g(),h(),x>1?1:2}"));
     CHECK(prints("a.js", "function f(x) { if (x) return 1; else g(); if (a) return; if (b) return; h(); }", m,
-                 "function f(x){if(x)return 1;if(g(),a||b)return;h()}"));
+                 "function f(x){if(x)return 1;g(),a||b||h()}"));
     CHECK(prints("a.js", "a(); switch (b) { case 1: c(); } var i = 0; for (; i < 2; i++) d(); e(); for (;;) break;", m,
                  "switch(a(),b){case 1:c()}for(var i=0;i<2;i++)d();for(e();;)break"));
     /* an `in` stays out of a for head; directives and declarations never merge */
@@ -529,6 +529,10 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     CHECK(prints("a.js", "function f(a, b, c) { if (a) return true; if (b) return true; if (a) if (b) g(); if (a) if (b) return 1;"
                          " return c ? false : true; } function g(x) { switch (x) { case 'a': case 1: return x ? (h(), x) : x; } }", m,
                  "function f(a,b,c){return a||b?!0:(a&&b&&g(),a&&b?1:!c)}function g(x){switch(x){case\"a\":case 1:return x&&(h(),x)}}"));
+    /* tests read for their truth; a bare return/continue before the rest of a body becomes its test */
+    CHECK(prints("a.js", "function f(a, b) { var e; if (!((e = a.x) == null ? void 0 : e.y)) g(); while (!(a == b)) h(); if (!!b && true) g(); }"
+                         " function k(a) { for (const x of a) { if (x) continue; g(x); continue; } if (!a) return; for (;;) g(); }", m,
+                 "function f(a,b){var e;(e=a.x)!=null&&e.y||g();while(a!=b)h();b&&g()}function k(a){for(let x of a)x||g(x);if(a)for(;;)g()}"));
 }
 
 SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)

@@ -25,6 +25,7 @@ typedef struct minifier {
     JS_VEC(js_node *) out;
     uint8_t *written; /* per symbol: assigned somewhere (a `const` that is stays one) */
     uint32_t *refs;   /* per symbol: identifiers naming it, its declaration's included */
+    int loop_body;    /* the next list() is the block of a loop's body */
 } minifier;
 
 static void node(minifier *M, js_node *n);
@@ -32,6 +33,9 @@ static js_node *void0(minifier *M, uint32_t pos);
 static int removable(minifier *M, const js_node *e);
 static int same(minifier *M, const js_node *a, const js_node *b);
 static js_node *binop(minifier *M, int op, js_node *a, js_node *b);
+static js_node *truth(minifier *M, js_node *e);
+static js_node *not_of(minifier *M, js_node *e);
+static js_node *negated(minifier *M, js_node *e, int *was_not);
 
 static js_node *mk(minifier *M, int kind, uint32_t pos)
 {
@@ -200,6 +204,7 @@ static js_node *negated(minifier *M, js_node *e, int *was_not)
 static js_node *if_statement(minifier *M, js_node *s)
 {
     node(M, s->a);
+    s->a = truth(M, s->a);
     s->b = body(M, s->b);
     if (s->c)
         s->c = body(M, s->c);
@@ -675,6 +680,36 @@ static int fold_last_jump(minifier *M, size_t mark)
     return 1;
 }
 
+/*
+ * if (a) return; b  ->  if (!a) b  (a || b when b is an expression) where
+ * b is the rest of a function body, and the same with `continue` in a
+ * loop body: esbuild's optimizeImplicitJump, here where the statements
+ * after the jump have merged into one that no block would rescope.
+ */
+static void implicit_jump(minifier *M, size_t fence, int fn_body, int loop_body)
+{
+    if (M->out.n - fence < 2)
+        return;
+    js_node *s = M->out.v[M->out.n - 2], *rest = M->out.v[M->out.n - 1];
+    if (s->kind != N_IF || s->c || block_scoped(rest))
+        return;
+    if (!(fn_body && s->b->kind == N_RETURN && !s->b->a) && !(loop_body && s->b->kind == N_CONTINUE && !s->b->s))
+        return;
+    js_node *r;
+    if (rest->kind == N_EXPR) {
+        int not;
+        js_node *test = negated(M, s->a, &not);
+        r = mk(M, N_EXPR, s->pos);
+        r->a = binop(M, not ? JB_AND : JB_OR, test, rest->a);
+    } else {
+        r = s;
+        s->a = truth(M, not_of(M, s->a));
+        s->b = rest;
+    }
+    M->out.v[M->out.n - 2] = r;
+    M->out.n--;
+}
+
 static int is_directive(const js_node *s)
 {
     return s->kind == N_DIRECTIVE || (s->kind == N_EXPR && s->a->kind == N_STR);
@@ -683,6 +718,8 @@ static int is_directive(const js_node *s)
 /* One statement list: statements rewritten, empty ones dropped, neighbours merged. */
 static void list(minifier *M, js_node *owner, int fn_body)
 {
+    int loop_body = M->loop_body;
+    M->loop_body = 0;
     size_t mark = M->out.n, fence = mark;
     uint32_t i = 0;
     /* A function body's directives (`"use strict"`) are string statements
@@ -698,12 +735,13 @@ static void list(minifier *M, js_node *owner, int fn_body)
             node(M, s);
         push(M, fence, s);
     }
-    /* `return;` as a function's last statement */
-    if (fn_body && M->out.n > fence) {
+    /* `return;` as a function's last statement, `continue;` as a loop body's */
+    if ((fn_body || loop_body) && M->out.n > fence) {
         js_node *last = M->out.v[M->out.n - 1];
-        if (last->kind == N_RETURN && !last->a)
+        if ((fn_body && last->kind == N_RETURN && !last->a) || (loop_body && last->kind == N_CONTINUE && !last->s))
             M->out.n--;
     }
+    implicit_jump(M, fence, fn_body, loop_body);
     while (fold_last_jump(M, fence))
         ;
     owner->n = (uint32_t)(M->out.n - mark);
@@ -861,6 +899,101 @@ static int is_bool(const js_node *e)
     return -1;
 }
 
+/* The truth of e when that is known and reading it runs nothing: 1, 0, or -1 (esbuild's ToBooleanWithSideEffects, its literal cases). */
+static int known_truth(const js_node *e)
+{
+    switch (e->kind) {
+    case N_NULL:
+        return 0;
+    case N_BOOL:
+        return e->op != 0;
+    case N_NUM:
+        return e->num != 0 && e->num == e->num;
+    case N_STR:
+        return e->n != 0;
+    case N_FUNCTION: case N_ARROW:
+        return 1;
+    case N_UNARY:
+        if (e->op == JU_VOID && e->a->kind == N_NUM)
+            return 0;
+        if (e->op == JU_NOT && e->a->kind == N_NUM)
+            return !(e->a->num != 0 && e->a->num == e->a->num);
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+/* !e, shorter where that is the same (esbuild's Not / MaybeSimplifyNot, its safe cases):
+ * !(a == b) -> a != b, !(x, a) -> x, !a, !!0 -> !1 */
+static js_node *not_of(minifier *M, js_node *e)
+{
+    js_node *before, *last = seq_last(M, e, &before);
+    if (before)
+        return join(M, before, not_of(M, last));
+    if (e->kind == N_BINARY) {
+        static const uint8_t flip[JB_COUNT] = {[JB_LOOSE_EQ] = JB_LOOSE_NE, [JB_LOOSE_NE] = JB_LOOSE_EQ,
+                                               [JB_STRICT_EQ] = JB_STRICT_NE, [JB_STRICT_NE] = JB_STRICT_EQ};
+        if (flip[e->op]) {
+            js_node *f = binop(M, flip[e->op], e->a, e->b);
+            return f;
+        }
+    }
+    if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM) { /* !!0 -> !1 */
+        js_node *n = mk(M, N_UNARY, e->pos);
+        n->op = JU_NOT;
+        n->a = mk(M, N_NUM, e->pos);
+        n->a->num = (e->a->num != 0 && e->a->num == e->a->num) ? 0 : 1;
+        return n;
+    }
+    js_node *n = mk(M, N_UNARY, e->pos);
+    n->op = JU_NOT;
+    n->a = e;
+    return n;
+}
+
+/*
+ * e where only its truth is read (an if/while/for test, the operand of !,
+ * the test of ?:, the left of an unused && or ||): esbuild's
+ * SimplifyBooleanExpr.  !!a -> a; a && !0 -> a; a || !1 -> a;
+ * a ? void 0 : b -> !a && b; a ? b : !1 -> a && b; and their mirrors.
+ */
+static js_node *truth(minifier *M, js_node *e)
+{
+    switch (e->kind) {
+    case N_UNARY:
+        if (e->op != JU_NOT)
+            return e;
+        if (e->a->kind == N_UNARY && e->a->op == JU_NOT)
+            return truth(M, e->a->a);
+        e->a = truth(M, e->a);
+        return e;
+    case N_BINARY: {
+        if (e->op != JB_AND && e->op != JB_OR)
+            return e;
+        e->a = truth(M, e->a);
+        e->b = truth(M, e->b);
+        int t = known_truth(e->b);
+        if (t == (e->op == JB_AND)) /* a && truthy, a || falsy: only a decides */
+            return e->a;
+        return e;
+    }
+    case N_COND: {
+        js_node *yes = truth(M, e->b), *no = truth(M, e->c);
+        int ty = known_truth(yes), tn = known_truth(no);
+        if (ty >= 0)
+            return ty ? binop(M, JB_OR, e->a, no) : binop(M, JB_AND, not_of(M, e->a), no);
+        if (tn >= 0)
+            return tn ? binop(M, JB_OR, not_of(M, e->a), yes) : binop(M, JB_AND, e->a, yes);
+        e->b = yes;
+        e->c = no;
+        return e;
+    }
+    default:
+        return e;
+    }
+}
+
 /* a == null ? void 0 : a.b.c(d)  ->  a?.b.c(d): `?.` at the access of a, the
  * rest continue the chain (esbuild's TryToInsertOptionalChain). */
 static void insert_chain(minifier *M, const js_node *check, js_node *e)
@@ -907,6 +1040,7 @@ static js_node *cond(minifier *M, js_node *e)
         e->a = test;
         return join(M, before, cond(M, e));
     }
+    e->a = test = truth(M, test);
     if (test->kind == N_UNARY && test->op == JU_NOT) { /* !a ? b : c  ->  a ? c : b */
         js_node *t = e->b;
         e->a = test = test->a;
@@ -1052,6 +1186,7 @@ static js_node *unused(minifier *M, js_node *e)
     case N_BINARY: {
         if (e->op != JB_AND && e->op != JB_OR)
             return e;
+        e->a = truth(M, e->a);
         js_node *right = unused(M, e->b);
         if (!right)
             return unused(M, e->a);
@@ -1231,6 +1366,13 @@ static void node(minifier *M, js_node *n)
     case N_BINARY:
         binary(M, n);
         return;
+    case N_UNARY:
+        children(M, n);
+        if (n->op == JU_NOT) { /* !(a == b) -> a != b; the operand is read for its truth */
+            js_node *r = not_of(M, truth(M, n->a));
+            *n = *r;
+        }
+        return;
     case N_SEQ: {
         children(M, n);
         js_node *r = sequence(M, n);
@@ -1290,14 +1432,21 @@ static void node(minifier *M, js_node *n)
     case N_FOR: case N_FOR_IN: case N_FOR_OF:
         if (n->a)
             node(M, n->a);
-        if (n->b)
+        if (n->b) {
             node(M, n->b);
+            if (n->kind == N_FOR)
+                n->b = truth(M, n->b);
+        }
         if (n->kind == N_FOR && n->d)
             node(M, n->d);
+        M->loop_body = n->c->kind == N_BLOCK;
         n->c = body(M, n->c);
         return;
     case N_WHILE: case N_WITH:
         node(M, n->a);
+        if (n->kind == N_WHILE)
+            n->a = truth(M, n->a);
+        M->loop_body = n->kind == N_WHILE && n->b->kind == N_BLOCK;
         n->b = body(M, n->b);
         if (n->kind == N_WHILE && always_true(n->a)) { /* while (!0) x  ->  for (;;) x */
             js_node *b = n->b;
@@ -1308,8 +1457,10 @@ static void node(minifier *M, js_node *n)
         }
         return;
     case N_DO_WHILE:
+        M->loop_body = n->a->kind == N_BLOCK;
         n->a = body(M, n->a);
         node(M, n->b);
+        n->b = truth(M, n->b);
         return;
     case N_LABEL:
         node(M, n->a);

@@ -94,7 +94,7 @@ function conds(a, k) {
   k ? t('only-yes') : void 0;
   k ? void 0 : t('only-no');
   k, t('after-comma');
-  r.push(jumpsAlike(a, k), jumpsAlike(k, a));
+  r.push(jumpsAlike(a, k), jumpsAlike(k, a), implicitJumps([1, 3, 2], a), implicitJumps([], k ? { flag: 1 } : null));
   return r;
 }
 
@@ -104,6 +104,17 @@ function jumpsAlike(a, b) {
   if (a) if (b) t('nested');
   switch (typeof a) { case 'object': return a ? (t('obj'), 'o') : 'null'; case 'number': return !a ? false : true; }
   return b ? false : true;
+}
+
+// tests read for their truth, a bare return or continue before the rest of a body
+function implicitJumps(list, o) {
+  var e;
+  for (const x of list) { if (x > 2) continue; t('keep ' + x); continue; }
+  let i = 0;
+  do { i++; if (i === 2) continue; t('do ' + i); } while (!(i >= 3));
+  if (!((e = o) == null ? void 0 : e.flag)) t('no flag');
+  if (!o) return 'none';
+  t('has o ' + !!o.flag);
 }
 
 // let/const used once move into the next statement (esbuild's single-use
