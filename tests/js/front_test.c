@@ -121,6 +121,8 @@ SL_TEST(js_optional_chains_keep_their_parentheses)
 {
     CHECK(prints("a.js", "x = (a?.b).c; y = (a?.b)(); z = a?.b.c(); w = a?.[0]?.(1);", MINIFY_WS,
                  "x=(a?.b).c;y=(a?.b)();z=a?.b.c();w=a?.[0]?.(1)"));
+    /* under new and as a tag too: new a?.b() and a?.b`t` are syntax errors */
+    CHECK(prints("a.js", "x = new (a?.b)(); y = (a?.b)`t`;", MINIFY_WS, "x=new(a?.b);y=(a?.b)`t`"));
 }
 
 SL_TEST(js_numbers_print_shortest_form)
