@@ -169,6 +169,24 @@ SL_TEST(md_raw_html_is_escaped_unless_unsafe)
     p = render(src, strlen(src), 0, 1); /* GFM: through the tag filter */
     CHECK(contains(p.html, "&lt;script>alert(1)&lt;/script>") && contains(p.html, "<b>x</b>"));
     sl__md_page_free(&p);
+    /* Raw HTML is parsed as HTML, then shown escaped, on both renderers:
+     * a comment's Markdown stays text, reference definitions after an
+     * HTML line still define, an HTML block runs to its blank line.
+     * md4c's no-HTML mode read all three as Markdown. */
+    const char *page = "a <!-- ![x](/t.png) --> b\n\n<!--\n**draft** [secret](/s)\n-->\n\n"
+                       "[![v][img]][url]\n\n<!-- x -->\n[img]: /i.svg\n[url]: /u\n\n"
+                       "<div>\n\n# h\n</div>\n* item\n";
+    for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++) {
+        sl__md_opts o = {.renderer = renderer};
+        char err[256];
+        CHECK(sl__md_render(page, strlen(page), &o, &p, err, sizeof err) == 0);
+        CHECK(contains(p.html, "<p>a &lt;!-- ![x](/t.png) --&gt; b</p>"));
+        CHECK(contains(p.html, "&lt;!--\n**draft** [secret](/s)\n--&gt;\n"));
+        CHECK(!contains(p.html, "<img src=\"/t.png\"") && !contains(p.html, "<strong>") && !contains(p.html, "/s\""));
+        CHECK(contains(p.html, "<a href=\"/u\"><img src=\"/i.svg\" alt=\"v\"") && !contains(p.html, "[img]:"));
+        CHECK(contains(p.html, "&lt;/div&gt;\n* item") && !contains(p.html, "<li>"));
+        sl__md_page_free(&p);
+    }
 }
 
 SL_TEST(md_raw_heading_tags_are_not_taken_for_headings)
