@@ -68,6 +68,12 @@ SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
     CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1 && p.warnings[0].line == 3);
     CHECK(contains(p.warnings[0].msg, "duplicated mapping key"));
     sl__md_page_free(&p);
+    p = render_s("---\na: !!null \"\"\nb: !!null\n---\n"); /* js-yaml 4.1.0 refuses the quoted one */
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1 && p.warnings[0].line == 2);
+    sl__md_page_free(&p);
+    p = render_s("---\nb: !!null\n---\n");
+    CHECK(json_is_object(p.frontmatter) && json_is_null(json_object_get(p.frontmatter, "b")) && !p.nwarnings);
+    sl__md_page_free(&p);
 }
 
 /* Nine aliases of nine aliases of ...: a few hundred bytes that stand for
