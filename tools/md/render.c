@@ -8,6 +8,9 @@
  * one chunk "</hN>\n", from string literals of its own; raw HTML passing
  * through unescaped is written from the page itself, so a chunk that
  * points into the page is never taken for md4c's markup (md4c_fix.c).
+ * In safe mode every such chunk is escaped on its way out: raw HTML is
+ * parsed as HTML (md4c's no-HTML flag would read it as Markdown) and shown
+ * as text (sl__md_html_escape).
  * Each id is spliced in when its heading closes, moving only the
  * heading's own text.
  */
@@ -354,8 +357,8 @@ static unsigned parser_flags(const sl__md_opts *o)
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml, .fix = {.src = s, .n = n},
-                      .page = p, .slugs = sl__md_slugs_new()};
+    render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html, .url_at = NO_URL,
+                      .xhtml = o->xhtml, .fix = {.src = s, .n = n}, .page = p, .slugs = sl__md_slugs_new()};
     int rc = -1;
     if (n > 0xFFFFFFF0u || !r.slugs)
         goto out; /* md4c sizes are 32-bit */

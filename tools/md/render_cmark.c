@@ -12,8 +12,9 @@
  * adjusted before cmark-gfm's HTML renderer runs, which then always runs
  * in its "unsafe" mode (it would otherwise drop raw HTML as a comment):
  *  - safe mode: raw HTML is shown escaped, as the md4c path writes it
- *    (an HTML block's lines in its place, inline HTML as text), and dangerous link and image URLs are emptied
- *    (safety.c's rule, the same as the md4c path);
+ *    (an HTML block's lines in its place, inline HTML as text), and
+ *    dangerous link and image URLs are emptied (safety.c's rule, the
+ *    same as the md4c path);
  *  - headings get their ids: each heading is rendered on its own, its
  *    text content read off that HTML as the md4c path reads it, and the
  *    heading replaced by an HTML block holding `<hN id="...">...</hN>`.
