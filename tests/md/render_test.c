@@ -68,6 +68,12 @@ SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
     CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1 && p.warnings[0].line == 3);
     CHECK(contains(p.warnings[0].msg, "duplicated mapping key"));
     sl__md_page_free(&p);
+    p = render_s("---\na: !!null \"\"\nb: !!null\n---\n"); /* js-yaml 4.1.0 refuses the quoted one */
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1 && p.warnings[0].line == 2);
+    sl__md_page_free(&p);
+    p = render_s("---\nb: !!null\n---\n");
+    CHECK(json_is_object(p.frontmatter) && json_is_null(json_object_get(p.frontmatter, "b")) && !p.nwarnings);
+    sl__md_page_free(&p);
 }
 
 /* Nine aliases of nine aliases of ...: a few hundred bytes that stand for
@@ -169,6 +175,24 @@ SL_TEST(md_raw_html_is_escaped_unless_unsafe)
     p = render(src, strlen(src), 0, 1); /* GFM: through the tag filter */
     CHECK(contains(p.html, "&lt;script>alert(1)&lt;/script>") && contains(p.html, "<b>x</b>"));
     sl__md_page_free(&p);
+    /* Raw HTML is parsed as HTML, then shown escaped, on both renderers:
+     * a comment's Markdown stays text, reference definitions after an
+     * HTML line still define, an HTML block runs to its blank line.
+     * md4c's no-HTML mode read all three as Markdown. */
+    const char *page = "a <!-- ![x](/t.png) --> b\n\n<!--\n**draft** [secret](/s)\n-->\n\n"
+                       "[![v][img]][url]\n\n<!-- x -->\n[img]: /i.svg\n[url]: /u\n\n"
+                       "<div>\n\n# h\n</div>\n* item\n";
+    for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++) {
+        sl__md_opts o = {.renderer = renderer};
+        char err[256];
+        CHECK(sl__md_render(page, strlen(page), &o, &p, err, sizeof err) == 0);
+        CHECK(contains(p.html, "<p>a &lt;!-- ![x](/t.png) --&gt; b</p>"));
+        CHECK(contains(p.html, "&lt;!--\n**draft** [secret](/s)\n--&gt;\n"));
+        CHECK(!contains(p.html, "<img src=\"/t.png\"") && !contains(p.html, "<strong>") && !contains(p.html, "/s\""));
+        CHECK(contains(p.html, "<a href=\"/u\"><img src=\"/i.svg\" alt=\"v\"") && !contains(p.html, "[img]:"));
+        CHECK(contains(p.html, "&lt;/div&gt;\n* item") && !contains(p.html, "<li>"));
+        sl__md_page_free(&p);
+    }
 }
 
 SL_TEST(md_raw_heading_tags_are_not_taken_for_headings)

@@ -38,6 +38,8 @@ static inline void sl__md_buf_put(sl__md_buf *b, const char *s, size_t n)
         sl__md_buf_put_slow(b, s, n);
 }
 void sl__md_buf_puts(sl__md_buf *b, const char *s);
+/* render.c: appends t[0, n) with `<>&"` escaped, as HTML text. */
+void sl__md_html_escape(sl__md_buf *out, const char *t, size_t n);
 void sl__md_buf_putc(sl__md_buf *b, char c);
 void sl__md_buf_free(sl__md_buf *b);
 
@@ -177,7 +179,8 @@ static inline int sl__md_fix_from_source(const sl__md_fix *f, const char *t)
 void sl__md_fix_free(sl__md_fix *f);
 /* 1 if a line of s[0..n) opens (or may open) an HTML block that md4c
  * 0.4.8 reads otherwise than CommonMark (`<h2`, `<header`, `<thead`,
- * `<prefix>`...): with raw HTML on, such a page goes to cmark-gfm. */
+ * `<prefix>`...): such a page goes to cmark-gfm (both modes: safe mode
+ * parses raw HTML too, then escapes it). */
 int sl__md_html_start_md4c_misreads(const char *s, size_t n);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */

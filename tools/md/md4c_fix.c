@@ -396,7 +396,15 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
         const char *k = p;
         while (k > s && k[-1] != '\n' && k[-1] && strchr(" \t>-*+.)0123456789", k[-1]))
             k--;
-        if ((k == s || k[-1] == '\n') && start_differs(s, n, (size_t)(p - s)))
+        if (!(k == s || k[-1] == '\n'))
+            continue;
+        /* md4c counts a tab before a tag as less than 4 columns: `\t<div>`
+         * opens an HTML block (or interrupts a paragraph) there, where it
+         * is indented code or a paragraph's continuation in CommonMark. */
+        if (p > k && memchr(k, '\t', (size_t)(p - k)) && p + 1 < s + n &&
+            ((lower(p[1]) >= 'a' && lower(p[1]) <= 'z') || p[1] == '/' || p[1] == '!' || p[1] == '?'))
+            return 1;
+        if (start_differs(s, n, (size_t)(p - s)))
             return 1;
     }
     return 0;

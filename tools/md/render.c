@@ -8,6 +8,9 @@
  * one chunk "</hN>\n", from string literals of its own; raw HTML passing
  * through unescaped is written from the page itself, so a chunk that
  * points into the page is never taken for md4c's markup (md4c_fix.c).
+ * In safe mode every such chunk is escaped on its way out: raw HTML is
+ * parsed as HTML (md4c's no-HTML flag would read it as Markdown) and shown
+ * as text (sl__md_html_escape).
  * Each id is spliced in when its heading closes, moving only the
  * heading's own text.
  */
@@ -38,6 +41,7 @@ typedef struct render_state {
     size_t url_at; /* output offset where the URL being written starts */
     int task;      /* a task item's checkbox is being written */
     int xhtml;
+    int escape_raw; /* safe mode: raw HTML is parsed as HTML, then written escaped */
 } render_state;
 
 /* 1..6 for "<hN>", -1..-6 for "</hN>\n", 0 otherwise. */
@@ -152,6 +156,44 @@ static int fix_chunk(sl__md_fix *f, sl__md_buf *out, const MD_CHAR *t, MD_SIZE n
     return sl__md_fix_code_chunk(f, out, t, n);
 }
 
+/* The first byte of t[0, n) that HTML text must escape, or n.  16 bytes
+ * at a time where SSE2 is there: every text chunk is scanned, and almost
+ * none holds one. */
+static size_t first_special(const char *t, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    while (i < n && t[i] != '<' && t[i] != '>' && t[i] != '&' && t[i] != '"')
+        i++;
+    return i;
+}
+
+/* A chunk of the page's own bytes, escaped.  md4c-html writes text (and
+ * code, alt text, URLs) from the page in runs that stop before each of
+ * `<>&"`, writing its own escape for it; a run from the page that holds
+ * one is therefore raw HTML (md4c-html's render_verbatim), and escaping
+ * every page chunk changes exactly those. */
+void sl__md_html_escape(sl__md_buf *out, const char *t, size_t n)
+{
+    size_t i;
+    while ((i = first_special(t, n)) < n) {
+        sl__md_buf_put(out, t, i);
+        sl__md_buf_puts(out, t[i] == '<' ? "&lt;" : t[i] == '>' ? "&gt;" : t[i] == '&' ? "&amp;" : "&quot;");
+        t += i + 1;
+        n -= i + 1;
+    }
+    sl__md_buf_put(out, t, n);
+}
+
 static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     render_state *r = ud;
@@ -161,7 +203,10 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
         if (r->fix.in_code || r->fix.pending)
             sl__md_fix_code_chunk(&r->fix, &r->out, t, n);
         r->fix.prev_nl = 0;
-        sl__md_buf_put(&r->out, t, n);
+        if (r->escape_raw)
+            sl__md_html_escape(&r->out, t, n);
+        else
+            sl__md_buf_put(&r->out, t, n);
         return;
     }
     int tag = heading_tag(t, n);
@@ -302,16 +347,18 @@ static uint64_t count_words(const char *h, size_t n)
 
 static unsigned parser_flags(const sl__md_opts *o)
 {
-    unsigned f = o->commonmark ? MD_DIALECT_COMMONMARK : MD_DIALECT_GITHUB;
-    if (!o->unsafe_html)
-        f |= MD_FLAG_NOHTML; /* raw HTML is then text, which md4c-html escapes */
-    return f;
+    /* Never MD_FLAG_NOHTML: md4c then turns each `<` into text before it
+     * parses, so the contents of an HTML comment go live, an HTML line no
+     * longer ends a paragraph or swallows the lines of its block, and URLs
+     * inside it are autolinked.  Safe mode parses raw HTML as GitHub does
+     * and escapes it on the way out (sl__md_html_escape). */
+    return o->commonmark ? MD_DIALECT_COMMONMARK : MD_DIALECT_GITHUB;
 }
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {.safe_urls = !o->unsafe_html, .url_at = NO_URL, .xhtml = o->xhtml, .fix = {.src = s, .n = n},
-                      .page = p, .slugs = sl__md_slugs_new()};
+    render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html, .url_at = NO_URL,
+                      .xhtml = o->xhtml, .fix = {.src = s, .n = n}, .page = p, .slugs = sl__md_slugs_new()};
     int rc = -1;
     if (n > 0xFFFFFFF0u || !r.slugs)
         goto out; /* md4c sizes are 32-bit */
@@ -423,7 +470,7 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         goto fail;
     }
     int cmark = o->renderer == SL__MD_ROUTED
-                    ? (o->unsafe_html && sl__md_html_start_md4c_misreads(src + body, n - body)) ||
+                    ? sl__md_html_start_md4c_misreads(src + body, n - body) ||
                           (!o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body))
                     : !o->commonmark && o->renderer == SL__MD_CMARK;
     if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)

@@ -11,9 +11,10 @@
  * The page must come out as the md4c path would make it, so the tree is
  * adjusted before cmark-gfm's HTML renderer runs, which then always runs
  * in its "unsafe" mode (it would otherwise drop raw HTML as a comment):
- *  - safe mode: raw HTML becomes text, as md4c's no-HTML mode shows it
- *    (escaped), and dangerous link and image URLs are emptied
- *    (safety.c's rule, the same as the md4c path);
+ *  - safe mode: raw HTML is shown escaped, as the md4c path writes it
+ *    (an HTML block's lines in its place, inline HTML as text), and
+ *    dangerous link and image URLs are emptied (safety.c's rule, the
+ *    same as the md4c path);
  *  - headings get their ids: each heading is rendered on its own, its
  *    text content read off that HTML as the md4c path reads it, and the
  *    heading replaced by an HTML block holding `<hN id="...">...</hN>`.
@@ -128,30 +129,16 @@ static cmark_node *replace(cmark_node *node, cmark_node_type type, const char *l
     return n;
 }
 
-/* A raw HTML block shown as text: a paragraph of its lines. */
+/* A raw HTML block shown as text: its lines escaped, in the block's
+ * place, as the md4c path writes it (render.c). */
 static int html_block_to_text(cmark_node *node)
 {
     const char *lit = cmark_node_get_literal(node);
-    char *copy = strdup(lit ? lit : "");
-    cmark_node *para = copy ? replace(node, CMARK_NODE_PARAGRAPH, NULL) : NULL;
-    int rc = para ? 0 : -1;
-    size_t len = copy ? strlen(copy) : 0;
-    while (len && copy[len - 1] == '\n')
-        copy[--len] = 0;
-    for (char *line = copy, *nl; rc == 0 && line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = 0;
-        cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &padded);
-        if (!t || !cmark_node_set_literal(t, line) || !cmark_node_append_child(para, t))
-            rc = -1;
-        if (nl && rc == 0) {
-            cmark_node *br = cmark_node_new_with_mem(CMARK_NODE_SOFTBREAK, &padded);
-            if (!br || !cmark_node_append_child(para, br))
-                rc = -1;
-        }
-    }
-    free(copy);
+    sl__md_buf b = {0};
+    sl__md_html_escape(&b, lit ? lit : "", lit ? strlen(lit) : 0);
+    sl__md_buf_putc(&b, 0);
+    int rc = !b.failed && replace(node, CMARK_NODE_HTML_BLOCK, b.data) ? 0 : -1;
+    sl__md_buf_free(&b);
     return rc;
 }
 

@@ -285,7 +285,9 @@ static int type_scalar(builder *b, const yaml_event_t *e, typed *t)
     if (tag && strcmp(tag, "!")) {
         if (!strcmp(tag, TAG "str"))
             return 0;
-        if (!strcmp(tag, TAG "null") && is_null(s))
+        /* js-yaml (4.1.0) reads `!!null` with no text as null but refuses
+         * a quoted empty string under it (`!!null ""`). */
+        if (!strcmp(tag, TAG "null") && is_null(s) && (*s || plain))
             return t->kind = T_NULL, 0;
         if (!strcmp(tag, TAG "bool") && is_bool(s, &t->b))
             return t->kind = T_BOOL, 0;
