@@ -252,6 +252,8 @@ typedef struct printer {
     int32_t col_scan_units;
     uint32_t *src_lines; /* byte offset of each source line */
     uint32_t nsrc_lines;
+    uint32_t col_line, col_pos; /* the last source point measured, and its column: */
+    int32_t col_units;          /* a minified input is one long line, scanned once */
     /* a segment waits for the next token's first character (after any space put to separate it) */
     int pending;
     uint32_t pending_pos;
@@ -360,7 +362,10 @@ static void src_line_col(printer *p, uint32_t pos, int32_t *line, int32_t *col)
     *line = (int32_t)lo;
     int32_t c = 0;
     const char *s = p->ast->src;
-    for (uint32_t i = p->src_lines[lo]; i < pos && i < p->ast->len;) {
+    uint32_t i = p->src_lines[lo];
+    if (p->col_line == lo + 1 && p->col_pos <= pos && p->col_pos >= i) /* on from the last point */
+        i = p->col_pos, c = p->col_units;
+    for (; i < pos && i < p->ast->len;) {
         unsigned char ch = (unsigned char)s[i];
         if (ch < 0x80) {
             i++, c++;
@@ -370,6 +375,7 @@ static void src_line_col(printer *p, uint32_t pos, int32_t *line, int32_t *col)
             c += cp >= 0x10000 ? 2 : 1;
         }
     }
+    p->col_line = lo + 1, p->col_pos = i, p->col_units = c;
     *col = c;
 }
 
