@@ -3,7 +3,8 @@
 # as every sluice command does: `-j1` and `-j 1`, `--flag=value` and
 # `--flag value`, combined short flags (`-qj1`), `--` before an entry
 # whose name starts with a dash, entries between flags; every flag the
-# bundler has ever had still works; a bad flag exits 2 and says why.
+# bundler has ever had still works; esbuild's `--define:K=V` and
+# `--external:M` are read; a bad flag exits 2 and says why.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -42,6 +43,13 @@ grep -q "graph (read+lex+parse+resolve)" stderr || fail "--stats printed nothing
 grep -q '^var G = G || {};$' out.js || fail "--global-name=G.sub[\"x-y\"]: $(head -3 out.js)"
 node -e 'require("vm").runInThisContext("var G = {kept: 1};" + require("fs").readFileSync("out.js", "utf8"));
          if (G.kept !== 1 || G.sub["x-y"].answer !== 42) process.exit(1)' >/dev/null || fail "--global-name G.sub[\"x-y\"] does not assign it"
+# esbuild's colon spellings of its list-valued flags; a flag's separate value is not a flag
+printf "import a from 'ext-a';\nimport b from 'ext-b';\nconsole.log(WHO, NODE_ENV, a, b);\n" >colon.mjs
+ok "--define:K=V --external:M" colon.mjs --platform=node --define:WHO='"colon"' --define:NODE_ENV=false \
+  --external:ext-a --external=ext-b -q -o out.js
+grep -q '"ext-a"' out.js && grep -q '"ext-b"' out.js && grep -q 'console.log("colon", false,' out.js ||
+  fail "--define:K=V / --external:M: $(cat out.js)"
+ok "-o --external:x.js" entry.mjs -q -o --external:x.js; [ -f ./--external:x.js ] || fail "-o's value --external:x.js was read as a flag"
 # the output's directories are made as needed, as esbuild does
 ok "--outdir" entry.mjs --outdir=dist/a -q; [ -f dist/a/entry.js ] || fail "--outdir= wrote nothing"
 ok "-o new/dir/x.js" entry.mjs -q -o new/dir/x.js --sourcemap; [ -f new/dir/x.js ] && [ -f new/dir/x.js.map ] || fail "-o into a new directory"

@@ -20,6 +20,7 @@
 #include "fgcodec.h"
 #include "extract.h"
 #include "graph_run.h"
+#include "graphcache.h"
 #include "runrec.h"
 
 static char root[1024], work[1200], cache[1200];
@@ -464,6 +465,23 @@ SL_TEST(graph_cache_codec_round_trips_and_refuses_truncations)
     fg_file_free(f);
     free(p);
     gr_extractor_free(x);
+    /* keys and checksums: the first MiB a process hashes goes through
+     * libsodium, the rest through OpenSSL - the same digests */
+    static const uint8_t abc[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+                                    0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+                                    0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    uint8_t d1[32], d2[32];
+    gr_sha256("a", 1, "bc", 2, d1);
+    CHECK(!memcmp(d1, abc, 32));
+    size_t big = 700 << 10;
+    char *b = malloc(big);
+    CHECK(b != NULL);
+    for (size_t i = 0; b && i < big; i++)
+        b[i] = (char)(i * 7 + i / 4096);
+    gr_sha256(b, big / 2, b + big / 2, big - big / 2, d1); /* under the MiB: libsodium */
+    gr_sha256(b, big / 3, b + big / 3, big - big / 3, d2); /* past it: OpenSSL */
+    CHECK(!memcmp(d1, d2, 32));
+    free(b);
 }
 
 /* 1 when a run with --stats said it skipped the work (a run record). */

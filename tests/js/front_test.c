@@ -86,6 +86,13 @@ SL_TEST(js_slash_is_regex_or_division_by_grammar)
                  "x={}/1;function f(){}/y/.test(z)"));
 }
 
+SL_TEST(js_identifier_escapes_are_part_of_the_name)
+{
+    /* \u{...} holds a `{`: the name goes on after it (it stopped there: `\u{62}cd` lexed as `b` then `cd`) */
+    CHECK(prints("a.js", "let \\u{62}cd = 1, a\\u{62}c = 2, \\u{1d465}a = 3, \\u0062d = 4; o = { \\u{63}lass: 5 };",
+                 MINIFY_WS, "let bcd=1,abc=2,\xf0\x9d\x91\xa5" "a=3,bd=4;o={class:5}"));
+}
+
 SL_TEST(js_asi_follows_restricted_productions)
 {
     CHECK(prints("a.js", "function f() { return\n1 }\na\n++b\nlet c = 1\n(d)", MINIFY_WS,
@@ -121,6 +128,8 @@ SL_TEST(js_optional_chains_keep_their_parentheses)
 {
     CHECK(prints("a.js", "x = (a?.b).c; y = (a?.b)(); z = a?.b.c(); w = a?.[0]?.(1);", MINIFY_WS,
                  "x=(a?.b).c;y=(a?.b)();z=a?.b.c();w=a?.[0]?.(1)"));
+    /* under new and as a tag too: new a?.b() and a?.b`t` are syntax errors */
+    CHECK(prints("a.js", "x = new (a?.b)(); y = (a?.b)`t`;", MINIFY_WS, "x=new(a?.b);y=(a?.b)`t`"));
 }
 
 SL_TEST(js_numbers_print_shortest_form)
@@ -482,15 +491,15 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
 {
     int m = MINIFY_WS | MINIFY_SYNTAX;
     CHECK(prints("a.js", "function f() { if (a) { b(); } if (!c) d(); else { e(); f(); } if (g) return; h(); }", m,
-                 "function f(){if(a&&b(),c?(e(),f()):d(),g)return;h()}"));
+                 "function f(){a&&b(),c?(e(),f()):d(),g||h()}"));
     CHECK(prints("a.js", "x = [true, false, undefined, typeof y === 'undefined', typeof z !== 'string', o['k'], o['a-b']];", m,
                  "x=[!0,!1,void 0,typeof y>\"u\",typeof z!=\"string\",o.k,o[\"a-b\"]]"));
     /* a shadowing `undefined` is a variable, not the global */
     CHECK(prints("a.js", "function f(undefined) { return undefined; }", m, "function f(undefined){return undefined}"));
     CHECK(prints("a.js", "var a = 1; var b = 2; let c; let d; const e = () => { return {}; };", m, "var a=1,b=2;let c,d;const e=()=>({})"));
     /* a block that scopes a declaration keeps its braces */
-    CHECK(prints("a.js", "if (a) { let x = 1; f(x); } if (b) { const y = 2; } while (c) { g(); }", m,
-                 "if(a){let x=1;f(x)}if(b){let y=2}while(c)g()"));
+    CHECK(prints("a.js", "if (a) { let x = 1; f(x, x); } if (b) { const y = 2; } while (c) { g(); }", m,
+                 "if(a){let x=1;f(x,x)}if(b){let y=2}while(c)g()"));
     CHECK(prints("a.js", "function f() { if (a) return 1; else return 2; return; }", m, "function f(){return a?1:2}"));
     /* neighbours merge: expressions with commas, into return/throw/if/switch/for heads, if-returns into ?: */
     CHECK(prints("a.js", "function f(x) { a(); b(); if (x) return 1; c(); return 2; }", m,
@@ -498,7 +507,7 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     CHECK(prints("a.js", "function f(x) { if (!x) return; g(); if (h(), x > 1) throw 1; throw 2; }", m,
                  "function f(x){if(!x)return;throw g(),h(),x>1?1:2}"));
     CHECK(prints("a.js", "function f(x) { if (x) return 1; else g(); if (a) return; if (b) return; h(); }", m,
-                 "function f(x){if(x)return 1;if(g(),a||b)return;h()}"));
+                 "function f(x){if(x)return 1;g(),a||b||h()}"));
     CHECK(prints("a.js", "a(); switch (b) { case 1: c(); } var i = 0; for (; i < 2; i++) d(); e(); for (;;) break;", m,
                  "switch(a(),b){case 1:c()}for(var i=0;i<2;i++)d();for(e();;)break"));
     /* an `in` stays out of a for head; directives and declarations never merge */
@@ -510,6 +519,29 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     /* a nested const nothing writes is a let; a written one, or a top-level one, stays */
     CHECK(prints("a.js", "const t = 1; function f() { const a = 1, { b } = o; let c = a; const d = 2; d++; return a + b + c + d; }", m,
                  "const t=1;function f(){let a=1,{b}=o,c=a;const d=2;return d++,a+b+c+d}"));
+    /* c ? a : b as esbuild's MangleIfExpr; a global (g) may be a getter, so no ?. or ?? for it */
+    CHECK(prints("a.js", "function f(a, b) { return [a == null ? void 0 : a.b.c(1), a != null ? a : b, null == a ? undefined : a[0],"
+                         " g == null ? void 0 : g.x, a == null ? void 0 : (a.b?.c).d, !a ? 1 : 2, a ? b(1, 2) : b(3, 2), a ? a : b];"
+                         " }", m,
+                 "function f(a,b){return[a?.b.c(1),a??b,a?.[0],g==null?void 0:g.x,a==null?void 0:(a.b?.c).d,a?2:1,b(a?1:3,2),a||b]}"));
+    /* unused values reduced; the comma of (0, a.b)() stays; numbers folded as esbuild folds them */
+    CHECK(prints("a.js", "function f(a, k) { a != null && a.b(); k ? g() : void 0; k, g(); x = (0, o.m)(); y = [97 - 65, 1 | 2,"
+                         " 1 << 30, -1 >>> 0, 300 * 300, 1 < 2, 5 - 7]; }", m,
+                 "function f(a,k){a?.b(),k&&g(),g(),x=(0,o.m)(),y=[32,3,1<<30,-1>>>0,300*300,!0,-2]}"));
+    /* a let used once moves into the next statement where nothing before its use could see the move */
+    CHECK(prints("a.js", "function f(a) { let x = a.b; let y = x.c; return y; } function g(a) { let u = h(); return a + u; }"
+                         " function k(a) { let u = h(); return a && u; } function l(a) { let u = a.m; return u(); }"
+                         " function n(a) { let u = h(); return () => u; } function p(a) { const t = 1; return a + t; }", m,
+                 "function f(a){return a.b.c}function g(a){let u=h();return a+u}function k(a){let u=h();return a&&u}"
+                 "function l(a){let u=a.m;return u()}function n(a){let u=h();return()=>u}function p(a){return a+1}"));
+    /* jumps alike merge their tests; nested ifs join with &&; ?: of booleans is ! or !!; case"a" */
+    CHECK(prints("a.js", "function f(a, b, c) { if (a) return true; if (b) return true; if (a) if (b) g(); if (a) if (b) return 1;"
+                         " return c ? false : true; } function g(x) { switch (x) { case 'a': case 1: return x ? (h(), x) : x; } }", m,
+                 "function f(a,b,c){return a||b?!0:(a&&b&&g(),a&&b?1:!c)}function g(x){switch(x){case\"a\":case 1:return x&&(h(),x)}}"));
+    /* tests read for their truth; a bare return/continue before the rest of a body becomes its test */
+    CHECK(prints("a.js", "function f(a, b) { var e; if (!((e = a.x) == null ? void 0 : e.y)) g(); while (!(a == b)) h(); if (!!b && true) g(); }"
+                         " function k(a) { for (const x of a) { if (x) continue; g(x); continue; } if (!a) return; for (;;) g(); }", m,
+                 "function f(a,b){var e;(e=a.x)!=null&&e.y||g();while(a!=b)h();b&&g()}function k(a){for(let x of a)x||g(x);if(a)for(;;)g()}"));
 }
 
 SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)

@@ -275,28 +275,83 @@ static int take_flag(bundle_opts *o, int c, const char *v)
     }
 }
 
+/* Long flags, and the short ones' getopt string. */
+static const struct option bundle_longs[] = {
+    {"outfile", required_argument, NULL, 'o'},         {"outdir", required_argument, NULL, OPT_OUTDIR},
+    {"format", required_argument, NULL, OPT_FORMAT},   {"platform", required_argument, NULL, OPT_PLATFORM},
+    {"global-name", required_argument, NULL, OPT_GLOBAL_NAME},
+    {"external", required_argument, NULL, OPT_EXTERNAL}, {"define", required_argument, NULL, OPT_DEFINE},
+    {"metafile", required_argument, NULL, OPT_METAFILE}, {"threads", required_argument, NULL, 'j'},
+    {"max-modules", required_argument, NULL, OPT_MAX_MODULES},
+    {"sourcemap", no_argument, NULL, OPT_SOURCEMAP},   {"stats", no_argument, NULL, OPT_STATS},
+    {"quiet", no_argument, NULL, 'q'},                 {"help", no_argument, NULL, 'h'},
+    {"jsx", required_argument, NULL, OPT_JSX},         {"jsx-factory", required_argument, NULL, OPT_JSX_FACTORY},
+    {"jsx-fragment", required_argument, NULL, OPT_JSX_FRAGMENT},
+    {"jsx-import-source", required_argument, NULL, OPT_JSX_IMPORT_SOURCE},
+    {"minify", no_argument, NULL, OPT_MINIFY},         {"minify-whitespace", no_argument, NULL, OPT_MINIFY_WS},
+    {"minify-syntax", no_argument, NULL, OPT_MINIFY_SYNTAX},
+    {"minify-identifiers", no_argument, NULL, OPT_MINIFY_IDENTS},
+    {NULL, 0, NULL, 0},
+};
+static const char bundle_shorts[] = "o:j:qh";
+
+/* 1 when getopt_long would read the flag NAME (no '=', a name or a
+ * unique prefix of one, as getopt accepts) as taking the next argument. */
+static int long_takes_next(const char *name)
+{
+    size_t n = strlen(name);
+    int hits = 0, takes = 0;
+    for (const struct option *l = bundle_longs; l->name; l++) {
+        if (strncmp(l->name, name, n))
+            continue;
+        if (!l->name[n])
+            return l->has_arg == required_argument;
+        hits++;
+        takes = l->has_arg == required_argument;
+    }
+    return hits == 1 && takes;
+}
+
+/* esbuild spells its list-valued flags with a colon (`--define:K=V`,
+ * `--external:M`); sluice has those two.  Each becomes getopt's
+ * `--define=K=V` in place before getopt reads the flags.  An argument
+ * that is another flag's separate value (`-o --define:x`) or comes after
+ * `--` is not a flag, and stays as it is. */
+static void colon_flags(int argc, char **argv)
+{
+    static const char *const listed[] = {"define", "external"};
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (a[0] != '-' || !a[1])
+            continue;
+        if (!strcmp(a, "--"))
+            return;
+        if (a[1] != '-') { /* -qj2, -o FILE: the value is the next argument when the flag ends it */
+            for (const char *s = a + 1; *s; s++) {
+                const char *f = strchr(bundle_shorts, *s);
+                if (f && f[1] == ':') {
+                    i += !s[1];
+                    break;
+                }
+            }
+            continue;
+        }
+        char *colon = strchr(a + 2, ':');
+        if (colon && !memchr(a + 2, '=', (size_t)(colon - a - 2)))
+            for (size_t k = 0; k < sizeof listed / sizeof *listed; k++)
+                if ((size_t)(colon - a - 2) == strlen(listed[k]) && !strncmp(a + 2, listed[k], strlen(listed[k])))
+                    *colon = '=';
+        if (!strchr(a, '=') && long_takes_next(a + 2))
+            i++;
+    }
+}
+
 /* getopt_long's rules, as every sluice command reads flags: `-j1` and
  * `-j 1`, `--format=esm` and `--format esm`, `-qj2`, and `--` before an
- * entry whose name starts with a dash.  Entries may come between flags. */
+ * entry whose name starts with a dash.  Entries may come between flags.
+ * esbuild's `--define:K=V` and `--external:M` are read too (colon_flags). */
 static int parse_args(int argc, char **argv, bundle_opts *o)
 {
-    static const struct option longs[] = {
-        {"outfile", required_argument, NULL, 'o'},         {"outdir", required_argument, NULL, OPT_OUTDIR},
-        {"format", required_argument, NULL, OPT_FORMAT},   {"platform", required_argument, NULL, OPT_PLATFORM},
-        {"global-name", required_argument, NULL, OPT_GLOBAL_NAME},
-        {"external", required_argument, NULL, OPT_EXTERNAL}, {"define", required_argument, NULL, OPT_DEFINE},
-        {"metafile", required_argument, NULL, OPT_METAFILE}, {"threads", required_argument, NULL, 'j'},
-        {"max-modules", required_argument, NULL, OPT_MAX_MODULES},
-        {"sourcemap", no_argument, NULL, OPT_SOURCEMAP},   {"stats", no_argument, NULL, OPT_STATS},
-        {"quiet", no_argument, NULL, 'q'},                 {"help", no_argument, NULL, 'h'},
-        {"jsx", required_argument, NULL, OPT_JSX},         {"jsx-factory", required_argument, NULL, OPT_JSX_FACTORY},
-        {"jsx-fragment", required_argument, NULL, OPT_JSX_FRAGMENT},
-        {"jsx-import-source", required_argument, NULL, OPT_JSX_IMPORT_SOURCE},
-        {"minify", no_argument, NULL, OPT_MINIFY},         {"minify-whitespace", no_argument, NULL, OPT_MINIFY_WS},
-        {"minify-syntax", no_argument, NULL, OPT_MINIFY_SYNTAX},
-        {"minify-identifiers", no_argument, NULL, OPT_MINIFY_IDENTS},
-        {NULL, 0, NULL, 0},
-    };
     memset(o, 0, sizeof *o);
     o->format = -1;
     o->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
@@ -304,7 +359,8 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
     o->externals = calloc((size_t)argc, sizeof *o->externals);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:j:qh", longs, NULL)) != -1) {
+    colon_flags(argc, argv);
+    while ((c = getopt_long(argc, argv, bundle_shorts, bundle_longs, NULL)) != -1) {
         if (c == 'h') {
             usage(stdout);
             exit(0);

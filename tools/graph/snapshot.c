@@ -1,11 +1,11 @@
 /*
  * snapshot.c - writing a full run's resolved tables to one file and
- * mapping them back, checked, as a read-only graph (see snapshot.h and
+ * reading them back, checked, as a read-only graph (see snapshot.h and
  * docs/formats/graph-snapshot.md).
  *
  * The file is a 128-byte header and a body of arrays, each padded to 8
- * bytes, in a fixed order; the reader takes each array where it lies in
- * the mapping (no copy) once the checksum matches and every value that
+ * bytes, in a fixed order, in LZ4 blocks; the reader takes each array
+ * where it lies in the decompressed body (no copy) once the checksum matches and every value that
  * the resolver follows has been checked: ids in range, parents before
  * their children, chains pointing forward, a free slot in every hash
  * table (so that every probe ends), imports all resolved.
@@ -19,11 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
-#include <zstd.h>
+#include <lz4.h>
 
 #include "graph.h"
 #include "graphcache.h"
@@ -31,8 +30,8 @@
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
-enum { VERSION = 2, HEADER = 128, NMAPS = 9 };
-/* The body is compressed in frames of FRAME bytes (the last one what is
+enum { VERSION = 3, HEADER = 128, NMAPS = 9 };
+/* The body is compressed in blocks of FRAME bytes (the last one what is
  * left), so that a reader decompresses them on every CPU at once. */
 #define FRAME ((size_t)4 << 20)
 #define MAX_SNAP ((uint64_t)4 << 30)
@@ -80,49 +79,63 @@ static void snap_path(const char *cache_dir, const uint8_t request[32], char *ou
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* The body goes out through zstd (level 1: a third of its size, and
- * the cache directory is bounded by the sources' size); the checksum is
- * over the compressed bytes, as they lie in the file. */
+/* The body goes out through LZ4, a block per FRAME bytes of body, then
+ * the blocks' sizes (u32 each): LZ4 decompresses about three times as
+ * fast as zstd's level 1 (a body edit's --update waits for the whole
+ * body), and the body without positions (put_nodes) still comes to a
+ * third of its size, which keeps the cache directory under the size of
+ * the sources.  The checksum is over the bytes as they lie in the file. */
 typedef struct wr {
     int fd, ok;
-    uint64_t at, out; /* body bytes in, compressed bytes written */
+    uint64_t at, out; /* body bytes in, bytes written after the header */
     XXH3_state_t *h;
-    ZSTD_CCtx *z;
-    uint8_t buf[1 << 17];
+    uint8_t *raw;     /* the frame being filled: at % FRAME bytes */
+    char *z;          /* one compressed block */
+    uint32_t *sizes;  /* every block's size so far */
+    size_t nsizes;
 } wr;
 
-static void emit(wr *w, const void *p, size_t len, ZSTD_EndDirective end)
+static void write_out(wr *w, const void *p, size_t len)
 {
-    ZSTD_inBuffer in = {p, len, 0};
-    for (;;) {
-        ZSTD_outBuffer o = {w->buf, sizeof w->buf, 0};
-        size_t left = ZSTD_compressStream2(w->z, &o, &in, end);
-        if (ZSTD_isError(left)) {
-            w->ok = 0;
-            return;
-        }
-        XXH3_128bits_update(w->h, w->buf, o.pos);
-        w->out += o.pos;
-        for (size_t at = 0; w->ok && at < o.pos;) {
-            ssize_t k = write(w->fd, w->buf + at, o.pos - at);
-            if (k < 0 && errno == EINTR)
-                continue;
-            w->ok = k > 0;
-            at += w->ok ? (size_t)k : 0;
-        }
-        if (end == ZSTD_e_end ? left == 0 : in.pos == in.size)
-            return;
+    XXH3_128bits_update(w->h, p, len);
+    w->out += len;
+    const uint8_t *b = p;
+    for (size_t at = 0; w->ok && at < len;) {
+        ssize_t k = write(w->fd, b + at, len - at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        w->ok = k > 0;
+        at += w->ok ? (size_t)k : 0;
     }
+}
+
+/* One frame of body, len bytes at p, compressed as one block. */
+static void block(wr *w, const void *p, size_t len)
+{
+    int k = LZ4_compress_default(p, w->z, (int)len, LZ4_compressBound((int)FRAME));
+    if (k <= 0) {
+        w->ok = 0;
+        return;
+    }
+    write_out(w, w->z, (size_t)k);
+    w->sizes = gr_xrealloc(w->sizes, (w->nsizes + 1) * sizeof *w->sizes);
+    w->sizes[w->nsizes++] = (uint32_t)k;
 }
 
 static void put(wr *w, const void *p, size_t len)
 {
     const uint8_t *b = p;
-    while (len) { /* a frame ends at every FRAME bytes of body */
-        size_t k = FRAME - w->at % FRAME;
+    while (len) {
+        size_t fill = w->at % FRAME, k = FRAME - fill;
         k = k < len ? k : len;
+        if (!fill && k == FRAME) /* a whole frame in place: no copy */
+            block(w, b, FRAME);
+        else {
+            memcpy(w->raw + fill, b, k);
+            if (fill + k == FRAME)
+                block(w, w->raw, FRAME);
+        }
         w->at += k;
-        emit(w, b, k, w->at % FRAME ? ZSTD_e_continue : ZSTD_e_end);
         b += k;
         len -= k;
     }
@@ -154,6 +167,32 @@ static void put_map(wr *w, const gr_map *m)
     gr_map_free(&p);
 }
 
+/* The nodes without what only the outputs read: a fast run takes the
+ * positions and signatures of the changed files' nodes from their new
+ * graphs, and nothing reads the others'.  Those fields are most of what
+ * does not compress in the array (line and column numbers), so the body
+ * a fast run decompresses shrinks by more than the bytes dropped.  A
+ * root keeps its line and column (its patch keeps them; its end moves). */
+static void put_nodes(wr *w, const gr_graph *g)
+{
+    enum { BATCH = 4096 };
+    gr_node *b = gr_xmalloc(BATCH * sizeof *b);
+    for (size_t at = 0; at < g->nnodes; at += BATCH) {
+        size_t n = g->nnodes - at < BATCH ? g->nnodes - at : BATCH;
+        memcpy(b, g->nodes + at, n * sizeof *b);
+        for (size_t i = 0; i < n; i++) {
+            int root = b[i].kind == GK_CRATE || !b[i].parent;
+            b[i].path = b[i].sig = 0;
+            b[i].end_line = b[i].end_col = 0;
+            if (!root)
+                b[i].line = b[i].col = 0;
+        }
+        put(w, b, n * sizeof *b);
+    }
+    put_arr(w, NULL, 0);
+    free(b);
+}
+
 int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_graph *g, uint8_t id[16])
 {
     const gr_resolved *k = g->keep;
@@ -170,16 +209,15 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     w->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     w->ok = w->fd >= 0;
     w->h = XXH3_createState();
-    w->z = ZSTD_createCCtx();
-    if (!w->ok || !w->h || !w->z) {
+    if (!w->ok || !w->h) {
         if (w->fd >= 0)
             close(w->fd);
         XXH3_freeState(w->h);
-        ZSTD_freeCCtx(w->z);
         free(w);
         return -1;
     }
-    ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel, 1);
+    w->raw = gr_xmalloc(FRAME);
+    w->z = gr_xmalloc((size_t)LZ4_compressBound((int)FRAME));
     XXH3_128bits_reset(w->h);
     uint8_t header[HEADER] = {0};
     w->ok = pwrite(w->fd, header, HEADER, 0) == HEADER && lseek(w->fd, HEADER, SEEK_SET) == HEADER;
@@ -194,7 +232,7 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     uint64_t counts[] = {g->nnodes, g->nreal, g->nfiles, g->st.n,  g->st.len,    g->st.mask, g->nimports, g->nassoc,
                          k->nnamed, k->nfirst, ml->n,    npool,    paths_len,    k->nwarnings, msgs_len, k->orphans};
     put_arr(w, counts, sizeof counts);
-    put_arr(w, g->nodes, g->nnodes * sizeof *g->nodes);
+    put_nodes(w, g);
     put_arr(w, g->st.ent, g->st.n * sizeof *g->st.ent);
     put_arr(w, g->st.arena, g->st.len);
     put_arr(w, g->st.slots, ((size_t)g->st.mask + 1) * sizeof *g->st.slots);
@@ -248,7 +286,8 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
         put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
     put_arr(w, NULL, 0);
     if (w->at % FRAME || !w->at)
-        emit(w, NULL, 0, ZSTD_e_end);
+        block(w, w->raw, w->at % FRAME);
+    write_out(w, w->sizes, w->nsizes * sizeof *w->sizes);
     XXH128_hash_t sum = XXH3_128bits_digest(w->h);
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, sum);
@@ -276,14 +315,16 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     else
         gr_cache_note_written(cache_dir, HEADER + w->out);
     XXH3_freeState(w->h);
-    ZSTD_freeCCtx(w->z);
+    free(w->raw);
+    free(w->z);
+    free(w->sizes);
     free(w);
     return ok ? 0 : -1;
 }
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* The body's frames, each decompressed to its place by whichever thread
+/* The body's blocks, each decompressed to its place by whichever thread
  * claims it (next). */
 typedef struct unz {
     uint8_t *raw;
@@ -297,38 +338,41 @@ typedef struct unz {
 static void *unz_run(void *arg)
 {
     unz *u = arg;
-    ZSTD_DCtx *z = ZSTD_createDCtx();
     for (size_t i; (i = atomic_fetch_add(&u->next, 1)) < u->n;) {
         size_t want = i + 1 < u->n ? FRAME : u->raw_len - i * FRAME;
-        size_t got = z ? ZSTD_decompressDCtx(z, u->raw + i * FRAME, want, u->src[i], u->src_len[i]) : (size_t)-1;
-        if (ZSTD_isError(got) || got != want)
+        gr_xbig_populate(u->raw + i * FRAME, want);
+        int got = LZ4_decompress_safe((const char *)u->src[i], (char *)u->raw + i * FRAME, (int)u->src_len[i], (int)want);
+        if (got < 0 || (size_t)got != want)
             atomic_store(&u->bad, 1);
     }
-    ZSTD_freeDCtx(z);
     return NULL;
 }
 
-/* 0 when the body in[0..n) is exactly the frames that make raw[0..raw_len),
- * decompressed on this thread and one more. */
+/* 0 when the body in[0..n) is exactly the blocks that make raw[0..raw_len)
+ * and their sizes, decompressed on this thread and one more. */
 static int decompress(uint8_t *raw, size_t raw_len, const uint8_t *in, size_t n)
 {
-    size_t nf = raw_len ? (raw_len + FRAME - 1) / FRAME : 1, at = 0;
+    size_t nf = raw_len ? (raw_len + FRAME - 1) / FRAME : 1;
+    if (n / 4 < nf)
+        return 1;
+    size_t blocks = n - 4 * nf, at = 0;
     unz u = {raw, raw_len, gr_xmalloc(nf * sizeof *u.src), gr_xmalloc(nf * sizeof *u.src_len), nf, 0, 0};
     for (size_t i = 0; i < nf && !u.bad; i++) {
-        size_t len = at < n ? ZSTD_findFrameCompressedSize(in + at, n - at) : (size_t)-1;
-        if (ZSTD_isError(len))
+        uint32_t len;
+        memcpy(&len, in + blocks + 4 * i, 4);
+        if (!len || len > (size_t)LZ4_compressBound((int)FRAME) || len > blocks - at)
             u.bad = 1;
         else
             u.src[i] = in + at, u.src_len[i] = len, at += len;
     }
-    if (!u.bad && at == n) {
+    if (!u.bad && at == blocks) {
         pthread_t helper;
         int helping = nf > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&helper, NULL, unz_run, &u) == 0;
         unz_run(&u);
         if (helping)
             pthread_join(helper, NULL);
     }
-    int bad = u.bad || at != n;
+    int bad = u.bad || at != blocks;
     free(u.src);
     free(u.src_len);
     return bad;
@@ -457,12 +501,11 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     XXH128_canonicalFromHash(&c, XXH3_128bits(p + HEADER, body));
     if (memcmp(c.digest, p + 88, 16))
         return refuse(s, why, whylen, "fails its checksum");
-    /* page-aligned, and its pages made in one go rather than one fault
-     * at a time as zstd writes them */
+    /* in huge pages, each block's made (populated) by the thread that
+     * decompresses into it, just before: not one fault at a time as LZ4
+     * writes them, nor all at once under the mmap lock (gr_xbig) */
     s->raw_len = raw ? raw : 1;
-    s->raw = mmap(NULL, s->raw_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (s->raw == MAP_FAILED)
-        s->raw = NULL;
+    s->raw = gr_xbig(s->raw_len);
     if (!s->raw || decompress(s->raw, raw, p + HEADER, body))
         return refuse(s, why, whylen, "does not decompress to its size");
     rd r = {s->raw, raw, 0, 0};
@@ -565,10 +608,22 @@ gr_snap *gr_snap_open(const char *cache_dir, const uint8_t request[32], const ui
             close(fd);
         return NULL;
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    /* read, not mapped: the file's pages mapped here would each fault on
+     * their first touch (gr_xbig) */
+    size_t len = (size_t)st.st_size, at = 0;
+    uint8_t *p = gr_xbig(len);
+    while (p && at < len) {
+        ssize_t k = pread(fd, p + at, len - at, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        at += (size_t)k;
+    }
     close(fd);
-    if (p == MAP_FAILED) {
-        snprintf(why, whylen, "the snapshot could not be mapped");
+    if (!p || at != len) {
+        gr_xbig_free(p, len);
+        snprintf(why, whylen, "the snapshot could not be read");
         return NULL;
     }
     gr_snap *s = gr_xcalloc(1, sizeof *s);
@@ -593,19 +648,26 @@ void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
     if (n < HEADER)
         return NULL;
     size_t nf = n > HEADER ? (n - HEADER + FRAME - 1) / FRAME : 1;
-    size_t cap = HEADER + nf * ZSTD_compressBound(FRAME);
+    size_t cap = HEADER + nf * ((size_t)LZ4_compressBound((int)FRAME) + 4);
     uint8_t *o = gr_xmalloc(cap);
+    uint32_t *sizes = gr_xmalloc(nf * sizeof *sizes);
     memcpy(o, p, HEADER);
     size_t z = 0;
-    for (size_t i = 0; i < nf; i++) { /* frames as the writer makes them */
+    for (size_t i = 0; i < nf; i++) { /* blocks as the writer makes them */
         size_t at = i * FRAME, k = n - HEADER - at < FRAME ? n - HEADER - at : FRAME;
-        size_t r = ZSTD_compress(o + HEADER + z, cap - HEADER - z, (const uint8_t *)p + HEADER + at, k, 1);
-        if (ZSTD_isError(r)) {
+        int r = LZ4_compress_default((const char *)p + HEADER + at, (char *)o + HEADER + z, (int)k,
+                                     (int)(cap - HEADER - z));
+        if (r <= 0) {
             free(o);
+            free(sizes);
             return NULL;
         }
-        z += r;
+        sizes[i] = (uint32_t)r;
+        z += (size_t)r;
     }
+    memcpy(o + HEADER + z, sizes, nf * 4);
+    z += nf * 4;
+    free(sizes);
     uint64_t body = z, raw = n - HEADER;
     build_tag(o + 64);
     memcpy(o + 80, &body, 8);
@@ -615,6 +677,19 @@ void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
     memcpy(o + 88, c.digest, 16);
     *out_n = HEADER + z;
     return o;
+}
+
+void gr_snap_seal(void *p, size_t n)
+{
+    if (n < HEADER)
+        return;
+    uint8_t *o = p;
+    uint64_t body = n - HEADER;
+    build_tag(o + 64);
+    memcpy(o + 80, &body, 8);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(o + HEADER, body));
+    memcpy(o + 88, c.digest, 16);
 }
 
 const char *gr_snap_file_path(const gr_snap *s, uint32_t i)
@@ -627,11 +702,10 @@ void gr_snap_close(gr_snap *s)
     if (!s)
         return;
     if (s->mapped)
-        munmap(s->base, s->len);
+        gr_xbig_free(s->base, s->len);
     else
         free(s->base);
-    if (s->raw)
-        munmap(s->raw, s->raw_len);
+    gr_xbig_free(s->raw, s->raw_len);
     free(s->g);
     free(s->inst);
     free(s->k.warnings); /* their messages are the snapshot's */

@@ -9,7 +9,7 @@
  * differ, and a call is resolved by lookups that read those tables and
  * nothing else.  So the tables are written once, after a full run, in
  * the layout the resolver reads them in (node array, string table, hash
- * maps, the lookup memo), and a later run maps the file and reads them
+ * maps, the lookup memo), and a later run decompresses the file and reads them
  * in place.  What a call run against the snapshot answers is what a full
  * run would answer as long as no lookup depended on the order lookups
  * were made in (a glob cycle, a search cut at its depth limit): a full
@@ -73,9 +73,9 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const struct 
  * maps; files[].path; nfiles, nreal), k the resolver's leftovers, the
  * mounts, and per file whether a warning names it. */
 typedef struct gr_snap {
-    void *base;   /* the file, mapped (or a copy) */
+    void *base;   /* the file, read (gr_xbig) or a copy (malloc) */
     size_t len;
-    int mapped;
+    int mapped;   /* base is gr_xbig's */
     void *raw;    /* its body, decompressed: every array below points here */
     size_t raw_len;
     struct gr_graph *g;
@@ -100,8 +100,11 @@ const char *gr_snap_file_path(const gr_snap *s, uint32_t i);
 /* A snapshot file made of a header and an uncompressed body p[128..n):
  * the body compressed, the header made to claim this build, the sizes
  * and checksum made to match (malloc'd; NULL when n < 128).  The fuzzer
- * mutates raw bodies; without this it would test only zstd and the
- * checksum. */
+ * mutates raw bodies; without this it would test only LZ4 and the
+ * checksum.  gr_snap_seal makes a file's header claim this build and its
+ * body size and checksum match the body as it is (blocks and sizes as
+ * given), so that mutations reach the blocks' sizes and LZ4. */
 void *gr_snap_pack(const void *p, size_t n, size_t *out_n);
+void gr_snap_seal(void *p, size_t n);
 
 #endif

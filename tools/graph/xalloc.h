@@ -17,4 +17,12 @@ void *gr_xrealloc(void *p, size_t n);
 char *gr_xstrdup(const char *s);
 char *gr_xstrndup(const char *s, size_t n);
 
+/* n bytes of fresh, writable memory, in huge pages where the kernel
+ * gives them (xalloc.c says why); NULL when none can be mapped.  Freed
+ * with gr_xbig_free(p, n).  gr_xbig_populate makes the pages of p[0..n)
+ * at once, before they are written. */
+void *gr_xbig(size_t n);
+void gr_xbig_populate(void *p, size_t n);
+void gr_xbig_free(void *p, size_t n);
+
 #endif

@@ -14,6 +14,8 @@
  */
 #include "js_minify.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,9 +24,18 @@ typedef struct minifier {
     js_arena *a;
     JS_VEC(js_node *) out;
     uint8_t *written; /* per symbol: assigned somewhere (a `const` that is stays one) */
+    uint32_t *refs;   /* per symbol: identifiers naming it, its declaration's included */
+    int loop_body;    /* the next list() is the block of a loop's body */
 } minifier;
 
 static void node(minifier *M, js_node *n);
+static js_node *void0(minifier *M, uint32_t pos);
+static int removable(minifier *M, const js_node *e);
+static int same(minifier *M, const js_node *a, const js_node *b);
+static js_node *binop(minifier *M, int op, js_node *a, js_node *b);
+static js_node *truth(minifier *M, js_node *e);
+static js_node *not_of(minifier *M, js_node *e);
+static js_node *negated(minifier *M, js_node *e, int *was_not);
 
 static js_node *mk(minifier *M, int kind, uint32_t pos)
 {
@@ -88,6 +99,11 @@ static void target(minifier *M, js_node *t)
 static void find_writes(js_node *n, void *Mv)
 {
     minifier *M = Mv;
+    if (n->kind == N_IDENT && M->refs) {
+        uint32_t k = sym_id(M, n);
+        if (k != JS_NONE)
+            M->refs[k]++;
+    }
     if (n->kind == N_ASSIGN || n->kind == N_UPDATE)
         target(M, n->a);
     else if ((n->kind == N_FOR_IN || n->kind == N_FOR_OF) && n->a && n->a->kind != N_VAR)
@@ -171,6 +187,8 @@ static js_node *body(minifier *M, js_node *s)
     return s;
 }
 
+static js_node *cond(minifier *M, js_node *e);
+
 static js_node *negated(minifier *M, js_node *e, int *was_not)
 {
     (void)M;
@@ -186,9 +204,15 @@ static js_node *negated(minifier *M, js_node *e, int *was_not)
 static js_node *if_statement(minifier *M, js_node *s)
 {
     node(M, s->a);
+    s->a = truth(M, s->a);
     s->b = body(M, s->b);
     if (s->c)
         s->c = body(M, s->c);
+    /* if (a) if (b) c  ->  if (a && b) c  (neither has an else) */
+    if (!s->c && s->b->kind == N_IF && !s->b->c) {
+        s->a = binop(M, JB_AND, s->a, s->b->a);
+        s->b = s->b->b;
+    }
     js_node *yes = as_expr(M, s->b), *no = s->c ? as_expr(M, s->c) : NULL;
     if (yes && (!s->c || no)) {
         js_node *e;
@@ -199,13 +223,11 @@ static js_node *if_statement(minifier *M, js_node *s)
             e->a = test; /* if (!c) a; else b;  ->  c ? b : a */
             e->b = not ? no : yes;
             e->c = not ? yes : no;
+            e = cond(M, e);
         } else {
             int not;
             js_node *test = negated(M, s->a, &not);
-            e = mk(M, N_BINARY, s->pos);
-            e->op = not ? JB_OR : JB_AND;
-            e->a = test;
-            e->b = yes;
+            e = binop(M, not ? JB_OR : JB_AND, test, yes);
         }
         js_node *st = mk(M, N_EXPR, s->pos);
         st->a = e;
@@ -218,7 +240,7 @@ static js_node *if_statement(minifier *M, js_node *s)
         e->b = s->b->a;
         e->c = s->c->a;
         js_node *r = mk(M, N_RETURN, s->pos);
-        r->a = e;
+        r->a = cond(M, e);
         return r;
     }
     return s;
@@ -247,13 +269,16 @@ static int is_jump(const js_node *s)
     return s->kind == N_RETURN || s->kind == N_THROW || s->kind == N_BREAK || s->kind == N_CONTINUE;
 }
 
-/* Two jumps that go to the same place with nothing to evaluate: `return;`, `break l;`, `continue;`. */
-static int same_bare_jump(const js_node *a, const js_node *b)
+/* Two jumps that do the same (esbuild's jumpStmtsLookTheSame): `break l;`,
+ * `continue;`, or return/throw of values that look the same. */
+static int same_jump(minifier *M, const js_node *a, const js_node *b)
 {
     if (a->kind != b->kind)
         return 0;
     if (a->kind == N_RETURN)
-        return !a->a && !b->a;
+        return a->a ? b->a && same(M, a->a, b->a) : !b->a;
+    if (a->kind == N_THROW)
+        return same(M, a->a, b->a);
     if (a->kind == N_BREAK || a->kind == N_CONTINUE)
         return (!a->s && !b->s) || (a->s && b->s && !strcmp(a->s, b->s));
     return 0;
@@ -348,6 +373,204 @@ static int into_for(minifier *M, js_node *prev, js_node *s)
     return 0;
 }
 
+/* ---- single-use names: esbuild's substituteSingleUseSymbolInStmt ---- */
+
+enum { SUB_CONTINUE, SUB_DONE, SUB_FAIL };
+
+/* null, void 0, !0, a number, a string, a bigint: nothing to run and nothing anything can change */
+static int primitive(const js_node *e)
+{
+    switch (e->kind) {
+    case N_NULL: case N_NUM: case N_STR: case N_BOOL: case N_BIGINT:
+        return 1;
+    case N_UNARY:
+        return (e->op == JU_VOID || e->op == JU_NOT) && e->a->kind == N_NUM;
+    default:
+        return 0;
+    }
+}
+
+typedef struct substitution {
+    uint32_t sym;    /* the name used once */
+    js_node *value;  /* its initializer, evaluated where the name was */
+    int pure;        /* value runs nothing (may be evaluated later or not at all) */
+} substitution;
+
+static int substitute(minifier *M, js_node **slot, const substitution *S);
+
+/* Tries each slot in order; stops at the first that is not CONTINUE. */
+static int substitute_each(minifier *M, js_node **v, uint32_t n, const substitution *S)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        int st = substitute(M, &v[i], S);
+        if (st != SUB_CONTINUE)
+            return st;
+    }
+    return SUB_CONTINUE;
+}
+
+static int is_optional(const js_node *e)
+{
+    return (e->flags & (JF_OPT_START | JF_OPT_CONT)) != 0;
+}
+
+/* Walks *slot in evaluation order looking for the name; everything
+ * evaluated before it must be something the value can move past. */
+static int substitute_in(minifier *M, js_node *e, const substitution *S)
+{
+    int st;
+    switch (e->kind) {
+    case N_IDENT:
+        return -1;
+    case N_SPREAD: case N_AWAIT:
+        return substitute(M, &e->a, S);
+    case N_YIELD:
+        return e->a ? substitute(M, &e->a, S) : -1;
+    case N_IMPORT_CALL:
+        return substitute(M, &e->a, S);
+    case N_UNARY:
+        return e->op == JU_DELETE ? -1 : substitute(M, &e->a, S);
+    case N_MEMBER:
+        return substitute(M, &e->a, S);
+    case N_BINARY:
+        if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        /* the right side of && || ?? may not run: only a value that runs nothing goes there */
+        if ((e->op == JB_AND || e->op == JB_OR || e->op == JB_NULLISH) && !S->pure)
+            return -1;
+        return substitute(M, &e->b, S);
+    case N_ASSIGN:
+        /* never into the target; a target that runs code (o[f()] = x) may change the value */
+        if (!removable(M, e->a))
+            return SUB_FAIL;
+        if (e->op != JB_NONE && !S->pure) /* x += v reads x before v would run */
+            return SUB_FAIL;
+        return substitute(M, &e->b, S);
+    case N_COND: {
+        if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        if (!S->pure)
+            return -1;
+        int yes = substitute(M, &e->b, S);
+        if (yes == SUB_DONE)
+            return yes;
+        int no = substitute(M, &e->c, S);
+        if (no == SUB_DONE)
+            return no;
+        return yes != SUB_CONTINUE || no != SUB_CONTINUE ? SUB_FAIL : -1;
+    }
+    case N_INDEX:
+        if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        if (S->pure || !is_optional(e))
+            return substitute(M, &e->b, S);
+        return -1;
+    case N_CALL:
+        /* f() with f = a.b would lose `this` */
+        if (!((S->value->kind == N_MEMBER || S->value->kind == N_INDEX) && e->a->kind == N_IDENT &&
+              sym_id(M, e->a) == S->sym)) {
+            if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+                return st;
+            if (S->pure || !is_optional(e))
+                return substitute_each(M, e->list, e->n, S);
+        }
+        return -1;
+    case N_ARRAY: case N_SEQ:
+        return substitute_each(M, e->list, e->n, S);
+    case N_OBJECT:
+        for (uint32_t i = 0; i < e->n; i++) {
+            js_node *m = e->list[i];
+            if (m->kind == N_SPREAD) /* a spread runs getters */
+                return substitute(M, &m->a, S) == SUB_DONE ? SUB_DONE : SUB_FAIL;
+            if (m->kind != N_PROPERTY)
+                return SUB_FAIL;
+            if (m->flags & JF_COMPUTED)
+                return substitute(M, &m->a, S) == SUB_DONE ? SUB_DONE : SUB_FAIL;
+            if (m->b && (st = substitute(M, &m->b, S)) != SUB_CONTINUE)
+                return st;
+        }
+        return -1;
+    case N_TEMPLATE:
+        if (e->a && (st = substitute(M, &e->a, S)) != SUB_CONTINUE)
+            return st;
+        for (uint32_t i = 1; i < e->n; i += 2)
+            if ((st = substitute(M, &e->list[i], S)) != SUB_CONTINUE)
+                return st;
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+static int substitute(minifier *M, js_node **slot, const substitution *S)
+{
+    js_node *e = *slot;
+    if (e->kind == N_IDENT && sym_id(M, e) == S->sym) {
+        *slot = S->value;
+        return SUB_DONE;
+    }
+    int st = substitute_in(M, e, S);
+    if (st >= 0)
+        return st;
+    /* not here: the value may move past e if neither runs anything, or one is a constant */
+    if ((S->pure && removable(M, e)) || primitive(e) || primitive(S->value))
+        return SUB_CONTINUE;
+    return SUB_FAIL;
+}
+
+/* The expression of s a name may be substituted into (esbuild's list), or NULL. */
+static js_node **substitution_slot(js_node *s)
+{
+    switch (s->kind) {
+    case N_EXPR: case N_THROW: case N_IF: case N_SWITCH:
+        return &s->a;
+    case N_RETURN:
+        return s->a ? &s->a : NULL;
+    case N_VAR:
+        return s->n && s->list[0]->a->kind == N_IDENT && s->list[0]->b ? &s->list[0]->b : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * let x = f(); return x.y  ->  return f().y: a let/const of a nested scope
+ * whose name is used once, by the next statement, where nothing that runs
+ * before that use could see the difference (esbuild's rule: only the next
+ * statement, never into a function, never into an assignment target; past
+ * other code only if the value runs nothing or one side is a constant;
+ * never where eval or with can see the name).  Repeats while it works:
+ * let a = f(); let b = a.p; return b  ->  return f().p.
+ */
+static void substitute_single_use(minifier *M, size_t mark, js_node *s)
+{
+    js_node **slot = M->refs ? substitution_slot(s) : NULL;
+    while (slot && M->out.n > mark) {
+        js_node *prev = M->out.v[M->out.n - 1];
+        if (prev->kind != N_VAR || (prev->op != JV_LET && prev->op != JV_CONST) || (prev->flags & JF_EXPORT) || !prev->n)
+            return;
+        js_node *d = prev->list[prev->n - 1];
+        if (d->a->kind != N_IDENT)
+            return;
+        uint32_t k = sym_id(M, d->a);
+        if (k == JS_NONE || M->refs[k] != 2)
+            return;
+        const js_symbol *sy = &M->ast->syms[k];
+        if ((sy->flags & (SF_NO_RENAME | SF_EXPORTED)) || sy->ns_sym != JS_NONE || sy->scope >= M->ast->nscopes ||
+            M->ast->scopes[sy->scope].parent == JS_NONE || (M->ast->scopes[sy->scope].flags & SCF_EVAL))
+            return;
+        substitution S = {k, d->b ? d->b : void0(M, d->pos), 0};
+        S.pure = removable(M, S.value);
+        if (substitute(M, slot, &S) != SUB_DONE)
+            return;
+        M->refs[k] = 0;
+        if (prev->n == 1)
+            M->out.n--;
+        else
+            prev->n--;
+    }
+}
+
 /*
  * Appends a rewritten statement to the list being built, merged into the
  * one before it where that evaluates the same things in the same order:
@@ -358,6 +581,7 @@ static int into_for(minifier *M, js_node *prev, js_node *s)
  */
 static void push(minifier *M, size_t mark, js_node *s)
 {
+    substitute_single_use(M, mark, s);
     js_node *prev = top(M, mark);
     switch (s->kind) {
     case N_EMPTY:
@@ -385,7 +609,7 @@ static void push(minifier *M, size_t mark, js_node *s)
             prev = top(M, mark);
         }
         if (s->kind == N_IF && is_jump(s->b)) {
-            if (prev && prev->kind == N_IF && !prev->c && same_bare_jump(prev->b, s->b)) {
+            if (prev && prev->kind == N_IF && !prev->c && same_jump(M, prev->b, s->b)) {
                 s->a = or_tests(M, prev->a, s->a);
                 M->out.n--;
             }
@@ -446,6 +670,7 @@ static int fold_last_jump(minifier *M, size_t mark)
         c->a = test;
         c->b = left;
         c->c = right;
+        c = cond(M, c);
         last->a = before ? join(M, before, c) : c;
     } else {
         return 0;
@@ -453,6 +678,36 @@ static int fold_last_jump(minifier *M, size_t mark)
     M->out.v[M->out.n - 2] = last;
     M->out.n--;
     return 1;
+}
+
+/*
+ * if (a) return; b  ->  if (!a) b  (a || b when b is an expression) where
+ * b is the rest of a function body, and the same with `continue` in a
+ * loop body: esbuild's optimizeImplicitJump, here where the statements
+ * after the jump have merged into one that no block would rescope.
+ */
+static void implicit_jump(minifier *M, size_t fence, int fn_body, int loop_body)
+{
+    if (M->out.n - fence < 2)
+        return;
+    js_node *s = M->out.v[M->out.n - 2], *rest = M->out.v[M->out.n - 1];
+    if (s->kind != N_IF || s->c || block_scoped(rest))
+        return;
+    if (!(fn_body && s->b->kind == N_RETURN && !s->b->a) && !(loop_body && s->b->kind == N_CONTINUE && !s->b->s))
+        return;
+    js_node *r;
+    if (rest->kind == N_EXPR) {
+        int not;
+        js_node *test = negated(M, s->a, &not);
+        r = mk(M, N_EXPR, s->pos);
+        r->a = binop(M, not ? JB_AND : JB_OR, test, rest->a);
+    } else {
+        r = s;
+        s->a = truth(M, not_of(M, s->a));
+        s->b = rest;
+    }
+    M->out.v[M->out.n - 2] = r;
+    M->out.n--;
 }
 
 static int is_directive(const js_node *s)
@@ -463,6 +718,8 @@ static int is_directive(const js_node *s)
 /* One statement list: statements rewritten, empty ones dropped, neighbours merged. */
 static void list(minifier *M, js_node *owner, int fn_body)
 {
+    int loop_body = M->loop_body;
+    M->loop_body = 0;
     size_t mark = M->out.n, fence = mark;
     uint32_t i = 0;
     /* A function body's directives (`"use strict"`) are string statements
@@ -478,12 +735,13 @@ static void list(minifier *M, js_node *owner, int fn_body)
             node(M, s);
         push(M, fence, s);
     }
-    /* `return;` as a function's last statement */
-    if (fn_body && M->out.n > fence) {
+    /* `return;` as a function's last statement, `continue;` as a loop body's */
+    if ((fn_body || loop_body) && M->out.n > fence) {
         js_node *last = M->out.v[M->out.n - 1];
-        if (last->kind == N_RETURN && !last->a)
+        if ((fn_body && last->kind == N_RETURN && !last->a) || (loop_body && last->kind == N_CONTINUE && !last->s))
             M->out.n--;
     }
+    implicit_jump(M, fence, fn_body, loop_body);
     while (fold_last_jump(M, fence))
         ;
     owner->n = (uint32_t)(M->out.n - mark);
@@ -496,9 +754,13 @@ static int is_typeof(const js_node *e)
     return e->kind == N_UNARY && e->op == JU_TYPEOF;
 }
 
+static int fold_numbers(minifier *M, js_node *n);
+
 static void binary(minifier *M, js_node *n)
 {
     children(M, n);
+    if (fold_numbers(M, n))
+        return;
     if (n->op != JB_STRICT_EQ && n->op != JB_STRICT_NE && n->op != JB_LOOSE_EQ && n->op != JB_LOOSE_NE)
         return;
     js_node *t = is_typeof(n->a) ? n->a : is_typeof(n->b) ? n->b : NULL;
@@ -526,6 +788,546 @@ static int always_true(const js_node *e)
     if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM)
         return e->a->num == 0;
     return e->kind == N_NUM && e->num != 0 && e->num == e->num;
+}
+
+/* ---- expressions: esbuild's MangleIfExpr and its constant folding ---- */
+
+/* A name the file declares that no `with` or direct eval can see: reading
+ * it runs nothing (esbuild's "bound identifier" test; like esbuild, a read
+ * in the temporal dead zone is not modelled). */
+static int bound_ident(minifier *M, const js_node *e)
+{
+    if (e->kind != N_IDENT)
+        return 0;
+    uint32_t k = sym_id(M, e);
+    return k != JS_NONE && M->ast->syms[k].kind != SK_UNBOUND && !(M->ast->syms[k].flags & SF_NO_RENAME);
+}
+
+/* Evaluating e runs no code and throws nothing (esbuild's ExprCanBeRemovedIfUnused, its simple cases). */
+static int removable(minifier *M, const js_node *e)
+{
+    switch (e->kind) {
+    case N_NUM: case N_STR: case N_NULL: case N_BOOL: case N_BIGINT: case N_THIS: case N_FUNCTION: case N_ARROW:
+        return 1;
+    case N_IDENT:
+        return bound_ident(M, e);
+    case N_UNARY:
+        return (e->op == JU_NOT || e->op == JU_VOID) && (e->a->kind == N_NUM || e->a->kind == N_STR);
+    default:
+        return 0;
+    }
+}
+
+static int same(minifier *M, const js_node *a, const js_node *b);
+
+static int same_list(minifier *M, const js_node *a, const js_node *b, uint32_t from)
+{
+    if (a->n != b->n)
+        return 0;
+    for (uint32_t i = from; i < a->n; i++)
+        if (!same(M, a->list[i], b->list[i]))
+            return 0;
+    return 1;
+}
+
+/* Two expressions that evaluate alike (esbuild's ValuesLookTheSame). */
+static int same(minifier *M, const js_node *a, const js_node *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    switch (a->kind) {
+    case N_IDENT: {
+        uint32_t x = sym_id(M, a), y = sym_id(M, b);
+        return x != JS_NONE ? x == y : y == JS_NONE && !strcmp(a->s, b->s);
+    }
+    case N_NUM: /* NaN is not itself; 0 and -0 differ */
+        return a->num == b->num && signbit(a->num) == signbit(b->num);
+    case N_STR:
+        return a->n == b->n && !memcmp(a->s, b->s, a->n);
+    case N_NULL: case N_THIS:
+        return 1;
+    case N_BOOL:
+        return a->op == b->op;
+    case N_MEMBER:
+        return a->flags == b->flags && a->c->kind == b->c->kind && !strcmp(a->c->s, b->c->s) && same(M, a->a, b->a);
+    case N_INDEX:
+        return a->flags == b->flags && same(M, a->a, b->a) && same(M, a->b, b->b);
+    case N_UNARY:
+        return a->op == b->op && same(M, a->a, b->a);
+    case N_BINARY:
+        return a->op == b->op && same(M, a->a, b->a) && same(M, a->b, b->b);
+    case N_COND:
+        return same(M, a->a, b->a) && same(M, a->b, b->b) && same(M, a->c, b->c);
+    case N_CALL:
+        return a->flags == b->flags && same(M, a->a, b->a) && same_list(M, a, b, 0);
+    default:
+        return 0;
+    }
+}
+
+static int is_void0(const js_node *e)
+{
+    return e->kind == N_UNARY && e->op == JU_VOID && e->a->kind == N_NUM;
+}
+
+static int is_chain(const js_node *e)
+{
+    return (e->kind == N_MEMBER || e->kind == N_INDEX || e->kind == N_CALL) && (e->flags & (JF_OPT_START | JF_OPT_CONT));
+}
+
+/* Does the chain of member accesses and calls e start at an expression
+ * that looks like check, without crossing a parenthesized optional chain
+ * (`(a.b?.c).d`: making `.d` part of the chain would stop it throwing)? */
+static int chain_starts_with(minifier *M, const js_node *check, const js_node *e)
+{
+    for (;;) {
+        if (e->kind != N_MEMBER && e->kind != N_INDEX && e->kind != N_CALL)
+            return 0;
+        if (same(M, check, e->a))
+            return 1;
+        if (!(e->flags & (JF_OPT_START | JF_OPT_CONT)) && is_chain(e->a))
+            return 0;
+        e = e->a;
+    }
+}
+
+/* !0 -> 1, !1 -> 0 (what true and false became), anything else -1 */
+static int is_bool(const js_node *e)
+{
+    if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM && (e->a->num == 0 || e->a->num == 1))
+        return e->a->num == 0;
+    return -1;
+}
+
+/* The truth of e when that is known and reading it runs nothing: 1, 0, or -1 (esbuild's ToBooleanWithSideEffects, its literal cases). */
+static int known_truth(const js_node *e)
+{
+    switch (e->kind) {
+    case N_NULL:
+        return 0;
+    case N_BOOL:
+        return e->op != 0;
+    case N_NUM:
+        return e->num != 0 && e->num == e->num;
+    case N_STR:
+        return e->n != 0;
+    case N_FUNCTION: case N_ARROW:
+        return 1;
+    case N_UNARY:
+        if (e->op == JU_VOID && e->a->kind == N_NUM)
+            return 0;
+        if (e->op == JU_NOT && e->a->kind == N_NUM)
+            return !(e->a->num != 0 && e->a->num == e->a->num);
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+/* !e, shorter where that is the same (esbuild's Not / MaybeSimplifyNot, its safe cases):
+ * !(a == b) -> a != b, !(x, a) -> x, !a, !!0 -> !1 */
+static js_node *not_of(minifier *M, js_node *e)
+{
+    js_node *before, *last = seq_last(M, e, &before);
+    if (before)
+        return join(M, before, not_of(M, last));
+    if (e->kind == N_BINARY) {
+        static const uint8_t flip[JB_COUNT] = {[JB_LOOSE_EQ] = JB_LOOSE_NE, [JB_LOOSE_NE] = JB_LOOSE_EQ,
+                                               [JB_STRICT_EQ] = JB_STRICT_NE, [JB_STRICT_NE] = JB_STRICT_EQ};
+        if (flip[e->op]) {
+            js_node *f = binop(M, flip[e->op], e->a, e->b);
+            return f;
+        }
+    }
+    if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM) { /* !!0 -> !1 */
+        js_node *n = mk(M, N_UNARY, e->pos);
+        n->op = JU_NOT;
+        n->a = mk(M, N_NUM, e->pos);
+        n->a->num = (e->a->num != 0 && e->a->num == e->a->num) ? 0 : 1;
+        return n;
+    }
+    js_node *n = mk(M, N_UNARY, e->pos);
+    n->op = JU_NOT;
+    n->a = e;
+    return n;
+}
+
+/*
+ * e where only its truth is read (an if/while/for test, the operand of !,
+ * the test of ?:, the left of an unused && or ||): esbuild's
+ * SimplifyBooleanExpr.  !!a -> a; a && !0 -> a; a || !1 -> a;
+ * a ? void 0 : b -> !a && b; a ? b : !1 -> a && b; and their mirrors.
+ */
+static js_node *truth(minifier *M, js_node *e)
+{
+    switch (e->kind) {
+    case N_UNARY:
+        if (e->op != JU_NOT)
+            return e;
+        if (e->a->kind == N_UNARY && e->a->op == JU_NOT)
+            return truth(M, e->a->a);
+        e->a = truth(M, e->a);
+        return e;
+    case N_BINARY: {
+        if (e->op != JB_AND && e->op != JB_OR)
+            return e;
+        e->a = truth(M, e->a);
+        e->b = truth(M, e->b);
+        int t = known_truth(e->b);
+        if (t == (e->op == JB_AND)) /* a && truthy, a || falsy: only a decides */
+            return e->a;
+        return e;
+    }
+    case N_COND: {
+        js_node *yes = truth(M, e->b), *no = truth(M, e->c);
+        int ty = known_truth(yes), tn = known_truth(no);
+        if (ty >= 0)
+            return ty ? binop(M, JB_OR, e->a, no) : binop(M, JB_AND, not_of(M, e->a), no);
+        if (tn >= 0)
+            return tn ? binop(M, JB_OR, not_of(M, e->a), yes) : binop(M, JB_AND, e->a, yes);
+        e->b = yes;
+        e->c = no;
+        return e;
+    }
+    default:
+        return e;
+    }
+}
+
+/* a == null ? void 0 : a.b.c(d)  ->  a?.b.c(d): `?.` at the access of a, the
+ * rest continue the chain (esbuild's TryToInsertOptionalChain). */
+static void insert_chain(minifier *M, const js_node *check, js_node *e)
+{
+    for (;; e = e->a) {
+        if (same(M, check, e->a)) {
+            e->flags = (uint16_t)((e->flags & ~JF_OPT_CONT) | JF_OPT_START);
+            return;
+        }
+        if (!(e->flags & (JF_OPT_START | JF_OPT_CONT)))
+            e->flags |= JF_OPT_CONT;
+    }
+}
+
+/* a op b, as esbuild's JoinWithLeftAssociativeOp: (x, a) op b -> x, (a op b);
+ * for && and ||, a op (b op c) -> (a op b) op c, which needs no parentheses */
+static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
+{
+    js_node *before;
+    a = seq_last(M, a, &before);
+    if (before)
+        return join(M, before, binop(M, op, a, b));
+    while ((op == JB_AND || op == JB_OR) && b->kind == N_BINARY && b->op == op && !(b->flags & JF_PARENS)) {
+        a = binop(M, op, a, b->a);
+        b = b->b;
+    }
+    js_node *e = mk(M, N_BINARY, a->pos);
+    e->op = (uint8_t)op;
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+/*
+ * c ? a : b, shorter where that evaluates the same things in the same
+ * order; esbuild's MangleIfExpr rules, in its order.  Returns the
+ * replacement (e itself when nothing applies).
+ */
+static js_node *cond(minifier *M, js_node *e)
+{
+    js_node *before;
+    js_node *test = seq_last(M, e->a, &before); /* (a, b) ? c : d  ->  a, b ? c : d */
+    if (before) {
+        e->a = test;
+        return join(M, before, cond(M, e));
+    }
+    e->a = test = truth(M, test);
+    if (test->kind == N_UNARY && test->op == JU_NOT) { /* !a ? b : c  ->  a ? c : b */
+        js_node *t = e->b;
+        e->a = test = test->a;
+        e->b = e->c;
+        e->c = t;
+    }
+    js_node *yes = e->b, *no = e->c;
+    if (same(M, yes, no)) /* a ? b : b  ->  a, b (b when a runs nothing) */
+        return removable(M, test) ? yes : join(M, test, yes);
+    if (is_bool(yes) >= 0 && is_bool(no) >= 0) { /* a ? !0 : !1  ->  !!a;  a ? !1 : !0  ->  !a */
+        js_node *not = mk(M, N_UNARY, e->pos);
+        not->op = JU_NOT;
+        not->a = test;
+        if (is_bool(yes)) {
+            js_node *nn = mk(M, N_UNARY, e->pos);
+            nn->op = JU_NOT;
+            nn->a = not;
+            not = nn;
+        }
+        return not;
+    }
+    if (test->kind == N_IDENT && same(M, test, yes)) /* a ? a : b  ->  a || b */
+        return binop(M, JB_OR, test, no);
+    if (test->kind == N_IDENT && same(M, test, no)) /* a ? b : a  ->  a && b */
+        return binop(M, JB_AND, test, yes);
+    if (yes->kind == N_COND && same(M, yes->c, no)) { /* a ? b ? c : d : d  ->  a && b ? c : d */
+        e->a = binop(M, JB_AND, test, yes->a);
+        e->b = yes->b;
+        return e;
+    }
+    if (no->kind == N_COND && same(M, yes, no->b)) { /* a ? b : c ? b : d  ->  a || c ? b : d */
+        e->a = binop(M, JB_OR, test, no->a);
+        e->c = no->c;
+        return e;
+    }
+    if (no->kind == N_SEQ && no->n >= 2 && same(M, yes, no->list[no->n - 1])) { /* a ? c : (b, c)  ->  (a || b), c */
+        js_node *b;
+        js_node *c = seq_last(M, no, &b);
+        return join(M, binop(M, JB_OR, test, b), c);
+    }
+    if (yes->kind == N_SEQ && yes->n >= 2 && same(M, yes->list[yes->n - 1], no)) { /* a ? (b, c) : c  ->  (a && b), c */
+        js_node *b;
+        js_node *c = seq_last(M, yes, &b);
+        return join(M, binop(M, JB_AND, test, b), c);
+    }
+    if (yes->kind == N_BINARY && yes->op == JB_OR && same(M, yes->b, no)) { /* a ? b || c : c  ->  (a && b) || c */
+        yes->a = binop(M, JB_AND, test, yes->a);
+        return yes;
+    }
+    if (no->kind == N_BINARY && no->op == JB_AND && same(M, yes, no->b)) { /* a ? c : b && c  ->  (a || b) && c */
+        no->a = binop(M, JB_OR, test, no->a);
+        return no;
+    }
+    /* a ? b(c, d) : b(e, d)  ->  b(a ? c : e, d): the test moves after the
+     * callee, so both must run nothing */
+    if (yes->kind == N_CALL && no->kind == N_CALL && yes->n && yes->flags == no->flags && same(M, yes->a, no->a) &&
+        removable(M, test) && removable(M, yes->a) && same_list(M, yes, no, 1) &&
+        (yes->list[0]->kind == N_SPREAD) == (no->list[0]->kind == N_SPREAD)) {
+        int spread = yes->list[0]->kind == N_SPREAD;
+        js_node *c = mk(M, N_COND, e->pos);
+        c->a = test;
+        c->b = spread ? yes->list[0]->a : yes->list[0];
+        c->c = spread ? no->list[0]->a : no->list[0];
+        js_node *arg = cond(M, c);
+        if (spread) {
+            js_node *sp = mk(M, N_SPREAD, yes->list[0]->pos);
+            sp->a = arg;
+            arg = sp;
+        }
+        yes->list = sl__js_list_copy(M->a, yes->list, yes->n);
+        yes->list[0] = arg;
+        return yes;
+    }
+    /* a == null ? b : a  ->  a ?? b;  a == null ? void 0 : a.b  ->  a?.b */
+    if (test->kind == N_BINARY && (test->op == JB_LOOSE_EQ || test->op == JB_LOOSE_NE) &&
+        (test->a->kind == N_NULL || test->b->kind == N_NULL)) {
+        js_node *check = test->b->kind == N_NULL ? test->a : test->b;
+        js_node *if_null = test->op == JB_LOOSE_EQ ? yes : no, *if_not = test->op == JB_LOOSE_EQ ? no : yes;
+        if (removable(M, check)) {
+            if (same(M, check, if_not))
+                return binop(M, JB_NULLISH, check, if_null);
+            if (is_void0(if_null) && chain_starts_with(M, check, if_not)) {
+                insert_chain(M, check, if_not);
+                return if_not;
+            }
+        }
+    }
+    return e;
+}
+
+/* (0, a.b)(), (0, eval)(x), typeof (0, x): the comma drops `this`, makes
+ * the eval indirect, reads x as an expression (a missing global throws),
+ * so such a last item keeps one item before it. */
+static int needs_comma(const js_node *e)
+{
+    return e->kind == N_MEMBER || e->kind == N_INDEX || e->kind == N_IDENT;
+}
+
+/*
+ * An expression whose value nothing reads (a statement's, or a comma's
+ * left side), reduced to what it does: NULL when that is nothing
+ * (esbuild's SimplifyUnusedExpr, its cases for literals, names, `?:`,
+ * `!`, `void`, `,`, `&&` and `||`): `a ? b() : void 0` -> `a && b()`,
+ * `a != null && a.b()` -> `a?.b()`.
+ */
+static js_node *unused(minifier *M, js_node *e)
+{
+    switch (e->kind) {
+    case N_NUM: case N_STR: case N_NULL: case N_BOOL: case N_BIGINT: case N_THIS: case N_FUNCTION: case N_ARROW:
+        return NULL;
+    case N_IDENT:
+        return bound_ident(M, e) ? NULL : e;
+    case N_UNARY:
+        return e->op == JU_NOT || e->op == JU_VOID ? unused(M, e->a) : e;
+    case N_COND: {
+        js_node *yes = unused(M, e->b), *no = unused(M, e->c);
+        if (!yes && !no)
+            return unused(M, e->a);
+        if (!yes)
+            return binop(M, JB_OR, e->a, no);
+        if (!no)
+            return binop(M, JB_AND, e->a, yes);
+        e->b = yes;
+        e->c = no;
+        return e;
+    }
+    case N_SEQ: {
+        uint32_t k = 0;
+        js_node **v = sl__js_alloc(M->a, e->n * sizeof *v);
+        for (uint32_t i = 0; i < e->n; i++) {
+            js_node *x = unused(M, e->list[i]);
+            if (x)
+                v[k++] = x;
+        }
+        if (k == 0)
+            return NULL;
+        if (k == 1)
+            return v[0];
+        e->list = v;
+        e->n = k;
+        return e;
+    }
+    case N_BINARY: {
+        if (e->op != JB_AND && e->op != JB_OR)
+            return e;
+        e->a = truth(M, e->a);
+        js_node *right = unused(M, e->b);
+        if (!right)
+            return unused(M, e->a);
+        e->b = right;
+        /* a != null && a.b()  ->  a?.b();  a == null || a.b()  ->  a?.b() */
+        js_node *t = e->a;
+        if (t->kind == N_BINARY && (t->op == (e->op == JB_AND ? JB_LOOSE_NE : JB_LOOSE_EQ)) &&
+            (t->a->kind == N_NULL || t->b->kind == N_NULL)) {
+            js_node *check = t->b->kind == N_NULL ? t->a : t->b;
+            if (bound_ident(M, check) && chain_starts_with(M, check, right)) {
+                insert_chain(M, check, right);
+                return right;
+            }
+        }
+        return e;
+    }
+    default:
+        return e;
+    }
+}
+
+/* The items of a comma sequence before its last are unused: each is reduced or dropped. */
+static js_node *sequence(minifier *M, js_node *e)
+{
+    uint32_t k = 0;
+    js_node **v = sl__js_alloc(M->a, e->n * sizeof *v);
+    for (uint32_t i = 0; i + 1 < e->n; i++) {
+        js_node *x = unused(M, e->list[i]);
+        if (x)
+            v[k++] = x;
+    }
+    js_node *last = e->list[e->n - 1];
+    if (k == 0 && needs_comma(last))
+        v[k++] = e->list[0];
+    if (k == 0)
+        return last;
+    v[k++] = last;
+    e->list = v;
+    e->n = k;
+    return e;
+}
+
+/* ToUint32 of a number, as JavaScript's bitwise operators read it. */
+static uint32_t to_uint32(double v)
+{
+    if (!isfinite(v))
+        return 0;
+    double m = fmod(trunc(v), 4294967296.0);
+    return (uint32_t)(m < 0 ? m + 4294967296.0 : m);
+}
+
+static int num_value(const js_node *e, double *v)
+{
+    if (e->kind == N_NUM) {
+        *v = e->num;
+        return 1;
+    }
+    if (e->kind == N_UNARY && e->op == JU_NEG && e->a->kind == N_NUM) {
+        *v = -e->a->num;
+        return 1;
+    }
+    return 0;
+}
+
+static int small_int(double v, double limit)
+{
+    return v == trunc(v) && fabs(v) <= limit;
+}
+
+static int digits(double v)
+{
+    char b[32];
+    return snprintf(b, sizeof b, "%.0f", v);
+}
+
+/*
+ * 97 - 65  ->  32: the operators and sizes esbuild folds when minifying
+ * (ShouldFoldBinaryOperatorWhenMinifying), where the result prints no
+ * longer: comparisons, equality, & | ^ >>, + and - of integers up to
+ * 2^32, * of integers up to 255, << and >>> where the digits do not grow.
+ * n becomes the number (or a comparison's !0 / !1); 0 when not folded.
+ */
+static int fold_numbers(minifier *M, js_node *n)
+{
+    double x, y, r;
+    if (!num_value(n->a, &x) || !num_value(n->b, &y))
+        return 0;
+    int boolean = 0;
+    switch (n->op) {
+    case JB_ADD: case JB_SUB:
+        if (!small_int(x, 4294967295.0) || !small_int(y, 4294967295.0))
+            return 0;
+        r = n->op == JB_ADD ? x + y : x - y;
+        break;
+    case JB_MUL:
+        if (!small_int(x, 255) || !small_int(y, 255))
+            return 0;
+        r = x * y;
+        break;
+    case JB_BIT_AND: r = (int32_t)(to_uint32(x) & to_uint32(y)); break;
+    case JB_BIT_OR: r = (int32_t)(to_uint32(x) | to_uint32(y)); break;
+    case JB_BIT_XOR: r = (int32_t)(to_uint32(x) ^ to_uint32(y)); break;
+    case JB_SHR: r = (int32_t)to_uint32(x) >> (to_uint32(y) & 31); break;
+    case JB_SHL:
+        r = (int32_t)(to_uint32(x) << (to_uint32(y) & 31));
+        if (!small_int(x, 1e15) || !small_int(y, 1e15) || digits(r) > digits(x) + 2 + digits(y))
+            return 0;
+        break;
+    case JB_USHR:
+        r = to_uint32(x) >> (to_uint32(y) & 31);
+        if (!small_int(x, 1e15) || !small_int(y, 1e15) || digits(r) > digits(x) + 3 + digits(y))
+            return 0;
+        break;
+    case JB_LT: r = x < y; boolean = 1; break;
+    case JB_GT: r = x > y; boolean = 1; break;
+    case JB_LE: r = x <= y; boolean = 1; break;
+    case JB_GE: r = x >= y; boolean = 1; break;
+    case JB_LOOSE_EQ: case JB_STRICT_EQ: r = x == y; boolean = 1; break;
+    case JB_LOOSE_NE: case JB_STRICT_NE: r = x != y; boolean = 1; break;
+    default:
+        return 0;
+    }
+    uint32_t pos = n->pos;
+    memset(n, 0, sizeof *n);
+    n->pos = pos;
+    n->aux = JS_NONE;
+    if (boolean) { /* !0 / !1, as true and false print */
+        n->kind = N_UNARY;
+        n->op = JU_NOT;
+        n->a = mk(M, N_NUM, pos);
+        n->a->num = r ? 0 : 1;
+    } else if (signbit(r)) {
+        n->kind = N_UNARY;
+        n->op = JU_NEG;
+        n->a = mk(M, N_NUM, pos);
+        n->a->num = -r;
+    } else {
+        n->kind = N_NUM;
+        n->num = r;
+    }
+    return 1;
 }
 
 static void node(minifier *M, js_node *n)
@@ -564,6 +1366,32 @@ static void node(minifier *M, js_node *n)
     case N_BINARY:
         binary(M, n);
         return;
+    case N_UNARY:
+        children(M, n);
+        if (n->op == JU_NOT) { /* !(a == b) -> a != b; the operand is read for its truth */
+            js_node *r = not_of(M, truth(M, n->a));
+            *n = *r;
+        }
+        return;
+    case N_SEQ: {
+        children(M, n);
+        js_node *r = sequence(M, n);
+        if (r != n)
+            *n = *r;
+        return;
+    }
+    case N_EXPR:
+        node(M, n->a);
+        if (!(n->a = unused(M, n->a)))
+            n->kind = N_EMPTY;
+        return;
+    case N_COND: {
+        children(M, n);
+        js_node *r = cond(M, n);
+        if (r != n)
+            *n = *r;
+        return;
+    }
     case N_PROGRAM:
         list(M, n, 0);
         return;
@@ -604,14 +1432,21 @@ static void node(minifier *M, js_node *n)
     case N_FOR: case N_FOR_IN: case N_FOR_OF:
         if (n->a)
             node(M, n->a);
-        if (n->b)
+        if (n->b) {
             node(M, n->b);
+            if (n->kind == N_FOR)
+                n->b = truth(M, n->b);
+        }
         if (n->kind == N_FOR && n->d)
             node(M, n->d);
+        M->loop_body = n->c->kind == N_BLOCK;
         n->c = body(M, n->c);
         return;
     case N_WHILE: case N_WITH:
         node(M, n->a);
+        if (n->kind == N_WHILE)
+            n->a = truth(M, n->a);
+        M->loop_body = n->kind == N_WHILE && n->b->kind == N_BLOCK;
         n->b = body(M, n->b);
         if (n->kind == N_WHILE && always_true(n->a)) { /* while (!0) x  ->  for (;;) x */
             js_node *b = n->b;
@@ -622,8 +1457,10 @@ static void node(minifier *M, js_node *n)
         }
         return;
     case N_DO_WHILE:
+        M->loop_body = n->a->kind == N_BLOCK;
         n->a = body(M, n->a);
         node(M, n->b);
+        n->b = truth(M, n->b);
         return;
     case N_LABEL:
         node(M, n->a);
@@ -671,10 +1508,16 @@ void sl__js_minify_syntax(js_ast *ast)
     M.out.n = 0;
     if (ast->syms && ast->nsyms) {
         M.written = calloc(ast->nsyms, 1);
-        if (M.written)
+        M.refs = calloc(ast->nsyms, sizeof *M.refs);
+        if (M.written && M.refs)
             find_writes(ast->program, &M);
+        else {
+            free(M.refs);
+            M.refs = NULL;
+        }
     }
     node(&M, ast->program);
     free(M.written);
+    free(M.refs);
     free(M.out.v);
 }

@@ -708,10 +708,20 @@ static void print_object(printer *p, const js_node *o)
     put(p, "}", 1);
 }
 
+static int is_chain(const js_node *e)
+{
+    return (e->kind == N_MEMBER || e->kind == N_INDEX || e->kind == N_CALL) && (e->flags & (JF_OPT_START | JF_OPT_CONT));
+}
+
 static void print_template(printer *p, const js_node *t)
 {
-    if (t->a) {
+    if (t->a) { /* an optional chain as a tag keeps its parentheses: a?.b`x` is an error */
+        int wrap = is_chain(t->a);
+        if (wrap)
+            open_paren(p);
         expr(p, t->a, L_POSTFIX, 0);
+        if (wrap)
+            close_paren(p);
     }
     put(p, "`", 1);
     for (uint32_t i = 0; i < t->n; i++) {
@@ -727,11 +737,6 @@ static void print_template(printer *p, const js_node *t)
         }
     }
     put(p, "`", 1);
-}
-
-static int is_chain(const js_node *e)
-{
-    return (e->kind == N_MEMBER || e->kind == N_INDEX || e->kind == N_CALL) && (e->flags & (JF_OPT_START | JF_OPT_CONT));
 }
 
 static void print_args(printer *p, const js_node *c)
@@ -1121,7 +1126,12 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         map(p, e->pos, NULL);
         word(p, "new");
         space(p);
+        int chain = is_chain(e->a); /* new (a?.b)() is not new a?.b(), an error */
+        if (chain)
+            open_paren(p);
         expr(p, e->a, L_NEW, F_FORBID_CALL);
+        if (chain)
+            close_paren(p);
         if (e->n || !p->minify || level >= L_POSTFIX)
             print_args(p, e);
         (void)wrap;
@@ -1688,8 +1698,8 @@ static void stmt(printer *p, const js_node *s)
             semi_flush(p);
             print_indent(p);
             if (c->a) {
-                word(p, "case");
-                put(p, " ", 1);
+                word(p, "case"); /* minified, a space only where a word would glue: case"a", case!0 */
+                space(p);
                 expr(p, c->a, L_LOWEST, 0);
             } else {
                 word(p, "default");
