@@ -2,7 +2,7 @@
 # bench/pack.sh -> BUILD/bench/pack: sluice pack/unpack against zstd and
 # age, side by side, in one run.
 #
-#   BUILD/bench/pack [--runs N] [--rt] [--only SECTIONS] [--no-4g]
+#   BUILD/bench/pack [--runs N] [--range-rounds N] [--rt] [--only SECTIONS] [--no-4g]
 #   SLUICE=BIN BASELINE=BIN BUILD/bench/pack ...   (random: BIN against BASELINE)
 #
 # Sections (--only takes a comma-separated list; default: all):
@@ -44,11 +44,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$here/.." && pwd)
 S=${SLUICE:-$build/sluice}
 runs=3
+range_rounds=3
 rt=""
 only=table,unpack,random,4g
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
+    --range-rounds) range_rounds=$2; shift 2 ;;
     --no-4g) only=${only/,4g/}; shift ;;
     --only) only=$2; shift 2 ;;
     --rt) rt="chrt -f 10"; shift ;;
@@ -220,23 +222,36 @@ if want random; then
     cmp -s - <(tail -c +$(( o % size + 1 )) "$corpus" | cat - "$corpus" | head -c $mib) ||
     { echo "pack bench: RANGE READ WRONG at $o" >&2; exit 1; }
   ours="" base="" rss=0
+  pct() { tr ' ' '\n' | grep . | sort -g | awk -v p="$1" '{v[NR] = $1} END {i = int(NR * p + 0.5); if (i < 1) i = 1; print v[i]}'; }
   # Timed with bash's own clock ($EPOCHREALTIME: no process of its own),
   # the read alone; `$(date)` and /usr/bin/time around each read added
   # ~10 ms of forks and execs that are not sluice's.  Peak RSS comes from
   # a second, untimed pass under /usr/bin/time.  With BASELINE, the two
   # binaries read each offset in turn.
+  # Each offset is read in every one of --range-rounds rounds (default 3):
+  # the median is then over 15 x rounds reads, so that a burst of other
+  # work on a shared machine moves it less than when each offset is read
+  # once; per-round medians show the spread between rounds.
   rload0=$(cut -d' ' -f1-3 /proc/loadavg)
-  for o in $offsets; do
-    t0=$EPOCHREALTIME
-    $rt "$S" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
-    t1=$EPOCHREALTIME
-    ours+="$(echo "($t1 - $t0) * 1000" | bc -l) "
-    if [ -n "${BASELINE:-}" ]; then
+  first3="" rounds_med=""
+  for r in $(seq "$range_rounds"); do
+    this=""
+    for o in $offsets; do
       t0=$EPOCHREALTIME
-      $rt "$BASELINE" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
+      $rt "$S" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
       t1=$EPOCHREALTIME
-      base+="$(echo "($t1 - $t0) * 1000" | bc -l) "
-    fi
+      t=$(echo "($t1 - $t0) * 1000" | bc -l)
+      this+="$t "
+      case " $(echo "$offsets" | cut -d' ' -f1-3) " in *" $o "*) first3+="$t " ;; esac
+      if [ -n "${BASELINE:-}" ]; then
+        t0=$EPOCHREALTIME
+        $rt "$BASELINE" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
+        t1=$EPOCHREALTIME
+        base+="$(echo "($t1 - $t0) * 1000" | bc -l) "
+      fi
+    done
+    ours+="$this"
+    rounds_med+="$(printf '%.1f' "$(echo "$this" | pct 0.5)") / "
   done
   for o in $offsets; do
     /usr/bin/time -f %M -o "$W/rss.r" "$S" unpack -q -i "$K" --range "$o:$mib" -o /dev/null "$arch"
@@ -252,16 +267,16 @@ if want random; then
     theirs+="$(echo "($t1 - $t0) * 1000" | bc -l) "
   done
   rload1=$(cut -d' ' -f1-3 /proc/loadavg)
-  pct() { tr ' ' '\n' | grep . | sort -g | awk -v p="$1" '{v[NR] = $1} END {i = int(NR * p + 0.5); if (i < 1) i = 1; print v[i]}'; }
   # the same reads through the library, in one process: the read alone, without a process start
   lib=$($rt "$build/examples/packfile_random_read" "$arch" "$K" 1 30 $mib | tail -1)
   o50=$(echo "$ours" | pct 0.5) o90=$(echo "$ours" | pct 0.9) omax=$(echo "$ours" | pct 1)
-  o3=$(echo "$ours" | cut -d' ' -f1-3 | pct 0.5) t50=$(echo "$theirs" | pct 0.5)
+  o3=$(echo "$first3" | pct 0.5) t50=$(echo "$theirs" | pct 0.5)
   echo
-  echo "== random: 1 MiB at 15 random offsets of a 4 GiB archive ($(stat -c %s "$arch") bytes encrypted, tmpfs; load $rload0 before, $rload1 after)"
+  echo "== random: 1 MiB at 15 random offsets of a 4 GiB archive, each read in $range_rounds rounds ($(stat -c %s "$arch") bytes encrypted, tmpfs; load $rload0 before, $rload1 after)"
   met() { [ "$(echo "$1" | bc -l)" = 1 ] && echo met || echo 'NOT met'; }
   printf 'sluice unpack --range OFF:1M:                 median %.1f ms, p90 %.1f ms, max %.1f ms (target <= 20: %s), peak RSS %.1f MiB\n' \
     "$o50" "$o90" "$omax" "$(met "$o50 <= 20")" "$(echo "$rss / 1024" | bc -l)"
+  echo "  median of each round: ${rounds_med% / } ms"
   if [ -n "$base" ]; then
     printf 'BASELINE (%s), same offsets in turn:  median %.1f ms, p90 %.1f ms\n' "$BASELINE" \
       "$(echo "$base" | pct 0.5)" "$(echo "$base" | pct 0.9)"

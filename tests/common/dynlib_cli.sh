@@ -11,9 +11,7 @@ fi
 dir=$(mktemp -d /tmp/sl-dynlib-XXXXXX) || exit 1
 trap 'rm -rf "$dir"' EXIT
 printf '# Title\n\ntext\n' > "$dir/page.md"
-# the library loads when md runs
-"$sluice" md -q -o "$dir/ok" "$dir/page.md" || fail "md on a plain page"
-grep -q '<h1' "$dir/ok/page.html" || fail "md wrote no heading"
+# (that md renders with them found, the md tests show)
 for so in libmd4c.so.0:md4c:libmd4c0 libmd4c-html.so.0:md4c-html:libmd4c-html0 libcjson.so.1:cJSON:libcjson1; do
     lib=${so%%:*} rest=${so#*:}
     name=${rest%%:*} pkg=${rest#*:}

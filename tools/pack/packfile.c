@@ -99,8 +99,10 @@ static int fail(const sl_packfile *pf, char *err, size_t errlen, int code, const
  * aligned, and asks for them: a 4 MiB frame is then two faults instead of
  * a thousand, which was most of a lone read's cost (the first read of a
  * process, `unpack --range`) where page faults are dear, as in a virtual
- * machine (here a 4 KiB page costs 13-24 us, a 2 MiB one about 150). */
-static int reserve(uint8_t **p, size_t *cap, size_t need)
+ * machine (here a 4 KiB page costs 13-24 us, a 2 MiB one about 150).
+ * Only the first `use` bytes are faulted in at once (a frame prefix
+ * touches no further); the rest, if ever touched, on demand. */
+static int reserve_first(uint8_t **p, size_t *cap, size_t need, size_t use)
 {
     if (need <= *cap)
         return 0;
@@ -123,11 +125,18 @@ static int reserve(uint8_t **p, size_t *cap, size_t need)
     }
     *cap = *p ? n : 0;
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t a = ((uintptr_t)*p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)*p + n) & ~(uintptr_t)4095;
+    uintptr_t a = ((uintptr_t)*p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)*p + (use < n ? use : n) + 4095) & ~(uintptr_t)4095;
+    if (e > (uintptr_t)*p + n)
+        e = ((uintptr_t)*p + n) & ~(uintptr_t)4095;
     if (*p && e > a)
         (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE); /* a hint: old kernels say EINVAL */
 #endif
     return *p ? 0 : -1;
+}
+
+static int reserve(uint8_t **p, size_t *cap, size_t need)
+{
+    return reserve_first(p, cap, need, need);
 }
 
 static int in_arena(const scratch *s, const uint8_t *p)
@@ -311,7 +320,7 @@ typedef struct sink_to {
 } sink_to;
 
 #define SINK_STEP ((size_t)256 << 10) /* decoded bytes handed on at a time, while still in the cache */
-#define FEED ((size_t)32 << 10)       /* compressed bytes given to zstd at a time when handing on */
+#define FEED ((size_t)32 << 10)       /* compressed bytes given to zstd at a time: handing on, prefixes */
 
 /* Decompresses frame f (its compressed bytes at src) into dst, handing
  * every SINK_STEP of output to the sink as soon as it is out: the writer
@@ -378,11 +387,16 @@ static int frame_decode(const sl_packfile *pf, scratch *s, size_t f, uint8_t *ds
  * what vouches for the bytes (and decoding is deterministic).  The output
  * buffer holds the whole frame and is declared stable, so zstd decodes
  * straight into it: otherwise it would allocate a window of the frame's
- * size of its own (fresh pages in a fresh process) and copy out of it. */
+ * size of its own (fresh pages in a fresh process) and copy out of it.
+ * zstd gets FEED compressed bytes per call, so that it stops within a
+ * block or two past `need` (a whole group of chunks per call decoded up
+ * to a MiB beyond it), and only the buffer up to about there is faulted
+ * in: a 1 MiB range early in a 4 MiB frame touches one huge page, not two. */
 static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, size_t need, char *err, size_t errlen)
 {
     size_t dsize = (size_t)(pf->doff[f + 1] - pf->doff[f]);
-    if (reserve(&s->frame, &s->frame_cap, dsize ? dsize : 1)) /* exactly: 4 MiB is two huge pages, 4 MiB + 1 three */
+    /* exactly: 4 MiB is two huge pages, 4 MiB + 1 three */
+    if (reserve_first(&s->frame, &s->frame_cap, dsize ? dsize : 1, need + 2 * ZSTD_BLOCKSIZE_MAX))
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     ZSTD_outBuffer out = {s->frame, dsize, 0};
     uint64_t at = pf->coff[f], end = pf->coff[f + 1];
@@ -394,8 +408,10 @@ static int frame_prefix(const sl_packfile *pf, scratch *s, size_t f, size_t need
         int rc = stream_bytes(pf, s, at, n, &src, err, errlen);
         if (rc)
             return rc;
-        ZSTD_inBuffer in = {src, n, 0};
-        while (in.pos < in.size && out.pos < need) {
+        ZSTD_inBuffer in = {src, 0, 0};
+        while ((in.pos < in.size || in.size < n) && out.pos < need) {
+            if (in.pos == in.size)
+                in.size = n - in.size < FEED ? n : in.size + FEED;
             size_t r = ZSTD_decompressStream(s->dctx, &out, &in);
             if (ZSTD_isError(r))
                 return fail(pf, err, errlen, SL_PACKFILE_EAUTH, "frame %zu (at stream offset %llu) does not decompress: %s",
