@@ -275,8 +275,26 @@ SL_TEST(md_batch_unwritable_plan_writes_nothing)
             put(out, "d11", "a file, not a directory", 23);
         else
             put(in, "d11/p.markdown", "# twin\n", 7);
+        char log[700];
+        snprintf(log, sizeof log, "%s.log", out); /* what stderr says */
+        fflush(stderr);
+        int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        close(fd);
         CHECK_EQ(run_batch_deferring(2, out, 0, in, kase < 2 ? 0 : 1), 1);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
         CHECK_EQ(count_files(out), kase % 2 == 0); /* the file in d11's place, or nothing */
+        size_t n;
+        char *said = slurp(log, &n), want[1400];
+        if (kase % 2 == 0)
+            snprintf(want, sizeof want, "%s/d11: cannot create directory", out);
+        else /* both pages named */
+            snprintf(want, sizeof want, "%s/d11/p.markdown and %s/d11/p.md would both write %s/d11/p.html", in, in, out);
+        CHECK(said && strstr(said, want));
+        free(said);
+        unlink(log);
         rm_rf(in), rm_rf(out);
         free(in), free(out);
     }

@@ -449,9 +449,9 @@ static job *add_job(batch *b, size_t i)
     return j;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_out_path(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp((*(job *const *)a)->out_path, (*(job *const *)b)->out_path);
 }
 
 /* A pool task: a page's output put aside by defer_write. */
@@ -501,18 +501,21 @@ static char *job_output_path(const batch *b, const job *j)
     return output_path(b->cli->outdir, j->page->rel, b->cli->json, b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel));
 }
 
-/* Refuses two pages writing the same file: -1 with a message. */
+/* Refuses two pages writing the same file: -1 with a message naming
+ * both pages (a.md and a.markdown, or one page given twice). */
 static int check_outputs(batch *b)
 {
-    char **sorted = malloc((b->in.n + 1) * sizeof *sorted);
+    job **sorted = malloc((b->in.n + 1) * sizeof *sorted);
     if (!sorted)
         return -1;
-    for (size_t i = 0; i < b->in.n; i++)
-        sorted[i] = b->jobs[i]->out_path;
-    qsort(sorted, b->in.n, sizeof *sorted, cmp_str);
+    memcpy(sorted, b->jobs, b->in.n * sizeof *sorted);
+    qsort(sorted, b->in.n, sizeof *sorted, cmp_out_path);
     for (size_t i = 1; i < b->in.n; i++)
-        if (!strcmp(sorted[i - 1], sorted[i])) {
-            fprintf(stderr, "sluice md: two pages would both write %s\n", sorted[i]);
+        if (!strcmp(sorted[i - 1]->out_path, sorted[i]->out_path)) {
+            const job *x = sorted[i - 1], *y = sorted[i];
+            if (strcmp(x->page->path, y->page->path) > 0) /* the same message whatever qsort did */
+                x = sorted[i], y = sorted[i - 1];
+            fprintf(stderr, "sluice md: %s and %s would both write %s\n", x->page->path, y->page->path, x->out_path);
             free(sorted);
             return -1;
         }
