@@ -508,7 +508,8 @@ static int check_outputs(batch *b)
     job **sorted = malloc((b->in.n + 1) * sizeof *sorted);
     if (!sorted)
         return -1;
-    memcpy(sorted, b->jobs, b->in.n * sizeof *sorted);
+    for (size_t i = 0; i < b->in.n; i++) /* not memcpy: jobs is NULL when no page was found */
+        sorted[i] = b->jobs[i];
     qsort(sorted, b->in.n, sizeof *sorted, cmp_out_path);
     for (size_t i = 1; i < b->in.n; i++)
         if (!strcmp(sorted[i - 1]->out_path, sorted[i]->out_path)) {
