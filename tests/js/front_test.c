@@ -86,6 +86,13 @@ SL_TEST(js_slash_is_regex_or_division_by_grammar)
                  "x={}/1;function f(){}/y/.test(z)"));
 }
 
+SL_TEST(js_identifier_escapes_are_part_of_the_name)
+{
+    /* \u{...} holds a `{`: the name goes on after it (it stopped there: `\u{62}cd` lexed as `b` then `cd`) */
+    CHECK(prints("a.js", "let \\u{62}cd = 1, a\\u{62}c = 2, \\u{1d465}a = 3, \\u0062d = 4; o = { \\u{63}lass: 5 };",
+                 MINIFY_WS, "let bcd=1,abc=2,\xf0\x9d\x91\xa5" "a=3,bd=4;o={class:5}"));
+}
+
 SL_TEST(js_asi_follows_restricted_productions)
 {
     CHECK(prints("a.js", "function f() { return\n1 }\na\n++b\nlet c = 1\n(d)", MINIFY_WS,

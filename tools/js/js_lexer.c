@@ -274,9 +274,14 @@ static void scan_name(js_lexer *L, uint32_t start)
         if (c < 0x80) {
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$')
                 p++;
-            else if (c == '\\')
+            else if (c == '\\') { /* skip the whole escape: \u{...} holds `{`, which ends no name */
                 escaped = 1, p++;
-            else
+                if (p < L->len && s[p] == 'u' && p + 1 < L->len && s[p + 1] == '{') {
+                    while (p < L->len && s[p] != '}')
+                        p++;
+                    p += p < L->len;
+                }
+            } else
                 break;
         } else {
             int w;
@@ -303,8 +308,6 @@ static void scan_name(js_lexer *L, uint32_t start)
             if (!(o == out ? sl__js_id_start(cp) : sl__js_id_part(cp)) || cp == '\\')
                 sl__js_lex_fail(L, start, "escape is not an identifier character");
             o += sl__js_utf8_put(o, cp);
-            if (q > p) /* \u{...} ran past what the fast scan saw */
-                p = L->pos = q;
         } else {
             *o++ = s[q++];
         }
