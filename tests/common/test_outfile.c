@@ -2,6 +2,7 @@
  * place; each guarantee holds with the unnamed temporary file (O_TMPFILE)
  * and with the named one a file system without O_TMPFILE gets. */
 #include <dirent.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +241,25 @@ static void write_whole_replaces_and_honours_umask(int named)
     CHECK_EQ(st.st_mode & 0777, 0640);
     umask(old);
     unlink(path2);
+    /* A name of NAME_MAX bytes is replaced too (its temporary file's name
+     * is cut short to fit), by write_whole and by a forced open. */
+    char longp[64 + NAME_MAX + 1];
+    int at = snprintf(longp, sizeof longp, "%s/", dir);
+    memset(longp + at, 'n', NAME_MAX - 5);
+    strcpy(longp + at + NAME_MAX - 5, ".html");
+    for (int k = 0; k < 3; k++) {
+        if (k < 2)
+            CHECK_EQ(sl_outfile_write_whole(longp, "abc", 3 + (size_t)k, 0, err, sizeof err), 0);
+        else {
+            CHECK_EQ(sl_outfile_open(&o, longp, 1, err, sizeof err), 0);
+            CHECK_EQ(fwrite("abcdef", 1, 6, o.fp), 6);
+            CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
+        }
+        CHECK_EQ(stat(longp, &st), 0);
+        CHECK_EQ(st.st_size, k < 2 ? 3 + k : 6);
+        CHECK_EQ(entries(), 2); /* page.html and the long one: no temporary file */
+    }
+    unlink(longp);
     cleanup(path);
 }
 

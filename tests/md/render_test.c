@@ -52,6 +52,15 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     CHECK(!contains(p.html, "title"));
     CHECK(contains(p.html, "<h1 id=\"body\">Body</h1>"));
     sl__md_page_free(&p);
+    /* UTF-16 surrogate escapes, as JSON writers escape non-BMP characters:
+     * a pair is its character, a lone one U+FFFD (libyaml refuses both,
+     * which dropped the whole block); after multi-byte text too. */
+    p = render_s("---\n{\"t\": \"\xc3\xa9 \\ud83d\\ude00!\", 'q': '\\ud800', \"l\": \"x\\uDC00y\\ud83dz\"}\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "t")), "\xc3\xa9 \xf0\x9f\x98\x80!"));
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "q")), "\\ud800")); /* single-quoted: no escapes */
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "l")), "x\xef\xbf\xbdy\xef\xbf\xbdz"));
+    sl__md_page_free(&p);
 }
 
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)

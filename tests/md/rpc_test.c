@@ -341,6 +341,33 @@ SL_TEST(rpc_edge_bytes_escapes_and_ids)
     CHECK_EQ(error_code(j = recv_msg(s)), -32700);
     CHECK(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), "column 68: invalid JSON near") != NULL);
     json_decref(j);
+    /* Nesting: 1,000 levels are read (a line 666 deep used to overflow
+     * the reader's stack and kill the sidecar); 1,001 are a -32700 with
+     * the id; brackets in strings do not count. */
+    for (int depth = 1000; depth <= 1001; depth++) {
+        size_t k = (size_t)depth - 2, at = 0;
+        char *deep = malloc(2 * k + 200);
+        at += (size_t)sprintf(deep, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"transform\",\"params\":{\"content\":\"[[[[\",\"x\":", depth);
+        memset(deep + at, '[', k), at += k;
+        memset(deep + at, ']', k), at += k;
+        strcpy(deep + at, "}}");
+        send_line(s, deep);
+        free(deep);
+        j = recv_msg(s);
+        CHECK_EQ(json_integer_value(json_object_get(j, "id")), depth);
+        if (depth == 1000)
+            CHECK(json_object_get(j, "result") != NULL);
+        else
+            CHECK(error_code(j) == -32700 &&
+                  strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), "nested deeper than 1000"));
+        json_decref(j);
+    }
+    char many[2 * 3000 + 1];
+    memset(many, '[', 3000), memset(many + 3000, ']', 3000), many[6000] = 0;
+    send_line(s, many);
+    CHECK_EQ(error_code(j = recv_msg(s)), -32700);
+    CHECK(json_is_null(json_object_get(j, "id")));
+    json_decref(j);
     CHECK_EQ(srv_stop(s), 0);
 }
 

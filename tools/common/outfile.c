@@ -104,7 +104,10 @@ void sl__outfile_named_only(int on)
 
 /* Writes PATH.tmp-XXXXXXXX into tmp (at least strlen(path) + 24 bytes):
  * the X a per-process sequence mixed with the pid, so names rarely clash
- * and a clash (O_EXCL, or EEXIST from linkat) only costs a retry. */
+ * and a clash (O_EXCL, or EEXIST from linkat) only costs a retry.  A file
+ * name too long to take the 13 bytes more (over NAME_MAX - 13) is cut
+ * short in the temporary name, which must fit in its directory too:
+ * replacing a 243-255 byte name failed with ENAMETOOLONG. */
 static void temp_name(const char *path, char *tmp, size_t cap)
 {
     static atomic_uint seq;
@@ -113,7 +116,11 @@ static void temp_name(const char *path, char *tmp, size_t cap)
     if (!me)
         atomic_store(&pid, me = (unsigned)getpid());
     unsigned x = atomic_fetch_add(&seq, 1) * 2654435761u ^ me * 40503u;
-    snprintf(tmp, cap, "%s.tmp-%08x", path, x);
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    size_t keep = strlen(path), most = NAME_MAX - sizeof ".tmp-XXXXXXXX" + 1;
+    if (keep - (size_t)(base - path) > most)
+        keep = (size_t)(base - path) + most;
+    snprintf(tmp, cap, "%.*s.tmp-%08x", (int)keep, path, x);
 }
 
 /* Creates a named temporary file exclusively, with `mode` less the umask,

@@ -63,6 +63,8 @@ typedef struct batch {
     size_t nwaiting, waiting_cap;
     int lost;           /* run_walking ran out of memory for a page */
     pthread_cond_t dirs_done;
+    job *deferred;      /* rendered while the writes must wait, not yet written (under lock) */
+    size_t deferred_bytes; /* their outputs' bytes, at most DEFER_MAX */
     sl__md_iso *iso;    /* --isolate: pages render in worker processes */
 } batch;
 
@@ -76,6 +78,7 @@ struct job {
     char *err;       /* why the page failed (malloc'd), or NULL; kept out of
                         the job so that a job stays a few words to clear */
     int failed;
+    job *next_deferred; /* batch.deferred's list */
 };
 
 #define ERR_MAX 1200 /* an MDX error shows its line */
@@ -199,12 +202,39 @@ static int wait_dirs(batch *b)
     return d == DIRS_MADE ? 0 : -1;
 }
 
+/* Output held back while writes must wait (the walk, the output check,
+ * the directories): past this, a worker waits as before (wait_dirs), so
+ * a slow walk over a large site cannot hold all its HTML in memory. */
+#define DEFER_MAX ((size_t)64 << 20)
+
+/* While the writes must wait, the page's output is put aside for later
+ * (set_dirs starts its write) and the worker goes on to the next page:
+ * 1 if so.  Blocking here instead left both -j2 threads idle for most of
+ * the walk (bench/md's tree: each rendered one page, then waited ~35 ms
+ * of a ~290 ms run for the walk to end). */
+static int defer_write(batch *b, job *j)
+{
+    int deferred = 0;
+    size_t max = b->cli->defer_max ? b->cli->defer_max : DEFER_MAX;
+    pthread_mutex_lock(&b->lock);
+    if (atomic_load(&b->dirs) == DIRS_PENDING && b->deferred_bytes + j->out.len <= max) {
+        j->next_deferred = b->deferred;
+        b->deferred = j;
+        b->deferred_bytes += j->out.len;
+        deferred = 1;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return deferred;
+}
+
 /* Writes one page's output file, then the page is done.  Where the
  * directories could not be made, nothing is written: the batch ends with
  * that error alone, as before anything was rendered. */
 static void commit_output(job *j)
 {
     batch *b = j->b;
+    if (atomic_load(&b->dirs) == DIRS_PENDING && defer_write(b, j))
+        return; /* not done: the batch waits for it (b->left) */
     int64_t t0 = sl_now();
     if (wait_dirs(b) == 0)
         write_file(j, &j->out);
@@ -419,18 +449,37 @@ static job *add_job(batch *b, size_t i)
     return j;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_out_path(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp((*(job *const *)a)->out_path, (*(job *const *)b)->out_path);
 }
 
-/* Lets the writers go on, or tells them never to write (wait_dirs). */
+/* A pool task: a page's output put aside by defer_write. */
+static int write_deferred(void *arg)
+{
+    commit_output(arg);
+    return 0;
+}
+
+/* Lets the writers go on, or tells them never to write (wait_dirs); the
+ * outputs put aside meanwhile go to the pool to be written (or, when the
+ * batch failed, dropped).  Called on the main thread, while the pool
+ * (b->pool) runs: no page finishes before its output is dealt with. */
 static void set_dirs(batch *b, int state)
 {
     pthread_mutex_lock(&b->lock);
     atomic_store(&b->dirs, state);
+    job *later = b->deferred;
+    b->deferred = NULL;
+    b->deferred_bytes = 0;
     pthread_cond_broadcast(&b->dirs_done);
     pthread_mutex_unlock(&b->lock);
+    while (later) {
+        job *j = later;
+        later = j->next_deferred;
+        if (!b->pool || sl_pool_submit(b->pool, write_deferred, j) != SL_OK)
+            commit_output(j); /* no memory for a task: write it here */
+    }
 }
 
 /* Makes every output directory, then lets the writers go on (wait_dirs);
@@ -452,18 +501,22 @@ static char *job_output_path(const batch *b, const job *j)
     return output_path(b->cli->outdir, j->page->rel, b->cli->json, b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel));
 }
 
-/* Refuses two pages writing the same file: -1 with a message. */
+/* Refuses two pages writing the same file: -1 with a message naming
+ * both pages (a.md and a.markdown, or one page given twice). */
 static int check_outputs(batch *b)
 {
-    char **sorted = malloc((b->in.n + 1) * sizeof *sorted);
+    job **sorted = malloc((b->in.n + 1) * sizeof *sorted);
     if (!sorted)
         return -1;
-    for (size_t i = 0; i < b->in.n; i++)
-        sorted[i] = b->jobs[i]->out_path;
-    qsort(sorted, b->in.n, sizeof *sorted, cmp_str);
+    for (size_t i = 0; i < b->in.n; i++) /* not memcpy: jobs is NULL when no page was found */
+        sorted[i] = b->jobs[i];
+    qsort(sorted, b->in.n, sizeof *sorted, cmp_out_path);
     for (size_t i = 1; i < b->in.n; i++)
-        if (!strcmp(sorted[i - 1], sorted[i])) {
-            fprintf(stderr, "sluice md: two pages would both write %s\n", sorted[i]);
+        if (!strcmp(sorted[i - 1]->out_path, sorted[i]->out_path)) {
+            const job *x = sorted[i - 1], *y = sorted[i];
+            if (strcmp(x->page->path, y->page->path) > 0) /* the same message whatever qsort did */
+                x = sorted[i], y = sorted[i - 1];
+            fprintf(stderr, "sluice md: %s and %s would both write %s\n", x->page->path, y->page->path, x->out_path);
             free(sorted);
             return -1;
         }
@@ -524,6 +577,7 @@ static int run_all(batch *b)
     sort_ctx = b;
     qsort(b->order, n, sizeof *b->order, cmp_size_desc);
     atomic_store(&b->left, n);
+    b->pool = pool; /* for the writes put aside while make_dirs runs */
     for (size_t i = 0; i < n; i++)
         if (sl_pool_submit(pool, run_next, b) != SL_OK)
             run_next(b); /* no memory for a task: run it here */
@@ -534,6 +588,7 @@ static int run_all(batch *b)
         pthread_cond_wait(&b->done, &b->lock);
     pthread_mutex_unlock(&b->lock);
     sl_pool_free(pool);
+    b->pool = NULL;
     return 0;
 }
 
@@ -547,9 +602,10 @@ static int run_all(batch *b)
  * during it, the largest found so far (a big page found late still
  * starts long before the tail).  The main thread makes each output
  * directory before the page is pushed, so nothing waits for one; writing
- * waits only for the end of the walk and the check that no two pages
- * write the same file (wait_dirs), which a page's render nearly always
- * outlasts.  A failed check writes nothing, as before. */
+ * waits for the end of the walk and the check that no two pages write
+ * the same file: a page rendered before then has its output put aside
+ * (defer_write) and its thread goes on rendering; the check's end sends
+ * those writes to the pool.  A failed check writes nothing, as before. */
 
 static int heap_above(const job *x, const job *y)
 {

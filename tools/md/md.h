@@ -222,6 +222,7 @@ typedef struct sl__md_cli {
     int64_t page_timeout_ns; /* --page-timeout: with --isolate, a page's limit */
     size_t worker_memory;    /* --worker-memory: with --isolate, a worker's limit */
     int serving;             /* --serve (set by main) */
+    size_t defer_max; /* batch -o: output bytes put aside while writes wait (0: 64 MiB; tests set 1) */
 } sl__md_cli;
 
 /* isolate.c: --isolate, every page rendered in a worker process

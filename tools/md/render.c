@@ -81,8 +81,9 @@ static void close_heading(render_state *r)
     }
     p->nheadings++;
     size_t idl = strlen(h->id), add = idl + 6, at = r->heading_at + 3; /* after "<hN" */
-    for (size_t k = 0; k < add; k++) /* room at the end, then the heading's text moves up */
-        sl__md_buf_putc(&r->out, ' ');
+    static const char room[64] = {0}; /* room at the end, then the heading's text moves up */
+    for (size_t k = 0; k < add; k += sizeof room)
+        sl__md_buf_put(&r->out, room, add - k < sizeof room ? add - k : sizeof room);
     if (r->out.failed)
         return;
     memmove(r->out.data + at + add, r->out.data + at, r->out.len - add - at);

@@ -442,6 +442,30 @@ static void parse_error(sl__md_buf *reply, const char *line, size_t n, size_t at
     sl__md_rpc_error(reply, NULL, SL__MD_PARSE_ERROR, err);
 }
 
+/* Where the line's arrays and objects nest deeper than SL__MD_RPC_MAX_DEPTH
+ * (the index of the bracket that goes past), or n.  cJSON parses by
+ * recursion: its own limit is the same 1,000, but a line nested a few
+ * hundred deep overflowed a small task stack before reaching it (serve.c
+ * gives the reader room for this depth); this check keeps the promise
+ * whatever stack cJSON runs on. */
+static size_t too_deep(const char *p, size_t n)
+{
+    size_t depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"') {
+            size_t e = string_end(p, n, i);
+            if (!e)
+                return n; /* cJSON will say what is wrong */
+            i = e - 1;
+        } else if (p[i] == '[' || p[i] == '{') {
+            if (++depth > SL__MD_RPC_MAX_DEPTH)
+                return i;
+        } else if ((p[i] == ']' || p[i] == '}') && depth > 0)
+            depth--;
+    }
+    return n;
+}
+
 /* The line as a JSON value, or NULL with the -32700 (or -32603) answer in
  * reply.  Like JSON.parse, it takes one value and whitespace around it:
  * cJSON stops after the value, so what follows is checked here. */
@@ -450,6 +474,15 @@ static cJSON *parse_json(const char *line, size_t n, sl__md_buf *reply)
     char err[300];
     if (check_bytes(line, n, err, sizeof err) != 0) {
         sl__md_rpc_error(reply, NULL, SL__MD_PARSE_ERROR, err);
+        return NULL;
+    }
+    size_t deep = too_deep(line, n);
+    if (deep < n) { /* answered with its id when one comes before the depth */
+        char *id = sl__md_rpc_prefix_id(line, deep);
+        snprintf(err, sizeof err, "parse error at line 1, column %zu: arrays and objects nested deeper than %d levels",
+                 deep + 1, SL__MD_RPC_MAX_DEPTH);
+        sl__md_rpc_error(reply, id, SL__MD_PARSE_ERROR, err);
+        free(id);
         return NULL;
     }
     char *copy = NULL;

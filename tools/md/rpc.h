@@ -65,6 +65,10 @@ typedef struct sl__md_req {
  * answer ~50 times its size (`[1,1,...]`), so the cap bounds memory. */
 #define SL__MD_RPC_BATCH_MAX 10000
 
+/* The deepest a request line's arrays and objects may nest (md-rpc.md):
+ * deeper is a -32700, answered with the id when it comes first. */
+#define SL__MD_RPC_MAX_DEPTH 1000
+
 /* One request line parsed: a request object, or a JSON-RPC batch array of
  * them (`batch`: the answers go out together, as one array). */
 typedef struct sl__md_rpc_line {

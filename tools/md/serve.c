@@ -601,6 +601,12 @@ int sl__md_serve(const sl__md_cli *c, int in_fd, int out_fd)
     pthread_mutex_init(&s.lock, NULL);
     s.changed = sl_chan_new(0, 1);
     s.pool = sl_pool_new(c->isolate ? sl__md_iso_callers(c) : c->threads);
+    /* The reader task parses each line with cJSON, one recursion per level
+     * of nesting: 1,000 levels (SL__MD_RPC_MAX_DEPTH) took more than the
+     * default 64 KiB task stack (a line 666 deep overflowed it).  Only the
+     * reader runs on such a stack; its untouched pages cost nothing. */
+    if (s.pool)
+        sl_pool_set_stack_size(s.pool, 1 << 20);
     s.sched = sl__md_sched_new();
     if (c->stats && (s.metrics = sl_metrics_new())) {
         s.st_queued = sl_metrics_stage(s.metrics, "queued");

@@ -569,7 +569,59 @@ static void builder_free(builder *b)
     json_decref(b->root);
 }
 
-json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size_t errlen)
+/* libyaml's error for a \u escape of a UTF-16 surrogate. */
+#define SURROGATE_PROBLEM "found invalid Unicode character escape code"
+#define MAX_SURROGATE_FIXES 256 /* each costs a parse of the block again */
+
+/* The byte offset of libyaml's mark (which counts characters) in s. */
+static size_t mark_offset(const char *s, size_t n, size_t index)
+{
+    size_t i = 0;
+    for (size_t chars = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == index)
+            break;
+    return i;
+}
+
+/* The 4 hex digits at s[at] as a number, or -1. */
+static long hex4(const char *s, size_t n, size_t at)
+{
+    long v = 0;
+    for (size_t k = 0; k < 4; k++) {
+        int d = at + k < n ? digit_value(s[at + k]) : 99;
+        if (d > 15)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* libyaml refused the escape \uXXXX whose digits start at s[at]: a UTF-16
+ * surrogate.  JSON writers escape a character outside the BMP as a pair of
+ * them (`"\ud83d\ude00"`, Python's json.dumps by default), which js-yaml
+ * reads as the character: the pair becomes \UXXXXXXXX, a lone one \uFFFD
+ * (U+FFFD, as the sidecar reads a lone surrogate).  The new length of s,
+ * or (size_t)-1 when s[at] is not such an escape. */
+static size_t fix_surrogate(char *s, size_t n, size_t at)
+{
+    long hi = at >= 2 && s[at - 2] == '\\' && s[at - 1] == 'u' ? hex4(s, n, at) : -1, lo;
+    if (hi < 0xD800 || hi > 0xDFFF)
+        return (size_t)-1;
+    if (hi <= 0xDBFF && at + 10 <= n && s[at + 4] == '\\' && s[at + 5] == 'u' &&
+        (lo = hex4(s, n, at + 6)) >= 0xDC00 && lo <= 0xDFFF) {
+        char u[11];
+        snprintf(u, sizeof u, "\\U%08lX", 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+        memcpy(s + at - 2, u, 10); /* 12 bytes become 10 */
+        memmove(s + at + 8, s + at + 10, n - (at + 10));
+        return n - 2;
+    }
+    memcpy(s + at, "FFFD", 4);
+    return n;
+}
+
+/* One parse of the block; *surrogate_at is where a refused surrogate
+ * escape's digits start, when that is why it failed. */
+static json_t *parse_once(const char *s, size_t n, size_t *line, char *err, size_t errlen, size_t *surrogate_at)
 {
     builder *b = calloc(1, sizeof *b);
     yaml_parser_t p;
@@ -591,6 +643,8 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
             snprintf(err, errlen, "%s%s%s", p.problem ? p.problem : "invalid YAML",
                      p.context ? " " : "", p.context ? p.context : "");
             b->line = p.problem_mark.line;
+            if (p.problem && !strcmp(p.problem, SURROGATE_PROBLEM))
+                *surrogate_at = mark_offset(s, n, p.problem_mark.index);
             rc = -1;
             break;
         }
@@ -612,5 +666,26 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
         *line = b->line + 1;
     builder_free(b);
     free(b);
+    return v;
+}
+
+json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size_t errlen)
+{
+    char *copy = NULL;
+    json_t *v = NULL;
+    for (int fixes = 0;; fixes++) {
+        size_t at = (size_t)-1;
+        if ((v = parse_once(s, n, line, err, errlen, &at)) || at == (size_t)-1 || fixes == MAX_SURROGATE_FIXES)
+            break;
+        if (!copy && (copy = malloc(n))) {
+            memcpy(copy, s, n);
+            s = copy;
+        }
+        size_t fixed = copy ? fix_surrogate(copy, n, at) : (size_t)-1;
+        if (fixed == (size_t)-1)
+            break;
+        n = fixed;
+    }
+    free(copy);
     return v;
 }
