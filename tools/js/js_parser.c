@@ -817,6 +817,7 @@ void sl__js_parse_args(js_parser *p, js_node *call)
     }
     p->ctx = saved;
     next(p);
+    call->aux = p->L.prev_end;
     sl__js_list_end(p, call, mark);
 }
 
@@ -1072,6 +1073,7 @@ static js_node *parse_import_expr(js_parser *p, int level)
     }
     p->ctx = saved;
     sl__js_expect(p, TK_RPAREN);
+    c->aux = p->L.prev_end;
     return c;
 }
 
@@ -2346,6 +2348,13 @@ js_node *sl__js_parse_stmt(js_parser *p)
     return s;
 }
 
+/* Notes where the top-level statement just parsed began and ended. */
+static void stmt_range(js_parser *p, uint32_t start)
+{
+    JS_VEC_PUSH(p->stmt_start, start);
+    JS_VEC_PUSH(p->stmt_end, p->L.prev_end);
+}
+
 /* Directive prologue: leading string-literal statements. */
 static void parse_directives(js_parser *p, size_t mark)
 {
@@ -2367,6 +2376,7 @@ static void parse_directives(js_parser *p, size_t mark)
         d->s = sl__js_strndup(p->a, p->L.src + st, en - st);
         d->n = en - st;
         push(p, d);
+        stmt_range(p, st);
         if (d->n == 12 && !memcmp(d->s + 1, "use strict", 10))
             p->ctx |= 0; /* strictness is tracked by js_scope.c */
     }
@@ -2379,9 +2389,12 @@ static js_node *parse_program(js_parser *p)
     size_t mark = p->stack.n;
     parse_directives(p, mark);
     while (!is(p, TK_EOF)) {
+        uint32_t start = p->L.start;
         js_node *s = sl__js_parse_stmt(p);
-        if (s)
+        if (s) {
             push(p, s);
+            stmt_range(p, start);
+        }
     }
     sl__js_list_end(p, prog, mark);
     return prog;
@@ -2468,6 +2481,10 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->program = prog;
         } else {
             out->program = parse_program(p);
+            out->stmt_start = sl__js_alloc(a, (p->stmt_start.n + 1) * sizeof *out->stmt_start);
+            out->stmt_end = sl__js_alloc(a, (p->stmt_end.n + 1) * sizeof *out->stmt_end);
+            memcpy(out->stmt_start, p->stmt_start.v, p->stmt_start.n * sizeof *out->stmt_start);
+            memcpy(out->stmt_end, p->stmt_end.v, p->stmt_end.n * sizeof *out->stmt_end);
             if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
                 sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
         }
@@ -2478,6 +2495,8 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
         rc = -1;
     }
     free(p->stack.v);
+    free(p->stmt_start.v);
+    free(p->stmt_end.v);
     for (size_t i = 0; i < p->spec_nchunks; i++)
         free(p->spec_chunks[i]);
     free(p->spec_chunks);

@@ -1,0 +1,1061 @@
+/*
+ * js_record.c - the module record from tools/js's tree (js_record.h).
+ *
+ * The one idea: tools/js's scope pass has already bound every
+ * identifier, so the record is one walk of the tree in source order.
+ * The walk declares the top-level symbols in the order their
+ * declarations appear, notes each identifier with what surrounds it
+ * (called, a member's object, shorthand, written by `x++`), adds import
+ * records where the source names a module, and tracks whether a
+ * statement may have side effects at its own level.  References are
+ * settled after the walk, once every hoisted declaration has its symbol:
+ * the ones bound at the top level become occurrences, the unbound ones
+ * may be --define'd, warned about, or mark the file CommonJS.
+ *
+ * tools/js and tools/bundle name types alike (js_ast, js_symbol,
+ * js_parse_opts): tools/js's are renamed below while its headers are
+ * read, and this file alone sees both.
+ */
+#include "js_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define js_symbol tjs_symbol
+#define js_sym_kind tjs_sym_kind
+#define js_parse_opts tjs_parse_opts
+#include "../js/js_ast.h"
+#include "../js/js_parser.h"
+#include "../js/js_scope.h"
+#undef js_symbol
+#undef js_sym_kind
+#undef js_parse_opts
+
+/* What surrounds an identifier, passed down to it (OCC_* and these). */
+enum { X_TARGET = 0x100,   /* assigned to, or the operand of a postfix ++/-- */
+       X_MEM_CALL = 0x200, /* a member access that is called: its object gets OCC_MEM_CALL */
+       X_INNER = 0x400 };  /* an inner link of a member chain (--define matched it already) */
+
+enum { W_NONE, W_REQUIRE, W_EVAL };
+
+static const char *const warn_text[] = {
+    NULL,
+    "warning: this call to \"require\" will not be bundled: its argument is not a string literal",
+    "warning: direct eval can see the bundle's renamed variables and may break the program",
+};
+
+/* An identifier in an expression, settled after the walk. */
+typedef struct pending {
+    const js_node *id;
+    uint32_t stmt;
+    uint32_t mem_start, mem_len;
+    int32_t rec;    /* `require("x")`: its import record */
+    int32_t define; /* a --define key starting here */
+    uint32_t define_end;
+    uint8_t flags;  /* OCC_* */
+    uint8_t warn;   /* W_*: if the name is the global one */
+} pending;
+
+typedef struct rb {
+    js_module *m;
+    const js_parse_opts *o;
+    sl__arena *a;
+    const js_ast *ast;
+    uint32_t module_scope;
+    int32_t *symmap; /* tools/js symbol -> record symbol, -1 */
+    uint32_t stmt;
+    int fn_depth; /* functions, arrows, class field values and static blocks around */
+    int impure;   /* a side effect at the statement's own level */
+    int32_t define; /* set by a member chain for the name at its root */
+    uint32_t define_end;
+    SL_VEC(js_stmt) stmts;
+    SL_VEC(uint32_t) stmt_decls;
+    SL_VEC(js_symbol) syms;
+    SL_VEC(js_import_rec) recs;
+    SL_VEC(js_import_binding) imports;
+    SL_VEC(js_export) exports;
+    SL_VEC(uint32_t) stars;
+    SL_VEC(js_occ) occs;
+    SL_VEC(js_patch) patches;
+    SL_VEC(js_warning) warnings;
+    SL_VEC(pending) refs;
+    uint32_t err_pos;
+    const char *err_msg;
+} rb;
+
+static void expr(rb *b, js_node *n, int ctx);
+static void stmt(rb *b, js_node *n);
+static void bind(rb *b, js_node *n, int kind, int flags);
+
+/* ---- source text ------------------------------------------------------- */
+
+/* pos past white space and comments. */
+static uint32_t skip_space(const char *s, size_t len, uint32_t pos)
+{
+    while (pos < len) {
+        unsigned char c = (unsigned char)s[pos];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            pos++;
+        } else if (c == '/' && pos + 1 < len && s[pos + 1] == '/') {
+            while (pos < len && s[pos] != '\n')
+                pos++;
+        } else if (c == '/' && pos + 1 < len && s[pos + 1] == '*') {
+            const char *e = memmem(s + pos + 2, len - pos - 2, "*/", 2);
+            pos = e ? (uint32_t)(e - s) + 2 : (uint32_t)len;
+        } else if (c == 0xC2 && pos + 1 < len && (unsigned char)s[pos + 1] == 0xA0) {
+            pos += 2;
+        } else if (c == 0xE2 && pos + 2 < len && (unsigned char)s[pos + 1] == 0x80 &&
+                   ((unsigned char)s[pos + 2] == 0xA8 || (unsigned char)s[pos + 2] == 0xA9)) {
+            pos += 3;
+        } else if (c == 0xEF && pos + 2 < len && (unsigned char)s[pos + 1] == 0xBB &&
+                   (unsigned char)s[pos + 2] == 0xBF) {
+            pos += 3;
+        } else {
+            break;
+        }
+    }
+    return pos;
+}
+
+/* pos past the word w (if it is there) and the space after it. */
+static uint32_t skip_word(const rb *b, uint32_t pos, const char *w)
+{
+    size_t n = strlen(w);
+    if (pos + n <= b->m->len && !memcmp(b->m->src + pos, w, n))
+        pos += (uint32_t)n;
+    return skip_space(b->m->src, b->m->len, pos);
+}
+
+/* Bytes of the name written at pos (escapes and non-ASCII included). */
+static uint32_t name_len(const rb *b, uint32_t pos)
+{
+    const char *s = b->m->src;
+    uint32_t e = pos;
+    while (e < b->m->len) {
+        unsigned char c = (unsigned char)s[e];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+            c == '\\' || (c >= 0x80 && !(c == 0xE2 && e + 1 < b->m->len && (unsigned char)s[e + 1] == 0x80)))
+            e++;
+        else if (c == '{' && e > pos && s[e - 1] == 'u') /* \u{...} */
+            while (e < b->m->len && s[e++] != '}')
+                ;
+        else
+            break;
+    }
+    return e - pos;
+}
+
+static const char *copy(rb *b, const char *s, size_t n) { return sl__arena_strndup(b->a, s, n); }
+static const char *copy_str(rb *b, const js_node *n) { return copy(b, n->s, n->kind == N_STR ? n->n : strlen(n->s)); }
+
+static void side_effect(rb *b)
+{
+    if (b->fn_depth == 0)
+        b->impure = 1;
+}
+
+/* ---- symbols ----------------------------------------------------------- */
+
+static int top_level(const rb *b, uint32_t sym)
+{
+    return sym != JS_NONE && sym < b->ast->nsyms && b->ast->syms[sym].kind != SK_UNBOUND &&
+           b->ast->syms[sym].scope == b->module_scope;
+}
+
+static int32_t new_symbol(rb *b, const char *name, int kind)
+{
+    js_symbol s = {.name = name, .kind = (uint8_t)kind, .import_idx = -1, .stmt = (int32_t)b->stmt};
+    SL_VEC_PUSH(b->syms, s);
+    int32_t id = (int32_t)b->syms.n - 1;
+    SL_VEC_PUSH(b->stmt_decls, (uint32_t)id);
+    return id;
+}
+
+/* A binding identifier: a top-level one gets its symbol at its first
+ * declaration, and every declaration is an occurrence. */
+static void declare(rb *b, const js_node *id, int kind, int flags)
+{
+    uint32_t s = id->aux;
+    if (!top_level(b, s))
+        return;
+    if (b->symmap[s] < 0)
+        b->symmap[s] = new_symbol(b, copy(b, id->s, strlen(id->s)), kind);
+    js_occ o = {.pos = id->pos, .len = name_len(b, id->pos), .sym = (uint32_t)b->symmap[s], .stmt = b->stmt,
+                .flags = (uint8_t)(flags | OCC_DECL)};
+    SL_VEC_PUSH(b->occs, o);
+}
+
+static pending *ref(rb *b, const js_node *id, int flags)
+{
+    pending r = {.id = id, .stmt = b->stmt, .rec = -1, .define = -1, .flags = (uint8_t)flags};
+    if (b->define >= 0) {
+        r.define = b->define;
+        r.define_end = b->define_end;
+        b->define = -1;
+    }
+    SL_VEC_PUSH(b->refs, r);
+    return &b->refs.v[b->refs.n - 1];
+}
+
+static int32_t add_rec(rb *b, const js_node *spec, int kind, uint32_t pos, uint32_t end)
+{
+    js_import_rec r = {.spec = copy_str(b, spec), .kind = (uint8_t)kind, .pos = pos, .end = end,
+                       .stmt = (int32_t)b->stmt, .module = -1, .spec_pos = spec->pos};
+    SL_VEC_PUSH(b->recs, r);
+    return (int32_t)b->recs.n - 1;
+}
+
+static void warn(rb *b, uint32_t pos, const char *msg)
+{
+    js_warning w = {pos, msg};
+    SL_VEC_PUSH(b->warnings, w);
+}
+
+static void patch(rb *b, uint32_t pos, uint32_t end, const char *text)
+{
+    js_patch p = {pos, end, text};
+    SL_VEC_PUSH(b->patches, p);
+}
+
+/* ---- --define ------------------------------------------------------------ */
+
+static int name_is(const char *s, size_t n, const char *want) { return strlen(want) == n && !memcmp(s, want, n); }
+
+/* n is the outermost node of a member chain `a.b.c` (ctx: what holds it).
+ * The first --define key that is a prefix of the chain, unless the
+ * prefix is the whole chain and it is assigned to, is noted for the name
+ * at the root (b->define), as the old token-level matching did. */
+static void chain_define(rb *b, js_node *n, int ctx)
+{
+    js_node *chain[64];
+    size_t k = 0;
+    for (js_node *x = n;; x = x->a) {
+        if (k == 64)
+            return;
+        chain[k++] = x;
+        if (x->kind == N_IDENT)
+            break;
+        if (x->kind != N_MEMBER || (x->flags & (JF_OPT_START | JF_OPT_CONT)) || !x->c || x->c->kind != N_STR ||
+            (x != n && (x->flags & JF_PARENS)))
+            return;
+        if (x->a->flags & JF_PARENS)
+            return;
+    }
+    /* chain[k-1] is the root name, chain[0] the whole chain */
+    for (size_t d = 0; d < b->o->ndefines; d++) {
+        const js_define *def = &b->o->defines[d];
+        if (def->nparts > k)
+            continue;
+        size_t ok = 1;
+        for (size_t i = 0; i < def->nparts && ok; i++) {
+            const js_node *x = chain[k - 1 - i];
+            ok = x->kind == N_IDENT ? !strcmp(x->s, def->parts[i])
+                                    : name_is(x->c->s, x->c->n, def->parts[i]);
+        }
+        if (!ok)
+            continue;
+        const js_node *last = chain[k - def->nparts];
+        if (last == n && (ctx & X_TARGET))
+            continue;
+        b->define = (int32_t)d;
+        b->define_end = last->kind == N_IDENT ? last->pos + name_len(b, last->pos)
+                                              : last->c->pos + name_len(b, last->c->pos);
+        return;
+    }
+}
+
+/* `{DEBUG}` with --define DEBUG=...: a one-part key. */
+static int32_t shorthand_define(const rb *b, const js_node *id)
+{
+    for (size_t d = 0; d < b->o->ndefines; d++)
+        if (b->o->defines[d].nparts == 1 && !strcmp(b->o->defines[d].parts[0], id->s))
+            return (int32_t)d;
+    return -1;
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static void list(rb *b, js_node *n)
+{
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->list[i])
+            expr(b, n->list[i], 0);
+}
+
+static void block_body(rb *b, js_node *blk)
+{
+    if (!blk)
+        return;
+    for (uint32_t i = 0; i < blk->n; i++)
+        stmt(b, blk->list[i]);
+}
+
+static void params(rb *b, js_node *fn)
+{
+    for (uint32_t i = 0; i < fn->n; i++)
+        bind(b, fn->list[i], SYM_VAR, 0);
+}
+
+/* A function or method: name (a declaration binds it outside), params, body. */
+static void function(rb *b, js_node *fn, int is_decl)
+{
+    if (is_decl && fn->a)
+        declare(b, fn->a, SYM_FUNCTION, 0);
+    b->fn_depth++;
+    params(b, fn);
+    block_body(b, fn->b);
+    b->fn_depth--;
+}
+
+static void arrow(rb *b, js_node *fn)
+{
+    b->fn_depth++;
+    params(b, fn);
+    if (fn->flags & JF_EXPR_BODY)
+        expr(b, fn->b, 0);
+    else
+        block_body(b, fn->b);
+    b->fn_depth--;
+}
+
+static void class_member(rb *b, js_node *m)
+{
+    if (m->d)
+        list(b, m->d);
+    if (m->flags & JF_COMPUTED) {
+        side_effect(b);
+        expr(b, m->a, 0);
+    }
+    if (!m->b)
+        return;
+    switch (m->op) {
+    case JP_STATIC_BLOCK:
+        side_effect(b);
+        b->fn_depth++;
+        block_body(b, m->b);
+        b->fn_depth--;
+        return;
+    case JP_FIELD: case JP_ACCESSOR:
+        if (m->flags & JF_STATIC)
+            side_effect(b);
+        b->fn_depth++;
+        expr(b, m->b, 0);
+        b->fn_depth--;
+        return;
+    default:
+        function(b, m->b, 0);
+    }
+}
+
+static void class(rb *b, js_node *c, int is_decl)
+{
+    if (c->c)
+        list(b, c->c);
+    if (is_decl && c->a)
+        declare(b, c->a, SYM_CLASS, 0);
+    if (c->b) {
+        side_effect(b);
+        expr(b, c->b, 0);
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+        class_member(b, c->list[i]);
+}
+
+static void object(rb *b, js_node *o)
+{
+    for (uint32_t i = 0; i < o->n; i++) {
+        js_node *p = o->list[i];
+        if (p->kind != N_PROPERTY) {
+            expr(b, p, 0);
+            continue;
+        }
+        if (p->flags & JF_COMPUTED)
+            expr(b, p->a, 0);
+        js_node *id = p->b && p->b->kind == N_ASSIGN ? p->b->a : p->b; /* `{a = 1} = o` */
+        if ((p->flags & JF_SHORTHAND) && id && id->kind == N_IDENT) {
+            b->define = shorthand_define(b, id);
+            b->define_end = id->pos + name_len(b, id->pos);
+            ref(b, id, OCC_SHORTHAND);
+            if (id != p->b) {
+                side_effect(b);
+                expr(b, p->b->b, 0);
+            }
+        } else if (p->b && p->b->kind == N_FUNCTION && p->op != JP_INIT) {
+            function(b, p->b, 0);
+        } else if (p->b) {
+            expr(b, p->b, 0);
+        }
+        if (p->c)
+            expr(b, p->c, 0);
+    }
+}
+
+/* `require("x")` / `eval(...)` called by name. */
+static void call_by_name(rb *b, js_node *call)
+{
+    js_node *id = call->a;
+    pending *r = ref(b, id, OCC_CALL);
+    if (!strcmp(id->s, "require")) {
+        js_node *arg = call->n == 1 ? call->list[0] : NULL;
+        if (arg && arg->kind == N_STR && !(arg->flags & JF_PARENS))
+            r->rec = add_rec(b, arg, IR_REQUIRE, call->pos, call->aux);
+        else
+            r->warn = W_REQUIRE;
+    } else if (!strcmp(id->s, "eval")) {
+        r->warn = W_EVAL;
+    }
+}
+
+static int plain_ident(const js_node *n) { return n->kind == N_IDENT && !(n->flags & JF_PARENS); }
+
+static void call(rb *b, js_node *n)
+{
+    int opt = n->flags & JF_OPT_START;
+    if (!(n->flags & JF_PURE) || opt)
+        side_effect(b);
+    if (!opt && plain_ident(n->a))
+        call_by_name(b, n);
+    else if (!opt && n->a->kind == N_MEMBER && !(n->a->flags & JF_PARENS))
+        expr(b, n->a, X_MEM_CALL);
+    else
+        expr(b, n->a, 0);
+    list(b, n);
+}
+
+static void member(rb *b, js_node *n, int ctx)
+{
+    side_effect(b);
+    if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
+        chain_define(b, n, ctx);
+    int flat = !(n->flags & (JF_OPT_START)) && n->c && n->c->kind == N_STR && plain_ident(n->a);
+    if (flat) {
+        int defined = b->define >= 0;
+        pending *r = ref(b, n->a, defined ? 0 : OCC_MEMBER | (ctx & X_MEM_CALL ? OCC_MEM_CALL : 0));
+        if (!defined) {
+            r->mem_start = n->c->pos;
+            r->mem_len = name_len(b, n->c->pos);
+        }
+        return;
+    }
+    expr(b, n->a, X_INNER);
+}
+
+static void import_meta(rb *b, js_node *n, js_node *parent_member)
+{
+    static const struct { const char *prop, *text; } node[] = {
+        {"url", "require(\"url\").pathToFileURL(__filename).href"},
+        {"dirname", "__dirname"},
+        {"filename", "__filename"}};
+    b->m->flags |= MF_ESM_SYNTAX;
+    if (b->o->import_meta == JS_META_KEEP)
+        return;
+    if (b->o->import_meta == JS_META_NODE_CJS && parent_member)
+        for (size_t i = 0; i < sizeof node / sizeof node[0]; i++)
+            if (name_is(parent_member->c->s, parent_member->c->n, node[i].prop)) {
+                patch(b, n->pos, parent_member->c->pos + name_len(b, parent_member->c->pos), node[i].text);
+                return;
+            }
+    uint32_t end = skip_word(b, n->pos, "import");
+    end = skip_space(b->m->src, b->m->len, end + 1);
+    end += name_len(b, end);
+    patch(b, n->pos, end, "({})");
+    warn(b, n->pos, "warning: \"import.meta\" is not available in this output format and will be empty");
+}
+
+static void expr(rb *b, js_node *n, int ctx)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_IDENT:
+        if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
+            chain_define(b, n, ctx);
+        ref(b, n, (n->flags & JF_PARENS) ? 0 : ctx & (OCC_CALL | OCC_WRITE));
+        return;
+    case N_THIS:
+        if (b->fn_depth == 0)
+            b->m->flags |= MF_USES_THIS;
+        return;
+    case N_IMPORT_META:
+        import_meta(b, n, NULL);
+        return;
+    case N_TEMPLATE:
+        if (n->a) {
+            side_effect(b);
+            expr(b, n->a, plain_ident(n->a) ? OCC_CALL : 0);
+        }
+        for (uint32_t i = 1; i < n->n; i += 2)
+            expr(b, n->list[i], 0);
+        return;
+    case N_ARRAY: case N_SEQ:
+        list(b, n);
+        return;
+    case N_OBJECT:
+        object(b, n);
+        return;
+    case N_FUNCTION:
+        function(b, n, 0);
+        return;
+    case N_ARROW:
+        arrow(b, n);
+        return;
+    case N_CLASS:
+        class(b, n, 0);
+        return;
+    case N_UNARY:
+        if (n->op == JU_DELETE)
+            side_effect(b);
+        expr(b, n->a, 0);
+        return;
+    case N_UPDATE:
+        side_effect(b);
+        expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : 0);
+        return;
+    case N_BINARY:
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        return;
+    case N_ASSIGN:
+        side_effect(b);
+        expr(b, n->a, X_TARGET);
+        expr(b, n->b, 0);
+        return;
+    case N_COND:
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        expr(b, n->c, 0);
+        return;
+    case N_CALL:
+        call(b, n);
+        return;
+    case N_NEW:
+        if (!(n->flags & JF_PURE))
+            side_effect(b);
+        if (n->a->kind == N_MEMBER && n->aux != JS_NONE && !(n->a->flags & JF_PARENS))
+            expr(b, n->a, X_MEM_CALL);
+        else
+            expr(b, n->a, n->aux != JS_NONE ? OCC_CALL : 0);
+        list(b, n);
+        return;
+    case N_MEMBER:
+        if (n->a->kind == N_IMPORT_META && !(n->flags & JF_OPT_START) && n->c->kind == N_STR) {
+            side_effect(b);
+            import_meta(b, n->a, n);
+            return;
+        }
+        member(b, n, ctx);
+        return;
+    case N_INDEX:
+        side_effect(b);
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        return;
+    case N_SPREAD:
+        expr(b, n->a, 0);
+        return;
+    case N_YIELD:
+        side_effect(b);
+        expr(b, n->a, 0);
+        return;
+    case N_AWAIT:
+        side_effect(b);
+        if (b->fn_depth == 0 && !(b->m->flags & MF_TLA)) {
+            b->m->flags |= MF_TLA;
+            b->m->tla_pos = n->pos;
+        }
+        expr(b, n->a, 0);
+        return;
+    case N_IMPORT_CALL:
+        side_effect(b);
+        if (n->a && n->a->kind == N_STR && !(n->a->flags & JF_PARENS))
+            add_rec(b, n->a, IR_DYNAMIC, n->pos, n->aux);
+        else
+            warn(b, n->pos, "warning: this \"import()\" will not be bundled: its argument is not a string literal");
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        return;
+    default:
+        return; /* literals, super, new.target */
+    }
+}
+
+/* ---- patterns and statements --------------------------------------------- */
+
+static void bind(rb *b, js_node *n, int kind, int flags)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_IDENT:
+        declare(b, n, kind, flags);
+        return;
+    case N_ARRAY:
+        for (uint32_t i = 0; i < n->n; i++)
+            if (n->list[i]->kind != N_HOLE)
+                bind(b, n->list[i], kind, 0);
+        return;
+    case N_OBJECT:
+        for (uint32_t i = 0; i < n->n; i++) {
+            js_node *p = n->list[i];
+            if (p->kind != N_PROPERTY) {
+                bind(b, p, kind, 0);
+                continue;
+            }
+            if (p->flags & JF_COMPUTED)
+                expr(b, p->a, 0);
+            bind(b, p->b, kind, (p->flags & JF_SHORTHAND) ? OCC_SHORTHAND : 0);
+            if (p->c)
+                expr(b, p->c, 0);
+        }
+        return;
+    case N_ASSIGN:
+        bind(b, n->a, kind, flags);
+        expr(b, n->b, 0);
+        return;
+    case N_SPREAD:
+        bind(b, n->a, kind, 0);
+        return;
+    default:
+        expr(b, n, 0); /* a member expression as an assignment target */
+    }
+}
+
+static int sym_kind_of_var(int op) { return op == JV_VAR ? SYM_VAR : op == JV_LET ? SYM_LET : SYM_CONST; }
+
+static void var_decl(rb *b, js_node *v)
+{
+    for (uint32_t i = 0; i < v->n; i++) {
+        bind(b, v->list[i]->a, sym_kind_of_var(v->op), 0);
+        expr(b, v->list[i]->b, 0);
+    }
+}
+
+/* The head of a for-in/of or for: a declaration or an expression. */
+static void for_head(rb *b, js_node *h)
+{
+    if (h && h->kind == N_VAR)
+        var_decl(b, h);
+    else
+        expr(b, h, X_TARGET);
+}
+
+static void stmt(rb *b, js_node *n)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_EXPR:
+        expr(b, n->a, 0);
+        return;
+    case N_VAR:
+        var_decl(b, n);
+        return;
+    case N_FUNC_DECL:
+        function(b, n, 1);
+        return;
+    case N_CLASS_DECL:
+        class(b, n, 1);
+        return;
+    case N_BLOCK:
+        block_body(b, n);
+        return;
+    case N_IF:
+        side_effect(b);
+        expr(b, n->a, 0);
+        stmt(b, n->b);
+        stmt(b, n->c);
+        return;
+    case N_FOR:
+        side_effect(b);
+        for_head(b, n->a);
+        expr(b, n->b, 0);
+        expr(b, n->d, 0);
+        stmt(b, n->c);
+        return;
+    case N_FOR_IN: case N_FOR_OF:
+        side_effect(b);
+        for_head(b, n->a);
+        expr(b, n->b, 0);
+        stmt(b, n->c);
+        return;
+    case N_WHILE: case N_WITH:
+        side_effect(b);
+        expr(b, n->a, 0);
+        stmt(b, n->b);
+        return;
+    case N_DO_WHILE:
+        side_effect(b);
+        stmt(b, n->a);
+        expr(b, n->b, 0);
+        return;
+    case N_RETURN: case N_THROW:
+        side_effect(b);
+        expr(b, n->a, 0);
+        return;
+    case N_BREAK: case N_CONTINUE: case N_DEBUGGER:
+        side_effect(b);
+        return;
+    case N_LABEL:
+        stmt(b, n->a);
+        return;
+    case N_SWITCH:
+        side_effect(b);
+        expr(b, n->a, 0);
+        for (uint32_t i = 0; i < n->n; i++) {
+            expr(b, n->list[i]->a, 0);
+            for (uint32_t k = 0; k < n->list[i]->n; k++)
+                stmt(b, n->list[i]->list[k]);
+        }
+        return;
+    case N_TRY:
+        side_effect(b);
+        block_body(b, n->a);
+        if (n->b) {
+            bind(b, n->b->a, SYM_LET, 0);
+            block_body(b, n->b->b);
+        }
+        block_body(b, n->c);
+        return;
+    default:
+        return; /* empty, directive */
+    }
+}
+
+/* ---- module items -------------------------------------------------------- */
+
+static void import_decl(rb *b, js_node *n)
+{
+    int32_t rec = add_rec(b, n->a, IR_IMPORT, 0, 0);
+    for (uint32_t i = 0; i < n->n; i++) {
+        js_node *sp = n->list[i];
+        const char *imported = sp->op == JS_SPEC_DEFAULT     ? "default"
+                               : sp->op == JS_SPEC_NAMESPACE ? "*"
+                                                             : copy_str(b, sp->b);
+        declare(b, sp->a, SYM_IMPORT, 0);
+        int32_t sym = top_level(b, sp->a->aux) ? b->symmap[sp->a->aux] : -1;
+        if (sym < 0)
+            continue;
+        js_import_binding ib = {.sym = (uint32_t)sym, .rec = (uint32_t)rec, .imported = imported};
+        b->syms.v[sym].import_idx = (int32_t)b->imports.n;
+        SL_VEC_PUSH(b->imports, ib);
+    }
+}
+
+static void add_export(rb *b, const char *name, int32_t sym, int32_t rec, const char *imported)
+{
+    js_export e = {.name = name, .sym = sym, .rec = rec, .imported = imported};
+    SL_VEC_PUSH(b->exports, e);
+}
+
+static void export_named(rb *b, js_node *n, js_stmt *st)
+{
+    int32_t rec = n->a ? add_rec(b, n->a, IR_EXPORT_FROM, 0, 0) : -1;
+    st->kind = n->a ? S_EXPORT_FROM : S_EXPORT_LIST;
+    for (uint32_t i = 0; i < n->n; i++) {
+        js_node *sp = n->list[i];
+        const char *as = copy_str(b, sp->b);
+        if (rec >= 0) {
+            add_export(b, as, -1, rec, copy_str(b, sp->a));
+            continue;
+        }
+        uint32_t s = sp->a->aux;
+        if (!top_level(b, s) || b->symmap[s] < 0) {
+            /* settled after the walk: the declaration may come later */
+            add_export(b, as, -1, -1, (const char *)sp->a);
+            continue;
+        }
+        add_export(b, as, b->symmap[s], -1, NULL);
+    }
+}
+
+static void export_default(rb *b, js_node *n, js_stmt *st)
+{
+    st->body = skip_word(b, skip_word(b, st->start, "export"), "default");
+    js_node *d = n->a;
+    if ((d->kind == N_FUNC_DECL || d->kind == N_CLASS_DECL) && d->a) {
+        st->kind = S_EXPORT_DEFAULT_DECL;
+        if (d->kind == N_CLASS_DECL)
+            class(b, d, 1);
+        else
+            function(b, d, 1);
+        st->default_sym = top_level(b, d->a->aux) ? b->symmap[d->a->aux] : -1;
+    } else if (d->kind == N_FUNC_DECL || d->kind == N_CLASS_DECL) {
+        int is_class = d->kind == N_CLASS_DECL;
+        st->kind = S_EXPORT_DEFAULT_ANON;
+        if (is_class) {
+            st->name_at = st->body + 5;
+        } else {
+            uint32_t at = skip_word(b, st->body, "async");
+            at = skip_word(b, at, "function");
+            if (at < b->m->len && b->m->src[at] == '*')
+                at = skip_space(b->m->src, b->m->len, at + 1);
+            st->name_at = at;
+        }
+        st->default_sym = new_symbol(b, "", is_class ? SYM_CLASS : SYM_FUNCTION);
+        if (is_class)
+            class(b, d, 0);
+        else
+            function(b, d, 0);
+    } else {
+        st->kind = S_EXPORT_DEFAULT_EXPR;
+        st->default_sym = new_symbol(b, "", SYM_CONST);
+        expr(b, d, 0);
+    }
+    add_export(b, "default", st->default_sym, -1, NULL);
+}
+
+/* One top-level statement into the record. */
+static void module_item(rb *b, js_node *n, js_stmt *st)
+{
+    int pure_kind = 0;
+    switch (n->kind) {
+    case N_IMPORT:
+        b->m->flags |= MF_ESM_SYNTAX;
+        st->kind = S_IMPORT;
+        pure_kind = 1;
+        import_decl(b, n);
+        break;
+    case N_EXPORT_NAMED:
+        b->m->flags |= MF_ESM_SYNTAX;
+        pure_kind = 1;
+        export_named(b, n, st);
+        break;
+    case N_EXPORT_ALL: {
+        b->m->flags |= MF_ESM_SYNTAX;
+        pure_kind = 1;
+        st->kind = S_EXPORT_FROM;
+        int32_t rec = add_rec(b, n->a, n->c ? IR_EXPORT_FROM : IR_EXPORT_STAR, 0, 0);
+        if (n->c)
+            add_export(b, copy_str(b, n->c), -1, rec, "*");
+        else
+            SL_VEC_PUSH(b->stars, (uint32_t)rec);
+        break;
+    }
+    case N_EXPORT_DEFAULT:
+        b->m->flags |= MF_ESM_SYNTAX;
+        export_default(b, n, st);
+        break;
+    default:
+        if ((n->kind == N_VAR || n->kind == N_FUNC_DECL || n->kind == N_CLASS_DECL) && (n->flags & JF_EXPORT)) {
+            b->m->flags |= MF_ESM_SYNTAX;
+            st->kind = S_EXPORT_DECL;
+            st->body = skip_word(b, st->start, "export");
+            size_t first = b->stmt_decls.n;
+            stmt(b, n);
+            for (size_t k = first; k < b->stmt_decls.n; k++) {
+                uint32_t sym = b->stmt_decls.v[k];
+                add_export(b, b->syms.v[sym].name, (int32_t)sym, -1, NULL);
+            }
+        } else {
+            stmt(b, n);
+        }
+    }
+    st->pure = (uint8_t)(pure_kind || !b->impure);
+}
+
+static int use_strict(const js_node *prog)
+{
+    for (uint32_t i = 0; i < prog->n && prog->list[i]->kind == N_DIRECTIVE; i++)
+        if (prog->list[i]->n == 12 && !memcmp(prog->list[i]->s + 1, "use strict", 10))
+            return 1;
+    return 0;
+}
+
+static void program(rb *b)
+{
+    const js_node *prog = b->ast->program;
+    if (use_strict(prog))
+        b->m->flags |= MF_STRICT;
+    for (uint32_t i = 0; i < prog->n; i++) {
+        js_stmt st = {.start = b->ast->stmt_start[i], .end = b->ast->stmt_end[i], .default_sym = -1};
+        b->stmt = i;
+        b->impure = 0;
+        b->define = -1;
+        st.decl_first = (uint32_t)b->stmt_decls.n;
+        module_item(b, prog->list[i], &st);
+        st.has_semi = st.end > st.start && b->m->src[st.end - 1] == ';';
+        st.decl_n = (uint32_t)b->stmt_decls.n - st.decl_first;
+        SL_VEC_PUSH(b->stmts, st);
+    }
+}
+
+/* ---- after the walk ---------------------------------------------------- */
+
+static void settle_ref(rb *b, const pending *r)
+{
+    uint32_t s = r->id->aux;
+    if (s == JS_NONE || s >= b->ast->nsyms)
+        return;
+    const tjs_symbol *ts = &b->ast->syms[s];
+    if (ts->kind == SK_UNBOUND) {
+        const char *name = r->id->s;
+        size_t n = strlen(name);
+        if (r->warn)
+            warn(b, r->id->pos, warn_text[r->warn]);
+        if (!strcmp(name, "module") || !strcmp(name, "exports"))
+            b->m->flags |= MF_CJS_SYNTAX;
+        if (r->define >= 0) {
+            const char *v = b->o->defines[r->define].value;
+            if (r->flags & OCC_SHORTHAND)
+                v = sl__arena_printf(b->a, "%.*s: %s", (int)n, name, v);
+            else if (*v >= '0' && *v <= '9' && r->define_end < b->m->len && b->m->src[r->define_end] == '.')
+                v = sl__arena_printf(b->a, "(%s)", v); /* `1.a` would not parse */
+            patch(b, r->id->pos, r->define_end, v);
+        }
+        return;
+    }
+    if (r->rec >= 0)
+        b->recs.v[r->rec].kind = IR_DEAD; /* a local function named require */
+    if (!top_level(b, s) || b->symmap[s] < 0)
+        return;
+    js_occ o = {.pos = r->id->pos, .len = name_len(b, r->id->pos), .sym = (uint32_t)b->symmap[s], .stmt = r->stmt,
+                .flags = r->flags, .mem_start = r->mem_start, .mem_len = r->mem_len};
+    SL_VEC_PUSH(b->occs, o);
+}
+
+/* `export {a}`: a must be declared at the top level (anywhere in the file). */
+static int settle_exports(rb *b)
+{
+    for (size_t k = 0; k < b->exports.n; k++) {
+        js_export *x = &b->exports.v[k];
+        if (x->sym >= 0 || x->rec >= 0)
+            continue;
+        const js_node *id = (const js_node *)x->imported;
+        uint32_t s = id->aux;
+        if (!top_level(b, s) || b->symmap[s] < 0) {
+            b->err_pos = id->pos;
+            b->err_msg = "exported name is not declared in this module";
+            return -1;
+        }
+        x->sym = b->symmap[s];
+        x->imported = NULL;
+    }
+    return 0;
+}
+
+static int cmp_occ(const void *x, const void *y)
+{
+    const js_occ *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_patch(const void *x, const void *y)
+{
+    const js_patch *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_warning(const void *x, const void *y)
+{
+    const js_warning *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_str(const void *x, const void *y) { return strcmp(*(const char *const *)x, *(const char *const *)y); }
+
+/* Names of the symbols that are not top-level ones: unbound (free) or
+ * bound in an inner scope (nested), each once, sorted. */
+static void names(rb *b, int want_free, const char ***out, size_t *nout)
+{
+    const js_ast *ast = b->ast;
+    const char **v = sl__arena_alloc(b->a, (ast->nsyms + 1) * sizeof *v);
+    size_t n = 0;
+    for (uint32_t i = 0; i < ast->nsyms; i++) {
+        const tjs_symbol *s = &ast->syms[i];
+        /* a top-level name no declaration of the walk bound (a function
+         * declared in a block, hoisted by Annex B) is kept from renaming as
+         * a global is */
+        int is_free = s->kind == SK_UNBOUND || (s->scope == b->module_scope && b->symmap[i] < 0 &&
+                                                 s->kind != SK_ARGUMENTS && s->kind != SK_LABEL);
+        if (want_free ? !is_free
+                      : is_free || s->scope == b->module_scope || s->kind == SK_ARGUMENTS || s->kind == SK_LABEL ||
+                            s->kind == SK_GENERATED)
+            continue;
+        v[n++] = s->name;
+    }
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || strcmp(v[k - 1], v[i]))
+            v[k++] = copy(b, v[i], strlen(v[i]));
+    *out = v;
+    *nout = k;
+}
+
+#define COPY_OUT(field, vec)                                                                       \
+    do {                                                                                           \
+        m->n##field = b->vec.n;                                                                    \
+        m->field = sl__arena_alloc(b->a, b->vec.n * sizeof *b->vec.v + 1);                         \
+        if (b->vec.n)                                                                              \
+            memcpy((void *)m->field, b->vec.v, b->vec.n * sizeof *b->vec.v);                       \
+    } while (0)
+
+static void copy_out(rb *b)
+{
+    js_module *m = b->m;
+    qsort(b->occs.v, b->occs.n, sizeof *b->occs.v, cmp_occ);
+    qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    qsort(b->warnings.v, b->warnings.n, sizeof *b->warnings.v, cmp_warning);
+    COPY_OUT(stmts, stmts);
+    COPY_OUT(stmt_decls, stmt_decls);
+    COPY_OUT(syms, syms);
+    COPY_OUT(occs, occs);
+    COPY_OUT(recs, recs);
+    COPY_OUT(imports, imports);
+    COPY_OUT(exports, exports);
+    COPY_OUT(stars, stars);
+    COPY_OUT(patches, patches);
+    COPY_OUT(warnings, warnings);
+    names(b, 1, &m->free_names, &m->nfree_names);
+    names(b, 0, &m->nested_names, &m->nnested_names);
+}
+
+static void rb_free(rb *b)
+{
+    free(b->symmap);
+    free(b->stmts.v);
+    free(b->stmt_decls.v);
+    free(b->syms.v);
+    free(b->recs.v);
+    free(b->imports.v);
+    free(b->exports.v);
+    free(b->stars.v);
+    free(b->occs.v);
+    free(b->patches.v);
+    free(b->warnings.v);
+    free(b->refs.v);
+}
+
+int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err, size_t errlen)
+{
+    if (m->len >= 2 && m->src[0] == '#' && m->src[1] == '!') {
+        const char *nl = memchr(m->src, '\n', m->len);
+        m->hashbang_end = (uint32_t)(nl ? (size_t)(nl - m->src) : m->len);
+    }
+    js_arena ja;
+    sl__js_arena_init(&ja);
+    tjs_parse_opts po = {0, 0, (uint8_t)((m->flags & MF_NODE_MODE) != 0)};
+    js_ast ast;
+    if (sl__js_parse_program(&ast, m->path, m->src, m->len, &po, &ja, err, errlen)) {
+        sl__js_arena_free(&ja);
+        return -1;
+    }
+    sl__js_scope_bind(&ast);
+    rb b = {.m = m, .o = o, .a = a, .ast = &ast, .module_scope = ast.program->aux, .define = -1};
+    b.symmap = malloc((ast.nsyms + 1) * sizeof *b.symmap);
+    for (uint32_t i = 0; i < ast.nsyms; i++)
+        b.symmap[i] = -1;
+    program(&b);
+    int rc = 0;
+    for (size_t k = 0; k < b.refs.n; k++)
+        settle_ref(&b, &b.refs.v[k]);
+    if (settle_exports(&b)) {
+        sl__js_diag(err, errlen, m->path, m->src, m->len, b.err_pos, b.err_msg);
+        rc = -1;
+    } else {
+        copy_out(&b);
+    }
+    rb_free(&b);
+    sl__js_arena_free(&ja);
+    return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * js_record.h - a module record (js_ast.h) built from tools/js's syntax
+ * tree and scopes, so that one parser serves the bundler, the TypeScript
+ * and JSX lowering and the minifier.
+ *
+ * The record is what the linker and the splicing printer read: the
+ * top-level statements with byte ranges, symbols, every occurrence of a
+ * top-level symbol, import records, import bindings, exports, --define
+ * patches, free and nested names, warnings and flags.  tools/js's tree
+ * keeps each node's start; the parser also keeps the byte ranges of the
+ * program's statements and the end of each call, which is all the
+ * splicing needs.
+ */
+#ifndef SL_BUNDLE_JS_RECORD_H
+#define SL_BUNDLE_JS_RECORD_H
+
+#include "arena.h"
+#include "js_ast.h"
+#include "js_parser.h"
+
+/* Parses m->src (m->path for messages) with tools/js and fills m, as
+ * sl__js_parse does.  Returns 0, or -1 with "path:line:col: message"
+ * plus the line and a caret in err.  Call it on a thread started by
+ * sl__js_thread_start. */
+int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err, size_t errlen);
+
+#endif
