@@ -390,7 +390,7 @@ SL_TEST(js_sourcemap_maps_minified_names_back_to_their_lines_and_columns)
     const char *src = "function add(first, second) {\n  return first + second;\n}\nconsole.log(add(1, 2));\n";
     js_arena a;
     sl__js_arena_init(&a);
-    js_parse_opts po = {0, 0, 1};
+    js_parse_opts po = {0, 0, 1, 0};
     js_ast ast;
     char err[512];
     CHECK(sl__js_parse_program(&ast, "add.mjs", src, strlen(src), &po, &a, err, sizeof err) == 0);

@@ -18,6 +18,7 @@
  */
 #include "js_record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,8 @@
 /* What surrounds an identifier, passed down to it (OCC_* and these). */
 enum { X_TARGET = 0x100,   /* assigned to, or the operand of a postfix ++/-- */
        X_MEM_CALL = 0x200, /* a member access that is called: its object gets OCC_MEM_CALL */
-       X_INNER = 0x400 };  /* an inner link of a member chain (--define matched it already) */
+       X_INNER = 0x400,    /* an inner link of a member chain (--define matched it already) */
+       X_DEFINED = 0x800 }; /* within what a --define replaces: no getter runs there */
 
 enum { W_NONE, W_REQUIRE, W_EVAL };
 
@@ -68,6 +70,7 @@ typedef struct rb {
     int impure;   /* a side effect at the statement's own level */
     int32_t define; /* set by a member chain for the name at its root */
     uint32_t define_end;
+    const js_node *define_node; /* the link of the chain the define replaces up to */
     SL_VEC(js_stmt) stmts;
     SL_VEC(uint32_t) stmt_decls;
     SL_VEC(js_symbol) syms;
@@ -79,6 +82,7 @@ typedef struct rb {
     SL_VEC(js_patch) patches;
     SL_VEC(js_warning) warnings;
     SL_VEC(pending) refs;
+    uint32_t with_p1; /* the first `with` statement + 1 */
     uint32_t err_pos;
     const char *err_msg;
 } rb;
@@ -258,6 +262,7 @@ static void chain_define(rb *b, js_node *n, int ctx)
         if (last == n && (ctx & X_TARGET))
             continue;
         b->define = (int32_t)d;
+        b->define_node = last;
         b->define_end = last->kind == N_IDENT ? last->pos + name_len(b, last->pos)
                                               : last->c->pos + name_len(b, last->c->pos);
         return;
@@ -424,9 +429,12 @@ static void call(rb *b, js_node *n)
 
 static void member(rb *b, js_node *n, int ctx)
 {
-    side_effect(b);
     if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
         chain_define(b, n, ctx);
+    if (b->define >= 0 && b->define_node == n)
+        ctx |= X_DEFINED;
+    if (!(ctx & X_DEFINED))
+        side_effect(b);
     int flat = !(n->flags & (JF_OPT_START)) && n->c && n->c->kind == N_STR && plain_ident(n->a);
     if (flat) {
         int defined = b->define >= 0;
@@ -437,10 +445,11 @@ static void member(rb *b, js_node *n, int ctx)
         }
         return;
     }
-    expr(b, n->a, X_INNER);
+    expr(b, n->a, X_INNER | (ctx & X_DEFINED));
 }
 
-static void import_meta(rb *b, js_node *n, js_node *parent_member)
+/* Returns 1 when the member access after it was replaced too (no getter runs). */
+static int import_meta(rb *b, js_node *n, js_node *parent_member)
 {
     static const struct { const char *prop, *text; } node[] = {
         {"url", "require(\"url\").pathToFileURL(__filename).href"},
@@ -448,18 +457,19 @@ static void import_meta(rb *b, js_node *n, js_node *parent_member)
         {"filename", "__filename"}};
     b->m->flags |= MF_ESM_SYNTAX;
     if (b->o->import_meta == JS_META_KEEP)
-        return;
+        return 0;
     if (b->o->import_meta == JS_META_NODE_CJS && parent_member)
         for (size_t i = 0; i < sizeof node / sizeof node[0]; i++)
             if (name_is(parent_member->c->s, parent_member->c->n, node[i].prop)) {
                 patch(b, n->pos, parent_member->c->pos + name_len(b, parent_member->c->pos), node[i].text);
-                return;
+                return 1;
             }
     uint32_t end = skip_word(b, n->pos, "import");
     end = skip_space(b->m->src, b->m->len, end + 1);
     end += name_len(b, end);
     patch(b, n->pos, end, "({})");
     warn(b, n->pos, "warning: \"import.meta\" is not available in this output format and will be empty");
+    return 0;
 }
 
 static void expr(rb *b, js_node *n, int ctx)
@@ -477,7 +487,7 @@ static void expr(rb *b, js_node *n, int ctx)
             b->m->flags |= MF_USES_THIS;
         return;
     case N_IMPORT_META:
-        import_meta(b, n, NULL);
+        (void)import_meta(b, n, NULL);
         return;
     case N_TEMPLATE:
         if (n->a) {
@@ -539,8 +549,8 @@ static void expr(rb *b, js_node *n, int ctx)
         return;
     case N_MEMBER:
         if (n->a->kind == N_IMPORT_META && !(n->flags & JF_OPT_START) && n->c->kind == N_STR) {
-            side_effect(b);
-            import_meta(b, n->a, n);
+            if (!import_meta(b, n->a, n))
+                side_effect(b);
             return;
         }
         member(b, n, ctx);
@@ -679,6 +689,8 @@ static void stmt(rb *b, js_node *n)
         stmt(b, n->c);
         return;
     case N_WHILE: case N_WITH:
+        if (n->kind == N_WITH && !b->with_p1)
+            b->with_p1 = n->pos + 1;
         side_effect(b);
         expr(b, n->a, 0);
         stmt(b, n->b);
@@ -913,9 +925,315 @@ static void settle_ref(rb *b, const pending *r)
     SL_VEC_PUSH(b->occs, o);
 }
 
-/* `export {a}`: a must be declared at the top level (anywhere in the file). */
+/* ---- dead branches under --define ------------------------------------------
+ * After --define, `if ("production" !== "production") { ... }` and
+ * `"production" === "production" ? a : b` have constant conditions.  The
+ * branch that cannot run is cut, before the worker resolves the module's
+ * imports, so a require() inside it is never bundled (react's and vue's
+ * entries switch between production and development builds this way).  A
+ * condition folds when it is made of literals and --define values joined
+ * by ! && || == != === !== (and parentheses).  A dead branch becomes `{}`
+ * (`void 0` in an expression) and everything in it - occurrences,
+ * require() and import() calls, --define patches, warnings - is dropped.
+ * A `var` (or, in sloppy code, a function) it declares is visible outside
+ * it, so it stays declared: `{ var a, b; }`, each name its own token. */
+
+enum { V_UNKNOWN, V_UNDEF, V_NULL, V_BOOL, V_NUM, V_STR };
+
+typedef struct cval {
+    int kind;
+    double num;
+    const char *str;
+    size_t len;
+} cval;
+
+static const cval unknown = {V_UNKNOWN, 0, NULL, 0};
+
+static cval cval_of_text(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] && !memchr(s + 1, '\\', n - 2) &&
+        !memchr(s + 1, s[0], n - 2))
+        return (cval){V_STR, 0, s + 1, n - 2};
+    if (n == 4 && !memcmp(s, "true", 4))
+        return (cval){V_BOOL, 1, NULL, 0};
+    if (n == 5 && !memcmp(s, "false", 5))
+        return (cval){V_BOOL, 0, NULL, 0};
+    if (n == 4 && !memcmp(s, "null", 4))
+        return (cval){V_NULL, 0, NULL, 0};
+    if (n == 9 && !memcmp(s, "undefined", 9))
+        return (cval){V_UNDEF, 0, NULL, 0};
+    char buf[64], *e;
+    if (n && n < sizeof buf && ((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        double d = strtod(buf, &e);
+        if (!*e)
+            return (cval){V_NUM, d, NULL, 0};
+    }
+    return unknown;
+}
+
+static int truthy(cval v)
+{
+    switch (v.kind) {
+    case V_BOOL: case V_NUM: return v.num != 0 && v.num == v.num;
+    case V_STR: return v.len > 0;
+    default: return 0;
+    }
+}
+
+/* The --define patch that replaces exactly the name or chain n, or NULL. */
+static const js_patch *patch_of(const rb *b, const js_node *n)
+{
+    const js_node *root = n;
+    while (root->kind == N_MEMBER && root->c && root->c->kind == N_STR)
+        root = root->a;
+    if (root->kind != N_IDENT)
+        return NULL;
+    uint32_t end = n->kind == N_IDENT ? n->pos + name_len(b, n->pos) : n->c->pos + name_len(b, n->c->pos);
+    size_t lo = 0, hi = b->patches.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b->patches.v[mid].pos < root->pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < b->patches.n && b->patches.v[lo].pos == root->pos && b->patches.v[lo].end == end)
+        return &b->patches.v[lo];
+    return NULL;
+}
+
+static cval fold(const rb *b, const js_node *n);
+
+static cval fold_eq(cval a, cval c, int op)
+{
+    int strict = op == JB_STRICT_EQ || op == JB_STRICT_NE, neg = op == JB_STRICT_NE || op == JB_LOOSE_NE;
+    if (a.kind == V_UNKNOWN || c.kind == V_UNKNOWN)
+        return unknown;
+    if (a.kind != c.kind && !(!strict && a.kind <= V_NULL && c.kind <= V_NULL))
+        return strict ? (cval){V_BOOL, neg, NULL, 0} : unknown; /* loose equality across kinds: not folded */
+    int eq = a.kind <= V_NULL || c.kind <= V_NULL ? 1
+             : a.kind == V_STR                    ? a.len == c.len && !memcmp(a.str, c.str, a.len)
+                                                  : a.num == c.num;
+    return (cval){V_BOOL, eq != neg, NULL, 0};
+}
+
+static cval fold(const rb *b, const js_node *n)
+{
+    switch (n->kind) {
+    case N_IDENT: case N_MEMBER: {
+        const js_patch *p = patch_of(b, n);
+        return p ? cval_of_text(p->text, strlen(p->text)) : unknown;
+    }
+    case N_STR: return (cval){V_STR, 0, n->s, n->n};
+    case N_NUM: return (cval){V_NUM, n->num, NULL, 0};
+    case N_BOOL: return (cval){V_BOOL, n->op, NULL, 0};
+    case N_NULL: return (cval){V_NULL, 0, NULL, 0};
+    case N_UNARY: {
+        if (n->op != JU_NOT)
+            return unknown;
+        cval v = fold(b, n->a);
+        return v.kind == V_UNKNOWN ? v : (cval){V_BOOL, !truthy(v), NULL, 0};
+    }
+    case N_BINARY: {
+        cval a = fold(b, n->a);
+        switch (n->op) {
+        case JB_AND: return a.kind == V_UNKNOWN || !truthy(a) ? a : fold(b, n->b);
+        case JB_OR: return a.kind == V_UNKNOWN || truthy(a) ? a : fold(b, n->b);
+        case JB_STRICT_EQ: case JB_STRICT_NE: case JB_LOOSE_EQ: case JB_LOOSE_NE:
+            return fold_eq(a, fold(b, n->b), n->op);
+        default: return unknown;
+        }
+    }
+    default:
+        return unknown;
+    }
+}
+
+typedef struct dead {
+    uint32_t start, end;
+    const char *text;
+} dead;
+
+typedef SL_VEC(dead) dead_vec;
+typedef SL_VEC(const js_node *) node_vec;
+
+/* The declarations in dead statement n that reach outside it: a `var`
+ * not inside a function, or (sloppy code) a function declared at the
+ * branch's own function level.  Their names, in source order. */
+static void hoisted(js_node *n, int sloppy, node_vec *out);
+
+static void hoisted_pattern(js_node *n, node_vec *out)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_IDENT: SL_VEC_PUSH(*out, n); return;
+    case N_ARRAY: case N_OBJECT:
+        for (uint32_t i = 0; i < n->n; i++)
+            hoisted_pattern(n->list[i], out);
+        return;
+    case N_PROPERTY: hoisted_pattern(n->b, out); return;
+    case N_ASSIGN: case N_SPREAD: hoisted_pattern(n->a, out); return;
+    default: return;
+    }
+}
+
+static void hoisted(js_node *n, int sloppy, node_vec *out)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_VAR:
+        if (n->op == JV_VAR)
+            for (uint32_t i = 0; i < n->n; i++)
+                hoisted_pattern(n->list[i]->a, out);
+        return;
+    case N_FUNC_DECL:
+        if (sloppy && n->a)
+            SL_VEC_PUSH(*out, n->a);
+        return;
+    case N_BLOCK:
+        for (uint32_t i = 0; i < n->n; i++)
+            hoisted(n->list[i], sloppy, out);
+        return;
+    case N_IF: hoisted(n->b, sloppy, out); hoisted(n->c, sloppy, out); return;
+    case N_FOR: case N_FOR_IN: case N_FOR_OF: hoisted(n->a, sloppy, out); hoisted(n->c, sloppy, out); return;
+    case N_WHILE: case N_WITH: hoisted(n->b, sloppy, out); return;
+    case N_DO_WHILE: case N_LABEL: hoisted(n->a, sloppy, out); return;
+    case N_SWITCH:
+        for (uint32_t i = 0; i < n->n; i++)
+            for (uint32_t k = 0; k < n->list[i]->n; k++)
+                hoisted(n->list[i]->list[k], sloppy, out);
+        return;
+    case N_TRY:
+        hoisted(n->a, sloppy, out);
+        if (n->b)
+            hoisted(n->b->b, sloppy, out);
+        hoisted(n->c, sloppy, out);
+        return;
+    default:
+        return;
+    }
+}
+
+static void add_dead(const rb *b, uint32_t start, uint32_t end, int is_expr, const node_vec *names, dead_vec *d)
+{
+    if (!names->n) {
+        dead x = {start, end, is_expr ? "void 0" : "{}"};
+        SL_VEC_PUSH(*d, x);
+        return;
+    }
+    for (size_t i = 0; i <= names->n; i++) {
+        const js_node *prev = i ? names->v[i - 1] : NULL;
+        dead x = {prev ? prev->pos + name_len(b, prev->pos) : start, i < names->n ? names->v[i]->pos : end,
+                  i == 0 ? "{ var " : i < names->n ? ", " : "; }"};
+        SL_VEC_PUSH(*d, x);
+    }
+}
+
+static int in_dead(const dead *d, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && d[lo].start <= pos;
+}
+
+/* By start, the longest first: an outer range wins over one inside it. */
+static int cmp_dead(const void *x, const void *y)
+{
+    const dead *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->end > b->end ? -1 : a->end < b->end;
+}
+
+static int cmp_patch(const void *x, const void *y);
+
+/* Cuts what is dead: occurrences, warnings, patches, require()/import(). */
+static void cut_dead(rb *b, dead *d, size_t n)
+{
+    qsort(d, n, sizeof *d, cmp_dead);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* keep the outermost of nested ones */
+        if (!k || d[i].start >= d[k - 1].end)
+            d[k++] = d[i];
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < b->occs.n; i++)
+        if (!in_dead(d, n, b->occs.v[i].pos))
+            b->occs.v[k++] = b->occs.v[i];
+    b->occs.n = k;
+    k = 0;
+    for (size_t i = 0; i < b->warnings.n; i++)
+        if (!in_dead(d, n, b->warnings.v[i].pos))
+            b->warnings.v[k++] = b->warnings.v[i];
+    b->warnings.n = k;
+    k = 0;
+    for (size_t i = 0; i < b->patches.n; i++)
+        if (!in_dead(d, n, b->patches.v[i].pos))
+            b->patches.v[k++] = b->patches.v[i];
+    b->patches.n = k;
+    for (size_t i = 0; i < n; i++)
+        patch(b, d[i].start, d[i].end, d[i].text);
+    qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    for (size_t i = 0; i < b->recs.n; i++) {
+        js_import_rec *r = &b->recs.v[i];
+        if ((r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) && in_dead(d, n, r->pos))
+            r->kind = IR_DEAD;
+    }
+}
+
+static void fold_branches(rb *b)
+{
+    if (!b->o->ndefines || !b->ast->nspans)
+        return;
+    qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    int sloppy = !(b->m->flags & (MF_STRICT | MF_ESM_SYNTAX));
+    dead_vec d = {0};
+    node_vec names = {0};
+    for (uint32_t k = 0; k < b->ast->nspans; k++) {
+        const js_span *sp = &b->ast->spans[k];
+        const js_node *n = sp->node;
+        cval c = fold(b, n->a);
+        if (c.kind == V_UNKNOWN)
+            continue;
+        int t = truthy(c);
+        uint32_t from = t ? sp->c_start : sp->b_start, to = t ? sp->c_end : sp->b_end;
+        if (from >= to)
+            continue;
+        names.n = 0;
+        if (n->kind == N_IF)
+            hoisted(t ? n->c : n->b, sloppy, &names);
+        add_dead(b, from, to, n->kind == N_COND, &names, &d);
+    }
+    if (d.n)
+        cut_dead(b, d.v, d.n);
+    free(d.v);
+    free(names.v);
+}
+
+/* `export {a}`: a must be declared at the top level (anywhere in the file).
+ * And a .mjs file (or "type": "module") is a module whatever its syntax:
+ * node refuses a `with` in it (tools/js does where import/export say so). */
 static int settle_exports(rb *b)
 {
+    if (b->with_p1 && (b->m->flags & MF_NODE_MODE)) {
+        b->err_pos = b->with_p1 - 1;
+        b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
+        return -1;
+    }
     for (size_t k = 0; k < b->exports.n; k++) {
         js_export *x = &b->exports.v[k];
         if (x->sym >= 0 || x->rec >= 0)
@@ -1026,6 +1344,26 @@ static void rb_free(rb *b)
     free(b->refs.v);
 }
 
+/* tools/js's "path:line:col: msg" (col in bytes) again in the bundler's
+ * words: sl__js_diag's column in characters and its window of the line. */
+static void rediag(const js_module *m, char *err, size_t errlen)
+{
+    size_t plen = strlen(m->path);
+    unsigned line = 0, col = 0;
+    int used = 0;
+    if (strncmp(err, m->path, plen) || sscanf(err + plen, ":%u:%u: %n", &line, &col, &used) != 2 || !used)
+        return;
+    char msg[256];
+    const char *text = err + plen + used, *nl = strchr(text, '\n');
+    snprintf(msg, sizeof msg, "%.*s", (int)(nl ? (size_t)(nl - text) : strlen(text)), text);
+    size_t pos = 0;
+    for (unsigned l = 1; l < line && pos < m->len; pos++)
+        if (m->src[pos] == '\n')
+            l++;
+    pos += col ? col - 1 : 0;
+    sl__js_diag(err, errlen, m->path, m->src, m->len, (uint32_t)(pos > m->len ? m->len : pos), msg);
+}
+
 int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err, size_t errlen)
 {
     if (m->len >= 2 && m->src[0] == '#' && m->src[1] == '!') {
@@ -1034,9 +1372,12 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err,
     }
     js_arena ja;
     sl__js_arena_init(&ja);
-    tjs_parse_opts po = {0, 0, (uint8_t)((m->flags & MF_NODE_MODE) != 0)};
+    /* parsed as a script, as node would not: a module's stricter rules
+     * are not the bundler's to enforce (the old parser did not either) */
+    tjs_parse_opts po = {0, 0, 0, JS_MAX_NESTING};
     js_ast ast;
     if (sl__js_parse_program(&ast, m->path, m->src, m->len, &po, &ja, err, errlen)) {
+        rediag(m, err, errlen);
         sl__js_arena_free(&ja);
         return -1;
     }
@@ -1049,6 +1390,7 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err,
     int rc = 0;
     for (size_t k = 0; k < b.refs.n; k++)
         settle_ref(&b, &b.refs.v[k]);
+    fold_branches(&b);
     if (settle_exports(&b)) {
         sl__js_diag(err, errlen, m->path, m->src, m->len, b.err_pos, b.err_msg);
         rc = -1;

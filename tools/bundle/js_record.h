@@ -9,7 +9,8 @@
  * patches, free and nested names, warnings and flags.  tools/js's tree
  * keeps each node's start; the parser also keeps the byte ranges of the
  * program's statements and the end of each call, which is all the
- * splicing needs.
+ * splicing needs; and of the branches of each `if` and `?:`, which
+ * --define may cut.
  */
 #ifndef SL_BUNDLE_JS_RECORD_H
 #define SL_BUNDLE_JS_RECORD_H
@@ -19,9 +20,10 @@
 #include "js_parser.h"
 
 /* Parses m->src (m->path for messages) with tools/js and fills m, as
- * sl__js_parse does.  Returns 0, or -1 with "path:line:col: message"
- * plus the line and a caret in err.  Call it on a thread started by
- * sl__js_thread_start. */
+ * sl__js_parse did.  Returns 0, or -1 with "path:line:col: message"
+ * plus the line and a caret in err.  Nesting is bounded at
+ * JS_MAX_NESTING levels as tools/js counts them: call it on a thread
+ * started by sl__js_thread_start. */
 int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err, size_t errlen);
 
 #endif

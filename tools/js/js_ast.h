@@ -245,6 +245,14 @@ typedef struct js_scope {
     uint8_t flags;
 } js_scope;
 
+/* The byte ranges of the branches of an N_IF (b, c; c_start == c_end
+ * without `else`) or an N_COND (b, c) as parsed: what the bundler cuts
+ * when --define makes the condition constant. */
+typedef struct js_span {
+    const js_node *node;
+    uint32_t b_start, b_end, c_start, c_end;
+} js_span;
+
 /* One parsed file and everything the passes after the parser add to it. */
 typedef struct js_ast {
     const char *path;
@@ -264,6 +272,8 @@ typedef struct js_ast {
      * bundler splices those ranges); a pass that rewrites the top level
      * leaves them describing the source, not the new list. */
     uint32_t *stmt_start, *stmt_end;
+    js_span *spans; /* every N_IF and N_COND the parser made (some may have been dropped from the tree) */
+    uint32_t nspans;
     js_arena *arena;
 } js_ast;
 

@@ -69,7 +69,7 @@ void sl__js_semicolon(js_parser *p)
 
 void sl__js_enter(js_parser *p)
 {
-    if (++p->depth > JS_MAX_DEPTH)
+    if (++p->depth > (p->o.max_depth ? p->o.max_depth : JS_MAX_DEPTH))
         sl__js_fail(p, p->L.start, "nesting too deep");
 }
 
@@ -1529,10 +1529,15 @@ static js_node *parse_suffix_levels(js_parser *p, js_node *left, int level, unsi
             c->a = left;
             unsigned saved = p->ctx;
             p->ctx &= ~CTX_NO_IN;
+            js_span sp = {c, p->L.start, 0, 0, 0};
             c->b = sl__js_parse_expr(p, L_COMMA);
+            sp.b_end = p->L.prev_end;
             p->ctx = saved;
             sl__js_expect(p, TK_COLON);
+            sp.c_start = p->L.start;
             c->c = sl__js_parse_expr(p, L_COMMA);
+            sp.c_end = p->L.prev_end;
+            JS_VEC_PUSH(p->spans, sp);
             left = c;
             continue;
         }
@@ -2208,9 +2213,15 @@ static js_node *parse_stmt_inner(js_parser *p)
         sl__js_expect(p, TK_LPAREN);
         s->a = sl__js_parse_expr(p, L_LOWEST);
         sl__js_expect(p, TK_RPAREN);
+        js_span sp = {s, p->L.start, 0, 0, 0};
         s->b = sl__js_parse_stmt(p);
-        if (eat_kw(p, K_ELSE))
+        sp.b_end = sp.c_start = sp.c_end = p->L.prev_end;
+        if (eat_kw(p, K_ELSE)) {
+            sp.c_start = p->L.start;
             s->c = sl__js_parse_stmt(p);
+            sp.c_end = p->L.prev_end;
+        }
+        JS_VEC_PUSH(p->spans, sp);
         return s;
     case K_FOR:
         return parse_for(p, pos);
@@ -2404,7 +2415,7 @@ static js_node *parse_program(js_parser *p)
 
 js_parse_opts sl__js_opts_for_path(const char *path)
 {
-    js_parse_opts o = {0, 0, 0};
+    js_parse_opts o = {0, 0, 0, 0};
     const char *dot = strrchr(path, '.');
     if (!dot)
         return o;
@@ -2485,6 +2496,9 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->stmt_end = sl__js_alloc(a, (p->stmt_end.n + 1) * sizeof *out->stmt_end);
             memcpy(out->stmt_start, p->stmt_start.v, p->stmt_start.n * sizeof *out->stmt_start);
             memcpy(out->stmt_end, p->stmt_end.v, p->stmt_end.n * sizeof *out->stmt_end);
+            out->spans = sl__js_alloc(a, (p->spans.n + 1) * sizeof *out->spans);
+            memcpy(out->spans, p->spans.v, p->spans.n * sizeof *out->spans);
+            out->nspans = (uint32_t)p->spans.n;
             if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
                 sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
         }
@@ -2497,6 +2511,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
     free(p->stack.v);
     free(p->stmt_start.v);
     free(p->stmt_end.v);
+    free(p->spans.v);
     for (size_t i = 0; i < p->spec_nchunks; i++)
         free(p->spec_chunks[i]);
     free(p->spec_chunks);

@@ -33,6 +33,7 @@ typedef struct js_parser {
     uint32_t with_p1;        /* the first `with` statement + 1: an error if import/export make the file a module */
     JS_VEC(js_node *) stack; /* lists under construction */
     JS_VEC(uint32_t) stmt_start, stmt_end; /* the program's statements (js_ast.stmt_start) */
+    JS_VEC(js_span) spans;                 /* js_ast.spans */
     js_spec **spec_chunks;   /* the speculation stack (see sl__js_spec_push) */
     size_t spec_nchunks, spec_n;
 } js_parser;
