@@ -121,9 +121,12 @@ case $check in
   sourcemap_ts_minified)
     # TypeScript modules, minified: positions in the minified bundle map
     # (through the minifier's map, the bundle's and each module's own) to
-    # the right .ts file, line and column; renamed names are in `names`.
-    printf "interface Opts {\n  scale: number;\n}\nexport function scaled(value: number, opts: Opts): number {\n  const factor: number = opts.scale;\n  return Math.round(value * factor);\n}\n" >util.ts
-    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconsole.log('result', scaled(input, { scale: 2 }));\n" >app.ts
+    # the right .ts file, line and column; renamed names are in `names`,
+    # each as written at its original position (`unit`, which both files
+    # declare at the top: the linker renames one `unit\$1` before the
+    # minifier renames both; esbuild's map says `unit` for both too).
+    printf "interface Opts {\n  scale: number;\n}\nconst unit = 1;\nexport function scaled(value: number, opts: Opts): number {\n  const factor: number = opts.scale;\n  return Math.round(value * factor) * unit;\n}\n" >util.ts
+    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconst unit: string = 'result';\nconsole.log(unit, scaled(input, { scale: 2 }));\n" >app.ts
     "$sluice" bundle app.ts --format esm --minify --sourcemap -q -o app.out.mjs || fail "bundle"
     [ "$(node app.out.mjs)" = "result 42" ] || fail "minified bundle prints '$(node app.out.mjs)'"
     node -e "
@@ -148,6 +151,31 @@ case $check in
       find('scale;', 'util.ts');
       find('console.log', 'app.ts');
       find('result', 'app.ts');
+      if (raw.names.some((n) => n.includes('\$'))) throw new Error('a linker-made name in names: ' + raw.names);
+      if (!raw.names.includes('unit')) throw new Error('names lacks unit: ' + raw.names);
+      // every segment with a name: the name is what is written where it
+      // points (decoded here: node's findEntry carries a name on to later
+      // segments that have none)
+      const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      const vlq = (s) => { const r = []; let v = 0, sh = 0;
+        for (const ch of s) { const d = B64.indexOf(ch); v |= (d & 31) << sh; sh += 5;
+          if (!(d & 32)) { r.push(v & 1 ? -(v >>> 1) : v >>> 1); v = 0; sh = 0; } } return r; };
+      const texts = raw.sourcesContent.map((t) => t.split('\n'));
+      let src = 0, ol = 0, oc = 0, ni = 0, named = 0;
+      raw.mappings.split(';').forEach((segs, line) => {
+        let gc = 0;
+        for (const seg of segs.split(',').filter(Boolean)) {
+          const f = vlq(seg); gc += f[0];
+          if (f.length < 4) continue;
+          src += f[1]; ol += f[2]; oc += f[3];
+          if (f.length < 5) continue;
+          ni += f[4];
+          const name = raw.names[ni], at = texts[src][ol].slice(oc, oc + name.length);
+          if (at !== name) throw new Error('name ' + name + ' at ' + line + ':' + gc + ' (' + out[line].slice(gc, gc + 6) + ') maps to ' + JSON.stringify(texts[src][ol].slice(oc, oc + 12)));
+          named++;
+        }
+      });
+      if (named < 8) throw new Error('only ' + named + ' named mappings');
     " 2>&1 || fail "minified TypeScript mappings" ;;
   minify_keeps_exports_and_global_name)
     "$sluice" bundle entry.mjs --format iife --global-name Lib --minify -q -o min.js || fail "bundle iife"

@@ -524,7 +524,9 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
     sl__minify_opts mo = {.whitespace = (uint8_t)o->minify_ws, .syntax = (uint8_t)o->minify_syntax,
                           .identifiers = (uint8_t)o->minify_idents, .module = o->format == FMT_ESM,
                           .keep = o->format == FMT_IIFE ? o->global_var : NULL, .want_map = map_name != NULL,
-                          .base = out->segs, .nbase = out->nsegs};
+                          .base = out->segs, .nbase = out->nsegs,
+                          .contents = (const char *const *)out->contents, .content_lens = out->content_lens,
+                          .nsources = out->nsources};
     sl__minified mn;
     char err[1024];
     int rc = sl__front_minify_pieces(out->code, len, out->cuts, out->ncuts, threads, &mo, &mn);

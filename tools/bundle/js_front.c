@@ -141,6 +141,98 @@ const char *sl__utf16_skip(const char *s, const char *end, int32_t units)
     return s > end ? end : s;
 }
 
+/* ---- a minified map's names: as written in the original files ------------ */
+
+/* Line starts of each original file, to find a map position's text. */
+typedef struct src_lines {
+    uint32_t *start;
+    size_t n;
+} src_lines;
+
+static src_lines *index_sources(const sl__minify_opts *o)
+{
+    if (!o->want_map || !o->base || !o->contents)
+        return NULL;
+    src_lines *L = calloc(o->nsources + 1, sizeof *L);
+    for (size_t i = 0; i < o->nsources; i++) {
+        const char *t = o->contents[i], *end = t + (t ? o->content_lens[i] : 0);
+        size_t n = 1;
+        for (const char *q = t; q && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+            n++;
+        L[i].start = malloc(n * sizeof *L[i].start);
+        L[i].start[0] = 0;
+        L[i].n = 1;
+        for (const char *q = t; q && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+            L[i].start[L[i].n++] = (uint32_t)(q + 1 - t);
+    }
+    return L;
+}
+
+static void free_source_index(src_lines *L, size_t n)
+{
+    for (size_t i = 0; L && i < n; i++)
+        free(L[i].start);
+    free(L);
+}
+
+static int ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c >= 0x80;
+}
+
+/* The identifier written where segment s points in its original file, or
+ * NULL (no identifier there, or one spelled with an escape). */
+static const char *written_ident(const sl__minify_opts *o, const src_lines *L, const sl__map_seg *s, size_t *len)
+{
+    if (s->src < 0 || (size_t)s->src >= o->nsources || !o->contents[s->src] || s->line < 0 || s->col < 0 ||
+        (size_t)s->line >= L[s->src].n)
+        return NULL;
+    const char *t = o->contents[s->src], *end = t + o->content_lens[s->src];
+    const char *p = sl__utf16_skip(t + L[s->src].start[s->line], end, s->col), *q = p;
+    while (q < end && ident_byte((unsigned char)*q))
+        q++;
+    if (q == p || (*p >= '0' && *p <= '9') || (q < end && *q == '\\'))
+        return NULL;
+    *len = (size_t)(q - p);
+    return p;
+}
+
+/* Extra names of one map: names[nnames + i] is v[i]. */
+typedef struct name_list {
+    char **v;
+    size_t n, cap;
+} name_list;
+
+/* Composed segments whose name differs from the identifier written at the
+ * original position get that identifier (appended to extra) instead. */
+static void written_names(sl__map_seg *segs, size_t n, const char *const *names, size_t nnames,
+                          const sl__minify_opts *o, const src_lines *L, name_list *extra)
+{
+    for (size_t i = 0; L && i < n; i++) {
+        sl__map_seg *s = &segs[i];
+        size_t len;
+        const char *w;
+        if (s->name < 0 || (size_t)s->name >= nnames || !(w = written_ident(o, L, s, &len)))
+            continue;
+        const char *have = names[s->name];
+        if (strlen(have) == len && !memcmp(have, w, len))
+            continue;
+        size_t k = extra->n; /* a renamed name recurs: look back a few before adding */
+        for (size_t j = extra->n; j-- > 0 && extra->n - j <= 8;)
+            if (strlen(extra->v[j]) == len && !memcmp(extra->v[j], w, len)) {
+                k = j;
+                break;
+            }
+        if (k == extra->n) {
+            if (extra->n == extra->cap)
+                extra->v = realloc(extra->v, (extra->cap = extra->cap ? extra->cap * 2 : 16) * sizeof *extra->v);
+            extra->v[extra->n++] = strndup(w, len);
+        }
+        s->name = (int32_t)(nnames + k);
+    }
+}
+
 /* ---- lowering a module ---------------------------------------------------- */
 
 static js_lower_opts lower_opts(const sl__lower_cfg *c)
@@ -205,6 +297,47 @@ done:
 
 /* ---- minifying the bundle ------------------------------------------------- */
 
+/* The joined map's names: each piece's names, each name once. */
+typedef struct name_tab {
+    char **v;
+    size_t n, cap;
+    uint32_t *slot; /* index + 1 */
+    size_t scap;
+} name_tab;
+
+static uint32_t fnv(const char *s)
+{
+    uint32_t x = 2166136261u;
+    for (; *s; s++)
+        x = (x ^ (unsigned char)*s) * 16777619u;
+    return x;
+}
+
+static int32_t name_index(name_tab *t, const char *s)
+{
+    if ((t->n + 1) * 2 > t->scap) {
+        t->scap = t->scap ? t->scap * 2 : 1024;
+        free(t->slot);
+        t->slot = calloc(t->scap, sizeof *t->slot);
+        for (size_t i = 0; i < t->n; i++) {
+            size_t j = fnv(t->v[i]) & (t->scap - 1);
+            while (t->slot[j])
+                j = (j + 1) & (t->scap - 1);
+            t->slot[j] = (uint32_t)i + 1;
+        }
+    }
+    size_t j = fnv(s) & (t->scap - 1);
+    for (; t->slot[j]; j = (j + 1) & (t->scap - 1))
+        if (!strcmp(t->v[t->slot[j] - 1], s))
+            return (int32_t)t->slot[j] - 1;
+    if (t->n == t->cap)
+        t->v = realloc(t->v, (t->cap = t->cap ? t->cap * 2 : 256) * sizeof *t->v);
+    t->v[t->n] = strdup(s);
+    t->slot[j] = (uint32_t)++t->n;
+    return (int32_t)t->n - 1;
+}
+
+
 int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl__minified *out, char *err,
                      size_t errlen)
 {
@@ -233,12 +366,26 @@ int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl_
         sl__js_buf_put(&b, "\n", 1);
     if (o->want_map) {
         out->segs = decode(sm.mappings.v ? sm.mappings.v : "", sm.mappings.n, &out->nsegs);
-        if (o->base)
+        name_list extra = {0};
+        if (o->base) {
             out->nsegs = compose(out->segs, out->nsegs, o->base, o->nbase);
-        out->names = calloc(sm.nnames + 1, sizeof *out->names);
-        for (size_t i = 0; i < sm.nnames; i++)
-            out->names[i] = strdup(sm.names[i]);
-        out->nnames = sm.nnames;
+            src_lines *L = index_sources(o);
+            written_names(out->segs, out->nsegs, (const char *const *)sm.names, sm.nnames, o, L, &extra);
+            free_source_index(L, o->nsources);
+        }
+        /* the names segments still use, each once, in order of first use */
+        name_tab tab = {0};
+        for (size_t i = 0; i < out->nsegs; i++) {
+            size_t k = (size_t)out->segs[i].name;
+            if (out->segs[i].name >= 0)
+                out->segs[i].name = name_index(&tab, k < sm.nnames ? sm.names[k] : extra.v[k - sm.nnames]);
+        }
+        out->names = tab.v;
+        out->nnames = tab.n;
+        free(tab.slot);
+        for (size_t i = 0; i < extra.n; i++)
+            free(extra.v[i]);
+        free(extra.v);
     }
     out->code = b.v;
     out->len = b.n;
@@ -284,6 +431,7 @@ typedef struct piece {
     js_sourcemap sm;
     sl__map_seg *segs; /* sm decoded, in the bundle's lines (composed with the base map, if any) */
     size_t nsegs;
+    name_list extra;   /* names written in the original files that sm.names lacks */
     size_t nl;         /* newlines in b */
     uint32_t last;     /* UTF-16 units after its last newline (or in all of b) */
     int failed;
@@ -297,6 +445,7 @@ typedef struct pieces {
     piece *v;
     size_t n;
     const sl__minify_opts *o;
+    const src_lines *lines; /* o->contents' line starts, when names are looked up there */
     int phase;
     atomic_size_t next;
     js_chunk_pool pool; /* every piece's arena chunks */
@@ -312,14 +461,16 @@ static void piece_measure(piece *p)
 }
 
 /* The piece's map decoded, moved to the bundle's lines and composed with the base map. */
-static void piece_map(piece *p, const sl__minify_opts *o)
+static void piece_map(piece *p, const sl__minify_opts *o, const src_lines *L)
 {
     p->segs = decode(p->sm.mappings.v ? p->sm.mappings.v : "", p->sm.mappings.n, &p->nsegs);
     for (size_t i = 0; i < p->nsegs; i++)
         if (p->segs[i].src >= 0)
             p->segs[i].line += (int32_t)p->line0;
-    if (o->base)
+    if (o->base) {
         p->nsegs = compose(p->segs, p->nsegs, o->base, o->nbase);
+        written_names(p->segs, p->nsegs, (const char *const *)p->sm.names, p->sm.nnames, o, L, &p->extra);
+    }
 }
 
 static void piece_step(pieces *P, piece *p)
@@ -341,7 +492,7 @@ static void piece_step(pieces *P, piece *p)
         sl__js_print(&p->ast, &pr, &p->b);
         piece_measure(p);
         if (o->want_map)
-            piece_map(p, o);
+            piece_map(p, o, P->lines);
     }
 }
 
@@ -425,46 +576,6 @@ uint32_t sl__utf16_units(const char *s, size_t n)
     return u;
 }
 
-/* The joined map's names: each piece's names, each name once. */
-typedef struct name_tab {
-    char **v;
-    size_t n, cap;
-    uint32_t *slot; /* index + 1 */
-    size_t scap;
-} name_tab;
-
-static uint32_t fnv(const char *s)
-{
-    uint32_t x = 2166136261u;
-    for (; *s; s++)
-        x = (x ^ (unsigned char)*s) * 16777619u;
-    return x;
-}
-
-static int32_t name_index(name_tab *t, const char *s)
-{
-    if ((t->n + 1) * 2 > t->scap) {
-        t->scap = t->scap ? t->scap * 2 : 1024;
-        free(t->slot);
-        t->slot = calloc(t->scap, sizeof *t->slot);
-        for (size_t i = 0; i < t->n; i++) {
-            size_t j = fnv(t->v[i]) & (t->scap - 1);
-            while (t->slot[j])
-                j = (j + 1) & (t->scap - 1);
-            t->slot[j] = (uint32_t)i + 1;
-        }
-    }
-    size_t j = fnv(s) & (t->scap - 1);
-    for (; t->slot[j]; j = (j + 1) & (t->scap - 1))
-        if (!strcmp(t->v[t->slot[j] - 1], s))
-            return (int32_t)t->slot[j] - 1;
-    if (t->n == t->cap)
-        t->v = realloc(t->v, (t->cap = t->cap ? t->cap * 2 : 256) * sizeof *t->v);
-    t->v[t->n] = strdup(s);
-    t->slot[j] = (uint32_t)++t->n;
-    return (int32_t)t->n - 1;
-}
-
 /* One piece's segments, moved to where its text lands in the output
  * (line, col), appended to *segs. */
 static void join_map(const piece *p, uint32_t line, uint32_t col, name_tab *names, sl__map_seg *segs, size_t *n)
@@ -474,8 +585,11 @@ static void join_map(const piece *p, uint32_t line, uint32_t col, name_tab *name
         if (s.gen_line == 0)
             s.gen_col += col;
         s.gen_line += line;
-        if (s.name >= 0)
-            s.name = (size_t)s.name < p->sm.nnames ? name_index(names, p->sm.names[s.name]) : -1;
+        if (s.name >= 0) {
+            size_t k = (size_t)s.name;
+            const char *nm = k < p->sm.nnames ? p->sm.names[k] : k - p->sm.nnames < p->extra.n ? p->extra.v[k - p->sm.nnames] : NULL;
+            s.name = nm ? name_index(names, nm) : -1;
+        }
         segs[(*n)++] = s;
     }
 }
@@ -526,6 +640,9 @@ static void free_pieces(pieces *P)
         sl__js_buf_free(&P->v[i].b);
         sl__js_sourcemap_free(&P->v[i].sm);
         free(P->v[i].segs);
+        for (size_t j = 0; j < P->v[i].extra.n; j++)
+            free(P->v[i].extra.v[j]);
+        free(P->v[i].extra.v);
         sl__js_arena_free(&P->v[i].a);
     }
     sl__js_pool_free(&P->pool);
@@ -558,9 +675,12 @@ int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, si
         sl__js_mangle_pieces(asts, P.n, &mo);
         free(asts);
     }
+    src_lines *L = index_sources(o);
+    P.lines = L;
     run_phase(&P, threads, PH_PRINT);
     memset(out, 0, sizeof *out);
     join_pieces(&P, out);
+    free_source_index(L, o->nsources);
     rc = 0;
 done:
     free_pieces(&P);

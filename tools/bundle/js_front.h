@@ -69,6 +69,13 @@ typedef struct sl__minify_opts {
      * dropped).  NULL: they point into the unminified bundle (src 0). */
     const sl__map_seg *base;
     size_t nbase;
+    /* With base: the original files' text (the map's sourcesContent, by
+     * source index).  A renamed identifier's entry in the map's names is
+     * then the name written there, as esbuild gives it, not the one the
+     * linker gave it first (`foo$1`).  NULL: the names the minifier saw. */
+    const char *const *contents;
+    const size_t *content_lens;
+    size_t nsources;
 } sl__minify_opts;
 
 typedef struct sl__minified {

@@ -149,6 +149,23 @@ static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp
     p->col += sl__utf16_units(s, (size_t)(end - s));
 }
 
+/* A patch's first character maps to where the text it replaces starts
+ * (in a TypeScript/JSX module, when the module's map has a point exactly
+ * there): a renamed identifier maps to the name it replaces, not into the
+ * text copied before it, so --minify's map, composed through this one,
+ * finds it (and the name written there). */
+static void pb_seg_at(pbuf *p, const char *src, size_t pos, srcpos *sp)
+{
+    if (!sp->omap) {
+        pb_seg(p, sp->line, src_col(sp, src, pos));
+        return;
+    }
+    while (sp->next < sp->nomap && sp->omap[sp->next].off < pos)
+        sp->next++;
+    if (sp->next < sp->nomap && sp->omap[sp->next].off == pos)
+        pb_seg(p, sp->omap[sp->next].line, sp->omap[sp->next].col);
+}
+
 /* Skipped source: only the position moves. */
 static void skip_src(const char *src, size_t from, size_t to, srcpos *sp)
 {
@@ -302,6 +319,8 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
         if (p->pos < at)
             continue;
         pb_copy(out, m->src, at, p->pos, &sp, c->track);
+        if (c->track && p->pos < p->end && p->text[0])
+            pb_seg_at(out, m->src, p->pos, &sp);
         pb_str(out, p->text);
         if (c->track)
             skip_src(m->src, p->pos, p->end, &sp);
