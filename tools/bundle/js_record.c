@@ -1199,7 +1199,8 @@ static void fold_branches(rb *b)
 {
     if (!b->o->ndefines || !b->ast->nspans)
         return;
-    qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    if (b->patches.n > 1)
+        qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
     int sloppy = !(b->m->flags & (MF_STRICT | MF_ESM_SYNTAX));
     dead_vec d = {0};
     node_vec names = {0};
@@ -1291,7 +1292,8 @@ static void names(rb *b, int want_free, const char ***out, size_t *nout)
             continue;
         v[n++] = s->name;
     }
-    qsort(v, n, sizeof *v, cmp_str);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_str);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!k || strcmp(v[k - 1], v[i]))
@@ -1311,9 +1313,12 @@ static void names(rb *b, int want_free, const char ***out, size_t *nout)
 static void copy_out(rb *b)
 {
     js_module *m = b->m;
-    qsort(b->occs.v, b->occs.n, sizeof *b->occs.v, cmp_occ);
-    qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
-    qsort(b->warnings.v, b->warnings.n, sizeof *b->warnings.v, cmp_warning);
+    if (b->occs.n > 1)
+        qsort(b->occs.v, b->occs.n, sizeof *b->occs.v, cmp_occ);
+    if (b->patches.n > 1)
+        qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    if (b->warnings.n > 1)
+        qsort(b->warnings.v, b->warnings.n, sizeof *b->warnings.v, cmp_warning);
     COPY_OUT(stmts, stmts);
     COPY_OUT(stmt_decls, stmt_decls);
     COPY_OUT(syms, syms);

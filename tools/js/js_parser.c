@@ -2461,6 +2461,15 @@ void sl__js_error_text(char *out, size_t outlen, const char *path, const char *s
              (int)(col - 1 > 200 ? 200 : col - 1), "");
 }
 
+/* n items of `size` bytes into the arena (room for one more: never NULL). */
+static void *arena_copy(js_arena *a, const void *v, size_t n, size_t size)
+{
+    void *p = sl__js_alloc(a, (n + 1) * size);
+    if (n)
+        memcpy(p, v, n * size);
+    return p;
+}
+
 static int run(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o, js_arena *a,
                char *err, size_t errlen, int expression)
 {
@@ -2492,12 +2501,9 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->program = prog;
         } else {
             out->program = parse_program(p);
-            out->stmt_start = sl__js_alloc(a, (p->stmt_start.n + 1) * sizeof *out->stmt_start);
-            out->stmt_end = sl__js_alloc(a, (p->stmt_end.n + 1) * sizeof *out->stmt_end);
-            memcpy(out->stmt_start, p->stmt_start.v, p->stmt_start.n * sizeof *out->stmt_start);
-            memcpy(out->stmt_end, p->stmt_end.v, p->stmt_end.n * sizeof *out->stmt_end);
-            out->spans = sl__js_alloc(a, (p->spans.n + 1) * sizeof *out->spans);
-            memcpy(out->spans, p->spans.v, p->spans.n * sizeof *out->spans);
+            out->stmt_start = arena_copy(a, p->stmt_start.v, p->stmt_start.n, sizeof *out->stmt_start);
+            out->stmt_end = arena_copy(a, p->stmt_end.v, p->stmt_end.n, sizeof *out->stmt_end);
+            out->spans = arena_copy(a, p->spans.v, p->spans.n, sizeof *out->spans);
             out->nspans = (uint32_t)p->spans.n;
             if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
                 sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
