@@ -7,7 +7,8 @@
 #   module_count    one module more than --max-modules
 #   nesting         nesting at the parser's limit and one past it
 #   star_cycles     `export *` cycles of length 1, 2 and 3, with and
-#                   without a name nobody exports
+#                   without a name nobody exports; `export { x } from` of a
+#                   missing name; a missing import in a .ts module
 #   long_line       an error at column 300,001 of one line shows that part
 #                   of the line, with the caret under the column
 set -uo pipefail
@@ -114,7 +115,21 @@ case $check in
     # The 83-byte repro: a module that star-exports itself twice, and an
     # import of a name nobody exports.
     printf "export * from './self.mjs';\nexport * from './self.mjs';\nimport { y } from './self.mjs';\n" >self.mjs
-    refused 'no export named "y"' self.mjs ;;
+    refused 'no export named "y"' self.mjs
+    # `export { x } from` of a name the module lacks is refused though
+    # nothing imports it (node refuses the module); in a TypeScript module
+    # the position is the .ts file's, and a name a .ts module does not
+    # export may be one of its types (esbuild's rule): undefined, no error.
+    printf "export const a = 1;\n" >a.mjs
+    printf "export { nope } from './a.mjs';\n" >reexp.mjs
+    refused "$work/reexp.mjs:1:22: no export named \"nope\"" reexp.mjs
+    printf "\n\n\n\nimport { zz } from './a.mjs';\nconsole.log(zz as number);\n" >late.ts
+    refused "$work/late.ts:5:20: no export named \"zz\"" late.ts
+    printf "export interface User { id: number }\nexport const z = 1;\n" >types.ts
+    printf "import { User } from './types';\nexport { User };\nexport const k = 1;\n" >barrel.ts
+    printf "import { k, type User } from './barrel';\nconst u: User = { id: k };\nconsole.log(u.id);\n" >uses.ts
+    timeout 20 "$sluice" bundle uses.ts -q -o out.js || fail "an interface re-exported by a barrel: exit $?"
+    [ "$(node out.js)" = 1 ] || fail "barrel bundle prints '$(node out.js 2>&1 | head -2)'" ;;
   many_exports)
     # An entry with N exports links in linear work: the linker's own count
     # of lookups (--stats "link steps") stays within 8 per export, and the

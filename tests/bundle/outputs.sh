@@ -124,9 +124,10 @@ case $check in
     # the right .ts file, line and column; renamed names are in `names`,
     # each as written at its original position (`unit`, which both files
     # declare at the top: the linker renames one `unit\$1` before the
-    # minifier renames both; esbuild's map says `unit` for both too).
+    # minifier renames both; esbuild's map says `unit` for both too), also
+    # where it is written as a shorthand property (`{ unit }`).
     printf "interface Opts {\n  scale: number;\n}\nconst unit = 1;\nexport function scaled(value: number, opts: Opts): number {\n  const factor: number = opts.scale;\n  return Math.round(value * factor) * unit;\n}\n" >util.ts
-    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconst unit: string = 'result';\nconsole.log(unit, scaled(input, { scale: 2 }));\n" >app.ts
+    printf "import { scaled } from './util.js';\ntype N = number;\nconst input: N = 21;\nconst unit: string = 'result';\nconsole.log({ unit }.unit, scaled(input, { scale: 2 }));\n" >app.ts
     "$sluice" bundle app.ts --format esm --minify --sourcemap -q -o app.out.mjs || fail "bundle"
     [ "$(node app.out.mjs)" = "result 42" ] || fail "minified bundle prints '$(node app.out.mjs)'"
     node -e "
@@ -184,6 +185,18 @@ case $check in
     "$sluice" bundle entry.mjs --format esm --minify -q -o min.mjs || fail "bundle esm"
     got=$(node --input-type=module -e "import * as m from '$work/min.mjs'; console.log(m.twice(2), m.answer, Object.keys(m).join())") || fail "run esm"
     [ "$got" = "4 42 answer,boom,twice" ] || fail "esm got '$got'"
+    # CommonJS output: its top level is the module function's scope, so
+    # top-level names are renamed as in a module (twice, boom, the
+    # namespace), the exports object keeps its keys, and no renamed name
+    # shadows the wrapper's parameters
+    printf "const exports_ = 1;\nfunction helperFunction(x) { return typeof module + exports_ + x; }\nconsole.log(helperFunction(1));\n" >top.cjs
+    "$sluice" bundle entry.mjs --format cjs --minify -q -o min.cjs || fail "bundle cjs"
+    got=$(node -e "const m = require('./min.cjs'); console.log(m.twice(2), m.answer, Object.keys(m).join())") || fail "run cjs"
+    [ "$got" = "4 42 answer,boom,twice" ] || fail "cjs got '$got'"
+    grep -q 'function twice\|function boom\|entry_exports' min.cjs && fail "cjs top-level names not renamed: $(cat min.cjs)"
+    "$sluice" bundle top.cjs --format cjs --minify -q -o topmin.cjs || fail "bundle top.cjs"
+    [ "$(node topmin.cjs)" = "object11" ] || fail "top.cjs minified prints '$(node topmin.cjs 2>&1 | head -3)'"
+    grep -q helperFunction topmin.cjs && fail "CommonJS module's top-level function kept its name: $(cat topmin.cjs)"
     # eval sees the names around it: nothing in its scope chain is renamed
     printf "export function f(longName) {\n  return eval('longName * 2');\n}\nconsole.log(f(21));\n" >ev.mjs
     "$sluice" bundle ev.mjs --format esm --minify -q -o ev.out.mjs || fail "bundle eval"

@@ -4,7 +4,8 @@
 # status is non-zero, and no output file is left behind.  An import that
 # cannot be resolved, a JSON module that does not parse, an import of an
 # asset no loader reads (.css, images, fonts) and a `with` statement in an
-# ES module are reported the same way.
+# ES module, and an early error (a name declared twice, a jump to no
+# label) in TypeScript or TSX are reported the same way.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -47,5 +48,11 @@ printf "with (Math) console.log(PI > 3);\n" >"$work/main.cjs"
 printf "import './t.mts';\n" >"$work/main.mjs"
 printf "const x: number = 1;\nconst y =  await Promise.resolve(x);\nawait 0;\n" >"$work/t.mts"
 refused "top-level await with --format cjs" 't.mts:2:12: top-level await needs --format esm' "$work/main.mjs" --format cjs
-echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await"
+# Early errors (what engines refuse before running): at the second declaration / the label, in the .ts/.tsx source
+printf "import { n } from './t.ts';\nconsole.log(n);\n" >"$work/main.mjs"
+printf "export let n: number = 1;\ninterface I { a: number }\nlet n = 2;\n" >"$work/t.ts"
+refused "a let declared twice in .ts" 't.ts:3:5: The symbol "n" has already been declared' "$work/main.mjs"
+printf "export function App(): JSX.Element {\n  for (;;) break nope;\n  return <div />;\n}\n" >"$work/app.tsx"
+refused "a break to no label in .tsx" 'app.tsx:2:18: There is no containing label named "nope"' "$work/app.tsx"
+echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await, early errors"
 

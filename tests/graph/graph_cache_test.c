@@ -20,6 +20,7 @@
 #include "fgcodec.h"
 #include "extract.h"
 #include "graph_run.h"
+#include "runrec.h"
 
 static char root[1024], work[1200], cache[1200];
 
@@ -118,6 +119,9 @@ SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
     CHECK(same_with_cache("6-module-renamed"));
     put_file("new/Cargo.toml", "[package]\nname = \"new\"\n");
     put_file("new/src/lib.rs", "pub fn fresh() { lib2::A; }\n");
+    /* the same new text twice in one run: the second from the entry the
+     * first left to be written (graphcache.c, deferred entries) */
+    put_file("new/src/twin.rs", "pub fn fresh() { lib2::A; }\n");
     CHECK(same_with_cache("7-crate-added"));
     remove_file("app/src/main.rs");
     CHECK(same_with_cache("8-file-deleted"));
@@ -170,6 +174,8 @@ static long bad_entries(const char *json)
     graph_run_stderr(&t, "-q", "--stats", "-j2", "--cache", cache, "--json", json, work, NULL);
     const char *m = t ? strstr(t, " misses, ") : NULL;
     long n = m ? atol(m + 9) : -1;
+    if (!t || !strstr(t, " 0 write errors"))
+        n = -2; /* every entry it meant to write is written */
     free(t);
     return n;
 }
@@ -200,6 +206,7 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     write_file("/", e[2] + 1, b, (long)len);
     free(b);
     write_file("/", e[3] + 1, "not a cache entry", -1);
+    CHECK(n < 5 || (unlink(e[4]) == 0 && mkdir(e[4], 0777) == 0)); /* a miss, and replaced */
     char j[4400], cold[4400];
     snprintf(j, sizeof j, "%s/damaged.json", root);
     snprintf(cold, sizeof cold, "%s/cold-cold.json", root);
@@ -210,6 +217,8 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     snprintf(j, sizeof j, "%s/again.json", root);
     CHECK_EQ(bad_entries(j), 0);
     CHECK(same_bytes(cold, j));
+    struct stat st;
+    CHECK(n < 5 || (stat(e[4], &st) == 0 && S_ISREG(st.st_mode)));
 }
 
 /* The cache's size ledger (docs/formats/graph-cache.md): its figure,
@@ -278,8 +287,12 @@ SL_TEST(graph_cache_shared_by_two_runs_at_once)
             char j[4400];
             snprintf(j, sizeof j, "%s/r%d-%d.json", root, round, k);
             fflush(NULL);
-            if ((kids[k] = fork()) == 0)
-                _exit(graph_run("-q", k ? "-j3" : "-j1", "--cache", cache, "--json", j, work, NULL));
+            if ((kids[k] = fork()) == 0) { /* and no entry either meant to write is lost */
+                char *said = NULL;
+                int rc = graph_run_stderr(&said, "-q", "--stats", k ? "-j3" : "-j1", "--cache", cache, "--json", j,
+                                          work, NULL);
+                _exit(rc == 0 && said && strstr(said, " 0 write errors") ? 0 : 3);
+            }
         }
         for (int k = 0; k < 2; k++) {
             int st = 0;
@@ -363,6 +376,66 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
 }
 
 /* The encoding is exact, and the decoder refuses every prefix of it. */
+/* Whether the run record for key in cache says nothing changed. */
+static int record_unchanged(const uint8_t key[32])
+{
+    int st;
+    char *warnings = NULL;
+    int same = gr_runrec_unchanged(cache, key, &st, &warnings);
+    free(warnings);
+    return same;
+}
+
+/* A run record read back (runrec.h): a path that had no entry, under a
+ * directory that answers as it did, is not asked again - yet a link to
+ * nothing whose target appears is seen, and a damaged record is no
+ * record (a full run), never a crash. */
+SL_TEST(graph_run_record_sees_what_changed_and_refuses_damage)
+{
+    setup();
+    char d[1400], p[1500], target[1500], rec[1500];
+    snprintf(d, sizeof d, "%s/rr", root);
+    snprintf(p, sizeof p, "%s/sluice-graph-1", cache);
+    CHECK(mkdir(d, 0777) == 0 && mkdir(cache, 0777) == 0 && mkdir(p, 0777) == 0);
+    snprintf(target, sizeof target, "%s/rr-target", root);
+    snprintf(p, sizeof p, "%s/link.rs", d);
+    CHECK(symlink(target, p) == 0);
+    gr_watchlist w = {0};
+    static const char *const rel[] = {"", "/gone", "/gone/mod.rs", "/gone.rs", "/link.rs"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", d, rel[i]);
+        gr_watch_path(&w, p);
+    }
+    CHECK(w.v[1].absent && w.v[2].absent && !w.v[4].absent && w.v[4].linked && !w.v[4].exists);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t later = ((int64_t)now.tv_sec + 10) * 1000000000; /* nothing is racily clean */
+    uint8_t key[32] = {7};
+    gr_runrec_save(cache, key, &w, later, NULL, 0, 0, "", NULL);
+    gr_watchlist_free(&w);
+    CHECK(record_unchanged(key));
+    write_file(root, "rr-target", "fn t() {}\n", -1); /* the directory is as it was */
+    CHECK(!record_unchanged(key));
+    CHECK(unlink(target) == 0);
+    CHECK(record_unchanged(key));
+
+    char name[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_name_hex(key, name);
+    snprintf(rec, sizeof rec, "%s/sluice-graph-1/runs/%s", cache, name);
+    size_t n;
+    char *b = read_all(rec, &n);
+    CHECK(b && n > 200);
+    b[n / 2] ^= 1;
+    write_file("/", rec + 1, b, (long)n);
+    CHECK(!record_unchanged(key));
+    b[n / 2] ^= 1;
+    write_file("/", rec + 1, b, (long)n - 17);
+    CHECK(!record_unchanged(key));
+    write_file("/", rec + 1, b, (long)n);
+    CHECK(record_unchanged(key));
+    free(b);
+}
+
 SL_TEST(graph_cache_codec_round_trips_and_refuses_truncations)
 {
     const char src[] = "use a::{b as c, d::*};\n#[path = \"x.rs\"]\nmod m;\npub struct S<T> { f: Vec<T> }\n"

@@ -225,3 +225,44 @@ SL_TEST(md_batch_bad_page_is_named_and_leaves_no_output)
     rm_rf(in), rm_rf(out);
     free(in), free(out);
 }
+
+/* Pages start rendering while the walk still runs, but none is written
+ * before the whole plan holds: where an output directory cannot be made
+ * (a file stands in its place), or two pages would write one file
+ * (a.md and a.markdown), the run fails and writes nothing at all. */
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char p[1024];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.' && lstat(p, &st) == 0)
+            n += S_ISDIR(st.st_mode) ? count_files(p) : 1;
+    }
+    closedir(d);
+    return n;
+}
+
+SL_TEST(md_batch_unwritable_plan_writes_nothing)
+{
+    for (int kase = 0; kase < 2; kase++) {
+        char *in = tmpdir(), *out = tmpdir(), name[64];
+        for (int i = 0; i < 12; i++) { /* pages enough to be rendering when the plan fails */
+            snprintf(name, sizeof name, "d%02d/p.md", i);
+            put(in, name, "# page\n\ntext\n", 14);
+        }
+        if (kase == 0)
+            put(out, "d11", "a file, not a directory", 23);
+        else
+            put(in, "d11/p.markdown", "# twin\n", 7);
+        CHECK_EQ(run_batch(2, out, 0, in), 1);
+        CHECK_EQ(count_files(out), kase == 0); /* the file in d11's place, or nothing */
+        rm_rf(in), rm_rf(out);
+        free(in), free(out);
+    }
+}

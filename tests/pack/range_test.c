@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agekey.h"
@@ -101,8 +102,20 @@ SL_TEST(unpack_range_refuses_past_the_end_pipes_and_armor)
              1);
     CHECK(strstr(msg, "in.age: the range 1999999:2 reaches past the end of the original (2000000 bytes)") != NULL);
     CHECK(!pt_exists("part"));
+    /* the range as given, and the size in words that fit it */
     CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--range", "2000001:", pt_path("in.zst"), NULL), 1);
-    CHECK(strstr(msg, "reaches past the end") != NULL);
+    CHECK(strstr(msg, "in.zst: the range 2000001: reaches past the end of the original (2000000 bytes)") != NULL);
+    pt_write("one", "x", 1);
+    snprintf(out, sizeof out, "%s", pt_path("one.zst"));
+    CHECK_EQ(pt_pack("-q", "-o", out, pt_path("one"), NULL), 0);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--range", "1K:1", out, NULL), 1);
+    CHECK(strstr(msg, "one.zst: the range 1K:1 reaches past the end of the original (1 byte)") != NULL);
+    /* a FIFO named as the input: refused at once, without advice that does not apply to --range */
+    CHECK_EQ(mkfifo(pt_path("fifo"), 0600), 0);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--range", "5:10", "-o", "-", pt_path("fifo"), NULL), 1);
+    CHECK(strstr(msg, "not a regular file") != NULL && strstr(msg, "--range needs a regular file") != NULL &&
+          strstr(msg, "standard input") == NULL);
+    snprintf(out, sizeof out, "%s", pt_path("part"));
     CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--range", "x:1", pt_path("in.zst"), NULL), 2);
     CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--range", "5", pt_path("in.zst"), NULL), 2);
     CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "--range", "5:", "--list", pt_path("in.zst"), NULL), 2);

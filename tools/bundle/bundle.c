@@ -522,7 +522,7 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
             len--;
     }
     sl__minify_opts mo = {.whitespace = (uint8_t)o->minify_ws, .syntax = (uint8_t)o->minify_syntax,
-                          .identifiers = (uint8_t)o->minify_idents, .module = o->format == FMT_ESM,
+                          .identifiers = (uint8_t)o->minify_idents, .module = o->format == FMT_ESM, .cjs = o->format == FMT_CJS,
                           .keep = o->format == FMT_IIFE ? o->global_var : NULL, .want_map = map_name != NULL,
                           .base = out->segs, .nbase = out->nsegs,
                           .contents = (const char *const *)out->contents, .content_lens = out->content_lens,

@@ -297,6 +297,20 @@ done:
 
 /* ---- minifying the bundle ------------------------------------------------- */
 
+/* Names the renamer never hands out: the --global-name, and in CommonJS
+ * output the module function's own parameters, which its renamed top
+ * level could otherwise shadow. */
+static size_t reserved_names(const sl__minify_opts *o, const char **keep)
+{
+    static const char *const wrapper[] = {"exports", "require", "module", "__filename", "__dirname"};
+    size_t n = 0;
+    if (o->keep)
+        keep[n++] = o->keep;
+    for (size_t i = 0; o->cjs && i < sizeof wrapper / sizeof wrapper[0]; i++)
+        keep[n++] = wrapper[i];
+    return n;
+}
+
 /* The joined map's names: each piece's names, each name once. */
 typedef struct name_tab {
     char **v;
@@ -355,8 +369,8 @@ int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl_
     if (o->syntax)
         sl__js_minify_syntax(&ast);
     if (o->identifiers) {
-        const char *keep[1] = {o->keep};
-        js_mangle_opts mo = {.reserved = keep, .nreserved = o->keep ? 1 : 0};
+        const char *keep[8];
+        js_mangle_opts mo = {.reserved = keep, .nreserved = reserved_names(o, keep), .top_level_local = o->cjs};
         sl__js_mangle(&ast, &mo);
     }
     js_print_opts pr = {.minify_whitespace = o->whitespace, .sourcemap = o->want_map ? &sm : NULL};
@@ -670,8 +684,8 @@ int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, si
         js_ast **asts = malloc(P.n * sizeof *asts);
         for (size_t i = 0; i < P.n; i++)
             asts[i] = &P.v[i].ast;
-        const char *keep[1] = {o->keep};
-        js_mangle_opts mo = {.reserved = keep, .nreserved = o->keep ? 1 : 0};
+        const char *keep[8];
+        js_mangle_opts mo = {.reserved = keep, .nreserved = reserved_names(o, keep), .top_level_local = o->cjs};
         sl__js_mangle_pieces(asts, P.n, &mo);
         free(asts);
     }

@@ -61,6 +61,7 @@ typedef struct sl__map_seg {
 typedef struct sl__minify_opts {
     uint8_t whitespace, syntax, identifiers;
     uint8_t module;       /* --format esm: the bundle is a module (its exports keep their names) */
+    uint8_t cjs;          /* --format cjs: its top level is the CommonJS module function's scope (renamed) */
     const char *keep;     /* --global-name: the global the bundle assigns (never renamed or handed out) */
     uint8_t want_map;
     /* want_map: the unminified bundle's map (its segments in generated

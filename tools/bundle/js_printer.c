@@ -319,9 +319,18 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
         if (p->pos < at)
             continue;
         pb_copy(out, m->src, at, p->pos, &sp, c->track);
-        if (c->track && p->pos < p->end && p->text[0])
+        const char *t = p->text;
+        if (c->track && p->pos < p->end && t[0]) {
             pb_seg_at(out, m->src, p->pos, &sp);
-        pb_str(out, p->text);
+            /* a shorthand `{x}` printed `{x: x$1}`: its value maps to x too */
+            size_t k = p->end - p->pos;
+            if (!strncmp(t, m->src + p->pos, k) && t[k] == ':' && t[k + 1] == ' ') {
+                pb_text(out, t, k + 2);
+                pb_seg_at(out, m->src, p->pos, &sp);
+                t += k + 2;
+            }
+        }
+        pb_str(out, t);
         if (c->track)
             skip_src(m->src, p->pos, p->end, &sp);
         at = p->end;

@@ -809,6 +809,27 @@ static const char *shown_path(linkctx *c, int32_t from, int32_t to)
     return b;
 }
 
+/* "path:line:col" of byte pos of m's src, in the file the user wrote (a
+ * TypeScript/JSX module's src is the JavaScript printed from it). */
+static const char *where_at(linkctx *c, const js_module *m, uint32_t pos)
+{
+    const char *osrc;
+    size_t olen;
+    uint32_t line, col, at = sl__module_orig_pos(m, pos, &osrc, &olen);
+    sl__js_line_col(osrc, olen, at, &line, &col);
+    return sl__arena_printf(&c->L->a, "%s:%u:%u", m->path, line, col);
+}
+
+/* A TypeScript module: a name it does not export may be a type it
+ * declared (types never reach the record), so an import of it is not an
+ * error but undefined — esbuild's rule, as it too compiles one file at a
+ * time (`import { User } from './types'; export { User }` of an interface). */
+static int is_typescript(const js_module *m)
+{
+    const char *dot = strrchr(m->path, '.');
+    return dot && (!strcmp(dot, ".ts") || !strcmp(dot, ".tsx") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts"));
+}
+
 /* What import symbol `symi` of module `mi` is bound to (resolved once). */
 static binding import_binding(linkctx *c, int32_t mi, uint32_t symi)
 {
@@ -825,10 +846,8 @@ static binding import_binding(linkctx *c, int32_t mi, uint32_t symi)
     if (!follow(c, r, ib->imported, (m->flags & MF_NODE_MODE) != 0, &b, &t, &name)) {
         b = resolve_export(c, t, name, strlen(name));
         if (b.kind == B_NONE) {
-            uint32_t line, col;
-            sl__js_line_col(m->src, m->len, r->spec_pos, &line, &col);
-            char *where = sl__arena_printf(&L->a, "%s:%u:%u", m->path, line, col);
-            fail(c, "%s: no export named \"%s\" in that module", where, ib->imported);
+            if (!is_typescript(L->g->mods[t]))
+                fail(c, "%s: no export named \"%s\" in that module", where_at(c, m, r->spec_pos), ib->imported);
             b = bind_text("undefined");
         }
     }
@@ -1265,6 +1284,29 @@ static void shake(linkctx *c)
     free(sh.work.v);
 }
 
+/* `export { x } from './a.js'` of a name a.js does not export is an
+ * error even when nothing imports it (node refuses the module; esbuild
+ * says "No matching export"). */
+static void check_reexports(linkctx *c)
+{
+    sl__link *L = c->L;
+    for (size_t i = 0; i < L->g->n && !c->err; i++) {
+        const js_module *m = L->g->mods[i];
+        if (!L->reached[i] || L->kind[i] != MK_ESM)
+            continue;
+        for (size_t k = 0; k < m->nexports; k++) {
+            const js_export *e = &m->exports[k];
+            if (e->rec < 0 || !e->imported || !strcmp(e->imported, "*"))
+                continue;
+            const js_import_rec *r = &m->recs[e->rec];
+            if (r->module < 0 || L->kind[r->module] != MK_ESM || is_typescript(L->g->mods[r->module]))
+                continue;
+            if (resolve_export(c, r->module, e->imported, strlen(e->imported)).kind == B_NONE)
+                fail(c, "%s: no export named \"%s\" in that module", where_at(c, m, r->spec_pos), e->imported);
+        }
+    }
+}
+
 /* ---- the link ----------------------------------------------------------------- */
 
 static void link_alloc(sl__link *L, size_t n)
@@ -1357,18 +1399,12 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
             link_requires(&c, (int32_t)i);
     entry_exports(&c);
     namespace_entries(&c);
+    check_reexports(&c);
     shake(&c);
     if (o->format != FMT_ESM)
         for (size_t i = 0; i < n; i++)
-            if (L->reached[i] && L->kind[i] == MK_ESM && (g->mods[i]->flags & MF_TLA)) {
-                const char *osrc;
-                size_t olen;
-                uint32_t line, col, at = sl__module_orig_pos(g->mods[i], g->mods[i]->tla_pos, &osrc, &olen);
-                sl__js_line_col(osrc, olen, at, &line, &col);
-                char where[32];
-                snprintf(where, sizeof where, ":%u:%u", line, col);
-                fail(&c, "%s%s: top-level await needs --format esm", g->mods[i]->path, where);
-            }
+            if (L->reached[i] && L->kind[i] == MK_ESM && (g->mods[i]->flags & MF_TLA))
+                fail(&c, "%s: top-level await needs --format esm%s", where_at(&c, g->mods[i], g->mods[i]->tla_pos), "");
     /* CJS modules required by closures defined later still need names:
      * require_of() appended them to cjs_order as they were found. */
     for (size_t i = 0; i < L->ncjs; i++)

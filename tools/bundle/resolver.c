@@ -600,12 +600,14 @@ static const char *tsconfig_resolve(sl__resolver *r, const char *spec, const cha
             continue;
         const char *st = star ? strchr(t->str, '*') : NULL;
         const char *sub = st ? sl__arena_printf(a, "%.*s%s%s", (int)(st - t->str), t->str, star, st + 1) : t->str;
-        const char *f = try_path(r, a, sl__path_normalize(a, sub[0] == '/' ? sub : sl__arena_printf(a, "%s/%s", tc->paths_base, sub)));
+        sub = sl__tsconfig_expand(tc, a, sub);
+        const char *base = sl__tsconfig_expand(tc, a, tc->paths_base);
+        const char *f = try_path(r, a, sl__path_normalize(a, sub[0] == '/' ? sub : sl__arena_printf(a, "%s/%s", base, sub)));
         if (f)
             return f;
     }
     if (tc->base_url)
-        return try_path(r, a, sl__path_normalize(a, sl__arena_printf(a, "%s/%s", tc->base_url, spec)));
+        return try_path(r, a, sl__path_normalize(a, sl__arena_printf(a, "%s/%s", sl__tsconfig_expand(tc, a, tc->base_url), spec)));
     return NULL;
 }
 

@@ -214,8 +214,14 @@ static void merge_extends(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
 static void apply_options(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, const json_value *co)
 {
     const char *s;
+    /* "${configDir}" (TypeScript 5.5) is the directory of the config a
+     * file uses, not of the one that wrote it: kept as written here, where
+     * a base config is read once for every config that extends it, and
+     * put in by the resolver (sl__tsconfig_expand). */
     if ((s = str_opt(co, "baseUrl")))
-        cfg->base_url = sl__path_normalize(&c->a, s[0] == '/' ? s : sl__arena_printf(&c->a, "%s/%s", dir, s));
+        cfg->base_url = !strncmp(s, SL_TSCONFIG_DIR_VAR, strlen(SL_TSCONFIG_DIR_VAR))
+                            ? s
+                            : sl__path_normalize(&c->a, s[0] == '/' ? s : sl__arena_printf(&c->a, "%s/%s", dir, s));
     const json_value *paths = sl__json_get(co, "paths");
     if (paths && paths->type == JSON_OBJ) {
         cfg->paths = paths;
@@ -346,4 +352,13 @@ const sl__tsconfig *sl__tsconfig_for(sl__tsconfigs *c, const char *dir)
     }
     put(c, key, cfg);
     return cfg;
+}
+
+const char *sl__tsconfig_expand(const sl__tsconfig *tc, sl__arena *a, const char *p)
+{
+    size_t n = strlen(SL_TSCONFIG_DIR_VAR);
+    if (strncmp(p, SL_TSCONFIG_DIR_VAR, n))
+        return p;
+    const char *dir = dir_of(a, tc->path);
+    return sl__arena_printf(a, "%s%s%s", dir, p[n] && p[n] != '/' ? "/" : "", p + n);
 }

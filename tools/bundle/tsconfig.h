@@ -18,7 +18,7 @@
 
 typedef struct sl__tsconfig {
     const char *path;             /* the tsconfig.json file */
-    const char *base_url;         /* compilerOptions.baseUrl, absolute; NULL: unset */
+    const char *base_url;         /* compilerOptions.baseUrl, absolute or starting "${configDir}"; NULL: unset */
     const char *paths_base;       /* the directory `paths` targets are relative to */
     const json_value *paths;      /* compilerOptions.paths (an object); NULL: none */
     sl__lower_cfg lower;          /* -1 / NULL where unset */
@@ -34,6 +34,14 @@ void sl__tsconfigs_free(sl__tsconfigs *c);
  * it, not looking past the root of a package inside node_modules.  NULL
  * when there is none.  Valid for the cache's lifetime. */
 const sl__tsconfig *sl__tsconfig_for(sl__tsconfigs *c, const char *dir);
+
+/* TypeScript 5.5's template for the directory of the config in use. */
+#define SL_TSCONFIG_DIR_VAR "${configDir}"
+
+/* p with a leading "${configDir}" replaced by the directory of tc's own
+ * file (the config the importing file uses, wherever in its `extends`
+ * chain the value was written); p itself otherwise. */
+const char *sl__tsconfig_expand(const sl__tsconfig *tc, sl__arena *a, const char *p);
 
 /* The config in text (the file at path, for messages and relative paths;
  * `extends` is followed on disk).  For the fuzzer and tests. */

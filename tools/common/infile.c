@@ -124,6 +124,13 @@ int sl_infile_read(const char *path, size_t max, char **data, size_t *len, char 
         if (r == 0)
             break;
         n += (size_t)r;
+        /* A regular file reads short only at its end: one byte more than
+         * fstat's size was asked for, so getting exactly that size is
+         * the end, and the read that would return 0 is spared (a system
+         * call per file, 1.5-2 us on this project's VMs).  A file that
+         * grew would have filled the byte more and goes round again. */
+        if (n == (size_t)st.st_size && (size_t)r < cap - (n - (size_t)r) - 1)
+            break;
     }
     if (n > max) {
         too_big(path, n, max, err, errlen);

@@ -66,7 +66,10 @@ void sl_outfile_abort(sl_outfile *o);
  * rename), plus fsync when `durable`.  durable 0 is
  * the rename alone, as cmark or esbuild write their outputs: never seen
  * half-written by another process, but a power cut may lose the file.
- * For tools that write many small files from buffers they already hold.
+ * For tools that write many small files from buffers they already hold:
+ * what stands at path is looked at only when the name is taken (a
+ * directory is refused, a device or FIFO written in place, a file
+ * replaced), so a new file costs no stat(2).
  * Returns 0, or -1 with a message naming the file in err (the destination
  * untouched). */
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen);

@@ -35,15 +35,15 @@ static int ends_with(const char *s, const char *suf)
 static int is_file(gr_graph *g, const char *p)
 {
     struct stat st;
-    gr_graph_watch(g, p);
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    const gr_watch *w = gr_graph_watch(g, p);
+    return w ? w->exists && S_ISREG(w->mode) : stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static int is_dir(gr_graph *g, const char *p)
 {
     struct stat st;
-    gr_graph_watch(g, p);
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    const gr_watch *w = gr_graph_watch(g, p);
+    return w ? w->exists && S_ISDIR(w->mode) : stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static uint32_t add_package(gr_graph *g, const char *dir, const char *name)

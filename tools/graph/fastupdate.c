@@ -205,11 +205,7 @@ static int find_changes(fast *f)
     size_t *which = NULL, nwhich = 0;
     int ok = 1;
     gr_watch *all = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *all);
-    const char **paths = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *paths);
-    for (size_t i = 0; i < rec->watched.n; i++)
-        paths[i] = rec->watched.v[i].path;
-    gr_watch_stat_many(all, paths, rec->watched.n);
-    free(paths);
+    gr_watch_restat(rec->watched.v, all, rec->watched.n, rec->start_ns);
     for (size_t i = 0; ok && i < rec->watched.n; i++) {
         const gr_watch *was = &rec->watched.v[i];
         gr_watch now = all[i];

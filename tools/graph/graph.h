@@ -142,11 +142,11 @@ typedef struct gr_graph {
 
 /* What discovery and the merger ask the file system about goes through
  * here, so that a run record (runrec.h) knows every answer the graph
- * depends on. */
-static inline void gr_graph_watch(gr_graph *g, const char *path)
+ * depends on: the answer recorded (valid until the next question), which
+ * the asker uses rather than asking again; NULL when nothing is recorded. */
+static inline const gr_watch *gr_graph_watch(gr_graph *g, const char *path)
 {
-    if (g->watch)
-        gr_watch_path(g->watch, path);
+    return g->watch ? gr_watch_path(g->watch, path) : NULL;
 }
 
 void gr_graph_init(gr_graph *g);

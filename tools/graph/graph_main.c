@@ -380,7 +380,12 @@ int sl_graph_main(int argc, char **argv)
         status = 2;
         goto out;
     }
+    /* The new entries are written behind, on a CPU the mount and
+     * resolution leave idle, instead of by the workers while both CPUs
+     * parse (graphcache.h) */
+    gr_cache_defer(cache);
     int prc = gr_parse_all_via(&g, &via, threads, !quiet, cache, &ps);
+    gr_cache_write_behind(cache);
     gr_iso_free(via.iso);
     if (prc) {
         if (prc == -1)

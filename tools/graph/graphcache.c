@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +56,27 @@ struct gr_cache {
     ZSTD_CCtx *cfree[8];
     ZSTD_DCtx *dfree[8];
     int ncfree, ndfree;
+    /* Deferred entries (gr_cache_defer): what the workers put, encoded,
+     * compressed and written later by whoever claims it (pend_next). */
+    int deferring;
+    struct pending *pend;
+    size_t npend, pend_cap;
+    size_t *pend_slots, pend_mask; /* index + 1 by key (open addressing), 0 empty */
+    atomic_size_t pend_next;
+    pthread_t writer;
+    int writing;
+    int charged; /* the deferred entries are in the ledger already (gr_cache_write_behind) */
 };
 
+typedef struct pending {
+    uint8_t key[GR_CACHE_KEY];
+    uint8_t *plain;
+    size_t len;
+} pending;
+
 static void ledger_start(const char *subdir);
+static void ledger_add(const char *subdir, uint64_t bytes);
+static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index);
 
 static ZSTD_CCtx *cctx_take(gr_cache *c)
 {
@@ -252,6 +271,11 @@ out:
 
 fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index)
 {
+    fg_file *f = pending_get(c, key, path, index);
+    if (f) {
+        atomic_fetch_add(&c->hits, 1);
+        return f;
+    }
     char p[4096];
     entry_path(c, key, p, sizeof p, 0);
     size_t n = 0;
@@ -260,7 +284,6 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
         atomic_fetch_add(&c->misses, 1);
         return NULL;
     }
-    fg_file *f = NULL;
     uint8_t sum[32];
     if (n >= HEADER && !memcmp(b, MAGIC, 8) && rd64(b + 8) == (VERSION | (uint64_t)HEADER << 32) &&
         !memcmp(b + 16, key, GR_CACHE_KEY) && rd64(b + 48) == n - HEADER && rd64(b + 72) <= MAX_ENTRY * 8) {
@@ -300,11 +323,10 @@ static uint64_t blocks(uint64_t n)
     return (n + 4095) / 4096 * 4096;
 }
 
-void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
+/* Compresses plain (freed) and writes it as the entry for key; counted:
+ * its size is in the ledger already. */
+static void store(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, size_t plain_len, int counted)
 {
-    uint8_t *plain;
-    size_t plain_len;
-    fg_file_encode(f, &plain, &plain_len);
     size_t cap = ZSTD_compressBound(plain_len);
     uint8_t *payload = gr_xmalloc(cap);
     ZSTD_CCtx *cx = cctx_take(c);
@@ -332,19 +354,170 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%llu", p, (long)getpid(),
              (unsigned long long)atomic_fetch_add(&c->tmp_seq, 1));
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno == ENOENT && mkdir(dir, 0777) == 0)
+    /* the fan-out directory: another run, or another writer of this one,
+     * may make it between the open and the mkdir */
+    if (fd < 0 && errno == ENOENT && (mkdir(dir, 0777) == 0 || errno == EEXIST))
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     int ok = fd >= 0 && !write_all(fd, h, HEADER) && !write_all(fd, payload, n);
     if (fd >= 0 && close(fd))
         ok = 0;
-    if (ok && rename(tmp, p))
+    /* an empty directory where the entry goes (no reader takes it for
+     * one) is replaced, or every run would miss and fail here again */
+    if (ok && rename(tmp, p) && !((errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) && !rmdir(p) &&
+                                 !rename(tmp, p)))
         ok = 0;
     if (!ok && fd >= 0)
         unlink(tmp);
     free(payload);
     atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
-    if (ok)
+    if (ok && !counted)
         atomic_fetch_add(&c->written_bytes, blocks(HEADER + n));
+}
+
+static size_t key_hash(const uint8_t key[GR_CACHE_KEY])
+{
+    size_t h;
+    memcpy(&h, key, sizeof h); /* a SHA-256 digest: any bytes of it are a hash */
+    return h;
+}
+
+/* The slot for key among the deferred entries (under c->lock): one that
+ * holds it, or the empty one where it goes. */
+static size_t *pending_slot(gr_cache *c, const uint8_t key[GR_CACHE_KEY])
+{
+    for (size_t i = key_hash(key) & c->pend_mask;; i = (i + 1) & c->pend_mask)
+        if (!c->pend_slots[i] || !memcmp(c->pend[c->pend_slots[i] - 1].key, key, GR_CACHE_KEY))
+            return &c->pend_slots[i];
+}
+
+/* Keeps one more entry (under c->lock), the table at most half full. */
+static void pending_add(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, size_t len)
+{
+    if (c->npend == c->pend_cap)
+        c->pend = gr_xrealloc(c->pend, (c->pend_cap = c->pend_cap ? 2 * c->pend_cap : 256) * sizeof *c->pend);
+    if (2 * (c->npend + 1) > c->pend_mask) {
+        free(c->pend_slots);
+        c->pend_mask = c->pend_mask ? 2 * c->pend_mask + 1 : 1023;
+        c->pend_slots = gr_xcalloc(c->pend_mask + 1, sizeof *c->pend_slots);
+        for (size_t i = 0; i < c->npend; i++)
+            *pending_slot(c, c->pend[i].key) = i + 1;
+    }
+    size_t *slot = pending_slot(c, key);
+    if (*slot) { /* two files with the same text: one entry */
+        free(plain);
+        return;
+    }
+    pending *e = &c->pend[c->npend];
+    memcpy(e->key, key, GR_CACHE_KEY);
+    e->plain = plain;
+    e->len = len;
+    *slot = ++c->npend;
+}
+
+/* A deferred entry for key, decoded (a file whose text an earlier file
+ * of this run had); NULL for none. */
+static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index)
+{
+    const uint8_t *plain = NULL;
+    size_t len = 0;
+    pthread_mutex_lock(&c->lock);
+    if (c->deferring && c->npend) {
+        size_t at = *pending_slot(c, key);
+        if (at) { /* the bytes stay while deferring: only the array moves */
+            plain = c->pend[at - 1].plain;
+            len = c->pend[at - 1].len;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return plain ? fg_file_decode(plain, len, path, index) : NULL;
+}
+
+void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
+{
+    uint8_t *plain;
+    size_t plain_len;
+    fg_file_encode(f, &plain, &plain_len);
+    pthread_mutex_lock(&c->lock);
+    int later = c->deferring;
+    if (later)
+        pending_add(c, key, plain, plain_len);
+    pthread_mutex_unlock(&c->lock);
+    if (!later)
+        store(c, key, plain, plain_len, 0);
+}
+
+void gr_cache_defer(gr_cache *c)
+{
+    if (c)
+        c->deferring = 1;
+}
+
+/* Writes deferred entries until none is left unclaimed.  The queue no
+ * longer grows once the writers start (gr_cache_write_behind): each
+ * entry is claimed by one index taken from pend_next. */
+static void *drain(void *arg)
+{
+    gr_cache *c = arg;
+    for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
+        store(c, c->pend[i].key, c->pend[i].plain, c->pend[i].len, c->charged);
+        c->pend[i].plain = NULL;
+    }
+    return NULL;
+}
+
+static void *drain_idle(void *arg)
+{
+    /* Only on a CPU nothing else of this run (or anyone's) wants: the
+     * mount and resolution leave one idle, and this must not slow them.
+     * Whatever is left when the run ends, gr_cache_close writes at full
+     * priority. */
+    struct sched_param sp = {0};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+    return drain(arg);
+}
+
+void gr_cache_write_behind(gr_cache *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->lock);
+    c->deferring = 0;
+    pthread_mutex_unlock(&c->lock);
+    /* into the ledger before they are written, at the most they can
+     * take: a run killed while writing leaves no entry it does not count */
+    uint64_t most = 0;
+    for (size_t i = 0; i < c->npend; i++)
+        most += blocks(HEADER + ZSTD_compressBound(c->pend[i].len));
+    if (most)
+        ledger_add(c->dir, most);
+    c->charged = 1;
+    c->writing = c->npend && pthread_create(&c->writer, NULL, drain_idle, c) == 0;
+}
+
+/* The deferred entries all written: this thread and one more at full
+ * priority take what the idle writer has not. */
+static void write_pending(gr_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->deferring = 0;
+    pthread_mutex_unlock(&c->lock);
+    if (atomic_load(&c->pend_next) < c->npend) {
+        pthread_t helper;
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        int helping = cpus > 1 && c->npend - atomic_load(&c->pend_next) > 1 &&
+                      pthread_create(&helper, NULL, drain, c) == 0;
+        drain(c);
+        if (helping)
+            pthread_join(helper, NULL);
+    }
+    if (c->writing)
+        pthread_join(c->writer, NULL);
+    c->writing = 0;
+    free(c->pend);
+    free(c->pend_slots);
+    c->pend = NULL;
+    c->pend_slots = NULL;
+    c->npend = c->pend_cap = c->pend_mask = 0;
 }
 
 /* ---- eviction ------------------------------------------------------------ */
@@ -500,12 +673,17 @@ void gr_cache_note_written(const char *dir, uint64_t bytes)
     char sub[4200];
     if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
         return;
-    int fd = ledger_open(sub, 0);
+    ledger_add(sub, blocks(bytes));
+}
+
+static void ledger_add(const char *subdir, uint64_t bytes)
+{
+    int fd = ledger_open(subdir, 0);
     if (fd < 0)
         return;
     ledger l = ledger_read(fd);
-    if (l.size) {
-        l.size += blocks(bytes);
+    if (l.size) { /* unknown: the next run that writes lists anyway */
+        l.size += bytes;
         ledger_write(fd, l);
     }
     close(fd);
@@ -515,6 +693,7 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
 {
     if (!c)
         return;
+    write_pending(c);
     uint64_t size = 0;
     if (atomic_load(&c->written)) {
         /* under the ledger's lock: a run listing and one adding cannot
@@ -531,6 +710,11 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
             ledger_write(fd, (ledger){size ? size : 1, l.listed});
             close(fd);
         }
+    } else if (st) { /* what the ledger says: an upper bound (it said 0.0 MB) */
+        int fd = ledger_open(c->dir, 0);
+        size = fd >= 0 ? ledger_read(fd).size : 0;
+        if (fd >= 0)
+            close(fd);
     }
     if (st) {
         st->hits = atomic_load(&c->hits);

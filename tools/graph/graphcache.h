@@ -12,7 +12,8 @@
  * version, key, length, checksum, then the decoder's own checks) before
  * it is used; one that fails is counted and recomputed, never trusted.
  * The format is docs/formats/graph-cache.md.  Workers call get and put
- * concurrently: the only shared state is the counters.
+ * concurrently: the shared state is the counters, and, while a run
+ * defers its writes (gr_cache_defer), the entries kept, under one lock.
  */
 #ifndef SLUICE_GRAPH_GRAPHCACHE_H
 #define SLUICE_GRAPH_GRAPHCACHE_H
@@ -49,8 +50,16 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
  * cannot be written is only slower). */
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f);
 
-/* Evicts down to the size limit when this run wrote entries, fills *st
- * (may be NULL) and frees c. */
+/* From now on gr_cache_put keeps the entries (encoded) instead of
+ * writing them: the workers parse, and the entries are compressed and
+ * written behind, once gr_cache_write_behind starts it. */
+void gr_cache_defer(gr_cache *c);
+/* Starts writing the kept entries on a thread that runs only on an idle
+ * CPU (the mount and resolution leave one); later puts write at once. */
+void gr_cache_write_behind(gr_cache *c);
+/* Writes what was kept and is not written yet (here and on one more
+ * thread), evicts down to the size limit when this run wrote entries,
+ * fills *st (may be NULL) and frees c. */
 void gr_cache_close(gr_cache *c, gr_cache_stats *st);
 
 /* The build id folded into every key. */

@@ -131,11 +131,48 @@ static void send_job(void *arg, const gr_graph *g, uint32_t file)
     }
 }
 
+/* Whether p names an entry (lstat(2)), the answer recorded. */
 static int lexists(gr_graph *g, const char *p)
 {
     struct stat st;
-    gr_graph_watch(g, p);
-    return lstat(p, &st) == 0;
+    const gr_watch *w = gr_graph_watch(g, p);
+    return w ? w->linked : lstat(p, &st) == 0;
+}
+
+static int listed(const gr_strlist *l, const char *p, size_t len)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strncmp(l->v[i], p, len) && !l->v[i][len])
+            return 1;
+    return 0;
+}
+
+/* Whether candidate c of a file in directory dir names an entry.  The
+ * directories between dir and c are asked first, once a file (`gone`,
+ * `here`): where one is not there, nothing under it is (the answer
+ * lstat(c) would give), and the run record holds that directory's
+ * absence, which the next run infers from its parent's unchanged stat
+ * without asking (runrec.h, gr_watch_restat), instead of asking for
+ * every candidate under it (src/lib/x.rs, src/x/mod.rs...). */
+static int candidate_exists(gr_graph *g, const char *dir, const char *c, gr_strlist *gone, gr_strlist *here)
+{
+    size_t dl = strlen(dir);
+    if (strncmp(c, dir, dl) || c[dl] != '/')
+        return lexists(g, c);
+    for (const char *s = strchr(c + dl + 1, '/'); s; s = strchr(s + 1, '/')) {
+        size_t len = (size_t)(s - c);
+        if (listed(gone, c, len))
+            return 0;
+        if (listed(here, c, len))
+            continue;
+        char *a = gr_xstrndup(c, len);
+        int e = lexists(g, a);
+        gr_strlist_push(e ? here : gone, a);
+        free(a);
+        if (!e)
+            return 0;
+    }
+    return lexists(g, c);
 }
 
 size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send send, void *arg)
@@ -157,13 +194,14 @@ size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send 
         gr_warning_origin(g, f->index, GR_WARN_DIAG, (uint32_t)i);
     }
     size_t sent = 0;
-    gr_strlist cand = {0};
+    gr_strlist cand = {0}, gone = {0}, here = {0};
     gr_mount_candidates(g, f, &cand);
+    char *dir = cand.n ? gr_path_dirname(f->path) : NULL;
     for (size_t i = 0; i < cand.n; i++) {
         uint32_t id = gr_strtab_find(&g->st, cand.v[i], strlen(cand.v[i]));
         if (id != UINT32_MAX && gr_map_get(&g->file_by_path, gr_key(id, 0)))
             continue;
-        if (!lexists(g, cand.v[i]))
+        if (!candidate_exists(g, dir, cand.v[i], &gone, &here))
             continue;
         int added;
         uint32_t nf = gr_graph_file(g, cand.v[i], UINT32_MAX, 0, &added);
@@ -173,6 +211,9 @@ size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send 
         }
     }
     gr_strlist_free(&cand);
+    gr_strlist_free(&gone);
+    gr_strlist_free(&here);
+    free(dir);
     return sent;
 }
 

@@ -20,22 +20,32 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "graphcache.h"
 #include "xalloc.h"
 
-#define MAGIC "SLGRUN3\0"
+#define MAGIC "SLGRUN4\0"
 #define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
 #define MAX_RECORD ((size_t)64 << 20)
+#define WATCH_MIN 105 /* bytes a watched path takes in a record at least */
 
-/* x's stat fields from stat(path) now (x->path left as it is). */
+/* x's stat fields from stat(path) now (x->path left as it is).  lstat
+ * first: for anything but a link it is stat's answer in one call, and it
+ * tells "no entry of that name" - whose answer follows from the parent
+ * directory's (gr_watch_restat) - from a link to nothing. */
 static void stat_into(gr_watch *x, const char *path)
 {
     struct stat st;
     char *keep = x->path;
     memset(x, 0, sizeof *x);
     x->path = keep;
-    if (stat(path, &st) != 0)
+    if (lstat(path, &st) != 0) {
+        x->absent = errno == ENOENT || errno == ENOTDIR;
+        return;
+    }
+    x->linked = 1;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
         return;
     x->exists = 1;
     x->dev = (uint64_t)st.st_dev;
@@ -63,7 +73,9 @@ enum { STAT_BLOCK = 256, STAT_THREADS = 8 };
 
 typedef struct stat_job {
     gr_watch *now;
-    const char *const *paths;
+    const char *const *paths; /* the paths; or NULL, and was[i].path */
+    const gr_watch *was;
+    const size_t *which;      /* NULL: 0..n-1; else the n indexes to stat */
     size_t n;
     atomic_size_t next;
 } stat_job;
@@ -76,14 +88,16 @@ static void *stat_run(void *arg)
         if (at >= j->n)
             return NULL;
         size_t end = j->n - at < STAT_BLOCK ? j->n : at + STAT_BLOCK;
-        for (size_t i = at; i < end; i++)
-            stat_into(&j->now[i], j->paths[i]);
+        for (size_t k = at; k < end; k++) {
+            size_t i = j->which ? j->which[k] : k;
+            stat_into(&j->now[i], j->paths ? j->paths[i] : j->was[i].path);
+        }
     }
 }
 
-void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n)
+static void stat_jobs(stat_job *j)
 {
-    stat_job j = {now, paths, n, 0};
+    size_t n = j->n;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cpus > 1 ? (size_t)cpus : 1;
     if (nt > STAT_THREADS)
@@ -92,11 +106,55 @@ void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n)
         nt = n / (2 * STAT_BLOCK) ? n / (2 * STAT_BLOCK) : 1;
     pthread_t tid[STAT_THREADS];
     size_t started = 0;
-    while (started + 1 < nt && pthread_create(&tid[started], NULL, stat_run, &j) == 0)
+    while (started + 1 < nt && pthread_create(&tid[started], NULL, stat_run, j) == 0)
         started++;
-    stat_run(&j);
+    stat_run(j);
     for (size_t i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
+}
+
+void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n)
+{
+    stat_job j = {now, paths, NULL, NULL, n, 0};
+    stat_jobs(&j);
+}
+
+/* Whether was[i] is a path that had no entry, directly under was[i].under
+ * - 1, a path that existed or had no entry either (checked: a damaged
+ * record cannot make a path be taken for another's child). */
+static int implied(const gr_watch *was, size_t i)
+{
+    const gr_watch *x = &was[i];
+    if (!x->absent || x->exists || x->linked || !x->under || x->under > i)
+        return 0;
+    const gr_watch *d = &was[x->under - 1];
+    size_t dl = strlen(d->path);
+    const char *sl = strrchr(x->path, '/');
+    return (d->exists || d->absent) && dl && sl && (size_t)(sl - x->path) == dl && !strncmp(x->path, d->path, dl) &&
+           strcmp(sl + 1, ".") && strcmp(sl + 1, "..") && sl[1];
+}
+
+void gr_watch_restat(const gr_watch *was, gr_watch *now, size_t n, int64_t start_ns)
+{
+    size_t *ask = gr_xmalloc((n ? n : 1) * sizeof *ask), nask = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!implied(was, i))
+            ask[nask++] = i;
+    stat_job j = {now, NULL, was, ask, nask, 0};
+    stat_jobs(&j);
+    free(ask);
+    /* parents sort before their children, so each parent's answer now
+     * is known when its children come */
+    for (size_t i = 0; i < n; i++) {
+        if (implied(was, i)) {
+            size_t d = was[i].under - 1;
+            if (gr_watch_unchanged(&was[d], &now[d], start_ns))
+                now[i] = was[i];
+            else
+                stat_into(&now[i], was[i].path);
+        }
+        now[i].path = was[i].path;
+    }
 }
 
 static gr_watch *append(gr_watchlist *w)
@@ -106,9 +164,11 @@ static gr_watch *append(gr_watchlist *w)
     return &w->v[w->n++];
 }
 
-void gr_watch_path(gr_watchlist *w, const char *path)
+gr_watch *gr_watch_path(gr_watchlist *w, const char *path)
 {
-    fill(append(w), path);
+    gr_watch *x = append(w);
+    fill(x, path);
+    return x;
 }
 
 void gr_watchlist_free(gr_watchlist *w)
@@ -121,7 +181,7 @@ void gr_watchlist_free(gr_watchlist *w)
 
 static int same(const gr_watch *a, const gr_watch *b)
 {
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+    return a->exists == b->exists && a->linked == b->linked && a->absent == b->absent && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
            a->mode == b->mode && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }
 
@@ -143,15 +203,37 @@ void gr_runrec_request(char **paths, int npaths, const char *db, const char *jso
         memcpy(s + n, p, len);
         n += len;
     }
-    gr_sha256(s, n, NULL, 0, key);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(s, n));
+    memset(key, 0, 32);
+    memcpy(key, c.digest, GR_RUNREC_NAME);
     free(s);
+}
+
+void gr_runrec_name_hex(const uint8_t key[32], char out[2 * GR_RUNREC_NAME + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < GR_RUNREC_NAME; i++) {
+        out[2 * i] = hex[key[i] >> 4];
+        out[2 * i + 1] = hex[key[i] & 15];
+    }
+    out[2 * GR_RUNREC_NAME] = 0;
+}
+
+/* The record's checksum: XXH3-128 (canonical byte order) - against
+ * damage, which is all a record need fear (a hand that forges one could
+ * as well forge its stat fields). */
+static void record_sum(const void *p, size_t n, uint8_t out[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(p, n));
+    memcpy(out, c.digest, 16);
 }
 
 static void record_path(const char *cache_dir, const uint8_t key[32], char *out, size_t cap, int dir_only)
 {
-    char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    char hex[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_name_hex(key, hex);
     if (dir_only)
         snprintf(out, cap, "%s/sluice-graph-1/runs", cache_dir);
     else
@@ -187,19 +269,20 @@ static void put64(buf *b, uint64_t v)
 static void put_watch(buf *b, const gr_watch *x)
 {
     put64(b, strlen(x->path));
-    put(b, x->path, strlen(x->path));
-    put64(b, (uint64_t)x->exists);
+    put(b, x->path, strlen(x->path) + 1); /* with its NUL: a reader's paths point into the record */
+    put64(b, (uint64_t)x->exists | (uint64_t)x->linked << 1 | (uint64_t)x->absent << 2);
     put64(b, x->dev);
     put64(b, x->ino);
     put64(b, x->size);
     put64(b, x->mode);
     put64(b, x->mtime_ns);
     put64(b, x->ctime_ns);
+    put64(b, (uint64_t)x->under);
     put(b, x->key, 32); /* zeros when not keyed */
 }
 
 typedef struct rd {
-    const uint8_t *p;
+    uint8_t *p;
     size_t n, at;
     int bad;
 } rd;
@@ -233,26 +316,31 @@ void gr_watch_stat(gr_watch *x, const char *path)
     fill(x, path);
 }
 
-/* One watched path as recorded (path into buf, of size 65537). */
-static int get_watch(rd *r, gr_watch *was, char *buf)
+/* One watched path as recorded (its path pointing into the record). */
+static int get_watch(rd *r, gr_watch *was)
 {
     uint64_t len = get64(r);
-    if (r->bad || len > 65536 || r->n - r->at < len) {
+    if (r->bad || len > 65536 || r->n - r->at <= len || r->p[r->at + len]) {
         r->bad = 1;
         return 0;
     }
-    memcpy(buf, r->p + r->at, len);
-    buf[len] = 0;
-    r->at += len;
     memset(was, 0, sizeof *was);
-    was->path = buf;
-    was->exists = (int)get64(r);
+    was->path = (char *)r->p + r->at;
+    r->at += len + 1;
+    uint64_t found = get64(r);
+    was->exists = (int)(found & 1);
+    was->linked = (int)(found >> 1 & 1);
+    was->absent = (int)(found >> 2 & 1);
     was->dev = get64(r);
     was->ino = get64(r);
     was->size = get64(r);
     was->mode = get64(r);
     was->mtime_ns = get64(r);
     was->ctime_ns = get64(r);
+    uint64_t under = get64(r);
+    was->under = under <= r->n ? (size_t)under : 0; /* an index, checked where used */
+    if (found > 7)
+        r->bad = 1;
     if (r->bad || r->n - r->at < 32) {
         r->bad = 1;
         return 0;
@@ -299,18 +387,56 @@ void gr_watchlist_uniq(gr_watchlist *w)
     w->n = uniq;
 }
 
+/* Strict order by the first n bytes of b, then shorter first (strcmp's
+ * order between a and the prefix of b of length n). */
+static int cmp_prefix(const char *a, const char *b, size_t n)
+{
+    int c = strncmp(a, b, n);
+    return c ? c : a[n] != 0;
+}
+
+/* Each path with no entry of its name whose parent directory (the text
+ * before its last '/') is watched too, and existed or had no entry
+ * either, is linked to it: the next run does not ask for it while the
+ * parent answers the same (gr_watch_restat).  The list is sorted, so the
+ * parent, a prefix, comes first. */
+static void link_absent(gr_watchlist *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        gr_watch *x = &w->v[i];
+        x->under = 0;
+        const char *sl = x->absent ? strrchr(x->path, '/') : NULL;
+        if (!sl || sl == x->path)
+            continue;
+        size_t dl = (size_t)(sl - x->path), lo = 0, hi = i;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cmp_prefix(w->v[mid].path, x->path, dl) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < i && !cmp_prefix(w->v[lo].path, x->path, dl)) {
+            x->under = lo + 1;
+            if (!implied(w->v, i))
+                x->under = 0;
+        }
+    }
+}
+
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
                     const char *const *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
 {
     static const uint8_t none[16];
     gr_watchlist_uniq(w);
+    link_absent(w);
     /* one allocation of the record's size (grown by doubling, the copies
      * and fresh pages of a 2.6 MB record were a twentieth of a fast run) */
     size_t need = 128 + strlen(warnings) + 16;
     for (size_t i = 0; i < w->n; i++)
-        need += strlen(w->v[i].path) + 96;
+        need += strlen(w->v[i].path) + WATCH_MIN;
     for (int i = 0; i < noutputs; i++)
-        need += strlen(outputs[i]) + 96;
+        need += strlen(outputs[i]) + WATCH_MIN;
     buf b = {gr_xmalloc(need), 0, need};
     put(&b, MAGIC, 8);
     put64(&b, (uint64_t)start_ns);
@@ -328,8 +454,8 @@ void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *
         put_watch(&b, &o);
         free(o.path);
     }
-    uint8_t sum[32];
-    gr_sha256(b.p, b.n, NULL, 0, sum);
+    uint8_t sum[16];
+    record_sum(b.p, b.n, sum);
     put(&b, sum, 16);
     char dir[4200], path[4300], tmp[4400];
     record_path(cache_dir, key, dir, sizeof dir, 1);
@@ -379,13 +505,13 @@ static rd read_record(const char *cache_dir, const uint8_t key[32])
         }
     }
     close(fd);
-    uint8_t sum[32];
+    uint8_t sum[16];
     int ok = p && n == (size_t)st.st_size && !memcmp(p, MAGIC, 8);
     if (ok) {
-        gr_sha256(p, n - 16, NULL, 0, sum);
+        record_sum(p, n - 16, sum);
         ok = !memcmp(sum, p + n - 16, 16);
     }
-    rd r = {p, ok ? n - 16 : 0, 8, !ok};
+    rd r = {p, ok ? n - 16 : 0, ok ? 8 : 0, !ok}; /* a bad one: every read past its end fails */
     return r;
 }
 
@@ -421,18 +547,16 @@ int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
         out->warnings[wlen] = 0;
         r.at += wlen;
     }
-    char *path = gr_xmalloc(65537);
     for (uint64_t i = 0; ok && i < nwatch + nout; i++) {
         gr_watch w;
-        ok = get_watch(&r, &w, path);
+        ok = get_watch(&r, &w);
         if (ok) {
-            w.path = gr_xstrdup(path);
+            w.path = gr_xstrdup(w.path);
             *append(i < nwatch ? &out->watched : &out->outputs) = w;
         }
     }
-    free(path);
     ok = ok && !r.bad && r.at == r.n;
-    free((void *)r.p);
+    free(r.p);
     if (!ok)
         gr_runrec_free(out);
     return ok;
@@ -449,15 +573,13 @@ void gr_runrec_free(gr_runrec *r)
 int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *status, char **warnings)
 {
     rd r = read_record(cache_dir, key);
-    uint8_t *p = (uint8_t *)r.p;
     int64_t start = (int64_t)get64(&r);
     uint64_t st_code = get64(&r);
     uint8_t snap[16];
     get_snap(&r, snap);
     uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
-    /* every watch takes at least 96 bytes of the record */
-    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= (r.n - r.at - wlen) / 96 &&
-             nout <= (r.n - r.at - wlen) / 96 - nwatch;
+    int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= (r.n - r.at - wlen) / WATCH_MIN &&
+             nout <= (r.n - r.at - wlen) / WATCH_MIN - nwatch;
     char *w = NULL;
     if (ok) {
         w = gr_xmalloc(wlen + 1);
@@ -465,28 +587,19 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
         w[wlen] = 0;
         r.at += wlen;
     }
-    /* all the record first (paths into one block), then stat them at once */
+    /* all the record first, then stat its paths at once */
     size_t n = ok ? (size_t)(nwatch + nout) : 0;
-    gr_watch *was = gr_xcalloc(n ? n : 1, sizeof *was), *now = gr_xcalloc(n ? n : 1, sizeof *now);
-    const char **paths = gr_xcalloc(n ? n : 1, sizeof *paths);
-    char *names = gr_xmalloc(r.n - r.at + n + 1), *at = names, path[65537];
-    for (size_t i = 0; ok && i < n; i++) {
-        ok = get_watch(&r, &was[i], path);
-        size_t len = ok ? strlen(path) + 1 : 0;
-        memcpy(at, path, len);
-        paths[i] = was[i].path = at;
-        at += len;
-    }
+    gr_watch *was = gr_xmalloc((n ? n : 1) * sizeof *was), *now = gr_xmalloc((n ? n : 1) * sizeof *now);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = get_watch(&r, &was[i]);
     ok = ok && !r.bad && r.at == r.n;
     if (ok)
-        gr_watch_stat_many(now, paths, n);
+        gr_watch_restat(was, now, n, start);
     for (size_t i = 0; ok && i < n; i++)
         ok = gr_watch_unchanged(&was[i], &now[i], i < nwatch ? start : 0);
-    free(names);
-    free(paths);
     free(was);
     free(now);
-    free(p);
+    free(r.p);
     if (!ok) {
         free(w);
         return 0;

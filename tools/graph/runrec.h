@@ -24,7 +24,11 @@
 typedef struct gr_watch {
     char *path;
     uint64_t dev, ino, size, mode, mtime_ns, ctime_ns; /* all 0 when the path does not exist */
-    int exists;
+    int exists;      /* stat(2) found it (these fields are its answer) */
+    int linked;      /* lstat(2) found an entry of that name (a link to nothing too) */
+    int absent;      /* lstat(2) said there is no entry of that name (ENOENT, ENOTDIR) */
+    size_t under;    /* in a record: 1 + the index of the watched path this absent one is a
+                      * direct child of (its answer follows from that one's), else 0 */
     int keyed;       /* a source file read through the cache: key is its content's */
     uint8_t key[32]; /* the cache key (graphcache.h) of the text read; zeros when not keyed */
 } gr_watch;
@@ -34,16 +38,23 @@ typedef struct gr_watchlist {
     size_t n, cap;
 } gr_watchlist;
 
-/* Records what stat(path) says now. */
-void gr_watch_path(gr_watchlist *w, const char *path);
+/* Records what stat(path) says now (lstat(2) first: one call but for a
+ * link); the entry is valid until the next one is added. */
+gr_watch *gr_watch_path(gr_watchlist *w, const char *path);
 /* Sorts by path and keeps one entry a path (the first answer, its key
  * kept if a later one of the same path has it). */
 void gr_watchlist_uniq(gr_watchlist *w);
 void gr_watchlist_free(gr_watchlist *w);
 
 /* The record's name for this request: the working directory, the build
- * id and every argument that changes the outputs' bytes or names. */
+ * id and every argument that changes the outputs' bytes or names, hashed
+ * (XXH3-128: a name, not a proof - the record's own contents are checked
+ * against what is on disk) into key's first GR_RUNREC_NAME bytes, the
+ * rest zeros. */
+enum { GR_RUNREC_NAME = 16 };
 void gr_runrec_request(char **paths, int npaths, const char *db, const char *json, uint8_t key[32]);
+/* The name in hex, as the record's file and its snapshot's are named. */
+void gr_runrec_name_hex(const uint8_t key[32], char out[2 * GR_RUNREC_NAME + 1]);
 
 /* 1 when the record for key in cache_dir says nothing changed: *status
  * and *warnings (malloc'd: what the run printed as warnings) are set. */
@@ -81,5 +92,11 @@ void gr_watch_stat(gr_watch *x, const char *path);
 /* now[i] filled from stat(paths[i]), on several threads (now[i].path is
  * left as it was: the caller's). */
 void gr_watch_stat_many(gr_watch *now, const char *const *paths, size_t n);
+/* now[i] is what was[i]'s path answers now, for a record's list: a path
+ * that was absent under a watched parent that answers as it did (not
+ * racily) is absent still - a directory's times change with every entry
+ * that comes or goes - so it is not asked again; everything else is
+ * stat'ed, on several threads (now[i].path = was[i].path). */
+void gr_watch_restat(const gr_watch *was, gr_watch *now, size_t n, int64_t start_ns);
 
 #endif

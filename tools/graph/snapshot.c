@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +27,14 @@
 
 #include "graph.h"
 #include "graphcache.h"
+#include "runrec.h"
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
-enum { VERSION = 1, HEADER = 128, NMAPS = 9 };
+enum { VERSION = 2, HEADER = 128, NMAPS = 9 };
+/* The body is compressed in frames of FRAME bytes (the last one what is
+ * left), so that a reader decompresses them on every CPU at once. */
+#define FRAME ((size_t)4 << 20)
 #define MAX_SNAP ((uint64_t)4 << 30)
 
 void gr_resolved_free(gr_resolved *k)
@@ -60,20 +66,15 @@ static void build_tag(uint8_t out[16])
     char b[512];
     snprintf(b, sizeof b, "%s; node %zu import %zu slot %zu strent %zu", gr_cache_build_id(), sizeof(gr_node),
              sizeof(gr_import), sizeof(gr_map_slot), sizeof(struct gr_strent));
-    uint8_t sum[32];
-    gr_sha256(b, strlen(b), NULL, 0, sum);
-    memcpy(out, sum, 16);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(b, strlen(b)));
+    memcpy(out, c.digest, 16);
 }
 
 static void snap_path(const char *cache_dir, const uint8_t request[32], char *out, size_t cap)
 {
-    static const char hex[] = "0123456789abcdef";
-    char h[65];
-    for (int i = 0; i < 32; i++) {
-        h[2 * i] = hex[request[i] >> 4];
-        h[2 * i + 1] = hex[request[i] & 15];
-    }
-    h[64] = 0;
+    char h[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_name_hex(request, h);
     snprintf(out, cap, "%s/sluice-graph-1/runs/%s.snap", cache_dir, h);
 }
 
@@ -116,8 +117,15 @@ static void emit(wr *w, const void *p, size_t len, ZSTD_EndDirective end)
 
 static void put(wr *w, const void *p, size_t len)
 {
-    w->at += len;
-    emit(w, p, len, ZSTD_e_continue);
+    const uint8_t *b = p;
+    while (len) { /* a frame ends at every FRAME bytes of body */
+        size_t k = FRAME - w->at % FRAME;
+        k = k < len ? k : len;
+        w->at += k;
+        emit(w, b, k, w->at % FRAME ? ZSTD_e_continue : ZSTD_e_end);
+        b += k;
+        len -= k;
+    }
 }
 
 static void put_arr(wr *w, const void *p, size_t len)
@@ -239,7 +247,8 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     for (size_t i = 0; i < k->nwarnings; i++)
         put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
     put_arr(w, NULL, 0);
-    emit(w, NULL, 0, ZSTD_e_end);
+    if (w->at % FRAME || !w->at)
+        emit(w, NULL, 0, ZSTD_e_end);
     XXH128_hash_t sum = XXH3_128bits_digest(w->h);
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, sum);
@@ -273,6 +282,57 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
 }
 
 /* ---- reading ------------------------------------------------------------ */
+
+/* The body's frames, each decompressed to its place by whichever thread
+ * claims it (next). */
+typedef struct unz {
+    uint8_t *raw;
+    size_t raw_len;
+    const uint8_t **src;
+    size_t *src_len, n;
+    atomic_size_t next;
+    atomic_int bad;
+} unz;
+
+static void *unz_run(void *arg)
+{
+    unz *u = arg;
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    for (size_t i; (i = atomic_fetch_add(&u->next, 1)) < u->n;) {
+        size_t want = i + 1 < u->n ? FRAME : u->raw_len - i * FRAME;
+        size_t got = z ? ZSTD_decompressDCtx(z, u->raw + i * FRAME, want, u->src[i], u->src_len[i]) : (size_t)-1;
+        if (ZSTD_isError(got) || got != want)
+            atomic_store(&u->bad, 1);
+    }
+    ZSTD_freeDCtx(z);
+    return NULL;
+}
+
+/* 0 when the body in[0..n) is exactly the frames that make raw[0..raw_len),
+ * decompressed on this thread and one more. */
+static int decompress(uint8_t *raw, size_t raw_len, const uint8_t *in, size_t n)
+{
+    size_t nf = raw_len ? (raw_len + FRAME - 1) / FRAME : 1, at = 0;
+    unz u = {raw, raw_len, gr_xmalloc(nf * sizeof *u.src), gr_xmalloc(nf * sizeof *u.src_len), nf, 0, 0};
+    for (size_t i = 0; i < nf && !u.bad; i++) {
+        size_t len = at < n ? ZSTD_findFrameCompressedSize(in + at, n - at) : (size_t)-1;
+        if (ZSTD_isError(len))
+            u.bad = 1;
+        else
+            u.src[i] = in + at, u.src_len[i] = len, at += len;
+    }
+    if (!u.bad && at == n) {
+        pthread_t helper;
+        int helping = nf > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&helper, NULL, unz_run, &u) == 0;
+        unz_run(&u);
+        if (helping)
+            pthread_join(helper, NULL);
+    }
+    int bad = u.bad || at != n;
+    free(u.src);
+    free(u.src_len);
+    return bad;
+}
 
 typedef struct rd {
     const uint8_t *p;
@@ -403,10 +463,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     s->raw = mmap(NULL, s->raw_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (s->raw == MAP_FAILED)
         s->raw = NULL;
-    ZSTD_DCtx *z = ZSTD_createDCtx();
-    size_t got = s->raw && z ? ZSTD_decompressDCtx(z, s->raw, raw, p + HEADER, body) : (size_t)-1;
-    ZSTD_freeDCtx(z);
-    if (ZSTD_isError(got) || got != raw)
+    if (!s->raw || decompress(s->raw, raw, p + HEADER, body))
         return refuse(s, why, whylen, "does not decompress to its size");
     rd r = {s->raw, raw, 0, 0};
     const uint64_t *cnt = take(&r, 16, 8);
@@ -535,13 +592,19 @@ void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
 {
     if (n < HEADER)
         return NULL;
-    size_t cap = HEADER + ZSTD_compressBound(n - HEADER);
+    size_t nf = n > HEADER ? (n - HEADER + FRAME - 1) / FRAME : 1;
+    size_t cap = HEADER + nf * ZSTD_compressBound(FRAME);
     uint8_t *o = gr_xmalloc(cap);
     memcpy(o, p, HEADER);
-    size_t z = ZSTD_compress(o + HEADER, cap - HEADER, (const uint8_t *)p + HEADER, n - HEADER, 1);
-    if (ZSTD_isError(z)) {
-        free(o);
-        return NULL;
+    size_t z = 0;
+    for (size_t i = 0; i < nf; i++) { /* frames as the writer makes them */
+        size_t at = i * FRAME, k = n - HEADER - at < FRAME ? n - HEADER - at : FRAME;
+        size_t r = ZSTD_compress(o + HEADER + z, cap - HEADER - z, (const uint8_t *)p + HEADER + at, k, 1);
+        if (ZSTD_isError(r)) {
+            free(o);
+            return NULL;
+        }
+        z += r;
     }
     uint64_t body = z, raw = n - HEADER;
     build_tag(o + 64);

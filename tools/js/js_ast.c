@@ -139,6 +139,18 @@ int sl__js_is_ident_name(const char *s, size_t n)
     return 1;
 }
 
+int sl__js_is_strict_reserved(const char *s)
+{
+    switch (s[0]) {
+    case 'i': return !strcmp(s, "implements") || !strcmp(s, "interface");
+    case 'l': return !strcmp(s, "let");
+    case 'p': return !strcmp(s, "package") || !strcmp(s, "private") || !strcmp(s, "protected") || !strcmp(s, "public");
+    case 's': return !strcmp(s, "static");
+    case 'y': return !strcmp(s, "yield");
+    default: return 0;
+    }
+}
+
 int sl__js_is_reserved(const char *s, size_t n)
 {
     int k = sl__js_keyword_id(s, n);

@@ -208,7 +208,8 @@ enum js_sym_flag {
     SF_NO_RENAME = 2,    /* seen by direct eval or with: keeps its name */
     SF_TYPE_MERGED = 4,  /* enum/namespace declared more than once */
     SF_CONST_ENUM = 8,
-    SF_ASSIGNED = 16     /* written after its declaration */
+    SF_ASSIGNED = 16,    /* written after its declaration */
+    SF_SELF_NAME = 32    /* a function expression's own name: its body may declare the name again */
 };
 
 typedef struct js_symbol {
@@ -297,6 +298,8 @@ int sl__js_binary_level(int op);
 const char *sl__js_unary_text(int op);
 /* Is s[0..n) an IdentifierName made only of ASCII (printable bare as a key)? */
 int sl__js_is_ident_name(const char *s, size_t n);
+/* Is s (NUL-terminated) a word reserved in strict code only (let, static, yield, ...)? */
+int sl__js_is_strict_reserved(const char *s);
 /* Is it a reserved word (cannot be a binding name)? */
 int sl__js_is_reserved(const char *s, size_t n);
 

@@ -1,6 +1,7 @@
 /*
- * js_decorators.c - 2023 standard decorators on classes, methods, getters
- * and setters, lowered to plain JavaScript (node 20 cannot run them).
+ * js_decorators.c - 2023 standard decorators on classes, methods, getters,
+ * setters and auto-accessors, lowered to plain JavaScript (node 20 cannot
+ * run them).
  *
  * The shape is the one tsc emits, with helpers of our own: the class
  * becomes an anonymous class assigned to a `var` inside an arrow IIFE;
@@ -8,8 +9,12 @@
  * first in the class evaluates the member decorators in source order,
  * applies them (static members first, then instance members, each
  * member's decorators last to first), then the class decorators, then
- * runs the static and class initializers; instance initializers run at
- * the start of construction.  The generated parts are written as source
+ * runs the static initializers; the class initializers run in a static
+ * block put last, after the static fields and blocks; instance initializers run
+ * where tsc runs them (place_runners).  An auto-accessor is lowered here,
+ * not in ts_lower.c, because its decorators see its getter and setter as
+ * one `{ get, set }` and may replace both and transform the initial
+ * value.  The generated parts are written as source
  * text with placeholder names and parsed; the user's nodes (the class,
  * the decorator expressions) are then put where the placeholders are.
  */
@@ -21,37 +26,50 @@
 #include "js_parser.h"
 
 const char sl__js_decorator_helpers[] =
-    "function __sluice_decorate(target, isStatic, kind, name, decorators, initializers, metadata) {\n"
+    "function __sluice_decorate(target, isStatic, kind, name, decorators, initializers, metadata, valueInits) {\n"
     "  var key = kind === \"getter\" ? \"get\" : kind === \"setter\" ? \"set\" : \"value\";\n"
     "  var desc = Object.getOwnPropertyDescriptor(target, name), done = false;\n"
-    "  var has = function (o) { return name in o; };\n"
+    "  var has = function (o) { return name in o; }, get = function (o) { return o[name]; }, set = function (o, v) { o[name] = v; };\n"
     "  for (var i = decorators.length - 1; i >= 0; i--) {\n"
-    "    var access = key === \"set\" ? { has: has, set: function (o, v) { o[name] = v; } } : { has: has, get: function (o) { return o[name]; } };\n"
+    "    var access = kind === \"accessor\" ? { has: has, get: get, set: set } : key === \"set\" ? { has: has, set: set } : { has: has, get: get };\n"
     "    var context = { kind: kind, name: name, static: isStatic, private: false, access: access, metadata: metadata,\n"
     "      addInitializer: function (f) { __sluice_check_init(done, f); initializers.push(f); } };\n"
-    "    var result = (0, decorators[i])(desc[key], context);\n"
-    "    if (result !== void 0) { if (typeof result !== \"function\") throw new TypeError(\"Function expected\"); desc[key] = result; }\n"
+    "    var result = (0, decorators[i])(kind === \"accessor\" ? { get: desc.get, set: desc.set } : desc[key], context);\n"
+    "    if (result === void 0) continue;\n"
+    "    if (kind !== \"accessor\") { desc[key] = __sluice_fn(result); continue; }\n"
+    "    if (result === null || typeof result !== \"object\") throw new TypeError(\"Object expected\");\n"
+    "    if (result.get !== void 0) desc.get = __sluice_fn(result.get);\n"
+    "    if (result.set !== void 0) desc.set = __sluice_fn(result.set);\n"
+    "    if (result.init !== void 0) valueInits.unshift(__sluice_fn(result.init));\n"
     "  }\n"
     "  done = true;\n"
     "  Object.defineProperty(target, name, desc);\n"
     "}\n"
-    "function __sluice_decorate_class(cls, decorators, initializers, metadata) {\n"
-    "  var done = false, name = cls.name;\n"
+    "function __sluice_fn(f) {\n"
+    "  if (typeof f !== \"function\") throw new TypeError(\"Function expected\");\n"
+    "  return f;\n"
+    "}\n"
+    "function __sluice_decorate_class(cls, decorators, initializers, metadata, name) {\n"
+    "  var done = false;\n"
     "  for (var i = decorators.length - 1; i >= 0; i--) {\n"
     "    var context = { kind: \"class\", name: name, metadata: metadata,\n"
     "      addInitializer: function (f) { __sluice_check_init(done, f); initializers.push(f); } };\n"
     "    var result = (0, decorators[i])(cls, context);\n"
-    "    if (result !== void 0) { if (typeof result !== \"function\") throw new TypeError(\"Function expected\"); cls = result; }\n"
+    "    if (result !== void 0) cls = __sluice_fn(result);\n"
     "  }\n"
     "  done = true;\n"
     "  return cls;\n"
     "}\n"
     "function __sluice_check_init(done, f) {\n"
     "  if (done) throw new TypeError(\"Cannot add initializers after decoration has completed\");\n"
-    "  if (typeof f !== \"function\") throw new TypeError(\"Function expected\");\n"
+    "  __sluice_fn(f);\n"
     "}\n"
     "function __sluice_run_initializers(thisArg, initializers) {\n"
     "  for (var i = 0; i < initializers.length; i++) initializers[i].call(thisArg);\n"
+    "}\n"
+    "function __sluice_init_value(thisArg, initializers, value) {\n"
+    "  for (var i = 0; i < initializers.length; i++) value = initializers[i].call(thisArg, value);\n"
+    "  return value;\n"
     "}\n";
 
 /* Statements parsed from generated text (positions set to pos). */
@@ -160,64 +178,198 @@ static const char *member_name(js_arena *a, const js_node *m)
     return NULL;
 }
 
-int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node **out, size_t *nout, char *err,
-                            size_t errlen)
+static int is_decorated(const js_node *m)
 {
-    uint32_t pos = c->pos;
-    text t = {0};
-    int has_class = c->c && c->c->n, has_instance = 0;
-    uint32_t k = 0;
-    /* which members are decorated, and that they are ones we lower */
+    return m->d && m->d->n;
+}
+
+/* An instance member with a per-object value: a field, or an auto-accessor's storage. */
+static int is_instance_field(const js_node *m)
+{
+    return (m->op == JP_FIELD || m->op == JP_ACCESSOR) && !(m->flags & JF_STATIC);
+}
+
+/* Refuses what is not lowered, with the position of the member's first `@`. */
+static int check_members(js_arena *a, const js_node *c, char *err, size_t errlen, uint32_t *errpos)
+{
     for (uint32_t i = 0; i < c->n; i++) {
         js_node *m = c->list[i];
-        if (!m->d || !m->d->n)
+        if (!is_decorated(m))
             continue;
-        if (m->op != JP_METHOD && m->op != JP_GET && m->op != JP_SET) {
-            snprintf(err, errlen, "decorators on class fields and accessors are not supported yet; "
-                                  "use experimentalDecorators or decorate methods");
+        *errpos = m->d->pos;
+        if (m->op != JP_METHOD && m->op != JP_GET && m->op != JP_SET && m->op != JP_ACCESSOR) {
+            snprintf(err, errlen, "decorators on class fields are not supported yet; "
+                                  "use experimentalDecorators, or decorate an accessor");
             return -1;
         }
         if (!member_name(a, m)) {
             snprintf(err, errlen, "decorators on private or computed members are not supported yet");
             return -1;
         }
-        if (!(m->flags & JF_STATIC))
-            has_instance = 1;
-        k++;
     }
+    return 0;
+}
+
+/*
+ * Where the extra initializers (addInitializer) of instance members run,
+ * as tsc places them: those of methods and getters/setters (_ii) just
+ * before the first instance field is initialized, those of an accessor
+ * just after its storage is (before the next instance field); with no
+ * such field, at the start of construction.  wrap[i] names the list run
+ * before member i's initializer; the result is the list the constructor
+ * runs, or NULL.
+ */
+static const char *place_runners(js_arena *a, const js_node *c, const uint32_t *slot, const char **wrap)
+{
+    const char *pending = NULL;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const js_node *m = c->list[i];
+        if (is_decorated(m) && !(m->flags & JF_STATIC) && m->op != JP_ACCESSOR && !pending)
+            pending = "_ii";
+    }
+    for (uint32_t i = 0; i < c->n; i++) {
+        const js_node *m = c->list[i];
+        if (!is_instance_field(m))
+            continue;
+        wrap[i] = pending;
+        pending = m->op == JP_ACCESSOR && is_decorated(m) ? sl__js_printf(a, "_e%u", slot[i]) : NULL;
+    }
+    return pending;
+}
+
+static js_node *void0(js_arena *a, uint32_t pos)
+{
+    js_node *v = sl__js_node(a, N_UNARY, pos);
+    v->op = JU_VOID;
+    v->a = sl__js_node(a, N_NUM, pos);
+    return v;
+}
+
+/* (__sluice_run_initializers(this, list), value) */
+static js_node *run_then(js_arena *a, const char *list, js_node *value, uint32_t pos)
+{
+    js_node *call = sl__js_node(a, N_CALL, pos);
+    call->a = sl__js_node(a, N_IDENT, pos);
+    call->a->s = "__sluice_run_initializers";
+    js_node *args[2] = {sl__js_node(a, N_THIS, pos), sl__js_node(a, N_IDENT, pos)};
+    args[1]->s = list;
+    call->n = 2;
+    call->list = sl__js_list_copy(a, args, 2);
+    js_node *seq = sl__js_node(a, N_SEQ, pos);
+    js_node *items[2] = {call, value ? value : void0(a, pos)};
+    seq->n = 2;
+    seq->list = sl__js_list_copy(a, items, 2);
+    return seq;
+}
+
+/* Renames the private name `from` (placeholder) to `to`, in member keys and `x.#from` alike. */
+static void rename_private(js_node *n, const char *from, const char *to)
+{
+    if (n->kind == N_PRIVATE && !strcmp(n->s, from))
+        n->s = to;
+    if (n->kind == N_MEMBER && n->c) /* the name after the dot is no child */
+        rename_private(n->c, from, to);
+    uint8_t m = sl__js_slots[n->kind];
+    js_node *kids[4] = {(m & JS_SLOT_A) ? n->a : NULL, (m & JS_SLOT_B) ? n->b : NULL, (m & JS_SLOT_C) ? n->c : NULL,
+                        (m & JS_SLOT_D) ? n->d : NULL};
+    for (int i = 0; i < 4; i++)
+        if (kids[i])
+            rename_private(kids[i], from, to);
+    if (m & JS_SLOT_LIST)
+        for (uint32_t i = 0; i < n->n; i++)
+            if (n->list[i])
+                rename_private(n->list[i], from, to);
+}
+
+/* The text of an accessor's storage, getter and setter (and, when static, the block running its extra initializers). */
+static void accessor_text(text *t, const js_node *m, uint32_t j, const char *self)
+{
+    int st = (m->flags & JF_STATIC) != 0;
+    const char *s = st ? "static " : "", *obj = st ? self : "this";
+    add(t, "class __A%u { %s#__S = __sluice_init_value(this, _a%u, __V); %sget __K() { return %s.#__S; } "
+           "%sset __K(value) { %s.#__S = value; }", j, s, j, s, obj, s, obj);
+    if (st)
+        add(t, " static { __sluice_run_initializers(this, _e%u); }", j);
+    add(t, " }\n");
+}
+
+/* Puts the members parsed from accessor_text where the accessor was: storage named after it, its key, its value. */
+static js_node *accessor_members(js_arena *a, js_node *m, js_node *made, const char *wrap)
+{
+    /* named as ts_lower.c names an undecorated accessor's storage */
+    const char *base = m->a->kind == N_STR && sl__js_is_ident_name(m->a->s, m->a->n) ? m->a->s : NULL;
+    rename_private(made, "#__S", base ? sl__js_printf(a, "#%s_accessor_storage", base)
+                                      : sl__js_printf(a, "#_%u_accessor_storage", m->pos));
+    for (uint32_t i = 1; i <= 2; i++)
+        made->list[i]->a = m->a;
+    js_node *value = wrap ? run_then(a, wrap, m->b, m->pos) : m->b ? m->b : void0(a, m->pos);
+    subst(made->list[0], "__V", value);
+    return made;
+}
+
+static const char *const kinds[] = {[JP_METHOD] = "method", [JP_GET] = "getter", [JP_SET] = "setter",
+                                    [JP_ACCESSOR] = "accessor"};
+
+/* The decorating static block's calls: static members first, then instance members. */
+static void decorate_calls(js_arena *a, text *t, const js_node *c, const uint32_t *slot)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < c->n; i++) {
+            js_node *m = c->list[i];
+            int is_static = (m->flags & JF_STATIC) != 0;
+            if (!is_decorated(m) || is_static == pass)
+                continue;
+            uint32_t j = slot[i];
+            const char *inits = m->op == JP_ACCESSOR ? sl__js_printf(a, "_e%u", j) : is_static ? "_si" : "_ii";
+            add(t, "  __sluice_decorate(%s, %s, \"%s\", %s, _m%u, %s, _meta", is_static ? "this" : "this.prototype",
+                is_static ? "true" : "false", kinds[m->op], member_name(a, m), j, inits);
+            if (m->op == JP_ACCESSOR)
+                add(t, ", _a%u", j);
+            add(t, ");\n");
+        }
+}
+
+int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, const char *given, js_node **out,
+                            size_t *nout, char *err, size_t errlen, uint32_t *errpos)
+{
+    uint32_t pos = c->pos;
+    *errpos = pos;
+    if (check_members(a, c, err, errlen, errpos))
+        return -1;
+    text t = {0};
+    int has_class = c->c && c->c->n;
+    uint32_t k = 0, *slot = sl__js_zalloc(a, (c->n + 1) * sizeof *slot);
+    const char **wrap = sl__js_zalloc(a, (c->n + 1) * sizeof *wrap);
+    for (uint32_t i = 0; i < c->n; i++)
+        slot[i] = is_decorated(c->list[i]) ? k++ : 0;
+    const char *ctor_runs = place_runners(a, c, slot, wrap);
     /* the IIFE: class decorators evaluated first */
-    add(&t, "let %s = (() => {\n  let _cd = __CD, _ci = [], _si = [], _ii = [], _meta, _this", name);
-    for (uint32_t i = 0; i < k; i++)
-        add(&t, ", _m%u", i);
+    add(&t, "let %s = (() => {\n  let _cd = __CD, _ci = [], _si = [], _ii = [], _meta, _this, _self", name);
+    for (uint32_t i = 0; i < c->n; i++)
+        if (is_decorated(c->list[i]))
+            add(&t, c->list[i]->op == JP_ACCESSOR ? ", _m%u, _a%u = [], _e%u = []" : ", _m%u", slot[i], slot[i], slot[i]);
     /* the static block runs inside the class expression, before `var C =` assigns the original class:
      * the decorated class waits in _this and is assigned after */
-    add(&t, ";\n  var %s = __CLASS;\n  return %s = _this;\n})();\nclass __X { static {\n  _this = this;\n", name, name);
+    add(&t, ";\n  var %s = __CLASS;\n  return %s = _this;\n})();\nclass __X { static {\n  _self = _this = this;\n", name, name);
     for (uint32_t i = 0; i < k; i++)
         add(&t, "  _m%u = __D%u;\n", i, i);
     add(&t, "  _meta = typeof Symbol === \"function\" && Symbol.metadata ? Object.create(null) : void 0;\n");
-    static const char *const kinds[] = {[JP_METHOD] = "method", [JP_GET] = "getter", [JP_SET] = "setter"};
-    for (int pass = 0; pass < 2; pass++) { /* static members first, then instance members */
-        uint32_t j = 0;
-        for (uint32_t i = 0; i < c->n; i++) {
-            js_node *m = c->list[i];
-            if (!m->d || !m->d->n)
-                continue;
-            int is_static = (m->flags & JF_STATIC) != 0;
-            if (is_static == !pass)
-                add(&t, "  __sluice_decorate(%s, %s, \"%s\", %s, _m%u, %s, _meta);\n",
-                    is_static ? "this" : "this.prototype", is_static ? "true" : "false", kinds[m->op],
-                    member_name(a, m), j, is_static ? "_si" : "_ii");
-            j++;
-        }
-    }
+    decorate_calls(a, &t, c, slot);
     if (has_class)
-        add(&t, "  %s = _this = __sluice_decorate_class(this, _cd, _ci, _meta);\n", name);
+        add(&t, "  %s = _this = __sluice_decorate_class(this, _cd, _ci, _meta, \"%s\");\n", name, given);
     add(&t, "  if (_meta) Object.defineProperty(_this, Symbol.metadata, { enumerable: true, configurable: true, "
-            "writable: true, value: _meta });\n  __sluice_run_initializers(_this, _si);\n  __sluice_run_initializers(_this, _ci);\n"
-            "} }\n");
-    if (has_instance)
-        add(&t, "class __Y { constructor() { __sluice_run_initializers(this, _ii); } }\n"
-                "class __Z extends __B { constructor(...args) { super(...args); __sluice_run_initializers(this, _ii); } }\n");
+            "writable: true, value: _meta });\n  __sluice_run_initializers(_this, _si);\n} }\n");
+    if (ctor_runs)
+        add(&t, "class __Y { constructor() { __sluice_run_initializers(this, %s); } }\n"
+                "class __Z extends __B { constructor(...args) { super(...args); __sluice_run_initializers(this, %s); } }\n",
+            ctor_runs, ctor_runs);
+    uint32_t first_accessor = ctor_runs ? 4 : 2;
+    for (uint32_t i = 0; i < c->n; i++)
+        if (is_decorated(c->list[i]) && c->list[i]->op == JP_ACCESSOR)
+            accessor_text(&t, c->list[i], slot[i], "_self");
+    /* the class decorators' initializers run last, after the static fields and blocks */
+    if (has_class)
+        add(&t, "class __W { static { __sluice_run_initializers(_this, _ci); } }\n");
     js_node *prog = parse_text(a, t.v, pos, err, errlen);
     free(t.v);
     if (!prog)
@@ -226,27 +378,40 @@ int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node *
         at_pos(prog->list[i], pos);
     js_node *let = prog->list[0];
     js_node *block = prog->list[1]->list[0]; /* the static block member */
-    /* the member decorators into _mN = [...] in source order */
-    uint32_t j = 0;
+    /* the member decorators into _mN = [...] in source order; accessors into their storage, getter and setter;
+     * extra initializers before the field that follows */
+    uint32_t next_accessor = first_accessor, n = 0;
+    js_node **members = sl__js_zalloc(a, (c->n + 4 * (size_t)k) * sizeof *members);
     for (uint32_t i = 0; i < c->n; i++) {
         js_node *m = c->list[i];
-        if (!m->d || !m->d->n)
+        if (wrap[i] && m->op == JP_FIELD)
+            m->b = run_then(a, wrap[i], m->b, m->pos);
+        members[n++] = m;
+        if (!is_decorated(m))
             continue;
         char ph[16];
-        snprintf(ph, sizeof ph, "__D%u", j++);
+        snprintf(ph, sizeof ph, "__D%u", slot[i]);
         subst(block, ph, array_of(a, m->d, m->pos));
         m->d = NULL;
+        if (m->op == JP_ACCESSOR) { /* replaced by its storage, getter and setter */
+            js_node *made = accessor_members(a, m, prog->list[next_accessor++], wrap[i]);
+            n--;
+            for (uint32_t x = 0; x < made->n; x++)
+                members[n++] = made->list[x];
+        }
     }
+    c->list = members;
+    c->n = n;
     subst(let, "__CD", array_of(a, c->c, pos));
-    /* instance initializers at the start of construction */
-    if (has_instance) {
+    /* extra initializers with no field to run before: at the start of construction */
+    if (ctor_runs) {
         js_node *ctor = NULL;
         for (uint32_t i = 0; i < c->n; i++) {
             js_node *m = c->list[i];
             if (m->op == JP_METHOD && !(m->flags & JF_STATIC) && m->a->kind == N_STR && !strcmp(m->a->s, "constructor"))
                 ctor = m;
         }
-        js_node *run = prog->list[2]->list[0]->b->b->list[0]; /* __sluice_run_initializers(this, _ii); */
+        js_node *run = prog->list[2]->list[0]->b->b->list[0]; /* __sluice_run_initializers(this, ...); */
         if (ctor) {
             js_node *body = ctor->b->b;
             uint32_t at = 0;
@@ -273,6 +438,11 @@ int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, js_node *
     js_node *sb = prog->list[1]->list[0];
     cls->list = sl__js_list_insert(a, cls->list, cls->n, 0, &sb, 1);
     cls->n++;
+    if (has_class) {
+        js_node *last = prog->list[prog->n - 1]->list[0];
+        cls->list = sl__js_list_insert(a, cls->list, cls->n, cls->n, &last, 1);
+        cls->n++;
+    }
     subst(let, "__CLASS", cls);
     out[(*nout)++] = let;
     return 0;

@@ -92,7 +92,7 @@ static int renamable(const js_ast *ast, const js_symbol *s, const js_mangle_opts
     const js_scope *sc = &ast->scopes[s->scope];
     if (sc->flags & SCF_EVAL)
         return 0;
-    if (sc->kind == SC_MODULE && (o->keep_top_level || !ast->is_module))
+    if (sc->kind == SC_MODULE && (o->keep_top_level || (!ast->is_module && !o->top_level_local)))
         return 0;
     return 1;
 }
@@ -120,6 +120,96 @@ static int by_count(const void *a, const void *b)
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* ---- private names ----------------------------------------------------------
+ * `#name` is visible only inside the class body that declares it (and
+ * classes nested there), so each class's private names are renamed on
+ * their own: #a, #b, ... numbered after the names of the classes around
+ * it, which a nested class may still read.  The heritage (`extends`) and
+ * decorators are outside the class's own names, as in the spec. */
+
+typedef struct priv_frame {
+    const char **from, **to;
+    size_t n;
+} priv_frame;
+
+typedef struct priv_walker {
+    js_arena *a;
+    priv_frame *v;
+    size_t n, cap;
+    uint32_t used; /* names handed out by the frames open now */
+} priv_walker;
+
+static void priv_walk(js_node *n, void *ctx);
+
+static void priv_class(priv_walker *w, js_node *n)
+{
+    if (n->a)
+        priv_walk(n->a, w);
+    if (n->b)
+        priv_walk(n->b, w);
+    if (n->c)
+        priv_walk(n->c, w);
+    if (w->n == w->cap)
+        w->v = realloc(w->v, (w->cap = w->cap ? w->cap * 2 : 8) * sizeof *w->v);
+    priv_frame *f = &w->v[w->n++];
+    memset(f, 0, sizeof *f);
+    f->from = malloc((n->n + 1) * sizeof *f->from);
+    f->to = malloc((n->n + 1) * sizeof *f->to);
+    uint32_t base = w->used;
+    for (uint32_t i = 0; i < n->n; i++) {
+        const js_node *m = n->list[i];
+        if (!m || m->kind != N_PROPERTY || !m->a || m->a->kind != N_PRIVATE)
+            continue;
+        size_t k = 0;
+        while (k < f->n && strcmp(f->from[k], m->a->s))
+            k++;
+        if (k < f->n)
+            continue; /* a getter and setter pair share one name */
+        char buf[16];
+        sl__js_mangle_name(w->used++, buf, sizeof buf);
+        f->from[f->n] = m->a->s;
+        f->to[f->n++] = sl__js_printf(w->a, "#%s", buf);
+    }
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->list[i])
+            priv_walk(n->list[i], w);
+    w->used = base;
+    f = &w->v[--w->n]; /* the walk may have moved the stack */
+    free(f->from);
+    free(f->to);
+}
+
+static void priv_walk(js_node *n, void *ctx)
+{
+    priv_walker *w = ctx;
+    if (n->kind == N_CLASS || n->kind == N_CLASS_DECL) {
+        priv_class(w, n);
+        return;
+    }
+    if (n->kind == N_PRIVATE) {
+        for (size_t i = w->n; i-- > 0;)
+            for (size_t k = 0; k < w->v[i].n; k++)
+                if (!strcmp(w->v[i].from[k], n->s)) {
+                    n->s = w->v[i].to[k];
+                    return;
+                }
+        return;
+    }
+    if (n->kind == N_MEMBER && n->c && n->c->kind == N_PRIVATE)
+        priv_walk(n->c, w); /* `o.#x`: the name is not a child slot */
+    sl__js_each_child(n, priv_walk, ctx);
+}
+
+/* Renames every class's private names (not where a direct eval could name them). */
+static void mangle_private(js_ast *ast)
+{
+    if (ast->uses_eval || !ast->program)
+        return;
+    priv_walker w = {.a = ast->arena};
+    priv_walk(ast->program, &w);
+    free(w.v);
 }
 
 void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
@@ -183,6 +273,7 @@ void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
     free(reserved.v);
     free(sym_slot);
     free(next);
+    mangle_private(ast);
 }
 
 /* ---- a program in pieces ---------------------------------------------------- */
@@ -353,7 +444,7 @@ void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o
         any_module |= asts[p]->is_module;
         top_eval |= asts[p]->nscopes && (asts[p]->scopes[0].flags & SCF_EVAL);
     }
-    int top_ok = !o->keep_top_level && any_module && !top_eval;
+    int top_ok = !o->keep_top_level && (any_module || o->top_level_local) && !top_eval;
     nameset reserved = {0};
     for (size_t i = 0; i < o->nreserved; i++)
         ns_add(&reserved, o->reserved[i]);
@@ -405,6 +496,7 @@ void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o
             }
         }
         free(sym_slot[p]);
+        mangle_private(ast);
     }
     free(slot_name);
     free(claims);

@@ -16,6 +16,8 @@
 
 typedef struct js_mangle_opts {
     uint8_t keep_top_level; /* the module scope keeps its names (a script, or a bundle whose linker names them) */
+    uint8_t top_level_local; /* a script whose top level is a function's scope (a CommonJS module: node wraps
+                                it), so its names are renamed as a module's are */
     const char *const *reserved; /* more names never to hand out */
     size_t nreserved;
 } js_mangle_opts;

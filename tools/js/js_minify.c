@@ -21,6 +21,7 @@ typedef struct minifier {
     js_ast *ast;
     js_arena *a;
     JS_VEC(js_node *) out;
+    uint8_t *written; /* per symbol: assigned somewhere (a `const` that is stays one) */
 } minifier;
 
 static void node(minifier *M, js_node *n);
@@ -55,6 +56,80 @@ static void become_void0(minifier *M, js_node *n)
     n->pos = pos;
     n->aux = JS_NONE;
     n->a = mk(M, N_NUM, pos);
+}
+
+static uint32_t sym_id(minifier *M, const js_node *id)
+{
+    uint32_t k = id->aux;
+    while (k < M->ast->nsyms && M->ast->syms[k].link != JS_NONE && M->ast->syms[k].link != k)
+        k = M->ast->syms[k].link;
+    return k < M->ast->nsyms ? k : JS_NONE;
+}
+
+/* Every identifier in an assignment target (a pattern's defaults too: more is only safer). */
+static void mark_written(js_node *n, void *Mv)
+{
+    minifier *M = Mv;
+    if (n->kind == N_IDENT) {
+        uint32_t k = sym_id(M, n);
+        if (k != JS_NONE)
+            M->written[k] = 1;
+        return;
+    }
+    sl__js_each_child(n, mark_written, M);
+}
+
+static void target(minifier *M, js_node *t)
+{
+    if (t->kind != N_MEMBER && t->kind != N_INDEX)
+        mark_written(t, M);
+}
+
+static void find_writes(js_node *n, void *Mv)
+{
+    minifier *M = Mv;
+    if (n->kind == N_ASSIGN || n->kind == N_UPDATE)
+        target(M, n->a);
+    else if ((n->kind == N_FOR_IN || n->kind == N_FOR_OF) && n->a && n->a->kind != N_VAR)
+        target(M, n->a);
+    sl__js_each_child(n, find_writes, M);
+}
+
+static void may_be_let(js_node *n, void *flag)
+{
+    int *ok = ((void **)flag)[1];
+    minifier *M = ((void **)flag)[0];
+    if (!*ok)
+        return;
+    if (n->kind == N_IDENT) {
+        uint32_t k = sym_id(M, n);
+        const js_symbol *sy = k == JS_NONE ? NULL : &M->ast->syms[k];
+        if (!sy || M->written[k] || (sy->flags & (SF_NO_RENAME | SF_EXPORTED)) || sy->ns_sym != JS_NONE ||
+            sy->scope >= M->ast->nscopes || M->ast->scopes[sy->scope].parent == JS_NONE ||
+            (M->ast->scopes[sy->scope].flags & SCF_EVAL))
+            *ok = 0;
+        return;
+    }
+    sl__js_each_child(n, may_be_let, flag);
+}
+
+/*
+ * const -> let (esbuild does it when bundling with --minify-syntax, where
+ * assigning to a const is a build error).  Here nothing refuses such an
+ * assignment, so only a const that nothing assigns to becomes `let`: both
+ * have the same scope and the same temporal dead zone, and only a write
+ * tells them apart.  Not at the program's top level (a bundle is minified
+ * in pieces, and another piece may write the name) and not where eval or
+ * with could see the name.
+ */
+static void const_to_let(minifier *M, js_node *v)
+{
+    int ok = 1;
+    void *ctx[2] = {M, &ok};
+    for (uint32_t i = 0; i < v->n && ok; i++)
+        may_be_let(v->list[i]->a, ctx);
+    if (ok)
+        v->op = JV_LET;
 }
 
 /* Statements that a block scopes: unwrapping the block would change their scope. */
@@ -149,37 +224,268 @@ static js_node *if_statement(minifier *M, js_node *s)
     return s;
 }
 
-/* One statement list: statements rewritten, empty ones dropped, adjacent declarations merged. */
+/* a, b  ->  one flat sequence (a sequence's own commas need no parentheses) */
+static js_node *join(minifier *M, js_node *a, js_node *b)
+{
+    uint32_t na = a->kind == N_SEQ ? a->n : 1, nb = b->kind == N_SEQ ? b->n : 1;
+    js_node *seq = mk(M, N_SEQ, a->pos);
+    seq->n = na + nb;
+    seq->list = sl__js_alloc(M->a, seq->n * sizeof *seq->list);
+    if (a->kind == N_SEQ)
+        memcpy(seq->list, a->list, na * sizeof *seq->list);
+    else
+        seq->list[0] = a;
+    if (b->kind == N_SEQ)
+        memcpy(seq->list + na, b->list, nb * sizeof *seq->list);
+    else
+        seq->list[na] = b;
+    return seq;
+}
+
+static int is_jump(const js_node *s)
+{
+    return s->kind == N_RETURN || s->kind == N_THROW || s->kind == N_BREAK || s->kind == N_CONTINUE;
+}
+
+/* Two jumps that go to the same place with nothing to evaluate: `return;`, `break l;`, `continue;`. */
+static int same_bare_jump(const js_node *a, const js_node *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == N_RETURN)
+        return !a->a && !b->a;
+    if (a->kind == N_BREAK || a->kind == N_CONTINUE)
+        return (!a->s && !b->s) || (a->s && b->s && !strcmp(a->s, b->s));
+    return 0;
+}
+
+static void in_found(js_node *n, void *found)
+{
+    if (n->kind == N_BINARY && n->op == JB_IN)
+        *(int *)found = 1;
+    else if (!*(int *)found)
+        sl__js_each_child(n, in_found, found);
+}
+
+/* An `in` anywhere inside (even in a nested function): such an expression stays out of a `for` head. */
+static int has_in(js_node *e)
+{
+    int found = 0;
+    in_found(e, &found);
+    return found;
+}
+
+static js_node *top(minifier *M, size_t mark)
+{
+    return M->out.n > mark ? M->out.v[M->out.n - 1] : NULL;
+}
+
+static void push(minifier *M, size_t mark, js_node *s);
+
+/* An `else` after a jump is the statements after the `if`; a block of them
+ * is spliced in unless it scopes a declaration. */
+static void push_after(minifier *M, size_t mark, js_node *s)
+{
+    if (s->kind != N_BLOCK) {
+        push(M, mark, s);
+        return;
+    }
+    for (uint32_t i = 0; i < s->n; i++)
+        if (block_scoped(s->list[i])) {
+            push(M, mark, s);
+            return;
+        }
+    for (uint32_t i = 0; i < s->n; i++)
+        push(M, mark, s->list[i]);
+}
+
+/* Splits `a, b, c` into `a, b` (or NULL) and its last `c`. */
+static js_node *seq_last(minifier *M, js_node *e, js_node **before)
+{
+    *before = NULL;
+    if (e->kind != N_SEQ || e->n < 2)
+        return e;
+    if (e->n == 2) {
+        *before = e->list[0];
+    } else {
+        js_node *b = mk(M, N_SEQ, e->pos);
+        b->n = e->n - 1;
+        b->list = e->list;
+        *before = b;
+    }
+    return e->list[e->n - 1];
+}
+
+/* (x, a) || b  ->  x, a || b */
+static js_node *or_tests(minifier *M, js_node *a, js_node *b)
+{
+    js_node *before, *or = mk(M, N_BINARY, a->pos);
+    or->op = JB_OR;
+    or->a = seq_last(M, a, &before);
+    or->b = b;
+    return before ? join(M, before, or) : or;
+}
+
+/* for (init; ...): the expression or `var` before it moves into the head */
+static int into_for(minifier *M, js_node *prev, js_node *s)
+{
+    if (prev->kind == N_EXPR && (!s->a || s->a->kind != N_VAR) && !has_in(prev->a)) {
+        s->a = s->a ? join(M, prev->a, s->a) : prev->a;
+        return 1;
+    }
+    if (prev->kind == N_VAR && prev->op == JV_VAR && !(prev->flags & JF_EXPORT) &&
+        (!s->a || (s->a->kind == N_VAR && s->a->op == JV_VAR)) && !has_in(prev)) {
+        if (s->a) {
+            js_node **v = sl__js_alloc(M->a, (prev->n + s->a->n) * sizeof *v);
+            memcpy(v, prev->list, prev->n * sizeof *v);
+            memcpy(v + prev->n, s->a->list, s->a->n * sizeof *v);
+            prev->list = v;
+            prev->n += s->a->n;
+        }
+        s->a = prev;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Appends a rewritten statement to the list being built, merged into the
+ * one before it where that evaluates the same things in the same order:
+ * `a(); b()` -> `a(), b()`; `a(); return b` -> `return a(), b` (also
+ * throw, and the heads of if, switch and for); adjacent declarations of
+ * one kind; `if (a) return; if (b) return;` -> `if (a || b) return;`.
+ * Declarations never become expressions; list() keeps directives out.
+ */
+static void push(minifier *M, size_t mark, js_node *s)
+{
+    js_node *prev = top(M, mark);
+    switch (s->kind) {
+    case N_EMPTY:
+        return;
+    case N_VAR:
+        if (prev && prev->kind == N_VAR && prev->op == s->op && s->op <= JV_CONST && prev->flags == s->flags) {
+            js_node **v = sl__js_alloc(M->a, (prev->n + s->n) * sizeof *v);
+            memcpy(v, prev->list, prev->n * sizeof *v);
+            memcpy(v + prev->n, s->list, s->n * sizeof *v);
+            prev->list = v;
+            prev->n += s->n;
+            return;
+        }
+        break;
+    case N_EXPR:
+        if (prev && prev->kind == N_EXPR) {
+            prev->a = join(M, prev->a, s->a);
+            return;
+        }
+        break;
+    case N_SWITCH: case N_IF:
+        if (prev && prev->kind == N_EXPR) {
+            s->a = join(M, prev->a, s->a);
+            M->out.n--;
+            prev = top(M, mark);
+        }
+        if (s->kind == N_IF && is_jump(s->b)) {
+            if (prev && prev->kind == N_IF && !prev->c && same_bare_jump(prev->b, s->b)) {
+                s->a = or_tests(M, prev->a, s->a);
+                M->out.n--;
+            }
+            if (s->c) { /* if (a) return b; else c;  ->  if (a) return b; c; */
+                js_node *no = s->c;
+                s->c = NULL;
+                JS_VEC_PUSH(M->out, s);
+                push_after(M, mark, no);
+                return;
+            }
+        }
+        break;
+    case N_RETURN: case N_THROW:
+        if (prev && prev->kind == N_EXPR && s->a) {
+            s->a = join(M, prev->a, s->a);
+            M->out.n--;
+        }
+        break;
+    case N_FOR:
+        if (prev && into_for(M, prev, s))
+            M->out.n--;
+        break;
+    default:
+        break;
+    }
+    JS_VEC_PUSH(M->out, s);
+}
+
+static js_node *void0(minifier *M, uint32_t pos)
+{
+    js_node *v = mk(M, N_UNARY, pos);
+    v->op = JU_VOID;
+    v->a = mk(M, N_NUM, pos);
+    return v;
+}
+
+/* if (a) return b; return c;  ->  return a ? b : c  (and `x(); return c` -> `return x(), c`; also throw) */
+static int fold_last_jump(minifier *M, size_t mark)
+{
+    if (M->out.n - mark < 2)
+        return 0;
+    js_node *last = M->out.v[M->out.n - 1], *prev = M->out.v[M->out.n - 2];
+    if (last->kind != N_RETURN && last->kind != N_THROW)
+        return 0;
+    if (prev->kind == N_EXPR && last->a) {
+        last->a = join(M, prev->a, last->a);
+    } else if (prev->kind == N_IF && !prev->c && prev->b->kind == last->kind) {
+        js_node *left = prev->b->a ? prev->b->a : void0(M, prev->pos);
+        js_node *right = last->a ? last->a : void0(M, last->pos);
+        js_node *before, *test = seq_last(M, prev->a, &before); /* if (a, b) return c; return d;  ->  return a, b ? c : d */
+        if (test->kind == N_UNARY && test->op == JU_NOT) {
+            js_node *t = left;
+            left = right;
+            right = t;
+            test = test->a;
+        }
+        js_node *c = mk(M, N_COND, prev->pos);
+        c->a = test;
+        c->b = left;
+        c->c = right;
+        last->a = before ? join(M, before, c) : c;
+    } else {
+        return 0;
+    }
+    M->out.v[M->out.n - 2] = last;
+    M->out.n--;
+    return 1;
+}
+
+static int is_directive(const js_node *s)
+{
+    return s->kind == N_DIRECTIVE || (s->kind == N_EXPR && s->a->kind == N_STR);
+}
+
+/* One statement list: statements rewritten, empty ones dropped, neighbours merged. */
 static void list(minifier *M, js_node *owner, int fn_body)
 {
-    size_t mark = M->out.n;
-    for (uint32_t i = 0; i < owner->n; i++) {
+    size_t mark = M->out.n, fence = mark;
+    uint32_t i = 0;
+    /* A function body's directives (`"use strict"`) are string statements
+     * here: they stay whole statements, and nothing merges into them. */
+    for (; i < owner->n && is_directive(owner->list[i]); i++)
+        JS_VEC_PUSH(M->out, owner->list[i]);
+    fence = M->out.n;
+    for (; i < owner->n; i++) {
         js_node *s = owner->list[i];
         if (s->kind == N_IF)
             s = if_statement(M, s);
         else
             node(M, s);
-        if (s->kind == N_EMPTY)
-            continue;
-        if (s->kind == N_VAR && M->out.n > mark) {
-            js_node *prev = M->out.v[M->out.n - 1];
-            if (prev->kind == N_VAR && prev->op == s->op && s->op <= JV_CONST && prev->flags == s->flags) {
-                js_node **v = sl__js_alloc(M->a, (prev->n + s->n) * sizeof *v);
-                memcpy(v, prev->list, prev->n * sizeof *v);
-                memcpy(v + prev->n, s->list, s->n * sizeof *v);
-                prev->list = v;
-                prev->n += s->n;
-                continue;
-            }
-        }
-        JS_VEC_PUSH(M->out, s);
+        push(M, fence, s);
     }
     /* `return;` as a function's last statement */
-    if (fn_body && M->out.n > mark) {
+    if (fn_body && M->out.n > fence) {
         js_node *last = M->out.v[M->out.n - 1];
         if (last->kind == N_RETURN && !last->a)
             M->out.n--;
     }
+    while (fold_last_jump(M, fence))
+        ;
     owner->n = (uint32_t)(M->out.n - mark);
     owner->list = sl__js_list_copy(M->a, M->out.v + mark, owner->n);
     M->out.n = mark;
@@ -212,6 +518,14 @@ static void binary(minifier *M, js_node *n)
         n->op = JB_LOOSE_EQ;
     else if (n->op == JB_STRICT_NE)
         n->op = JB_LOOSE_NE;
+}
+
+/* `!0` (what `true` became) or a non-zero number: a test that cannot fail or run anything */
+static int always_true(const js_node *e)
+{
+    if (e->kind == N_UNARY && e->op == JU_NOT && e->a->kind == N_NUM)
+        return e->a->num == 0;
+    return e->kind == N_NUM && e->num != 0 && e->num == e->num;
 }
 
 static void node(minifier *M, js_node *n)
@@ -299,6 +613,13 @@ static void node(minifier *M, js_node *n)
     case N_WHILE: case N_WITH:
         node(M, n->a);
         n->b = body(M, n->b);
+        if (n->kind == N_WHILE && always_true(n->a)) { /* while (!0) x  ->  for (;;) x */
+            js_node *b = n->b;
+            n->kind = N_FOR;
+            n->a = n->b = n->d = NULL;
+            n->c = b;
+            n->aux = JS_NONE;
+        }
         return;
     case N_DO_WHILE:
         n->a = body(M, n->a);
@@ -328,6 +649,11 @@ static void node(minifier *M, js_node *n)
         if (n->d)
             node(M, n->d);
         return;
+    case N_VAR:
+        children(M, n);
+        if (n->op == JV_CONST && !(n->flags & JF_EXPORT) && M->written)
+            const_to_let(M, n);
+        return;
     case N_IMPORT: case N_EXPORT_NAMED: case N_EXPORT_ALL:
         return;
     default:
@@ -343,6 +669,12 @@ void sl__js_minify_syntax(js_ast *ast)
     M.a = ast->arena;
     JS_VEC_PUSH(M.out, NULL); /* never NULL: lists are copied from out.v + mark */
     M.out.n = 0;
+    if (ast->syms && ast->nsyms) {
+        M.written = calloc(ast->nsyms, 1);
+        if (M.written)
+            find_writes(ast->program, &M);
+    }
     node(&M, ast->program);
+    free(M.written);
     free(M.out.v);
 }

@@ -20,6 +20,7 @@ static js_node *range_program(js_parser *p)
     next(p);
     size_t mark = p->stack.n;
     while (!is(p, TK_EOF)) {
+        p->top = 1;
         js_node *s = sl__js_parse_stmt(p);
         if (s)
             push(p, s);
@@ -60,12 +61,14 @@ int sl__js_parse_range(js_ast *out, const char *path, const char *src, size_t le
     p->a = a;
     p->o = *o;
     p->ctx = o->module ? CTX_MODULE : 0;
+    p->fs.strict = o->module;
     /* The lexer ends at `end`; a `#!` at the file's start is not ours to skip. */
     sl__js_lex_init(&p->L, src, end, a, &fail);
     p->L.pos = (uint32_t)start;
     int rc = 0;
     if (setjmp(fail) == 0) {
         out->program = kind == JS_RANGE_EXPRESSION ? range_expression(p) : range_program(p);
+        sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;
         out->has_jsx = p->has_jsx;
     } else {
@@ -74,11 +77,7 @@ int sl__js_parse_range(js_ast *out, const char *path, const char *src, size_t le
             *err_pos = p->L.err_pos;
         rc = -1;
     }
-    free(p->stack.v);
-    for (size_t i = 0; i < p->spec_nchunks; i++)
-        free(p->spec_chunks[i]);
-    free(p->spec_chunks);
-    free(p);
+    sl__js_parser_free(p);
     return rc;
 }
 

@@ -50,6 +50,34 @@ static const char *tok_text(int tok)
     }
 }
 
+/* An error only in an ES module: at once when the file is known to be
+ * one, else noted and raised at the end if import/export make it one. */
+static void module_error(js_parser *p, uint32_t pos, const char *msg)
+{
+    if (p->ctx & CTX_MODULE)
+        sl__js_fail(p, pos, msg);
+    if (!p->sloppy_p1) {
+        p->sloppy_p1 = pos + 1;
+        p->sloppy_msg = msg;
+    }
+}
+
+void sl__js_strict_error(js_parser *p, uint32_t pos, const char *msg)
+{
+    if (p->fs.strict)
+        sl__js_fail(p, pos, msg);
+    module_error(p, pos, msg);
+}
+
+/* A legacy octal number (010, 08) or string escape ("\1", "\8") is
+ * refused in strict code; the lexer marks the token. */
+static void octal_check(js_parser *p)
+{
+    if (p->L.legacy_octal)
+        sl__js_strict_error(p, p->L.start, p->L.tok == TK_NUM ? "Legacy octal literals cannot be used in strict mode"
+                                                              : "Legacy octal escape sequences cannot be used in strict mode");
+}
+
 void sl__js_expect(js_parser *p, int tok)
 {
     if (p->L.tok != tok)
@@ -115,6 +143,10 @@ js_spec *sl__js_spec_push(js_parser *p)
     sp->ctx = p->ctx;
     sp->depth = p->depth;
     sp->stack_n = p->stack.n;
+    sp->labels_n = p->labels.n;
+    sp->covers_n = p->covers.n;
+    sp->yields = p->yields;
+    sp->fs = p->fs;
     sp->outer = p->L.fail;
     p->L.fail = &sp->env;
     return sp;
@@ -126,6 +158,10 @@ void sl__js_spec_restore(js_parser *p, js_spec *sp)
     p->ctx = sp->ctx;
     p->depth = sp->depth;
     p->stack.n = sp->stack_n;
+    p->labels.n = sp->labels_n;
+    p->covers.n = sp->covers_n;
+    p->yields = sp->yields;
+    p->fs = sp->fs;
     p->spec_n--;
 }
 
@@ -161,6 +197,7 @@ static js_node *ident(js_parser *p)
 
 static js_node *str_node(js_parser *p)
 {
+    octal_check(p);
     js_node *n = sl__js_str(p->a, p->L.str, p->L.str_len, p->L.start);
     next(p);
     return n;
@@ -174,6 +211,8 @@ static void to_pattern(js_parser *p, js_node *e, int binding)
 {
     switch (e->kind) {
     case N_IDENT:
+        if (binding && (e->flags & JF_PARENS))
+            break; /* ((a)) => 1 */
         return;
     case N_MEMBER:
     case N_INDEX:
@@ -181,6 +220,8 @@ static void to_pattern(js_parser *p, js_node *e, int binding)
             return;
         break;
     case N_ARRAY:
+        if (e->flags & JF_PARENS)
+            break;
         for (uint32_t i = 0; i < e->n; i++) {
             js_node *x = e->list[i];
             if (x->kind == N_SPREAD) {
@@ -193,6 +234,11 @@ static void to_pattern(js_parser *p, js_node *e, int binding)
         }
         return;
     case N_OBJECT:
+        if (e->flags & JF_PARENS)
+            break;
+        for (size_t i = p->covers.n; i-- > 0;) /* a pattern may name __proto__ twice, or have {a = 1} */
+            if (p->covers.v[i].obj == e)
+                p->covers.v[i] = p->covers.v[--p->covers.n];
         for (uint32_t i = 0; i < e->n; i++) {
             js_node *x = e->list[i];
             if (x->kind == N_SPREAD) {
@@ -214,7 +260,7 @@ static void to_pattern(js_parser *p, js_node *e, int binding)
         }
         return;
     case N_ASSIGN:
-        if (e->op == JB_NONE) {
+        if (e->op == JB_NONE && !(e->flags & JF_PARENS)) {
             to_pattern(p, e->a, binding);
             return;
         }
@@ -394,27 +440,98 @@ static void parse_params(js_parser *p, js_node *fn, int is_ctor)
     sl__js_list_end(p, fn, mark);
 }
 
-static js_node *parse_fn_body(js_parser *p, unsigned ctx)
+static int simple_params(const js_node *fn)
+{
+    for (uint32_t i = 0; i < fn->n; i++)
+        if (fn->list[i]->kind != N_IDENT)
+            return 0;
+    return 1;
+}
+
+/* Is statement s (parsed from a string token) the directive "use strict"? */
+static int use_strict_directive(js_parser *p, const js_node *s)
+{
+    if (s->kind != N_EXPR || s->a->kind != N_STR || (s->a->flags & JF_PARENS))
+        return -1; /* not a directive: the prologue ends */
+    const char *raw = p->L.src + s->a->pos;
+    return s->a->pos + 12 <= p->L.len && (!memcmp(raw, "\"use strict\"", 12) || !memcmp(raw, "'use strict'", 12));
+}
+
+/* A function's or arrow's block body, with its directive prologue: a
+ * "use strict" there makes the function strict (JF_STRICT), which is an
+ * error after a legacy octal escape in an earlier directive or with a
+ * non-simple parameter list. */
+static js_node *parse_body_block(js_parser *p, js_node *fn)
+{
+    js_node *b = sl__js_mk(p, N_BLOCK, p->L.start);
+    sl__js_expect(p, TK_LBRACE);
+    size_t mark = p->stack.n;
+    int prologue = 1;
+    uint32_t octal_p1 = 0;
+    while (!is(p, TK_RBRACE)) {
+        if (is(p, TK_EOF))
+            sl__js_fail(p, p->L.start, "expected `}`");
+        int str = prologue && is(p, TK_STR);
+        uint32_t pos = p->L.start;
+        if (str && p->L.legacy_octal && !octal_p1)
+            octal_p1 = pos + 1;
+        js_node *s = sl__js_parse_stmt(p);
+        if (prologue && s) {
+            int d = str ? use_strict_directive(p, s) : -1;
+            prologue = d >= 0;
+            if (d == 1) {
+                if (!simple_params(fn))
+                    sl__js_fail(p, pos, "Cannot use a \"use strict\" directive in a function with a non-simple parameter list");
+                if (octal_p1)
+                    sl__js_fail(p, octal_p1 - 1, "Legacy octal escape sequences cannot be used in strict mode");
+                fn->flags |= JF_STRICT;
+                p->fs.strict = 1;
+            }
+        }
+        if (s)
+            push(p, s);
+    }
+    next(p);
+    sl__js_list_end(p, b, mark);
+    return b;
+}
+
+/* ctx: the function's own context bits (async, generator, what super and
+ * new.target may do).  Labels, loops and switches outside are not seen. */
+static js_node *parse_fn_body(js_parser *p, js_node *fn, unsigned ctx)
 {
     unsigned saved = p->ctx;
+    js_fnstate fs = p->fs;
+    size_t labels_n = p->labels.n;
+    uint32_t yields = p->yields;
     p->ctx = (p->ctx & (CTX_MODULE | CTX_IN_CLASS)) | CTX_IN_FUNCTION | ctx;
-    js_node *body = sl__js_parse_block(p);
+    p->fs = (js_fnstate){.label_base = (uint32_t)p->labels.n, .strict = fs.strict};
+    js_node *body = parse_body_block(p, fn);
     p->ctx = saved;
+    p->fs = fs;
+    p->labels.n = labels_n;
+    p->yields = yields; /* the body's yields are not in any parameter list */
     return body;
 }
+
+enum { CTX_FN_ROLES = CTX_NEW_TARGET | CTX_SUPER_PROP | CTX_SUPER_CALL };
 
 /* After the name: type parameters, parameters, return type, body.  In
  * TypeScript a signature without a body (an overload, or `declare`) leaves
  * b NULL. */
 js_node *sl__js_parse_function_rest(js_parser *p, js_node *fn, int is_method, int is_ctor)
 {
-    (void)is_method;
-    unsigned ctx = (fn->flags & JF_ASYNC ? CTX_ASYNC : 0) | (fn->flags & JF_GENERATOR ? CTX_GENERATOR : 0);
+    unsigned ctx = (fn->flags & JF_ASYNC ? CTX_ASYNC : 0) | (fn->flags & JF_GENERATOR ? CTX_GENERATOR : 0) |
+                   CTX_NEW_TARGET | (is_method ? CTX_SUPER_PROP : 0) |
+                   (is_ctor && (p->ctx & CTX_DERIVED) ? CTX_SUPER_CALL : 0);
     unsigned saved = p->ctx;
-    p->ctx = (p->ctx & ~(CTX_ASYNC | CTX_GENERATOR)) | ctx;
+    p->ctx = (p->ctx & ~(CTX_ASYNC | CTX_GENERATOR | CTX_FN_ROLES)) | ctx;
     if (p->o.ts)
         sl__ts_skip_type_params(p);
+    uint32_t yields = p->yields;
     parse_params(p, fn, is_ctor);
+    if (p->yields != yields)
+        sl__js_fail(p, fn->pos, "Cannot use a \"yield\" expression in a parameter list");
     if (p->o.ts)
         sl__ts_skip_return_annotation(p);
     p->ctx = saved;
@@ -422,7 +539,7 @@ js_node *sl__js_parse_function_rest(js_parser *p, js_node *fn, int is_method, in
         fn->b = NULL; /* overload signature */
         return fn;
     }
-    fn->b = parse_fn_body(p, ctx);
+    fn->b = parse_fn_body(p, fn, ctx);
     return fn;
 }
 
@@ -456,7 +573,7 @@ js_node *sl__js_parse_arrow_body(js_parser *p, js_node *arrow)
     sl__js_expect(p, TK_ARROW);
     if (is(p, TK_LBRACE)) {
         /* an arrow keeps the enclosing generator's `yield` rules off, and its own async */
-        arrow->b = parse_fn_body(p, ctx);
+        arrow->b = parse_fn_body(p, arrow, ctx | (p->ctx & CTX_FN_ROLES));
         return arrow;
     }
     unsigned saved = p->ctx;
@@ -484,6 +601,7 @@ js_node *sl__js_parse_property_key(js_parser *p, uint16_t *flags)
         k->flags |= JF_QUOTED;
         return k;
     case TK_NUM:
+        octal_check(p);
         k = sl__js_mk(p, N_NUM, pos);
         k->num = p->L.num;
         next(p);
@@ -515,7 +633,7 @@ js_node *sl__js_parse_property_key(js_parser *p, uint16_t *flags)
     }
 }
 
-static int key_is(js_node *k, uint16_t flags, const char *name)
+static int key_is(const js_node *k, uint16_t flags, const char *name)
 {
     return k->kind == N_STR && !(flags & JF_COMPUTED) && k->n == strlen(name) && !memcmp(k->s, name, k->n);
 }
@@ -529,6 +647,16 @@ static int starts_key(js_parser *p)
     default:
         return 0;
     }
+}
+
+/* A getter takes no parameter; a setter exactly one, not a rest. */
+static void accessor_arity_check(js_parser *p, const js_node *m)
+{
+    const js_node *fn = m->b;
+    if (m->op == JP_GET && fn->n)
+        sl__js_fail(p, fn->list[0]->pos, "A getter cannot have parameters");
+    if (m->op == JP_SET && (fn->n != 1 || fn->list[0]->kind == N_SPREAD))
+        sl__js_fail(p, m->a->pos, "A setter must have exactly one parameter");
 }
 
 static js_node *method_value(js_parser *p, uint32_t pos, uint16_t fflags, int is_ctor)
@@ -576,6 +704,7 @@ static js_node *parse_object_member(js_parser *p)
         prop->b = method_value(p, pos, fflags, 0);
         if (!prop->b->b)
             sl__js_fail(p, p->L.start, "expected `{`");
+        accessor_arity_check(p, prop);
         return prop;
     }
     prop->op = JP_INIT;
@@ -603,8 +732,19 @@ static js_node *parse_object(js_parser *p)
     size_t mark = p->stack.n;
     unsigned saved = p->ctx;
     p->ctx &= ~CTX_NO_IN;
+    int protos = 0;
     while (!is(p, TK_RBRACE)) {
-        push(p, parse_object_member(p));
+        js_node *m = parse_object_member(p);
+        if (m->kind == N_PROPERTY && m->op == JP_INIT && !(m->flags & JF_SHORTHAND) && key_is(m->a, m->flags, "__proto__") &&
+            protos++ == 1) {
+            js_cover c = {obj, m->pos, "Cannot specify the \"__proto__\" property more than once per object"};
+            JS_VEC_PUSH(p->covers, c);
+        }
+        if (m->kind == N_PROPERTY && m->c) {
+            js_cover c = {obj, m->c->pos, "Unexpected \"=\""};
+            JS_VEC_PUSH(p->covers, c);
+        }
+        push(p, m);
         if (!is(p, TK_RBRACE))
             sl__js_expect(p, TK_COMMA);
     }
@@ -683,9 +823,15 @@ static js_node *parse_class_member(js_parser *p)
             m->op = JP_STATIC_BLOCK;
             m->flags |= JF_STATIC;
             unsigned saved = p->ctx;
-            p->ctx = (p->ctx & (CTX_MODULE | CTX_IN_CLASS)) | CTX_CLASS_STATIC | CTX_IN_FUNCTION;
+            js_fnstate fs = p->fs;
+            size_t labels_n = p->labels.n;
+            p->ctx = (p->ctx & (CTX_MODULE | CTX_IN_CLASS)) | CTX_CLASS_STATIC | CTX_IN_FUNCTION | CTX_NEW_TARGET |
+                     CTX_SUPER_PROP;
+            p->fs = (js_fnstate){.label_base = (uint32_t)p->labels.n, .strict = 1};
             m->b = sl__js_parse_block(p);
             p->ctx = saved;
+            p->fs = fs;
+            p->labels.n = labels_n;
             return m;
         }
         if (!starts_key(p) || (p->L.nl_before && kw != K_STATIC && kw != K_GET && kw != K_SET)) {
@@ -729,7 +875,12 @@ static js_node *parse_class_member(js_parser *p)
     if (kind == JP_METHOD || kind == JP_GET || kind == JP_SET || is(p, TK_LPAREN) || (p->o.ts && is(p, TK_LT))) {
         int is_ctor = !(m->flags & JF_STATIC) && key_is(m->a, m->flags, "constructor");
         m->op = (uint8_t)(kind == JP_INIT ? JP_METHOD : kind);
+        if (is_ctor && (m->op != JP_METHOD || fflags))
+            sl__js_fail(p, m->a->pos, "A class constructor cannot be a getter, a setter, a generator or async");
+        if ((m->flags & JF_STATIC) && key_is(m->a, m->flags, "prototype"))
+            sl__js_fail(p, m->a->pos, "Invalid field name \"prototype\"");
         m->b = method_value(p, pos, fflags, is_ctor);
+        accessor_arity_check(p, m);
         if (!m->b->b) { /* overload or abstract: no body */
             sl__js_semicolon(p);
             return NULL;
@@ -737,11 +888,14 @@ static js_node *parse_class_member(js_parser *p)
         return dropped ? NULL : m;
     }
     m->op = (uint8_t)(kind == JP_ACCESSOR ? JP_ACCESSOR : JP_FIELD);
+    if (key_is(m->a, m->flags, (m->flags & JF_STATIC) ? "prototype" : "constructor"))
+        sl__js_fail(p, m->a->pos, (m->flags & JF_STATIC) ? "Invalid field name \"prototype\""
+                                                         : "Invalid field name \"constructor\"");
     if (p->o.ts)
         sl__ts_skip_type_annotation(p);
     if (eat(p, TK_ASSIGN)) {
         unsigned saved = p->ctx;
-        p->ctx = (p->ctx & (CTX_MODULE | CTX_IN_CLASS)) | CTX_IN_FUNCTION;
+        p->ctx = (p->ctx & (CTX_MODULE | CTX_IN_CLASS)) | CTX_IN_FUNCTION | CTX_NEW_TARGET | CTX_SUPER_PROP;
         m->b = sl__js_parse_expr(p, L_COMMA);
         p->ctx = saved;
     }
@@ -756,6 +910,8 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
     c->c = decorators;
     next(p); /* class */
     unsigned saved = p->ctx;
+    uint8_t strict = p->fs.strict;
+    p->fs.strict = 1; /* all of a class is strict code */
     if (sl__js_is_identifier_tok(p) && !(p->o.ts && is_kw(p, K_IMPLEMENTS)))
         c->a = ident(p);
     if (p->o.ts)
@@ -780,17 +936,21 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
         while (eat(p, TK_COMMA));
     }
     sl__js_expect(p, TK_LBRACE);
-    p->ctx |= CTX_IN_CLASS;
+    p->ctx = (p->ctx & ~CTX_DERIVED) | CTX_IN_CLASS | (c->b ? CTX_DERIVED : 0);
     size_t mark = p->stack.n;
+    int ctors = 0;
     while (!is(p, TK_RBRACE)) {
         if (eat(p, TK_SEMI))
             continue;
         js_node *m = parse_class_member(p);
+        if (m && m->op == JP_METHOD && !(m->flags & JF_STATIC) && key_is(m->a, m->flags, "constructor") && ctors++)
+            sl__js_fail(p, m->a->pos, "Classes cannot contain more than one constructor");
         if (m)
             push(p, m);
     }
     next(p);
     p->ctx = saved;
+    p->fs.strict = strict;
     sl__js_list_end(p, c, mark);
     return c;
 }
@@ -856,6 +1016,7 @@ static js_node *parse_template(js_parser *p, js_node *tag)
 /* Parenthesized expression or arrow parameters, from `(`. */
 static js_node *parse_paren_or_arrow(js_parser *p, uint32_t pos, uint16_t async_flag)
 {
+    uint32_t yields = p->yields;
     next(p);
     size_t mark = p->stack.n;
     int must_arrow = 0, rest = 0, trailing_comma = 0;
@@ -942,6 +1103,8 @@ static js_node *parse_paren_or_arrow(js_parser *p, uint32_t pos, uint16_t async_
         js_node *fn = sl__js_mk(p, N_ARROW, pos);
         fn->flags = async_flag;
         sl__js_list_end(p, fn, mark);
+        if (p->yields != yields)
+            sl__js_fail(p, pos, "Cannot use a \"yield\" expression in a parameter list");
         for (uint32_t i = 0; i < fn->n; i++)
             to_pattern(p, fn->list[i]->kind == N_SPREAD ? fn->list[i]->a : fn->list[i], 1);
         (void)rest;
@@ -1086,16 +1249,41 @@ static js_node *parse_new(js_parser *p)
         if (!is_kw(p, K_TARGET))
             sl__js_fail(p, p->L.start, "expected `target`");
         next(p);
+        if (!(p->ctx & CTX_NEW_TARGET))
+            sl__js_fail(p, pos, "Cannot use \"new.target\" here");
         return sl__js_mk(p, N_NEW_TARGET, pos);
     }
     js_node *n = sl__js_mk(p, N_NEW, pos);
     n->flags |= p->L.pure ? 0 : 0;
     n->a = sl__js_parse_expr(p, L_MEMBER);
+    if (n->a->kind == N_SUPER)
+        sl__js_fail(p, n->a->pos, "Unexpected \"super\"");
     if (p->o.ts && (is(p, TK_LT) || is(p, TK_SHL)))
         sl__ts_try_type_args_in_expr(p);
     if (is(p, TK_LPAREN))
         sl__js_parse_args(p, n);
     return n;
+}
+
+/* A regular expression's flags: each known, none twice, not both u and v. */
+static void regex_flags_check(js_parser *p, const js_node *re)
+{
+    uint32_t end = re->n, at = end;
+    while (at > 0 && re->s[at - 1] != '/')
+        at--;
+    unsigned seen = 0;
+    for (uint32_t i = at; i < end; i++) {
+        const char *k = strchr("dgimsuyv", re->s[i]);
+        char c[2] = {re->s[i], 0};
+        if (!k || !re->s[i])
+            sl__js_fail(p, re->pos + i, sl__js_printf(p->a, "Invalid regular expression flag \"%s\"", c));
+        unsigned bit = 1u << (k - "dgimsuyv");
+        if (seen & bit)
+            sl__js_fail(p, re->pos + i, sl__js_printf(p->a, "Duplicate flag \"%s\" in regular expression", c));
+        seen |= bit;
+    }
+    if ((seen & 0xA0) == 0xA0) /* u and v */
+        sl__js_fail(p, re->pos + at, "The \"u\" and \"v\" regular expression flags cannot be used together");
 }
 
 /* `await` at the top level of a file not declared a module: an await
@@ -1114,22 +1302,6 @@ static int top_level_await_ahead(js_parser *p)
     return yes;
 }
 
-/* In .tsx, `<T,>` and `<T extends` start a generic arrow; anything else is JSX. */
-static int tsx_generic_arrow_ahead(js_parser *p)
-{
-    js_spec *sp;
-    if (JS_TRY(p, sp))
-        return 0;
-    next(p);
-    int yes = 0;
-    if (sl__js_is_identifier_tok(p)) {
-        next(p);
-        yes = is(p, TK_COMMA) || is_kw(p, K_EXTENDS);
-    }
-    sl__js_spec_restore(p, sp);
-    return yes;
-}
-
 static js_node *parse_prefix(js_parser *p, int level)
 {
     uint32_t pos = p->L.start;
@@ -1142,6 +1314,8 @@ static js_node *parse_prefix(js_parser *p, int level)
             next(p);
             if (!is(p, TK_LPAREN) && !is(p, TK_DOT) && !is(p, TK_LBRACK))
                 sl__js_fail(p, pos, "`super` must be followed by `(`, `.` or `[`");
+            if (!(p->ctx & (is(p, TK_LPAREN) ? CTX_SUPER_CALL : CTX_SUPER_PROP)))
+                sl__js_fail(p, pos, "Unexpected \"super\"");
             return sl__js_mk(p, N_SUPER, pos);
         case K_NULL: next(p); return sl__js_mk(p, N_NULL, pos);
         case K_TRUE: case K_FALSE:
@@ -1155,7 +1329,12 @@ static js_node *parse_prefix(js_parser *p, int level)
         case K_IMPORT: return parse_import_expr(p, level);
         case K_TYPEOF: next(p); return unary(p, N_UNARY, JU_TYPEOF, pos, L_PREFIX - 1);
         case K_VOID: next(p); return unary(p, N_UNARY, JU_VOID, pos, L_PREFIX - 1);
-        case K_DELETE: next(p); return unary(p, N_UNARY, JU_DELETE, pos, L_PREFIX - 1);
+        case K_DELETE:
+            next(p);
+            e = unary(p, N_UNARY, JU_DELETE, pos, L_PREFIX - 1);
+            if (e->a->kind == N_IDENT)
+                sl__js_strict_error(p, pos, "Delete of a bare identifier cannot be used in strict mode");
+            return e;
         case K_ASYNC:
             if (!p->L.escaped)
                 return parse_async(p, level);
@@ -1178,6 +1357,7 @@ static js_node *parse_prefix(js_parser *p, int level)
                 if (level > L_ASSIGN)
                     sl__js_fail(p, pos, "`yield` is not allowed here");
                 next(p);
+                p->yields++;
                 e = sl__js_mk(p, N_YIELD, pos);
                 if (eat(p, TK_STAR)) {
                     e->flags |= JF_DELEGATE;
@@ -1207,6 +1387,7 @@ static js_node *parse_prefix(js_parser *p, int level)
     case TK_STR:
         return str_node(p);
     case TK_NUM:
+        octal_check(p);
         e = sl__js_mk(p, N_NUM, pos);
         e->num = p->L.num;
         next(p);
@@ -1223,6 +1404,7 @@ static js_node *parse_prefix(js_parser *p, int level)
         e = sl__js_mk(p, N_REGEX, pos);
         e->s = sl__js_strndup(p->a, p->L.str, p->L.str_len);
         e->n = p->L.str_len;
+        regex_flags_check(p, e);
         next(p);
         return e;
     case TK_LPAREN:
@@ -1272,7 +1454,7 @@ static js_node *parse_prefix(js_parser *p, int level)
             sl__ts_skip_type_args(p);
             return sl__js_parse_expr(p, L_PREFIX - 1);
         }
-        if (p->o.ts && p->o.jsx && tsx_generic_arrow_ahead(p)) { /* .tsx: <T,>() => or <T extends X>() => */
+        if (p->o.ts && p->o.jsx && sl__ts_tsx_type_params_ahead(p)) { /* .tsx: <T,>() => or <T = X>() => */
             sl__ts_skip_type_params(p);
             e = parse_paren_or_arrow(p, pos, 0);
             if (e->kind != N_ARROW)
@@ -1399,6 +1581,8 @@ static js_node *parse_suffix_levels(js_parser *p, js_node *left, int level, unsi
         if (!first) /* the previous turn wrapped `left` in a new node */
             deeper(p, levels);
         int tok = p->L.tok;
+        if (first && left->kind == N_ARROW && !(left->flags & JF_PARENS) && tok != TK_COMMA)
+            return left; /* an arrow function is a whole assignment expression: `() => {}()` is not a call */
         switch (tok) {
         case TK_DOT:
             next(p);
@@ -1578,6 +1762,8 @@ js_node *sl__js_parse_expr(js_parser *p, int level)
     sl__js_enter(p);
     uint8_t pure = p->L.pure;
     js_node *e = parse_prefix(p, level);
+    if (e->kind == N_ARROW && !(e->flags & JF_PARENS) && level >= L_ASSIGN) /* `typeof () => {}`, `a || () => b` */
+        sl__js_fail(p, e->pos, "An arrow function cannot be an operand here");
     e = parse_suffix(p, e, level);
     if (pure && (e->kind == N_CALL || e->kind == N_NEW))
         e->flags |= JF_PURE;
@@ -1629,6 +1815,8 @@ static js_node *parse_var(js_parser *p, int kind, uint32_t pos, int in_for)
     sl__js_list_end(p, v, mark);
     return v;
 }
+
+static js_node *parse_sub_stmt(js_parser *p, const char *fn_msg);
 
 static js_node *parse_for(js_parser *p, uint32_t pos)
 {
@@ -1698,6 +1886,13 @@ have_init:
         if (init->kind == N_VAR) {
             if (init->n != 1)
                 sl__js_fail(p, init->pos, "only one binding is allowed here");
+            if (init->list[0]->b) { /* Annex B keeps `for (var x = 1 in o)` for sloppy code */
+                if (of || init->op != JV_VAR || init->list[0]->a->kind != N_IDENT)
+                    sl__js_fail(p, init->list[0]->b->pos, of ? "for-of loop variables cannot have an initializer"
+                                                             : "for-in loop variables cannot have an initializer");
+                sl__js_strict_error(p, init->list[0]->b->pos,
+                                    "Variable initializers inside for-in loops cannot be used in strict mode");
+            }
         } else {
             to_pattern(p, init, 0);
         }
@@ -1707,7 +1902,7 @@ have_init:
         f->a = init;
         f->b = sl__js_parse_expr(p, of ? L_COMMA : L_LOWEST);
         sl__js_expect(p, TK_RPAREN);
-        f->c = sl__js_parse_stmt(p);
+        f->c = parse_sub_stmt(p, NULL);
         return f;
     }
     if (flags)
@@ -1725,7 +1920,7 @@ have_init:
     if (!is(p, TK_RPAREN))
         f->d = sl__js_parse_expr(p, L_LOWEST);
     sl__js_expect(p, TK_RPAREN);
-    f->c = sl__js_parse_stmt(p);
+    f->c = parse_sub_stmt(p, NULL);
     return f;
 }
 
@@ -2084,6 +2279,8 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
         d->flags |= JF_EXPORT;
         return d;
     case N_EMPTY:
+        if (!p->o.ts)
+            sl__js_fail(p, d->pos, "expected a declaration after `export`");
         return d; /* a TypeScript declaration with no output */
     default:
         sl__js_fail(p, d->pos, "expected a declaration after `export`");
@@ -2104,10 +2301,98 @@ static int let_is_decl(js_parser *p)
     return yes;
 }
 
+static const char if_fn[] = "Function declarations inside if statements cannot be used in strict mode";
+static const char label_fn[] = "Function declarations inside labels cannot be used in strict mode";
+
+/* The body of if, a loop, with or a label: a statement, not a
+ * declaration; Annex B lets sloppy code put a plain function after `if`
+ * or a label (fn_msg: the error in strict code; NULL: never allowed). */
+static js_node *parse_sub_stmt(js_parser *p, const char *fn_msg)
+{
+    uint32_t pos = p->L.start;
+    js_node *s = sl__js_parse_stmt(p);
+    if (!s)
+        return s;
+    int decl = (s->kind == N_VAR && s->op != JV_VAR) || s->kind == N_CLASS_DECL;
+    const js_node *l = s;
+    while (fn_msg != label_fn && l->kind == N_LABEL) /* `if (a) b: function f() {}` */
+        l = l->a;
+    if (l != s && l->kind == N_FUNC_DECL)
+        decl = 1;
+    if (s->kind == N_FUNC_DECL) {
+        if (!fn_msg || (s->flags & (JF_ASYNC | JF_GENERATOR)))
+            decl = 1;
+        else
+            sl__js_strict_error(p, pos, fn_msg);
+    }
+    if (decl)
+        sl__js_fail(p, pos, "Cannot use a declaration in a single-statement context");
+    return s;
+}
+
+/* break/continue [label]: the label must enclose it in this function
+ * (a loop's for continue); without one, a loop (or switch for break). */
+static void jump_check(js_parser *p, const js_node *s, uint32_t label_pos)
+{
+    int brk = s->kind == N_BREAK;
+    if (!s->s) {
+        if (!(brk ? p->fs.breakables : p->fs.loops))
+            sl__js_fail(p, s->pos, brk ? "Cannot use \"break\" here" : "Cannot use \"continue\" here");
+        return;
+    }
+    for (size_t i = p->labels.n; i-- > p->fs.label_base;)
+        if (!strcmp(p->labels.v[i].name, s->s)) {
+            if (!brk && !p->labels.v[i].loop)
+                sl__js_fail(p, label_pos, sl__js_printf(p->a, "Cannot continue to label \"%s\"", s->s));
+            return;
+        }
+    sl__js_fail(p, label_pos, sl__js_printf(p->a, "There is no containing label named \"%s\"", s->s));
+}
+
+/* `name: statement`: a label may not repeat one that encloses it. */
+static js_node *parse_labelled(js_parser *p, js_node *name, uint32_t pending)
+{
+    if (sl__js_is_strict_reserved(name->s))
+        sl__js_strict_error(p, name->pos,
+                            sl__js_printf(p->a, "\"%s\" is a reserved word and cannot be used in strict mode", name->s));
+    for (size_t i = p->labels.n; i-- > p->fs.label_base;)
+        if (!strcmp(p->labels.v[i].name, name->s))
+            sl__js_fail(p, name->pos, sl__js_printf(p->a, "Duplicate label \"%s\"", name->s));
+    next(p); /* : */
+    js_node *s = sl__js_mk(p, N_LABEL, name->pos);
+    s->s = name->s;
+    js_label l = {name->s, 0};
+    JS_VEC_PUSH(p->labels, l);
+    p->fs.pending = pending + 1;
+    s->a = parse_sub_stmt(p, label_fn);
+    p->fs.pending = 0;
+    p->labels.n--;
+    return s;
+}
+
+/* An iteration statement: the labels right in front of it are loop labels. */
+static void loop_enter(js_parser *p, uint32_t pending)
+{
+    for (size_t i = p->labels.n - pending; i < p->labels.n; i++)
+        p->labels.v[i].loop = 1;
+    p->fs.loops++;
+    p->fs.breakables++;
+}
+
+static void loop_leave(js_parser *p)
+{
+    p->fs.loops--;
+    p->fs.breakables--;
+}
+
 static js_node *parse_stmt_inner(js_parser *p)
 {
     uint32_t pos = p->L.start;
     js_node *s;
+    uint32_t pending = p->fs.pending;
+    int top = p->top;
+    p->fs.pending = 0;
+    p->top = 0;
     switch (p->L.tok) {
     case TK_LBRACE:
         return sl__js_parse_block(p);
@@ -2214,29 +2499,36 @@ static js_node *parse_stmt_inner(js_parser *p)
         s->a = sl__js_parse_expr(p, L_LOWEST);
         sl__js_expect(p, TK_RPAREN);
         js_span sp = {s, p->L.start, 0, 0, 0};
-        s->b = sl__js_parse_stmt(p);
+        s->b = parse_sub_stmt(p, if_fn);
         sp.b_end = sp.c_start = sp.c_end = p->L.prev_end;
         if (eat_kw(p, K_ELSE)) {
             sp.c_start = p->L.start;
-            s->c = sl__js_parse_stmt(p);
+            s->c = parse_sub_stmt(p, if_fn);
             sp.c_end = p->L.prev_end;
         }
         JS_VEC_PUSH(p->spans, sp);
         return s;
     case K_FOR:
-        return parse_for(p, pos);
+        loop_enter(p, pending);
+        s = parse_for(p, pos);
+        loop_leave(p);
+        return s;
     case K_WHILE:
         next(p);
         s = sl__js_mk(p, N_WHILE, pos);
         sl__js_expect(p, TK_LPAREN);
         s->a = sl__js_parse_expr(p, L_LOWEST);
         sl__js_expect(p, TK_RPAREN);
-        s->b = sl__js_parse_stmt(p);
+        loop_enter(p, pending);
+        s->b = parse_sub_stmt(p, NULL);
+        loop_leave(p);
         return s;
     case K_DO:
         next(p);
         s = sl__js_mk(p, N_DO_WHILE, pos);
-        s->a = sl__js_parse_stmt(p);
+        loop_enter(p, pending);
+        s->a = parse_sub_stmt(p, NULL);
+        loop_leave(p);
         if (!eat_kw(p, K_WHILE))
             sl__js_fail(p, p->L.start, "expected `while`");
         sl__js_expect(p, TK_LPAREN);
@@ -2245,8 +2537,10 @@ static js_node *parse_stmt_inner(js_parser *p)
         eat(p, TK_SEMI); /* `do x; while (y) z` needs no `;` after the `)` */
         return s;
     case K_RETURN:
-        if (!(p->ctx & CTX_IN_FUNCTION) || (p->ctx & CTX_CLASS_STATIC))
-            sl__js_fail(p, pos, "`return` outside a function");
+        if (p->ctx & CTX_CLASS_STATIC)
+            sl__js_fail(p, pos, "A return statement cannot be used here");
+        if (!(p->ctx & CTX_IN_FUNCTION)) /* CommonJS may return at the top level (the bundler wraps it) */
+            module_error(p, pos, "Top-level return cannot be used inside an ECMAScript module");
         next(p);
         s = sl__js_mk(p, N_RETURN, pos);
         if (!is(p, TK_SEMI) && !is(p, TK_RBRACE) && !is(p, TK_EOF) && !p->L.nl_before)
@@ -2264,17 +2558,24 @@ static js_node *parse_stmt_inner(js_parser *p)
     case K_BREAK: case K_CONTINUE:
         s = sl__js_mk(p, p->L.kw == K_BREAK ? N_BREAK : N_CONTINUE, pos);
         next(p);
+        uint32_t label_pos = p->L.start;
         if (is(p, TK_NAME) && !p->L.nl_before && sl__js_is_identifier_tok(p)) {
             s->s = sl__js_tok_name(p);
             next(p);
         }
+        jump_check(p, s, label_pos);
         sl__js_semicolon(p);
         return s;
     case K_TRY:
         return parse_try(p, pos);
     case K_SWITCH:
-        return parse_switch(p, pos);
+        p->fs.breakables++;
+        s = parse_switch(p, pos);
+        p->fs.breakables--;
+        return s;
     case K_WITH:
+        if (p->fs.strict && !(p->ctx & CTX_MODULE))
+            sl__js_fail(p, pos, "With statements cannot be used in strict mode");
         if (p->ctx & CTX_MODULE)
             sl__js_fail(p, pos, "`with` is not allowed in strict mode");
         if (!p->with_p1)
@@ -2284,7 +2585,7 @@ static js_node *parse_stmt_inner(js_parser *p)
         sl__js_expect(p, TK_LPAREN);
         s->a = sl__js_parse_expr(p, L_LOWEST);
         sl__js_expect(p, TK_RPAREN);
-        s->b = sl__js_parse_stmt(p);
+        s->b = parse_sub_stmt(p, NULL);
         return s;
     case K_DEBUGGER:
         next(p);
@@ -2296,12 +2597,17 @@ static js_node *parse_stmt_inner(js_parser *p)
             next(p);
             int expr = is(p, TK_LPAREN) || is(p, TK_DOT);
             sl__js_spec_restore(p, sp);
-            if (!expr)
+            if (!expr) {
+                if (!top && !p->o.ts)
+                    sl__js_fail(p, pos, "Unexpected \"import\"");
                 return parse_import(p, pos);
+            }
         }
         break;
     }
     case K_EXPORT:
+        if (!top && !p->o.ts)
+            sl__js_fail(p, pos, "Unexpected \"export\"");
         return parse_export(p, pos, NULL);
     case K_ENUM:
         if (p->o.ts)
@@ -2338,16 +2644,8 @@ static js_node *parse_stmt_inner(js_parser *p)
     }
     /* expression statement, or a label */
     js_node *e = sl__js_parse_expr(p, L_LOWEST);
-    if (e->kind == N_IDENT && is(p, TK_COLON) && p->L.start > e->pos) {
-        next(p);
-        s = sl__js_mk(p, N_LABEL, pos);
-        s->s = e->s;
-        if (is_kw(p, K_FUNCTION))
-            s->a = parse_function(p, p->L.start, 0, N_FUNC_DECL, 1);
-        else
-            s->a = sl__js_parse_stmt(p);
-        return s;
-    }
+    if (e->kind == N_IDENT && is(p, TK_COLON) && p->L.start > e->pos && !(e->flags & JF_PARENS))
+        return parse_labelled(p, e, pending);
     return expr_stmt(p, e);
 }
 
@@ -2370,9 +2668,11 @@ static void stmt_range(js_parser *p, uint32_t start)
 static void parse_directives(js_parser *p, size_t mark)
 {
     (void)mark;
+    volatile uint32_t octal_p1 = 0;
     while (is(p, TK_STR)) {
         js_spec *sp;
         uint32_t st = p->L.start, en = p->L.pos;
+        int octal = p->L.legacy_octal;
         if (JS_TRY(p, sp))
             return;
         next(p);
@@ -2388,8 +2688,13 @@ static void parse_directives(js_parser *p, size_t mark)
         d->n = en - st;
         push(p, d);
         stmt_range(p, st);
-        if (d->n == 12 && !memcmp(d->s + 1, "use strict", 10))
-            p->ctx |= 0; /* strictness is tracked by js_scope.c */
+        if (octal && !octal_p1)
+            octal_p1 = st + 1;
+        if (d->n == 12 && !memcmp(d->s + 1, "use strict", 10)) {
+            if (octal_p1)
+                sl__js_fail(p, octal_p1 - 1, "Legacy octal escape sequences cannot be used in strict mode");
+            p->fs.strict = 1;
+        }
     }
 }
 
@@ -2401,6 +2706,7 @@ static js_node *parse_program(js_parser *p)
     parse_directives(p, mark);
     while (!is(p, TK_EOF)) {
         uint32_t start = p->L.start;
+        p->top = 1;
         js_node *s = sl__js_parse_stmt(p);
         if (s) {
             push(p, s);
@@ -2470,6 +2776,34 @@ static void *arena_copy(js_arena *a, const void *v, size_t n, size_t size)
     return p;
 }
 
+void sl__js_parse_finish(js_parser *p)
+{
+    if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
+        sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
+    if (p->sloppy_p1 && p->is_module) /* the same for what strict code or a module refuses */
+        sl__js_fail(p, p->sloppy_p1 - 1, p->sloppy_msg);
+    size_t first = 0;
+    for (size_t i = 1; i < p->covers.n; i++)
+        if (p->covers.v[i].pos < p->covers.v[first].pos)
+            first = i;
+    if (p->covers.n)
+        sl__js_fail(p, p->covers.v[first].pos, p->covers.v[first].msg);
+}
+
+void sl__js_parser_free(js_parser *p)
+{
+    free(p->stack.v);
+    free(p->labels.v);
+    free(p->covers.v);
+    free(p->stmt_start.v);
+    free(p->stmt_end.v);
+    free(p->spans.v);
+    for (size_t i = 0; i < p->spec_nchunks; i++)
+        free(p->spec_chunks[i]);
+    free(p->spec_chunks);
+    free(p);
+}
+
 static int run(js_ast *out, const char *path, const char *src, size_t len, const js_parse_opts *o, js_arena *a,
                char *err, size_t errlen, int expression)
 {
@@ -2484,6 +2818,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
     p->a = a;
     p->o = *o;
     p->ctx = o->module ? CTX_MODULE : 0;
+    p->fs.strict = o->module;
     sl__js_lex_init(&p->L, src, len, a, &fail);
     out->hashbang_end = p->L.pos;
     int rc = 0;
@@ -2505,23 +2840,15 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->stmt_end = arena_copy(a, p->stmt_end.v, p->stmt_end.n, sizeof *out->stmt_end);
             out->spans = arena_copy(a, p->spans.v, p->spans.n, sizeof *out->spans);
             out->nspans = (uint32_t)p->spans.n;
-            if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
-                sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
         }
+        sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;
         out->has_jsx = p->has_jsx;
     } else {
         sl__js_error_text(err, errlen, path, src, len, p->L.err_pos, p->L.err_msg);
         rc = -1;
     }
-    free(p->stack.v);
-    free(p->stmt_start.v);
-    free(p->stmt_end.v);
-    free(p->spans.v);
-    for (size_t i = 0; i < p->spec_nchunks; i++)
-        free(p->spec_chunks[i]);
-    free(p->spec_chunks);
-    free(p);
+    sl__js_parser_free(p);
     return rc;
 }
 

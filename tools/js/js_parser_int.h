@@ -18,7 +18,32 @@
 enum { CTX_ASYNC = 1, CTX_GENERATOR = 2, CTX_IN_FUNCTION = 4, CTX_CLASS_STATIC = 8, CTX_MODULE = 16,
        CTX_NO_IN = 32, CTX_IN_CLASS = 64,
        CTX_AMBIENT = 128, /* inside `declare`: declarations need no values */
-       CTX_TS_NO_COND = 256 /* the `extends` type of a conditional type: no conditional (tsc's DisallowConditionalTypes) */ };
+       CTX_TS_NO_COND = 256, /* the `extends` type of a conditional type: no conditional (tsc's DisallowConditionalTypes) */
+       CTX_NEW_TARGET = 512, /* in a function that binds new.target (not an arrow's own) */
+       CTX_SUPER_PROP = 1024, /* super.x: in a method, a field initializer or a static block */
+       CTX_SUPER_CALL = 2048, /* super(): in the constructor of a class with `extends` */
+       CTX_DERIVED = 4096 /* in the body of a class with `extends` */ };
+
+/* What statements see of the function they are in: its labels, its loops
+ * and switches (break/continue), and whether its code is strict.  A
+ * function body starts a fresh one and restores the outer one after. */
+typedef struct js_fnstate {
+    uint32_t label_base; /* labels[label_base..] belong to this function */
+    uint32_t pending;    /* labels directly in front of the statement being parsed */
+    uint32_t loops, breakables;
+    uint8_t strict;
+} js_fnstate;
+
+typedef struct js_cover {
+    js_node *obj;
+    uint32_t pos;
+    const char *msg;
+} js_cover;
+
+typedef struct js_label {
+    const char *name;
+    uint8_t loop; /* labels an iteration statement: `continue name` may target it */
+} js_label;
 
 typedef struct js_spec js_spec;
 
@@ -31,6 +56,15 @@ typedef struct js_parser {
     uint8_t is_module;
     uint8_t has_jsx;
     uint32_t with_p1;        /* the first `with` statement + 1: an error if import/export make the file a module */
+    uint32_t sloppy_p1;      /* the first strict-only error in sloppy code + 1 (sloppy_msg): an error if the file is a module */
+    const char *sloppy_msg;
+    uint8_t top;             /* the statement being parsed is at the top level of the program */
+    js_fnstate fs;
+    JS_VEC(js_label) labels;
+    /* object literals that are errors unless they become patterns (a
+     * second `__proto__: v`, a shorthand with a default `{a = 1}`) */
+    JS_VEC(js_cover) covers;
+    uint32_t yields;          /* yield expressions parsed so far (not counting function bodies'): none may be in parameters */
     JS_VEC(js_node *) stack; /* lists under construction */
     JS_VEC(uint32_t) stmt_start, stmt_end; /* the program's statements (js_ast.stmt_start) */
     JS_VEC(js_span) spans;                 /* js_ast.spans */
@@ -42,7 +76,9 @@ typedef struct js_parser {
 struct js_spec {
     js_lexer L;
     unsigned ctx, depth;
-    size_t stack_n;
+    size_t stack_n, labels_n, covers_n;
+    uint32_t yields;
+    js_fnstate fs;
     jmp_buf *outer;
     jmp_buf env;
 };
@@ -76,7 +112,13 @@ static inline int eat_kw(js_parser *p, int kw)
 
 _Noreturn void sl__js_fail(js_parser *p, uint32_t pos, const char *msg);
 _Noreturn void sl__js_unexpected(js_parser *p);
+/* An error that strict code makes: at once in strict code, else noted and
+ * raised at the end if import/export make the file a module. */
+void sl__js_strict_error(js_parser *p, uint32_t pos, const char *msg);
 void sl__js_expect(js_parser *p, int tok);
+/* After the last statement: the errors that waited to know whether the file is a module. */
+void sl__js_parse_finish(js_parser *p);
+void sl__js_parser_free(js_parser *p);
 void sl__js_semicolon(js_parser *p);
 void sl__js_enter(js_parser *p);
 static inline void leave(js_parser *p) { p->depth--; }
@@ -105,6 +147,7 @@ int sl__js_is_identifier_tok(js_parser *p);
 void sl__ts_skip_type(js_parser *p);
 void sl__ts_skip_type_annotation(js_parser *p); /* `: T` when present */
 void sl__ts_skip_type_params(js_parser *p);     /* `<T extends X = Y, ...>` when present */
+int sl__ts_tsx_type_params_ahead(js_parser *p); /* .tsx: `<` opens type parameters, not JSX */
 void sl__ts_skip_return_annotation(js_parser *p); /* `: T`, `: x is T`, `: asserts x` after a parameter list */
 int sl__ts_try_type_args_in_expr(js_parser *p);  /* `<T>` before ( or a template; 1 when skipped */
 void sl__ts_skip_type_args(js_parser *p);       /* `<...>`: the current token is `<` */

@@ -828,6 +828,22 @@ static int needs_wrap_at_start(const js_node *e, int arrow_body)
     return l->kind == N_FUNCTION || l->kind == N_CLASS || (l->kind == N_IDENT && !strcmp(l->s, "let") && e != l);
 }
 
+/* `in`, `instanceof`, `of` before `right`: minified, a space only where a
+ * word would glue to its neighbour (`"a"in o`, `for(let[a,b]of c)`). */
+static void word_between(printer *p, const char *op, const js_node *right)
+{
+    if (!p->minify) {
+        put(p, " ", 1);
+        puts_(p, op);
+        put(p, " ", 1);
+        return;
+    }
+    word(p, op);
+    const js_node *l = leftmost(right);
+    if (l->kind != N_STR && l->kind != N_ARRAY && l->kind != N_OBJECT && !(l->kind == N_TEMPLATE && !l->a))
+        put(p, " ", 1);
+}
+
 static void expr(printer *p, const js_node *e, int level, int flags)
 {
     char buf[64];
@@ -1016,9 +1032,7 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         const char *t = sl__js_binary_text(e->op);
         int is_word = t[0] >= 'a' && t[0] <= 'z';
         if (is_word) {
-            put(p, " ", 1);
-            puts_(p, t);
-            put(p, " ", 1);
+            word_between(p, t, e->b);
         } else {
             space(p);
             char l = last_char(p);
@@ -1596,9 +1610,7 @@ static void stmt(printer *p, const js_node *s)
         } else {
             for_init(p, s->a);
         }
-        put(p, " ", 1);
-        word(p, s->kind == N_FOR_OF ? "of" : "in");
-        put(p, " ", 1);
+        word_between(p, s->kind == N_FOR_OF ? "of" : "in", s->b);
         expr(p, s->b, s->kind == N_FOR_OF ? L_COMMA : L_LOWEST, 0);
         close_paren(p);
         sub_stmt(p, s->c);

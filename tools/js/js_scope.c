@@ -10,6 +10,8 @@
  */
 #include "js_scope.h"
 
+#include "js_parser.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ typedef struct entry {
     uint32_t scope_p1; /* scope + 1; 0: empty */
     uint32_t sym;
     uint32_t hash;
+    uint32_t var_through; /* a `var` of this name hoists out through this block (sym may be JS_NONE) */
     const char *name;
 } entry;
 
@@ -28,7 +31,30 @@ typedef struct scoper {
     size_t tab_cap, tab_n;
     uint32_t module_scope;
     int strict;
+    /* early errors (sl__js_scope_check): the first one found, and what declare() needs to know */
+    uint8_t check, is_ts;
+    uint8_t unique_params; /* declaring the parameters of a function that may not repeat one */
+    uint8_t next_is_method; /* the next function declared is a method's */
+    uint32_t var_from;      /* declaring a `var` written in this scope (it hoists to its function's) */
+    uint16_t declaring_flags; /* the flags of the function declaration being declared */
+    uint32_t err_pos;
+    const char *err_msg;
 } scoper;
+
+/* Records an early error; the first one found is the one reported. */
+static void early(scoper *S, uint32_t pos, const char *msg)
+{
+    if (!S->err_msg) {
+        S->err_pos = pos;
+        S->err_msg = msg;
+    }
+}
+
+static void early_name(scoper *S, uint32_t pos, const char *fmt, const char *name)
+{
+    if (!S->err_msg)
+        early(S, pos, sl__js_printf(S->ast->arena, fmt, name));
+}
 
 static uint32_t hash_name(const char *s)
 {
@@ -120,12 +146,131 @@ static int mergeable(int a, int b)
     return (ta && tb) || (tb && (a == SK_ENUM || a == SK_NAMESPACE)) || (a == SK_NAMESPACE && (b == SK_FUNCTION || b == SK_CLASS || b == SK_ENUM));
 }
 
+static int strict_at(const scoper *S, uint32_t scope)
+{
+    return S->scopes.v[scope].flags & SCF_STRICT;
+}
+
+/* Does a declaration of this kind bind its name once per scope (let,
+ * const, class, import, a block's function; a module's top-level
+ * function)? */
+static int lexical(const scoper *S, int kind, uint32_t scope)
+{
+    return kind == SK_LET || kind == SK_CONST || kind == SK_CLASS || kind == SK_IMPORT || kind == SK_HOISTED_FN ||
+           (kind == SK_FUNCTION && scope == S->module_scope && S->ast->is_module);
+}
+
+/* Is declaring `kind` in `scope`, where `old` is already declared, an early error? */
+static int redeclared(const scoper *S, const js_symbol *old, int kind, uint32_t scope)
+{
+    if (old->scope != scope || (old->flags & SF_SELF_NAME))
+        return 0; /* an alias (Annex B's var, a class's inner name), or shadowing a function expression's name */
+    if (old->kind == SK_ENUM || old->kind == SK_NAMESPACE || kind == SK_ENUM || kind == SK_NAMESPACE)
+        return 0; /* TypeScript declaration merging: tsc checks what may merge */
+    if (S->is_ts && (old->kind == SK_IMPORT || kind == SK_IMPORT))
+        return 0; /* an import may be a type's, gone after lowering */
+    if (old->kind == SK_PARAM && kind == SK_PARAM)
+        return S->unique_params;
+    if (old->kind == SK_HOISTED_FN && kind == SK_HOISTED_FN) /* Annex B lets sloppy blocks repeat a plain function */
+        return strict_at(S, scope) || ((old->decl ? old->decl->flags : 0) | S->declaring_flags) & (JF_ASYNC | JF_GENERATOR);
+    return lexical(S, old->kind, scope) || lexical(S, kind, scope);
+}
+
+static int eval_or_arguments(const char *s)
+{
+    return (s[0] == 'e' && !strcmp(s, "eval")) || (s[0] == 'a' && !strcmp(s, "arguments"));
+}
+
+/* An identifier used (bound or read) in scope sc that strict code or a module refuses. */
+static void check_name(scoper *S, const js_node *id, uint32_t sc)
+{
+    if (strict_at(S, sc) && sl__js_is_strict_reserved(id->s))
+        early_name(S, id->pos, "\"%s\" is a reserved word and cannot be used in strict mode", id->s);
+    else if (S->ast->is_module && id->s[0] == 'a' && !strcmp(id->s, "await"))
+        early(S, id->pos, "Cannot use \"await\" as an identifier in an ECMAScript module");
+}
+
+/* A name bound in strict code: not eval, arguments or a strict reserved word. */
+static void strict_binding_check(scoper *S, const js_node *id)
+{
+    if (eval_or_arguments(id->s))
+        early_name(S, id->pos, "Declarations with the name \"%s\" cannot be used in strict mode", id->s);
+    else if (sl__js_is_strict_reserved(id->s))
+        early_name(S, id->pos, "\"%s\" is a reserved word and cannot be used in strict mode", id->s);
+}
+
+/* An assignment pattern in strict code may not assign eval or arguments. */
+static void strict_pattern_check(scoper *S, const js_node *p)
+{
+    switch (p->kind) {
+    case N_IDENT:
+        if (eval_or_arguments(p->s))
+            early_name(S, p->pos, "Cannot assign to \"%s\" in strict mode", p->s);
+        return;
+    case N_ASSIGN: case N_SPREAD:
+        strict_pattern_check(S, p->a);
+        return;
+    case N_PROPERTY:
+        strict_pattern_check(S, p->b);
+        return;
+    case N_ARRAY: case N_OBJECT:
+        for (uint32_t i = 0; i < p->n; i++)
+            strict_pattern_check(S, p->list[i]);
+        return;
+    default:
+        return;
+    }
+}
+
+/* A `var` hoists from the block it is written in to its function: no
+ * block on the way may declare the name lexically, and a block that
+ * declares it later must know (var_through). */
+static void var_hoist_check(scoper *S, uint32_t scope, const js_node *id, uint32_t h)
+{
+    for (uint32_t s = S->var_from; s != scope && s != JS_NONE; s = S->scopes.v[s].parent) {
+        entry *e = tab_find(S, s, id->s, h, 1);
+        if (e->sym != JS_NONE) {
+            const js_symbol *o = &S->syms.v[e->sym];
+            if (o->scope == s && lexical(S, o->kind, s))
+                early_name(S, id->pos, "The symbol \"%s\" has already been declared", id->s);
+        }
+        e->var_through = 1;
+    }
+}
+
+/* Does a `var` written in scope `from` cross a TypeScript namespace on the way to `to`? */
+static int crosses_namespace(const scoper *S, uint32_t from, uint32_t to)
+{
+    for (uint32_t s = from; s != to && s != JS_NONE; s = S->scopes.v[s].parent)
+        if (S->scopes.v[s].kind == SC_NAMESPACE)
+            return 1;
+    return 0;
+}
+
 /* Declares name in scope; a second var-like declaration of a name (or a
- * TypeScript merge) reuses the first symbol. */
+ * TypeScript merge) reuses the first symbol.  With S->check, a
+ * declaration the language refuses is an early error at its name. */
 static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
 {
     uint32_t h = hash_name(id->s);
+    int check = S->check;
+    if (check) {
+        check_name(S, id, scope);
+        if (strict_at(S, scope))
+            strict_binding_check(S, id);
+        if ((kind == SK_LET || kind == SK_CONST) && !strcmp(id->s, "let"))
+            early(S, id->pos, "Cannot use \"let\" as an identifier here");
+        if (kind == SK_VAR && S->var_from != scope) {
+            if (crosses_namespace(S, S->var_from, scope))
+                check = 0; /* a namespace's var lands in the namespace (scoped here one level too far out) */
+            else
+                var_hoist_check(S, scope, id, h);
+        }
+    }
     entry *e = tab_find(S, scope, id->s, h, 1);
+    if (check && (e->sym != JS_NONE ? redeclared(S, &S->syms.v[e->sym], kind, scope)
+                                    : e->var_through && lexical(S, kind, scope)))
+        early_name(S, id->pos, "The symbol \"%s\" has already been declared", id->s);
     if (e->sym != JS_NONE) {
         js_symbol *old = &S->syms.v[e->sym];
         if ((var_like(old->kind) && var_like(kind)) || mergeable(old->kind, kind) || old->kind == kind) {
@@ -203,25 +348,45 @@ static void decl_pattern(scoper *S, js_node *p, uint32_t target, int kind, uint3
 
 static int body_is_strict(const js_node *body)
 {
-    for (uint32_t i = 0; body && body->kind == N_BLOCK && i < body->n && body->list[i]->kind == N_DIRECTIVE; i++)
+    for (uint32_t i = 0; body && (body->kind == N_BLOCK || body->kind == N_PROGRAM) && i < body->n &&
+                         body->list[i]->kind == N_DIRECTIVE; i++)
         if (body->list[i]->n == 12 && !memcmp(body->list[i]->s + 1, "use strict", 10))
             return 1;
     return 0;
 }
 
+static int simple_params(const js_node *fn)
+{
+    for (uint32_t i = 0; i < fn->n; i++)
+        if (fn->list[i]->kind != N_IDENT)
+            return 0;
+    return 1;
+}
+
 static void decl_function(scoper *S, js_node *fn, uint32_t sc)
 {
+    int method = S->next_is_method;
+    S->next_is_method = 0;
     uint32_t f = new_scope(S, sc, SC_FUNCTION);
     fn->aux = f;
+    if (fn->flags & JF_STRICT) /* the parser saw "use strict" in the body */
+        S->scopes.v[f].flags |= SCF_STRICT;
     if (fn->b && fn->b->kind == N_BLOCK) {
         fn->b->aux = f; /* the body shares the function's scope */
         if (body_is_strict(fn->b))
             S->scopes.v[f].flags |= SCF_STRICT;
     }
-    if (fn->kind == N_FUNCTION && fn->a) /* a named function expression sees its own name */
-        declare(S, f, fn->a, SK_FUNCTION);
+    if (fn->kind == N_FUNCTION && fn->a) { /* a named function expression sees its own name */
+        uint32_t sym = declare(S, f, fn->a, SK_FUNCTION);
+        if (S->syms.v[sym].scope == f)
+            S->syms.v[sym].flags |= SF_SELF_NAME;
+    }
+    /* strict code, arrows, methods and non-simple lists may not repeat a parameter */
+    uint8_t unique = S->unique_params;
+    S->unique_params = strict_at(S, f) || fn->kind == N_ARROW || method || !simple_params(fn);
     for (uint32_t i = 0; i < fn->n; i++)
         decl_pattern(S, fn->list[i], f, SK_PARAM, f);
+    S->unique_params = unique;
     if (fn->b) {
         if (fn->b->kind == N_BLOCK)
             for (uint32_t i = 0; i < fn->b->n; i++)
@@ -240,6 +405,8 @@ static void decl_class(scoper *S, js_node *c, uint32_t sc)
     uint32_t cs = new_scope(S, sc, SC_BLOCK);
     S->scopes.v[cs].flags |= SCF_STRICT;
     c->aux = cs;
+    if (c->a && S->check) /* a class's name is bound in strict code */
+        strict_binding_check(S, c->a);
     if (c->a) {
         if (c->kind == N_CLASS_DECL) {
             uint32_t sym = declare(S, sc, c->a, SK_CLASS);
@@ -267,6 +434,7 @@ static void decl_class(scoper *S, js_node *c, uint32_t sc)
             m->aux = f;
             decl_node(S, m->b, f);
         } else {
+            S->next_is_method = m->b->kind == N_FUNCTION;
             decl_node(S, m->b, cs);
         }
     }
@@ -285,12 +453,17 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
         decl_function(S, n, sc);
         return;
     case N_FUNC_DECL: {
+        if (n->a && S->check && (n->flags & JF_STRICT)) /* "use strict" in the body covers the name */
+            strict_binding_check(S, n->a);
         js_scope *s = &S->scopes.v[sc];
         if (n->a) {
             if (s->fn == sc || s->kind == SC_NAMESPACE) {
                 declare(S, sc, n->a, SK_FUNCTION);
             } else {
+                S->declaring_flags = n->flags;
                 uint32_t sym = declare(S, sc, n->a, SK_HOISTED_FN);
+                if (!S->syms.v[sym].decl)
+                    S->syms.v[sym].decl = n;
                 /* Annex B: in sloppy code the function is also a var of the enclosing function */
                 if (!(s->flags & SCF_STRICT)) {
                     entry *e = tab_find(S, s->fn, n->a->s, hash_name(n->a->s), 1);
@@ -308,9 +481,12 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
     case N_VAR: {
         int kind = n->op == JV_VAR ? SK_VAR : n->op == JV_LET ? SK_LET : SK_CONST;
         uint32_t target = n->op == JV_VAR ? S->scopes.v[sc].fn : sc;
+        uint32_t from = S->var_from;
         for (uint32_t i = 0; i < n->n; i++) {
             js_node *d = n->list[i];
+            S->var_from = sc;
             decl_pattern(S, d->a, target, kind, sc);
+            S->var_from = from;
             if (d->b)
                 decl_node(S, d->b, sc);
         }
@@ -339,12 +515,18 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
     case N_CATCH: {
         uint32_t c = new_scope(S, sc, SC_BLOCK);
         n->aux = c;
-        if (n->a)
-            decl_pattern(S, n->a, c, SK_CATCH, c);
+        if (n->a) /* a destructured catch parameter is like a let: `var` may not repeat it */
+            decl_pattern(S, n->a, c, n->a->kind == N_IDENT ? SK_CATCH : SK_LET, c);
         n->b->aux = c;
         decl_block_list(S, n->b, c);
         return;
     }
+    case N_IF: /* Annex B: `if (x) function f() {}` declares f as in a block of its own */
+        decl_node(S, n->a, sc);
+        decl_node(S, n->b, n->b->kind == N_FUNC_DECL ? new_scope(S, sc, SC_BLOCK) : sc);
+        if (n->c)
+            decl_node(S, n->c, n->c->kind == N_FUNC_DECL ? new_scope(S, sc, SC_BLOCK) : sc);
+        return;
     case N_WITH: {
         decl_node(S, n->a, sc);
         uint32_t w = new_scope(S, sc, SC_WITH);
@@ -355,6 +537,16 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
     case N_IMPORT:
         for (uint32_t i = 0; i < n->n; i++)
             declare(S, sc, n->list[i]->a, SK_IMPORT);
+        return;
+    case N_PROPERTY: /* an object literal's method may not repeat a parameter */
+        if (n->op == JP_METHOD || n->op == JP_GET || n->op == JP_SET) {
+            if (n->flags & JF_COMPUTED)
+                decl_node(S, n->a, sc);
+            S->next_is_method = n->b->kind == N_FUNCTION;
+            decl_node(S, n->b, sc);
+            return;
+        }
+        decl_children(S, n, sc);
         return;
     case N_IMPORT_EQUALS:
         declare(S, sc, n->a, SK_IMPORT);
@@ -412,6 +604,8 @@ static uint32_t lookup(scoper *S, uint32_t sc, const char *name, int *via_with)
 
 static void ref(scoper *S, js_node *id, uint32_t sc)
 {
+    if (S->check)
+        check_name(S, id, sc);
     int via_with;
     uint32_t sym = lookup(S, sc, id->s, &via_with);
     if (sym == JS_NONE) {
@@ -575,6 +769,11 @@ static void bind_node(scoper *S, js_node *n, uint32_t sc)
         bind_node(S, n->a, sc);
         bind_node(S, n->b, n->aux);
         return;
+    case N_ASSIGN: case N_UPDATE:
+        if (S->check && strict_at(S, sc) && (n->kind == N_UPDATE || n->op == JB_NONE || n->a->kind == N_IDENT))
+            strict_pattern_check(S, n->a);
+        bind_children(S, n, sc);
+        return;
     case N_CALL:
         if (n->a->kind == N_IDENT && !strcmp(n->a->s, "eval")) {
             bind_children(S, n, sc);
@@ -600,8 +799,13 @@ static void bind_node(scoper *S, js_node *n, uint32_t sc)
         return;
     case N_EXPORT_NAMED:
         if (!n->a)
-            for (uint32_t i = 0; i < n->n; i++)
-                ref(S, n->list[i]->a, sc);
+            for (uint32_t i = 0; i < n->n; i++) {
+                js_node *local = n->list[i]->a;
+                ref(S, local, sc);
+                /* in TypeScript the name may be a type's, which the tree does not hold */
+                if (S->check && !S->is_ts && S->syms.v[local->aux].kind == SK_UNBOUND)
+                    early_name(S, local->pos, "\"%s\" is not declared in this file", local->s);
+            }
         return;
     case N_EXPORT_ALL:
         return;
@@ -634,15 +838,46 @@ static void bind_node(scoper *S, js_node *n, uint32_t sc)
     }
 }
 
+/* The table's entries for export names live in a scope no tree has. */
+#define EXPORT_NAMES (UINT32_MAX - 1)
+
+/* A name the module exports: each at most once (early error). */
+static void export_name(scoper *S, const char *name, uint32_t pos)
+{
+    if (!S->check)
+        return;
+    entry *e = tab_find(S, EXPORT_NAMES, name, hash_name(name), 1);
+    if (e->sym != JS_NONE)
+        early_name(S, pos, "Multiple exports with the same name \"%s\"", name);
+    e->sym = 0;
+}
+
+/* The names an export statement adds that are not a declaration's. */
+static void export_clause_names(scoper *S, const js_node *s)
+{
+    if (s->kind == N_EXPORT_DEFAULT)
+        export_name(S, "default", s->pos);
+    else if (s->kind == N_EXPORT_ALL && s->c)
+        export_name(S, s->c->s, s->c->pos);
+    else if (s->kind == N_EXPORT_NAMED && !(s->flags & JF_TYPE_ONLY))
+        for (uint32_t i = 0; i < s->n; i++)
+            if (!(s->list[i]->flags & JF_TYPE_ONLY))
+                export_name(S, s->list[i]->b->s, s->list[i]->b->pos);
+}
+
 /* Exported declarations keep their names (the export clause is the name). */
 static void mark_exports(scoper *S, js_node *prog)
 {
     for (uint32_t i = 0; i < prog->n; i++) {
         js_node *s = prog->list[i];
+        export_clause_names(S, s);
         if (s->kind == N_EXPORT_DEFAULT)
             s = s->a;
         if (!(s->flags & (JF_EXPORT | JF_DEFAULT)))
             continue;
+        if ((s->kind == N_FUNC_DECL || s->kind == N_CLASS_DECL || s->kind == N_IMPORT_EQUALS) && s->a &&
+            !(s->flags & JF_DEFAULT))
+            export_name(S, s->a->s, s->a->pos);
         if ((s->kind == N_FUNC_DECL || s->kind == N_CLASS_DECL || s->kind == N_ENUM || s->kind == N_NAMESPACE ||
              s->kind == N_IMPORT_EQUALS) && s->a && s->a->aux != JS_NONE && !(s->flags & JF_DEFAULT))
             S->syms.v[s->a->aux].flags |= SF_EXPORTED;
@@ -655,6 +890,7 @@ static void mark_exports(scoper *S, js_node *prog)
                 while (top) {
                     js_node *p = stack[--top];
                     if (p->kind == N_IDENT) {
+                        export_name(S, p->s, p->pos);
                         if (p->aux != JS_NONE)
                             S->syms.v[p->aux].flags |= SF_EXPORTED;
                     } else if (p->kind == N_ASSIGN || p->kind == N_SPREAD) {
@@ -690,10 +926,32 @@ static void reset(js_node *n)
     sl__js_each_child(n, reset_child, NULL);
 }
 
+static void scope_run(js_ast *ast, scoper *sp);
+
 void sl__js_scope_bind(js_ast *ast)
 {
     scoper S;
     memset(&S, 0, sizeof S);
+    scope_run(ast, &S);
+}
+
+int sl__js_scope_check(js_ast *ast, int is_ts, char *err, size_t errlen)
+{
+    scoper S;
+    memset(&S, 0, sizeof S);
+    S.check = 1;
+    S.is_ts = (uint8_t)is_ts;
+    scope_run(ast, &S);
+    if (!S.err_msg)
+        return 0;
+    sl__js_error_text(err, errlen, ast->path, ast->src, ast->len, S.err_pos, S.err_msg);
+    return -1;
+}
+
+static void scope_run(js_ast *ast, scoper *sp)
+{
+    scoper S = *sp;
+    S.var_from = JS_NONE;
     S.ast = ast;
     tab_grow(&S);
     js_node *prog = ast->program;
@@ -738,6 +996,8 @@ void sl__js_scope_bind(js_ast *ast)
     free(S.scopes.v);
     free(S.syms.v);
     free(S.tab);
+    sp->err_pos = S.err_pos;
+    sp->err_msg = S.err_msg;
 }
 
 uint32_t sl__js_scope_lookup(const js_ast *ast, uint32_t scope, const char *name)

@@ -21,6 +21,20 @@
  * May be run again after a pass rewrote the tree (it starts afresh). */
 void sl__js_scope_bind(js_ast *ast);
 
+/* sl__js_scope_bind, and the early errors only a bound tree shows
+ * (ECMAScript's static semantics, as esbuild reports them): a name
+ * declared twice where the language forbids it, a `var` hoisting past a
+ * block's let/const, repeated parameters where they may not repeat,
+ * names strict code may not bind or use, `await` as a name in a module,
+ * assignment to eval/arguments in strict code, an export of a name the
+ * file does not declare (JavaScript only: in TypeScript it may be a
+ * type's) and an export name used twice.  What TypeScript merges
+ * (namespaces, enums) is never an error here.  Returns 0, or -1 with
+ * "path:line:col: message" (the first error) in err.  Run it once, on
+ * the tree as parsed; later runs after a pass rewrote the tree are
+ * sl__js_scope_bind's. */
+int sl__js_scope_check(js_ast *ast, int is_ts, char *err, size_t errlen);
+
 /* The symbol a name resolves to from scope `scope`, or JS_NONE. */
 uint32_t sl__js_scope_lookup(const js_ast *ast, uint32_t scope, const char *name);
 

@@ -438,12 +438,86 @@ static js_node *import_of(jsx *J, const char *source, const char *const *importe
     return im;
 }
 
-int sl__jsx_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
+/* One `@jsx...` pragma of a comment's text [p, end): its value, the
+ * word after it (NULL if none). */
+static const char *pragma_value(js_arena *a, const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    const char *v = p;
+    while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && !(*p == '*' && p + 1 < end && p[1] == '/'))
+        p++;
+    return p > v ? sl__js_printf(a, "%.*s", (int)(p - v), v) : NULL;
+}
+
+static void comment_pragmas(js_arena *a, const char *p, const char *end, js_lower_opts *o)
+{
+    static const char *const names[] = {"@jsxImportSource", "@jsxRuntime", "@jsxFrag", "@jsx"};
+    for (; p < end; p++) {
+        if (*p != '@')
+            continue;
+        for (int i = 0; i < 4; i++) {
+            size_t n = strlen(names[i]);
+            if ((size_t)(end - p) < n || strncmp(p, names[i], n) || (p + n < end && p[n] != ' ' && p[n] != '\t'))
+                continue;
+            const char *v = pragma_value(a, p + n, end);
+            if (!v)
+                break;
+            if (i == 0)
+                o->jsx_import_source = v;
+            else if (i == 1 && !strcmp(v, "classic"))
+                o->jsx = JSX_CLASSIC;
+            else if (i == 1 && !strcmp(v, "automatic"))
+                o->jsx = JSX_AUTOMATIC;
+            else if (i == 2)
+                o->jsx_fragment = v;
+            else if (i == 3)
+                o->jsx_factory = v;
+            break;
+        }
+    }
+}
+
+/* The file's own JSX settings: `@jsx`, `@jsxFrag`, `@jsxRuntime` and
+ * `@jsxImportSource` in the comments before its first token (where
+ * TypeScript reads them; Preact's `@jsx h` and Emotion's
+ * `@jsxImportSource @emotion/react` are written there) win over the
+ * options and tsconfig.json. */
+static void file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o)
+{
+    const char *p = ast->src + ast->hashbang_end, *end = ast->src + ast->len;
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v'))
+            p++;
+        if (end - p < 2 || p[0] != '/' || (p[1] != '/' && p[1] != '*'))
+            return;
+        const char *c = p + 2, *stop;
+        if (p[1] == '/') {
+            stop = memchr(c, '\n', (size_t)(end - c));
+            stop = stop ? stop : end;
+            p = stop;
+        } else {
+            stop = c;
+            while (stop + 1 < end && !(stop[0] == '*' && stop[1] == '/'))
+                stop++;
+            if (stop + 1 >= end)
+                return; /* unterminated: the parser has said so */
+            p = stop + 2;
+        }
+        comment_pragmas(a, c, stop, o);
+    }
+}
+
+int sl__jsx_lower(js_ast *ast, const js_lower_opts *opts, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     jsx J;
     memset(&J, 0, sizeof J);
+    js_lower_opts own = *opts;
+    const js_lower_opts *o = &own;
+    if (ast->src)
+        file_pragmas(ast, ast->arena, &own);
     J.ast = ast;
     J.o = o;
     J.a = ast->arena;

@@ -69,6 +69,7 @@ typedef struct lower {
     JS_VEC(enum_info) enums;
     JS_VEC(js_node *) out;   /* statement lists under construction */
     int need_decorate, need_param, need_std_decorators;
+    const char *class_name;  /* `const E = class {}`: the name an anonymous class gets (named evaluation) */
     char *err;               /* the first error (a construct not lowered) */
     size_t errlen;
     int failed;
@@ -456,7 +457,7 @@ static int inline_enum(lower *L, js_node *n)
 }
 
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending);
-static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npending);
+static void std_decorators(lower *L, js_node *c, const char *given, js_node **pending, size_t *npending);
 
 /* ---------------------------------------------------------- statements */
 
@@ -698,12 +699,14 @@ static void lower_namespace(lower *L, js_node *ns, const char *parent_ns)
         ns->b->flags |= JF_EXPORT;
         lower_namespace(L, ns->b, param);
     } else {
-        /* exported variables first: every use in the body becomes param.name */
+        /* exported variables and aliases first: every use in the body becomes param.name */
         for (uint32_t i = 0; i < ns->b->n; i++) {
             js_node *s = ns->b->list[i];
             if (s->kind == N_VAR && (s->flags & JF_EXPORT))
                 for (uint32_t j = 0; j < s->n; j++)
                     alias_pattern(L, s->list[j]->a, param);
+            if (s->kind == N_IMPORT_EQUALS && (s->flags & JF_EXPORT)) /* `export import K = A.B`: it is param.K */
+                alias_pattern(L, s->a, param);
         }
         for (uint32_t i = 0; i < ns->b->n; i++)
             lower_stmt(L, ns->b->list[i], param);
@@ -974,6 +977,12 @@ static void lower_node(lower *L, js_node *n)
     case N_LABEL:
         n->a = lower_single(L, n->a);
         return;
+    case N_DECLARATOR:
+        if (n->a->kind == N_IDENT && n->b && n->b->kind == N_CLASS && !n->b->a)
+            L->class_name = n->a->s;
+        lower_children(L, n);
+        L->class_name = NULL;
+        return;
     case N_CLASS: {
         js_node *pending[64];
         size_t np = 0;
@@ -1077,8 +1086,10 @@ static void ctor_insert(lower *L, js_node *ctor, js_node **stmts, size_t n)
 
 static js_node *accessor_storage(lower *L, js_node *m, const char **priv)
 {
-    const char *base = m->a->kind == N_STR ? m->a->s : m->a->kind == N_PRIVATE ? m->a->s + 1 : "accessor";
-    *priv = sl__js_printf(L->a, "#%s_accessor_storage", base);
+    /* named after the accessor where its name can be part of one; unique by position where not ("a-b", [k]) */
+    const char *base = m->a->kind == N_PRIVATE ? m->a->s + 1 : m->a->kind == N_STR && !(m->flags & JF_COMPUTED) ? m->a->s : "";
+    *priv = sl__js_is_ident_name(base, strlen(base)) ? sl__js_printf(L->a, "#%s_accessor_storage", base)
+                                                    : sl__js_printf(L->a, "#_%u_accessor_storage", m->pos);
     js_node *f = mk(L, N_PROPERTY, m->pos);
     f->op = JP_FIELD;
     f->flags = m->flags & JF_STATIC;
@@ -1195,16 +1206,21 @@ static js_node *param_decorators(lower *L, js_node *fn, js_node *decos)
 }
 
 /* 2023 decorators: a declaration becomes `let C = (() => {...})();` (plus its export), an expression the IIFE. */
-static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npending)
+static void std_decorators(lower *L, js_node *c, const char *given, js_node **pending, size_t *npending)
 {
     int decl = c->kind == N_CLASS_DECL;
-    const char *name = c->a ? c->a->s : decl ? "_default" : "_class";
+    if (c->a)
+        given = c->a->s;
+    else if (decl)
+        given = "default";
+    const char *name = c->a ? c->a->s : decl ? "_default" : given ? given : "_class";
     js_node *out[1];
     size_t nout = 0;
     char msg[256];
-    if (sl__js_lower_decorators(L->a, c, name, out, &nout, msg, sizeof msg)) {
-        if (!L->failed) /* the first one, with the file, line and column of the class */
-            sl__js_error_text(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, c->pos, msg);
+    uint32_t at;
+    if (sl__js_lower_decorators(L->a, c, name, given ? given : "", out, &nout, msg, sizeof msg, &at)) {
+        if (!L->failed) /* the first one, with the file, line and column of the member or the class */
+            sl__js_error_text(L->err, L->errlen, L->ast->path, L->ast->src, L->ast->len, at, msg);
         L->failed = 1;
         return;
     }
@@ -1231,8 +1247,64 @@ static void std_decorators(lower *L, js_node *c, js_node **pending, size_t *npen
     c->kind = N_EMPTY;
 }
 
+typedef struct self_ref {
+    const lower *L;
+    uint32_t sym;      /* the class's binding */
+    const char *alias; /* what references to it become */
+    int found;
+} self_ref;
+
+/* Renames the references to the class's own binding (n itself included) to ref->alias. */
+static void rename_self(js_node *n, void *ctx)
+{
+    self_ref *r = ctx;
+    if (n->kind == N_IDENT && n->aux != JS_NONE && root_sym(r->L->ast, n->aux) == r->sym) {
+        n->s = r->alias;
+        n->aux = JS_NONE; /* a new variable: no renaming may take it back to the class's name */
+        r->found = 1;
+        return;
+    }
+    if (n->kind == N_PROPERTY && (n->flags & JF_SHORTHAND))
+        return; /* tsc leaves `{ Foo }` alone: it stays the undecorated class */
+    sl__js_each_child(n, rename_self, ctx);
+}
+
+/*
+ * experimentalDecorators: a class decorator may replace the class, and
+ * code inside the class must then see the replacement, as tsc arranges
+ * it: references to the class inside its members read `Foo_1`, which a
+ * first static block sets to the class and the final assignment to the
+ * decorated one.  Returns the alias, or NULL when the body never names
+ * the class.
+ */
+static const char *alias_self_refs(lower *L, js_node *c)
+{
+    if (!c->a || c->a->aux == JS_NONE)
+        return NULL;
+    self_ref r = {L, root_sym(L->ast, c->a->aux), sl__js_printf(L->a, "%s_1", c->a->s), 0};
+    for (uint32_t i = 0; i < c->n; i++) {
+        js_node *m = c->list[i];
+        if (m->b) /* values and bodies: decorators and keys run outside, before any replacement */
+            rename_self(m->b, &r);
+    }
+    if (!r.found)
+        return NULL;
+    js_node *blk = mk(L, N_PROPERTY, c->pos);
+    blk->op = JP_STATIC_BLOCK;
+    blk->flags = JF_STATIC;
+    blk->b = mk(L, N_BLOCK, c->pos);
+    js_node *st = expr_stmt(L, assign(L, id(L, r.alias, c->pos), mk(L, N_THIS, c->pos), c->pos));
+    blk->b->n = 1;
+    blk->b->list = sl__js_list_copy(L->a, &st, 1);
+    c->list = sl__js_list_insert(L->a, c->list, c->n, 0, &blk, 1);
+    c->n++;
+    return r.alias;
+}
+
 static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npending)
 {
+    const char *given = L->class_name; /* for this class only, not the ones nested in it */
+    L->class_name = NULL;
     if (c->b)
         lower_node(L, c->b);
     const char *cls = c->a ? c->a->s : NULL;
@@ -1274,6 +1346,10 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             lower_node(L, m->b);
         if (m->flags & JF_DECLARE)
             continue;
+        if (m->op == JP_ACCESSOR && !legacy && m->d && m->d->n) {
+            JS_VEC_PUSH(members, m); /* a standard decorator sees its getter and setter: js_decorators.c lowers it */
+            continue;
+        }
         if (m->op == JP_ACCESSOR) {
             const char *priv;
             JS_VEC_PUSH(members, accessor_storage(L, m, &priv));
@@ -1284,7 +1360,10 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             continue;
         }
         if (m->op == JP_FIELD && !L->o->use_define_for_class_fields && m->a->kind != N_PRIVATE) {
-            /* assignment semantics: instance fields move into the constructor, statics into a static block */
+            /* assignment semantics: instance fields move into the constructor, statics into a static block;
+             * a field without an initializer is erased, but tsc still decorates it (class-validator's shape) */
+            if (legacy && m->d && m->d->n)
+                JS_VEC_PUSH(static_inits, m);
             if (!m->b)
                 continue;
             js_node *target = (m->flags & JF_COMPUTED || m->a->kind == N_NUM)
@@ -1302,8 +1381,6 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             } else {
                 JS_VEC_PUSH(inits, st);
             }
-            if (legacy && m->d && m->d->n)
-                JS_VEC_PUSH(static_inits, m); /* decorated: still decorated below */
             continue;
         }
         JS_VEC_PUSH(members, m);
@@ -1326,7 +1403,7 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
     free(prop_fields.v);
 
     if (!legacy && sl__js_has_decorators(c)) {
-        std_decorators(L, c, pending, npending);
+        std_decorators(L, c, given, pending, npending);
         free(static_inits.v);
         return;
     }
@@ -1360,6 +1437,7 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             /* let K = class K { ... };  ...  K = __decorate([...], K); */
             js_node *decos = c->c;
             c->c = NULL;
+            const char *self = alias_self_refs(L, c);
             js_node *expr = mk(L, N_CLASS, c->pos);
             *expr = *c;
             expr->kind = N_CLASS;
@@ -1373,10 +1451,15 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             size_t np = *npending;
             memcpy(post, pending, np * sizeof *post);
             *npending = 0;
+            if (self)
+                pending[(*npending)++] = var_stmt(L, JV_VAR, self, NULL, pos);
             pending[(*npending)++] = v;
             for (size_t i = 0; i < np; i++)
                 pending[(*npending)++] = post[i];
-            pending[(*npending)++] = expr_stmt(L, assign(L, id(L, name, pos), decorate_call(L, decos, id(L, name, pos), NULL, 0, pos), pos));
+            js_node *decorated = decorate_call(L, decos, id(L, name, pos), NULL, 0, pos);
+            if (self)
+                decorated = assign(L, id(L, self, pos), decorated, pos);
+            pending[(*npending)++] = expr_stmt(L, assign(L, id(L, name, pos), decorated, pos));
             if (exported || is_default) {
                 if (is_default) {
                     js_node *ed = mk(L, N_EXPORT_DEFAULT, pos);
@@ -1414,6 +1497,16 @@ static const char decorate_src[] =
     "};\n";
 
 /* Parses a helper's source into statements prepended to the program. */
+/* Positions inside helper text mean nothing in this file: past its end, they map to nothing (no
+ * source-map segment puts the helper on the user's first lines). */
+static void unmap_positions(js_node *n, void *ctx)
+{
+    n->pos = UINT32_MAX;
+    if (n->kind == N_MEMBER && n->c) /* the name after the dot is no child */
+        n->c->pos = UINT32_MAX;
+    sl__js_each_child(n, unmap_positions, ctx);
+}
+
 static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
 {
     js_ast h;
@@ -1424,24 +1517,11 @@ static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
     uint32_t at = 0;
     while (at < prog->n && prog->list[at]->kind == N_DIRECTIVE)
         at++;
+    for (uint32_t i = 0; i < h.program->n; i++)
+        unmap_positions(h.program->list[i], NULL);
     prog->list = sl__js_list_insert(L->a, prog->list, prog->n, at, h.program->list, h.program->n);
     prog->n += h.program->n;
     return 0;
-}
-
-static void zero_positions(js_node *n);
-
-static void zero_child(js_node *n, void *ctx)
-{
-    (void)ctx;
-    zero_positions(n);
-}
-
-/* Positions inside helper text mean nothing in this file: point them at the start. */
-static void zero_positions(js_node *n)
-{
-    n->pos = 0;
-    sl__js_each_child(n, zero_child, NULL);
 }
 
 int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
@@ -1470,14 +1550,8 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
         rc = prepend_helper(&L, sl__js_decorator_helpers, err, errlen);
     if (!rc && L.need_param)
         rc = prepend_helper(&L, param_src, err, errlen);
-    if (!rc && L.need_decorate) {
-        uint32_t n0 = ast->program->n;
+    if (!rc && L.need_decorate)
         rc = prepend_helper(&L, decorate_src, err, errlen);
-        if (!rc)
-            for (uint32_t i = 0; i < ast->program->n - n0 + 1 && i < ast->program->n; i++)
-                if (ast->program->list[i]->kind == N_VAR && !strcmp(ast->program->list[i]->list[0]->a->s, "__decorate"))
-                    zero_positions(ast->program->list[i]);
-    }
     for (size_t i = 0; i < L.enums.n; i++)
         free(L.enums.v[i].vals.v);
     free(L.enums.v);
@@ -1530,7 +1604,8 @@ js_lower_opts sl__js_lower_defaults(void)
 
 int sl__js_transform(js_ast *ast, int is_ts, const js_lower_opts *o, char *err, size_t errlen)
 {
-    sl__js_scope_bind(ast);
+    if (sl__js_scope_check(ast, is_ts, err, errlen))
+        return -1;
     if (is_ts && sl__ts_lower(ast, o, err, errlen))
         return -1;
     if (ast->has_jsx && o->jsx != JSX_PRESERVE && sl__jsx_lower(ast, o, err, errlen))

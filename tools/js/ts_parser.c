@@ -84,6 +84,35 @@ void sl__ts_skip_type_params(js_parser *p)
     expect_gt(p);
 }
 
+/* TypeScript's reading of `>` after `extends` (its scanner never joins `>>` or `>=` there). */
+static int is_gt_start(js_parser *p)
+{
+    return is(p, TK_GT) || is(p, TK_GE) || is(p, TK_SHR) || is(p, TK_USHR) || is(p, TK_SHR_EQ) || is(p, TK_USHR_EQ);
+}
+
+/* In .tsx a `<` is JSX unless, as TypeScript decides (isParenthesizedArrowFunctionExpression), an
+ * optional `const` and an identifier follow it, and then `,` or `=` (`<T,>`, `<T = X>`) or an
+ * `extends` not followed by `=`, `>` or `/` (those are a JSX attribute named extends). */
+int sl__ts_tsx_type_params_ahead(js_parser *p)
+{
+    js_spec *sp;
+    if (JS_TRY(p, sp))
+        return 0;
+    next(p);
+    if (is_kw(p, K_CONST))
+        next(p);
+    int yes = 0;
+    if (sl__js_is_identifier_tok(p)) {
+        next(p);
+        if (eat_kw(p, K_EXTENDS))
+            yes = !is(p, TK_ASSIGN) && !is(p, TK_SLASH) && !is_gt_start(p);
+        else
+            yes = is(p, TK_COMMA) || is(p, TK_ASSIGN);
+    }
+    sl__js_spec_restore(p, sp);
+    return yes;
+}
+
 void sl__ts_skip_type_annotation(js_parser *p)
 {
     if (eat(p, TK_COLON))

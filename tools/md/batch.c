@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,7 +44,8 @@ typedef struct job job;
 typedef struct batch {
     const sl__md_cli *cli;
     sl__md_inputs in;
-    job *jobs;
+    job **jobs;         /* one per page, in page order; a job never moves */
+    size_t jobs_cap;
     int to_stdout; /* outputs collected for standard output */
     sl_metrics *metrics;
     sl_stage *st_read, *st_render, *st_write;
@@ -54,12 +56,20 @@ typedef struct batch {
     pthread_cond_t done;   /* finished */
     int finished;
     char *made_dir;     /* the last output directory made (mkdir -p once) */
+    atomic_int dirs;    /* writing: DIRS_PENDING (directories being made, or the walk
+                           still going on), DIRS_MADE (go) or DIRS_FAILED (never) */
+    sl_pool *pool;      /* run_walking: pages start as the walk finds them */
+    job **waiting;      /* ... into this heap, largest page on top (under lock) */
+    size_t nwaiting, waiting_cap;
+    int lost;           /* run_walking ran out of memory for a page */
+    pthread_cond_t dirs_done;
     sl__md_iso *iso;    /* --isolate: pages render in worker processes */
 } batch;
 
 struct job {
     batch *b;
-    sl__md_input *page;
+    sl__md_input *page; /* &own */
+    sl__md_input own;   /* the page (its strings are the page list's) */
     char *out_path;  /* NULL when writing to standard output */
     sl__md_buf out;  /* the page's output, until written or printed */
     sl__md_buf warn; /* its warnings, one line each, printed in page order */
@@ -69,6 +79,8 @@ struct job {
 };
 
 #define ERR_MAX 1200 /* an MDX error shows its line */
+
+enum { DIRS_PENDING, DIRS_MADE, DIRS_FAILED };
 
 /* The page failed: why, in a message made like snprintf's. */
 static void job_fail(job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -173,12 +185,29 @@ static void finish_job(job *j, size_t in_bytes)
     }
 }
 
-/* Writes one page's output file, then the page is done. */
+/* Waits until the output directories are made (make_dirs, on the main
+ * thread while the first pages render); 0, or -1 when that failed. */
+static int wait_dirs(batch *b)
+{
+    int d = atomic_load(&b->dirs);
+    if (d == DIRS_PENDING) {
+        pthread_mutex_lock(&b->lock);
+        while ((d = atomic_load(&b->dirs)) == DIRS_PENDING)
+            pthread_cond_wait(&b->dirs_done, &b->lock);
+        pthread_mutex_unlock(&b->lock);
+    }
+    return d == DIRS_MADE ? 0 : -1;
+}
+
+/* Writes one page's output file, then the page is done.  Where the
+ * directories could not be made, nothing is written: the batch ends with
+ * that error alone, as before anything was rendered. */
 static void commit_output(job *j)
 {
     batch *b = j->b;
     int64_t t0 = sl_now();
-    write_file(j, &j->out);
+    if (wait_dirs(b) == 0)
+        write_file(j, &j->out);
     sl_stage_add(b->st_write, 1, j->out.len);
     sl_stage_busy(b->st_write, sl_now() - t0);
     sl__md_buf_free(&j->out);
@@ -200,10 +229,48 @@ static void note_warnings(job *j, const sl__md_page *p)
     }
 }
 
+/* How much heap this thread has faulted in ahead (warm_heap). */
+static _Thread_local size_t heap_warmed;
+
+/* Faults in, with one madvise, the heap this thread is about to use for
+ * a page of `size` bytes: a first touch of each 4 KiB page is a page fault
+ * otherwise, and on this project's VMs a fault costs 20-24 us where
+ * MADV_POPULATE_WRITE costs 1.4 us a page (32 MB: 198 ms of faults, 12 ms
+ * populated).  A page's read buffer, HTML buffer and the renderers' trees
+ * took ~2,800 faults on bench/md's tree corpus at -j2, ~60 ms of CPU.
+ * The block is freed at once: keep_freed_memory keeps it in this
+ * thread's arena, where the page's allocations then land.  A page and its
+ * work fit in about six times its size (cmark-gfm's trees are the
+ * largest part); pages come largest first, so a thread warms once or
+ * twice.  Where the kernel has no MADV_POPULATE_WRITE (before 5.14), the
+ * pages fault as before. */
+static void warm_heap(uint64_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+    uint64_t want = 6 * size + (1 << 20);
+    if (want > (32u << 20))
+        want = 32u << 20; /* M_MMAP_THRESHOLD: bigger blocks are mapped apart */
+    if (want <= heap_warmed)
+        return;
+    char *p = malloc(want);
+    if (!p)
+        return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1), to = ((uintptr_t)p + want) & ~(page - 1);
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+    free(p);
+    heap_warmed = want;
+#else
+    (void)size;
+#endif
+}
+
 /* Reads, renders and writes one page. */
 static void run_job(job *j)
 {
     batch *b = j->b;
+    warm_heap(j->page->size);
     char *src = NULL, err[ERR_MAX];
     size_t len = 0;
     sl__md_page page;
@@ -327,32 +394,72 @@ static int make_parents(batch *b, char *path, char *err, size_t errlen)
     return rc;
 }
 
+/* A job for page `i` of the page list, appended to the jobs (which only
+ * the main thread grows); NULL on no memory. */
+static job *add_job(batch *b, size_t i)
+{
+    if (b->in.n > b->jobs_cap) {
+        size_t cap = b->jobs_cap ? 2 * b->jobs_cap : 64;
+        while (cap < b->in.n)
+            cap *= 2;
+        job **v = realloc(b->jobs, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        memset(v + b->jobs_cap, 0, (cap - b->jobs_cap) * sizeof *v); /* the cleanup stops at a NULL */
+        b->jobs = v;
+        b->jobs_cap = cap;
+    }
+    job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->b = b;
+    j->own = b->in.v[i];
+    j->page = &j->own;
+    b->jobs[i] = j;
+    return j;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Output paths for every page; refuses two pages writing the same file. */
-static int plan_outputs(batch *b)
+/* Lets the writers go on, or tells them never to write (wait_dirs). */
+static void set_dirs(batch *b, int state)
+{
+    pthread_mutex_lock(&b->lock);
+    atomic_store(&b->dirs, state);
+    pthread_cond_broadcast(&b->dirs_done);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* Makes every output directory, then lets the writers go on (wait_dirs);
+ * -1 with a message on stderr when one cannot be made. */
+static int make_dirs(batch *b)
 {
     char err[600];
+    int rc = 0;
+    for (size_t i = 0; i < b->in.n && rc == 0; i++)
+        if ((rc = make_parents(b, b->jobs[i]->out_path, err, sizeof err)) != 0)
+            fprintf(stderr, "sluice md: %s\n", err);
+    set_dirs(b, rc == 0 ? DIRS_MADE : DIRS_FAILED);
+    return rc;
+}
+
+/* The job's output file, OUTDIR/..., or NULL. */
+static char *job_output_path(const batch *b, const job *j)
+{
+    return output_path(b->cli->outdir, j->page->rel, b->cli->json, b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel));
+}
+
+/* Refuses two pages writing the same file: -1 with a message. */
+static int check_outputs(batch *b)
+{
     char **sorted = malloc((b->in.n + 1) * sizeof *sorted);
     if (!sorted)
         return -1;
-    for (size_t i = 0; i < b->in.n; i++) {
-        job *j = &b->jobs[i];
-        if (!(j->out_path = output_path(b->cli->outdir, j->page->rel, b->cli->json,
-                                          b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel)))) {
-            free(sorted);
-            return -1;
-        }
-        if (make_parents(b, j->out_path, err, sizeof err) != 0) {
-            fprintf(stderr, "sluice md: %s\n", err);
-            free(sorted);
-            return -1;
-        }
-        sorted[i] = j->out_path;
-    }
+    for (size_t i = 0; i < b->in.n; i++)
+        sorted[i] = b->jobs[i]->out_path;
     qsort(sorted, b->in.n, sizeof *sorted, cmp_str);
     for (size_t i = 1; i < b->in.n; i++)
         if (!strcmp(sorted[i - 1], sorted[i])) {
@@ -364,12 +471,22 @@ static int plan_outputs(batch *b)
     return 0;
 }
 
+/* Output paths for every page; refuses two pages writing the same file.
+ * The directories are made apart (make_dirs). */
+static int plan_outputs(batch *b)
+{
+    for (size_t i = 0; i < b->in.n; i++)
+        if (!(b->jobs[i]->out_path = job_output_path(b, b->jobs[i])))
+            return -1;
+    return check_outputs(b);
+}
+
 static const batch *sort_ctx;
 
 static int cmp_size_desc(const void *a, const void *b)
 {
-    const sl__md_input *x = sort_ctx->jobs[*(const size_t *)a].page;
-    const sl__md_input *y = sort_ctx->jobs[*(const size_t *)b].page;
+    const sl__md_input *x = sort_ctx->jobs[*(const size_t *)a]->page;
+    const sl__md_input *y = sort_ctx->jobs[*(const size_t *)b]->page;
     if (x->size != y->size)
         return x->size > y->size ? -1 : 1;
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
@@ -382,12 +499,14 @@ static int run_next(void *arg)
 {
     batch *b = arg;
     size_t k = atomic_fetch_add(&b->next, 1);
-    run_job(&b->jobs[b->order[k]]);
+    run_job(b->jobs[b->order[k]]);
     return 0;
 }
 
-/* Runs every job on a pool of -j workers.  The caller only waits: were it
- * to help (as sl_group_wait does), -j1 would render on two threads. */
+/* Runs every job on a pool of -j workers.  The caller makes the output
+ * directories meanwhile (make_dirs: ~640 mkdir calls on bench/md's tree,
+ * 8-15 ms that the first pages used to wait for), then only waits: were
+ * it to help (as sl_group_wait does), -j1 would render on two threads. */
 static int run_all(batch *b)
 {
     size_t n = b->in.n;
@@ -408,6 +527,8 @@ static int run_all(batch *b)
     for (size_t i = 0; i < n; i++)
         if (sl_pool_submit(pool, run_next, b) != SL_OK)
             run_next(b); /* no memory for a task: run it here */
+    if (atomic_load(&b->dirs) == DIRS_PENDING)
+        make_dirs(b);
     pthread_mutex_lock(&b->lock);
     while (!b->finished)
         pthread_cond_wait(&b->done, &b->lock);
@@ -416,11 +537,140 @@ static int run_all(batch *b)
     return 0;
 }
 
+/* ---- -o OUTDIR: pages start while the walk still finds them ----
+ *
+ * On a tree the walk is a system call or more per directory and per page
+ * (bench/md's tree: 637 directories, 20-28 ms on these VMs), and the -j
+ * threads had nothing to do meanwhile.  Now each page found is pushed on
+ * a heap and a pool task submitted for it; a task renders the largest
+ * page waiting.  Once the walk is over that is largest first, as before;
+ * during it, the largest found so far (a big page found late still
+ * starts long before the tail).  The main thread makes each output
+ * directory before the page is pushed, so nothing waits for one; writing
+ * waits only for the end of the walk and the check that no two pages
+ * write the same file (wait_dirs), which a page's render nearly always
+ * outlasts.  A failed check writes nothing, as before. */
+
+static int heap_above(const job *x, const job *y)
+{
+    return x->page->size > y->page->size;
+}
+
+static void heap_push(batch *b, job *j)
+{
+    size_t i = b->nwaiting++;
+    b->waiting[i] = j;
+    for (; i > 0 && heap_above(b->waiting[i], b->waiting[(i - 1) / 2]); i = (i - 1) / 2) {
+        job *t = b->waiting[i];
+        b->waiting[i] = b->waiting[(i - 1) / 2];
+        b->waiting[(i - 1) / 2] = t;
+    }
+}
+
+static job *heap_pop(batch *b)
+{
+    job *top = b->waiting[0];
+    b->waiting[0] = b->waiting[--b->nwaiting];
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < b->nwaiting && heap_above(b->waiting[l], b->waiting[m]))
+            m = l;
+        if (r < b->nwaiting && heap_above(b->waiting[r], b->waiting[m]))
+            m = r;
+        if (m == i)
+            break;
+        job *t = b->waiting[i];
+        b->waiting[i] = b->waiting[m];
+        b->waiting[m] = t;
+        i = m;
+    }
+    return top;
+}
+
+/* A pool task: the largest page waiting (one task is submitted per page
+ * pushed, so there is always one). */
+static int run_largest(void *arg)
+{
+    batch *b = arg;
+    pthread_mutex_lock(&b->lock);
+    job *j = heap_pop(b);
+    pthread_mutex_unlock(&b->lock);
+    run_job(j);
+    return 0;
+}
+
+/* The walk found page i: its job, its output directory, and a task. */
+static int on_found(void *ctx, size_t i)
+{
+    batch *b = ctx;
+    char err[600];
+    job *j = add_job(b, i);
+    if (!j || !(j->out_path = job_output_path(b, j))) {
+        b->lost = 1;
+        return -1;
+    }
+    if (atomic_load(&b->dirs) != DIRS_FAILED && make_parents(b, j->out_path, err, sizeof err) != 0) {
+        fprintf(stderr, "sluice md: %s\n", err);
+        set_dirs(b, DIRS_FAILED);
+    }
+    pthread_mutex_lock(&b->lock);
+    if (b->nwaiting == b->waiting_cap) {
+        size_t cap = b->waiting_cap ? 2 * b->waiting_cap : 256;
+        job **v = realloc(b->waiting, cap * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&b->lock);
+            b->lost = 1;
+            return -1;
+        }
+        b->waiting = v;
+        b->waiting_cap = cap;
+    }
+    heap_push(b, j);
+    pthread_mutex_unlock(&b->lock);
+    atomic_fetch_add(&b->left, 1);
+    if (sl_pool_submit(b->pool, run_largest, b) != SL_OK)
+        run_largest(b); /* no memory for a task: run it here */
+    return 0;
+}
+
+/* Walks every argument, pages starting on the pool as they are found;
+ * then the output check, which lets the writers go on.  The caller waits
+ * (wait_walking).  -1: no pool. */
+static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
+{
+    char err[600];
+    if (!(b->pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : b->cli->threads)))
+        return -1;
+    atomic_store(&b->left, 1); /* the walk's own: no "all done" before it ends */
+    atomic_store(&b->dirs, DIRS_PENDING);
+    for (int i = 0; i < npaths && !b->lost; i++)
+        if (sl__md_walk_each(paths[i], &b->in, on_found, b, err, sizeof err) != 0 && !b->lost) {
+            fprintf(stderr, "sluice md: %s\n", err);
+            (*errors)++;
+        }
+    if (atomic_load(&b->dirs) != DIRS_FAILED)
+        set_dirs(b, !b->lost && check_outputs(b) == 0 ? DIRS_MADE : DIRS_FAILED);
+    return 0;
+}
+
+static int wait_walking(batch *b)
+{
+    if (atomic_fetch_sub(&b->left, 1) != 1) {
+        pthread_mutex_lock(&b->lock);
+        while (!b->finished)
+            pthread_cond_wait(&b->done, &b->lock);
+        pthread_mutex_unlock(&b->lock);
+    }
+    sl_pool_free(b->pool);
+    b->pool = NULL;
+    return b->lost ? -1 : 0;
+}
+
 static void print_summary(const batch *b, size_t errors, int64_t ns, size_t threads)
 {
     uint64_t bytes = 0;
     for (size_t i = 0; i < b->in.n; i++)
-        bytes += b->in.v[i].size;
+        bytes += b->jobs[i]->page->size;
     double s = ns > 0 ? ns / 1e9 : 1e-9;
     fprintf(stderr, "sluice md: %zu page%s, %.1f MB, %.0f pages/s, %zu error%s (%.2f s, %zu thread%s)\n",
             b->in.n, b->in.n == 1 ? "" : "s", bytes / 1e6, b->in.n / s, errors, errors == 1 ? "" : "s", s, threads,
@@ -431,7 +681,7 @@ static void print_summary(const batch *b, size_t errors, int64_t ns, size_t thre
 static int flush_stdout(batch *b)
 {
     for (size_t i = 0; i < b->in.n; i++) {
-        job *j = &b->jobs[i];
+        job *j = b->jobs[i];
         if (!j->failed && j->out.len && fwrite(j->out.data, 1, j->out.len, stdout) != j->out.len)
             break;
     }
@@ -488,7 +738,8 @@ static void keep_freed_memory(void)
 
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
-    batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+    batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
+               .dirs_done = PTHREAD_COND_INITIALIZER, .dirs = DIRS_MADE};
     size_t errors = 0;
     int status = 1;
     int64_t start = sl_now();
@@ -497,39 +748,59 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
      * walked and the outputs planned. */
     if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))
         goto nomem;
-    if (collect_inputs(&b, paths, npaths, &errors) != 0)
+    /* -o without --workers: pages start while the walk goes on */
+    int walking = c->outdir && !c->workers;
+    for (int i = 0; walking && i < npaths; i++)
+        if (!strcmp(paths[i], "-")) {
+            fprintf(stderr, "sluice md: '-' (standard input) must be the only input, without -o\n");
+            goto out;
+        }
+    if (!b.metrics)
+        b.metrics = sl_metrics_new();
+    if (!b.metrics)
+        goto nomem;
+    b.st_read = sl_metrics_stage(b.metrics, "read");
+    b.st_render = sl_metrics_stage(b.metrics, "render");
+    b.st_write = sl_metrics_stage(b.metrics, "write");
+    /* The bar hears of pages from the metrics, which the pages update as
+     * soon as they start: when they start during the walk, it is set up
+     * first (its total comes when the walk is over). */
+    sl_progress_bar *bar = NULL;
+    if (walking && (bar = sl_progress_bar_new("md", 0, c->quiet ? 0 : -1)))
+        sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
+    if (walking ? start_walking(&b, paths, npaths, &errors) != 0 : collect_inputs(&b, paths, npaths, &errors) != 0) {
+        if (bar)
+            sl_progress_bar_finish(bar);
         goto out;
+    }
     b.to_stdout = !c->outdir;
     if (b.to_stdout && !c->json && b.in.n > 1) {
         fprintf(stderr, "sluice md: %zu pages to render: give -o OUTDIR (or --json for one JSON line per page)\n", b.in.n);
         goto out;
     }
-    b.jobs = calloc(b.in.n ? b.in.n : 1, sizeof *b.jobs);
-    if (!b.metrics)
-        b.metrics = sl_metrics_new();
-    if (!b.jobs || !b.metrics)
-        goto nomem;
-    b.st_read = sl_metrics_stage(b.metrics, "read");
-    b.st_render = sl_metrics_stage(b.metrics, "render");
-    b.st_write = sl_metrics_stage(b.metrics, "write");
-    for (size_t i = 0; i < b.in.n; i++) { /* calloc cleared the rest */
-        b.jobs[i].b = &b;
-        b.jobs[i].page = &b.in.v[i];
-    }
+    for (size_t i = 0; !walking && i < b.in.n; i++)
+        if (!add_job(&b, i))
+            goto nomem;
     if (c->workers && cl_open(&b) != 0) {
         status = 2;
         goto out;
     }
-    if (c->outdir && plan_outputs(&b) != 0)
-        goto out;
+    if (c->outdir && !walking) {
+        if (plan_outputs(&b) != 0)
+            goto out;
+        atomic_store(&b.dirs, DIRS_PENDING); /* made while the first pages render (run_all) */
+        if (c->workers && make_dirs(&b) != 0)
+            goto out;
+    }
     uint64_t total = 0;
     for (size_t i = 0; i < b.in.n; i++)
         total += b.in.v[i].size;
-    sl_progress_bar *bar = sl_progress_bar_new("md", total, c->quiet || b.in.n < 2 ? 0 : -1);
-    if (bar)
+    if (!walking && (bar = sl_progress_bar_new("md", total, c->quiet || b.in.n < 2 ? 0 : -1)))
         sl_metrics_on_progress(b.metrics, sl_progress_bar_update, bar, 100 * 1000 * 1000);
+    else if (bar) /* pages are done already: the bar only learns the walk's total */
+        sl_progress_bar_set_total_bytes(bar, total);
     sl_metrics_set_total(b.metrics, b.in.n);
-    int rc = c->workers ? cl_run_all(&b, bar) : run_all(&b);
+    int rc = walking ? wait_walking(&b) : c->workers ? cl_run_all(&b, bar) : run_all(&b);
     sl__md_iso_free(b.iso);
     b.iso = NULL;
     sl_metrics_progress_done(b.metrics);
@@ -537,11 +808,13 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         sl_progress_bar_finish(bar);
     if (rc != 0)
         goto nomem;
+    if (atomic_load(&b.dirs) == DIRS_FAILED)
+        goto out; /* said why; nothing was written */
     for (size_t i = 0; i < b.in.n; i++) {
-        if (b.jobs[i].warn.len)
-            fwrite(b.jobs[i].warn.data, 1, b.jobs[i].warn.len, stderr);
-        if (b.jobs[i].failed) {
-            fprintf(stderr, "sluice md: %s\n", b.jobs[i].err ? b.jobs[i].err : "out of memory");
+        if (b.jobs[i]->warn.len)
+            fwrite(b.jobs[i]->warn.data, 1, b.jobs[i]->warn.len, stderr);
+        if (b.jobs[i]->failed) {
+            fprintf(stderr, "sluice md: %s\n", b.jobs[i]->err ? b.jobs[i]->err : "out of memory");
             errors++;
         }
     }
@@ -562,14 +835,16 @@ nomem:
     fprintf(stderr, "sluice md: out of memory\n");
 out:
     cl_forget();
-    for (size_t i = 0; b.jobs && i < b.in.n; i++) {
-        free(b.jobs[i].out_path);
-        free(b.jobs[i].err);
-        sl__md_buf_free(&b.jobs[i].out);
-        sl__md_buf_free(&b.jobs[i].warn);
+    for (size_t i = 0; i < b.jobs_cap && i < b.in.n && b.jobs[i]; i++) { /* (no memory may have left pages without a job) */
+        free(b.jobs[i]->out_path);
+        free(b.jobs[i]->err);
+        sl__md_buf_free(&b.jobs[i]->out);
+        sl__md_buf_free(&b.jobs[i]->warn);
+        free(b.jobs[i]);
     }
     sl__md_iso_free(b.iso); /* when an early error skipped the run */
     free(b.jobs);
+    free(b.waiting);
     free(b.order);
     free(b.made_dir);
     if (b.metrics)
@@ -624,7 +899,7 @@ static void cl_page_bytes(const batch *b, const job *j, sl__md_page *p, cl_resul
 static int cl_load(void *ctx, uint64_t id, sl_cluster_buf *in)
 {
     batch *b = ctx;
-    job *j = &b->jobs[id];
+    job *j = b->jobs[id];
     char *src = NULL, err[512];
     size_t len = 0;
     if (b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel)) /* the md.page job has no MDX options */
@@ -641,7 +916,7 @@ static void *cl_run(void *ctx, unsigned thread, uint64_t id, const void *in, siz
 {
     (void)thread;
     batch *b = ctx;
-    job *j = &b->jobs[id];
+    job *j = b->jobs[id];
     cl_result *r = cl_result_new();
     char *src = NULL, rerr[256];
     const char *text;
@@ -681,7 +956,7 @@ static void *cl_decode(void *ctx, uint64_t id, const void *data, size_t len, cha
     }
     cl_result *r = cl_result_new();
     sl__md_page p = {.warnings = w, .nwarnings = nw};
-    job tmp = b->jobs[id];
+    job tmp = *b->jobs[id];
     tmp.warn = (sl__md_buf){0};
     note_warnings(&tmp, &p);
     r->warn = tmp.warn;
@@ -719,7 +994,7 @@ static void cl_take(void *ctx, uint64_t id, void *result, size_t in_bytes)
 {
     (void)in_bytes;
     batch *b = ctx;
-    job *j = &b->jobs[id];
+    job *j = b->jobs[id];
     cl_result *r = result;
     j->warn = r->warn;
     j->out = r->out;
@@ -770,7 +1045,7 @@ static int cl_run_all(batch *b, sl_progress_bar *bar)
     qsort(b->order, n, sizeof *b->order, cmp_size_desc);
     atomic_store(&b->left, n);
     for (size_t i = 0; i < n; i++)
-        sl_cluster_add(cl_cluster, b->order[i], b->in.v[b->order[i]].size);
+        sl_cluster_add(cl_cluster, b->order[i], b->jobs[b->order[i]]->page->size);
     cl_bar = bar;
     int rc = sl_cluster_run(cl_cluster);
     cl_bar = NULL;

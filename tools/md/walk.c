@@ -80,7 +80,21 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
-static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *in, char *err,
+/* Who hears of each page as it is found (sl__md_walk_each), or NULL. */
+typedef struct walk_cb {
+    int (*fn)(void *ctx, size_t i);
+    void *ctx;
+} walk_cb;
+
+/* Adds a page and tells the listener; -1 with no memory. */
+static int push_page(sl__md_inputs *in, const walk_cb *cb, char *path, char *rel, uint64_t size)
+{
+    if (push_owned(in, path, rel, size) != 0)
+        return -1;
+    return cb ? cb->fn(cb->ctx, in->n - 1) : 0;
+}
+
+static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *in, const walk_cb *cb, char *err,
                     size_t errlen)
 {
     if (depth > 256) {
@@ -135,12 +149,12 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
             snprintf(err, errlen, "%s: out of memory", dir);
             rc = -1;
         } else if (ents[i].type == DT_DIR) {
-            rc = walk_dir(path, r, depth + 1, in, err, errlen);
+            rc = walk_dir(path, r, depth + 1, in, cb, err, errlen);
         } else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
-            rc = walk_dir(path, r, depth + 1, in, err, errlen);
+            rc = walk_dir(path, r, depth + 1, in, cb, err, errlen);
         } else if (sl__md_is_markdown_name(name)) {
             /* Whatever it is - a file, a link (even a broken one or a
              * loop), a FIFO, a device - it is a page the user put here:
@@ -148,7 +162,7 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
              * other pages are rendered all the same. */
             if (S_ISLNK(st.st_mode) && fstatat(dfd, name, &st, 0) != 0)
                 st.st_size = 0;
-            rc = push_owned(in, path, r, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+            rc = push_page(in, cb, path, r, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
             path = r = NULL;
             if (rc != 0)
                 snprintf(err, errlen, "%s: out of memory", dir);
@@ -163,7 +177,7 @@ static int walk_dir(const char *dir, const char *rel, int depth, sl__md_inputs *
     return rc;
 }
 
-int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
+static int walk_arg(const char *arg, sl__md_inputs *in, const walk_cb *cb, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(arg, &st) != 0) {
@@ -183,18 +197,30 @@ int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
         }
         while (len > 1 && dir[len - 1] == '/')
             dir[--len] = 0;
-        int rc = walk_dir(dir, "", 0, in, err, errlen);
+        int rc = walk_dir(dir, "", 0, in, cb, err, errlen);
         free(dir);
         return rc;
     }
     /* Not a directory: a page, read through infile.h, which refuses (and
      * names) a FIFO, socket or device without blocking on it. */
     const char *base = strrchr(arg, '/');
-    if (push_owned(in, strdup(arg), strdup(base ? base + 1 : arg), S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
+    if (push_page(in, cb, strdup(arg), strdup(base ? base + 1 : arg), S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0) != 0) {
         snprintf(err, errlen, "%s: out of memory", arg);
         return -1;
     }
     return 0;
+}
+
+int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen)
+{
+    return walk_arg(arg, in, NULL, err, errlen);
+}
+
+int sl__md_walk_each(const char *arg, sl__md_inputs *in, int (*on_page)(void *ctx, size_t i), void *ctx, char *err,
+                     size_t errlen)
+{
+    walk_cb cb = {on_page, ctx};
+    return walk_arg(arg, in, &cb, err, errlen);
 }
 
 void sl__md_inputs_free(sl__md_inputs *in)

@@ -21,6 +21,11 @@ typedef struct sl__md_inputs {
 /* Adds the pages `arg` names (a file, or a directory walked recursively).
  * Returns 0, or -1 with a message naming the path in err. */
 int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen);
+/* sl__md_walk, calling on_page(ctx, i) as page i is added (its entry in
+ * in->v moves as the list grows; its strings do not).  An on_page that
+ * returns -1 (no memory) ends the walk with -1. */
+int sl__md_walk_each(const char *arg, sl__md_inputs *in, int (*on_page)(void *ctx, size_t i), void *ctx, char *err,
+                     size_t errlen);
 void sl__md_inputs_free(sl__md_inputs *in);
 /* 1 if the name ends in .md, .markdown or .mdx (any case). */
 int sl__md_is_markdown_name(const char *name);

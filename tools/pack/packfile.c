@@ -40,10 +40,14 @@
 #define TABLE_MAX ((uint64_t)64 << 20) /* the largest seek table (5.5 million frames) */
 #define GROUP 4                         /* STREAM chunks read and opened at a time */
 
-/* What one read works in: kept on the handle's free list between reads. */
+/* What one read works in: kept on the handle's free list between reads.
+ * Its zstd context and the first homes of ct and pt share one 2 MiB huge
+ * page, the arena (see scratch_new); a bigger ct or pt moves out. */
 typedef struct scratch {
     struct scratch *next;
-    ZSTD_DCtx *dctx;
+    ZSTD_DCtx *dctx;          /* static, in the arena */
+    uint8_t *arena;
+    size_t arena_cap;
     uint8_t *ct, *pt, *frame; /* ciphertext, plaintext (or the plain file's bytes), a decompressed frame */
     size_t ct_cap, pt_cap, frame_cap;
     uint64_t pt_first, pt_last; /* age: pt holds chunks pt_first..pt_last, opened, when pt_valid */
@@ -126,14 +130,31 @@ static int reserve(uint8_t **p, size_t *cap, size_t need)
     return *p ? 0 : -1;
 }
 
+static int in_arena(const scratch *s, const uint8_t *p)
+{
+    return p && s->arena && p >= s->arena && p < s->arena + s->arena_cap;
+}
+
+/* reserve() for ct or pt, which may still be in their arena slot. */
+static int grow(scratch *s, uint8_t **p, size_t *cap, size_t need)
+{
+    if (need > *cap && in_arena(s, *p)) {
+        *p = NULL; /* leaves its slot (not freed) for a buffer of its own */
+        *cap = 0;
+    }
+    return reserve(p, cap, need);
+}
+
 static void scratch_free(scratch *s)
 {
     if (!s)
         return;
-    ZSTD_freeDCtx(s->dctx);
-    free(s->ct);
-    free(s->pt);
+    if (!in_arena(s, s->ct))
+        free(s->ct);
+    if (!in_arena(s, s->pt))
+        free(s->pt);
     free(s->frame);
+    free(s->arena); /* the static zstd context with it */
     free(s);
 }
 
@@ -149,6 +170,34 @@ static int dctx_setup(const sl_packfile *pf, ZSTD_DCtx *d)
     return pf->encrypted && ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum));
 }
 
+#define ROUND_PAGE(n) (((n) + 4095) & ~(size_t)4095)
+#define CT_SLOT ROUND_PAGE(GROUP * SL_STREAM_CT_CHUNK)
+
+/* A new scratch: one 2 MiB huge page holds its zstd context (static,
+ * with room for the one block a streamed decode buffers), a group of
+ * chunks' ciphertext and the rest of the page for plaintext.  Each fresh
+ * 4 KiB page costs a fault at its first touch (~25 us in a virtual
+ * machine, MADV_POPULATE_WRITE or not); ZSTD_createDCtx and malloc'd
+ * buffers for the seek table's chunks were about a hundred of them in a
+ * lone read, where the huge page is one (zeroed, ~0.2 ms). */
+static scratch *scratch_new(const sl_packfile *pf)
+{
+    scratch *s = calloc(1, sizeof *s);
+    size_t zwork = ROUND_PAGE(ZSTD_estimateDCtxSize() + ZSTD_BLOCKSIZE_MAX + 4096);
+    if (!s || reserve(&s->arena, &s->arena_cap, HUGE_PAGE) || zwork + CT_SLOT >= s->arena_cap ||
+        !(s->dctx = ZSTD_initStaticDCtx(s->arena, zwork)) || dctx_setup(pf, s->dctx)) {
+        if (s)
+            free(s->arena);
+        free(s);
+        return NULL;
+    }
+    s->ct = s->arena + zwork;
+    s->ct_cap = CT_SLOT;
+    s->pt = s->ct + CT_SLOT;
+    s->pt_cap = s->arena_cap - zwork - CT_SLOT;
+    return s;
+}
+
 static scratch *scratch_get(sl_packfile *pf)
 {
     pthread_mutex_lock(&pf->mu);
@@ -156,12 +205,7 @@ static scratch *scratch_get(sl_packfile *pf)
     if (s)
         pf->spare = s->next;
     pthread_mutex_unlock(&pf->mu);
-    if (!s && (s = calloc(1, sizeof *s)) && (!(s->dctx = ZSTD_createDCtx()) || dctx_setup(pf, s->dctx))) {
-        ZSTD_freeDCtx(s->dctx);
-        free(s);
-        s = NULL;
-    }
-    return s;
+    return s ? s : scratch_new(pf);
 }
 
 static void scratch_put(sl_packfile *pf, scratch *s)
@@ -172,6 +216,7 @@ static void scratch_put(sl_packfile *pf, scratch *s)
     pthread_mutex_unlock(&pf->mu);
 }
 
+/* Reads n bytes at `at`: 0, or a failure as read_failed reports it. */
 static int pread_full(int fd, uint8_t *p, size_t n, uint64_t at)
 {
     while (n) {
@@ -179,12 +224,20 @@ static int pread_full(int fd, uint8_t *p, size_t n, uint64_t at)
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return k < 0 ? -1 : (errno = EIO, -1); /* shorter than fstat said: it shrank */
+            return k < 0 ? -1 : (errno = 0, -1); /* shorter than fstat said at the open: it shrank */
         p += k;
         n -= (size_t)k;
         at += (uint64_t)k;
     }
     return 0;
+}
+
+static int read_failed(const sl_packfile *pf, char *err, size_t errlen)
+{
+    if (errno == 0)
+        return fail(pf, err, errlen, SL_PACKFILE_EIO,
+                    "read error: the file ends early (it was truncated or changed after it was opened)");
+    return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
 }
 
 /* ---- the compressed stream ---- */
@@ -211,10 +264,10 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
                         size_t errlen)
 {
     if (!pf->encrypted) {
-        if (reserve(&s->pt, &s->pt_cap, len))
+        if (grow(s, &s->pt, &s->pt_cap, len))
             return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
         if (pread_full(pf->fd, s->pt, len, off))
-            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+            return read_failed(pf, err, errlen);
         *out = s->pt;
         return 0;
     }
@@ -224,11 +277,10 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         return 0;
     }
     s->pt_valid = 0;
-    /* room for a group of chunks, or for fewer when that is all a read
-     * needs (the seek table's last chunks at the open: no huge page) */
+    /* room for a group of chunks (the arena's slot), or for fewer when that is all a read needs */
     uint64_t group = c1 - c0 + 1 < GROUP ? c1 - c0 + 1 : GROUP;
-    if (reserve(&s->ct, &s->ct_cap, (size_t)group * SL_STREAM_CT_CHUNK) ||
-        reserve(&s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
+    if (grow(s, &s->ct, &s->ct_cap, (size_t)group * SL_STREAM_CT_CHUNK) ||
+        grow(s, &s->pt, &s->pt_cap, (size_t)(c1 - c0 + 1) * SL_STREAM_CHUNK))
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     /* a few chunks at a time: each is opened while its ciphertext is
      * still in the cache that the read left it in */
@@ -238,7 +290,7 @@ static int stream_bytes(const sl_packfile *pf, scratch *s, uint64_t off, size_t 
         size_t ctn = (size_t)((ct_end < pf->ct_len ? ct_end : pf->ct_len) - ct_at);
         uint64_t bad;
         if (pread_full(pf->fd, s->ct, ctn, pf->payload_at + ct_at))
-            return fail(pf, err, errlen, SL_PACKFILE_EIO, "read error: %s", strerror(errno));
+            return read_failed(pf, err, errlen);
         if (sl_stream_open(s->pt + (c - c0) * SL_STREAM_CHUNK, s->ct, ctn, c, last == pf->chunks - 1, pf->key,
                            &bad) < 0)
             return chunk_failed(pf, s, c, bad, err, errlen);
@@ -376,13 +428,16 @@ static size_t frame_of(const sl_packfile *pf, uint64_t at)
 
 /* Copies what frame f holds of [offset, offset + len) into buf, and
  * hands it to w if w is not NULL: a frame that lies wholly inside is
- * decompressed straight into place. */
+ * decompressed straight into place.  Without buf, w gets the bytes
+ * straight from the frame buffer once the frame is verified: no buffer of
+ * the range's size is touched (fresh pages are a lone read's dearest
+ * cost). */
 static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offset, uint8_t *buf, size_t len,
                       const sink_to *w, char *err, size_t errlen)
 {
     uint64_t a = pf->doff[f], b = pf->doff[f + 1];
     uint64_t from = a > offset ? a : offset, to = b < offset + len ? b : offset + len;
-    if (from == a && to == b)
+    if (from == a && to == b && buf)
         return frame_decode(pf, s, f, buf + (a - offset), w, err, errlen);
     int rc;
     if (to < b && pf->encrypted) /* decode no further than needed */
@@ -393,8 +448,10 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
         rc = frame_decode(pf, s, f, s->frame, NULL, err, errlen);
     if (rc)
         return rc;
-    memcpy(buf + (from - offset), s->frame + (from - a), (size_t)(to - from));
-    if (w && w->fn(w->ctx, buf + (from - offset), (size_t)(to - from), from))
+    const uint8_t *part = s->frame + (from - a);
+    if (buf)
+        part = memcpy(buf + (from - offset), part, (size_t)(to - from));
+    if (w && w->fn(w->ctx, part, (size_t)(to - from), from))
         return fail(pf, err, errlen, SL_PACKFILE_EIO, "the writer failed");
     return 0;
 }
@@ -405,8 +462,8 @@ int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len
     uint64_t size = pf->doff[pf->n];
     if (offset > size || len > size - offset)
         return fail(pf, err, errlen, SL_PACKFILE_ERANGE,
-                    "the range %llu:%zu reaches past the end of the original (%llu bytes)", (unsigned long long)offset,
-                    len, (unsigned long long)size);
+                    "the range %llu:%zu reaches past the end of the original (%llu byte%s)", (unsigned long long)offset,
+                    len, (unsigned long long)size, size == 1 ? "" : "s");
     if (!len)
         return 0;
     scratch *s = scratch_get(pf);
@@ -417,7 +474,7 @@ int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len
     for (size_t f = frame_of(pf, offset); rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
         rc = read_frame(pf, s, f, offset, buf, len, fn ? &w : NULL, err, errlen);
     scratch_put(pf, s);
-    if (rc)
+    if (rc && buf)
         memset(buf, 0, len); /* nothing unverified, and no half of a range */
     return rc;
 }
@@ -618,7 +675,7 @@ static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, si
     if (!s)
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     rc = read_table(pf, s, err, errlen);
-    if (s->pt_cap > GROUP * SL_STREAM_CHUNK) /* a big table's buffers: not worth keeping */
+    if (!in_arena(s, s->pt)) /* a big table's buffer: not worth keeping */
         scratch_free(s);
     else
         scratch_put(pf, s); /* the first read takes its zstd context and buffers */

@@ -20,7 +20,10 @@
 typedef int (*sl__packfile_sink)(void *ctx, const uint8_t *p, size_t n, uint64_t at);
 
 /* sl_packfile_read, handing the bytes of [offset, offset + len) to fn in
- * order as they are decoded (fn may be NULL); buf still receives them. */
+ * order as they are decoded (fn may be NULL); buf still receives them.
+ * With buf NULL, fn gets each frame's part from the reader's own frame
+ * buffer once that frame is decoded and verified (a range's earlier
+ * frames may have been handed on when a later one fails). */
 int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len, sl__packfile_sink fn, void *ctx,
                          char *err, size_t errlen);
 

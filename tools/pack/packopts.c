@@ -62,8 +62,9 @@ static const char unpack_usage[] =
     "  -M, --memory=SIZE     largest zstd window to accept, as zstd -d (default 128M, at most 2G)\n"
     "  --long[=WLOG]         accept windows up to 2^WLOG bytes (default 27; 10-31), as zstd -d\n"
     "  --range OFF:LEN       restore only bytes OFF..OFF+LEN-1 of the original (OFF: to the end; sizes\n"
-    "                        may say K, M, G), reading only the frames that hold them (default output:\n"
-    "                        stdout; needs a seekable file with a seek table, as sluice pack writes)\n"
+    "                        may say K, M, G, or KB, KiB..., powers of 1024), reading only the frames\n"
+    "                        that hold them (default output: stdout; needs a seekable file with a seek\n"
+    "                        table, as sluice pack writes)\n"
     "  -l, --list            list the frames (offset, sizes, checksum) and the totals, as zstd -lv\n"
     "  --test                verify everything, write nothing\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
@@ -280,6 +281,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                 return usage_error("unpack", "--range: '%s' is not OFFSET:LENGTH or OFFSET: (sizes in bytes, K, M, G)",
                                    optarg);
             o->range = 1;
+            o->range_spec = optarg;
             break;
         case 'h': fputs(unpack_usage, stdout); return 0;
         default:

@@ -36,6 +36,7 @@ typedef struct sl_pack_opts {
     int list;          /* --list */
     int range, range_to_end; /* --range OFFSET:LENGTH, or OFFSET: */
     uint64_t range_off, range_len;
+    const char *range_spec; /* --range's argument as given (for messages) */
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a

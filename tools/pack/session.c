@@ -54,11 +54,14 @@ int sl_session_open_input(sl_pack_session *s)
         char err[512];
         s->in_name = s->o.in;
         s->in_fd = sl_infile_open(s->o.in, err, sizeof err);
-        if (s->in_fd < 0)
+        if (s->in_fd < 0) {
+            /* --range reads at random: a pipe on standard input is no way round */
+            int stream = strstr(err, "not a regular file") && !strstr(err, "directory");
             return sl_fail_set(&s->fail, "%s%s", err,
-                               strstr(err, "not a regular file") && !strstr(err, "directory")
-                                   ? " (give a pipe or a device on standard input: - < FILE)"
-                                   : "");
+                               !stream        ? ""
+                               : s->o.range ? " (--range needs a regular file, which it can read at random)"
+                                            : " (give a pipe or a device on standard input: - < FILE)");
+        }
     }
     struct stat st;
     if (fstat(s->in_fd, &st) == 0 && S_ISDIR(st.st_mode))

@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pinned() {
-  for spec in typescript@5.9.3 esbuild@0.28.2 react@19.3.1 react-dom@19.3.1; do
+  for spec in typescript@5.9.3 esbuild@0.28.2 react@19.3.1 react-dom@19.3.1 test262-parser-tests@0.0.5; do
     name=${spec%@*} version=${spec##*@}
     grep -qs "\"version\": \"$version\"" "$here/node_modules/$name/package.json" || return 1
   done

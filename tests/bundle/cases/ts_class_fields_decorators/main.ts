@@ -17,3 +17,6 @@ class WithSetter { set v(x: number) { calls.push("setter " + x); } }
 class Sub extends WithSetter { v = 9; }
 new Sub();
 console.log(calls[calls.length - 1]);
+// a decorated field without an initializer is erased, its decorator still runs
+class Dto { @tag("a") a!: string; @tag("b") b?: number; @tag("e") static e: string; }
+console.log(calls.slice(-6).join("; "), Object.keys(new Dto()).length);

@@ -22,3 +22,8 @@ console.log(Widget.create().render(), new Widget().area);
 function sealed(ctor: Function) { Object.seal(ctor); }
 @sealed export class S { }
 console.log(Object.isSealed(S));
+// a class decorator that replaces the class: code inside the class sees the replacement
+function Wrap<T extends new (...a: any[]) => {}>(C: T) { return class extends C { wrapped = true; }; }
+@Wrap class Node2 { static make() { return new Node2(); } static self = Node2; ref = () => Node2; pair() { return { Node2 }; } }
+const n2 = Node2.make() as any;
+console.log(n2 instanceof Node2, n2.wrapped, Node2.self === Node2, n2.ref() === Node2, n2.pair().Node2 === Node2);

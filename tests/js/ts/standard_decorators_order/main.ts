@@ -24,3 +24,7 @@ class Base { constructor(public v: number) {} }
 class Derived extends Base { @tag("d") get twice() { return this.v * 2; } }
 console.log(new Derived(4).twice);
 console.log(log.slice(-3).join("\n"));
+// class initializers run after the static blocks; an anonymous class gets its binding's name
+@tag("late") class Late { static { log.push("static block"); } @tag("sl") static s() {} }
+const Anon = @tag("anon") class {};
+console.log(log.slice(-8).join("\n"), Anon.name, new Late() instanceof Late);
