@@ -126,7 +126,7 @@ static void *fuzz_module(void *arg)
     js_parse_opts po = {NULL, 0, JS_META_KEEP};
     js_module m = {.path = "/fuzz/entry.mjs", .src = src, .len = in->size};
     char err[512];
-    if (sl__js_record(&m, &po, &a, err, sizeof err) == 0) {
+    if (sl__js_record(&m, &po, &a, NULL, err, sizeof err) == 0) {
         for (size_t i = 0; i < m.nrecs; i++) {
             m.recs[i].module = -1;
             m.recs[i].builtin = 1;

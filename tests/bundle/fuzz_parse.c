@@ -38,7 +38,7 @@ static void *parse_twice(void *arg)
         o.import_meta = round ? JS_META_NODE_CJS : JS_META_KEEP; /* the second parse replaces import.meta */
         js_module m = {.path = "fuzz.js", .src = src, .len = size};
         char err[512];
-        if (sl__js_record(&m, &o, &a, err, sizeof err) == 0) {
+        if (sl__js_record(&m, &o, &a, NULL, err, sizeof err) == 0) {
             for (size_t i = 0; i < m.noccs; i++)
                 if (m.occs[i].pos + m.occs[i].len > size || m.occs[i].sym >= m.nsyms)
                     abort();

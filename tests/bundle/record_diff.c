@@ -192,7 +192,7 @@ static void *run(void *arg)
         js_module m1 = {.path = j->files[i], .src = data, .len = len, .flags = flags};
         js_module m2 = m1;
         int r1 = sl__js_parse(&m1, &j->o, &a, s, e1, sizeof e1);
-        int r2 = sl__js_record(&m2, &j->o, &a, e2, sizeof e2);
+        int r2 = sl__js_record(&m2, &j->o, &a, NULL, e2, sizeof e2);
         if (r1 && r2)
             j->both_fail++;
         else if (r1)

@@ -38,6 +38,7 @@ typedef struct worker {
     const sl__graph_opts *o;
     sl__arena arena;
     sl__resolver *res;
+    js_record_scratch *rs; /* the worker thread's, from module to module */
     SL_VEC(char *) sources; /* file contents, malloc'd by sl_infile_read */
 } worker;
 
@@ -166,7 +167,7 @@ static js_module *load(worker *w, const char *path, char **err)
         m->src = "";
         m->flags = MF_CJS_SYNTAX; /* module.exports stays {} */
         char msg[64];
-        if (sl__js_record(m, &w->o->parse, &w->arena, msg, sizeof msg) != 0)
+        if (sl__js_record(m, &w->o->parse, &w->arena, w->rs, msg, sizeof msg) != 0)
             abort();
         m->flags |= MF_CJS_SYNTAX;
         return m;
@@ -192,7 +193,7 @@ static js_module *load(worker *w, const char *path, char **err)
         return m;
     }
     char msg[1024];
-    if (sl__js_record(m, &w->o->parse, &w->arena, msg, sizeof msg) != 0) {
+    if (sl__js_record(m, &w->o->parse, &w->arena, w->rs, msg, sizeof msg) != 0) {
         *err = strdup(msg);
         return NULL;
     }
@@ -243,11 +244,14 @@ static void *worker_loop(void *arg)
 {
     worker *w = arg;
     work_msg job;
+    w->rs = sl__js_record_scratch_new();
     while (sl_chan_recv(w->work, &job) == SL_OK) {
         result_msg res = {.id = job.id};
         res.mod = load(w, job.path, &res.err);
         sl_chan_send(w->results, &res);
     }
+    sl__js_record_scratch_free(w->rs);
+    w->rs = NULL;
     return NULL;
 }
 

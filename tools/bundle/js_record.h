@@ -19,11 +19,19 @@
 #include "js_ast.h"
 #include "js_parser.h"
 
-/* Parses m->src (m->path for messages) with tools/js and fills m, as
- * sl__js_parse did.  Returns 0, or -1 with "path:line:col: message"
- * plus the line and a caret in err.  Nesting is bounded at
- * JS_MAX_NESTING levels as tools/js counts them: call it on a thread
- * started by sl__js_thread_start. */
-int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, char *err, size_t errlen);
+/* What one thread reuses from module to module (tools/js's arena and the
+ * builder's tables); one thread at a time. */
+typedef struct js_record_scratch js_record_scratch;
+js_record_scratch *sl__js_record_scratch_new(void);
+void sl__js_record_scratch_free(js_record_scratch *s);
+
+/* Parses m->src (m->path for messages) with tools/js and fills m (its
+ * arrays and names in a).  s: the calling thread's scratch, or NULL for
+ * one of its own.  Returns 0, or -1 with "path:line:col: message" plus
+ * the line and a caret in err.  Nesting is bounded at JS_MAX_NESTING
+ * levels as tools/js counts them: call it on a thread started by
+ * sl__js_thread_start. */
+int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_scratch *s, char *err,
+                  size_t errlen);
 
 #endif
