@@ -1434,7 +1434,14 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
         rc = -1;
         goto out;
     }
-    sl__js_scope_bind(&ast);
+    /* bound with the early errors (a name declared twice, a jump to no
+     * label, ...): engines refuse such a file before running any of it,
+     * so a plain .js module is refused as a .ts one is */
+    if (sl__js_scope_check(&ast, 0, err, errlen)) {
+        rediag(m, err, errlen);
+        rc = -1;
+        goto out;
+    }
     rb *b = &sc->b;
     rb_begin(b);
     b->m = m;
