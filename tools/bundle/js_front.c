@@ -424,7 +424,7 @@ void sl__minified_free(sl__minified *m)
 
 /* ---- minifying the bundle in pieces ---------------------------------------- */
 
-/* tools/bundle/js_parser.h's thread starter (64 MiB stacks), declared here
+/* tools/bundle/js_record.h's thread starter (64 MiB stacks), declared here
  * because that header's types clash with tools/js's. */
 int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 

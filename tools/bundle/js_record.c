@@ -1474,3 +1474,17 @@ out:
     }
     return rc;
 }
+
+int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t at;
+    int rc = pthread_attr_init(&at);
+    if (rc)
+        return rc;
+    /* The pages are committed only as deep nesting touches them. */
+    rc = pthread_attr_setstacksize(&at, JS_PARSE_STACK);
+    if (!rc)
+        rc = pthread_create(t, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    return rc;
+}

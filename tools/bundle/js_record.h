@@ -15,9 +15,43 @@
 #ifndef SL_BUNDLE_JS_RECORD_H
 #define SL_BUNDLE_JS_RECORD_H
 
+#include <pthread.h>
+
 #include "arena.h"
 #include "js_ast.h"
-#include "js_parser.h"
+#include "js_diag.h"
+
+typedef struct js_define {
+    const char **parts; /* "process", "env", "NODE_ENV" */
+    size_t nparts;
+    const char *value;  /* replacement text, printed as is */
+} js_define;
+
+/* What `import.meta` becomes: kept (ESM output); `({})` with a warning
+ * (CommonJS or IIFE output, where it is a syntax error, as esbuild does);
+ * on node in CommonJS, .url/.dirname/.filename from the CommonJS module's
+ * own __filename and `({})` with a warning for anything else. */
+enum { JS_META_KEEP, JS_META_EMPTY, JS_META_NODE_CJS };
+
+typedef struct js_parse_opts {
+    const js_define *defines;
+    size_t ndefines;
+    int import_meta; /* JS_META_* */
+} js_parse_opts;
+
+/* Nesting: brackets, blocks, statement bodies, patterns, classes and
+ * prefix operators nested deeper than JS_MAX_NESTING levels (as tools/js
+ * counts them: 1 to 3 a repetition of a shape) stop the parse with
+ * "nesting too deep", past tools/js's own JS_MAX_DEPTH.  Holding that
+ * many levels needs a deep C stack: call sl__js_record on a thread
+ * started by sl__js_thread_start (JS_PARSE_STACK bytes, committed only
+ * as deep nesting touches them; tests/bundle/nesting_test.c parses every
+ * shape at the limit on it, under ASan too). */
+#define JS_MAX_NESTING 10000
+#define JS_PARSE_STACK ((size_t)64 << 20)
+
+/* pthread_create with a JS_PARSE_STACK stack.  Returns 0 or an errno. */
+int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* What one thread reuses from module to module (tools/js's arena and the
  * builder's tables); one thread at a time. */
