@@ -1,9 +1,14 @@
 /*
  * nesting_test.c - the bundler's nesting limit: every shape of nesting
- * parses up to JS_MAX_NESTING levels (as tools/js counts them) and is
- * refused one repetition past its deepest with "nesting too deep", on a
- * thread with the stack js_record.h promises (run under ASan too, where
- * frames are largest).  Long statement lists are not nesting.
+ * parses at the deepest repetition JS_MAX_NESTING levels allow (as
+ * tools/js counts them) and is refused one repetition past it with
+ * "nesting too deep", on a thread with the stack js_record.h promises
+ * (run under ASan too, where frames are largest).  Long statement lists
+ * are not nesting.
+ *
+ * Each shape's deepest repetition is a constant worked out from how many
+ * levels one repetition costs, so a change in the counting fails here
+ * (two parses a shape: the limit and one past it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,29 +71,19 @@ static int parses(const shape *s, size_t k, char *err)
     return rc == 0;
 }
 
-/* The deepest repetition that parses; one more is refused, at the file's
- * first line.  Every repetition here costs 1 to 5 levels, so the deepest
- * is at least a fifth of the limit. */
-static size_t deepest(const shape *s)
+/* A shape's deepest repetition k parses; k + 1 is refused, at the
+ * file's first line. */
+static void deepest_is(const shape *s, size_t k)
 {
     char err[512];
-    size_t lo = 1, hi = JS_MAX_NESTING + 1; /* lo parses, hi does not */
-    CHECK(parses(s, lo, err));
-    CHECK(!parses(s, hi, err));
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (parses(s, mid, err))
-            lo = mid;
-        else
-            hi = mid;
-    }
-    CHECK(!parses(s, lo + 1, err));
+    CHECK(parses(s, k, err));
+    CHECK(!parses(s, k + 1, err));
     CHECK(strstr(err, "deep.js:1:") && strstr(err, ": nesting too deep"));
-    CHECK(lo * 5 >= JS_MAX_NESTING - 16);
-    return lo;
 }
 
-static void at_limit_and_past(const shape *s) { (void)deepest(s); }
+/* One level a repetition, and three for the `x = ...;` around the first
+ * (9,997 repetitions). */
+#define ONE_LEVEL (JS_MAX_NESTING - 3)
 
 static const shape parens = {"x = ", "(", "x", ")", ";\n"};
 static const shape arrays = {"x = ", "[", "x", "]", ";\n"};
@@ -109,29 +104,30 @@ static const shape patterns = {"let ", "[", "a", "]", " = x;\n"};
 SL_TEST(parse_nesting_parens_brackets_and_calls_limited)
 {
     /* one level a parenthesis: the bundler's limit, past tools/js's own 4,096 */
-    CHECK(deepest(&parens) > 4096);
-    at_limit_and_past(&arrays);
-    at_limit_and_past(&objects);
-    at_limit_and_past(&calls);
-    at_limit_and_past(&computed);
-    at_limit_and_past(&templates);
+    deepest_is(&parens, ONE_LEVEL);
+    deepest_is(&arrays, ONE_LEVEL);
+    deepest_is(&objects, ONE_LEVEL);
+    deepest_is(&calls, ONE_LEVEL);
+    deepest_is(&computed, ONE_LEVEL);
+    deepest_is(&templates, ONE_LEVEL);
 }
 
 SL_TEST(parse_nesting_operators_and_functions_limited)
 {
-    at_limit_and_past(&unary);
-    at_limit_and_past(&arrows);
-    at_limit_and_past(&conditionals);
-    at_limit_and_past(&classes);
-    at_limit_and_past(&functions);
-    at_limit_and_past(&methods);
+    deepest_is(&unary, ONE_LEVEL);
+    deepest_is(&arrows, ONE_LEVEL);
+    deepest_is(&conditionals, ONE_LEVEL);
+    deepest_is(&classes, ONE_LEVEL);
+    /* two levels a repetition, four around (4,998) */
+    deepest_is(&functions, (JS_MAX_NESTING - 4) / 2);
+    deepest_is(&methods, (JS_MAX_NESTING - 4) / 2);
 }
 
 SL_TEST(parse_nesting_statements_and_patterns_limited)
 {
-    at_limit_and_past(&blocks);
-    at_limit_and_past(&ifs);
-    at_limit_and_past(&patterns);
+    deepest_is(&blocks, JS_MAX_NESTING);  /* one level a block, none around */
+    deepest_is(&ifs, JS_MAX_NESTING - 1); /* one a repetition, one around */
+    deepest_is(&patterns, JS_MAX_NESTING - 1);
 }
 
 /* A long list of statements is not nesting. */
