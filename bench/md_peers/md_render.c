@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "md_libs.h"
 #include "median.h"
 #include "sluice/chan.h"
 
@@ -40,7 +41,7 @@ static void sink(const MD_CHAR *t, MD_SIZE n, void *ud)
 static void md4c(const page *p, sl__md_buf *out)
 {
     out->len = 0;
-    md_html(p->data, (MD_SIZE)p->len, sink, out, MD_DIALECT_GITHUB | MD_FLAG_NOHTML,
+    sl__md_md4c_html()->md_html(p->data, (MD_SIZE)p->len, sink, out, MD_DIALECT_GITHUB | MD_FLAG_NOHTML,
             MD_HTML_FLAG_SKIP_UTF8_BOM);
 }
 

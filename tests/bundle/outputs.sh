@@ -205,7 +205,22 @@ case $check in
     printf "import { dep } from 'not-installed-dep';\nimport fs from 'node:fs';\nconsole.log(typeof dep, typeof fs.readFileSync);\n" >ext.mjs
     "$sluice" bundle ext.mjs --platform node --format esm --external not-installed-dep -q -o out.mjs || fail "bundle"
     grep -q '"not-installed-dep"' out.mjs || fail "external import missing"
-    grep -q '"node:fs"' out.mjs || fail "built-in import missing" ;;
+    grep -q '"node:fs"' out.mjs || fail "built-in import missing"
+    # an external imported only for its side effects stays, in the order the
+    # imports are written (esbuild's output); a built-in imported so goes
+    mkdir -p node_modules/side-a node_modules/side-b node_modules/side-c
+    echo 'console.log("a ran");' >node_modules/side-a/index.js
+    echo 'console.log("b ran"); exports.x = 1;' >node_modules/side-b/index.js
+    echo 'console.log("c ran"); exports.unused = 1;' >node_modules/side-c/index.js
+    printf "import 'side-a';\nimport { x } from 'side-b';\nimport c from 'side-c';\nimport 'fs';\nconsole.log('x', x);\n" >side.mjs
+    for f in esm cjs; do
+      "$sluice" bundle side.mjs --platform node --format $f --external side-a --external side-b --external side-c \
+        -q -o side.$f.out.js || fail "bundle side effects ($f)"
+      [ $f = esm ] && mv side.$f.out.js side.out.mjs && out=side.out.mjs || out=side.$f.out.js
+      got=$(node $out | tr '\n' ' ') || fail "run side effects ($f)"
+      [ "$got" = "a ran b ran c ran x 1 " ] || fail "side-effect imports ($f): got '$got'"
+      ! grep -q '"fs"' $out || fail "a bare import of a built-in is kept ($f)"
+    done ;;
   outdir_entries)
     printf "console.log('second');\n" >second.mjs
     "$sluice" bundle entry.mjs second.mjs --outdir dist --format esm -q || fail "bundle"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "md_libs.h"
 
 static void collect(const MD_CHAR *t, MD_SIZE n, void *ud)
 {
@@ -31,7 +32,7 @@ int main(void)
             return 1;
         }
         sl__md_buf out = {0};
-        md_html(json_string_value(j), (MD_SIZE)json_string_length(j), collect, &out,
+        sl__md_md4c_html()->md_html(json_string_value(j), (MD_SIZE)json_string_length(j), collect, &out,
                 MD_DIALECT_COMMONMARK, 0);
         sl__md_buf b = {0};
         sl__md_json_string(&b, out.data ? out.data : "", out.len);

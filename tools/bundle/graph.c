@@ -221,7 +221,7 @@ static js_module *load(worker *w, const char *path, char **err)
         if (rc == RES_FILE) {
             r->path = out;
         } else if (rc == RES_BUILTIN || rc == RES_EXTERNAL) {
-            r->builtin = 1;
+            r->builtin = rc == RES_BUILTIN ? 2 : 1;
         } else if (r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) {
             r->kind = IR_DEAD; /* left for run time, as node would try it then */
             r->builtin = 1;

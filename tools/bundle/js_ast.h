@@ -55,7 +55,7 @@ typedef struct js_import_rec {
     uint32_t spec_pos;  /* byte offset of the specifier, for messages */
     /* resolver (in the worker) */
     const char *path;   /* absolute path, NULL when external */
-    uint8_t builtin;    /* a node built-in (kept external) */
+    uint8_t builtin;    /* kept external: 1, or 2 for a node built-in (importing one alone does nothing) */
     /* linker */
     int32_t module;     /* index in the module table, -1 external */
 } js_import_rec;

@@ -595,7 +595,11 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
                     "var __filename = __fileURLToPath(import.meta.url);\n"
                     "var __dirname = __filename.slice(0, __filename.lastIndexOf(\"/\"));\n");
     for (size_t i = 0; i < L->next; i++) {
-        if (o->format == FMT_ESM) {
+        if (o->format == FMT_ESM && L->ext[i].bare) {
+            pb_str(out, "import ");
+            quote(out, L->ext[i].spec);
+            pb_str(out, ";\n");
+        } else if (o->format == FMT_ESM) {
             pb_str(out, sl__arena_printf(a, "import * as %s from ", name(c, L->ext[i].name)));
             quote(out, L->ext[i].spec);
             pb_str(out, ";\n");
@@ -612,7 +616,11 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
     if (L->need_ns_lazy)
         pb_str(out, helper_ns_lazy);
     for (size_t i = 0; i < L->next; i++) {
-        if (o->format != FMT_ESM) {
+        if (o->format != FMT_ESM && L->ext[i].bare) {
+            pb_str(out, "require(");
+            quote(out, L->ext[i].spec);
+            pb_str(out, ");\n");
+        } else if (o->format != FMT_ESM) {
             pb_str(out, sl__arena_printf(a, "var %s = __toESM(require(", name(c, L->ext[i].name)));
             quote(out, L->ext[i].spec);
             pb_str(out, "), 1);\n");

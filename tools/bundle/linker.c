@@ -546,22 +546,80 @@ static const char *json_of(linkctx *c, int32_t mod)
     return L->json_name[mod];
 }
 
-static const char *external_of(linkctx *c, const char *spec)
+static void ext_push(sl__link *L, sl__external x)
 {
-    sl__link *L = c->L;
-    for (size_t i = 0; i < L->next; i++)
-        if (!strcmp(L->ext[i].spec, spec))
-            return L->ext[i].name;
     if (L->next == L->ext_cap) {
         L->ext_cap = L->ext_cap ? L->ext_cap * 2 : 8;
         L->ext = realloc(L->ext, L->ext_cap * sizeof *L->ext);
     }
-    const char *b = base_of(L, spec);
-    L->ext[L->next].spec = spec;
-    L->ext[L->next].name = claim(c, sl__arena_printf(&L->a, "import_%s", b));
-    if (L->o->format != FMT_ESM)
-        L->need_toesm = 1;
-    return L->ext[L->next++].name;
+    L->ext[L->next++] = x;
+}
+
+static const char *external_of(linkctx *c, const char *spec)
+{
+    sl__link *L = c->L;
+    size_t i = 0;
+    while (i < L->next && strcmp(L->ext[i].spec, spec))
+        i++;
+    if (i == L->next)
+        ext_push(L, (sl__external){spec, NULL, 0});
+    sl__external *x = &L->ext[i];
+    if (!x->name) { /* new, or kept bare until now */
+        x->name = claim(c, sl__arena_printf(&L->a, "import_%s", base_of(L, spec)));
+        x->bare = 0;
+        if (L->o->format != FMT_ESM)
+            L->need_toesm = 1;
+    }
+    return x->name;
+}
+
+/* External imports in the order the modules that hold them evaluate, so
+ * their side effects keep that order; one imported only for its side
+ * effects (`import "polyfill"`, or nothing it names is read) is kept bare,
+ * as esbuild keeps it — except a node built-in, which does nothing when
+ * imported (esbuild drops those too).  Those read by CommonJS interop or
+ * require() keep their place after them. */
+static void order_externals(linkctx *c, const uint8_t *included)
+{
+    sl__link *L = c->L;
+    size_t nold = L->next;
+    sl__external *old = malloc((nold ? nold : 1) * sizeof *old);
+    memcpy(old, L->ext, nold * sizeof *old);
+    uint8_t *taken = calloc(nold ? nold : 1, 1);
+    L->next = 0;
+    for (size_t e = 0; e < L->nevs; e++) {
+        int32_t mi = L->evs[e].mod;
+        if (L->evs[e].type != EV_ESM || !included[mi])
+            continue;
+        const js_module *m = L->g->mods[mi];
+        for (size_t k = 0; k < m->nrecs; k++) {
+            const js_import_rec *r = &m->recs[k];
+            if (r->module >= 0 || (r->kind != IR_IMPORT && r->kind != IR_EXPORT_FROM && r->kind != IR_EXPORT_STAR))
+                continue;
+            size_t i = 0;
+            while (i < nold && strcmp(old[i].spec, r->spec))
+                i++;
+            if (i < nold) {
+                if (!taken[i])
+                    ext_push(L, old[i]);
+                taken[i] = 1;
+                continue;
+            }
+            if (r->builtin == 2)
+                continue;
+            int seen = 0;
+            for (size_t j = 0; j < L->next && !seen; j++)
+                seen = !strcmp(L->ext[j].spec, r->spec);
+            if (seen)
+                continue;
+            ext_push(L, (sl__external){r->spec, NULL, 1});
+        }
+    }
+    for (size_t i = 0; i < nold; i++)
+        if (!taken[i])
+            ext_push(L, old[i]);
+    free(taken);
+    free(old);
 }
 
 static const char *member(linkctx *c, const char *obj, const char *name)
@@ -1271,6 +1329,7 @@ static void shake(linkctx *c)
         if (sy->stmt >= 0 && sy->name[0] == 0)
             live_stmt(&sh, r.mod, (uint32_t)sy->stmt);
     }
+    order_externals(c, sh.included);
     for (size_t i = 0; i < g->n; i++) {
         free(sh.stmt_occ[i]);
         free(sh.decl_off[i]);

@@ -53,6 +53,7 @@ typedef struct sl__link_warning {
 typedef struct sl__external {
     const char *spec;
     const char *name; /* the variable holding its namespace */
+    int bare;         /* imported only for its side effects: no name is read */
 } sl__external;
 
 typedef struct sl__link {

@@ -18,7 +18,6 @@
 #include "graphcache.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -35,6 +34,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "dynlib.h"
 #include "extract.h"
 #include "fgcodec.h"
 #include "xalloc.h"
@@ -125,49 +125,46 @@ const char *gr_cache_build_id(void)
  * than linked: linked, its EVP layer's tables were relocated at every
  * start of every sluice command, graph or not.  Only openssl/evp.h's
  * types come from the build. */
-static struct {
-    EVP_MD *sha256;
-    __typeof__(EVP_MD_CTX_new) *ctx_new;
-    __typeof__(EVP_MD_CTX_free) *ctx_free;
-    __typeof__(EVP_DigestInit_ex) *init;
-    __typeof__(EVP_DigestUpdate) *update;
-    __typeof__(EVP_DigestFinal_ex) *final;
-} ossl;
+typedef struct ossl_fns {
+    __typeof__(EVP_MD_fetch) *EVP_MD_fetch;
+    __typeof__(EVP_MD_CTX_new) *EVP_MD_CTX_new;
+    __typeof__(EVP_MD_CTX_free) *EVP_MD_CTX_free;
+    __typeof__(EVP_DigestInit_ex) *EVP_DigestInit_ex;
+    __typeof__(EVP_DigestUpdate) *EVP_DigestUpdate;
+    __typeof__(EVP_DigestFinal_ex) *EVP_DigestFinal_ex;
+} ossl_fns;
+static ossl_fns ossl;
+static EVP_MD *ossl_sha256;
 
 #define OSSL_STR_(x) #x
 #define OSSL_STR(x) OSSL_STR_(x)
 
-/* POSIX has dlsym's void * convert to a function pointer; ISO C does not
- * say, hence the copy. */
-static int ossl_sym(void *lib, const char *name, void *fn)
-{
-    void *p = dlsym(lib, name);
-    memcpy(fn, &p, sizeof p);
-    return p != NULL;
-}
+static const char *const ossl_so[] = {"libcrypto.so." OSSL_STR(OPENSSL_VERSION_MAJOR), NULL};
+static const sl_dynlib_sym ossl_syms[] = {
+    SL_DYNLIB_SYM(ossl_fns, EVP_MD_fetch),      SL_DYNLIB_SYM(ossl_fns, EVP_MD_CTX_new),
+    SL_DYNLIB_SYM(ossl_fns, EVP_MD_CTX_free),   SL_DYNLIB_SYM(ossl_fns, EVP_DigestInit_ex),
+    SL_DYNLIB_SYM(ossl_fns, EVP_DigestUpdate), SL_DYNLIB_SYM(ossl_fns, EVP_DigestFinal_ex), {NULL, 0}};
+static sl_dynlib ossl_lib = SL_DYNLIB("OpenSSL's libcrypto", "libssl3", ossl_so, ossl_syms, &ossl);
 
 static void ossl_load(void)
 {
-    __typeof__(EVP_MD_fetch) *fetch;
-    void *lib = dlopen("libcrypto.so." OSSL_STR(OPENSSL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL); /* never closed */
-    if (lib && ossl_sym(lib, "EVP_MD_fetch", &fetch) && ossl_sym(lib, "EVP_MD_CTX_new", &ossl.ctx_new) &&
-        ossl_sym(lib, "EVP_MD_CTX_free", &ossl.ctx_free) && ossl_sym(lib, "EVP_DigestInit_ex", &ossl.init) &&
-        ossl_sym(lib, "EVP_DigestUpdate", &ossl.update) && ossl_sym(lib, "EVP_DigestFinal_ex", &ossl.final))
-        ossl.sha256 = fetch(NULL, "SHA256", NULL);
+    if (sl_dynlib_load(&ossl_lib) == 0)
+        ossl_sha256 = ossl.EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
 void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, ossl_load);
-    EVP_MD_CTX *c = ossl.sha256 ? ossl.ctx_new() : NULL;
+    EVP_MD_CTX *c = ossl_sha256 ? ossl.EVP_MD_CTX_new() : NULL;
     unsigned n = 32;
-    if (!c || !ossl.init(c, ossl.sha256, NULL) || !ossl.update(c, a, alen) || (blen && !ossl.update(c, b, blen)) ||
-        !ossl.final(c, out, &n)) {
-        fprintf(stderr, "sluice graph: SHA-256 failed%s\n", ossl.sha256 ? "" : " (cannot load OpenSSL's libcrypto)");
+    if (!c || !ossl.EVP_DigestInit_ex(c, ossl_sha256, NULL) || !ossl.EVP_DigestUpdate(c, a, alen) ||
+        (blen && !ossl.EVP_DigestUpdate(c, b, blen)) || !ossl.EVP_DigestFinal_ex(c, out, &n)) {
+        const char *why = sl_dynlib_error(&ossl_lib);
+        fprintf(stderr, "sluice graph: SHA-256 failed%s%s%s\n", *why ? " (" : "", why, *why ? ")" : "");
         exit(2);
     }
-    ossl.ctx_free(c);
+    ossl.EVP_MD_CTX_free(c);
 }
 
 void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "md_libs.h"
 
 static void usage(FILE *out)
 {
@@ -182,6 +183,7 @@ int sl_md_main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
+    sl__md_libs_need(); /* md4c, md4c-html, cJSON: before any output */
     if (serve) {
         if (optind < argc || c.outdir || c.workers) {
             fprintf(stderr, "sluice md: --serve takes no paths, no -o and no --workers\n");

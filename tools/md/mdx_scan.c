@@ -26,15 +26,16 @@
 #include <string.h>
 
 #include "js_parse_range.h"
+#include "md_libs.h"
 #include "mdx.h"
 
 /* md4c-html's HTML5 entity table (exported by libmd4c-html, not declared
- * in its public header): name with `&` and `;`, one or two code points. */
+ * in its public header, loaded with it: md_libs.h): name with `&` and
+ * `;`, one or two code points. */
 struct entity {
     const char *name;
     unsigned codepoints[2];
 };
-const struct entity *entity_lookup(const char *name, size_t name_size);
 
 /* Copies a message into s->err, cut to fit. */
 static void set_err(mdx_scan *s, const char *m)
@@ -160,7 +161,7 @@ size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
         k++;
     if (k >= n || s[k] != ';' || k == i + 1)
         return 0;
-    const struct entity *e = entity_lookup(s + i, k + 1 - i);
+    const struct entity *e = sl__md_md4c_html()->entity_lookup(s + i, k + 1 - i);
     if (!e)
         return 0;
     sl__mdx_put_utf8(b, e->codepoints[0]);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "js_parser.h"
+#include "md_libs.h"
 #include "mdx.h"
 
 typedef struct builder {
@@ -713,7 +714,7 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
         .leave_span = leave_span,
         .text = text,
     };
-    int rc = md_parse(s->md.data ? s->md.data : "", (MD_SIZE)s->md.len, &p, &b);
+    int rc = sl__md_md4c()->md_parse(s->md.data ? s->md.data : "", (MD_SIZE)s->md.len, &p, &b);
     if (rc != 0 || b.nomem) {
         sl__mdx_tree_free(b.root);
         return b.too_deep && !b.nomem ? too_deep(s) : -2;

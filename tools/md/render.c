@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "md_libs.h"
 
 #define NO_URL ((size_t)-1)
 
@@ -320,7 +321,7 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
     r.out.data = malloc(r.out.cap);
     r.out.cap = r.out.data ? r.out.cap : 0;
     unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
-    if (md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
+    if (sl__md_md4c_html()->md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
         goto out;
     sl__md_buf_putc(&r.out, 0);
     if (r.out.failed || r.nomem)

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define SL__MD_CJSON_CALLS /* cJSON_* through the loaded library */
+#include "md_libs.h"
 #include "rpc.h"
 #include "walk.h"
 

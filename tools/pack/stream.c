@@ -23,13 +23,14 @@
  */
 #include "stream.h"
 
-#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <string.h>
+
+#include "dynlib.h"
 
 #define BULK ((uint64_t)8 << 20)
 
@@ -39,40 +40,33 @@ static pthread_once_t evp_once = PTHREAD_ONCE_INIT;
 static EVP_CIPHER *evp_aead;          /* fetched once, kept for the process */
 
 /* The libcrypto functions used, typed by its own header. */
-static struct {
-    __typeof__(EVP_CIPHER_fetch) *fetch;
-    __typeof__(EVP_CIPHER_CTX_new) *ctx_new;
-    __typeof__(EVP_CIPHER_CTX_free) *ctx_free;
-    __typeof__(EVP_CIPHER_CTX_ctrl) *ctrl;
-    __typeof__(EVP_CipherInit_ex2) *init;
-    __typeof__(EVP_CipherUpdate) *update;
-    __typeof__(EVP_CipherFinal_ex) *final;
-} ossl;
+typedef struct ossl_fns {
+    __typeof__(EVP_CIPHER_fetch) *EVP_CIPHER_fetch;
+    __typeof__(EVP_CIPHER_CTX_new) *EVP_CIPHER_CTX_new;
+    __typeof__(EVP_CIPHER_CTX_free) *EVP_CIPHER_CTX_free;
+    __typeof__(EVP_CIPHER_CTX_ctrl) *EVP_CIPHER_CTX_ctrl;
+    __typeof__(EVP_CipherInit_ex2) *EVP_CipherInit_ex2;
+    __typeof__(EVP_CipherUpdate) *EVP_CipherUpdate;
+    __typeof__(EVP_CipherFinal_ex) *EVP_CipherFinal_ex;
+} ossl_fns;
+static ossl_fns ossl;
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* POSIX has dlsym's void * convert to a function pointer; ISO C does not
- * say, hence the copy. */
-static int sym(void *lib, const char *name, void *fn)
-{
-    void *p = dlsym(lib, name);
-    memcpy(fn, &p, sizeof p);
-    return p != NULL;
-}
+/* the major version the build's headers are for: its ABI */
+static const char *const crypto_so[] = {"libcrypto.so." STR(OPENSSL_VERSION_MAJOR), NULL};
+static const sl_dynlib_sym crypto_syms[] = {
+    SL_DYNLIB_SYM(ossl_fns, EVP_CIPHER_fetch),   SL_DYNLIB_SYM(ossl_fns, EVP_CIPHER_CTX_new),
+    SL_DYNLIB_SYM(ossl_fns, EVP_CIPHER_CTX_free), SL_DYNLIB_SYM(ossl_fns, EVP_CIPHER_CTX_ctrl),
+    SL_DYNLIB_SYM(ossl_fns, EVP_CipherInit_ex2), SL_DYNLIB_SYM(ossl_fns, EVP_CipherUpdate),
+    SL_DYNLIB_SYM(ossl_fns, EVP_CipherFinal_ex), {NULL, 0}};
+static sl_dynlib libcrypto = SL_DYNLIB("OpenSSL's libcrypto", "libssl3", crypto_so, crypto_syms, &ossl);
 
 static void evp_fetch(void)
 {
-    /* the major version the build's headers are for: its ABI */
-    void *lib = dlopen("libcrypto.so." STR(OPENSSL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL);
-    if (!lib)
-        return;
-    if (sym(lib, "EVP_CIPHER_fetch", &ossl.fetch) && sym(lib, "EVP_CIPHER_CTX_new", &ossl.ctx_new) &&
-        sym(lib, "EVP_CIPHER_CTX_free", &ossl.ctx_free) && sym(lib, "EVP_CIPHER_CTX_ctrl", &ossl.ctrl) &&
-        sym(lib, "EVP_CipherInit_ex2", &ossl.init) && sym(lib, "EVP_CipherUpdate", &ossl.update) &&
-        sym(lib, "EVP_CipherFinal_ex", &ossl.final))
-        evp_aead = ossl.fetch(NULL, "ChaCha20-Poly1305", NULL);
-    /* never closed: the cipher is kept for the process */
+    if (sl_dynlib_load(&libcrypto) == 0)
+        evp_aead = ossl.EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL); /* kept for the process */
 }
 
 int sl__stream_openssl_loaded(void)
@@ -95,9 +89,9 @@ static EVP_CIPHER_CTX *evp_begin(size_t n, const uint8_t key[32], int enc)
     if (impl == SL_STREAM_LIBSODIUM || (impl == 0 && before < BULK))
         return NULL;
     pthread_once(&evp_once, evp_fetch);
-    EVP_CIPHER_CTX *c = evp_aead ? ossl.ctx_new() : NULL;
-    if (c && ossl.init(c, evp_aead, key, NULL, enc, NULL) != 1) {
-        ossl.ctx_free(c);
+    EVP_CIPHER_CTX *c = evp_aead ? ossl.EVP_CIPHER_CTX_new() : NULL;
+    if (c && ossl.EVP_CipherInit_ex2(c, evp_aead, key, NULL, enc, NULL) != 1) {
+        ossl.EVP_CIPHER_CTX_free(c);
         c = NULL;
     }
     return c;
@@ -106,7 +100,7 @@ static EVP_CIPHER_CTX *evp_begin(size_t n, const uint8_t key[32], int enc)
 static void evp_end(EVP_CIPHER_CTX *c)
 {
     if (c)
-        ossl.ctx_free(c);
+        ossl.EVP_CIPHER_CTX_free(c);
 }
 
 static void make_nonce(uint8_t nonce[12], uint64_t index, int last)
@@ -121,8 +115,10 @@ static void make_nonce(uint8_t nonce[12], uint64_t index, int last)
 static int evp_seal(EVP_CIPHER_CTX *c, uint8_t *ct, const uint8_t *pt, size_t len, const uint8_t nonce[12])
 {
     int k = 0, f = 0;
-    return ossl.init(c, NULL, NULL, nonce, 1, NULL) == 1 && (len == 0 || ossl.update(c, ct, &k, pt, (int)len) == 1) &&
-           ossl.final(c, ct + k, &f) == 1 && ossl.ctrl(c, EVP_CTRL_AEAD_GET_TAG, SL_STREAM_TAG, ct + len) == 1;
+    return ossl.EVP_CipherInit_ex2(c, NULL, NULL, nonce, 1, NULL) == 1 &&
+           (len == 0 || ossl.EVP_CipherUpdate(c, ct, &k, pt, (int)len) == 1) &&
+           ossl.EVP_CipherFinal_ex(c, ct + k, &f) == 1 &&
+           ossl.EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, SL_STREAM_TAG, ct + len) == 1;
 }
 
 /* One chunk through OpenSSL: 1 if it authenticates.  OpenSSL decrypts
@@ -132,9 +128,10 @@ static int evp_open(EVP_CIPHER_CTX *c, uint8_t *pt, const uint8_t *ct, size_t le
 {
     int k = 0, f = 0;
     size_t n = len - SL_STREAM_TAG;
-    int ok = ossl.init(c, NULL, NULL, nonce, 0, NULL) == 1 &&
-             ossl.ctrl(c, EVP_CTRL_AEAD_SET_TAG, SL_STREAM_TAG, (void *)(ct + n)) == 1 &&
-             (n == 0 || ossl.update(c, pt, &k, ct, (int)n) == 1) && ossl.final(c, pt + k, &f) == 1;
+    int ok = ossl.EVP_CipherInit_ex2(c, NULL, NULL, nonce, 0, NULL) == 1 &&
+             ossl.EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, SL_STREAM_TAG, (void *)(ct + n)) == 1 &&
+             (n == 0 || ossl.EVP_CipherUpdate(c, pt, &k, ct, (int)n) == 1) &&
+             ossl.EVP_CipherFinal_ex(c, pt + k, &f) == 1;
     if (!ok)
         memset(pt, 0, n);
     return ok;
