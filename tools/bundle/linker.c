@@ -584,7 +584,8 @@ static void order_externals(linkctx *c, const uint8_t *included)
     sl__link *L = c->L;
     size_t nold = L->next;
     sl__external *old = malloc((nold ? nold : 1) * sizeof *old);
-    memcpy(old, L->ext, nold * sizeof *old);
+    if (nold) /* L->ext is NULL without externals */
+        memcpy(old, L->ext, nold * sizeof *old);
     uint8_t *taken = calloc(nold ? nold : 1, 1);
     L->next = 0;
     for (size_t e = 0; e < L->nevs; e++) {
