@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "graph.h"
-#include "js_parser.h"
+#include "js_record.h"
 #include "js_printer.h"
 #include "linker.h"
 #include "sluice/pool.h"
@@ -121,13 +121,12 @@ static void *fuzz_module(void *arg)
     char *src = malloc(in->size + 1);
     memcpy(src, in->data, in->size);
     src[in->size] = 0;
-    js_parse_scratch *s = sl__js_scratch_new();
     sl__arena a;
     sl__arena_init(&a);
     js_parse_opts po = {NULL, 0, JS_META_KEEP};
     js_module m = {.path = "/fuzz/entry.mjs", .src = src, .len = in->size};
     char err[512];
-    if (sl__js_parse(&m, &po, &a, s, err, sizeof err) == 0) {
+    if (sl__js_record(&m, &po, &a, NULL, err, sizeof err) == 0) {
         for (size_t i = 0; i < m.nrecs; i++) {
             m.recs[i].module = -1;
             m.recs[i].builtin = 1;
@@ -137,7 +136,6 @@ static void *fuzz_module(void *arg)
         link_and_print(&g);
     }
     sl__arena_free(&a);
-    sl__js_scratch_free(s);
     free(src);
     return NULL;
 }

@@ -1,10 +1,11 @@
 /*
- * fuzz_parse.c - libFuzzer target over the bundler's lexer and parser.
+ * fuzz_parse.c - libFuzzer target over what makes a module's record:
+ * tools/js's parser and scopes, and the record's walk (js_record.c).
  *
  * Any byte string must either parse or fail with a message; never crash,
- * read out of bounds or leak.  The input is parsed twice with the same
- * scratch, which also exercises scratch reuse between modules (the second
- * time replacing import.meta as for node CommonJS output).  An input
+ * read out of bounds or leak.  The input is parsed twice, with --define
+ * on (dead-branch folding), the second time replacing import.meta as
+ * for node CommonJS output.  An input
  * long enough to nest deeper than libFuzzer's own thread can hold is
  * parsed on a thread with the stack the parser's nesting limit needs.
  */
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "js_parser.h"
+#include "js_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,6 @@ static void *parse_twice(void *arg)
     char *src = malloc(size + 1);
     memcpy(src, data, size);
     src[size] = 0;
-    js_parse_scratch *s = sl__js_scratch_new();
     sl__arena a;
     sl__arena_init(&a);
     const char *parts[] = {"process", "env", "NODE_ENV"};
@@ -38,7 +38,7 @@ static void *parse_twice(void *arg)
         o.import_meta = round ? JS_META_NODE_CJS : JS_META_KEEP; /* the second parse replaces import.meta */
         js_module m = {.path = "fuzz.js", .src = src, .len = size};
         char err[512];
-        if (sl__js_parse(&m, &o, &a, s, err, sizeof err) == 0) {
+        if (sl__js_record(&m, &o, &a, NULL, err, sizeof err) == 0) {
             for (size_t i = 0; i < m.noccs; i++)
                 if (m.occs[i].pos + m.occs[i].len > size || m.occs[i].sym >= m.nsyms)
                     abort();
@@ -52,14 +52,13 @@ static void *parse_twice(void *arg)
         }
     }
     sl__arena_free(&a);
-    sl__js_scratch_free(s);
     free(src);
     return NULL;
 }
 
 /* A level of nesting takes at least one token, and no token opens more
  * than two levels: fewer than 1,000 bytes nest under 2,000 levels, under
- * 2 MB of stack even under ASan (860 bytes a level, js_parser.h).  Such
+ * 2 MB of stack even under ASan (tools/js: 4,096 levels in 4 MiB).  Such
  * inputs parse on the calling thread, without the cost of starting one. */
 #define SMALL_INPUT 1000
 

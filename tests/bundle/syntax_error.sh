@@ -5,7 +5,7 @@
 # cannot be resolved, a JSON module that does not parse, an import of an
 # asset no loader reads (.css, images, fonts) and a `with` statement in an
 # ES module, and an early error (a name declared twice, a jump to no
-# label) in TypeScript or TSX are reported the same way.
+# label) in JavaScript, TypeScript or TSX are reported the same way.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -54,5 +54,11 @@ printf "export let n: number = 1;\ninterface I { a: number }\nlet n = 2;\n" >"$w
 refused "a let declared twice in .ts" 't.ts:3:5: The symbol "n" has already been declared' "$work/main.mjs"
 printf "export function App(): JSX.Element {\n  for (;;) break nope;\n  return <div />;\n}\n" >"$work/app.tsx"
 refused "a break to no label in .tsx" 'app.tsx:2:18: There is no containing label named "nope"' "$work/app.tsx"
+# ... and in plain JavaScript, from the same parser
+printf "import { n } from './e.mjs';\nconsole.log(n);\n" >"$work/main.mjs"
+printf "export let n = 1;\nfunction f() {}\nlet n = 2;\n" >"$work/e.mjs"
+refused "a let declared twice in .mjs" 'e.mjs:3:5: The symbol "n" has already been declared' "$work/main.mjs"
+printf "module.exports = function () {\n  for (;;) continue nope;\n};\n" >"$work/e.cjs"
+refused "a continue to no label in .cjs" 'e.cjs:2:21: There is no containing label named "nope"' "$work/e.cjs"
 echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await, early errors"
 

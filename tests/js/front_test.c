@@ -417,7 +417,7 @@ SL_TEST(js_sourcemap_maps_minified_names_back_to_their_lines_and_columns)
     const char *src = "function add(first, second) {\n  return first + second;\n}\nconsole.log(add(1, 2));\n";
     js_arena a;
     sl__js_arena_init(&a);
-    js_parse_opts po = {0, 0, 1};
+    js_parse_opts po = {0, 0, 1, 0};
     js_ast ast;
     char err[512];
     CHECK(sl__js_parse_program(&ast, "add.mjs", src, strlen(src), &po, &a, err, sizeof err) == 0);
@@ -466,7 +466,7 @@ SL_TEST(js_sourcemap_maps_minified_names_back_to_their_lines_and_columns)
     /* the helpers a TypeScript file gets (decorators) map to nothing: every segment is on a line of the user's code */
     const char *ts = "function d(v: any, c: any) {}\n@d class K { @d m() {} }\n";
     sl__js_arena_init(&a);
-    js_parse_opts tpo = {1, 0, 1};
+    js_parse_opts tpo = {.ts = 1, .module = 1};
     CHECK(sl__js_parse_program(&ast, "k.ts", ts, strlen(ts), &tpo, &a, err, sizeof err) == 0);
     CHECK(sl__js_transform(&ast, 1, &lo, err, sizeof err) == 0);
     js_sourcemap tsm = {0};

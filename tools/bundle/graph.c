@@ -5,7 +5,7 @@
  * Ownership moves with the message: once a worker sends a parsed module
  * it never touches it again, so the coordinator may fill in the linker's
  * fields without synchronisation (the channel hand-off orders the writes).
- * Each worker keeps its own arena, parse scratch and resolver cache.
+ * Each worker keeps its own arena and resolver cache.
  */
 #include "graph.h"
 
@@ -16,6 +16,7 @@
 
 #include "bundle_limits.h"
 #include "infile.h"
+#include "js_record.h"
 #include "json.h"
 #include "sluice/chan.h"
 #include "tsconfig.h"
@@ -36,8 +37,8 @@ typedef struct worker {
     sl_chan *work, *results;
     const sl__graph_opts *o;
     sl__arena arena;
-    js_parse_scratch *scratch;
     sl__resolver *res;
+    js_record_scratch *rs; /* the worker thread's, from module to module */
     SL_VEC(char *) sources; /* file contents, malloc'd by sl_infile_read */
 } worker;
 
@@ -81,8 +82,9 @@ static sl__lower_cfg lower_cfg(const sl__lower_cfg *flags, const sl__tsconfig *t
 }
 
 /* A TypeScript or JSX module: tools/js lowers it to JavaScript, which is
- * what the bundler's parser then reads; the original stays for source
- * maps and messages. */
+ * what the module record is then built from (tools/js parses that text
+ * again: one parser, run twice); the original stays for source maps and
+ * messages. */
 static int lower_module(worker *w, js_module *m, char **err)
 {
     const sl__tsconfig *tc = sl__resolver_tsconfig(w->res, m->path);
@@ -165,7 +167,7 @@ static js_module *load(worker *w, const char *path, char **err)
         m->src = "";
         m->flags = MF_CJS_SYNTAX; /* module.exports stays {} */
         char msg[64];
-        if (sl__js_parse(m, &w->o->parse, &w->arena, w->scratch, msg, sizeof msg) != 0)
+        if (sl__js_record(m, &w->o->parse, &w->arena, w->rs, msg, sizeof msg) != 0)
             abort();
         m->flags |= MF_CJS_SYNTAX;
         return m;
@@ -191,7 +193,7 @@ static js_module *load(worker *w, const char *path, char **err)
         return m;
     }
     char msg[1024];
-    if (sl__js_parse(m, &w->o->parse, &w->arena, w->scratch, msg, sizeof msg) != 0) {
+    if (sl__js_record(m, &w->o->parse, &w->arena, w->rs, msg, sizeof msg) != 0) {
         *err = strdup(msg);
         return NULL;
     }
@@ -242,11 +244,14 @@ static void *worker_loop(void *arg)
 {
     worker *w = arg;
     work_msg job;
+    w->rs = sl__js_record_scratch_new();
     while (sl_chan_recv(w->work, &job) == SL_OK) {
         result_msg res = {.id = job.id};
         res.mod = load(w, job.path, &res.err);
         sl_chan_send(w->results, &res);
     }
+    sl__js_record_scratch_free(w->rs);
+    w->rs = NULL;
     return NULL;
 }
 
@@ -401,7 +406,6 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
         w->results = results;
         w->o = o;
         sl__arena_init(&w->arena);
-        w->scratch = sl__js_scratch_new();
         w->res = sl__resolver_new(&o->resolve);
         if (sl__js_thread_start(&tids[i], worker_loop, w)) {
             fprintf(stderr, "sluice bundle: cannot start worker threads\n");
@@ -475,8 +479,6 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
     free(seen.keys);
     free(seen.ids);
     for (size_t i = 0; i < nthreads; i++) {
-        sl__js_scratch_free(gp->workers[i].scratch);
-        gp->workers[i].scratch = NULL;
         sl__resolver_free(gp->workers[i].res);
         gp->workers[i].res = NULL;
         g->arena_bytes += gp->workers[i].arena.total;

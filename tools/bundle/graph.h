@@ -18,7 +18,7 @@
 #include "arena.h"
 #include "js_ast.h"
 #include "js_front.h"
-#include "js_parser.h"
+#include "js_record.h"
 #include "resolver.h"
 #include "sluice/pool.h"
 

@@ -1,14 +1,14 @@
 /*
  * js_front.h - the bundler's door into tools/js (the shared JS/TS/JSX
- * front end), for the two things the bundler's own statement-level parser
- * cannot do: lowering TypeScript and JSX modules to JavaScript before they
- * enter the graph, and minifying the linked bundle.
+ * front end) for lowering TypeScript and JSX modules to JavaScript before
+ * they enter the graph, and for minifying the linked bundle (js_record.c
+ * is the other door: every module's record).
  *
  * tools/js and tools/bundle both name types js_parse_opts, js_ast, ...,
  * so no file includes both; this header speaks in plain C types only and
- * js_front.c alone includes tools/js.  Until the bundler links on
- * tools/js's tree, a TypeScript module is parsed twice: by tools/js here,
- * then (as the JavaScript it printed) by the bundler's parser.
+ * js_front.c includes tools/js (and js_record.c, renaming).  A
+ * TypeScript module is parsed twice, both by tools/js: here, then (as the
+ * JavaScript it printed) for its record.
  */
 #ifndef SL_BUNDLE_JS_FRONT_H
 #define SL_BUNDLE_JS_FRONT_H

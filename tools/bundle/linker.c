@@ -23,8 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "js_lexer.h"
-#include "js_parser.h"
+#include "js_diag.h"
 
 /* ---- a set of names ------------------------------------------------------ */
 

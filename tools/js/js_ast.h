@@ -60,15 +60,16 @@ enum js_kind {
     N_BINARY,      /* op JB_*, a, b */
     N_ASSIGN,      /* op JB_* for compound, JB_NONE for `=`, a target, b value */
     N_COND,        /* a ? b : c */
-    N_CALL,        /* a callee, list args; flags JF_OPT_START JF_OPT_CONT JF_PURE */
-    N_NEW,         /* a callee, list args; JF_PURE */
+    N_CALL,        /* a callee, list args; flags JF_OPT_START JF_OPT_CONT JF_PURE;
+                      aux: the byte after its `)` as parsed (JS_NONE when made by a pass) */
+    N_NEW,         /* a callee, list args; JF_PURE; aux as N_CALL (JS_NONE without arguments) */
     N_MEMBER,      /* a object, c property name N_STR (or N_PRIVATE); flags JF_OPT_* */
     N_INDEX,       /* a[b]; flags JF_OPT_* */
     N_SEQ,         /* list */
     N_SPREAD,      /* ...a (also a rest element in a pattern) */
     N_YIELD,       /* a or NULL; JF_DELEGATE */
     N_AWAIT,       /* a */
-    N_IMPORT_CALL, /* import(a, b) */
+    N_IMPORT_CALL, /* import(a, b); aux: the byte after its `)` */
     N_JSX,         /* a tag (NULL: fragment), list attributes, c N_LIST children */
     N_JSX_ATTR,    /* a name N_STR (may hold "ns:x"), b value or NULL */
     N_JSX_TEXT,    /* s raw text, n bytes */
@@ -245,6 +246,14 @@ typedef struct js_scope {
     uint8_t flags;
 } js_scope;
 
+/* The byte ranges of the branches of an N_IF (b, c; c_start == c_end
+ * without `else`) or an N_COND (b, c) as parsed: what the bundler cuts
+ * when --define makes the condition constant. */
+typedef struct js_span {
+    const js_node *node;
+    uint32_t b_start, b_end, c_start, c_end;
+} js_span;
+
 /* One parsed file and everything the passes after the parser add to it. */
 typedef struct js_ast {
     const char *path;
@@ -260,6 +269,12 @@ typedef struct js_ast {
     js_scope *scopes;
     uint32_t nscopes;
     uint32_t *scope_syms;  /* symbols grouped by scope (see js_scope.first) */
+    /* The byte range of each statement of program->list as parsed (the
+     * bundler splices those ranges); a pass that rewrites the top level
+     * leaves them describing the source, not the new list. */
+    uint32_t *stmt_start, *stmt_end;
+    js_span *spans; /* every N_IF and N_COND the parser made (some may have been dropped from the tree) */
+    uint32_t nspans;
     js_arena *arena;
 } js_ast;
 

@@ -76,7 +76,7 @@ const char sl__js_decorator_helpers[] =
 static js_node *parse_text(js_arena *a, const char *text, uint32_t pos, char *err, size_t errlen)
 {
     js_ast t;
-    js_parse_opts po = {0, 0, 0};
+    js_parse_opts po = {0, 0, 0, 0};
     if (sl__js_parse_program(&t, "<decorators>", text, strlen(text), &po, a, err, errlen))
         return NULL;
     (void)pos;

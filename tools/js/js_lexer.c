@@ -643,6 +643,7 @@ static void begin(js_lexer *L)
 
 void sl__js_lex_next(js_lexer *L)
 {
+    L->prev_end = L->pos;
     begin(L);
     if (L->pos >= L->len) {
         L->tok = TK_EOF;

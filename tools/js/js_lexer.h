@@ -70,6 +70,7 @@ typedef struct js_lexer {
     uint32_t len;
     uint32_t pos;   /* where scanning resumes: the end of the current token */
     uint32_t start; /* the current token's first byte */
+    uint32_t prev_end; /* the end of the token before it (what a finished construct spans to) */
     uint8_t tok;
     uint8_t kw;        /* keyword id of a TK_NAME written without escapes */
     uint8_t nl_before; /* a line terminator between the previous token and this one */

@@ -97,7 +97,7 @@ void sl__js_semicolon(js_parser *p)
 
 void sl__js_enter(js_parser *p)
 {
-    if (++p->depth > JS_MAX_DEPTH)
+    if (++p->depth > (p->o.max_depth ? p->o.max_depth : JS_MAX_DEPTH))
         sl__js_fail(p, p->L.start, "nesting too deep");
 }
 
@@ -977,6 +977,7 @@ void sl__js_parse_args(js_parser *p, js_node *call)
     }
     p->ctx = saved;
     next(p);
+    call->aux = p->L.prev_end;
     sl__js_list_end(p, call, mark);
 }
 
@@ -1235,6 +1236,7 @@ static js_node *parse_import_expr(js_parser *p, int level)
     }
     p->ctx = saved;
     sl__js_expect(p, TK_RPAREN);
+    c->aux = p->L.prev_end;
     return c;
 }
 
@@ -1711,10 +1713,15 @@ static js_node *parse_suffix_levels(js_parser *p, js_node *left, int level, unsi
             c->a = left;
             unsigned saved = p->ctx;
             p->ctx &= ~CTX_NO_IN;
+            js_span sp = {c, p->L.start, 0, 0, 0};
             c->b = sl__js_parse_expr(p, L_COMMA);
+            sp.b_end = p->L.prev_end;
             p->ctx = saved;
             sl__js_expect(p, TK_COLON);
+            sp.c_start = p->L.start;
             c->c = sl__js_parse_expr(p, L_COMMA);
+            sp.c_end = p->L.prev_end;
+            JS_VEC_PUSH(p->spans, sp);
             left = c;
             continue;
         }
@@ -2491,9 +2498,15 @@ static js_node *parse_stmt_inner(js_parser *p)
         sl__js_expect(p, TK_LPAREN);
         s->a = sl__js_parse_expr(p, L_LOWEST);
         sl__js_expect(p, TK_RPAREN);
+        js_span sp = {s, p->L.start, 0, 0, 0};
         s->b = parse_sub_stmt(p, if_fn);
-        if (eat_kw(p, K_ELSE))
+        sp.b_end = sp.c_start = sp.c_end = p->L.prev_end;
+        if (eat_kw(p, K_ELSE)) {
+            sp.c_start = p->L.start;
             s->c = parse_sub_stmt(p, if_fn);
+            sp.c_end = p->L.prev_end;
+        }
+        JS_VEC_PUSH(p->spans, sp);
         return s;
     case K_FOR:
         loop_enter(p, pending);
@@ -2644,6 +2657,13 @@ js_node *sl__js_parse_stmt(js_parser *p)
     return s;
 }
 
+/* Notes where the top-level statement just parsed began and ended. */
+static void stmt_range(js_parser *p, uint32_t start)
+{
+    JS_VEC_PUSH(p->stmt_start, start);
+    JS_VEC_PUSH(p->stmt_end, p->L.prev_end);
+}
+
 /* Directive prologue: leading string-literal statements. */
 static void parse_directives(js_parser *p, size_t mark)
 {
@@ -2667,6 +2687,7 @@ static void parse_directives(js_parser *p, size_t mark)
         d->s = sl__js_strndup(p->a, p->L.src + st, en - st);
         d->n = en - st;
         push(p, d);
+        stmt_range(p, st);
         if (octal && !octal_p1)
             octal_p1 = st + 1;
         if (d->n == 12 && !memcmp(d->s + 1, "use strict", 10)) {
@@ -2684,10 +2705,13 @@ static js_node *parse_program(js_parser *p)
     size_t mark = p->stack.n;
     parse_directives(p, mark);
     while (!is(p, TK_EOF)) {
+        uint32_t start = p->L.start;
         p->top = 1;
         js_node *s = sl__js_parse_stmt(p);
-        if (s)
+        if (s) {
             push(p, s);
+            stmt_range(p, start);
+        }
     }
     sl__js_list_end(p, prog, mark);
     return prog;
@@ -2697,7 +2721,7 @@ static js_node *parse_program(js_parser *p)
 
 js_parse_opts sl__js_opts_for_path(const char *path)
 {
-    js_parse_opts o = {0, 0, 0};
+    js_parse_opts o = {0, 0, 0, 0};
     const char *dot = strrchr(path, '.');
     if (!dot)
         return o;
@@ -2743,6 +2767,15 @@ void sl__js_error_text(char *out, size_t outlen, const char *path, const char *s
              (int)(col - 1 > 200 ? 200 : col - 1), "");
 }
 
+/* n items of `size` bytes into the arena (room for one more: never NULL). */
+static void *arena_copy(js_arena *a, const void *v, size_t n, size_t size)
+{
+    void *p = sl__js_alloc(a, (n + 1) * size);
+    if (n)
+        memcpy(p, v, n * size);
+    return p;
+}
+
 void sl__js_parse_finish(js_parser *p)
 {
     if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
@@ -2762,6 +2795,9 @@ void sl__js_parser_free(js_parser *p)
     free(p->stack.v);
     free(p->labels.v);
     free(p->covers.v);
+    free(p->stmt_start.v);
+    free(p->stmt_end.v);
+    free(p->spans.v);
     for (size_t i = 0; i < p->spec_nchunks; i++)
         free(p->spec_chunks[i]);
     free(p->spec_chunks);
@@ -2800,6 +2836,10 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->program = prog;
         } else {
             out->program = parse_program(p);
+            out->stmt_start = arena_copy(a, p->stmt_start.v, p->stmt_start.n, sizeof *out->stmt_start);
+            out->stmt_end = arena_copy(a, p->stmt_end.v, p->stmt_end.n, sizeof *out->stmt_end);
+            out->spans = arena_copy(a, p->spans.v, p->spans.n, sizeof *out->spans);
+            out->nspans = (uint32_t)p->spans.n;
         }
         sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;

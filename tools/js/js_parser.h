@@ -26,6 +26,9 @@ typedef struct js_parse_opts {
     uint8_t ts;     /* TypeScript syntax (.ts .tsx .mts .cts) */
     uint8_t jsx;    /* JSX syntax (.jsx .tsx; also .js where asked) */
     uint8_t module; /* parse as a module: strict, `await` reserved (import/export make it one anyway) */
+    /* Nesting allowed, 0 for JS_MAX_DEPTH: more only on a thread whose
+     * stack holds it (the bundler's parse threads: tools/bundle/js_parser.h). */
+    uint16_t max_depth;
 } js_parse_opts;
 
 /* Options from a file name's extension: .ts .mts .cts -> ts; .tsx -> ts+jsx; .jsx -> jsx. */

@@ -66,6 +66,8 @@ typedef struct js_parser {
     JS_VEC(js_cover) covers;
     uint32_t yields;          /* yield expressions parsed so far (not counting function bodies'): none may be in parameters */
     JS_VEC(js_node *) stack; /* lists under construction */
+    JS_VEC(uint32_t) stmt_start, stmt_end; /* the program's statements (js_ast.stmt_start) */
+    JS_VEC(js_span) spans;                 /* js_ast.spans */
     js_spec **spec_chunks;   /* the speculation stack (see sl__js_spec_push) */
     size_t spec_nchunks, spec_n;
 } js_parser;

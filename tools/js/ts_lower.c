@@ -1510,7 +1510,7 @@ static void unmap_positions(js_node *n, void *ctx)
 static int prepend_helper(lower *L, const char *src, char *err, size_t errlen)
 {
     js_ast h;
-    js_parse_opts po = {0, 0, 0};
+    js_parse_opts po = {0, 0, 0, 0};
     if (sl__js_parse_program(&h, "<helper>", src, strlen(src), &po, L->a, err, errlen))
         return -1;
     js_node *prog = L->ast->program;

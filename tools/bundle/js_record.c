@@ -1,0 +1,1490 @@
+/*
+ * js_record.c - the module record from tools/js's tree (js_record.h).
+ *
+ * The one idea: tools/js's scope pass has already bound every
+ * identifier, so the record is one walk of the tree in source order.
+ * The walk declares the top-level symbols in the order their
+ * declarations appear, notes each identifier with what surrounds it
+ * (called, a member's object, shorthand, written by `x++`), adds import
+ * records where the source names a module, and tracks whether a
+ * statement may have side effects at its own level.  References are
+ * settled after the walk, once every hoisted declaration has its symbol:
+ * the ones bound at the top level become occurrences, the unbound ones
+ * may be --define'd, warned about, or mark the file CommonJS.
+ *
+ * tools/js and tools/bundle name types alike (js_ast, js_symbol,
+ * js_parse_opts): tools/js's are renamed below while its headers are
+ * read, and this file alone sees both.
+ */
+#include "js_record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define js_symbol tjs_symbol
+#define js_sym_kind tjs_sym_kind
+#define js_parse_opts tjs_parse_opts
+#include "../js/js_ast.h"
+#include "../js/js_parser.h"
+#include "../js/js_scope.h"
+#undef js_symbol
+#undef js_sym_kind
+#undef js_parse_opts
+
+/* What surrounds an identifier, passed down to it (OCC_* and these). */
+enum { X_TARGET = 0x100,   /* assigned to, or the operand of a postfix ++/-- */
+       X_MEM_CALL = 0x200, /* a member access that is called: its object gets OCC_MEM_CALL */
+       X_INNER = 0x400,    /* an inner link of a member chain (--define matched it already) */
+       X_DEFINED = 0x800 }; /* within what a --define replaces: no getter runs there */
+
+enum { W_NONE, W_REQUIRE, W_EVAL };
+
+static const char *const warn_text[] = {
+    NULL,
+    "warning: this call to \"require\" will not be bundled: its argument is not a string literal",
+    "warning: direct eval can see the bundle's renamed variables and may break the program",
+};
+
+/* An identifier in an expression, settled after the walk. */
+typedef struct pending {
+    const js_node *id;
+    uint32_t stmt;
+    uint32_t mem_start, mem_len;
+    int32_t rec;    /* `require("x")`: its import record */
+    int32_t define; /* a --define key starting here */
+    uint32_t define_end;
+    uint8_t flags;  /* OCC_* */
+    uint8_t warn;   /* W_*: if the name is the global one */
+} pending;
+
+typedef struct rb {
+    js_module *m;
+    const js_parse_opts *o;
+    sl__arena *a;
+    const js_ast *ast;
+    uint32_t module_scope;
+    int32_t *symmap; /* tools/js symbol -> record symbol, -1 */
+    size_t symmap_cap;
+    uint32_t stmt;
+    int fn_depth; /* functions, arrows, class field values and static blocks around */
+    int impure;   /* a side effect at the statement's own level */
+    int32_t define; /* set by a member chain for the name at its root */
+    uint32_t define_end;
+    const js_node *define_node; /* the link of the chain the define replaces up to */
+    SL_VEC(js_stmt) stmts;
+    SL_VEC(uint32_t) stmt_decls;
+    SL_VEC(js_symbol) syms;
+    SL_VEC(js_import_rec) recs;
+    SL_VEC(js_import_binding) imports;
+    SL_VEC(js_export) exports;
+    SL_VEC(uint32_t) stars;
+    SL_VEC(js_occ) occs;
+    SL_VEC(js_patch) patches;
+    SL_VEC(js_warning) warnings;
+    SL_VEC(pending) refs;
+    uint32_t with_p1; /* the first `with` statement + 1 */
+    uint32_t err_pos;
+    const char *err_msg;
+} rb;
+
+static void expr(rb *b, js_node *n, int ctx);
+static void stmt(rb *b, js_node *n);
+static void bind(rb *b, js_node *n, int kind, int flags);
+
+/* ---- source text ------------------------------------------------------- */
+
+/* pos past white space and comments. */
+static uint32_t skip_space(const char *s, size_t len, uint32_t pos)
+{
+    while (pos < len) {
+        unsigned char c = (unsigned char)s[pos];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            pos++;
+        } else if (c == '/' && pos + 1 < len && s[pos + 1] == '/') {
+            while (pos < len && s[pos] != '\n')
+                pos++;
+        } else if (c == '/' && pos + 1 < len && s[pos + 1] == '*') {
+            const char *e = memmem(s + pos + 2, len - pos - 2, "*/", 2);
+            pos = e ? (uint32_t)(e - s) + 2 : (uint32_t)len;
+        } else if (c == 0xC2 && pos + 1 < len && (unsigned char)s[pos + 1] == 0xA0) {
+            pos += 2;
+        } else if (c == 0xE2 && pos + 2 < len && (unsigned char)s[pos + 1] == 0x80 &&
+                   ((unsigned char)s[pos + 2] == 0xA8 || (unsigned char)s[pos + 2] == 0xA9)) {
+            pos += 3;
+        } else if (c == 0xEF && pos + 2 < len && (unsigned char)s[pos + 1] == 0xBB &&
+                   (unsigned char)s[pos + 2] == 0xBF) {
+            pos += 3;
+        } else {
+            break;
+        }
+    }
+    return pos;
+}
+
+/* pos past the word w (if it is there) and the space after it. */
+static uint32_t skip_word(const rb *b, uint32_t pos, const char *w)
+{
+    size_t n = strlen(w);
+    if (pos + n <= b->m->len && !memcmp(b->m->src + pos, w, n))
+        pos += (uint32_t)n;
+    return skip_space(b->m->src, b->m->len, pos);
+}
+
+/* Bytes of the name written at pos (escapes and non-ASCII included). */
+static uint32_t name_len(const rb *b, uint32_t pos)
+{
+    const char *s = b->m->src;
+    uint32_t e = pos;
+    while (e < b->m->len) {
+        unsigned char c = (unsigned char)s[e];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+            c == '\\' || (c >= 0x80 && !(c == 0xE2 && e + 1 < b->m->len && (unsigned char)s[e + 1] == 0x80)))
+            e++;
+        else if (c == '{' && e > pos && s[e - 1] == 'u') /* \u{...} */
+            while (e < b->m->len && s[e++] != '}')
+                ;
+        else
+            break;
+    }
+    return e - pos;
+}
+
+static const char *copy(rb *b, const char *s, size_t n) { return sl__arena_strndup(b->a, s, n); }
+static const char *copy_str(rb *b, const js_node *n) { return copy(b, n->s, n->kind == N_STR ? n->n : strlen(n->s)); }
+
+static void side_effect(rb *b)
+{
+    if (b->fn_depth == 0)
+        b->impure = 1;
+}
+
+/* ---- symbols ----------------------------------------------------------- */
+
+static int top_level(const rb *b, uint32_t sym)
+{
+    return sym != JS_NONE && sym < b->ast->nsyms && b->ast->syms[sym].kind != SK_UNBOUND &&
+           b->ast->syms[sym].scope == b->module_scope;
+}
+
+static int32_t new_symbol(rb *b, const char *name, int kind)
+{
+    js_symbol s = {.name = name, .kind = (uint8_t)kind, .import_idx = -1, .stmt = (int32_t)b->stmt};
+    SL_VEC_PUSH(b->syms, s);
+    int32_t id = (int32_t)b->syms.n - 1;
+    SL_VEC_PUSH(b->stmt_decls, (uint32_t)id);
+    return id;
+}
+
+/* A binding identifier: a top-level one gets its symbol at its first
+ * declaration, and every declaration is an occurrence. */
+static void declare(rb *b, const js_node *id, int kind, int flags)
+{
+    uint32_t s = id->aux;
+    if (!top_level(b, s))
+        return;
+    if (b->symmap[s] < 0)
+        b->symmap[s] = new_symbol(b, copy(b, id->s, strlen(id->s)), kind);
+    js_occ o = {.pos = id->pos, .len = name_len(b, id->pos), .sym = (uint32_t)b->symmap[s], .stmt = b->stmt,
+                .flags = (uint8_t)(flags | OCC_DECL)};
+    SL_VEC_PUSH(b->occs, o);
+}
+
+static pending *ref(rb *b, const js_node *id, int flags)
+{
+    pending r = {.id = id, .stmt = b->stmt, .rec = -1, .define = -1, .flags = (uint8_t)flags};
+    if (b->define >= 0) {
+        r.define = b->define;
+        r.define_end = b->define_end;
+        b->define = -1;
+    }
+    SL_VEC_PUSH(b->refs, r);
+    return &b->refs.v[b->refs.n - 1];
+}
+
+static int32_t add_rec(rb *b, const js_node *spec, int kind, uint32_t pos, uint32_t end)
+{
+    js_import_rec r = {.spec = copy_str(b, spec), .kind = (uint8_t)kind, .pos = pos, .end = end,
+                       .stmt = (int32_t)b->stmt, .module = -1, .spec_pos = spec->pos};
+    SL_VEC_PUSH(b->recs, r);
+    return (int32_t)b->recs.n - 1;
+}
+
+static void warn(rb *b, uint32_t pos, const char *msg)
+{
+    js_warning w = {pos, msg};
+    SL_VEC_PUSH(b->warnings, w);
+}
+
+static void patch(rb *b, uint32_t pos, uint32_t end, const char *text)
+{
+    js_patch p = {pos, end, text};
+    SL_VEC_PUSH(b->patches, p);
+}
+
+/* ---- --define ------------------------------------------------------------ */
+
+static int name_is(const char *s, size_t n, const char *want) { return strlen(want) == n && !memcmp(s, want, n); }
+
+/* n is the outermost node of a member chain `a.b.c` (ctx: what holds it).
+ * The first --define key that is a prefix of the chain, unless the
+ * prefix is the whole chain and it is assigned to, is noted for the name
+ * at the root (b->define), as the old token-level matching did. */
+static void chain_define(rb *b, js_node *n, int ctx)
+{
+    js_node *chain[64];
+    size_t k = 0;
+    for (js_node *x = n;; x = x->a) {
+        if (k == 64)
+            return;
+        chain[k++] = x;
+        if (x->kind == N_IDENT)
+            break;
+        if (x->kind != N_MEMBER || (x->flags & (JF_OPT_START | JF_OPT_CONT)) || !x->c || x->c->kind != N_STR ||
+            (x != n && (x->flags & JF_PARENS)))
+            return;
+        if (x->a->flags & JF_PARENS)
+            return;
+    }
+    /* chain[k-1] is the root name, chain[0] the whole chain */
+    for (size_t d = 0; d < b->o->ndefines; d++) {
+        const js_define *def = &b->o->defines[d];
+        if (def->nparts > k)
+            continue;
+        size_t ok = 1;
+        for (size_t i = 0; i < def->nparts && ok; i++) {
+            const js_node *x = chain[k - 1 - i];
+            ok = x->kind == N_IDENT ? !strcmp(x->s, def->parts[i])
+                                    : name_is(x->c->s, x->c->n, def->parts[i]);
+        }
+        if (!ok)
+            continue;
+        const js_node *last = chain[k - def->nparts];
+        if (last == n && (ctx & X_TARGET))
+            continue;
+        b->define = (int32_t)d;
+        b->define_node = last;
+        b->define_end = last->kind == N_IDENT ? last->pos + name_len(b, last->pos)
+                                              : last->c->pos + name_len(b, last->c->pos);
+        return;
+    }
+}
+
+/* `{DEBUG}` with --define DEBUG=...: a one-part key. */
+static int32_t shorthand_define(const rb *b, const js_node *id)
+{
+    for (size_t d = 0; d < b->o->ndefines; d++)
+        if (b->o->defines[d].nparts == 1 && !strcmp(b->o->defines[d].parts[0], id->s))
+            return (int32_t)d;
+    return -1;
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static void list(rb *b, js_node *n)
+{
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->list[i])
+            expr(b, n->list[i], 0);
+}
+
+static void block_body(rb *b, js_node *blk)
+{
+    if (!blk)
+        return;
+    for (uint32_t i = 0; i < blk->n; i++)
+        stmt(b, blk->list[i]);
+}
+
+static void params(rb *b, js_node *fn)
+{
+    for (uint32_t i = 0; i < fn->n; i++)
+        bind(b, fn->list[i], SYM_VAR, 0);
+}
+
+/* A function or method: name (a declaration binds it outside), params, body. */
+static void function(rb *b, js_node *fn, int is_decl)
+{
+    if (is_decl && fn->a)
+        declare(b, fn->a, SYM_FUNCTION, 0);
+    b->fn_depth++;
+    params(b, fn);
+    block_body(b, fn->b);
+    b->fn_depth--;
+}
+
+static void arrow(rb *b, js_node *fn)
+{
+    b->fn_depth++;
+    params(b, fn);
+    if (fn->flags & JF_EXPR_BODY)
+        expr(b, fn->b, 0);
+    else
+        block_body(b, fn->b);
+    b->fn_depth--;
+}
+
+static void class_member(rb *b, js_node *m)
+{
+    if (m->d)
+        list(b, m->d);
+    if (m->flags & JF_COMPUTED) {
+        side_effect(b);
+        expr(b, m->a, 0);
+    }
+    if (!m->b)
+        return;
+    switch (m->op) {
+    case JP_STATIC_BLOCK:
+        side_effect(b);
+        b->fn_depth++;
+        block_body(b, m->b);
+        b->fn_depth--;
+        return;
+    case JP_FIELD: case JP_ACCESSOR:
+        if (m->flags & JF_STATIC)
+            side_effect(b);
+        b->fn_depth++;
+        expr(b, m->b, 0);
+        b->fn_depth--;
+        return;
+    default:
+        function(b, m->b, 0);
+    }
+}
+
+static void class(rb *b, js_node *c, int is_decl)
+{
+    if (c->c)
+        list(b, c->c);
+    if (is_decl && c->a)
+        declare(b, c->a, SYM_CLASS, 0);
+    if (c->b) {
+        side_effect(b);
+        expr(b, c->b, 0);
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+        class_member(b, c->list[i]);
+}
+
+static void object(rb *b, js_node *o)
+{
+    for (uint32_t i = 0; i < o->n; i++) {
+        js_node *p = o->list[i];
+        if (p->kind != N_PROPERTY) {
+            expr(b, p, 0);
+            continue;
+        }
+        if (p->flags & JF_COMPUTED)
+            expr(b, p->a, 0);
+        js_node *id = p->b && p->b->kind == N_ASSIGN ? p->b->a : p->b; /* `{a = 1} = o` */
+        if ((p->flags & JF_SHORTHAND) && id && id->kind == N_IDENT) {
+            b->define = shorthand_define(b, id);
+            b->define_end = id->pos + name_len(b, id->pos);
+            ref(b, id, OCC_SHORTHAND);
+            if (id != p->b) {
+                side_effect(b);
+                expr(b, p->b->b, 0);
+            }
+        } else if (p->b && p->b->kind == N_FUNCTION && p->op != JP_INIT) {
+            function(b, p->b, 0);
+        } else if (p->b) {
+            expr(b, p->b, 0);
+        }
+        if (p->c)
+            expr(b, p->c, 0);
+    }
+}
+
+/* `require("x")` / `eval(...)` called by name. */
+static void call_by_name(rb *b, js_node *call)
+{
+    js_node *id = call->a;
+    pending *r = ref(b, id, OCC_CALL);
+    if (!strcmp(id->s, "require")) {
+        js_node *arg = call->n == 1 ? call->list[0] : NULL;
+        if (arg && arg->kind == N_STR && !(arg->flags & JF_PARENS))
+            r->rec = add_rec(b, arg, IR_REQUIRE, call->pos, call->aux);
+        else
+            r->warn = W_REQUIRE;
+    } else if (!strcmp(id->s, "eval")) {
+        r->warn = W_EVAL;
+    }
+}
+
+static int plain_ident(const js_node *n) { return n->kind == N_IDENT && !(n->flags & JF_PARENS); }
+
+static void call(rb *b, js_node *n)
+{
+    int opt = n->flags & JF_OPT_START;
+    if (!(n->flags & JF_PURE) || opt)
+        side_effect(b);
+    if (!opt && plain_ident(n->a))
+        call_by_name(b, n);
+    else if (!opt && n->a->kind == N_MEMBER && !(n->a->flags & JF_PARENS))
+        expr(b, n->a, X_MEM_CALL);
+    else
+        expr(b, n->a, 0);
+    list(b, n);
+}
+
+static void member(rb *b, js_node *n, int ctx)
+{
+    if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
+        chain_define(b, n, ctx);
+    if (b->define >= 0 && b->define_node == n)
+        ctx |= X_DEFINED;
+    if (!(ctx & X_DEFINED))
+        side_effect(b);
+    int flat = !(n->flags & (JF_OPT_START)) && n->c && n->c->kind == N_STR && plain_ident(n->a);
+    if (flat) {
+        int defined = b->define >= 0;
+        pending *r = ref(b, n->a, defined ? 0 : OCC_MEMBER | (ctx & X_MEM_CALL ? OCC_MEM_CALL : 0));
+        if (!defined) {
+            r->mem_start = n->c->pos;
+            r->mem_len = name_len(b, n->c->pos);
+        }
+        return;
+    }
+    expr(b, n->a, X_INNER | (ctx & X_DEFINED));
+}
+
+/* Returns 1 when the member access after it was replaced too (no getter runs). */
+static int import_meta(rb *b, js_node *n, js_node *parent_member)
+{
+    static const struct { const char *prop, *text; } node[] = {
+        {"url", "require(\"url\").pathToFileURL(__filename).href"},
+        {"dirname", "__dirname"},
+        {"filename", "__filename"}};
+    b->m->flags |= MF_ESM_SYNTAX;
+    if (b->o->import_meta == JS_META_KEEP)
+        return 0;
+    if (b->o->import_meta == JS_META_NODE_CJS && parent_member)
+        for (size_t i = 0; i < sizeof node / sizeof node[0]; i++)
+            if (name_is(parent_member->c->s, parent_member->c->n, node[i].prop)) {
+                patch(b, n->pos, parent_member->c->pos + name_len(b, parent_member->c->pos), node[i].text);
+                return 1;
+            }
+    uint32_t end = skip_word(b, n->pos, "import");
+    end = skip_space(b->m->src, b->m->len, end + 1);
+    end += name_len(b, end);
+    patch(b, n->pos, end, "({})");
+    warn(b, n->pos, "warning: \"import.meta\" is not available in this output format and will be empty");
+    return 0;
+}
+
+static void expr(rb *b, js_node *n, int ctx)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_IDENT:
+        if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
+            chain_define(b, n, ctx);
+        ref(b, n, (n->flags & JF_PARENS) ? 0 : ctx & (OCC_CALL | OCC_WRITE));
+        return;
+    case N_THIS:
+        if (b->fn_depth == 0)
+            b->m->flags |= MF_USES_THIS;
+        return;
+    case N_IMPORT_META:
+        (void)import_meta(b, n, NULL);
+        return;
+    case N_TEMPLATE:
+        if (n->a) {
+            side_effect(b);
+            expr(b, n->a, plain_ident(n->a) ? OCC_CALL : 0);
+        }
+        for (uint32_t i = 1; i < n->n; i += 2)
+            expr(b, n->list[i], 0);
+        return;
+    case N_ARRAY: case N_SEQ:
+        list(b, n);
+        return;
+    case N_OBJECT:
+        object(b, n);
+        return;
+    case N_FUNCTION:
+        function(b, n, 0);
+        return;
+    case N_ARROW:
+        arrow(b, n);
+        return;
+    case N_CLASS:
+        class(b, n, 0);
+        return;
+    case N_UNARY:
+        if (n->op == JU_DELETE)
+            side_effect(b);
+        expr(b, n->a, 0);
+        return;
+    case N_UPDATE:
+        side_effect(b);
+        expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : 0);
+        return;
+    case N_BINARY:
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        return;
+    case N_ASSIGN:
+        side_effect(b);
+        expr(b, n->a, X_TARGET);
+        expr(b, n->b, 0);
+        return;
+    case N_COND:
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        expr(b, n->c, 0);
+        return;
+    case N_CALL:
+        call(b, n);
+        return;
+    case N_NEW:
+        if (!(n->flags & JF_PURE))
+            side_effect(b);
+        if (n->a->kind == N_MEMBER && n->aux != JS_NONE && !(n->a->flags & JF_PARENS))
+            expr(b, n->a, X_MEM_CALL);
+        else
+            expr(b, n->a, n->aux != JS_NONE ? OCC_CALL : 0);
+        list(b, n);
+        return;
+    case N_MEMBER:
+        if (n->a->kind == N_IMPORT_META && !(n->flags & JF_OPT_START) && n->c->kind == N_STR) {
+            if (!import_meta(b, n->a, n))
+                side_effect(b);
+            return;
+        }
+        member(b, n, ctx);
+        return;
+    case N_INDEX:
+        side_effect(b);
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        return;
+    case N_SPREAD:
+        expr(b, n->a, 0);
+        return;
+    case N_YIELD:
+        side_effect(b);
+        expr(b, n->a, 0);
+        return;
+    case N_AWAIT:
+        side_effect(b);
+        if (b->fn_depth == 0 && !(b->m->flags & MF_TLA)) {
+            b->m->flags |= MF_TLA;
+            b->m->tla_pos = n->pos;
+        }
+        expr(b, n->a, 0);
+        return;
+    case N_IMPORT_CALL:
+        side_effect(b);
+        if (n->a && n->a->kind == N_STR && !(n->a->flags & JF_PARENS))
+            add_rec(b, n->a, IR_DYNAMIC, n->pos, n->aux);
+        else
+            warn(b, n->pos, "warning: this \"import()\" will not be bundled: its argument is not a string literal");
+        expr(b, n->a, 0);
+        expr(b, n->b, 0);
+        return;
+    default:
+        return; /* literals, super, new.target */
+    }
+}
+
+/* ---- patterns and statements --------------------------------------------- */
+
+static void bind(rb *b, js_node *n, int kind, int flags)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_IDENT:
+        declare(b, n, kind, flags);
+        return;
+    case N_ARRAY:
+        for (uint32_t i = 0; i < n->n; i++)
+            if (n->list[i]->kind != N_HOLE)
+                bind(b, n->list[i], kind, 0);
+        return;
+    case N_OBJECT:
+        for (uint32_t i = 0; i < n->n; i++) {
+            js_node *p = n->list[i];
+            if (p->kind != N_PROPERTY) {
+                bind(b, p, kind, 0);
+                continue;
+            }
+            if (p->flags & JF_COMPUTED)
+                expr(b, p->a, 0);
+            bind(b, p->b, kind, (p->flags & JF_SHORTHAND) ? OCC_SHORTHAND : 0);
+            if (p->c)
+                expr(b, p->c, 0);
+        }
+        return;
+    case N_ASSIGN:
+        bind(b, n->a, kind, flags);
+        expr(b, n->b, 0);
+        return;
+    case N_SPREAD:
+        bind(b, n->a, kind, 0);
+        return;
+    default:
+        expr(b, n, 0); /* a member expression as an assignment target */
+    }
+}
+
+static int sym_kind_of_var(int op) { return op == JV_VAR ? SYM_VAR : op == JV_LET ? SYM_LET : SYM_CONST; }
+
+static void var_decl(rb *b, js_node *v)
+{
+    for (uint32_t i = 0; i < v->n; i++) {
+        bind(b, v->list[i]->a, sym_kind_of_var(v->op), 0);
+        expr(b, v->list[i]->b, 0);
+    }
+}
+
+/* The head of a for-in/of or for: a declaration or an expression. */
+static void for_head(rb *b, js_node *h)
+{
+    if (h && h->kind == N_VAR)
+        var_decl(b, h);
+    else
+        expr(b, h, X_TARGET);
+}
+
+static void stmt(rb *b, js_node *n)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_EXPR:
+        expr(b, n->a, 0);
+        return;
+    case N_VAR:
+        var_decl(b, n);
+        return;
+    case N_FUNC_DECL:
+        function(b, n, 1);
+        return;
+    case N_CLASS_DECL:
+        class(b, n, 1);
+        return;
+    case N_BLOCK:
+        block_body(b, n);
+        return;
+    case N_IF:
+        side_effect(b);
+        expr(b, n->a, 0);
+        stmt(b, n->b);
+        stmt(b, n->c);
+        return;
+    case N_FOR:
+        side_effect(b);
+        for_head(b, n->a);
+        expr(b, n->b, 0);
+        expr(b, n->d, 0);
+        stmt(b, n->c);
+        return;
+    case N_FOR_IN: case N_FOR_OF:
+        side_effect(b);
+        for_head(b, n->a);
+        expr(b, n->b, 0);
+        stmt(b, n->c);
+        return;
+    case N_WHILE: case N_WITH:
+        if (n->kind == N_WITH && !b->with_p1)
+            b->with_p1 = n->pos + 1;
+        side_effect(b);
+        expr(b, n->a, 0);
+        stmt(b, n->b);
+        return;
+    case N_DO_WHILE:
+        side_effect(b);
+        stmt(b, n->a);
+        expr(b, n->b, 0);
+        return;
+    case N_RETURN: case N_THROW:
+        side_effect(b);
+        expr(b, n->a, 0);
+        return;
+    case N_BREAK: case N_CONTINUE: case N_DEBUGGER:
+        side_effect(b);
+        return;
+    case N_LABEL:
+        stmt(b, n->a);
+        return;
+    case N_SWITCH:
+        side_effect(b);
+        expr(b, n->a, 0);
+        for (uint32_t i = 0; i < n->n; i++) {
+            expr(b, n->list[i]->a, 0);
+            for (uint32_t k = 0; k < n->list[i]->n; k++)
+                stmt(b, n->list[i]->list[k]);
+        }
+        return;
+    case N_TRY:
+        side_effect(b);
+        block_body(b, n->a);
+        if (n->b) {
+            bind(b, n->b->a, SYM_LET, 0);
+            block_body(b, n->b->b);
+        }
+        block_body(b, n->c);
+        return;
+    default:
+        return; /* empty, directive */
+    }
+}
+
+/* ---- module items -------------------------------------------------------- */
+
+static void import_decl(rb *b, js_node *n)
+{
+    int32_t rec = add_rec(b, n->a, IR_IMPORT, 0, 0);
+    for (uint32_t i = 0; i < n->n; i++) {
+        js_node *sp = n->list[i];
+        const char *imported = sp->op == JS_SPEC_DEFAULT     ? "default"
+                               : sp->op == JS_SPEC_NAMESPACE ? "*"
+                                                             : copy_str(b, sp->b);
+        declare(b, sp->a, SYM_IMPORT, 0);
+        int32_t sym = top_level(b, sp->a->aux) ? b->symmap[sp->a->aux] : -1;
+        if (sym < 0)
+            continue;
+        js_import_binding ib = {.sym = (uint32_t)sym, .rec = (uint32_t)rec, .imported = imported};
+        b->syms.v[sym].import_idx = (int32_t)b->imports.n;
+        SL_VEC_PUSH(b->imports, ib);
+    }
+}
+
+static void add_export(rb *b, const char *name, int32_t sym, int32_t rec, const char *imported)
+{
+    js_export e = {.name = name, .sym = sym, .rec = rec, .imported = imported};
+    SL_VEC_PUSH(b->exports, e);
+}
+
+static void export_named(rb *b, js_node *n, js_stmt *st)
+{
+    int32_t rec = n->a ? add_rec(b, n->a, IR_EXPORT_FROM, 0, 0) : -1;
+    st->kind = n->a ? S_EXPORT_FROM : S_EXPORT_LIST;
+    for (uint32_t i = 0; i < n->n; i++) {
+        js_node *sp = n->list[i];
+        const char *as = copy_str(b, sp->b);
+        if (rec >= 0) {
+            add_export(b, as, -1, rec, copy_str(b, sp->a));
+            continue;
+        }
+        uint32_t s = sp->a->aux;
+        if (!top_level(b, s) || b->symmap[s] < 0) {
+            /* settled after the walk: the declaration may come later */
+            add_export(b, as, -1, -1, (const char *)sp->a);
+            continue;
+        }
+        add_export(b, as, b->symmap[s], -1, NULL);
+    }
+}
+
+static void export_default(rb *b, js_node *n, js_stmt *st)
+{
+    st->body = skip_word(b, skip_word(b, st->start, "export"), "default");
+    js_node *d = n->a;
+    if ((d->kind == N_FUNC_DECL || d->kind == N_CLASS_DECL) && d->a) {
+        st->kind = S_EXPORT_DEFAULT_DECL;
+        if (d->kind == N_CLASS_DECL)
+            class(b, d, 1);
+        else
+            function(b, d, 1);
+        st->default_sym = top_level(b, d->a->aux) ? b->symmap[d->a->aux] : -1;
+    } else if (d->kind == N_FUNC_DECL || d->kind == N_CLASS_DECL) {
+        int is_class = d->kind == N_CLASS_DECL;
+        st->kind = S_EXPORT_DEFAULT_ANON;
+        if (is_class) {
+            st->name_at = st->body + 5;
+        } else {
+            uint32_t at = skip_word(b, st->body, "async");
+            at = skip_word(b, at, "function");
+            if (at < b->m->len && b->m->src[at] == '*')
+                at = skip_space(b->m->src, b->m->len, at + 1);
+            st->name_at = at;
+        }
+        st->default_sym = new_symbol(b, "", is_class ? SYM_CLASS : SYM_FUNCTION);
+        if (is_class)
+            class(b, d, 0);
+        else
+            function(b, d, 0);
+    } else {
+        st->kind = S_EXPORT_DEFAULT_EXPR;
+        st->default_sym = new_symbol(b, "", SYM_CONST);
+        expr(b, d, 0);
+    }
+    add_export(b, "default", st->default_sym, -1, NULL);
+}
+
+/* One top-level statement into the record. */
+static void module_item(rb *b, js_node *n, js_stmt *st)
+{
+    int pure_kind = 0;
+    switch (n->kind) {
+    case N_IMPORT:
+        b->m->flags |= MF_ESM_SYNTAX;
+        st->kind = S_IMPORT;
+        pure_kind = 1;
+        import_decl(b, n);
+        break;
+    case N_EXPORT_NAMED:
+        b->m->flags |= MF_ESM_SYNTAX;
+        pure_kind = 1;
+        export_named(b, n, st);
+        break;
+    case N_EXPORT_ALL: {
+        b->m->flags |= MF_ESM_SYNTAX;
+        pure_kind = 1;
+        st->kind = S_EXPORT_FROM;
+        int32_t rec = add_rec(b, n->a, n->c ? IR_EXPORT_FROM : IR_EXPORT_STAR, 0, 0);
+        if (n->c)
+            add_export(b, copy_str(b, n->c), -1, rec, "*");
+        else
+            SL_VEC_PUSH(b->stars, (uint32_t)rec);
+        break;
+    }
+    case N_EXPORT_DEFAULT:
+        b->m->flags |= MF_ESM_SYNTAX;
+        export_default(b, n, st);
+        break;
+    default:
+        if ((n->kind == N_VAR || n->kind == N_FUNC_DECL || n->kind == N_CLASS_DECL) && (n->flags & JF_EXPORT)) {
+            b->m->flags |= MF_ESM_SYNTAX;
+            st->kind = S_EXPORT_DECL;
+            st->body = skip_word(b, st->start, "export");
+            size_t first = b->stmt_decls.n;
+            stmt(b, n);
+            for (size_t k = first; k < b->stmt_decls.n; k++) {
+                uint32_t sym = b->stmt_decls.v[k];
+                add_export(b, b->syms.v[sym].name, (int32_t)sym, -1, NULL);
+            }
+        } else {
+            stmt(b, n);
+        }
+    }
+    st->pure = (uint8_t)(pure_kind || !b->impure);
+}
+
+static int use_strict(const js_node *prog)
+{
+    for (uint32_t i = 0; i < prog->n && prog->list[i]->kind == N_DIRECTIVE; i++)
+        if (prog->list[i]->n == 12 && !memcmp(prog->list[i]->s + 1, "use strict", 10))
+            return 1;
+    return 0;
+}
+
+static void program(rb *b)
+{
+    const js_node *prog = b->ast->program;
+    if (use_strict(prog))
+        b->m->flags |= MF_STRICT;
+    for (uint32_t i = 0; i < prog->n; i++) {
+        js_stmt st = {.start = b->ast->stmt_start[i], .end = b->ast->stmt_end[i], .default_sym = -1};
+        b->stmt = i;
+        b->impure = 0;
+        b->define = -1;
+        st.decl_first = (uint32_t)b->stmt_decls.n;
+        module_item(b, prog->list[i], &st);
+        st.has_semi = st.end > st.start && b->m->src[st.end - 1] == ';';
+        st.decl_n = (uint32_t)b->stmt_decls.n - st.decl_first;
+        SL_VEC_PUSH(b->stmts, st);
+    }
+}
+
+/* ---- after the walk ---------------------------------------------------- */
+
+static void settle_ref(rb *b, const pending *r)
+{
+    uint32_t s = r->id->aux;
+    if (s == JS_NONE || s >= b->ast->nsyms)
+        return;
+    const tjs_symbol *ts = &b->ast->syms[s];
+    if (ts->kind == SK_UNBOUND) {
+        const char *name = r->id->s;
+        size_t n = strlen(name);
+        if (r->warn)
+            warn(b, r->id->pos, warn_text[r->warn]);
+        if (!strcmp(name, "module") || !strcmp(name, "exports"))
+            b->m->flags |= MF_CJS_SYNTAX;
+        if (r->define >= 0) {
+            const char *v = b->o->defines[r->define].value;
+            if (r->flags & OCC_SHORTHAND)
+                v = sl__arena_printf(b->a, "%.*s: %s", (int)n, name, v);
+            else if (*v >= '0' && *v <= '9' && r->define_end < b->m->len && b->m->src[r->define_end] == '.')
+                v = sl__arena_printf(b->a, "(%s)", v); /* `1.a` would not parse */
+            patch(b, r->id->pos, r->define_end, v);
+        }
+        return;
+    }
+    if (r->rec >= 0)
+        b->recs.v[r->rec].kind = IR_DEAD; /* a local function named require */
+    if (!top_level(b, s) || b->symmap[s] < 0)
+        return;
+    js_occ o = {.pos = r->id->pos, .len = name_len(b, r->id->pos), .sym = (uint32_t)b->symmap[s], .stmt = r->stmt,
+                .flags = r->flags, .mem_start = r->mem_start, .mem_len = r->mem_len};
+    SL_VEC_PUSH(b->occs, o);
+}
+
+/* ---- dead branches under --define ------------------------------------------
+ * After --define, `if ("production" !== "production") { ... }` and
+ * `"production" === "production" ? a : b` have constant conditions.  The
+ * branch that cannot run is cut, before the worker resolves the module's
+ * imports, so a require() inside it is never bundled (react's and vue's
+ * entries switch between production and development builds this way).  A
+ * condition folds when it is made of literals and --define values joined
+ * by ! && || == != === !== (and parentheses).  A dead branch becomes `{}`
+ * (`void 0` in an expression) and everything in it - occurrences,
+ * require() and import() calls, --define patches, warnings - is dropped.
+ * A `var` (or, in sloppy code, a function) it declares is visible outside
+ * it, so it stays declared: `{ var a, b; }`, each name its own token. */
+
+enum { V_UNKNOWN, V_UNDEF, V_NULL, V_BOOL, V_NUM, V_STR };
+
+typedef struct cval {
+    int kind;
+    double num;
+    const char *str;
+    size_t len;
+} cval;
+
+static const cval unknown = {V_UNKNOWN, 0, NULL, 0};
+
+static cval cval_of_text(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] && !memchr(s + 1, '\\', n - 2) &&
+        !memchr(s + 1, s[0], n - 2))
+        return (cval){V_STR, 0, s + 1, n - 2};
+    if (n == 4 && !memcmp(s, "true", 4))
+        return (cval){V_BOOL, 1, NULL, 0};
+    if (n == 5 && !memcmp(s, "false", 5))
+        return (cval){V_BOOL, 0, NULL, 0};
+    if (n == 4 && !memcmp(s, "null", 4))
+        return (cval){V_NULL, 0, NULL, 0};
+    if (n == 9 && !memcmp(s, "undefined", 9))
+        return (cval){V_UNDEF, 0, NULL, 0};
+    char buf[64], *e;
+    if (n && n < sizeof buf && ((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        double d = strtod(buf, &e);
+        if (!*e)
+            return (cval){V_NUM, d, NULL, 0};
+    }
+    return unknown;
+}
+
+static int truthy(cval v)
+{
+    switch (v.kind) {
+    case V_BOOL: case V_NUM: return v.num != 0 && v.num == v.num;
+    case V_STR: return v.len > 0;
+    default: return 0;
+    }
+}
+
+/* The --define patch that replaces exactly the name or chain n, or NULL. */
+static const js_patch *patch_of(const rb *b, const js_node *n)
+{
+    const js_node *root = n;
+    while (root->kind == N_MEMBER && root->c && root->c->kind == N_STR)
+        root = root->a;
+    if (root->kind != N_IDENT)
+        return NULL;
+    uint32_t end = n->kind == N_IDENT ? n->pos + name_len(b, n->pos) : n->c->pos + name_len(b, n->c->pos);
+    size_t lo = 0, hi = b->patches.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b->patches.v[mid].pos < root->pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < b->patches.n && b->patches.v[lo].pos == root->pos && b->patches.v[lo].end == end)
+        return &b->patches.v[lo];
+    return NULL;
+}
+
+static cval fold(const rb *b, const js_node *n);
+
+static cval fold_eq(cval a, cval c, int op)
+{
+    int strict = op == JB_STRICT_EQ || op == JB_STRICT_NE, neg = op == JB_STRICT_NE || op == JB_LOOSE_NE;
+    if (a.kind == V_UNKNOWN || c.kind == V_UNKNOWN)
+        return unknown;
+    if (a.kind != c.kind && !(!strict && a.kind <= V_NULL && c.kind <= V_NULL))
+        return strict ? (cval){V_BOOL, neg, NULL, 0} : unknown; /* loose equality across kinds: not folded */
+    int eq = a.kind <= V_NULL || c.kind <= V_NULL ? 1
+             : a.kind == V_STR                    ? a.len == c.len && !memcmp(a.str, c.str, a.len)
+                                                  : a.num == c.num;
+    return (cval){V_BOOL, eq != neg, NULL, 0};
+}
+
+static cval fold(const rb *b, const js_node *n)
+{
+    switch (n->kind) {
+    case N_IDENT: case N_MEMBER: {
+        const js_patch *p = patch_of(b, n);
+        return p ? cval_of_text(p->text, strlen(p->text)) : unknown;
+    }
+    case N_STR: return (cval){V_STR, 0, n->s, n->n};
+    case N_NUM: return (cval){V_NUM, n->num, NULL, 0};
+    case N_BOOL: return (cval){V_BOOL, n->op, NULL, 0};
+    case N_NULL: return (cval){V_NULL, 0, NULL, 0};
+    case N_UNARY: {
+        if (n->op != JU_NOT)
+            return unknown;
+        cval v = fold(b, n->a);
+        return v.kind == V_UNKNOWN ? v : (cval){V_BOOL, !truthy(v), NULL, 0};
+    }
+    case N_BINARY: {
+        cval a = fold(b, n->a);
+        switch (n->op) {
+        case JB_AND: return a.kind == V_UNKNOWN || !truthy(a) ? a : fold(b, n->b);
+        case JB_OR: return a.kind == V_UNKNOWN || truthy(a) ? a : fold(b, n->b);
+        case JB_STRICT_EQ: case JB_STRICT_NE: case JB_LOOSE_EQ: case JB_LOOSE_NE:
+            return fold_eq(a, fold(b, n->b), n->op);
+        default: return unknown;
+        }
+    }
+    default:
+        return unknown;
+    }
+}
+
+typedef struct dead {
+    uint32_t start, end;
+    const char *text;
+} dead;
+
+typedef SL_VEC(dead) dead_vec;
+typedef SL_VEC(const js_node *) node_vec;
+
+/* The declarations in dead statement n that reach outside it: a `var`
+ * not inside a function, or (sloppy code) a function declared at the
+ * branch's own function level.  Their names, in source order. */
+static void hoisted(js_node *n, int sloppy, node_vec *out);
+
+static void hoisted_pattern(js_node *n, node_vec *out)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_IDENT: SL_VEC_PUSH(*out, n); return;
+    case N_ARRAY: case N_OBJECT:
+        for (uint32_t i = 0; i < n->n; i++)
+            hoisted_pattern(n->list[i], out);
+        return;
+    case N_PROPERTY: hoisted_pattern(n->b, out); return;
+    case N_ASSIGN: case N_SPREAD: hoisted_pattern(n->a, out); return;
+    default: return;
+    }
+}
+
+static void hoisted(js_node *n, int sloppy, node_vec *out)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case N_VAR:
+        if (n->op == JV_VAR)
+            for (uint32_t i = 0; i < n->n; i++)
+                hoisted_pattern(n->list[i]->a, out);
+        return;
+    case N_FUNC_DECL:
+        if (sloppy && n->a)
+            SL_VEC_PUSH(*out, n->a);
+        return;
+    case N_BLOCK:
+        for (uint32_t i = 0; i < n->n; i++)
+            hoisted(n->list[i], sloppy, out);
+        return;
+    case N_IF: hoisted(n->b, sloppy, out); hoisted(n->c, sloppy, out); return;
+    case N_FOR: case N_FOR_IN: case N_FOR_OF: hoisted(n->a, sloppy, out); hoisted(n->c, sloppy, out); return;
+    case N_WHILE: case N_WITH: hoisted(n->b, sloppy, out); return;
+    case N_DO_WHILE: case N_LABEL: hoisted(n->a, sloppy, out); return;
+    case N_SWITCH:
+        for (uint32_t i = 0; i < n->n; i++)
+            for (uint32_t k = 0; k < n->list[i]->n; k++)
+                hoisted(n->list[i]->list[k], sloppy, out);
+        return;
+    case N_TRY:
+        hoisted(n->a, sloppy, out);
+        if (n->b)
+            hoisted(n->b->b, sloppy, out);
+        hoisted(n->c, sloppy, out);
+        return;
+    default:
+        return;
+    }
+}
+
+static void add_dead(const rb *b, uint32_t start, uint32_t end, int is_expr, const node_vec *names, dead_vec *d)
+{
+    if (!names->n) {
+        dead x = {start, end, is_expr ? "void 0" : "{}"};
+        SL_VEC_PUSH(*d, x);
+        return;
+    }
+    for (size_t i = 0; i <= names->n; i++) {
+        const js_node *prev = i ? names->v[i - 1] : NULL;
+        dead x = {prev ? prev->pos + name_len(b, prev->pos) : start, i < names->n ? names->v[i]->pos : end,
+                  i == 0 ? "{ var " : i < names->n ? ", " : "; }"};
+        SL_VEC_PUSH(*d, x);
+    }
+}
+
+static int in_dead(const dead *d, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && d[lo].start <= pos;
+}
+
+/* By start, the longest first: an outer range wins over one inside it. */
+static int cmp_dead(const void *x, const void *y)
+{
+    const dead *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->end > b->end ? -1 : a->end < b->end;
+}
+
+static int cmp_patch(const void *x, const void *y);
+
+/* Cuts what is dead: occurrences, warnings, patches, require()/import(). */
+static void cut_dead(rb *b, dead *d, size_t n)
+{
+    qsort(d, n, sizeof *d, cmp_dead);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* keep the outermost of nested ones */
+        if (!k || d[i].start >= d[k - 1].end)
+            d[k++] = d[i];
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < b->occs.n; i++)
+        if (!in_dead(d, n, b->occs.v[i].pos))
+            b->occs.v[k++] = b->occs.v[i];
+    b->occs.n = k;
+    k = 0;
+    for (size_t i = 0; i < b->warnings.n; i++)
+        if (!in_dead(d, n, b->warnings.v[i].pos))
+            b->warnings.v[k++] = b->warnings.v[i];
+    b->warnings.n = k;
+    k = 0;
+    for (size_t i = 0; i < b->patches.n; i++)
+        if (!in_dead(d, n, b->patches.v[i].pos))
+            b->patches.v[k++] = b->patches.v[i];
+    b->patches.n = k;
+    for (size_t i = 0; i < n; i++)
+        patch(b, d[i].start, d[i].end, d[i].text);
+    qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    for (size_t i = 0; i < b->recs.n; i++) {
+        js_import_rec *r = &b->recs.v[i];
+        if ((r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) && in_dead(d, n, r->pos))
+            r->kind = IR_DEAD;
+    }
+}
+
+static void fold_branches(rb *b)
+{
+    if (!b->o->ndefines || !b->ast->nspans)
+        return;
+    if (b->patches.n > 1)
+        qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    int sloppy = !(b->m->flags & (MF_STRICT | MF_ESM_SYNTAX));
+    dead_vec d = {0};
+    node_vec names = {0};
+    for (uint32_t k = 0; k < b->ast->nspans; k++) {
+        const js_span *sp = &b->ast->spans[k];
+        const js_node *n = sp->node;
+        cval c = fold(b, n->a);
+        if (c.kind == V_UNKNOWN)
+            continue;
+        int t = truthy(c);
+        uint32_t from = t ? sp->c_start : sp->b_start, to = t ? sp->c_end : sp->b_end;
+        if (from >= to)
+            continue;
+        names.n = 0;
+        if (n->kind == N_IF)
+            hoisted(t ? n->c : n->b, sloppy, &names);
+        add_dead(b, from, to, n->kind == N_COND, &names, &d);
+    }
+    if (d.n)
+        cut_dead(b, d.v, d.n);
+    free(d.v);
+    free(names.v);
+}
+
+/* `export {a}`: a must be declared at the top level (anywhere in the file).
+ * And a .mjs file (or "type": "module") is a module whatever its syntax:
+ * node refuses a `with` in it (tools/js does where import/export say so). */
+static int settle_exports(rb *b)
+{
+    if (b->with_p1 && (b->m->flags & MF_NODE_MODE)) {
+        b->err_pos = b->with_p1 - 1;
+        b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
+        return -1;
+    }
+    for (size_t k = 0; k < b->exports.n; k++) {
+        js_export *x = &b->exports.v[k];
+        if (x->sym >= 0 || x->rec >= 0)
+            continue;
+        const js_node *id = (const js_node *)x->imported;
+        uint32_t s = id->aux;
+        if (!top_level(b, s) || b->symmap[s] < 0) {
+            b->err_pos = id->pos;
+            b->err_msg = "exported name is not declared in this module";
+            return -1;
+        }
+        x->sym = b->symmap[s];
+        x->imported = NULL;
+    }
+    return 0;
+}
+
+static int cmp_occ(const void *x, const void *y)
+{
+    const js_occ *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_patch(const void *x, const void *y)
+{
+    const js_patch *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_warning(const void *x, const void *y)
+{
+    const js_warning *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_str(const void *x, const void *y) { return strcmp(*(const char *const *)x, *(const char *const *)y); }
+
+/* Names of the symbols that are not top-level ones: unbound (free) or
+ * bound in an inner scope (nested), each once, sorted. */
+static void names(rb *b, int want_free, const char ***out, size_t *nout)
+{
+    const js_ast *ast = b->ast;
+    const char **v = sl__arena_alloc(b->a, (ast->nsyms + 1) * sizeof *v);
+    size_t n = 0;
+    for (uint32_t i = 0; i < ast->nsyms; i++) {
+        const tjs_symbol *s = &ast->syms[i];
+        /* a top-level name no declaration of the walk bound (a function
+         * declared in a block, hoisted by Annex B) is kept from renaming as
+         * a global is */
+        int is_free = s->kind == SK_UNBOUND || (s->scope == b->module_scope && b->symmap[i] < 0 &&
+                                                 s->kind != SK_ARGUMENTS && s->kind != SK_LABEL);
+        if (want_free ? !is_free
+                      : is_free || s->scope == b->module_scope || s->kind == SK_ARGUMENTS || s->kind == SK_LABEL ||
+                            s->kind == SK_GENERATED)
+            continue;
+        v[n++] = s->name;
+    }
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_str);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || strcmp(v[k - 1], v[i]))
+            v[k++] = copy(b, v[i], strlen(v[i]));
+    *out = v;
+    *nout = k;
+}
+
+#define COPY_OUT(field, vec)                                                                       \
+    do {                                                                                           \
+        m->n##field = b->vec.n;                                                                    \
+        m->field = sl__arena_alloc(b->a, b->vec.n * sizeof *b->vec.v + 1);                         \
+        if (b->vec.n)                                                                              \
+            memcpy((void *)m->field, b->vec.v, b->vec.n * sizeof *b->vec.v);                       \
+    } while (0)
+
+static void copy_out(rb *b)
+{
+    js_module *m = b->m;
+    if (b->occs.n > 1)
+        qsort(b->occs.v, b->occs.n, sizeof *b->occs.v, cmp_occ);
+    if (b->patches.n > 1)
+        qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
+    if (b->warnings.n > 1)
+        qsort(b->warnings.v, b->warnings.n, sizeof *b->warnings.v, cmp_warning);
+    COPY_OUT(stmts, stmts);
+    COPY_OUT(stmt_decls, stmt_decls);
+    COPY_OUT(syms, syms);
+    COPY_OUT(occs, occs);
+    COPY_OUT(recs, recs);
+    COPY_OUT(imports, imports);
+    COPY_OUT(exports, exports);
+    COPY_OUT(stars, stars);
+    COPY_OUT(patches, patches);
+    COPY_OUT(warnings, warnings);
+    names(b, 1, &m->free_names, &m->nfree_names);
+    names(b, 0, &m->nested_names, &m->nnested_names);
+}
+
+/* What a worker keeps from module to module: tools/js's arena, its
+ * chunks' pages resident (a fresh page's first touch cost more than
+ * parsing it: plain JavaScript bundled ~35% slower with an arena a
+ * module), and the builder's vectors. */
+struct js_record_scratch {
+    js_arena ja;
+    rb b;
+};
+
+js_record_scratch *sl__js_record_scratch_new(void)
+{
+    js_record_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    sl__js_arena_init(&s->ja);
+    return s;
+}
+
+/* b emptied for the next module, its vectors' storage kept. */
+static void rb_begin(rb *b)
+{
+    rb k = *b;
+    memset(b, 0, sizeof *b);
+#define KEEP(vec) (b->vec.v = k.vec.v, b->vec.cap = k.vec.cap)
+    KEEP(stmts), KEEP(stmt_decls), KEEP(syms), KEEP(recs), KEEP(imports), KEEP(exports), KEEP(stars);
+    KEEP(occs), KEEP(patches), KEEP(warnings), KEEP(refs);
+#undef KEEP
+    b->symmap = k.symmap;
+    b->symmap_cap = k.symmap_cap;
+    b->define = -1;
+}
+
+static void rb_free(rb *b)
+{
+    free(b->symmap);
+    free(b->stmts.v);
+    free(b->stmt_decls.v);
+    free(b->syms.v);
+    free(b->recs.v);
+    free(b->imports.v);
+    free(b->exports.v);
+    free(b->stars.v);
+    free(b->occs.v);
+    free(b->patches.v);
+    free(b->warnings.v);
+    free(b->refs.v);
+}
+
+void sl__js_record_scratch_free(js_record_scratch *s)
+{
+    if (!s)
+        return;
+    rb_free(&s->b);
+    sl__js_arena_free(&s->ja);
+    free(s);
+}
+
+/* tools/js's "path:line:col: msg" (col in bytes) again in the bundler's
+ * words: sl__js_diag's column in characters and its window of the line. */
+static void rediag(const js_module *m, char *err, size_t errlen)
+{
+    size_t plen = strlen(m->path);
+    unsigned line = 0, col = 0;
+    int used = 0;
+    if (strncmp(err, m->path, plen) || sscanf(err + plen, ":%u:%u: %n", &line, &col, &used) != 2 || !used)
+        return;
+    char msg[256];
+    const char *text = err + plen + used, *nl = strchr(text, '\n');
+    snprintf(msg, sizeof msg, "%.*s", (int)(nl ? (size_t)(nl - text) : strlen(text)), text);
+    size_t pos = 0;
+    for (unsigned l = 1; l < line && pos < m->len; pos++)
+        if (m->src[pos] == '\n')
+            l++;
+    pos += col ? col - 1 : 0;
+    sl__js_diag(err, errlen, m->path, m->src, m->len, (uint32_t)(pos > m->len ? m->len : pos), msg);
+}
+
+int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_scratch *s, char *err,
+                  size_t errlen)
+{
+    if (m->len >= 2 && m->src[0] == '#' && m->src[1] == '!') {
+        const char *nl = memchr(m->src, '\n', m->len);
+        m->hashbang_end = (uint32_t)(nl ? (size_t)(nl - m->src) : m->len);
+    }
+    js_record_scratch own;
+    if (!s) {
+        memset(&own, 0, sizeof own);
+        sl__js_arena_init(&own.ja);
+    }
+    js_record_scratch *sc = s ? s : &own;
+    /* parsed as a script, as node would not: a module's stricter rules
+     * are not the bundler's to enforce (the old parser did not either) */
+    tjs_parse_opts po = {0, 0, 0, JS_MAX_NESTING};
+    js_ast ast;
+    int rc = 0;
+    if (sl__js_parse_program(&ast, m->path, m->src, m->len, &po, &sc->ja, err, errlen)) {
+        rediag(m, err, errlen);
+        rc = -1;
+        goto out;
+    }
+    /* bound with the early errors (a name declared twice, a jump to no
+     * label, ...): engines refuse such a file before running any of it,
+     * so a plain .js module is refused as a .ts one is */
+    if (sl__js_scope_check(&ast, 0, err, errlen)) {
+        rediag(m, err, errlen);
+        rc = -1;
+        goto out;
+    }
+    rb *b = &sc->b;
+    rb_begin(b);
+    b->m = m;
+    b->o = o;
+    b->a = a;
+    b->ast = &ast;
+    b->module_scope = ast.program->aux;
+    if (ast.nsyms + 1 > b->symmap_cap) {
+        b->symmap_cap = ast.nsyms + 1;
+        b->symmap = sl__xrealloc(b->symmap, b->symmap_cap * sizeof *b->symmap);
+    }
+    for (uint32_t i = 0; i < ast.nsyms; i++)
+        b->symmap[i] = -1;
+    program(b);
+    for (size_t k = 0; k < b->refs.n; k++)
+        settle_ref(b, &b->refs.v[k]);
+    fold_branches(b);
+    if (settle_exports(b)) {
+        sl__js_diag(err, errlen, m->path, m->src, m->len, b->err_pos, b->err_msg);
+        rc = -1;
+    } else {
+        copy_out(b);
+    }
+out:
+    if (s) {
+        sl__js_arena_reset(&s->ja);
+    } else {
+        rb_free(&own.b);
+        sl__js_arena_free(&own.ja);
+    }
+    return rc;
+}
+
+int sl__js_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t at;
+    int rc = pthread_attr_init(&at);
+    if (rc)
+        return rc;
+    /* The pages are committed only as deep nesting touches them. */
+    rc = pthread_attr_setstacksize(&at, JS_PARSE_STACK);
+    if (!rc)
+        rc = pthread_create(t, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    return rc;
+}
