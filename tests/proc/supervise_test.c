@@ -267,7 +267,11 @@ SL_TEST(proc_idle_worker_killed_from_outside_is_replaced)
     int pid = sl_proc_pool_pid(p, 1);
     CHECK_EQ(kill(pid, SIGKILL), 0);
     int64_t until = sl_deadline_in(60000000000LL); /* a loaded ASan machine: seconds */
-    while ((sl_proc_pool_pid(p, 1) == pid || stats_of(p).ready < 2) && sl_now() < until)
+    /* the slot answers pid 0 once its worker has exited, and the dead
+     * worker counts as ready until the supervisor has reaped it: wait for
+     * a new live pid (a 0 with a stale ready == 2 read 0 restarts) */
+    for (int now_pid; ((now_pid = sl_proc_pool_pid(p, 1)) == pid || now_pid == 0 || stats_of(p).ready < 2) &&
+                      sl_now() < until;)
         usleep(2000);
     sl_proc_stats st = stats_of(p);
     CHECK_EQ(st.ready, 2);
