@@ -3,6 +3,8 @@
  */
 #include "xalloc.h"
 
+#include "bigmem.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,20 +86,7 @@ char *gr_xstrdup(const char *s)
  * share the zeroing. */
 void *gr_xbig(size_t n)
 {
-    const size_t huge = (size_t)2 << 20, page = 4096;
-    n = (n + page - 1) / page * page;
-    if (!n || n > SIZE_MAX - huge)
-        return NULL;
-    uint8_t *q = mmap(NULL, n + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (q == MAP_FAILED)
-        return NULL;
-    uint8_t *p = (uint8_t *)(((uintptr_t)q + huge - 1) & ~(uintptr_t)(huge - 1));
-    if (p > q) /* the slack before and after goes back */
-        munmap(q, (size_t)(p - q));
-    if (q + huge > p)
-        munmap(p + n, (size_t)(q + huge - p));
-    madvise(p, n, MADV_HUGEPAGE);
-    return p;
+    return sl_big_map(n);
 }
 
 void gr_xbig_populate(void *p, size_t n)
@@ -108,6 +97,5 @@ void gr_xbig_populate(void *p, size_t n)
 
 void gr_xbig_free(void *p, size_t n)
 {
-    if (p)
-        munmap(p, (n + 4095) / 4096 * 4096);
+    sl_big_unmap(p, n);
 }

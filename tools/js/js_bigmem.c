@@ -1,10 +1,11 @@
 /*
  * js_bigmem.c - large blocks on transparent huge pages (see js_bigmem.h).
- *
- * mmap cannot ask for an alignment, so a block is mapped one unit larger
- * and the ends outside the aligned part are unmapped again.
+ * The mapping itself is tools/common's (bigmem.c); a block here is a
+ * whole number of 2 MiB units.
  */
 #include "js_bigmem.h"
+
+#include "bigmem.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -19,27 +20,17 @@ static size_t units(size_t n)
 
 void *sl__js_big_alloc(size_t n)
 {
-    size_t len = units(n);
-    char *raw = mmap(NULL, len + SL_JS_BIG_UNIT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (raw == MAP_FAILED) {
+    void *p = sl_big_map(units(n));
+    if (!p) {
         fputs("sluice: out of memory\n", stderr);
         abort();
     }
-    char *p = (char *)(((uintptr_t)raw + SL_JS_BIG_UNIT - 1) & ~(uintptr_t)(SL_JS_BIG_UNIT - 1));
-    if (p > raw)
-        munmap(raw, (size_t)(p - raw));
-    if (raw + SL_JS_BIG_UNIT > p)
-        munmap(p + len, (size_t)(raw + SL_JS_BIG_UNIT - p));
-#ifdef MADV_HUGEPAGE
-    madvise(p, len, MADV_HUGEPAGE); /* advice: refused, the block is ordinary pages */
-#endif
     return p;
 }
 
 void sl__js_big_free(void *p, size_t n)
 {
-    if (p)
-        munmap(p, units(n));
+    sl_big_unmap(p, units(n));
 }
 
 void sl__js_huge_hint(void *p, size_t n)
