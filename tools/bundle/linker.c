@@ -555,12 +555,19 @@ static void ext_push(sl__link *L, sl__external x)
     L->ext[L->next++] = x;
 }
 
+/* The index of spec among v[0..n), or n. */
+static size_t ext_find(const sl__external *v, size_t n, const char *spec)
+{
+    size_t i = 0;
+    while (i < n && strcmp(v[i].spec, spec))
+        i++;
+    return i;
+}
+
 static const char *external_of(linkctx *c, const char *spec)
 {
     sl__link *L = c->L;
-    size_t i = 0;
-    while (i < L->next && strcmp(L->ext[i].spec, spec))
-        i++;
+    size_t i = ext_find(L->ext, L->next, spec);
     if (i == L->next)
         ext_push(L, (sl__external){spec, NULL, 0});
     sl__external *x = &L->ext[i];
@@ -597,23 +604,13 @@ static void order_externals(linkctx *c, const uint8_t *included)
             const js_import_rec *r = &m->recs[k];
             if (r->module >= 0 || (r->kind != IR_IMPORT && r->kind != IR_EXPORT_FROM && r->kind != IR_EXPORT_STAR))
                 continue;
-            size_t i = 0;
-            while (i < nold && strcmp(old[i].spec, r->spec))
-                i++;
-            if (i < nold) {
-                if (!taken[i])
-                    ext_push(L, old[i]);
-                taken[i] = 1;
-                continue;
-            }
-            if (r->builtin == 2)
-                continue;
-            int seen = 0;
-            for (size_t j = 0; j < L->next && !seen; j++)
-                seen = !strcmp(L->ext[j].spec, r->spec);
-            if (seen)
-                continue;
-            ext_push(L, (sl__external){r->spec, NULL, 1});
+            if (ext_find(L->ext, L->next, r->spec) < L->next)
+                continue; /* placed already */
+            size_t i = ext_find(old, nold, r->spec);
+            if (i < nold)
+                ext_push(L, old[i]), taken[i] = 1;
+            else if (r->builtin != 2)
+                ext_push(L, (sl__external){r->spec, NULL, 1});
         }
     }
     for (size_t i = 0; i < nold; i++)

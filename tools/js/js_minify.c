@@ -1393,8 +1393,6 @@ static void node(minifier *M, js_node *n)
         return;
     }
     case N_PROGRAM:
-        list(M, n, 0);
-        return;
     case N_BLOCK:
         list(M, n, 0);
         return;
