@@ -54,6 +54,8 @@ int graph_run_stderr(char **text, const char *arg, ...)
     close(saved);
     size_t len;
     *text = read_all(log, &len);
+    unlink(log); /* gone now, not at exit: a forked caller leaves by _exit */
+    rmdir(dir);
     return rc;
 }
 

@@ -12,4 +12,4 @@ mods=$("$here/../../../scripts/npm/mdx/install.sh")
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-run-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 node "$here/gen.mjs" "$work" 200 19
-exec node "$here/diff.mjs" "$sluice" "$mods" "$@" "$work"/*.mdx "$here"/pages/*.mdx
+node "$here/diff.mjs" "$sluice" "$mods" "$@" "$work"/*.mdx "$here"/pages/*.mdx # not exec: the EXIT trap removes $work
