@@ -159,23 +159,48 @@ static int fix_chunk(sl__md_fix *f, sl__md_buf *out, const MD_CHAR *t, MD_SIZE n
 
 /* The first byte of t[0, n) that HTML text must escape, or n.  16 bytes
  * at a time where SSE2 is there: every text chunk is scanned, and almost
- * none holds one. */
-static size_t first_special(const char *t, size_t n)
+ * none holds one.  `room` bytes from t may be read (room >= n): most
+ * chunks are a few words of a page whose bytes go on after them, and one
+ * 16-byte load, the bytes past the chunk masked off, then replaces the
+ * byte-at-a-time tail (the tail was most of the cost of escaping). */
+static size_t first_special(const char *t, size_t n, size_t room)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    for (; n - i >= 16; i += 16) {
+    for (;; i += 16) {
+        if (room - i < 16)
+            break;
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
                                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (n - i < 16)
+            bits &= (1u << (n - i)) - 1;
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+        if (n - i <= 16)
+            return n;
     }
+#else
+    (void)room;
 #endif
     while (i < n && t[i] != '<' && t[i] != '>' && t[i] != '&' && t[i] != '"')
         i++;
     return i;
+}
+
+/* Appends t[0, n) escaped; `room` as for first_special. */
+static void escape_in(sl__md_buf *out, const char *t, size_t n, size_t room)
+{
+    size_t i;
+    while ((i = first_special(t, n, room)) < n) {
+        sl__md_buf_put(out, t, i);
+        sl__md_buf_puts(out, t[i] == '<' ? "&lt;" : t[i] == '>' ? "&gt;" : t[i] == '&' ? "&amp;" : "&quot;");
+        t += i + 1;
+        n -= i + 1;
+        room -= i + 1;
+    }
+    sl__md_buf_put(out, t, n);
 }
 
 /* A chunk of the page's own bytes, escaped.  md4c-html writes text (and
@@ -185,14 +210,7 @@ static size_t first_special(const char *t, size_t n)
  * every page chunk changes exactly those. */
 void sl__md_html_escape(sl__md_buf *out, const char *t, size_t n)
 {
-    size_t i;
-    while ((i = first_special(t, n)) < n) {
-        sl__md_buf_put(out, t, i);
-        sl__md_buf_puts(out, t[i] == '<' ? "&lt;" : t[i] == '>' ? "&gt;" : t[i] == '&' ? "&amp;" : "&quot;");
-        t += i + 1;
-        n -= i + 1;
-    }
-    sl__md_buf_put(out, t, n);
+    escape_in(out, t, n, n);
 }
 
 static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
@@ -204,8 +222,8 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
         if (r->fix.in_code || r->fix.pending)
             sl__md_fix_code_chunk(&r->fix, &r->out, t, n);
         r->fix.prev_nl = 0;
-        if (r->escape_raw)
-            sl__md_html_escape(&r->out, t, n);
+        if (r->escape_raw) /* the page's bytes after the chunk may be read too */
+            escape_in(&r->out, t, n, r->fix.n - (size_t)(t - r->fix.src));
         else
             sl__md_buf_put(&r->out, t, n);
         return;
