@@ -250,6 +250,40 @@ SL_TEST(md_gfm_route_finds_autolinks_at_every_offset_of_a_long_line)
     CHECK(c.differ > c.pages / 20);
 }
 
+/* A link whose text is a URL, `[https://x.org/a](/u)`: kept on md4c
+ * only for URLs both read alike; every byte either may treat specially
+ * in or after the URL, and destinations plain and not. */
+SL_TEST(md_gfm_route_sends_every_link_with_a_url_text_md4c_reads_otherwise)
+{
+    static const char *const bytes[] = {"a", "Z", "0", "/", ".", ":", "#", "=", "%", "+", "-", "_", "~", "*", "&",
+                                        "@", "?", "!", ",", ";", ")", "(", "'", "www.", "&amp;", "\\", "`"};
+    static const char *const hosts[] = {"https://a.org", "http://x", "ftp://1.2", "https://www.b.com", "HTTPS://a.org",
+                                        "https://a_b.org", "http://a.b"};
+    static const char *const dests[] = {"/u", "https://b.org/x_y", "u~v", "#f", "a b", "<b>", "(x)", "", "/u \"t\"",
+                                        "/u)x", "&amp;", "/a_b_"};
+    static const char *const before[] = {"", "x ", "!", "\\", "[", "* ", "**", "_", "~", "`c` ", "| "};
+    static const char *const after[] = {"", " y", ".", ")", "]", "**", "_", "~", " https://q.org/z", "*", "(z)"};
+    route_count c = {0};
+    size_t kept = 0;
+    for (size_t k = 0; k < SL_TEST_SCALE(20000); k++) {
+        char url[256] = "", md[512];
+        strcat(url, PICK(hosts));
+        for (size_t t = next_rand() % 7; t; t--)
+            strcat(url, PICK(bytes));
+        if (next_rand() % 2)
+            strcat(url, "/p");
+        snprintf(md, sizeof md, "%s[%s](%s)%s\n", PICK(before), url, PICK(dests), PICK(after));
+        kept += !sl__md_gfm_needs_cmark(md, strlen(md));
+        if (!check_routed(md, &c)) {
+            CHECK(!"a page md4c renders otherwise stays on md4c");
+            break;
+        }
+    }
+    report("links with a URL text", &c);
+    fprintf(stderr, "links with a URL text: %zu of %zu pages kept on md4c\n", kept, c.pages);
+    CHECK(kept > c.pages / 20); /* the rule does keep pages */
+}
+
 SL_TEST(md_gfm_route_sends_every_page_with_tildes_md4c_pairs_otherwise)
 {
     static const char *const toks[] = {"a", "b c", " ", " ", "\\~", "~", "~~", "~~~", ".", "(", ")", "\\",
@@ -334,6 +368,8 @@ SL_TEST(md_gfm_route_keeps_everyday_shapes_on_md4c)
         "```js\nconst url = 'http://localhost:3000/' + \"~x~\";\n\tindented();\n```\n",
         "Use `http://localhost:8080` in `a|b` code.\n",
         "[id]: http://example.com/a'b \"title\"\n",
+        "Report it at [https://github.com/a/b/issues](https://github.com/a/b/issues).\n",
+        "- [https://x.org/docs/v2/](https://x.org/docs/v2/) and ![http://a.b/c.svg](/c.svg)\n",
     };
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
         if (sl__md_gfm_needs_cmark(plain[i], strlen(plain[i])))

@@ -227,6 +227,33 @@ static int link_differs(const char *s, size_t n, size_t start, size_t d, size_t 
     return md4c_end(s, tok, d) != (cm ? start + cm : 0);
 }
 
+/* `[` right before the scheme, then the URL up to `](`, a plain
+ * destination and `)`: an inline link whose text is its URL
+ * (`[https://x.org/a](https://x.org/a)`, common in READMEs).  Both read
+ * it as that link and autolink nothing in its text - cmark-gfm starts no
+ * autolink inside brackets, md4c none that ends where the link text does
+ * - as long as the URL holds only host and path bytes none of md4c's
+ * other inline rules touch (no `&*_~@`, no `?!,;` it would drop at the
+ * end) and ends in a letter, a digit or `/`.  Returns 1 with *skip at the
+ * `]`; 0 for anything else (which is then read as any other URL). */
+static int url_is_link_text(const char *s, size_t n, size_t b, size_t i, size_t *skip)
+{
+    if (b < 1 || s[b - 1] != '[' || (b >= 2 && s[b - 2] == '\\'))
+        return 0;
+    size_t e = i + 3, d;
+    while (e < n && s[e] && (is_alnum((unsigned char)s[e]) || strchr("/.:#=%+-", s[e])))
+        e++;
+    if (e == i + 3 || e + 1 >= n || s[e] != ']' || s[e + 1] != '(' ||
+        !(is_alnum((unsigned char)s[e - 1]) || s[e - 1] == '/'))
+        return 0;
+    for (d = e + 2; d < n && s[d] && (is_alnum((unsigned char)s[d]) || strchr("/.:#=%+-_~", s[d]));)
+        d++;
+    if (d == e + 2 || d >= n || s[d] != ')')
+        return 0;
+    *skip = e;
+    return 1;
+}
+
 /* At s[i] == ':' followed by "//". */
 static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
@@ -246,6 +273,8 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
         return skip_to(s, n, i, ')', skip); /* a link's destination: neither autolinks in one */
     if (b > 1 && (s[b - 1] == '"' || s[b - 1] == '\'') && s[b - 2] == '=' && in_html_tag(s, b - 2))
         return skip_to(s, n, i, s[b - 1], skip); /* an attribute's value */
+    if (url_is_link_text(s, n, b, i, skip))
+        return 0; /* a link to both, nothing autolinked in it */
     *link = 1;
     if (b > 0 && s[b - 1] == '<')
         return angle_autolink_differs(s, n, i, skip);
