@@ -284,6 +284,51 @@ SL_TEST(md_gfm_route_sends_every_link_with_a_url_text_md4c_reads_otherwise)
     CHECK(kept > c.pages / 20); /* the rule does keep pages */
 }
 
+/* Tab-indented tags: md4c may open an HTML block at `\t<b>` where
+ * CommonMark does not, unless the line is inside a type-6 HTML block to
+ * both.  Every page kept on md4c (by this and by gfm_route.c) renders as
+ * cmark-gfm does; before the block, whatever could hold its lines in
+ * something else. */
+SL_TEST(md_tab_indented_tags_stay_on_md4c_only_inside_an_html_block)
+{
+    static const char *const before[] = {"", "", "text\n\n", "<!-- c -->\n\n", "<!--\n\n", "```\n\n",
+                                         "```\nx\n```\n\n", "~~~~\n```\n\n", "- item\n\n", "- item\n  ```\n\n",
+                                         "> q\n\n", "<pre>\n\n", "<script>\n\n", "<?x\n\n", "<!X\n\n",
+                                         "<![CDATA[\n\n", "    code\n\n", "  ```\n\n", "<!-- a --> <!--\n\n"};
+    static const char *const first[] = {"<div align=\"center\">", "<p>", "<h3>", "<header>", "<table>", "</div>",
+                                        "<span>", "text", "<DIV>", "<div>x</div>", "<pre>", "<thead>", " <div>",
+                                        "\t<div>", "<div", "<td>", "<details>"};
+    static const char *const middle[] = {"\t<b>", "x", "```", "\t\t<a href=\"u\">*e*</a>", "  <i>", "- y", "\t```",
+                                         "-->", "</pre>", "\t", "~~~"};
+    static const char *const tabbed[] = {"\t<b>", "\t<img src=\"x\">", "\t</div>", "\t<!-- c -->", "\t\t<br>",
+                                         "-\t<b>", "> \t<p>"};
+    static const char *const after[] = {"", "</div>\n", "\ntext\n", "</div>\n\n*t*\n", "\t</b>\n\n\t<i>\n"};
+    size_t kept = 0, pages = 0;
+    for (size_t k = 0; k < SL_TEST_SCALE(20000); k++) {
+        char md[1024];
+        size_t len = (size_t)snprintf(md, sizeof md, "%s%s\n", PICK(before), PICK(first));
+        for (size_t m = next_rand() % 3; m; m--)
+            len += (size_t)snprintf(md + len, sizeof md - len, "%s\n", PICK(middle));
+        snprintf(md + len, sizeof md - len, "%s\n%s", PICK(tabbed), PICK(after));
+        size_t n = strlen(md);
+        pages++;
+        if (sl__md_html_start_md4c_misreads(md, n) || sl__md_gfm_needs_cmark(md, n))
+            continue;
+        kept++;
+        char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
+        int same = same_light(a, b);
+        if (!same)
+            fprintf(stderr, "kept on md4c, renders otherwise:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
+        free(a), free(b);
+        if (!same) {
+            CHECK(!"a page md4c renders otherwise stays on md4c");
+            break;
+        }
+    }
+    fprintf(stderr, "tab-indented tags: %zu of %zu pages kept on md4c\n", kept, pages);
+    CHECK(kept > pages / 20); /* the blocks' inner lines do stay */
+}
+
 SL_TEST(md_gfm_route_sends_every_page_with_tildes_md4c_pairs_otherwise)
 {
     static const char *const toks[] = {"a", "b c", " ", " ", "\\~", "~", "~~", "~~~", ".", "(", ")", "\\",

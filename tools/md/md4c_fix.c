@@ -388,8 +388,136 @@ static int start_differs(const char *s, size_t n, size_t i)
     return j < n && md4c6 != cm_is_type6(s, n, j);
 }
 
+/* --- a tab-indented tag inside an HTML block --------------------------
+ *
+ * md4c counts a tab before a tag as less than 4 columns, so a line
+ * `\t<b>` could open an HTML block there where CommonMark reads indented
+ * code or paragraph text.  But inside an HTML block of type 6 every line
+ * up to the next blank one belongs to the block, in both, whatever it
+ * holds: READMEs indent the inner tags of `<div align="center">` with
+ * tabs.  The line is known to be there when the lines before it, up to a
+ * blank line (or the page's start), begin with a type-6 tag at the
+ * margin that both read alike, and nothing before that could hold those
+ * lines in something else: no fence line among them, no fenced code left
+ * open before them (counted at the margin; any fence off the margin, a
+ * raw `<script`, `<pre`, `<style`, `<textarea`, or a comment, `<?`, `<!X`
+ * or CDATA section left unclosed makes it unknown).  Unknown routes the
+ * page, as before. */
+
+static size_t line_from(const char *s, size_t at)
+{
+    while (at > 0 && s[at - 1] != '\n')
+        at--;
+    return at;
+}
+
+static int blank_line(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* A fence line: ``` or ~~~ after blanks, markers or `>`; *margin when at
+ * column 0, with its character and length. */
+static int fence_line(const char *s, size_t from, size_t to, int *margin, char *c, size_t *len)
+{
+    size_t i = from, k;
+    while (i < to && strchr(" \t>-*+.)0123456789", s[i]))
+        i++;
+    if (i + 3 > to || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    for (k = i; k < to && s[k] == s[i]; k++)
+        ;
+    if (k - i < 3)
+        return 0;
+    *margin = i == from;
+    *c = s[i];
+    *len = k - i;
+    return 1;
+}
+
+/* 1 if the last `open` in s[0, to) has no `close` after it. */
+static int left_open(const char *s, size_t to, const char *open, const char *close)
+{
+    size_t ol = strlen(open);
+    const char *last = NULL;
+    for (const char *p = s; (p = memmem(p, to - (size_t)(p - s), open, ol)); p++)
+        last = p;
+    return last && !memmem(last + ol, to - (size_t)(last + ol - s), close, strlen(close));
+}
+
+/* 1 if s[0, to) holds `<word`, in any case. */
+static int has_tag(const char *s, size_t to, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = memchr(s, '<', to); p; p = memchr(p + 1, '<', to - (size_t)(p + 1 - s)))
+        if (starts_with(s, to, (size_t)(p + 1 - s), word, wl))
+            return 1;
+    return 0;
+}
+
+/* What in_html_block last found: the run from `first` is a type-6 block
+ * to both up to `upto` (the tag lines of one block come one after the
+ * other: each then costs only its own lines). */
+typedef struct html_run {
+    size_t first, upto;
+    size_t budget; /* bytes the look-backs may still read on this page (then: unknown) */
+} html_run;
+
+/* Is the line starting at `line` inside a type-6 HTML block in both? */
+static int in_html_block(const char *s, size_t n, size_t line, html_run *run)
+{
+    size_t first = line, fl = 0;
+    while (first > 0) { /* back to the run's first line */
+        size_t prev = line_from(s, first - 1);
+        if (blank_line(s, prev, first - 1))
+            break;
+        first = prev;
+    }
+    if (first == line || first + 2 >= n || s[first] != '<')
+        return 0;
+    int known = run->upto && run->first == first; /* the same block as the last line */
+    size_t from = known ? run->upto : 0;
+    if (run->budget < line - from)
+        return 0;
+    run->budget -= line - from;
+    size_t j = first + 1 + (s[first + 1] == '/');
+    if (!known && (start_differs(s, n, first) || j >= n || !md4c_is_type6(s, n, j) || !cm_is_type6(s, n, j)))
+        return 0;
+    int margin, open = 0;
+    char c, oc = 0;
+    size_t len, olen = 0;
+    for (size_t l = from; l < line; l = fl + 1) { /* fences: none in the run, none left open before it */
+        const char *nl = memchr(s + l, '\n', line - l);
+        fl = nl ? (size_t)(nl - s) : line;
+        if (!fence_line(s, l, fl, &margin, &c, &len))
+            continue;
+        if (!margin || l >= first)
+            return 0;
+        if (!open)
+            open = 1, oc = c, olen = len;
+        else if (c == oc && len >= olen && blank_line(s, l + len, fl))
+            open = 0;
+    }
+    if (open)
+        return 0;
+    static const char *const type1[] = {"script", "pre", "style", "textarea"};
+    for (size_t k = 0; k < 4 && !known; k++)
+        if (has_tag(s, first, type1[k]))
+            return 0;
+    if (!known && (left_open(s, first, "<!--", "-->") || left_open(s, first, "<?", "?>") ||
+                   left_open(s, first, "<![CDATA[", "]]>") || left_open(s, first, "<!", ">")))
+        return 0;
+    run->first = first;
+    run->upto = line;
+    return 1;
+}
+
 int sl__md_html_start_md4c_misreads(const char *s, size_t n)
 {
+    html_run run = {.budget = 4 * n + 65536}; /* in_html_block's look-backs: linear in the page */
     for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
         /* Only where a block can start: after blanks, `>` and list
          * markers (more lines than that: a wrong yes costs speed only). */
@@ -402,8 +530,11 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
          * opens an HTML block (or interrupts a paragraph) there, where it
          * is indented code or a paragraph's continuation in CommonMark. */
         if (p > k && memchr(k, '\t', (size_t)(p - k)) && p + 1 < s + n &&
-            ((lower(p[1]) >= 'a' && lower(p[1]) <= 'z') || p[1] == '/' || p[1] == '!' || p[1] == '?'))
-            return 1;
+            ((lower(p[1]) >= 'a' && lower(p[1]) <= 'z') || p[1] == '/' || p[1] == '!' || p[1] == '?')) {
+            if (!in_html_block(s, n, (size_t)(k - s), &run))
+                return 1;
+            continue; /* a line of the block to both: nothing starts there */
+        }
         if (start_differs(s, n, (size_t)(p - s)))
             return 1;
     }
