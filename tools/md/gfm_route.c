@@ -58,7 +58,7 @@ static const unsigned char special[256] = {
  * too): each stop costs the scan a mispredicted branch, and prose made
  * most of them.  The scalar tail stops at every special byte; the
  * switch in inline_differs rules the rest out either way. */
-static size_t next_special(const char *s, size_t i, size_t end)
+static size_t next_special(const char *s, size_t n, size_t i, size_t end)
 {
 #if defined(__SSE2__)
     if (i == 0 && end > 0) { /* nothing before s[0] to load */
@@ -70,7 +70,10 @@ static size_t next_special(const char *s, size_t i, size_t end)
                   at = _mm_set1_epi8('@'), ti = _mm_set1_epi8('~'), lb = _mm_set1_epi8('['),
                   rb = _mm_set1_epi8(']'), bs = _mm_set1_epi8('\\'), w = _mm_set1_epi8('w'),
                   sl = _mm_set1_epi8('/');
-    for (; i + 17 <= end; i += 16) {
+    /* The vector runs on past the line's end while the page has 17 more
+     * bytes (the bytes past `end` masked off): lines are short, and the
+     * byte-at-a-time tail was a good part of the scan. */
+    for (; i < end && i + 17 <= n; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i before = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
         __m128i after = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
@@ -80,8 +83,12 @@ static size_t next_special(const char *s, size_t i, size_t end)
         __m128i c = _mm_or_si128(_mm_cmpeq_epi8(v, ti), _mm_cmpeq_epi8(v, lb));
         __m128i d = _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, bs));
         unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
+        if (end - i < 16)
+            mask &= (1u << (end - i)) - 1;
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
+        if (end - i <= 16)
+            return end;
     }
 #endif
     while (i < end && !special[(unsigned char)s[i]])
@@ -407,7 +414,7 @@ static int link_marks_differ(scan *sc, size_t i, size_t skip)
 static int inline_differs(scan *sc, size_t from)
 {
     const char *s = sc->s;
-    for (size_t i = from; (i = next_special(s, i, sc->end)) < sc->end; i++) {
+    for (size_t i = from; (i = next_special(s, sc->n, i, sc->end)) < sc->end; i++) {
         size_t skip;
         int link;
         switch (s[i]) {
