@@ -484,7 +484,10 @@ static const uint8_t *ix_find(const pack *p, const uint8_t key[GR_CACHE_KEY], si
 static int record_ok(const uint8_t *r, size_t len, const uint8_t key[GR_CACHE_KEY])
 {
     uint8_t sum[SUM];
-    if (len < REC || memcmp(r + 16, key, GR_CACHE_KEY) || rd64(r + 48) != len - REC || rd64(r + 56) > MAX_PLAIN)
+    /* LZ4 makes at most 255 bytes of one: a larger size is a lie, and
+     * would have the reader allocate it */
+    if (len < REC || memcmp(r + 16, key, GR_CACHE_KEY) || rd64(r + 48) != len - REC || rd64(r + 56) > MAX_PLAIN ||
+        rd64(r + 56) > (len - REC) * 255 + 64)
         return 0;
     sum_of(r + SUM, len - SUM, sum);
     return !memcmp(sum, r, SUM);
