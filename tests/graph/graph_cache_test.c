@@ -142,8 +142,9 @@ SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
     CHECK(same_with_cache("10-syntax-error"));
 }
 
-/* Paths of the cache's packs (not temporary files), sorted. */
-static size_t packs(char out[][4600], size_t max)
+/* The files in packs/ that are temporary (tmp) or not, counted, and
+ * the first max of their paths in out, sorted. */
+static size_t pack_files(char out[][4600], size_t max, int tmp)
 {
     char top[1400];
     snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/packs", cache);
@@ -151,27 +152,28 @@ static size_t packs(char out[][4600], size_t max)
     DIR *d = opendir(top);
     struct dirent *e;
     while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.' && !strstr(e->d_name, ".tmp") && n < max)
-            snprintf(out[n++], 4600, "%s/%s", top, e->d_name);
+        if (e->d_name[0] != '.' && (strstr(e->d_name, ".tmp") != NULL) == tmp) {
+            if (n < max)
+                snprintf(out[n], 4600, "%s/%s", top, e->d_name);
+            n++;
+        }
     if (d)
         closedir(d);
-    qsort(out, n, sizeof out[0], (int (*)(const void *, const void *))strcmp);
+    qsort(out, n < max ? n : max, sizeof out[0], (int (*)(const void *, const void *))strcmp);
     return n;
+}
+
+/* Paths of the cache's packs (not temporary files), sorted. */
+static size_t packs(char out[][4600], size_t max)
+{
+    return pack_files(out, max, 0);
 }
 
 /* Temporary files left in packs/ (none, once every run has ended). */
 static size_t temporaries(void)
 {
-    char top[1400];
-    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/packs", cache);
-    size_t n = 0;
-    DIR *d = opendir(top);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        n += strstr(e->d_name, ".tmp") != NULL;
-    if (d)
-        closedir(d);
-    return n;
+    static char none[1][4600];
+    return pack_files(none, 0, 1);
 }
 
 static unsigned long long le64_at(const unsigned char *p)
