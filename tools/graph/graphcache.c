@@ -89,7 +89,7 @@ typedef struct pending {
 } pending;
 
 /* The new entries' bytes, encoded and compressed, are kept in blocks
- * of ARENA_BLOCK in 2 MiB pages (gr_xbig): 80 MB on the crate corpus,
+ * of up to ARENA_BLOCK in 2 MiB pages (gr_xbig): 80 MB on the crate corpus,
  * which in malloc's 4 KiB pages cost 20,000 page faults - on this
  * virtual machine, more than the compression itself. */
 #define ARENA_BLOCK ((size_t)32 << 20)
@@ -138,7 +138,11 @@ static uint8_t *arena_alloc(gr_cache *c, size_t n)
     n = (n + 15) & ~(size_t)15;
     ablock *b = c->nblocks ? &c->blocks[c->nblocks - 1] : NULL;
     if (!b || b->cap - b->used < n) {
-        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        /* 2 MiB first, doubling to ARENA_BLOCK: an --update keeps one
+         * entry, and each 2 MiB page is zeroed at its first touch */
+        size_t cap = c->nblocks < 4 ? ((size_t)2 << 20) << c->nblocks : ARENA_BLOCK;
+        if (cap < n)
+            cap = n;
         c->blocks = gr_xrealloc(c->blocks, (c->nblocks + 1) * sizeof *c->blocks);
         b = &c->blocks[c->nblocks++];
         *b = (ablock){gr_xbig(cap), cap, 0, 1};
