@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #include "fuzz_scratch.h"
+#include "graphcache.h"
 #include "runrec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,11 +34,11 @@ static void setup(void)
     fuzz_scratch_dir("sluice-fuzz-runrec", dir, sizeof dir);
     char hex[2 * GR_RUNREC_NAME + 1];
     gr_runrec_name_hex(key, hex);
-    snprintf(record, sizeof record, "%s/sluice-graph-1", dir);
+    snprintf(record, sizeof record, "%s/" GR_CACHE_SUBDIR, dir);
     mkdir(record, 0777);
-    snprintf(record, sizeof record, "%s/sluice-graph-1/runs", dir);
+    snprintf(record, sizeof record, "%s/" GR_CACHE_SUBDIR "/runs", dir);
     mkdir(record, 0777);
-    snprintf(record, sizeof record, "%s/sluice-graph-1/runs/%s", dir, hex);
+    snprintf(record, sizeof record, "%s/" GR_CACHE_SUBDIR "/runs/%s", dir, hex);
     atexit(cleanup);
 }
 

@@ -6,6 +6,7 @@
  * `--db FILE --update` leaves the rows a full run writes.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,136 +142,139 @@ SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
     CHECK(same_with_cache("10-syntax-error"));
 }
 
-/* Paths of the cache's entries (not temporary files), sorted. */
-static size_t entries(char out[][4600], size_t max)
+/* The files in packs/ that are temporary (tmp) or not, counted, and
+ * the first max of their paths in out, sorted. */
+static size_t pack_files(char out[][4600], size_t max, int tmp)
 {
     char top[1400];
-    snprintf(top, sizeof top, "%s/sluice-graph-1", cache);
+    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/packs", cache);
     size_t n = 0;
     DIR *d = opendir(top);
     struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char sub[1700];
-        snprintf(sub, sizeof sub, "%s/%s", top, e->d_name);
-        DIR *s = opendir(sub);
-        struct dirent *f;
-        while (s && (f = readdir(s)))
-            if (f->d_name[0] != '.' && !strstr(f->d_name, ".tmp-") && n < max)
-                snprintf(out[n++], 4600, "%s/%s", sub, f->d_name);
-        if (s)
-            closedir(s);
-    }
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.' && (strstr(e->d_name, ".tmp") != NULL) == tmp) {
+            if (n < max)
+                snprintf(out[n], 4600, "%s/%s", top, e->d_name);
+            n++;
+        }
     if (d)
         closedir(d);
-    qsort(out, n, sizeof out[0], (int (*)(const void *, const void *))strcmp);
+    qsort(out, n < max ? n : max, sizeof out[0], (int (*)(const void *, const void *))strcmp);
     return n;
 }
 
-/* --stats's count of bad entries, from a run with the cache. */
-static long bad_entries(const char *json)
+/* Paths of the cache's packs (not temporary files), sorted. */
+static size_t packs(char out[][4600], size_t max)
+{
+    return pack_files(out, max, 0);
+}
+
+/* Temporary files left in packs/ (none, once every run has ended). */
+static size_t temporaries(void)
+{
+    static char none[1][4600];
+    return pack_files(none, 0, 1);
+}
+
+static unsigned long long le64_at(const unsigned char *p)
+{
+    unsigned long long v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* A run with the cache (and --cache-max max, or 1G) and its --stats
+ * figures: bad entries, misses, entries evicted.  0, or -1 when the run
+ * failed, printed no figures or left an entry it meant to write unwritten. */
+static int cache_run(const char *json, const char *max, long *bad, long *misses, long *evicted)
 {
     char *t;
-    graph_run_stderr(&t, "-q", "--stats", "-j2", "--cache", cache, "--json", json, work, NULL);
-    const char *m = t ? strstr(t, " misses, ") : NULL;
-    long n = m ? atol(m + 9) : -1;
-    if (!t || !strstr(t, " 0 write errors"))
-        n = -2; /* every entry it meant to write is written */
+    int rc = graph_run_stderr(&t, "-q", "--stats", "-j2", "--cache", cache, "--cache-max", max ? max : "1G", "--json",
+                              json, work, NULL);
+    const char *h = t ? strstr(t, " hits, ") : NULL, *m = t ? strstr(t, " misses, ") : NULL,
+               *w = t ? strstr(t, " write errors, ") : NULL;
+    int ok = rc <= 1 && h && m && w && strstr(t, " 0 write errors");
+    *misses = ok ? atol(h + 7) : -1;
+    *bad = ok ? atol(m + 9) : -1;
+    *evicted = ok ? atol(w + 15) : -1;
+    if (!ok)
+        fprintf(stderr, "cache run: %s\n", t ? t : "(no output)");
     free(t);
-    return n;
+    return ok ? 0 : -1;
 }
 
-/* A flipped byte, a truncated entry, one from another format version and
- * one that is not an entry at all: each is found, counted once in
- * --stats, recomputed (and rewritten); the output is the cold one. */
+static long bad_entries(const char *json)
+{
+    long bad, misses, evicted;
+    return cache_run(json, NULL, &bad, &misses, &evicted) ? -2 : bad;
+}
+
+static long misses_of(const char *json)
+{
+    long bad, misses, evicted;
+    return cache_run(json, NULL, &bad, &misses, &evicted) ? -2 : misses;
+}
+
+/* Damage to the one pack the cache holds, each kind in turn: a flipped
+ * byte in a record's payload (that record fails its checksum), in the
+ * index (the pack fails), a pack cut short, a pack of another format
+ * version, a file named like a pack that is none.  Each is found,
+ * counted once in --stats, recomputed; the output is the cold one; and
+ * the next run finds nothing bad (the damaged pack was rewritten or
+ * removed).  A directory or a link where a pack could be is passed over. */
 SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
 {
     setup();
     starting_workspace();
     CHECK(same_with_cache("cold"));
-    static char e[64][4600];
-    size_t n = entries(e, 64);
-    CHECK(n >= 4);
-    if (n < 4)
-        return;
-    size_t len;
-    char *b = read_all(e[0], &len);
-    b[len - 5] ^= 0x40; /* in the payload: the checksum fails */
-    write_file("/", e[0] + 1, b, (long)len);
-    free(b);
-    b = read_all(e[1], &len);
-    write_file("/", e[1] + 1, b, (long)len / 2); /* truncated */
-    free(b);
-    b = read_all(e[2], &len);
-    b[8] = 2; /* format version 2: foreign */
-    write_file("/", e[2] + 1, b, (long)len);
-    free(b);
-    write_file("/", e[3] + 1, "not a cache entry", -1);
-    CHECK(n < 5 || (unlink(e[4]) == 0 && mkdir(e[4], 0777) == 0)); /* a miss, and replaced */
-    char j[4400], cold[4400];
-    snprintf(j, sizeof j, "%s/damaged.json", root);
+    char cold[4400];
     snprintf(cold, sizeof cold, "%s/cold-cold.json", root);
-    CHECK_EQ(bad_entries(j), 4);
-    CHECK(same_bytes(cold, j));
-    /* recomputed entries were written back (another output name: the
-     * same arguments could find the run record and skip the parse) */
-    snprintf(j, sizeof j, "%s/again.json", root);
+    static char e[64][4600];
+    for (int how = 0; how < 5; how++) {
+        size_t n = packs(e, 64);
+        CHECK_EQ(n, 1);
+        if (n != 1)
+            return;
+        size_t len;
+        unsigned char *b = (unsigned char *)read_all(e[0], &len);
+        CHECK(b && len > 16 + 40 + 48);
+        if (!b || len <= 16 + 40 + 48)
+            return;
+        unsigned long long ix = le64_at(b + len - 32), first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
+        switch (how) {
+        case 0: b[first + flen - 1] ^= 0x40; break; /* the last byte of the first record's payload */
+        case 1: b[ix + 5] ^= 1; break;               /* a key in the index */
+        case 2: len = len * 2 / 3; break;            /* cut short: no trailer */
+        case 3: b[8] = 3; break;                     /* format version 3 */
+        case 4: memcpy(b, "not a cache pack", 16); len = 16; break;
+        }
+        write_file("/", e[0] + 1, (char *)b, (long)len);
+        free(b);
+        char j[4400];
+        snprintf(j, sizeof j, "%s/damaged-%d.json", root, how);
+        CHECK_EQ(bad_entries(j), 1);
+        CHECK(same_bytes(cold, j));
+        /* another output name: the same arguments could find the run
+         * record and skip the parse */
+        snprintf(j, sizeof j, "%s/again-%d.json", root, how);
+        long bad, misses, evicted;
+        CHECK_EQ(cache_run(j, NULL, &bad, &misses, &evicted), 0);
+        CHECK_EQ(bad, 0);
+        CHECK_EQ(misses, 0); /* every entry came back */
+        CHECK(same_bytes(cold, j));
+    }
+    char p[4700], q[4700];
+    snprintf(p, sizeof p, "%s/" GR_CACHE_SUBDIR "/packs/0123456789abcdef0123456789abcdef.pack", cache);
+    CHECK(mkdir(p, 0777) == 0);
+    snprintf(q, sizeof q, "%s/" GR_CACHE_SUBDIR "/packs/fedcba9876543210fedcba9876543210.pack", cache);
+    CHECK(symlink(e[0], q) == 0);
+    char j[4400];
+    snprintf(j, sizeof j, "%s/odd-files.json", root);
     CHECK_EQ(bad_entries(j), 0);
     CHECK(same_bytes(cold, j));
     struct stat st;
-    CHECK(n < 5 || (stat(e[4], &st) == 0 && S_ISREG(st.st_mode)));
-}
-
-/* The cache's size ledger (docs/formats/graph-cache.md): its figure,
- * then set to v (listed now) when v is nonzero. */
-static unsigned long long ledger(unsigned long long v)
-{
-    char p[1400];
-    snprintf(p, sizeof p, "%s/sluice-graph-1/size", cache);
-    size_t n = 0;
-    unsigned char *b = (unsigned char *)read_all(p, &n), w[16];
-    unsigned long long was = 0, now = (unsigned long long)time(NULL);
-    for (int i = 7; b && n == 16 && i >= 0; i--)
-        was = was << 8 | b[i];
-    free(b);
-    for (int i = 0; i < 8; i++)
-        w[i] = (unsigned char)(v >> 8 * i), w[8 + i] = (unsigned char)(now >> 8 * i);
-    if (v) {
-        FILE *f = fopen(p, "wb");
-        CHECK(f && fwrite(w, 1, 16, f) == 16);
-        if (f)
-            fclose(f);
-    }
-    return was;
-}
-
-/* Every file under the cache directory but the ledger, in 4 KiB blocks. */
-static unsigned long long cache_blocks(void)
-{
-    char top[1400];
-    snprintf(top, sizeof top, "%s/sluice-graph-1", cache);
-    unsigned long long total = 0;
-    DIR *d = opendir(top);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char sub[1700];
-        snprintf(sub, sizeof sub, "%s/%s", top, e->d_name);
-        DIR *s = e->d_name[0] != '.' ? opendir(sub) : NULL;
-        struct dirent *f;
-        while (s && (f = readdir(s))) {
-            char p[2000];
-            struct stat st;
-            snprintf(p, sizeof p, "%s/%s", sub, f->d_name);
-            if (f->d_name[0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
-                total += ((unsigned long long)st.st_size + 4095) / 4096 * 4096;
-        }
-        if (s)
-            closedir(s);
-    }
-    if (d)
-        closedir(d);
-    return total;
+    CHECK(stat(p, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 /* Two runs at once on one cache, empty at the start: both write entries,
@@ -303,15 +307,20 @@ SL_TEST(graph_cache_shared_by_two_runs_at_once)
             snprintf(j, sizeof j, "%s/r%d-%d.json", root, round, k);
             CHECK(same_bytes(cold, j));
         }
+        /* both packs whole under their names, nothing half-written left */
+        static char e[64][4600];
+        CHECK(packs(e, 64) >= 1);
+        CHECK_EQ(temporaries(), 0);
         /* the next round starts with an edit: some entries new, some not */
         char text[128];
         snprintf(text, sizeof text, "pub fn helper(x: u32) -> u32 { x + %d }\n", round);
         put_file("app/src/util.rs", text);
         CHECK_EQ(graph_run("-q", "--json", cold, work, NULL), 0);
-        /* the size ledger, started with the directory and added to by
-         * both runs under its lock, never says less than is there */
-        CHECK(ledger(0) >= cache_blocks());
     }
+    char j[4400];
+    snprintf(j, sizeof j, "%s/after.json", root);
+    CHECK_EQ(bad_entries(j), 0);
+    CHECK(same_bytes(cold, j));
 }
 
 /* A cache directory that cannot be made (its parent is a file): a warning,
@@ -335,8 +344,21 @@ SL_TEST(graph_cache_directory_unusable_is_a_warning_not_an_error)
     CHECK(same_bytes(j0, j));
 }
 
-/* Past --cache-max the least recently used entries go: with a limit of
- * 12 KiB, what is left fits in it and the output is still the cold one. */
+/* Sets path's modification time to `ago` seconds ago. */
+static void age(const char *path, long ago)
+{
+    struct timespec t[2];
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= ago;
+    t[1] = t[0];
+    CHECK(utimensat(AT_FDCWD, path, t, 0) == 0);
+}
+
+/* Past --cache-max the least recently used packs go: three packs, the two
+ * the next run does not read made the oldest, and a limit that none of
+ * them fits in.  The two unread go; the one read goes too, but what the
+ * run read from it is carried into the run's own pack, so that a later
+ * run misses nothing; the output is the cold one throughout. */
 SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
 {
     setup();
@@ -345,35 +367,73 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
     snprintf(j0, sizeof j0, "%s/cold.json", root);
     snprintf(j, sizeof j, "%s/j.json", root);
     CHECK_EQ(graph_run("-q", "--json", j0, work, NULL), 0);
-    CHECK_EQ(graph_run("-q", "--cache", cache, "--cache-max", "12K", "--json", j, work, NULL), 0);
-    CHECK(same_bytes(j0, j));
-    static char e[64][4600];
-    size_t n = entries(e, 64);
-    unsigned long long total = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (stat(e[i], &st) == 0)
-            total += (unsigned long long)st.st_blocks * 512;
-    }
-    CHECK(n >= 1 && n < 7); /* seven files were cached, some evicted */
-    CHECK(total <= 12 * 1024);
-    CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
-    /* The size ledger: with a figure that leaves room, a run adds what it
-     * wrote (its run record, then one new entry, in 4 KiB blocks) and
-     * lists nothing - the figure, below the true size here, says so; a
-     * figure that leaves none makes it list, and the listing's total
-     * replaces the figure. */
-    CHECK(ledger(4096) >= 4096); /* what the eviction listing found */
-    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0); /* the evicted come back */
-    CHECK(ledger(4096) > 4096);
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+    static char e[64][4600], first[4600];
+    CHECK_EQ(packs(e, 64), 1);
+    snprintf(first, sizeof first, "%s", e[0]);
     put_file("app/src/orphan1.rs", "pub fn o1() {}\n");
     CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
-    unsigned long long added = ledger((1ull << 30) - 1) - 4096; /* a listing: the 9 entries, 36 KiB and more */
-    CHECK(added >= 2 * 4096 && added <= 3 * 4096); /* the entry, the record's one or two blocks */
+    remove_file("app/src/orphan1.rs");
     put_file("app/src/orphan2.rs", "pub fn o2() {}\n");
     CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
-    unsigned long long listed = ledger(0);
-    CHECK(listed > 4 * 4096 && listed < (1ull << 20));
+    remove_file("app/src/orphan2.rs");
+    size_t n = packs(e, 64);
+    CHECK_EQ(n, 3);
+    for (size_t i = 0; i < n; i++)
+        age(e[i], strcmp(e[i], first) ? 2000 + (long)i : 1000);
+    /* one new text, so that the run writes a pack (and evicts) */
+    put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 { x + 2 }\npub(crate) struct Cfg { pub n: u32 }\n"
+                                "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
+    CHECK_EQ(graph_run("-q", "--json", j0, work, NULL), 0);
+    long bad, misses, evicted;
+    CHECK_EQ(cache_run(j, "12K", &bad, &misses, &evicted), 0);
+    /* the two orphans' entries and util.rs's old one (and the run record,
+     * which takes one or two blocks as the scratch path is long) */
+    CHECK(evicted == 3 || evicted == 4);
+    CHECK_EQ(misses, 1);  /* util.rs's new text */
+    CHECK(same_bytes(j0, j));
+    static char after[64][4600];
+    size_t m = packs(after, 64);
+    CHECK_EQ(m, 1); /* the run's own, with what it read carried into it */
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < m; k++)
+            CHECK(strcmp(e[i], after[k]));
+    snprintf(j, sizeof j, "%s/k.json", root);
+    CHECK_EQ(misses_of(j), 0);
+    CHECK(same_bytes(j0, j));
+    CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
+}
+
+/* A run adds one pack; past eight, the smallest are merged into the next
+ * run's, so that a lookup searches a handful of indexes - and merging
+ * loses nothing and keeps the output the cold one. */
+SL_TEST(graph_cache_merges_small_packs)
+{
+    setup();
+    starting_workspace();
+    char j0[4400], j[4400];
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    static char e[64][4600];
+    for (int round = 0; round < 12; round++) {
+        char text[128];
+        snprintf(text, sizeof text, "pub fn helper(x: u32) -> u32 { x + %d }\n", round);
+        put_file("app/src/util.rs", text);
+        snprintf(j, sizeof j, "%s/r%d.json", root, round);
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+        size_t n = packs(e, 64);
+        CHECK(n >= 1 && n <= 8);
+        if (round == 7)
+            CHECK_EQ(n, 8); /* one a run until then */
+    }
+    CHECK_EQ(graph_run("-q", "--json", j0, work, NULL), 0);
+    CHECK(same_bytes(j0, j));
+    /* every text of the last round in the cache, nothing bad */
+    snprintf(j, sizeof j, "%s/last.json", root);
+    CHECK_EQ(misses_of(j), 0);
+    /* and every older text too: the first round's again is a hit */
+    put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 { x + 0 }\n");
+    snprintf(j, sizeof j, "%s/first-again.json", root);
+    CHECK_EQ(misses_of(j), 0);
 }
 
 /* The encoding is exact, and the decoder refuses every prefix of it. */
@@ -396,7 +456,7 @@ SL_TEST(graph_run_record_sees_what_changed_and_refuses_damage)
     setup();
     char d[1400], p[1500], target[1500], rec[1500];
     snprintf(d, sizeof d, "%s/rr", root);
-    snprintf(p, sizeof p, "%s/sluice-graph-1", cache);
+    snprintf(p, sizeof p, "%s/" GR_CACHE_SUBDIR, cache);
     CHECK(mkdir(d, 0777) == 0 && mkdir(cache, 0777) == 0 && mkdir(p, 0777) == 0);
     snprintf(target, sizeof target, "%s/rr-target", root);
     snprintf(p, sizeof p, "%s/link.rs", d);
@@ -422,7 +482,7 @@ SL_TEST(graph_run_record_sees_what_changed_and_refuses_damage)
 
     char name[2 * GR_RUNREC_NAME + 1];
     gr_runrec_name_hex(key, name);
-    snprintf(rec, sizeof rec, "%s/sluice-graph-1/runs/%s", cache, name);
+    snprintf(rec, sizeof rec, "%s/" GR_CACHE_SUBDIR "/runs/%s", cache, name);
     size_t n;
     char *b = read_all(rec, &n);
     CHECK(b && n > 200);
@@ -630,7 +690,7 @@ static int update_step(const char *db, const char *step, int way)
 static void damage_snapshot(int how)
 {
     char dir[4400], p[4700];
-    snprintf(dir, sizeof dir, "%s/sluice-graph-1/runs", cache);
+    snprintf(dir, sizeof dir, "%s/" GR_CACHE_SUBDIR "/runs", cache);
     DIR *d = opendir(dir);
     CHECK(d);
     struct dirent *e;

@@ -23,11 +23,8 @@ typedef struct wbuf {
 
 static void put(wbuf *w, const void *v, size_t n)
 {
-    if (w->n + n > w->cap) {
-        while (w->n + n > w->cap)
-            w->cap = w->cap ? w->cap * 2 : 4096;
-        w->p = gr_xrealloc(w->p, w->cap);
-    }
+    if (n > w->cap - w->n)
+        abort(); /* fg_file_encoded_size and the encoder disagree: a bug here */
     memcpy(w->p + w->n, v, n);
     w->n += n;
 }
@@ -44,9 +41,17 @@ static void str(wbuf *w, fg_str s)
     u32(w, s.len);
 }
 
-void fg_file_encode(const fg_file *f, uint8_t **out, size_t *len)
+size_t fg_file_encoded_size(const fg_file *f)
 {
-    wbuf w = {0};
+    size_t n = 9 * 4 + f->arena_len + f->nitems * 64 + f->nrefs * 20 + f->nuses * 24;
+    for (size_t i = 0; i < f->ndiags; i++)
+        n += 8 + strlen(f->diags[i].msg);
+    return n;
+}
+
+void fg_file_encode_to(const fg_file *f, uint8_t *out, size_t len)
+{
+    wbuf w = {out, 0, len};
     u32(&w, FG_CODEC_MAGIC);
     u32(&w, (uint32_t)f->failed);
     u32(&w, (uint32_t)f->bytes);
@@ -91,8 +96,16 @@ void fg_file_encode(const fg_file *f, uint8_t **out, size_t *len)
         u32(&w, (uint32_t)n);
         put(&w, f->diags[i].msg, n);
     }
-    *out = w.p;
-    *len = w.n;
+    if (w.n != len)
+        abort();
+}
+
+
+void fg_file_encode(const fg_file *f, uint8_t **out, size_t *len)
+{
+    *len = fg_file_encoded_size(f);
+    *out = gr_xmalloc(*len ? *len : 1);
+    fg_file_encode_to(f, *out, *len);
 }
 
 /* ---- decoding ----------------------------------------------------------- */

@@ -2,18 +2,26 @@
  * graphcache.c - the on-disk cache of per-file graphs (see graphcache.h,
  * docs/formats/graph-cache.md).
  *
- * One file per entry, DIR/sluice-graph-1/XX/<64 hex digits of the key>:
- * an 80-byte header (magic, version, key, lengths, checksum) and the
- * payload fgcodec.c writes, compressed with zstd (about a fifth of its
- * size: the cache stays well under the size of the sources it covers).  Writers write a temporary file beside
- * the entry and rename it into place, so concurrent runs never see half
- * an entry; readers check everything before decoding.  A hit sets the
- * entry's mtime, and eviction removes the oldest mtimes first: least
- * recently used.  Listing every entry to learn the directory's size costs
- * a stat per entry, so a ledger (DIR/sluice-graph-1/size) keeps the total
- * the last listing found plus every byte written since: it can only
- * overstate the size, so a run that finds ledger + its writes under the
- * limit has nothing to evict and need not list.
+ * Entries live in packs, DIR/sluice-graph-2/packs/<32 hex digits>.pack:
+ * a run's new entries go into one pack, written to a temporary name and
+ * renamed, with an index sorted by key at its end.  One file per entry
+ * (the first layout) cost a create, a rename and a directory entry each:
+ * 4,249 on the crate corpus, a tenth of the cold run in system time.  A
+ * record is the payload fgcodec.c writes, compressed with LZ4 (half
+ * zstd's time at level 1 - the cold run's cost - for a cache a half
+ * larger, still under the sources' size), behind its key, sizes and an
+ * XXH3-128 checksum; readers check the pack's
+ * header, trailer and index when they open it and each record before
+ * decoding.  A hit sets its pack's mtime, and eviction removes the
+ * packs with the oldest mtimes first (least recently used), carrying
+ * what this run used from them into its own pack.  Runs that add a few
+ * entries each (--update) leave small packs: past MAX_PACKS, the
+ * smallest are merged into the next run's pack, so a lookup searches a
+ * handful of indexes.  Everything that removes packs (merging, eviction,
+ * damaged packs) runs under DIR/sluice-graph-2/lock, so two runs never
+ * both rewrite one pack; readers take no lock (a pack never changes
+ * once it has its name, and a pack removed while a reader holds it open
+ * stays readable to that reader).
  */
 #include "graphcache.h"
 
@@ -30,87 +38,128 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-#include <zstd.h>
+#include <lz4.h>
+#include <xxhash.h>
 
 #include "dynlib.h"
 #include "extract.h"
 #include "fgcodec.h"
 #include "xalloc.h"
 
-#define MAGIC "SLGRAPH\0"
-enum { VERSION = 1, HEADER = 80, SUM = 16, LEVEL = 1 };
-#define MAX_ENTRY ((size_t)256 << 20)
-#define SUBDIR "sluice-graph-1"
-
-struct gr_cache {
-    char *dir; /* DIR/sluice-graph-1 */
-    uint64_t max;
-    atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted, tmp_seq;
-    atomic_uint_fast64_t written_bytes; /* on disk, in whole 4 KiB blocks: what the ledger adds */
-    /* zstd contexts, reused: one made per entry cost more than the
-     * compression of a small file's graph itself (its tables are set up
-     * and cleared each time) */
-    pthread_mutex_t lock;
-    ZSTD_CCtx *cfree[8];
-    ZSTD_DCtx *dfree[8];
-    int ncfree, ndfree;
-    /* Deferred entries (gr_cache_defer): what the workers put, encoded,
-     * compressed and written later by whoever claims it (pend_next). */
-    int deferring;
-    struct pending *pend;
-    size_t npend, pend_cap;
-    size_t *pend_slots, pend_mask; /* index + 1 by key (open addressing), 0 empty */
-    atomic_size_t pend_next;
-    pthread_t writer;
-    int writing;
-    int charged; /* the deferred entries are in the ledger already (gr_cache_write_behind) */
+#define MAGIC "SLGPACK\0"
+#define END_MAGIC "SLGPEND\0"
+enum {
+    VERSION = 2,
+    HEADER = 16,  /* magic, version, header size */
+    TRAILER = 40, /* count, index offset, index checksum, END_MAGIC */
+    IX = 48,      /* an index entry: key, record offset, record length */
+    REC = 64,     /* a record's header: checksum, key, payload size, plain size */
+    SUM = 16,
+    MAX_PACKS = 8, /* more after a run's pack is added: the smallest are merged */
+    KEEP_PACKS = 4 /* the largest kept as they are when merging */
 };
+#define MAX_ENTRY ((size_t)256 << 20)
+#define MAX_PLAIN ((size_t)LZ4_MAX_INPUT_SIZE) /* a payload decompressed, at most */
+#define MAX_PACK ((uint64_t)1 << 40)
+#define TMP_MAX_AGE 3600 /* a temporary file older than this was left by a run that died */
+
+typedef struct pack {
+    int fd;
+    char *name;         /* under packs/ */
+    uint64_t size;      /* of the file */
+    struct timespec mtime;
+    uint8_t *index;     /* count entries of IX bytes, keys ascending */
+    size_t count;
+    atomic_uchar *used; /* per index entry: a hit this run (eviction carries it) */
+    atomic_int touched; /* its mtime set this run */
+    atomic_int damaged; /* a record failed a check: rewritten without it */
+} pack;
 
 typedef struct pending {
     uint8_t key[GR_CACHE_KEY];
-    uint8_t *plain;
+    uint8_t *plain; /* the encoded graph (in the arena) */
     size_t len;
+    uint8_t *rec; /* the record, once compressed (in the arena) */
+    size_t rec_len;
 } pending;
 
-static void ledger_start(const char *subdir);
-static void ledger_add(const char *subdir, uint64_t bytes);
+/* The new entries' bytes, encoded and compressed, are kept in blocks
+ * of up to ARENA_BLOCK in 2 MiB pages (gr_xbig): 80 MB on the crate corpus,
+ * which in malloc's 4 KiB pages cost 20,000 page faults - on this
+ * virtual machine, more than the compression itself. */
+#define ARENA_BLOCK ((size_t)32 << 20)
+typedef struct ablock {
+    uint8_t *p;
+    size_t cap, used;
+    int big; /* from gr_xbig, else gr_xmalloc */
+} ablock;
+
+struct gr_cache {
+    char *dir; /* DIR/sluice-graph-2 */
+    uint64_t max;
+    atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted;
+    pthread_mutex_t lock;
+    /* The packs, opened and their indexes read at the first lookup (a
+     * run that finds its record unchanged never reads them), newest
+     * first; the names of packs that failed their checks. */
+    pthread_mutex_t load_lock;
+    atomic_int loaded;
+    pack *packs;
+    size_t npacks;
+    char **broken;
+    size_t nbroken;
+    /* New entries: what the workers put (while deferring: encoded,
+     * compressed later by whoever claims it from pend_next) and, after,
+     * records compressed at once (late).  All go into one pack at the end. */
+    int deferring;
+    pending *pend;
+    size_t npend, pend_cap;
+    size_t *pend_slots, pend_mask; /* index + 1 by key (open addressing), 0 empty */
+    atomic_size_t pend_next;
+    pending *late;
+    size_t nlate, late_cap;
+    ablock *blocks; /* under lock; the last one is being filled */
+    size_t nblocks;
+    pthread_t writer;
+    int writing;
+};
+
 static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index);
 
-static ZSTD_CCtx *cctx_take(gr_cache *c)
+/* n bytes of the arena (under c->lock); they stay where they are until
+ * gr_cache_close. */
+static uint8_t *arena_alloc(gr_cache *c, size_t n)
 {
-    pthread_mutex_lock(&c->lock);
-    ZSTD_CCtx *x = c->ncfree ? c->cfree[--c->ncfree] : NULL;
-    pthread_mutex_unlock(&c->lock);
-    return x ? x : ZSTD_createCCtx();
+    n = (n + 15) & ~(size_t)15;
+    ablock *b = c->nblocks ? &c->blocks[c->nblocks - 1] : NULL;
+    if (!b || b->cap - b->used < n) {
+        /* 2 MiB first, doubling to ARENA_BLOCK: an --update keeps one
+         * entry, and each 2 MiB page is zeroed at its first touch */
+        size_t cap = c->nblocks < 4 ? ((size_t)2 << 20) << c->nblocks : ARENA_BLOCK;
+        if (cap < n)
+            cap = n;
+        c->blocks = gr_xrealloc(c->blocks, (c->nblocks + 1) * sizeof *c->blocks);
+        b = &c->blocks[c->nblocks++];
+        *b = (ablock){gr_xbig(cap), cap, 0, 1};
+        if (!b->p)
+            *b = (ablock){gr_xmalloc(cap), cap, 0, 0};
+    }
+    uint8_t *p = b->p + b->used;
+    b->used += n;
+    return p;
 }
 
-static void cctx_give(gr_cache *c, ZSTD_CCtx *x)
+static uint8_t *arena_take(gr_cache *c, size_t n)
 {
     pthread_mutex_lock(&c->lock);
-    if (c->ncfree < 8)
-        c->cfree[c->ncfree++] = x, x = NULL;
+    uint8_t *p = arena_alloc(c, n);
     pthread_mutex_unlock(&c->lock);
-    ZSTD_freeCCtx(x);
-}
-
-static ZSTD_DCtx *dctx_take(gr_cache *c)
-{
-    pthread_mutex_lock(&c->lock);
-    ZSTD_DCtx *x = c->ndfree ? c->dfree[--c->ndfree] : NULL;
-    pthread_mutex_unlock(&c->lock);
-    return x ? x : ZSTD_createDCtx();
-}
-
-static void dctx_give(gr_cache *c, ZSTD_DCtx *x)
-{
-    pthread_mutex_lock(&c->lock);
-    if (c->ndfree < 8)
-        c->dfree[c->ndfree++] = x, x = NULL;
-    pthread_mutex_unlock(&c->lock);
-    ZSTD_freeDCtx(x);
+    return p;
 }
 
 #define STR_(x) #x
@@ -157,8 +206,8 @@ static void ossl_load(void)
  * (portable C, in the binary already; the same digests): loading
  * libcrypto costs more than hashing a little slowly - dlopen and
  * EVP_MD_fetch took 15-47 ms at load 15 here, libsodium hashes about
- * 230 MB/s - and a body edit's --update hashes one source and two cache
- * entries.  Past SMALL_HASHED bytes in all, OpenSSL's SHA-NI. */
+ * 230 MB/s - and a body edit's --update hashes one source (entries are
+ * checked with XXH3).  Past SMALL_HASHED bytes in all, OpenSSL's SHA-NI. */
 #define SMALL_HASHED ((size_t)1 << 20)
 
 static int sha256_small(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
@@ -219,34 +268,28 @@ static int mkdir_p(const char *dir)
 gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t errlen)
 {
     gr_cache *c = gr_xcalloc(1, sizeof *c);
-    size_t n = strlen(dir) + sizeof SUBDIR + 2;
+    size_t n = strlen(dir) + sizeof GR_CACHE_SUBDIR + 2;
     c->dir = gr_xmalloc(n);
-    snprintf(c->dir, n, "%s/%s", dir, SUBDIR);
+    snprintf(c->dir, n, "%s/%s", dir, GR_CACHE_SUBDIR);
     c->max = max_bytes;
-    pthread_mutex_init(&c->lock, NULL);
+    char packs[4200];
     struct stat st;
-    int fresh = stat(c->dir, &st) != 0;
-    if (mkdir_p(c->dir) || stat(c->dir, &st) || !S_ISDIR(st.st_mode) || access(c->dir, R_OK | W_OK | X_OK)) {
-        snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
-        pthread_mutex_destroy(&c->lock);
-        free(c->dir);
-        free(c);
-        return NULL;
+    errno = 0;
+    if ((size_t)snprintf(packs, sizeof packs, "%s/packs", c->dir) >= sizeof packs - 100) {
+        errno = ENAMETOOLONG;
+        goto fail;
     }
-    if (fresh)
-        ledger_start(c->dir);
+    if (mkdir_p(packs) || stat(packs, &st) || !S_ISDIR(st.st_mode) || access(packs, R_OK | W_OK | X_OK) ||
+        access(c->dir, R_OK | W_OK | X_OK))
+        goto fail;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->load_lock, NULL);
     return c;
-}
-
-static void entry_path(const gr_cache *c, const uint8_t key[GR_CACHE_KEY], char *out, size_t cap, int dir_only)
-{
-    char hex[2 * GR_CACHE_KEY + 1];
-    for (int i = 0; i < GR_CACHE_KEY; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    if (dir_only)
-        snprintf(out, cap, "%s/%.2s", c->dir, hex);
-    else
-        snprintf(out, cap, "%s/%.2s/%s", c->dir, hex, hex);
+fail:
+    snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
+    free(c->dir);
+    free(c);
+    return NULL;
 }
 
 static void le64(uint8_t *p, uint64_t v)
@@ -263,65 +306,30 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
-/* The whole of a regular file (not a link) of at most MAX_ENTRY bytes;
- * on success its mtime is set to now (the entry was used). */
-static uint8_t *read_entry(const char *path, size_t *len)
+/* XXH3-128 of p[0..n), canonical (big-endian) bytes: a record's and an
+ * index's checksum.  It guards against damage, not forgery: the key a
+ * record must carry guards against mix-ups, and whoever can write the
+ * cache can write any graph into it. */
+static void sum_of(const uint8_t *p, size_t n, uint8_t out[SUM])
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    uint8_t *b = NULL;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_ENTRY)
-        goto out;
-    size_t n = (size_t)st.st_size, got = 0;
-    b = gr_xmalloc(n ? n : 1);
-    while (got < n) {
-        ssize_t r = read(fd, b + got, n - got);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(p, n));
+    memcpy(out, c.digest, SUM);
+}
+
+static int pread_all(int fd, uint8_t *b, size_t n, uint64_t at)
+{
+    while (n) {
+        ssize_t r = pread(fd, b, n, (off_t)at);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
-            break;
-        got += (size_t)r;
+            return -1;
+        b += r;
+        n -= (size_t)r;
+        at += (uint64_t)r;
     }
-    *len = got;
-    futimens(fd, NULL); /* least recently used goes first */
-out:
-    close(fd);
-    return b;
-}
-
-fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index)
-{
-    fg_file *f = pending_get(c, key, path, index);
-    if (f) {
-        atomic_fetch_add(&c->hits, 1);
-        return f;
-    }
-    char p[4096];
-    entry_path(c, key, p, sizeof p, 0);
-    size_t n = 0;
-    uint8_t *b = read_entry(p, &n);
-    if (!b) {
-        atomic_fetch_add(&c->misses, 1);
-        return NULL;
-    }
-    uint8_t sum[32];
-    if (n >= HEADER && !memcmp(b, MAGIC, 8) && rd64(b + 8) == (VERSION | (uint64_t)HEADER << 32) &&
-        !memcmp(b + 16, key, GR_CACHE_KEY) && rd64(b + 48) == n - HEADER && rd64(b + 72) <= MAX_ENTRY * 8) {
-        gr_sha256(b + HEADER, n - HEADER, NULL, 0, sum);
-        size_t plain = (size_t)rd64(b + 72);
-        uint8_t *p = !memcmp(b + 56, sum, SUM) ? gr_xmalloc(plain ? plain : 1) : NULL;
-        ZSTD_DCtx *dx = p ? dctx_take(c) : NULL;
-        if (dx && ZSTD_decompressDCtx(dx, p, plain, b + HEADER, n - HEADER) == plain)
-            f = fg_file_decode(p, plain, path, index);
-        if (dx)
-            dctx_give(c, dx);
-        free(p);
-    }
-    free(b);
-    atomic_fetch_add(f ? &c->hits : &c->bad, 1);
-    return f;
+    return 0;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -338,63 +346,231 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-/* What a file of n bytes takes on disk, at most (4 KiB blocks): an
- * overstatement is safe in the ledger, an understatement is not. */
-static uint64_t blocks(uint64_t n)
+/* ---- packs --------------------------------------------------------------- */
+
+/* A pack's name: 32 lower-case hex digits and ".pack", nothing else. */
+static int is_pack_name(const char *s)
 {
-    return (n + 4095) / 4096 * 4096;
+    for (int i = 0; i < 32; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return !strcmp(s + 32, ".pack");
 }
 
-/* Compresses plain (freed) and writes it as the entry for key; counted:
- * its size is in the ledger already. */
-static void store(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, size_t plain_len, int counted)
+/* Opens packs/name and reads its index, checking the header, the trailer,
+ * the index's checksum, that its keys ascend and that every record lies
+ * between the header and the index.  0: *p is the pack; 1: it is gone
+ * (another run merged or evicted it since it was listed) or not a
+ * regular file (a link, a directory: never followed, never removed);
+ * -1: it is not a sound pack. */
+static int pack_open(const gr_cache *c, const char *name, pack *p)
 {
-    size_t cap = ZSTD_compressBound(plain_len);
-    uint8_t *payload = gr_xmalloc(cap);
-    ZSTD_CCtx *cx = cctx_take(c);
-    size_t n = cx ? ZSTD_compressCCtx(cx, payload, cap, plain, plain_len, LEVEL) : (size_t)-1;
-    if (cx)
-        cctx_give(c, cx);
-    free(plain);
-    if (ZSTD_isError(n)) {
-        free(payload);
-        atomic_fetch_add(&c->write_errors, 1);
-        return;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/packs/%s", c->dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return errno == ENOENT || errno == ELOOP ? 1 : -1;
+    struct stat st;
+    uint8_t h[HEADER], t[TRAILER], sum[SUM];
+    uint8_t *ix = NULL;
+    if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        close(fd);
+        return 1;
     }
-    uint8_t h[HEADER] = {0}, sum[32];
-    memcpy(h, MAGIC, 8);
-    le64(h + 8, VERSION | (uint64_t)HEADER << 32);
-    memcpy(h + 16, key, GR_CACHE_KEY);
-    le64(h + 48, n);
-    gr_sha256(payload, n, NULL, 0, sum);
-    memcpy(h + 56, sum, SUM);
-    le64(h + 72, plain_len);
-    char dir[4096], p[4096], tmp[4200];
-    entry_path(c, key, dir, sizeof dir, 1);
-    entry_path(c, key, p, sizeof p, 0);
-    /* a name no other writer uses: this process, this cache, a counter */
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%llu", p, (long)getpid(),
-             (unsigned long long)atomic_fetch_add(&c->tmp_seq, 1));
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    /* the fan-out directory: another run, or another writer of this one,
-     * may make it between the open and the mkdir */
-    if (fd < 0 && errno == ENOENT && (mkdir(dir, 0777) == 0 || errno == EEXIST))
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    int ok = fd >= 0 && !write_all(fd, h, HEADER) && !write_all(fd, payload, n);
-    if (fd >= 0 && close(fd))
-        ok = 0;
-    /* an empty directory where the entry goes (no reader takes it for
-     * one) is replaced, or every run would miss and fail here again */
-    if (ok && rename(tmp, p) && !((errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) && !rmdir(p) &&
-                                 !rename(tmp, p)))
-        ok = 0;
-    if (!ok && fd >= 0)
-        unlink(tmp);
-    free(payload);
-    atomic_fetch_add(ok ? &c->written : &c->write_errors, 1);
-    if (ok && !counted)
-        atomic_fetch_add(&c->written_bytes, blocks(HEADER + n));
+    if (fstat(fd, &st) || (uint64_t)st.st_size < HEADER + TRAILER ||
+        (uint64_t)st.st_size > MAX_PACK || pread_all(fd, h, HEADER, 0) ||
+        pread_all(fd, t, TRAILER, (uint64_t)st.st_size - TRAILER) || memcmp(h, MAGIC, 8) ||
+        rd64(h + 8) != (VERSION | (uint64_t)HEADER << 32) || memcmp(t + 32, END_MAGIC, 8))
+        goto bad;
+    uint64_t size = (uint64_t)st.st_size, count = rd64(t), at = rd64(t + 8);
+    if (at < HEADER || at > size - TRAILER || (size - TRAILER - at) % IX || (size - TRAILER - at) / IX != count)
+        goto bad;
+    ix = gr_xmalloc(count ? count * IX : 1);
+    if (pread_all(fd, ix, count * IX, at))
+        goto bad;
+    sum_of(ix, count * IX, sum);
+    if (memcmp(sum, t + 16, SUM))
+        goto bad;
+    for (uint64_t i = 0; i < count; i++) {
+        const uint8_t *e = ix + i * IX;
+        uint64_t off = rd64(e + 32), len = rd64(e + 40);
+        if ((i && memcmp(e - IX, e, GR_CACHE_KEY) >= 0) || off < HEADER || off > at || len < REC ||
+            len > REC + MAX_ENTRY || len > at - off)
+            goto bad;
+    }
+    *p = (pack){.fd = fd, .name = gr_xstrdup(name), .size = size, .mtime = st.st_mtim, .index = ix,
+                .count = (size_t)count, .used = gr_xcalloc(count ? count : 1, sizeof *p->used)};
+    return 0;
+bad:
+    free(ix);
+    close(fd);
+    return -1;
 }
+
+static void pack_close(pack *p)
+{
+    close(p->fd);
+    free(p->name);
+    free(p->index);
+    free(p->used);
+}
+
+/* Most recently used first: a key in two packs is looked for in the one
+ * a run read last. */
+static int newer(const void *a, const void *b)
+{
+    const pack *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec > y->mtime.tv_sec ? -1 : 1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec > y->mtime.tv_nsec ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Opens every pack, once, at the first lookup.  A pack that fails its
+ * checks counts as one bad entry and is removed at the end of the run. */
+static void packs_load(gr_cache *c)
+{
+    if (atomic_load_explicit(&c->loaded, memory_order_acquire))
+        return;
+    pthread_mutex_lock(&c->load_lock);
+    if (!atomic_load_explicit(&c->loaded, memory_order_relaxed)) {
+        char d[4300];
+        snprintf(d, sizeof d, "%s/packs", c->dir);
+        DIR *dp = opendir(d);
+        struct dirent *e;
+        size_t cap = 0;
+        while (dp && (e = readdir(dp))) {
+            if (!is_pack_name(e->d_name))
+                continue;
+            pack p;
+            int rc = pack_open(c, e->d_name, &p);
+            if (rc == 0) {
+                if (c->npacks == cap)
+                    c->packs = gr_xrealloc(c->packs, (cap = cap ? 2 * cap : 8) * sizeof *c->packs);
+                c->packs[c->npacks++] = p;
+            } else if (rc < 0) {
+                atomic_fetch_add(&c->bad, 1);
+                c->broken = gr_xrealloc(c->broken, (c->nbroken + 1) * sizeof *c->broken);
+                c->broken[c->nbroken++] = gr_xstrdup(e->d_name);
+            }
+        }
+        if (dp)
+            closedir(dp);
+        if (c->npacks)
+            qsort(c->packs, c->npacks, sizeof *c->packs, newer);
+        atomic_store_explicit(&c->loaded, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&c->load_lock);
+}
+
+/* The index entry for key in p (its number in *at), or NULL. */
+static const uint8_t *ix_find(const pack *p, const uint8_t key[GR_CACHE_KEY], size_t *at)
+{
+    size_t lo = 0, hi = p->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = memcmp(p->index + mid * IX, key, GR_CACHE_KEY);
+        if (!d) {
+            *at = mid;
+            return p->index + mid * IX;
+        }
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Whether r[0..len) is a sound record of key: its checksum, key and
+ * sizes agree (the payload is still to be decompressed and decoded). */
+static int record_ok(const uint8_t *r, size_t len, const uint8_t key[GR_CACHE_KEY])
+{
+    uint8_t sum[SUM];
+    /* LZ4 makes at most 255 bytes of one: a larger size is a lie, and
+     * would have the reader allocate it */
+    if (len < REC || memcmp(r + 16, key, GR_CACHE_KEY) || rd64(r + 48) != len - REC || rd64(r + 56) > MAX_PLAIN ||
+        rd64(r + 56) > (len - REC) * 255 + 64)
+        return 0;
+    sum_of(r + SUM, len - SUM, sum);
+    return !memcmp(sum, r, SUM);
+}
+
+fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index)
+{
+    fg_file *f = pending_get(c, key, path, index);
+    if (f) {
+        atomic_fetch_add(&c->hits, 1);
+        return f;
+    }
+    packs_load(c);
+    int bad = 0;
+    for (size_t i = 0; i < c->npacks && !f; i++) {
+        pack *p = &c->packs[i];
+        size_t at;
+        const uint8_t *e = ix_find(p, key, &at);
+        if (!e)
+            continue;
+        size_t len = (size_t)rd64(e + 40);
+        uint8_t *r = gr_xmalloc(len);
+        if (!pread_all(p->fd, r, len, rd64(e + 32)) && record_ok(r, len, key)) {
+            size_t plain = (size_t)rd64(r + 56);
+            uint8_t *b = gr_xmalloc(plain ? plain : 1);
+            if (LZ4_decompress_safe((const char *)r + REC, (char *)b, (int)(len - REC), (int)plain) == (int)plain)
+                f = fg_file_decode(b, plain, path, index);
+            free(b);
+        }
+        free(r);
+        if (f) {
+            atomic_store(&p->used[at], 1);
+            if (!atomic_exchange(&p->touched, 1))
+                futimens(p->fd, NULL); /* least recently used goes first */
+        } else {
+            bad = 1;
+            atomic_store(&p->damaged, 1);
+        }
+    }
+    if (bad)
+        atomic_fetch_add(&c->bad, 1);
+    if (f || !bad)
+        atomic_fetch_add(f ? &c->hits : &c->misses, 1);
+    return f;
+}
+
+/* The record of key for plain[0..plain_len), compressed (through
+ * *scratch, a buffer of *scap bytes the caller reuses) into the arena;
+ * NULL when it cannot be (counted). */
+static uint8_t *make_record(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const uint8_t *plain, size_t plain_len,
+                            size_t *rec_len, uint8_t **scratch, size_t *scap)
+{
+    if (plain_len > MAX_PLAIN) {
+        atomic_fetch_add(&c->write_errors, 1);
+        return NULL;
+    }
+    size_t cap = REC + (size_t)LZ4_compressBound((int)plain_len);
+    if (*scap < cap) {
+        free(*scratch);
+        *scratch = gr_xmalloc(*scap = cap);
+    }
+    uint8_t *r = *scratch;
+    int z = LZ4_compress_default((const char *)plain, (char *)r + REC, (int)plain_len, (int)(cap - REC));
+    if (z <= 0 || (size_t)z > MAX_ENTRY) {
+        atomic_fetch_add(&c->write_errors, 1);
+        return NULL;
+    }
+    size_t n = (size_t)z;
+    memcpy(r + SUM, key, GR_CACHE_KEY);
+    le64(r + 48, n);
+    le64(r + 56, plain_len);
+    sum_of(r + SUM, REC - SUM + n, r);
+    *rec_len = REC + n;
+    uint8_t *kept = arena_take(c, REC + n);
+    memcpy(kept, r, REC + n);
+    return kept;
+}
+
+/* ---- new entries ---------------------------------------------------------- */
 
 static size_t key_hash(const uint8_t key[GR_CACHE_KEY])
 {
@@ -425,14 +601,14 @@ static void pending_add(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *p
             *pending_slot(c, c->pend[i].key) = i + 1;
     }
     size_t *slot = pending_slot(c, key);
-    if (*slot) { /* two files with the same text: one entry */
-        free(plain);
+    if (*slot) /* two files with the same text: one entry (the arena's bytes stay unused) */
         return;
-    }
     pending *e = &c->pend[c->npend];
     memcpy(e->key, key, GR_CACHE_KEY);
     e->plain = plain;
     e->len = len;
+    e->rec = NULL;
+    e->rec_len = 0;
     *slot = ++c->npend;
 }
 
@@ -456,16 +632,39 @@ static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const 
 
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
 {
-    uint8_t *plain;
-    size_t plain_len;
-    fg_file_encode(f, &plain, &plain_len);
+    size_t plain_len = fg_file_encoded_size(f);
     pthread_mutex_lock(&c->lock);
     int later = c->deferring;
-    if (later)
-        pending_add(c, key, plain, plain_len);
+    uint8_t *plain = later ? arena_alloc(c, plain_len) : gr_xmalloc(plain_len ? plain_len : 1);
     pthread_mutex_unlock(&c->lock);
+    /* encoded outside the lock, and published (pending_add) only whole */
+    fg_file_encode_to(f, plain, plain_len);
+    if (later) {
+        pthread_mutex_lock(&c->lock);
+        /* write_behind may have come in between: it no longer looks */
+        if (c->deferring) {
+            pending_add(c, key, plain, plain_len);
+            pthread_mutex_unlock(&c->lock);
+            return;
+        }
+        pthread_mutex_unlock(&c->lock);
+    }
+    /* after the parse: compressed now, into the same pack at the end */
+    pending e = {.rec = NULL};
+    uint8_t *scratch = NULL;
+    size_t scap = 0;
+    memcpy(e.key, key, GR_CACHE_KEY);
+    e.rec = make_record(c, key, plain, plain_len, &e.rec_len, &scratch, &scap);
+    free(scratch);
     if (!later)
-        store(c, key, plain, plain_len, 0);
+        free(plain);
+    if (!e.rec)
+        return;
+    pthread_mutex_lock(&c->lock);
+    if (c->nlate == c->late_cap)
+        c->late = gr_xrealloc(c->late, (c->late_cap = c->late_cap ? 2 * c->late_cap : 16) * sizeof *c->late);
+    c->late[c->nlate++] = e;
+    pthread_mutex_unlock(&c->lock);
 }
 
 void gr_cache_defer(gr_cache *c)
@@ -474,16 +673,19 @@ void gr_cache_defer(gr_cache *c)
         c->deferring = 1;
 }
 
-/* Writes deferred entries until none is left unclaimed.  The queue no
- * longer grows once the writers start (gr_cache_write_behind): each
+/* Compresses deferred entries until none is left unclaimed.  The queue
+ * no longer grows once the writers start (gr_cache_write_behind): each
  * entry is claimed by one index taken from pend_next. */
 static void *drain(void *arg)
 {
     gr_cache *c = arg;
+    uint8_t *scratch = NULL;
+    size_t scap = 0;
     for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
-        store(c, c->pend[i].key, c->pend[i].plain, c->pend[i].len, c->charged);
-        c->pend[i].plain = NULL;
+        pending *e = &c->pend[i];
+        e->rec = make_record(c, e->key, e->plain, e->len, &e->rec_len, &scratch, &scap);
     }
+    free(scratch);
     return NULL;
 }
 
@@ -491,8 +693,8 @@ static void *drain_idle(void *arg)
 {
     /* Only on a CPU nothing else of this run (or anyone's) wants: the
      * mount and resolution leave one idle, and this must not slow them.
-     * Whatever is left when the run ends, gr_cache_close writes at full
-     * priority. */
+     * Whatever is left when the run ends, gr_cache_close compresses at
+     * full priority. */
     struct sched_param sp = {0};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
     return drain(arg);
@@ -505,20 +707,12 @@ void gr_cache_write_behind(gr_cache *c)
     pthread_mutex_lock(&c->lock);
     c->deferring = 0;
     pthread_mutex_unlock(&c->lock);
-    /* into the ledger before they are written, at the most they can
-     * take: a run killed while writing leaves no entry it does not count */
-    uint64_t most = 0;
-    for (size_t i = 0; i < c->npend; i++)
-        most += blocks(HEADER + ZSTD_compressBound(c->pend[i].len));
-    if (most)
-        ledger_add(c->dir, most);
-    c->charged = 1;
     c->writing = c->npend && pthread_create(&c->writer, NULL, drain_idle, c) == 0;
 }
 
-/* The deferred entries all written: this thread and one more at full
+/* The deferred entries all compressed: this thread and one more at full
  * priority take what the idle writer has not. */
-static void write_pending(gr_cache *c)
+static void compress_pending(gr_cache *c)
 {
     pthread_mutex_lock(&c->lock);
     c->deferring = 0;
@@ -535,24 +729,233 @@ static void write_pending(gr_cache *c)
     if (c->writing)
         pthread_join(c->writer, NULL);
     c->writing = 0;
-    free(c->pend);
-    free(c->pend_slots);
-    c->pend = NULL;
-    c->pend_slots = NULL;
-    c->npend = c->pend_cap = c->pend_mask = 0;
 }
 
-/* ---- eviction ------------------------------------------------------------ */
+/* ---- the end of a run: its pack, merging, eviction ------------------------ */
 
-typedef struct entry {
-    struct timespec mtime;
-    uint64_t size;
-    char *path;
-} entry;
+typedef struct rec_ref {
+    const uint8_t *p; /* a whole record: checksum, key, sizes, payload */
+    size_t len;
+    int fresh; /* made by this run (else carried from another pack) */
+} rec_ref;
 
-static int older(const void *a, const void *b)
+typedef struct recs {
+    rec_ref *v;
+    size_t n, cap;
+    uint8_t **own; /* buffers the carried records lie in */
+    size_t nown;
+} recs;
+
+static void recs_add(recs *r, const uint8_t *p, size_t len, int fresh)
 {
-    const entry *x = a, *y = b;
+    if (r->n == r->cap)
+        r->v = gr_xrealloc(r->v, (r->cap = r->cap ? 2 * r->cap : 256) * sizeof *r->v);
+    r->v[r->n++] = (rec_ref){p, len, fresh};
+}
+
+enum fate { KEEP, DROP, CARRY_ALL, CARRY_USED };
+
+/* A file under packs/ or runs/ (run records and snapshots are evicted
+ * like packs, oldest first). */
+typedef struct listed {
+    char *path;
+    const char *name; /* in path, after the directory */
+    int is_pack;
+    uint64_t size; /* allocated blocks */
+    struct timespec mtime;
+    enum fate fate;
+} listed;
+
+typedef struct listing {
+    listed *v;
+    size_t n, cap;
+} listing;
+
+/* What a file of n bytes takes on disk, at most (4 KiB blocks). */
+static uint64_t blocks(uint64_t n)
+{
+    return (n + 4095) / 4096 * 4096;
+}
+
+/* Adds the files of c->dir/sub to l (temporary files of runs that died,
+ * older than an hour, are removed on the way); returns their size. */
+static uint64_t list_dir(gr_cache *c, const char *sub, int packs, listing *l)
+{
+    char d[4300];
+    snprintf(d, sizeof d, "%s/%s", c->dir, sub);
+    size_t dl = strlen(d);
+    uint64_t total = 0;
+    time_t now = time(NULL);
+    DIR *dp = opendir(d);
+    struct dirent *e;
+    while (dp && (e = readdir(dp))) {
+        char p[4600];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", d, e->d_name);
+        if (e->d_name[0] == '.' || lstat(p, &st) || !S_ISREG(st.st_mode))
+            continue;
+        if (strstr(e->d_name, ".tmp")) {
+            if (now - st.st_mtime > TMP_MAX_AGE)
+                unlink(p);
+            continue;
+        }
+        if (packs && !is_pack_name(e->d_name))
+            continue;
+        if (l->n == l->cap)
+            l->v = gr_xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 32) * sizeof *l->v);
+        listed *f = &l->v[l->n++];
+        *f = (listed){.path = gr_xstrdup(p), .is_pack = packs, .size = (uint64_t)st.st_blocks * 512,
+                      .mtime = st.st_mtim, .fate = KEEP};
+        f->name = f->path + dl + 1;
+        total += f->size;
+    }
+    if (dp)
+        closedir(dp);
+    return total;
+}
+
+static pack *find_loaded(gr_cache *c, const char *name)
+{
+    for (size_t i = 0; i < c->npacks; i++)
+        if (!strcmp(c->packs[i].name, name))
+            return &c->packs[i];
+    return NULL;
+}
+
+/* Adds the sound records of f (all of them, or those this run used) to
+ * r; returns how many of its records are not carried, or -1 when the pack
+ * cannot be read (it is then kept, or dropped when it is not a pack). */
+static long carry(gr_cache *c, listed *f, recs *r)
+{
+    pack opened, *p = find_loaded(c, f->name);
+    if (!p && f->fate == CARRY_USED)
+        return 0; /* a pack this run never opened: nothing of it was used */
+    if (!p) {
+        int rc = pack_open(c, f->name, &opened);
+        if (rc) {
+            f->fate = rc < 0 ? DROP : KEEP;
+            return -1;
+        }
+        p = &opened;
+    }
+    uint64_t end = p->size - TRAILER - (uint64_t)p->count * IX;
+    uint8_t *all = gr_xmalloc(end ? end : 1);
+    long left = -1;
+    if (!pread_all(p->fd, all, end, 0)) {
+        left = 0;
+        for (size_t i = 0; i < p->count; i++) {
+            const uint8_t *e = p->index + i * IX;
+            uint64_t off = rd64(e + 32), len = rd64(e + 40);
+            if ((f->fate == CARRY_ALL || atomic_load(&p->used[i])) && record_ok(all + off, len, e))
+                recs_add(r, all + off, len, 0);
+            else
+                left++;
+        }
+        r->own = gr_xrealloc(r->own, (r->nown + 1) * sizeof *r->own);
+        r->own[r->nown++] = all;
+    } else {
+        free(all);
+        f->fate = KEEP;
+    }
+    if (p == &opened)
+        pack_close(&opened);
+    return left;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const rec_ref *x = a, *y = b;
+    return memcmp(x->p + SUM, y->p + SUM, GR_CACHE_KEY);
+}
+
+/* Writes r's records (sorted by key, one per key) as a new pack: a
+ * temporary file renamed to a name no other run picks.  Its size on
+ * disk, or 0 when it could not be written. */
+static uint64_t pack_write(gr_cache *c, recs *r, uint64_t *fresh)
+{
+    qsort(r->v, r->n, sizeof *r->v, by_key);
+    size_t m = 0, at = HEADER;
+    for (size_t i = 0; i < r->n; i++)
+        if (!m || by_key(&r->v[m - 1], &r->v[i]))
+            r->v[m++] = r->v[i], at += r->v[i].len;
+        else
+            r->v[m - 1].fresh |= r->v[i].fresh;
+    r->n = m;
+    size_t total = at + m * IX + TRAILER;
+    uint8_t h[HEADER], *ix = gr_xmalloc(m * IX + TRAILER);
+    memcpy(h, MAGIC, 8);
+    le64(h + 8, VERSION | (uint64_t)HEADER << 32);
+    *fresh = 0;
+    for (size_t i = 0, off = HEADER; i < m; i++) {
+        memcpy(ix + i * IX, r->v[i].p + SUM, GR_CACHE_KEY);
+        le64(ix + i * IX + 32, off);
+        le64(ix + i * IX + 40, r->v[i].len);
+        off += r->v[i].len;
+        *fresh += (uint64_t)r->v[i].fresh;
+    }
+    uint8_t *t = ix + m * IX;
+    le64(t, m);
+    le64(t + 8, at);
+    sum_of(ix, m * IX, t + 16);
+    memcpy(t + 32, END_MAGIC, 8);
+    uint8_t id[16];
+    if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id) { /* no entropy: still unique to this process and time */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t u[3] = {(uint64_t)getpid(), (uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec};
+        XXH128_canonical_t d;
+        XXH128_canonicalFromHash(&d, XXH3_128bits(u, sizeof u));
+        memcpy(id, d.digest, sizeof id);
+    }
+    char path[4400], tmp[4500];
+    int n = snprintf(path, sizeof path, "%s/packs/", c->dir);
+    for (int i = 0; i < 16; i++)
+        n += snprintf(path + n, sizeof path - (size_t)n, "%02x", id[i]);
+    snprintf(path + n, sizeof path - (size_t)n, ".pack");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    /* not fsynced: a pack cut short by a crash fails its trailer's checks.
+     * The records are written from where they lie, IOV batch at a time. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int ok = fd >= 0 && !write_all(fd, h, HEADER);
+    enum { IOV = 512 };
+    struct iovec iov[IOV];
+    for (size_t i = 0; ok && i < m;) {
+        int k = 0;
+        size_t want = 0;
+        for (; k < IOV && i < m; k++, i++) {
+            iov[k] = (struct iovec){(void *)r->v[i].p, r->v[i].len};
+            want += r->v[i].len;
+        }
+        ssize_t w = writev(fd, iov, k);
+        /* a short write (a full disk, a signal): the rest one at a time */
+        for (int j = 0; ok && w >= 0 && (size_t)w < want && j < k; j++) {
+            size_t len = iov[j].iov_len;
+            if ((size_t)w >= len) {
+                w -= (ssize_t)len;
+                want -= len;
+                continue;
+            }
+            ok = !write_all(fd, (const uint8_t *)iov[j].iov_base + w, len - (size_t)w);
+            want -= len;
+            w = 0;
+        }
+        if (w < 0)
+            ok = 0;
+    }
+    ok = ok && !write_all(fd, ix, m * IX + TRAILER);
+    if (fd >= 0 && close(fd))
+        ok = 0;
+    if (ok && rename(tmp, path))
+        ok = 0;
+    if (!ok && fd >= 0)
+        unlink(tmp);
+    free(ix);
+    return ok ? blocks(total) : 0;
+}
+
+static int lru(const void *a, const void *b)
+{
+    const listed *x = *(listed *const *)a, *y = *(listed *const *)b;
     if (x->mtime.tv_sec != y->mtime.tv_sec)
         return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
     if (x->mtime.tv_nsec != y->mtime.tv_nsec)
@@ -560,183 +963,143 @@ static int older(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* Every entry under c->dir (temporary files of runs that died, older than
- * an hour, are removed on the way); returns their total size. */
-static uint64_t list_entries(gr_cache *c, entry **out, size_t *count)
+static int smaller(const void *a, const void *b)
 {
-    size_t n = 0, cap = 0;
-    entry *v = NULL;
-    uint64_t total = 0;
-    time_t now = time(NULL);
-    DIR *top = opendir(c->dir);
-    struct dirent *d;
-    while (top && (d = readdir(top))) {
-        if (d->d_name[0] == '.')
+    const listed *x = *(listed *const *)a, *y = *(listed *const *)b;
+    return x->size != y->size ? (x->size < y->size ? -1 : 1) : strcmp(x->path, y->path);
+}
+
+/* The end of a run that has entries to write or damaged packs to mend,
+ * under DIR/sluice-graph-2/lock: decides which packs go (damaged ones,
+ * the smallest past MAX_PACKS, the least recently used past the size
+ * limit), carries what must stay from them into r, writes r as one pack
+ * and then removes them.  Returns the cache's size on disk. */
+static uint64_t maintain(gr_cache *c, recs *r)
+{
+    char lp[4300];
+    snprintf(lp, sizeof lp, "%s/lock", c->dir);
+    int lk = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (lk >= 0 && flock(lk, LOCK_EX)) {
+        close(lk);
+        lk = -1; /* no lock: the pack is written, nothing is removed */
+    }
+    listing l = {0};
+    uint64_t total = list_dir(c, "packs", 1, &l) + list_dir(c, "runs", 0, &l);
+    listed **order = gr_xmalloc((l.n ? l.n : 1) * sizeof *order);
+    size_t kept = 0;
+    for (size_t i = 0; lk >= 0 && i < l.n; i++) {
+        listed *f = &l.v[i];
+        if (!f->is_pack)
             continue;
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", c->dir, d->d_name);
-        DIR *s = opendir(sub);
-        struct dirent *e;
-        while (s && (e = readdir(s))) {
-            char p[4400];
-            struct stat st;
-            snprintf(p, sizeof p, "%s/%s", sub, e->d_name);
-            if (e->d_name[0] == '.' || lstat(p, &st) || !S_ISREG(st.st_mode))
-                continue;
-            if (strstr(e->d_name, ".tmp-")) {
-                if (now - st.st_mtime > 3600)
-                    unlink(p);
+        for (size_t k = 0; k < c->nbroken; k++)
+            if (!strcmp(c->broken[k], f->name))
+                f->fate = DROP;
+        pack *p = f->fate == KEEP ? find_loaded(c, f->name) : NULL;
+        if (p && atomic_load(&p->damaged))
+            f->fate = CARRY_ALL; /* rewritten without what failed */
+        if (f->fate == KEEP)
+            order[kept++] = f;
+    }
+    /* the smallest packs merged into this run's, so that a lookup
+     * searches at most MAX_PACKS indexes */
+    if (kept + 1 > MAX_PACKS) {
+        qsort(order, kept, sizeof *order, smaller);
+        for (size_t i = 0; i < kept + 1 - KEEP_PACKS; i++)
+            order[i]->fate = CARRY_ALL;
+    }
+    /* past the limit, the least recently used go, down to 90% of it so
+     * that the next run does not evict again */
+    uint64_t mine = HEADER + TRAILER;
+    for (size_t i = 0; i < r->n; i++)
+        mine += r->v[i].len + IX;
+    uint64_t est = total + blocks(mine);
+    for (size_t i = 0; i < l.n; i++)
+        if (l.v[i].fate == DROP)
+            est -= l.v[i].size;
+    if (lk >= 0 && est > c->max) {
+        size_t k = 0;
+        for (size_t i = 0; i < l.n; i++)
+            if (l.v[i].fate == KEEP)
+                order[k++] = &l.v[i];
+        qsort(order, k, sizeof *order, lru);
+        for (size_t i = 0; i < k && est > c->max / 10 * 9; i++) {
+            listed *f = order[i];
+            est -= f->size;
+            if (!f->is_pack) {
+                f->fate = DROP;
                 continue;
             }
-            if (n == cap)
-                v = gr_xrealloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *v);
-            v[n++] = (entry){st.st_mtim, (uint64_t)st.st_blocks * 512, gr_xstrdup(p)};
-            total += (uint64_t)st.st_blocks * 512;
+            /* what this run read from it stays, in this run's pack */
+            f->fate = CARRY_USED;
+            pack *p = find_loaded(c, f->name);
+            for (size_t j = 0; p && j < p->count; j++)
+                if (atomic_load(&p->used[j]))
+                    est += rd64(p->index + j * IX + 40) + IX;
         }
-        if (s)
-            closedir(s);
     }
-    if (top)
-        closedir(top);
-    *out = v;
-    *count = n;
-    return total;
-}
-
-static void evict(gr_cache *c, uint64_t *size)
-{
-    entry *v;
-    size_t n;
-    uint64_t total = list_entries(c, &v, &n);
-    if (total > c->max) {
-        /* down to 90% of the limit, so the next run does not evict again */
-        qsort(v, n, sizeof *v, older);
-        for (size_t i = 0; i < n && total > c->max / 10 * 9; i++)
-            if (unlink(v[i].path) == 0) {
-                total -= v[i].size;
-                atomic_fetch_add(&c->evicted, 1);
-            }
+    uint64_t evicted = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        listed *f = &l.v[i];
+        if (f->fate == CARRY_ALL || f->fate == CARRY_USED) {
+            long left = carry(c, f, r);
+            if (left > 0 && f->fate == CARRY_USED)
+                evicted += (uint64_t)left;
+        } else if (f->fate == DROP && !f->is_pack) {
+            evicted++;
+        }
     }
-    for (size_t i = 0; i < n; i++)
-        free(v[i].path);
-    free(v);
-    *size = total;
-}
-
-/* ---- the ledger ----------------------------------------------------------
- * DIR/sluice-graph-1/size: two little-endian u64s, the directory's size as
- * the last listing found it plus every byte written to it since (entries,
- * run records, snapshots; a file replaced counts again, so the figure only
- * errs high), and when that listing was (Unix seconds).  Runs change it
- * under flock(2), so two runs' additions are both counted.  A missing or
- * short ledger is unknown: the next run that writes an entry lists the
- * directory and writes the ledger anew; so does one a day after the last
- * listing (what a writer that keeps no ledger - an older sluice, a hand -
- * added is counted again within a day). */
-
-enum { LEDGER_MAX_AGE = 86400 };
-
-typedef struct ledger {
-    uint64_t size, listed; /* size 0: unknown */
-} ledger;
-
-static int ledger_open(const char *subdir, int flags)
-{
-    char p[4300];
-    if ((size_t)snprintf(p, sizeof p, "%s/size", subdir) >= sizeof p)
-        return -1;
-    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | flags, 0666);
-    if (fd >= 0 && flock(fd, LOCK_EX)) {
-        close(fd);
-        fd = -1;
+    uint64_t written = 0, size = r->n ? pack_write(c, r, &written) : 0;
+    size_t fresh = 0;
+    for (size_t i = 0; i < r->n; i++)
+        fresh += (size_t)r->v[i].fresh;
+    if (r->n && !size) {
+        atomic_fetch_add(&c->write_errors, fresh);
+        evicted = 0;
+    } else {
+        atomic_fetch_add(&c->written, written);
     }
-    return fd;
-}
-
-static uint64_t get_le64(const uint8_t *b)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | b[i];
-    return v;
-}
-
-static ledger ledger_read(int fd)
-{
-    uint8_t b[16];
-    ledger l = {0, 0};
-    if (pread(fd, b, 16, 0) == 16)
-        l = (ledger){get_le64(b), get_le64(b + 8)};
-    return l;
-}
-
-static void ledger_write(int fd, ledger l)
-{
-    uint8_t b[16];
-    le64(b, l.size);
-    le64(b + 8, l.listed);
-    if (pwrite(fd, b, 16, 0) != 16)
-        (void)ftruncate(fd, 0); /* unknown: the next run lists */
-}
-
-/* A directory this run made holds nothing yet: its ledger starts at
- * its own block, listed now (unless another run made one first). */
-static void ledger_start(const char *subdir)
-{
-    int fd = ledger_open(subdir, O_EXCL);
-    if (fd < 0)
-        return;
-    ledger_write(fd, (ledger){4096, (uint64_t)time(NULL)});
-    close(fd);
-}
-
-void gr_cache_note_written(const char *dir, uint64_t bytes)
-{
-    char sub[4200];
-    if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, SUBDIR) >= sizeof sub)
-        return;
-    ledger_add(sub, blocks(bytes));
-}
-
-static void ledger_add(const char *subdir, uint64_t bytes)
-{
-    int fd = ledger_open(subdir, 0);
-    if (fd < 0)
-        return;
-    ledger l = ledger_read(fd);
-    if (l.size) { /* unknown: the next run that writes lists anyway */
-        l.size += bytes;
-        ledger_write(fd, l);
+    for (size_t i = 0; i < l.n; i++) {
+        listed *f = &l.v[i];
+        /* a pack whose records were carried goes only once they are
+         * written elsewhere */
+        int go = f->fate == DROP || (f->fate != KEEP && (size || !r->n));
+        if (go && unlink(f->path) == 0)
+            continue;
+        size += f->size;
     }
-    close(fd);
+    atomic_fetch_add(&c->evicted, evicted);
+    for (size_t i = 0; i < l.n; i++)
+        free(l.v[i].path);
+    free(l.v);
+    free(order);
+    if (lk >= 0)
+        close(lk);
+    return size;
 }
 
 void gr_cache_close(gr_cache *c, gr_cache_stats *st)
 {
     if (!c)
         return;
-    write_pending(c);
+    compress_pending(c);
+    recs r = {0};
+    for (size_t i = 0; i < c->npend; i++)
+        if (c->pend[i].rec)
+            recs_add(&r, c->pend[i].rec, c->pend[i].rec_len, 1);
+    for (size_t i = 0; i < c->nlate; i++)
+        recs_add(&r, c->late[i].rec, c->late[i].rec_len, 1);
+    int damaged = 0;
+    for (size_t i = 0; i < c->npacks; i++)
+        damaged |= atomic_load(&c->packs[i].damaged);
     uint64_t size = 0;
-    if (atomic_load(&c->written)) {
-        /* under the ledger's lock: a run listing and one adding cannot
-         * interleave, so no addition is lost to a listing's figure */
-        int fd = ledger_open(c->dir, 0);
-        ledger l = fd >= 0 ? ledger_read(fd) : (ledger){0, 0};
-        uint64_t now = (uint64_t)time(NULL);
-        size = l.size + atomic_load(&c->written_bytes);
-        if (!l.size || size > c->max || now - l.listed > LEDGER_MAX_AGE) {
-            evict(c, &size);
-            l.listed = now;
-        }
-        if (fd >= 0) {
-            ledger_write(fd, (ledger){size ? size : 1, l.listed});
-            close(fd);
-        }
-    } else if (st) { /* what the ledger says: an upper bound (it said 0.0 MB) */
-        int fd = ledger_open(c->dir, 0);
-        size = fd >= 0 ? ledger_read(fd).size : 0;
-        if (fd >= 0)
-            close(fd);
+    if (r.n || c->nbroken || damaged) {
+        size = maintain(c, &r);
+    } else if (st) { /* nothing written: the listing is a few stat calls */
+        listing l = {0};
+        size = list_dir(c, "packs", 1, &l) + list_dir(c, "runs", 0, &l);
+        for (size_t i = 0; i < l.n; i++)
+            free(l.v[i].path);
+        free(l.v);
     }
     if (st) {
         st->hits = atomic_load(&c->hits);
@@ -747,11 +1110,27 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
         st->evicted = atomic_load(&c->evicted);
         st->size = size;
     }
-    for (int i = 0; i < c->ncfree; i++)
-        ZSTD_freeCCtx(c->cfree[i]);
-    for (int i = 0; i < c->ndfree; i++)
-        ZSTD_freeDCtx(c->dfree[i]);
+    for (size_t i = 0; i < r.nown; i++)
+        free(r.own[i]);
+    free(r.own);
+    free(r.v);
+    for (size_t i = 0; i < c->nblocks; i++)
+        if (c->blocks[i].big)
+            gr_xbig_free(c->blocks[i].p, c->blocks[i].cap);
+        else
+            free(c->blocks[i].p);
+    free(c->blocks);
+    free(c->pend);
+    free(c->pend_slots);
+    free(c->late);
+    for (size_t i = 0; i < c->npacks; i++)
+        pack_close(&c->packs[i]);
+    free(c->packs);
+    for (size_t i = 0; i < c->nbroken; i++)
+        free(c->broken[i]);
+    free(c->broken);
     pthread_mutex_destroy(&c->lock);
+    pthread_mutex_destroy(&c->load_lock);
     free(c->dir);
     free(c);
 }

@@ -6,14 +6,15 @@
  * and the extractor alone, so a file whose bytes were seen before need
  * not be parsed again: its per-file graph (fgcodec.h) is read back.  The
  * key is SHA-256 over the tool's build id (extractor version, grammar and
- * runtime versions) and the text; each entry is its own file, written to
- * a temporary name and renamed, so a reader sees a whole entry or none,
- * and two runs may share a directory.  An entry is checked (magic,
- * version, key, length, checksum, then the decoder's own checks) before
- * it is used; one that fails is counted and recomputed, never trusted.
- * The format is docs/formats/graph-cache.md.  Workers call get and put
- * concurrently: the shared state is the counters, and, while a run
- * defers its writes (gr_cache_defer), the entries kept, under one lock.
+ * runtime versions) and the text.  A run's new entries go into one pack
+ * file, written to a temporary name and renamed, so a reader sees a whole
+ * pack or none, and two runs may share a directory.  An entry is checked
+ * (the pack's index, then the record's checksum, key and sizes, then the
+ * decoder's own checks) before it is used; one that fails is counted and
+ * recomputed, never trusted.  The format is docs/formats/graph-cache.md.
+ * Workers call get and put concurrently: the shared state is the
+ * counters, the packs' indexes (read once, at the first get), and the
+ * new entries, under one lock.
  */
 #ifndef SLUICE_GRAPH_GRAPHCACHE_H
 #define SLUICE_GRAPH_GRAPHCACHE_H
@@ -24,6 +25,10 @@
 #include "filegraph.h"
 
 enum { GR_CACHE_KEY = 32 };
+
+/* The directory under DIR that holds this layout (packs, run records,
+ * snapshots); another layout would use another name beside it. */
+#define GR_CACHE_SUBDIR "sluice-graph-2"
 
 /* Default --cache-max: the cache's size on disk, past which the least
  * recently used entries are removed at the end of a run. */
@@ -51,24 +56,20 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f);
 
 /* From now on gr_cache_put keeps the entries (encoded) instead of
- * writing them: the workers parse, and the entries are compressed and
- * written behind, once gr_cache_write_behind starts it. */
+ * compressing them: the workers parse, and the entries are compressed
+ * behind, once gr_cache_write_behind starts it. */
 void gr_cache_defer(gr_cache *c);
-/* Starts writing the kept entries on a thread that runs only on an idle
- * CPU (the mount and resolution leave one); later puts write at once. */
+/* Starts compressing the kept entries on a thread that runs only on an
+ * idle CPU (the mount and resolution leave one); later puts compress at
+ * once. */
 void gr_cache_write_behind(gr_cache *c);
-/* Writes what was kept and is not written yet (here and on one more
- * thread), evicts down to the size limit when this run wrote entries,
- * fills *st (may be NULL) and frees c. */
+/* Compresses what was kept and is not compressed yet (here and on one
+ * more thread), writes this run's pack (merging small packs into it and
+ * evicting down to the size limit), fills *st (may be NULL) and frees c. */
 void gr_cache_close(gr_cache *c, gr_cache_stats *st);
 
 /* The build id folded into every key. */
 const char *gr_cache_build_id(void);
-
-/* Adds bytes written under dir/sluice-graph-1 by others than
- * gr_cache_put (run records, snapshots) to the cache's size ledger, so
- * that a later run knows when it must list the directory to evict. */
-void gr_cache_note_written(const char *dir, uint64_t bytes);
 
 /* SHA-256 of a[0..alen) followed by b[0..blen) (libcrypto). */
 void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32]);

@@ -235,9 +235,9 @@ static void record_path(const char *cache_dir, const uint8_t key[32], char *out,
     char hex[2 * GR_RUNREC_NAME + 1];
     gr_runrec_name_hex(key, hex);
     if (dir_only)
-        snprintf(out, cap, "%s/sluice-graph-1/runs", cache_dir);
+        snprintf(out, cap, "%s/" GR_CACHE_SUBDIR "/runs", cache_dir);
     else
-        snprintf(out, cap, "%s/sluice-graph-1/runs/%s", cache_dir, hex);
+        snprintf(out, cap, "%s/" GR_CACHE_SUBDIR "/runs/%s", cache_dir, hex);
 }
 
 /* ---- encoding ------------------------------------------------------------ */
@@ -475,8 +475,6 @@ void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *
         ok = 0;
     if (!ok || rename(tmp, path))
         unlink(tmp); /* no record: the next run is a full one, which is always right */
-    else
-        gr_cache_note_written(cache_dir, b.n);
     free(b.p);
 }
 

@@ -74,7 +74,7 @@ static void snap_path(const char *cache_dir, const uint8_t request[32], char *ou
 {
     char h[2 * GR_RUNREC_NAME + 1];
     gr_runrec_name_hex(request, h);
-    snprintf(out, cap, "%s/sluice-graph-1/runs/%s.snap", cache_dir, h);
+    snprintf(out, cap, "%s/" GR_CACHE_SUBDIR "/runs/%s.snap", cache_dir, h);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -312,8 +312,6 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
         ok = 0;
     if (!ok || rename(tmp, path))
         ok = 0, unlink(tmp);
-    else
-        gr_cache_note_written(cache_dir, HEADER + w->out);
     XXH3_freeState(w->h);
     free(w->raw);
     free(w->z);
