@@ -76,6 +76,18 @@ typedef struct gr_file_patch {
 int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,
                     const gr_node_patch *nodes, size_t nnodes, gr_update_stats *st, char *why, size_t whylen);
 
+/* Around a whole write of the database at path (a new file renamed over
+ * it): SQLite keeps a transaction's undo in path-journal, or its commits
+ * in path-wal, and every reader that opens path applies what it finds
+ * there - to whatever file has that name then.  gr_db_settle, before the
+ * rename, lets SQLite (its locks held) roll back a journal a killed
+ * writer left, or fold a log into the file, so the old file is whole for
+ * anyone still reading it; gr_db_drop_sides, after the rename, removes
+ * path-journal, path-wal and path-shm, which can only be the old file's,
+ * so that no reader takes them for the new one's. */
+void gr_db_settle(const char *path);
+void gr_db_drop_sides(const char *path);
+
 /* 1 when a and b have the same shape (above): only positions,
  * signatures, sizes and calls may differ. */
 int gr_fg_same_shape(const fg_file *a, const fg_file *b);

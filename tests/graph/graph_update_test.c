@@ -1,0 +1,146 @@
+/*
+ * graph_update_test.c - `sluice graph --db FILE` (--update or not) over
+ * histories a single full run never sees: a database another writer was
+ * killed in the middle of changing.  After each, FILE holds what a fresh
+ * run writes, and keeps holding it when SQLite reads it.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "graph_run.h"
+
+static char root[1024], work[1200], cache[1200];
+
+static void setup(void)
+{
+    scratch_dir(root, sizeof root);
+    snprintf(work, sizeof work, "%s/ws", root);
+    snprintf(cache, sizeof cache, "%s/cache", root);
+}
+
+static void put_file(const char *rel, const char *text)
+{
+    write_file(work, rel, text, -1);
+}
+
+/* Another writer of db (a user's sqlite3, an `--update` run) killed in
+ * the middle of a transaction: with `wal` 0 its rollback journal is hot
+ * and db half-written (the cache spilled its pages), with 1 its commits
+ * are in db-wal, not yet in db. */
+static void writer_killed(const char *db, int wal)
+{
+    size_t n0, n1;
+    char *before = read_all(db, &n0), side[1500];
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        sqlite3 *d;
+        const char *sql = wal ? "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
+                                "UPDATE nodes SET sig = sig || ' /* by another */';"
+                              : "PRAGMA cache_size=1; BEGIN; UPDATE nodes SET sig = sig || ' /* by another */';"
+                                /* more than the cache holds: pages spill into db */
+                                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "
+                                "INSERT INTO warnings(file, line, message) SELECT 'f', x, 'by another' FROM c;";
+        if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+            sqlite3_exec(d, sql, NULL, NULL, NULL) != SQLITE_OK)
+            _exit(3);
+        _exit(0); /* as SIGKILL would: no rollback, no checkpoint */
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    snprintf(side, sizeof side, "%s%s", db, wal ? "-wal" : "-journal");
+    struct stat sb;
+    CHECK(stat(side, &sb) == 0 && sb.st_size > 0);
+    char *after = read_all(db, &n1);
+    if (!wal) /* the case that matters: db itself changed */
+        CHECK(before && after && (n0 != n1 || memcmp(before, after, n0)));
+    free(before);
+    free(after);
+}
+
+/* db read as a reader reads it (read-write: a reader rolls a hot journal
+ * back, or reads a log in, and the last one out folds the log into the
+ * file): 1 when it passes integrity_check. */
+static int read_as_sqlite_does(const char *db)
+{
+    sqlite3 *d;
+    sqlite3_stmt *s;
+    int ok = sqlite3_open_v2(db, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(d, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+        ok = sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), "ok");
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(d);
+    return ok;
+}
+
+/* The whole write of --db FILE (with --update after a change of the
+ * database made it one, or without) over a database another writer was
+ * killed in: the rename puts a new file under FILE's name, and FILE's
+ * journal or log, left beside it, would be applied by the next reader to
+ * the new file (adv9 F3).  So SQLite settles the old file before the
+ * rename, and the journal, log and shared-memory file go after it: FILE
+ * is then the cold run's bytes, and stays so once read. */
+SL_TEST(graph_whole_write_over_a_killed_writers_database_stays_whole_when_read)
+{
+    setup();
+    char lib[16384], *p = lib, db[1400], cold[1400];
+    for (int i = 0; i < 8; i++) /* lines that go, one a step: every node moves */
+        p += sprintf(p, "// a line that moves the rest\n");
+    for (int i = 1; i <= 300; i++)
+        p += sprintf(p, "pub fn f%d() { f%d(); }\n", i, i + 1);
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    snprintf(db, sizeof db, "%s/graph.sqlite", root);
+    snprintf(cold, sizeof cold, "%s/cold.sqlite", root);
+    const char *text = lib;
+    for (int k = 0; k < 4; k++) {
+        int wal = k & 1, update = k < 2;
+        put_file("p/src/lib.rs", text);
+        if (update)
+            CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+        else
+            CHECK_EQ(graph_run("-q", "--db", db, work, NULL), 0);
+        writer_killed(db, wal);
+        /* the old file's journal holds its pages, which are not the new one's */
+        text = strchr(text, '\n') + 1;
+        put_file("p/src/lib.rs", text);
+        char *said = NULL;
+        if (update) {
+            CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL),
+                     0);
+            CHECK(said && strstr(said, "written whole"));
+        } else {
+            CHECK_EQ(graph_run("-q", "--db", db, work, NULL), 0);
+        }
+        free(said);
+        CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
+        static const char *const sides[] = {"-journal", "-wal", "-shm"};
+        int left = 0;
+        for (int s = 0; s < 3; s++) {
+            char side[1500];
+            snprintf(side, sizeof side, "%s%s", db, sides[s]);
+            if (access(side, F_OK) == 0)
+                fprintf(stderr, "case %d: %s is left beside the new file\n", k, side), left++;
+        }
+        int read_ok = read_as_sqlite_does(db);
+        size_t na, nb;
+        char *a = read_all(db, &na), *b = read_all(cold, &nb);
+        int same = a && b && na == nb && !memcmp(a, b, na);
+        if (!read_ok || !same)
+            fprintf(stderr, "case %d (%s, %s): the database read %s\n", k, update ? "--update" : "--db",
+                    wal ? "log" : "journal", read_ok ? "is not the cold run's" : "fails integrity_check");
+        CHECK(read_ok);
+        CHECK(same);
+        CHECK(!left);
+        free(a);
+        free(b);
+    }
+}
