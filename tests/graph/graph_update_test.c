@@ -1,8 +1,9 @@
 /*
  * graph_update_test.c - `sluice graph --db FILE` (--update or not) over
- * histories a single full run never sees: a database another writer was
- * killed in the middle of changing.  After each, FILE holds what a fresh
- * run writes, and keeps holding it when SQLite reads it.
+ * histories a single full run never sees: several updates from one
+ * snapshot in a row, and a database another writer was killed in the
+ * middle of changing.  After each, FILE holds what a fresh run writes,
+ * and keeps holding it when SQLite reads it.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,6 +28,82 @@ static void setup(void)
 static void put_file(const char *rel, const char *text)
 {
     write_file(work, rel, text, -1);
+}
+
+/* The warnings table of db as "file|line|message" lines. */
+static char *warning_rows(const char *db)
+{
+    sqlite3 *d;
+    sqlite3_stmt *s;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    CHECK(o && sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(d, "SELECT file || '|' || line || '|' || message FROM warnings ORDER BY rowid", -1, &s,
+                             NULL) == SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        fprintf(o, "%s\n", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(d);
+    fclose(o);
+    return text;
+}
+
+/* A fast `--update` (from the snapshot), then a cold run: the warnings
+ * said and stored must be the cold run's. */
+static int fast_step(const char *db, const char *step)
+{
+    char cold[1400], *said = NULL, *said0 = NULL;
+    snprintf(cold, sizeof cold, "%s/%s-cold.sqlite", root, step);
+    int rc = graph_run_stderr(&said, "--stats", "--cache", cache, "--db", db, "--update", work, NULL);
+    int rc0 = graph_run_stderr(&said0, "--db", cold, work, NULL);
+    char *a = warning_rows(db), *b = warning_rows(cold);
+    /* the warning lines, as the cold run says them, said by this run too */
+    int fast = said && strstr(said, "updated in place from the snapshot") != NULL;
+    int same = a && b && !strcmp(a, b) && said0 && strstr(said0, "warning:") &&
+               !strncmp(said, said0, strlen(said0)) && rc == rc0;
+    if (!fast || !same)
+        fprintf(stderr, "step %s: %s%s\nupdate said:\n%scold said:\n%swarnings: %s\ncold: %s", step,
+                fast ? "" : "not from the snapshot ", same ? "" : "warnings differ", said ? said : "",
+                said0 ? said0 : "", a ? a : "", b ? b : "");
+    free(said);
+    free(said0);
+    free(a);
+    free(b);
+    return fast && same;
+}
+
+/* A warning's line moved by one fast update stays where it moved when
+ * the next fast update changes another file: both take the lines of
+ * every file changed since the snapshot from its text now, not from the
+ * snapshot (adv9 F2).  A syntax error and a missing module: the two
+ * kinds of origin a warning's line has. */
+SL_TEST(graph_update_from_the_snapshot_keeps_warning_lines_an_earlier_update_moved)
+{
+    static const char *const lib[2] = {"mod b;\npub fn f() { b::g(); }\nfn broken( {\n",
+                                       "mod b;\npub fn f() { b::g(); }\nmod nope;\n"};
+    for (int k = 0; k < 2; k++) {
+        setup();
+        char db[1400], text[256];
+        snprintf(db, sizeof db, "%s/graph.sqlite", root);
+        put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+        put_file("p/src/lib.rs", lib[k]);
+        put_file("p/src/b.rs", "pub fn g() { }\n");
+        usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 1);
+        snprintf(text, sizeof text, "// a line more\n%s", lib[k]);
+        put_file("p/src/lib.rs", text); /* the warning moves from line 3 to 4 */
+        CHECK(fast_step(db, "1-warning-moved"));
+        put_file("p/src/b.rs", "pub fn g() { let _x = 1; }\n");
+        CHECK(fast_step(db, "2-another-file-edited"));
+        put_file("p/src/b.rs", "pub fn g() { let _x = 2; }\n");
+        CHECK(fast_step(db, "3-and-again"));
+        snprintf(text, sizeof text, "// a line more\n// and another\n%s", lib[k]);
+        put_file("p/src/lib.rs", text);
+        CHECK(fast_step(db, "4-warning-moved-again"));
+        put_file("p/src/b.rs", "pub fn g() { let _x = 3; }\n");
+        CHECK(fast_step(db, "5-another-file-edited-again"));
+    }
 }
 
 /* Another writer of db (a user's sqlite3, an `--update` run) killed in

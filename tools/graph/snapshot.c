@@ -30,7 +30,7 @@
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
-enum { VERSION = 3, HEADER = 128, NMAPS = 9 };
+enum { VERSION = 4, HEADER = 128, NMAPS = 9 };
 /* The body is compressed in blocks of FRAME bytes (the last one what is
  * left), so that a reader decompresses them on every CPU at once. */
 #define FRAME ((size_t)4 << 20)
@@ -284,6 +284,18 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     put_arr(w, NULL, 0);
     for (size_t i = 0; i < k->nwarnings; i++)
         put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
+    put_arr(w, NULL, 0);
+    /* the key of the text each warning's line was read from: a fast run
+     * that finds another key in the record (an earlier fast run changed
+     * the file) takes the line from that text, not from here */
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        uint8_t key[32] = {0};
+        uint32_t of = k->warnings[i].ofile;
+        const fg_file *fg = of && of <= g->nfiles ? g->files[of - 1].fg : NULL;
+        if (fg && fg->keyed)
+            memcpy(key, fg->key, 32);
+        put(w, key, 32);
+    }
     put_arr(w, NULL, 0);
     if (w->at % FRAME || !w->at)
         block(w, w->raw, w->at % FRAME);
@@ -565,6 +577,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     const uint32_t *pool = take(&r, npool, 4);
     const uint32_t *warn = take(&r, nwarn * 6, 4);
     const char *msgs = take(&r, msgs_len, 1);
+    s->okeys = take(&r, nwarn * 32, 1);
     if (r.bad || r.at != r.n)
         return refuse(s, why, whylen, "is cut short or too long");
     for (size_t i = 0; i < nfiles; i++)

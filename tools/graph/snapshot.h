@@ -83,6 +83,8 @@ typedef struct gr_snap {
     gr_mounted *inst;
     size_t ninst;
     const uint8_t *warned; /* by file */
+    const uint8_t *okeys;  /* by warning, 32 bytes each: the cache key of the text its line comes
+                            * from (ofile's), zeros when none or unknown */
     const uint32_t *path_off;
     const char *paths;
 } gr_snap;
