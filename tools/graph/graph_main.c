@@ -418,9 +418,16 @@ int sl_graph_main(int argc, char **argv)
     if (up && !updated) /* the plan did not hold: the whole file after all */
         sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
     gr_update_free(up);
+    /* A file a worker process failed on (--isolate: a crash, the time or
+     * memory limit) is not what its text alone gives: another run - other
+     * limits, less load - may parse it.  No record says this run's
+     * outputs stand, and no snapshot is made of them. */
+    int lost = 0;
+    for (size_t i = 0; record && i < g.nfiles; i++)
+        lost |= g.files[i].fg && g.files[i].fg->lost;
     snap_job snap = {cache_dir, request, &g, {0}, 0};
     pthread_t snap_tid;
-    int snapping = g.keep && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
+    int snapping = g.keep && !lost && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
     int wrc = write_outputs(&g, sj, updated ? NULL : db, db_err, json);
     if (snapping)
         pthread_join(snap_tid, NULL);
@@ -434,7 +441,7 @@ int sl_graph_main(int argc, char **argv)
     if (!quiet)
         fputs(said, stderr);
     status = g.nwarnings ? 1 : 0;
-    if (record) {
+    if (record && !lost) {
         const char *outs[2];
         int nouts = 0;
         if (db)
