@@ -221,3 +221,54 @@ SL_TEST(graph_whole_write_over_a_killed_writers_database_stays_whole_when_read)
         free(b);
     }
 }
+
+/* Crate `name` at ws/rel. */
+static void put_crate(const char *rel, const char *name)
+{
+    char p[600], text[200];
+    snprintf(p, sizeof p, "%s/Cargo.toml", rel);
+    snprintf(text, sizeof text, "[package]\nname = \"%s\"\n", name);
+    put_file(p, text);
+    snprintf(p, sizeof p, "%s/src/lib.rs", rel);
+    snprintf(text, sizeof text, "pub fn %s() {}\n", name);
+    put_file(p, text);
+}
+
+/* A member added where the second wildcard of a workspace's member
+ * pattern lists (crates/<any>/sub/<any>: a new crates/a/sub/two changes
+ * only crates/a/sub) is a change the run record sees: the next run with
+ * the cache is not skipped, and --update does not patch the old graph
+ * (adv9 F4). */
+SL_TEST(graph_run_record_sees_a_member_a_later_wildcard_of_a_glob_adds)
+{
+    setup();
+    char j[1400], j0[1400], d[1400], d0[1400], u[1400];
+    snprintf(j, sizeof j, "%s/warm.json", root);
+    snprintf(d, sizeof d, "%s/warm.sqlite", root);
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    snprintf(d0, sizeof d0, "%s/cold.sqlite", root);
+    snprintf(u, sizeof u, "%s/update.sqlite", root);
+    put_file("Cargo.toml", "[workspace]\nmembers = [\"crates/*/sub/*\"]\n");
+    put_crate("crates/a/sub/one", "one");
+    usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, "--db", d, work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", u, "--update", work, NULL), 0);
+    put_crate("crates/a/sub/two", "two");
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, "--db", d, work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--json", j0, "--db", d0, work, NULL), 0);
+    size_t na, nb;
+    char *a = read_all(j, &na), *b = read_all(j0, &nb);
+    if (!(a && b && na == nb && !memcmp(a, b, na)))
+        fprintf(stderr, "the warm run's JSON is not the cold run's: %lld crates, cold %lld\n",
+                db_int(d, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL),
+                db_int(d0, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL));
+    CHECK(a && b && na == nb && !memcmp(a, b, na));
+    free(a);
+    free(b);
+    put_file("crates/a/sub/one/src/lib.rs", "pub fn one() { let _x = 1; }\n"); /* a body edit: the fast path's case */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", u, "--update", work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--db", d0, work, NULL), 0);
+    CHECK_EQ(db_int(u, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL), 2);
+    CHECK_EQ(db_int(u, "SELECT count(*) FROM nodes", NULL, NULL, NULL),
+             db_int(d0, "SELECT count(*) FROM nodes", NULL, NULL, NULL));
+}
