@@ -25,6 +25,7 @@ struct gr_update {
     char *db;
     uint32_t *files; /* indexes of the files whose content changed */
     size_t nfiles, cap;
+    int refs_changed; /* one of them makes other references than before */
 };
 
 static int str_eq(const fg_file *a, fg_str x, const fg_file *b, fg_str y)
@@ -145,6 +146,7 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
         if (!old)
             return no_plan(u, why, whylen, "the last run's graph of %s is no longer in the cache", is->path);
         int same = gr_fg_same_shape(old, g->files[at - 1].fg);
+        u->refs_changed |= !gr_fg_same_refs(old, g->files[at - 1].fg);
         fg_file_free(old);
         if (!same)
             return no_plan(u, why, whylen, "%s changed more than bodies (items, uses, types or impls)", is->path);
@@ -153,6 +155,11 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
         u->files[u->nfiles++] = at - 1;
     }
     return u;
+}
+
+int gr_update_refs_changed(const gr_update *u)
+{
+    return u->refs_changed;
 }
 
 void gr_update_free(gr_update *u)

@@ -13,7 +13,9 @@
  * differently, then every row of the new graph is the old one except the
  * changed files' node positions and signatures, their byte counts, the
  * edges out of their nodes and the warnings' lines - which is what the
- * transaction rewrites.
+ * transaction rewrites.  But for one thing: where an answer depends on
+ * the order of lookups (a glob cycle), a lookup made or no longer made
+ * changes other answers (gr_update_refs_changed, below).
  * Resolution itself is still run in full (the new edges come from it);
  * only the write is spared.  Anything else - a changed shape, an
  * unresolved name appearing or going, a database that is not the one the
@@ -51,6 +53,13 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
 int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *why, size_t whylen);
 
 void gr_update_free(gr_update *u);
+
+/* Whether a changed file makes other references than before (calls
+ * included).  Then, where some answer depended on the order of lookups
+ * (a glob cycle) in this run or the last full one, another file's answer
+ * may have changed with the lookups made: the transaction, which
+ * rewrites only the changed files' edges, is not enough. */
+int gr_update_refs_changed(const gr_update *u);
 
 /* The same transaction from a snapshot's view g (fastupdate.c): each
  * node's row (position and, unless sig is NULL, signature: n's, when

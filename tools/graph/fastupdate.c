@@ -366,6 +366,13 @@ static long mount_patches(fast *f, const changed *c, const gr_mounted *m)
      * order-dependent ones included - so the edges out of these nodes
      * stand, and nothing is looked up. */
     int keep = gr_fg_same_refs(c->was, now);
+    /* Other references change too: where an answer of the last full run
+     * depended on the order of lookups, a lookup made or no longer made
+     * here can change another file's answer, which is not looked up here
+     * (a glob cycle entered from elsewhere first). */
+    if (!keep && f->s->k.order_dependent)
+        return no(f, "%s's references changed, and answers of the last full run depended on the order of "
+                     "lookups (a glob cycle): another file's may change with them", now->path) - 1;
     const gr_node *root = &g->nodes[m->map[0]];
     if (root->file == c->file + 1 && (root->kind == GK_CRATE || !root->parent)) {
         gr_node_patch p = {m->map[0], 1, *root, NULL, 0, NULL, 0, keep};
@@ -594,6 +601,10 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         q->changed = f.nch;
         said = NULL;
     }
+    if (f.loading)
+        pthread_join(f.loader, NULL);
+    f.loading = 0;
+    q->last_order = f.s && !memcmp(f.rec.snap, f.snap_id, 16) ? f.s->k.order_dependent != 0 : -1;
     if (ok && f.touched) {
         const char *outs[1] = {q->db};
         gr_runrec_save(q->cache_dir, q->request, &f.seen, q->start_ns, outs, 1, q->status, q->warnings, f.rec.snap);

@@ -297,6 +297,8 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
         put(w, key, 32);
     }
     put_arr(w, NULL, 0);
+    uint64_t order = k->order_dependent;
+    put_arr(w, &order, 8);
     if (w->at % FRAME || !w->at)
         block(w, w->raw, w->at % FRAME);
     write_out(w, w->sizes, w->nsizes * sizeof *w->sizes);
@@ -578,6 +580,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     const uint32_t *warn = take(&r, nwarn * 6, 4);
     const char *msgs = take(&r, msgs_len, 1);
     s->okeys = take(&r, nwarn * 32, 1);
+    const uint64_t *order = take(&r, 1, 8);
     if (r.bad || r.at != r.n)
         return refuse(s, why, whylen, "is cut short or too long");
     for (size_t i = 0; i < nfiles; i++)
@@ -598,6 +601,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     s->k.warnings = gr_xcalloc(nwarn ? nwarn : 1, sizeof *s->k.warnings);
     s->k.nwarnings = nwarn;
     s->k.orphans = cnt[15];
+    s->k.order_dependent = *order;
     for (size_t i = 0; i < nwarn; i++) {
         const uint32_t *v = warn + 6 * i;
         if (v[0] >= nstr || v[2] > nfiles || v[3] > GR_WARN_DIAG || v[5] >= msgs_len || !memchr(msgs + v[5], 0, msgs_len - v[5]))

@@ -45,6 +45,7 @@ typedef struct gr_resolved {
     gr_warning *warnings; /* all of them, repeats too, with their origins */
     size_t nwarnings;
     size_t orphans;       /* files no root reaches (the orphan note) */
+    uint64_t order_dependent; /* references whose answer depended on the order of lookups */
 } gr_resolved;
 void gr_resolved_free(gr_resolved *k);
 
