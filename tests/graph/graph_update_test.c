@@ -33,8 +33,8 @@ static void put_file(const char *rel, const char *text)
 /* The first column of every row of sql on db, one a line. */
 static char *rows_of(const char *db, const char *sql)
 {
-    sqlite3 *d;
-    sqlite3_stmt *s;
+    sqlite3 *d = NULL;
+    sqlite3_stmt *s = NULL;
     char *text = NULL;
     size_t len = 0;
     FILE *o = open_memstream(&text, &len);
@@ -148,8 +148,8 @@ static void writer_killed(const char *db, int wal)
  * file): 1 when it passes integrity_check. */
 static int read_as_sqlite_does(const char *db)
 {
-    sqlite3 *d;
-    sqlite3_stmt *s;
+    sqlite3 *d = NULL;
+    sqlite3_stmt *s = NULL;
     int ok = sqlite3_open_v2(db, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
              sqlite3_prepare_v2(d, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK;
     if (ok) {
