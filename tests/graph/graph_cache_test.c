@@ -27,9 +27,7 @@ static char root[1024], work[1200], cache[1200];
 
 static void setup(void)
 {
-    scratch_dir(root, sizeof root);
-    snprintf(work, sizeof work, "%s/ws", root);
-    snprintf(cache, sizeof cache, "%s/cache", root);
+    scratch_workspace(root, sizeof root, work, cache, sizeof work);
 }
 
 static void put_file(const char *rel, const char *text)
