@@ -127,6 +127,13 @@ void scratch_dir(char *buf, size_t len)
         scratch[nscratch++] = strdup(buf);
 }
 
+void scratch_workspace(char *root, size_t rootlen, char *work, char *cache, size_t len)
+{
+    scratch_dir(root, rootlen);
+    snprintf(work, len, "%s/ws", root);
+    snprintf(cache, len, "%s/cache", root);
+}
+
 static void mkdirs(char *path)
 {
     for (char *p = path + 1; *p; p++) {

@@ -23,6 +23,9 @@ int has_edge(const char *db, const char *src, const char *kind, const char *dst)
 
 /* A fresh scratch directory (under $TMPDIR or /tmp), into buf. */
 void scratch_dir(char *buf, size_t len);
+/* A fresh scratch directory into root, and the paths of a workspace
+ * (root/ws) and a cache directory (root/cache) in it (len each). */
+void scratch_workspace(char *root, size_t rootlen, char *work, char *cache, size_t len);
 /* Writes len bytes (len -1: strlen) to dir/rel, creating parent directories. */
 void write_file(const char *dir, const char *rel, const char *data, long len);
 /* Reads a whole file (NULL if missing), NUL-terminated; *len gets its size. */

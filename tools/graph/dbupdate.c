@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -24,6 +25,7 @@ struct gr_update {
     char *db;
     uint32_t *files; /* indexes of the files whose content changed */
     size_t nfiles, cap;
+    int refs_changed; /* one of them makes other references than before */
 };
 
 static int str_eq(const fg_file *a, fg_str x, const fg_file *b, fg_str y)
@@ -144,6 +146,7 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
         if (!old)
             return no_plan(u, why, whylen, "the last run's graph of %s is no longer in the cache", is->path);
         int same = gr_fg_same_shape(old, g->files[at - 1].fg);
+        u->refs_changed |= !gr_fg_same_refs(old, g->files[at - 1].fg);
         fg_file_free(old);
         if (!same)
             return no_plan(u, why, whylen, "%s changed more than bodies (items, uses, types or impls)", is->path);
@@ -152,6 +155,11 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
         u->files[u->nfiles++] = at - 1;
     }
     return u;
+}
+
+int gr_update_refs_changed(const gr_update *u)
+{
+    return u->refs_changed;
 }
 
 void gr_update_free(gr_update *u)
@@ -553,4 +561,44 @@ int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *file
     st->files = nfiles;
     patch_arg a = {files, nfiles, nodes, nnodes};
     return run_tx(db, g, patch_body, &a, st, why, whylen);
+}
+
+/* ---- around a whole write ------------------------------------------------ */
+
+static const char *const side_name[] = {"-journal", "-wal", "-shm"};
+
+/* path with one of side_name appended, in buf; 0 when it does not fit. */
+static int side_path(char *buf, size_t cap, const char *path, int k)
+{
+    return snprintf(buf, cap, "%s%s", path, side_name[k]) < (int)cap;
+}
+
+void gr_db_settle(const char *path)
+{
+    char p[4400];
+    struct stat st;
+    int sides = 0;
+    for (int k = 0; k < 2; k++) /* -shm alone holds nothing to apply */
+        sides |= side_path(p, sizeof p, path, k) && lstat(p, &st) == 0;
+    if (!sides || stat(path, &st) || !S_ISREG(st.st_mode))
+        return;
+    /* Any statement makes SQLite take its shared lock, and taking it
+     * rolls a hot journal back (or reads the log in); closing the last
+     * connection folds the log into the file and removes it.  What fails
+     * here (not a database, locked past the timeout) leaves it to the
+     * rename and gr_db_drop_sides: the file is replaced either way. */
+    sqlite3 *d = NULL;
+    if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(d, 10000);
+        sqlite3_exec(d, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    }
+    sqlite3_close(d);
+}
+
+void gr_db_drop_sides(const char *path)
+{
+    char p[4400];
+    for (int k = 0; k < 3; k++)
+        if (side_path(p, sizeof p, path, k))
+            unlink(p);
 }

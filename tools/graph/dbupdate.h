@@ -13,7 +13,9 @@
  * differently, then every row of the new graph is the old one except the
  * changed files' node positions and signatures, their byte counts, the
  * edges out of their nodes and the warnings' lines - which is what the
- * transaction rewrites.
+ * transaction rewrites.  But for one thing: where an answer depends on
+ * the order of lookups (a glob cycle), a lookup made or no longer made
+ * changes other answers (gr_update_refs_changed, below).
  * Resolution itself is still run in full (the new edges come from it);
  * only the write is spared.  Anything else - a changed shape, an
  * unresolved name appearing or going, a database that is not the one the
@@ -52,6 +54,13 @@ int gr_update_apply(gr_update *u, const gr_graph *g, gr_update_stats *st, char *
 
 void gr_update_free(gr_update *u);
 
+/* Whether a changed file makes other references than before (calls
+ * included).  Then, where some answer depended on the order of lookups
+ * (a glob cycle) in this run or the last full one, another file's answer
+ * may have changed with the lookups made: the transaction, which
+ * rewrites only the changed files' edges, is not enough. */
+int gr_update_refs_changed(const gr_update *u);
+
 /* The same transaction from a snapshot's view g (fastupdate.c): each
  * node's row (position and, unless sig is NULL, signature: n's, when
  * moved) and its call edges (the targets, sorted and distinct; other
@@ -75,6 +84,18 @@ typedef struct gr_file_patch {
 } gr_file_patch;
 int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,
                     const gr_node_patch *nodes, size_t nnodes, gr_update_stats *st, char *why, size_t whylen);
+
+/* Around a whole write of the database at path (a new file renamed over
+ * it): SQLite keeps a transaction's undo in path-journal, or its commits
+ * in path-wal, and every reader that opens path applies what it finds
+ * there - to whatever file has that name then.  gr_db_settle, before the
+ * rename, lets SQLite (its locks held) roll back a journal a killed
+ * writer left, or fold a log into the file, so the old file is whole for
+ * anyone still reading it; gr_db_drop_sides, after the rename, removes
+ * path-journal, path-wal and path-shm, which can only be the old file's,
+ * so that no reader takes them for the new one's. */
+void gr_db_settle(const char *path);
+void gr_db_drop_sides(const char *path);
 
 /* 1 when a and b have the same shape (above): only positions,
  * signatures, sizes and calls may differ. */

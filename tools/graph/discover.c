@@ -192,8 +192,11 @@ static int read_manifest(gr_graph *g, const char *toml, gr_manifest *m)
 }
 
 /* A workspace member pattern lists the directory above its first
- * wildcard (and, when a component follows the wildcard's, each match of
- * the wildcard): watching those directories sees a member come or go. */
+ * wildcard, and glob(3) then looks in each match of the pattern up to
+ * each later component (lists it for a wildcard, tests a name in it for
+ * a plain component): watching those directories - at every component,
+ * not only after the first wildcard (crates/<any>/sub/<any> lists each
+ * crates/X/sub) - sees a member come or go. */
 static void watch_glob_dirs(gr_graph *g, const char *pat)
 {
     if (!g->watch)
@@ -208,17 +211,17 @@ static void watch_glob_dirs(gr_graph *g, const char *pat)
         *slash = 0;
     gr_graph_watch(g, slash ? d : ".");
     free(d);
-    char *rest = strchr(pat + w, '/');
-    if (rest) {
-        char *head = gr_xstrdup(pat);
+    char *head = gr_xstrdup(pat);
+    for (const char *rest = strchr(pat + w, '/'); rest; rest = strchr(rest + 1, '/')) {
         head[rest - pat] = 0;
         glob_t gl;
         if (glob(head, 0, NULL, &gl) == 0)
             for (size_t k = 0; k < gl.gl_pathc; k++)
                 gr_graph_watch(g, gl.gl_pathv[k]);
         globfree(&gl);
-        free(head);
+        head[rest - pat] = '/';
     }
+    free(head);
 }
 
 static void package(gr_graph *g, const char *dir, const gr_manifest *m)

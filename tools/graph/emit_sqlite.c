@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbupdate.h"
 #include "emit.h"
 #include "outfile.h"
 #include "sluice/sluice.h"
@@ -716,7 +717,15 @@ int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen)
         snprintf(err, errlen, "%s: writing the database failed", j->path);
         sl_outfile_abort(&j->out);
     } else {
+        /* SQLite's files beside the old database must not outlive it
+         * (dbupdate.h): settled first, so that it stays whole for its
+         * readers; removed after the rename, before a reader of the new
+         * file applies them to it */
+        if (!j->stream)
+            gr_db_settle(j->path);
         rc = sl_outfile_commit(&j->out, err, errlen);
+        if (!rc && !j->stream)
+            gr_db_drop_sides(j->path);
     }
     free(j->iobuf); /* the stream that used it is closed */
     free(j);

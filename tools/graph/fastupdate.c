@@ -55,6 +55,8 @@ typedef struct fast {
     size_t npairs, pcap;
     uint32_t *calls; /* every patch's call targets */
     size_t ncalls, ccap;
+    changed *earlier; /* files an earlier fast run changed that a warning's line comes from */
+    size_t nearlier;
 } fast;
 
 static int no(fast *f, const char *fmt, const char *arg)
@@ -364,6 +366,13 @@ static long mount_patches(fast *f, const changed *c, const gr_mounted *m)
      * order-dependent ones included - so the edges out of these nodes
      * stand, and nothing is looked up. */
     int keep = gr_fg_same_refs(c->was, now);
+    /* Other references change too: where an answer of the last full run
+     * depended on the order of lookups, a lookup made or no longer made
+     * here can change another file's answer, which is not looked up here
+     * (a glob cycle entered from elsewhere first). */
+    if (!keep && f->s->k.order_dependent)
+        return no(f, "%s's references changed, and answers of the last full run depended on the order of "
+                     "lookups (a glob cycle): another file's may change with them", now->path) - 1;
     const gr_node *root = &g->nodes[m->map[0]];
     if (root->file == c->file + 1 && (root->kind == GK_CRATE || !root->parent)) {
         gr_node_patch p = {m->map[0], 1, *root, NULL, 0, NULL, 0, keep};
@@ -433,9 +442,51 @@ static void *load_snapshot(void *arg)
     return NULL;
 }
 
-/* The snapshot's warnings with the changed files' lines moved as their
- * texts moved them, in the canonical order (g's, for the transaction),
- * and what the run says (*text).  0 when an origin is not in the text. */
+/* The graph of snapshot file `file` as it is now, when warning i's line
+ * may have moved since the snapshot: the file changed in this run, or in
+ * an earlier fast run from the same snapshot (its key in the record is
+ * not the one the snapshot read).  NULL when the line stands; *bad when
+ * that graph is needed and not at hand. */
+static const fg_file *origin_now(fast *f, size_t i, uint32_t file, int *bad)
+{
+    for (size_t c = 0; c < f->nch; c++)
+        if (f->ch[c].file == file)
+            return f->ch[c].now;
+    for (size_t c = 0; c < f->nearlier; c++)
+        if (f->earlier[c].file == file)
+            return f->earlier[c].now;
+    const char *path = gr_snap_file_path(f->s, file);
+    const gr_watchlist *w = &f->rec.watched;
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) { /* the record is sorted by path */
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(w->v[mid].path, path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == w->n || strcmp(w->v[lo].path, path) || !w->v[lo].keyed) {
+        *bad = 1;
+        no(f, "%s, which a warning's line comes from, is not a source the last run read", path);
+        return NULL;
+    }
+    if (!memcmp(w->v[lo].key, f->s->okeys + 32 * i, 32))
+        return NULL;
+    fg_file *now = gr_cache_get(f->q->cache, w->v[lo].key, path, 0);
+    if (!now) {
+        *bad = 1;
+        no(f, "the last run's graph of %s is no longer in the cache", path);
+        return NULL;
+    }
+    f->earlier = gr_xrealloc(f->earlier, (f->nearlier + 1) * sizeof *f->earlier);
+    f->earlier[f->nearlier++] = (changed){lo, now, NULL, file};
+    return now;
+}
+
+/* The snapshot's warnings with the lines of files changed since it was
+ * written moved as their texts moved them, in the canonical order (g's,
+ * for the transaction), and what the run says (*text).  0 when an origin
+ * is not in the text or its text is not at hand. */
 static int move_warnings(fast *f, char **text)
 {
     const gr_resolved *k = &f->s->k;
@@ -443,17 +494,16 @@ static int move_warnings(fast *f, char **text)
     g->warnings = gr_xcalloc(k->nwarnings ? k->nwarnings : 1, sizeof *g->warnings);
     for (size_t i = 0; i < k->nwarnings; i++) {
         gr_warning w = k->warnings[i];
-        for (size_t c = 0; w.ofile && c < f->nch; c++) {
-            const fg_file *now = f->ch[c].now;
-            if (w.ofile != f->ch[c].file + 1)
-                continue;
-            if (w.okind == GR_WARN_DIAG && w.oindex < now->ndiags)
-                w.line = now->diags[w.oindex].line;
-            else if (w.okind == GR_WARN_ITEM && w.oindex < now->nitems)
-                w.line = now->items[w.oindex].line;
-            else
-                return no(f, "%s: a warning's line has no place in it", now->path);
-        }
+        int bad = 0;
+        const fg_file *now = w.ofile ? origin_now(f, i, w.ofile - 1, &bad) : NULL;
+        if (bad)
+            return 0;
+        if (now && w.okind == GR_WARN_DIAG && w.oindex < now->ndiags)
+            w.line = now->diags[w.oindex].line;
+        else if (now && w.okind == GR_WARN_ITEM && w.oindex < now->nitems)
+            w.line = now->items[w.oindex].line;
+        else if (now)
+            return no(f, "%s: a warning's line has no place in it", now->path);
         w.msg = gr_xstrdup(w.msg);
         g->warnings[g->nwarnings++] = w;
     }
@@ -478,6 +528,9 @@ static void fast_free(fast *f)
         fg_file_free(f->ch[i].was);
     }
     free(f->ch);
+    for (size_t i = 0; i < f->nearlier; i++)
+        fg_file_free(f->earlier[i].now);
+    free(f->earlier);
     gr_resolver_free(f->rv);
     gr_snap_close(f->s);
     free(f->np);
@@ -548,6 +601,10 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         q->changed = f.nch;
         said = NULL;
     }
+    if (f.loading)
+        pthread_join(f.loader, NULL);
+    f.loading = 0;
+    q->last_order = f.s && !memcmp(f.rec.snap, f.snap_id, 16) ? f.s->k.order_dependent != 0 : -1;
     if (ok && f.touched) {
         const char *outs[1] = {q->db};
         gr_runrec_save(q->cache_dir, q->request, &f.seen, q->start_ns, outs, 1, q->status, q->warnings, f.rec.snap);

@@ -33,6 +33,8 @@ typedef struct gr_fast {
     char *warnings;         /* malloc'd: what it printed as warnings */
     size_t changed;         /* files whose content changed */
     int64_t wall[4];        /* ns: stat and read what changed; shapes and the snapshot; resolve; transaction */
+    int last_order;         /* an answer of the last full run depended on the order of lookups: 1, 0,
+                             * or -1 when no snapshot says */
     gr_update_stats st;
 } gr_fast;
 

@@ -111,6 +111,8 @@ typedef struct fg_file {
     char *path;         /* as the merger named it (owned) */
     uint32_t index;     /* the merger's file number */
     int failed;         /* nonzero: unreadable, diags say why, no items */
+    int lost;           /* failed in a worker process (--isolate): not what the text alone gives
+                         * (another run, other limits, may parse it), so not cached or recorded */
     uint64_t bytes;
     char *arena;
     size_t arena_len, arena_cap;

@@ -133,6 +133,7 @@ typedef struct gr_graph {
     size_t nassoc, assoc_cap;
     gr_map unresolved;        /* (text id, 0) -> node */
     size_t nreal;             /* nodes before unresolved ones were added */
+    size_t order_dependent;   /* references whose answer depended on the order of lookups (resolve) */
     int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
     gr_watchlist *watch;      /* NULL, or every path asked about is recorded (runrec.h) */

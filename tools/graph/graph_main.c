@@ -316,13 +316,16 @@ int sl_graph_main(int argc, char **argv)
         }
     }
     char why[1024] = "";
+    int last_order = -1; /* the last full run's order-dependent answers: none 0, some 1, not known -1 */
     /* --update where only bodies changed: the changed files against the
      * last full run's snapshot, nothing else read (fastupdate.h) */
     int64_t start_ns = (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec;
     if (record && update && !json) {
         gr_fast q = {.cache_dir = cache_dir, .db = db, .request = request, .cache = cache, .start_ns = start_ns};
         int64_t f0 = sl_now();
-        if (gr_fast_update(&q, why, sizeof why)) {
+        int done = gr_fast_update(&q, why, sizeof why);
+        last_order = q.last_order;
+        if (done) {
             if (!quiet)
                 fputs(q.warnings, stderr);
             free(q.warnings);
@@ -414,13 +417,27 @@ int sl_graph_main(int argc, char **argv)
     t[4] = sl_now();
     cpu[4] = cpu_now();
     gr_update_stats us = {0};
-    int updated = up && gr_update_apply(up, &g, &us, why, sizeof why) == 0;
+    /* dbupdate.h: another file's calls may have changed with the lookups */
+    int reordered = up && gr_update_refs_changed(up) && (g.order_dependent || last_order != 0);
+    if (reordered)
+        snprintf(why, sizeof why, "a changed file's references changed, and answers of %s depended on the order "
+                 "of lookups (a glob cycle): another file's may have changed with them",
+                 g.order_dependent ? "this run" : last_order > 0 ? "the last full run" :
+                 "the last full run perhaps (no snapshot says)");
+    int updated = up && !reordered && gr_update_apply(up, &g, &us, why, sizeof why) == 0;
     if (up && !updated) /* the plan did not hold: the whole file after all */
         sj = gr_emit_sqlite_start(&g, db, db_err, sizeof db_err);
     gr_update_free(up);
+    /* A file a worker process failed on (--isolate: a crash, the time or
+     * memory limit) is not what its text alone gives: another run - other
+     * limits, less load - may parse it.  No record says this run's
+     * outputs stand, and no snapshot is made of them. */
+    int lost = 0;
+    for (size_t i = 0; record && i < g.nfiles; i++)
+        lost |= g.files[i].fg && g.files[i].fg->lost;
     snap_job snap = {cache_dir, request, &g, {0}, 0};
     pthread_t snap_tid;
-    int snapping = g.keep && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
+    int snapping = g.keep && !lost && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
     int wrc = write_outputs(&g, sj, updated ? NULL : db, db_err, json);
     if (snapping)
         pthread_join(snap_tid, NULL);
@@ -434,7 +451,7 @@ int sl_graph_main(int argc, char **argv)
     if (!quiet)
         fputs(said, stderr);
     status = g.nwarnings ? 1 : 0;
-    if (record) {
+    if (record && !lost) {
         const char *outs[2];
         int nouts = 0;
         if (db)

@@ -114,6 +114,7 @@ void gr_iso_free(gr_iso *iso)
 static int failed(fg_file *f, size_t len, const char *why, int attempts)
 {
     f->failed = 1;
+    f->lost = 1;
     f->bytes = len;
     if (attempts)
         fg_diagf(f, 0, "parsing failed in a worker process: %s (%d attempt%s)", why, attempts,

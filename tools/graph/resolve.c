@@ -705,7 +705,9 @@ void gr_resolve_all(gr_graph *g)
         first_ref = gr_xcalloc(g->npending + (by_imports - g->nreal) + 1, sizeof *first_ref);
     for (size_t i = 0; i < g->npending; i++) {
         gr_pending p = g->pending[i];
+        r.tainted = 0;
         uint32_t t = ref_target(&r, p.from, gr_str(&g->st, p.text), gr_strlen(&g->st, p.text), p.text, p.edge, p.form);
+        g->order_dependent += (size_t)r.tainted;
         if (!t) /* the unresolved node's text: self.x for self calls, .x for other methods */
             t = unresolved(g, p.form == FF_PATH ? p.text : text_id(g, p.form == FF_EXPR_METHOD ? "." : "self.", p.text));
         gr_graph_add_edge(g, p.from, p.edge, t);
@@ -724,6 +726,7 @@ void gr_resolve_all(gr_graph *g)
         k->holds = r.holds;
         k->first_ref = first_ref;
         k->nfirst = g->nnodes - g->nreal;
+        k->order_dependent = g->order_dependent;
         /* before gr_graph_finish drops repeats: lines that move apart
          * with an edit make two warnings again */
         k->warnings = gr_xmalloc((g->nwarnings ? g->nwarnings : 1) * sizeof *k->warnings);

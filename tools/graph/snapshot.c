@@ -30,7 +30,7 @@
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
-enum { VERSION = 3, HEADER = 128, NMAPS = 9 };
+enum { VERSION = 4, HEADER = 128, NMAPS = 9 };
 /* The body is compressed in blocks of FRAME bytes (the last one what is
  * left), so that a reader decompresses them on every CPU at once. */
 #define FRAME ((size_t)4 << 20)
@@ -285,6 +285,20 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     for (size_t i = 0; i < k->nwarnings; i++)
         put(w, k->warnings[i].msg, strlen(k->warnings[i].msg) + 1);
     put_arr(w, NULL, 0);
+    /* the key of the text each warning's line was read from: a fast run
+     * that finds another key in the record (an earlier fast run changed
+     * the file) takes the line from that text, not from here */
+    for (size_t i = 0; i < k->nwarnings; i++) {
+        uint8_t key[32] = {0};
+        uint32_t of = k->warnings[i].ofile;
+        const fg_file *fg = of && of <= g->nfiles ? g->files[of - 1].fg : NULL;
+        if (fg && fg->keyed)
+            memcpy(key, fg->key, 32);
+        put(w, key, 32);
+    }
+    put_arr(w, NULL, 0);
+    uint64_t order = k->order_dependent;
+    put_arr(w, &order, 8);
     if (w->at % FRAME || !w->at)
         block(w, w->raw, w->at % FRAME);
     write_out(w, w->sizes, w->nsizes * sizeof *w->sizes);
@@ -563,6 +577,8 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     const uint32_t *pool = take(&r, npool, 4);
     const uint32_t *warn = take(&r, nwarn * 6, 4);
     const char *msgs = take(&r, msgs_len, 1);
+    s->okeys = take(&r, nwarn * 32, 1);
+    const uint64_t *order = take(&r, 1, 8);
     if (r.bad || r.at != r.n)
         return refuse(s, why, whylen, "is cut short or too long");
     for (size_t i = 0; i < nfiles; i++)
@@ -583,6 +599,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     s->k.warnings = gr_xcalloc(nwarn ? nwarn : 1, sizeof *s->k.warnings);
     s->k.nwarnings = nwarn;
     s->k.orphans = cnt[15];
+    s->k.order_dependent = *order;
     for (size_t i = 0; i < nwarn; i++) {
         const uint32_t *v = warn + 6 * i;
         if (v[0] >= nstr || v[2] > nfiles || v[3] > GR_WARN_DIAG || v[5] >= msgs_len || !memchr(msgs + v[5], 0, msgs_len - v[5]))

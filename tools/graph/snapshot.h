@@ -45,6 +45,7 @@ typedef struct gr_resolved {
     gr_warning *warnings; /* all of them, repeats too, with their origins */
     size_t nwarnings;
     size_t orphans;       /* files no root reaches (the orphan note) */
+    uint64_t order_dependent; /* references whose answer depended on the order of lookups */
 } gr_resolved;
 void gr_resolved_free(gr_resolved *k);
 
@@ -83,6 +84,8 @@ typedef struct gr_snap {
     gr_mounted *inst;
     size_t ninst;
     const uint8_t *warned; /* by file */
+    const uint8_t *okeys;  /* by warning, 32 bytes each: the cache key of the text its line comes
+                            * from (ofile's), zeros when none or unknown */
     const uint32_t *path_off;
     const char *paths;
 } gr_snap;

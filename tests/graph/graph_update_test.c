@@ -1,0 +1,322 @@
+/*
+ * graph_update_test.c - `sluice graph --db FILE` (--update or not) over
+ * histories a single full run never sees: several updates from one
+ * snapshot in a row, and a database another writer was killed in the
+ * middle of changing.  After each, FILE holds what a fresh run writes,
+ * and keeps holding it when SQLite reads it.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "graph_run.h"
+
+static char root[1024], work[1200], cache[1200];
+
+static void setup(void)
+{
+    scratch_workspace(root, sizeof root, work, cache, sizeof work);
+}
+
+static void put_file(const char *rel, const char *text)
+{
+    write_file(work, rel, text, -1);
+}
+
+/* The first column of every row of sql on db, one a line. */
+static char *rows_of(const char *db, const char *sql)
+{
+    sqlite3 *d = NULL;
+    sqlite3_stmt *s = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    CHECK(o && sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(d, sql, -1, &s, NULL) == SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        fprintf(o, "%s\n", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(d);
+    fclose(o);
+    return text;
+}
+
+static const char warnings_sql[] = "SELECT file || '|' || line || '|' || message FROM warnings ORDER BY rowid";
+
+/* A fast `--update` (from the snapshot), then a cold run: the warnings
+ * said and stored must be the cold run's. */
+static int fast_step(const char *db, const char *step)
+{
+    char cold[1400], *said = NULL, *said0 = NULL;
+    snprintf(cold, sizeof cold, "%s/%s-cold.sqlite", root, step);
+    int rc = graph_run_stderr(&said, "--stats", "--cache", cache, "--db", db, "--update", work, NULL);
+    int rc0 = graph_run_stderr(&said0, "--db", cold, work, NULL);
+    char *a = rows_of(db, warnings_sql), *b = rows_of(cold, warnings_sql);
+    /* the warning lines, as the cold run says them, said by this run too */
+    int fast = said && strstr(said, "updated in place from the snapshot") != NULL;
+    int same = a && b && !strcmp(a, b) && said0 && strstr(said0, "warning:") &&
+               !strncmp(said, said0, strlen(said0)) && rc == rc0;
+    if (!fast || !same)
+        fprintf(stderr, "step %s: %s%s\nupdate said:\n%scold said:\n%swarnings: %s\ncold: %s", step,
+                fast ? "" : "not from the snapshot ", same ? "" : "warnings differ", said ? said : "",
+                said0 ? said0 : "", a ? a : "", b ? b : "");
+    free(said);
+    free(said0);
+    free(a);
+    free(b);
+    return fast && same;
+}
+
+/* A warning's line moved by one fast update stays where it moved when
+ * the next fast update changes another file: both take the lines of
+ * every file changed since the snapshot from its text now, not from the
+ * snapshot (adv9 F2).  A syntax error and a missing module: the two
+ * kinds of origin a warning's line has. */
+SL_TEST(graph_update_from_the_snapshot_keeps_warning_lines_an_earlier_update_moved)
+{
+    static const char *const lib[2] = {"mod b;\npub fn f() { b::g(); }\nfn broken( {\n",
+                                       "mod b;\npub fn f() { b::g(); }\nmod nope;\n"};
+    for (int k = 0; k < 2; k++) {
+        setup();
+        char db[1400], text[256];
+        snprintf(db, sizeof db, "%s/graph.sqlite", root);
+        put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+        put_file("p/src/lib.rs", lib[k]);
+        put_file("p/src/b.rs", "pub fn g() { }\n");
+        usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 1);
+        snprintf(text, sizeof text, "// a line more\n%s", lib[k]);
+        put_file("p/src/lib.rs", text); /* the warning moves from line 3 to 4 */
+        CHECK(fast_step(db, "1-warning-moved"));
+        put_file("p/src/b.rs", "pub fn g() { let _x = 1; }\n");
+        CHECK(fast_step(db, "2-another-file-edited"));
+        put_file("p/src/b.rs", "pub fn g() { let _x = 2; }\n");
+        CHECK(fast_step(db, "3-and-again"));
+        snprintf(text, sizeof text, "// a line more\n// and another\n%s", lib[k]);
+        put_file("p/src/lib.rs", text);
+        CHECK(fast_step(db, "4-warning-moved-again"));
+        put_file("p/src/b.rs", "pub fn g() { let _x = 3; }\n");
+        CHECK(fast_step(db, "5-another-file-edited-again"));
+    }
+}
+
+/* Another writer of db (a user's sqlite3, an `--update` run) killed in
+ * the middle of a transaction: with `wal` 0 its rollback journal is hot
+ * and db half-written (the cache spilled its pages), with 1 its commits
+ * are in db-wal, not yet in db. */
+static void writer_killed(const char *db, int wal)
+{
+    size_t n0, n1;
+    char *before = read_all(db, &n0), side[1500];
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        sqlite3 *d;
+        const char *sql = wal ? "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
+                                "UPDATE nodes SET sig = sig || ' /* by another */';"
+                              : "PRAGMA cache_size=1; BEGIN; UPDATE nodes SET sig = sig || ' /* by another */';"
+                                /* more than the cache holds: pages spill into db */
+                                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "
+                                "INSERT INTO warnings(file, line, message) SELECT 'f', x, 'by another' FROM c;";
+        if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+            sqlite3_exec(d, sql, NULL, NULL, NULL) != SQLITE_OK)
+            _exit(3);
+        _exit(0); /* as SIGKILL would: no rollback, no checkpoint */
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    snprintf(side, sizeof side, "%s%s", db, wal ? "-wal" : "-journal");
+    struct stat sb;
+    CHECK(stat(side, &sb) == 0 && sb.st_size > 0);
+    char *after = read_all(db, &n1);
+    if (!wal) /* the case that matters: db itself changed */
+        CHECK(before && after && (n0 != n1 || memcmp(before, after, n0)));
+    free(before);
+    free(after);
+}
+
+/* db read as a reader reads it (read-write: a reader rolls a hot journal
+ * back, or reads a log in, and the last one out folds the log into the
+ * file): 1 when it passes integrity_check. */
+static int read_as_sqlite_does(const char *db)
+{
+    sqlite3 *d = NULL;
+    sqlite3_stmt *s = NULL;
+    int ok = sqlite3_open_v2(db, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(d, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+        ok = sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), "ok");
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(d);
+    return ok;
+}
+
+/* The whole write of --db FILE (with --update after a change of the
+ * database made it one, or without) over a database another writer was
+ * killed in: the rename puts a new file under FILE's name, and FILE's
+ * journal or log, left beside it, would be applied by the next reader to
+ * the new file (adv9 F3).  So SQLite settles the old file before the
+ * rename, and the journal, log and shared-memory file go after it: FILE
+ * is then the cold run's bytes, and stays so once read. */
+SL_TEST(graph_whole_write_over_a_killed_writers_database_stays_whole_when_read)
+{
+    setup();
+    char lib[16384], *p = lib, db[1400], cold[1400];
+    for (int i = 0; i < 8; i++) /* lines that go, one a step: every node moves */
+        p += sprintf(p, "// a line that moves the rest\n");
+    for (int i = 1; i <= 300; i++)
+        p += sprintf(p, "pub fn f%d() { f%d(); }\n", i, i + 1);
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    snprintf(db, sizeof db, "%s/graph.sqlite", root);
+    snprintf(cold, sizeof cold, "%s/cold.sqlite", root);
+    const char *text = lib;
+    for (int k = 0; k < 4; k++) {
+        int wal = k & 1, update = k < 2;
+        put_file("p/src/lib.rs", text);
+        if (update)
+            CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+        else
+            CHECK_EQ(graph_run("-q", "--db", db, work, NULL), 0);
+        writer_killed(db, wal);
+        /* the old file's journal holds its pages, which are not the new one's */
+        text = strchr(text, '\n') + 1;
+        put_file("p/src/lib.rs", text);
+        char *said = NULL;
+        if (update) {
+            CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL),
+                     0);
+            CHECK(said && strstr(said, "written whole"));
+        } else {
+            CHECK_EQ(graph_run("-q", "--db", db, work, NULL), 0);
+        }
+        free(said);
+        CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
+        static const char *const sides[] = {"-journal", "-wal", "-shm"};
+        int left = 0;
+        for (int s = 0; s < 3; s++) {
+            char side[1500];
+            snprintf(side, sizeof side, "%s%s", db, sides[s]);
+            if (access(side, F_OK) == 0)
+                fprintf(stderr, "case %d: %s is left beside the new file\n", k, side), left++;
+        }
+        int read_ok = read_as_sqlite_does(db);
+        size_t na, nb;
+        char *a = read_all(db, &na), *b = read_all(cold, &nb);
+        int same = a && b && na == nb && !memcmp(a, b, na);
+        if (!read_ok || !same)
+            fprintf(stderr, "case %d (%s, %s): the database read %s\n", k, update ? "--update" : "--db",
+                    wal ? "log" : "journal", read_ok ? "is not the cold run's" : "fails integrity_check");
+        CHECK(read_ok);
+        CHECK(same);
+        CHECK(!left);
+        free(a);
+        free(b);
+    }
+}
+
+/* Crate `name` at ws/rel. */
+static void put_crate(const char *rel, const char *name)
+{
+    char p[600], text[200];
+    snprintf(p, sizeof p, "%s/Cargo.toml", rel);
+    snprintf(text, sizeof text, "[package]\nname = \"%s\"\n", name);
+    put_file(p, text);
+    snprintf(p, sizeof p, "%s/src/lib.rs", rel);
+    snprintf(text, sizeof text, "pub fn %s() {}\n", name);
+    put_file(p, text);
+}
+
+/* A member added where the second wildcard of a workspace's member
+ * pattern lists (crates/<any>/sub/<any>: a new crates/a/sub/two changes
+ * only crates/a/sub) is a change the run record sees: the next run with
+ * the cache is not skipped, and --update does not patch the old graph
+ * (adv9 F4). */
+SL_TEST(graph_run_record_sees_a_member_a_later_wildcard_of_a_glob_adds)
+{
+    setup();
+    char j[1400], j0[1400], d[1400], d0[1400], u[1400];
+    snprintf(j, sizeof j, "%s/warm.json", root);
+    snprintf(d, sizeof d, "%s/warm.sqlite", root);
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    snprintf(d0, sizeof d0, "%s/cold.sqlite", root);
+    snprintf(u, sizeof u, "%s/update.sqlite", root);
+    put_file("Cargo.toml", "[workspace]\nmembers = [\"crates/*/sub/*\"]\n");
+    put_crate("crates/a/sub/one", "one");
+    usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, "--db", d, work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", u, "--update", work, NULL), 0);
+    put_crate("crates/a/sub/two", "two");
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, "--db", d, work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--json", j0, "--db", d0, work, NULL), 0);
+    size_t na, nb;
+    char *a = read_all(j, &na), *b = read_all(j0, &nb);
+    if (!(a && b && na == nb && !memcmp(a, b, na)))
+        fprintf(stderr, "the warm run's JSON is not the cold run's: %lld crates, cold %lld\n",
+                db_int(d, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL),
+                db_int(d0, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL));
+    CHECK(a && b && na == nb && !memcmp(a, b, na));
+    free(a);
+    free(b);
+    put_file("crates/a/sub/one/src/lib.rs", "pub fn one() { let _x = 1; }\n"); /* a body edit: the fast path's case */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", u, "--update", work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--db", d0, work, NULL), 0);
+    CHECK_EQ(db_int(u, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL), 2);
+    CHECK_EQ(db_int(u, "SELECT count(*) FROM nodes", NULL, NULL, NULL),
+             db_int(d0, "SELECT count(*) FROM nodes", NULL, NULL, NULL));
+}
+
+/* adv9 F5's crate: b's call reads a glob cycle (m re-exports c and d, c
+ * re-exports m and e), and what it names depends on whether a's lookup
+ * of crate::m::foo came first - c::e::foo if it did, d::foo if not. */
+static void glob_cycle_crate(int a_calls)
+{
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    put_file("p/src/lib.rs", "pub mod m {\n    pub use self::c::*;\n    pub use self::d::*;\n    pub mod c {\n"
+                             "        pub use super::*;\n        pub use self::e::*;\n"
+                             "        pub mod e { pub fn foo() {} }\n    }\n    pub mod d { pub fn foo() {} }\n}\n"
+                             "pub mod a;\npub mod b;\n");
+    put_file("p/src/a.rs", a_calls ? "pub fn fa() { crate::m::foo(); }\n" : "pub fn fa() { }\n");
+    put_file("p/src/b.rs", "pub fn fb() { crate::m::c::foo(); }\n");
+}
+
+/* A call added to or removed from one file changes the answer of
+ * another file's unchanged call through a glob cycle: neither the fast
+ * path (the call removed: nothing it looks up now is order-dependent)
+ * nor the in-place transaction after a full resolution (the call added:
+ * only a's edges rewritten) may keep b's old edge - both go the whole
+ * way, and the calls are the cold run's (adv9 F5). */
+SL_TEST(graph_update_keeps_no_call_a_glob_cycle_answered_in_another_order)
+{
+    static const char calls_sql[] =
+        "SELECT s.path || ' -> ' || d.path FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes d ON d.id = e.dst "
+        "WHERE e.kind = 'calls' ORDER BY 1";
+    for (int k = 0; k < 2; k++) {
+        setup();
+        char db[1400], cold[1400], *said = NULL;
+        snprintf(db, sizeof db, "%s/graph.sqlite", root);
+        snprintf(cold, sizeof cold, "%s/cold.sqlite", root);
+        glob_cycle_crate(k);
+        usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+        put_file("p/src/a.rs", k ? "pub fn fa() { }\n" : "pub fn fa() { crate::m::foo(); }\n");
+        CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+        CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
+        char *a = rows_of(db, calls_sql), *b = rows_of(cold, calls_sql);
+        int same = a && b && !strcmp(a, b);
+        if (!same)
+            fprintf(stderr, "call %s: the calls differ\n--update:\n%scold:\n%s%s", k ? "removed" : "added",
+                    a ? a : "", b ? b : "", said ? said : "");
+        CHECK(same);
+        CHECK(said && strstr(said, "written whole"));
+        free(a);
+        free(b);
+        free(said);
+    }
+}
