@@ -124,7 +124,10 @@ int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, i
 int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_t deadline)
 {
     int r = try_connect(fd, addr, addrlen);
-    if (r != -EINPROGRESS && r != -EINTR && r != -EAGAIN)
+    /* EALREADY: an earlier connect on fd is still going (one this call
+     * gave up on at its deadline, say); its outcome is this call's, as after
+     * EINPROGRESS. */
+    if (r != -EINPROGRESS && r != -EALREADY && r != -EINTR && r != -EAGAIN)
         return r;
     for (;;) {
         int w = wait_for(fd, POLLOUT, deadline);

@@ -513,3 +513,59 @@ SL_TEST(task_fd_calls_echo_over_loopback_and_report_errors_as_negative_errno)
     sl_group_free(s.g);
     sl_pool_free(p);
 }
+
+/* A connect that timed out goes on in the kernel: called again on the
+ * same socket, sl_fd_connect waits for that connect (the kernel says
+ * EALREADY, as it said EINPROGRESS the first time) instead of returning
+ * -EALREADY at once.  A listener with backlog 0 and a full queue drops
+ * the SYN, so the connect stays pending until the client sends it again
+ * (about 1 s later) after room is made. */
+typedef struct {
+    int fd;
+    struct sockaddr_in addr;
+    int64_t deadline;
+} connect_arg;
+
+static int do_connect(void *p)
+{
+    connect_arg *a = p;
+    return sl_fd_connect(a->fd, (struct sockaddr *)&a->addr, sizeof a->addr, a->deadline);
+}
+
+SL_TEST(task_fd_connect_called_again_after_its_timeout_waits_for_the_same_connect)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof addr;
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof addr), 0);
+    CHECK_EQ(listen(lfd, 0), 0);
+    CHECK_EQ(getsockname(lfd, (struct sockaddr *)&addr, &len), 0);
+    enum { FILL = 8 };
+    int fds[FILL], pending = -1, n = 0;
+    for (; n < FILL && pending < 0; n++) {
+        fds[n] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        int r = sl_fd_connect(fds[n], (struct sockaddr *)&addr, sizeof addr, sl_deadline_in(MS(50)));
+        CHECK(r == 0 || r == -ETIMEDOUT);
+        if (r == -ETIMEDOUT)
+            pending = fds[n];
+    }
+    CHECK(pending >= 0);
+    /* Still no room: it waits to its new deadline. */
+    int64_t t0 = sl_now();
+    CHECK_EQ(sl_fd_connect(pending, (struct sockaddr *)&addr, sizeof addr, sl_deadline_in(MS(50))), -ETIMEDOUT);
+    CHECK(sl_now() - t0 >= MS(50));
+    /* Room: the pending connect completes, and the call, in a task, says so. */
+    int c;
+    while ((c = accept(lfd, NULL, NULL)) >= 0)
+        close(c);
+    sl_pool *p = sl_pool_new(1);
+    connect_arg a = {pending, addr, sl_deadline_in(MS(20000))};
+    CHECK_EQ(task_result(p, do_connect, &a, NULL), 0);
+    struct sockaddr_in peer;
+    len = sizeof peer;
+    CHECK_EQ(getpeername(pending, (struct sockaddr *)&peer, &len), 0);
+    sl_pool_free(p);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    close(lfd);
+}
