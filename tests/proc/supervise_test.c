@@ -4,6 +4,7 @@
  * memory.  A task is answered exactly once, run at most twice, and the
  * pool carries on.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "sluice/task.h"
 
 static sl_proc_stats stats_of(sl_proc_pool *p)
 {
@@ -309,4 +311,43 @@ SL_TEST(proc_spare_takes_a_dead_workers_place_at_once)
     /* The spare never ran a task: everything went to slot 0. */
     CHECK_EQ(stats_of(p).answered, 1);
     sl_proc_pool_free(p);
+}
+
+/* A worker that dies before it begins any task failed to start, and the
+ * slot backs off (1, 2, 4 ... ms) instead of spinning, even with a task
+ * queued to each replacement.  The first worker serves; once the gate
+ * file exists its replacements fail `init`. */
+SL_TEST(proc_worker_failing_to_start_is_restarted_with_backoff)
+{
+    char gate[] = "/tmp/sluice-proc-gate-XXXXXX";
+    int fd = mkstemp(gate);
+    CHECK(fd >= 0);
+    close(fd);
+    unlink(gate);
+    CHECK_EQ(setenv("SLUICE_TEST_PROC_GATE", gate, 1), 0);
+    sl_proc_config c = test_config(&test_gated, 1);
+    sl_proc_pool *p = test_pool(&c);
+    wait_ready(p, 1);
+    fd = open(gate, O_CREAT | O_EXCL | O_WRONLY, 0600);
+    CHECK(fd >= 0);
+    close(fd);
+    int pid = sl_proc_pool_pid(p, 0);
+    int64_t t0 = sl_now();
+    CHECK_EQ(kill(pid, SIGKILL), 0);
+    CHECK_EQ(submit_str(p, "pid", 7), SL_OK); /* waits for a starting worker */
+    sl_sleep_until(t0 + 600000000LL);
+    uint64_t restarts = stats_of(p).restarts;
+    unlink(gate);
+    /* 600 ms of 1, 2, 4 ... ms back-off allow about 10 starts; without it
+     * a start (an exec) every few ms would make dozens. */
+    fprintf(stderr, "%llu starts in 600 ms while they fail\n", (unsigned long long)restarts);
+    CHECK(restarts >= 2 && restarts <= 12);
+    /* The task never began on any of them: it runs once, uncounted before. */
+    sl_proc_result r = next_result(p, 60);
+    CHECK_EQ(r.tag, 7);
+    CHECK_EQ(r.status, SL_OK);
+    CHECK_EQ(r.attempts, 1);
+    free(r.data);
+    sl_proc_pool_free(p);
+    unsetenv("SLUICE_TEST_PROC_GATE");
 }
