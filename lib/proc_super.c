@@ -220,7 +220,7 @@ static int settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const c
             sl__proc_emit(p, &p->out, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
         } else if (t->attempts >= 2) {
             sl__proc_emit(p, &p->out, t, t->status, t->code, t->why, NULL, 0, now);
-        } else if (t->placed >= SL__PROC_PLACE_GUARD && !begun) {
+        } else if (!held && ++t->bounced >= SL__PROC_BOUNCE_GUARD) {
             sl__proc_emit(p, &p->out, t, status, code, "its workers kept dying before they began it", NULL, 0, now);
         } else {
             sl__ptask again = *t;

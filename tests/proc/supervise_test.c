@@ -313,6 +313,78 @@ SL_TEST(proc_spare_takes_a_dead_workers_place_at_once)
     sl_proc_pool_free(p);
 }
 
+/* Tasks that crash their worker are the tasks' failures, not failed
+ * starts: each replacement is started at once, so a burst of them costs
+ * a restart each (an exec: milliseconds), and an innocent task behind
+ * them is not kept waiting by the back-off meant for workers that cannot
+ * start (1, 2, 4 ... ms up to 1 s: over 10 s for this burst). */
+SL_TEST(proc_burst_of_crashing_tasks_restarts_without_backoff)
+{
+    sl_proc_config c = test_config(&test_fault, 2);
+    sl_proc_pool *p = test_pool(&c);
+    wait_ready(p, 2);
+    enum { POISON = 20 };
+    int64_t t0 = sl_now();
+    for (uint64_t i = 0; i < POISON; i++)
+        CHECK_EQ(submit_str(p, "segv", i), SL_OK);
+    CHECK_EQ(submit_str(p, "pid", POISON), SL_OK);
+    int64_t innocent_ns = 0;
+    for (int k = 0; k <= POISON; k++) {
+        sl_proc_result r = next_result(p, 60);
+        if (r.tag == POISON) {
+            innocent_ns = sl_now() - t0;
+            CHECK_EQ(r.status, SL_OK);
+            CHECK_EQ(r.attempts, 1);
+        } else {
+            CHECK(r.tag < POISON);
+            CHECK_EQ(r.status, SL_PROC_CRASHED);
+            CHECK_EQ(r.attempts, 2);
+        }
+        free(r.data);
+    }
+    int64_t all_ns = sl_now() - t0;
+    /* 40 execs of this binary, two at a time: under a second (0.4 to
+     * 0.8 s on 2 cores at load 12); the limits leave room for a loaded
+     * machine and the sanitizers, and are far below the back-off's 10 s. */
+    int64_t limit = SL_TEST_SANITIZED ? 6000000000LL : 3000000000LL;
+    fprintf(stderr, "innocent task after %lld ms, %d crashing ones in %lld ms\n", (long long)(innocent_ns / 1000000),
+            POISON, (long long)(all_ns / 1000000));
+    CHECK(innocent_ns > 0 && innocent_ns < limit);
+    CHECK(all_ns < limit);
+    CHECK_EQ(stats_of(p).crashes, 2 * POISON);
+    sl_proc_pool_free(p);
+}
+
+/* Deaths that a task's `taken` word charges to it are its own: the tasks
+ * queued behind it in the same ring go back uncharged, however often that
+ * happens.  (The guard that fails a task after 16 deaths of workers that
+ * began nothing must not count them: here the last task sees 24 deaths
+ * before it begins, and still runs, once.) */
+SL_TEST(proc_tasks_queued_behind_crashing_ones_still_run)
+{
+    enum { POISON = 12 };
+    sl_proc_config c = test_config(&test_fault, 1);
+    c.depth = POISON + 1; /* all in one ring at once */
+    sl_proc_pool *p = test_pool(&c);
+    wait_ready(p, 1);
+    for (uint64_t i = 0; i < POISON; i++)
+        CHECK_EQ(submit_str(p, "segv", i), SL_OK);
+    CHECK_EQ(submit_str(p, "pid", POISON), SL_OK);
+    for (int k = 0; k <= POISON; k++) {
+        sl_proc_result r = next_result(p, 60);
+        if (r.tag == POISON) {
+            CHECK_EQ(r.status, SL_OK);
+            CHECK_EQ(r.attempts, 1);
+        } else {
+            CHECK_EQ(r.status, SL_PROC_CRASHED);
+            CHECK_EQ(r.attempts, 2);
+        }
+        free(r.data);
+    }
+    CHECK_EQ(stats_of(p).crashes, 2 * POISON);
+    sl_proc_pool_free(p);
+}
+
 /* A worker that dies before it begins any task failed to start, and the
  * slot backs off (1, 2, 4 ... ms) instead of spinning, even with a task
  * queued to each replacement.  The first worker serves; once the gate
