@@ -315,9 +315,13 @@ SL_TEST(proc_spare_takes_a_dead_workers_place_at_once)
 
 /* Tasks that crash their worker are the tasks' failures, not failed
  * starts: each replacement is started at once, so a burst of them costs
- * a restart each (an exec: milliseconds), and an innocent task behind
- * them is not kept waiting by the back-off meant for workers that cannot
- * start (1, 2, 4 ... ms up to 1 s: over 10 s for this burst). */
+ * a restart (an exec) each, and an innocent task behind them is not kept
+ * waiting by the back-off meant for workers that cannot start (1, 2, 4
+ * ... ms up to 1 s: about 10 s for this burst).  What is checked does not
+ * depend on how fast this machine execs: when the last crashing task is
+ * answered, both slots have a process again within 400 ms (after a
+ * back-off, the slot whose worker died last would have none for 512 ms
+ * to 1 s). */
 SL_TEST(proc_burst_of_crashing_tasks_restarts_without_backoff)
 {
     sl_proc_config c = test_config(&test_fault, 2);
@@ -327,31 +331,26 @@ SL_TEST(proc_burst_of_crashing_tasks_restarts_without_backoff)
     int64_t t0 = sl_now();
     for (uint64_t i = 0; i < POISON; i++)
         CHECK_EQ(submit_str(p, "segv", i), SL_OK);
-    CHECK_EQ(submit_str(p, "pid", POISON), SL_OK);
-    int64_t innocent_ns = 0;
-    for (int k = 0; k <= POISON; k++) {
-        sl_proc_result r = next_result(p, 60);
-        if (r.tag == POISON) {
-            innocent_ns = sl_now() - t0;
-            CHECK_EQ(r.status, SL_OK);
-            CHECK_EQ(r.attempts, 1);
-        } else {
-            CHECK(r.tag < POISON);
-            CHECK_EQ(r.status, SL_PROC_CRASHED);
-            CHECK_EQ(r.attempts, 2);
-        }
-        free(r.data);
+    for (int k = 0; k < POISON; k++) {
+        sl_proc_result r = next_result(p, 120);
+        CHECK(r.tag < POISON);
+        CHECK_EQ(r.status, SL_PROC_CRASHED);
+        CHECK_EQ(r.attempts, 2);
     }
-    int64_t all_ns = sl_now() - t0;
-    /* 40 execs of this binary, two at a time: under a second (0.4 to
-     * 0.8 s on 2 cores at load 12); the limits leave room for a loaded
-     * machine and the sanitizers, and are far below the back-off's 10 s. */
-    int64_t limit = SL_TEST_SANITIZED ? 6000000000LL : 3000000000LL;
-    fprintf(stderr, "innocent task after %lld ms, %d crashing ones in %lld ms\n", (long long)(innocent_ns / 1000000),
-            POISON, (long long)(all_ns / 1000000));
-    CHECK(innocent_ns > 0 && innocent_ns < limit);
-    CHECK(all_ns < limit);
+    int64_t burst_ns = sl_now() - t0, until = sl_now() + 400000000LL;
+    while ((!sl_proc_pool_pid(p, 0) || !sl_proc_pool_pid(p, 1)) && sl_now() < until)
+        usleep(1000);
+    CHECK(sl_proc_pool_pid(p, 0) && sl_proc_pool_pid(p, 1));
     CHECK_EQ(stats_of(p).crashes, 2 * POISON);
+    /* And a task after them runs at once, on a replacement. */
+    CHECK_EQ(submit_str(p, "pid", POISON), SL_OK);
+    sl_proc_result r = next_result(p, 60);
+    CHECK_EQ(r.tag, POISON);
+    CHECK_EQ(r.status, SL_OK);
+    CHECK_EQ(r.attempts, 1);
+    free(r.data);
+    fprintf(stderr, "%d crashing tasks in %lld ms, then an innocent one in %lld ms\n", POISON,
+            (long long)(burst_ns / 1000000), (long long)((sl_now() - t0 - burst_ns) / 1000000));
     sl_proc_pool_free(p);
 }
 
