@@ -135,10 +135,10 @@ int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_
     int r = try_connect(fd, addr, addrlen);
     for (;;) {
         if (r == -EAGAIN) {
-            /* An AF_UNIX listener's backlog is full: no connect was
-             * started, and no event will say there is room now, so try
-             * again in a while until the deadline, as a blocking connect
-             * would wait. */
+            /* An AF_UNIX listener's backlog is full (or, for TCP, no
+             * local port is free): no connect was started, and no event
+             * will say there is room now, so try again in a while until
+             * the deadline, as a blocking connect would wait. */
             if (sl_now() >= deadline)
                 return -ETIMEDOUT;
             pause_before_retry(&step, deadline);
