@@ -410,9 +410,11 @@ SL_TEST(proc_worker_failing_to_start_is_restarted_with_backoff)
     uint64_t restarts = stats_of(p).restarts;
     unlink(gate);
     /* 600 ms of 1, 2, 4 ... ms back-off allow about 10 starts; without it
-     * a start (an exec) every few ms would make dozens. */
+     * a start (an exec) every few ms would make dozens.  (A sanitized
+     * binary on a loaded machine may take most of the 600 ms to fail
+     * once: at least the first restart.) */
     fprintf(stderr, "%llu starts in 600 ms while they fail\n", (unsigned long long)restarts);
-    CHECK(restarts >= 2 && restarts <= 12);
+    CHECK(restarts >= 1 && restarts <= 12);
     /* The task never began on any of them: it runs once, uncounted before. */
     sl_proc_result r = next_result(p, 60);
     CHECK_EQ(r.tag, 7);
