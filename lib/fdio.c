@@ -121,17 +121,51 @@ int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, i
     return (int)r;
 }
 
+/* How long to wait before trying a connect the listener had no room for
+ * again: 1, 2, 4 ... ms, up to 16 ms, not past the deadline. */
+static void pause_before_retry(unsigned *step, int64_t deadline)
+{
+    int64_t at = sl_now() + ((int64_t)1000000 << (*step < 4 ? (*step)++ : 4));
+    sl_sleep_until(at < deadline ? at : deadline);
+}
+
 int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_t deadline)
 {
+    unsigned step = 0;
     int r = try_connect(fd, addr, addrlen);
-    if (r != -EINPROGRESS && r != -EINTR && r != -EAGAIN)
-        return r;
     for (;;) {
+        if (r == -EAGAIN) {
+            /* An AF_UNIX listener's backlog is full (or, for TCP, no
+             * local port is free): no connect was started, and no event
+             * will say there is room now, so try again in a while until
+             * the deadline, as a blocking connect would wait. */
+            if (sl_now() >= deadline)
+                return -ETIMEDOUT;
+            pause_before_retry(&step, deadline);
+            r = try_connect(fd, addr, addrlen);
+            continue;
+        }
+        /* EALREADY: an earlier connect on fd is still going (one this
+         * call gave up on at its deadline, say); its outcome is this
+         * call's, as after EINPROGRESS. */
+        if (r != -EINPROGRESS && r != -EALREADY && r != -EINTR)
+            return r;
         int w = wait_for(fd, POLLOUT, deadline);
         if (w)
             return w;
         r = connect_result(fd);
         if (r != -EINPROGRESS)
             return r;
+        /* Writable, yet neither connected nor failed: the wait returned
+         * early (which sl_fd_wait allows), or the socket is in a state a
+         * poll cannot tell.  Ask connect(2) again (EALREADY while it goes
+         * on), after a pause and never past the deadline, so that a
+         * socket that keeps polling ready cannot make this spin. */
+        if (sl_now() >= deadline)
+            return -ETIMEDOUT;
+        pause_before_retry(&step, deadline);
+        r = try_connect(fd, addr, addrlen);
+        if (r == -EISCONN) /* connected since connect_result looked */
+            return 0;
     }
 }

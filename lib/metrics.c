@@ -342,16 +342,48 @@ void sl_metrics_progress_done(sl_metrics *m)
 
 /* ---- JSON -------------------------------------------------------------- */
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0.  Stops at
+ * the first byte that does not fit, so it never reads past the NUL. */
+static int utf8_len(const unsigned char *p)
+{
+    unsigned char lo = 0x80, hi = 0xbf;
+    int n;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        n = 2;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        n = 3, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        n = 4, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* JSON text is UTF-8: a name's bytes that are not become U+FFFD, one per
+ * byte (as Go's encoding/json does), so the output always parses. */
 static void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int n = utf8_len(p);
         if (*p == '"' || *p == '\\')
             fprintf(out, "\\%c", *p);
         else if (*p < 0x20)
             fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
+        else if (n == 0)
+            fputs("\\ufffd", out);
+        else {
+            fwrite(p, 1, (size_t)n, out);
+            p += n - 1;
+        }
     }
     fputc('"', out);
 }

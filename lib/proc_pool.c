@@ -51,7 +51,6 @@ static int put(sl_proc_pool *p, sl__pworker *w, const struct iovec *iov, int iov
     *rec = *t;
     rec->copy = NULL;
     rec->next = NULL;
-    rec->placed++;
     sl__ring_publish(&w->tasks, 0, 0);
     if (seq == w->answered) {
         w->head_since = now;

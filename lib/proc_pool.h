@@ -23,10 +23,14 @@
 #include "shmring.h"
 #include "sluice/proc.h"
 
-/* A task whose workers died this often before they began it fails: the
- * guard against a worker that lies about what it had begun (its `taken`
- * word), which would otherwise get a task run any number of times. */
-enum { SL__PROC_PLACE_GUARD = 16 };
+/* A task whose workers died this often before they began it, with no
+ * task begun (their `taken` word charged no task), fails: the guard
+ * against a worker that lies about what it had begun, which would
+ * otherwise get a task run any number of times.  Deaths that `taken`
+ * charges to the task being run are that task's: they do not count
+ * against the tasks queued behind it, which a burst of crashing tasks
+ * would otherwise fail without running them. */
+enum { SL__PROC_BOUNCE_GUARD = 16 };
 
 /* A caller of sl_proc_pool_call waiting for its task's result (on its
  * stack; signalled under the pool's lock). */
@@ -43,7 +47,7 @@ typedef struct sl__ptask {
     void *copy;          /* its bytes while on the requeue list, else NULL */
     int64_t submitted;   /* sl_now() at submit */
     int attempts;        /* runs begun that ended without an answer */
-    int placed;          /* times put into a ring: a guard against lying workers */
+    int bounced;         /* back from workers that died charging no task */
     int avoid;           /* the slot whose worker failed it, or -1 */
     int probe;           /* the breaker's half-open probe */
     sl__proc_call *call; /* its result goes to this caller, not the channel */

@@ -194,13 +194,15 @@ static void requeue(sl_proc_pool *p, sl__pworker *w, uint64_t seq, const sl__pta
 }
 
 /* The tasks a dead worker had: the one it had begun failed an attempt;
- * the others never ran. */
-static void settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const char *why, int64_t now)
+ * the others never ran.  Returns 1 if it had begun one after it said it
+ * served: then it did start, and the task, not the start, failed. */
+static int settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const char *why, int64_t now)
 {
     if (w->answered == w->tasks.pos)
-        return;
+        return 0;
     uint64_t taken = atomic_load_explicit(&w->up->taken, memory_order_acquire);
     int held = taken != w->answered; /* answered + 1, or garbage: count it */
+    int served = atomic_load_explicit(&w->up->ready, memory_order_acquire) == (uint32_t)w->pid;
     for (uint64_t s = w->answered; s != w->tasks.pos; s++) {
         sl__ptask *t = &w->q[s % p->depth];
         int begun = held && s == w->answered;
@@ -218,7 +220,7 @@ static void settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const 
             sl__proc_emit(p, &p->out, t, SL_CANCELED, 0, "canceled: the pool was closed", NULL, 0, now);
         } else if (t->attempts >= 2) {
             sl__proc_emit(p, &p->out, t, t->status, t->code, t->why, NULL, 0, now);
-        } else if (t->placed >= SL__PROC_PLACE_GUARD && !begun) {
+        } else if (!held && ++t->bounced >= SL__PROC_BOUNCE_GUARD) {
             sl__proc_emit(p, &p->out, t, status, code, "its workers kept dying before they began it", NULL, 0, now);
         } else {
             sl__ptask again = *t;
@@ -231,14 +233,17 @@ static void settle(sl_proc_pool *p, sl__pworker *w, int status, int code, const 
         }
     }
     w->answered = w->tasks.pos;
+    return held && served;
 }
 
 /* When a dead slot should start again: at once after a worker that had
- * answered something; after 1, 2, 4 ... ms up to 1 s while it keeps dying
- * without answering (a worker that cannot start must not spin). */
-static void schedule_restart(sl__pworker *w, int64_t now)
+ * answered something or begun a task (`began`: a task that crashes its
+ * worker is that task's failure, and each task can cost at most two
+ * deaths); after 1, 2, 4 ... ms up to 1 s while it keeps dying before it
+ * begins anything (a worker that cannot start must not spin). */
+static void schedule_restart(sl__pworker *w, int64_t now, int began)
 {
-    if (w->done_since_spawn || w->state == W_QUITTING) {
+    if (w->done_since_spawn || began || w->state == W_QUITTING) {
         w->fails_in_row = 0;
         w->restart_at = now;
         return;
@@ -263,8 +268,8 @@ static int bury_dead(sl_proc_pool *p, int64_t now)
         int planned = w->state == W_QUITTING && !w->kill_status && w->si.si_code == CLD_EXITED && !code;
         if (!planned && status != SL_CANCELED)
             count_death(p, status);
-        settle(p, w, status, code, why, now);
-        schedule_restart(w, now);
+        int began = settle(p, w, status, code, why, now);
+        schedule_restart(w, now, began);
         sl__proc_bury(p, w);
         slot_gauges(p, w);
         any = 1;
@@ -406,7 +411,7 @@ static void start(sl_proc_pool *p, sl__pworker *w, int64_t now)
     int e = sl__proc_spawn(p, w);
     if (e) { /* no process: try again later, as after a failed start */
         p->spawn_errno = e;
-        schedule_restart(w, now);
+        schedule_restart(w, now, 0);
         pthread_cond_broadcast(&p->changed);
         return;
     }

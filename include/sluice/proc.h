@@ -71,7 +71,7 @@ typedef struct sl_proc_result {
     uint64_t tag;       /* as given to sl_proc_pool_submit */
     int status;         /* SL_OK: run returned; otherwise why not (docs/api/proc.md) */
     int code;           /* SL_OK: run's return value; CRASHED: the signal; EXITED: the exit status */
-    int attempts;       /* runs begun: 1, or 2 after a retry */
+    int attempts;       /* runs counted: 1, or 2 after a retry (docs/api/proc.md) */
     void *data;         /* the reply, malloc'd: free() it; NULL when len is 0 */
     size_t len;
     int64_t latency_ns; /* from submit to this result */

@@ -61,7 +61,11 @@ int sl_fd_wait(int fd, int events, int64_t deadline);
  *   sl_fd_write: writes all n bytes: n, or the bytes written before an
  *     error (the next call reports it), or -errno if none were.
  *   sl_fd_accept: accept4(fd, addr, addrlen, flags): the new fd or -errno.
- *   sl_fd_connect: 0 once connected, or -errno (-ECONNREFUSED, ...). */
+ *   sl_fd_connect: 0 once connected, or -errno (-ECONNREFUSED, ...).
+ *     Called again after -ETIMEDOUT, it waits for the connect still
+ *     going on that socket (EALREADY is waited on like EINPROGRESS).  To
+ *     a full AF_UNIX backlog (EAGAIN) it connects again every few ms until
+ *     there is room or the deadline. */
 ssize_t sl_fd_read(int fd, void *buf, size_t n, int64_t deadline);
 ssize_t sl_fd_write(int fd, const void *buf, size_t n, int64_t deadline);
 int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, int64_t deadline);

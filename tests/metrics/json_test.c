@@ -89,6 +89,25 @@ SL_TEST(metrics_json_escapes_stage_names)
     sl_metrics_free(m);
 }
 
+/* JSON text is UTF-8: well-formed sequences go out as they are, and each
+ * byte that is not part of one becomes U+FFFD (a stray byte, an overlong
+ * form, a surrogate, a truncated sequence, past U+10FFFF). */
+SL_TEST(metrics_json_replaces_bytes_that_are_not_utf8)
+{
+    sl_metrics *m = sl_metrics_new();
+    sl_metrics_stage(m, "ok \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf|"
+                        "\xff\xfe|\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xe2\x82");
+    sl_gauge_set(sl_metrics_gauge(m, "g\x80"), 1);
+    char *j = json_of(m);
+    CHECK(balanced(j));
+    CHECK(strstr(j, "\"ok \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf|"
+                    "\\ufffd\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|"
+                    "\\ufffd\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\"") != NULL);
+    CHECK(strstr(j, "\"g\\ufffd\": 1") != NULL);
+    free(j);
+    sl_metrics_free(m);
+}
+
 SL_TEST(metrics_json_of_no_stages_is_an_empty_list)
 {
     sl_metrics *m = sl_metrics_new();

@@ -4,6 +4,7 @@
  * memory.  A task is answered exactly once, run at most twice, and the
  * pool carries on.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "sluice/task.h"
 
 static sl_proc_stats stats_of(sl_proc_pool *p)
 {
@@ -309,4 +311,116 @@ SL_TEST(proc_spare_takes_a_dead_workers_place_at_once)
     /* The spare never ran a task: everything went to slot 0. */
     CHECK_EQ(stats_of(p).answered, 1);
     sl_proc_pool_free(p);
+}
+
+/* Tasks that crash their worker are the tasks' failures, not failed
+ * starts: each replacement is started at once, so a burst of them costs
+ * a restart (an exec) each, and an innocent task behind them is not kept
+ * waiting by the back-off meant for workers that cannot start (1, 2, 4
+ * ... ms up to 1 s: about 10 s for this burst).  What is checked does not
+ * depend on how fast this machine execs: when the last crashing task is
+ * answered, both slots have a process again within 400 ms (after a
+ * back-off, the slot whose worker died last would have none for 512 ms
+ * to 1 s). */
+SL_TEST(proc_burst_of_crashing_tasks_restarts_without_backoff)
+{
+    sl_proc_config c = test_config(&test_fault, 2);
+    sl_proc_pool *p = test_pool(&c);
+    wait_ready(p, 2);
+    enum { POISON = 20 };
+    int64_t t0 = sl_now();
+    for (uint64_t i = 0; i < POISON; i++)
+        CHECK_EQ(submit_str(p, "segv", i), SL_OK);
+    for (int k = 0; k < POISON; k++) {
+        sl_proc_result r = next_result(p, 120);
+        CHECK(r.tag < POISON);
+        CHECK_EQ(r.status, SL_PROC_CRASHED);
+        CHECK_EQ(r.attempts, 2);
+    }
+    int64_t burst_ns = sl_now() - t0, until = sl_now() + 400000000LL;
+    while ((!sl_proc_pool_pid(p, 0) || !sl_proc_pool_pid(p, 1)) && sl_now() < until)
+        usleep(1000);
+    CHECK(sl_proc_pool_pid(p, 0) && sl_proc_pool_pid(p, 1));
+    CHECK_EQ(stats_of(p).crashes, 2 * POISON);
+    /* And a task after them runs at once, on a replacement. */
+    CHECK_EQ(submit_str(p, "pid", POISON), SL_OK);
+    sl_proc_result r = next_result(p, 60);
+    CHECK_EQ(r.tag, POISON);
+    CHECK_EQ(r.status, SL_OK);
+    CHECK_EQ(r.attempts, 1);
+    free(r.data);
+    fprintf(stderr, "%d crashing tasks in %lld ms, then an innocent one in %lld ms\n", POISON,
+            (long long)(burst_ns / 1000000), (long long)((sl_now() - t0 - burst_ns) / 1000000));
+    sl_proc_pool_free(p);
+}
+
+/* Deaths that a task's `taken` word charges to it are its own: the tasks
+ * queued behind it in the same ring go back uncharged, however often that
+ * happens.  (The guard that fails a task after 16 deaths of workers that
+ * began nothing must not count them: here the last task sees 24 deaths
+ * before it begins, and still runs, once.) */
+SL_TEST(proc_tasks_queued_behind_crashing_ones_still_run)
+{
+    enum { POISON = 12 };
+    sl_proc_config c = test_config(&test_fault, 1);
+    c.depth = POISON + 1; /* all in one ring at once */
+    sl_proc_pool *p = test_pool(&c);
+    wait_ready(p, 1);
+    for (uint64_t i = 0; i < POISON; i++)
+        CHECK_EQ(submit_str(p, "segv", i), SL_OK);
+    CHECK_EQ(submit_str(p, "pid", POISON), SL_OK);
+    for (int k = 0; k <= POISON; k++) {
+        sl_proc_result r = next_result(p, 60);
+        if (r.tag == POISON) {
+            CHECK_EQ(r.status, SL_OK);
+            CHECK_EQ(r.attempts, 1);
+        } else {
+            CHECK_EQ(r.status, SL_PROC_CRASHED);
+            CHECK_EQ(r.attempts, 2);
+        }
+        free(r.data);
+    }
+    CHECK_EQ(stats_of(p).crashes, 2 * POISON);
+    sl_proc_pool_free(p);
+}
+
+/* A worker that dies before it begins any task failed to start, and the
+ * slot backs off (1, 2, 4 ... ms) instead of spinning, even with a task
+ * queued to each replacement.  The first worker serves; once the gate
+ * file exists its replacements fail `init`. */
+SL_TEST(proc_worker_failing_to_start_is_restarted_with_backoff)
+{
+    char gate[] = "/tmp/sluice-proc-gate-XXXXXX";
+    int fd = mkstemp(gate);
+    CHECK(fd >= 0);
+    close(fd);
+    unlink(gate);
+    CHECK_EQ(setenv("SLUICE_TEST_PROC_GATE", gate, 1), 0);
+    sl_proc_config c = test_config(&test_gated, 1);
+    sl_proc_pool *p = test_pool(&c);
+    wait_ready(p, 1);
+    fd = open(gate, O_CREAT | O_EXCL | O_WRONLY, 0600);
+    CHECK(fd >= 0);
+    close(fd);
+    int pid = sl_proc_pool_pid(p, 0);
+    int64_t t0 = sl_now();
+    CHECK_EQ(kill(pid, SIGKILL), 0);
+    CHECK_EQ(submit_str(p, "pid", 7), SL_OK); /* waits for a starting worker */
+    sl_sleep_until(t0 + 600000000LL);
+    uint64_t restarts = stats_of(p).restarts;
+    unlink(gate);
+    /* 600 ms of 1, 2, 4 ... ms back-off allow about 10 starts; without it
+     * a start (an exec) every few ms would make dozens.  (A sanitized
+     * binary on a loaded machine may take most of the 600 ms to fail
+     * once: at least the first restart.) */
+    fprintf(stderr, "%llu starts in 600 ms while they fail\n", (unsigned long long)restarts);
+    CHECK(restarts >= 1 && restarts <= 12);
+    /* The task never began on any of them: it runs once, uncounted before. */
+    sl_proc_result r = next_result(p, 60);
+    CHECK_EQ(r.tag, 7);
+    CHECK_EQ(r.status, SL_OK);
+    CHECK_EQ(r.attempts, 1);
+    free(r.data);
+    sl_proc_pool_free(p);
+    unsetenv("SLUICE_TEST_PROC_GATE");
 }

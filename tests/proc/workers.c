@@ -207,6 +207,16 @@ static int init_fails(void **state)
 
 const sl_proc_worker test_noinit = {"noinit", init_fails, echo_run};
 
+/* Fails to start while the file SLUICE_TEST_PROC_GATE names exists. */
+static int init_gated(void **state)
+{
+    (void)state;
+    const char *gate = getenv("SLUICE_TEST_PROC_GATE");
+    return gate && access(gate, F_OK) == 0;
+}
+
+const sl_proc_worker test_gated = {"gated", init_gated, echo_run};
+
 /* With SLUICE_TEST_PROC_PARENT set, the test binary is the parent that
  * proc_parent_killed_by_sigkill_leaves_nothing_behind kills: it starts a
  * pool, runs a few tasks through it, prints "PID WORKER-PIDS..." and
@@ -234,7 +244,7 @@ static void be_a_parent_to_kill(void)
 /* Runs before main: in a worker process, serves and never returns. */
 __attribute__((constructor)) static void serve_test_workers(void)
 {
-    const sl_proc_worker *all[] = {&test_echo, &test_fault, &test_noinit};
+    const sl_proc_worker *all[] = {&test_echo, &test_fault, &test_noinit, &test_gated};
     sl_proc_serve(all, sizeof all / sizeof *all);
     if (getenv("SLUICE_TEST_PROC_PARENT"))
         be_a_parent_to_kill();

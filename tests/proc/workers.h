@@ -4,6 +4,6 @@
 
 #include "sluice/proc.h"
 
-extern const sl_proc_worker test_echo, test_fault, test_noinit;
+extern const sl_proc_worker test_echo, test_fault, test_noinit, test_gated;
 
 #endif

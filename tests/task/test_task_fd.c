@@ -11,7 +11,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -511,5 +514,184 @@ SL_TEST(task_fd_calls_echo_over_loopback_and_report_errors_as_negative_errno)
     CHECK_EQ(sl_fd_read(-1, &fd, 1, 0), -EBADF);
     sl_group_free(clients);
     sl_group_free(s.g);
+    sl_pool_free(p);
+}
+
+/* A connect that timed out goes on in the kernel: called again on the
+ * same socket, sl_fd_connect waits for that connect (the kernel says
+ * EALREADY, as it said EINPROGRESS the first time) instead of returning
+ * -EALREADY at once.  A listener with backlog 0 and a full queue drops
+ * the SYN, so the connect stays pending until the client sends it again
+ * (about 1 s later) after room is made. */
+typedef struct {
+    int fd;
+    struct sockaddr_in addr;
+    int64_t deadline;
+} connect_arg;
+
+static int do_connect(void *p)
+{
+    connect_arg *a = p;
+    return sl_fd_connect(a->fd, (struct sockaddr *)&a->addr, sizeof a->addr, a->deadline);
+}
+
+SL_TEST(task_fd_connect_called_again_after_its_timeout_waits_for_the_same_connect)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof addr;
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof addr), 0);
+    CHECK_EQ(listen(lfd, 0), 0);
+    CHECK_EQ(getsockname(lfd, (struct sockaddr *)&addr, &len), 0);
+    enum { FILL = 8 };
+    int fds[FILL], pending = -1, n = 0;
+    for (; n < FILL && pending < 0; n++) {
+        fds[n] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        int r = sl_fd_connect(fds[n], (struct sockaddr *)&addr, sizeof addr, sl_deadline_in(MS(50)));
+        CHECK(r == 0 || r == -ETIMEDOUT);
+        if (r == -ETIMEDOUT)
+            pending = fds[n];
+    }
+    CHECK(pending >= 0);
+    /* Still no room: it waits to its new deadline. */
+    int64_t t0 = sl_now();
+    CHECK_EQ(sl_fd_connect(pending, (struct sockaddr *)&addr, sizeof addr, sl_deadline_in(MS(50))), -ETIMEDOUT);
+    CHECK(sl_now() - t0 >= MS(50));
+    /* Room: the pending connect completes, and the call, in a task, says so. */
+    int c;
+    while ((c = accept(lfd, NULL, NULL)) >= 0)
+        close(c);
+    sl_pool *p = sl_pool_new(1);
+    connect_arg a = {pending, addr, sl_deadline_in(MS(20000))};
+    CHECK_EQ(task_result(p, do_connect, &a, NULL), 0);
+    struct sockaddr_in peer;
+    len = sizeof peer;
+    CHECK_EQ(getpeername(pending, (struct sockaddr *)&peer, &len), 0);
+    sl_pool_free(p);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    close(lfd);
+}
+
+/* An AF_UNIX listener whose backlog is full: a non-blocking connect says
+ * EAGAIN and starts nothing (where TCP says EINPROGRESS), and the
+ * unconnected socket polls writable at once, so there is nothing to wait
+ * on.  sl_fd_connect tries again, a few ms apart, until the connect goes
+ * in or the deadline passes: it neither spins nor outlives its deadline,
+ * and it connects once the listener makes room; from a thread and from a
+ * task. */
+typedef struct {
+    int lfd, fd;
+    struct sockaddr_un addr;
+    int64_t wait_ns;  /* the connect's deadline: now + wait_ns, or SL_FOREVER when < 0 */
+    int64_t drain_ns; /* the listener accepts everything this much later, or never when < 0 */
+    int result;
+    int64_t took, cpu; /* wall and the calling thread's CPU time */
+    int64_t ended, room_at; /* when the connect returned, when the listener began to accept */
+    sl_chan *done;
+} unix_connect;
+
+static int64_t thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void *drain_listener(void *p)
+{
+    unix_connect *u = p;
+    sl_sleep_until(sl_now() + u->drain_ns);
+    u->room_at = sl_now();
+    int c;
+    while ((c = accept(u->lfd, NULL, NULL)) >= 0)
+        close(c);
+    return NULL;
+}
+
+static int connect_unix(void *p)
+{
+    unix_connect *u = p;
+    int64_t t0 = sl_now(), c0 = thread_cpu();
+    u->result = sl_fd_connect(u->fd, (struct sockaddr *)&u->addr, sizeof u->addr,
+                              u->wait_ns < 0 ? SL_FOREVER : t0 + u->wait_ns);
+    u->cpu = thread_cpu() - c0;
+    u->ended = sl_now();
+    u->took = u->ended - t0;
+    sl_chan_send(u->done, NULL);
+    return 0;
+}
+
+static void *connect_unix_thread(void *p)
+{
+    connect_unix(p);
+    return NULL;
+}
+
+/* Runs one connect (in a task when p is set) to a listener with a full
+ * backlog; returns the record, its fd still open. */
+static void run_unix_connect(sl_pool *p, unix_connect *u, int64_t wait_ns, int64_t drain_ns)
+{
+    memset(u, 0, sizeof *u);
+    u->addr.sun_family = AF_UNIX;
+    /* An abstract name: nothing is left in the file system. */
+    snprintf(u->addr.sun_path + 1, sizeof u->addr.sun_path - 1, "sluice-test-uconn-%d", (int)getpid());
+    u->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK_EQ(bind(u->lfd, (struct sockaddr *)&u->addr, sizeof u->addr), 0);
+    CHECK_EQ(listen(u->lfd, 1), 0);
+    enum { MAX_FILL = 64 };
+    int filled[MAX_FILL], n = 0;
+    for (;;) { /* fill the backlog: the first socket it refuses is ours */
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        CHECK(fd >= 0 && n < MAX_FILL);
+        if (connect(fd, (struct sockaddr *)&u->addr, sizeof u->addr) != 0) {
+            CHECK_EQ(errno, EAGAIN);
+            u->fd = fd;
+            break;
+        }
+        filled[n++] = fd;
+    }
+    u->wait_ns = wait_ns;
+    u->drain_ns = drain_ns;
+    u->result = -99;
+    u->done = sl_chan_new(0, 1);
+    pthread_t drainer, t;
+    if (drain_ns >= 0)
+        CHECK_EQ(pthread_create(&drainer, NULL, drain_listener, u), 0);
+    if (p)
+        CHECK_EQ(sl_go(p, connect_unix, u), SL_OK);
+    else
+        CHECK_EQ(pthread_create(&t, NULL, connect_unix_thread, u), 0);
+    /* Before the fix the call never returned: fail, do not hang. */
+    CHECK_EQ(sl_chan_recv_until(u->done, NULL, sl_deadline_in(MS(20000))), SL_OK);
+    if (!p)
+        pthread_join(t, NULL);
+    if (drain_ns >= 0)
+        pthread_join(drainer, NULL);
+    sl_chan_free(u->done);
+    for (int i = 0; i < n; i++)
+        close(filled[i]);
+    close(u->lfd);
+}
+
+SL_TEST(task_fd_connect_to_a_full_unix_listener_retries_until_room_or_its_deadline)
+{
+    sl_pool *p = sl_pool_new(1);
+    unix_connect u;
+    for (int in_task = 0; in_task < 2; in_task++) {
+        /* No room ever: -ETIMEDOUT at the deadline, having slept, not spun. */
+        run_unix_connect(in_task ? p : NULL, &u, MS(200), -1);
+        CHECK_EQ(u.result, -ETIMEDOUT);
+        CHECK(u.took >= MS(200) && u.took < MS(10000));
+        CHECK(u.cpu < MS(100));
+        close(u.fd);
+        /* Room after 100 ms: connected, with a deadline or without, once
+         * there was room. */
+        run_unix_connect(in_task ? p : NULL, &u, in_task ? MS(10000) : -1, MS(100));
+        CHECK_EQ(u.result, 0);
+        CHECK(u.ended >= u.room_at);
+        CHECK(u.cpu < MS(100));
+        close(u.fd);
+    }
     sl_pool_free(p);
 }
