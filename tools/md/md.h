@@ -182,6 +182,10 @@ void sl__md_fix_free(sl__md_fix *f);
  * `<prefix>`...): such a page goes to cmark-gfm (both modes: safe mode
  * parses raw HTML too, then escapes it). */
 int sl__md_html_start_md4c_misreads(const char *s, size_t n);
+/* md4c_fix.c: 1 if md4c 0.4.8 may end a list item early where a blank
+ * line reads a line record as an empty item's header (every 256 bytes of
+ * the page): such a page goes to cmark-gfm too, in both dialects. */
+int sl__md_list_item_md4c_ends_early(const char *s, size_t n);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);

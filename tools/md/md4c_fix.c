@@ -409,3 +409,120 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
     }
     return 0;
 }
+
+/* --- list items md4c 0.4.8 ends where they go on ----------------------
+ *
+ * CommonMark lets a list item begin with at most one blank line, so
+ * md4c's md_analyze_line() ends an item at the first line after a second
+ * blank one.  It tells that the item is still empty by reading, at a
+ * blank line with no leaf block open, the last sizeof(MD_BLOCK) bytes of
+ * its block buffer as the item's block header.  After a leaf block those
+ * bytes are not a header but that block's last line record, and the
+ * header's type field (its low 8 bits) is then the low byte of the line's
+ * end offset (code and HTML lines, MD_VERBATIMLINE {beg, end, indent}) or
+ * of its start (text and headings, MD_LINE {beg, end}).  When that byte
+ * happens to be 4, MD_BLOCK_LI, the next line that goes on in the item
+ * ends the item instead (a fenced block after it becomes indented code):
+ * the same list renders otherwise 256 bytes further down.  Still so in
+ * md4c 0.5.3.  A page where some blank line could read a record so goes
+ * to cmark-gfm: the record is the last line of the block that ended just
+ * before (the code line before a closing fence; a heading; an HTML
+ * block's end line; after two blank lines, any block's last line), and
+ * the line after the blanks must be indented or quoted to be in an item. */
+
+/* Any offset in s[lo..hi] that md4c (which starts counting at base)
+ * reads as MD_BLOCK_LI in the low byte. */
+static int li_offset(size_t lo, size_t hi, size_t base)
+{
+    if (hi - lo >= 256)
+        return 1;
+    for (size_t k = lo; k <= hi; k++)
+        if (((k - base) & 0xFF) == 4)
+            return 1;
+    return 0;
+}
+
+/* The bytes md4c skips at a line's start before its text: blanks, `>`
+ * and list markers, a task box. */
+static size_t text_start(const char *s, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to && strchr(" \t>*+-.)0123456789", s[i]))
+        i++;
+    if (to - i >= 3 && s[i] == '[' && strchr(" xX", s[i + 1]) && s[i + 2] == ']')
+        for (i += 3; i < to && (s[i] == ' ' || s[i] == '\t'); i++)
+            ;
+    return i;
+}
+
+/* md4c's end of line l (it stops at `\r` too), and before trailing blanks. */
+static size_t raw_end(const char *s, size_t l, size_t e)
+{
+    const char *cr = memchr(s + l, '\r', e - l);
+    return cr ? (size_t)(cr - s) : e;
+}
+
+static size_t trimmed_end(const char *s, size_t l, size_t e)
+{
+    e = raw_end(s, l, e);
+    while (e > l && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '#'))
+        e--;
+    return e;
+}
+
+int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
+{
+    /* md4c-html skips a BOM: md4c's offsets start after it. */
+    size_t base = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    size_t p = (size_t)-1, pe = 0, q = (size_t)-1, qe = 0, blanks = 0;
+    for (size_t l = base, e; l < n; l = e + 1) {
+        const char *nl = memchr(s + l, '\n', n - l);
+        e = nl ? (size_t)(nl - s) : n;
+        size_t t = l;
+        while (t < e && strchr(" \t\r>", s[t]))
+            t++;
+        if (t == e) {
+            blanks++;
+            continue;
+        }
+        if (blanks && p != (size_t)-1 && (s[l] == ' ' || s[l] == '\t' || s[l] == '>')) {
+            size_t c = p;
+            while (c < pe && strchr(" \t>", s[c]))
+                c++;
+            size_t k = c;
+            while (k < pe && s[k] == s[c])
+                k++;
+            int fence = (s[c] == '`' || s[c] == '~') && k - c >= 3;
+            int heading = s[c] == '#' || ((s[c] == '=' || s[c] == '-') && trimmed_end(s, c, pe) == k);
+            /* After a closing fence: the last code line's end. */
+            if (fence && q != (size_t)-1 && li_offset(raw_end(s, q, qe), raw_end(s, q, qe), base))
+                return 1;
+            /* A setext underline: the heading's last text line. */
+            if (heading && s[c] != '#' && q != (size_t)-1 && li_offset(q, text_start(s, q, qe), base))
+                return 1;
+            /* An ATX heading: its text's start, after the marks. */
+            if (heading && s[c] == '#') {
+                size_t h = text_start(s, p, pe);
+                while (h < pe && s[h] == '#')
+                    h++;
+                size_t b = h;
+                while (b < pe && (s[b] == ' ' || s[b] == '\t'))
+                    b++;
+                if (li_offset(h, b, base))
+                    return 1;
+            }
+            /* The end line of an HTML block (types 1-5 end on a line of
+             * their own): its end. */
+            if (memchr(s + p, '>', pe - p) && li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base))
+                return 1;
+            /* Two blank lines: any block ended at the first one. */
+            if (blanks >= 2 && (li_offset(p, text_start(s, p, pe), base) ||
+                                li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base)))
+                return 1;
+        }
+        blanks = 0;
+        q = p, qe = pe;
+        p = l, pe = e;
+    }
+    return 0;
+}
