@@ -526,3 +526,110 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
     }
     return 0;
 }
+
+/* --- emphasis md4c 0.4.8 pairs otherwise -----------------------------
+ *
+ * CommonMark's rule of three: when a delimiter run of `*` or `_` can both
+ * open and close emphasis, it does not pair with a run whose length adds
+ * up with its own to a multiple of 3 (unless both are multiples of 3).
+ * md4c 0.4.8 applies the rule only to `*` runs between two alphanumeric
+ * characters; but a run between two punctuation characters can both open
+ * and close too (in a glob of two stars, a slash, a star and `.js`, md4c
+ * emphasises the slash, cmark-gfm keeps the text; fixed upstream in
+ * 7882942, md4c 0.5.1).  A page with such a
+ * run, outside code, and another run of its character in the same
+ * paragraph that the rule would keep apart from it, goes to cmark-gfm.
+ * Bytes of other scripts may be punctuation (md4c and cmark read Unicode
+ * punctuation): they count as such here. */
+
+/* 1 for a byte that may be punctuation on either side of a run. */
+static int may_punct(unsigned char c)
+{
+    return c >= 0x80 || (c > ' ' && c < 0x7F && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9'));
+}
+
+/* The runs of `*` and `_` in one paragraph s[from..to), code spans
+ * skipped: 1 if a run between punctuation meets one the rule keeps apart. */
+static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
+{
+    /* Lengths seen so far, by character and length mod 3, and whether
+     * one of them was between punctuation. */
+    unsigned seen[2][3] = {{0}}, flanked[2][3] = {{0}};
+    for (size_t i = from; i < to; i++) {
+        char c = s[i];
+        if (c == '\\') {
+            i++;
+            continue;
+        }
+        if (c == '`') { /* a code span closing on the same line is skipped */
+            size_t k = i;
+            while (k < to && s[k] == '`')
+                k++;
+            size_t len = k - i, e = k;
+            for (; e < to && s[e] != '\n'; e++)
+                if (s[e] == '`') {
+                    size_t r = e;
+                    while (r < to && s[r] == '`')
+                        r++;
+                    if (r - e == len)
+                        break;
+                    e = r - 1;
+                }
+            i = (e < to && s[e] == '`' ? e + len : k) - 1;
+            continue;
+        }
+        if (c != '*' && c != '_')
+            continue;
+        size_t k = i;
+        while (k < to && s[k] == c)
+            k++;
+        int ch = c == '_', both = i > from && may_punct((unsigned char)s[i - 1]) && k < to &&
+                                  may_punct((unsigned char)s[k]);
+        unsigned m = (unsigned)((k - i) % 3);
+        /* A partner: (m + m2) % 3 == 0, and not both 0. */
+        unsigned want = (3 - m) % 3;
+        if (m != 0 && ((both && seen[ch][want]) || flanked[ch][want]))
+            return 1;
+        seen[ch][m] = 1;
+        flanked[ch][m] |= (unsigned)both;
+        i = k - 1;
+    }
+    return 0;
+}
+
+int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
+{
+    size_t para = 0, fence_len = 0;
+    char fence_ch = 0;
+    for (size_t l = 0, e; l < n; l = e + 1) {
+        const char *nl = memchr(s + l, '\n', n - l);
+        e = nl ? (size_t)(nl - s) : n;
+        size_t t = l;
+        while (t < e && strchr(" \t>", s[t]))
+            t++;
+        if (t < e && strchr("-*+", s[t]) && t + 1 < e && (s[t + 1] == ' ' || s[t + 1] == '\t'))
+            for (t += 2; t < e && (s[t] == ' ' || s[t] == '\t'); t++)
+                ;
+        size_t k = t;
+        while (k < e && (s[k] == '`' || s[k] == '~') && s[k] == s[t])
+            k++;
+        if (k - t >= 3 && (!fence_len || (s[t] == fence_ch && k - t >= fence_len))) {
+            if (!fence_len && paragraph_emphasis_differs(s, para, l))
+                return 1;
+            fence_len = fence_len ? 0 : k - t; /* opens or closes a fenced block */
+            fence_ch = s[t];
+            para = e;
+            continue;
+        }
+        if (fence_len) {
+            para = e;
+            continue;
+        }
+        if (t == e || (t < e && s[t] == '\r' && t + 1 == e)) { /* a blank line ends the paragraph */
+            if (paragraph_emphasis_differs(s, para, l))
+                return 1;
+            para = e;
+        }
+    }
+    return !fence_len && paragraph_emphasis_differs(s, para, n);
+}
