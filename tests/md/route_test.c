@@ -430,3 +430,31 @@ SL_TEST(md_emphasis_between_punctuation_renders_as_cmark_gfm)
     fprintf(stderr, "emphasis: %zu pages, md4c alone differs on %zu\n", pages, differ);
     CHECK(differ > 0);
 }
+
+/* An indented link reference definition after a blank line in a list
+ * item: md4c 0.4.8 made the list loose where cmark-gfm keeps it tight
+ * (md4c_fix.c).  Lists around such definitions, in both dialects. */
+SL_TEST(md_definitions_in_list_items_keep_the_list_as_cmark_gfm_does)
+{
+    static const char *const items[] = {"- a\n", "1. a\n", "- a\n  b\n"};
+    static const char *const defs[] = {"  [x]: /u\n", "   [x]: /u \"t\"\n", "  [x]:\n  /u\n", "  [x]: /u\n  [y]: /v\n"};
+    static const char *const afters[] = {"", "- b\n", "\ntext\n", "  more\n", "\n- b\n", "[x] and [y]\n"};
+    static const char *const quoted[] = {"> - a\n>\n>   [x]: /u\n", "> - a\n>\n>   [x]: /u\n\n[x]\n"};
+    size_t pages = 0, differ = 0;
+    int ok = 1;
+    for (size_t q = 0; ok && q < sizeof quoted / sizeof quoted[0]; q++)
+        for (int cm = 0; ok && cm < 2; cm++, pages++)
+            ok = renders_as_cmark(quoted[q], cm, &differ);
+    for (size_t i = 0; ok && i < sizeof items / sizeof items[0]; i++)
+        for (size_t d = 0; ok && d < sizeof defs / sizeof defs[0]; d++)
+            for (size_t a = 0; ok && a < sizeof afters / sizeof afters[0]; a++)
+                for (int blank = 0; ok && blank < 2; blank++) {
+                    char md[256];
+                    snprintf(md, sizeof md, "%s%s%s%s", items[i], blank ? "\n" : "", defs[d], afters[a]);
+                    for (int cm = 0; ok && cm < 2; cm++, pages++)
+                        ok = renders_as_cmark(md, cm, &differ);
+                }
+    CHECK(ok || !"a definition md4c counts as a block stays on md4c");
+    fprintf(stderr, "definitions: %zu pages, md4c alone differs on %zu\n", pages, differ);
+    CHECK(differ > 0);
+}

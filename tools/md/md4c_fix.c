@@ -633,3 +633,37 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
     }
     return !fence_len && paragraph_emphasis_differs(s, para, n);
 }
+
+/* --- a link reference definition md4c 0.4.8 counts as a block ---------
+ *
+ * A blank line in a list item makes the list loose only when a block of
+ * the item follows it.  md4c counts a link reference definition there as
+ * such a block (it decides looseness while reading lines, before the
+ * definition is known to be one); cmark-gfm drops the definition first,
+ * so `- a`, a blank line and an indented `[x]: /u` ending the list is
+ * tight in cmark-gfm, loose (`<p>` in the items) in md4c.  A page with a
+ * line that follows a blank line, is indented or quoted, and starts like
+ * a definition goes to cmark-gfm (such definitions are rare: most pages
+ * keep theirs at the margin, at the end). */
+int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
+{
+    int blank = 0;
+    for (size_t l = 0, e; l < n; l = e + 1) {
+        const char *nl = memchr(s + l, '\n', n - l);
+        e = nl ? (size_t)(nl - s) : n;
+        size_t t = l;
+        while (t < e && strchr(" \t\r>", s[t]))
+            t++;
+        if (t == e) {
+            blank = 1;
+            continue;
+        }
+        if (blank && t > l && s[t] == '[') {
+            const char *close = memchr(s + t, ']', e - t);
+            if (close && close + 1 < s + e && close[1] == ':')
+                return 1;
+        }
+        blank = 0;
+    }
+    return 0;
+}
