@@ -549,12 +549,15 @@ static int may_punct(unsigned char c)
 }
 
 /* The runs of `*` and `_` in one paragraph s[from..to), code spans
- * skipped: 1 if a run between punctuation meets one the rule keeps apart. */
+ * skipped: 1 if a run that may close meets an earlier one that may open,
+ * the rule keeps the two apart, and one of them is between punctuation.
+ * (May open: no blank after it; may close: no blank before it - a
+ * superset of CommonMark's flanking rules.) */
 static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
 {
-    /* Lengths seen so far, by character and length mod 3, and whether
-     * one of them was between punctuation. */
-    unsigned seen[2][3] = {{0}}, flanked[2][3] = {{0}};
+    /* Runs that may open seen so far, by character and length mod 3: any,
+     * and those between punctuation. */
+    unsigned opener[2][3] = {{0}}, opener_pp[2][3] = {{0}};
     for (size_t i = from; i < to; i++) {
         char c = s[i];
         if (c == '\\') {
@@ -583,15 +586,16 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
         size_t k = i;
         while (k < to && s[k] == c)
             k++;
-        int ch = c == '_', both = i > from && may_punct((unsigned char)s[i - 1]) && k < to &&
-                                  may_punct((unsigned char)s[k]);
-        unsigned m = (unsigned)((k - i) % 3);
-        /* A partner: (m + m2) % 3 == 0, and not both 0. */
-        unsigned want = (3 - m) % 3;
-        if (m != 0 && ((both && seen[ch][want]) || flanked[ch][want]))
+        unsigned char before = i > from ? (unsigned char)s[i - 1] : ' ', after = k < to ? (unsigned char)s[k] : ' ';
+        int ch = c == '_', blank_before = before <= ' ', blank_after = after <= ' ';
+        int pp = may_punct(before) && may_punct(after);
+        unsigned m = (unsigned)((k - i) % 3), want = (3 - m) % 3;
+        if (!blank_before && m != 0 && (pp ? opener[ch][want] : opener_pp[ch][want]))
             return 1;
-        seen[ch][m] = 1;
-        flanked[ch][m] |= (unsigned)both;
+        if (!blank_after) {
+            opener[ch][m] = 1;
+            opener_pp[ch][m] |= (unsigned)pp;
+        }
         i = k - 1;
     }
     return 0;
@@ -607,9 +611,23 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
         size_t t = l;
         while (t < e && strchr(" \t>", s[t]))
             t++;
-        if (t < e && strchr("-*+", s[t]) && t + 1 < e && (s[t + 1] == ' ' || s[t + 1] == '\t'))
-            for (t += 2; t < e && (s[t] == ' ' || s[t] == '\t'); t++)
-                ;
+        /* A list item or a heading starts a paragraph of its own. */
+        size_t d = t;
+        while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
+            d++;
+        int marker = (d == t && t < e && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
+        size_t after = (d > t ? d : t) + 1;
+        if (marker && (after >= e || s[after] == ' ' || s[after] == '\t' || s[after] == '\r')) {
+            if (!fence_len && paragraph_emphasis_differs(s, para, l))
+                return 1;
+            para = t = after;
+            while (t < e && (s[t] == ' ' || s[t] == '\t'))
+                t++;
+        } else if (!fence_len && t < e && s[t] == '#') {
+            if (paragraph_emphasis_differs(s, para, l))
+                return 1;
+            para = l;
+        }
         size_t k = t;
         while (k < e && (s[k] == '`' || s[k] == '~') && s[k] == s[t])
             k++;
@@ -625,7 +643,7 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
             para = e;
             continue;
         }
-        if (t == e || (t < e && s[t] == '\r' && t + 1 == e)) { /* a blank line ends the paragraph */
+        if (t == e || (s[t] == '\r' && t + 1 == e)) { /* a blank line ends the paragraph */
             if (paragraph_emphasis_differs(s, para, l))
                 return 1;
             para = e;
