@@ -458,3 +458,28 @@ SL_TEST(md_definitions_in_list_items_keep_the_list_as_cmark_gfm_does)
     fprintf(stderr, "definitions: %zu pages, md4c alone differs on %zu\n", pages, differ);
     CHECK(differ > 0);
 }
+
+/* A lone tag line right after a paragraph in a list item or a quote:
+ * cmark-gfm ends the container there, md4c read a lazy continuation
+ * (md4c_fix.c).  Generated, in both dialects. */
+SL_TEST(md_tag_lines_after_list_items_and_quotes_render_as_cmark_gfm)
+{
+    static const char *const starts[] = {"* [Guide](g.md)\n", "- x\n", "1. x\n", "> x\n", "- x\n  y\n", "- x\ny\n",
+                                         "> - x\n", "text\n"};
+    static const char *const tags[] = {"<a name=\"p\" />\n", "<a name=\"p\">\n", "</a>\n", "<span>\n",
+                                       "  <custom-tag x=\"1\">\n", "<a name=\"p\"> text\n", "<div>\n"};
+    static const char *const afters[] = {"", "\n# H\n", "more\n", "\n- next\n"};
+    size_t pages = 0, differ = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof starts / sizeof starts[0]; i++)
+        for (size_t t = 0; ok && t < sizeof tags / sizeof tags[0]; t++)
+            for (size_t a = 0; ok && a < sizeof afters / sizeof afters[0]; a++) {
+                char md[256];
+                snprintf(md, sizeof md, "%s%s%s", starts[i], tags[t], afters[a]);
+                for (int cm = 0; ok && cm < 2; cm++, pages++)
+                    ok = renders_as_cmark(md, cm, &differ);
+            }
+    CHECK(ok || !"a tag line md4c reads as lazy stays on md4c");
+    fprintf(stderr, "tag lines: %zu pages, md4c alone differs on %zu\n", pages, differ);
+    CHECK(differ > 0);
+}

@@ -192,6 +192,9 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n);
 /* md4c_fix.c: 1 if an indented link reference definition after a blank
  * line may make a list loose in md4c 0.4.8 only: to cmark-gfm too. */
 int sl__md_definition_md4c_loosens_list(const char *s, size_t n);
+/* md4c_fix.c: 1 if a lone tag line right after a paragraph of a list item
+ * or quote may end the container in cmark-gfm, not in md4c. */
+int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);

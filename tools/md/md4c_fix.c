@@ -685,3 +685,61 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
     }
     return 0;
 }
+
+/* --- a tag line after a list item's or quote's paragraph --------------
+ *
+ * A line holding one open or closing tag alone (an HTML block of type 7)
+ * cannot interrupt a paragraph.  After a paragraph in a list item or a
+ * block quote, the line at the margin is a lazy continuation of that
+ * paragraph to md4c; cmark-gfm 0.29 first asks whether the line, outside
+ * the containers it does not continue, starts a block, and there a type 7
+ * block may start: the list or quote ends and the tag stands after it
+ * (`* [Guide](g.md)` then `<a name="x" />`).  A page with a tag line
+ * right after a line of a paragraph that began in a container goes to
+ * cmark-gfm. */
+int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
+{
+    /* The paragraph being read began in a block quote, or in a list item
+     * whose lines need `need` columns of indentation to go on in it. */
+    int quote = 0;
+    size_t need = 0;
+    for (size_t l = 0, e; l < n; l = e + 1) {
+        const char *nl = memchr(s + l, '\n', n - l);
+        e = nl ? (size_t)(nl - s) : n;
+        size_t t = l;
+        while (t < e && (s[t] == ' ' || s[t] == '\t'))
+            t++;
+        if (t == e || (s[t] == '\r' && t + 1 == e)) {
+            quote = 0, need = 0;
+            continue;
+        }
+        size_t r = e;
+        while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
+            r--;
+        size_t a = t + 1 + (t + 1 < e && s[t + 1] == '/');
+        if ((quote || t - l < need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
+            (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
+            return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
+        size_t d = t;
+        while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
+            d++;
+        int marker = (d == t && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
+        size_t after = (d > t ? d : t) + 1, text = s[t] == '>' ? t + 1 : after;
+        if (s[t] != '>' && !(marker && (after >= e || s[after] == ' ' || s[after] == '\t')))
+            text = t;
+        while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
+            text++;
+        /* Only a paragraph counts: a line of raw HTML or a fence starts no
+         * paragraph (their lines are no lazy continuation to md4c). */
+        if (text < e && strchr("<`~", s[text])) {
+            if (!quote && !need)
+                continue;
+        } else if (s[t] == '>')
+            quote = 1;
+        else if (text > t) /* after a list marker */
+            need = text - l; /* tabs counted as one column: fewer, so more lines count as lazy */
+        else if (t > l && t - l < 4 && !need && !quote)
+            need = t - l; /* a later paragraph of an item, as far in as its items go */
+    }
+    return 0;
+}
