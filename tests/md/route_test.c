@@ -385,7 +385,7 @@ SL_TEST(md_list_items_end_where_cmark_gfm_ends_them_at_every_offset)
     size_t pages = 0, differ = 0;
     int ok = 1;
     for (size_t i = 0; ok && i < sizeof items / sizeof items[0]; i++)
-        for (size_t pad = 0; ok && pad < SL_TEST_SCALE(300); pad++)
+        for (size_t pad = 0; ok && pad < 300; pad++) /* every low byte: not scaled down */
             for (int bom = 0; ok && bom < 2; bom++) { /* md4c counts from after a BOM */
                 char md[1024];
                 size_t len = (size_t)snprintf(md, sizeof md, "%s", bom ? "\xEF\xBB\xBF" : "");
