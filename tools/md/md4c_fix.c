@@ -430,6 +430,25 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
  * block's end line; after two blank lines, any block's last line), and
  * the line after the blanks must be indented or quoted to be in an item. */
 
+/* Where line l ends (its `\n`, or n). */
+static size_t end_of_line(const char *s, size_t n, size_t l)
+{
+    const char *nl = memchr(s + l, '\n', n - l);
+    return nl ? (size_t)(nl - s) : n;
+}
+
+/* After a list marker at s[t] (`-`, `*`, `+`, `1.`, `1)`) followed by a
+ * blank or the line's end e, or t when there is none. */
+static size_t list_marker_end(const char *s, size_t t, size_t e)
+{
+    size_t d = t;
+    while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
+        d++;
+    int marker = (d == t && t < e && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
+    size_t after = (d > t ? d : t) + 1;
+    return marker && (after >= e || s[after] == ' ' || s[after] == '\t' || s[after] == '\r') ? after : t;
+}
+
 /* Any offset in s[lo..hi] that md4c (which starts counting at base)
  * reads as MD_BLOCK_LI in the low byte. */
 static int li_offset(size_t lo, size_t hi, size_t base)
@@ -476,8 +495,7 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
     size_t base = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
     size_t p = (size_t)-1, pe = 0, q = (size_t)-1, qe = 0, blanks = 0;
     for (size_t l = base, e; l < n; l = e + 1) {
-        const char *nl = memchr(s + l, '\n', n - l);
-        e = nl ? (size_t)(nl - s) : n;
+        e = end_of_line(s, n, l);
         size_t t = l;
         while (t < e && strchr(" \t\r>", s[t]))
             t++;
@@ -606,18 +624,13 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
     size_t para = 0, fence_len = 0;
     char fence_ch = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
-        const char *nl = memchr(s + l, '\n', n - l);
-        e = nl ? (size_t)(nl - s) : n;
+        e = end_of_line(s, n, l);
         size_t t = l;
         while (t < e && strchr(" \t>", s[t]))
             t++;
         /* A list item or a heading starts a paragraph of its own. */
-        size_t d = t;
-        while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
-            d++;
-        int marker = (d == t && t < e && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
-        size_t after = (d > t ? d : t) + 1;
-        if (marker && (after >= e || s[after] == ' ' || s[after] == '\t' || s[after] == '\r')) {
+        size_t after = list_marker_end(s, t, e);
+        if (after > t) {
             if (!fence_len && paragraph_emphasis_differs(s, para, l))
                 return 1;
             para = t = after;
@@ -667,8 +680,7 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
 {
     int blank = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
-        const char *nl = memchr(s + l, '\n', n - l);
-        e = nl ? (size_t)(nl - s) : n;
+        e = end_of_line(s, n, l);
         size_t t = l;
         while (t < e && strchr(" \t\r>", s[t]))
             t++;
@@ -704,8 +716,7 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
     int quote = 0;
     size_t need = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
-        const char *nl = memchr(s + l, '\n', n - l);
-        e = nl ? (size_t)(nl - s) : n;
+        e = end_of_line(s, n, l);
         size_t t = l;
         while (t < e && (s[t] == ' ' || s[t] == '\t'))
             t++;
@@ -720,13 +731,7 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
         if ((quote || t - l < need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
             (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
             return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
-        size_t d = t;
-        while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
-            d++;
-        int marker = (d == t && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
-        size_t after = (d > t ? d : t) + 1, text = s[t] == '>' ? t + 1 : after;
-        if (s[t] != '>' && !(marker && (after >= e || s[after] == ' ' || s[after] == '\t')))
-            text = t;
+        size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
         while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
             text++;
         /* Only a paragraph counts: a line of raw HTML or a fence starts no
