@@ -506,6 +506,48 @@ SL_TEST(rpc_cancel_stops_a_running_batch)
     CHECK_EQ(srv_stop(s), 0);
 }
 
+/* `cancel` says `cancelled: true` exactly when the request it names is
+ * answered with -32800: a request already answered, or whose answer is
+ * being written, is not cancelled.  Each round sends a small transform
+ * and, 0-99 us later, a cancel of it, so the cancel lands before, during
+ * and after the transform's answer; then cancels the answered one again. */
+SL_TEST(rpc_cancel_reports_whether_the_answer_was_cancelled)
+{
+    srv *s = srv_start(2, 0, 0);
+    size_t rounds = SL_TEST_SCALE(2000), agreed = 0, cancelled = 0;
+    for (size_t i = 0; i < rounds; i++) {
+        char line[256];
+        snprintf(line, sizeof line,
+                 "{\"jsonrpc\":\"2.0\",\"id\":\"t%zu\",\"method\":\"transform\",\"params\":{\"content\":\"# x\"}}", i);
+        send_line(s, line);
+        /* 0-99 us later: before, while and after the transform is answered. */
+        for (int64_t until = sl_now() + (int64_t)(i % 100) * 1000; sl_now() < until;)
+            ;
+        snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":\"k%zu\",\"method\":\"cancel\",\"params\":{\"id\":\"t%zu\"}}",
+                 i, i);
+        send_line(s, line);
+        json_t *a = recv_reply(s), *b = recv_reply(s);
+        json_t *k = id_str(a)[0] == 'k' ? a : b, *t = k == a ? b : a;
+        int said = json_is_true(json_object_get(json_object_get(k, "result"), "cancelled"));
+        int was = error_code(t) == -32800;
+        agreed += said == was;
+        cancelled += was;
+        if (said != was)
+            fprintf(stderr, "round %zu: cancel says %d, the transform's answer was%s cancelled\n", i, said,
+                    was ? "" : " not");
+        json_decref(a);
+        json_decref(b);
+        snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":\"a%zu\",\"method\":\"cancel\",\"params\":{\"id\":\"t%zu\"}}", i, i);
+        send_line(s, line);
+        json_t *again = recv_reply(s);
+        CHECK(json_is_false(json_object_get(json_object_get(again, "result"), "cancelled")));
+        json_decref(again);
+    }
+    fprintf(stderr, "%zu rounds: %zu cancelled in time, cancel's answer agreed %zu times\n", rounds, cancelled, agreed);
+    CHECK_EQ(agreed, rounds);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
 SL_TEST(rpc_overlong_line_is_skipped_with_an_error)
 {
     srv *s = srv_start(2, 64 * 1024, 0);

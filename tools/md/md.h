@@ -182,6 +182,19 @@ void sl__md_fix_free(sl__md_fix *f);
  * `<prefix>`...): such a page goes to cmark-gfm (both modes: safe mode
  * parses raw HTML too, then escapes it). */
 int sl__md_html_start_md4c_misreads(const char *s, size_t n);
+/* md4c_fix.c: 1 if md4c 0.4.8 may end a list item early where a blank
+ * line reads a line record as an empty item's header (every 256 bytes of
+ * the page): such a page goes to cmark-gfm too, in both dialects. */
+int sl__md_list_item_md4c_ends_early(const char *s, size_t n);
+/* md4c_fix.c: 1 if md4c 0.4.8 may pair `*` or `_` runs against CommonMark's
+ * rule of three (a glob of two stars, a slash and a star): such a page goes to cmark-gfm too. */
+int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n);
+/* md4c_fix.c: 1 if an indented link reference definition after a blank
+ * line may make a list loose in md4c 0.4.8 only: to cmark-gfm too. */
+int sl__md_definition_md4c_loosens_list(const char *s, size_t n);
+/* md4c_fix.c: 1 if a lone tag line right after a paragraph of a list item
+ * or quote may end the container in cmark-gfm, not in md4c. */
+int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);

@@ -540,3 +540,342 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
     }
     return 0;
 }
+
+/* --- list items md4c 0.4.8 ends where they go on ----------------------
+ *
+ * CommonMark lets a list item begin with at most one blank line, so
+ * md4c's md_analyze_line() ends an item at the first line after a second
+ * blank one.  It tells that the item is still empty by reading, at a
+ * blank line with no leaf block open, the last sizeof(MD_BLOCK) bytes of
+ * its block buffer as the item's block header.  After a leaf block those
+ * bytes are not a header but that block's last line record, and the
+ * header's type field (its low 8 bits) is then the low byte of the line's
+ * end offset (code and HTML lines, MD_VERBATIMLINE {beg, end, indent}) or
+ * of its start (text and headings, MD_LINE {beg, end}).  When that byte
+ * happens to be 4, MD_BLOCK_LI, the next line that goes on in the item
+ * ends the item instead (a fenced block after it becomes indented code):
+ * the same list renders otherwise 256 bytes further down.  Still so in
+ * md4c 0.5.3.  A page where some blank line could read a record so goes
+ * to cmark-gfm: the record is the last line of the block that ended just
+ * before (the code line before a closing fence; a heading; an HTML
+ * block's end line; after two blank lines, any block's last line), and
+ * the line after the blanks must be indented or quoted to be in an item. */
+
+/* Where line l ends (its `\n`, or n). */
+static size_t end_of_line(const char *s, size_t n, size_t l)
+{
+    const char *nl = memchr(s + l, '\n', n - l);
+    return nl ? (size_t)(nl - s) : n;
+}
+
+/* After a list marker at s[t] (`-`, `*`, `+`, `1.`, `1)`) followed by a
+ * blank or the line's end e, or t when there is none. */
+static size_t list_marker_end(const char *s, size_t t, size_t e)
+{
+    size_t d = t;
+    while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
+        d++;
+    int marker = (d == t && t < e && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
+    size_t after = (d > t ? d : t) + 1;
+    return marker && (after >= e || s[after] == ' ' || s[after] == '\t' || s[after] == '\r') ? after : t;
+}
+
+/* Any offset in s[lo..hi] that md4c (which starts counting at base)
+ * reads as MD_BLOCK_LI in the low byte. */
+static int li_offset(size_t lo, size_t hi, size_t base)
+{
+    if (hi - lo >= 256)
+        return 1;
+    for (size_t k = lo; k <= hi; k++)
+        if (((k - base) & 0xFF) == 4)
+            return 1;
+    return 0;
+}
+
+/* The bytes md4c skips at a line's start before its text: blanks, `>`
+ * and list markers, a task box. */
+static size_t text_start(const char *s, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to && strchr(" \t>*+-.)0123456789", s[i]))
+        i++;
+    if (to - i >= 3 && s[i] == '[' && strchr(" xX", s[i + 1]) && s[i + 2] == ']')
+        for (i += 3; i < to && (s[i] == ' ' || s[i] == '\t'); i++)
+            ;
+    return i;
+}
+
+/* md4c's end of line l (it stops at `\r` too), and before trailing blanks. */
+static size_t raw_end(const char *s, size_t l, size_t e)
+{
+    const char *cr = memchr(s + l, '\r', e - l);
+    return cr ? (size_t)(cr - s) : e;
+}
+
+static size_t trimmed_end(const char *s, size_t l, size_t e)
+{
+    e = raw_end(s, l, e);
+    while (e > l && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '#'))
+        e--;
+    return e;
+}
+
+int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
+{
+    /* md4c-html skips a BOM: md4c's offsets start after it. */
+    size_t base = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    size_t p = (size_t)-1, pe = 0, q = (size_t)-1, qe = 0, blanks = 0;
+    for (size_t l = base, e; l < n; l = e + 1) {
+        e = end_of_line(s, n, l);
+        size_t t = l;
+        while (t < e && strchr(" \t\r>", s[t]))
+            t++;
+        if (t == e) {
+            blanks++;
+            continue;
+        }
+        if (blanks && p != (size_t)-1 && (s[l] == ' ' || s[l] == '\t' || s[l] == '>')) {
+            size_t c = p;
+            while (c < pe && strchr(" \t>", s[c]))
+                c++;
+            size_t k = c;
+            while (k < pe && s[k] == s[c])
+                k++;
+            int fence = (s[c] == '`' || s[c] == '~') && k - c >= 3;
+            int heading = s[c] == '#' || ((s[c] == '=' || s[c] == '-') && trimmed_end(s, c, pe) == k);
+            /* After a closing fence: the last code line's end. */
+            if (fence && q != (size_t)-1 && li_offset(raw_end(s, q, qe), raw_end(s, q, qe), base))
+                return 1;
+            /* A setext underline: the heading's last text line. */
+            if (heading && s[c] != '#' && q != (size_t)-1 && li_offset(q, text_start(s, q, qe), base))
+                return 1;
+            /* An ATX heading: its text's start, after the marks. */
+            if (heading && s[c] == '#') {
+                size_t h = text_start(s, p, pe);
+                while (h < pe && s[h] == '#')
+                    h++;
+                size_t b = h;
+                while (b < pe && (s[b] == ' ' || s[b] == '\t'))
+                    b++;
+                if (li_offset(h, b, base))
+                    return 1;
+            }
+            /* The end line of an HTML block (types 1-5 end on a line of
+             * their own): its end. */
+            if (memchr(s + p, '>', pe - p) && li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base))
+                return 1;
+            /* Two blank lines: any block ended at the first one. */
+            if (blanks >= 2 && (li_offset(p, text_start(s, p, pe), base) ||
+                                li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base)))
+                return 1;
+        }
+        blanks = 0;
+        q = p, qe = pe;
+        p = l, pe = e;
+    }
+    return 0;
+}
+
+/* --- emphasis md4c 0.4.8 pairs otherwise -----------------------------
+ *
+ * CommonMark's rule of three: when a delimiter run of `*` or `_` can both
+ * open and close emphasis, it does not pair with a run whose length adds
+ * up with its own to a multiple of 3 (unless both are multiples of 3).
+ * md4c 0.4.8 applies the rule only to `*` runs between two alphanumeric
+ * characters; but a run between two punctuation characters can both open
+ * and close too (in a glob of two stars, a slash, a star and `.js`, md4c
+ * emphasises the slash, cmark-gfm keeps the text; fixed upstream in
+ * 7882942, md4c 0.5.1).  A page with such a
+ * run, outside code, and another run of its character in the same
+ * paragraph that the rule would keep apart from it, goes to cmark-gfm.
+ * Bytes of other scripts may be punctuation (md4c and cmark read Unicode
+ * punctuation): they count as such here. */
+
+/* 1 for a byte that may be punctuation on either side of a run. */
+static int may_punct(unsigned char c)
+{
+    return c >= 0x80 || (c > ' ' && c < 0x7F && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9'));
+}
+
+/* The runs of `*` and `_` in one paragraph s[from..to), code spans
+ * skipped: 1 if a run that may close meets an earlier one that may open,
+ * the rule keeps the two apart, and one of them is between punctuation.
+ * (May open: no blank after it; may close: no blank before it - a
+ * superset of CommonMark's flanking rules.) */
+static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
+{
+    /* Runs that may open seen so far, by character and length mod 3: any,
+     * and those between punctuation. */
+    unsigned opener[2][3] = {{0}}, opener_pp[2][3] = {{0}};
+    for (size_t i = from; i < to; i++) {
+        char c = s[i];
+        if (c == '\\') {
+            i++;
+            continue;
+        }
+        if (c == '`') { /* a code span closing on the same line is skipped */
+            size_t k = i;
+            while (k < to && s[k] == '`')
+                k++;
+            size_t len = k - i, e = k;
+            for (; e < to && s[e] != '\n'; e++)
+                if (s[e] == '`') {
+                    size_t r = e;
+                    while (r < to && s[r] == '`')
+                        r++;
+                    if (r - e == len)
+                        break;
+                    e = r - 1;
+                }
+            i = (e < to && s[e] == '`' ? e + len : k) - 1;
+            continue;
+        }
+        if (c != '*' && c != '_')
+            continue;
+        size_t k = i;
+        while (k < to && s[k] == c)
+            k++;
+        unsigned char before = i > from ? (unsigned char)s[i - 1] : ' ', after = k < to ? (unsigned char)s[k] : ' ';
+        int ch = c == '_', blank_before = before <= ' ', blank_after = after <= ' ';
+        int pp = may_punct(before) && may_punct(after);
+        unsigned m = (unsigned)((k - i) % 3), want = (3 - m) % 3;
+        if (!blank_before && m != 0 && (pp ? opener[ch][want] : opener_pp[ch][want]))
+            return 1;
+        if (!blank_after) {
+            opener[ch][m] = 1;
+            opener_pp[ch][m] |= (unsigned)pp;
+        }
+        i = k - 1;
+    }
+    return 0;
+}
+
+int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
+{
+    size_t para = 0, fence_len = 0;
+    char fence_ch = 0;
+    for (size_t l = 0, e; l < n; l = e + 1) {
+        e = end_of_line(s, n, l);
+        size_t t = l;
+        while (t < e && strchr(" \t>", s[t]))
+            t++;
+        /* A list item or a heading starts a paragraph of its own. */
+        size_t after = list_marker_end(s, t, e);
+        if (after > t) {
+            if (!fence_len && paragraph_emphasis_differs(s, para, l))
+                return 1;
+            para = t = after;
+            while (t < e && (s[t] == ' ' || s[t] == '\t'))
+                t++;
+        } else if (!fence_len && t < e && s[t] == '#') {
+            if (paragraph_emphasis_differs(s, para, l))
+                return 1;
+            para = l;
+        }
+        size_t k = t;
+        while (k < e && (s[k] == '`' || s[k] == '~') && s[k] == s[t])
+            k++;
+        if (k - t >= 3 && (!fence_len || (s[t] == fence_ch && k - t >= fence_len))) {
+            if (!fence_len && paragraph_emphasis_differs(s, para, l))
+                return 1;
+            fence_len = fence_len ? 0 : k - t; /* opens or closes a fenced block */
+            fence_ch = s[t];
+            para = e;
+            continue;
+        }
+        if (fence_len) {
+            para = e;
+            continue;
+        }
+        if (t == e || (s[t] == '\r' && t + 1 == e)) { /* a blank line ends the paragraph */
+            if (paragraph_emphasis_differs(s, para, l))
+                return 1;
+            para = e;
+        }
+    }
+    return !fence_len && paragraph_emphasis_differs(s, para, n);
+}
+
+/* --- a link reference definition md4c 0.4.8 counts as a block ---------
+ *
+ * A blank line in a list item makes the list loose only when a block of
+ * the item follows it.  md4c counts a link reference definition there as
+ * such a block (it decides looseness while reading lines, before the
+ * definition is known to be one); cmark-gfm drops the definition first,
+ * so `- a`, a blank line and an indented `[x]: /u` ending the list is
+ * tight in cmark-gfm, loose (`<p>` in the items) in md4c.  A page with a
+ * line that follows a blank line, is indented or quoted, and starts like
+ * a definition goes to cmark-gfm (such definitions are rare: most pages
+ * keep theirs at the margin, at the end). */
+int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
+{
+    int blank = 0;
+    for (size_t l = 0, e; l < n; l = e + 1) {
+        e = end_of_line(s, n, l);
+        size_t t = l;
+        while (t < e && strchr(" \t\r>", s[t]))
+            t++;
+        if (t == e) {
+            blank = 1;
+            continue;
+        }
+        if (blank && t > l && s[t] == '[') {
+            const char *close = memchr(s + t, ']', e - t);
+            if (close && close + 1 < s + e && close[1] == ':')
+                return 1;
+        }
+        blank = 0;
+    }
+    return 0;
+}
+
+/* --- a tag line after a list item's or quote's paragraph --------------
+ *
+ * A line holding one open or closing tag alone (an HTML block of type 7)
+ * cannot interrupt a paragraph.  After a paragraph in a list item or a
+ * block quote, the line at the margin is a lazy continuation of that
+ * paragraph to md4c; cmark-gfm 0.29 first asks whether the line, outside
+ * the containers it does not continue, starts a block, and there a type 7
+ * block may start: the list or quote ends and the tag stands after it
+ * (`* [Guide](g.md)` then `<a name="x" />`).  A page with a tag line
+ * right after a line of a paragraph that began in a container goes to
+ * cmark-gfm. */
+int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
+{
+    /* The paragraph being read began in a block quote, or in a list item
+     * whose lines need `need` columns of indentation to go on in it. */
+    int quote = 0;
+    size_t need = 0;
+    for (size_t l = 0, e; l < n; l = e + 1) {
+        e = end_of_line(s, n, l);
+        size_t t = l;
+        while (t < e && (s[t] == ' ' || s[t] == '\t'))
+            t++;
+        if (t == e || (s[t] == '\r' && t + 1 == e)) {
+            quote = 0, need = 0;
+            continue;
+        }
+        size_t r = e;
+        while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
+            r--;
+        size_t a = t + 1 + (t + 1 < e && s[t + 1] == '/');
+        if ((quote || t - l < need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
+            (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
+            return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
+        size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
+        while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
+            text++;
+        /* Only a paragraph counts: a line of raw HTML or a fence starts no
+         * paragraph (their lines are no lazy continuation to md4c). */
+        if (text < e && strchr("<`~", s[text])) {
+            if (!quote && !need)
+                continue;
+        } else if (s[t] == '>')
+            quote = 1;
+        else if (text > t) /* after a list marker */
+            need = text - l; /* tabs counted as one column: fewer, so more lines count as lazy */
+        else if (t > l && t - l < 4 && !need && !quote)
+            need = t - l; /* a later paragraph of an item, as far in as its items go */
+    }
+    return 0;
+}

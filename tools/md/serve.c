@@ -253,9 +253,15 @@ static void unlink_active(server *s, sl__md_req *r)
 
 static void finish(server *s, sl__md_req *r)
 {
-    respond(s, r);
+    /* Out of the active list first: `cancel` marks a request only while
+     * it is there, under the lock, so from here on its answer is settled
+     * and a later cancel says `cancelled: false` (it used to find the
+     * request between its answer and this, and say true). */
     pthread_mutex_lock(&s->lock);
     unlink_active(s, r);
+    pthread_mutex_unlock(&s->lock);
+    respond(s, r);
+    pthread_mutex_lock(&s->lock);
     s->outstanding--;
     /* Under the lock: once it is dropped with nothing outstanding, the
      * server may return and free the channel. */
