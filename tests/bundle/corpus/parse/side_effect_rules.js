@@ -1,0 +1,30 @@
+var REMOVABLE_typeof = typeof REMOVABLE_window;
+var REMOVABLE_guard = typeof window !== 'undefined' ? window : null;
+var REMOVABLE_or = typeof self === 'undefined' || self;
+var REMOVABLE_known = Math.PI, REMOVABLE_chain = Object.prototype.hasOwnProperty;
+var REMOVABLE_array = [...[1, 2]], REMOVABLE_symbol = Symbol('s'), REMOVABLE_template = `${1}${'a'}`;
+var REMOVABLE_eq = 1 == 2, REMOVABLE_lt = 'a' < 'b', REMOVABLE_not = !void 0;
+var REMOVABLE_keys = { [Symbol.iterator]: 1, ['k']: 2 };
+const REMOVABLE_lib = { make(n) { return n; } };
+var REMOVABLE_pure = /* @__PURE__ */ REMOVABLE_lib.make(1);
+var [REMOVABLE_a, REMOVABLE_b = 2] = [1];
+export const kept = 1;
+var unary = +obj;
+var negated = -obj;
+var complement = ~obj;
+var getter = obj.prop;
+var added = obj + 1;
+var compared = obj < 2;
+var loose = obj == 1;
+var template = `${obj}`;
+var { prop: destructured } = obj;
+var inOperator = 'prop' in obj;
+var spreadArray = [...obj.list];
+var spreadObject = { ...obj };
+var computedKey = { [obj]: 1 };
+var instance = obj instanceof obj.ctor;
+class Extends extends obj.base {}
+var pureArgs = /* @__PURE__ */ Object.keys(obj.list);
+let missingGlobal;
+try { missingGlobal = (() => notDefinedAnywhere)(); } catch (e) { log.push('caught ' + e.name); }
+export const done = 1;
