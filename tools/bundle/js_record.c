@@ -37,7 +37,8 @@ enum { X_TARGET = 0x100,   /* assigned to, or the operand of a postfix ++/-- */
        X_MEM_CALL = 0x200, /* a member access that is called: its object gets OCC_MEM_CALL */
        X_INNER = 0x400,    /* an inner link of a member chain (--define matched it already) */
        X_DEFINED = 0x800,  /* within what a --define replaces, or a known global's chain: no getter runs there */
-       X_SAFE = 0x1000 };  /* an unbound name read here throws nothing: typeof's operand, a guarded branch */
+       X_SAFE = 0x1000,    /* an unbound name read here throws nothing: typeof's operand, a guarded branch */
+       X_AWAITED = 0x2000 }; /* the operand of await */
 
 enum { W_NONE, W_REQUIRE, W_EVAL };
 
@@ -69,6 +70,8 @@ typedef struct rb {
     size_t symmap_cap;
     uint32_t stmt;
     int fn_depth; /* functions, arrows, class field values and static blocks around */
+    int try_depth; /* try blocks around, in the innermost function (esbuild's tryBodyCount) */
+    const js_node *caught_import; /* an import() whose promise gets a .catch() or .then(f, g) */
     int impure;   /* a side effect at the statement's own level */
     int32_t define; /* set by a member chain for the name at its root */
     uint32_t define_end;
@@ -542,26 +545,43 @@ static void params(rb *b, js_node *fn)
         bind(b, fn->list[i], SYM_VAR, 0);
 }
 
+/* Into a function's body (or a class field's value, a static block):
+ * what runs there runs later, and a try around the function does not
+ * catch what its body throws then.  Returns what leave_fn restores. */
+static int enter_fn(rb *b)
+{
+    int tries = b->try_depth;
+    b->fn_depth++;
+    b->try_depth = 0;
+    return tries;
+}
+
+static void leave_fn(rb *b, int tries)
+{
+    b->fn_depth--;
+    b->try_depth = tries;
+}
+
 /* A function or method: name (a declaration binds it outside), params, body. */
 static void function(rb *b, js_node *fn, int is_decl)
 {
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
-    b->fn_depth++;
+    int tries = enter_fn(b);
     params(b, fn);
     block_body(b, fn->b);
-    b->fn_depth--;
+    leave_fn(b, tries);
 }
 
 static void arrow(rb *b, js_node *fn)
 {
-    b->fn_depth++;
+    int tries = enter_fn(b);
     params(b, fn);
     if (fn->flags & JF_EXPR_BODY)
         expr(b, fn->b, 0);
     else
         block_body(b, fn->b);
-    b->fn_depth--;
+    leave_fn(b, tries);
 }
 
 static void class_member(rb *b, js_node *m)
@@ -577,19 +597,21 @@ static void class_member(rb *b, js_node *m)
     if (!m->b)
         return;
     switch (m->op) {
-    case JP_STATIC_BLOCK:
+    case JP_STATIC_BLOCK: {
         side_effect(b);
-        b->fn_depth++;
+        int tries = enter_fn(b);
         block_body(b, m->b);
-        b->fn_depth--;
+        leave_fn(b, tries);
         return;
-    case JP_FIELD: case JP_ACCESSOR:
+    }
+    case JP_FIELD: case JP_ACCESSOR: {
         if (m->flags & JF_STATIC)
             side_effect(b);
-        b->fn_depth++;
+        int tries = enter_fn(b);
         expr(b, m->b, 0);
-        b->fn_depth--;
+        leave_fn(b, tries);
         return;
+    }
     default:
         function(b, m->b, 0);
     }
@@ -652,10 +674,12 @@ static void call_by_name(rb *b, js_node *call)
     pending *r = ref(b, id, OCC_CALL);
     if (!strcmp(id->s, "require")) {
         js_node *arg = call->n == 1 ? call->list[0] : NULL;
-        if (arg && arg->kind == N_STR && !(arg->flags & JF_PARENS))
+        if (arg && arg->kind == N_STR && !(arg->flags & JF_PARENS)) {
             r->rec = add_rec(b, arg, IR_REQUIRE, call->pos, call->aux);
-        else
+            b->recs.v[r->rec].caught = b->try_depth > 0;
+        } else {
             r->warn = W_REQUIRE;
+        }
     } else if (!strcmp(id->s, "eval")) {
         r->warn = W_EVAL;
     }
@@ -670,9 +694,35 @@ static int symbol_call(const rb *b, const js_node *n)
            (n->n == 0 || (n->n == 1 && n->list[0]->kind != N_SPREAD && prim(b, n->list[0]) != P_UNKNOWN));
 }
 
+/* `import("x").then(f).catch(g)`, `import("x").then(f, g)`: the
+ * import() at the root of a chain of .then/.catch calls one of which
+ * handles a rejection is noted in b->caught_import (esbuild's
+ * thenCatchChain). */
+static void note_caught_import(rb *b, const js_node *call)
+{
+    int caught = 0;
+    for (const js_node *x = call; x->kind == N_CALL; x = x->a->a) {
+        const js_node *m = x->a;
+        if (m->kind != N_MEMBER || (m->flags & JF_OPT_START) || m->c->kind != N_STR)
+            return;
+        if (name_is(m->c->s, m->c->n, "catch"))
+            caught = 1;
+        else if (name_is(m->c->s, m->c->n, "then"))
+            caught |= x->n >= 2;
+        else
+            return;
+        if (m->a->kind == N_IMPORT_CALL) {
+            if (caught)
+                b->caught_import = m->a;
+            return;
+        }
+    }
+}
+
 static void call(rb *b, js_node *n)
 {
     int opt = n->flags & JF_OPT_START;
+    note_caught_import(b, n);
     int pure = !opt && ((n->flags & JF_PURE) || symbol_call(b, n));
     if (!pure)
         side_effect(b);
@@ -861,13 +911,14 @@ static void expr(rb *b, js_node *n, int ctx)
             b->m->flags |= MF_TLA;
             b->m->tla_pos = n->pos;
         }
-        expr(b, n->a, 0);
+        expr(b, n->a, X_AWAITED);
         return;
     case N_IMPORT_CALL:
         side_effect(b);
-        if (n->a && n->a->kind == N_STR && !(n->a->flags & JF_PARENS))
-            add_rec(b, n->a, IR_DYNAMIC, n->pos, n->aux);
-        else
+        if (n->a && n->a->kind == N_STR && !(n->a->flags & JF_PARENS)) {
+            int32_t rec = add_rec(b, n->a, IR_DYNAMIC, n->pos, n->aux);
+            b->recs.v[rec].caught = ((ctx & X_AWAITED) && b->try_depth > 0) || n == b->caught_import;
+        } else
             warn(b, n->pos, "warning: this \"import()\" will not be bundled: its argument is not a string literal");
         expr(b, n->a, 0);
         expr(b, n->b, 0);
@@ -1036,7 +1087,9 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_TRY:
         side_effect(b);
+        b->try_depth++;
         block_body(b, n->a);
+        b->try_depth--;
         if (n->b) {
             bind(b, n->b->a, SYM_LET, 0);
             block_body(b, n->b->b);
