@@ -1257,6 +1257,12 @@ static void program(rb *b)
         st.decl_n = (uint32_t)b->stmt_decls.n - st.decl_first;
         SL_VEC_PUSH(b->stmts, st);
     }
+    /* A script's `<!--` and `-->` comments (Annex B.1.1) are copied as `//`:
+     * ES module output is a module, where they are not comments. */
+    for (uint32_t i = 0; i < b->ast->nhtml_comments; i++) {
+        uint32_t at = b->ast->html_comments[i];
+        patch(b, at, at + (b->m->src[at] == '<' ? 4 : 3), "//");
+    }
 }
 
 /* ---- after the walk ---------------------------------------------------- */
@@ -1595,12 +1601,18 @@ static void fold_branches(rb *b)
 
 /* `export {a}`: a must be declared at the top level (anywhere in the file).
  * And a .mjs file (or "type": "module") is a module whatever its syntax:
- * node refuses a `with` in it (tools/js does where import/export say so). */
+ * node refuses a `with` or an HTML-like comment in it (tools/js does where
+ * import/export say so). */
 static int settle_exports(rb *b)
 {
     if (b->with_p1 && (b->m->flags & MF_NODE_MODE)) {
         b->err_pos = b->with_p1 - 1;
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
+        return -1;
+    }
+    if (b->ast->nhtml_comments && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX))) {
+        b->err_pos = b->ast->html_comments[0];
+        b->err_msg = "HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module";
         return -1;
     }
     for (size_t k = 0; k < b->exports.n; k++) {
