@@ -1,16 +1,9 @@
---> HTML-like comments (ECMAScript Annex B.1.1) in a script: `<!--` anywhere
-// and `-->` first on its line run to the end of the line.  The bundle copies
-// them as `//`, so they stay comments in ES module output too.
-const lib = require('./lib.cjs');
-let x = 3, y = x <!-- y is x: the rest is a comment
---> a comment, not `x-- > ...`
-console.log(x, y, lib.count(5));
-function count(n) {
-  let seen = 0;
-  while (n --> 0) seen++; /* `-->` after code: n-- > 0 */
-  /* a comment on two
-     lines */ --> then a comment
-  return seen;
-}
-<!-- the export:
-module.exports = { count };
+--> first line
+var a = 1 <!-- a < !--b would be a module's
+var b = a
+--> 0
+/*
+*/ --> after a comment with a line break
+while (a --> 0) b++; /* `-->` after code: a-- > 0 */
+<!--
+module.exports = [a, b];
