@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # syntax_error.sh SLUICE: a syntax error deep in the graph is reported as
 # file:line:column: message with the offending line and a caret, the exit
-# status is non-zero, and no output file is left behind.  An import that
-# cannot be resolved, a JSON module that does not parse, an import of an
-# asset no loader reads (.css, images, fonts) and a `with` statement in an
-# ES module, and an early error (a name declared twice, a jump to no
-# label) in JavaScript, TypeScript or TSX are reported the same way.
+# status is non-zero, and no output file is left behind.  An import (or a
+# require() or import() outside a try) that cannot be resolved, a JSON
+# module that does not parse, an import of an asset no loader reads (.css,
+# images, fonts), a `with` statement or an HTML-like comment in an ES
+# module, and an early error (a name declared twice, a jump to no label)
+# in JavaScript, TypeScript or TSX are reported the same way.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -30,6 +31,24 @@ grep -qE '^ +\^$' "$work/err" || { echo "FAIL: no caret"; cat "$work/err"; exit 
 [ -z "$(ls "$work" | grep -v -e main.mjs -e bad.mjs -e err)" ] || { echo "FAIL: temporary file left: $(ls "$work")"; exit 1; }
 printf "import './missing.mjs';\n" >"$work/main.mjs"
 refused "an unresolvable import" 'main.mjs:1:8: could not resolve "./missing.mjs"' "$work/main.mjs"
+# require() and import() that cannot be resolved are errors too, as in
+# esbuild, unless a failure is caught where they are (cases/optional_dependency):
+# a try in another function, or one around the function, catches nothing then.
+printf "const a = 1;\nconst b = require('not-installed');\n" >"$work/main.cjs"
+refused "an unresolvable require()" 'main.cjs:2:19: could not resolve "not-installed"' "$work/main.cjs"
+printf "try {\n  (() => require('./gone.cjs'))();\n} catch {}\n" >"$work/main.cjs"
+refused "an unresolvable require() in a function inside a try" 'main.cjs:2:18: could not resolve "./gone.cjs"' "$work/main.cjs"
+printf "try {\n  import('./gone.mjs');\n} catch {}\nimport('./gone.mjs').then(() => {});\n" >"$work/main.mjs"
+refused "an unresolvable import() not awaited in its try" 'main.mjs:2:10: could not resolve "./gone.mjs"' "$work/main.mjs"
+printf "import('./gone.mjs').then(() => {}).finally(() => {});\n" >"$work/main.mjs"
+refused "an unresolvable import() without a rejection handler" 'main.mjs:1:8: could not resolve "./gone.mjs"' "$work/main.mjs"
+rm -f "$work/main.cjs"
+# HTML-like comments are a script's (Annex B.1.1; cases/html_comments): a module refuses them.
+printf "const a = 1;\n<!-- a comment in a script\n" >"$work/main.mjs"
+refused "an HTML-like comment in a .mjs" 'main.mjs:2:1: HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module' "$work/main.mjs"
+printf "const a = 1;\n  --> a comment in a script\nexport { a };\n" >"$work/main.js"
+refused "an HTML-like comment in a file with export" 'main.js:2:3: HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module' "$work/main.js"
+rm -f "$work/main.js"
 printf "import d from './d.json' with { type: 'json' };\nconsole.log(d);\n" >"$work/main.mjs"
 printf '{\n  "a": 1,\n  "b": [1, 2,]\n}\n' >"$work/d.json"
 refused "invalid JSON" 'd.json:3:14: invalid JSON' "$work/main.mjs"

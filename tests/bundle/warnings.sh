@@ -4,6 +4,7 @@
 # never fatally (the bundle is written and runs); -q silences warnings;
 # files inside node_modules give none; a dead branch under --define gives
 # none; a local `require` or `eval` is not the global one and gives none;
+# an unresolvable require() in a try is left to run time with a warning;
 # import.meta in IIFE or browser CommonJS output becomes {} with a warning.
 set -uo pipefail
 sluice=$1
@@ -50,6 +51,15 @@ mkdir -p node_modules/noisy
 printf "module.exports = (x) => require(x);\n" >node_modules/noisy/index.js
 printf "import noisy from 'noisy';\nconsole.log(typeof noisy);\n" >pkg.mjs
 "$sluice" bundle pkg.mjs --platform node --format esm -o out.mjs 2>err || fail "bundle pkg.mjs"
+! grep -q warning: err || fail "a warning from node_modules: $(cat err)"
+# An unresolvable require() whose failure a try catches is left to run
+# time (an optional dependency), with a warning; none inside node_modules.
+printf "let x;\ntry { x = require('not-installed'); } catch { x = null; }\nconsole.log(x);\n" >opt.cjs
+"$sluice" bundle opt.cjs --platform node --format cjs -o opt.out.cjs 2>err || fail "bundle opt.cjs: $(cat err)"
+expect "$work/opt.cjs:2:19" 'could not resolve "not-installed": left to run time, where the try around it handles the failure' "try { x = require('not-installed'); } catch { x = null; }"
+[ "$(node opt.out.cjs)" = null ] || fail "opt.out.cjs runs: $(node opt.out.cjs 2>&1 | head -3)"
+{ cat opt.cjs; echo "module.exports = x;"; } >node_modules/noisy/index.js
+"$sluice" bundle pkg.mjs --platform node --format esm -o out.mjs 2>err || fail "bundle pkg.mjs with an optional require"
 ! grep -q warning: err || fail "a warning from node_modules: $(cat err)"
 # import.meta is a syntax error outside an ES module: IIFE output (and
 # CommonJS off node) gets an empty object and a warning, as esbuild does.

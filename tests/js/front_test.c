@@ -115,6 +115,9 @@ SL_TEST(js_printer_never_glues_tokens)
                  MINIFY_WS, "a=b- -c;d=e+ +f;g=h- --i;j=k+ ++l;m=- -n;o=(1).toString();p=1.5.x"));
     CHECK(prints("a.js", "x = typeof y; z = void 0 in w; v = a instanceof b", MINIFY_WS,
                  "x=typeof y;z=void 0 in w;v=a instanceof b"));
+    /* `<!--` and `-->` would start HTML-like comments (Annex B.1.1): a space after `!`, before `>`, as esbuild */
+    CHECK(prints("a.js", "x = a < !--b; y = a << !--b + 1; z = a--\n> 1; w = (a--) >= b;", MINIFY_WS,
+                 "x=a<! --b;y=a<<! --b+1;z=a-- >1;w=a-- >=b"));
 }
 
 SL_TEST(js_statement_start_hazards_are_wrapped)

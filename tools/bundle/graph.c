@@ -159,6 +159,20 @@ static const char *asset_ext(const char *path)
     return NULL;
 }
 
+/* One more warning for m, in position order as the record keeps them. */
+static void add_warning(worker *w, js_module *m, uint32_t pos, const char *msg)
+{
+    js_warning *v = sl__arena_alloc(&w->arena, (m->nwarnings + 1) * sizeof *v);
+    size_t i = 0;
+    for (; i < m->nwarnings && m->warnings[i].pos <= pos; i++)
+        v[i] = m->warnings[i];
+    v[i] = (js_warning){pos, msg};
+    for (; i < m->nwarnings; i++)
+        v[i + 1] = m->warnings[i];
+    m->warnings = v;
+    m->nwarnings++;
+}
+
 static js_module *load(worker *w, const char *path, char **err)
 {
     js_module *m = sl__arena_zalloc(&w->arena, sizeof *m);
@@ -222,8 +236,15 @@ static js_module *load(worker *w, const char *path, char **err)
             r->path = out;
         } else if (rc == RES_BUILTIN || rc == RES_EXTERNAL) {
             r->builtin = rc == RES_BUILTIN ? 2 : 1;
-        } else if (r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) {
-            r->kind = IR_DEAD; /* left for run time, as node would try it then */
+        } else if ((r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) && r->caught) {
+            /* As esbuild does: the code expects it may be missing (an
+             * optional dependency), so node tries it at run time. */
+            add_warning(w, m, r->spec_pos,
+                        sl__arena_printf(&w->arena,
+                                         "warning: could not resolve \"%s\": left to run time, where the %s "
+                                         "around it handles the failure",
+                                         r->spec, r->kind == IR_REQUIRE ? "try" : "try or .catch()"));
+            r->kind = IR_DEAD;
             r->builtin = 1;
         } else {
             uint32_t line, col;

@@ -53,6 +53,10 @@ typedef struct js_import_rec {
     uint32_t pos, end; /* IR_REQUIRE / IR_DYNAMIC: the whole call expression */
     int32_t stmt;
     uint32_t spec_pos;  /* byte offset of the specifier, for messages */
+    uint8_t caught;     /* IR_REQUIRE / IR_DYNAMIC: a failure is caught (a try block around it in its
+                           function; for import(), awaited there or given .catch() or .then(f, g)), so
+                           one that does not resolve is left to run time instead of an error (esbuild's
+                           HandlesImportErrors) */
     /* resolver (in the worker) */
     const char *path;   /* absolute path, NULL when external */
     uint8_t builtin;    /* kept external: 1, or 2 for a node built-in (importing one alone does nothing) */

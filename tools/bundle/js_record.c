@@ -36,7 +36,9 @@
 enum { X_TARGET = 0x100,   /* assigned to, or the operand of a postfix ++/-- */
        X_MEM_CALL = 0x200, /* a member access that is called: its object gets OCC_MEM_CALL */
        X_INNER = 0x400,    /* an inner link of a member chain (--define matched it already) */
-       X_DEFINED = 0x800 }; /* within what a --define replaces: no getter runs there */
+       X_DEFINED = 0x800,  /* within what a --define replaces, or a known global's chain: no getter runs there */
+       X_SAFE = 0x1000,    /* an unbound name read here throws nothing: typeof's operand, a guarded branch */
+       X_AWAITED = 0x2000 }; /* the operand of await */
 
 enum { W_NONE, W_REQUIRE, W_EVAL };
 
@@ -68,6 +70,8 @@ typedef struct rb {
     size_t symmap_cap;
     uint32_t stmt;
     int fn_depth; /* functions, arrows, class field values and static blocks around */
+    int try_depth; /* try blocks around, in the innermost function (esbuild's tryBodyCount) */
+    const js_node *caught_import; /* an import() whose promise gets a .catch() or .then(f, g) */
     int impure;   /* a side effect at the statement's own level */
     int32_t define; /* set by a member chain for the name at its root */
     uint32_t define_end;
@@ -279,6 +283,245 @@ static int32_t shorthand_define(const rb *b, const js_node *id)
     return -1;
 }
 
+/* ---- what may be dropped when unused --------------------------------------
+ * A top-level statement is dropped when nothing kept reads what it
+ * declares and evaluating it can have no effect: esbuild's
+ * ExprCanBeRemovedIfUnused.  The walk below calls side_effect() at every
+ * node that may run code or throw: a call, an assignment, a property read
+ * (a getter), an operator that converts an object (`+o`, `o + 1`, `o < 1`,
+ * `${o}` run valueOf or toString), `in` and `instanceof` (they throw on a
+ * primitive), a spread (an iterator), a computed key, and a read of a
+ * global nothing declares (a ReferenceError, or a getter on the global
+ * object) unless it is one of the globals below, `typeof x`, or guarded
+ * by `typeof x` (`typeof x < "u" ? x : y`).  Only `!`, `void`, `typeof`,
+ * `===`, `!==`, `??`, `&&`, `||`, `,` and `?:` of removable operands are
+ * removable, and `==`, `!=`, `<`, ... when both sides are primitives of
+ * one known type. */
+
+/* esbuild's known globals (internal/config/globals.go) that browsers and
+ * node both have, and its constants: reading them, or the chain written,
+ * runs nothing.  Sorted by strcmp.  Its list of DOM classes is left out:
+ * a read of one is kept, which is only safer. */
+static const char *const known_globals[] = {
+    "AbortController", "AbortSignal", "AggregateError", "Array", "Array.from", "Array.fromAsync", "Array.isArray",
+    "Array.of", "ArrayBuffer", "Atomics", "BigInt", "BigInt64Array", "BigInt64Array.from", "BigInt64Array.of",
+    "BigUint64Array", "BigUint64Array.from", "BigUint64Array.of", "Boolean", "DataView", "Date", "Error",
+    "EvalError", "Event", "EventTarget", "FinalizationRegistry", "Float16Array", "Float16Array.from",
+    "Float16Array.of", "Float32Array", "Float32Array.from", "Float32Array.of", "Float64Array",
+    "Float64Array.from", "Float64Array.of", "Function", "Infinity", "Int16Array", "Int16Array.from",
+    "Int16Array.of", "Int32Array", "Int32Array.from", "Int32Array.of", "Int8Array", "Int8Array.from",
+    "Int8Array.of", "Intl", "Iterator", "JSON", "JSON.isRawJSON", "JSON.parse", "JSON.rawJSON", "JSON.stringify",
+    "Map", "Map.groupBy", "Math", "Math.E", "Math.LN10", "Math.LN2", "Math.LOG10E", "Math.LOG2E", "Math.PI",
+    "Math.SQRT1_2", "Math.SQRT2", "Math.abs", "Math.acos", "Math.acosh", "Math.asin", "Math.asinh", "Math.atan",
+    "Math.atan2", "Math.atanh", "Math.cbrt", "Math.ceil", "Math.clz32", "Math.cos", "Math.cosh", "Math.exp",
+    "Math.expm1", "Math.floor", "Math.fround", "Math.hypot", "Math.imul", "Math.log", "Math.log10", "Math.log1p",
+    "Math.log2", "Math.max", "Math.min", "Math.pow", "Math.random", "Math.round", "Math.sign", "Math.sin",
+    "Math.sinh", "Math.sqrt", "Math.sumPrecise", "Math.tan", "Math.tanh", "Math.trunc", "MessageChannel",
+    "MessageEvent", "MessagePort", "NaN", "Number", "Object", "Object.assign", "Object.create",
+    "Object.defineProperties", "Object.defineProperty", "Object.entries", "Object.freeze", "Object.fromEntries",
+    "Object.getOwnPropertyDescriptor", "Object.getOwnPropertyDescriptors", "Object.getOwnPropertyNames",
+    "Object.getOwnPropertySymbols", "Object.getPrototypeOf", "Object.is", "Object.isExtensible",
+    "Object.isFrozen", "Object.isSealed", "Object.keys", "Object.preventExtensions",
+    "Object.prototype.__defineGetter__", "Object.prototype.__defineSetter__", "Object.prototype.__lookupGetter__",
+    "Object.prototype.__lookupSetter__", "Object.prototype.hasOwnProperty", "Object.prototype.isPrototypeOf",
+    "Object.prototype.propertyIsEnumerable", "Object.prototype.toLocaleString", "Object.prototype.toString",
+    "Object.prototype.unwatch", "Object.prototype.valueOf", "Object.prototype.watch", "Object.seal",
+    "Object.setPrototypeOf", "Object.values", "Promise", "Proxy", "RangeError", "ReferenceError", "Reflect",
+    "Reflect.apply", "Reflect.construct", "Reflect.defineProperty", "Reflect.deleteProperty", "Reflect.get",
+    "Reflect.getOwnPropertyDescriptor", "Reflect.getPrototypeOf", "Reflect.has", "Reflect.isExtensible",
+    "Reflect.ownKeys", "Reflect.preventExtensions", "Reflect.set", "Reflect.setPrototypeOf", "RegExp",
+    "RegExp.escape", "Set", "SharedArrayBuffer", "String", "Symbol", "Symbol.asyncDispose",
+    "Symbol.asyncIterator", "Symbol.dispose", "Symbol.hasInstance", "Symbol.isConcatSpreadable",
+    "Symbol.iterator", "Symbol.match", "Symbol.matchAll", "Symbol.replace", "Symbol.search", "Symbol.species",
+    "Symbol.split", "Symbol.toPrimitive", "Symbol.toStringTag", "Symbol.unscopables", "SyntaxError",
+    "TextDecoder", "TextEncoder", "TypeError", "URIError", "URL", "URLSearchParams", "Uint16Array",
+    "Uint16Array.from", "Uint16Array.of", "Uint32Array", "Uint32Array.from", "Uint32Array.of", "Uint8Array",
+    "Uint8Array.from", "Uint8Array.fromBase64", "Uint8Array.fromHex", "Uint8Array.of", "Uint8ClampedArray",
+    "Uint8ClampedArray.from", "Uint8ClampedArray.of", "WeakMap", "WeakRef", "WeakSet", "WebAssembly",
+    "clearInterval", "clearTimeout", "console", "console.assert", "console.clear", "console.count",
+    "console.countReset", "console.debug", "console.dir", "console.dirxml", "console.error", "console.group",
+    "console.groupCollapsed", "console.groupEnd", "console.info", "console.log", "console.table", "console.time",
+    "console.timeEnd", "console.timeLog", "console.trace", "console.warn", "decodeURI", "decodeURIComponent",
+    "encodeURI", "encodeURIComponent", "escape", "globalThis", "isFinite", "isNaN", "parseFloat", "parseInt",
+    "queueMicrotask", "setInterval", "setTimeout", "undefined", "unescape",
+};
+
+static int cmp_name(const void *k, const void *e) { return strcmp(k, *(const char *const *)e); }
+
+static int unbound(const rb *b, const js_node *id)
+{
+    return id->aux == JS_NONE || id->aux >= b->ast->nsyms || b->ast->syms[id->aux].kind == SK_UNBOUND;
+}
+
+/* n is a global nothing declares, or a chain of up to three static names
+ * from one (`Math.PI`, `Object.prototype.hasOwnProperty`), in the list. */
+static int known_global(const rb *b, const js_node *n)
+{
+    const js_node *chain[3];
+    size_t k = 0;
+    for (; n->kind == N_MEMBER; n = n->a) {
+        if (k == 2 || (n->flags & (JF_OPT_START | JF_OPT_CONT)) || n->c->kind != N_STR)
+            return 0;
+        chain[k++] = n;
+    }
+    if (n->kind != N_IDENT || !unbound(b, n))
+        return 0;
+    char name[80];
+    size_t len = strlen(n->s);
+    if (len >= sizeof name)
+        return 0;
+    memcpy(name, n->s, len);
+    while (k--) {
+        const js_node *c = chain[k]->c;
+        if (len + 1 + c->n >= sizeof name || memchr(c->s, 0, c->n))
+            return 0;
+        name[len++] = '.';
+        memcpy(name + len, c->s, c->n);
+        len += c->n;
+    }
+    name[len] = 0;
+    return bsearch(name, known_globals, sizeof known_globals / sizeof known_globals[0], sizeof known_globals[0],
+                   cmp_name) != NULL;
+}
+
+/* The primitive type an expression has for sure (esbuild's KnownPrimitiveType). */
+enum { P_UNKNOWN, P_MIXED, P_UNDEF, P_NULL, P_BOOL, P_NUM, P_STR, P_BIGINT };
+
+static int prim(const rb *b, const js_node *n);
+
+static int merged(const rb *b, const js_node *x, const js_node *y)
+{
+    int p = prim(b, x), q = prim(b, y);
+    if (p == P_UNKNOWN || q == P_UNKNOWN)
+        return P_UNKNOWN;
+    return p == q ? p : P_MIXED;
+}
+
+static int prim(const rb *b, const js_node *n)
+{
+    switch (n->kind) {
+    case N_NULL: return P_NULL;
+    case N_BOOL: return P_BOOL;
+    case N_NUM: return P_NUM;
+    case N_STR: return P_STR;
+    case N_BIGINT: return P_BIGINT;
+    case N_TEMPLATE: return n->a ? P_UNKNOWN : P_STR;
+    case N_IDENT:
+        if (!unbound(b, n))
+            return P_UNKNOWN;
+        return !strcmp(n->s, "undefined") ? P_UNDEF
+               : !strcmp(n->s, "NaN") || !strcmp(n->s, "Infinity") ? P_NUM : P_UNKNOWN;
+    case N_COND: return merged(b, n->b, n->c);
+    case N_SEQ: return n->n ? prim(b, n->list[n->n - 1]) : P_UNKNOWN;
+    case N_UPDATE: return P_MIXED;
+    case N_UNARY:
+        switch (n->op) {
+        case JU_VOID: return P_UNDEF;
+        case JU_TYPEOF: return P_STR;
+        case JU_NOT: case JU_DELETE: return P_BOOL;
+        case JU_POS: return P_NUM;
+        default: { /* - ~ */
+            int p = prim(b, n->a);
+            return p == P_BIGINT ? P_BIGINT : p != P_UNKNOWN && p != P_MIXED ? P_NUM : P_MIXED;
+        }
+        }
+    case N_ASSIGN:
+        if (n->op == JB_NONE)
+            return prim(b, n->b);
+        return n->op == JB_ADD && prim(b, n->b) == P_STR ? P_STR : P_MIXED;
+    case N_BINARY:
+        switch (n->op) {
+        case JB_LT: case JB_LE: case JB_GT: case JB_GE: case JB_IN: case JB_INSTANCEOF:
+        case JB_LOOSE_EQ: case JB_LOOSE_NE: case JB_STRICT_EQ: case JB_STRICT_NE:
+            return P_BOOL;
+        case JB_OR: case JB_AND:
+            return merged(b, n->a, n->b);
+        case JB_NULLISH: {
+            int l = prim(b, n->a), r = prim(b, n->b);
+            if (l == P_NULL || l == P_UNDEF)
+                return r;
+            if (l == P_UNKNOWN)
+                return P_UNKNOWN;
+            return l != P_MIXED ? l : r != P_UNKNOWN ? P_MIXED : P_UNKNOWN;
+        }
+        case JB_ADD: {
+            int l = prim(b, n->a), r = prim(b, n->b);
+            if (l == P_STR || r == P_STR)
+                return P_STR;
+            if (l == P_BIGINT && r == P_BIGINT)
+                return P_BIGINT;
+            if (l > P_MIXED && l != P_BIGINT && r > P_MIXED && r != P_BIGINT)
+                return P_NUM;
+            return P_MIXED;
+        }
+        default:
+            return P_MIXED;
+        }
+    default:
+        return P_UNKNOWN;
+    }
+}
+
+static int is_typeof_ident(const js_node *n)
+{
+    return n->kind == N_UNARY && n->op == JU_TYPEOF && n->a->kind == N_IDENT && !(n->a->flags & JF_PARENS);
+}
+
+/* value is a global read that guard makes safe where guard is `yes`:
+ * `typeof x !== "undefined" ? x : y`, `typeof x === "object" && x`,
+ * `typeof x > "u" ? x : y` (esbuild's isSideEffectFreeUnboundIdentifierRef). */
+static int guarded(const rb *b, const js_node *value, const js_node *guard, int yes)
+{
+    if (value->kind != N_IDENT || !unbound(b, value) || guard->kind != N_BINARY)
+        return 0;
+    const js_node *t = guard->a, *str = guard->b;
+    int op = guard->op;
+    if (t->kind == N_STR) {
+        t = guard->b, str = guard->a;
+        if (op == JB_LT || op == JB_LE || op == JB_GT || op == JB_GE)
+            yes = !yes; /* "u" > typeof x */
+    }
+    if (!is_typeof_ident(t) || str->kind != N_STR || strcmp(t->a->s, value->s) || !unbound(b, t->a))
+        return 0;
+    switch (op) {
+    case JB_STRICT_EQ: case JB_STRICT_NE: case JB_LOOSE_EQ: case JB_LOOSE_NE:
+        return (name_is(str->s, str->n, "undefined") == yes) == (op == JB_STRICT_NE || op == JB_LOOSE_NE);
+    case JB_LT: case JB_LE: case JB_GT: case JB_GE:
+        return name_is(str->s, str->n, "u") && yes == (op == JB_LT || op == JB_LE);
+    default:
+        return 0;
+    }
+}
+
+/* A computed key that converts nothing: a primitive literal or a well-known symbol. */
+static int plain_key(const rb *b, const js_node *k)
+{
+    int p = prim(b, k);
+    return (k->kind == N_NULL || k->kind == N_BOOL || k->kind == N_NUM || k->kind == N_STR || k->kind == N_BIGINT ||
+            (k->kind == N_IDENT && p == P_UNDEF)) ||
+           (k->kind == N_MEMBER && k->a->kind == N_IDENT && !strcmp(k->a->s, "Symbol") && known_global(b, k));
+}
+
+/* The operator of n converts or throws nothing when its operands are
+ * removable (the operands are walked, and checked, on their own). */
+static int binary_is_clean(const rb *b, const js_node *n)
+{
+    switch (n->op) {
+    case JB_STRICT_EQ: case JB_STRICT_NE: case JB_NULLISH: case JB_OR: case JB_AND:
+        return 1;
+    case JB_LOOSE_EQ: case JB_LOOSE_NE: {
+        int p = prim(b, n->a);
+        return p > P_MIXED && p == prim(b, n->b);
+    }
+    case JB_LT: case JB_LE: case JB_GT: case JB_GE: {
+        int p = prim(b, n->a);
+        return (p == P_STR || p == P_NUM || p == P_BIGINT) && p == prim(b, n->b);
+    }
+    default:
+        return 0;
+    }
+}
+
 /* ---- expressions --------------------------------------------------------- */
 
 static void list(rb *b, js_node *n)
@@ -302,32 +545,51 @@ static void params(rb *b, js_node *fn)
         bind(b, fn->list[i], SYM_VAR, 0);
 }
 
+/* Into a function's body (or a class field's value, a static block):
+ * what runs there runs later, and a try around the function does not
+ * catch what its body throws then.  Returns what leave_fn restores. */
+static int enter_fn(rb *b)
+{
+    int tries = b->try_depth;
+    b->fn_depth++;
+    b->try_depth = 0;
+    return tries;
+}
+
+static void leave_fn(rb *b, int tries)
+{
+    b->fn_depth--;
+    b->try_depth = tries;
+}
+
 /* A function or method: name (a declaration binds it outside), params, body. */
 static void function(rb *b, js_node *fn, int is_decl)
 {
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
-    b->fn_depth++;
+    int tries = enter_fn(b);
     params(b, fn);
     block_body(b, fn->b);
-    b->fn_depth--;
+    leave_fn(b, tries);
 }
 
 static void arrow(rb *b, js_node *fn)
 {
-    b->fn_depth++;
+    int tries = enter_fn(b);
     params(b, fn);
     if (fn->flags & JF_EXPR_BODY)
         expr(b, fn->b, 0);
     else
         block_body(b, fn->b);
-    b->fn_depth--;
+    leave_fn(b, tries);
 }
 
 static void class_member(rb *b, js_node *m)
 {
-    if (m->d)
+    if (m->d && m->d->n) { /* decorators run when the class is defined */
+        side_effect(b);
         list(b, m->d);
+    }
     if (m->flags & JF_COMPUTED) {
         side_effect(b);
         expr(b, m->a, 0);
@@ -335,19 +597,21 @@ static void class_member(rb *b, js_node *m)
     if (!m->b)
         return;
     switch (m->op) {
-    case JP_STATIC_BLOCK:
+    case JP_STATIC_BLOCK: {
         side_effect(b);
-        b->fn_depth++;
+        int tries = enter_fn(b);
         block_body(b, m->b);
-        b->fn_depth--;
+        leave_fn(b, tries);
         return;
-    case JP_FIELD: case JP_ACCESSOR:
+    }
+    case JP_FIELD: case JP_ACCESSOR: {
         if (m->flags & JF_STATIC)
             side_effect(b);
-        b->fn_depth++;
+        int tries = enter_fn(b);
         expr(b, m->b, 0);
-        b->fn_depth--;
+        leave_fn(b, tries);
         return;
+    }
     default:
         function(b, m->b, 0);
     }
@@ -355,8 +619,10 @@ static void class_member(rb *b, js_node *m)
 
 static void class(rb *b, js_node *c, int is_decl)
 {
-    if (c->c)
+    if (c->c && c->c->n) {
+        side_effect(b);
         list(b, c->c);
+    }
     if (is_decl && c->a)
         declare(b, c->a, SYM_CLASS, 0);
     if (c->b) {
@@ -375,12 +641,17 @@ static void object(rb *b, js_node *o)
             expr(b, p, 0);
             continue;
         }
-        if (p->flags & JF_COMPUTED)
+        if (p->flags & JF_COMPUTED) {
+            if (!plain_key(b, p->a)) /* its toString runs */
+                side_effect(b);
             expr(b, p->a, 0);
+        }
         js_node *id = p->b && p->b->kind == N_ASSIGN ? p->b->a : p->b; /* `{a = 1} = o` */
         if ((p->flags & JF_SHORTHAND) && id && id->kind == N_IDENT) {
             b->define = shorthand_define(b, id);
             b->define_end = id->pos + name_len(b, id->pos);
+            if (b->define < 0 && unbound(b, id) && !known_global(b, id))
+                side_effect(b);
             ref(b, id, OCC_SHORTHAND);
             if (id != p->b) {
                 side_effect(b);
@@ -403,10 +674,12 @@ static void call_by_name(rb *b, js_node *call)
     pending *r = ref(b, id, OCC_CALL);
     if (!strcmp(id->s, "require")) {
         js_node *arg = call->n == 1 ? call->list[0] : NULL;
-        if (arg && arg->kind == N_STR && !(arg->flags & JF_PARENS))
+        if (arg && arg->kind == N_STR && !(arg->flags & JF_PARENS)) {
             r->rec = add_rec(b, arg, IR_REQUIRE, call->pos, call->aux);
-        else
+            b->recs.v[r->rec].caught = b->try_depth > 0;
+        } else {
             r->warn = W_REQUIRE;
+        }
     } else if (!strcmp(id->s, "eval")) {
         r->warn = W_EVAL;
     }
@@ -414,17 +687,54 @@ static void call_by_name(rb *b, js_node *call)
 
 static int plain_ident(const js_node *n) { return n->kind == N_IDENT && !(n->flags & JF_PARENS); }
 
+/* `Symbol()` or `Symbol(primitive)` of the global Symbol: it cannot throw. */
+static int symbol_call(const rb *b, const js_node *n)
+{
+    return plain_ident(n->a) && !strcmp(n->a->s, "Symbol") && unbound(b, n->a) &&
+           (n->n == 0 || (n->n == 1 && n->list[0]->kind != N_SPREAD && prim(b, n->list[0]) != P_UNKNOWN));
+}
+
+/* `import("x").then(f).catch(g)`, `import("x").then(f, g)`: the
+ * import() at the root of a chain of .then/.catch calls one of which
+ * handles a rejection is noted in b->caught_import (esbuild's
+ * thenCatchChain). */
+static void note_caught_import(rb *b, const js_node *call)
+{
+    int caught = 0;
+    for (const js_node *x = call; x->kind == N_CALL; x = x->a->a) {
+        const js_node *m = x->a;
+        if (m->kind != N_MEMBER || (m->flags & JF_OPT_START) || m->c->kind != N_STR)
+            return;
+        if (name_is(m->c->s, m->c->n, "catch"))
+            caught = 1;
+        else if (name_is(m->c->s, m->c->n, "then"))
+            caught |= x->n >= 2;
+        else
+            return;
+        if (m->a->kind == N_IMPORT_CALL) {
+            if (caught)
+                b->caught_import = m->a;
+            return;
+        }
+    }
+}
+
 static void call(rb *b, js_node *n)
 {
     int opt = n->flags & JF_OPT_START;
-    if (!(n->flags & JF_PURE) || opt)
+    note_caught_import(b, n);
+    int pure = !opt && ((n->flags & JF_PURE) || symbol_call(b, n));
+    if (!pure)
         side_effect(b);
+    int impure = b->impure;
     if (!opt && plain_ident(n->a))
         call_by_name(b, n);
     else if (!opt && n->a->kind == N_MEMBER && !(n->a->flags & JF_PARENS))
         expr(b, n->a, X_MEM_CALL);
     else
         expr(b, n->a, 0);
+    if (pure) /* as esbuild: the annotation covers the callee; the arguments still count */
+        b->impure = impure;
     list(b, n);
 }
 
@@ -433,6 +743,8 @@ static void member(rb *b, js_node *n, int ctx)
     if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
         chain_define(b, n, ctx);
     if (b->define >= 0 && b->define_node == n)
+        ctx |= X_DEFINED;
+    if (!(ctx & X_DEFINED) && known_global(b, n))
         ctx |= X_DEFINED;
     if (!(ctx & X_DEFINED))
         side_effect(b);
@@ -481,6 +793,9 @@ static void expr(rb *b, js_node *n, int ctx)
     case N_IDENT:
         if (b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
             chain_define(b, n, ctx);
+        if (!(ctx & (X_SAFE | X_DEFINED | X_TARGET)) && !(b->define >= 0 && b->define_node == n) && unbound(b, n) &&
+            !known_global(b, n))
+            side_effect(b); /* a ReferenceError, or a getter on the global object */
         ref(b, n, (n->flags & JF_PARENS) ? 0 : ctx & (OCC_CALL | OCC_WRITE));
         return;
     case N_THIS:
@@ -495,10 +810,20 @@ static void expr(rb *b, js_node *n, int ctx)
             side_effect(b);
             expr(b, n->a, plain_ident(n->a) ? OCC_CALL : 0);
         }
-        for (uint32_t i = 1; i < n->n; i += 2)
+        for (uint32_t i = 1; i < n->n; i += 2) {
+            if (prim(b, n->list[i]) == P_UNKNOWN) /* an object's toString runs */
+                side_effect(b);
             expr(b, n->list[i], 0);
+        }
         return;
-    case N_ARRAY: case N_SEQ:
+    case N_ARRAY:
+        for (uint32_t i = 0; i < n->n; i++) {
+            js_node *x = n->list[i];
+            /* `...[a, b]` runs the built-in array iterator: nothing */
+            expr(b, x->kind == N_SPREAD && x->a->kind == N_ARRAY ? x->a : x, 0);
+        }
+        return;
+    case N_SEQ:
         list(b, n);
         return;
     case N_OBJECT:
@@ -514,7 +839,12 @@ static void expr(rb *b, js_node *n, int ctx)
         class(b, n, 0);
         return;
     case N_UNARY:
-        if (n->op == JU_DELETE)
+        if (n->op == JU_TYPEOF && n->a->kind == N_IDENT) { /* `typeof x` throws nothing */
+            expr(b, n->a, X_SAFE);
+            return;
+        }
+        /* `+o`, `-o`, `~o` run valueOf */
+        if (!(n->op == JU_NOT || n->op == JU_VOID || n->op == JU_TYPEOF || (n->op == JU_NEG && n->a->kind == N_BIGINT)))
             side_effect(b);
         expr(b, n->a, 0);
         return;
@@ -523,8 +853,10 @@ static void expr(rb *b, js_node *n, int ctx)
         expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : 0);
         return;
     case N_BINARY:
+        if (!binary_is_clean(b, n))
+            side_effect(b);
         expr(b, n->a, 0);
-        expr(b, n->b, 0);
+        expr(b, n->b, (n->op == JB_AND || n->op == JB_OR) && guarded(b, n->b, n->a, n->op == JB_AND) ? X_SAFE : 0);
         return;
     case N_ASSIGN:
         side_effect(b);
@@ -533,21 +865,25 @@ static void expr(rb *b, js_node *n, int ctx)
         return;
     case N_COND:
         expr(b, n->a, 0);
-        expr(b, n->b, 0);
-        expr(b, n->c, 0);
+        expr(b, n->b, guarded(b, n->b, n->a, 1) ? X_SAFE : 0);
+        expr(b, n->c, guarded(b, n->c, n->a, 0) ? X_SAFE : 0);
         return;
     case N_CALL:
         call(b, n);
         return;
-    case N_NEW:
+    case N_NEW: {
         if (!(n->flags & JF_PURE))
             side_effect(b);
+        int impure = b->impure;
         if (n->a->kind == N_MEMBER && n->aux != JS_NONE && !(n->a->flags & JF_PARENS))
             expr(b, n->a, X_MEM_CALL);
         else
             expr(b, n->a, n->aux != JS_NONE ? OCC_CALL : 0);
+        if (n->flags & JF_PURE)
+            b->impure = impure;
         list(b, n);
         return;
+    }
     case N_MEMBER:
         if (n->a->kind == N_IMPORT_META && !(n->flags & JF_OPT_START) && n->c->kind == N_STR) {
             if (!import_meta(b, n->a, n))
@@ -561,7 +897,8 @@ static void expr(rb *b, js_node *n, int ctx)
         expr(b, n->a, 0);
         expr(b, n->b, 0);
         return;
-    case N_SPREAD:
+    case N_SPREAD: /* an iterator, or an object's getters */
+        side_effect(b);
         expr(b, n->a, 0);
         return;
     case N_YIELD:
@@ -574,13 +911,14 @@ static void expr(rb *b, js_node *n, int ctx)
             b->m->flags |= MF_TLA;
             b->m->tla_pos = n->pos;
         }
-        expr(b, n->a, 0);
+        expr(b, n->a, X_AWAITED);
         return;
     case N_IMPORT_CALL:
         side_effect(b);
-        if (n->a && n->a->kind == N_STR && !(n->a->flags & JF_PARENS))
-            add_rec(b, n->a, IR_DYNAMIC, n->pos, n->aux);
-        else
+        if (n->a && n->a->kind == N_STR && !(n->a->flags & JF_PARENS)) {
+            int32_t rec = add_rec(b, n->a, IR_DYNAMIC, n->pos, n->aux);
+            b->recs.v[rec].caught = ((ctx & X_AWAITED) && b->try_depth > 0) || n == b->caught_import;
+        } else
             warn(b, n->pos, "warning: this \"import()\" will not be bundled: its argument is not a string literal");
         expr(b, n->a, 0);
         expr(b, n->b, 0);
@@ -633,11 +971,37 @@ static void bind(rb *b, js_node *n, int kind, int flags)
 
 static int sym_kind_of_var(int op) { return op == JV_VAR ? SYM_VAR : op == JV_LET ? SYM_LET : SYM_CONST; }
 
+/* Destructuring runs getters and iterators, except an array pattern of
+ * names over an array literal (the built-in iterator), as esbuild says. */
+static int plain_binding(const js_node *t, const js_node *init)
+{
+    if (t->kind == N_IDENT)
+        return 1;
+    if (t->kind != N_ARRAY || !init || init->kind != N_ARRAY)
+        return 0;
+    for (uint32_t i = 0; i < t->n; i++) {
+        const js_node *x = t->list[i];
+        if (x->kind == N_ASSIGN)
+            x = x->a;
+        if (x->kind != N_IDENT && x->kind != N_HOLE)
+            return 0;
+    }
+    return 1;
+}
+
 static void var_decl(rb *b, js_node *v)
 {
+    if (v->op == JV_AWAIT_USING)
+        side_effect(b);
     for (uint32_t i = 0; i < v->n; i++) {
+        js_node *init = v->list[i]->b;
+        if (!plain_binding(v->list[i]->a, init))
+            side_effect(b);
+        /* `using` calls the value's dispose method unless there is none */
+        if (v->op == JV_USING && init && prim(b, init) != P_NULL && prim(b, init) != P_UNDEF)
+            side_effect(b);
         bind(b, v->list[i]->a, sym_kind_of_var(v->op), 0);
-        expr(b, v->list[i]->b, 0);
+        expr(b, init, 0);
     }
 }
 
@@ -709,6 +1073,7 @@ static void stmt(rb *b, js_node *n)
         side_effect(b);
         return;
     case N_LABEL:
+        side_effect(b);
         stmt(b, n->a);
         return;
     case N_SWITCH:
@@ -722,7 +1087,9 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_TRY:
         side_effect(b);
+        b->try_depth++;
         block_body(b, n->a);
+        b->try_depth--;
         if (n->b) {
             bind(b, n->b->a, SYM_LET, 0);
             block_body(b, n->b->b);
@@ -889,6 +1256,12 @@ static void program(rb *b)
         st.has_semi = st.end > st.start && b->m->src[st.end - 1] == ';';
         st.decl_n = (uint32_t)b->stmt_decls.n - st.decl_first;
         SL_VEC_PUSH(b->stmts, st);
+    }
+    /* A script's `<!--` and `-->` comments (Annex B.1.1) are copied as `//`:
+     * ES module output is a module, where they are not comments. */
+    for (uint32_t i = 0; i < b->ast->nhtml_comments; i++) {
+        uint32_t at = b->ast->html_comments[i];
+        patch(b, at, at + (b->m->src[at] == '<' ? 4 : 3), "//");
     }
 }
 
@@ -1228,12 +1601,18 @@ static void fold_branches(rb *b)
 
 /* `export {a}`: a must be declared at the top level (anywhere in the file).
  * And a .mjs file (or "type": "module") is a module whatever its syntax:
- * node refuses a `with` in it (tools/js does where import/export say so). */
+ * node refuses a `with` or an HTML-like comment in it (tools/js does where
+ * import/export say so). */
 static int settle_exports(rb *b)
 {
     if (b->with_p1 && (b->m->flags & MF_NODE_MODE)) {
         b->err_pos = b->with_p1 - 1;
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
+        return -1;
+    }
+    if (b->ast->nhtml_comments && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX))) {
+        b->err_pos = b->ast->html_comments[0];
+        b->err_msg = "HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module";
         return -1;
     }
     for (size_t k = 0; k < b->exports.n; k++) {

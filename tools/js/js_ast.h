@@ -275,6 +275,11 @@ typedef struct js_ast {
     uint32_t *stmt_start, *stmt_end;
     js_span *spans; /* every N_IF and N_COND the parser made (some may have been dropped from the tree) */
     uint32_t nspans;
+    /* Where each HTML-like comment (`<!--`, `-->` first on a line; scripts
+     * only) starts, in source order: a printer that copies source text
+     * must write them as `//`, which any goal reads as a comment. */
+    uint32_t *html_comments;
+    uint32_t nhtml_comments;
     js_arena *arena;
 } js_ast;
 

@@ -183,6 +183,18 @@ static void note_comment(js_lexer *L, uint32_t s, uint32_t e)
         }
 }
 
+/* `<!--` anywhere, or `-->` with nothing but white space and comments
+ * before it on its line (or in the file): Annex B.1.1's HTML-like
+ * comments, which run to the end of the line. */
+static int html_comment_at(const js_lexer *L)
+{
+    const char *s = L->src + L->pos;
+    uint32_t left = L->len - L->pos;
+    if (s[0] == '<')
+        return left >= 4 && s[1] == '!' && s[2] == '-' && s[3] == '-';
+    return s[0] == '-' && left >= 3 && s[1] == '-' && s[2] == '>' && (L->nl_before || L->prev_end == 0);
+}
+
 /* White space and comments before a token; notes line breaks and @__PURE__. */
 static void skip_space(js_lexer *L)
 {
@@ -194,8 +206,14 @@ static void skip_space(js_lexer *L)
             L->pos++;
         } else if (c == ' ' || c == '\t' || c == '\v' || c == '\f') {
             L->pos++;
-        } else if (c == '/' && L->pos + 1 < L->len && s[L->pos + 1] == '/') {
+        } else if ((c == '/' && L->pos + 1 < L->len && s[L->pos + 1] == '/') ||
+                   ((c == '<' || c == '-') && html_comment_at(L))) {
             uint32_t st = L->pos;
+            if (c != '/') {
+                js_html_comment *h = sl__js_alloc(L->arena, sizeof *h);
+                *h = (js_html_comment){st, L->html};
+                L->html = h;
+            }
             while (L->pos < L->len && s[L->pos] != '\n' && s[L->pos] != '\r')
                 L->pos++;
             note_comment(L, st, L->pos);

@@ -65,6 +65,11 @@ enum js_kw {
     K_COUNT
 };
 
+typedef struct js_html_comment {
+    uint32_t pos;
+    struct js_html_comment *next;
+} js_html_comment;
+
 typedef struct js_lexer {
     const char *src;
     uint32_t len;
@@ -83,6 +88,12 @@ typedef struct js_lexer {
     uint32_t str_len;
     double num;
     js_arena *arena;   /* decoded strings and names with escapes */
+    /* HTML-like comments (`<!--` anywhere, `-->` first on a line: ECMAScript
+     * Annex B.1.1), read as `//` comments: where each starts, the last one
+     * first (in the arena, so a speculation that restores the lexer simply
+     * forgets the ones it saw).  Only scripts may have them: the parser
+     * refuses them in a module. */
+    struct js_html_comment *html;
     /* errors unwind to the parser: err_pos/err_msg, then longjmp(*fail, 1) */
     jmp_buf *fail;
     uint32_t err_pos;

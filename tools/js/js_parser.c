@@ -2782,6 +2782,12 @@ void sl__js_parse_finish(js_parser *p)
         sl__js_fail(p, p->with_p1 - 1, "\"with\" statements cannot be used in an ECMAScript module");
     if (p->sloppy_p1 && p->is_module) /* the same for what strict code or a module refuses */
         sl__js_fail(p, p->sloppy_p1 - 1, p->sloppy_msg);
+    if (p->L.html && (p->is_module || p->o.module)) { /* Annex B.1.1 is for scripts only */
+        uint32_t first = p->L.html->pos;
+        for (const js_html_comment *h = p->L.html; h; h = h->next)
+            first = h->pos < first ? h->pos : first;
+        sl__js_fail(p, first, "HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module");
+    }
     size_t first = 0;
     for (size_t i = 1; i < p->covers.n; i++)
         if (p->covers.v[i].pos < p->covers.v[first].pos)
@@ -2840,6 +2846,12 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             out->stmt_end = arena_copy(a, p->stmt_end.v, p->stmt_end.n, sizeof *out->stmt_end);
             out->spans = arena_copy(a, p->spans.v, p->spans.n, sizeof *out->spans);
             out->nspans = (uint32_t)p->spans.n;
+            for (const js_html_comment *h = p->L.html; h; h = h->next)
+                out->nhtml_comments++;
+            out->html_comments = sl__js_alloc(a, (out->nhtml_comments + 1) * sizeof *out->html_comments);
+            uint32_t k = out->nhtml_comments;
+            for (const js_html_comment *h = p->L.html; h; h = h->next) /* the list is last first */
+                out->html_comments[--k] = h->pos;
         }
         sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;

@@ -791,7 +791,8 @@ static void print_unary_op(printer *p, int op)
         return;
     }
     char l = last_char(p);
-    if ((t[0] == '+' && l == '+') || (t[0] == '-' && l == '-'))
+    /* `! --x`: `<!--` would start an HTML-like comment in a script (Annex B.1.1) */
+    if ((t[0] == '+' && l == '+') || (t[0] == '-' && l == '-') || (op == JU_PRE_DEC && l == '!'))
         put(p, " ", 1);
     puts_(p, t);
 }
@@ -1047,8 +1048,9 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         } else {
             space(p);
             char l = last_char(p);
+            /* `a-- > b`: `-->` first on a line is an HTML-like comment in a script */
             if ((t[0] == '+' && l == '+') || (t[0] == '-' && l == '-') || (t[0] == '<' && l == '<') ||
-                (t[0] == '/' && l == '/'))
+                (t[0] == '/' && l == '/') || (t[0] == '>' && l == '-'))
                 put(p, " ", 1);
             puts_(p, t);
             space(p);
