@@ -5,7 +5,7 @@
 # require() or import() outside a try) that cannot be resolved, a JSON
 # module that does not parse, an import of an asset no loader reads (.css,
 # images, fonts), a `with` statement or an HTML-like comment in an ES
-# module, and an early error (a name declared twice, a jump to no label)
+# module, a node built-in on the browser platform, and an early error (a name declared twice, a jump to no label)
 # in JavaScript, TypeScript or TSX are reported the same way.
 set -uo pipefail
 sluice=$1
@@ -42,6 +42,16 @@ printf "try {\n  import('./gone.mjs');\n} catch {}\nimport('./gone.mjs').then(()
 refused "an unresolvable import() not awaited in its try" 'main.mjs:2:10: could not resolve "./gone.mjs"' "$work/main.mjs"
 printf "import('./gone.mjs').then(() => {}).finally(() => {});\n" >"$work/main.mjs"
 refused "an unresolvable import() without a rejection handler" 'main.mjs:1:8: could not resolve "./gone.mjs"' "$work/main.mjs"
+# A node built-in on the browser platform (the default) is not there at run
+# time: refused with esbuild's hint, in import and require() alike; on
+# --platform node it stays external, and a try around require() keeps it.
+printf "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n" >"$work/main.mjs"
+refused "a node built-in imported for the browser" 'main.mjs:1:30: could not resolve "node:fs": it is built into node, not the browser' "$work/main.mjs"
+printf "const u = require('util');\n" >"$work/main.cjs"
+refused "a node built-in required for the browser" 'main.cjs:1:19: could not resolve "util": it is built into node, not the browser' --platform browser "$work/main.cjs"
+"$sluice" bundle -q --platform node "$work/main.cjs" -o "$work/out.js" || { echo "FAIL: util on --platform node"; exit 1; }
+printf "let u;\ntry { u = require('util'); } catch { u = null; }\nconsole.log(typeof u);\n" >"$work/main.cjs"
+"$sluice" bundle -q "$work/main.cjs" -o "$work/out.js" || { echo "FAIL: a caught require('util') for the browser"; exit 1; }
 rm -f "$work/main.cjs"
 # HTML-like comments are a script's (Annex B.1.1; cases/html_comments): a module refuses them.
 printf "const a = 1;\n<!-- a comment in a script\n" >"$work/main.mjs"

@@ -252,7 +252,16 @@ static js_module *load(worker *w, const char *path, char **err)
             size_t olen;
             uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
             sl__js_line_col(osrc, olen, at, &line, &col);
-            *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, line, col, r->spec);
+            if (rc == RES_NODE_ONLY) {
+                size_t n = 2 * strlen(r->spec) + strlen(path) + 200;
+                if ((*err = malloc(n)))
+                    snprintf(*err, n,
+                             "%s:%u:%u: could not resolve \"%s\": it is built into node, not the browser "
+                             "(--platform node bundles for node; --external:%s leaves it to run time)",
+                             path, line, col, r->spec, r->spec);
+            } else {
+                *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, line, col, r->spec);
+            }
             return NULL;
         }
     }

@@ -671,9 +671,9 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
             break;
         d = sl__arena_strndup(a, d, (size_t)(s - d));
     }
-    if (is_builtin(spec))
-        return RES_BUILTIN;
-    return RES_NOT_FOUND;
+    /* The browser platform (node's returned above): no package of that name
+     * and nothing in a "browser" map provides it. */
+    return is_builtin(spec) ? RES_NODE_ONLY : RES_NOT_FOUND;
 }
 
 

@@ -23,7 +23,10 @@ typedef struct sl__resolve_opts {
 
 typedef struct sl__resolver sl__resolver;
 
-enum { RES_FILE, RES_EXTERNAL, RES_BUILTIN, RES_NOT_FOUND };
+/* RES_NODE_ONLY: a node built-in (`fs`, `node:fs`) asked for on the browser
+ * platform, where no file provides it: an error as esbuild makes it, with
+ * a hint, unless the code catches the failure. */
+enum { RES_FILE, RES_EXTERNAL, RES_BUILTIN, RES_NOT_FOUND, RES_NODE_ONLY };
 
 /* A module a package's "browser" field maps to false resolves to this
  * prefix followed by what was disabled; it bundles as an empty module. */
