@@ -360,16 +360,20 @@ static int is_pack_name(const char *s)
 /* Opens packs/name and reads its index, checking the header, the trailer,
  * the index's checksum, that its keys ascend and that every record lies
  * between the header and the index.  0: *p is the pack; 1: it is gone
- * (another run merged or evicted it since it was listed) or not a
- * regular file (a link, a directory: never followed, never removed);
- * -1: it is not a sound pack. */
+ * (another run merged or evicted it since it was listed), not a regular
+ * file (a link, a directory, a socket: never followed, never removed) or
+ * not this user's to read (a cache shared by users): passed over and
+ * kept; 2: it could not be opened for want of a resource (file
+ * descriptors, memory): its entries are misses this run, and it is
+ * kept; -1: it was read and is not a sound pack.  Only -1 is damage:
+ * a pack is never removed because of what this process may not do. */
 static int pack_open(const gr_cache *c, const char *name, pack *p)
 {
     char path[4400];
     snprintf(path, sizeof path, "%s/packs/%s", c->dir, name);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return errno == ENOENT || errno == ELOOP ? 1 : -1;
+        return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? 2 : 1;
     struct stat st;
     uint8_t h[HEADER], t[TRAILER], sum[SUM];
     uint8_t *ix = NULL;
@@ -428,7 +432,8 @@ static int newer(const void *a, const void *b)
 }
 
 /* Opens every pack, once, at the first lookup.  A pack that fails its
- * checks counts as one bad entry and is removed at the end of the run. */
+ * checks counts as one bad entry and is removed at the end of the run;
+ * one that cannot be opened is neither (pack_open). */
 static void packs_load(gr_cache *c)
 {
     if (atomic_load_explicit(&c->loaded, memory_order_acquire))
