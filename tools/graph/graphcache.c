@@ -102,6 +102,7 @@ typedef struct ablock {
 struct gr_cache {
     char *dir; /* DIR/sluice-graph-2 */
     uint64_t max;
+    struct timespec opened; /* run records and snapshots changed since: this run's, never evicted */
     atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted;
     pthread_mutex_t lock;
     /* The packs, opened and their indexes read at the first lookup (a
@@ -272,6 +273,7 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     c->dir = gr_xmalloc(n);
     snprintf(c->dir, n, "%s/%s", dir, GR_CACHE_SUBDIR);
     c->max = max_bytes;
+    clock_gettime(CLOCK_REALTIME, &c->opened);
     char packs[4200];
     struct stat st;
     errno = 0;
@@ -1022,25 +1024,43 @@ static uint64_t maintain(gr_cache *c, recs *r)
         if (l.v[i].fate == DROP)
             est -= l.v[i].size;
     if (lk >= 0 && est > c->max) {
+        /* The run record and snapshot this run wrote (before its end, so
+         * changed since it opened the cache; a second's slack for the
+         * file system's coarser clock) are never evicted: the next run
+         * with these arguments needs them. */
+        time_t since = c->opened.tv_sec - 1;
         size_t k = 0;
         for (size_t i = 0; i < l.n; i++)
-            if (l.v[i].fate == KEEP)
+            if (l.v[i].fate == KEEP && (l.v[i].is_pack || l.v[i].mtime.tv_sec < since))
                 order[k++] = &l.v[i];
         qsort(order, k, sizeof *order, lru);
-        for (size_t i = 0; i < k && est > c->max / 10 * 9; i++) {
-            listed *f = order[i];
-            est -= f->size;
-            if (!f->is_pack) {
-                f->fate = DROP;
-                continue;
+        /* First what this run did not read: run records and snapshots of
+         * other requests, packs it took nothing from.  Then packs it read
+         * from, but only one it read less than half of: carrying the rest
+         * forward frees at least as much as it rewrites, where carrying a
+         * pack read whole would rewrite it for nothing (on every --update,
+         * the whole cache for a one-file edit). */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < k && est > c->max / 10 * 9; i++) {
+                listed *f = order[i];
+                if (f->fate != KEEP)
+                    continue;
+                if (!f->is_pack) {
+                    f->fate = DROP;
+                    est -= f->size;
+                    continue;
+                }
+                pack *p = find_loaded(c, f->name);
+                uint64_t read = 0;
+                for (size_t j = 0; p && j < p->count; j++)
+                    if (atomic_load(&p->used[j]))
+                        read += rd64(p->index + j * IX + 40) + IX;
+                if (pass == 0 ? read > 0 : 2 * read > p->size) /* (read > 0: p is not NULL) */
+                    continue;
+                /* what this run read from it stays, in this run's pack */
+                f->fate = CARRY_USED;
+                est = est - f->size + read;
             }
-            /* what this run read from it stays, in this run's pack */
-            f->fate = CARRY_USED;
-            pack *p = find_loaded(c, f->name);
-            for (size_t j = 0; p && j < p->count; j++)
-                if (atomic_load(&p->used[j]))
-                    est += rd64(p->index + j * IX + 40) + IX;
-        }
     }
     uint64_t evicted = 0;
     for (size_t i = 0; i < l.n; i++) {
