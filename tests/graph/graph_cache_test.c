@@ -461,7 +461,11 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
     snprintf(j, sizeof j, "%s/k.json", root);
     CHECK_EQ(misses_of(j), 0);
     CHECK(same_bytes(j0, j));
-    CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
+    /* sizes: digits first, at least 1, at most 2^64 - 1 once scaled */
+    const char *no[] = {"12Q", "0", "0K", " 5M", "+5M", "-1", "99999999999999999999", "18446744073709551616",
+                        "18446744073709551615K", "", "5M "};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        CHECK_EQ(graph_run("-q", "--cache-max", no[i], work, NULL), 2);
 }
 
 /* A run adds one pack; past eight, the smallest are merged into the next
