@@ -405,9 +405,9 @@ static size_t run_files(char out[][4600], size_t max)
 /* Past --cache-max the least recently used files go: three packs, the two
  * the next run does not read made the oldest, and a limit that none of
  * them fits in (4K: one block).  The two unread go; the one the run
- * reads (all but one entry of it) stays as it is - carrying it into the
- * run's own pack would free little and rewrite the cache on every run -
- * and so does the run record this run wrote.  A later run misses
+ * reads stays as it is - carrying what was read into the run's own pack
+ * would rewrite the cache on every run - and so does the run record
+ * this run wrote.  A later run misses
  * nothing; the output is the cold one throughout. */
 SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
 {

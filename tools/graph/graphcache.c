@@ -13,8 +13,8 @@
  * XXH3-128 checksum; readers check the pack's
  * header, trailer and index when they open it and each record before
  * decoding.  A hit sets its pack's mtime, and eviction removes the
- * packs with the oldest mtimes first (least recently used), carrying
- * what this run used from them into its own pack.  Runs that add a few
+ * packs with the oldest mtimes first (least recently used), never one
+ * this run read from.  Runs that add a few
  * entries each (--update) leave small packs: past MAX_PACKS, the
  * smallest are merged into the next run's pack, so a lookup searches a
  * handful of indexes.  Everything that removes packs (merging, eviction,
@@ -1034,33 +1034,29 @@ static uint64_t maintain(gr_cache *c, recs *r)
             if (l.v[i].fate == KEEP && (l.v[i].is_pack || l.v[i].mtime.tv_sec < since))
                 order[k++] = &l.v[i];
         qsort(order, k, sizeof *order, lru);
-        /* First what this run did not read: run records and snapshots of
-         * other requests, packs it took nothing from.  Then packs it read
-         * from, but only one it read less than half of: carrying the rest
-         * forward frees at least as much as it rewrites, where carrying a
-         * pack read whole would rewrite it for nothing (on every --update,
-         * the whole cache for a one-file edit). */
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t i = 0; i < k && est > c->max / 10 * 9; i++) {
-                listed *f = order[i];
-                if (f->fate != KEEP)
-                    continue;
-                if (!f->is_pack) {
-                    f->fate = DROP;
-                    est -= f->size;
-                    continue;
-                }
-                pack *p = find_loaded(c, f->name);
-                uint64_t read = 0;
-                for (size_t j = 0; p && j < p->count; j++)
-                    if (atomic_load(&p->used[j]))
-                        read += rd64(p->index + j * IX + 40) + IX;
-                if (pass == 0 ? read > 0 : 2 * read > p->size) /* (read > 0: p is not NULL) */
-                    continue;
-                /* what this run read from it stays, in this run's pack */
-                f->fate = CARRY_USED;
-                est = est - f->size + read;
+        /* Only what this run did not read goes: run records and snapshots
+         * of other requests, packs it took nothing from.  A pack it read
+         * from stays whole, even past the limit: carrying what was read
+         * into this run's pack rewrites it for little gain (on every
+         * --update, the whole cache for a one-file edit), and carrying
+         * only that part loses the rest, which the next full run of the
+         * same request needs where this run read a snapshot instead. */
+        for (size_t i = 0; i < k && est > c->max / 10 * 9; i++) {
+            listed *f = order[i];
+            if (!f->is_pack) {
+                f->fate = DROP;
+                est -= f->size;
+                continue;
             }
+            pack *p = find_loaded(c, f->name);
+            int read = 0;
+            for (size_t j = 0; p && j < p->count && !read; j++)
+                read = atomic_load(&p->used[j]);
+            if (read)
+                continue;
+            f->fate = CARRY_USED; /* nothing to carry: it goes once this run's pack is written */
+            est -= f->size;
+        }
     }
     uint64_t evicted = 0;
     for (size_t i = 0; i < l.n; i++) {
