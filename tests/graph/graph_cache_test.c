@@ -306,6 +306,41 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
         close(sfd);
 }
 
+/* A record that fails its checksum counts as one bad entry however often
+ * a run asks for its key (an --update asks twice: from the snapshot,
+ * then the slow path); the second time it is a miss. */
+SL_TEST(graph_cache_counts_a_bad_record_once)
+{
+    setup();
+    starting_workspace();
+    CHECK(same_with_cache("cold"));
+    static char e[4][4600];
+    CHECK_EQ(packs(e, 4), 1);
+    size_t len;
+    unsigned char *b = (unsigned char *)read_all(e[0], &len);
+    CHECK(b && len > 16 + 40 + 48);
+    if (!b || len <= 16 + 40 + 48)
+        return;
+    unsigned long long ix = le64_at(b + len - 32), first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
+    uint8_t key[GR_CACHE_KEY];
+    memcpy(key, b + ix, GR_CACHE_KEY);
+    b[first + flen - 1] ^= 0x40; /* the first record's payload */
+    write_file("/", e[0] + 1, (char *)b, (long)len);
+    free(b);
+    char err[256];
+    gr_cache *c = gr_cache_open(cache, (uint64_t)1 << 30, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK(gr_cache_get(c, key, "x.rs", 0) == NULL);
+    CHECK(gr_cache_get(c, key, "x.rs", 0) == NULL);
+    gr_cache_stats st;
+    gr_cache_close(c, &st);
+    CHECK_EQ(st.bad, 1);
+    CHECK_EQ(st.misses, 1);
+    CHECK_EQ(st.hits, 0);
+}
+
 /* Two runs at once on one cache, empty at the start: both write entries,
  * both read what the other wrote; both outputs are the cold one. */
 SL_TEST(graph_cache_shared_by_two_runs_at_once)

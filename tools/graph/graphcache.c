@@ -63,6 +63,7 @@ enum {
     MAX_PACKS = 8, /* more after a run's pack is added: the smallest are merged */
     KEEP_PACKS = 4 /* the largest kept as they are when merging */
 };
+enum { USED = 1, FAILED = 2 }; /* pack.used */
 #define MAX_ENTRY ((size_t)256 << 20)
 #define MAX_PLAIN ((size_t)LZ4_MAX_INPUT_SIZE) /* a payload decompressed, at most */
 #define MAX_PACK ((uint64_t)1 << 40)
@@ -75,7 +76,7 @@ typedef struct pack {
     struct timespec mtime;
     uint8_t *index;     /* count entries of IX bytes, keys ascending */
     size_t count;
-    atomic_uchar *used; /* per index entry: a hit this run (eviction carries it) */
+    atomic_uchar *used; /* per index entry: USED a hit this run, FAILED failed its checks */
     atomic_int touched; /* its mtime set this run */
     atomic_int damaged; /* a record failed a check: rewritten without it */
 } pack;
@@ -512,7 +513,7 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
         return f;
     }
     packs_load(c);
-    int bad = 0;
+    int bad = 0, counted = 0;
     for (size_t i = 0; i < c->npacks && !f; i++) {
         pack *p = &c->packs[i];
         size_t at;
@@ -530,14 +531,18 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
         }
         free(r);
         if (f) {
-            atomic_store(&p->used[at], 1);
+            atomic_store(&p->used[at], USED);
             if (!atomic_exchange(&p->touched, 1))
                 futimens(p->fd, NULL); /* least recently used goes first */
         } else {
+            /* a record found bad is counted once, though a run may ask
+             * for its key again (an --update tries the snapshot first) */
             bad = 1;
+            counted |= atomic_exchange(&p->used[at], FAILED) == FAILED;
             atomic_store(&p->damaged, 1);
         }
     }
+    bad = bad && !counted;
     if (bad)
         atomic_fetch_add(&c->bad, 1);
     if (f || !bad)
@@ -853,7 +858,7 @@ static long carry(gr_cache *c, listed *f, recs *r)
         for (size_t i = 0; i < p->count; i++) {
             const uint8_t *e = p->index + i * IX;
             uint64_t off = rd64(e + 32), len = rd64(e + 40);
-            if ((f->fate == CARRY_ALL || atomic_load(&p->used[i])) && record_ok(all + off, len, e))
+            if ((f->fate == CARRY_ALL || atomic_load(&p->used[i]) == USED) && record_ok(all + off, len, e))
                 recs_add(r, all + off, len, 0);
             else
                 left++;
@@ -1051,7 +1056,7 @@ static uint64_t maintain(gr_cache *c, recs *r)
             pack *p = find_loaded(c, f->name);
             int read = 0;
             for (size_t j = 0; p && j < p->count && !read; j++)
-                read = atomic_load(&p->used[j]);
+                read = atomic_load(&p->used[j]) == USED;
             if (read)
                 continue;
             f->fate = CARRY_USED; /* nothing to carry: it goes once this run's pack is written */
