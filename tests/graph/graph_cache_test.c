@@ -142,12 +142,12 @@ SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
     CHECK(same_with_cache("10-syntax-error"));
 }
 
-/* The files in packs/ that are temporary (tmp) or not, counted, and
- * the first max of their paths in out, sorted. */
-static size_t pack_files(char out[][4600], size_t max, int tmp)
+/* The files in the cache's sub (packs/, runs/) that are temporary (tmp)
+ * or not, counted, and the first max of their paths in out, sorted. */
+static size_t cache_files(const char *sub, char out[][4600], size_t max, int tmp)
 {
     char top[1400];
-    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/packs", cache);
+    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/%s", cache, sub);
     size_t n = 0;
     DIR *d = opendir(top);
     struct dirent *e;
@@ -166,14 +166,14 @@ static size_t pack_files(char out[][4600], size_t max, int tmp)
 /* Paths of the cache's packs (not temporary files), sorted. */
 static size_t packs(char out[][4600], size_t max)
 {
-    return pack_files(out, max, 0);
+    return cache_files("packs", out, max, 0);
 }
 
 /* Temporary files left in packs/ (none, once every run has ended). */
 static size_t temporaries(void)
 {
     static char none[1][4600];
-    return pack_files(none, 0, 1);
+    return cache_files("packs", none, 0, 1);
 }
 
 static unsigned long long le64_at(const unsigned char *p)
@@ -216,6 +216,27 @@ static long misses_of(const char *json)
     return cache_run(json, NULL, &bad, &misses, &evicted) ? -2 : misses;
 }
 
+/* The bytes of the one pack the cache holds (its path in path), and
+ * where its index starts; NULL (a failed check) when there is not one
+ * pack or it is too short to hold a record. */
+static unsigned char *the_pack(char path[4600], size_t *len, unsigned long long *ix)
+{
+    static char e[64][4600];
+    size_t n = packs(e, 64);
+    CHECK_EQ(n, 1);
+    if (n != 1)
+        return NULL;
+    snprintf(path, 4600, "%s", e[0]);
+    unsigned char *b = (unsigned char *)read_all(path, len);
+    CHECK(b && *len > 16 + 40 + 48);
+    if (!b || *len <= 16 + 40 + 48) {
+        free(b);
+        return NULL;
+    }
+    *ix = le64_at(b + *len - 32);
+    return b;
+}
+
 /* Damage to the one pack the cache holds, each kind in turn: a flipped
  * byte in a record's payload (that record fails its checksum), in the
  * index (the pack fails), a pack cut short, a pack of another format
@@ -232,16 +253,12 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     snprintf(cold, sizeof cold, "%s/cold-cold.json", root);
     static char e[64][4600];
     for (int how = 0; how < 5; how++) {
-        size_t n = packs(e, 64);
-        CHECK_EQ(n, 1);
-        if (n != 1)
-            return;
         size_t len;
-        unsigned char *b = (unsigned char *)read_all(e[0], &len);
-        CHECK(b && len > 16 + 40 + 48);
-        if (!b || len <= 16 + 40 + 48)
+        unsigned long long ix;
+        unsigned char *b = the_pack(e[0], &len, &ix);
+        if (!b)
             return;
-        unsigned long long ix = le64_at(b + len - 32), first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
+        unsigned long long first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
         switch (how) {
         case 0: b[first + flen - 1] ^= 0x40; break; /* the last byte of the first record's payload */
         case 1: b[ix + 5] ^= 1; break;               /* a key in the index */
@@ -314,18 +331,17 @@ SL_TEST(graph_cache_counts_a_bad_record_once)
     setup();
     starting_workspace();
     CHECK(same_with_cache("cold"));
-    static char e[4][4600];
-    CHECK_EQ(packs(e, 4), 1);
+    static char path[4600];
     size_t len;
-    unsigned char *b = (unsigned char *)read_all(e[0], &len);
-    CHECK(b && len > 16 + 40 + 48);
-    if (!b || len <= 16 + 40 + 48)
+    unsigned long long ix;
+    unsigned char *b = the_pack(path, &len, &ix);
+    if (!b)
         return;
-    unsigned long long ix = le64_at(b + len - 32), first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
+    unsigned long long first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
     uint8_t key[GR_CACHE_KEY];
     memcpy(key, b + ix, GR_CACHE_KEY);
     b[first + flen - 1] ^= 0x40; /* the first record's payload */
-    write_file("/", e[0] + 1, (char *)b, (long)len);
+    write_file("/", path + 1, (char *)b, (long)len);
     free(b);
     char err[256];
     gr_cache *c = gr_cache_open(cache, (uint64_t)1 << 30, err, sizeof err);
@@ -418,23 +434,10 @@ static void age(const char *path, long ago)
     CHECK(utimensat(AT_FDCWD, path, t, 0) == 0);
 }
 
-/* The names of the files in runs/ (run records, snapshots), counted. */
+/* The paths of the files in runs/ (run records, snapshots), counted. */
 static size_t run_files(char out[][4600], size_t max)
 {
-    char top[1400];
-    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/runs", cache);
-    size_t n = 0;
-    DIR *d = opendir(top);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.') {
-            if (n < max)
-                snprintf(out[n], 4600, "%s/%s", top, e->d_name);
-            n++;
-        }
-    if (d)
-        closedir(d);
-    return n;
+    return cache_files("runs", out, max, 0);
 }
 
 /* Past --cache-max the least recently used files go: three packs, the two
