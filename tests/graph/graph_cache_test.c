@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,12 +142,12 @@ SL_TEST(graph_cache_output_is_byte_identical_over_a_scripted_history)
     CHECK(same_with_cache("10-syntax-error"));
 }
 
-/* The files in packs/ that are temporary (tmp) or not, counted, and
- * the first max of their paths in out, sorted. */
-static size_t pack_files(char out[][4600], size_t max, int tmp)
+/* The files in the cache's sub (packs/, runs/) that are temporary (tmp)
+ * or not, counted, and the first max of their paths in out, sorted. */
+static size_t cache_files(const char *sub, char out[][4600], size_t max, int tmp)
 {
     char top[1400];
-    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/packs", cache);
+    snprintf(top, sizeof top, "%s/" GR_CACHE_SUBDIR "/%s", cache, sub);
     size_t n = 0;
     DIR *d = opendir(top);
     struct dirent *e;
@@ -164,14 +166,14 @@ static size_t pack_files(char out[][4600], size_t max, int tmp)
 /* Paths of the cache's packs (not temporary files), sorted. */
 static size_t packs(char out[][4600], size_t max)
 {
-    return pack_files(out, max, 0);
+    return cache_files("packs", out, max, 0);
 }
 
 /* Temporary files left in packs/ (none, once every run has ended). */
 static size_t temporaries(void)
 {
     static char none[1][4600];
-    return pack_files(none, 0, 1);
+    return cache_files("packs", none, 0, 1);
 }
 
 static unsigned long long le64_at(const unsigned char *p)
@@ -214,6 +216,27 @@ static long misses_of(const char *json)
     return cache_run(json, NULL, &bad, &misses, &evicted) ? -2 : misses;
 }
 
+/* The bytes of the one pack the cache holds (its path in path), and
+ * where its index starts; NULL (a failed check) when there is not one
+ * pack or it is too short to hold a record. */
+static unsigned char *the_pack(char path[4600], size_t *len, unsigned long long *ix)
+{
+    static char e[64][4600];
+    size_t n = packs(e, 64);
+    CHECK_EQ(n, 1);
+    if (n != 1)
+        return NULL;
+    snprintf(path, 4600, "%s", e[0]);
+    unsigned char *b = (unsigned char *)read_all(path, len);
+    CHECK(b && *len > 16 + 40 + 48);
+    if (!b || *len <= 16 + 40 + 48) {
+        free(b);
+        return NULL;
+    }
+    *ix = le64_at(b + *len - 32);
+    return b;
+}
+
 /* Damage to the one pack the cache holds, each kind in turn: a flipped
  * byte in a record's payload (that record fails its checksum), in the
  * index (the pack fails), a pack cut short, a pack of another format
@@ -230,16 +253,12 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
     snprintf(cold, sizeof cold, "%s/cold-cold.json", root);
     static char e[64][4600];
     for (int how = 0; how < 5; how++) {
-        size_t n = packs(e, 64);
-        CHECK_EQ(n, 1);
-        if (n != 1)
-            return;
         size_t len;
-        unsigned char *b = (unsigned char *)read_all(e[0], &len);
-        CHECK(b && len > 16 + 40 + 48);
-        if (!b || len <= 16 + 40 + 48)
+        unsigned long long ix;
+        unsigned char *b = the_pack(e[0], &len, &ix);
+        if (!b)
             return;
-        unsigned long long ix = le64_at(b + len - 32), first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
+        unsigned long long first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
         switch (how) {
         case 0: b[first + flen - 1] ^= 0x40; break; /* the last byte of the first record's payload */
         case 1: b[ix + 5] ^= 1; break;               /* a key in the index */
@@ -262,17 +281,80 @@ SL_TEST(graph_cache_recomputes_damaged_and_foreign_entries)
         CHECK_EQ(misses, 0); /* every entry came back */
         CHECK(same_bytes(cold, j));
     }
+    CHECK_EQ(packs(e, 64), 1); /* the one the last run wrote */
     char p[4700], q[4700];
     snprintf(p, sizeof p, "%s/" GR_CACHE_SUBDIR "/packs/0123456789abcdef0123456789abcdef.pack", cache);
     CHECK(mkdir(p, 0777) == 0);
     snprintf(q, sizeof q, "%s/" GR_CACHE_SUBDIR "/packs/fedcba9876543210fedcba9876543210.pack", cache);
     CHECK(symlink(e[0], q) == 0);
+    /* a socket named like a pack: open(2) says ENXIO, which is not damage */
+    char so[4700];
+    snprintf(so, sizeof so, "%s/" GR_CACHE_SUBDIR "/packs/00112233445566778899aabbccddeeff.pack", cache);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int bound = -1;
+    if (sfd >= 0 && strlen(so) < sizeof sa.sun_path) {
+        memcpy(sa.sun_path, so, strlen(so) + 1);
+        bound = bind(sfd, (struct sockaddr *)&sa, sizeof sa);
+    }
+    /* a sound pack this user may not read (a cache shared by users): kept,
+     * not counted (root reads it anyway, so only checked for others) */
+    char mine[4700];
+    snprintf(mine, sizeof mine, "%s/" GR_CACHE_SUBDIR "/packs/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.pack", cache);
+    size_t plen;
+    char *pb = read_all(e[0], &plen);
+    CHECK(pb != NULL);
+    if (pb)
+        write_file("/", mine + 1, pb, (long)plen);
+    free(pb);
+    CHECK(chmod(mine, 0) == 0);
     char j[4400];
-    snprintf(j, sizeof j, "%s/odd-files.json", root);
-    CHECK_EQ(bad_entries(j), 0);
-    CHECK(same_bytes(cold, j));
+    for (int round = 0; round < 2; round++) { /* and so on every run */
+        snprintf(j, sizeof j, "%s/odd-files-%d.json", root, round);
+        CHECK_EQ(bad_entries(j), 0);
+        CHECK(same_bytes(cold, j));
+    }
     struct stat st;
     CHECK(stat(p, &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK(lstat(mine, &st) == 0);
+    if (bound == 0)
+        CHECK(lstat(so, &st) == 0 && S_ISSOCK(st.st_mode));
+    if (sfd >= 0)
+        close(sfd);
+}
+
+/* A record that fails its checksum counts as one bad entry however often
+ * a run asks for its key (an --update asks twice: from the snapshot,
+ * then the slow path); the second time it is a miss. */
+SL_TEST(graph_cache_counts_a_bad_record_once)
+{
+    setup();
+    starting_workspace();
+    CHECK(same_with_cache("cold"));
+    static char path[4600];
+    size_t len;
+    unsigned long long ix;
+    unsigned char *b = the_pack(path, &len, &ix);
+    if (!b)
+        return;
+    unsigned long long first = le64_at(b + ix + 32), flen = le64_at(b + ix + 40);
+    uint8_t key[GR_CACHE_KEY];
+    memcpy(key, b + ix, GR_CACHE_KEY);
+    b[first + flen - 1] ^= 0x40; /* the first record's payload */
+    write_file("/", path + 1, (char *)b, (long)len);
+    free(b);
+    char err[256];
+    gr_cache *c = gr_cache_open(cache, (uint64_t)1 << 30, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK(gr_cache_get(c, key, "x.rs", 0) == NULL);
+    CHECK(gr_cache_get(c, key, "x.rs", 0) == NULL);
+    gr_cache_stats st;
+    gr_cache_close(c, &st);
+    CHECK_EQ(st.bad, 1);
+    CHECK_EQ(st.misses, 1);
+    CHECK_EQ(st.hits, 0);
 }
 
 /* Two runs at once on one cache, empty at the start: both write entries,
@@ -352,11 +434,19 @@ static void age(const char *path, long ago)
     CHECK(utimensat(AT_FDCWD, path, t, 0) == 0);
 }
 
-/* Past --cache-max the least recently used packs go: three packs, the two
+/* The paths of the files in runs/ (run records, snapshots), counted. */
+static size_t run_files(char out[][4600], size_t max)
+{
+    return cache_files("runs", out, max, 0);
+}
+
+/* Past --cache-max the least recently used files go: three packs, the two
  * the next run does not read made the oldest, and a limit that none of
- * them fits in.  The two unread go; the one read goes too, but what the
- * run read from it is carried into the run's own pack, so that a later
- * run misses nothing; the output is the cold one throughout. */
+ * them fits in (4K: one block).  The two unread go; the one the run
+ * reads stays as it is - carrying what was read into the run's own pack
+ * would rewrite the cache on every run - and so does the run record
+ * this run wrote.  A later run misses
+ * nothing; the output is the cold one throughout. */
 SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
 {
     setup();
@@ -379,27 +469,41 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
     CHECK_EQ(n, 3);
     for (size_t i = 0; i < n; i++)
         age(e[i], strcmp(e[i], first) ? 2000 + (long)i : 1000);
+    static char runs[16][4600];
+    size_t nr = run_files(runs, 16);
+    CHECK_EQ(nr, 1); /* the record of the runs above (one request: the output's name) */
+    for (size_t i = 0; i < nr && i < 16; i++)
+        age(runs[i], 3000);
     /* one new text, so that the run writes a pack (and evicts) */
     put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 { x + 2 }\npub(crate) struct Cfg { pub n: u32 }\n"
                                 "impl Cfg { pub fn new() -> Self { Cfg { n: 0 } } }\n");
     CHECK_EQ(graph_run("-q", "--json", j0, work, NULL), 0);
     long bad, misses, evicted;
-    CHECK_EQ(cache_run(j, "12K", &bad, &misses, &evicted), 0);
-    /* the two orphans' entries and util.rs's old one (and the run record,
-     * which takes one or two blocks as the scratch path is long) */
-    CHECK(evicted == 3 || evicted == 4);
-    CHECK_EQ(misses, 1);  /* util.rs's new text */
+    CHECK_EQ(cache_run(j, "4K", &bad, &misses, &evicted), 0);
+    /* the two orphans' entries */
+    CHECK_EQ(evicted, 2);
+    CHECK_EQ(misses, 1); /* util.rs's new text */
     CHECK(same_bytes(j0, j));
     static char after[64][4600];
     size_t m = packs(after, 64);
-    CHECK_EQ(m, 1); /* the run's own, with what it read carried into it */
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < m; k++)
-            CHECK(strcmp(e[i], after[k]));
+    CHECK_EQ(m, 2); /* the one read, as it was, and the run's own */
+    size_t same = 0;
+    for (size_t k = 0; k < m; k++)
+        same += !strcmp(after[k], first);
+    CHECK_EQ(same, 1);
+    /* the run record this run rewrote (its request is the one before)
+     * stays, though it is the newest file and the cache is past its limit */
+    CHECK_EQ(run_files(runs, 16), 1);
+    struct stat rs;
+    CHECK(stat(runs[0], &rs) == 0 && rs.st_mtime > time(NULL) - 600);
     snprintf(j, sizeof j, "%s/k.json", root);
     CHECK_EQ(misses_of(j), 0);
     CHECK(same_bytes(j0, j));
-    CHECK_EQ(graph_run("-q", "--cache-max", "12Q", work, NULL), 2);
+    /* sizes: digits first, at least 1, at most 2^64 - 1 once scaled */
+    const char *no[] = {"12Q", "0", "0K", " 5M", "+5M", "-1", "99999999999999999999", "18446744073709551616",
+                        "18446744073709551615K", "", "5M "};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        CHECK_EQ(graph_run("-q", "--cache-max", no[i], work, NULL), 2);
 }
 
 /* A run adds one pack; past eight, the smallest are merged into the next

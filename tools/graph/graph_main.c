@@ -8,6 +8,7 @@
  * bad usage or no such path (nothing written), or an output that could
  * not be written (left as it was).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -182,9 +183,14 @@ static void *snap_thread(void *arg)
 static int parse_size(const char *s, uint64_t *out)
 {
     char *end;
+    /* digits first: strtoull would skip spaces and take a sign, and
+     * saturates past 2^64 - 1 (ERANGE) */
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     int shift = 0;
-    if (end == s || *s == '-')
+    if (errno == ERANGE || v == 0)
         return -1;
     switch (*end) {
     case 'k': case 'K': shift = 10; end++; break;
@@ -241,7 +247,9 @@ int sl_graph_main(int argc, char **argv)
         case 'c': cache_dir = optarg; break;
         case 'M':
             if (parse_size(optarg, &cache_max)) {
-                fprintf(stderr, "sluice graph: --cache-max wants a size (bytes, or with K, M or G), not '%s'\n",
+                fprintf(stderr,
+                        "sluice graph: --cache-max wants a size of at least 1 byte (bytes, or with K, M or G), "
+                        "not '%s'\n",
                         optarg);
                 return 2;
             }

@@ -13,8 +13,8 @@
  * XXH3-128 checksum; readers check the pack's
  * header, trailer and index when they open it and each record before
  * decoding.  A hit sets its pack's mtime, and eviction removes the
- * packs with the oldest mtimes first (least recently used), carrying
- * what this run used from them into its own pack.  Runs that add a few
+ * packs with the oldest mtimes first (least recently used), never one
+ * this run read from.  Runs that add a few
  * entries each (--update) leave small packs: past MAX_PACKS, the
  * smallest are merged into the next run's pack, so a lookup searches a
  * handful of indexes.  Everything that removes packs (merging, eviction,
@@ -63,6 +63,7 @@ enum {
     MAX_PACKS = 8, /* more after a run's pack is added: the smallest are merged */
     KEEP_PACKS = 4 /* the largest kept as they are when merging */
 };
+enum { USED = 1, FAILED = 2 }; /* pack.used */
 #define MAX_ENTRY ((size_t)256 << 20)
 #define MAX_PLAIN ((size_t)LZ4_MAX_INPUT_SIZE) /* a payload decompressed, at most */
 #define MAX_PACK ((uint64_t)1 << 40)
@@ -75,7 +76,7 @@ typedef struct pack {
     struct timespec mtime;
     uint8_t *index;     /* count entries of IX bytes, keys ascending */
     size_t count;
-    atomic_uchar *used; /* per index entry: a hit this run (eviction carries it) */
+    atomic_uchar *used; /* per index entry: USED a hit this run, FAILED failed its checks */
     atomic_int touched; /* its mtime set this run */
     atomic_int damaged; /* a record failed a check: rewritten without it */
 } pack;
@@ -102,6 +103,7 @@ typedef struct ablock {
 struct gr_cache {
     char *dir; /* DIR/sluice-graph-2 */
     uint64_t max;
+    struct timespec opened; /* run records and snapshots changed since: this run's, never evicted */
     atomic_uint_fast64_t hits, misses, bad, written, write_errors, evicted;
     pthread_mutex_t lock;
     /* The packs, opened and their indexes read at the first lookup (a
@@ -272,6 +274,7 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     c->dir = gr_xmalloc(n);
     snprintf(c->dir, n, "%s/%s", dir, GR_CACHE_SUBDIR);
     c->max = max_bytes;
+    clock_gettime(CLOCK_REALTIME, &c->opened);
     char packs[4200];
     struct stat st;
     errno = 0;
@@ -360,16 +363,20 @@ static int is_pack_name(const char *s)
 /* Opens packs/name and reads its index, checking the header, the trailer,
  * the index's checksum, that its keys ascend and that every record lies
  * between the header and the index.  0: *p is the pack; 1: it is gone
- * (another run merged or evicted it since it was listed) or not a
- * regular file (a link, a directory: never followed, never removed);
- * -1: it is not a sound pack. */
+ * (another run merged or evicted it since it was listed), not a regular
+ * file (a link, a directory, a socket: never followed, never removed) or
+ * not this user's to read (a cache shared by users): passed over and
+ * kept; 2: it could not be opened for want of a resource (file
+ * descriptors, memory): its entries are misses this run, and it is
+ * kept; -1: it was read and is not a sound pack.  Only -1 is damage:
+ * a pack is never removed because of what this process may not do. */
 static int pack_open(const gr_cache *c, const char *name, pack *p)
 {
     char path[4400];
     snprintf(path, sizeof path, "%s/packs/%s", c->dir, name);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return errno == ENOENT || errno == ELOOP ? 1 : -1;
+        return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? 2 : 1;
     struct stat st;
     uint8_t h[HEADER], t[TRAILER], sum[SUM];
     uint8_t *ix = NULL;
@@ -428,7 +435,8 @@ static int newer(const void *a, const void *b)
 }
 
 /* Opens every pack, once, at the first lookup.  A pack that fails its
- * checks counts as one bad entry and is removed at the end of the run. */
+ * checks counts as one bad entry and is removed at the end of the run;
+ * one that cannot be opened is neither (pack_open). */
 static void packs_load(gr_cache *c)
 {
     if (atomic_load_explicit(&c->loaded, memory_order_acquire))
@@ -505,7 +513,7 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
         return f;
     }
     packs_load(c);
-    int bad = 0;
+    int bad = 0, counted = 0;
     for (size_t i = 0; i < c->npacks && !f; i++) {
         pack *p = &c->packs[i];
         size_t at;
@@ -523,14 +531,18 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
         }
         free(r);
         if (f) {
-            atomic_store(&p->used[at], 1);
+            atomic_store(&p->used[at], USED);
             if (!atomic_exchange(&p->touched, 1))
                 futimens(p->fd, NULL); /* least recently used goes first */
         } else {
+            /* a record found bad is counted once, though a run may ask
+             * for its key again (an --update tries the snapshot first) */
             bad = 1;
+            counted |= atomic_exchange(&p->used[at], FAILED) == FAILED;
             atomic_store(&p->damaged, 1);
         }
     }
+    bad = bad && !counted;
     if (bad)
         atomic_fetch_add(&c->bad, 1);
     if (f || !bad)
@@ -846,7 +858,7 @@ static long carry(gr_cache *c, listed *f, recs *r)
         for (size_t i = 0; i < p->count; i++) {
             const uint8_t *e = p->index + i * IX;
             uint64_t off = rd64(e + 32), len = rd64(e + 40);
-            if ((f->fate == CARRY_ALL || atomic_load(&p->used[i])) && record_ok(all + off, len, e))
+            if ((f->fate == CARRY_ALL || atomic_load(&p->used[i]) == USED) && record_ok(all + off, len, e))
                 recs_add(r, all + off, len, 0);
             else
                 left++;
@@ -1017,24 +1029,38 @@ static uint64_t maintain(gr_cache *c, recs *r)
         if (l.v[i].fate == DROP)
             est -= l.v[i].size;
     if (lk >= 0 && est > c->max) {
+        /* The run record and snapshot this run wrote (before its end, so
+         * changed since it opened the cache; a second's slack for the
+         * file system's coarser clock) are never evicted: the next run
+         * with these arguments needs them. */
+        time_t since = c->opened.tv_sec - 1;
         size_t k = 0;
         for (size_t i = 0; i < l.n; i++)
-            if (l.v[i].fate == KEEP)
+            if (l.v[i].fate == KEEP && (l.v[i].is_pack || l.v[i].mtime.tv_sec < since))
                 order[k++] = &l.v[i];
         qsort(order, k, sizeof *order, lru);
+        /* Only what this run did not read goes: run records and snapshots
+         * of other requests, packs it took nothing from.  A pack it read
+         * from stays whole, even past the limit: carrying what was read
+         * into this run's pack rewrites it for little gain (on every
+         * --update, the whole cache for a one-file edit), and carrying
+         * only that part loses the rest, which the next full run of the
+         * same request needs where this run read a snapshot instead. */
         for (size_t i = 0; i < k && est > c->max / 10 * 9; i++) {
             listed *f = order[i];
-            est -= f->size;
             if (!f->is_pack) {
                 f->fate = DROP;
+                est -= f->size;
                 continue;
             }
-            /* what this run read from it stays, in this run's pack */
-            f->fate = CARRY_USED;
             pack *p = find_loaded(c, f->name);
-            for (size_t j = 0; p && j < p->count; j++)
-                if (atomic_load(&p->used[j]))
-                    est += rd64(p->index + j * IX + 40) + IX;
+            int read = 0;
+            for (size_t j = 0; p && j < p->count && !read; j++)
+                read = atomic_load(&p->used[j]) == USED;
+            if (read)
+                continue;
+            f->fate = CARRY_USED; /* nothing to carry: it goes once this run's pack is written */
+            est -= f->size;
         }
     }
     uint64_t evicted = 0;
