@@ -506,6 +506,38 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
         CHECK_EQ(graph_run("-q", "--cache-max", no[i], work, NULL), 2);
 }
 
+/* A run whose every text is a hit writes no pack, only its run record
+ * (each output path is a request of its own: CI temporary directories,
+ * editors): such runs alone took the cache past --cache-max without end,
+ * as eviction ran only where a pack was written.  Now the oldest records
+ * go; the one this run wrote stays, and the output is the cold one. */
+SL_TEST(graph_cache_evicts_after_a_run_that_wrote_only_its_record)
+{
+    setup();
+    starting_workspace();
+    char j0[4400], j[4400];
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    CHECK_EQ(graph_run("-q", "--json", j0, work, NULL), 0);
+    for (int i = 0; i < 5; i++) {
+        snprintf(j, sizeof j, "%s/o%d.json", root, i);
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
+    }
+    static char runs[16][4600];
+    size_t nr = run_files(runs, 16);
+    CHECK_EQ(nr, 5); /* one record per output path */
+    for (size_t i = 0; i < nr; i++)
+        age(runs[i], 3000);
+    snprintf(j, sizeof j, "%s/last.json", root);
+    long bad, misses, evicted;
+    CHECK_EQ(cache_run(j, "4K", &bad, &misses, &evicted), 0);
+    CHECK_EQ(misses, 0);
+    CHECK_EQ(evicted, 5);
+    CHECK(same_bytes(j0, j));
+    CHECK_EQ(run_files(runs, 16), 1); /* the record this run wrote */
+    struct stat rs;
+    CHECK(stat(runs[0], &rs) == 0 && rs.st_mtime > time(NULL) - 600);
+}
+
 /* A run adds one pack; past eight, the smallest are merged into the next
  * run's, so that a lookup searches a handful of indexes - and merging
  * loses nothing and keeps the output the cold one. */

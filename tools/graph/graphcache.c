@@ -1120,12 +1120,17 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
     uint64_t size = 0;
     if (r.n || c->nbroken || damaged) {
         size = maintain(c, &r);
-    } else if (st) { /* nothing written: the listing is a few stat calls */
+    } else { /* no entry written: the listing is a few stat calls */
         listing l = {0};
         size = list_dir(c, "packs", 1, &l) + list_dir(c, "runs", 0, &l);
         for (size_t i = 0; i < l.n; i++)
             free(l.v[i].path);
         free(l.v);
+        /* A run that wrote only its run record and snapshot (every text a
+         * hit, outputs elsewhere) can take the cache past its limit too:
+         * that alone is reason to evict. */
+        if (size > c->max)
+            size = maintain(c, &r);
     }
     if (st) {
         st->hits = atomic_load(&c->hits);
