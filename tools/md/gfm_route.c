@@ -109,12 +109,6 @@ static int is_blank_line(const char *s, size_t n)
     return 1;
 }
 
-static size_t line_end(const char *s, size_t n, size_t from)
-{
-    const char *nl = memchr(s + from, '\n', n - from);
-    return nl ? (size_t)(nl - s) : n;
-}
-
 static size_t indent(const char *s, size_t from, size_t to)
 {
     size_t i = from;
@@ -307,7 +301,7 @@ static int table_differs(const scan *sc)
         row_cells(s + head, hend - head) != cols)
         return 1;
     for (size_t l = sc->end + 1, e; l < sc->n; l = e + 1) {
-        e = line_end(s, sc->n, l);
+        e = sl__md_line_end(s, sc->n, l);
         if (is_blank_line(s + l, e - l))
             break;
         if (starts_block(s + l, e - l) || !memchr(s + l, '|', e - l) || !row_cells(s + l, e - l))
@@ -336,7 +330,7 @@ static size_t code_span_end(scan *sc, size_t i)
         size_t b = bt ? (size_t)(bt - s) : stop;
         const char *p;
         while (nl < b && (p = memchr(s + nl, '\n', b - nl))) {
-            size_t l = (size_t)(p - s) + 1, e = line_end(s, n, l);
+            size_t l = (size_t)(p - s) + 1, e = sl__md_line_end(s, n, l);
             if (is_blank_line(s + l, e - l) || starts_block(s + l, e - l)) {
                 stop = b = l;
                 break;
@@ -428,8 +422,8 @@ static int inline_differs(scan *sc, size_t from)
             if (e == (size_t)-1)
                 return 1;
             if (e > sc->end) { /* over lines: go on from the line where it closes */
-                sc->line = line_before(s, line_end(s, sc->n, e) + 1);
-                sc->end = line_end(s, sc->n, e);
+                sc->line = line_before(s, sl__md_line_end(s, sc->n, e) + 1);
+                sc->end = sl__md_line_end(s, sc->n, e);
             }
             i = (e > i ? e : i + 1) - 1;
             while (i + 1 < sc->end && s[i + 1] == '`')
@@ -535,7 +529,7 @@ static size_t fenced_block(scan *sc, size_t flen, char fc)
     const char *info = s + sc->line + in + flen;
     text = !is_blank_line(info, (size_t)(s + sc->end - info));
     while (l < sc->n) {
-        size_t e = line_end(s, sc->n, l), f;
+        size_t e = sl__md_line_end(s, sc->n, l), f;
         char c;
         if ((f = fence(s + l, e - l, &c)) >= flen && c == fc && is_blank_line(s + l + indent(s, l, e) + f, e - l - indent(s, l, e) - f)) {
             l = e + 1;
@@ -570,7 +564,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
     scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024)};
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
-        sc.end = line_end(s, n, sc.line);
+        sc.end = sl__md_line_end(s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
         if (is_blank_line(s + sc.line, len)) {

@@ -169,6 +169,13 @@ typedef struct sl__md_fix {
     sl__md_fix_line *later; /* code lines whose source line is found when the block ends */
     size_t nlater, cap;
 } sl__md_fix;
+/* Where the line that starts at s[from] ends: its `\n`, or n.  (The
+ * routing scans and the MDX scanner walk pages line by line.) */
+static inline size_t sl__md_line_end(const char *s, size_t n, size_t from)
+{
+    const char *nl = memchr(s + from, '\n', n - from);
+    return nl ? (size_t)(nl - s) : n;
+}
 /* 1 if chunk t comes from the page's own text (asked of every chunk:
  * inline).  Compared as integers: t and src may point into unrelated
  * objects. */

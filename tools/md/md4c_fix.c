@@ -561,13 +561,6 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
  * block's end line; after two blank lines, any block's last line), and
  * the line after the blanks must be indented or quoted to be in an item. */
 
-/* Where line l ends (its `\n`, or n). */
-static size_t end_of_line(const char *s, size_t n, size_t l)
-{
-    const char *nl = memchr(s + l, '\n', n - l);
-    return nl ? (size_t)(nl - s) : n;
-}
-
 /* After a list marker at s[t] (`-`, `*`, `+`, `1.`, `1)`) followed by a
  * blank or the line's end e, or t when there is none. */
 static size_t list_marker_end(const char *s, size_t t, size_t e)
@@ -626,7 +619,7 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
     size_t base = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
     size_t p = (size_t)-1, pe = 0, q = (size_t)-1, qe = 0, blanks = 0;
     for (size_t l = base, e; l < n; l = e + 1) {
-        e = end_of_line(s, n, l);
+        e = sl__md_line_end(s, n, l);
         size_t t = l;
         while (t < e && strchr(" \t\r>", s[t]))
             t++;
@@ -755,7 +748,7 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
     size_t para = 0, fence_len = 0;
     char fence_ch = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
-        e = end_of_line(s, n, l);
+        e = sl__md_line_end(s, n, l);
         size_t t = l;
         while (t < e && strchr(" \t>", s[t]))
             t++;
@@ -811,7 +804,7 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
 {
     int blank = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
-        e = end_of_line(s, n, l);
+        e = sl__md_line_end(s, n, l);
         size_t t = l;
         while (t < e && strchr(" \t\r>", s[t]))
             t++;
@@ -847,7 +840,7 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
     int quote = 0;
     size_t need = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
-        e = end_of_line(s, n, l);
+        e = sl__md_line_end(s, n, l);
         size_t t = l;
         while (t < e && (s[t] == ' ' || s[t] == '\t'))
             t++;

@@ -653,12 +653,6 @@ static int esm_statement_ok(const js_node *st)
     }
 }
 
-static size_t line_end(const char *s, size_t n, size_t i)
-{
-    const char *e = memchr(s + i, '\n', n - i);
-    return e ? (size_t)(e - s) : n;
-}
-
 static int line_blank(const char *s, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
@@ -673,10 +667,10 @@ static int line_blank(const char *s, size_t from, size_t to)
 static int scan_esm(mdx_scan *s, size_t at, size_t *end)
 {
     static const js_parse_opts po = {.jsx = 1, .module = 1};
-    size_t e = line_end(s->src, s->len, at);
+    size_t e = sl__md_line_end(s->src, s->len, at);
     for (;;) {
         size_t next = e < s->len ? e + 1 : s->len;
-        if (next >= s->len || line_blank(s->src, next, line_end(s->src, s->len, next))) {
+        if (next >= s->len || line_blank(s->src, next, sl__md_line_end(s->src, s->len, next))) {
             mdx_construct *c = new_construct(s, MDX_ESM, at);
             if (!c)
                 return -2;
@@ -702,7 +696,7 @@ static int scan_esm(mdx_scan *s, size_t at, size_t *end)
                 return js_fail(s, err, epos);
         }
         /* more lines: through the blank ones to the next that has text */
-        e = line_end(s->src, s->len, next);
+        e = sl__md_line_end(s->src, s->len, next);
     }
 }
 
@@ -843,7 +837,7 @@ static size_t code_span_end(const char *s, size_t n, size_t i, size_t run, int o
         if (s[i] == '\n') {
             if (one_line)
                 return 0;
-            size_t le = line_end(s, n, i + 1);
+            size_t le = sl__md_line_end(s, n, i + 1);
             if (line_blank(s, i + 1, le))
                 return 0;
             i++;
@@ -998,7 +992,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     int para = 0;     /* the previous line continues a paragraph */
     int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
     while (i < len) {
-        size_t le = line_end(src, len, i), p = skip_prefix(src, i, le), k;
+        size_t le = sl__md_line_end(src, len, i), p = skip_prefix(src, i, le), k;
         int verbatim = 0;
         if (flen) {
             if (fence_close(src, p, le, fch, flen))
