@@ -226,7 +226,7 @@ static void apply_options(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
     if (paths && paths->type == JSON_OBJ) {
         cfg->paths = paths;
         cfg->paths_base = sl__arena_strndup(&c->a, dir, strlen(dir));
-        if (sl__json_get(co, "baseUrl"))
+        if (str_opt(co, "baseUrl")) /* a baseUrl that is not a string (null, 9) is not one */
             cfg->paths_base = cfg->base_url;
     } else if (cfg->paths && str_opt(co, "baseUrl")) {
         cfg->paths_base = cfg->base_url; /* inherited paths follow a new baseUrl, as in tsc */
