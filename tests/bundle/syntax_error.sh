@@ -31,6 +31,12 @@ grep -qE '^ +\^$' "$work/err" || { echo "FAIL: no caret"; cat "$work/err"; exit 
 [ -z "$(ls "$work" | grep -v -e main.mjs -e bad.mjs -e err)" ] || { echo "FAIL: temporary file left: $(ls "$work")"; exit 1; }
 printf "import './missing.mjs';\n" >"$work/main.mjs"
 refused "an unresolvable import" 'main.mjs:1:8: could not resolve "./missing.mjs"' "$work/main.mjs"
+# ...with the import's line and a caret under its specifier, as esbuild
+# shows it, also where TypeScript was lowered first (the original line).
+printf "type T = { a: number };\nconst t: T = { a: 1 };\nimport { g } from './gone.ts';\nconsole.log(t, g);\n" >"$work/main.ts"
+refused "an unresolvable import in TypeScript" 'main.ts:3:19: could not resolve "./gone.ts"' "$work/main.ts"
+grep -qxF "    import { g } from './gone.ts';" "$work/err" || { echo "FAIL: import line not shown:"; cat "$work/err"; exit 1; }
+grep -qx '                      \^' "$work/err" || { echo "FAIL: no caret under the specifier:"; cat -A "$work/err"; exit 1; }
 # require() and import() that cannot be resolved are errors too, as in
 # esbuild, unless a failure is caught where they are (cases/optional_dependency):
 # a try in another function, or one around the function, catches nothing then.

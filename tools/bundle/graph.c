@@ -64,6 +64,28 @@ static char *fmt_err(const char *fmt, const char *a, unsigned line, unsigned col
     return s;
 }
 
+/* "path:line:col: msg", the source line and a caret under pos, as a
+ * syntax error is reported (js_diag.c): a message about an import shows
+ * the import, as esbuild's do.  msg is printf'd with spec for its %s. */
+static char *import_err(const char *path, const js_module *m, uint32_t spec_pos, const char *msg,
+                        const char *spec)
+{
+    const char *osrc;
+    size_t olen;
+    uint32_t at = sl__module_orig_pos(m, spec_pos, &osrc, &olen);
+    size_t n = strlen(msg) + 2 * strlen(spec) + 1;
+    char *text = malloc(n);
+    if (!text)
+        return NULL;
+    snprintf(text, n, msg, spec, spec);
+    size_t outlen = strlen(path) + n + 1024; /* the line is cut to 160 characters (js_diag.c) */
+    char *out = malloc(outlen);
+    if (out)
+        sl__js_diag(out, outlen, path, osrc, olen, at, text);
+    free(text);
+    return out;
+}
+
 /* The flags (set ones win) over the nearest tsconfig.json. */
 static sl__lower_cfg lower_cfg(const sl__lower_cfg *flags, const sl__tsconfig *tc)
 {
@@ -219,17 +241,12 @@ static js_module *load(worker *w, const char *path, char **err)
         int rc = sl__resolve(w->res, r->spec, path, r->kind == IR_REQUIRE, &w->arena, &out);
         const char *asset = rc == RES_FILE ? asset_ext(out) : NULL;
         if (asset) {
-            uint32_t line, col;
-            const char *osrc;
-            size_t olen;
-            uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
-            sl__js_line_col(osrc, olen, at, &line, &col);
             char fmt[160]; /* the extension is one of asset_ext's: no '%' in it */
             snprintf(fmt, sizeof fmt,
-                     "%%s:%%u:%%u: no loader for %s files: \"%%s\" (sluice bundle reads JavaScript, "
+                     "no loader for %s files: \"%%s\" (sluice bundle reads JavaScript, "
                      "TypeScript and JSON; see docs/bundle.md)",
                      asset);
-            *err = fmt_err(fmt, path, line, col, r->spec);
+            *err = import_err(path, m, r->spec_pos, fmt, r->spec);
             return NULL;
         }
         if (rc == RES_FILE) {
@@ -247,21 +264,13 @@ static js_module *load(worker *w, const char *path, char **err)
             r->kind = IR_DEAD;
             r->builtin = 1;
         } else {
-            uint32_t line, col;
-            const char *osrc;
-            size_t olen;
-            uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
-            sl__js_line_col(osrc, olen, at, &line, &col);
-            if (rc == RES_NODE_ONLY) {
-                size_t n = 2 * strlen(r->spec) + strlen(path) + 200;
-                if ((*err = malloc(n)))
-                    snprintf(*err, n,
-                             "%s:%u:%u: could not resolve \"%s\": it is built into node, not the browser "
-                             "(--platform node bundles for node; --external:%s leaves it to run time)",
-                             path, line, col, r->spec, r->spec);
-            } else {
-                *err = fmt_err("%s:%u:%u: could not resolve \"%s\"", path, line, col, r->spec);
-            }
+            if (rc == RES_NODE_ONLY)
+                *err = import_err(path, m, r->spec_pos,
+                                  "could not resolve \"%s\": it is built into node, not the browser "
+                                  "(--platform node bundles for node; --external:%s leaves it to run time)",
+                                  r->spec);
+            else
+                *err = import_err(path, m, r->spec_pos, "could not resolve \"%s\"", r->spec);
             return NULL;
         }
     }
