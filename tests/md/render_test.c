@@ -61,6 +61,13 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "q")), "\\ud800")); /* single-quoted: no escapes */
     CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "l")), "x\xef\xbf\xbdy\xef\xbf\xbdz"));
     sl__md_page_free(&p);
+    /* The same in the 8-digit form, and a pair mixing the two forms. */
+    p = render_s("---\na: \"\\U0000D800\"\nb: \"x\\U0000D83D\\U0000DE00y\\ud83d\\U0000DE00z\\uDBFF\"\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "a")), "\xef\xbf\xbd"));
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "b")),
+                  "x\xf0\x9f\x98\x80y\xf0\x9f\x98\x80z\xef\xbf\xbd"));
+    sl__md_page_free(&p);
 }
 
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)

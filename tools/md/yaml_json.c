@@ -53,6 +53,7 @@ typedef struct builder {
     uint64_t values;
     char *err;
     size_t errlen, line;
+    const struct breaks *br; /* the placeholders this block's text holds */
 } builder;
 
 static int fail(builder *b, size_t line, const char *msg)
@@ -248,15 +249,87 @@ static json_t *number(double v)
     return json_real(v);
 }
 
-/* A copy of s[0..n) with NUL (from a "\0" escape) as U+FFFD, like every
- * other NUL in a page. */
-static json_t *string(const char *s, size_t n)
+/* ---- U+0085, U+2028 and U+2029 ----
+ * libyaml reads YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH
+ * SEPARATOR are line breaks; YAML 1.2 (js-yaml) reads them as ordinary
+ * characters.  So before libyaml sees the block, each is swapped for a
+ * private-use character the block does not hold (one character for one,
+ * so libyaml's marks, which count characters, still point at the same
+ * place), and every scalar's text swaps them back. */
+
+#define NBREAKS 3
+static const char *const break_utf8[NBREAKS] = {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+
+typedef struct breaks {
+    char ph[NBREAKS][4]; /* the UTF-8 of each one's placeholder */
+    int used;            /* the block held one of them */
+} breaks;
+
+/* A copy of s[0..n) with the three as placeholders (*len its length), or
+ * NULL (br->used 0) when s holds none of them. */
+static char *swap_breaks(const char *s, size_t n, breaks *br, size_t *len)
 {
-    if (!memchr(s, 0, n))
+    br->used = 0;
+    for (int k = 0; k < NBREAKS; k++)
+        if (memmem(s, n, break_utf8[k], strlen(break_utf8[k])))
+            br->used = 1;
+    if (!br->used)
+        return NULL;
+    /* Placeholders from U+E000 up (3 bytes each, EE 80 80 on) that the
+     * block does not hold, so that swapping back changes nothing else. */
+    unsigned cp = 0xE000;
+    for (int k = 0; k < NBREAKS; k++)
+        for (;; cp++) {
+            char u[4] = {(char)(0xE0 | cp >> 12), (char)(0x80 | (cp >> 6 & 0x3F)), (char)(0x80 | (cp & 0x3F)), 0};
+            if (cp > 0xF8FF) /* every private-use character is there: leave the block as it is */
+                return br->used = 0, NULL;
+            if (!memmem(s, n, u, 3)) {
+                memcpy(br->ph[k], u, 4);
+                cp++;
+                break;
+            }
+        }
+    char *out = malloc(n / 2 * 3 + 3); /* NEL grows from 2 bytes to 3 */
+    if (!out)
+        return br->used = 0, NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        int k = NBREAKS;
+        if ((unsigned char)s[i] == 0xC2 || (unsigned char)s[i] == 0xE2)
+            for (k = 0; k < NBREAKS; k++) {
+                size_t bl = strlen(break_utf8[k]);
+                if (i + bl <= n && !memcmp(s + i, break_utf8[k], bl))
+                    break;
+            }
+        if (k < NBREAKS) {
+            memcpy(out + o, br->ph[k], 3);
+            o += 3;
+            i += strlen(break_utf8[k]);
+        } else
+            out[o++] = s[i++];
+    }
+    *len = o;
+    return out;
+}
+
+/* A copy of s[0..n) with NUL (from a "\0" escape) as U+FFFD, like every
+ * other NUL in a page, and the placeholders of br back as what they
+ * stand for. */
+static json_t *string(const breaks *br, const char *s, size_t n)
+{
+    int swap = br && br->used;
+    if (!swap && !memchr(s, 0, n))
         return json_stringn(s, n);
     sl__md_buf b = {0};
     for (size_t i = 0; i < n; i++) {
-        if (s[i])
+        int k = NBREAKS;
+        if (swap && ((unsigned char)s[i] & 0xFE) == 0xEE && i + 3 <= n)
+            for (k = 0; k < NBREAKS && memcmp(s + i, br->ph[k], 3); k++)
+                ;
+        if (k < NBREAKS) {
+            sl__md_buf_puts(&b, break_utf8[k]);
+            i += 2;
+        } else if (s[i])
             sl__md_buf_putc(&b, s[i]);
         else
             sl__md_buf_puts(&b, "\xEF\xBF\xBD");
@@ -312,13 +385,13 @@ static int type_scalar(builder *b, const yaml_event_t *e, typed *t)
     return 0;
 }
 
-static json_t *typed_json(const yaml_event_t *e, const typed *t)
+static json_t *typed_json(const builder *b, const yaml_event_t *e, const typed *t)
 {
     switch (t->kind) {
     case T_NULL: return json_null();
     case T_BOOL: return json_boolean(t->b);
     case T_NUM: return number(t->d);
-    default: return string((const char *)e->data.scalar.value, e->data.scalar.length);
+    default: return string(b->br, (const char *)e->data.scalar.value, e->data.scalar.length);
     }
 }
 
@@ -388,7 +461,7 @@ static void js_number(double v, char *out, size_t len)
 }
 
 /* The key a typed scalar makes, as String() would write it, malloc'd. */
-static char *key_text(const yaml_event_t *e, const typed *t)
+static char *key_text(const builder *b, const yaml_event_t *e, const typed *t)
 {
     char num[64];
     switch (t->kind) {
@@ -396,7 +469,7 @@ static char *key_text(const yaml_event_t *e, const typed *t)
     case T_BOOL: return strdup(t->b ? "true" : "false");
     case T_NULL: return strdup("null");
     default: {
-        json_t *j = string((const char *)e->data.scalar.value, e->data.scalar.length);
+        json_t *j = string(b->br, (const char *)e->data.scalar.value, e->data.scalar.length);
         char *s = j ? strdup(json_string_value(j)) : NULL;
         json_decref(j);
         return s;
@@ -506,7 +579,7 @@ static int on_event(builder *b, const yaml_event_t *e)
         typed t;
         if (type_scalar(b, e, &t) != 0)
             return -1;
-        json_t *v = typed_json(e, &t);
+        json_t *v = typed_json(b, e, &t);
         if (!v)
             return fail(b, line, "out of memory");
         if (e->data.scalar.anchor) {
@@ -519,7 +592,7 @@ static int on_event(builder *b, const yaml_event_t *e)
         }
         if (key_expected(b)) {
             json_decref(v);
-            return set_key(b, key_text(e, &t), line);
+            return set_key(b, key_text(b, e, &t), line);
         }
         return add(b, v, 1, line);
     }
@@ -569,7 +642,7 @@ static void builder_free(builder *b)
     json_decref(b->root);
 }
 
-/* libyaml's error for a \u escape of a UTF-16 surrogate. */
+/* libyaml's error for a \u or \U escape of a UTF-16 surrogate. */
 #define SURROGATE_PROBLEM "found invalid Unicode character escape code"
 #define MAX_SURROGATE_FIXES 256 /* each costs a parse of the block again */
 
@@ -583,12 +656,12 @@ static size_t mark_offset(const char *s, size_t n, size_t index)
     return i;
 }
 
-/* The 4 hex digits at s[at] as a number, or -1. */
-static long hex4(const char *s, size_t n, size_t at)
+/* The k hex digits at s[at] as a number, or -1. */
+static long hexk(const char *s, size_t n, size_t at, int k)
 {
     long v = 0;
-    for (size_t k = 0; k < 4; k++) {
-        int d = at + k < n ? digit_value(s[at + k]) : 99;
+    for (int i = 0; i < k; i++) {
+        int d = at + i < n ? digit_value(s[at + i]) : 99;
         if (d > 15)
             return -1;
         v = v * 16 + d;
@@ -596,32 +669,46 @@ static long hex4(const char *s, size_t n, size_t at)
     return v;
 }
 
-/* libyaml refused the escape \uXXXX whose digits start at s[at]: a UTF-16
- * surrogate.  JSON writers escape a character outside the BMP as a pair of
- * them (`"\ud83d\ude00"`, Python's json.dumps by default), which js-yaml
- * reads as the character: the pair becomes \UXXXXXXXX, a lone one \uFFFD
- * (U+FFFD, as the sidecar reads a lone surrogate).  The new length of s,
- * or (size_t)-1 when s[at] is not such an escape. */
+/* The escape \uXXXX or \UXXXXXXXX whose digits start at s[at]: its value
+ * (-1 if it is not one) and *len, its length with the backslash. */
+static long escape_at(const char *s, size_t n, size_t at, size_t *len)
+{
+    if (at < 2 || s[at - 2] != '\\' || (s[at - 1] != 'u' && s[at - 1] != 'U'))
+        return -1;
+    int k = s[at - 1] == 'u' ? 4 : 8;
+    *len = (size_t)k + 2;
+    return hexk(s, n, at, k);
+}
+
+/* libyaml refused the escape \uXXXX or \UXXXXXXXX whose digits start at
+ * s[at]: a UTF-16 surrogate.  JSON writers escape a character outside the
+ * BMP as a pair of them (`"\ud83d\ude00"`, Python's json.dumps by
+ * default), which js-yaml reads as the character: the pair becomes
+ * \UXXXXXXXX, a lone one U+FFFD (as the sidecar reads a lone surrogate).
+ * The new length of s, or (size_t)-1 when s[at] is not such an escape. */
 static size_t fix_surrogate(char *s, size_t n, size_t at)
 {
-    long hi = at >= 2 && s[at - 2] == '\\' && s[at - 1] == 'u' ? hex4(s, n, at) : -1, lo;
+    size_t hl, ll;
+    long hi = escape_at(s, n, at, &hl), lo;
     if (hi < 0xD800 || hi > 0xDFFF)
         return (size_t)-1;
-    if (hi <= 0xDBFF && at + 10 <= n && s[at + 4] == '\\' && s[at + 5] == 'u' &&
-        (lo = hex4(s, n, at + 6)) >= 0xDC00 && lo <= 0xDFFF) {
+    size_t next = at - 2 + hl; /* after the first escape */
+    if (hi <= 0xDBFF && next + 2 < n && (lo = escape_at(s, n, next + 2, &ll)) >= 0xDC00 && lo <= 0xDFFF) {
         char u[11];
         snprintf(u, sizeof u, "\\U%08lX", 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
-        memcpy(s + at - 2, u, 10); /* 12 bytes become 10 */
-        memmove(s + at + 8, s + at + 10, n - (at + 10));
-        return n - 2;
+        size_t end = next + ll; /* the pair's 12 to 20 bytes become 10 */
+        memcpy(s + at - 2, u, 10);
+        memmove(s + at + 8, s + end, n - end);
+        return n - (end - (at + 8));
     }
-    memcpy(s + at, "FFFD", 4);
+    memcpy(s + at, hl == 6 ? "FFFD" : "0000FFFD", hl - 2);
     return n;
 }
 
 /* One parse of the block; *surrogate_at is where a refused surrogate
  * escape's digits start, when that is why it failed. */
-static json_t *parse_once(const char *s, size_t n, size_t *line, char *err, size_t errlen, size_t *surrogate_at)
+static json_t *parse_once(const char *s, size_t n, const breaks *br, size_t *line, char *err, size_t errlen,
+                          size_t *surrogate_at)
 {
     builder *b = calloc(1, sizeof *b);
     yaml_parser_t p;
@@ -634,6 +721,7 @@ static json_t *parse_once(const char *s, size_t n, size_t *line, char *err, size
     err[0] = 0;
     b->err = err;
     b->errlen = errlen;
+    b->br = br;
     yaml_parser_set_input_string(&p, (const unsigned char *)s, n);
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
     int done = 0, rc = 0, docs = 0;
@@ -671,11 +759,14 @@ static json_t *parse_once(const char *s, size_t n, size_t *line, char *err, size
 
 json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size_t errlen)
 {
-    char *copy = NULL;
+    breaks br;
+    char *copy = swap_breaks(s, n, &br, &n);
+    if (copy)
+        s = copy;
     json_t *v = NULL;
     for (int fixes = 0;; fixes++) {
         size_t at = (size_t)-1;
-        if ((v = parse_once(s, n, line, err, errlen, &at)) || at == (size_t)-1 || fixes == MAX_SURROGATE_FIXES)
+        if ((v = parse_once(s, n, &br, line, err, errlen, &at)) || at == (size_t)-1 || fixes == MAX_SURROGATE_FIXES)
             break;
         if (!copy && (copy = malloc(n))) {
             memcpy(copy, s, n);
