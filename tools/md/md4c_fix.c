@@ -957,7 +957,9 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
  * block may start: the list or quote ends and the tag stands after it
  * (`* [Guide](g.md)` then `<a name="x" />`).  A page with a tag line
  * right after a line of a paragraph that began in a container goes to
- * cmark-gfm. */
+ * cmark-gfm, unless the tag line is inside a type-6 HTML block that both
+ * read alike (in_html_block() above). */
+
 /* The paragraph being read began in a block quote, or in a list item
  * whose lines need `need` columns of indentation to go on in it. */
 typedef struct lazy_state {
@@ -1018,6 +1020,7 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
      * all of them - most pages have few such lines, in few paragraphs. */
     lazy_state st = {0, 0};
     size_t done = 0; /* the lines before it are read, st is their state */
+    html_run run = {.budget = 4 * n + 65536};
     for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
         size_t at = (size_t)(p - s), l = at;
         while (l > at - (at < 4 ? at : 4) && (s[l - 1] == ' ' || s[l - 1] == '\t'))
@@ -1037,7 +1040,11 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
             st = (lazy_state){0, 0};
         for (size_t x = b, e;; x = e + 1) {
             e = sl__md_line_end(s, n, x);
-            if (lazy_line(s, x, e, &st))
+            /* A tag line inside a type-6 HTML block to both is a line of
+             * that block to both, whatever the lines before it looked like
+             * (READMEs indent the text inside `<div align="center">`,
+             * which then read as an item's paragraph here). */
+            if (lazy_line(s, x, e, &st) && !in_html_block(s, n, x, &run))
                 return 1;
             if (x == l) {
                 done = e + 1;
