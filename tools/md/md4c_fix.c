@@ -774,20 +774,37 @@ static size_t next_of(const char *s, size_t i, size_t to, char a, char b, char c
     return i;
 }
 
+/* 1 if a line inside s[from..to) is blank as the walk below reads one
+ * (blanks and `>` only, and a `\r`): a paragraph ends there. */
+static int blank_line_between(const char *s, size_t from, size_t to)
+{
+    for (const char *p = memchr(s + from, '\n', to - from); p; p = memchr(p + 1, '\n', to - (size_t)(p + 1 - s))) {
+        size_t t = (size_t)(p - s) + 1;
+        while (t < to && in_class(s[t], C_BLANK | C_QUOTE))
+            t++;
+        if (t < to && s[t] == '\r')
+            t++;
+        if (t < to && s[t] == '\n')
+            return 1;
+    }
+    return 0;
+}
+
 /* 0 when no paragraph of s[0..n) can hold what paragraph_emphasis_differs()
  * looks for: a run of `*` (or `_`) between two bytes that may be
  * punctuation, and a run of the same character, not blank on both sides,
  * whose length adds up with its own to a multiple of 3 (neither a
- * multiple of 3).  Read over the whole page, fenced code and all: each
- * run the walk looks at is one of these runs, or its end after an escaped
- * first byte (so a run after a `\` counts one shorter too), with the same
- * byte after it and, before it, a byte that is punctuation or blank
- * whenever the whole run's is (an escape's `\`, a backtick, the line's
- * start).  Most pages have no such pair, and this one pass costs a
- * fraction of the walk over paragraphs. */
+ * multiple of 3), with no blank line between them.  Read over the whole
+ * page, fenced code and all: each run the walk looks at is one of these
+ * runs, or its end after an escaped first byte (so a run after a `\`
+ * counts one shorter too), with the same byte after it and, before it, a
+ * byte that is punctuation or blank whenever the whole run's is (an
+ * escape's `\`, a backtick, the line's start).  Most pages have no such
+ * pair, and this one pass costs a fraction of the walk over paragraphs. */
 static int emphasis_may_differ(const char *s, size_t n)
 {
-    unsigned pp[2] = {0}, any[2] = {0}; /* bit r: a run whose length is r mod 3 */
+    unsigned pp[2] = {0}, any[2] = {0}; /* bit r: a run whose length is r mod 3, since the last blank line */
+    size_t last = 0;                     /* the end of the last run */
     for (size_t i = 0; (i = next_of(s, i, n, '*', '_', '*', '_')) < n; i++) {
         size_t k = i;
         while (k < n && s[k] == s[i])
@@ -798,15 +815,17 @@ static int emphasis_may_differ(const char *s, size_t n)
             len |= 1u << ((k - i - 1) % 3);
         if (before > ' ' || after > ' ') {
             int ch = s[i] == '_';
+            if ((pp[0] | pp[1] | any[0] | any[1]) && blank_line_between(s, last, i))
+                pp[0] = pp[1] = any[0] = any[1] = 0;
+            last = k;
             any[ch] |= len;
             if (may_punct(before) && may_punct(after))
                 pp[ch] |= len;
+            if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
+                return 1;
         }
         i = k - 1;
     }
-    for (int ch = 0; ch < 2; ch++)
-        if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
-            return 1;
     return 0;
 }
 
