@@ -564,3 +564,53 @@ SL_TEST(md_tag_lines_after_list_items_and_quotes_render_as_cmark_gfm)
     fprintf(stderr, "tag lines: %zu pages, md4c alone differs on %zu\n", pages, differ);
     CHECK(differ > 0);
 }
+
+/* Does sluice md send this page to cmark-gfm (in --gfm)? */
+static int routed_any(const char *md)
+{
+    size_t n = strlen(md);
+    return sl__md_html_start_md4c_misreads(md, n) || sl__md_list_item_md4c_ends_early(md, n) ||
+           sl__md_emphasis_md4c_pairs_otherwise(md, n) || sl__md_definition_md4c_loosens_list(md, n) ||
+           sl__md_html_lazy_tag_md4c_misreads(md, n) || sl__md_gfm_needs_cmark(md, n);
+}
+
+/* A tag line inside a type-6 HTML block is a line of that block to both
+ * libraries, even where the lines before it read like a list item's
+ * paragraph to the tag-line check (the block READMEs end with: tabs
+ * inside `<div align="center">`).  Such pages stay on md4c; generated
+ * blocks with every kind of line in them, after lists, quotes, open
+ * fences, comments and raw `<script>`/`<pre>`, must render as cmark-gfm
+ * renders them in both dialects, on md4c or not. */
+SL_TEST(md_tag_lines_inside_html_blocks_stay_on_md4c_and_render_as_cmark_gfm)
+{
+    static const char readme[] = "- item\n\n<div align=\"center\">\n\t<b>\n\t\t<a href=\"https://x.org/a\">Help</a>\n"
+                                 "\t</b>\n\t<br>\n\t<sub>\n\t\tTidelift helps<br>maintainers.\n\t</sub>\n</div>\n";
+    size_t pages = 0, differ = 0, kept = 0;
+    CHECK(!sl__md_html_lazy_tag_md4c_misreads(readme, strlen(readme)));
+    int ok = renders_as_cmark(readme, 0, &differ) && renders_as_cmark(readme, 1, &differ);
+    static const char *const before[] = {"", "- item\n", "> quote\n", "1. x\n   y\n", "text\n", "```\ncode\n",
+                                         "<!--\n", "<script>\n", "- a\n\n  ```\n  c\n", "<pre>\n", "* a\n  b\n"};
+    static const char *const openers[] = {
+        "<div align=\"center\">", "<div>", "</div>", "<details>", "<table>", "<p align=\"center\">", "<section>",
+        "<header>", "<h2>", "<divx>", "<span>", "<a name=\"x\">", "<ul>", " <div>", "\t<div>", "<DIV>", "<center>",
+        "<p>", "<thead>", "<pre>"};
+    static const char *const lines[] = {
+        "\t<b>", "\t\t<a href=\"https://x.org/a_b\">t</a>", "\t</b>", "\t<br>", "\t<sub>", "\t\tText with <br>more.",
+        "\t</sub>", "</div>", "  </p>", "<a name=\"y\" />", "  text", "- item", "* [x](y)", "> q", "    code", "```",
+        "~~~", "text *em*", "\ttext", "   </span>", "</details>", "1. one", "é ü"};
+    static const char *const after[] = {"", "\n", "\nafter\n", "\n- z\n  </div>\n", "\n\t</sub>\n"};
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(100000); k++) {
+        char md[1024];
+        size_t len = (size_t)snprintf(md, sizeof md, "%s\n%s\n", PICK(before), PICK(openers));
+        for (size_t l = 1 + next_rand() % 6; l; l--)
+            len += (size_t)snprintf(md + len, sizeof md - len, "%s\n", PICK(lines));
+        snprintf(md + len, sizeof md - len, "%s", PICK(after));
+        kept += !routed_any(md);
+        ok = renders_as_cmark(md, 0, &differ) && (k % 4 || renders_as_cmark(md, 1, &differ));
+        pages += 1 + (k % 4 == 0);
+    }
+    CHECK(ok || !"a page md4c renders otherwise stays on md4c");
+    fprintf(stderr, "tag lines in HTML blocks: %zu pages, %zu kept on md4c, md4c alone differs on %zu\n", pages, kept,
+            differ);
+    CHECK(differ > 0 && kept > pages / 10);
+}

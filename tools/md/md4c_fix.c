@@ -24,8 +24,27 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "md.h"
+
+/* Byte classes for the line walks of the routing checks below: a table
+ * lookup where strchr() on a short constant string was a library call
+ * for every byte looked at (a good part of what the walks cost). */
+enum { C_BLANK = 1, C_CR = 2, C_QUOTE = 4, C_MARK = 8 };
+static const unsigned char byte_class[256] = {
+    [' '] = C_BLANK, ['\t'] = C_BLANK, ['\r'] = C_CR, ['>'] = C_QUOTE, ['-'] = C_MARK, ['*'] = C_MARK,
+    ['+'] = C_MARK,  ['.'] = C_MARK,    [')'] = C_MARK, ['0'] = C_MARK, ['1'] = C_MARK, ['2'] = C_MARK,
+    ['3'] = C_MARK,  ['4'] = C_MARK,    ['5'] = C_MARK, ['6'] = C_MARK, ['7'] = C_MARK, ['8'] = C_MARK,
+    ['9'] = C_MARK,
+};
+
+static int in_class(char c, unsigned mask)
+{
+    return byte_class[(unsigned char)c] & mask;
+}
 
 void sl__md_fix_free(sl__md_fix *f)
 {
@@ -424,7 +443,7 @@ static int blank_line(const char *s, size_t from, size_t to)
 static int fence_line(const char *s, size_t from, size_t to, int *margin, char *c, size_t *len)
 {
     size_t i = from, k;
-    while (i < to && strchr(" \t>-*+.)0123456789", s[i]))
+    while (i < to && in_class(s[i], C_BLANK | C_QUOTE | C_MARK))
         i++;
     if (i + 3 > to || (s[i] != '`' && s[i] != '~'))
         return 0;
@@ -522,7 +541,7 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n)
         /* Only where a block can start: after blanks, `>` and list
          * markers (more lines than that: a wrong yes costs speed only). */
         const char *k = p;
-        while (k > s && k[-1] != '\n' && k[-1] && strchr(" \t>-*+.)0123456789", k[-1]))
+        while (k > s && k[-1] != '\n' && in_class(k[-1], C_BLANK | C_QUOTE | C_MARK))
             k--;
         if (!(k == s || k[-1] == '\n'))
             continue;
@@ -568,7 +587,7 @@ static size_t list_marker_end(const char *s, size_t t, size_t e)
     size_t d = t;
     while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
         d++;
-    int marker = (d == t && t < e && strchr("-*+", s[t])) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
+    int marker = (d == t && t < e && (s[t] == '-' || s[t] == '*' || s[t] == '+')) || (d > t && d < e && (s[d] == '.' || s[d] == ')'));
     size_t after = (d > t ? d : t) + 1;
     return marker && (after >= e || s[after] == ' ' || s[after] == '\t' || s[after] == '\r') ? after : t;
 }
@@ -590,7 +609,7 @@ static int li_offset(size_t lo, size_t hi, size_t base)
 static size_t text_start(const char *s, size_t from, size_t to)
 {
     size_t i = from;
-    while (i < to && strchr(" \t>*+-.)0123456789", s[i]))
+    while (i < to && in_class(s[i], C_BLANK | C_QUOTE | C_MARK))
         i++;
     if (to - i >= 3 && s[i] == '[' && strchr(" xX", s[i + 1]) && s[i + 2] == ']')
         for (i += 3; i < to && (s[i] == ' ' || s[i] == '\t'); i++)
@@ -613,58 +632,103 @@ static size_t trimmed_end(const char *s, size_t l, size_t e)
     return e;
 }
 
+/* The next `\n` at or after i that starts a line beginning with a blank
+ * or `>`, or n: 16 bytes at a time where SSE2 is there (most lines start
+ * with text and are passed over in bulk). */
+static size_t next_indented_line(const char *s, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'),
+                  gt = _mm_set1_epi8('>');
+    for (; i + 17 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i next = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, sp), _mm_cmpeq_epi8(w, tab)), _mm_cmpeq_epi8(w, gt));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, nl), next));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    for (; i + 1 < n; i++)
+        if (s[i] == '\n' && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '>'))
+            return i;
+    return n;
+}
+
+/* The last line before the one that starts at l that is not blank
+ * (blanks, `\r` and `>` only), not looking before base: its start, with
+ * *end at its end and *blanks the blank lines after it; or (size_t)-1.
+ * Read backwards: a line that is not blank ends, mostly, in text. */
+static size_t line_before_blanks(const char *s, size_t l, size_t base, size_t *end, size_t *blanks)
+{
+    *blanks = 0;
+    while (l > base) {
+        size_t e = l - 1, b = e;
+        while (b > base && s[b - 1] != '\n' && in_class(s[b - 1], C_BLANK | C_CR | C_QUOTE))
+            b--;
+        if (b > base && s[b - 1] != '\n') {
+            while (b > base && s[b - 1] != '\n')
+                b--;
+            *end = e;
+            return b;
+        }
+        ++*blanks;
+        l = b;
+    }
+    return (size_t)-1;
+}
+
 int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
 {
     /* md4c-html skips a BOM: md4c's offsets start after it. */
     size_t base = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    size_t p = (size_t)-1, pe = 0, q = (size_t)-1, qe = 0, blanks = 0;
-    for (size_t l = base, e; l < n; l = e + 1) {
-        e = sl__md_line_end(s, n, l);
-        size_t t = l;
-        while (t < e && strchr(" \t\r>", s[t]))
-            t++;
-        if (t == e) {
-            blanks++;
+    /* Only a line that starts with a blank or `>` after a blank line can
+     * go on in an item: found in bulk, and the two lines of text before
+     * it read backwards from there. */
+    for (size_t j = base; (j = next_indented_line(s, j, n)) < n; j++) {
+        size_t l = j + 1, pe = 0, qe = 0, blanks, skipped;
+        size_t p = line_before_blanks(s, l, base, &pe, &blanks);
+        if (p == (size_t)-1 || !blanks)
             continue;
-        }
-        if (blanks && p != (size_t)-1 && (s[l] == ' ' || s[l] == '\t' || s[l] == '>')) {
-            size_t c = p;
-            while (c < pe && strchr(" \t>", s[c]))
-                c++;
-            size_t k = c;
-            while (k < pe && s[k] == s[c])
-                k++;
-            int fence = (s[c] == '`' || s[c] == '~') && k - c >= 3;
-            int heading = s[c] == '#' || ((s[c] == '=' || s[c] == '-') && trimmed_end(s, c, pe) == k);
-            /* After a closing fence: the last code line's end. */
-            if (fence && q != (size_t)-1 && li_offset(raw_end(s, q, qe), raw_end(s, q, qe), base))
-                return 1;
-            /* A setext underline: the heading's last text line. */
-            if (heading && s[c] != '#' && q != (size_t)-1 && li_offset(q, text_start(s, q, qe), base))
-                return 1;
-            /* An ATX heading: its text's start, after the marks. */
-            if (heading && s[c] == '#') {
-                size_t h = text_start(s, p, pe);
-                while (h < pe && s[h] == '#')
-                    h++;
-                size_t b = h;
-                while (b < pe && (s[b] == ' ' || s[b] == '\t'))
-                    b++;
-                if (li_offset(h, b, base))
-                    return 1;
-            }
-            /* The end line of an HTML block (types 1-5 end on a line of
-             * their own): its end. */
-            if (memchr(s + p, '>', pe - p) && li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base))
-                return 1;
-            /* Two blank lines: any block ended at the first one. */
-            if (blanks >= 2 && (li_offset(p, text_start(s, p, pe), base) ||
-                                li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base)))
+        size_t e = sl__md_line_end(s, n, l), t = l;
+        while (t < e && in_class(s[t], C_BLANK | C_CR | C_QUOTE))
+            t++;
+        if (t == e)
+            continue; /* blank itself */
+        size_t q = line_before_blanks(s, p, base, &qe, &skipped);
+        size_t c = p;
+        while (c < pe && in_class(s[c], C_BLANK | C_QUOTE))
+            c++;
+        size_t k = c;
+        while (k < pe && s[k] == s[c])
+            k++;
+        int fence = (s[c] == '`' || s[c] == '~') && k - c >= 3;
+        int heading = s[c] == '#' || ((s[c] == '=' || s[c] == '-') && trimmed_end(s, c, pe) == k);
+        /* After a closing fence: the last code line's end. */
+        if (fence && q != (size_t)-1 && li_offset(raw_end(s, q, qe), raw_end(s, q, qe), base))
+            return 1;
+        /* A setext underline: the heading's last text line. */
+        if (heading && s[c] != '#' && q != (size_t)-1 && li_offset(q, text_start(s, q, qe), base))
+            return 1;
+        /* An ATX heading: its text's start, after the marks. */
+        if (heading && s[c] == '#') {
+            size_t h = text_start(s, p, pe);
+            while (h < pe && s[h] == '#')
+                h++;
+            size_t b = h;
+            while (b < pe && (s[b] == ' ' || s[b] == '\t'))
+                b++;
+            if (li_offset(h, b, base))
                 return 1;
         }
-        blanks = 0;
-        q = p, qe = pe;
-        p = l, pe = e;
+        /* The end line of an HTML block (types 1-5 end on a line of
+         * their own): its end. */
+        if (memchr(s + p, '>', pe - p) && li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base))
+            return 1;
+        /* Two blank lines: any block ended at the first one. */
+        if (blanks >= 2 && (li_offset(p, text_start(s, p, pe), base) ||
+                            li_offset(trimmed_end(s, p, pe), raw_end(s, p, pe), base)))
+            return 1;
     }
     return 0;
 }
@@ -690,6 +754,81 @@ static int may_punct(unsigned char c)
     return c >= 0x80 || (c > ' ' && c < 0x7F && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9'));
 }
 
+/* The first of the bytes a, b, c, d in s[i..to), or to: 16 at a time
+ * where SSE2 is there (prose has none of them in most of its bytes). */
+static size_t next_of(const char *s, size_t i, size_t to, char a, char b, char c, char d)
+{
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
+    for (; i + 16 <= to; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < to && s[i] != a && s[i] != b && s[i] != c && s[i] != d)
+        i++;
+    return i;
+}
+
+/* 1 if a line inside s[from..to) is blank as the walk below reads one
+ * (blanks and `>` only, and a `\r`): a paragraph ends there. */
+static int blank_line_between(const char *s, size_t from, size_t to)
+{
+    for (const char *p = memchr(s + from, '\n', to - from); p; p = memchr(p + 1, '\n', to - (size_t)(p + 1 - s))) {
+        size_t t = (size_t)(p - s) + 1;
+        while (t < to && in_class(s[t], C_BLANK | C_QUOTE))
+            t++;
+        if (t < to && s[t] == '\r')
+            t++;
+        if (t < to && s[t] == '\n')
+            return 1;
+    }
+    return 0;
+}
+
+/* 0 when no paragraph of s[0..n) can hold what paragraph_emphasis_differs()
+ * looks for: a run of `*` (or `_`) between two bytes that may be
+ * punctuation, and a run of the same character, not blank on both sides,
+ * whose length adds up with its own to a multiple of 3 (neither a
+ * multiple of 3), with no blank line between them.  Read over the whole
+ * page, fenced code and all: each run the walk looks at is one of these
+ * runs, or its end after an escaped first byte (so a run after a `\`
+ * counts one shorter too), with the same byte after it and, before it, a
+ * byte that is punctuation or blank whenever the whole run's is (an
+ * escape's `\`, a backtick, the line's start).  Most pages have no such
+ * pair, and this one pass costs a fraction of the walk over paragraphs. */
+static int emphasis_may_differ(const char *s, size_t n)
+{
+    unsigned pp[2] = {0}, any[2] = {0}; /* bit r: a run whose length is r mod 3, since the last blank line */
+    size_t last = 0;                     /* the end of the last run */
+    for (size_t i = 0; (i = next_of(s, i, n, '*', '_', '*', '_')) < n; i++) {
+        size_t k = i;
+        while (k < n && s[k] == s[i])
+            k++;
+        unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = k < n ? (unsigned char)s[k] : ' ';
+        unsigned len = 1u << ((k - i) % 3);
+        if (before == '\\')
+            len |= 1u << ((k - i - 1) % 3);
+        if (before > ' ' || after > ' ') {
+            int ch = s[i] == '_';
+            if ((pp[0] | pp[1] | any[0] | any[1]) && blank_line_between(s, last, i))
+                pp[0] = pp[1] = any[0] = any[1] = 0;
+            last = k;
+            any[ch] |= len;
+            if (may_punct(before) && may_punct(after))
+                pp[ch] |= len;
+            if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
+                return 1;
+        }
+        i = k - 1;
+    }
+    return 0;
+}
+
 /* The runs of `*` and `_` in one paragraph s[from..to), code spans
  * skipped: 1 if a run that may close meets an earlier one that may open,
  * the rule keeps the two apart, and one of them is between punctuation.
@@ -700,7 +839,7 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
     /* Runs that may open seen so far, by character and length mod 3: any,
      * and those between punctuation. */
     unsigned opener[2][3] = {{0}}, opener_pp[2][3] = {{0}};
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = from; (i = next_of(s, i, to, '\\', '`', '*', '_')) < to; i++) {
         char c = s[i];
         if (c == '\\') {
             i++;
@@ -745,12 +884,14 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
 
 int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
 {
+    if (!emphasis_may_differ(s, n))
+        return 0;
     size_t para = 0, fence_len = 0;
     char fence_ch = 0;
     for (size_t l = 0, e; l < n; l = e + 1) {
         e = sl__md_line_end(s, n, l);
         size_t t = l;
-        while (t < e && strchr(" \t>", s[t]))
+        while (t < e && in_class(s[t], C_BLANK | C_QUOTE))
             t++;
         /* A list item or a heading starts a paragraph of its own. */
         size_t after = list_marker_end(s, t, e);
@@ -802,22 +943,25 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
  * keep theirs at the margin, at the end). */
 int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
 {
-    int blank = 0;
-    for (size_t l = 0, e; l < n; l = e + 1) {
-        e = sl__md_line_end(s, n, l);
-        size_t t = l;
-        while (t < e && strchr(" \t\r>", s[t]))
-            t++;
-        if (t == e) {
-            blank = 1;
+    /* Looked for from each `]:` on the page (most pages have few, at the
+     * margin), not line by line: the line it is on must start, after
+     * blanks or `>`, with the `[` its `]` closes, and the line before
+     * must be blank (blanks, `>` and `\r` only). */
+    for (const char *p = s; (p = memchr(p, ']', n - (size_t)(p - s))); p++) {
+        size_t at = (size_t)(p - s), l = at, t;
+        if (at + 1 >= n || p[1] != ':')
             continue;
-        }
-        if (blank && t > l && s[t] == '[') {
-            const char *close = memchr(s + t, ']', e - t);
-            if (close && close + 1 < s + e && close[1] == ':')
-                return 1;
-        }
-        blank = 0;
+        while (l > 0 && s[l - 1] != '\n')
+            l--;
+        for (t = l; t < at && in_class(s[t], C_BLANK | C_CR | C_QUOTE); t++)
+            ;
+        if (t == l || s[t] != '[' || memchr(s + t, ']', at - t) || l == 0)
+            continue;
+        size_t b = l - 1;
+        while (b > 0 && s[b - 1] != '\n' && in_class(s[b - 1], C_BLANK | C_CR | C_QUOTE))
+            b--;
+        if (b == 0 || s[b - 1] == '\n')
+            return 1;
     }
     return 0;
 }
@@ -832,43 +976,100 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
  * block may start: the list or quote ends and the tag stands after it
  * (`* [Guide](g.md)` then `<a name="x" />`).  A page with a tag line
  * right after a line of a paragraph that began in a container goes to
- * cmark-gfm. */
+ * cmark-gfm, unless the tag line is inside a type-6 HTML block that both
+ * read alike (in_html_block() above). */
+
+/* The paragraph being read began in a block quote, or in a list item
+ * whose lines need `need` columns of indentation to go on in it. */
+typedef struct lazy_state {
+    int quote;
+    size_t need;
+} lazy_state;
+
+/* A line of spaces and tabs (and a `\r`) only: the paragraph ends. */
+static int lazy_blank(const char *s, size_t l, size_t e)
+{
+    size_t t = l;
+    while (t < e && (s[t] == ' ' || s[t] == '\t'))
+        t++;
+    return t == e || (s[t] == '\r' && t + 1 == e);
+}
+
+/* Line [l, e) read after the state st of the lines before it: 1 if it
+ * is a tag line md4c reads as a lazy continuation. */
+static int lazy_line(const char *s, size_t l, size_t e, lazy_state *st)
+{
+    size_t t = l;
+    while (t < e && (s[t] == ' ' || s[t] == '\t'))
+        t++;
+    if (t == e || (s[t] == '\r' && t + 1 == e)) {
+        st->quote = 0, st->need = 0;
+        return 0;
+    }
+    size_t r = e;
+    while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
+        r--;
+    size_t a = t + 1 + (t + 1 < e && s[t + 1] == '/');
+    if ((st->quote || t - l < st->need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
+        (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
+        return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
+    size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
+    while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
+        text++;
+    /* Only a paragraph counts: a line of raw HTML or a fence starts no
+     * paragraph (their lines are no lazy continuation to md4c). */
+    if (text < e && (s[text] == '<' || s[text] == '`' || s[text] == '~')) {
+        if (!st->quote && !st->need)
+            return 0;
+    } else if (s[t] == '>')
+        st->quote = 1;
+    else if (text > t) /* after a list marker */
+        st->need = text - l; /* tabs counted as one column: fewer, so more lines count as lazy */
+    else if (t > l && t - l < 4 && !st->need && !st->quote)
+        st->need = t - l; /* a later paragraph of an item, as far in as its items go */
+    return 0;
+}
+
 int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
 {
-    /* The paragraph being read began in a block quote, or in a list item
-     * whose lines need `need` columns of indentation to go on in it. */
-    int quote = 0;
-    size_t need = 0;
-    for (size_t l = 0, e; l < n; l = e + 1) {
-        e = sl__md_line_end(s, n, l);
-        size_t t = l;
-        while (t < e && (s[t] == ' ' || s[t] == '\t'))
-            t++;
-        if (t == e || (s[t] == '\r' && t + 1 == e)) {
-            quote = 0, need = 0;
+    /* Only a line with a `<` after at most three blanks can be one, and
+     * the state a line is read with starts over at each blank line: so
+     * the lines are read from the blank line before each such `<` (or
+     * from where the last read stopped, when there is none between), not
+     * all of them - most pages have few such lines, in few paragraphs. */
+    lazy_state st = {0, 0};
+    size_t done = 0; /* the lines before it are read, st is their state */
+    html_run run = {.budget = 4 * n + 65536};
+    for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
+        size_t at = (size_t)(p - s), l = at;
+        while (l > at - (at < 4 ? at : 4) && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+            l--;
+        if (l < done || (l > 0 && s[l - 1] != '\n'))
             continue;
+        size_t b = l;
+        while (b > done) { /* back to a blank line, or to where reading stopped */
+            size_t pl = b - 1;
+            while (pl > 0 && s[pl - 1] != '\n')
+                pl--;
+            if (lazy_blank(s, pl, b - 1))
+                break;
+            b = pl;
         }
-        size_t r = e;
-        while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
-            r--;
-        size_t a = t + 1 + (t + 1 < e && s[t + 1] == '/');
-        if ((quote || t - l < need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
-            (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
-            return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
-        size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
-        while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
-            text++;
-        /* Only a paragraph counts: a line of raw HTML or a fence starts no
-         * paragraph (their lines are no lazy continuation to md4c). */
-        if (text < e && strchr("<`~", s[text])) {
-            if (!quote && !need)
-                continue;
-        } else if (s[t] == '>')
-            quote = 1;
-        else if (text > t) /* after a list marker */
-            need = text - l; /* tabs counted as one column: fewer, so more lines count as lazy */
-        else if (t > l && t - l < 4 && !need && !quote)
-            need = t - l; /* a later paragraph of an item, as far in as its items go */
+        if (b > done)
+            st = (lazy_state){0, 0};
+        for (size_t x = b, e;; x = e + 1) {
+            e = sl__md_line_end(s, n, x);
+            /* A tag line inside a type-6 HTML block to both is a line of
+             * that block to both, whatever the lines before it looked like
+             * (READMEs indent the text inside `<div align="center">`,
+             * which then read as an item's paragraph here). */
+            if (lazy_line(s, x, e, &st) && !in_html_block(s, n, x, &run))
+                return 1;
+            if (x == l) {
+                done = e + 1;
+                break;
+            }
+        }
     }
     return 0;
 }
