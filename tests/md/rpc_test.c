@@ -332,9 +332,19 @@ SL_TEST(rpc_edge_bytes_escapes_and_ids)
     send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"shutdown\"}");
     CHECK_EQ(error_code(j = recv_msg(s)), -32600);
     json_decref(j);
-    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":9007199254740992,\"method\":\"cancel\",\"params\":{\"id\":\"\\u0061\"}}");
+    /* 2^53 + 1 reads as the double 2^53: no id from 2^53 on can be told
+     * from its neighbour, so the largest is 2^53 - 1, JavaScript's
+     * Number.MAX_SAFE_INTEGER (a 64-bit client would otherwise get its
+     * answer under another id). */
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"shutdown\"}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32600);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":-9007199254740992,\"method\":\"shutdown\"}");
+    CHECK_EQ(error_code(j = recv_msg(s)), -32600);
+    json_decref(j);
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":9007199254740991,\"method\":\"cancel\",\"params\":{\"id\":\"\\u0061\"}}");
     j = recv_msg(s);
-    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 9007199254740992LL);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 9007199254740991LL);
     CHECK(json_is_false(json_object_get(json_object_get(j, "result"), "cancelled")));
     json_decref(j);
     send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"transform\",\"params\":{\"content\":\"x\"");

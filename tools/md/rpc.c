@@ -272,13 +272,16 @@ static int method_kind(const char *m)
  * an integer.  JSON-RPC says ids SHOULD NOT be fractional; JavaScript, the
  * usual client, has exact integers only up to 2^53, and so has cJSON (its
  * numbers are doubles), so an id outside that range is refused rather
- * than answered under a different number.  NULL: not an acceptable id. */
+ * than answered under a different number.  2^53 itself is outside: the
+ * text 9007199254740993 reads as that double too, so only magnitudes up
+ * to 2^53 - 1 (Number.MAX_SAFE_INTEGER) are known to be the id sent.
+ * NULL: not an acceptable id. */
 static char *id_text(const cJSON *id)
 {
     sl__md_buf b = {0};
     if (cJSON_IsString(id))
         sl__md_json_string(&b, id->valuestring, strlen(id->valuestring));
-    else if (cJSON_IsNumber(id) && fabs(id->valuedouble) <= 9007199254740992.0 &&
+    else if (cJSON_IsNumber(id) && fabs(id->valuedouble) < 9007199254740992.0 &&
              id->valuedouble == floor(id->valuedouble)) {
         char num[32];
         snprintf(num, sizeof num, "%lld", (long long)id->valuedouble);
@@ -538,7 +541,7 @@ static sl__md_req *request_from(cJSON *root, sl__md_buf *reply)
         snprintf(err, sizeof err, !cJSON_IsObject(root) ? "a request must be a JSON object"
                                   : !ver || strcmp(ver, "2.0") ? "\"jsonrpc\" must be \"2.0\""
                                   : !method ? "\"method\" must be a string"
-                                            : "\"id\" must be a string, an integer (at most 2^53) or null");
+                                            : "\"id\" must be a string, an integer (of magnitude at most 2^53 - 1) or null");
         sl__md_rpc_error(reply, r->id_json, SL__MD_INVALID_REQUEST, err);
         goto fail;
     }
