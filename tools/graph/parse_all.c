@@ -179,9 +179,15 @@ size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send 
 {
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
-    gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
+    /* What discovery's lstat said of a file it walked; else asked now,
+     * after the read.  Either way a change after the answer is newer than
+     * the run's start, which the next run does not trust (runrec.h). */
+    if (g->watch && !gf->watch) {
+        gr_graph_watch(g, f->path);
+        gf->watch = (uint32_t)g->watch->n;
+    }
     if (g->watch && f->keyed) { /* the content it was made from, for --update (dbupdate.h) */
-        gr_watch *w = &g->watch->v[g->watch->n - 1];
+        gr_watch *w = &g->watch->v[gf->watch - 1];
         w->keyed = 1;
         memcpy(w->key, f->key, sizeof w->key);
     }
