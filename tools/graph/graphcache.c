@@ -90,7 +90,7 @@ typedef struct pending {
     size_t rec_len;
 } pending;
 
-/* The new entries' bytes, encoded and compressed, are kept in blocks
+/* The new entries' bytes (encoded by gr_cache_put, and compressed) are kept in blocks
  * of up to ARENA_BLOCK in 2 MiB pages (gr_xbig): 80 MB on the crate corpus,
  * which in malloc's 4 KiB pages cost 20,000 page faults - on this
  * virtual machine, more than the compression itself. */
@@ -116,8 +116,8 @@ struct gr_cache {
     size_t npacks;
     char **broken;
     size_t nbroken;
-    /* New entries: what the workers put (while deferring: encoded,
-     * compressed later by whoever claims it from pend_next) and, after,
+    /* New entries: what the workers put (while deferring: the graph or
+     * its encoding, compressed later by whoever claims it from pend_next) and, after,
      * records compressed at once (late).  All go into one pack at the end. */
     int deferring;
     pending *pend;
