@@ -82,11 +82,16 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted entries of a directory (names only), without "." and "..". */
-static char **list_dir(gr_graph *g, const char *dir, size_t *n)
+/* Sorted entries of a directory (names only), without "." and "..".
+ * st: what lstat(2) said of dir just now (the walk asked), or NULL. */
+static char **list_dir(gr_graph *g, const char *dir, size_t *n, const struct stat *st)
 {
     *n = 0;
-    gr_graph_watch(g, dir); /* a directory's times change when an entry comes or goes */
+    /* a directory's times change when an entry comes or goes */
+    if (st && g->watch)
+        gr_watch_lstated(g->watch, dir, st);
+    else
+        gr_graph_watch(g, dir);
     DIR *d = opendir(dir);
     if (!d)
         return NULL;
@@ -113,8 +118,11 @@ static void free_list(char **v, size_t n)
 }
 
 /* Every *.rs under dir (not following directory links, skipping target/,
- * hidden directories and nested packages). */
-static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
+ * hidden directories and nested packages).  dir_st: lstat(2) of dir, when
+ * the walk above asked.  The run record takes the walk's answers for
+ * directories and files rather than asking again (a cold run with a
+ * cache stat'ed every file twice). */
+static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth, const struct stat *dir_st)
 {
     if (depth > GR_MAX_WALK_DEPTH) {
         gr_graph_warn(g, dir, 0, "directory nested deeper than %d levels in its package; not searched",
@@ -122,7 +130,7 @@ static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
         return;
     }
     size_t n;
-    char **v = list_dir(g, dir, &n);
+    char **v = list_dir(g, dir, &n, dir_st);
     for (size_t i = 0; i < n; i++) {
         char *p = gr_path_join(dir, v[i]);
         struct stat st;
@@ -132,14 +140,19 @@ static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth)
             int nested = is_file(g, toml);
             free(toml);
             if (v[i][0] != '.' && !(top && !strcmp(v[i], "target")) && !nested)
-                walk(g, p, pkg, 0, depth + 1);
+                walk(g, p, pkg, 0, depth + 1, &st);
             /* a directory named x.rs is still something `mod x;` may
              * name; it is reported when that happens */
         } else if (ends_with(v[i], ".rs")) {
             int added;
             uint32_t f = gr_graph_file(g, p, pkg, 1, &added);
-            if (lst == 0 && S_ISREG(st.st_mode))
+            if (lst == 0 && S_ISREG(st.st_mode)) {
                 g->files[f].size = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
+                if (g->watch && !g->files[f].watch) {
+                    gr_watch_lstated(g->watch, p, &st);
+                    g->files[f].watch = (uint32_t)g->watch->n;
+                }
+            }
         }
         free(p);
     }
@@ -151,7 +164,7 @@ static void auto_targets(gr_graph *g, const char *dir, const char *sub, const ch
 {
     char *d = gr_path_join(dir, sub);
     size_t n;
-    char **v = list_dir(g, d, &n);
+    char **v = list_dir(g, d, &n, NULL);
     for (size_t i = 0; i < n; i++) {
         char *p = gr_path_join(d, v[i]);
         if (ends_with(v[i], ".rs") && is_file(g, p)) {
@@ -252,7 +265,7 @@ static void package(gr_graph *g, const char *dir, const gr_manifest *m)
     auto_targets(g, dir, "tests", "test", pkg);
     auto_targets(g, dir, "examples", "example", pkg);
     auto_targets(g, dir, "benches", "bench", pkg);
-    walk(g, dir, pkg, 1, 0);
+    walk(g, dir, pkg, 1, 0, NULL);
 }
 
 static void directory(gr_graph *g, const char *dir, int depth)
@@ -261,7 +274,7 @@ static void directory(gr_graph *g, const char *dir, int depth)
     if (!is_file(g, toml)) {
         free(toml);
         size_t n, found = 0;
-        char **v = list_dir(g, dir, &n);
+        char **v = list_dir(g, dir, &n, NULL);
         for (size_t i = 0; depth == 0 && i < n; i++) {
             char *sub = gr_path_join(dir, v[i]);
             char *t = gr_path_join(sub, "Cargo.toml");

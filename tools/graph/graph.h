@@ -45,6 +45,8 @@ typedef struct gr_file {
     uint8_t on_stack; /* being mounted now (cycle detection) */
     uint32_t module;  /* node it was first mounted at, 0 if none */
     uint32_t size;    /* bytes when discovery saw it (job order only) */
+    uint32_t watch;   /* with a run record: 1 + the index in g->watch of the answer discovery's
+                       * lstat(2) gave for it (a regular file), else 0 */
     fg_file *fg;      /* the worker's result; NULL until it arrives */
 } gr_file;
 

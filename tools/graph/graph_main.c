@@ -378,6 +378,7 @@ int sl_graph_main(int argc, char **argv)
     }
     int status = 0;
     gr_parse_stats ps;
+    gr_cache_prepare(cache);
     if (gr_discover(&g, argv + optind, argc - optind)) {
         status = 2;
         goto out;

@@ -83,13 +83,14 @@ typedef struct pack {
 
 typedef struct pending {
     uint8_t key[GR_CACHE_KEY];
-    uint8_t *plain; /* the encoded graph (in the arena) */
+    const fg_file *f; /* kept (gr_cache_put_kept): encoded when compressed; else NULL */
+    uint8_t *plain;   /* else the encoded graph (in the arena) */
     size_t len;
     uint8_t *rec; /* the record, once compressed (in the arena) */
     size_t rec_len;
 } pending;
 
-/* The new entries' bytes, encoded and compressed, are kept in blocks
+/* The new entries' bytes (encoded by gr_cache_put, and compressed) are kept in blocks
  * of up to ARENA_BLOCK in 2 MiB pages (gr_xbig): 80 MB on the crate corpus,
  * which in malloc's 4 KiB pages cost 20,000 page faults - on this
  * virtual machine, more than the compression itself. */
@@ -115,8 +116,8 @@ struct gr_cache {
     size_t npacks;
     char **broken;
     size_t nbroken;
-    /* New entries: what the workers put (while deferring: encoded,
-     * compressed later by whoever claims it from pend_next) and, after,
+    /* New entries: what the workers put (while deferring: the graph or
+     * its encoding, compressed later by whoever claims it from pend_next) and, after,
      * records compressed at once (late).  All go into one pack at the end. */
     int deferring;
     pending *pend;
@@ -129,6 +130,8 @@ struct gr_cache {
     size_t nblocks;
     pthread_t writer;
     int writing;
+    pthread_t preload; /* gr_cache_prepare's */
+    int preloading;
 };
 
 static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index);
@@ -187,6 +190,7 @@ typedef struct ossl_fns {
 } ossl_fns;
 static ossl_fns ossl;
 static EVP_MD *ossl_sha256;
+static atomic_int ossl_ready; /* ossl_load has run */
 
 #define OSSL_STR_(x) #x
 #define OSSL_STR(x) OSSL_STR_(x)
@@ -202,6 +206,16 @@ static void ossl_load(void)
 {
     if (sl_dynlib_load(&ossl_lib) == 0)
         ossl_sha256 = ossl.EVP_MD_fetch(NULL, "SHA256", NULL);
+    atomic_store(&ossl_ready, 1);
+}
+
+static pthread_once_t ossl_once = PTHREAD_ONCE_INIT;
+
+static void *ossl_preload(void *arg)
+{
+    (void)arg;
+    pthread_once(&ossl_once, ossl_load);
+    return NULL;
 }
 
 /* The first bytes a process hashes go through libsodium's SHA-256
@@ -228,10 +242,9 @@ static int sha256_small(const void *a, size_t alen, const void *b, size_t blen, 
 
 void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32])
 {
-    if (alen + blen <= SMALL_HASHED && sha256_small(a, alen, b, blen, out))
+    if (alen + blen <= SMALL_HASHED && !atomic_load(&ossl_ready) && sha256_small(a, alen, b, blen, out))
         return;
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, ossl_load);
+    pthread_once(&ossl_once, ossl_load);
     EVP_MD_CTX *c = ossl_sha256 ? ossl.EVP_MD_CTX_new() : NULL;
     unsigned n = 32;
     if (!c || !ossl.EVP_DigestInit_ex(c, ossl_sha256, NULL) || !ossl.EVP_DigestUpdate(c, a, alen) ||
@@ -600,8 +613,9 @@ static size_t *pending_slot(gr_cache *c, const uint8_t key[GR_CACHE_KEY])
             return &c->pend_slots[i];
 }
 
-/* Keeps one more entry (under c->lock), the table at most half full. */
-static void pending_add(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *plain, size_t len)
+/* Keeps one more entry (under c->lock), the table at most half full:
+ * the graph f itself, or its bytes plain[0..len). */
+static void pending_add(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f, uint8_t *plain, size_t len)
 {
     if (c->npend == c->pend_cap)
         c->pend = gr_xrealloc(c->pend, (c->pend_cap = c->pend_cap ? 2 * c->pend_cap : 256) * sizeof *c->pend);
@@ -617,6 +631,7 @@ static void pending_add(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *p
         return;
     pending *e = &c->pend[c->npend];
     memcpy(e->key, key, GR_CACHE_KEY);
+    e->f = f;
     e->plain = plain;
     e->len = len;
     e->rec = NULL;
@@ -629,17 +644,27 @@ static void pending_add(gr_cache *c, const uint8_t key[GR_CACHE_KEY], uint8_t *p
 static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *path, uint32_t index)
 {
     const uint8_t *plain = NULL;
+    const fg_file *kept = NULL;
     size_t len = 0;
     pthread_mutex_lock(&c->lock);
     if (c->deferring && c->npend) {
         size_t at = *pending_slot(c, key);
-        if (at) { /* the bytes stay while deferring: only the array moves */
+        if (at) { /* the bytes and graphs stay while deferring: only the array moves */
+            kept = c->pend[at - 1].f;
             plain = c->pend[at - 1].plain;
             len = c->pend[at - 1].len;
         }
     }
     pthread_mutex_unlock(&c->lock);
-    return plain ? fg_file_decode(plain, len, path, index) : NULL;
+    if (!kept)
+        return plain ? fg_file_decode(plain, len, path, index) : NULL;
+    /* A copy through the bytes, as a hit from a pack would be (the merger
+     * only adds to the original what encoding leaves out) */
+    uint8_t *b;
+    fg_file_encode(kept, &b, &len);
+    fg_file *f = fg_file_decode(b, len, path, index);
+    free(b);
+    return f;
 }
 
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
@@ -655,7 +680,7 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
         pthread_mutex_lock(&c->lock);
         /* write_behind may have come in between: it no longer looks */
         if (c->deferring) {
-            pending_add(c, key, plain, plain_len);
+            pending_add(c, key, NULL, plain, plain_len);
             pthread_mutex_unlock(&c->lock);
             return;
         }
@@ -679,6 +704,25 @@ void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f
     pthread_mutex_unlock(&c->lock);
 }
 
+void gr_cache_prepare(gr_cache *c)
+{
+    /* on one CPU this would only take turns with discovery */
+    if (c && !c->preloading && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+        c->preloading = pthread_create(&c->preload, NULL, ossl_preload, NULL) == 0;
+}
+
+void gr_cache_put_kept(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->deferring) {
+        pending_add(c, key, f, NULL, 0);
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    pthread_mutex_unlock(&c->lock);
+    gr_cache_put(c, key, f);
+}
+
 void gr_cache_defer(gr_cache *c)
 {
     if (c)
@@ -691,13 +735,25 @@ void gr_cache_defer(gr_cache *c)
 static void *drain(void *arg)
 {
     gr_cache *c = arg;
-    uint8_t *scratch = NULL;
-    size_t scap = 0;
+    uint8_t *scratch = NULL, *plain = NULL;
+    size_t scap = 0, pcap = 0;
     for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
         pending *e = &c->pend[i];
+        if (e->f) { /* encoded here, into this thread's buffer: no fresh pages for it */
+            e->len = fg_file_encoded_size(e->f);
+            if (pcap < e->len) {
+                free(plain);
+                plain = gr_xmalloc(pcap = e->len + e->len / 2);
+            }
+            fg_file_encode_to(e->f, plain, e->len);
+            e->plain = plain;
+        }
         e->rec = make_record(c, e->key, e->plain, e->len, &e->rec_len, &scratch, &scap);
+        if (e->f)
+            e->plain = NULL;
     }
     free(scratch);
+    free(plain);
     return NULL;
 }
 
@@ -1107,6 +1163,8 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
 {
     if (!c)
         return;
+    if (c->preloading)
+        pthread_join(c->preload, NULL);
     compress_pending(c);
     recs r = {0};
     for (size_t i = 0; i < c->npend; i++)

@@ -55,9 +55,25 @@ fg_file *gr_cache_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const char *
  * cannot be written is only slower). */
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f);
 
-/* From now on gr_cache_put keeps the entries (encoded) instead of
- * compressing them: the workers parse, and the entries are compressed
- * behind, once gr_cache_write_behind starts it. */
+/* A full run is about to hash every source it reads: OpenSSL's libcrypto
+ * (gr_sha256) is loaded now, on a thread of its own, while discovery
+ * keeps one CPU busy and leaves the other idle, instead of by the first
+ * worker past the first MiB, while both parse (dlopen and EVP_MD_fetch
+ * took 15-47 ms at load 15).  Not with one CPU. */
+void gr_cache_prepare(gr_cache *c);
+
+/* Stores f under key as gr_cache_put does; but while deferring, keeps f
+ * itself and encodes it when it is compressed, behind the parse: the
+ * caller keeps f alive, and the parts of it that are encoded unchanged,
+ * until gr_cache_close (the merger's graph owns it: graph_main closes the
+ * cache before it frees the graph).  The workers' encoding was a fifth
+ * of what a cold run with an empty cache added to the parse. */
+void gr_cache_put_kept(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f);
+
+/* From now on gr_cache_put keeps the entries (encoded, or the graphs
+ * themselves: gr_cache_put_kept) instead of compressing them: the
+ * workers parse, and the entries are compressed behind, once
+ * gr_cache_write_behind starts it. */
 void gr_cache_defer(gr_cache *c);
 /* Starts compressing the kept entries on a thread that runs only on an
  * idle CPU (the mount and resolution leave one); later puts compress at

@@ -64,8 +64,10 @@ void gr_parse_text(gr_extractor *x, fg_scratch *sc, fg_file *f, const char *buf,
     fg_file_keep(f, sc);
 }
 
-fg_file *gr_parse_file(gr_extractor *x, fg_scratch *sc, gr_cache *cache, gr_iso *iso, const char *path,
-                       uint32_t file)
+/* gr_parse_file; kept: f goes to the merger's graph, which outlives the
+ * cache, so the cache may keep f itself (gr_cache_put_kept). */
+static fg_file *parse_file(gr_extractor *x, fg_scratch *sc, gr_cache *cache, gr_iso *iso, const char *path,
+                           uint32_t file, int kept)
 {
     fg_file *f = fg_file_new(path, file);
     char *buf = NULL, err[256];
@@ -94,10 +96,18 @@ fg_file *gr_parse_file(gr_extractor *x, fg_scratch *sc, gr_cache *cache, gr_iso 
     /* --isolate: a file its worker process could not parse is a warning,
      * and not the text's graph: it is not cached. */
     int keep = iso ? gr_iso_parse(iso, &f, buf, len) == 0 : (gr_parse_text(x, sc, f, buf, len), 1);
-    if (cache && x && keep)
+    if (cache && x && keep && kept)
+        gr_cache_put_kept(cache, key, f);
+    else if (cache && x && keep)
         gr_cache_put(cache, key, f);
     free(buf);
     return f;
+}
+
+fg_file *gr_parse_file(gr_extractor *x, fg_scratch *sc, gr_cache *cache, gr_iso *iso, const char *path,
+                       uint32_t file)
+{
+    return parse_file(x, sc, cache, iso, path, file, 0);
 }
 
 /* One pool task per thread: a worker that takes jobs until `jobs` closes. */
@@ -108,10 +118,11 @@ static int worker(void *arg)
     fg_scratch sc = {0};
     job j;
     while (sl_chan_recv(w->jobs, &j) == SL_OK) {
-        fg_file *f = gr_parse_file(x, &sc, w->cache, w->iso, j.path, j.file);
+        fg_file *f = parse_file(x, &sc, w->cache, w->iso, j.path, j.file, 1);
         free(j.path);
         if (sl_chan_send(w->results, &f) != SL_OK) {
-            fg_file_free(f);
+            /* cannot happen (results is never closed); f is not freed
+             * all the same: the cache may hold it (gr_cache_put_kept) */
             break;
         }
     }
@@ -179,9 +190,15 @@ size_t gr_parse_take(gr_graph *g, fg_file *f, gr_parse_stats *st, gr_parse_send 
 {
     gr_file *gf = &g->files[f->index];
     gf->fg = f;
-    gr_graph_watch(g, f->path); /* after the read: a change in between is newer than the run's start */
+    /* What discovery's lstat said of a file it walked; else asked now,
+     * after the read.  Either way a change after the answer is newer than
+     * the run's start, which the next run does not trust (runrec.h). */
+    if (g->watch && !gf->watch) {
+        gr_graph_watch(g, f->path);
+        gf->watch = (uint32_t)g->watch->n;
+    }
     if (g->watch && f->keyed) { /* the content it was made from, for --update (dbupdate.h) */
-        gr_watch *w = &g->watch->v[g->watch->n - 1];
+        gr_watch *w = &g->watch->v[gf->watch - 1];
         w->keyed = 1;
         memcpy(w->key, f->key, sizeof w->key);
     }

@@ -34,6 +34,17 @@
  * first: for anything but a link it is stat's answer in one call, and it
  * tells "no entry of that name" - whose answer follows from the parent
  * directory's (gr_watch_restat) - from a link to nothing. */
+static void from_stat(gr_watch *x, const struct stat *st)
+{
+    x->exists = 1;
+    x->dev = (uint64_t)st->st_dev;
+    x->ino = (uint64_t)st->st_ino;
+    x->size = (uint64_t)st->st_size;
+    x->mode = (uint64_t)st->st_mode;
+    x->mtime_ns = (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
+    x->ctime_ns = (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec;
+}
+
 static void stat_into(gr_watch *x, const char *path)
 {
     struct stat st;
@@ -47,13 +58,7 @@ static void stat_into(gr_watch *x, const char *path)
     x->linked = 1;
     if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
         return;
-    x->exists = 1;
-    x->dev = (uint64_t)st.st_dev;
-    x->ino = (uint64_t)st.st_ino;
-    x->size = (uint64_t)st.st_size;
-    x->mode = (uint64_t)st.st_mode;
-    x->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-    x->ctime_ns = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+    from_stat(x, &st);
 }
 
 static void fill(gr_watch *x, const char *path)
@@ -168,6 +173,18 @@ gr_watch *gr_watch_path(gr_watchlist *w, const char *path)
 {
     gr_watch *x = append(w);
     fill(x, path);
+    return x;
+}
+
+gr_watch *gr_watch_lstated(gr_watchlist *w, const char *path, const struct stat *st)
+{
+    if (S_ISLNK(st->st_mode))
+        return gr_watch_path(w, path); /* stat(2) follows it: asked below */
+    gr_watch *x = append(w);
+    memset(x, 0, sizeof *x);
+    x->linked = 1;
+    from_stat(x, st);
+    x->path = gr_xstrdup(path);
     return x;
 }
 

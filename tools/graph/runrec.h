@@ -41,6 +41,11 @@ typedef struct gr_watchlist {
 /* Records what stat(path) says now (lstat(2) first: one call but for a
  * link); the entry is valid until the next one is added. */
 gr_watch *gr_watch_path(gr_watchlist *w, const char *path);
+/* Records what lstat(2) answered for path just now (st), as
+ * gr_watch_path would, without asking again: the run record's answer for
+ * a file or directory discovery walked (a link is asked through stat). */
+struct stat;
+gr_watch *gr_watch_lstated(gr_watchlist *w, const char *path, const struct stat *st);
 /* Sorts by path and keeps one entry a path (the first answer, its key
  * kept if a later one of the same path has it). */
 void gr_watchlist_uniq(gr_watchlist *w);

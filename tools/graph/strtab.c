@@ -206,25 +206,35 @@ static void map_resize(gr_map *m, size_t cap)
     m->cap = cap;
 }
 
-void gr_map_pack(const gr_map *m, gr_map *out)
+size_t gr_map_pack_cap(size_t n)
 {
     size_t cap = 1;
-    while (cap < m->n + m->n / 4 + 1) /* at most 80% full: a probe still ends soon */
+    while (cap < n + n / 4 + 1) /* at most 80% full: a probe still ends soon */
         cap *= 2;
-    memset(out, 0, sizeof *out);
-    if (!m->n)
-        return;
-    out->slots = gr_xcalloc(cap, sizeof *out->slots);
-    out->cap = cap;
-    out->n = m->n;
+    return cap;
+}
+
+void gr_map_pack_into(const gr_map *m, gr_map_slot *slots, size_t cap)
+{
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slots[i].key)
             continue;
         size_t j = slot(m->slots[i].key, cap - 1);
-        while (out->slots[j].key)
+        while (slots[j].key)
             j = (j + 1) & (cap - 1);
-        out->slots[j] = m->slots[i];
+        slots[j] = m->slots[i];
     }
+}
+
+void gr_map_pack(const gr_map *m, gr_map *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!m->n)
+        return;
+    out->cap = gr_map_pack_cap(m->n);
+    out->slots = gr_xcalloc(out->cap, sizeof *out->slots);
+    out->n = m->n;
+    gr_map_pack_into(m, out->slots, out->cap);
 }
 
 void gr_map_reserve(gr_map *m, size_t n)

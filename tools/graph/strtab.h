@@ -61,6 +61,10 @@ void gr_map_free(gr_map *m);
 /* The entries of m in a new table of the least size that keeps it at
  * most 80% full (for reading only: gr_map_put grows it at 50%). */
 void gr_map_pack(const gr_map *m, gr_map *out);
+/* The same in parts: that table's capacity for n entries, and m's
+ * entries put into slots[0..cap), which the caller gives zeroed. */
+size_t gr_map_pack_cap(size_t n);
+void gr_map_pack_into(const gr_map *m, gr_map_slot *slots, size_t cap);
 /* Room for n entries without growing. */
 void gr_map_reserve(gr_map *m, size_t n);
 /* Value for key, or 0 (values are nonzero node or entry numbers). */
