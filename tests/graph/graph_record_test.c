@@ -1,0 +1,196 @@
+/*
+ * graph_record_test.c - what a run with `--cache DIR` trusts (issue 20):
+ * a run record says "these outputs stand" only for the request it was
+ * written for and only of the files that run itself left at the output
+ * paths.  Another run writing between this run's write and its record is
+ * made to happen at that moment through gr__test_after_write.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "graph_run.h"
+#include "graphcache.h"
+#include "runrec.h"
+
+static char root[1024], work[1200], cache[1200];
+
+static void put_file(const char *rel, const char *text)
+{
+    write_file(work, rel, text, -1);
+}
+
+/* A crate of two files (lib.rs calls util.rs), its files older than the
+ * run record's racy margin by the time the caller's first run starts. */
+static void crate(void)
+{
+    scratch_workspace(root, sizeof root, work, cache, sizeof work);
+    put_file("c/Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n");
+    put_file("c/src/lib.rs", "pub mod util;\npub fn a() -> u32 { util::h() }\n");
+    put_file("c/src/util.rs", "pub fn h() -> u32 { 1 }\n");
+}
+
+static void wait_out_racy_margin(void)
+{
+    usleep(2100 * 1000); /* sources compared by their stat, not racily clean */
+}
+
+/* 1 when the two files hold the same bytes. */
+static int same_bytes(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *x = read_all(a, &na), *y = read_all(b, &nb);
+    int same = x && y && na == nb && !memcmp(x, y, na);
+    if (!same)
+        fprintf(stderr, "%s and %s differ\n", a, b);
+    free(x);
+    free(y);
+    return same;
+}
+
+/* Runs with the cache and --stats; 1 when it said its outputs stand. */
+static int skipped(int *rc, const char *out_flag, const char *out)
+{
+    char *t;
+    *rc = graph_run_stderr(&t, "--stats", "--cache", cache, out_flag, out, work, NULL);
+    int s = t && strstr(t, "its outputs stand") != NULL;
+    free(t);
+    return s;
+}
+
+/* The run record of `--json json WORK`, as graph_main names it. */
+static void record_of(const char *json, char *path, size_t cap)
+{
+    uint8_t key[32];
+    char *paths[1] = {work}, hex[2 * GR_RUNREC_NAME + 1];
+    gr_runrec_request(paths, 1, NULL, json, key);
+    gr_runrec_name_hex(key, hex);
+    snprintf(path, cap, "%s/" GR_CACHE_SUBDIR "/runs/%s", cache, hex);
+}
+
+/* A record copied under another request's name (the same tree, another
+ * output) is not that request's record: its outputs are other files, so
+ * the stale file at the other output must not be declared current. */
+SL_TEST(graph_record_under_another_requests_name_is_not_trusted)
+{
+    crate();
+    char a[1400], b[1400], cold[1400], ra[1500], rb[1500];
+    snprintf(a, sizeof a, "%s/a.json", root);
+    snprintf(b, sizeof b, "%s/b.json", root);
+    snprintf(cold, sizeof cold, "%s/cold.json", root);
+    wait_out_racy_margin();
+    int rc;
+    CHECK(!skipped(&rc, "--json", a));
+    CHECK(skipped(&rc, "--json", a)); /* the record itself is sound */
+    record_of(a, ra, sizeof ra);
+    record_of(b, rb, sizeof rb);
+    size_t n;
+    char *rec = read_all(ra, &n);
+    CHECK(rec != NULL);
+    write_file("/", rb + 1, rec, (long)n);
+    free(rec);
+    write_file("/", b + 1, "{\"stale\":true}\n", -1);
+    int skip = skipped(&rc, "--json", b);
+    CHECK(!skip);
+    CHECK_EQ(graph_run("-q", "--json", cold, work, NULL), rc);
+    CHECK(same_bytes(cold, b));
+}
+
+/* ---- another run writing the outputs between this run's write and its
+ * record ------------------------------------------------------------------- */
+
+static const char *replace_path; /* the output the next write is replaced at */
+
+/* Another run with the same outputs renames its (older) file over the
+ * one this run has just written. */
+static void rename_stale_over(const char *path)
+{
+    if (!replace_path || strcmp(path, replace_path))
+        return;
+    char tmp[4400];
+    snprintf(tmp, sizeof tmp, "%s.other", path);
+    write_file("/", tmp + 1, "an older run's output", -1);
+    CHECK(rename(tmp, path) == 0);
+    replace_path = NULL;
+}
+
+/* A run whose output another run replaced before its record was written
+ * records no stat of that file as its own: the next run does the work
+ * again and leaves the cold output - for the JSON and for the database
+ * written whole beside it. */
+SL_TEST(graph_record_takes_the_output_this_run_wrote)
+{
+    crate();
+    char j[1400], d[1400], j0[1400], d0[1400];
+    snprintf(j, sizeof j, "%s/o.json", root);
+    snprintf(d, sizeof d, "%s/o.sqlite", root);
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    snprintf(d0, sizeof d0, "%s/cold.sqlite", root);
+    int rc0 = graph_run("-q", "--json", j0, "--db", d0, work, NULL);
+    wait_out_racy_margin();
+    gr__test_after_write = rename_stale_over;
+    for (int k = 0; k < 2; k++) {
+        snprintf(cache, sizeof cache, "%s/cache%d", root, k); /* no record yet: a full run */
+        replace_path = k ? d : j;
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, "--db", d, work, NULL), rc0);
+        CHECK(replace_path == NULL); /* it was replaced */
+        char *t;
+        int rc = graph_run_stderr(&t, "--stats", "--cache", cache, "--json", j, "--db", d, work, NULL);
+        int skip = t && strstr(t, "its outputs stand");
+        free(t);
+        if (skip)
+            fprintf(stderr, "%s: replaced by another run, yet the next run says its outputs stand\n", k ? d : j);
+        CHECK(!skip);
+        CHECK_EQ(rc, rc0);
+        CHECK(same_bytes(j0, j));
+        CHECK(same_bytes(d0, d));
+    }
+    gr__test_after_write = NULL;
+}
+
+static const char *commit_path; /* the database another run commits to next */
+
+/* Another run's update commits the moment this one's transaction ends. */
+static void commit_over(const char *path)
+{
+    if (!commit_path || strcmp(path, commit_path))
+        return;
+    sqlite3 *h = NULL;
+    CHECK(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(h, "UPDATE nodes SET name = 'forged' WHERE name = 'a'", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(h);
+    commit_path = NULL;
+}
+
+/* `--update` in place: the database's stat in the record is the one its
+ * own transaction left, not one taken after another writer committed -
+ * so that writer's rows are not taken for this run's, and the next
+ * `--update` leaves the rows of a full run. */
+SL_TEST(graph_update_records_the_database_its_transaction_left)
+{
+    crate();
+    char d[1400], d0[1400];
+    snprintf(d, sizeof d, "%s/u.sqlite", root);
+    snprintf(d0, sizeof d0, "%s/cold.sqlite", root);
+    wait_out_racy_margin();
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", d, "--update", work, NULL), 0);
+    put_file("c/src/util.rs", "pub fn h() -> u32 { 2 }\n"); /* a body: updated in place */
+    gr__test_after_write = commit_over;
+    commit_path = d;
+    char *t;
+    CHECK_EQ(graph_run_stderr(&t, "--stats", "--cache", cache, "--db", d, "--update", work, NULL), 0);
+    CHECK(t && strstr(t, "updated in place"));
+    free(t);
+    CHECK(commit_path == NULL); /* the other writer committed */
+    gr__test_after_write = NULL;
+    CHECK_EQ(db_int(d, "SELECT count(*) FROM nodes WHERE name = 'forged'", NULL, NULL, NULL), 1);
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", d, "--update", work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--db", d0, work, NULL), 0);
+    CHECK_EQ(db_int(d, "SELECT count(*) FROM nodes WHERE name = 'forged'", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(d, "SELECT count(*) FROM nodes WHERE name = 'a'", NULL, NULL, NULL),
+             db_int(d0, "SELECT count(*) FROM nodes WHERE name = 'a'", NULL, NULL, NULL));
+}
