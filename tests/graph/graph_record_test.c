@@ -2,9 +2,11 @@
  * graph_record_test.c - what a run with `--cache DIR` trusts (issue 20):
  * a run record says "these outputs stand" only for the request it was
  * written for and only of the files that run itself left at the output
- * paths.  Another run writing between this run's write and its record is
+ * paths; and the cache's own directories are never followed through
+ * links.  Another run writing between this run's write and its record is
  * made to happen at that moment through gr__test_after_write.
  */
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,4 +195,68 @@ SL_TEST(graph_update_records_the_database_its_transaction_left)
     CHECK_EQ(db_int(d, "SELECT count(*) FROM nodes WHERE name = 'forged'", NULL, NULL, NULL), 0);
     CHECK_EQ(db_int(d, "SELECT count(*) FROM nodes WHERE name = 'a'", NULL, NULL, NULL),
              db_int(d0, "SELECT count(*) FROM nodes WHERE name = 'a'", NULL, NULL, NULL));
+}
+
+/* ---- the cache's directories ---------------------------------------------- */
+
+/* dir holds `name` alone, with `text` in it still. */
+static int alone_in(const char *dir, const char *name, const char *text)
+{
+    char p[1600];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    size_t n, count = 0;
+    char *s = read_all(p, &n);
+    int same = s && n == strlen(text) && !memcmp(s, text, n);
+    free(s);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        count += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    if (!same || count != 1)
+        fprintf(stderr, "%s: %zu entries, %s %s\n", dir, count, name, same ? "kept" : "changed or gone");
+    return same && count == 1;
+}
+
+/* packs/ or runs/ a link to another directory: the cache is refused with
+ * a warning (the outputs are a run's without it) and nothing in the
+ * directory linked to is written or removed - not even a file named like
+ * a pack or a record, old enough to be evicted.  A lock that cannot be
+ * taken is a warning too: without it nothing is removed. */
+SL_TEST(graph_cache_refuses_linked_directories_and_says_when_it_cannot_lock)
+{
+    crate();
+    static const char pack_name[] = "0123456789abcdef0123456789abcdef.pack", run_name[] = "0123456789abcdef0123456789abcdef";
+    char j[1400], j0[1400], victim[1400], sub[1400], link[1500];
+    snprintf(j, sizeof j, "%s/o.json", root);
+    snprintf(j0, sizeof j0, "%s/cold.json", root);
+    int rc0 = graph_run("-q", "--json", j0, work, NULL);
+    for (int k = 0; k < 2; k++) {
+        snprintf(cache, sizeof cache, "%s/cache%d", root, k);
+        snprintf(victim, sizeof victim, "%s/victim%d", root, k);
+        snprintf(sub, sizeof sub, "%s/" GR_CACHE_SUBDIR "/%s", cache, k ? "runs" : "packs");
+        write_file(victim, k ? run_name : pack_name, "precious", -1);
+        snprintf(link, sizeof link, "%s/" GR_CACHE_SUBDIR, cache);
+        write_file(link, "lock", "", 0); /* the layout's directory, with a link for packs/ or runs/ */
+        CHECK(symlink(victim, sub) == 0);
+        char *t;
+        int rc = graph_run_stderr(&t, "--cache", cache, "--cache-max", "1", "--json", j, work, NULL);
+        CHECK(t && strstr(t, "symbolic link"));
+        if (t)
+            fputs(t, stderr);
+        free(t);
+        CHECK_EQ(rc, rc0);
+        CHECK(same_bytes(j0, j));
+        CHECK(alone_in(victim, k ? run_name : pack_name, "precious"));
+    }
+    snprintf(cache, sizeof cache, "%s/cache2", root);
+    snprintf(sub, sizeof sub, "%s/" GR_CACHE_SUBDIR, cache);
+    write_file(sub, "lock-target", "", 0);
+    snprintf(link, sizeof link, "%s/lock", sub);
+    CHECK(symlink("lock-target", link) == 0);
+    char *t;
+    CHECK_EQ(graph_run_stderr(&t, "--cache", cache, "--json", j, work, NULL), rc0);
+    CHECK(t && strstr(t, "cannot lock the cache"));
+    free(t);
+    CHECK(same_bytes(j0, j));
 }
