@@ -2,16 +2,19 @@
  * graph_record_test.c - what a run with `--cache DIR` trusts (issue 20):
  * a run record says "these outputs stand" only for the request it was
  * written for and only of the files that run itself left at the output
- * paths; and the cache's own directories are never followed through
- * links.  Another run writing between this run's write and its record is
- * made to happen at that moment through gr__test_after_write.
+ * paths; the cache's own directories are never followed through links;
+ * and what discovery could not list is said, not skipped.  Another run
+ * writing between this run's write and its record is made to happen at
+ * that moment through gr__test_after_write.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -259,4 +262,56 @@ SL_TEST(graph_cache_refuses_linked_directories_and_says_when_it_cannot_lock)
     CHECK(t && strstr(t, "cannot lock the cache"));
     free(t);
     CHECK(same_bytes(j0, j));
+}
+
+/* ---- discovery -------------------------------------------------------------- */
+
+/* A directory under a package that cannot be listed (search but no read
+ * permission): the files only a listing finds are missing, so it is a
+ * warning naming the directory, and the exit status says so.  Run as
+ * nobody when the tests run as root, whom permissions do not stop. */
+SL_TEST(graph_warns_on_a_directory_it_cannot_list)
+{
+    crate();
+    put_file("c/src/m/o.rs", "pub fn orphan() {}\n");
+    char out[1400], m[1400];
+    snprintf(out, sizeof out, "%s/out", root);
+    snprintf(m, sizeof m, "%s/c/src/m", work);
+    CHECK(mkdir(out, 0777) == 0 && chmod(out, 0777) == 0 && chmod(root, 0755) == 0);
+    for (int k = 0; k < 2; k++) {
+        CHECK(chmod(m, k ? 0311 : 0755) == 0);
+        char j[1500], log[1500];
+        snprintf(j, sizeof j, "%s/o%d.json", out, k);
+        snprintf(log, sizeof log, "%s/stderr%d", out, k);
+        fflush(stdout);
+        fflush(stderr);
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (geteuid() == 0 && (setgid(65534) || setuid(65534)))
+                _exit(100);
+            int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+            if (fd < 0 || dup2(fd, 2) < 0)
+                _exit(101);
+            _exit(graph_run("--json", j, work, NULL));
+        }
+        int ws = 0;
+        CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid && WIFEXITED(ws));
+        size_t n;
+        char *said = read_all(log, &n), *json = read_all(j, &n);
+        CHECK(said && json);
+        if (k == 0) {
+            CHECK_EQ(WEXITSTATUS(ws), 0); /* the orphan is a note */
+            CHECK(json && strstr(json, "\"orphan\""));
+            CHECK(said && !strstr(said, "cannot list"));
+        } else {
+            CHECK_EQ(WEXITSTATUS(ws), 1);
+            CHECK(said && strstr(said, "c/src/m: cannot list the directory (Permission denied)"));
+            CHECK(json && !strstr(json, "\"orphan\""));
+        }
+        if (said)
+            fputs(said, stderr);
+        free(said);
+        free(json);
+    }
+    chmod(m, 0755);
 }
