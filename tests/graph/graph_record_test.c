@@ -44,19 +44,6 @@ static void wait_out_racy_margin(void)
     usleep(2100 * 1000); /* sources compared by their stat, not racily clean */
 }
 
-/* 1 when the two files hold the same bytes. */
-static int same_bytes(const char *a, const char *b)
-{
-    size_t na, nb;
-    char *x = read_all(a, &na), *y = read_all(b, &nb);
-    int same = x && y && na == nb && !memcmp(x, y, na);
-    if (!same)
-        fprintf(stderr, "%s and %s differ\n", a, b);
-    free(x);
-    free(y);
-    return same;
-}
-
 /* Runs with the cache and --stats; 1 when it said its outputs stand. */
 static int skipped(int *rc, const char *out_flag, const char *out)
 {
