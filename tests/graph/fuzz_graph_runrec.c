@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         setup();
     if (!size)
         return 0;
-    static const char magic[8] = "SLGRUN4"; /* runrec.c's, with its NUL */
+    static const char magic[8] = "SLGRUN5"; /* runrec.c's, with its NUL */
     int sealed = !(data[0] & 1);
     size_t n = sealed ? 8 + size - 1 + 16 : size;
     uint8_t *b = malloc(n);

@@ -45,19 +45,6 @@ static void remove_file(const char *rel)
     CHECK(unlink(p) == 0);
 }
 
-/* 1 when the two files hold the same bytes. */
-static int same_bytes(const char *a, const char *b)
-{
-    size_t na, nb;
-    char *x = read_all(a, &na), *y = read_all(b, &nb);
-    int same = x && y && na == nb && !memcmp(x, y, na);
-    if (!same)
-        fprintf(stderr, "%s and %s differ\n", a, b);
-    free(x);
-    free(y);
-    return same;
-}
-
 /* Runs graph on the workspace without a cache, then with the cache at -j1
  * and -j3: all three outputs (JSON and SQLite) must be the same bytes,
  * and so must the exit statuses. */

@@ -176,3 +176,15 @@ char *read_all(const char *path, size_t *len)
     *len = n;
     return b;
 }
+
+int same_bytes(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *x = read_all(a, &na), *y = read_all(b, &nb);
+    int same = x && y && na == nb && !memcmp(x, y, na);
+    if (!same)
+        fprintf(stderr, "%s and %s differ\n", a, b);
+    free(x);
+    free(y);
+    return same;
+}

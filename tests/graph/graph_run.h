@@ -30,5 +30,7 @@ void scratch_workspace(char *root, size_t rootlen, char *work, char *cache, size
 void write_file(const char *dir, const char *rel, const char *data, long len);
 /* Reads a whole file (NULL if missing), NUL-terminated; *len gets its size. */
 char *read_all(const char *path, size_t *len);
+/* 1 when the two files hold the same bytes (else says which differ). */
+int same_bytes(const char *a, const char *b);
 
 #endif

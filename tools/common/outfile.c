@@ -366,6 +366,11 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
     int saved = errno, placed_err = 0;
     if (!bad && o->unnamed && place_unnamed(fileno(o->fp), o->path, o->force, o->replaces, err, errlen))
         bad = placed_err = 1; /* the message is in err already */
+    struct stat st;
+    if (!bad && fstat(fileno(o->fp), &st) == 0) {
+        o->dev = (unsigned long long)st.st_dev;
+        o->ino = (unsigned long long)st.st_ino;
+    }
     if (fclose(o->fp) != 0 && !bad) {
         bad = 1;
         saved = errno;

@@ -31,6 +31,7 @@ typedef struct sl_outfile {
     int force;        /* commit may replace an existing destination */
     int replaces;     /* the destination existed at the open */
     int no_fsync;     /* set after the open: commit skips the fsync (see sl_outfile_commit) */
+    unsigned long long dev, ino; /* after a commit: the file put at the path (0 for a stream) */
 } sl_outfile;
 
 /* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
@@ -42,7 +43,9 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
 int sl_outfile_is_stdout(const sl_outfile *o);
 /* 1 when what is written cannot be taken back: stdout, a device, a FIFO. */
 int sl_outfile_is_stream(const sl_outfile *o);
-/* Flushes, syncs and links or renames into place (stdout: flushes); with
+/* Flushes, syncs and links or renames into place (stdout: flushes),
+ * setting dev and ino to the file's (another process may rename its own
+ * file over the path at any time after: these say which one this was); with
  * no_fsync set, skips the fsync, as cmark or zstd do: the file is never
  * seen half-written, but a power cut soon after may lose its data.
  * Reports write errors such as a full disk, in which case the temporary

@@ -449,6 +449,29 @@ static int changed_files(tx *t, const gr_graph *g, const gr_update *u, gr_update
 /* What one transaction changes, after the frame is checked. */
 typedef int (*tx_body)(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st);
 
+/* What stat(2) says of the database as this connection's COMMIT left it,
+ * into st->db for the run record.  Another run may commit its own update
+ * the moment this one's lock goes, and a stat after that would record its
+ * database beside this run's inputs (a stale file certified current), so
+ * it is taken inside a read transaction - whose shared lock no writer can
+ * commit past - and only when no other connection has committed since
+ * this one did (PRAGMA data_version: dv, read before the COMMIT) and the
+ * path still names the file this connection opened.  Anything else leaves
+ * db_seen 0: no record, a full run next time. */
+static void left_as(tx *t, const char *db, const struct stat *opened, int64_t dv, gr_update_stats *st)
+{
+    int ok;
+    if (sqlite3_exec(t->d, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return;
+    if (one_int(t, "SELECT count(*) FROM sqlite_master", &ok) >= 0 && one_int(t, "PRAGMA data_version", &ok) == dv) {
+        gr_watch_stat(&st->db, db);
+        free(st->db.path);
+        st->db.path = NULL;
+        st->db_seen = st->db.exists && st->db.dev == (uint64_t)opened->st_dev && st->db.ino == (uint64_t)opened->st_ino;
+    }
+    sqlite3_exec(t->d, "COMMIT", NULL, NULL, NULL);
+}
+
 static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *arg, gr_update_stats *st, char *why,
                   size_t whylen)
 {
@@ -456,11 +479,15 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
     memset(&t, 0, sizeof t);
     t.why = why;
     t.whylen = whylen;
+    /* the file the connection opens: the path names it before and after */
+    struct stat opened, after;
+    int known = stat(db, &opened) == 0;
     if (sqlite3_open_v2(db, &t.d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sql_fail(&t, db);
         sqlite3_close(t.d);
         return -1;
     }
+    known = known && stat(db, &after) == 0 && after.st_dev == opened.st_dev && after.st_ino == opened.st_ino;
     sqlite3_busy_timeout(t.d, 10000);
     /* IMMEDIATE: the write lock first, so no other writer can slip in
      * between what this reads and what it writes */
@@ -475,10 +502,16 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
                            t.count_file};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
+    int dv_ok = 0;
+    int64_t dv = rc ? -1 : one_int(&t, "PRAGMA data_version", &dv_ok);
     if (!rc && sqlite3_exec(t.d, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = sql_fail(&t, "COMMIT");
     if (rc)
         sqlite3_exec(t.d, "ROLLBACK", NULL, NULL, NULL);
+    if (!rc && gr__test_after_write)
+        gr__test_after_write(db);
+    if (!rc && known && dv_ok && dv >= 0)
+        left_as(&t, db, &opened, dv, st);
     sqlite3_close(t.d);
     free(t.old);
     return rc;

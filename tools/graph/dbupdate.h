@@ -40,6 +40,11 @@ typedef struct gr_update_stats {
     size_t files;          /* files whose content changed */
     size_t nodes_updated;  /* node rows rewritten (positions, signature) */
     size_t edges_deleted, edges_inserted, files_updated;
+    /* The database as the transaction left it, for the run record (path
+     * NULL), when db_seen: taken before another writer could commit (a
+     * stat after the transaction may see another run's commit) */
+    int db_seen;
+    gr_watch db;
 } gr_update_stats;
 
 /* After the parse (every fg_file in g, g->watch the run's answers): the

@@ -15,6 +15,7 @@
 #include "discover.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +94,14 @@ static char **list_dir(gr_graph *g, const char *dir, size_t *n, const struct sta
     else
         gr_graph_watch(g, dir);
     DIR *d = opendir(dir);
-    if (!d)
+    if (!d) {
+        /* one that is there but cannot be listed (no read permission) is
+         * a warning, as an unreadable file is: files in it are missing */
+        if (errno != ENOENT && errno != ENOTDIR)
+            gr_graph_warn(g, dir, 0, "cannot list the directory (%s): what is in it that no `mod` names is not graphed",
+                          strerror(errno));
         return NULL;
+    }
     size_t cap = 16;
     char **v = gr_xmalloc(cap * sizeof *v);
     struct dirent *e;

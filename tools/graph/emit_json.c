@@ -78,7 +78,7 @@ static void jtext(FILE *o, const gr_graph *g, uint32_t off)
     jstr(o, gr_text_str(g, off), gr_text_len(g, off));
 }
 
-int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
+int gr_emit_json(const gr_graph *g, const char *path, gr_written *written, char *err, size_t errlen)
 {
     sl_outfile out;
     if (sl_outfile_open(&out, path, 1, err, errlen))
@@ -145,5 +145,9 @@ int gr_emit_json(const gr_graph *g, const char *path, char *err, size_t errlen)
         sl_outfile_abort(&out);
         return -1;
     }
-    return sl_outfile_commit(&out, err, errlen);
+    if (sl_outfile_commit(&out, err, errlen))
+        return -1;
+    if (written)
+        *written = (gr_written){out.dev, out.ino};
+    return 0;
 }

@@ -653,7 +653,7 @@ gr_sqlite_job *gr_emit_sqlite_start(const gr_graph *g, const char *path, char *e
     return j;
 }
 
-int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen)
+int gr_emit_sqlite_finish(gr_sqlite_job *j, gr_written *written, char *err, size_t errlen)
 {
     const gr_graph *g = j->g;
     if (j->threaded)
@@ -726,6 +726,8 @@ int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen)
         rc = sl_outfile_commit(&j->out, err, errlen);
         if (!rc && !j->stream)
             gr_db_drop_sides(j->path);
+        if (!rc && written)
+            *written = (gr_written){j->out.dev, j->out.ino};
     }
     free(j->iobuf); /* the stream that used it is closed */
     free(j);
@@ -735,5 +737,5 @@ int gr_emit_sqlite_finish(gr_sqlite_job *j, char *err, size_t errlen)
 int gr_emit_sqlite(const gr_graph *g, const char *path, char *err, size_t errlen)
 {
     gr_sqlite_job *j = gr_emit_sqlite_start(g, path, err, errlen);
-    return j ? gr_emit_sqlite_finish(j, err, errlen) : -1;
+    return j ? gr_emit_sqlite_finish(j, NULL, err, errlen) : -1;
 }

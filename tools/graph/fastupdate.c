@@ -605,9 +605,13 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         pthread_join(f.loader, NULL);
     f.loading = 0;
     q->last_order = f.s && !memcmp(f.rec.snap, f.snap_id, 16) ? f.s->k.order_dependent != 0 : -1;
-    if (ok && f.touched) {
-        const char *outs[1] = {q->db};
-        gr_runrec_save(q->cache_dir, q->request, &f.seen, q->start_ns, outs, 1, q->status, q->warnings, f.rec.snap);
+    /* The database as this run left it: as the transaction left it, or,
+     * with nothing to change, as the record says (checked above) - not a
+     * stat now, which may see another run's update (gr_update_stats) */
+    if (ok && f.touched && (!f.nch || q->st.db_seen)) {
+        gr_watch out = f.nch ? q->st.db : f.rec.outputs.v[0];
+        out.path = (char *)q->db;
+        gr_runrec_save(q->cache_dir, q->request, &f.seen, q->start_ns, &out, 1, q->status, q->warnings, f.rec.snap);
     }
     free(said);
     fast_free(&f);

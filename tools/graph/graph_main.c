@@ -121,6 +121,7 @@ static char *warnings_text(const gr_graph *g)
 typedef struct json_job {
     const gr_graph *g;
     const char *path;
+    gr_written *written;
     int rc;
     char err[1024];
 } json_job;
@@ -128,7 +129,7 @@ typedef struct json_job {
 static void *json_thread(void *arg)
 {
     json_job *j = arg;
-    j->rc = gr_emit_json(j->g, j->path, j->err, sizeof j->err);
+    j->rc = gr_emit_json(j->g, j->path, j->written, j->err, sizeof j->err);
     return NULL;
 }
 
@@ -136,10 +137,12 @@ static void *json_thread(void *arg)
  * JSON is written on a second thread while SQLite is finished on this
  * one (its first part was written while references resolved: `sj`, or
  * NULL when --db could not be opened, which `db_err` then says).
+ * written[0] and [1] get the files the database and the JSON went to.
  * Returns 0, or -1 after printing what failed. */
-static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, const char *db_err, const char *json)
+static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, const char *db_err, const char *json,
+                         gr_written written[2])
 {
-    json_job j = {g, json, 0, ""};
+    json_job j = {g, json, &written[1], 0, ""};
     pthread_t tid;
     int threaded = sj && json && pthread_create(&tid, NULL, json_thread, &j) == 0;
     char err[1024];
@@ -147,7 +150,7 @@ static int write_outputs(const gr_graph *g, gr_sqlite_job *sj, const char *db, c
     if (db && !sj) {
         fprintf(stderr, "sluice graph: %s\n", db_err);
         rc = -1;
-    } else if (sj && gr_emit_sqlite_finish(sj, err, sizeof err)) {
+    } else if (sj && gr_emit_sqlite_finish(sj, &written[0], err, sizeof err)) {
         fprintf(stderr, "sluice graph: %s\n", err);
         rc = -1;
     }
@@ -447,7 +450,8 @@ int sl_graph_main(int argc, char **argv)
     snap_job snap = {cache_dir, request, &g, {0}, 0};
     pthread_t snap_tid;
     int snapping = g.keep && !lost && pthread_create(&snap_tid, NULL, snap_thread, &snap) == 0;
-    int wrc = write_outputs(&g, sj, updated ? NULL : db, db_err, json);
+    gr_written written[2] = {{0, 0}, {0, 0}};
+    int wrc = write_outputs(&g, sj, updated ? NULL : db, db_err, json, written);
     if (snapping)
         pthread_join(snap_tid, NULL);
     if (wrc) {
@@ -460,14 +464,31 @@ int sl_graph_main(int argc, char **argv)
     if (!quiet)
         fputs(said, stderr);
     status = g.nwarnings ? 1 : 0;
+    for (int k = 0; record && gr__test_after_write && k < 2; k++)
+        if (k ? json != NULL : db && !updated)
+            gr__test_after_write(k ? json : db);
     if (record && !lost) {
-        const char *outs[2];
-        int nouts = 0;
-        if (db)
-            outs[nouts++] = db;
-        if (json)
-            outs[nouts++] = json;
-        gr_runrec_save(cache_dir, request, &watched, start_ns, outs, nouts, status, said, snap.ok ? snap.id : NULL);
+        /* Each output as this run left it: the file it wrote, or the
+         * database as its transaction left it - not whatever another run
+         * with these outputs has put there since (runrec.h) */
+        gr_watch outs[2];
+        int nouts = 0, mine = 1;
+        if (db && updated) {
+            outs[nouts] = us.db;
+            outs[nouts++].path = gr_xstrdup(db);
+            mine = us.db_seen;
+        } else if (db) {
+            mine = gr_watch_written(&outs[nouts], db, written[0].dev, written[0].ino);
+            nouts += mine;
+        }
+        if (json && mine) {
+            mine = gr_watch_written(&outs[nouts], json, written[1].dev, written[1].ino);
+            nouts += mine;
+        }
+        if (mine)
+            gr_runrec_save(cache_dir, request, &watched, start_ns, outs, nouts, status, said, snap.ok ? snap.id : NULL);
+        for (int k = 0; k < nouts; k++)
+            free(outs[k].path);
     }
     free(said);
     gr_cache_close(cache, &cs);

@@ -298,11 +298,32 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
     if (mkdir_p(packs) || stat(packs, &st) || !S_ISDIR(st.st_mode) || access(packs, R_OK | W_OK | X_OK) ||
         access(c->dir, R_OK | W_OK | X_OK))
         goto fail;
+    /* A run writes and removes files in packs/ and runs/ by their paths:
+     * were one of them (or the layout's own directory) a link, it would
+     * write into the directory the link names and remove files there that
+     * look like packs or records - in a cache shared by users, anyone's.
+     * Such a cache is refused, not followed. */
+    const char *const subs[] = {"", "/packs", "/runs"};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        char p[4300];
+        snprintf(p, sizeof p, "%s%s", c->dir, subs[i]);
+        if (lstat(p, &st)) {
+            if (errno == ENOENT) /* runs/, made by the first record */
+                continue;
+            goto fail;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: cannot use as a cache directory: %s%s is %s", dir, GR_CACHE_SUBDIR, subs[i],
+                     S_ISLNK(st.st_mode) ? "a symbolic link (not followed)" : "not a directory");
+            goto refused;
+        }
+    }
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->load_lock, NULL);
     return c;
 fail:
     snprintf(err, errlen, "%s: cannot use as a cache directory: %s", dir, strerror(errno ? errno : ENOTDIR));
+refused:
     free(c->dir);
     free(c);
     return NULL;
@@ -1046,11 +1067,18 @@ static uint64_t maintain(gr_cache *c, recs *r)
 {
     char lp[4300];
     snprintf(lp, sizeof lp, "%s/lock", c->dir);
-    int lk = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    int lk = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666), lock_err = errno;
     if (lk >= 0 && flock(lk, LOCK_EX)) {
+        lock_err = errno;
         close(lk);
-        lk = -1; /* no lock: the pack is written, nothing is removed */
+        lk = -1;
     }
+    /* No lock: the pack is written, nothing is removed - so a damaged
+     * pack stays (and is counted again by every run) and --cache-max is
+     * not kept; said, since nothing else would show it. */
+    if (lk < 0)
+        fprintf(stderr, "sluice graph: warning: %s: cannot lock the cache (%s); nothing is removed from it this run\n",
+                lp, strerror(lock_err));
     listing l = {0};
     uint64_t total = list_dir(c, "packs", 1, &l) + list_dir(c, "runs", 0, &l);
     listed **order = gr_xmalloc((l.n ? l.n : 1) * sizeof *order);

@@ -25,7 +25,7 @@
 #include "graphcache.h"
 #include "xalloc.h"
 
-#define MAGIC "SLGRUN4\0"
+#define MAGIC "SLGRUN5\0"
 #define RACY_NS ((int64_t)2000000000) /* file times lag the clock by up to a tick; two seconds is generous */
 #define MAX_RECORD ((size_t)64 << 20)
 #define WATCH_MIN 105 /* bytes a watched path takes in a record at least */
@@ -328,9 +328,33 @@ static void get_snap(rd *r, uint8_t snap[16])
     r->at += 16;
 }
 
+/* The request the record was written for: a record under another
+ * request's name (copied, renamed, or a hash that collides) is no record -
+ * its outputs are another request's files. */
+static void get_request(rd *r, const uint8_t key[32])
+{
+    if (r->n - r->at < GR_RUNREC_NAME || memcmp(r->p + r->at, key, GR_RUNREC_NAME)) {
+        r->bad = 1;
+        return;
+    }
+    r->at += GR_RUNREC_NAME;
+}
+
 void gr_watch_stat(gr_watch *x, const char *path)
 {
     fill(x, path);
+}
+
+void (*gr__test_after_write)(const char *path);
+
+int gr_watch_written(gr_watch *x, const char *path, uint64_t dev, uint64_t ino)
+{
+    fill(x, path);
+    if (!(dev || ino) || (x->exists && x->dev == dev && x->ino == ino))
+        return 1;
+    free(x->path);
+    memset(x, 0, sizeof *x);
+    return 0;
 }
 
 /* One watched path as recorded (its path pointing into the record). */
@@ -442,35 +466,32 @@ static void link_absent(gr_watchlist *w)
 }
 
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
-                    const char *const *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
+                    const gr_watch *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
 {
     static const uint8_t none[16];
     gr_watchlist_uniq(w);
     link_absent(w);
     /* one allocation of the record's size (grown by doubling, the copies
      * and fresh pages of a 2.6 MB record were a twentieth of a fast run) */
-    size_t need = 128 + strlen(warnings) + 16;
+    size_t need = 128 + GR_RUNREC_NAME + strlen(warnings) + 16;
     for (size_t i = 0; i < w->n; i++)
         need += strlen(w->v[i].path) + WATCH_MIN;
     for (int i = 0; i < noutputs; i++)
-        need += strlen(outputs[i]) + WATCH_MIN;
+        need += strlen(outputs[i].path) + WATCH_MIN;
     buf b = {gr_xmalloc(need), 0, need};
     put(&b, MAGIC, 8);
     put64(&b, (uint64_t)start_ns);
     put64(&b, (uint64_t)status);
     put(&b, snap ? snap : none, 16);
+    put(&b, key, GR_RUNREC_NAME); /* the request it answers, checked against the name it is read under */
     put64(&b, w->n);
     put64(&b, (uint64_t)noutputs);
     put64(&b, strlen(warnings));
     put(&b, warnings, strlen(warnings));
     for (size_t i = 0; i < w->n; i++)
         put_watch(&b, &w->v[i]);
-    for (int i = 0; i < noutputs; i++) {
-        gr_watch o;
-        fill(&o, outputs[i]);
-        put_watch(&b, &o);
-        free(o.path);
-    }
+    for (int i = 0; i < noutputs; i++)
+        put_watch(&b, &outputs[i]);
     uint8_t sum[16];
     record_sum(b.p, b.n, sum);
     put(&b, sum, 16);
@@ -553,6 +574,7 @@ int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out)
     out->start_ns = (int64_t)get64(&r);
     uint64_t st_code = get64(&r);
     get_snap(&r, out->snap);
+    get_request(&r, key);
     uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
     int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= r.n && nout <= 2;
     if (ok) {
@@ -592,6 +614,7 @@ int gr_runrec_unchanged(const char *cache_dir, const uint8_t key[32], int *statu
     uint64_t st_code = get64(&r);
     uint8_t snap[16];
     get_snap(&r, snap);
+    get_request(&r, key);
     uint64_t nwatch = get64(&r), nout = get64(&r), wlen = get64(&r);
     int ok = !r.bad && st_code <= 1 && wlen <= r.n - r.at && nwatch <= (r.n - r.at - wlen) / WATCH_MIN &&
              nout <= (r.n - r.at - wlen) / WATCH_MIN - nwatch;

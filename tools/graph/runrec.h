@@ -87,11 +87,23 @@ void gr_runrec_free(gr_runrec *r);
 int gr_watch_unchanged(const gr_watch *was, const gr_watch *now, int64_t start_ns);
 
 /* Writes the record (temporary file, rename); start_ns is the run's
- * start on CLOCK_REALTIME, outputs the files it wrote, snap the id of the
- * snapshot that describes them (NULL for none). */
+ * start on CLOCK_REALTIME, outputs what stat(2) said of the files it
+ * wrote (gr_watch_written, or for a database updated in place, its answer
+ * while the update's lock was held), snap the id of the snapshot that
+ * describes them (NULL for none). */
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
-                    const char *const *outputs, int noutputs, int status, const char *warnings,
+                    const gr_watch *outputs, int noutputs, int status, const char *warnings,
                     const uint8_t snap[16]);
+/* x filled from stat(path) now (x->path a copy of path) if path is still
+ * the file this run wrote - dev and ino as its writer had it open (both 0:
+ * a device or FIFO, written in place, is what the path says).  0, x left
+ * empty, when it is not: another run with the same outputs renamed its own
+ * file over it since, and recording that one's stat beside this run's
+ * inputs would certify a file this run did not write. */
+int gr_watch_written(gr_watch *x, const char *path, uint64_t dev, uint64_t ino);
+/* For tests: called with each output's path once this run has written it,
+ * before the record takes its stat - where another run may write it too. */
+extern void (*gr__test_after_write)(const char *path);
 /* x filled from stat(path) now (x->path a copy of path). */
 void gr_watch_stat(gr_watch *x, const char *path);
 /* now[i] filled from stat(paths[i]), on several threads (now[i].path is
