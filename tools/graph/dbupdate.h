@@ -65,8 +65,11 @@ int gr_update_refs_changed(const gr_update *u);
  * node's row (position and, unless sig is NULL, signature: n's, when
  * moved) and its call edges (the targets, sorted and distinct; other
  * edges are left as they are), each file's byte count, and the warnings
- * made g's, after checking the frame and each file's node count.  0, or -1 with the reason in why
- * and nothing changed. */
+ * made g's, after checking the node and file counts, each file's node
+ * count, each patched node's file and each call target's kind and name
+ * (not every unresolved name, as gr_update_apply does: from a snapshot
+ * they are the last run's by construction).  0, or -1 with the reason in
+ * why and nothing changed. */
 typedef struct gr_node_patch {
     uint32_t id;
     int moved;
