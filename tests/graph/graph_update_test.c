@@ -405,3 +405,33 @@ SL_TEST(graph_update_refuses_a_record_whose_paths_repeat)
     free(b);
     free(said);
 }
+
+/* --update compares with what the cache recorded: without one it cannot
+ * update anything, and says so once (a note: the exit status is a full
+ * write's), unless -q; the database is written whole, as a cold run
+ * writes it. */
+SL_TEST(graph_update_without_a_cache_says_the_database_is_written_whole)
+{
+    setup();
+    unsetenv("SLUICE_GRAPH_CACHE");
+    char db[1400], *said = NULL;
+    snprintf(db, sizeof db, "%s/graph.sqlite", root);
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    put_file("p/src/lib.rs", "pub fn f() { }\n");
+    for (int k = 0; k < 2; k++) { /* the database not there yet, then there */
+        CHECK_EQ(graph_run_stderr(&said, "--db", db, "--update", work, NULL), 0);
+        const char *note = said ? strstr(said, "note: --update without --cache") : NULL;
+        int once = note && !strstr(note + 1, "note: --update without --cache");
+        if (!once || !strstr(said, "graph.sqlite is written whole"))
+            fprintf(stderr, "--update without a cache said:\n%s", said ? said : "");
+        CHECK(once && strstr(said, "graph.sqlite is written whole"));
+        free(said);
+    }
+    CHECK_EQ(graph_run_stderr(&said, "-q", "--db", db, "--update", work, NULL), 0);
+    CHECK(said && !said[0]);
+    free(said);
+    CHECK_EQ(graph_run_stderr(&said, "--cache", cache, "--db", db, "--update", work, NULL), 0);
+    CHECK(said && !strstr(said, "without --cache"));
+    free(said);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM nodes WHERE kind = 'function' AND name = 'f'", NULL, NULL, NULL), 1);
+}

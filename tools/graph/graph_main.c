@@ -283,6 +283,8 @@ int sl_graph_main(int argc, char **argv)
         fprintf(stderr, "sluice graph: --update updates the database --db names: give one\n");
         return 2;
     }
+    if (update && !cache_dir && !quiet) /* what it compares with is in the cache: not an error, but no update */
+        fprintf(stderr, "sluice graph: note: --update without --cache (or SLUICE_GRAPH_CACHE): %s is written whole\n", db);
     if (threads == 0 && !via.workers) {
         fprintf(stderr, "sluice graph: -j wants a thread count from 1 to 1024 (0 with --workers), not '0'\n");
         return 2;
