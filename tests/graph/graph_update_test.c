@@ -5,7 +5,6 @@
  * middle of changing.  After each, FILE holds what a fresh run writes,
  * and keeps holding it when SQLite reads it.
  */
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -326,54 +325,45 @@ SL_TEST(graph_update_keeps_no_call_a_glob_cycle_answered_in_another_order)
     }
 }
 
-/* The run record of the one request this cache has seen (not its
- * snapshot), with its first watched path written twice and its checksum
- * made to match: a record no run writes - every record is in strict path
- * order - but one anybody who can write the cache can make. */
-static void record_with_a_path_twice(void)
+/* The run record of `--db db work` in this cache, with its first watched
+ * path written twice and its checksum made to match: a record no run
+ * writes - every record is in strict path order - but one anybody who can
+ * write the cache can make. */
+static void record_with_a_path_twice(const char *db)
 {
-    char dir[1400], p[1700];
-    snprintf(dir, sizeof dir, "%s/" GR_CACHE_SUBDIR "/runs", cache);
-    DIR *d = opendir(dir);
-    CHECK(d);
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d))) {
-        if (strlen(e->d_name) != 2 * GR_RUNREC_NAME)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        size_t len;
-        uint8_t *b = (uint8_t *)read_all(p, &len);
-        /* graph-cache.md: magic, start, status, snapshot id, then the
-         * counts of watched paths and outputs and the warnings' length
-         * (u64, little-endian), the warnings, the watched paths (u64
-         * length, the path and its NUL, 8 u64 fields, a 32-byte key) */
-        CHECK(b && len > 80);
-        uint64_t nwatch = 0, wlen = 0, plen = 0;
-        memcpy(&nwatch, b + 40, 8);
-        memcpy(&wlen, b + 56, 8);
-        CHECK(nwatch > 0 && 64 + wlen + 8 < len);
-        size_t at = 64 + (size_t)wlen;
-        memcpy(&plen, b + at, 8);
-        size_t one = 8 + (size_t)plen + 1 + 8 * 8 + 32;
-        CHECK(at + one + 16 <= len);
-        uint8_t *f = malloc(len + one);
-        CHECK(f);
-        memcpy(f, b, at + one);
-        memcpy(f + at + one, b + at, len - at - 16); /* the entry again, then the rest without the checksum */
-        nwatch++;
-        memcpy(f + 40, &nwatch, 8);
-        XXH128_canonical_t c;
-        XXH128_canonicalFromHash(&c, XXH3_128bits(f, len + one - 16));
-        memcpy(f + len + one - 16, c.digest, 16);
-        FILE *o = fopen(p, "wb");
-        CHECK(o && fwrite(f, 1, len + one, o) == len + one && fclose(o) == 0);
-        free(f);
-        free(b);
-        n++;
-    }
-    closedir(d);
-    CHECK_EQ(n, 1);
+    char *paths[1] = {work}, hex[2 * GR_RUNREC_NAME + 1], p[1700];
+    uint8_t key[32];
+    gr_runrec_request(paths, 1, db, NULL, key);
+    gr_runrec_name_hex(key, hex);
+    snprintf(p, sizeof p, "%s/" GR_CACHE_SUBDIR "/runs/%s", cache, hex);
+    size_t len;
+    uint8_t *b = (uint8_t *)read_all(p, &len);
+    /* graph-cache.md: magic, start, status, snapshot id, then the counts
+     * of watched paths and outputs and the warnings' length (u64,
+     * little-endian), the warnings, the watched paths (u64 length, the
+     * path and its NUL, 8 u64 fields, a 32-byte key) */
+    CHECK(b && len > 80);
+    uint64_t nwatch = 0, wlen = 0, plen = 0;
+    memcpy(&nwatch, b + 40, 8);
+    memcpy(&wlen, b + 56, 8);
+    CHECK(nwatch > 0 && 64 + wlen + 8 < len);
+    size_t at = 64 + (size_t)wlen;
+    memcpy(&plen, b + at, 8);
+    size_t one = 8 + (size_t)plen + 1 + 8 * 8 + 32;
+    CHECK(at + one + 16 <= len);
+    uint8_t *f = malloc(len + one);
+    CHECK(f);
+    memcpy(f, b, at + one);
+    memcpy(f + at + one, b + at, len - at - 16); /* the entry again, then the rest without the checksum */
+    nwatch++;
+    memcpy(f + 40, &nwatch, 8);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(f, len + one - 16));
+    memcpy(f + len + one - 16, c.digest, 16);
+    FILE *o = fopen(p, "wb");
+    CHECK(o && fwrite(f, 1, len + one, o) == len + one && fclose(o) == 0);
+    free(f);
+    free(b);
 }
 
 /* A fast `--update` takes the new record's paths from the old record
@@ -391,7 +381,7 @@ SL_TEST(graph_update_refuses_a_record_whose_paths_repeat)
     put_file("p/src/b.rs", "pub fn g() { }\n");
     usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
     CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
-    record_with_a_path_twice();
+    record_with_a_path_twice(db);
     put_file("p/src/b.rs", "pub fn g() { let _x = 1; }\n");
     CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL), 0);
     CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
