@@ -129,8 +129,9 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
              * written beside the sources, an editor's backup): what
              * discovery made of its listing is in the paths compared
              * here - a new source, a new module directory - so only
-             * its being a directory matters. */
-            if (was->exists && is->exists && S_ISDIR(was->mode) && S_ISDIR(is->mode))
+             * its being the same directory, listable as it was, matters
+             * (adv13 F5, F7). */
+            if (gr_dir_kept(was, is))
                 continue;
             if (!gr_watch_unchanged(was, is, rec->start_ns))
                 return no_plan(u, why, whylen, "%s changed", is->path);
@@ -155,6 +156,12 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
         u->files[u->nfiles++] = at - 1;
     }
     return u;
+}
+
+int gr_dir_kept(const gr_watch *was, const gr_watch *now)
+{
+    return was->exists && now->exists && S_ISDIR(was->mode) && was->mode == now->mode && was->dev == now->dev &&
+           was->ino == now->ino;
 }
 
 int gr_update_refs_changed(const gr_update *u)

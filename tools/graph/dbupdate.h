@@ -108,4 +108,14 @@ int gr_fg_same_shape(const fg_file *a, const fg_file *b);
  * order; lines aside). */
 int gr_fg_same_refs(const fg_file *a, const fg_file *b);
 
+/* Whether a watched directory that answers differently now is still the
+ * directory discovery listed: the same one (device and inode: not another
+ * directory, nor one a symlink led to, put in its place) with the same
+ * mode (one that can no longer be listed, or now can be, changes which
+ * files discovery lists and which it finds only through `mod`, and so the
+ * order files are numbered in).  Its times alone change with any entry
+ * that comes or goes; what discovery makes of its entries is in the other
+ * watched paths. */
+int gr_dir_kept(const gr_watch *was, const gr_watch *now);
+
 #endif

@@ -224,8 +224,7 @@ static int find_changes(fast *f)
             which[nwhich++] = i;
             continue;
         }
-        if (was->exists && now->exists && S_ISDIR(was->mode) && S_ISDIR(now->mode) &&
-            same_listing(&rec->watched, was->path))
+        if (gr_dir_kept(was, now) && same_listing(&rec->watched, was->path))
             continue;
         ok = no(f, "%s changed", was->path);
     }
