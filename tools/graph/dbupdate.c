@@ -490,8 +490,11 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
         sqlite3_finalize(all[i]);
     if (!rc && sqlite3_exec(t.d, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = sql_fail(&t, "COMMIT");
+    int busy = rc && (sqlite3_errcode(t.d) == SQLITE_BUSY || sqlite3_errcode(t.d) == SQLITE_LOCKED);
     if (rc)
         sqlite3_exec(t.d, "ROLLBACK", NULL, NULL, NULL);
+    if (busy)
+        rc = -2;
     sqlite3_close(t.d);
     free(t.old);
     return rc;

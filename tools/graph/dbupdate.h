@@ -85,6 +85,8 @@ typedef struct gr_file_patch {
     uint64_t bytes;
     size_t nnodes; /* the node rows it has */
 } gr_file_patch;
+/* (Both transactions return -2 instead of -1 when the database stayed
+ * locked by another connection past SQLite's busy timeout, 10 s.) */
 int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,
                     const gr_node_patch *nodes, size_t nnodes, gr_update_stats *st, char *why, size_t whylen);
 

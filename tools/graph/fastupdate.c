@@ -584,7 +584,9 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         T2 = sl_now();
         ok = ok && build_patches(&f) && move_warnings(&f, &said);
         T3 = sl_now();
-        ok = ok && gr_update_patch(q->db, f.s->g, f.fp, f.nch, f.np, f.nnp, &q->st, why, whylen) == 0;
+        int rc = ok ? gr_update_patch(q->db, f.s->g, f.fp, f.nch, f.np, f.nnp, &q->st, why, whylen) : -1;
+        q->busy = rc == -2;
+        ok = ok && rc == 0;
         T4 = sl_now();
     }
     q->wall[0] = T1 - T0;

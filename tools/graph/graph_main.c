@@ -327,6 +327,7 @@ int sl_graph_main(int argc, char **argv)
     }
     char why[1024] = "";
     int last_order = -1; /* the last full run's order-dependent answers: none 0, some 1, not known -1 */
+    int db_busy = 0;     /* the fast path's transaction waited out another connection's lock */
     /* --update where only bodies changed: the changed files against the
      * last full run's snapshot, nothing else read (fastupdate.h) */
     int64_t start_ns = (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec;
@@ -335,6 +336,7 @@ int sl_graph_main(int argc, char **argv)
         int64_t f0 = sl_now();
         int done = gr_fast_update(&q, why, sizeof why);
         last_order = q.last_order;
+        db_busy = q.busy;
         if (done) {
             if (!quiet)
                 fputs(q.warnings, stderr);
@@ -410,7 +412,8 @@ int sl_graph_main(int argc, char **argv)
     cpu[2] = cpu_now();
     gr_mount_all(&g);
     /* after the mount, whose module lookups are answers the plan compares */
-    gr_update *up = have_last ? gr_update_plan(&g, &last, db, cache, why, sizeof why) : NULL;
+    /* a database that stayed locked is written whole, not waited for twice (a rename: readers keep the old file) */
+    gr_update *up = have_last && !db_busy ? gr_update_plan(&g, &last, db, cache, why, sizeof why) : NULL;
     t[3] = sl_now();
     cpu[3] = cpu_now();
     /* The SQLite writer starts on the mounted graph while references
