@@ -367,18 +367,36 @@ static void record_with_a_path_twice(const char *db)
     free(b);
 }
 
+/* A fresh workspace with one crate p whose src/lib.rs is lib, and the
+ * paths of a database and of a cold run's database beside it. */
+static void crate_p(char db[1400], char cold[1400], const char *lib)
+{
+    setup();
+    snprintf(db, 1400, "%s/graph.sqlite", root);
+    snprintf(cold, 1400, "%s/cold.sqlite", root);
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    put_file("p/src/lib.rs", lib);
+}
+
+/* 1 when db and cold hold the same node rows (paths, lines, signatures). */
+static int same_node_rows(const char *db, const char *cold)
+{
+    static const char nodes_sql[] = "SELECT path || '|' || line || '|' || end_line || '|' || sig FROM nodes ORDER BY id";
+    char *a = rows_of(db, nodes_sql), *b = rows_of(cold, nodes_sql);
+    int same = a && b && !strcmp(a, b);
+    free(a);
+    free(b);
+    return same;
+}
+
 /* A fast `--update` takes the new record's paths from the old record
  * without copying them, and the writer of the new record drops repeats:
  * a record with a path twice must be refused, not freed twice - the
  * update goes the full way and writes what a cold run writes. */
 SL_TEST(graph_update_refuses_a_record_whose_paths_repeat)
 {
-    setup();
     char db[1400], cold[1400], *said = NULL;
-    snprintf(db, sizeof db, "%s/graph.sqlite", root);
-    snprintf(cold, sizeof cold, "%s/cold.sqlite", root);
-    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
-    put_file("p/src/lib.rs", "mod b;\npub fn f() { b::g(); }\n");
+    crate_p(db, cold, "mod b;\npub fn f() { b::g(); }\n");
     put_file("p/src/b.rs", "pub fn g() { }\n");
     usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
     CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
@@ -389,11 +407,7 @@ SL_TEST(graph_update_refuses_a_record_whose_paths_repeat)
     if (!said || !strstr(said, "not from the snapshot: the record's paths are not in order"))
         fprintf(stderr, "--update said:\n%s", said ? said : "");
     CHECK(said && strstr(said, "not from the snapshot: the record's paths are not in order"));
-    static const char nodes_sql[] = "SELECT path || '|' || line || '|' || end_line || '|' || sig FROM nodes ORDER BY id";
-    char *a = rows_of(db, nodes_sql), *b = rows_of(cold, nodes_sql);
-    CHECK(a && b && !strcmp(a, b));
-    free(a);
-    free(b);
+    CHECK(same_node_rows(db, cold));
     free(said);
 }
 
@@ -485,12 +499,8 @@ SL_TEST(graph_update_sees_a_module_directory_replaced_by_another)
  * transaction of the full way (adv13 F2: 2 x 10 s). */
 SL_TEST(graph_update_waits_out_a_readers_lock_once)
 {
-    setup();
     char db[1400], cold[1400], *said = NULL;
-    snprintf(db, sizeof db, "%s/graph.sqlite", root);
-    snprintf(cold, sizeof cold, "%s/cold.sqlite", root);
-    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
-    put_file("p/src/lib.rs", "pub fn f() { }\n");
+    crate_p(db, cold, "pub fn f() { }\n");
     usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
     CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
     sqlite3 *r = NULL;
@@ -507,10 +517,6 @@ SL_TEST(graph_update_waits_out_a_readers_lock_once)
     CHECK(took < 18); /* one busy timeout (10 s), not two */
     CHECK(said && strstr(said, "written whole"));
     CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
-    static const char nodes_sql[] = "SELECT path || '|' || line || '|' || end_line || '|' || sig FROM nodes ORDER BY id";
-    char *a = rows_of(db, nodes_sql), *b = rows_of(cold, nodes_sql);
-    CHECK(a && b && !strcmp(a, b));
-    free(a);
-    free(b);
+    CHECK(same_node_rows(db, cold));
     free(said);
 }
