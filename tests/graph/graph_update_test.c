@@ -6,15 +6,20 @@
  * and keeps holding it when SQLite reads it.
  */
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "check.h"
 #include "graph_run.h"
+#include "graphcache.h"
+#include "runrec.h"
+#include "sluice/chan.h"
 
 static char root[1024], work[1200], cache[1200];
 
@@ -319,4 +324,199 @@ SL_TEST(graph_update_keeps_no_call_a_glob_cycle_answered_in_another_order)
         free(b);
         free(said);
     }
+}
+
+/* The run record of `--db db work` in this cache, with its first watched
+ * path written twice and its checksum made to match: a record no run
+ * writes - every record is in strict path order - but one anybody who can
+ * write the cache can make. */
+static void record_with_a_path_twice(const char *db)
+{
+    char *paths[1] = {work}, hex[2 * GR_RUNREC_NAME + 1], p[1700];
+    uint8_t key[32];
+    gr_runrec_request(paths, 1, db, NULL, key);
+    gr_runrec_name_hex(key, hex);
+    snprintf(p, sizeof p, "%s/" GR_CACHE_SUBDIR "/runs/%s", cache, hex);
+    size_t len;
+    uint8_t *b = (uint8_t *)read_all(p, &len);
+    /* graph-cache.md: magic, start, status, snapshot id, then the counts
+     * of watched paths and outputs and the warnings' length (u64,
+     * little-endian), the warnings, the watched paths (u64 length, the
+     * path and its NUL, 8 u64 fields, a 32-byte key) */
+    CHECK(b && len > 80);
+    uint64_t nwatch = 0, wlen = 0, plen = 0;
+    memcpy(&nwatch, b + 40, 8);
+    memcpy(&wlen, b + 56, 8);
+    CHECK(nwatch > 0 && 64 + wlen + 8 < len);
+    size_t at = 64 + (size_t)wlen;
+    memcpy(&plen, b + at, 8);
+    size_t one = 8 + (size_t)plen + 1 + 8 * 8 + 32;
+    CHECK(at + one + 16 <= len);
+    uint8_t *f = malloc(len + one);
+    CHECK(f);
+    memcpy(f, b, at + one);
+    memcpy(f + at + one, b + at, len - at - 16); /* the entry again, then the rest without the checksum */
+    nwatch++;
+    memcpy(f + 40, &nwatch, 8);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(f, len + one - 16));
+    memcpy(f + len + one - 16, c.digest, 16);
+    FILE *o = fopen(p, "wb");
+    CHECK(o && fwrite(f, 1, len + one, o) == len + one && fclose(o) == 0);
+    free(f);
+    free(b);
+}
+
+/* A fresh workspace with one crate p whose src/lib.rs is lib, and the
+ * paths of a database and of a cold run's database beside it. */
+static void crate_p(char db[1400], char cold[1400], const char *lib)
+{
+    setup();
+    snprintf(db, 1400, "%s/graph.sqlite", root);
+    snprintf(cold, 1400, "%s/cold.sqlite", root);
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    put_file("p/src/lib.rs", lib);
+}
+
+/* 1 when db and cold hold the same node rows (paths, lines, signatures). */
+static int same_node_rows(const char *db, const char *cold)
+{
+    static const char nodes_sql[] = "SELECT path || '|' || line || '|' || end_line || '|' || sig FROM nodes ORDER BY id";
+    char *a = rows_of(db, nodes_sql), *b = rows_of(cold, nodes_sql);
+    int same = a && b && !strcmp(a, b);
+    free(a);
+    free(b);
+    return same;
+}
+
+/* A fast `--update` takes the new record's paths from the old record
+ * without copying them, and the writer of the new record drops repeats:
+ * a record with a path twice must be refused, not freed twice - the
+ * update goes the full way and writes what a cold run writes. */
+SL_TEST(graph_update_refuses_a_record_whose_paths_repeat)
+{
+    char db[1400], cold[1400], *said = NULL;
+    crate_p(db, cold, "mod b;\npub fn f() { b::g(); }\n");
+    put_file("p/src/b.rs", "pub fn g() { }\n");
+    usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+    record_with_a_path_twice(db);
+    put_file("p/src/b.rs", "pub fn g() { let _x = 1; }\n");
+    CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+    CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
+    if (!said || !strstr(said, "not from the snapshot: the record's paths are not in order"))
+        fprintf(stderr, "--update said:\n%s", said ? said : "");
+    CHECK(said && strstr(said, "not from the snapshot: the record's paths are not in order"));
+    CHECK(same_node_rows(db, cold));
+    free(said);
+}
+
+/* --update compares with what the cache recorded: without one it cannot
+ * update anything, and says so once (a note: the exit status is a full
+ * write's), unless -q; the database is written whole, as a cold run
+ * writes it. */
+SL_TEST(graph_update_without_a_cache_says_the_database_is_written_whole)
+{
+    setup();
+    unsetenv("SLUICE_GRAPH_CACHE");
+    char db[1400], *said = NULL;
+    snprintf(db, sizeof db, "%s/graph.sqlite", root);
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    put_file("p/src/lib.rs", "pub fn f() { }\n");
+    for (int k = 0; k < 2; k++) { /* the database not there yet, then there */
+        CHECK_EQ(graph_run_stderr(&said, "--db", db, "--update", work, NULL), 0);
+        const char *note = said ? strstr(said, "note: --update without --cache") : NULL;
+        int once = note && !strstr(note + 1, "note: --update without --cache");
+        if (!once || !strstr(said, "graph.sqlite is written whole"))
+            fprintf(stderr, "--update without a cache said:\n%s", said ? said : "");
+        CHECK(once && strstr(said, "graph.sqlite is written whole"));
+        free(said);
+    }
+    CHECK_EQ(graph_run_stderr(&said, "-q", "--db", db, "--update", work, NULL), 0);
+    CHECK(said && !said[0]);
+    free(said);
+    CHECK_EQ(graph_run_stderr(&said, "--cache", cache, "--db", db, "--update", work, NULL), 0);
+    CHECK(said && !strstr(said, "without --cache"));
+    free(said);
+    CHECK_EQ(db_int(db, "SELECT count(*) FROM nodes WHERE kind = 'function' AND name = 'f'", NULL, NULL, NULL), 1);
+}
+
+/* A module directory that was a symlink (discovery does not list through
+ * it: its n.rs is found through `mod n;`, after m.rs) replaced by a real
+ * directory holding the same file (listed: n.rs before m.rs), or made
+ * unlistable: the same paths, the same texts, another file order.  The
+ * directory's times alone change with any entry, but another directory in
+ * its place, or another mode, is not an edit of it - --update, from the
+ * snapshot (k 0) or after a full resolution (k 1), writes what a cold run
+ * writes (adv13 F7, F5). */
+SL_TEST(graph_update_sees_a_module_directory_replaced_by_another)
+{
+    static const char files_sql[] = "SELECT id || '|' || path FROM files ORDER BY id";
+    static const char nodes_sql[] = "SELECT id || '|' || path || '|' || ifnull(file, '') FROM nodes ORDER BY id";
+    for (int k = 0; k < 2; k++) {
+        setup();
+        char db[1400], cold[1400], p[1400], q[1400], *said = NULL;
+        snprintf(db, sizeof db, "%s/graph.sqlite", root);
+        snprintf(cold, sizeof cold, "%s/cold.sqlite", root);
+        put_file("c/Cargo.toml", "[package]\nname = \"c\"\n");
+        put_file("c/src/lib.rs", "pub mod m;\npub fn x() {}\n");
+        put_file("c/src/m.rs", "pub mod n;\npub fn f() {\n    crate::x();\n}\n");
+        put_file("ext/m/n.rs", "pub fn g() {\n    crate::x();\n}\n");
+        snprintf(p, sizeof p, "%s/c/src/m", work);
+        CHECK(symlink("../../ext/m", p) == 0);
+        usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+        CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+        CHECK(unlink(p) == 0);
+        put_file("c/src/m/n.rs", "pub fn g() {\n    crate::x();\n}\n");
+        if (k) { /* no snapshot, and a body edited: the full way's in-place transaction */
+            snprintf(q, sizeof q, "%s/" GR_CACHE_SUBDIR "/runs", cache);
+            char cmd[1500];
+            snprintf(cmd, sizeof cmd, "rm -f %s/*.snap", q);
+            CHECK(system(cmd) == 0);
+            put_file("c/src/lib.rs", "pub mod m;\npub fn x() {\n    // edited\n}\n");
+        }
+        usleep(2100 * 1000);
+        CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+        CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
+        char *a = rows_of(db, files_sql), *b = rows_of(cold, files_sql), *c = rows_of(db, nodes_sql),
+             *d = rows_of(cold, nodes_sql);
+        int same = a && b && c && d && !strcmp(a, b) && !strcmp(c, d);
+        if (!same)
+            fprintf(stderr, "k %d: rows differ\n--update:\n%scold:\n%s%s", k, a ? a : "", b ? b : "", said ? said : "");
+        CHECK(same);
+        free(a);
+        free(b);
+        free(c);
+        free(d);
+        free(said);
+    }
+}
+
+/* A reader in a read transaction on the database (a user's sqlite3, an
+ * editor's query) keeps --update's COMMIT waiting SQLite's busy timeout,
+ * 10 s; the update then writes the database whole (a rename: the reader
+ * keeps the old file) - once, not after waiting again in the in-place
+ * transaction of the full way (adv13 F2: 2 x 10 s). */
+SL_TEST(graph_update_waits_out_a_readers_lock_once)
+{
+    char db[1400], cold[1400], *said = NULL;
+    crate_p(db, cold, "pub fn f() { }\n");
+    usleep(2100 * 1000); /* older than the racy margin: compared by their stat */
+    CHECK_EQ(graph_run("-q", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+    sqlite3 *r = NULL;
+    CHECK(sqlite3_open_v2(db, &r, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(r, "BEGIN; SELECT count(*) FROM nodes;", NULL, NULL, NULL) == SQLITE_OK); /* holds its lock */
+    put_file("p/src/lib.rs", "pub fn f() { let _x = 1; }\n");
+    int64_t t0 = sl_now();
+    CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--cache", cache, "--db", db, "--update", work, NULL), 0);
+    double took = (double)(sl_now() - t0) / 1e9;
+    sqlite3_exec(r, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(r);
+    if (took >= 18 || !said || !strstr(said, "written whole"))
+        fprintf(stderr, "--update took %.1f s and said:\n%s", took, said ? said : "");
+    CHECK(took < 18); /* one busy timeout (10 s), not two */
+    CHECK(said && strstr(said, "written whole"));
+    CHECK_EQ(graph_run("-q", "--db", cold, work, NULL), 0);
+    CHECK(same_node_rows(db, cold));
+    free(said);
 }

@@ -454,7 +454,13 @@ static void record_sent(sl_cluster *c, uint32_t **js, size_t *ns, sl_remote_buf 
         c->open_batches++;
         for (size_t i = 0; i < ns[b]; i++) {
             cjob *x = &c->jobs[js[b][i]];
-            if (x->state == J_DONE)
+            /* answered: a fast worker's result for it was admitted while the
+             * batch was still being sent (the lock is not held then), and
+             * is on its way to the collector.  Marked sent and unanswered
+             * again, the reply's close_answered would send it once more -
+             * a job done twice (cluster_graph_cache saw it under load: the
+             * changed file run here too, from the cache its result filled) */
+            if (x->state == J_DONE || x->answered)
                 continue;
             x->state = J_SENT;
             x->answered = 0;

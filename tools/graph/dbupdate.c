@@ -129,8 +129,9 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
              * written beside the sources, an editor's backup): what
              * discovery made of its listing is in the paths compared
              * here - a new source, a new module directory - so only
-             * its being a directory matters. */
-            if (was->exists && is->exists && S_ISDIR(was->mode) && S_ISDIR(is->mode))
+             * its being the same directory, listable as it was, matters
+             * (adv13 F5, F7). */
+            if (gr_dir_kept(was, is))
                 continue;
             if (!gr_watch_unchanged(was, is, rec->start_ns))
                 return no_plan(u, why, whylen, "%s changed", is->path);
@@ -155,6 +156,12 @@ gr_update *gr_update_plan(gr_graph *g, const gr_runrec *rec, const char *db, gr_
         u->files[u->nfiles++] = at - 1;
     }
     return u;
+}
+
+int gr_dir_kept(const gr_watch *was, const gr_watch *now)
+{
+    return was->exists && now->exists && S_ISDIR(was->mode) && was->mode == now->mode && was->dev == now->dev &&
+           was->ino == now->ino;
 }
 
 int gr_update_refs_changed(const gr_update *u)
@@ -225,20 +232,28 @@ static int64_t one_int(tx *t, const char *sql, int *ok)
     return v;
 }
 
-/* The database has the new graph's nodes, files and unresolved names. */
-static int same_frame(tx *t, const gr_graph *g)
+/* The database has as many nodes and files as g. */
+static int same_counts(tx *t, const gr_graph *g)
 {
     int ok;
     if (one_int(t, "SELECT max(id) FROM nodes", &ok) != (int64_t)g->nnodes - 1 || !ok)
         return ok ? differ(t, "node count") : sql_fail(t, "reading nodes");
     if (one_int(t, "SELECT max(id) FROM files", &ok) != (int64_t)g->nfiles || !ok)
         return ok ? differ(t, "file count") : sql_fail(t, "reading files");
+    return 0;
+}
+
+/* The database has the new graph's nodes, files and unresolved names. */
+static int same_frame(tx *t, const gr_graph *g)
+{
+    int rc = same_counts(t, g);
+    if (rc)
+        return rc;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(t->d, "SELECT id, kind, name FROM nodes WHERE id >= ?1 ORDER BY id", -1, &s, NULL))
         return sql_fail(t, "reading nodes");
     sqlite3_bind_int64(s, 1, (int64_t)g->nreal - 1);
     size_t id = g->nreal - 1;
-    int rc = 0;
     for (; rc == 0 && sqlite3_step(s) == SQLITE_ROW; id++) {
         const char *kind = (const char *)sqlite3_column_text(s, 1), *name = (const char *)sqlite3_column_text(s, 2);
         const gr_node *n = &g->nodes[id];
@@ -446,7 +461,7 @@ static int changed_files(tx *t, const gr_graph *g, const gr_update *u, gr_update
     return rc;
 }
 
-/* What one transaction changes, after the frame is checked. */
+/* What one transaction checks and changes. */
 typedef int (*tx_body)(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st);
 
 /* What stat(2) says of the database as this connection's COMMIT left it,
@@ -495,8 +510,6 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
     if (!rc)
         rc = prepare(&t);
     if (!rc)
-        rc = same_frame(&t, g);
-    if (!rc)
         rc = body(&t, g, arg, st);
     sqlite3_stmt *all[] = {t.node_get, t.node_set, t.edges_get, t.edge_del, t.edge_ins, t.file_get, t.file_set,
                            t.count_file};
@@ -506,12 +519,15 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
     int64_t dv = rc ? -1 : one_int(&t, "PRAGMA data_version", &dv_ok);
     if (!rc && sqlite3_exec(t.d, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = sql_fail(&t, "COMMIT");
+    int busy = rc && (sqlite3_errcode(t.d) == SQLITE_BUSY || sqlite3_errcode(t.d) == SQLITE_LOCKED);
     if (rc)
         sqlite3_exec(t.d, "ROLLBACK", NULL, NULL, NULL);
     if (!rc && gr__test_after_write)
         gr__test_after_write(db);
     if (!rc && known && dv_ok && dv >= 0)
         left_as(&t, db, &opened, dv, st);
+    if (busy)
+        rc = -2;
     sqlite3_close(t.d);
     free(t.old);
     return rc;
@@ -519,7 +535,12 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
 
 static int whole_body(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st)
 {
-    int rc = changed_files(t, g, arg, st);
+    /* g is this run's graph, resolved in full: the rows this transaction
+     * leaves as they are hold only if its unresolved names are the old
+     * ones, in the same order (a call to a name new to the graph adds
+     * one, and shifts those after it) */
+    int rc = same_frame(t, g);
+    rc = rc ? rc : changed_files(t, g, arg, st);
     return rc ? rc : warnings_rows(t, g);
 }
 
@@ -563,13 +584,48 @@ static int file_row(tx *t, const gr_file_patch *f, gr_update_stats *st)
     return 0;
 }
 
+/* The nodes the patch's call edges point to are g's (kind and name).
+ * From a snapshot, g's unresolved names are the last full run's by
+ * construction (a fast run that would name a new one, or name them in
+ * another order, goes the full way), so the check is not that they moved
+ * but that the database is the one the snapshot describes - which the
+ * record's stat of it already says; what the rows the transaction writes
+ * point at is checked again here.  Reading all 23,000 unresolved names
+ * of the crate corpus, as a whole run's in-place update must, was most of
+ * a body edit's transaction. */
+static int patched_targets(tx *t, const gr_graph *g, const patch_arg *a)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(t->d, "SELECT kind, name FROM nodes WHERE id = ?1", -1, &s, NULL))
+        return sql_fail(t, "reading nodes");
+    int rc = 0;
+    for (size_t i = 0; !rc && i < a->nnodes; i++) {
+        const gr_node_patch *p = &a->nodes[i];
+        for (size_t k = 0; !rc && !p->keep_calls && k < p->ncalls; k++) {
+            uint32_t id = p->calls[k];
+            sqlite3_reset(s);
+            sqlite3_bind_int64(s, 1, id);
+            if (id >= g->nnodes || sqlite3_step(s) != SQLITE_ROW) {
+                rc = differ(t, "a call's target is missing");
+                continue;
+            }
+            const char *kind = (const char *)sqlite3_column_text(s, 0), *name = (const char *)sqlite3_column_text(s, 1);
+            const gr_node *n = &g->nodes[id];
+            if (!kind || !name || strcmp(kind, gr_kind_name(n->kind)) || strcmp(name, gr_str(&g->st, n->name)))
+                rc = differ(t, "a call's target is another node");
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static int patch_body(tx *t, const gr_graph *g, const void *arg, gr_update_stats *st)
 {
-    (void)g;
     const patch_arg *a = arg;
     gr_edge_rec *e = NULL;
     size_t cap = 0;
-    int rc = 0;
+    int rc = same_counts(t, g);
+    rc = rc ? rc : patched_targets(t, g, a);
     for (size_t i = 0; !rc && i < a->nnodes; i++) {
         const gr_node_patch *p = &a->nodes[i];
         if (p->moved)

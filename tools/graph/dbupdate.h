@@ -70,8 +70,11 @@ int gr_update_refs_changed(const gr_update *u);
  * node's row (position and, unless sig is NULL, signature: n's, when
  * moved) and its call edges (the targets, sorted and distinct; other
  * edges are left as they are), each file's byte count, and the warnings
- * made g's, after checking the frame and each file's node count.  0, or -1 with the reason in why
- * and nothing changed. */
+ * made g's, after checking the node and file counts, each file's node
+ * count, each patched node's file and each call target's kind and name
+ * (not every unresolved name, as gr_update_apply does: from a snapshot
+ * they are the last run's by construction).  0, or -1 with the reason in
+ * why and nothing changed. */
 typedef struct gr_node_patch {
     uint32_t id;
     int moved;
@@ -87,6 +90,8 @@ typedef struct gr_file_patch {
     uint64_t bytes;
     size_t nnodes; /* the node rows it has */
 } gr_file_patch;
+/* (Both transactions return -2 instead of -1 when the database stayed
+ * locked by another connection past SQLite's busy timeout, 10 s.) */
 int gr_update_patch(const char *db, const gr_graph *g, const gr_file_patch *files, size_t nfiles,
                     const gr_node_patch *nodes, size_t nnodes, gr_update_stats *st, char *why, size_t whylen);
 
@@ -109,5 +114,15 @@ int gr_fg_same_shape(const fg_file *a, const fg_file *b);
  * same item, of the same kind and form, with the same text, in the same
  * order; lines aside). */
 int gr_fg_same_refs(const fg_file *a, const fg_file *b);
+
+/* Whether a watched directory that answers differently now is still the
+ * directory discovery listed: the same one (device and inode: not another
+ * directory, nor one a symlink led to, put in its place) with the same
+ * mode (one that can no longer be listed, or now can be, changes which
+ * files discovery lists and which it finds only through `mod`, and so the
+ * order files are numbered in).  Its times alone change with any entry
+ * that comes or goes; what discovery makes of its entries is in the other
+ * watched paths. */
+int gr_dir_kept(const gr_watch *was, const gr_watch *now);
 
 #endif

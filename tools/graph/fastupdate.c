@@ -147,15 +147,6 @@ static int same_listing(const gr_watchlist *w, const char *dir)
     return same;
 }
 
-static gr_watch *seen_add(fast *f, const gr_watch *x)
-{
-    gr_watchlist *l = &f->seen;
-    if (l->n == l->cap)
-        l->v = gr_xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 1024) * sizeof *l->v);
-    l->v[l->n] = *x;
-    return &l->v[l->n++];
-}
-
 /* The sources whose stat changed, read and parsed (or found in the
  * cache) on as many threads as there are CPUs, at most one a file. */
 typedef struct reparse {
@@ -204,33 +195,39 @@ static void reparse_all(fast *f, const size_t *which, fg_file **out, size_t n)
 static int find_changes(fast *f)
 {
     const gr_runrec *rec = &f->rec;
-    size_t *which = NULL, nwhich = 0;
+    size_t *which = NULL, nwhich = 0, n = rec->watched.n;
     int ok = 1;
-    gr_watch *all = gr_xcalloc(rec->watched.n ? rec->watched.n : 1, sizeof *all);
-    gr_watch_restat(rec->watched.v, all, rec->watched.n, rec->start_ns);
-    for (size_t i = 0; ok && i < rec->watched.n; i++) {
+    /* The new record's list is the old one's with what stat says now.  Its
+     * paths are the old record's, not copies (11,100 copies and a list
+     * grown by doubling were a tenth of a body edit's run): the record
+     * frees them, and gr_runrec_save must find them unique, which a record
+     * in strict path order - as every record is written - guarantees. */
+    gr_watch *all = gr_xcalloc(n ? n : 1, sizeof *all);
+    gr_watch_restat(rec->watched.v, all, n, rec->start_ns);
+    f->seen = (gr_watchlist){all, n, n};
+    for (size_t i = 0; ok && i < n; i++) {
         const gr_watch *was = &rec->watched.v[i];
-        gr_watch now = all[i];
-        now.path = gr_xstrdup(was->path);
-        now.keyed = was->keyed;
-        memcpy(now.key, was->key, 32);
-        seen_add(f, &now);
-        if (gr_watch_unchanged(was, &now, rec->start_ns))
+        gr_watch *now = &all[i];
+        if (i && strcmp(rec->watched.v[i - 1].path, was->path) >= 0) {
+            ok = no(f, "%sthe record's paths are not in order", "");
+            break;
+        }
+        now->keyed = was->keyed;
+        memcpy(now->key, was->key, 32);
+        if (gr_watch_unchanged(was, now, rec->start_ns))
             continue;
         f->touched = 1;
         if (was->keyed) {
-            if (!now.exists || !S_ISREG(now.mode))
+            if (!now->exists || !S_ISREG(now->mode))
                 ok = no(f, "%s is gone or no longer a file", was->path);
             which = gr_xrealloc(which, (nwhich + 1) * sizeof *which);
             which[nwhich++] = i;
             continue;
         }
-        if (was->exists && now.exists && S_ISDIR(was->mode) && S_ISDIR(now.mode) &&
-            same_listing(&rec->watched, was->path))
+        if (gr_dir_kept(was, now) && same_listing(&rec->watched, was->path))
             continue;
         ok = no(f, "%s changed", was->path);
     }
-    free(all);
     fg_file **got = gr_xcalloc(nwhich ? nwhich : 1, sizeof *got);
     if (ok && nwhich)
         reparse_all(f, which, got, nwhich);
@@ -522,7 +519,7 @@ static void fast_free(fast *f)
         free(f->s->g->warnings);
     }
     gr_runrec_free(&f->rec);
-    gr_watchlist_free(&f->seen);
+    free(f->seen.v); /* its paths are the record's */
     for (size_t i = 0; i < f->nch; i++) {
         fg_file_free(f->ch[i].now);
         fg_file_free(f->ch[i].was);
@@ -587,7 +584,9 @@ int gr_fast_update(gr_fast *q, char *why, size_t whylen)
         T2 = sl_now();
         ok = ok && build_patches(&f) && move_warnings(&f, &said);
         T3 = sl_now();
-        ok = ok && gr_update_patch(q->db, f.s->g, f.fp, f.nch, f.np, f.nnp, &q->st, why, whylen) == 0;
+        int rc = ok ? gr_update_patch(q->db, f.s->g, f.fp, f.nch, f.np, f.nnp, &q->st, why, whylen) : -1;
+        q->busy = rc == -2;
+        ok = ok && rc == 0;
         T4 = sl_now();
     }
     q->wall[0] = T1 - T0;

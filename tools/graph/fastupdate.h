@@ -35,6 +35,8 @@ typedef struct gr_fast {
     int64_t wall[4];        /* ns: stat and read what changed; shapes and the snapshot; resolve; transaction */
     int last_order;         /* an answer of the last full run depended on the order of lookups: 1, 0,
                              * or -1 when no snapshot says */
+    int busy;               /* the transaction waited out SQLite's busy timeout (another
+                             * connection's lock): an in-place update would wait again */
     gr_update_stats st;
 } gr_fast;
 

@@ -286,6 +286,8 @@ int sl_graph_main(int argc, char **argv)
         fprintf(stderr, "sluice graph: --update updates the database --db names: give one\n");
         return 2;
     }
+    if (update && !cache_dir && !quiet) /* what it compares with is in the cache: not an error, but no update */
+        fprintf(stderr, "sluice graph: note: --update without --cache (or SLUICE_GRAPH_CACHE): %s is written whole\n", db);
     if (threads == 0 && !via.workers) {
         fprintf(stderr, "sluice graph: -j wants a thread count from 1 to 1024 (0 with --workers), not '0'\n");
         return 2;
@@ -328,6 +330,7 @@ int sl_graph_main(int argc, char **argv)
     }
     char why[1024] = "";
     int last_order = -1; /* the last full run's order-dependent answers: none 0, some 1, not known -1 */
+    int db_busy = 0;     /* the fast path's transaction waited out another connection's lock */
     /* --update where only bodies changed: the changed files against the
      * last full run's snapshot, nothing else read (fastupdate.h) */
     int64_t start_ns = (int64_t)wall0.tv_sec * 1000000000 + wall0.tv_nsec;
@@ -336,6 +339,7 @@ int sl_graph_main(int argc, char **argv)
         int64_t f0 = sl_now();
         int done = gr_fast_update(&q, why, sizeof why);
         last_order = q.last_order;
+        db_busy = q.busy;
         if (done) {
             if (!quiet)
                 fputs(q.warnings, stderr);
@@ -412,7 +416,8 @@ int sl_graph_main(int argc, char **argv)
     cpu[2] = cpu_now();
     gr_mount_all(&g);
     /* after the mount, whose module lookups are answers the plan compares */
-    gr_update *up = have_last ? gr_update_plan(&g, &last, db, cache, why, sizeof why) : NULL;
+    /* a database that stayed locked is written whole, not waited for twice (a rename: readers keep the old file) */
+    gr_update *up = have_last && !db_busy ? gr_update_plan(&g, &last, db, cache, why, sizeof why) : NULL;
     t[3] = sl_now();
     cpu[3] = cpu_now();
     /* The SQLite writer starts on the mounted graph while references

@@ -75,6 +75,7 @@ typedef struct gr_runrec {
     int status;      /* its exit status */
     char *warnings;  /* what it printed as warnings */
     uint8_t snap[16];/* the id of the snapshot (snapshot.h) its database matches; zeros for none */
+    void *buf;       /* the record as read: the paths point into it */
 } gr_runrec;
 int gr_runrec_load(const char *cache_dir, const uint8_t key[32], gr_runrec *out);
 /* The snapshot id the record for key names, read from its first bytes
