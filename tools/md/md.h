@@ -202,6 +202,12 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n);
 /* md4c_fix.c: 1 if a lone tag line right after a paragraph of a list item
  * or quote may end the container in cmark-gfm, not in md4c. */
 int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n);
+/* md4c_misreads.c: 1 if md4c 0.4.8 may read the page otherwise than
+ * CommonMark in one of three more places - an autolink whose scheme does
+ * not start with a letter (`<<https://x>>`, `<[u](u)>`), a line indented
+ * into an empty list item after a blank line, trailing spaces of a raw
+ * HTML block's lines -: such a page goes to cmark-gfm too, both dialects. */
+int sl__md_md4c_misreads(const char *s, size_t n);
 /* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
  * code blocks, and inside an href or src. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);

@@ -494,6 +494,7 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
                           sl__md_emphasis_md4c_pairs_otherwise(src + body, n - body) ||
                           sl__md_definition_md4c_loosens_list(src + body, n - body) ||
                           sl__md_html_lazy_tag_md4c_misreads(src + body, n - body) ||
+                          sl__md_md4c_misreads(src + body, n - body) ||
                           (!o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body))
                     : !o->commonmark && o->renderer == SL__MD_CMARK;
     if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)

@@ -1,0 +1,416 @@
+/*
+ * md4c_misreads.c - three more places where md4c 0.4.8 parses a page
+ * unlike CommonMark (and so unlike cmark-gfm, in both dialects), found
+ * before rendering: such a page goes to cmark-gfm, as md4c_fix.c's rules
+ * send theirs.
+ *
+ *  - Autolinks: md4c takes any ASCII character as the first one of a
+ *    scheme (`md_is_autolink_uri`), CommonMark only a letter; so in
+ *    `<<https://x>>` the second `<` went into the link's URL, and in
+ *    `<[url](url)>` the Markdown link became one autolink.  md4c also
+ *    stops a scheme at 31 characters where CommonMark allows 32.
+ *  - An empty list item, a blank line, then a line indented into the
+ *    item: md4c ends the item there ("a list item can begin with at most
+ *    one blank line"), but reads the line with the item's indentation
+ *    already taken off, so four spaces become a paragraph, not code.
+ *  - Trailing spaces of a raw HTML block's lines: md4c cuts them from
+ *    every line that is not code, cmark-gfm keeps them (seen in <pre>).
+ *
+ * The one idea: each rule replays md4c's reading (the autolink, exactly)
+ * or keeps a superset of it (the other two), in one pass over the page
+ * with at most a few bytes of look-around per `<` or per line.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "md.h"
+
+static int is_letter(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int scheme_char(unsigned char c)
+{
+    return is_letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+}
+
+/* --- autolinks ------------------------------------------------------- */
+
+/* md4c 0.4.8's md_is_autolink_uri at s[i] == '<' (max_end: the page's
+ * end, past its paragraph's: a superset). */
+static int md4c_uri(const char *s, size_t n, size_t i)
+{
+    size_t off = i + 1;
+    if (off >= n || (unsigned char)s[off] > 127)
+        return 0;
+    for (off++;; off++) {
+        if (off >= n || off - i > 32)
+            return 0;
+        if (s[off] == ':' && off - i >= 3)
+            break;
+        if (!scheme_char((unsigned char)s[off]))
+            return 0;
+    }
+    for (; off < n && s[off] != '>'; off++) {
+        unsigned char c = (unsigned char)s[off];
+        if (c <= ' ' || c == 127 || c == '<') /* md4c's whitespace and controls */
+            return 0;
+    }
+    return off < n;
+}
+
+/* CommonMark's (cmark-gfm's scanner): a letter, 1-31 scheme characters,
+ * `:`, then anything but controls, space, `<` and `>` up to `>`. */
+static int cm_uri(const char *s, size_t n, size_t i)
+{
+    size_t off = i + 1;
+    if (off >= n || !is_letter((unsigned char)s[off]))
+        return 0;
+    for (off++; off < n && off - i <= 33 && scheme_char((unsigned char)s[off]); off++)
+        ;
+    if (off >= n || s[off] != ':' || off - i < 3 || off - i > 33)
+        return 0;
+    for (off++; off < n && s[off] != '>'; off++)
+        if ((unsigned char)s[off] <= ' ' || s[off] == '<')
+            return 0;
+    return off < n;
+}
+
+/* --- lines: empty list items, HTML blocks ----------------------------- */
+
+/* After the blanks, `>` marks and list markers a line starts with. */
+static size_t text_from(const char *s, size_t t, size_t e)
+{
+    for (;;) {
+        while (t < e && (s[t] == ' ' || s[t] == '\t' || s[t] == '>'))
+            t++;
+        size_t d = t;
+        while (d < e && d - t < 9 && s[d] >= '0' && s[d] <= '9')
+            d++;
+        int marker = d == t ? t < e && (s[t] == '-' || s[t] == '*' || s[t] == '+')
+                            : d < e && (s[d] == '.' || s[d] == ')');
+        size_t after = (d > t ? d : t) + 1;
+        if (!marker || (after < e && s[after] != ' ' && s[after] != '\t'))
+            return t;
+        t = after;
+    }
+}
+
+/* md4c's end of the line that ends at e (before a `\r`). */
+static size_t content_end(const char *s, size_t l, size_t e)
+{
+    return e > l && s[e - 1] == '\r' ? e - 1 : e;
+}
+
+/* After the blanks and `>` marks at s[l..r). */
+static size_t after_quotes(const char *s, size_t l, size_t r)
+{
+    while (l < r && (s[l] == ' ' || s[l] == '\t' || s[l] == '>'))
+        l++;
+    return l;
+}
+
+/* The column s[t] stands at, from l: blanks to tab stops, a `>` one column. */
+static size_t column_of(const char *s, size_t l, size_t t)
+{
+    size_t col = 0;
+    for (; l < t; l++)
+        col = s[l] == '\t' ? col + 4 - col % 4 : col + 1;
+    return col;
+}
+
+/* --- an empty list item, a blank line, an indented line --------------
+ *
+ * md4c's hack for "a list item can begin with at most one blank line"
+ * (mity/md4c#6) ends the item at the first line after the blank that
+ * would belong to it, but that line's indentation has already been
+ * reduced by the item's: `-`, a blank line and `    b` gives a paragraph
+ * `b` (CommonMark: indented code), a deeper line loses columns of its
+ * code.  The line that opens the item holds list markers and nothing
+ * else: it ends (before blanks and a `\r`) with `-`, `*`, `+`, or a digit
+ * and `.` or `)`.  Such line ends are looked for a word at a time, as
+ * most pages have none. */
+
+static size_t count_blanks(const char *s, size_t t, size_t r)
+{
+    size_t b = 0;
+    for (; t < r; t++)
+        b += s[t] == ' ' || s[t] == '\t';
+    return b;
+}
+
+/* 1 if the empty-looking item whose line is s[l..e) follows a line that
+ * is not blank, or is followed by blank lines and any line, or right
+ * away by a line whose text is two columns in or more. */
+static int empty_item_differs(const char *s, size_t n, size_t l, size_t e)
+{
+    size_t r = content_end(s, l, e), t = after_quotes(s, l, r);
+    if (text_from(s, t, r) != r || t == r)
+        return 0; /* not only markers */
+    size_t same = 0;
+    for (size_t k = t; k < r; k++)
+        same += s[k] == s[t];
+    if ((s[t] == '-' || s[t] == '*') && same >= 3 && same + (size_t)count_blanks(s, t, r) == r - t)
+        return 0; /* `- - -`, `* * *`: a thematic break to both */
+    /* md4c lets an empty item with a blank after its marker (or an
+     * ordered one, in a list) interrupt a paragraph, CommonMark does not
+     * (`a`, then `* `): any line right above counts.  Not a bare bullet,
+     * which both read alike: the ` *` lines of comments in code. */
+    if (l > 0 && (s[r - 1] == ' ' || s[r - 1] == '\t' || (s[r - 1] == '.' || s[r - 1] == ')'))) {
+        size_t p = l - 1;
+        while (p > 0 && s[p - 1] != '\n')
+            p--;
+        if (after_quotes(s, p, content_end(s, p, l - 1)) < content_end(s, p, l - 1))
+            return 1;
+    }
+    /* After a blank line, md4c's hack drops the innermost container the
+     * next line goes on in, whichever list item that is, and leaves the
+     * list tight: any line counts.  With no blank line, a line two
+     * columns in (code in the item leaves the list tight too). */
+    for (size_t blanks = 0, ln = e + 1; ln < n; ln = e + 1, blanks++) {
+        e = sl__md_line_end(s, n, ln);
+        r = content_end(s, ln, e);
+        t = after_quotes(s, ln, r);
+        if (t < r)
+            return blanks > 0 || column_of(s, ln, t) >= 2;
+    }
+    return 0;
+}
+
+/* 1 if the line end at s[j] may end an empty item's line that md4c misreads. */
+static int item_line_end(const char *s, size_t n, size_t j)
+{
+    size_t k = j;
+    while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+        k--;
+    if (k == 0)
+        return 0;
+    char c = s[k - 1];
+    if (!(c == '-' || c == '*' || c == '+' || ((c == '.' || c == ')') && k >= 2 && s[k - 2] >= '0' && s[k - 2] <= '9')))
+        return 0;
+    size_t l = k - 1; /* back to the line's start over what such a line may hold */
+    while (l > 0 && s[l - 1] != '\n' && strchr(" \t>-*+.)0123456789", s[l - 1]) && s[l - 1])
+        l--;
+    return (l == 0 || s[l - 1] == '\n') && empty_item_differs(s, n, l, j);
+}
+
+/* --- trailing spaces in HTML blocks ------------------------------------
+ *
+ * md4c cuts the spaces (not tabs) at the end of every line that is not
+ * code, and an HTML block's lines are written from those cut lines;
+ * cmark-gfm writes them whole (`<pre>`, then `a  `: two spaces less in
+ * md4c's output).  Each `<` that may start an HTML block (after a line's
+ * blanks, `>` marks and list markers) has its block looked through, as
+ * md4c reads it: to its end condition (types 1-5) or to the next blank
+ * line (6 and 7).  Lines already looked through are not looked at again,
+ * and each end condition is looked for once per stretch of the page, so
+ * the rule stays linear. */
+enum { END_TYPE1, END_COMMENT, END_PI, END_DECL, END_CDATA, END_KINDS };
+typedef struct html_scan {
+    size_t done;                  /* lines before it have been looked through */
+    size_t from[END_KINDS], at[END_KINDS]; /* end condition k: searched from `from`, its line at `at` (n: none) */
+} html_scan;
+
+/* The kind of end condition the HTML block starting at s[i] == '<' ends
+ * at as md4c 0.4.8 reads it, or END_KINDS for types 6 and 7 (a blank
+ * line ends them).  md4c opens type 1 at `<script`, `<pre` or `<style`
+ * whatever follows, and ends it at any of their closing tags. */
+static int html_end_kind(const char *s, size_t i, size_t r)
+{
+    static const char *const type1[] = {"script", "pre", "style"};
+    if (r - i >= 4 && !memcmp(s + i, "<!--", 4))
+        return END_COMMENT;
+    if (r - i >= 9 && !memcmp(s + i, "<![CDATA[", 9))
+        return END_CDATA;
+    if (r - i >= 2 && s[i + 1] == '?')
+        return END_PI;
+    if (r - i >= 3 && s[i + 1] == '!' && is_letter((unsigned char)s[i + 2]))
+        return END_DECL;
+    for (size_t k = 0; k < sizeof type1 / sizeof type1[0]; k++) {
+        size_t len = strlen(type1[k]), j = 0;
+        while (j < len && i + 1 + j < r && (s[i + 1 + j] | 0x20) == type1[k][j])
+            j++;
+        if (j == len)
+            return END_TYPE1;
+    }
+    return END_KINDS;
+}
+
+/* 1 if s[from..r) holds the end condition of kind k (md4c: from the
+ * block's `<` on, the start line too). */
+static int ends_here(const char *s, size_t from, size_t r, int k)
+{
+    static const char *const word[] = {"", "-->", "?>", ">", "]]>"};
+    static const char *const close1[] = {"</script>", "</pre>", "</style>"};
+    char first = k == END_TYPE1 ? '<' : word[k][0];
+    for (const char *p = memchr(s + from, first, r - from); p; p = memchr(p + 1, first, r - (size_t)(p + 1 - s))) {
+        size_t left = r - (size_t)(p - s);
+        if (k != END_TYPE1) {
+            size_t len = strlen(word[k]);
+            if (left >= len && !memcmp(p, word[k], len))
+                return 1;
+            continue;
+        }
+        for (size_t c = 0; c < 3; c++) {
+            size_t len = strlen(close1[c]), j = 0;
+            while (j < len && j < left && (p[j] | (is_letter((unsigned char)p[j]) ? 0x20 : 0)) == close1[c][j])
+                j++;
+            if (j == len)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 if one of the lines s[from..to) ends with a space; with to_blank, the
+ * look stops at a blank line (*stop: where it stopped).  quoted: the
+ * block starts in a block quote, where md4c reads a line indented four
+ * columns or more without a `>` after it as a paragraph's (CommonMark:
+ * indented code after the quote); such a line counts too. */
+static int spaces_at_line_end(const char *s, size_t n, size_t from, size_t to, int to_blank, int quoted, size_t *stop)
+{
+    size_t l = from, e;
+    for (; l < to; l = e + 1) {
+        e = sl__md_line_end(s, n, l);
+        size_t r = content_end(s, l, e);
+        if (to_blank && after_quotes(s, l, r) == r)
+            break;
+        size_t b = l;
+        while (b < r && (s[b] == ' ' || s[b] == '\t'))
+            b++;
+        if ((r > l && s[r - 1] == ' ') || (quoted && s[b] != '>' && column_of(s, l, b) >= 4)) {
+            *stop = l;
+            return 1;
+        }
+    }
+    *stop = l < to ? l : to;
+    return 0;
+}
+
+/* 1 if the `<` at s[i] may begin a line's text: only blanks, `>` marks
+ * and list markers before it on its line (looked at up to 64 bytes back;
+ * a longer run of them counts as such a start). */
+static int at_line_start(const char *s, size_t i)
+{
+    for (size_t k = i; k > 0 && i - k < 64; k--) {
+        char c = s[k - 1];
+        if (c == '\n')
+            return 1;
+        if (!(c == ' ' || c == '\t' || c == '>' || c == '-' || c == '*' || c == '+' || c == '.' || c == ')' ||
+              (c >= '0' && c <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 if the HTML block that may start at s[i] == '<' holds a line that
+ * ends with a space. */
+static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
+{
+    size_t l = i, e = sl__md_line_end(s, n, i), r = content_end(s, i, e), stop;
+    while (l > 0 && s[l - 1] != '\n')
+        l--;
+    int k = html_end_kind(s, i, r);
+    if (k == END_KINDS) { /* types 6 and 7: the start line, then lines up to a blank one */
+        if (l >= h->done && r > l && s[r - 1] == ' ')
+            return 1;
+        size_t from = e + 1 > h->done ? e + 1 : h->done;
+        int found = spaces_at_line_end(s, n, from, n, 1, memchr(s + l, '>', i - l) != NULL, &stop);
+        h->done = stop;
+        return found;
+    }
+    if (h->from[k] > i || h->at[k] < i) { /* not searched over this stretch yet */
+        size_t at = l, from = i, end = e;
+        while (at < n && !ends_here(s, from, content_end(s, at, end), k)) {
+            at = end + 1;
+            from = at;
+            end = at < n ? sl__md_line_end(s, n, at) : n;
+        }
+        h->from[k] = i;
+        h->at[k] = at < n ? at : n;
+    }
+    size_t end = h->at[k] < n ? sl__md_line_end(s, n, h->at[k]) : n, from = l > h->done ? l : h->done;
+    int found = from < end && spaces_at_line_end(s, n, from, end, 0, 0, &stop);
+    if (end > h->done)
+        h->done = end;
+    return found;
+}
+
+/* --- the page, one pass ------------------------------------------------ */
+
+/* 1 if the `<` at s[i] reads otherwise in md4c: an autolink, or the start
+ * of an HTML block with a line that ends with a space. */
+static int at_angle(const char *s, size_t n, size_t i, html_scan *h)
+{
+    if (i + 1 >= n)
+        return 0;
+    unsigned char c = (unsigned char)s[i + 1];
+    if ((is_letter(c) || c == '/' || c == '!' || c == '?') && at_line_start(s, i) && html_block_spaces(s, n, i, h))
+        return 1;
+    if (i + 3 >= n)
+        return 0;
+    /* Most `<` open a tag or close one: a letter then a name that is no
+     * scheme, or `/`, a letter and a name (md4c's scheme stops at once). */
+    if (is_letter(c) ? !scheme_char((unsigned char)s[i + 2])
+                     : c == '/' && is_letter((unsigned char)s[i + 2]) && !scheme_char((unsigned char)s[i + 3]) &&
+                           s[i + 3] != ':')
+        return 0;
+    return md4c_uri(s, n, i) != cm_uri(s, n, i);
+}
+
+/* The bytes an empty item's line may end with before its `\n`. */
+static const unsigned char item_last[256] = {['-'] = 1, ['*'] = 1, ['+'] = 1, ['.'] = 1, [')'] = 1,
+                                             [' '] = 1, ['\t'] = 1, ['\r'] = 1};
+
+/* 1 if the `\n` at s[j] ends an empty item's line that md4c misreads. */
+static int at_line_end(const char *s, size_t n, size_t j)
+{
+    return j > 0 && item_last[(unsigned char)s[j - 1]] && item_line_end(s, n, j);
+}
+
+/* Every `<` and `\n` of the page is looked at, sixteen bytes at a time
+ * where SSE2 is there (every x86-64): one pass, no call per line. */
+int sl__md_md4c_misreads(const char *s, size_t n)
+{
+    html_scan h = {0};
+    for (int k = 0; k < END_KINDS; k++)
+        h.from[k] = (size_t)-1; /* not searched yet */
+    size_t j = 0;
+    for (; j < 2 && j < n; j++) /* the vectors look two bytes back */
+        if (s[j] == '<' ? at_angle(s, n, j, &h) : s[j] == '\n' && at_line_end(s, n, j))
+            return 1;
+#ifdef __SSE2__
+    /* A `\n` is looked at after one of `-*+ \t\r`, or after `.` or `)`
+     * that follow a digit: the ends of an empty item's line. */
+    const __m128i nl = _mm_set1_epi8('\n'), lt = _mm_set1_epi8('<');
+    for (; j + 16 <= n; j += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + j - 1));
+        __m128i q = _mm_loadu_si128((const __m128i *)(const void *)(s + j - 2));
+        __m128i ends = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('-')), _mm_cmpeq_epi8(p, _mm_set1_epi8('*'))),
+                         _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('+')), _mm_cmpeq_epi8(p, _mm_set1_epi8(' ')))),
+            _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(p, _mm_set1_epi8('\r'))));
+        __m128i digit = _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(q, _mm_set1_epi8('0')), _mm_set1_epi8(9)),
+                                       _mm_setzero_si128());
+        __m128i dot = _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('.')), _mm_cmpeq_epi8(p, _mm_set1_epi8(')')));
+        ends = _mm_or_si128(ends, _mm_and_si128(dot, digit));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, nl), ends), _mm_cmpeq_epi8(v, lt)));
+        for (; m; m &= m - 1) {
+            size_t at = j + (size_t)__builtin_ctz(m);
+            if (s[at] == '<' ? at_angle(s, n, at, &h) : item_line_end(s, n, at))
+                return 1;
+        }
+    }
+#endif
+    for (; j < n; j++)
+        if (s[j] == '<' ? at_angle(s, n, j, &h) : s[j] == '\n' && at_line_end(s, n, j))
+            return 1;
+    return 0;
+}
