@@ -99,23 +99,56 @@ static int fix_chunk(sl__md_fix *f, sl__md_buf *out, const MD_CHAR *t, MD_SIZE n
     return sl__md_fix_code_chunk(f, out, t, n);
 }
 
-/* The first byte of t[0, n) that HTML text must escape, or n.  16 bytes
- * at a time where SSE2 is there: every text chunk is scanned, and almost
- * none holds one.  `room` bytes from t may be read (room >= n): most
- * chunks are a few words of a page whose bytes go on after them, and one
- * 16-byte load, the bytes past the chunk masked off, then replaces the
- * byte-at-a-time tail (the tail was most of the cost of escaping). */
-static inline size_t first_special(const char *t, size_t n, size_t room)
+/* The bytes md4c-html writes as they are in a URL, one bit each: letters,
+ * digits, `-_.+!*(),%#@?=;:/$` (and NUL, strchr's match of the terminator). */
+static const uint32_t url_plain_bits[8] = {0x00000001, 0xAFFFFF3A, 0x87FFFFFF, 0x07FFFFFE, 0, 0, 0, 0};
+
+static int url_plain(unsigned char c)
+{
+    return url_plain_bits[c >> 5] >> (c & 31) & 1;
+}
+
+static int html_special(char c)
+{
+    return c == '<' || c == '>' || c == '&' || c == '"';
+}
+
+#if defined(__SSE2__)
+/* The bits of the 16 bytes v that stop a run: in text `<>&"`; in a URL
+ * the bytes url_plain does not take (signed compares: bytes from 0x80 up
+ * are below every range). */
+static inline unsigned stops16(__m128i v, int url)
+{
+    if (!url)
+        return (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"')))));
+    __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* letters */
+    __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+    __m128i punct = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3C))); /* ! to ; */
+    __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    ok = _mm_or_si128(ok, _mm_andnot_si128(bad, punct));
+    ok = _mm_or_si128(ok, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')))));
+    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+    return ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+}
+#endif
+
+/* The first byte of t[0, n) that stops a run of text (or, `url`, of a
+ * URL), or n.  16 bytes at a time where SSE2 is there: every text chunk
+ * is scanned, and almost none holds one.  `room` bytes from t may be read
+ * (room >= n): most chunks are a few words of a page whose bytes go on
+ * after them, and one 16-byte load, the bytes past the chunk masked off,
+ * then replaces the byte-at-a-time tail (the tail was most of the cost of
+ * escaping). */
+static inline size_t first_stop(const char *t, size_t n, size_t room, int url)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    for (;; i += 16) {
-        if (room - i < 16)
-            break;
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    for (; room - i >= 16; i += 16) {
+        unsigned bits = stops16(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), url);
         if (n - i < 16)
             bits &= (1u << (n - i)) - 1;
         if (bits)
@@ -126,9 +159,14 @@ static inline size_t first_special(const char *t, size_t n, size_t room)
 #else
     (void)room;
 #endif
-    while (i < n && t[i] != '<' && t[i] != '>' && t[i] != '&' && t[i] != '"')
+    while (i < n && (url ? url_plain((unsigned char)t[i]) : !html_special(t[i])))
         i++;
     return i;
+}
+
+static inline size_t first_special(const char *t, size_t n, size_t room)
+{
+    return first_stop(t, n, room, 0);
 }
 
 /* Appends t[0, n) escaped; `room` as for first_special. */
@@ -361,49 +399,6 @@ static void text_escaped(render_state *r, const char *t, size_t n)
     }
 }
 
-/* The bytes md4c-html writes as they are in a URL, one bit each: letters,
- * digits, `-_.+!*(),%#@?=;:/$` (and NUL, strchr's match of the terminator). */
-static const uint32_t url_plain_bits[8] = {0x00000001, 0xAFFFFF3A, 0x87FFFFFF, 0x07FFFFFE, 0, 0, 0, 0};
-
-static int url_plain(unsigned char c)
-{
-    return url_plain_bits[c >> 5] >> (c & 31) & 1;
-}
-
-/* The first byte of t[0, n) that url_plain does not take, or n; `room`
- * as for first_special (URLs are mostly long runs of such bytes). */
-static size_t url_first_special(const char *t, size_t n, size_t room)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    for (; room - i >= 16; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        /* signed compares: bytes from 0x80 up are below every range */
-        __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* letters */
-        __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-        __m128i punct = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3C))); /* ! to ; */
-        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
-                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
-        ok = _mm_or_si128(ok, _mm_andnot_si128(bad, punct));
-        ok = _mm_or_si128(ok, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))),
-                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')))));
-        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
-        unsigned bits = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
-        if (n - i < 16)
-            bits &= (1u << (n - i)) - 1;
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-        if (n - i <= 16)
-            return n;
-    }
-#else
-    (void)room;
-#endif
-    while (i < n && url_plain((unsigned char)t[i]))
-        i++;
-    return i;
-}
-
 /* A URL (or part of one), as md4c-html escapes it - `&` as `&amp;`, other
  * bytes outside url_plain percent-escaped - except `~` and `'`, which
  * cmark-gfm writes as `~` and `&#x27;` (md4c_fix.c did this to md4c-html's
@@ -413,7 +408,7 @@ static void url_escaped(render_state *r, const char *t, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t room = sl__md_fix_from_source(&r->fix, t) ? r->fix.n - (size_t)(t - r->fix.src) : n, i;
-    while ((i = url_first_special(t, n, room)) < n) {
+    while ((i = first_stop(t, n, room, 1)) < n) {
         unsigned char c = (unsigned char)t[i];
         if (i)
             sl__md_buf_put(&r->out, t, i);
