@@ -841,6 +841,13 @@ static int front_matter(const char *y, size_t n, sl__md_page *p)
     return (p->frontmatter = json_stringn(y, n)) ? 0 : -1;
 }
 
+int sl__md_routes_to_cmark(const char *s, size_t n, int commonmark)
+{
+    return sl__md_html_start_md4c_misreads(s, n) || sl__md_list_item_md4c_ends_early(s, n) ||
+           sl__md_emphasis_md4c_pairs_otherwise(s, n) || sl__md_definition_md4c_loosens_list(s, n) ||
+           sl__md_html_lazy_tag_md4c_misreads(s, n) || (!commonmark && sl__md_gfm_needs_cmark(s, n));
+}
+
 /* Tests link a fault.c that defines this; elsewhere it does nothing. */
 __attribute__((weak)) void sl__md_fault_point(const char *src, size_t n)
 {
@@ -874,14 +881,8 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
     }
-    int cmark = o->renderer == SL__MD_ROUTED
-                    ? sl__md_html_start_md4c_misreads(src + body, n - body) ||
-                          sl__md_list_item_md4c_ends_early(src + body, n - body) ||
-                          sl__md_emphasis_md4c_pairs_otherwise(src + body, n - body) ||
-                          sl__md_definition_md4c_loosens_list(src + body, n - body) ||
-                          sl__md_html_lazy_tag_md4c_misreads(src + body, n - body) ||
-                          (!o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body))
-                    : !o->commonmark && o->renderer == SL__MD_CMARK;
+    int cmark = o->renderer == SL__MD_ROUTED ? sl__md_routes_to_cmark(src + body, n - body, o->commonmark)
+                                             : !o->commonmark && o->renderer == SL__MD_CMARK;
     if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)
                : render_body(src + body, n - body, o, out)) != 0 ||
         finish_html(o, out) != 0)
