@@ -115,8 +115,10 @@ run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each int
 # in process (bench/md_peers/md_render.c), sluice md on files, the file
 # I/O floor (as many bytes written as sluice md writes), and the ceiling
 # on two cores.  The ceiling is the renderers
-# sluice md really runs - md4c for the pages gfm_route.c keeps, cmark-gfm
-# for those it routes away, each page timed alone in process - plus the
+# sluice md really runs - md4c for the pages it keeps on md4c, cmark-gfm
+# for those it routes away (render.c's own sl__md_routes_to_cmark: the
+# checks of gfm_route.c and md4c_fix.c), each page timed alone in
+# process - plus the
 # file I/O floor (every page read and written whole, nothing rendered),
 # split perfectly over 2 cores, and no faster than the 2-thread floor:
 #   ceiling time = max((mix + floor1) / 2, floor2)

@@ -7,9 +7,10 @@
  * prints the median of REPS passes of each of:
  *   md4c   md4c-html alone on every page (the baseline the issue names);
  *   mix    the renderer each page really gets in `sluice md --gfm`:
- *          md4c-html for the pages gfm_route.c keeps, libcmark-gfm
+ *          md4c-html for the pages sluice md keeps on md4c, libcmark-gfm
  *          (parse + HTML, the same extensions and options) for the pages
- *          it routes away - the routing is decided before the clock runs;
+ *          it routes away (sl__md_routes_to_cmark, render.c's own choice)
+ *          - the routing is decided before the clock runs;
  *   tool   sl__md_render, all of it (UTF-8 check, front matter, routing,
  *          the renderer, heading ids, safe mode), as `sluice md -o` runs
  *          it: no word count, which only --json shows;
@@ -88,7 +89,7 @@ static size_t load(const char *list_path, page **out, size_t *bytes)
         size_t yo, yl;
         if (!sl__md_frontmatter_split(p->data, p->len, &yo, &yl, &p->body))
             p->body = 0;
-        p->routed = sl__md_gfm_needs_cmark(p->data + p->body, p->len - p->body);
+        p->routed = sl__md_routes_to_cmark(p->data + p->body, p->len - p->body, 0);
         *bytes += p->len;
     }
     fclose(list);

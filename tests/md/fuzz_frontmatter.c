@@ -2,12 +2,14 @@
  * fuzz_frontmatter.c - libFuzzer target: any bytes as a page.  Front-matter
  * splitting and libyaml's reading of it must agree with themselves (a split's
  * ranges lie inside the page), and the rendered page, written as JSON,
- * must parse back as an object with valid UTF-8 HTML.
+ * must parse back as an object with valid UTF-8 HTML.  And render.c's
+ * HTML writer must write what md4c-html writes (writer_diff.h).
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "md.h"
+#include "writer_diff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -43,5 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sl__md_buf_free(&b);
         sl__md_page_free(&p);
     }
+    if (!writer_diff_matches(s, size, size & 1, size >> 1 & 1) || !writer_diff_matches(s, size, !(size & 1), 0))
+        __builtin_trap();
     return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "md.h"
 #include "sluice/chan.h"
+#include "writer_diff.h"
 
 static sl__md_page render(const char *src, size_t n, int commonmark, int unsafe)
 {
@@ -282,6 +283,34 @@ SL_TEST(md_safe_mode_empties_dangerous_urls_in_both_renderers)
         }
     CHECK(sl__md_url_is_dangerous(" \t\x01jAvA\tsCrIpT\n:x", 19));
     CHECK(!sl__md_url_is_dangerous("%01javascript:x", 15));
+}
+
+/* render.c writes HTML from md4c's parse events as md4c-html writes it:
+ * md4c's pages equal md4c-html's own rendering, what sluice changes on
+ * purpose aside (writer_diff.h) - entities (named, numeric, invalid, in
+ * URLs, titles and info strings), images in images, hard and soft breaks
+ * in alt text, tables, lists, task items, raw HTML, in both dialects,
+ * with and without --xhtml.  fuzz_frontmatter checks every input so. */
+SL_TEST(md_html_writer_matches_md4c_html)
+{
+    static const char *const pages[] = {
+        "# A &amp; <em>b</em> `c` &copy; &#x3C; &#60; &bogus; &#0; &#x110000;\n\nx &nbsp; &ngE; &#1234567; \"q\" & <b>b</b> >\n",
+        "[l &lt;](http://x.y/a&b%20c?d=\"e\"#f&quot;g \"t &amp; \\\"q\\\" &#x26;\") <http://a.b/c&d>\n",
+        "![a *b* `c` [l](u) ![in](n \"t\")\nsoft\\\nhard](/i.png \"t&lt;\") tail ![e]()\n",
+        "![x](/&#x41;&copy;%41 \"&#0;\")[y](</a b> 'single')\n\n[r]: /ref \"T\"\n[r] [R][r]\n",
+        "```c&amp;x &lt;y&gt; z\nint a = b < c && d;\n```\n\n~~~\n~~~\n\n    indented <x>\n\n```&bogus;\nq\n```\n",
+        "| a | b | c |\n|:--|:-:|--:|\n| `x\\|y` | ~~d~~ | **s** |\n| d || e |\n\n~one~ ***both*** _u_ __b__\n",
+        "- a\n- b\n\n  c\n1. x\n3. y\n\n7) z\n> q\n> > r\n> - s\n\n***\n---\n\nline  \nbreak\\\nend\n",
+        "<div>\n<p>html</p>\n</div>\n\n<!-- c -->\n<?p?>\n<![CDATA[x]]>\ntext <span a=\"b\">in</span> <x/>\n",
+        "Setext\n===\nTwo\n---\n## Dup\n## Dup\n###### six ######\n",
+        "www.example.com/path x@y.org http://q.r/s?t=u&v=w. (https://p.q/r)\n",
+        "- [ ] a\n- [x] b [l ~ '](/~u'v?a&b \"t'~\") ![i](<~'>)\n\n  - [X] c\n",
+    };
+    for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++)
+        for (int f = 0; f < 4; f++) {
+            CHECK(!writer_diff_skips(pages[k], strlen(pages[k]), f & 1));
+            CHECK(writer_diff_matches(pages[k], strlen(pages[k]), f & 1, f >> 1));
+        }
 }
 
 /* A cell never moves: `| d || e |` keeps its empty middle cell, short

@@ -135,6 +135,10 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
  * cmark-gfm (a table delimiter row, an autolink in a form the two read
  * differently, ...): such a page goes to cmark-gfm instead. */
 int sl__md_gfm_needs_cmark(const char *s, size_t n);
+/* render.c: 1 if sluice md renders the page body s[0..n) with cmark-gfm
+ * rather than md4c: every check above and in md4c_fix.c, GFM's only under
+ * --gfm (the routing bench/md's renderer mix takes too). */
+int sl__md_routes_to_cmark(const char *s, size_t n, int commonmark);
 /* A task marker `[ ]`, `[x]` at s[i] with nothing after it on its line. */
 int sl__md_gfm_bare_task(const char *s, size_t n, size_t i);
 /* gfm_autolink.c: 1 if md4c and cmark-gfm may read the autolink candidate

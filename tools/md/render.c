@@ -1,18 +1,25 @@
 /*
- * render.c - one page: front matter out, md4c's HTML in, heading ids on.
+ * render.c - one page: front matter out, HTML from md4c's parser in,
+ * heading ids on.
  *
- * md4c-html has no hook for heading attributes, and rewriting its whole
- * renderer to get one would mean keeping a copy of it in step.  Instead
- * this file watches md4c-html's output stream: md4c-html writes a heading's
- * opening tag as exactly one chunk "<hN>" and its closing tag as exactly
- * one chunk "</hN>\n", from string literals of its own; raw HTML passing
- * through unescaped is written from the page itself, so a chunk that
- * points into the page is never taken for md4c's markup (md4c_fix.c).
- * In safe mode every such chunk is escaped on its way out: raw HTML is
- * parsed as HTML (md4c's no-HTML flag would read it as Markdown) and shown
- * as text (sl__md_html_escape).
- * Each id is spliced in when its heading closes, moving only the
- * heading's own text.
+ * The HTML is written here from md_parse()'s events, as md4c-html 0.4.8
+ * writes it byte for byte, plus what sluice changes: heading ids, link
+ * and image URLs as cmark-gfm writes them and (in safe mode) checked, a
+ * task item's checkbox followed by a space, raw HTML escaped in safe mode.
+ * An earlier version ran md4c-html and watched its output chunk by chunk
+ * for all that: on bench/md's flat corpus (750 pages) the render took
+ * 1.67 G instructions (callgrind), 1.14 G of them md4c's parse, and
+ * md4c-html alone 1.40 G.  Writing the HTML here - text escaped once, 16
+ * bytes at a time, most output straight into the buffer - it takes 1.46 G,
+ * UTF-8 check, ids and fixes included.
+ *
+ * Two places still go chunk by chunk, as md4c-html cut its output: raw
+ * HTML and code blocks, where md4c_fix.c puts back the source's tabs
+ * (which md4c turns into spaces) by telling the page's own bytes from
+ * md4c's by where each chunk points (on_output, below).  There every
+ * chunk is handed to on_output exactly as md4c-html handed it over.
+ * A heading's id is spliced into its opening tag when it closes, moving
+ * only the heading's own text.
  */
 #include <md4c-html.h>
 #include <md4c.h>
@@ -26,8 +33,6 @@
 #include "md.h"
 #include "md_libs.h"
 
-#define NO_URL ((size_t)-1)
-
 typedef struct render_state {
     sl__md_buf out;
     sl__md_page *page;    /* gets the headings */
@@ -36,24 +41,13 @@ typedef struct render_state {
     size_t heading_at;    /* output offset of the open heading's "<hN>" */
     int level;            /* its level, 0 when none is open */
     int nomem;
-    sl__md_fix fix; /* the page, and md4c-html's output put right (md4c_fix.c) */
+    sl__md_fix fix; /* the page, and code blocks' tabs put back (md4c_fix.c) */
     int safe_urls;  /* empty dangerous link and image URLs (safe mode) */
-    size_t url_at; /* output offset where the URL being written starts */
-    int task;      /* a task item's checkbox is being written */
     int xhtml;
     int escape_raw; /* safe mode: raw HTML is parsed as HTML, then written escaped */
+    int image;      /* 1 inside an image: its content is the alt text */
+    int exact;      /* in a code block: chunks go to on_output as md4c-html cut them */
 } render_state;
-
-/* 1..6 for "<hN>", -1..-6 for "</hN>\n", 0 otherwise. */
-static int heading_tag(const char *t, size_t n)
-{
-    if (n == 4 && t[0] == '<' && t[1] == 'h' && t[2] >= '1' && t[2] <= '6' && t[3] == '>')
-        return t[2] - '0';
-    if (n == 6 && t[0] == '<' && t[1] == '/' && t[2] == 'h' && t[3] >= '1' && t[3] <= '6' &&
-        t[4] == '>' && t[5] == '\n')
-        return -(t[3] - '0');
-    return 0;
-}
 
 /* A heading closes at the end of the output: its text and id, and
  * ` id="..."` spliced into its opening tag. */
@@ -92,58 +86,6 @@ static void close_heading(render_state *r)
     r->out.data[at + 5 + idl] = '"';
 }
 
-static void record_tag(render_state *r, int tag)
-{
-    if (tag > 0 && !r->level) {
-        r->heading_at = r->out.len;
-        r->level = tag;
-    } else if (tag < 0 && r->level == -tag) {
-        close_heading(r);
-        r->level = 0;
-    }
-}
-
-#define CHUNK_IS(t, n, lit) ((n) == sizeof(lit) - 1 && !memcmp((t), (lit), sizeof(lit) - 1))
-
-/* md4c-html writes a link's or image's opening as one chunk `<a href="`
- * or `<img src="`, then the URL (escaped: no `"` in it), then a chunk
- * starting with `"`.  The URL is written as cmark-gfm writes it
- * (md4c_fix.c) and, in safe mode, checked once whole and dropped from the
- * output if its scheme is dangerous. */
-static int watch_url(render_state *r, const MD_CHAR *t, MD_SIZE n)
-{
-    if (r->url_at != NO_URL) {
-        if (t[0] != '"')
-            return sl__md_fix_url_chunk(&r->fix, &r->out, t, n);
-        if (r->safe_urls && sl__md_url_is_dangerous(r->out.data + r->url_at, r->out.len - r->url_at))
-            r->out.len = r->url_at;
-        r->url_at = NO_URL;
-        return 0;
-    }
-    if ((CHUNK_IS(t, n, "<a href=\"") || CHUNK_IS(t, n, "<img src=\"")) && !sl__md_fix_from_source(&r->fix, t)) {
-        sl__md_buf_put(&r->out, t, n);
-        r->url_at = r->out.len;
-        return 1;
-    }
-    return 0;
-}
-
-/* A task item's checkbox ends with a chunk ">": GitHub (cmark-gfm) puts a
- * space between it and the item's text, md4c-html none. */
-static int watch_task(render_state *r, const MD_CHAR *t, MD_SIZE n)
-{
-    if (!r->task) {
-        r->task = n > 26 && !memcmp(t, "<li class=\"task-list-item\"><input", 26);
-        return 0;
-    }
-    if (CHUNK_IS(t, n, ">")) {
-        r->task = 0;
-        sl__md_buf_puts(&r->out, r->xhtml ? " /> " : "> ");
-        return 1;
-    }
-    return 0; /* " checked" */
-}
-
 /* md4c_fix.c's code-chunk watch, less its call for the chunks it has
  * nothing to do with (most of md4c's own: outside code, no indentation
  * pending, not `<pre><code`, not spaces): it only notes whether the
@@ -157,23 +99,56 @@ static int fix_chunk(sl__md_fix *f, sl__md_buf *out, const MD_CHAR *t, MD_SIZE n
     return sl__md_fix_code_chunk(f, out, t, n);
 }
 
-/* The first byte of t[0, n) that HTML text must escape, or n.  16 bytes
- * at a time where SSE2 is there: every text chunk is scanned, and almost
- * none holds one.  `room` bytes from t may be read (room >= n): most
- * chunks are a few words of a page whose bytes go on after them, and one
- * 16-byte load, the bytes past the chunk masked off, then replaces the
- * byte-at-a-time tail (the tail was most of the cost of escaping). */
-static size_t first_special(const char *t, size_t n, size_t room)
+/* The bytes md4c-html writes as they are in a URL, one bit each: letters,
+ * digits, `-_.+!*(),%#@?=;:/$` (and NUL, strchr's match of the terminator). */
+static const uint32_t url_plain_bits[8] = {0x00000001, 0xAFFFFF3A, 0x87FFFFFF, 0x07FFFFFE, 0, 0, 0, 0};
+
+static int url_plain(unsigned char c)
+{
+    return url_plain_bits[c >> 5] >> (c & 31) & 1;
+}
+
+static int html_special(char c)
+{
+    return c == '<' || c == '>' || c == '&' || c == '"';
+}
+
+#if defined(__SSE2__)
+/* The bits of the 16 bytes v that stop a run: in text `<>&"`; in a URL
+ * the bytes url_plain does not take (signed compares: bytes from 0x80 up
+ * are below every range). */
+static inline unsigned stops16(__m128i v, int url)
+{
+    if (!url)
+        return (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"')))));
+    __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* letters */
+    __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+    __m128i punct = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3C))); /* ! to ; */
+    __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    ok = _mm_or_si128(ok, _mm_andnot_si128(bad, punct));
+    ok = _mm_or_si128(ok, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')))));
+    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+    return ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+}
+#endif
+
+/* The first byte of t[0, n) that stops a run of text (or, `url`, of a
+ * URL), or n.  16 bytes at a time where SSE2 is there: every text chunk
+ * is scanned, and almost none holds one.  `room` bytes from t may be read
+ * (room >= n): most chunks are a few words of a page whose bytes go on
+ * after them, and one 16-byte load, the bytes past the chunk masked off,
+ * then replaces the byte-at-a-time tail (the tail was most of the cost of
+ * escaping). */
+static inline size_t first_stop(const char *t, size_t n, size_t room, int url)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    for (;; i += 16) {
-        if (room - i < 16)
-            break;
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    for (; room - i >= 16; i += 16) {
+        unsigned bits = stops16(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), url);
         if (n - i < 16)
             bits &= (1u << (n - i)) - 1;
         if (bits)
@@ -184,9 +159,14 @@ static size_t first_special(const char *t, size_t n, size_t room)
 #else
     (void)room;
 #endif
-    while (i < n && t[i] != '<' && t[i] != '>' && t[i] != '&' && t[i] != '"')
+    while (i < n && (url ? url_plain((unsigned char)t[i]) : !html_special(t[i])))
         i++;
     return i;
+}
+
+static inline size_t first_special(const char *t, size_t n, size_t room)
+{
+    return first_stop(t, n, room, 0);
 }
 
 /* Appends t[0, n) escaped; `room` as for first_special. */
@@ -203,16 +183,17 @@ static void escape_in(sl__md_buf *out, const char *t, size_t n, size_t room)
     sl__md_buf_put(out, t, n);
 }
 
-/* A chunk of the page's own bytes, escaped.  md4c-html writes text (and
- * code, alt text, URLs) from the page in runs that stop before each of
- * `<>&"`, writing its own escape for it; a run from the page that holds
- * one is therefore raw HTML (md4c-html's render_verbatim), and escaping
- * every page chunk changes exactly those. */
+/* Appends t[0, n) escaped as HTML text (render_cmark.c's raw HTML). */
 void sl__md_html_escape(sl__md_buf *out, const char *t, size_t n)
 {
     escape_in(out, t, n, n);
 }
 
+/* One chunk of a code block or of raw HTML, cut as md4c-html cut its
+ * output: md4c_fix.c reads the code's and the HTML lines' indentation
+ * from them.  In safe mode, a chunk of the page's own bytes is escaped:
+ * text and code come in runs that stop before each of `<>&"` (written as
+ * an entity of their own), so only raw HTML holds one. */
 static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     render_state *r = ud;
@@ -228,14 +209,8 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
             sl__md_buf_put(&r->out, t, n);
         return;
     }
-    int tag = heading_tag(t, n);
-    if (tag)
-        record_tag(r, tag);
-    if (watch_url(r, t, n) || fix_chunk(&r->fix, &r->out, t, n))
-        return;
-    if ((r->task || t[0] == '<') && watch_task(r, t, n))
-        return;
-    sl__md_buf_put(&r->out, t, n);
+    if (!fix_chunk(&r->fix, &r->out, t, n))
+        sl__md_buf_put(&r->out, t, n);
 }
 
 /* The text content of rendered inline HTML: tags dropped, md4c-html's
@@ -364,19 +339,428 @@ static uint64_t count_words(const char *h, size_t n)
     return words;
 }
 
+/* ---- HTML from md_parse()'s events ----------------------------------- */
+
+/* md4c-html's entity table entry (exported by libmd4c-html, not declared
+ * in its header, as mdx_scan.c has it): name with `&` and `;`, one or two
+ * code points. */
+struct entity {
+    const char *name;
+    unsigned codepoints[2];
+};
+
+/* One piece of markup.  In a code block it goes to on_output as md4c-html
+ * would hand it over; elsewhere straight into the buffer (no chunk that
+ * holds only spaces or a line end matters to md4c_fix.c outside code and
+ * raw HTML, but it keeps track of whether the last chunk was a line end). */
+static inline void emit(render_state *r, const char *t, size_t n)
+{
+    if (r->exact)
+        on_output(t, n, r);
+    else if (n) {
+        r->fix.prev_nl = 0;
+        sl__md_buf_put(&r->out, t, n);
+    }
+}
+
+#define EMIT(r, lit) emit((r), (lit), sizeof(lit) - 1)
+
+static const char *html_entity_of(char c)
+{
+    return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : "";
+}
+
+/* Text, escaped.  In a code block, cut as md4c-html cuts it (a run
+ * without `"&<>`, then each one's entity); elsewhere in one go.  Either
+ * way the bytes are scanned 16 at a time, and may be read on into the
+ * page past the text (first_special).  (md4c-html's table also has NUL,
+ * which it drops; no NUL reaches the renderer: utf8.c makes each U+FFFD.) */
+static void text_escaped(render_state *r, const char *t, size_t n)
+{
+    size_t room = sl__md_fix_from_source(&r->fix, t) ? r->fix.n - (size_t)(t - r->fix.src) : n;
+    if (!r->exact) {
+        if (!n)
+            return;
+        r->fix.prev_nl = 0;
+        escape_in(&r->out, t, n, room);
+        return;
+    }
+    for (;;) {
+        size_t i = first_special(t, n, room);
+        if (i)
+            on_output(t, (MD_SIZE)i, r);
+        if (i == n)
+            return;
+        const char *e = html_entity_of(t[i]);
+        on_output(e, (MD_SIZE)strlen(e), r);
+        t += i + 1;
+        n -= i + 1;
+        room -= i + 1;
+    }
+}
+
+/* A URL (or part of one), as md4c-html escapes it - `&` as `&amp;`, other
+ * bytes outside url_plain percent-escaped - except `~` and `'`, which
+ * cmark-gfm writes as `~` and `&#x27;` (md4c_fix.c did this to md4c-html's
+ * `%7E` and `%27`).  URLs only appear in links and images, never in a
+ * code block. */
+static void url_escaped(render_state *r, const char *t, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t room = sl__md_fix_from_source(&r->fix, t) ? r->fix.n - (size_t)(t - r->fix.src) : n, i;
+    while ((i = first_stop(t, n, room, 1)) < n) {
+        unsigned char c = (unsigned char)t[i];
+        if (i)
+            sl__md_buf_put(&r->out, t, i);
+        if (c == '&')
+            sl__md_buf_puts(&r->out, "&amp;");
+        else if (c == '~')
+            sl__md_buf_putc(&r->out, '~');
+        else if (c == '\'')
+            sl__md_buf_puts(&r->out, "&#x27;");
+        else {
+            char pct[3] = {'%', hex[c >> 4], hex[c & 15]};
+            sl__md_buf_put(&r->out, pct, 3);
+        }
+        t += i + 1;
+        n -= i + 1;
+        room -= i + 1;
+    }
+    sl__md_buf_put(&r->out, t, n);
+}
+
+typedef void (*append_fn)(render_state *, const char *, size_t);
+
+/* A code point as UTF-8, as md4c-html writes one: U+FFFD for 0 and for
+ * anything past U+10FFFF. */
+static void put_codepoint(render_state *r, unsigned cp, append_fn append)
+{
+    unsigned char u[4];
+    size_t n;
+    if (cp == 0 || cp > 0x10FFFF) {
+        append(r, "\xEF\xBF\xBD", 3);
+        return;
+    }
+    if (cp <= 0x7F)
+        n = 1, u[0] = (unsigned char)cp;
+    else if (cp <= 0x7FF)
+        n = 2, u[0] = (unsigned char)(0xC0 | (cp >> 6)), u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    else if (cp <= 0xFFFF)
+        n = 3, u[0] = (unsigned char)(0xE0 | (cp >> 12)), u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)),
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    else
+        n = 4, u[0] = (unsigned char)(0xF0 | (cp >> 18)), u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F)),
+        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    append(r, (const char *)u, n);
+}
+
+static unsigned hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'A' && c <= 'Z' ? (unsigned)(c - 'A' + 10) : (unsigned)(c - 'a' + 10);
+}
+
+/* An entity md4c recognised (`&name;`, `&#N;`, `&#xH;`): its characters,
+ * or - a name md4c-html's table lacks - itself, through `append`. */
+static void put_entity(render_state *r, const char *t, size_t n, append_fn append)
+{
+    if (n > 3 && t[1] == '#') {
+        unsigned cp = 0;
+        if (t[2] == 'x' || t[2] == 'X')
+            for (size_t i = 3; i + 1 < n; i++)
+                cp = 16 * cp + hex_digit(t[i]);
+        else
+            for (size_t i = 2; i + 1 < n; i++)
+                cp = 10 * cp + (unsigned)(t[i] - '0');
+        put_codepoint(r, cp, append);
+        return;
+    }
+    const struct entity *e = sl__md_md4c_html()->entity_lookup(t, n);
+    if (!e) {
+        append(r, t, n);
+        return;
+    }
+    put_codepoint(r, e->codepoints[0], append);
+    if (e->codepoints[1])
+        put_codepoint(r, e->codepoints[1], append);
+}
+
+/* U+FFFD, as md4c-html writes it for a NUL: not escaped. */
+static void put_verbatim(render_state *r, const char *t, size_t n)
+{
+    emit(r, t, n);
+}
+
+/* An attribute (URL, title, code block language): its runs of text,
+ * entities and NULs. */
+static void put_attribute(render_state *r, const MD_ATTRIBUTE *a, append_fn append)
+{
+    for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
+        const char *t = a->text + a->substr_offsets[i];
+        size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+        if (a->substr_types[i] == MD_TEXT_NULLCHAR)
+            put_codepoint(r, 0, put_verbatim);
+        else if (a->substr_types[i] == MD_TEXT_ENTITY)
+            put_entity(r, t, n, append);
+        else
+            append(r, t, n);
+    }
+}
+
+/* The URL of a link or image; in safe mode dropped again when its scheme
+ * is dangerous. */
+static void put_url(render_state *r, const MD_ATTRIBUTE *a)
+{
+    size_t at = r->out.len;
+    put_attribute(r, a, url_escaped);
+    if (r->safe_urls && !r->out.failed && sl__md_url_is_dangerous(r->out.data + at, r->out.len - at))
+        r->out.len = at;
+}
+
+static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    render_state *r = ud;
+    switch (type) {
+    case MD_BLOCK_QUOTE: EMIT(r, "<blockquote>\n"); break;
+    case MD_BLOCK_UL: EMIT(r, "<ul>\n"); break;
+    case MD_BLOCK_OL: {
+        unsigned start = ((const MD_BLOCK_OL_DETAIL *)detail)->start;
+        char tag[32];
+        if (start == 1)
+            EMIT(r, "<ol>\n");
+        else
+            emit(r, tag, (size_t)snprintf(tag, sizeof tag, "<ol start=\"%u\">\n", start));
+        break;
+    }
+    case MD_BLOCK_LI: {
+        const MD_BLOCK_LI_DETAIL *li = detail;
+        if (!li->is_task) {
+            EMIT(r, "<li>");
+            break;
+        }
+        /* GitHub (cmark-gfm) puts a space between the checkbox and the
+         * item's text; md4c-html none. */
+        EMIT(r, "<li class=\"task-list-item\"><input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled");
+        if (li->task_mark == 'x' || li->task_mark == 'X')
+            EMIT(r, " checked");
+        if (r->xhtml)
+            EMIT(r, " /> ");
+        else
+            EMIT(r, "> ");
+        break;
+    }
+    case MD_BLOCK_HR:
+        if (r->xhtml)
+            EMIT(r, "<hr />\n");
+        else
+            EMIT(r, "<hr>\n");
+        break;
+    case MD_BLOCK_H: {
+        unsigned level = ((const MD_BLOCK_H_DETAIL *)detail)->level;
+        char tag[4] = {'<', 'h', (char)('0' + level), '>'};
+        if (!r->level) { /* its id is spliced in when it closes */
+            r->heading_at = r->out.len;
+            r->level = (int)level;
+        }
+        emit(r, tag, 4);
+        break;
+    }
+    case MD_BLOCK_CODE: {
+        const MD_BLOCK_CODE_DETAIL *c = detail;
+        r->exact = 1; /* md4c_fix.c reads the block's chunks (its info string's too) */
+        EMIT(r, "<pre><code");
+        if (c->lang.text) {
+            EMIT(r, " class=\"language-");
+            put_attribute(r, &c->lang, text_escaped);
+            EMIT(r, "\"");
+        }
+        EMIT(r, ">");
+        break;
+    }
+    case MD_BLOCK_P: EMIT(r, "<p>"); break;
+    case MD_BLOCK_TABLE: EMIT(r, "<table>\n"); break;
+    case MD_BLOCK_THEAD: EMIT(r, "<thead>\n"); break;
+    case MD_BLOCK_TBODY: EMIT(r, "<tbody>\n"); break;
+    case MD_BLOCK_TR: EMIT(r, "<tr>\n"); break;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD: {
+        static const char *const align[] = {[MD_ALIGN_DEFAULT] = ">", [MD_ALIGN_LEFT] = " align=\"left\">",
+                                            [MD_ALIGN_CENTER] = " align=\"center\">",
+                                            [MD_ALIGN_RIGHT] = " align=\"right\">"};
+        MD_ALIGN al = ((const MD_BLOCK_TD_DETAIL *)detail)->align;
+        EMIT(r, "<");
+        emit(r, type == MD_BLOCK_TH ? "th" : "td", 2);
+        const char *a = (unsigned)al <= MD_ALIGN_RIGHT ? align[al] : ">";
+        emit(r, a, strlen(a));
+        break;
+    }
+    case MD_BLOCK_DOC:
+    case MD_BLOCK_HTML:
+        break;
+    }
+    return 0;
+}
+
+static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    render_state *r = ud;
+    switch (type) {
+    case MD_BLOCK_QUOTE: EMIT(r, "</blockquote>\n"); break;
+    case MD_BLOCK_UL: EMIT(r, "</ul>\n"); break;
+    case MD_BLOCK_OL: EMIT(r, "</ol>\n"); break;
+    case MD_BLOCK_LI: EMIT(r, "</li>\n"); break;
+    case MD_BLOCK_H: {
+        unsigned level = ((const MD_BLOCK_H_DETAIL *)detail)->level;
+        char tag[6] = {'<', '/', 'h', (char)('0' + level), '>', '\n'};
+        if (r->level == (int)level) {
+            close_heading(r);
+            r->level = 0;
+        }
+        emit(r, tag, 6);
+        break;
+    }
+    case MD_BLOCK_CODE:
+        EMIT(r, "</code></pre>\n");
+        r->exact = 0;
+        break;
+    case MD_BLOCK_P: EMIT(r, "</p>\n"); break;
+    case MD_BLOCK_TABLE: EMIT(r, "</table>\n"); break;
+    case MD_BLOCK_THEAD: EMIT(r, "</thead>\n"); break;
+    case MD_BLOCK_TBODY: EMIT(r, "</tbody>\n"); break;
+    case MD_BLOCK_TR: EMIT(r, "</tr>\n"); break;
+    case MD_BLOCK_TH: EMIT(r, "</th>\n"); break;
+    case MD_BLOCK_TD: EMIT(r, "</td>\n"); break;
+    case MD_BLOCK_DOC:
+    case MD_BLOCK_HR:
+    case MD_BLOCK_HTML:
+        break;
+    }
+    return 0;
+}
+
+/* Inside an image, spans write nothing: their text is the alt text. */
+static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    render_state *r = ud;
+    if (r->image)
+        return 0;
+    switch (type) {
+    case MD_SPAN_EM: EMIT(r, "<em>"); break;
+    case MD_SPAN_STRONG: EMIT(r, "<strong>"); break;
+    case MD_SPAN_U: EMIT(r, "<u>"); break;
+    case MD_SPAN_A: {
+        const MD_SPAN_A_DETAIL *a = detail;
+        EMIT(r, "<a href=\"");
+        put_url(r, &a->href);
+        if (a->title.text) {
+            EMIT(r, "\" title=\"");
+            put_attribute(r, &a->title, text_escaped);
+        }
+        EMIT(r, "\">");
+        break;
+    }
+    case MD_SPAN_IMG:
+        EMIT(r, "<img src=\"");
+        put_url(r, &((const MD_SPAN_IMG_DETAIL *)detail)->src);
+        EMIT(r, "\" alt=\"");
+        r->image++;
+        break;
+    case MD_SPAN_CODE: EMIT(r, "<code>"); break;
+    case MD_SPAN_DEL: EMIT(r, "<del>"); break;
+    case MD_SPAN_LATEXMATH: EMIT(r, "<x-equation>"); break;
+    case MD_SPAN_LATEXMATH_DISPLAY: EMIT(r, "<x-equation type=\"display\">"); break;
+    case MD_SPAN_WIKILINK:
+        EMIT(r, "<x-wikilink data-target=\"");
+        put_attribute(r, &((const MD_SPAN_WIKILINK_DETAIL *)detail)->target, text_escaped);
+        EMIT(r, "\">");
+        break;
+    }
+    return 0;
+}
+
+static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    render_state *r = ud;
+    if (r->image) {
+        if (r->image == 1 && type == MD_SPAN_IMG) {
+            const MD_SPAN_IMG_DETAIL *img = detail;
+            if (img->title.text) {
+                EMIT(r, "\" title=\"");
+                put_attribute(r, &img->title, text_escaped);
+            }
+            if (r->xhtml)
+                EMIT(r, "\" />");
+            else
+                EMIT(r, "\">");
+            r->image--;
+        } /* an image inside one opened nothing: md4c-html closes the outer one here */
+        return 0;
+    }
+    switch (type) {
+    case MD_SPAN_EM: EMIT(r, "</em>"); break;
+    case MD_SPAN_STRONG: EMIT(r, "</strong>"); break;
+    case MD_SPAN_U: EMIT(r, "</u>"); break;
+    case MD_SPAN_A: EMIT(r, "</a>"); break;
+    case MD_SPAN_CODE: EMIT(r, "</code>"); break;
+    case MD_SPAN_DEL: EMIT(r, "</del>"); break;
+    case MD_SPAN_LATEXMATH:
+    case MD_SPAN_LATEXMATH_DISPLAY: EMIT(r, "</x-equation>"); break;
+    case MD_SPAN_WIKILINK: EMIT(r, "</x-wikilink>"); break;
+    case MD_SPAN_IMG: break;
+    }
+    return 0;
+}
+
+static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
+{
+    render_state *r = ud;
+    switch (type) {
+    case MD_TEXT_NULLCHAR:
+        put_codepoint(r, 0, put_verbatim);
+        break;
+    case MD_TEXT_BR:
+        if (r->image)
+            EMIT(r, " ");
+        else if (r->xhtml)
+            EMIT(r, "<br />\n");
+        else
+            EMIT(r, "<br>\n");
+        break;
+    case MD_TEXT_SOFTBR:
+        if (r->image)
+            EMIT(r, " ");
+        else if (r->exact)
+            on_output("\n", 1, r);
+        else {
+            sl__md_buf_putc(&r->out, '\n');
+            r->fix.prev_nl = 1; /* as on_output notes a line end of md4c's own */
+        }
+        break;
+    case MD_TEXT_HTML: /* raw HTML: md4c_fix.c reads its lines' indentation */
+        on_output(t, n, r);
+        break;
+    case MD_TEXT_ENTITY:
+        put_entity(r, t, n, text_escaped);
+        break;
+    default:
+        text_escaped(r, t, n);
+        break;
+    }
+    return 0;
+}
+
 static unsigned parser_flags(const sl__md_opts *o)
 {
     /* Never MD_FLAG_NOHTML: md4c then turns each `<` into text before it
      * parses, so the contents of an HTML comment go live, an HTML line no
      * longer ends a paragraph or swallows the lines of its block, and URLs
      * inside it are autolinked.  Safe mode parses raw HTML as GitHub does
-     * and escapes it on the way out (sl__md_html_escape). */
+     * and escapes it on the way out (on_output). */
     return o->commonmark ? MD_DIALECT_COMMONMARK : MD_DIALECT_GITHUB;
 }
 
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html, .url_at = NO_URL,
+    render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html,
                       .xhtml = o->xhtml, .fix = {.src = s, .n = n}, .page = p, .slugs = sl__md_slugs_new()};
     int rc = -1;
     if (n > 0xFFFFFFF0u || !r.slugs)
@@ -386,8 +770,10 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
     r.out.cap = n + n / 2 + 256;
     r.out.data = malloc(r.out.cap);
     r.out.cap = r.out.data ? r.out.cap : 0;
-    unsigned hflags = MD_HTML_FLAG_SKIP_UTF8_BOM | (o->xhtml ? MD_HTML_FLAG_XHTML : 0);
-    if (sl__md_md4c_html()->md_html(s, (MD_SIZE)n, on_output, &r, parser_flags(o), hflags) != 0)
+    MD_PARSER parser = {0, parser_flags(o), on_enter_block, on_leave_block, on_enter_span, on_leave_span,
+                        on_text, NULL, NULL};
+    size_t bom = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0; /* skipped, as md4c-html does */
+    if (sl__md_md4c()->md_parse(s + bom, (MD_SIZE)(n - bom), &parser, &r) != 0)
         goto out;
     sl__md_buf_putc(&r.out, 0);
     if (r.out.failed || r.nomem)
@@ -455,6 +841,14 @@ static int front_matter(const char *y, size_t n, sl__md_page *p)
     return (p->frontmatter = json_stringn(y, n)) ? 0 : -1;
 }
 
+int sl__md_routes_to_cmark(const char *s, size_t n, int commonmark)
+{
+    return sl__md_html_start_md4c_misreads(s, n) || sl__md_list_item_md4c_ends_early(s, n) ||
+           sl__md_emphasis_md4c_pairs_otherwise(s, n) || sl__md_definition_md4c_loosens_list(s, n) ||
+           sl__md_html_lazy_tag_md4c_misreads(s, n) || sl__md_md4c_misreads(s, n) ||
+           (!commonmark && sl__md_gfm_needs_cmark(s, n));
+}
+
 /* Tests link a fault.c that defines this; elsewhere it does nothing. */
 __attribute__((weak)) void sl__md_fault_point(const char *src, size_t n)
 {
@@ -488,15 +882,8 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
     }
-    int cmark = o->renderer == SL__MD_ROUTED
-                    ? sl__md_html_start_md4c_misreads(src + body, n - body) ||
-                          sl__md_list_item_md4c_ends_early(src + body, n - body) ||
-                          sl__md_emphasis_md4c_pairs_otherwise(src + body, n - body) ||
-                          sl__md_definition_md4c_loosens_list(src + body, n - body) ||
-                          sl__md_html_lazy_tag_md4c_misreads(src + body, n - body) ||
-                          sl__md_md4c_misreads(src + body, n - body) ||
-                          (!o->commonmark && sl__md_gfm_needs_cmark(src + body, n - body))
-                    : !o->commonmark && o->renderer == SL__MD_CMARK;
+    int cmark = o->renderer == SL__MD_ROUTED ? sl__md_routes_to_cmark(src + body, n - body, o->commonmark)
+                                             : !o->commonmark && o->renderer == SL__MD_CMARK;
     if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)
                : render_body(src + body, n - body, o, out)) != 0 ||
         finish_html(o, out) != 0)
