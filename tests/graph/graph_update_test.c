@@ -339,16 +339,16 @@ static void record_with_a_path_twice(const char *db)
     snprintf(p, sizeof p, "%s/" GR_CACHE_SUBDIR "/runs/%s", cache, hex);
     size_t len;
     uint8_t *b = (uint8_t *)read_all(p, &len);
-    /* graph-cache.md: magic, start, status, snapshot id, then the counts
-     * of watched paths and outputs and the warnings' length (u64,
-     * little-endian), the warnings, the watched paths (u64 length, the
-     * path and its NUL, 8 u64 fields, a 32-byte key) */
-    CHECK(b && len > 80);
+    /* graph-cache.md: magic, start, status, snapshot id, request hash,
+     * then the counts of watched paths and outputs and the warnings'
+     * length (u64, little-endian), the warnings, the watched paths (u64
+     * length, the path and its NUL, 8 u64 fields, a 32-byte key) */
+    CHECK(b && len > 96 && !memcmp(b, "SLGRUN5", 8));
     uint64_t nwatch = 0, wlen = 0, plen = 0;
-    memcpy(&nwatch, b + 40, 8);
-    memcpy(&wlen, b + 56, 8);
-    CHECK(nwatch > 0 && 64 + wlen + 8 < len);
-    size_t at = 64 + (size_t)wlen;
+    memcpy(&nwatch, b + 56, 8);
+    memcpy(&wlen, b + 72, 8);
+    CHECK(nwatch > 0 && 80 + wlen + 8 < len);
+    size_t at = 80 + (size_t)wlen;
     memcpy(&plen, b + at, 8);
     size_t one = 8 + (size_t)plen + 1 + 8 * 8 + 32;
     CHECK(at + one + 16 <= len);
@@ -357,7 +357,7 @@ static void record_with_a_path_twice(const char *db)
     memcpy(f, b, at + one);
     memcpy(f + at + one, b + at, len - at - 16); /* the entry again, then the rest without the checksum */
     nwatch++;
-    memcpy(f + 40, &nwatch, 8);
+    memcpy(f + 56, &nwatch, 8);
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits(f, len + one - 16));
     memcpy(f + len + one - 16, c.digest, 16);
