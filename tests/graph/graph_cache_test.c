@@ -493,6 +493,34 @@ SL_TEST(graph_cache_evicts_least_recently_used_past_its_size_limit)
         CHECK_EQ(graph_run("-q", "--cache-max", no[i], work, NULL), 2);
 }
 
+/* An empty --cache (what `--cache "$CACHE"` gives with CACHE unset) is a
+ * usage error, not "" + "/sluice-graph-2", a cache at the root of the
+ * file system; so are an empty --db and --json (adv13 F9).  An empty
+ * SLUICE_GRAPH_CACHE still means no cache. */
+SL_TEST(graph_empty_cache_db_or_json_name_is_a_usage_error)
+{
+    setup();
+    put_file("p/Cargo.toml", "[package]\nname = \"p\"\n");
+    put_file("p/src/lib.rs", "pub fn f() {}\n");
+    char *said = NULL, j[1400];
+    snprintf(j, sizeof j, "%s/o.json", root);
+    struct stat st;
+    int root_cache_before = stat("/" GR_CACHE_SUBDIR, &st) == 0;
+    const char *opt[] = {"--cache", "--db", "--json"};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_EQ(graph_run_stderr(&said, "-q", opt[i], "", "--json", j, work, NULL), 2);
+        CHECK(said && strstr(said, "not an empty string") && strstr(said, opt[i]));
+        free(said);
+        said = NULL;
+    }
+    CHECK(root_cache_before || stat("/" GR_CACHE_SUBDIR, &st) != 0);
+    setenv("SLUICE_GRAPH_CACHE", "", 1);
+    CHECK_EQ(graph_run_stderr(&said, "-q", "--stats", "--json", j, work, NULL), 0);
+    CHECK(said && !strstr(said, "cache:"));
+    unsetenv("SLUICE_GRAPH_CACHE");
+    free(said);
+}
+
 /* A run whose every text is a hit writes no pack, only its run record
  * (each output path is a request of its own: CI temporary directories,
  * editors): such runs alone took the cache past --cache-max without end,

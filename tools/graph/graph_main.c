@@ -244,10 +244,19 @@ int sl_graph_main(int argc, char **argv)
             threads = (int)v;
             break;
         }
-        case 'd': db = optarg; break;
-        case 'J': json = optarg; break;
+        case 'd':
+        case 'J':
+        case 'c':
+            /* An empty name is what `--db "$UNSET"` gives: no file, and for
+             * the cache a directory at the root ("" + "/sluice-graph-2"). */
+            if (!*optarg) {
+                fprintf(stderr, "sluice graph: --%s wants a %s, not an empty string\n",
+                        c == 'd' ? "db" : c == 'J' ? "json" : "cache", c == 'c' ? "directory" : "file name");
+                return 2;
+            }
+            *(c == 'd' ? &db : c == 'J' ? &json : &cache_dir) = optarg;
+            break;
         case 's': show_stats = 1; break;
-        case 'c': cache_dir = optarg; break;
         case 'M':
             if (parse_size(optarg, &cache_max)) {
                 fprintf(stderr,
