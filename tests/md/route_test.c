@@ -678,6 +678,10 @@ SL_TEST(md_routing_checks_take_linear_steps_on_hostile_pages)
     CHECK(grows_linearly(sl__md_html_start_md4c_misreads, "<table>\n", "\t<tr><td>a</td></tr>\n", 2000,
                          "</table>\n", 0));
     CHECK(grows_linearly(sl__md_html_start_md4c_misreads, "", "<div>\n\t<a>\n", 2000, "", 0));
+    /* A line of `]:`: walked back to its start once, not once for each. */
+    CHECK(grows_linearly(sl__md_definition_md4c_loosens_list, "text\n  [x", "]:", 5000, "\n", 0));
+    static const char def[] = "- a\n\n  [x]: /u ]: [y]: /v\n";
+    CHECK(sl__md_definition_md4c_loosens_list(def, strlen(def)));
     /* Unmatched backtick runs of many lengths: one long line, many lines. */
     unsigned long one = backtick_steps(300, 1), two = backtick_steps(600, 1);
     fprintf(stderr, "backtick runs 1..300: %lu steps, 1..600: %lu\n", one, two);

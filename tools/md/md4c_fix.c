@@ -977,12 +977,22 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
      * margin), not line by line: the line it is on must start, after
      * blanks or `>`, with the `[` its `]` closes, and the line before
      * must be blank (blanks, `>` and `\r` only). */
+    size_t last = (size_t)-1; /* the last `]:` looked at */
     for (const char *p = s; (p = memchr(p, ']', n - (size_t)(p - s))); p++) {
         size_t at = (size_t)(p - s), l = at, t;
         if (at + 1 >= n || p[1] != ':')
             continue;
-        while (l > 0 && s[l - 1] != '\n')
+        /* A later `]:` on the same line has the earlier `]` before it: no
+         * definition starts there (and the line is walked once, not once
+         * for each: a line of them cost its square). */
+        int same_line = last != (size_t)-1 && !memchr(s + last, '\n', at - last);
+        last = at;
+        if (same_line)
+            continue;
+        while (l > 0 && s[l - 1] != '\n') {
+            SL__MD_ROUTE_STEP();
             l--;
+        }
         for (t = l; t < at && in_class(s[t], C_BLANK | C_CR | C_QUOTE); t++)
             ;
         if (t == l || s[t] != '[' || memchr(s + t, ']', at - t) || l == 0)
