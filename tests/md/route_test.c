@@ -614,3 +614,104 @@ SL_TEST(md_tag_lines_inside_html_blocks_stay_on_md4c_and_render_as_cmark_gfm)
             differ);
     CHECK(differ > 0 && kept > pages / 10);
 }
+
+/* The steps a routing check takes on a page made of `reps` copies of
+ * `unit` between `head` and `tail` (a generated hostile page). */
+typedef int (*route_check)(const char *, size_t);
+static unsigned long route_steps(route_check check, const char *head, const char *unit, size_t reps,
+                                 const char *tail, int *verdict)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, head);
+    for (size_t i = 0; i < reps; i++)
+        sl__md_buf_puts(&b, unit);
+    sl__md_buf_puts(&b, tail);
+    CHECK(!b.failed);
+    sl__md_route_steps = 0;
+    *verdict = check(b.data, b.len);
+    unsigned long steps = sl__md_route_steps;
+    free(b.data);
+    return steps;
+}
+
+/* Twice the page, about twice the steps (a quadratic walk: four times). */
+static int grows_linearly(route_check check, const char *head, const char *unit, size_t reps, const char *tail,
+                          int want)
+{
+    int v1, v2;
+    unsigned long s1 = route_steps(check, head, unit, reps, tail, &v1);
+    unsigned long s2 = route_steps(check, head, unit, 2 * reps, tail, &v2);
+    fprintf(stderr, "%s: %lu steps, twice the page: %lu\n", unit, s1, s2);
+    return v1 == want && v2 == want && (double)s2 <= 2.5 * (double)s1 + 1000;
+}
+
+/* A line of backtick runs of every length from 1 to k, none closed, on
+ * a page the emphasis check reads (a pair of runs the rule of three keeps
+ * apart, between punctuation: it answers 1 only after reading it all). */
+static unsigned long backtick_steps(size_t k, size_t lines)
+{
+    sl__md_buf b = {0};
+    for (size_t l = 0; l < lines; l++) {
+        for (size_t i = 1; i <= k; i++) {
+            for (size_t j = 0; j < i; j++)
+                sl__md_buf_putc(&b, '`');
+            sl__md_buf_putc(&b, ' ');
+        }
+        sl__md_buf_putc(&b, '\n');
+    }
+    sl__md_buf_puts(&b, "/**/ *a*\n");
+    CHECK(!b.failed);
+    sl__md_route_steps = 0;
+    CHECK(sl__md_emphasis_md4c_pairs_otherwise(b.data, b.len));
+    unsigned long steps = sl__md_route_steps;
+    free(b.data);
+    return steps;
+}
+
+/* Hostile pages (adv12 F4, F5): the checks' look-backs and look-aheads
+ * take steps in proportion to the page, not to its square, and still
+ * answer as before. */
+SL_TEST(md_routing_checks_take_linear_steps_on_hostile_pages)
+{
+    /* Tab-indented rows of one table, a block's tag lines: each walked
+     * back only to the line found before it, not to the table's start. */
+    CHECK(grows_linearly(sl__md_html_start_md4c_misreads, "<table>\n", "\t<tr><td>a</td></tr>\n", 2000,
+                         "</table>\n", 0));
+    CHECK(grows_linearly(sl__md_html_start_md4c_misreads, "", "<div>\n\t<a>\n", 2000, "", 0));
+    /* A line of `]:`: walked back to its start once, not once for each. */
+    CHECK(grows_linearly(sl__md_definition_md4c_loosens_list, "text\n  [x", "]:", 5000, "\n", 0));
+    static const char def[] = "- a\n\n  [x]: /u ]: [y]: /v\n";
+    CHECK(sl__md_definition_md4c_loosens_list(def, strlen(def)));
+    /* Unmatched backtick runs of many lengths: one long line, many lines. */
+    unsigned long one = backtick_steps(300, 1), two = backtick_steps(600, 1);
+    fprintf(stderr, "backtick runs 1..300: %lu steps, 1..600: %lu\n", one, two);
+    CHECK(two <= 2.5 * one + 1000); /* twice the runs: each looking through all the others is x4 */
+    CHECK(backtick_steps(60, 200) <= 2.5 * backtick_steps(60, 100) + 1000);
+    /* A closing run found is still found: the code span hides its `*`. */
+    static const char closed[] = "` `` ``` /**/ *a* `` x\n";
+    CHECK(!sl__md_emphasis_md4c_pairs_otherwise(closed, strlen(closed)));
+    static const char open[] = "` `` ``` `` /**/ *a* ``` x\n";
+    CHECK(sl__md_emphasis_md4c_pairs_otherwise(open, strlen(open)));
+}
+
+/* md4c takes time that grows with the square of the autolinks in one
+ * paragraph (adv12 F6): a paragraph with more than 1000 goes to
+ * cmark-gfm; as many in paragraphs of their own stay on md4c. */
+SL_TEST(md_gfm_route_sends_a_paragraph_of_many_autolinks_to_cmark_gfm)
+{
+    sl__md_buf one = {0}, many = {0};
+    for (int i = 0; i < 1001; i++) {
+        char w[32];
+        snprintf(w, sizeof w, "www.a%d.com ", i);
+        sl__md_buf_puts(&one, w);
+        sl__md_buf_puts(&many, w);
+        if (i % 10 == 9)
+            sl__md_buf_puts(&many, "\n\n");
+    }
+    sl__md_buf_putc(&one, '\n');
+    CHECK(!one.failed && !many.failed);
+    CHECK(sl__md_gfm_needs_cmark(one.data, one.len));
+    CHECK(!sl__md_gfm_needs_cmark(many.data, many.len));
+    CHECK(!sl__md_gfm_needs_cmark(one.data, (size_t)(strstr(one.data, "www.a1000.") - one.data)));
+    free(one.data), free(many.data);
+}

@@ -43,7 +43,15 @@ typedef struct scan {
     int tilde_len;    /* its length */
     size_t brackets;  /* `[` not yet closed in the paragraph */
     size_t budget;    /* bytes code-span lookahead may still read */
+    size_t links;     /* autolinks in the paragraph */
 } scan;
+
+/* md4c 0.4.8 takes time that grows with the square of the autolinks in
+ * one paragraph (2.4 MB of `www.aN.com` in one: 31 s, cmark-gfm 2 s): a
+ * paragraph with more than this many goes to cmark-gfm.  The most in a
+ * paragraph of the bench corpora (bench/md: corpus and flat) that stay
+ * on md4c is 89; md4c spends about 1 ms on a paragraph of this many. */
+#define MAX_PARAGRAPH_AUTOLINKS 1000
 
 /* Bytes the inline scan stops at. */
 static const unsigned char special[256] = {
@@ -387,6 +395,7 @@ static int paragraph_ends(scan *sc)
     sc->tildes = 0;
     sc->open_tilde = 0;
     sc->brackets = 0;
+    sc->links = 0;
     return differs;
 }
 
@@ -454,7 +463,7 @@ static int inline_differs(scan *sc, size_t from)
                 return 1;
             if (sc->brackets && link)
                 return 1; /* in a bracket cmark-gfm links no URL, md4c may */
-            if (link && link_marks_differ(sc, i, skip))
+            if (link && (link_marks_differ(sc, i, skip) || ++sc->links > MAX_PARAGRAPH_AUTOLINKS))
                 return 1;
             i = (skip > sc->end ? sc->end : skip) - 1;
             break;

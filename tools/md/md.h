@@ -193,6 +193,11 @@ void sl__md_fix_free(sl__md_fix *f);
  * `<prefix>`...): such a page goes to cmark-gfm (both modes: safe mode
  * parses raw HTML too, then escapes it). */
 int sl__md_html_start_md4c_misreads(const char *s, size_t n);
+/* The steps the routing checks' look-backs and look-aheads took on this
+ * thread (a line walked back, a byte looked ahead): route_test.c checks
+ * that they grow with the page, not with its square, on hostile shapes. */
+extern _Thread_local unsigned long sl__md_route_steps;
+#define SL__MD_ROUTE_STEP() (sl__md_route_steps++)
 /* md4c_fix.c: 1 if md4c 0.4.8 may end a list item early where a blank
  * line reads a line record as an empty item's header (every 256 bytes of
  * the page): such a page goes to cmark-gfm too, in both dialects. */

@@ -30,6 +30,8 @@
 
 #include "md.h"
 
+_Thread_local unsigned long sl__md_route_steps;
+
 /* Byte classes for the line walks of the routing checks below: a table
  * lookup where strchr() on a short constant string was a library call
  * for every byte looked at (a good part of what the walks cost). */
@@ -490,6 +492,11 @@ static int in_html_block(const char *s, size_t n, size_t line, html_run *run)
 {
     size_t first = line, fl = 0;
     while (first > 0) { /* back to the run's first line */
+        if (run->upto && first == run->upto) {
+            first = run->first; /* no blank line since the last line found: its run */
+            break;
+        }
+        SL__MD_ROUTE_STEP();
         size_t prev = line_from(s, first - 1);
         if (blank_line(s, prev, first - 1))
             break;
@@ -839,6 +846,13 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
     /* Runs that may open seen so far, by character and length mod 3: any,
      * and those between punctuation. */
     unsigned opener[2][3] = {{0}}, opener_pp[2][3] = {{0}};
+    /* The look-ahead for a code span's closing run, as cmark keeps it: the
+     * rightmost run of each length seen on the line looked through to its end
+     * at `scanned` (runs of 64 or more together, by `long_at`).  A run
+     * with no run of its length after it then needs no look, so a line of
+     * unmatched runs of many lengths costs its length, not that times the
+     * runs.  Long runs (few fit on a line) still look, within a budget. */
+    size_t last_at[64] = {0}, long_at = 0, scanned = (size_t)-1, budget = 4 * (to - from) + 65536;
     for (size_t i = from; (i = next_of(s, i, to, '\\', '`', '*', '_')) < to; i++) {
         char c = s[i];
         if (c == '\\') {
@@ -850,15 +864,31 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
             while (k < to && s[k] == '`')
                 k++;
             size_t len = k - i, e = k;
-            for (; e < to && s[e] != '\n'; e++)
+            size_t last = len < 64 ? last_at[len] : long_at;
+            if (scanned != (size_t)-1 && k <= scanned && last < k) { /* none after it on this line */
+                i = k - 1;
+                continue;
+            }
+            if (len >= 64 && scanned != (size_t)-1 && k <= scanned) {
+                if (budget < scanned - k)
+                    return 1; /* unknown: to cmark-gfm */
+                budget -= scanned - k;
+            }
+            for (; e < to && s[e] != '\n'; e++) {
+                SL__MD_ROUTE_STEP();
                 if (s[e] == '`') {
                     size_t r = e;
                     while (r < to && s[r] == '`')
                         r++;
+                    size_t *at = r - e < 64 ? &last_at[r - e] : &long_at;
+                    *at = e > *at ? e : *at; /* the rightmost: a look that found its run stops short */
                     if (r - e == len)
                         break;
                     e = r - 1;
                 }
+            }
+            if (e >= to || s[e] != '`')
+                scanned = e; /* looked through to the line's end */
             i = (e < to && s[e] == '`' ? e + len : k) - 1;
             continue;
         }
@@ -947,12 +977,22 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
      * margin), not line by line: the line it is on must start, after
      * blanks or `>`, with the `[` its `]` closes, and the line before
      * must be blank (blanks, `>` and `\r` only). */
+    size_t last = (size_t)-1; /* the last `]:` looked at */
     for (const char *p = s; (p = memchr(p, ']', n - (size_t)(p - s))); p++) {
         size_t at = (size_t)(p - s), l = at, t;
         if (at + 1 >= n || p[1] != ':')
             continue;
-        while (l > 0 && s[l - 1] != '\n')
+        /* A later `]:` on the same line has the earlier `]` before it: no
+         * definition starts there (and the line is walked once, not once
+         * for each: a line of them cost its square). */
+        int same_line = last != (size_t)-1 && !memchr(s + last, '\n', at - last);
+        last = at;
+        if (same_line)
+            continue;
+        while (l > 0 && s[l - 1] != '\n') {
+            SL__MD_ROUTE_STEP();
             l--;
+        }
         for (t = l; t < at && in_class(s[t], C_BLANK | C_CR | C_QUOTE); t++)
             ;
         if (t == l || s[t] != '[' || memchr(s + t, ']', at - t) || l == 0)
