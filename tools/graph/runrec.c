@@ -11,8 +11,10 @@
  */
 #include "runrec.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -202,6 +204,70 @@ static int same(const gr_watch *a, const gr_watch *b)
            a->mode == b->mode && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }
 
+/* ---- the program's build ------------------------------------------------ */
+
+/* Pack entries are keyed by the extractor's version (gr_cache_build_id):
+ * what one file parses to.  A run record and its snapshot hold much more
+ * - what mounting, resolution and the writers made of the files, and the
+ * record's own rules for what to watch - and any change to that code may
+ * change the outputs a record vouches for.  So records and snapshots are
+ * bound to the very program that made them: the linker's GNU build id (a
+ * hash of the linked program, so a rebuild of other code changes it too,
+ * and an upgrade always does), found in the running program's notes.
+ * Without one, the executable's identity and times stand in.  A new
+ * build's first run does the full work once; the packs stay valid. */
+#define NOTE_ALIGN(x) (((x) + 3u) & ~(size_t)3u)
+
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    char *out = arg; /* the first object is the program itself */
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+        while (p + sizeof(ElfW(Nhdr)) <= end) {
+            const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)(const void *)p;
+            const unsigned char *name = p + sizeof *nh, *desc = name + NOTE_ALIGN(nh->n_namesz);
+            if (desc + nh->n_descsz > end)
+                break;
+            if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 && !memcmp(name, "GNU", 4) && nh->n_descsz &&
+                nh->n_descsz <= 64) {
+                static const char hex[] = "0123456789abcdef";
+                memcpy(out, "build-id ", 9);
+                for (size_t k = 0; k < nh->n_descsz; k++) {
+                    out[9 + 2 * k] = hex[desc[k] >> 4];
+                    out[9 + 2 * k + 1] = hex[desc[k] & 15];
+                }
+                out[9 + 2 * nh->n_descsz] = 0;
+                return 1;
+            }
+            p = desc + NOTE_ALIGN(nh->n_descsz);
+        }
+    }
+    return 1; /* only the program's own notes count, not a library's */
+}
+
+static char program_id[160];
+static pthread_once_t program_once = PTHREAD_ONCE_INIT;
+
+static void program_id_init(void)
+{
+    dl_iterate_phdr(find_build_id, program_id);
+    struct stat st;
+    if (!program_id[0] && stat("/proc/self/exe", &st) == 0)
+        snprintf(program_id, sizeof program_id, "exe %llu:%llu size %lld mtime %lld.%09ld",
+                 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+                 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+const char *gr_program_build_id(void)
+{
+    pthread_once(&program_once, program_id_init);
+    return program_id;
+}
+
 /* ---- the request --------------------------------------------------------- */
 
 void gr_runrec_request(char **paths, int npaths, const char *db, const char *json, uint8_t key[32])
@@ -211,9 +277,9 @@ void gr_runrec_request(char **paths, int npaths, const char *db, const char *jso
         cwd[0] = 0;
     size_t cap = 8192, n = 0;
     char *s = gr_xmalloc(cap);
-    const char *parts[4] = {cwd, gr_cache_build_id(), db ? db : "", json ? json : ""};
-    for (int i = 0; i < 4 + npaths; i++) {
-        const char *p = i < 4 ? parts[i] : paths[i - 4];
+    const char *parts[5] = {cwd, gr_cache_build_id(), gr_program_build_id(), db ? db : "", json ? json : ""};
+    for (int i = 0; i < 5 + npaths; i++) {
+        const char *p = i < 5 ? parts[i] : paths[i - 5];
         size_t len = strlen(p) + 1; /* NUL-separated: no two requests run together */
         if (n + len > cap)
             s = gr_xrealloc(s, cap = (n + len) * 2);

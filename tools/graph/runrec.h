@@ -51,8 +51,13 @@ gr_watch *gr_watch_lstated(gr_watchlist *w, const char *path, const struct stat 
 void gr_watchlist_uniq(gr_watchlist *w);
 void gr_watchlist_free(gr_watchlist *w);
 
+/* The running program's own build (its GNU build id, or failing that
+ * its executable's identity and times): records and snapshots are
+ * trusted only by the build that made them. */
+const char *gr_program_build_id(void);
+
 /* The record's name for this request: the working directory, the build
- * id and every argument that changes the outputs' bytes or names, hashed
+ * ids (the extractor's and the program's) and every argument that changes the outputs' bytes or names, hashed
  * (XXH3-128: a name, not a proof - the record's own contents are checked
  * against what is on disk) into key's first GR_RUNREC_NAME bytes, the
  * rest zeros. */

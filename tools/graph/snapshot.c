@@ -63,8 +63,8 @@ void gr_mountlog_free(gr_mountlog *m)
 static void build_tag(uint8_t out[16])
 {
     char b[512];
-    snprintf(b, sizeof b, "%s; node %zu import %zu slot %zu strent %zu", gr_cache_build_id(), sizeof(gr_node),
-             sizeof(gr_import), sizeof(gr_map_slot), sizeof(struct gr_strent));
+    snprintf(b, sizeof b, "%s; %s; node %zu import %zu slot %zu strent %zu", gr_cache_build_id(),
+             gr_program_build_id(), sizeof(gr_node), sizeof(gr_import), sizeof(gr_map_slot), sizeof(struct gr_strent));
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits(b, strlen(b)));
     memcpy(out, c.digest, 16);
