@@ -2,10 +2,12 @@
  * place; each guarantee holds with the unnamed temporary file (O_TMPFILE)
  * and with the named one a file system without O_TMPFILE gets. */
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,6 +205,47 @@ SL_TEST(outfile_reports_full_disk)
         fputs("0123456789", o.fp);
     CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), -1);
     CHECK(strstr(err, "/dev/full") != NULL);
+}
+
+/* A write that failed before commit - here while starting the
+ * writeback, past RLIMIT_FSIZE as on a full disk - is what commit
+ * reports, though later writes (page 1 of a database, rewritten at
+ * offset 0) went through and errno has moved on since: stdio keeps only
+ * the error flag, and commit once printed whatever errno held. */
+SL_TEST(outfile_commit_reports_the_cause_of_an_earlier_failed_write)
+{
+    fresh_dir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.db", dir);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        struct rlimit small = {4096, 4096};
+        signal(SIGXFSZ, SIG_IGN); /* the write fails with EFBIG instead */
+        char err[256] = "";
+        sl_outfile o;
+        if (setrlimit(RLIMIT_FSIZE, &small) || sl_outfile_open(&o, path, 0, err, sizeof err))
+            _exit(3);
+        static char iobuf[1 << 16], block[1 << 15];
+        setvbuf(o.fp, iobuf, _IOFBF, sizeof iobuf);
+        fwrite(block, 1, sizeof block, o.fp); /* buffered: nothing written yet */
+        sl_outfile_start_writeback(&o);       /* the write that fails */
+        fseek(o.fp, 0, SEEK_SET);
+        fwrite("header", 1, 6, o.fp); /* fits under the limit */
+        errno = ENOENT;               /* what a lookup since left behind */
+        int rc = sl_outfile_commit(&o, err, sizeof err);
+        int ok = rc == -1 && strstr(err, path) && strstr(err, "write error: File too large");
+        if (!ok)
+            fprintf(stderr, "commit %d: %s\n", rc, err);
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_EQ(entries(), 0); /* nothing left */
+    rmdir(dir);
 }
 
 SL_TEST(outfile_refuses_a_directory)

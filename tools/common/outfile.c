@@ -325,17 +325,43 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     return 0;
 }
 
+void sl_outfile_failed(sl_outfile *o, int e)
+{
+    if (!o->error)
+        o->error = e;
+}
+
+/* Why the stream's writes failed, or 0: the first failure recorded, else
+ * that of the flush now.  A write that failed earlier leaves only the
+ * error flag (glibc drops the buffer and goes on), so a flush that
+ * succeeds now leaves errno as whatever came before - a stale ENOENT from
+ * a lookup once stood for a full disk.  -1: failed, cause unknown. */
+static int flush_error(sl_outfile *o)
+{
+    int flushed = fflush(o->fp) == 0, e = errno;
+    if (o->error)
+        return o->error;
+    if (!flushed)
+        return e ? e : -1;
+    return ferror(o->fp) ? -1 : 0;
+}
+
+static void write_error(char *err, size_t errlen, const char *name, int e)
+{
+    if (e > 0)
+        snprintf(err, errlen, "%s: write error: %s", name, strerror(e));
+    else
+        snprintf(err, errlen, "%s: write error", name);
+}
+
 static int commit_stream(sl_outfile *o, char *err, size_t errlen)
 {
-    int bad = fflush(o->fp) != 0 || ferror(o->fp);
-    int saved = errno;
-    if (o->stream && fclose(o->fp) != 0 && !bad) {
-        bad = 1;
+    int saved = flush_error(o);
+    if (o->stream && fclose(o->fp) != 0 && !saved)
         saved = errno;
-    }
     o->fp = NULL;
-    if (bad) {
-        snprintf(err, errlen, "%s: write error: %s", o->name, strerror(saved));
+    if (saved) {
+        write_error(err, errlen, o->name, saved);
         return -1;
     }
     return 0;
@@ -362,8 +388,10 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
 {
     if (sl_outfile_is_stream(o))
         return commit_stream(o, err, errlen);
-    int bad = fflush(o->fp) != 0 || ferror(o->fp) || (!o->no_fsync && fsync(fileno(o->fp)) != 0);
-    int saved = errno, placed_err = 0;
+    int saved = flush_error(o), placed_err = 0;
+    if (!saved && !o->no_fsync && fsync(fileno(o->fp)) != 0)
+        saved = errno;
+    int bad = saved != 0;
     if (!bad && o->unnamed && place_unnamed(fileno(o->fp), o->path, o->force, o->replaces, err, errlen))
         bad = placed_err = 1; /* the message is in err already */
     struct stat st;
@@ -384,7 +412,7 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
         if (!placed_err && saved == EEXIST) /* (place_unnamed said why itself) */
             snprintf(err, errlen, "%s: already exists (use -f to overwrite)", o->path);
         else if (!placed_err)
-            snprintf(err, errlen, "%s: write error: %s", o->path, strerror(saved));
+            write_error(err, errlen, o->path, saved);
         if (o->tmp)
             unlink(o->tmp);
         release(o);
@@ -399,8 +427,12 @@ void sl_outfile_start_writeback(sl_outfile *o)
     /* Without the fsync at commit there is nothing to get ahead of: the
      * kernel's flusher writes the pages later, as it does for zstd's own
      * output, and starting it here only puts the disk work on this run. */
-    if (!o->fp || sl_outfile_is_stream(o) || o->no_fsync || fflush(o->fp) != 0)
-        return; /* a write error shows again at commit */
+    if (!o->fp || sl_outfile_is_stream(o) || o->no_fsync)
+        return;
+    if (fflush(o->fp) != 0) {
+        sl_outfile_failed(o, errno); /* commit reports it: stdio keeps only a flag */
+        return;
+    }
 #ifdef SYNC_FILE_RANGE_WRITE
     (void)sync_file_range(fileno(o->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif

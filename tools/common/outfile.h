@@ -32,6 +32,7 @@ typedef struct sl_outfile {
     int replaces;     /* the destination existed at the open */
     int no_fsync;     /* set after the open: commit skips the fsync (see sl_outfile_commit) */
     unsigned long long dev, ino; /* after a commit: the file put at the path (0 for a stream) */
+    int error;        /* errno of the first write to fp that failed, 0 if none known (sl_outfile_failed) */
 } sl_outfile;
 
 /* Opens `path` for writing through a temporary file (mode 0666 & ~umask,
@@ -58,6 +59,11 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen);
  * written in stages.  Nothing for standard output, streams, and with
  * no_fsync set (no fsync to get ahead of). */
 void sl_outfile_start_writeback(sl_outfile *o);
+/* Records that a write to o->fp failed with errno `e` (the first one
+ * counts), for commit's message: stdio keeps only ferror's flag, and by
+ * commit errno says something else.  For writers that check ferror or a
+ * short fwrite along the way; start_writeback records its own. */
+void sl_outfile_failed(sl_outfile *o, int e);
 /* Drops the output: closes and removes the temporary file. */
 void sl_outfile_abort(sl_outfile *o);
 
