@@ -3,10 +3,13 @@
  * SQLite and JSON with the same content, the meta table, and outputs
  * that appear whole or not at all.
  */
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -203,6 +206,48 @@ SL_TEST(graph_replaces_output_whole_and_leaves_no_temp_files)
 SL_TEST(graph_write_failure_is_an_error)
 {
     CHECK_EQ(graph_run("-q", "--json", "/nonexistent-dir/g.json", GRAPH_FIXTURES "/resolve", NULL), 2);
+}
+
+/* An output whose writes fail partway - past RLIMIT_FSIZE here, as on a
+ * full disk - is reported with the failed write's own cause and the old
+ * file kept.  The cause once was a stale errno ("No such file or
+ * directory", from a lookup) for --db and none at all for --json:
+ * stdio keeps only a flag when a buffered write fails. */
+static void write_failure_names_the_cause(const char *flag)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/old", dir);
+    write_file(dir, "old", "old output", -1);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        struct rlimit small = {4096, 4096}; /* both outputs of the fixture are larger */
+        signal(SIGXFSZ, SIG_IGN);           /* the write fails with EFBIG instead */
+        if (setrlimit(RLIMIT_FSIZE, &small))
+            _exit(3);
+        char *text = NULL;
+        int rc = graph_run_stderr(&text, "-q", flag, out, GRAPH_FIXTURES "/resolve", NULL);
+        int ok = rc == 2 && text && strstr(text, out) && strstr(text, "write error: File too large");
+        if (!ok)
+            fprintf(stderr, "%s: exit %d, said: %s\n", flag, rc, text ? text : "(nothing)");
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    size_t len;
+    char *got = read_all(out, &len);
+    CHECK(got && !strcmp(got, "old output"));
+    free(got);
+}
+
+SL_TEST(graph_write_failure_names_the_cause)
+{
+    write_failure_names_the_cause("--db");
+    write_failure_names_the_cause("--json");
 }
 
 SL_TEST(graph_writes_json_to_stdout_for_dash)

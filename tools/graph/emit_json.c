@@ -2,6 +2,7 @@
  * emit_json.c - the graph as one JSON document: meta, files, nodes,
  * edges, warnings, one record a line so that diffs stay readable.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,6 +79,15 @@ static void jtext(FILE *o, const gr_graph *g, uint32_t off)
     jstr(o, gr_text_str(g, off), gr_text_len(g, off));
 }
 
+/* Keeps the cause of a write that failed since the last call (errno is
+ * still its own this soon), for the commit's message: stdio keeps only
+ * the error flag.  Called once a row. */
+static void check_written(FILE *o, sl_outfile *out)
+{
+    if (!out->error && ferror(o))
+        sl_outfile_failed(out, errno);
+}
+
 int gr_emit_json(const gr_graph *g, const char *path, gr_written *written, char *err, size_t errlen)
 {
     sl_outfile out;
@@ -101,6 +111,7 @@ int gr_emit_json(const gr_graph *g, const char *path, gr_written *written, char 
             fprintf(o, "%u}", f->module);
         else
             fputs("null}", o);
+        check_written(o, &out);
     }
     fputs("],\n\"nodes\":[\n", o);
     for (size_t i = 1; i < g->nnodes; i++) {
@@ -126,11 +137,14 @@ int gr_emit_json(const gr_graph *g, const char *path, gr_written *written, char 
         fputs(",\"macro\":", o);
         jid(o, g, n->macro);
         fputc('}', o);
+        check_written(o, &out);
     }
     fputs("],\n\"edges\":[\n", o);
-    for (size_t i = 0; i < g->nedges; i++)
+    for (size_t i = 0; i < g->nedges; i++) {
         fprintf(o, "%s[%u,\"%s\",%u]", i ? ",\n" : "", g->edges[i].src, gr_edge_name(g->edges[i].kind),
                 g->edges[i].dst);
+        check_written(o, &out);
+    }
     fputs("],\n\"warnings\":[\n", o);
     for (size_t i = 0; i < g->nwarnings; i++) {
         fputs(i ? ",\n{\"file\":" : "{\"file\":", o);
@@ -138,13 +152,11 @@ int gr_emit_json(const gr_graph *g, const char *path, gr_written *written, char 
         fprintf(o, ",\"line\":%u,\"message\":", g->warnings[i].line);
         jcstr(o, g->warnings[i].msg);
         fputc('}', o);
+        check_written(o, &out);
     }
     fputs("]}\n", o);
-    if (ferror(o)) {
-        snprintf(err, errlen, "%s: write error", path);
-        sl_outfile_abort(&out);
-        return -1;
-    }
+    check_written(o, &out);
+    /* a write that failed: commit says why and drops the file */
     if (sl_outfile_commit(&out, err, errlen))
         return -1;
     if (written)

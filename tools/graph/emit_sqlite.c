@@ -12,6 +12,7 @@
  * docs/formats/graph.md.  It is written to the outfile's temporary file
  * and renamed into place, so a reader never sees half of it.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -704,17 +705,25 @@ int gr_emit_sqlite_finish(gr_sqlite_job *j, gr_written *written, char *err, size
         w->failed |= jobs[k].failed;
     }
     sl_chan_free(built);
-    int rc = sqf_close(w->f) || w->failed ? -1 : 0;
+    int rc = sqf_close(w->f) ? -1 : 0;
+    int e = rc ? errno : 0; /* the failed write's cause, kept for the message (0: not a write) */
+    if (w->failed)
+        rc = -1;
     sqf_rec_free(&w->r);
     free(j->e.name_ids);
     free(j->e.path);
     free(j->e.file);
-    if (!rc && j->stream)
-        rc = copy_file(j->fp, j->out.fp);
+    if (!rc && j->stream && copy_file(j->fp, j->out.fp)) {
+        rc = -1;
+        e = errno;
+    }
     if (j->stream)
         fclose(j->fp);
     if (rc) {
-        snprintf(err, errlen, "%s: writing the database failed", j->path);
+        if (e)
+            snprintf(err, errlen, "%s: write error: %s", j->path, strerror(e));
+        else
+            snprintf(err, errlen, "%s: writing the database failed", j->path);
         sl_outfile_abort(&j->out);
     } else {
         /* SQLite's files beside the old database must not outlive it

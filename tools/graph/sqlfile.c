@@ -12,6 +12,7 @@
  */
 #include "sqlfile.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,10 +59,19 @@ struct sqf {
     uint32_t npages; /* pages written or reserved; page 1 is reserved */
     uint8_t *page;
     int failed;
+    int err;         /* errno of the first write that failed, for sqf_close */
     uint32_t max_table, max_index, min_local; /* overflow thresholds */
     schema_row *schema;
     size_t nschema, schema_cap;
 };
+
+/* A write to the file failed: remembers why (errno) while it is fresh. */
+static void write_failed(sqf *f)
+{
+    if (!f->err)
+        f->err = errno;
+    f->failed = 1;
+}
 
 /* ---- encoding ------------------------------------------------------------ */
 
@@ -225,7 +235,7 @@ sqf *sqf_new(FILE *fp, uint32_t page_size)
     f->min_local = (page_size - 12) * 32 / 255 - 23;
     memset(f->page, 0, page_size);
     if (fwrite(f->page, 1, page_size, fp) != page_size)
-        f->failed = 1;
+        write_failed(f);
     return f;
 }
 
@@ -254,7 +264,7 @@ static uint32_t emit(sqf *f, const uint8_t *page, int overflow)
 {
     if (f->fp) {
         if (!f->failed && fwrite(page, 1, f->U, f->fp) != f->U)
-            f->failed = 1;
+            write_failed(f);
         return ++f->npages;
     }
     /* In chunks that never move: growing one array by doubling copied
@@ -691,7 +701,7 @@ uint32_t sqf_append(sqf *f, sqf *part, uint32_t root)
             relocate(part, part_page(part, i), part->ovfl[i], base);
         if (f->fp) {
             if (!f->failed && fwrite(part->chunk[c], f->U, n, f->fp) != n)
-                f->failed = 1;
+                write_failed(f);
             f->npages += n;
         } else {
             for (uint32_t i = first; i < first + n; i++)
@@ -778,8 +788,11 @@ int sqf_close(sqf *f)
     }
     sqf_rec_free(&r);
     put16(b + 5, pos == 65536 ? 0 : (uint32_t)pos);
-    if (!rc && (fseek(f->fp, 0, SEEK_SET) || fwrite(p, 1, f->U, f->fp) != f->U || fseek(f->fp, 0, SEEK_END)))
+    if (!rc && (fseek(f->fp, 0, SEEK_SET) || fwrite(p, 1, f->U, f->fp) != f->U || fseek(f->fp, 0, SEEK_END))) {
+        write_failed(f);
         rc = -1;
+    }
+    int err = f->err;
     for (size_t i = 0; i < f->nschema; i++) {
         free(f->schema[i].type);
         free(f->schema[i].name);
@@ -789,5 +802,6 @@ int sqf_close(sqf *f)
     free(f->schema);
     free(f->page);
     free(f);
+    errno = rc ? err : 0;
     return rc;
 }

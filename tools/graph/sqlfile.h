@@ -71,7 +71,8 @@ uint32_t sqf_tree_finish(sqf_tree *t);
  * automatic index. */
 void sqf_schema(sqf *f, const char *type, const char *name, const char *tbl, uint32_t root, const char *sql);
 /* Writes page 1 and frees f.  Returns 0, or -1 (a write failed, or the
- * schema does not fit on page 1). */
+ * schema does not fit on page 1) with errno the first failed write's
+ * (0 when no write failed). */
 int sqf_close(sqf *f);
 
 #endif
