@@ -3,7 +3,7 @@
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
-# sourcemap_utf16_columns.
+# sourcemap_utf16_columns, write_error_names_the_cause.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -253,6 +253,14 @@ case $check in
   stdout_default)
     out=$("$sluice" bundle entry.mjs --format esm) || fail "bundle"
     echo "$out" | grep -q "function twice" || fail "no code on stdout" ;;
+  write_error_names_the_cause)
+    # a write that fails (past the file size limit, as on a full disk):
+    # the file and the cause named, the old file kept
+    head -c 5000 /dev/zero | tr '\0' a | sed 's/.*/console.log("&");/' >big.js
+    printf old >out.js
+    msg=$(bash -c 'trap "" XFSZ; ulimit -f 1; exec "$0" bundle big.js -q -o out.js' "$sluice" 2>&1) && fail "succeeded"
+    case $msg in *"out.js: write error: File too large"*) ;; *) fail "said '$msg'" ;; esac
+    [ "$(cat out.js)" = old ] || fail "old file not kept" ;;
   *) echo "outputs.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -473,11 +473,8 @@ static int write_file(const char *path, const char *data, size_t len, int quiet)
         fprintf(stderr, "sluice bundle: %s\n", err);
         return -1;
     }
-    if (fwrite(data, 1, len, of.fp) != len) {
-        sl_outfile_abort(&of);
-        fprintf(stderr, "sluice bundle: cannot write %s\n", path);
-        return -1;
-    }
+    if (fwrite(data, 1, len, of.fp) != len)
+        sl_outfile_failed(&of, errno); /* commit says why ("cannot write" once said nothing) and drops it */
     if (sl_outfile_commit(&of, err, sizeof err)) {
         fprintf(stderr, "sluice bundle: %s\n", err);
         return -1;
