@@ -923,12 +923,22 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
         size_t t = l;
         while (t < e && in_class(s[t], C_BLANK | C_QUOTE))
             t++;
-        /* A list item or a heading starts a paragraph of its own. */
+        /* A list item or a heading starts a paragraph of its own.  Only a
+         * bullet or a `1.`/`1)` with text after it can interrupt one (`2)`
+         * or a bare `-` under a paragraph's line is more of its text):
+         * other marker lines are read on into the paragraph, which only
+         * adds pairs to look at. */
         size_t after = list_marker_end(s, t, e);
         if (after > t) {
-            if (!fence_len && paragraph_emphasis_differs(s, para, l))
-                return 1;
-            para = t = after;
+            size_t x = after;
+            while (x < e && (s[x] == ' ' || s[x] == '\t' || s[x] == '\r'))
+                x++;
+            if (x < e && (!(s[t] >= '0' && s[t] <= '9') || (after - t == 2 && s[t] == '1'))) {
+                if (!fence_len && paragraph_emphasis_differs(s, para, l))
+                    return 1;
+                para = after;
+            }
+            t = after;
             while (t < e && (s[t] == ' ' || s[t] == '\t'))
                 t++;
         } else if (!fence_len && t < e && s[t] == '#') {
