@@ -245,6 +245,40 @@ SL_TEST(md_html_block_lines_keep_their_trailing_spaces_as_cmark_gfm_does)
     CHECK(c.differ > 0);
 }
 
+/* Emphasis marks around and inside GFM autolinks: md4c paired a `_`
+ * before a `www.`/`http://` URL with one inside it (`Foo_(bar)`), and
+ * the link then swallowed the closer: an `<em>` never closed, the rest
+ * of the page italic in a browser.  `_`, `*` and their runs before,
+ * after and inside URLs with parentheses, over one paragraph or two. */
+SL_TEST(md_emphasis_around_autolinks_renders_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "_see www.x.org/wiki/Foo_(bar)\n\nnext\n",
+        "An _example www.x.org/wiki/Foo_(bar) and more text_ here\n",
+        "An _example http://x.org/wiki/Foo_(bar) and more text_ here\n",
+        "*see www.x.org/wiki/Foo*(bar)\n",
+        "_see www.x.org/wiki/Foo_bar_\n",
+    };
+    static const char *const toks[] = {"_",     "*",      "__",   "**",   " ",       " ",        "see ", "a",
+                                       "www.x.org/wiki/Foo", "http://x.org/", "https://x.org/w/", "Foo", "_(bar)",
+                                       "*(bar)", "(bar)", "_bar", "bar_", "*bar", ")",   "(",    ".",       ",",
+                                       "\n",    "\n\n",   "a@b.co", "@b.co", "~",  "/"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
+        ok = renders_as_cmark(cases[i], 0, &c);
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(12000); k++) {
+        char md[512] = "";
+        for (size_t t = 3 + next_rand() % 12; t; t--)
+            strcat(md, PICK(toks));
+        strcat(md, "\n");
+        ok = renders_as_cmark(md, 0, &c);
+    }
+    CHECK(ok || !"emphasis around an autolink md4c pairs otherwise stays on md4c");
+    fprintf(stderr, "emphasis and autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
 /* Everyday shapes stay on md4c (a fenced block's HTML lines with
  * trailing spaces do not: the rule does not follow fences). */
 SL_TEST(md_misreads_keep_everyday_shapes_on_md4c)
