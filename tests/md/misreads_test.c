@@ -1,8 +1,9 @@
 /*
- * misreads_test.c - pages generated around the three places md4c 0.4.8
- * reads unlike cmark-gfm that md4c_misreads.c routes (autolink schemes,
- * an empty list item before an indented line, trailing spaces in raw
- * HTML blocks): in both dialects, sluice md's output must be cmark-gfm's
+ * misreads_test.c - pages generated around the places md4c 0.4.8 reads
+ * unlike cmark-gfm that md4c_misreads.c routes (autolink schemes, an
+ * empty list item before an indented line, trailing spaces in raw HTML
+ * blocks, indented HTML starts under a paragraph) and gfm_route.c's
+ * emphasis around autolinks: in both dialects, sluice md's output must be cmark-gfm's
  * on every page - byte for byte, but for heading ids and `<br />` - and
  * md4c alone must differ on some of them (the generator reaches the bug).
  */
@@ -276,6 +277,42 @@ SL_TEST(md_emphasis_around_autolinks_renders_as_cmark_gfm)
     }
     CHECK(ok || !"emphasis around an autolink md4c pairs otherwise stays on md4c");
     fprintf(stderr, "emphasis and autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* A line indented four columns or more that would start an HTML block,
+ * right under a paragraph's line: md4c ended the paragraph there (an
+ * HTML block, or in safe mode its escaped text outside any paragraph),
+ * CommonMark reads more of the paragraph.  In quotes and list items,
+ * under code, after blank lines. */
+SL_TEST(md_indented_html_starts_under_a_paragraph_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "a\n    <!-- x -->\n",
+        "a\n    <div>\n",
+        "a\n    <?x?>\n",
+        "a\n    <!--\n# heading\n-->\n",
+        "    code\n    <div>\n\na\n     <div>\n",
+    };
+    static const char *const above[] = {"a\n", "a\n", "a\n", "> a\n", "- a\n", "1. a\n", "    code\n", "a\n    b\n",
+                                        "\n", "# h\n", "a\n\n", "- a\n\n", "```\nx\n```\n", "<div>\n"};
+    static const char *const indent[] = {"", "   ", "    ", "     ", "      ", "\t", " \t", "> ", ">     ", ">\t ",
+                                         "  ", "        "};
+    static const char *const starts[] = {"<!-- x -->", "<!--", "<div>", "<?x?>", "<!X y>", "<![CDATA[x]]>",
+                                         "<script>", "</div>", "<span>", "<pre>", "<table>", "<p>"};
+    static const char *const after[] = {"", "\n", "\nb\n", "\n-->\n", "\n# h\n-->\n", "\n\nb\n", "\n    c\n"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
+        ok = both_dialects(cases[i], &c);
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(6000); k++) {
+        char md[512];
+        snprintf(md, sizeof md, "%s%s%s%s%s", PICK(above), next_rand() % 4 ? "" : PICK(above), PICK(indent),
+                 PICK(starts), PICK(after));
+        ok = both_dialects(md, &c);
+    }
+    CHECK(ok || !"an indented HTML start md4c lets end a paragraph stays on md4c");
+    fprintf(stderr, "indented html: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
 }
 

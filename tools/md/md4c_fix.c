@@ -390,6 +390,12 @@ static int cm_is_type6(const char *s, size_t n, size_t i)
     return memmem(cm_type6, sizeof cm_type6 - 1, name, len + 2) != NULL;
 }
 
+int sl__md_html_type6_readers(const char *s, size_t n, size_t i)
+{
+    size_t j = i + 1 + (i + 1 < n && s[i + 1] == '/');
+    return j < n ? md4c_is_type6(s, n, j) | cm_is_type6(s, n, j) << 1 : 0;
+}
+
 /* The two readings of a block that starts with the `<` at s[i]. */
 static int start_differs(const char *s, size_t n, size_t i)
 {
@@ -1060,8 +1066,12 @@ static int lazy_line(const char *s, size_t l, size_t e, lazy_state *st)
     while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
         r--;
     size_t a = t + 1 + (t + 1 < e && s[t + 1] == '/');
-    if ((st->quote || t - l < st->need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
-        (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
+    /* A tag line, or the start of a comment, a declaration or a
+     * processing instruction (`<!--`, `<!X`, `<?`: HTML blocks that end
+     * a paragraph in both, but not a lazy one in md4c). */
+    int html = a < e && (((s[a] | 0x20) >= 'a' && (s[a] | 0x20) <= 'z' && s[r - 1] == '>') ||
+                         (a == t + 1 && (s[a] == '!' || s[a] == '?')));
+    if ((st->quote || t - l < st->need) && t - l < 4 && s[t] == '<' && html)
         return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
     size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
     while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
