@@ -108,6 +108,24 @@ static int both_dialects(const char *md, counts *c)
     return renders_as_cmark(md, 0, c) && renders_as_cmark(md, 1, c);
 }
 
+/* The cases, then `pages` pages of `min` to `min` + 11 tokens each, in
+ * both dialects or GFM alone: 1 if every page renders as cmark-gfm's. */
+static int token_pages(const char *const *cases, size_t ncases, const char *const *toks, size_t ntoks, size_t min,
+                       size_t pages, int both, counts *c)
+{
+    int ok = 1;
+    for (size_t i = 0; ok && i < ncases; i++)
+        ok = both ? both_dialects(cases[i], c) : renders_as_cmark(cases[i], 0, c);
+    for (size_t k = 0; ok && k < pages; k++) {
+        char md[512] = "";
+        for (size_t t = min + next_rand() % 12; t; t--)
+            strcat(md, toks[next_rand() % ntoks]);
+        strcat(md, "\n");
+        ok = both ? both_dialects(md, c) : renders_as_cmark(md, 0, c);
+    }
+    return ok;
+}
+
 /* md4c takes any ASCII character as a scheme's first (`<<https://x>>`
  * linked `<https://x`; `<[u](u)>` became one autolink) and stops a
  * scheme at 31 characters. */
@@ -129,16 +147,8 @@ SL_TEST(md_autolink_schemes_render_as_cmark_gfm)
                                        "mailto", ":", "//", "x.com", "/p", ">", ">>", " ",
                                        "\n",  "`",  "?",      "\\", "&lt;", "\n\n", "> "};
     counts c = {0};
-    int ok = 1;
-    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
-        ok = both_dialects(cases[i], &c);
-    for (size_t k = 0; ok && k < SL_TEST_SCALE(12000); k++) {
-        char md[512] = "";
-        for (size_t t = 2 + next_rand() % 12; t; t--)
-            strcat(md, PICK(toks));
-        strcat(md, "\n");
-        ok = both_dialects(md, &c);
-    }
+    int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 2,
+                         SL_TEST_SCALE(12000), 1, &c);
     CHECK(ok || !"an autolink md4c reads otherwise stays on md4c");
     fprintf(stderr, "autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
@@ -265,16 +275,8 @@ SL_TEST(md_emphasis_around_autolinks_renders_as_cmark_gfm)
                                        "*(bar)", "(bar)", "_bar", "bar_", "*bar", ")",   "(",    ".",       ",",
                                        "\n",    "\n\n",   "a@b.co", "@b.co", "~",  "/"};
     counts c = {0};
-    int ok = 1;
-    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
-        ok = renders_as_cmark(cases[i], 0, &c);
-    for (size_t k = 0; ok && k < SL_TEST_SCALE(12000); k++) {
-        char md[512] = "";
-        for (size_t t = 3 + next_rand() % 12; t; t--)
-            strcat(md, PICK(toks));
-        strcat(md, "\n");
-        ok = renders_as_cmark(md, 0, &c);
-    }
+    int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 3,
+                         SL_TEST_SCALE(12000), 0, &c);
     CHECK(ok || !"emphasis around an autolink md4c pairs otherwise stays on md4c");
     fprintf(stderr, "emphasis and autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
