@@ -1,8 +1,9 @@
 /*
- * misreads_test.c - pages generated around the three places md4c 0.4.8
- * reads unlike cmark-gfm that md4c_misreads.c routes (autolink schemes,
- * an empty list item before an indented line, trailing spaces in raw
- * HTML blocks): in both dialects, sluice md's output must be cmark-gfm's
+ * misreads_test.c - pages generated around the places md4c 0.4.8 reads
+ * unlike cmark-gfm that md4c_misreads.c routes (autolink schemes, an
+ * empty list item before an indented line, trailing spaces in raw HTML
+ * blocks, indented HTML starts under a paragraph) and gfm_route.c's
+ * emphasis around autolinks: in both dialects, sluice md's output must be cmark-gfm's
  * on every page - byte for byte, but for heading ids and `<br />` - and
  * md4c alone must differ on some of them (the generator reaches the bug).
  */
@@ -107,6 +108,24 @@ static int both_dialects(const char *md, counts *c)
     return renders_as_cmark(md, 0, c) && renders_as_cmark(md, 1, c);
 }
 
+/* The cases, then `pages` pages of `min` to `min` + 11 tokens each, in
+ * both dialects or GFM alone: 1 if every page renders as cmark-gfm's. */
+static int token_pages(const char *const *cases, size_t ncases, const char *const *toks, size_t ntoks, size_t min,
+                       size_t pages, int both, counts *c)
+{
+    int ok = 1;
+    for (size_t i = 0; ok && i < ncases; i++)
+        ok = both ? both_dialects(cases[i], c) : renders_as_cmark(cases[i], 0, c);
+    for (size_t k = 0; ok && k < pages; k++) {
+        char md[512] = "";
+        for (size_t t = min + next_rand() % 12; t; t--)
+            strcat(md, toks[next_rand() % ntoks]);
+        strcat(md, "\n");
+        ok = both ? both_dialects(md, c) : renders_as_cmark(md, 0, c);
+    }
+    return ok;
+}
+
 /* md4c takes any ASCII character as a scheme's first (`<<https://x>>`
  * linked `<https://x`; `<[u](u)>` became one autolink) and stops a
  * scheme at 31 characters. */
@@ -128,16 +147,8 @@ SL_TEST(md_autolink_schemes_render_as_cmark_gfm)
                                        "mailto", ":", "//", "x.com", "/p", ">", ">>", " ",
                                        "\n",  "`",  "?",      "\\", "&lt;", "\n\n", "> "};
     counts c = {0};
-    int ok = 1;
-    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
-        ok = both_dialects(cases[i], &c);
-    for (size_t k = 0; ok && k < SL_TEST_SCALE(12000); k++) {
-        char md[512] = "";
-        for (size_t t = 2 + next_rand() % 12; t; t--)
-            strcat(md, PICK(toks));
-        strcat(md, "\n");
-        ok = both_dialects(md, &c);
-    }
+    int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 2,
+                         SL_TEST_SCALE(12000), 1, &c);
     CHECK(ok || !"an autolink md4c reads otherwise stays on md4c");
     fprintf(stderr, "autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
@@ -242,6 +253,68 @@ SL_TEST(md_html_block_lines_keep_their_trailing_spaces_as_cmark_gfm_does)
     }
     CHECK(ok || !"an HTML block md4c cuts spaces from stays on md4c");
     fprintf(stderr, "html blocks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* Emphasis marks around and inside GFM autolinks: md4c paired a `_`
+ * before a `www.`/`http://` URL with one inside it (`Foo_(bar)`), and
+ * the link then swallowed the closer: an `<em>` never closed, the rest
+ * of the page italic in a browser.  `_`, `*` and their runs before,
+ * after and inside URLs with parentheses, over one paragraph or two. */
+SL_TEST(md_emphasis_around_autolinks_renders_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "_see www.x.org/wiki/Foo_(bar)\n\nnext\n",
+        "An _example www.x.org/wiki/Foo_(bar) and more text_ here\n",
+        "An _example http://x.org/wiki/Foo_(bar) and more text_ here\n",
+        "*see www.x.org/wiki/Foo*(bar)\n",
+        "_see www.x.org/wiki/Foo_bar_\n",
+    };
+    static const char *const toks[] = {"_",     "*",      "__",   "**",   " ",       " ",        "see ", "a",
+                                       "www.x.org/wiki/Foo", "http://x.org/", "https://x.org/w/", "Foo", "_(bar)",
+                                       "*(bar)", "(bar)", "_bar", "bar_", "*bar", ")",   "(",    ".",       ",",
+                                       "\n",    "\n\n",   "a@b.co", "@b.co", "~",  "/"};
+    counts c = {0};
+    int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 3,
+                         SL_TEST_SCALE(12000), 0, &c);
+    CHECK(ok || !"emphasis around an autolink md4c pairs otherwise stays on md4c");
+    fprintf(stderr, "emphasis and autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* A line indented four columns or more that would start an HTML block,
+ * right under a paragraph's line: md4c ended the paragraph there (an
+ * HTML block, or in safe mode its escaped text outside any paragraph),
+ * CommonMark reads more of the paragraph.  In quotes and list items,
+ * under code, after blank lines. */
+SL_TEST(md_indented_html_starts_under_a_paragraph_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "a\n    <!-- x -->\n",
+        "a\n    <div>\n",
+        "a\n    <?x?>\n",
+        "a\n    <!--\n# heading\n-->\n",
+        "    code\n    <div>\n\na\n     <div>\n",
+    };
+    static const char *const above[] = {"a\n", "a\n", "a\n", "> a\n", "- a\n", "1. a\n", "    code\n", "a\n    b\n",
+                                        "\n", "# h\n", "a\n\n", "- a\n\n", "```\nx\n```\n", "<div>\n"};
+    static const char *const indent[] = {"", "   ", "    ", "     ", "      ", "\t", " \t", "> ", ">     ", ">\t ",
+                                         "  ", "        "};
+    static const char *const starts[] = {"<!-- x -->", "<!--", "<div>", "<?x?>", "<!X y>", "<![CDATA[x]]>",
+                                         "<script>", "</div>", "<span>", "<pre>", "<table>", "<p>"};
+    static const char *const after[] = {"", "\n", "\nb\n", "\n-->\n", "\n# h\n-->\n", "\n\nb\n", "\n    c\n"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
+        ok = both_dialects(cases[i], &c);
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(6000); k++) {
+        char md[512];
+        snprintf(md, sizeof md, "%s%s%s%s%s", PICK(above), next_rand() % 4 ? "" : PICK(above), PICK(indent),
+                 PICK(starts), PICK(after));
+        ok = both_dialects(md, &c);
+    }
+    CHECK(ok || !"an indented HTML start md4c lets end a paragraph stays on md4c");
+    fprintf(stderr, "indented html: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
 }
 

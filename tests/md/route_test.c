@@ -491,9 +491,10 @@ SL_TEST(md_emphasis_between_punctuation_renders_as_cmark_gfm)
         "Globs: **/*.js, src/**/*.ts\n",
         "- **bold** and **/*.js\n",
         "a __/_.x_ b\n",
+        "]**&\n2) ]*\n", /* `2)` cannot interrupt a paragraph: the runs are one paragraph's */
     };
     static const char *const toks[] = {"*", "**", "***", "_", "__", "/", ".js", "a", "b c", " ", " ", "(", ")",
-                                       "\"", ",", "é", "—", "`*`", "\\*"};
+                                       "\"", ",", "é", "—", "`*`", "\\*", "]", "&", "\n2) ", "\n1. ", "\n- ", "\n-\n"};
     size_t pages = 0, differ = 0;
     int ok = 1;
     for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)

@@ -399,14 +399,31 @@ static int paragraph_ends(scan *sc)
     return differs;
 }
 
+static int alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
 /* The text of a link candidate, s[i..skip): md4c lets a `*` in it close
- * emphasis (even none: a stray </em>), and a `~` in it pair with tildes
- * outside it; cmark-gfm does neither.  1 if that could matter. */
+ * emphasis (even none: a stray </em>), and a `_` run that may open or
+ * close (`_see www.x.org/Foo_(bar)`: an <em> opened, its closer
+ * swallowed by the link, never closed), and a `~` in it pair with tildes
+ * outside it; cmark-gfm does none of that.  1 if that could matter.  A
+ * `_` run between letters or digits (`node_modules`, `#fs_mkdir`) can do
+ * neither (bytes past ASCII count as letters here: a superset). */
 static int link_marks_differ(scan *sc, size_t i, size_t skip)
 {
     const char *s = sc->s, *end = s + (skip < sc->n ? skip : sc->n);
     if (memchr(s + i, '*', (size_t)(end - (s + i))))
         return 1;
+    for (const char *u = s + i; (u = memchr(u, '_', (size_t)(end - u))); u++) {
+        const char *k = u;
+        while (k < end && *k == '_')
+            k++;
+        if (!alnum((unsigned char)u[-1]) || k == s + sc->n || !alnum((unsigned char)*k))
+            return 1;
+        u = k - 1;
+    }
     for (const char *t = s + i; (t = memchr(t, '~', (size_t)(end - t))); t++)
         if ((t == s + i || t[-1] != '~') && ++sc->tildes > 1)
             return 1;
@@ -451,6 +468,12 @@ static int inline_differs(scan *sc, size_t from)
             size_t k = i;
             while (k < sc->end && s[k] == '~')
                 k++;
+            /* cmark-gfm 0.29's strikethrough takes the flanking of a `*`
+             * or `_` run right next to a tilde run away (`__a__~x`, `x~*_b
+             * c*`: no emphasis to it, to md4c and CommonMark some). */
+            if ((i > sc->line && (s[i - 1] == '*' || s[i - 1] == '_')) ||
+                (k < sc->end && (s[k] == '*' || s[k] == '_')))
+                return 1;
             if (tildes_differ(sc, i, k - i))
                 return 1;
             i = k - 1;

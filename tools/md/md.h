@@ -193,6 +193,9 @@ void sl__md_fix_free(sl__md_fix *f);
  * `<prefix>`...): such a page goes to cmark-gfm (both modes: safe mode
  * parses raw HTML too, then escapes it). */
 int sl__md_html_start_md4c_misreads(const char *s, size_t n);
+/* Who reads the `<` at s[i] as the start of an HTML block of type 6
+ * (`<div`, `</table`): md4c (bit 1), CommonMark (bit 2). */
+int sl__md_html_type6_readers(const char *s, size_t n, size_t i);
 /* The steps the routing checks' look-backs and look-aheads took on this
  * thread (a line walked back, a byte looked ahead): route_test.c checks
  * that they grow with the page, not with its square, on hostile shapes. */

@@ -390,6 +390,12 @@ static int cm_is_type6(const char *s, size_t n, size_t i)
     return memmem(cm_type6, sizeof cm_type6 - 1, name, len + 2) != NULL;
 }
 
+int sl__md_html_type6_readers(const char *s, size_t n, size_t i)
+{
+    size_t j = i + 1 + (i + 1 < n && s[i + 1] == '/');
+    return j < n ? md4c_is_type6(s, n, j) | cm_is_type6(s, n, j) << 1 : 0;
+}
+
 /* The two readings of a block that starts with the `<` at s[i]. */
 static int start_differs(const char *s, size_t n, size_t i)
 {
@@ -923,12 +929,22 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
         size_t t = l;
         while (t < e && in_class(s[t], C_BLANK | C_QUOTE))
             t++;
-        /* A list item or a heading starts a paragraph of its own. */
+        /* A list item or a heading starts a paragraph of its own.  Only a
+         * bullet or a `1.`/`1)` with text after it can interrupt one (`2)`
+         * or a bare `-` under a paragraph's line is more of its text):
+         * other marker lines are read on into the paragraph, which only
+         * adds pairs to look at. */
         size_t after = list_marker_end(s, t, e);
         if (after > t) {
-            if (!fence_len && paragraph_emphasis_differs(s, para, l))
-                return 1;
-            para = t = after;
+            size_t x = after;
+            while (x < e && (s[x] == ' ' || s[x] == '\t' || s[x] == '\r'))
+                x++;
+            if (x < e && (!(s[t] >= '0' && s[t] <= '9') || (after - t == 2 && s[t] == '1'))) {
+                if (!fence_len && paragraph_emphasis_differs(s, para, l))
+                    return 1;
+                para = after;
+            }
+            t = after;
             while (t < e && (s[t] == ' ' || s[t] == '\t'))
                 t++;
         } else if (!fence_len && t < e && s[t] == '#') {
@@ -1050,8 +1066,12 @@ static int lazy_line(const char *s, size_t l, size_t e, lazy_state *st)
     while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
         r--;
     size_t a = t + 1 + (t + 1 < e && s[t + 1] == '/');
-    if ((st->quote || t - l < st->need) && t - l < 4 && s[t] == '<' && a < e && (s[a] | 0x20) >= 'a' &&
-        (s[a] | 0x20) <= 'z' && s[r - 1] == '>')
+    /* A tag line, or the start of a comment, a declaration or a
+     * processing instruction (`<!--`, `<!X`, `<?`: HTML blocks that end
+     * a paragraph in both, but not a lazy one in md4c). */
+    int html = a < e && (((s[a] | 0x20) >= 'a' && (s[a] | 0x20) <= 'z' && s[r - 1] == '>') ||
+                         (a == t + 1 && (s[a] == '!' || s[a] == '?')));
+    if ((st->quote || t - l < st->need) && t - l < 4 && s[t] == '<' && html)
         return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
     size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
     while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))

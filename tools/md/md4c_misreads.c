@@ -1,5 +1,5 @@
 /*
- * md4c_misreads.c - three more places where md4c 0.4.8 parses a page
+ * md4c_misreads.c - four more places where md4c 0.4.8 parses a page
  * unlike CommonMark (and so unlike cmark-gfm, in both dialects), found
  * before rendering: such a page goes to cmark-gfm, as md4c_fix.c's rules
  * send theirs.
@@ -14,7 +14,11 @@
  *    one blank line"), but reads the line with the item's indentation
  *    already taken off, so four spaces become a paragraph, not code.
  *  - Trailing spaces of a raw HTML block's lines: md4c cuts them from
- *    every line that is not code, cmark-gfm keeps them (seen in <pre>).
+ *    every line that is not code, cmark-gfm keeps them (seen in <pre>);
+ *    and a line indented four columns or more after a block of types
+ *    1-5 (or after one in a quote): md4c a paragraph, CommonMark code.
+ *  - A line that starts an HTML block indented four columns or more
+ *    under a paragraph's line: md4c ends the paragraph there.
  *
  * The one idea: each rule replays md4c's reading (the autolink, exactly)
  * or keeps a superset of it (the other two), in one pass over the page
@@ -124,6 +128,16 @@ static size_t column_of(const char *s, size_t l, size_t t)
     return col;
 }
 
+/* The columns of blanks before the text of line s[l..r), past its last
+ * `>` mark. */
+static size_t indent_of(const char *s, size_t l, size_t r)
+{
+    size_t t = after_quotes(s, l, r), b = t;
+    while (b > l && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
+    return column_of(s, l, t) - column_of(s, l, b);
+}
+
 /* --- an empty list item, a blank line, an indented line --------------
  *
  * md4c's hack for "a list item can begin with at most one blank line"
@@ -214,6 +228,8 @@ enum { END_TYPE1, END_COMMENT, END_PI, END_DECL, END_CDATA, END_KINDS };
 typedef struct html_scan {
     size_t done;                  /* lines before it have been looked through */
     size_t from[END_KINDS], at[END_KINDS]; /* end condition k: searched from `from`, its line at `at` (n: none) */
+    size_t indent_line;           /* the last line lines_above() answered for (-1: none) */
+    int indent_seen;              /* its answer */
 } html_scan;
 
 /* The kind of end condition the HTML block starting at s[i] == '<' ends
@@ -335,10 +351,78 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
         h->at[k] = at < n ? at : n;
     }
     size_t end = h->at[k] < n ? sl__md_line_end(s, n, h->at[k]) : n, from = l > h->done ? l : h->done;
-    int found = from < end && spaces_at_line_end(s, n, from, end, 0, 0, &stop);
+    int found = from < end && spaces_at_line_end(s, n, from, end, 0, memchr(s + l, '>', i - l) != NULL, &stop);
+    /* A line indented four columns or more right after such a block:
+     * md4c reads a paragraph's, CommonMark indented code. */
+    if (!found && end < n) {
+        size_t e2 = sl__md_line_end(s, n, end + 1), r2 = content_end(s, end + 1, e2);
+        found = after_quotes(s, end + 1, r2) < r2 && indent_of(s, end + 1, r2) >= 4;
+    }
     if (end > h->done)
         h->done = end;
     return found;
+}
+
+/* --- an indented HTML start under a paragraph's line ------------------
+ *
+ * md4c 0.4.8 lets a line that starts an HTML block (`<!--`, `<div>`,
+ * `<?`) end a paragraph even when it is indented four columns or more;
+ * CommonMark reads such a line as more of the paragraph (`a`, then
+ * `    <!-- x -->`: one paragraph).  A `<` after blanks and `>` marks
+ * only, four columns or more past the last `>`, is routed when the lines
+ * above it up to a blank one are not all indented that far (so not an
+ * indented code block, whose lines md4c reads as cmark-gfm does) and
+ * none of them starts a type-6 HTML block (`<table>`, whose indented
+ * rows are that block's to both).  A
+ * superset: a list item's own indentation is not taken off, and a line
+ * above that is no paragraph's counts too.  The answer for the last such
+ * line is kept, so a code block of tags is walked once.  And the other
+ * way round: after a paragraph's line indented that far (its lazy
+ * continuation), md4c reads a line that starts an HTML block at the
+ * margin as more of the paragraph's text (`a`, `    b`, `<!--`). */
+/* What the lines above line l read as, up to a blank one: text a
+ * paragraph may hold (bit 1), the start of a type-6 HTML block (bit 2),
+ * which then runs on to the blank line in both. */
+static int lines_above(const char *s, size_t n, size_t l, html_scan *h)
+{
+    int seen = 0;
+    for (size_t p = l; p > 0;) {
+        size_t e = p - 1;
+        for (p = e; p > 0 && s[p - 1] != '\n'; p--)
+            ;
+        size_t r = content_end(s, p, e), t = after_quotes(s, p, r);
+        if (t == r)
+            break; /* a blank line */
+        if (indent_of(s, p, r) < 4)
+            seen |= s[t] == '<' && sl__md_html_type6_readers(s, n, t) == 3 ? 2 : 1;
+        if (p == h->indent_line) {
+            seen |= h->indent_seen;
+            break;
+        }
+    }
+    h->indent_line = l;
+    h->indent_seen = seen;
+    return seen;
+}
+
+static int indented_html_under_text(const char *s, size_t n, size_t i, html_scan *h)
+{
+    size_t l = i;
+    while (l > 0 && s[l - 1] != '\n')
+        l--;
+    size_t r = content_end(s, l, sl__md_line_end(s, n, i));
+    if (after_quotes(s, l, i) != i || l == 0 ||
+        (html_end_kind(s, i, r) == END_KINDS && !(sl__md_html_type6_readers(s, n, i) & 1)))
+        return 0; /* no start of a block of types 1-6 to md4c (type 7 interrupts no paragraph) */
+    if (indent_of(s, l, i) < 4) { /* no deeper than the line above? */
+        size_t p = l - 1;
+        while (p > 0 && s[p - 1] != '\n')
+            p--;
+        size_t pr = content_end(s, p, l - 1);
+        if (after_quotes(s, p, pr) == pr || indent_of(s, p, pr) < 4)
+            return 0;
+    }
+    return lines_above(s, n, l, h) == 1;
 }
 
 /* --- the page, one pass ------------------------------------------------ */
@@ -349,8 +433,11 @@ static int at_angle(const char *s, size_t n, size_t i, html_scan *h)
 {
     if (i + 1 >= n)
         return 0;
+    if (i + 4 == n && !memcmp(s + i, "<!--", 4))
+        return 1; /* at the page's very end md4c takes it for text, not a comment's start */
     unsigned char c = (unsigned char)s[i + 1];
-    if ((is_letter(c) || c == '/' || c == '!' || c == '?') && at_line_start(s, i) && html_block_spaces(s, n, i, h))
+    if ((is_letter(c) || c == '/' || c == '!' || c == '?') && at_line_start(s, i) &&
+        (html_block_spaces(s, n, i, h) || indented_html_under_text(s, n, i, h)))
         return 1;
     if (i + 3 >= n)
         return 0;
@@ -380,6 +467,7 @@ int sl__md_md4c_misreads(const char *s, size_t n)
     html_scan h = {0};
     for (int k = 0; k < END_KINDS; k++)
         h.from[k] = (size_t)-1; /* not searched yet */
+    h.indent_line = (size_t)-1;
     size_t j = 0;
     for (; j < 2 && j < n; j++) /* the vectors look two bytes back */
         if (s[j] == '<' ? at_angle(s, n, j, &h) : s[j] == '\n' && at_line_end(s, n, j))
