@@ -152,9 +152,9 @@ int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, 
  * 0, or -1 on no memory. */
 int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
 
-/* md4c_fix.c: md4c-html's output stream put right where it differs from
- * cmark-gfm's on the same document: a code line's leading tabs (md4c
- * writes spaces) and `~` and `'` in URLs (md4c percent-escapes them).
+/* md4c_fix.c: the code lines of md4c's output put right where they differ
+ * from cmark-gfm's on the same document: a code line's leading tabs (md4c
+ * writes spaces).
  * It tells md4c's own chunks from the page's text by where they point. */
 typedef struct sl__md_fix_line {
     size_t out_at, cols; /* where md4c's spaces for the line are, and how many */
@@ -220,10 +220,8 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n);
  * into an empty list item after a blank line, trailing spaces of a raw
  * HTML block's lines -: such a page goes to cmark-gfm too, both dialects. */
 int sl__md_md4c_misreads(const char *s, size_t n);
-/* Each returns 1 when it wrote the chunk t[0..n) to out itself: inside
- * code blocks, and inside an href or src. */
+/* 1 when it wrote the chunk t[0..n) of a code block to out itself. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
-int sl__md_fix_url_chunk(const sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
 
 /* render.c: renders one page.  Returns 0, or -1 (no memory) with a message
  * in err.  Invalid UTF-8 in src is replaced by U+FFFD first.  An MDX page

@@ -1,9 +1,10 @@
 /*
- * md4c_fix.c - two things md4c-html 0.4.8 writes unlike cmark-gfm (and so
- * unlike GitHub) on the very same document tree, put right in its output
- * stream: the leading tabs of code and raw HTML lines, and `~` and `'` in
- * link URLs; and one it parses unlike it, found beforehand: HTML block
- * starts whose tag md4c looks up wrongly (the page goes to cmark-gfm).
+ * md4c_fix.c - one thing md4c 0.4.8 writes unlike cmark-gfm (and so unlike
+ * GitHub) on the very same document tree, put right in the output stream:
+ * the leading tabs of code and raw HTML lines (render.c writes `~` and `'`
+ * in URLs as cmark-gfm does itself); and what it parses unlike it, found
+ * beforehand: HTML block starts whose tag md4c looks up wrongly and the
+ * other routing checks below (such a page goes to cmark-gfm).
  *
  * The one idea: md4c-html passes runs of the page's own text through as
  * pointers into the source, and writes everything it makes up - markup,
@@ -17,9 +18,7 @@
  *    block's indentation becoming spaces as in cmark-gfm.  The source line
  *    is the one the line's first chunk of page text points into; a line
  *    with none (blanks, or only escaped `<>&"`) is found by counting lines
- *    from one that has, when the code block ends;
- *  - in an href or src, md4c percent-escapes `~` (%7E) and `'` (%27) as
- *    chunks of three bytes; cmark-gfm writes `~` and `&#x27;`.
+ *    from one that has, when the code block ends.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -278,19 +277,6 @@ int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t 
     } else if (f->pending)
         write_indent(f, out, (size_t)-1);
     return 0;
-}
-
-int sl__md_fix_url_chunk(const sl__md_fix *f, sl__md_buf *out, const char *t, size_t n)
-{
-    if (n != 3 || t[0] != '%' || sl__md_fix_from_source(f, t))
-        return 0;
-    if (!memcmp(t, "%7E", 3))
-        sl__md_buf_putc(out, '~');
-    else if (!memcmp(t, "%27", 3))
-        sl__md_buf_puts(out, "&#x27;");
-    else
-        return 0;
-    return 1;
 }
 
 /* --- HTML block starts md4c 0.4.8 reads otherwise ---------------------
