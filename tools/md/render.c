@@ -169,13 +169,25 @@ static inline size_t first_special(const char *t, size_t n, size_t room)
     return first_stop(t, n, room, 0);
 }
 
+/* How many bytes from t first_stop may read: to the end of the page md4c
+ * renders when t points into it, else t's own n. */
+static size_t room_at(const sl__md_fix *f, const char *t, size_t n)
+{
+    return sl__md_fix_from_source(f, t) ? f->n - (size_t)(t - f->src) : n;
+}
+
+static const char *html_entity_of(char c)
+{
+    return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : "";
+}
+
 /* Appends t[0, n) escaped; `room` as for first_special. */
 static void escape_in(sl__md_buf *out, const char *t, size_t n, size_t room)
 {
     size_t i;
     while ((i = first_special(t, n, room)) < n) {
         sl__md_buf_put(out, t, i);
-        sl__md_buf_puts(out, t[i] == '<' ? "&lt;" : t[i] == '>' ? "&gt;" : t[i] == '&' ? "&amp;" : "&quot;");
+        sl__md_buf_puts(out, html_entity_of(t[i]));
         t += i + 1;
         n -= i + 1;
         room -= i + 1;
@@ -204,7 +216,7 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
             sl__md_fix_code_chunk(&r->fix, &r->out, t, n);
         r->fix.prev_nl = 0;
         if (r->escape_raw) /* the page's bytes after the chunk may be read too */
-            escape_in(&r->out, t, n, r->fix.n - (size_t)(t - r->fix.src));
+            escape_in(&r->out, t, n, room_at(&r->fix, t, n));
         else
             sl__md_buf_put(&r->out, t, n);
         return;
@@ -365,11 +377,6 @@ static inline void emit(render_state *r, const char *t, size_t n)
 
 #define EMIT(r, lit) emit((r), (lit), sizeof(lit) - 1)
 
-static const char *html_entity_of(char c)
-{
-    return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : "";
-}
-
 /* Text, escaped.  In a code block, cut as md4c-html cuts it (a run
  * without `"&<>`, then each one's entity); elsewhere in one go.  Either
  * way the bytes are scanned 16 at a time, and may be read on into the
@@ -377,7 +384,7 @@ static const char *html_entity_of(char c)
  * which it drops; no NUL reaches the renderer: utf8.c makes each U+FFFD.) */
 static void text_escaped(render_state *r, const char *t, size_t n)
 {
-    size_t room = sl__md_fix_from_source(&r->fix, t) ? r->fix.n - (size_t)(t - r->fix.src) : n;
+    size_t room = room_at(&r->fix, t, n);
     if (!r->exact) {
         if (!n)
             return;
@@ -407,7 +414,7 @@ static void text_escaped(render_state *r, const char *t, size_t n)
 static void url_escaped(render_state *r, const char *t, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t room = sl__md_fix_from_source(&r->fix, t) ? r->fix.n - (size_t)(t - r->fix.src) : n, i;
+    size_t room = room_at(&r->fix, t, n), i;
     while ((i = first_stop(t, n, room, 1)) < n) {
         unsigned char c = (unsigned char)t[i];
         if (i)
