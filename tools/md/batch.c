@@ -41,6 +41,12 @@
 
 typedef struct job job;
 
+/* Directories known to exist, as a set of strings (open addressing). */
+typedef struct dir_set {
+    char **slot;
+    size_t cap, n;
+} dir_set;
+
 typedef struct batch {
     const sl__md_cli *cli;
     sl__md_inputs in;
@@ -55,7 +61,7 @@ typedef struct batch {
     pthread_mutex_t lock;
     pthread_cond_t done;   /* finished */
     int finished;
-    char *made_dir;     /* the last output directory made (mkdir -p once) */
+    dir_set made;       /* output directories made or found (main thread only) */
     atomic_int dirs;    /* writing: DIRS_PENDING (directories being made, or the walk
                            still going on), DIRS_MADE (go) or DIRS_FAILED (never) */
     sl_pool *pool;      /* run_walking: pages start as the walk finds them */
@@ -262,27 +268,25 @@ static void note_warnings(job *j, const sl__md_page *p)
 /* How much heap this thread has faulted in ahead (warm_heap). */
 static _Thread_local size_t heap_warmed;
 
-/* Faults in, with one madvise, the heap this thread is about to use for
- * a page of `size` bytes: a first touch of each 4 KiB page is a page fault
- * otherwise, and on this project's VMs a fault costs 20-24 us where
- * MADV_POPULATE_WRITE costs 1.4 us a page (32 MB: 198 ms of faults, 12 ms
- * populated).  A page's read buffer, HTML buffer and the renderers' trees
- * took ~2,800 faults on bench/md's tree corpus at -j2, ~60 ms of CPU.
- * The block is freed at once: keep_freed_memory keeps it in this
- * thread's arena, where the page's allocations then land.  A page and its
- * work fit in about six times its size (cmark-gfm's trees are the
- * largest part); pages come largest first, so a thread warms once or
- * twice.  Where the kernel has no MADV_POPULATE_WRITE (before 5.14), the
- * pages fault as before. */
-static void warm_heap(uint64_t size)
+#define HEAP_ROOM ((size_t)31 << 20) /* under M_MMAP_THRESHOLD (keep_freed_memory) */
+
+/* Faults in, with one madvise, the first `want` bytes of the heap this
+ * thread allocates next: a first touch of each 4 KiB page is a page fault
+ * otherwise, and on this project's VMs a fault costs 18-24 us where
+ * MADV_POPULATE_WRITE costs 1.4-2.4 us a page (32 MB: 198 ms of faults,
+ * 12 ms populated).  The block is freed at once: keep_freed_memory keeps
+ * it in this thread's arena, where the next allocations then land.
+ * `reserve` asks for a block of HEAP_ROOM instead, of which only `want`
+ * is touched: a worker thread's arena grows its heap (mprotect) by just
+ * what each allocation lacks, one 4 KiB call at a time past the first
+ * 16 MiB (M_TOP_PAD counts only when a heap is made): ~800 mprotect
+ * calls on bench/md's tree at -j1, none once the room is there.  Where the
+ * kernel has no MADV_POPULATE_WRITE (before 5.14), the pages fault as
+ * before. */
+static void warm(size_t want, int reserve)
 {
 #ifdef MADV_POPULATE_WRITE
-    uint64_t want = 6 * size + (1 << 20);
-    if (want > (32u << 20))
-        want = 32u << 20; /* M_MMAP_THRESHOLD: bigger blocks are mapped apart */
-    if (want <= heap_warmed)
-        return;
-    char *p = malloc(want);
+    char *p = malloc(reserve && want < HEAP_ROOM ? HEAP_ROOM : want);
     if (!p)
         return;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -290,10 +294,25 @@ static void warm_heap(uint64_t size)
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
     free(p);
-    heap_warmed = want;
 #else
-    (void)size;
+    (void)want, (void)reserve;
 #endif
+}
+
+/* Warms the heap a page of `size` bytes is about to use: a page's read
+ * buffer, HTML buffer and the renderers' trees took ~2,800 faults on
+ * bench/md's tree corpus at -j2, ~60 ms of CPU.  A page and its work fit
+ * in about six times its size (cmark-gfm's trees are the largest part);
+ * pages come largest first, so a thread warms once or twice. */
+static void warm_heap(uint64_t size)
+{
+    uint64_t want = 6 * size + (1 << 20);
+    if (want > HEAP_ROOM)
+        want = HEAP_ROOM; /* bigger blocks are mapped apart */
+    if (want <= heap_warmed)
+        return;
+    warm((size_t)want, !heap_warmed);
+    heap_warmed = want;
 }
 
 /* Reads, renders and writes one page. */
@@ -408,19 +427,101 @@ static int mkdir_p(char *dir, char *err, size_t errlen)
     return -1;
 }
 
-/* mkdir -p for the directory part of path; pages come sorted, so
- * remembering the last directory made skips nearly every repeat. */
+static size_t dir_hash(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return (size_t)(h ^ h >> 29);
+}
+
+/* The slot for s (n bytes): where it is, or the empty one it would take. */
+static char **dir_slot(const dir_set *d, const char *s, size_t n)
+{
+    size_t m = d->cap - 1;
+    for (size_t i = dir_hash(s, n) & m;; i = (i + 1) & m)
+        if (!d->slot[i] || (!memcmp(d->slot[i], s, n) && !d->slot[i][n]))
+            return &d->slot[i];
+}
+
+static int dir_known(const dir_set *d, const char *s, size_t n)
+{
+    return d->cap && *dir_slot(d, s, n);
+}
+
+/* Adds s (n bytes, copied); -1 with no memory (the set is only a cache:
+ * a directory left out is made again, which mkdir_p allows). */
+static int dir_add(dir_set *d, const char *s, size_t n)
+{
+    if (2 * (d->n + 1) > d->cap) {
+        dir_set g = {calloc(d->cap ? 2 * d->cap : 256, sizeof *g.slot), d->cap ? 2 * d->cap : 256, d->n};
+        if (!g.slot)
+            return -1;
+        for (size_t i = 0; i < d->cap; i++)
+            if (d->slot[i])
+                *dir_slot(&g, d->slot[i], strlen(d->slot[i])) = d->slot[i];
+        free(d->slot);
+        *d = g;
+    }
+    char **at = dir_slot(d, s, n);
+    if (*at)
+        return 0;
+    if (!(*at = strndup(s, n)))
+        return -1;
+    d->n++;
+    return 0;
+}
+
+static void dir_set_free(dir_set *d)
+{
+    for (size_t i = 0; i < d->cap; i++)
+        free(d->slot[i]);
+    free(d->slot);
+    memset(d, 0, sizeof *d);
+}
+
+/* One directory whose parent exists: made, or found already there. */
+static int mkdir_one(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+        return 0;
+    snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+    return -1;
+}
+
+/* mkdir -p for the directory part of path, each directory made (or found)
+ * once per batch: the set remembers it and every directory above it, and
+ * a new directory is made downwards from the deepest one known, so the
+ * output tree costs one mkdir per directory.  Without the set, coming back
+ * to a directory after its subdirectories (a/b/x.md, then a/y.md) cost a
+ * mkdir failing with EEXIST and a stat, and a directory holding no page
+ * (a/b/c/x.md, a/b made for nothing else) a mkdir failing with ENOENT:
+ * 94 and 83 of them on bench/md's tree. */
 static int make_parents(batch *b, char *path, char *err, size_t errlen)
 {
     char *slash = strrchr(path, '/');
-    size_t dl = slash ? (size_t)(slash - path) : 0;
-    if (dl == 0 || (b->made_dir && strlen(b->made_dir) == dl && !memcmp(b->made_dir, path, dl)))
+    size_t dl = slash ? (size_t)(slash - path) : 0, known = 0;
+    if (dl == 0 || dir_known(&b->made, path, dl))
         return 0;
-    free(b->made_dir);
-    b->made_dir = strndup(path, dl);
-    *slash = 0;
-    int rc = mkdir_p(path, err, errlen);
-    *slash = '/';
+    for (size_t n = dl - 1; n > 0 && !known; n--)
+        if (path[n] == '/' && dir_known(&b->made, path, n))
+            known = n;
+    int rc = 0;
+    for (size_t n = known + 1; rc == 0 && n <= dl; n++)
+        if (path[n] == '/' && known) {
+            path[n] = 0;
+            rc = mkdir_one(path, err, errlen);
+            path[n] = '/';
+        }
+    if (!known) { /* the first page: from the bottom up, as far as needed */
+        *slash = 0;
+        rc = mkdir_p(path, err, errlen);
+        *slash = '/';
+    }
+    for (size_t n = dl; rc == 0 && n > 0; n--) /* it and the directories above it exist */
+        if (path[n] == '/' && (dir_known(&b->made, path, n) || dir_add(&b->made, path, n) != 0))
+            break;
     return rc;
 }
 
@@ -660,6 +761,12 @@ static int on_found(void *ctx, size_t i)
 {
     batch *b = ctx;
     char err[600];
+    /* This thread's heap grows by ~650 bytes a page found (its path and
+     * output path, its job, the lists), each new 4 KiB of it a page fault
+     * (~210 of them on bench/md's tree, ~4 ms): faulted in ahead instead,
+     * as much again as the pages found so far each time they double. */
+    if (i + 1 >= 64 && ((i + 1) & i) == 0)
+        warm((i + 1) * 1024, 0);
     job *j = add_job(b, i);
     if (!j || !(j->out_path = job_output_path(b, j))) {
         b->lost = 1;
@@ -902,7 +1009,7 @@ out:
     free(b.jobs);
     free(b.waiting);
     free(b.order);
-    free(b.made_dir);
+    dir_set_free(&b.made);
     if (b.metrics)
         sl_metrics_free(b.metrics);
     sl__md_inputs_free(&b.in);
