@@ -41,6 +41,14 @@
 
 typedef struct job job;
 
+/* A page waiting to start (run_walking's heap): its size beside it, so
+ * that sifting reads one array rather than a job and its page for every
+ * comparison (heap_pop was ~0.7% of -j1's CPU on bench/md's tree). */
+typedef struct waiter {
+    uint64_t size;
+    job *j;
+} waiter;
+
 /* Directories known to exist, as a set of strings (open addressing). */
 typedef struct dir_set {
     char **slot;
@@ -66,7 +74,7 @@ typedef struct batch {
                            still going on), DIRS_MADE (go) or DIRS_FAILED (never) */
     sl_pool *pool;      /* run_walking: pages start as the walk finds them */
     sl_group *group;    /* ... as tasks of this group, when the main thread helps */
-    job **waiting;      /* ... into this heap, largest page on top (under lock) */
+    waiter *waiting;    /* ... into this heap, largest page on top (under lock) */
     size_t nwaiting, waiting_cap;
     int lost;           /* run_walking ran out of memory for a page */
     pthread_cond_t dirs_done;
@@ -715,37 +723,35 @@ static int run_all(batch *b)
  * (defer_write) and its thread goes on rendering; the check's end sends
  * those writes to the pool.  A failed check writes nothing, as before. */
 
-static int heap_above(const job *x, const job *y)
+static void heap_swap(waiter *x, waiter *y)
 {
-    return x->page->size > y->page->size;
+    waiter t = *x;
+    *x = *y;
+    *y = t;
 }
 
 static void heap_push(batch *b, job *j)
 {
     size_t i = b->nwaiting++;
-    b->waiting[i] = j;
-    for (; i > 0 && heap_above(b->waiting[i], b->waiting[(i - 1) / 2]); i = (i - 1) / 2) {
-        job *t = b->waiting[i];
-        b->waiting[i] = b->waiting[(i - 1) / 2];
-        b->waiting[(i - 1) / 2] = t;
-    }
+    b->waiting[i] = (waiter){j->page->size, j};
+    for (; i > 0 && b->waiting[i].size > b->waiting[(i - 1) / 2].size; i = (i - 1) / 2)
+        heap_swap(&b->waiting[i], &b->waiting[(i - 1) / 2]);
 }
 
 static job *heap_pop(batch *b)
 {
-    job *top = b->waiting[0];
-    b->waiting[0] = b->waiting[--b->nwaiting];
+    job *top = b->waiting[0].j;
+    waiter *w = b->waiting;
+    w[0] = w[--b->nwaiting];
     for (size_t i = 0;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < b->nwaiting && heap_above(b->waiting[l], b->waiting[m]))
+        if (l < b->nwaiting && w[l].size > w[m].size)
             m = l;
-        if (r < b->nwaiting && heap_above(b->waiting[r], b->waiting[m]))
+        if (r < b->nwaiting && w[r].size > w[m].size)
             m = r;
         if (m == i)
             break;
-        job *t = b->waiting[i];
-        b->waiting[i] = b->waiting[m];
-        b->waiting[m] = t;
+        heap_swap(&w[i], &w[m]);
         i = m;
     }
     return top;
@@ -786,7 +792,7 @@ static int on_found(void *ctx, size_t i)
     pthread_mutex_lock(&b->lock);
     if (b->nwaiting == b->waiting_cap) {
         size_t cap = b->waiting_cap ? 2 * b->waiting_cap : 256;
-        job **v = realloc(b->waiting, cap * sizeof *v);
+        waiter *v = realloc(b->waiting, cap * sizeof *v);
         if (!v) {
             pthread_mutex_unlock(&b->lock);
             b->lost = 1;
