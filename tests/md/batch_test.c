@@ -299,3 +299,33 @@ SL_TEST(md_batch_unwritable_plan_writes_nothing)
         free(in), free(out);
     }
 }
+
+/* The output tree is made one directory at a time, each once: pages that
+ * come back to a directory after its subdirectories, directories that
+ * hold no page of their own, and output directories already there (a
+ * site built again) all land where they mirror, at any -j. */
+SL_TEST(md_batch_output_tree_has_every_directory_however_the_walk_comes_back)
+{
+    static const char *const pages[] = {"A.md", "a/b/c/d/y.md", "a/b/z.md", "a/x.md", "a/b/c/e/f/w.md", "b.md", "z/z.md"};
+    size_t np = sizeof pages / sizeof pages[0];
+    for (int threads = 1; threads <= 3; threads++) {
+        char *in = tmpdir(), *out = tmpdir(), p[700];
+        for (size_t i = 0; i < np; i++)
+            put(in, pages[i], pages[i], strlen(pages[i]));
+        snprintf(p, sizeof p, "%s/a", out);
+        CHECK_EQ(mkdir(p, 0777), 0);
+        snprintf(p, sizeof p, "%s/a/b", out); /* found, not made */
+        CHECK_EQ(mkdir(p, 0777), 0);
+        CHECK_EQ(run_batch(threads, out, 0, in), 0);
+        for (size_t i = 0; i < np; i++) {
+            size_t n, len = strlen(pages[i]) - 3;
+            snprintf(p, sizeof p, "%s/%.*s.html", out, (int)len, pages[i]);
+            char *h = slurp(p, &n);
+            CHECK(h && strstr(h, pages[i])); /* the page's own text */
+            free(h);
+        }
+        CHECK_EQ(count_files(out), (int)np);
+        rm_rf(in), rm_rf(out);
+        free(in), free(out);
+    }
+}
