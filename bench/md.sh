@@ -51,6 +51,7 @@ find "$flat" -type f | sort > "$work/flat.txt"
 echo "flat corpus: $fpages pages of 10-40 KB, $fmb MB, one directory ($flat)"
 [ "$fpages" -ge 700 ] || { echo "bench/md: fewer than 700 flat pages" >&2; exit 1; }
 
+printf '# one\n' > "$work/one.md" # the start-up row's page
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB
 # median-CPU-seconds" (user + system: what the run cost, whatever the
@@ -142,6 +143,14 @@ corpus_table() { # LABEL ROOT LIST
   row "file I/O floor, 1 thread, tmpfs" "$pf1" "$mbf1" "$sf1" "" "$base"
   row "file I/O floor, 2 threads, tmpfs" "$pf2" "$mbf2" "$sf2" "" "$base"
   echo "$1: the floor writes ${grow}x the Markdown's bytes, as sluice md's HTML does"
+  # What a run costs before and after its pages (exec, libraries, threads,
+  # exit): in the sluice md rows, not in the in-process ones or the floor.
+  # Twenty runs in one timing (time's 10 ms steps), the shell's forks in it.
+  local s0 r0 c0
+  read -r s0 r0 c0 < <(time_cmd "$1-start" sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    "$0" md -q -j2 -o "$1/$i" "$2" || exit 1; done' "$sluice" @OUT@ "$work/one.md")
+  awk -v l="$1" -v s="$s0" -v c="$c0" -v n="$n" 'BEGIN {
+    printf "%s: start-up (sluice md -j2 on a one-line page, mean of 20): %.1f ms wall, %.1f ms CPU = %.1f us CPU a page of this corpus\n", l, s * 50, c * 50, c * 5e4 / n }'
   awk -v l="$1" -v m="$s4" -v x="$smix" -v f1="$sf1" -v f2="$sf2" -v s2="$s2" -v r="$routed" -v rmb="$rmb" -v n="$n" -v mb="$mbc" 'BEGIN {
     t = (x + f1) / 2; if (f2 > t) t = f2; c = m / t; got = m / s2
     printf "%s: the mix sends %d of %d pages (%.1f%% of the bytes) to cmark-gfm\n", l, r, n, 100 * rmb / mb
