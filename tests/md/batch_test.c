@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "md.h"
+#include "walk.h"
 
 static char *tmpdir(void)
 {
@@ -328,4 +329,38 @@ SL_TEST(md_batch_output_tree_has_every_directory_however_the_walk_comes_back)
         rm_rf(in), rm_rf(out);
         free(in), free(out);
     }
+}
+
+/* A page is read with one open and one read where the walk listed a
+ * regular file of its size; the read checks what the walk saw, and
+ * anything else - a size that changed since, a FIFO or a directory in the
+ * file's place - is read (or refused, without blocking) as if the walk
+ * had said nothing. */
+SL_TEST(md_batch_page_read_checks_what_the_walk_listed)
+{
+    char *dir = tmpdir(), path[600], fifo[600], *data, err[700];
+    size_t len;
+    snprintf(path, sizeof path, "%s/p.md", dir);
+    put(dir, "p.md", "# twelve byte", 13);
+    for (uint64_t listed = 1; listed <= 20; listed++) { /* the size the walk saw: 13, or a stale one */
+        sl__md_input pg = {path, "p.md", listed, 1};
+        data = NULL;
+        CHECK_EQ(sl__md_input_read(&pg, 1 << 20, &data, &len, err, sizeof err), 0);
+        CHECK(data && len == 13 && !memcmp(data, "# twelve byte", 14)); /* whole, NUL after */
+        free(data);
+    }
+    sl__md_input big = {path, "p.md", 13, 1};
+    CHECK_EQ(sl__md_input_read(&big, 12, &data, &len, err, sizeof err), -1); /* over the limit still */
+    CHECK(strstr(err, "over the limit"));
+    snprintf(fifo, sizeof fifo, "%s/f.md", dir);
+    CHECK_EQ(mkfifo(fifo, 0600), 0);
+    sl__md_input f = {fifo, "f.md", 5, 1}; /* listed as a file, a FIFO by the time it is read */
+    CHECK_EQ(sl__md_input_read(&f, 1 << 20, &data, &len, err, sizeof err), -1);
+    CHECK(strstr(err, "is a FIFO"));
+    sl__md_input d = {dir, "d.md", 4096, 1}; /* ... or a directory */
+    CHECK_EQ(sl__md_input_read(&d, 1 << 20, &data, &len, err, sizeof err), -1);
+    CHECK(strstr(err, "is a directory"));
+    unlink(fifo);
+    rm_rf(dir);
+    free(dir);
 }

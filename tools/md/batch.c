@@ -29,7 +29,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "infile.h"
 #include "md.h"
 #include "outfile.h"
 #include "progress.h"
@@ -154,14 +153,14 @@ static int read_stdin(char **data, size_t *len, char *err, size_t errlen)
     return 0;
 }
 
-/* Reads a whole page: standard input for "-", else a regular file opened
- * without ever blocking (a FIFO, a device or a directory is refused with
- * a message naming it: tools/common/infile.h). */
-static int read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+/* Reads a page: standard input for "-", else as the walk listed it
+ * (walk.h: a regular file opened without ever blocking; a FIFO, a device
+ * or a directory is refused with a message naming it). */
+static int read_page(const sl__md_input *pg, char **data, size_t *len, char *err, size_t errlen)
 {
-    if (!strcmp(path, "-"))
+    if (!strcmp(pg->path, "-"))
         return read_stdin(data, len, err, errlen);
-    return sl_infile_read(path, MAX_PAGE, data, len, err, errlen);
+    return sl__md_input_read(pg, MAX_PAGE, data, len, err, errlen);
 }
 
 /* The page's output bytes: HTML, or one JSON line. */
@@ -333,7 +332,7 @@ static void run_job(job *j)
     size_t len = 0;
     sl__md_page page;
     int64_t t0 = sl_now();
-    if (read_all(j->page->path, &src, &len, err, sizeof err) != 0) {
+    if (read_page(j->page, &src, &len, err, sizeof err) != 0) {
         job_fail(j, "%s", err);
         goto fail;
     }
@@ -1097,7 +1096,7 @@ static int cl_load(void *ctx, uint64_t id, sl_cluster_buf *in)
     size_t len = 0;
     if (b->cli->render.mdx || sl__md_is_mdx_name(j->page->rel)) /* the md.page job has no MDX options */
         return -1;
-    if (!strcmp(j->page->path, "-") || read_all(j->page->path, &src, &len, err, sizeof err) != 0)
+    if (!strcmp(j->page->path, "-") || read_page(j->page, &src, &len, err, sizeof err) != 0)
         return -1; /* standard input, or a page run_job will report: rendered here */
     j->page->size = len;
     int rc = sl__md_job_input(in, &b->cli->render, b->cli->json, j->page->path, src, len);
@@ -1118,7 +1117,7 @@ static void *cl_run(void *ctx, unsigned thread, uint64_t id, const void *in, siz
         size_t skip = 4 + ((size_t)p[2] | (size_t)p[3] << 8);
         text = (const char *)p + skip;
         len -= skip;
-    } else if (read_all(j->page->path, &src, &len, r->err, sizeof r->err) != 0) {
+    } else if (read_page(j->page, &src, &len, r->err, sizeof r->err) != 0) {
         r->failed = 1;
         return r;
     } else {

@@ -11,6 +11,7 @@ typedef struct sl__md_input {
     char *path;    /* where to read it */
     char *rel;     /* the path its output mirrors, relative to OUTDIR */
     uint64_t size; /* bytes, when listed */
+    int regular;   /* listed as a regular file of that size (a read can trust it; see batch.c) */
 } sl__md_input;
 
 typedef struct sl__md_inputs {
@@ -27,6 +28,11 @@ int sl__md_walk(const char *arg, sl__md_inputs *in, char *err, size_t errlen);
 int sl__md_walk_each(const char *arg, sl__md_inputs *in, int (*on_page)(void *ctx, size_t i), void *ctx, char *err,
                      size_t errlen);
 void sl__md_inputs_free(sl__md_inputs *in);
+/* Reads the page whole (at most max bytes) into *data (malloc'd, NUL
+ * after the end): 0, or -1 with a message naming it in err.  A FIFO, a
+ * device or a directory is refused without blocking (infile.h), whatever
+ * the walk saw there. */
+int sl__md_input_read(const sl__md_input *pg, size_t max, char **data, size_t *len, char *err, size_t errlen);
 /* 1 if the name ends in .md, .markdown or .mdx (any case). */
 int sl__md_is_markdown_name(const char *name);
 /* 1 if the name ends in .mdx (any case): an MDX page. */
