@@ -448,7 +448,7 @@ static char **dir_slot(const dir_set *d, const char *s, size_t n)
 {
     size_t m = d->cap - 1;
     for (size_t i = dir_hash(s, n) & m;; i = (i + 1) & m)
-        if (!d->slot[i] || (!memcmp(d->slot[i], s, n) && !d->slot[i][n]))
+        if (!d->slot[i] || (!strncmp(d->slot[i], s, n) && !d->slot[i][n])) /* strncmp: stops at a shorter entry's end */
             return &d->slot[i];
 }
 
