@@ -584,7 +584,9 @@ static size_t fenced_block(scan *sc, size_t flen, char fc)
 
 int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 {
-    if (n - i < 3 || !strchr(" xX", s[i + 1]) || s[i + 2] != ']')
+    /* `]` first: most `[` open a link's text, and strchr() was a call
+     * (it also matches the NUL ending its string, kept here). */
+    if (n - i < 3 || s[i + 2] != ']' || !(s[i + 1] == ' ' || s[i + 1] == 'x' || s[i + 1] == 'X' || !s[i + 1]))
         return 0;
     for (size_t k = i + 3; k < n && s[k] != '\n'; k++)
         if (s[k] != ' ' && s[k] != '\t' && s[k] != '\r')
