@@ -582,6 +582,15 @@ static size_t fenced_block(scan *sc, size_t flen, char fc)
     return tab && !text ? (size_t)-1 : l;
 }
 
+/* Letters, and bytes past ASCII (other scripts' letters). */
+static const unsigned char letter_start[256] = {
+#define L8(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+    L8('A'), L8('I'), L8('Q'), ['Y'] = 1, ['Z'] = 1, L8('a'), L8('i'), L8('q'), ['y'] = 1, ['z'] = 1,
+    L8(0x80), L8(0x88), L8(0x90), L8(0x98), L8(0xA0), L8(0xA8), L8(0xB0), L8(0xB8),
+    L8(0xC0), L8(0xC8), L8(0xD0), L8(0xD8), L8(0xE0), L8(0xE8), L8(0xF0), L8(0xF8),
+#undef L8
+};
+
 int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 {
     /* `]` first: most `[` open a link's text, and strchr() was a call
@@ -601,6 +610,14 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
         sc.end = sl__md_line_end(s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
+        /* A line that starts with a letter (most of prose) is no blank
+         * line, fence, list item, quote, delimiter row or definition:
+         * the tests below all answer no at its first byte. */
+        if (letter_start[(unsigned char)s[sc.line]]) {
+            if (inline_differs(&sc, sc.line))
+                return 1;
+            continue;
+        }
         if (is_blank_line(s + sc.line, len)) {
             if (paragraph_ends(&sc))
                 return 1;
