@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# route_diff.sh [--base REF] [--gen N] [--asan] [--fuzz SECONDS] [PAGE | @LIST]...
+# route_diff.sh [--base REF] [--gen N] [--asan] [--scalar] [--fuzz SECONDS] [PAGE | @LIST]...
 #
 # The routing checks (gfm_route.c, gfm_autolink.c, md4c_fix.c,
 # md4c_misreads.c) of this working tree against those of the commit REF
@@ -9,17 +9,19 @@
 # corpora when build/bench/md-work has them, and N pages generated from
 # fragments (default 200000).  --asan builds both with ASan+UBSan.
 # --fuzz also runs fuzz_route_diff.c under libFuzzer (clang) for SECONDS,
-# seeded with tests/md's inputs.  Exit status 1 on any difference.
+# seeded with tests/md's inputs.  --scalar builds both without their
+# SSE2 paths (what aarch64 runs).  Exit status 1 on any difference.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-base= gen=200000 asan=0 fuzz=0
+base= gen=200000 asan=0 fuzz=0 scalar=
 pages=()
 while [ $# -gt 0 ]; do
     case $1 in
     --base) base=$2; shift 2 ;;
     --gen) gen=$2; shift 2 ;;
     --asan) asan=1; shift ;;
+    --scalar) scalar=-U__SSE2__; shift ;;
     --fuzz) fuzz=$2; shift 2 ;;
     *) pages+=("$1"); shift ;;
     esac
@@ -55,6 +57,7 @@ build() {
 
 flags="-O2 -g"
 [ $asan = 1 ] && flags="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all"
+flags="$flags $scalar"
 build "${CC:-cc}" "$flags" "$work/route_diff" "$here/route_diff.c"
 
 inputs=()

@@ -99,6 +99,8 @@ static size_t next_special(const char *s, size_t n, size_t i, size_t end)
         if (end - i <= 16)
             return end;
     }
+#else
+    (void)n; /* only the vector loads need the page's end */
 #endif
     while (i < end && !special[(unsigned char)s[i]])
         i++;
