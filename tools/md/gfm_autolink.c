@@ -17,7 +17,9 @@
  * candidates.
  */
 #include <string.h>
-#include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "md.h"
 
@@ -180,9 +182,26 @@ static int host_has_underscore(const char *s, size_t d, size_t tok)
     return 0;
 }
 
-/* What is not read for links up to a blank or `stop`: *skip past it. */
+/* What is not read for links up to a blank or `stop`: *skip past it.
+ * Every link's destination is passed over here (`](https://...)`), so
+ * 16 bytes at a time where SSE2 is there: a blank is a space or one of
+ * `\t\n\v\f\r` (9 to 13). */
 static int skip_to(const char *s, size_t n, size_t i, char stop, size_t *skip)
 {
+#if defined(__SSE2__)
+    const __m128i st = _mm_set1_epi8(stop), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'),
+                  four = _mm_set1_epi8(4);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, tab), four), _mm_setzero_si128());
+        unsigned mask = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(ctl, _mm_or_si128(_mm_cmpeq_epi8(v, st), _mm_cmpeq_epi8(v, sp))));
+        if (mask) {
+            *skip = i + (size_t)__builtin_ctz(mask);
+            return 0;
+        }
+    }
+#endif
     while (i < n && s[i] != stop && !is_space((unsigned char)s[i]))
         i++;
     *skip = i;
@@ -257,14 +276,16 @@ static int url_is_link_text(const char *s, size_t n, size_t b, size_t i, size_t 
 /* At s[i] == ':' followed by "//". */
 static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
-    static const char *const schemes[] = {"https", "http", "ftp"};
+    /* Indexed by the scheme's length: one name to compare, no library
+     * call (this runs at every "://" of the page). */
+    static const char *const schemes[6] = {[3] = "ftp", [4] = "http", [5] = "https"};
     size_t b = i;
     while (b > 0 && is_alpha((unsigned char)s[b - 1]))
         b--;
-    const char *scheme = NULL;
-    for (size_t k = 0; k < 3 && !scheme; k++)
-        if (i - b == strlen(schemes[k]) && !strncasecmp(s + b, schemes[k], i - b))
-            scheme = schemes[k];
+    const char *scheme = i - b < 6 ? schemes[i - b] : NULL;
+    for (size_t k = 0; scheme && k < i - b; k++)
+        if ((s[b + k] | 0x20) != scheme[k])
+            scheme = NULL;
     if (!scheme)
         return 0; /* neither (xhttp://, ssh://) */
     if (memcmp(s + b, scheme, i - b))

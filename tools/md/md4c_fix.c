@@ -311,14 +311,22 @@ static const char *const md4c_type6[26] = {
     ['u' - 'a'] = "ul",
 };
 
-/* cmark-gfm 0.29.0.gfm.6's type-6 names, space-separated: CommonMark
- * 0.29's without `source` (as in 0.31, which also adds `search`: neither
- * library has it). */
-static const char cm_type6[] =
-    " address article aside base basefont blockquote body caption center col colgroup dd details"
-    " dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6"
-    " head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p"
-    " param section summary table tbody td tfoot th thead title tr track ul ";
+/* cmark-gfm 0.29.0.gfm.6's type-6 names: CommonMark 0.29's without
+ * `source` (as in 0.31, which also adds `search`: neither library has
+ * it).  With their lengths: every tag at a line's start is looked up. */
+#define N(w) {#w, sizeof #w - 1}
+static const struct {
+    const char *name;
+    size_t len;
+} cm_type6[] = {
+    N(address), N(article), N(aside), N(base), N(basefont), N(blockquote), N(body), N(caption), N(center),
+    N(col), N(colgroup), N(dd), N(details), N(dialog), N(dir), N(div), N(dl), N(dt), N(fieldset),
+    N(figcaption), N(figure), N(footer), N(form), N(frame), N(frameset), N(h1), N(h2), N(h3), N(h4), N(h5),
+    N(h6), N(head), N(header), N(hr), N(html), N(iframe), N(legend), N(li), N(link), N(main), N(menu),
+    N(menuitem), N(nav), N(noframes), N(ol), N(optgroup), N(option), N(p), N(param), N(section), N(summary),
+    N(table), N(tbody), N(td), N(tfoot), N(th), N(thead), N(title), N(tr), N(track), N(ul)
+};
+#undef N
 
 static int lower(char c)
 {
@@ -368,12 +376,13 @@ static int cm_is_type6(const char *s, size_t n, size_t i)
     char name[12];
     while (i + len < n && len < sizeof name - 2 && ((lower(s[i + len]) >= 'a' && lower(s[i + len]) <= 'z') ||
                                                    (s[i + len] >= '1' && s[i + len] <= '6')))
-        name[len + 1] = (char)lower(s[i + len]), len++;
+        name[len] = (char)lower(s[i + len]), len++;
     if (!len || !name_ends(s, n, i + len, 1))
         return 0;
-    name[0] = ' ';
-    name[len + 1] = ' ';
-    return memmem(cm_type6, sizeof cm_type6 - 1, name, len + 2) != NULL;
+    for (size_t k = 0; k < sizeof cm_type6 / sizeof cm_type6[0]; k++)
+        if (cm_type6[k].len == len && !memcmp(cm_type6[k].name, name, len))
+            return 1;
+    return 0;
 }
 
 int sl__md_html_type6_readers(const char *s, size_t n, size_t i)
@@ -666,10 +675,9 @@ static size_t line_before_blanks(const char *s, size_t l, size_t base, size_t *e
         while (b > base && s[b - 1] != '\n' && in_class(s[b - 1], C_BLANK | C_CR | C_QUOTE))
             b--;
         if (b > base && s[b - 1] != '\n') {
-            while (b > base && s[b - 1] != '\n')
-                b--;
+            const char *nl = memrchr(s + base, '\n', b - base);
             *end = e;
-            return b;
+            return nl ? (size_t)(nl - s) + 1 : base;
         }
         ++*blanks;
         l = b;
@@ -685,7 +693,14 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
      * go on in an item: found in bulk, and the two lines of text before
      * it read backwards from there. */
     for (size_t j = base; (j = next_indented_line(s, j, n)) < n; j++) {
-        size_t l = j + 1, pe = 0, qe = 0, blanks, skipped;
+        size_t l = j + 1, pe = 0, qe = 0, blanks, skipped, b = j;
+        /* Most such lines follow a line of text (code, an item's next
+         * line): line_before_blanks() would find no blank line between,
+         * after walking that line back to its start. */
+        while (b > base && s[b - 1] != '\n' && in_class(s[b - 1], C_BLANK | C_CR | C_QUOTE))
+            b--;
+        if (b > base && s[b - 1] != '\n')
+            continue;
         size_t p = line_before_blanks(s, l, base, &pe, &blanks);
         if (p == (size_t)-1 || !blanks)
             continue;

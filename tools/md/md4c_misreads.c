@@ -478,6 +478,11 @@ int sl__md_md4c_misreads(const char *s, size_t n)
     const __m128i nl = _mm_set1_epi8('\n'), lt = _mm_set1_epi8('<');
     for (; j + 16 <= n; j += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        __m128i lts = _mm_cmpeq_epi8(v, lt);
+        /* Most blocks of 16 hold neither a `\n` nor a `<`: the bytes
+         * before a `\n` are looked at only in those that do. */
+        if (!_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, nl), lts)))
+            continue;
         __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + j - 1));
         __m128i q = _mm_loadu_si128((const __m128i *)(const void *)(s + j - 2));
         __m128i ends = _mm_or_si128(
@@ -489,7 +494,7 @@ int sl__md_md4c_misreads(const char *s, size_t n)
         __m128i dot = _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('.')), _mm_cmpeq_epi8(p, _mm_set1_epi8(')')));
         ends = _mm_or_si128(ends, _mm_and_si128(dot, digit));
         unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, nl), ends), _mm_cmpeq_epi8(v, lt)));
+            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, nl), ends), lts));
         for (; m; m &= m - 1) {
             size_t at = j + (size_t)__builtin_ctz(m);
             if (s[at] == '<' ? at_angle(s, n, at, &h) : item_line_end(s, n, at))
