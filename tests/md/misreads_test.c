@@ -168,8 +168,12 @@ SL_TEST(md_lines_after_an_empty_list_item_render_as_cmark_gfm)
         "1.\n\n       b\n      c\n",
         "- New\n-\n\n    New Authentication Manager System\n\n:   - x\n",
         "a\n* \n", "g\n1. \n", "1. a\n   +  \n    b\nc\n", /* an empty item may not interrupt a paragraph */
+        /* an empty last item after a blank line makes the list loose (md4c kept it tight) */
+        "* a\n\n*\n", "* a\n\n*\n* b\n", "* a\n\n  *\n", "> * a\n>\n> *\n", "* a\n \n*\n", "* a\n\n* \n",
+        "1. a\n\n2.\n", "* a\n\r*\n",
     };
-    static const char *const before[] = {"", "", "a\n\n", "- a\n", "- a\n  ", "1. a\n   ", "  ", "> ", "> - a\n> "};
+    static const char *const before[] = {"",       "",          "a\n\n", "- a\n", "- a\n  ",      "1. a\n   ", "  ",
+                                         "> ",     "> - a\n> ", "- a\n\n", "1. a\n\n", "> - a\n>\n> "};
     static const char *const markers[] = {"-", "*", "+", "1.", "10.", "1)", "- -", "1. -", "-"};
     static const char *const trail[] = {"", "", " ", "  ", "\t", "\r"};
     static const char *const blank[] = {"\n", "\n", " \n", "\n\n", ">\n", "\r\n"};

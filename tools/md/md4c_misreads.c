@@ -182,6 +182,17 @@ static int empty_item_differs(const char *s, size_t n, size_t l, size_t e)
         if (after_quotes(s, p, content_end(s, p, l - 1)) < content_end(s, p, l - 1))
             return 1;
     }
+    /* An empty item right after a blank line (`* a`, blank, `*`): CommonMark
+     * makes the list loose, md4c kept it tight.  A new list started there
+     * reads alike in both; it is sent along all the same. */
+    if (l > 0) {
+        size_t p = l - 1, pe;
+        while (p > 0 && s[p - 1] != '\n')
+            p--;
+        pe = content_end(s, p, l - 1);
+        if (after_quotes(s, p, pe) == pe)
+            return 1;
+    }
     /* After a blank line, md4c's hack drops the innermost container the
      * next line goes on in, whichever list item that is, and leaves the
      * list tight: any line counts.  With no blank line, a line two
@@ -210,7 +221,7 @@ static int item_line_end(const char *s, size_t n, size_t j)
     size_t l = k - 1; /* back to the line's start over what such a line may hold */
     while (l > 0 && s[l - 1] != '\n' && strchr(" \t>-*+.)0123456789", s[l - 1]) && s[l - 1])
         l--;
-    return (l == 0 || s[l - 1] == '\n') && empty_item_differs(s, n, l, j);
+    return (l == 0 || s[l - 1] == '\n' || s[l - 1] == '\r') && empty_item_differs(s, n, l, j); /* \r: a CR-only line end */
 }
 
 /* --- trailing spaces in HTML blocks ------------------------------------
