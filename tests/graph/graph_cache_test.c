@@ -592,15 +592,17 @@ SL_TEST(graph_cache_merges_small_packs)
  * parse, and once all are, written as the run's pack to its temporary
  * file, before the run's end - which only renames it, or removes it and
  * writes another when merging carries other packs' records into the
- * run's.  Either way every entry is in the cache and no temporary file
- * is left. */
+ * run's, or writes it again when the file is gone (a run that found it
+ * older than an hour removed it).  Every entry is in the cache and no
+ * temporary file is left. */
 SL_TEST(graph_cache_writes_its_pack_behind_the_parse)
 {
     setup();
     gr_extractor *x = gr_extractor_new();
     char err[256];
-    for (int merging = 0; merging < 2; merging++) {
-        snprintf(cache, sizeof cache, "%s/behind-%d", root, merging);
+    for (int way = 0; way < 3; way++) {
+        int merging = way == 1, gone = way == 2;
+        snprintf(cache, sizeof cache, "%s/behind-%d", root, way);
         /* eight packs of one entry each (written at once, not deferred):
          * the run's makes nine, and the smallest are merged into it */
         for (int k = 0; merging && k < 8; k++) {
@@ -638,6 +640,9 @@ SL_TEST(graph_cache_writes_its_pack_behind_the_parse)
         for (int waited = 0; temporaries() == 0 && waited < 1000; waited++)
             usleep(10000);
         CHECK_EQ(temporaries(), 1);
+        static char tmp[1][4600];
+        if (gone && cache_files("packs", tmp, 1, 1) == 1)
+            CHECK(unlink(tmp[0]) == 0);
         gr_cache_stats st;
         gr_cache_close(c, &st);
         CHECK_EQ(st.written, 3);

@@ -1239,6 +1239,10 @@ static uint64_t maintain(gr_cache *c, recs *r)
     if (c->pre && r->n == c->pre->nrecs) {
         size = pack_commit(c->pre);
         written = c->pre->fresh;
+        /* its temporary file gone (a run that found it older than an
+         * hour - this one stopped that long - removed it): written again */
+        if (!size)
+            size = pack_write(c, r, &written);
     } else if (r->n) {
         size = pack_write(c, r, &written);
     }
