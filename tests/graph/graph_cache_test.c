@@ -571,6 +571,9 @@ SL_TEST(graph_cache_merges_small_packs)
         CHECK_EQ(graph_run("-q", "--cache", cache, "--json", j, work, NULL), 0);
         size_t n = packs(e, 64);
         CHECK(n >= 1 && n <= 8);
+        /* the pack written behind the parse is renamed, or removed when
+         * merging puts other records into the run's pack */
+        CHECK_EQ(temporaries(), 0);
         if (round == 7)
             CHECK_EQ(n, 8); /* one a run until then */
     }
@@ -583,6 +586,88 @@ SL_TEST(graph_cache_merges_small_packs)
     put_file("app/src/util.rs", "pub fn helper(x: u32) -> u32 { x + 0 }\n");
     snprintf(j, sizeof j, "%s/first-again.json", root);
     CHECK_EQ(misses_of(j), 0);
+}
+
+/* The entries a run keeps while it parses are compressed behind the
+ * parse, and once all are, written as the run's pack to its temporary
+ * file, before the run's end - which only renames it, or removes it and
+ * writes another when merging carries other packs' records into the
+ * run's, or writes it again when the file is gone (a run that found it
+ * older than an hour removed it).  Every entry is in the cache and no
+ * temporary file is left. */
+SL_TEST(graph_cache_writes_its_pack_behind_the_parse)
+{
+    setup();
+    gr_extractor *x = gr_extractor_new();
+    char err[256];
+    for (int way = 0; way < 3; way++) {
+        int merging = way == 1, gone = way == 2;
+        snprintf(cache, sizeof cache, "%s/behind-%d", root, way);
+        /* eight packs of one entry each (written at once, not deferred):
+         * the run's makes nine, and the smallest are merged into it */
+        for (int k = 0; merging && k < 8; k++) {
+            gr_cache *c = gr_cache_open(cache, (uint64_t)1 << 30, err, sizeof err);
+            CHECK(c != NULL);
+            if (!c)
+                return;
+            char src[64];
+            snprintf(src, sizeof src, "pub fn old_%d() {}\n", k);
+            fg_file *f = fg_file_new("old.rs", 0);
+            gr_extract(x, f, src, strlen(src));
+            uint8_t key[GR_CACHE_KEY] = {0xee, (uint8_t)k};
+            gr_cache_put(c, key, f);
+            fg_file_free(f);
+            gr_cache_close(c, NULL);
+        }
+        static char e[16][4600];
+        CHECK_EQ(packs(e, 16), merging ? 8 : 0);
+        gr_cache *c = gr_cache_open(cache, (uint64_t)1 << 30, err, sizeof err);
+        CHECK(c != NULL);
+        if (!c)
+            return;
+        gr_cache_defer(c);
+        fg_file *fs[3];
+        for (int k = 0; k < 3; k++) {
+            char src[64];
+            snprintf(src, sizeof src, "pub fn new_%d(x: u32) -> u32 { x }\n", k);
+            fs[k] = fg_file_new("new.rs", 0);
+            gr_extract(x, fs[k], src, strlen(src));
+            uint8_t key[GR_CACHE_KEY] = {0x11, (uint8_t)k};
+            gr_cache_put_kept(c, key, fs[k]);
+        }
+        gr_cache_write_behind(c);
+        /* the pack, written behind, waits in its temporary file */
+        for (int waited = 0; temporaries() == 0 && waited < 1000; waited++)
+            usleep(10000);
+        CHECK_EQ(temporaries(), 1);
+        static char tmp[1][4600];
+        if (gone && cache_files("packs", tmp, 1, 1) == 1)
+            CHECK(unlink(tmp[0]) == 0);
+        gr_cache_stats st;
+        gr_cache_close(c, &st);
+        CHECK_EQ(st.written, 3);
+        CHECK_EQ(st.write_errors, 0);
+        CHECK_EQ(temporaries(), 0);
+        CHECK_EQ(packs(e, 16), merging ? 4 : 1); /* the run's and the three largest */
+        c = gr_cache_open(cache, (uint64_t)1 << 30, err, sizeof err);
+        CHECK(c != NULL);
+        if (!c)
+            return;
+        for (int k = 0; k < 3 + (merging ? 8 : 0); k++) {
+            uint8_t key[GR_CACHE_KEY] = {k < 3 ? 0x11 : 0xee, (uint8_t)(k < 3 ? k : k - 3)};
+            fg_file *f = gr_cache_get(c, key, "any.rs", 0);
+            CHECK(f != NULL);
+            if (f && k < 3)
+                CHECK(fg_same(f, fs[k]));
+            fg_file_free(f);
+        }
+        gr_cache_close(c, &st);
+        CHECK_EQ(st.hits, 3 + (merging ? 8 : 0));
+        CHECK_EQ(st.bad, 0);
+        for (int k = 0; k < 3; k++)
+            fg_file_free(fs[k]);
+    }
+    gr_extractor_free(x);
 }
 
 /* The encoding is exact, and the decoder refuses every prefix of it. */

@@ -31,7 +31,6 @@
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <pthread.h>
-#include <sched.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -124,12 +123,14 @@ struct gr_cache {
     size_t npend, pend_cap;
     size_t *pend_slots, pend_mask; /* index + 1 by key (open addressing), 0 empty */
     atomic_size_t pend_next;
+    atomic_size_t pend_done; /* entries compressed (or failed): the one that makes it npend was the last */
     pending *late;
     size_t nlate, late_cap;
     ablock *blocks; /* under lock; the last one is being filled */
     size_t nblocks;
     pthread_t writer;
     int writing;
+    struct prewritten *pre; /* the writer's pack of this run's entries, in its temporary file; NULL for none */
     pthread_t preload; /* gr_cache_prepare's */
     int preloading;
 };
@@ -752,12 +753,13 @@ void gr_cache_defer(gr_cache *c)
 
 /* Compresses deferred entries until none is left unclaimed.  The queue
  * no longer grows once the writers start (gr_cache_write_behind): each
- * entry is claimed by one index taken from pend_next. */
-static void *drain(void *arg)
+ * entry is claimed by one index taken from pend_next.  1 when this call
+ * finished the last entry of all (every other one is done). */
+static int drain_some(gr_cache *c)
 {
-    gr_cache *c = arg;
     uint8_t *scratch = NULL, *plain = NULL;
     size_t scap = 0, pcap = 0;
+    int last = 0;
     for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
         pending *e = &c->pend[i];
         if (e->f) { /* encoded here, into this thread's buffer: no fresh pages for it */
@@ -772,21 +774,35 @@ static void *drain(void *arg)
         e->rec = make_record(c, e->key, e->plain, e->len, &e->rec_len, &scratch, &scap);
         if (e->f)
             e->plain = NULL;
+        last |= atomic_fetch_add(&c->pend_done, 1) + 1 == c->npend;
     }
     free(scratch);
     free(plain);
+    return last;
+}
+
+static void *drain(void *arg)
+{
+    drain_some(arg);
     return NULL;
 }
 
-static void *drain_idle(void *arg)
+static void prewrite(gr_cache *c);
+
+static void *write_behind(void *arg)
 {
-    /* Only on a CPU nothing else of this run (or anyone's) wants: the
-     * mount and resolution leave one idle, and this must not slow them.
-     * Whatever is left when the run ends, gr_cache_close compresses at
-     * full priority. */
-    struct sched_param sp = {0};
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-    return drain(arg);
+    /* At the run's own priority: the mount leaves a CPU idle, and the
+     * entries are compressed there, before resolution and the writers
+     * want both CPUs.  As SCHED_IDLE (only on an idle CPU) this thread
+     * got part of the mount and ran on into the writers' phase, which
+     * it still slowed, and anything else on the machine starved it: what
+     * it had not done when the run ended was compressed then, behind the
+     * outputs.  Once all are compressed, the pack is written too, to its
+     * temporary file (prewrite). */
+    gr_cache *c = arg;
+    if (drain_some(c))
+        prewrite(c);
+    return NULL;
 }
 
 void gr_cache_write_behind(gr_cache *c)
@@ -796,11 +812,12 @@ void gr_cache_write_behind(gr_cache *c)
     pthread_mutex_lock(&c->lock);
     c->deferring = 0;
     pthread_mutex_unlock(&c->lock);
-    c->writing = c->npend && pthread_create(&c->writer, NULL, drain_idle, c) == 0;
+    c->writing = c->npend && pthread_create(&c->writer, NULL, write_behind, c) == 0;
 }
 
-/* The deferred entries all compressed: this thread and one more at full
- * priority take what the idle writer has not. */
+/* The deferred entries all compressed: this thread and one more take
+ * what the writer has not (and the writer's pack, if it wrote one, is
+ * complete once it is joined). */
 static void compress_pending(gr_cache *c)
 {
     pthread_mutex_lock(&c->lock);
@@ -957,11 +974,22 @@ static int by_key(const void *a, const void *b)
     return memcmp(x->p + SUM, y->p + SUM, GR_CACHE_KEY);
 }
 
-/* Writes r's records (sorted by key, one per key) as a new pack: a
- * temporary file renamed to a name no other run picks.  Its size on
- * disk, or 0 when it could not be written. */
-static uint64_t pack_write(gr_cache *c, recs *r, uint64_t *fresh)
+/* A pack written to its temporary file, not yet renamed. */
+typedef struct prewritten {
+    char path[4400], tmp[4500];
+    uint64_t size;    /* on disk, once renamed */
+    size_t nrecs;     /* the records it was made of (recs.n before sorting) */
+    uint64_t fresh;   /* of them, made by this run */
+} prewritten;
+
+/* Writes r's records (sorted by key, one per key) as a new pack to a
+ * temporary file named after a name no other run picks (pw->tmp, and
+ * pw->path for the rename).  0, or -1 when it could not be written (no
+ * file left). */
+static int pack_write_tmp(gr_cache *c, recs *r, prewritten *pw)
 {
+    uint64_t *fresh = &pw->fresh;
+    pw->nrecs = r->n;
     qsort(r->v, r->n, sizeof *r->v, by_key);
     size_t m = 0, at = HEADER;
     for (size_t i = 0; i < r->n; i++)
@@ -996,12 +1024,12 @@ static uint64_t pack_write(gr_cache *c, recs *r, uint64_t *fresh)
         XXH128_canonicalFromHash(&d, XXH3_128bits(u, sizeof u));
         memcpy(id, d.digest, sizeof id);
     }
-    char path[4400], tmp[4500];
-    int n = snprintf(path, sizeof path, "%s/packs/", c->dir);
+    char *path = pw->path, *tmp = pw->tmp;
+    int n = snprintf(path, sizeof pw->path, "%s/packs/", c->dir);
     for (int i = 0; i < 16; i++)
-        n += snprintf(path + n, sizeof path - (size_t)n, "%02x", id[i]);
-    snprintf(path + n, sizeof path - (size_t)n, ".pack");
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        n += snprintf(path + n, sizeof pw->path - (size_t)n, "%02x", id[i]);
+    snprintf(path + n, sizeof pw->path - (size_t)n, ".pack");
+    snprintf(tmp, sizeof pw->tmp, "%s.tmp", path);
     /* not fsynced: a pack cut short by a crash fails its trailer's checks.
      * The records are written from where they lie, IOV batch at a time. */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -1034,12 +1062,59 @@ static uint64_t pack_write(gr_cache *c, recs *r, uint64_t *fresh)
     ok = ok && !write_all(fd, ix, m * IX + TRAILER);
     if (fd >= 0 && close(fd))
         ok = 0;
-    if (ok && rename(tmp, path))
-        ok = 0;
     if (!ok && fd >= 0)
         unlink(tmp);
     free(ix);
-    return ok ? blocks(total) : 0;
+    pw->size = blocks(total);
+    return ok ? 0 : -1;
+}
+
+/* Renames a pack written by pack_write_tmp into place: its size on disk,
+ * or 0 when that failed (the temporary file removed). */
+static uint64_t pack_commit(const prewritten *pw)
+{
+    if (rename(pw->tmp, pw->path)) {
+        unlink(pw->tmp);
+        return 0;
+    }
+    return pw->size;
+}
+
+/* Writes r's records as a new pack (pack_write_tmp, then renamed): its
+ * size on disk, or 0 when it could not be written. */
+static uint64_t pack_write(gr_cache *c, recs *r, uint64_t *fresh)
+{
+    prewritten pw;
+    uint64_t size = pack_write_tmp(c, r, &pw) ? 0 : pack_commit(&pw);
+    *fresh = pw.fresh;
+    return size;
+}
+
+/* The records of every deferred entry, compressed (the first
+ * c->npend of gr_cache_close's; late ones follow). */
+static void fresh_recs(gr_cache *c, recs *r)
+{
+    for (size_t i = 0; i < c->npend; i++)
+        if (c->pend[i].rec)
+            recs_add(r, c->pend[i].rec, c->pend[i].rec_len, 1);
+}
+
+/* The writer, once every entry is compressed, still before the run's
+ * end: this run's pack as it will most often be - its own entries, no
+ * other pack's carried in - written to its temporary file, so that the
+ * end of the run only renames it (maintain; otherwise it removes it and
+ * writes another).  The 25 MB of a cold run on the crate corpus took
+ * 10-40 ms there, on the one thread the run waits for. */
+static void prewrite(gr_cache *c)
+{
+    recs r = {0};
+    fresh_recs(c, &r);
+    prewritten *pw = gr_xmalloc(sizeof *pw);
+    if (r.n && pack_write_tmp(c, &r, pw) == 0)
+        c->pre = pw;
+    else
+        free(pw);
+    free(r.v);
 }
 
 static int lru(const void *a, const void *b)
@@ -1158,7 +1233,23 @@ static uint64_t maintain(gr_cache *c, recs *r)
             evicted++;
         }
     }
-    uint64_t written = 0, size = r->n ? pack_write(c, r, &written) : 0;
+    /* The writer's pack holds r's records when nothing was carried or
+     * came late (r only grows from them): it needs only its name. */
+    uint64_t written = 0, size = 0;
+    if (c->pre && r->n == c->pre->nrecs) {
+        size = pack_commit(c->pre);
+        written = c->pre->fresh;
+        /* its temporary file gone (a run that found it older than an
+         * hour - this one stopped that long - removed it): written again */
+        if (!size)
+            size = pack_write(c, r, &written);
+    } else if (r->n) {
+        size = pack_write(c, r, &written);
+    }
+    if (c->pre && r->n != c->pre->nrecs)
+        unlink(c->pre->tmp);
+    free(c->pre);
+    c->pre = NULL;
     size_t fresh = 0;
     for (size_t i = 0; i < r->n; i++)
         fresh += (size_t)r->v[i].fresh;
@@ -1195,9 +1286,7 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
         pthread_join(c->preload, NULL);
     compress_pending(c);
     recs r = {0};
-    for (size_t i = 0; i < c->npend; i++)
-        if (c->pend[i].rec)
-            recs_add(&r, c->pend[i].rec, c->pend[i].rec_len, 1);
+    fresh_recs(c, &r);
     for (size_t i = 0; i < c->nlate; i++)
         recs_add(&r, c->late[i].rec, c->late[i].rec_len, 1);
     int damaged = 0;
@@ -1226,6 +1315,10 @@ void gr_cache_close(gr_cache *c, gr_cache_stats *st)
         st->write_errors = atomic_load(&c->write_errors);
         st->evicted = atomic_load(&c->evicted);
         st->size = size;
+    }
+    if (c->pre) { /* not used (maintain takes it when it runs) */
+        unlink(c->pre->tmp);
+        free(c->pre);
     }
     for (size_t i = 0; i < r.nown; i++)
         free(r.own[i]);

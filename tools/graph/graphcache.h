@@ -75,13 +75,16 @@ void gr_cache_put_kept(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_fi
  * workers parse, and the entries are compressed behind, once
  * gr_cache_write_behind starts it. */
 void gr_cache_defer(gr_cache *c);
-/* Starts compressing the kept entries on a thread that runs only on an
- * idle CPU (the mount and resolution leave one); later puts compress at
- * once. */
+/* Starts compressing the kept entries on a thread of their own, at the
+ * run's priority, while the mount leaves a CPU idle; once all are, the
+ * same thread writes them as this run's pack to its temporary file.
+ * Later puts compress at once. */
 void gr_cache_write_behind(gr_cache *c);
 /* Compresses what was kept and is not compressed yet (here and on one
- * more thread), writes this run's pack (merging small packs into it and
- * evicting down to the size limit), fills *st (may be NULL) and frees c. */
+ * more thread), writes this run's pack - renames the one written behind
+ * when nothing else goes into it (merging small packs into it, carrying
+ * a damaged one's sound records) - and evicts down to the size limit,
+ * fills *st (may be NULL) and frees c. */
 void gr_cache_close(gr_cache *c, gr_cache_stats *st);
 
 /* The build id folded into every key. */

@@ -531,55 +531,100 @@ static void link_absent(gr_watchlist *w)
     }
 }
 
-void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
-                    const gr_watch *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
+void gr_runrec_prepare(gr_watchlist *w, gr_runrec_body *out)
 {
-    static const uint8_t none[16];
     gr_watchlist_uniq(w);
     link_absent(w);
-    /* one allocation of the record's size (grown by doubling, the copies
+    /* one allocation of the size it takes (grown by doubling, the copies
      * and fresh pages of a 2.6 MB record were a twentieth of a fast run) */
-    size_t need = 128 + GR_RUNREC_NAME + strlen(warnings) + 16;
+    size_t need = 0;
     for (size_t i = 0; i < w->n; i++)
         need += strlen(w->v[i].path) + WATCH_MIN;
-    for (int i = 0; i < noutputs; i++)
-        need += strlen(outputs[i].path) + WATCH_MIN;
-    buf b = {gr_xmalloc(need), 0, need};
-    put(&b, MAGIC, 8);
-    put64(&b, (uint64_t)start_ns);
-    put64(&b, (uint64_t)status);
-    put(&b, snap ? snap : none, 16);
-    put(&b, key, GR_RUNREC_NAME); /* the request it answers, checked against the name it is read under */
-    put64(&b, w->n);
-    put64(&b, (uint64_t)noutputs);
-    put64(&b, strlen(warnings));
-    put(&b, warnings, strlen(warnings));
+    buf b = {gr_xmalloc(need ? need : 1), 0, need ? need : 1};
     for (size_t i = 0; i < w->n; i++)
         put_watch(&b, &w->v[i]);
+    *out = (gr_runrec_body){b.p, b.n, w->n};
+}
+
+void gr_runrec_body_free(gr_runrec_body *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+static int write_full(int fd, const uint8_t *p, size_t n)
+{
+    for (size_t at = 0; at < n;) {
+        ssize_t k = write(fd, p + at, n - at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        at += (size_t)k;
+    }
+    return 0;
+}
+
+void gr_runrec_save_prepared(const char *cache_dir, const uint8_t key[32], const gr_runrec_body *body,
+                             int64_t start_ns, const gr_watch *outputs, int noutputs, int status,
+                             const char *warnings, const uint8_t snap[16])
+{
+    static const uint8_t none[16];
+    /* what comes before the watched paths, and what after them: the
+     * checksum runs over the three as they lie in the file */
+    buf head = {gr_xmalloc(128 + GR_RUNREC_NAME + strlen(warnings)), 0, 128 + GR_RUNREC_NAME + strlen(warnings)};
+    put(&head, MAGIC, 8);
+    put64(&head, (uint64_t)start_ns);
+    put64(&head, (uint64_t)status);
+    put(&head, snap ? snap : none, 16);
+    put(&head, key, GR_RUNREC_NAME); /* the request it answers, checked against the name it is read under */
+    put64(&head, body->nwatched);
+    put64(&head, (uint64_t)noutputs);
+    put64(&head, strlen(warnings));
+    put(&head, warnings, strlen(warnings));
+    size_t need = 16;
     for (int i = 0; i < noutputs; i++)
-        put_watch(&b, &outputs[i]);
-    uint8_t sum[16];
-    record_sum(b.p, b.n, sum);
-    put(&b, sum, 16);
+        need += strlen(outputs[i].path) + WATCH_MIN;
+    buf tail = {gr_xmalloc(need), 0, need};
+    for (int i = 0; i < noutputs; i++)
+        put_watch(&tail, &outputs[i]);
+    XXH3_state_t *h = XXH3_createState();
+    if (!h) {
+        free(head.p);
+        free(tail.p);
+        return; /* no record: the next run is a full one */
+    }
+    XXH3_128bits_reset(h);
+    XXH3_128bits_update(h, head.p, head.n);
+    XXH3_128bits_update(h, body->p, body->n);
+    XXH3_128bits_update(h, tail.p, tail.n);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(h));
+    XXH3_freeState(h);
+    put(&tail, c.digest, 16);
     char dir[4200], path[4300], tmp[4400];
     record_path(cache_dir, key, dir, sizeof dir, 1);
     record_path(cache_dir, key, path, sizeof path, 0);
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
     mkdir(dir, 0777);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    int ok = fd >= 0;
-    for (size_t at = 0; ok && at < b.n;) {
-        ssize_t k = write(fd, b.p + at, b.n - at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        ok = k > 0;
-        at += ok ? (size_t)k : 0;
-    }
+    int ok = fd >= 0 && !write_full(fd, head.p, head.n) && !write_full(fd, body->p, body->n) &&
+             !write_full(fd, tail.p, tail.n);
     if (fd >= 0 && close(fd))
         ok = 0;
     if (!ok || rename(tmp, path))
         unlink(tmp); /* no record: the next run is a full one, which is always right */
-    free(b.p);
+    free(head.p);
+    free(tail.p);
+}
+
+void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
+                    const gr_watch *outputs, int noutputs, int status, const char *warnings, const uint8_t snap[16])
+{
+    gr_runrec_body b;
+    gr_runrec_prepare(w, &b);
+    gr_runrec_save_prepared(cache_dir, key, &b, start_ns, outputs, noutputs, status, warnings, snap);
+    gr_runrec_body_free(&b);
 }
 
 /* The record for key, whole and with its checksum right: a reader over

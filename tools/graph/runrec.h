@@ -100,6 +100,19 @@ int gr_watch_unchanged(const gr_watch *was, const gr_watch *now, int64_t start_n
 void gr_runrec_save(const char *cache_dir, const uint8_t key[32], gr_watchlist *w, int64_t start_ns,
                     const gr_watch *outputs, int noutputs, int status, const char *warnings,
                     const uint8_t snap[16]);
+/* The same in two steps: the watched paths' part of the record (w sorted
+ * and made unique, as gr_runrec_save does) once w is complete - after the
+ * mount, on a thread the resolution leaves a CPU for - and the rest, from
+ * it, at the run's end. */
+typedef struct gr_runrec_body {
+    uint8_t *p;
+    size_t n, nwatched;
+} gr_runrec_body;
+void gr_runrec_prepare(gr_watchlist *w, gr_runrec_body *out);
+void gr_runrec_save_prepared(const char *cache_dir, const uint8_t key[32], const gr_runrec_body *body,
+                             int64_t start_ns, const gr_watch *outputs, int noutputs, int status,
+                             const char *warnings, const uint8_t snap[16]);
+void gr_runrec_body_free(gr_runrec_body *b);
 /* x filled from stat(path) now (x->path a copy of path) if path is still
  * the file this run wrote - dev and ino as its writer had it open (both 0:
  * a device or FIFO, written in place, is what the path says).  0, x left
