@@ -492,6 +492,13 @@ SL_TEST(md_emphasis_between_punctuation_renders_as_cmark_gfm)
         "- **bold** and **/*.js\n",
         "a __/_.x_ b\n",
         "]**&\n2) ]*\n", /* `2)` cannot interrupt a paragraph: the runs are one paragraph's */
+        /* lines that start with three backticks but open or close no fence */
+        "```x``` y\n\nglob '**/*.js' or *.ts\n",      /* a code span: an opener's info may hold no backtick */
+        "```\nc\n```s\n```\n\nglob '**/*.js' or *.ts\n", /* a closing fence holds nothing after its run */
+        "    ```\n\nglob '**/*.js' or *.ts\n",           /* indented code */
+        "> ```x``` y\n\n- glob '**/*.js' or *.ts\n",
+        "~~~\n```\n~~~\n\nglob '**/*.js' or *.ts\n",     /* another fence's character */
+        "```\nc\n```  \t\n\nglob '**/*.js' or *.ts\n",   /* a closing fence with blanks after it */
     };
     static const char *const toks[] = {"*", "**", "***", "_", "__", "/", ".js", "a", "b c", " ", " ", "(", ")",
                                        "\"", ",", "é", "—", "`*`", "\\*", "]", "&", "\n2) ", "\n1. ", "\n- ", "\n-\n"};

@@ -919,6 +919,16 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
     return 0;
 }
 
+/* Columns of the blanks right before s[t], back to s[l] or the first
+ * other byte (a `>` or a list marker), a tab counting four. */
+static size_t indent_before(const char *s, size_t l, size_t t)
+{
+    size_t cols = 0;
+    while (t > l && (s[t - 1] == ' ' || s[t - 1] == '\t'))
+        cols += s[--t] == '\t' ? 4 : 1;
+    return cols;
+}
+
 int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
 {
     if (!emphasis_may_differ(s, n))
@@ -953,10 +963,18 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
                 return 1;
             para = l;
         }
-        size_t k = t;
+        size_t k = t, x;
         while (k < e && (s[k] == '`' || s[k] == '~') && s[k] == s[t])
             k++;
-        if (k - t >= 3 && (!fence_len || (s[t] == fence_ch && k - t >= fence_len))) {
+        for (x = k; x < e && (s[x] == ' ' || s[x] == '\t' || s[x] == '\r');)
+            x++;
+        /* Only a real fence switches: an opener indented less than four
+         * (code otherwise) whose info holds no backtick (```x``` is a code
+         * span), a closer with nothing after its run.  Missing an opener
+         * only looks at code as paragraphs (a page sent to cmark-gfm for
+         * nothing); missing a closer would skip the page's paragraphs. */
+        if (k - t >= 3 && (fence_len ? s[t] == fence_ch && k - t >= fence_len && x == e
+                                     : indent_before(s, l, t) < 4 && (s[t] == '~' || !memchr(s + k, '`', e - k)))) {
             if (!fence_len && paragraph_emphasis_differs(s, para, l))
                 return 1;
             fence_len = fence_len ? 0 : k - t; /* opens or closes a fenced block */
