@@ -159,6 +159,25 @@ static int same_light(const char *a, const char *b)
     return same;
 }
 
+/* A page routing keeps on md4c: 1 if it renders as cmark-gfm renders it
+ * (a failed check and both outputs on stderr if not).  *cmark, when
+ * asked for, gets cmark-gfm's HTML. */
+static int kept_renders_as_cmark(const char *md, char **cmark)
+{
+    char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
+    int same = same_light(a, b);
+    if (!same) {
+        fprintf(stderr, "kept on md4c, renders otherwise:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
+        CHECK(!"a page md4c renders otherwise stays on md4c");
+    }
+    free(a);
+    if (cmark)
+        *cmark = b;
+    else
+        free(b);
+    return same;
+}
+
 typedef struct route_count {
     size_t pages, differ, core, routed_needlessly;
 } route_count;
@@ -297,19 +316,14 @@ SL_TEST(md_urls_after_quotes_and_digit_emails_render_as_cmark_gfm)
         if (sl__md_routes_to_cmark(md, n, 0))
             continue;
         kept++;
-        char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
-        int same = same_light(a, b);
+        char *b;
+        if (!kept_renders_as_cmark(md, &b))
+            break;
         /* What md4c alone reads otherwise: a link right after a quote; an
          * address ending in a digit, which md4c links and cmark-gfm not. */
         kept_quoted += strstr(b, "&quot;<a href=\"") || strstr(b, "'<a href=\"");
         kept_email += k % 3 == 2 && !strstr(b, "mailto:") && md4c_html_links_email(md, n);
-        if (!same)
-            fprintf(stderr, "kept on md4c, renders otherwise:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
-        free(a), free(b);
-        if (!same) {
-            CHECK(!"a page md4c renders otherwise stays on md4c");
-            break;
-        }
+        free(b);
     }
     fprintf(stderr, "URLs after quotes, e-mails: %zu of %zu pages kept on md4c (%zu with a URL linked after a quote, "
             "%zu with a digit-ending address left as text)\n", kept, pages, kept_quoted, kept_email);
@@ -403,15 +417,8 @@ SL_TEST(md_tab_indented_tags_stay_on_md4c_only_inside_an_html_block)
         if (sl__md_html_start_md4c_misreads(md, n) || sl__md_gfm_needs_cmark(md, n))
             continue;
         kept++;
-        char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
-        int same = same_light(a, b);
-        if (!same)
-            fprintf(stderr, "kept on md4c, renders otherwise:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
-        free(a), free(b);
-        if (!same) {
-            CHECK(!"a page md4c renders otherwise stays on md4c");
+        if (!kept_renders_as_cmark(md, NULL))
             break;
-        }
     }
     fprintf(stderr, "tab-indented tags: %zu of %zu pages kept on md4c\n", kept, pages);
     CHECK(kept > pages / 20); /* the blocks' inner lines do stay */
