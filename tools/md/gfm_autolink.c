@@ -407,3 +407,8 @@ int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, 
         return i >= 3 && !memcmp(s + i - 3, "www", 3) ? www_differs(s, n, i, skip, link) : 0;
     return s[i] == '@' ? email_differs(s, n, i, line_end, skip, link) : 0;
 }
+
+size_t sl__md_cmark_autolink_delim(const char *data, size_t link_end)
+{
+    return cmark_delim(data, link_end);
+}

@@ -504,33 +504,7 @@ static size_t cmark_url_length(const char *s, size_t n, size_t end, size_t b, si
             return 0;
     if (e == end && end < n && !url_blank(s[end]) && s[end] != '<')
         return 0; /* the URL goes on past md4c's text (cmark-gfm cuts it at a `<`) */
-    /* autolink_delim: cut at `<`, then drop trailing punctuation, a
-     * trailing entity-like `&name;` and unbalanced `)`. */
-    const char *u = s + b;
-    size_t len = e - b;
-    const char *lt = memchr(u, '<', len);
-    if (lt)
-        len = (size_t)(lt - u);
-    while (len > 0) {
-        char c = u[len - 1];
-        if (strchr("?!.,:*_~'\"", c))
-            len--;
-        else if (c == ';') {
-            size_t m = len - 2;
-            while (m > 0 && ((u[m] | 0x20) >= 'a' && (u[m] | 0x20) <= 'z'))
-                m--;
-            len = m < len - 2 && u[m] == '&' ? m : len - 1;
-        } else if (c == ')') {
-            size_t open = 0, close = 0;
-            for (size_t i = 0; i < len; i++)
-                open += u[i] == '(', close += u[i] == ')';
-            if (close <= open)
-                break;
-            len--;
-        } else
-            break;
-    }
-    return len;
+    return sl__md_cmark_autolink_delim(s + b, e - b);
 }
 
 /* Text (md4c's MD_TEXT_NORMAL) that may hold a URL after a quote: linked
