@@ -472,13 +472,29 @@ static size_t scheme_start(const char *s, size_t k)
 }
 
 /* The `:` of the first "://" at or after `from` whose scheme follows a
- * quote, or SIZE_MAX. */
+ * quote, or SIZE_MAX.  Every GFM page is searched once: 16 positions at a
+ * time where SSE2 is there (glibc's memmem took about 4 instructions a
+ * byte, which cost more than the pages it kept off cmark-gfm saved). */
 static size_t next_quoted_url(const char *s, size_t n, size_t from)
 {
-    for (const char *p = s + from; from < n && (p = memmem(p, n - (size_t)(p - s), "://", 3)); p++) {
-        size_t b = scheme_start(s, (size_t)(p - s));
+    for (size_t i = from; i + 3 <= n; i++) {
+#if defined(__SSE2__)
+        for (; i + 18 <= n; i += 16) {
+            __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), _mm_set1_epi8(':'));
+            __m128i s1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)), _mm_set1_epi8('/'));
+            __m128i s2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 2)), _mm_set1_epi8('/'));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(c, _mm_and_si128(s1, s2)));
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+        }
+#endif
+        if (s[i] != ':' || s[i + 1] != '/' || s[i + 2] != '/')
+            continue;
+        size_t b = scheme_start(s, i);
         if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\''))
-            return (size_t)(p - s);
+            return i;
     }
     return SIZE_MAX;
 }
