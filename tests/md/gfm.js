@@ -1,9 +1,10 @@
 // gfm.js SLUICE CASES CMARK_PAGES: `sluice md --gfm` against cmark-gfm (GitHub's
-// reference implementation, Debian's `cmark-gfm` command) on two sets of
+// reference implementation, Debian's `cmark-gfm` command) on three sets of
 // pages: the hand-written cases in CASES (one per rule of the GFM spec's
 // extension sections: tables, strikethrough, autolinks, tag filter, task
-// lists, safe-mode URLs and safe-mode raw HTML), and a generated corpus of tables with empty,
-// escaped, aligned and ragged cells.  Each page is rendered by both and
+// lists, safe-mode URLs and safe-mode raw HTML), a generated corpus of tables with empty,
+// escaped, aligned and ragged cells, and one of autolinks after quotes and
+// e-mail addresses ending in a digit (autolinkCorpus).  Each page is rendered by both and
 // compared after normalize.js.  Cases marked "safe" run without
 // --unsafe-html (cmark-gfm without --unsafe); the rest with raw HTML on,
 // as GitHub renders before its own sanitiser.  cmark-gfm renders every
@@ -75,7 +76,38 @@ function tableCorpus(count) {
   return pages;
 }
 
-const pages = [...readCases(casesFile), ...tableCorpus(300)];
+// URLs right after a quote (md4c starts no link there, cmark-gfm does)
+// and e-mail addresses whose domain ends in a digit (md4c links them,
+// cmark-gfm not): what comes before, bytes either reads specially inside
+// the URL, trailing punctuation, entities, what follows, and the
+// constructs around.  render.c writes them as cmark-gfm reads them where
+// md4c renders the page; the rest go to cmark-gfm.
+function autolinkCorpus(count) {
+  const r = rng(14);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const before = ['"', "'", '\\"', '&quot;', '("', '*"', '["', '="', 'x"', ' "', '**"', '"(', '1"'];
+  const urls = ['https://registry.npmjs.org/', 'http://github.com', 'ftp://f.org/a;b', 'https://x.com/~u',
+    "https://x.com/it's", 'https://x.com/a_b', 'https://x.com/(a)', 'https://x.com/a)b', 'HTTP://x.com',
+    'http://a_b.c.com', 'http://x.com/a*b', 'https://x.com/?q=1&r=2', 'https://x.com/&amp;', 'http://bücher.de',
+    'http://', 'https://x.com/(www.y.com)', 'https://x.com/_www.y.com', 'https://x.com/a@b.com', 'https://x.com/a<b',
+    'https://x.com/a|b', 'https://x.com/"q"', 'https://x.com/a~b~', 'https://www.example.com/path', 'www.example.com'];
+  const emails = ['glob@7.0.3', 'a@b.c1', 'x.y+z@1.2', 'a@1.2-3', 'a@1.2_3', 'a@b.com', 'a@1.2+b@c.com', 'a@1.2@c.org'];
+  const emailBefore = ['', ' ', '(', '"', '*', '_', '<', '[', '/', 'mailto:', '+'];
+  const trails = ['', '"', "'", '".', '",', '")', '.', ',', ')', ';', '&copy;', '*', '_', '~', "'s", '>', ':', '?'];
+  const follows = ['', ' text', 'x', ' and http://b.org', ' ~x~', ' [y](/z)', '\nmore', ' "https://c.org"', ' *e*'];
+  const contexts = ['%s', '%s', 'Default: %s', '[%s](/u)', '# %s', '- %s', '> %s', '| %s |\n|---|', '*%s*',
+    '~~%s~~', '`x` %s', 'a\n%s', '<a href="/u">%s</a>', '<div>\n%s\n</div>', '![%s](/i.png)', '`%s`'];
+  const pages = [];
+  for (let i = 0; i < count; i++) {
+    const link = i % 3 === 2 ? pick(emailBefore) + pick(emails) : pick(before) + pick(urls);
+    const md = pick(contexts).replace('%s', link + pick(trails) + pick(follows)) + '\n';
+    const safe = r() < 0.3 && !md.includes('<');
+    pages.push({ name: `autolink ${i}`, safe, md });
+  }
+  return pages;
+}
+
+const pages = [...readCases(casesFile), ...tableCorpus(300), ...autolinkCorpus(600)];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-md-gfm-'));
 let failed = 0;
 try {
@@ -108,9 +140,9 @@ try {
       console.error(`--- ${p.name}${p.safe ? ' (safe)' : ''}\n${p.md}--- cmark-gfm:\n${want}--- sluice md:\n${sluiceHtml[i]}`);
     }
   });
-  const ncases = pages.length - 300;
+  const ncases = pages.length - 900;
   console.log(`GFM: sluice md renders ${pages.length - failed}/${pages.length} pages as cmark-gfm does ` +
-              `(${ncases} extension cases, 300 generated tables)`);
+              `(${ncases} extension cases, 300 generated tables, 600 generated autolinks)`);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "md.h"
+#include "md_libs.h"
 
 /* A page rendered by one renderer, forced, --unsafe-html so that raw HTML
  * is not in the way. */
@@ -158,6 +159,25 @@ static int same_light(const char *a, const char *b)
     return same;
 }
 
+/* A page routing keeps on md4c: 1 if it renders as cmark-gfm renders it
+ * (a failed check and both outputs on stderr if not).  *cmark, when
+ * asked for, gets cmark-gfm's HTML. */
+static int kept_renders_as_cmark(const char *md, char **cmark)
+{
+    char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
+    int same = same_light(a, b);
+    if (!same) {
+        fprintf(stderr, "kept on md4c, renders otherwise:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
+        CHECK(!"a page md4c renders otherwise stays on md4c");
+    }
+    free(a);
+    if (cmark)
+        *cmark = b;
+    else
+        free(b);
+    return same;
+}
+
 typedef struct route_count {
     size_t pages, differ, core, routed_needlessly;
 } route_count;
@@ -227,6 +247,88 @@ SL_TEST(md_gfm_route_sends_every_page_with_an_autolink_md4c_reads_otherwise)
     }
     report("autolinks", &c);
     CHECK(c.differ > c.pages / 10); /* the generator does reach differences */
+}
+
+static void collect(const MD_CHAR *t, MD_SIZE n, void *ud)
+{
+    sl__md_buf_put(ud, t, n);
+}
+
+/* 1 if md4c-html itself (GFM) makes a mailto: link on the page. */
+static int md4c_html_links_email(const char *md, size_t n)
+{
+    sl__md_buf out = {0};
+    CHECK(sl__md_md4c_html()->md_html(md, (MD_SIZE)n, collect, &out, MD_DIALECT_GITHUB, 0) == 0);
+    sl__md_buf_putc(&out, 0);
+    int links = strstr(out.data, "mailto:") != NULL;
+    sl__md_buf_free(&out);
+    return links;
+}
+
+/* The autolinks render.c writes as cmark-gfm reads them where md4c reads
+ * them otherwise (a URL right after a quote: linked; an e-mail address
+ * whose domain ends in a digit, `glob@7.0.3`: text), in every shape
+ * around them: what comes before the scheme or the address, bytes md4c
+ * or cmark-gfm treat specially inside the URL, trailing punctuation,
+ * entities, what follows, and the constructs they sit in.  Every page
+ * sluice keeps on md4c (all of sl__md_routes_to_cmark) renders as
+ * cmark-gfm does, and many of them are kept. */
+SL_TEST(md_urls_after_quotes_and_digit_emails_render_as_cmark_gfm)
+{
+    static const char *const before[] = {"\"", "'", "\"", "'", "\\\"", "&quot;", "(\"", "*\"", "_\"", "~\"", "[\"",
+                                         "=\"", "x\"", "\"\"", "'\"", " \"", "`c` \"", "**\"", "<\"", "\"(", "1\""};
+    static const char *const urls[] = {
+        "https://registry.npmjs.org/", "http://github.com", "https://a.b.org/x/y", "ftp://f.org/a;b",
+        "http://localhost:3000", "https://x.com/~u", "https://x.com/it's", "https://x.com/a_b",
+        "https://x.com/(a)", "https://x.com/a)b", "HTTP://x.com", "Https://x.com/p", "http://a_b.c.com",
+        "http://x.com/a*b", "https://x.com/?q=1&r=2", "https://x.com/&amp;", "https://x.com/&copy;x",
+        "http://bücher.de", "http://x.com:8080/#f", "xhttp://x.com", "http://", "https://\"", "http://.x",
+        "https://x.com/a_(www.y.com)", "https://x.com/(www.y.com)", "https://x.com/_www.y.com", "https://x.com/~www.y",
+        "https://x.com/(https://y.com)", "https://x.com/a@b.com", "https://u@x.com/", "https://x.com/a>b",
+        "https://x.com/a<b", "https://x.com/a\\b", "https://x.com/a`b`", "https://x.com/a|b", "https://x.com/\"q\"",
+        "https://x.com/a]b", "https://x.com/a[b", "https://x.com/a~b~", "https://x.com/a__b__", "https://x-y.z9.com/A-Z",
+        "https://www.example.com/path", "www.example.com", "https://1.2.3.4/p", "https://x.com/a.b.c."};
+    static const char *const emails[] = {"glob@7.0.3", "a@b.c1", "x.y+z@1.2", "pkg@10.0.1", "a@1.2-3", "a@1.2_3",
+                                         "a@b.com", "a@1.2+b@c.com", "a@1.2@c.org", "first.last@sub.ex4mple.org9",
+                                         "a-b@c-d.e-f1", "a@b1.c2.d3"};
+    static const char *const email_before[] = {"", " ", "(", "\"", "'", "*", "_", "~", "<", "[", "/", ":", "mailto:",
+                                               "@", "x ", "**", "+", "-", "."};
+    static const char *const trails[] = {"", "\"", "'", "\".", "\",", "\")", "\";", ".", ",", ")", ";", "&copy;",
+                                         "&amp;", "*", "_", "~", "\"*", "\"_", "'s", ">", ":", "?", "!", "\"\"", "/"};
+    static const char *const follows[] = {"", " text", "x", " and http://b.org", " a@c.org", " ~x~", " [y](/z)",
+                                          "\nmore", " \"https://c.org\"", "*", " *e*", "  \nhard", " glob@1.2.3"};
+    static const char *const contexts[] = {"%s", "%s", "%s", "Default: %s", "[%s](/u)", "[%s]", "# %s", "- %s",
+                                           "> %s", "| %s |\n|---|", "| a |\n|---|\n| %s |", "*%s*", "**%s**",
+                                           "~~%s~~", "`x` %s", "a\n%s", "%s\n\nb", "<a href=\"/u\">%s</a>",
+                                           "<a\n  title=%s>x</a>", "<div>\n%s\n</div>", "    %s", "![%s](/i.png)",
+                                           "1. %s\n2. b", "Setext %s\n---", "`%s`", "<span>%s</span>"};
+    size_t pages = 0, kept = 0, kept_quoted = 0, kept_email = 0;
+    for (size_t k = 0; k < SL_TEST_SCALE(30000); k++) {
+        char link[512], md[1024];
+        if (k % 3 == 2)
+            snprintf(link, sizeof link, "%s%s%s%s", PICK(email_before), PICK(emails), PICK(trails), PICK(follows));
+        else
+            snprintf(link, sizeof link, "%s%s%s%s", PICK(before), PICK(urls), PICK(trails), PICK(follows));
+        snprintf(md, sizeof md, PICK(contexts), link);
+        strcat(md, "\n");
+        size_t n = strlen(md);
+        pages++;
+        if (sl__md_routes_to_cmark(md, n, 0))
+            continue;
+        kept++;
+        char *b;
+        if (!kept_renders_as_cmark(md, &b))
+            break;
+        /* What md4c alone reads otherwise: a link right after a quote; an
+         * address ending in a digit, which md4c links and cmark-gfm not. */
+        kept_quoted += strstr(b, "&quot;<a href=\"") || strstr(b, "'<a href=\"");
+        kept_email += k % 3 == 2 && !strstr(b, "mailto:") && md4c_html_links_email(md, n);
+        free(b);
+    }
+    fprintf(stderr, "URLs after quotes, e-mails: %zu of %zu pages kept on md4c (%zu with a URL linked after a quote, "
+            "%zu with a digit-ending address left as text)\n", kept, pages, kept_quoted, kept_email);
+    CHECK(kept_quoted > pages / 20); /* such pages do stay on md4c */
+    CHECK(kept_email > pages / 100);
 }
 
 /* The scan looks at 16 bytes at a time and lets a `.` or `:` through
@@ -315,15 +417,8 @@ SL_TEST(md_tab_indented_tags_stay_on_md4c_only_inside_an_html_block)
         if (sl__md_html_start_md4c_misreads(md, n) || sl__md_gfm_needs_cmark(md, n))
             continue;
         kept++;
-        char *a = render_with(md, SL__MD_MD4C), *b = render_with(md, SL__MD_CMARK);
-        int same = same_light(a, b);
-        if (!same)
-            fprintf(stderr, "kept on md4c, renders otherwise:\n%s--- md4c:\n%s--- cmark-gfm:\n%s", md, a, b);
-        free(a), free(b);
-        if (!same) {
-            CHECK(!"a page md4c renders otherwise stays on md4c");
+        if (!kept_renders_as_cmark(md, NULL))
             break;
-        }
     }
     fprintf(stderr, "tab-indented tags: %zu of %zu pages kept on md4c\n", kept, pages);
     CHECK(kept > pages / 20); /* the blocks' inner lines do stay */

@@ -273,6 +273,24 @@ static int url_is_link_text(const char *s, size_t n, size_t b, size_t i, size_t 
     return 1;
 }
 
+/* A URL right after a quote, `"https://x.org/"`: md4c starts no link
+ * there, cmark-gfm does, and render.c links it as cmark-gfm would
+ * (text_linking_urls) where md4c reads each of its bytes as text: a host
+ * of letters, digits, `-` and `.`, no `@` (an e-mail to md4c) or `>` (the
+ * end of a tag it may be in), no `(_~*` before a letter that may start a
+ * link of md4c's own (`www.`, a scheme).  `*_~` go on to
+ * link_marks_differ as in any link. */
+static int quoted_url_plain(const char *s, size_t b, size_t i, size_t tok)
+{
+    if (b == 0 || (s[b - 1] != '"' && s[b - 1] != '\'') || i + 3 >= tok || !is_alnum((unsigned char)s[i + 3]) ||
+        host_has_underscore(s, i + 3, tok))
+        return 0;
+    for (size_t k = i + 3; k < tok; k++)
+        if (s[k] == '@' || s[k] == '>' || (strchr("(_~*", s[k]) && k + 1 < tok && strchr("wWhHfF", s[k + 1])))
+            return 0;
+    return 1;
+}
+
 /* At s[i] == ':' followed by "//". */
 static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
@@ -300,6 +318,10 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     if (b > 0 && s[b - 1] == '<')
         return angle_autolink_differs(s, n, i, skip);
     size_t tok = token_end(s, n, i);
+    if (tok && quoted_url_plain(s, b, i, tok))
+        return *skip = tok, 0;
+    if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'') && (i + 3 >= n || strchr(" \t\r\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i + 3])))
+        return *link = 0, *skip = i + 3, 0; /* `"http://"`: no host, a link to neither */
     if (!plain_lead(s, b) || !tok || i + 3 >= tok || !is_alnum((unsigned char)s[i + 3]) ||
         host_has_underscore(s, i + 3, tok))
         return 1;
@@ -391,6 +413,8 @@ static int email_differs(const char *s, size_t n, size_t i, size_t line_end, siz
         return 1; /* cmark-gfm versions differ after `/`; `mailto:` is in its link */
     size_t mb = 0, me = 0, cb = 0, ce = 0;
     int m = md4c_email(s, n, i, line_end, &mb, &me), c = cmark_email(s, n, i, &cb, &ce);
+    if (m && !c && s[me - 1] >= '0' && s[me - 1] <= '9' && (b == 0 || s[b - 1] != '<') && (e >= n || s[e] != '+'))
+        return 0; /* `pkg@1.2.3`: a link to md4c only, written as text by render.c (email_as_text) */
     return m != c || (m && (mb != cb || me != ce));
 }
 
@@ -403,4 +427,9 @@ int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, 
     if (s[i] == '.')
         return i >= 3 && !memcmp(s + i - 3, "www", 3) ? www_differs(s, n, i, skip, link) : 0;
     return s[i] == '@' ? email_differs(s, n, i, line_end, skip, link) : 0;
+}
+
+size_t sl__md_cmark_autolink_delim(const char *data, size_t link_end)
+{
+    return cmark_delim(data, link_end);
 }

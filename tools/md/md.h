@@ -146,6 +146,10 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i);
  * line_end: where its line ends.  *skip is where the scan may go on (past
  * the candidate's text); *link is 1 when either may read a link there. */
 int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link);
+/* cmark-gfm's autolink_delim: of the link text data[0..link_end), how much
+ * it links (cut at a `<`, less trailing `?!.,:*_~'"`, an entity-like
+ * `&name;` and unbalanced `)`).  render.c links URLs md4c leaves as text. */
+size_t sl__md_cmark_autolink_delim(const char *data, size_t link_end);
 
 /* render_cmark.c: renders a GFM body with libcmark-gfm into p->html and
  * p->headings, under the same rules as the md4c path (ids, safe mode).

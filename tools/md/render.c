@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "md.h"
 #include "md_libs.h"
@@ -47,6 +48,11 @@ typedef struct render_state {
     int escape_raw; /* safe mode: raw HTML is parsed as HTML, then written escaped */
     int image;      /* 1 inside an image: its content is the alt text */
     int exact;      /* in a code block: chunks go to on_output as md4c-html cut them */
+    int gfm;        /* GFM: its autolinks are written as cmark-gfm reads them */
+    int links;      /* links open (md4c's spans) */
+    size_t quoted_url; /* GFM: the `:` of the next URL after a quote md4c leaves as text, or SIZE_MAX */
+    size_t email_at;   /* GFM: where an e-mail autolink's tag starts, while it may be unwritten */
+    int email_text;    /* that link was written as text: no </a> */
 } render_state;
 
 /* A heading closes at the end of the output: its text and id, and
@@ -436,6 +442,131 @@ static void url_escaped(render_state *r, const char *t, size_t n)
     sl__md_buf_put(&r->out, t, n);
 }
 
+/* ---- GFM autolinks md4c 0.4.8 reads otherwise ----------------------- */
+
+/* cmark-gfm links a `http://`, `https://` or `ftp://` URL wherever its
+ * scheme starts (it looks back over letters only); md4c only after a
+ * blank, `*_~(` or a line start.  On real pages that is mostly a URL in
+ * quotes, `Default: "https://registry.npmjs.org/"`: md4c hands it over as
+ * text, and the writer links it as cmark-gfm would.  gfm_autolink.c keeps
+ * such a page on md4c only where md4c reads every byte of the URL as
+ * text (none its other rules may take), so the URL always arrives whole,
+ * in one chunk of text. */
+
+static int url_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int ascii_alnum(unsigned char c)
+{
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Where the scheme ends at the `:` at s[k] starts: back over letters. */
+static size_t scheme_start(const char *s, size_t k)
+{
+    while (k > 0 && ((s[k - 1] | 0x20) >= 'a' && (s[k - 1] | 0x20) <= 'z'))
+        k--;
+    return k;
+}
+
+/* The `:` of the first "://" at or after `from` whose scheme follows a
+ * quote, or SIZE_MAX.  Every GFM page is searched once: 16 positions at a
+ * time where SSE2 is there (glibc's memmem took about 4 instructions a
+ * byte, which cost more than the pages it kept off cmark-gfm saved). */
+static size_t next_quoted_url(const char *s, size_t n, size_t from)
+{
+    for (size_t i = from; i + 3 <= n; i++) {
+#if defined(__SSE2__)
+        for (; i + 18 <= n; i += 16) {
+            __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), _mm_set1_epi8(':'));
+            __m128i s1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)), _mm_set1_epi8('/'));
+            __m128i s2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 2)), _mm_set1_epi8('/'));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(c, _mm_and_si128(s1, s2)));
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+        }
+#endif
+        if (s[i] != ':' || s[i + 1] != '/' || s[i + 2] != '/')
+            continue;
+        size_t b = scheme_start(s, i);
+        if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\''))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* cmark-gfm's url_match on the page s[0..n) at the scheme s[b..k) (s[k]
+ * is the `:`): the length of the link it makes, or 0.  `end`: where
+ * md4c's run of text holding it ends.  Only what both read as plain
+ * ASCII is linked here: a byte past ASCII, an `_` in the host or a URL
+ * going on past `end` gets no link (gfm_autolink.c sends such a page to
+ * cmark-gfm). */
+static size_t cmark_url_length(const char *s, size_t n, size_t end, size_t b, size_t k)
+{
+    size_t sl = k - b, h = k + 3, e = h;
+    if (!((sl == 4 && !strncasecmp(s + b, "http", 4)) || (sl == 5 && !strncasecmp(s + b, "https", 5)) ||
+          (sl == 3 && !strncasecmp(s + b, "ftp", 3))) ||
+        h >= end || !ascii_alnum((unsigned char)s[h]))
+        return 0;
+    for (; e < end && (ascii_alnum((unsigned char)s[e]) || s[e] == '-' || s[e] == '.' || s[e] == '_'); e++)
+        if (s[e] == '_')
+            return 0; /* check_domain refuses `_` in the last two labels; any, here */
+    for (; e < end && !url_blank(s[e]); e++)
+        if ((unsigned char)s[e] >= 0x80)
+            return 0;
+    if (e == end && end < n && !url_blank(s[end]) && s[end] != '<')
+        return 0; /* the URL goes on past md4c's text (cmark-gfm cuts it at a `<`) */
+    return sl__md_cmark_autolink_delim(s + b, e - b);
+}
+
+/* Text (md4c's MD_TEXT_NORMAL) that may hold a URL after a quote: linked
+ * where cmark-gfm links it, the rest escaped as any text. */
+static void text_linking_urls(render_state *r, const char *t, size_t n)
+{
+    const sl__md_fix *f = &r->fix;
+    size_t at = (size_t)(t - f->src), end = at + n;
+    if (r->quoted_url < at)
+        r->quoted_url = next_quoted_url(f->src, f->n, at);
+    while (r->quoted_url < end) {
+        size_t k = r->quoted_url, b = scheme_start(f->src, k);
+        size_t len = b >= at ? cmark_url_length(f->src, f->n, end, b, k) : 0;
+        r->quoted_url = next_quoted_url(f->src, f->n, len ? b + len : k + 1);
+        if (!len)
+            continue;
+        text_escaped(r, f->src + at, b - at);
+        EMIT(r, "<a href=\"");
+        url_escaped(r, f->src + b, len);
+        EMIT(r, "\">");
+        text_escaped(r, f->src + b, len);
+        EMIT(r, "</a>");
+        at = b + len;
+    }
+    text_escaped(r, f->src + at, end - at);
+}
+
+/* md4c links an e-mail address whose domain ends in a digit
+ * (`glob@7.0.3`, a package and its version); cmark-gfm wants a letter or
+ * `.` at the end, and leaves it as text.  md4c's link (made in a buffer of
+ * its own: `mailto:` and the address) is unwritten again when its text is
+ * the address itself, from the page, and not in `<...>` (a CommonMark
+ * autolink, which both link).  gfm_autolink.c keeps such a page on md4c
+ * only where cmark-gfm links no part of the address. */
+static void email_as_text(render_state *r, const char *t, size_t n)
+{
+    const char *open = r->out.data + r->email_at;
+    size_t len = r->out.len - r->email_at;
+    r->email_at = SIZE_MAX;
+    if (!r->out.failed && len == n + 18 && !memcmp(open + 16, t, n) && sl__md_fix_from_source(&r->fix, t) &&
+        (t == r->fix.src || t[-1] != '<')) { /* `<a href="mailto:` ADDRESS `">` */
+        r->out.len -= len;
+        r->email_text = 1;
+    }
+}
+
 typedef void (*append_fn)(render_state *, const char *, size_t);
 
 /* A code point as UTF-8, as md4c-html writes one: U+FFFD for 0 and for
@@ -656,6 +787,11 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_U: EMIT(r, "<u>"); break;
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *a = detail;
+        r->links++;
+        if (r->gfm && a->href.size > 7 && !sl__md_fix_from_source(&r->fix, a->href.text) &&
+            !memcmp(a->href.text, "mailto:", 7) && a->href.text[a->href.size - 1] >= '0' &&
+            a->href.text[a->href.size - 1] <= '9')
+            r->email_at = r->out.len; /* an e-mail autolink cmark-gfm may leave as text: email_as_text */
         EMIT(r, "<a href=\"");
         put_url(r, &a->href);
         if (a->title.text) {
@@ -706,7 +842,14 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_EM: EMIT(r, "</em>"); break;
     case MD_SPAN_STRONG: EMIT(r, "</strong>"); break;
     case MD_SPAN_U: EMIT(r, "</u>"); break;
-    case MD_SPAN_A: EMIT(r, "</a>"); break;
+    case MD_SPAN_A:
+        r->links--;
+        r->email_at = SIZE_MAX;
+        if (r->email_text)
+            r->email_text = 0;
+        else
+            EMIT(r, "</a>");
+        break;
     case MD_SPAN_CODE: EMIT(r, "</code>"); break;
     case MD_SPAN_DEL: EMIT(r, "</del>"); break;
     case MD_SPAN_LATEXMATH:
@@ -748,6 +891,14 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
     case MD_TEXT_ENTITY:
         put_entity(r, t, n, text_escaped);
         break;
+    case MD_TEXT_NORMAL:
+        if (r->email_at != SIZE_MAX)
+            email_as_text(r, t, n);
+        if (r->quoted_url < r->fix.n && !r->links && !r->image && !r->exact && sl__md_fix_from_source(&r->fix, t))
+            text_linking_urls(r, t, n);
+        else
+            text_escaped(r, t, n);
+        break;
     default:
         text_escaped(r, t, n);
         break;
@@ -768,7 +919,8 @@ static unsigned parser_flags(const sl__md_opts *o)
 static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
     render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html,
-                      .xhtml = o->xhtml, .fix = {.src = s, .n = n}, .page = p, .slugs = sl__md_slugs_new()};
+                      .xhtml = o->xhtml, .fix = {.src = s, .n = n}, .page = p, .slugs = sl__md_slugs_new(),
+                      .quoted_url = SIZE_MAX, .email_at = SIZE_MAX};
     int rc = -1;
     if (n > 0xFFFFFFF0u || !r.slugs)
         goto out; /* md4c sizes are 32-bit */
@@ -779,6 +931,9 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
     r.out.cap = r.out.data ? r.out.cap : 0;
     MD_PARSER parser = {0, parser_flags(o), on_enter_block, on_leave_block, on_enter_span, on_leave_span,
                         on_text, NULL, NULL};
+    r.gfm = !o->commonmark; /* GFM's autolinks, where md4c's differ (text_linking_urls, email_as_text) */
+    if (r.gfm)
+        r.quoted_url = next_quoted_url(s, n, 0);
     size_t bom = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0; /* skipped, as md4c-html does */
     if (sl__md_md4c()->md_parse(s + bom, (MD_SIZE)(n - bom), &parser, &r) != 0)
         goto out;
