@@ -37,7 +37,6 @@
  */
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include "md.h"
 
@@ -443,15 +442,29 @@ static int url_reads_otherwise(const char *s, size_t u, size_t e)
     return !dot || s[e - 1] == ';';
 }
 
+/* 1 if s[i..) starts with the given lower-case ASCII, in any case. */
+static int starts_with(const char *s, size_t n, size_t i, const char *lower)
+{
+    for (; *lower; lower++, i++)
+        if (i >= n || (s[i] | (*lower >= 'a' ? 0x20 : 0)) != *lower)
+            return 0;
+    return 1;
+}
+
+/* 1 if a URL GFM autolinks starts at s[i] (checked a byte at a time: a
+ * page's links call this for every destination). */
 static int starts_url(const char *s, size_t n, size_t i)
 {
-    static const char *const starts[] = {"http://", "https://", "ftp://", "www."};
-    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
-        size_t len = strlen(starts[k]);
-        if (n - i >= len && !strncasecmp(s + i, starts[k], len))
-            return 1;
+    switch (i < n ? s[i] | 0x20 : 0) {
+    case 'h':
+        return starts_with(s, n, i, "http") && starts_with(s, n, i + 4 + (i + 4 < n && (s[i + 4] | 0x20) == 's'), "://");
+    case 'f':
+        return starts_with(s, n, i, "ftp://");
+    case 'w':
+        return starts_with(s, n, i, "www.");
+    default:
+        return 0; /* most destinations: `#`, `/`, `.`, a file name */
     }
-    return 0;
 }
 
 /* At s[i] == ']' with `waiting` brackets open before it: 1 if `](` is
@@ -479,12 +492,20 @@ static int destination_differs(const char *s, size_t n, size_t i, int gfm, size_
         return 0;
     if (!waiting)
         return 1;
+    /* The bytes a destination's scan stops at (a quarter of a page's
+     * bytes can be link URLs: one table look-up each). */
+    static const unsigned char stop[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['<'] = 1, ['('] = 2, [')'] = 3};
     size_t depth = 0, e = i + 2, url_end;
-    for (; e < n && !is_blank(s[e]) && s[e] != '\n' && s[e] != '\r' && s[e] != '<'; e++) {
-        SL__MD_ROUTE_STEP();
+    for (;; e++) {
+        size_t from = e;
+        while (e < n && !stop[(unsigned char)s[e]])
+            e++;
+        sl__md_route_steps += e - from + 1;
+        if (e >= n || stop[(unsigned char)s[e]] == 1)
+            break;
         if (s[e] == '(')
             depth++;
-        else if (s[e] == ')' && !depth--)
+        else if (!depth--)
             return 0; /* a link to both */
     }
     url_end = e;
@@ -519,7 +540,7 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
     blocks b = {.s = s, .n = n, .gfm = !commonmark};
     brackets k = {0};
     for (size_t i = next_of(s, n, 0, ']'); i < n; i = next_of(s, n, i + 1, ']'))
-        if (destination_differs(s, n, i, b.gfm, brackets_waiting(s, i, &k)))
+        if (destination_differs(s, n, i, b.gfm, b.gfm ? brackets_waiting(s, i, &k) : 0))
             return 1;
     size_t bt = next_of(s, n, 0, '`'), ti = next_of(s, n, 0, '~'), end;
     while (bt < n || ti < n) {
