@@ -67,7 +67,7 @@ static char *canon(const char *h)
 }
 
 typedef struct counts {
-    size_t pages, differ;
+    size_t pages, differ, left_out;
 } counts;
 
 static char *render_as(const char *md, int cm, int renderer)
@@ -109,9 +109,11 @@ static int both_dialects(const char *md, counts *c)
 }
 
 /* The cases, then `pages` pages of `min` to `min` + 11 tokens each, in
- * both dialects or GFM alone: 1 if every page renders as cmark-gfm's. */
+ * both dialects or GFM alone: 1 if every page renders as cmark-gfm's.
+ * Pages `leave_out` (when given) answers 1 for are counted in
+ * c->left_out instead. */
 static int token_pages(const char *const *cases, size_t ncases, const char *const *toks, size_t ntoks, size_t min,
-                       size_t pages, int both, counts *c)
+                       size_t pages, int both, int (*leave_out)(const char *), counts *c)
 {
     int ok = 1;
     for (size_t i = 0; ok && i < ncases; i++)
@@ -121,7 +123,10 @@ static int token_pages(const char *const *cases, size_t ncases, const char *cons
         for (size_t t = min + next_rand() % 12; t; t--)
             strcat(md, toks[next_rand() % ntoks]);
         strcat(md, "\n");
-        ok = both ? both_dialects(md, c) : renders_as_cmark(md, 0, c);
+        if (leave_out && leave_out(md))
+            c->left_out++;
+        else
+            ok = both ? both_dialects(md, c) : renders_as_cmark(md, 0, c);
     }
     return ok;
 }
@@ -148,7 +153,7 @@ SL_TEST(md_autolink_schemes_render_as_cmark_gfm)
                                        "\n",  "`",  "?",      "\\", "&lt;", "\n\n", "> "};
     counts c = {0};
     int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 2,
-                         SL_TEST_SCALE(12000), 1, &c);
+                         SL_TEST_SCALE(12000), 1, NULL, &c);
     CHECK(ok || !"an autolink md4c reads otherwise stays on md4c");
     fprintf(stderr, "autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
@@ -280,7 +285,7 @@ SL_TEST(md_emphasis_around_autolinks_renders_as_cmark_gfm)
                                        "\n",    "\n\n",   "a@b.co", "@b.co", "~",  "/"};
     counts c = {0};
     int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 3,
-                         SL_TEST_SCALE(12000), 0, &c);
+                         SL_TEST_SCALE(12000), 0, NULL, &c);
     CHECK(ok || !"emphasis around an autolink md4c pairs otherwise stays on md4c");
     fprintf(stderr, "emphasis and autolinks: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
@@ -341,4 +346,191 @@ SL_TEST(md_misreads_keep_everyday_shapes_on_md4c)
         /* The last: a link destination in <> that looks like an autolink to md4c's scan; routed needlessly. */
         CHECK(r == (i == sizeof plain / sizeof plain[0] - 1));
     }
+}
+
+/* --- md4c_blocks.c: code fences, code spans over lines, failed link
+ * destinations (adv14's findings) ---------------------------------------- */
+
+/* Code fences: a closing fence with a tab after it (md4c kept the rest of
+ * the page in the block); a fence line outside the list item or quote
+ * the block opened in (md4c closed the block, CommonMark opens one); a
+ * fence indented past a quote's `> ` (md4c kept the indentation on the
+ * code lines); a fence indented four columns past a paragraph's text, or
+ * by a tab (md4c interrupted the paragraph). */
+SL_TEST(md_code_fences_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "```\nx\n```\t\n\n# h\n",
+        "~~~\nx\n~~~\t\n",
+        "``` \t \nx\n``` \t \n",
+        "* a\n  ```\n  x\n```\ny\n",
+        "> ```\n> x\n```\ny\n",
+        ">   ```\n>    x\n",
+        ">  ```\n>  x\n",
+        "x\n    ```\n    y\n    ```\n",
+        "* x\n      ```\n      y\n",
+        "x\n\t```\ny\n",
+        "x\n    ~~~\n    y\n",
+    };
+    static const char *const above[] = {"", "", "a\n", "a\n\n", "- a\n", "- a\n\n", "1. a\n", "> a\n", "> - a\n",
+                                        "# h\n", "    code\n"};
+    static const char *const prefix[] = {"", "", "", " ", "  ", "   ", "    ", "      ", "\t", " \t", "> ", ">  ",
+                                         ">   ", ">\t", "- ", "1. ", "> - ", "  > "};
+    static const char *const fences[] = {"```", "```", "~~~", "````", "```js", "~~~~"};
+    static const char *const lines[] = {"x", "  x", "    x", "", "`y`", "a ` b"};
+    static const char *const trail[] = {"", "", "", " ", "\t", " \t ", "\r", "  x"};
+    static const char *const after[] = {"", "y\n", "\ny\n", "# h\n", "- z\n", "```\n"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++)
+        ok = both_dialects(cases[i], &c);
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(12000); k++) {
+        char md[512];
+        const char *p = PICK(prefix), *cont = *p == '-' ? "  " : *p == '1' ? "   " : !strcmp(p, "> - ") ? ">   " : p;
+        const char *f = PICK(fences);
+        int len = snprintf(md, sizeof md, "%s%s%s\n", PICK(above), p, f);
+        for (size_t l = next_rand() % 3; l; l--) {
+            /* (a line of only a tab in a top-level block: md4c writes spaces, md4c_fix.c has no text to
+             * place the tab by, and only --gfm routes it (gfm_route.c) - not this rule's) */
+            const char *in = next_rand() % 4 ? cont : PICK(prefix), *line = PICK(lines);
+            len += snprintf(md + len, sizeof md - (size_t)len, "%s%s\n", in, !*line && strchr(in, '\t') ? "x" : line);
+        }
+        /* the closer: the block's own fence (its length, at most), in or out of the container */
+        if (next_rand() % 5)
+            len += snprintf(md + len, sizeof md - (size_t)len, "%s%.*s%s\n", next_rand() % 3 ? cont : PICK(prefix),
+                            f[0] == '`' ? 3 : 3, f[0] == '~' ? "~~~~" : "````", PICK(trail));
+        snprintf(md + len, sizeof md - (size_t)len, "%s", PICK(after));
+        ok = both_dialects(md, &c);
+    }
+    CHECK(ok || !"a fence md4c reads otherwise stays on md4c");
+    fprintf(stderr, "code fences: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* Code spans that run over lines: md4c dropped the line ending right
+ * after the opening backticks (CommonMark: a space); and (GFM) a table
+ * delimiter row inside one (`` `x|y ``, `:-:|`, `` z` ``): md4c made a
+ * table of one column and lost the `y`. */
+SL_TEST(md_code_spans_over_lines_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "a `\nb` c\n", "`\n`\n", "` d\n`i\n", "`x|y\n:-:|\nz`\n", "`|\n:-:\n`\n", "a ``\nb `` c\n",
+    };
+    static const char *const toks[] = {"`",  "`",   "``",  "`",  " ",     " ",    "\n", "\n",  "\n", "x",
+                                       "ab", "|",   "|",   ":-:", "---", ":--",  "-:", " \n", "\\", "\n\n",
+                                       "> ", "- ",  "\r\n", "*", "~~~\n", "```\n"};
+    counts c = {0};
+    int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 3,
+                         SL_TEST_SCALE(12000), 1, NULL, &c);
+    CHECK(ok || !"a code span md4c reads otherwise stays on md4c");
+    fprintf(stderr, "code spans over lines: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* cmark-gfm 0.29 takes a link destination with an unclosed `(` (`![](a(b`
+ * then `)` on the next line, `[x]: https:(/a`): a bug of its own that
+ * commonmark.js and md4c do not share, and sluice md does not copy
+ * (adv14 F12).  Pages with such a destination are left out. */
+static int unbalanced_destination(const char *md)
+{
+    for (const char *d = strstr(md, "]("); d; d = strstr(d + 1, "](")) {
+        int depth = 0;
+        const char *p = d + 2;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        for (; *p && !blank(*p) && depth >= 0; p++)
+            depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+        if (depth > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A link destination that fails with a URL in it (a space, no `)`): md4c
+ * autolinked the URL (GFM), inside the outer link's text too (an <a> in
+ * an <a>), or with a `;` cmark-gfm leaves out.  And `](`, a blank and a
+ * line end before the destination: md4c failed the link. */
+SL_TEST(md_failed_link_destinations_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "[![i](https://a.com/x y)](https://b.com)\n",
+        "[[`c`](https://a.com/x y)] - z\n",
+        "[t](https://d.rs/a.html;\n",
+        "[a](https://git hub.com)\n",
+        "](http://o\n",
+        "[![npm](https://img.shields.io/npm/v/x.svg?maxAge =3600)](https://npmjs.com/x)\n",
+        "[a]( \n/u)\n",
+    };
+    static const char *const toks[] = {"[",  "[",   "[",  "](", "](",  "]",   ")",  "(",   " ",      " ",
+                                       "y",  ";",   "\"t\"", "https://a.com/x", "http://o", " www.b.org/p",
+                                       "https://git", "\n", "."};
+    counts c = {0};
+    int ok = token_pages(cases, sizeof cases / sizeof cases[0], toks, sizeof toks / sizeof toks[0], 3,
+                         SL_TEST_SCALE(12000), 1, unbalanced_destination, &c);
+    fprintf(stderr, "left out for cmark-gfm's unclosed `(` in a destination: %zu pages\n", c.left_out);
+    CHECK(ok || !"a failed link destination md4c reads otherwise stays on md4c");
+    fprintf(stderr, "failed destinations: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* Everyday fences, spans and links stay on md4c. */
+SL_TEST(md_blocks_keep_everyday_shapes_on_md4c)
+{
+    static const char *const plain[] = {
+        "Text with `code` and ``a ` b``.\n\n```js\nlet x = `t`;\n```\n",
+        "- item\n\n  ```sh\n  make\n  ```\n\n1. step\n\n    ```\n    run\n    ```\n",
+        "- item\n  ```\n  code\n  ```\n",
+        "> quote\n>\n> ```\n> code\n> ```\n",
+        "~~~\ncode\n~~~\n\n~~struck~~ text ~/path\n",
+        "| `a` | b |\n| :-: | --- |\n| `c` | d |\n",
+        "A [link](https://example.com/x) and [t](https://e.org/a \"title\"), ![i](https://e.org/i.png).\n",
+        "Wrapped `code\nspan` over a line.\n",
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        for (int cm = 0; cm < 2; cm++) {
+            int r = sl__md_md4c_blocks_misread(plain[i], strlen(plain[i]), cm);
+            if (r)
+                fprintf(stderr, "routed (%s): %s", cm ? "--commonmark" : "--gfm", plain[i]);
+            CHECK(!r);
+        }
+}
+
+/* The steps md4c_blocks.c takes on a page of `reps` copies of `unit`. */
+static unsigned long blocks_steps(const char *head, const char *unit, size_t reps, int cm, int *verdict)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, head);
+    for (size_t i = 0; i < reps; i++)
+        sl__md_buf_puts(&b, unit);
+    CHECK(!b.failed);
+    sl__md_route_steps = 0;
+    *verdict = sl__md_md4c_blocks_misread(b.data, b.len, cm);
+    free(b.data);
+    return sl__md_route_steps;
+}
+
+/* Hostile pages: an unclosed span before many lines of runs, a line of
+ * many links, runs in a quoted list item's block, fence lines walking
+ * back over the lines above, a deep line of runs inside a span opened on
+ * the line before: steps in proportion to the page. */
+SL_TEST(md_blocks_take_linear_steps_on_hostile_pages)
+{
+    static const char *const units[] = {
+        "` a `` b ``` c\n", "[a](https://a.org/x) [b](https://b.org/y) ", "> - ```\n>   `x` ``\n",
+        "- a\n  ```\n  b ` c\n  ```\n", "x `y\n", "\\\\\\\\`", "----------```", "[[[[ ](https://a.org/x) ",
+    };
+    char indent[2100];
+    memset(indent, ' ', sizeof indent - 1);
+    indent[sizeof indent - 1] = 0;
+    memcpy(indent, "``\n", 3); /* a span over lines, then a deep line of runs inside it */
+    for (size_t u = 0; u <= sizeof units / sizeof units[0]; u++)
+        for (int cm = 0; cm < 2; cm++) {
+            int v1, v2;
+            const char *head = u < sizeof units / sizeof units[0] ? "" : indent,
+                       *unit = u < sizeof units / sizeof units[0] ? units[u] : "` ";
+            unsigned long s1 = blocks_steps(head, unit, 2000, cm, &v1), s2 = blocks_steps(head, unit, 4000, cm, &v2);
+            fprintf(stderr, "%s: %lu steps, twice the page: %lu\n", unit, s1, s2);
+            CHECK(v1 == v2);
+            CHECK((double)s2 <= 2.5 * (double)s1 + 1000);
+        }
 }

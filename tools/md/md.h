@@ -224,6 +224,12 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n);
  * into an empty list item after a blank line, trailing spaces of a raw
  * HTML block's lines -: such a page goes to cmark-gfm too, both dialects. */
 int sl__md_md4c_misreads(const char *s, size_t n);
+/* md4c_blocks.c: 1 if md4c 0.4.8 may read code fences, a code span over
+ * lines or (GFM, commonmark 0) a failed link destination with a URL in it
+ * otherwise than CommonMark and cmark-gfm (a closing fence with a tab
+ * after it, one outside the container its block opened in, ...): such a
+ * page goes to cmark-gfm too. */
+int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark);
 /* 1 when it wrote the chunk t[0..n) of a code block to out itself. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
 

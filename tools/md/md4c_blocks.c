@@ -1,0 +1,560 @@
+/*
+ * md4c_blocks.c - code fences, code spans over lines and failed link
+ * destinations: more places where md4c 0.4.8 reads a page unlike
+ * CommonMark (cmark-gfm), found before rendering; such a page goes to
+ * cmark-gfm, as md4c_misreads.c's rules send theirs (adv14's findings).
+ *
+ *  - A closing fence followed by a tab (```` ```\t ````): md4c does not
+ *    close the block there, and the rest of the page stays code.
+ *  - A fence opened in a list item or block quote, and a fence line less
+ *    indented or with fewer `>` marks: md4c takes it for the closer;
+ *    CommonMark ends the container there (fenced code has no lazy lines)
+ *    and opens a new block with it.
+ *  - A fence indented past a block quote's `> `: md4c keeps that
+ *    indentation on the block's lines, CommonMark takes it off.
+ *  - A fence line indented four columns or more past the text of the
+ *    line above (a tab counts to its stop): md4c lets it interrupt the
+ *    paragraph; to CommonMark it is more of the paragraph.
+ *  - A code span whose opening backticks end their line: md4c drops the
+ *    line ending CommonMark turns into a space (`a ` then `` b` ``).
+ *  - GFM: a table delimiter row inside a code span that runs over lines:
+ *    md4c and cmark-gfm split the table and the span otherwise (text was
+ *    lost: `` `x|y ``, `:-:|`, `` z` ``); gfm_route.c's inline scan skips
+ *    over such a span and never sees the row.
+ *  - GFM: a link destination that fails (a space, no `)`) with a URL in
+ *    it: md4c autolinks the URL, inside the outer link's text too (an
+ *    `<a>` in an `<a>`); cmark-gfm autolinks nothing in an open bracket.
+ *
+ * The one idea: all of it hangs on bytes most pages hold few of.  The
+ * page's backticks and tildes are found with memchr and read as runs, in
+ * order: a run at a line's text start that is three or more long is a
+ * fence line (the rules above, and which block is open), any other
+ * backtick run opens or closes a code span.  Only a span that closes on
+ * a later line has the lines between looked at (a blank one ends it).
+ * Under --gfm the `]` are found the same way, and only `](` followed by a
+ * URL reads on.  Being wrong towards cmark-gfm costs speed, never
+ * correctness: where the model of blocks is unsure, it routes.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "md.h"
+
+/* The fenced block the model has open (len 0: none). */
+typedef struct fence {
+    char c;
+    size_t len, quotes, col; /* its fence line's run, `>` marks and column */
+    size_t margin;           /* the column right after its last `>` */
+    size_t body;             /* where its first line starts */
+    int unsure;              /* indented four columns or more: maybe indented code */
+} fence;
+
+/* The code span the model has open (len 0: none). */
+typedef struct span {
+    size_t len, end; /* its opening run's length and end */
+    size_t seen;     /* its line looked through for a `\n` up to here */
+    size_t next;     /* the first line after it not looked at yet (0: it is on one line so far) */
+    size_t own;      /* that line, when looked at as a run's own line (it may hold many) */
+    int delimiter;   /* a line looked at may be a table's delimiter row */
+} span;
+
+typedef struct blocks {
+    const char *s;
+    size_t n;
+    int gfm;
+    fence fence;
+    span span;
+} blocks;
+
+/* Where a run's line begins, and what stands before the run on it. */
+typedef struct prefix {
+    size_t line;   /* the line's first byte */
+    size_t quotes; /* `>` marks */
+    size_t col;    /* the run's column: tabs to their stops, a `>` one column */
+    size_t inset;  /* columns of blanks between the last `>` (or the line's start) and the run */
+    size_t margin; /* the column right after the last `>` (0: none) */
+    int tab;       /* a tab stands before the run */
+    int item;      /* a list marker stands after the last `>` */
+} prefix;
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* 1 if s[i..) holds only blanks and a `\r` up to its line's end;
+ * *tab: whether one of the blanks is a tab. */
+static int blank_to_line_end(const char *s, size_t n, size_t i, int *tab)
+{
+    *tab = 0;
+    for (; i < n && s[i] != '\n'; i++) {
+        SL__MD_ROUTE_STEP();
+        if (s[i] == '\t')
+            *tab = 1;
+        else if (s[i] != ' ' && s[i] != '\r')
+            return 0;
+    }
+    return 1;
+}
+
+static size_t next_col(size_t col, char c)
+{
+    return c == '\t' ? col + 4 - col % 4 : col + 1;
+}
+
+/* After a list marker at s[i] and the blank that must follow it, or i. */
+static size_t after_marker(const char *s, size_t end, size_t i)
+{
+    size_t d = i;
+    while (d < end && d - i < 9 && s[d] >= '0' && s[d] <= '9')
+        d++;
+    size_t m = d > i ? (d < end && (s[d] == '.' || s[d] == ')') ? d + 1 : i)
+                     : (s[i] == '-' || s[i] == '*' || s[i] == '+' ? i + 1 : i);
+    return m > i && m < end && is_blank(s[m]) ? m : i;
+}
+
+/* 1 if only blanks, `>` marks and list markers stand before s[at] on its
+ * line; then *p says what they are.  The walk back stops at the first
+ * byte no prefix holds, so it never passes the run before (a backtick
+ * is none): the page's runs are walked back over once in all. */
+static int line_prefix(const char *s, size_t at, prefix *p)
+{
+    size_t l = at;
+    while (l > 0 && s[l - 1] != '\n') {
+        char c = s[l - 1];
+        SL__MD_ROUTE_STEP();
+        if (!(is_blank(c) || c == '>' || c == '-' || c == '*' || c == '+' || c == '.' || c == ')' ||
+              (c >= '0' && c <= '9')))
+            return 0;
+        l--;
+    }
+    *p = (prefix){.line = l};
+    size_t i = l, col = 0, blanks_from = 0;
+    while (i < at) {
+        size_t m;
+        if (is_blank(s[i])) {
+            p->tab |= s[i] == '\t';
+            col = next_col(col, s[i++]);
+        } else if (s[i] == '>') {
+            p->quotes++;
+            p->item = 0;
+            col++, i++;
+            blanks_from = p->margin = col;
+        } else if ((m = after_marker(s, at, i)) > i) {
+            p->item = 1;
+            col += m - i;
+            i = m;
+            blanks_from = col;
+        } else
+            return 0; /* `-x```, `1.2```: no prefix */
+    }
+    p->col = col;
+    p->inset = col - blanks_from;
+    return 1;
+}
+
+/* What the line before the one at l holds before its text: its `>`
+ * marks and the text's column (after blanks, marks and list markers).
+ * 0 when that line is blank or there is none. */
+static int text_above(const char *s, size_t l, prefix *above)
+{
+    if (l == 0)
+        return 0;
+    size_t p = l - 1;
+    while (p > 0 && s[p - 1] != '\n') {
+        SL__MD_ROUTE_STEP();
+        p--;
+    }
+    *above = (prefix){.line = p};
+    for (size_t i = p, m; i < l - 1;) {
+        SL__MD_ROUTE_STEP();
+        if (is_blank(s[i]) || s[i] == '>' || s[i] == '\r') {
+            above->quotes += s[i] == '>';
+            above->col = next_col(above->col, s[i++]);
+        } else if ((m = after_marker(s, l - 1, i)) > i)
+            above->col += m - i, i = m;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+/* --- fences ---------------------------------------------------------- */
+
+/* 1 if the line at l, not blank, is out of the container the open
+ * block's fence line stands in: fewer `>` marks, the last of them in
+ * another column (a quote in a list item: the item may have ended), or
+ * (a fence indented past its quote's `> `, as in a list item) text left
+ * of the fence, both counted from that mark.
+ * Fenced code has no lazy lines: CommonMark ends the container, and the
+ * block, there. */
+static int leaves_block(const blocks *b, size_t l)
+{
+    const char *s = b->s;
+    size_t col = 0, quotes = 0, margin = 0;
+    for (; l < b->n; l++) {
+        SL__MD_ROUTE_STEP();
+        if (s[l] == '>' && quotes < b->fence.quotes)
+            quotes++, margin = col + 1;
+        else if (!is_blank(s[l]))
+            break;
+        col = next_col(col, s[l]);
+    }
+    size_t in = b->fence.col - b->fence.margin; /* columns past the quote's `>` */
+    return quotes < b->fence.quotes || margin != b->fence.margin || (in > 1 && col - margin < in);
+}
+
+/* Four columns past the text of the line above, or past its own `>`
+ * marks with fewer of them than above (a lazy line of a quote's
+ * paragraph): md4c lets the fence line at p interrupt the paragraph
+ * above; CommonMark reads on in it. */
+static int interrupts_paragraph(const char *s, const prefix *p)
+{
+    prefix above;
+    return text_above(s, p->line, &above) &&
+           (p->col >= above.col + 4 || (p->quotes < above.quotes && p->inset >= 4));
+}
+
+/* The lines [from, to) of a block whose fence is indented or quoted:
+ * 1 if one may read otherwise in md4c.
+ *  - Only blanks, fewer columns of them than the fence's, or a tab: in
+ *    a list item md4c keeps them, CommonMark takes them off with the
+ *    item's indentation (which the fence's column bounds).
+ *  - A line out of the fence's container (fewer `>` marks, or left of
+ *    an indented fence): CommonMark ends the block there, md4c read on
+ *    (a quote's block, then four columns in: a paragraph, not code; a
+ *    backtick at the margin after a list item's block: lost). */
+static int block_lines_differ(const blocks *b, size_t from, size_t to)
+{
+    const char *s = b->s;
+    for (size_t l = from, e; l < to; l = e + 1) {
+        e = sl__md_line_end(s, to, l);
+        size_t col = 0, i = l;
+        for (; i < e && (is_blank(s[i]) || s[i] == '>'); i++) {
+            SL__MD_ROUTE_STEP();
+            col = next_col(col, s[i]);
+        }
+        if (i == e || (s[i] == '\r' && i + 1 == e)) {
+            if ((col > 0 && col < b->fence.col && memchr(s + l, ' ', i - l)) || memchr(s + l, '\t', i - l))
+                return 1;
+        } else if (leaves_block(b, l))
+            return 1;
+    }
+    return 0;
+}
+
+/* A run of three or more `c` at s[at..end) that starts its line's text
+ * (and, of backticks, has none after it on the line): 1 if md4c may read
+ * the page otherwise, else the model's fence moves on (opened, closed,
+ * or a line of the open block).  A fence line indented four columns or
+ * more under a blank line opens a block too, an unsure one: in a list
+ * item it is one, at the margin indented code, whose lines pair alike,
+ * and whose lines may start a block (and interrupt a paragraph). */
+static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
+{
+    const char *s = b->s;
+    char c = s[at];
+    int tab, bare = blank_to_line_end(s, b->n, end, &tab);
+    if (bare && tab)
+        return 1; /* md4c closes no block at a fence line with a tab after it */
+    if ((!b->fence.len || b->fence.unsure) && interrupts_paragraph(s, p))
+        return 1;
+    if (b->fence.len) {
+        if (leaves_block(b, p->line))
+            return 1; /* CommonMark ends the block with its container and reads the line anew;
+                         md4c closes the block there, or reads the line with the container's indentation */
+        if (c != b->fence.c || end - at < b->fence.len || !bare || p->quotes > b->fence.quotes)
+            return 0; /* a line of the block */
+        if (p->col >= b->fence.col + 4)
+            return 0; /* indented code inside the block */
+        b->fence.len = 0;
+        return (b->fence.col > 0 || b->fence.quotes) && block_lines_differ(b, b->fence.body, p->line);
+    }
+    prefix above = {0};
+    text_above(s, p->line, &above); /* its `>` marks, blank or not */
+    if (p->quotes && p->inset >= 2 && !p->item && above.quotes < p->quotes)
+        return 1; /* the quote's first line: md4c keeps the fence's indentation on the code lines */
+    if (p->tab)
+        return 1; /* a tab before a fence (in a list item, split between the item and the line): md4c
+                     counts its columns otherwise */
+    b->fence = (fence){.c = c, .len = end - at, .quotes = p->quotes, .col = p->col, .margin = p->margin, .unsure = p->inset >= 4,
+                       .body = sl__md_line_end(s, b->n, end) + 1};
+    b->span.len = 0; /* a fence ends the paragraph */
+    return 0;
+}
+
+/* --- code spans over lines -------------------------------------------- */
+
+/* Could the line s[l..e) be a table's delimiter row: `|`, `:`, `-` and
+ * blanks only (after `>` marks), a `-` and a `|` or `:`? */
+static int delimiter_like(const char *s, size_t l, size_t e)
+{
+    int dash = 0, bar = 0;
+    for (size_t i = l; i < e; i++) {
+        SL__MD_ROUTE_STEP();
+        char c = s[i];
+        if (c == '-')
+            dash = 1;
+        else if (c == '|' || c == ':')
+            bar = 1;
+        else if (!is_blank(c) && c != '\r' && c != '>')
+            return 0;
+    }
+    return dash && bar;
+}
+
+/* 1 if the line that starts at l (looked at up to e) ends a paragraph
+ * before it: it holds only blanks and `>` marks, or starts a list item
+ * or a heading. */
+static int ends_paragraph(const char *s, size_t l, size_t e)
+{
+    size_t i = l;
+    while (i < e && (is_blank(s[i]) || s[i] == '>' || s[i] == '\r')) {
+        SL__MD_ROUTE_STEP();
+        i++;
+    }
+    return i == e || s[i] == '#' || after_marker(s, e, i) > i;
+}
+
+/* 1 if only blanks and `>` marks stand before s[at] on its line. */
+static int at_text_start(const char *s, size_t at)
+{
+    while (at > 0 && (is_blank(s[at - 1]) || s[at - 1] == '>')) {
+        SL__MD_ROUTE_STEP();
+        at--;
+    }
+    return at == 0 || s[at - 1] == '\n';
+}
+
+/* The open span meets a run at s[at]: 1 if the lines between (each
+ * looked at once, however many runs follow) or the run's own line end
+ * the paragraph: the span never closed, its opening run was text. */
+static int span_ends_before(blocks *b, size_t at)
+{
+    const char *s = b->s;
+    if (!b->span.next) { /* still on the opening run's line? */
+        size_t from = b->span.seen > b->span.end ? b->span.seen : b->span.end;
+        const char *nl = memchr(s + from, '\n', at - from);
+        b->span.seen = at;
+        if (!nl)
+            return 0;
+        b->span.next = (size_t)(nl - s) + 1;
+    }
+    size_t e;
+    for (; (e = sl__md_line_end(s, b->n, b->span.next)) < at; b->span.next = e + 1) {
+        if (ends_paragraph(s, b->span.next, e))
+            return 1;
+        b->span.delimiter |= b->gfm && delimiter_like(s, b->span.next, e);
+    }
+    if (b->span.own == b->span.next)
+        return 0; /* the run's own line was looked at for an earlier run */
+    b->span.own = b->span.next;
+    return ends_paragraph(s, b->span.next, e);
+}
+
+/* A backtick run at s[at..end) that is no fence line: the model's span
+ * opens or closes.  1 if md4c may read it otherwise. */
+static int backtick_run(blocks *b, size_t at, size_t end)
+{
+    const char *s = b->s;
+    size_t len = end - at;
+    if (b->span.len && span_ends_before(b, at))
+        b->span.len = 0;
+    if (b->span.len) {
+        if (len != b->span.len)
+            return 0; /* backticks inside the span */
+        b->span.len = 0;
+        int tab;
+        /* Over lines: md4c drops the line ending right after the opening
+         * run (CommonMark: a space), and may write a closing run that
+         * starts its line as text; with a table delimiter row inside,
+         * the two split the lines into rows and spans otherwise. */
+        return b->span.next && (b->span.delimiter || blank_to_line_end(s, b->n, b->span.end, &tab) ||
+                                at_text_start(s, at));
+    }
+    size_t bs = 0;
+    while (bs < at && s[at - bs - 1] == '\\') {
+        SL__MD_ROUTE_STEP();
+        bs++;
+    }
+    if (bs % 2) /* an escaped backtick is text: the run opens one shorter */
+        at++, len--;
+    b->span = (span){.len = len, .end = end};
+    return 0;
+}
+
+/* The run of `s[at]` starting at s[at]: 1 if md4c may read the page
+ * otherwise around it; *end: past the run. */
+static int run_differs(blocks *b, size_t at, size_t *end)
+{
+    const char *s = b->s;
+    size_t e = at;
+    while (e < b->n && s[e] == s[at])
+        e++;
+    *end = e;
+    prefix p;
+    if (e - at >= 3 && line_prefix(s, at, &p) &&
+        (s[at] == '~' || !memchr(s + e, '`', sl__md_line_end(s, b->n, e) - e)))
+        return fence_line(b, at, e, &p);
+    if (b->fence.len) /* a run in a line of the block, or the line that ends its container (md4c: lost text) */
+        return line_prefix(s, at, &p) && leaves_block(b, p.line);
+    if (s[at] == '~')
+        return 0; /* a tilde run in text */
+    return backtick_run(b, at, e);
+}
+
+/* --- link destinations ------------------------------------------------ */
+
+
+/* The `]` scan's model of link brackets: the page is read up to `seen`,
+ * `open` brackets wait (a `]` takes the last one; none is ever dropped,
+ * as link text runs over lines: a stray `[` only makes a later `](` look
+ * like a link's). */
+typedef struct brackets {
+    size_t seen, open;
+} brackets;
+
+/* At the `]` at s[i]: how many `[` wait for it (it takes one).  Each byte
+ * is looked at once over all calls. */
+static size_t brackets_waiting(const char *s, size_t i, brackets *k)
+{
+    for (const char *p = s + k->seen; (p = memchr(p, '[', (size_t)(s + i - p))); p++) {
+        SL__MD_ROUTE_STEP();
+        k->open++;
+    }
+    k->seen = i + 1;
+    size_t waiting = k->open;
+    k->open -= waiting > 0;
+    return waiting;
+}
+
+/* The URL at s[u..e), a failed link's destination: 1 if md4c may
+ * autolink it otherwise than cmark-gfm - a host without a dot (cmark-gfm
+ * links `https://git`, md4c nothing), or a `;` at its end (md4c keeps it
+ * there, cmark-gfm not; other punctuation both leave out). */
+static int url_reads_otherwise(const char *s, size_t u, size_t e)
+{
+    const char *slash = memchr(s + u, '/', e - u);
+    int dot = 0;
+    for (size_t h = slash && slash + 2 < s + e && slash[1] == '/' ? (size_t)(slash + 2 - s) : u;
+         h + 1 < e && s[h] != '/' && s[h] != '?' && s[h] != '#'; h++)
+        dot |= s[h] == '.' && s[h + 1] != '.' && s[h + 1] != '/';
+    return !dot || s[e - 1] == ';';
+}
+
+/* 1 if s[i..) starts with the given lower-case ASCII, in any case. */
+static int starts_with(const char *s, size_t n, size_t i, const char *lower)
+{
+    for (; *lower; lower++, i++)
+        if (i >= n || (s[i] | (*lower >= 'a' ? 0x20 : 0)) != *lower)
+            return 0;
+    return 1;
+}
+
+/* 1 if a URL GFM autolinks starts at s[i] (checked a byte at a time: a
+ * page's links call this for every destination). */
+static int starts_url(const char *s, size_t n, size_t i)
+{
+    switch (i < n ? s[i] | 0x20 : 0) {
+    case 'h':
+        return starts_with(s, n, i, "http") && starts_with(s, n, i + 4 + (i + 4 < n && (s[i + 4] | 0x20) == 's'), "://");
+    case 'f':
+        return starts_with(s, n, i, "ftp://");
+    case 'w':
+        return starts_with(s, n, i, "www.");
+    default:
+        return 0; /* most destinations: `#`, `/`, `.`, a file name */
+    }
+}
+
+/* At s[i] == ']' with `waiting` brackets open before it: 1 if `](` is
+ * followed by blanks and a line end (md4c then fails the link, CommonMark
+ * reads the destination on the next line), or (GFM) by a URL, and
+ *  - no `[` waits: text, in which the two autolink the URL otherwise;
+ *  - no `)` ends it (a blank and no closed title, or the line's end): the
+ *    link fails, and md4c autolinks the URL inside an outer bracket (an
+ *    `<a>` in an `<a>`; cmark-gfm links nothing in an open bracket), or
+ *    one url_reads_otherwise.
+ * A failed link's URL in a bracket of its own (`[a](https://x.org/a b)`)
+ * reads alike in both. */
+static int destination_differs(const char *s, size_t n, size_t i, int gfm, size_t waiting)
+{
+    if (n - i < 3 || s[i + 1] != '(')
+        return 0;
+    if (is_blank(s[i + 2])) {
+        size_t b = i + 2;
+        while (b < n && is_blank(s[b]))
+            b++;
+        if (b < n && (s[b] == '\n' || s[b] == '\r'))
+            return 1;
+    }
+    if (!gfm || n - i < 6 || !starts_url(s, n, i + 2))
+        return 0;
+    if (!waiting)
+        return 1;
+    /* The bytes a destination's scan stops at (a quarter of a page's
+     * bytes can be link URLs: one table look-up each). */
+    static const unsigned char stop[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['<'] = 1, ['('] = 2, [')'] = 3};
+    size_t depth = 0, e = i + 2, url_end;
+    for (;; e++) {
+        size_t from = e;
+        while (e < n && !stop[(unsigned char)s[e]])
+            e++;
+        sl__md_route_steps += e - from + 1;
+        if (e >= n || stop[(unsigned char)s[e]] == 1)
+            break;
+        if (s[e] == '(')
+            depth++;
+        else if (!depth--)
+            return 0; /* a link to both */
+    }
+    url_end = e;
+    while (e < n && (is_blank(s[e]) || s[e] == '\r'))
+        e++;
+    if (e < n && s[e] == '\n') /* a title may stand on the next line */
+        for (e++; e < n && is_blank(s[e]); e++)
+            ;
+    if (e < n && (s[e] == '"' || s[e] == '\'' || s[e] == '(')) { /* a title, closed on its line, then `)` */
+        char close = s[e] == '(' ? ')' : s[e];
+        size_t le = sl__md_line_end(s, n, e + 1);
+        const char *q = memchr(s + e + 1, close, le - (e + 1));
+        for (e = q ? (size_t)(q - s) + 1 : n; e < n && is_blank(s[e]); e++)
+            ;
+    }
+    if (e < n && s[e] == ')')
+        return 0; /* a link to both */
+    return waiting > 1 || url_reads_otherwise(s, i + 2, url_end);
+}
+
+/* --- the page ---------------------------------------------------------- */
+
+/* The next `c` at or after i, or n. */
+static size_t next_of(const char *s, size_t n, size_t i, char c)
+{
+    const char *p = i < n ? memchr(s + i, c, n - i) : NULL;
+    return p ? (size_t)(p - s) : n;
+}
+
+int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
+{
+    blocks b = {.s = s, .n = n, .gfm = !commonmark};
+    brackets k = {0};
+    for (size_t i = next_of(s, n, 0, ']'); i < n; i = next_of(s, n, i + 1, ']'))
+        if (destination_differs(s, n, i, b.gfm, b.gfm ? brackets_waiting(s, i, &k) : 0))
+            return 1;
+    size_t bt = next_of(s, n, 0, '`'), ti = next_of(s, n, 0, '~'), end;
+    while (bt < n || ti < n) {
+        if (bt < ti) {
+            if (run_differs(&b, bt, &end))
+                return 1;
+            bt = next_of(s, n, end, '`');
+        } else {
+            if (run_differs(&b, ti, &end))
+                return 1;
+            ti = next_of(s, n, end, '~');
+        }
+    }
+    /* A block still open at the end (its container may have ended it
+     * anywhere): its lines to the end. */
+    return b.fence.len && (b.fence.col > 0 || b.fence.quotes) && block_lines_differ(&b, b.fence.body, n);
+}
