@@ -313,6 +313,22 @@ SL_TEST(md_html_writer_matches_md4c_html)
         }
 }
 
+/* An HTML block right after a tight list item's text starts on a line of
+ * its own, as cmark-gfm writes it (md4c-html glued it to the text: seen
+ * on npm undici's docs); in safe mode too, where the block is text. */
+SL_TEST(md_html_block_after_a_tight_item_starts_a_line)
+{
+    static const char *const page = "* a\n  <!-- c -->\n* <?p ?>\n";
+    for (int cm = 0; cm < 2; cm++) {
+        sl__md_page p = render(page, strlen(page), cm, 1);
+        CHECK(p.html && !strcmp(p.html, "<ul>\n<li>a\n<!-- c -->\n</li>\n<li>\n<?p ?>\n</li>\n</ul>\n"));
+        sl__md_page_free(&p);
+        p = render(page, strlen(page), cm, 0);
+        CHECK(p.html && contains(p.html, "<li>a\n&lt;!-- c --&gt;"));
+        sl__md_page_free(&p);
+    }
+}
+
 /* A cell never moves: `| d || e |` keeps its empty middle cell, short
  * delimiter cells make a table, a mismatched delimiter row does not, and
  * `\|` in a code span is a pipe. */

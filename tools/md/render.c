@@ -731,8 +731,13 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         emit(r, a, strlen(a));
         break;
     }
-    case MD_BLOCK_DOC:
     case MD_BLOCK_HTML:
+        /* After a tight item's text or its `<li>`, on a line of its own as
+         * cmark-gfm writes it (md4c-html glued it on). */
+        if (r->out.len && r->out.data[r->out.len - 1] != '\n')
+            EMIT(r, "\n");
+        break;
+    case MD_BLOCK_DOC:
         break;
     }
     return 0;
