@@ -398,7 +398,7 @@ SL_TEST(md_code_fences_render_as_cmark_gfm)
         /* the closer: the block's own fence (its length, at most), in or out of the container */
         if (next_rand() % 5)
             len += snprintf(md + len, sizeof md - (size_t)len, "%s%.*s%s\n", next_rand() % 3 ? cont : PICK(prefix),
-                            f[0] == '`' ? 3 : 3, f[0] == '~' ? "~~~~" : "````", PICK(trail));
+                            3, f[0] == '~' ? "~~~~" : "````", PICK(trail));
         snprintf(md + len, sizeof md - (size_t)len, "%s", PICK(after));
         ok = both_dialects(md, &c);
     }
