@@ -329,6 +329,23 @@ SL_TEST(md_html_block_after_a_tight_item_starts_a_line)
     }
 }
 
+/* A page is read within its n bytes, with no NUL after it: one whose
+ * length is 2 past a multiple of 16 and that ends in `:/` (the end of
+ * render.c's 16-byte search for "://" after a quote read a byte past). */
+SL_TEST(md_page_is_read_within_its_bytes)
+{
+    for (size_t n = 2; n <= 66; n += 16) {
+        char *page = malloc(n); /* exactly n bytes: ASan sees a read past them */
+        CHECK(page != NULL);
+        memset(page, 'a', n - 2);
+        memcpy(page + n - 2, ":/", 2);
+        sl__md_page p = render(page, n, 0, 0);
+        CHECK(p.html && contains(p.html, ":/"));
+        sl__md_page_free(&p);
+        free(page);
+    }
+}
+
 /* A cell never moves: `| d || e |` keeps its empty middle cell, short
  * delimiter cells make a table, a mismatched delimiter row does not, and
  * `\|` in a code span is a pipe. */

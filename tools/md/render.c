@@ -489,6 +489,8 @@ static size_t next_quoted_url(const char *s, size_t n, size_t from)
                 break;
             }
         }
+        if (i + 3 > n)
+            break; /* the blocks can stop two bytes short of the end */
 #endif
         if (s[i] != ':' || s[i + 1] != '/' || s[i + 2] != '/')
             continue;
