@@ -516,13 +516,14 @@ static int make_parents(batch *b, char *path, char *err, size_t errlen)
         if (path[n] == '/' && dir_known(&b->made, path, n))
             known = n;
     int rc = 0;
-    for (size_t n = known + 1; rc == 0 && n <= dl; n++)
-        if (path[n] == '/' && known) {
-            path[n] = 0;
-            rc = mkdir_one(path, err, errlen);
-            path[n] = '/';
-        }
-    if (!known) { /* the first page: from the bottom up, as far as needed */
+    if (known) {
+        for (size_t n = known + 1; rc == 0 && n <= dl; n++)
+            if (path[n] == '/') {
+                path[n] = 0;
+                rc = mkdir_one(path, err, errlen);
+                path[n] = '/';
+            }
+    } else { /* the first page: from the bottom up, as far as needed */
         *slash = 0;
         rc = mkdir_p(path, err, errlen);
         *slash = '/';
@@ -777,8 +778,8 @@ static int on_found(void *ctx, size_t i)
      * output path, its job, the lists), each new 4 KiB of it a page fault
      * (~210 of them on bench/md's tree, ~4 ms): faulted in ahead instead,
      * as much again as the pages found so far each time they double. */
-    if (i + 1 >= 64 && ((i + 1) & i) == 0)
-        warm((i + 1) * 1024, 0);
+    if (i + 1 >= 64 && ((i + 1) & i) == 0 && (i + 1) * 1024 <= HEAP_ROOM)
+        warm((i + 1) * 1024, 0); /* bigger blocks are mapped apart: nothing warmed */
     job *j = add_job(b, i);
     if (!j || !(j->out_path = job_output_path(b, j))) {
         b->lost = 1;
@@ -819,7 +820,8 @@ static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
      * on N cores all along, where N workers and the walk were N + 1 (on 2
      * cores the walk, ~10 ms of CPU on bench/md's tree, took turns with
      * the renders).  -j1 keeps its one worker: the walk runs beside it. */
-    size_t n = b->cli->threads ? b->cli->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = b->cli->threads ? b->cli->threads : cpus > 0 ? (size_t)cpus : 1;
     int help = !b->iso && n > 1;
     if (!(b->pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : help ? n - 1 : n)))
         return -1;
