@@ -378,7 +378,7 @@ static int backtick_run(blocks *b, size_t at, size_t end)
         bs++;
     }
     if (bs % 2) /* an escaped backtick is text: the run opens one shorter */
-        at++, len--;
+        len--;
     b->span = (span){.len = len, .end = end};
     return 0;
 }
