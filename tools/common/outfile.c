@@ -455,8 +455,7 @@ void sl_outfile_abort(sl_outfile *o)
     release(o);
 }
 
-/* write(2) all of it; 0, or an errno. */
-static int write_all(int fd, const void *data, size_t len)
+int sl_write_all(int fd, const void *data, size_t len)
 {
     for (const char *p = data, *end = p + len; p < end;) {
         ssize_t w = write(fd, p, (size_t)(end - p));
@@ -521,7 +520,7 @@ static int write_whole_named(const char *path, const void *data, size_t len, int
         return -1;
     }
     slot = claim_slot(tmp);
-    int saved = write_all(fd, data, len);
+    int saved = sl_write_all(fd, data, len);
     if (!saved && durable && fsync(fd) != 0)
         saved = errno;
     if (close(fd) != 0 && !saved)
@@ -548,7 +547,7 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
     int fd = open_unnamed(path, 0666);
     if (fd < 0)
         return write_whole_named(path, data, len, durable, err, errlen);
-    int saved = write_all(fd, data, len);
+    int saved = sl_write_all(fd, data, len);
     if (!saved && durable && fsync(fd) != 0)
         saved = errno;
     if (saved) {

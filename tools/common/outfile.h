@@ -83,6 +83,10 @@ void sl_outfile_abort(sl_outfile *o);
  * untouched). */
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen);
 
+/* write(2) all of data to fd, again after EINTR: 0, or the errno of the
+ * write that failed (ENOSPC for one that wrote nothing). */
+int sl_write_all(int fd, const void *data, size_t len);
+
 /* For tests: 1 makes every later open use the named temporary file, as
  * on a file system without O_TMPFILE; 0 goes back to trying O_TMPFILE. */
 void sl__outfile_named_only(int on);

@@ -46,6 +46,7 @@
 #include <xxhash.h>
 
 #include "dynlib.h"
+#include "outfile.h"
 #include "extract.h"
 #include "fgcodec.h"
 #include "xalloc.h"
@@ -370,19 +371,6 @@ static int pread_all(int fd, uint8_t *b, size_t n, uint64_t at)
     return 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 /* ---- packs --------------------------------------------------------------- */
 
@@ -1033,7 +1021,7 @@ static int pack_write_tmp(gr_cache *c, recs *r, prewritten *pw)
     /* not fsynced: a pack cut short by a crash fails its trailer's checks.
      * The records are written from where they lie, IOV batch at a time. */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    int ok = fd >= 0 && !write_all(fd, h, HEADER);
+    int ok = fd >= 0 && !sl_write_all(fd, h, HEADER);
     enum { IOV = 512 };
     struct iovec iov[IOV];
     for (size_t i = 0; ok && i < m;) {
@@ -1052,14 +1040,14 @@ static int pack_write_tmp(gr_cache *c, recs *r, prewritten *pw)
                 want -= len;
                 continue;
             }
-            ok = !write_all(fd, (const uint8_t *)iov[j].iov_base + w, len - (size_t)w);
+            ok = !sl_write_all(fd, (const uint8_t *)iov[j].iov_base + w, len - (size_t)w);
             want -= len;
             w = 0;
         }
         if (w < 0)
             ok = 0;
     }
-    ok = ok && !write_all(fd, ix, m * IX + TRAILER);
+    ok = ok && !sl_write_all(fd, ix, m * IX + TRAILER);
     if (fd >= 0 && close(fd))
         ok = 0;
     if (!ok && fd >= 0)

@@ -25,6 +25,7 @@
 #include <xxhash.h>
 
 #include "graphcache.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 #define MAGIC "SLGRUN5\0"
@@ -552,19 +553,6 @@ void gr_runrec_body_free(gr_runrec_body *b)
     memset(b, 0, sizeof *b);
 }
 
-static int write_full(int fd, const uint8_t *p, size_t n)
-{
-    for (size_t at = 0; at < n;) {
-        ssize_t k = write(fd, p + at, n - at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        at += (size_t)k;
-    }
-    return 0;
-}
-
 void gr_runrec_save_prepared(const char *cache_dir, const uint8_t key[32], const gr_runrec_body *body,
                              int64_t start_ns, const gr_watch *outputs, int noutputs, int status,
                              const char *warnings, const uint8_t snap[16])
@@ -608,8 +596,8 @@ void gr_runrec_save_prepared(const char *cache_dir, const uint8_t key[32], const
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
     mkdir(dir, 0777);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    int ok = fd >= 0 && !write_full(fd, head.p, head.n) && !write_full(fd, body->p, body->n) &&
-             !write_full(fd, tail.p, tail.n);
+    int ok = fd >= 0 && !sl_write_all(fd, head.p, head.n) && !sl_write_all(fd, body->p, body->n) &&
+             !sl_write_all(fd, tail.p, tail.n);
     if (fd >= 0 && close(fd))
         ok = 0;
     if (!ok || rename(tmp, path))
