@@ -249,6 +249,18 @@ SL_TEST(graph_cache_refuses_linked_directories_and_says_when_it_cannot_lock)
     CHECK(t && strstr(t, "cannot lock the cache"));
     free(t);
     CHECK(same_bytes(j0, j));
+    /* packs/ or runs/ a plain file: said so (it was "File exists"). */
+    for (int k = 0; k < 2; k++) {
+        snprintf(cache, sizeof cache, "%s/cache%d", root, 3 + k);
+        snprintf(sub, sizeof sub, "%s/" GR_CACHE_SUBDIR, cache);
+        write_file(sub, k ? "runs" : "packs", "not a directory", -1);
+        CHECK_EQ(graph_run_stderr(&t, "--cache", cache, "--json", j, work, NULL), rc0);
+        CHECK(t && strstr(t, k ? GR_CACHE_SUBDIR "/runs is not a directory" : GR_CACHE_SUBDIR "/packs is not a directory"));
+        if (t && !strstr(t, "is not a directory"))
+            fputs(t, stderr);
+        free(t);
+        CHECK(same_bytes(j0, j));
+    }
 }
 
 /* ---- discovery -------------------------------------------------------------- */

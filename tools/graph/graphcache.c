@@ -297,8 +297,7 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
         errno = ENAMETOOLONG;
         goto fail;
     }
-    if (mkdir_p(packs) || stat(packs, &st) || !S_ISDIR(st.st_mode) || access(packs, R_OK | W_OK | X_OK) ||
-        access(c->dir, R_OK | W_OK | X_OK))
+    if (mkdir_p(packs)) /* an existing packs/ of any type is left to the checks below */
         goto fail;
     /* A run writes and removes files in packs/ and runs/ by their paths:
      * were one of them (or the layout's own directory) a link, it would
@@ -320,6 +319,10 @@ gr_cache *gr_cache_open(const char *dir, uint64_t max_bytes, char *err, size_t e
             goto refused;
         }
     }
+    errno = 0;
+    if (stat(packs, &st) || !S_ISDIR(st.st_mode) || access(packs, R_OK | W_OK | X_OK) ||
+        access(c->dir, R_OK | W_OK | X_OK))
+        goto fail;
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->load_lock, NULL);
     return c;
