@@ -294,19 +294,32 @@ static int quoted_url_plain(const char *s, size_t b, size_t i, size_t tok)
     return 1;
 }
 
-/* At s[i] == ':' followed by "//". */
-static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
+/* The scheme s[b..i) cmark-gfm links (`http`, `https`, `ftp` in any
+ * case) as its lower-case name, or NULL.  Indexed by the scheme's
+ * length: one name to compare, no library call (this runs at every
+ * "://" of the page). */
+static const char *cmark_scheme(const char *s, size_t b, size_t i)
 {
-    /* Indexed by the scheme's length: one name to compare, no library
-     * call (this runs at every "://" of the page). */
     static const char *const schemes[6] = {[3] = "ftp", [4] = "http", [5] = "https"};
-    size_t b = i;
-    while (b > 0 && is_alpha((unsigned char)s[b - 1]))
-        b--;
     const char *scheme = i - b < 6 ? schemes[i - b] : NULL;
     for (size_t k = 0; scheme && k < i - b; k++)
         if ((s[b + k] | 0x20) != scheme[k])
             scheme = NULL;
+    return scheme;
+}
+
+size_t sl__md_scheme_start(const char *s, size_t i)
+{
+    while (i > 0 && is_alpha((unsigned char)s[i - 1]))
+        i--;
+    return i;
+}
+
+/* At s[i] == ':' followed by "//". */
+static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
+{
+    size_t b = sl__md_scheme_start(s, i);
+    const char *scheme = cmark_scheme(s, b, i);
     if (!scheme)
         return 0; /* neither (xhttp://, ssh://) */
     if (memcmp(s + b, scheme, i - b))
@@ -432,7 +445,18 @@ int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, 
     return s[i] == '@' ? email_differs(s, n, i, line_end, skip, link) : 0;
 }
 
-size_t sl__md_cmark_autolink_delim(const char *data, size_t link_end)
+size_t sl__md_cmark_url_length(const char *s, size_t n, size_t end, size_t b, size_t k)
 {
-    return cmark_delim(data, link_end);
+    size_t h = k + 3, e = h;
+    if (!cmark_scheme(s, b, k) || h >= end || !is_alnum((unsigned char)s[h]))
+        return 0;
+    for (; e < end && (is_alnum((unsigned char)s[e]) || s[e] == '-' || s[e] == '.' || s[e] == '_'); e++)
+        if (s[e] == '_')
+            return 0; /* check_domain refuses `_` in the last two labels; any, here */
+    for (; e < end && !is_space((unsigned char)s[e]); e++)
+        if ((unsigned char)s[e] >= 0x80)
+            return 0;
+    if (e == end && end < n && !is_space((unsigned char)s[end]) && s[end] != '<')
+        return 0; /* the URL goes on past md4c's text (cmark-gfm cuts it at a `<`) */
+    return cmark_delim(s + b, e - b);
 }

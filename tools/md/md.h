@@ -146,10 +146,17 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i);
  * line_end: where its line ends.  *skip is where the scan may go on (past
  * the candidate's text); *link is 1 when either may read a link there. */
 int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link);
-/* cmark-gfm's autolink_delim: of the link text data[0..link_end), how much
- * it links (cut at a `<`, less trailing `?!.,:*_~'"`, an entity-like
- * `&name;` and unbalanced `)`).  render.c links URLs md4c leaves as text. */
-size_t sl__md_cmark_autolink_delim(const char *data, size_t link_end);
+/* Where the scheme before the `:` at s[i] starts: back over ASCII letters. */
+size_t sl__md_scheme_start(const char *s, size_t i);
+/* cmark-gfm's url_match on the page s[0..n) at the scheme s[b..k) (s[k]
+ * is the `:`): the length of the link it makes (its autolink_delim cut:
+ * at a `<`, less trailing `?!.,:*_~'"`, an entity-like `&name;` and
+ * unbalanced `)`), or 0.  `end`: where md4c's run of text holding it
+ * ends.  Only what both read as plain ASCII is linked: a byte past ASCII,
+ * an `_` in the host or a URL going on past `end` gets no link
+ * (url_differs sends such a page to cmark-gfm).  render.c links URLs
+ * md4c leaves as text with it. */
+size_t sl__md_cmark_url_length(const char *s, size_t n, size_t end, size_t b, size_t k);
 
 /* render_cmark.c: renders a GFM body with libcmark-gfm into p->html and
  * p->headings, under the same rules as the md4c path (ids, safe mode).

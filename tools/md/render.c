@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "md.h"
 #include "md_libs.h"
@@ -453,24 +452,6 @@ static void url_escaped(render_state *r, const char *t, size_t n)
  * text (none its other rules may take), so the URL always arrives whole,
  * in one chunk of text. */
 
-static int url_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static int ascii_alnum(unsigned char c)
-{
-    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* Where the scheme ends at the `:` at s[k] starts: back over letters. */
-static size_t scheme_start(const char *s, size_t k)
-{
-    while (k > 0 && ((s[k - 1] | 0x20) >= 'a' && (s[k - 1] | 0x20) <= 'z'))
-        k--;
-    return k;
-}
-
 /* The `:` of the first "://" at or after `from` whose scheme follows a
  * quote, or SIZE_MAX.  Every GFM page is searched once: 16 positions at a
  * time where SSE2 is there (glibc's memmem took about 4 instructions a
@@ -494,35 +475,11 @@ static size_t next_quoted_url(const char *s, size_t n, size_t from)
 #endif
         if (s[i] != ':' || s[i + 1] != '/' || s[i + 2] != '/')
             continue;
-        size_t b = scheme_start(s, i);
+        size_t b = sl__md_scheme_start(s, i);
         if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\''))
             return i;
     }
     return SIZE_MAX;
-}
-
-/* cmark-gfm's url_match on the page s[0..n) at the scheme s[b..k) (s[k]
- * is the `:`): the length of the link it makes, or 0.  `end`: where
- * md4c's run of text holding it ends.  Only what both read as plain
- * ASCII is linked here: a byte past ASCII, an `_` in the host or a URL
- * going on past `end` gets no link (gfm_autolink.c sends such a page to
- * cmark-gfm). */
-static size_t cmark_url_length(const char *s, size_t n, size_t end, size_t b, size_t k)
-{
-    size_t sl = k - b, h = k + 3, e = h;
-    if (!((sl == 4 && !strncasecmp(s + b, "http", 4)) || (sl == 5 && !strncasecmp(s + b, "https", 5)) ||
-          (sl == 3 && !strncasecmp(s + b, "ftp", 3))) ||
-        h >= end || !ascii_alnum((unsigned char)s[h]))
-        return 0;
-    for (; e < end && (ascii_alnum((unsigned char)s[e]) || s[e] == '-' || s[e] == '.' || s[e] == '_'); e++)
-        if (s[e] == '_')
-            return 0; /* check_domain refuses `_` in the last two labels; any, here */
-    for (; e < end && !url_blank(s[e]); e++)
-        if ((unsigned char)s[e] >= 0x80)
-            return 0;
-    if (e == end && end < n && !url_blank(s[end]) && s[end] != '<')
-        return 0; /* the URL goes on past md4c's text (cmark-gfm cuts it at a `<`) */
-    return sl__md_cmark_autolink_delim(s + b, e - b);
 }
 
 /* Text (md4c's MD_TEXT_NORMAL) that may hold a URL after a quote: linked
@@ -534,8 +491,8 @@ static void text_linking_urls(render_state *r, const char *t, size_t n)
     if (r->quoted_url < at)
         r->quoted_url = next_quoted_url(f->src, f->n, at);
     while (r->quoted_url < end) {
-        size_t k = r->quoted_url, b = scheme_start(f->src, k);
-        size_t len = b >= at ? cmark_url_length(f->src, f->n, end, b, k) : 0;
+        size_t k = r->quoted_url, b = sl__md_scheme_start(f->src, k);
+        size_t len = b >= at ? sl__md_cmark_url_length(f->src, f->n, end, b, k) : 0;
         r->quoted_url = next_quoted_url(f->src, f->n, len ? b + len : k + 1);
         if (!len)
             continue;
