@@ -665,9 +665,11 @@ static size_t next_indented_line(const char *s, size_t i, size_t n)
 
 /* The last line before the one that starts at l that is not blank
  * (blanks, `\r` and `>` only), not looking before base: its start, with
- * *end at its end and *blanks the blank lines after it; or (size_t)-1.
- * Read backwards: a line that is not blank ends, mostly, in text. */
-static size_t line_before_blanks(const char *s, size_t l, size_t base, size_t *end, size_t *blanks)
+ * *end at its end and *blanks the blank lines after it; or (size_t)-1,
+ * also when need_blank and the line right above is not blank (found
+ * without walking that line back to its start).  Read backwards: a line
+ * that is not blank ends, mostly, in text. */
+static size_t line_before_blanks(const char *s, size_t l, size_t base, size_t *end, size_t *blanks, int need_blank)
 {
     *blanks = 0;
     while (l > base) {
@@ -675,6 +677,8 @@ static size_t line_before_blanks(const char *s, size_t l, size_t base, size_t *e
         while (b > base && s[b - 1] != '\n' && in_class(s[b - 1], C_BLANK | C_CR | C_QUOTE))
             b--;
         if (b > base && s[b - 1] != '\n') {
+            if (need_blank && !*blanks)
+                return (size_t)-1;
             const char *nl = memrchr(s + base, '\n', b - base);
             *end = e;
             return nl ? (size_t)(nl - s) + 1 : base;
@@ -693,15 +697,10 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
      * go on in an item: found in bulk, and the two lines of text before
      * it read backwards from there. */
     for (size_t j = base; (j = next_indented_line(s, j, n)) < n; j++) {
-        size_t l = j + 1, pe = 0, qe = 0, blanks, skipped, b = j;
+        size_t l = j + 1, pe = 0, qe = 0, blanks, skipped;
         /* Most such lines follow a line of text (code, an item's next
-         * line): line_before_blanks() would find no blank line between,
-         * after walking that line back to its start. */
-        while (b > base && s[b - 1] != '\n' && in_class(s[b - 1], C_BLANK | C_CR | C_QUOTE))
-            b--;
-        if (b > base && s[b - 1] != '\n')
-            continue;
-        size_t p = line_before_blanks(s, l, base, &pe, &blanks);
+         * line), with no blank line between: need_blank stops there. */
+        size_t p = line_before_blanks(s, l, base, &pe, &blanks, 1);
         if (p == (size_t)-1 || !blanks)
             continue;
         size_t e = sl__md_line_end(s, n, l), t = l;
@@ -709,7 +708,7 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
             t++;
         if (t == e)
             continue; /* blank itself */
-        size_t q = line_before_blanks(s, p, base, &qe, &skipped);
+        size_t q = line_before_blanks(s, p, base, &qe, &skipped, 0);
         size_t c = p;
         while (c < pe && in_class(s[c], C_BLANK | C_QUOTE))
             c++;
