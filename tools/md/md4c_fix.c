@@ -919,13 +919,13 @@ static int paragraph_emphasis_differs(const char *s, size_t from, size_t to)
 }
 
 /* Columns of the blanks right before s[t], back to s[l] or the first
- * other byte (a `>` or a list marker), a tab counting four. */
+ * other byte (a `>` or a list marker). */
 static size_t indent_before(const char *s, size_t l, size_t t)
 {
-    size_t cols = 0;
-    while (t > l && (s[t - 1] == ' ' || s[t - 1] == '\t'))
-        cols += s[--t] == '\t' ? 4 : 1;
-    return cols;
+    size_t b = t;
+    while (b > l && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
+    return column(s, b, t, 0);
 }
 
 int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
