@@ -174,6 +174,45 @@ SL_TEST(graph_reads_workspace_members_with_globs)
     CHECK(has_edge(out, "crate::main", "calls", "crate::a"));
 }
 
+SL_TEST(graph_takes_declared_test_bench_and_example_paths_as_crate_roots)
+{
+    /* nix's shape: `[[test]] path = "test/test.rs"` is a crate root, so
+     * its `mod common;` is test/common.rs, not test/test/common.rs. */
+    char dir[4096];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml",
+               "[package]\nname = \"nixish\"\n[[test]]\nname = \"integration\"\npath = \"test/test.rs\"\n"
+               "[[example]]\npath = \"ex/demo.rs\"\n[[bench]]\nname = \"speed\"\npath = \"perf/b.rs\"\n"
+               "[[test]]\nname = \"plain\"\n",
+               -1);
+    write_file(dir, "src/lib.rs", "pub fn lib() {}\n", -1);
+    write_file(dir, "test/test.rs", "mod common;\nfn t() { common::helper(); }\n", -1);
+    write_file(dir, "test/common.rs", "pub fn helper() {}\n", -1);
+    write_file(dir, "ex/demo.rs", "mod util;\nfn main() { util::u(); }\n", -1);
+    write_file(dir, "ex/util.rs", "pub fn u() {}\n", -1);
+    write_file(dir, "perf/b.rs", "fn main() {}\n", -1);
+    write_file(dir, "tests/plain.rs", "fn p() {}\n", -1);
+    char out[4200];
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0); /* 1 when a warning is written */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate' AND name = 'integration' AND sig = 'test'",
+                    NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate' AND name = 'demo' AND sig = 'example'",
+                    NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate' AND name = 'speed' AND sig = 'bench'",
+                    NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate' AND name = 'plain' AND sig = 'test'",
+                    NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'crate'", NULL, NULL, NULL), 5);
+    CHECK(has_edge(out, "crate::t", "calls", "crate::common::helper"));
+    CHECK(has_edge(out, "crate::main", "calls", "crate::util::u"));
+}
+
 SL_TEST(graph_warns_on_malformed_cargo_toml_with_line)
 {
     char dir[4096];

@@ -19,6 +19,7 @@ SL_TEST(manifest_reads_targets_and_members)
     const char t[] = "# comment\n[package]\nname = \"my-crate\" # trailing\nbuild = \"build/main.rs\"\n"
                      "authors = [\"a <a@b>\", 'b']\n[lib]\npath = \"src/my.rs\"\n"
                      "[[bin]]\nname = \"one\"\n[[bin]]\nname = \"two\"\npath = \"src/two.rs\"\n"
+                     "[[test]]\npath = \"test/t.rs\"\nname = \"t\"\n"
                      "[dependencies]\nx = { version = \"1\", features = [\"f\"] }\n"
                      "[workspace]\nmembers = [\"a\", \"b/*\",]\nexclude = ['c']\n"
                      "description = \"\"\"\nmulti\nline\"\"\"\n";
@@ -30,8 +31,11 @@ SL_TEST(manifest_reads_targets_and_members)
     CHECK(m.package_name && !strcmp(m.package_name, "my-crate"));
     CHECK(m.build && !strcmp(m.build, "build/main.rs"));
     CHECK(m.lib_path && !strcmp(m.lib_path, "src/my.rs"));
-    CHECK_EQ(m.bin_names.n, 2);
-    CHECK(!strcmp(m.bin_names.v[1], "two") && !strcmp(m.bin_paths.v[1], "src/two.rs") && !m.bin_paths.v[0][0]);
+    CHECK_EQ(m.target_names.n, 3);
+    CHECK(!strcmp(m.target_kinds.v[0], "bin") && !strcmp(m.target_kinds.v[2], "test"));
+    CHECK(!strcmp(m.target_names.v[1], "two") && !strcmp(m.target_paths.v[1], "src/two.rs") &&
+          !m.target_paths.v[0][0]);
+    CHECK(!strcmp(m.target_names.v[2], "t") && !strcmp(m.target_paths.v[2], "test/t.rs"));
     CHECK_EQ(m.members.n, 2);
     CHECK(!strcmp(m.members.v[1], "b/*"));
     CHECK_EQ(m.exclude.n, 1);

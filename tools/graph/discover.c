@@ -190,6 +190,35 @@ static void auto_targets(gr_graph *g, const char *dir, const char *sub, const ch
     free(d);
 }
 
+/* The [[bin]] ([[test]], [[example]], [[bench]]) tables of kind that name
+ * a path: crate roots wherever they are, as Cargo builds them (nix's
+ * `[[test]] path = "test/test.rs"`, whose `mod common;` is then
+ * test/common.rs).  A table without a path names a file the directory
+ * scan below finds.  Without a name, a bin takes the package's and the
+ * others the file's stem (Cargo wants a name there). */
+static void declared_targets(gr_graph *g, const char *dir, const gr_manifest *m, const char *kind,
+                             const char *pkgname, uint32_t pkg)
+{
+    for (size_t i = 0; i < m->target_paths.n; i++) {
+        const char *path = m->target_paths.v[i], *name = m->target_names.v[i];
+        if (!path[0] || strcmp(m->target_kinds.v[i], kind))
+            continue;
+        char stem[256];
+        if (!name[0] && strcmp(kind, "bin")) {
+            const char *b = strrchr(path, '/');
+            b = b ? b + 1 : path;
+            size_t len = strlen(b);
+            if (ends_with(b, ".rs"))
+                len -= 3;
+            snprintf(stem, sizeof stem, "%.*s", (int)len, b);
+            name = stem;
+        }
+        char *p = gr_path_join(dir, path);
+        add_crate(g, name[0] ? name : pkgname, kind, p, pkg);
+        free(p);
+    }
+}
+
 static int read_manifest(gr_graph *g, const char *toml, gr_manifest *m)
 {
     char *buf;
@@ -257,20 +286,17 @@ static void package(gr_graph *g, const char *dir, const gr_manifest *m)
     if (is_file(g, mainrs))
         add_crate(g, name, "bin", mainrs, pkg);
     free(mainrs);
-    for (size_t i = 0; i < m->bin_paths.n; i++) {
-        if (!m->bin_paths.v[i][0])
-            continue;
-        char *p = gr_path_join(dir, m->bin_paths.v[i]);
-        add_crate(g, m->bin_names.v[i][0] ? m->bin_names.v[i] : name, "bin", p, pkg);
-        free(p);
-    }
+    declared_targets(g, dir, m, "bin", name, pkg);
     auto_targets(g, dir, "src/bin", "bin", pkg);
     char *build = gr_path_join(dir, m->build ? m->build : "build.rs");
     if (is_file(g, build))
         add_crate(g, "build_script_build", "build", build, pkg);
     free(build);
+    declared_targets(g, dir, m, "test", name, pkg);
     auto_targets(g, dir, "tests", "test", pkg);
+    declared_targets(g, dir, m, "example", name, pkg);
     auto_targets(g, dir, "examples", "example", pkg);
+    declared_targets(g, dir, m, "bench", name, pkg);
     auto_targets(g, dir, "benches", "bench", pkg);
     walk(g, dir, pkg, 1, 0, NULL);
 }

@@ -37,8 +37,9 @@ void gr_manifest_free(gr_manifest *m)
     free(m->lib_path);
     free(m->lib_name);
     free(m->build);
-    gr_strlist_free(&m->bin_names);
-    gr_strlist_free(&m->bin_paths);
+    gr_strlist_free(&m->target_kinds);
+    gr_strlist_free(&m->target_names);
+    gr_strlist_free(&m->target_paths);
     gr_strlist_free(&m->members);
     gr_strlist_free(&m->exclude);
     memset(m, 0, sizeof *m);
@@ -49,7 +50,7 @@ typedef struct rd {
     size_t i, n;
     unsigned line;
     char table[256]; /* current header, dotted */
-    int in_bin;      /* inside a [[bin]] */
+    int in_target;   /* inside a [[bin]], [[test]], [[bench]] or [[example]] */
     gr_manifest *m;
     char *err;
     size_t errlen;
@@ -180,12 +181,16 @@ static void keep_string(rd *r, const char *full, const char *v, int in_array)
         m->lib_path = gr_xstrdup(v);
     else if (!strcmp(full, "lib.name") && !m->lib_name)
         m->lib_name = gr_xstrdup(v);
-    else if (r->in_bin && m->bin_paths.n && !strcmp(full, "bin.path")) {
-        free(m->bin_paths.v[m->bin_paths.n - 1]);
-        m->bin_paths.v[m->bin_paths.n - 1] = gr_xstrdup(v);
-    } else if (r->in_bin && m->bin_names.n && !strcmp(full, "bin.name")) {
-        free(m->bin_names.v[m->bin_names.n - 1]);
-        m->bin_names.v[m->bin_names.n - 1] = gr_xstrdup(v);
+    else if (r->in_target) {
+        /* full is "<table>.<key>": the key of the table just opened */
+        const char *k = full + strlen(r->table);
+        gr_strlist *l = !strcmp(k, ".path") ? &m->target_paths
+                        : !strcmp(k, ".name") ? &m->target_names
+                                              : NULL;
+        if (l) {
+            free(l->v[l->n - 1]);
+            l->v[l->n - 1] = gr_xstrdup(v);
+        }
     }
 }
 
@@ -289,10 +294,12 @@ static int header(rd *r)
     if (peek(r) != ']' || (arr && (r->i + 1 >= r->n || r->s[r->i + 1] != ']')))
         return fail(r, "expected ']' after table name");
     r->i += arr ? 2 : 1;
-    r->in_bin = arr && !strcmp(r->table, "bin");
-    if (r->in_bin) {
-        gr_strlist_push(&r->m->bin_names, "");
-        gr_strlist_push(&r->m->bin_paths, "");
+    r->in_target = arr && (!strcmp(r->table, "bin") || !strcmp(r->table, "test") ||
+                           !strcmp(r->table, "bench") || !strcmp(r->table, "example"));
+    if (r->in_target) {
+        gr_strlist_push(&r->m->target_kinds, r->table);
+        gr_strlist_push(&r->m->target_names, "");
+        gr_strlist_push(&r->m->target_paths, "");
     }
     if (!strcmp(r->table, "package"))
         r->m->has_package = 1;

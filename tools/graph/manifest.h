@@ -29,8 +29,11 @@ typedef struct gr_manifest {
     char *lib_path;       /* [lib] path, or NULL */
     char *lib_name;       /* [lib] name, or NULL */
     char *build;          /* [package] build = "x.rs", or NULL */
-    gr_strlist bin_names; /* [[bin]] name, "" when absent; parallel to bin_paths */
-    gr_strlist bin_paths; /* [[bin]] path, "" when absent */
+    /* The [[bin]], [[test]], [[bench]] and [[example]] tables, in order:
+     * three parallel lists, a name or path "" when the table has none. */
+    gr_strlist target_kinds; /* "bin", "test", "bench" or "example" */
+    gr_strlist target_names;
+    gr_strlist target_paths;
     gr_strlist members, exclude;
 } gr_manifest;
 
