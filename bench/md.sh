@@ -53,33 +53,54 @@ echo "flat corpus: $fpages pages of 10-40 KB, $fmb MB, one directory ($flat)"
 
 printf '# one\n' > "$work/one.md" # the start-up row's page
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_cmd: runs "$@" reps times; prints "median-seconds max-peak-RSS-KiB
-# median-CPU-seconds" (user + system: what the run cost, whatever the
-# other tenants of the machine were doing meanwhile).  The seconds are
+# time_once DIR CMD...: runs CMD once, its "@OUT@" argument made DIR (a
+# new, empty directory, so every run writes its pages afresh: a clean site
+# build); prints "seconds peak-RSS-KiB CPU-seconds".  The seconds are
 # bash's clock around the run (/usr/bin/time's own start, about a
 # millisecond, included): time's %e has 10 ms steps, 5% of a 0.2 s run.
-# A command's "@OUT@" argument becomes a new, empty directory for each run,
-# so every run writes its pages afresh (a clean site build).  Nothing is
+# The CPU (user + system: what the run cost, whatever the other tenants
+# of the machine were doing meanwhile) is bash's `time` of the same, in
+# milliseconds: time's %U and %S have 10 ms steps too, which made a
+# per-page CPU figure move by 13 us on the flat corpus (280 or 307 us for
+# the same binary); /usr/bin/time's own ~1 ms is in it.  Nothing is
 # deleted until the whole bench is over: on this machine's ext4 (mounted
 # with discard) a run that follows an rm -rf of the last run's tree spent
 # 2-4x the system time, and the timings grew run after run.
-# The first argument is a tag naming those directories (time_cmd runs in a
-# subshell, so it cannot count runs across calls itself).
-time_cmd() {
-  local t=() c=() m=0 tag=$1 i=0
+time_once() {
+  local dir=$1 args=() a TIMEFORMAT='%3U %3S'
   shift
-  for _ in $(seq "$reps"); do
-    i=$((i + 1))
-    local args=() a
-    for a in "$@"; do args+=("${a//@OUT@/$out.$tag.$i}"); done
-    local t0=$EPOCHREALTIME
-    /usr/bin/time -f '%M %U %S' -o "$work/time" "${args[@]}" > /dev/null
-    local t1=$EPOCHREALTIME
-    read -r k u y < "$work/time"
-    t+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')"); c+=("$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}')")
-    [ "$k" -gt "$m" ] && m=$k
-  done
-  echo "$(printf '%s\n' "${t[@]}" | median) $m $(printf '%s\n' "${c[@]}" | median)"
+  for a in "$@"; do args+=("${a//@OUT@/$dir}"); done
+  local t0=$EPOCHREALTIME
+  { time /usr/bin/time -f '%M' -o "$work/time" "${args[@]}" > /dev/null 2>&3; } 3>&2 2> "$work/cpu"
+  local t1=$EPOCHREALTIME k u y
+  read -r k < "$work/time"
+  read -r u y < "$work/cpu"
+  awk -v a="$t0" -v b="$t1" -v k="$k" -v u="$u" -v y="$y" 'BEGIN {printf "%.4f %d %.3f\n", b - a, k, u + y}'
+}
+# time_cmd TAG CMD...: runs CMD reps times (time_once, into $out.TAG.N);
+# prints "median-seconds max-peak-RSS-KiB median-CPU-seconds".  time_cmd
+# runs in a subshell, so it cannot count runs across calls itself: the
+# tag names the directories.
+time_cmd() {
+  local tag=$1 i
+  shift
+  for i in $(seq "$reps"); do time_once "$out.$tag.$i" "$@"; done | summarise
+}
+summarise() { # lines "seconds rss cpu" -> "median-seconds max-rss median-cpu"
+  local in
+  in=$(cat)
+  echo "$(awk '{print $1}' <<< "$in" | median) $(awk '$2 > m {m = $2} END {print m + 0}' <<< "$in") $(awk '{print $3}' <<< "$in" | median)"
+}
+# time_j12 TAG ROOT: sluice md -j1 and -j2 on ROOT, reps times each,
+# alternated (-j1, -j2, -j1, ...), so that a machine that drifts during
+# the bench moves both alike: the -j2 row is read against half the -j1
+# row.  Prints time_cmd's three figures for -j1, then for -j2.
+time_j12() {
+  local i j
+  for i in $(seq "$reps"); do
+    for j in 1 2; do echo "$j $(time_once "$out.$1-j$j.$i" "$sluice" md -q -j$j -o @OUT@ "$2")"; done
+  done > "$work/j12"
+  echo "$(awk '$1 == 1 {print $2, $3, $4}' "$work/j12" | summarise) $(awk '$1 == 2 {print $2, $3, $4}' "$work/j12" | summarise)"
 }
 row() { # name pages MB seconds rssKiB base cpu-seconds
   awk -v n="$1" -v p="$2" -v mb="$3" -v s="$4" -v r="$5" -v base="${6:-0}" -v cpu="${7:-}" \
@@ -101,8 +122,7 @@ trap 'rm -rf "${out%/out}"' EXIT
 run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each into fresh directories
   local s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow list=$work/all.txt
   [ "$2" = "$flat" ] && list=$work/flat.txt
-  read -r s1 r1 c1 < <(time_cmd "$1-j1" "$sluice" md -q -j1 -o @OUT@ "$2")
-  read -r s2 r2 c2 < <(time_cmd "$1-j2" "$sluice" md -q -j2 -o @OUT@ "$2")
+  read -r s1 r1 c1 s2 r2 c2 < <(time_j12 "$1" "$2")
   # The floor writes as many bytes as sluice md did (its HTML over its
   # Markdown, from the first -j1 run's tree), not the Markdown's.
   grow=$(awk -v o="$(find "$out.$1-j1.1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')" \
@@ -157,6 +177,13 @@ corpus_table() { # LABEL ROOT LIST
     printf "%s: ceiling on 2 cores = md4c / max((mix + floor1) / 2, floor2) = %.4f / max((%.4f + %.4f) / 2, %.4f) = %.2fx md4c\n", l, m, x, f1, f2, c
     ok = got >= 1.3 || (c < 1.3 && got >= 0.9 * c)
     printf "%s: sluice md -j2 = %.4f / %.4f = %.2fx md4c = %.0f%% of the ceiling: target (>= 1.30x, or >= 90%% of a ceiling below 1.30x) %s\n", l, m, s2, got, 100 * got / c, ok ? "met" : "NOT met" }'
+  # Where -j2 falls short of -j1 split perfectly over two cores: CPU a page
+  # that grows from -j1 to -j2 is the pages costing more when two run at
+  # once (locks, caches, the machine); CPU under two cores' worth of the
+  # wall is time a core had nothing to run (start-up, the walk, the tail).
+  awk -v l="$1" -v s1="$s1" -v s2="$s2" -v c1="$c1" -v c2="$c2" -v n="$n" 'BEGIN {
+    printf "%s: sluice md -j2 against -j1 split perfectly over 2 cores (runs alternated): (%.4f / 2) / %.4f = %.1f%%; CPU a page %.0f us at -j1, %.0f us at -j2 (%+.1f%%); -j2 used %.1f%% of 2 cores\n",
+           l, s1, s2, 100 * s1 / 2 / s2, c1 * 1e6 / n, c2 * 1e6 / n, 100 * (c2 - c1) / c1, 100 * c2 / (2 * s2) }'
 }
 corpus_table flat "$flat" "$work/flat.txt"
 corpus_table tree "$corpus" "$work/all.txt" # leaves s4 and smix (md4c's and the mix's time) for the rows below
