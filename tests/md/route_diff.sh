@@ -35,6 +35,8 @@ for f in $files md; do
     ext=c; [ $f = md ] && ext=h
     git -C "$root" show "$base:tools/md/$f.$ext" > "$work/base/tools/md/$f.$ext"
 done
+# The scanning helpers the checks share, where the base has them.
+git -C "$root" show "$base:tools/md/route_scan.h" > "$work/base/tools/md/route_scan.h" 2>/dev/null || true
 deps=$(pkg-config --cflags jansson md4c-html)
 
 # build CC FLAGS OUT MAIN: the base's checks, renamed base_*, and this
