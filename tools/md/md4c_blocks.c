@@ -524,11 +524,11 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
     /* One pass: 64 bytes at a time, the `]`, `[`, backticks and tildes
      * among them as bits.  The `]` rule and the runs' model read nothing
      * of each other, so their bytes are taken in page order together. */
-    static const char kinds[] = {']', '[', '`', '~'};
+    static const char bracket[] = {']', '['}, runs_of[] = {'`', '~'};
     size_t end = 0; /* past the last run read: its bytes are read */
     for (size_t at = 0; at < n; at += 64) {
-        uint64_t m[4];
-        sl__md_masks64(s, n, at, kinds, 4, m);
+        uint64_t m[2];
+        sl__md_masks64(s, n, at, bracket, 2, m);
         for (uint64_t rb = m[0]; rb; rb &= rb - 1) {
             size_t bit = (size_t)__builtin_ctzll(rb), i = at + bit;
             size_t waiting = 0;
@@ -543,15 +543,12 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
         }
         if (b.gfm)
             k.open += (size_t)sl__md_popcount64(m[1]);
-        uint64_t runs = m[2] | m[3];
-        if (end > at)
-            runs &= end - at >= 64 ? 0 : ~0ull << (end - at);
-        while (runs) {
-            size_t i = at + (size_t)__builtin_ctzll(runs);
-            if (run_differs(&b, i, &end))
+        if (end >= at + 64)
+            continue; /* inside a run that began before */
+        for (uint64_t runs = sl__md_bits_from(sl__md_any64(s, n, at, runs_of, 2), end > at ? end - at : 0); runs;
+             runs = sl__md_bits_from(runs, end - at))
+            if (run_differs(&b, at + (size_t)__builtin_ctzll(runs), &end))
                 return 1;
-            runs &= end - at >= 64 ? 0 : ~0ull << (end - at);
-        }
     }
     /* A block still open at the end (its container may have ended it
      * anywhere): its lines to the end. */

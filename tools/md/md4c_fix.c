@@ -28,6 +28,7 @@
 #endif
 
 #include "md.h"
+#include "route_scan.h"
 
 _Thread_local unsigned long sl__md_route_steps;
 
@@ -818,26 +819,33 @@ static int emphasis_may_differ(const char *s, size_t n)
 {
     unsigned pp[2] = {0}, any[2] = {0}; /* bit r: a run whose length is r mod 3, since the last blank line */
     size_t last = 0;                     /* the end of the last run */
-    for (size_t i = 0; (i = next_of(s, i, n, '*', '_', '*', '_')) < n; i++) {
-        size_t k = i;
-        while (k < n && s[k] == s[i])
-            k++;
-        unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = k < n ? (unsigned char)s[k] : ' ';
-        unsigned len = 1u << ((k - i) % 3);
-        if (before == '\\')
-            len |= 1u << ((k - i - 1) % 3);
-        if (before > ' ' || after > ' ') {
-            int ch = s[i] == '_';
-            if ((pp[0] | pp[1] | any[0] | any[1]) && blank_line_between(s, last, i))
-                pp[0] = pp[1] = any[0] = any[1] = 0;
-            last = k;
-            any[ch] |= len;
-            if (may_punct(before) && may_punct(after))
-                pp[ch] |= len;
-            if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
-                return 1;
+    static const char marks[] = {'*', '_'};
+    /* The runs, 64 bytes at a time: bits, most blocks none. */
+    for (size_t at = 0, next = 0; at < n; at += 64) {
+        if (next >= at + 64)
+            continue; /* a run went past this block */
+        for (uint64_t runs = sl__md_bits_from(sl__md_any64(s, n, at, marks, 2), next > at ? next - at : 0); runs;
+             runs = sl__md_bits_from(runs, next - at)) {
+            size_t i = at + (size_t)__builtin_ctzll(runs), k = i;
+            while (k < n && s[k] == s[i])
+                k++;
+            unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = k < n ? (unsigned char)s[k] : ' ';
+            unsigned len = 1u << ((k - i) % 3);
+            if (before == '\\')
+                len |= 1u << ((k - i - 1) % 3);
+            if (before > ' ' || after > ' ') {
+                int ch = s[i] == '_';
+                if ((pp[0] | pp[1] | any[0] | any[1]) && blank_line_between(s, last, i))
+                    pp[0] = pp[1] = any[0] = any[1] = 0;
+                last = k;
+                any[ch] |= len;
+                if (may_punct(before) && may_punct(after))
+                    pp[ch] |= len;
+                if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
+                    return 1;
+            }
+            next = k;
         }
-        i = k - 1;
     }
     return 0;
 }

@@ -59,6 +59,37 @@ static inline void sl__md_masks64(const char *s, size_t n, size_t at, const char
             out[j] |= (uint64_t)(s[at + k] == c[j]) << k;
 }
 
+/* For the 64 bytes from s[at] (none at or past n): bit k says s[at + k]
+ * is one of c[0..kinds) (at most 8). */
+static inline uint64_t sl__md_any64(const char *s, size_t n, size_t at, const char *c, size_t kinds)
+{
+    uint64_t out = 0;
+#if defined(__SSE2__)
+    if (n - at >= 64) {
+#pragma GCC unroll 4
+        for (size_t q = 0; q < 4; q++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at + 16 * q)), hit = _mm_setzero_si128();
+#pragma GCC unroll 8
+            for (size_t j = 0; j < kinds; j++)
+                hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(c[j])));
+            out |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * q);
+        }
+        return out;
+    }
+#endif
+    size_t len = n - at < 64 ? n - at : 64;
+    for (size_t k = 0; k < len; k++)
+        for (size_t j = 0; j < kinds; j++)
+            out |= (uint64_t)(s[at + k] == c[j]) << k;
+    return out;
+}
+
+/* The bits of m at k or above (k may be 64 or more: none). */
+static inline uint64_t sl__md_bits_from(uint64_t m, size_t k)
+{
+    return k >= 64 ? 0 : m & (~0ull << k);
+}
+
 /* The first i' >= i, before n, where s[i'] is one of c[0..kinds) (at
  * most 8), or n. */
 static inline size_t sl__md_find_any(const char *s, size_t n, size_t i, const char *c, size_t kinds)
