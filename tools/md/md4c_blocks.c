@@ -527,22 +527,20 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
     static const char bracket[] = {']', '['}, runs_of[] = {'`', '~'};
     size_t end = 0; /* past the last run read: its bytes are read */
     for (size_t at = 0; at < n; at += 64) {
-        uint64_t m[2];
-        sl__md_masks64(s, n, at, bracket, 2, m);
-        for (uint64_t rb = m[0]; rb; rb &= rb - 1) {
-            size_t bit = (size_t)__builtin_ctzll(rb), i = at + bit;
-            size_t waiting = 0;
+        /* The brackets in page order: a `[` waits, a `]` takes one. */
+        for (uint64_t m = sl__md_any64(s, n, at, bracket, b.gfm ? 2 : 1); m; m &= m - 1) {
+            size_t i = at + (size_t)__builtin_ctzll(m), waiting = 0;
+            if (s[i] == '[') {
+                k.open++;
+                continue;
+            }
             if (b.gfm) {
-                k.open += (size_t)sl__md_popcount64(m[1] & ((2ull << bit) - 1));
-                m[1] &= ~((2ull << bit) - 1);
                 waiting = k.open;
                 k.open -= waiting > 0;
             }
             if (destination_differs(s, n, i, b.gfm, waiting))
                 return 1;
         }
-        if (b.gfm)
-            k.open += (size_t)sl__md_popcount64(m[1]);
         if (end >= at + 64)
             continue; /* inside a run that began before */
         for (uint64_t runs = sl__md_bits_from(sl__md_any64(s, n, at, runs_of, 2), end > at ? end - at : 0); runs;

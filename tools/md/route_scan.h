@@ -21,44 +21,6 @@
 #include <emmintrin.h>
 #endif
 
-/* The bits set in m (x86-64's baseline has no popcnt instruction, and
- * the library call costs more than this). */
-static inline size_t sl__md_popcount64(uint64_t m)
-{
-#if defined(__POPCNT__) || !defined(__x86_64__)
-    return (size_t)__builtin_popcountll(m);
-#else
-    m -= (m >> 1) & 0x5555555555555555ull;
-    m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
-    m = (m + (m >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return (size_t)((m * 0x0101010101010101ull) >> 56);
-#endif
-}
-
-/* For the 64 bytes from s[at] (none at or past n): bit k of out[j] says
- * s[at + k] == c[j], for j < kinds (at most 8). */
-static inline void sl__md_masks64(const char *s, size_t n, size_t at, const char *c, size_t kinds, uint64_t *out)
-{
-    for (size_t j = 0; j < kinds; j++)
-        out[j] = 0;
-#if defined(__SSE2__)
-    if (n - at >= 64) {
-#pragma GCC unroll 4
-        for (size_t q = 0; q < 4; q++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at + 16 * q));
-#pragma GCC unroll 8
-            for (size_t j = 0; j < kinds; j++)
-                out[j] |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c[j]))) << (16 * q);
-        }
-        return;
-    }
-#endif
-    size_t len = n - at < 64 ? n - at : 64;
-    for (size_t k = 0; k < len; k++)
-        for (size_t j = 0; j < kinds; j++)
-            out[j] |= (uint64_t)(s[at + k] == c[j]) << k;
-}
-
 /* For the 64 bytes from s[at] (none at or past n): bit k says s[at + k]
  * is one of c[0..kinds) (at most 8). */
 static inline uint64_t sl__md_any64(const char *s, size_t n, size_t at, const char *c, size_t kinds)
