@@ -81,6 +81,8 @@ static const char *const fragments[] = {
     ",", ";", "\v", "\f", "\xEF\xBB\xBF", "<details>", "<summary>", "<header", "<prefix>", "<source>",
     "<search>", "<BlockQuote>", "<figcaption ", "<H6>", "](https://a.b/c", "](http://x", "](www.a.b", "](ftp://h",
     "](HTTPS://a.b)", "[a](https://a.b/c d)", " \"t\")", "(x)", ";", "~~~ ", "```\t", ">     ```",
+    "<menuitem>", "<menu ", "<h1 ", "</tr>", "<colgroup>", "<col/>", "<ul>", "<optgroup", "<track/>", "<Frameset>",
+    "<address>", "<ul\t", "<tbody", "<th>", "<dt>", "<dd>", "<param>", "<iframe ", "<html>", "<hr/>",
 };
 
 int main(int argc, char **argv)

@@ -314,7 +314,8 @@ static const char *const md4c_type6[26] = {
 
 /* cmark-gfm 0.29.0.gfm.6's type-6 names: CommonMark 0.29's without
  * `source` (as in 0.31, which also adds `search`: neither library has
- * it).  With their lengths: every tag at a line's start is looked up. */
+ * it).  With their lengths, in byte order (cm_is_type6 searches it by
+ * halves): every tag at a line's start is looked up. */
 #define N(w) {#w, sizeof #w - 1}
 static const struct {
     const char *name;
@@ -362,11 +363,14 @@ static int md4c_is_type6(const char *s, size_t n, size_t i)
 {
     int c = lower(s[i]);
     const char *w = c >= 'a' && c <= 'z' ? md4c_type6[c - 'a'] : NULL;
-    for (; w && *w; w += strspn(w, " ")) {
-        size_t len = strcspn(w, " ");
+    while (w && *w) { /* the words walked without strspn()/strcspn(): library calls, per tag */
+        size_t len = 0;
+        while (w[len] && w[len] != ' ')
+            len++;
         if (starts_with(s, n, i, w, len))
             return name_ends(s, n, i + len, 0);
-        w += len;
+        for (w += len; *w == ' '; w++)
+            ;
     }
     return 0;
 }
@@ -380,9 +384,19 @@ static int cm_is_type6(const char *s, size_t n, size_t i)
         name[len] = (char)lower(s[i + len]), len++;
     if (!len || !name_ends(s, n, i + len, 1))
         return 0;
-    for (size_t k = 0; k < sizeof cm_type6 / sizeof cm_type6[0]; k++)
-        if (cm_type6[k].len == len && !memcmp(cm_type6[k].name, name, len))
+    /* The table is in byte order: a binary search. */
+    for (size_t lo = 0, hi = sizeof cm_type6 / sizeof cm_type6[0]; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2, ml = cm_type6[mid].len;
+        int c = memcmp(cm_type6[mid].name, name, ml < len ? ml : len);
+        if (!c)
+            c = ml < len ? -1 : ml > len;
+        if (!c)
             return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
 
