@@ -26,14 +26,16 @@
  *    `<a>` in an `<a>`); cmark-gfm autolinks nothing in an open bracket.
  *
  * The one idea: all of it hangs on bytes most pages hold few of.  The
- * page's backticks and tildes are found with memchr and read as runs, in
+ * page is read once, 64 bytes at a time into bit masks (route_scan.h):
+ * its `[` and `]`, its backticks and tildes.  The runs are read in
  * order: a run at a line's text start that is three or more long is a
  * fence line (the rules above, and which block is open), any other
  * backtick run opens or closes a code span.  Only a span that closes on
  * a later line has the lines between looked at (a blank one ends it).
- * Under --gfm the `]` are found the same way, and only `](` followed by a
- * URL reads on.  Being wrong towards cmark-gfm costs speed, never
- * correctness: where the model of blocks is unsure, it routes.
+ * Under --gfm the `[` before each `]` are counted, and only `](`
+ * followed by a URL reads on.  Being wrong towards cmark-gfm costs
+ * speed, never correctness: where the model of blocks is unsure, it
+ * routes.
  */
 #include <stddef.h>
 #include <string.h>
