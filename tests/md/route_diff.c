@@ -79,7 +79,10 @@ static const char *const fragments[] = {
     "www.x.org", "www.a_b.com", "a@b.com", "x_y@z.org", "@", ".", "w", "word", "text", "Ab", "\xc3\xa9",
     "\xe4\xb8\xad", "&amp;", "&#x61;", "\"", "'", "=", "x=\"https://a.b\"", "0", "9", ".js", "/", "!", "?",
     ",", ";", "\v", "\f", "\xEF\xBB\xBF", "<details>", "<summary>", "<header", "<prefix>", "<source>",
-    "<search>", "<BlockQuote>", "<figcaption ", "<H6>",
+    "<search>", "<BlockQuote>", "<figcaption ", "<H6>", "](https://a.b/c", "](http://x", "](www.a.b", "](ftp://h",
+    "](HTTPS://a.b)", "[a](https://a.b/c d)", " \"t\")", "(x)", ";", "~~~ ", "```\t", ">     ```",
+    "<menuitem>", "<menu ", "<h1 ", "</tr>", "<colgroup>", "<col/>", "<ul>", "<optgroup", "<track/>", "<Frameset>",
+    "<address>", "<ul\t", "<tbody", "<th>", "<dt>", "<dd>", "<param>", "<iframe ", "<html>", "<hr/>",
 };
 
 int main(int argc, char **argv)

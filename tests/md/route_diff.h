@@ -1,7 +1,7 @@
 /*
  * route_diff.h - the routing checks of two builds on one page: this
  * tree's (sl__md_*) and a base commit's, the same functions with their
- * names prefixed base_ (route_diff.sh builds the base's four files and
+ * names prefixed base_ (route_diff.sh builds the base's five files and
  * renames their symbols).  The checks may be made faster; they must
  * keep every decision: any difference is a bug in the new code.
  */
@@ -23,13 +23,32 @@
 
 #define ROUTE_DECLARE_BASE(f) int base_##f(const char *s, size_t n);
 ROUTE_CHECKS(ROUTE_DECLARE_BASE)
+int base_sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark);
+
+/* md4c_blocks.c's check reads the page otherwise per dialect: both. */
+static inline int blocks_gfm(const char *s, size_t n)
+{
+    return sl__md_md4c_blocks_misread(s, n, 0);
+}
+static inline int base_blocks_gfm(const char *s, size_t n)
+{
+    return base_sl__md_md4c_blocks_misread(s, n, 0);
+}
+static inline int blocks_commonmark(const char *s, size_t n)
+{
+    return sl__md_md4c_blocks_misread(s, n, 1);
+}
+static inline int base_blocks_commonmark(const char *s, size_t n)
+{
+    return base_sl__md_md4c_blocks_misread(s, n, 1);
+}
 
 typedef int (*route_check)(const char *, size_t);
 #define ROUTE_PAIR(f) {#f, f, base_##f},
 static const struct {
     const char *name;
     route_check now, base;
-} route_checks[] = {ROUTE_CHECKS(ROUTE_PAIR)};
+} route_checks[] = {ROUTE_CHECKS(ROUTE_PAIR) ROUTE_PAIR(blocks_gfm) ROUTE_PAIR(blocks_commonmark)};
 #define ROUTE_NCHECKS (sizeof route_checks / sizeof route_checks[0])
 
 /* The checks whose answer on s[0..n) differs between the two builds, one

@@ -2,7 +2,7 @@
 # route_diff.sh [--base REF] [--gen N] [--asan] [--scalar] [--fuzz SECONDS] [PAGE | @LIST]...
 #
 # The routing checks (gfm_route.c, gfm_autolink.c, md4c_fix.c,
-# md4c_misreads.c) of this working tree against those of the commit REF
+# md4c_misreads.c, md4c_blocks.c in both dialects) of this working tree against those of the commit REF
 # (default: where HEAD left main, git merge-base), page by page: a change that makes them faster must
 # keep every decision (route_diff.h).  Pages: the ones named, the lists
 # named (@LIST: one path a line), tests/md's own inputs, bench/md's two
@@ -29,12 +29,14 @@ done
 [ -n "$base" ] || base=$(git -C "$root" merge-base HEAD main)
 work=$(mktemp -d /tmp/route_diff.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-files="gfm_route gfm_autolink md4c_fix md4c_misreads"
+files="gfm_route gfm_autolink md4c_fix md4c_misreads md4c_blocks"
 mkdir -p "$work/base/tools/md"
 for f in $files md; do
     ext=c; [ $f = md ] && ext=h
     git -C "$root" show "$base:tools/md/$f.$ext" > "$work/base/tools/md/$f.$ext"
 done
+# The scanning helpers the checks share, where the base has them.
+git -C "$root" show "$base:tools/md/route_scan.h" > "$work/base/tools/md/route_scan.h" 2>/dev/null || true
 deps=$(pkg-config --cflags jansson md4c-html)
 
 # build CC FLAGS OUT MAIN: the base's checks, renamed base_*, and this

@@ -75,9 +75,11 @@ static size_t next_special(const char *s, size_t n, size_t i, size_t end)
             return 0;
         i = 1;
     }
-    const __m128i bt = _mm_set1_epi8('`'), co = _mm_set1_epi8(':'), dot = _mm_set1_epi8('.'),
-                  at = _mm_set1_epi8('@'), ti = _mm_set1_epi8('~'), lb = _mm_set1_epi8('['),
-                  rb = _mm_set1_epi8(']'), bs = _mm_set1_epi8('\\'), w = _mm_set1_epi8('w'),
+    /* `[`, `\\` and `]` are 0x5B-0x5D: one range test (x - 0x5B <= 2,
+     * unsigned); `@` and a backtick differ only in 0x20. */
+    const __m128i grave = _mm_set1_epi8('`'), case_bit = _mm_set1_epi8(0x20), co = _mm_set1_epi8(':'),
+                  dot = _mm_set1_epi8('.'), ti = _mm_set1_epi8('~'), lb = _mm_set1_epi8('['),
+                  two = _mm_set1_epi8(2), zero = _mm_setzero_si128(), w = _mm_set1_epi8('w'),
                   sl = _mm_set1_epi8('/');
     /* The vector runs on past the line's end while the page has 17 more
      * bytes (the bytes past `end` masked off): lines are short, and the
@@ -86,11 +88,11 @@ static size_t next_special(const char *s, size_t n, size_t i, size_t end)
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i before = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
         __m128i after = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, bt), _mm_cmpeq_epi8(v, at));
+        __m128i a = _mm_cmpeq_epi8(_mm_or_si128(v, case_bit), grave);
         __m128i b = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, co), _mm_cmpeq_epi8(after, sl)),
                                  _mm_and_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(before, w)));
-        __m128i c = _mm_or_si128(_mm_cmpeq_epi8(v, ti), _mm_cmpeq_epi8(v, lb));
-        __m128i d = _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, bs));
+        __m128i c = _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, lb), two), zero);
+        __m128i d = _mm_cmpeq_epi8(v, ti);
         unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
         if (end - i < 16)
             mask &= (1u << (end - i)) - 1;

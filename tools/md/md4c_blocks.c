@@ -26,19 +26,22 @@
  *    `<a>` in an `<a>`); cmark-gfm autolinks nothing in an open bracket.
  *
  * The one idea: all of it hangs on bytes most pages hold few of.  The
- * page's backticks and tildes are found with memchr and read as runs, in
+ * page is read once, 64 bytes at a time into bit masks (route_scan.h):
+ * its `[` and `]`, its backticks and tildes.  The runs are read in
  * order: a run at a line's text start that is three or more long is a
  * fence line (the rules above, and which block is open), any other
  * backtick run opens or closes a code span.  Only a span that closes on
  * a later line has the lines between looked at (a blank one ends it).
- * Under --gfm the `]` are found the same way, and only `](` followed by a
- * URL reads on.  Being wrong towards cmark-gfm costs speed, never
- * correctness: where the model of blocks is unsure, it routes.
+ * Under --gfm the `[` before each `]` are counted, and only `](`
+ * followed by a URL reads on.  Being wrong towards cmark-gfm costs
+ * speed, never correctness: where the model of blocks is unsure, it
+ * routes.
  */
 #include <stddef.h>
 #include <string.h>
 
 #include "md.h"
+#include "route_scan.h"
 
 /* The fenced block the model has open (len 0: none). */
 typedef struct fence {
@@ -406,27 +409,13 @@ static int run_differs(blocks *b, size_t at, size_t *end)
 /* --- link destinations ------------------------------------------------ */
 
 
-/* The `]` scan's model of link brackets: the page is read up to `seen`,
- * `open` brackets wait (a `]` takes the last one; none is ever dropped,
- * as link text runs over lines: a stray `[` only makes a later `](` look
- * like a link's). */
+/* The `]` scan's model of link brackets: `open` brackets wait (a `]`
+ * takes the last one; none is ever dropped, as link text runs over
+ * lines: a stray `[` only makes a later `](` look like a link's).  The
+ * page loop counts the `[` before each `]` from its bit masks. */
 typedef struct brackets {
-    size_t seen, open;
+    size_t open;
 } brackets;
-
-/* At the `]` at s[i]: how many `[` wait for it (it takes one).  Each byte
- * is looked at once over all calls. */
-static size_t brackets_waiting(const char *s, size_t i, brackets *k)
-{
-    for (const char *p = s + k->seen; (p = memchr(p, '[', (size_t)(s + i - p))); p++) {
-        SL__MD_ROUTE_STEP();
-        k->open++;
-    }
-    k->seen = i + 1;
-    size_t waiting = k->open;
-    k->open -= waiting > 0;
-    return waiting;
-}
 
 /* The URL at s[u..e), a failed link's destination: 1 if md4c may
  * autolink it otherwise than cmark-gfm - a host without a dot (cmark-gfm
@@ -442,26 +431,29 @@ static int url_reads_otherwise(const char *s, size_t u, size_t e)
     return !dot || s[e - 1] == ';';
 }
 
-/* 1 if s[i..) starts with the given lower-case ASCII, in any case. */
-static int starts_with(const char *s, size_t n, size_t i, const char *lower)
+/* 1 if s[i] is the ASCII letter `lower`, in either case. */
+static int letter_is(const char *s, size_t i, char lower)
 {
-    for (; *lower; lower++, i++)
-        if (i >= n || (s[i] | (*lower >= 'a' ? 0x20 : 0)) != *lower)
-            return 0;
-    return 1;
+    return (s[i] | 0x20) == lower;
 }
 
-/* 1 if a URL GFM autolinks starts at s[i] (checked a byte at a time: a
- * page's links call this for every destination). */
+/* 1 if a URL GFM autolinks starts at s[i] (`http://`, `https://`,
+ * `ftp://`, `www.`; letters in any case): a page's links call this for
+ * every destination, so the bytes are tested one by one, no loop. */
 static int starts_url(const char *s, size_t n, size_t i)
 {
-    switch (i < n ? s[i] | 0x20 : 0) {
+    size_t left = i < n ? n - i : 0, k;
+    switch (left ? s[i] | 0x20 : 0) {
     case 'h':
-        return starts_with(s, n, i, "http") && starts_with(s, n, i + 4 + (i + 4 < n && (s[i + 4] | 0x20) == 's'), "://");
+        if (left < 7 || !letter_is(s, i + 1, 't') || !letter_is(s, i + 2, 't') || !letter_is(s, i + 3, 'p'))
+            return 0;
+        k = i + 4 + letter_is(s, i + 4, 's');
+        return n - k >= 3 && s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/';
     case 'f':
-        return starts_with(s, n, i, "ftp://");
+        return left >= 6 && letter_is(s, i + 1, 't') && letter_is(s, i + 2, 'p') && s[i + 3] == ':' &&
+               s[i + 4] == '/' && s[i + 5] == '/';
     case 'w':
-        return starts_with(s, n, i, "www.");
+        return left >= 4 && letter_is(s, i + 1, 'w') && letter_is(s, i + 2, 'w') && s[i + 3] == '.';
     default:
         return 0; /* most destinations: `#`, `/`, `.`, a file name */
     }
@@ -493,15 +485,14 @@ static int destination_differs(const char *s, size_t n, size_t i, int gfm, size_
     if (!waiting)
         return 1;
     /* The bytes a destination's scan stops at (a quarter of a page's
-     * bytes can be link URLs: one table look-up each). */
-    static const unsigned char stop[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['<'] = 1, ['('] = 2, [')'] = 3};
+     * bytes can be link URLs: 16 at a time). */
+    static const char stop[] = {'(', ')', ' ', '\t', '\n', '\r', '<'};
     size_t depth = 0, e = i + 2, url_end;
     for (;; e++) {
         size_t from = e;
-        while (e < n && !stop[(unsigned char)s[e]])
-            e++;
+        e = sl__md_find_any(s, n, e, stop, sizeof stop);
         sl__md_route_steps += e - from + 1;
-        if (e >= n || stop[(unsigned char)s[e]] == 1)
+        if (e >= n || (s[e] != '(' && s[e] != ')'))
             break;
         if (s[e] == '(')
             depth++;
@@ -528,31 +519,36 @@ static int destination_differs(const char *s, size_t n, size_t i, int gfm, size_
 
 /* --- the page ---------------------------------------------------------- */
 
-/* The next `c` at or after i, or n. */
-static size_t next_of(const char *s, size_t n, size_t i, char c)
-{
-    const char *p = i < n ? memchr(s + i, c, n - i) : NULL;
-    return p ? (size_t)(p - s) : n;
-}
-
 int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
 {
     blocks b = {.s = s, .n = n, .gfm = !commonmark};
     brackets k = {0};
-    for (size_t i = next_of(s, n, 0, ']'); i < n; i = next_of(s, n, i + 1, ']'))
-        if (destination_differs(s, n, i, b.gfm, b.gfm ? brackets_waiting(s, i, &k) : 0))
-            return 1;
-    size_t bt = next_of(s, n, 0, '`'), ti = next_of(s, n, 0, '~'), end;
-    while (bt < n || ti < n) {
-        if (bt < ti) {
-            if (run_differs(&b, bt, &end))
+    /* One pass: 64 bytes at a time, the `]`, `[`, backticks and tildes
+     * among them as bits.  The `]` rule and the runs' model read nothing
+     * of each other, so their bytes are taken in page order together. */
+    static const char bracket[] = {']', '['}, runs_of[] = {'`', '~'};
+    size_t end = 0; /* past the last run read: its bytes are read */
+    for (size_t at = 0; at < n; at += 64) {
+        /* The brackets in page order: a `[` waits, a `]` takes one. */
+        for (uint64_t m = sl__md_any64(s, n, at, bracket, b.gfm ? 2 : 1); m; m &= m - 1) {
+            size_t i = at + (size_t)__builtin_ctzll(m), waiting = 0;
+            if (s[i] == '[') {
+                k.open++;
+                continue;
+            }
+            if (b.gfm) {
+                waiting = k.open;
+                k.open -= waiting > 0;
+            }
+            if (destination_differs(s, n, i, b.gfm, waiting))
                 return 1;
-            bt = next_of(s, n, end, '`');
-        } else {
-            if (run_differs(&b, ti, &end))
-                return 1;
-            ti = next_of(s, n, end, '~');
         }
+        if (end >= at + 64)
+            continue; /* inside a run that began before */
+        for (uint64_t runs = sl__md_bits_from(sl__md_any64(s, n, at, runs_of, 2), end > at ? end - at : 0); runs;
+             runs = sl__md_bits_from(runs, end - at))
+            if (run_differs(&b, at + (size_t)__builtin_ctzll(runs), &end))
+                return 1;
     }
     /* A block still open at the end (its container may have ended it
      * anywhere): its lines to the end. */

@@ -28,6 +28,7 @@
 #endif
 
 #include "md.h"
+#include "route_scan.h"
 
 _Thread_local unsigned long sl__md_route_steps;
 
@@ -313,7 +314,8 @@ static const char *const md4c_type6[26] = {
 
 /* cmark-gfm 0.29.0.gfm.6's type-6 names: CommonMark 0.29's without
  * `source` (as in 0.31, which also adds `search`: neither library has
- * it).  With their lengths: every tag at a line's start is looked up. */
+ * it).  With their lengths, in byte order (cm_is_type6 searches it by
+ * halves): every tag at a line's start is looked up. */
 #define N(w) {#w, sizeof #w - 1}
 static const struct {
     const char *name;
@@ -361,11 +363,14 @@ static int md4c_is_type6(const char *s, size_t n, size_t i)
 {
     int c = lower(s[i]);
     const char *w = c >= 'a' && c <= 'z' ? md4c_type6[c - 'a'] : NULL;
-    for (; w && *w; w += strspn(w, " ")) {
-        size_t len = strcspn(w, " ");
+    while (w && *w) { /* the words walked without strspn()/strcspn(): library calls, per tag */
+        size_t len = 0;
+        while (w[len] && w[len] != ' ')
+            len++;
         if (starts_with(s, n, i, w, len))
             return name_ends(s, n, i + len, 0);
-        w += len;
+        for (w += len; *w == ' '; w++)
+            ;
     }
     return 0;
 }
@@ -379,9 +384,19 @@ static int cm_is_type6(const char *s, size_t n, size_t i)
         name[len] = (char)lower(s[i + len]), len++;
     if (!len || !name_ends(s, n, i + len, 1))
         return 0;
-    for (size_t k = 0; k < sizeof cm_type6 / sizeof cm_type6[0]; k++)
-        if (cm_type6[k].len == len && !memcmp(cm_type6[k].name, name, len))
+    /* The table is in byte order: a binary search. */
+    for (size_t lo = 0, hi = sizeof cm_type6 / sizeof cm_type6[0]; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2, ml = cm_type6[mid].len;
+        int c = memcmp(cm_type6[mid].name, name, ml < len ? ml : len);
+        if (!c)
+            c = ml < len ? -1 : ml > len;
+        if (!c)
             return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
 
@@ -641,21 +656,22 @@ static size_t trimmed_end(const char *s, size_t l, size_t e)
 }
 
 /* The next `\n` at or after i that starts a line beginning with a blank
- * or `>`, or n: 16 bytes at a time where SSE2 is there (most lines start
- * with text and are passed over in bulk). */
+ * or `>`, or n: the newlines found 16 bytes at a time where SSE2 is
+ * there, the byte after each looked at alone (a block of 16 holds one
+ * newline or none, mostly: classifying the byte after every byte cost
+ * more than reading it where it matters). */
 static size_t next_indented_line(const char *s, size_t i, size_t n)
 {
 #if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'),
-                  gt = _mm_set1_epi8('>');
-    for (; i + 17 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-        __m128i next = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, sp), _mm_cmpeq_epi8(w, tab)), _mm_cmpeq_epi8(w, gt));
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, nl), next));
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
-    }
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; i + 17 <= n; i += 16)
+        for (unsigned mask = (unsigned)_mm_movemask_epi8(
+                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
+             mask; mask &= mask - 1) {
+            size_t k = i + (size_t)__builtin_ctz(mask);
+            if (s[k + 1] == ' ' || s[k + 1] == '\t' || s[k + 1] == '>')
+                return k;
+        }
 #endif
     for (; i + 1 < n; i++)
         if (s[i] == '\n' && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '>'))
@@ -818,26 +834,33 @@ static int emphasis_may_differ(const char *s, size_t n)
 {
     unsigned pp[2] = {0}, any[2] = {0}; /* bit r: a run whose length is r mod 3, since the last blank line */
     size_t last = 0;                     /* the end of the last run */
-    for (size_t i = 0; (i = next_of(s, i, n, '*', '_', '*', '_')) < n; i++) {
-        size_t k = i;
-        while (k < n && s[k] == s[i])
-            k++;
-        unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = k < n ? (unsigned char)s[k] : ' ';
-        unsigned len = 1u << ((k - i) % 3);
-        if (before == '\\')
-            len |= 1u << ((k - i - 1) % 3);
-        if (before > ' ' || after > ' ') {
-            int ch = s[i] == '_';
-            if ((pp[0] | pp[1] | any[0] | any[1]) && blank_line_between(s, last, i))
-                pp[0] = pp[1] = any[0] = any[1] = 0;
-            last = k;
-            any[ch] |= len;
-            if (may_punct(before) && may_punct(after))
-                pp[ch] |= len;
-            if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
-                return 1;
+    static const char marks[] = {'*', '_'};
+    /* The runs, 64 bytes at a time: bits, most blocks none. */
+    for (size_t at = 0, next = 0; at < n; at += 64) {
+        if (next >= at + 64)
+            continue; /* a run went past this block */
+        for (uint64_t runs = sl__md_bits_from(sl__md_any64(s, n, at, marks, 2), next > at ? next - at : 0); runs;
+             runs = sl__md_bits_from(runs, next - at)) {
+            size_t i = at + (size_t)__builtin_ctzll(runs), k = i;
+            while (k < n && s[k] == s[i])
+                k++;
+            unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = k < n ? (unsigned char)s[k] : ' ';
+            unsigned len = 1u << ((k - i) % 3);
+            if (before == '\\')
+                len |= 1u << ((k - i - 1) % 3);
+            if (before > ' ' || after > ' ') {
+                int ch = s[i] == '_';
+                if ((pp[0] | pp[1] | any[0] | any[1]) && blank_line_between(s, last, i))
+                    pp[0] = pp[1] = any[0] = any[1] = 0;
+                last = k;
+                any[ch] |= len;
+                if (may_punct(before) && may_punct(after))
+                    pp[ch] |= len;
+                if (((pp[ch] & 2) && (any[ch] & 4)) || ((pp[ch] & 4) && (any[ch] & 2)))
+                    return 1;
+            }
+            next = k;
         }
-        i = k - 1;
     }
     return 0;
 }

@@ -207,6 +207,14 @@ static int empty_item_differs(const char *s, size_t n, size_t l, size_t e)
     return 0;
 }
 
+/* The bytes an empty item's line may hold before its last marker:
+ * blanks, `>` marks and list markers (a table: strchr() was a library
+ * call for each byte walked back over). */
+static const unsigned char item_prefix[256] = {
+    [' '] = 1, ['\t'] = 1, ['>'] = 1, ['-'] = 1, ['*'] = 1, ['+'] = 1, ['.'] = 1, [')'] = 1, ['0'] = 1, ['1'] = 1,
+    ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
 /* 1 if the line end at s[j] may end an empty item's line that md4c misreads. */
 static int item_line_end(const char *s, size_t n, size_t j)
 {
@@ -219,7 +227,7 @@ static int item_line_end(const char *s, size_t n, size_t j)
     if (!(c == '-' || c == '*' || c == '+' || ((c == '.' || c == ')') && k >= 2 && s[k - 2] >= '0' && s[k - 2] <= '9')))
         return 0;
     size_t l = k - 1; /* back to the line's start over what such a line may hold */
-    while (l > 0 && s[l - 1] != '\n' && strchr(" \t>-*+.)0123456789", s[l - 1]) && s[l - 1])
+    while (l > 0 && item_prefix[(unsigned char)s[l - 1]])
         l--;
     return (l == 0 || s[l - 1] == '\n' || s[l - 1] == '\r') && empty_item_differs(s, n, l, j); /* \r: a CR-only line end */
 }
