@@ -241,7 +241,8 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark);
  * CommonMark in one of three more places - a type 6 or 7 HTML block in a
  * list item ended by a blank line the list goes on after (md4c keeps the
  * list tight), a definition's title over lines with text after it (md4c
- * keeps a definition), an empty item on the page's unended last line -:
+ * keeps a definition) or a definition's line ending with a tab (md4c has
+ * none), an empty item on the page's unended last line -:
  * such a page goes to cmark-gfm too, both dialects. */
 int sl__md_md4c_lists_misread(const char *s, size_t n);
 /* 1 when it wrote the chunk t[0..n) of a code block to out itself. */

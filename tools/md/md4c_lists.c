@@ -14,7 +14,9 @@
  *    line, closes on a later line and has more text after it: md4c keeps
  *    a definition of the destination's line alone (the title's first
  *    line vanishes, the label becomes a link); CommonMark has no
- *    definition there at all.
+ *    definition there at all.  md4c cuts only spaces from a line's end,
+ *    so a tab after a definition's destination or title is such text
+ *    too, and a definition that ends with one is none to md4c.
  *  - An empty list item on the page's last line when no line end follows
  *    (`* a`, blank, `*`): the same misreading md4c_misreads.c routes for
  *    such a line with its `\n`, which its scan of line ends never sees.
@@ -195,6 +197,17 @@ static int opens_item(const char *s, size_t l, size_t r, size_t *text, size_t *m
     return marker;
 }
 
+/* 1 if the line above the one at s[l] may be a paragraph's: its text
+ * starts with a letter, a digit or a non-ASCII byte, and holds no `>`
+ * (which may end an HTML block of types 1-5). */
+static int text_above(const char *s, size_t l)
+{
+    size_t p = line_start(s, l - 1), r = text_end(s, p, l - 1), t, margin;
+    opens_item(s, p, r, &t, &margin);
+    unsigned char c = t < r ? (unsigned char)s[t] : 0;
+    return (is_letter(c) || is_digit((char)c) || c >= 0x80) && !memchr(s + t, '>', r - t);
+}
+
 /* 1 if one of the lines above the one at s[l], back to a blank line,
  * opens a list item: the line at s[l] may be more of that item. */
 static int item_above(const char *s, size_t l, html_walk *w)
@@ -264,13 +277,14 @@ static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
     if (t != i)
         return 0;
     size_t r = text_end(s, l, sl__md_line_end(s, n, i));
-    /* Type 7 interrupts no paragraph: only as the item's first line. */
-    if (!sl__md_html_type6_readers(s, n, i) && !(marker && lone_tag(s, i, r)))
+    int type6 = sl__md_html_type6_readers(s, n, i) != 0;
+    if (!type6 && !lone_tag(s, i, r))
         return 0;
     /* Else under a line of an item opened above, with no blank line
      * between (after a blank, that blank made the list loose in md4c
-     * too), indented into it. */
-    if (!marker && (column_at(s, l, i) - column_at(s, l, margin) < 2 || !item_above(s, l, w)))
+     * too), indented into it; type 7 interrupts no paragraph. */
+    if (!marker && (column_at(s, l, i) - column_at(s, l, margin) < 2 || (!type6 && text_above(s, l)) ||
+                    !item_above(s, l, w)))
         return 0;
     return blank_then_list(s, n, sl__md_line_end(s, n, i) + 1, w);
 }
@@ -304,13 +318,26 @@ static size_t past_destination(const char *s, size_t k, size_t r)
 /* Where in s[k..r) the title's closer c is (not after a backslash), or r. */
 static size_t closer_at(const char *s, size_t k, size_t r, char c)
 {
+    size_t from = k;
     for (; k < r; k++) {
         if (s[k] == '\\' && k + 1 < r)
             k++;
         else if (s[k] == c)
-            return k;
+            break;
     }
-    return r;
+    sl__md_route_steps += k - from;
+    return k < r ? k : r;
+}
+
+/* 1 if the blanks that end s[from..r) hold a tab: md4c cuts only spaces
+ * from a line's end, so a definition's line that ends with a tab (after
+ * its destination or title) is none to md4c, one to CommonMark. */
+static int tab_at_end(const char *s, size_t from, size_t r)
+{
+    for (; r > from && is_blank(s[r - 1]); r--)
+        if (s[r - 1] == '\t')
+            return 1;
+    return 0;
 }
 
 /* The title walks' memory, per closer (`"`, `'`, `)`): a walk for it
@@ -343,9 +370,9 @@ static int closes_with_text_after(const char *s, size_t n, size_t k, size_t e, c
         r = text_end(s, l, e);
         if ((at = closer_at(s, l, r, c)) < r) {
             w->stop[kind] = at;
-            for (at++; at < r && is_blank(s[at]); at++)
+            for (at++; at < r && s[at] == ' '; at++)
                 ;
-            return at < r;
+            return at < r; /* a tab too: md4c cuts only spaces from a line's end */
         }
     }
     w->stop[kind] = e < n ? e : n;
@@ -369,7 +396,17 @@ static int title_over_lines(const char *s, size_t n, size_t i, title_walk *w)
         k = past_quotes(s, k, r);
     }
     size_t d = past_destination(s, k, r);
-    if (d == k || d == r || !is_blank(s[d]))
+    if (d == k)
+        return 0;
+    if (tab_at_end(s, d, r))
+        return 1;
+    if (d == r) { /* the title may be on the next line */
+        if (e >= n)
+            return 0;
+        size_t e2 = sl__md_line_end(s, n, e + 1);
+        return tab_at_end(s, e + 1, text_end(s, e + 1, e2));
+    }
+    if (!is_blank(s[d]))
         return 0;
     while (d < r && is_blank(s[d]))
         d++;
