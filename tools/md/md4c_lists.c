@@ -276,28 +276,18 @@ static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
     int marker = opens_item(s, l, i, &t, &margin);
     if (t != i)
         return 0;
+    /* Else indented into an item opened above, with no blank line
+     * between (after a blank, that blank made the list loose in md4c
+     * too); type 7 interrupts no paragraph. */
+    if (!marker && (column_at(s, l, i) - column_at(s, l, margin) < 2 || !item_above(s, l, w)))
+        return 0; /* (the walk back first: the tag tests cost more, and most indented tags are in no item) */
     size_t r = text_end(s, l, sl__md_line_end(s, n, i));
     int type6 = sl__md_html_type6_readers(s, n, i) != 0;
     if (!type6 && !lone_tag(s, i, r))
         return 0;
-    /* Else under a line of an item opened above, with no blank line
-     * between (after a blank, that blank made the list loose in md4c
-     * too), indented into it; type 7 interrupts no paragraph. */
-    if (!marker && (column_at(s, l, i) - column_at(s, l, margin) < 2 || (!type6 && text_above(s, l)) ||
-                    !item_above(s, l, w)))
+    if (!marker && !type6 && text_above(s, l))
         return 0;
     return blank_then_list(s, n, sl__md_line_end(s, n, i) + 1, w);
-}
-
-static int html_block_keeps_list_tight(const char *s, size_t n)
-{
-    html_walk w = {0};
-    for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
-        size_t i = (size_t)(p - s);
-        if (i > 0 && is_blank(s[i - 1]) && html_in_item(s, n, i, &w))
-            return 1;
-    }
-    return 0;
 }
 
 /* --- a definition's title over lines, with text after it ------------- */
@@ -415,25 +405,31 @@ static int title_over_lines(const char *s, size_t n, size_t i, title_walk *w)
     return closes_with_text_after(s, n, d + 1, e, s[d] == '(' ? ')' : s[d], w);
 }
 
-/* A definition's label is closed by the first `]` of its line that no
- * backslash escapes (a label holds no other bracket), so only that `]`
- * is looked at, when a `:` follows it. */
-static int title_keeps_definition(const char *s, size_t n)
+/* 1 if the `]` at s[i] is escaped: an odd run of backslashes before it. */
+static int escaped(const char *s, size_t i)
 {
-    title_walk w = {{0}, {0}};
-    size_t line_end = 0; /* a `]` was seen before here on its line */
-    for (const char *p = memchr(s, ']', n); p; p = memchr(p + 1, ']', n - (size_t)(p + 1 - s))) {
-        size_t i = (size_t)(p - s);
-        size_t slashes = 0;
-        while (slashes < i && s[i - 1 - slashes] == '\\')
-            slashes++;
-        if (i < line_end || slashes % 2)
-            continue;
-        line_end = sl__md_line_end(s, n, i);
-        if (i + 2 < n && s[i + 1] == ':' && title_over_lines(s, n, i, &w))
-            return 1;
-    }
-    return 0;
+    size_t slashes = 0;
+    while (slashes < i && s[i - 1 - slashes] == '\\')
+        slashes++;
+    return slashes % 2;
+}
+
+/* 1 if the `]:` at s[i] may end a definition's label: its `]` is the
+ * first of its line that no backslash escapes (a label holds no other
+ * bracket).  *last: the last `]:` asked about, so that one line is
+ * walked back once, whatever number of them it holds. */
+static int label_end(const char *s, size_t i, size_t *last)
+{
+    if (escaped(s, i))
+        return 0;
+    size_t prev = *last;
+    *last = i;
+    if (prev != (size_t)-1 && !memchr(s + prev, '\n', i - prev) && !memchr(s + prev, '\r', i - prev))
+        return 0; /* another before it on its line */
+    for (size_t k = i; k > 0 && s[k - 1] != '\n' && s[k - 1] != '\r'; k--)
+        if (s[k - 1] == ']' && !escaped(s, k - 1))
+            return 0;
+    return 1;
 }
 
 /* --- an empty item on the page's unended last line ------------------- */
@@ -470,7 +466,29 @@ static int last_line_empty_item(const char *s, size_t n)
     return is_blank(s[r - 1]) || s[r - 1] == '.' || s[r - 1] == ')';
 }
 
+/* --- the page ------------------------------------------------------------ */
+
+/* The page's `]` and `<` are found with memchr, a pass for each: most are
+ * a link's `](` and inline tags, let go at once (one pass finding both
+ * sixteen bytes at a time costs more, by callgrind, than glibc's memchr
+ * twice). */
 int sl__md_md4c_lists_misread(const char *s, size_t n)
 {
-    return last_line_empty_item(s, n) || title_keeps_definition(s, n) || html_block_keeps_list_tight(s, n);
+    if (last_line_empty_item(s, n))
+        return 1;
+    title_walk titles = {{0}, {0}};
+    size_t last_label = (size_t)-1;
+    for (const char *p = memchr(s, ']', n); p; p = memchr(p + 1, ']', n - (size_t)(p + 1 - s))) {
+        size_t i = (size_t)(p - s);
+        if (i + 1 < n && s[i + 1] == ':' && label_end(s, i, &last_label) && title_over_lines(s, n, i, &titles))
+            return 1;
+    }
+    html_walk html = {0};
+    for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
+        size_t i = (size_t)(p - s);
+        /* A list item's text never starts at a line's first byte. */
+        if (i > 0 && is_blank(s[i - 1]) && html_in_item(s, n, i, &html))
+            return 1;
+    }
+    return 0;
 }
