@@ -501,8 +501,11 @@ SL_TEST(md_blocks_keep_everyday_shapes_on_md4c)
         }
 }
 
-/* The steps md4c_blocks.c takes on a page of `reps` copies of `unit`. */
-static unsigned long blocks_steps(const char *head, const char *unit, size_t reps, int cm, int *verdict)
+/* The steps a routing check (md4c_blocks.c's, md4c_lists.c's) takes on a
+ * page of `head` and `reps` copies of `unit`. */
+typedef int (*dialect_check)(const char *s, size_t n, int commonmark);
+static unsigned long check_steps(dialect_check check, const char *head, const char *unit, size_t reps, int cm,
+                                 int *verdict)
 {
     sl__md_buf b = {0};
     sl__md_buf_puts(&b, head);
@@ -510,7 +513,7 @@ static unsigned long blocks_steps(const char *head, const char *unit, size_t rep
         sl__md_buf_puts(&b, unit);
     CHECK(!b.failed);
     sl__md_route_steps = 0;
-    *verdict = sl__md_md4c_blocks_misread(b.data, b.len, cm);
+    *verdict = check(b.data, b.len, cm);
     free(b.data);
     return sl__md_route_steps;
 }
@@ -534,7 +537,8 @@ SL_TEST(md_blocks_take_linear_steps_on_hostile_pages)
             int v1, v2;
             const char *head = u < sizeof units / sizeof units[0] ? "" : indent,
                        *unit = u < sizeof units / sizeof units[0] ? units[u] : "` ";
-            unsigned long s1 = blocks_steps(head, unit, 2000, cm, &v1), s2 = blocks_steps(head, unit, 4000, cm, &v2);
+            unsigned long s1 = check_steps(sl__md_md4c_blocks_misread, head, unit, 2000, cm, &v1),
+                          s2 = check_steps(sl__md_md4c_blocks_misread, head, unit, 4000, cm, &v2);
             fprintf(stderr, "%s: %lu steps, twice the page: %lu\n", unit, s1, s2);
             CHECK(v1 == v2);
             CHECK((double)s2 <= 2.5 * (double)s1 + 1000);
@@ -566,20 +570,25 @@ static int every_mode(const char *md, counts *c)
     return ok;
 }
 
-/* The cases, then generated pages, in every mode: 1 if all render as
- * cmark-gfm's.  make_page writes one page of at most 512 bytes. */
-static int cases_then_pages(const char *const *cases, size_t ncases, void (*make_page)(char *md), size_t pages,
-                            counts *c)
+/* The cases, then `pages` generated pages, in every mode: each must
+ * render as cmark-gfm's, and md4c alone must differ on some (the
+ * generator reaches the bug).  make_page writes one page of at most 512
+ * bytes; what names the pages in the log. */
+static void pages_render_as_cmark(const char *const *cases, size_t ncases, void (*make_page)(char *md), size_t pages,
+                                  const char *what)
 {
+    counts c = {0};
     int ok = 1;
     for (size_t i = 0; ok && i < ncases; i++)
-        ok = every_mode(cases[i], c);
+        ok = every_mode(cases[i], &c);
     for (size_t k = 0; ok && k < pages; k++) {
         char md[512];
         make_page(md);
-        ok = every_mode(md, c);
+        ok = every_mode(md, &c);
     }
-    return ok;
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "%s: %zu pages, md4c alone differs on %zu\n", what, c.pages, c.differ);
+    CHECK(c.differ > 0);
 }
 
 /* A list item, HTML lines in it (or under it, or out of it), a blank
@@ -641,11 +650,8 @@ SL_TEST(md_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
         "- x\n\t<div>\n\n- b\n",
         "para\n- x\n  y\n  <div>\n\n- b\n",
     };
-    counts c = {0};
-    int ok = cases_then_pages(cases, sizeof cases / sizeof cases[0], html_in_item_page, SL_TEST_SCALE(6000), &c);
-    CHECK(ok || !"an HTML block in a list item md4c keeps the list tight for stays on md4c");
-    fprintf(stderr, "html in list items: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
-    CHECK(c.differ > 0);
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], html_in_item_page, SL_TEST_SCALE(6000),
+                          "html in list items");
 }
 
 /* A definition: its title on the destination's line (never on the next:
@@ -697,11 +703,8 @@ SL_TEST(md_definition_titles_over_lines_and_tabs_render_as_cmark_gfm)
         "[1]:\n/u\t\n\n[1]\n",
         "[1]: /u\n\"t\"\t\n\n[1]\n",
     };
-    counts c = {0};
-    int ok = cases_then_pages(cases, sizeof cases / sizeof cases[0], definition_page, SL_TEST_SCALE(6000), &c);
-    CHECK(ok || !"a definition's title md4c reads otherwise stays on md4c");
-    fprintf(stderr, "definition titles: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
-    CHECK(c.differ > 0);
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], definition_page, SL_TEST_SCALE(6000),
+                          "definition titles");
 }
 
 /* What comes before an empty item on the page's last line, the item's
@@ -724,11 +727,8 @@ SL_TEST(md_an_empty_item_on_an_unended_last_line_renders_as_cmark_gfm)
     static const char *const cases[] = {
         "* a\n\n*", "* a\n\n* ", "+ `\n\n+", "> * a\n>\n> *", "* a\r\r*", "* a\n\n*\r", "a\n* ", "- a\n\n- -",
     };
-    counts c = {0};
-    int ok = cases_then_pages(cases, sizeof cases / sizeof cases[0], last_item_page, SL_TEST_SCALE(3000), &c);
-    CHECK(ok || !"an empty item on an unended last line stays on md4c");
-    fprintf(stderr, "unended last items: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
-    CHECK(c.differ > 0);
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], last_item_page, SL_TEST_SCALE(3000),
+                          "unended last items");
 }
 
 /* Shapes md4c reads as CommonMark does stay on md4c: a blank line before
@@ -765,18 +765,11 @@ SL_TEST(md_lists_keep_everyday_shapes_on_md4c)
     }
 }
 
-/* The steps md4c_lists.c takes on a page of `reps` copies of `unit`. */
-static unsigned long lists_steps(const char *head, const char *unit, size_t reps, int *verdict)
+/* md4c_lists.c's check, in check_steps' shape: the same in both dialects. */
+static int lists_check(const char *s, size_t n, int commonmark)
 {
-    sl__md_buf b = {0};
-    sl__md_buf_puts(&b, head);
-    for (size_t i = 0; i < reps; i++)
-        sl__md_buf_puts(&b, unit);
-    CHECK(!b.failed);
-    sl__md_route_steps = 0;
-    *verdict = sl__md_md4c_lists_misread(b.data, b.len);
-    free(b.data);
-    return sl__md_route_steps;
+    (void)commonmark;
+    return sl__md_md4c_lists_misread(s, n);
 }
 
 /* Hostile pages: HTML lines in one item with no blank line (the walk
@@ -794,8 +787,8 @@ SL_TEST(md_lists_take_linear_steps_on_hostile_pages)
     };
     for (size_t u = 0; u < sizeof pages / sizeof pages[0]; u++) {
         int v1, v2;
-        unsigned long s1 = lists_steps(pages[u].head, pages[u].unit, 2000, &v1),
-                      s2 = lists_steps(pages[u].head, pages[u].unit, 4000, &v2);
+        unsigned long s1 = check_steps(lists_check, pages[u].head, pages[u].unit, 2000, 0, &v1),
+                      s2 = check_steps(lists_check, pages[u].head, pages[u].unit, 4000, 0, &v2);
         fprintf(stderr, "%s: %lu steps, twice the page: %lu\n", pages[u].unit, s1, s2);
         CHECK(v1 == v2);
         CHECK((double)s2 <= 2.5 * (double)s1 + 1000);
