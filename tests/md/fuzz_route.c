@@ -1,7 +1,9 @@
 /*
  * fuzz_route.c - libFuzzer target: any bytes as a page body for
  * md4c_blocks.c's routing check (fences, code spans over lines, link
- * destinations), in both dialects, and for the whole routing decision.
+ * destinations), in both dialects, for md4c_lists.c's (HTML blocks in
+ * list items, definitions' titles, an unended last line), and for the
+ * whole routing decision.
  * Each must answer without a sanitizer report, in steps that grow with
  * the page (its walks back and ahead look at each byte a bounded number
  * of times), and the same twice.
@@ -22,5 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         (void)sl__md_routes_to_cmark(s, size, cm);
     }
+    sl__md_route_steps = 0;
+    int r = sl__md_md4c_lists_misread(s, size);
+    if (sl__md_route_steps > 16 * (unsigned long)size + 64 || r != sl__md_md4c_lists_misread(s, size))
+        __builtin_trap();
     return 0;
 }

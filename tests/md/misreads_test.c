@@ -70,15 +70,21 @@ typedef struct counts {
     size_t pages, differ, left_out;
 } counts;
 
-static char *render_as(const char *md, int cm, int renderer)
+/* safe: raw HTML escaped (sluice md's default), else passed through. */
+static char *render_mode(const char *md, int cm, int renderer, int safe)
 {
-    sl__md_opts o = {.commonmark = cm, .unsafe_html = 1, .no_frontmatter = 1, .renderer = renderer};
+    sl__md_opts o = {.commonmark = cm, .unsafe_html = !safe, .no_frontmatter = 1, .renderer = renderer};
     sl__md_page p;
     char err[256];
     CHECK(sl__md_render(md, strlen(md), &o, &p, err, sizeof err) == 0);
     char *h = canon(p.html);
     sl__md_page_free(&p);
     return h;
+}
+
+static char *render_as(const char *md, int cm, int renderer)
+{
+    return render_mode(md, cm, renderer, 0);
 }
 
 /* One page in one dialect: sluice md's output must be cmark-gfm's (GFM:
@@ -495,8 +501,11 @@ SL_TEST(md_blocks_keep_everyday_shapes_on_md4c)
         }
 }
 
-/* The steps md4c_blocks.c takes on a page of `reps` copies of `unit`. */
-static unsigned long blocks_steps(const char *head, const char *unit, size_t reps, int cm, int *verdict)
+/* The steps a routing check (md4c_blocks.c's, md4c_lists.c's) takes on a
+ * page of `head` and `reps` copies of `unit`. */
+typedef int (*dialect_check)(const char *s, size_t n, int commonmark);
+static unsigned long check_steps(dialect_check check, const char *head, const char *unit, size_t reps, int cm,
+                                 int *verdict)
 {
     sl__md_buf b = {0};
     sl__md_buf_puts(&b, head);
@@ -504,7 +513,7 @@ static unsigned long blocks_steps(const char *head, const char *unit, size_t rep
         sl__md_buf_puts(&b, unit);
     CHECK(!b.failed);
     sl__md_route_steps = 0;
-    *verdict = sl__md_md4c_blocks_misread(b.data, b.len, cm);
+    *verdict = check(b.data, b.len, cm);
     free(b.data);
     return sl__md_route_steps;
 }
@@ -528,9 +537,260 @@ SL_TEST(md_blocks_take_linear_steps_on_hostile_pages)
             int v1, v2;
             const char *head = u < sizeof units / sizeof units[0] ? "" : indent,
                        *unit = u < sizeof units / sizeof units[0] ? units[u] : "` ";
-            unsigned long s1 = blocks_steps(head, unit, 2000, cm, &v1), s2 = blocks_steps(head, unit, 4000, cm, &v2);
+            unsigned long s1 = check_steps(sl__md_md4c_blocks_misread, head, unit, 2000, cm, &v1),
+                          s2 = check_steps(sl__md_md4c_blocks_misread, head, unit, 4000, cm, &v2);
             fprintf(stderr, "%s: %lu steps, twice the page: %lu\n", unit, s1, s2);
             CHECK(v1 == v2);
             CHECK((double)s2 <= 2.5 * (double)s1 + 1000);
         }
+}
+
+/* --- md4c_lists.c: HTML blocks in list items, definitions' titles over
+ * lines, an empty item on an unended last line (adv15's findings) ----- */
+
+/* One page in both dialects with raw HTML passed through (as above), and
+ * in safe mode: there sluice md's output must be its own cmark-gfm path's
+ * (cmark-gfm's safe mode writes `<!-- raw HTML omitted -->` where sluice
+ * md escapes), GFM's in both dialects: these pages hold no syntax of
+ * GFM's extensions. */
+static int every_mode(const char *md, counts *c)
+{
+    if (!both_dialects(md, c))
+        return 0;
+    char *want = render_mode(md, 0, SL__MD_CMARK, 1);
+    int ok = 1;
+    for (int cm = 0; ok && cm < 2; cm++) {
+        char *got = render_mode(md, cm, SL__MD_ROUTED, 1);
+        if (!(ok = !strcmp(got, want)))
+            fprintf(stderr, "safe %s page:\n%s\n--- sluice md:\n%s--- cmark-gfm:\n%s", cm ? "--commonmark" : "--gfm",
+                    md, got, want);
+        free(got);
+    }
+    free(want);
+    return ok;
+}
+
+/* The cases, then `pages` generated pages, in every mode: each must
+ * render as cmark-gfm's, and md4c alone must differ on some (the
+ * generator reaches the bug).  make_page writes one page of at most 512
+ * bytes; what names the pages in the log. */
+static void pages_render_as_cmark(const char *const *cases, size_t ncases, void (*make_page)(char *md), size_t pages,
+                                  const char *what)
+{
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < ncases; i++)
+        ok = every_mode(cases[i], &c);
+    for (size_t k = 0; ok && k < pages; k++) {
+        char md[512];
+        make_page(md);
+        ok = every_mode(md, &c);
+    }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "%s: %zu pages, md4c alone differs on %zu\n", what, c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* A list item, HTML lines in it (or under it, or out of it), a blank
+ * line, and what follows. */
+static void html_in_item_page(char *md)
+{
+    /* (no `<pre>` left open: a blank line as the last line of an item
+     * inside an unclosed block of types 1-5 is another misreading, not
+     * routed; no `>` without its space: a tag line one column short of a nested
+     * item's text is another misreading, md4c_fix.c's lazy tag line) */
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const markers[] = {"- ", "* ", "+ ", "1. ", "10) ", "- - "};
+    static const char *const first[] = {"x", "x", "# h", "<div>", "<details>", "<span>", "<b>x</b>", "x  "};
+    static const char *const html[] = {"<div>", "</div>", "<details>", "<summary>s</summary>", "<p align=\"center\">",
+                                       "<table>", "<span>", "</a>", "<img src=\"a.png\" />", "<a href='x' title=y>",
+                                       "<!-- c -->", "<b>x</b>", "<div", "y"};
+    static const char *const html6[] = {"<div>", "</div>", "<details>", "<p align=\"center\">", "y"};
+    /* Past the item's own indentation, none the most.  (Not four columns:
+     * indented code in an item, then a blank line, is another misreading
+     * md4c keeps the list tight for, not routed.) */
+    static const char *const indent[] = {"", "", "", "", " ", "  "};
+    static const char *const blanks[] = {"", " ", "\n", "\t"};
+    static const char *const after[] = {"- y", "* y", "1. y", "y", "  y", "  - y", "    y", "<div>", "", "- <div>"};
+    const char *q = PICK(quote), *m = PICK(markers);
+    int len = snprintf(md, 512, "%s%s%s\n", q, m, PICK(first));
+    /* The item's own indentation, or none: the list ends, or the line is
+     * lazy (only a type 6 tag or text then: a lone type 7 tag there is
+     * md4c_fix.c's lazy tag line, another misreading), and is the last
+     * (an HTML line indented under it is md4c_misreads.c's, which does
+     * not look past the type 6 block above). */
+    for (size_t l = next_rand() % 3 + 1, in = 1; in && l; l--) {
+        in = next_rand() % 6 != 0;
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s%s\n", q, in ? (int)strlen(m) : 0, "", PICK(indent),
+                        in ? PICK(html) : PICK(html6));
+    }
+    len += snprintf(md + len, 512 - (size_t)len, "%s%s\n", *q ? ">" : "", PICK(blanks));
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n", q, PICK(after));
+}
+
+/* A type 6 or 7 HTML block in a list item, ended by a blank line the list
+ * goes on after: md4c took the blank for the block's end only and kept
+ * the list tight (every `<p>` lost).  Under a paragraph, a heading, as
+ * the item's first line; in quotes, ordered lists, nested lists. */
+SL_TEST(md_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "- x\n  <div>\n  </div>\n\n- y\n",
+        "* x\n  <div>\n\n  y\n",
+        "1. x\n   <p align=\"center\">\n\n   y\n",
+        "* x\n  <details>\n  <summary>s</summary>\n\n  y\n",
+        "> * x\n>   <div>\n>\n>   y\n",
+        "- step\n  <details>\n  <summary>More</summary>\n\n  text\n\n  </details>\n\n- next\n",
+        "- <div>\n\n- b\n",
+        "- <span>\n\n- b\n",
+        "- <img src='a.png' />\n\n- b\n",
+        "- # h\n  <div>\n\n- b\n",
+        "- a\n  - <div>\n\n- b\n",
+        "- x\n  <div>\n \n- b\n",
+        "- x\n\t<div>\n\n- b\n",
+        "para\n- x\n  y\n  <div>\n\n- b\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], html_in_item_page, SL_TEST_SCALE(6000),
+                          "html in list items");
+}
+
+/* A definition: its title on the destination's line (never on the next:
+ * there cmark-gfm 0.29 both takes the title and keeps its line as text,
+ * a bug of its own sluice md does not copy), over one or more lines,
+ * closed or not, and what follows its closer. */
+static void definition_page(char *md)
+{
+    static const char *const prefix[] = {"", "", "> ", "- ", "   "};
+    static const char *const sep[] = {" ", " ", "\n", "  "};
+    static const char *const dest[] = {"/u", "/u", "<u>", "<a b>", "/u(x)", "e.org/p"};
+    static const char *const open[] = {"'", "\"", "("};
+    /* (no backslash right before a closer: cmark-gfm 0.29 takes `"a \"` for a title, CommonMark and md4c do not) */
+    static const char *const lines[] = {"a", "a\nb", "a\nb\nc", "a \\* b\nc", "a\n\nb", "", "\nb", "\\\\"};
+    static const char *const tail[] = {"", "", " ", " junk", "junk", "  j k", "\t", " x", " 'y'", " \t ", "\t\t"};
+    const char *p = PICK(prefix), *o = PICK(open), *t = PICK(lines);
+    const char *cont = *p == '>' ? "> " : *p == '-' ? "  " : "";
+    char close = *o == '(' ? ')' : *o;
+    int len = snprintf(md, 512, "%s[1]:%s%s %s", p, PICK(sep), PICK(dest), o);
+    for (; *t; t++) /* the title's lines go on in the container, or lazily */
+        len += *t == '\n' ? snprintf(md + len, 512 - (size_t)len, "\n%s", next_rand() % 4 ? cont : "")
+                          : snprintf(md + len, 512 - (size_t)len, "%c", *t);
+    if (next_rand() % 6)
+        md[len++] = close;
+    snprintf(md + len, 512 - (size_t)len, "%s\n\n[1]\n", PICK(tail));
+}
+
+/* A definition whose title opens on the destination's line and closes on
+ * a later one with more text after it: md4c kept a definition of the
+ * destination's line (the title's first line lost, the label a link);
+ * CommonMark has no definition there.  And a definition's line that ends
+ * with a tab: md4c cuts only spaces from a line's end, so to it the tab
+ * is more text and there is no definition (or no title). */
+SL_TEST(md_definition_titles_over_lines_and_tabs_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "[1]: /u 'a\nb' junk\n\n[1]\n",
+        "[1]: /u \"a\nb\" junk\n\n[1]\n",
+        "[1]: /u (a\nb) junk\n\n[1]\n",
+        "[1]:\n/u 'a\nb' junk\n\n[1]\n",
+        "> [1]: /u 'a\n> b' junk\n\n[1]\n",
+        "- [1]: /u 'a\n  b' junk\n\n[1]\n",
+        "[1]: /u 'a\nb\nc' j\n\n[1]\n",
+        "[a\\\\]: /u 'x\ny' z\n\n[a\\\\]\n",
+        "[x]: /u 'a\n[y]: /v 'b\nc' d\n\n[x] [y]\n",
+        "[1]: /u \"a\nb\"\t\n\n[1]\n", /* md4c cuts only spaces from a line's end: a tab is more text to it */
+        "[1]: /u\t\n\n[1]\n",
+        "[1]: /u \"t\" \t \n\n[1]\n",
+        "[1]:\n/u\t\n\n[1]\n",
+        "[1]: /u\n\"t\"\t\n\n[1]\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], definition_page, SL_TEST_SCALE(6000),
+                          "definition titles");
+}
+
+/* What comes before an empty item on the page's last line, the item's
+ * markers, and how the page ends: no line end, or a lone `\r`. */
+static void last_item_page(char *md)
+{
+    static const char *const before[] = {"* a\n\n", "* a\n \n", "> * a\n>\n> ", "a\n", "1. a\n\n", "* a\r\n\r\n",
+                                         "* a\r\r", "- a\n\n", "+ `\n\n", "* a\n", "", "# h\n", "* a\n\n  "};
+    static const char *const markers[] = {"*", "* ", "-", "+", "1.", "2)", "- -", "* * *", "- - -", "*\t", "  *",
+                                          "1. -", "-  ", "10."};
+    snprintf(md, 512, "%s%s%s", PICK(before), PICK(markers), next_rand() % 4 ? "" : "\r");
+}
+
+/* adv14 F7 on the page's last line with no line end after it (`* a`,
+ * blank, `*`): md4c kept the list tight, CommonMark makes it loose; and
+ * such an item right under a paragraph's line (md4c let it interrupt the
+ * paragraph). */
+SL_TEST(md_an_empty_item_on_an_unended_last_line_renders_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "* a\n\n*", "* a\n\n* ", "+ `\n\n+", "> * a\n>\n> *", "* a\r\r*", "* a\n\n*\r", "a\n* ", "- a\n\n- -",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], last_item_page, SL_TEST_SCALE(3000),
+                          "unended last items");
+}
+
+/* Shapes md4c reads as CommonMark does stay on md4c: a blank line before
+ * the HTML, a comment, an unindented tag (it ends the list), a top-level
+ * `<details>` block then a list (README changelogs), a tag with text
+ * after it, two blank lines, a title on one line or closed at its line's
+ * end, a title on the line after the destination (where cmark-gfm 0.29
+ * is wrong), a last line that ends. */
+SL_TEST(md_lists_keep_everyday_shapes_on_md4c)
+{
+    static const char *const plain[] = {
+        "* x\n\n  <div>\n\n  y\n",
+        "* x\n  <!-- c -->\n\n  y\n",
+        "* x\n<div>\n\n  y\n",
+        "- x\n  <div>\n\ny\n",
+        "<details>\n  <summary><strong>Guiding Principles</strong></summary>\n\n- Changelogs are for humans.\n",
+        "text\n  <div>\n\n  y\n",
+        "- <b>x</b>\n\n- b\n",
+        "- <div>\n\n\n- b\n",
+        "[1]: /u \"t\" junk\n\n[1]\n",
+        "[1]: /u 'a\nb'\n\n[1]\n",
+        "[1]: /u 'a\nb\n\n[1]\n",
+        "[1]: /u\n\"title\" y\n\n[1]\n",
+        "x = a[1]: 'b\nc'\n",
+        "* a\n\n*\n",
+        "* a\n\n* * *",
+        "a\n*",
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        int r = sl__md_md4c_lists_misread(plain[i], strlen(plain[i]));
+        if (r)
+            fprintf(stderr, "routed: %s\n", plain[i]);
+        CHECK(!r);
+    }
+}
+
+/* md4c_lists.c's check, in check_steps' shape: the same in both dialects. */
+static int lists_check(const char *s, size_t n, int commonmark)
+{
+    (void)commonmark;
+    return sl__md_md4c_lists_misread(s, n);
+}
+
+/* Hostile pages: HTML lines in one item with no blank line (the walk
+ * ahead), indented HTML lines under one item line (the walk back), titles
+ * that never close, many `]:` on a line: steps in proportion to the
+ * page. */
+SL_TEST(md_lists_take_linear_steps_on_hostile_pages)
+{
+    static const struct {
+        const char *head, *unit;
+    } pages[] = {
+        {"", "- a\n  <div>\n"}, {"- a\n", "  <div>\n"}, {"", "[1]: u (x\n"}, {"", "]: u (x ]: u 'x "},
+        {"", "[1]: u 'x\n[2]: u \"x\n[3]: u (x\n"}, {"", "- <span>\n  <div>\n"}, {"", "\\]: u (x\n"},
+        {"- a\n", "  <div> <p> <b> "},
+    };
+    for (size_t u = 0; u < sizeof pages / sizeof pages[0]; u++) {
+        int v1, v2;
+        unsigned long s1 = check_steps(lists_check, pages[u].head, pages[u].unit, 2000, 0, &v1),
+                      s2 = check_steps(lists_check, pages[u].head, pages[u].unit, 4000, 0, &v2);
+        fprintf(stderr, "%s: %lu steps, twice the page: %lu\n", pages[u].unit, s1, s2);
+        CHECK(v1 == v2);
+        CHECK((double)s2 <= 2.5 * (double)s1 + 1000);
+    }
 }

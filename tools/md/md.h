@@ -237,6 +237,14 @@ int sl__md_md4c_misreads(const char *s, size_t n);
  * after it, one outside the container its block opened in, ...): such a
  * page goes to cmark-gfm too. */
 int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark);
+/* md4c_lists.c: 1 if md4c 0.4.8 may read the page otherwise than
+ * CommonMark in one of three more places - a type 6 or 7 HTML block in a
+ * list item ended by a blank line the list goes on after (md4c keeps the
+ * list tight), a definition's title over lines with text after it (md4c
+ * keeps a definition) or a definition's line ending with a tab (md4c has
+ * none), an empty item on the page's unended last line -:
+ * such a page goes to cmark-gfm too, both dialects. */
+int sl__md_md4c_lists_misread(const char *s, size_t n);
 /* 1 when it wrote the chunk t[0..n) of a code block to out itself. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
 
