@@ -475,6 +475,33 @@ SL_TEST(md_nul_becomes_replacement_in_every_construct)
     }
 }
 
+/* A numeric reference to a surrogate names no character: U+FFFD, as
+ * CommonMark says and cmark-gfm writes, never the surrogate's bytes (not
+ * UTF-8; a strict JSON reader refuses a sidecar reply holding them) - in
+ * text, headings and their ids, link destinations and titles, image alt
+ * text, a code block's info string and table cells. */
+SL_TEST(md_surrogate_references_become_replacement_in_every_construct)
+{
+    static const char src[] = "a &#xD800; &#55296; &#xDFFF; &#xDBFF;&#xDC00; b\n\n# h &#xDC00; i\n\n"
+                              "[l](/u&#xD800;v \"t&#xD800;\") ![&#xDFFF;](i.png)\n\n"
+                              "```x&#xD800;\nc\n```\n\n| a |\n| --- |\n| c&#xD800; |\n";
+    for (int mode = 0; mode < 4; mode++) {
+        sl__md_page p = render(src, sizeof src - 1, mode & 1, mode >> 1);
+        CHECK(sl__md_utf8_valid(p.html, p.html_len));
+        CHECK(!contains(p.html, "\xed"));
+        CHECK(contains(p.html, "a \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd b"));
+        CHECK(contains(p.html, "href=\"/u%EF%BF%BDv\" title=\"t\xef\xbf\xbd\""));
+        CHECK(contains(p.html, "alt=\"\xef\xbf\xbd\""));
+        CHECK(contains(p.html, "class=\"language-x\xef\xbf\xbd\""));
+        CHECK_EQ(p.nheadings, 1);
+        CHECK(!strcmp(p.headings[0].text, "h \xef\xbf\xbd i"));
+        CHECK(sl__md_utf8_valid(p.headings[0].id, strlen(p.headings[0].id)));
+        if (!(mode & 1))
+            CHECK(contains(p.html, "<td>c\xef\xbf\xbd</td>"));
+        sl__md_page_free(&p);
+    }
+}
+
 SL_TEST(md_binary_junk_renders_without_crashing)
 {
     size_t n = 1 << 20;

@@ -318,7 +318,9 @@ static int spaces_at_line_end(const char *s, size_t n, size_t from, size_t to, i
         size_t b = l;
         while (b < r && (s[b] == ' ' || s[b] == '\t'))
             b++;
-        if ((r > l && s[r - 1] == ' ') || (quoted && s[b] != '>' && column_of(s, l, b) >= 4)) {
+        /* b == n: the page's last line is only blanks and has no line
+         * end; it counts as one that has (no `>` there either). */
+        if ((r > l && s[r - 1] == ' ') || (quoted && (b == n || s[b] != '>') && column_of(s, l, b) >= 4)) {
             *stop = l;
             return 1;
         }

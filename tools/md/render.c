@@ -528,13 +528,14 @@ static void email_as_text(render_state *r, const char *t, size_t n)
 
 typedef void (*append_fn)(render_state *, const char *, size_t);
 
-/* A code point as UTF-8, as md4c-html writes one: U+FFFD for 0 and for
- * anything past U+10FFFF. */
+/* A code point as UTF-8: U+FFFD for 0, for a surrogate (`&#xD800;`: no
+ * character, and its bytes would not be UTF-8) and for anything past
+ * U+10FFFF, as CommonMark says and cmark-gfm does. */
 static void put_codepoint(render_state *r, unsigned cp, append_fn append)
 {
     unsigned char u[4];
     size_t n;
-    if (cp == 0 || cp > 0x10FFFF) {
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
         append(r, "\xEF\xBF\xBD", 3);
         return;
     }
