@@ -54,7 +54,7 @@
 #define MAGIC "SLGPACK\0"
 #define END_MAGIC "SLGPEND\0"
 enum {
-    VERSION = 2,
+    VERSION = 3,
     HEADER = 16,  /* magic, version, header size */
     TRAILER = 40, /* count, index offset, index checksum, END_MAGIC */
     IX = 48,      /* an index entry: key, record offset, record length */
@@ -159,6 +159,18 @@ static uint8_t *arena_alloc(gr_cache *c, size_t n)
     uint8_t *p = b->p + b->used;
     b->used += n;
     return p;
+}
+
+/* Gives back the end of p, n bytes from arena_alloc of which only keep
+ * were used, when nothing was taken after it (under c->lock): an entry's
+ * room is taken at its encoding's bound, several times what it uses. */
+static void arena_trim(gr_cache *c, const uint8_t *p, size_t n, size_t keep)
+{
+    ablock *b = c->nblocks ? &c->blocks[c->nblocks - 1] : NULL;
+    n = (n + 15) & ~(size_t)15;
+    keep = (keep + 15) & ~(size_t)15;
+    if (b && p >= b->p && p + n == b->p + b->used)
+        b->used -= n - keep;
 }
 
 static uint8_t *arena_take(gr_cache *c, size_t n)
@@ -700,15 +712,16 @@ static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const 
 
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
 {
-    size_t plain_len = fg_file_encoded_size(f);
+    size_t bound = fg_file_encoded_bound(f);
     pthread_mutex_lock(&c->lock);
     int later = c->deferring;
-    uint8_t *plain = later ? arena_alloc(c, plain_len) : gr_xmalloc(plain_len ? plain_len : 1);
+    uint8_t *plain = later ? arena_alloc(c, bound) : gr_xmalloc(bound);
     pthread_mutex_unlock(&c->lock);
     /* encoded outside the lock, and published (pending_add) only whole */
-    fg_file_encode_to(f, plain, plain_len);
+    size_t plain_len = fg_file_encode_to(f, plain, bound);
     if (later) {
         pthread_mutex_lock(&c->lock);
+        arena_trim(c, plain, bound, plain_len);
         /* write_behind may have come in between: it no longer looks */
         if (c->deferring) {
             pending_add(c, key, NULL, plain, plain_len);
@@ -772,12 +785,12 @@ static int drain_some(gr_cache *c)
     for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
         pending *e = &c->pend[i];
         if (e->f) { /* encoded here, into this thread's buffer: no fresh pages for it */
-            e->len = fg_file_encoded_size(e->f);
-            if (pcap < e->len) {
+            size_t bound = fg_file_encoded_bound(e->f);
+            if (pcap < bound) {
                 free(plain);
-                plain = gr_xmalloc(pcap = e->len + e->len / 2);
+                plain = gr_xmalloc(pcap = bound + bound / 2);
             }
-            fg_file_encode_to(e->f, plain, e->len);
+            e->len = fg_file_encode_to(e->f, plain, bound);
             e->plain = plain;
         }
         e->rec = make_record(c, e->key, e->plain, e->len, &e->rec_len, &scratch, &scap);
