@@ -23,11 +23,11 @@
  * malloc'd buffer: *out, *len. */
 void fg_file_encode(const fg_file *f, uint8_t **out, size_t *len);
 
-/* The length of f's encoding, and the encoding written to out[0..len)
- * (len from fg_file_encoded_size): for a caller that keeps many, in
- * memory of its own. */
-size_t fg_file_encoded_size(const fg_file *f);
-void fg_file_encode_to(const fg_file *f, uint8_t *out, size_t len);
+/* At most how long f's encoding is, and the encoding written to
+ * out[0..cap) (cap at least that bound), its length returned: for a
+ * caller that keeps many, in memory of its own. */
+size_t fg_file_encoded_bound(const fg_file *f);
+size_t fg_file_encode_to(const fg_file *f, uint8_t *out, size_t cap);
 
 /* A new fg_file named path, number index, from p[0..n); NULL when the
  * bytes are not a valid encoding. */

@@ -54,7 +54,7 @@
 #define MAGIC "SLGPACK\0"
 #define END_MAGIC "SLGPEND\0"
 enum {
-    VERSION = 2,
+    VERSION = 3,
     HEADER = 16,  /* magic, version, header size */
     TRAILER = 40, /* count, index offset, index checksum, END_MAGIC */
     IX = 48,      /* an index entry: key, record offset, record length */
@@ -161,6 +161,18 @@ static uint8_t *arena_alloc(gr_cache *c, size_t n)
     return p;
 }
 
+/* Gives back the end of p, n bytes from arena_alloc of which only keep
+ * were used, when nothing was taken after it (under c->lock): an entry's
+ * room is taken at its encoding's bound, several times what it uses. */
+static void arena_trim(gr_cache *c, const uint8_t *p, size_t n, size_t keep)
+{
+    ablock *b = c->nblocks ? &c->blocks[c->nblocks - 1] : NULL;
+    n = (n + 15) & ~(size_t)15;
+    keep = (keep + 15) & ~(size_t)15;
+    if (b && p >= b->p && p + n == b->p + b->used)
+        b->used -= n - keep;
+}
+
 static uint8_t *arena_take(gr_cache *c, size_t n)
 {
     pthread_mutex_lock(&c->lock);
@@ -204,10 +216,24 @@ static const sl_dynlib_sym ossl_syms[] = {
     SL_DYNLIB_SYM(ossl_fns, EVP_DigestUpdate), SL_DYNLIB_SYM(ossl_fns, EVP_DigestFinal_ex), {NULL, 0}};
 static sl_dynlib ossl_lib = SL_DYNLIB("OpenSSL's libcrypto", "libssl3", ossl_so, ossl_syms, &ossl);
 
+/* Each thread keeps its digest context from file to file: a fresh one a
+ * file (EVP_MD_CTX_new, the provider's context, then their cleansing
+ * and freeing) cost about as much again as hashing the crate corpus's
+ * 4,400 sources did.  Freed when its thread ends. */
+static pthread_key_t ossl_ctx_key;
+static int ossl_have_key;
+
+static void ossl_ctx_free(void *ctx)
+{
+    ossl.EVP_MD_CTX_free(ctx);
+}
+
 static void ossl_load(void)
 {
-    if (sl_dynlib_load(&ossl_lib) == 0)
+    if (sl_dynlib_load(&ossl_lib) == 0) {
         ossl_sha256 = ossl.EVP_MD_fetch(NULL, "SHA256", NULL);
+        ossl_have_key = pthread_key_create(&ossl_ctx_key, ossl_ctx_free) == 0;
+    }
     atomic_store(&ossl_ready, 1);
 }
 
@@ -247,7 +273,10 @@ void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t o
     if (alen + blen <= SMALL_HASHED && !atomic_load(&ossl_ready) && sha256_small(a, alen, b, blen, out))
         return;
     pthread_once(&ossl_once, ossl_load);
-    EVP_MD_CTX *c = ossl_sha256 ? ossl.EVP_MD_CTX_new() : NULL;
+    EVP_MD_CTX *c = ossl_sha256 && ossl_have_key ? pthread_getspecific(ossl_ctx_key) : NULL;
+    int kept = c != NULL; /* else freed below unless this thread keeps it now */
+    if (!c && ossl_sha256 && (c = ossl.EVP_MD_CTX_new()))
+        kept = ossl_have_key && pthread_setspecific(ossl_ctx_key, c) == 0;
     unsigned n = 32;
     if (!c || !ossl.EVP_DigestInit_ex(c, ossl_sha256, NULL) || !ossl.EVP_DigestUpdate(c, a, alen) ||
         (blen && !ossl.EVP_DigestUpdate(c, b, blen)) || !ossl.EVP_DigestFinal_ex(c, out, &n)) {
@@ -255,7 +284,8 @@ void gr_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t o
         fprintf(stderr, "sluice graph: SHA-256 failed%s%s%s\n", *why ? " (" : "", why, *why ? ")" : "");
         exit(2);
     }
-    ossl.EVP_MD_CTX_free(c);
+    if (!kept)
+        ossl.EVP_MD_CTX_free(c);
 }
 
 void gr_cache_key(const char *src, size_t len, uint8_t key[GR_CACHE_KEY])
@@ -682,15 +712,16 @@ static fg_file *pending_get(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const 
 
 void gr_cache_put(gr_cache *c, const uint8_t key[GR_CACHE_KEY], const fg_file *f)
 {
-    size_t plain_len = fg_file_encoded_size(f);
+    size_t bound = fg_file_encoded_bound(f);
     pthread_mutex_lock(&c->lock);
     int later = c->deferring;
-    uint8_t *plain = later ? arena_alloc(c, plain_len) : gr_xmalloc(plain_len ? plain_len : 1);
+    uint8_t *plain = later ? arena_alloc(c, bound) : gr_xmalloc(bound);
     pthread_mutex_unlock(&c->lock);
     /* encoded outside the lock, and published (pending_add) only whole */
-    fg_file_encode_to(f, plain, plain_len);
+    size_t plain_len = fg_file_encode_to(f, plain, bound);
     if (later) {
         pthread_mutex_lock(&c->lock);
+        arena_trim(c, plain, bound, plain_len);
         /* write_behind may have come in between: it no longer looks */
         if (c->deferring) {
             pending_add(c, key, NULL, plain, plain_len);
@@ -754,12 +785,12 @@ static int drain_some(gr_cache *c)
     for (size_t i; (i = atomic_fetch_add(&c->pend_next, 1)) < c->npend;) {
         pending *e = &c->pend[i];
         if (e->f) { /* encoded here, into this thread's buffer: no fresh pages for it */
-            e->len = fg_file_encoded_size(e->f);
-            if (pcap < e->len) {
+            size_t bound = fg_file_encoded_bound(e->f);
+            if (pcap < bound) {
                 free(plain);
-                plain = gr_xmalloc(pcap = e->len + e->len / 2);
+                plain = gr_xmalloc(pcap = bound + bound / 2);
             }
-            fg_file_encode_to(e->f, plain, e->len);
+            e->len = fg_file_encode_to(e->f, plain, bound);
             e->plain = plain;
         }
         e->rec = make_record(c, e->key, e->plain, e->len, &e->rec_len, &scratch, &scap);

@@ -30,11 +30,13 @@
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
-enum { VERSION = 4, HEADER = 128, NMAPS = 9 };
+enum { VERSION = 5, HEADER = 128, NMAPS = 9 };
 /* The body is compressed in blocks of FRAME bytes (the last one what is
  * left), so that a reader decompresses them on every CPU at once. */
 #define FRAME ((size_t)4 << 20)
 #define MAX_SNAP ((uint64_t)4 << 30)
+/* A block's size with this bit set: its bytes are stored as they are. */
+#define STORED 0x80000000u
 
 void gr_resolved_free(gr_resolved *k)
 {
@@ -93,6 +95,8 @@ typedef struct wr {
     char *z;          /* one compressed block */
     uint32_t *sizes;  /* every block's size so far */
     size_t nsizes;
+    int slots;        /* put is writing hash-table slots */
+    size_t nslots;    /* bytes of the frame being filled that are hash-table slots */
 } wr;
 
 static void write_out(wr *w, const void *p, size_t len)
@@ -109,9 +113,20 @@ static void write_out(wr *w, const void *p, size_t len)
     }
 }
 
-/* One frame of body, len bytes at p, compressed as one block. */
-static void block(wr *w, const void *p, size_t len)
+/* One frame of body, len bytes at p, compressed as one block - or
+ * stored as it is when at least three quarters of it are hash-table
+ * slots (nslots bytes): keys spread by a hash are what LZ4 does worst
+ * with (the crate corpus's 20 MB of them took half of the snapshot's LZ4
+ * time, beside the SQLite writer, to come to half their size), and the
+ * reader copies a stored block faster than it decompresses one. */
+static void block(wr *w, const void *p, size_t len, size_t nslots)
 {
+    if (len && nslots >= len - len / 4) {
+        write_out(w, p, len);
+        w->sizes = gr_xrealloc(w->sizes, (w->nsizes + 1) * sizeof *w->sizes);
+        w->sizes[w->nsizes++] = (uint32_t)len | STORED;
+        return;
+    }
     int k = LZ4_compress_default(p, w->z, (int)len, LZ4_compressBound((int)FRAME));
     if (k <= 0) {
         w->ok = 0;
@@ -129,11 +144,14 @@ static void put(wr *w, const void *p, size_t len)
         size_t fill = w->at % FRAME, k = FRAME - fill;
         k = k < len ? k : len;
         if (!fill && k == FRAME) /* a whole frame in place: no copy */
-            block(w, b, FRAME);
+            block(w, b, FRAME, w->slots ? FRAME : 0);
         else {
             memcpy(w->raw + fill, b, k);
-            if (fill + k == FRAME)
-                block(w, w->raw, FRAME);
+            w->nslots += w->slots ? k : 0;
+            if (fill + k == FRAME) {
+                block(w, w->raw, FRAME, w->nslots);
+                w->nslots = 0;
+            }
         }
         w->at += k;
         b += k;
@@ -170,7 +188,9 @@ static void put_map(wr *w, const gr_map *m)
         gr_map_pack_into(m, slots, cap);
     put64(w, cap);
     put64(w, m->n);
+    w->slots = 1;
     put_arr(w, slots, bytes);
+    w->slots = 0;
     if (big)
         gr_xbig_free(big, bytes);
     else
@@ -245,7 +265,9 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     put_nodes(w, g);
     put_arr(w, g->st.ent, g->st.n * sizeof *g->st.ent);
     put_arr(w, g->st.arena, g->st.len);
+    w->slots = 1;
     put_arr(w, g->st.slots, ((size_t)g->st.mask + 1) * sizeof *g->st.slots);
+    w->slots = 0;
     put_arr(w, g->imports, g->nimports * sizeof *g->imports);
     const gr_map *maps[NMAPS] = {&g->children, &g->binds, &g->globs,    &g->assoc,   &g->unresolved,
                                  &k->memo,     &k->field_type, &k->libs, &k->crate_pkg};
@@ -310,7 +332,7 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     uint64_t order = k->order_dependent;
     put_arr(w, &order, 8);
     if (w->at % FRAME || !w->at)
-        block(w, w->raw, w->at % FRAME);
+        block(w, w->raw, w->at % FRAME, w->nslots);
     write_out(w, w->sizes, w->nsizes * sizeof *w->sizes);
     XXH128_hash_t sum = XXH3_128bits_digest(w->h);
     XXH128_canonical_t c;
@@ -353,6 +375,7 @@ typedef struct unz {
     size_t raw_len;
     const uint8_t **src;
     size_t *src_len, n;
+    uint8_t *stored; /* per block: its bytes as they are */
     atomic_size_t next;
     atomic_int bad;
 } unz;
@@ -363,6 +386,10 @@ static void *unz_run(void *arg)
     for (size_t i; (i = atomic_fetch_add(&u->next, 1)) < u->n;) {
         size_t want = i + 1 < u->n ? FRAME : u->raw_len - i * FRAME;
         gr_xbig_populate(u->raw + i * FRAME, want);
+        if (u->stored[i]) { /* its size is want (decompress) */
+            memcpy(u->raw + i * FRAME, u->src[i], want);
+            continue;
+        }
         int got = LZ4_decompress_safe((const char *)u->src[i], (char *)u->raw + i * FRAME, (int)u->src_len[i], (int)want);
         if (got < 0 || (size_t)got != want)
             atomic_store(&u->bad, 1);
@@ -371,18 +398,23 @@ static void *unz_run(void *arg)
 }
 
 /* 0 when the body in[0..n) is exactly the blocks that make raw[0..raw_len)
- * and their sizes, decompressed on this thread and one more. */
+ * and their sizes (a stored block exactly its part of raw), decompressed
+ * on this thread and one more. */
 static int decompress(uint8_t *raw, size_t raw_len, const uint8_t *in, size_t n)
 {
     size_t nf = raw_len ? (raw_len + FRAME - 1) / FRAME : 1;
     if (n / 4 < nf)
         return 1;
     size_t blocks = n - 4 * nf, at = 0;
-    unz u = {raw, raw_len, gr_xmalloc(nf * sizeof *u.src), gr_xmalloc(nf * sizeof *u.src_len), nf, 0, 0};
+    unz u = {raw, raw_len, gr_xmalloc(nf * sizeof *u.src), gr_xmalloc(nf * sizeof *u.src_len), nf,
+             gr_xmalloc(nf), 0, 0};
     for (size_t i = 0; i < nf && !u.bad; i++) {
         uint32_t len;
         memcpy(&len, in + blocks + 4 * i, 4);
-        if (!len || len > (size_t)LZ4_compressBound((int)FRAME) || len > blocks - at)
+        size_t want = i + 1 < nf ? FRAME : raw_len - i * FRAME;
+        u.stored[i] = (len & STORED) != 0;
+        len &= ~STORED;
+        if (!len || (u.stored[i] ? len != want : len > (size_t)LZ4_compressBound((int)FRAME)) || len > blocks - at)
             u.bad = 1;
         else
             u.src[i] = in + at, u.src_len[i] = len, at += len;
@@ -397,6 +429,7 @@ static int decompress(uint8_t *raw, size_t raw_len, const uint8_t *in, size_t n)
     int bad = u.bad || at != blocks;
     free(u.src);
     free(u.src_len);
+    free(u.stored);
     return bad;
 }
 
@@ -678,8 +711,15 @@ void *gr_snap_pack(const void *p, size_t n, size_t *out_n)
     uint32_t *sizes = gr_xmalloc(nf * sizeof *sizes);
     memcpy(o, p, HEADER);
     size_t z = 0;
+    int store = ((const uint8_t *)p)[112] & 2; /* every block stored (the writer's other form) */
     for (size_t i = 0; i < nf; i++) { /* blocks as the writer makes them */
         size_t at = i * FRAME, k = n - HEADER - at < FRAME ? n - HEADER - at : FRAME;
+        if (store && k) {
+            memcpy(o + HEADER + z, (const uint8_t *)p + HEADER + at, k);
+            sizes[i] = (uint32_t)k | STORED;
+            z += k;
+            continue;
+        }
         int r = LZ4_compress_default((const char *)p + HEADER + at, (char *)o + HEADER + z, (int)k,
                                      (int)(cap - HEADER - z));
         if (r <= 0) {

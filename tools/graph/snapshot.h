@@ -106,7 +106,9 @@ const char *gr_snap_file_path(const gr_snap *s, uint32_t i);
  * mutates raw bodies; without this it would test only LZ4 and the
  * checksum.  gr_snap_seal makes a file's header claim this build and its
  * body size and checksum match the body as it is (blocks and sizes as
- * given), so that mutations reach the blocks' sizes and LZ4. */
+ * given), so that mutations reach the blocks' sizes and LZ4.  With bit 1
+ * of header byte 112 set (readers ignore it), gr_snap_pack stores every
+ * block as it is instead, the form a run uses for hash-table slots. */
 void *gr_snap_pack(const void *p, size_t n, size_t *out_n);
 void gr_snap_seal(void *p, size_t n);
 
