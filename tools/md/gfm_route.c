@@ -611,10 +611,15 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
     scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024)};
+    unsigned html = 0; /* sl__md_html_lines() */
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
         sc.end = sl__md_line_end(s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
+        /* A line that starts with a letter neither starts nor ends a run
+         * of raw HTML lines; it may only close a comment. */
+        if (!letter_start[(unsigned char)s[sc.line]] || (html & SL__MD_HTML_COMMENT))
+            sl__md_html_lines(s, sc.line, sc.end, &html);
         /* A line that starts with a letter (most of prose) is no blank
          * line, fence, list item, quote, delimiter row or definition:
          * the tests below all answer no at its first byte. */
@@ -629,6 +634,10 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
             continue;
         }
         if ((f = fence(s + sc.line, len, &fc))) {
+            /* In raw HTML it is the block's text, not a fence: which
+             * lines are code is unknown here (adv15 A3). */
+            if (html)
+                return 1;
             size_t next = fenced_block(&sc, f, fc);
             if (next == (size_t)-1 || paragraph_ends(&sc))
                 return 1;

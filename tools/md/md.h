@@ -191,6 +191,45 @@ static inline size_t sl__md_line_end(const char *s, size_t n, size_t from)
     const char *nl = memchr(s + from, '\n', n - from);
     return nl ? (size_t)(nl - s) : n;
 }
+/* Raw HTML that may hold a fence-looking line, for the routing checks
+ * that skip fenced code: a ``` line inside an HTML block is the block's
+ * text, not a fence, so a check that took it for an opener would skip
+ * the page's paragraphs after it (adv15 A3).  Fed every line s[l, e) in
+ * order (st starts at 0): SL__MD_HTML_RUN while the lines since the last
+ * blank one include one that starts with `<` (blanks, `>` marks and a
+ * list marker aside; a paragraph's inline tag counts too: a wrong yes
+ * only routes the page),
+ * SL__MD_HTML_COMMENT while a `<!--` starting a line has no `-->` yet
+ * (a comment block goes on over blank lines). */
+enum { SL__MD_HTML_RUN = 1, SL__MD_HTML_COMMENT = 2 };
+static inline void sl__md_html_lines(const char *s, size_t l, size_t e, unsigned *st)
+{
+    if ((*st & SL__MD_HTML_COMMENT) && memmem(s + l, e - l, "-->", 3))
+        *st &= ~(unsigned)SL__MD_HTML_COMMENT;
+    size_t t = l;
+    while (t < e && (s[t] == ' ' || s[t] == '\t' || s[t] == '>'))
+        t++;
+    if (t == e || (s[t] == '\r' && t + 1 == e)) {
+        *st &= ~(unsigned)SL__MD_HTML_RUN;
+        return;
+    }
+    size_t m = t; /* a list item's marker: `- <div>` opens a block in the item */
+    while (m < e && m - t < 9 && s[m] >= '0' && s[m] <= '9')
+        m++;
+    if (m < e && (m > t ? s[m] == '.' || s[m] == ')' : s[m] == '-' || s[m] == '*' || s[m] == '+') && m + 1 < e &&
+        (s[m + 1] == ' ' || s[m + 1] == '\t'))
+        for (t = m + 1; t < e && (s[t] == ' ' || s[t] == '\t');)
+            t++;
+    if (t == e) {
+        *st &= ~(unsigned)SL__MD_HTML_RUN;
+        return;
+    }
+    if (s[t] != '<')
+        return;
+    *st |= SL__MD_HTML_RUN;
+    if (e - t >= 4 && !memcmp(s + t, "<!--", 4) && !memmem(s + t + 4, e - t - 4, "-->", 3))
+        *st |= SL__MD_HTML_COMMENT;
+}
 /* 1 if chunk t comes from the page's own text (asked of every chunk:
  * inline).  Compared as integers: t and src may point into unrelated
  * objects. */

@@ -957,8 +957,11 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
         return 0;
     size_t para = 0, fence_len = 0;
     char fence_ch = 0;
+    unsigned html = 0; /* sl__md_html_lines() */
     for (size_t l = 0, e; l < n; l = e + 1) {
         e = sl__md_line_end(s, n, l);
+        if (!fence_len)
+            sl__md_html_lines(s, l, e, &html);
         size_t t = l;
         while (t < e && in_class(s[t], C_BLANK | C_QUOTE))
             t++;
@@ -997,7 +1000,9 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
          * nothing); missing a closer would skip the page's paragraphs. */
         if (k - t >= 3 && (fence_len ? s[t] == fence_ch && k - t >= fence_len && x == e
                                      : indent_before(s, l, t) < 4 && (s[t] == '~' || !memchr(s + k, '`', e - k)))) {
-            if (!fence_len && paragraph_emphasis_differs(s, para, l))
+            /* An opener in raw HTML is the block's text: which lines are
+             * code is unknown here, so the page goes to cmark-gfm. */
+            if (!fence_len && (html || paragraph_emphasis_differs(s, para, l)))
                 return 1;
             fence_len = fence_len ? 0 : k - t; /* opens or closes a fenced block */
             fence_ch = s[t];
