@@ -424,6 +424,28 @@ SL_TEST(md_word_count_counts_text_not_tags)
     sl__md_page_free(&p);
 }
 
+/* sl__md_utf8_check's answer is the offset of the first byte that starts
+ * no valid sequence, wherever that byte falls against the 32- and
+ * 8-byte blocks it reads ASCII in: each bad byte, NUL and good sequence
+ * at every offset of a 100-byte page, and at its very end. */
+SL_TEST(md_utf8_check_finds_the_first_bad_byte_at_any_offset)
+{
+    static const struct { const char *seq; int ok; } cases[] = {
+        {"\x00", 0}, {"\x80", 0}, {"\xff", 0}, {"\xc3", 0}, {"\xc3\x28", 0}, {"\xed\xa0\x80", 0},
+        {"\xf4\x90\x80\x80", 0}, {"\xc3\xa9", 1}, {"\xe2\x82\xac", 1}, {"\xf0\x9f\x98\x80", 1}};
+    char page[100];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t l = strlen(cases[c].seq) + !cases[c].seq[0]; /* NUL: one byte */
+        for (size_t at = 0; at + l <= sizeof page; at++) {
+            memset(page, 'a', sizeof page);
+            memcpy(page + at, cases[c].seq, l);
+            size_t want = cases[c].ok ? sizeof page : at;
+            CHECK_EQ(sl__md_utf8_check(page, sizeof page), want);
+            CHECK_EQ(sl__md_utf8_check(page, at + l), cases[c].ok ? at + l : at);
+        }
+    }
+}
+
 SL_TEST(md_invalid_utf8_becomes_replacement_characters)
 {
     const char src[] = "# bad \xff\xfe title\n\ntext \xc3\x28 \xed\xa0\x80 end\n";
