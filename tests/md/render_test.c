@@ -178,6 +178,32 @@ SL_TEST(md_heading_ids_are_github_style_and_unique)
     sl__md_page_free(&p);
 }
 
+/* Suffixes past one digit, a suffix an earlier heading already took
+ * (skipped), and a page with more ids than the table first holds. */
+SL_TEST(md_heading_ids_count_past_ten_and_skip_taken_suffixes)
+{
+    sl__md_buf src = {0};
+    sl__md_buf_puts(&src, "# A 10\n");
+    for (int i = 0; i < 12; i++)
+        sl__md_buf_puts(&src, "# A\n");
+    for (int i = 0; i < 40; i++) {
+        char h[32];
+        snprintf(h, sizeof h, "## Part %d\n", i);
+        sl__md_buf_puts(&src, h);
+    }
+    sl__md_page p = render(src.data, src.len, 0, 0);
+    CHECK_EQ(p.nheadings, 53);
+    CHECK(!strcmp(p.headings[0].id, "a-10"));
+    CHECK(!strcmp(p.headings[1].id, "a"));
+    CHECK(!strcmp(p.headings[10].id, "a-9"));
+    CHECK(!strcmp(p.headings[11].id, "a-11")); /* a-10 is taken */
+    CHECK(!strcmp(p.headings[12].id, "a-12"));
+    CHECK(!strcmp(p.headings[52].id, "part-39"));
+    CHECK(contains(p.html, "<h1 id=\"a-12\">A</h1>"));
+    sl__md_page_free(&p);
+    sl__md_buf_free(&src);
+}
+
 SL_TEST(md_raw_html_is_escaped_unless_unsafe)
 {
     const char *src = "<script>alert(1)</script>\n\nhi <b>x</b>\n";
