@@ -313,6 +313,7 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
  * not split words ("<em>a</em>b" is one); md4c-html ends block-level tags
  * with a newline, which does.  Text is taken 16 bytes at a time where
  * SSE2 is there: a word starts at each non-blank byte after a blank. */
+#if defined(__SSE2__)
 static unsigned popcount16(unsigned x)
 {
     x = x - ((x >> 1) & 0x5555u);
@@ -332,7 +333,6 @@ static unsigned word_starts(unsigned word, unsigned len, unsigned *prev)
     return popcount16(starts);
 }
 
-#if defined(__SSE2__)
 /* The bits of 16 bytes at h: non-blanks, and `c`. */
 static unsigned nonblank16(__m128i v)
 {
