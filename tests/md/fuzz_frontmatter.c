@@ -2,10 +2,12 @@
  * fuzz_frontmatter.c - libFuzzer target: any bytes as a page.  Front-matter
  * splitting and libyaml's reading of it must agree with themselves (a split's
  * ranges lie inside the page), and the rendered page, written as JSON,
- * must parse back as an object with valid UTF-8 HTML.  And render.c's
+ * must parse back as an object with valid UTF-8 HTML; the UTF-8 check
+ * stops exactly at a byte the repair replaces.  And render.c's
  * HTML writer must write what md4c-html writes (writer_diff.h).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "md.h"
@@ -24,6 +26,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!v && (line < 1 || !err[0]))
             __builtin_trap(); /* an error always names its line and says why */
         json_decref(v);
+    }
+    /* sl__md_utf8_check reads ASCII in blocks: where it stops, the bytes
+     * before are valid, and the byte there is one repair replaces. */
+    size_t ok = sl__md_utf8_check(s, size), rl;
+    if (ok > size || sl__md_utf8_check(s, ok) != ok)
+        __builtin_trap();
+    if (ok < size) {
+        char *fixed = sl__md_utf8_repair(s + ok, size - ok, &rl);
+        if (fixed && (rl < 3 || memcmp(fixed, "\xEF\xBF\xBD", 3) != 0))
+            __builtin_trap();
+        free(fixed);
     }
     char err[300];
     size_t line;

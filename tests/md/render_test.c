@@ -178,6 +178,32 @@ SL_TEST(md_heading_ids_are_github_style_and_unique)
     sl__md_page_free(&p);
 }
 
+/* Suffixes past one digit, a suffix an earlier heading already took
+ * (skipped), and a page with more ids than the table first holds. */
+SL_TEST(md_heading_ids_count_past_ten_and_skip_taken_suffixes)
+{
+    sl__md_buf src = {0};
+    sl__md_buf_puts(&src, "# A 10\n");
+    for (int i = 0; i < 12; i++)
+        sl__md_buf_puts(&src, "# A\n");
+    for (int i = 0; i < 40; i++) {
+        char h[32];
+        snprintf(h, sizeof h, "## Part %d\n", i);
+        sl__md_buf_puts(&src, h);
+    }
+    sl__md_page p = render(src.data, src.len, 0, 0);
+    CHECK_EQ(p.nheadings, 53);
+    CHECK(!strcmp(p.headings[0].id, "a-10"));
+    CHECK(!strcmp(p.headings[1].id, "a"));
+    CHECK(!strcmp(p.headings[10].id, "a-9"));
+    CHECK(!strcmp(p.headings[11].id, "a-11")); /* a-10 is taken */
+    CHECK(!strcmp(p.headings[12].id, "a-12"));
+    CHECK(!strcmp(p.headings[52].id, "part-39"));
+    CHECK(contains(p.html, "<h1 id=\"a-12\">A</h1>"));
+    sl__md_page_free(&p);
+    sl__md_buf_free(&src);
+}
+
 SL_TEST(md_raw_html_is_escaped_unless_unsafe)
 {
     const char *src = "<script>alert(1)</script>\n\nhi <b>x</b>\n";
@@ -422,6 +448,28 @@ SL_TEST(md_word_count_counts_text_not_tags)
     sl__md_page p = render_s("# Two words\n\nthree *more* words\n\n- a\n- b\n");
     CHECK_EQ(p.word_count, 7);
     sl__md_page_free(&p);
+}
+
+/* sl__md_utf8_check's answer is the offset of the first byte that starts
+ * no valid sequence, wherever that byte falls against the 32- and
+ * 8-byte blocks it reads ASCII in: each bad byte, NUL and good sequence
+ * at every offset of a 100-byte page, and at its very end. */
+SL_TEST(md_utf8_check_finds_the_first_bad_byte_at_any_offset)
+{
+    static const struct { const char *seq; int ok; } cases[] = {
+        {"\x00", 0}, {"\x80", 0}, {"\xff", 0}, {"\xc3", 0}, {"\xc3\x28", 0}, {"\xed\xa0\x80", 0},
+        {"\xf4\x90\x80\x80", 0}, {"\xc3\xa9", 1}, {"\xe2\x82\xac", 1}, {"\xf0\x9f\x98\x80", 1}};
+    char page[100];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t l = strlen(cases[c].seq) + !cases[c].seq[0]; /* NUL: one byte */
+        for (size_t at = 0; at + l <= sizeof page; at++) {
+            memset(page, 'a', sizeof page);
+            memcpy(page + at, cases[c].seq, l);
+            size_t want = cases[c].ok ? sizeof page : at;
+            CHECK_EQ(sl__md_utf8_check(page, sizeof page), want);
+            CHECK_EQ(sl__md_utf8_check(page, at + l), cases[c].ok ? at + l : at);
+        }
+    }
 }
 
 SL_TEST(md_invalid_utf8_becomes_replacement_characters)

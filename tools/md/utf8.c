@@ -9,6 +9,9 @@
  * sees one: each of them treats it differently.  The common case (valid,
  * mostly ASCII, no NUL) costs one scan and no copy.
  */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,14 +70,33 @@ size_t sl__md_utf8_check(const char *s, size_t n)
     size_t i = 0, bad;
     while (i < n) {
         uint64_t v;
+#if defined(__SSE2__)
+        /* 32 bytes at a time: a byte's top bit, or-ed with that of its
+         * compare with zero, is set exactly when it is not plain ASCII
+         * (NUL, or from 0x80 up), and the first such byte is where the
+         * sequence rules take over.  Every page is checked before it is
+         * rendered; the eight-byte test below alone took about 1.6
+         * instructions a byte on bench/md's corpora. */
+        if (n - i >= 32) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
+            __m128i z = _mm_setzero_si128();
+            unsigned ma = (unsigned)_mm_movemask_epi8(_mm_or_si128(a, _mm_cmpeq_epi8(a, z)));
+            unsigned mb = (unsigned)_mm_movemask_epi8(_mm_or_si128(b, _mm_cmpeq_epi8(b, z)));
+            if (!(ma | mb)) {
+                i += 32;
+                continue;
+            }
+            i += (size_t)__builtin_ctz(ma | mb << 16); /* a sequence, or NUL */
+        } else
+#endif
         /* Eight ASCII bytes, none of them NUL, at once: no high bit set, and
          * no zero byte (the classic "has a zero byte" test). */
         if (n - i >= 8 && (memcpy(&v, p + i, 8),
                            ((v | ((v - 0x0101010101010101ull) & ~v)) & 0x8080808080808080ull) == 0)) {
             i += 8;
             continue;
-        }
-        if (p[i] < 0x80 && p[i] != 0) {
+        } else if (p[i] < 0x80 && p[i] != 0) {
             i++;
             continue;
         }
