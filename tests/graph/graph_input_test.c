@@ -183,7 +183,7 @@ SL_TEST(graph_takes_declared_test_bench_and_example_paths_as_crate_roots)
     write_file(dir, "Cargo.toml",
                "[package]\nname = \"nixish\"\n[[test]]\nname = \"integration\"\npath = \"test/test.rs\"\n"
                "[[example]]\npath = \"ex/demo.rs\"\n[[bench]]\nname = \"speed\"\npath = \"perf/b.rs\"\n"
-               "[[test]]\nname = \"plain\"\n",
+               "[[test]]\nname = \"plain\"\n[[example]]\nname = \"gone\"\npath = \"examples/gone.rs\"\n",
                -1);
     write_file(dir, "src/lib.rs", "pub fn lib() {}\n", -1);
     write_file(dir, "test/test.rs", "mod common;\nfn t() { common::helper(); }\n", -1);

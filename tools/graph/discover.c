@@ -195,7 +195,10 @@ static void auto_targets(gr_graph *g, const char *dir, const char *sub, const ch
  * `[[test]] path = "test/test.rs"`, whose `mod common;` is then
  * test/common.rs).  A table without a path names a file the directory
  * scan below finds.  Without a name, a bin takes the package's and the
- * others the file's stem (Cargo wants a name there). */
+ * others the file's stem (Cargo wants a name there).  A test, example or
+ * bench whose file is not there is left out without a word: published
+ * crates (Debian's registry among them) ship without them, while their
+ * manifests still name them; a missing bin is warned about. */
 static void declared_targets(gr_graph *g, const char *dir, const gr_manifest *m, const char *kind,
                              const char *pkgname, uint32_t pkg)
 {
@@ -214,7 +217,8 @@ static void declared_targets(gr_graph *g, const char *dir, const gr_manifest *m,
             name = stem;
         }
         char *p = gr_path_join(dir, path);
-        add_crate(g, name[0] ? name : pkgname, kind, p, pkg);
+        if (!strcmp(kind, "bin") || is_file(g, p))
+            add_crate(g, name[0] ? name : pkgname, kind, p, pkg);
         free(p);
     }
 }
