@@ -1258,7 +1258,14 @@ static uint64_t maintain(gr_cache *c, recs *r)
     /* The writer's pack holds r's records when nothing was carried or
      * came late (r only grows from them): it needs only its name. */
     uint64_t written = 0, size = 0;
-    if (c->pre && r->n == c->pre->nrecs) {
+    /* Decided before pack_write, which folds r's repeated keys into one
+     * record each: compared after it, a run that made an entry twice (an
+     * --update's snapshot attempt, then the full way) could find the
+     * folded count equal to the writer's and keep its file (adv16 F1). */
+    int use_pre = c->pre && r->n == c->pre->nrecs;
+    if (c->pre && !use_pre)
+        unlink(c->pre->tmp);
+    if (use_pre) {
         size = pack_commit(c->pre);
         written = c->pre->fresh;
         /* its temporary file gone (a run that found it older than an
@@ -1268,8 +1275,6 @@ static uint64_t maintain(gr_cache *c, recs *r)
     } else if (r->n) {
         size = pack_write(c, r, &written);
     }
-    if (c->pre && r->n != c->pre->nrecs)
-        unlink(c->pre->tmp);
     free(c->pre);
     c->pre = NULL;
     size_t fresh = 0;
