@@ -550,6 +550,9 @@ SL_TEST(md_list_items_end_where_cmark_gfm_ends_them_at_every_offset)
     static const char *const items[] = {
         "- a\n\n  ```sh\n  code line\n  ```\n\n  after\n", /* a fence's last code line */
         "- a\n\n  ## heading\n\n  after\n",               /* an ATX heading */
+        "- # Title\n\n  after\n",                         /* one on the item's own line (adv15 A8) */
+        "1. ### T\n\n   after\n- x\n",
+        "> * # T\n>\n>   after\n",
         "- a\n\n  setext\n  ---\n\n  after\n",            /* a setext heading */
         "- a\n\n  text\n\n\n  after\n",                   /* two blank lines after text */
         "- a\n\n  <div>\n  x\n  </div>\n\n\n  after\n",   /* after an HTML block */

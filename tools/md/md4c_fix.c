@@ -739,9 +739,10 @@ int sl__md_list_item_md4c_ends_early(const char *s, size_t n)
         /* A setext underline: the heading's last text line. */
         if (heading && s[c] != '#' && q != (size_t)-1 && li_offset(q, text_start(s, q, qe), base))
             return 1;
-        /* An ATX heading: its text's start, after the marks. */
-        if (heading && s[c] == '#') {
-            size_t h = text_start(s, p, pe);
+        /* An ATX heading: its text's start, after the marks.  On the
+         * item's own line too (`- # Title`: adv15 A8), past its marker. */
+        size_t h = text_start(s, p, pe);
+        if (h < pe && s[h] == '#') {
             while (h < pe && s[h] == '#')
                 h++;
             size_t b = h;
