@@ -772,6 +772,28 @@ SL_TEST(md_fence_lines_in_html_blocks_render_as_cmark_gfm)
                           "fences in html blocks");
 }
 
+/* A paragraph's line, then an underline with blanks after it. */
+static void underline_page(char *md)
+{
+    static const char *const above[] = {"Title", "a *b*", "> T", "- item", "  T", "T\nU"};
+    static const char *const run[] = {"-", "--", "---", "-----", "=", "===", "> ---", "   ---", "- -"};
+    static const char *const tail[] = {"\t", " \t", "\t ", "\t\t", "  ", "", "\t\r", " \t x"};
+    static const char *const after[] = {"", "\ntext", "\n\ntext", "\n- x"};
+    snprintf(md, 512, "%s\n%s%s%s\n", PICK(above), PICK(run), PICK(tail), PICK(after));
+}
+
+/* A setext underline with a tab after it: md4c cuts only spaces from a
+ * line's end, so it read a thematic break or more of the paragraph where
+ * CommonMark has a heading (adv15 A11). */
+SL_TEST(md_setext_underlines_ending_in_a_tab_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "Title\n-----\t\n\ntext\n", "Title\n=====  \t\n", "> T\n> ---\t\n", "T\n--\t \n", "a\nb\n=\t\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], underline_page, SL_TEST_SCALE(3000),
+                          "underlines ending in a tab");
+}
+
 /* Shapes md4c reads as CommonMark does stay on md4c: a blank line before
  * the HTML, a comment, an unindented tag (it ends the list), a top-level
  * `<details>` block then a list (README changelogs), a tag with text

@@ -20,6 +20,7 @@
  *  - An empty list item on the page's last line when no line end follows
  *    (`* a`, blank, `*`): the same misreading md4c_misreads.c routes for
  *    such a line with its `\n`, which its scan of line ends never sees.
+ *  - A setext underline with a tab after it (adv15 A11): the tab again.
  *
  * The one idea: each rule starts from a byte most pages hold few of in
  * the place it needs - a `<` after a blank, a `]:`, the page's unended
@@ -472,9 +473,44 @@ static int last_line_empty_item(const char *s, size_t n)
  * a link's `](` and inline tags, let go at once (one pass finding both
  * sixteen bytes at a time costs more, by callgrind, than glibc's memchr
  * twice). */
+/* A setext underline with a tab after its run (`Title`, `-----<TAB>`):
+ * md4c cuts only spaces from a line's end, as with definitions above, so
+ * to it the line is a thematic break (`-`) or more of the paragraph
+ * (`=`), where CommonMark's underline may end in any blanks - the
+ * heading lost (adv15 A11).  From each tab after a line's run of `-` or
+ * `=`, with nothing but blanks to the line's end: a line of text above
+ * routes the page (a heading or fence there too: a wrong yes costs
+ * speed only). */
+static int underline_with_tab(const char *s, size_t n)
+{
+    for (const char *p = memchr(s, '\t', n); p; p = memchr(p + 1, '\t', n - (size_t)(p + 1 - s))) {
+        size_t i = (size_t)(p - s), e = i, b = i;
+        while (e < n && (s[e] == ' ' || s[e] == '\t' || s[e] == '\r'))
+            e++;
+        p = s + e - 1; /* the line's other tabs: read */
+        if (e < n && s[e] != '\n')
+            continue;
+        while (b > 0 && is_blank(s[b - 1]))
+            b--;
+        if (b == 0 || (s[b - 1] != '-' && s[b - 1] != '='))
+            continue;
+        size_t l = b - 1;
+        while (l > 0 && s[l - 1] == s[b - 1])
+            l--;
+        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '>'))
+            l--;
+        if (l == 0 || s[l - 1] != '\n')
+            continue;
+        for (size_t k = l - 1; k > 0 && s[k - 1] != '\n'; k--)
+            if (!is_blank(s[k - 1]) && s[k - 1] != '\r' && s[k - 1] != '>')
+                return 1;
+    }
+    return 0;
+}
+
 int sl__md_md4c_lists_misread(const char *s, size_t n)
 {
-    if (last_line_empty_item(s, n))
+    if (last_line_empty_item(s, n) || underline_with_tab(s, n))
         return 1;
     title_walk titles = {{0}, {0}};
     size_t last_label = (size_t)-1;
