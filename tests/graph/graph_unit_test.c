@@ -42,6 +42,24 @@ SL_TEST(manifest_reads_targets_and_members)
     gr_manifest_free(&m);
 }
 
+/* A target's path and name are its table's own keys: a key of an inline
+ * table in an array there is not one, whatever its dotted name ends with
+ * (the reader skipped the table's name's length into it: `.abcdef.path`
+ * was taken for `example.path`; a shorter one read past its end). */
+SL_TEST(manifest_takes_a_targets_path_from_its_own_key_only)
+{
+    const char t[] = "[[example]]\npath = \"real.rs\"\nx = [{ abcdef.path = \"evil.rs\" }]\ny = [{ p = \"q\" }]\n"
+                     "z = { path = \"inline.rs\" }\n";
+    gr_manifest m;
+    char err[128];
+    unsigned line;
+    CHECK_EQ(gr_manifest_parse(t, strlen(t), &m, err, sizeof err, &line), 0);
+    CHECK_EQ(m.target_paths.n, 1);
+    CHECK(!strcmp(m.target_paths.v[0], "real.rs"));
+    CHECK(!strcmp(m.target_names.v[0], ""));
+    gr_manifest_free(&m);
+}
+
 SL_TEST(manifest_reports_line_of_error)
 {
     const char t[] = "[package]\nname = \"x\"\nname2 = \"unterminated\n";

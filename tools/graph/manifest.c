@@ -182,8 +182,10 @@ static void keep_string(rd *r, const char *full, const char *v, int in_array)
     else if (!strcmp(full, "lib.name") && !m->lib_name)
         m->lib_name = gr_xstrdup(v);
     else if (r->in_target) {
-        /* full is "<table>.<key>": the key of the table just opened */
-        const char *k = full + strlen(r->table);
+        /* "<table>.<key>": the key of the table just opened (an inline
+         * table in an array there has a key of its own, no table's) */
+        size_t tl = strlen(r->table);
+        const char *k = !strncmp(full, r->table, tl) ? full + tl : "";
         gr_strlist *l = !strcmp(k, ".path") ? &m->target_paths
                         : !strcmp(k, ".name") ? &m->target_names
                                               : NULL;
