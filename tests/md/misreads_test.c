@@ -652,6 +652,23 @@ SL_TEST(md_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
     };
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], html_in_item_page, SL_TEST_SCALE(6000),
                           "html in list items");
+    /* The same pages with CRLF line ends: the walk up to the item saw the
+     * empty stretch between `\r` and `\n` as a blank line (rev10 F2). */
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof cases / sizeof cases[0]; i++) {
+        char crlf[1024];
+        size_t m = 0;
+        for (const char *p = cases[i]; *p && m + 2 < sizeof crlf; p++) {
+            if (*p == '\n')
+                crlf[m++] = '\r';
+            crlf[m++] = *p;
+        }
+        crlf[m] = 0;
+        ok = every_mode(crlf, &c);
+    }
+    CHECK(ok || !"a CRLF page md4c reads otherwise stays on md4c");
+    CHECK(c.differ > 0);
 }
 
 /* A definition: its title on the destination's line (never on the next:

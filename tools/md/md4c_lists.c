@@ -58,6 +58,15 @@ static size_t line_start(const char *s, size_t i)
     return i;
 }
 
+/* Where the line above the one that starts at s[l] (l > 0) ends: at its
+ * `\r` when it ends with `\r\n`, so that line_start() from there finds
+ * its start, not the empty stretch between the two. */
+static size_t end_above(const char *s, size_t l)
+{
+    size_t e = l - 1;
+    return s[e] == '\n' && e > 0 && s[e - 1] == '\r' ? e - 1 : e;
+}
+
 /* The end of the line's text: before its `\r`, if any. */
 static size_t text_end(const char *s, size_t l, size_t e)
 {
@@ -203,7 +212,7 @@ static int opens_item(const char *s, size_t l, size_t r, size_t *text, size_t *m
  * (which may end an HTML block of types 1-5). */
 static int text_above(const char *s, size_t l)
 {
-    size_t p = line_start(s, l - 1), r = text_end(s, p, l - 1), t, margin;
+    size_t e = end_above(s, l), p = line_start(s, e), r = text_end(s, p, e), t, margin;
     opens_item(s, p, r, &t, &margin);
     unsigned char c = t < r ? (unsigned char)s[t] : 0;
     return (is_letter(c) || is_digit((char)c) || c >= 0x80) && !memchr(s + t, '>', r - t);
@@ -216,7 +225,7 @@ static int item_above(const char *s, size_t l, html_walk *w)
     int found = 0;
     size_t t, margin;
     for (size_t p = l, e; p > 0 && !found;) {
-        e = p - 1;
+        e = end_above(s, p);
         p = line_start(s, e);
         SL__MD_ROUTE_STEP();
         if (blank_line(s, p, e))
@@ -459,9 +468,7 @@ static int last_line_empty_item(const char *s, size_t n)
     }
     if ((s[t] == '-' || s[t] == '*') && same >= 3 && same + blanks == r - t)
         return 0; /* `- - -`, `* * *`: a thematic break to both */
-    size_t pe = l - 1;
-    if (s[pe] == '\n' && pe > 0 && s[pe - 1] == '\r')
-        pe--; /* the line above ends with `\r\n` */
+    size_t pe = end_above(s, l);
     if (blank_line(s, line_start(s, pe), pe))
         return 1;
     return is_blank(s[r - 1]) || s[r - 1] == '.' || s[r - 1] == ')';
