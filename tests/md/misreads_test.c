@@ -752,10 +752,12 @@ SL_TEST(md_an_empty_item_on_an_unended_last_line_renders_as_cmark_gfm)
 static void fence_in_html_page(char *md)
 {
     static const char *const open[] = {"<div>", "<!--", "<i>", "<details>", "- <div>", "> <div>", "<div>\n\n<!--",
-                                       "<p align=\"center\">", "<b>x</b> y"};
+                                       "<p align=\"center\">", "<b>x</b> y", "<pre>\n", "<style>\n", "<?x\n",
+                                       "<!X\n", "<![CDATA[\n", "<script>\n", "<PRE class=a>\n"};
     static const char *const fence[] = {"```", "~~~", "```js", "  ```", "````"};
     static const char *const mid[] = {"", "x", "\n", "```", "-->"};
-    static const char *const close[] = {"</div>", "-->", "", "</details>"};
+    static const char *const close[] = {"</div>", "-->", "", "</details>", "</pre>", "</style>", "?>", ">", "]]>",
+                                        "</script>"};
     static const char *const after[] = {"glob '**/*.js' or *.ts", "a `\nb` c", "*a **b** c*", "```\ncode\n```",
                                         "x **/*.c y"};
     snprintf(md, 512, "%s\n%s\n%s\n%s\n\n%s\n", PICK(open), PICK(fence), PICK(mid), PICK(close), PICK(after));
@@ -775,11 +777,18 @@ SL_TEST(md_fence_lines_in_html_blocks_render_as_cmark_gfm)
         "<i>\n```\n\nglob '**/*.js' or *.ts\n",
         "<div>\n~~~\n</div>\n\nglob '**/*.js' or *.ts\n",
         "- <div>\n  ```\n  </div>\n\nglob '**/*.js' or *.ts\n",
+        /* blocks that go on over blank lines to their end marker (rev10 F6) */
+        "<pre>\n\n```\n</pre>\n\nglob '**/*.js' or *.ts\n",
+        "<style>\n\n```\n</style>\n\na `\nb` c\n",
+        "<?x\n\n```\n?>\n\nglob '**/*.js' or *.ts\n",
+        "<!X\n\n```\n>\n\nglob '**/*.js' or *.ts\n",
+        "<![CDATA[\n\n```\n]]>\n\nglob '**/*.js' or *.ts\n",
+        "<script>\n\n~~~\n</script>\n\nglob '**/*.js' or *.ts\n",
     };
     /* GFM's autolinks after such a block (gfm_route.c's fence tracking) */
     static const char *const gfm[] = {
         "<div>\n```\n</div>\n\nhttp://e\n", "<!--\n\n```\n\n-->\n\nhttp://e\n", "<i>\n```\n\nwww.x.org/p\n",
-        "- <div>\n  ```\n  </div>\n\nhttp://e\n",
+        "- <div>\n  ```\n  </div>\n\nhttp://e\n", "<pre>\n\n```\n</pre>\n\nhttp://e\n",
     };
     counts c = {0};
     for (size_t i = 0; i < sizeof gfm / sizeof gfm[0]; i++)

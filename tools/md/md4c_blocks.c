@@ -67,6 +67,8 @@ typedef struct blocks {
     int gfm;
     fence fence;
     span span;
+    unsigned html;    /* sl__md_html_lines() of the lines before html_at, fenced code aside */
+    size_t html_at;   /* the first line it has not read */
 } blocks;
 
 /* Where a run's line begins, and what stands before the run on it. */
@@ -271,8 +273,19 @@ static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
         if (p->col >= b->fence.col + 4)
             return 0; /* indented code inside the block */
         b->fence.len = 0;
+        b->html_at = sl__md_line_end(s, b->n, end) + 1; /* its code lines are no HTML */
         return (b->fence.col > 0 || b->fence.quotes) && block_lines_differ(b, b->fence.body, p->line);
     }
+    /* A fence line inside raw HTML is the block's text: which lines are
+     * code is unknown here (adv15 A3, rev10 F6).  The lines up to it are
+     * read once, from the last closing fence on. */
+    for (size_t l = b->html_at, e; l < p->line; l = e + 1) {
+        e = sl__md_line_end(s, b->n, l);
+        sl__md_html_lines(s, l, e, &b->html);
+    }
+    b->html_at = p->line;
+    if (b->html)
+        return 1;
     prefix above = {0};
     text_above(s, p->line, &above); /* its `>` marks, blank or not */
     if (p->quotes && p->inset >= 2 && !p->item && above.quotes < p->quotes)
