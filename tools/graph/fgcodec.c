@@ -71,7 +71,9 @@ static void str(wbuf *w, fg_str s, uint32_t *cursor)
 
 size_t fg_file_encoded_bound(const fg_file *f)
 {
-    size_t n = 4 + 8 * VARINT_MAX + f->arena_len + f->nitems * 14 * VARINT_MAX + f->nrefs * 6 * VARINT_MAX +
+    /* An item: kind, parent, five strings (two numbers each at the most),
+     * line, column, end line, end column - 16 numbers. */
+    size_t n = 4 + 8 * VARINT_MAX + f->arena_len + f->nitems * 16 * VARINT_MAX + f->nrefs * 6 * VARINT_MAX +
                f->nuses * 6 * VARINT_MAX;
     for (size_t i = 0; i < f->ndiags; i++)
         n += 2 * VARINT_MAX + strlen(f->diags[i].msg);
