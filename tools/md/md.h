@@ -198,96 +198,13 @@ static inline size_t sl__md_line_end(const char *s, size_t n, size_t from)
  * order (st starts at 0): SL__MD_HTML_RUN while the lines since the last
  * blank one include one that starts with `<` (blanks, `>` marks and a
  * list marker aside; a paragraph's inline tag counts too: a wrong yes
- * only routes the page), and in the bits above it the type (1-5) of an
- * HTML block that goes on over blank lines until its end marker:
- * `<pre`/`<script`/`<style`/`<textarea`, `<!--`, `<?`, `<!X`,
- * `<![CDATA[` starting a line whose end marker is not there yet
- * (rev10 F6). */
+ * only routes the page), and in the bits above it an HTML block that
+ * goes on over blank lines until its end condition (types 1-5, as
+ * md4c_misreads.c's trailing-space rule reads them: `<script`, `<pre`,
+ * `<style`, `<!--`, `<?`, `<!X`, `<![CDATA[`) while its end is not
+ * there yet (rev10 F6).  md4c_misreads.c. */
 enum { SL__MD_HTML_RUN = 1, SL__MD_HTML_OPEN_SHIFT = 1 };
-
-/* 1 if s[i, e) starts with word, in any case (word lower case). */
-static inline int sl__md_html_word(const char *s, size_t i, size_t e, const char *word)
-{
-    for (; *word; word++, i++)
-        if (i >= e || (s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 0x20 : s[i]) != *word)
-            return 0;
-    return 1;
-}
-
-/* 1 if s[from, e) holds the end marker of an HTML block of type t. */
-static inline int sl__md_html_block_ends(const char *s, size_t from, size_t e, unsigned t)
-{
-    static const char *const ends[] = {"", "", "-->", "?>", ">", "]]>"};
-    if (from >= e)
-        return 0;
-    if (t != 1)
-        return memmem(s + from, e - from, ends[t], strlen(ends[t])) != NULL;
-    for (const char *p = memchr(s + from, '<', e - from); p; p = memchr(p + 1, '<', e - (size_t)(p + 1 - s))) {
-        size_t i = (size_t)(p - s);
-        if (sl__md_html_word(s, i, e, "</pre>") || sl__md_html_word(s, i, e, "</script>") ||
-            sl__md_html_word(s, i, e, "</style>") || sl__md_html_word(s, i, e, "</textarea>"))
-            return 1;
-    }
-    return 0;
-}
-
-/* The type (1-5) of the HTML block whose start condition s[t, e) meets
- * among those that go on over blank lines, with the opener's length in
- * *len; 0 for none. */
-static inline unsigned sl__md_html_long_block(const char *s, size_t t, size_t e, size_t *len)
-{
-    static const char *const type1[] = {"<pre", "<script", "<style", "<textarea"};
-    if (sl__md_html_word(s, t, e, "<!--"))
-        return *len = 4, 2;
-    if (sl__md_html_word(s, t, e, "<?"))
-        return *len = 2, 3;
-    if (sl__md_html_word(s, t, e, "<![cdata["))
-        return *len = 9, 5;
-    if (t + 2 < e && s[t + 1] == '!' && ((s[t + 2] | 0x20) >= 'a' && (s[t + 2] | 0x20) <= 'z'))
-        return *len = 2, 4;
-    for (size_t k = 0; k < 4; k++) {
-        size_t w = strlen(type1[k]);
-        if (sl__md_html_word(s, t, e, type1[k]) &&
-            (t + w == e || s[t + w] == ' ' || s[t + w] == '\t' || s[t + w] == '>' || s[t + w] == '\r'))
-            return *len = w, 1;
-    }
-    return 0;
-}
-
-static inline void sl__md_html_lines(const char *s, size_t l, size_t e, unsigned *st)
-{
-    unsigned open = *st >> SL__MD_HTML_OPEN_SHIFT;
-    if (open) { /* inside a block that ends at its marker, blank lines and all */
-        if (sl__md_html_block_ends(s, l, e, open))
-            *st &= SL__MD_HTML_RUN;
-        return;
-    }
-    size_t t = l;
-    while (t < e && (s[t] == ' ' || s[t] == '\t' || s[t] == '>'))
-        t++;
-    if (t == e || (s[t] == '\r' && t + 1 == e)) {
-        *st &= ~(unsigned)SL__MD_HTML_RUN;
-        return;
-    }
-    size_t m = t; /* a list item's marker: `- <div>` opens a block in the item */
-    while (m < e && m - t < 9 && s[m] >= '0' && s[m] <= '9')
-        m++;
-    if (m < e && (m > t ? s[m] == '.' || s[m] == ')' : s[m] == '-' || s[m] == '*' || s[m] == '+') && m + 1 < e &&
-        (s[m + 1] == ' ' || s[m + 1] == '\t'))
-        for (t = m + 1; t < e && (s[t] == ' ' || s[t] == '\t');)
-            t++;
-    if (t == e) {
-        *st &= ~(unsigned)SL__MD_HTML_RUN;
-        return;
-    }
-    if (s[t] != '<')
-        return;
-    *st |= SL__MD_HTML_RUN;
-    size_t len;
-    unsigned type = sl__md_html_long_block(s, t, e, &len);
-    if (type && !sl__md_html_block_ends(s, t + len, e, type))
-        *st |= type << SL__MD_HTML_OPEN_SHIFT;
-}
+void sl__md_html_lines(const char *s, size_t l, size_t e, unsigned *st);
 /* 1 if chunk t comes from the page's own text (asked of every chunk:
  * inline).  Compared as integers: t and src may point into unrelated
  * objects. */

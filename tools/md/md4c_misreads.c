@@ -302,6 +302,40 @@ static int ends_here(const char *s, size_t from, size_t r, int k)
     return 0;
 }
 
+void sl__md_html_lines(const char *s, size_t l, size_t e, unsigned *st)
+{
+    unsigned open = *st >> SL__MD_HTML_OPEN_SHIFT; /* the open block's end kind + 1 */
+    if (open) { /* inside a block that ends at its end condition, blank lines and all */
+        if (ends_here(s, l, e, (int)open - 1))
+            *st &= SL__MD_HTML_RUN;
+        return;
+    }
+    size_t t = l;
+    while (t < e && (s[t] == ' ' || s[t] == '\t' || s[t] == '>'))
+        t++;
+    if (t == e || (s[t] == '\r' && t + 1 == e)) {
+        *st &= ~(unsigned)SL__MD_HTML_RUN;
+        return;
+    }
+    size_t m = t; /* a list item's marker: `- <div>` opens a block in the item */
+    while (m < e && m - t < 9 && s[m] >= '0' && s[m] <= '9')
+        m++;
+    if (m < e && (m > t ? s[m] == '.' || s[m] == ')' : s[m] == '-' || s[m] == '*' || s[m] == '+') && m + 1 < e &&
+        (s[m + 1] == ' ' || s[m + 1] == '\t'))
+        for (t = m + 1; t < e && (s[t] == ' ' || s[t] == '\t');)
+            t++;
+    if (t == e) {
+        *st &= ~(unsigned)SL__MD_HTML_RUN;
+        return;
+    }
+    if (s[t] != '<')
+        return;
+    *st |= SL__MD_HTML_RUN;
+    int k = html_end_kind(s, t, e);
+    if (k != END_KINDS && !ends_here(s, t, e, k))
+        *st |= (unsigned)(k + 1) << SL__MD_HTML_OPEN_SHIFT;
+}
+
 /* 1 if one of the lines s[from..to) ends with a space; with to_blank, the
  * look stops at a blank line (*stop: where it stopped).  quoted: the
  * block starts in a block quote, where md4c reads a line indented four
