@@ -508,9 +508,9 @@ static int underline_with_tab(const char *s, size_t n)
             l--;
         if (l == 0 || s[l - 1] != '\n')
             continue;
-        for (size_t k = l - 1; k > 0 && s[k - 1] != '\n'; k--)
-            if (!is_blank(s[k - 1]) && s[k - 1] != '\r' && s[k - 1] != '>')
-                return 1;
+        size_t pe = end_above(s, l);
+        if (!blank_line(s, line_start(s, pe), pe))
+            return 1;
     }
     return 0;
 }
