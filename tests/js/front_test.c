@@ -93,6 +93,24 @@ SL_TEST(js_identifier_escapes_are_part_of_the_name)
                  MINIFY_WS, "let bcd=1,abc=2,\xf0\x9d\x91\xa5" "a=3,bd=4;o={class:5}"));
 }
 
+/* ECMA-262 IdentifierName is ID_Start/ID_Continue (plus $ _ ZWNJ ZWJ), not
+ * "any non-ASCII": a snowman or an escaped surrogate made a bundle node
+ * refuses (and the surrogate came out as ED A0 80, not UTF-8). */
+SL_TEST(js_identifiers_take_unicode_id_start_and_id_continue_only)
+{
+    CHECK(prints("a.js", "let \xc3\xa9t\xc3\xa9 = 1, \xe5\x90\x8d = 2, a\xe2\x80\x8c = 3, \xf0\x9d\x90\x80 = 4, x\xcc\x81 = 5, "
+                 "\xe2\x85\xa0 = 6, \xe2\x84\x98 = 7;",
+                 MINIFY_WS,
+                 "let \xc3\xa9t\xc3\xa9=1,\xe5\x90\x8d=2,a\xe2\x80\x8c=3,\xf0\x9d\x90\x80=4,x\xcc\x81=5,\xe2\x85\xa0=6,\xe2\x84\x98=7"));
+    CHECK(fails_with("a.js", "var \xe2\x98\x83 = 1;", "a.js:1:5: unexpected character"));
+    CHECK(fails_with("a.js", "var a\xe2\x98\x83 = 1;", "a.js:1:6:"));
+    CHECK(fails_with("a.js", "var \xcc\x81x = 1;", "a.js:1:5:"));   /* a combining mark continues, never starts */
+    CHECK(fails_with("a.js", "var \\u{D800}x = 1;", "a.js:1:5: escape is not an identifier character"));
+    CHECK(fails_with("a.js", "var a\\u{DC00} = 1;", "escape is not an identifier character"));
+    CHECK(fails_with("a.js", "o = {\\uD800: 1};", "escape is not an identifier character"));
+    CHECK(fails_with("a.js", "var \\u2603 = 1;", "escape is not an identifier character"));
+}
+
 SL_TEST(js_asi_follows_restricted_productions)
 {
     CHECK(prints("a.js", "function f() { return\n1 }\na\n++b\nlet c = 1\n(d)", MINIFY_WS,

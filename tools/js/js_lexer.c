@@ -9,6 +9,7 @@
  * ID_Start/ID_Continue tables are not carried; valid programs read the same).
  */
 #include "js_lexer.h"
+#include "js_unicode_id.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -140,18 +141,39 @@ static int is_space_cp(uint32_t cp)
            cp == 0x205F || cp == 0x3000;
 }
 
+/* cp (>= 0x80) in one of n sorted, disjoint, inclusive ranges. */
+static int in_ranges(const uint32_t (*r)[2], size_t n, uint32_t cp)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < r[mid][0])
+            hi = mid;
+        else if (cp > r[mid][1])
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+/* ECMA-262 IdentifierStartChar: ID_Start, `$`, `_` (Unicode 15.0's tables,
+ * as esbuild and node 20 read them); surrogates and U+FFFD, which stands
+ * for bytes that are not UTF-8, are in neither table. */
 int sl__js_id_start(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_' || cp == '$';
-    return !is_space_cp(cp) && cp != 0x2028 && cp != 0x2029 && cp != 0xFFFD;
+    return in_ranges(js_id_start_ranges, sizeof js_id_start_ranges / sizeof *js_id_start_ranges, cp);
 }
 
+/* IdentifierPartChar: ID_Continue, `$`, ZWNJ, ZWJ. */
 int sl__js_id_part(uint32_t cp)
 {
     if (cp < 0x80)
         return sl__js_id_start(cp) || (cp >= '0' && cp <= '9');
-    return sl__js_id_start(cp) || cp == 0x200C || cp == 0x200D;
+    return cp == 0x200C || cp == 0x200D ||
+           in_ranges(js_id_continue_ranges, sizeof js_id_continue_ranges / sizeof *js_id_continue_ranges, cp);
 }
 
 void sl__js_lex_init(js_lexer *L, const char *src, size_t len, js_arena *a, jmp_buf *fail)
