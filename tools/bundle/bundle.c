@@ -127,6 +127,26 @@ static int add_define(bundle_opts *o, const char *arg)
     return 0;
 }
 
+/* A browser has no `process`: packages that read process.env.NODE_ENV at
+ * load (mobx, react's CommonJS entry) would throw there.  As esbuild does
+ * for --platform browser, it is defined to "production" under all three
+ * minify flags and to "development" otherwise, unless --define gives
+ * `process` or `process.env.NODE_ENV` itself. */
+static void browser_node_env(bundle_opts *o)
+{
+    if (o->platform_node)
+        return;
+    for (size_t i = 0; i < o->ndefines; i++) {
+        const js_define *d = &o->defines[i];
+        if ((d->nparts == 1 && !strcmp(d->parts[0], "process")) ||
+            (d->nparts == 3 && !strcmp(d->parts[0], "process") && !strcmp(d->parts[1], "env") &&
+             !strcmp(d->parts[2], "NODE_ENV")))
+            return;
+    }
+    int production = o->minify_ws && o->minify_syntax && o->minify_idents;
+    add_define(o, production ? "process.env.NODE_ENV=\"production\"" : "process.env.NODE_ENV=\"development\"");
+}
+
 /* --global-name as esbuild takes it: an identifier (not a reserved word)
  * followed by `.name` or `["key"]` parts.  Sets the variable the output
  * declares and the text before the IIFE: `var a = ` or, for `a.b.c`,
@@ -392,6 +412,7 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
     }
     if (o->format < 0)
         o->format = o->platform_node ? FMT_CJS : FMT_IIFE;
+    browser_node_env(o);
     return 0;
 }
 

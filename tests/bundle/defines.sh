@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# defines.sh SLUICE: --define and the defines esbuild makes by itself.
+# - --platform browser defines process.env.NODE_ENV ("production" under
+#   all three minify flags, else "development") unless --define gives
+#   `process` or `process.env.NODE_ENV`: a browser has no `process`, and
+#   packages such as mobx read NODE_ENV at load;
+# - the longest key that names a prefix of a member chain wins, whatever
+#   the order of the flags (esbuild replaces the outermost expression).
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+printf 'const dev = process.env.NODE_ENV !== "production";\nconsole.log(process.env.NODE_ENV, dev);\n' >env.mjs
+# browser: run with no `process` at all, as a browser would
+browser() { node -e 'const vm = require("vm"); const out = [];
+  vm.runInNewContext(require("fs").readFileSync(process.argv[1], "utf8"),
+                     {console: {log: (...a) => out.push(a.join(" "))}});
+  console.log(out.join("\n"))' "$1" 2>&1; }
+want() { # want DESCRIPTION EXPECTED RUNNER ARGS...
+  local what=$1 exp=$2 run=$3; shift 3
+  "$sluice" bundle env.mjs -q -o out.js "$@" 2>err || fail "$what: exit $? $(cat err)"
+  local got; got=$($run out.js)
+  [ "$got" = "$exp" ] || fail "$what: printed '$got', want '$exp' ($(tr '\n' ' ' <out.js | head -c 300))"
+}
+want "browser default" "development true" browser --platform browser
+want "browser --minify" "production false" browser --platform browser --minify
+want "browser, two minify flags" "development true" browser --platform browser --minify-whitespace --minify-syntax
+want "browser, --define process.env.NODE_ENV" "test true" browser --platform browser --define process.env.NODE_ENV='"test"'
+want "browser, --define process" "staging true" browser --platform browser --define process='{"env":{"NODE_ENV":"staging"}}'
+want "browser, --define process.env" "development true" browser --platform browser --define process.env='{}'
+NODE_ENV=fromenv want "node platform reads process at run time" "fromenv true" node --platform node
+# longest key wins, in either order
+want "process.env then process.env.NODE_ENV" "x true" node --platform node \
+  --define process.env='{"NODE_ENV":"short"}' --define process.env.NODE_ENV='"x"'
+want "process.env.NODE_ENV then process.env" "x true" node --platform node \
+  --define process.env.NODE_ENV='"x"' --define process.env='{"NODE_ENV":"short"}'
+want "the shorter key where the longer does not match" "short true" node --platform node \
+  --define process.env='{"NODE_ENV":"short"}' --define process.env.OTHER='"y"'
+echo "ok: defines"
