@@ -231,9 +231,11 @@ static void patch(rb *b, uint32_t pos, uint32_t end, const char *text)
 static int name_is(const char *s, size_t n, const char *want) { return strlen(want) == n && !memcmp(s, want, n); }
 
 /* n is the outermost node of a member chain `a.b.c` (ctx: what holds it).
- * The first --define key that is a prefix of the chain, unless the
+ * The longest --define key that is a prefix of the chain, unless the
  * prefix is the whole chain and it is assigned to, is noted for the name
- * at the root (b->define), as the old token-level matching did. */
+ * at the root (b->define): esbuild replaces the outermost expression a key
+ * names, so `process.env.NODE_ENV` beats `process.env` whatever the
+ * order of the flags. */
 static void chain_define(rb *b, js_node *n, int ctx)
 {
     js_node *chain[64];
@@ -251,9 +253,10 @@ static void chain_define(rb *b, js_node *n, int ctx)
             return;
     }
     /* chain[k-1] is the root name, chain[0] the whole chain */
+    int32_t best = -1;
     for (size_t d = 0; d < b->o->ndefines; d++) {
         const js_define *def = &b->o->defines[d];
-        if (def->nparts > k)
+        if (def->nparts > k || (best >= 0 && def->nparts <= b->o->defines[best].nparts))
             continue;
         size_t ok = 1;
         for (size_t i = 0; i < def->nparts && ok; i++) {
@@ -263,15 +266,17 @@ static void chain_define(rb *b, js_node *n, int ctx)
         }
         if (!ok)
             continue;
-        const js_node *last = chain[k - def->nparts];
-        if (last == n && (ctx & X_TARGET))
+        if (chain[k - def->nparts] == n && (ctx & X_TARGET))
             continue;
-        b->define = (int32_t)d;
-        b->define_node = last;
-        b->define_end = last->kind == N_IDENT ? last->pos + name_len(b, last->pos)
-                                              : last->c->pos + name_len(b, last->c->pos);
-        return;
+        best = (int32_t)d;
     }
+    if (best < 0)
+        return;
+    const js_node *last = chain[k - b->o->defines[best].nparts];
+    b->define = best;
+    b->define_node = last;
+    b->define_end = last->kind == N_IDENT ? last->pos + name_len(b, last->pos)
+                                          : last->c->pos + name_len(b, last->c->pos);
 }
 
 /* `{DEBUG}` with --define DEBUG=...: a one-part key. */
