@@ -636,8 +636,11 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
         size_t len = sc.end - sc.line, f;
         char fc;
         /* A line that starts with a letter neither starts nor ends a run
-         * of raw HTML lines; it may only end a block of types 1-5. */
-        if (!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT))
+         * of raw HTML lines; it may only end a block of types 1-5.  With
+         * none open, a line without a `<` leaves the state as it is (most
+         * lines: the call cost more than the look). */
+        if ((!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT)) &&
+            (html || memchr(s + sc.line, '<', len)))
             sl__md_html_lines(s, sc.line, sc.end, &html);
         /* A line that starts with a letter (most of prose) is no blank
          * line, fence, list item, quote, delimiter row or definition:
