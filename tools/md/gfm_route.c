@@ -45,6 +45,11 @@ typedef struct scan {
     size_t brackets;  /* `[` not yet closed in the paragraph */
     size_t budget;    /* bytes code-span lookahead may still read */
     size_t links;     /* autolinks in the paragraph */
+    /* The last 16 bytes next_special() classified that held a stop,
+     * kept for the next stop in them: a line of links or code spans has
+     * a stop every few bytes, and each classified its 16 bytes again. */
+    size_t stop_base, stop_end; /* the bytes from stop_base, on the line ending at stop_end */
+    unsigned stop_mask;         /* their stops (bits past stop_end off) */
 } scan;
 
 /* md4c 0.4.8 takes time that grows with the square of the autolinks in
@@ -67,9 +72,19 @@ static const unsigned char special[256] = {
  * too): each stop costs the scan a mispredicted branch, and prose made
  * most of them.  The scalar tail stops at every special byte; the
  * switch in inline_differs rules the rest out either way. */
-static size_t next_special(const char *s, size_t n, size_t i, size_t end)
+static size_t next_special(scan *sc, size_t i)
 {
+    const char *s = sc->s;
+    size_t n = sc->n, end = sc->end;
 #if defined(__SSE2__)
+    if (sc->stop_end == end && i - sc->stop_base < 16) { /* among the bytes last classified */
+        unsigned m = sc->stop_mask & (~0u << (i - sc->stop_base));
+        if (m)
+            return sc->stop_base + (size_t)__builtin_ctz(m);
+        if (end - sc->stop_base <= 16)
+            return end;
+        i = sc->stop_base + 16;
+    }
     if (i == 0 && end > 0) { /* nothing before s[0] to load */
         if (special[(unsigned char)s[0]])
             return 0;
@@ -96,8 +111,12 @@ static size_t next_special(const char *s, size_t n, size_t i, size_t end)
         unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
         if (end - i < 16)
             mask &= (1u << (end - i)) - 1;
-        if (mask)
+        if (mask) {
+            sc->stop_base = i;
+            sc->stop_end = end;
+            sc->stop_mask = mask;
             return i + (size_t)__builtin_ctz(mask);
+        }
         if (end - i <= 16)
             return end;
     }
@@ -439,7 +458,7 @@ static int link_marks_differ(scan *sc, size_t i, size_t skip)
 static int inline_differs(scan *sc, size_t from)
 {
     const char *s = sc->s;
-    for (size_t i = from; (i = next_special(s, sc->n, i, sc->end)) < sc->end; i++) {
+    for (size_t i = from; (i = next_special(sc, i)) < sc->end; i++) {
         size_t skip;
         int link;
         switch (s[i]) {
@@ -610,15 +629,18 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
-    scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024)};
+    scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024), .stop_end = (size_t)-1};
     unsigned html = 0; /* sl__md_html_lines() */
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
         sc.end = sl__md_line_end(s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
         /* A line that starts with a letter neither starts nor ends a run
-         * of raw HTML lines; it may only end a block of types 1-5. */
-        if (!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT))
+         * of raw HTML lines; it may only end a block of types 1-5.  With
+         * none open, a line without a `<` leaves the state as it is (most
+         * lines: the call cost more than the look). */
+        if ((!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT)) &&
+            (html || memchr(s + sc.line, '<', len)))
             sl__md_html_lines(s, sc.line, sc.end, &html);
         /* A line that starts with a letter (most of prose) is no blank
          * line, fence, list item, quote, delimiter row or definition:
