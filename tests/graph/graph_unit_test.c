@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "skim.h"
 #include "source.h"
+#include "xalloc.h"
 
 SL_TEST(manifest_reads_targets_and_members)
 {
@@ -741,4 +742,41 @@ SL_TEST(map_add_many_matches_get_then_put)
     free(keys);
     free(vals);
     free(prev);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TEMP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEMP_ASAN 1
+#endif
+#endif
+#ifndef TEMP_ASAN
+#define TEMP_ASAN 0
+#endif
+
+SL_TEST(temporary_arrays_from_a_mebibyte_are_whole_2_mib_blocks)
+{
+    /* the SQLite writer's and the snapshot's scratch (xalloc.h): small
+     * ones from malloc, from 1 MiB up 2 MiB-aligned mappings rounded up
+     * to whole 2 MiB pages, so that THP can back every byte (not under
+     * ASan, which checks malloc's bounds) */
+    static const size_t sizes[] = {1, 4096, ((size_t)1 << 20) - 1, (size_t)1 << 20, ((size_t)2 << 20) + 1,
+                                   (size_t)5 << 20};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        uint8_t *p = gr_xtemp(n);
+        CHECK(p != NULL);
+        if (!TEMP_ASAN && n >= ((size_t)1 << 20)) {
+            CHECK_EQ((uintptr_t)p % ((uintptr_t)2 << 20), 0);
+            p[((n + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1)) - 1] = 1; /* the rounded tail is ours */
+        }
+        for (size_t i = 0; i < n; i++)
+            p[i] = (uint8_t)(i * 7 + k);
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += p[i] != (uint8_t)(i * 7 + k);
+        CHECK_EQ(bad, 0);
+        gr_xtemp_free(p, n);
+    }
 }

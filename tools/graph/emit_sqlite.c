@@ -169,14 +169,14 @@ static void sort_text(text_key *k, size_t n)
         qsort(k, n, sizeof *k, text_cmp);
         return;
     }
-    text_sort w = {gr_xmalloc(n * sizeof *w.key), gr_xmalloc(n * sizeof *w.tk), gr_xmalloc(n * sizeof *w.val),
-                   gr_xmalloc(n * sizeof *w.tv), gr_xmalloc(n * sizeof *w.tmp)};
+    text_sort w = {gr_xtemp(n * sizeof *w.key), gr_xtemp(n * sizeof *w.tk), gr_xtemp(n * sizeof *w.val),
+                   gr_xtemp(n * sizeof *w.tv), gr_xtemp(n * sizeof *w.tmp)};
     sort_text_from(k, n, 0, &w);
-    free(w.key);
-    free(w.tk);
-    free(w.val);
-    free(w.tv);
-    free(w.tmp);
+    gr_xtemp_free(w.key, n * sizeof *w.key);
+    gr_xtemp_free(w.tk, n * sizeof *w.tk);
+    gr_xtemp_free(w.val, n * sizeof *w.val);
+    gr_xtemp_free(w.tv, n * sizeof *w.tv);
+    gr_xtemp_free(w.tmp, n * sizeof *w.tmp);
 }
 
 static int file_cmp(const void *a, const void *b)
@@ -211,9 +211,10 @@ static int dst_cmp(const void *a, const void *b)
  * nodes are counted into place by their name's rank, in id order. */
 static uint32_t *by_name(const gr_graph *g, size_t nreal, uint32_t nstrings)
 {
-    size_t n = nreal - 1, nd = 0;
-    uint32_t *rank = gr_xcalloc(nstrings ? nstrings : 1, sizeof *rank);
-    text_key *d = gr_xmalloc((n ? n : 1) * sizeof *d);
+    size_t n = nreal - 1, nd = 0, nrank = nstrings ? nstrings : 1;
+    uint32_t *rank = gr_xtemp(nrank * sizeof *rank);
+    memset(rank, 0, nrank * sizeof *rank);
+    text_key *d = gr_xtemp((n ? n : 1) * sizeof *d);
     for (size_t i = 1; i <= n; i++) {
         uint32_t s = g->nodes[i].name;
         if (!rank[s]) {
@@ -222,19 +223,20 @@ static uint32_t *by_name(const gr_graph *g, size_t nreal, uint32_t nstrings)
         }
     }
     sort_text(d, nd); /* distinct: row (the string id) never decides */
-    uint32_t *start = gr_xcalloc(nd + 1, sizeof *start);
+    uint32_t *start = gr_xtemp((nd + 1) * sizeof *start);
+    memset(start, 0, (nd + 1) * sizeof *start);
     for (size_t r = 0; r < nd; r++)
         rank[d[r].row] = (uint32_t)r;
     for (size_t i = 1; i <= n; i++)
         start[rank[g->nodes[i].name] + 1]++;
     for (size_t r = 0; r < nd; r++)
         start[r + 1] += start[r];
-    uint32_t *out = gr_xmalloc((n ? n : 1) * sizeof *out);
+    uint32_t *out = gr_xtemp((n ? n : 1) * sizeof *out);
     for (size_t i = 1; i <= n; i++)
         out[start[rank[g->nodes[i].name]]++] = (uint32_t)i;
-    free(start);
-    free(d);
-    free(rank);
+    gr_xtemp_free(start, (nd + 1) * sizeof *start);
+    gr_xtemp_free(d, (n ? n : 1) * sizeof *d);
+    gr_xtemp_free(rank, nrank * sizeof *rank);
     return out;
 }
 
@@ -422,8 +424,9 @@ static void sort_early(const gr_graph *g, early *e)
 {
     size_t n = e->nreal - 1;
     e->name_ids = by_name(g, e->nreal, e->nstrings);
-    e->path = gr_xmalloc((n ? n : 1) * sizeof *e->path);
-    e->file = gr_xmalloc((n ? n : 1) * sizeof *e->file);
+    size_t m = n ? n : 1;
+    e->path = gr_xtemp(m * sizeof *e->path);
+    e->file = gr_xtemp(m * sizeof *e->file);
     for (size_t i = 0; i < n; i++) {
         const gr_node *x = &g->nodes[i + 1];
         e->path[i] = (text_key){gr_text_str(g, x->path), gr_text_len(g, x->path), (uint32_t)i + 1};
@@ -432,23 +435,23 @@ static void sort_early(const gr_graph *g, early *e)
     sort_text(e->path, n);
     /* (file, line) as one number; rows are already in increasing order
      * and the radix sort is stable, so ties stay by row as file_cmp wants */
-    uint64_t *key = gr_xmalloc((n ? n : 1) * sizeof *key), *tk = gr_xmalloc((n ? n : 1) * sizeof *tk);
-    uint32_t *val = gr_xmalloc((n ? n : 1) * sizeof *val), *tv = gr_xmalloc((n ? n : 1) * sizeof *tv);
+    uint64_t *key = gr_xtemp(m * sizeof *key), *tk = gr_xtemp(m * sizeof *tk);
+    uint32_t *val = gr_xtemp(m * sizeof *val), *tv = gr_xtemp(m * sizeof *tv);
     for (size_t i = 0; i < n; i++) {
         key[i] = (uint64_t)e->file[i].file << 32 | e->file[i].line;
         val[i] = (uint32_t)i;
     }
     if (n)
         sort_pairs(key, val, tk, tv, n);
-    file_key *sorted = gr_xmalloc((n ? n : 1) * sizeof *sorted);
+    file_key *sorted = gr_xtemp(m * sizeof *sorted);
     for (size_t i = 0; i < n; i++)
         sorted[i] = e->file[val[i]];
-    free(e->file);
+    gr_xtemp_free(e->file, m * sizeof *e->file);
     e->file = sorted;
-    free(key);
-    free(tk);
-    free(val);
-    free(tv);
+    gr_xtemp_free(key, m * sizeof *key);
+    gr_xtemp_free(tk, m * sizeof *tk);
+    gr_xtemp_free(val, m * sizeof *val);
+    gr_xtemp_free(tv, m * sizeof *tv);
 }
 
 typedef struct ix_job {
@@ -480,7 +483,7 @@ static void build_index(ix_job *j, writer *w, int ix)
     case IX_NAME:
     case IX_PATH: {
         /* the added nodes sorted alone, then merged with the early order */
-        text_key *u = gr_xmalloc((nu ? nu : 1) * sizeof *u);
+        text_key *u = gr_xtemp((nu ? nu : 1) * sizeof *u);
         for (size_t i = 0; i < nu; i++) {
             uint32_t id = (uint32_t)(e->nreal + i);
             u[i] = ix == IX_NAME ? name_key(g, id)
@@ -504,7 +507,7 @@ static void build_index(ix_job *j, writer *w, int ix)
             sqf_rec_int(r, k.row);
             entry(w, t);
         }
-        free(u);
+        gr_xtemp_free(u, (nu ? nu : 1) * sizeof *u);
         break;
     }
     case IX_FILE: {
@@ -533,18 +536,19 @@ static void build_index(ix_job *j, writer *w, int ix)
     default: {
         /* on a WITHOUT ROWID table an index entry ends with the primary
          * key columns it does not hold already: (dst, kind) + src */
-        dst_key *k = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *k);
+        size_t m = g->nedges ? g->nedges : 1;
+        dst_key *k = gr_xtemp(m * sizeof *k);
         for (size_t i = 0; i < g->nedges; i++)
             k[i] = (dst_key){g->edges[i].dst, g->edges[i].src, g->edges[i].kind};
         if (g->nnodes < ((size_t)1 << 29) && GE__COUNT <= 8) {
             /* (dst, kind, src) as one key: a radix sort */
-            uint64_t *key = gr_xmalloc((g->nedges ? g->nedges : 1) * sizeof *key);
+            uint64_t *key = gr_xtemp(m * sizeof *key);
             for (size_t i = 0; i < g->nedges; i++)
                 key[i] = (uint64_t)k[i].dst << 32 | (uint64_t)k[i].kind << 29 | k[i].src;
             gr_sort_u64(key, g->nedges);
             for (size_t i = 0; i < g->nedges; i++)
                 k[i] = (dst_key){(uint32_t)(key[i] >> 32), key[i] & 0x1FFFFFFF, (uint8_t)(key[i] >> 29 & 7)};
-            free(key);
+            gr_xtemp_free(key, m * sizeof *key);
         } else {
             qsort(k, g->nedges, sizeof *k, dst_cmp);
         }
@@ -555,7 +559,7 @@ static void build_index(ix_job *j, writer *w, int ix)
             sqf_rec_int(r, k[i].src);
             entry(w, t);
         }
-        free(k);
+        gr_xtemp_free(k, m * sizeof *k);
         break;
     }
     }
@@ -710,9 +714,10 @@ int gr_emit_sqlite_finish(gr_sqlite_job *j, gr_written *written, char *err, size
     if (w->failed)
         rc = -1;
     sqf_rec_free(&w->r);
-    free(j->e.name_ids);
-    free(j->e.path);
-    free(j->e.file);
+    size_t m = j->e.nreal > 1 ? j->e.nreal - 1 : 1;
+    gr_xtemp_free(j->e.name_ids, m * sizeof *j->e.name_ids);
+    gr_xtemp_free(j->e.path, m * sizeof *j->e.path);
+    gr_xtemp_free(j->e.file, m * sizeof *j->e.file);
     if (!rc && j->stream && copy_file(j->fp, j->out.fp)) {
         rc = -1;
         e = errno;

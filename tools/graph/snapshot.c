@@ -246,8 +246,9 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
         free(w);
         return -1;
     }
-    w->raw = gr_xmalloc(FRAME);
-    w->z = gr_xmalloc((size_t)LZ4_compressBound((int)FRAME));
+    /* (huge pages: malloc's would be fresh 4 KiB ones, xalloc.c) */
+    w->raw = gr_xtemp(FRAME);
+    w->z = gr_xtemp((size_t)LZ4_compressBound((int)FRAME));
     XXH3_128bits_reset(w->h);
     uint8_t header[HEADER] = {0};
     w->ok = pwrite(w->fd, header, HEADER, 0) == HEADER && lseek(w->fd, HEADER, SEEK_SET) == HEADER;
@@ -359,8 +360,8 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     if (!ok || rename(tmp, path))
         ok = 0, unlink(tmp);
     XXH3_freeState(w->h);
-    free(w->raw);
-    free(w->z);
+    gr_xtemp_free(w->raw, FRAME);
+    gr_xtemp_free(w->z, (size_t)LZ4_compressBound((int)FRAME));
     free(w->sizes);
     free(w);
     return ok ? 0 : -1;

@@ -274,7 +274,7 @@ static uint32_t emit(sqf *f, const uint8_t *page, int overflow)
             f->chunks_cap = f->chunks_cap ? f->chunks_cap * 2 : 16;
             f->chunk = gr_xrealloc(f->chunk, f->chunks_cap * sizeof *f->chunk);
         }
-        f->chunk[f->nchunks++] = gr_xmalloc((size_t)CHUNK_PAGES * f->U);
+        f->chunk[f->nchunks++] = gr_xtemp((size_t)CHUNK_PAGES * f->U);
     }
     if (f->npages == f->ovfl_cap) {
         f->ovfl_cap = f->ovfl_cap ? f->ovfl_cap * 2 : 1024;
@@ -709,7 +709,7 @@ uint32_t sqf_append(sqf *f, sqf *part, uint32_t root)
         }
     }
     for (size_t c = 0; c < part->nchunks; c++)
-        free(part->chunk[c]);
+        gr_xtemp_free(part->chunk[c], (size_t)CHUNK_PAGES * part->U);
     free(part->chunk);
     free(part->ovfl);
     free(part->page);

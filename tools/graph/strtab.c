@@ -291,7 +291,7 @@ void gr_sort_u64(uint64_t *keys, size_t n)
 {
     if (n < 2)
         return;
-    uint64_t *tmp = gr_xmalloc(n * sizeof *tmp), *a = keys, *b = tmp;
+    uint64_t *tmp = gr_xtemp(n * sizeof *tmp), *a = keys, *b = tmp;
     size_t *count = gr_xmalloc(65536 * sizeof *count);
     for (int shift = 0; shift < 64; shift += 16) {
         memset(count, 0, 65536 * sizeof *count);
@@ -314,5 +314,5 @@ void gr_sort_u64(uint64_t *keys, size_t n)
     if (a != keys)
         memcpy(keys, a, n * sizeof *keys);
     free(count);
-    free(tmp);
+    gr_xtemp_free(tmp, n * sizeof *tmp);
 }

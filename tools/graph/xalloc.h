@@ -25,4 +25,10 @@ void *gr_xbig(size_t n);
 void gr_xbig_populate(void *p, size_t n);
 void gr_xbig_free(void *p, size_t n);
 
+/* A large temporary array of n bytes (a sort's scratch, a part of the
+ * database being built): from 1 MiB up in whole huge pages (gr_xbig), below
+ * that from malloc; never NULL.  Freed with gr_xtemp_free(p, n). */
+void *gr_xtemp(size_t n);
+void gr_xtemp_free(void *p, size_t n);
+
 #endif
