@@ -525,6 +525,8 @@ int sl__md_md4c_lists_misread(const char *s, size_t n)
         size_t i = (size_t)(p - s);
         if (i + 1 < n && s[i + 1] == ':' && label_end(s, i, &last_label) && title_over_lines(s, n, i, &titles))
             return 1;
+        if (i + 1 < n && s[i + 1] == '(' && sl__md_inline_link_misread(s, n, i))
+            return 1; /* md4c_links.c */
     }
     html_walk html = {0};
     for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
