@@ -964,3 +964,31 @@ SL_TEST(md_backticks_in_link_destinations_and_titles_render_as_cmark_gfm)
     fprintf(stderr, "urls in failed links: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
 }
+
+/* A paragraph's line, lines of `>` indented four columns or more (or
+ * less), then an indented line that would start an HTML block. */
+static void marks_then_html_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const first[] = {"x", "a b", "    code", "- x"};
+    static const char *const mid[] = {"    >", "     >", ">", "  >", "    > >", "\t>", "    x", "y", "  >    >"};
+    static const char *const start[] = {"    <div", "    <div>", "    <!-- c -->", "     <p>", "<div>", "    <?x ?>"};
+    const char *q = PICK(quote);
+    int len = snprintf(md, 512, "%s%s\n", q, PICK(first));
+    for (size_t l = next_rand() % 3 + 1; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%s\n", q, PICK(mid));
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n%s", q, PICK(start), next_rand() % 2 ? "z\n" : "");
+}
+
+/* md4c_misreads.c's walk up from an indented HTML start took a line of
+ * `>` four columns in (`x`, `    >`, `    <div`) for a quote's blank
+ * line and so found no paragraph above; it is the paragraph's text, and
+ * md4c ended the paragraph at the `<div` (adv15 A12). */
+SL_TEST(md_indented_quote_marks_above_html_starts_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "x\n    >\n    <div\n", "> x\n>     >\n>     <div\n", "x\n     >\n    <div>\n", "x\n\t>\n    <!-- c -->\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], marks_then_html_page, SL_TEST_SCALE(6000),
+                          "quote marks above html starts");
+}

@@ -435,6 +435,21 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
  * way round: after a paragraph's line indented that far (its lazy
  * continuation), md4c reads a line that starts an HTML block at the
  * margin as more of the paragraph's text (`a`, `    b`, `<!--`). */
+/* 1 if the line s[l..r), which holds only blanks and `>`, is blank to
+ * both: each `>` a quote's mark, less than four columns past the line's
+ * start or the mark before (and its space).  A `>` further in is text: a
+ * paragraph's line `    >` (adv15 A12), or code. */
+static int blank_or_marks(const char *s, size_t l, size_t r)
+{
+    for (size_t from = l, t = l; t < r; t++)
+        if (s[t] == '>') {
+            if (column_of(s, from, t) >= 4)
+                return 0;
+            from = t + 1 < r && s[t + 1] == ' ' ? t + 2 : t + 1;
+        }
+    return 1;
+}
+
 /* What the lines above line l read as, up to a blank one: text a
  * paragraph may hold (bit 1), the start of a type-6 HTML block (bit 2),
  * which then runs on to the blank line in both. */
@@ -446,9 +461,11 @@ static int lines_above(const char *s, size_t n, size_t l, html_scan *h)
         for (p = e; p > 0 && s[p - 1] != '\n'; p--)
             ;
         size_t r = content_end(s, p, e), t = after_quotes(s, p, r);
-        if (t == r)
-            break; /* a blank line */
-        if (indent_of(s, p, r) < 4)
+        if (t == r) {
+            if (blank_or_marks(s, p, r))
+                break; /* a blank line */
+            /* else a `>` four columns in: read as any line indented that far */
+        } else if (indent_of(s, p, r) < 4)
             seen |= s[t] == '<' && sl__md_html_type6_readers(s, n, t) == 3 ? 2 : 1;
         if (p == h->indent_line) {
             seen |= h->indent_seen;
