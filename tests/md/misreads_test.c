@@ -992,3 +992,32 @@ SL_TEST(md_indented_quote_marks_above_html_starts_render_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], marks_then_html_page, SL_TEST_SCALE(6000),
                           "quote marks above html starts");
 }
+
+/* A list item whose line opens an HTML block, lines in the item, then a
+ * line that may leave it indented four columns or more. */
+static void item_tag_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const marker[] = {"1)   ", "1.  ", "-    ", "10.  ", "- ", "*   ", "- 1)  ", "100)  "};
+    static const char *const tag[] = {"<r>", "<div>", "<b>x</b>", "<!-- c -->", "<span a=1>", "</p>", "<x y='z' />"};
+    static const char *const inside[] = {"x", "<i>", "  y", "</div>"};
+    static const char *const leave[] = {"    1", "    1", "     1", "   1", "1", "\t1", "    - x", ""};
+    const char *q = PICK(quote), *m = PICK(marker);
+    int len = snprintf(md, 512, "%s%s%s\n", q, m, PICK(tag));
+    for (size_t l = next_rand() % 3; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s\n", q, (int)strlen(m), "", PICK(inside));
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n%s", next_rand() % 4 ? q : "", PICK(leave), next_rand() % 2 ? "z\n" : "");
+}
+
+/* An HTML block of type 6 or 7 opened on a list item's line, then a line
+ * that leaves the item four columns in or more: md4c read a paragraph
+ * there, CommonMark indented code (adv15 A6). */
+SL_TEST(md_lines_leaving_an_item_after_its_html_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "1)   <r>\n    1\n", "1)   <div>\n    1\n", "> 1)   <r>\n>     1\n", "1)   <r>\n     x\n    1\n",
+        "10.  <b>x</b>\n    1\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], item_tag_page, SL_TEST_SCALE(6000),
+                          "lines leaving an item after its html");
+}

@@ -379,6 +379,33 @@ static int at_line_start(const char *s, size_t i)
     return 1;
 }
 
+/* A type 6 or 7 block opened on a list item's line (`1)   <r>`) ends at
+ * the first line that leaves the item, and md4c reads that line as a
+ * paragraph's even when it is indented four columns or more (CommonMark:
+ * code), as it does after a block of types 1-5 (adv15 A6).  1 if such a
+ * line follows the block started at s[i] on line s[l..e): only when the
+ * tag stands five columns in or more can a line leave the item that far
+ * in.  A later item's line with a tag of its own ends the walk: its `<`
+ * is looked at in turn, so no line is walked twice. */
+static int item_html_leaves_indented(const char *s, size_t n, size_t l, size_t i, size_t e)
+{
+    size_t a = after_quotes(s, l, i), c = column_of(s, l, i);
+    if (c < 5 || a == i || text_from(s, a, i) != i)
+        return 0;
+    for (size_t ln = e + 1; ln < n; ln = e + 1) {
+        e = sl__md_line_end(s, n, ln);
+        size_t r = content_end(s, ln, e), t = after_quotes(s, ln, r);
+        if (t == r)
+            return 0; /* a blank line ends the block */
+        if (column_of(s, ln, t) < c)
+            return indent_of(s, ln, r) >= 4;
+        size_t x = text_from(s, t, r);
+        if (x != t && x < r && s[x] == '<')
+            return 0;
+    }
+    return 0;
+}
+
 /* 1 if the HTML block that may start at s[i] == '<' holds a line that
  * ends with a space. */
 static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
@@ -388,6 +415,8 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
         l--;
     int k = html_end_kind(s, i, r);
     if (k == END_KINDS) { /* types 6 and 7: the start line, then lines up to a blank one */
+        if (item_html_leaves_indented(s, n, l, i, e))
+            return 1;
         if (l >= h->done && r > l && s[r - 1] == ' ')
             return 1;
         size_t from = e + 1 > h->done ? e + 1 : h->done;
