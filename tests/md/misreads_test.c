@@ -1021,3 +1021,28 @@ SL_TEST(md_lines_leaving_an_item_after_its_html_render_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], item_tag_page, SL_TEST_SCALE(6000),
                           "lines leaving an item after its html");
 }
+
+/* A raw HTML block that goes on over blank lines, with lines of blanks
+ * (tabs among them) inside. */
+static void blank_tab_page(char *md)
+{
+    static const char *const open[] = {"<pre>", "<pre>", "<!--", "<script>", "<style>", "<?x", "<!X", "<![CDATA[",
+                                       "> <pre>", "- <pre>", "<PRE class=a>"};
+    static const char *const line[] = {"x", "\t", " \t", "\t ", "  ", "", "a\tb", "\t\t", "   \t"};
+    static const char *const close[] = {"</pre>", "-->", "</script>", "</style>", "?>", ">", "]]>", ""};
+    int len = snprintf(md, 512, "%s\n", PICK(open));
+    for (size_t l = next_rand() % 4 + 1; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s\n", PICK(line));
+    snprintf(md + len, 512 - (size_t)len, "%s\n%s", PICK(close), next_rand() % 2 ? "\nz\n" : "");
+}
+
+/* md4c writes a tab on a line of blanks inside a raw HTML block of types
+ * 1-5 as spaces, cmark-gfm keeps it (adv15 A15: visible in `<pre>`). */
+SL_TEST(md_blank_lines_with_tabs_in_html_blocks_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "<pre>\nx\n\t\ny\n</pre>\n", "<pre>\nx\n \t\ny\n</pre>\n", "<pre>\n\t\n</pre>\n", "<!--\nx\n\t\ny\n-->\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], blank_tab_page, SL_TEST_SCALE(6000),
+                          "blank lines with tabs in html blocks");
+}

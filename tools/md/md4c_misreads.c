@@ -14,7 +14,8 @@
  *    one blank line"), but reads the line with the item's indentation
  *    already taken off, so four spaces become a paragraph, not code.
  *  - Trailing spaces of a raw HTML block's lines: md4c cuts them from
- *    every line that is not code, cmark-gfm keeps them (seen in <pre>);
+ *    every line that is not code, cmark-gfm keeps them (seen in <pre>),
+ *    and writes a tab on a line of blanks as spaces;
  *    and a line indented four columns or more after a block of types
  *    1-5 (or after one in a quote): md4c a paragraph, CommonMark code.
  *  - A line that starts an HTML block indented four columns or more
@@ -354,7 +355,10 @@ static int spaces_at_line_end(const char *s, size_t n, size_t from, size_t to, i
             b++;
         /* b == n: the page's last line is only blanks and has no line
          * end; it counts as one that has (no `>` there either). */
-        if ((r > l && s[r - 1] == ' ') || (quoted && (b == n || s[b] != '>') && column_of(s, l, b) >= 4)) {
+        /* A line of blanks with a tab: md4c writes the tab as spaces
+         * (adv15 A15), cmark-gfm keeps it. */
+        if ((r > l && s[r - 1] == ' ') || (b == r && memchr(s + l, '\t', r - l)) ||
+            (quoted && (b == n || s[b] != '>') && column_of(s, l, b) >= 4)) {
             *stop = l;
             return 1;
         }
