@@ -1046,3 +1046,27 @@ SL_TEST(md_blank_lines_with_tabs_in_html_blocks_render_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], blank_tab_page, SL_TEST_SCALE(6000),
                           "blank lines with tabs in html blocks");
 }
+
+/* html_in_item_page's pages with CR-only line ends. */
+static void html_in_item_cr_page(char *md)
+{
+    html_in_item_page(md);
+    for (char *p = md; (p = strchr(p, '\n')); p++)
+        *p = '\r';
+}
+
+/* md4c and CommonMark take a lone `\r` for a line end; md4c_lists.c's
+ * walk ahead of an HTML line in a list item looked for `\n` only, so on
+ * a CR-only page it never found the blank line (rev10 F2's second
+ * cause). */
+SL_TEST(md_html_blocks_in_list_items_on_cr_only_pages_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "- x\r  <div>\r  </div>\r\r- y\r",
+        "- <div>\r\r- b\r",
+        "* x\r  <details>\r  <summary>s</summary>\r\r  y\r",
+        "> * x\r>   <div>\r>\r>   y\r",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], html_in_item_cr_page, SL_TEST_SCALE(6000),
+                          "html in list items, CR-only");
+}
