@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "md.h"
+#include "route_scan.h"
 
 static int is_space(char c)
 {
@@ -96,6 +97,17 @@ static int unpaired(const ticks *t)
 int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
 {
     size_t d = past_spaces(s, n, i + 2), e = d;
+    /* Most destinations are a URL or a path that runs to the `)`: 16
+     * bytes at a time up to the first byte that could end it otherwise
+     * or hold what is looked for (\v and \f, blanks to cmark-gfm, are
+     * left to the slow path's reading only when one of these comes
+     * first). */
+    static const char stop[] = {')', '(', ' ', '`', '\\', '\n', '\t', '\r'};
+    if (d < n && s[d] != '<') {
+        size_t x = sl__md_find_any(s, n, d, stop, sizeof stop);
+        if (x < n && s[x] == ')')
+            return 0; /* a link to both, no backtick in it */
+    }
     ticks tick = {{0}, 0}; /* the backtick runs, not escaped, in the destination and title */
     if (e < n && s[e] == '<') { /* `<...>`: no line end or `<` inside */
         for (e++; e < n && s[e] != '>'; e++) {
