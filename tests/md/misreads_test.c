@@ -883,3 +883,190 @@ SL_TEST(md_lists_take_linear_steps_on_hostile_pages)
         CHECK((double)s2 <= 2.5 * (double)s1 + 1000);
     }
 }
+
+/* An inline link with backticks in its destination or title, and what
+ * follows it on the page; with url, a URL GFM autolinks as its
+ * destination. */
+/* 1 if a backtick run of md has no later run of its length but is
+ * followed by runs of other lengths: cmark-gfm 0.29's cache of runs then
+ * misses closers (a bug of its own, adv14 F12b; sluice md does not copy
+ * it). */
+static int lone_run_before_others(const char *md)
+{
+    size_t at[64], len[64], k = 0;
+    for (size_t i = 0; md[i] && k < 64; i++)
+        if (md[i] == '`' && (i == 0 || md[i - 1] != '\\')) {
+            at[k] = i;
+            while (md[i + 1] == '`')
+                i++;
+            len[k] = i + 1 - at[k];
+            k++;
+        }
+    for (size_t a = 0; a < k; a++) {
+        int closer = 0, other = 0;
+        for (size_t b = a + 1; b < k; b++)
+            closer |= len[b] == len[a], other |= len[b] != len[a];
+        if (!closer && other)
+            return 1;
+    }
+    return 0;
+}
+
+static void link_page(char *md, int url)
+{
+    static const char *const prefix[] = {"", "", "> ", "- ", "x ", "`q` "};
+    static const char *const text[] = {"a", "a", "`c`", "a b"};
+    static const char *const dest[] = {"u", "x`b", "<x`b>", "x``b", "x\\`b", "u(`)", "x`b`", "/`"};
+    static const char *const urls[] = {"http://.e.com/x", "https://.e.org", "http://e.com/`", "HTTP://e.c/a`b`",
+                                       "ftp://.x", "http://e.com/x", "www.e.com/`", "http://..e"};
+    static const char *const title[] = {"", "", " \"`t\"", " '`t'", " (`t)", " \"R `t` x\"", " \"``t\"", "\n\"`t\"",
+                                        " \"`t` `\"", " \"a\\`\""};
+    static const char *const close[] = {")", ")", ")", "", " )"};
+    static const char *const after[] = {" x`", " `y`", "", " ``z``", "\n`w`", "`", " `y` `"};
+    do
+        snprintf(md, 512, "%s[%s](%s%s%s%s\n", PICK(prefix), PICK(text), url ? PICK(urls) : PICK(dest), PICK(title),
+                 PICK(close), PICK(after));
+    while (lone_run_before_others(md));
+}
+
+static void link_tick_page(char *md)
+{
+    link_page(md, 0);
+}
+
+/* md4c pairs code spans before it reads links, so a backtick in a link's
+ * destination or title that has no partner there opened a span with one
+ * after the link, and the link was lost; cmark-gfm reads the link first
+ * (adv15 A13).  And a failed link's URL: md4c autolinks one whose host
+ * starts with a dot, cmark-gfm not (adv15 A9), and pairs a backtick in
+ * it with one after it, where cmark-gfm links the URL (GFM's autolinks:
+ * compared in each dialect with raw HTML passed through, as safe mode's
+ * comparison takes GFM's output for both). */
+SL_TEST(md_backticks_in_link_destinations_and_titles_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "[a](u \"`t\") x`\n", "[a](x`b)`\n",      "[a](u \"R `t` `\") y `\n", "[a](<x`b>) `\n",
+        "[a](u '`t') `\n",    "[a](u (`t)) `\n", "![a](x`b)`\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], link_tick_page, SL_TEST_SCALE(6000),
+                          "backticks in links");
+    static const char *const urls[] = {"[a](http://.example.com/x\n", "[a](http://e.com/` `y` `\n"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof urls / sizeof urls[0]; i++)
+        ok = both_dialects(urls[i], &c);
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(3000); k++) {
+        char md[512];
+        link_page(md, 1);
+        ok = both_dialects(md, &c);
+    }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "urls in failed links: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* A paragraph's line, lines of `>` indented four columns or more (or
+ * less), then an indented line that would start an HTML block. */
+static void marks_then_html_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const first[] = {"x", "a b", "    code", "- x"};
+    static const char *const mid[] = {"    >", "     >", ">", "  >", "    > >", "\t>", "    x", "y", "  >    >"};
+    static const char *const start[] = {"    <div", "    <div>", "    <!-- c -->", "     <p>", "<div>", "    <?x ?>"};
+    const char *q = PICK(quote);
+    int len = snprintf(md, 512, "%s%s\n", q, PICK(first));
+    for (size_t l = next_rand() % 3 + 1; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%s\n", q, PICK(mid));
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n%s", q, PICK(start), next_rand() % 2 ? "z\n" : "");
+}
+
+/* md4c_misreads.c's walk up from an indented HTML start took a line of
+ * `>` four columns in (`x`, `    >`, `    <div`) for a quote's blank
+ * line and so found no paragraph above; it is the paragraph's text, and
+ * md4c ended the paragraph at the `<div` (adv15 A12). */
+SL_TEST(md_indented_quote_marks_above_html_starts_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "x\n    >\n    <div\n", "> x\n>     >\n>     <div\n", "x\n     >\n    <div>\n", "x\n\t>\n    <!-- c -->\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], marks_then_html_page, SL_TEST_SCALE(6000),
+                          "quote marks above html starts");
+}
+
+/* A list item whose line opens an HTML block, lines in the item, then a
+ * line that may leave it indented four columns or more. */
+static void item_tag_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const marker[] = {"1)   ", "1.  ", "-    ", "10.  ", "- ", "*   ", "- 1)  ", "100)  "};
+    static const char *const tag[] = {"<r>", "<div>", "<b>x</b>", "<!-- c -->", "<span a=1>", "</p>", "<x y='z' />"};
+    static const char *const inside[] = {"x", "<i>", "  y", "</div>"};
+    static const char *const leave[] = {"    1", "    1", "     1", "   1", "1", "\t1", "    - x", ""};
+    const char *q = PICK(quote), *m = PICK(marker);
+    int len = snprintf(md, 512, "%s%s%s\n", q, m, PICK(tag));
+    for (size_t l = next_rand() % 3; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s\n", q, (int)strlen(m), "", PICK(inside));
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n%s", next_rand() % 4 ? q : "", PICK(leave), next_rand() % 2 ? "z\n" : "");
+}
+
+/* An HTML block of type 6 or 7 opened on a list item's line, then a line
+ * that leaves the item four columns in or more: md4c read a paragraph
+ * there, CommonMark indented code (adv15 A6). */
+SL_TEST(md_lines_leaving_an_item_after_its_html_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "1)   <r>\n    1\n", "1)   <div>\n    1\n", "> 1)   <r>\n>     1\n", "1)   <r>\n     x\n    1\n",
+        "10.  <b>x</b>\n    1\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], item_tag_page, SL_TEST_SCALE(6000),
+                          "lines leaving an item after its html");
+}
+
+/* A raw HTML block that goes on over blank lines, with lines of blanks
+ * (tabs among them) inside. */
+static void blank_tab_page(char *md)
+{
+    static const char *const open[] = {"<pre>", "<pre>", "<!--", "<script>", "<style>", "<?x", "<!X", "<![CDATA[",
+                                       "> <pre>", "- <pre>", "<PRE class=a>"};
+    static const char *const line[] = {"x", "\t", " \t", "\t ", "  ", "", "a\tb", "\t\t", "   \t"};
+    static const char *const close[] = {"</pre>", "-->", "</script>", "</style>", "?>", ">", "]]>", ""};
+    int len = snprintf(md, 512, "%s\n", PICK(open));
+    for (size_t l = next_rand() % 4 + 1; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s\n", PICK(line));
+    snprintf(md + len, 512 - (size_t)len, "%s\n%s", PICK(close), next_rand() % 2 ? "\nz\n" : "");
+}
+
+/* md4c writes a tab on a line of blanks inside a raw HTML block of types
+ * 1-5 as spaces, cmark-gfm keeps it (adv15 A15: visible in `<pre>`). */
+SL_TEST(md_blank_lines_with_tabs_in_html_blocks_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "<pre>\nx\n\t\ny\n</pre>\n", "<pre>\nx\n \t\ny\n</pre>\n", "<pre>\n\t\n</pre>\n", "<!--\nx\n\t\ny\n-->\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], blank_tab_page, SL_TEST_SCALE(6000),
+                          "blank lines with tabs in html blocks");
+}
+
+/* html_in_item_page's pages with CR-only line ends. */
+static void html_in_item_cr_page(char *md)
+{
+    html_in_item_page(md);
+    for (char *p = md; (p = strchr(p, '\n')); p++)
+        *p = '\r';
+}
+
+/* md4c and CommonMark take a lone `\r` for a line end; md4c_lists.c's
+ * walk ahead of an HTML line in a list item looked for `\n` only, so on
+ * a CR-only page it never found the blank line (rev10 F2's second
+ * cause). */
+SL_TEST(md_html_blocks_in_list_items_on_cr_only_pages_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "- x\r  <div>\r  </div>\r\r- y\r",
+        "- <div>\r\r- b\r",
+        "* x\r  <details>\r  <summary>s</summary>\r\r  y\r",
+        "> * x\r>   <div>\r>\r>   y\r",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], html_in_item_cr_page, SL_TEST_SCALE(6000),
+                          "html in list items, CR-only");
+}

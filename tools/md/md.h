@@ -259,6 +259,12 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark);
  * none), an empty item on the page's unended last line -:
  * such a page goes to cmark-gfm too, both dialects. */
 int sl__md_md4c_lists_misread(const char *s, size_t n);
+/* md4c_links.c: at s[i] == ']' followed by `(`, 1 if md4c 0.4.8 may read
+ * the inline link there otherwise than CommonMark - a backtick in its
+ * destination or title (md4c pairs it with one after the link), a failed
+ * destination that is a URL whose host starts with a dot (md4c links it)
+ * -: md4c_lists.c's walk over the `]` sends such a page to cmark-gfm. */
+int sl__md_inline_link_misread(const char *s, size_t n, size_t i);
 /* 1 when it wrote the chunk t[0..n) of a code block to out itself. */
 int sl__md_fix_code_chunk(sl__md_fix *f, sl__md_buf *out, const char *t, size_t n);
 

@@ -241,6 +241,16 @@ static int item_above(const char *s, size_t l, html_walk *w)
     return found;
 }
 
+/* The end of the line that starts at s[from]: its `\n`, or a `\r` that
+ * no `\n` follows (a CR-only page's line end, which md4c and CommonMark
+ * take as one; a CRLF line ends at its `\n`, text_end() takes the `\r`). */
+static size_t line_end(const char *s, size_t n, size_t from)
+{
+    size_t e = sl__md_line_end(s, n, from);
+    const char *cr = memchr(s + from, '\r', e - from);
+    return cr && (size_t)(cr - s) + 1 < e ? (size_t)(cr - s) : e;
+}
+
 /* 1 if, from the line that starts at s[from], the first blank line is
  * followed right away by a line that goes on with a list: indented two
  * columns or more past its `>` marks, or a list marker. */
@@ -252,7 +262,7 @@ static int blank_then_list(const char *s, size_t n, size_t from, html_walk *w)
             w->done = n;
             return 0;
         }
-        e = sl__md_line_end(s, n, l);
+        e = line_end(s, n, l);
         SL__MD_ROUTE_STEP();
         if (blank_line(s, l, e))
             break;
@@ -261,7 +271,7 @@ static int blank_then_list(const char *s, size_t n, size_t from, html_walk *w)
     if (e >= n)
         return 0;
     l = e + 1;
-    e = sl__md_line_end(s, n, l);
+    e = line_end(s, n, l);
     size_t r = text_end(s, l, e), t = past_quotes(s, l, r), q = t;
     while (q > l && is_blank(s[q - 1]))
         q--;
@@ -291,13 +301,13 @@ static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
      * too); type 7 interrupts no paragraph. */
     if (!marker && (column_at(s, l, i) - column_at(s, l, margin) < 2 || !item_above(s, l, w)))
         return 0; /* (the walk back first: the tag tests cost more, and most indented tags are in no item) */
-    size_t r = text_end(s, l, sl__md_line_end(s, n, i));
+    size_t r = text_end(s, l, line_end(s, n, i));
     int type6 = sl__md_html_type6_readers(s, n, i) != 0;
     if (!type6 && !lone_tag(s, i, r))
         return 0;
     if (!marker && !type6 && text_above(s, l))
         return 0;
-    return blank_then_list(s, n, sl__md_line_end(s, n, i) + 1, w);
+    return blank_then_list(s, n, line_end(s, n, i) + 1, w);
 }
 
 /* --- a definition's title over lines, with text after it ------------- */
@@ -525,6 +535,8 @@ int sl__md_md4c_lists_misread(const char *s, size_t n)
         size_t i = (size_t)(p - s);
         if (i + 1 < n && s[i + 1] == ':' && label_end(s, i, &last_label) && title_over_lines(s, n, i, &titles))
             return 1;
+        if (i + 1 < n && s[i + 1] == '(' && sl__md_inline_link_misread(s, n, i))
+            return 1; /* md4c_links.c */
     }
     html_walk html = {0};
     for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {

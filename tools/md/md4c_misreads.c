@@ -14,7 +14,8 @@
  *    one blank line"), but reads the line with the item's indentation
  *    already taken off, so four spaces become a paragraph, not code.
  *  - Trailing spaces of a raw HTML block's lines: md4c cuts them from
- *    every line that is not code, cmark-gfm keeps them (seen in <pre>);
+ *    every line that is not code, cmark-gfm keeps them (seen in <pre>),
+ *    and writes a tab on a line of blanks as spaces;
  *    and a line indented four columns or more after a block of types
  *    1-5 (or after one in a quote): md4c a paragraph, CommonMark code.
  *  - A line that starts an HTML block indented four columns or more
@@ -354,7 +355,10 @@ static int spaces_at_line_end(const char *s, size_t n, size_t from, size_t to, i
             b++;
         /* b == n: the page's last line is only blanks and has no line
          * end; it counts as one that has (no `>` there either). */
-        if ((r > l && s[r - 1] == ' ') || (quoted && (b == n || s[b] != '>') && column_of(s, l, b) >= 4)) {
+        /* A line of blanks with a tab: md4c writes the tab as spaces
+         * (adv15 A15), cmark-gfm keeps it. */
+        if ((r > l && s[r - 1] == ' ') || (b == r && memchr(s + l, '\t', r - l)) ||
+            (quoted && (b == n || s[b] != '>') && column_of(s, l, b) >= 4)) {
             *stop = l;
             return 1;
         }
@@ -379,6 +383,33 @@ static int at_line_start(const char *s, size_t i)
     return 1;
 }
 
+/* A type 6 or 7 block opened on a list item's line (`1)   <r>`) ends at
+ * the first line that leaves the item, and md4c reads that line as a
+ * paragraph's even when it is indented four columns or more (CommonMark:
+ * code), as it does after a block of types 1-5 (adv15 A6).  1 if such a
+ * line follows the block started at s[i] on line s[l..e): only when the
+ * tag stands five columns in or more can a line leave the item that far
+ * in.  A later item's line with a tag of its own ends the walk: its `<`
+ * is looked at in turn, so no line is walked twice. */
+static int item_html_leaves_indented(const char *s, size_t n, size_t l, size_t i, size_t e)
+{
+    size_t a = after_quotes(s, l, i), c = column_of(s, l, i);
+    if (c < 5 || a == i || text_from(s, a, i) != i)
+        return 0;
+    for (size_t ln = e + 1; ln < n; ln = e + 1) {
+        e = sl__md_line_end(s, n, ln);
+        size_t r = content_end(s, ln, e), t = after_quotes(s, ln, r);
+        if (t == r)
+            return 0; /* a blank line ends the block */
+        if (column_of(s, ln, t) < c)
+            return indent_of(s, ln, r) >= 4;
+        size_t x = text_from(s, t, r);
+        if (x != t && x < r && s[x] == '<')
+            return 0;
+    }
+    return 0;
+}
+
 /* 1 if the HTML block that may start at s[i] == '<' holds a line that
  * ends with a space. */
 static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
@@ -388,6 +419,8 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
         l--;
     int k = html_end_kind(s, i, r);
     if (k == END_KINDS) { /* types 6 and 7: the start line, then lines up to a blank one */
+        if (item_html_leaves_indented(s, n, l, i, e))
+            return 1;
         if (l >= h->done && r > l && s[r - 1] == ' ')
             return 1;
         size_t from = e + 1 > h->done ? e + 1 : h->done;
@@ -435,6 +468,21 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
  * way round: after a paragraph's line indented that far (its lazy
  * continuation), md4c reads a line that starts an HTML block at the
  * margin as more of the paragraph's text (`a`, `    b`, `<!--`). */
+/* 1 if the line s[l..r), which holds only blanks and `>`, is blank to
+ * both: each `>` a quote's mark, less than four columns past the line's
+ * start or the mark before (and its space).  A `>` further in is text: a
+ * paragraph's line `    >` (adv15 A12), or code. */
+static int blank_or_marks(const char *s, size_t l, size_t r)
+{
+    for (size_t from = l, t = l; t < r; t++)
+        if (s[t] == '>') {
+            if (column_of(s, from, t) >= 4)
+                return 0;
+            from = t + 1 < r && s[t + 1] == ' ' ? t + 2 : t + 1;
+        }
+    return 1;
+}
+
 /* What the lines above line l read as, up to a blank one: text a
  * paragraph may hold (bit 1), the start of a type-6 HTML block (bit 2),
  * which then runs on to the blank line in both. */
@@ -446,9 +494,11 @@ static int lines_above(const char *s, size_t n, size_t l, html_scan *h)
         for (p = e; p > 0 && s[p - 1] != '\n'; p--)
             ;
         size_t r = content_end(s, p, e), t = after_quotes(s, p, r);
-        if (t == r)
-            break; /* a blank line */
-        if (indent_of(s, p, r) < 4)
+        if (t == r) {
+            if (blank_or_marks(s, p, r))
+                break; /* a blank line */
+            /* else a `>` four columns in: read as any line indented that far */
+        } else if (indent_of(s, p, r) < 4)
             seen |= s[t] == '<' && sl__md_html_type6_readers(s, n, t) == 3 ? 2 : 1;
         if (p == h->indent_line) {
             seen |= h->indent_seen;
