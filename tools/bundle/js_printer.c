@@ -719,9 +719,9 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
         pb_str(out, "\n};\n");
         free(list.b);
         free(list.segs);
-    } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
+    } else if (o->format == FMT_CJS && L->entry_ns_out) {
         pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", name(c, L->ns_expr[e])));
-    } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
+    } else if (o->format == FMT_IIFE && o->global_name && L->entry_ns_out) {
         pb_str(out, sl__arena_printf(a, "return %s;\n", name(c, L->ns_expr[e])));
     }
     if (c->strict == STRICT_SPLIT)
