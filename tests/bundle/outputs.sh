@@ -3,7 +3,7 @@
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
-# sourcemap_utf16_columns, write_error_names_the_cause.
+# sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +17,32 @@ case $check in
     "$sluice" bundle entry.mjs --format iife --global-name Lib -q -o out.js || fail "bundle"
     got=$(node -e "$(cat out.js); console.log(Lib.twice(21), Lib.answer, Object.keys(Lib).join())") || fail "run"
     [ "$got" = "42 42 answer,boom,twice" ] || fail "got '$got'" ;;
+  cjs_entry_without_exports)
+    # As esbuild: an entry with no export statement gives no namespace
+    # builder and leaves module.exports {} (the --global-name undefined),
+    # even where its own code reads its namespace; `export {}` is an
+    # export statement, so that entry's namespace is the output's value.
+    printf "import './lib.mjs';\nconsole.log('side');\n" >plain.mjs
+    printf "import * as self from './self.mjs';\nconsole.log(Object.keys(self).length);\n" >self.mjs
+    printf "export {};\nconsole.log('side');\n" >empty.mjs
+    for e in plain self; do
+      "$sluice" bundle $e.mjs --format cjs -q -o $e.cjs || fail "bundle $e"
+      got=$(node -e "const m = require('./$e.cjs'); console.log(JSON.stringify(m), Object.getPrototypeOf(m) === Object.prototype)") || fail "run $e"
+      case $e in plain) want=side ;; self) want=0 ;; esac
+      [ "$got" = "$want"$'\n''{} true' ] || fail "$e: got '$got'"
+      grep -q 'module.exports' $e.cjs && fail "$e: $(cat $e.cjs)"
+      # self.mjs reads its namespace: that one needs the builder
+      [ $e = plain ] && grep -q 'Object.create(null)' $e.cjs && fail "$e: $(cat $e.cjs)"
+      "$sluice" bundle $e.mjs --format cjs --minify -q -o $e.min.cjs || fail "bundle $e --minify"
+      grep -q 'module.exports' $e.min.cjs && fail "$e --minify: $(cat $e.min.cjs)"
+      [ $e = plain ] && grep -q 'preventExtensions' $e.min.cjs && fail "$e --minify: $(cat $e.min.cjs)"
+      "$sluice" bundle $e.mjs --format iife --global-name G -q -o $e.js || fail "bundle $e iife"
+      got=$(node -e "$(cat $e.js); console.log(typeof G)") || fail "run $e iife"
+      [ "$got" = "$want"$'\n''undefined' ] || fail "$e iife: got '$got'"
+    done
+    "$sluice" bundle empty.mjs --format cjs -q -o empty.cjs || fail "bundle empty"
+    got=$(node -e "const m = require('./empty.cjs'); console.log(Object.keys(m).length, m[Symbol.toStringTag])") || fail "run empty"
+    [ "$got" = $'side\n0 Module' ] || fail "export {}: got '$got'" ;;
   cjs_exports)
     "$sluice" bundle entry.mjs --format cjs -q -o out.cjs || fail "bundle"
     got=$(node -e "const m = require('./out.cjs'); console.log(m.twice(2), m.answer)") || fail "run"

@@ -251,6 +251,7 @@ static js_module *load(worker *w, const char *path, char **err)
         }
         if (rc == RES_FILE) {
             r->path = out;
+            r->alt = sl__resolver_alt(w->res);
         } else if (rc == RES_BUILTIN || rc == RES_EXTERNAL) {
             r->builtin = rc == RES_BUILTIN ? 2 : 1;
         } else if ((r->kind == IR_REQUIRE || r->kind == IR_DYNAMIC) && r->caught) {
@@ -342,6 +343,15 @@ static int32_t seen_put(seen_map *m, const char *path, int32_t next, int *added)
     return next;
 }
 
+/* The id of path, -1 when unseen. */
+static int32_t seen_get(const seen_map *m, const char *path)
+{
+    for (size_t i = hash_path(path) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (!strcmp(m->keys[i], path))
+            return m->ids[i];
+    return -1;
+}
+
 typedef struct graph_priv {
     worker *workers;
     size_t n;
@@ -403,21 +413,47 @@ static void canonical_ids(sl__graph *g)
             }
         }
     }
+    /* A module no longer reached (the ES build use_main_builds replaced)
+     * is left out, as esbuild leaves it. */
+    g->bytes = 0;
     for (size_t i = 0; i < n; i++)
-        if (newid[i] < 0) /* unreachable: cannot happen, keep it anyway */
-            newid[i] = next++;
-    for (size_t i = 0; i < n; i++)
-        mods[newid[i]] = g->mods[i];
-    for (size_t i = 0; i < n; i++) {
+        if (newid[i] >= 0) {
+            mods[newid[i]] = g->mods[i];
+            g->bytes += g->mods[i]->len;
+        }
+    for (size_t i = 0; i < (size_t)next; i++) {
         js_module *m = mods[i];
         for (size_t k = 0; k < m->nrecs; k++)
             if (m->recs[k].module >= 0)
                 m->recs[k].module = newid[m->recs[k].module];
     }
-    memcpy(g->mods, mods, n * sizeof *mods);
+    memcpy(g->mods, mods, (size_t)next * sizeof *mods);
+    g->n = (size_t)next;
     free(mods);
     free(newid);
     free(stack);
+}
+
+/* esbuild's second half of the `module`/`main` rule (try_dir in
+ * resolver.c): an import that took a package's ES build uses its CommonJS
+ * build instead when that file is in the graph anyway, so the package is
+ * bundled once and has one state.  The ES build, then reached by nothing,
+ * drops out in canonical_ids. */
+static void use_main_builds(sl__graph *g, seen_map *seen)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        js_module *m = g->mods[i];
+        for (size_t k = 0; k < m->nrecs; k++) {
+            js_import_rec *r = &m->recs[k];
+            if (r->kind == IR_DEAD || !r->alt || r->module < 0)
+                continue;
+            int32_t id = seen_get(seen, r->alt);
+            if (id < 0)
+                continue;
+            r->path = r->alt;
+            r->module = id;
+        }
+    }
 }
 
 int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t nentries, const sl__graph_opts *o,
@@ -515,6 +551,8 @@ int sl__graph_build(sl__graph *g, sl_pool *pool, const char **entries, size_t ne
     free(tids);
     sl_chan_free(work);
     sl_chan_free(results);
+    if (!failed)
+        use_main_builds(g, &seen);
     free(seen.keys);
     free(seen.ids);
     for (size_t i = 0; i < nthreads; i++) {

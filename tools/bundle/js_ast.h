@@ -59,6 +59,8 @@ typedef struct js_import_rec {
                            HandlesImportErrors) */
     /* resolver (in the worker) */
     const char *path;   /* absolute path, NULL when external */
+    const char *alt;    /* path took a package's `module` field: its `main` file, used instead when bundled
+                           anyway (sl__resolver_alt) */
     uint8_t builtin;    /* kept external: 1, or 2 for a node built-in (importing one alone does nothing) */
     /* linker */
     int32_t module;     /* index in the module table, -1 external */

@@ -285,6 +285,54 @@ static void stmt_patches(pctx *c, sl__arena *a, js_module *m, patch_vec *v)
     }
 }
 
+/* Length of a `//# sourceMappingURL=` (or `//@ ...`) comment's lead at s,
+ * 0 when the comment there is another. */
+static size_t map_comment_at(const char *s, const char *end)
+{
+    const char *p = s + 2;
+    if (p >= end || (*p != '#' && *p != '@'))
+        return 0;
+    p++;
+    if (p >= end || (*p != ' ' && *p != '\t'))
+        return 0;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return (size_t)(end - p) >= 17 && !memcmp(p, "sourceMappingURL=", 17) ? (size_t)(p - s) : 0;
+}
+
+/* A module's own `//# sourceMappingURL=` comments describe that file, not
+ * the bundle: copied in, they make node --enable-source-maps and devtools
+ * map the whole bundle through one module's map.  esbuild leaves them out;
+ * so does this, where bundlers write them: in the comments after the last
+ * statement.  That text is only blanks and comments, scanned here as such;
+ * anything else stops the scan (nothing is dropped after it). */
+static void map_comment_patches(const js_module *m, patch_vec *v)
+{
+    const char *s = m->src, *end = m->src + m->len;
+    const char *p = s + (m->nstmts ? m->stmts[m->nstmts - 1].end : m->hashbang_end);
+    if (m->len < 20 || !memmem(p, (size_t)(end - p), "sourceMappingURL=", 17))
+        return;
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ';') {
+            p++;
+        } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+            const char *c = memmem(p + 2, (size_t)(end - p - 2), "*/", 2);
+            if (!c)
+                return;
+            p = c + 2;
+        } else if (end - p >= 2 && p[0] == '/' && p[1] == '/') {
+            const char *nl = p;
+            while (nl < end && *nl != '\n' && *nl != '\r')
+                nl++;
+            if (map_comment_at(p, nl))
+                add(v, (uint32_t)(p - s), (uint32_t)(nl - s), "");
+            p = nl;
+        } else {
+            return;
+        }
+    }
+}
+
 /* The module's own text with its patches applied. */
 static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
 {
@@ -309,6 +357,7 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
     }
     for (size_t k = 0; k < m->npatches; k++)
         add(&v, m->patches[k].pos, m->patches[k].end, m->patches[k].text);
+    map_comment_patches(m, &v);
     if (v.n)
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
     pb_grow(out, m->len + m->len / 8 + 64); /* once: grown by doubling, realloc was 7% of a big bundle's CPU */
@@ -670,9 +719,9 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
         pb_str(out, "\n};\n");
         free(list.b);
         free(list.segs);
-    } else if (o->format == FMT_CJS && L->ns_emitted[e]) {
+    } else if (o->format == FMT_CJS && L->entry_ns_out) {
         pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", name(c, L->ns_expr[e])));
-    } else if (o->format == FMT_IIFE && o->global_name && L->ns_emitted[e]) {
+    } else if (o->format == FMT_IIFE && o->global_name && L->entry_ns_out) {
         pb_str(out, sl__arena_printf(a, "return %s;\n", name(c, L->ns_expr[e])));
     }
     if (c->strict == STRICT_SPLIT)

@@ -1118,7 +1118,13 @@ static void entry_exports(linkctx *c)
     if (L->kind[L->entry] != MK_ESM)
         return;
     if (L->o->format != FMT_ESM) {
-        if (L->o->format == FMT_CJS || L->o->global_name)
+        /* As esbuild: an entry with no export statement gives nothing (no
+         * namespace builder, module.exports stays {}), one with any, even
+         * `export {}`, its namespace. */
+        js_module *m = L->g->mods[L->entry];
+        for (size_t i = 0; i < m->nstmts && !L->entry_ns_out; i++)
+            L->entry_ns_out = m->stmts[i].kind >= S_EXPORT_FROM;
+        if (L->entry_ns_out && (L->o->format == FMT_CJS || L->o->global_name))
             ns_of(c, L->entry);
         return;
     }

@@ -85,6 +85,7 @@ typedef struct sl__link {
     int need_dirname; /* node, ESM output: CommonJS code reads __filename/__dirname */
     const char **entry_exports; /* exported name, value expression pairs */
     size_t nentry_exports;
+    int entry_ns_out; /* cjs, iife --global-name: the ES entry's namespace is the output's value */
     /* What the printer writes for each identifier occurrence of an ES
      * module (NULL: leave it), and where the replaced text ends (past
      * `.name` when `ns.name` becomes a variable).  Decided by the linker's

@@ -49,6 +49,8 @@ typedef struct pkg_ent {
 struct sl__resolver {
     sl__resolve_opts o;
     int in_imports; /* resolving through a package's "imports" */
+    int req;         /* the resolution in progress is for require() */
+    const char *alt; /* its answer took a "module" field: the file "main" gives (sl__resolver_alt) */
     sl__arena a;
     sl__tsconfigs *tsc;
     pkg_ent **tab;
@@ -319,30 +321,54 @@ static const char *try_index(sl__resolver *r, sl__arena *a, const char *dir)
     return try_file(r, a, sl__arena_printf(a, "%s/index", dir));
 }
 
-static const char *main_field(sl__resolver *r, json_value *pkg)
+static const char *main_field(sl__resolver *r, json_value *pkg, const char **key)
 {
     static const char *node_fields[] = {"main", "module", NULL};
     static const char *browser_fields[] = {"browser", "module", "main", NULL};
     const char **fields = r->o.platform_node ? node_fields : browser_fields;
     for (int i = 0; fields[i]; i++) {
         json_value *v = sl__json_get(pkg, fields[i]);
-        if (v && v->type == JSON_STR && v->str[0])
+        if (v && v->type == JSON_STR && v->str[0]) {
+            *key = fields[i];
             return v->str;
+        }
     }
     return NULL;
 }
 
+/* The file a main field's value names: the path, with extensions, or the
+ * directory's index. */
+static const char *try_main(sl__resolver *r, sl__arena *a, const char *dir, const char *m)
+{
+    char *p = sl__path_normalize(a, sl__arena_printf(a, "%s/%s", dir, m));
+    const char *f = try_file(r, a, p);
+    return f ? f : try_index(r, a, p);
+}
+
+/* esbuild's rule for a package with both an ES build (`module`) and a
+ * CommonJS one (`main`, else its index file): require() gets `main`, an
+ * import gets `module` with `main` noted in r->alt, and the graph takes
+ * `main` instead once that file is in the bundle anyway.  So a package is
+ * bundled once, not twice, when something reaches its CommonJS tree by a
+ * path (io-ts's lib/PathReporter.js requires ./index). */
 static const char *try_dir(sl__resolver *r, sl__arena *a, const char *dir)
 {
     if (!is_dir(r, dir))
         return NULL;
     json_value *pkg = pkg_at(r, dir);
-    const char *m = pkg ? main_field(r, pkg) : NULL;
+    const char *key = NULL;
+    const char *m = pkg ? main_field(r, pkg, &key) : NULL;
     if (m) {
-        char *p = sl__path_normalize(a, sl__arena_printf(a, "%s/%s", dir, m));
-        const char *f = try_file(r, a, p);
-        if (!f)
-            f = try_index(r, a, p);
+        const char *f = try_main(r, a, dir, m);
+        if (f && !strcmp(key, "module")) {
+            json_value *mv = sl__json_get(pkg, "main");
+            const char *main = mv && mv->type == JSON_STR ? try_main(r, a, dir, mv->str) : try_index(r, a, dir);
+            if (main && strcmp(main, f)) {
+                if (r->req)
+                    return main;
+                r->alt = main;
+            }
+        }
         if (f)
             return f;
     }
@@ -619,9 +645,37 @@ const sl__tsconfig *sl__resolver_tsconfig(sl__resolver *r, const char *path)
     return sl__tsconfig_for(r->tsc, dir);
 }
 
+/* A file found: remapped by its package's "browser" object on that
+ * platform, and r->alt (try_dir) with it.  A file the map replaces keeps
+ * no alternative of its own (only what resolving the replacement left). */
+static int found(sl__resolver *r, sl__arena *a, int is_require, const char **out)
+{
+    if (r->o.platform_node)
+        return RES_FILE;
+    const char *alt = r->alt, *file = *out;
+    r->alt = NULL;
+    int rc = browser_file(r, a, file, is_require, out);
+    if (rc != RES_FILE || *out != file || !alt)
+        return rc;
+    const char *mapped = NULL;
+    if (browser_file(r, a, alt, is_require, &mapped) == RES_FILE &&
+        strncmp(mapped, SL_DISABLED_PREFIX, strlen(SL_DISABLED_PREFIX)) && strcmp(mapped, file))
+        r->alt = mapped;
+    else
+        r->alt = NULL;
+    return rc;
+}
+
+const char *sl__resolver_alt(sl__resolver *r)
+{
+    return r->alt;
+}
+
 int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
                 const char **out)
 {
+    r->req = is_require;
+    r->alt = NULL;
     if (is_external(r, spec))
         return RES_EXTERNAL;
     const char *slash = strrchr(from, '/');
@@ -632,10 +686,10 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
         *out = try_path(r, a, p);
         if (!*out)
             return RES_NOT_FOUND;
-        return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
+        return found(r, a, is_require, out);
     }
     if ((*out = tsconfig_resolve(r, spec, dir, a)))
-        return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
+        return found(r, a, is_require, out);
     if (spec[0] == '#')
         return resolve_imports(r, spec, dir, is_require, a, out);
     if (r->o.platform_node && is_builtin(spec))
@@ -663,7 +717,7 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
                 *out = resolve_package(r, a, pkgdir, sub, is_require);
                 if (!*out)
                     return RES_NOT_FOUND;
-                return r->o.platform_node ? RES_FILE : browser_file(r, a, *out, is_require, out);
+                return found(r, a, is_require, out);
             }
         }
         char *s = strrchr(d, '/');

@@ -40,6 +40,12 @@ void sl__resolver_free(sl__resolver *r);
 int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
                 const char **out);
 
+/* After a RES_FILE answer that took a package's `module` field (an ES
+ * build) for an import: the file its `main` field (else its index) gives,
+ * which the graph uses instead when that file is bundled anyway; NULL
+ * otherwise. */
+const char *sl__resolver_alt(sl__resolver *r);
+
 /* MF_NODE_MODE / MF_NO_SIDE_EFFECTS from the nearest package.json and the
  * extension (js_ast.h flags). */
 unsigned sl__resolver_file_flags(sl__resolver *r, const char *path);
