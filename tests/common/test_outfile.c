@@ -3,6 +3,7 @@
  * and with the named one a file system without O_TMPFILE gets. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -410,4 +411,119 @@ static void commit_without_fsync(int named)
 SL_TEST(outfile_commit_without_fsync_links_the_same)
 {
     BOTH_WAYS(commit_without_fsync);
+}
+
+/* The file at path holds exactly want. */
+static int holds(const char *path, const char *want)
+{
+    char buf[256];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return !strcmp(buf, want);
+}
+
+/* Writes "new" at `at`, through sl_outfile (whole = 0) or write_whole (1). */
+static int write_at(const char *at, int whole)
+{
+    char err[256];
+    if (whole)
+        return sl_outfile_write_whole(at, "new", 3, 0, err, sizeof err);
+    sl_outfile o;
+    if (sl_outfile_open(&o, at, 1, err, sizeof err))
+        return -1;
+    fputs("new", o.fp);
+    return sl_outfile_commit(&o, err, sizeof err);
+}
+
+/* /dev/stdout is a symlink to /proc/self/fd/1: when standard output was a
+ * regular file, the temporary file was renamed over /dev/stdout itself,
+ * and the system's symlink became a regular file.  A name of a descriptor
+ * (or a link to one) is written through that descriptor, which keeps its
+ * offset and O_APPEND: nothing the shell opened to append to is cut. */
+static void descriptor_names(int named)
+{
+    for (int whole = 0; whole <= 1; whole++)
+        for (int how = 0; how < 3; how++) {
+            fresh_dir();
+            char file[128], link[128], via[128];
+            snprintf(file, sizeof file, "%s/log.txt", dir);
+            snprintf(link, sizeof link, "%s/stdout", dir);
+            int fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            CHECK(fd >= 0);
+            CHECK_EQ(write(fd, "old ", 4), 4);
+            snprintf(via, sizeof via, "/proc/self/fd/%d", fd);
+            if (how == 1)
+                snprintf(via, sizeof via, "/dev/fd/%d", fd);
+            if (how == 2) { /* a link of our own, as /dev/stdout is */
+                char to[64];
+                snprintf(to, sizeof to, "/proc/self/fd/%d", fd);
+                CHECK_EQ(symlink(to, link), 0);
+                snprintf(via, sizeof via, "%s", link);
+            }
+            CHECK_EQ(write_at(via, whole), 0);
+            close(fd);
+            CHECK(holds(file, "old new"));
+            struct stat st;
+            if (how == 2) {
+                CHECK_EQ(lstat(link, &st), 0);
+                CHECK(S_ISLNK(st.st_mode));
+                unlink(link);
+            }
+            CHECK_EQ(entries(), 1); /* no temporary file, nothing renamed beside */
+            cleanup(file);
+            (void)named;
+        }
+}
+
+SL_TEST(outfile_writes_through_descriptor_names_and_links_to_them)
+{
+    BOTH_WAYS(descriptor_names);
+}
+
+/* A symlink to a regular file: the file it names gets the output (whole,
+ * through a temporary file in the file's own directory) and the link stays,
+ * as writing through it would leave it (zstd, esbuild). */
+static void symlinks_to_files(int named)
+{
+    for (int whole = 0; whole <= 1; whole++) {
+        fresh_dir();
+        char sub[128], real[160], link[128];
+        snprintf(sub, sizeof sub, "%s/b", dir);
+        CHECK_EQ(mkdir(sub, 0755), 0);
+        snprintf(real, sizeof real, "%s/real.js", sub);
+        snprintf(link, sizeof link, "%s/out.js", dir);
+        FILE *f = fopen(real, "w");
+        fputs("old", f);
+        fclose(f);
+        CHECK_EQ(symlink("b/real.js", link), 0); /* relative, to the link's directory */
+        CHECK_EQ(write_at(link, whole), 0);
+        struct stat st;
+        CHECK_EQ(lstat(link, &st), 0);
+        CHECK(S_ISLNK(st.st_mode));
+        CHECK(holds(real, "new"));
+        CHECK_EQ(entries(), 2); /* b/ and the link */
+        unlink(real);
+        rmdir(sub);
+        unlink(link);
+        /* a dangling link: the file it names is made */
+        CHECK_EQ(mkdir(sub, 0755), 0);
+        CHECK_EQ(symlink("b/real.js", link), 0);
+        CHECK_EQ(write_at(link, whole), 0);
+        CHECK_EQ(lstat(link, &st), 0);
+        CHECK(S_ISLNK(st.st_mode));
+        CHECK(holds(real, "new"));
+        unlink(real);
+        rmdir(sub);
+        cleanup(link);
+        (void)named;
+    }
+}
+
+SL_TEST(outfile_writes_the_file_a_symlink_names_and_keeps_the_link)
+{
+    BOTH_WAYS(symlinks_to_files);
 }

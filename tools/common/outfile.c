@@ -268,6 +268,100 @@ static int open_named(sl_outfile *o, const char *path, unsigned mode)
     return fd;
 }
 
+/* What stands at an output path, and so how it is written. */
+enum { OUT_FILE, OUT_FD, OUT_IN_PLACE, OUT_DIR };
+
+/* The descriptor a name stands for: /dev/stdout, /dev/stderr, /dev/fd/N,
+ * /proc/self/fd/N; else -1. */
+static int fd_name(const char *p)
+{
+    if (!strcmp(p, "/dev/stdout"))
+        return 1;
+    if (!strcmp(p, "/dev/stderr"))
+        return 2;
+    const char *d = !strncmp(p, "/dev/fd/", 8) ? p + 8 : !strncmp(p, "/proc/self/fd/", 14) ? p + 14 : NULL;
+    if (!d || !*d)
+        return -1;
+    int n = 0;
+    for (; *d; d++) {
+        if (*d < '0' || *d > '9' || n > 100000000)
+            return -1;
+        n = n * 10 + (*d - '0');
+    }
+    return n;
+}
+
+/* Classifies path: OUT_FD (*fd set) for a name of an open descriptor,
+ * written through a duplicate of it - reopened, a file the shell opened
+ * to append to would be truncated; OUT_IN_PLACE for a device or FIFO, or
+ * a path that leads into /proc (a symlink to /proc/self/fd/N, as
+ * /dev/stdout is), opened and written where it is, as zstd and age do;
+ * OUT_DIR, refused; OUT_FILE for a regular file or nothing, written
+ * through a temporary file linked or renamed into place at `target`: the
+ * path itself or, through symlinks, the file they lead to (the links
+ * stay, and the file they name is replaced, as writing through them
+ * would).  Renaming over /dev/stdout itself replaced the system's symlink
+ * with a regular file. */
+static int out_kind(const char *path, int *fd, char *target, size_t cap)
+{
+    *fd = fd_name(path);
+    if (*fd >= 0)
+        return OUT_FD;
+    if ((size_t)snprintf(target, cap, "%s", path) >= cap)
+        return OUT_FILE; /* cut short: the open says ENAMETOOLONG */
+    for (int hops = 0; hops < 40; hops++) {
+        if (!strncmp(target, "/proc/", 6)) {
+            *fd = fd_name(target);
+            return *fd >= 0 ? OUT_FD : OUT_IN_PLACE;
+        }
+        struct stat st;
+        if (lstat(target, &st) != 0)
+            return OUT_FILE; /* nothing there: created */
+        if (S_ISDIR(st.st_mode))
+            return OUT_DIR;
+        if (S_ISREG(st.st_mode))
+            return OUT_FILE;
+        if (!S_ISLNK(st.st_mode))
+            return OUT_IN_PLACE;
+        char link[PATH_MAX];
+        ssize_t n = readlink(target, link, sizeof link - 1);
+        if (n < 0)
+            return OUT_IN_PLACE;
+        link[n] = 0;
+        if (link[0] == '/') {
+            if ((size_t)n >= cap)
+                return OUT_IN_PLACE;
+            memcpy(target, link, (size_t)n + 1);
+        } else { /* relative to the link's directory */
+            char *slash = strrchr(target, '/');
+            size_t dir = slash ? (size_t)(slash - target) + 1 : 0;
+            if (dir + (size_t)n >= cap)
+                return OUT_IN_PLACE;
+            memcpy(target + dir, link, (size_t)n + 1);
+        }
+    }
+    return OUT_IN_PLACE; /* a loop of links: the open says ELOOP */
+}
+
+/* Opens a device, FIFO, /proc path or descriptor name for writing in place. */
+static int open_in_place(sl_outfile *o, const char *path, int kind, int fd, char *err, size_t errlen)
+{
+    if (kind == OUT_FD) {
+        int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (d < 0 || !(o->fp = fdopen(d, "wb"))) {
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            if (d >= 0)
+                close(d);
+            return -1;
+        }
+    } else if (!(o->fp = fopen(path, "wb"))) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    o->stream = 1;
+    return 0;
+}
+
 int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mode, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -278,37 +372,30 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
         return 0;
     }
     o->name = path;
-    struct stat st;
-    int exists = stat(path, &st) == 0;
-    if (exists && S_ISDIR(st.st_mode)) {
+    char target[PATH_MAX];
+    int fdn, kind = out_kind(path, &fdn, target, sizeof target);
+    if (kind == OUT_DIR) {
         snprintf(err, errlen, "%s: is a directory", path);
         return -1;
     }
-    if (exists && !S_ISREG(st.st_mode)) {
-        /* A device or a FIFO (/dev/null, a named pipe): write it in place,
-         * as zstd and age do.  Renaming a temporary file over it would
-         * replace the device with a regular file. */
-        if (!(o->fp = fopen(path, "wb"))) {
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-            return -1;
-        }
-        o->stream = 1;
-        return 0;
-    }
+    if (kind != OUT_FILE)
+        return open_in_place(o, path, kind, fdn, err, errlen);
+    struct stat st;
+    int exists = stat(target, &st) == 0;
     if (!force && lstat(path, &st) == 0) {
         snprintf(err, errlen, "%s: already exists (use -f to overwrite)", path);
         return -1;
     }
     o->force = force;
     o->replaces = exists;
-    if (!(o->path = strdup(path))) {
+    if (!(o->path = strdup(target))) {
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    int fd = open_unnamed(path, mode);
+    int fd = open_unnamed(target, mode);
     o->unnamed = fd >= 0;
     if (fd < 0)
-        fd = open_named(o, path, mode);
+        fd = open_named(o, target, mode);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         release(o);
@@ -469,11 +556,26 @@ int sl_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* write_whole on a device or FIFO: in place, through the stream path. */
-static int write_whole_stream(const char *path, const void *data, size_t len, char *err, size_t errlen)
+/* write_whole where something other than a regular file may stand at
+ * path (out_kind): a directory is refused, a device, FIFO or descriptor
+ * name written in place.  Returns 1 when the file is to be written
+ * through a temporary file at `target` (path itself, or the file its
+ * symlinks lead to), else the result of the write (0 or -1). */
+static int write_whole_special(const char *path, const void *data, size_t len, char *target, size_t cap, char *err,
+                               size_t errlen)
 {
+    int fd, kind = out_kind(path, &fd, target, cap);
+    if (kind == OUT_FILE)
+        return 1;
+    if (kind == OUT_DIR) {
+        snprintf(err, errlen, "%s: is a directory", path);
+        return -1;
+    }
     sl_outfile o;
-    if (sl_outfile_open(&o, path, 1, err, errlen) != 0)
+    memset(&o, 0, sizeof o);
+    o.slot = -1;
+    o.name = path;
+    if (open_in_place(&o, path, kind, fd, err, errlen) != 0)
         return -1;
     if (len && fwrite(data, 1, len, o.fp) != len) {
         snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
@@ -483,26 +585,11 @@ static int write_whole_stream(const char *path, const void *data, size_t len, ch
     return sl_outfile_commit(&o, err, errlen);
 }
 
-/* write_whole where something other than a regular file may stand at
- * path: a directory is refused, a device or FIFO written in place.
- * Returns 1 when path is free or a regular file (go on), else the
- * result of the write (0 or -1). */
-static int write_whole_special(const char *path, const void *data, size_t len, char *err, size_t errlen)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
-        return 1;
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: is a directory", path);
-        return -1;
-    }
-    return write_whole_stream(path, data, len, err, errlen);
-}
-
 /* The named fallback of write_whole: PATH.tmp-XXXXXXXX, renamed over. */
-static int write_whole_named(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
+static int write_whole_named(const char *given, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
-    int special = write_whole_special(path, data, len, err, errlen);
+    char path[PATH_MAX];
+    int special = write_whole_special(given, data, len, path, sizeof path, err, errlen);
     if (special != 1)
         return special;
     size_t n = strlen(path);
@@ -557,9 +644,12 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
     }
     int rc = 0;
     if (link_unnamed(fd, path) != 0) {
-        int e = errno, special = e == EEXIST ? write_whole_special(path, data, len, err, errlen) : 1;
+        char target[PATH_MAX];
+        int e = errno, special = e == EEXIST ? write_whole_special(path, data, len, target, sizeof target, err, errlen) : 1;
         if (special != 1)
             rc = special; /* written in place, or refused */
+        else if (e == EEXIST && strcmp(target, path))
+            rc = sl_outfile_write_whole(target, data, len, durable, err, errlen); /* through symlinks */
         else if (e == EEXIST)
             rc = place_unnamed(fd, path, 1, 1, err, errlen); /* replaces the file */
         else {
