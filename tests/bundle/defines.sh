@@ -37,4 +37,17 @@ want "process.env.NODE_ENV then process.env" "x true" node --platform node \
   --define process.env.NODE_ENV='"x"' --define process.env='{"NODE_ENV":"short"}'
 want "the shorter key where the longer does not match" "short true" node --platform node \
   --define process.env='{"NODE_ENV":"short"}' --define process.env.OTHER='"y"'
+# a define never replaces what a destructuring assignment writes to
+# (`["x"] = [1]` is a SyntaxError); reads beside it are still replaced
+printf '%s\n' 'var seen = [];' \
+  '[process.env.NODE_ENV] = ["a"]; seen.push(process.env.NODE_ENV);' \
+  '({k: process.env.NODE_ENV, ...process.env.REST} = {k: "b"}); seen.push(process.env.NODE_ENV);' \
+  '[process.env.NODE_ENV = "d", ...process.env.REST] = []; seen.push(typeof process.env.REST);' \
+  'for ([process.env.NODE_ENV] of [["z"]]); seen.push(process.env.NODE_ENV);' \
+  'globalThis.DEBUG = 0; ({DEBUG} = {DEBUG: 1}); seen.push(DEBUG, globalThis.DEBUG);' \
+  'console.log(seen.join(" "));' >pattern.mjs
+"$sluice" bundle pattern.mjs -q -o out.js --platform node --define process.env.NODE_ENV='"prod"' \
+  --define process.env.REST='{}' --define DEBUG=false 2>err || fail "patterns: exit $? $(cat err)"
+got=$(node out.js 2>&1 | head -3)
+[ "$got" = "prod prod object prod false 1" ] || fail "patterns: printed '$got' ($(tr '\n' ' ' <out.js | head -c 400))"
 echo "ok: defines"

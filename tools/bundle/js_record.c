@@ -638,12 +638,15 @@ static void class(rb *b, js_node *c, int is_decl)
         class_member(b, c->list[i]);
 }
 
-static void object(rb *b, js_node *o)
+/* An object literal, or (target: X_TARGET) an object pattern assigned to:
+ * then each property's value and the rest element are targets too, so
+ * no --define replaces them (`({a: DEBUG} = o)` kept valid JavaScript). */
+static void object(rb *b, js_node *o, int target)
 {
     for (uint32_t i = 0; i < o->n; i++) {
         js_node *p = o->list[i];
         if (p->kind != N_PROPERTY) {
-            expr(b, p, 0);
+            expr(b, p->kind == N_SPREAD && target ? p->a : p, target);
             continue;
         }
         if (p->flags & JF_COMPUTED) {
@@ -653,7 +656,7 @@ static void object(rb *b, js_node *o)
         }
         js_node *id = p->b && p->b->kind == N_ASSIGN ? p->b->a : p->b; /* `{a = 1} = o` */
         if ((p->flags & JF_SHORTHAND) && id && id->kind == N_IDENT) {
-            b->define = shorthand_define(b, id);
+            b->define = target ? -1 : shorthand_define(b, id);
             b->define_end = id->pos + name_len(b, id->pos);
             if (b->define < 0 && unbound(b, id) && !known_global(b, id))
                 side_effect(b);
@@ -665,7 +668,7 @@ static void object(rb *b, js_node *o)
         } else if (p->b && p->b->kind == N_FUNCTION && p->op != JP_INIT) {
             function(b, p->b, 0);
         } else if (p->b) {
-            expr(b, p->b, 0);
+            expr(b, p->b, target);
         }
         if (p->c)
             expr(b, p->c, 0);
@@ -824,15 +827,17 @@ static void expr(rb *b, js_node *n, int ctx)
     case N_ARRAY:
         for (uint32_t i = 0; i < n->n; i++) {
             js_node *x = n->list[i];
-            /* `...[a, b]` runs the built-in array iterator: nothing */
-            expr(b, x->kind == N_SPREAD && x->a->kind == N_ARRAY ? x->a : x, 0);
+            if (ctx & X_TARGET) /* a pattern: its elements (and rest) are assigned to */
+                expr(b, x->kind == N_SPREAD ? x->a : x, X_TARGET);
+            else /* `...[a, b]` runs the built-in array iterator: nothing */
+                expr(b, x->kind == N_SPREAD && x->a->kind == N_ARRAY ? x->a : x, 0);
         }
         return;
     case N_SEQ:
         list(b, n);
         return;
     case N_OBJECT:
-        object(b, n);
+        object(b, n, ctx & X_TARGET);
         return;
     case N_FUNCTION:
         function(b, n, 0);
