@@ -102,6 +102,8 @@ SL_TEST(js_identifiers_take_unicode_id_start_and_id_continue_only)
                  "\xe2\x85\xa0 = 6, \xe2\x84\x98 = 7;",
                  MINIFY_WS,
                  "let \xc3\xa9t\xc3\xa9=1,\xe5\x90\x8d=2,a\xe2\x80\x8c=3,\xf0\x9d\x90\x80=4,x\xcc\x81=5,\xe2\x85\xa0=6,\xe2\x84\x98=7"));
+    /* U+30FB KATAKANA MIDDLE DOT continues a name since Unicode 15.1 (node and esbuild take it) */
+    CHECK(prints("a.js", "let a\xe3\x83\xbb" "b = 1;", MINIFY_WS, "let a\xe3\x83\xbb" "b=1"));
     CHECK(fails_with("a.js", "var \xe2\x98\x83 = 1;", "a.js:1:5: unexpected character"));
     CHECK(fails_with("a.js", "var a\xe2\x98\x83 = 1;", "a.js:1:6:"));
     CHECK(fails_with("a.js", "var \xcc\x81x = 1;", "a.js:1:5:"));   /* a combining mark continues, never starts */

@@ -4,9 +4,8 @@
  * A token is scanned only when the parser asks, in the mode the parser
  * names, so nothing here guesses at context.  Names and strings written
  * without escapes point into the source; only escaped ones are decoded
- * into the arena.  Non-ASCII identifier characters are accepted as any
- * code point that is not white space or a line terminator (the Unicode
- * ID_Start/ID_Continue tables are not carried; valid programs read the same).
+ * into the arena.  Non-ASCII identifier characters are Unicode's ID_Start
+ * and ID_Continue (js_unicode_id.h, generated from node's tables).
  */
 #include "js_lexer.h"
 #include "js_unicode_id.h"
@@ -157,9 +156,10 @@ static int in_ranges(const uint32_t (*r)[2], size_t n, uint32_t cp)
     return 0;
 }
 
-/* ECMA-262 IdentifierStartChar: ID_Start, `$`, `_` (Unicode 15.0's tables,
- * as esbuild and node 20 read them); surrogates and U+FFFD, which stands
- * for bytes that are not UTF-8, are in neither table. */
+/* ECMA-262 IdentifierStartChar: ID_Start, `$`, `_` (Unicode 17.0's tables,
+ * node 20.20's: every identifier node runs is taken; esbuild 0.28 reads
+ * 15.1); surrogates and U+FFFD, which stands for bytes that are not UTF-8,
+ * are in neither table. */
 int sl__js_id_start(uint32_t cp)
 {
     if (cp < 0x80)
