@@ -16,6 +16,7 @@
 
 #include "bundle_limits.h"
 #include "infile.h"
+#include "js_diag.h"
 #include "js_record.h"
 #include "json.h"
 #include "sluice/chan.h"
@@ -84,6 +85,17 @@ static char *import_err(const char *path, const js_module *m, uint32_t spec_pos,
         sl__js_diag(out, outlen, path, osrc, olen, at, text);
     free(text);
     return out;
+}
+
+/* A package.json the resolver met that does not parse fails the build,
+ * as node and esbuild fail: *err is its diagnostic. */
+static int bad_package(worker *w, char **err)
+{
+    const char *bad = sl__resolver_bad_package(w->res);
+    if (!bad)
+        return 0;
+    *err = strdup(bad);
+    return 1;
 }
 
 /* The flags (set ones win) over the nearest tsconfig.json. */
@@ -212,6 +224,8 @@ static js_module *load(worker *w, const char *path, char **err)
     if (!m->src)
         return NULL;
     m->flags = sl__resolver_file_flags(w->res, path);
+    if (bad_package(w, err))
+        return NULL;
     if (sl__front_wants(path) && lower_module(w, m, err))
         return NULL;
     if (m->flags & MF_JSON) {
@@ -239,6 +253,17 @@ static js_module *load(worker *w, const char *path, char **err)
             continue;
         const char *out = NULL;
         int rc = sl__resolve(w->res, r->spec, path, r->kind == IR_REQUIRE, &w->arena, &out);
+        if (bad_package(w, err)) { /* named first: the import that met it follows */
+            char *at = import_err(path, m, r->spec_pos, "while resolving \"%s\"", r->spec);
+            size_t n = strlen(*err) + (at ? strlen(at) : 0) + 2;
+            char *both = malloc(n);
+            if (both)
+                snprintf(both, n, "%s\n%s", *err, at ? at : "");
+            free(at);
+            free(*err);
+            *err = both;
+            return NULL;
+        }
         const char *asset = rc == RES_FILE ? asset_ext(out) : NULL;
         if (asset) {
             char fmt[160]; /* the extension is one of asset_ext's: no '%' in it */

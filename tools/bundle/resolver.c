@@ -19,6 +19,7 @@
 
 #include "bundle_limits.h"
 #include "infile.h"
+#include "js_diag.h"
 #include "js_ast.h"
 #include "json.h"
 #include "tsconfig.h"
@@ -43,6 +44,7 @@ enum { DIR_BUCKETS = 1024 };
 typedef struct pkg_ent {
     char *dir;
     json_value *json; /* NULL: no (valid) package.json here */
+    const char *bad;  /* a package.json that does not parse: where and why (file:line:col) */
     struct pkg_ent *next;
 } pkg_ent;
 
@@ -51,6 +53,7 @@ struct sl__resolver {
     int in_imports; /* resolving through a package's "imports" */
     int req;         /* the resolution in progress is for require() */
     const char *alt; /* its answer took a "module" field: the file "main" gives (sl__resolver_alt) */
+    const char *bad_pkg; /* a package.json met since the last sl__resolver_bad_package that does not parse */
     sl__arena a;
     sl__tsconfigs *tsc;
     pkg_ent **tab;
@@ -259,23 +262,44 @@ static json_value *pkg_at(sl__resolver *r, const char *dir)
 {
     size_t h = hash_str(dir) & (r->cap - 1);
     for (pkg_ent *e = r->tab[h]; e; e = e->next)
-        if (!strcmp(e->dir, dir))
+        if (!strcmp(e->dir, dir)) {
+            if (e->bad && !r->bad_pkg)
+                r->bad_pkg = e->bad;
             return e->json;
+        }
     pkg_ent *e = sl__arena_alloc(&r->a, sizeof *e);
     e->dir = sl__arena_strndup(&r->a, dir, strlen(dir));
     e->json = NULL;
+    e->bad = NULL;
     char *path = sl__arena_printf(&r->a, "%s/package.json", dir);
     char *buf, msg[256];
     size_t n;
     /* A package.json that is not a readable regular file (a FIFO, a
-     * directory) counts as none; it is never waited on. */
+     * directory) counts as none; it is never waited on.  One that does
+     * not parse is an error, as in node and esbuild: read as none, its
+     * `exports`, `main` or `browser` would be skipped without a word. */
     if (sl_infile_read(path, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg) == 0) {
-        e->json = sl__json_parse(&r->a, buf, n);
+        size_t at = 0;
+        e->json = sl__json_parse_at(&r->a, buf, n, &at);
+        if (!e->json) {
+            char diag[1024];
+            sl__js_diag(diag, sizeof diag, path, buf, n, (uint32_t)(at < n ? at : n), "invalid JSON");
+            e->bad = sl__arena_strndup(&r->a, diag, strlen(diag));
+            if (!r->bad_pkg)
+                r->bad_pkg = e->bad;
+        }
         free(buf);
     }
     e->next = r->tab[h];
     r->tab[h] = e;
     return e->json;
+}
+
+const char *sl__resolver_bad_package(sl__resolver *r)
+{
+    const char *b = r->bad_pkg;
+    r->bad_pkg = NULL;
+    return b;
 }
 
 /* TypeScript's rule: an import of `./x.js` that does not exist means the

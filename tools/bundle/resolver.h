@@ -46,6 +46,12 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
  * otherwise. */
 const char *sl__resolver_alt(sl__resolver *r);
 
+/* A package.json that does not parse, met by the calls since the last
+ * call of this one (which forgets it): its diagnostic (file:line:col,
+ * the line, a caret), or NULL.  The answer those calls gave read it as
+ * no package.json; the caller fails the build with this. */
+const char *sl__resolver_bad_package(sl__resolver *r);
+
 /* MF_NODE_MODE / MF_NO_SIDE_EFFECTS from the nearest package.json and the
  * extension (js_ast.h flags). */
 unsigned sl__resolver_file_flags(sl__resolver *r, const char *path);
