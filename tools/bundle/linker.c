@@ -207,15 +207,37 @@ static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
 
 /* ---- classification and order ------------------------------------------ */
 
+static int whole_module_name(const char *imported)
+{
+    return !strcmp(imported, "default") || !strcmp(imported, "*");
+}
+
+/* A module without import/export syntax is CommonJS when it uses
+ * `module`/`exports`, is a .cjs file, is require()d or import()ed, or
+ * (esbuild's rule, and node's reading of a .js script outside "type":
+ * "module") another module takes its default or namespace: a script or
+ * an empty file imported as `import x from "./a.js"` gives x =
+ * module.exports = {}, not a missing export.  Else it is an ES module. */
 static void classify(sl__link *L)
 {
     sl__graph *g = L->g;
-    uint8_t *required = calloc(g->n, 1);
+    uint8_t *required = calloc(g->n, 1), *whole = calloc(g->n, 1);
     for (size_t i = 0; i < g->n; i++) {
         js_module *m = g->mods[i];
         for (size_t k = 0; k < m->nrecs; k++)
-            if (m->recs[k].kind == IR_REQUIRE && m->recs[k].module >= 0)
+            if ((m->recs[k].kind == IR_REQUIRE || m->recs[k].kind == IR_DYNAMIC) && m->recs[k].module >= 0)
                 required[m->recs[k].module] = 1;
+        for (size_t k = 0; k < m->nimports; k++) {
+            const js_import_binding *ib = &m->imports[k];
+            if (m->recs[ib->rec].module >= 0 && whole_module_name(ib->imported))
+                whole[m->recs[ib->rec].module] = 1;
+        }
+        for (size_t k = 0; k < m->nexports; k++) {
+            const js_export *e = &m->exports[k];
+            if (e->sym < 0 && e->rec >= 0 && m->recs[e->rec].module >= 0 && e->imported &&
+                whole_module_name(e->imported))
+                whole[m->recs[e->rec].module] = 1;
+        }
     }
     for (size_t i = 0; i < g->n; i++) {
         js_module *m = g->mods[i];
@@ -225,12 +247,13 @@ static void classify(sl__link *L)
             L->kind[i] = MK_JSON;
         else if (m->flags & MF_ESM_SYNTAX)
             L->kind[i] = MK_ESM;
-        else if ((m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs || (int32_t)i == L->entry)
-            L->kind[i] = (m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs ? MK_CJS : MK_ESM;
+        else if ((m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs || (whole[i] && !(m->flags & MF_NODE_MODE)))
+            L->kind[i] = MK_CJS;
         else
             L->kind[i] = MK_ESM;
     }
     free(required);
+    free(whole);
 }
 
 static int static_edge(const js_import_rec *r)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# script_modules.sh SLUICE: a .js file with neither import/export nor
+# module/exports (a script, a polyfill, an empty file) is CommonJS when
+# another module takes its default or namespace, or import()s it: node
+# reads a .js outside "type": "module" so, and esbuild does the same.
+# `import x from "./a.js"` failed the build ("no export named default")
+# and `import * as ns` gave an empty namespace.
+set -uo pipefail
+sluice=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+echo 'globalThis.seen = (globalThis.seen || 0) + 1;' >a.js
+: >empty.js
+echo 'globalThis.side = 1;' >side.js
+cat >m.mjs <<'JS'
+import x from "./a.js";
+import * as ns from "./a.js";
+import e from "./empty.js";
+import "./side.js";
+const d = await import("./empty.js");
+console.log(typeof x, JSON.stringify(x), Object.keys(ns).join(), JSON.stringify(e), Object.keys(d).join(),
+            globalThis.seen, globalThis.side);
+JS
+want=$(node m.mjs) || fail "node refuses the entry"
+[ "$want" = 'object {} default {} default 1 1' ] || fail "node printed '$want'"
+for flags in "" "--minify"; do
+  "$sluice" bundle m.mjs -q --platform node --format esm -o out.mjs $flags 2>err || fail "bundle $flags: $(cat err)"
+  got=$(node out.mjs 2>&1)
+  [ "$got" = "$want" ] || fail "bundle $flags printed '$got', node '$want'"
+done
+# a side-effect import alone keeps the script inline (no CommonJS wrapper), as esbuild does
+printf 'import "./side.js";\nconsole.log(globalThis.side);\n' >s.mjs
+"$sluice" bundle s.mjs -q --platform node --format esm -o out.mjs 2>err || fail "side-effect import: $(cat err)"
+grep -q "__commonJS\|__cjs" out.mjs && fail "a side-effect-only import was wrapped as CommonJS: $(cat out.mjs)"
+[ "$(node out.mjs)" = 1 ] || fail "side-effect import printed '$(node out.mjs 2>&1)'"
+echo "ok: scripts imported whole are CommonJS"
