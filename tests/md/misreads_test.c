@@ -1146,3 +1146,43 @@ SL_TEST(md_code_spans_after_an_unclosed_opener_render_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], lone_opener_page, SL_TEST_SCALE(6000),
                           "code spans after an unclosed opener");
 }
+
+/* A list item, an HTML block of types 1-5 opened in it (or as its first
+ * line), maybe its end, a blank line, and what follows. */
+static void open_block_in_item_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const markers[] = {"- ", "* ", "1. ", "10) ", "- - "};
+    /* (One type 1 name: md4c ends a type 1 block only at its own name's
+     * closing tag, CommonMark at any of them - another misreading, not
+     * routed.) */
+    static const char *const open[] = {"<pre>", "<!--", "<?x", "<!X", "<![CDATA[", "<PRE class=a>", "<!-- c -->",
+                                       "<pre>x</pre>"};
+    /* (No line of only `>`: after a type 7 line, md4c_lists.c's blank_then_list
+     * takes it for a quote's blank line - a gap of that rule, not routed.) */
+    static const char *const inside[] = {"x", "<b>", "</pre>", "-->", "?>", "x>", "]]>"};
+    static const char *const after[] = {"- y", "* y", "1. y", "y", "  y", "  - y", "<div>", "", "  </pre>"};
+    const char *q = PICK(quote), *m = PICK(markers);
+    int first = next_rand() % 2;
+    int len = snprintf(md, 512, "%s%s%s\n", q, m, first ? PICK(open) : "x");
+    if (!first)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s\n", q, (int)strlen(m), "", PICK(open));
+    for (size_t l = next_rand() % 3; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s\n", q, (int)strlen(m), "", PICK(inside));
+    len += snprintf(md + len, 512 - (size_t)len, "%s\n", *q ? ">" : "");
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n", q, PICK(after));
+}
+
+/* An HTML block of types 1-5 in a list item, still open at a blank line
+ * after which the list goes on: CommonMark keeps the blank line in the
+ * block and makes the list loose, md4c kept it tight (every `<p>` lost;
+ * mdfix12's unrouted shape). */
+SL_TEST(md_open_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "- x\n  <pre>\n\n- y\n", "- <pre>\n\n- y\n", "- x\n  <!--\n\n- y\n", "> - <script>\n>\n> - y\n",
+        "1. <![CDATA[\n\n2. y\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], open_block_in_item_page, SL_TEST_SCALE(6000),
+                          "open html blocks in list items");
+}
