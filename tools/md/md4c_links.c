@@ -17,9 +17,7 @@
  * md4c_lists.c's walk over the page's `]` calls this at each `](`; the
  * destination and title are read as cmark-gfm 0.29 reads them
  * (`manual_scan_link_url`, `scan_link_title`), so only a link both may
- * read sends the page.  A byte is looked at by a few `](` at most: a
- * destination's scan stops at a blank or its 33rd `(`, a title's at its
- * closing quote (route steps: md_lists_take_linear_steps_on_hostile_pages).
+ * read sends the page, and every byte is looked at by one `](` at most.
  */
 #include <stddef.h>
 
@@ -107,7 +105,6 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
     static const char stop[] = {')', '(', ' ', '`', '\\', '\n', '\t', '\r'};
     if (d < n && s[d] != '<') {
         size_t x = sl__md_find_any(s, n, d, stop, sizeof stop);
-        sl__md_route_steps += x - d + 1; /* the steps, as the loops below count theirs */
         if (x < n && s[x] == ')')
             return 0; /* a link to both, no backtick in it */
     }
@@ -121,7 +118,6 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
             else if (s[e] == '`')
                 tick_run(s, n, &e, &tick);
         }
-        sl__md_route_steps += e - d;
         if (e++ >= n)
             return 0;
     } else { /* up to a blank, parentheses balanced (32 deep at most) */
@@ -135,7 +131,6 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
             else if (s[e] == '`')
                 tick_run(s, n, &e, &tick);
         }
-        sl__md_route_steps += e - d;
         if (e >= n)
             return failed_url_differs(s, n, d, tick.count > 0);
     }
@@ -152,7 +147,6 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
             else if (s[k] == '`')
                 tick_run(s, n, &k, &tick);
         }
-        sl__md_route_steps += k - t;
         if (k < n && s[k] == close)
             end = past_spaces(s, n, k + 1);
     }
