@@ -1070,3 +1070,114 @@ SL_TEST(md_html_blocks_in_list_items_on_cr_only_pages_render_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], html_in_item_cr_page, SL_TEST_SCALE(6000),
                           "html in list items, CR-only");
 }
+
+/* 1 if, after a backtick run with no later run of its length, runs of
+ * another length come three times or more: cmark-gfm 0.29's cache of
+ * runs (per paragraph, escaped ones too) then takes a closer it passed
+ * for the last of its length and misses the pair after it (adv14 F12b,
+ * not copied). */
+static int lone_run_before_pairs(const char *md)
+{
+    size_t len[128], opens[128], k = 0;
+    for (size_t i = 0; md[i] && k < 128; i++)
+        if (md[i] == '`') {
+            size_t at = i;
+            while (md[i + 1] == '`')
+                i++;
+            len[k] = i + 1 - at;
+            opens[k] = len[k] - (at > 0 && md[at - 1] == '\\'); /* an escaped backtick is no opener's */
+            k++;
+        }
+    for (size_t a = 0; a < k; a++) {
+        size_t seen[8] = {0};
+        int closer = 0, many = 0;
+        for (size_t b = a + 1; b < k; b++) {
+            closer |= len[b] == opens[a];
+            many |= len[b] < 8 && ++seen[len[b]] >= 3;
+        }
+        if (!closer && many)
+            return 1;
+    }
+    return 0;
+}
+
+/* A paragraph of backtick runs of a few lengths over lines, some of which
+ * never close (at most 4 lines of 4 words: the page stays under 512
+ * bytes with its tail). */
+static void lone_opener_text(char *md)
+{
+    static const char *const quote[] = {"", "", "> ", "- "};
+    static const char *const word[] = {"x", "a b", "``", "`", "```", "\\`", "` ", " `", "``x`", "-"};
+    const char *q = PICK(quote);
+    int len = snprintf(md, 512, "%sx ", q);
+    for (size_t l = next_rand() % 4 + 1; l; l--) {
+        for (size_t w = next_rand() % 4 + 1; w; w--)
+            len += snprintf(md + len, 512 - (size_t)len, "%s", PICK(word));
+        len += snprintf(md + len, 512 - (size_t)len, "\n%s%s", l > 1 ? q : "", l > 1 && *q == '-' ? " " : "");
+    }
+}
+
+/* lone_opener_text's paragraph, then maybe a blank line, a fence, more
+ * text or a heading. */
+static void lone_opener_page(char *md)
+{
+    static const char *const tail[] = {"", "", "\n", "\n```\n", "\n`z`\n", "# h\n"};
+    do
+        lone_opener_text(md);
+    while (lone_run_before_pairs(md)); /* the paragraph's runs */
+    strcat(md, PICK(tail));
+}
+
+/* A backtick run that never closes is text, and CommonMark pairs the
+ * runs after it anew; md4c_blocks.c's model of spans held on to it to the
+ * paragraph's end, so a span after it that runs over lines went
+ * unchecked: `` ``x` ``, `` ` `` wrote `<code></code>`, where the line
+ * ending is a space (adv15 A10). */
+SL_TEST(md_code_spans_after_an_unclosed_opener_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "``x`\n`\n", "a ``x` b`\n`\n", "> ``x`\n> `\n", "```x `` y`\n`\n\nz\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], lone_opener_page, SL_TEST_SCALE(6000),
+                          "code spans after an unclosed opener");
+}
+
+/* A list item, an HTML block of types 1-5 opened in it (or as its first
+ * line), maybe its end, a blank line, and what follows. */
+static void open_block_in_item_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> "};
+    static const char *const markers[] = {"- ", "* ", "1. ", "10) ", "- - "};
+    /* (One type 1 name: md4c ends a type 1 block only at its own name's
+     * closing tag, CommonMark at any of them - another misreading, not
+     * routed.) */
+    static const char *const open[] = {"<pre>", "<!--", "<?x", "<!X", "<![CDATA[", "<PRE class=a>", "<!-- c -->",
+                                       "<pre>x</pre>"};
+    /* (No line of only `>`: after a type 7 line, md4c_lists.c's blank_then_list
+     * takes it for a quote's blank line - a gap of that rule, not routed.) */
+    static const char *const inside[] = {"x", "<b>", "</pre>", "-->", "?>", "x>", "]]>"};
+    static const char *const after[] = {"- y", "* y", "1. y", "y", "  y", "  - y", "<div>", "", "  </pre>"};
+    const char *q = PICK(quote), *m = PICK(markers);
+    int first = next_rand() % 2;
+    int len = snprintf(md, 512, "%s%s%s\n", q, m, first ? PICK(open) : "x");
+    if (!first)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s\n", q, (int)strlen(m), "", PICK(open));
+    for (size_t l = next_rand() % 3; l; l--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s%*s%s\n", q, (int)strlen(m), "", PICK(inside));
+    len += snprintf(md + len, 512 - (size_t)len, "%s\n", *q ? ">" : "");
+    snprintf(md + len, 512 - (size_t)len, "%s%s\n", q, PICK(after));
+}
+
+/* An HTML block of types 1-5 in a list item, still open at a blank line
+ * after which the list goes on: CommonMark keeps the blank line in the
+ * block and makes the list loose, md4c kept it tight (every `<p>` lost;
+ * mdfix12's unrouted shape). */
+SL_TEST(md_open_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "- x\n  <pre>\n\n- y\n", "- <pre>\n\n- y\n", "- x\n  <!--\n\n- y\n", "> - <script>\n>\n> - y\n",
+        "1. <![CDATA[\n\n2. y\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], open_block_in_item_page, SL_TEST_SCALE(6000),
+                          "open html blocks in list items");
+}

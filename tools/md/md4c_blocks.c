@@ -43,6 +43,10 @@
 #include "md.h"
 #include "route_scan.h"
 
+typedef struct blocks blocks;
+static int span_left_open(blocks *b);
+static int backtick_run(blocks *b, size_t at, size_t end);
+
 /* The fenced block the model has open (len 0: none). */
 typedef struct fence {
     char c;
@@ -59,17 +63,20 @@ typedef struct span {
     size_t next;     /* the first line after it not looked at yet (0: it is on one line so far) */
     size_t own;      /* that line, when looked at as a run's own line (it may hold many) */
     int delimiter;   /* a line looked at may be a table's delimiter row */
+    size_t inside;   /* past the last run met inside it (0: none) */
 } span;
 
-typedef struct blocks {
+struct blocks {
     const char *s;
     size_t n;
     int gfm;
     fence fence;
     span span;
+    size_t reread;    /* bytes read again after openers that never closed (at most n) */
+    int rereading;    /* span_left_open() is reading them */
     unsigned html;    /* sl__md_html_lines() of the lines before html_at, fenced code aside */
     size_t html_at;   /* the first line it has not read */
-} blocks;
+};
 
 /* Where a run's line begins, and what stands before the run on it. */
 typedef struct prefix {
@@ -295,8 +302,7 @@ static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
                      counts its columns otherwise */
     b->fence = (fence){.c = c, .len = end - at, .quotes = p->quotes, .col = p->col, .margin = p->margin, .unsure = p->inset >= 4,
                        .body = sl__md_line_end(s, b->n, end) + 1};
-    b->span.len = 0; /* a fence ends the paragraph */
-    return 0;
+    return span_left_open(b); /* a fence ends the paragraph */
 }
 
 /* --- code spans over lines -------------------------------------------- */
@@ -368,17 +374,56 @@ static int span_ends_before(blocks *b, size_t at)
     return ends_paragraph(s, b->span.next, e);
 }
 
+
+/* The paragraph ends with the model's span still open: its opening run
+ * was text, and pairing starts again right after it, as CommonMark's
+ * does (adv15 A10: '``x`', '`' pairs the single backticks over the line
+ * ending, which md4c drops).  The runs met inside it are read again, each
+ * opener among them that never closes once more; past 2n bytes read
+ * again in all (openers of ever other lengths), the page is routed:
+ * unsure, and the steps stay linear.  1 if md4c may read the runs
+ * otherwise. */
+static int span_left_open(blocks *b)
+{
+    const char *s = b->s;
+    b->rereading = 1;
+    while (b->span.len) {
+        size_t from = b->span.end, to = b->span.inside;
+        b->span.len = 0;
+        if (from >= to)
+            break;
+        b->reread += to - from;
+        sl__md_route_steps += to - from;
+        if (b->reread > 2 * b->n + 1024)
+            return 1;
+        for (const char *q; (q = memchr(s + from, '`', to - from)); ) {
+            size_t at = (size_t)(q - s), e = at;
+            while (e < to && s[e] == '`')
+                e++;
+            if (backtick_run(b, at, e))
+                return 1;
+            from = e;
+        }
+    }
+    b->rereading = 0;
+    return 0;
+}
+
 /* A backtick run at s[at..end) that is no fence line: the model's span
  * opens or closes.  1 if md4c may read it otherwise. */
 static int backtick_run(blocks *b, size_t at, size_t end)
 {
     const char *s = b->s;
     size_t len = end - at;
-    if (b->span.len && span_ends_before(b, at))
-        b->span.len = 0;
+    /* The lines read again were all looked at before: none ends the
+     * paragraph there (were one to, the model is unsure). */
+    if (b->span.len && span_ends_before(b, at) && (b->rereading || span_left_open(b)))
+        return 1;
     if (b->span.len) {
-        if (len != b->span.len)
+        if (len != b->span.len) {
+            b->span.inside = end;
             return 0; /* backticks inside the span */
+        }
         b->span.len = 0;
         int tab;
         /* Over lines: md4c drops the line ending right after the opening
@@ -563,6 +608,8 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
             if (run_differs(&b, at + (size_t)__builtin_ctzll(runs), &end))
                 return 1;
     }
+    if (b.span.len && span_left_open(&b))
+        return 1;
     /* A block still open at the end (its container may have ended it
      * anywhere): its lines to the end. */
     return b.fence.len && (b.fence.col > 0 || b.fence.quotes) && block_lines_differ(&b, b.fence.body, n);

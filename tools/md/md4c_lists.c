@@ -122,7 +122,7 @@ static size_t past_marker(const char *s, size_t t, size_t r)
 /* --- a type 6 or 7 HTML block in a list item, then a blank line ------ */
 
 /* 1 if the line s[t..r) is one complete open or closing tag (not
- * `script`, `pre` or `style`, which start type 1) and blanks: CommonMark's
+ * `<script`, `<pre` or `<style`, which start type 1) and blanks: CommonMark's
  * (and md4c's) start of an HTML block of type 7, on one line. */
 static int lone_tag(const char *s, size_t t, size_t r)
 {
@@ -133,7 +133,7 @@ static int lone_tag(const char *s, size_t t, size_t r)
     if (p == name || !is_letter((unsigned char)s[name]))
         return 0;
     static const char *const type1[] = {"script", "pre", "style"};
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < 3 && !close; k++) /* `</pre>` alone is type 7 */
         if (p - name == strlen(type1[k]) && !strncasecmp(s + name, type1[k], p - name))
             return 0;
     for (;;) {
@@ -278,11 +278,49 @@ static int blank_then_list(const char *s, size_t n, size_t from, html_walk *w)
     return t < r && (column_at(s, l, t) - column_at(s, l, q) >= 2 || past_marker(s, t, r) != t);
 }
 
+/* The line at s[l] opens an HTML block of types 1-5 (`<pre`, `<!--`,
+ * ...): 1 if the block is still open at the first blank line after it,
+ * which then goes on with a list (st: sl__md_html_lines() after the
+ * line that opens it, l: the line after).  CommonMark keeps the blank line in the
+ * block and makes the list loose; md4c keeps it tight (every `<p>`
+ * lost).  The lines up to where the block ends, or to the blank line,
+ * are the block's: no `<` in them starts another (w->done). */
+/* How many `c` s[0..n) holds. */
+static size_t count_byte(const char *s, size_t n, char c)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == c;
+    return k;
+}
+
+static int open_block_then_list(const char *s, size_t n, size_t l, unsigned st, size_t marks, html_walk *w)
+{
+    for (size_t e;; l = e + 1) {
+        if (l >= n) {
+            w->done = n;
+            return 0;
+        }
+        e = line_end(s, n, l);
+        SL__MD_ROUTE_STEP();
+        /* Blank in the item's quote (`>` inside it is the block's text). */
+        if (blank_line(s, l, e) && (size_t)count_byte(s + l, e - l, '>') <= marks)
+            return blank_then_list(s, n, l, w);
+        sl__md_html_lines(s, l, e, &st);
+        if (!(st >> SL__MD_HTML_OPEN_SHIFT)) {
+            w->done = e;
+            return 0; /* ended before the blank line: read alike */
+        }
+    }
+}
+
 /* 1 if the `<` at s[i] may start an HTML block of type 6 or 7 in a list
- * item whose end condition md4c takes a blank line of the list for. */
+ * item whose end condition md4c takes a blank line of the list for, or
+ * one of types 1-5 left open at a blank line of the list. */
 static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
 {
-    if (i < w->done || i + 2 >= n || !(is_letter((unsigned char)s[i + 1]) || s[i + 1] == '/'))
+    if (i < w->done || i + 2 >= n ||
+        !(is_letter((unsigned char)s[i + 1]) || s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?'))
         return 0;
     /* Only blanks, `>` marks and list markers before it on its line
      * (looked at up to 64 bytes back, so a `<` in a line's text costs no
@@ -302,6 +340,10 @@ static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
     if (!marker && (column_at(s, l, i) - column_at(s, l, margin) < 2 || !item_above(s, l, w)))
         return 0; /* (the walk back first: the tag tests cost more, and most indented tags are in no item) */
     size_t r = text_end(s, l, line_end(s, n, i));
+    unsigned st = 0;
+    sl__md_html_lines(s, i, line_end(s, n, i), &st); /* from the `<`: markers, `>` marks read above */
+    if (st >> SL__MD_HTML_OPEN_SHIFT) /* types 1-5, open past its line */
+        return open_block_then_list(s, n, line_end(s, n, i) + 1, st, count_byte(s + l, i - l, '>'), w);
     int type6 = sl__md_html_type6_readers(s, n, i) != 0;
     if (!type6 && !lone_tag(s, i, r))
         return 0;
