@@ -873,6 +873,8 @@ SL_TEST(md_lists_take_linear_steps_on_hostile_pages)
         {"", "- a\n  <div>\n"}, {"- a\n", "  <div>\n"}, {"", "[1]: u (x\n"}, {"", "]: u (x ]: u 'x "},
         {"", "[1]: u 'x\n[2]: u \"x\n[3]: u (x\n"}, {"", "- <span>\n  <div>\n"}, {"", "\\]: u (x\n"},
         {"- a\n", "  <div> <p> <b> "},
+        /* CR-only pages: a line's end looked for the `\n` first, to the page's end (rev11 F1) */
+        {"- x\r  <div>\r", "a\r"}, {"", "- <b>\r"}, {"- a\r", "  <div>\r\r- b\r"},
     };
     for (size_t u = 0; u < sizeof pages / sizeof pages[0]; u++) {
         int v1, v2;

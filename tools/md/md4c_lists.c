@@ -34,6 +34,7 @@
 #include <strings.h>
 
 #include "md.h"
+#include "route_scan.h"
 
 static int is_blank(char c)
 {
@@ -246,9 +247,13 @@ static int item_above(const char *s, size_t l, html_walk *w)
  * take as one; a CRLF line ends at its `\n`, text_end() takes the `\r`). */
 static size_t line_end(const char *s, size_t n, size_t from)
 {
-    size_t e = sl__md_line_end(s, n, from);
-    const char *cr = memchr(s + from, '\r', e - from);
-    return cr && (size_t)(cr - s) + 1 < e ? (size_t)(cr - s) : e;
+    /* One scan for either byte: looking for the `\n` first read a
+     * CR-only page to its end on every line (rev11 F1: 1.6 MB, 7.6 s). */
+    size_t e = sl__md_find_any(s, n, from, "\n\r", 2);
+    sl__md_route_steps += (e - from) >> 6; /* the bytes read, a step per 64 */
+    if (e < n && s[e] == '\r' && (e + 1 == n || s[e + 1] == '\n'))
+        return e + 1; /* a CRLF's `\n`, or a last `\r` the line keeps */
+    return e;
 }
 
 /* 1 if, from the line that starts at s[from], the first blank line is
