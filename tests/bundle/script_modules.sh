@@ -34,4 +34,12 @@ printf 'import "./side.js";\nconsole.log(globalThis.side);\n' >s.mjs
 "$sluice" bundle s.mjs -q --platform node --format esm -o out.mjs 2>err || fail "side-effect import: $(cat err)"
 grep -q "__commonJS\|__cjs" out.mjs && fail "a side-effect-only import was wrapped as CommonJS: $(cat out.mjs)"
 [ "$(node out.mjs)" = 1 ] || fail "side-effect import printed '$(node out.mjs 2>&1)'"
+# top-level await is ES module syntax: such a module stays an ES module
+# however it is imported (a CommonJS wrapper cannot hold an await)
+printf 'await Promise.resolve(1);\nglobalThis.t = 1;\n' >tla.js
+printf 'const m = await import("./tla.js");\nimport * as ns from "./tla.js";\nconsole.log(Object.keys(m).length, Object.keys(ns).length, globalThis.t);\n' >t.mjs
+want=$(node t.mjs 2>&1)
+"$sluice" bundle t.mjs -q --platform node --format esm -o out.mjs 2>err || fail "top-level await: $(cat err)"
+got=$(node out.mjs 2>&1)
+[ "$got" = "$want" ] || fail "top-level await: printed '$got', node '$want'"
 echo "ok: scripts imported whole are CommonJS"

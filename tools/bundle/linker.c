@@ -217,7 +217,8 @@ static int whole_module_name(const char *imported)
  * (esbuild's rule, and node's reading of a .js script outside "type":
  * "module") another module takes its default or namespace: a script or
  * an empty file imported as `import x from "./a.js"` gives x =
- * module.exports = {}, not a missing export.  Else it is an ES module. */
+ * module.exports = {}, not a missing export.  Else, and always with a
+ * top-level await (a CommonJS wrapper cannot hold one), an ES module. */
 static void classify(sl__link *L)
 {
     sl__graph *g = L->g;
@@ -245,7 +246,7 @@ static void classify(sl__link *L)
         int dot_cjs = n > 4 && !strcmp(m->path + n - 4, ".cjs");
         if (m->flags & MF_JSON)
             L->kind[i] = MK_JSON;
-        else if (m->flags & MF_ESM_SYNTAX)
+        else if (m->flags & (MF_ESM_SYNTAX | MF_TLA)) /* top-level await is ES module syntax (esbuild) */
             L->kind[i] = MK_ESM;
         else if ((m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs || (whole[i] && !(m->flags & MF_NODE_MODE)))
             L->kind[i] = MK_CJS;
