@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #define SL_OUTFILE_SLOTS 64
@@ -291,56 +293,78 @@ static int fd_name(const char *p)
     return n;
 }
 
-/* Classifies path: OUT_FD (*fd set) for a name of an open descriptor,
- * written through a duplicate of it - reopened, a file the shell opened
- * to append to would be truncated; OUT_IN_PLACE for a device or FIFO, or
- * a path that leads into /proc (a symlink to /proc/self/fd/N, as
- * /dev/stdout is), opened and written where it is, as zstd and age do;
- * OUT_DIR, refused; OUT_FILE for a regular file or nothing, written
- * through a temporary file linked or renamed into place at `target`: the
- * path itself or, through symlinks, the file they lead to (the links
- * stay, and the file they name is replaced, as writing through them
- * would).  Renaming over /dev/stdout itself replaced the system's symlink
- * with a regular file. */
-static int out_kind(const char *path, int *fd, char *target, size_t cap)
+/* The magic link of /proc (a descriptor's link, /proc/self/fd/N) that
+ * path leads to through symlinks, copied into out; 0 when path is no
+ * such link.  /dev/stdout is a symlink to /proc/self/fd/1; /dev/fd/./1
+ * reaches one through a directory link: the file system of the link's
+ * own directory tells, not the spelling. */
+static int magic_link(const char *path, char *out, size_t cap)
+{
+    char cur[PATH_MAX], link[PATH_MAX];
+    if ((size_t)snprintf(cur, sizeof cur, "%s", path) >= sizeof cur)
+        return 0;
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return 0;
+        char *slash = strrchr(cur, '/');
+        size_t dir = slash ? (size_t)(slash - cur) + 1 : 0;
+        char d[PATH_MAX];
+        snprintf(d, sizeof d, "%.*s", dir ? (int)dir : 1, dir ? cur : ".");
+        struct statfs fs;
+        if (statfs(d, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC)
+            return (size_t)snprintf(out, cap, "%s", cur) < cap;
+        ssize_t n = readlink(cur, link, sizeof link - 1);
+        if (n < 0)
+            return 0;
+        link[n] = 0;
+        if (link[0] == '/') {
+            memcpy(cur, link, (size_t)n + 1);
+        } else {
+            if (dir + (size_t)n >= sizeof cur)
+                return 0;
+            memcpy(cur + dir, link, (size_t)n + 1);
+        }
+    }
+    return 0;
+}
+
+/* Classifies path.  OUT_FD (*fd set): a name of one of this process's
+ * descriptors (/dev/stdout, /dev/fd/N, /proc/self/fd/N, or a link that
+ * leads to one), written through a duplicate of it - reopened, a file
+ * the shell opened to append to would be truncated.  OUT_IN_PLACE: a
+ * device, FIFO or socket, or another /proc link, opened and written where
+ * it is, as zstd and age do.  OUT_DIR: refused.  OUT_FILE: a regular file,
+ * a symlink to one, or nothing, written through a temporary file linked or
+ * renamed into place at path (a symlink is replaced, never followed: in a
+ * shared directory a planted link must not redirect the write).  Renaming
+ * over /dev/stdout itself once replaced the system's symlink with a file. */
+static int out_kind(const char *path, int *fd)
 {
     *fd = fd_name(path);
     if (*fd >= 0)
         return OUT_FD;
-    if ((size_t)snprintf(target, cap, "%s", path) >= cap)
-        return OUT_FILE; /* cut short: the open says ENAMETOOLONG */
-    for (int hops = 0; hops < 40; hops++) {
-        if (!strncmp(target, "/proc/", 6)) {
-            *fd = fd_name(target);
-            return *fd >= 0 ? OUT_FD : OUT_IN_PLACE;
-        }
-        struct stat st;
-        if (lstat(target, &st) != 0)
-            return OUT_FILE; /* nothing there: created */
-        if (S_ISDIR(st.st_mode))
-            return OUT_DIR;
-        if (S_ISREG(st.st_mode))
-            return OUT_FILE;
-        if (!S_ISLNK(st.st_mode))
-            return OUT_IN_PLACE;
-        char link[PATH_MAX];
-        ssize_t n = readlink(target, link, sizeof link - 1);
-        if (n < 0)
-            return OUT_IN_PLACE;
-        link[n] = 0;
-        if (link[0] == '/') {
-            if ((size_t)n >= cap)
-                return OUT_IN_PLACE;
-            memcpy(target, link, (size_t)n + 1);
-        } else { /* relative to the link's directory */
-            char *slash = strrchr(target, '/');
-            size_t dir = slash ? (size_t)(slash - target) + 1 : 0;
-            if (dir + (size_t)n >= cap)
-                return OUT_IN_PLACE;
-            memcpy(target + dir, link, (size_t)n + 1);
-        }
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return OUT_FILE; /* nothing there (or a dangling link): created, with the open's own error if any */
+    if (S_ISDIR(st.st_mode))
+        return OUT_DIR;
+    char magic[PATH_MAX];
+    if (!magic_link(path, magic, sizeof magic))
+        return S_ISREG(st.st_mode) ? OUT_FILE : OUT_IN_PLACE;
+    const char *last = strrchr(magic, '/');
+    last = last ? last + 1 : magic;
+    int n = 0, digits = *last != 0;
+    for (const char *c = last; *c && digits; c++) {
+        digits = *c >= '0' && *c <= '9' && n < 100000000;
+        n = n * 10 + (*c - '0');
     }
-    return OUT_IN_PLACE; /* a loop of links: the open says ELOOP */
+    struct stat own;
+    if (digits && fstat(n, &own) == 0 && own.st_dev == st.st_dev && own.st_ino == st.st_ino) {
+        *fd = n;
+        return OUT_FD;
+    }
+    return OUT_IN_PLACE;
 }
 
 /* Opens a device, FIFO, /proc path or descriptor name for writing in place. */
@@ -372,8 +396,7 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
         return 0;
     }
     o->name = path;
-    char target[PATH_MAX];
-    int fdn, kind = out_kind(path, &fdn, target, sizeof target);
+    int fdn, kind = out_kind(path, &fdn);
     if (kind == OUT_DIR) {
         snprintf(err, errlen, "%s: is a directory", path);
         return -1;
@@ -381,21 +404,21 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     if (kind != OUT_FILE)
         return open_in_place(o, path, kind, fdn, err, errlen);
     struct stat st;
-    int exists = stat(target, &st) == 0;
+    int exists = stat(path, &st) == 0;
     if (!force && lstat(path, &st) == 0) {
         snprintf(err, errlen, "%s: already exists (use -f to overwrite)", path);
         return -1;
     }
     o->force = force;
     o->replaces = exists;
-    if (!(o->path = strdup(target))) {
+    if (!(o->path = strdup(path))) {
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    int fd = open_unnamed(target, mode);
+    int fd = open_unnamed(path, mode);
     o->unnamed = fd >= 0;
     if (fd < 0)
-        fd = open_named(o, target, mode);
+        fd = open_named(o, path, mode);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         release(o);
@@ -558,13 +581,11 @@ int sl_write_all(int fd, const void *data, size_t len)
 
 /* write_whole where something other than a regular file may stand at
  * path (out_kind): a directory is refused, a device, FIFO or descriptor
- * name written in place.  Returns 1 when the file is to be written
- * through a temporary file at `target` (path itself, or the file its
- * symlinks lead to), else the result of the write (0 or -1). */
-static int write_whole_special(const char *path, const void *data, size_t len, char *target, size_t cap, char *err,
-                               size_t errlen)
+ * name written in place.  Returns 1 when path is free or a regular file
+ * (or a symlink, replaced), else the result of the write (0 or -1). */
+static int write_whole_special(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
-    int fd, kind = out_kind(path, &fd, target, cap);
+    int fd, kind = out_kind(path, &fd);
     if (kind == OUT_FILE)
         return 1;
     if (kind == OUT_DIR) {
@@ -586,10 +607,9 @@ static int write_whole_special(const char *path, const void *data, size_t len, c
 }
 
 /* The named fallback of write_whole: PATH.tmp-XXXXXXXX, renamed over. */
-static int write_whole_named(const char *given, const void *data, size_t len, int durable, char *err, size_t errlen)
+static int write_whole_named(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
-    char path[PATH_MAX];
-    int special = write_whole_special(given, data, len, path, sizeof path, err, errlen);
+    int special = write_whole_special(path, data, len, err, errlen);
     if (special != 1)
         return special;
     size_t n = strlen(path);
@@ -644,12 +664,9 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
     }
     int rc = 0;
     if (link_unnamed(fd, path) != 0) {
-        char target[PATH_MAX];
-        int e = errno, special = e == EEXIST ? write_whole_special(path, data, len, target, sizeof target, err, errlen) : 1;
+        int e = errno, special = e == EEXIST ? write_whole_special(path, data, len, err, errlen) : 1;
         if (special != 1)
             rc = special; /* written in place, or refused */
-        else if (e == EEXIST && strcmp(target, path))
-            rc = sl_outfile_write_whole(target, data, len, durable, err, errlen); /* through symlinks */
         else if (e == EEXIST)
             rc = place_unnamed(fd, path, 1, 1, err, errlen); /* replaces the file */
         else {
