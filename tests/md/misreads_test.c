@@ -919,7 +919,8 @@ static void link_page(char *md, int url)
     static const char *const prefix[] = {"", "", "> ", "- ", "x ", "`q` "};
     static const char *const text[] = {"a", "a", "`c`", "a b"};
     static const char *const dest[] = {"u", "x`b", "<x`b>", "x``b", "x\\`b", "u(`)", "x`b`", "/`",
-                                       "u\vy", "x\fb", "u(\v)"}; /* md4c ends a destination at \v, \f (rev11 F2) */
+                                       "u\vy", "x\fb", "u(\v)", "u\001y", "u\037", "x\177b"}; /* md4c ends a
+                                       destination at a control byte, cmark-gfm does not (rev11 F2, rev12 F7) */
     static const char *const urls[] = {"http://.e.com/x", "https://.e.org", "http://e.com/`", "HTTP://e.c/a`b`",
                                        "ftp://.x", "http://e.com/x", "www.e.com/`", "http://..e"};
     static const char *const title[] = {"", "", " \"`t\"", " '`t'", " (`t)", " \"R `t` x\"", " \"``t\"", "\n\"`t\"",

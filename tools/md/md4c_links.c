@@ -24,6 +24,15 @@
 #include "md.h"
 #include "route_scan.h"
 
+/* A byte md4c ends an unbracketed destination at and cmark-gfm keeps in
+ * it: an ASCII control other than a line end, tab or NUL (\v, \f, 0x01,
+ * 0x1f, 0x7f: `[a](u<VT>y)` is no link to md4c, href="u%0By" to cmark-gfm). */
+static int md4c_ends_destination(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != 0) || u == 0x7f;
+}
+
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -99,15 +108,15 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
     size_t d = past_spaces(s, n, i + 2), e = d;
     /* Most destinations are a URL or a path that runs to the `)`: 16
      * bytes at a time up to the first byte that could end it otherwise
-     * or hold what is looked for; then a look for \v and \f (eight kinds
-     * is find_any's most), which md4c ends a destination at and cmark-gfm
-     * keeps in it (`[a](u<VT>y)`: md4c no link, cmark-gfm href="u%0By"). */
+     * or hold what is looked for; then a look for the controls md4c ends
+     * a destination at (md4c_ends_destination; eight kinds is find_any's
+     * most). */
     static const char stop[] = {')', '(', ' ', '`', '\\', '\n', '\t', '\r'};
     if (d < n && s[d] != '<') {
         size_t x = sl__md_find_any(s, n, d, stop, sizeof stop);
         if (x < n && s[x] == ')') {
             for (size_t k = d; k < x; k++)
-                if ((unsigned char)(s[k] - '\v') < 2) /* \v or \f */
+                if (md4c_ends_destination(s[k]))
                     return 1;
             return 0; /* a link to both, no backtick in it */
         }
@@ -126,6 +135,8 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
             return 0;
     } else { /* up to a blank, parentheses balanced (32 deep at most) */
         for (size_t depth = 0; e < n && !is_space(s[e]); e++) {
+            if (md4c_ends_destination(s[e]))
+                return 1; /* md4c ends the destination here; cmark-gfm does not */
             if (s[e] == '\\' && e + 1 < n && is_punct((unsigned char)s[e + 1]))
                 e++;
             else if (s[e] == '(' && ++depth > 32)
@@ -135,8 +146,8 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
             else if (s[e] == '`')
                 tick_run(s, n, &e, &tick);
         }
-        if (e < n && (unsigned char)(s[e] - '\v') < 2)
-            return 1; /* md4c ends the destination at \v or \f; cmark-gfm does not */
+        if (e < n && md4c_ends_destination(s[e]))
+            return 1; /* \v or \f, which end the loop as blanks */
         if (e >= n)
             return failed_url_differs(s, n, d, tick.count > 0);
     }
