@@ -273,6 +273,20 @@ static int open_named(sl_outfile *o, const char *path, unsigned mode)
 /* What stands at an output path, and so how it is written. */
 enum { OUT_FILE, OUT_FD, OUT_IN_PLACE, OUT_DIR };
 
+/* The descriptor number d spells (all digits), or -1. */
+static int fd_number(const char *d)
+{
+    if (!*d)
+        return -1;
+    int n = 0;
+    for (; *d; d++) {
+        if (*d < '0' || *d > '9' || n > 100000000)
+            return -1;
+        n = n * 10 + (*d - '0');
+    }
+    return n;
+}
+
 /* The descriptor a name stands for: /dev/stdout, /dev/stderr, /dev/fd/N,
  * /proc/self/fd/N; else -1. */
 static int fd_name(const char *p)
@@ -282,15 +296,7 @@ static int fd_name(const char *p)
     if (!strcmp(p, "/dev/stderr"))
         return 2;
     const char *d = !strncmp(p, "/dev/fd/", 8) ? p + 8 : !strncmp(p, "/proc/self/fd/", 14) ? p + 14 : NULL;
-    if (!d || !*d)
-        return -1;
-    int n = 0;
-    for (; *d; d++) {
-        if (*d < '0' || *d > '9' || n > 100000000)
-            return -1;
-        n = n * 10 + (*d - '0');
-    }
-    return n;
+    return d ? fd_number(d) : -1;
 }
 
 /* The magic link of /proc (a descriptor's link, /proc/self/fd/N) that
@@ -353,14 +359,9 @@ static int out_kind(const char *path, int *fd)
     if (!magic_link(path, magic, sizeof magic))
         return S_ISREG(st.st_mode) ? OUT_FILE : OUT_IN_PLACE;
     const char *last = strrchr(magic, '/');
-    last = last ? last + 1 : magic;
-    int n = 0, digits = *last != 0;
-    for (const char *c = last; *c && digits; c++) {
-        digits = *c >= '0' && *c <= '9' && n < 100000000;
-        n = n * 10 + (*c - '0');
-    }
+    int n = fd_number(last ? last + 1 : magic);
     struct stat own;
-    if (digits && fstat(n, &own) == 0 && own.st_dev == st.st_dev && own.st_ino == st.st_ino) {
+    if (n >= 0 && fstat(n, &own) == 0 && own.st_dev == st.st_dev && own.st_ino == st.st_ino) {
         *fd = n;
         return OUT_FD;
     }
