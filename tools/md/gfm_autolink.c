@@ -36,11 +36,6 @@ static int is_alnum(unsigned char c)
     return is_alpha(c) || (c >= '0' && c <= '9');
 }
 
-static int is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* An e-mail address's bytes: before the `@` (alnum and .+-_), after it
  * (alnum and .-_). */
 static int is_local(unsigned char c)
@@ -69,7 +64,7 @@ static int entity_at(const char *s, size_t n, size_t i)
 static size_t token_end(const char *s, size_t n, size_t from)
 {
     size_t e = from;
-    for (; e < n && !is_space((unsigned char)s[e]); e++) {
+    for (; e < n && !sl__md_ascii_space((unsigned char)s[e]); e++) {
         unsigned char c = (unsigned char)s[e];
         if (c >= 0x80 || c < 0x20 || c == '`' || c == '[' || c == ']' || c == '<' || c == '\\' || c == '|' ||
             (c == '&' && entity_at(s, n, e)))
@@ -99,7 +94,7 @@ static size_t md4c_end(const char *s, size_t n, size_t d)
         off--, dots--;
     if (off <= d || dots == 0 || us_last || us_prev)
         return 0;
-    for (; off < n && s[off] != '<' && !is_space((unsigned char)s[off]); off++) {
+    for (; off < n && s[off] != '<' && !sl__md_ascii_space((unsigned char)s[off]); off++) {
         if (s[off] == '(')
             open++;
         else if (s[off] == ')') {
@@ -172,7 +167,7 @@ static size_t cmark_delim(const char *data, size_t link_end)
 static int plain_lead(const char *s, size_t i)
 {
     unsigned char c = i ? (unsigned char)s[i - 1] : '\n';
-    return is_space(c) || c == '*' || c == '_' || c == '~' || c == '(';
+    return sl__md_ascii_space(c) || c == '*' || c == '_' || c == '~' || c == '(';
 }
 
 /* An `_` in the host name from d: the two count it by slightly different
@@ -205,7 +200,7 @@ static int skip_to(const char *s, size_t n, size_t i, char stop, size_t *skip)
         }
     }
 #endif
-    while (i < n && s[i] != stop && !is_space((unsigned char)s[i]))
+    while (i < n && s[i] != stop && !sl__md_ascii_space((unsigned char)s[i]))
         i++;
     *skip = i;
     return 0;
@@ -229,7 +224,7 @@ static int in_html_tag(const char *s, size_t at)
  * before a blank (then 0, and *skip past it), else 1. */
 static int angle_autolink_differs(const char *s, size_t n, size_t i, size_t *skip)
 {
-    while (i < n && !is_space((unsigned char)s[i]) && s[i] != '>' && s[i] != '<')
+    while (i < n && !sl__md_ascii_space((unsigned char)s[i]) && s[i] != '>' && s[i] != '<')
         i++;
     if (i >= n || s[i] != '>')
         return 1;
@@ -453,10 +448,10 @@ size_t sl__md_cmark_url_length(const char *s, size_t n, size_t end, size_t b, si
     for (; e < end && (is_alnum((unsigned char)s[e]) || s[e] == '-' || s[e] == '.' || s[e] == '_'); e++)
         if (s[e] == '_')
             return 0; /* check_domain refuses `_` in the last two labels; any, here */
-    for (; e < end && !is_space((unsigned char)s[e]); e++)
+    for (; e < end && !sl__md_ascii_space((unsigned char)s[e]); e++)
         if ((unsigned char)s[e] >= 0x80)
             return 0;
-    if (e == end && end < n && !is_space((unsigned char)s[end]) && s[end] != '<')
+    if (e == end && end < n && !sl__md_ascii_space((unsigned char)s[end]) && s[end] != '<')
         return 0; /* the URL goes on past md4c's text (cmark-gfm cuts it at a `<`) */
     return cmark_delim(s + b, e - b);
 }

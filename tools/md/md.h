@@ -184,6 +184,17 @@ typedef struct sl__md_fix {
     sl__md_fix_line *later; /* code lines whose source line is found when the block ends */
     size_t nlater, cap;
 } sl__md_fix;
+/* CommonMark's whitespace characters (space, tab, line feed, carriage
+ * return, vertical tab, form feed) and ASCII punctuation characters:
+ * what cmark's scanners and the escapes (`\!` ... `\~`) read. */
+static inline int sl__md_ascii_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+static inline int sl__md_ascii_punct(unsigned char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
 /* Where the line that starts at s[from] ends: its `\n`, or n.  (The
  * routing scans and the MDX scanner walk pages line by line.) */
 static inline size_t sl__md_line_end(const char *s, size_t n, size_t from)

@@ -33,20 +33,10 @@ static int md4c_ends_destination(char c)
     return (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != 0) || u == 0x7f;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static int is_punct(unsigned char c)
-{
-    return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
-}
-
 /* cmark's scan_spacechars: past the whitespace, line ends too, at s[i]. */
 static size_t past_spaces(const char *s, size_t n, size_t i)
 {
-    while (i < n && is_space(s[i]))
+    while (i < n && sl__md_ascii_space((unsigned char)s[i]))
         i++;
     return i;
 }
@@ -126,7 +116,7 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
         for (e++; e < n && s[e] != '>'; e++) {
             if (s[e] == '\n' || s[e] == '<')
                 return 0;
-            if (s[e] == '\\' && e + 1 < n && is_punct((unsigned char)s[e + 1]))
+            if (s[e] == '\\' && e + 1 < n && sl__md_ascii_punct((unsigned char)s[e + 1]))
                 e++;
             else if (s[e] == '`')
                 tick_run(s, n, &e, &tick);
@@ -134,10 +124,10 @@ int sl__md_inline_link_misread(const char *s, size_t n, size_t i)
         if (e++ >= n)
             return 0;
     } else { /* up to a blank, parentheses balanced (32 deep at most) */
-        for (size_t depth = 0; e < n && !is_space(s[e]); e++) {
+        for (size_t depth = 0; e < n && !sl__md_ascii_space((unsigned char)s[e]); e++) {
             if (md4c_ends_destination(s[e]))
                 return 1; /* md4c ends the destination here; cmark-gfm does not */
-            if (s[e] == '\\' && e + 1 < n && is_punct((unsigned char)s[e + 1]))
+            if (s[e] == '\\' && e + 1 < n && sl__md_ascii_punct((unsigned char)s[e + 1]))
                 e++;
             else if (s[e] == '(' && ++depth > 32)
                 return 0;

@@ -111,11 +111,6 @@ static int id_cont(uint32_t c)
     return id_start(c) || (c >= '0' && c <= '9') || c == '-';
 }
 
-static int ascii_punct(char c)
-{
-    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
-}
-
 void sl__mdx_put_utf8(sl__md_buf *b, uint32_t cp)
 {
     char t[4];
@@ -911,7 +906,7 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int *rc)
     *rc = 0;
     while (i < n && src[i] != '\n') {
         char c = src[i];
-        if (c == '\\' && i + 1 < n && ascii_punct(src[i + 1])) {
+        if (c == '\\' && i + 1 < n && sl__md_ascii_punct((unsigned char)src[i + 1])) {
             sl__md_buf_put(&s->md, src + i, 2);
             i += 2;
         } else if (c == '`') {
