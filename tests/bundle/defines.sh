@@ -5,7 +5,9 @@
 #   `process` or `process.env.NODE_ENV`: a browser has no `process`, and
 #   packages such as mobx read NODE_ENV at load;
 # - the longest key that names a prefix of a member chain wins, whatever
-#   the order of the flags (esbuild replaces the outermost expression).
+#   the order of the flags (esbuild replaces the outermost expression);
+#   of two equal keys the last given wins;
+# - a key names `a["b"]` and `a[`b`]` as it names `a.b`.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -50,4 +52,26 @@ printf '%s\n' 'var seen = [];' \
   --define process.env.REST='{}' --define DEBUG=false 2>err || fail "patterns: exit $? $(cat err)"
 got=$(node out.js 2>&1 | head -3)
 [ "$got" = "prod prod object prod false 1" ] || fail "patterns: printed '$got' ($(tr '\n' ' ' <out.js | head -c 400))"
+# equal keys: the last wins (esbuild), also in a shorthand property
+printf 'console.log(A, JSON.stringify({A}));\n' >dup.mjs
+"$sluice" bundle dup.mjs -q -o out.js --define A=1 --define A=2 2>err || fail "dup: exit $? $(cat err)"
+got=$(node out.js 2>&1)
+[ "$got" = '2 {"A":2}' ] || fail "equal keys: printed '$got', want the last one's 2"
+# bracket links with a string or a plain template key, mixed with dots;
+# a computed key or a template with a substitution is left to run time
+printf '%s\n' 'console.log(process.env["NODE_ENV"], process["env"].NODE_ENV, process.env[`NODE_ENV`], typeof process);' \
+  'if (process.env["NODE_ENV"] !== "production") console.log("dev branch");' >bracket.mjs
+want_b() { "$sluice" bundle bracket.mjs -q -o out.js "$@" 2>err || fail "bracket: exit $? $(cat err)"; browser out.js; }
+got=$(want_b --platform browser)
+[ "$got" = "$(printf 'development development development undefined\ndev branch')" ] ||
+  fail "bracket keys: printed '$got' ($(tr '\n' ' ' <out.js | head -c 400))"
+got=$(want_b --platform browser --minify)
+[ "$got" = "production production production undefined" ] ||
+  fail "bracket keys, --minify: printed '$got' ($(tr '\n' ' ' <out.js | head -c 400))"
+grep -q 'dev branch' out.js && fail "bracket keys, --minify: the dead branch was kept"
+printf '%s\n' 'const k = "NODE_ENV";' 'console.log(process.env[k], process.env[`${k}`], process.env["NODE_ENV"]);' >computed.mjs
+"$sluice" bundle computed.mjs -q -o out.js --platform node --define process.env.NODE_ENV='"x"' 2>err ||
+  fail "computed: exit $? $(cat err)"
+got=$(NODE_ENV=rt node out.js 2>&1)
+[ "$got" = "rt rt x" ] || fail "computed keys: printed '$got', want 'rt rt x'"
 echo "ok: defines"

@@ -230,24 +230,72 @@ static void patch(rb *b, uint32_t pos, uint32_t end, const char *text)
 
 static int name_is(const char *s, size_t n, const char *want) { return strlen(want) == n && !memcmp(s, want, n); }
 
-/* n is the outermost node of a member chain `a.b.c` (ctx: what holds it).
- * The longest --define key that is a prefix of the chain, unless the
- * prefix is the whole chain and it is assigned to, is noted for the name
- * at the root (b->define): esbuild replaces the outermost expression a key
- * names, so `process.env.NODE_ENV` beats `process.env` whatever the
- * order of the flags. */
+/* The key of one link of a member chain: `.name`, or `["name"]` and
+ * `[`name`]` (a string or a template with no substitution or escape), as
+ * esbuild matches --define keys through either spelling.  NULL for any
+ * other link (a computed key, an optional link). */
+static const char *link_key(const js_node *x, size_t *n)
+{
+    if (x->flags & (JF_OPT_START | JF_OPT_CONT))
+        return NULL;
+    if (x->kind == N_MEMBER && x->c && x->c->kind == N_STR) {
+        *n = x->c->n;
+        return x->c->s;
+    }
+    if (x->kind != N_INDEX || !x->b || (x->b->flags & JF_PARENS))
+        return NULL;
+    const js_node *k = x->b;
+    if (k->kind == N_STR) {
+        *n = k->n;
+        return k->s;
+    }
+    if (k->kind == N_TEMPLATE && !k->a && k->n == 1 && k->list[0]->kind == N_TEMPLATE_STR &&
+        !memchr(k->list[0]->s, '\\', k->list[0]->n)) {
+        *n = k->list[0]->n;
+        return k->list[0]->s;
+    }
+    return NULL;
+}
+
+/* Where the link x (a name, `.name` or `["name"]`) ends in the source, or
+ * 0 where that cannot be read back (a comment inside the brackets). */
+static uint32_t link_end(const rb *b, const js_node *x)
+{
+    if (x->kind == N_IDENT)
+        return x->pos + name_len(b, x->pos);
+    if (x->kind == N_MEMBER)
+        return x->c->pos + name_len(b, x->c->pos);
+    const char *s = b->m->src;
+    uint32_t e = x->b->pos, len = (uint32_t)b->m->len;
+    if (e >= len || (s[e] != '"' && s[e] != '\'' && s[e] != '`'))
+        return 0;
+    char q = s[e++];
+    while (e < len && s[e] != q)
+        e += s[e] == '\\' ? 2 : 1;
+    if (e >= len)
+        return 0;
+    e = skip_space(s, len, e + 1);
+    return e < len && s[e] == ']' ? e + 1 : 0;
+}
+
+/* n is the outermost node of a member chain `a.b.c` or `a["b"].c` (ctx:
+ * what holds it).  The longest --define key that is a prefix of the
+ * chain, unless the prefix is the whole chain and it is assigned to, is
+ * noted for the name at the root (b->define): esbuild replaces the
+ * outermost expression a key names, so `process.env.NODE_ENV` beats
+ * `process.env` whatever the order of the flags; of two equal keys the
+ * last given wins, as in esbuild. */
 static void chain_define(rb *b, js_node *n, int ctx)
 {
     js_node *chain[64];
-    size_t k = 0;
+    size_t k = 0, kn;
     for (js_node *x = n;; x = x->a) {
         if (k == 64)
             return;
         chain[k++] = x;
         if (x->kind == N_IDENT)
             break;
-        if (x->kind != N_MEMBER || (x->flags & (JF_OPT_START | JF_OPT_CONT)) || !x->c || x->c->kind != N_STR ||
-            (x != n && (x->flags & JF_PARENS)))
+        if (!link_key(x, &kn) || (x != n && (x->flags & JF_PARENS)))
             return;
         if (x->a->flags & JF_PARENS)
             return;
@@ -256,13 +304,13 @@ static void chain_define(rb *b, js_node *n, int ctx)
     int32_t best = -1;
     for (size_t d = 0; d < b->o->ndefines; d++) {
         const js_define *def = &b->o->defines[d];
-        if (def->nparts > k || (best >= 0 && def->nparts <= b->o->defines[best].nparts))
+        if (def->nparts > k || (best >= 0 && def->nparts < b->o->defines[best].nparts))
             continue;
         size_t ok = 1;
         for (size_t i = 0; i < def->nparts && ok; i++) {
             const js_node *x = chain[k - 1 - i];
-            ok = x->kind == N_IDENT ? !strcmp(x->s, def->parts[i])
-                                    : name_is(x->c->s, x->c->n, def->parts[i]);
+            const char *key = x->kind == N_IDENT ? x->s : link_key(x, &kn);
+            ok = x->kind == N_IDENT ? !strcmp(key, def->parts[i]) : name_is(key, kn, def->parts[i]);
         }
         if (!ok)
             continue;
@@ -273,16 +321,18 @@ static void chain_define(rb *b, js_node *n, int ctx)
     if (best < 0)
         return;
     const js_node *last = chain[k - b->o->defines[best].nparts];
+    uint32_t end = link_end(b, last);
+    if (!end)
+        return;
     b->define = best;
     b->define_node = last;
-    b->define_end = last->kind == N_IDENT ? last->pos + name_len(b, last->pos)
-                                          : last->c->pos + name_len(b, last->c->pos);
+    b->define_end = end;
 }
 
 /* `{DEBUG}` with --define DEBUG=...: a one-part key. */
 static int32_t shorthand_define(const rb *b, const js_node *id)
 {
-    for (size_t d = 0; d < b->o->ndefines; d++)
+    for (size_t d = b->o->ndefines; d-- > 0;) /* the last of equal keys wins */
         if (b->o->defines[d].nparts == 1 && !strcmp(b->o->defines[d].parts[0], id->s))
             return (int32_t)d;
     return -1;
@@ -902,11 +952,20 @@ static void expr(rb *b, js_node *n, int ctx)
         }
         member(b, n, ctx);
         return;
-    case N_INDEX:
-        side_effect(b);
-        expr(b, n->a, 0);
+    case N_INDEX: {
+        /* `a["b"]` is a link of a member chain --define may name, as `a.b` */
+        size_t kn;
+        int link = link_key(n, &kn) != NULL;
+        if (link && b->o->ndefines && b->define < 0 && !(ctx & X_INNER))
+            chain_define(b, n, ctx);
+        if (b->define >= 0 && b->define_node == n)
+            ctx |= X_DEFINED;
+        if (!(ctx & X_DEFINED))
+            side_effect(b);
+        expr(b, n->a, link ? X_INNER | (ctx & X_DEFINED) : 0);
         expr(b, n->b, 0);
         return;
+    }
     case N_SPREAD: /* an iterator, or an object's getters */
         side_effect(b);
         expr(b, n->a, 0);
@@ -1374,11 +1433,14 @@ static int truthy(cval v)
 static const js_patch *patch_of(const rb *b, const js_node *n)
 {
     const js_node *root = n;
-    while (root->kind == N_MEMBER && root->c && root->c->kind == N_STR)
+    size_t kn;
+    while (root->kind != N_IDENT && link_key(root, &kn))
         root = root->a;
     if (root->kind != N_IDENT)
         return NULL;
-    uint32_t end = n->kind == N_IDENT ? n->pos + name_len(b, n->pos) : n->c->pos + name_len(b, n->c->pos);
+    uint32_t end = link_end(b, n);
+    if (!end)
+        return NULL;
     size_t lo = 0, hi = b->patches.n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -1410,7 +1472,7 @@ static cval fold_eq(cval a, cval c, int op)
 static cval fold(const rb *b, const js_node *n)
 {
     switch (n->kind) {
-    case N_IDENT: case N_MEMBER: {
+    case N_IDENT: case N_MEMBER: case N_INDEX: {
         const js_patch *p = patch_of(b, n);
         return p ? cval_of_text(p->text, strlen(p->text)) : unknown;
     }
