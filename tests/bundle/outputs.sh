@@ -3,7 +3,8 @@
 # call: iife_global_name, cjs_exports, metafile_shape, sourcemap_lines,
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
-# sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports.
+# sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports,
+# sourcemap_needs_a_file.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -287,6 +288,20 @@ case $check in
     msg=$(bash -c 'trap "" XFSZ; ulimit -f 1; exec "$0" bundle big.js -q -o out.js' "$sluice" 2>&1) && fail "succeeded"
     case $msg in *"out.js: write error: File too large"*) ;; *) fail "said '$msg'" ;; esac
     [ "$(cat out.js)" = old ] || fail "old file not kept" ;;
+  sourcemap_needs_a_file)
+    # OUT.map goes beside OUT: an -o that is not a file is refused before
+    # anything is written (it once wrote the bundle to the descriptor,
+    # then failed on /dev/fd/1.map, or created /dev/stdout.map).
+    mkfifo fifo
+    for o in - /dev/stdout /dev/fd/1 /proc/self/fd/1 /dev/null fifo; do
+      out=$("$sluice" bundle entry.mjs --sourcemap -o "$o" 2>err </dev/null); rc=$?
+      [ "$rc" = 2 ] || fail "-o $o: exit $rc, want 2 ($(cat err))"
+      [ -z "$out" ] || fail "-o $o: wrote '$(printf %s "$out" | head -c 80)' before refusing"
+      grep -q "is not a file" err || fail "-o $o: said '$(cat err)'"
+    done
+    [ ! -e /dev/stdout.map ] && [ ! -e /dev/fd/1.map ] || fail "a map was written under /dev"
+    "$sluice" bundle entry.mjs --sourcemap -q -o out.js || fail "-o out.js refused"
+    [ -s out.js.map ] || fail "no out.js.map" ;;
   *) echo "outputs.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -410,6 +410,15 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
         fprintf(stderr, "sluice bundle: --sourcemap needs -o or --outdir\n");
         return -1;
     }
+    /* The map is written beside the bundle, as OUT.map: an output that is
+     * not a file (standard output, /dev/fd/1, a FIFO) has no "beside", and
+     * finding that out after the bundle was written would leave a bundle
+     * that points at a map nobody wrote. */
+    if (o->sourcemap && o->outfile && !sl_outfile_is_file_path(o->outfile)) {
+        fprintf(stderr, "sluice bundle: --sourcemap writes OUT.map beside the bundle: -o %s is not a file\n",
+                o->outfile);
+        return -1;
+    }
     if (o->format < 0)
         o->format = o->platform_node ? FMT_CJS : FMT_IIFE;
     browser_node_env(o);

@@ -368,6 +368,12 @@ static int out_kind(const char *path, int *fd)
     return OUT_IN_PLACE;
 }
 
+int sl_outfile_is_file_path(const char *path)
+{
+    int fd;
+    return path && strcmp(path, "-") && out_kind(path, &fd) == OUT_FILE;
+}
+
 /* Opens a device, FIFO, /proc path or descriptor name for writing in place. */
 static int open_in_place(sl_outfile *o, const char *path, int kind, int fd, char *err, size_t errlen)
 {

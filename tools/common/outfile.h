@@ -44,6 +44,12 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
 int sl_outfile_is_stdout(const sl_outfile *o);
 /* 1 when what is written cannot be taken back: stdout, a device, a FIFO. */
 int sl_outfile_is_stream(const sl_outfile *o);
+/* 1 when `path` would be written as a file of its own (a regular file, a
+ * symlink, which is replaced, or nothing yet); 0 for standard output ("-"),
+ * a name of one of this process's descriptors (/dev/stdout, /dev/fd/N),
+ * a device, FIFO or socket, or a directory.  For a tool that writes a second
+ * file beside the first (OUT.map) and must refuse before writing either. */
+int sl_outfile_is_file_path(const char *path);
 /* Flushes, syncs and links or renames into place (stdout: flushes),
  * setting dev and ino to the file's (another process may rename its own
  * file over the path at any time after: these say which one this was); with
