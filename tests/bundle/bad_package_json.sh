@@ -26,6 +26,12 @@ printf "import x from './app/x.js';\nconsole.log(x);\n" >entry2.mjs
 "$sluice" bundle entry2.mjs -q -o out.js 2>err; rc=$?
 [ "$rc" = 1 ] || fail "a broken nearest package.json: exit $rc, want 1 ($(cat err))"
 grep -q "app/package.json:1:19: invalid JSON" err || fail "the message does not name app/package.json:1:19: $(cat err)"
+# valid JSON nested deeper than sluice reads says so, not "invalid JSON"
+python3 -c "print('{\"name\": \"p\", \"main\": \"lib/main.js\", \"x\": ' + '[' * 250 + ']' * 250 + '}')" >node_modules/p/package.json
+"$sluice" bundle entry.mjs -q -o out.js 2>err; rc=$?
+[ "$rc" = 1 ] || fail "a package.json nested 250 deep: exit $rc, want 1 ($(cat err))"
+grep -q "node_modules/p/package.json:1:[0-9]*: invalid JSON: nested more than 200 deep" err ||
+  fail "a package.json nested 250 deep: $(head -1 err)"
 # mended, both build and run as node runs them
 printf '{\n  "name": "p",\n  "main": "lib/main.js"\n}\n' >node_modules/p/package.json
 printf '{"type": "module"}\n' >app/package.json

@@ -230,13 +230,14 @@ static js_module *load(worker *w, const char *path, char **err)
         return NULL;
     if (m->flags & MF_JSON) {
         size_t at;
+        const char *why;
         sl__arena scratch;
         sl__arena_init(&scratch);
-        int ok = sl__json_parse_at(&scratch, m->src, m->len, &at) != NULL;
+        int ok = sl__json_parse_diag(&scratch, m->src, m->len, &at, &why) != NULL;
         sl__arena_free(&scratch);
         if (!ok) {
             char msg[1024];
-            sl__js_diag(msg, sizeof msg, path, m->src, m->len, (uint32_t)at, "invalid JSON");
+            sl__js_diag(msg, sizeof msg, path, m->src, m->len, (uint32_t)at, why);
             *err = strdup(msg);
             return NULL;
         }

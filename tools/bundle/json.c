@@ -13,6 +13,7 @@ typedef struct jr {
     const char *s, *end;
     sl__arena *a;
     int depth;
+    int too_deep; /* reading stopped at the depth limit */
 } jr;
 
 static void ws(jr *r)
@@ -130,8 +131,12 @@ static json_value *jcontainer(jr *r, int obj)
 static json_value *jvalue(jr *r)
 {
     ws(r);
-    if (r->s >= r->end || ++r->depth > 200)
+    if (r->s >= r->end)
         return NULL;
+    if (++r->depth > SL_JSON_MAX_DEPTH) {
+        r->too_deep = 1;
+        return NULL;
+    }
     json_value *v;
     char c = *r->s;
     if (c == '{' || c == '[') {
@@ -172,7 +177,13 @@ json_value *sl__json_parse(sl__arena *a, const char *s, size_t len)
 
 json_value *sl__json_parse_at(sl__arena *a, const char *s, size_t len, size_t *err_pos)
 {
-    jr r = {s, s + len, a, 0};
+    const char *why;
+    return sl__json_parse_diag(a, s, len, err_pos, &why);
+}
+
+json_value *sl__json_parse_diag(sl__arena *a, const char *s, size_t len, size_t *err_pos, const char **why)
+{
+    jr r = {s, s + len, a, 0, 0};
     if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) /* BOM */
         r.s += 3;
     json_value *v = jvalue(&r);
@@ -180,6 +191,7 @@ json_value *sl__json_parse_at(sl__arena *a, const char *s, size_t len, size_t *e
     if (v && r.s == r.end)
         return v;
     *err_pos = (size_t)((r.s < r.end ? r.s : r.end) - s);
+    *why = r.too_deep ? "invalid JSON: nested more than " SL_JSON_MAX_DEPTH_TEXT " deep (sluice's limit)" : "invalid JSON";
     return NULL;
 }
 

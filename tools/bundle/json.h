@@ -22,10 +22,19 @@ typedef struct json_value {
     struct json_value **vals; /* JSON_ARR / JSON_OBJ */
 } json_value;
 
+/* Arrays and objects nest at most this deep: the reader recurses, and
+ * hostile input must not exhaust a thread's stack. */
+#define SL_JSON_MAX_DEPTH 200
+#define SL_JSON_MAX_DEPTH_TEXT "200"
+
 /* NULL when the text is not valid JSON. */
 json_value *sl__json_parse(sl__arena *a, const char *s, size_t len);
 /* The same, and on failure *err_pos is about where reading stopped. */
 json_value *sl__json_parse_at(sl__arena *a, const char *s, size_t len, size_t *err_pos);
+/* The same, and on failure *why says what was wrong, for a diagnostic:
+ * "invalid JSON", or that it nests deeper than SL_JSON_MAX_DEPTH (valid
+ * JSON node reads, but not sluice). */
+json_value *sl__json_parse_diag(sl__arena *a, const char *s, size_t len, size_t *err_pos, const char **why);
 /* The member `key` of an object, NULL when absent or not an object. */
 json_value *sl__json_get(const json_value *obj, const char *key);
 

@@ -280,10 +280,11 @@ static json_value *pkg_at(sl__resolver *r, const char *dir)
      * `exports`, `main` or `browser` would be skipped without a word. */
     if (sl_infile_read(path, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg) == 0) {
         size_t at = 0;
-        e->json = sl__json_parse_at(&r->a, buf, n, &at);
+        const char *why;
+        e->json = sl__json_parse_diag(&r->a, buf, n, &at, &why);
         if (!e->json) {
             char diag[1024];
-            sl__js_diag(diag, sizeof diag, path, buf, n, (uint32_t)(at < n ? at : n), "invalid JSON");
+            sl__js_diag(diag, sizeof diag, path, buf, n, (uint32_t)(at < n ? at : n), why);
             e->bad = sl__arena_strndup(&r->a, diag, strlen(diag));
             if (!r->bad_pkg)
                 r->bad_pkg = e->bad;
