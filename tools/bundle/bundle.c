@@ -21,6 +21,7 @@
 #include "json.h"
 #include "js_front.h"
 #include "js_printer.h"
+#include "js_record.h"
 #include "linker.h"
 #include "metafile.h"
 #include "outfile.h"
@@ -591,6 +592,30 @@ static void minified_map(sl__output *out, sl__minified *mn)
     mn->segs = NULL;
 }
 
+/* Levels the bundle's wrappers (the IIFE, a CommonJS closure, a lazy
+ * import() group) add around a module's deepest nesting. */
+enum { MINIFY_WRAPPER_DEPTH = 64 };
+
+typedef struct minify_job {
+    const char *code;
+    size_t len;
+    const size_t *cuts;
+    size_t ncuts, threads;
+    sl__minify_opts *mo;
+    sl__minified *mn;
+    int rc;
+    char err[1024];
+} minify_job;
+
+static void *minify_thread(void *arg)
+{
+    minify_job *j = arg;
+    j->rc = sl__front_minify_pieces(j->code, j->len, j->cuts, j->ncuts, j->threads, j->mo, j->mn);
+    if (j->rc == 1)
+        j->rc = sl__front_minify(j->code, j->len, j->mo, j->mn, j->err, sizeof j->err);
+    return NULL;
+}
+
 /* --minify-*: the linked bundle through tools/js (parse, rewrite, rename,
  * print), its map composed with the bundle's. */
 static int minify_output(const bundle_opts *o, sl__output *out, const char *map_name, size_t nmods, size_t threads)
@@ -609,15 +634,23 @@ static int minify_output(const bundle_opts *o, sl__output *out, const char *map_
                           .keep = o->format == FMT_IIFE ? o->global_var : NULL, .want_map = map_name != NULL,
                           .base = out->segs, .nbase = out->nsegs,
                           .contents = (const char *const *)out->contents, .content_lens = out->content_lens,
-                          .nsources = out->nsources};
+                          .nsources = out->nsources, .max_depth = JS_MAX_NESTING + MINIFY_WRAPPER_DEPTH};
     sl__minified mn;
-    char err[1024];
-    int rc = sl__front_minify_pieces(out->code, len, out->cuts, out->ncuts, threads, &mo, &mn);
-    if (rc == 1)
-        rc = sl__front_minify(out->code, len, &mo, &mn, err, sizeof err);
+    minify_job job = {out->code, len, out->cuts, out->ncuts, threads, &mo, &mn, -1, ""};
+    /* The bundle nests as deep as its modules (up to JS_MAX_NESTING, a few
+     * levels more inside the wrappers), past what a default stack holds:
+     * the minifier runs on a thread with the parser's stack, as the
+     * modules' parse did, and allows as much nesting. */
+    pthread_t t;
+    if (sl__js_thread_start(&t, minify_thread, &job) == 0)
+        pthread_join(t, NULL);
+    else {
+        mo.max_depth = 0; /* this thread's stack: tools/js's own limit */
+        minify_thread(&job);
+    }
+    int rc = job.rc;
     if (rc) {
-        /* the front end's nesting limit (4,096) is below the bundler's (10,000) */
-        fprintf(stderr, "sluice bundle: cannot minify the bundle:\n%s\n", err);
+        fprintf(stderr, "sluice bundle: cannot minify the bundle:\n%s\n", job.err);
         return -1;
     }
     /* metafile: each module's share of the output, scaled to the minified size */

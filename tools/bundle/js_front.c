@@ -375,7 +375,7 @@ int sl__front_minify(const char *code, size_t len, const sl__minify_opts *o, sl_
     memset(out, 0, sizeof *out);
     js_arena a;
     sl__js_arena_init(&a);
-    js_parse_opts po = {0, 0, o->module, 0};
+    js_parse_opts po = {0, 0, o->module, o->max_depth};
     js_ast ast;
     js_buf b = {0};
     js_sourcemap sm = {0};
@@ -510,7 +510,7 @@ static void piece_step(pieces *P, piece *p)
     if (P->phase == PH_PARSE) {
         sl__js_arena_init(&p->a);
         p->a.pool = &P->pool;
-        js_parse_opts po = {0, 0, o->module, 0};
+        js_parse_opts po = {0, 0, o->module, o->max_depth};
         if (sl__js_parse_program(&p->ast, "<bundle>", P->code + p->start, p->end - p->start, &po, &p->a, p->err,
                                  sizeof p->err))
             p->failed = 1;

@@ -77,6 +77,10 @@ typedef struct sl__minify_opts {
     const char *const *contents;
     const size_t *content_lens;
     size_t nsources;
+    /* Nesting the minifier's parse allows; 0: tools/js's JS_MAX_DEPTH.
+     * More only where every thread that minifies has a stack that holds
+     * it (the bundler: tools/bundle/js_record.h's JS_PARSE_STACK). */
+    uint16_t max_depth;
 } sl__minify_opts;
 
 typedef struct sl__minified {
