@@ -11,6 +11,9 @@
 #                   missing name; a missing import in a .ts module
 #   long_line       an error at column 300,001 of one line shows that part
 #                   of the line, with the caret under the column
+#   repeated_imports one module imported 300 times by one file (and by a
+#                   second module): the graph's renumbering once queued it
+#                   once per import, past the end of its stack
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -83,6 +86,18 @@ case $check in
       [ "$(node --stack-size=20000 min.js)" = "1 1" ] ||
         fail "--minify --format $fmt: bundle prints '$(node --stack-size=20000 min.js 2>&1 | head -2)'"
     done ;;
+  repeated_imports)
+    printf 'export const a = 1;\n' >x.mjs
+    printf 'export const b = 2;\n' >y.mjs
+    { for i in $(seq 1 300); do printf "import { a as a%d } from './x.mjs';\n" "$i"; done
+      printf "import { b } from './y.mjs';\nimport './z.mjs';\nconsole.log(a1 + a300, b);\n"; } >many.mjs
+    { for i in $(seq 1 50); do printf "import './y.mjs';\nimport './x.mjs';\n"; done; } >z.mjs
+    for j in 1 2; do
+      timeout 20 "$sluice" bundle many.mjs --format esm -j$j -q -o out$j.mjs 2>stderr ||
+        fail "-j$j: exit $? $(head -3 stderr)"
+      [ "$(node out$j.mjs)" = "2 2" ] || fail "-j$j: bundle prints '$(node out$j.mjs 2>&1 | head -2)'"
+    done
+    cmp -s out1.mjs out2.mjs || fail "-j1 and -j2 bundles differ" ;;
   long_line)
     # One 300 KB line (as minified code has) with an error near its end:
     # the message shows the part of the line around the column.

@@ -424,12 +424,21 @@ static void canonical_ids(sl__graph *g)
         stack[sp++] = (int32_t)e;
         while (sp) {
             js_module *m = g->mods[stack[--sp]];
-            for (size_t k = m->nrecs; k-- > 0;) {
+            /* Each module is queued once (a file may import one module many
+             * times: the stack holds n), in the order of its first import,
+             * reversed so that the first is taken first. */
+            size_t from = sp;
+            for (size_t k = 0; k < m->nrecs; k++) {
                 int32_t t = m->recs[k].module;
-                if (m->recs[k].kind == IR_DEAD || t < 0 || newid[t] >= 0)
+                if (m->recs[k].kind == IR_DEAD || t < 0 || newid[t] != -1)
                     continue;
                 newid[t] = -2; /* queued */
                 stack[sp++] = t;
+            }
+            for (size_t i = from, j = sp; i + 1 < j; i++, j--) {
+                int32_t x = stack[i];
+                stack[i] = stack[j - 1];
+                stack[j - 1] = x;
             }
             /* ids in the order modules are first reached, imports in order */
             for (size_t k = 0; k < m->nrecs; k++) {
