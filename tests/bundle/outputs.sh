@@ -4,7 +4,7 @@
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
 # sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports,
-# sourcemap_needs_a_file.
+# sourcemap_needs_a_file, umd_takes_the_commonjs_branch.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -302,6 +302,33 @@ case $check in
     [ ! -e /dev/stdout.map ] && [ ! -e /dev/fd/1.map ] || fail "a map was written under /dev"
     "$sluice" bundle entry.mjs --sourcemap -q -o out.js || fail "-o out.js refused"
     [ -s out.js.map ] || fail "no out.js.map" ;;
+  umd_takes_the_commonjs_branch)
+    # A UMD tests `typeof require === "function"` before it sets
+    # module.exports; in browser ESM/IIFE output there is no require, so
+    # it took the global branch (root.um = f(), with root = exports) and
+    # the import got {um: f}.  The wrapper now passes __require (the
+    # host's require, or a function that throws), as esbuild does.
+    printf '%s\n' '(function (root, f) {' \
+      '  if (typeof require === "function" && typeof exports === "object" && typeof module === "object") module.exports = f();' \
+      '  else root.um = f();' '})(this, function () { return function () { return 42; }; });' >um.js
+    printf '%s\n' 'try { require("./" + "nothing"); } catch (e) { module.exports = String(e.message); }' >dyn.js
+    printf "import um from './um.js';\nimport dyn from './dyn.js';\nconsole.log(typeof um, um(), dyn);\n" >umd.mjs
+    want='function 42 Dynamic require of "./nothing" is not supported'
+    # run as a browser would: no require, module or exports in scope
+    browser() { node -e 'const vm = require("vm"); const out = [];
+      vm.runInNewContext(require("fs").readFileSync(process.argv[1], "utf8"),
+                         {console: {log: (...a) => out.push(a.join(" "))}});
+      console.log(out.join("\n"))' "$1" 2>&1; }
+    for m in "" --minify; do
+      "$sluice" bundle umd.mjs --platform browser --format iife $m -q -o umd.js || fail "iife $m: bundle"
+      got=$(browser umd.js); [ "$got" = "$want" ] || fail "iife $m: printed '$got'"
+      "$sluice" bundle umd.mjs --platform browser --format esm $m -q -o umd_out.mjs || fail "esm $m: bundle"
+      got=$(node umd_out.mjs 2>&1); [ "$got" = "$want" ] || fail "esm $m: printed '$got'"
+    done
+    # node and cjs output keep the host's own require
+    "$sluice" bundle umd.mjs --platform node --format cjs -q -o umd.cjs || fail "node cjs: bundle"
+    grep -q __require umd.cjs && fail "node cjs output carries the shim"
+    got=$(node umd.cjs 2>&1); case $got in "function 42 Cannot find module './nothing'"*) ;; *) fail "node cjs: printed '$got'" ;; esac ;;
   *) echo "outputs.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -431,7 +431,8 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
             pb_str(out, ";\n});\n");
             return;
         }
-        pb_str(out, " = __cjs(function (exports, module) {\n");
+        pb_str(out, L->need_require_shim && sl__link_free_require(m) ? " = __cjs(function (exports, module, require) {\n"
+                                                                   : " = __cjs(function (exports, module) {\n");
         splice(c, a, it->mod, 0, out);
         pb_str(out, "});\n");
         return;
@@ -499,6 +500,12 @@ static int print_range(void *arg, size_t begin, size_t end)
 
 static const char helper_cjs[] =
     "var __cjs = (fn, mod) => () => (mod || fn.call((mod = { exports: {} }).exports, mod.exports, mod), "
+    "mod.exports);\n";
+static const char helper_cjs_require[] =
+    "var __require = typeof require !== \"undefined\" ? require : (x) => {\n"
+    "  throw Error(\"Dynamic require of \\\"\" + x + \"\\\" is not supported\");\n"
+    "};\n"
+    "var __cjs = (fn, mod) => () => (mod || fn.call((mod = { exports: {} }).exports, mod.exports, mod, __require), "
     "mod.exports);\n";
 static const char helper_toesm[] =
     "var __toESM = (mod, node) => {\n"
@@ -655,7 +662,7 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
         }
     }
     if (L->need_cjs)
-        pb_str(out, helper_cjs);
+        pb_str(out, L->need_require_shim ? helper_cjs_require : helper_cjs);
     if (L->need_toesm)
         pb_str(out, helper_toesm);
     if (L->need_ns)

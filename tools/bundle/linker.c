@@ -1174,7 +1174,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__toESM", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__require", "__toESM", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {
@@ -1438,6 +1438,22 @@ static void name_evaluated(linkctx *c)
     }
 }
 
+int sl__link_free_require(const js_module *m)
+{
+    size_t lo = 0, hi = m->nfree_names; /* sorted (js_record.c, names) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(m->free_names[mid], "require");
+        if (!c)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
 /* What the output needs at run time besides the modules themselves. */
 static void runtime_needs(sl__link *L)
 {
@@ -1449,6 +1465,8 @@ static void runtime_needs(sl__link *L)
         for (size_t k = 0; k < m->nrecs; k++)
             if (m->recs[k].kind == IR_REQUIRE && m->recs[k].builtin && m->recs[k].module < 0)
                 L->need_require = 1;
+        if (!L->o->platform_node && L->o->format != FMT_CJS && L->kind[i] == MK_CJS && sl__link_free_require(m))
+            L->need_require_shim = 1;
         /* require() left to run time (a computed name, require.resolve):
          * on node, ESM output gets a real require from createRequire. */
         if (L->o->platform_node && L->kind[i] == MK_CJS)

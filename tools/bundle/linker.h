@@ -83,6 +83,12 @@ typedef struct sl__link {
     size_t next, ext_cap;
     int need_cjs, need_toesm, need_ns, need_require;
     int need_dirname; /* node, ESM output: CommonJS code reads __filename/__dirname */
+    /* Browser, ESM or IIFE output: a wrapped CommonJS module names
+     * `require` freely (a UMD's `typeof require === "function"`, a call
+     * left to run time).  Its wrapper then takes a `require` parameter,
+     * as node's module wrapper does: __require, the host's require where
+     * there is one, else a function that throws (esbuild's __require). */
+    int need_require_shim;
     const char **entry_exports; /* exported name, value expression pairs */
     size_t nentry_exports;
     int entry_ns_out; /* cjs, iife --global-name: the ES entry's namespace is the output's value */
@@ -103,6 +109,9 @@ typedef struct sl__link {
 } sl__link;
 
 /* Returns 0, or -1 with a message in *err (malloc'd). */
+/* 1 when module m names `require` without declaring it. */
+int sl__link_free_require(const js_module *m);
+
 int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err);
 void sl__link_free(sl__link *L);
 
