@@ -140,9 +140,12 @@ case $check in
     # export may be one of its types (esbuild's rule): undefined, no error.
     printf "export const a = 1;\n" >a.mjs
     printf "export { nope } from './a.mjs';\n" >reexp.mjs
-    refused "$work/reexp.mjs:1:22: no export named \"nope\"" reexp.mjs
+    refused "$work/reexp.mjs:1:22: no export named \"nope\" in \"$work/a.mjs\"" reexp.mjs
+    # the message names the module meant and shows the import, caret under it
+    [ "$(sed -n 2p stderr)" = "    export { nope } from './a.mjs';" ] || fail "no import line: $(cat stderr)"
+    [ "$(sed -n 3p stderr)" = "                         ^" ] || fail "no caret under the specifier: $(cat stderr)"
     printf "\n\n\n\nimport { zz } from './a.mjs';\nconsole.log(zz as number);\n" >late.ts
-    refused "$work/late.ts:5:20: no export named \"zz\"" late.ts
+    refused "$work/late.ts:5:20: no export named \"zz\" in \"$work/a.mjs\"" late.ts
     printf "export interface User { id: number }\nexport const z = 1;\n" >types.ts
     printf "import { User } from './types';\nexport { User };\nexport const k = 1;\n" >barrel.ts
     printf "import { k, type User } from './barrel';\nconst u: User = { id: k };\nconsole.log(u.id);\n" >uses.ts

@@ -899,6 +899,25 @@ static const char *where_at(linkctx *c, const js_module *m, uint32_t pos)
     return sl__arena_printf(&c->L->a, "%s:%u:%u", m->path, line, col);
 }
 
+/* `import { x } from "./m"` where m has no export x: fails the link with
+ * the importing file's line and a caret under the specifier, and the
+ * module meant (its path: which file a package's fields picked is often
+ * the question), as esbuild says it. */
+static void fail_no_export(linkctx *c, const js_module *m, const js_import_rec *r, const char *imported)
+{
+    if (c->err)
+        return;
+    const js_module *t = r->module >= 0 ? c->L->g->mods[r->module] : NULL;
+    const char *osrc;
+    size_t olen;
+    uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
+    const char *text = sl__arena_printf(&c->L->a, "no export named \"%s\" in \"%s\"", imported, t ? t->path : r->spec);
+    size_t n = strlen(m->path) + strlen(text) + 1024; /* the line is cut to 160 characters (js_diag.c) */
+    c->err = malloc(n);
+    if (c->err)
+        sl__js_diag(c->err, n, m->path, osrc, olen, at, text);
+}
+
 /* A TypeScript module: a name it does not export may be a type it
  * declared (types never reach the record), so an import of it is not an
  * error but undefined — esbuild's rule, as it too compiles one file at a
@@ -926,7 +945,7 @@ static binding import_binding(linkctx *c, int32_t mi, uint32_t symi)
         b = resolve_export(c, t, name, strlen(name));
         if (b.kind == B_NONE) {
             if (!is_typescript(L->g->mods[t]))
-                fail(c, "%s: no export named \"%s\" in that module", where_at(c, m, r->spec_pos), ib->imported);
+                fail_no_export(c, m, r, ib->imported);
             b = bind_text("undefined");
         }
     }
@@ -1388,7 +1407,7 @@ static void check_reexports(linkctx *c)
             if (r->module < 0 || L->kind[r->module] != MK_ESM || is_typescript(L->g->mods[r->module]))
                 continue;
             if (resolve_export(c, r->module, e->imported, strlen(e->imported)).kind == B_NONE)
-                fail(c, "%s: no export named \"%s\" in that module", where_at(c, m, r->spec_pos), e->imported);
+                fail_no_export(c, m, r, e->imported);
         }
     }
 }
