@@ -5,7 +5,7 @@
 # status 1 and no output file; an unresolvable import in a .ts file is
 # reported at its position in the .ts file (not in the JavaScript
 # printed from it), and so is a `with` statement in a .ts module; a broken
-# tsconfig.json is named; an `extends` cycle ends.
+# tsconfig.json is named at its line and column; an `extends` cycle ends.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -27,8 +27,11 @@ expect_error "unresolved import in .ts" 'main\.ts:5:19: could not resolve "\./no
 printf "interface A {\n  x: number;\n}\nwith (Math) console.log(PI);\nexport const x = 1;\n" >"$work/main.ts"
 expect_error "'with' in a .ts module" 'main\.ts:4:1: "with" statements cannot be used in an ECMAScript module' '^    with \(Math\) console\.log\(PI\);'
 printf "export const x = 1;\n" >"$work/main.ts"
-printf '{ "compilerOptions": { "jsx": } }\n' >"$work/tsconfig.json"
-expect_error "broken tsconfig.json" 'tsconfig\.json: invalid JSON'
+printf '{\n  // JSONC\n  "compilerOptions": { "jsx": } }\n' >"$work/tsconfig.json"
+# line and column, the line as written (its comment too) and a caret
+expect_error "broken tsconfig.json" 'tsconfig\.json:3:31: invalid JSON' '^      "compilerOptions": \{ "jsx": \} \}$' '^ {34}\^$'
+printf '  // JSONC\n{"compilerOptions": {"x": %s%s}}\n' "$(head -c 300 /dev/zero | tr '\0' '[')" "$(head -c 300 /dev/zero | tr '\0' ']')" >"$work/tsconfig.json"
+expect_error "deep tsconfig.json" 'tsconfig\.json:2:225: invalid JSON: nested more than 200 deep'
 printf '{ "extends": "./other.json" }\n' >"$work/tsconfig.json"
 printf '{ "extends": "./tsconfig.json", "compilerOptions": { "jsx": "react-jsx" } }\n' >"$work/other.json"
 timeout 20 "$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "an extends cycle must end (and is harmless)"

@@ -17,6 +17,7 @@
 
 #include "bundle_limits.h"
 #include "infile.h"
+#include "js_diag.h"
 #include "resolver.h"
 
 enum { MAX_EXTENDS = 32 };
@@ -264,14 +265,23 @@ static void apply_options(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
  * changed in place (JSONC blanked to JSON). */
 static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n, int depth)
 {
+    char *orig = malloc(n + 1); /* as written, for the message: the JSONC is blanked below */
+    if (orig)
+        memcpy(orig, text, n);
     strip_jsonc(text, n);
     size_t at = 0;
-    json_value *root = sl__json_parse_at(&c->a, text, n, &at);
+    const char *why = "invalid JSON: not an object";
+    json_value *root = sl__json_parse_diag(&c->a, text, n, &at, &why);
     if (!root || root->type != JSON_OBJ) {
-        cfg->error = root ? sl__arena_printf(&c->a, "%s: invalid JSON: not an object", cfg->path)
-                          : sl__arena_printf(&c->a, "%s: invalid JSON near byte %zu", cfg->path, at);
+        /* path:line:col, the line and a caret, as a package.json's error */
+        size_t cap = strlen(cfg->path) + strlen(why) + 1024;
+        char *msg = sl__arena_alloc(&c->a, cap);
+        sl__js_diag(msg, cap, cfg->path, orig ? orig : text, n, (uint32_t)(root ? 0 : at < n ? at : n), why);
+        cfg->error = msg;
+        free(orig);
         return;
     }
+    free(orig);
     const char *dir = dir_of(&c->a, cfg->path);
     const json_value *ext = sl__json_get(root, "extends");
     if (ext && ext->type == JSON_STR)
