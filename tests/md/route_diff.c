@@ -83,6 +83,9 @@ static const char *const fragments[] = {
     "](HTTPS://a.b)", "[a](https://a.b/c d)", " \"t\")", "(x)", ";", "~~~ ", "```\t", ">     ```",
     "<menuitem>", "<menu ", "<h1 ", "</tr>", "<colgroup>", "<col/>", "<ul>", "<optgroup", "<track/>", "<Frameset>",
     "<address>", "<ul\t", "<tbody", "<th>", "<dt>", "<dd>", "<param>", "<iframe ", "<html>", "<hr/>",
+    /* md4c_lists.c and the md4c_links.c rule it calls. */
+    "](u \"`t\")", "](x`b)", "](http://.e.com/x", "](<u>", " 'a\nb'", "\x01", "\x7f", "\r", "-\t", "*\n",
+    "- <b>", "  <div>", "[a]:", "\"t\n", "-----\t", "===", "1.\n", "- \n",
 };
 
 int main(int argc, char **argv)

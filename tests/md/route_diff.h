@@ -1,8 +1,9 @@
 /*
  * route_diff.h - the routing checks of two builds on one page: this
  * tree's (sl__md_*) and a base commit's, the same functions with their
- * names prefixed base_ (route_diff.sh builds the base's five files and
- * renames their symbols).  The checks may be made faster; they must
+ * names prefixed base_ (route_diff.sh builds the base's seven files and
+ * renames their symbols; md4c_links.c's rule is asked through
+ * md4c_lists.c's check, its only caller).  The checks may be made faster; they must
  * keep every decision: any difference is a bug in the new code.
  */
 #ifndef SLUICE_MD_ROUTE_DIFF_H
@@ -19,6 +20,7 @@
     X(sl__md_definition_md4c_loosens_list)                                                                        \
     X(sl__md_html_lazy_tag_md4c_misreads)                                                                         \
     X(sl__md_md4c_misreads)                                                                                       \
+    X(sl__md_md4c_lists_misread)                                                                                  \
     X(sl__md_gfm_needs_cmark)
 
 #define ROUTE_DECLARE_BASE(f) int base_##f(const char *s, size_t n);

@@ -2,7 +2,8 @@
 # route_diff.sh [--base REF] [--gen N] [--asan] [--scalar] [--fuzz SECONDS] [PAGE | @LIST]...
 #
 # The routing checks (gfm_route.c, gfm_autolink.c, md4c_fix.c,
-# md4c_misreads.c, md4c_blocks.c in both dialects) of this working tree against those of the commit REF
+# md4c_misreads.c, md4c_blocks.c in both dialects, md4c_lists.c with the
+# md4c_links.c rule it calls) of this working tree against those of the commit REF
 # (default: where HEAD left main, git merge-base), page by page: a change that makes them faster must
 # keep every decision (route_diff.h).  Pages: the ones named, the lists
 # named (@LIST: one path a line), tests/md's own inputs, bench/md's two
@@ -29,7 +30,7 @@ done
 [ -n "$base" ] || base=$(git -C "$root" merge-base HEAD main)
 work=$(mktemp -d /tmp/route_diff.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-files="gfm_route gfm_autolink md4c_fix md4c_misreads md4c_blocks"
+files="gfm_route gfm_autolink md4c_fix md4c_misreads md4c_blocks md4c_lists md4c_links"
 mkdir -p "$work/base/tools/md"
 for f in $files md; do
     ext=c; [ $f = md ] && ext=h
