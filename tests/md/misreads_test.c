@@ -1075,6 +1075,35 @@ SL_TEST(md_html_blocks_in_list_items_on_cr_only_pages_render_as_cmark_gfm)
                           "html in list items, CR-only");
 }
 
+/* Pages of several generators above with every line end a lone `\r`, or
+ * one `\n` in three turned into one. */
+static void lone_cr_page(char *md)
+{
+    static void (*const make[])(char *) = {last_item_page, definition_page, underline_page, item_tag_page,
+                                           html_in_item_page, fence_in_html_page, marks_then_html_page};
+    PICK(make)(md);
+    int all = next_rand() % 2;
+    for (char *p = md; (p = strchr(p, '\n')); p++)
+        if (all || next_rand() % 3 == 0)
+            *p = '\r';
+}
+
+/* A lone `\r` is a line end (CommonMark 2.1) which the routing checks
+ * read only in places: an outside tester (adv18 F3) found an empty item
+ * interrupting a paragraph, a list that stayed tight, trailing spaces lost
+ * in a `<pre>` block, a tab in fenced code turned into spaces and a task
+ * item md4c made of `- [ ]` alone, all on md4c with `\n` routed.  Every
+ * page with a lone CR now goes to cmark-gfm. */
+SL_TEST(md_pages_with_a_lone_cr_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "x\r* \ry\r", "x\r1. \ry\r", "x\r1) \ry\r", ":\r1. \r\r", "* a\r\r*\r* b\r", "-\r\r    b\r",
+        "a\r<pre>\rx  \r</pre>\r", "```c\r\tx\r```\r", "- [ ]\rU", "x\r* \ny\r\n", "a\n\n* b\r\r*\r* c\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], lone_cr_page, SL_TEST_SCALE(6000),
+                          "lone CR line ends");
+}
+
 /* 1 if, after a backtick run with no later run of its length, runs of
  * another length come three times or more: cmark-gfm 0.29's cache of
  * runs (per paragraph, escaped ones too) then takes a closer it passed
