@@ -699,10 +699,14 @@ void gr_resolve_all(gr_graph *g)
      * snapshot keeps (snapshot.h): whether any answer here depended on
      * the order of lookups, and where each unresolved node was made. */
     fixed_so_far(&r);
-    size_t by_imports = g->nnodes;
+    size_t by_imports = g->nnodes, first_cap = 0;
     uint32_t *first_ref = NULL;
+    /* Grown as unresolved nodes are made, about 1 for 25 references:
+     * sized for one node a reference, it was 2.4 MB on the crate corpus,
+     * every page of it written (gr_xcalloc) for ~95 KB used - 600 fresh
+     * pages on the main thread, in the run that makes a snapshot. */
     if (g->keep)
-        first_ref = gr_xcalloc(g->npending + (by_imports - g->nreal) + 1, sizeof *first_ref);
+        first_ref = gr_xcalloc(first_cap = by_imports - g->nreal + 1024, sizeof *first_ref);
     for (size_t i = 0; i < g->npending; i++) {
         gr_pending p = g->pending[i];
         r.tainted = 0;
@@ -711,8 +715,17 @@ void gr_resolve_all(gr_graph *g)
         if (!t) /* the unresolved node's text: self.x for self calls, .x for other methods */
             t = unresolved(g, p.form == FF_PATH ? p.text : text_id(g, p.form == FF_EXPR_METHOD ? "." : "self.", p.text));
         gr_graph_add_edge(g, p.from, p.edge, t);
-        if (first_ref && g->nnodes > by_imports && !first_ref[g->nnodes - 1 - g->nreal])
-            first_ref[g->nnodes - 1 - g->nreal] = (uint32_t)i + 1;
+        if (first_ref && g->nnodes > by_imports) {
+            size_t at = g->nnodes - 1 - g->nreal;
+            if (at >= first_cap) {
+                size_t cap = 2 * at + 1;
+                first_ref = gr_xrealloc(first_ref, cap * sizeof *first_ref);
+                memset(first_ref + first_cap, 0, (cap - first_cap) * sizeof *first_ref);
+                first_cap = cap;
+            }
+            if (!first_ref[at])
+                first_ref[at] = (uint32_t)i + 1;
+        }
     }
     free(impl_trait);
     if (g->keep) { /* handed over: the snapshot writes them */
