@@ -80,6 +80,17 @@ case $check in
     # bundle).  Inside every format's wrapper, and in a CommonJS closure.
     printf "module.exports = %s1%s;\n" "$(head -c 9990 /dev/zero | tr '\0' '(')" "$(head -c 9990 /dev/zero | tr '\0' ')')" >deep.cjs
     printf "import { x } from './limit.mjs';\nimport y from './deep.cjs';\nconsole.log(x, y);\n" >min.mjs
+    # TypeScript and JSX too: lowering parses on the worker's deep stack
+    # with the bundler's limit (it stopped at tools/js's 4,096)
+    printf "export const t: number = %s1%s;\n" "$(head -c 9990 /dev/zero | tr '\0' '(')" "$(head -c 9990 /dev/zero | tr '\0' ')')" >deep.ts
+    printf "export const j = %s<b />%s;\n" "$(head -c 9990 /dev/zero | tr '\0' '(')" "$(head -c 9990 /dev/zero | tr '\0' ')')" >deep.tsx
+    printf "import { t } from './deep.ts';\nimport { j } from './deep.tsx';\nconsole.log(t, typeof j);\n" >ts.mjs
+    timeout 120 "$sluice" bundle ts.mjs --format esm --jsx-factory=f -q -o ts.js 2>stderr ||
+      fail "10,000 levels of TypeScript/JSX: exit $? $(head -2 stderr)"
+    printf "const f = () => 0;\n%s" "$(cat ts.js)" >ts2.js
+    [ "$(node --stack-size=20000 ts2.js)" = "1 number" ] || fail "TypeScript/JSX: bundle prints '$(node --stack-size=20000 ts2.js 2>&1 | head -2)'"
+    printf "export const u: number = %s1%s;\n" "$(head -c 10010 /dev/zero | tr '\0' '(')" "$(head -c 10010 /dev/zero | tr '\0' ')')" >past.ts
+    refused "past.ts:1:10024: nesting too deep" past.ts
     for fmt in esm cjs iife; do
       timeout 120 "$sluice" bundle min.mjs --format $fmt --minify -q -o min.js 2>stderr ||
         fail "--minify --format $fmt of 10,000 levels: exit $? $(head -2 stderr)"

@@ -375,7 +375,7 @@ static int parse_args(int argc, char **argv, bundle_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->format = -1;
-    o->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
+    o->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1, 0};
     o->entries = calloc((size_t)argc, sizeof *o->entries);
     o->externals = calloc((size_t)argc, sizeof *o->externals);
     int c;

@@ -101,7 +101,7 @@ static int bad_package(worker *w, char **err)
 /* The flags (set ones win) over the nearest tsconfig.json. */
 static sl__lower_cfg lower_cfg(const sl__lower_cfg *flags, const sl__tsconfig *tc)
 {
-    sl__lower_cfg c = tc ? tc->lower : (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
+    sl__lower_cfg c = tc ? tc->lower : (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1, 0};
     if (c.jsx == SL_JSX_PRESERVE)
         c.jsx = SL_JSX_UNSET; /* the bundle must run: JSX is always compiled (docs/bundle.md) */
     if (flags->jsx != SL_JSX_UNSET)
@@ -127,6 +127,7 @@ static int lower_module(worker *w, js_module *m, char **err)
         return -1;
     }
     sl__lower_cfg cfg = lower_cfg(&w->o->lower, tc);
+    cfg.max_depth = JS_MAX_NESTING; /* a worker's stack holds it, as for JavaScript */
     char *out, msg[1024];
     size_t n, nmap;
     sl__omap_seg *map;

@@ -282,6 +282,7 @@ int sl__front_lower(const char *path, const char *src, size_t len, const sl__low
     js_arena a;
     sl__js_arena_init(&a);
     js_parse_opts po = sl__js_opts_for_path(path);
+    po.max_depth = cfg->max_depth;
     js_ast ast;
     int rc = -1;
     js_buf b = {0};

@@ -33,6 +33,9 @@ typedef struct sl__lower_cfg {
     int use_define_for_class_fields;
     int experimental_decorators;
     int verbatim_module_syntax;
+    /* Nesting the parse allows, 0 for tools/js's JS_MAX_DEPTH; more only on
+     * a thread whose stack holds it (the bundler's workers). */
+    uint16_t max_depth;
 } sl__lower_cfg;
 
 /* Is path a file tools/js must lower (.ts .tsx .mts .cts .jsx)? */

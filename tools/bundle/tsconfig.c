@@ -298,7 +298,7 @@ static sl__tsconfig *new_cfg(sl__tsconfigs *c, const char *file)
 {
     sl__tsconfig *cfg = sl__arena_zalloc(&c->a, sizeof *cfg);
     cfg->path = sl__arena_strndup(&c->a, file, strlen(file));
-    cfg->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1};
+    cfg->lower = (sl__lower_cfg){SL_JSX_UNSET, NULL, NULL, NULL, -1, -1, -1, 0};
     return cfg;
 }
 
