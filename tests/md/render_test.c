@@ -3,6 +3,8 @@
  * heading ids, escaping, JSON output, and hostile pages (huge, deeply
  * nested, invalid UTF-8, NUL bytes, binary junk).
  */
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -339,6 +341,28 @@ SL_TEST(md_html_writer_matches_md4c_html)
         }
 }
 
+/* render.c's text escape tells `<>&"` from every other byte 16 bytes at a
+ * time, by bit tricks rather than one compare per byte: every ASCII
+ * byte, at every offset of two blocks in text, in a code span and in a
+ * code block, is written as md4c-html writes it. */
+SL_TEST(md_text_escape_finds_every_special_byte_at_every_offset)
+{
+    for (int c = 1; c < 0x80; c++) {
+        if (c == '\n' || c == '\r' || c == '\t')
+            continue; /* line structure, and tabs writer_diff leaves to md4c_fix.c */
+        for (size_t at = 0; at < 34; at++) {
+            char page[160];
+            char run[40];
+            memset(run, 'a', sizeof run);
+            run[at] = (char)c;
+            run[34] = 0;
+            int n = snprintf(page, sizeof page, "x%s\n\n`%s`\n\n```\n%s\n```\n", run, run, run);
+            CHECK(n > 0 && (size_t)n < sizeof page);
+            CHECK(writer_diff_matches(page, (size_t)n, 1, 0));
+        }
+    }
+}
+
 /* An HTML block right after a tight list item's text starts on a line of
  * its own, as cmark-gfm writes it (md4c-html glued it to the text: seen
  * on npm undici's docs); in safe mode too, where the block is text. */
@@ -440,6 +464,57 @@ SL_TEST(md_cmark_pages_keep_strikethrough_when_rendered_at_once)
         pthread_join(t[i], &bad[i]);
         CHECK_EQ((intptr_t)bad[i], 0);
     }
+    sl__md_buf_free(&b);
+}
+
+/* render_cmark.c hands cmark-gfm a per-page arena: blocks cut from 64 KiB
+ * chunks that double, a free that only gives back the last block cut, a
+ * realloc that grows the last block where it is or copies, and blocks of
+ * 16 KiB or more from malloc (a buffer that grows past that moves there).
+ * A page that takes every one of those paths - thousands of nodes, a
+ * code block and a paragraph line growing past 16 KiB, a table - must
+ * come out as cmark-gfm renders it with its own allocator (unsafe mode
+ * and no headings: render_cmark.c then changes nothing). */
+SL_TEST(md_cmark_pages_render_from_the_arena_as_cmark_gfm_alone)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "| a | b |\n| - | :-: |\n");
+    for (int i = 0; i < 300; i++) {
+        char row[128];
+        snprintf(row, sizeof row, "| *c%d* [l](/u%d) | ~~d~~ www.x%d.org `k` |\n", i, i, i);
+        sl__md_buf_puts(&b, row);
+    }
+    for (int round = 0; round < 3; round++) {
+        sl__md_buf_puts(&b, "\n```c\n");
+        for (int i = 0; i < 2000; i++)
+            sl__md_buf_puts(&b, "int x = a < b && c; /* a code line */\n");
+        sl__md_buf_puts(&b, "```\n\nOne long line:");
+        for (int i = 0; i < 600; i++)
+            sl__md_buf_puts(&b, " word *em* [a](b) **st** a@b.org");
+        sl__md_buf_puts(&b, "\n\n- item [x\n- [y](z) *w*\n  - nested `q`\n\n> quoted *text*\n");
+        for (int i = 0; i < 500; i++)
+            sl__md_buf_puts(&b, "\npara *a* _b_ [c] [[d]] ![e](f \"t\") <https://x.org> x@y.org\n");
+    }
+    sl__md_buf_putc(&b, 0);
+    CHECK(!b.failed);
+    sl__md_opts o = {.unsafe_html = 1, .renderer = SL__MD_CMARK, .no_word_count = 1};
+    sl__md_page p;
+    char err[256];
+    CHECK(sl__md_render(b.data, b.len - 1, &o, &p, err, sizeof err) == 0);
+    cmark_gfm_core_extensions_ensure_registered();
+    static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
+    cmark_parser *parser = cmark_parser_new(CMARK_OPT_UNSAFE);
+    for (size_t i = 0; i < 4; i++)
+        cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension(names[i]));
+    cmark_parser_feed(parser, b.data, b.len - 1);
+    cmark_node *doc = cmark_parser_finish(parser);
+    char *want = cmark_render_html(doc, CMARK_OPT_UNSAFE, cmark_parser_get_syntax_extensions(parser));
+    CHECK(p.html && want && p.html_len > 400000);
+    CHECK(!strcmp(p.html, want));
+    free(want);
+    cmark_node_free(doc);
+    cmark_parser_free(parser);
+    sl__md_page_free(&p);
     sl__md_buf_free(&b);
 }
 
