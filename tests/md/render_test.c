@@ -770,3 +770,23 @@ SL_TEST(md_json_strings_round_trip_every_escape_at_every_offset)
     CHECK(b.len == 10 && !memcmp(b.data, "\"a\\u0000b\"", 10));
     sl__md_buf_free(&b);
 }
+
+/* Raw HTML inside an image's description is alt text: escaped in both
+ * modes, as cmark-gfm writes it.  With --unsafe-html it was copied as
+ * HTML into the attribute, where a `"` ended it (adv18 F9:
+ * `![<!-- " onerror=x -->](/u)` gave the image an onerror handler). */
+SL_TEST(md_raw_html_in_alt_text_is_escaped_in_both_modes)
+{
+    static const char *const cases[][2] = {
+        {"![<x y=\"z\">](/u)\n", "alt=\"&lt;x y=&quot;z&quot;&gt;\""},
+        {"![<!-- \" onerror=x -->](/u)\n", "alt=\"&lt;!-- &quot; onerror=x --&gt;\""},
+        {"![a <b>c</b> *d*](/u)\n", "alt=\"a &lt;b&gt;c&lt;/b&gt; d\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int unsafe = 0; unsafe < 2; unsafe++) {
+            sl__md_page p = render(cases[i][0], strlen(cases[i][0]), 0, unsafe);
+            CHECK(contains(p.html, cases[i][1]));
+            CHECK(!contains(p.html, "onerror=x \""));
+            sl__md_page_free(&p);
+        }
+}

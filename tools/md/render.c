@@ -910,7 +910,10 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
         }
         break;
     case MD_TEXT_HTML: /* raw HTML: md4c_fix.c reads its lines' indentation */
-        on_output(t, n, r);
+        if (r->image) /* in an alt attribute: text, as cmark-gfm writes it */
+            text_escaped(r, t, n);
+        else
+            on_output(t, n, r);
         break;
     case MD_TEXT_ENTITY:
         put_entity(r, t, n, text_escaped);
