@@ -377,12 +377,15 @@ SL_TEST(md_code_fences_render_as_cmark_gfm)
         "* x\n      ```\n      y\n",
         "x\n\t```\ny\n",
         "x\n    ~~~\n    y\n",
+        /* a tab, \v or \f before the info string: md4c dropped the language (adv18 F7) */
+        "```\tjs\nx\n```\n", "~~~\tjs\nx\n~~~\n", "``` \tjs\nx\n```\n", "```\vjs\nx\n```\n",
+        "```\fjs x\ny\n```\n", "> ```\tjs\n> x\n",
     };
     static const char *const above[] = {"", "", "a\n", "a\n\n", "- a\n", "- a\n\n", "1. a\n", "> a\n", "> - a\n",
                                         "# h\n", "    code\n"};
     static const char *const prefix[] = {"", "", "", " ", "  ", "   ", "    ", "      ", "\t", " \t", "> ", ">  ",
                                          ">   ", ">\t", "- ", "1. ", "> - ", "  > "};
-    static const char *const fences[] = {"```", "```", "~~~", "````", "```js", "~~~~"};
+    static const char *const fences[] = {"```", "```", "~~~", "````", "```js", "~~~~", "```\tjs", "~~~ \tpy x"};
     static const char *const lines[] = {"x", "  x", "    x", "", "`y`", "a ` b"};
     static const char *const trail[] = {"", "", "", " ", "\t", " \t ", "\r", "  x"};
     static const char *const after[] = {"", "y\n", "\ny\n", "# h\n", "- z\n", "```\n"};

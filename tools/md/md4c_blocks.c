@@ -5,7 +5,9 @@
  * cmark-gfm, as md4c_misreads.c's rules send theirs (adv14's findings).
  *
  *  - A closing fence followed by a tab (```` ```\t ````): md4c does not
- *    close the block there, and the rest of the page stays code.
+ *    close the block there, and the rest of the page stays code.  An
+ *    opening fence with a tab (or \v, \f) before its info string: md4c
+ *    drops the info string, and the language class with it.
  *  - A fence opened in a list item or block quote, and a fence line less
  *    indented or with fewer `>` marks: md4c takes it for the closer;
  *    CommonMark ends the container there (fenced code has no lazy lines)
@@ -300,6 +302,9 @@ static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
     if (p->tab)
         return 1; /* a tab before a fence (in a list item, split between the item and the line): md4c
                      counts its columns otherwise */
+    for (size_t i = end; i < b->n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\v' || s[i] == '\f'); i++)
+        if (s[i] != ' ')
+            return 1; /* a tab (or \v, \f) before the info string: md4c keeps no language (adv18 F7) */
     b->fence = (fence){.c = c, .len = end - at, .quotes = p->quotes, .col = p->col, .margin = p->margin, .unsure = p->inset >= 4,
                        .body = sl__md_line_end(s, b->n, end) + 1};
     return span_left_open(b); /* a fence ends the paragraph */
