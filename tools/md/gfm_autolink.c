@@ -455,3 +455,67 @@ size_t sl__md_cmark_url_length(const char *s, size_t n, size_t end, size_t b, si
         return 0; /* the URL goes on past md4c's text (cmark-gfm cuts it at a `<`) */
     return cmark_delim(s + b, e - b);
 }
+
+/* The character an entity reference at s[i] (`&`) stands for, when it is
+ * one an e-mail autolink is made of (ASCII letters, digits, `@ . : - _ +`),
+ * else 0; *end is past its `;`.  Numeric references as CommonMark reads
+ * them (1-7 decimal or 1-6 hex digits), and the named ones among those
+ * characters. */
+static int address_entity(const char *s, size_t n, size_t i, size_t *end)
+{
+    static const struct { const char *name; char c; } named[] = {
+        {"commat;", '@'}, {"period;", '.'}, {"colon;", ':'}, {"hyphen;", '-'}, {"dash;", '-'},
+        {"lowbar;", '_'}, {"UnderBar;", '_'}, {"plus;", '+'}};
+    size_t k = i + 1;
+    unsigned long v = 0;
+    if (k < n && s[k] == '#') {
+        int hex = k + 1 < n && (s[k + 1] == 'x' || s[k + 1] == 'X');
+        size_t d = k + 1 + (size_t)hex, j = d;
+        for (; j < n && j - d < 8; j++) {
+            char c = s[j];
+            int x = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                  : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (x < 0)
+                break;
+            v = v * (hex ? 16 : 10) + (unsigned long)x;
+        }
+        if (j == d || j - d > (hex ? 6u : 7u) || j >= n || s[j] != ';')
+            return 0;
+        *end = j + 1;
+    } else {
+        for (size_t m = 0; m < sizeof named / sizeof named[0]; m++) {
+            size_t len = strlen(named[m].name);
+            if (n - k >= len && !memcmp(s + k, named[m].name, len)) {
+                *end = k + len;
+                return named[m].c;
+            }
+        }
+        return 0;
+    }
+    int c = v < 128 ? (int)v : 0;
+    return is_alnum((unsigned char)c) || (c && strchr("@.:-_+", c)) ? c : 0;
+}
+
+int sl__md_entity_in_address(const char *s, size_t n)
+{
+    for (const char *p = s; (p = memchr(p, '&', (size_t)(s + n - p))) != NULL; p++) {
+        size_t i = (size_t)(p - s), end;
+        int c = address_entity(s, n, i, &end);
+        if (!c)
+            continue;
+        if (c == '@')
+            return 1;
+        /* the run of bytes around it an address could span: an `@` in it */
+        size_t b = i, e = end;
+        while (b > 0 && i - b < 256 && !strchr(" \t\r\n<>()[]*~`\"'", s[b - 1]))
+            b--;
+        while (e < n && e - end < 256 && !strchr(" \t\r\n<>()[]*~`\"'", s[e]))
+            e++;
+        if (memchr(s + b, '@', e - b))
+            return 1;
+        for (size_t k = b; k < e; k++)
+            if (s[k] == '&' && k != i && address_entity(s, n, k, &end) == '@')
+                return 1;
+    }
+    return 0;
+}

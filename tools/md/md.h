@@ -146,6 +146,12 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i);
  * line_end: where its line ends.  *skip is where the scan may go on (past
  * the candidate's text); *link is 1 when either may read a link there. */
 int sl__md_autolink_differs(const char *s, size_t n, size_t i, size_t line_end, size_t *skip, int *link);
+/* GFM: 1 when the page has an entity reference that stands for a
+ * character of an e-mail address (`&#64;`, `&#46;`, `&colon;`, a letter)
+ * in a run with an `@` (or is the `@`): cmark-gfm finds its e-mail
+ * autolinks after decoding entities, md4c before (adv18 F1: `a&#64;b.co`
+ * is a link to cmark-gfm only). */
+int sl__md_entity_in_address(const char *s, size_t n);
 /* Where the scheme before the `:` at s[i] starts: back over ASCII letters. */
 size_t sl__md_scheme_start(const char *s, size_t i);
 /* cmark-gfm's url_match on the page s[0..n) at the scheme s[b..k) (s[k]
