@@ -1144,6 +1144,34 @@ SL_TEST(md_addresses_written_with_entities_render_as_cmark_gfm)
     CHECK(c.differ > 0);
 }
 
+/* md4c 0.4.8 takes time that grows with the square of bracket nesting
+ * on a page that defines a link reference (adv18 F0: 40 KB of `[`, `]`
+ * took 2 s): past 32 open brackets the page goes to cmark-gfm, which is
+ * linear there, in both dialects.  Everyday nesting stays on md4c. */
+SL_TEST(md_deeply_nested_brackets_go_to_cmark_gfm)
+{
+    static const size_t depths[] = {33, 100, 5000};
+    for (size_t d = 0; d < sizeof depths / sizeof depths[0]; d++) {
+        size_t k = depths[d], len = 0;
+        char *md = malloc(2 * k + 64);
+        memset(md, '[', k);
+        memset(md + k, ']', k);
+        len = 2 * k;
+        len += (size_t)sprintf(md + len, "\n\n[x]: /u\n");
+        for (int cm = 0; cm < 2; cm++) {
+            CHECK(sl__md_routes_to_cmark(md, len, cm));
+            counts c = {0};
+            CHECK(renders_as_cmark(md, cm, &c));
+        }
+        free(md);
+    }
+    static const char *const everyday[] = {"[[a]](/u) [b [c] d](/v)\n\n[x]: /u\n",
+                                           "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n\n[x]: /u\n"};
+    for (size_t i = 0; i < 2; i++)
+        for (int cm = 0; cm < 2; cm++)
+            CHECK(!sl__md_routes_to_cmark(everyday[i], strlen(everyday[i]), cm));
+}
+
 /* 1 if, after a backtick run with no later run of its length, runs of
  * another length come three times or more: cmark-gfm 0.29's cache of
  * runs (per paragraph, escaped ones too) then takes a closer it passed
