@@ -1172,6 +1172,29 @@ SL_TEST(md_deeply_nested_brackets_go_to_cmark_gfm)
             CHECK(!sl__md_routes_to_cmark(everyday[i], strlen(everyday[i]), cm));
 }
 
+/* A list item that starts with indented code, then what follows it. */
+static void item_code_page(char *md)
+{
+    static const char *const quote[] = {"", "", "> ", "- a\n  "};
+    static const char *const marker[] = {"-", "*", "+", "1.", "2)", "10."};
+    static const char *const pad[] = {"     ", "      ", "        ", "    "};
+    static const char *const text[] = {"T", "code()", "x  y"};
+    static const char *const after[] = {"\n- S\n", "\n  x\n", "- S\n", "\n\n- S\n", "", "\n1. S\n", "\n      more\n"};
+    const char *q = PICK(quote);
+    snprintf(md, 512, "%s%s%s%s\n%s", q, PICK(marker), PICK(pad), PICK(text), PICK(after));
+}
+
+/* md4c 0.4.8 kept the list of an item that starts with indented code
+ * tight across a blank line (`-     T`, blank, `- S`: every `<p>` lost;
+ * adv18 F11, CommonMark 5.2's rule 2).  Such pages go to cmark-gfm. */
+SL_TEST(md_items_starting_with_indented_code_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"-     T\n\n- S\n", "1.      T\n\n2. S\n", "-     T\n\n  x\n",
+                                        "> -     T\n>\n> - S\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], item_code_page, SL_TEST_SCALE(4000),
+                          "items starting with indented code");
+}
+
 /* 1 if, after a backtick run with no later run of its length, runs of
  * another length come three times or more: cmark-gfm 0.29's cache of
  * runs (per paragraph, escaped ones too) then takes a closer it passed

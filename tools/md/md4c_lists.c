@@ -21,6 +21,8 @@
  *    (`* a`, blank, `*`): the same misreading md4c_misreads.c routes for
  *    such a line with its `\n`, which its scan of line ends never sees.
  *  - A setext underline with a tab after it (adv15 A11): the tab again.
+ *  - A list item that starts with indented code (`-     T`): md4c keeps
+ *    its list tight across a blank line (adv18 F11).
  *
  * The one idea: each rule starts from a byte most pages hold few of in
  * the place it needs - a `<` after a blank, a `]:`, the page's unended
@@ -572,9 +574,54 @@ static int underline_with_tab(const char *s, size_t n)
     return 0;
 }
 
+/* 1 if a list item starts with indented code: a marker (`-`, `*`, `+`,
+ * digits and `.` or `)`) then five spaces or more and text.  md4c 0.4.8
+ * keeps such an item's list tight across a blank line (`-     T`, blank,
+ * `- S`: every `<p>` lost; adv18 F11).  Found from each run of five
+ * spaces; the line before the marker may hold only blanks, `>` marks and
+ * other markers (a superset: more of them only cost speed). */
+static int item_starts_with_code(const char *s, size_t n)
+{
+    size_t failed = (size_t)-1; /* where the last walk back that failed began */
+    for (const char *p = memmem(s, n, "     ", 5); p; p = memmem(p + 1, n - (size_t)(p + 1 - s), "     ", 5)) {
+        size_t i = (size_t)(p - s);
+        if (i == 0 || !strchr("-*+.)", s[i - 1]))
+            continue;
+        size_t m = i - 1, t = i + 5;
+        while (t < n && s[t] == ' ')
+            t++;
+        if (t >= n || s[t] == '\n' || s[t] == '\r')
+            continue; /* an empty item */
+        if (s[m] == '.' || s[m] == ')') {
+            size_t d = m;
+            while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
+                d--;
+            if (d == m || m - d > 9)
+                continue;
+            m = d;
+        }
+        /* Back to the line's start over what may stand before a marker;
+         * a walk that reaches where the last failed one began fails the
+         * same way (so `x-     -     ...` is walked once, not once a hit). */
+        size_t l = m;
+        int again = 0;
+        while (l > 0 && s[l - 1] != '\n' && s[l - 1] != '\r' && strchr(" \t>-*+.)0123456789", s[l - 1])) {
+            if (l == failed) {
+                again = 1;
+                break;
+            }
+            l--;
+        }
+        if (!again && (l == 0 || s[l - 1] == '\n' || s[l - 1] == '\r'))
+            return 1;
+        failed = m;
+    }
+    return 0;
+}
+
 int sl__md_md4c_lists_misread(const char *s, size_t n)
 {
-    if (last_line_empty_item(s, n) || underline_with_tab(s, n))
+    if (last_line_empty_item(s, n) || underline_with_tab(s, n) || item_starts_with_code(s, n))
         return 1;
     title_walk titles = {{0}, {0}};
     size_t last_label = (size_t)-1;
