@@ -651,8 +651,9 @@ SL_TEST(md_definitions_in_list_items_keep_the_list_as_cmark_gfm_does)
  * (md4c_fix.c).  Generated, in both dialects. */
 SL_TEST(md_tag_lines_after_list_items_and_quotes_render_as_cmark_gfm)
 {
+    /* (one or two backticks or tildes start a paragraph, not a fence: adv18 F4) */
     static const char *const starts[] = {"* [Guide](g.md)\n", "- x\n", "1. x\n", "> x\n", "- x\n  y\n", "- x\ny\n",
-                                         "> - x\n", "text\n"};
+                                         "> - x\n", "text\n", "- `\n", "> `\n", "- `a\n", "- ~\n", "> ``x\n", "- ```\n"};
     static const char *const tags[] = {"<a name=\"p\" />\n", "<a name=\"p\">\n", "</a>\n", "<span>\n",
                                        "  <custom-tag x=\"1\">\n", "<a name=\"p\"> text\n", "<div>\n"};
     static const char *const afters[] = {"", "\n# H\n", "more\n", "\n- next\n"};

@@ -1124,8 +1124,12 @@ static int lazy_line(const char *s, size_t l, size_t e, lazy_state *st)
     while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
         text++;
     /* Only a paragraph counts: a line of raw HTML or a fence starts no
-     * paragraph (their lines are no lazy continuation to md4c). */
-    if (text < e && (s[text] == '<' || s[text] == '`' || s[text] == '~')) {
+     * paragraph (their lines are no lazy continuation to md4c); one or
+     * two backticks or tildes are a paragraph's text (adv18 F4: `- \``). */
+    size_t run = text;
+    while (run < e && (s[run] == '`' || s[run] == '~') && s[run] == s[text])
+        run++;
+    if (text < e && (s[text] == '<' || run - text >= 3)) {
         if (!st->quote && !st->need)
             return 0;
     } else if (s[t] == '>')
