@@ -4,7 +4,7 @@
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
 # sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports,
-# sourcemap_needs_a_file, umd_takes_the_commonjs_branch.
+# sourcemap_needs_a_file, umd_takes_the_commonjs_branch, module_comments_relative.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -329,6 +329,20 @@ case $check in
     "$sluice" bundle umd.mjs --platform node --format cjs -q -o umd.cjs || fail "node cjs: bundle"
     grep -q __require umd.cjs && fail "node cjs output carries the shim"
     got=$(node umd.cjs 2>&1); case $got in "function 42 Cannot find module './nothing'"*) ;; *) fail "node cjs: printed '$got'" ;; esac ;;
+  module_comments_relative)
+    # Each module's `// path` comment is relative to the working directory,
+    # with ../ outside it (as esbuild writes it): a bundle built in two
+    # checkouts of one tree is the same bundle (it named /home/... before).
+    mkdir -p tree/node_modules/pk tree/app/src
+    echo 'module.exports = 1;' >tree/node_modules/pk/index.js
+    echo '{"name": "pk"}' >tree/node_modules/pk/package.json
+    printf "import p from 'pk';\nconsole.log(p);\n" >tree/app/src/e.mjs
+    (cd tree/app/src && "$sluice" bundle e.mjs -q -o "$work/rel.js") || fail "bundle"
+    grep -qx '// ../../node_modules/pk/index.js' rel.js || fail "comments: $(grep '^// ' rel.js | tr '\n' ' ')"
+    grep -q "$work" rel.js && fail "the bundle names the working tree's absolute path"
+    cp -r tree tree2
+    (cd tree2/app/src && "$sluice" bundle e.mjs -q -o "$work/rel2.js") || fail "bundle 2"
+    cmp -s rel.js rel2.js || fail "two copies of one tree give different bundles" ;;
   *) echo "outputs.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -390,11 +390,31 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
     free(v.v);
 }
 
-static const char *rel(const pctx *c, const char *path)
+/* path as the bundle's comments name it: relative to the working
+ * directory, with `../` where it lies outside it (as esbuild writes it),
+ * so that a bundle does not depend on where the machine keeps the tree. */
+static const char *rel(const pctx *c, sl__arena *a, const char *path)
 {
     if (c->cwdlen && !strncmp(path, c->cwd, c->cwdlen) && path[c->cwdlen] == '/')
         return path + c->cwdlen + 1;
-    return path;
+    if (!c->cwdlen || path[0] != '/')
+        return path;
+    /* the directories both start with, then one `../` for each of cwd's others */
+    size_t common = 0;
+    for (size_t i = 0; i < c->cwdlen && path[i] == c->cwd[i]; i++)
+        if (c->cwd[i] == '/')
+            common = i;
+    if (c->cwdlen == 1) /* cwd is / */
+        return path + 1;
+    size_t ups = 1;
+    for (size_t i = common + 1; i < c->cwdlen; i++)
+        ups += c->cwd[i] == '/';
+    const char *tail = path + common + 1;
+    char *r = sl__arena_alloc(a, 3 * ups + strlen(tail) + 1), *w = r;
+    for (size_t i = 0; i < ups; i++, w += 3)
+        memcpy(w, "../", 3);
+    strcpy(w, tail);
+    return r;
 }
 
 static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, pbuf *out);
@@ -419,7 +439,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
     }
     js_module *m = L->g->mods[it->mod];
     char head[4096];
-    snprintf(head, sizeof head, "\n// %s\n", rel(c, m->path));
+    snprintf(head, sizeof head, "\n// %s\n", rel(c, a, m->path));
     if (it->type == 0) {
         pb_str(out, head);
         pb_str(out, "var ");
@@ -460,7 +480,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         break;
     case EV_LAZY_BEGIN:
         pb_str(out, sl__arena_printf(a, "\n// import() of %s: evaluated on first use\n%s%s = __lazy(() => {\n",
-                                     rel(c, m->path), c->strict == STRICT_SPLIT ? "" : "var ",
+                                     rel(c, a, m->path), c->strict == STRICT_SPLIT ? "" : "var ",
                                      name(c, L->lazy_name[it->mod])));
         break;
     case EV_LAZY_END:
