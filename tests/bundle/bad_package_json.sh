@@ -32,6 +32,17 @@ python3 -c "print('{\"name\": \"p\", \"main\": \"lib/main.js\", \"x\": ' + '[' *
 [ "$rc" = 1 ] || fail "a package.json nested 250 deep: exit $rc, want 1 ($(cat err))"
 grep -q "node_modules/p/package.json:1:[0-9]*: invalid JSON: nested more than 200 deep" err ||
   fail "a package.json nested 250 deep: $(head -1 err)"
+# a file that ends inside an escape: refused where it is (the reader once
+# decoded `\u`'s four digits past the end of the buffer: ASan saw it)
+printf '"\\u' >cut.json
+printf 'import c from "./cut.json";\nconsole.log(c);\n' >cut.mjs
+"$sluice" bundle cut.mjs -q -o out.js 2>err; rc=$?
+[ "$rc" = 1 ] || fail "a .json module cut after \\u: exit $rc, want 1 ($(head -3 err))"
+grep -q "cut.json:1:2: invalid JSON" err || fail "a .json module cut after \\u: $(head -1 err)"
+printf '{"a": "\\u12"}' >short.json
+printf 'import c from "./short.json";\nconsole.log(c);\n' >short.mjs
+"$sluice" bundle short.mjs -q -o out.js 2>err; rc=$?
+[ "$rc" = 1 ] && grep -q "short.json:1:8: invalid JSON" err || fail "\\u with 2 digits: exit $rc $(head -1 err)"
 # mended, both build and run as node runs them
 printf '{\n  "name": "p",\n  "main": "lib/main.js"\n}\n' >node_modules/p/package.json
 printf '{"type": "module"}\n' >app/package.json

@@ -30,6 +30,8 @@ printf "export const x = 1;\n" >"$work/main.ts"
 printf '{\n  // JSONC\n  "compilerOptions": { "jsx": } }\n' >"$work/tsconfig.json"
 # line and column, the line as written (its comment too) and a caret
 expect_error "broken tsconfig.json" 'tsconfig\.json:3:31: invalid JSON' '^      "compilerOptions": \{ "jsx": \} \}$' '^ {34}\^$'
+printf '{\n  "compilerOptions": {\n    "jsx": react\n  }\n}\n' >"$work/tsconfig.json"
+expect_error "a bare word in tsconfig.json" 'tsconfig\.json:3:12: invalid JSON'
 printf '  // JSONC\n{"compilerOptions": {"x": %s%s}}\n' "$(head -c 300 /dev/zero | tr '\0' '[')" "$(head -c 300 /dev/zero | tr '\0' ']')" >"$work/tsconfig.json"
 expect_error "deep tsconfig.json" 'tsconfig\.json:2:225: invalid JSON: nested more than 200 deep'
 printf '{ "extends": "./other.json" }\n' >"$work/tsconfig.json"

@@ -28,8 +28,23 @@ static const char *jstring(jr *r)
     const char *start = r->s;
     size_t cap = 0;
     while (r->s < r->end && *r->s != '"') {
-        if (*r->s == '\\')
+        if (*r->s == '\\') {
+            /* an escape is whole before the decoding below reads it: `\u`
+             * and four hex digits (they once ran past a file's end) */
+            if (r->end - r->s < 2)
+                return NULL;
+            if (r->s[1] == 'u') {
+                if (r->end - r->s < 6)
+                    return NULL;
+                for (int k = 2; k < 6; k++)
+                    if (!strchr("0123456789abcdefABCDEF", r->s[k]) || !r->s[k])
+                        return NULL;
+                r->s += 6;
+                cap++;
+                continue;
+            }
             r->s++;
+        }
         r->s++;
         cap++;
     }
@@ -162,6 +177,7 @@ static json_value *jvalue(jr *r)
         } else if (n > 0 && (c == '-' || (c >= '0' && c <= '9'))) {
             v->type = JSON_NUM;
         } else {
+            r->s = st; /* the message points at the word, not past it */
             v = NULL;
         }
     }
