@@ -325,6 +325,13 @@ case $check in
       "$sluice" bundle umd.mjs --platform browser --format esm $m -q -o umd_out.mjs || fail "esm $m: bundle"
       got=$(node umd_out.mjs 2>&1); [ "$got" = "$want" ] || fail "esm $m: printed '$got'"
     done
+    # a module whose every require() the bundle resolves gets no shim
+    printf 'module.exports = require("./lit.js") + 1;\n' >calls.js
+    printf 'module.exports = 41;\n' >lit.js
+    printf "import c from './calls.js';\nconsole.log(c);\n" >calls.mjs
+    "$sluice" bundle calls.mjs --platform browser --format esm -q -o calls_out.mjs || fail "calls: bundle"
+    grep -q __require calls_out.mjs && fail "resolved require() calls alone brought the __require shim"
+    [ "$(node calls_out.mjs)" = 42 ] || fail "calls: printed '$(node calls_out.mjs 2>&1 | head -2)'"
     # node and cjs output keep the host's own require
     "$sluice" bundle umd.mjs --platform node --format cjs -q -o umd.cjs || fail "node cjs: bundle"
     grep -q __require umd.cjs && fail "node cjs output carries the shim"

@@ -1351,6 +1351,8 @@ static void settle_ref(rb *b, const pending *r)
             warn(b, r->id->pos, warn_text[r->warn]);
         if (!strcmp(name, "module") || !strcmp(name, "exports"))
             b->m->flags |= MF_CJS_SYNTAX;
+        if (r->rec < 0 && r->define < 0 && !strcmp(name, "require"))
+            b->m->flags |= MF_REQUIRE_VALUE; /* typeof require, require.resolve, require(x): run time's */
         if (r->define >= 0) {
             const char *v = b->o->defines[r->define].value;
             if (r->flags & OCC_SHORTHAND)

@@ -1459,17 +1459,11 @@ static void name_evaluated(linkctx *c)
 
 int sl__link_free_require(const js_module *m)
 {
-    size_t lo = 0, hi = m->nfree_names; /* sorted (js_record.c, names) */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(m->free_names[mid], "require");
-        if (!c)
+    if (m->flags & MF_REQUIRE_VALUE)
+        return 1;
+    for (size_t k = 0; k < m->nrecs; k++) /* a require("x") left to run time: external, or caught */
+        if (m->recs[k].kind == IR_REQUIRE && m->recs[k].module < 0)
             return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     return 0;
 }
 

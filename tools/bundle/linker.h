@@ -109,7 +109,9 @@ typedef struct sl__link {
 } sl__link;
 
 /* Returns 0, or -1 with a message in *err (malloc'd). */
-/* 1 when module m names `require` without declaring it. */
+/* 1 when module m reads `require` at run time: other than as the callee
+ * of a require("x") the bundle resolves (typeof require, require.resolve,
+ * require(x), a require of an external or a caught missing module). */
 int sl__link_free_require(const js_module *m);
 
 int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts *o, char **err);
