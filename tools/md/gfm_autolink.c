@@ -498,10 +498,13 @@ static int address_entity(const char *s, size_t n, size_t i, size_t *end)
 
 int sl__md_entity_in_address(const char *s, size_t n)
 {
+    size_t clean_to = 0; /* the run read last had no `@`: entities in it answer the same */
     for (const char *p = s; (p = memchr(p, '&', (size_t)(s + n - p))) != NULL; p++) {
         size_t i = (size_t)(p - s), end;
         int c = address_entity(s, n, i, &end);
         if (!c)
+            continue;
+        if (c != '@' && i < clean_to)
             continue;
         if (c == '@')
             return 1;
@@ -516,6 +519,10 @@ int sl__md_entity_in_address(const char *s, size_t n)
         for (size_t k = b; k < e; k++)
             if (s[k] == '&' && k != i && address_entity(s, n, k, &end) == '@')
                 return 1;
+        /* an entity before clean_to sees no more than this run did: the
+         * run's end is a delimiter, or (cut at 256 bytes) its own window
+         * ends before this one's (an entity is at most 16 bytes) */
+        clean_to = e == n || e - end < 256 ? e : e - 256 - 16;
     }
     return 0;
 }
