@@ -324,7 +324,8 @@ SL_TEST(md_html_writer_matches_md4c_html)
     static const char *const pages[] = {
         "# A &amp; <em>b</em> `c` &copy; &#x3C; &#60; &bogus; &#0; &#x110000;\n\nx &nbsp; &ngE; &#1234567; \"q\" & <b>b</b> >\n",
         "[l &lt;](http://x.y/a&b%20c?d=\"e\"#f&quot;g \"t &amp; \\\"q\\\" &#x26;\") <http://a.b/c&d>\n",
-        "![a *b* `c` [l](u) ![in](n \"t\")\nsoft\\\nhard](/i.png \"t&lt;\") tail ![e]()\n",
+        /* (no image inside an image: md4c-html closes the outer alt there, we write cmark-gfm's alt) */
+        "![a *b* `c` [l](u) in\nsoft\\\nhard](/i.png \"t&lt;\") tail ![e]()\n",
         "![x](/&#x41;&copy;%41 \"&#0;\")[y](</a b> 'single')\n\n[r]: /ref \"T\"\n[r] [R][r]\n",
         "```c&amp;x &lt;y&gt; z\nint a = b < c && d;\n```\n\n~~~\n~~~\n\n    indented <x>\n\n```&bogus;\nq\n```\n",
         "| a | b | c |\n|:--|:-:|--:|\n| `x\\|y` | ~~d~~ | **s** |\n| d || e |\n\n~one~ ***both*** _u_ __b__\n",
@@ -781,12 +782,17 @@ SL_TEST(md_raw_html_in_alt_text_is_escaped_in_both_modes)
         {"![<x y=\"z\">](/u)\n", "alt=\"&lt;x y=&quot;z&quot;&gt;\""},
         {"![<!-- \" onerror=x -->](/u)\n", "alt=\"&lt;!-- &quot; onerror=x --&gt;\""},
         {"![a <b>c</b> *d*](/u)\n", "alt=\"a &lt;b&gt;c&lt;/b&gt; d\""},
+        /* an image in the alt text is alt text too (md4c-html closed the
+         * outer alt there, and HTML after it went out live: rev13 F8) */
+        {"![a ![b](i) c](/u)\n", "alt=\"a b c\">"},
+        {"![x ![b](i) <img src=z onerror=alert(2)>](/u)\n", "alt=\"x b &lt;img src=z onerror=alert(2)&gt;\">"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int unsafe = 0; unsafe < 2; unsafe++) {
             sl__md_page p = render(cases[i][0], strlen(cases[i][0]), 0, unsafe);
             CHECK(contains(p.html, cases[i][1]));
             CHECK(!contains(p.html, "onerror=x \""));
+            CHECK(!contains(p.html, "<img src=z"));
             sl__md_page_free(&p);
         }
 }

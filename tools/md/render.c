@@ -803,8 +803,10 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 {
     render_state *r = ud;
-    if (r->image)
+    if (r->image) {
+        r->image += type == MD_SPAN_IMG; /* an image in the alt text: its text is alt text too */
         return 0;
+    }
     switch (type) {
     case MD_SPAN_EM: EMIT(r, "<em>"); break;
     case MD_SPAN_STRONG: EMIT(r, "<strong>"); break;
@@ -848,6 +850,11 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
 {
     render_state *r = ud;
     if (r->image) {
+        if (type == MD_SPAN_IMG && r->image > 1) {
+            r->image--; /* an image inside one: the outer alt text goes on, as cmark-gfm writes it
+                           (md4c-html closed the outer one here, leaving the rest as HTML) */
+            return 0;
+        }
         if (r->image == 1 && type == MD_SPAN_IMG) {
             const MD_SPAN_IMG_DETAIL *img = detail;
             if (img->title.text) {
@@ -859,7 +866,7 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
             else
                 EMIT(r, "\">");
             r->image--;
-        } /* an image inside one opened nothing: md4c-html closes the outer one here */
+        }
         return 0;
     }
     switch (type) {
