@@ -1139,6 +1139,15 @@ SL_TEST(md_addresses_written_with_entities_render_as_cmark_gfm)
         entity_address_page(md);
         ok = renders_as_cmark(md, 0, &c);
     }
+    /* runs longer than the check's 256-byte window, and entities far apart
+     * (rev14 G1, G2: a first entity near the page's start, or one whose
+     * window holds the `@` the one before it did not, was skipped) */
+    static char longer[3][1024];
+    snprintf(longer[0], sizeof longer[0], "&#49;%0300d\n\nx&#46;y@example.com\n", 0);
+    snprintf(longer[1], sizeof longer[1], "%020d&#49;%0240db&#46;c%040d@example.com\n", 0, 0, 0);
+    snprintf(longer[2], sizeof longer[2], "a&#46;b %0400d x&#46;y@e.co &#49;%0500d q@r.co\n", 0, 0);
+    for (size_t i = 0; ok && i < 3; i++)
+        ok = renders_as_cmark(longer[i], 0, &c);
     CHECK(ok || !"a page md4c reads otherwise stays on md4c");
     fprintf(stderr, "addresses written with entities: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);

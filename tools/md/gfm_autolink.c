@@ -496,33 +496,45 @@ static int address_entity(const char *s, size_t n, size_t i, size_t *end)
     return is_alnum((unsigned char)c) || (c && strchr("@.:-_+", c)) ? c : 0;
 }
 
+static int address_delim(char c)
+{
+    return c && strchr(" \t\r\n<>()[]*~`\"'", c) != NULL;
+}
+
 int sl__md_entity_in_address(const char *s, size_t n)
 {
-    size_t clean_to = 0; /* the run read last had no `@`: entities in it answer the same */
+    /* One pass: behind, the last delimiter and the last `@` before each
+     * entity; ahead, the next delimiter and the next `@` from its end, each
+     * found again only once the entities have passed it (they come in page
+     * order), so every byte is read a bounded number of times. */
+    size_t back = 0, after_delim = 0, last_at = (size_t)-1, next_delim = 0, next_at = 0;
     for (const char *p = s; (p = memchr(p, '&', (size_t)(s + n - p))) != NULL; p++) {
         size_t i = (size_t)(p - s), end;
         int c = address_entity(s, n, i, &end);
         if (!c)
             continue;
-        if (c != '@' && i < clean_to)
-            continue;
         if (c == '@')
             return 1;
-        /* the run of bytes around it an address could span: an `@` in it */
-        size_t b = i, e = end;
-        while (b > 0 && i - b < 256 && !strchr(" \t\r\n<>()[]*~`\"'", s[b - 1]))
-            b--;
-        while (e < n && e - end < 256 && !strchr(" \t\r\n<>()[]*~`\"'", s[e]))
-            e++;
-        if (memchr(s + b, '@', e - b))
+        /* the run of bytes around it an address could span (256 each way): an `@` in it */
+        for (; back < i; back++)
+            if (address_delim(s[back]))
+                after_delim = back + 1;
+            else if (s[back] == '@')
+                last_at = back;
+        size_t b = i > 256 && i - 256 > after_delim ? i - 256 : after_delim;
+        if (last_at != (size_t)-1 && last_at >= b)
             return 1;
-        for (size_t k = b; k < e; k++)
-            if (s[k] == '&' && k != i && address_entity(s, n, k, &end) == '@')
-                return 1;
-        /* an entity before clean_to sees no more than this run did: the
-         * run's end is a delimiter, or (cut at 256 bytes) its own window
-         * ends before this one's (an entity is at most 16 bytes) */
-        clean_to = e == n || e - end < 256 ? e : e - 256 - 16;
+        if (next_delim < end) {
+            next_delim = end;
+            while (next_delim < n && !address_delim(s[next_delim]))
+                next_delim++;
+        }
+        if (next_at < end) {
+            const char *a = memchr(s + end, '@', n - end);
+            next_at = a ? (size_t)(a - s) : n;
+        }
+        if (next_at < (next_delim - end > 256 ? end + 256 : next_delim))
+            return 1;
     }
     return 0;
 }
