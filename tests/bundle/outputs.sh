@@ -332,6 +332,12 @@ case $check in
     "$sluice" bundle calls.mjs --platform browser --format esm -q -o calls_out.mjs || fail "calls: bundle"
     grep -q __require calls_out.mjs && fail "resolved require() calls alone brought the __require shim"
     [ "$(node calls_out.mjs)" = 42 ] || fail "calls: printed '$(node calls_out.mjs 2>&1 | head -2)'"
+    # a require() of a missing module caught where it is stays a call: the shim answers it
+    printf 'let x; try { x = require("nope-missing"); } catch (e) { x = e.message; }\nmodule.exports = x;\n' >caught.js
+    printf "import c from './caught.js';\nconsole.log(c);\n" >caught.mjs
+    "$sluice" bundle caught.mjs --platform browser --format esm -q -o caught_out.mjs 2>/dev/null || fail "caught: bundle"
+    [ "$(node caught_out.mjs)" = 'Dynamic require of "nope-missing" is not supported' ] ||
+      fail "caught: printed '$(node caught_out.mjs 2>&1 | head -2)'"
     # node and cjs output keep the host's own require
     "$sluice" bundle umd.mjs --platform node --format cjs -q -o umd.cjs || fail "node cjs: bundle"
     grep -q __require umd.cjs && fail "node cjs output carries the shim"

@@ -289,6 +289,8 @@ static js_module *load(worker *w, const char *path, char **err)
                                          "warning: could not resolve \"%s\": left to run time, where the %s "
                                          "around it handles the failure",
                                          r->spec, r->kind == IR_REQUIRE ? "try" : "try or .catch()"));
+            if (r->kind == IR_REQUIRE) /* the call stays: require is read at run time */
+                m->flags |= MF_REQUIRE_VALUE;
             r->kind = IR_DEAD;
             r->builtin = 1;
         } else {
