@@ -1204,6 +1204,33 @@ SL_TEST(md_items_starting_with_indented_code_render_as_cmark_gfm)
                           "items starting with indented code");
 }
 
+/* cmark-gfm 0.29 draws a task item's checkbox only where the item's
+ * marker starts its line; md4c after a `>` or another marker too (adv18
+ * F6: a quote had checkboxes or not as something else routed its page).
+ * Such pages go to cmark-gfm under --gfm. */
+SL_TEST(md_task_items_after_a_quote_or_marker_render_as_cmark_gfm)
+{
+    /* (checked by the decision and cmark-gfm's output: md4c's own pages
+     * write GitHub's task classes, which the comparison does not take) */
+    static const char *const before[] = {"", "", "a\n\n", "- x\n", "> q\n"};
+    static const char *const prefix[] = {"> ", ">", "> - ", "- - ", "* + ", "  > ", "1. - ", "> > "};
+    static const char *const marker[] = {"- ", "* ", "1. ", "2) "};
+    static const char *const task[] = {"[ ] ", "[x] ", "[X] "};
+    counts c = {0};
+    int ok = 1;
+    for (size_t k = 0; ok && k < SL_TEST_SCALE(3000); k++) {
+        char md[512];
+        int len = snprintf(md, sizeof md, "%s%s%s%sdo it\n", PICK(before), PICK(prefix), PICK(marker), PICK(task));
+        CHECK(sl__md_routes_to_cmark(md, (size_t)len, 0));
+        ok = renders_as_cmark(md, 0, &c);
+    }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    /* an item whose marker starts its line keeps md4c (and its checkbox) */
+    static const char *const plain[] = {"- [ ] a\n", "  * [x] b\n", "1. [X] c\n", "a\n\n- [ ] b\n", "> text [ ] b\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
+}
+
 /* 1 if, after a backtick run with no later run of its length, runs of
  * another length come three times or more: cmark-gfm 0.29's cache of
  * runs (per paragraph, escaped ones too) then takes a closer it passed

@@ -35,6 +35,8 @@
 
 #include "md.h"
 
+static int task_after_container(const char *s, size_t l, size_t i, size_t e);
+
 typedef struct scan {
     const char *s;
     size_t n;
@@ -481,7 +483,7 @@ static int inline_differs(scan *sc, size_t from)
             break;
         }
         case '[':
-            if (sl__md_gfm_bare_task(s, sc->end, i))
+            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end))
                 return 1;
             sc->brackets++;
             break;
@@ -614,6 +616,45 @@ static const unsigned char letter_start[256] = {
     L8(0xC0), L8(0xC8), L8(0xD0), L8(0xD8), L8(0xE0), L8(0xE8), L8(0xF0), L8(0xF8),
 #undef L8
 };
+
+/* A task item's `[ ]` (or `[x]`) after a `>` or after another list
+ * marker on its line (`> - [ ] a`, `- - [x] b`, `1. * [ ] c`): cmark-gfm
+ * 0.29's task list extension draws a checkbox only for an item whose
+ * marker starts its line, md4c for any (adv18 F6: the same quote had
+ * checkboxes or not as something else routed its page). */
+static int task_after_container(const char *s, size_t l, size_t i, size_t e)
+{
+    if (e - i < 3 || s[i + 2] != ']' || !(s[i + 1] == ' ' || s[i + 1] == 'x' || s[i + 1] == 'X') || i == l ||
+        (s[i - 1] != ' ' && s[i - 1] != '\t'))
+        return 0;
+    int markers = 0, quote = 0;
+    for (size_t k = l; k < i;) {
+        char c = s[k];
+        if (c == ' ' || c == '\t') {
+            k++;
+            continue;
+        }
+        if (c == '>') {
+            quote = 1;
+            k++;
+            continue;
+        }
+        if (c >= '0' && c <= '9') {
+            size_t d = k;
+            while (k < i && s[k] >= '0' && s[k] <= '9')
+                k++;
+            if (k - d > 9 || k >= i || (s[k] != '.' && s[k] != ')'))
+                return 0;
+        } else if (c != '-' && c != '*' && c != '+') {
+            return 0;
+        }
+        k++; /* past the marker: a blank must follow */
+        if (k < i && s[k] != ' ' && s[k] != '\t')
+            return 0;
+        markers++;
+    }
+    return markers >= 1 && (quote || markers >= 2);
+}
 
 int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 {
