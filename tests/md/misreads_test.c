@@ -1231,6 +1231,28 @@ SL_TEST(md_task_items_after_a_quote_or_marker_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
+/* `[]:` or `[ ]:` at a line's start is no definition (a blank label):
+ * the URL after it is text cmark-gfm autolinks; the GFM check took the
+ * line for a definition and skipped it (adv18 F8). */
+SL_TEST(md_urls_after_a_blank_label_render_as_cmark_gfm)
+{
+    static const char *const label[] = {"[]:", "[ ]:", "[\t]:", "[  ]: ", "[]: ", " []:"};
+    static const char *const url[] = {"http://g", "https://x.org/a", "www.x.org", "a@b.co", "http://g.", "x"};
+    static const char *const after[] = {"", " t", "\nmore", "\n\n[a]: /u"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t a = 0; ok && a < sizeof label / sizeof label[0]; a++)
+        for (size_t b = 0; ok && b < sizeof url / sizeof url[0]; b++)
+            for (size_t d = 0; ok && d < sizeof after / sizeof after[0]; d++) {
+                char md[256];
+                snprintf(md, sizeof md, "%s%s%s\n", label[a], url[b], after[d]);
+                ok = renders_as_cmark(md, 0, &c);
+            }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "URLs after a blank label: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
 /* 1 if, after a backtick run with no later run of its length, runs of
  * another length come three times or more: cmark-gfm 0.29's cache of
  * runs (per paragraph, escaped ones too) then takes a closer it passed

@@ -573,7 +573,12 @@ static int link_definition(const char *s, size_t n)
     if (i >= 4 || i >= n || s[i] != '[')
         return 0;
     const char *close = memchr(s + i, ']', n - i);
-    return close && close + 1 < s + n && close[1] == ':';
+    if (!close || close + 1 >= s + n || close[1] != ':')
+        return 0;
+    for (const char *c = s + i + 1; c < close; c++) /* a blank label makes no definition (adv18 F8: `[]:url`) */
+        if (*c != ' ' && *c != '\t')
+            return 1;
+    return 0;
 }
 
 /* Fenced code from the opening line at sc->line: skipped, except that a
