@@ -71,18 +71,12 @@ static char *fmt_err(const char *fmt, const char *a, unsigned line, unsigned col
 static char *import_err(const char *path, const js_module *m, uint32_t spec_pos, const char *msg,
                         const char *spec)
 {
-    const char *osrc;
-    size_t olen;
-    uint32_t at = sl__module_orig_pos(m, spec_pos, &osrc, &olen);
     size_t n = strlen(msg) + 2 * strlen(spec) + 1;
     char *text = malloc(n);
     if (!text)
         return NULL;
     snprintf(text, n, msg, spec, spec);
-    size_t outlen = strlen(path) + n + 1024; /* the line is cut to 160 characters (js_diag.c) */
-    char *out = malloc(outlen);
-    if (out)
-        sl__js_diag(out, outlen, path, osrc, olen, at, text);
+    char *out = sl__module_diag(path, m, spec_pos, text);
     free(text);
     return out;
 }
@@ -175,6 +169,18 @@ uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src,
     for (uint32_t d = pos > g->off ? pos - g->off : 0; d > 0 && s < end && *s != '\n'; d--)
         s++;
     return (uint32_t)((s > end ? end : s) - m->orig_src);
+}
+
+char *sl__module_diag(const char *path, const js_module *m, uint32_t pos, const char *text)
+{
+    const char *osrc;
+    size_t olen;
+    uint32_t at = sl__module_orig_pos(m, pos, &osrc, &olen);
+    size_t outlen = strlen(path) + strlen(text) + 1024; /* the line is cut to 160 characters (js_diag.c) */
+    char *out = malloc(outlen);
+    if (out)
+        sl__js_diag(out, outlen, path, osrc, olen, at, text);
+    return out;
 }
 
 /* The extension of a file no loader reads: stylesheets, images, fonts,

@@ -50,5 +50,9 @@ void sl__graph_free(sl__graph *g);
  * offset for JavaScript, through the module's own map for TypeScript and
  * JSX.  *src and *len receive that file's text. */
 uint32_t sl__module_orig_pos(const js_module *m, uint32_t pos, const char **src, size_t *len);
+/* "path:line:col: text", the line and a caret under pos (js_diag.c), in
+ * the file the user wrote (through sl__module_orig_pos); malloc'd, NULL
+ * when out of memory. */
+char *sl__module_diag(const char *path, const js_module *m, uint32_t pos, const char *text);
 
 #endif

@@ -908,14 +908,8 @@ static void fail_no_export(linkctx *c, const js_module *m, const js_import_rec *
     if (c->err)
         return;
     const js_module *t = r->module >= 0 ? c->L->g->mods[r->module] : NULL;
-    const char *osrc;
-    size_t olen;
-    uint32_t at = sl__module_orig_pos(m, r->spec_pos, &osrc, &olen);
     const char *text = sl__arena_printf(&c->L->a, "no export named \"%s\" in \"%s\"", imported, t ? t->path : r->spec);
-    size_t n = strlen(m->path) + strlen(text) + 1024; /* the line is cut to 160 characters (js_diag.c) */
-    c->err = malloc(n);
-    if (c->err)
-        sl__js_diag(c->err, n, m->path, osrc, olen, at, text);
+    c->err = sl__module_diag(m->path, m, r->spec_pos, text);
 }
 
 /* A TypeScript module: a name it does not export may be a type it
