@@ -6,6 +6,7 @@
  */
 #include "json.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ static const char *jstring(jr *r)
                 if (r->end - r->s < 6)
                     return NULL;
                 for (int k = 2; k < 6; k++)
-                    if (!strchr("0123456789abcdefABCDEF", r->s[k]) || !r->s[k])
+                    if (!isxdigit((unsigned char)r->s[k]))
                         return NULL;
                 r->s += 6;
                 cap++;
