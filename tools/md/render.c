@@ -850,12 +850,10 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
 {
     render_state *r = ud;
     if (r->image) {
-        if (type == MD_SPAN_IMG && r->image > 1) {
-            r->image--; /* an image inside one: the outer alt text goes on, as cmark-gfm writes it
-                           (md4c-html closed the outer one here, leaving the rest as HTML) */
-            return 0;
-        }
-        if (r->image == 1 && type == MD_SPAN_IMG) {
+        /* Only the outermost image closes its tag: an image inside one is
+         * alt text, and the outer alt goes on (as cmark-gfm writes it;
+         * md4c-html closed the outer one there, leaving the rest as HTML). */
+        if (type == MD_SPAN_IMG && --r->image == 0) {
             const MD_SPAN_IMG_DETAIL *img = detail;
             if (img->title.text) {
                 EMIT(r, "\" title=\"");
@@ -865,7 +863,6 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
                 EMIT(r, "\" />");
             else
                 EMIT(r, "\">");
-            r->image--;
         }
         return 0;
     }
