@@ -731,6 +731,71 @@ SL_TEST(graph_run_record_sees_what_changed_and_refuses_damage)
     free(b);
 }
 
+/* A run's list of watched paths keeps its entries and copies of their
+ * paths in memory of its own (runrec.h): past the size where the entries
+ * move into huge pages, with the paths filling several blocks and one
+ * longer than a whole block, every entry still holds the path it was
+ * given; twins go, their key kept; the record made from the list reads
+ * back; and the list is freed whole (the ASan build checks that). */
+static void nth_path(char *p, size_t cap, size_t i)
+{
+    snprintf(p, cap, "/nonexistent-watchlist/%zu/%0*d", i, (int)(i % 97), 0);
+}
+
+SL_TEST(graph_watchlist_keeps_its_paths_past_its_first_blocks)
+{
+    enum { N = 30000, LONG_AT = 100, LONG = 20000 };
+    static char p[LONG + 64];
+    gr_watchlist w = {0};
+    for (size_t i = 0; i < N; i++) {
+        if (i == LONG_AT) {
+            memset(p, 'a', LONG);
+            p[0] = '/';
+            p[LONG] = 0;
+        } else {
+            nth_path(p, sizeof p, i);
+        }
+        gr_watch_path(&w, p);
+    }
+    nth_path(p, sizeof p, 7);
+    gr_watch *twin = gr_watch_path(&w, p);
+    twin->keyed = 1;
+    twin->key[0] = 9;
+    CHECK_EQ(w.n, (size_t)N + 1);
+    size_t bad = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i == LONG_AT)
+            bad += strlen(w.v[i].path) != LONG || w.v[i].path[LONG - 1] != 'a';
+        else
+            nth_path(p, sizeof p, i), bad += strcmp(w.v[i].path, p) != 0;
+        bad += !w.v[i].absent && i != LONG_AT; /* nothing is there */
+    }
+    CHECK_EQ(bad, (size_t)0);
+    gr_watchlist_uniq(&w);
+    CHECK_EQ(w.n, (size_t)N);
+    nth_path(p, sizeof p, 7);
+    size_t kept = 0;
+    for (size_t i = 0; i < w.n; i++)
+        if (!strcmp(w.v[i].path, p))
+            kept += w.v[i].keyed && w.v[i].key[0] == 9;
+    CHECK_EQ(kept, (size_t)1);
+
+    setup();
+    char d[1500];
+    snprintf(d, sizeof d, "%s/" GR_CACHE_SUBDIR, cache);
+    CHECK(mkdir(cache, 0777) == 0 && mkdir(d, 0777) == 0);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint8_t key[32] = {8};
+    gr_runrec_save(cache, key, &w, ((int64_t)now.tv_sec + 10) * 1000000000, NULL, 0, 0, "", NULL);
+    gr_watchlist_free(&w);
+    CHECK(w.v == NULL && w.n == 0);
+    gr_runrec r;
+    CHECK(gr_runrec_load(cache, key, &r));
+    CHECK_EQ(r.watched.n, (size_t)N);
+    gr_runrec_free(&r);
+}
+
 SL_TEST(graph_cache_codec_round_trips_and_refuses_truncations)
 {
     const char src[] = "use a::{b as c, d::*};\n#[path = \"x.rs\"]\nmod m;\npub struct S<T> { f: Vec<T> }\n"

@@ -204,7 +204,7 @@ static int find_changes(fast *f)
      * in strict path order - as every record is written - guarantees. */
     gr_watch *all = gr_xcalloc(n ? n : 1, sizeof *all);
     gr_watch_restat(rec->watched.v, all, n, rec->start_ns);
-    f->seen = (gr_watchlist){all, n, n};
+    f->seen = (gr_watchlist){.v = all, .n = n, .cap = n};
     for (size_t i = 0; ok && i < n; i++) {
         const gr_watch *was = &rec->watched.v[i];
         gr_watch *now = &all[i];
