@@ -286,7 +286,7 @@ int sl__remote_maintain(sl_remote *r)
     const char *argv[] = {"XAUTOCLAIM", r->key, r->group, r->consumer, idle, r->claim_cursor, "COUNT", count};
     add_argv(&cmds[n], argv, 8);
     size_t claim = n++;
-    int rc = sl__rconn_run(&r->rd, n, cmds, rep, 0);
+    int rc = sl__rconn_run(&r->rd, n, cmds, rep, 0, SL_FOREVER);
     if (rc == SL_OK) {
         redisReply *c = rep[claim];
         if (c->type == REDIS_REPLY_ARRAY && c->elements >= 2 && is_str(c->element[0]) &&
@@ -342,7 +342,7 @@ static int read_once(sl_remote *r, size_t count, int64_t deadline)
     sl__rcmd_str(&cmd, r->key);
     sl__rcmd_str(&cmd, r->o.mode != SL_REMOTE_QUEUE ? r->last_id : r->backlog ? r->backlog_cursor : ">");
     redisReply *rep = NULL;
-    int rc = sl__rconn_run(&r->rd, 1, &cmd, &rep, blocking ? block : 0);
+    int rc = sl__rconn_run(&r->rd, 1, &cmd, &rep, blocking ? block : 0, SL_FOREVER);
     sl__rcmd_free(&cmd);
     if (rc != SL_OK)
         return rc;
@@ -441,7 +441,7 @@ static int ack_pipeline(sl_remote *r, const char *const *ids, size_t n, sl__rcmd
     }
     k += 2;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, k, cmds, rep, 0);
+    int rc = sl__rconn_run(&r->cmd, k, cmds, rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmds[npre]);
     sl__rcmd_free(&cmds[npre + 1]);
@@ -583,7 +583,7 @@ int sl_remote_delete(sl_remote *r, const char *const *ids, size_t n)
         sl__rcmd_str(&cmd, ids[i]);
     redisReply *rep = NULL;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0);
+    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmd);
     if (rc == SL_OK) {
@@ -605,7 +605,7 @@ int sl_remote_gatherer_alive(sl_remote *r, const sl_remote_msg *request)
     sl__rcmd_str(&cmd, request->reply_to);
     redisReply *rep = NULL;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0);
+    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmd);
     if (rc != SL_OK)
