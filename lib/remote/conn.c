@@ -290,7 +290,9 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
 {
     sl_remote *r = k->r;
     sl__rlog(r, "lost redis://%s:%d (%s); reconnecting", r->url.host, r->url.port, why);
-    int64_t start = sl_now(), wait = 10000000;
+    if (!k->lost_since)
+        k->lost_since = sl_now();
+    int64_t start = k->lost_since, wait = 10000000; /* give_up_ns counts from the loss, across calls */
     for (;;) {
         int64_t pause = wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000;
         if (deadline != SL_FOREVER && pause > deadline - sl_now())
@@ -299,6 +301,7 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
             return SL_REMOTE_ECONN;
         int rc = sl__rconn_connect(k);
         if (rc == SL_OK) {
+            k->lost_since = 0;
             sl__rstat(r, ST_RECONNECTS, 1);
             sl__rlog(r, "reconnected to redis://%s:%d", r->url.host, r->url.port);
             return SL_OK;
@@ -392,6 +395,8 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
                     for (size_t i = 0; i < n; i++)
                         freeReplyObject(rep[i]);
                     sl__rconn_close(k);
+                    if (!k->lost_since)
+                        k->lost_since = sl_now();
                     if (past(k, deadline, "server loading or busy"))
                         return SL_TIMEDOUT;
                     int rc = reconnect(k, "server loading or busy", deadline);
@@ -414,6 +419,8 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
         char reason[128];
         snprintf(reason, sizeof reason, "%s", why);
         sl__rconn_close(k);
+        if (!k->lost_since)
+            k->lost_since = sl_now();
         if (past(k, deadline, reason))
             return SL_TIMEDOUT;
         int rc = reconnect(k, reason, deadline);

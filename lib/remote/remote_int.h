@@ -60,6 +60,8 @@ struct sl__rconn {
     int64_t timeout_set; /* the socket's timeout now (ns) */
     int reconnected;    /* set at each new connection; the reader clears it */
     int reached;        /* the last connect got a TCP connection (the server is there) */
+    int64_t lost_since; /* when the connection was lost, 0 while connected: calls with
+                           deadlines retry in turns, and give_up_ns counts from here */
 };
 
 struct sl_remote {
@@ -128,9 +130,11 @@ void sl__rconn_close(sl__rconn *k);
 void sl__rerr(sl_remote *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sl__rlog(sl_remote *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The reader's step: the next message into *m, reading at most `count`
- * at a time.  Caller holds rd_lock. */
-int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadline);
+ * at a time, until the deadline; a lost connection is re-made until
+ * retry_until (the bridge: SL_FOREVER, so only the give-up time ends it).
+ * Caller holds rd_lock. */
+int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadline, int64_t retry_until);
 /* Keeps held messages and a gatherer's stream alive.  Caller holds rd_lock. */
-int sl__remote_maintain(sl_remote *r);
+int sl__remote_maintain(sl_remote *r, int64_t retry_until);
 
 #endif

@@ -474,6 +474,35 @@ SL_TEST(remote_large_send_slower_than_the_command_timeout_is_sent_once)
     sl_remote_close(s);
 }
 
+SL_TEST(remote_recv_and_send_return_at_their_deadline_while_the_server_is_away)
+{
+    sl_remote_opts o = {.give_up_ns = 1500 * MS};
+    sl_remote *s = open_q("away2", &o), *r = open_q("away2", &o);
+    redis_stop();
+    sl_remote_msg *m = NULL;
+    int64_t t0 = sl_now();
+    CHECK_EQ(sl_remote_recv(r, &m, sl_deadline_in(300 * MS)), SL_TIMEDOUT);
+    CHECK(sl_now() - t0 < 1200 * MS);
+    t0 = sl_now();
+    CHECK_EQ(sl_remote_send(s, "x", 1, sl_deadline_in(300 * MS)), SL_TIMEDOUT);
+    CHECK(sl_now() - t0 < 1200 * MS);
+    /* give_up_ns counts from the loss, across calls: a loop of short
+     * receives hears of it once the server has been away that long */
+    int rc;
+    while ((rc = sl_remote_recv(r, &m, sl_deadline_in(300 * MS))) == SL_TIMEDOUT && sl_now() - t0 < 10000 * MS)
+        ;
+    CHECK_EQ(rc, SL_REMOTE_ECONN);
+    CHECK(strstr(sl_remote_error(r), "gave up reconnecting"));
+    redis_start();
+    CHECK_EQ(sl_remote_send(s, "y", 1, sl_deadline_in(5000 * MS)), SL_OK);
+    m = recv_within(r, 5000 * MS);
+    CHECK(m && m->len == 1 && m->data[0] == 'y');
+    sl_remote_ack(r, m);
+    sl_remote_msg_free(m);
+    sl_remote_close(s);
+    sl_remote_close(r);
+}
+
 static atomic_int logged;
 static void count_log(void *arg, const char *line)
 {
