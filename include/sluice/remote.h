@@ -52,7 +52,7 @@ typedef struct sl_remote_opts {
     size_t batch;          /* most messages one read takes; default 16 */
     size_t max_msg;        /* largest message; default 256 MiB */
     int64_t lease_ns;      /* unacknowledged this long: reclaimed by others; default 30 s */
-    int64_t timeout_ns;    /* connecting, and one command; default 5 s */
+    int64_t timeout_ns;    /* connecting, and one command (+1 us per byte sent); default 5 s */
     int64_t give_up_ns;    /* stop reconnecting after this long; default 60 s; SL_FOREVER */
     /* Called (from any thread) with one line about a lost or re-made
      * connection, or a refused message; may be NULL. */
@@ -88,7 +88,9 @@ void sl_remote_close(sl_remote *r);
 
 /* Sends one message, or n in one round trip, waiting while the queue is
  * full.  SL_OK; SL_TIMEDOUT at the deadline (send_many: *sent say how
- * many went); or an error.  A broadcast feed never waits: it keeps the
+ * many are known to have gone), which also ends retries after a lost
+ * connection; or an error.  A send run again after a lost reply does not
+ * add its messages twice.  A broadcast feed never waits: it keeps the
  * newest max_len messages. */
 int sl_remote_send(sl_remote *r, const void *data, size_t len, int64_t deadline);
 int sl_remote_send_many(sl_remote *r, sl_remote_buf *m, size_t n, size_t *sent, int64_t deadline);

@@ -29,7 +29,7 @@ static int hand_on(sl_remote *r, sl_remote_msg *m)
             return SL_CLOSED;
         }
         if (sl_now() >= r->next_maint)
-            sl__remote_maintain(r); /* a failure here shows on the next read */
+            sl__remote_maintain(r, SL_FOREVER); /* a failure here shows on the next read */
     }
 }
 
@@ -41,7 +41,7 @@ static void *bridge(void *arg)
         size_t len = sl_chan_len(r->chan), cap = sl_chan_cap(r->chan);
         size_t room = len < cap ? cap - len : 1;
         sl_remote_msg *m = NULL;
-        int rc = sl__remote_next(r, &m, room, sl_now() + SLICE_NS);
+        int rc = sl__remote_next(r, &m, room, sl_now() + SLICE_NS, SL_FOREVER);
         if (rc == SL_TIMEDOUT)
             continue;
         if (rc != SL_OK) {
@@ -54,7 +54,7 @@ static void *bridge(void *arg)
     /* stopped: deliver what was read already, then end the channel */
     while (r->nbuf) {
         sl_remote_msg *m = NULL;
-        if (sl__remote_next(r, &m, 1, 0) != SL_OK || hand_on(r, m) != SL_OK)
+        if (sl__remote_next(r, &m, 1, 0, SL_FOREVER) != SL_OK || hand_on(r, m) != SL_OK)
             break;
     }
     pthread_mutex_unlock(&r->rd_lock);

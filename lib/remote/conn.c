@@ -21,14 +21,27 @@
 
 #include "remote_int.h"
 
-/* XADDs as many of the messages in ARGV[3..] as fit under ARGV[1]
+/* XADDs as many of the messages in ARGV[5..] as fit under ARGV[1]
  * entries, ARGV[2] values each (d, or d and r), and returns their ids:
- * the length check and the adds are one atomic step on the server. */
+ * the length check and the adds are one atomic step on the server.
+ * ARGV[3] names this send (a counter of the sender's): the ids it made
+ * are kept under KEYS[2] for ARGV[4] ms, so that the same send run again
+ * - its reply was lost with the connection, or came later than the socket
+ * waited - returns them instead of adding the messages a second time. */
 static const char send_script[] =
+    "local last = redis.call('GET', KEYS[2])\n"
+    "if last then\n"
+    "  local sp = string.find(last, ' ', 1, true)\n"
+    "  if string.sub(last, 1, sp - 1) == ARGV[3] then\n"
+    "    local ids = {}\n"
+    "    for id in string.gmatch(string.sub(last, sp + 1), '%S+') do ids[#ids + 1] = id end\n"
+    "    return ids\n"
+    "  end\n"
+    "end\n"
     "local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])\n"
     "local per = tonumber(ARGV[2])\n"
     "local ids = {}\n"
-    "local i = 3\n"
+    "local i = 5\n"
     "while i <= #ARGV and #ids < room do\n"
     "  if per == 1 then\n"
     "    ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'd', ARGV[i])\n"
@@ -37,6 +50,7 @@ static const char send_script[] =
     "  end\n"
     "  i = i + per\n"
     "end\n"
+    "redis.call('SET', KEYS[2], ARGV[3] .. ' ' .. table.concat(ids, ' '), 'PX', ARGV[4])\n"
     "return ids\n";
 
 int sl__rcmd_add(sl__rcmd *c, const void *s, size_t len)
@@ -215,7 +229,7 @@ int sl__rconn_connect(sl__rconn *k)
         return SL_REMOTE_ECONN;
     }
     k->c = c;
-    k->block_ns = 0;
+    k->timeout_set = r->o.timeout_ns;
     redisSetTimeout(c, tv_of(r->o.timeout_ns));
     redisEnableKeepAlive(c);
     int rc = authenticate(k);
@@ -270,17 +284,24 @@ static int backoff(sl__rconn *k, int64_t ns)
     return stopping(k) ? -1 : 0;
 }
 
-/* Connects again, with backoff, until the give-up time (or a stop). */
-static int reconnect(sl__rconn *k, const char *why)
+/* Connects again, with backoff, until the give-up time (or a stop, or
+ * the caller's deadline: SL_TIMEDOUT). */
+static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
 {
     sl_remote *r = k->r;
     sl__rlog(r, "lost redis://%s:%d (%s); reconnecting", r->url.host, r->url.port, why);
-    int64_t start = sl_now(), wait = 10000000;
+    if (!k->lost_since)
+        k->lost_since = sl_now();
+    int64_t start = k->lost_since, wait = 10000000; /* give_up_ns counts from the loss, across calls */
     for (;;) {
-        if (backoff(k, wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000))
+        int64_t pause = wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000;
+        if (deadline != SL_FOREVER && pause > deadline - sl_now())
+            pause = deadline - sl_now();
+        if (backoff(k, pause))
             return SL_REMOTE_ECONN;
         int rc = sl__rconn_connect(k);
         if (rc == SL_OK) {
+            k->lost_since = 0;
             sl__rstat(r, ST_RECONNECTS, 1);
             sl__rlog(r, "reconnected to redis://%s:%d", r->url.host, r->url.port);
             return SL_OK;
@@ -292,17 +313,41 @@ static int reconnect(sl__rconn *k, const char *why)
                      (double)(sl_now() - start) / 1e9, sl_remote_error(r));
             return SL_REMOTE_ECONN;
         }
+        if (deadline != SL_FOREVER && sl_now() >= deadline) {
+            sl__rerr(r, "redis://%s:%d: not reconnected by the deadline: %s", r->url.host, r->url.port,
+                     sl_remote_error(r));
+            return SL_TIMEDOUT;
+        }
         if (wait < 2000000000)
             wait *= 2;
     }
 }
 
+/* How long the socket waits for the replies: timeout_ns, plus how long
+ * the server may hold a blocking read, plus time for the server to take
+ * in what was sent - a 64 MiB message keeps Redis busy for seconds (about
+ * 60 ns a byte measured on loopback, more on a loaded machine; a
+ * microsecond allowed), and a reply that comes later than the socket
+ * waits is taken for a lost connection. */
+static int64_t reply_wait_ns(const sl__rconn *k, size_t n, const sl__rcmd *cmds, int64_t block_ns)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < cmds[i].argc; j++)
+            bytes += cmds[i].len[j];
+    int64_t ns = k->r->o.timeout_ns, more[2] = {block_ns, bytes > INT64_MAX / 1000 ? INT64_MAX : (int64_t)bytes * 1000};
+    for (int i = 0; i < 2; i++)
+        ns = more[i] > INT64_MAX - ns ? INT64_MAX : ns + more[i];
+    return ns;
+}
+
 /* Sends the pipeline and reads every reply; -1 on an I/O error. */
 static int pipeline(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns)
 {
-    if (block_ns != k->block_ns) { /* the socket may wait for the server's BLOCK */
-        redisSetTimeout(k->c, tv_of(k->r->o.timeout_ns + block_ns));
-        k->block_ns = block_ns;
+    int64_t wait = reply_wait_ns(k, n, cmds, block_ns);
+    if (wait != k->timeout_set) {
+        redisSetTimeout(k->c, tv_of(wait));
+        k->timeout_set = wait;
     }
     for (size_t i = 0; i < n; i++)
         if (redisAppendCommandArgv(k->c, (int)cmds[i].argc, cmds[i].argv, cmds[i].len) != REDIS_OK)
@@ -320,7 +365,18 @@ static int pipeline(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, in
     return 0;
 }
 
-int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns)
+/* Past the caller's deadline, a lost reply is not waited for again. */
+static int past(sl__rconn *k, int64_t deadline, const char *why)
+{
+    if (deadline == SL_FOREVER || sl_now() < deadline)
+        return 0;
+    sl_remote *r = k->r;
+    sl__rerr(r, "redis://%s:%d: no reply by the deadline (%s); what was sent may have arrived", r->url.host,
+             r->url.port, why);
+    return 1;
+}
+
+int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns, int64_t deadline)
 {
     int repaired = 0;
     for (;;) {
@@ -339,7 +395,11 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
                     for (size_t i = 0; i < n; i++)
                         freeReplyObject(rep[i]);
                     sl__rconn_close(k);
-                    int rc = reconnect(k, "server loading or busy");
+                    if (!k->lost_since)
+                        k->lost_since = sl_now();
+                    if (past(k, deadline, "server loading or busy"))
+                        return SL_TIMEDOUT;
+                    int rc = reconnect(k, "server loading or busy", deadline);
                     if (rc != SL_OK)
                         return rc;
                     continue;
@@ -359,7 +419,11 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
         char reason[128];
         snprintf(reason, sizeof reason, "%s", why);
         sl__rconn_close(k);
-        int rc = reconnect(k, reason);
+        if (!k->lost_since)
+            k->lost_since = sl_now();
+        if (past(k, deadline, reason))
+            return SL_TIMEDOUT;
+        int rc = reconnect(k, reason, deadline);
         if (rc != SL_OK)
             return rc;
     }

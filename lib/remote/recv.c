@@ -256,7 +256,7 @@ static void add_argv(sl__rcmd *c, const char *const *argv, size_t n)
  * time), push a gatherer's expiry back, and take over up to a batch of
  * entries idle past the lease (XAUTOCLAIM, resuming where the last call
  * stopped). */
-int sl__remote_maintain(sl_remote *r)
+int sl__remote_maintain(sl_remote *r, int64_t retry_until)
 {
     int64_t now = sl_now();
     r->next_maint = now + (r->o.lease_ns / 4 > 20000000 ? r->o.lease_ns / 4 : 20000000);
@@ -286,7 +286,7 @@ int sl__remote_maintain(sl_remote *r)
     const char *argv[] = {"XAUTOCLAIM", r->key, r->group, r->consumer, idle, r->claim_cursor, "COUNT", count};
     add_argv(&cmds[n], argv, 8);
     size_t claim = n++;
-    int rc = sl__rconn_run(&r->rd, n, cmds, rep, 0);
+    int rc = sl__rconn_run(&r->rd, n, cmds, rep, 0, retry_until);
     if (rc == SL_OK) {
         redisReply *c = rep[claim];
         if (c->type == REDIS_REPLY_ARRAY && c->elements >= 2 && is_str(c->element[0]) &&
@@ -318,7 +318,7 @@ static int64_t min3(int64_t a, int64_t b, int64_t c)
 /* One read: our own backlog after a reconnect, else new entries (a queue)
  * or the feed after the newest seen (a broadcast), blocking up to the
  * deadline, the next maintenance or a slice, whichever is first. */
-static int read_once(sl_remote *r, size_t count, int64_t deadline)
+static int read_once(sl_remote *r, size_t count, int64_t deadline, int64_t retry_until)
 {
     int64_t now = sl_now();
     int64_t block = min3(deadline - now, r->next_maint - now, SLICE_NS);
@@ -342,7 +342,7 @@ static int read_once(sl_remote *r, size_t count, int64_t deadline)
     sl__rcmd_str(&cmd, r->key);
     sl__rcmd_str(&cmd, r->o.mode != SL_REMOTE_QUEUE ? r->last_id : r->backlog ? r->backlog_cursor : ">");
     redisReply *rep = NULL;
-    int rc = sl__rconn_run(&r->rd, 1, &cmd, &rep, blocking ? block : 0);
+    int rc = sl__rconn_run(&r->rd, 1, &cmd, &rep, blocking ? block : 0, retry_until);
     sl__rcmd_free(&cmd);
     if (rc != SL_OK)
         return rc;
@@ -377,7 +377,7 @@ static sl_remote_msg *pop(sl_remote *r)
     return m;
 }
 
-int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadline)
+int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadline, int64_t retry_until)
 {
     int tried = 0;
     for (;;) {
@@ -394,9 +394,9 @@ int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadl
         }
         int rc;
         if (sl_now() >= r->next_maint)
-            rc = sl__remote_maintain(r);
+            rc = sl__remote_maintain(r, retry_until);
         else {
-            rc = read_once(r, count, deadline);
+            rc = read_once(r, count, deadline, retry_until);
             tried = !r->backlog;
         }
         if (rc != SL_OK)
@@ -410,7 +410,7 @@ int sl_remote_recv(sl_remote *r, sl_remote_msg **m, int64_t deadline)
         return SL_INVAL;
     *m = NULL;
     pthread_mutex_lock(&r->rd_lock);
-    int rc = sl__remote_next(r, m, r->o.batch, deadline);
+    int rc = sl__remote_next(r, m, r->o.batch, deadline, deadline);
     pthread_mutex_unlock(&r->rd_lock);
     return rc;
 }
@@ -441,7 +441,7 @@ static int ack_pipeline(sl_remote *r, const char *const *ids, size_t n, sl__rcmd
     }
     k += 2;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, k, cmds, rep, 0);
+    int rc = sl__rconn_run(&r->cmd, k, cmds, rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmds[npre]);
     sl__rcmd_free(&cmds[npre + 1]);
@@ -583,7 +583,7 @@ int sl_remote_delete(sl_remote *r, const char *const *ids, size_t n)
         sl__rcmd_str(&cmd, ids[i]);
     redisReply *rep = NULL;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0);
+    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmd);
     if (rc == SL_OK) {
@@ -605,7 +605,7 @@ int sl_remote_gatherer_alive(sl_remote *r, const sl_remote_msg *request)
     sl__rcmd_str(&cmd, request->reply_to);
     redisReply *rep = NULL;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0);
+    int rc = sl__rconn_run(&r->cmd, 1, &cmd, &rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmd);
     if (rc != SL_OK)

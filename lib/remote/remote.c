@@ -120,7 +120,7 @@ static int cmd_simple(sl_remote *r, sl__rcmd *cmd, redisReply **keep)
 {
     redisReply *rep = NULL;
     pthread_mutex_lock(&r->cmd_lock);
-    int rc = sl__rconn_run(&r->cmd, 1, cmd, &rep, 0);
+    int rc = sl__rconn_run(&r->cmd, 1, cmd, &rep, 0, SL_FOREVER);
     pthread_mutex_unlock(&r->cmd_lock);
     if (rc != SL_OK)
         return rc;
@@ -193,6 +193,9 @@ static int open_key(sl_remote **out, const char *url, const sl_remote_opts *o, i
         rc = !(r->key = strdup(r->url.name));
     r->group = strdup(r->o.group ? r->o.group : "sluice");
     r->consumer = r->o.consumer ? strdup(r->o.consumer) : make_consumer();
+    hex_random(rnd, 16);
+    if (asprintf(&r->sent_key, "%s:sent:%s", r->key ? r->key : "", rnd) < 0)
+        r->sent_key = NULL;
     pthread_mutex_init(&r->cmd_lock, NULL);
     pthread_mutex_init(&r->rd_lock, NULL);
     pthread_mutex_init(&r->err_lock, NULL);
@@ -201,7 +204,7 @@ static int open_key(sl_remote **out, const char *url, const sl_remote_opts *o, i
     strcpy(r->claim_cursor, "0-0");
     r->o.group = r->group;
     r->o.consumer = r->consumer;
-    if (rc || !r->key || !r->group || !r->consumer) {
+    if (rc || !r->key || !r->group || !r->consumer || !r->sent_key) {
         snprintf(err, errlen, "out of memory");
         sl_remote_close(r);
         return SL_NOMEM;
@@ -262,6 +265,7 @@ void sl_remote_close(sl_remote *r)
     free(r->key);
     free(r->group);
     free(r->consumer);
+    free(r->sent_key);
     pthread_mutex_destroy(&r->cmd_lock);
     pthread_mutex_destroy(&r->rd_lock);
     pthread_mutex_destroy(&r->err_lock);
@@ -292,16 +296,26 @@ static void sleep_until(int64_t t)
 
 /* The script call for m[0..n), with replies on `reply_to` when set. */
 static int build_send(sl_remote *r, sl__rcmd *cmd, const sl_remote_buf *m, size_t n, const char *reply_to,
-                      char *maxlen)
+                      char *maxlen, char *seq, char *keep_ms)
 {
     snprintf(maxlen, 24, "%zu", r->o.max_len);
+    snprintf(seq, 24, "%llu", (unsigned long long)++r->send_seq);
+    /* the ids are asked for again only while this sender retries the
+     * send: at most give_up_ns (an hour when that is forever), twice over */
+    int64_t keep = r->o.give_up_ns == SL_FOREVER || r->o.give_up_ns > 1800 * 1000000000LL
+                       ? 3600 * 1000LL
+                       : 2 * (r->o.give_up_ns / 1000000) + 60000;
+    snprintf(keep_ms, 24, "%lld", (long long)keep);
     int rc = 0;
     rc |= sl__rcmd_str(cmd, "EVALSHA");
     rc |= sl__rcmd_str(cmd, r->cmd.sha);
-    rc |= sl__rcmd_str(cmd, "1");
+    rc |= sl__rcmd_str(cmd, "2");
     rc |= sl__rcmd_str(cmd, r->key);
+    rc |= sl__rcmd_str(cmd, r->sent_key);
     rc |= sl__rcmd_str(cmd, maxlen);
     rc |= sl__rcmd_str(cmd, reply_to ? "2" : "1");
+    rc |= sl__rcmd_str(cmd, seq);
+    rc |= sl__rcmd_str(cmd, keep_ms);
     for (size_t i = 0; i < n; i++) {
         rc |= sl__rcmd_add(cmd, m[i].data ? m[i].data : "", m[i].len);
         if (reply_to)
@@ -311,23 +325,24 @@ static int build_send(sl_remote *r, sl__rcmd *cmd, const sl_remote_buf *m, size_
 }
 
 /* One round trip: as many of m[0..n) as fit; their ids copied back. */
-static int send_round(sl_remote *r, sl_remote_buf *m, size_t n, sl_remote *gather, size_t *added)
+static int send_round(sl_remote *r, sl_remote_buf *m, size_t n, sl_remote *gather, size_t *added,
+                      int64_t deadline)
 {
     sl__rcmd cmds[2] = {{0}, {0}};
-    char maxlen[24], ms[24];
+    char maxlen[24], ms[24], seq[24], keep_ms[24];
     redisReply *rep[2] = {NULL, NULL};
     size_t ncmds = 1;
     *added = 0;
     pthread_mutex_lock(&r->cmd_lock);
     /* the script's sha is the connection's: built under the lock */
-    int rc = build_send(r, &cmds[0], m, n, gather ? gather->key : NULL, maxlen);
+    int rc = build_send(r, &cmds[0], m, n, gather ? gather->key : NULL, maxlen, seq, keep_ms);
     if (rc == SL_OK && gather && sl_now() >= atomic_load(&gather->next_keepalive)) {
         rc = pexpire(gather, &cmds[1], ms);
         atomic_store(&gather->next_keepalive, sl_now() + gather->ttl_ns / 4);
         ncmds = 2;
     }
     if (rc == SL_OK)
-        rc = sl__rconn_run(&r->cmd, ncmds, cmds, rep, 0);
+        rc = sl__rconn_run(&r->cmd, ncmds, cmds, rep, 0, deadline);
     pthread_mutex_unlock(&r->cmd_lock);
     sl__rcmd_free(&cmds[0]);
     sl__rcmd_free(&cmds[1]);
@@ -370,7 +385,7 @@ static int send_broadcast(sl_remote *r, sl_remote_buf *m, size_t n)
     }
     if (rc == SL_OK) {
         pthread_mutex_lock(&r->cmd_lock);
-        rc = sl__rconn_run(&r->cmd, n, cmds, rep, 0);
+        rc = sl__rconn_run(&r->cmd, n, cmds, rep, 0, SL_FOREVER);
         pthread_mutex_unlock(&r->cmd_lock);
         for (size_t i = 0; rc == SL_OK && i < n; i++) {
             if (rep[i]->type == REDIS_REPLY_STRING && rep[i]->len < sizeof m[i].id) {
@@ -406,7 +421,7 @@ static int send_many(sl_remote *r, sl_remote *gather, sl_remote_buf *m, size_t n
     int64_t wait = 1000000; /* while the queue is full: 1 ms, doubling to 100 ms */
     while (rc == SL_OK && done < n) {
         size_t added;
-        rc = send_round(r, m + done, n - done, gather, &added);
+        rc = send_round(r, m + done, n - done, gather, &added, deadline);
         done += added;
         if (rc != SL_OK || done == n)
             break;

@@ -8,8 +8,10 @@
  * so that a read blocked in XREADGROUP never delays an acknowledgement.
  * Every command goes through sl__rconn_run, which re-makes a lost
  * connection with backoff and runs the whole pipeline again: callers only
- * pipeline commands for which running twice is harmless (acks and deletes)
- * or merely duplicates a message (sends: delivery is at least once).
+ * pipeline commands for which running twice is harmless (acks and deletes;
+ * a send names itself, and the script returns the first run's ids to a
+ * second run of the same send) or merely duplicates a message (a
+ * broadcast: delivery is at least once).
  */
 #ifndef SLUICE_REMOTE_INT_H
 #define SLUICE_REMOTE_INT_H
@@ -55,9 +57,11 @@ struct sl__rconn {
     redisContext *c;
     sl_remote *r;
     char sha[48];       /* the send script, loaded at each connect */
-    int64_t block_ns;   /* the socket timeout now set beyond timeout_ns */
+    int64_t timeout_set; /* the socket's timeout now (ns) */
     int reconnected;    /* set at each new connection; the reader clears it */
     int reached;        /* the last connect got a TCP connection (the server is there) */
+    int64_t lost_since; /* when the connection was lost, 0 while connected: calls with
+                           deadlines retry in turns, and give_up_ns counts from here */
 };
 
 struct sl_remote {
@@ -65,6 +69,8 @@ struct sl_remote {
     sl_remote_opts o;
     char *key;           /* the stream */
     char *group, *consumer;
+    char *sent_key;      /* KEY:sent:<32 hex digits>: the ids of this remote's last send */
+    uint64_t send_seq;   /* names each send round (under cmd_lock) */
     int gather;          /* a private reply stream: expires unless kept alive, deleted at close */
     int64_t ttl_ns;
     _Atomic int64_t next_keepalive; /* a gatherer: when to push its expiry back */
@@ -105,9 +111,12 @@ static inline void sl__rstat(sl_remote *r, int i, uint64_t v)
 /* conn.c */
 /* Runs n commands in one round trip; rep[i] gets each reply (free with
  * freeReplyObject).  block_ns: how long the server may hold the last one
- * (XREADGROUP BLOCK).  Returns SL_OK (replies may be error replies),
- * SL_REMOTE_EAUTH, SL_REMOTE_ECONN or SL_REMOTE_EPROTO; sets r's error. */
-int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns);
+ * (XREADGROUP BLOCK).  A lost connection is re-made and the pipeline run
+ * again, but not once the deadline (SL_FOREVER: none) has passed: then
+ * SL_TIMEDOUT.  Returns SL_OK (replies may be error replies),
+ * SL_REMOTE_EAUTH, SL_REMOTE_ECONN, SL_REMOTE_EPROTO or SL_TIMEDOUT; sets
+ * r's error. */
+int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns, int64_t deadline);
 /* Connects once (no retry): SL_OK or an error in r's error. */
 int sl__rconn_connect(sl__rconn *k);
 /* For open: connects, and when the server took the connection but lost it
@@ -121,9 +130,11 @@ void sl__rconn_close(sl__rconn *k);
 void sl__rerr(sl_remote *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sl__rlog(sl_remote *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The reader's step: the next message into *m, reading at most `count`
- * at a time.  Caller holds rd_lock. */
-int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadline);
+ * at a time, until the deadline; a lost connection is re-made until
+ * retry_until (the bridge: SL_FOREVER, so only the give-up time ends it).
+ * Caller holds rd_lock. */
+int sl__remote_next(sl_remote *r, sl_remote_msg **m, size_t count, int64_t deadline, int64_t retry_until);
 /* Keeps held messages and a gatherer's stream alive.  Caller holds rd_lock. */
-int sl__remote_maintain(sl_remote *r);
+int sl__remote_maintain(sl_remote *r, int64_t retry_until);
 
 #endif

@@ -4,12 +4,16 @@
  * backpressure, reconnecting, credentials, hostile entries, broadcast,
  * scatter/gather and select.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -312,6 +316,191 @@ SL_TEST(remote_key_of_another_type_is_a_clear_error)
     CHECK_EQ(sl_remote_open(&r, redis_url("notastream"), NULL, err, sizeof err), SL_REMOTE_EPROTO);
     CHECK(strstr(err, "notastream") && strstr(err, "WRONGTYPE"));
     redisFree(raw);
+}
+
+/* A TCP proxy in front of the server that loses replies: the first
+ * `drops` times a connection gets an answer after it sent an EVALSHA (a
+ * send's script), the proxy closes both sides instead of passing the
+ * answer on - the script ran, the sender never hears of it. */
+static struct {
+    int listen_fd, port;
+    atomic_int drops;
+    pthread_t thread;
+} proxy;
+
+static void *proxy_conn(void *arg)
+{
+    int c = (int)(intptr_t)arg, s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(getenv("SLUICE_TEST_REDIS_PORT")))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int armed = 0;
+    if (s >= 0 && connect(s, (struct sockaddr *)&a, sizeof a) == 0) {
+        static _Thread_local char b[1 << 16];
+        for (;;) {
+            struct pollfd p[2] = {{c, POLLIN, 0}, {s, POLLIN, 0}};
+            if (poll(p, 2, -1) < 0)
+                break;
+            if (p[0].revents) {
+                ssize_t n = read(c, b, sizeof b);
+                if (n <= 0 || write(s, b, (size_t)n) != n)
+                    break;
+                armed |= memmem(b, (size_t)n, "EVALSHA", 7) != NULL;
+            }
+            if (p[1].revents) {
+                ssize_t n = read(s, b, sizeof b);
+                if (n <= 0)
+                    break;
+                if (armed && atomic_load(&proxy.drops) > 0) {
+                    atomic_fetch_sub(&proxy.drops, 1);
+                    break;
+                }
+                if (write(c, b, (size_t)n) != n)
+                    break;
+            }
+        }
+    }
+    close(c);
+    if (s >= 0)
+        close(s);
+    return NULL;
+}
+
+static void *proxy_accept(void *arg)
+{
+    (void)arg;
+    for (int c; (c = accept(proxy.listen_fd, NULL, NULL)) >= 0;) {
+        pthread_t t;
+        CHECK(pthread_create(&t, NULL, proxy_conn, (void *)(intptr_t)c) == 0);
+        pthread_detach(t);
+    }
+    return NULL;
+}
+
+/* The URL of stream `name` through the proxy. */
+static const char *proxy_url(const char *name)
+{
+    static char url[512];
+    if (!proxy.port) {
+        proxy.listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        CHECK(bind(proxy.listen_fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(proxy.listen_fd, 16) == 0);
+        CHECK(getsockname(proxy.listen_fd, (struct sockaddr *)&a, &len) == 0);
+        proxy.port = ntohs(a.sin_port);
+        CHECK(pthread_create(&proxy.thread, NULL, proxy_accept, NULL) == 0);
+        pthread_detach(proxy.thread);
+    }
+    snprintf(url, sizeof url, "redis://:%s@127.0.0.1:%d/%s", getenv("SLUICE_TEST_REDIS_PASS"), proxy.port, name);
+    return url;
+}
+
+SL_TEST(remote_send_whose_reply_is_lost_is_not_added_twice)
+{
+    sl_remote *s = NULL, *g = NULL;
+    char err[512];
+    CHECK_EQ(sl_remote_open(&s, proxy_url("lost"), NULL, err, sizeof err), SL_OK);
+    sl_remote_buf bufs[3] = {{"a", 1, ""}, {"b", 1, ""}, {"c", 1, ""}};
+    size_t sent = 0;
+    atomic_store(&proxy.drops, 1);
+    CHECK_EQ(sl_remote_send_many(s, bufs, 3, &sent, SL_FOREVER), SL_OK);
+    CHECK_EQ(atomic_load(&proxy.drops), 0); /* a reply was lost, and the send run again */
+    CHECK_EQ(sent, 3);
+    redisContext *raw = redis_raw();
+    CHECK_EQ(redis_int(raw, "XLEN %s", "lost"), 3);
+    /* the ids are the first run's: the entries themselves */
+    for (int i = 0; i < 3; i++) {
+        redisReply *rep = redisCommand(raw, "XRANGE lost %s %s", bufs[i].id, bufs[i].id);
+        CHECK(rep && rep->type == REDIS_REPLY_ARRAY && rep->elements == 1);
+        freeReplyObject(rep);
+    }
+    sl_remote_stats st;
+    sl_remote_stats_read(s, &st);
+    CHECK_EQ(st.reconnects, 1);
+    CHECK_EQ(st.sent, 3);
+    /* the next send is a new one; and a scatter too */
+    CHECK_EQ(sl_remote_send(s, "d", 1, SL_FOREVER), SL_OK);
+    CHECK_EQ(redis_int(raw, "XLEN %s", "lost"), 4);
+    CHECK_EQ(sl_remote_gather_open(&g, redis_url("lost"), NULL, err, sizeof err), SL_OK);
+    atomic_store(&proxy.drops, 1);
+    CHECK_EQ(sl_remote_scatter(s, g, bufs, 2, &sent, SL_FOREVER), SL_OK);
+    CHECK_EQ(atomic_load(&proxy.drops), 0);
+    CHECK_EQ(redis_int(raw, "XLEN %s", "lost"), 6);
+    redisFree(raw);
+    sl_remote_close(g);
+    sl_remote_close(s);
+}
+
+SL_TEST(remote_send_gives_up_at_its_deadline_while_the_server_does_not_answer)
+{
+    sl_remote_opts o = {.timeout_ns = 100 * MS, .give_up_ns = SL_FOREVER};
+    sl_remote *s = open_q("paused", &o);
+    redisContext *raw = redis_raw();
+    redisReply *rep = redisCommand(raw, "CLIENT PAUSE 4000 WRITE"); /* the send's script waits */
+    CHECK(rep && rep->type == REDIS_REPLY_STATUS);
+    freeReplyObject(rep);
+    int64_t t0 = sl_now();
+    int rc = sl_remote_send(s, "x", 1, sl_deadline_in(500 * MS));
+    int64_t took = sl_now() - t0;
+    freeReplyObject(redisCommand(raw, "CLIENT UNPAUSE"));
+    CHECK_EQ(rc, SL_TIMEDOUT);
+    CHECK(took >= 500 * MS && took < 2500 * MS);
+    CHECK(strstr(sl_remote_error(s), "deadline"));
+    /* what was sent may have arrived - at most once, and the remote works on */
+    CHECK(redis_int(raw, "XLEN %s", "paused") <= 1);
+    CHECK_EQ(sl_remote_send(s, "y", 1, sl_deadline_in(5000 * MS)), SL_OK);
+    redisFree(raw);
+    sl_remote_close(s);
+}
+
+SL_TEST(remote_large_send_slower_than_the_command_timeout_is_sent_once)
+{
+    /* 4 MiB keeps the server busy far longer than 5 ms: the socket waits
+     * for the answer in proportion to what it sent */
+    sl_remote_opts o = {.timeout_ns = 5 * MS};
+    sl_remote *s = open_q("big", &o);
+    size_t len = (size_t)4 << 20;
+    char *big = malloc(len);
+    CHECK(big);
+    memset(big, 'z', len);
+    CHECK_EQ(sl_remote_send(s, big, len, sl_deadline_in(20000 * MS)), SL_OK);
+    sl_remote_stats st;
+    sl_remote_stats_read(s, &st);
+    CHECK_EQ(st.reconnects, 0);
+    redisContext *raw = redis_raw();
+    CHECK_EQ(redis_int(raw, "XLEN %s", "big"), 1);
+    redisFree(raw);
+    free(big);
+    sl_remote_close(s);
+}
+
+SL_TEST(remote_recv_and_send_return_at_their_deadline_while_the_server_is_away)
+{
+    sl_remote_opts o = {.give_up_ns = 1500 * MS};
+    sl_remote *s = open_q("away2", &o), *r = open_q("away2", &o);
+    redis_stop();
+    sl_remote_msg *m = NULL;
+    int64_t t0 = sl_now();
+    CHECK_EQ(sl_remote_recv(r, &m, sl_deadline_in(300 * MS)), SL_TIMEDOUT);
+    CHECK(sl_now() - t0 < 1200 * MS);
+    t0 = sl_now();
+    CHECK_EQ(sl_remote_send(s, "x", 1, sl_deadline_in(300 * MS)), SL_TIMEDOUT);
+    CHECK(sl_now() - t0 < 1200 * MS);
+    /* give_up_ns counts from the loss, across calls: a loop of short
+     * receives hears of it once the server has been away that long */
+    int rc;
+    while ((rc = sl_remote_recv(r, &m, sl_deadline_in(300 * MS))) == SL_TIMEDOUT && sl_now() - t0 < 10000 * MS)
+        ;
+    CHECK_EQ(rc, SL_REMOTE_ECONN);
+    CHECK(strstr(sl_remote_error(r), "gave up reconnecting"));
+    redis_start();
+    CHECK_EQ(sl_remote_send(s, "y", 1, sl_deadline_in(5000 * MS)), SL_OK);
+    m = recv_within(r, 5000 * MS);
+    CHECK(m && m->len == 1 && m->data[0] == 'y');
+    sl_remote_ack(r, m);
+    sl_remote_msg_free(m);
+    sl_remote_close(s);
+    sl_remote_close(r);
 }
 
 static atomic_int logged;
