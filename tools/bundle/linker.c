@@ -1552,14 +1552,15 @@ static void runtime_needs(sl__link *L)
         if (!L->o->platform_node && L->o->format != FMT_CJS && L->kind[i] == MK_CJS && sl__link_free_require(m))
             L->need_require_shim = 1;
         /* require() left to run time (a computed name, require.resolve):
-         * on node, ESM output gets a real require from createRequire. */
-        if (L->o->platform_node && L->kind[i] == MK_CJS)
-            for (size_t k = 0; k < m->nfree_names; k++) {
-                if (!strcmp(m->free_names[k], "require"))
-                    L->need_require = 1;
+         * on node, ESM output gets a real require from createRequire.  A
+         * require("x") the bundle resolved reads none: it became require_x(). */
+        if (L->o->platform_node && L->kind[i] == MK_CJS) {
+            if (sl__link_free_require(m))
+                L->need_require = 1;
+            for (size_t k = 0; k < m->nfree_names; k++)
                 if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname"))
                     L->need_dirname = 1;
-            }
+        }
     }
 }
 
