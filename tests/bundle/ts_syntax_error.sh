@@ -5,7 +5,8 @@
 # status 1 and no output file; an unresolvable import in a .ts file is
 # reported at its position in the .ts file (not in the JavaScript
 # printed from it), and so is a `with` statement in a .ts module; a broken
-# tsconfig.json is named at its line and column; an `extends` cycle ends.
+# tsconfig.json is named at its line and column; an `extends` cycle is an
+# error naming the files.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -34,9 +35,18 @@ printf '{\n  "compilerOptions": {\n    "jsx": react\n  }\n}\n' >"$work/tsconfig.
 expect_error "a bare word in tsconfig.json" 'tsconfig\.json:3:12: invalid JSON'
 printf '  // JSONC\n{"compilerOptions": {"x": %s%s}}\n' "$(head -c 300 /dev/zero | tr '\0' '[')" "$(head -c 300 /dev/zero | tr '\0' ']')" >"$work/tsconfig.json"
 expect_error "deep tsconfig.json" 'tsconfig\.json:2:225: invalid JSON: nested more than 200 deep'
+# an `extends` cycle is an error naming the chain, as tsc's "Circularity detected"
 printf '{ "extends": "./other.json" }\n' >"$work/tsconfig.json"
 printf '{ "extends": "./tsconfig.json", "compilerOptions": { "jsx": "react-jsx" } }\n' >"$work/other.json"
-timeout 20 "$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "an extends cycle must end (and is harmless)"
+w=$(cd "$work" && pwd)
+expect_error "extends cycle" "other\.json: \"extends\" forms a cycle: $w/tsconfig\.json -> $w/other\.json -> $w/tsconfig\.json\$"
+printf '{ "extends": "./tsconfig.json" }\n' >"$work/tsconfig.json"
+expect_error "extends itself" "tsconfig\.json: \"extends\" forms a cycle: $w/tsconfig\.json -> $w/tsconfig\.json\$"
+printf '{ "extends": ["./other.json", "./third.json"] }\n' >"$work/tsconfig.json"
+printf '{ "compilerOptions": { "jsx": "react-jsx" } }\n' >"$work/base.json"
+printf '{ "extends": "./base.json" }\n' >"$work/other.json"
+printf '{ "extends": "./base.json" }\n' >"$work/third.json"
+timeout 20 "$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "two bases extending one base are no cycle"
 rm -f "$work/out.js"
 printf '{ "extends": "./missing-base" }\n' >"$work/tsconfig.json"
 expect_error "missing extends" 'tsconfig\.json: cannot find "\./missing-base" \(extends\)'

@@ -25,12 +25,14 @@ enum { MAX_EXTENDS = 32 };
 typedef struct tc_ent {
     const char *key; /* "d<dir>" or "f<file>" */
     sl__tsconfig *cfg;
+    int loading;     /* its `extends` chain is being read: reaching it again is a cycle */
     struct tc_ent *next;
 } tc_ent;
 
 struct sl__tsconfigs {
     sl__arena a;
     tc_ent *tab[256];
+    const char *chain[MAX_EXTENDS + 1]; /* the files being read, outermost first (by depth) */
 };
 
 sl__tsconfigs *sl__tsconfigs_new(void)
@@ -65,14 +67,16 @@ static tc_ent *find(sl__tsconfigs *c, const char *key)
     return NULL;
 }
 
-static void put(sl__tsconfigs *c, const char *key, sl__tsconfig *cfg)
+static tc_ent *put(sl__tsconfigs *c, const char *key, sl__tsconfig *cfg)
 {
     tc_ent *e = sl__arena_alloc(&c->a, sizeof *e);
     e->key = sl__arena_strndup(&c->a, key, strlen(key));
     e->cfg = cfg;
     size_t h = hash(key);
     e->next = c->tab[h];
+    e->loading = 0;
     c->tab[h] = e;
+    return e;
 }
 
 static int is_regular(const char *p)
@@ -204,9 +208,20 @@ static void merge_extends(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
         cfg->error = sl__arena_printf(&c->a, "%s: cannot find \"%s\" (extends)", cfg->path, spec);
         return;
     }
+    tc_ent *e = find(c, sl__arena_printf(&c->a, "f%s", f));
+    if (e && e->loading) {
+        /* tsc refuses a cycle ("Circularity detected"), naming the chain; it reads c->chain from f on. */
+        int i = depth;
+        while (i > 0 && strcmp(c->chain[i], f))
+            i--;
+        const char *msg = "";
+        for (; i <= depth; i++)
+            msg = sl__arena_printf(&c->a, "%s%s -> ", msg, c->chain[i]);
+        cfg->error = sl__arena_printf(&c->a, "%s: \"extends\" forms a cycle: %s%s", cfg->path, msg, f);
+        return;
+    }
     if (depth >= MAX_EXTENDS) {
-        cfg->error = sl__arena_printf(&c->a, "%s: \"extends\" nested more than %d deep (a cycle?)", cfg->path,
-                                      MAX_EXTENDS);
+        cfg->error = sl__arena_printf(&c->a, "%s: \"extends\" nested more than %d deep", cfg->path, MAX_EXTENDS);
         return;
     }
     overlay(cfg, load_file(c, f, depth + 1));
@@ -281,7 +296,6 @@ static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n,
         free(orig);
         return;
     }
-    free(orig);
     const char *dir = dir_of(&c->a, cfg->path);
     const json_value *ext = sl__json_get(root, "extends");
     if (ext && ext->type == JSON_STR)
@@ -292,6 +306,7 @@ static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n,
     const json_value *co = sl__json_get(root, "compilerOptions");
     if (co && co->type == JSON_OBJ)
         apply_options(c, cfg, dir, co);
+    free(orig);
 }
 
 static sl__tsconfig *new_cfg(sl__tsconfigs *c, const char *file)
@@ -309,7 +324,7 @@ static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
     if (e)
         return e->cfg;
     sl__tsconfig *cfg = new_cfg(c, file);
-    put(c, key, cfg); /* before extends: a cycle finds this entry and stops */
+    e = put(c, key, cfg); /* before extends: a cycle finds this entry, still loading */
     char *buf, msg[512];
     size_t n;
     if (sl_infile_read(file, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg)) {
@@ -318,13 +333,17 @@ static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
     }
     char *text = sl__arena_strndup(&c->a, buf, n);
     free(buf);
+    e->loading = 1;
+    c->chain[depth] = cfg->path;
     from_text(c, cfg, text, n, depth);
+    e->loading = 0;
     return cfg;
 }
 
 const sl__tsconfig *sl__tsconfig_parse(sl__tsconfigs *c, const char *path, const char *text, size_t n)
 {
     sl__tsconfig *cfg = new_cfg(c, path);
+    c->chain[0] = cfg->path;
     from_text(c, cfg, sl__arena_strndup(&c->a, text, n), n, 0);
     return cfg;
 }
