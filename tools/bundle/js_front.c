@@ -726,6 +726,11 @@ int sl__front_is_ident_name(const char *s, size_t n)
     return sl__js_is_ident_name(s, n);
 }
 
+int sl__front_jsx_name_ok(const char *s)
+{
+    return sl__jsx_name_ok(s);
+}
+
 int sl__front_is_binding_name(const char *s, size_t n)
 {
     return sl__js_is_ident_name(s, n) && !sl__js_is_reserved(s, n);

@@ -127,5 +127,7 @@ int sl__front_minify_pieces(const char *code, size_t len, const size_t *cuts, si
 int sl__front_is_ident_name(const char *s, size_t n);
 /* Can s[0..n) name a variable (an ASCII identifier, not a reserved word)? */
 int sl__front_is_binding_name(const char *s, size_t n);
+/* Can s be a JSX factory or fragment (`h`, `React.createElement`)?  tools/js's rule. */
+int sl__front_jsx_name_ok(const char *s);
 
 #endif

@@ -276,6 +276,46 @@ static void apply_options(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
     bool_opt(co, "verbatimModuleSyntax", &cfg->lower.verbatim_module_syntax);
 }
 
+/* Where the value of the first `"key":` in text starts (text's length if none). */
+static size_t value_pos(const char *text, size_t n, const char *key)
+{
+    size_t k = strlen(key);
+    for (size_t i = 0; i + k + 2 <= n; i++) {
+        if (text[i] != '"' || memcmp(text + i + 1, key, k) || text[i + k + 1] != '"')
+            continue;
+        size_t j = i + k + 2;
+        while (j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+            j++;
+        if (j >= n || text[j] != ':')
+            continue;
+        for (j++; j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r');)
+            j++;
+        return j;
+    }
+    return n;
+}
+
+/* A jsxFactory or jsxFragmentFactory that is no name (`h-x`, `1F`): tsc
+ * refuses it, and printed into every call the JSX becomes it would be
+ * blamed on that lowered text (or parse as something else).  The message
+ * points at the value, in the file as written. */
+static void check_jsx_names(sl__tsconfigs *c, sl__tsconfig *cfg, const char *orig, const char *text, size_t n,
+                            const json_value *co)
+{
+    static const char *const keys[] = {"jsxFactory", "jsxFragmentFactory"};
+    for (int i = 0; i < 2 && !cfg->error; i++) {
+        const char *v = str_opt(co, keys[i]);
+        if (!v || sl__front_jsx_name_ok(v))
+            continue;
+        const char *why = sl__arena_printf(&c->a, "compilerOptions.%s \"%s\" is not a name or a dotted path of names",
+                                           keys[i], v);
+        size_t cap = strlen(cfg->path) + strlen(why) + 1024;
+        char *msg = sl__arena_alloc(&c->a, cap);
+        sl__js_diag(msg, cap, cfg->path, orig, n, (uint32_t)value_pos(text, n, keys[i]), why);
+        cfg->error = msg;
+    }
+}
+
 /* Fills cfg (path set, fields unset) from the text of its file; text is
  * changed in place (JSONC blanked to JSON). */
 static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n, int depth)
@@ -304,8 +344,10 @@ static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n,
         if (ext->vals[i]->type == JSON_STR)
             merge_extends(c, cfg, dir, ext->vals[i]->str, depth);
     const json_value *co = sl__json_get(root, "compilerOptions");
-    if (co && co->type == JSON_OBJ)
+    if (co && co->type == JSON_OBJ) {
         apply_options(c, cfg, dir, co);
+        check_jsx_names(c, cfg, orig ? orig : text, text, n, co);
+    }
     free(orig);
 }
 
