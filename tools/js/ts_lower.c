@@ -49,6 +49,14 @@ typedef struct ns_key_t {
     const char *key;
 } ns_key_t;
 
+/* An enum exported from a namespace block: "<namespace key>.<name>" and
+ * its symbol.  Blocks of one namespace bind a symbol each for the same
+ * enum; their members are one enum (tsc merges them), found by the key. */
+typedef struct enum_key_t {
+    const char *key;
+    uint32_t sym;
+} enum_key_t;
+
 /* A namespace being lowered, innermost first: a name its body reads
  * that no declaration inside it binds is looked up in its exports from
  * every block (merged declarations) before the scope around it, as tsc's
@@ -78,6 +86,8 @@ typedef struct lower {
     const char *ns_key;       /* collect_ns_exports: the namespace whose exports are pushed */
     JS_VEC(ns_export_t) all_exports;
     JS_VEC(ns_key_t) ns_keys; /* every namespace node's key */
+    JS_VEC(enum_key_t) enum_keys;
+    const char *enum_ns;      /* collect_enums: the key of the namespace block being walked */
 } lower;
 
 /* ------------------------------------------------------------ builders */
@@ -161,8 +171,23 @@ static js_node *this_member(lower *L, const char *name, uint32_t pos)
 
 /* ---------------------------------------------------------- enum values */
 
+/* The symbol an enum's members are kept under: the first block's, for
+ * an enum exported from several blocks of one namespace. */
+static uint32_t enum_canon(const lower *L, uint32_t sym)
+{
+    for (size_t i = 0; i < L->enum_keys.n; i++)
+        if (L->enum_keys.v[i].sym == sym) {
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(L->enum_keys.v[j].key, L->enum_keys.v[i].key))
+                    return L->enum_keys.v[j].sym;
+            break;
+        }
+    return sym;
+}
+
 static enum_info *enum_of(lower *L, uint32_t sym)
 {
+    sym = enum_canon(L, sym);
     for (size_t i = 0; i < L->enums.n; i++)
         if (L->enums.v[i].sym == sym)
             return &L->enums.v[i];
@@ -311,10 +336,14 @@ static enum_val eval(lower *L, enum_info *self, js_node *e)
 static void enum_values(lower *L, js_node *en)
 {
     uint32_t sym = root_sym(L->ast, en->a->aux);
+    if (L->enum_ns && (en->flags & JF_EXPORT) && sym != JS_NONE) {
+        enum_key_t k = {sl__js_printf(L->a, "%s.%s", L->enum_ns, en->a->s), sym};
+        JS_VEC_PUSH(L->enum_keys, k);
+    }
     enum_info *info = enum_of(L, sym);
     if (!info) {
         enum_info fresh = {0};
-        fresh.sym = sym;
+        fresh.sym = enum_canon(L, sym);
         JS_VEC_PUSH(L->enums, fresh);
         info = &L->enums.v[L->enums.n - 1];
     }
@@ -344,6 +373,7 @@ static void enum_values(lower *L, js_node *en)
 }
 
 static void collect_enums(lower *L, js_node *n);
+static const char *ns_key_of(const lower *L, const js_node *ns);
 
 static void collect_enums_child(js_node *n, void *L)
 {
@@ -358,7 +388,11 @@ static void collect_enums(lower *L, js_node *n)
         enum_values(L, n);
         return;
     }
+    const char *outer = L->enum_ns;
+    if (n->kind == N_NAMESPACE) /* only its blocks' own statements can be `export enum` */
+        L->enum_ns = ns_key_of(L, n);
     sl__js_each_child(n, collect_enums_child, L);
+    L->enum_ns = outer;
 }
 
 static void become_value(lower *L, js_node *n, const enum_val *v)
@@ -1538,8 +1572,8 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
         if (k == SK_FUNCTION || k == SK_CLASS || k == SK_VAR || k == SK_LET || k == SK_CONST || k == SK_IMPORT)
             L.declared[i] = 1; /* a namespace merged with it needs no var of its own */
     }
+    collect_ns_exports(&L, ast->program); /* first: collect_enums merges exported enums by namespace key */
     collect_enums(&L, ast->program);
-    collect_ns_exports(&L, ast->program);
     L.err = err;
     L.errlen = errlen;
     JS_VEC_PUSH(L.out, NULL); /* never NULL: lists are copied from out.v + mark */
@@ -1558,6 +1592,7 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
     free(L.out.v);
     free(L.all_exports.v);
     free(L.ns_keys.v);
+    free(L.enum_keys.v);
     free(L.alias);
     free(L.declared);
     return rc;
