@@ -14,6 +14,10 @@
 #   repeated_imports one module imported 300 times by one file (and by a
 #                   second module): the graph's renumbering once queued it
 #                   once per import, past the end of its stack
+#   ts_dotted_names  TypeScript/JSX names of many dotted segments
+#                   (`namespace a.a.a...`, `import x = a.a.a...`,
+#                   `<a.a.a... />`) nest like any other nesting (adv21 F2,
+#                   F3: a stack overflow, quadratic time and memory)
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -202,6 +206,28 @@ case $check in
     timeout 20 "$sluice" bundle main.mjs --max-modules 4 -q -o out.js || fail "4 modules with --max-modules 4"
     refused "m2.mjs:3:8: more than 3 modules (--max-modules)" main.mjs --max-modules=3
     "$sluice" bundle main.mjs --max-modules=0 -o out.js 2>stderr; [ $? = 2 ] || fail "--max-modules=0 accepted" ;;
+  ts_dotted_names)
+    # A namespace lowers to a function in a call, about 3 levels deeper
+    # than it parses: each counts 4 at parse (tools/js NS_LEVELS), braced
+    # or a dotted segment, so past the limit the refusal names the .ts file
+    # (it came from the lowered text, if at all: the dotted form escaped
+    # the count and overflowed the stack).
+    dotted() { printf 'namespace '; python3 -c "print('.'.join(['a'] * $1), end='')"; printf ' { export const z = 1; }\n'; }
+    dotted 2499 >ok.ts
+    printf "import './ok.ts';\nconsole.log('ran');\n" >ok.mjs
+    timeout 120 "$sluice" bundle ok.mjs --platform node -q -o out.mjs 2>stderr || fail "2,499 segments: exit $? $(head -2 stderr)"
+    [ "$(node --stack-size=20000 out.mjs)" = ran ] || fail "2,499 segments: bundle prints '$(node --stack-size=20000 out.mjs 2>&1 | head -2)'"
+    dotted 2500 >past.ts
+    refused "past.ts:1:5009: nesting too deep" past.ts
+    dotted 100000 >huge.ts
+    refused "huge.ts:1:5009: nesting too deep" huge.ts
+    python3 -c "print('namespace a { ' * 1667 + 'export const z = 1;' + ' }' * 1667)" >braced.ts
+    refused "braced.ts:1:23335: nesting too deep" braced.ts
+    # `import x = a.a...` and a JSX member tag: one level per segment, as `a.a.a` in an expression
+    python3 -c "print('namespace a { export const a = 1 }\nimport x = ' + '.'.join(['a'] * 100000) + ';')" >eq.ts
+    refused "eq.ts:2:20012: nesting too deep" eq.ts
+    python3 -c "print('const a = {};\nexport const x = <' + '.'.join(['a'] * 100000) + ' />;')" >tag.tsx
+    refused "tag.tsx:2:20013: nesting too deep" tag.tsx ;;
   *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"
