@@ -1391,6 +1391,8 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             g->d = m->d;
             JS_VEC_PUSH(members, g);
             JS_VEC_PUSH(members, accessor_method(L, m, priv, 1, cls));
+            if (legacy && m->d && m->d->n) /* tsc decorates the pair as it does a getter (left in the class, it did not parse) */
+                JS_VEC_PUSH(static_inits, g);
             continue;
         }
         if (m->op == JP_FIELD && !L->o->use_define_for_class_fields && m->a->kind != N_PRIVATE) {
