@@ -14,6 +14,8 @@
 #   repeated_imports one module imported 300 times by one file (and by a
 #                   second module): the graph's renumbering once queued it
 #                   once per import, past the end of its stack
+#   ts_enum_members  an enum of 100,000 members that name an early one
+#                   (`A1 = A0 + 1, ...`): linear work (adv21 F4)
 #   ts_dotted_names  TypeScript/JSX names of many dotted segments
 #                   (`namespace a.a.a...`, `import x = a.a.a...`,
 #                   `<a.a.a... />`) nest like any other nesting (adv21 F2,
@@ -206,6 +208,22 @@ case $check in
     timeout 20 "$sluice" bundle main.mjs --max-modules 4 -q -o out.js || fail "4 modules with --max-modules 4"
     refused "m2.mjs:3:8: more than 3 modules (--max-modules)" main.mjs --max-modules=3
     "$sluice" bundle main.mjs --max-modules=0 -o out.js 2>stderr; [ $? = 2 ] || fail "--max-modules=0 accepted" ;;
+  ts_enum_members)
+    # Every initializer names a member: each lookup was a linear search of
+    # the members so far (quadratic: 25,000 took 5.8 s, 100,000 over 60 s).
+    # CPU time of 100,000 within 15 times that of 20,000 (linear: 5).
+    gen() { python3 -c "n=$1; print('export enum E { A0 = 1, ' + ', '.join('A%d = A0 + %d' % (i, i) for i in range(1, n)) + ' }')"; }
+    gen 20000 >e20k.ts; gen 100000 >e100k.ts
+    cpu() {
+      local TIMEFORMAT=%U+%S t
+      t=$( { time timeout 60 "$sluice" bundle "$1" --platform node --format esm -q -o out.mjs 2>stderr >/dev/null; } 2>&1 ) || fail "$1: exit $? $(head -2 stderr)"
+      awk -v t="$t" 'BEGIN { split(t, p, "+"); print p[1] + p[2] }'
+    }
+    small=$(cpu e20k.ts); big=$(cpu e100k.ts)
+    echo "20,000 members ${small}s, 100,000 members ${big}s CPU"
+    awk -v b="$big" -v s="$small" 'BEGIN { exit !(b <= 15 * s + 0.5) }' || fail "100,000 members took ${big}s, 20,000 ${small}s"
+    [ "$(node -e "import('./out.mjs').then((m) => console.log(m.E.A99999, m.E[100000]))")" = "100000 A99999" ] ||
+      fail "the enum's values: $(node -e "import('./out.mjs').then((m) => console.log(m.E.A99999))" 2>&1 | head -2)" ;;
   ts_dotted_names)
     # A namespace lowers to a function in a call, about 3 levels deeper
     # than it parses: each counts 4 at parse (tools/js NS_LEVELS), braced

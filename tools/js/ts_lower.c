@@ -33,6 +33,9 @@ typedef struct enum_val {
 typedef struct enum_info {
     uint32_t sym;
     JS_VEC(enum_val) vals;
+    uint32_t *index; /* vals by name (a slot holds index + 1; the latest of a name): every initializer
+                      * names members, so a linear search made `A1 = A0 + 1, ...` quadratic */
+    size_t cap;
 } enum_info;
 
 /* A name exported by a block of a namespace.  The key merges the blocks:
@@ -194,12 +197,48 @@ static enum_info *enum_of(lower *L, uint32_t sym)
     return NULL;
 }
 
+static size_t name_hash(const char *s)
+{
+    size_t h = 5381;
+    while (*s)
+        h = h * 33 + (unsigned char)*s++;
+    return h;
+}
+
+static void enum_push_index(enum_info *e, size_t i)
+{
+    const char *name = e->vals.v[i].name;
+    size_t h = name_hash(name) & (e->cap - 1);
+    while (e->index[h] && strcmp(e->vals.v[e->index[h] - 1].name, name))
+        h = (h + 1) & (e->cap - 1);
+    e->index[h] = (uint32_t)(i + 1);
+}
+
 static enum_val *enum_member(enum_info *e, const char *name)
 {
-    for (size_t i = e ? e->vals.n : 0; i-- > 0;)
-        if (!strcmp(e->vals.v[i].name, name))
-            return &e->vals.v[i];
-    return NULL;
+    if (!e || !e->cap)
+        return NULL;
+    for (size_t h = name_hash(name) & (e->cap - 1);; h = (h + 1) & (e->cap - 1)) {
+        uint32_t k = e->index[h];
+        if (!k)
+            return NULL;
+        if (!strcmp(e->vals.v[k - 1].name, name))
+            return &e->vals.v[k - 1];
+    }
+}
+
+/* Appends v; a later member of the same name is the one found. */
+static void enum_push(enum_info *e, enum_val v)
+{
+    JS_VEC_PUSH(e->vals, v);
+    if (e->vals.n * 2 > e->cap) {
+        free(e->index);
+        e->cap = e->cap ? e->cap * 2 : 16;
+        e->index = calloc(e->cap, sizeof *e->index);
+        for (size_t i = 0; i + 1 < e->vals.n; i++)
+            enum_push_index(e, i);
+    }
+    enum_push_index(e, e->vals.n - 1);
 }
 
 static uint32_t root_sym(const js_ast *ast, uint32_t s)
@@ -368,7 +407,7 @@ static void enum_values(lower *L, js_node *en)
             m->flags |= JF_CONSTANT;
             m->c = sl__js_str(L->a, v.str, v.len, m->pos); /* num (the union) stays unused */
         }
-        JS_VEC_PUSH(info->vals, v);
+        enum_push(info, v);
     }
 }
 
@@ -1588,8 +1627,10 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
         rc = prepend_helper(&L, param_src, err, errlen);
     if (!rc && L.need_decorate)
         rc = prepend_helper(&L, decorate_src, err, errlen);
-    for (size_t i = 0; i < L.enums.n; i++)
+    for (size_t i = 0; i < L.enums.n; i++) {
         free(L.enums.v[i].vals.v);
+        free(L.enums.v[i].index);
+    }
     free(L.enums.v);
     free(L.out.v);
     free(L.all_exports.v);
