@@ -225,9 +225,9 @@ case $check in
     [ "$(node -e "import('./out.mjs').then((m) => console.log(m.E.A99999, m.E[100000]))")" = "100000 A99999" ] ||
       fail "the enum's values: $(node -e "import('./out.mjs').then((m) => console.log(m.E.A99999))" 2>&1 | head -2)" ;;
   ts_dotted_names)
-    # A namespace lowers to a function in a call, about 3 levels deeper
-    # than it parses: each counts 4 at parse (tools/js NS_LEVELS), braced
-    # or a dotted segment, so past the limit the refusal names the .ts file
+    # A namespace lowers to a function in a call, about 3 levels deep:
+    # each counts 4 at parse (tools/js NS_LEVELS), braced or a dotted
+    # segment, so past the limit the refusal names the .ts file
     # (it came from the lowered text, if at all: the dotted form escaped
     # the count and overflowed the stack).
     dotted() { printf 'namespace '; python3 -c "print('.'.join(['a'] * $1), end='')"; printf ' { export const z = 1; }\n'; }
@@ -236,11 +236,11 @@ case $check in
     timeout 120 "$sluice" bundle ok.mjs --platform node -q -o out.mjs 2>stderr || fail "2,499 segments: exit $? $(head -2 stderr)"
     [ "$(node --stack-size=20000 out.mjs)" = ran ] || fail "2,499 segments: bundle prints '$(node --stack-size=20000 out.mjs 2>&1 | head -2)'"
     dotted 2500 >past.ts
-    refused "past.ts:1:5009: nesting too deep" past.ts
+    refused "past.ts:1:5020: nesting too deep" past.ts
     dotted 100000 >huge.ts
-    refused "huge.ts:1:5009: nesting too deep" huge.ts
-    python3 -c "print('namespace a { ' * 1667 + 'export const z = 1;' + ' }' * 1667)" >braced.ts
-    refused "braced.ts:1:23335: nesting too deep" braced.ts
+    refused "huge.ts:1:5011: nesting too deep" huge.ts
+    python3 -c "print('namespace a { ' * 2500 + 'export const z = 1;' + ' }' * 2500)" >braced.ts
+    refused "braced.ts:1:35008: nesting too deep" braced.ts
     # `import x = a.a...` and a JSX member tag: one level per segment, as `a.a.a` in an expression
     python3 -c "print('namespace a { export const a = 1 }\nimport x = ' + '.'.join(['a'] * 100000) + ';')" >eq.ts
     refused "eq.ts:2:20012: nesting too deep" eq.ts
