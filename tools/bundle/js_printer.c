@@ -116,10 +116,7 @@ static void pb_text(pbuf *p, const char *s, size_t n)
     if (!n)
         return;
     pb_unmapped(p);
-    pb_grow(p, n);
-    memcpy(p->b + p->n, s, n);
-    p->n += n;
-    pb_advance(p, s, n);
+    pb_raw(p, s, n);
 }
 
 static void pb_str(pbuf *p, const char *s) { pb_text(p, s, strlen(s)); }
