@@ -14,6 +14,12 @@
 #   repeated_imports one module imported 300 times by one file (and by a
 #                   second module): the graph's renumbering once queued it
 #                   once per import, past the end of its stack
+#   ts_enum_members  an enum of 100,000 members that name an early one
+#                   (`A1 = A0 + 1, ...`): linear work (adv21 F4)
+#   ts_dotted_names  TypeScript/JSX names of many dotted segments
+#                   (`namespace a.a.a...`, `import x = a.a.a...`,
+#                   `<a.a.a... />`) nest like any other nesting (adv21 F2,
+#                   F3: a stack overflow, quadratic time and memory)
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -202,6 +208,44 @@ case $check in
     timeout 20 "$sluice" bundle main.mjs --max-modules 4 -q -o out.js || fail "4 modules with --max-modules 4"
     refused "m2.mjs:3:8: more than 3 modules (--max-modules)" main.mjs --max-modules=3
     "$sluice" bundle main.mjs --max-modules=0 -o out.js 2>stderr; [ $? = 2 ] || fail "--max-modules=0 accepted" ;;
+  ts_enum_members)
+    # Every initializer names a member: each lookup was a linear search of
+    # the members so far (quadratic: 25,000 took 5.8 s, 100,000 over 60 s).
+    # CPU time of 100,000 within 15 times that of 20,000 (linear: 5).
+    gen() { python3 -c "n=$1; print('export enum E { A0 = 1, ' + ', '.join('A%d = A0 + %d' % (i, i) for i in range(1, n)) + ' }')"; }
+    gen 20000 >e20k.ts; gen 100000 >e100k.ts
+    cpu() {
+      local TIMEFORMAT=%U+%S t
+      t=$( { time timeout 60 "$sluice" bundle "$1" --platform node --format esm -q -o out.mjs 2>stderr >/dev/null; } 2>&1 ) || fail "$1: exit $? $(head -2 stderr)"
+      awk -v t="$t" 'BEGIN { split(t, p, "+"); print p[1] + p[2] }'
+    }
+    small=$(cpu e20k.ts); big=$(cpu e100k.ts)
+    echo "20,000 members ${small}s, 100,000 members ${big}s CPU"
+    awk -v b="$big" -v s="$small" 'BEGIN { exit !(b <= 15 * s + 0.5) }' || fail "100,000 members took ${big}s, 20,000 ${small}s"
+    [ "$(node -e "import('./out.mjs').then((m) => console.log(m.E.A99999, m.E[100000]))")" = "100000 A99999" ] ||
+      fail "the enum's values: $(node -e "import('./out.mjs').then((m) => console.log(m.E.A99999))" 2>&1 | head -2)" ;;
+  ts_dotted_names)
+    # A namespace lowers to a function in a call, about 3 levels deep:
+    # each counts 4 at parse (tools/js NS_LEVELS), braced or a dotted
+    # segment, so past the limit the refusal names the .ts file
+    # (it came from the lowered text, if at all: the dotted form escaped
+    # the count and overflowed the stack).
+    dotted() { printf 'namespace '; python3 -c "print('.'.join(['a'] * $1), end='')"; printf ' { export const z = 1; }\n'; }
+    dotted 2499 >ok.ts
+    printf "import './ok.ts';\nconsole.log('ran');\n" >ok.mjs
+    timeout 120 "$sluice" bundle ok.mjs --platform node -q -o out.mjs 2>stderr || fail "2,499 segments: exit $? $(head -2 stderr)"
+    [ "$(node --stack-size=20000 out.mjs)" = ran ] || fail "2,499 segments: bundle prints '$(node --stack-size=20000 out.mjs 2>&1 | head -2)'"
+    dotted 2500 >past.ts
+    refused "past.ts:1:5020: nesting too deep" past.ts
+    dotted 100000 >huge.ts
+    refused "huge.ts:1:5011: nesting too deep" huge.ts
+    python3 -c "print('namespace a { ' * 2500 + 'export const z = 1;' + ' }' * 2500)" >braced.ts
+    refused "braced.ts:1:35008: nesting too deep" braced.ts
+    # `import x = a.a...` and a JSX member tag: one level per segment, as `a.a.a` in an expression
+    python3 -c "print('namespace a { export const a = 1 }\nimport x = ' + '.'.join(['a'] * 100000) + ';')" >eq.ts
+    refused "eq.ts:2:20012: nesting too deep" eq.ts
+    python3 -c "print('const a = {};\nexport const x = <' + '.'.join(['a'] * 100000) + ' />;')" >tag.tsx
+    refused "tag.tsx:2:20013: nesting too deep" tag.tsx ;;
   *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

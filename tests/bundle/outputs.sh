@@ -4,7 +4,8 @@
 # external_kept, outdir_entries, hashbang_kept, deterministic_any_threads,
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
 # sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports,
-# sourcemap_needs_a_file, umd_takes_the_commonjs_branch, module_comments_relative.
+# sourcemap_needs_a_file, umd_takes_the_commonjs_branch, module_comments_relative,
+# node_esm_create_require_when_needed.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -356,6 +357,30 @@ case $check in
     cp -r tree tree2
     (cd tree2/app/src && "$sluice" bundle e.mjs -q -o "$work/rel2.js") || fail "bundle 2"
     cmp -s rel.js rel2.js || fail "two copies of one tree give different bundles" ;;
+  node_esm_create_require_when_needed)
+    # Node ESM output has no require: createRequire gives one, only when
+    # code reads require at run time (rev14 G4).  Every require() below is
+    # resolved into require_x() except where the comment says otherwise.
+    printf 'module.exports = require("./lit.js") + 1;\n' >calls.js
+    printf 'module.exports = 41;\n' >lit.js
+    printf "import c from './calls.js';\nconsole.log(c);\n" >calls.mjs
+    printf 'console.log(require("./calls.js"));\n' >calls_entry.cjs
+    for e in calls.mjs calls_entry.cjs; do
+      "$sluice" bundle $e --platform node --format esm -q -o out.mjs || fail "$e: bundle"
+      grep -q createRequire out.mjs && fail "$e: resolved require() calls alone brought createRequire"
+      [ "$(node out.mjs)" = 42 ] || fail "$e: printed '$(node out.mjs 2>&1 | head -2)'"
+    done
+    # left to run time: a node built-in, require.resolve, a computed name
+    printf 'module.exports = require("path").basename("/a/b.js");\n' >builtin.js
+    printf 'module.exports = require.resolve("./lit.js").endsWith("lit.js");\n' >resolve.js
+    printf 'var n = "./lit.js"; module.exports = require(n);\n' >computed.js
+    for m in builtin resolve computed; do
+      printf "import v from './$m.js';\nconsole.log(v);\n" >$m.mjs
+      "$sluice" bundle $m.mjs --platform node --format esm -q -o out.mjs 2>/dev/null || fail "$m: bundle"
+      grep -q createRequire out.mjs || fail "$m: no createRequire"
+      case $m in builtin) want=b.js ;; resolve) want=true ;; computed) want=41 ;; esac
+      [ "$(node out.mjs)" = $want ] || fail "$m: printed '$(node out.mjs 2>&1 | head -2)'"
+    done ;;
   *) echo "outputs.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -5,7 +5,9 @@
 # status 1 and no output file; an unresolvable import in a .ts file is
 # reported at its position in the .ts file (not in the JavaScript
 # printed from it), and so is a `with` statement in a .ts module; a broken
-# tsconfig.json is named at its line and column; an `extends` cycle ends.
+# tsconfig.json is named at its line and column; an `extends` cycle is an
+# error naming the files; a JSX factory that is no name is an error where
+# it was written.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -34,10 +36,41 @@ printf '{\n  "compilerOptions": {\n    "jsx": react\n  }\n}\n' >"$work/tsconfig.
 expect_error "a bare word in tsconfig.json" 'tsconfig\.json:3:12: invalid JSON'
 printf '  // JSONC\n{"compilerOptions": {"x": %s%s}}\n' "$(head -c 300 /dev/zero | tr '\0' '[')" "$(head -c 300 /dev/zero | tr '\0' ']')" >"$work/tsconfig.json"
 expect_error "deep tsconfig.json" 'tsconfig\.json:2:225: invalid JSON: nested more than 200 deep'
+# an `extends` cycle is an error naming the chain, as tsc's "Circularity detected"
 printf '{ "extends": "./other.json" }\n' >"$work/tsconfig.json"
 printf '{ "extends": "./tsconfig.json", "compilerOptions": { "jsx": "react-jsx" } }\n' >"$work/other.json"
-timeout 20 "$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "an extends cycle must end (and is harmless)"
+w=$(cd "$work" && pwd)
+expect_error "extends cycle" "other\.json: \"extends\" forms a cycle: $w/tsconfig\.json -> $w/other\.json -> $w/tsconfig\.json\$"
+printf '{ "extends": "./tsconfig.json" }\n' >"$work/tsconfig.json"
+expect_error "extends itself" "tsconfig\.json: \"extends\" forms a cycle: $w/tsconfig\.json -> $w/tsconfig\.json\$"
+printf '{ "extends": ["./other.json", "./third.json"] }\n' >"$work/tsconfig.json"
+printf '{ "compilerOptions": { "jsx": "react-jsx" } }\n' >"$work/base.json"
+printf '{ "extends": "./base.json" }\n' >"$work/other.json"
+printf '{ "extends": "./base.json" }\n' >"$work/third.json"
+timeout 20 "$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "two bases extending one base are no cycle"
 rm -f "$work/out.js"
 printf '{ "extends": "./missing-base" }\n' >"$work/tsconfig.json"
 expect_error "missing extends" 'tsconfig\.json: cannot find "\./missing-base" \(extends\)'
+# a JSX factory that is no name is blamed where it was written (tsconfig.json,
+# the @jsx comment, the flag), not on the JavaScript the JSX was lowered to
+rm -f "$work/tsconfig.json" "$work/other.json" "$work/third.json" "$work/base.json"
+printf "import { App } from './app';\nconsole.log(App());\n" >"$work/main.ts"
+printf "const h = (t: string) => t;\nexport const App = () => <div>x</div>;\n" >"$work/app.tsx"
+printf '{\n  "compilerOptions": {\n    "jsx": "react",\n    "jsxFactory": "h-x"\n  }\n}\n' >"$work/tsconfig.json"
+expect_error "tsconfig jsxFactory" 'tsconfig\.json:4:19: compilerOptions\.jsxFactory "h-x" is not a name' '^        "jsxFactory": "h-x"$' '^ {22}\^$'
+printf '{ "compilerOptions": { "jsxFragmentFactory": "1F" } }\n' >"$work/tsconfig.json"
+expect_error "tsconfig jsxFragmentFactory" 'tsconfig\.json:1:46: compilerOptions\.jsxFragmentFactory "1F" is not a name'
+rm "$work/tsconfig.json"
+printf "/** @jsx h-x */\nconst h = (t: string) => t;\nexport const App = () => <div>x</div>;\n" >"$work/app.tsx"
+expect_error "@jsx comment" 'app\.tsx:1:10: invalid JSX factory "h-x" in the @jsx comment' '^    /\*\* @jsx h-x \*/$'
+printf "/* @jsxFrag a..b */\nexport const App = () => <>x</>;\n" >"$work/app.tsx"
+expect_error "@jsxFrag comment" 'app\.tsx:1:13: invalid JSX fragment "a\.\.b" in the @jsxFrag comment'
+printf "/** @jsx h.x */\nconst h = { x: (t: string) => t };\nexport const App = () => <div>x</div>;\n" >"$work/app.tsx"
+"$sluice" bundle "$work/main.ts" -q -o "$work/out.js" 2>"$work/err" || fail "@jsx h.x is a factory"
+rm -f "$work/out.js"
+for f in factory fragment; do
+  if "$sluice" bundle "$work/main.ts" --jsx-$f=class -q -o "$work/out.js" 2>"$work/err"; then fail "--jsx-$f=class accepted"; fi
+  grep -q "^sluice bundle: --jsx-$f 'class' is not a name or a dotted path of names$" "$work/err" || fail "--jsx-$f=class:"
+  [ ! -e "$work/out.js" ] || fail "--jsx-$f=class: output written"
+done
 echo "ok: TS/JSX syntax errors, positions in .ts files, broken tsconfig.json"

@@ -283,8 +283,16 @@ static int take_flag(bundle_opts *o, int c, const char *v)
             return -1;
         }
         return 0;
-    case OPT_JSX_FACTORY: o->lower.jsx_factory = v; return 0;
-    case OPT_JSX_FRAGMENT: o->lower.jsx_fragment = v; return 0;
+    case OPT_JSX_FACTORY:
+    case OPT_JSX_FRAGMENT:
+        /* Printed into every call the JSX becomes: a value that is no name would be blamed on that text. */
+        if (!sl__front_jsx_name_ok(v)) {
+            fprintf(stderr, "sluice bundle: --jsx-%s '%s' is not a name or a dotted path of names\n",
+                    c == OPT_JSX_FACTORY ? "factory" : "fragment", v);
+            return -1;
+        }
+        *(c == OPT_JSX_FACTORY ? &o->lower.jsx_factory : &o->lower.jsx_fragment) = v;
+        return 0;
     case OPT_JSX_IMPORT_SOURCE: o->lower.jsx_import_source = v; return 0;
     case OPT_MINIFY: o->minify_ws = o->minify_syntax = o->minify_idents = 1; return 0;
     case OPT_MINIFY_WS: o->minify_ws = 1; return 0;

@@ -114,8 +114,10 @@ static const sl__map_seg *seg_at(const sl__map_seg *base, size_t n, uint32_t lin
 
 /* The minifier's segments point into the unminified bundle; the base map
  * points from there into the original files.  Each segment goes through
- * the base segment before it on its line (text in a run is copied
- * unchanged, so the distance into the run carries over).  In place;
+ * the base segment before it on its line: in a copied run the text is
+ * the source's, so the distance into the run carries over; in a patch
+ * (SL_SEG_PATCH) every position is the patch's point; in generated text
+ * (src -1) there is no source, and the segment is dropped.  In place;
  * returns how many are left. */
 static size_t compose(sl__map_seg *segs, size_t n, const sl__map_seg *base, size_t nbase)
 {
@@ -123,9 +125,9 @@ static size_t compose(sl__map_seg *segs, size_t n, const sl__map_seg *base, size
     for (size_t i = 0; i < n; i++) {
         const sl__map_seg g = segs[i];
         const sl__map_seg *b = g.src == 0 ? seg_at(base, nbase, (uint32_t)g.line, (uint32_t)g.col) : NULL;
-        if (b)
-            segs[k++] = (sl__map_seg){g.gen_line, g.gen_col, b->src, b->line, b->col + (g.col - (int32_t)b->gen_col),
-                                      g.name};
+        if (b && b->src >= 0)
+            segs[k++] = (sl__map_seg){g.gen_line, g.gen_col, b->src, b->line,
+                                      b->col + (b->name == SL_SEG_PATCH ? 0 : g.col - (int32_t)b->gen_col), g.name};
     }
     return k;
 }
@@ -722,6 +724,11 @@ done:
 int sl__front_is_ident_name(const char *s, size_t n)
 {
     return sl__js_is_ident_name(s, n);
+}
+
+int sl__front_jsx_name_ok(const char *s)
+{
+    return sl__jsx_name_ok(s);
 }
 
 int sl__front_is_binding_name(const char *s, size_t n)

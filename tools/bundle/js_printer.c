@@ -18,10 +18,13 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
-/* A source-map segment: output (line, column) -> original (line, column). */
+/* A source-map segment: output (line, column) -> original (line, column);
+ * src_line -1: generated text, mapped nowhere.  `patch`: text the bundler
+ * wrote in place of the source there (SL_SEG_PATCH in the bundle's map). */
 typedef struct seg {
     uint32_t out_line, out_col;
     int32_t src_line, src_col;
+    int32_t patch;
 } seg;
 
 typedef struct pbuf {
@@ -72,7 +75,17 @@ static void pb_seg(pbuf *p, int32_t line, int32_t col)
         p->segcap = p->segcap ? p->segcap * 2 : 64;
         p->segs = sl__xrealloc(p->segs, p->segcap * sizeof *p->segs);
     }
-    p->segs[p->nsegs++] = (seg){(uint32_t)p->nl, (uint32_t)p->col, line, col};
+    p->segs[p->nsegs++] = (seg){(uint32_t)p->nl, (uint32_t)p->col, line, col, 0};
+}
+
+/* Generated text starts here: if source text mapped so far on this output
+ * line, a segment mapped nowhere ends that run, or a consumer (and
+ * --minify's composition) would read the generated text as more of it. */
+static void pb_unmapped(pbuf *p)
+{
+    if (p->nsegs && p->segs[p->nsegs - 1].out_line == p->nl && p->segs[p->nsegs - 1].src_line >= 0 &&
+        p->segs[p->nsegs - 1].out_col < p->col)
+        pb_seg(p, -1, 0);
 }
 
 /* Advances the output position over s[0..n). */
@@ -86,8 +99,8 @@ static void pb_advance(pbuf *p, const char *s, size_t n)
     p->col = last ? sl__utf16_units(last + 1, (size_t)(s + n - last - 1)) : p->col + sl__utf16_units(s, n);
 }
 
-/* Generated text: it maps nowhere. */
-static void pb_text(pbuf *p, const char *s, size_t n)
+/* Text written as is (the segments are the caller's). */
+static void pb_raw(pbuf *p, const char *s, size_t n)
 {
     if (!n)
         return;
@@ -95,6 +108,15 @@ static void pb_text(pbuf *p, const char *s, size_t n)
     memcpy(p->b + p->n, s, n);
     p->n += n;
     pb_advance(p, s, n);
+}
+
+/* Generated text: it maps nowhere. */
+static void pb_text(pbuf *p, const char *s, size_t n)
+{
+    if (!n)
+        return;
+    pb_unmapped(p);
+    pb_raw(p, s, n);
 }
 
 static void pb_str(pbuf *p, const char *s) { pb_text(p, s, strlen(s)); }
@@ -154,16 +176,19 @@ static void pb_copy(pbuf *p, const char *src, size_t from, size_t to, srcpos *sp
  * there): a renamed identifier maps to the name it replaces, not into the
  * text copied before it, so --minify's map, composed through this one,
  * finds it (and the name written there). */
-static void pb_seg_at(pbuf *p, const char *src, size_t pos, srcpos *sp)
+static int pb_seg_at(pbuf *p, const char *src, size_t pos, srcpos *sp)
 {
     if (!sp->omap) {
         pb_seg(p, sp->line, src_col(sp, src, pos));
-        return;
-    }
-    while (sp->next < sp->nomap && sp->omap[sp->next].off < pos)
-        sp->next++;
-    if (sp->next < sp->nomap && sp->omap[sp->next].off == pos)
+    } else {
+        while (sp->next < sp->nomap && sp->omap[sp->next].off < pos)
+            sp->next++;
+        if (sp->next == sp->nomap || sp->omap[sp->next].off != pos)
+            return 0;
         pb_seg(p, sp->omap[sp->next].line, sp->omap[sp->next].col);
+    }
+    p->segs[p->nsegs - 1].patch = 1; /* all of the patch's text stands for this point */
+    return 1;
 }
 
 /* Skipped source: only the position moves. */
@@ -369,17 +394,18 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
             continue;
         pb_copy(out, m->src, at, p->pos, &sp, c->track);
         const char *t = p->text;
-        if (c->track && p->pos < p->end && t[0]) {
-            pb_seg_at(out, m->src, p->pos, &sp);
+        if (c->track && p->pos < p->end && t[0] && pb_seg_at(out, m->src, p->pos, &sp)) {
             /* a shorthand `{x}` printed `{x: x$1}`: its value maps to x too */
             size_t k = p->end - p->pos;
             if (!strncmp(t, m->src + p->pos, k) && t[k] == ':' && t[k + 1] == ' ') {
-                pb_text(out, t, k + 2);
+                pb_raw(out, t, k + 2);
                 pb_seg_at(out, m->src, p->pos, &sp);
                 t += k + 2;
             }
+            pb_raw(out, t, strlen(t));
+        } else {
+            pb_str(out, t); /* inserted text, or no point of a .ts file's map here: it maps nowhere */
         }
-        pb_str(out, t);
         if (c->track)
             skip_src(m->src, p->pos, p->end, &sp);
         at = p->end;
@@ -880,6 +906,9 @@ static void map_mappings(pbuf *m, const sl__map_seg *segs, size_t nsegs)
             raw(m, ",", 1);
         on_line = 1;
         vlq(m, (int32_t)(g->gen_col - prev_out_col));
+        prev_out_col = g->gen_col;
+        if (g->src < 0) /* generated text: a segment of one field, mapped nowhere */
+            continue;
         vlq(m, g->src - prev_src);
         vlq(m, g->line - prev_line);
         vlq(m, g->col - prev_col);
@@ -887,7 +916,6 @@ static void map_mappings(pbuf *m, const sl__map_seg *segs, size_t nsegs)
             vlq(m, g->name - prev_name);
             prev_name = g->name;
         }
-        prev_out_col = g->gen_col;
         prev_src = g->src;
         prev_line = g->line;
         prev_col = g->col;
@@ -957,7 +985,9 @@ static void build_map(pctx *c, const item *items, size_t nitems, const pbuf *buf
         int32_t si = src_index[items[i].mod];
         for (size_t j = 0; j < b->nsegs && si >= 0; j++) {
             const seg *g = &b->segs[j];
-            out->segs[k++] = (sl__map_seg){(uint32_t)(base + g->out_line), g->out_col, si, g->src_line, g->src_col, -1};
+            out->segs[k++] = g->src_line < 0 ? (sl__map_seg){(uint32_t)(base + g->out_line), g->out_col, -1, 0, 0, -1}
+                                             : (sl__map_seg){(uint32_t)(base + g->out_line), g->out_col, si,
+                                                             g->src_line, g->src_col, g->patch ? SL_SEG_PATCH : -1};
         }
         base += b->nl;
     }

@@ -138,6 +138,8 @@ typedef struct linkctx {
     uint8_t *dynamic_ns; /* per module: 0 unknown, 1 names all static, 2 some only at run time */
     int captured; /* a rewrite was captured: names changed, rewrite again */
     int warn;     /* collect warnings (first rewrite only) */
+    uint8_t *read; /* per CommonJS/JSON module: live code or an export reads its value (shake) */
+    size_t nns_shaken; /* namespaces whose getters tree shaking saw (ns_list[0..nns_shaken)) */
 } linkctx;
 
 /* Is `s` unavailable?  A name the bundler makes up must also avoid every
@@ -671,6 +673,10 @@ typedef struct sl__binding {
 
 static binding bind_text(const char *t) { return (binding){B_TEXT, -1, 0, t}; }
 
+/* The value of CommonJS or JSON module `mod`, or a part of it: tree
+ * shaking keeps that module evaluated when live code reads it. */
+static binding bind_value(const char *t, int32_t mod) { return (binding){B_TEXT, mod, 0, t}; }
+
 /* Export names of each ES module, hashed once: every lookup is O(1), so
  * an entry with 140,000 exports links in linear time. */
 static void index_exports(sl__link *L, int32_t mi)
@@ -756,13 +762,13 @@ static int follow(linkctx *c, const js_import_rec *r, const char *imported, int 
         if (L->kind[t] == MK_ESM)
             *out = (binding){B_NS, t, 0, NULL};
         else if (L->kind[t] == MK_CJS)
-            *out = bind_text(interop_of(c, t, node_mode));
+            *out = bind_value(interop_of(c, t, node_mode), t);
         else
-            *out = bind_text(sl__arena_printf(&L->a, "{ default: %s }", json_of(c, t)));
+            *out = bind_value(sl__arena_printf(&L->a, "{ default: %s }", json_of(c, t)), t);
         return 1;
     }
     if (L->kind[t] == MK_CJS) {
-        *out = bind_text(member(c, interop_of(c, t, node_mode), imported));
+        *out = bind_value(member(c, interop_of(c, t, node_mode), imported), t);
         return 1;
     }
     *next_mod = t;
@@ -787,9 +793,10 @@ static int look_up(linkctx *c, frame *f, binding *out)
         if (L->kind[f->mod] != MK_ESM) { /* CommonJS, JSON: properties of a value */
             char *nm = sl__arena_strndup(&L->a, f->name, f->len);
             if (L->kind[f->mod] == MK_CJS)
-                *out = bind_text(member(c, interop_of(c, f->mod, 1), nm));
+                *out = bind_value(member(c, interop_of(c, f->mod, 1), nm), f->mod);
             else
-                *out = bind_text(!strcmp(nm, "default") ? json_of(c, f->mod) : member(c, json_of(c, f->mod), nm));
+                *out = bind_value(!strcmp(nm, "default") ? json_of(c, f->mod) : member(c, json_of(c, f->mod), nm),
+                                  f->mod);
             return LOOK_FOUND;
         }
         js_export *e = find_export(c, f->mod, f->name, f->len);
@@ -1232,7 +1239,9 @@ static void assign_names(linkctx *c)
  * every export reachable through a namespace object.  A live statement
  * makes live every variable its references bind to (occ_target, the same
  * rule the rewrites use); a live variable makes live every statement that
- * declares it. */
+ * declares it.  A CommonJS or JSON module is evaluated as a whole; one of a
+ * "sideEffects": false package is dropped when only ES modules import it
+ * and no live code reads what they import (drop_unread). */
 
 typedef struct sym_ref {
     int32_t mod;
@@ -1282,6 +1291,8 @@ static void index_module(shaker *sh, int32_t mi)
 
 static void live_binding(shaker *sh, binding b)
 {
+    if (b.kind == B_TEXT && b.mod >= 0)
+        sh->c->read[b.mod] = 1;
     if (b.kind != B_SYM || !sh->stmt_occ[b.mod])
         return;
     js_module *m = sh->c->L->g->mods[b.mod];
@@ -1333,6 +1344,7 @@ static void live_roots(shaker *sh)
             live_binding(sh, resolve_export(c, L->entry, names[i], strlen(names[i])));
         free(names);
     }
+    c->nns_shaken = L->nns;
     for (size_t i = 0; i < L->nns; i++) {
         const char **names = export_names(c, L->ns_list[i], &n);
         for (size_t k = 0; k < n; k++)
@@ -1381,6 +1393,71 @@ static void shake(linkctx *c)
     free(sh.decl_stmt);
     free(sh.included);
     free(sh.work.v);
+}
+
+/* esbuild's rule for a CommonJS or JSON module of a "sideEffects": false
+ * package: an import of it whose bindings nothing live reads (or a bare
+ * `import "x"`) does not evaluate it.  Such a module leaves the output -
+ * its init, its closure and what only it requires - unless a require(),
+ * an import() or an `export *` reaches it (their use is not tracked), or
+ * a namespace built after tree shaking (a require() of an ES module) may
+ * read it.  Modules are kept by a walk from the entry and every ES module
+ * (tree shaking printed what those need), along every edge but such
+ * imports. */
+static void drop_unread(linkctx *c)
+{
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    size_t n = g->n, sp = 0;
+    uint8_t *keep = calloc(n, 1), *all_edges = calloc(n, 1);
+    int32_t *stack = malloc(n * sizeof *stack);
+    for (size_t i = c->nns_shaken; i < L->nns; i++)
+        all_edges[L->ns_list[i]] = 1;
+    for (size_t i = 0; i < n; i++)
+        if (L->reached[i] && ((int32_t)i == L->entry || L->kind[i] == MK_ESM)) {
+            keep[i] = 1;
+            stack[sp++] = (int32_t)i;
+        }
+    while (sp) {
+        int32_t x = stack[--sp];
+        const js_module *m = g->mods[x];
+        for (size_t k = 0; k < m->nrecs; k++) {
+            const js_import_rec *r = &m->recs[k];
+            int32_t t = r->module;
+            if (r->kind == IR_DEAD || t < 0 || keep[t])
+                continue;
+            if ((r->kind == IR_IMPORT || r->kind == IR_EXPORT_FROM) && L->kind[x] == MK_ESM && !all_edges[x] &&
+                (g->mods[t]->flags & MF_NO_SIDE_EFFECTS) && !c->read[t])
+                continue;
+            keep[t] = 1;
+            stack[sp++] = t;
+        }
+    }
+    size_t k = 0;
+    for (size_t e = 0; e < L->nevs; e++)
+        if (keep[L->evs[e].mod])
+            L->evs[k++] = L->evs[e];
+    L->nevs = k;
+    k = 0;
+    for (size_t i = 0; i < L->ncjs; i++)
+        if (keep[L->cjs_order[i]])
+            L->cjs_order[k++] = L->cjs_order[i];
+    L->ncjs = k;
+    /* The helpers only dropped modules needed go too. */
+    L->need_cjs = L->ncjs > 0;
+    L->need_toesm = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!keep[i])
+            L->reached[i] = 0;
+        else if (L->interop[0][i] || L->interop[1][i])
+            L->need_toesm = 1;
+    }
+    for (size_t i = 0; i < L->next && L->o->format != FMT_ESM; i++)
+        if (L->ext[i].name)
+            L->need_toesm = 1;
+    free(keep);
+    free(all_edges);
+    free(stack);
 }
 
 /* `export { x } from './a.js'` of a name a.js does not export is an
@@ -1475,14 +1552,15 @@ static void runtime_needs(sl__link *L)
         if (!L->o->platform_node && L->o->format != FMT_CJS && L->kind[i] == MK_CJS && sl__link_free_require(m))
             L->need_require_shim = 1;
         /* require() left to run time (a computed name, require.resolve):
-         * on node, ESM output gets a real require from createRequire. */
-        if (L->o->platform_node && L->kind[i] == MK_CJS)
-            for (size_t k = 0; k < m->nfree_names; k++) {
-                if (!strcmp(m->free_names[k], "require"))
-                    L->need_require = 1;
+         * on node, ESM output gets a real require from createRequire.  A
+         * require("x") the bundle resolved reads none: it became require_x(). */
+        if (L->o->platform_node && L->kind[i] == MK_CJS) {
+            if (sl__link_free_require(m))
+                L->need_require = 1;
+            for (size_t k = 0; k < m->nfree_names; k++)
                 if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname"))
                     L->need_dirname = 1;
-            }
+        }
     }
 }
 
@@ -1499,6 +1577,7 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
     c.stamp = calloc(n, sizeof *c.stamp);
     c.nested = calloc(n, sizeof *c.nested);
     c.dynamic_ns = calloc(n, 1);
+    c.read = calloc(n, 1);
     classify(L);
     reach(L);
     order(L);
@@ -1524,12 +1603,14 @@ int sl__link_build(sl__link *L, sl__graph *g, int32_t entry, const sl__link_opts
         if (L->reached[i] && L->kind[i] == MK_JSON && !L->json_name[i] && !L->require_name[i])
             require_of(&c, (int32_t)i);
     namespace_entries(&c); /* namespaces that require() of ES modules made needed since */
+    drop_unread(&c);
     runtime_needs(L);
     for (size_t i = 0; i < n; i++)
         free(c.nested[i].v);
     free(c.nested);
     free(c.stamp);
     free(c.dynamic_ns);
+    free(c.read);
     free(c.vis);
     free(c.frames.v);
     free(c.suffix.keys);

@@ -25,12 +25,14 @@ enum { MAX_EXTENDS = 32 };
 typedef struct tc_ent {
     const char *key; /* "d<dir>" or "f<file>" */
     sl__tsconfig *cfg;
+    int loading;     /* its `extends` chain is being read: reaching it again is a cycle */
     struct tc_ent *next;
 } tc_ent;
 
 struct sl__tsconfigs {
     sl__arena a;
     tc_ent *tab[256];
+    const char *chain[MAX_EXTENDS + 1]; /* the files being read, outermost first (by depth) */
 };
 
 sl__tsconfigs *sl__tsconfigs_new(void)
@@ -65,14 +67,16 @@ static tc_ent *find(sl__tsconfigs *c, const char *key)
     return NULL;
 }
 
-static void put(sl__tsconfigs *c, const char *key, sl__tsconfig *cfg)
+static tc_ent *put(sl__tsconfigs *c, const char *key, sl__tsconfig *cfg)
 {
     tc_ent *e = sl__arena_alloc(&c->a, sizeof *e);
     e->key = sl__arena_strndup(&c->a, key, strlen(key));
     e->cfg = cfg;
     size_t h = hash(key);
     e->next = c->tab[h];
+    e->loading = 0;
     c->tab[h] = e;
+    return e;
 }
 
 static int is_regular(const char *p)
@@ -204,9 +208,20 @@ static void merge_extends(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
         cfg->error = sl__arena_printf(&c->a, "%s: cannot find \"%s\" (extends)", cfg->path, spec);
         return;
     }
+    tc_ent *e = find(c, sl__arena_printf(&c->a, "f%s", f));
+    if (e && e->loading) {
+        /* tsc refuses a cycle ("Circularity detected"), naming the chain; it reads c->chain from f on. */
+        int i = depth;
+        while (i > 0 && strcmp(c->chain[i], f))
+            i--;
+        const char *msg = "";
+        for (; i <= depth; i++)
+            msg = sl__arena_printf(&c->a, "%s%s -> ", msg, c->chain[i]);
+        cfg->error = sl__arena_printf(&c->a, "%s: \"extends\" forms a cycle: %s%s", cfg->path, msg, f);
+        return;
+    }
     if (depth >= MAX_EXTENDS) {
-        cfg->error = sl__arena_printf(&c->a, "%s: \"extends\" nested more than %d deep (a cycle?)", cfg->path,
-                                      MAX_EXTENDS);
+        cfg->error = sl__arena_printf(&c->a, "%s: \"extends\" nested more than %d deep", cfg->path, MAX_EXTENDS);
         return;
     }
     overlay(cfg, load_file(c, f, depth + 1));
@@ -261,6 +276,46 @@ static void apply_options(sl__tsconfigs *c, sl__tsconfig *cfg, const char *dir, 
     bool_opt(co, "verbatimModuleSyntax", &cfg->lower.verbatim_module_syntax);
 }
 
+/* Where the value of the first `"key":` in text starts (text's length if none). */
+static size_t value_pos(const char *text, size_t n, const char *key)
+{
+    size_t k = strlen(key);
+    for (size_t i = 0; i + k + 2 <= n; i++) {
+        if (text[i] != '"' || memcmp(text + i + 1, key, k) || text[i + k + 1] != '"')
+            continue;
+        size_t j = i + k + 2;
+        while (j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+            j++;
+        if (j >= n || text[j] != ':')
+            continue;
+        for (j++; j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r');)
+            j++;
+        return j;
+    }
+    return n;
+}
+
+/* A jsxFactory or jsxFragmentFactory that is no name (`h-x`, `1F`): tsc
+ * refuses it, and printed into every call the JSX becomes it would be
+ * blamed on that lowered text (or parse as something else).  The message
+ * points at the value, in the file as written. */
+static void check_jsx_names(sl__tsconfigs *c, sl__tsconfig *cfg, const char *orig, const char *text, size_t n,
+                            const json_value *co)
+{
+    static const char *const keys[] = {"jsxFactory", "jsxFragmentFactory"};
+    for (int i = 0; i < 2 && !cfg->error; i++) {
+        const char *v = str_opt(co, keys[i]);
+        if (!v || sl__front_jsx_name_ok(v))
+            continue;
+        const char *why = sl__arena_printf(&c->a, "compilerOptions.%s \"%s\" is not a name or a dotted path of names",
+                                           keys[i], v);
+        size_t cap = strlen(cfg->path) + strlen(why) + 1024;
+        char *msg = sl__arena_alloc(&c->a, cap);
+        sl__js_diag(msg, cap, cfg->path, orig, n, (uint32_t)value_pos(text, n, keys[i]), why);
+        cfg->error = msg;
+    }
+}
+
 /* Fills cfg (path set, fields unset) from the text of its file; text is
  * changed in place (JSONC blanked to JSON). */
 static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n, int depth)
@@ -281,7 +336,6 @@ static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n,
         free(orig);
         return;
     }
-    free(orig);
     const char *dir = dir_of(&c->a, cfg->path);
     const json_value *ext = sl__json_get(root, "extends");
     if (ext && ext->type == JSON_STR)
@@ -290,8 +344,11 @@ static void from_text(sl__tsconfigs *c, sl__tsconfig *cfg, char *text, size_t n,
         if (ext->vals[i]->type == JSON_STR)
             merge_extends(c, cfg, dir, ext->vals[i]->str, depth);
     const json_value *co = sl__json_get(root, "compilerOptions");
-    if (co && co->type == JSON_OBJ)
+    if (co && co->type == JSON_OBJ) {
         apply_options(c, cfg, dir, co);
+        check_jsx_names(c, cfg, orig ? orig : text, text, n, co);
+    }
+    free(orig);
 }
 
 static sl__tsconfig *new_cfg(sl__tsconfigs *c, const char *file)
@@ -309,7 +366,7 @@ static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
     if (e)
         return e->cfg;
     sl__tsconfig *cfg = new_cfg(c, file);
-    put(c, key, cfg); /* before extends: a cycle finds this entry and stops */
+    e = put(c, key, cfg); /* before extends: a cycle finds this entry, still loading */
     char *buf, msg[512];
     size_t n;
     if (sl_infile_read(file, SL_BUNDLE_MAX_FILE, &buf, &n, msg, sizeof msg)) {
@@ -318,13 +375,17 @@ static sl__tsconfig *load_file(sl__tsconfigs *c, const char *file, int depth)
     }
     char *text = sl__arena_strndup(&c->a, buf, n);
     free(buf);
+    e->loading = 1;
+    c->chain[depth] = cfg->path;
     from_text(c, cfg, text, n, depth);
+    e->loading = 0;
     return cfg;
 }
 
 const sl__tsconfig *sl__tsconfig_parse(sl__tsconfigs *c, const char *path, const char *text, size_t n)
 {
     sl__tsconfig *cfg = new_cfg(c, path);
+    c->chain[0] = cfg->path;
     from_text(c, cfg, sl__arena_strndup(&c->a, text, n), n, 0);
     return cfg;
 }

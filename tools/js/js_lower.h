@@ -37,8 +37,12 @@ js_lower_opts sl__js_lower_defaults(void);
 
 /* The TypeScript part (needs a bound tree; leaves it unbound). Returns 0, or -1 with a message. */
 int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen);
-/* The JSX part (any tree). Returns 0, or -1 with a message (a bad entity never fails; unknown ones stay text). */
+/* The JSX part (any tree). Returns 0, or -1 with a message (a bad entity never fails; unknown ones stay text;
+ * a `@jsx`/`@jsxFrag` comment that names no factory fails, at its position in the file). */
 int sl__jsx_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen);
+/* 1 when s can be a JSX factory or fragment: a name, or a dotted path of names (`h`, `React.createElement`),
+ * as tsc and esbuild require; `h-x`, `1F`, `a..b`, `class` are not. */
+int sl__jsx_name_ok(const char *s);
 /* Drops imports whose bindings nothing reads (tsc's elision; not under verbatimModuleSyntax). Needs a bound tree. */
 void sl__ts_elide_imports(js_ast *ast, const js_lower_opts *o);
 

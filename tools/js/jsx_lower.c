@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "js_lexer.h"
+#include "js_parser.h"
 
 /* The XHTML entities JSX knows (the HTML 4 set and &apos;), sorted for bsearch. */
 static const struct entity {
@@ -450,7 +451,27 @@ static const char *pragma_value(js_arena *a, const char *p, const char *end)
     return p > v ? sl__js_printf(a, "%.*s", (int)(p - v), v) : NULL;
 }
 
-static void comment_pragmas(js_arena *a, const char *p, const char *end, js_lower_opts *o)
+int sl__jsx_name_ok(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    size_t n = dot ? (size_t)(dot - s) : strlen(s);
+    if (!sl__js_is_ident_name(s, n) || sl__js_is_reserved(s, n))
+        return 0;
+    while (dot) {
+        s = dot + 1;
+        dot = strchr(s, '.');
+        n = dot ? (size_t)(dot - s) : strlen(s);
+        if (!sl__js_is_ident_name(s, n))
+            return 0;
+    }
+    return 1;
+}
+
+/* The pragmas of one comment [p, end) of ast's text.  A factory that is
+ * no name (`@jsx h-x`) is an error at the pragma: printed into the call,
+ * it would be blamed on the lowered text, or parse as something else. */
+static int comment_pragmas(const js_ast *ast, js_arena *a, const char *p, const char *end, js_lower_opts *o,
+                           char *err, size_t errlen)
 {
     static const char *const names[] = {"@jsxImportSource", "@jsxRuntime", "@jsxFrag", "@jsx"};
     for (; p < end; p++) {
@@ -463,6 +484,16 @@ static void comment_pragmas(js_arena *a, const char *p, const char *end, js_lowe
             const char *v = pragma_value(a, p + n, end);
             if (!v)
                 break;
+            if (i >= 2 && !sl__jsx_name_ok(v)) {
+                const char *at = p + n;
+                while (*at == ' ' || *at == '\t')
+                    at++;
+                sl__js_error_text(err, errlen, ast->path, ast->src, ast->len, (uint32_t)(at - ast->src),
+                                  sl__js_printf(a, "invalid JSX %s \"%s\" in the %s comment: a name or a dotted "
+                                                   "path of names is needed",
+                                                i == 3 ? "factory" : "fragment", v, names[i]));
+                return -1;
+            }
             if (i == 0)
                 o->jsx_import_source = v;
             else if (i == 1 && !strcmp(v, "classic"))
@@ -476,6 +507,7 @@ static void comment_pragmas(js_arena *a, const char *p, const char *end, js_lowe
             break;
         }
     }
+    return 0;
 }
 
 /* The file's own JSX settings: `@jsx`, `@jsxFrag`, `@jsxRuntime` and
@@ -483,14 +515,14 @@ static void comment_pragmas(js_arena *a, const char *p, const char *end, js_lowe
  * TypeScript reads them; Preact's `@jsx h` and Emotion's
  * `@jsxImportSource @emotion/react` are written there) win over the
  * options and tsconfig.json. */
-static void file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o)
+static int file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o, char *err, size_t errlen)
 {
     const char *p = ast->src + ast->hashbang_end, *end = ast->src + ast->len;
     for (;;) {
         while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v'))
             p++;
         if (end - p < 2 || p[0] != '/' || (p[1] != '/' && p[1] != '*'))
-            return;
+            return 0;
         const char *c = p + 2, *stop;
         if (p[1] == '/') {
             stop = memchr(c, '\n', (size_t)(end - c));
@@ -501,23 +533,22 @@ static void file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o)
             while (stop + 1 < end && !(stop[0] == '*' && stop[1] == '/'))
                 stop++;
             if (stop + 1 >= end)
-                return; /* unterminated: the parser has said so */
+                return 0; /* unterminated: the parser has said so */
             p = stop + 2;
         }
-        comment_pragmas(a, c, stop, o);
+        if (comment_pragmas(ast, a, c, stop, o, err, errlen))
+            return -1;
     }
 }
 
 int sl__jsx_lower(js_ast *ast, const js_lower_opts *opts, char *err, size_t errlen)
 {
-    (void)err;
-    (void)errlen;
     jsx J;
     memset(&J, 0, sizeof J);
     js_lower_opts own = *opts;
     const js_lower_opts *o = &own;
-    if (ast->src)
-        file_pragmas(ast, ast->arena, &own);
+    if (ast->src && file_pragmas(ast, ast->arena, &own, err, errlen))
+        return -1;
     J.ast = ast;
     J.o = o;
     J.a = ast->arena;

@@ -45,19 +45,35 @@ static js_node *tag_name(js_parser *p, const char **text)
         s->flags |= JF_QUOTED; /* an intrinsic element: a string tag */
         return s;
     }
-    size_t len = strlen(first);
-    char *buf = sl__js_strndup(p->a, first, len);
+    /* The spelling grows by doubling (copying it whole for every `.` was
+     * quadratic in a long `<a.a.a...>`); each `.` nests the member chain
+     * one level deeper, counted as in an expression. */
+    size_t len = strlen(first), cap = len + 16;
+    unsigned levels = 0;
+    char *buf = sl__js_alloc(p->a, cap);
+    memcpy(buf, first, len);
     while (is(p, TK_DOT)) {
         sl__js_lex_jsx_tag(&p->L);
         if (!is(p, TK_NAME) || memchr(p->L.name, '-', p->L.name_len))
             sl__js_fail(p, p->L.start, "expected a property name");
+        sl__js_enter(p);
+        levels++;
         js_node *m = sl__js_mk(p, N_MEMBER, pos);
         m->a = e;
         m->c = sl__js_str(p->a, p->L.name, p->L.name_len, p->L.start);
-        buf = sl__js_printf(p->a, "%s.%.*s", buf, (int)p->L.name_len, p->L.name);
+        if (len + 2 + p->L.name_len > cap) {
+            char *grown = sl__js_alloc(p->a, cap = (len + 2 + p->L.name_len) * 2);
+            memcpy(grown, buf, len);
+            buf = grown;
+        }
+        buf[len++] = '.';
+        memcpy(buf + len, p->L.name, p->L.name_len);
+        len += p->L.name_len;
         e = m;
         sl__js_lex_jsx_tag(&p->L);
     }
+    p->depth -= levels;
+    buf[len] = 0;
     *text = buf;
     return e;
 }

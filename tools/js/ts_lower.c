@@ -33,6 +33,9 @@ typedef struct enum_val {
 typedef struct enum_info {
     uint32_t sym;
     JS_VEC(enum_val) vals;
+    uint32_t *index; /* vals by name (a slot holds index + 1; the latest of a name): every initializer
+                      * names members, so a linear search made `A1 = A0 + 1, ...` quadratic */
+    size_t cap;
 } enum_info;
 
 /* A name exported by a block of a namespace.  The key merges the blocks:
@@ -48,6 +51,14 @@ typedef struct ns_key_t {
     const js_node *ns;
     const char *key;
 } ns_key_t;
+
+/* An enum exported from a namespace block: "<namespace key>.<name>" and
+ * its symbol.  Blocks of one namespace bind a symbol each for the same
+ * enum; their members are one enum (tsc merges them), found by the key. */
+typedef struct enum_key_t {
+    const char *key;
+    uint32_t sym;
+} enum_key_t;
 
 /* A namespace being lowered, innermost first: a name its body reads
  * that no declaration inside it binds is looked up in its exports from
@@ -78,6 +89,8 @@ typedef struct lower {
     const char *ns_key;       /* collect_ns_exports: the namespace whose exports are pushed */
     JS_VEC(ns_export_t) all_exports;
     JS_VEC(ns_key_t) ns_keys; /* every namespace node's key */
+    JS_VEC(enum_key_t) enum_keys;
+    const char *enum_ns;      /* collect_enums: the key of the namespace block being walked */
 } lower;
 
 /* ------------------------------------------------------------ builders */
@@ -161,20 +174,71 @@ static js_node *this_member(lower *L, const char *name, uint32_t pos)
 
 /* ---------------------------------------------------------- enum values */
 
+/* The symbol an enum's members are kept under: the first block's, for
+ * an enum exported from several blocks of one namespace. */
+static uint32_t enum_canon(const lower *L, uint32_t sym)
+{
+    for (size_t i = 0; i < L->enum_keys.n; i++)
+        if (L->enum_keys.v[i].sym == sym) {
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(L->enum_keys.v[j].key, L->enum_keys.v[i].key))
+                    return L->enum_keys.v[j].sym;
+            break;
+        }
+    return sym;
+}
+
 static enum_info *enum_of(lower *L, uint32_t sym)
 {
+    sym = enum_canon(L, sym);
     for (size_t i = 0; i < L->enums.n; i++)
         if (L->enums.v[i].sym == sym)
             return &L->enums.v[i];
     return NULL;
 }
 
+static size_t name_hash(const char *s)
+{
+    size_t h = 5381;
+    while (*s)
+        h = h * 33 + (unsigned char)*s++;
+    return h;
+}
+
+static void enum_push_index(enum_info *e, size_t i)
+{
+    const char *name = e->vals.v[i].name;
+    size_t h = name_hash(name) & (e->cap - 1);
+    while (e->index[h] && strcmp(e->vals.v[e->index[h] - 1].name, name))
+        h = (h + 1) & (e->cap - 1);
+    e->index[h] = (uint32_t)(i + 1);
+}
+
 static enum_val *enum_member(enum_info *e, const char *name)
 {
-    for (size_t i = e ? e->vals.n : 0; i-- > 0;)
-        if (!strcmp(e->vals.v[i].name, name))
-            return &e->vals.v[i];
-    return NULL;
+    if (!e || !e->cap)
+        return NULL;
+    for (size_t h = name_hash(name) & (e->cap - 1);; h = (h + 1) & (e->cap - 1)) {
+        uint32_t k = e->index[h];
+        if (!k)
+            return NULL;
+        if (!strcmp(e->vals.v[k - 1].name, name))
+            return &e->vals.v[k - 1];
+    }
+}
+
+/* Appends v; a later member of the same name is the one found. */
+static void enum_push(enum_info *e, enum_val v)
+{
+    JS_VEC_PUSH(e->vals, v);
+    if (e->vals.n * 2 > e->cap) {
+        free(e->index);
+        e->cap = e->cap ? e->cap * 2 : 16;
+        e->index = calloc(e->cap, sizeof *e->index);
+        for (size_t i = 0; i + 1 < e->vals.n; i++)
+            enum_push_index(e, i);
+    }
+    enum_push_index(e, e->vals.n - 1);
 }
 
 static uint32_t root_sym(const js_ast *ast, uint32_t s)
@@ -311,10 +375,14 @@ static enum_val eval(lower *L, enum_info *self, js_node *e)
 static void enum_values(lower *L, js_node *en)
 {
     uint32_t sym = root_sym(L->ast, en->a->aux);
+    if (L->enum_ns && (en->flags & JF_EXPORT) && sym != JS_NONE) {
+        enum_key_t k = {sl__js_printf(L->a, "%s.%s", L->enum_ns, en->a->s), sym};
+        JS_VEC_PUSH(L->enum_keys, k);
+    }
     enum_info *info = enum_of(L, sym);
     if (!info) {
         enum_info fresh = {0};
-        fresh.sym = sym;
+        fresh.sym = enum_canon(L, sym);
         JS_VEC_PUSH(L->enums, fresh);
         info = &L->enums.v[L->enums.n - 1];
     }
@@ -339,11 +407,12 @@ static void enum_values(lower *L, js_node *en)
             m->flags |= JF_CONSTANT;
             m->c = sl__js_str(L->a, v.str, v.len, m->pos); /* num (the union) stays unused */
         }
-        JS_VEC_PUSH(info->vals, v);
+        enum_push(info, v);
     }
 }
 
 static void collect_enums(lower *L, js_node *n);
+static const char *ns_key_of(const lower *L, const js_node *ns);
 
 static void collect_enums_child(js_node *n, void *L)
 {
@@ -358,7 +427,11 @@ static void collect_enums(lower *L, js_node *n)
         enum_values(L, n);
         return;
     }
+    const char *outer = L->enum_ns;
+    if (n->kind == N_NAMESPACE) /* only its blocks' own statements can be `export enum` */
+        L->enum_ns = ns_key_of(L, n);
     sl__js_each_child(n, collect_enums_child, L);
+    L->enum_ns = outer;
 }
 
 static void become_value(lower *L, js_node *n, const enum_val *v)
@@ -1357,6 +1430,8 @@ static void lower_class(lower *L, js_node *c, js_node **pending, size_t *npendin
             g->d = m->d;
             JS_VEC_PUSH(members, g);
             JS_VEC_PUSH(members, accessor_method(L, m, priv, 1, cls));
+            if (legacy && m->d && m->d->n) /* tsc decorates the pair as it does a getter (left in the class, it did not parse) */
+                JS_VEC_PUSH(static_inits, g);
             continue;
         }
         if (m->op == JP_FIELD && !L->o->use_define_for_class_fields && m->a->kind != N_PRIVATE) {
@@ -1538,8 +1613,8 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
         if (k == SK_FUNCTION || k == SK_CLASS || k == SK_VAR || k == SK_LET || k == SK_CONST || k == SK_IMPORT)
             L.declared[i] = 1; /* a namespace merged with it needs no var of its own */
     }
+    collect_ns_exports(&L, ast->program); /* first: collect_enums merges exported enums by namespace key */
     collect_enums(&L, ast->program);
-    collect_ns_exports(&L, ast->program);
     L.err = err;
     L.errlen = errlen;
     JS_VEC_PUSH(L.out, NULL); /* never NULL: lists are copied from out.v + mark */
@@ -1552,12 +1627,15 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen)
         rc = prepend_helper(&L, param_src, err, errlen);
     if (!rc && L.need_decorate)
         rc = prepend_helper(&L, decorate_src, err, errlen);
-    for (size_t i = 0; i < L.enums.n; i++)
+    for (size_t i = 0; i < L.enums.n; i++) {
         free(L.enums.v[i].vals.v);
+        free(L.enums.v[i].index);
+    }
     free(L.enums.v);
     free(L.out.v);
     free(L.all_exports.v);
     free(L.ns_keys.v);
+    free(L.enum_keys.v);
     free(L.alias);
     free(L.declared);
     return rc;

@@ -668,17 +668,31 @@ static int has_values(js_node *body)
 }
 
 /* After `namespace`/`module`: the name (A or A.B.C) and the body. */
+/* A namespace is lowered to a function called in a statement,
+ * `(function (N) { ... })(N || (N = {}))`, about 3 levels deep.  Each
+ * namespace - braced, or a segment of a dotted name (`A.B.C`, a namespace
+ * in a namespace, parsed here by recursion) - counts NS_LEVELS at parse, so
+ * a nesting past the limit is refused at the namespace in the .ts file, not
+ * in the lowered text, and never deeper than the passes over the tree can
+ * recurse.  A braced one's statement and block count 2 of them already. */
+enum { NS_LEVELS = 4, NS_OWN = 2 };
+
 static js_node *namespace_rest(js_parser *p, uint32_t pos, uint16_t flags)
 {
     js_node *ns = sl__js_mk(p, N_NAMESPACE, pos);
     ns->flags = flags;
     if (!sl__js_is_identifier_tok(p))
         sl__js_fail(p, p->L.start, "expected the namespace's name");
+    for (int i = 0; i < NS_LEVELS - NS_OWN; i++)
+        sl__js_enter(p);
     ns->a = sl__js_name_node(p);
     next(p);
     if (eat(p, TK_DOT)) {
+        for (int i = 0; i < NS_OWN; i++) /* the inner one has no statement or block of its own */
+            sl__js_enter(p);
         js_node *inner = namespace_rest(p, p->L.start, JF_EXPORT);
         ns->b = inner->b ? inner : NULL;
+        p->depth -= NS_LEVELS;
         return ns;
     }
     unsigned saved = p->ctx;
@@ -714,6 +728,7 @@ static js_node *namespace_rest(js_parser *p, uint32_t pos, uint16_t flags)
     }
     next(p);
     leave(p);
+    p->depth -= NS_LEVELS - NS_OWN;
     p->ctx = saved;
     sl__js_list_end(p, body, mark);
     ns->b = has_values(body) ? body : NULL;
@@ -822,7 +837,10 @@ js_node *sl__ts_parse_import_equals(js_parser *p, uint32_t pos, js_node *name, u
     if (!is(p, TK_NAME))
         sl__js_unexpected(p);
     next(p);
+    unsigned levels = 0; /* each `.` nests the chain one level deeper, as in an expression */
     while (eat(p, TK_DOT)) {
+        sl__js_enter(p);
+        levels++;
         js_node *m = sl__js_mk(p, N_MEMBER, e->pos);
         m->a = e;
         if (!is(p, TK_NAME))
@@ -831,6 +849,7 @@ js_node *sl__ts_parse_import_equals(js_parser *p, uint32_t pos, js_node *name, u
         next(p);
         e = m;
     }
+    p->depth -= levels;
     ie->b = e;
     sl__js_semicolon(p);
     return ie;

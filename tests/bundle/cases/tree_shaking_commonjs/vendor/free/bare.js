@@ -1,0 +1,1 @@
+module.exports = "FREE_BARE_MARKER";

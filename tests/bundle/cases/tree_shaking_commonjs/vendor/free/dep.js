@@ -1,0 +1,1 @@
+exports.x = "FREE_DEP_MARKER";

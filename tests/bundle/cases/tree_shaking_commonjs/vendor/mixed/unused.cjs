@@ -1,0 +1,1 @@
+exports.unusedCjs = "MIXED_UNUSED_MARKER";

@@ -1,0 +1,1 @@
+exports.later = "read in a function";

@@ -1,0 +1,1 @@
+exports.nsName = "ns name";

@@ -1,0 +1,1 @@
+exports.value = "required by kept code";

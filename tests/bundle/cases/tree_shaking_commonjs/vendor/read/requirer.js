@@ -1,0 +1,1 @@
+exports.needsDep = require('./required.js').value;
