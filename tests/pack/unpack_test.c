@@ -569,3 +569,44 @@ SL_TEST(unpack_leaves_zero_runs_as_holes_in_an_output_file)
     free(plain);
     pt_dir_free();
 }
+
+/* adv22 F8: a frame whose checksum does not match, sealed in a valid age
+ * file (the damage came before the encryption: each chunk authenticates).
+ * Read through the seek table it once passed --test and unpacked to other
+ * bytes with exit 0, because the frames' XXH64 went unchecked in age; now
+ * it is refused as `age -d | zstd -d` and the streaming path refuse it. */
+SL_TEST(unpack_checks_frame_checksums_inside_age_too)
+{
+    pt_dir_new();
+    uint8_t pub[32];
+    pt_identity(pub);
+    size_t n = 100000, zn;
+    uint8_t *plain = malloc(n);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) { /* incompressible: raw blocks, where a flipped byte decodes as it is */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        plain[i] = (uint8_t)(x >> 24);
+    }
+    pt_write("in", plain, n);
+    char out[512], id[512];
+    snprintf(id, sizeof id, "%s", pt_path("id.txt"));
+    snprintf(out, sizeof out, "%s", pt_path("in.zst"));
+    CHECK_EQ(pt_pack("-q", "-o", out, pt_path("in"), NULL), 0);
+    uint8_t *z = pt_read("in.zst", &zn);
+    z[50000] ^= 1;
+    size_t an;
+    uint8_t *age = pt_age_seal(pub, z, zn, &an);
+    pt_write("bad.age", age, an);
+    char msg[600];
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "-i", id, "--test", pt_path("bad.age"), NULL), 1);
+    CHECK(strstr(msg, "bad.age: frame 0 (at stream offset 0) does not decompress") != NULL &&
+          strstr(msg, "checksum") != NULL);
+    snprintf(out, sizeof out, "%s", pt_path("out"));
+    CHECK_EQ(pt_unpack("-q", "-i", id, "-o", out, pt_path("bad.age"), NULL), 1);
+    CHECK(!pt_exists("out"));
+    CHECK_EQ(pt_unpack("-q", "-i", id, "--range", "0:", pt_path("bad.age"), NULL), 1);
+    free(age);
+    free(z);
+    free(plain);
+    pt_dir_free();
+}
