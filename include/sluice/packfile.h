@@ -8,7 +8,9 @@
  * of the original bytes by reading, decrypting and decompressing only the
  * frames (and their chunks) that hold it.  Every byte it returns was
  * authenticated first (age: each chunk; plain zstd: each frame's
- * checksum).  One handle serves any number of threads reading at once.
+ * checksum, and the headers of the frames before it against the seek
+ * table, which places the bytes).  One handle serves any number of
+ * threads reading at once.
  *
  * This is libsluice_pack, apart from libsluice because it needs libzstd,
  * libsodium and libcrypto: link with `-lsluice_pack -lzstd -lsodium

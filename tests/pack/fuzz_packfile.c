@@ -18,11 +18,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "ageheader.h"
 #include "agekey.h"
 #include "args.h"
 #include "packfile_keys.h"
+#include "packfile_sink.h"
 #include "sluice/packfile.h"
 #include "stream.h"
 
@@ -74,8 +76,31 @@ static uint8_t *seal(const uint8_t *p, size_t n, size_t *len)
     return out;
 }
 
-/* Reads [off, off + len) and, where the whole original is known, checks it. */
-static void read_and_check(sl_packfile *pf, const uint8_t *whole, uint64_t off, size_t len)
+/* In a plain file p[0..n): whether every frame before the one holding
+ * original byte `at` (every frame, for at == UINT64_MAX) has a header at
+ * its table offset whose content size, where it gives one, is the
+ * table's: what a read that succeeds, or --list's check, has made sure of. */
+static int headers_agree(sl_packfile *pf, const uint8_t *p, size_t n, uint64_t at)
+{
+    for (size_t i = 0; i < sl_packfile_frames(pf); i++) {
+        sl_packfile_frame_info f;
+        sl_packfile_frame(pf, i, &f);
+        if (at != UINT64_MAX && f.offset + f.size > at)
+            break;
+        if (f.stream_offset >= n)
+            return 0;
+        size_t len = n - f.stream_offset < f.compressed_size ? n - f.stream_offset : f.compressed_size;
+        unsigned long long c = ZSTD_getFrameContentSize(p + f.stream_offset, len);
+        if (c == ZSTD_CONTENTSIZE_ERROR || (c != ZSTD_CONTENTSIZE_UNKNOWN && c != f.size))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reads [off, off + len) and, where the whole original is known, checks it;
+ * in a plain file p[0..n) (p NULL otherwise), a read that succeeds must
+ * have found the frames before it agreeing with the table. */
+static void read_and_check(sl_packfile *pf, const uint8_t *whole, uint64_t off, size_t len, const uint8_t *p, size_t n)
 {
     uint8_t *buf = malloc(len + 1);
     char err[512];
@@ -84,6 +109,8 @@ static void read_and_check(sl_packfile *pf, const uint8_t *whole, uint64_t off, 
     int rc = sl_packfile_read(pf, off, buf, len, err, sizeof err);
     if (rc == 0 && whole && memcmp(buf, whole + off, len))
         __builtin_trap(); /* a piece differs from the same bytes read whole */
+    if (rc == 0 && len && p && !headers_agree(pf, p, n, off))
+        __builtin_trap(); /* served from a table that an earlier frame contradicts */
     if (rc == SL_PACKFILE_ERANGE && off + len <= sl_packfile_size(pf))
         __builtin_trap();
     free(buf);
@@ -103,6 +130,9 @@ static void fuzz_file(int fd, const uint8_t *p, size_t n)
     if (rc)
         return;
     uint64_t size = sl_packfile_size(pf);
+    const uint8_t *plain = sl_packfile_encrypted(pf) ? NULL : p; /* the file is the stream */
+    if (plain && sl__packfile_check_table(pf, err, sizeof err) == 0 && !headers_agree(pf, p, n, UINT64_MAX))
+        __builtin_trap(); /* --list's check passed a frame that contradicts the table */
     for (size_t i = 0; i < sl_packfile_frames(pf); i++) {
         sl_packfile_frame_info f;
         if (sl_packfile_frame(pf, i, &f) || (i + 1 == sl_packfile_frames(pf) && f.offset + f.size != size))
@@ -117,12 +147,12 @@ static void fuzz_file(int fd, const uint8_t *p, size_t n)
     for (size_t i = 0; i < n && i < 64; i++)
         h = (h ^ p[i]) * 1099511628211ull;
     if (size) {
-        read_and_check(pf, whole, 0, 1);
-        read_and_check(pf, whole, size - 1, 1);
+        read_and_check(pf, whole, 0, 1, plain, n);
+        read_and_check(pf, whole, size - 1, 1, plain, n);
         uint64_t off = h % size;
-        read_and_check(pf, whole, off, (size_t)((h >> 32) % (size - off < 65536 ? size - off + 1 : 65536)));
+        read_and_check(pf, whole, off, (size_t)((h >> 32) % (size - off < 65536 ? size - off + 1 : 65536)), plain, n);
     }
-    read_and_check(pf, whole, size, 1); /* past the end */
+    read_and_check(pf, whole, size, 1, plain, n); /* past the end */
     free(whole);
     sl_packfile_close(pf);
 }

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "agekey.h"
 #include "check.h"
 #include "packtest.h"
+#include "seektable.h"
 #include "sluice/packfile.h"
 #include "stream.h"
 
@@ -404,4 +406,145 @@ SL_TEST(packfile_takes_frames_up_to_64m_and_refuses_bigger)
     CHECK_EQ(sl_packfile_open(&pf, pt_path("over.zst"), NULL, err, sizeof err), SL_PACKFILE_EFORMAT);
     CHECK(strstr(err, "over.zst: seek table: a frame's sizes are out of bounds") != NULL);
     pt_dir_free();
+}
+
+/* A copy of plain pack file `name` as `copy`, with `delta` added to field
+ * `field` (0 compressed size, 1 decompressed size) of seek table entry i. */
+static void edit_entry(const char *name, const char *copy, size_t i, int field, int32_t delta)
+{
+    size_t n;
+    uint8_t *d = pt_read(name, &n);
+    uint32_t frames, v;
+    memcpy(&frames, d + n - 9, 4); /* little-endian host */
+    CHECK(d[n - 5] & 0x80);        /* entries of 12 bytes */
+    uint8_t *e = d + n - 9 - 12 * (size_t)frames + 12 * i + 4 * (size_t)field;
+    memcpy(&v, e, 4);
+    v += (uint32_t)delta;
+    memcpy(e, &v, 4);
+    pt_write(copy, d, n);
+    free(d);
+}
+
+/* The read of original bytes [off, off + len) of `name` is refused, with
+ * `want` in the message and nothing in buf. */
+static void expect_refused(const char *name, uint64_t off, size_t len, const char *want)
+{
+    sl_packfile *pf = open_ok(name);
+    uint8_t *buf = malloc(len);
+    memset(buf, 0xAA, len);
+    char err[512] = "";
+    CHECK_EQ(sl_packfile_read(pf, off, buf, len, err, sizeof err), SL_PACKFILE_EAUTH);
+    if (!strstr(err, want)) {
+        fprintf(stderr, "%s %llu:%zu: got \"%s\", want \"%s\"\n", name, (unsigned long long)off, len, err, want);
+        CHECK(0);
+    }
+    for (size_t k = 0; k < len; k++)
+        CHECK(buf[k] == 0);
+    free(buf);
+    sl_packfile_close(pf);
+}
+
+/* In a plain file nothing authenticates the seek table, and a range's
+ * place in the original comes from the sizes of every frame before it,
+ * which the range does not decode: a changed entry of an earlier frame
+ * once shifted the bytes served, with every checksum matching.  Each
+ * earlier frame's header must now agree with its entry (content size,
+ * and a frame where the table puts one), or the read is refused. */
+SL_TEST(packfile_plain_read_refuses_an_earlier_seek_table_entry_its_frame_contradicts)
+{
+    fixture fx = setup(300000, 9);
+    pack(&fx, "in.zst", "16K", 0);
+    sl_packfile *pf = open_ok("in.zst");
+    CHECK_EQ(sl_packfile_frames(pf), 19);
+    sl_packfile_frame_info f1;
+    sl_packfile_frame(pf, 1, &f1);
+    sl_packfile_close(pf);
+    /* frame 0 one byte longer by the table (the size still adds up: only the entries are summed) */
+    edit_entry("in.zst", "size.zst", 0, 1, 1);
+    expect_refused("size.zst", 276153, 100,
+                   "size.zst: frame 0 (at stream offset 0) holds 16384 bytes by its header, but the seek table says "
+                   "16385: the seek table or the file is corrupted");
+    /* two frames' sizes changed so that the total holds: the first one named */
+    edit_entry("in.zst", "two.zst", 3, 1, -7);
+    edit_entry("two.zst", "two.zst", 5, 1, 7);
+    expect_refused("two.zst", 200000, 10, "two.zst: frame 3 (at stream offset ");
+    /* compressed sizes traded between frames 1 and 2 (the stream still adds up): frame 2 is not where the
+     * table puts it; the frames after it are, and their sizes are right, but the table is not to be trusted */
+    edit_entry("in.zst", "moved.zst", 1, 0, 5);
+    edit_entry("moved.zst", "moved.zst", 2, 0, -5);
+    char want[200];
+    snprintf(want, sizeof want, "moved.zst: frame 2 is not at stream offset %llu, where the seek table puts it",
+             (unsigned long long)(f1.stream_offset + f1.compressed_size + 5));
+    expect_refused("moved.zst", 250000, 1000, want);
+    /* a range from frame 0, or inside the frames that agree, is still served */
+    pf = open_ok("moved.zst");
+    expect_range(pf, &fx, 0, 10);
+    sl_packfile_close(pf);
+    pf = open_ok("size.zst");
+    CHECK_EQ(sl_packfile_size(pf), fx.n + 1);
+    char err[512];
+    uint8_t b[16];
+    CHECK_EQ(sl_packfile_read(pf, 0, b, 10, err, sizeof err), SL_PACKFILE_EAUTH); /* frame 0 itself decodes short */
+    sl_packfile_close(pf);
+    /* the undamaged file: every frame's range, from the end backwards, then forwards */
+    pf = open_ok("in.zst");
+    for (size_t i = sl_packfile_frames(pf); i-- > 0;) {
+        sl_packfile_frame_info f;
+        sl_packfile_frame(pf, i, &f);
+        expect_range(pf, &fx, f.offset + f.size / 2, (size_t)(f.size - f.size / 2));
+    }
+    check_every_frame(pf, &fx);
+    sl_packfile_close(pf);
+    teardown(&fx);
+}
+
+/* fx's original as a seekable file `name` of frames of `chunk` bytes
+ * whose headers give no content size (zstd's streaming API writes such
+ * frames when it is not told the size), with checksums; entry 0's
+ * decompressed size off by `delta`. */
+static void pack_unsized(const fixture *fx, const char *name, size_t chunk, int32_t delta)
+{
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    CHECK(c && !ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0)) &&
+          !ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)));
+    size_t cap = fx->n + fx->n / 8 + 65536, len = 0;
+    uint8_t *out = malloc(cap + 65536);
+    sl_seektable t = {0};
+    t.checksums = 1;
+    for (size_t at = 0; at < fx->n; at += chunk) {
+        size_t n = fx->n - at < chunk ? fx->n - at : chunk;
+        ZSTD_inBuffer in = {fx->plain + at, n, 0};
+        ZSTD_outBuffer o = {out + len, cap - len, 0};
+        CHECK_EQ(ZSTD_compressStream2(c, &o, &in, ZSTD_e_end), 0);
+        uint8_t *fr = out + len;
+        CHECK(ZSTD_getFrameContentSize(fr, o.pos) == ZSTD_CONTENTSIZE_UNKNOWN);
+        sl_seek_entry e = {(uint32_t)o.pos, (uint32_t)n + (at ? 0u : (uint32_t)delta), sl_le32(fr + o.pos - 4), 1, 1};
+        CHECK_EQ(sl_seektable_add(&t, &e), 0);
+        len += o.pos;
+    }
+    CHECK(len + sl_seektable_frame_size(&t) <= cap + 65536);
+    sl_seektable_write(&t, out + len);
+    pt_write(name, out, len + sl_seektable_frame_size(&t));
+    sl_seektable_free(&t);
+    ZSTD_freeCCtx(c);
+    free(out);
+}
+
+/* Frames whose headers give no content size cannot be checked against
+ * the table from their headers: a read decompresses the earlier ones
+ * instead (once per handle), and so still refuses a wrong entry. */
+SL_TEST(packfile_plain_read_decodes_earlier_frames_without_a_content_size)
+{
+    fixture fx = setup(200000, 10);
+    pack_unsized(&fx, "ok.zst", 20000, 0);
+    pack_unsized(&fx, "bad.zst", 20000, 1);
+    sl_packfile *pf = open_ok("ok.zst");
+    CHECK_EQ(sl_packfile_frames(pf), 10);
+    expect_range(pf, &fx, 190000, 10000);
+    expect_range(pf, &fx, 100000, 5);
+    check_boundaries(pf, &fx);
+    sl_packfile_close(pf);
+    expect_refused("bad.zst", 190000, 10000, "bad.zst: frame 0 (at stream offset 0) does not decompress: "
+                                             "its size differs from the seek table's");
+    teardown(&fx);
 }

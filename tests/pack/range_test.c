@@ -304,3 +304,41 @@ SL_TEST(unpack_list_prints_frames_with_or_without_a_seek_table)
     CHECK(strstr(t, "total: 1 frame, 51200 bytes from ") != NULL);
     teardown();
 }
+
+/* adv22's case: in a plain file, frame 0's seek table entry says one byte
+ * more than the frame holds.  A range in a later frame once came out
+ * shifted by one byte with exit 0, and --list printed the table as it
+ * was; now both refuse, naming the frame, and write nothing. */
+SL_TEST(unpack_range_and_list_refuse_a_plain_seek_table_that_its_frames_contradict)
+{
+    setup_with(300000, "16K");
+    size_t n;
+    uint8_t *d = pt_read("in.zst", &n);
+    uint32_t frames;
+    memcpy(&frames, d + n - 9, 4);
+    d[n - 9 - 12 * (size_t)frames + 4] += 1; /* entry 0's decompressed size: 16384 -> 16385 */
+    pt_write("bad.zst", d, n);
+    free(d);
+    const char *why = "bad.zst: frame 0 (at stream offset 0) holds 16384 bytes by its header, but the seek table "
+                      "says 16385: the seek table or the file is corrupted";
+    int rc;
+    size_t got_n;
+    pt_unpack_stdout(&rc, &got_n, "-q", "--range", "276153:100", pt_path("bad.zst"), NULL);
+    CHECK(rc == 1 && got_n == 0);
+    char msg[600], out[512];
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--range", "276153:100", pt_path("bad.zst"), NULL), 1);
+    CHECK(strstr(msg, why) != NULL);
+    snprintf(out, sizeof out, "%s", pt_path("part"));
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--range", "100000:", "-o", out, pt_path("bad.zst"), NULL), 1);
+    CHECK(strstr(msg, why) != NULL && !pt_exists("part"));
+    pt_unpack_stdout(&rc, &got_n, "-l", pt_path("bad.zst"), NULL);
+    CHECK(rc == 1 && got_n == 0);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-l", pt_path("bad.zst"), NULL), 1);
+    CHECK(strstr(msg, why) != NULL);
+    /* the whole file still fails at frame 0 itself, and the good file serves the same range */
+    snprintf(out, sizeof out, "%s", pt_path("whole"));
+    CHECK_EQ(pt_unpack("-q", "-o", out, pt_path("bad.zst"), NULL), 1);
+    CHECK(!pt_exists("whole"));
+    expect_range("in.zst", "276153:100", 276153, 100);
+    teardown();
+}

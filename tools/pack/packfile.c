@@ -7,9 +7,10 @@
  * follows from its offset alone (64 KiB per chunk, the nonce is the
  * index), so a read touches only the chunks under the frames under the
  * range, and opens and checks each on its own.  The handle does not change
- * after the open; each read takes its buffers and zstd context from a
- * short mutex-guarded free list, so concurrent readers share nothing else
- * (pread needs no lock).
+ * after the open, but for one atomic mark (how many frames of a plain file
+ * are known to agree with the seek table); each read takes its buffers and
+ * zstd context from a short mutex-guarded free list, so concurrent readers
+ * share nothing else (pread needs no lock).
  */
 #include "sluice/packfile.h"
 
@@ -18,13 +19,14 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer, ZSTD_d_forceIgnoreChecksum */
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer */
 #include <zstd.h>
 
 #include "ageheader.h"
@@ -68,6 +70,9 @@ struct sl_packfile {
     uint64_t *doff;      /* n + 1 original offsets */
     uint32_t *check;
     int checksums;
+    /* plain: frames [0, agreed) sit where the table puts them, with the
+     * sizes it gives (see check_frames_before); only ever grows */
+    atomic_size_t agreed;
     pthread_mutex_t mu;
     scratch *spare;
 };
@@ -168,15 +173,16 @@ static void scratch_free(scratch *s)
 }
 
 /* A read's zstd context: its output buffer is stable (see frame_prefix).
- * In age, each chunk's authentication already vouches for every
- * compressed byte and decoding is deterministic, so the frames' XXH64 is
- * not computed again (a few % of unpack); the seek table's copy of it
- * is still compared with the frame's.  In plain zstd it is the only check. */
+ * A frame decoded whole has its XXH64 checked in age too: a chunk's
+ * authentication proves only that the bytes are what the writer sealed,
+ * and a frame damaged before it was sealed (memory, a faulty or hostile
+ * writer: anyone with the public key can write such a file) decoded to
+ * other bytes with exit 0, where `age -d | zstd -d` and the streaming
+ * path refuse it. */
 static int dctx_setup(const sl_packfile *pf, ZSTD_DCtx *d)
 {
-    if (ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)))
-        return -1;
-    return pf->encrypted && ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum));
+    (void)pf;
+    return ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)) ? -1 : 0;
 }
 
 #define ROUND_PAGE(n) (((n) + 4095) & ~(size_t)4095)
@@ -472,6 +478,101 @@ static int read_frame(const sl_packfile *pf, scratch *s, size_t f, uint64_t offs
     return 0;
 }
 
+/* ---- a plain file's seek table against its frames ---- */
+
+#define HEAD_SPAN ((size_t)64 << 10) /* the headers of small frames are read together, this much at a time */
+
+/* Records that frames [0, upto) agree with the table, if they are more
+ * than the mark says: readers on other threads may be raising it too. */
+static void agreed_up_to(sl_packfile *pf, size_t from, size_t upto)
+{
+    size_t cur = atomic_load_explicit(&pf->agreed, memory_order_acquire);
+    while (cur >= from && cur < upto &&
+           !atomic_compare_exchange_weak_explicit(&pf->agreed, &cur, upto, memory_order_release, memory_order_acquire))
+        ;
+}
+
+/* In a plain file nothing vouches for the seek table.  A read checks each
+ * frame it decompresses, but where its first frame's bytes go in the
+ * original is the sum of the sizes that the table gives every frame
+ * before it, which the read never decodes: one changed entry there
+ * shifted the output with every checksum still matching.  So before a
+ * read from frame `upto`, each earlier frame's header is read where the
+ * table puts the frame, and its Frame_Content_Size must be the table's
+ * size: one pread of 18 bytes per frame, or one over a run of small
+ * frames.  A frame whose header gives no content size (other tools'
+ * seekable files) is decompressed whole instead, if `decode_unsized`,
+ * else passed over (and then nothing is recorded).  The handle remembers
+ * how far the frames agree, so each is checked once.  In age the table
+ * is authenticated with the rest of the payload: nothing to do. */
+static int check_frames_before(sl_packfile *pf, scratch *s, size_t upto, int decode_unsized, char *err,
+                               size_t errlen)
+{
+    size_t f = atomic_load_explicit(&pf->agreed, memory_order_acquire), from = f;
+    int unsized = 0;
+    while (f < upto) {
+        uint64_t at = pf->coff[f];
+        size_t k = f + 1; /* frames f..k-1 in this read */
+        while (k < upto && pf->coff[k] + ZSTD_FRAMEHEADERSIZE_MAX <= at + HEAD_SPAN)
+            k++;
+        uint64_t end = pf->coff[k - 1] + ZSTD_FRAMEHEADERSIZE_MAX < pf->coff[k] ? pf->coff[k - 1] + ZSTD_FRAMEHEADERSIZE_MAX
+                                                                                 : pf->coff[k];
+        if (grow(s, &s->pt, &s->pt_cap, (size_t)(end - at)))
+            return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+        if (pread_full(pf->fd, s->pt, (size_t)(end - at), at))
+            return read_failed(pf, err, errlen);
+        for (; f < k; f++) {
+            uint64_t csize = pf->coff[f + 1] - pf->coff[f], dsize = pf->doff[f + 1] - pf->doff[f];
+            ZSTD_frameHeader h;
+            if (ZSTD_getFrameHeader(&h, s->pt + (pf->coff[f] - at),
+                                    csize < ZSTD_FRAMEHEADERSIZE_MAX ? (size_t)csize : ZSTD_FRAMEHEADERSIZE_MAX) != 0 ||
+                h.frameType != ZSTD_frame)
+                return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                            "frame %zu is not at stream offset %llu, where the seek table puts it: the seek table or "
+                            "the file is corrupted",
+                            f, (unsigned long long)pf->coff[f]);
+            if (h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN) {
+                unsized = 1;
+                if (!decode_unsized)
+                    continue;
+                int rc = reserve(&s->frame, &s->frame_cap, dsize ? (size_t)dsize : 1)
+                             ? fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory")
+                             : frame_decode(pf, s, f, s->frame, NULL, err, errlen);
+                if (rc)
+                    return rc;
+                f++;
+                break; /* the frame's bytes took the headers' place in s->pt: read on from the next */
+            }
+            if (h.frameContentSize != dsize)
+                return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
+                            "frame %zu (at stream offset %llu) holds %llu bytes by its header, but the seek table "
+                            "says %llu: the seek table or the file is corrupted",
+                            f, (unsigned long long)pf->coff[f], (unsigned long long)h.frameContentSize,
+                            (unsigned long long)dsize);
+        }
+    }
+    if (decode_unsized || !unsized)
+        agreed_up_to(pf, from, upto);
+    return 0;
+}
+
+int sl__packfile_check_table(sl_packfile *pf, char *err, size_t errlen)
+{
+    if (pf->encrypted)
+        return 0;
+    scratch *s = scratch_get(pf);
+    if (!s)
+        return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
+    int rc = check_frames_before(pf, s, pf->n, 0, err, errlen);
+    scratch_put(pf, s);
+    return rc;
+}
+
+void sl__packfile_reading_whole(sl_packfile *pf)
+{
+    atomic_store_explicit(&pf->agreed, pf->n, memory_order_release);
+}
+
 int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len, sl__packfile_sink fn, void *ctx,
                          char *err, size_t errlen)
 {
@@ -486,9 +587,12 @@ int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len
     if (!s)
         return fail(pf, err, errlen, SL_PACKFILE_ENOMEM, "out of memory");
     sink_to w = {fn, ctx};
-    int rc = 0;
-    for (size_t f = frame_of(pf, offset); rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
+    size_t first = frame_of(pf, offset), f = first;
+    int rc = pf->encrypted ? 0 : check_frames_before(pf, s, first, 1, err, errlen);
+    for (; rc == 0 && f < pf->n && pf->doff[f] < offset + len; f++)
         rc = read_frame(pf, s, f, offset, buf, len, fn ? &w : NULL, err, errlen);
+    if (rc == 0 && !pf->encrypted)
+        agreed_up_to(pf, first, f); /* each frame read was decompressed whole and its size checked */
     scratch_put(pf, s);
     if (rc && buf)
         memset(buf, 0, len); /* nothing unverified, and no half of a range */

@@ -27,4 +27,18 @@ typedef int (*sl__packfile_sink)(void *ctx, const uint8_t *p, size_t n, uint64_t
 int sl__packfile_read_to(sl_packfile *pf, uint64_t offset, void *buf, size_t len, sl__packfile_sink fn, void *ctx,
                          char *err, size_t errlen);
 
+/* A plain file: checks every frame's header against the seek table (its
+ * place in the stream, and its content size where the header gives one),
+ * as a read does for the frames before it: 0, or SL_PACKFILE_EAUTH with
+ * the first frame that disagrees in err.  For --list, which prints the
+ * table.  Nothing to check in age, whose table is authenticated. */
+int sl__packfile_check_table(sl_packfile *pf, char *err, size_t errlen);
+
+/* The caller reads every frame of the file, from the first, and throws
+ * away all it wrote if any read fails (unpack of a whole file): then a
+ * read need not check the frames before it against the table (see
+ * check_frames_before), because the caller's own reads of those frames
+ * check their sizes. */
+void sl__packfile_reading_whole(sl_packfile *pf);
+
 #endif

@@ -18,7 +18,8 @@
 
 #include "ageheader.h"
 
-enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE, OPT_NO_FSYNC };
+enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE, OPT_NO_FSYNC,
+       OPT_NO_SPARSE };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
@@ -46,8 +47,8 @@ static const char pack_usage[] =
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
-    "                     [-o OUT] [-f] [--no-fsync] [--memory=SIZE | --long[=WLOG]] [--range OFFSET:[LENGTH] | -l]\n"
-    "                     [--test] [--stats] [-q] [IN | -]\n"
+    "                     [-o OUT] [-f] [--no-fsync] [--no-sparse] [--memory=SIZE | --long[=WLOG]]\n"
+    "                     [--range OFFSET:[LENGTH] | -l] [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
     "  -i FILE               identity file (AGE-SECRET-KEY-1... lines); repeatable\n"
@@ -59,6 +60,8 @@ static const char unpack_usage[] =
     "                        stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
     "  --no-fsync            link the output into place without fsyncing it first\n"
+    "  --no-sparse           write runs of zero bytes into an output file too (by default they are\n"
+    "                        left as holes, as zstd -d does: the file takes no disk space for them)\n"
     "  -M, --memory=SIZE     largest zstd window to accept, as zstd -d (default 128M, at most 2G)\n"
     "  --long[=WLOG]         accept windows up to 2^WLOG bytes (default 27; 10-31), as zstd -d\n"
     "  --range OFF:LEN       restore only bytes OFF..OFF+LEN-1 of the original (OFF: to the end; sizes\n"
@@ -239,6 +242,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                                           {"test", no_argument, 0, OPT_TEST},
                                           {"stats", no_argument, 0, OPT_STATS},
                                           {"no-fsync", no_argument, 0, OPT_NO_FSYNC},
+                                          {"no-sparse", no_argument, 0, OPT_NO_SPARSE},
                                           {"memory", required_argument, 0, 'M'},
                                           {"long", optional_argument, 0, OPT_LONG},
                                           {"max-work-factor", required_argument, 0, OPT_MAX_WORK},
@@ -275,6 +279,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
             break;
         case OPT_PASSFILE: passfile = optarg; break;
         case OPT_TEST: o->test = 1; break;
+        case OPT_NO_SPARSE: o->no_sparse = 1; break;
         case 'l': o->list = 1; break;
         case OPT_RANGE:
             if (sl_args_range(optarg, &o->range_off, &o->range_len, &o->range_to_end))

@@ -31,6 +31,7 @@ typedef struct sl_pack_opts {
     /* unpack */
     sl_keylist identities;
     int test;
+    int no_sparse; /* --no-sparse: write zero runs into an output file instead of leaving holes */
     size_t max_window; /* largest zstd window a streamed frame may need (--memory, --long) */
     int max_log_n;     /* --max-work-factor: the most scrypt work a passphrase file may ask (0: age's 22) */
     int list;          /* --list */

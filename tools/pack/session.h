@@ -7,6 +7,7 @@
 #ifndef SLUICE_PACK_SESSION_H
 #define SLUICE_PACK_SESSION_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "args.h"
@@ -25,6 +26,11 @@ typedef struct sl_pack_session {
     sl_outfile out; /* a temporary file renamed into place, stdout, or a device */
     char *out_path;
     int writing;
+    /* A regular file's output (unless --no-sparse): sl_session_pwrite
+     * leaves all-zero blocks as holes, and the finish sets the file's
+     * size to out_end, the end of the furthest write. */
+    int sparse;
+    _Atomic uint64_t out_end;
     sl_metrics *m[2];      /* the two pipelines' metrics, for --stats */
     const char *m_name[2]; /* their names in the JSON */
     int m_used;            /* how many of them ran */
@@ -46,7 +52,9 @@ int sl_session_open_output(sl_pack_session *s, char *path);
 int sl_session_write(sl_pack_session *s, const uint8_t *p, size_t n);
 /* Writes n bytes at offset `at` of the output file (a regular file, from
  * any thread, beside the stdio stream): how workers put verified pieces
- * in place.  0, or -1 (recorded). */
+ * in place.  Each byte of the file must be written at most once: zero
+ * blocks are skipped (left as holes in the fresh file, see SPARSE_BLOCK
+ * in session.c) unless --no-sparse.  0, or -1 (recorded). */
 int sl_session_pwrite(sl_pack_session *s, const uint8_t *p, size_t n, uint64_t at);
 /* After `done` bytes of output: every SL_SESSION_WRITEBACK_STEP, starts
  * the disk's writeback of what is written (sync_file_range), so that the
@@ -59,7 +67,8 @@ void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total);
 /* A pipeline with the -j workers and --depth of the flags; ordered: the
  * sink sees items in source order. */
 sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m, int ordered);
-/* Ends the run: commits the output if rc is 0, else removes it; stops
+/* Ends the run: commits the output if rc is 0 (first giving a sparse
+ * file its whole size, should it end in a hole), else removes it; stops
  * the progress bar.  Returns rc, or -1 if the commit failed. */
 int sl_session_finish(sl_pack_session *s, int rc);
 /* Prints the error (or --stats), frees everything; returns the exit status. */

@@ -12,7 +12,6 @@
  * as zstd would).  Nothing reaches the output before it authenticated and
  * its zstd checksum matched, except inside such a streamed frame.
  */
-#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,22 +70,20 @@ typedef struct unpack_job {
     int sizes_known;  /* every item so far was a whole frame: out_next is exact */
     uint64_t out_next; /* where the next item's output starts (source side) */
     uint64_t sink_at;  /* the end of the output so far, in order (sink side) */
-    uint64_t fp_at;    /* where out.fp's stream stands */
     uint64_t synced;   /* output handed to writeback so far */
 } unpack_job;
 
-/* The sink's own writes: through stdio, at sink_at (after frames the
- * workers placed, the stream must first move there). */
+/* The sink's own writes, at sink_at: into a regular file with pwrite
+ * beside the frames the workers placed (zero blocks left as holes, see
+ * sl_session_pwrite), else through stdio. */
 static int write_out(unpack_job *j, const uint8_t *p, size_t n)
 {
-    if (j->in_place && j->fp_at != j->sink_at) {
-        if (fflush(j->s.out.fp) || fseeko(j->s.out.fp, (off_t)j->sink_at, SEEK_SET))
-            return sl_fail_set(&j->s.fail, "%s: write error: %s", j->s.out.name, strerror(errno));
-        j->fp_at = j->sink_at;
-    }
+    uint64_t at = j->sink_at;
     j->sink_at += n;
-    j->fp_at += n;
-    return sl_session_write(&j->s, p, n);
+    if (!j->in_place)
+        return sl_session_write(&j->s, p, n);
+    sl_metrics_progress(j->s.progress, 0, n);
+    return n ? sl_session_pwrite(&j->s, p, n, at) : 0;
 }
 
 /* ---- pipeline A: age payload segments ---- */

@@ -290,8 +290,13 @@ int sl_unpack_seekable(sl_pack_session *s, char *out_path)
         rc = sl_session_open_output(s, out_path);
     else
         free(out_path);
-    if (rc == 0)
+    if (rc == 0) {
+        /* every frame is read and checked, and any failure throws the
+         * output away or leaves a verified prefix: no read needs the
+         * frames before it checked against the table first */
+        sl__packfile_reading_whole(pf);
         rc = run_range(s, pf, 0, sl_packfile_size(pf), "unpack");
+    }
     sl_packfile_close(pf);
     return sl_session_finish(s, rc);
 }
@@ -334,8 +339,13 @@ int sl_unpack_list_table(sl_pack_session *s)
     int rc = open_packfile(s, &pf, QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE));
     if (rc == SL_PACKFILE_ENOSEEK || rc == SL_PACKFILE_ENOTABLE)
         return 1;
-    if (rc)
+    char err[600];
+    if (rc == 0 && sl__packfile_check_table(pf, err, sizeof err))
+        rc = sl_fail_set(&s->fail, "%s", err); /* a plain file's table that its frames contradict */
+    if (rc) {
+        sl_packfile_close(pf);
         return -1;
+    }
     size_t n = sl_packfile_frames(pf);
     sl_packfile_frame_info f = {0};
     list_head(s->in_name, sl_packfile_encrypted(pf) ? "seekable zstd stream in age" : "seekable zstd stream", n);
