@@ -186,7 +186,11 @@ static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
     end_item_text(b);
     if (t == MD_BLOCK_DOC || t == MD_BLOCK_THEAD || t == MD_BLOCK_TBODY)
         return 0;
-    b->cur = b->cur->parent;
+    while (b->cur->parent && (b->cur->type == MX_EM || b->cur->type == MX_STRONG || b->cur->type == MX_DEL ||
+                              b->cur->type == MX_INLINE_CODE || b->cur->type == MX_LINK))
+        b->cur = b->cur->parent; /* spans md4c left open end with their block */
+    if (b->cur->parent)
+        b->cur = b->cur->parent;
     return 0;
 }
 
@@ -235,6 +239,11 @@ static int enter_span(MD_SPANTYPE t, void *d, void *ud)
     return push_node(b, n);
 }
 
+/* The span a leave_span closes: the nearest open one of its kind.  md4c
+ * 0.4.8 does not always nest its spans (an extended autolink with `~~`
+ * inside it, in a quote, leaves a strikethrough it never entered): spans
+ * opened inside the one closed end with it, and a leave with no open span
+ * of its kind is dropped - the tree never loses its root. */
 static int leave_span(MD_SPANTYPE t, void *d, void *ud)
 {
     (void)d;
@@ -243,7 +252,20 @@ static int leave_span(MD_SPANTYPE t, void *d, void *ud)
         b->in_image -= t == MD_SPAN_IMG;
         return 0;
     }
-    b->cur = b->cur->parent;
+    int want = t == MD_SPAN_STRONG ? MX_STRONG
+               : t == MD_SPAN_DEL  ? MX_DEL
+               : t == MD_SPAN_CODE ? MX_INLINE_CODE
+               : t == MD_SPAN_A    ? MX_LINK
+                                   : MX_EM;
+    for (mx_node *p = b->cur; p && p->parent; p = p->parent) {
+        if ((int)p->type == want) {
+            b->cur = p->parent;
+            return 0;
+        }
+        if (p->type != MX_EM && p->type != MX_STRONG && p->type != MX_DEL && p->type != MX_INLINE_CODE &&
+            p->type != MX_LINK)
+            break; /* spans end at their block */
+    }
     return 0;
 }
 
