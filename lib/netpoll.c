@@ -15,6 +15,14 @@
  * the event satisfies off the list and re-arms for the rest.  A waiter
  * that times out takes itself off the list, unless the dispatcher got
  * there first, in which case it waits for the wake-up already on its way.
+ *
+ * Thousands of tasks may wait on one fd (acceptors on a listener, every
+ * task on a shutdown eventfd), so joining and leaving cost O(1): the list
+ * is doubly linked, the descriptor counts its POLLIN and POLLOUT waiters
+ * (their union without a walk), and epoll_ctl runs only when a waiter
+ * adds an event the fd is not armed for, or a leaver takes the last
+ * waiter of one.  A fd armed for more than its waiters want fires at
+ * worst once for nobody, and the dispatcher re-arms it for the rest.
  */
 #include "netpoll.h"
 
@@ -47,13 +55,15 @@ typedef struct sl__fdw {
     sl__parker pk;
     int events; /* POLLIN | POLLOUT */
     int linked; /* on its descriptor's list; under the descriptor's lock */
-    struct sl__fdw *next;
+    struct sl__fdw *next, *prev;
 } sl__fdw;
 
 typedef struct sl__pd {
     sl__lock lock;
     int fd;
     int added; /* the fd was added to the epoll set (it may have left since) */
+    int armed; /* the events last armed; 0 once epoll reported them */
+    int nin, nout; /* waiters wanting POLLIN, POLLOUT */
     sl__fdw *waiters;
 } sl__pd;
 
@@ -258,10 +268,7 @@ static sl__pd *pd_get(sl__netpoll *np, int fd)
 
 static int pd_events(const sl__pd *pd)
 {
-    int ev = 0;
-    for (const sl__fdw *w = pd->waiters; w; w = w->next)
-        ev |= w->events;
-    return ev;
+    return (pd->nin ? POLLIN : 0) | (pd->nout ? POLLOUT : 0);
 }
 
 /* Under pd->lock: arms the fd one-shot for `events`.  0 or -errno. */
@@ -273,6 +280,7 @@ static int pd_arm(sl__netpoll *np, sl__pd *pd, int events)
     for (int tries = 0; tries < 2; tries++) {
         if (epoll_ctl(np->epfd, op, fd, &ev) == 0) {
             pd->added = 1;
+            pd->armed = events;
             return 0;
         }
         /* The fd was closed and its number reused (the kernel dropped the
@@ -287,13 +295,29 @@ static int pd_arm(sl__netpoll *np, sl__pd *pd, int events)
     return -errno;
 }
 
+static void pd_link(sl__pd *pd, sl__fdw *w)
+{
+    w->prev = NULL;
+    w->next = pd->waiters;
+    if (w->next)
+        w->next->prev = w;
+    pd->waiters = w;
+    w->linked = 1;
+    pd->nin += (w->events & POLLIN) != 0;
+    pd->nout += (w->events & POLLOUT) != 0;
+}
+
 static void pd_unlink(sl__pd *pd, sl__fdw *w)
 {
-    sl__fdw **pp = &pd->waiters;
-    while (*pp != w)
-        pp = &(*pp)->next;
-    *pp = w->next;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        pd->waiters = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
     w->linked = 0;
+    pd->nin -= (w->events & POLLIN) != 0;
+    pd->nout -= (w->events & POLLOUT) != 0;
 }
 
 static int satisfies(const sl__fdw *w, uint32_t revents)
@@ -308,16 +332,13 @@ static void pd_dispatch(sl__netpoll *np, sl__pd *pd, uint32_t revents)
 {
     sl__fdw *wake = NULL;
     sl__lock_acquire(&pd->lock);
-    sl__fdw **pp = &pd->waiters;
-    while (*pp) {
-        sl__fdw *w = *pp;
+    pd->armed = 0; /* one-shot: epoll disarmed the fd when it reported it */
+    for (sl__fdw *w = pd->waiters, *next; w; w = next) {
+        next = w->next;
         if (satisfies(w, revents)) {
-            *pp = w->next;
-            w->linked = 0;
+            pd_unlink(pd, w);
             w->next = wake;
             wake = w;
-        } else {
-            pp = &w->next;
         }
     }
     if (pd->waiters)
@@ -492,8 +513,11 @@ static int fdw_cancel(sl__netpoll *np, sl__pd *pd, sl__fdw *w)
     int mine = w->linked;
     if (mine) {
         pd_unlink(pd, w);
+        /* Narrow the arming only when we took the last waiter of an event
+         * and others remain; with nobody left, a stale arming costs at
+         * most one report for nobody. */
         int rest = pd_events(pd);
-        if (rest)
+        if (rest && (pd->armed & ~rest))
             pd_arm(np, pd, rest);
     }
     sl__lock_release(&pd->lock);
@@ -514,12 +538,18 @@ int sl_fd_wait(int fd, int events, int64_t deadline)
     sl__pd *pd = np ? pd_get(np, fd) : NULL;
     if (!pd) /* out of memory, or an fd past the table: block the worker */
         return thread_wait(fd, events, deadline);
-    sl__fdw w = {.events = events, .linked = 1};
+    sl__fdw w = {.events = events};
     sl__parker_init(&w.pk);
     sl__lock_acquire(&pd->lock);
-    w.next = pd->waiters;
-    pd->waiters = &w;
-    int rc = pd_arm(np, pd, pd_events(pd));
+    /* With other waiters here the fd is armed for their union (or epoll
+     * reported it and the dispatcher, which takes this lock next, will
+     * see us); it needs arming again only for an event it lacks.  With
+     * none, arm always: a closed fd's number may have been reused, and
+     * the kernel dropped the old registration with it. */
+    int rc = 0, had = pd->waiters != NULL;
+    pd_link(pd, &w);
+    if (!had || (pd->armed & events) != events)
+        rc = pd_arm(np, pd, pd_events(pd));
     if (rc != 0)
         pd_unlink(pd, &w);
     sl__lock_release(&pd->lock);

@@ -29,6 +29,7 @@
 #include "sluice/pool.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,6 +80,7 @@ struct sl_pool {
     size_t n;
     sl__worker *workers;
     _Atomic int closing;
+    unsigned fork_gen; /* fork_gen when made: another value, another process */
 
     /* Injection queue: a ring under a lock, for threads outside the pool.
      * inj_len mirrors inj_count so that an empty queue is seen without
@@ -598,8 +600,33 @@ static void run_task(sl_pool *p, sl__worker *self, const sl__task *t)
 
 /* Queues a task where the spec says: the calling worker's own deque, or
  * the injection queue from outside the pool. */
+/* fork() copies a pool into the child without its worker threads: a task
+ * queued there would never run.  The child's handler bumps this count, so
+ * a pool sees it was made in another process without a getpid() call.
+ * Only the forking thread lives in the child and it ran the handler, so
+ * relaxed loads see the new value. */
+static _Atomic unsigned fork_gen;
+static pthread_once_t fork_watch = PTHREAD_ONCE_INIT;
+
+static void after_fork_in_child(void)
+{
+    atomic_fetch_add_explicit(&fork_gen, 1, memory_order_relaxed);
+}
+
+static void watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_in_child);
+}
+
+static int made_in_another_process(const sl_pool *p)
+{
+    return p->fork_gen != atomic_load_explicit(&fork_gen, memory_order_relaxed);
+}
+
 static int queue_task(sl_pool *p, const sl__task *t)
 {
+    if (made_in_another_process(p))
+        return SL_CLOSED;
     sl__worker *w = self_in(p);
     int rc = w ? sl__deque_push(&w->dq, t) : inject_push(p, t);
     if (rc == SL_OK)
@@ -759,6 +786,8 @@ sl_pool *sl_pool_new(size_t nthreads)
     memset(p, 0, sizeof *p);
     p->n = n;
     atomic_init(&p->closing, 0);
+    pthread_once(&fork_watch, watch_forks);
+    p->fork_gen = atomic_load_explicit(&fork_gen, memory_order_relaxed);
     sl__lock_init(&p->inj_lock);
     atomic_init(&p->inj_len, 0);
     sl__lock_init(&p->sleep_lock);
@@ -800,8 +829,18 @@ sl_pool *sl_pool_new(size_t nthreads)
 
 void sl_pool_free(sl_pool *p)
 {
-    if (p)
-        pool_destroy(p);
+    if (!p)
+        return;
+    /* The parent's pool in a forked child: its workers (and whatever locks
+     * they held) are not here to join; leave its memory alone. */
+    if (made_in_another_process(p))
+        return;
+    /* It would join the worker it runs on and wait forever: say why. */
+    if (self_in(p)) {
+        fputs("sl_pool_free: called from a task of the pool it frees\n", stderr);
+        abort();
+    }
+    pool_destroy(p);
 }
 
 size_t sl_pool_size(const sl_pool *p)

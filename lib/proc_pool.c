@@ -235,6 +235,7 @@ static void metrics_init(sl_proc_pool *p)
     p->g_breaker = gauge(p, "breaker");
     p->g_opens = gauge(p, "breaker_opens");
     p->g_crashes = gauge(p, "crashes");
+    p->g_start_failures = gauge(p, "start_failures");
     p->g_timeouts = gauge(p, "timeouts");
     p->g_hangs = gauge(p, "hangs");
     p->g_overmem = gauge(p, "overmem");

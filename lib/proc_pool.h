@@ -150,7 +150,7 @@ struct sl_proc_pool {
     /* metrics: NULL without cfg.metrics */
     sl_stage *m_tasks, *m_restart;
     sl_gauge *g_ready, *g_restarts, *g_retries, *g_failed, *g_refused, *g_breaker, *g_opens;
-    sl_gauge *g_crashes, *g_timeouts, *g_hangs, *g_overmem, *g_badmsg, *g_recycled;
+    sl_gauge *g_crashes, *g_start_failures, *g_timeouts, *g_hangs, *g_overmem, *g_badmsg, *g_recycled;
     sl_gauge **g_rss, **g_pid;
 };
 

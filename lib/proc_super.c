@@ -154,8 +154,15 @@ static void cause_of_death(const sl__pworker *w, int *status, int *code, char *w
     }
 }
 
-static void count_death(sl_proc_pool *p, int status)
+/* `served`: the worker had said it serves.  One that died unasked before
+ * that failed to start (its init failed): not a crash of a serving worker. */
+static void count_death(sl_proc_pool *p, int status, int served)
 {
+    if (!served && (status == SL_PROC_CRASHED || status == SL_PROC_EXITED)) {
+        p->st.start_failures++;
+        sl_gauge_add(p->g_start_failures, 1);
+        return;
+    }
     struct {
         int status;
         uint64_t *n;
@@ -267,7 +274,7 @@ static int bury_dead(sl_proc_pool *p, int64_t now)
         cause_of_death(w, &status, &code, why, sizeof why);
         int planned = w->state == W_QUITTING && !w->kill_status && w->si.si_code == CLD_EXITED && !code;
         if (!planned && status != SL_CANCELED)
-            count_death(p, status);
+            count_death(p, status, atomic_load_explicit(&w->up->ready, memory_order_acquire) == (uint32_t)w->pid);
         int began = settle(p, w, status, code, why, now);
         schedule_restart(w, now, began);
         sl__proc_bury(p, w);

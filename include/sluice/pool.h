@@ -28,7 +28,9 @@ typedef int (*sl_task_fn)(void *arg);
 
 /* nthreads 0: the number of online CPUs.  NULL on failure. */
 sl_pool *sl_pool_new(size_t nthreads);
-/* Waits for every queued task to run, then joins the workers. */
+/* Waits for every queued task to run, then joins the workers.  From a
+ * task or worker of p it aborts with a message.  After fork(), a pool made
+ * before it refuses work in the child (SL_CLOSED) and its free returns. */
 void sl_pool_free(sl_pool *p);
 size_t sl_pool_size(const sl_pool *p);
 /* Index of the calling worker thread in [0, size), or -1 off the pool. */

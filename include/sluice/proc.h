@@ -151,6 +151,7 @@ typedef struct sl_proc_stats {
     uint64_t breaker_opens;
     size_t inflight;         /* admitted, not yet answered */
     int64_t restart_last_ns; /* death seen to replacement serving, the last time */
+    uint64_t start_failures; /* workers that died unasked before serving (init failed) */
 } sl_proc_stats;
 int sl_proc_pool_stats(sl_proc_pool *p, sl_proc_stats *out);
 /* Worker slot i's process id now (0 while it has none); its private

@@ -28,8 +28,9 @@ extern "C" {
 #endif
 
 /* Starts fn(arg) as a task on p; its result is ignored.  SL_OK, SL_NOMEM,
- * SL_CLOSED once sl_pool_free has begun (from outside p's tasks), or
- * SL_INVAL for a NULL p or fn. */
+ * SL_CLOSED once sl_pool_free has begun (from outside p's tasks) or in
+ * a forked child on a pool made before the fork, or SL_INVAL for a NULL
+ * p or fn. */
 int sl_go(sl_pool *p, sl_task_fn fn, void *arg);
 
 /* The same, counted in g: sl_group_wait(g) returns once it has returned,

@@ -407,8 +407,13 @@ SL_TEST(proc_worker_failing_to_start_is_restarted_with_backoff)
     CHECK_EQ(kill(pid, SIGKILL), 0);
     CHECK_EQ(submit_str(p, "pid", 7), SL_OK); /* waits for a starting worker */
     sl_sleep_until(t0 + 600000000LL);
-    uint64_t restarts = stats_of(p).restarts;
+    sl_proc_stats st = stats_of(p);
+    uint64_t restarts = st.restarts;
     unlink(gate);
+    /* One crash (the kill); the replacements that failed init are start
+     * failures, not crashes (they used to count as crashes). */
+    CHECK_EQ(st.crashes, 1);
+    CHECK(st.start_failures >= 1 && st.start_failures <= restarts);
     /* 600 ms of 1, 2, 4 ... ms back-off allow about 10 starts; without it
      * a start (an exec) every few ms would make dozens.  (A sanitized
      * binary on a loaded machine may take most of the 600 ms to fail
