@@ -1253,6 +1253,41 @@ SL_TEST(md_urls_after_a_blank_label_render_as_cmark_gfm)
     CHECK(c.differ > 0);
 }
 
+/* A line that looks like a link reference definition but is none: text
+ * after the URL (`[a]:http://g t`), a title that does not end the line,
+ * unbalanced parentheses, or a line that continues a paragraph.  The URL
+ * is then a paragraph's, which cmark-gfm autolinks and md4c may not (no
+ * dot in `http://g`); the GFM check took the line for a definition and
+ * skipped it.  Real definitions among them stay on md4c. */
+SL_TEST(md_urls_after_a_definition_that_is_none_render_as_cmark_gfm)
+{
+    static const char *const before[] = {"", "x\n", "\n", "[b]: /u\n", "# h\n", "```\nc\n```\n", "- i\n"};
+    static const char *const label[] = {"[a]:", "[a]: ", " [a]:\t", "[a b]: "};
+    static const char *const url[] = {"http://g", "<http://g>", "http://g(x", "http://g(x)", "http://g.com", "www.x.org"};
+    static const char *const after[] = {"", " t", " \"t\"", " \"t\" x", " 't'", " (t)", " (t(x)", "\"t\"", " \"t",
+                                        " \"t\\\"\"", " <u>"};
+    static const char *const tail[] = {"", "\nmore", "\nx\" y"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t a = 0; ok && a < sizeof before / sizeof before[0]; a++)
+        for (size_t b = 0; ok && b < sizeof label / sizeof label[0]; b++)
+            for (size_t u = 0; ok && u < sizeof url / sizeof url[0]; u++)
+                for (size_t d = 0; ok && d < sizeof after / sizeof after[0]; d++)
+                    for (size_t t = 0; ok && t < sizeof tail / sizeof tail[0]; t++) {
+                        char md[256];
+                        snprintf(md, sizeof md, "%s%s%s%s%s\n", before[a], label[b], url[u], after[d], tail[t]);
+                        ok = renders_as_cmark(md, 0, &c);
+                    }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "definitions that are none: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+    /* definitions both read alike keep md4c */
+    static const char *const plain[] = {"[a]: http://g\n", "[a]: http://g \"t\"\n", "x\n\n[a]: <http://g> 'a'\n",
+                                        "[b]: /u\n[a]: http://g (t)\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
+}
+
 /* 1 if, after a backtick run with no later run of its length, runs of
  * another length come three times or more: cmark-gfm 0.29's cache of
  * runs (per paragraph, escaped ones too) then takes a closer it passed

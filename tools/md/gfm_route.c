@@ -566,19 +566,66 @@ static int tab_md4c_miscounts(const char *s, size_t n)
     return 1;
 }
 
-/* `[id]: url` - a link reference definition: nothing on it autolinks. */
+/* `[id]: url` - a link reference definition: nothing on it autolinks.
+ * Only a line both read as one is skipped: the URL alone, or followed by
+ * a title that closes on the line, and nothing after it.  Text after the
+ * URL (`[a]:http://g t`) or a line that continues a paragraph makes no
+ * definition: the line is a paragraph's, whose URL cmark-gfm links and
+ * md4c may not (`http://g`, no dot in the host), so it is scanned as any
+ * other.  So is a title left open at the line's end, which may close on
+ * a later line or not. */
 static int link_definition(const char *s, size_t n)
 {
     size_t i = indent(s, 0, n);
     if (i >= 4 || i >= n || s[i] != '[')
         return 0;
     const char *close = memchr(s + i, ']', n - i);
-    if (!close || close + 1 >= s + n || close[1] != ':')
+    if (!close || close + 1 >= s + n || close[1] != ':' || memchr(s + i + 1, '[', (size_t)(close - s) - i - 1) ||
+        close - (s + i) > 1000)
         return 0;
-    for (const char *c = s + i + 1; c < close; c++) /* a blank label makes no definition (adv18 F8: `[]:url`) */
-        if (*c != ' ' && *c != '\t')
-            return 1;
-    return 0;
+    const char *c = s + i + 1;
+    while (c < close && (*c == ' ' || *c == '\t'))
+        c++;
+    if (c == close) /* a blank label makes no definition (adv18 F8: `[]:url`) */
+        return 0;
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    for (i = (size_t)(close - s) + 2; i < n && (s[i] == ' ' || s[i] == '\t');)
+        i++;
+    if (i == n)
+        return 1; /* the URL on the next line, scanned there */
+    if (s[i] == '<') {
+        for (i++; i < n && s[i] != '>'; i++)
+            if (s[i] == '<' || (s[i] == '\\' && ++i == n))
+                return 0;
+        if (i++ == n)
+            return 0;
+    } else {
+        int depth = 0;
+        for (; i < n && (unsigned char)s[i] > ' ' && s[i] != 0x7F; i++)
+            if (s[i] == '\\' && i + 1 < n)
+                i++;
+            else if ((depth += (s[i] == '(') - (s[i] == ')')) < 0)
+                return 0;
+        if (depth)
+            return 0;
+    }
+    size_t t = i;
+    while (t < n && (s[t] == ' ' || s[t] == '\t'))
+        t++;
+    if (t == n)
+        return 1;
+    char q = s[t] == '(' ? ')' : s[t];
+    if (t == i || (q != '"' && q != '\'' && q != ')'))
+        return 0;
+    for (t++; t < n && s[t] != q; t++)
+        if ((s[t] == '\\' && ++t == n) || (q == ')' && s[t] == '('))
+            return 0;
+    if (t == n)
+        return 0;
+    for (t++; t < n && (s[t] == ' ' || s[t] == '\t');)
+        t++;
+    return t == n;
 }
 
 /* Fenced code from the opening line at sc->line: skipped, except that a
@@ -676,11 +723,14 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
     scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024), .stop_end = (size_t)-1};
-    unsigned html = 0; /* sl__md_html_lines() */
+    unsigned html = 0;   /* sl__md_html_lines() */
+    int after_break = 1; /* the line before ended a paragraph, if any */
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
         sc.end = sl__md_line_end(s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
+        int def_ok = after_break;
+        after_break = 0;
         /* A line that starts with a letter neither starts nor ends a run
          * of raw HTML lines; it may only end a block of types 1-5.  With
          * none open, a line without a `<` leaves the state as it is (most
@@ -699,6 +749,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
         if (is_blank_line(s + sc.line, len)) {
             if (paragraph_ends(&sc))
                 return 1;
+            after_break = 1;
             continue;
         }
         if ((f = fence(s + sc.line, len, &fc))) {
@@ -710,6 +761,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
             if (next == (size_t)-1 || paragraph_ends(&sc))
                 return 1;
             sc.end = next - 1;
+            after_break = 1;
             continue;
         }
         if (tab_md4c_miscounts(s + sc.line, len))
@@ -719,7 +771,13 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
                 return 1;
             continue;
         }
-        if (!link_definition(s + sc.line, len) && inline_differs(&sc, sc.line))
+        /* A definition cannot interrupt a paragraph: only after a blank
+         * line, a fenced block or another definition is it one. */
+        if (def_ok && link_definition(s + sc.line, len)) {
+            after_break = 1;
+            continue;
+        }
+        if (inline_differs(&sc, sc.line))
             return 1;
     }
     return paragraph_ends(&sc);
