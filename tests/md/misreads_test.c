@@ -1253,6 +1253,57 @@ SL_TEST(md_urls_after_a_blank_label_render_as_cmark_gfm)
     CHECK(c.differ > 0);
 }
 
+/* Up to five lines of text, fences, blanks with tabs and lines indented
+ * four columns, at the margin, in a block quote or in a list item (the
+ * container's own marks again, or not: lazy lines), in --commonmark and
+ * GFM alike (adv18 F10, F14). */
+static void fence_and_tab_page(char *md)
+{
+    static const char *const lines[] = {"a",    "    ```", "\t",    "  \t",   "",    "```",  "~~~", "    ~~~",
+                                        "   ```", "\t```",  "    a", "\ta",    " \t", "\t\t", "  a"};
+    /* (No `- > `: an empty quote in an item, then a tab-indented line and
+     * a blank one with a tab, keeps md4c's list tight - another
+     * misreading, not routed.) */
+    static const char *const prefix[] = {"", "", "", "> ", "- ", "1. ", "  ", "> - "};
+    const char *p = PICK(prefix);
+    int len = 0;
+    for (size_t l = 0, nl = 1 + next_rand() % 5; l < nl; l++) {
+        const char *own = p;
+        if (l > 0) /* the container's marks, its indentation, or none */
+            own = next_rand() % 4 == 0 ? ""
+                  : *p == '-'          ? "  "
+                  : *p == '1'          ? "   "
+                  : !strcmp(p, "> - ") ? ">   "
+                                       : p;
+        len += snprintf(md + len, 512 - (size_t)len, "%s%s\n", own, PICK(lines));
+    }
+}
+
+/* A fence line four columns past its container's margin under a
+ * paragraph's line (`  a`, `    ```` ``` ````): md4c 0.4.8 looks for a fence at any
+ * indentation and lets it interrupt the paragraph, CommonMark reads on in
+ * the paragraph; md4c_blocks.c measured the four columns from the line
+ * above's text, not the margin.  A fenced block whose only lines are
+ * blanks with tabs (`~~~`, `\t\t`): md4c writes spaces that md4c_fix.c
+ * cannot place the tabs back into; GFM pages went to cmark-gfm,
+ * --commonmark ones stayed.  Also a quoted fence ended by its quote, and
+ * a closing fence four columns in. */
+SL_TEST(md_indented_fences_and_tab_lines_render_as_cmark_gfm_in_both_dialects)
+{
+    static const char *const cases[] = {
+        "  a\n    ```\n",  "  a\n    ```\n\ta\n", ">   a\n>     ```\n", "~~~\n\t\t\n",  "~~~\n\t\t\n~~~\n",
+        "1. a\n~~~\n   \t\t\n\t\n", "> ```\n    a\n> ~~~\n", "> ```\n>   a\n\n>    ```\n>   a\n",
+        "   ```\n    ```\n```\n~~~\n \t\n", "- a\n    b\n      ```\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], fence_and_tab_page, SL_TEST_SCALE(12000),
+                          "indented fences and tab lines");
+    /* a fence in a list item, four columns in under its text, stays on md4c */
+    static const char *const plain[] = {"1. a\n    ```\n    x\n    ```\n", "- a\n  ```\n  x\n  ```\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        for (int cm = 0; cm < 2; cm++)
+            CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), cm));
+}
+
 /* A line that looks like a link reference definition but is none: text
  * after the URL (`[a]:http://g t`), a title that does not end the line,
  * unbalanced parentheses, or a line that continues a paragraph.  The URL

@@ -628,6 +628,16 @@ static int link_definition(const char *s, size_t n)
     return t == n;
 }
 
+/* The column s[from..to) has its first byte that is not a blank at (a
+ * tab to its stop). */
+static size_t column(const char *s, size_t from, size_t to)
+{
+    size_t col = 0;
+    for (; from < to && (s[from] == ' ' || s[from] == '\t'); from++)
+        col = s[from] == '\t' ? col + 4 - col % 4 : col + 1;
+    return col;
+}
+
 /* Fenced code from the opening line at sc->line: skipped, except that a
  * block with a tab in a line's indentation and no line of plain text is
  * sent on (md4c_fix.c has nothing to place the tab by).  Returns the line
@@ -635,27 +645,35 @@ static int link_definition(const char *s, size_t n)
 static size_t fenced_block(scan *sc, size_t flen, char fc)
 {
     const char *s = sc->s;
-    size_t l = sc->end + 1, tab = 0, text = 0, in = indent(s, sc->line, sc->end);
+    size_t l = sc->end + 1, tab = 0, text = 0, in = indent(s, sc->line, sc->end), in_col = column(s, sc->line, sc->end);
+    int closed = 0;
     const char *info = s + sc->line + in + flen;
     text = !is_blank_line(info, (size_t)(s + sc->end - info));
     while (l < sc->n) {
-        size_t e = sl__md_line_end(s, sc->n, l), f;
+        size_t e = sl__md_line_end(s, sc->n, l), f, col;
         char c;
-        if ((f = fence(s + l, e - l, &c)) >= flen && c == fc && is_blank_line(s + l + indent(s, l, e) + f, e - l - indent(s, l, e) - f)) {
+        size_t w = l;
+        while (w < e && (s[w] == ' ' || s[w] == '\t'))
+            w++;
+        if ((f = fence(s + l, e - l, &c)) >= flen && c == fc && is_blank_line(s + w + f, e - w - f) &&
+            (col = column(s, l, e)) < in_col + 4) {
+            /* A closer up to three columns past the margin of the fence's
+             * container: with the fence itself four or more columns in,
+             * a list item's, up to three columns left of the fence. */
+            if (col > 3 && col > in_col)
+                return (size_t)-1; /* where that item starts is not known here */
+            closed = 1;
             l = e + 1;
             break;
         }
         if (in && !is_blank_line(s + l, e - l) && indent(s, l, e) < in && s[l] != '\t')
             return (size_t)-1; /* the list item it is in may end here */
-        size_t w = l;
-        while (w < e && (s[w] == ' ' || s[w] == '\t'))
-            w++;
         tab |= memchr(s + l, '\t', w - l) != NULL;
         for (; w < e && !text; w++)
             text = !strchr(" \t\r<>&\"", s[w]);
         l = e + 1;
     }
-    if (l >= sc->n && in)
+    if (!closed && in)
         return (size_t)-1; /* not closed: it ends where its list item does */
     return tab && !text ? (size_t)-1 : l;
 }
@@ -781,4 +799,32 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
             return 1;
     }
     return paragraph_ends(&sc);
+}
+
+int sl__md_commonmark_needs_cmark(const char *s, size_t n)
+{
+    scan sc = {.s = s, .n = n, .stop_end = (size_t)-1};
+    unsigned html = 0;
+    for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
+        sc.end = sl__md_line_end(s, n, sc.line);
+        size_t len = sc.end - sc.line, f;
+        char fc;
+        if ((!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT)) &&
+            (html || memchr(s + sc.line, '<', len)))
+            sl__md_html_lines(s, sc.line, sc.end, &html);
+        if (letter_start[(unsigned char)s[sc.line]])
+            continue;
+        if ((f = fence(s + sc.line, len, &fc))) {
+            if (html)
+                return 1;
+            size_t next = fenced_block(&sc, f, fc);
+            if (next == (size_t)-1)
+                return 1;
+            sc.end = next - 1;
+            continue;
+        }
+        if (tab_md4c_miscounts(s + sc.line, len))
+            return 1;
+    }
+    return 0;
 }
