@@ -1231,6 +1231,53 @@ SL_TEST(md_task_items_after_a_quote_or_marker_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
+static size_t checkboxes(const char *h)
+{
+    size_t k = 0;
+    for (const char *p = h; (p = strstr(p, "checkbox")); p++)
+        k++;
+    return k;
+}
+
+/* A task item right under the last line of a quote in the item before
+ * (or a lazy line of the quote's paragraph): md4c 0.4.8 drew no checkbox,
+ * the quote being its innermost open container; cmark-gfm draws it
+ * (adv20 F1).  Such pages go to cmark-gfm under --gfm. */
+SL_TEST(md_task_items_right_after_a_quote_in_an_item_render_as_cmark_gfm)
+{
+    /* (checked by the decision and cmark-gfm's output, and the checkboxes
+     * md4c draws: its pages write GitHub's task classes) */
+    static const char *const before[] = {"- a\n  > x\n",    "- > x\n",          "1. > x\n",         "- >\n",
+                                         "- a\n  > x\nlazy\n", "* a\n  > x\n  > y\n", "- a\n  - b\n    > x\n",
+                                         "- a\n  > > x\n",  "+ a\n\n  > x\n"};
+    static const char *const task[] = {"- [ ] t\n", "2. [x] t\n", "  - [ ] t\n", "* [X] t\n", "+ [ ] t\n", "-  [x] t\n"};
+    static const char *const after[] = {"", "- [x] u\n", "\nz\n"};
+    counts c = {0};
+    size_t missed = 0;
+    int ok = 1;
+    for (size_t b = 0; ok && b < sizeof before / sizeof before[0]; b++)
+        for (size_t t = 0; ok && t < sizeof task / sizeof task[0]; t++)
+            for (size_t a = 0; ok && a < sizeof after / sizeof after[0]; a++) {
+                char md[256];
+                int len = snprintf(md, sizeof md, "%s%s%s", before[b], task[t], after[a]);
+                char *m4 = render_as(md, 0, SL__MD_MD4C), *cm = render_as(md, 0, SL__MD_CMARK);
+                if (checkboxes(m4) != checkboxes(cm)) {
+                    missed++;
+                    CHECK(sl__md_routes_to_cmark(md, (size_t)len, 0));
+                }
+                free(m4), free(cm);
+                ok = renders_as_cmark(md, 0, &c);
+            }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "tasks after quotes: %zu pages, md4c alone misses a checkbox on %zu\n", c.pages, missed);
+    CHECK(missed > 0);
+    /* a blank line, or no quote, before the item keeps md4c */
+    static const char *const plain[] = {"- a\n  > x\n\n- [ ] t\n", "- a\n  b\n- [ ] t\n", "- [ ] a\n- [x] b\n",
+                                        "> q\n\n- [ ] t\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
+}
+
 /* `[]:` or `[ ]:` at a line's start is no definition (a blank label):
  * the URL after it is text cmark-gfm autolinks; the GFM check took the
  * line for a definition and skipped it (adv18 F8). */

@@ -36,6 +36,7 @@
 #include "md.h"
 
 static int task_after_container(const char *s, size_t l, size_t i, size_t e);
+static int task_after_quote(const char *s, size_t l, size_t i, size_t e);
 
 typedef struct scan {
     const char *s;
@@ -483,7 +484,8 @@ static int inline_differs(scan *sc, size_t from)
             break;
         }
         case '[':
-            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end))
+            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end) ||
+                task_after_quote(s, sc->line, i, sc->end))
                 return 1;
             sc->brackets++;
             break;
@@ -724,6 +726,50 @@ static int task_after_container(const char *s, size_t l, size_t i, size_t e)
         markers++;
     }
     return markers >= 1 && (quote || markers >= 2);
+}
+
+/* A task item's `[ ]` (or `[x]`) on an item's own line right under a
+ * quoted line, or a lazy line of a quote's paragraph, in the item before
+ * (`- a`, `  > x`, `- [ ] t`): md4c 0.4.8 looks for the task mark only
+ * when the innermost open container is a list item, and the quote is
+ * still open at that line, so it draws no checkbox; cmark-gfm does
+ * (adv20 F1).  The lines above, up to a blank one or the item before's
+ * own marker line, are looked at for a `>`; past 32 of them the page
+ * goes too. */
+static int task_after_quote(const char *s, size_t l, size_t i, size_t e)
+{
+    if (e - i < 3 || s[i + 2] != ']' || !(s[i + 1] == ' ' || s[i + 1] == 'x' || s[i + 1] == 'X') || l == 0)
+        return 0;
+    size_t k = l, m;
+    while (k < i && s[k] == ' ')
+        k++;
+    if ((m = list_marker(s, i, k)) == k || m >= i)
+        return 0;
+    for (size_t b = m; b < i; b++)
+        if (s[b] != ' ' && s[b] != '\t')
+            return 0; /* a `[` after text, or after a quote (task_after_container) */
+    for (size_t up = l, lines = 0; up > 0; up = line_before(s, up), lines++) {
+        size_t pl = line_before(s, up), j = pl, end = up - 1;
+        if (lines == 32)
+            return 1;
+        while (j < end && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r'))
+            j++;
+        if (j == end)
+            return 0; /* a blank line closed the quote */
+        int sibling = j - pl == k - l && list_marker(s, end, j) > j;
+        for (;;) {
+            while (j < end && (s[j] == ' ' || s[j] == '\t'))
+                j++;
+            if (j < end && s[j] == '>')
+                return 1;
+            if ((m = list_marker(s, end, j)) == j || m >= end || (s[m] != ' ' && s[m] != '\t'))
+                break;
+            j = m;
+        }
+        if (sibling)
+            return 0; /* the item before starts here, with no quote */
+    }
+    return 0;
 }
 
 int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
