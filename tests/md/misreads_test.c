@@ -1278,6 +1278,28 @@ SL_TEST(md_task_items_right_after_a_quote_in_an_item_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
+/* `www.` right after a quote's `>` with no space: cmark-gfm links it (the
+ * paragraph's text starts there), md4c looked at the `>` and left it
+ * text (adv20 F5). */
+SL_TEST(md_www_right_after_a_quote_marker_renders_as_cmark_gfm)
+{
+    static const char *const quote[] = {">", "> >", ">>", " >", "- >", "> - >"};
+    static const char *const url[] = {"www.o", "www.;", "www.a.org/p[[\"t\"", "www.x.org", "www.a.b/c)", "www.x.org."};
+    static const char *const after[] = {"", " t", "\nmore", "\n\nz"};
+    counts c = {0};
+    int ok = 1;
+    for (size_t q = 0; ok && q < sizeof quote / sizeof quote[0]; q++)
+        for (size_t u = 0; ok && u < sizeof url / sizeof url[0]; u++)
+            for (size_t a = 0; ok && a < sizeof after / sizeof after[0]; a++) {
+                char md[256];
+                snprintf(md, sizeof md, "%s%s%s\n", quote[q], url[u], after[a]);
+                ok = renders_as_cmark(md, 0, &c);
+            }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "www after a quote's mark: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
 /* `[]:` or `[ ]:` at a line's start is no definition (a blank label):
  * the URL after it is text cmark-gfm autolinks; the GFM check took the
  * line for a definition and skipped it (adv18 F8). */
