@@ -1181,6 +1181,63 @@ SL_TEST(md_deeply_nested_brackets_go_to_cmark_gfm)
             CHECK(!sl__md_routes_to_cmark(everyday[i], strlen(everyday[i]), cm));
 }
 
+/* A page of `unit` repeated `k` times after `lead`. */
+static char *repeat_page(const char *lead, const char *unit, size_t k, const char *tail)
+{
+    size_t ul = strlen(unit), ll = strlen(lead), tl = strlen(tail);
+    char *md = malloc(ll + ul * k + tl + 2);
+    memcpy(md, lead, ll);
+    for (size_t i = 0; i < k; i++)
+        memcpy(md + ll + i * ul, unit, ul);
+    memcpy(md + ll + ul * k, tail, tl + 1);
+    return md;
+}
+
+/* cmark-gfm 0.29 takes time growing with the square of the page on long
+ * runs of `|` in a table row, of `<![CDATA[`, and of `![[]()` (brackets
+ * nested ever deeper): 100 KB took it 1.2-34 s, md4c 0.03-0.09 s.  The
+ * bracket rule sent the last two to cmark-gfm for md4c's own quadratic
+ * case, which needs a link reference definition; and past a thousand of
+ * them a page stays on md4c whatever else routes it (cmark_slow.c).
+ * Under the limits (and the bracket rule's depth) md4c renders them as
+ * cmark-gfm does. */
+SL_TEST(md_pages_cmark_gfm_is_quadratic_on_stay_on_md4c)
+{
+    static const char *const lead[] = {"", "see http://g here\n\n"}; /* the second routes on its own */
+    static const struct {
+        const char *lead, *unit;
+        size_t limit; /* past it, cmark_slow.c keeps the page on md4c */
+    } shapes[] = {{"| a | b |\n|---|---|\n", "|", 4096}, {"a ", "<![CDATA[", 1024}, {"", "![[]()", 1024}};
+    for (size_t h = 0; h < sizeof shapes / sizeof shapes[0]; h++)
+        for (size_t l = 0; l < 2; l++) {
+            char head[128];
+            snprintf(head, sizeof head, "%s%s", lead[l], shapes[h].lead);
+            /* just past the limit: md4c, in both dialects, rendering as cmark-gfm does */
+            char *md = repeat_page(head, shapes[h].unit, shapes[h].limit + 1, "\n");
+            for (int cm = 0; cm < 2; cm++) {
+                CHECK(!sl__md_routes_to_cmark(md, strlen(md), cm));
+                if (!l) {
+                    counts c = {0};
+                    CHECK(renders_as_cmark(md, cm, &c));
+                }
+            }
+            free(md);
+            /* below it, and deeper than the bracket rule's 32: routed only for the lead (and, under
+             * --gfm, for the row's empty cells, which md4c drops) */
+            md = repeat_page(head, shapes[h].unit, 100, "\n");
+            for (int cm = 0; cm < 2; cm++) {
+                CHECK(sl__md_routes_to_cmark(md, strlen(md), cm) == ((l || h == 0) && !cm));
+                counts c = {0};
+                CHECK(renders_as_cmark(md, cm, &c));
+            }
+            free(md);
+        }
+    /* deep brackets with a definition: md4c is the quadratic one, cmark-gfm renders */
+    char *md = repeat_page("", "![[]()", 2000, "\n\n[x]: /u\n");
+    CHECK(sl__md_routes_to_cmark(md, strlen(md), 0) && sl__md_routes_to_cmark(md, strlen(md), 1));
+    free(md);
+}
+
 /* A list item that starts with indented code, then what follows it. */
 static void item_code_page(char *md)
 {

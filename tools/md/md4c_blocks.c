@@ -592,7 +592,11 @@ typedef struct brackets {
 /* md4c 0.4.8 resolves nested brackets in time that grows with the square
  * of their depth when the page defines a link reference (`[`x20,000 then
  * `]`x20,000 and `[x]: /u`: 2 s for 40 KB; cmark-gfm 0.02 s).  No real page
- * nests brackets this deep: past it the page goes to cmark-gfm (adv18 F0). */
+ * nests brackets this deep: past it the page goes to cmark-gfm (adv18 F0),
+ * when a `]:` in it may be a definition.  Without one md4c is linear there
+ * and renders as cmark-gfm, which is not: runs of `<![CDATA[` or `![[]()`
+ * nest as deep, and 100 KB of `![[]()` took cmark-gfm 0.29 4.9 s, md4c
+ * 0.09 s. */
 enum { BRACKET_DEPTH_MAX = 32 };
 
 /* The URL at s[u..e), a failed link's destination: 1 if md4c may
@@ -701,6 +705,7 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
 {
     blocks b = {.s = s, .n = n, .gfm = !commonmark};
     brackets k = {0};
+    int defines = -1; /* the page may define a link reference (-1: not looked at) */
     /* One pass: 64 bytes at a time, the `]`, `[`, backticks and tildes
      * among them as bits.  The `]` rule and the runs' model read nothing
      * of each other, so their bytes are taken in page order together. */
@@ -712,8 +717,12 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
             size_t i = at + (size_t)__builtin_ctzll(m), waiting = 0;
             if (s[i] == '[') {
                 k.open++;
-                if (++k.depth > BRACKET_DEPTH_MAX)
-                    return 1;
+                if (++k.depth > BRACKET_DEPTH_MAX) {
+                    if (defines < 0) /* looked for once */
+                        defines = memmem(s, n, "]:", 2) != NULL;
+                    if (defines)
+                        return 1;
+                }
                 continue;
             }
             k.depth -= k.depth > 0;
