@@ -1430,6 +1430,28 @@ SL_TEST(md_indented_fences_and_tab_lines_render_as_cmark_gfm_in_both_dialects)
             CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), cm));
 }
 
+/* A line that may start an HTML block (or look like one), then a quoted
+ * HTML block, then a line four columns in without a `>`. */
+static void quoted_block_after_tag_page(char *md)
+{
+    static const char *const first[] = {"<d", "<d x", "<a", "<div", "<!--", "x", "<d\n<e"};
+    static const char *const quoted[] = {"> <a>", "> <div>", "> <span>", ">  <b>x</b>", "> <d>\n> z", "> <p>"};
+    static const char *const after[] = {"    y", "     y", "\ty", "    y\nz", "  y"};
+    snprintf(md, 512, "%s\n%s\n%s\n", PICK(first), PICK(quoted), PICK(after));
+}
+
+/* A quoted HTML block, then a line four columns in without a `>`: md4c
+ * reads a paragraph's line, CommonMark indented code (md4c_misreads.c
+ * routes it).  A `<` line above, read through for its own block
+ * unquoted, kept the quoted block's lines from being read again with
+ * the rule (adv20 F4: `<d`, `> <a>`, `    y`: the code was lost). */
+SL_TEST(md_indented_lines_after_a_quoted_html_block_under_a_tag_line_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"<d\n> <a>\n    y\n", "<d\n> <div>\n    y\n", "<d x\n> <a>\n    y\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], quoted_block_after_tag_page, SL_TEST_SCALE(3000),
+                          "indented lines after a quoted html block under a tag line");
+}
+
 /* A line that looks like a link reference definition but is none: text
  * after the URL (`[a]:http://g t`), a title that does not end the line,
  * unbalanced parentheses, or a line that continues a paragraph.  The URL
