@@ -1335,6 +1335,25 @@ SL_TEST(md_task_items_right_after_a_quote_in_an_item_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
+/* Every page a[i] b[j] c[k] and a line end renders under --gfm as
+ * cmark-gfm's, and md4c alone differs on some. */
+static void gfm_pages_of_three(const char *const *a, size_t na, const char *const *b, size_t nb, const char *const *c3,
+                               size_t nc, const char *what)
+{
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < na; i++)
+        for (size_t j = 0; ok && j < nb; j++)
+            for (size_t k = 0; ok && k < nc; k++) {
+                char md[256];
+                snprintf(md, sizeof md, "%s%s%s\n", a[i], b[j], c3[k]);
+                ok = renders_as_cmark(md, 0, &c);
+            }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "%s: %zu pages, md4c alone differs on %zu\n", what, c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
 /* `www.` right after a quote's `>` with no space: cmark-gfm links it (the
  * paragraph's text starts there), md4c looked at the `>` and left it
  * text (adv20 F5). */
@@ -1343,18 +1362,8 @@ SL_TEST(md_www_right_after_a_quote_marker_renders_as_cmark_gfm)
     static const char *const quote[] = {">", "> >", ">>", " >", "- >", "> - >"};
     static const char *const url[] = {"www.o", "www.;", "www.a.org/p[[\"t\"", "www.x.org", "www.a.b/c)", "www.x.org."};
     static const char *const after[] = {"", " t", "\nmore", "\n\nz"};
-    counts c = {0};
-    int ok = 1;
-    for (size_t q = 0; ok && q < sizeof quote / sizeof quote[0]; q++)
-        for (size_t u = 0; ok && u < sizeof url / sizeof url[0]; u++)
-            for (size_t a = 0; ok && a < sizeof after / sizeof after[0]; a++) {
-                char md[256];
-                snprintf(md, sizeof md, "%s%s%s\n", quote[q], url[u], after[a]);
-                ok = renders_as_cmark(md, 0, &c);
-            }
-    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
-    fprintf(stderr, "www after a quote's mark: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
-    CHECK(c.differ > 0);
+    gfm_pages_of_three(quote, sizeof quote / sizeof quote[0], url, sizeof url / sizeof url[0], after,
+                       sizeof after / sizeof after[0], "www after a quote's mark");
 }
 
 /* `[]:` or `[ ]:` at a line's start is no definition (a blank label):
@@ -1365,18 +1374,8 @@ SL_TEST(md_urls_after_a_blank_label_render_as_cmark_gfm)
     static const char *const label[] = {"[]:", "[ ]:", "[\t]:", "[  ]: ", "[]: ", " []:"};
     static const char *const url[] = {"http://g", "https://x.org/a", "www.x.org", "a@b.co", "http://g.", "x"};
     static const char *const after[] = {"", " t", "\nmore", "\n\n[a]: /u"};
-    counts c = {0};
-    int ok = 1;
-    for (size_t a = 0; ok && a < sizeof label / sizeof label[0]; a++)
-        for (size_t b = 0; ok && b < sizeof url / sizeof url[0]; b++)
-            for (size_t d = 0; ok && d < sizeof after / sizeof after[0]; d++) {
-                char md[256];
-                snprintf(md, sizeof md, "%s%s%s\n", label[a], url[b], after[d]);
-                ok = renders_as_cmark(md, 0, &c);
-            }
-    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
-    fprintf(stderr, "URLs after a blank label: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
-    CHECK(c.differ > 0);
+    gfm_pages_of_three(label, sizeof label / sizeof label[0], url, sizeof url / sizeof url[0], after,
+                       sizeof after / sizeof after[0], "URLs after a blank label");
 }
 
 /* Up to five lines of text, fences, blanks with tabs and lines indented
