@@ -1058,6 +1058,19 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
         }
         for (t = l; t < at && in_class(s[t], C_BLANK | C_CR | C_QUOTE); t++)
             ;
+        /* An item whose first line is a definition (`- [a]: /u`, then a
+         * blank line and a block of the item): md4c makes that list loose
+         * too, cmark-gfm tight (adv20 F6). */
+        size_t m = t;
+        while (m < at && s[m] >= '0' && s[m] <= '9' && m - t < 9)
+            m++;
+        if ((m > t && m < at && (s[m] == '.' || s[m] == ')')) || (m == t && (s[m] == '-' || s[m] == '*' || s[m] == '+'))) {
+            size_t k = m + 1;
+            while (k < at && (s[k] == ' ' || s[k] == '\t'))
+                k++;
+            if (k > m + 1 && s[k] == '[' && !memchr(s + k, ']', at - k))
+                return 1;
+        }
         if (t == l || s[t] != '[' || memchr(s + t, ']', at - t) || l == 0)
             continue;
         size_t b = l - 1;
