@@ -1181,6 +1181,63 @@ SL_TEST(md_deeply_nested_brackets_go_to_cmark_gfm)
             CHECK(!sl__md_routes_to_cmark(everyday[i], strlen(everyday[i]), cm));
 }
 
+/* A page of `unit` repeated `k` times after `lead`. */
+static char *repeat_page(const char *lead, const char *unit, size_t k, const char *tail)
+{
+    size_t ul = strlen(unit), ll = strlen(lead), tl = strlen(tail);
+    char *md = malloc(ll + ul * k + tl + 2);
+    memcpy(md, lead, ll);
+    for (size_t i = 0; i < k; i++)
+        memcpy(md + ll + i * ul, unit, ul);
+    memcpy(md + ll + ul * k, tail, tl + 1);
+    return md;
+}
+
+/* cmark-gfm 0.29 takes time growing with the square of the page on long
+ * runs of `|` in a table row, of `<![CDATA[`, and of `![[]()` (brackets
+ * nested ever deeper): 100 KB took it 1.2-34 s, md4c 0.03-0.09 s.  The
+ * bracket rule sent the last two to cmark-gfm for md4c's own quadratic
+ * case, which needs a link reference definition; and past a thousand of
+ * them a page stays on md4c whatever else routes it (cmark_slow.c).
+ * Under the limits (and the bracket rule's depth) md4c renders them as
+ * cmark-gfm does. */
+SL_TEST(md_pages_cmark_gfm_is_quadratic_on_stay_on_md4c)
+{
+    static const char *const lead[] = {"", "see http://g here\n\n"}; /* the second routes on its own */
+    static const struct {
+        const char *lead, *unit;
+        size_t limit; /* past it, cmark_slow.c keeps the page on md4c */
+    } shapes[] = {{"| a | b |\n|---|---|\n", "|", 4096}, {"a ", "<![CDATA[", 1024}, {"", "![[]()", 1024}};
+    for (size_t h = 0; h < sizeof shapes / sizeof shapes[0]; h++)
+        for (size_t l = 0; l < 2; l++) {
+            char head[128];
+            snprintf(head, sizeof head, "%s%s", lead[l], shapes[h].lead);
+            /* just past the limit: md4c, in both dialects, rendering as cmark-gfm does */
+            char *md = repeat_page(head, shapes[h].unit, shapes[h].limit + 1, "\n");
+            for (int cm = 0; cm < 2; cm++) {
+                CHECK(!sl__md_routes_to_cmark(md, strlen(md), cm));
+                if (!l) {
+                    counts c = {0};
+                    CHECK(renders_as_cmark(md, cm, &c));
+                }
+            }
+            free(md);
+            /* below it, and deeper than the bracket rule's 32: routed only for the lead (and, under
+             * --gfm, for the row's empty cells, which md4c drops) */
+            md = repeat_page(head, shapes[h].unit, 100, "\n");
+            for (int cm = 0; cm < 2; cm++) {
+                CHECK(sl__md_routes_to_cmark(md, strlen(md), cm) == ((l || h == 0) && !cm));
+                counts c = {0};
+                CHECK(renders_as_cmark(md, cm, &c));
+            }
+            free(md);
+        }
+    /* deep brackets with a definition: md4c is the quadratic one, cmark-gfm renders */
+    char *md = repeat_page("", "![[]()", 2000, "\n\n[x]: /u\n");
+    CHECK(sl__md_routes_to_cmark(md, strlen(md), 0) && sl__md_routes_to_cmark(md, strlen(md), 1));
+    free(md);
+}
+
 /* A list item that starts with indented code, then what follows it. */
 static void item_code_page(char *md)
 {
@@ -1231,6 +1288,84 @@ SL_TEST(md_task_items_after_a_quote_or_marker_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
+static size_t checkboxes(const char *h)
+{
+    size_t k = 0;
+    for (const char *p = h; (p = strstr(p, "checkbox")); p++)
+        k++;
+    return k;
+}
+
+/* A task item right under the last line of a quote in the item before
+ * (or a lazy line of the quote's paragraph): md4c 0.4.8 drew no checkbox,
+ * the quote being its innermost open container; cmark-gfm draws it
+ * (adv20 F1).  Such pages go to cmark-gfm under --gfm. */
+SL_TEST(md_task_items_right_after_a_quote_in_an_item_render_as_cmark_gfm)
+{
+    /* (checked by the decision and cmark-gfm's output, and the checkboxes
+     * md4c draws: its pages write GitHub's task classes) */
+    static const char *const before[] = {"- a\n  > x\n",    "- > x\n",          "1. > x\n",         "- >\n",
+                                         "- a\n  > x\nlazy\n", "* a\n  > x\n  > y\n", "- a\n  - b\n    > x\n",
+                                         "- a\n  > > x\n",  "+ a\n\n  > x\n"};
+    static const char *const task[] = {"- [ ] t\n", "2. [x] t\n", "  - [ ] t\n", "* [X] t\n", "+ [ ] t\n", "-  [x] t\n"};
+    static const char *const after[] = {"", "- [x] u\n", "\nz\n"};
+    counts c = {0};
+    size_t missed = 0;
+    int ok = 1;
+    for (size_t b = 0; ok && b < sizeof before / sizeof before[0]; b++)
+        for (size_t t = 0; ok && t < sizeof task / sizeof task[0]; t++)
+            for (size_t a = 0; ok && a < sizeof after / sizeof after[0]; a++) {
+                char md[256];
+                int len = snprintf(md, sizeof md, "%s%s%s", before[b], task[t], after[a]);
+                char *m4 = render_as(md, 0, SL__MD_MD4C), *cm = render_as(md, 0, SL__MD_CMARK);
+                if (checkboxes(m4) != checkboxes(cm)) {
+                    missed++;
+                    CHECK(sl__md_routes_to_cmark(md, (size_t)len, 0));
+                }
+                free(m4), free(cm);
+                ok = renders_as_cmark(md, 0, &c);
+            }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "tasks after quotes: %zu pages, md4c alone misses a checkbox on %zu\n", c.pages, missed);
+    CHECK(missed > 0);
+    /* a blank line, or no quote, before the item keeps md4c */
+    static const char *const plain[] = {"- a\n  > x\n\n- [ ] t\n", "- a\n  b\n- [ ] t\n", "- [ ] a\n- [x] b\n",
+                                        "> q\n\n- [ ] t\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
+}
+
+/* Every page a[i] b[j] c[k] and a line end renders under --gfm as
+ * cmark-gfm's, and md4c alone differs on some. */
+static void gfm_pages_of_three(const char *const *a, size_t na, const char *const *b, size_t nb, const char *const *c3,
+                               size_t nc, const char *what)
+{
+    counts c = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && i < na; i++)
+        for (size_t j = 0; ok && j < nb; j++)
+            for (size_t k = 0; ok && k < nc; k++) {
+                char md[256];
+                snprintf(md, sizeof md, "%s%s%s\n", a[i], b[j], c3[k]);
+                ok = renders_as_cmark(md, 0, &c);
+            }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "%s: %zu pages, md4c alone differs on %zu\n", what, c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+/* `www.` right after a quote's `>` with no space: cmark-gfm links it (the
+ * paragraph's text starts there), md4c looked at the `>` and left it
+ * text (adv20 F5). */
+SL_TEST(md_www_right_after_a_quote_marker_renders_as_cmark_gfm)
+{
+    static const char *const quote[] = {">", "> >", ">>", " >", "- >", "> - >"};
+    static const char *const url[] = {"www.o", "www.;", "www.a.org/p[[\"t\"", "www.x.org", "www.a.b/c)", "www.x.org."};
+    static const char *const after[] = {"", " t", "\nmore", "\n\nz"};
+    gfm_pages_of_three(quote, sizeof quote / sizeof quote[0], url, sizeof url / sizeof url[0], after,
+                       sizeof after / sizeof after[0], "www after a quote's mark");
+}
+
 /* `[]:` or `[ ]:` at a line's start is no definition (a blank label):
  * the URL after it is text cmark-gfm autolinks; the GFM check took the
  * line for a definition and skipped it (adv18 F8). */
@@ -1239,18 +1374,116 @@ SL_TEST(md_urls_after_a_blank_label_render_as_cmark_gfm)
     static const char *const label[] = {"[]:", "[ ]:", "[\t]:", "[  ]: ", "[]: ", " []:"};
     static const char *const url[] = {"http://g", "https://x.org/a", "www.x.org", "a@b.co", "http://g.", "x"};
     static const char *const after[] = {"", " t", "\nmore", "\n\n[a]: /u"};
+    gfm_pages_of_three(label, sizeof label / sizeof label[0], url, sizeof url / sizeof url[0], after,
+                       sizeof after / sizeof after[0], "URLs after a blank label");
+}
+
+/* Up to five lines of text, fences, blanks with tabs and lines indented
+ * four columns, at the margin, in a block quote or in a list item (the
+ * container's own marks again, or not: lazy lines), in --commonmark and
+ * GFM alike (adv18 F10, F14). */
+static void fence_and_tab_page(char *md)
+{
+    static const char *const lines[] = {"a",    "    ```", "\t",    "  \t",   "",    "```",  "~~~", "    ~~~",
+                                        "   ```", "\t```",  "    a", "\ta",    " \t", "\t\t", "  a"};
+    /* (No `- > `: an empty quote in an item, then a tab-indented line and
+     * a blank one with a tab, keeps md4c's list tight - another
+     * misreading, not routed.) */
+    static const char *const prefix[] = {"", "", "", "> ", "- ", "1. ", "  ", "> - "};
+    const char *p = PICK(prefix);
+    int len = 0;
+    for (size_t l = 0, nl = 1 + next_rand() % 5; l < nl; l++) {
+        const char *own = p;
+        if (l > 0) /* the container's marks, its indentation, or none */
+            own = next_rand() % 4 == 0 ? ""
+                  : *p == '-'          ? "  "
+                  : *p == '1'          ? "   "
+                  : !strcmp(p, "> - ") ? ">   "
+                                       : p;
+        len += snprintf(md + len, 512 - (size_t)len, "%s%s\n", own, PICK(lines));
+    }
+}
+
+/* A fence line four columns past its container's margin under a
+ * paragraph's line (`  a`, `    ```` ``` ````): md4c 0.4.8 looks for a fence at any
+ * indentation and lets it interrupt the paragraph, CommonMark reads on in
+ * the paragraph; md4c_blocks.c measured the four columns from the line
+ * above's text, not the margin.  A fenced block whose only lines are
+ * blanks with tabs (`~~~`, `\t\t`): md4c writes spaces that md4c_fix.c
+ * cannot place the tabs back into; GFM pages went to cmark-gfm,
+ * --commonmark ones stayed.  Also a quoted fence ended by its quote, and
+ * a closing fence four columns in. */
+SL_TEST(md_indented_fences_and_tab_lines_render_as_cmark_gfm_in_both_dialects)
+{
+    static const char *const cases[] = {
+        "  a\n    ```\n",  "  a\n    ```\n\ta\n", ">   a\n>     ```\n", "~~~\n\t\t\n",  "~~~\n\t\t\n~~~\n",
+        "1. a\n~~~\n   \t\t\n\t\n", "> ```\n    a\n> ~~~\n", "> ```\n>   a\n\n>    ```\n>   a\n",
+        "   ```\n    ```\n```\n~~~\n \t\n", "- a\n    b\n      ```\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], fence_and_tab_page, SL_TEST_SCALE(12000),
+                          "indented fences and tab lines");
+    /* a fence in a list item, four columns in under its text, stays on md4c */
+    static const char *const plain[] = {"1. a\n    ```\n    x\n    ```\n", "- a\n  ```\n  x\n  ```\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        for (int cm = 0; cm < 2; cm++)
+            CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), cm));
+}
+
+/* A line that may start an HTML block (or look like one), then a quoted
+ * HTML block, then a line four columns in without a `>`. */
+static void quoted_block_after_tag_page(char *md)
+{
+    static const char *const first[] = {"<d", "<d x", "<a", "<div", "<!--", "x", "<d\n<e"};
+    static const char *const quoted[] = {"> <a>", "> <div>", "> <span>", ">  <b>x</b>", "> <d>\n> z", "> <p>"};
+    static const char *const after[] = {"    y", "     y", "\ty", "    y\nz", "  y"};
+    snprintf(md, 512, "%s\n%s\n%s\n", PICK(first), PICK(quoted), PICK(after));
+}
+
+/* A quoted HTML block, then a line four columns in without a `>`: md4c
+ * reads a paragraph's line, CommonMark indented code (md4c_misreads.c
+ * routes it).  A `<` line above, read through for its own block
+ * unquoted, kept the quoted block's lines from being read again with
+ * the rule (adv20 F4: `<d`, `> <a>`, `    y`: the code was lost). */
+SL_TEST(md_indented_lines_after_a_quoted_html_block_under_a_tag_line_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"<d\n> <a>\n    y\n", "<d\n> <div>\n    y\n", "<d x\n> <a>\n    y\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], quoted_block_after_tag_page, SL_TEST_SCALE(3000),
+                          "indented lines after a quoted html block under a tag line");
+}
+
+/* A line that looks like a link reference definition but is none: text
+ * after the URL (`[a]:http://g t`), a title that does not end the line,
+ * unbalanced parentheses, or a line that continues a paragraph.  The URL
+ * is then a paragraph's, which cmark-gfm autolinks and md4c may not (no
+ * dot in `http://g`); the GFM check took the line for a definition and
+ * skipped it.  Real definitions among them stay on md4c. */
+SL_TEST(md_urls_after_a_definition_that_is_none_render_as_cmark_gfm)
+{
+    static const char *const before[] = {"", "x\n", "\n", "[b]: /u\n", "# h\n", "```\nc\n```\n", "- i\n"};
+    static const char *const label[] = {"[a]:", "[a]: ", " [a]:\t", "[a b]: "};
+    static const char *const url[] = {"http://g", "<http://g>", "http://g(x", "http://g(x)", "http://g.com", "www.x.org"};
+    static const char *const after[] = {"", " t", " \"t\"", " \"t\" x", " 't'", " (t)", " (t(x)", "\"t\"", " \"t",
+                                        " \"t\\\"\"", " <u>"};
+    static const char *const tail[] = {"", "\nmore", "\nx\" y"};
     counts c = {0};
     int ok = 1;
-    for (size_t a = 0; ok && a < sizeof label / sizeof label[0]; a++)
-        for (size_t b = 0; ok && b < sizeof url / sizeof url[0]; b++)
-            for (size_t d = 0; ok && d < sizeof after / sizeof after[0]; d++) {
-                char md[256];
-                snprintf(md, sizeof md, "%s%s%s\n", label[a], url[b], after[d]);
-                ok = renders_as_cmark(md, 0, &c);
-            }
+    for (size_t a = 0; ok && a < sizeof before / sizeof before[0]; a++)
+        for (size_t b = 0; ok && b < sizeof label / sizeof label[0]; b++)
+            for (size_t u = 0; ok && u < sizeof url / sizeof url[0]; u++)
+                for (size_t d = 0; ok && d < sizeof after / sizeof after[0]; d++)
+                    for (size_t t = 0; ok && t < sizeof tail / sizeof tail[0]; t++) {
+                        char md[256];
+                        snprintf(md, sizeof md, "%s%s%s%s%s\n", before[a], label[b], url[u], after[d], tail[t]);
+                        ok = renders_as_cmark(md, 0, &c);
+                    }
     CHECK(ok || !"a page md4c reads otherwise stays on md4c");
-    fprintf(stderr, "URLs after a blank label: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    fprintf(stderr, "definitions that are none: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
     CHECK(c.differ > 0);
+    /* definitions both read alike keep md4c */
+    static const char *const plain[] = {"[a]: http://g\n", "[a]: http://g \"t\"\n", "x\n\n[a]: <http://g> 'a'\n",
+                                        "[b]: /u\n[a]: http://g (t)\n"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
 /* 1 if, after a backtick run with no later run of its length, runs of

@@ -24,7 +24,7 @@ static unsigned long long next_rand(void)
     return seed;
 }
 
-static long compared, differences;
+static long compared, differences, kept; /* kept: differences where this tree says 0 */
 
 /* Both builds on a copy of exactly s[0..n) (ASan builds see a read past
  * it). */
@@ -37,12 +37,27 @@ static void compare(const char *s, size_t n, const char *what)
     }
     memcpy(c, s, n);
     unsigned diff = route_diff_page(c, n);
-    free(c);
     compared += ROUTE_NCHECKS;
-    for (size_t k = 0; k < ROUTE_NCHECKS; k++)
-        if (diff & 1u << k && ++differences <= 50)
-            fprintf(stderr, "route_diff: %s: %s answers otherwise than the base's (%zu bytes)\n", what,
-                    route_checks[k].name, n);
+    /* Which way it went: a change meant to route more must show only
+     * "now 1". */
+    for (size_t k = 0; k < ROUTE_NCHECKS; k++) {
+        if (!(diff & 1u << k))
+            continue;
+        int now = route_checks[k].now(c, n) != 0;
+        kept += !now;
+        const char *dir = getenv("ROUTE_DIFF_KEPT"); /* a directory for those pages, to look at */
+        if (!now && dir) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/kept-%ld.md", dir, kept);
+            FILE *f = fopen(path, "wb");
+            if (f)
+                fwrite(c, 1, n, f), fclose(f);
+        }
+        if (++differences <= 50)
+            fprintf(stderr, "route_diff: %s: %s answers otherwise than the base's (%zu bytes, now %d)\n", what,
+                    route_checks[k].name, n, now);
+    }
+    free(c);
 }
 
 static void page(const char *path)
@@ -127,6 +142,6 @@ int main(int argc, char **argv)
         }
         compare(buf, len, "a generated page");
     }
-    printf("route_diff: %ld decisions compared, %ld differences\n", compared, differences);
+    printf("route_diff: %ld decisions compared, %ld differences (%ld of them now 0)\n", compared, differences, kept);
     return differences != 0;
 }

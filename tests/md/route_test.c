@@ -641,6 +641,17 @@ SL_TEST(md_definitions_in_list_items_keep_the_list_as_cmark_gfm_does)
                     for (int cm = 0; ok && cm < 2; cm++, pages++)
                         ok = renders_as_cmark(md, cm, &differ);
                 }
+    /* an item whose first line is a definition, a blank line, more of the item (adv20 F6) */
+    static const char *const first[] = {"- [x]: /u\n", "1. [x]: /u \"t\"\n", "+ [x]:\n  /u\n", "> * [x]: /u\n>\n"};
+    static const char *const rest[] = {"  b\n", "  b\n- c\n", "- c\n", "  [x]\n", "   b\n"};
+    for (size_t f = 0; ok && f < sizeof first / sizeof first[0]; f++)
+        for (size_t r = 0; ok && r < sizeof rest / sizeof rest[0]; r++) {
+            char md[256];
+            snprintf(md, sizeof md, "%s%s%s%s", first[f], *first[f] == '>' ? "" : "\n", *first[f] == '>' ? ">" : "",
+                     rest[r]);
+            for (int cm = 0; ok && cm < 2; cm++, pages++)
+                ok = renders_as_cmark(md, cm, &differ);
+        }
     CHECK(ok || !"a definition md4c counts as a block stays on md4c");
     fprintf(stderr, "definitions: %zu pages, md4c alone differs on %zu\n", pages, differ);
     CHECK(differ > 0);

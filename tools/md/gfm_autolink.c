@@ -344,8 +344,10 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
 static int www_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
     size_t w = i - 3;
-    if (w > 0 && (s[w - 1] == '[' || s[w - 1] == '|'))
-        return *link = 1; /* md4c links after `[`, cmark-gfm not in a bracket; a table cell's start */
+    if (w > 0 && (s[w - 1] == '[' || s[w - 1] == '|' || s[w - 1] == '>'))
+        return *link = 1; /* md4c links after `[`, cmark-gfm not in a bracket; a table cell's start; a
+                             quote's `>` with no space after it: cmark-gfm links at the text's start,
+                             md4c looks at the `>` (adv20 F5) */
     if (!plain_lead(s, w))
         return 0; /* neither (after a letter, `/`, ...) */
     *link = 1;

@@ -36,6 +36,7 @@
 #include "md.h"
 
 static int task_after_container(const char *s, size_t l, size_t i, size_t e);
+static int task_after_quote(const char *s, size_t l, size_t i, size_t e);
 
 typedef struct scan {
     const char *s;
@@ -483,7 +484,8 @@ static int inline_differs(scan *sc, size_t from)
             break;
         }
         case '[':
-            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end))
+            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end) ||
+                task_after_quote(s, sc->line, i, sc->end))
                 return 1;
             sc->brackets++;
             break;
@@ -538,7 +540,9 @@ static size_t list_marker(const char *s, size_t n, size_t i)
  * marker or a `>` (at any depth of nested markers), or in the indentation
  * of a line holding only escaped bytes (`<>&"`), which md4c_fix.c has no
  * page text on to place it by. */
-static int tab_md4c_miscounts(const char *s, size_t n)
+/* (Inlined: both scans call it on most lines that start with no letter;
+ * as a call it cost gfm_needs_cmark 6% more on bench/md's flat corpus.) */
+__attribute__((always_inline)) static inline int tab_md4c_miscounts(const char *s, size_t n)
 {
     size_t i = 0, m, tab = 0;
     for (;;) {
@@ -566,19 +570,76 @@ static int tab_md4c_miscounts(const char *s, size_t n)
     return 1;
 }
 
-/* `[id]: url` - a link reference definition: nothing on it autolinks. */
+/* `[id]: url` - a link reference definition: nothing on it autolinks.
+ * Only a line both read as one is skipped: the URL alone, or followed by
+ * a title that closes on the line, and nothing after it.  Text after the
+ * URL (`[a]:http://g t`) or a line that continues a paragraph makes no
+ * definition: the line is a paragraph's, whose URL cmark-gfm links and
+ * md4c may not (`http://g`, no dot in the host), so it is scanned as any
+ * other.  So is a title left open at the line's end, which may close on
+ * a later line or not. */
 static int link_definition(const char *s, size_t n)
 {
     size_t i = indent(s, 0, n);
     if (i >= 4 || i >= n || s[i] != '[')
         return 0;
     const char *close = memchr(s + i, ']', n - i);
-    if (!close || close + 1 >= s + n || close[1] != ':')
+    if (!close || close + 1 >= s + n || close[1] != ':' || memchr(s + i + 1, '[', (size_t)(close - s) - i - 1) ||
+        close - (s + i) > 1000)
         return 0;
-    for (const char *c = s + i + 1; c < close; c++) /* a blank label makes no definition (adv18 F8: `[]:url`) */
-        if (*c != ' ' && *c != '\t')
-            return 1;
-    return 0;
+    const char *c = s + i + 1;
+    while (c < close && (*c == ' ' || *c == '\t'))
+        c++;
+    if (c == close) /* a blank label makes no definition (adv18 F8: `[]:url`) */
+        return 0;
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    for (i = (size_t)(close - s) + 2; i < n && (s[i] == ' ' || s[i] == '\t');)
+        i++;
+    if (i == n)
+        return 1; /* the URL on the next line, scanned there */
+    if (s[i] == '<') {
+        for (i++; i < n && s[i] != '>'; i++)
+            if (s[i] == '<' || (s[i] == '\\' && ++i == n))
+                return 0;
+        if (i++ == n)
+            return 0;
+    } else {
+        int depth = 0;
+        for (; i < n && (unsigned char)s[i] > ' ' && s[i] != 0x7F; i++)
+            if (s[i] == '\\' && i + 1 < n)
+                i++;
+            else if ((depth += (s[i] == '(') - (s[i] == ')')) < 0)
+                return 0;
+        if (depth)
+            return 0;
+    }
+    size_t t = i;
+    while (t < n && (s[t] == ' ' || s[t] == '\t'))
+        t++;
+    if (t == n)
+        return 1;
+    char q = s[t] == '(' ? ')' : s[t];
+    if (t == i || (q != '"' && q != '\'' && q != ')'))
+        return 0;
+    for (t++; t < n && s[t] != q; t++)
+        if ((s[t] == '\\' && ++t == n) || (q == ')' && s[t] == '('))
+            return 0;
+    if (t == n)
+        return 0;
+    for (t++; t < n && (s[t] == ' ' || s[t] == '\t');)
+        t++;
+    return t == n;
+}
+
+/* The column s[from..to) has its first byte that is not a blank at (a
+ * tab to its stop). */
+static size_t column(const char *s, size_t from, size_t to)
+{
+    size_t col = 0;
+    for (; from < to && (s[from] == ' ' || s[from] == '\t'); from++)
+        col = s[from] == '\t' ? col + 4 - col % 4 : col + 1;
+    return col;
 }
 
 /* Fenced code from the opening line at sc->line: skipped, except that a
@@ -588,27 +649,35 @@ static int link_definition(const char *s, size_t n)
 static size_t fenced_block(scan *sc, size_t flen, char fc)
 {
     const char *s = sc->s;
-    size_t l = sc->end + 1, tab = 0, text = 0, in = indent(s, sc->line, sc->end);
+    size_t l = sc->end + 1, tab = 0, text = 0, in = indent(s, sc->line, sc->end), in_col = column(s, sc->line, sc->end);
+    int closed = 0;
     const char *info = s + sc->line + in + flen;
     text = !is_blank_line(info, (size_t)(s + sc->end - info));
     while (l < sc->n) {
-        size_t e = sl__md_line_end(s, sc->n, l), f;
+        size_t e = sl__md_line_end(s, sc->n, l), f, col;
         char c;
-        if ((f = fence(s + l, e - l, &c)) >= flen && c == fc && is_blank_line(s + l + indent(s, l, e) + f, e - l - indent(s, l, e) - f)) {
+        size_t w = l;
+        while (w < e && (s[w] == ' ' || s[w] == '\t'))
+            w++;
+        if ((f = fence(s + l, e - l, &c)) >= flen && c == fc && is_blank_line(s + w + f, e - w - f) &&
+            (col = column(s, l, e)) < in_col + 4) {
+            /* A closer up to three columns past the margin of the fence's
+             * container: with the fence itself four or more columns in,
+             * a list item's, up to three columns left of the fence. */
+            if (col > 3 && col > in_col)
+                return (size_t)-1; /* where that item starts is not known here */
+            closed = 1;
             l = e + 1;
             break;
         }
         if (in && !is_blank_line(s + l, e - l) && indent(s, l, e) < in && s[l] != '\t')
             return (size_t)-1; /* the list item it is in may end here */
-        size_t w = l;
-        while (w < e && (s[w] == ' ' || s[w] == '\t'))
-            w++;
         tab |= memchr(s + l, '\t', w - l) != NULL;
         for (; w < e && !text; w++)
             text = !strchr(" \t\r<>&\"", s[w]);
         l = e + 1;
     }
-    if (l >= sc->n && in)
+    if (!closed && in)
         return (size_t)-1; /* not closed: it ends where its list item does */
     return tab && !text ? (size_t)-1 : l;
 }
@@ -661,6 +730,50 @@ static int task_after_container(const char *s, size_t l, size_t i, size_t e)
     return markers >= 1 && (quote || markers >= 2);
 }
 
+/* A task item's `[ ]` (or `[x]`) on an item's own line right under a
+ * quoted line, or a lazy line of a quote's paragraph, in the item before
+ * (`- a`, `  > x`, `- [ ] t`): md4c 0.4.8 looks for the task mark only
+ * when the innermost open container is a list item, and the quote is
+ * still open at that line, so it draws no checkbox; cmark-gfm does
+ * (adv20 F1).  The lines above, up to a blank one or the item before's
+ * own marker line, are looked at for a `>`; past 32 of them the page
+ * goes too. */
+static int task_after_quote(const char *s, size_t l, size_t i, size_t e)
+{
+    if (e - i < 3 || s[i + 2] != ']' || !(s[i + 1] == ' ' || s[i + 1] == 'x' || s[i + 1] == 'X') || l == 0)
+        return 0;
+    size_t k = l, m;
+    while (k < i && s[k] == ' ')
+        k++;
+    if ((m = list_marker(s, i, k)) == k || m >= i)
+        return 0;
+    for (size_t b = m; b < i; b++)
+        if (s[b] != ' ' && s[b] != '\t')
+            return 0; /* a `[` after text, or after a quote (task_after_container) */
+    for (size_t up = l, lines = 0; up > 0; up = line_before(s, up), lines++) {
+        size_t pl = line_before(s, up), j = pl, end = up - 1;
+        if (lines == 32)
+            return 1;
+        while (j < end && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r'))
+            j++;
+        if (j == end)
+            return 0; /* a blank line closed the quote */
+        int sibling = j - pl == k - l && list_marker(s, end, j) > j;
+        for (;;) {
+            while (j < end && (s[j] == ' ' || s[j] == '\t'))
+                j++;
+            if (j < end && s[j] == '>')
+                return 1;
+            if ((m = list_marker(s, end, j)) == j || m >= end || (s[m] != ' ' && s[m] != '\t'))
+                break;
+            j = m;
+        }
+        if (sibling)
+            return 0; /* the item before starts here, with no quote */
+    }
+    return 0;
+}
+
 int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 {
     /* `]` first: most `[` open a link's text, and strchr() was a call
@@ -676,11 +789,14 @@ int sl__md_gfm_bare_task(const char *s, size_t n, size_t i)
 int sl__md_gfm_needs_cmark(const char *s, size_t n)
 {
     scan sc = {.s = s, .n = n, .budget = 64 * (n + 1024), .stop_end = (size_t)-1};
-    unsigned html = 0; /* sl__md_html_lines() */
+    unsigned html = 0;   /* sl__md_html_lines() */
+    int after_break = 1; /* the line before ended a paragraph, if any */
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
         sc.end = sl__md_line_end(s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
+        int def_ok = after_break;
+        after_break = 0;
         /* A line that starts with a letter neither starts nor ends a run
          * of raw HTML lines; it may only end a block of types 1-5.  With
          * none open, a line without a `<` leaves the state as it is (most
@@ -699,6 +815,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
         if (is_blank_line(s + sc.line, len)) {
             if (paragraph_ends(&sc))
                 return 1;
+            after_break = 1;
             continue;
         }
         if ((f = fence(s + sc.line, len, &fc))) {
@@ -710,6 +827,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
             if (next == (size_t)-1 || paragraph_ends(&sc))
                 return 1;
             sc.end = next - 1;
+            after_break = 1;
             continue;
         }
         if (tab_md4c_miscounts(s + sc.line, len))
@@ -719,8 +837,42 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
                 return 1;
             continue;
         }
-        if (!link_definition(s + sc.line, len) && inline_differs(&sc, sc.line))
+        /* A definition cannot interrupt a paragraph: only after a blank
+         * line, a fenced block or another definition is it one. */
+        if (def_ok && link_definition(s + sc.line, len)) {
+            after_break = 1;
+            continue;
+        }
+        if (inline_differs(&sc, sc.line))
             return 1;
     }
     return paragraph_ends(&sc);
+}
+
+int sl__md_commonmark_needs_cmark(const char *s, size_t n)
+{
+    scan sc = {.s = s, .n = n, .stop_end = (size_t)-1};
+    unsigned html = 0;
+    for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
+        sc.end = sl__md_line_end(s, n, sc.line);
+        size_t len = sc.end - sc.line, f;
+        char fc;
+        if ((!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT)) &&
+            (html || memchr(s + sc.line, '<', len)))
+            sl__md_html_lines(s, sc.line, sc.end, &html);
+        if (letter_start[(unsigned char)s[sc.line]])
+            continue;
+        if ((f = fence(s + sc.line, len, &fc))) {
+            if (html)
+                return 1;
+            size_t next = fenced_block(&sc, f, fc);
+            if (next == (size_t)-1)
+                return 1;
+            sc.end = next - 1;
+            continue;
+        }
+        if (tab_md4c_miscounts(s + sc.line, len))
+            return 1;
+    }
+    return 0;
 }

@@ -135,6 +135,16 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
  * cmark-gfm (a table delimiter row, an autolink in a form the two read
  * differently, ...): such a page goes to cmark-gfm instead. */
 int sl__md_gfm_needs_cmark(const char *s, size_t n);
+/* The part of that scan that is not GFM's, for --commonmark pages: a tab
+ * md4c counts otherwise after a list marker or `>`, and a fenced block
+ * whose tabs md4c_fix.c cannot place (no line of plain text) or whose
+ * list item may end inside it. */
+int sl__md_commonmark_needs_cmark(const char *s, size_t n);
+/* cmark_slow.c: 1 if cmark-gfm 0.29 would take time growing with the
+ * square of the page's size on it where md4c does not (a line of
+ * thousands of `|`, thousands of `<![CDATA[`, brackets nested a thousand
+ * deep): such a page stays on md4c. */
+int sl__md_cmark_slow(const char *s, size_t n);
 /* render.c: 1 if sluice md renders the page body s[0..n) with cmark-gfm
  * rather than md4c: every check above and in md4c_fix.c, GFM's only under
  * --gfm (the routing bench/md's renderer mix takes too). */

@@ -55,6 +55,7 @@ typedef struct fence {
     size_t len, quotes, col; /* its fence line's run, `>` marks and column */
     size_t margin;           /* the column right after its last `>` */
     size_t body;             /* where its first line starts */
+    size_t seen;             /* its lines up to here have their `>` marks (quote_ended()) */
     int unsure;              /* indented four columns or more: maybe indented code */
 } fence;
 
@@ -218,15 +219,111 @@ static int leaves_block(const blocks *b, size_t l)
     return quotes < b->fence.quotes || margin != b->fence.margin || (in > 1 && col - margin < in);
 }
 
-/* Four columns past the text of the line above, or past its own `>`
- * marks with fewer of them than above (a lazy line of a quote's
- * paragraph): md4c lets the fence line at p interrupt the paragraph
- * above; CommonMark reads on in it. */
-static int interrupts_paragraph(const char *s, const prefix *p)
+/* Whether the open block's quote ended before the line at `to`: at the
+ * first line from b->fence.seen on with fewer `>` marks than its fence
+ * line (fenced code has no lazy lines: md4c and CommonMark end the quote,
+ * and the block, there).  Blank, that line ends the block alike in both:
+ * *at is where, and 1.  Not blank, md4c reads it otherwise (`    a`: a
+ * paragraph, to CommonMark indented code): -1.  Else 0.  Each line is
+ * looked at once. */
+static int quote_ended(blocks *b, size_t to, size_t *at)
+{
+    const char *s = b->s;
+    size_t l = b->fence.seen > b->fence.body ? b->fence.seen : b->fence.body;
+    b->fence.seen = to;
+    for (size_t e; l < to; l = e + 1) {
+        size_t q = 0, i = l;
+        e = sl__md_line_end(s, to, l);
+        for (; i < e && q < b->fence.quotes && (is_blank(s[i]) || s[i] == '>'); i++) {
+            SL__MD_ROUTE_STEP();
+            q += s[i] == '>';
+        }
+        if (q < b->fence.quotes) {
+            int tab;
+            *at = l;
+            return blank_to_line_end(s, to, i, &tab) ? 1 : -1;
+        }
+    }
+    return 0;
+}
+
+/* The line s[l..e) (not the last of the page's: e < n): its `>` marks
+ * and the column its text starts at, after blanks, marks and list
+ * markers; *item when a list marker stands on it, and then the text's
+ * column is its item's content column (1-4 blanks after the marker are
+ * the item's; with more the item starts with indented code, one column
+ * past the marker).  0 when the line is blank. */
+static int line_text(const char *s, size_t l, size_t e, size_t *quotes, size_t *col, int *item)
+{
+    size_t c = 0, i = l, m, mark = 0;
+    *quotes = 0, *item = 0;
+    while (i < e) {
+        SL__MD_ROUTE_STEP();
+        if (is_blank(s[i]) || s[i] == '\r') {
+            c = next_col(c, s[i++]);
+        } else if (s[i] == '>') {
+            ++*quotes, *item = 0;
+            c++, i++;
+        } else if ((m = after_marker(s, e, i)) > i) {
+            *item = 1;
+            c += m - i, i = m;
+            mark = c;
+        } else {
+            if (*item && c - mark > 4)
+                c = mark + 1;
+            *col = c;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A fence line under a paragraph's line, indented four columns or more
+ * past the margin of the container it stands in: md4c 0.4.8 looks for an
+ * opening fence at any indentation and lets it interrupt the paragraph;
+ * to CommonMark the line is more of the paragraph (indented code cannot
+ * interrupt one).  The margin is the column after its `>` marks (and
+ * the space after the last), or a list item's content column: that of
+ * the nearest line above in the paragraph with a list marker, where
+ * the fence line and the lines between start at it or right of it (else
+ * they may be lazy, or the item may have ended).  Otherwise, or without
+ * such a line within 32, the quote's margin: wrong only towards
+ * cmark-gfm.  A line with fewer `>` marks than the one above is
+ * a lazy line of a quote's paragraph, four columns past its own marks.
+ * unsure: a block the model cannot tell indented code from a list item's
+ * fenced block is open (fence.unsure). */
+static int interrupts_paragraph(const char *s, const prefix *p, int unsure)
 {
     prefix above;
-    return text_above(s, p->line, &above) &&
-           (p->col >= above.col + 4 || (p->quotes < above.quotes && p->inset >= 4));
+    if (!text_above(s, p->line, &above))
+        return 0;
+    if (p->quotes < above.quotes)
+        return p->inset >= 4;
+    if (p->item)
+        return p->col >= above.col + 4;
+    size_t margin = p->margin + (p->quotes && p->inset > 0), least = (size_t)-1, q, col;
+    if (unsure && above.quotes == p->quotes && above.col >= margin + 4)
+        return 0; /* the line above is code, as indented code or as a list item's fenced block */
+    int item;
+    for (size_t l = p->line, k = 0; l > 0 && k < 32; k++) {
+        size_t pl = l - 1;
+        while (pl > 0 && s[pl - 1] != '\n') {
+            SL__MD_ROUTE_STEP();
+            pl--;
+        }
+        if (!line_text(s, pl, l - 1, &q, &col, &item) || q != p->quotes)
+            break;
+        if (item) {
+            /* Not the item's when left of its content, or when a line
+             * between was (lazy, or the item ended there) */
+            if (col <= least && col <= p->col && col > margin)
+                margin = col;
+            break;
+        }
+        least = col < least ? col : least;
+        l = pl;
+    }
+    return p->col >= margin + 4;
 }
 
 /* The lines [from, to) of a block whose fence is indented or quoted:
@@ -271,7 +368,15 @@ static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
     int tab, bare = blank_to_line_end(s, b->n, end, &tab);
     if (bare && tab)
         return 1; /* md4c closes no block at a fence line with a tab after it */
-    if ((!b->fence.len || b->fence.unsure) && interrupts_paragraph(s, p))
+    size_t ended;
+    int quote = b->fence.len && b->fence.quotes ? quote_ended(b, p->line, &ended) : 0;
+    if (quote < 0)
+        return 1;
+    if (quote) {
+        b->fence.len = 0; /* it ended with its quote: this line is read anew */
+        b->html_at = ended;
+    }
+    if ((!b->fence.len || b->fence.unsure) && interrupts_paragraph(s, p, b->fence.len != 0))
         return 1;
     if (b->fence.len) {
         if (leaves_block(b, p->line))
@@ -281,6 +386,9 @@ static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
             return 0; /* a line of the block */
         if (p->col >= b->fence.col + 4)
             return 0; /* indented code inside the block */
+        if (p->col > b->fence.col && p->col - (p->margin + (p->quotes && p->inset > 0)) >= 4)
+            return 1; /* four columns in: a closer only if the fence's list item starts within three of
+                         it, which the model does not know */
         b->fence.len = 0;
         b->html_at = sl__md_line_end(s, b->n, end) + 1; /* its code lines are no HTML */
         return (b->fence.col > 0 || b->fence.quotes) && block_lines_differ(b, b->fence.body, p->line);
@@ -484,7 +592,11 @@ typedef struct brackets {
 /* md4c 0.4.8 resolves nested brackets in time that grows with the square
  * of their depth when the page defines a link reference (`[`x20,000 then
  * `]`x20,000 and `[x]: /u`: 2 s for 40 KB; cmark-gfm 0.02 s).  No real page
- * nests brackets this deep: past it the page goes to cmark-gfm (adv18 F0). */
+ * nests brackets this deep: past it the page goes to cmark-gfm (adv18 F0),
+ * when a `]:` in it may be a definition.  Without one md4c is linear there
+ * and renders as cmark-gfm, which is not: runs of `<![CDATA[` or `![[]()`
+ * nest as deep, and 100 KB of `![[]()` took cmark-gfm 0.29 4.9 s, md4c
+ * 0.09 s. */
 enum { BRACKET_DEPTH_MAX = 32 };
 
 /* The URL at s[u..e), a failed link's destination: 1 if md4c may
@@ -593,6 +705,7 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
 {
     blocks b = {.s = s, .n = n, .gfm = !commonmark};
     brackets k = {0};
+    int defines = -1; /* the page may define a link reference (-1: not looked at) */
     /* One pass: 64 bytes at a time, the `]`, `[`, backticks and tildes
      * among them as bits.  The `]` rule and the runs' model read nothing
      * of each other, so their bytes are taken in page order together. */
@@ -604,8 +717,12 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
             size_t i = at + (size_t)__builtin_ctzll(m), waiting = 0;
             if (s[i] == '[') {
                 k.open++;
-                if (++k.depth > BRACKET_DEPTH_MAX)
-                    return 1;
+                if (++k.depth > BRACKET_DEPTH_MAX) {
+                    if (defines < 0) /* looked for once */
+                        defines = memmem(s, n, "]:", 2) != NULL;
+                    if (defines)
+                        return 1;
+                }
                 continue;
             }
             k.depth -= k.depth > 0;

@@ -1034,6 +1034,35 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
  * line that follows a blank line, is indented or quoted, and starts like
  * a definition goes to cmark-gfm (such definitions are rare: most pages
  * keep theirs at the margin, at the end). */
+/* After a label's `]:` at s[i]: 1 if the line may go on as a definition
+ * does - the URL on the next line, or a URL alone or with a title after
+ * it that ends the line or goes on past it.  Changelogs write `- [rule]:
+ * what changed` in items: text after the first word (or after a quoted
+ * one), no definition to either. */
+static int definition_tail(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    size_t d = i;
+    while (d < n && (unsigned char)s[d] > ' ')
+        d++;
+    size_t w = d;
+    while (w < n && (s[w] == ' ' || s[w] == '\t' || s[w] == '\r'))
+        w++;
+    if (d == i || w >= n || s[w] == '\n')
+        return 1;
+    if (w == d || (s[w] != '"' && s[w] != '\'' && s[w] != '('))
+        return 0;
+    char q = s[w] == '(' ? ')' : s[w]; /* a title: it must end its line, or go on past it */
+    for (w++; w < n && s[w] != '\n' && s[w] != q; w++)
+        w += s[w] == '\\' && w + 1 < n && s[w + 1] != '\n';
+    if (w >= n || s[w] == '\n')
+        return 1;
+    for (w++; w < n && (s[w] == ' ' || s[w] == '\t' || s[w] == '\r'); w++)
+        ;
+    return w >= n || s[w] == '\n';
+}
+
 int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
 {
     /* Looked for from each `]:` on the page (most pages have few, at the
@@ -1058,6 +1087,19 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
         }
         for (t = l; t < at && in_class(s[t], C_BLANK | C_CR | C_QUOTE); t++)
             ;
+        /* An item whose first line is a definition (`- [a]: /u`, then a
+         * blank line and a block of the item): md4c makes that list loose
+         * too, cmark-gfm tight (adv20 F6). */
+        size_t m = t;
+        while (m < at && s[m] >= '0' && s[m] <= '9' && m - t < 9)
+            m++;
+        if ((m > t && m < at && (s[m] == '.' || s[m] == ')')) || (m == t && (s[m] == '-' || s[m] == '*' || s[m] == '+'))) {
+            size_t k = m + 1;
+            while (k < at && (s[k] == ' ' || s[k] == '\t'))
+                k++;
+            if (k > m + 1 && s[k] == '[' && !memchr(s + k, ']', at - k) && definition_tail(s, n, at + 2))
+                return 1;
+        }
         if (t == l || s[t] != '[' || memchr(s + t, ']', at - t) || l == 0)
             continue;
         size_t b = l - 1;

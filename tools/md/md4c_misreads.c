@@ -246,7 +246,12 @@ static int item_line_end(const char *s, size_t n, size_t j)
  * the rule stays linear. */
 enum { END_TYPE1, END_COMMENT, END_PI, END_DECL, END_CDATA, END_KINDS };
 typedef struct html_scan {
-    size_t done;                  /* lines before it have been looked through */
+    /* Lines before done[q] have been looked through, for a block that
+     * starts in a quote (q = 1: with the indented line rule, so done[0]
+     * follows) or not (q = 0; adv20 F4: `<d`, then `> <a>`, then a line
+     * four columns in - the unquoted look through past `<d` kept the
+     * quoted one from the line).  Each line is looked at twice at most. */
+    size_t done[2];
     size_t from[END_KINDS], at[END_KINDS]; /* end condition k: searched from `from`, its line at `at` (n: none) */
     size_t indent_line;           /* the last line lines_above() answered for (-1: none) */
     int indent_seen;              /* its answer */
@@ -410,6 +415,14 @@ static int item_html_leaves_indented(const char *s, size_t n, size_t l, size_t i
     return 0;
 }
 
+/* The lines before `to` have been looked through, in a quote (q) or not. */
+static void looked_through(html_scan *h, int q, size_t to)
+{
+    for (int k = 0; k <= q; k++)
+        if (to > h->done[k])
+            h->done[k] = to;
+}
+
 /* 1 if the HTML block that may start at s[i] == '<' holds a line that
  * ends with a space. */
 static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
@@ -417,15 +430,15 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
     size_t l = i, e = sl__md_line_end(s, n, i), r = content_end(s, i, e), stop;
     while (l > 0 && s[l - 1] != '\n')
         l--;
-    int k = html_end_kind(s, i, r);
+    int k = html_end_kind(s, i, r), q = memchr(s + l, '>', i - l) != NULL;
     if (k == END_KINDS) { /* types 6 and 7: the start line, then lines up to a blank one */
         if (item_html_leaves_indented(s, n, l, i, e))
             return 1;
-        if (l >= h->done && r > l && s[r - 1] == ' ')
+        if (l >= h->done[0] && r > l && s[r - 1] == ' ')
             return 1;
-        size_t from = e + 1 > h->done ? e + 1 : h->done;
-        int found = spaces_at_line_end(s, n, from, n, 1, memchr(s + l, '>', i - l) != NULL, &stop);
-        h->done = stop;
+        size_t from = e + 1 > h->done[q] ? e + 1 : h->done[q];
+        int found = spaces_at_line_end(s, n, from, n, 1, q, &stop);
+        looked_through(h, q, stop);
         return found;
     }
     if (h->from[k] > i || h->at[k] < i) { /* not searched over this stretch yet */
@@ -438,16 +451,15 @@ static int html_block_spaces(const char *s, size_t n, size_t i, html_scan *h)
         h->from[k] = i;
         h->at[k] = at < n ? at : n;
     }
-    size_t end = h->at[k] < n ? sl__md_line_end(s, n, h->at[k]) : n, from = l > h->done ? l : h->done;
-    int found = from < end && spaces_at_line_end(s, n, from, end, 0, memchr(s + l, '>', i - l) != NULL, &stop);
+    size_t end = h->at[k] < n ? sl__md_line_end(s, n, h->at[k]) : n, from = l > h->done[q] ? l : h->done[q];
+    int found = from < end && spaces_at_line_end(s, n, from, end, 0, q, &stop);
     /* A line indented four columns or more right after such a block:
      * md4c reads a paragraph's, CommonMark indented code. */
     if (!found && end < n) {
         size_t e2 = sl__md_line_end(s, n, end + 1), r2 = content_end(s, end + 1, e2);
         found = after_quotes(s, end + 1, r2) < r2 && indent_of(s, end + 1, r2) >= 4;
     }
-    if (end > h->done)
-        h->done = end;
+    looked_through(h, q, end);
     return found;
 }
 

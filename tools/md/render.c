@@ -1054,12 +1054,15 @@ int sl__md_routes_to_cmark(const char *s, size_t n, int commonmark)
      * on bench/md's corpora (measured: the tag-line and block-start
      * checks are cheap and route most often, gfm_route.c's scan routes
      * the most pages but costs the most, the emphasis and definition
-     * checks route the fewest), so a routed page stops early. */
-    return lone_cr(s, n) || sl__md_html_lazy_tag_md4c_misreads(s, n) || sl__md_html_start_md4c_misreads(s, n) ||
-           (!commonmark && (sl__md_gfm_needs_cmark(s, n) || sl__md_entity_in_address(s, n))) || sl__md_list_item_md4c_ends_early(s, n) ||
+     * checks route the fewest), so a routed page stops early.  A page
+     * cmark-gfm would take quadratic time on stays on md4c all the same
+     * (cmark_slow.c; looked at only once a check said yes). */
+    return (lone_cr(s, n) || sl__md_html_lazy_tag_md4c_misreads(s, n) || sl__md_html_start_md4c_misreads(s, n) ||
+           (commonmark ? sl__md_commonmark_needs_cmark(s, n) : sl__md_gfm_needs_cmark(s, n) || sl__md_entity_in_address(s, n)) || sl__md_list_item_md4c_ends_early(s, n) ||
            sl__md_md4c_misreads(s, n) || sl__md_definition_md4c_loosens_list(s, n) ||
            sl__md_emphasis_md4c_pairs_otherwise(s, n) || sl__md_md4c_blocks_misread(s, n, commonmark) ||
-           sl__md_md4c_lists_misread(s, n);
+           sl__md_md4c_lists_misread(s, n)) &&
+           !sl__md_cmark_slow(s, n);
 }
 
 /* Tests link a fault.c that defines this; elsewhere it does nothing. */
