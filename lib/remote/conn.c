@@ -329,7 +329,7 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
  * 60 ns a byte measured on loopback, more on a loaded machine; a
  * microsecond allowed), and a reply that comes later than the socket
  * waits is taken for a lost connection. */
-static int64_t reply_wait_ns(const sl__rconn *k, size_t n, const sl__rcmd *cmds, int64_t block_ns)
+static int64_t reply_wait_ns(const sl__rconn *k, size_t n, const sl__rcmd *cmds, int64_t block_ns, int64_t deadline)
 {
     uint64_t bytes = 0;
     for (size_t i = 0; i < n; i++)
@@ -338,13 +338,21 @@ static int64_t reply_wait_ns(const sl__rconn *k, size_t n, const sl__rcmd *cmds,
     int64_t ns = k->r->o.timeout_ns, more[2] = {block_ns, bytes > INT64_MAX / 1000 ? INT64_MAX : (int64_t)bytes * 1000};
     for (int i = 0; i < 2; i++)
         ns = more[i] > INT64_MAX - ns ? INT64_MAX : ns + more[i];
+    /* no longer than the caller's deadline allows, but never less than
+     * one command's timeout (and the blocking read's) */
+    int64_t least = k->r->o.timeout_ns > INT64_MAX - block_ns ? INT64_MAX : k->r->o.timeout_ns + block_ns;
+    if (deadline != SL_FOREVER) {
+        int64_t left = deadline - sl_now();
+        if (ns > left)
+            ns = left > least ? left : least;
+    }
     return ns;
 }
 
 /* Sends the pipeline and reads every reply; -1 on an I/O error. */
-static int pipeline(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns)
+static int pipeline(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns, int64_t deadline)
 {
-    int64_t wait = reply_wait_ns(k, n, cmds, block_ns);
+    int64_t wait = reply_wait_ns(k, n, cmds, block_ns, deadline);
     if (wait != k->timeout_set) {
         redisSetTimeout(k->c, tv_of(wait));
         k->timeout_set = wait;
@@ -365,7 +373,10 @@ static int pipeline(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, in
     return 0;
 }
 
-/* Past the caller's deadline, a lost reply is not waited for again. */
+/* Past the caller's deadline, a reply this call lost is not waited for
+ * again.  (A call that starts without a connection tries to make one,
+ * deadline or not: reconnect() gives up at the give-up time, else at the
+ * deadline after one attempt.) */
 static int past(sl__rconn *k, int64_t deadline, const char *why)
 {
     if (deadline == SL_FOREVER || sl_now() < deadline)
@@ -378,11 +389,12 @@ static int past(sl__rconn *k, int64_t deadline, const char *why)
 
 int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns, int64_t deadline)
 {
-    int repaired = 0;
+    int repaired = 0, ran = 0; /* ran: this call sent the pipeline (a reply it lost may have run) */
     for (;;) {
         const char *why = "not connected";
         if (k->c) {
-            if (pipeline(k, n, cmds, rep, block_ns) == 0) {
+            ran = 1;
+            if (pipeline(k, n, cmds, rep, block_ns, deadline) == 0) {
                 /* A NOSCRIPT (scripts flushed) or NOGROUP (the stream
                  * deleted under us) is repaired by the set-up: do it and
                  * run again. */
@@ -397,7 +409,7 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
                     sl__rconn_close(k);
                     if (!k->lost_since)
                         k->lost_since = sl_now();
-                    if (past(k, deadline, "server loading or busy"))
+                    if (ran && past(k, deadline, "server loading or busy"))
                         return SL_TIMEDOUT;
                     int rc = reconnect(k, "server loading or busy", deadline);
                     if (rc != SL_OK)
@@ -421,7 +433,7 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
         sl__rconn_close(k);
         if (!k->lost_since)
             k->lost_since = sl_now();
-        if (past(k, deadline, reason))
+        if (ran && past(k, deadline, reason))
             return SL_TIMEDOUT;
         int rc = reconnect(k, reason, deadline);
         if (rc != SL_OK)

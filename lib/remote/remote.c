@@ -255,6 +255,11 @@ void sl_remote_close(sl_remote *r)
         if (rep)
             freeReplyObject(rep);
     }
+    if (r->send_seq && r->cmd.c && r->sent_key) { /* the same for the last send's ids */
+        redisReply *rep = redisCommand(r->cmd.c, "DEL %s", r->sent_key);
+        if (rep)
+            freeReplyObject(rep);
+    }
     for (size_t i = 0; i < r->nbuf; i++)
         free(r->buf[(r->buf_head + i) % r->buf_cap]);
     free(r->buf);

@@ -11,7 +11,7 @@
  * pipeline commands for which running twice is harmless (acks and deletes;
  * a send names itself, and the script returns the first run's ids to a
  * second run of the same send) or merely duplicates a message (a
- * broadcast: delivery is at least once).
+ * broadcast, a reply: delivery is at least once).
  */
 #ifndef SLUICE_REMOTE_INT_H
 #define SLUICE_REMOTE_INT_H

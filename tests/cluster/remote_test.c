@@ -381,6 +381,7 @@ static const char *proxy_url(const char *name)
 {
     static char url[512];
     if (!proxy.port) {
+        signal(SIGPIPE, SIG_IGN); /* a side the proxy writes to may be gone */
         proxy.listen_fd = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in a = {.sin_family = AF_INET};
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -495,7 +496,13 @@ SL_TEST(remote_recv_and_send_return_at_their_deadline_while_the_server_is_away)
     CHECK(strstr(sl_remote_error(r), "gave up reconnecting"));
     redis_start();
     CHECK_EQ(sl_remote_send(s, "y", 1, sl_deadline_in(5000 * MS)), SL_OK);
-    m = recv_within(r, 5000 * MS);
+    /* a call that finds no connection makes one, even with its deadline
+     * passed: non-blocking receives get the message (a review found them
+     * answering "not connected" for good) */
+    m = NULL;
+    for (int i = 0; i < 100 && !m; i++)
+        if (sl_remote_recv(r, &m, 0) != SL_OK)
+            usleep(20000);
     CHECK(m && m->len == 1 && m->data[0] == 'y');
     sl_remote_ack(r, m);
     sl_remote_msg_free(m);

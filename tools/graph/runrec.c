@@ -382,11 +382,16 @@ static void record_path(const char *cache_dir, const uint8_t key[32], char *out,
 typedef struct buf {
     uint8_t *p;
     size_t n, cap;
+    int fixed; /* p is gr_xtemp's, sized exactly: never grown (not realloc's to grow) */
 } buf;
 
 static void put(buf *b, const void *v, size_t n)
 {
     if (b->n + n > b->cap) {
+        if (b->fixed) {
+            fprintf(stderr, "sluice graph: internal error: a run record's body outgrew its size\n");
+            abort();
+        }
         while (b->n + n > b->cap)
             b->cap = b->cap ? b->cap * 2 : 65536;
         b->p = gr_xrealloc(b->p, b->cap);
@@ -597,7 +602,7 @@ void gr_runrec_prepare(gr_watchlist *w, gr_runrec_body *out)
     for (size_t i = 0; i < w->n; i++)
         need += strlen(w->v[i].path) + WATCH_MIN;
     need = need ? need : 1;
-    buf b = {gr_xtemp(need), 0, need};
+    buf b = {gr_xtemp(need), 0, need, 1};
     for (size_t i = 0; i < w->n; i++)
         put_watch(&b, &w->v[i]);
     *out = (gr_runrec_body){b.p, b.n, w->n, need};
@@ -617,7 +622,7 @@ void gr_runrec_save_prepared(const char *cache_dir, const uint8_t key[32], const
     static const uint8_t none[16];
     /* what comes before the watched paths, and what after them: the
      * checksum runs over the three as they lie in the file */
-    buf head = {gr_xmalloc(128 + GR_RUNREC_NAME + strlen(warnings)), 0, 128 + GR_RUNREC_NAME + strlen(warnings)};
+    buf head = {gr_xmalloc(128 + GR_RUNREC_NAME + strlen(warnings)), 0, 128 + GR_RUNREC_NAME + strlen(warnings), 0};
     put(&head, MAGIC, 8);
     put64(&head, (uint64_t)start_ns);
     put64(&head, (uint64_t)status);
@@ -630,7 +635,7 @@ void gr_runrec_save_prepared(const char *cache_dir, const uint8_t key[32], const
     size_t need = 16;
     for (int i = 0; i < noutputs; i++)
         need += strlen(outputs[i].path) + WATCH_MIN;
-    buf tail = {gr_xmalloc(need), 0, need};
+    buf tail = {gr_xmalloc(need), 0, need, 0};
     for (int i = 0; i < noutputs; i++)
         put_watch(&tail, &outputs[i]);
     XXH3_state_t *h = XXH3_createState();

@@ -13,7 +13,8 @@
  *  - `[` nested more than 1024 deep (`![[]()` repeated): each link made
  *    inside them walks the stack of open brackets to deactivate them.
  *    Not where a `]:` may define a link reference: md4c is the quadratic
- *    one then (md4c_blocks.c routes such pages).
+ *    one then (md4c_blocks.c routes such pages), and a page slow for
+ *    both goes where its square is smaller.
  * The scan reads each byte a few times at most; it runs only on pages
  * already routed.
  */
@@ -23,10 +24,11 @@
 
 enum { MAX_LINE_PIPES = 4096, MAX_CDATA = 1024, MAX_BRACKET_DEPTH = 1024 };
 
-static int many_pipes_on_a_line(const char *s, size_t n)
+/* The most `|` on one line (counting stops past `cap`). */
+static size_t most_pipes_on_a_line(const char *s, size_t n, size_t cap)
 {
     const char *p = s, *end = s + n, *eol = memchr(s, '\n', n);
-    size_t pipes = 0;
+    size_t pipes = 0, most = 0;
     if (!eol)
         eol = end;
     for (; (p = memchr(p, '|', (size_t)(end - p))); p++) {
@@ -35,31 +37,46 @@ static int many_pipes_on_a_line(const char *s, size_t n)
                 eol = end;
             pipes = 0;
         }
-        if (++pipes > MAX_LINE_PIPES)
-            return 1;
+        if (++pipes > most && (most = pipes) > cap)
+            break;
     }
-    return 0;
+    return most;
 }
 
-/* Brackets nested too deep, or too many `<![CDATA[` (each holds two
+/* How deep `[` nest, and how many `<![CDATA[` there are (each holds two
  * `[`): one walk over the `[` and `]`. */
-static int deep_brackets_or_cdata(const char *s, size_t n)
+static void brackets_and_cdata(const char *s, size_t n, size_t *deepest, size_t *cdata)
 {
-    size_t depth = 0, cdata = 0;
+    size_t depth = 0;
     const char *end = s + n, *from = s; /* the `]` before each `[` are counted from `from` */
+    *deepest = *cdata = 0;
     for (const char *p = memchr(s, '[', n); p; p = memchr(p + 1, '[', (size_t)(end - p - 1))) {
         for (const char *q = from; (q = memchr(q, ']', (size_t)(p - q))); q++)
             depth -= depth > 0;
         from = p + 1;
-        if (p - s >= 8 && p[-1] == 'A' && !memcmp(p - 8, "<![CDATA", 8) && ++cdata > MAX_CDATA)
-            return 1;
-        if (++depth > MAX_BRACKET_DEPTH)
-            return !memmem(s, n, "]:", 2);
+        if (p - s >= 8 && p[-1] == 'A' && !memcmp(p - 8, "<![CDATA", 8))
+            ++*cdata;
+        if (++depth > *deepest)
+            *deepest = depth;
     }
-    return 0;
 }
 
 int sl__md_cmark_slow(const char *s, size_t n)
 {
-    return many_pipes_on_a_line(s, n) || deep_brackets_or_cdata(s, n);
+    size_t pipes = most_pipes_on_a_line(s, n, n), deepest, cdata;
+    brackets_and_cdata(s, n, &deepest, &cdata);
+    /* Where a `]:` may define a link reference, md4c is the one that is
+     * quadratic in the bracket depth (md4c_blocks.c routes those pages):
+     * a page slow for both goes where its square is the smaller one (the
+     * two cost a few ns a step each, measured) - a hostile page is slow
+     * somewhere; --isolate bounds it. */
+    size_t md4c_cost = deepest > 32 && memmem(s, n, "]:", 2) ? deepest : 0;
+    size_t cmark_cost = 0;
+    if (pipes > MAX_LINE_PIPES)
+        cmark_cost = pipes;
+    if (cdata > MAX_CDATA && cdata > cmark_cost)
+        cmark_cost = cdata;
+    if (!md4c_cost && deepest > MAX_BRACKET_DEPTH && deepest > cmark_cost)
+        cmark_cost = deepest;
+    return cmark_cost > md4c_cost;
 }

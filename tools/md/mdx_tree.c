@@ -183,12 +183,12 @@ static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
 {
     (void)d;
     builder *b = ud;
-    end_item_text(b);
-    if (t == MD_BLOCK_DOC || t == MD_BLOCK_THEAD || t == MD_BLOCK_TBODY)
-        return 0;
     while (b->cur->parent && (b->cur->type == MX_EM || b->cur->type == MX_STRONG || b->cur->type == MX_DEL ||
                               b->cur->type == MX_INLINE_CODE || b->cur->type == MX_LINK))
         b->cur = b->cur->parent; /* spans md4c left open end with their block */
+    end_item_text(b);
+    if (t == MD_BLOCK_DOC || t == MD_BLOCK_THEAD || t == MD_BLOCK_TBODY)
+        return 0;
     if (b->cur->parent)
         b->cur = b->cur->parent;
     return 0;
