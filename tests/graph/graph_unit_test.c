@@ -178,6 +178,24 @@ SL_TEST(extractor_records_items_uses_and_references)
     gr_extractor_free(x);
 }
 
+/* An impl for a tuple is named by the tuple as written, as `()` is: never
+ * by one of its elements, which would join it to that type's impls. */
+SL_TEST(extractor_names_an_impl_for_a_tuple_by_the_tuple)
+{
+    const char src[] = "pub trait L {}\nimpl L for (u8, u16) { fn f() {} }\nimpl L for () {}\n"
+                       "impl L for &(u8, (i8, S)) {}\n";
+    gr_extractor *x = gr_extractor_new();
+    fg_file *f = fg_file_new("src/lib.rs", 0);
+    gr_extract(x, f, src, strlen(src));
+    CHECK(find(f, "(u8, u16)", GK_IMPL) != NULL);
+    CHECK(find(f, "()", GK_IMPL) != NULL);
+    CHECK(find(f, "(u8, (i8, S))", GK_IMPL) != NULL);
+    CHECK(find(f, "u16", GK_IMPL) == NULL && find(f, "S", GK_IMPL) == NULL);
+    CHECK_EQ(f->ndiags, 0);
+    fg_file_free(f);
+    gr_extractor_free(x);
+}
+
 /* The body walk skips subtrees with no '(' and no item keyword: calls and
  * items deep in expressions, blocks, closures, match arms and consts
  * must all still be found, whatever text surrounds them. */

@@ -608,8 +608,8 @@ static void variants(ex *e, TSNode list, uint32_t en)
 
 /* The name an impl goes by: the last segment of its self type's path
  * ("Foo" for impl<T> Trait for a::Foo<T>), looking through references,
- * pointers, slices, arrays, tuples (their last element) and dyn Trait,
- * which is the name ctags and readers use for it. */
+ * pointers, slices, arrays and dyn Trait, which is the name ctags and
+ * readers use for it; a tuple is named by its own text. */
 static TSNode impl_name(TSNode t)
 {
     for (int i = 0; i < 32 && !ts_node_is_null(t); i++) {
@@ -634,13 +634,11 @@ static TSNode impl_name(TSNode t)
         case S_ABSTRACT_TYPE:
             t = field(t, F_TRAIT);
             continue;
-        case S_TUPLE_TYPE: {
-            uint32_t n = ts_node_named_child_count(t);
-            if (!n)
-                return (TSNode){0};
-            t = ts_node_named_child(t, n - 1);
-            continue;
-        }
+        case S_TUPLE_TYPE:
+            /* the tuple as written, `(u8, u16)` as `()`: no element of it
+             * is the type, and naming it by one would join it to that
+             * type's impls */
+            return t;
         default:
             return (TSNode){0};
         }
