@@ -1224,9 +1224,10 @@ static void link_requires(linkctx *c, int32_t mi)
         if (r->module < 0 || (r->kind != IR_REQUIRE && r->kind != IR_DYNAMIC))
             continue;
         int32_t t = r->module;
-        if (L->kind[t] == MK_ESM)
+        if (L->kind[t] == MK_ESM) {
             ns_of(c, t);
-        else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
+            L->need_tocjs |= r->kind == IR_REQUIRE;
+        } else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
             interop_of(c, t, 1);
         else
             require_of(c, t);
@@ -1271,7 +1272,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__require", "__toESM", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__require", "__toESM", "__toCJS", "__cjsNs", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {
