@@ -151,6 +151,16 @@ case $check in
     # import of a name nobody exports.
     printf "export * from './self.mjs';\nexport * from './self.mjs';\nimport { y } from './self.mjs';\n" >self.mjs
     refused 'no export named "y"' self.mjs
+    # Two `export *` that export x as different bindings: x is ambiguous,
+    # an import of it is refused naming both modules (node: "conflicting
+    # star exports"), and so is `export { x } from` it.
+    printf "export const x = 1;\n" >sp.mjs
+    printf "export const x = 2;\n" >sq.mjs
+    printf "export * from './sp.mjs';\nexport * from './sq.mjs';\n" >sr.mjs
+    printf "\nimport { x } from './sr.mjs';\nconsole.log(x);\n" >amb.mjs
+    refused "$work/amb.mjs:2:19: ambiguous import \"x\" has multiple matching exports: \"$work/sp.mjs\" and \"$work/sq.mjs\"" amb.mjs
+    printf "export { x } from './sr.mjs';\n" >ambre.mjs
+    refused "$work/ambre.mjs:1:19: ambiguous import \"x\"" ambre.mjs
     # `export { x } from` of a name the module lacks is refused though
     # nothing imports it (node refuses the module); in a TypeScript module
     # the position is the .ts file's, and a name a .ts module does not

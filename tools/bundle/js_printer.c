@@ -268,7 +268,8 @@ static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
     if (t < 0)
         return NULL;
     if (r->kind == IR_REQUIRE)
-        return L->kind[t] == MK_ESM ? name(c, L->ns_expr[t]) : sl__arena_printf(a, "%s()", name(c, L->require_name[t]));
+        return L->kind[t] == MK_ESM ? sl__arena_printf(a, "__toCJS(%s)", name(c, L->ns_expr[t]))
+                                    : sl__arena_printf(a, "%s()", name(c, L->require_name[t]));
     if (L->kind[t] == MK_ESM && L->lazy_name[t])
         return sl__arena_printf(a, "Promise.resolve().then(() => %s())", L->lazy_name[t]);
     if (L->kind[t] == MK_ESM)
@@ -578,6 +579,24 @@ static const char helper_ns[] =
     "  return Object.preventExtensions(ns);\n"
     "};\n";
 
+/* What require() of an ES module returns: as node 20 does, the namespace
+ * with `__esModule: true` added when the module has a default export (and
+ * no __esModule of its own), so the interop helpers of Babel and tsc take
+ * its default for the default; import() still gets the plain namespace.
+ * One object per namespace: require() twice gives the same one. */
+static const char helper_tocjs[] =
+    "var __cjsNs = new WeakMap(), __toCJS = (ns) => {\n"
+    "  var m = __cjsNs.get(ns), g = { __esModule: () => true };\n"
+    "  if (m) return m;\n"
+    "  if (!(\"default\" in ns) || \"__esModule\" in ns) m = ns;\n"
+    "  else {\n"
+    "    for (let k of Object.keys(ns)) g[k] = () => ns[k];\n"
+    "    m = __ns(g);\n"
+    "  }\n"
+    "  __cjsNs.set(ns, m);\n"
+    "  return m;\n"
+    "};\n";
+
 static int is_plain_ident(const char *s)
 {
     if (!*s || (*s >= '0' && *s <= '9'))
@@ -713,6 +732,8 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
         pb_str(out, helper_toesm);
     if (L->need_ns)
         pb_str(out, helper_ns);
+    if (L->need_tocjs)
+        pb_str(out, helper_tocjs);
     if (L->need_lazy)
         pb_str(out, helper_lazy);
     if (L->need_ns_lazy)

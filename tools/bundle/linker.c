@@ -114,12 +114,26 @@ typedef struct visit_ent {
     size_t len;
 } visit_ent;
 
-typedef struct frame {
+typedef struct sl__binding {
+    uint8_t kind;
     int32_t mod;
+    uint32_t sym;
+    const char *text;
+} binding;
+
+/* What one frame of resolve_export has found so far, weakest first: a
+ * name of a CommonJS module or external reached by `export *` exists only
+ * at run time (any static match outranks it, the first one wins); two
+ * static matches that are different bindings make the name ambiguous. */
+enum { R_NONE, R_DYNAMIC, R_STATIC, R_AMBIG };
+
+typedef struct frame {
+    int32_t mod, start, from; /* from: the module that exports `found` */
     const char *name;
     size_t len;
     uint32_t star;
-    uint8_t pass, fresh;
+    uint8_t pass, fresh, state;
+    binding found;
 } frame;
 
 typedef struct linkctx {
@@ -140,6 +154,7 @@ typedef struct linkctx {
     int warn;     /* collect warnings (first rewrite only) */
     uint8_t *read; /* per CommonJS/JSON module: live code or an export reads its value (shake) */
     size_t nns_shaken; /* namespaces whose getters tree shaking saw (ns_list[0..nns_shaken)) */
+    int32_t amb[2]; /* the last query was ambiguous: two modules exporting the name, else -1 */
 } linkctx;
 
 /* Is `s` unavailable?  A name the bundler makes up must also avoid every
@@ -664,13 +679,6 @@ static const char *member(linkctx *c, const char *obj, const char *name)
 
 enum { B_NONE, B_SYM, B_NS, B_TEXT };
 
-typedef struct sl__binding {
-    uint8_t kind;
-    int32_t mod;
-    uint32_t sym;
-    const char *text;
-} binding;
-
 static binding bind_text(const char *t) { return (binding){B_TEXT, -1, 0, t}; }
 
 /* The value of CommonJS or JSON module `mod`, or a part of it: tree
@@ -825,12 +833,53 @@ static int look_up(linkctx *c, frame *f, binding *out)
     }
 }
 
+static int same_binding(binding a, binding b)
+{
+    if (a.kind != b.kind || a.mod != b.mod)
+        return 0;
+    if (a.kind == B_SYM)
+        return a.sym == b.sym;
+    return a.kind != B_TEXT || !strcmp(a.text, b.text);
+}
+
+/* Ends the frame on top with what it found and hands that to the frame
+ * that searched it: 1 with the query's answer when it was the last. */
+static int frame_done(linkctx *c, binding *out)
+{
+    for (;;) {
+        frame d = c->frames.v[--c->frames.n];
+        if (!c->frames.n) {
+            *out = d.state == R_AMBIG ? (binding){B_NONE, -1, 0, NULL} : d.found;
+            return 1;
+        }
+        frame *p = &c->frames.v[c->frames.n - 1];
+        if (d.state == R_AMBIG) {
+            p->state = R_AMBIG;
+        } else if (d.state == R_STATIC && p->state == R_STATIC) {
+            if (same_binding(p->found, d.found)) /* one binding reached twice */
+                return 0;
+            c->amb[0] = p->from;
+            c->amb[1] = d.from;
+            p->state = R_AMBIG;
+        } else if (d.state > p->state) {
+            p->state = d.state;
+            p->found = d.found;
+            p->from = d.from;
+        }
+        if (p->state != R_AMBIG)
+            return 0;
+    }
+}
+
 /* Export `name` of module `mod`, as ECMAScript's ResolveExport finds it:
- * named exports first, then `export *` targets in order (ES modules before
- * CommonJS and externals, whose names exist only at run time; the first
- * found wins).  Each (module, name) is visited once per query, so cycles
- * of any shape end, and the work is linear in what the query can reach.
- * Iterative: a long chain of re-exports cannot overflow the stack. */
+ * named exports first, then every `export *` target: a name that two of
+ * them export as different bindings is ambiguous (B_NONE, with the two
+ * modules in c->amb), one binding reached by two paths is not.  CommonJS
+ * and external targets, whose names exist only at run time, are searched
+ * only when no ES module has the name (the first one wins).  Each
+ * (module, name) is visited once per query, so cycles of any shape end,
+ * and the work is linear in what the query can reach.  Iterative: a long
+ * chain of re-exports cannot overflow the stack. */
 static binding resolve_export(linkctx *c, int32_t mod, const char *name, size_t len)
 {
     sl__link *L = c->L;
@@ -840,25 +889,38 @@ static binding resolve_export(linkctx *c, int32_t mod, const char *name, size_t 
     }
     c->vis_n = 0;
     c->frames.n = 0;
-    frame f0 = {mod, name, len, 0, 0, 1};
+    c->amb[0] = c->amb[1] = -1;
+    frame f0 = {mod, mod, -1, name, len, 0, 0, 1, R_NONE, {B_NONE, -1, 0, NULL}};
     SL_VEC_PUSH(c->frames, f0);
-    while (c->frames.n) {
+    binding b;
+    for (;;) {
         frame *f = &c->frames.v[c->frames.n - 1];
-        binding b;
         if (f->fresh) {
             f->fresh = 0;
             int r = look_up(c, f, &b);
-            if (r == LOOK_FOUND)
-                return b;
-            if (r == LOOK_DEAD) {
-                c->frames.n--;
-                continue;
+            if (r == LOOK_FOUND) {
+                f->found = b;
+                f->from = f->start;
+                f->state = L->kind[f->start] == MK_ESM ? R_STATIC : R_DYNAMIC;
             }
+            if (r != LOOK_MISSING && frame_done(c, &b))
+                return b;
+            if (r != LOOK_MISSING)
+                continue;
         }
         js_module *m = L->g->mods[f->mod];
+        if (f->state != R_NONE && (f->pass || f->star >= m->nstars)) { /* a run-time name: the first wins */
+            if (frame_done(c, &b))
+                return b;
+            continue;
+        }
+        if (f->star >= m->nstars && f->pass == 1) {
+            if (frame_done(c, &b))
+                return b;
+            continue;
+        }
         if (f->star >= m->nstars) {
-            if (++f->pass == 2)
-                c->frames.n--;
+            f->pass = 1;
             f->star = 0;
             continue;
         }
@@ -867,12 +929,15 @@ static binding resolve_export(linkctx *c, int32_t mod, const char *name, size_t 
         if (dynamic != f->pass)
             continue;
         L->steps++;
-        if (r->module < 0)
-            return bind_text(member(c, external_of(c, r->spec), sl__arena_strndup(&L->a, f->name, f->len)));
-        frame next = {r->module, f->name, f->len, 0, 0, 1};
+        if (r->module < 0) {
+            f->found = bind_text(member(c, external_of(c, r->spec), sl__arena_strndup(&L->a, f->name, f->len)));
+            f->from = f->mod;
+            f->state = R_DYNAMIC;
+            continue;
+        }
+        frame next = {r->module, r->module, -1, f->name, f->len, 0, 0, 1, R_NONE, {B_NONE, -1, 0, NULL}};
         SL_VEC_PUSH(c->frames, next); /* f is stale from here */
     }
-    return (binding){B_NONE, -1, 0, NULL};
 }
 
 static void warn(linkctx *c, int32_t mod, uint32_t pos, const char *msg)
@@ -906,7 +971,8 @@ static const char *where_at(linkctx *c, const js_module *m, uint32_t pos)
     return sl__arena_printf(&c->L->a, "%s:%u:%u", m->path, line, col);
 }
 
-/* `import { x } from "./m"` where m has no export x: fails the link with
+/* `import { x } from "./m"` where m has no export x, or two through its
+ * `export *` (the query that said so just ran): fails the link with
  * the importing file's line and a caret under the specifier, and the
  * module meant (its path: which file a package's fields picked is often
  * the question), as esbuild says it. */
@@ -916,6 +982,11 @@ static void fail_no_export(linkctx *c, const js_module *m, const js_import_rec *
         return;
     const js_module *t = r->module >= 0 ? c->L->g->mods[r->module] : NULL;
     const char *text = sl__arena_printf(&c->L->a, "no export named \"%s\" in \"%s\"", imported, t ? t->path : r->spec);
+    if (c->amb[0] >= 0) /* the lookup just made found two (node: "conflicting star exports") */
+        text = sl__arena_printf(&c->L->a,
+                                "ambiguous import \"%s\" has multiple matching exports: \"%s\" and \"%s\" both "
+                                "export it through `export *` of \"%s\"",
+                                imported, c->L->g->mods[c->amb[0]]->path, c->L->g->mods[c->amb[1]]->path, t->path);
     c->err = sl__module_diag(m->path, m, r->spec_pos, text);
 }
 
@@ -945,7 +1016,7 @@ static binding import_binding(linkctx *c, int32_t mi, uint32_t symi)
     if (!follow(c, r, ib->imported, (m->flags & MF_NODE_MODE) != 0, &b, &t, &name)) {
         b = resolve_export(c, t, name, strlen(name));
         if (b.kind == B_NONE) {
-            if (!is_typescript(L->g->mods[t]))
+            if (!is_typescript(L->g->mods[t]) || c->amb[0] >= 0)
                 fail_no_export(c, m, r, ib->imported);
             b = bind_text("undefined");
         }
@@ -972,7 +1043,13 @@ static binding occ_target(linkctx *c, int32_t mi, const js_occ *o, uint32_t *end
         *end = o->mem_start + o->mem_len;
         return mb;
     }
-    if (!ns_is_dynamic(c, b.mod))
+    if (c->amb[0] >= 0)
+        warn(c, mi, o->mem_start,
+             sl__arena_printf(&c->L->a, "warning: import \"%.*s\" will always be undefined: it is ambiguous, \"%s\" "
+                                        "and \"%s\" both export it through `export *`",
+                              (int)o->mem_len, m->src + o->mem_start, shown_path(c, mi, c->amb[0]),
+                              shown_path(c, mi, c->amb[1])));
+    else if (!ns_is_dynamic(c, b.mod))
         warn(c, mi, o->mem_start,
              sl__arena_printf(&c->L->a, "warning: import \"%.*s\" will always be undefined: there is no export "
                                         "named \"%.*s\" in \"%s\"",
@@ -1147,9 +1224,10 @@ static void link_requires(linkctx *c, int32_t mi)
         if (r->module < 0 || (r->kind != IR_REQUIRE && r->kind != IR_DYNAMIC))
             continue;
         int32_t t = r->module;
-        if (L->kind[t] == MK_ESM)
+        if (L->kind[t] == MK_ESM) {
             ns_of(c, t);
-        else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
+            L->need_tocjs |= r->kind == IR_REQUIRE;
+        } else if (r->kind == IR_DYNAMIC && L->kind[t] == MK_CJS)
             interop_of(c, t, 1);
         else
             require_of(c, t);
@@ -1194,7 +1272,7 @@ static const char *js_reserved[] = {
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__require", "__toESM", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__require", "__toESM", "__toCJS", "__cjsNs", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
 
 static void assign_names(linkctx *c)
 {

@@ -82,6 +82,7 @@ typedef struct sl__link {
     sl__external *ext;
     size_t next, ext_cap;
     int need_cjs, need_toesm, need_ns, need_require;
+    int need_tocjs; /* require() of an ES module: its namespace as CommonJS sees it (__toCJS) */
     int need_dirname; /* node, ESM output: CommonJS code reads __filename/__dirname */
     /* Browser, ESM or IIFE output: a wrapped CommonJS module names
      * `require` freely (a UMD's `typeof require === "function"`, a call

@@ -1,0 +1,2 @@
+export const w = "dw";
+export const x = "dx";

@@ -1,0 +1,2 @@
+export const x = "px";
+export const y = "py";

@@ -1,0 +1,2 @@
+export const x = "qx";
+export * from "./deep.mjs";
