@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# package_links.sh SLUICE CHECK: layouts that package managers make with
+# symlinks, resolved as node and esbuild resolve them (resolver.c
+# real_file, resolve_from).  One check per call:
+#   pnpm            node_modules/a -> .pnpm/a@1/node_modules/a: a's bare
+#                   imports are looked up from its real directory's
+#                   parents, where pnpm puts its dependencies
+#   workspace       node_modules/@ws/util -> ../../packages/util (npm,
+#                   yarn and pnpm workspaces): reached by that link, by
+#                   its real path and through a symlinked file, the module
+#                   is bundled once and runs once; comments show its real
+#                   path, as esbuild's do
+set -uo pipefail
+sluice=$1 check=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $check: $*"; exit 1; }
+w() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" >"$1"; }
+# same DIR ENTRY: node and the bundle (esm and cjs, --platform node) print the same
+same() {
+  local dir=$1 entry=$2 want got fmt
+  want=$(cd "$dir" && node "$entry" 2>&1) || fail "node $entry: $want"
+  for fmt in mjs cjs; do
+    (cd "$dir" && timeout 20 "$sluice" bundle "$entry" -q --platform node --format ${fmt/mjs/esm} -o "$work/out.$fmt") \
+      2>err || fail "$fmt: exit $? $(head -3 err)"
+    got=$(cd "$dir" && node "$work/out.$fmt" 2>&1)
+    [ "$got" = "$want" ] || fail "$fmt: bundle prints '$got', node '$want'"
+  done
+}
+case $check in
+  pnpm)
+    P=node_modules/.pnpm
+    w main.mjs 'import a from "a"; import b from "b"; console.log(a, b)'
+    for x in a b; do
+      w $P/$x@1.0.0/node_modules/$x/package.json "{\"name\":\"$x\",\"main\":\"index.js\"}"
+      w $P/$x@1.0.0/node_modules/$x/index.js "const s = require(\"shared\"); module.exports = \"$x+\" + s.n();"
+      ln -s ../../shared@1.0.0/node_modules/shared $P/$x@1.0.0/node_modules/shared
+      ln -s .pnpm/$x@1.0.0/node_modules/$x node_modules/$x
+    done
+    w $P/shared@1.0.0/node_modules/shared/package.json '{"name":"shared","main":"index.js"}'
+    w $P/shared@1.0.0/node_modules/shared/index.js 'console.log("shared runs"); let c = 0; exports.n = () => ++c;'
+    [ "$(node main.mjs)" = $'shared runs\na+1 b+2' ] || fail "node prints '$(node main.mjs 2>&1)'"
+    same . main.mjs ;;
+  workspace)
+    w package.json '{"name":"root","private":true,"workspaces":["packages/*"]}'
+    w packages/util/package.json '{"name":"@ws/util","type":"module","main":"src/index.js"}'
+    w packages/util/src/index.js 'import pad from "leftpad"; console.log("util runs"); export const state = {n: 0}; export const v = pad("util");'
+    w node_modules/leftpad/index.js 'module.exports = (s) => s + "+lp";'
+    w packages/app/package.json '{"name":"@ws/app","type":"module"}'
+    w packages/app/main.mjs 'import {state, v} from "@ws/util"; import {bump} from "./b.mjs"; import {state as s3} from "./alias.js"; bump(); console.log(v, state.n, state === s3);'
+    w packages/app/b.mjs 'import {state} from "../util/src/index.js"; export function bump() { state.n++; }'
+    mkdir -p node_modules/@ws
+    ln -s ../../packages/util node_modules/@ws/util
+    ln -s ../app node_modules/@ws/app
+    ln -s ../util/src/index.js packages/app/alias.js
+    [ "$(cd packages/app && node main.mjs)" = $'util runs\nutil+lp 1 true' ] ||
+      fail "node prints '$(cd packages/app && node main.mjs 2>&1)'"
+    same packages/app main.mjs
+    grep -qx '// ../util/src/index.js' out.cjs || fail "comments: $(grep '^// ' out.cjs | tr '\n' ' ')"
+    [ "$(grep -c 'util runs' out.cjs)" = 1 ] || fail "util is bundled $(grep -c 'util runs' out.cjs) times" ;;
+  *) echo "package_links.sh: unknown check $check" >&2; exit 2 ;;
+esac
+echo "ok: $check"
