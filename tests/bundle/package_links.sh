@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # package_links.sh SLUICE CHECK: layouts that package managers make with
-# symlinks, resolved as node and esbuild resolve them (resolver.c
-# real_file, resolve_from).  One check per call:
+# symlinks, and a package importing itself, resolved as node and esbuild
+# resolve them (resolver.c real_file, resolve_from).  One check per call:
 #   pnpm            node_modules/a -> .pnpm/a@1/node_modules/a: a's bare
 #                   imports are looked up from its real directory's
 #                   parents, where pnpm puts its dependencies
@@ -10,6 +10,10 @@
 #                   its real path and through a symlinked file, the module
 #                   is bundled once and runs once; comments show its real
 #                   path, as esbuild's do
+#   self_reference  a package imports itself by its "name" through its own
+#                   "exports" (node's PACKAGE_SELF_RESOLVE); a subpath it
+#                   does not export fails; a "name" without "exports"
+#                   falls through to node_modules
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -58,6 +62,30 @@ case $check in
     same packages/app main.mjs
     grep -qx '// ../util/src/index.js' out.cjs || fail "comments: $(grep '^// ' out.cjs | tr '\n' ' ')"
     [ "$(grep -c 'util runs' out.cjs)" = 1 ] || fail "util is bundled $(grep -c 'util runs' out.cjs) times" ;;
+  self_reference)
+    w package.json '{"name":"myapp","type":"module","exports":{".":"./src/index.js","./util":{"require":"./src/util.cjs","default":"./src/util.js"}}}'
+    w src/index.js 'export const me = "index";'
+    w src/util.js 'import {me} from "myapp"; export default "util+" + me;'
+    w src/util.cjs 'module.exports = "util.cjs";'
+    # a package of the same name in node_modules is not the one taken
+    w node_modules/myapp/package.json '{"name":"myapp","main":"index.js"}'
+    w node_modules/myapp/index.js 'module.exports = "installed";'
+    # a "name" without "exports" does not refer to itself
+    w lib/package.json '{"name":"lib"}'
+    w lib/index.js 'module.exports = "lib self";'
+    w lib/use.cjs 'module.exports = require("lib");'
+    w node_modules/lib/index.js 'module.exports = "lib installed";'
+    w main.mjs 'import u from "myapp/util"; import l from "./lib/use.cjs"; console.log(u, l);'
+    # require() of itself takes the "require" condition
+    w main2.cjs 'console.log(require("myapp/util"));'
+    [ "$(node main.mjs; node main2.cjs)" = $'util+index lib installed\nutil.cjs' ] ||
+      fail "node prints '$(node main.mjs 2>&1; node main2.cjs 2>&1)'"
+    same . main.mjs
+    same . main2.cjs
+    w bad.mjs 'import x from "myapp/missing"; console.log(x);'
+    timeout 20 "$sluice" bundle bad.mjs -q --platform node -o out.js 2>err; rc=$?
+    [ $rc = 1 ] || fail "an unexported subpath of itself: exit $rc, want 1"
+    grep -qF 'bad.mjs:1:15: could not resolve "myapp/missing"' err || fail "said '$(head -3 err)'" ;;
   *) echo "package_links.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

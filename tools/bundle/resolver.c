@@ -795,11 +795,13 @@ static int resolve_from(sl__resolver *r, const char *spec, const char *dir, int 
         return resolve_imports(r, spec, dir, is_require, a, out);
     if (r->o.platform_node && is_builtin(spec))
         return RES_BUILTIN;
-    const char *bdir = NULL;
-    json_value *bmap = browser_map_of(r, a, dir, &bdir);
-    json_value *bv = sl__json_get(bmap, spec);
+    /* The importer's own package.json: its "browser" map, then its name. */
+    const char *owndir = NULL;
+    json_value *own = nearest_pkg(r, a, dir, &owndir);
+    json_value *bmap = r->o.platform_node ? NULL : sl__json_get(own, "browser");
+    json_value *bv = bmap && bmap->type == JSON_OBJ ? sl__json_get(bmap, spec) : NULL;
     if (bv) {
-        int rc = browser_target(r, a, bdir, bv, spec, is_require, out);
+        int rc = browser_target(r, a, owndir, bv, spec, is_require, out);
         if (rc >= 0)
             return rc;
     }
@@ -809,6 +811,18 @@ static int resolve_from(sl__resolver *r, const char *spec, const char *dir, int 
         name_end = strchr(name_end + 1, '/');
     size_t name_len = name_end ? (size_t)(name_end - spec) : strlen(spec);
     const char *sub = spec + name_len;
+    /* A package importing itself by its own name (node's
+     * PACKAGE_SELF_RESOLVE, esbuild alike): only through its "exports",
+     * and an export it does not have fails rather than falling through to
+     * node_modules. */
+    json_value *own_name = sl__json_get(own, "name"), *own_ex = sl__json_get(own, "exports");
+    if (own_name && own_name->type == JSON_STR && strlen(own_name->str) == name_len &&
+        !strncmp(own_name->str, spec, name_len) && own_ex && own_ex->type != JSON_NULL) {
+        *out = exports_resolve(r, a, owndir, own_ex, *sub ? sl__arena_printf(a, ".%s", sub) : ".", is_require);
+        if (!*out || !is_file(r, *out))
+            return RES_NOT_FOUND;
+        return found(r, a, is_require, out);
+    }
     const char *d = dir;
     for (;;) {
         size_t dl = strlen(d);
