@@ -1,10 +1,16 @@
 /*
  * resolver.c - module resolution (see resolver.h).
  *
- * Paths are normalised lexically (no realpath per import: npm installs
- * real directories, and entries are made absolute once).  A directory's
- * package.json is read at most once per worker; the cache maps a
- * directory to its parsed manifest or to "none".
+ * Paths are normalised lexically while a resolution probes them; its
+ * answer is then made real (real_file), as node and esbuild make it: a
+ * package that pnpm or a workspace links into node_modules is one module
+ * under its real path, and its own imports are looked up from there.
+ * The real path is known per directory (dir_list.real), so a plain tree
+ * costs a cached lookup, no system call; only a symlink (or a file
+ * system that does not give entry types) is asked of lstat and realpath,
+ * once per directory and worker.  A directory's package.json is read at
+ * most once per worker; the cache maps a directory to its parsed
+ * manifest or to "none".
  */
 #include "resolver.h"
 
@@ -36,6 +42,7 @@ typedef struct dir_list {
     const char **names;
     char *types;
     size_t cap; /* open addressing, a power of two */
+    const char *real; /* the directory with every symlink in it resolved; NULL: not asked yet */
     struct dir_list *next;
 } dir_list;
 
@@ -197,6 +204,19 @@ static dir_list *dir_of_cached(sl__resolver *r, const char *dir)
     return d;
 }
 
+/* What the listing d has under name: as entry_type. */
+static char list_type(const dir_list *d, const char *name)
+{
+    if (!d->readable)
+        return '?';
+    if (!d->cap)
+        return 0;
+    for (size_t i = hash_mem(name, strlen(name)) & (d->cap - 1); d->names[i]; i = (i + 1) & (d->cap - 1))
+        if (!strcmp(d->names[i], name))
+            return d->types[i];
+    return 0;
+}
+
 /* What is at p: 'f', 'd', 0 (nothing), or '?' (ask stat). */
 static char entry_type(sl__resolver *r, const char *p)
 {
@@ -209,16 +229,72 @@ static char entry_type(sl__resolver *r, const char *p)
         return '?';
     memcpy(buf, p, dl);
     buf[dl] = 0;
-    dir_list *d = dir_of_cached(r, buf);
-    if (!d->readable)
-        return '?';
-    if (!d->cap)
-        return 0;
-    const char *name = slash + 1;
-    for (size_t i = hash_mem(name, strlen(name)) & (d->cap - 1); d->names[i]; i = (i + 1) & (d->cap - 1))
-        if (!strcmp(d->names[i], name))
-            return d->types[i];
-    return 0;
+    return list_type(dir_of_cached(r, buf), slash + 1);
+}
+
+/* Whether the entry name (of type t in its parent's listing) is a
+ * symlink: the listing says so for a plain entry, lstat for '?' (a link,
+ * or a file system that gives no types). */
+static int is_link(const char *path, char t)
+{
+    struct stat st;
+    return t == '?' && lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* The real path of the directory d (normalised, absolute; "" is the
+ * root): its parent's, then its own name, or realpath's answer where the
+ * name is a symlink.  Cached in d, so each directory is worked out once
+ * per worker, and a tree without links costs no system call. */
+static const char *real_dir(sl__resolver *r, dir_list *d)
+{
+    if (d->real)
+        return d->real;
+    const char *slash = strrchr(d->dir, '/');
+    if (!slash) { /* "" (the root) or a relative path, which is left as it is */
+        d->real = d->dir;
+        return d->real;
+    }
+    char parent[PATH_MAX];
+    size_t pl = (size_t)(slash - d->dir);
+    if (pl >= sizeof parent) {
+        d->real = d->dir;
+        return d->real;
+    }
+    memcpy(parent, d->dir, pl);
+    parent[pl] = 0;
+    dir_list *pd = dir_of_cached(r, parent);
+    const char *preal = real_dir(r, pd);
+    char buf[PATH_MAX];
+    if (is_link(d->dir, list_type(pd, slash + 1)) && realpath(d->dir, buf))
+        d->real = sl__arena_strndup(&r->a, buf, strlen(buf));
+    else if (!strcmp(preal, parent))
+        d->real = d->dir;
+    else
+        d->real = sl__arena_printf(&r->a, "%s%s", preal, slash);
+    return d->real;
+}
+
+/* The real path of a resolved file, in a: path itself (no allocation)
+ * when neither it nor a directory above it is a symlink.  A link to
+ * anything but a regular file keeps its name, which the loader's refusal
+ * ("is a character device") then shows as the import gave it. */
+static const char *real_file(sl__resolver *r, sl__arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    if (!slash || dl >= sizeof dir)
+        return path;
+    memcpy(dir, path, dl);
+    dir[dl] = 0;
+    dir_list *d = dir_of_cached(r, dir);
+    const char *rd = real_dir(r, d);
+    char buf[PATH_MAX];
+    struct stat st;
+    if (is_link(path, list_type(d, slash + 1)) && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        realpath(path, buf))
+        return sl__arena_strndup(a, buf, strlen(buf));
+    return rd == d->dir ? path : sl__arena_printf(a, "%s%s", rd, slash);
 }
 
 /* A candidate module file: anything there that is not a directory, as
@@ -696,15 +772,15 @@ const char *sl__resolver_alt(sl__resolver *r)
     return r->alt;
 }
 
-int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
-                const char **out)
+/* sl__resolve before its answer is made real.  dir: the importer's
+ * directory, real (node looks a module's imports up from its real path). */
+static int resolve_from(sl__resolver *r, const char *spec, const char *dir, int is_require, sl__arena *a,
+                        const char **out)
 {
     r->req = is_require;
     r->alt = NULL;
     if (is_external(r, spec))
         return RES_EXTERNAL;
-    const char *slash = strrchr(from, '/');
-    char *dir = sl__arena_strndup(a, from, slash ? (size_t)(slash - from) : 0);
     if (spec[0] == '/' || !strncmp(spec, "./", 2) || !strncmp(spec, "../", 3) || !strcmp(spec, ".") ||
         !strcmp(spec, "..")) {
         char *p = sl__path_normalize(a, spec[0] == '/' ? spec : sl__arena_printf(a, "%s/%s", dir, spec));
@@ -719,11 +795,13 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
         return resolve_imports(r, spec, dir, is_require, a, out);
     if (r->o.platform_node && is_builtin(spec))
         return RES_BUILTIN;
-    const char *bdir = NULL;
-    json_value *bmap = browser_map_of(r, a, dir, &bdir);
-    json_value *bv = sl__json_get(bmap, spec);
+    /* The importer's own package.json: its "browser" map, then its name. */
+    const char *owndir = NULL;
+    json_value *own = nearest_pkg(r, a, dir, &owndir);
+    json_value *bmap = r->o.platform_node ? NULL : sl__json_get(own, "browser");
+    json_value *bv = bmap && bmap->type == JSON_OBJ ? sl__json_get(bmap, spec) : NULL;
     if (bv) {
-        int rc = browser_target(r, a, bdir, bv, spec, is_require, out);
+        int rc = browser_target(r, a, owndir, bv, spec, is_require, out);
         if (rc >= 0)
             return rc;
     }
@@ -733,7 +811,19 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
         name_end = strchr(name_end + 1, '/');
     size_t name_len = name_end ? (size_t)(name_end - spec) : strlen(spec);
     const char *sub = spec + name_len;
-    char *d = dir;
+    /* A package importing itself by its own name (node's
+     * PACKAGE_SELF_RESOLVE, esbuild alike): only through its "exports",
+     * and an export it does not have fails rather than falling through to
+     * node_modules. */
+    json_value *own_name = sl__json_get(own, "name"), *own_ex = sl__json_get(own, "exports");
+    if (own_name && own_name->type == JSON_STR && strlen(own_name->str) == name_len &&
+        !strncmp(own_name->str, spec, name_len) && own_ex && own_ex->type != JSON_NULL) {
+        *out = exports_resolve(r, a, owndir, own_ex, *sub ? sl__arena_printf(a, ".%s", sub) : ".", is_require);
+        if (!*out || !is_file(r, *out))
+            return RES_NOT_FOUND;
+        return found(r, a, is_require, out);
+    }
+    const char *d = dir;
     for (;;) {
         size_t dl = strlen(d);
         if (!(dl >= 13 && !strcmp(d + dl - 13, "/node_modules"))) {
@@ -745,7 +835,7 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
                 return found(r, a, is_require, out);
             }
         }
-        char *s = strrchr(d, '/');
+        const char *s = strrchr(d, '/');
         if (!s || s == d)
             break;
         d = sl__arena_strndup(a, d, (size_t)(s - d));
@@ -753,6 +843,22 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
     /* The browser platform (node's returned above): no package of that name
      * and nothing in a "browser" map provides it. */
     return is_builtin(spec) ? RES_NODE_ONLY : RES_NOT_FOUND;
+}
+
+int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
+                const char **out)
+{
+    const char *slash = strrchr(from, '/');
+    char *dir = sl__arena_strndup(a, from, slash ? (size_t)(slash - from) : 0);
+    int rc = resolve_from(r, spec, real_dir(r, dir_of_cached(r, dir)), is_require, a, out);
+    if (rc != RES_FILE || !strncmp(*out, SL_DISABLED_PREFIX, strlen(SL_DISABLED_PREFIX)))
+        return rc;
+    /* Module identity is the real path: a file reached through a link and
+     * by its own path is one module, run once. */
+    *out = real_file(r, a, *out);
+    if (r->alt)
+        r->alt = real_file(r, a, r->alt);
+    return rc;
 }
 
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# package_links.sh SLUICE CHECK: layouts that package managers make with
+# symlinks, and a package importing itself, resolved as node and esbuild
+# resolve them (resolver.c real_file, resolve_from).  One check per call:
+#   pnpm            node_modules/a -> .pnpm/a@1/node_modules/a: a's bare
+#                   imports are looked up from its real directory's
+#                   parents, where pnpm puts its dependencies
+#   workspace       node_modules/@ws/util -> ../../packages/util (npm,
+#                   yarn and pnpm workspaces): reached by that link, by
+#                   its real path and through a symlinked file, the module
+#                   is bundled once and runs once; comments show its real
+#                   path, as esbuild's do
+#   self_reference  a package imports itself by its "name" through its own
+#                   "exports" (node's PACKAGE_SELF_RESOLVE); a subpath it
+#                   does not export fails; a "name" without "exports"
+#                   falls through to node_modules
+set -uo pipefail
+sluice=$1 check=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $check: $*"; exit 1; }
+w() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" >"$1"; }
+# same DIR ENTRY: node and the bundle (esm and cjs, --platform node) print the same
+same() {
+  local dir=$1 entry=$2 want got fmt
+  want=$(cd "$dir" && node "$entry" 2>&1) || fail "node $entry: $want"
+  for fmt in mjs cjs; do
+    (cd "$dir" && timeout 20 "$sluice" bundle "$entry" -q --platform node --format ${fmt/mjs/esm} -o "$work/out.$fmt") \
+      2>err || fail "$fmt: exit $? $(head -3 err)"
+    got=$(cd "$dir" && node "$work/out.$fmt" 2>&1)
+    [ "$got" = "$want" ] || fail "$fmt: bundle prints '$got', node '$want'"
+  done
+}
+case $check in
+  pnpm)
+    P=node_modules/.pnpm
+    w main.mjs 'import a from "a"; import b from "b"; console.log(a, b)'
+    for x in a b; do
+      w $P/$x@1.0.0/node_modules/$x/package.json "{\"name\":\"$x\",\"main\":\"index.js\"}"
+      w $P/$x@1.0.0/node_modules/$x/index.js "const s = require(\"shared\"); module.exports = \"$x+\" + s.n();"
+      ln -s ../../shared@1.0.0/node_modules/shared $P/$x@1.0.0/node_modules/shared
+      ln -s .pnpm/$x@1.0.0/node_modules/$x node_modules/$x
+    done
+    w $P/shared@1.0.0/node_modules/shared/package.json '{"name":"shared","main":"index.js"}'
+    w $P/shared@1.0.0/node_modules/shared/index.js 'console.log("shared runs"); let c = 0; exports.n = () => ++c;'
+    [ "$(node main.mjs)" = $'shared runs\na+1 b+2' ] || fail "node prints '$(node main.mjs 2>&1)'"
+    same . main.mjs ;;
+  workspace)
+    w package.json '{"name":"root","private":true,"workspaces":["packages/*"]}'
+    w packages/util/package.json '{"name":"@ws/util","type":"module","main":"src/index.js"}'
+    w packages/util/src/index.js 'import pad from "leftpad"; console.log("util runs"); export const state = {n: 0}; export const v = pad("util");'
+    w node_modules/leftpad/index.js 'module.exports = (s) => s + "+lp";'
+    w packages/app/package.json '{"name":"@ws/app","type":"module"}'
+    w packages/app/main.mjs 'import {state, v} from "@ws/util"; import {bump} from "./b.mjs"; import {state as s3} from "./alias.js"; bump(); console.log(v, state.n, state === s3);'
+    w packages/app/b.mjs 'import {state} from "../util/src/index.js"; export function bump() { state.n++; }'
+    mkdir -p node_modules/@ws
+    ln -s ../../packages/util node_modules/@ws/util
+    ln -s ../app node_modules/@ws/app
+    ln -s ../util/src/index.js packages/app/alias.js
+    [ "$(cd packages/app && node main.mjs)" = $'util runs\nutil+lp 1 true' ] ||
+      fail "node prints '$(cd packages/app && node main.mjs 2>&1)'"
+    same packages/app main.mjs
+    grep -qx '// ../util/src/index.js' out.cjs || fail "comments: $(grep '^// ' out.cjs | tr '\n' ' ')"
+    [ "$(grep -c 'util runs' out.cjs)" = 1 ] || fail "util is bundled $(grep -c 'util runs' out.cjs) times" ;;
+  self_reference)
+    w package.json '{"name":"myapp","type":"module","exports":{".":"./src/index.js","./util":{"require":"./src/util.cjs","default":"./src/util.js"}}}'
+    w src/index.js 'export const me = "index";'
+    w src/util.js 'import {me} from "myapp"; export default "util+" + me;'
+    w src/util.cjs 'module.exports = "util.cjs";'
+    # a package of the same name in node_modules is not the one taken
+    w node_modules/myapp/package.json '{"name":"myapp","main":"index.js"}'
+    w node_modules/myapp/index.js 'module.exports = "installed";'
+    # a "name" without "exports" does not refer to itself
+    w lib/package.json '{"name":"lib"}'
+    w lib/index.js 'module.exports = "lib self";'
+    w lib/use.cjs 'module.exports = require("lib");'
+    w node_modules/lib/index.js 'module.exports = "lib installed";'
+    w main.mjs 'import u from "myapp/util"; import l from "./lib/use.cjs"; console.log(u, l);'
+    # require() of itself takes the "require" condition
+    w main2.cjs 'console.log(require("myapp/util"));'
+    [ "$(node main.mjs; node main2.cjs)" = $'util+index lib installed\nutil.cjs' ] ||
+      fail "node prints '$(node main.mjs 2>&1; node main2.cjs 2>&1)'"
+    same . main.mjs
+    same . main2.cjs
+    w bad.mjs 'import x from "myapp/missing"; console.log(x);'
+    timeout 20 "$sluice" bundle bad.mjs -q --platform node -o out.js 2>err; rc=$?
+    [ $rc = 1 ] || fail "an unexported subpath of itself: exit $rc, want 1"
+    grep -qF 'bad.mjs:1:15: could not resolve "myapp/missing"' err || fail "said '$(head -3 err)'" ;;
+  *) echo "package_links.sh: unknown check $check" >&2; exit 2 ;;
+esac
+echo "ok: $check"
