@@ -20,6 +20,9 @@
 #                   (`namespace a.a.a...`, `import x = a.a.a...`,
 #                   `<a.a.a... />`) nest like any other nesting (adv21 F2,
 #                   F3: a stack overflow, quadratic time and memory)
+#   ts_lt_chain     `x = a < a < ... b` of 9,500 operators in a .ts file:
+#                   each `<` tried type arguments to the end of the chain
+#                   (adv21 F10: 9,000 took 31 s, as .js 0.6 s)
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -256,6 +259,20 @@ case $check in
     refused "eq.ts:2:20012: nesting too deep" eq.ts
     python3 -c "print('const a = {};\nexport const x = <' + '.'.join(['a'] * 100000) + ' />;')" >tag.tsx
     refused "tag.tsx:2:20013: nesting too deep" tag.tsx ;;
+  ts_lt_chain)
+    # A `<` whose type-argument reading failed once is not read again:
+    # the .ts parse within 5 times the CPU time of the same text as .js.
+    for ext in js ts; do python3 -c "print('export const a = 1, b = 2;\nexport const x = ' + 'a < ' * 9500 + 'b;')" >lt.$ext; done
+    cpu() {
+      local TIMEFORMAT=%U+%S t
+      t=$( { time timeout 60 "$sluice" bundle "$1" --platform node --format esm -q -o "$1.mjs" 2>stderr >/dev/null; } 2>&1 ) || fail "$1: exit $? $(head -2 stderr)"
+      awk -v t="$t" 'BEGIN { split(t, p, "+"); print p[1] + p[2] }'
+    }
+    js=$(cpu lt.js); ts=$(cpu lt.ts)
+    echo "9,500 operators: .js ${js}s, .ts ${ts}s CPU"
+    awk -v t="$ts" -v j="$js" 'BEGIN { exit !(t <= 5 * j + 1) }' || fail ".ts took ${ts}s, .js ${js}s"
+    # the same output, but for the `// lt.ts` line that names the module
+    diff <(sed 2d lt.js.mjs) <(sed 2d lt.ts.mjs) >/dev/null || fail ".ts and .js outputs differ" ;;
   *) echo "hostile.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

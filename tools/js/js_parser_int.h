@@ -70,6 +70,11 @@ typedef struct js_parser {
     JS_VEC(js_span) spans;                 /* js_ast.spans */
     js_spec **spec_chunks;   /* the speculation stack (see sl__js_spec_push) */
     size_t spec_nchunks, spec_n;
+    /* `<` (with the context) whose type arguments failed to read inside a
+     * speculation: a hash set, so a chain `a < a < a ...` tries each only
+     * once (ts_parser.c); keys are position | ctx << 32, plus 1 */
+    uint64_t *targs_failed;
+    uint32_t targs_cap, targs_n;
 } js_parser;
 
 /* Saved state for a speculative parse. */

@@ -36,7 +36,7 @@ static void expect_gt(js_parser *p)
     }
 }
 
-void sl__ts_skip_type_args(js_parser *p)
+static void skip_type_args(js_parser *p)
 {
     unsigned saved = p->ctx;
     p->ctx &= ~(unsigned)CTX_TS_NO_COND; /* brackets of any kind allow conditional types again */
@@ -54,6 +54,73 @@ void sl__ts_skip_type_args(js_parser *p)
     }
     expect_gt(p);
     p->ctx = saved;
+}
+
+/* The set of failed type-argument readings (js_parser.targs_failed).  The
+ * reading from a `<` depends only on where it starts and on the context
+ * (less CTX_TS_NO_COND, which it clears), so one that failed fails again.
+ * A failure at the nesting limit counts too: read from a shallower depth
+ * it could only succeed within a few levels of the limit. */
+static uint64_t targs_key(js_parser *p)
+{
+    return ((uint64_t)(p->ctx & ~(unsigned)CTX_TS_NO_COND) << 32 | p->L.start) + 1;
+}
+
+static uint32_t targs_slot(const uint64_t *set, uint32_t cap, uint64_t key)
+{
+    uint32_t i = (uint32_t)((key * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+    while (set[i] && set[i] != key)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static int targs_known_failed(js_parser *p, uint64_t key)
+{
+    return p->targs_n && p->targs_failed[targs_slot(p->targs_failed, p->targs_cap, key)] == key;
+}
+
+static void targs_note_failed(js_parser *p, uint64_t key)
+{
+    if (2 * (p->targs_n + 1) > p->targs_cap) { /* grow in the arena: the old tables add at most as much again */
+        uint32_t cap = p->targs_cap ? 2 * p->targs_cap : 64;
+        uint64_t *set = sl__js_alloc(p->a, cap * sizeof *set);
+        memset(set, 0, cap * sizeof *set);
+        for (uint32_t i = 0; i < p->targs_cap; i++)
+            if (p->targs_failed[i])
+                set[targs_slot(set, cap, p->targs_failed[i])] = p->targs_failed[i];
+        p->targs_failed = set;
+        p->targs_cap = cap;
+    }
+    uint32_t i = targs_slot(p->targs_failed, p->targs_cap, key);
+    if (!p->targs_failed[i]) {
+        p->targs_failed[i] = key;
+        p->targs_n++;
+    }
+}
+
+/* Inside a speculation, a reading that fails is remembered, then the error
+ * goes on to the speculation as before: `a < a < a ... b` read each `<`'s
+ * type arguments to the end of the chain (quadratic, adv21 F10).  Outside
+ * one an error ends the parse, so there is nothing to remember. */
+void sl__ts_skip_type_args(js_parser *p)
+{
+    if (!p->spec_n) {
+        skip_type_args(p);
+        return;
+    }
+    uint64_t key = targs_key(p);
+    if (targs_known_failed(p, key))
+        sl__js_fail(p, p->L.start, "expected `>`");
+    js_spec *sp = sl__js_spec_push(p);
+    if (setjmp(sp->env)) {
+        uint32_t pos = p->L.err_pos;
+        const char *msg = p->L.err_msg;
+        sl__js_spec_restore(p, sp);
+        targs_note_failed(p, key);
+        sl__js_fail(p, pos, msg);
+    }
+    skip_type_args(p);
+    sl__js_spec_commit(p, sp);
 }
 
 void sl__ts_skip_type_params(js_parser *p)
