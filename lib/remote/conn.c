@@ -290,8 +290,6 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
 {
     sl_remote *r = k->r;
     sl__rlog(r, "lost redis://%s:%d (%s); reconnecting", r->url.host, r->url.port, why);
-    if (!k->lost_since)
-        k->lost_since = sl_now();
     int64_t start = k->lost_since, wait = 10000000; /* give_up_ns counts from the loss, across calls */
     for (;;) {
         int64_t pause = wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000;
@@ -329,18 +327,21 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
  * 60 ns a byte measured on loopback, more on a loaded machine; a
  * microsecond allowed), and a reply that comes later than the socket
  * waits is taken for a lost connection. */
+static int64_t sat_add(int64_t a, int64_t b) /* both >= 0 */
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 static int64_t reply_wait_ns(const sl__rconn *k, size_t n, const sl__rcmd *cmds, int64_t block_ns, int64_t deadline)
 {
     uint64_t bytes = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < cmds[i].argc; j++)
             bytes += cmds[i].len[j];
-    int64_t ns = k->r->o.timeout_ns, more[2] = {block_ns, bytes > INT64_MAX / 1000 ? INT64_MAX : (int64_t)bytes * 1000};
-    for (int i = 0; i < 2; i++)
-        ns = more[i] > INT64_MAX - ns ? INT64_MAX : ns + more[i];
-    /* no longer than the caller's deadline allows, but never less than
-     * one command's timeout (and the blocking read's) */
-    int64_t least = k->r->o.timeout_ns > INT64_MAX - block_ns ? INT64_MAX : k->r->o.timeout_ns + block_ns;
+    /* never less than one command's timeout (and the blocking read's);
+     * no longer than the caller's deadline allows beyond that */
+    int64_t least = sat_add(k->r->o.timeout_ns, block_ns);
+    int64_t ns = sat_add(least, bytes > INT64_MAX / 1000 ? INT64_MAX : (int64_t)bytes * 1000);
     if (deadline != SL_FOREVER) {
         int64_t left = deadline - sl_now();
         if (ns > left)
@@ -387,6 +388,20 @@ static int past(sl__rconn *k, int64_t deadline, const char *why)
     return 1;
 }
 
+/* The connection is lost (this call sent on it when `ran`): it is closed
+ * and made again, unless the reply this call lost is past its deadline. */
+static int lost(sl__rconn *k, const char *why, int ran, int64_t deadline)
+{
+    char reason[128];
+    snprintf(reason, sizeof reason, "%s", why); /* why may be the context's, freed here */
+    sl__rconn_close(k);
+    if (!k->lost_since)
+        k->lost_since = sl_now();
+    if (ran && past(k, deadline, reason))
+        return SL_TIMEDOUT;
+    return reconnect(k, reason, deadline);
+}
+
 int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int64_t block_ns, int64_t deadline)
 {
     int repaired = 0, ran = 0; /* ran: this call sent the pipeline (a reply it lost may have run) */
@@ -406,12 +421,7 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
                 if (later) { /* as if the connection were lost: again, after a pause */
                     for (size_t i = 0; i < n; i++)
                         freeReplyObject(rep[i]);
-                    sl__rconn_close(k);
-                    if (!k->lost_since)
-                        k->lost_since = sl_now();
-                    if (ran && past(k, deadline, "server loading or busy"))
-                        return SL_TIMEDOUT;
-                    int rc = reconnect(k, "server loading or busy", deadline);
+                    int rc = lost(k, "server loading or busy", ran, deadline);
                     if (rc != SL_OK)
                         return rc;
                     continue;
@@ -428,14 +438,7 @@ int sl__rconn_run(sl__rconn *k, size_t n, sl__rcmd *cmds, redisReply **rep, int6
             }
             why = k->c->errstr[0] ? k->c->errstr : "connection closed";
         }
-        char reason[128];
-        snprintf(reason, sizeof reason, "%s", why);
-        sl__rconn_close(k);
-        if (!k->lost_since)
-            k->lost_since = sl_now();
-        if (ran && past(k, deadline, reason))
-            return SL_TIMEDOUT;
-        int rc = reconnect(k, reason, deadline);
+        int rc = lost(k, why, ran, deadline);
         if (rc != SL_OK)
             return rc;
     }
