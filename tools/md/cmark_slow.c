@@ -24,8 +24,8 @@
 
 enum { MAX_LINE_PIPES = 4096, MAX_CDATA = 1024, MAX_BRACKET_DEPTH = 1024 };
 
-/* The most `|` on one line (counting stops past `cap`). */
-static size_t most_pipes_on_a_line(const char *s, size_t n, size_t cap)
+/* The most `|` on one line. */
+static size_t most_pipes_on_a_line(const char *s, size_t n)
 {
     const char *p = s, *end = s + n, *eol = memchr(s, '\n', n);
     size_t pipes = 0, most = 0;
@@ -37,8 +37,8 @@ static size_t most_pipes_on_a_line(const char *s, size_t n, size_t cap)
                 eol = end;
             pipes = 0;
         }
-        if (++pipes > most && (most = pipes) > cap)
-            break;
+        if (++pipes > most)
+            most = pipes;
     }
     return most;
 }
@@ -63,14 +63,14 @@ static void brackets_and_cdata(const char *s, size_t n, size_t *deepest, size_t 
 
 int sl__md_cmark_slow(const char *s, size_t n)
 {
-    size_t pipes = most_pipes_on_a_line(s, n, n), deepest, cdata;
+    size_t pipes = most_pipes_on_a_line(s, n), deepest, cdata;
     brackets_and_cdata(s, n, &deepest, &cdata);
     /* Where a `]:` may define a link reference, md4c is the one that is
      * quadratic in the bracket depth (md4c_blocks.c routes those pages):
      * a page slow for both goes where its square is the smaller one (the
      * two cost a few ns a step each, measured) - a hostile page is slow
      * somewhere; --isolate bounds it. */
-    size_t md4c_cost = deepest > 32 && memmem(s, n, "]:", 2) ? deepest : 0;
+    size_t md4c_cost = deepest > SL_MD_MD4C_BRACKET_DEPTH && memmem(s, n, "]:", 2) ? deepest : 0;
     size_t cmark_cost = 0;
     if (pipes > MAX_LINE_PIPES)
         cmark_cost = pipes;

@@ -140,6 +140,10 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n);
  * whose tabs md4c_fix.c cannot place (no line of plain text) or whose
  * list item may end inside it. */
 int sl__md_commonmark_needs_cmark(const char *s, size_t n);
+/* Brackets nested deeper than this, where a `]:` may define a link
+ * reference, make md4c 0.4.8 quadratic (md4c_blocks.c routes such pages;
+ * cmark_slow.c weighs them against cmark-gfm's own slow inputs). */
+enum { SL_MD_MD4C_BRACKET_DEPTH = 32 };
 /* cmark_slow.c: 1 if cmark-gfm 0.29 would take time growing with the
  * square of the page's size on it where md4c does not (a line of
  * thousands of `|`, thousands of `<![CDATA[`, brackets nested a thousand

@@ -596,8 +596,7 @@ typedef struct brackets {
  * when a `]:` in it may be a definition.  Without one md4c is linear there
  * and renders as cmark-gfm, which is not: runs of `<![CDATA[` or `![[]()`
  * nest as deep, and 100 KB of `![[]()` took cmark-gfm 0.29 4.9 s, md4c
- * 0.09 s. */
-enum { BRACKET_DEPTH_MAX = 32 };
+ * 0.09 s.  The depth: SL_MD_MD4C_BRACKET_DEPTH (md.h). */
 
 /* The URL at s[u..e), a failed link's destination: 1 if md4c may
  * autolink it otherwise than cmark-gfm - a host without a dot (cmark-gfm
@@ -717,7 +716,7 @@ int sl__md_md4c_blocks_misread(const char *s, size_t n, int commonmark)
             size_t i = at + (size_t)__builtin_ctzll(m), waiting = 0;
             if (s[i] == '[') {
                 k.open++;
-                if (++k.depth > BRACKET_DEPTH_MAX) {
+                if (++k.depth > SL_MD_MD4C_BRACKET_DEPTH) {
                     if (defines < 0) /* looked for once */
                         defines = memmem(s, n, "]:", 2) != NULL;
                     if (defines)

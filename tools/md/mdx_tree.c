@@ -179,12 +179,19 @@ static int enter_block(MD_BLOCKTYPE t, void *d, void *ud)
     return push_node(b, n);
 }
 
+/* A node enter_span makes and leave_span closes (images aside: their
+ * text is alt text, not children). */
+static int is_span(const mx_node *n)
+{
+    return n->type == MX_EM || n->type == MX_STRONG || n->type == MX_DEL || n->type == MX_INLINE_CODE ||
+           n->type == MX_LINK;
+}
+
 static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
 {
     (void)d;
     builder *b = ud;
-    while (b->cur->parent && (b->cur->type == MX_EM || b->cur->type == MX_STRONG || b->cur->type == MX_DEL ||
-                              b->cur->type == MX_INLINE_CODE || b->cur->type == MX_LINK))
+    while (b->cur->parent && is_span(b->cur))
         b->cur = b->cur->parent; /* spans md4c left open end with their block */
     end_item_text(b);
     if (t == MD_BLOCK_DOC || t == MD_BLOCK_THEAD || t == MD_BLOCK_TBODY)
@@ -192,6 +199,19 @@ static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
     if (b->cur->parent)
         b->cur = b->cur->parent;
     return 0;
+}
+
+/* The node a span other than a link or an image makes (spans not
+ * enabled are never reported: emphasis stands in). */
+static int span_type(MD_SPANTYPE t)
+{
+    switch (t) {
+    case MD_SPAN_STRONG: return MX_STRONG;
+    case MD_SPAN_DEL: return MX_DEL;
+    case MD_SPAN_CODE: return MX_INLINE_CODE;
+    case MD_SPAN_A: return MX_LINK;
+    default: return MX_EM;
+    }
 }
 
 static int enter_span(MD_SPANTYPE t, void *d, void *ud)
@@ -205,10 +225,6 @@ static int enter_span(MD_SPANTYPE t, void *d, void *ud)
         return -1;
     mx_node *n = NULL;
     switch (t) {
-    case MD_SPAN_EM: n = node_new(b, MX_EM); break;
-    case MD_SPAN_STRONG: n = node_new(b, MX_STRONG); break;
-    case MD_SPAN_DEL: n = node_new(b, MX_DEL); break;
-    case MD_SPAN_CODE: n = node_new(b, MX_INLINE_CODE); break;
     case MD_SPAN_A:
         if ((n = node_new(b, MX_LINK))) {
             MD_SPAN_A_DETAIL *a = d;
@@ -232,7 +248,7 @@ static int enter_span(MD_SPANTYPE t, void *d, void *ud)
             b->in_image = 1;
         }
         return b->nomem ? -1 : 0;
-    default: n = node_new(b, MX_EM); break; /* not enabled: never reported */
+    default: n = node_new(b, span_type(t)); break;
     }
     if (!n)
         return -1;
@@ -252,18 +268,13 @@ static int leave_span(MD_SPANTYPE t, void *d, void *ud)
         b->in_image -= t == MD_SPAN_IMG;
         return 0;
     }
-    int want = t == MD_SPAN_STRONG ? MX_STRONG
-               : t == MD_SPAN_DEL  ? MX_DEL
-               : t == MD_SPAN_CODE ? MX_INLINE_CODE
-               : t == MD_SPAN_A    ? MX_LINK
-                                   : MX_EM;
+    int want = span_type(t);
     for (mx_node *p = b->cur; p && p->parent; p = p->parent) {
         if ((int)p->type == want) {
             b->cur = p->parent;
             return 0;
         }
-        if (p->type != MX_EM && p->type != MX_STRONG && p->type != MX_DEL && p->type != MX_INLINE_CODE &&
-            p->type != MX_LINK)
+        if (!is_span(p))
             break; /* spans end at their block */
     }
     return 0;
