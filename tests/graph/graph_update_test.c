@@ -572,6 +572,94 @@ SL_TEST(graph_update_waits_out_a_readers_lock_once)
     free(said);
 }
 
+/* Every seed of fuzz_graph_snapshot is a snapshot the reader accepts,
+ * taken as the fuzzer takes it (a raw body packed, or a file's body
+ * sealed): a seed of an older version is refused at its first check, and
+ * the fuzzer would then start from nothing that reaches the tables. */
+SL_TEST(graph_snapshot_fuzz_seeds_are_accepted)
+{
+    static const char *const seeds[] = {"seed-1", "seed-2", "seed-3-sealed", "seed-4-stored"};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, GRAPH_FIXTURES "/../fuzz_snapshot_corpus/%s", seeds[i]);
+        size_t n = 0;
+        char *seed = read_all(path, &n);
+        CHECK(seed && n > 128);
+        if (!seed || n <= 128) {
+            free(seed);
+            continue;
+        }
+        uint8_t request[32], id[16];
+        memcpy(request, seed + 16, 32);
+        memcpy(id, seed + 48, 16);
+        size_t nz = n;
+        uint8_t *z = NULL;
+        if (seed[112] & 1) {
+            z = malloc(n);
+            if (z) {
+                memcpy(z, seed, n);
+                gr_snap_seal(z, n);
+            }
+        } else
+            z = gr_snap_pack(seed, n, &nz);
+        char why[256] = "";
+        gr_snap *s = z ? gr_snap_from_bytes(z, nz, request, id, why, sizeof why) : NULL;
+        if (!s)
+            fprintf(stderr, "%s refused: %s\n", seeds[i], why);
+        CHECK(s != NULL);
+        gr_snap_close(s);
+        free(z);
+        free(seed);
+    }
+}
+
+/* The maps' hash tables are built again from their entries when read
+ * (version 6): an entry whose key another entry of the same map has is
+ * refused, not let to shadow it. */
+SL_TEST(graph_snapshot_refuses_a_map_with_a_key_twice)
+{
+    size_t n = 0;
+    char *seed = read_all(GRAPH_FIXTURES "/../fuzz_snapshot_corpus/seed-1", &n);
+    CHECK(seed && n > 256);
+    if (!seed || n <= 256) {
+        free(seed);
+        return;
+    }
+    uint8_t request[32], id[16];
+    memcpy(request, seed + 16, 32);
+    memcpy(id, seed + 48, 16);
+    /* past the counts, nodes, string entries and bytes, imports
+     * (graph-snapshot.md, "Body"), each padded to 8 bytes */
+    uint64_t cnt[16];
+    memcpy(cnt, seed + 128, sizeof cnt);
+    size_t at = 128 + sizeof cnt;
+    const size_t sizes[] = {cnt[0] * sizeof(gr_node), cnt[3] * sizeof(struct gr_strent), cnt[4],
+                            cnt[6] * sizeof(gr_import)};
+    for (size_t i = 0; i < 4; i++)
+        at += (sizes[i] + 7) / 8 * 8;
+    /* the first map with two entries: its second entry's key made its first's */
+    int done = 0;
+    for (int m = 0; m < 9 && !done && at + 8 <= n; m++) {
+        uint64_t k;
+        memcpy(&k, seed + at, 8);
+        if (k >= 2 && at + 8 + 24 <= n) {
+            memcpy(seed + at + 8 + 12, seed + at + 8, 8);
+            done = 1;
+        }
+        at += 8 + (12 * k + 7) / 8 * 8;
+    }
+    CHECK(done);
+    size_t nz = 0;
+    uint8_t *z = gr_snap_pack(seed, n, &nz);
+    char why[256] = "";
+    gr_snap *s = z ? gr_snap_from_bytes(z, nz, request, id, why, sizeof why) : NULL;
+    CHECK(s == NULL);
+    CHECK(strstr(why, "a key twice") != NULL);
+    gr_snap_close(s);
+    free(z);
+    free(seed);
+}
+
 /* A snapshot's blocks may be stored as they are (the writer does that
  * for hash-table slots): the same body in stored blocks reads as the same
  * tables as in LZ4 blocks, and a stored block that is not exactly its

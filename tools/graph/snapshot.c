@@ -7,8 +7,9 @@
  * bytes, in a fixed order, in LZ4 blocks; the reader takes each array
  * where it lies in the decompressed body (no copy) once the checksum matches and every value that
  * the resolver follows has been checked: ids in range, parents before
- * their children, chains pointing forward, a free slot in every hash
- * table (so that every probe ends), imports all resolved.
+ * their children, chains pointing forward, imports all resolved.  The
+ * hash tables are not in the file: the reader builds them again from the
+ * strings and the maps' entries (a key twice in one map is refused).
  */
 #include "snapshot.h"
 
@@ -30,7 +31,7 @@
 #include "xalloc.h"
 
 #define MAGIC "SLGSNAP\0"
-enum { VERSION = 5, HEADER = 128, NMAPS = 9 };
+enum { VERSION = 6, HEADER = 128, NMAPS = 9 };
 /* The body is compressed in blocks of FRAME bytes (the last one what is
  * left), so that a reader decompresses them on every CPU at once. */
 #define FRAME ((size_t)4 << 20)
@@ -95,8 +96,8 @@ typedef struct wr {
     char *z;          /* one compressed block */
     uint32_t *sizes;  /* every block's size so far */
     size_t nsizes;
-    int slots;        /* put is writing hash-table slots */
-    size_t nslots;    /* bytes of the frame being filled that are hash-table slots */
+    int slots;        /* put is writing the maps' entries */
+    size_t nslots;    /* bytes of the frame being filled that are the maps' entries */
 } wr;
 
 static void write_out(wr *w, const void *p, size_t len)
@@ -114,11 +115,11 @@ static void write_out(wr *w, const void *p, size_t len)
 }
 
 /* One frame of body, len bytes at p, compressed as one block - or
- * stored as it is when at least three quarters of it are hash-table
- * slots (nslots bytes): keys spread by a hash are what LZ4 does worst
- * with (the crate corpus's 20 MB of them took half of the snapshot's LZ4
- * time, beside the SQLite writer, to come to half their size), and the
- * reader copies a stored block faster than it decompresses one. */
+ * stored as it is when at least three quarters of it are the maps'
+ * entries (nslots bytes): keys in the order a hash put them in are what
+ * LZ4 does worst with (the crate corpus's 7.8 MB of them would come to
+ * 6.7), and the reader copies a stored block faster than it
+ * decompresses one. */
 static void block(wr *w, const void *p, size_t len, size_t nslots)
 {
     if (len && nslots >= len - len / 4) {
@@ -173,28 +174,33 @@ static void put64(wr *w, uint64_t v)
     put(w, &v, 8);
 }
 
-/* A map, packed: the big ones are mostly empty slots as the resolver
- * grew them, and every byte here is read back by the next fast run.
- * A large packed table is made in 2 MiB pages: it is written once, all
- * of it, and a fresh small page costs a fault each (two on a virtual
- * machine) - most of the 35-50 ms packing the crate corpus's 396,000
- * children took, beside the SQLite writer; 8-18 ms so. */
+/* A map as its entries, in the order they lie in the resolver's table:
+ * n, then per entry the key (u64) and the value (u32), 12 bytes, then
+ * padding.  The reader builds the table again (gr_map_fill); keeping
+ * the table itself cost the writer a second table to pack the entries
+ * into (the resolver's are mostly empty slots), 20 MB of slots on the
+ * crate corpus to write beside the SQLite writer, and that much of the
+ * cache's room, for a rebuild that costs the reader less than reading
+ * them did.  The entries are put in batches: no copy of the table. */
 static void put_map(wr *w, const gr_map *m)
 {
-    size_t cap = m->n ? gr_map_pack_cap(m->n) : 0, bytes = cap * sizeof(gr_map_slot);
-    gr_map_slot *big = bytes >= ((size_t)2 << 20) ? gr_xbig(bytes) : NULL;
-    gr_map_slot *slots = big ? big : gr_xcalloc(cap ? cap : 1, sizeof *slots);
-    if (cap)
-        gr_map_pack_into(m, slots, cap);
-    put64(w, cap);
+    enum { BATCH = 4096 };
+    uint8_t b[BATCH * 12];
+    size_t k = 0;
     put64(w, m->n);
     w->slots = 1;
-    put_arr(w, slots, bytes);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        memcpy(b + 12 * k, &m->slots[i].key, 8);
+        memcpy(b + 12 * k + 8, &m->slots[i].val, 4);
+        if (++k == BATCH) {
+            put(w, b, sizeof b);
+            k = 0;
+        }
+    }
+    put_arr(w, b, 12 * k);
     w->slots = 0;
-    if (big)
-        gr_xbig_free(big, bytes);
-    else
-        free(slots);
 }
 
 /* The nodes without what only the outputs read: a fast run takes the
@@ -266,9 +272,6 @@ int gr_snap_save(const char *cache_dir, const uint8_t request[32], const gr_grap
     put_nodes(w, g);
     put_arr(w, g->st.ent, g->st.n * sizeof *g->st.ent);
     put_arr(w, g->st.arena, g->st.len);
-    w->slots = 1;
-    put_arr(w, g->st.slots, ((size_t)g->st.mask + 1) * sizeof *g->st.slots);
-    w->slots = 0;
     put_arr(w, g->imports, g->nimports * sizeof *g->imports);
     const gr_map *maps[NMAPS] = {&g->children, &g->binds, &g->globs,    &g->assoc,   &g->unresolved,
                                  &k->memo,     &k->field_type, &k->libs, &k->crate_pkg};
@@ -461,29 +464,29 @@ static uint64_t take64(rd *r)
     return p ? *p : 0;
 }
 
-/* A map whose values are below `below` (nonzero; with taint, the memo's
- * top bit aside), with a free slot. */
-static int take_map(rd *r, gr_map *m, uint64_t below, uint32_t taint)
+/* A map's entries (put_map), whose values are below `below` (nonzero;
+ * with taint, the memo's top bit aside): where they lie, and how many.
+ * The table is built once every array has been checked (fill_tables). */
+typedef struct map_ents {
+    const uint8_t *e;
+    size_t n;
+} map_ents;
+
+static int take_map(rd *r, map_ents *me, uint64_t below, uint32_t taint)
 {
-    uint64_t cap = take64(r), n = take64(r);
-    if (r->bad || (cap & (cap - 1)) || n >= (cap ? cap : 1) || cap > ((uint64_t)1 << 32))
+    uint64_t n = take64(r);
+    if (r->bad || n >= ((uint64_t)1 << 31))
         return 0;
-    const gr_map_slot *s = take(r, cap, sizeof *s);
-    if (!s)
+    const uint8_t *e = take(r, n, 12);
+    if (!e)
         return 0;
-    uint64_t used = 0;
-    for (uint64_t i = 0; i < cap; i++) {
-        if (!s[i].key)
-            continue;
-        used++;
-        if (!(s[i].val & ~taint) || (s[i].val & ~taint) >= below)
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, e + 12 * i + 8, 4);
+        if (!(v & ~taint) || (v & ~taint) >= below)
             return 0;
     }
-    if (used != n || (cap && used >= cap))
-        return 0;
-    m->slots = (gr_map_slot *)s;
-    m->cap = cap;
-    m->n = n;
+    *me = (map_ents){e, (size_t)n};
     return 1;
 }
 
@@ -505,14 +508,7 @@ static int check_strtab(const gr_strtab *t, size_t arena_len)
         if (t->ent[i].off >= arena_len || t->ent[i].len >= arena_len - t->ent[i].off ||
             t->arena[t->ent[i].off + t->ent[i].len])
             return 0;
-    size_t empty = 0;
-    for (size_t i = 0; i <= t->mask; i++) {
-        uint64_t e = t->slots[i];
-        empty += !e;
-        if (e && ((uint32_t)e == 0 || (uint32_t)e > t->n))
-            return 0;
-    }
-    return empty > 0 && t->n > 0 && t->ent[0].len == 0;
+    return t->n > 0 && t->ent[0].len == 0;
 }
 
 static int check_imports(const gr_graph *g, uint32_t nstr)
@@ -530,6 +526,19 @@ static gr_snap *refuse(gr_snap *s, char *why, size_t whylen, const char *what)
 {
     snprintf(why, whylen, "the snapshot %s", what);
     gr_snap_close(s);
+    return NULL;
+}
+
+typedef struct strtab_job {
+    gr_strtab *t;
+    uint64_t *slots;
+    uint32_t mask;
+} strtab_job;
+
+static void *strtab_run(void *arg)
+{
+    strtab_job *j = arg;
+    gr_strtab_index(j->t, j->slots, j->mask);
     return NULL;
 }
 
@@ -572,7 +581,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
              nimports = cnt[6], nassoc = cnt[7], nnamed = cnt[8], nfirst = cnt[9], ninst = cnt[10],
              npool = cnt[11], paths_len = cnt[12], nwarn = cnt[13], msgs_len = cnt[14];
     if (!nnodes || nnodes >= UINT32_MAX || nreal > nnodes || !nreal || nfiles >= UINT32_MAX || !nstr ||
-        nstr >= UINT32_MAX || slen >= UINT32_MAX || smask >= UINT32_MAX || ((smask + 1) & smask) ||
+        nstr >= UINT32_MAX || slen >= UINT32_MAX || smask >= UINT32_MAX || ((smask + 1) & smask) || smask < nstr ||
         !nimports || nimports >= UINT32_MAX || nassoc >= UINT32_MAX || nnamed > nstr || nfirst != nnodes - nreal ||
         ninst >= UINT32_MAX || npool >= UINT32_MAX || paths_len >= UINT32_MAX || nwarn >= UINT32_MAX ||
         msgs_len >= UINT32_MAX)
@@ -585,7 +594,6 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     g->nodes = (gr_node *)take(&r, nnodes, sizeof(gr_node));
     g->st.ent = (struct gr_strent *)take(&r, nstr, sizeof(struct gr_strent));
     g->st.arena = (char *)take(&r, slen, 1);
-    g->st.slots = (uint64_t *)take(&r, smask + 1, 8);
     g->st.n = (uint32_t)nstr;
     g->st.len = g->st.cap = slen;
     g->st.ncap = (uint32_t)nstr;
@@ -596,11 +604,12 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
         return refuse(s, why, whylen, "holds a bad node, string or import");
     gr_map *maps[NMAPS] = {&g->children, &g->binds, &g->globs, &g->assoc, &g->unresolved,
                            &s->k.memo, &s->k.field_type, &s->k.libs, &s->k.crate_pkg};
+    map_ents ents[NMAPS];
     /* memo values are node + 1 (never the busy mark); crate_pkg's package + 1 */
     const uint64_t below[NMAPS] = {nnodes, nimports, nimports, nassoc ? nassoc : 1, nnodes,
                                    nnodes + 1, nnodes, nnodes, UINT32_MAX};
     for (int i = 0; i < NMAPS; i++)
-        if (!take_map(&r, maps[i], below[i], maps[i] == &s->k.memo ? 0x80000000u : 0))
+        if (!take_map(&r, &ents[i], below[i], maps[i] == &s->k.memo ? 0x80000000u : 0))
             return refuse(s, why, whylen, "holds a bad hash table");
     g->assoc_next = (uint32_t *)take(&r, nassoc * 2, 4);
     g->nassoc = nassoc;
@@ -650,6 +659,34 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
             return refuse(s, why, whylen, "holds a bad warning");
         s->k.warnings[i] = (gr_warning){v[0], v[1], (char *)(msgs + v[5]), v[2], v[4], (uint8_t)v[3]};
     }
+    /* the hash tables, built again from the strings and the maps' entries
+     * (put_map), in one piece of memory: the strings' on a thread of their
+     * own, the maps' on this one */
+    size_t cap[NMAPS], len = ((size_t)smask + 1) * sizeof *g->st.slots;
+    for (int i = 0; i < NMAPS; i++) {
+        cap[i] = gr_map_pack_cap(ents[i].n);
+        len += cap[i] * sizeof(gr_map_slot);
+    }
+    s->tables_len = len;
+    uint8_t *t = s->tables = gr_xbig(len);
+    if (!t)
+        return refuse(s, why, whylen, "has tables too large to build");
+    gr_xbig_populate(t, len);
+    strtab_job sj = {&g->st, (uint64_t *)t, (uint32_t)smask};
+    pthread_t helper;
+    int helping = sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&helper, NULL, strtab_run, &sj) == 0;
+    if (!helping)
+        strtab_run(&sj);
+    t += ((size_t)smask + 1) * sizeof *g->st.slots;
+    int dup = 0;
+    for (int i = 0; i < NMAPS; i++) {
+        dup |= gr_map_fill(maps[i], (gr_map_slot *)t, cap[i], ents[i].e, ents[i].n);
+        t += cap[i] * sizeof(gr_map_slot);
+    }
+    if (helping)
+        pthread_join(helper, NULL);
+    if (dup)
+        return refuse(s, why, whylen, "holds a hash table with a key twice");
     return s;
 }
 
@@ -772,6 +809,8 @@ void gr_snap_close(gr_snap *s)
     else
         free(s->base);
     gr_xbig_free(s->raw, s->raw_len);
+    if (s->tables)
+        gr_xbig_free(s->tables, s->tables_len);
     free(s->g);
     free(s->inst);
     free(s->k.warnings); /* their messages are the snapshot's */

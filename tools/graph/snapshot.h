@@ -8,9 +8,10 @@
  * unresolved name of the last full run still hold; only calls can
  * differ, and a call is resolved by lookups that read those tables and
  * nothing else.  So the tables are written once, after a full run, in
- * the layout the resolver reads them in (node array, string table, hash
- * maps, the lookup memo), and a later run decompresses the file and reads them
- * in place.  What a call run against the snapshot answers is what a full
+ * the layout the resolver reads them in (node array, string table, the
+ * maps' entries, the lookup memo's among them), and a later run
+ * decompresses the file, reads the arrays in place and builds the hash
+ * tables again from the strings and the entries.  What a call run against the snapshot answers is what a full
  * run would answer as long as no lookup depended on the order lookups
  * were made in (a glob cycle, a search cut at its depth limit): a full
  * run that met one writes no snapshot, and a fast run that meets one
@@ -20,8 +21,8 @@
  * The file is the native layout of this build (it never leaves the
  * machine): versioned, keyed by the build, checksummed (XXH3-128), and
  * checked in full when read - every id in range, every chain and parent
- * pointing forward, every hash table with an empty slot - so that a
- * damaged or hostile file is refused, never followed.
+ * pointing forward, no key twice in a map - so that a damaged or hostile
+ * file is refused, never followed.
  */
 #ifndef SLUICE_GRAPH_SNAPSHOT_H
 #define SLUICE_GRAPH_SNAPSHOT_H
@@ -79,6 +80,8 @@ typedef struct gr_snap {
     int mapped;   /* base is gr_xbig's */
     void *raw;    /* its body, decompressed: every array below points here */
     size_t raw_len;
+    void *tables; /* the hash tables built from it (gr_xbig): the strings' slots, then the maps' */
+    size_t tables_len;
     struct gr_graph *g;
     gr_resolved k;
     gr_mounted *inst;
@@ -108,7 +111,7 @@ const char *gr_snap_file_path(const gr_snap *s, uint32_t i);
  * body size and checksum match the body as it is (blocks and sizes as
  * given), so that mutations reach the blocks' sizes and LZ4.  With bit 1
  * of header byte 112 set (readers ignore it), gr_snap_pack stores every
- * block as it is instead, the form a run uses for hash-table slots. */
+ * block as it is instead, the form a run uses for the maps' entries. */
 void *gr_snap_pack(const void *p, size_t n, size_t *out_n);
 void gr_snap_seal(void *p, size_t n);
 

@@ -139,6 +139,18 @@ uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
     return probe(t, s, len, (uint32_t)hash(s, len), &slot);
 }
 
+void gr_strtab_index(gr_strtab *t, uint64_t *slots, uint32_t mask)
+{
+    t->slots = slots;
+    t->mask = mask;
+    for (uint32_t id = 0; id < t->n; id++) {
+        uint32_t h = (uint32_t)hash(t->arena + t->ent[id].off, t->ent[id].len), i = h & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = (uint64_t)h << 32 | (id + 1);
+    }
+}
+
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len)
 {
     if (!len && t->n)
@@ -285,6 +297,24 @@ void gr_map_add_many(gr_map *m, size_t n, const uint64_t *keys, const uint32_t *
         prev[i] = 0;
     }
     free(ord);
+}
+
+int gr_map_fill(gr_map *m, gr_map_slot *slots, size_t cap, const uint8_t *e, size_t n)
+{
+    *m = (gr_map){slots, n, cap};
+    size_t mask = cap - 1;
+    for (size_t i = 0; i < n; i++, e += 12) {
+        uint64_t key;
+        memcpy(&key, e, 8);
+        size_t j = slot(key, mask);
+        while (slots[j].key && slots[j].key != key)
+            j = (j + 1) & mask;
+        if (!key || slots[j].key)
+            return -1;
+        slots[j].key = key;
+        memcpy(&slots[j].val, e + 8, 4);
+    }
+    return 0;
 }
 
 void gr_sort_u64(uint64_t *keys, size_t n)

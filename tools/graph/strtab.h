@@ -38,6 +38,10 @@ void gr_strtab_reserve_strings(gr_strtab *t, size_t strings, size_t bytes);
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len);
 /* The id of s if present, else UINT32_MAX. */
 uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len);
+/* Hashes t's n strings (entries and arena as they are) into slots[0..mask],
+ * zeroed, mask + 1 a power of two above n, which become t's slots: a
+ * table read back from a snapshot, whose hash slots are not kept. */
+void gr_strtab_index(gr_strtab *t, uint64_t *slots, uint32_t mask);
 static inline const char *gr_str(const gr_strtab *t, uint32_t id)
 {
     return t->arena + t->ent[id].off;
@@ -74,7 +78,13 @@ void gr_map_put(gr_map *m, uint64_t key, uint32_t val);
  * gr_map_put(key i, vals[i])", but the pairs go in sorted by slot, so the
  * table fills in one sweep instead of a cache miss per pair. */
 void gr_map_add_many(gr_map *m, size_t n, const uint64_t *keys, const uint32_t *vals, uint32_t *prev);
-
+/* m as a table for reading of the n pairs at e (12 bytes each: the key,
+ * then the value, native byte order, unaligned) in slots[0..cap), zeroed,
+ * cap a power of two above n (gr_map_pack_cap(n)).  Pairs listed in the
+ * order of another table's slots (a multiple of cap) go in as a few
+ * sweeps of the new one, not a cache miss each.  -1 when a key is 0 or
+ * two pairs share one. */
+int gr_map_fill(gr_map *m, gr_map_slot *slots, size_t cap, const uint8_t *e, size_t n);
 /* Sorts n keys in increasing order (LSD radix, 16 bits a pass; passes
  * on which every key agrees are skipped). */
 void gr_sort_u64(uint64_t *keys, size_t n);
