@@ -572,6 +572,23 @@ SL_TEST(graph_update_waits_out_a_readers_lock_once)
     free(said);
 }
 
+/* A seed of fuzz_graph_snapshot of more than min bytes, and the request
+ * and id its header names; NULL (a check failed) when there is none. */
+static char *read_seed(const char *name, size_t min, size_t *n, uint8_t request[32], uint8_t id[16])
+{
+    char path[512];
+    snprintf(path, sizeof path, GRAPH_FIXTURES "/../fuzz_snapshot_corpus/%s", name);
+    char *seed = read_all(path, n);
+    CHECK(seed && *n > min);
+    if (!seed || *n <= min) {
+        free(seed);
+        return NULL;
+    }
+    memcpy(request, seed + 16, 32);
+    memcpy(id, seed + 48, 16);
+    return seed;
+}
+
 /* Every seed of fuzz_graph_snapshot is a snapshot the reader accepts,
  * taken as the fuzzer takes it (a raw body packed, or a file's body
  * sealed): a seed of an older version is refused at its first check, and
@@ -580,18 +597,11 @@ SL_TEST(graph_snapshot_fuzz_seeds_are_accepted)
 {
     static const char *const seeds[] = {"seed-1", "seed-2", "seed-3-sealed", "seed-4-stored"};
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
-        char path[512];
-        snprintf(path, sizeof path, GRAPH_FIXTURES "/../fuzz_snapshot_corpus/%s", seeds[i]);
         size_t n = 0;
-        char *seed = read_all(path, &n);
-        CHECK(seed && n > 128);
-        if (!seed || n <= 128) {
-            free(seed);
-            continue;
-        }
         uint8_t request[32], id[16];
-        memcpy(request, seed + 16, 32);
-        memcpy(id, seed + 48, 16);
+        char *seed = read_seed(seeds[i], 128, &n, request, id);
+        if (!seed)
+            continue;
         size_t nz = n;
         uint8_t *z = NULL;
         if (seed[112] & 1) {
@@ -619,15 +629,10 @@ SL_TEST(graph_snapshot_fuzz_seeds_are_accepted)
 SL_TEST(graph_snapshot_refuses_a_map_with_a_key_twice)
 {
     size_t n = 0;
-    char *seed = read_all(GRAPH_FIXTURES "/../fuzz_snapshot_corpus/seed-1", &n);
-    CHECK(seed && n > 256);
-    if (!seed || n <= 256) {
-        free(seed);
-        return;
-    }
     uint8_t request[32], id[16];
-    memcpy(request, seed + 16, 32);
-    memcpy(id, seed + 48, 16);
+    char *seed = read_seed("seed-1", 256, &n, request, id);
+    if (!seed)
+        return;
     /* past the counts, nodes, string entries and bytes, imports
      * (graph-snapshot.md, "Body"), each padded to 8 bytes */
     uint64_t cnt[16];
@@ -661,19 +666,16 @@ SL_TEST(graph_snapshot_refuses_a_map_with_a_key_twice)
 }
 
 /* A snapshot's blocks may be stored as they are (the writer does that
- * for hash-table slots): the same body in stored blocks reads as the same
+ * for the maps' entries): the same body in stored blocks reads as the same
  * tables as in LZ4 blocks, and a stored block that is not exactly its
  * part of the body is refused. */
 SL_TEST(graph_snapshot_reads_stored_blocks_as_it_reads_compressed_ones)
 {
     size_t n = 0;
-    char *seed = read_all(GRAPH_FIXTURES "/../fuzz_snapshot_corpus/seed-1", &n);
-    CHECK(seed && n > 128);
-    if (!seed || n <= 128)
-        return;
     uint8_t request[32], id[16];
-    memcpy(request, seed + 16, 32);
-    memcpy(id, seed + 48, 16);
+    char *seed = read_seed("seed-1", 128, &n, request, id);
+    if (!seed)
+        return;
     size_t nz = 0, ns = 0;
     seed[112] &= ~2;
     uint8_t *z = gr_snap_pack(seed, n, &nz);
