@@ -39,15 +39,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)gr_source_is_binary(buf, size);
     (void)gr_source_bad_utf8_line(buf, size);
 
-    /* the `macro` items' scan (macroitems.h): regions in order, each
-     * one's parts where they belong */
+    /* the scan for `macro` items, trait aliases and extern types
+     * (macroitems.h): regions in order, each one's parts where they belong */
     static gr_macro_defs defs;
     gr_macro_defs_scan(buf, (uint32_t)(size < UINT32_MAX / 2 ? size : 0), &defs);
     for (size_t k = 0; k < defs.n; k++) {
         const gr_macro_def *d = &defs.v[k];
         if (!(d->a <= d->item_a && d->item_a <= d->vis_end && d->vis_end < d->name_a && d->name_a < d->name_b &&
-              d->name_b < d->body && d->body < d->end && d->end <= size && buf[d->body] == '{' &&
-              buf[d->end - 1] == '}' && (k == 0 || defs.v[k - 1].end <= d->a)))
+              d->name_b <= d->body && d->body < d->end && d->end <= size &&
+              (d->kind == GR_DEF_MACRO ? buf[d->body] == '{' && buf[d->end - 1] == '}'
+                                       : buf[d->body] == ';' && d->end == d->body + 1) &&
+              (k == 0 || defs.v[k - 1].end <= d->a)))
             abort();
     }
 

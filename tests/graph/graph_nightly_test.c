@@ -189,3 +189,32 @@ SL_TEST(macro_2_scan_takes_items_only_and_stops_at_unbalanced_brackets)
     free(big);
     gr_macro_defs_free(&d);
 }
+
+/* Trait aliases and extern types are errors to the grammar, and had no
+ * node: they have, a trait and a type, read from their text; a trait
+ * with a body, and a `type` outside an extern block, are the grammar's
+ * as before. */
+SL_TEST(extractor_reads_trait_aliases_and_extern_types)
+{
+    fg_file *f = extract_both_ways("extern \"C\" {\n    pub type Opaque;\n    pub fn g();\n}\n"
+                                   "pub trait Thin = Pointee<Metadata = ()>;\n"
+                                   "trait Bounded<X: Fn() -> u8> = Clone where X: Copy;\n"
+                                   "pub trait Real<T = u8>: Iterator<Item = T> { type Assoc; }\n"
+                                   "pub type Alias = u8;\n");
+    const fg_item *o = find(f, "Opaque", GK_TYPE), *t = find(f, "Thin", GK_TRAIT), *b = find(f, "Bounded", GK_TRAIT);
+    CHECK(o && o->parent == 0 && o->line == 2 && o->col == 5 && !strcmp(fg_ptr(f, o->sig), "pub type Opaque"));
+    CHECK(t && t->line == 5 && !strcmp(fg_ptr(f, t->vis), "pub") &&
+          !strcmp(fg_ptr(f, t->sig), "pub trait Thin = Pointee<Metadata = ()>"));
+    CHECK(b && b->line == 6 && !strcmp(fg_ptr(f, b->sig), "trait Bounded<X: Fn() -> u8> = Clone where X: Copy"));
+    CHECK(find(f, "g", GK_FUNCTION) && find(f, "Real", GK_TRAIT) && find(f, "Assoc", GK_TYPE));
+    CHECK(find(f, "Alias", GK_TYPE));
+    CHECK(index_of(f, o) < index_of(f, find(f, "g", GK_FUNCTION)) && index_of(f, t) < index_of(f, b));
+    CHECK_EQ(f->ndiags, 0);
+    fg_file_free(f);
+
+    gr_macro_defs d = {0};
+    const char src[] = "trait Real { type Assoc; }\nimpl X { type Y; }\nunsafe extern { type Z; }\n";
+    CHECK_EQ(gr_macro_defs_scan(src, (uint32_t)strlen(src), &d), 1);
+    CHECK(d.v[0].kind == GR_DEF_EXTERN_TYPE && !memcmp(src + d.v[0].name_a, "Z", 1));
+    gr_macro_defs_free(&d);
+}

@@ -1095,13 +1095,14 @@ static void skimmed_macro(ex *e, const gr_skimmed *m)
 static TSPoint point_to(const ex *e, uint32_t *at, TSPoint pt, uint32_t to);
 
 /* A `macro` item the parse left out (macroitems.h), read from its text:
- * a macro node from its visibility (or `macro`) to its last '}'. */
+ * a macro node from its visibility (or `macro`) to its last '}'; a trait
+ * alias or an extern type likewise, a trait or a type node. */
 static void macro_def(ex *e, const gr_macro_def *m, uint32_t parent)
 {
     const char *s = e->src;
     fg_item it;
     memset(&it, 0, sizeof it);
-    it.kind = GK_MACRO;
+    it.kind = m->kind == GR_DEF_TRAIT_ALIAS ? GK_TRAIT : m->kind == GR_DEF_EXTERN_TYPE ? GK_TYPE : GK_MACRO;
     it.parent = parent;
     it.name = keep(e, (span){s + m->name_a, m->name_b - m->name_a});
     TSPoint a = e->def_pt = point_to(e, &e->def_at, e->def_pt, m->item_a);
