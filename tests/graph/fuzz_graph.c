@@ -5,7 +5,9 @@
  * included), and the module-candidate computation on what it extracted.
  * It also checks the skim (skim.h): wherever the whole text parses without
  * an error, the graph from a parse that skips the skimmed regions must be
- * the same as the one from a parse of every byte.
+ * the same as the one from a parse of every byte (`macro` items, which
+ * both leave out, included); and the regions of `macro` items
+ * (macroitems.h) the extractor would leave out.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "extract.h"
 #include "fg_same.h"
 #include "graph.h"
+#include "macroitems.h"
 #include "manifest.h"
 #include "source.h"
 
@@ -35,6 +38,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     (void)gr_source_is_binary(buf, size);
     (void)gr_source_bad_utf8_line(buf, size);
+
+    /* the scan for `macro` items, trait aliases and extern types
+     * (macroitems.h): regions in order, each one's parts where they belong */
+    static gr_macro_defs defs;
+    gr_macro_defs_scan(buf, (uint32_t)(size < UINT32_MAX / 2 ? size : 0), &defs);
+    for (size_t k = 0; k < defs.n; k++) {
+        const gr_macro_def *d = &defs.v[k];
+        if (!(d->a <= d->item_a && d->item_a <= d->vis_end && d->vis_end < d->name_a && d->name_a < d->name_b &&
+              d->name_b <= d->body && d->body < d->end && d->end <= size &&
+              (d->kind == GR_DEF_MACRO ? buf[d->body] == '{' && buf[d->end - 1] == '}'
+                                       : buf[d->body] == ';' && d->end == d->body + 1) &&
+              (k == 0 || defs.v[k - 1].end <= d->a)))
+            abort();
+    }
 
     static gr_extractor *x, *full;
     if (!x) {

@@ -10,7 +10,9 @@
  * src/bin/<name>/main.rs, build.rs, and tests/, examples/, benches/.
  * Every .rs file under the package directory is parsed too, so files no
  * root reaches can be reported as orphans.  A lone .rs path is a crate of
- * its own.
+ * its own.  What holds .rs files and no package read (a crate a workspace
+ * excludes or does not list, a directory with no Cargo.toml above it) is
+ * not graphed, as Cargo builds none of it: a note names it.
  */
 #include "discover.h"
 
@@ -24,6 +26,14 @@
 
 #include "source.h"
 #include "xalloc.h"
+
+/* What discovery keeps for the note on what it did not read. */
+typedef struct disc {
+    gr_strlist read;   /* directories whose Cargo.toml was read */
+    gr_strlist passed; /* directories with a Cargo.toml a package's walk did not enter */
+    gr_strlist search; /* workspaces with no package and directories of crates:
+                        * searched at the end for what no package read holds */
+} disc;
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -129,7 +139,7 @@ static void free_list(char **v, size_t n)
  * the walk above asked.  The run record takes the walk's answers for
  * directories and files rather than asking again (a cold run with a
  * cache stat'ed every file twice). */
-static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth, const struct stat *dir_st)
+static void walk(gr_graph *g, disc *d, const char *dir, uint32_t pkg, int top, int depth, const struct stat *dir_st)
 {
     if (depth > GR_MAX_WALK_DEPTH) {
         gr_graph_warn(g, dir, 0, "directory nested deeper than %d levels in its package; not searched",
@@ -146,8 +156,12 @@ static void walk(gr_graph *g, const char *dir, uint32_t pkg, int top, int depth,
             char *toml = gr_path_join(p, "Cargo.toml");
             int nested = is_file(g, toml);
             free(toml);
-            if (v[i][0] != '.' && !(top && !strcmp(v[i], "target")) && !nested)
-                walk(g, p, pkg, 0, depth + 1, &st);
+            if (v[i][0] != '.' && !(top && !strcmp(v[i], "target"))) {
+                if (!nested)
+                    walk(g, d, p, pkg, 0, depth + 1, &st);
+                else
+                    gr_strlist_push(&d->passed, p);
+            }
             /* a directory named x.rs is still something `mod x;` may
              * name; it is reported when that happens */
         } else if (ends_with(v[i], ".rs")) {
@@ -277,7 +291,7 @@ static void watch_glob_dirs(gr_graph *g, const char *pat)
     free(head);
 }
 
-static void package(gr_graph *g, const char *dir, const gr_manifest *m)
+static void package(gr_graph *g, disc *d, const char *dir, const gr_manifest *m)
 {
     const char *b = strrchr(dir, '/');
     const char *name = m->package_name ? m->package_name : b ? b + 1 : dir;
@@ -302,10 +316,10 @@ static void package(gr_graph *g, const char *dir, const gr_manifest *m)
     auto_targets(g, dir, "examples", "example", pkg);
     declared_targets(g, dir, m, "bench", name, pkg);
     auto_targets(g, dir, "benches", "bench", pkg);
-    walk(g, dir, pkg, 1, 0, NULL);
+    walk(g, d, dir, pkg, 1, 0, NULL);
 }
 
-static void directory(gr_graph *g, const char *dir, int depth)
+static void directory(gr_graph *g, disc *d, const char *dir, int depth)
 {
     char *toml = gr_path_join(dir, "Cargo.toml");
     if (!is_file(g, toml)) {
@@ -316,7 +330,7 @@ static void directory(gr_graph *g, const char *dir, int depth)
             char *sub = gr_path_join(dir, v[i]);
             char *t = gr_path_join(sub, "Cargo.toml");
             if (v[i][0] != '.' && is_file(g, t)) {
-                directory(g, sub, depth + 1);
+                directory(g, d, sub, depth + 1);
                 found++;
             }
             free(t);
@@ -325,8 +339,11 @@ static void directory(gr_graph *g, const char *dir, int depth)
         free_list(v, n);
         if (!found)
             gr_graph_warn(g, dir, 0, "no Cargo.toml here or in its subdirectories; nothing graphed");
+        else
+            gr_strlist_push(&d->search, dir);
         return;
     }
+    gr_strlist_push(&d->read, dir);
     gr_manifest m;
     if (read_manifest(g, toml, &m)) {
         free(toml);
@@ -334,7 +351,9 @@ static void directory(gr_graph *g, const char *dir, int depth)
     }
     free(toml);
     if (m.has_package)
-        package(g, dir, &m);
+        package(g, d, dir, &m);
+    else if (m.has_workspace)
+        gr_strlist_push(&d->search, dir);
     if (m.has_workspace && depth >= GR_MAX_WORKSPACE_DEPTH)
         gr_graph_warn(g, dir, 0, "workspace nested %d levels deep (at most %d); its members are not read", depth,
                       GR_MAX_WORKSPACE_DEPTH - 1);
@@ -353,7 +372,7 @@ static void directory(gr_graph *g, const char *dir, int depth)
                     }
                     char *norm = gr_path_join(gl.gl_pathv[k], ".");
                     if (!excluded && is_dir(g, norm) && strcmp(norm, dir))
-                        directory(g, norm, depth + 1);
+                        directory(g, d, norm, depth + 1);
                     free(norm);
                 }
             } else {
@@ -366,14 +385,78 @@ static void directory(gr_graph *g, const char *dir, int depth)
     gr_manifest_free(&m);
 }
 
+static int was_read(const disc *d, const char *dir)
+{
+    return bsearch(&dir, d->read.v, d->read.n, sizeof *d->read.v, name_cmp) != NULL;
+}
+
+/* What under dir (a workspace with no package, or a directory of crates)
+ * no package read holds: directories with a Cargo.toml nobody read, and
+ * those with .rs files and none (dir itself among them).  Skips what the
+ * walk skips: hidden directories, target/, directory links. */
+static void search_unread(gr_graph *g, const disc *d, const char *dir, int depth)
+{
+    if (depth > GR_MAX_WALK_DEPTH)
+        return;
+    size_t n;
+    char **v = list_dir(g, dir, &n, NULL);
+    int rs = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *p = gr_path_join(dir, v[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (v[i][0] != '.' && strcmp(v[i], "target") && !was_read(d, p)) {
+                char *toml = gr_path_join(p, "Cargo.toml");
+                if (is_file(g, toml))
+                    gr_strlist_push(&g->unread, p);
+                else
+                    search_unread(g, d, p, depth + 1);
+                free(toml);
+            }
+        } else if (ends_with(v[i], ".rs") && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            rs = 1;
+        }
+        free(p);
+    }
+    free_list(v, n);
+    if (rs)
+        gr_strlist_push(&g->unread, dir);
+}
+
+/* g->unread, sorted: what discovery read no package for. */
+static void unread(gr_graph *g, disc *d)
+{
+    if (d->read.n)
+        qsort(d->read.v, d->read.n, sizeof *d->read.v, name_cmp);
+    for (size_t i = 0; i < d->passed.n; i++)
+        if (!was_read(d, d->passed.v[i]))
+            gr_strlist_push(&g->unread, d->passed.v[i]);
+    for (size_t i = 0; i < d->search.n; i++)
+        search_unread(g, d, d->search.v[i], 0);
+    if (g->unread.n)
+        qsort(g->unread.v, g->unread.n, sizeof *g->unread.v, name_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < g->unread.n; i++) {
+        if (w && !strcmp(g->unread.v[w - 1], g->unread.v[i]))
+            free(g->unread.v[i]);
+        else
+            g->unread.v[w++] = g->unread.v[i];
+    }
+    g->unread.n = w;
+    gr_strlist_free(&d->read);
+    gr_strlist_free(&d->passed);
+    gr_strlist_free(&d->search);
+}
+
 int gr_discover(gr_graph *g, char **paths, int npaths)
 {
     int bad = 0;
+    disc d = {{0}, {0}, {0}};
     for (int i = 0; i < npaths; i++) {
         char *p = gr_path_join("", paths[i]);
         gr_strlist_push(&g->inputs, paths[i]);
         if (is_dir(g, p)) {
-            directory(g, p, 0);
+            directory(g, &d, p, 0);
         } else if (ends_with(p, ".rs") && is_file(g, p)) {
             char *dir = gr_path_dirname(p);
             const char *b = strrchr(p, '/');
@@ -397,5 +480,6 @@ int gr_discover(gr_graph *g, char **paths, int npaths)
         int added;
         gr_graph_file(g, g->crates[c].root, g->crates[c].package, 0, &added);
     }
+    unread(g, &d);
     return bad ? -1 : 0;
 }

@@ -135,6 +135,12 @@ struct gr_extractor {
     gr_skims skims;    /* this file's constants left out of the parse */
     TSRange *ranges;   /* and the ranges parsed */
     size_t nranges, ranges_cap;
+    /* A file whose parse has an error and holds `macro` items
+     * (macroitems.h) is parsed again around them: */
+    gr_macro_defs defs; /* those items (none: the first parse stands) */
+    gr_skims held;      /* they and the skimmed regions, in source order */
+    TSRange *held_ranges; /* and the ranges parsed the second time */
+    size_t nheld_ranges, held_ranges_cap;
 };
 
 gr_extractor *gr_extractor_new(void)
@@ -166,6 +172,9 @@ void gr_extractor_free(gr_extractor *x)
     gr_tsarena_free(x->arena);
     gr_skims_free(&x->skims);
     free(x->ranges);
+    gr_macro_defs_free(&x->defs);
+    gr_skims_free(&x->held);
+    free(x->held_ranges);
     free(x);
 }
 
@@ -195,6 +204,11 @@ typedef struct ex {
     int marks_built;
     const gr_skimmed *skim; /* the constants left out of the parse */
     size_t nskim, skim_cur;
+    const gr_macro_def *defs; /* the `macro` items left out of it */
+    size_t ndefs, def_cur;
+    uint32_t def_at;        /* a byte before the next one, and its point */
+    TSPoint def_pt;
+    TSNode root;            /* the file's tree */
     TSParser *parser;       /* the file's parser, for item macros' token trees */
     gr_macro_scan ms;       /* their scan (macroitems.h), reused */
     int macro_depth;        /* item macros inside item macros being read now */
@@ -1078,18 +1092,57 @@ static void skimmed_macro(ex *e, const gr_skimmed *m)
     macro_items(e, na, nb, i, pt, close, 0);
 }
 
-/* The skimmed constants (skim.h) that start before byte `at`, as items of
- * the file's module: called before each item of the file's top level is
- * visited, and at the end, so that they take their place in source order. */
-static void skimmed_before(ex *e, uint32_t at)
+static TSPoint point_to(const ex *e, uint32_t *at, TSPoint pt, uint32_t to);
+
+/* A `macro` item the parse left out (macroitems.h), read from its text:
+ * a macro node from its visibility (or `macro`) to its last '}'; a trait
+ * alias or an extern type likewise, a trait or a type node. */
+static void macro_def(ex *e, const gr_macro_def *m, uint32_t parent)
 {
-    while (e->skim_cur < e->nskim && e->skim[e->skim_cur].a < at) {
-        /* step on first: a macro's items below come back here */
-        const gr_skimmed *m = &e->skim[e->skim_cur++];
-        if (m->kind == GR_SKIM_CONST)
-            plain_const(e, &m->pc, m->a, (TSPoint){m->row, m->col}, (TSPoint){m->end_row, m->end_col}, 0);
-        else if (m->kind == GR_SKIM_MACRO)
-            skimmed_macro(e, m);
+    const char *s = e->src;
+    fg_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = m->kind == GR_DEF_TRAIT_ALIAS ? GK_TRAIT : m->kind == GR_DEF_EXTERN_TYPE ? GK_TYPE : GK_MACRO;
+    it.parent = parent;
+    it.name = keep(e, (span){s + m->name_a, m->name_b - m->name_a});
+    TSPoint a = e->def_pt = point_to(e, &e->def_at, e->def_pt, m->item_a);
+    TSPoint b = point_to(e, &(uint32_t){e->def_at}, a, m->end);
+    it.line = a.row + 1;
+    it.col = a.column + 1;
+    it.end_line = b.row + 1;
+    it.end_col = b.column + 1;
+    if (m->vis_end > m->item_a)
+        it.vis = keep(e, (span){s + m->item_a, m->vis_end - m->item_a});
+    uint32_t id = fg_add_item(e->f, &it);
+    e->f->items[id].sig = signature(e, m->item_a, m->body);
+}
+
+/* What the parse left out before byte `at`, in source order: with `top`
+ * (a walk of the file's own items), the skimmed constants and item macros
+ * (skim.h); and the `macro` items that lie in the list being walked, from
+ * byte lo on (one before lo lies inside an item the walk has passed, a
+ * function body, and gets no node).  Called before each item of a list
+ * is visited, and at its end, so that these take their place in source
+ * order. */
+static void held_before(ex *e, uint32_t at, uint32_t lo, uint32_t parent, int top)
+{
+    for (;;) {
+        uint32_t sa = top && e->skim_cur < e->nskim ? e->skim[e->skim_cur].a : UINT32_MAX;
+        uint32_t da = !e->macro_depth && e->def_cur < e->ndefs ? e->defs[e->def_cur].a : UINT32_MAX;
+        if (sa < at && sa < da) {
+            /* step on first: a macro's items below come back here */
+            const gr_skimmed *m = &e->skim[e->skim_cur++];
+            if (m->kind == GR_SKIM_CONST)
+                plain_const(e, &m->pc, m->a, (TSPoint){m->row, m->col}, (TSPoint){m->end_row, m->end_col}, 0);
+            else if (m->kind == GR_SKIM_MACRO)
+                skimmed_macro(e, m);
+        } else if (da < at) {
+            const gr_macro_def *m = &e->defs[e->def_cur++];
+            if (m->a >= lo)
+                macro_def(e, m, parent);
+        } else {
+            return;
+        }
     }
 }
 
@@ -1196,10 +1249,13 @@ static void item(ex *e, TSNode n, uint32_t parent, fg_str path_attr)
 static void items_in(ex *e, TSNode list, uint32_t parent)
 {
     fg_str path_attr = {0, 0};
+    /* the file's tree starts where its first range does, past a hole */
+    uint32_t lo = ts_node_eq(list, e->root) ? 0 : ts_node_start_byte(list);
     EACH_CHILD(k, list) {
         TSNode c = KID(k);
-        if (parent == 0 && e->skim_cur < e->nskim)
-            skimmed_before(e, ts_node_start_byte(c));
+        if ((parent == 0 && e->skim_cur < e->nskim) || e->def_cur < e->ndefs)
+            held_before(e, ts_node_start_byte(c), lo, parent, parent == 0);
+        lo = ts_node_end_byte(c);
         int s = sym(c);
         if (s == S_ATTRIBUTE_ITEM) {
             fg_str p = path_attribute(e, c);
@@ -1223,6 +1279,13 @@ static void items_in(ex *e, TSNode list, uint32_t parent)
         }
         item(e, c, parent, path_attr);
         path_attr = (fg_str){0, 0};
+    }
+    /* the `macro` items after the last child (at the end of the file's
+     * tree, whatever its end, with the skimmed regions there: the last
+     * holes may lie past it) */
+    if (e->def_cur < e->ndefs) {
+        int file = ts_node_eq(list, e->root);
+        held_before(e, file ? UINT32_MAX : ts_node_end_byte(list), lo, parent, file && parent == 0);
     }
 }
 
@@ -1503,6 +1566,7 @@ static uint32_t find_errors(TSNode root, uint32_t *count)
 static void skim(gr_extractor *x, const char *src, size_t len)
 {
     x->nranges = 0;
+    x->defs.n = 0;
     if (!x->no_skim && gr_skim(src, len, &x->skims))
         x->nranges = gr_skim_ranges(&x->skims, &x->ranges, &x->ranges_cap);
 }
@@ -1519,8 +1583,13 @@ static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, co
     e->skim = x->nranges ? x->skims.v : NULL;
     e->nskim = x->nranges ? x->skims.n : 0;
     e->parser = p;
+    e->root = r;
+    if (x->defs.n) {
+        e->defs = x->defs.v;
+        e->ndefs = x->defs.n;
+    }
     items_in(e, r, 0);
-    skimmed_before(e, UINT32_MAX);
+    held_before(e, UINT32_MAX, UINT32_MAX, 0, 1);
     if (ts_node_has_error(r)) {
         uint32_t n = 0, line = find_errors(r, &n);
         fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
@@ -1589,17 +1658,22 @@ static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b
  * text again, so this bounds a hostile nest's cost at a few passes. */
 enum { MAX_MACRO_DEPTH = 4 };
 
-/* The point of byte `to`, from that of byte *at (which moves there). */
-static TSPoint point_to(const ex *e, uint32_t *at, TSPoint pt, uint32_t to)
+/* The point of byte `to` of s, from that of byte *at (which moves there). */
+static TSPoint point_to_text(const char *s, uint32_t *at, TSPoint pt, uint32_t to)
 {
     for (uint32_t k = *at; k < to; k++) {
-        if (e->src[k] == '\n')
+        if (s[k] == '\n')
             pt.row++, pt.column = 0;
         else
             pt.column++;
     }
     *at = to;
     return pt;
+}
+
+static TSPoint point_to(const ex *e, uint32_t *at, TSPoint pt, uint32_t to)
+{
+    return point_to_text(e->src, at, pt, to);
 }
 
 /* Every item the extractor added from index `from` on, and not already
@@ -1721,6 +1795,104 @@ static void macro_items(ex *e, uint32_t name_a, uint32_t name_b, uint32_t open, 
         mark_macro(e, from, keep(e, (span){e->src + name_a, name_b - name_a}));
 }
 
+/* ---- `macro` items (macroitems.h) ------------------------------------- */
+
+/* Whether s[a..b) is whitespace only. */
+static int only_space(const char *s, uint32_t a, uint32_t b)
+{
+    for (; a < b; a++)
+        if (!is_space(s[a]))
+            return 0;
+    return 1;
+}
+
+/* The `macro` items of src that the second parse is to leave out, in
+ * x->defs, and the ranges it is to read, around them and the skimmed
+ * regions (x->held_ranges).  0 when there are none. */
+static size_t skip_macro_defs(gr_extractor *x, const char *src, size_t len)
+{
+    gr_macro_defs *d = &x->defs;
+    if (!gr_macro_defs_scan(src, (uint32_t)len, d))
+        return 0;
+    const gr_skimmed *sk = x->nranges ? x->skims.v : NULL;
+    size_t nsk = x->nranges ? x->skims.n : 0, kept = 0;
+    /* A `macro` inside a skimmed constant or item macro is that region's
+     * (the parse does not see it either way); a skimmed array of data
+     * inside a `macro` goes with the macro.  A last one that ends the text
+     * with no whitespace before it is left to the parser, as the scan
+     * leaves such a region (skim.c: tree-sitter would stretch the token
+     * before it to the end). */
+    for (size_t k = 0, j = 0; k < d->n; k++) {
+        const gr_macro_def *m = &d->v[k];
+        while (j < nsk && sk[j].end <= m->a)
+            j++;
+        int in_region = 0;
+        for (size_t t = j; t < nsk && sk[t].a < m->end && !in_region; t++)
+            in_region = sk[t].kind != GR_SKIM_DATA;
+        if (in_region || (m->end >= len && m->a > 0 && !is_space(src[m->a - 1])))
+            continue;
+        d->v[kept++] = *m;
+    }
+    d->n = kept;
+    if (!kept)
+        return 0;
+    /* both lists in source order, with their points */
+    gr_skims *h = &x->held;
+    h->n = 0;
+    uint32_t at = 0, def_end = 0;
+    TSPoint pt = {0, 0};
+    for (size_t k = 0, j = 0; k < d->n || j < nsk;) {
+        if (h->n == h->cap) {
+            h->cap = h->cap ? h->cap * 2 : 64;
+            h->v = gr_xrealloc(h->v, h->cap * sizeof *h->v);
+        }
+        gr_skimmed *r = &h->v[h->n];
+        if (j < nsk && (k == d->n || sk[j].a < d->v[k].a)) {
+            const gr_skimmed *q = &sk[j++];
+            if (q->a < def_end || (k < d->n && q->end > d->v[k].a))
+                continue; /* data inside a `macro` */
+            *r = *q;
+        } else {
+            const gr_macro_def *m = &d->v[k++];
+            memset(r, 0, sizeof *r);
+            r->kind = GR_SKIM_MACRO_DEF;
+            r->a = m->a;
+            r->end = m->end;
+            TSPoint a = point_to_text(src, &at, pt, m->a);
+            pt = point_to_text(src, &at, a, m->end);
+            r->row = a.row, r->col = a.column;
+            r->end_row = pt.row, r->end_col = pt.column;
+            def_end = m->end;
+        }
+        r->adjoins = h->n > 0 && only_space(src, h->v[h->n - 1].end, r->a);
+        h->n++;
+    }
+    x->nheld_ranges = gr_skim_ranges(h, &x->held_ranges, &x->held_ranges_cap);
+    return kept;
+}
+
+/* The tree to read: t, or when t has an error and the text `macro` items,
+ * the parse around them (x->defs then holds them; else x->defs.n is 0).
+ * own: t is the caller's to free (not the arena's). */
+static TSTree *around_macro_defs(gr_extractor *x, TSParser *p, TSTree *t, const char *src, size_t len, int own)
+{
+    if (!ts_node_has_error(ts_tree_root_node(t)) || !skip_macro_defs(x, src, len))
+        return t;
+    budget b = {0, 0, 0};
+    TSTree *t2 = ts_parser_set_included_ranges(p, x->held_ranges, (uint32_t)x->nheld_ranges)
+                     ? parse_bounded(p, src, len, &b)
+                     : NULL;
+    if (!t2) {
+        /* over the budget, say: the first parse stands */
+        ts_parser_reset(p);
+        x->defs.n = 0;
+        return t;
+    }
+    if (own)
+        ts_tree_delete(t);
+    return t2;
+}
+
 /* No tree: say why, where the parser stopped if it ran out of budget. */
 static void no_tree(fg_file *f, const budget *b, const char *src, size_t len)
 {
@@ -1751,7 +1923,7 @@ static void extract_in_arena(gr_extractor *x, fg_file *f, const char *src, size_
                     ? parse_bounded(p, src, len, &b)
                     : NULL;
     if (t)
-        extract_tree(x, p, f, t, src, len);
+        extract_tree(x, p, f, around_macro_defs(x, p, t, src, len, 0), src, len);
     else
         no_tree(f, &b, src, len);
     if (p)
@@ -1786,6 +1958,7 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         ts_parser_reset(x->parser); /* a cancelled parse would otherwise resume */
         return;
     }
+    t = around_macro_defs(x, x->parser, t, src, len, 1);
     extract_tree(x, x->parser, f, t, src, len);
     ts_tree_delete(t);
 }

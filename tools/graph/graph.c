@@ -95,6 +95,7 @@ void gr_graph_free(gr_graph *g)
     gr_map_free(&g->assoc);
     gr_map_free(&g->unresolved);
     gr_strlist_free(&g->inputs);
+    gr_strlist_free(&g->unread);
     gr_strtab_free(&g->st);
 }
 
@@ -268,6 +269,13 @@ char *gr_warnings_text(const gr_graph *g, size_t orphans)
     if (orphans)
         fprintf(o, "sluice graph: note: %zu file%s no crate root reaches (status 'orphan' in the files table)\n",
                 orphans, orphans == 1 ? "" : "s");
+    /* a few names, then a count: a big tree can have hundreds */
+    enum { SHOWN = 8 };
+    for (size_t i = 0; i < g->unread.n && i < SHOWN; i++)
+        fprintf(o, "sluice graph: note: %s: not graphed, in no package read (a workspace's `exclude`, not a "
+                   "member, or no Cargo.toml); name the directory to graph it\n", g->unread.v[i]);
+    if (g->unread.n > SHOWN)
+        fprintf(o, "sluice graph: note: and %zu more such directories\n", g->unread.n - SHOWN);
     fclose(o);
     return text;
 }

@@ -138,6 +138,7 @@ typedef struct gr_graph {
     size_t order_dependent;   /* references whose answer depended on the order of lookups (resolve) */
     int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
+    gr_strlist unread;        /* directories of .rs files in no package discovery read, sorted (a note) */
     gr_watchlist *watch;      /* NULL, or every path asked about is recorded (runrec.h) */
     struct gr_resolved *keep; /* NULL, or what resolution leaves is kept there (snapshot.h) */
     struct gr_mountlog *mlog; /* NULL, or every mount of a file is logged there (snapshot.h) */
@@ -188,8 +189,9 @@ void gr_graph_finish(gr_graph *g);
 /* The warnings' part of it: sorted by file, line and message, repeats
  * dropped (and their messages freed). */
 void gr_warnings_sort(gr_graph *g);
-/* What a run says on standard error besides errors: its warnings and the
- * orphan note (kept in the run record, to be said again); malloc'd. */
+/* What a run says on standard error besides errors: its warnings, the
+ * orphan note and the note on g->unread (kept in the run record, to be
+ * said again); malloc'd. */
 char *gr_warnings_text(const gr_graph *g, size_t orphans);
 
 /* Module tree (mount.c): every crate root and what it reaches, then the

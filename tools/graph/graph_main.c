@@ -101,6 +101,8 @@ static void stats(const gr_graph *g, const gr_parse_stats *ps, const int64_t *t,
         fprintf(stderr, " %s %zu", gr_edge_name(k), edges[k]);
     fprintf(stderr, "\n  references resolved: %zu of %zu (%.1f%%)\n", resolved, refs,
             refs ? 100.0 * resolved / refs : 100.0);
+    if (g->unread.n)
+        fprintf(stderr, "  not graphed: %zu directories with .rs files or a Cargo.toml in no package read\n", g->unread.n);
     /* cpu: the whole process's, all threads, over each phase's span */
     for (int k = 0; k < 2; k++) {
         const int64_t *x = k ? c : t;

@@ -358,6 +358,137 @@ int gr_macro_scan_items(const char *s, const char *name, size_t nlen, uint32_t o
     return item_list(s, a, b, 0, out);
 }
 
+/* ---- `macro` items ------------------------------------------------------ */
+
+static void add_def(gr_macro_defs *d, gr_macro_def m)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 8;
+        d->v = gr_xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    d->v[d->n++] = m;
+}
+
+size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
+{
+    enum { NONE = UINT32_MAX };
+    out->n = 0;
+    uint32_t i = 0, close;
+    tok t, u;
+    /* item: where an item may start (so far only attributes and perhaps
+     * a visibility since the last ';', '{' or '}'); head: the first of
+     * those, the start of the bytes the parser is to skip; vis_a..vis_end:
+     * the visibility */
+    int item = 1;
+    uint32_t head = NONE, vis_a = NONE, vis_end = 0;
+    /* the blocks the scan is in: extern ones (`extern "C" {`) marked, as
+     * far as MAX_NEST levels; prev, prev2: the tokens before t */
+    unsigned char externs[MAX_NEST];
+    size_t depth = 0;
+    tok prev = {0, 0, 0}, prev2 = {0, 0, 0};
+    for (; next_tok(s, &i, len, &t) > 0; prev2 = prev, prev = t) {
+        if (t.kind == '{' && depth < MAX_NEST)
+            externs[depth] = (prev.kind == 'a' && word_is(s, prev.a, prev.b, "extern")) ||
+                             (prev.kind == '"' && prev2.kind == 'a' && word_is(s, prev2.a, prev2.b, "extern"));
+        depth += t.kind == '{';
+        depth -= t.kind == '}' && depth > 0;
+        if (t.kind == ';' || t.kind == '{' || t.kind == '}') {
+            item = 1;
+            head = vis_a = NONE;
+            continue;
+        }
+        if (!item)
+            continue;
+        uint32_t j = i;
+        if (t.kind == '#' && vis_a == NONE) {
+            /* #[...] goes with the item; #![...] is its container's */
+            int r = next_tok(s, &j, len, &u), inner = r > 0 && u.kind == '!';
+            if (inner)
+                r = next_tok(s, &j, len, &u);
+            if (r <= 0 || u.kind != '[') {
+                item = 0;
+                continue;
+            }
+            if (!(close = matching(s, u.a, len)))
+                break;
+            i = close + 1;
+            if (!inner && head == NONE)
+                head = t.a;
+            continue;
+        }
+        if (t.kind == 'a' && vis_a == NONE && word_is(s, t.a, t.b, "pub")) {
+            vis_a = t.a;
+            vis_end = t.b;
+            if (head == NONE)
+                head = t.a;
+            if (next_tok(s, &j, len, &u) > 0 && u.kind == '(') {
+                if (!(close = matching(s, u.a, len)))
+                    break;
+                i = vis_end = close + 1;
+            }
+            continue;
+        }
+        item = 0;
+        tok nm;
+        int trait = t.kind == 'a' && word_is(s, t.a, t.b, "trait");
+        int type = t.kind == 'a' && word_is(s, t.a, t.b, "type") && depth > 0 && depth <= MAX_NEST &&
+                   externs[depth - 1];
+        if (t.kind != 'a' || !(trait || type || word_is(s, t.a, t.b, "macro")) || next_tok(s, &j, len, &nm) <= 0 ||
+            nm.kind != 'a' || next_tok(s, &j, len, &u) <= 0)
+            continue;
+        uint32_t item_a = vis_a != NONE ? vis_a : t.a, a = head != NONE ? head : t.a;
+        if (type || trait) {
+            /* `type NAME;`; a trait that ends at a ';' before any '{' */
+            int r = 1;
+            while (trait && r > 0 && u.kind != ';' && u.kind != '{' && u.kind != '}') {
+                if (u.kind == '(' || u.kind == '[') {
+                    if (!(close = matching(s, u.a, len))) {
+                        r = 0;
+                        break;
+                    }
+                    j = close + 1;
+                }
+                r = next_tok(s, &j, len, &u);
+            }
+            if (r <= 0 || u.kind != ';') {
+                i = nm.b; /* on from the name: not one of these */
+                continue;
+            }
+            add_def(out, (gr_macro_def){a, u.b, item_a, vis_a != NONE ? vis_end : item_a, nm.a, nm.b, u.a,
+                                        trait ? GR_DEF_TRAIT_ALIAS : GR_DEF_EXTERN_TYPE});
+            i = u.b;
+            item = 1;
+            head = vis_a = NONE;
+            continue;
+        }
+        if (u.kind == '(') {
+            /* macro NAME(PARAMS) { BODY }: past the parameters either way */
+            if (!(close = matching(s, u.a, len)))
+                break;
+            i = j = close + 1;
+            if (next_tok(s, &j, len, &u) <= 0)
+                break;
+        }
+        if (u.kind != '{')
+            continue;
+        if (!(close = matching(s, u.a, len)))
+            break;
+        add_def(out, (gr_macro_def){a, close + 1, item_a, vis_a != NONE ? vis_end : item_a, nm.a, nm.b, u.a,
+                                    GR_DEF_MACRO});
+        i = close + 1;
+        item = 1;
+        head = vis_a = NONE;
+    }
+    return out->n;
+}
+
+void gr_macro_defs_free(gr_macro_defs *d)
+{
+    free(d->v);
+    d->v = NULL;
+    d->n = d->cap = 0;
+}
+
 void gr_macro_scan_free(gr_macro_scan *m)
 {
     free(m->ranges);

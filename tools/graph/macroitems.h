@@ -69,4 +69,39 @@ int gr_macro_scan_items(const char *s, const char *name, size_t nlen, uint32_t o
                         gr_macro_scan *out);
 void gr_macro_scan_free(gr_macro_scan *m);
 
+/* One `macro` item (declarative macros 2.0, unstable but all over std):
+ *   [ATTRIBUTES] [VIS] macro NAME { ARMS }
+ *   [ATTRIBUTES] [VIS] macro NAME(PARAMS) { BODY }
+ * The grammar has no rule for it, and its error recovery can take every
+ * item after one into the error (a multi-line `extern "C"` block in an
+ * arm does it), so the extractor parses around these bytes and makes the
+ * macro's node from its text.  Two more unstable items the grammar takes
+ * for errors go the same way:
+ *   [ATTRIBUTES] [VIS] trait NAME[<...>] = BOUNDS [where ...];   a trait alias
+ *   [ATTRIBUTES] [VIS] type NAME;   in an `extern` block: an extern type */
+enum gr_def_kind { GR_DEF_MACRO, GR_DEF_TRAIT_ALIAS, GR_DEF_EXTERN_TYPE };
+
+typedef struct gr_macro_def {
+    uint32_t a, end;         /* its first attribute (else item_a) to one past the last '}' */
+    uint32_t item_a;         /* the visibility, else `macro`: where the node starts */
+    uint32_t vis_end;        /* item_a when there is no visibility */
+    uint32_t name_a, name_b; /* NAME */
+    uint32_t body;           /* the body's '{' (the ';' of the others): the signature stops there */
+    int kind;                /* enum gr_def_kind */
+} gr_macro_def;
+
+typedef struct gr_macro_defs {
+    gr_macro_def *v;
+    size_t n, cap;
+} gr_macro_defs;
+
+/* Fills out with the `macro` items (and the two others) of s[0..len), in source order: those
+ * where an item can start (at the start, after ';', '{' or '}', and after
+ * attributes and a visibility there), at any nesting depth.  The scan
+ * stops at the first bracket, comment or literal that does not balance,
+ * keeping what it found before: one linear pass, whatever the text.
+ * Returns out->n. */
+size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out);
+void gr_macro_defs_free(gr_macro_defs *d);
+
 #endif

@@ -45,7 +45,9 @@ int gr_plain_const_parse(const char *s, uint32_t a, uint32_t end, gr_plain_const
 enum gr_skim_kind {
     GR_SKIM_CONST, /* a plain constant: an item, read from its text */
     GR_SKIM_MACRO, /* a macro invocation among the items: nothing to read */
-    GR_SKIM_DATA   /* the inside of a constant's or static's array of data */
+    GR_SKIM_DATA,  /* the inside of a constant's or static's array of data */
+    GR_SKIM_MACRO_DEF /* a `macro` item (macroitems.h), never made by gr_skim:
+                       * the extractor adds them to the regions it skips */
 };
 
 /* The extractor's marks: where, in a function body's text, a call or a

@@ -1,0 +1,90 @@
+/*
+ * graph_discover_test.c - what discovery passes over is said: crates a
+ * workspace excludes or does not list, and directories of .rs files with
+ * no Cargo.toml, are not graphed (Cargo builds none of them), and a note
+ * names each.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "graph_run.h"
+
+static int says(const char *err, const char *dir, const char *rel)
+{
+    char want[8300];
+    snprintf(want, sizeof want, "note: %s/%s: not graphed, in no package read", dir, rel);
+    return err && strstr(err, want) != NULL;
+}
+
+SL_TEST(graph_says_which_directories_no_package_read_holds)
+{
+    char root[4096], dir[4200];
+    scratch_dir(root, sizeof root);
+    snprintf(dir, sizeof dir, "%s/ws", root);
+    write_file(dir, "Cargo.toml", "[workspace]\nmembers = [\"mem\"]\nexclude = [\"ex\"]\n", -1);
+    write_file(dir, "mem/Cargo.toml", "[package]\nname = \"mem\"\n", -1);
+    write_file(dir, "mem/src/lib.rs", "pub fn in_member() {}\n", -1);
+    write_file(dir, "mem/fuzz/Cargo.toml", "[package]\nname = \"mem-fuzz\"\n", -1); /* in a member, no member */
+    write_file(dir, "mem/fuzz/src/lib.rs", "pub fn in_fuzz() {}\n", -1);
+    write_file(dir, "ex/Cargo.toml", "[package]\nname = \"ex\"\n", -1);
+    write_file(dir, "ex/src/lib.rs", "pub fn in_excluded() {}\n", -1);
+    write_file(dir, "loose/deeper/a.rs", "pub fn in_loose_dir() {}\n", -1);
+    write_file(dir, "top.rs", "pub fn at_the_top() {}\n", -1);
+    write_file(dir, ".hidden/h.rs", "fn h() {}\n", -1);     /* never searched, as the walk skips it */
+    write_file(dir, "target/debug/t.rs", "fn t() {}\n", -1);
+    write_file(dir, "docs/readme.md", "no Rust here\n", -1); /* nothing to say */
+    char out[4300], *err = NULL;
+    snprintf(out, sizeof out, "%s/g.json", root);
+    /* a note, not a warning: a workspace's `exclude` is no fault */
+    CHECK_EQ(graph_run_stderr(&err, "--stats", "--json", out, dir, NULL), 0);
+    CHECK(says(err, dir, "ex") && says(err, dir, "mem/fuzz") && says(err, dir, "loose/deeper"));
+    CHECK(err && strstr(err, "note: ") && strstr(err, "  not graphed: 4 directories"));
+    char self[4300];
+    snprintf(self, sizeof self, "note: %s: not graphed", dir); /* top.rs */
+    CHECK(err && strstr(err, self));
+    CHECK(err && !strstr(err, ".hidden") && !strstr(err, "target") && !strstr(err, "docs") && !strstr(err, "/mem:"));
+    CHECK(err && strstr(err, "/ex: ") < strstr(err, "/loose/deeper: ")); /* sorted */
+    free(err);
+    size_t jlen;
+    char *json = read_all(out, &jlen);
+    CHECK(json && strstr(json, "in_member") && !strstr(json, "in_excluded") && !strstr(json, "in_fuzz"));
+    free(json);
+
+    /* named, the excluded crate is graphed, and no longer noted */
+    char ex[4300];
+    snprintf(ex, sizeof ex, "%s/ex", dir);
+    err = NULL;
+    CHECK_EQ(graph_run_stderr(&err, "--json", out, dir, ex, NULL), 0);
+    CHECK(!says(err, dir, "ex") && says(err, dir, "mem/fuzz"));
+    free(err);
+    json = read_all(out, &jlen);
+    CHECK(json && strstr(json, "in_excluded"));
+    free(json);
+
+    /* said again by a run that finds nothing changed (from its record) */
+    char cache[4300], *again = NULL;
+    snprintf(cache, sizeof cache, "%s/cache", root);
+    err = NULL;
+    CHECK_EQ(graph_run_stderr(&err, "--cache", cache, "--json", out, dir, NULL), 0);
+    CHECK_EQ(graph_run_stderr(&again, "--cache", cache, "--json", out, dir, NULL), 0);
+    CHECK(err && again && !strcmp(err, again) && says(again, dir, "ex"));
+    free(err);
+    free(again);
+
+    /* a directory of crates: a few names, then a count */
+    char reg[4300], rel[64];
+    snprintf(reg, sizeof reg, "%s/registry", root);
+    write_file(reg, "real/Cargo.toml", "[package]\nname = \"real\"\n", -1);
+    write_file(reg, "real/src/lib.rs", "pub fn r() {}\n", -1);
+    for (int i = 0; i < 10; i++) {
+        snprintf(rel, sizeof rel, "loose%d/x.rs", i);
+        write_file(reg, rel, "fn x() {}\n", -1);
+    }
+    err = NULL;
+    CHECK_EQ(graph_run_stderr(&err, "--json", out, reg, NULL), 0);
+    CHECK(says(err, reg, "loose0") && says(err, reg, "loose7") && !says(err, reg, "loose8"));
+    CHECK(err && strstr(err, "note: and 2 more such directories"));
+    free(err);
+}
