@@ -1274,10 +1274,10 @@ SL_TEST(md_items_starting_with_indented_code_render_as_cmark_gfm)
                           "items starting with indented code");
 }
 
-/* The same rule where the page's bytes fall anywhere against the 16
- * bytes md4c_lists.c's scan for a marker and five spaces tests at once,
- * and against the page's end (the vector part stops 20 bytes before it,
- * the rest is read a byte at a time): found at every offset, and never
+/* The same rule where the page's bytes fall anywhere against the 64
+ * bytes md4c_lists.c's scan for a marker and five spaces reads at once
+ * (each block 60 on from the last: a run may start in its last four
+ * bytes) and against the page's end: found at every offset, and never
  * where no marker comes before the spaces.  A NUL before them counts as
  * a marker, as it did when strchr() decided (cmark-gfm reads it as
  * U+FFFD: wrong towards cmark-gfm costs speed only). */
@@ -1288,10 +1288,10 @@ SL_TEST(md_item_starting_with_code_found_at_every_offset)
     static const char *const items[][2] = {
         {"-     T", "x     T"}, {"1.     T", "1x     T"}, {"@     T", "x     T"}, {"> *      code", "> x      code"}};
     for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
-        for (size_t before = 0; before < 40; before++)
+        for (size_t before = 0; before < 140; before++)
             for (size_t after = 0; after < 24; after++)
                 for (int p = 0; p < 2; p++) {
-                    char md[160];
+                    char md[192];
                     size_t len = 0, w = strlen(items[k][p]);
                     if (before) {
                         memset(md, 'a', before);
