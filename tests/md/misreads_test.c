@@ -1274,6 +1274,44 @@ SL_TEST(md_items_starting_with_indented_code_render_as_cmark_gfm)
                           "items starting with indented code");
 }
 
+/* The same rule where the page's bytes fall anywhere against the 64
+ * bytes md4c_lists.c's scan for a marker and five spaces reads at once
+ * (each block 60 on from the last: a run may start in its last four
+ * bytes) and against the page's end: found at every offset, and never
+ * where no marker comes before the spaces.  A NUL before them counts as
+ * a marker, as it did when strchr() decided (cmark-gfm reads it as
+ * U+FFFD: wrong towards cmark-gfm costs speed only). */
+SL_TEST(md_item_starting_with_code_found_at_every_offset)
+{
+    /* Each item, and the same bytes with letters for its markers (`@`: a
+     * NUL). */
+    static const char *const items[][2] = {
+        {"-     T", "x     T"}, {"1.     T", "1x     T"}, {"@     T", "x     T"}, {"> *      code", "> x      code"}};
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
+        for (size_t before = 0; before < 140; before++)
+            for (size_t after = 0; after < 24; after++)
+                for (int p = 0; p < 2; p++) {
+                    char md[192];
+                    size_t len = 0, w = strlen(items[k][p]);
+                    if (before) {
+                        memset(md, 'a', before);
+                        md[before] = '\n';
+                        len = before + 1;
+                    }
+                    memcpy(md + len, items[k][p], w);
+                    for (size_t i = len; i < len + w; i++)
+                        if (md[i] == '@')
+                            md[i] = 0;
+                    len += w;
+                    if (after) {
+                        md[len] = '\n';
+                        memset(md + len + 1, 'b', after - 1);
+                        len += after;
+                    }
+                    CHECK(sl__md_md4c_lists_misread(md, len) == !p);
+                }
+}
+
 /* cmark-gfm 0.29 draws a task item's checkbox only where the item's
  * marker starts its line; md4c after a `>` or another marker too (adv18
  * F6: a quote had checkboxes or not as something else routed its page).
