@@ -73,6 +73,23 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     sl__md_page_free(&p);
 }
 
+/* js-yaml joins a pair whose halves an escaped line break parts (its
+ * string holds them side by side); the lines after keep their numbers. */
+SL_TEST(md_frontmatter_surrogate_pair_across_an_escaped_line_break_is_its_character)
+{
+    sl__md_page p = render_s("---\na: \"x\\ud83d\\\n   \\ude00y\\uD83C\\\r\n\\\n\t\\U0000DF89\"\n"
+                             "b: \"\\ud83d\\\n z\\ude00\"\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "a")), "x\xf0\x9f\x98\x80y\xf0\x9f\x8e\x89"));
+    /* text between the halves: each alone */
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "b")), "\xef\xbf\xbdz\xef\xbf\xbd"));
+    sl__md_page_free(&p);
+    p = render_s("---\na: \"\\ud83d\\\n  \\ude00\"\nb: 1\nb: 2\n---\n");
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK_EQ(p.warnings[0].line, 5);
+    sl__md_page_free(&p);
+}
+
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
 {
     sl__md_page p = render_s("---\ntitle: ok\ntags: [a, b\nnext: c\n---\n# Body\n");

@@ -680,26 +680,43 @@ static long escape_at(const char *s, size_t n, size_t at, size_t *len)
     return hexk(s, n, at, k);
 }
 
+/* Where the escape after s[k] starts, past escaped line breaks: a `\`
+ * at a line's end, with the blanks and empty lines after it, adds
+ * nothing to a double-quoted scalar as js-yaml reads it. */
+static size_t past_escaped_breaks(const char *s, size_t n, size_t k)
+{
+    while (k + 1 < n && s[k] == '\\' && (s[k + 1] == '\n' || s[k + 1] == '\r'))
+        for (k += 2; k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'); k++)
+            ;
+    return k;
+}
+
 /* libyaml refused the escape \uXXXX or \UXXXXXXXX whose digits start at
  * s[at]: a UTF-16 surrogate.  JSON writers escape a character outside the
  * BMP as a pair of them (`"\ud83d\ude00"`, Python's json.dumps by
- * default), which js-yaml reads as the character: the pair becomes
- * \UXXXXXXXX, a lone one U+FFFD (as the sidecar reads a lone surrogate).
- * The new length of s, or (size_t)-1 when s[at] is not such an escape. */
+ * default), which js-yaml reads as the character, also when an escaped
+ * line break parts them (its string holds the two halves side by side):
+ * the high half is dropped and the low one becomes \UXXXXXXXX, so that
+ * the line breaks between stay where they were and libyaml's lines still
+ * count the page's.  A lone one becomes U+FFFD (as the sidecar reads a
+ * lone surrogate).  The new length of s, or (size_t)-1 when s[at] is not
+ * such an escape. */
 static size_t fix_surrogate(char *s, size_t n, size_t at)
 {
     size_t hl, ll;
     long hi = escape_at(s, n, at, &hl), lo;
     if (hi < 0xD800 || hi > 0xDFFF)
         return (size_t)-1;
-    size_t next = at - 2 + hl; /* after the first escape */
-    if (hi <= 0xDBFF && next + 2 < n && (lo = escape_at(s, n, next + 2, &ll)) >= 0xDC00 && lo <= 0xDFFF) {
+    size_t next = at - 2 + hl;                       /* after the first escape */
+    size_t low = past_escaped_breaks(s, n, next);    /* the second one's backslash */
+    if (hi <= 0xDBFF && low + 2 < n && (lo = escape_at(s, n, low + 2, &ll)) >= 0xDC00 && lo <= 0xDFFF) {
         char u[11];
         snprintf(u, sizeof u, "\\U%08lX", 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
-        size_t end = next + ll; /* the pair's 12 to 20 bytes become 10 */
-        memcpy(s + at - 2, u, 10);
-        memmove(s + at + 8, s + end, n - end);
-        return n - (end - (at + 8));
+        size_t end = low + ll, w = low - hl; /* the pair's 12 to 20 bytes become 10 */
+        memmove(s + at - 2, s + next, low - next);
+        memcpy(s + w, u, 10);
+        memmove(s + w + 10, s + end, n - end);
+        return n - (end - (w + 10));
     }
     memcpy(s + at, hl == 6 ? "FFFD" : "0000FFFD", hl - 2);
     return n;
