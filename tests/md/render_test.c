@@ -90,6 +90,26 @@ SL_TEST(md_frontmatter_surrogate_pair_across_an_escaped_line_break_is_its_charac
     sl__md_page_free(&p);
 }
 
+/* A quoted scalar over several lines reads as js-yaml reads it: blanks
+ * that end a line with text are kept (libyaml drops them), an escaped
+ * line break skips the empty lines after it (libyaml keeps them as line
+ * feeds); `\\` at a line's end is a backslash.  Lines keep their numbers. */
+SL_TEST(md_frontmatter_quoted_lines_fold_as_js_yaml_reads_them)
+{
+    sl__md_page p = render_s("---\na: \"x \t\n  y\"\nb: 'it''s \n  \"q\" \\\\'\nc: \"j\\\n\n \t\n  k\"\n"
+                             "d: \"e\\\\\n\n  f\"\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "a")), "x \t y"));
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "b")), "it's  \"q\" \\\\"));
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "c")), "jk"));
+    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "d")), "e\\\nf"));
+    sl__md_page_free(&p);
+    p = render_s("---\na: \"x \n\n  y\\\n\n z\"\nb: 1\nb: 2\n---\n");
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK_EQ(p.warnings[0].line, 8);
+    sl__md_page_free(&p);
+}
+
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
 {
     sl__md_page p = render_s("---\ntitle: ok\ntags: [a, b\nnext: c\n---\n# Body\n");
