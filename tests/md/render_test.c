@@ -350,6 +350,39 @@ SL_TEST(md_safe_mode_empties_dangerous_urls_in_both_renderers)
     CHECK(!sl__md_url_is_dangerous("%01javascript:x", 15));
 }
 
+/* With raw HTML on under --gfm, the tag filter looks where cmark-gfm's
+ * does: an inline HTML node at its start only (an attribute value, a
+ * comment, a processing instruction, CDATA keep their text), an HTML
+ * block at every tag; in both renderers.  A heading's id follows its
+ * text as shown (`&lt;script>` is text), and an image's alt text is
+ * escaped once. */
+SL_TEST(md_tag_filter_looks_at_inline_html_only_at_its_start_in_both_renderers)
+{
+    static const char *const cases[][2] = {
+        {"a <a title=\"<script>\">x</a> <!-- <style> --> <?x <xmp> ?>\n",
+         "<p>a <a title=\"<script>\">x</a> <!-- <style> --> <?x <xmp> ?></p>\n"},
+        {"b <![CDATA[ <script> ]]> <!X <title> > <script title='<style>'>\n",
+         "<p>b <![CDATA[ <script> ]]> <!X <title> &gt; &lt;script title='<style>'></p>\n"},
+        {"c <a><script><TEXTAREA/></a> <?p\n <xmp> ?> <script\n x=1>\n",
+         "<p>c <a>&lt;script>&lt;TEXTAREA/></a> <?p\n<xmp> ?> &lt;script\nx=1></p>\n"},
+        {"<!-- <style> -->\n\n<div title=\"<script>\">\n<script\n>\n",
+         "<!-- &lt;style> -->\n<div title=\"&lt;script>\">\n&lt;script\n>\n"},
+        {"# a <script> b\n", "<h1 id=\"a-script-b\">a &lt;script> b</h1>\n"},
+        {"![a <b title=\"<script>\">](/u)\n", "alt=\"a &lt;b title=&quot;&lt;script&gt;&quot;&gt;\""},
+    };
+    for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            sl__md_opts o = {.unsafe_html = 1, .renderer = renderer};
+            sl__md_page p;
+            char err[256];
+            CHECK(sl__md_render(cases[i][0], strlen(cases[i][0]), &o, &p, err, sizeof err) == 0);
+            if (!contains(p.html, cases[i][1]))
+                fprintf(stderr, "renderer %d case %zu: %s", renderer, i, p.html);
+            CHECK(contains(p.html, cases[i][1]));
+            sl__md_page_free(&p);
+        }
+}
+
 /* render.c writes HTML from md4c's parse events as md4c-html writes it:
  * md4c's pages equal md4c-html's own rendering, what sluice changes on
  * purpose aside (writer_diff.h) - entities (named, numeric, invalid, in
