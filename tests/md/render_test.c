@@ -73,6 +73,22 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     sl__md_page_free(&p);
 }
 
+/* 1 if the page's front matter has `key` as the string `want`. */
+static int fm_string_is(const sl__md_page *p, const char *key, const char *want)
+{
+    const char *v = json_string_value(json_object_get(p->frontmatter, key));
+    return v && !strcmp(v, want);
+}
+
+/* The page's front matter is refused with a warning naming page line `line`. */
+static void check_fm_error_line(const char *src, size_t line)
+{
+    sl__md_page p = render_s(src);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK_EQ(p.warnings[0].line, line);
+    sl__md_page_free(&p);
+}
+
 /* js-yaml joins a pair whose halves an escaped line break parts (its
  * string holds them side by side); the lines after keep their numbers. */
 SL_TEST(md_frontmatter_surrogate_pair_across_an_escaped_line_break_is_its_character)
@@ -80,14 +96,10 @@ SL_TEST(md_frontmatter_surrogate_pair_across_an_escaped_line_break_is_its_charac
     sl__md_page p = render_s("---\na: \"x\\ud83d\\\n   \\ude00y\\uD83C\\\r\n\\\n\t\\U0000DF89\"\n"
                              "b: \"\\ud83d\\\n z\\ude00\"\n---\n");
     CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
-    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "a")), "x\xf0\x9f\x98\x80y\xf0\x9f\x8e\x89"));
-    /* text between the halves: each alone */
-    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "b")), "\xef\xbf\xbdz\xef\xbf\xbd"));
+    CHECK(fm_string_is(&p, "a", "x\xf0\x9f\x98\x80y\xf0\x9f\x8e\x89"));
+    CHECK(fm_string_is(&p, "b", "\xef\xbf\xbdz\xef\xbf\xbd")); /* text between the halves: each alone */
     sl__md_page_free(&p);
-    p = render_s("---\na: \"\\ud83d\\\n  \\ude00\"\nb: 1\nb: 2\n---\n");
-    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
-    CHECK_EQ(p.warnings[0].line, 5);
-    sl__md_page_free(&p);
+    check_fm_error_line("---\na: \"\\ud83d\\\n  \\ude00\"\nb: 1\nb: 2\n---\n", 5);
 }
 
 /* A quoted scalar over several lines reads as js-yaml reads it: blanks
@@ -99,15 +111,12 @@ SL_TEST(md_frontmatter_quoted_lines_fold_as_js_yaml_reads_them)
     sl__md_page p = render_s("---\na: \"x \t\n  y\"\nb: 'it''s \n  \"q\" \\\\'\nc: \"j\\\n\n \t\n  k\"\n"
                              "d: \"e\\\\\n\n  f\"\n---\n");
     CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
-    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "a")), "x \t y"));
-    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "b")), "it's  \"q\" \\\\"));
-    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "c")), "jk"));
-    CHECK(!strcmp(json_string_value(json_object_get(p.frontmatter, "d")), "e\\\nf"));
+    CHECK(fm_string_is(&p, "a", "x \t y"));
+    CHECK(fm_string_is(&p, "b", "it's  \"q\" \\\\"));
+    CHECK(fm_string_is(&p, "c", "jk"));
+    CHECK(fm_string_is(&p, "d", "e\\\nf"));
     sl__md_page_free(&p);
-    p = render_s("---\na: \"x \n\n  y\\\n\n z\"\nb: 1\nb: 2\n---\n");
-    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
-    CHECK_EQ(p.warnings[0].line, 8);
-    sl__md_page_free(&p);
+    check_fm_error_line("---\na: \"x \n\n  y\\\n\n z\"\nb: 1\nb: 2\n---\n", 8);
 }
 
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)

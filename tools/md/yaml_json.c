@@ -54,7 +54,7 @@ typedef struct builder {
     char *err;
     size_t errlen, line;
     const struct breaks *br; /* the placeholders this block's text holds */
-    struct spans *quoted;    /* where quoted scalars are, when asked */
+    sl__md_buf *quoted;      /* where quoted scalars are, when asked (spans_add) */
 } builder;
 
 static int fail(builder *b, size_t line, const char *msg)
@@ -411,26 +411,12 @@ static json_t *typed_json(const builder *b, const yaml_event_t *e, const typed *
  * a `\` before its break (an escaped line break of its own, which adds
  * nothing).  The block keeps its lines, so errors still name the page's. */
 
-typedef struct spans {
-    size_t *v; /* pairs: a scalar's first and last mark, in characters */
-    size_t n, cap;
-    int failed;
-} spans;
-
-static void spans_add(spans *q, size_t from, size_t to)
+/* The quoted scalars one parse found, as pairs of size_t (a scalar's
+ * first and last mark, in characters) in a buffer. */
+static void spans_add(sl__md_buf *q, size_t from, size_t to)
 {
-    if (q->n + 2 > q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 32;
-        size_t *v = realloc(q->v, cap * sizeof *v);
-        if (!v) {
-            q->failed = 1;
-            return;
-        }
-        q->v = v;
-        q->cap = cap;
-    }
-    q->v[q->n++] = from;
-    q->v[q->n++] = to;
+    size_t pair[2] = {from, to};
+    sl__md_buf_put(q, (const char *)pair, sizeof pair);
 }
 
 static int is_break(char c)
@@ -529,15 +515,16 @@ static int put_quoted(sl__md_buf *out, const char *s, size_t i, size_t to)
 /* s[0..n) with the quoted scalars of q (marks in characters, in the
  * order of the text) written again where js-yaml reads them otherwise
  * (*len its length), or NULL when none is, or memory ran out. */
-static char *rewrite_quoted(const char *s, size_t n, const spans *q, size_t *len)
+static char *rewrite_quoted(const char *s, size_t n, const sl__md_buf *q, size_t *len)
 {
     sl__md_buf out = {0}, one = {0};
-    size_t done = 0, byte = 0, chars = 0;
+    size_t done = 0, byte = 0, chars = 0, nv = q->len / sizeof(size_t);
+    const size_t *v = (const size_t *)(const void *)q->data;
     int changed = 0;
-    for (size_t j = 0; j < q->n; j += 2) {
+    for (size_t j = 0; j < nv; j += 2) {
         size_t at[2];
         for (int e = 0; e < 2; e++) { /* the marks as byte offsets, walking forward */
-            while (byte < n && chars < q->v[j + e]) {
+            while (byte < n && chars < v[j + e]) {
                 for (byte++; byte < n && ((unsigned char)s[byte] & 0xC0) == 0x80; byte++)
                     ;
                 chars++;
@@ -901,7 +888,7 @@ static size_t fix_surrogate(char *s, size_t n, size_t at)
 
 /* One parse of the block; *surrogate_at is where a refused surrogate
  * escape's digits start, when that is why it failed. */
-static json_t *parse_once(const char *s, size_t n, const breaks *br, spans *quoted, size_t *line, char *err,
+static json_t *parse_once(const char *s, size_t n, const breaks *br, sl__md_buf *quoted, size_t *line, char *err,
                           size_t errlen, size_t *surrogate_at)
 {
     builder *b = calloc(1, sizeof *b);
@@ -958,12 +945,12 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
     char *copy = swap_breaks(s, n, &br, &n);
     if (copy)
         s = copy;
-    spans quoted = {0};
+    sl__md_buf quoted = {0};
     int note = may_have_quoted_folds(s, n);
     json_t *v = NULL;
     for (int fixes = 0;; fixes++) {
         size_t at = (size_t)-1;
-        quoted.n = 0;
+        quoted.len = 0;
         if ((v = parse_once(s, n, &br, note ? &quoted : NULL, line, err, errlen, &at)) || at == (size_t)-1 ||
             fixes == MAX_SURROGATE_FIXES)
             break;
@@ -976,14 +963,14 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
             break;
         n = fixed;
     }
-    char *escaped = v && quoted.n && !quoted.failed ? rewrite_quoted(s, n, &quoted, &n) : NULL;
+    char *escaped = v && quoted.len && !quoted.failed ? rewrite_quoted(s, n, &quoted, &n) : NULL;
     json_t *again = escaped ? parse_once(escaped, n, &br, NULL, line, err, errlen, &(size_t){0}) : NULL;
     if (again) {
         json_decref(v);
         v = again;
     }
     free(escaped);
-    free(quoted.v);
+    sl__md_buf_free(&quoted);
     free(copy);
     return v;
 }
