@@ -73,6 +73,52 @@ SL_TEST(md_frontmatter_is_split_off_and_parsed)
     sl__md_page_free(&p);
 }
 
+/* 1 if the page's front matter has `key` as the string `want`. */
+static int fm_string_is(const sl__md_page *p, const char *key, const char *want)
+{
+    const char *v = json_string_value(json_object_get(p->frontmatter, key));
+    return v && !strcmp(v, want);
+}
+
+/* The page's front matter is refused with a warning naming page line `line`. */
+static void check_fm_error_line(const char *src, size_t line)
+{
+    sl__md_page p = render_s(src);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK_EQ(p.warnings[0].line, line);
+    sl__md_page_free(&p);
+}
+
+/* js-yaml joins a pair whose halves an escaped line break parts (its
+ * string holds them side by side); the lines after keep their numbers. */
+SL_TEST(md_frontmatter_surrogate_pair_across_an_escaped_line_break_is_its_character)
+{
+    sl__md_page p = render_s("---\na: \"x\\ud83d\\\n   \\ude00y\\uD83C\\\r\n\\\n\t\\U0000DF89\"\n"
+                             "b: \"\\ud83d\\\n z\\ude00\"\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK(fm_string_is(&p, "a", "x\xf0\x9f\x98\x80y\xf0\x9f\x8e\x89"));
+    CHECK(fm_string_is(&p, "b", "\xef\xbf\xbdz\xef\xbf\xbd")); /* text between the halves: each alone */
+    sl__md_page_free(&p);
+    check_fm_error_line("---\na: \"\\ud83d\\\n  \\ude00\"\nb: 1\nb: 2\n---\n", 5);
+}
+
+/* A quoted scalar over several lines reads as js-yaml reads it: blanks
+ * that end a line with text are kept (libyaml drops them), an escaped
+ * line break skips the empty lines after it (libyaml keeps them as line
+ * feeds); `\\` at a line's end is a backslash.  Lines keep their numbers. */
+SL_TEST(md_frontmatter_quoted_lines_fold_as_js_yaml_reads_them)
+{
+    sl__md_page p = render_s("---\na: \"x \t\n  y\"\nb: 'it''s \n  \"q\" \\\\'\nc: \"j\\\n\n \t\n  k\"\n"
+                             "d: \"e\\\\\n\n  f\"\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK(fm_string_is(&p, "a", "x \t y"));
+    CHECK(fm_string_is(&p, "b", "it's  \"q\" \\\\"));
+    CHECK(fm_string_is(&p, "c", "jk"));
+    CHECK(fm_string_is(&p, "d", "e\\\nf"));
+    sl__md_page_free(&p);
+    check_fm_error_line("---\na: \"x \n\n  y\\\n\n z\"\nb: 1\nb: 2\n---\n", 8);
+}
+
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
 {
     sl__md_page p = render_s("---\ntitle: ok\ntags: [a, b\nnext: c\n---\n# Body\n");
@@ -311,6 +357,39 @@ SL_TEST(md_safe_mode_empties_dangerous_urls_in_both_renderers)
         }
     CHECK(sl__md_url_is_dangerous(" \t\x01jAvA\tsCrIpT\n:x", 19));
     CHECK(!sl__md_url_is_dangerous("%01javascript:x", 15));
+}
+
+/* With raw HTML on under --gfm, the tag filter looks where cmark-gfm's
+ * does: an inline HTML node at its start only (an attribute value, a
+ * comment, a processing instruction, CDATA keep their text), an HTML
+ * block at every tag; in both renderers.  A heading's id follows its
+ * text as shown (`&lt;script>` is text), and an image's alt text is
+ * escaped once. */
+SL_TEST(md_tag_filter_looks_at_inline_html_only_at_its_start_in_both_renderers)
+{
+    static const char *const cases[][2] = {
+        {"a <a title=\"<script>\">x</a> <!-- <style> --> <?x <xmp> ?>\n",
+         "<p>a <a title=\"<script>\">x</a> <!-- <style> --> <?x <xmp> ?></p>\n"},
+        {"b <![CDATA[ <script> ]]> <!X <title> > <script title='<style>'>\n",
+         "<p>b <![CDATA[ <script> ]]> <!X <title> &gt; &lt;script title='<style>'></p>\n"},
+        {"c <a><script><TEXTAREA/></a> <?p\n <xmp> ?> <script\n x=1>\n",
+         "<p>c <a>&lt;script>&lt;TEXTAREA/></a> <?p\n<xmp> ?> &lt;script\nx=1></p>\n"},
+        {"<!-- <style> -->\n\n<div title=\"<script>\">\n<script\n>\n",
+         "<!-- &lt;style> -->\n<div title=\"&lt;script>\">\n&lt;script\n>\n"},
+        {"# a <script> b\n", "<h1 id=\"a-script-b\">a &lt;script> b</h1>\n"},
+        {"![a <b title=\"<script>\">](/u)\n", "alt=\"a &lt;b title=&quot;&lt;script&gt;&quot;&gt;\""},
+    };
+    for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            sl__md_opts o = {.unsafe_html = 1, .renderer = renderer};
+            sl__md_page p;
+            char err[256];
+            CHECK(sl__md_render(cases[i][0], strlen(cases[i][0]), &o, &p, err, sizeof err) == 0);
+            if (!contains(p.html, cases[i][1]))
+                fprintf(stderr, "renderer %d case %zu: %s", renderer, i, p.html);
+            CHECK(contains(p.html, cases[i][1]));
+            sl__md_page_free(&p);
+        }
 }
 
 /* render.c writes HTML from md4c's parse events as md4c-html writes it:

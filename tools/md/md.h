@@ -99,10 +99,13 @@ char *sl__md_utf8_repair(const char *s, size_t n, size_t *outlen);
  * a scheme safe mode empties: javascript:, vbscript:, file:, data: other
  * than data:image/png|gif|jpeg|webp, read as a browser reads it. */
 int sl__md_url_is_dangerous(const char *url, size_t n);
-/* GFM's tag filter over rendered HTML: `<` of title, textarea, style, xmp,
- * iframe, noembed, noframes, script and plaintext tags becomes `&lt;`.
- * 0, or -1 on no memory (html unchanged). */
-int sl__md_tagfilter(sl__md_buf *html);
+/* GFM's tag filter on raw HTML just written to html, from byte `from`
+ * on: `<` of title, textarea, style, xmp, iframe, noembed, noframes,
+ * script and plaintext tags becomes `&lt;`.  every: that is an HTML
+ * block, looked at at every `<`; else an inline HTML node (or its first
+ * line, as md4c hands it over), looked at at its start only, as
+ * cmark-gfm does.  0, or -1 on no memory. */
+int sl__md_tagfilter(sl__md_buf *html, size_t from, int every);
 
 /* frontmatter.c: finds a front-matter block at the very top of src (after
  * an optional UTF-8 byte order mark): a line `---`, then lines up to one

@@ -52,6 +52,9 @@ typedef struct render_state {
     size_t quoted_url; /* GFM: the `:` of the next URL after a quote md4c leaves as text, or SIZE_MAX */
     size_t email_at;   /* GFM: where an e-mail autolink's tag starts, while it may be unwritten */
     int email_text;    /* that link was written as text: no </a> */
+    int tagfilter;     /* --gfm --unsafe-html: GFM's tag filter on raw HTML (safety.c) */
+    size_t html_block; /* output offset where the open HTML block starts, or SIZE_MAX */
+    int html_line;     /* the last text was an inline HTML node's line end: its next line follows */
 } render_state;
 
 /* A heading closes at the end of the output: its text and id, and
@@ -755,6 +758,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
          * cmark-gfm writes it (md4c-html glued it on). */
         if (r->out.len && r->out.data[r->out.len - 1] != '\n')
             EMIT(r, "\n");
+        r->html_block = r->out.len;
         break;
     case MD_BLOCK_DOC:
         break;
@@ -791,9 +795,15 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_TR: EMIT(r, "</tr>\n"); break;
     case MD_BLOCK_TH: EMIT(r, "</th>\n"); break;
     case MD_BLOCK_TD: EMIT(r, "</td>\n"); break;
+    case MD_BLOCK_HTML:
+        /* the tag filter looks at a whole block at once: a tag's name may
+         * end on the next line */
+        if (r->tagfilter && sl__md_tagfilter(&r->out, r->html_block, 1) != 0)
+            r->nomem = 1;
+        r->html_block = SIZE_MAX;
+        break;
     case MD_BLOCK_DOC:
     case MD_BLOCK_HR:
-    case MD_BLOCK_HTML:
         break;
     }
     return 0;
@@ -888,9 +898,25 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
     return 0;
 }
 
+/* Raw HTML, as md4c hands it over: an HTML block's lines, and inline
+ * nodes a line at a time, their line ends as chunks of their own. */
+static void raw_html(render_state *r, const char *t, size_t n)
+{
+    size_t at = r->out.len;
+    int line_start = r->html_line; /* of an inline node's next line */
+    on_output(t, n, r);
+    /* The tag filter looks at an inline node's start (a block's are looked
+     * at when it ends). */
+    if (r->tagfilter && r->html_block == SIZE_MAX && !line_start && sl__md_tagfilter(&r->out, at, 0) != 0)
+        r->nomem = 1;
+    r->html_line = r->html_block == SIZE_MAX && n == 1 && t[0] == '\n';
+}
+
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     render_state *r = ud;
+    if (type != MD_TEXT_HTML)
+        r->html_line = 0;
     switch (type) {
     case MD_TEXT_NULLCHAR:
         put_codepoint(r, 0, put_verbatim);
@@ -917,7 +943,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
         if (r->image) /* in an alt attribute: text, as cmark-gfm writes it */
             text_escaped(r, t, n);
         else
-            on_output(t, n, r);
+            raw_html(r, t, n);
         break;
     case MD_TEXT_ENTITY:
         put_entity(r, t, n, text_escaped);
@@ -951,7 +977,8 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
 {
     render_state r = {.safe_urls = !o->unsafe_html, .escape_raw = !o->unsafe_html,
                       .xhtml = o->xhtml, .fix = {.src = s, .n = n}, .page = p, .slugs = sl__md_slugs_new(),
-                      .quoted_url = SIZE_MAX, .email_at = SIZE_MAX};
+                      .quoted_url = SIZE_MAX, .email_at = SIZE_MAX, .html_block = SIZE_MAX,
+                      .tagfilter = !o->commonmark && o->unsafe_html};
     int rc = -1;
     if (n > 0xFFFFFFF0u || !r.slugs)
         goto out; /* md4c sizes are 32-bit */
@@ -982,23 +1009,9 @@ out:
     return rc;
 }
 
-/* What both renderers' output gets: the GFM tag filter (raw HTML under
- * --gfm) and the word count. */
+/* What both renderers' output gets: the word count. */
 static int finish_html(const sl__md_opts *o, sl__md_page *p)
 {
-    if (!o->commonmark && o->unsafe_html) {
-        sl__md_buf b = {p->html, p->html_len, p->html_len + 1, 0};
-        if (sl__md_tagfilter(&b) != 0)
-            return -1;
-        sl__md_buf_putc(&b, 0);
-        if (b.failed) {
-            p->html = NULL;
-            sl__md_buf_free(&b);
-            return -1;
-        }
-        p->html = b.data;
-        p->html_len = b.len - 1;
-    }
     if (!o->no_word_count)
         p->word_count = count_words(p->html, p->html_len);
     return 0;

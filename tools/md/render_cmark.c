@@ -311,14 +311,35 @@ static int heading_with_id(cmark_node *h, sl__md_slugs *slugs, sl__md_page *p, i
     return rc;
 }
 
-/* One walk: what safe mode changes, and the headings, in order. */
-static int walk(cmark_node *doc, int safe, found *html, found *heads)
+/* GFM's tag filter on a raw HTML node (safety.c): a block at every `<`,
+ * an inline node at its start, as cmark-gfm's own filter does when it
+ * renders.  Done here, before the headings are rendered on their own. */
+static int tagfilter(cmark_node *n)
+{
+    const char *l = cmark_node_get_literal(n);
+    if (!l || !strchr(l, '<'))
+        return 0;
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, l);
+    int rc = b.failed || sl__md_tagfilter(&b, 0, cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK) != 0 ? -1 : 0;
+    sl__md_buf_putc(&b, 0);
+    if (rc == 0 && (b.failed || (b.len - 1 != strlen(l) && !cmark_node_set_literal(n, b.data))))
+        rc = -1;
+    sl__md_buf_free(&b);
+    return rc;
+}
+
+/* One walk: what safe mode changes (or, with raw HTML on, the tag
+ * filter), and the headings, in order. */
+static int walk(cmark_node *doc, int safe, int filter, found *html, found *heads)
 {
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
-    int rc = it ? 0 : -1;
+    int rc = it ? 0 : -1, images = 0; /* an image's inlines are its alt text, written as text */
     while (rc == 0 && it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
+        if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+            images += ev == CMARK_EVENT_ENTER ? 1 : -1;
         if (ev != CMARK_EVENT_ENTER)
             continue;
         switch (cmark_node_get_type(n)) {
@@ -326,6 +347,8 @@ static int walk(cmark_node *doc, int safe, found *html, found *heads)
         case CMARK_NODE_HTML_INLINE:
             if (safe)
                 rc = push(html, n);
+            else if (filter && !images)
+                rc = tagfilter(n);
             break;
         case CMARK_NODE_LINK:
         case CMARK_NODE_IMAGE: {
@@ -362,7 +385,7 @@ int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_pa
     pthread_mutex_lock(&finish_lock);
     doc = cmark_parser_finish(parser);
     pthread_mutex_unlock(&finish_lock);
-    if (!doc || walk(doc, !o->unsafe_html, &html, &heads) != 0)
+    if (!doc || walk(doc, !o->unsafe_html, !o->commonmark, &html, &heads) != 0)
         goto out;
     for (size_t i = 0; i < html.n; i++) {
         cmark_node *node = html.v[i];

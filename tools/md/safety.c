@@ -13,9 +13,13 @@
  *    Markdown parser), so `jav&#x61;script:` and `JaVaScRiPt:` are caught.
  *  - With --unsafe-html under --gfm, raw HTML keeps its tags except nine
  *    that change how the rest of the page parses (GFM's "disallowed raw
- *    HTML"): their `<` becomes `&lt;`.  Rendered text never holds a `<`
- *    (it is escaped), and no renderer writes those tags itself, so the
- *    filter can run over a page's whole HTML.
+ *    HTML"): their `<` becomes `&lt;`.  Where it looks is cmark-gfm's:
+ *    an HTML block at every `<`, an inline HTML node (a tag, a comment, a
+ *    processing instruction, ...) only at its own start, so that
+ *    `<a title="<script>">` and `<!-- <style> -->` in a paragraph are
+ *    kept as written.  That is known only while the page is rendered:
+ *    render.c filters md4c's raw HTML as it writes it, render_cmark.c
+ *    cmark-gfm's nodes before it renders them.
  */
 #include <ctype.h>
 #include <string.h>
@@ -73,8 +77,9 @@ int sl__md_url_is_dangerous(const char *u, size_t n)
     return 0;
 }
 
-/* 1 if h[i..n) (at a '<') opens or closes one of GFM's disallowed tags. */
-static int disallowed_tag(const char *h, size_t n, size_t i)
+/* 1 if h[i..n) (at a '<') opens or closes one of GFM's disallowed tags;
+ * open_end: h ends at a line break, which would end the name too. */
+static int disallowed_tag(const char *h, size_t n, size_t i, int open_end)
 {
     static const char *const tags[] = {"title", "textarea", "style", "xmp", "iframe",
                                        "noembed", "noframes", "script", "plaintext"};
@@ -83,12 +88,14 @@ static int disallowed_tag(const char *h, size_t n, size_t i)
         k++;
     for (size_t t = 0; t < sizeof tags / sizeof tags[0]; t++) {
         size_t l = strlen(tags[t]), j;
-        if (n - k <= l)
+        if (n - k < l || (n - k == l && !open_end))
             continue;
         for (j = 0; j < l && tolower((unsigned char)h[k + j]) == tags[t][j]; j++)
             ;
         if (j < l)
             continue;
+        if (k + l == n)
+            return 1;
         char c = h[k + l];
         if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
             (c == '/' && k + l + 1 < n && h[k + l + 1] == '>'))
@@ -97,28 +104,38 @@ static int disallowed_tag(const char *h, size_t n, size_t i)
     return 0;
 }
 
-int sl__md_tagfilter(sl__md_buf *html)
+int sl__md_tagfilter(sl__md_buf *html, size_t from, int every)
 {
-    size_t hits = 0;
-    const char *h = html->data;
-    for (const char *p = h; (p = memchr(p, '<', html->len - (size_t)(p - h))); p++)
-        hits += disallowed_tag(h, html->len, (size_t)(p - h));
+    const char *h = html->data + from, *p = h;
+    size_t n = from < html->len ? html->len - from : 0, hits = 0;
+    while ((p = memchr(p, '<', n - (size_t)(p - h)))) {
+        hits += disallowed_tag(h, n, (size_t)(p - h), !every);
+        if (!every || hits)
+            break;
+        p++;
+    }
     if (!hits)
         return 0;
-    sl__md_buf out = {0};
-    size_t from = 0;
-    for (size_t i = 0; i < html->len; i++)
-        if (h[i] == '<' && disallowed_tag(h, html->len, i)) {
-            sl__md_buf_put(&out, h + from, i - from);
-            sl__md_buf_puts(&out, "&lt;");
-            from = i + 1;
-        }
-    sl__md_buf_put(&out, h + from, html->len - from);
-    if (out.failed) {
-        sl__md_buf_free(&out);
+    /* The text from `from` on is written again after itself is cut off:
+     * that is an HTML block or one node, so the copies add up to the page. */
+    char *tail = malloc(n);
+    if (!tail)
         return -1;
+    memcpy(tail, h, n);
+    html->len = from;
+    size_t done = 0;
+    for (size_t i = (size_t)(p - h); i < n; i++) {
+        if (tail[i] != '<')
+            continue;
+        if (disallowed_tag(tail, n, i, !every)) {
+            sl__md_buf_put(html, tail + done, i - done);
+            sl__md_buf_puts(html, "&lt;");
+            done = i + 1;
+        }
+        if (!every)
+            break;
     }
-    sl__md_buf_free(html);
-    *html = out;
-    return 0;
+    sl__md_buf_put(html, tail + done, n - done);
+    free(tail);
+    return html->failed ? -1 : 0;
 }

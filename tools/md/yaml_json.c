@@ -54,6 +54,7 @@ typedef struct builder {
     char *err;
     size_t errlen, line;
     const struct breaks *br; /* the placeholders this block's text holds */
+    sl__md_buf *quoted;      /* where quoted scalars are, when asked (spans_add) */
 } builder;
 
 static int fail(builder *b, size_t line, const char *msg)
@@ -395,6 +396,166 @@ static json_t *typed_json(const builder *b, const yaml_event_t *e, const typed *
     }
 }
 
+/* ---- quoted scalars over several lines ----
+ * js-yaml departs from YAML (and libyaml) in two places of a quoted
+ * scalar that spans lines:
+ *  - the blanks at the end of a line that holds text are kept, before
+ *    the line break folds to a space: "a  <LF> b" is "a   b" to js-yaml
+ *    and "a b" to libyaml (also in single quotes);
+ *  - after a `\` at a line's end (double quotes), every blank and every
+ *    line break is skipped: "a\<LF><LF>b" is "ab" to js-yaml and "a\nb"
+ *    to libyaml, which keeps the empty line as a line feed.
+ * When the block may hold either, one parse notes where its quoted
+ * scalars are, and those that do are written again in double quotes for
+ * libyaml: such blanks as escapes (`\x20`, `\t`), such an empty line with
+ * a `\` before its break (an escaped line break of its own, which adds
+ * nothing).  The block keeps its lines, so errors still name the page's. */
+
+/* The quoted scalars one parse found, as pairs of size_t (a scalar's
+ * first and last mark, in characters) in a buffer. */
+static void spans_add(sl__md_buf *q, size_t from, size_t to)
+{
+    size_t pair[2] = {from, to};
+    sl__md_buf_put(q, (const char *)pair, sizeof pair);
+}
+
+static int is_break(char c)
+{
+    return c == '\n' || c == '\r';
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* After the line break at s[i]. */
+static size_t past_break(const char *s, size_t n, size_t i)
+{
+    return i + 1 + (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n');
+}
+
+/* 1 if s may hold either shape: a blank before a line break, or a `\`
+ * before one (what quoted scalars hold is only known once parsed). */
+static int may_have_quoted_folds(const char *s, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (is_break(s[i]) && (is_blank(s[i - 1]) || s[i - 1] == '\\'))
+            return 1;
+    return 0;
+}
+
+/* Writes the quoted scalar s[i..to) (from its quote) to out in double
+ * quotes, as js-yaml reads it; 1 if that changed what libyaml reads. */
+static int put_quoted(sl__md_buf *out, const char *s, size_t i, size_t to)
+{
+    char quote = s[i];
+    int dq = quote == '"', text = 1, changed = 0; /* text: the line holds some (the quote counts) */
+    size_t blanks = SIZE_MAX;                    /* where the blanks before s[i] start */
+    sl__md_buf_putc(out, '"');
+    for (i++; i < to; i++) {
+        char c = s[i];
+        if (is_blank(c)) {
+            blanks = blanks == SIZE_MAX ? i : blanks;
+            continue;
+        }
+        if (blanks != SIZE_MAX) {
+            int keep = is_break(c) && text; /* js-yaml keeps them, libyaml would not */
+            for (size_t k = blanks; k < i; k++)
+                if (keep)
+                    sl__md_buf_puts(out, s[k] == ' ' ? "\\x20" : "\\t");
+                else
+                    sl__md_buf_putc(out, s[k]);
+            changed |= keep;
+            blanks = SIZE_MAX;
+        }
+        if (is_break(c)) {
+            size_t e = past_break(s, to, i);
+            sl__md_buf_put(out, s + i, e - i);
+            i = e - 1;
+            text = 0;
+        } else if (dq && c == '\\' && i + 1 < to && is_break(s[i + 1])) {
+            /* an escaped line break: the empty lines after it get theirs */
+            size_t e = past_break(s, to, i + 1), k;
+            sl__md_buf_put(out, s + i, e - i);
+            for (; (k = e) < to; e = past_break(s, to, k)) {
+                while (k < to && is_blank(s[k]))
+                    k++;
+                if (k == to || !is_break(s[k]))
+                    break;
+                sl__md_buf_put(out, s + e, k - e);
+                sl__md_buf_putc(out, '\\');
+                sl__md_buf_put(out, s + k, past_break(s, to, k) - k);
+                changed = 1;
+            }
+            i = e - 1;
+            text = 0;
+        } else if (dq && c == '\\' && i + 1 < to) { /* an escape: both characters are text */
+            sl__md_buf_put(out, s + i, 2);
+            i++;
+            text = 1;
+        } else if (!dq && c == '\'' && i + 1 < to && s[i + 1] == '\'') { /* '' in single quotes */
+            sl__md_buf_putc(out, '\'');
+            i++;
+            text = 1;
+        } else if (!dq && (c == '"' || c == '\\')) {
+            sl__md_buf_putc(out, '\\');
+            sl__md_buf_putc(out, c);
+            text = 1;
+        } else if (i + 1 == to && c == quote) {
+            sl__md_buf_putc(out, '"');
+        } else {
+            sl__md_buf_putc(out, c);
+            text = 1;
+        }
+    }
+    return changed;
+}
+
+/* s[0..n) with the quoted scalars of q (marks in characters, in the
+ * order of the text) written again where js-yaml reads them otherwise
+ * (*len its length), or NULL when none is, or memory ran out. */
+static char *rewrite_quoted(const char *s, size_t n, const sl__md_buf *q, size_t *len)
+{
+    sl__md_buf out = {0}, one = {0};
+    size_t done = 0, byte = 0, chars = 0, nv = q->len / sizeof(size_t);
+    const size_t *v = (const size_t *)(const void *)q->data;
+    int changed = 0;
+    for (size_t j = 0; j < nv; j += 2) {
+        size_t at[2];
+        for (int e = 0; e < 2; e++) { /* the marks as byte offsets, walking forward */
+            while (byte < n && chars < v[j + e]) {
+                for (byte++; byte < n && ((unsigned char)s[byte] & 0xC0) == 0x80; byte++)
+                    ;
+                chars++;
+            }
+            at[e] = byte;
+        }
+        /* the quote after the scalar's properties (an anchor, a tag) */
+        size_t quote = at[0];
+        while (quote < at[1] && s[quote] != '"' && s[quote] != '\'')
+            quote++;
+        if (at[0] < done || quote == at[1] || s[at[1] - 1] != s[quote])
+            continue;
+        one.len = 0;
+        if (!put_quoted(&one, s, quote, at[1]))
+            continue;
+        sl__md_buf_put(&out, s + done, quote - done);
+        sl__md_buf_put(&out, one.data, one.len);
+        done = at[1];
+        changed = 1;
+    }
+    sl__md_buf_put(&out, s + done, n - done);
+    int failed = out.failed || one.failed;
+    sl__md_buf_free(&one);
+    if (failed || !changed) {
+        sl__md_buf_free(&out);
+        return NULL;
+    }
+    *len = out.len;
+    return out.data;
+}
+
 /* ---- keys: JavaScript's String() of the value ---- */
 
 /* A double as JavaScript's Number.prototype.toString writes it: the
@@ -577,6 +738,9 @@ static int on_event(builder *b, const yaml_event_t *e)
     switch (e->type) {
     case YAML_SCALAR_EVENT: {
         typed t;
+        if (b->quoted && (e->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ||
+                          e->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE))
+            spans_add(b->quoted, e->start_mark.index, e->end_mark.index);
         if (type_scalar(b, e, &t) != 0)
             return -1;
         json_t *v = typed_json(b, e, &t);
@@ -680,26 +844,43 @@ static long escape_at(const char *s, size_t n, size_t at, size_t *len)
     return hexk(s, n, at, k);
 }
 
+/* Where the escape after s[k] starts, past escaped line breaks: a `\`
+ * at a line's end, with the blanks and empty lines after it, adds
+ * nothing to a double-quoted scalar as js-yaml reads it. */
+static size_t past_escaped_breaks(const char *s, size_t n, size_t k)
+{
+    while (k + 1 < n && s[k] == '\\' && (s[k + 1] == '\n' || s[k + 1] == '\r'))
+        for (k += 2; k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'); k++)
+            ;
+    return k;
+}
+
 /* libyaml refused the escape \uXXXX or \UXXXXXXXX whose digits start at
  * s[at]: a UTF-16 surrogate.  JSON writers escape a character outside the
  * BMP as a pair of them (`"\ud83d\ude00"`, Python's json.dumps by
- * default), which js-yaml reads as the character: the pair becomes
- * \UXXXXXXXX, a lone one U+FFFD (as the sidecar reads a lone surrogate).
- * The new length of s, or (size_t)-1 when s[at] is not such an escape. */
+ * default), which js-yaml reads as the character, also when an escaped
+ * line break parts them (its string holds the two halves side by side):
+ * the high half is dropped and the low one becomes \UXXXXXXXX, so that
+ * the line breaks between stay where they were and libyaml's lines still
+ * count the page's.  A lone one becomes U+FFFD (as the sidecar reads a
+ * lone surrogate).  The new length of s, or (size_t)-1 when s[at] is not
+ * such an escape. */
 static size_t fix_surrogate(char *s, size_t n, size_t at)
 {
     size_t hl, ll;
     long hi = escape_at(s, n, at, &hl), lo;
     if (hi < 0xD800 || hi > 0xDFFF)
         return (size_t)-1;
-    size_t next = at - 2 + hl; /* after the first escape */
-    if (hi <= 0xDBFF && next + 2 < n && (lo = escape_at(s, n, next + 2, &ll)) >= 0xDC00 && lo <= 0xDFFF) {
+    size_t next = at - 2 + hl;                       /* after the first escape */
+    size_t low = past_escaped_breaks(s, n, next);    /* the second one's backslash */
+    if (hi <= 0xDBFF && low + 2 < n && (lo = escape_at(s, n, low + 2, &ll)) >= 0xDC00 && lo <= 0xDFFF) {
         char u[11];
         snprintf(u, sizeof u, "\\U%08lX", 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
-        size_t end = next + ll; /* the pair's 12 to 20 bytes become 10 */
-        memcpy(s + at - 2, u, 10);
-        memmove(s + at + 8, s + end, n - end);
-        return n - (end - (at + 8));
+        size_t end = low + ll, w = low - hl; /* the pair's 12 to 20 bytes become 10 */
+        memmove(s + at - 2, s + next, low - next);
+        memcpy(s + w, u, 10);
+        memmove(s + w + 10, s + end, n - end);
+        return n - (end - (w + 10));
     }
     memcpy(s + at, hl == 6 ? "FFFD" : "0000FFFD", hl - 2);
     return n;
@@ -707,8 +888,8 @@ static size_t fix_surrogate(char *s, size_t n, size_t at)
 
 /* One parse of the block; *surrogate_at is where a refused surrogate
  * escape's digits start, when that is why it failed. */
-static json_t *parse_once(const char *s, size_t n, const breaks *br, size_t *line, char *err, size_t errlen,
-                          size_t *surrogate_at)
+static json_t *parse_once(const char *s, size_t n, const breaks *br, sl__md_buf *quoted, size_t *line, char *err,
+                          size_t errlen, size_t *surrogate_at)
 {
     builder *b = calloc(1, sizeof *b);
     yaml_parser_t p;
@@ -722,6 +903,7 @@ static json_t *parse_once(const char *s, size_t n, const breaks *br, size_t *lin
     b->err = err;
     b->errlen = errlen;
     b->br = br;
+    b->quoted = quoted;
     yaml_parser_set_input_string(&p, (const unsigned char *)s, n);
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
     int done = 0, rc = 0, docs = 0;
@@ -763,10 +945,14 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
     char *copy = swap_breaks(s, n, &br, &n);
     if (copy)
         s = copy;
+    sl__md_buf quoted = {0};
+    int note = may_have_quoted_folds(s, n);
     json_t *v = NULL;
     for (int fixes = 0;; fixes++) {
         size_t at = (size_t)-1;
-        if ((v = parse_once(s, n, &br, line, err, errlen, &at)) || at == (size_t)-1 || fixes == MAX_SURROGATE_FIXES)
+        quoted.len = 0;
+        if ((v = parse_once(s, n, &br, note ? &quoted : NULL, line, err, errlen, &at)) || at == (size_t)-1 ||
+            fixes == MAX_SURROGATE_FIXES)
             break;
         if (!copy && (copy = malloc(n))) {
             memcpy(copy, s, n);
@@ -777,6 +963,14 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
             break;
         n = fixed;
     }
+    char *escaped = v && quoted.len && !quoted.failed ? rewrite_quoted(s, n, &quoted, &n) : NULL;
+    json_t *again = escaped ? parse_once(escaped, n, &br, NULL, line, err, errlen, &(size_t){0}) : NULL;
+    if (again) {
+        json_decref(v);
+        v = again;
+    }
+    free(escaped);
+    sl__md_buf_free(&quoted);
     free(copy);
     return v;
 }
