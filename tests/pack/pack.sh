@@ -286,6 +286,25 @@ pack_rejects_bad_usage)
   WITH_TTY_STDOUT=1 expect_failure "refusing to write binary output to a terminal" tty_run x "$S" pack -q -o - in
   no_output_left in.zst
   ;;
+tar_runs_pack_and_unpack_as_its_compressor)
+  # tar -I PROGRAM runs PROGRAM to create and PROGRAM -d to extract, as
+  # it does zstd: both commands take -d (pack's hands over to unpack).
+  need tar
+  mkdir d; gen d/a 300000 1; gen d/b 70000 2; mkdir d/sub; gen d/sub/c 1 3
+  tar -I "$S pack -q --chunk 64K" -cf d.tar.zst d || fail "tar -I 'sluice pack' -c failed"
+  tar -tf d.tar.zst | sort > list.zstd         # plain tar reads it with zstd -d
+  tar -I "$S unpack" -tf d.tar.zst | sort > list.unpack || fail "tar -I 'sluice unpack' -t failed"
+  same list.zstd list.unpack
+  for prog in "$S unpack" "$S pack" "$S unpack -q -j1"; do
+    rm -rf x; mkdir x
+    tar -C x -I "$prog" -xf d.tar.zst || fail "tar -I '$prog' -x failed"
+    same d/a x/d/a; same d/b x/d/b; same d/sub/c x/d/sub/c
+  done
+  # and a zstd-made archive, extracted through sluice pack -d
+  tar -I zstd -cf z.tar.zst d; rm -rf x; mkdir x
+  tar -C x -I "$S pack" -xf z.tar.zst || fail "tar -I 'sluice pack' -x of a zstd archive failed"
+  same d/a x/d/a
+  ;;
 packfile_example_serves_random_reads)
   # examples/packfile_random_read through one handle on 3 threads
   ex=$(dirname "$S")/examples/packfile_random_read

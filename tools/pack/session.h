@@ -38,6 +38,11 @@ typedef struct sl_pack_session {
     sl_progress_bar *bar;
 } sl_pack_session;
 
+/* The commands (cli/main.c runs them): `pack -d` hands its arguments
+ * over to unpack, as zstd -d does. */
+int sl_pack_main(int argc, char **argv);
+int sl_unpack_main(int argc, char **argv);
+
 typedef int (*sl_pack_parse_fn)(sl_pack_opts *o, int argc, char **argv);
 
 /* Initialises libsodium, parses the flags, allocates the metrics.

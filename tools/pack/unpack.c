@@ -499,14 +499,22 @@ static char *default_output(unpack_job *j)
         return strdup(j->s.o.out);
     if (!j->s.o.in || !strcmp(j->s.o.in, "-"))
         return strdup("-");
-    static const char *const exts[] = {".zst.age", ".age", ".zst", NULL};
+    /* .tzst is zstd's short .tar.zst: zstd -d names its output .tar */
+    static const char *const exts[] = {".zst.age", ".age", ".zst", ".tzst", NULL};
     size_t n = strlen(j->s.o.in);
     for (int i = 0; exts[i]; i++) {
         size_t e = strlen(exts[i]);
-        if (n > e && !strcmp(j->s.o.in + n - e, exts[i]))
-            return strndup(j->s.o.in, n - e);
+        if (n > e && !strcmp(j->s.o.in + n - e, exts[i])) {
+            char *out = NULL;
+            if (strcmp(exts[i], ".tzst"))
+                out = strndup(j->s.o.in, n - e);
+            else if ((out = malloc(n)) != NULL)
+                snprintf(out, n, "%.*s.tar", (int)(n - e), j->s.o.in); /* 1 byte shorter: n with its NUL */
+            return out;
+        }
     }
-    sl_fail_set(&j->s.fail, "%s: cannot name the output (no .zst.age, .age or .zst suffix): use -o", j->s.in_name);
+    sl_fail_set(&j->s.fail, "%s: cannot name the output (no .zst.age, .age, .zst or .tzst suffix): use -o",
+                j->s.in_name);
     return NULL;
 }
 
