@@ -313,6 +313,24 @@ packfile_example_serves_random_reads)
   "$ex" in.age id.txt 3 40 100000 > out.txt || fail "the example failed: $(cat out.txt)"
   grep -q "120 reads of 100000 bytes on 3 threads" out.txt || fail "unexpected output: $(cat out.txt)"
   ;;
+pack_and_unpack_name_the_input_when_threads_cannot_start)
+  # 1000 workers' 8 MiB stacks do not fit in 1 GB of address space: the
+  # library's pipeline stops with SL_NOMEM and no message of its own.
+  # Each command names its input and what to do, and leaves nothing.
+  keys; gen in 5000000 # over 4 MiB: a whole file or range is read by the pipeline, not on one thread
+  "$S" pack -q --chunk 64K -o in.zst in; "$S" pack -q --chunk 64K -r "$R" -o in.age in
+  re="out of memory or threads: the pipeline of 1000 workers \(-j 1000\) could not run; try a smaller -j"
+  lim() { (ulimit -v 1000000; "$@"); }
+  expect_failure "^sluice pack: in: $re" lim "$S" pack -q -j 1000 -o out.zst in
+  expect_failure "^sluice pack: in: $re" lim "$S" pack -q -j 1000 -r "$R" -o out.zst in
+  expect_failure "^sluice pack: <stdin>: $re" lim "$S" pack -q -j 1000 -o out.zst - < in
+  expect_failure "^sluice unpack: in.zst: $re" lim "$S" unpack -q -j 1000 -o out in.zst
+  expect_failure "^sluice unpack: in.age: $re" lim "$S" unpack -q -j 1000 -i id.txt --range 1000: -o out in.age
+  expect_failure "^sluice unpack: <stdin>: $re" lim "$S" unpack -q -j 1000 -o out - < <(cat in.zst)
+  expect_failure "^sluice unpack: <stdin>: $re" lim "$S" unpack -q -j 1000 -i id.txt -o out - < <(cat in.age)
+  no_output_left out
+  "$S" unpack -q -j 4 -o out in.zst; same in out  # the same run with fewer workers
+  ;;
 pack_memory_stays_bounded)
   # 256 MiB of incompressible input through stdin (the worst case for
   # buffer sizes), at the default settings: peak RSS under 64 MiB.

@@ -95,7 +95,7 @@ static int segment_source(void *ctx, void **item, size_t *bytes)
         return 0;
     sl_block *b = sl_block_new(SEG_CT);
     if (!b)
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     b->offset = j->age_src->offset;
     b->len = sl_reader_read(j->age_src, b->data, SEG_CT);
     const uint8_t *p;
@@ -140,7 +140,7 @@ static int open_work(void *ctx, unsigned worker, void *in, void **out, size_t *b
     sl_block *p = sl_block_new(s->len);
     if (!p) {
         sl_block_free(s);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     uint64_t bad;
     long n = sl_stream_open(p->data, s->data, s->len, s->index * SEG_CHUNKS, s->last, j->payload_key, &bad);
@@ -238,12 +238,12 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
     }
     if (!j->dctx[worker] && !(j->dctx[worker] = ZSTD_createDCtx())) {
         sl_block_free(f);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     sl_block *d = sl_block_new((size_t)f->raw_len);
     if (!d) {
         sl_block_free(f);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     size_t n = ZSTD_decompressDCtx(j->dctx[worker], d->data, d->cap, f->data, f->len);
     int rc = 0;
@@ -307,7 +307,7 @@ static int stream_piece(unpack_job *j, const sl_block *f)
         j->stream_out = malloc(ZSTD_DStreamOutSize());
         if (!j->stream_dctx || !j->stream_out ||
             ZSTD_isError(ZSTD_DCtx_setMaxWindowSize(j->stream_dctx, j->s.o.max_window)))
-            return sl_fail_set(&j->s.fail, "out of memory");
+            return sl_session_nomem(&j->s);
     }
     if (f->first)
         ZSTD_DCtx_reset(j->stream_dctx, ZSTD_reset_session_only);
@@ -379,7 +379,7 @@ static int read_age_header(unpack_job *j)
     j->payload_key = sodium_malloc(32);
     if (!file_key || !j->payload_key) {
         sl_age_header_free(&h);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     int rc = sl_age_unwrap(&h, &j->s.o.identities, j->s.o.pass.p, j->s.o.pass.len, j->s.o.max_log_n, file_key, err,
                            sizeof err);
@@ -403,7 +403,7 @@ static int decompress_frames(unpack_job *j)
     static const sl_pipeline_ops ops = {frame_source, decompress_work, output_sink, sl_block_drop};
     j->dctx = calloc(j->workers, sizeof *j->dctx);
     sl_pipeline *p = j->dctx ? sl_session_pipeline(&j->s, &ops, j, j->s.m[j->is_age ? 1 : 0], 1) : NULL;
-    int rc = p ? sl_pipeline_run(p) : sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
+    int rc = p ? sl_pipeline_run(p) : sl_session_threads_failed(&j->s);
     sl_pipeline_free(p);
     for (size_t i = 0; j->dctx && i < j->workers; i++)
         ZSTD_freeDCtx(j->dctx[i]);
@@ -446,7 +446,7 @@ static int run_age(unpack_job *j)
     if (!pa || sl_reader_init(&j->plain, fill_from_link, j, READ_BUF) ||
         sl_link_start(&j->link, pa, 2, NULL, NULL, sl_block_drop_item)) {
         sl_pipeline_free(pa);
-        return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
+        return sl_session_threads_failed(&j->s);
     }
     int rc = run_frames(j, &j->plain);
     int up = sl_link_finish(&j->link, rc);
@@ -475,7 +475,7 @@ static int detect(unpack_job *j)
         j->is_age = 1;
         j->armor.src = &j->file;
         if (sl_reader_init(&j->armored, sl_armor_fill, &j->armor, READ_BUF))
-            return sl_fail_set(&j->s.fail, "out of memory");
+            return sl_session_nomem(&j->s);
         j->age_src = &j->armored;
         return 0;
     }
@@ -489,7 +489,7 @@ static int detect(unpack_job *j)
 static int start_reading(unpack_job *j)
 {
     if (sl_reader_init(&j->file, sl_fill_fd, &j->s.in_fd, READ_BUF))
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     return detect(j);
 }
 

@@ -89,7 +89,7 @@ static int piece_source(void *ctx, void **item, size_t *bytes)
     }
     sl_block *b = sl_block_new((size_t)(stop - r->at));
     if (!b)
-        return sl_fail_set(&r->s->fail, "out of memory");
+        return sl_session_nomem(r->s);
     b->offset = r->at;
     b->len = (size_t)(stop - r->at);
     r->at = stop;
@@ -251,7 +251,7 @@ static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t
      * so pieces need not wait for each other to reach it in order (a
      * slow frame would otherwise hold up the worker after it). */
     sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0], !r.in_place);
-    int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
+    int rc = p ? sl_pipeline_run(p) : sl_session_threads_failed(s);
     sl_pipeline_free(p);
     return rc;
 }
