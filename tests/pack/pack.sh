@@ -286,6 +286,25 @@ pack_rejects_bad_usage)
   WITH_TTY_STDOUT=1 expect_failure "refusing to write binary output to a terminal" tty_run x "$S" pack -q -o - in
   no_output_left in.zst
   ;;
+unpack_names_a_zstd_dictionary_it_does_not_take)
+  # zstd -D frames carry their dictionary's ID: unpack names it and says
+  # what reads the file, in a file, a pipe and age; --list still walks it.
+  mkdir s; for i in $(seq 1 60); do gen s/$i 2000 $i; done
+  zstd -q --train --maxdict=8K s/* -o dict || fail "zstd --train failed"
+  id=$(od -An -tu4 -j4 -N4 dict | tr -d ' ') # a dictionary's ID: the 4 bytes after its magic
+  cat s/1 s/2 > in; zstd -q -D dict in -o d.zst
+  gen p 5000; zstd -q p -o p.zst; cat p.zst d.zst > pd.zst  # the dictionary frame second
+  re="zstd frame at offset 0 was compressed with a zstd dictionary \\(ID $id\\), which sluice does not support: decompress it with zstd -d -D DICTIONARY"
+  expect_failure "^sluice unpack: d.zst: $re" "$S" unpack -q d.zst
+  expect_failure "^sluice unpack: <stdin>: $re" "$S" unpack -q -o out - < <(cat d.zst)
+  pre=$(stat -c %s p.zst)
+  expect_failure "^sluice unpack: pd.zst: ${re/offset 0/offset $pre}" "$S" unpack -q -o out pd.zst
+  keys; age -e -r "$R" -o d.age d.zst
+  expect_failure "^sluice unpack: d.age: decrypted payload: $re" "$S" unpack -q -i id.txt -o out d.age
+  no_output_left out; no_output_left d$
+  "$S" unpack -l d.zst | grep -q "^total: 1 frame, 4000 bytes" || fail "--list of a dictionary frame: $("$S" unpack -l d.zst)"
+  zstd -q -d -D dict d.zst -o back; same in back  # what the message says works
+  ;;
 tar_runs_pack_and_unpack_as_its_compressor)
   # tar -I PROGRAM runs PROGRAM to create and PROGRAM -d to extract, as
   # it does zstd: both commands take -d (pack's hands over to unpack).

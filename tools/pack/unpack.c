@@ -205,6 +205,16 @@ static int frame_source(void *ctx, void **item, size_t *bytes)
     if (rc < 0)
         return sl_fail_set(&j->s.fail, "%s: %s%s", j->s.in_name, j->is_age ? "decrypted payload: " : "", j->scan.err);
     sl_block *b = sl_block_of(it.data); /* the scanner's buffers are blocks: see run_frames */
+    if (it.dict_id) {
+        /* zstd would say only "Dictionary mismatch": say which one, and
+         * that the way to read it is zstd with that dictionary. */
+        sl_block_free(b);
+        return sl_fail_set(&j->s.fail,
+                           "%s: %szstd frame at offset %llu was compressed with a zstd dictionary (ID %lu), which "
+                           "sluice does not support: decompress it with zstd -d -D DICTIONARY",
+                           j->s.in_name, j->is_age ? "decrypted payload: " : "", (unsigned long long)it.offset,
+                           (unsigned long)it.dict_id);
+    }
     b->len = it.len;
     b->kind = it.kind;
     b->offset = it.offset;
