@@ -305,6 +305,24 @@ unpack_names_a_zstd_dictionary_it_does_not_take)
   "$S" unpack -l d.zst | grep -q "^total: 1 frame, 4000 bytes" || fail "--list of a dictionary frame: $("$S" unpack -l d.zst)"
   zstd -q -d -D dict d.zst -o back; same in back  # what the message says works
   ;;
+unpack_hands_small_frames_to_workers_in_batches)
+  # 8192 one-byte frames, with a content size (zstd of a file) and without
+  # (zstd of a pipe): once handed to the workers one by one, which cost
+  # 3-7x zstd -d's wall time; now in a few batches (--stats counts them).
+  gen x 1; zstd -q x -o sized.zst; zstd -q -c < x > unsized.zst
+  for f in sized unsized; do
+    for k in $(seq 13); do cat $f.zst $f.zst > t.zst; mv t.zst $f.zst; done
+    "$S" unpack -q --stats -o $f.out $f.zst 2> $f.json
+    zstd -q -d -c $f.zst | cmp -s - $f.out || fail "$f: not what zstd -d gives"
+    [ "$(stat -c %s $f.out)" = 8192 ] || fail "$f: $(stat -c %s $f.out) bytes"
+    python3 - $f.json <<'PY' || fail "$f: $(grep -o '"name": "work", "items": [0-9]*' $f.json)"
+import json, sys
+work = [st for st in json.load(open(sys.argv[1]))["decompress"]["stages"] if st["name"] == "work"][0]
+assert 1 <= work["items"] <= 4, work["items"]
+PY
+    cat $f.zst | "$S" unpack -q | cmp -s - $f.out || fail "$f through a pipe"
+  done
+  ;;
 tar_runs_pack_and_unpack_as_its_compressor)
   # tar -I PROGRAM runs PROGRAM to create and PROGRAM -d to extract, as
   # it does zstd: both commands take -d (pack's hands over to unpack).
