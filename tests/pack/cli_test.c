@@ -85,3 +85,35 @@ SL_TEST(pack_and_unpack_refuse_special_files_as_input)
     unlink(fifo);
     pt_dir_free();
 }
+
+/* zstd's -d, which tar -I gives its compressor to extract: unpack takes
+ * it (alone or among other short flags) and pack hands over to unpack;
+ * and .tzst, zstd's short name for .tar.zst, unpacks to .tar as zstd -d
+ * names it. */
+SL_TEST(pack_and_unpack_take_zstds_d_and_tzst)
+{
+    pt_dir_new();
+    uint8_t plain[100000];
+    pt_fill(plain, sizeof plain, 4);
+    pt_write("in", plain, sizeof plain);
+    char in[512], z[512], back[512];
+    snprintf(in, sizeof in, "%s", pt_path("in"));
+    snprintf(z, sizeof z, "%s", pt_path("in.zst"));
+    snprintf(back, sizeof back, "%s", pt_path("back"));
+    CHECK_EQ(pt_pack("-q", "--chunk", "16K", in, NULL), 0);
+    CHECK_EQ(pt_unpack("-d", "-q", "-o", back, z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    CHECK_EQ(pt_unpack("-dqf", "-o", back, z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    CHECK_EQ(pt_pack("-q", "-d", "-f", "-o", back, z, NULL), 0); /* pack -d unpacks */
+    expect_file("back", plain, sizeof plain);
+    CHECK_EQ(pt_pack("--decompress", "-qf", "-o", back, "--", z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    char msg[512];
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-d", "-i", "nope", z, NULL), 2); /* unpack's flags, unpack's errors */
+    CHECK(strstr(msg, "sluice unpack: ") == msg && strstr(msg, "nope") != NULL);
+    CHECK(rename(z, pt_path("in.tzst")) == 0);
+    CHECK_EQ(pt_unpack("-q", pt_path("in.tzst"), NULL), 0);
+    expect_file("in.tar", plain, sizeof plain);
+    pt_dir_free();
+}

@@ -286,6 +286,62 @@ pack_rejects_bad_usage)
   WITH_TTY_STDOUT=1 expect_failure "refusing to write binary output to a terminal" tty_run x "$S" pack -q -o - in
   no_output_left in.zst
   ;;
+unpack_names_a_zstd_dictionary_it_does_not_take)
+  # zstd -D frames carry their dictionary's ID: unpack names it and says
+  # what reads the file, in a file, a pipe and age; --list still walks it.
+  mkdir s; for i in $(seq 1 60); do gen s/$i 2000 $i; done
+  zstd -q --train --maxdict=8K s/* -o dict || fail "zstd --train failed"
+  id=$(od -An -tu4 -j4 -N4 dict | tr -d ' ') # a dictionary's ID: the 4 bytes after its magic
+  cat s/1 s/2 > in; zstd -q -D dict in -o d.zst
+  gen p 5000; zstd -q p -o p.zst; cat p.zst d.zst > pd.zst  # the dictionary frame second
+  re="zstd frame at offset 0 was compressed with a zstd dictionary \\(ID $id\\), which sluice does not support: decompress it with zstd -d -D DICTIONARY"
+  expect_failure "^sluice unpack: d.zst: $re" "$S" unpack -q d.zst
+  expect_failure "^sluice unpack: <stdin>: $re" "$S" unpack -q -o out - < <(cat d.zst)
+  pre=$(stat -c %s p.zst)
+  expect_failure "^sluice unpack: pd.zst: ${re/offset 0/offset $pre}" "$S" unpack -q -o out pd.zst
+  keys; age -e -r "$R" -o d.age d.zst
+  expect_failure "^sluice unpack: d.age: decrypted payload: $re" "$S" unpack -q -i id.txt -o out d.age
+  no_output_left out; no_output_left d$
+  "$S" unpack -l d.zst | grep -q "^total: 1 frame, 4000 bytes" || fail "--list of a dictionary frame: $("$S" unpack -l d.zst)"
+  zstd -q -d -D dict d.zst -o back; same in back  # what the message says works
+  ;;
+unpack_hands_small_frames_to_workers_in_batches)
+  # 8192 one-byte frames, with a content size (zstd of a file) and without
+  # (zstd of a pipe): once handed to the workers one by one, which cost
+  # 3-7x zstd -d's wall time; now in a few batches (--stats counts them).
+  gen x 1; zstd -q x -o sized.zst; zstd -q -c < x > unsized.zst
+  for f in sized unsized; do
+    for k in $(seq 13); do cat $f.zst $f.zst > t.zst; mv t.zst $f.zst; done
+    "$S" unpack -q --stats -o $f.out $f.zst 2> $f.json
+    zstd -q -d -c $f.zst | cmp -s - $f.out || fail "$f: not what zstd -d gives"
+    [ "$(stat -c %s $f.out)" = 8192 ] || fail "$f: $(stat -c %s $f.out) bytes"
+    python3 - $f.json <<'PY' || fail "$f: $(grep -o '"name": "work", "items": [0-9]*' $f.json)"
+import json, sys
+work = [st for st in json.load(open(sys.argv[1]))["decompress"]["stages"] if st["name"] == "work"][0]
+assert 1 <= work["items"] <= 4, work["items"]
+PY
+    cat $f.zst | "$S" unpack -q | cmp -s - $f.out || fail "$f through a pipe"
+  done
+  ;;
+tar_runs_pack_and_unpack_as_its_compressor)
+  # tar -I PROGRAM runs PROGRAM to create and PROGRAM -d to extract, as
+  # it does zstd: both commands take -d (pack's hands over to unpack).
+  need tar
+  mkdir d; gen d/a 300000 1; gen d/b 70000 2; mkdir d/sub; gen d/sub/c 1 3
+  tar -I "$S pack -q --chunk 64K" -cf d.tar.zst d || fail "tar -I 'sluice pack' -c failed"
+  tar -tf d.tar.zst | sort > list.zstd         # plain tar reads it with zstd -d
+  tar -I "$S unpack" -tf d.tar.zst | sort > list.unpack || fail "tar -I 'sluice unpack' -t failed"
+  same list.zstd list.unpack
+  for prog in "$S unpack" "$S pack" "$S unpack -q -j1"; do
+    rm -rf x; mkdir x
+    tar -C x -I "$prog" -xf d.tar.zst || fail "tar -I '$prog' -x failed"
+    same d/a x/d/a; same d/b x/d/b; same d/sub/c x/d/sub/c
+  done
+  # and a zstd-made archive, extracted through sluice pack -d
+  tar -I zstd -cf z.tar.zst d; rm -rf x; mkdir x
+  tar -C x -I "$S pack" -xf z.tar.zst || fail "tar -I 'sluice pack' -x of a zstd archive failed"
+  same d/a x/d/a
+  ;;
 packfile_example_serves_random_reads)
   # examples/packfile_random_read through one handle on 3 threads
   ex=$(dirname "$S")/examples/packfile_random_read
@@ -293,6 +349,24 @@ packfile_example_serves_random_reads)
   "$S" pack -q --chunk 256K -r "$R" -o in.age in
   "$ex" in.age id.txt 3 40 100000 > out.txt || fail "the example failed: $(cat out.txt)"
   grep -q "120 reads of 100000 bytes on 3 threads" out.txt || fail "unexpected output: $(cat out.txt)"
+  ;;
+pack_and_unpack_name_the_input_when_threads_cannot_start)
+  # 1000 workers' 8 MiB stacks do not fit in 1 GB of address space: the
+  # library's pipeline stops with SL_NOMEM and no message of its own.
+  # Each command names its input and what to do, and leaves nothing.
+  keys; gen in 5000000 # over 4 MiB: a whole file or range is read by the pipeline, not on one thread
+  "$S" pack -q --chunk 64K -o in.zst in; "$S" pack -q --chunk 64K -r "$R" -o in.age in
+  re="out of memory or threads: the pipeline of 1000 workers \(-j 1000\) could not run; try a smaller -j"
+  lim() { (ulimit -v 1000000; "$@"); }
+  expect_failure "^sluice pack: in: $re" lim "$S" pack -q -j 1000 -o out.zst in
+  expect_failure "^sluice pack: in: $re" lim "$S" pack -q -j 1000 -r "$R" -o out.zst in
+  expect_failure "^sluice pack: <stdin>: $re" lim "$S" pack -q -j 1000 -o out.zst - < in
+  expect_failure "^sluice unpack: in.zst: $re" lim "$S" unpack -q -j 1000 -o out in.zst
+  expect_failure "^sluice unpack: in.age: $re" lim "$S" unpack -q -j 1000 -i id.txt --range 1000: -o out in.age
+  expect_failure "^sluice unpack: <stdin>: $re" lim "$S" unpack -q -j 1000 -o out - < <(cat in.zst)
+  expect_failure "^sluice unpack: <stdin>: $re" lim "$S" unpack -q -j 1000 -i id.txt -o out - < <(cat in.age)
+  no_output_left out
+  "$S" unpack -q -j 4 -o out in.zst; same in out  # the same run with fewer workers
   ;;
 pack_memory_stays_bounded)
   # 256 MiB of incompressible input through stdin (the worst case for

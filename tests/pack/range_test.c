@@ -305,6 +305,60 @@ SL_TEST(unpack_list_prints_frames_with_or_without_a_seek_table)
     teardown();
 }
 
+/* adv22 F7: `cat a.zst b.zst` of two pack outputs is a valid zstd
+ * stream (zstd -d and unpack read it) whose last seek table covers only
+ * b: --list walks it as docs/formats/pack.md says, as zstd -l does,
+ * checking each table against the frames before it; so for armor. A
+ * table that does not match its frames is still named. */
+SL_TEST(unpack_list_walks_concatenated_pack_outputs_and_armor)
+{
+    setup_with(300000, "16K");
+    size_t an, bn;
+    uint8_t *a = pt_read("in.zst", &an), *b = pt_read("in.age", &bn);
+    char out[512];
+    snprintf(out, sizeof out, "%s", pt_path("b.zst"));
+    CHECK_EQ(pt_pack("-q", "--chunk", "100K", "-o", out, pt_path("in"), NULL), 0); /* 3 frames */
+    free(b);
+    b = pt_read("b.zst", &bn);
+    uint8_t *ab = malloc(an + bn);
+    memcpy(ab, a, an);
+    memcpy(ab + an, b, bn);
+    pt_write("ab.zst", ab, an + bn);
+    int rc;
+    size_t n;
+    const char *t = (const char *)pt_unpack_stdout(&rc, &n, "-l", pt_path("ab.zst"), NULL);
+    CHECK_EQ(rc, 0);
+    CHECK(strstr(t, "ab.zst: zstd stream, walked: concatenated, 2 seek tables, each checked against the frames before "
+                    "it, 22 frames\n") != NULL);
+    CHECK_EQ(lines_with(t, n, "     18         300000        16384"), 0);
+    CHECK_EQ(lines_with(t, n, "     19         300000       102400"), 1); /* b's first frame, after a's 19 */
+    CHECK(strstr(t, "total: 22 frames, 600000 bytes from ") != NULL);
+    /* a's table damaged: the walk names it */
+    uint32_t frames;
+    memcpy(&frames, a + an - 9, 4);
+    ab[an - 9 - 12 * (size_t)frames] ^= 1; /* entry 0's compressed size */
+    pt_write("bad.zst", ab, an + bn);
+    char msg[600];
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-l", pt_path("bad.zst"), NULL), 1);
+    CHECK(strstr(msg, "bad.zst: seek table entry 0 does not match frame 0") != NULL);
+    /* armored age: not at fixed places, so walked too */
+    uint8_t pub[32];
+    char r[SL_AGE_RECIPIENT_LEN + 1];
+    pt_identity(pub);
+    sl_agekey_format_recipient(r, pub);
+    snprintf(out, sizeof out, "%s", pt_path("in.asc"));
+    CHECK_EQ(pt_pack("-q", "-a", "--chunk", "16K", "-r", r, "-o", out, pt_path("in"), NULL), 0);
+    t = (const char *)pt_unpack_stdout(&rc, &n, "-l", "-i", pt_path("id.txt"), pt_path("in.asc"), NULL);
+    CHECK_EQ(rc, 0);
+    CHECK(strstr(t, "in.asc: zstd stream in age, walked (its seek table checked against its frames), 19 frames\n") !=
+          NULL);
+    CHECK(strstr(t, "total: 19 frames, 300000 bytes from ") != NULL);
+    free(a);
+    free(b);
+    free(ab);
+    teardown();
+}
+
 /* adv22's case: in a plain file, frame 0's seek table entry says one byte
  * more than the frame holds.  A range in a later frame once came out
  * shifted by one byte with exit 0, and --list printed the table as it

@@ -610,3 +610,71 @@ SL_TEST(unpack_checks_frame_checksums_inside_age_too)
     free(plain);
     pt_dir_free();
 }
+
+/* Small frames go to the workers in batches (adv22 F3): a stream that
+ * mixes tiny frames with and without a content size, empty ones, big
+ * ones on either side of a batch, and skippable frames, comes out whole
+ * through a file, standard output, a pipe and age; and a corrupted frame
+ * deep inside a batch is named by its own offset, in each kind of batch. */
+SL_TEST(unpack_batches_small_frames_and_names_each_one)
+{
+    pt_dir_new();
+    uint8_t pub[32];
+    pt_identity(pub);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    sweep s = {0};
+    size_t mark[2] = {0, 0}; /* where a sized and an unsized frame deep in a batch start */
+    for (int i = 0; i < 3000; i++) {
+        int with_size = i % 7 < 4, k = i % 13;
+        if (i == 1000 || i == 2001) /* a big frame between batches: a whole frame, then a streamed one */
+            add_frame(&s, c, i == 1000 ? 300000 : 2000000, i == 1000, 1, (uint64_t)i);
+        if (i % 250 == 0) { /* a skippable frame, which ends no batch */
+            static const uint8_t skip[12] = {0x5A, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4};
+            reserve(&s.zst, &s.zcap, s.zlen + sizeof skip);
+            memcpy(s.zst + s.zlen, skip, sizeof skip);
+            s.zlen += sizeof skip;
+        }
+        if (i == 500 || i == 1503)
+            mark[i == 1503] = s.zlen;
+        add_frame(&s, c, k == 0 ? 0 : (size_t)(k * 37 + i % 300), with_size, 1, (uint64_t)i);
+    }
+    pt_write("mix.zst", s.zst, s.zlen);
+    expect_unpacks_to("mix.zst", s.plain, s.plen, "mixed small frames, plain, to stdout");
+    CHECK_EQ(pt_unpack("-q", "-j", "3", "-o", pt_path("mix.out"), pt_path("mix.zst"), NULL), 0);
+    size_t n;
+    uint8_t *got = pt_read("mix.out", &n);
+    CHECK(got && n == s.plen && !memcmp(got, s.plain, n));
+    free(got);
+    int rc;
+    const uint8_t *piped = pt_unpack_piped(s.zst, s.zlen, &rc, &n, "-q", "-", NULL);
+    CHECK(rc == 0 && n == s.plen && !memcmp(piped, s.plain, n));
+    size_t alen;
+    uint8_t *age = pt_age_seal(pub, s.zst, s.zlen, &alen);
+    pt_write("mix.age", age, alen);
+    expect_unpacks_to("mix.age", s.plain, s.plen, "mixed small frames, age");
+    free(age);
+    /* frame 500 has a content size (500 % 7 < 4), 1503 none: flip the last
+     * byte of each one's checksum, in turn */
+    for (int m = 0; m < 2; m++) {
+        uint8_t *bad = malloc(s.zlen);
+        memcpy(bad, s.zst, s.zlen);
+        size_t end = m ? mark[1] : mark[0];
+        size_t len = ZSTD_findFrameCompressedSize(bad + end, s.zlen - end);
+        CHECK(!ZSTD_isError(len));
+        bad[end + len - 1] ^= 0x40;
+        pt_write("bad.zst", bad, s.zlen);
+        char msg[600], want[128];
+        snprintf(want, sizeof want, "bad.zst: zstd frame at offset %zu: ", end);
+        CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--test", pt_path("bad.zst"), NULL), 1);
+        if (!strstr(msg, want) || !strstr(msg, "checksum"))
+            fprintf(stderr, "got: %s\nwant: %s...checksum\n", msg, want);
+        CHECK(strstr(msg, want) != NULL && strstr(msg, "checksum") != NULL);
+        CHECK_EQ(pt_unpack("-q", "-o", pt_path("bad.out"), pt_path("bad.zst"), NULL), 1);
+        CHECK(!pt_exists("bad.out"));
+        free(bad);
+    }
+    free(s.zst);
+    free(s.plain);
+    ZSTD_freeCCtx(c);
+    pt_dir_free();
+}

@@ -82,7 +82,7 @@ static int chunk_source(void *ctx, void **item, size_t *bytes)
         return 0;
     sl_block *b = sl_block_new(j->s.o.chunk);
     if (!b)
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     size_t got;
     if (read_full(j->s.in_fd, b->data, j->s.o.chunk, &got)) {
         sl_block_free(b);
@@ -117,7 +117,7 @@ static int compress_work(void *ctx, unsigned worker, void *in, void **out, size_
     sl_block *f = sl_block_new(ZSTD_compressBound(b->len));
     if (!f) {
         sl_block_free(b);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     size_t n = ZSTD_compress2(c, f->data, f->cap, b->data, b->len);
     f->index = b->index;
@@ -147,7 +147,7 @@ static int segment_append(pack_job *j, const uint8_t *p, size_t n)
         if (!j->seg) {
             j->seg = sl_block_new(SEG_BYTES);
             if (!j->seg)
-                return sl_fail_set(&j->s.fail, "out of memory");
+                return sl_session_nomem(&j->s);
             j->seg->index = j->seg_index++;
         }
         size_t k = SEG_BYTES - j->seg->len < n ? SEG_BYTES - j->seg->len : n;
@@ -170,7 +170,7 @@ static int frame_sink(void *ctx, void *item, size_t bytes)
     pack_job *j = ctx;
     sl_block *f = item;
     sl_seek_entry e = {(uint32_t)f->len, (uint32_t)f->raw_len, sl_le32(f->data + f->len - 4), 1, 1};
-    int rc = sl_seektable_add(&j->table, &e) ? sl_fail_set(&j->s.fail, "out of memory") : emit(j, f->data, f->len);
+    int rc = sl_seektable_add(&j->table, &e) ? sl_session_nomem(&j->s) : emit(j, f->data, f->len);
     sl_metrics_progress(j->s.progress, 1, f->raw_len);
     sl_block_free(f);
     return rc;
@@ -184,7 +184,7 @@ static int finish_stream(void *ctx)
     size_t n = sl_seektable_frame_size(&j->table);
     uint8_t *t = malloc(n);
     if (!t)
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     sl_seektable_write(&j->table, t);
     int rc = emit(j, t, n);
     free(t);
@@ -216,7 +216,7 @@ static int seal_work(void *ctx, unsigned worker, void *in, void **out, size_t *b
     sl_block *c = sl_block_new(s->len + SEG_CHUNKS * SL_STREAM_TAG);
     if (!c) {
         sl_block_free(s);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     c->len = sl_stream_seal(c->data, s->data, s->len, s->index * SEG_CHUNKS, s->last, j->payload_key);
     c->index = s->index;
@@ -245,7 +245,7 @@ static int write_age_header(pack_job *j)
     j->payload_key = sodium_malloc(32);
     if (!file_key || !j->payload_key) {
         sodium_free(file_key);
-        return sl_fail_set(&j->s.fail, "out of memory");
+        return sl_session_nomem(&j->s);
     }
     randombytes_buf(file_key, 16);
     randombytes_buf(nonce, sizeof nonce);
@@ -276,7 +276,7 @@ static int run_encrypted(pack_job *j, sl_pipeline *p1)
     sl_pipeline *p2 = sl_session_pipeline(&j->s, &seal_ops, j, j->s.m[1], 1);
     if (!p2 || sl_link_start(&j->link, p1, 2, finish_stream, j, sl_block_drop_item)) {
         sl_pipeline_free(p2);
-        return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
+        return sl_session_threads_failed(&j->s);
     }
     int rc = sl_pipeline_run(p2);
     int up = sl_link_finish(&j->link, rc);
@@ -293,7 +293,7 @@ static int run(pack_job *j)
     sl_pipeline *p1 = j->cctx ? sl_session_pipeline(&j->s, &compress_ops, j, j->s.m[0], 1) : NULL;
     if (!p1) {
         free(j->cctx);
-        return sl_fail_set(&j->s.fail, "cannot start the pipeline (out of memory)");
+        return sl_session_threads_failed(&j->s);
     }
     int rc = j->encrypt ? run_encrypted(j, p1) : run_plain(j, p1);
     sl_pipeline_free(p1);
@@ -350,6 +350,8 @@ int sl_pack_main(int argc, char **argv)
     pack_job j;
     memset(&j, 0, sizeof j);
     int rc = sl_session_begin(&j.s, "pack", sl_pack_opts_parse, argc, argv);
+    if (rc == SL_PACK_OPTS_UNPACK)
+        return sl_unpack_main(argc, argv);
     if (rc >= 0)
         return rc;
     j.encrypt = j.s.o.recipients.n > 0 || j.s.o.pass.p;

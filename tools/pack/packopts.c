@@ -43,7 +43,8 @@ static const char pack_usage[] =
     "  --no-fsync            link the output into place without fsyncing it first (faster on a slow\n"
     "                        disk; a power cut soon after may lose the file's data)\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
-    "  -q                    no progress bar\n";
+    "  -q                    no progress bar\n"
+    "  -d, --decompress      run `sluice unpack` with the same arguments (as zstd -d; for tar -I)\n";
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
@@ -56,8 +57,8 @@ static const char unpack_usage[] =
     "  --max-work-factor N   refuse a passphrase file whose scrypt work factor is over N (1-30, default 22,\n"
     "                        as age: 2^N KiB of memory, 4 GiB and ~15 s at 22)\n"
     "  -j THREADS            worker threads (default: number of CPUs)\n"
-    "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst;\n"
-    "                        stdout when reading stdin)\n"
+    "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst,\n"
+    "                        .tzst made .tar; stdout when reading stdin)\n"
     "  -f                    overwrite an existing output file\n"
     "  --no-fsync            link the output into place without fsyncing it first\n"
     "  --no-sparse           write runs of zero bytes into an output file too (by default they are\n"
@@ -71,7 +72,8 @@ static const char unpack_usage[] =
     "  -l, --list            list the frames (offset, sizes, checksum) and the totals, as zstd -lv\n"
     "  --test                verify everything, write nothing\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
-    "  -q                    no progress bar\n";
+    "  -q                    no progress bar\n"
+    "  -d, --decompress      accepted and ignored, as zstd -d (tar -I runs PROGRAM -d to extract)\n";
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -167,6 +169,7 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
         {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
         {"no-fsync", no_argument, 0, OPT_NO_FSYNC},             {"help", no_argument, 0, 'h'},
+        {"decompress", no_argument, 0, 'd'},                    {"uncompress", no_argument, 0, 'd'},
         {0, 0, 0, 0}};
     defaults(o);
     int want_tty = 0, c, rc;
@@ -175,8 +178,11 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     long v;
     uint64_t size;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqhd", longs, NULL)) != -1) {
         switch (c) {
+        /* zstd's decompress flag: `tar -I "sluice pack" -x` runs
+         * `sluice pack -d` to read the archive it wrote. */
+        case 'd': return SL_PACK_OPTS_UNPACK;
         case 'r': {
             uint8_t pub[32];
             if (sl_agekey_parse_recipient(optarg, strlen(optarg), pub)) {
@@ -249,6 +255,8 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                                           {"range", required_argument, 0, OPT_RANGE},
                                           {"list", no_argument, 0, 'l'},
                                           {"help", no_argument, 0, 'h'},
+                                          {"decompress", no_argument, 0, 'd'},
+                                          {"uncompress", no_argument, 0, 'd'},
                                           {0, 0, 0, 0}};
     defaults(o);
     int c, rc;
@@ -256,8 +264,9 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     const char *passfile = NULL;
     size_t memory = 0, long_window = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:l", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:ld", longs, NULL)) != -1) {
         switch (c) {
+        case 'd': break; /* unpacking already: `tar -I "sluice unpack" -x` runs `sluice unpack -d` */
         case 'M':
             if (window_size(optarg, &memory))
                 return usage_error("unpack", "--memory: '%s' is not a size from 1K to 2G", optarg);

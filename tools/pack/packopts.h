@@ -41,7 +41,9 @@ typedef struct sl_pack_opts {
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a
- * usage error, which it has reported). */
+ * usage error, which it has reported); pack's returns SL_PACK_OPTS_UNPACK
+ * when it meets -d, after which the same arguments are unpack's. */
+#define SL_PACK_OPTS_UNPACK 100
 int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv);
 int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv);
 void sl_pack_opts_free(sl_pack_opts *o);

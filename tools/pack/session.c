@@ -39,7 +39,7 @@ int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse
     s->m[1] = sl_metrics_new();
     s->progress = sl_metrics_new();
     if (!s->m[0] || !s->m[1] || !s->progress)
-        sl_fail_set(&s->fail, "out of memory");
+        sl_session_nomem(s);
     return -1;
 }
 
@@ -74,7 +74,7 @@ int sl_session_open_input(sl_pack_session *s)
 int sl_session_open_output(sl_pack_session *s, char *path)
 {
     if (!path)
-        return s->fail.set ? -1 : sl_fail_set(&s->fail, "out of memory");
+        return s->fail.set ? -1 : sl_session_nomem(s);
     s->out_path = path; /* s->out.name points into it */
     char err[512];
     if (sl_outfile_open(&s->out, path, s->o.force, err, sizeof err))
@@ -196,6 +196,26 @@ sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops,
     return sl_pipeline_new(ops, ctx, &cfg);
 }
 
+/* The input's name for a message, before the input is open too. */
+static const char *input_name(const sl_pack_session *s)
+{
+    if (s->in_name)
+        return s->in_name;
+    return s->o.in && strcmp(s->o.in, "-") ? s->o.in : "<stdin>";
+}
+
+int sl_session_nomem(sl_pack_session *s)
+{
+    return sl_fail_set(&s->fail, "%s: out of memory", input_name(s));
+}
+
+int sl_session_threads_failed(sl_pack_session *s)
+{
+    return sl_fail_set(&s->fail, "%s: out of memory or threads: the pipeline of %zu worker%s (-j %zu) could not run; "
+                       "try a smaller -j",
+                       input_name(s), s->o.workers, s->o.workers == 1 ? "" : "s", s->o.workers);
+}
+
 int sl_session_finish(sl_pack_session *s, int rc)
 {
     char err[512];
@@ -212,8 +232,12 @@ int sl_session_finish(sl_pack_session *s, int rc)
     if (s->bar)
         sl_progress_bar_finish(s->bar);
     s->bar = NULL;
-    if (rc && !s->fail.set)
-        sl_fail_set(&s->fail, "failed (error %d)", rc);
+    /* A pipeline that stopped without a message of its own: the library
+     * could not start a thread or grow a channel (SL_NOMEM). */
+    if (rc && !s->fail.set && rc == SL_NOMEM)
+        sl_session_threads_failed(s);
+    else if (rc && !s->fail.set)
+        sl_fail_set(&s->fail, "%s: failed (error %d)", input_name(s), rc);
     return rc;
 }
 

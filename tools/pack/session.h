@@ -38,6 +38,11 @@ typedef struct sl_pack_session {
     sl_progress_bar *bar;
 } sl_pack_session;
 
+/* The commands (cli/main.c runs them): `pack -d` hands its arguments
+ * over to unpack, as zstd -d does. */
+int sl_pack_main(int argc, char **argv);
+int sl_unpack_main(int argc, char **argv);
+
 typedef int (*sl_pack_parse_fn)(sl_pack_opts *o, int argc, char **argv);
 
 /* Initialises libsodium, parses the flags, allocates the metrics.
@@ -67,6 +72,12 @@ void sl_session_progress(sl_pack_session *s, const char *label, uint64_t total);
 /* A pipeline with the -j workers and --depth of the flags; ordered: the
  * sink sees items in source order. */
 sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops, void *ctx, sl_metrics *m, int ordered);
+/* Record "IN: out of memory", naming the input as every message does;
+ * the second says that the pipelines' threads could not all start (or
+ * memory ran out under them), what -j asks, and that a smaller one may
+ * do.  Both return -1. */
+int sl_session_nomem(sl_pack_session *s);
+int sl_session_threads_failed(sl_pack_session *s);
 /* Ends the run: commits the output if rc is 0 (first giving a sparse
  * file its whole size, should it end in a hole), else removes it; stops
  * the progress bar.  Returns rc, or -1 if the commit failed. */

@@ -89,7 +89,7 @@ static int piece_source(void *ctx, void **item, size_t *bytes)
     }
     sl_block *b = sl_block_new((size_t)(stop - r->at));
     if (!b)
-        return sl_fail_set(&r->s->fail, "out of memory");
+        return sl_session_nomem(r->s);
     b->offset = r->at;
     b->len = (size_t)(stop - r->at);
     r->at = stop;
@@ -251,7 +251,7 @@ static int run_range(sl_pack_session *s, sl_packfile *pf, uint64_t off, uint64_t
      * so pieces need not wait for each other to reach it in order (a
      * slow frame would otherwise hold up the worker after it). */
     sl_pipeline *p = sl_session_pipeline(s, &ops, &r, s->m[0], !r.in_place);
-    int rc = p ? sl_pipeline_run(p) : sl_fail_set(&s->fail, "cannot start the pipeline (out of memory)");
+    int rc = p ? sl_pipeline_run(p) : sl_session_threads_failed(s);
     sl_pipeline_free(p);
     return rc;
 }
@@ -336,8 +336,15 @@ static void list_total(size_t frames, int64_t size, uint64_t compressed)
 int sl_unpack_list_table(sl_pack_session *s)
 {
     sl_packfile *pf;
-    int rc = open_packfile(s, &pf, QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE));
-    if (rc == SL_PACKFILE_ENOSEEK || rc == SL_PACKFILE_ENOTABLE)
+    /* As unpack: what the seekable reader cannot read at random (no table
+     * at the end, armor, a table that does not tile the file, as in
+     * `cat a.zst b.zst` of two pack outputs) is walked as a stream, which
+     * checks each table it meets against the frames before it, or names
+     * what is wrong.  A table contradicted by its frames' own headers
+     * (below) is an error either way, and this one names the frame. */
+    unsigned walk = QUIET(SL_PACKFILE_ENOSEEK) | QUIET(SL_PACKFILE_ENOTABLE) | QUIET(SL_PACKFILE_EFORMAT);
+    int rc = open_packfile(s, &pf, walk);
+    if (rc && (walk & QUIET(rc)))
         return 1;
     char err[600];
     if (rc == 0 && sl__packfile_check_table(pf, err, sizeof err))
@@ -363,8 +370,16 @@ int sl_unpack_list_table(sl_pack_session *s)
 
 void sl_unpack_list_scanned(const sl_pack_session *s, const sl_zscan *scan, int age)
 {
-    list_head(s->in_name, age ? "zstd stream in age, without a seek table" : "zstd stream without a seek table",
-              scan->log_n);
+    char what[160];
+    const char *stream = age ? "zstd stream in age" : "zstd stream";
+    if (scan->tables == 0)
+        snprintf(what, sizeof what, "%s%s without a seek table", stream, age ? "," : "");
+    else if (scan->tables == 1)
+        snprintf(what, sizeof what, "%s, walked (its seek table checked against its frames)", stream);
+    else /* concatenated pack outputs: zstd -l lists them as one stream too */
+        snprintf(what, sizeof what, "%s, walked: concatenated, %llu seek tables, each checked against the frames before it",
+                 stream, (unsigned long long)scan->tables);
+    list_head(s->in_name, what, scan->log_n);
     int64_t offset = 0;
     uint64_t compressed = 0;
     for (size_t i = 0; i < scan->log_n; i++) {

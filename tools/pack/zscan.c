@@ -162,6 +162,9 @@ static int frame_header(sl_zscan *s, const uint8_t *p, size_t have, uint64_t at)
     uint64_t fcs = 0;
     for (size_t i = 0; i < fcs_len; i++)
         fcs |= (uint64_t)p[hdr - fcs_len + i] << (8 * i);
+    s->dict_id = 0; /* after the descriptor and the window byte, before the content size */
+    for (int i = 0; i < dict_size[dict]; i++)
+        s->dict_id |= (uint32_t)p[5 + !single + i] << (8 * i);
     if (fcs_len == 2)
         fcs += 256;
     s->content_known = fcs_len > 0;
@@ -319,6 +322,7 @@ int sl_zscan_next(sl_zscan *s, sl_zitem *it)
         return -1;
     it->offset = s->streamed ? at : s->frame_start;
     it->content_size = s->content_size;
+    it->dict_id = s->dict_id;
     if (!s->streamed) {
         hand_over(s, it, SL_ZITEM_FRAME);
         return 1;

@@ -29,6 +29,7 @@ typedef struct sl_zitem {
     uint64_t content_size; /* FRAME: the declared content size */
     uint64_t offset;       /* where it starts in the stream */
     int first, last;       /* PIECE: first / last piece of its frame */
+    uint32_t dict_id;      /* the zstd dictionary its frame names (0: none; see unpack.c) */
 } sl_zitem;
 
 /* Where the scanner's buffers come from (default: realloc and free).  A
@@ -59,6 +60,7 @@ typedef struct sl_zscan {
     int started, raw, in_frame, streamed, last_block, has_check, first_piece;
     uint64_t frame_start, content_size;
     int content_known;
+    uint32_t dict_id;
     size_t block_left;
     uint8_t *buf;
     size_t len, cap;
