@@ -73,4 +73,15 @@ for f in factory fragment; do
   grep -q "^sluice bundle: --jsx-$f 'class' is not a name or a dotted path of names$" "$work/err" || fail "--jsx-$f=class:"
   [ ! -e "$work/out.js" ] || fail "--jsx-$f=class: output written"
 done
+# JSX in a .js/.mjs/.cjs file says so, with the way out (adv21 F9); a `<`
+# that no JSX parse takes stays a plain syntax error
+printf "import { App } from './app.js';\nconsole.log(App());\n" >"$work/main.ts"
+for ext in js mjs cjs; do
+  printf "export const App = () => (\n  <div>x</div>\n);\n" >"$work/app.js"
+  [ $ext = js ] || { mv "$work/app.js" "$work/app.$ext"; sed -i "s/app\.[a-z]*'/app.$ext'/" "$work/main.ts"; }
+  expect_error "JSX in .$ext" "app\\.$ext:2:3: JSX in a \\.$ext file: sluice reads JSX only in \\.jsx and \\.tsx files \\(rename it\\)" '^      <div>x</div>$'
+  rm -f "$work/app.$ext"
+done
+printf "export const App = () => <3;\n" >"$work/app.cjs"
+expect_error "a stray <" 'app\.cjs:1:26: unexpected token'
 echo "ok: TS/JSX syntax errors, positions in .ts files, broken tsconfig.json"
