@@ -1499,8 +1499,11 @@ static void export_prefix(printer *p, const js_node *s)
     }
 }
 
+/* Mapped: a module that does not resolve is reported at its specifier,
+ * and one a lowering made up (JSX's runtime) at the code that needs it. */
 static void print_module_str(printer *p, const js_node *s)
 {
+    map(p, s->pos, NULL);
     print_string(p, s->s, s->n, 0);
 }
 
