@@ -14,6 +14,18 @@
 #                   "exports" (node's PACKAGE_SELF_RESOLVE); a subpath it
 #                   does not export fails; a "name" without "exports"
 #                   falls through to node_modules
+#   extension_order an extensionless path tries esbuild's extensions:
+#                   .tsx .ts .jsx .js .json outside node_modules (a .ts
+#                   beside the .js tsc wrote), .jsx .js .tsx .ts .json
+#                   inside (adv24 F6)
+#   walk_past_package  a package without "exports" that lacks a subpath
+#                   lets the walk go on to the parent's node_modules, as
+#                   require() and esbuild do; one with "exports" does not
+#                   (adv24 F9)
+#   invalid_segments  an "exports"/"imports" target, or what a `*`
+#                   matched, with a `.`, `..` or `node_modules` segment
+#                   (any case, percent-encoded too) is refused, as node
+#                   refuses it (adv24 F7: one left the package)
 set -uo pipefail
 sluice=$1 check=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -86,6 +98,56 @@ case $check in
     timeout 20 "$sluice" bundle bad.mjs -q --platform node -o out.js 2>err; rc=$?
     [ $rc = 1 ] || fail "an unexported subpath of itself: exit $rc, want 1"
     grep -qF 'bad.mjs:1:15: could not resolve "myapp/missing"' err || fail "said '$(head -3 err)'" ;;
+  extension_order)
+    for e in tsx ts jsx js; do
+      w x.$e "export default '$e';"
+      w node_modules/pk/i.$e "export default 'pk $e';"
+    done
+    w x.json '"json"'
+    w node_modules/pk/i.json '"pk json"'
+    w node_modules/pk/package.json '{"name":"pk","main":"./i"}'
+    w main.mjs 'import x from "./x"; import p from "pk"; console.log(x, "|", p);'
+    want=(tsx ts jsx js json) inside=(jsx js tsx ts json)
+    for k in 0 1 2 3 4; do
+      timeout 20 "$sluice" bundle main.mjs -q --platform node -o out.mjs 2>err || fail "exit $? $(head -3 err)"
+      got=$(node out.mjs 2>&1)
+      [ "$got" = "${want[k]} | pk ${inside[k]}" ] || fail "bundle prints '$got', want '${want[k]} | pk ${inside[k]}'"
+      rm x.${want[k]} node_modules/pk/i.${inside[k]}
+      [ $k = 3 ] && w x.mjs "export default 'mjs';" && w node_modules/pk/i.mjs "export default 'pk mjs';"
+    done ;;
+  walk_past_package)
+    w app/node_modules/foo/package.json '{"name":"foo","main":"i.js"}'
+    w app/node_modules/foo/i.js 'module.exports = "inner foo";'
+    w node_modules/foo/extra.js 'module.exports = "outer extra";'
+    w app/main.cjs 'console.log(require("foo/extra.js"), require("foo"));'
+    [ "$(cd app && node main.cjs)" = "outer extra inner foo" ] || fail "node prints '$(cd app && node main.cjs 2>&1)'"
+    same app main.cjs
+    w app/node_modules/foo/package.json '{"name":"foo","exports":{".":"./i.js"}}'
+    timeout 20 "$sluice" bundle app/main.cjs -q --platform node -o out.js 2>err; rc=$?
+    [ $rc = 1 ] || fail "a subpath \"exports\" does not list: exit $rc, want 1"
+    grep -qF 'main.cjs:1:21: could not resolve "foo/extra.js"' err || fail "said '$(head -3 err)'" ;;
+  invalid_segments)
+    w secret.js 'module.exports = "secret";'
+    w node_modules/pk/package.json '{"name":"pk","exports":{"./lib/*":"./lib/*","./nm/*":"./node_modules/*","./NM":"./Node_Modules/dep/d.js","./up":"./lib/../../../secret.js","./dot":"./lib/./q.js","./inner.js":"./inner.js","./nm.js":"./nm.js","./nmin.js":"./nmin.js"},"imports":{"#in/*":"./lib/*","#nm":"./node_modules/dep/d.js"}}'
+    w node_modules/pk/lib/q.js 'module.exports = "q";'
+    w node_modules/pk/lib/node_modules/q.js 'module.exports = "lib nm";'
+    w node_modules/pk/node_modules/dep/d.js 'module.exports = "dep";'
+    w node_modules/pk/inner.js 'module.exports = require("#in/q.js");'
+    w node_modules/pk/nm.js 'module.exports = require("#nm");'
+    w node_modules/pk/nmin.js 'module.exports = require("#in/node_modules/q.js");'
+    w ok.cjs 'console.log(require("pk/lib/q.js"), require("pk/inner.js"));'
+    same . ok.cjs
+    specs=(pk/nm/dep/d.js pk/NM pk/up pk/dot pk/lib/../../../secret.js pk/lib/NODE_MODULES/q.js
+           pk/lib/%2e%2E/%2e%2e/secret.js 'pk/lib/..\\..\\..\\secret.js' pk/nm.js pk/nmin.js)
+    # node refuses each one (run unbundled), and so must the bundle
+    accepted=$(node -e 'for (const s of process.argv.slice(1)) try { require(s); console.log(s); } catch {}' "${specs[@]}")
+    [ -z "$accepted" ] || fail "node accepts $accepted"
+    for spec in "${specs[@]}"; do
+      w bad.cjs "console.log(require('$spec'));"
+      timeout 20 "$sluice" bundle bad.cjs -q --platform node -o out.js 2>err; rc=$?
+      [ $rc = 1 ] || fail "$spec: exit $rc, want 1"
+      grep -qF 'could not resolve' err || fail "$spec: said '$(head -3 err)'"
+    done ;;
   *) echo "package_links.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -73,4 +73,28 @@ for f in factory fragment; do
   grep -q "^sluice bundle: --jsx-$f 'class' is not a name or a dotted path of names$" "$work/err" || fail "--jsx-$f=class:"
   [ ! -e "$work/out.js" ] || fail "--jsx-$f=class: output written"
 done
+# an automatic-runtime import that does not resolve is reported at the
+# first element that needs it, as esbuild reports it (adv21 F7: it was
+# blamed on the first line); createElement's (a spread before `key`) at
+# the first element that calls it
+printf '{ "compilerOptions": { "jsx": "react-jsx", "jsxImportSource": "nosuch" } }\n' >"$work/tsconfig.json"
+printf "// c\nconst x = 1;\nexport const App = () => [<div>{x}</div>, <b {...x} key=\"k\" />];\n" >"$work/app.tsx"
+printf "import { App } from './app';\nconsole.log(App());\n" >"$work/main.ts"
+expect_error "unresolved jsx-runtime" 'app\.tsx:3:27: could not resolve "nosuch/jsx-runtime"'
+mkdir -p "$work/node_modules/nosuch"
+printf '{ "name": "nosuch", "exports": { "./jsx-runtime": "./r.js" } }\n' >"$work/node_modules/nosuch/package.json"
+printf 'export const jsx = () => 1;\n' >"$work/node_modules/nosuch/r.js"
+expect_error "unresolved createElement" 'app\.tsx:3:43: could not resolve "nosuch"'
+rm -r "$work/tsconfig.json" "$work/node_modules" "$work/app.tsx"
+# JSX in a .js/.mjs/.cjs file says so, with the way out (adv21 F9); a `<`
+# that no JSX parse takes stays a plain syntax error
+printf "import { App } from './app.js';\nconsole.log(App());\n" >"$work/main.ts"
+for ext in js mjs cjs; do
+  printf "export const App = () => (\n  <div>x</div>\n);\n" >"$work/app.js"
+  [ $ext = js ] || { mv "$work/app.js" "$work/app.$ext"; sed -i "s/app\.[a-z]*'/app.$ext'/" "$work/main.ts"; }
+  expect_error "JSX in .$ext" "app\\.$ext:2:3: JSX in a \\.$ext file: sluice reads JSX only in \\.jsx and \\.tsx files \\(rename it\\)" '^      <div>x</div>$'
+  rm -f "$work/app.$ext"
+done
+printf "export const App = () => <3;\n" >"$work/app.cjs"
+expect_error "a stray <" 'app\.cjs:1:26: unexpected token'
 echo "ok: TS/JSX syntax errors, positions in .ts files, broken tsconfig.json"

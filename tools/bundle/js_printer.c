@@ -261,6 +261,53 @@ static const char *name(pctx *c, const char *s)
 #endif
 }
 
+/* A JSON module's text as a JavaScript value.  In an object literal a key
+ * "__proto__" (as written or with escapes: its value counts) sets the
+ * object's prototype, where JSON.parse makes an own property; written
+ * ["__proto__"], a computed key, it makes the own property, as esbuild
+ * writes it.  The text has parsed as JSON (graph.c). */
+static void copy_json(pbuf *out, const char *src, size_t end, srcpos *sp, int track)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < end; i++) {
+        if (src[i] != '"')
+            continue;
+        size_t start = i++;
+        char key[10];
+        size_t k = 0;
+        for (; i < end && src[i] != '"'; i++) {
+            char ch = src[i];
+            if (ch == '\\' && i + 1 < end) {
+                ch = src[++i];
+                if (ch == 'u' && i + 4 < end) {
+                    unsigned v = 0;
+                    for (int d = 1; d <= 4; d++) {
+                        char x = src[i + d];
+                        v = v * 16 + (unsigned)(x <= '9' ? x - '0' : (x | 0x20) - 'a' + 10);
+                    }
+                    i += 4;
+                    ch = v < 0x80 ? (char)v : 0;
+                } else if (ch != '"' && ch != '\\' && ch != '/') {
+                    ch = 0; /* \b \f \n \r \t: no letter of the name */
+                }
+            }
+            if (k < sizeof key)
+                key[k++] = ch;
+        }
+        size_t j = i + 1;
+        while (j < end && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r'))
+            j++;
+        if (k == 9 && !memcmp(key, "__proto__", 9) && j < end && src[j] == ':') {
+            pb_copy(out, src, from, start, sp, track);
+            pb_str(out, "[");
+            pb_copy(out, src, start, i + 1, sp, track);
+            pb_str(out, "]");
+            from = i + 1;
+        }
+    }
+    pb_copy(out, src, from, end, sp, track);
+}
+
 static const char *rec_text(pctx *c, sl__arena *a, const js_import_rec *r)
 {
     sl__link *L = c->L;
@@ -474,7 +521,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         if (L->kind[it->mod] == MK_JSON) {
             pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
             srcpos sp = {.line = 0};
-            pb_copy(out, m->src, 0, m->len, &sp, c->track);
+            copy_json(out, m->src, m->len, &sp, c->track);
             pb_str(out, ";\n});\n");
             return;
         }
@@ -521,7 +568,7 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         size_t end = m->len;
         while (end > 0 && (m->src[end - 1] == '\n' || m->src[end - 1] == '\r' || m->src[end - 1] == ' '))
             end--;
-        pb_copy(out, m->src, 0, end, &sp, c->track);
+        copy_json(out, m->src, end, &sp, c->track);
         pb_str(out, ";\n");
         break;
     }

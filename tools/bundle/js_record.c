@@ -1846,6 +1846,35 @@ void sl__js_record_scratch_free(js_record_scratch *s)
     free(s);
 }
 
+/* JSX where the file's extension does not allow it (esbuild: "The JSX
+ * syntax extension is not currently enabled"): the parse stopped at a `<`
+ * that a JSX parse takes.  Said as such, with the way out, since packages
+ * that ship JSX in .js files meet it. */
+static int jsx_in_js(const js_module *m, size_t pos)
+{
+    if (m->orig_src || pos + 1 >= m->len || m->src[pos] != '<')
+        return 0;
+    char c = m->src[pos + 1]; /* a tag name or a fragment's `>` */
+    if (!(c == '>' || c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+        return 0;
+    js_arena ja;
+    sl__js_arena_init(&ja);
+    tjs_parse_opts po = {0, 1, 0, JS_MAX_NESTING};
+    js_ast ast;
+    char err[512];
+    unsigned line = 0, col = 0;
+    size_t plen = strlen(m->path), at = m->len;
+    if (sl__js_parse_program(&ast, m->path, m->src, m->len, &po, &ja, err, sizeof err)) {
+        at = 0; /* where the JSX parse stopped: past the `<`, JSX took it */
+        if (!strncmp(err, m->path, plen) && sscanf(err + plen, ":%u:%u:", &line, &col) == 2)
+            for (unsigned l = 1; at < m->len && l < line; at++)
+                l += m->src[at] == '\n';
+        at += col ? col - 1 : 0;
+    }
+    sl__js_arena_free(&ja);
+    return at > pos + 1;
+}
+
 /* tools/js's "path:line:col: msg" (col in bytes) again in the bundler's
  * words: sl__js_diag's column in characters and its window of the line. */
 static void rediag(const js_module *m, char *err, size_t errlen)
@@ -1863,6 +1892,11 @@ static void rediag(const js_module *m, char *err, size_t errlen)
         if (m->src[pos] == '\n')
             l++;
     pos += col ? col - 1 : 0;
+    if (jsx_in_js(m, pos)) {
+        const char *dot = strrchr(m->path, '.');
+        snprintf(msg, sizeof msg, "JSX in a %s file: sluice reads JSX only in .jsx and .tsx files (rename it)",
+                 dot && !strchr(dot, '/') ? dot : "JavaScript");
+    }
     sl__js_diag(err, errlen, m->path, m->src, m->len, (uint32_t)(pos > m->len ? m->len : pos), msg);
 }
 

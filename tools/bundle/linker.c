@@ -397,8 +397,8 @@ static void count_visit(void *arg, int32_t x)
  * ECMAScript order.  A module reached only through import() runs when the
  * import() happens: it and its private static dependencies form a group
  * wrapped in a once-only function.  Modules shared between such groups,
- * groups with top-level await, and ES modules reached only by require()
- * run first, before the entry (see docs/bundle.md, known limits). */
+ * groups with top-level await, and ES modules reached by require() run
+ * first, before the entry (see docs/bundle.md, known limits). */
 static void order(sl__link *L)
 {
     sl__graph *g = L->g;
@@ -416,6 +416,11 @@ static void order(sl__link *L)
             int32_t t = m->recs[k].module;
             if (m->recs[k].kind == IR_DYNAMIC && t >= 0 && L->kind[t] == MK_ESM && !seen[t])
                 dyn[t] = 1;
+            /* require() needs the namespace at once, outside any group:
+             * a required module runs before the entry even when import()
+             * reaches it too, and the import() finds it done. */
+            if (m->recs[k].kind == IR_REQUIRE && t >= 0 && L->kind[t] == MK_ESM)
+                cnt[t] = 2;
         }
     }
     count_arg ca = {L, cnt, 0};

@@ -31,8 +31,7 @@
 #include "tsconfig.h"
 
 /* A directory's entries, read once per worker: most candidate paths of a
- * resolution do not exist (`./C1` tries .js .mjs .cjs .json .ts before
- * .tsx), and a name looked up here costs no system call.  type: 'f'
+ * resolution do not exist (`./C1` tries .tsx .ts .jsx before .js), and a name looked up here costs no system call.  type: 'f'
  * anything but a directory, 'd' a directory, '?' a symlink or unknown
  * (asked of stat, which follows it).  Not readable (no permission, a
  * loop): every name is asked of stat. */
@@ -400,15 +399,21 @@ static const char *try_ts_for_js(sl__resolver *r, sl__arena *a, const char *path
     return NULL;
 }
 
+/* The extensions an extensionless path tries, in esbuild's order (its
+ * default resolveExtensions): TypeScript first, so a .ts source wins over
+ * the .js that tsc wrote beside it; inside node_modules JavaScript first,
+ * since a package's .js is what it ships and runs.  Then the ones node's
+ * ESM names only in full and esbuild does not try. */
 static const char *try_file(sl__resolver *r, sl__arena *a, const char *path)
 {
-    /* after node's own, TypeScript's and JSX's (esbuild tries these too) */
-    static const char *exts[] = {".js", ".mjs", ".cjs", ".json", ".ts", ".tsx", ".mts", ".cts", ".jsx", NULL};
+    static const char *src_exts[] = {".tsx", ".ts", ".jsx", ".js", ".json", ".mjs", ".cjs", ".mts", ".cts", NULL};
+    static const char *pkg_exts[] = {".jsx", ".js", ".tsx", ".ts", ".json", ".mjs", ".cjs", ".mts", ".cts", NULL};
     if (is_file(r, path))
         return path;
     const char *ts = try_ts_for_js(r, a, path);
     if (ts)
         return ts;
+    const char **exts = strstr(path, "/node_modules/") ? pkg_exts : src_exts;
     for (int i = 0; exts[i]; i++) {
         char *p = sl__arena_printf(a, "%s%s", path, exts[i]);
         if (is_file(r, p))
@@ -499,6 +504,43 @@ static int cond_active(sl__resolver *r, const char *key, int is_require)
     return 0;
 }
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Node's invalid segments of a target or of what a `*` matched: `.`,
+ * `..` or `node_modules` (any case), written plainly or percent-encoded,
+ * between `/` or `\`.  Such a path could leave the package or reach into
+ * its dependencies; node refuses it (ERR_INVALID_PACKAGE_TARGET,
+ * ERR_INVALID_MODULE_SPECIFIER). */
+static int bad_segment(const char *s)
+{
+    static const char nm[] = "node_modules";
+    while (*s) {
+        char seg[sizeof nm];
+        size_t n = 0;
+        int fits = 1;
+        for (; *s && *s != '/' && *s != '\\'; s++) {
+            char c = *s;
+            if (c == '%' && hex_digit(s[1]) >= 0 && hex_digit(s[2]) >= 0) {
+                c = (char)(hex_digit(s[1]) * 16 + hex_digit(s[2]));
+                s += 2;
+            }
+            if (n + 1 < sizeof seg)
+                seg[n++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+            else
+                fits = 0;
+        }
+        seg[n] = 0;
+        if (fits && (!strcmp(seg, ".") || !strcmp(seg, "..") || !strcmp(seg, nm)))
+            return 1;
+        if (*s)
+            s++;
+    }
+    return 0;
+}
+
 /* A target string; for "imports" a bare package name is allowed and comes
  * back marked with a leading \1 for sl__resolve to resolve in turn. */
 static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir, json_value *t, const char *star,
@@ -510,6 +552,8 @@ static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir,
         const char *s = t->str;
         int bare = strncmp(s, "./", 2) != 0;
         if (bare && (!r->in_imports || s[0] == '.' || s[0] == '/' || s[0] == '#'))
+            return NULL;
+        if (!bare && (bad_segment(s + 2) || (star && bad_segment(star))))
             return NULL;
         char *out;
         const char *st = star ? strchr(s, '*') : NULL;
@@ -829,10 +873,15 @@ static int resolve_from(sl__resolver *r, const char *spec, const char *dir, int 
         if (!(dl >= 13 && !strcmp(d + dl - 13, "/node_modules"))) {
             char *pkgdir = sl__arena_printf(a, "%s/node_modules/%.*s", d, (int)name_len, spec);
             if (is_dir(r, pkgdir)) {
-                *out = resolve_package(r, a, pkgdir, sub, is_require);
-                if (!*out)
+                if ((*out = resolve_package(r, a, pkgdir, sub, is_require)))
+                    return found(r, a, is_require, out);
+                /* A package's "exports" has the last word; without it, a
+                 * package that lacks the file lets the walk go on to the
+                 * parent's node_modules, as node's require() and esbuild
+                 * go on. */
+                json_value *ex = sl__json_get(pkg_at(r, pkgdir), "exports");
+                if (ex && ex->type != JSON_NULL)
                     return RES_NOT_FOUND;
-                return found(r, a, is_require, out);
             }
         }
         const char *s = strrchr(d, '/');

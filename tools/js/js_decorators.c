@@ -329,6 +329,20 @@ static void decorate_calls(js_arena *a, text *t, const js_node *c, const uint32_
         }
 }
 
+/* Whether the class defines its own static `name` before its static blocks run (a method, getter,
+ * setter or accessor; a computed key may be one): then .name is its own, not set by the lowering. */
+static int own_static_name(const js_node *c)
+{
+    for (uint32_t i = 0; i < c->n; i++) {
+        const js_node *m = c->list[i];
+        if (!(m->flags & JF_STATIC) || m->op == JP_FIELD || m->op == JP_STATIC_BLOCK || !m->a)
+            continue;
+        if ((m->flags & JF_COMPUTED) || (m->a->kind == N_STR && m->a->n == 4 && !memcmp(m->a->s, "name", 4)))
+            return 1;
+    }
+    return 0;
+}
+
 int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, const char *given, js_node **out,
                             size_t *nout, char *err, size_t errlen, uint32_t *errpos)
 {
@@ -351,6 +365,10 @@ int sl__js_lower_decorators(js_arena *a, js_node *c, const char *name, const cha
     /* the static block runs inside the class expression, before `var C =` assigns the original class:
      * the decorated class waits in _this and is assigned after */
     add(&t, ";\n  var %s = __CLASS;\n  return %s = _this;\n})();\nclass __X { static {\n  _self = _this = this;\n", name, name);
+    /* The class's .name is `given` (tsc's __setFunctionName), not the binding's, which is made up
+     * for an anonymous class (`_class`, `_default`) and renamed by minification. */
+    if (!own_static_name(c) && !strpbrk(given, "\"\\\n\r"))
+        add(&t, "  Object.defineProperty(this, \"name\", { value: \"%s\", configurable: true });\n", given);
     for (uint32_t i = 0; i < k; i++)
         add(&t, "  _m%u = __D%u;\n", i, i);
     add(&t, "  _meta = typeof Symbol === \"function\" && Symbol.metadata ? Object.create(null) : void 0;\n");

@@ -513,6 +513,17 @@ static const char *name_of(printer *p, const js_node *id)
     return s && s->out_name ? s->out_name : id->s;
 }
 
+/* A function or class expression's own name that the renamer would
+ * change and nothing reads (no reference; eval and `with` keep names):
+ * left out, as esbuild leaves it out, so the name the expression takes
+ * from its context (`Foo: function Foo() {}`, `var Foo = class Foo {}`)
+ * stays its .name.  dart2js's runtime, for one, tags classes by it. */
+static int drop_own_name(printer *p, const js_node *id, uint32_t scope)
+{
+    const js_symbol *s = sym_of(p, id);
+    return s && s->out_name && strcmp(s->out_name, s->name) && !s->uses && s->scope == scope;
+}
+
 static void print_ident(printer *p, const js_node *id)
 {
     const js_symbol *s = sym_of(p, id);
@@ -960,7 +971,7 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         word(p, "function");
         if (e->flags & JF_GENERATOR)
             put(p, "*", 1);
-        if (e->a) {
+        if (e->a && !drop_own_name(p, e->a, e->aux)) {
             space(p);
             print_ident(p, e->a);
         }
@@ -1346,7 +1357,7 @@ static void print_class(printer *p, const js_node *c)
     print_decorators(p, c->c);
     map(p, c->pos, NULL);
     word(p, "class");
-    if (c->a) {
+    if (c->a && !(c->kind == N_CLASS && drop_own_name(p, c->a, c->aux))) {
         put(p, " ", 1);
         print_ident(p, c->a);
     }
@@ -1499,8 +1510,11 @@ static void export_prefix(printer *p, const js_node *s)
     }
 }
 
+/* Mapped: a module that does not resolve is reported at its specifier,
+ * and one a lowering made up (JSX's runtime) at the code that needs it. */
 static void print_module_str(printer *p, const js_node *s)
 {
+    map(p, s->pos, NULL);
     print_string(p, s->s, s->n, 0);
 }
 

@@ -171,7 +171,17 @@ typedef struct jsx {
     js_arena *a;
     const char *jsx_name, *jsxs_name, *frag_name, *create_name;
     int used_jsx, used_jsxs, used_frag, used_create;
+    /* The first element that needs each automatic-runtime import: the
+     * import is given its position, so a failure to resolve it is
+     * reported there, as esbuild reports it (it has none of its own). */
+    uint32_t rt_pos, create_pos;
 } jsx;
+
+static void first_use(uint32_t *at, uint32_t pos)
+{
+    if (pos < *at)
+        *at = pos;
+}
 
 /* "React.createElement" -> React.createElement as a member chain. */
 static js_node *dotted(jsx *J, const char *path, uint32_t pos)
@@ -197,6 +207,7 @@ static js_node *tag_expr(jsx *J, js_node *el)
     if (!el->a) {
         if (J->o->jsx == JSX_AUTOMATIC) {
             J->used_frag = 1;
+            first_use(&J->rt_pos, el->pos);
             return sl__js_ident(J->a, J->frag_name, el->pos);
         }
         return dotted(J, J->o->jsx_fragment ? J->o->jsx_fragment : "React.Fragment", el->pos);
@@ -310,7 +321,8 @@ static void lower_classic(jsx *J, js_node *el)
     args[1] = props;
     memcpy(args + 2, kids, nk * sizeof *kids);
     js_node *callee = J->o->jsx == JSX_AUTOMATIC
-                          ? (J->used_create = 1, sl__js_ident(J->a, J->create_name, el->pos))
+                          ? (J->used_create = 1, first_use(&J->create_pos, el->pos),
+                             sl__js_ident(J->a, J->create_name, el->pos))
                           : dotted(J, J->o->jsx_factory ? J->o->jsx_factory : "React.createElement", el->pos);
     become(el, call(J, callee, args, nk + 2, el->pos));
 }
@@ -371,6 +383,7 @@ static void lower_automatic(jsx *J, js_node *el)
         J->used_jsxs = 1;
     else
         J->used_jsx = 1;
+    first_use(&J->rt_pos, el->pos);
     become(el, call(J, sl__js_ident(J->a, fn, el->pos), args, na, el->pos));
 }
 
@@ -422,10 +435,11 @@ static const char *fresh_name(jsx *J, const char *base)
     }
 }
 
-static js_node *import_of(jsx *J, const char *source, const char *const *imported, const char *const *local, size_t n)
+static js_node *import_of(jsx *J, const char *source, const char *const *imported, const char *const *local, size_t n,
+                          uint32_t pos)
 {
     js_node *im = sl__js_node(J->a, N_IMPORT, 0);
-    im->a = sl__js_str(J->a, source, strlen(source), 0);
+    im->a = sl__js_str(J->a, source, strlen(source), pos);
     js_node **specs = sl__js_alloc(J->a, n * sizeof *specs);
     for (size_t i = 0; i < n; i++) {
         js_node *sp = sl__js_node(J->a, N_IMPORT_SPEC, 0);
@@ -552,6 +566,7 @@ int sl__jsx_lower(js_ast *ast, const js_lower_opts *opts, char *err, size_t errl
     J.ast = ast;
     J.o = o;
     J.a = ast->arena;
+    J.rt_pos = J.create_pos = UINT32_MAX;
     if (o->jsx == JSX_AUTOMATIC) {
         J.jsx_name = fresh_name(&J, "_jsx");
         J.jsxs_name = fresh_name(&J, "_jsxs");
@@ -573,10 +588,10 @@ int sl__jsx_lower(js_ast *ast, const js_lower_opts *opts, char *err, size_t errl
     js_node *adds[2];
     size_t na = 0;
     if (n)
-        adds[na++] = import_of(&J, sl__js_printf(J.a, "%s/jsx-runtime", src), imported, local, n);
+        adds[na++] = import_of(&J, sl__js_printf(J.a, "%s/jsx-runtime", src), imported, local, n, J.rt_pos);
     if (J.used_create) {
         const char *ci = "createElement";
-        adds[na++] = import_of(&J, src, &ci, &J.create_name, 1);
+        adds[na++] = import_of(&J, src, &ci, &J.create_name, 1, J.create_pos);
     }
     if (!na)
         return 0;

@@ -1,0 +1,2 @@
+console.log('c runs');
+export const y = 2;
