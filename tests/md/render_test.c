@@ -119,6 +119,24 @@ SL_TEST(md_frontmatter_quoted_lines_fold_as_js_yaml_reads_them)
     check_fm_error_line("---\na: \"x \n\n  y\\\n\n z\"\nb: 1\nb: 2\n---\n", 8);
 }
 
+/* A line of blanks that starts with a tab, alone or before a comment, is
+ * nothing to js-yaml (libyaml refuses it); the lines keep their numbers.
+ * A tab before content, or on a line inside a block scalar, is refused
+ * by both. */
+SL_TEST(md_frontmatter_tab_on_a_blank_or_comment_line_is_nothing_as_in_js_yaml)
+{
+    sl__md_page p = render_s("---\n\t# first\nx: 1\n\t\na:\n  - 1\n\t \t# c\n  - 2\ns: x\n\t\n  y\n\t\r\n---\n");
+    CHECK(p.frontmatter && json_is_object(p.frontmatter) && p.nwarnings == 0);
+    CHECK_EQ(json_integer_value(json_object_get(p.frontmatter, "x")), 1);
+    CHECK(json_array_size(json_object_get(p.frontmatter, "a")) == 2);
+    CHECK(fm_string_is(&p, "s", "x\ny"));
+    sl__md_page_free(&p);
+    check_fm_error_line("---\n\t\nx: 1\n\t# c\nx: 2\n---\n", 5);
+    check_fm_error_line("---\na:\n  b: 1\n\tc: 2\n---\n", 4);
+    check_fm_error_line("---\nt: |\n  k\n\t\n  more\n---\n", 4);
+    check_fm_error_line("---\na: x\n\t# c\n  y\n---\n", 4); /* js-yaml: its line 3 */
+}
+
 SL_TEST(md_frontmatter_yaml_error_is_a_warning_naming_its_line)
 {
     sl__md_page p = render_s("---\ntitle: ok\ntags: [a, b\nnext: c\n---\n# Body\n");

@@ -808,7 +808,12 @@ static void builder_free(builder *b)
 
 /* libyaml's error for a \u or \U escape of a UTF-16 surrogate. */
 #define SURROGATE_PROBLEM "found invalid Unicode character escape code"
-#define MAX_SURROGATE_FIXES 256 /* each costs a parse of the block again */
+/* Its errors for a tab that starts a line outside a block scalar, in
+ * block context: as a plain scalar's next line, and where a token may
+ * start. */
+#define TAB_PROBLEM "found a tab character that violates indentation"
+#define TOKEN_PROBLEM "found character that cannot start any token"
+#define MAX_FIXES 256 /* each costs a parse of the block again */
 
 /* The byte offset of libyaml's mark (which counts characters) in s. */
 static size_t mark_offset(const char *s, size_t n, size_t index)
@@ -886,10 +891,32 @@ static size_t fix_surrogate(char *s, size_t n, size_t at)
     return n;
 }
 
-/* One parse of the block; *surrogate_at is where a refused surrogate
- * escape's digits start, when that is why it failed. */
+/* libyaml refused the tab at or after s[at] on its line.  js-yaml reads
+ * a line of blanks, or of blanks and a comment, as nothing whatever its
+ * blanks are (`x: 1\n\t\ny: 2`, `\t# note`: hand-written files hold
+ * them), where libyaml refuses one that starts with a tab outside a
+ * quoted or flow scalar.  Such a line's tabs before its text become
+ * spaces, which keeps every offset and line.  A tab before content is
+ * indentation, refused by both, and so is one in a block scalar (libyaml
+ * has another error for that): 0 and nothing changed for those. */
+static int blank_tab_line(char *s, size_t n, size_t at)
+{
+    size_t from = at, to;
+    while (from > 0 && !is_break(s[from - 1]))
+        from--;
+    for (to = from; to < n && is_blank(s[to]); to++)
+        ;
+    if (!memchr(s + from, '\t', to - from) || (to < n && !is_break(s[to]) && s[to] != '#'))
+        return 0;
+    memset(s + from, ' ', to - from);
+    return 1;
+}
+
+/* One parse of the block; *fix_at is where a refused surrogate escape's
+ * digits start (*tab 0), or a refused tab that starts a line (*tab 1),
+ * when that is why it failed. */
 static json_t *parse_once(const char *s, size_t n, const breaks *br, sl__md_buf *quoted, size_t *line, char *err,
-                          size_t errlen, size_t *surrogate_at)
+                          size_t errlen, size_t *fix_at, int *tab)
 {
     builder *b = calloc(1, sizeof *b);
     yaml_parser_t p;
@@ -913,8 +940,9 @@ static json_t *parse_once(const char *s, size_t n, const breaks *br, sl__md_buf 
             snprintf(err, errlen, "%s%s%s", p.problem ? p.problem : "invalid YAML",
                      p.context ? " " : "", p.context ? p.context : "");
             b->line = p.problem_mark.line;
-            if (p.problem && !strcmp(p.problem, SURROGATE_PROBLEM))
-                *surrogate_at = mark_offset(s, n, p.problem_mark.index);
+            *tab = p.problem && (!strcmp(p.problem, TAB_PROBLEM) || !strcmp(p.problem, TOKEN_PROBLEM));
+            if (p.problem && (*tab || !strcmp(p.problem, SURROGATE_PROBLEM)))
+                *fix_at = mark_offset(s, n, p.problem_mark.index);
             rc = -1;
             break;
         }
@@ -950,21 +978,22 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
     json_t *v = NULL;
     for (int fixes = 0;; fixes++) {
         size_t at = (size_t)-1;
+        int tab = 0;
         quoted.len = 0;
-        if ((v = parse_once(s, n, &br, note ? &quoted : NULL, line, err, errlen, &at)) || at == (size_t)-1 ||
-            fixes == MAX_SURROGATE_FIXES)
+        if ((v = parse_once(s, n, &br, note ? &quoted : NULL, line, err, errlen, &at, &tab)) || at == (size_t)-1 ||
+            fixes == MAX_FIXES)
             break;
         if (!copy && (copy = malloc(n))) {
             memcpy(copy, s, n);
             s = copy;
         }
-        size_t fixed = copy ? fix_surrogate(copy, n, at) : (size_t)-1;
+        size_t fixed = !copy ? (size_t)-1 : tab ? (blank_tab_line(copy, n, at) ? n : (size_t)-1) : fix_surrogate(copy, n, at);
         if (fixed == (size_t)-1)
             break;
         n = fixed;
     }
     char *escaped = v && quoted.len && !quoted.failed ? rewrite_quoted(s, n, &quoted, &n) : NULL;
-    json_t *again = escaped ? parse_once(escaped, n, &br, NULL, line, err, errlen, &(size_t){0}) : NULL;
+    json_t *again = escaped ? parse_once(escaped, n, &br, NULL, line, err, errlen, &(size_t){0}, &(int){0}) : NULL;
     if (again) {
         json_decref(v);
         v = again;
