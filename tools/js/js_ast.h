@@ -209,7 +209,7 @@ enum js_sym_flag {
     SF_TYPE_MERGED = 4,  /* enum/namespace declared more than once */
     SF_CONST_ENUM = 8,
     SF_ASSIGNED = 16,    /* written after its declaration */
-    SF_SELF_NAME = 32    /* a function expression's own name: its body may declare the name again */
+    SF_SELF_NAME = 32    /* a function or class expression's own name: a function's body may declare it again */
 };
 
 typedef struct js_symbol {

@@ -212,6 +212,17 @@ static void mangle_private(js_ast *ast)
     free(w.v);
 }
 
+/* A function or class expression's own name that nothing reads: the
+ * printer leaves it out (js_printer.c drop_own_name), so it takes no slot
+ * among its scope's names, only one past all of them: the names of the
+ * rest are then what they will be when the printed text is renamed again,
+ * where the own name is gone (printing the printed text gives the same
+ * bytes). */
+static int unread_self_name(const js_symbol *sy)
+{
+    return (sy->flags & SF_SELF_NAME) && !sy->uses;
+}
+
 void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
 {
     uint32_t nsc = ast->nscopes, nsy = ast->nsyms;
@@ -232,7 +243,7 @@ void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
         for (uint32_t i = 0; i < sc->n; i++) {
             uint32_t id = ast->scope_syms[sc->first + i];
             const js_symbol *sy = &ast->syms[id];
-            if (!renamable(ast, sy, o))
+            if (!renamable(ast, sy, o) || unread_self_name(sy))
                 continue;
             /* a sloppy block function is visible in its whole function: slot it there */
             if (sy->kind == SK_HOISTED_FN && !(sc->flags & SCF_STRICT) && s != sc->fn) {
@@ -249,6 +260,9 @@ void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
         if (sym_slot[i] == JS_NONE && renamable(ast, sy, o) && sy->kind == SK_HOISTED_FN)
             sym_slot[i] = nslots++;
     }
+    for (uint32_t i = 0; i < nsy; i++)
+        if (renamable(ast, &ast->syms[i], o) && unread_self_name(&ast->syms[i]))
+            sym_slot[i] = nslots++;
     slot *slots = calloc(nslots + 1, sizeof *slots);
     for (uint32_t i = 0; i < nslots; i++)
         slots[i].index = i;
@@ -367,7 +381,7 @@ static void piece_slots(const js_ast *ast, uint32_t *sym_slot, uint32_t **gcount
         for (uint32_t i = 0; i < sc->n; i++) {
             uint32_t id = ast->scope_syms[sc->first + i];
             const js_symbol *sy = &ast->syms[id];
-            if (at_top(ast, sy) || !nested_renamable(ast, sy))
+            if (at_top(ast, sy) || !nested_renamable(ast, sy) || unread_self_name(sy))
                 continue;
             if (sy->kind == SK_HOISTED_FN && !(sc->flags & SCF_STRICT) && s != sc->fn)
                 continue;
@@ -381,6 +395,9 @@ static void piece_slots(const js_ast *ast, uint32_t *sym_slot, uint32_t **gcount
         if (sym_slot[i] == JS_NONE && sy->kind == SK_HOISTED_FN && !at_top(ast, sy) && nested_renamable(ast, sy))
             sym_slot[i] = nslots++;
     }
+    for (uint32_t i = 0; i < ast->nsyms; i++)
+        if (!at_top(ast, &ast->syms[i]) && nested_renamable(ast, &ast->syms[i]) && unread_self_name(&ast->syms[i]))
+            sym_slot[i] = nslots++;
     if (nslots > *ngslots) {
         *gcount = realloc(*gcount, (nslots + 1) * sizeof **gcount);
         if (!*gcount)

@@ -412,8 +412,10 @@ static void decl_class(scoper *S, js_node *c, uint32_t sc)
             uint32_t sym = declare(S, sc, c->a, SK_CLASS);
             entry *e = tab_find(S, cs, c->a->s, hash_name(c->a->s), 1);
             e->sym = sym; /* the inner name is the same binding for renaming */
-        } else {
-            declare(S, cs, c->a, SK_CLASS);
+        } else { /* a class expression's own name, seen only inside it */
+            uint32_t sym = declare(S, cs, c->a, SK_CLASS);
+            if (S->syms.v[sym].scope == cs)
+                S->syms.v[sym].flags |= SF_SELF_NAME;
         }
     }
     for (uint32_t i = 0; i < c->n; i++) {
