@@ -586,6 +586,14 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
         ninst >= UINT32_MAX || npool >= UINT32_MAX || paths_len >= UINT32_MAX || nwarn >= UINT32_MAX ||
         msgs_len >= UINT32_MAX)
         return refuse(s, why, whylen, "has impossible counts");
+    /* the slots are not kept but allocated again from smask: it must be
+     * what the writer's table had for nstr strings (1024 slots, doubled
+     * while more than half full), or a tiny file could ask for gigabytes */
+    uint64_t want = 1023;
+    while (want < 2 * nstr)
+        want = want * 2 + 1;
+    if (smask != want)
+        return refuse(s, why, whylen, "has a string table of the wrong size");
     gr_graph *g = s->g = gr_xcalloc(1, sizeof *g);
     g->nnodes = nnodes;
     g->nreal = nreal;
