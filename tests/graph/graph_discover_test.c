@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "graph_run.h"
@@ -86,5 +87,59 @@ SL_TEST(graph_says_which_directories_no_package_read_holds)
     CHECK_EQ(graph_run_stderr(&err, "--json", out, reg, NULL), 0);
     CHECK(says(err, reg, "loose0") && says(err, reg, "loose7") && !says(err, reg, "loose8"));
     CHECK(err && strstr(err, "note: and 2 more such directories"));
+    free(err);
+}
+
+/* The note's search is not part of what a run depends on: a JS front end
+ * beside a virtual workspace (node_modules), or a docs tree, is neither
+ * recorded nor read again, so a change in it keeps --update on the
+ * snapshot path.  And it stops after so many directories, saying so. */
+SL_TEST(graph_note_search_is_not_watched_and_is_bounded)
+{
+    char root[4096], dir[4200];
+    scratch_dir(root, sizeof root);
+    snprintf(dir, sizeof dir, "%s/vw", root);
+    write_file(dir, "Cargo.toml", "[workspace]\nmembers = [\"app\"]\n", -1);
+    write_file(dir, "app/Cargo.toml", "[package]\nname = \"app\"\n", -1);
+    write_file(dir, "app/src/lib.rs", "pub fn app() {}\n", -1);
+    write_file(dir, "loose/x.rs", "fn x() {}\n", -1);
+    char rel[128];
+    for (int i = 0; i < 20; i++) {
+        snprintf(rel, sizeof rel, "ui/node_modules/pkg%d/lib/deep.rs", i); /* not searched at all */
+        write_file(dir, rel, "fn n() {}\n", -1);
+        snprintf(rel, sizeof rel, "docs/part%d/page.md", i);
+        write_file(dir, rel, "words\n", -1);
+    }
+    char cache[4300], db[4300], *err = NULL;
+    snprintf(cache, sizeof cache, "%s/cache", root);
+    snprintf(db, sizeof db, "%s/g.db", root);
+    usleep(2100 * 1000); /* older than the run record's racy margin: compared by their stat */
+    CHECK_EQ(graph_run_stderr(&err, "--cache", cache, "--db", db, "--update", dir, NULL), 0);
+    CHECK(says(err, dir, "loose") && !strstr(err, "node_modules"));
+    free(err);
+    write_file(dir, "ui/node_modules/pkg7/newdir/f.js", "x\n", -1);
+    write_file(dir, "docs/part3/more/page.md", "words\n", -1);
+    err = NULL;
+    CHECK_EQ(graph_run_stderr(&err, "--stats", "--cache", cache, "--db", db, "--update", dir, NULL), 0);
+    CHECK(err && strstr(err, "updated in place from the snapshot (nothing to change)"));
+    CHECK(says(err, dir, "loose")); /* said again, from the record */
+    free(err);
+
+    /* a directory of crates over a big tree: the search stops, and says so */
+    char reg[4300], out[4300];
+    snprintf(reg, sizeof reg, "%s/registry", root);
+    snprintf(out, sizeof out, "%s/g.json", root);
+    write_file(reg, "real/Cargo.toml", "[package]\nname = \"real\"\n", -1);
+    write_file(reg, "real/src/lib.rs", "pub fn r() {}\n", -1);
+    write_file(reg, "a/x.rs", "fn x() {}\n", -1);
+    for (int i = 0; i < 1100; i++) {
+        snprintf(rel, sizeof rel, "data/d%04d/v.txt", i);
+        write_file(reg, rel, "1\n", -1);
+    }
+    write_file(reg, "zz/x.rs", "fn x() {}\n", -1);
+    err = NULL;
+    CHECK_EQ(graph_run_stderr(&err, "--json", out, reg, NULL), 0);
+    CHECK(says(err, reg, "a") && !says(err, reg, "zz"));
+    CHECK(err && strstr(err, "note: and maybe more such directories"));
     free(err);
 }

@@ -190,6 +190,18 @@ SL_TEST(macro_2_scan_takes_items_only_and_stops_at_unbalanced_brackets)
     gr_macro_defs_free(&d);
 }
 
+/* The same for a trait alias's brackets: a group that never closes ends
+ * the scan, keeping what came before, not scanned again from each `trait`
+ * inside it (up to 256 passes of the text). */
+SL_TEST(trait_alias_scan_stops_at_unbalanced_brackets)
+{
+    const char src[] = "trait Before = A;\ntrait Unclosed = B<( ;\ntrait After = C;\n";
+    gr_macro_defs d = {0};
+    CHECK_EQ(gr_macro_defs_scan(src, (uint32_t)strlen(src), &d), 1);
+    CHECK(d.n == 1 && !memcmp(src + d.v[0].name_a, "Before", 6));
+    gr_macro_defs_free(&d);
+}
+
 /* Trait aliases and extern types are errors to the grammar, and had no
  * node: they have, a trait and a type, read from their text; a trait
  * with a body, and a `type` outside an extern block, are the grammar's

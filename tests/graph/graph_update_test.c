@@ -665,6 +665,83 @@ SL_TEST(graph_snapshot_refuses_a_map_with_a_key_twice)
     free(seed);
 }
 
+/* seed-1 read back with its header's counts and smask as given; why
+ * says what a refusal said.  1 when accepted. */
+static int seed_read(char *body, size_t n, const uint8_t request[32], const uint8_t id[16], char *why,
+                     size_t whylen)
+{
+    size_t nz = 0;
+    uint8_t *z = gr_snap_pack(body, n, &nz);
+    gr_snap *s = z ? gr_snap_from_bytes(z, nz, request, id, why, whylen) : NULL;
+    int ok = s != NULL;
+    gr_snap_close(s);
+    free(z);
+    return ok;
+}
+
+/* The string table's slots are allocated again from the header's smask:
+ * one the writer could not have made for so few strings (a 7 KB file
+ * asking for gigabytes) is refused, before anything is allocated. */
+SL_TEST(graph_snapshot_refuses_a_string_table_larger_than_its_strings)
+{
+    size_t n = 0;
+    uint8_t request[32], id[16];
+    char *seed = read_seed("seed-1", 256, &n, request, id);
+    if (!seed)
+        return;
+    char why[256] = "";
+    CHECK(seed_read(seed, n, request, id, why, sizeof why));
+    uint64_t smask;
+    memcpy(&smask, seed + 128 + 5 * 8, 8);
+    const uint64_t bad[] = {smask * 2 + 1, 0x3ffffff, 0x7fffffff};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memcpy(seed + 128 + 5 * 8, &bad[i], 8);
+        why[0] = 0;
+        CHECK(!seed_read(seed, n, request, id, why, sizeof why));
+        CHECK(strstr(why, "string table of the wrong size") != NULL);
+    }
+    free(seed);
+}
+
+/* Rebuilding the string table is linear whatever the file holds: 80,000
+ * more copies of the empty string (a few KB packed; each insert probed
+ * past all earlier ones: seconds) are refused, and fast. */
+SL_TEST(graph_snapshot_refuses_a_string_twice)
+{
+    size_t n = 0;
+    uint8_t request[32], id[16];
+    char *seed = read_seed("seed-1", 256, &n, request, id);
+    if (!seed)
+        return;
+    uint64_t cnt[16];
+    memcpy(cnt, seed + 128, sizeof cnt);
+    const size_t more[] = {1, 80000};
+    for (size_t i = 0; i < 2; i++) {
+        /* k more entries {0, 0} at the end of the string entries */
+        size_t k = more[i];
+        size_t at = 128 + sizeof cnt + (cnt[0] * sizeof(gr_node) + 7) / 8 * 8 + cnt[3] * sizeof(struct gr_strent);
+        size_t add = k * sizeof(struct gr_strent), m = n + add;
+        char *b = calloc(1, m);
+        CHECK(b != NULL);
+        if (!b)
+            break;
+        memcpy(b, seed, at);
+        memcpy(b + at + add, seed + at, n - at);
+        uint64_t nstr = cnt[3] + k, mask = 1023;
+        while (mask < 2 * nstr)
+            mask = mask * 2 + 1;
+        memcpy(b + 128 + 3 * 8, &nstr, 8);
+        memcpy(b + 128 + 5 * 8, &mask, 8);
+        char why[256] = "";
+        int64_t t0 = sl_now();
+        CHECK(!seed_read(b, m, request, id, why, sizeof why));
+        CHECK(strstr(why, "a string twice") != NULL);
+        CHECK(sl_now() - t0 < 1000000000); /* the quadratic rebuild took 2.3 s */
+        free(b);
+    }
+    free(seed);
+}
+
 /* A snapshot's blocks may be stored as they are (the writer does that
  * for the maps' entries): the same body in stored blocks reads as the same
  * tables as in LZ4 blocks, and a stored block that is not exactly its

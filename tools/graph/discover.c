@@ -93,25 +93,14 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted entries of a directory (names only), without "." and "..".
- * st: what lstat(2) said of dir just now (the walk asked), or NULL. */
-static char **list_dir(gr_graph *g, const char *dir, size_t *n, const struct stat *st)
+/* Sorted entries of a directory (names only), without "." and "..";
+ * NULL (and errno set) when it cannot be listed.  Nothing recorded. */
+static char **read_names(const char *dir, size_t *n)
 {
     *n = 0;
-    /* a directory's times change when an entry comes or goes */
-    if (st && g->watch)
-        gr_watch_lstated(g->watch, dir, st);
-    else
-        gr_graph_watch(g, dir);
     DIR *d = opendir(dir);
-    if (!d) {
-        /* one that is there but cannot be listed (no read permission) is
-         * a warning, as an unreadable file is: files in it are missing */
-        if (errno != ENOENT && errno != ENOTDIR)
-            gr_graph_warn(g, dir, 0, "cannot list the directory (%s): what is in it that no `mod` names is not graphed",
-                          strerror(errno));
+    if (!d)
         return NULL;
-    }
     size_t cap = 16;
     char **v = gr_xmalloc(cap * sizeof *v);
     struct dirent *e;
@@ -124,6 +113,25 @@ static char **list_dir(gr_graph *g, const char *dir, size_t *n, const struct sta
     }
     closedir(d);
     qsort(v, *n, sizeof *v, name_cmp);
+    return v;
+}
+
+/* read_names, the directory recorded in the run record and one that is
+ * there but cannot be listed warned of.
+ * st: what lstat(2) said of dir just now (the walk asked), or NULL. */
+static char **list_dir(gr_graph *g, const char *dir, size_t *n, const struct stat *st)
+{
+    /* a directory's times change when an entry comes or goes */
+    if (st && g->watch)
+        gr_watch_lstated(g->watch, dir, st);
+    else
+        gr_graph_watch(g, dir);
+    char **v = read_names(dir, n);
+    /* one that is there but cannot be listed (no read permission) is
+     * a warning, as an unreadable file is: files in it are missing */
+    if (!v && errno != ENOENT && errno != ENOTDIR)
+        gr_graph_warn(g, dir, 0, "cannot list the directory (%s): what is in it that no `mod` names is not graphed",
+                      strerror(errno));
     return v;
 }
 
@@ -393,24 +401,35 @@ static int was_read(const disc *d, const char *dir)
 /* What under dir (a workspace with no package, or a directory of crates)
  * no package read holds: directories with a Cargo.toml nobody read, and
  * those with .rs files and none (dir itself among them).  Skips what the
- * walk skips: hidden directories, target/, directory links. */
-static void search_unread(gr_graph *g, const disc *d, const char *dir, int depth)
+ * walk skips (hidden directories, target/, directory links) and
+ * node_modules/.  Only the note reads this, so nothing here is recorded in
+ * the run record: a JS front end's tree beside a workspace would otherwise
+ * be read again by every run, and any change in it (npm install) would
+ * make --update rewrite everything.  *budget directories at most are read
+ * (a data tree can hold millions); past that, g->unread_more says the note
+ * may be missing some. */
+static void search_unread(gr_graph *g, const disc *d, const char *dir, int depth, size_t *budget)
 {
     if (depth > GR_MAX_WALK_DEPTH)
         return;
+    if (!*budget) {
+        g->unread_more = 1;
+        return;
+    }
+    --*budget;
     size_t n;
-    char **v = list_dir(g, dir, &n, NULL);
+    char **v = read_names(dir, &n);
     int rs = 0;
     for (size_t i = 0; i < n; i++) {
         char *p = gr_path_join(dir, v[i]);
         struct stat st;
         if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (v[i][0] != '.' && strcmp(v[i], "target") && !was_read(d, p)) {
+            if (v[i][0] != '.' && strcmp(v[i], "target") && strcmp(v[i], "node_modules") && !was_read(d, p)) {
                 char *toml = gr_path_join(p, "Cargo.toml");
-                if (is_file(g, toml))
+                if (stat(toml, &st) == 0 && S_ISREG(st.st_mode))
                     gr_strlist_push(&g->unread, p);
                 else
-                    search_unread(g, d, p, depth + 1);
+                    search_unread(g, d, p, depth + 1, budget);
                 free(toml);
             }
         } else if (ends_with(v[i], ".rs") && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -431,8 +450,9 @@ static void unread(gr_graph *g, disc *d)
     for (size_t i = 0; i < d->passed.n; i++)
         if (!was_read(d, d->passed.v[i]))
             gr_strlist_push(&g->unread, d->passed.v[i]);
+    size_t budget = GR_UNREAD_DIRS;
     for (size_t i = 0; i < d->search.n; i++)
-        search_unread(g, d, d->search.v[i], 0);
+        search_unread(g, d, d->search.v[i], 0, &budget);
     if (g->unread.n)
         qsort(g->unread.v, g->unread.n, sizeof *g->unread.v, name_cmp);
     size_t w = 0;

@@ -10,6 +10,8 @@
  * directory searched for .rs files, and how deep workspaces may sit in
  * workspaces (counting a registry directory of crates as one level). */
 #define GR_MAX_WALK_DEPTH 32
+/* Directories read at most for the note on what no package holds. */
+#define GR_UNREAD_DIRS 1024
 #define GR_MAX_WORKSPACE_DEPTH 4
 
 /* Fills g's packages, crates and (walked) files.  Problems with a manifest

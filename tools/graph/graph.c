@@ -275,7 +275,10 @@ char *gr_warnings_text(const gr_graph *g, size_t orphans)
         fprintf(o, "sluice graph: note: %s: not graphed, in no package read (a workspace's `exclude`, not a "
                    "member, or no Cargo.toml); name the directory to graph it\n", g->unread.v[i]);
     if (g->unread.n > SHOWN)
-        fprintf(o, "sluice graph: note: and %zu more such directories\n", g->unread.n - SHOWN);
+        fprintf(o, "sluice graph: note: and %zu more such directories%s\n", g->unread.n - SHOWN,
+                g->unread_more ? ", and maybe more (the search stopped)" : "");
+    else if (g->unread_more)
+        fputs("sluice graph: note: and maybe more such directories (the search stopped)\n", o);
     fclose(o);
     return text;
 }

@@ -139,6 +139,7 @@ typedef struct gr_graph {
     int pinned;               /* nodes and text must not move (see gr_resolve_reserve) */
     gr_strlist inputs;        /* command-line paths, for the meta table */
     gr_strlist unread;        /* directories of .rs files in no package discovery read, sorted (a note) */
+    int unread_more;          /* the search for them stopped early: there may be more */
     gr_watchlist *watch;      /* NULL, or every path asked about is recorded (runrec.h) */
     struct gr_resolved *keep; /* NULL, or what resolution leaves is kept there (snapshot.h) */
     struct gr_mountlog *mlog; /* NULL, or every mount of a file is logged there (snapshot.h) */

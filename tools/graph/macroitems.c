@@ -439,17 +439,22 @@ size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
         uint32_t item_a = vis_a != NONE ? vis_a : t.a, a = head != NONE ? head : t.a;
         if (type || trait) {
             /* `type NAME;`; a trait that ends at a ';' before any '{' */
-            int r = 1;
+            int r = 1, open = 0;
             while (trait && r > 0 && u.kind != ';' && u.kind != '{' && u.kind != '}') {
                 if (u.kind == '(' || u.kind == '[') {
                     if (!(close = matching(s, u.a, len))) {
-                        r = 0;
+                        open = 1;
                         break;
                     }
                     j = close + 1;
                 }
                 r = next_tok(s, &j, len, &u);
             }
+            /* a group that never closes ends the scan, as for `macro`:
+             * going on from the name would walk to it again from each
+             * `trait` inside (one pass per nesting level) */
+            if (open)
+                break;
             if (r <= 0 || u.kind != ';') {
                 i = nm.b; /* on from the name: not one of these */
                 continue;

@@ -533,12 +533,13 @@ typedef struct strtab_job {
     gr_strtab *t;
     uint64_t *slots;
     uint32_t mask;
+    int bad; /* gr_strtab_index refused the strings */
 } strtab_job;
 
 static void *strtab_run(void *arg)
 {
     strtab_job *j = arg;
-    gr_strtab_index(j->t, j->slots, j->mask);
+    j->bad = gr_strtab_index(j->t, j->slots, j->mask) != 0;
     return NULL;
 }
 
@@ -586,6 +587,14 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
         ninst >= UINT32_MAX || npool >= UINT32_MAX || paths_len >= UINT32_MAX || nwarn >= UINT32_MAX ||
         msgs_len >= UINT32_MAX)
         return refuse(s, why, whylen, "has impossible counts");
+    /* the slots are not kept but allocated again from smask: it must be
+     * what the writer's table had for nstr strings (1024 slots, doubled
+     * while more than half full), or a tiny file could ask for gigabytes */
+    uint64_t want = 1023;
+    while (want < 2 * nstr)
+        want = want * 2 + 1;
+    if (smask != want)
+        return refuse(s, why, whylen, "has a string table of the wrong size");
     gr_graph *g = s->g = gr_xcalloc(1, sizeof *g);
     g->nnodes = nnodes;
     g->nreal = nreal;
@@ -672,7 +681,7 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     if (!t)
         return refuse(s, why, whylen, "has tables too large to build");
     gr_xbig_populate(t, len);
-    strtab_job sj = {&g->st, (uint64_t *)t, (uint32_t)smask};
+    strtab_job sj = {&g->st, (uint64_t *)t, (uint32_t)smask, 0};
     pthread_t helper;
     int helping = sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&helper, NULL, strtab_run, &sj) == 0;
     if (!helping)
@@ -686,7 +695,9 @@ static gr_snap *parse(gr_snap *s, const uint8_t request[32], const uint8_t id[16
     if (helping)
         pthread_join(helper, NULL);
     if (dup)
-        return refuse(s, why, whylen, "holds a hash table with a key twice");
+        return refuse(s, why, whylen, "holds a hash table with a key twice, or keys made to collide");
+    if (sj.bad)
+        return refuse(s, why, whylen, "holds a string twice, or strings made to collide");
     return s;
 }
 

@@ -139,16 +139,34 @@ uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len)
     return probe(t, s, len, (uint32_t)hash(s, len), &slot);
 }
 
-void gr_strtab_index(gr_strtab *t, uint64_t *slots, uint32_t mask)
+/* What rebuilding a table of n entries may cost in probes, in all.  A
+ * table the writer made (at most half full for strings, 80% for maps)
+ * takes a few per entry; a hostile file's colliding keys would take a
+ * run as long as the table for each, quadratic in all. */
+static uint64_t probe_budget(size_t n)
+{
+    return 16 * (uint64_t)n + 4096;
+}
+
+int gr_strtab_index(gr_strtab *t, uint64_t *slots, uint32_t mask)
 {
     t->slots = slots;
     t->mask = mask;
+    uint64_t budget = probe_budget(t->n);
     for (uint32_t id = 0; id < t->n; id++) {
-        uint32_t h = (uint32_t)hash(t->arena + t->ent[id].off, t->ent[id].len), i = h & mask;
-        while (slots[i])
-            i = (i + 1) & mask;
+        const char *s = t->arena + t->ent[id].off;
+        uint32_t len = t->ent[id].len, h = (uint32_t)hash(s, len), i = h & mask;
+        for (uint64_t e; (e = slots[i]); i = (i + 1) & mask) {
+            if (!budget--)
+                return -1;
+            /* the writer interned each string once */
+            const struct gr_strent *o = &t->ent[(uint32_t)e - 1];
+            if ((uint32_t)(e >> 32) == h && o->len == len && !memcmp(t->arena + o->off, s, len))
+                return -1;
+        }
         slots[i] = (uint64_t)h << 32 | (id + 1);
     }
+    return 0;
 }
 
 uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len)
@@ -303,12 +321,16 @@ int gr_map_fill(gr_map *m, gr_map_slot *slots, size_t cap, const uint8_t *e, siz
 {
     *m = (gr_map){slots, n, cap};
     size_t mask = cap - 1;
+    uint64_t budget = probe_budget(n);
     for (size_t i = 0; i < n; i++, e += 12) {
         uint64_t key;
         memcpy(&key, e, 8);
         size_t j = slot(key, mask);
-        while (slots[j].key && slots[j].key != key)
+        while (slots[j].key && slots[j].key != key) {
+            if (!budget--)
+                return -1;
             j = (j + 1) & mask;
+        }
         if (!key || slots[j].key)
             return -1;
         slots[j].key = key;

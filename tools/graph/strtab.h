@@ -40,8 +40,10 @@ uint32_t gr_strtab_intern(gr_strtab *t, const char *s, size_t len);
 uint32_t gr_strtab_find(const gr_strtab *t, const char *s, size_t len);
 /* Hashes t's n strings (entries and arena as they are) into slots[0..mask],
  * zeroed, mask + 1 a power of two above n, which become t's slots: a
- * table read back from a snapshot, whose hash slots are not kept. */
-void gr_strtab_index(gr_strtab *t, uint64_t *slots, uint32_t mask);
+ * table read back from a snapshot, whose hash slots are not kept.  -1
+ * (t unusable) when a string is there twice or the probes run past a few
+ * per string in all: a hostile file, whose rebuild would be quadratic. */
+int gr_strtab_index(gr_strtab *t, uint64_t *slots, uint32_t mask);
 static inline const char *gr_str(const gr_strtab *t, uint32_t id)
 {
     return t->arena + t->ent[id].off;
@@ -82,8 +84,9 @@ void gr_map_add_many(gr_map *m, size_t n, const uint64_t *keys, const uint32_t *
  * then the value, native byte order, unaligned) in slots[0..cap), zeroed,
  * cap a power of two above n (gr_map_pack_cap(n)).  Pairs listed in the
  * order of another table's slots (a multiple of cap) go in as a few
- * sweeps of the new one, not a cache miss each.  -1 when a key is 0 or
- * two pairs share one. */
+ * sweeps of the new one, not a cache miss each.  -1 when a key is 0,
+ * two pairs share one, or the probes run past a few per pair in all (keys
+ * made to collide: the fill would be quadratic). */
 int gr_map_fill(gr_map *m, gr_map_slot *slots, size_t cap, const uint8_t *e, size_t n);
 /* Sorts n keys in increasing order (LSD radix, 16 bits a pass; passes
  * on which every key agrees are skipped). */
