@@ -90,6 +90,31 @@ SL_TEST(pack_and_unpack_refuse_special_files_as_input)
  * it (alone or among other short flags) and pack hands over to unpack;
  * and .tzst, zstd's short name for .tar.zst, unpacks to .tar as zstd -d
  * names it. */
+/* `pack -d` hands its flags to unpack, read once: what zstd -d users type
+ * (a level, -c, -T) means what it means to zstd -d, and a flag only pack
+ * has is refused by name rather than read as unpack's letter. */
+static void expect_pack_d_reads_flags_once(const uint8_t *plain, size_t n)
+{
+    const char *z = pt_path("in.tzst");
+    CHECK_EQ(pt_pack("-l", "19", "-d", "-qf", "-o", pt_path("back"), z, NULL), 0); /* tar -I "sluice pack -l 19" -x */
+    expect_file("back", plain, n);
+    int rc;
+    size_t got;
+    const uint8_t *out = pt_pack_stdout(&rc, &got, "-d", "-c", "-q", z, NULL);
+    CHECK(rc == 0 && got == n && !memcmp(out, plain, n));
+    out = pt_pack_stdout(&rc, &got, "-dqc", "-T0", "--long=27", z, NULL);
+    CHECK(rc == 0 && got == n && !memcmp(out, plain, n));
+    out = pt_pack_stdout(&rc, &got, "-T2", "-q", "-d", "--memory", "1M", "-o", "-", z, NULL);
+    CHECK(rc == 0 && got == n && !memcmp(out, plain, n));
+    char msg[512];
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-d", "-r", "age1x", z, NULL), 2);
+    CHECK(strstr(msg, "-r is for packing") != NULL);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "--chunk", "1M", "-d", z, NULL), 2);
+    CHECK(strstr(msg, "--chunk is for packing") != NULL);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-d", "-a", "-o", "-d", z, NULL), 2);
+    CHECK(strstr(msg, "-a is for packing") != NULL);
+}
+
 SL_TEST(pack_and_unpack_take_zstds_d_and_tzst)
 {
     pt_dir_new();
@@ -113,6 +138,10 @@ SL_TEST(pack_and_unpack_take_zstds_d_and_tzst)
     CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-d", "-i", "nope", z, NULL), 2); /* unpack's flags, unpack's errors */
     CHECK(strstr(msg, "sluice unpack: ") == msg && strstr(msg, "nope") != NULL);
     CHECK(rename(z, pt_path("in.tzst")) == 0);
+    CHECK_EQ(pt_unpack("-q", pt_path("in.tzst"), NULL), 0);
+    expect_file("in.tar", plain, sizeof plain);
+    expect_pack_d_reads_flags_once(plain, sizeof plain);
+    CHECK(remove(pt_path("in.tar")) == 0);
     CHECK_EQ(pt_unpack("-q", pt_path("in.tzst"), NULL), 0);
     expect_file("in.tar", plain, sizeof plain);
     pt_dir_free();

@@ -274,7 +274,8 @@ int pt_pack(const char *arg, ...)
 
 /* Runs unpack with fd 1 on a memory file kept across calls; what it wrote
  * in a buffer also kept, so a sweep of many runs pays its page faults once. */
-static const uint8_t *stdout_run(int *rc, size_t *len, const char *arg, va_list ap)
+static const uint8_t *stdout_run(int (*main_fn)(int, char **), const char *cmd, int *rc, size_t *len, const char *arg,
+                                 va_list ap)
 {
     static int mfd = -1;
     static uint8_t *buf;
@@ -285,7 +286,7 @@ static const uint8_t *stdout_run(int *rc, size_t *len, const char *arg, va_list 
     int saved = dup(1);
     CHECK(saved >= 0 && dup2(mfd, 1) == 1);
     CHECK(lseek(1, 0, SEEK_SET) == 0); /* overwrite the pages the last run faulted in */
-    *rc = run(sl_unpack_main, "unpack", arg, ap);
+    *rc = run(main_fn, cmd, arg, ap);
     fflush(stdout);
     off_t n = lseek(1, 0, SEEK_CUR);
     CHECK(dup2(saved, 1) == 1);
@@ -304,7 +305,16 @@ const uint8_t *pt_unpack_stdout(int *rc, size_t *len, const char *arg, ...)
 {
     va_list ap;
     va_start(ap, arg);
-    const uint8_t *out = stdout_run(rc, len, arg, ap);
+    const uint8_t *out = stdout_run(sl_unpack_main, "unpack", rc, len, arg, ap);
+    va_end(ap);
+    return out;
+}
+
+const uint8_t *pt_pack_stdout(int *rc, size_t *len, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    const uint8_t *out = stdout_run(sl_pack_main, "pack", rc, len, arg, ap);
     va_end(ap);
     return out;
 }
@@ -343,7 +353,7 @@ const uint8_t *pt_unpack_piped(const uint8_t *data, size_t n, int *rc, size_t *l
     CHECK(pthread_create(&t, NULL, feed_run, &f) == 0);
     va_list ap;
     va_start(ap, arg);
-    const uint8_t *out = stdout_run(rc, len, arg, ap);
+    const uint8_t *out = stdout_run(sl_unpack_main, "unpack", rc, len, arg, ap);
     va_end(ap);
     CHECK(dup2(saved, 0) == 0); /* the last read end closes: a blocked writer gets EPIPE */
     close(saved);

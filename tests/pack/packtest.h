@@ -52,6 +52,7 @@ int pt_pack_msg(char *msg, size_t cap, const char *arg, ...) __attribute__((sent
  * reuses) and its status in *rc.  The capture file and the buffer are
  * kept across calls, so a sweep of many runs pays its page faults once. */
 const uint8_t *pt_unpack_stdout(int *rc, size_t *len, const char *arg, ...) __attribute__((sentinel));
+const uint8_t *pt_pack_stdout(int *rc, size_t *len, const char *arg, ...) __attribute__((sentinel));
 /* Runs `sluice unpack ARGS...` with `data` fed to its standard input
  * through a pipe (by a thread, which stops when unpack stops reading) and
  * its standard output captured as pt_unpack_stdout does. */

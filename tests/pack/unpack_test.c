@@ -678,3 +678,66 @@ SL_TEST(unpack_batches_small_frames_and_names_each_one)
     ZSTD_freeCCtx(c);
     pt_dir_free();
 }
+
+/* Unpacks bad.zst (plain bytes want[0..n) before the bad frame) to
+ * standard output, then from a pipe, then to a file, at -j j. */
+static void expect_prefix_then_error(const uint8_t *bad, size_t blen, const uint8_t *want, size_t n, const char *j,
+                                     const char *what)
+{
+    int rc;
+    size_t got_len;
+    const uint8_t *got = pt_unpack_stdout(&rc, &got_len, "-q", "-j", j, "-o", "-", pt_path("bad.zst"), NULL);
+    if (rc != 1 || got_len != n || memcmp(got, want, n))
+        fprintf(stderr, "%s, -j%s, stdout: exit %d, %zu of %zu bytes\n", what, j, rc, got_len, n);
+    CHECK(rc == 1 && got_len == n && !memcmp(got, want, n));
+    got = pt_unpack_piped(bad, blen, &rc, &got_len, "-q", "-j", j, "-", NULL);
+    if (rc != 1 || got_len != n || memcmp(got, want, n))
+        fprintf(stderr, "%s, -j%s, piped: exit %d, %zu of %zu bytes\n", what, j, rc, got_len, n);
+    CHECK(rc == 1 && got_len == n && !memcmp(got, want, n));
+    /* a file output is all or nothing */
+    CHECK_EQ(pt_unpack("-q", "-j", j, "-o", pt_path("bad.out"), pt_path("bad.zst"), NULL), 1);
+    CHECK(!pt_exists("bad.out"));
+}
+
+/* A frame that fails its checksum ends the output, but everything before
+ * it is written to standard output first, in order, as zstd -d writes it:
+ * the small frames batched with it, and the frames of the batches (or
+ * whole frames) that were still waiting for their turn in the sink.  Tiny
+ * frames (batched), with and without a content size, and big ones (one
+ * frame a block); the bad one last, or in the middle of a batch. */
+SL_TEST(unpack_writes_every_frame_before_a_bad_one)
+{
+    pt_dir_new();
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    static const struct {
+        size_t size;
+        int frames, with_size, bad;
+    } cases[] = {
+        {17, 20, 0, 19}, {17, 20, 1, 19}, {300, 400, 1, 250}, {300, 400, 0, 250}, {300000, 12, 1, 11},
+    };
+    for (size_t ci = 0; ci < sizeof cases / sizeof *cases; ci++) {
+        sweep s = {0};
+        size_t zat = 0, pat = 0;
+        for (int i = 0; i < cases[ci].frames; i++) {
+            if (i == cases[ci].bad) {
+                zat = s.zlen;
+                pat = s.plen;
+            }
+            add_frame(&s, c, cases[ci].size, cases[ci].with_size, 1, (uint64_t)(ci * 1000 + (size_t)i));
+        }
+        size_t len = ZSTD_findFrameCompressedSize(s.zst + zat, s.zlen - zat);
+        CHECK(!ZSTD_isError(len));
+        s.zst[zat + len - 1] ^= 0x40; /* the last byte of its checksum */
+        pt_write("bad.zst", s.zst, s.zlen);
+        char what[64];
+        snprintf(what, sizeof what, "%d frames of %zu bytes%s, frame %d bad", cases[ci].frames, cases[ci].size,
+                 cases[ci].with_size ? "" : " (unsized)", cases[ci].bad);
+        for (int round = 0; round < 3; round++) /* it was a race once */
+            for (int j = 1; j <= 4; j *= 2)
+                expect_prefix_then_error(s.zst, s.zlen, s.plain, pat, j == 1 ? "1" : j == 2 ? "2" : "4", what);
+        free(s.zst);
+        free(s.plain);
+    }
+    ZSTD_freeCCtx(c);
+    pt_dir_free();
+}

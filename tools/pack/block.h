@@ -16,6 +16,10 @@ typedef struct sl_block {
     uint64_t out_at;  /* unpack: where its output goes in the output file, when placed_ok */
     int placed_ok;    /* unpack: a worker may write it there itself */
     int placed;       /* unpack: a worker did */
+    /* unpack: a frame in it failed to decode (a static text, at err_offset):
+     * len covers only the frames before it, which the sink writes first */
+    const char *err;
+    uint64_t err_offset;
     size_t len, cap;
     int kind, first, last;
     uint8_t *data; /* data[0..cap): inline after the struct */

@@ -347,11 +347,12 @@ static int pack(pack_job *j)
 
 int sl_pack_main(int argc, char **argv)
 {
+    int rc = sl_pack_unpack_main(argc, argv);
+    if (rc >= 0)
+        return rc;
     pack_job j;
     memset(&j, 0, sizeof j);
-    int rc = sl_session_begin(&j.s, "pack", sl_pack_opts_parse, argc, argv);
-    if (rc == SL_PACK_OPTS_UNPACK)
-        return sl_unpack_main(argc, argv);
+    rc = sl_session_begin(&j.s, "pack", sl_pack_opts_parse, argc, argv);
     if (rc >= 0)
         return rc;
     j.encrypt = j.s.o.recipients.n > 0 || j.s.o.pass.p;

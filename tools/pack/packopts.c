@@ -7,6 +7,7 @@
 #include "packopts.h"
 
 #include "ageheader.h"
+#include "session.h"
 
 #include <getopt.h>
 #include <malloc.h>
@@ -19,7 +20,7 @@
 #include "ageheader.h"
 
 enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, OPT_MAX_WORK, OPT_RANGE, OPT_NO_FSYNC,
-       OPT_NO_SPARSE };
+       OPT_NO_SPARSE, OPT_LIST };
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
@@ -44,7 +45,8 @@ static const char pack_usage[] =
     "                        disk; a power cut soon after may lose the file's data)\n"
     "  --stats               print per-stage pipeline metrics as JSON on stderr\n"
     "  -q                    no progress bar\n"
-    "  -d, --decompress      run `sluice unpack` with the same arguments (as zstd -d; for tar -I)\n";
+    "  -d, --decompress      run `sluice unpack` with the other arguments (as zstd -d; for tar -I): -l is\n"
+    "                        ignored, -c is -o -, -T is -j, and -r, -R, -p, -a, --chunk, --depth refused\n";
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
@@ -163,13 +165,111 @@ static int key_error(const char *cmd, const char *err)
     return 2;
 }
 
+/* `pack -d`: the arguments are unpack's, read once, by unpack.  Pack's
+ * flags that mean the same to zstd -d pass on as unpack's (-c as -o -,
+ * -T as -j, as zstd's), a level is ignored as zstd -d ignores it (so a
+ * `tar -I "sluice pack -l 19"` extracts), and a flag only pack has is
+ * refused by name rather than read as an unpack flag of the same letter. */
+static const struct option both_longs[] = {
+    {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
+    {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
+    {"no-fsync", no_argument, 0, OPT_NO_FSYNC},             {"no-sparse", no_argument, 0, OPT_NO_SPARSE},
+    {"test", no_argument, 0, OPT_TEST},                     {"memory", required_argument, 0, 'M'},
+    {"long", optional_argument, 0, OPT_LONG},               {"max-work-factor", required_argument, 0, OPT_MAX_WORK},
+    {"range", required_argument, 0, OPT_RANGE},             {"list", no_argument, 0, OPT_LIST},
+    {"stdout", no_argument, 0, 'c'},                        {"help", no_argument, 0, 'h'},
+    {"decompress", no_argument, 0, 'd'},                    {"uncompress", no_argument, 0, 'd'},
+    {0, 0, 0, 0}};
+static const char both_shorts[] = "r:R:pal:j:o:fqhdi:M:cT:";
+
+static int asks_unpack(int argc, char **argv)
+{
+    int c, found = 0;
+    opterr = 0; /* the flags are reported by the parse that follows */
+    optind = 0;
+    while ((c = getopt_long(argc, argv, both_shorts, both_longs, NULL)) != -1)
+        found = found || c == 'd';
+    opterr = 1;
+    optind = 0;
+    return found;
+}
+
+int sl_pack_unpack_main(int argc, char **argv)
+{
+    if (!asks_unpack(argc, argv))
+        return -1;
+    /* each flag becomes at most two words, and "--" goes before the inputs */
+    char **uv = calloc((size_t)argc * 2 + 2, sizeof *uv);
+    char **made = calloc((size_t)argc + 1, sizeof *made); /* the words made here, freed at the end */
+    size_t nmade = 0;
+    if (!uv || !made) {
+        free(uv);
+        free(made);
+        return key_error("pack", "out of memory");
+    }
+    int n = 0, c, idx, rc = -1;
+    uv[n++] = argv[0];
+    while (rc < 0 && (c = getopt_long(argc, argv, both_shorts, both_longs, &idx)) != -1) {
+        char flag[3] = {'-', (char)c, 0};
+        switch (c) {
+        case 'd':
+        case 'l': break;
+        case 'c': uv[n++] = "-o", uv[n++] = "-"; break;
+        case 'T':
+            if (strcmp(optarg, "0") != 0) /* zstd's -T0: every core, unpack's default */
+                uv[n++] = "-j", uv[n++] = optarg;
+            break;
+        case 'j':
+        case 'o':
+        case 'i':
+        case 'M': uv[n++] = c == 'j' ? "-j" : c == 'o' ? "-o" : c == 'i' ? "-i" : "-M", uv[n++] = optarg; break;
+        case 'f':
+        case 'q':
+        case 'h': uv[n++] = c == 'f' ? "-f" : c == 'q' ? "-q" : "-h"; break;
+        case 'r':
+        case 'R':
+        case 'p':
+        case 'a':
+        case OPT_CHUNK:
+        case OPT_DEPTH: {
+            char name[32];
+            snprintf(name, sizeof name, "%s%s", c < 256 ? "" : "--", c < 256 ? flag : both_longs[idx].name);
+            rc = usage_error("pack", "%s is for packing: with -d the other flags are unpack's", name);
+            break;
+        }
+        case '?': rc = usage_error("pack", "%s", "bad option"); break;
+        default: /* a long flag unpack has; --long's optional value must stay attached */
+            if (!(made[nmade] = malloc(strlen(both_longs[idx].name) + (optarg ? strlen(optarg) : 0) + 4))) {
+                rc = key_error("pack", "out of memory");
+                break;
+            }
+            if (c == OPT_LONG && optarg)
+                sprintf(made[nmade], "--long=%s", optarg);
+            else
+                sprintf(made[nmade], "--%s", both_longs[idx].name);
+            uv[n++] = made[nmade++];
+            if (optarg && c != OPT_LONG)
+                uv[n++] = optarg;
+        }
+    }
+    uv[n++] = "--";
+    while (optind < argc)
+        uv[n++] = argv[optind++];
+    if (rc < 0)
+        rc = sl_unpack_main(n, uv);
+    for (size_t i = 0; i < nmade; i++)
+        free(made[i]);
+    free(made);
+    free(uv);
+    return rc;
+}
+
 int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
 {
     static const struct option longs[] = {
         {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
         {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
         {"no-fsync", no_argument, 0, OPT_NO_FSYNC},             {"help", no_argument, 0, 'h'},
-        {"decompress", no_argument, 0, 'd'},                    {"uncompress", no_argument, 0, 'd'},
         {0, 0, 0, 0}};
     defaults(o);
     int want_tty = 0, c, rc;
@@ -178,11 +278,8 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     long v;
     uint64_t size;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqhd", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqh", longs, NULL)) != -1) {
         switch (c) {
-        /* zstd's decompress flag: `tar -I "sluice pack" -x` runs
-         * `sluice pack -d` to read the archive it wrote. */
-        case 'd': return SL_PACK_OPTS_UNPACK;
         case 'r': {
             uint8_t pub[32];
             if (sl_agekey_parse_recipient(optarg, strlen(optarg), pub)) {

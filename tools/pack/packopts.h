@@ -41,12 +41,13 @@ typedef struct sl_pack_opts {
 } sl_pack_opts;
 
 /* Each returns -1 to go on, or the exit status (0 after --help, 2 after a
- * usage error, which it has reported); pack's returns SL_PACK_OPTS_UNPACK
- * when it meets -d, after which the same arguments are unpack's. */
-#define SL_PACK_OPTS_UNPACK 100
+ * usage error, which it has reported). */
 int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv);
 int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv);
 void sl_pack_opts_free(sl_pack_opts *o);
+/* `sluice pack` with -d (as zstd -d, for tar -I): runs unpack with the
+ * arguments and returns its exit status; -1 without -d. */
+int sl_pack_unpack_main(int argc, char **argv);
 
 /* Big buffers come from the heap and are reused rather than mapped and
  * unmapped for each chunk (see docs/formats/pack.md, "Memory"). */

@@ -82,6 +82,7 @@ typedef struct unpack_job {
     ZSTD_DCtx *stream_dctx;
     uint8_t *stream_out;
     size_t stream_fill; /* output in stream_out not yet written (see flush_stream) */
+    size_t stream_keep; /* of it, what came before the frame being decoded (see stream_batch) */
     uint64_t frames;
     /* Output to a regular file: workers write whole frames in place with
      * pwrite, in parallel, for as long as every frame before has a known
@@ -326,33 +327,41 @@ static int frame_error(unpack_job *j, uint64_t offset, const char *what)
                        (unsigned long long)offset, what);
 }
 
-/* One whole frame, src[0..len), into exactly `content` bytes at dst. */
-static int decode_frame(unpack_job *j, ZSTD_DCtx *dctx, uint8_t *dst, const uint8_t *src, size_t len, uint64_t content,
-                        uint64_t offset)
+/* One whole frame, src[0..len), into exactly `content` bytes at dst:
+ * NULL, or what is wrong with it. */
+static const char *decode_frame(ZSTD_DCtx *dctx, uint8_t *dst, const uint8_t *src, size_t len, uint64_t content)
 {
     size_t n = ZSTD_decompressDCtx(dctx, dst, (size_t)content, src, len);
     if (ZSTD_isError(n))
-        return frame_error(j, offset, ZSTD_getErrorName(n));
+        return ZSTD_getErrorName(n);
     if (n != content)
-        return frame_error(j, offset, "content size does not match the frame header");
-    return 0;
+        return "content size does not match the frame header";
+    return NULL;
 }
 
-/* A batch's frames one after the other into dst (raw_len bytes). */
-static int decode_batch(unpack_job *j, ZSTD_DCtx *dctx, uint8_t *dst, const sl_block *f)
+/* A batch's frames one after the other into d (f->raw_len bytes of
+ * room); d->len: the bytes of the frames that decoded, up to the first
+ * that did not, whose fault goes in d->err. */
+static void decode_batch(ZSTD_DCtx *dctx, sl_block *d, const sl_block *f)
 {
     for (size_t at = 0; at < f->len;) {
         batch_rec r;
         memcpy(&r, f->data + at, sizeof r);
         at += sizeof r;
-        if (decode_frame(j, dctx, dst, f->data + at, (size_t)r.len, r.content, r.offset))
-            return -1;
+        if ((d->err = decode_frame(dctx, d->data + d->len, f->data + at, (size_t)r.len, r.content))) {
+            d->err_offset = r.offset;
+            return;
+        }
         at += (size_t)r.len;
-        dst += r.content;
+        d->len += (size_t)r.content;
     }
-    return 0;
 }
 
+/* A frame that fails to decode does not stop the pipeline here: its block
+ * goes on to the sink with the frames before it in the batch, so that
+ * everything before the fault is written, in order, before the error is
+ * reported, as zstd -d does; stopping here would drop every block still
+ * waiting for its turn in the sink. */
 static int decompress_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
 {
     unpack_job *j = ctx;
@@ -371,16 +380,21 @@ static int decompress_work(void *ctx, unsigned worker, void *in, void **out, siz
         sl_block_free(f);
         return sl_session_nomem(&j->s);
     }
-    int rc = f->kind == ITEM_BATCH ? decode_batch(j, j->dctx[worker], d->data, f)
-                                   : decode_frame(j, j->dctx[worker], d->data, f->data, f->len, f->raw_len, f->offset);
-    d->len = (size_t)f->raw_len;
+    if (f->kind == ITEM_BATCH) {
+        decode_batch(j->dctx[worker], d, f);
+    } else if ((d->err = decode_frame(j->dctx[worker], d->data, f->data, f->len, f->raw_len))) {
+        d->err_offset = f->offset;
+    } else {
+        d->len = (size_t)f->raw_len;
+    }
     d->kind = SL_ZITEM_FRAME;
     d->placed_ok = f->placed_ok;
     d->out_at = f->out_at;
     sl_block_free(f);
-    if (!rc && d->placed_ok) /* a worker writes a verified frame where it belongs */
+    int rc = 0;
+    if (!d->err && d->placed_ok) /* a worker writes a verified frame where it belongs */
         rc = sl_session_pwrite(&j->s, d->data, d->len, d->out_at);
-    d->placed = rc == 0 && d->placed_ok;
+    d->placed = rc == 0 && d->placed_ok && !d->err;
     if (rc) {
         sl_block_free(d);
         return rc;
@@ -426,7 +440,7 @@ static int window_error(unpack_job *j, const uint8_t *p, size_t n, uint64_t offs
 static int flush_stream(unpack_job *j)
 {
     size_t n = j->stream_fill;
-    j->stream_fill = 0;
+    j->stream_fill = j->stream_keep = 0;
     return write_out(j, j->stream_out, n);
 }
 
@@ -472,14 +486,21 @@ static int stream_piece(unpack_job *j, const uint8_t *p, size_t n, uint64_t offs
     return 0;
 }
 
+/* On a fault, the frames of the batch before the bad one are written,
+ * and none of the bad one's output that is still in the buffer: what
+ * ends in an error is a verified prefix, as zstd -d leaves it. */
 static int stream_batch(unpack_job *j, const sl_block *b)
 {
     for (size_t at = 0; at < b->len;) {
         batch_rec r;
         memcpy(&r, b->data + at, sizeof r);
         at += sizeof r;
-        if (stream_piece(j, b->data + at, (size_t)r.len, r.offset, 1, 1))
+        j->stream_keep = j->stream_fill;
+        if (stream_piece(j, b->data + at, (size_t)r.len, r.offset, 1, 1)) {
+            j->stream_fill = j->stream_keep;
+            flush_stream(j);
             return -1;
+        }
         at += (size_t)r.len;
     }
     return flush_stream(j);
@@ -493,12 +514,23 @@ static int account_placed(unpack_job *j, const sl_block *b)
     return 0;
 }
 
+/* A block with a frame that failed to decode (see decompress_work): the
+ * frames before it are verified and go out first, unless the output is
+ * a file written in place, which a failure discards whole anyway. */
+static int write_failed(unpack_job *j, const sl_block *b)
+{
+    if (!b->placed_ok)
+        write_out(j, b->data, b->len);
+    return frame_error(j, b->err_offset, b->err);
+}
+
 static int output_sink(void *ctx, void *item, size_t bytes)
 {
     (void)bytes;
     unpack_job *j = ctx;
     sl_block *b = item;
-    int rc = b->placed                     ? account_placed(j, b)
+    int rc = b->err                        ? write_failed(j, b)
+             : b->placed                    ? account_placed(j, b)
              : b->kind == SL_ZITEM_PIECE    ? stream_piece(j, b->data, b->len, b->offset, b->first, b->last) ||
                                                flush_stream(j)
              : b->kind == ITEM_STREAM_BATCH ? stream_batch(j, b)
