@@ -623,6 +623,20 @@ SL_TEST(graph_snapshot_fuzz_seeds_are_accepted)
     }
 }
 
+/* seed-1 read back with its header's counts and smask as given; why
+ * says what a refusal said.  1 when accepted. */
+static int seed_read(char *body, size_t n, const uint8_t request[32], const uint8_t id[16], char *why,
+                     size_t whylen)
+{
+    size_t nz = 0;
+    uint8_t *z = gr_snap_pack(body, n, &nz);
+    gr_snap *s = z ? gr_snap_from_bytes(z, nz, request, id, why, whylen) : NULL;
+    int ok = s != NULL;
+    gr_snap_close(s);
+    free(z);
+    return ok;
+}
+
 /* The maps' hash tables are built again from their entries when read
  * (version 6): an entry whose key another entry of the same map has is
  * refused, not let to shadow it. */
@@ -654,29 +668,10 @@ SL_TEST(graph_snapshot_refuses_a_map_with_a_key_twice)
         at += 8 + (12 * k + 7) / 8 * 8;
     }
     CHECK(done);
-    size_t nz = 0;
-    uint8_t *z = gr_snap_pack(seed, n, &nz);
     char why[256] = "";
-    gr_snap *s = z ? gr_snap_from_bytes(z, nz, request, id, why, sizeof why) : NULL;
-    CHECK(s == NULL);
+    CHECK(!seed_read(seed, n, request, id, why, sizeof why));
     CHECK(strstr(why, "a key twice") != NULL);
-    gr_snap_close(s);
-    free(z);
     free(seed);
-}
-
-/* seed-1 read back with its header's counts and smask as given; why
- * says what a refusal said.  1 when accepted. */
-static int seed_read(char *body, size_t n, const uint8_t request[32], const uint8_t id[16], char *why,
-                     size_t whylen)
-{
-    size_t nz = 0;
-    uint8_t *z = gr_snap_pack(body, n, &nz);
-    gr_snap *s = z ? gr_snap_from_bytes(z, nz, request, id, why, whylen) : NULL;
-    int ok = s != NULL;
-    gr_snap_close(s);
-    free(z);
-    return ok;
 }
 
 /* The string table's slots are allocated again from the header's smask:
