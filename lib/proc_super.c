@@ -81,7 +81,17 @@ int sl__proc_drain(sl_proc_pool *p, sl__pworker *w, int64_t now, sl__proc_batch 
     int took = 0;
     sl__ring_msg m;
     int rc = SL_OK;
-    while ((!b->fixed || b->n < b->cap) && (rc = sl__ring_peek(&w->replies, &m)) == SL_OK) {
+    /* The page's first words are the pool's, written before the worker
+     * started and never by the worker: changed, they say its `run` wrote
+     * over its shared memory, and nothing there can be trusted - not the
+     * replies, nor the words that say which task it began.  Refused now,
+     * before a task queued behind is run (or charged) on a damaged
+     * worker. */
+    int damaged = *(const volatile uint32_t *)&w->up->magic != SL__PROC_MAGIC ||
+                  *(const volatile uint32_t *)&w->up->version != SL__PROC_VERSION;
+    if (damaged)
+        rc = SL__RING_CORRUPT;
+    while (!damaged && (!b->fixed || b->n < b->cap) && (rc = sl__ring_peek(&w->replies, &m)) == SL_OK) {
         /* A reply must answer the oldest unanswered task, in order. */
         if (m.ref != w->answered || w->answered == w->tasks.pos) {
             rc = SL__RING_CORRUPT;
@@ -105,8 +115,18 @@ int sl__proc_drain(sl_proc_pool *p, sl__pworker *w, int64_t now, sl__proc_batch 
     if (took && alive(w))
         sl__proc_wake_worker(w); /* it may wait for reply space */
     if (rc == SL__RING_CORRUPT) {
-        if (may_kill)
-            sl__proc_kill(p, w, SL_PROC_BADMSG, "wrote a malformed reply into shared memory");
+        if (may_kill) {
+            const char *why = damaged ? "wrote over the pool's words in shared memory (a malformed reply)"
+                                      : "wrote a malformed reply into shared memory";
+            /* Dead already (the words it wrote over may have told it to
+             * go): the damage is still the cause its task is charged. */
+            if (damaged && w->exited && !w->kill_status) {
+                w->kill_status = SL_PROC_BADMSG;
+                snprintf(w->kill_why, sizeof w->kill_why, "%s", why);
+            } else {
+                sl__proc_kill(p, w, SL_PROC_BADMSG, why);
+            }
+        }
         else
             sl__proc_ring_bell(p); /* only the supervisor changes a worker's state */
     }

@@ -258,6 +258,40 @@ SL_TEST(proc_garbage_in_shared_memory_cannot_crash_the_parent)
     sl_proc_pool_free(p);
 }
 
+/* A run that wrote over the words the pool keeps at the top of its
+ * worker's shared page: its reply is refused (the worker's memory cannot
+ * be trusted), and the task queued behind it on the same worker is not
+ * charged for the worker's death - the word that said it had begun was
+ * one of those written over. */
+SL_TEST(proc_run_that_overwrites_the_pools_words_is_refused_and_spares_the_next_task)
+{
+    sl_proc_config c = test_config(&test_fault, 1);
+    c.depth = 4;
+    sl_proc_pool *p = test_pool(&c);
+    for (int round = 0; round < 3; round++) {
+        CHECK_EQ(submit_str(p, "smash", 1), SL_OK);
+        CHECK_EQ(submit_str(p, "pid", 2), SL_OK);
+        int got = 0;
+        for (int k = 0; k < 2; k++) {
+            sl_proc_result r = next_result(p, 60);
+            if (r.tag == 1) {
+                CHECK_EQ(r.status, SL_PROC_BADMSG);
+                CHECK_EQ(r.attempts, 2);
+                CHECK(strstr(r.why, "wrote over the pool's words") != NULL);
+            } else {
+                CHECK_EQ(r.tag, 2);
+                CHECK_EQ(r.status, SL_OK);
+                CHECK_EQ(r.attempts, 1);
+            }
+            got |= 1 << (r.tag - 1);
+            free(r.data);
+        }
+        CHECK_EQ(got, 3);
+    }
+    check_still_serves(p);
+    sl_proc_pool_free(p);
+}
+
 /* Idle workers killed from outside are replaced; no task is affected. */
 SL_TEST(proc_idle_worker_killed_from_outside_is_replaced)
 {
