@@ -461,7 +461,12 @@ SL_TEST(md_gfm_route_sends_every_table_md4c_reads_otherwise)
 {
     static const char *const cells[] = {"", "", " ", "x", "two words", "\\|", "a \\| b", "`c \\| d`", "`c | d`",
                                         "*em*", "1.5", "&amp;", "é ü", "[l](/u)", "~~s~~", "`code`", "a\\*b",
-                                        "<b>raw</b>", "www.example.com", "~a", "# h", "- i", "> q"};
+                                        "<b>raw</b>", "www.example.com", "~a", "# h", "- i", "> q",
+                                        /* a `|` that md4c reads inside a link's text, an image's alt,
+                                         * a tag, a comment or an autolink before it splits the row,
+                                         * where cmark-gfm splits first (advmd F9) */
+                                        "[a|b](/u)", "![a|b](/i.png)", "<span title=\"x|y\">s</span>",
+                                        "<!-- x|y -->", "<http://a.b/c|d>", "[a](/u|v)", "[a][r|s]", "a < b | c > d"};
     static const char *const delims[] = {"-", "--", "---", ":-", "-:", ":-:", ":---", "---:", ":---:", "----------"};
     static const char *const before[] = {"", "", "A paragraph line\n", "# Heading\n\n", "- item\n\n", "> quote\n",
                                          "text\n\n", "```\ncode\n```\n"};

@@ -173,10 +173,17 @@ static size_t fence(const char *s, size_t n, char *c)
 
 /* The cells of a table row s[0..n) split at unescaped `|` (the outer
  * pipes dropped): their count, or 0 when md4c could split it otherwise
- * than cmark-gfm (an empty cell `||`, `\|`, a `|` in a code span). */
+ * than cmark-gfm (an empty cell `||`, `\|`, a `|` in a code span, or a
+ * `|` between a `[` and a later `]`, or between a `<` and a later `>`:
+ * md4c reads link text, an image's alt, raw HTML, a comment or an
+ * autolink there before it splits the row, cmark-gfm splits first -
+ * `| [a|b](/u) | c |` was a link and `c` to md4c, `[a` and `b](/u)` to
+ * cmark-gfm; advmd F9).  Escaped brackets count too: wrong that way only
+ * sends a page to cmark-gfm. */
 static size_t row_cells(const char *s, size_t n)
 {
-    size_t i = 0, cells = 1, last = 0;
+    size_t i = 0, cells = 1, last = 0, brackets = 0;
+    int bracket_pipe = 0, angle = 0, angle_pipe = 0; /* a `|` since the open `[` / `<` */
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
     while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -209,9 +216,23 @@ static size_t row_cells(const char *s, size_t n)
             i = (e < n ? e + len : k) - 1;
             continue;
         }
-        if (s[i] == '|') {
+        if (s[i] == '[') {
+            brackets++;
+        } else if (s[i] == ']' && brackets) {
+            if (bracket_pipe)
+                return 0;
+            brackets--;
+        } else if (s[i] == '<') {
+            angle = 1;
+        } else if (s[i] == '>' && angle) {
+            if (angle_pipe)
+                return 0;
+            angle = 0;
+        } else if (s[i] == '|') {
             if (i == last)
                 return 0; /* an empty cell: md4c drops it */
+            bracket_pipe |= brackets > 0;
+            angle_pipe |= angle;
             cells++;
             last = i + 1;
         }
