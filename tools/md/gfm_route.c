@@ -14,8 +14,10 @@
  * read alike:
  *  - a table: a header line that starts a block, a delimiter row of as
  *    many cells of three or more of `:-`, rows up to a blank line that
- *    hold a `|`, start no other block and have no empty cell, no `\|` and
- *    no `|` in a code span, none of it inside a block quote or indented;
+ *    hold a `|`, start no other block and have no empty cell, no `\|`,
+ *    no `|` in a code span and none between `[` and `]` or `<` and `>`
+ *    (link text, alt, raw HTML, autolinks: md4c reads them before it
+ *    splits the row), none of it inside a block quote or indented;
  *  - an autolink both libraries read to the same extent (gfm_autolink.c
  *    models the two), outside brackets and code;
  *  - tildes: at most one run in a paragraph, or runs of one or two that
