@@ -466,7 +466,10 @@ SL_TEST(md_gfm_route_sends_every_table_md4c_reads_otherwise)
                                          * a tag, a comment or an autolink before it splits the row,
                                          * where cmark-gfm splits first (advmd F9) */
                                         "[a|b](/u)", "![a|b](/i.png)", "<span title=\"x|y\">s</span>",
-                                        "<!-- x|y -->", "<http://a.b/c|d>", "[a](/u|v)", "[a][r|s]", "a < b | c > d"};
+                                        "<!-- x|y -->", "<http://a.b/c|d>", "[a](/u|v)", "[a][r|s]", "a < b | c > d",
+                                        /* an escaped backtick, then one that opens a span to md4c
+                                         * over the cells (advmd F19) */
+                                        "\\``x | y | z`", "x \\`` | y `"};
     static const char *const delims[] = {"-", "--", "---", ":-", "-:", ":-:", ":---", "---:", ":---:", "----------"};
     static const char *const before[] = {"", "", "A paragraph line\n", "# Heading\n\n", "- item\n\n", "> quote\n",
                                          "text\n\n", "```\ncode\n```\n"};

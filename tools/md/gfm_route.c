@@ -197,7 +197,11 @@ static size_t row_cells(const char *s, size_t n)
     if (is_blank_line(s + i, n - i))
         return 0; /* no cell at all: cmark-gfm ends the table, md4c makes a row */
     for (last = i; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|')
+        /* `\|`; and `\``: md4c opens a code span at the backtick after
+         * it, which may hold `|` over the cells (`| \``x | y | z` |` was
+         * one cell of code to md4c; advmd F19) - the run scan below would
+         * read the escaped one as part of the run. */
+        if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '|' || s[i + 1] == '`'))
             return 0;
         if (s[i] == '`') { /* a code span holding `|` */
             size_t k = i;
