@@ -224,10 +224,13 @@ static const char *const links[] = {
     "HTTP://x.com", "http://a_b.c.com", "http://x.com/a*b", "www.a.b/c", "www.localhost", "http://1.2.3.4/p",
     "https://x.com/?q=1&r=2", "https://x.com/&amp;", "http://bücher.de", "http://x.com:8080/#f", "xhttp://x.com",
     "a@b.com", "first.last+tag@sub.example.org", "a@b.c1", "x_y@z.com", "mailto:a@b.com", "a.@b.com",
-    "a@.b.com", "a@b..com", "a@b.com-x", "a@b@c.com"};
+    "a@.b.com", "a@b..com", "a@b.com-x", "a@b@c.com",
+    /* an address-like end at a line's end: md4c wrote the line end twice, and the next
+     * line's `>` in a quote (advmd F11) */
+    "https://unpkg.com/react@18.2.0", "www.x.y/a@b.com", "https://x.y/a@b.c1"};
 static const char *const trails[] = {"", "", ".", ",", ")", "))", ";", "'", "\"", ">", "]", "*", "_", "~", "!",
                                      "?", ":", "&amp;", "&copy;", ".)", "...", "-", "/", "`"};
-static const char *const follows[] = {"", " text", "x", " and http://b.org", " a@c.org", " ~x~", " [y](/z)", "\nmore"};
+static const char *const follows[] = {"", " text", "x", " and http://b.org", " a@c.org", " ~x~", " [y](/z)", "\nmore", "\n> more"};
 static const char *const contexts[] = {"%s", "%s", "[%s](/u)", "[%s]", "[a %s](/u)", "# %s", "- %s", "> %s",
                                        "| %s |\n|---|", "| a |\n|---|\n| %s |", "*%s*", "~~%s~~", "`x` %s",
                                        "a\n%s", "%s\n\nb"};
