@@ -1274,6 +1274,34 @@ SL_TEST(md_items_starting_with_indented_code_render_as_cmark_gfm)
                           "items starting with indented code");
 }
 
+/* A bracket, then an image right after its `]`, and some of their
+ * labels defined. */
+static void ref_image_page(char *md)
+{
+    static const char *const lead[] = {"", "See ", "- ", "> ", "# ", "a "};
+    static const char *const first[] = {"[x]", "![x]", "[]", "[x][y]", "[x y]", "[x](/u)", "[x]\\"};
+    static const char *const second[] = {"![a](/i.png)", "![a]", "![b][bi]", "![a][]", "![y]", "![x]"};
+    static const char *const tail[] = {"", " t", "![a]", "\n"};
+    static const char *const defs[] = {"", "[x]: /x\n", "[a]: /a.png\n", "[x]: /x\n[a]: /a.png\n",
+                                       "[y]: /y\n[bi]: /b.png\n", "[x]: /x\n[a]: /a.png\n[y]: /y\n[bi]: /b.png\n"};
+    snprintf(md, 512, "%s%s%s%s\n\n%s", PICK(lead), PICK(first), PICK(second), PICK(tail), PICK(defs));
+}
+
+/* md4c 0.4.8 takes `![label]` right after a bracket's `]` for that
+ * bracket's reference label, its `!` ignored: `[x]![a](/i.png)` linked x
+ * to a's URL and lost the image, and a badge row written `![npm]![build]`
+ * became one image with the second's URL (advmd F15).  Pages with a `]`
+ * right before `![` go to cmark-gfm, in both dialects. */
+SL_TEST(md_a_bracket_right_before_an_image_renders_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "[x]![a](/i.png)\n\n[x]: /x\n[a]: /a.png\n",
+        "![npm]![build]\n\n[npm]: https://img.shields.io/npm/v/x.svg\n[build]: https://img.shields.io/ci/x.svg\n",
+        "[]![a]\n\n[a]: /a.png\n", "[x]![b][bi]\n\n[x]: /x\n[bi]: /b.png\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], ref_image_page, SL_TEST_SCALE(3000),
+                          "brackets right before images");
+}
+
 /* The same rule where the page's bytes fall anywhere against the 64
  * bytes md4c_lists.c's scan for a marker and five spaces reads at once
  * (each block 60 on from the last: a run may start in its last four
