@@ -122,7 +122,7 @@ enum js_module_flags {
     MF_JSON = 8,
     MF_NODE_MODE = 16,   /* .mjs or "type": "module": default import of CJS is module.exports */
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
-    MF_USES_THIS = 64,
+    MF_USES_THIS = 64,   /* top-level `this` in a file that is not an ES module: CommonJS (esbuild) */
     MF_STRICT = 128, /* a "use strict" directive opens the file */
     MF_REQUIRE_VALUE = 256 /* a free `require` other than the callee of require("literal") */
 };

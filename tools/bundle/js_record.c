@@ -70,6 +70,8 @@ typedef struct rb {
     size_t symmap_cap;
     uint32_t stmt;
     int fn_depth; /* functions, arrows, class field values and static blocks around */
+    int this_depth; /* the same less arrows: 0 where `this` is the module's own */
+    const js_node *lead_this; /* a top-level `this` that begins a statement of a list */
     int try_depth; /* try blocks around, in the innermost function (esbuild's tryBodyCount) */
     const js_node *caught_import; /* an import() whose promise gets a .catch() or .then(f, g) */
     int impure;   /* a side effect at the statement's own level */
@@ -85,6 +87,7 @@ typedef struct rb {
     SL_VEC(uint32_t) stars;
     SL_VEC(js_occ) occs;
     SL_VEC(js_patch) patches;
+    SL_VEC(js_patch) tops; /* the module's own `this`, as `(void 0)`: kept if it is an ES module */
     SL_VEC(js_warning) warnings;
     SL_VEC(pending) refs;
     uint32_t with_p1; /* the first `with` statement + 1 */
@@ -586,12 +589,45 @@ static void list(rb *b, js_node *n)
             expr(b, n->list[i], 0);
 }
 
+/* The `this` an expression statement begins with, if any. */
+static const js_node *leading_this(const js_node *n)
+{
+    if (!n || n->kind != N_EXPR)
+        return NULL;
+    for (const js_node *x = n->a; x && !(x->flags & JF_PARENS);) {
+        switch (x->kind) {
+        case N_THIS:
+            return x;
+        case N_MEMBER: case N_INDEX: case N_CALL: case N_TEMPLATE: case N_BINARY: case N_ASSIGN: case N_COND:
+            x = x->a;
+            break;
+        case N_UPDATE:
+            x = x->op == JU_POST_INC || x->op == JU_POST_DEC ? x->a : NULL;
+            break;
+        case N_SEQ:
+            x = x->n ? x->list[0] : NULL;
+            break;
+        default:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* A statement of a list (a body, a block, a case): not the body of an
+ * `if` or a loop, where a `;` before it would end that statement. */
+static void list_stmt(rb *b, js_node *n)
+{
+    b->lead_this = b->this_depth == 0 ? leading_this(n) : NULL;
+    stmt(b, n);
+}
+
 static void block_body(rb *b, js_node *blk)
 {
     if (!blk)
         return;
     for (uint32_t i = 0; i < blk->n; i++)
-        stmt(b, blk->list[i]);
+        list_stmt(b, blk->list[i]);
 }
 
 static void params(rb *b, js_node *fn)
@@ -623,8 +659,10 @@ static void function(rb *b, js_node *fn, int is_decl)
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
     int tries = enter_fn(b);
+    b->this_depth++;
     params(b, fn);
     block_body(b, fn->b);
+    b->this_depth--;
     leave_fn(b, tries);
 }
 
@@ -655,7 +693,9 @@ static void class_member(rb *b, js_node *m)
     case JP_STATIC_BLOCK: {
         side_effect(b);
         int tries = enter_fn(b);
+        b->this_depth++;
         block_body(b, m->b);
+        b->this_depth--;
         leave_fn(b, tries);
         return;
     }
@@ -663,7 +703,9 @@ static void class_member(rb *b, js_node *m)
         if (m->flags & JF_STATIC)
             side_effect(b);
         int tries = enter_fn(b);
+        b->this_depth++;
         expr(b, m->b, 0);
+        b->this_depth--;
         leave_fn(b, tries);
         return;
     }
@@ -859,8 +901,15 @@ static void expr(rb *b, js_node *n, int ctx)
         ref(b, n, (n->flags & JF_PARENS) ? 0 : ctx & (OCC_CALL | OCC_WRITE));
         return;
     case N_THIS:
-        if (b->fn_depth == 0)
-            b->m->flags |= MF_USES_THIS;
+        /* Top-level `this` is undefined in an ES module and module.exports
+         * in CommonJS (after the walk: a module's kind needs all of it).
+         * In parentheses, as `this.x` must stay a member access (`void 0.x`
+         * would not), and after a `;` where it begins a statement of a
+         * list, so that the line before cannot take the `(` as a call. */
+        if (b->this_depth == 0) {
+            js_patch p = {n->pos, n->pos + 4, n == b->lead_this ? ";(void 0)" : "(void 0)"};
+            SL_VEC_PUSH(b->tops, p);
+        }
         return;
     case N_IMPORT_META:
         (void)import_meta(b, n, NULL);
@@ -1153,7 +1202,7 @@ static void stmt(rb *b, js_node *n)
         for (uint32_t i = 0; i < n->n; i++) {
             expr(b, n->list[i]->a, 0);
             for (uint32_t k = 0; k < n->list[i]->n; k++)
-                stmt(b, n->list[i]->list[k]);
+                list_stmt(b, n->list[i]->list[k]);
         }
         return;
     case N_TRY:
@@ -1298,7 +1347,7 @@ static void module_item(rb *b, js_node *n, js_stmt *st)
                 add_export(b, b->syms.v[sym].name, (int32_t)sym, -1, NULL);
             }
         } else {
-            stmt(b, n);
+            list_stmt(b, n);
         }
     }
     st->pure = (uint8_t)(pure_kind || !b->impure);
@@ -1675,6 +1724,23 @@ static void fold_branches(rb *b)
     free(names.v);
 }
 
+/* The module's own `this` (esbuild's rule): in an ES module (import or
+ * export syntax, top-level await, a .mjs file or "type": "module") it is
+ * undefined, whatever the output format wraps the module in; in any other
+ * file it is module.exports, which makes the file CommonJS (the wrapper
+ * calls it with module.exports as `this`). */
+static void own_this(rb *b)
+{
+    if (!b->tops.n)
+        return;
+    if (!(b->m->flags & (MF_ESM_SYNTAX | MF_TLA | MF_NODE_MODE))) {
+        b->m->flags |= MF_USES_THIS;
+        return;
+    }
+    for (size_t k = 0; k < b->tops.n; k++)
+        SL_VEC_PUSH(b->patches, b->tops.v[k]);
+}
+
 /* `export {a}`: a must be declared at the top level (anywhere in the file).
  * And a .mjs file (or "type": "module") is a module whatever its syntax:
  * node refuses a `with` or an HTML-like comment in it (tools/js does where
@@ -1814,7 +1880,7 @@ static void rb_begin(rb *b)
     memset(b, 0, sizeof *b);
 #define KEEP(vec) (b->vec.v = k.vec.v, b->vec.cap = k.vec.cap)
     KEEP(stmts), KEEP(stmt_decls), KEEP(syms), KEEP(recs), KEEP(imports), KEEP(exports), KEEP(stars);
-    KEEP(occs), KEEP(patches), KEEP(warnings), KEEP(refs);
+    KEEP(occs), KEEP(patches), KEEP(tops), KEEP(warnings), KEEP(refs);
 #undef KEEP
     b->symmap = k.symmap;
     b->symmap_cap = k.symmap_cap;
@@ -1833,6 +1899,7 @@ static void rb_free(rb *b)
     free(b->stars.v);
     free(b->occs.v);
     free(b->patches.v);
+    free(b->tops.v);
     free(b->warnings.v);
     free(b->refs.v);
 }
@@ -1945,6 +2012,7 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
     for (uint32_t i = 0; i < ast.nsyms; i++)
         b->symmap[i] = -1;
     program(b);
+    own_this(b);
     for (size_t k = 0; k < b->refs.n; k++)
         settle_ref(b, &b->refs.v[k]);
     fold_branches(b);
