@@ -1119,8 +1119,11 @@ static const char *rewrite(linkctx *c, int32_t mi, const js_occ *o, uint32_t *en
     }
     if (whole && strlen(t) == o->len && !memcmp(t, m->src + o->pos, o->len))
         return NULL;
-    if (whole && (o->flags & OCC_SHORTHAND))
+    if (whole && (o->flags & OCC_SHORTHAND)) {
+        if (!strcmp(s->name, "__proto__")) /* `{__proto__}` defines an own property, `{__proto__: x}` sets the prototype */
+            return sl__arena_printf(&c->L->a, "[\"__proto__\"]: %s", t);
         return sl__arena_printf(&c->L->a, "%.*s: %s", (int)o->len, m->src + o->pos, t);
+    }
     if ((o->flags & (whole ? OCC_CALL : OCC_MEM_CALL)) && is_member_text(t))
         return sl__arena_printf(&c->L->a, "(0, %s)", t); /* a call through a member gets no `this` */
     return t;

@@ -667,6 +667,17 @@ static void print_member(printer *p, const js_node *m, int in_class)
             expr(p, v, L_COMMA, 0);
             return;
         }
+        if (!strcmp(m->a->s, "__proto__")) {
+            /* `{__proto__}` defines an own property; `{__proto__: x}` would
+             * set the prototype instead: the key goes computed, as esbuild's */
+            map(p, m->a->pos, NULL);
+            put(p, "[", 1);
+            print_string(p, m->a->s, m->a->n, 0);
+            put(p, "]:", 2);
+            space(p);
+            expr(p, v, L_COMMA, 0);
+            return;
+        }
     }
     print_property_key(p, m);
     put(p, ":", 1);
