@@ -1008,6 +1008,28 @@ static void insert_chain(minifier *M, const js_node *check, js_node *e)
     }
 }
 
+/* b is a link of an op chain that a op b may join without parentheses */
+static int chain_link(const js_node *b, int op)
+{
+    return (op == JB_AND || op == JB_OR) && b->kind == N_BINARY && b->op == op && !(b->flags & JF_PARENS);
+}
+
+/* Joining a to a chain as (a op b) op c copies the chain's left spine: a
+ * chain longer than this (or one already JF_FLAT) is joined as it is,
+ * a op (b op c), and printed without the parentheses (the same value: &&
+ * and || are associative).  Otherwise a chain built one link at a time
+ * (`a ? x : b ? x : c ? x : d` is `a || b || c ? x : d`, the links joined
+ * from the inside out) costs time and memory quadratic in its length. */
+enum { SPINE_COPY_MAX = 8 };
+
+static int long_chain(const js_node *b, int op)
+{
+    for (int k = 0; chain_link(b, op); b = b->a, k++)
+        if (k == SPINE_COPY_MAX || (b->flags & JF_FLAT))
+            return 1;
+    return 0;
+}
+
 /* a op b, as esbuild's JoinWithLeftAssociativeOp: (x, a) op b -> x, (a op b);
  * for && and ||, a op (b op c) -> (a op b) op c, which needs no parentheses */
 static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
@@ -1016,14 +1038,17 @@ static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
     a = seq_last(M, a, &before);
     if (before)
         return join(M, before, binop(M, op, a, b));
-    while ((op == JB_AND || op == JB_OR) && b->kind == N_BINARY && b->op == op && !(b->flags & JF_PARENS)) {
-        a = binop(M, op, a, b->a);
-        b = b->b;
-    }
+    if (!long_chain(b, op))
+        while (chain_link(b, op) && !(b->flags & JF_FLAT)) {
+            a = binop(M, op, a, b->a);
+            b = b->b;
+        }
     js_node *e = mk(M, N_BINARY, a->pos);
     e->op = (uint8_t)op;
     e->a = a;
     e->b = b;
+    if (chain_link(b, op))
+        e->flags |= JF_FLAT;
     return e;
 }
 

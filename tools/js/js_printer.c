@@ -1042,6 +1042,8 @@ static void expr(printer *p, const js_node *e, int level, int flags)
             left_level = op_level;
             right_level = op_level - 1;
         }
+        if ((e->flags & JF_FLAT) && e->b->kind == N_BINARY && e->b->op == e->op)
+            right_level = op_level - 1; /* a || (b || c) is a || b || c */
         /* ?? cannot mix with || and && without parentheses */
         if (e->op == JB_NULLISH) {
             if (e->a->kind == N_BINARY && (e->a->op == JB_OR || e->a->op == JB_AND))
