@@ -113,6 +113,7 @@ typedef struct js_patch {
 typedef struct js_warning {
     uint32_t pos;
     const char *msg;
+    uint8_t in_orig; /* pos is in orig_src (a lowered module's own text), not in src */
 } js_warning;
 
 enum js_module_flags {

@@ -219,7 +219,7 @@ static int32_t add_rec(rb *b, const js_node *spec, int kind, uint32_t pos, uint3
 
 static void warn(rb *b, uint32_t pos, const char *msg)
 {
-    js_warning w = {pos, msg};
+    js_warning w = {pos, msg, 0};
     SL_VEC_PUSH(b->warnings, w);
 }
 
