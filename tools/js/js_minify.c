@@ -510,9 +510,12 @@ static int substitute(minifier *M, js_node **slot, const substitution *S)
         return SUB_DONE;
     }
     int st = substitute_in(M, e, S);
-    if (st >= 0)
+    if (st == SUB_DONE || st == SUB_FAIL)
         return st;
-    /* not here: the value may move past e if neither runs anything, or one is a constant */
+    /* not in e (CONTINUE: nothing in e stopped it, but e itself runs after
+     * its parts: `f(c += 5, p)`, `o.push(set(), p)`), or not here: the
+     * value may move past e if neither runs anything, or one is a constant
+     * (esbuild's substituteSingleUseSymbolInExpr ends the same way) */
     if ((S->pure && removable(M, e)) || primitive(e) || primitive(S->value))
         return SUB_CONTINUE;
     return SUB_FAIL;
