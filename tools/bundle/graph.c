@@ -311,6 +311,10 @@ static js_module *load(worker *w, const char *path, char **err)
                                   "could not resolve \"%s\": it is built into node, not the browser "
                                   "(--platform node bundles for node; --external:%s leaves it to run time)",
                                   r->spec);
+            else if (sl__resolver_why(w->res)) /* the text as it is: a target may hold a `%` */
+                *err = sl__module_diag(path, m, r->spec_pos,
+                                       sl__arena_printf(&w->arena, "could not resolve \"%s\": %s", r->spec,
+                                                        sl__resolver_why(w->res)));
             else
                 *err = import_err(path, m, r->spec_pos, "could not resolve \"%s\"", r->spec);
             return NULL;
