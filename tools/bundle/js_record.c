@@ -754,7 +754,7 @@ static void object(rb *b, js_node *o, int target)
             b->define_end = id->pos + name_len(b, id->pos);
             if (b->define < 0 && unbound(b, id) && !known_global(b, id))
                 side_effect(b);
-            ref(b, id, OCC_SHORTHAND);
+            ref(b, id, OCC_SHORTHAND | (target ? OCC_WRITE : 0));
             if (id != p->b) {
                 side_effect(b);
                 expr(b, p->b->b, 0);
@@ -853,7 +853,9 @@ static void member(rb *b, js_node *n, int ctx)
     int flat = !(n->flags & (JF_OPT_START)) && n->c && n->c->kind == N_STR && plain_ident(n->a);
     if (flat) {
         int defined = b->define >= 0;
-        pending *r = ref(b, n->a, defined ? 0 : OCC_MEMBER | (ctx & X_MEM_CALL ? OCC_MEM_CALL : 0));
+        /* `ns.x = v`, `ns.x++`, `delete ns.x`: written through the namespace object, which refuses (node's TypeError) */
+        int write = ctx & (X_TARGET | OCC_WRITE) ? OCC_WRITE : 0;
+        pending *r = ref(b, n->a, defined ? 0 : OCC_MEMBER | write | (ctx & X_MEM_CALL ? OCC_MEM_CALL : 0));
         if (!defined) {
             r->mem_start = n->c->pos;
             r->mem_len = name_len(b, n->c->pos);
@@ -898,7 +900,7 @@ static void expr(rb *b, js_node *n, int ctx)
         if (!(ctx & (X_SAFE | X_DEFINED | X_TARGET)) && !(b->define >= 0 && b->define_node == n) && unbound(b, n) &&
             !known_global(b, n))
             side_effect(b); /* a ReferenceError, or a getter on the global object */
-        ref(b, n, (n->flags & JF_PARENS) ? 0 : ctx & (OCC_CALL | OCC_WRITE));
+        ref(b, n, ((n->flags & JF_PARENS) ? 0 : ctx & OCC_CALL) | (ctx & (X_TARGET | OCC_WRITE) ? OCC_WRITE : 0));
         return;
     case N_THIS:
         /* Top-level `this` is undefined in an ES module and module.exports
@@ -957,11 +959,11 @@ static void expr(rb *b, js_node *n, int ctx)
         /* `+o`, `-o`, `~o` run valueOf */
         if (!(n->op == JU_NOT || n->op == JU_VOID || n->op == JU_TYPEOF || (n->op == JU_NEG && n->a->kind == N_BIGINT)))
             side_effect(b);
-        expr(b, n->a, 0);
+        expr(b, n->a, n->op == JU_DELETE && n->a->kind == N_MEMBER ? OCC_WRITE : 0);
         return;
     case N_UPDATE:
         side_effect(b);
-        expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : 0);
+        expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : OCC_WRITE);
         return;
     case N_BINARY:
         if (!binary_is_clean(b, n))

@@ -1041,6 +1041,12 @@ static binding occ_target(linkctx *c, int32_t mi, const js_occ *o, uint32_t *end
     *end = o->pos + o->len;
     if (m->syms[o->sym].kind != SYM_IMPORT)
         return (binding){B_SYM, mi, o->sym, NULL};
+    /* An import binding is read-only (node: TypeError at the write), and
+     * writing it here would write the exporter's variable: refused, as
+     * esbuild does.  `ns.x = v` goes through the namespace object below. */
+    if ((o->flags & OCC_WRITE) && !(o->flags & (OCC_MEMBER | OCC_DECL)) && !c->err)
+        c->err = sl__module_diag(m->path, m, o->pos,
+                                 sl__arena_printf(&c->L->a, "cannot assign to import \"%s\"", m->syms[o->sym].name));
     binding b = import_binding(c, mi, o->sym);
     if (b.kind != B_NS || !(o->flags & OCC_MEMBER) || (o->flags & OCC_WRITE))
         return b;
