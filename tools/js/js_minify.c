@@ -26,6 +26,12 @@ typedef struct minifier {
     uint8_t *written; /* per symbol: assigned somewhere (a `const` that is stays one) */
     uint32_t *refs;   /* per symbol: identifiers naming it, its declaration's included */
     int loop_body;    /* the next list() is the block of a loop's body */
+    /* The statement list() is merging into: its sequence or declaration
+     * list has room for more (grow_cap items at grow_list), so a run of n
+     * statements merged one by one costs O(n), not a copy per statement. */
+    js_node *grow;
+    js_node **grow_list;
+    uint32_t grow_cap;
 } minifier;
 
 static void node(minifier *M, js_node *n);
@@ -582,6 +588,38 @@ static void substitute_single_use(minifier *M, size_t mark, js_node *s)
  * one kind; `if (a) return; if (b) return;` -> `if (a || b) return;`.
  * Declarations never become expressions; list() keeps directives out.
  */
+/* *list (*n items, owned by `owner`) with add[0..k) appended: in place
+ * when owner is the list list() grows, else a copy with room to grow. */
+static void append_items(minifier *M, js_node *owner, js_node ***list, uint32_t *n, js_node *const *add, uint32_t k)
+{
+    if (owner != M->grow || *list != M->grow_list || *n + k > M->grow_cap) {
+        uint32_t cap = 2 * (*n + k);
+        js_node **v = sl__js_alloc(M->a, cap * sizeof *v);
+        if (*n)
+            memcpy(v, *list, *n * sizeof *v);
+        *list = v;
+        M->grow = owner;
+        M->grow_list = v;
+        M->grow_cap = cap;
+    }
+    memcpy(*list + *n, add, k * sizeof **list);
+    *n += k;
+}
+
+/* a; b  ->  a, b for a run of expression statements: join's result, its
+ * list growing in place from one statement to the next */
+static js_node *append_seq(minifier *M, js_node *a, js_node *b)
+{
+    if (a->kind != N_SEQ || a != M->grow) {
+        js_node *seq = mk(M, N_SEQ, a->pos);
+        M->grow = NULL; /* a list of seq's own */
+        append_items(M, seq, &seq->list, &seq->n, a->kind == N_SEQ ? a->list : &a, a->kind == N_SEQ ? a->n : 1);
+        a = seq;
+    }
+    append_items(M, a, &a->list, &a->n, b->kind == N_SEQ ? b->list : &b, b->kind == N_SEQ ? b->n : 1);
+    return a;
+}
+
 static void push(minifier *M, size_t mark, js_node *s)
 {
     substitute_single_use(M, mark, s);
@@ -591,17 +629,13 @@ static void push(minifier *M, size_t mark, js_node *s)
         return;
     case N_VAR:
         if (prev && prev->kind == N_VAR && prev->op == s->op && s->op <= JV_CONST && prev->flags == s->flags) {
-            js_node **v = sl__js_alloc(M->a, (prev->n + s->n) * sizeof *v);
-            memcpy(v, prev->list, prev->n * sizeof *v);
-            memcpy(v + prev->n, s->list, s->n * sizeof *v);
-            prev->list = v;
-            prev->n += s->n;
+            append_items(M, prev, &prev->list, &prev->n, s->list, s->n);
             return;
         }
         break;
     case N_EXPR:
         if (prev && prev->kind == N_EXPR) {
-            prev->a = join(M, prev->a, s->a);
+            prev->a = append_seq(M, prev->a, s->a);
             return;
         }
         break;
@@ -723,6 +757,9 @@ static void list(minifier *M, js_node *owner, int fn_body)
 {
     int loop_body = M->loop_body;
     M->loop_body = 0;
+    /* a nested list grows its own statements; the outer one's resume after it */
+    js_node *grow = M->grow, **grow_list = M->grow_list;
+    uint32_t grow_cap = M->grow_cap;
     size_t mark = M->out.n, fence = mark;
     uint32_t i = 0;
     /* A function body's directives (`"use strict"`) are string statements
@@ -750,6 +787,9 @@ static void list(minifier *M, js_node *owner, int fn_body)
     owner->n = (uint32_t)(M->out.n - mark);
     owner->list = sl__js_list_copy(M->a, M->out.v + mark, owner->n);
     M->out.n = mark;
+    M->grow = grow;
+    M->grow_list = grow_list;
+    M->grow_cap = grow_cap;
 }
 
 static int is_typeof(const js_node *e)
