@@ -105,5 +105,8 @@ for body in 'count = 5' 'count++' '--count' '[count] = [1]' '({ count } = { coun
 done
 printf "import { count as c } from './counter.mjs';\nexport function f(): void { c = 1; }\n" >"$work/w.ts"
 refused "a write to a renamed import in .ts" 'w.ts:2:29: cannot assign to import "c"' "$work/w.ts"
+# a top-level return in a .mjs file with no import or export (a module all the same)
+printf "if (globalThis.x) return;\n" >"$work/r.mjs"
+refused "a top-level return in .mjs" 'r.mjs:1:19: Top-level return cannot be used inside an ECMAScript module' "$work/r.mjs"
 echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await, early errors, import writes"
 

@@ -125,7 +125,8 @@ enum js_module_flags {
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
     MF_USES_THIS = 64,   /* top-level `this` in a file that is not an ES module: CommonJS (esbuild) */
     MF_STRICT = 128, /* a "use strict" directive opens the file */
-    MF_REQUIRE_VALUE = 256 /* a free `require` other than the callee of require("literal") */
+    MF_REQUIRE_VALUE = 256, /* a free `require` other than the callee of require("literal") */
+    MF_TOP_RETURN = 512     /* a top-level `return`: CommonJS (an ES module may not have one) */
 };
 
 struct sl__omap_seg;

@@ -91,6 +91,7 @@ typedef struct rb {
     SL_VEC(js_warning) warnings;
     SL_VEC(pending) refs;
     uint32_t with_p1; /* the first `with` statement + 1 */
+    uint32_t return_p1; /* the first top-level `return` + 1 */
     uint32_t err_pos;
     const char *err_msg;
 } rb;
@@ -1189,6 +1190,8 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_RETURN: case N_THROW:
         side_effect(b);
+        if (n->kind == N_RETURN && b->fn_depth == 0 && !b->return_p1)
+            b->return_p1 = n->pos + 1;
         expr(b, n->a, 0);
         return;
     case N_BREAK: case N_CONTINUE: case N_DEBUGGER:
@@ -1754,6 +1757,15 @@ static int settle_exports(rb *b)
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
         return -1;
     }
+    /* A top-level return is CommonJS's (node's wrapper function takes it);
+     * pasted into the bundle's scope it would end every module after it */
+    if (b->return_p1 && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX | MF_TLA))) {
+        b->err_pos = b->return_p1 - 1;
+        b->err_msg = "Top-level return cannot be used inside an ECMAScript module";
+        return -1;
+    }
+    if (b->return_p1)
+        b->m->flags |= MF_TOP_RETURN;
     if (b->ast->nhtml_comments && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX))) {
         b->err_pos = b->ast->html_comments[0];
         b->err_msg = "HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module";

@@ -265,7 +265,7 @@ static void classify(sl__link *L)
             L->kind[i] = MK_JSON;
         else if (m->flags & (MF_ESM_SYNTAX | MF_TLA)) /* top-level await is ES module syntax (esbuild) */
             L->kind[i] = MK_ESM;
-        else if ((m->flags & (MF_CJS_SYNTAX | MF_USES_THIS)) || required[i] || dot_cjs ||
+        else if ((m->flags & (MF_CJS_SYNTAX | MF_USES_THIS | MF_TOP_RETURN)) || required[i] || dot_cjs ||
                  (whole[i] && !(m->flags & MF_NODE_MODE)))
             L->kind[i] = MK_CJS;
         else
