@@ -47,7 +47,7 @@ usage() {
   python3 -c '
 import resource, subprocess, sys
 r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
-if r.returncode: sys.exit("exit %d: %s" % (r.returncode, r.stderr.decode()[:300]))
+if r.returncode: print("exit %d: %s" % (r.returncode, r.stderr.decode()[:300])); sys.exit(1)
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("%.3f %d" % (u.ru_utime + u.ru_stime, u.ru_maxrss // 1024))' "$sluice" bundle "$@" --platform node --format cjs -q
 }
