@@ -147,7 +147,23 @@ case $check in
       timeout 20 "$sluice" bundle bad.cjs -q --platform node -o out.js 2>err; rc=$?
       [ $rc = 1 ] || fail "$spec: exit $rc, want 1"
       grep -qF 'could not resolve' err || fail "$spec: said '$(head -3 err)'"
-    done ;;
+    done
+    # and says which package.json and which target, as node and esbuild do
+    w node_modules/pk2/package.json '{"name":"pk2","exports":{"./bare":"lib/q.js","./up":"./lib/../../x.js","./lib/*":"./lib/*","./imp.js":"./imp.js"},"imports":{"#abs":"/etc/passwd"}}'
+    w node_modules/pk2/lib/q.js 'module.exports = "q";'
+    w node_modules/pk2/imp.js 'module.exports = require("#abs");'
+    pj=$(pwd -P)/node_modules/pk2/package.json
+    while IFS='|' read -r spec why; do
+      w bad.cjs "console.log(require('$spec'));"
+      "$sluice" bundle bad.cjs -q --platform node -o out.js 2>err
+      grep -qF -- "$why" err || fail "$spec: said '$(head -1 err)', want '$why'"
+    done <<WANT
+pk2/bare|could not resolve "pk2/bare": $pj: the "exports" target "lib/q.js" is invalid: it does not start with "./"
+pk2/up|could not resolve "pk2/up": $pj: the "exports" target "./lib/../../x.js" is invalid: it contains the segment ".."
+pk2/lib/%2e%2E/x.js|$pj: the part "%2e%2E/x.js" of the specifier that "./lib/*" matched is invalid: it contains the segment ".."
+pk2/imp.js|$pj: the "imports" target "/etc/passwd" is invalid: it does not start with "./" and is no package name
+WANT
+    ;;
   *) echo "package_links.sh: unknown check $check" >&2; exit 2 ;;
 esac
 echo "ok: $check"

@@ -95,5 +95,18 @@ printf "export let n = 1;\nfunction f() {}\nlet n = 2;\n" >"$work/e.mjs"
 refused "a let declared twice in .mjs" 'e.mjs:3:5: The symbol "n" has already been declared' "$work/main.mjs"
 printf "module.exports = function () {\n  for (;;) continue nope;\n};\n" >"$work/e.cjs"
 refused "a continue to no label in .cjs" 'e.cjs:2:21: There is no containing label named "nope"' "$work/e.cjs"
-echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await, early errors"
+# An import binding is read-only: a write to it is refused where it is
+# (esbuild's rule; node throws there), in every target form, in a .ts too
+printf 'export let count = 0;\n' >"$work/counter.mjs"
+for body in 'count = 5' 'count++' '--count' '[count] = [1]' '({ count } = { count: 2 })' 'for (count of [4]);' 'count += 1'; do
+  printf "import { count } from './counter.mjs';\nif (globalThis.never) { %s; }\n" "$body" >"$work/w.mjs"
+  col=$(awk -v b="$body" 'BEGIN { print index(b, "count") + 24 }')
+  refused "a write to an import: $body" "w.mjs:2:$col: cannot assign to import \"count\"" "$work/w.mjs"
+done
+printf "import { count as c } from './counter.mjs';\nexport function f(): void { c = 1; }\n" >"$work/w.ts"
+refused "a write to a renamed import in .ts" 'w.ts:2:29: cannot assign to import "c"' "$work/w.ts"
+# a top-level return in a .mjs file with no import or export (a module all the same)
+printf "if (globalThis.x) return;\n" >"$work/r.mjs"
+refused "a top-level return in .mjs" 'r.mjs:1:19: Top-level return cannot be used inside an ECMAScript module' "$work/r.mjs"
+echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await, early errors, import writes"
 

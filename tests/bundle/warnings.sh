@@ -5,7 +5,8 @@
 # files inside node_modules give none; a dead branch under --define gives
 # none; a local `require` or `eval` is not the global one and gives none;
 # an unresolvable require() in a try is left to run time with a warning;
-# import.meta in IIFE or browser CommonJS output becomes {} with a warning.
+# import.meta in IIFE or browser CommonJS output becomes {} with a warning;
+# a @jsxImportSource comment the classic runtime ignores is warned about.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -69,4 +70,22 @@ for f in iife cjs; do
   expect "$work/meta.mjs:1:11" '"import.meta" is not available in this output format and will be empty' "const m = import.meta;"
   [ "$(node meta.js 2>&1)" = "object undefined" ] || fail "$f with import.meta: $(node meta.js 2>&1 | head -3)"
 done
+# A `@jsxImportSource` comment while the classic runtime is in effect
+# does nothing: esbuild warns at its value, with or without JSX in the file
+# (here with a warning at a lowered position after it, which keeps its own).
+cat >classic.jsx <<'JS'
+/** @jsxImportSource preact */
+const React = { createElement: (t, p, ...c) => t + c.length };
+console.log(<p>a</p>, typeof import.meta);
+JS
+"$sluice" bundle classic.jsx --format iife -o classic.js 2>err || fail "bundle classic.jsx: $(cat err)"
+expect "$work/classic.jsx:1:22" "the JSX import source cannot be set without also enabling React's \"automatic\" JSX transform" "/** @jsxImportSource preact */"
+expect "$work/classic.jsx:3:30" '"import.meta" is not available in this output format and will be empty' "console.log(<p>a</p>, typeof import.meta);"
+[ "$(node classic.js)" = "p1 object" ] || fail "classic.js runs: $(node classic.js 2>&1 | head -3)"
+printf '// @jsxRuntime classic\n// @jsxImportSource preact\nconsole.log(1);\n' >nojsx.tsx
+"$sluice" bundle nojsx.tsx --jsx=automatic -o nojsx.js 2>err || fail "bundle nojsx.tsx: $(cat err)"
+expect "$work/nojsx.tsx:2:21" 'the JSX import source cannot be set' "// @jsxImportSource preact"
+printf '/* @jsxRuntime automatic @jsxImportSource preact */\nconsole.log(1);\n' >auto.jsx
+"$sluice" bundle auto.jsx -o auto.js 2>err || fail "bundle auto.jsx: $(cat err)"
+! grep -q warning: err || fail "a warning with the automatic runtime: $(cat err)"
 echo "ok: warnings"

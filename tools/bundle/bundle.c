@@ -561,14 +561,14 @@ static const char **entry_paths(const bundle_opts *o)
 /* Warnings (never fatal): code the bundle may not run as the source
  * does.  Like esbuild, none for files inside node_modules, which the user
  * does not write; -q silences them all. */
-static void print_warning(const bundle_opts *o, const js_module *m, uint32_t pos, const char *what)
+static void print_warning(const bundle_opts *o, const js_module *m, uint32_t pos, int in_orig, const char *what)
 {
     if (o->quiet || strstr(m->path, "/node_modules/"))
         return;
     char msg[1024];
-    const char *src;
-    size_t len;
-    uint32_t at = sl__module_orig_pos(m, pos, &src, &len);
+    const char *src = m->orig_src;
+    size_t len = m->orig_len;
+    uint32_t at = in_orig ? pos : sl__module_orig_pos(m, pos, &src, &len);
     sl__js_diag(msg, sizeof msg, m->path, src, len, at, what);
     fprintf(stderr, "%s\n", msg);
 }
@@ -578,13 +578,14 @@ static void print_parse_warnings(const bundle_opts *o, const sl__graph *g)
 {
     for (size_t i = 0; i < g->n; i++)
         for (size_t k = 0; k < g->mods[i]->nwarnings; k++)
-            print_warning(o, g->mods[i], g->mods[i]->warnings[k].pos, g->mods[i]->warnings[k].msg);
+            print_warning(o, g->mods[i], g->mods[i]->warnings[k].pos, g->mods[i]->warnings[k].in_orig,
+                          g->mods[i]->warnings[k].msg);
 }
 
 static void print_warnings(const bundle_opts *o, const sl__graph *g, const sl__link *L)
 {
     for (size_t i = 0; i < L->nwarnings; i++)
-        print_warning(o, g->mods[L->warnings[i].mod], L->warnings[i].pos, L->warnings[i].msg);
+        print_warning(o, g->mods[L->warnings[i].mod], L->warnings[i].pos, 0, L->warnings[i].msg);
 }
 
 /* The minified bundle's map: the minifier's segments already point into

@@ -113,7 +113,7 @@ static sl__lower_cfg lower_cfg(const sl__lower_cfg *flags, const sl__tsconfig *t
  * what the module record is then built from (tools/js parses that text
  * again: one parser, run twice); the original stays for source maps and
  * messages. */
-static int lower_module(worker *w, js_module *m, char **err)
+static int lower_module(worker *w, js_module *m, uint32_t *source_ignored_p1, char **err)
 {
     const sl__tsconfig *tc = sl__resolver_tsconfig(w->res, m->path);
     if (tc && tc->error) {
@@ -125,7 +125,8 @@ static int lower_module(worker *w, js_module *m, char **err)
     char *out, msg[1024];
     size_t n, nmap;
     sl__omap_seg *map;
-    if (sl__front_lower(m->path, m->src, m->len, &cfg, 1, &out, &n, &map, &nmap, msg, sizeof msg)) {
+    if (sl__front_lower(m->path, m->src, m->len, &cfg, 1, &out, &n, &map, &nmap, source_ignored_p1, msg,
+                        sizeof msg)) {
         *err = strdup(msg);
         return -1;
     }
@@ -200,14 +201,15 @@ static const char *asset_ext(const char *path)
     return NULL;
 }
 
-/* One more warning for m, in position order as the record keeps them. */
-static void add_warning(worker *w, js_module *m, uint32_t pos, const char *msg)
+/* One more warning for m, in position order as the record keeps them
+ * (in_orig: pos is in a lowered module's own text, and goes first). */
+static void add_warning(worker *w, js_module *m, uint32_t pos, const char *msg, int in_orig)
 {
     js_warning *v = sl__arena_alloc(&w->arena, (m->nwarnings + 1) * sizeof *v);
     size_t i = 0;
-    for (; i < m->nwarnings && m->warnings[i].pos <= pos; i++)
+    for (; !in_orig && i < m->nwarnings && (m->warnings[i].in_orig || m->warnings[i].pos <= pos); i++)
         v[i] = m->warnings[i];
-    v[i] = (js_warning){pos, msg};
+    v[i] = (js_warning){pos, msg, (uint8_t)in_orig};
     for (; i < m->nwarnings; i++)
         v[i + 1] = m->warnings[i];
     m->warnings = v;
@@ -233,7 +235,8 @@ static js_module *load(worker *w, const char *path, char **err)
     m->flags = sl__resolver_file_flags(w->res, path);
     if (bad_package(w, err))
         return NULL;
-    if (sl__front_wants(path) && lower_module(w, m, err))
+    uint32_t source_ignored_p1 = 0;
+    if (sl__front_wants(path) && lower_module(w, m, &source_ignored_p1, err))
         return NULL;
     if (m->flags & MF_JSON) {
         size_t at;
@@ -255,6 +258,8 @@ static js_module *load(worker *w, const char *path, char **err)
         *err = strdup(msg);
         return NULL;
     }
+    if (source_ignored_p1)
+        add_warning(w, m, source_ignored_p1 - 1, SL_JSX_SOURCE_IGNORED, 1);
     for (size_t i = 0; i < m->nrecs; i++) {
         js_import_rec *r = &m->recs[i];
         if (r->kind == IR_DEAD)
@@ -294,7 +299,8 @@ static js_module *load(worker *w, const char *path, char **err)
                         sl__arena_printf(&w->arena,
                                          "warning: could not resolve \"%s\": left to run time, where the %s "
                                          "around it handles the failure",
-                                         r->spec, r->kind == IR_REQUIRE ? "try" : "try or .catch()"));
+                                         r->spec, r->kind == IR_REQUIRE ? "try" : "try or .catch()"),
+                        0);
             if (r->kind == IR_REQUIRE) /* the call stays: require is read at run time */
                 m->flags |= MF_REQUIRE_VALUE;
             r->kind = IR_DEAD;
@@ -305,6 +311,10 @@ static js_module *load(worker *w, const char *path, char **err)
                                   "could not resolve \"%s\": it is built into node, not the browser "
                                   "(--platform node bundles for node; --external:%s leaves it to run time)",
                                   r->spec);
+            else if (sl__resolver_why(w->res)) /* the text as it is: a target may hold a `%` */
+                *err = sl__module_diag(path, m, r->spec_pos,
+                                       sl__arena_printf(&w->arena, "could not resolve \"%s\": %s", r->spec,
+                                                        sl__resolver_why(w->res)));
             else
                 *err = import_err(path, m, r->spec_pos, "could not resolve \"%s\"", r->spec);
             return NULL;

@@ -113,6 +113,7 @@ typedef struct js_patch {
 typedef struct js_warning {
     uint32_t pos;
     const char *msg;
+    uint8_t in_orig; /* pos is in orig_src (a lowered module's own text), not in src */
 } js_warning;
 
 enum js_module_flags {
@@ -122,9 +123,10 @@ enum js_module_flags {
     MF_JSON = 8,
     MF_NODE_MODE = 16,   /* .mjs or "type": "module": default import of CJS is module.exports */
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
-    MF_USES_THIS = 64,
+    MF_USES_THIS = 64,   /* top-level `this` in a file that is not an ES module: CommonJS (esbuild) */
     MF_STRICT = 128, /* a "use strict" directive opens the file */
-    MF_REQUIRE_VALUE = 256 /* a free `require` other than the callee of require("literal") */
+    MF_REQUIRE_VALUE = 256, /* a free `require` other than the callee of require("literal") */
+    MF_TOP_RETURN = 512     /* a top-level `return`: CommonJS (an ES module may not have one) */
 };
 
 struct sl__omap_seg;

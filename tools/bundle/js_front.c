@@ -279,7 +279,8 @@ static js_lower_opts lower_opts(const sl__lower_cfg *c)
 }
 
 int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
-                    char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, char *err, size_t errlen)
+                    char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, uint32_t *source_ignored_p1,
+                    char *err, size_t errlen)
 {
     js_arena a;
     sl__js_arena_init(&a);
@@ -294,6 +295,8 @@ int sl__front_lower(const char *path, const char *src, size_t len, const sl__low
     js_lower_opts lo = lower_opts(cfg);
     if (sl__js_transform(&ast, po.ts, &lo, err, errlen))
         goto done;
+    if (source_ignored_p1)
+        *source_ignored_p1 = po.jsx ? sl__jsx_source_ignored(&ast, &lo) : 0;
     js_print_opts pr = {.offmap = want_map ? &om : NULL};
     sl__js_print(&ast, &pr, &b);
     sl__js_buf_put(&b, "", 0); /* a NUL even for an empty module */

@@ -44,9 +44,18 @@ int sl__front_wants(const char *path);
 /* Parses and lowers src (path names the file and its dialect) and prints
  * it as JavaScript into *out (malloc'd, NUL-terminated).  With want_map,
  * *map (malloc'd, sorted by off) maps the printed text back to src.
- * Returns 0, or -1 with "path:line:col: message" and the line in err. */
+ * *source_ignored_p1 (when not NULL): where in src a `@jsxImportSource`
+ * comment's value is, + 1, that the classic runtime leaves unused (esbuild
+ * warns), else 0.  Returns 0, or -1 with "path:line:col: message" and the
+ * line in err. */
 int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
-                    char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, char *err, size_t errlen);
+                    char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, uint32_t *source_ignored_p1,
+                    char *err, size_t errlen);
+
+/* The warning for a `@jsxImportSource` comment the classic runtime leaves unused. */
+#define SL_JSX_SOURCE_IGNORED                                                                                    \
+    "warning: the JSX import source cannot be set without also enabling React's \"automatic\" JSX transform "    \
+    "(a \"@jsxRuntime automatic\" comment enables it for this file)"
 
 /* s advanced by `units` UTF-16 units (source-map columns), stopping at a
  * line break or end. */

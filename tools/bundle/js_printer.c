@@ -611,8 +611,8 @@ static const char helper_toesm[] =
     "  return ns;\n"
     "};\n";
 static const char helper_ns_lazy[] =
-    "var __nsLazy = (own, more, ns) => () => ns || (ns = __ns(Object.assign({}, ...more().map((m) => {\n"
-    "  var g = {};\n"
+    "var __nsLazy = (own, more, ns) => () => ns || (ns = __ns(Object.assign(Object.create(null), ...more().map((m) => {\n"
+    "  var g = Object.create(null);\n"
     "  if (m != null) for (let k of Object.keys(m)) if (k !== \"default\") g[k] = () => m[k];\n"
     "  return g;\n"
     "}), own())));\n";
@@ -633,10 +633,11 @@ static const char helper_ns[] =
  * One object per namespace: require() twice gives the same one. */
 static const char helper_tocjs[] =
     "var __cjsNs = new WeakMap(), __toCJS = (ns) => {\n"
-    "  var m = __cjsNs.get(ns), g = { __esModule: () => true };\n"
+    "  var m = __cjsNs.get(ns), g = Object.create(null);\n"
     "  if (m) return m;\n"
     "  if (!(\"default\" in ns) || \"__esModule\" in ns) m = ns;\n"
     "  else {\n"
+    "    g.__esModule = () => true;\n"
     "    for (let k of Object.keys(ns)) g[k] = () => ns[k];\n"
     "    m = __ns(g);\n"
     "  }\n"
@@ -695,7 +696,9 @@ static void print_namespace(pctx *c, sl__arena *a, int32_t mi, const char *how, 
     for (size_t k = 0; k < L->nns_entries[mi]; k++) {
         const sl__ns_entry *e = &L->ns_entries[mi][k];
         pb_str(out, k ? ",\n  " : "\n  ");
-        if (is_plain_ident(e->name))
+        if (!strcmp(e->name, "__proto__")) /* `__proto__: f` would set the prototype */
+            pb_str(out, "[\"__proto__\"]");
+        else if (is_plain_ident(e->name))
             pb_str(out, e->name);
         else
             quote(out, e->name);

@@ -70,6 +70,8 @@ typedef struct rb {
     size_t symmap_cap;
     uint32_t stmt;
     int fn_depth; /* functions, arrows, class field values and static blocks around */
+    int this_depth; /* the same less arrows: 0 where `this` is the module's own */
+    const js_node *lead_this; /* a top-level `this` that begins a statement of a list */
     int try_depth; /* try blocks around, in the innermost function (esbuild's tryBodyCount) */
     const js_node *caught_import; /* an import() whose promise gets a .catch() or .then(f, g) */
     int impure;   /* a side effect at the statement's own level */
@@ -85,9 +87,11 @@ typedef struct rb {
     SL_VEC(uint32_t) stars;
     SL_VEC(js_occ) occs;
     SL_VEC(js_patch) patches;
+    SL_VEC(js_patch) tops; /* the module's own `this`, as `(void 0)`: kept if it is an ES module */
     SL_VEC(js_warning) warnings;
     SL_VEC(pending) refs;
     uint32_t with_p1; /* the first `with` statement + 1 */
+    uint32_t return_p1; /* the first top-level `return` + 1 */
     uint32_t err_pos;
     const char *err_msg;
 } rb;
@@ -216,7 +220,7 @@ static int32_t add_rec(rb *b, const js_node *spec, int kind, uint32_t pos, uint3
 
 static void warn(rb *b, uint32_t pos, const char *msg)
 {
-    js_warning w = {pos, msg};
+    js_warning w = {pos, msg, 0};
     SL_VEC_PUSH(b->warnings, w);
 }
 
@@ -586,12 +590,45 @@ static void list(rb *b, js_node *n)
             expr(b, n->list[i], 0);
 }
 
+/* The `this` an expression statement begins with, if any. */
+static const js_node *leading_this(const js_node *n)
+{
+    if (!n || n->kind != N_EXPR)
+        return NULL;
+    for (const js_node *x = n->a; x && !(x->flags & JF_PARENS);) {
+        switch (x->kind) {
+        case N_THIS:
+            return x;
+        case N_MEMBER: case N_INDEX: case N_CALL: case N_TEMPLATE: case N_BINARY: case N_ASSIGN: case N_COND:
+            x = x->a;
+            break;
+        case N_UPDATE:
+            x = x->op == JU_POST_INC || x->op == JU_POST_DEC ? x->a : NULL;
+            break;
+        case N_SEQ:
+            x = x->n ? x->list[0] : NULL;
+            break;
+        default:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* A statement of a list (a body, a block, a case): not the body of an
+ * `if` or a loop, where a `;` before it would end that statement. */
+static void list_stmt(rb *b, js_node *n)
+{
+    b->lead_this = b->this_depth == 0 ? leading_this(n) : NULL;
+    stmt(b, n);
+}
+
 static void block_body(rb *b, js_node *blk)
 {
     if (!blk)
         return;
     for (uint32_t i = 0; i < blk->n; i++)
-        stmt(b, blk->list[i]);
+        list_stmt(b, blk->list[i]);
 }
 
 static void params(rb *b, js_node *fn)
@@ -623,8 +660,10 @@ static void function(rb *b, js_node *fn, int is_decl)
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
     int tries = enter_fn(b);
+    b->this_depth++;
     params(b, fn);
     block_body(b, fn->b);
+    b->this_depth--;
     leave_fn(b, tries);
 }
 
@@ -655,7 +694,9 @@ static void class_member(rb *b, js_node *m)
     case JP_STATIC_BLOCK: {
         side_effect(b);
         int tries = enter_fn(b);
+        b->this_depth++;
         block_body(b, m->b);
+        b->this_depth--;
         leave_fn(b, tries);
         return;
     }
@@ -663,7 +704,9 @@ static void class_member(rb *b, js_node *m)
         if (m->flags & JF_STATIC)
             side_effect(b);
         int tries = enter_fn(b);
+        b->this_depth++;
         expr(b, m->b, 0);
+        b->this_depth--;
         leave_fn(b, tries);
         return;
     }
@@ -712,7 +755,7 @@ static void object(rb *b, js_node *o, int target)
             b->define_end = id->pos + name_len(b, id->pos);
             if (b->define < 0 && unbound(b, id) && !known_global(b, id))
                 side_effect(b);
-            ref(b, id, OCC_SHORTHAND);
+            ref(b, id, OCC_SHORTHAND | (target ? OCC_WRITE : 0));
             if (id != p->b) {
                 side_effect(b);
                 expr(b, p->b->b, 0);
@@ -811,7 +854,9 @@ static void member(rb *b, js_node *n, int ctx)
     int flat = !(n->flags & (JF_OPT_START)) && n->c && n->c->kind == N_STR && plain_ident(n->a);
     if (flat) {
         int defined = b->define >= 0;
-        pending *r = ref(b, n->a, defined ? 0 : OCC_MEMBER | (ctx & X_MEM_CALL ? OCC_MEM_CALL : 0));
+        /* `ns.x = v`, `ns.x++`, `delete ns.x`: written through the namespace object, which refuses (node's TypeError) */
+        int write = ctx & (X_TARGET | OCC_WRITE) ? OCC_WRITE : 0;
+        pending *r = ref(b, n->a, defined ? 0 : OCC_MEMBER | write | (ctx & X_MEM_CALL ? OCC_MEM_CALL : 0));
         if (!defined) {
             r->mem_start = n->c->pos;
             r->mem_len = name_len(b, n->c->pos);
@@ -856,11 +901,18 @@ static void expr(rb *b, js_node *n, int ctx)
         if (!(ctx & (X_SAFE | X_DEFINED | X_TARGET)) && !(b->define >= 0 && b->define_node == n) && unbound(b, n) &&
             !known_global(b, n))
             side_effect(b); /* a ReferenceError, or a getter on the global object */
-        ref(b, n, (n->flags & JF_PARENS) ? 0 : ctx & (OCC_CALL | OCC_WRITE));
+        ref(b, n, ((n->flags & JF_PARENS) ? 0 : ctx & OCC_CALL) | (ctx & (X_TARGET | OCC_WRITE) ? OCC_WRITE : 0));
         return;
     case N_THIS:
-        if (b->fn_depth == 0)
-            b->m->flags |= MF_USES_THIS;
+        /* Top-level `this` is undefined in an ES module and module.exports
+         * in CommonJS (after the walk: a module's kind needs all of it).
+         * In parentheses, as `this.x` must stay a member access (`void 0.x`
+         * would not), and after a `;` where it begins a statement of a
+         * list, so that the line before cannot take the `(` as a call. */
+        if (b->this_depth == 0) {
+            js_patch p = {n->pos, n->pos + 4, n == b->lead_this ? ";(void 0)" : "(void 0)"};
+            SL_VEC_PUSH(b->tops, p);
+        }
         return;
     case N_IMPORT_META:
         (void)import_meta(b, n, NULL);
@@ -908,11 +960,11 @@ static void expr(rb *b, js_node *n, int ctx)
         /* `+o`, `-o`, `~o` run valueOf */
         if (!(n->op == JU_NOT || n->op == JU_VOID || n->op == JU_TYPEOF || (n->op == JU_NEG && n->a->kind == N_BIGINT)))
             side_effect(b);
-        expr(b, n->a, 0);
+        expr(b, n->a, n->op == JU_DELETE && n->a->kind == N_MEMBER ? OCC_WRITE : 0);
         return;
     case N_UPDATE:
         side_effect(b);
-        expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : 0);
+        expr(b, n->a, n->op == JU_POST_INC || n->op == JU_POST_DEC ? OCC_WRITE | X_TARGET : OCC_WRITE);
         return;
     case N_BINARY:
         if (!binary_is_clean(b, n))
@@ -1138,6 +1190,8 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_RETURN: case N_THROW:
         side_effect(b);
+        if (n->kind == N_RETURN && b->fn_depth == 0 && !b->return_p1)
+            b->return_p1 = n->pos + 1;
         expr(b, n->a, 0);
         return;
     case N_BREAK: case N_CONTINUE: case N_DEBUGGER:
@@ -1153,7 +1207,7 @@ static void stmt(rb *b, js_node *n)
         for (uint32_t i = 0; i < n->n; i++) {
             expr(b, n->list[i]->a, 0);
             for (uint32_t k = 0; k < n->list[i]->n; k++)
-                stmt(b, n->list[i]->list[k]);
+                list_stmt(b, n->list[i]->list[k]);
         }
         return;
     case N_TRY:
@@ -1298,7 +1352,7 @@ static void module_item(rb *b, js_node *n, js_stmt *st)
                 add_export(b, b->syms.v[sym].name, (int32_t)sym, -1, NULL);
             }
         } else {
-            stmt(b, n);
+            list_stmt(b, n);
         }
     }
     st->pure = (uint8_t)(pure_kind || !b->impure);
@@ -1675,6 +1729,23 @@ static void fold_branches(rb *b)
     free(names.v);
 }
 
+/* The module's own `this` (esbuild's rule): in an ES module (import or
+ * export syntax, top-level await, a .mjs file or "type": "module") it is
+ * undefined, whatever the output format wraps the module in; in any other
+ * file it is module.exports, which makes the file CommonJS (the wrapper
+ * calls it with module.exports as `this`). */
+static void own_this(rb *b)
+{
+    if (!b->tops.n)
+        return;
+    if (!(b->m->flags & (MF_ESM_SYNTAX | MF_TLA | MF_NODE_MODE))) {
+        b->m->flags |= MF_USES_THIS;
+        return;
+    }
+    for (size_t k = 0; k < b->tops.n; k++)
+        SL_VEC_PUSH(b->patches, b->tops.v[k]);
+}
+
 /* `export {a}`: a must be declared at the top level (anywhere in the file).
  * And a .mjs file (or "type": "module") is a module whatever its syntax:
  * node refuses a `with` or an HTML-like comment in it (tools/js does where
@@ -1686,6 +1757,15 @@ static int settle_exports(rb *b)
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
         return -1;
     }
+    /* A top-level return is CommonJS's (node's wrapper function takes it);
+     * pasted into the bundle's scope it would end every module after it */
+    if (b->return_p1 && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX | MF_TLA))) {
+        b->err_pos = b->return_p1 - 1;
+        b->err_msg = "Top-level return cannot be used inside an ECMAScript module";
+        return -1;
+    }
+    if (b->return_p1)
+        b->m->flags |= MF_TOP_RETURN;
     if (b->ast->nhtml_comments && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX))) {
         b->err_pos = b->ast->html_comments[0];
         b->err_msg = "HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module";
@@ -1814,7 +1894,7 @@ static void rb_begin(rb *b)
     memset(b, 0, sizeof *b);
 #define KEEP(vec) (b->vec.v = k.vec.v, b->vec.cap = k.vec.cap)
     KEEP(stmts), KEEP(stmt_decls), KEEP(syms), KEEP(recs), KEEP(imports), KEEP(exports), KEEP(stars);
-    KEEP(occs), KEEP(patches), KEEP(warnings), KEEP(refs);
+    KEEP(occs), KEEP(patches), KEEP(tops), KEEP(warnings), KEEP(refs);
 #undef KEEP
     b->symmap = k.symmap;
     b->symmap_cap = k.symmap_cap;
@@ -1833,6 +1913,7 @@ static void rb_free(rb *b)
     free(b->stars.v);
     free(b->occs.v);
     free(b->patches.v);
+    free(b->tops.v);
     free(b->warnings.v);
     free(b->refs.v);
 }
@@ -1945,6 +2026,7 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
     for (uint32_t i = 0; i < ast.nsyms; i++)
         b->symmap[i] = -1;
     program(b);
+    own_this(b);
     for (size_t k = 0; k < b->refs.n; k++)
         settle_ref(b, &b->refs.v[k]);
     fold_branches(b);

@@ -265,7 +265,8 @@ static void classify(sl__link *L)
             L->kind[i] = MK_JSON;
         else if (m->flags & (MF_ESM_SYNTAX | MF_TLA)) /* top-level await is ES module syntax (esbuild) */
             L->kind[i] = MK_ESM;
-        else if ((m->flags & MF_CJS_SYNTAX) || required[i] || dot_cjs || (whole[i] && !(m->flags & MF_NODE_MODE)))
+        else if ((m->flags & (MF_CJS_SYNTAX | MF_USES_THIS | MF_TOP_RETURN)) || required[i] || dot_cjs ||
+                 (whole[i] && !(m->flags & MF_NODE_MODE)))
             L->kind[i] = MK_CJS;
         else
             L->kind[i] = MK_ESM;
@@ -1040,6 +1041,12 @@ static binding occ_target(linkctx *c, int32_t mi, const js_occ *o, uint32_t *end
     *end = o->pos + o->len;
     if (m->syms[o->sym].kind != SYM_IMPORT)
         return (binding){B_SYM, mi, o->sym, NULL};
+    /* An import binding is read-only (node: TypeError at the write), and
+     * writing it here would write the exporter's variable: refused, as
+     * esbuild does.  `ns.x = v` goes through the namespace object below. */
+    if ((o->flags & OCC_WRITE) && !(o->flags & (OCC_MEMBER | OCC_DECL)) && !c->err)
+        c->err = sl__module_diag(m->path, m, o->pos,
+                                 sl__arena_printf(&c->L->a, "cannot assign to import \"%s\"", m->syms[o->sym].name));
     binding b = import_binding(c, mi, o->sym);
     if (b.kind != B_NS || !(o->flags & OCC_MEMBER) || (o->flags & OCC_WRITE))
         return b;
@@ -1118,8 +1125,11 @@ static const char *rewrite(linkctx *c, int32_t mi, const js_occ *o, uint32_t *en
     }
     if (whole && strlen(t) == o->len && !memcmp(t, m->src + o->pos, o->len))
         return NULL;
-    if (whole && (o->flags & OCC_SHORTHAND))
+    if (whole && (o->flags & OCC_SHORTHAND)) {
+        if (!strcmp(s->name, "__proto__")) /* `{__proto__}` defines an own property, `{__proto__: x}` sets the prototype */
+            return sl__arena_printf(&c->L->a, "[\"__proto__\"]: %s", t);
         return sl__arena_printf(&c->L->a, "%.*s: %s", (int)o->len, m->src + o->pos, t);
+    }
     if ((o->flags & (whole ? OCC_CALL : OCC_MEM_CALL)) && is_member_text(t))
         return sl__arena_printf(&c->L->a, "(0, %s)", t); /* a call through a member gets no `this` */
     return t;

@@ -60,6 +60,7 @@ struct sl__resolver {
     int req;         /* the resolution in progress is for require() */
     const char *alt; /* its answer took a "module" field: the file "main" gives (sl__resolver_alt) */
     const char *bad_pkg; /* a package.json met since the last sl__resolver_bad_package that does not parse */
+    const char *why;     /* the last sl__resolve: an "exports"/"imports" target refused, and why (sl__resolver_why) */
     sl__arena a;
     sl__tsconfigs *tsc;
     pkg_ent **tab;
@@ -513,8 +514,8 @@ static int hex_digit(char c)
  * `..` or `node_modules` (any case), written plainly or percent-encoded,
  * between `/` or `\`.  Such a path could leave the package or reach into
  * its dependencies; node refuses it (ERR_INVALID_PACKAGE_TARGET,
- * ERR_INVALID_MODULE_SPECIFIER). */
-static int bad_segment(const char *s)
+ * ERR_INVALID_MODULE_SPECIFIER).  Returns the segment's name, or NULL. */
+static const char *bad_segment(const char *s)
 {
     static const char nm[] = "node_modules";
     while (*s) {
@@ -533,28 +534,61 @@ static int bad_segment(const char *s)
                 fits = 0;
         }
         seg[n] = 0;
-        if (fits && (!strcmp(seg, ".") || !strcmp(seg, "..") || !strcmp(seg, nm)))
-            return 1;
+        if (fits && !strcmp(seg, "."))
+            return ".";
+        if (fits && !strcmp(seg, ".."))
+            return "..";
+        if (fits && !strcmp(seg, nm))
+            return nm;
         if (*s)
             s++;
     }
-    return 0;
+    return NULL;
+}
+
+/* A target refused: what sl__resolver_why says (node and esbuild name
+ * the package.json and the target; a bare "could not resolve" did not). */
+static void refuse(sl__resolver *r, sl__arena *a, const char *dir, const char *s, const char *star, const char *key,
+                   const char *seg)
+{
+    const char *field = r->in_imports ? "imports" : "exports";
+    if (star && seg)
+        r->why = sl__arena_printf(a, "%s/package.json: the part \"%s\" of the specifier that \"%s\" matched is "
+                                     "invalid: it contains the segment \"%s\"",
+                                  dir, star, key, seg);
+    else if (seg)
+        r->why = sl__arena_printf(a, "%s/package.json: the \"%s\" target \"%s\" is invalid: it contains the segment "
+                                     "\"%s\"",
+                                  dir, field, s, seg);
+    else
+        r->why = sl__arena_printf(a, "%s/package.json: the \"%s\" target \"%s\" is invalid: it does not start with "
+                                     "\"./\"%s",
+                                  dir, field, s, r->in_imports ? " and is no package name" : "");
 }
 
 /* A target string; for "imports" a bare package name is allowed and comes
  * back marked with a leading \1 for sl__resolve to resolve in turn. */
 static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir, json_value *t, const char *star,
-                                 int is_require)
+                                 const char *key, int is_require)
 {
     if (!t)
         return NULL;
     if (t->type == JSON_STR) {
         const char *s = t->str;
         int bare = strncmp(s, "./", 2) != 0;
-        if (bare && (!r->in_imports || s[0] == '.' || s[0] == '/' || s[0] == '#'))
+        if (bare && (!r->in_imports || s[0] == '.' || s[0] == '/' || s[0] == '#')) {
+            refuse(r, a, dir, s, NULL, key, NULL);
             return NULL;
-        if (!bare && (bad_segment(s + 2) || (star && bad_segment(star))))
+        }
+        const char *seg = NULL;
+        if (!bare && (seg = bad_segment(s + 2))) {
+            refuse(r, a, dir, s, NULL, key, seg);
             return NULL;
+        }
+        if (!bare && star && (seg = bad_segment(star))) {
+            refuse(r, a, dir, s, star, key, seg);
+            return NULL;
+        }
         char *out;
         const char *st = star ? strchr(s, '*') : NULL;
         const char *lead = bare ? "\1" : dir;
@@ -567,7 +601,7 @@ static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir,
     }
     if (t->type == JSON_ARR) {
         for (size_t i = 0; i < t->n; i++) {
-            const char *f = export_target(r, a, dir, t->vals[i], star, is_require);
+            const char *f = export_target(r, a, dir, t->vals[i], star, key, is_require);
             if (f)
                 return f;
         }
@@ -576,7 +610,7 @@ static const char *export_target(sl__resolver *r, sl__arena *a, const char *dir,
     if (t->type == JSON_OBJ) {
         for (size_t i = 0; i < t->n; i++)
             if (cond_active(r, t->keys[i], is_require)) {
-                const char *f = export_target(r, a, dir, t->vals[i], star, is_require);
+                const char *f = export_target(r, a, dir, t->vals[i], star, key, is_require);
                 if (f)
                     return f;
             }
@@ -590,13 +624,13 @@ static const char *exports_resolve(sl__resolver *r, sl__arena *a, const char *di
 {
     int has_dot_keys = ex->type == JSON_OBJ && ex->n > 0 && (ex->keys[0][0] == '.' || ex->keys[0][0] == '#');
     if (!has_dot_keys)
-        return !strcmp(sub, ".") ? export_target(r, a, dir, ex, NULL, is_require) : NULL;
+        return !strcmp(sub, ".") ? export_target(r, a, dir, ex, NULL, ".", is_require) : NULL;
     json_value *exact = sl__json_get(ex, sub);
     if (exact)
-        return export_target(r, a, dir, exact, NULL, is_require);
+        return export_target(r, a, dir, exact, NULL, sub, is_require);
     size_t best = 0;
     json_value *best_v = NULL;
-    const char *best_star = NULL;
+    const char *best_star = NULL, *best_key = NULL;
     size_t sublen = strlen(sub);
     for (size_t i = 0; i < ex->n; i++) {
         const char *k = ex->keys[i];
@@ -607,10 +641,11 @@ static const char *exports_resolve(sl__resolver *r, sl__arena *a, const char *di
         if (sublen >= pre + suf && !strncmp(sub, k, pre) && !strcmp(sub + sublen - suf, st + 1) && pre > best) {
             best = pre;
             best_v = ex->vals[i];
+            best_key = k;
             best_star = sl__arena_strndup(a, sub + pre, sublen - pre - suf);
         }
     }
-    return best_v ? export_target(r, a, dir, best_v, best_star, is_require) : NULL;
+    return best_v ? export_target(r, a, dir, best_v, best_star, best_key, is_require) : NULL;
 }
 
 static const char *resolve_package(sl__resolver *r, sl__arena *a, const char *pkgdir, const char *sub,
@@ -894,9 +929,15 @@ static int resolve_from(sl__resolver *r, const char *spec, const char *dir, int 
     return is_builtin(spec) ? RES_NODE_ONLY : RES_NOT_FOUND;
 }
 
+const char *sl__resolver_why(sl__resolver *r)
+{
+    return r->why;
+}
+
 int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_require, sl__arena *a,
                 const char **out)
 {
+    r->why = NULL;
     const char *slash = strrchr(from, '/');
     char *dir = sl__arena_strndup(a, from, slash ? (size_t)(slash - from) : 0);
     int rc = resolve_from(r, spec, real_dir(r, dir_of_cached(r, dir)), is_require, a, out);

@@ -46,6 +46,11 @@ int sl__resolve(sl__resolver *r, const char *spec, const char *from, int is_requ
  * otherwise. */
 const char *sl__resolver_alt(sl__resolver *r);
 
+/* After an answer other than RES_FILE: why a package's "exports" or
+ * "imports" refused the target it gave (the package.json, the target and
+ * the reason, as node and esbuild say), or NULL. */
+const char *sl__resolver_why(sl__resolver *r);
+
 /* A package.json that does not parse, met by the calls since the last
  * call of this one (which forgets it): its diagnostic (file:line:col,
  * the line, a caret), or NULL.  The answer those calls gave read it as

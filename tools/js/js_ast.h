@@ -137,6 +137,7 @@ enum js_flag {
     JF_DECLARE = 1 << 13,  /* a class field with `declare` (dropped) */
     JF_CONSTANT = 1 << 4,  /* N_ENUM_MEMBER: num is its value (else s its string value if set) */
     JF_STRICT = 1 << 9,    /* N_FUNCTION/N_ARROW/N_PROGRAM: the body has "use strict" */
+    JF_FLAT = 1 << 7,      /* N_BINARY && or || made by --minify-syntax as a op (b op c): printed a op b op c */
     JF_PARENS = 1 << 15,   /* an expression written in parentheses (`(-a) ** b`, `(a || b) ?? c`) */
 };
 

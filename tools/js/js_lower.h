@@ -40,6 +40,10 @@ int sl__ts_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen);
 /* The JSX part (any tree). Returns 0, or -1 with a message (a bad entity never fails; unknown ones stay text;
  * a `@jsx`/`@jsxFrag` comment that names no factory fails, at its position in the file). */
 int sl__jsx_lower(js_ast *ast, const js_lower_opts *o, char *err, size_t errlen);
+/* Where the value of a `@jsxImportSource` comment is, + 1, when the classic
+ * runtime is in effect for the file (options, tsconfig and its own
+ * `@jsxRuntime`), which has no use for it: esbuild warns there.  0 if not. */
+uint32_t sl__jsx_source_ignored(const js_ast *ast, const js_lower_opts *o);
 /* 1 when s can be a JSX factory or fragment: a name, or a dotted path of names (`h`, `React.createElement`),
  * as tsc and esbuild require; `h-x`, `1F`, `a..b`, `class` are not. */
 int sl__jsx_name_ok(const char *s);

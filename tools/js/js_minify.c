@@ -26,6 +26,12 @@ typedef struct minifier {
     uint8_t *written; /* per symbol: assigned somewhere (a `const` that is stays one) */
     uint32_t *refs;   /* per symbol: identifiers naming it, its declaration's included */
     int loop_body;    /* the next list() is the block of a loop's body */
+    /* The statement list() is merging into: its sequence or declaration
+     * list has room for more (grow_cap items at grow_list), so a run of n
+     * statements merged one by one costs O(n), not a copy per statement. */
+    js_node *grow;
+    js_node **grow_list;
+    uint32_t grow_cap;
 } minifier;
 
 static void node(minifier *M, js_node *n);
@@ -510,9 +516,12 @@ static int substitute(minifier *M, js_node **slot, const substitution *S)
         return SUB_DONE;
     }
     int st = substitute_in(M, e, S);
-    if (st >= 0)
+    if (st == SUB_DONE || st == SUB_FAIL)
         return st;
-    /* not here: the value may move past e if neither runs anything, or one is a constant */
+    /* not in e (CONTINUE: nothing in e stopped it, but e itself runs after
+     * its parts: `f(c += 5, p)`, `o.push(set(), p)`), or not here: the
+     * value may move past e if neither runs anything, or one is a constant
+     * (esbuild's substituteSingleUseSymbolInExpr ends the same way) */
     if ((S->pure && removable(M, e)) || primitive(e) || primitive(S->value))
         return SUB_CONTINUE;
     return SUB_FAIL;
@@ -579,6 +588,38 @@ static void substitute_single_use(minifier *M, size_t mark, js_node *s)
  * one kind; `if (a) return; if (b) return;` -> `if (a || b) return;`.
  * Declarations never become expressions; list() keeps directives out.
  */
+/* *list (*n items, owned by `owner`) with add[0..k) appended: in place
+ * when owner is the list list() grows, else a copy with room to grow. */
+static void append_items(minifier *M, js_node *owner, js_node ***list, uint32_t *n, js_node *const *add, uint32_t k)
+{
+    if (owner != M->grow || *list != M->grow_list || *n + k > M->grow_cap) {
+        uint32_t cap = 2 * (*n + k);
+        js_node **v = sl__js_alloc(M->a, cap * sizeof *v);
+        if (*n)
+            memcpy(v, *list, *n * sizeof *v);
+        *list = v;
+        M->grow = owner;
+        M->grow_list = v;
+        M->grow_cap = cap;
+    }
+    memcpy(*list + *n, add, k * sizeof **list);
+    *n += k;
+}
+
+/* a; b  ->  a, b for a run of expression statements: join's result, its
+ * list growing in place from one statement to the next */
+static js_node *append_seq(minifier *M, js_node *a, js_node *b)
+{
+    if (a->kind != N_SEQ || a != M->grow) {
+        js_node *seq = mk(M, N_SEQ, a->pos);
+        M->grow = NULL; /* a list of seq's own */
+        append_items(M, seq, &seq->list, &seq->n, a->kind == N_SEQ ? a->list : &a, a->kind == N_SEQ ? a->n : 1);
+        a = seq;
+    }
+    append_items(M, a, &a->list, &a->n, b->kind == N_SEQ ? b->list : &b, b->kind == N_SEQ ? b->n : 1);
+    return a;
+}
+
 static void push(minifier *M, size_t mark, js_node *s)
 {
     substitute_single_use(M, mark, s);
@@ -588,17 +629,13 @@ static void push(minifier *M, size_t mark, js_node *s)
         return;
     case N_VAR:
         if (prev && prev->kind == N_VAR && prev->op == s->op && s->op <= JV_CONST && prev->flags == s->flags) {
-            js_node **v = sl__js_alloc(M->a, (prev->n + s->n) * sizeof *v);
-            memcpy(v, prev->list, prev->n * sizeof *v);
-            memcpy(v + prev->n, s->list, s->n * sizeof *v);
-            prev->list = v;
-            prev->n += s->n;
+            append_items(M, prev, &prev->list, &prev->n, s->list, s->n);
             return;
         }
         break;
     case N_EXPR:
         if (prev && prev->kind == N_EXPR) {
-            prev->a = join(M, prev->a, s->a);
+            prev->a = append_seq(M, prev->a, s->a);
             return;
         }
         break;
@@ -720,6 +757,9 @@ static void list(minifier *M, js_node *owner, int fn_body)
 {
     int loop_body = M->loop_body;
     M->loop_body = 0;
+    /* a nested list grows its own statements; the outer one's resume after it */
+    js_node *grow = M->grow, **grow_list = M->grow_list;
+    uint32_t grow_cap = M->grow_cap;
     size_t mark = M->out.n, fence = mark;
     uint32_t i = 0;
     /* A function body's directives (`"use strict"`) are string statements
@@ -747,6 +787,9 @@ static void list(minifier *M, js_node *owner, int fn_body)
     owner->n = (uint32_t)(M->out.n - mark);
     owner->list = sl__js_list_copy(M->a, M->out.v + mark, owner->n);
     M->out.n = mark;
+    M->grow = grow;
+    M->grow_list = grow_list;
+    M->grow_cap = grow_cap;
 }
 
 static int is_typeof(const js_node *e)
@@ -1008,6 +1051,28 @@ static void insert_chain(minifier *M, const js_node *check, js_node *e)
     }
 }
 
+/* b is a link of an op chain that a op b may join without parentheses */
+static int chain_link(const js_node *b, int op)
+{
+    return (op == JB_AND || op == JB_OR) && b->kind == N_BINARY && b->op == op && !(b->flags & JF_PARENS);
+}
+
+/* Joining a to a chain as (a op b) op c copies the chain's left spine: a
+ * chain longer than this (or one already JF_FLAT) is joined as it is,
+ * a op (b op c), and printed without the parentheses (the same value: &&
+ * and || are associative).  Otherwise a chain built one link at a time
+ * (`a ? x : b ? x : c ? x : d` is `a || b || c ? x : d`, the links joined
+ * from the inside out) costs time and memory quadratic in its length. */
+enum { SPINE_COPY_MAX = 8 };
+
+static int long_chain(const js_node *b, int op)
+{
+    for (int k = 0; chain_link(b, op); b = b->a, k++)
+        if (k == SPINE_COPY_MAX || (b->flags & JF_FLAT))
+            return 1;
+    return 0;
+}
+
 /* a op b, as esbuild's JoinWithLeftAssociativeOp: (x, a) op b -> x, (a op b);
  * for && and ||, a op (b op c) -> (a op b) op c, which needs no parentheses */
 static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
@@ -1016,14 +1081,17 @@ static js_node *binop(minifier *M, int op, js_node *a, js_node *b)
     a = seq_last(M, a, &before);
     if (before)
         return join(M, before, binop(M, op, a, b));
-    while ((op == JB_AND || op == JB_OR) && b->kind == N_BINARY && b->op == op && !(b->flags & JF_PARENS)) {
-        a = binop(M, op, a, b->a);
-        b = b->b;
-    }
+    if (!long_chain(b, op))
+        while (chain_link(b, op) && !(b->flags & JF_FLAT)) {
+            a = binop(M, op, a, b->a);
+            b = b->b;
+        }
     js_node *e = mk(M, N_BINARY, a->pos);
     e->op = (uint8_t)op;
     e->a = a;
     e->b = b;
+    if (chain_link(b, op))
+        e->flags |= JF_FLAT;
     return e;
 }
 

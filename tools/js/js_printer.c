@@ -667,6 +667,17 @@ static void print_member(printer *p, const js_node *m, int in_class)
             expr(p, v, L_COMMA, 0);
             return;
         }
+        if (!strcmp(m->a->s, "__proto__")) {
+            /* `{__proto__}` defines an own property; `{__proto__: x}` would
+             * set the prototype instead: the key goes computed, as esbuild's */
+            map(p, m->a->pos, NULL);
+            put(p, "[", 1);
+            print_string(p, m->a->s, m->a->n, 0);
+            put(p, "]:", 2);
+            space(p);
+            expr(p, v, L_COMMA, 0);
+            return;
+        }
     }
     print_property_key(p, m);
     put(p, ":", 1);
@@ -1031,6 +1042,8 @@ static void expr(printer *p, const js_node *e, int level, int flags)
             left_level = op_level;
             right_level = op_level - 1;
         }
+        if ((e->flags & JF_FLAT) && e->b->kind == N_BINARY && e->b->op == e->op)
+            right_level = op_level - 1; /* a || (b || c) is a || b || c */
         /* ?? cannot mix with || and && without parentheses */
         if (e->op == JB_NULLISH) {
             if (e->a->kind == N_BINARY && (e->a->op == JB_OR || e->a->op == JB_AND))

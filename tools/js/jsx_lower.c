@@ -485,7 +485,7 @@ int sl__jsx_name_ok(const char *s)
  * no name (`@jsx h-x`) is an error at the pragma: printed into the call,
  * it would be blamed on the lowered text, or parse as something else. */
 static int comment_pragmas(const js_ast *ast, js_arena *a, const char *p, const char *end, js_lower_opts *o,
-                           char *err, size_t errlen)
+                           uint32_t *source_p1, char *err, size_t errlen)
 {
     static const char *const names[] = {"@jsxImportSource", "@jsxRuntime", "@jsxFrag", "@jsx"};
     for (; p < end; p++) {
@@ -508,8 +508,13 @@ static int comment_pragmas(const js_ast *ast, js_arena *a, const char *p, const 
                                                 i == 3 ? "factory" : "fragment", v, names[i]));
                 return -1;
             }
-            if (i == 0)
+            if (i == 0) {
                 o->jsx_import_source = v;
+                const char *at = p + n;
+                while (*at == ' ' || *at == '\t')
+                    at++;
+                *source_p1 = (uint32_t)(at - ast->src) + 1;
+            }
             else if (i == 1 && !strcmp(v, "classic"))
                 o->jsx = JSX_CLASSIC;
             else if (i == 1 && !strcmp(v, "automatic"))
@@ -529,7 +534,8 @@ static int comment_pragmas(const js_ast *ast, js_arena *a, const char *p, const 
  * TypeScript reads them; Preact's `@jsx h` and Emotion's
  * `@jsxImportSource @emotion/react` are written there) win over the
  * options and tsconfig.json. */
-static int file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o, char *err, size_t errlen)
+static int file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o, uint32_t *source_p1, char *err,
+                        size_t errlen)
 {
     const char *p = ast->src + ast->hashbang_end, *end = ast->src + ast->len;
     for (;;) {
@@ -550,9 +556,19 @@ static int file_pragmas(const js_ast *ast, js_arena *a, js_lower_opts *o, char *
                 return 0; /* unterminated: the parser has said so */
             p = stop + 2;
         }
-        if (comment_pragmas(ast, a, c, stop, o, err, errlen))
+        if (comment_pragmas(ast, a, c, stop, o, source_p1, err, errlen))
             return -1;
     }
+}
+
+uint32_t sl__jsx_source_ignored(const js_ast *ast, const js_lower_opts *opts)
+{
+    js_lower_opts o = *opts;
+    uint32_t source_p1 = 0;
+    char err[256];
+    if (!ast->src || file_pragmas(ast, ast->arena, &o, &source_p1, err, sizeof err) || o.jsx != JSX_CLASSIC)
+        return 0;
+    return source_p1;
 }
 
 int sl__jsx_lower(js_ast *ast, const js_lower_opts *opts, char *err, size_t errlen)
@@ -561,7 +577,8 @@ int sl__jsx_lower(js_ast *ast, const js_lower_opts *opts, char *err, size_t errl
     memset(&J, 0, sizeof J);
     js_lower_opts own = *opts;
     const js_lower_opts *o = &own;
-    if (ast->src && file_pragmas(ast, ast->arena, &own, err, errlen))
+    uint32_t source_p1 = 0;
+    if (ast->src && file_pragmas(ast, ast->arena, &own, &source_p1, err, errlen))
         return -1;
     J.ast = ast;
     J.o = o;

@@ -1,0 +1,2 @@
+export * from "./proto_cjs.cjs";
+export const own = 1;

@@ -1,0 +1,3 @@
+import "./setskip.js";
+import "./skipped.js";
+console.log("entry after", globalThis.ran);
