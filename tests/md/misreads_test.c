@@ -1647,3 +1647,38 @@ SL_TEST(md_open_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], open_block_in_item_page, SL_TEST_SCALE(6000),
                           "open html blocks in list items");
 }
+
+/* Brackets, images and their definitions, written with no space between
+ * (badge rows: `![npm]![build]`, `[Docs]![icon]`). */
+static void bracket_then_image_page(char *md)
+{
+    static const char *const toks[] = {"[x]", "![a]", "![b]", "[a]", "(/i.png)", "[]", " ", "![]", "[x][a]",
+                                       "![a](/i.png)", "x", "[b]", "!", "\\]", "![x]"};
+    static const char *const defs[] = {"[x]: /x\n", "[a]: /a.png\n", "[b]: /b.png\n"};
+    int len = 0;
+    for (size_t t = 2 + next_rand() % 5; t; t--)
+        len += snprintf(md + len, 512 - (size_t)len, "%s", PICK(toks));
+    len += snprintf(md + len, 512 - (size_t)len, "\n\n");
+    for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++)
+        if (next_rand() % 3)
+            len += snprintf(md + len, 512 - (size_t)len, "%s", defs[d]);
+}
+
+/* md4c 0.4.8 takes a bracket pair right after a `]` for that bracket's
+ * reference label when the pair is an image's (`[x]![a]` read as
+ * `[x][a]`, the `!` dropped): the link went to the image's target and
+ * the image was lost; two shortcut images in a row became one
+ * (`![npm]![build]`: the second's URL under the first's alt).  cmark-gfm
+ * reads a link, then an image (advmd F15). */
+SL_TEST(md_images_right_after_a_bracket_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "[x]![a](/i.png)\n\n[x]: /x\n[a]: /a.png\n",
+        "![npm]![build]\n\n[npm]: https://img.shields.io/npm/v/x.svg\n[build]: https://img.shields.io/ci/x.svg\n",
+        "[]![a]\n\n[a]: /a.png\n",
+        "[x]![b][bi]\n\n[x]: /x\n[bi]: /b.png\n",
+        "> [Docs]![icon]\n\n[Docs]: /d\n[icon]: /i.png\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], bracket_then_image_page, SL_TEST_SCALE(6000),
+                          "images right after a bracket");
+}
