@@ -310,6 +310,25 @@ size_t sl__md_scheme_start(const char *s, size_t i)
     return i;
 }
 
+/* 1 if the URL token [from, tok) ends in an e-mail-like tail (its last
+ * `@`, then only address bytes) and only blanks follow it to a line end:
+ * md4c 0.4.8 reads an e-mail autolink there inside its URL link, and
+ * the text after the link then starts at the link's end, not at the
+ * next line's text, so the line end and the next line's `>` marks or
+ * indentation came out as text (`> see https://unpkg.com/react@18.2.0`,
+ * `> next`: "&gt; next"; advmd F11).  Such a page goes to cmark-gfm. */
+static int email_tail_at_line_end(const char *s, size_t n, size_t from, size_t tok)
+{
+    size_t at = tok;
+    while (at > from && is_domain((unsigned char)s[at - 1]))
+        at--;
+    if (at == from || s[at - 1] != '@')
+        return 0;
+    while (tok < n && (s[tok] == ' ' || s[tok] == '\t'))
+        tok++;
+    return tok < n && (s[tok] == '\n' || s[tok] == '\r');
+}
+
 /* At s[i] == ':' followed by "//". */
 static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
@@ -334,7 +353,7 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'') && (i + 3 >= n || strchr(" \t\r\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i + 3])))
         return *link = 0, *skip = i + 3, 0; /* `"http://"`: no host, a link to neither */
     if (!plain_lead(s, b) || !tok || i + 3 >= tok || !is_alnum((unsigned char)s[i + 3]) ||
-        host_has_underscore(s, i + 3, tok))
+        host_has_underscore(s, i + 3, tok) || email_tail_at_line_end(s, n, i + 3, tok))
         return 1;
     *skip = tok;
     return link_differs(s, n, b, i + 3, i + 3, 1, tok);
@@ -352,7 +371,8 @@ static int www_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
         return 0; /* neither (after a letter, `/`, ...) */
     *link = 1;
     size_t tok = token_end(s, n, w);
-    if (!tok || i + 1 >= tok || !is_alnum((unsigned char)s[i + 1]) || host_has_underscore(s, i + 1, tok))
+    if (!tok || i + 1 >= tok || !is_alnum((unsigned char)s[i + 1]) || host_has_underscore(s, i + 1, tok) ||
+        email_tail_at_line_end(s, n, i + 1, tok))
         return 1;
     *skip = tok;
     return link_differs(s, n, w, i + 1, w, 0, tok);
