@@ -1766,3 +1766,25 @@ SL_TEST(md_tag_lines_leaving_a_container_render_as_cmark_gfm)
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], tag_line_leaving_page, SL_TEST_SCALE(6000),
                           "tag lines leaving a container");
 }
+
+/* A quoted HTML block (maybe in an item), then a `>` line indented four
+ * columns or more, or less. */
+static void quoted_html_then_indented_mark_page(char *md)
+{
+    static const char *const first[] = {"> <div>", "> </span>", "> <!-- x", "> <pre>", "- > <div>", "> <div>\n> a"};
+    static const char *const next[] = {"    > q", "     > q", "    >", "   > q", "      > q", "    > > q", "\t> q",
+                                       "    q"};
+    static const char *const after[] = {"", "z\n", "\n> y\n"};
+    snprintf(md, 512, "%s\n%s\n%s", PICK(first), PICK(next), PICK(after));
+}
+
+/* md4c reads a `>` line four columns in after a quoted HTML block as a
+ * paragraph (`> <div>`, `    > q`), CommonMark as indented code; the
+ * check that finds such lines left out those starting with `>` (advmd
+ * F18). */
+SL_TEST(md_indented_marks_after_a_quoted_html_block_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"> <div>\n    > q\n", "> </span>\n    > q\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], quoted_html_then_indented_mark_page,
+                          SL_TEST_SCALE(3000), "indented marks after a quoted html block");
+}
