@@ -804,8 +804,8 @@ SL_TEST(md_fence_lines_in_html_blocks_render_as_cmark_gfm)
 /* A paragraph's line, then an underline with blanks after it. */
 static void underline_page(char *md)
 {
-    static const char *const above[] = {"Title", "a *b*", "> T", "- item", "  T", "T\nU"};
-    static const char *const run[] = {"-", "--", "---", "-----", "=", "===", "> ---", "   ---", "- -"};
+    static const char *const above[] = {"Title", "a *b*", "> T", "- item", "  T", "T\nU", "- a\n\n  b"};
+    static const char *const run[] = {"-", "--", "---", "-----", "=", "===", "> ---", "   ---", "- -", "  \t--", "\t==="};
     static const char *const tail[] = {"\t", " \t", "\t ", "\t\t", "  ", "", "\t\r", " \t x"};
     static const char *const after[] = {"", "\ntext", "\n\ntext", "\n- x"};
     snprintf(md, 512, "%s\n%s%s%s\n", PICK(above), PICK(run), PICK(tail), PICK(after));
@@ -813,11 +813,13 @@ static void underline_page(char *md)
 
 /* A setext underline with a tab after it: md4c cuts only spaces from a
  * line's end, so it read a thematic break or more of the paragraph where
- * CommonMark has a heading (adv15 A11). */
+ * CommonMark has a heading (adv15 A11); also where a tab indents the
+ * underline (advmd F10). */
 SL_TEST(md_setext_underlines_ending_in_a_tab_render_as_cmark_gfm)
 {
     static const char *const cases[] = {
         "Title\n-----\t\n\ntext\n", "Title\n=====  \t\n", "> T\n> ---\t\n", "T\n--\t \n", "a\nb\n=\t\n",
+        "- a\n\n  b\n  \t--\t\n", "- a\n\n  b\n  \t===\t\n", "- a\n\n  b\n  \t=\t\n", /* a tab in the indentation (advmd F10) */
     };
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], underline_page, SL_TEST_SCALE(3000),
                           "underlines ending in a tab");

@@ -563,8 +563,8 @@ static int underline_with_tab(const char *s, size_t n)
         size_t l = b - 1;
         while (l > 0 && s[l - 1] == s[b - 1])
             l--;
-        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '>'))
-            l--;
+        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '>'))
+            l--; /* (a tab in the indentation too: `  \t--\t` in an item, advmd F10) */
         if (l == 0 || s[l - 1] != '\n')
             continue;
         size_t pe = end_above(s, l);
