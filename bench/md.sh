@@ -146,8 +146,8 @@ run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each int
 # What sluice adds to that (routing, ids, safe mode, UTF-8, scheduling,
 # its own file handling) counts against it.
 corpus_table() { # LABEL ROOT LIST
-  local n mbc stool routed rmb
-  read -r n mbc s4 smix stool routed rmb < <("$build/bench/md_render" "$3" "$reps")
+  local n mbc stool sroute routed rmb
+  read -r n mbc s4 smix stool sroute routed rmb < <("$build/bench/md_render" "$3" "$reps")
   local rss4
   rss4=$( /usr/bin/time -f '%M' "$build/bench/md_render" "$3" 1 2>&1 >/dev/null | tail -1)
   local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow
@@ -158,6 +158,7 @@ corpus_table() { # LABEL ROOT LIST
   row "md4c in process, 1 thread" "$n" "$mbc" "$s4" "$rss4" "$base" "$s4"
   row "renderer mix in process, 1 thread" "$n" "$mbc" "$smix" "" "$base" "$smix"
   row "sluice's render in process, 1 thread" "$n" "$mbc" "$stool" "" "$base" "$stool"
+  row "  of it routing alone, 1 thread" "$n" "$mbc" "$sroute" "" "$base" "$sroute"
   row "sluice md -j1 (files, tmpfs out)" "$n" "$mbc" "$s1" "$r1" "$base" "$c1"
   row "sluice md -j2 (files, tmpfs out)" "$n" "$mbc" "$s2" "$r2" "$base" "$c2"
   row "file I/O floor, 1 thread, tmpfs" "$pf1" "$mbf1" "$sf1" "" "$base"
@@ -171,6 +172,9 @@ corpus_table() { # LABEL ROOT LIST
     "$0" md -q -j2 -o "$1/$i" "$2" || exit 1; done' "$sluice" @OUT@ "$work/one.md")
   awk -v l="$1" -v s="$s0" -v c="$c0" -v n="$n" 'BEGIN {
     printf "%s: start-up (sluice md -j2 on a one-line page, mean of 20): %.1f ms wall, %.1f ms CPU = %.1f us CPU a page of this corpus\n", l, s * 50, c * 50, c * 5e4 / n }'
+  awk -v l="$1" -v m="$s4" -v x="$smix" -v t="$stool" -v r="$sroute" -v n="$n" 'BEGIN {
+    printf "%s: routing alone %.1f us a page = %.0f%% of md4c'"'"'s render; sluice'"'"'s render over the mix %.1f us a page (routing %.0f%% of it)\n",
+           l, r * 1e6 / n, 100 * r / m, (t - x) * 1e6 / n, (t > x ? 100 * r / (t - x) : 0) }'
   awk -v l="$1" -v m="$s4" -v x="$smix" -v f1="$sf1" -v f2="$sf2" -v s2="$s2" -v r="$routed" -v rmb="$rmb" -v n="$n" -v mb="$mbc" 'BEGIN {
     t = (x + f1) / 2; if (f2 > t) t = f2; c = m / t; got = m / s2
     printf "%s: the mix sends %d of %d pages (%.1f%% of the bytes) to cmark-gfm\n", l, r, n, 100 * rmb / mb

@@ -14,7 +14,10 @@
  *   tool   sl__md_render, all of it (UTF-8 check, front matter, routing,
  *          the renderer, heading ids, safe mode), as `sluice md -o` runs
  *          it: no word count, which only --json shows;
- * as "pages MB md4c-s mix-s tool-s routed-pages routed-MB".
+ *   route  sl__md_routes_to_cmark alone on every page (the routing
+ *          checks, render.c's choice): what `tool` adds to `mix` for
+ *          choosing, the rest being sluice's writer and its fixes;
+ * as "pages MB md4c-s mix-s tool-s route-s routed-pages routed-MB".
  */
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -112,7 +115,8 @@ int main(int argc, char **argv)
         if (pages[i].routed)
             routed++, routed_bytes += pages[i].len;
     cmark_gfm_core_extensions_ensure_registered();
-    double t_md4c[100], t_mix[100], t_tool[100];
+    double t_md4c[100], t_mix[100], t_tool[100], t_route[100];
+    size_t yes = 0; /* kept live: the routing loop's answers are used */
     sl__md_buf out = {0};
     sl__md_opts opts = {.no_word_count = 1};
     for (int r = 0; r < reps; r++) {
@@ -133,12 +137,21 @@ int main(int argc, char **argv)
                 sl__md_page_free(&pg);
         }
         int64_t t3 = sl_now();
+        for (size_t i = 0; i < n; i++)
+            yes += (size_t)sl__md_routes_to_cmark(pages[i].data + pages[i].body, pages[i].len - pages[i].body, 0);
+        int64_t t4 = sl_now();
         t_md4c[r] = (t1 - t0) / 1e9;
         t_mix[r] = (t2 - t1) / 1e9;
         t_tool[r] = (t3 - t2) / 1e9;
+        t_route[r] = (t4 - t3) / 1e9;
     }
-    printf("%zu %.3f %.4f %.4f %.4f %zu %.3f\n", n, bytes / 1e6, sl_bench_median(t_md4c, (size_t)reps),
-           sl_bench_median(t_mix, (size_t)reps), sl_bench_median(t_tool, (size_t)reps), routed,
+    if (yes != routed * (size_t)reps) { /* the same answers as load()'s */
+        fprintf(stderr, "md_render: routing answered otherwise on a second pass\n");
+        return 1;
+    }
+    printf("%zu %.3f %.4f %.4f %.4f %.4f %zu %.3f\n", n, bytes / 1e6, sl_bench_median(t_md4c, (size_t)reps),
+           sl_bench_median(t_mix, (size_t)reps), sl_bench_median(t_tool, (size_t)reps),
+           sl_bench_median(t_route, (size_t)reps), routed,
            routed_bytes / 1e6);
     return 0;
 }

@@ -189,10 +189,13 @@ SL_TEST(graph_isolate_failure_is_not_repeated_from_the_run_record)
     snprintf(ref, sizeof ref, "%s/ref.json", dir);
     write_file(crate, "Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n", -1);
     write_file(crate, "src/lib.rs", "mod big;\npub fn f() {}\n", -1);
-    size_t cap = 1 << 20, len = 0;
+    /* far more than a millisecond's parse: 1 MiB optimised; a quarter of
+     * that under the sanitizers, which parse it several times slower (it
+     * is parsed whole twice after the failure, most of the test's time) */
+    size_t cap = (size_t)1 << (SL_TEST_SANITIZED ? 18 : 20), len = 0;
     char *big = malloc(cap);
     CHECK(big != NULL);
-    for (int i = 0; len + 100 < cap; i++) /* far more than a millisecond's parse */
+    for (int i = 0; len + 100 < cap; i++)
         len += (size_t)snprintf(big + len, cap - len, "pub fn f%d(a: u32) -> u32 { a + %d }\n", i, i);
     write_file(crate, "src/big.rs", big, (long)len);
     free(big);

@@ -1276,6 +1276,34 @@ SL_TEST(md_items_starting_with_indented_code_render_as_cmark_gfm)
                           "items starting with indented code");
 }
 
+/* A bracket, then an image right after its `]`, and some of their
+ * labels defined. */
+static void ref_image_page(char *md)
+{
+    static const char *const lead[] = {"", "See ", "- ", "> ", "# ", "a "};
+    static const char *const first[] = {"[x]", "![x]", "[]", "[x][y]", "[x y]", "[x](/u)", "[x]\\"};
+    static const char *const second[] = {"![a](/i.png)", "![a]", "![b][bi]", "![a][]", "![y]", "![x]"};
+    static const char *const tail[] = {"", " t", "![a]", "\n"};
+    static const char *const defs[] = {"", "[x]: /x\n", "[a]: /a.png\n", "[x]: /x\n[a]: /a.png\n",
+                                       "[y]: /y\n[bi]: /b.png\n", "[x]: /x\n[a]: /a.png\n[y]: /y\n[bi]: /b.png\n"};
+    snprintf(md, 512, "%s%s%s%s\n\n%s", PICK(lead), PICK(first), PICK(second), PICK(tail), PICK(defs));
+}
+
+/* md4c 0.4.8 takes `![label]` right after a bracket's `]` for that
+ * bracket's reference label, its `!` ignored: `[x]![a](/i.png)` linked x
+ * to a's URL and lost the image, and a badge row written `![npm]![build]`
+ * became one image with the second's URL (advmd F15).  Pages with a `]`
+ * right before `![` go to cmark-gfm, in both dialects. */
+SL_TEST(md_a_bracket_right_before_an_image_renders_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "[x]![a](/i.png)\n\n[x]: /x\n[a]: /a.png\n",
+        "![npm]![build]\n\n[npm]: https://img.shields.io/npm/v/x.svg\n[build]: https://img.shields.io/ci/x.svg\n",
+        "[]![a]\n\n[a]: /a.png\n", "[x]![b][bi]\n\n[x]: /x\n[bi]: /b.png\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], ref_image_page, SL_TEST_SCALE(3000),
+                          "brackets right before images");
+}
+
 /* The same rule where the page's bytes fall anywhere against the 64
  * bytes md4c_lists.c's scan for a marker and five spaces reads at once
  * (each block 60 on from the last: a run may start in its last four
@@ -1648,88 +1676,6 @@ SL_TEST(md_open_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
     };
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], open_block_in_item_page, SL_TEST_SCALE(6000),
                           "open html blocks in list items");
-}
-
-/* Brackets, images and their definitions, written with no space between
- * (badge rows: `![npm]![build]`, `[Docs]![icon]`). */
-static void bracket_then_image_page(char *md)
-{
-    static const char *const toks[] = {"[x]", "![a]", "![b]", "[a]", "(/i.png)", "[]", " ", "![]", "[x][a]",
-                                       "![a](/i.png)", "x", "[b]", "!", "\\]", "![x]"};
-    static const char *const defs[] = {"[x]: /x\n", "[a]: /a.png\n", "[b]: /b.png\n"};
-    int len = 0;
-    for (size_t t = 2 + next_rand() % 5; t; t--)
-        len += snprintf(md + len, 512 - (size_t)len, "%s", PICK(toks));
-    len += snprintf(md + len, 512 - (size_t)len, "\n\n");
-    for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++)
-        if (next_rand() % 3)
-            len += snprintf(md + len, 512 - (size_t)len, "%s", defs[d]);
-}
-
-/* md4c 0.4.8 takes a bracket pair right after a `]` for that bracket's
- * reference label when the pair is an image's (`[x]![a]` read as
- * `[x][a]`, the `!` dropped): the link went to the image's target and
- * the image was lost; two shortcut images in a row became one
- * (`![npm]![build]`: the second's URL under the first's alt).  cmark-gfm
- * reads a link, then an image (advmd F15). */
-SL_TEST(md_images_right_after_a_bracket_render_as_cmark_gfm)
-{
-    static const char *const cases[] = {
-        "[x]![a](/i.png)\n\n[x]: /x\n[a]: /a.png\n",
-        "![npm]![build]\n\n[npm]: https://img.shields.io/npm/v/x.svg\n[build]: https://img.shields.io/ci/x.svg\n",
-        "[]![a]\n\n[a]: /a.png\n",
-        "[x]![b][bi]\n\n[x]: /x\n[bi]: /b.png\n",
-        "> [Docs]![icon]\n\n[Docs]: /d\n[icon]: /i.png\n",
-    };
-    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], bracket_then_image_page, SL_TEST_SCALE(6000),
-                          "images right after a bracket");
-}
-
-/* A line ending in a URL (or `www.` link) whose last part reads as an
- * e-mail address, in quotes, items and paragraphs, then another line. */
-static void url_then_line_page(char *md)
-{
-    static const char *const first[] = {"> ", "> > ", "- > ", "- ", "", "1. ", "> - "};
-    static const char *const url[] = {"https://unpkg.com/react@18.2.0", "https://x.y/a@b.com", "www.x.y/a@b.com",
-                                      "https://cdn.jsdelivr.net/npm/vue@3.4.0", "http://a.b/x@y.z",
-                                      "https://unpkg.com/react@18.2.0/umd/react.js", "https://x.y/@babel/core",
-                                      "https://x.y/a@b.com.", "https://x.y/a@b", "a@b.com"};
-    static const char *const tail[] = {"", "", " ", "\t", ")", " x"};
-    static const char *const next[] = {"> next", "> > b", "  > next", "  next", "next", "> ", "  - c", ""};
-    const char *f = PICK(first);
-    snprintf(md, 512, "%s%s%s%s\n%s\n", f, next_rand() % 2 ? "Use " : "", PICK(url), PICK(tail), PICK(next));
-}
-
-/* md4c 0.4.8 reads an e-mail autolink inside a URL link that ends its
- * line (`https://unpkg.com/react@18.2.0`), and its text after the link
- * then starts at the link's end: the line end and the next line's
- * `>` marks came out as text (advmd F11). */
-SL_TEST(md_urls_ending_in_an_address_at_a_line_end_render_as_cmark_gfm)
-{
-    static const char *const cases[] = {
-        "> Use https://unpkg.com/react@18.2.0\n> next\n", "> https://cdn.jsdelivr.net/npm/vue@3.4.0\n> next\n",
-        "- > https://unpkg.com/react@18.2.0\n  > next\n",  "> > http://a.b/x@y.z\n> > b\n",
-        "> x https://x.y/a@b.com\n> b\n",                   "x www.x.y/a@b.com\nb\n",
-    };
-    /* GFM's autolinks: GFM alone, raw HTML passed through and escaped
-     * (the safe page against sluice md's own cmark-gfm path). */
-    counts c = {0};
-    int ok = 1;
-    for (size_t k = 0; ok && k < sizeof cases / sizeof cases[0] + SL_TEST_SCALE(6000); k++) {
-        char md[512];
-        if (k < sizeof cases / sizeof cases[0])
-            snprintf(md, sizeof md, "%s", cases[k]);
-        else
-            url_then_line_page(md);
-        ok = renders_as_cmark(md, 0, &c);
-        char *want = render_mode(md, 0, SL__MD_CMARK, 1), *got = render_mode(md, 0, SL__MD_ROUTED, 1);
-        if (ok && !(ok = !strcmp(got, want)))
-            fprintf(stderr, "safe --gfm page:\n%s\n--- sluice md:\n%s--- cmark-gfm:\n%s", md, got, want);
-        free(want), free(got);
-    }
-    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
-    fprintf(stderr, "urls ending in an address: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
-    CHECK(c.differ > 0);
 }
 
 /* A paragraph in containers (quotes, items, both, nested; starting with

@@ -224,10 +224,13 @@ static const char *const links[] = {
     "HTTP://x.com", "http://a_b.c.com", "http://x.com/a*b", "www.a.b/c", "www.localhost", "http://1.2.3.4/p",
     "https://x.com/?q=1&r=2", "https://x.com/&amp;", "http://bücher.de", "http://x.com:8080/#f", "xhttp://x.com",
     "a@b.com", "first.last+tag@sub.example.org", "a@b.c1", "x_y@z.com", "mailto:a@b.com", "a.@b.com",
-    "a@.b.com", "a@b..com", "a@b.com-x", "a@b@c.com"};
+    "a@.b.com", "a@b..com", "a@b.com-x", "a@b@c.com",
+    /* an address-like end at a line's end: md4c wrote the line end twice, and the next
+     * line's `>` in a quote (advmd F11) */
+    "https://unpkg.com/react@18.2.0", "www.x.y/a@b.com", "https://x.y/a@b.c1"};
 static const char *const trails[] = {"", "", ".", ",", ")", "))", ";", "'", "\"", ">", "]", "*", "_", "~", "!",
                                      "?", ":", "&amp;", "&copy;", ".)", "...", "-", "/", "`"};
-static const char *const follows[] = {"", " text", "x", " and http://b.org", " a@c.org", " ~x~", " [y](/z)", "\nmore"};
+static const char *const follows[] = {"", " text", "x", " and http://b.org", " a@c.org", " ~x~", " [y](/z)", "\nmore", "\n> more"};
 static const char *const contexts[] = {"%s", "%s", "[%s](/u)", "[%s]", "[a %s](/u)", "# %s", "- %s", "> %s",
                                        "| %s |\n|---|", "| a |\n|---|\n| %s |", "*%s*", "~~%s~~", "`x` %s",
                                        "a\n%s", "%s\n\nb"};
@@ -461,7 +464,15 @@ SL_TEST(md_gfm_route_sends_every_table_md4c_reads_otherwise)
 {
     static const char *const cells[] = {"", "", " ", "x", "two words", "\\|", "a \\| b", "`c \\| d`", "`c | d`",
                                         "*em*", "1.5", "&amp;", "é ü", "[l](/u)", "~~s~~", "`code`", "a\\*b",
-                                        "<b>raw</b>", "www.example.com", "~a", "# h", "- i", "> q"};
+                                        "<b>raw</b>", "www.example.com", "~a", "# h", "- i", "> q",
+                                        /* a `|` that md4c reads inside a link's text, an image's alt,
+                                         * a tag, a comment or an autolink before it splits the row,
+                                         * where cmark-gfm splits first (advmd F9) */
+                                        "[a|b](/u)", "![a|b](/i.png)", "<span title=\"x|y\">s</span>",
+                                        "<!-- x|y -->", "<http://a.b/c|d>", "[a](/u|v)", "[a][r|s]", "a < b | c > d",
+                                        /* an escaped backtick, then one that opens a span to md4c
+                                         * over the cells (advmd F19) */
+                                        "\\``x | y | z`", "x \\`` | y `"};
     static const char *const delims[] = {"-", "--", "---", ":-", "-:", ":-:", ":---", "---:", ":---:", "----------"};
     static const char *const before[] = {"", "", "A paragraph line\n", "# Heading\n\n", "- item\n\n", "> quote\n",
                                          "text\n\n", "```\ncode\n```\n"};

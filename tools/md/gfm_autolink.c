@@ -310,26 +310,30 @@ size_t sl__md_scheme_start(const char *s, size_t i)
     return i;
 }
 
-/* 1 if the URL token [from, tok) ends in an e-mail-like tail (its last
- * `@`, then only address bytes) and only blanks follow it to a line end:
- * md4c 0.4.8 reads an e-mail autolink there inside its URL link, and
- * the text after the link then starts at the link's end, not at the
- * next line's text, so the line end and the next line's `>` marks or
- * indentation came out as text (`> see https://unpkg.com/react@18.2.0`,
- * `> next`: "&gt; next"; advmd F11).  Such a page goes to cmark-gfm. */
-static int email_tail_at_line_end(const char *s, size_t n, size_t from, size_t tok)
+/* At s[i] == ':' followed by "//". */
+/* A link token [from, tok) that ends its line with an address-like
+ * tail, `name@dom.ain` (`react@18.2.0`, `a@b.c1`): md4c 0.4.8 reads an
+ * e-mail autolink there too, and where the paragraph goes on, wrote the
+ * line end twice and the next line's text from its start, a quote's `>`
+ * with it (`> Use https://unpkg.com/react@18.2.0`, `> next`: "&gt; next";
+ * advmd F11).  A tail with a `/` or other bytes after the `@`, or none
+ * but a `/` before it (`https://npm.im/@npmcli/arborist`), reads alike. */
+static int at_sign_ends_line(const char *s, size_t n, size_t from, size_t tok)
 {
-    size_t at = tok;
-    while (at > from && is_domain((unsigned char)s[at - 1]))
-        at--;
-    if (at == from || s[at - 1] != '@')
+    if (tok >= n || (s[tok] != '\n' && s[tok] != '\r'))
         return 0;
-    while (tok < n && (s[tok] == ' ' || s[tok] == '\t'))
-        tok++;
-    return tok < n && (s[tok] == '\n' || s[tok] == '\r');
+    const char *at = memrchr(s + from, '@', tok - from);
+    if (!at || at == s + from || !(is_alnum((unsigned char)at[-1]) || strchr(".-_+", at[-1])))
+        return 0;
+    int dot = 0;
+    for (const char *p = at + 1; p < s + tok; p++) {
+        if (!is_alnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
+            return 0;
+        dot |= *p == '.';
+    }
+    return dot;
 }
 
-/* At s[i] == ':' followed by "//". */
 static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
     size_t b = sl__md_scheme_start(s, i);
@@ -353,7 +357,7 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'') && (i + 3 >= n || strchr(" \t\r\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i + 3])))
         return *link = 0, *skip = i + 3, 0; /* `"http://"`: no host, a link to neither */
     if (!plain_lead(s, b) || !tok || i + 3 >= tok || !is_alnum((unsigned char)s[i + 3]) ||
-        host_has_underscore(s, i + 3, tok) || email_tail_at_line_end(s, n, i + 3, tok))
+        host_has_underscore(s, i + 3, tok) || at_sign_ends_line(s, n, i, tok))
         return 1;
     *skip = tok;
     return link_differs(s, n, b, i + 3, i + 3, 1, tok);
@@ -372,7 +376,7 @@ static int www_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     *link = 1;
     size_t tok = token_end(s, n, w);
     if (!tok || i + 1 >= tok || !is_alnum((unsigned char)s[i + 1]) || host_has_underscore(s, i + 1, tok) ||
-        email_tail_at_line_end(s, n, i + 1, tok))
+        at_sign_ends_line(s, n, i, tok))
         return 1;
     *skip = tok;
     return link_differs(s, n, w, i + 1, w, 0, tok);

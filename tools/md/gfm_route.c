@@ -14,8 +14,10 @@
  * read alike:
  *  - a table: a header line that starts a block, a delimiter row of as
  *    many cells of three or more of `:-`, rows up to a blank line that
- *    hold a `|`, start no other block and have no empty cell, no `\|` and
- *    no `|` in a code span, none of it inside a block quote or indented;
+ *    hold a `|`, start no other block and have no empty cell, no `\|`,
+ *    no `|` in a code span and none between `[` and `]` or `<` and `>`
+ *    (link text, alt, raw HTML, autolinks: md4c reads them before it
+ *    splits the row), none of it inside a block quote or indented;
  *  - an autolink both libraries read to the same extent (gfm_autolink.c
  *    models the two), outside brackets and code;
  *  - tildes: at most one run in a paragraph, or runs of one or two that
@@ -173,10 +175,17 @@ static size_t fence(const char *s, size_t n, char *c)
 
 /* The cells of a table row s[0..n) split at unescaped `|` (the outer
  * pipes dropped): their count, or 0 when md4c could split it otherwise
- * than cmark-gfm (an empty cell `||`, `\|`, a `|` in a code span). */
+ * than cmark-gfm (an empty cell `||`, `\|`, a `|` in a code span, or a
+ * `|` between a `[` and a later `]`, or between a `<` and a later `>`:
+ * md4c reads link text, an image's alt, raw HTML, a comment or an
+ * autolink there before it splits the row, cmark-gfm splits first -
+ * `| [a|b](/u) | c |` was a link and `c` to md4c, `[a` and `b](/u)` to
+ * cmark-gfm; advmd F9).  Escaped brackets count too: wrong that way only
+ * sends a page to cmark-gfm. */
 static size_t row_cells(const char *s, size_t n)
 {
-    size_t i = 0, cells = 1, last = 0;
+    size_t i = 0, cells = 1, last = 0, brackets = 0;
+    int bracket_pipe = 0, angle = 0, angle_pipe = 0; /* a `|` since the open `[` / `<` */
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
     while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -188,7 +197,11 @@ static size_t row_cells(const char *s, size_t n)
     if (is_blank_line(s + i, n - i))
         return 0; /* no cell at all: cmark-gfm ends the table, md4c makes a row */
     for (last = i; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|')
+        /* `\|`; and `\``: md4c opens a code span at the backtick after
+         * it, which may hold `|` over the cells (`| \``x | y | z` |` was
+         * one cell of code to md4c; advmd F19) - the run scan below would
+         * read the escaped one as part of the run. */
+        if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '|' || s[i + 1] == '`'))
             return 0;
         if (s[i] == '`') { /* a code span holding `|` */
             size_t k = i;
@@ -209,9 +222,23 @@ static size_t row_cells(const char *s, size_t n)
             i = (e < n ? e + len : k) - 1;
             continue;
         }
-        if (s[i] == '|') {
+        if (s[i] == '[') {
+            brackets++;
+        } else if (s[i] == ']' && brackets) {
+            if (bracket_pipe)
+                return 0;
+            brackets--;
+        } else if (s[i] == '<') {
+            angle = 1;
+        } else if (s[i] == '>' && angle) {
+            if (angle_pipe)
+                return 0;
+            angle = 0;
+        } else if (s[i] == '|') {
             if (i == last)
                 return 0; /* an empty cell: md4c drops it */
+            bracket_pipe |= brackets > 0;
+            angle_pipe |= angle;
             cells++;
             last = i + 1;
         }
