@@ -1678,6 +1678,53 @@ SL_TEST(md_open_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
                           "open html blocks in list items");
 }
 
+/* A line ending in a URL (or `www.` link) whose last part reads as an
+ * e-mail address, in quotes, items and paragraphs, then another line. */
+static void url_then_line_page(char *md)
+{
+    static const char *const first[] = {"> ", "> > ", "- > ", "- ", "", "1. ", "> - "};
+    static const char *const url[] = {"https://unpkg.com/react@18.2.0", "https://x.y/a@b.com", "www.x.y/a@b.com",
+                                      "https://cdn.jsdelivr.net/npm/vue@3.4.0", "http://a.b/x@y.z",
+                                      "https://unpkg.com/react@18.2.0/umd/react.js", "https://x.y/@babel/core",
+                                      "https://x.y/a@b.com.", "https://x.y/a@b", "a@b.com"};
+    static const char *const tail[] = {"", "", " ", "\t", ")", " x"};
+    static const char *const next[] = {"> next", "> > b", "  > next", "  next", "next", "> ", "  - c", ""};
+    const char *f = PICK(first);
+    snprintf(md, 512, "%s%s%s%s\n%s\n", f, next_rand() % 2 ? "Use " : "", PICK(url), PICK(tail), PICK(next));
+}
+
+/* md4c 0.4.8 reads an e-mail autolink inside a URL link that ends its
+ * line (`https://unpkg.com/react@18.2.0`), and its text after the link
+ * then starts at the link's end: the line end and the next line's
+ * `>` marks came out as text (advmd F11). */
+SL_TEST(md_urls_ending_in_an_address_at_a_line_end_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "> Use https://unpkg.com/react@18.2.0\n> next\n", "> https://cdn.jsdelivr.net/npm/vue@3.4.0\n> next\n",
+        "- > https://unpkg.com/react@18.2.0\n  > next\n",  "> > http://a.b/x@y.z\n> > b\n",
+        "> x https://x.y/a@b.com\n> b\n",                   "x www.x.y/a@b.com\nb\n",
+    };
+    /* GFM's autolinks: GFM alone, raw HTML passed through and escaped
+     * (the safe page against sluice md's own cmark-gfm path). */
+    counts c = {0};
+    int ok = 1;
+    for (size_t k = 0; ok && k < sizeof cases / sizeof cases[0] + SL_TEST_SCALE(6000); k++) {
+        char md[512];
+        if (k < sizeof cases / sizeof cases[0])
+            snprintf(md, sizeof md, "%s", cases[k]);
+        else
+            url_then_line_page(md);
+        ok = renders_as_cmark(md, 0, &c);
+        char *want = render_mode(md, 0, SL__MD_CMARK, 1), *got = render_mode(md, 0, SL__MD_ROUTED, 1);
+        if (ok && !(ok = !strcmp(got, want)))
+            fprintf(stderr, "safe --gfm page:\n%s\n--- sluice md:\n%s--- cmark-gfm:\n%s", md, got, want);
+        free(want), free(got);
+    }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "urls ending in an address: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
 /* A paragraph in containers (quotes, items, both, nested; starting with
  * an inline tag or text), maybe a lazy line, then a tag line with fewer
  * of them: `> > q`, `> <br>`; `-   x`, `    > b`, `    <span>`. */

@@ -320,7 +320,10 @@ size_t sl__md_scheme_start(const char *s, size_t i)
  * but a `/` before it (`https://npm.im/@npmcli/arborist`), reads alike. */
 static int at_sign_ends_line(const char *s, size_t n, size_t from, size_t tok)
 {
-    if (tok >= n || (s[tok] != '\n' && s[tok] != '\r'))
+    size_t e = tok; /* blanks after it too: `react@18.2.0 `, then `> next` wrote "&gt; next" (mdfix) */
+    while (e < n && (s[e] == ' ' || s[e] == '\t'))
+        e++;
+    if (e >= n || (s[e] != '\n' && s[e] != '\r'))
         return 0;
     const char *at = memrchr(s + from, '@', tok - from);
     if (!at || at == s + from || !(is_alnum((unsigned char)at[-1]) || strchr(".-_+", at[-1])))
