@@ -1697,23 +1697,21 @@ static void url_then_line_page(char *md)
  * line (`https://unpkg.com/react@18.2.0`), and its text after the link
  * then starts at the link's end: the line end and the next line's
  * `>` marks came out as text (advmd F11). */
-SL_TEST(md_urls_ending_in_an_address_at_a_line_end_render_as_cmark_gfm)
+/* The cases, then `pages` generated pages, in GFM alone (GFM's
+ * autolinks), raw HTML passed through and escaped (the safe page against
+ * sluice md's own cmark-gfm path): each must render as cmark-gfm's, and
+ * md4c alone must differ on some. */
+static void gfm_pages_render_as_cmark(const char *const *cases, size_t ncases, void (*make_page)(char *md),
+                                      size_t pages, const char *what)
 {
-    static const char *const cases[] = {
-        "> Use https://unpkg.com/react@18.2.0\n> next\n", "> https://cdn.jsdelivr.net/npm/vue@3.4.0\n> next\n",
-        "- > https://unpkg.com/react@18.2.0\n  > next\n",  "> > http://a.b/x@y.z\n> > b\n",
-        "> x https://x.y/a@b.com\n> b\n",                   "x www.x.y/a@b.com\nb\n",
-    };
-    /* GFM's autolinks: GFM alone, raw HTML passed through and escaped
-     * (the safe page against sluice md's own cmark-gfm path). */
     counts c = {0};
     int ok = 1;
-    for (size_t k = 0; ok && k < sizeof cases / sizeof cases[0] + SL_TEST_SCALE(6000); k++) {
+    for (size_t k = 0; ok && k < ncases + pages; k++) {
         char md[512];
-        if (k < sizeof cases / sizeof cases[0])
+        if (k < ncases)
             snprintf(md, sizeof md, "%s", cases[k]);
         else
-            url_then_line_page(md);
+            make_page(md);
         ok = renders_as_cmark(md, 0, &c);
         char *want = render_mode(md, 0, SL__MD_CMARK, 1), *got = render_mode(md, 0, SL__MD_ROUTED, 1);
         if (ok && !(ok = !strcmp(got, want)))
@@ -1721,8 +1719,40 @@ SL_TEST(md_urls_ending_in_an_address_at_a_line_end_render_as_cmark_gfm)
         free(want), free(got);
     }
     CHECK(ok || !"a page md4c reads otherwise stays on md4c");
-    fprintf(stderr, "urls ending in an address: %zu pages, md4c alone differs on %zu\n", c.pages, c.differ);
+    fprintf(stderr, "%s: %zu pages, md4c alone differs on %zu\n", what, c.pages, c.differ);
     CHECK(c.differ > 0);
+}
+
+SL_TEST(md_urls_ending_in_an_address_at_a_line_end_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "> Use https://unpkg.com/react@18.2.0\n> next\n", "> https://cdn.jsdelivr.net/npm/vue@3.4.0\n> next\n",
+        "- > https://unpkg.com/react@18.2.0\n  > next\n",  "> > http://a.b/x@y.z\n> > b\n",
+        "> x https://x.y/a@b.com\n> b\n",                   "x www.x.y/a@b.com\nb\n",
+    };
+    gfm_pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], url_then_line_page, SL_TEST_SCALE(6000),
+                              "urls ending in an address");
+}
+
+/* A URL after `<` or `\<`, closed by `>`, `\>` or nothing. */
+static void url_after_angle_page(char *md)
+{
+    static const char *const lead[] = {"See ", "", "> ", "- ", "a\\\\"};
+    static const char *const open[] = {"\\<", "<", "\\<", " <"};
+    static const char *const url[] = {"https://example.com/x", "http://a.b", "www.x.org/p", "ftp://f.org"};
+    static const char *const close[] = {"\\>", ">", "", "\\> now", ">-", " x>"};
+    snprintf(md, 512, "%s%s%s%s\n", PICK(lead), PICK(open), PICK(url), PICK(close));
+}
+
+/* An escaped `<` before a URL (`\\<https://example.com/x\\>`): no
+ * CommonMark autolink, so cmark-gfm's extension links the URL (and a
+ * `\\>` after it); gfm_autolink.c took it for a `<...>` autolink both
+ * read alike, and md4c left it text (advmd F13). */
+SL_TEST(md_urls_after_an_escaped_angle_bracket_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"See \\<https://example.com/x\\> now\n", "\\<http://a.b>-\n"};
+    gfm_pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], url_after_angle_page, SL_TEST_SCALE(3000),
+                              "urls after an escaped angle bracket");
 }
 
 /* A paragraph in containers (quotes, items, both, nested; starting with

@@ -352,8 +352,8 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     if (url_is_link_text(s, n, b, i, skip))
         return 0; /* a link to both, nothing autolinked in it */
     *link = 1;
-    if (b > 0 && s[b - 1] == '<')
-        return angle_autolink_differs(s, n, i, skip);
+    if (b > 0 && s[b - 1] == '<') /* an escaped `<` starts no autolink: cmark-gfm links the URL, md4c not (advmd F13) */
+        return (b > 1 && s[b - 2] == '\\') || angle_autolink_differs(s, n, i, skip);
     size_t tok = token_end(s, n, i);
     if (tok && quoted_url_plain(s, b, i, tok))
         return *skip = tok, 0;
