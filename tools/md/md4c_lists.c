@@ -649,6 +649,41 @@ static int item_starts_with_code(const char *s, size_t n)
     return 0;
 }
 
+/* 1 if the `[ ]` ending at s[i] is an unchecked task item's mark (after
+ * a list marker that starts its line: `- [ ] a [x] b`) and its line holds
+ * `[x]` or `[X]` after it: cmark-gfm 0.29 draws such an item checked (its
+ * tasklist.c looks for `[x]` anywhere in the rest of the line), md4c by
+ * the first mark, unchecked - and a page routed for another reason drew
+ * it checked (advmd F2). */
+static int task_checked_later(const char *s, size_t n, size_t i)
+{
+    size_t l = i - 2;
+    while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+        l--;
+    if (l == i - 2 || l == 0)
+        return 0;
+    if (s[l - 1] == '-' || s[l - 1] == '*' || s[l - 1] == '+')
+        l--;
+    else if (s[l - 1] == '.' || s[l - 1] == ')') {
+        size_t d = --l;
+        while (l > 0 && d - l < 9 && s[l - 1] >= '0' && s[l - 1] <= '9')
+            l--;
+        if (l == d)
+            return 0;
+    } else
+        return 0;
+    while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+        l--;
+    if (l > 0 && s[l - 1] != '\n' && s[l - 1] != '\r')
+        return 0;
+    const char *end = memchr(s + i, '\n', n - i);
+    size_t e = end ? (size_t)(end - s) : n;
+    for (const char *p = memchr(s + i + 1, '[', e - i - 1); p; p = memchr(p + 1, '[', e - (size_t)(p + 1 - s)))
+        if (p + 2 < s + e && (p[1] == 'x' || p[1] == 'X') && p[2] == ']')
+            return 1;
+    return 0;
+}
+
 int sl__md_md4c_lists_misread(const char *s, size_t n)
 {
     if (last_line_empty_item(s, n) || underline_with_tab(s, n) || item_starts_with_code(s, n))
@@ -666,6 +701,8 @@ int sl__md_md4c_lists_misread(const char *s, size_t n)
          * to a's URL, the image lost; advmd F15).  Code aside, wrong that
          * way only costs speed: no such page on bench/md's corpora. */
         if (i + 2 < n && s[i + 1] == '!' && s[i + 2] == '[')
+            return 1;
+        if (i >= 2 && s[i - 1] == ' ' && s[i - 2] == '[' && task_checked_later(s, n, i))
             return 1;
     }
     html_walk html = {0};
