@@ -1369,12 +1369,18 @@ SL_TEST(md_task_items_after_a_quote_or_marker_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
-static size_t checkboxes(const char *h)
+/* How many times word occurs in h. */
+static size_t occurrences(const char *h, const char *word)
 {
     size_t k = 0;
-    for (const char *p = h; (p = strstr(p, "checkbox")); p++)
+    for (const char *p = h; (p = strstr(p, word)); p++)
         k++;
     return k;
+}
+
+static size_t checkboxes(const char *h)
+{
+    return occurrences(h, "checkbox");
 }
 
 /* A task item right under the last line of a quote in the item before
@@ -1829,14 +1835,6 @@ static void task_mark_later_page(char *md)
  * `[X]` anywhere after an unchecked mark (`- [ ] a [x] b`); md4c by the
  * mark, so the same item was checked or not as something else on the
  * page routed it (advmd F2). */
-static size_t checked_boxes(const char *h)
-{
-    size_t k = 0;
-    for (const char *p = h; (p = strstr(p, "checked")); p++)
-        k++;
-    return k;
-}
-
 SL_TEST(md_task_items_with_a_checked_mark_later_on_their_line_render_as_cmark_gfm)
 {
     /* (checked by the boxes each renderer checks and the decision: md4c's
@@ -1854,7 +1852,7 @@ SL_TEST(md_task_items_with_a_checked_mark_later_on_their_line_render_as_cmark_gf
         else
             task_mark_later_page(md);
         char *m4 = render_as(md, 0, SL__MD_MD4C), *cm = render_as(md, 0, SL__MD_CMARK);
-        if (checked_boxes(m4) != checked_boxes(cm)) {
+        if (occurrences(m4, "checked") != occurrences(cm, "checked")) {
             otherwise++;
             if (!(ok = sl__md_routes_to_cmark(md, strlen(md), 0) && renders_as_cmark(md, 0, &c)))
                 fprintf(stderr, "page kept on md4c:\n%s\n", md);

@@ -1185,49 +1185,10 @@ static int starts_html_block(const char *s, size_t n, size_t t, size_t e)
         if (starts_with(s, e, j, type1[k], strlen(type1[k])) && name_ends(s, e, j + strlen(type1[k]), 1))
             return 1;
     j += closing;
-    if (j < e && cm_is_type6(s, n, j))
-        return 1;
-    if (j >= e || !((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z'))
-        return 0;
-    while (j < e && (((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z') || (s[j] >= '0' && s[j] <= '9') || s[j] == '-'))
-        j++;
-    for (;;) { /* attributes (none in a closing tag), then `>` or `/>` */
-        size_t b = j;
-        while (j < e && (s[j] == ' ' || s[j] == '\t'))
-            j++;
-        if (j < e && s[j] == '>')
-            break;
-        if (!closing && j + 1 < e && s[j] == '/' && s[j + 1] == '>') {
-            j++;
-            break;
-        }
-        if (closing || j == b || j >= e || !(((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z') || s[j] == '_' || s[j] == ':'))
-            return 0;
-        while (j < e && (((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z') || (s[j] >= '0' && s[j] <= '9') ||
-                         s[j] == '_' || s[j] == ':' || s[j] == '.' || s[j] == '-'))
-            j++;
-        size_t v = j;
-        while (v < e && (s[v] == ' ' || s[v] == '\t'))
-            v++;
-        if (v >= e || s[v] != '=')
-            continue; /* no value */
-        for (v++; v < e && (s[v] == ' ' || s[v] == '\t'); v++)
-            ;
-        if (v < e && (s[v] == '"' || s[v] == '\'')) {
-            const char *q = memchr(s + v + 1, s[v], e - v - 1);
-            if (!q)
-                return 0;
-            j = (size_t)(q - s) + 1;
-        } else {
-            for (j = v; j < e && !strchr(" \t\r\"'=<>`", s[j]); j++)
-                ;
-            if (j == v)
-                return 0;
-        }
-    }
-    for (j++; j < e && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r'); j++)
-        ;
-    return j == e;
+    size_t r = e;
+    while (r > t && (s[r - 1] == '\r' || s[r - 1] == '\n'))
+        r--;
+    return (j < e && cm_is_type6(s, n, j)) || sl__md_lone_tag(s, t, r);
 }
 
 /* Line [l, e) read after the state st of the lines before it: 1 if it

@@ -126,8 +126,9 @@ static size_t past_marker(const char *s, size_t t, size_t r)
 
 /* 1 if the line s[t..r) is one complete open or closing tag (not
  * `<script`, `<pre` or `<style`, which start type 1) and blanks: CommonMark's
- * (and md4c's) start of an HTML block of type 7, on one line. */
-static int lone_tag(const char *s, size_t t, size_t r)
+ * (and md4c's) start of an HTML block of type 7, on one line (md4c_fix.c
+ * asks it too). */
+int sl__md_lone_tag(const char *s, size_t t, size_t r)
 {
     int close = t + 1 < r && s[t + 1] == '/';
     size_t p = t + 1 + (size_t)close, name = p;
@@ -352,7 +353,7 @@ static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
     if (st >> SL__MD_HTML_OPEN_SHIFT) /* types 1-5, open past its line */
         return open_block_then_list(s, n, line_end(s, n, i) + 1, st, count_byte(s + l, i - l, '>'), w);
     int type6 = sl__md_html_type6_readers(s, n, i) != 0;
-    if (!type6 && !lone_tag(s, i, r))
+    if (!type6 && !sl__md_lone_tag(s, i, r))
         return 0;
     if (!marker && !type6 && text_above(s, l))
         return 0;
