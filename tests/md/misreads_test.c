@@ -804,8 +804,8 @@ SL_TEST(md_fence_lines_in_html_blocks_render_as_cmark_gfm)
 /* A paragraph's line, then an underline with blanks after it. */
 static void underline_page(char *md)
 {
-    static const char *const above[] = {"Title", "a *b*", "> T", "- item", "  T", "T\nU"};
-    static const char *const run[] = {"-", "--", "---", "-----", "=", "===", "> ---", "   ---", "- -"};
+    static const char *const above[] = {"Title", "a *b*", "> T", "- item", "  T", "T\nU", "- a\n\n  b"};
+    static const char *const run[] = {"-", "--", "---", "-----", "=", "===", "> ---", "   ---", "- -", "  \t--", "\t==="};
     static const char *const tail[] = {"\t", " \t", "\t ", "\t\t", "  ", "", "\t\r", " \t x"};
     static const char *const after[] = {"", "\ntext", "\n\ntext", "\n- x"};
     snprintf(md, 512, "%s\n%s%s%s\n", PICK(above), PICK(run), PICK(tail), PICK(after));
@@ -813,11 +813,13 @@ static void underline_page(char *md)
 
 /* A setext underline with a tab after it: md4c cuts only spaces from a
  * line's end, so it read a thematic break or more of the paragraph where
- * CommonMark has a heading (adv15 A11). */
+ * CommonMark has a heading (adv15 A11); also where a tab indents the
+ * underline (advmd F10). */
 SL_TEST(md_setext_underlines_ending_in_a_tab_render_as_cmark_gfm)
 {
     static const char *const cases[] = {
         "Title\n-----\t\n\ntext\n", "Title\n=====  \t\n", "> T\n> ---\t\n", "T\n--\t \n", "a\nb\n=\t\n",
+        "- a\n\n  b\n  \t--\t\n", "- a\n\n  b\n  \t===\t\n", "- a\n\n  b\n  \t=\t\n", /* a tab in the indentation (advmd F10) */
     };
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], underline_page, SL_TEST_SCALE(3000),
                           "underlines ending in a tab");
@@ -1367,12 +1369,18 @@ SL_TEST(md_task_items_after_a_quote_or_marker_render_as_cmark_gfm)
         CHECK(!sl__md_routes_to_cmark(plain[i], strlen(plain[i]), 0));
 }
 
-static size_t checkboxes(const char *h)
+/* How many times word occurs in h. */
+static size_t occurrences(const char *h, const char *word)
 {
     size_t k = 0;
-    for (const char *p = h; (p = strstr(p, "checkbox")); p++)
+    for (const char *p = h; (p = strstr(p, word)); p++)
         k++;
     return k;
+}
+
+static size_t checkboxes(const char *h)
+{
+    return occurrences(h, "checkbox");
 }
 
 /* A task item right under the last line of a quote in the item before
@@ -1674,4 +1682,184 @@ SL_TEST(md_open_html_blocks_in_list_items_keep_the_list_loose_as_cmark_gfm)
     };
     pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], open_block_in_item_page, SL_TEST_SCALE(6000),
                           "open html blocks in list items");
+}
+
+/* A line ending in a URL (or `www.` link) whose last part reads as an
+ * e-mail address, in quotes, items and paragraphs, then another line. */
+static void url_then_line_page(char *md)
+{
+    static const char *const first[] = {"> ", "> > ", "- > ", "- ", "", "1. ", "> - "};
+    static const char *const url[] = {"https://unpkg.com/react@18.2.0", "https://x.y/a@b.com", "www.x.y/a@b.com",
+                                      "https://cdn.jsdelivr.net/npm/vue@3.4.0", "http://a.b/x@y.z",
+                                      "https://unpkg.com/react@18.2.0/umd/react.js", "https://x.y/@babel/core",
+                                      "https://x.y/a@b.com.", "https://x.y/a@b", "a@b.com"};
+    static const char *const tail[] = {"", "", " ", "\t", ")", " x"};
+    static const char *const next[] = {"> next", "> > b", "  > next", "  next", "next", "> ", "  - c", ""};
+    const char *f = PICK(first);
+    snprintf(md, 512, "%s%s%s%s\n%s\n", f, next_rand() % 2 ? "Use " : "", PICK(url), PICK(tail), PICK(next));
+}
+
+/* md4c 0.4.8 reads an e-mail autolink inside a URL link that ends its
+ * line (`https://unpkg.com/react@18.2.0`), and its text after the link
+ * then starts at the link's end: the line end and the next line's
+ * `>` marks came out as text (advmd F11). */
+/* The cases, then `pages` generated pages, in GFM alone (GFM's
+ * autolinks), raw HTML passed through and escaped (the safe page against
+ * sluice md's own cmark-gfm path): each must render as cmark-gfm's, and
+ * md4c alone must differ on some. */
+static void gfm_pages_render_as_cmark(const char *const *cases, size_t ncases, void (*make_page)(char *md),
+                                      size_t pages, const char *what)
+{
+    counts c = {0};
+    int ok = 1;
+    for (size_t k = 0; ok && k < ncases + pages; k++) {
+        char md[512];
+        if (k < ncases)
+            snprintf(md, sizeof md, "%s", cases[k]);
+        else
+            make_page(md);
+        ok = renders_as_cmark(md, 0, &c);
+        char *want = render_mode(md, 0, SL__MD_CMARK, 1), *got = render_mode(md, 0, SL__MD_ROUTED, 1);
+        if (ok && !(ok = !strcmp(got, want)))
+            fprintf(stderr, "safe --gfm page:\n%s\n--- sluice md:\n%s--- cmark-gfm:\n%s", md, got, want);
+        free(want), free(got);
+    }
+    CHECK(ok || !"a page md4c reads otherwise stays on md4c");
+    fprintf(stderr, "%s: %zu pages, md4c alone differs on %zu\n", what, c.pages, c.differ);
+    CHECK(c.differ > 0);
+}
+
+SL_TEST(md_urls_ending_in_an_address_at_a_line_end_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "> Use https://unpkg.com/react@18.2.0\n> next\n", "> https://cdn.jsdelivr.net/npm/vue@3.4.0\n> next\n",
+        "- > https://unpkg.com/react@18.2.0\n  > next\n",  "> > http://a.b/x@y.z\n> > b\n",
+        "> x https://x.y/a@b.com\n> b\n",                   "x www.x.y/a@b.com\nb\n",
+    };
+    gfm_pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], url_then_line_page, SL_TEST_SCALE(6000),
+                              "urls ending in an address");
+}
+
+/* A URL after `<` or `\<`, closed by `>`, `\>` or nothing. */
+static void url_after_angle_page(char *md)
+{
+    static const char *const lead[] = {"See ", "", "> ", "- ", "a\\\\"};
+    static const char *const open[] = {"\\<", "<", "\\<", " <"};
+    static const char *const url[] = {"https://example.com/x", "http://a.b", "www.x.org/p", "ftp://f.org"};
+    static const char *const close[] = {"\\>", ">", "", "\\> now", ">-", " x>"};
+    snprintf(md, 512, "%s%s%s%s\n", PICK(lead), PICK(open), PICK(url), PICK(close));
+}
+
+/* An escaped `<` before a URL (`\\<https://example.com/x\\>`): no
+ * CommonMark autolink, so cmark-gfm's extension links the URL (and a
+ * `\\>` after it); gfm_autolink.c took it for a `<...>` autolink both
+ * read alike, and md4c left it text (advmd F13). */
+SL_TEST(md_urls_after_an_escaped_angle_bracket_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"See \\<https://example.com/x\\> now\n", "\\<http://a.b>-\n"};
+    gfm_pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], url_after_angle_page, SL_TEST_SCALE(3000),
+                              "urls after an escaped angle bracket");
+}
+
+/* A paragraph in containers (quotes, items, both, nested; starting with
+ * an inline tag or text), maybe a lazy line, then a tag line with fewer
+ * of them: `> > q`, `> <br>`; `-   x`, `    > b`, `    <span>`. */
+static void tag_line_leaving_page(char *md)
+{
+    static const char *const first[] = {"> ", "> > ", "- ", "- - ", "> - ", "-   ", "10) ", "1. ", "-   x\n    > ",
+                                        "10) x\n    > ", "- x\n  > ", "> 1. ", "* > ", "  "};
+    static const char *const text[] = {"q", "<b> x", "<b>x</b> y", "<kbd>Ctrl</kbd> copies", "<img src=a.png> caption",
+                                       "<span>", "<div>", "<!-- c -->", "a `b`", "<a href=\"u\">t</a>"};
+    static const char *const lazy[] = {"", "", "y\n", "> y\n"};
+    static const char *const prefix[] = {"", "", "> ", ">", "  ", "    ", "> > ", ">   ", "      ", "   "};
+    static const char *const tag[] = {"<span>", "</span>", "<br>", "<pre>", "</pre>", "<!-- x -->", "<div>",
+                                      "<a name=\"x\" />", "<img src=b.png>", "text", "<b> x"};
+    static const char *const after[] = {"", "", "z\n", "\n- n\n"};
+    snprintf(md, 512, "%s%s\n%s%s%s\n%s", PICK(first), PICK(text), PICK(lazy), PICK(prefix), PICK(tag), PICK(after));
+}
+
+/* A tag line that leaves a container of the paragraph above it: cmark-gfm
+ * 0.29 ends the containers it does not continue and starts an HTML block
+ * there, md4c read a lazy line.  md4c_fix.c's check missed it when the
+ * paragraph started with an inline tag (`> <b> x`, `<span>`; advmd F4),
+ * after a `>` mark (`> > q`, `> <br>`; `> - li`, `> </span>`), after a
+ * second marker (`- - li`, `  </span>`) and four columns in past a quote
+ * in an item (`-   x`, `    > b`, `    <span>`; advmd F1). */
+SL_TEST(md_tag_lines_leaving_a_container_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {
+        "-   x\n    > b\n    <span>\n", "10) x\n    > b\n    </pre>\n", "10. x\n    > b\n    <span>\n",
+        "> <b> x\n<span>\n",            "- <b>x</b> y\n<br>\n",         "- <b> x\ny\n<span>\n",
+        "> > q\n> <br>\n",               "> - li\n> </span>\n",          "- - li\n  </span>\n",
+        "> - li\n> <picture>\n> *em*\n", "- <kbd>Ctrl</kbd> copies\n<br>\n",
+        "> <img src=a.png> caption\n<img src=b.png>\n",
+    };
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], tag_line_leaving_page, SL_TEST_SCALE(6000),
+                          "tag lines leaving a container");
+}
+
+/* A quoted HTML block (maybe in an item), then a `>` line indented four
+ * columns or more, or less. */
+static void quoted_html_then_indented_mark_page(char *md)
+{
+    static const char *const first[] = {"> <div>", "> </span>", "> <!-- x", "> <pre>", "- > <div>", "> <div>\n> a"};
+    static const char *const next[] = {"    > q", "     > q", "    >", "   > q", "      > q", "    > > q", "\t> q",
+                                       "    q"};
+    static const char *const after[] = {"", "z\n", "\n> y\n"};
+    snprintf(md, 512, "%s\n%s\n%s", PICK(first), PICK(next), PICK(after));
+}
+
+/* md4c reads a `>` line four columns in after a quoted HTML block as a
+ * paragraph (`> <div>`, `    > q`), CommonMark as indented code; the
+ * check that finds such lines left out those starting with `>` (advmd
+ * F18). */
+SL_TEST(md_indented_marks_after_a_quoted_html_block_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"> <div>\n    > q\n", "> </span>\n    > q\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], quoted_html_then_indented_mark_page,
+                          SL_TEST_SCALE(3000), "indented marks after a quoted html block");
+}
+
+/* A task item, unchecked or not, with a `[x]`, `[X]` or `[ ]` later on
+ * its line or the next. */
+static void task_mark_later_page(char *md)
+{
+    static const char *const marker[] = {"- ", "* ", "1. ", "10) ", "  - ", "- a\n- "};
+    static const char *const box[] = {"[ ] ", "[x] ", "[ ] ", "[X] "};
+    static const char *const text[] = {"a [x] b", "two words[x]", "a [X]", "[x]n", "a", "<![CDATA[x]]>",
+                                       "a [ ] b", "a\n  [x] b", "a `[x]`", "a \\[x]"};
+    snprintf(md, 512, "%s%s%s\n%s", PICK(marker), PICK(box), PICK(text), next_rand() % 2 ? "- [ ] c\n" : "");
+}
+
+/* cmark-gfm 0.29 draws a task item checked when its line holds `[x]` or
+ * `[X]` anywhere after an unchecked mark (`- [ ] a [x] b`); md4c by the
+ * mark, so the same item was checked or not as something else on the
+ * page routed it (advmd F2). */
+SL_TEST(md_task_items_with_a_checked_mark_later_on_their_line_render_as_cmark_gfm)
+{
+    /* (checked by the boxes each renderer checks and the decision: md4c's
+     * own pages write GitHub's task classes, which the comparison does not
+     * take; a routed page must render as cmark-gfm's) */
+    static const char *const cases[] = {"- [ ] a [x] b\n", "- [ ] two words[x]`a\\|b`\n", "1. [ ] <![CDATA[x]]>\n",
+                                        "- [ ] [x]n\n"};
+    counts c = {0};
+    size_t otherwise = 0;
+    int ok = 1;
+    for (size_t k = 0; ok && k < sizeof cases / sizeof cases[0] + SL_TEST_SCALE(3000); k++) {
+        char md[512];
+        if (k < sizeof cases / sizeof cases[0])
+            snprintf(md, sizeof md, "%s", cases[k]);
+        else
+            task_mark_later_page(md);
+        char *m4 = render_as(md, 0, SL__MD_MD4C), *cm = render_as(md, 0, SL__MD_CMARK);
+        if (occurrences(m4, "checked") != occurrences(cm, "checked")) {
+            otherwise++;
+            if (!(ok = sl__md_routes_to_cmark(md, strlen(md), 0) && renders_as_cmark(md, 0, &c)))
+                fprintf(stderr, "page kept on md4c:\n%s\n", md);
+        }
+        free(m4), free(cm);
+    }
+    CHECK(ok || !"a task item md4c checks otherwise stays on md4c");
+    fprintf(stderr, "task items with a checked mark later: md4c checks otherwise on %zu pages\n", otherwise);
+    CHECK(otherwise > 0);
 }

@@ -320,7 +320,10 @@ size_t sl__md_scheme_start(const char *s, size_t i)
  * but a `/` before it (`https://npm.im/@npmcli/arborist`), reads alike. */
 static int at_sign_ends_line(const char *s, size_t n, size_t from, size_t tok)
 {
-    if (tok >= n || (s[tok] != '\n' && s[tok] != '\r'))
+    size_t e = tok; /* blanks after it too: `react@18.2.0 `, then `> next` wrote "&gt; next" (mdfix) */
+    while (e < n && (s[e] == ' ' || s[e] == '\t'))
+        e++;
+    if (e >= n || (s[e] != '\n' && s[e] != '\r'))
         return 0;
     const char *at = memrchr(s + from, '@', tok - from);
     if (!at || at == s + from || !(is_alnum((unsigned char)at[-1]) || strchr(".-_+", at[-1])))
@@ -349,8 +352,8 @@ static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *lin
     if (url_is_link_text(s, n, b, i, skip))
         return 0; /* a link to both, nothing autolinked in it */
     *link = 1;
-    if (b > 0 && s[b - 1] == '<')
-        return angle_autolink_differs(s, n, i, skip);
+    if (b > 0 && s[b - 1] == '<') /* an escaped `<` starts no autolink: cmark-gfm links the URL, md4c not (advmd F13) */
+        return (b > 1 && s[b - 2] == '\\') || angle_autolink_differs(s, n, i, skip);
     size_t tok = token_end(s, n, i);
     if (tok && quoted_url_plain(s, b, i, tok))
         return *skip = tok, 0;

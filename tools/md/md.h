@@ -255,6 +255,9 @@ int sl__md_html_start_md4c_misreads(const char *s, size_t n);
 /* Who reads the `<` at s[i] as the start of an HTML block of type 6
  * (`<div`, `</table`): md4c (bit 1), CommonMark (bit 2). */
 int sl__md_html_type6_readers(const char *s, size_t n, size_t i);
+/* 1 if the line s[t..r) (from a `<`, r before its line end) is one whole
+ * open or closing tag and blanks: an HTML block of type 7 (md4c_lists.c). */
+int sl__md_lone_tag(const char *s, size_t t, size_t r);
 /* The steps the routing checks' look-backs and look-aheads took on this
  * thread (a line walked back, a byte looked ahead): route_test.c checks
  * that they grow with the page, not with its square, on hostile shapes. */

@@ -1124,11 +1124,13 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
  * cmark-gfm, unless the tag line is inside a type-6 HTML block that both
  * read alike (in_html_block() above). */
 
-/* The paragraph being read began in a block quote, or in a list item
- * whose lines need `need` columns of indentation to go on in it. */
+/* The paragraph being read began in `quote` block quotes (the `>` marks
+ * of its lines, the most seen), or in a list item whose lines need `need`
+ * columns past the innermost quote's marks (its `>` and one blank) to go
+ * on in it; `qcol`: the blanks before a quoted line's first `>` (a quote
+ * inside a list item: `-   x`, `    > b`). */
 typedef struct lazy_state {
-    int quote;
-    size_t need;
+    size_t quote, need, qcol;
 } lazy_state;
 
 /* A line of spaces and tabs (and a `\r`) only: the paragraph ends. */
@@ -1140,16 +1142,66 @@ static int lazy_blank(const char *s, size_t l, size_t e)
     return t == e || (s[t] == '\r' && t + 1 == e);
 }
 
-/* Line [l, e) read after the state st of the lines before it: 1 if it
- * is a tag line md4c reads as a lazy continuation. */
-static int lazy_line(const char *s, size_t l, size_t e, lazy_state *st)
+/* Past the blanks, `>` marks and (with markers) list markers at the
+ * start of line [l, e): *quotes counts the marks, *qcol is where the
+ * first one stands (past the list items around it), *base is where the
+ * innermost quote's content starts (after its `>` and one blank; l when
+ * there is none), *item says a list marker follows it. */
+static size_t past_prefix(const char *s, size_t l, size_t e, int markers, size_t *quotes, size_t *qcol, size_t *base,
+                          int *item)
 {
     size_t t = l;
-    while (t < e && (s[t] == ' ' || s[t] == '\t'))
-        t++;
+    *quotes = 0, *qcol = 0, *base = l, *item = 0;
+    for (;;) {
+        while (t < e && (s[t] == ' ' || s[t] == '\t'))
+            t++;
+        if (t < e && s[t] == '>') {
+            if (!*quotes)
+                *qcol = t - l;
+            ++*quotes;
+            t += 1 + (t + 1 < e && (s[t + 1] == ' ' || s[t + 1] == '\t'));
+            *base = t, *item = 0;
+            continue;
+        }
+        size_t m = markers ? list_marker_end(s, t, e) : t;
+        if (m == t)
+            return t;
+        t = m, *item = 1;
+    }
+}
+
+/* 1 if the `<` at s[t] starts an HTML block to cmark-gfm 0.29 where a
+ * paragraph does not go on: types 1-6 by their start, type 7 a whole open
+ * or closing tag with only blanks after it on its line [.., e).  Anything
+ * else (`<b> x`, `<kbd>C</kbd> copies`) is a paragraph's text. */
+static int starts_html_block(const char *s, size_t n, size_t t, size_t e)
+{
+    static const char *const type1[] = {"script", "pre", "style"};
+    size_t j = t + 1;
+    if (j < e && (s[j] == '!' || s[j] == '?'))
+        return 1; /* comments, declarations, CDATA, processing instructions */
+    int closing = j < e && s[j] == '/';
+    for (size_t k = 0; !closing && k < 3; k++)
+        if (starts_with(s, e, j, type1[k], strlen(type1[k])) && name_ends(s, e, j + strlen(type1[k]), 1))
+            return 1;
+    j += closing;
+    size_t r = e;
+    while (r > t && (s[r - 1] == '\r' || s[r - 1] == '\n'))
+        r--;
+    return (j < e && cm_is_type6(s, n, j)) || sl__md_lone_tag(s, t, r);
+}
+
+/* Line [l, e) read after the state st of the lines before it: 1 if it
+ * is a tag line md4c reads as a lazy continuation. */
+static int lazy_line(const char *s, size_t n, size_t l, size_t e, lazy_state *st)
+{
+    size_t quotes, qcol, base;
+    int item;
+    size_t t = past_prefix(s, l, e, 0, &quotes, &qcol, &base, &item);
     if (t == e || (s[t] == '\r' && t + 1 == e)) {
-        st->quote = 0, st->need = 0;
-        return 0;
+        if (!quotes)
+            *st = (lazy_state){0, 0, 0};
+        return 0; /* (a quote's blank line ends its paragraph too, but not the quote: a superset) */
     }
     size_t r = e;
     while (r > t && (s[r - 1] == ' ' || s[r - 1] == '\t' || s[r - 1] == '\r'))
@@ -1160,26 +1212,34 @@ static int lazy_line(const char *s, size_t l, size_t e, lazy_state *st)
      * a paragraph in both, but not a lazy one in md4c). */
     int html = a < e && (((s[a] | 0x20) >= 'a' && (s[a] | 0x20) <= 'z' && s[r - 1] == '>') ||
                          (a == t + 1 && (s[a] == '!' || s[a] == '?')));
-    if ((st->quote || t - l < st->need) && t - l < 4 && s[t] == '<' && html)
-        return 1; /* a lazy line to md4c, a block after the container to cmark-gfm */
-    size_t text = s[t] == '>' ? t + 1 : list_marker_end(s, t, e);
-    while (text < e && (s[text] == ' ' || s[text] == '\t' || s[text] == '>'))
-        text++;
+    /* Fewer `>` marks than the paragraph's, or too few columns past the
+     * innermost one for its list item: the line leaves a container, and
+     * cmark-gfm lets the tag start a block there where md4c reads on.
+     * Four columns past what it continues, it would be code (the list
+     * items around a quote, `-   x` then `    > b`, count as continued). */
+    if (s[t] == '<' && html && (quotes < st->quote || t - base < st->need) &&
+        t - base < 4 + (!quotes && st->quote ? st->qcol : 0))
+        return 1;
+    size_t text = past_prefix(s, l, e, 1, &quotes, &qcol, &base, &item);
     /* Only a paragraph counts: a line of raw HTML or a fence starts no
      * paragraph (their lines are no lazy continuation to md4c); one or
-     * two backticks or tildes are a paragraph's text (adv18 F4: `- \``). */
+     * two backticks or tildes are a paragraph's text (adv18 F4: `- \``),
+     * and so is a `<` that starts no HTML block after a `>` or a list
+     * marker (`> <b> x`, advmd F4; without either, the line may be one of
+     * an HTML block's: `<a href="u">`, then `  <img src="i"`). */
     size_t run = text;
     while (run < e && (s[run] == '`' || s[run] == '~') && s[run] == s[text])
         run++;
-    if (text < e && (s[text] == '<' || run - text >= 3)) {
-        if (!st->quote && !st->need)
-            return 0;
-    } else if (s[t] == '>')
-        st->quote = 1;
-    else if (text > t) /* after a list marker */
-        st->need = text - l; /* tabs counted as one column: fewer, so more lines count as lazy */
-    else if (t > l && t - l < 4 && !st->need && !st->quote)
-        st->need = t - l; /* a later paragraph of an item, as far in as its items go */
+    if (text < e && ((s[text] == '<' && (!(quotes || item) || starts_html_block(s, n, text, e))) || run - text >= 3))
+        return 0; /* (it leaves the state as it was) */
+    if (quotes > st->quote)
+        st->quote = quotes;
+    if (quotes)
+        st->qcol = qcol;
+    if (item) /* after a list marker */
+        st->need = text - base; /* tabs counted as one column: fewer, so more lines count as lazy */
+    else if (!item && !quotes && text > l && text - l < 4 && !st->need && !st->quote)
+        st->need = text - l; /* a later paragraph of an item, as far in as its items go */
     return 0;
 }
 
@@ -1190,12 +1250,14 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
      * the lines are read from the blank line before each such `<` (or
      * from where the last read stopped, when there is none between), not
      * all of them - most pages have few such lines, in few paragraphs. */
-    lazy_state st = {0, 0};
+    lazy_state st = {0, 0, 0};
     size_t done = 0; /* the lines before it are read, st is their state */
     html_run run = {.budget = 4 * n + 65536};
     for (const char *p = memchr(s, '<', n); p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
         size_t at = (size_t)(p - s), l = at;
-        while (l > at - (at < 4 ? at : 4) && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+        /* back over blanks and `>` marks: a tag line in a quote leaves
+         * the quote's inner containers too (`> > q`, `> <br>`; advmd F4) */
+        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '>'))
             l--;
         if (l < done || (l > 0 && s[l - 1] != '\n'))
             continue;
@@ -1209,14 +1271,14 @@ int sl__md_html_lazy_tag_md4c_misreads(const char *s, size_t n)
             b = pl;
         }
         if (b > done)
-            st = (lazy_state){0, 0};
+            st = (lazy_state){0, 0, 0};
         for (size_t x = b, e;; x = e + 1) {
             e = sl__md_line_end(s, n, x);
             /* A tag line inside a type-6 HTML block to both is a line of
              * that block to both, whatever the lines before it looked like
              * (READMEs indent the text inside `<div align="center">`,
              * which then read as an item's paragraph here). */
-            if (lazy_line(s, x, e, &st) && !in_html_block(s, n, x, &run))
+            if (lazy_line(s, n, x, e, &st) && !in_html_block(s, n, x, &run))
                 return 1;
             if (x == l) {
                 done = e + 1;

@@ -126,8 +126,9 @@ static size_t past_marker(const char *s, size_t t, size_t r)
 
 /* 1 if the line s[t..r) is one complete open or closing tag (not
  * `<script`, `<pre` or `<style`, which start type 1) and blanks: CommonMark's
- * (and md4c's) start of an HTML block of type 7, on one line. */
-static int lone_tag(const char *s, size_t t, size_t r)
+ * (and md4c's) start of an HTML block of type 7, on one line (md4c_fix.c
+ * asks it too). */
+int sl__md_lone_tag(const char *s, size_t t, size_t r)
 {
     int close = t + 1 < r && s[t + 1] == '/';
     size_t p = t + 1 + (size_t)close, name = p;
@@ -352,7 +353,7 @@ static int html_in_item(const char *s, size_t n, size_t i, html_walk *w)
     if (st >> SL__MD_HTML_OPEN_SHIFT) /* types 1-5, open past its line */
         return open_block_then_list(s, n, line_end(s, n, i) + 1, st, count_byte(s + l, i - l, '>'), w);
     int type6 = sl__md_html_type6_readers(s, n, i) != 0;
-    if (!type6 && !lone_tag(s, i, r))
+    if (!type6 && !sl__md_lone_tag(s, i, r))
         return 0;
     if (!marker && !type6 && text_above(s, l))
         return 0;
@@ -563,8 +564,8 @@ static int underline_with_tab(const char *s, size_t n)
         size_t l = b - 1;
         while (l > 0 && s[l - 1] == s[b - 1])
             l--;
-        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '>'))
-            l--;
+        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '>'))
+            l--; /* (a tab in the indentation too: `  \t--\t` in an item, advmd F10) */
         if (l == 0 || s[l - 1] != '\n')
             continue;
         size_t pe = end_above(s, l);
@@ -649,6 +650,41 @@ static int item_starts_with_code(const char *s, size_t n)
     return 0;
 }
 
+/* 1 if the `[ ]` ending at s[i] is an unchecked task item's mark (after
+ * a list marker that starts its line: `- [ ] a [x] b`) and its line holds
+ * `[x]` or `[X]` after it: cmark-gfm 0.29 draws such an item checked (its
+ * tasklist.c looks for `[x]` anywhere in the rest of the line), md4c by
+ * the first mark, unchecked - and a page routed for another reason drew
+ * it checked (advmd F2). */
+static int task_checked_later(const char *s, size_t n, size_t i)
+{
+    size_t l = i - 2;
+    while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+        l--;
+    if (l == i - 2 || l == 0)
+        return 0;
+    if (s[l - 1] == '-' || s[l - 1] == '*' || s[l - 1] == '+')
+        l--;
+    else if (s[l - 1] == '.' || s[l - 1] == ')') {
+        size_t d = --l;
+        while (l > 0 && d - l < 9 && s[l - 1] >= '0' && s[l - 1] <= '9')
+            l--;
+        if (l == d)
+            return 0;
+    } else
+        return 0;
+    while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+        l--;
+    if (l > 0 && s[l - 1] != '\n' && s[l - 1] != '\r')
+        return 0;
+    const char *end = memchr(s + i, '\n', n - i);
+    size_t e = end ? (size_t)(end - s) : n;
+    for (const char *p = memchr(s + i + 1, '[', e - i - 1); p; p = memchr(p + 1, '[', e - (size_t)(p + 1 - s)))
+        if (p + 2 < s + e && (p[1] == 'x' || p[1] == 'X') && p[2] == ']')
+            return 1;
+    return 0;
+}
+
 int sl__md_md4c_lists_misread(const char *s, size_t n)
 {
     if (last_line_empty_item(s, n) || underline_with_tab(s, n) || item_starts_with_code(s, n))
@@ -666,6 +702,8 @@ int sl__md_md4c_lists_misread(const char *s, size_t n)
          * to a's URL, the image lost; advmd F15).  Code aside, wrong that
          * way only costs speed: no such page on bench/md's corpora. */
         if (i + 2 < n && s[i + 1] == '!' && s[i + 2] == '[')
+            return 1;
+        if (i >= 2 && s[i - 1] == ' ' && s[i - 2] == '[' && task_checked_later(s, n, i))
             return 1;
     }
     html_walk html = {0};

@@ -352,18 +352,17 @@ static int spaces_at_line_end(const char *s, size_t n, size_t from, size_t to, i
     size_t l = from, e;
     for (; l < to; l = e + 1) {
         e = sl__md_line_end(s, n, l);
-        size_t r = content_end(s, l, e);
-        if (to_blank && after_quotes(s, l, r) == r)
-            break;
-        size_t b = l;
+        size_t r = content_end(s, l, e), b = l;
         while (b < r && (s[b] == ' ' || s[b] == '\t'))
             b++;
-        /* b == n: the page's last line is only blanks and has no line
-         * end; it counts as one that has (no `>` there either). */
+        if (to_blank && after_quotes(s, l, r) == r && !(quoted && b < r && column_of(s, l, b) >= 4))
+            break; /* (`    >` is no quote's blank line but code: below) */
+        /* A `>` four columns in is no quote mark but the code's text
+         * (`> <div>`, `    > q`; advmd F18). */
         /* A line of blanks with a tab: md4c writes the tab as spaces
          * (adv15 A15), cmark-gfm keeps it. */
         if ((r > l && s[r - 1] == ' ') || (b == r && memchr(s + l, '\t', r - l)) ||
-            (quoted && (b == n || s[b] != '>') && column_of(s, l, b) >= 4)) {
+            (quoted && column_of(s, l, b) >= 4)) {
             *stop = l;
             return 1;
         }
