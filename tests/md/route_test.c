@@ -470,6 +470,11 @@ SL_TEST(md_gfm_route_sends_every_table_md4c_reads_otherwise)
                                          * where cmark-gfm splits first (advmd F9) */
                                         "[a|b](/u)", "![a|b](/i.png)", "<span title=\"x|y\">s</span>",
                                         "<!-- x|y -->", "<http://a.b/c|d>", "[a](/u|v)", "[a][r|s]", "a < b | c > d",
+                                        /* ... where the first `>` after the `<` does not end md4c's tag,
+                                         * comment or instruction (review of F9's rule) */
+                                        "<span title=\"a>b|c\">s</span>", "<a href='x>y|z'>t</a>",
+                                        "<span title=\"a>b\" class=\"c|d\">s</span>", "<!-- a > b | c -->",
+                                        "<!-- x -> | y -->", "<? a > | ?>",
                                         /* an escaped backtick, then one that opens a span to md4c
                                          * over the cells (advmd F19) */
                                         "\\``x | y | z`", "x \\`` | y `"};

@@ -186,6 +186,7 @@ static size_t row_cells(const char *s, size_t n)
 {
     size_t i = 0, cells = 1, last = 0, brackets = 0;
     int bracket_pipe = 0, angle = 0, angle_pipe = 0; /* a `|` since the open `[` / `<` */
+    char quote = 0;                                  /* the open attribute quote inside `<` */
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
     while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -228,9 +229,18 @@ static size_t row_cells(const char *s, size_t n)
             if (bracket_pipe)
                 return 0;
             brackets--;
-        } else if (s[i] == '<') {
-            angle = 1;
-        } else if (s[i] == '>' && angle) {
+        } else if (s[i] == '<' && !angle) {
+            /* where md4c's raw HTML can end: a tag at a `>` outside a
+             * quoted attribute value, a comment at `-->`, a processing
+             * instruction at `?>` (`<span title="a>b|c">` is one tag to
+             * md4c, three cells to cmark-gfm).  A `>` it may not end at
+             * keeps the `<` open: wrong that way only routes. */
+            angle = i + 1 < n && s[i + 1] == '?' ? '?' : i + 3 < n && !memcmp(s + i + 1, "!--", 3) ? '-' : '<';
+            quote = 0;
+        } else if (angle == '<' && (quote ? s[i] == quote : s[i] == '"' || s[i] == '\'')) {
+            quote = quote ? 0 : s[i];
+        } else if (s[i] == '>' && angle && !quote &&
+                   (angle == '<' || (i >= 2 && s[i - 1] == angle && (angle == '?' || s[i - 2] == '-')))) {
             if (angle_pipe)
                 return 0;
             angle = 0;
