@@ -5,7 +5,7 @@
 # stdout_default, sourcemap_ts_minified, minify_keeps_exports_and_global_name,
 # sourcemap_utf16_columns, write_error_names_the_cause, cjs_entry_without_exports,
 # sourcemap_needs_a_file, umd_takes_the_commonjs_branch, module_comments_relative,
-# node_esm_create_require_when_needed.
+# node_esm_create_require_when_needed, cjs_entry_is_marked_es_module.
 set -uo pipefail
 sluice=$1 check=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,8 +43,28 @@ case $check in
       [ "$got" = "$want"$'\n''undefined' ] || fail "$e iife: got '$got'"
     done
     "$sluice" bundle empty.mjs --format cjs -q -o empty.cjs || fail "bundle empty"
-    got=$(node -e "const m = require('./empty.cjs'); console.log(Object.keys(m).length, m[Symbol.toStringTag])") || fail "run empty"
-    [ "$got" = $'side\n0 Module' ] || fail "export {}: got '$got'" ;;
+    got=$(node -e "const m = require('./empty.cjs'); console.log(Object.keys(m).length, m.__esModule)") || fail "run empty"
+    [ "$got" = $'side\n0 true' ] || fail "export {}: got '$got'" ;;
+  cjs_entry_is_marked_es_module)
+    # As esbuild's __toCommonJS: module.exports of an ES entry carries
+    # __esModule (not enumerable), so the default import of code compiled
+    # by tsc (__importDefault) or Babel (_interopRequireDefault) gets the
+    # entry's default export, not the whole object; exports stay live.
+    printf "export default function dflt() { return 'dflt'; }\nexport const named = 'n';\nexport let count = 0;\nexport function bump() { count++; }\n" >lib.mjs
+    printf "export const __esModule = false;\nexport const other = 1;\n" >own.mjs
+    for flags in "" --minify; do
+      "$sluice" bundle lib.mjs --format cjs $flags -q -o lib.cjs || fail "bundle $flags"
+      "$sluice" bundle own.mjs --format cjs $flags -q -o own.cjs || fail "bundle own $flags"
+      got=$(node -e "
+        var __importDefault = function (mod) { return mod && mod.__esModule ? mod : { default: mod }; };
+        function _interopRequireDefault(e) { return e && e.__esModule ? e : { default: e }; }
+        const m = require('./lib.cjs'), tsc = __importDefault(m), babel = _interopRequireDefault(m);
+        m.bump();
+        const own = require('./own.cjs');
+        console.log((0, tsc.default)(), babel.default(), m.named, m.count, Object.keys(m).join(), own.__esModule, own.other)") ||
+        fail "run $flags"
+      [ "$got" = "dflt dflt n 1 bump,count,default,named true 1" ] || fail "$flags: got '$got'"
+    done ;;
   cjs_exports)
     "$sluice" bundle entry.mjs --format cjs -q -o out.cjs || fail "bundle"
     got=$(node -e "const m = require('./out.cjs'); console.log(m.twice(2), m.answer)") || fail "run"

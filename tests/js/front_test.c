@@ -168,6 +168,17 @@ SL_TEST(js_strings_are_reescaped)
                  MINIFY_WS, "x=[\"a'b\",'c\"d',\"\xc3\xa9\\n\\0\",\"A\",\"<\\/script>\",\"linecontinued\"]"));
 }
 
+/* LineContinuation is `\` and one LineTerminatorSequence: CR LF (a file
+ * with Windows line endings) is one, as are a lone CR and a lone LF. */
+SL_TEST(js_string_line_continuation_takes_cr_lf_as_one_terminator)
+{
+    CHECK(prints("a.js", "x = [\"l1\\\r\nl2\", 'l1\\\r\nl2', 'a\\\rb', 'c\\\nd', '\\\r\n'];\r\n", MINIFY_WS,
+                 "x=[\"l1l2\",\"l1l2\",\"ab\",\"cd\",\"\"]"));
+    /* only one terminator is continued: a second line break ends the string unterminated */
+    CHECK(fails_with("a.js", "x = 'a\\\r\n\r\nb';", "unterminated string"));
+    CHECK(fails_with("a.js", "x = 'a\\\r\rb';", "unterminated string"));
+}
+
 SL_TEST(js_templates_nest_and_keep_raw_text)
 {
     CHECK(prints("a.js", "x = `a${`b${c}\\n`}d`; y = tag`\\unicode ${1}`;", MINIFY_WS,

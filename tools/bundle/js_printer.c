@@ -645,6 +645,19 @@ static const char helper_tocjs[] =
     "  return m;\n"
     "};\n";
 
+/* module.exports of an ES entry in --format cjs, as esbuild's
+ * __toCommonJS makes it: a plain object marked `__esModule` (not
+ * enumerable) with a live getter per export, so that tsc's and Babel's
+ * interop helpers (and other bundlers) take its `default` for a default
+ * import.  An export named __esModule does not replace the mark. */
+static const char helper_to_common_js[] =
+    "var __toCommonJS = (ns) => {\n"
+    "  var m = Object.defineProperty({}, \"__esModule\", { value: true });\n"
+    "  for (let k of Object.keys(ns)) if (k !== \"__esModule\") Object.defineProperty(m, k, { get: () => ns[k], "
+    "enumerable: true });\n"
+    "  return m;\n"
+    "};\n";
+
 static int is_plain_ident(const char *s)
 {
     if (!*s || (*s >= '0' && *s <= '9'))
@@ -844,7 +857,8 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
         free(list.b);
         free(list.segs);
     } else if (o->format == FMT_CJS && L->entry_ns_out) {
-        pb_str(out, sl__arena_printf(a, "module.exports = %s;\n", name(c, L->ns_expr[e])));
+        pb_str(out, helper_to_common_js);
+        pb_str(out, sl__arena_printf(a, "module.exports = __toCommonJS(%s);\n", name(c, L->ns_expr[e])));
     } else if (o->format == FMT_IIFE && o->global_name && L->entry_ns_out) {
         pb_str(out, sl__arena_printf(a, "return %s;\n", name(c, L->ns_expr[e])));
     }

@@ -488,7 +488,8 @@ static void scan_string(js_lexer *L)
     L->legacy_octal = 0;
     while (p < L->len && s[p] != q) {
         if (s[p] == '\\')
-            esc = 1, p += 2;
+            /* `\` CR LF is one LineContinuation: step over the LF too */
+            esc = 1, p += p + 2 < L->len && s[p + 1] == '\r' && s[p + 2] == '\n' ? 3 : 2;
         else if (s[p] == '\n' || s[p] == '\r')
             sl__js_lex_fail(L, L->start, "unterminated string");
         else

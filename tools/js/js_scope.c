@@ -289,6 +289,23 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
     return sym;
 }
 
+/* Annex B.3.5: `catch (e) { var e = 2 }` may repeat a simple catch
+ * parameter, and the initializer assigns the parameter while the hoisted
+ * `e` of the function stays as it was.  As esbuild does, the parameter
+ * and the var become one symbol, so every renaming keeps their names
+ * equal and the program reads them as the source does. */
+static uint32_t declare_var(scoper *S, uint32_t scope, js_node *id)
+{
+    uint32_t sym = declare(S, scope, id, SK_VAR);
+    uint32_t h = hash_name(id->s);
+    for (uint32_t s = S->var_from; s != scope && s != JS_NONE; s = S->scopes.v[s].parent) {
+        entry *e = tab_find(S, s, id->s, h, 0);
+        if (e && e->sym != JS_NONE && S->syms.v[e->sym].kind == SK_CATCH && S->syms.v[e->sym].scope == s)
+            e->sym = sym; /* the parameter's own node follows in the bind walk */
+    }
+    return sym;
+}
+
 /* ---------------------------------------------------------------- declare */
 
 static void decl_node(scoper *S, js_node *n, uint32_t sc);
@@ -315,7 +332,10 @@ static void decl_pattern(scoper *S, js_node *p, uint32_t target, int kind, uint3
 {
     switch (p->kind) {
     case N_IDENT:
-        declare(S, target, p, kind);
+        if (kind == SK_VAR)
+            declare_var(S, target, p);
+        else
+            declare(S, target, p, kind);
         return;
     case N_ASSIGN:
         decl_pattern(S, p->a, target, kind, sc);
@@ -762,7 +782,9 @@ static void bind_node(scoper *S, js_node *n, uint32_t sc)
             bind_children(S, n->list[i], n->aux);
         return;
     case N_CATCH:
-        if (n->a)
+        if (n->a && n->a->kind == N_IDENT) /* a `var` of its name inside may have made it the function's (declare_var) */
+            n->a->aux = tab_find(S, n->aux, n->a->s, hash_name(n->a->s), 0)->sym;
+        else if (n->a)
             bind_pattern(S, n->a, n->aux);
         for (uint32_t i = 0; i < n->b->n; i++)
             bind_node(S, n->b->list[i], n->aux);
