@@ -420,6 +420,13 @@ static int is_optional(const js_node *e)
     return (e->flags & (JF_OPT_START | JF_OPT_CONT)) != 0;
 }
 
+/* A value that calls differently as a callee (or a template's tag) than
+ * through a name: a member loses its `this`, `eval` becomes a direct eval. */
+static int callee_changes(const js_node *v)
+{
+    return v->kind == N_MEMBER || v->kind == N_INDEX || (v->kind == N_IDENT && !strcmp(v->s, "eval"));
+}
+
 /* Walks *slot in evaluation order looking for the name; everything
  * evaluated before it must be something the value can move past. */
 static int substitute_in(minifier *M, js_node *e, const substitution *S)
@@ -472,9 +479,9 @@ static int substitute_in(minifier *M, js_node *e, const substitution *S)
             return substitute(M, &e->b, S);
         return -1;
     case N_CALL:
-        /* f() with f = a.b would lose `this` */
-        if (!((S->value->kind == N_MEMBER || S->value->kind == N_INDEX) && e->a->kind == N_IDENT &&
-              sym_id(M, e->a) == S->sym)) {
+        /* f() with f = a.b would lose `this`; f() with f = eval would be
+         * a direct eval, which sees the caller's scope */
+        if (!(callee_changes(S->value) && e->a->kind == N_IDENT && sym_id(M, e->a) == S->sym)) {
             if ((st = substitute(M, &e->a, S)) != SUB_CONTINUE)
                 return st;
             if (S->pure || !is_optional(e))
@@ -496,7 +503,9 @@ static int substitute_in(minifier *M, js_node *e, const substitution *S)
                 return st;
         }
         return -1;
-    case N_TEMPLATE:
+    case N_TEMPLATE: /* a tag is called as a callee is */
+        if (e->a && e->a->kind == N_IDENT && sym_id(M, e->a) == S->sym && callee_changes(S->value))
+            return -1;
         if (e->a && (st = substitute(M, &e->a, S)) != SUB_CONTINUE)
             return st;
         for (uint32_t i = 1; i < e->n; i += 2)

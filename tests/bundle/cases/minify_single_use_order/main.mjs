@@ -32,3 +32,12 @@ for (const name in tests) {
 const onChange = subscribe((s) => s * 2, (n, p) => console.log("changed", p, "->", n));
 onChange(1);
 onChange(2);
+// A value that calls differently where it is called: a method taken off
+// its object and used as a template tag keeps `this` undefined, and eval
+// taken into a name is an indirect eval, which sees only the global scope.
+const taker = { m() { return this === taker ? "this-is-taker" : "this-undefined"; } };
+function tag() { { const t = taker.m; return t`x`; } }
+console.log("tag", tag());
+globalThis.where = "global";
+function indirect() { const where = "local"; { const e = eval; return e("typeof where === 'string' ? where : 'none'"); } }
+console.log("eval", indirect(), typeof where);
