@@ -199,6 +199,15 @@ SL_TEST(js_scope_hoists_var_and_functions)
 {
     CHECK(prints("a.mjs", "function f() { g(); { var v = 1; } return v; function g() {} } f();", MINIFY_WS | MINIFY_IDS,
                  "function a(){c();{var b=1}return b;function c(){}}a()"));
+    /* Annex B.3.3: every sloppy block function of a name writes the one
+     * var of its function, so all take that var's name (a var or function
+     * of the body's own, or the first of them); a parameter of the name or
+     * a let on the way blocks hoisting, and the function keeps its own */
+    CHECK(prints("a.js",
+                 "function f(p) { var v; { function a() {} } { function a() {} } { function v() {} }"
+                 " { function p() {} } { let a; { function a() {} } } return [a, v, p]; }",
+                 MINIFY_WS | MINIFY_IDS,
+                 "function f(a){var b;{function c(){}}{function c(){}}{function b(){}}{function e(){}}{let d;{function g(){}}}return[c,b,a]}"));
 }
 
 SL_TEST(js_renamer_never_captures_an_outer_name)

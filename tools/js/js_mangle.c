@@ -234,7 +234,7 @@ void sl__js_mangle(js_ast *ast, const js_mangle_opts *o)
     uint32_t nslots = 0;
     for (uint32_t i = 0; i < nsy; i++) {
         sym_slot[i] = JS_NONE;
-        if (!renamable(ast, &ast->syms[i], o))
+        if (!renamable(ast, &ast->syms[i], o) && ast->syms[i].link == JS_NONE) /* a linked one prints its target's name */
             ns_add(&reserved, ast->syms[i].out_name ? ast->syms[i].out_name : ast->syms[i].name);
     }
     for (uint32_t s = 0; s < nsc; s++) {
@@ -473,7 +473,7 @@ void sl__js_mangle_pieces(js_ast *const *asts, size_t n, const js_mangle_opts *o
         const js_ast *ast = asts[p];
         for (uint32_t i = 0; i < ast->nsyms; i++) {
             const js_symbol *sy = &ast->syms[i];
-            if (sy->kind != SK_UNBOUND && !at_top(ast, sy) && !nested_renamable(ast, sy))
+            if (sy->kind != SK_UNBOUND && !at_top(ast, sy) && !nested_renamable(ast, sy) && sy->link == JS_NONE)
                 ns_add(&reserved, sy->out_name ? sy->out_name : sy->name);
         }
         sym_slot[p] = malloc((ast->nsyms + 1) * sizeof **sym_slot);

@@ -23,6 +23,11 @@ typedef struct entry {
     const char *name;
 } entry;
 
+typedef struct block_fn {
+    js_node *id;    /* the name of a sloppy block's function declaration */
+    uint32_t scope; /* the block */
+} block_fn;
+
 typedef struct scoper {
     js_ast *ast;
     JS_VEC(js_scope) scopes;
@@ -37,6 +42,7 @@ typedef struct scoper {
     uint8_t next_is_method; /* the next function declared is a method's */
     uint32_t var_from;      /* declaring a `var` written in this scope (it hoists to its function's) */
     uint16_t declaring_flags; /* the flags of the function declaration being declared */
+    JS_VEC(block_fn) block_fns; /* sloppy block function declarations (Annex B.3.3), hoisted after the declare walk */
     uint32_t err_pos;
     const char *err_msg;
 } scoper;
@@ -306,6 +312,38 @@ static uint32_t declare_var(scoper *S, uint32_t scope, js_node *id)
     return sym;
 }
 
+/* Annex B.3.3: in sloppy code a block's `function f` also assigns the var
+ * `f` of its function each time the declaration is evaluated, unless a
+ * `var f` there would be an early error (a let, const, class or block
+ * function of the name in a block on the way, or a lexical one in the
+ * function's own scope) or f names a parameter.  Every hoisted block
+ * function of a name writes the same var: the first one, or a var or
+ * function the function body itself declares, is that var, and each
+ * other block function is linked to it (as esbuild does), so renaming
+ * gives them all its name.  Run after the declare walk, when every
+ * declaration that can block hoisting is known. */
+static void annex_b_hoist(scoper *S)
+{
+    for (size_t i = 0; i < S->block_fns.n; i++) {
+        js_node *id = S->block_fns.v[i].id;
+        uint32_t sc = S->block_fns.v[i].scope, fn = S->scopes.v[sc].fn, sym = id->aux;
+        uint32_t h = hash_name(id->s);
+        int blocked = 0;
+        for (uint32_t s = S->scopes.v[sc].parent; s != fn && s != JS_NONE && !blocked; s = S->scopes.v[s].parent) {
+            entry *e = tab_find(S, s, id->s, h, 0);
+            blocked = e && e->sym != JS_NONE && S->syms.v[e->sym].scope == s && lexical(S, S->syms.v[e->sym].kind, s);
+        }
+        if (blocked)
+            continue;
+        entry *e = tab_find(S, fn, id->s, h, 1);
+        if (e->sym == JS_NONE)
+            e->sym = sym; /* the first one stands for the var */
+        else if (e->sym != sym && S->syms.v[e->sym].kind != SK_PARAM && var_like(S->syms.v[e->sym].kind) &&
+                 S->syms.v[sym].link == JS_NONE)
+            S->syms.v[sym].link = e->sym;
+    }
+}
+
 /* ---------------------------------------------------------------- declare */
 
 static void decl_node(scoper *S, js_node *n, uint32_t sc);
@@ -486,11 +524,10 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
                 uint32_t sym = declare(S, sc, n->a, SK_HOISTED_FN);
                 if (!S->syms.v[sym].decl)
                     S->syms.v[sym].decl = n;
-                /* Annex B: in sloppy code the function is also a var of the enclosing function */
+                /* Annex B: in sloppy code the function is also a var of the enclosing function (annex_b_hoist) */
                 if (!(s->flags & SCF_STRICT)) {
-                    entry *e = tab_find(S, s->fn, n->a->s, hash_name(n->a->s), 1);
-                    if (e->sym == JS_NONE)
-                        e->sym = sym;
+                    block_fn bf = {n->a, sc};
+                    JS_VEC_PUSH(S->block_fns, bf);
                 }
             }
         }
@@ -989,6 +1026,8 @@ static void scope_run(js_ast *ast, scoper *sp)
     /* the program's directives look like a block's */
     for (uint32_t i = 0; i < prog->n; i++)
         decl_node(&S, prog->list[i], S.module_scope);
+    annex_b_hoist(&S);
+    free(S.block_fns.v);
     for (uint32_t i = 0; i < prog->n; i++)
         bind_node(&S, prog->list[i], S.module_scope);
     mark_exports(&S, prog);
