@@ -589,14 +589,6 @@ static void substitute_single_use(minifier *M, size_t mark, js_node *s)
     }
 }
 
-/*
- * Appends a rewritten statement to the list being built, merged into the
- * one before it where that evaluates the same things in the same order:
- * `a(); b()` -> `a(), b()`; `a(); return b` -> `return a(), b` (also
- * throw, and the heads of if, switch and for); adjacent declarations of
- * one kind; `if (a) return; if (b) return;` -> `if (a || b) return;`.
- * Declarations never become expressions; list() keeps directives out.
- */
 /* *list (*n items, owned by `owner`) with add[0..k) appended: in place
  * when owner is the list list() grows, else a copy with room to grow. */
 static void append_items(minifier *M, js_node *owner, js_node ***list, uint32_t *n, js_node *const *add, uint32_t k)
@@ -629,6 +621,14 @@ static js_node *append_seq(minifier *M, js_node *a, js_node *b)
     return a;
 }
 
+/*
+ * Appends a rewritten statement to the list being built, merged into the
+ * one before it where that evaluates the same things in the same order:
+ * `a(); b()` -> `a(), b()`; `a(); return b` -> `return a(), b` (also
+ * throw, and the heads of if, switch and for); adjacent declarations of
+ * one kind; `if (a) return; if (b) return;` -> `if (a || b) return;`.
+ * Declarations never become expressions; list() keeps directives out.
+ */
 static void push(minifier *M, size_t mark, js_node *s)
 {
     substitute_single_use(M, mark, s);

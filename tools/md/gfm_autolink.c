@@ -310,7 +310,6 @@ size_t sl__md_scheme_start(const char *s, size_t i)
     return i;
 }
 
-/* At s[i] == ':' followed by "//". */
 /* A link token [from, tok) that ends its line with an address-like
  * tail, `name@dom.ain` (`react@18.2.0`, `a@b.c1`): md4c 0.4.8 reads an
  * e-mail autolink there too, and where the paragraph goes on, wrote the
@@ -337,6 +336,7 @@ static int at_sign_ends_line(const char *s, size_t n, size_t from, size_t tok)
     return dot;
 }
 
+/* At s[i] == ':' followed by "//". */
 static int url_differs(const char *s, size_t n, size_t i, size_t *skip, int *link)
 {
     size_t b = sl__md_scheme_start(s, i);

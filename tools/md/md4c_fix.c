@@ -1238,7 +1238,7 @@ static int lazy_line(const char *s, size_t n, size_t l, size_t e, lazy_state *st
         st->qcol = qcol;
     if (item) /* after a list marker */
         st->need = text - base; /* tabs counted as one column: fewer, so more lines count as lazy */
-    else if (!item && !quotes && text > l && text - l < 4 && !st->need && !st->quote)
+    else if (!quotes && text > l && text - l < 4 && !st->need && !st->quote)
         st->need = text - l; /* a later paragraph of an item, as far in as its items go */
     return 0;
 }
