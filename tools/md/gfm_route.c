@@ -39,6 +39,7 @@
 
 static int task_after_container(const char *s, size_t l, size_t i, size_t e);
 static int task_after_quote(const char *s, size_t l, size_t i, size_t e);
+static size_t list_marker(const char *s, size_t n, size_t i);
 
 typedef struct scan {
     const char *s;
@@ -50,6 +51,7 @@ typedef struct scan {
     size_t brackets;  /* `[` not yet closed in the paragraph */
     size_t budget;    /* bytes code-span lookahead may still read */
     size_t links;     /* autolinks in the paragraph */
+    size_t table_end; /* the end of the rows of the last table both read alike */
     /* The last 16 bytes next_special() classified that held a stop,
      * kept for the next stop in them: a line of links or code spans has
      * a stop every few bytes, and each classified its 16 bytes again. */
@@ -356,8 +358,8 @@ static size_t line_before(const char *s, size_t at)
 
 /* At the delimiter-looking line [sc->line, sc->end), after a header
  * line: 1 unless the table is one both read alike (its rows are then
- * scanned as any line is). */
-static int table_differs(const scan *sc)
+ * scanned as any line is, and sc->table_end is set past the last). */
+static int table_differs(scan *sc)
 {
     const char *s = sc->s;
     size_t head = line_before(s, sc->line), hend = sc->line - 1, cols;
@@ -378,11 +380,51 @@ static int table_differs(const scan *sc)
             break;
         if (starts_block(s + l, e - l) || !memchr(s + l, '|', e - l) || !row_cells(s + l, e - l))
             return 1;
+        sc->table_end = e;
     }
     return 0;
 }
 
 /* --- inline ---------------------------------------------------------- */
+
+/* A line of `=` (up to three spaces in, blanks after): under a paragraph
+ * line it ends the paragraph as a setext heading's underline. */
+static int setext_equals(const char *s, size_t n)
+{
+    size_t i = indent(s, 0, n);
+    if (i >= 4 || i >= n || s[i] != '=')
+        return 0;
+    while (i < n && s[i] == '=')
+        i++;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+        i++;
+    return i == n;
+}
+
+/* Is the line being scanned a block of one line, a row of a table both
+ * read alike or an ATX heading (after any `>` marks and list markers)? */
+static int one_line_block(const scan *sc)
+{
+    const char *s = sc->s;
+    if (sc->line < sc->table_end)
+        return 1;
+    size_t i = sc->line, e = sc->end, m, b;
+    for (;;) {
+        for (b = i; i < e && (s[i] == ' ' || s[i] == '\t'); i++)
+            ;
+        if (i < e && s[i] == '>') {
+            i++;
+            continue;
+        }
+        if ((m = list_marker(s, e, i)) == i || m >= e || (s[m] != ' ' && s[m] != '\t'))
+            break;
+        i = m;
+    }
+    size_t h = i;
+    while (h < e && s[h] == '#')
+        h++;
+    return i - b < 4 && h > i && h - i <= 6 && (h == e || s[h] == ' ' || s[h] == '\t' || s[h] == '\r');
+}
 
 /* At s[i], a run of backticks: the index just past the code span it opens
  * (it may run over lines, not past a blank one), or i when it does not
@@ -396,14 +438,20 @@ static size_t code_span_end(scan *sc, size_t i)
         k++;
     size_t open = k - i, from = k, stop = n;
     /* The paragraph's end bounds the search: the first blank line or line
-     * that starts a block, looked for only as far as a closer candidate. */
+     * that starts a block (or underlines a setext heading), looked for
+     * only as far as a closer candidate.  A table row or an ATX heading
+     * is a block of one line: a span opened there ends on it, or the
+     * backticks are text (the scan skipped an autolink in a later row or
+     * the paragraph after a heading, advmd F20). */
     for (size_t nl = k;;) {
         const char *bt = memchr(s + k, '`', stop - k);
         size_t b = bt ? (size_t)(bt - s) : stop;
         const char *p;
+        if (b > sc->end && nl <= sc->end && one_line_block(sc))
+            stop = b = sc->end;
         while (nl < b && (p = memchr(s + nl, '\n', b - nl))) {
             size_t l = (size_t)(p - s) + 1, e = sl__md_line_end(s, n, l);
-            if (is_blank_line(s + l, e - l) || starts_block(s + l, e - l)) {
+            if (is_blank_line(s + l, e - l) || starts_block(s + l, e - l) || setext_equals(s + l, e - l)) {
                 stop = b = l;
                 break;
             }
