@@ -49,6 +49,7 @@ typedef struct render_state {
     int exact;      /* in a code block: chunks go to on_output as md4c-html cut them */
     int gfm;        /* GFM: its autolinks are written as cmark-gfm reads them */
     int links;      /* links open (md4c's spans) */
+    int link_text;  /* the next text is a link's first */
     size_t quoted_url; /* GFM: the `:` of the next URL after a quote md4c leaves as text, or SIZE_MAX */
     size_t email_at;   /* GFM: where an e-mail autolink's tag starts, while it may be unwritten */
     int email_text;    /* that link was written as text: no </a> */
@@ -644,6 +645,46 @@ static void put_entity(render_state *r, const char *t, size_t n, append_fn appen
         put_codepoint(r, e->codepoints[1], append);
 }
 
+/* The length of the entity reference md4c would read at t[0] == '&'
+ * (`&name;` of 2-48 letters and digits, `&#` 1-7 digits `;`, `&#x` 1-6
+ * hex digits `;`), or 0. */
+static size_t entity_at(const char *t, size_t n)
+{
+    size_t k = 1, d, max = 48;
+    int hex = 0;
+    if (k < n && t[k] == '#') {
+        k++;
+        if (k < n && (t[k] == 'x' || t[k] == 'X'))
+            k++, hex = 1, max = 6;
+        else
+            max = 7;
+        for (d = k; k < n && k - d < max && ((t[k] >= '0' && t[k] <= '9') || (hex && (t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'f'));)
+            k++;
+        return k > d && k < n && t[k] == ';' ? k + 1 : 0;
+    }
+    if (k >= n || (t[k] | 0x20) < 'a' || (t[k] | 0x20) > 'z')
+        return 0;
+    for (d = k; k < n && k - d < max && (((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z') || (t[k] >= '0' && t[k] <= '9'));)
+        k++;
+    return k - d >= 2 && k < n && t[k] == ';' ? k + 1 : 0;
+}
+
+/* The text of an `<...>` autolink: md4c hands it over as it stands,
+ * cmark-gfm decodes its entity references (`<https://x/?a=1&amp;b=2>`
+ * showed "&amp;"; the URL md4c decodes alike: advmd F23). */
+static void autolink_text(render_state *r, const char *t, size_t n)
+{
+    for (const char *p; (p = memchr(t, '&', n)) != NULL;) {
+        size_t at = (size_t)(p - t), len = entity_at(p, n - at);
+        text_escaped(r, t, at + !len);
+        if (len)
+            put_entity(r, p, len, text_escaped);
+        t = p + (len ? len : 1);
+        n -= at + (len ? len : 1);
+    }
+    text_escaped(r, t, n);
+}
+
 /* U+FFFD, as md4c-html writes it for a NUL: not escaped. */
 static void put_verbatim(render_state *r, const char *t, size_t n)
 {
@@ -824,6 +865,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *a = detail;
         r->links++;
+        r->link_text = 1;
         if (r->gfm && a->href.size > 7 && !sl__md_fix_from_source(&r->fix, a->href.text) &&
             !memcmp(a->href.text, "mailto:", 7) && a->href.text[a->href.size - 1] >= '0' &&
             a->href.text[a->href.size - 1] <= '9')
@@ -915,6 +957,8 @@ static void raw_html(render_state *r, const char *t, size_t n)
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     render_state *r = ud;
+    int link_text = r->link_text;
+    r->link_text = 0;
     if (type != MD_TEXT_HTML)
         r->html_line = 0;
     switch (type) {
@@ -951,7 +995,10 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
     case MD_TEXT_NORMAL:
         if (r->email_at != SIZE_MAX)
             email_as_text(r, t, n);
-        if (r->quoted_url < r->fix.n && !r->links && !r->image && !r->exact && sl__md_fix_from_source(&r->fix, t))
+        if (link_text && !r->image && !r->exact && sl__md_fix_from_source(&r->fix, t) && t > r->fix.src &&
+            t[-1] == '<' && (size_t)(t - r->fix.src) + n < r->fix.n && t[n] == '>')
+            autolink_text(r, t, n);
+        else if (r->quoted_url < r->fix.n && !r->links && !r->image && !r->exact && sl__md_fix_from_source(&r->fix, t))
             text_linking_urls(r, t, n);
         else
             text_escaped(r, t, n);
