@@ -1952,3 +1952,30 @@ SL_TEST(md_entities_in_autolinks_render_as_cmark_gfm_on_md4c_pages)
     CHECK(ok);
     fprintf(stderr, "entities in autolinks: %zu pages\n", pages);
 }
+
+/* A list item whose last block is a thematic break (on its marker's line,
+ * or indented under its text), a blank line, and what follows. */
+static void break_in_item_page(char *md)
+{
+    static const char *const item[] = {"- ",       "* ",      "1. ",      "10) ",   "-   ",  "> - ", "- a\n  ",
+                                       "- a\n\t", "  - ",    "1.  ",     "- - ",   "* a\n  ", "- a\n    ", ""};
+    static const char *const rule[] = {"***", "---", "___", "* * *", "- - -", "_ _ _", "***  ", "-- -", "**"};
+    static const char *const blank[] = {"\n", "\n", "\n\n", ">\n", "", "  \n"};
+    static const char *const next[] = {"- b\n", "  b\n",  "    y\n",   "b\n",     "       <!-- x -->\n",
+                                       "2. c\n", "> - b\n", "   w\n", "  * c\n", "> b\n"};
+    snprintf(md, 512, "%s%s\n%s%s", PICK(item), PICK(rule), PICK(blank), PICK(next));
+}
+
+/* cmark-gfm 0.29 keeps a list tight across a blank line after an item's
+ * thematic break (`- ***`, blank, `- b`), and the item's column takes
+ * the line after it (`-   ***`, blank, `    y`: `y` in the item); md4c
+ * made the list loose, and moved `y` out of the list (advmd F3). */
+SL_TEST(md_thematic_breaks_ending_list_items_render_as_cmark_gfm)
+{
+    static const char *const cases[] = {"- ***\n\n- b\n",     "1. ***\n\n2. b\n",   "- a\n  ***\n\n- b\n",
+                                        "- ***\n\n  b\n",     "-   ***\n\n    y\n", "10) ***\n\n    y\n",
+                                        "1.  ***\n\n    y\n", "10) ___\n\n    y\n", "10) ***\n\n       <!-- x -->\n",
+                                        "1. ***\n\n   w\n",   "1. a\n\t***\n\n   b\n", "* ---\n\n  <\n"};
+    pages_render_as_cmark(cases, sizeof cases / sizeof cases[0], break_in_item_page, SL_TEST_SCALE(4000),
+                          "thematic breaks ending list items");
+}

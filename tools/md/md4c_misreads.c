@@ -216,6 +216,61 @@ static const unsigned char item_prefix[256] = {
     ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
 };
 
+/* --- a thematic break that ends a list item, then a blank line --------
+ *
+ * cmark-gfm 0.29 does not count the blank line after a thematic break
+ * as one that ends its block (blocks.c sets no last_line_blank there),
+ * so an item whose last block is a break keeps its list tight (`- ***`,
+ * blank, `- b`: `<li>b</li>`; `- a`, `  ***`, blank, `- b`), and a line
+ * after the blank that the item's column takes is more of the item.
+ * md4c makes the list loose, and after a marker with the break four
+ * columns or more past it (`-   ***`, blank, `    y`) ends the item: `y`
+ * left the list (advmd F3).  Such a line ends with `-`, `*` or `_` (the
+ * line ends the vectors below look at): it routes when its break follows
+ * a list marker, or stands two columns in (in an item above; not a `-`
+ * run right under a text line, a setext underline to both), and a
+ * blank line and then a marker or an indented line follow. */
+static int break_in_item(const char *s, size_t n, size_t k, size_t j)
+{
+    char c = s[k - 1];
+    size_t b = k, count = 0;
+    int blank = 0, gap = 0; /* a blank after a `c`; one between two */
+    for (; b > 0 && (s[b - 1] == c || s[b - 1] == ' ' || s[b - 1] == '\t'); b--)
+        if (s[b - 1] == c)
+            count++, gap |= blank;
+        else
+            blank = count > 0;
+    if (count < 3)
+        return 0;
+    size_t l = b;
+    while (l > 0 && item_prefix[(unsigned char)s[l - 1]])
+        l--;
+    if ((l > 0 && s[l - 1] != '\n' && s[l - 1] != '\r') || text_from(s, l, b) != b)
+        return 0; /* text before the run, or the run is more than a break */
+    if (after_quotes(s, l, b) == b) { /* no marker: in an item only if indented */
+        if (indent_of(s, l, k) < 2)
+            return 0;
+        if (c == '-' && !gap && l > 0) {
+            size_t p = l - 1;
+            while (p > 0 && s[p - 1] != '\n' && s[p - 1] != '\r')
+                p--;
+            if (after_quotes(s, p, content_end(s, p, l - 1)) < content_end(s, p, l - 1))
+                return 0; /* a setext underline */
+        }
+    }
+    size_t ln = j + 1, e, r;
+    int blanks = 0;
+    for (; ln < n; ln = e + 1, blanks = 1) {
+        e = sl__md_line_end(s, n, ln);
+        r = content_end(s, ln, e);
+        size_t t = after_quotes(s, ln, r);
+        if (t < r)
+            return blanks && (text_from(s, ln, r) > t || indent_of(s, ln, r) >= 2);
+    }
+    return 0;
+}
+
+
 /* 1 if the line end at s[j] may end an empty item's line that md4c misreads. */
 static int item_line_end(const char *s, size_t n, size_t j)
 {
@@ -225,6 +280,8 @@ static int item_line_end(const char *s, size_t n, size_t j)
     if (k == 0)
         return 0;
     char c = s[k - 1];
+    if ((c == '-' || c == '*' || c == '_') && break_in_item(s, n, k, j))
+        return 1;
     if (!(c == '-' || c == '*' || c == '+' || ((c == '.' || c == ')') && k >= 2 && s[k - 2] >= '0' && s[k - 2] <= '9')))
         return 0;
     size_t l = k - 1; /* back to the line's start over what such a line may hold */
@@ -567,7 +624,7 @@ static int at_angle(const char *s, size_t n, size_t i, html_scan *h)
 }
 
 /* The bytes an empty item's line may end with before its `\n`. */
-static const unsigned char item_last[256] = {['-'] = 1, ['*'] = 1, ['+'] = 1, ['.'] = 1, [')'] = 1,
+static const unsigned char item_last[256] = {['-'] = 1, ['*'] = 1, ['+'] = 1, ['.'] = 1, [')'] = 1, ['_'] = 1,
                                              [' '] = 1, ['\t'] = 1, ['\r'] = 1};
 
 /* 1 if the `\n` at s[j] ends an empty item's line that md4c misreads. */
@@ -589,8 +646,9 @@ int sl__md_md4c_misreads(const char *s, size_t n)
         if (s[j] == '<' ? at_angle(s, n, j, &h) : s[j] == '\n' && at_line_end(s, n, j))
             return 1;
 #ifdef __SSE2__
-    /* A `\n` is looked at after one of `-*+ \t\r`, or after `.` or `)`
-     * that follow a digit: the ends of an empty item's line. */
+    /* A `\n` is looked at after one of `-*+_ \t\r`, or after `.` or `)`
+     * that follow a digit: the ends of an empty item's line, or of a
+     * thematic break's. */
     const __m128i nl = _mm_set1_epi8('\n'), lt = _mm_set1_epi8('<');
     for (; j + 16 <= n; j += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
@@ -604,7 +662,8 @@ int sl__md_md4c_misreads(const char *s, size_t n)
         __m128i ends = _mm_or_si128(
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('-')), _mm_cmpeq_epi8(p, _mm_set1_epi8('*'))),
                          _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('+')), _mm_cmpeq_epi8(p, _mm_set1_epi8(' ')))),
-            _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(p, _mm_set1_epi8('\r'))));
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(p, _mm_set1_epi8('\r'))),
+                         _mm_cmpeq_epi8(p, _mm_set1_epi8('_'))));
         __m128i digit = _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(q, _mm_set1_epi8('0')), _mm_set1_epi8(9)),
                                        _mm_setzero_si128());
         __m128i dot = _mm_or_si128(_mm_cmpeq_epi8(p, _mm_set1_epi8('.')), _mm_cmpeq_epi8(p, _mm_set1_epi8(')')));
