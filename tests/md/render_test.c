@@ -5,6 +5,7 @@
  */
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -475,6 +476,55 @@ SL_TEST(md_html_block_after_a_tight_item_starts_a_line)
         CHECK(p.html && contains(p.html, "<li>a\n&lt;!-- c --&gt;"));
         sl__md_page_free(&p);
     }
+}
+
+/* 1 if every attribute of every tag in html has a quoted value, as XML
+ * wants (`<input ... disabled checked />` has two without). */
+static int attributes_have_values(const char *html)
+{
+    for (const char *p = strchr(html, '<'); p; p = strchr(p + 1, '<')) {
+        if (!isalpha((unsigned char)p[1]))
+            continue;
+        const char *q = p + 1;
+        while (isalnum((unsigned char)*q))
+            q++;
+        for (;;) {
+            while (*q == ' ' || *q == '\n')
+                q++;
+            if (*q == '>' || (*q == '/' && q[1] == '>'))
+                break;
+            while (isalnum((unsigned char)*q) || *q == '-' || *q == ':')
+                q++;
+            if (q[0] != '=' || q[1] != '"')
+                return 0;
+            const char *e = strchr(q + 2, '"');
+            if (!e)
+                return 0;
+            q = e + 1;
+        }
+    }
+    return 1;
+}
+
+/* Under --xhtml a task item's checkbox is XML on both renderers: md4c's
+ * pages wrote `disabled checked />`, which an XML parser refuses (advmd
+ * F17); cmark-gfm's write `checked="" disabled="" />`. */
+SL_TEST(md_xhtml_task_checkboxes_are_xml_on_both_renderers)
+{
+    static const char *const pages[] = {"- [x] t\n- [ ] u\n", "1. [X] a\n\n   b\n", "- a\n  - [ ] q\n"};
+    for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++)
+        for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++) {
+            sl__md_opts o = {.xhtml = 1, .renderer = renderer};
+            sl__md_page p;
+            char err[256];
+            CHECK(sl__md_render(pages[k], strlen(pages[k]), &o, &p, err, sizeof err) == 0);
+            CHECK(contains(p.html, "type=\"checkbox\""));
+            if (!attributes_have_values(p.html))
+                fprintf(stderr, "%s", p.html);
+            CHECK(attributes_have_values(p.html));
+            CHECK(contains(p.html, "checked=\"") == (k < 2)); /* the first two are checked */
+            sl__md_page_free(&p);
+        }
 }
 
 /* A page is read within its n bytes, with no NUL after it: one whose

@@ -96,7 +96,8 @@ static int writer_diff_at(const char *s, size_t n, size_t i, const char *w)
 /* s[0, n) as a C string, with what sluice writes on purpose written as
  * md4c-html does (applied to both outputs, so raw HTML stays equal):
  * no heading ids, `~` and `&#x27;` in href and src values as `%7E` and
- * `%27`, a task item's checkbox as `disabled>` / `checked>`, and no line
+ * `%27`, a task item's checkbox as `disabled>` / `checked>` (XHTML's
+ * `disabled="disabled"` and `checked="checked"` too), and no line
  * end between other text and a `<` (render.c starts a raw HTML block
  * after a tight item's text on a line of its own). */
 static char *writer_diff_normalize(const char *s, size_t n)
@@ -114,12 +115,17 @@ static char *writer_diff_normalize(const char *s, size_t n)
             i = (size_t)(q - s) + 1;
             continue;
         }
-        static const char *const task[][2] = {{" disabled> ", " disabled>"}, {" checked> ", " checked>"},
-                                              {" disabled /> ", " disabled>"}, {" checked /> ", " checked>"}};
-        size_t k = 0;
-        for (; k < 4 && !writer_diff_at(s, n, i, task[k][0]); k++)
+        static const char *const task[][2] = {{" disabled> ", " disabled>"},
+                                              {" checked> ", " checked>"},
+                                              {" disabled /> ", " disabled>"},
+                                              {" checked /> ", " checked>"},
+                                              {" disabled=\"disabled\" /> ", " disabled>"},
+                                              {" checked=\"checked\" /> ", " checked>"},
+                                              {" disabled=\"disabled\"", " disabled"}};
+        size_t k = 0, kinds = sizeof task / sizeof task[0];
+        for (; k < kinds && !writer_diff_at(s, n, i, task[k][0]); k++)
             ;
-        if (k < 4) {
+        if (k < kinds) {
             memcpy(w, task[k][1], strlen(task[k][1]));
             w += strlen(task[k][1]);
             i += strlen(task[k][0]);

@@ -739,14 +739,21 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
             break;
         }
         /* GitHub (cmark-gfm) puts a space between the checkbox and the
-         * item's text; md4c-html none. */
-        EMIT(r, "<li class=\"task-list-item\"><input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled");
-        if (li->task_mark == 'x' || li->task_mark == 'X')
-            EMIT(r, " checked");
-        if (r->xhtml)
+         * item's text; md4c-html none.  XHTML has no attribute without a
+         * value (`disabled checked />` is no XML: advmd F17). */
+        EMIT(r, "<li class=\"task-list-item\"><input type=\"checkbox\" class=\"task-list-item-checkbox\"");
+        int checked = li->task_mark == 'x' || li->task_mark == 'X';
+        if (r->xhtml) {
+            EMIT(r, " disabled=\"disabled\"");
+            if (checked)
+                EMIT(r, " checked=\"checked\"");
             EMIT(r, " /> ");
-        else
+        } else {
+            EMIT(r, " disabled");
+            if (checked)
+                EMIT(r, " checked");
             EMIT(r, "> ");
+        }
         break;
     }
     case MD_BLOCK_HR:
