@@ -245,6 +245,62 @@ SL_TEST(md_heading_ids_are_github_style_and_unique)
     sl__md_page_free(&p);
 }
 
+/* One page in one mode on one renderer. */
+static sl__md_page render_with(const char *src, int commonmark, int unsafe, int renderer)
+{
+    sl__md_opts o = {.commonmark = commonmark, .unsafe_html = unsafe, .renderer = renderer};
+    sl__md_page p;
+    char err[256];
+    CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
+    return p;
+}
+
+/* In safe mode raw HTML in a heading is shown escaped, but its tags give
+ * the heading's id and --json text nothing, as with --unsafe-html and on
+ * GitHub (`## TOC <!-- omit in toc -->` was `toc----omit-in-toc---`, and
+ * its `[..](#toc)` links broke; advmd F5): on both renderers, in both
+ * dialects, the headings of safe mode are those of --unsafe-html. */
+SL_TEST(md_heading_ids_in_safe_mode_leave_raw_html_out_as_github_does)
+{
+    static const char *const raw[] = {"<!-- omit in toc -->", "<a name=\"u\"></a>", "<b>bold</b>", "<br/>",
+                                      "<script>", "<img src=\"a.png\" alt=\"x\">", "<!-- a > b -->",
+                                      "&lt;b&gt;", "`<code>`", "<span\ntitle=\"t\">s</span>", "<?p x ?>"};
+    static const char *const form[] = {"## %s %s %s\n", "# %s%s %s\n\nx\n", "%s %s %s\n===\n", "> ### %s %s %s\n",
+                                       "- # %s %s %s\n"};
+    sl__md_page p = render_s("## TOC <!-- omit in toc -->\n## Usage <a name=\"u\"></a>\n");
+    CHECK(p.nheadings == 2 && !strcmp(p.headings[0].id, "toc") && !strcmp(p.headings[1].id, "usage"));
+    CHECK(contains(p.html, "<h2 id=\"toc\">TOC &lt;!-- omit in toc --&gt;</h2>"));
+    sl__md_page_free(&p);
+    uint64_t x = 88172645463325252ull;
+    size_t headed = 0;
+    for (int k = 0; k < 600; k++) {
+        char md[512];
+        const char *w[3];
+        for (int i = 0; i < 3; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            w[i] = i == 1 ? (x % 3 ? raw[x % (sizeof raw / sizeof raw[0])] : "Title") : raw[x % (sizeof raw / sizeof raw[0])];
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        snprintf(md, sizeof md, form[x % (sizeof form / sizeof form[0])], w[0], w[1], w[2]);
+        for (int cm = 0; cm < 2; cm++)
+            for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++) {
+                sl__md_page safe = render_with(md, cm, 0, renderer), unsafe = render_with(md, cm, 1, renderer);
+                int same = safe.nheadings == unsafe.nheadings;
+                headed += safe.nheadings > 0;
+                for (size_t h = 0; same && h < safe.nheadings; h++)
+                    same = !strcmp(safe.headings[h].id, unsafe.headings[h].id) &&
+                           !strcmp(safe.headings[h].text, unsafe.headings[h].text);
+                if (!same)
+                    fprintf(stderr, "page (commonmark %d, renderer %d):\n%s--- safe:\n%s--- unsafe:\n%s", cm, renderer, md,
+                            safe.html, unsafe.html);
+                CHECK(same);
+                sl__md_page_free(&safe);
+                sl__md_page_free(&unsafe);
+            }
+    }
+    CHECK(headed > 1200); /* most pages hold a heading */
+}
+
 /* Suffixes past one digit, a suffix an earlier heading already took
  * (skipped), and a page with more ids than the table first holds. */
 SL_TEST(md_heading_ids_count_past_ten_and_skip_taken_suffixes)

@@ -40,6 +40,7 @@ typedef struct render_state {
     sl__md_slugs *slugs;
     size_t heading_at;    /* output offset of the open heading's "<hN>" */
     int level;            /* its level, 0 when none is open */
+    sl__md_buf heading_raw; /* safe mode: the open heading's raw HTML chunks (raw_chunk), for its id */
     int nomem;
     sl__md_fix fix; /* the page, and code blocks' tabs put back (md4c_fix.c) */
     int safe_urls;  /* empty dangerous link and image URLs (safe mode) */
@@ -58,6 +59,41 @@ typedef struct render_state {
     int html_line;     /* the last text was an inline HTML node's line end: its next line follows */
 } render_state;
 
+/* A chunk of raw HTML written escaped in a heading (safe mode): where it
+ * is in the output, and its bytes. */
+typedef struct raw_chunk {
+    size_t from, to;
+    const char *t;
+    size_t n;
+} raw_chunk;
+
+/* The heading's inner HTML out[inner..) with each escaped raw HTML chunk
+ * as it stands in the page (under --gfm through the tag filter): its text
+ * as --unsafe-html has it, where the tags drop out of its text and id
+ * (`## TOC <!-- omit in toc -->`: id `toc` in both modes, as on GitHub;
+ * advmd F5).  NULL when out of memory. */
+static char *heading_as_unsafe(const render_state *r, size_t inner, size_t *len)
+{
+    const raw_chunk *c = (const raw_chunk *)(const void *)r->heading_raw.data;
+    size_t k = r->heading_raw.len / sizeof *c, at = inner;
+    sl__md_buf b = {0};
+    for (size_t i = 0; i < k; i++) {
+        sl__md_buf_put(&b, r->out.data + at, c[i].from - at);
+        size_t from = b.len;
+        sl__md_buf_put(&b, c[i].t, c[i].n);
+        if (r->gfm && !b.failed && sl__md_tagfilter(&b, from, 0) != 0) /* as --unsafe-html --gfm writes it */
+            b.failed = 1;
+        at = c[i].to;
+    }
+    sl__md_buf_put(&b, r->out.data + at, r->out.len - at);
+    if (b.failed) {
+        sl__md_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return b.data ? b.data : calloc(1, 1);
+}
+
 /* A heading closes at the end of the output: its text and id, and
  * ` id="..."` spliced into its opening tag. */
 static void close_heading(render_state *r)
@@ -75,7 +111,14 @@ static void close_heading(render_state *r)
     }
     size_t tl, inner = r->heading_at + 4;
     sl__md_heading *h = &p->headings[p->nheadings];
-    *h = (sl__md_heading){r->level, sl__md_text_content(r->out.data + inner, r->out.len - inner, &tl), NULL};
+    if (r->heading_raw.len) {
+        size_t ul;
+        char *u = heading_as_unsafe(r, inner, &ul);
+        r->heading_raw.len = 0;
+        *h = (sl__md_heading){r->level, u ? sl__md_text_content(u, ul, &tl) : NULL, NULL};
+        free(u);
+    } else
+        *h = (sl__md_heading){r->level, sl__md_text_content(r->out.data + inner, r->out.len - inner, &tl), NULL};
     h->id = h->text ? sl__md_slugs_make(r->slugs, h->text, tl) : NULL;
     if (!h->id) {
         free(h->text);
@@ -954,6 +997,10 @@ static void raw_html(render_state *r, const char *t, size_t n)
     size_t at = r->out.len;
     int line_start = r->html_line; /* of an inline node's next line */
     on_output(t, n, r);
+    if (r->level && r->escape_raw && r->out.len - at != n) { /* escaped in a heading: its id ignores it */
+        raw_chunk c = {at, r->out.len, t, n};
+        sl__md_buf_put(&r->heading_raw, (const char *)&c, sizeof c);
+    }
     /* The tag filter looks at an inline node's start (a block's are looked
      * at when it ends). */
     if (r->tagfilter && r->html_block == SIZE_MAX && !line_start && sl__md_tagfilter(&r->out, at, 0) != 0)
@@ -1059,6 +1106,7 @@ static int render_body(const char *s, size_t n, const sl__md_opts *o, sl__md_pag
 out:
     sl__md_fix_free(&r.fix);
     sl__md_buf_free(&r.out);
+    sl__md_buf_free(&r.heading_raw);
     sl__md_slugs_free(r.slugs);
     return rc;
 }

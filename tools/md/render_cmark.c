@@ -277,37 +277,41 @@ static int html_block_to_text(cmark_node *node)
     return rc;
 }
 
-/* Replaces a heading by an HTML block of it, with its id. */
-static int heading_with_id(cmark_node *h, sl__md_slugs *slugs, sl__md_page *p, int xhtml_opts)
+/* A heading's text and id (hd), from its HTML as cmark-gfm renders it
+ * ("<hN>inner</hN>\n", returned; NULL when out of memory). */
+static char *heading_text_id(cmark_node *h, sl__md_slugs *slugs, sl__md_heading *hd, int xhtml_opts)
 {
     char *html = cmark_render_html_with_mem(h, xhtml_opts, NULL, cmark_get_default_mem_allocator());
-    int level = cmark_node_get_heading_level(h);
     if (!html)
-        return -1;
-    /* html is "<hN>inner</hN>\n" */
+        return NULL;
     size_t len = strlen(html), inner = 4, end = len >= 6 ? len - 6 : 4;
     size_t tl;
-    sl__md_heading *hd = &p->headings[p->nheadings];
-    hd->level = level;
+    hd->level = cmark_node_get_heading_level(h);
     hd->text = end >= inner ? sl__md_text_content(html + inner, end - inner, &tl) : NULL;
     hd->id = hd->text ? sl__md_slugs_make(slugs, hd->text, tl) : NULL;
-    int rc = -1;
-    if (hd->id) {
-        p->nheadings++;
-        sl__md_buf b = {0};
-        sl__md_buf_put(&b, html, 3); /* "<hN" */
-        sl__md_buf_puts(&b, " id=\"");
-        sl__md_buf_puts(&b, hd->id);
-        sl__md_buf_putc(&b, '"');
-        sl__md_buf_put(&b, html + 3, len - 3);
-        sl__md_buf_putc(&b, 0);
-        rc = !b.failed && replace(h, CMARK_NODE_HTML_BLOCK, b.data) ? 0 : -1;
-        sl__md_buf_free(&b);
-    } else {
+    if (!hd->id) {
         free(hd->text);
         hd->text = NULL;
+        free(html);
+        return NULL;
     }
-    free(html);
+    return html;
+}
+
+/* Replaces a heading by an HTML block of it (html, as heading_text_id()
+ * rendered it), with its id. */
+static int heading_with_id(cmark_node *h, const sl__md_heading *hd, const char *html)
+{
+    size_t len = strlen(html);
+    sl__md_buf b = {0};
+    sl__md_buf_put(&b, html, 3); /* "<hN" */
+    sl__md_buf_puts(&b, " id=\"");
+    sl__md_buf_puts(&b, hd->id);
+    sl__md_buf_putc(&b, '"');
+    sl__md_buf_put(&b, html + 3, len - 3);
+    sl__md_buf_putc(&b, 0);
+    int rc = !b.failed && replace(h, CMARK_NODE_HTML_BLOCK, b.data) ? 0 : -1;
+    sl__md_buf_free(&b);
     return rc;
 }
 
@@ -327,6 +331,46 @@ static int tagfilter(cmark_node *n)
         rc = -1;
     sl__md_buf_free(&b);
     return rc;
+}
+
+/* Safe mode, heading h: its raw HTML nodes (the tag filter on them under
+ * --gfm, as --unsafe-html has them) for its text and id, which
+ * heading_text_id() renders; then their own literals back (they are
+ * shown escaped).  *held: whether it holds any.  The heading's HTML,
+ * or NULL when out of memory. */
+static char *heading_text_id_unsafe(cmark_node *h, sl__md_slugs *slugs, sl__md_heading *hd, int opts, int filter,
+                                    int *held)
+{
+    cmark_iter *it = cmark_iter_new(h);
+    found raw = {0};
+    char **lit = NULL;
+    char *html = NULL;
+    int ok = it != NULL;
+    for (cmark_event_type ev; ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE)
+            ok = push(&raw, n) == 0;
+    }
+    if (it)
+        cmark_iter_free(it);
+    *held = raw.n > 0;
+    if (ok && filter && raw.n && (ok = (lit = calloc(raw.n, sizeof *lit)) != NULL))
+        for (size_t i = 0; ok && i < raw.n; i++) {
+            const char *l = cmark_node_get_literal(raw.v[i]);
+            ok = (lit[i] = strdup(l ? l : "")) != NULL && tagfilter(raw.v[i]) == 0;
+        }
+    if (ok)
+        html = heading_text_id(h, slugs, hd, opts);
+    for (size_t i = 0; lit && i < raw.n && lit[i]; i++) {
+        if (!cmark_node_set_literal(raw.v[i], lit[i]) && html) {
+            free(hd->text), free(hd->id), free(html);
+            hd->text = hd->id = NULL, html = NULL;
+        }
+        free(lit[i]);
+    }
+    free(lit);
+    free(raw.v);
+    return html;
 }
 
 /* One walk: what safe mode changes (or, with raw HTML on, the tag
@@ -374,6 +418,7 @@ int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_pa
     cmark_parser *parser = cmark_parser_new_with_mem(opts, &padded);
     cmark_node *doc = NULL;
     found html = {0}, heads = {0};
+    char **head_html = NULL; /* each heading's HTML */
     sl__md_slugs *slugs = sl__md_slugs_new();
     int rc = -1;
     if (!parser || !slugs)
@@ -387,17 +432,38 @@ int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_pa
     pthread_mutex_unlock(&finish_lock);
     if (!doc || walk(doc, !o->unsafe_html, !o->commonmark, &html, &heads) != 0)
         goto out;
+    /* The headings' texts and ids first: in safe mode from the raw HTML
+     * as --unsafe-html has it (its tags drop out, as on GitHub: `## TOC
+     * <!-- omit in toc -->` gets `toc`, not `toc----omit-in-toc---`;
+     * advmd F5); the heading is rendered again once it is escaped. */
+    if (heads.n && (!(p->headings = calloc(heads.n, sizeof *p->headings)) ||
+                    !(head_html = calloc(heads.n, sizeof *head_html))))
+        goto out;
+    for (size_t i = 0; i < heads.n; i++) {
+        int held = 0;
+        if (!(head_html[i] = html.n ? heading_text_id_unsafe(heads.v[i], slugs, &p->headings[i], opts,
+                                                              !o->commonmark, &held)
+                                    : heading_text_id(heads.v[i], slugs, &p->headings[i], opts)))
+            goto out;
+        p->nheadings++;
+        if (held) { /* rendered again once its raw HTML is escaped */
+            free(head_html[i]);
+            head_html[i] = NULL;
+        }
+    }
     for (size_t i = 0; i < html.n; i++) {
         cmark_node *node = html.v[i];
         if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK ? html_block_to_text(node) != 0
             : !replace(node, CMARK_NODE_TEXT, cmark_node_get_literal(node)))
             goto out;
     }
-    if (heads.n && !(p->headings = calloc(heads.n, sizeof *p->headings)))
-        goto out;
-    for (size_t i = 0; i < heads.n; i++)
-        if (heading_with_id(heads.v[i], slugs, p, opts) != 0)
+    for (size_t i = 0; i < heads.n; i++) {
+        if (!head_html[i] &&
+            !(head_html[i] = cmark_render_html_with_mem(heads.v[i], opts, NULL, cmark_get_default_mem_allocator())))
             goto out;
+        if (heading_with_id(heads.v[i], &p->headings[i], head_html[i]) != 0)
+            goto out;
+    }
     char *out = cmark_render_html_with_mem(doc, opts, cmark_parser_get_syntax_extensions(parser),
                                            cmark_get_default_mem_allocator());
     if (!out)
@@ -406,6 +472,9 @@ int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_pa
     p->html_len = strlen(out);
     rc = 0;
 out:
+    for (size_t i = 0; head_html && i < heads.n; i++)
+        free(head_html[i]);
+    free(head_html);
     free(html.v);
     free(heads.v);
     sl__md_slugs_free(slugs);
