@@ -16,6 +16,30 @@
 #include "md.h"
 #include "rpc.h"
 
+/* A copy of the line s[0..n) with each lone surrogate escape (valid JSON,
+ * RFC 8259 8.2, which jansson refuses: an id is echoed as the request
+ * wrote it) as \uFFFD. */
+static char *surrogates_replaced(const char *s, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (!c)
+        __builtin_trap();
+    memcpy(c, s, n);
+    for (size_t i = 0; i + 6 <= n; i++) {
+        if (c[i] != '\\')
+            continue;
+        if (c[i + 1] == 'u' && (c[i + 2] | 0x20) == 'd' && strchr("89abAB", c[i + 3]) && i + 12 <= n &&
+            c[i + 6] == '\\' && c[i + 7] == 'u' && (c[i + 8] | 0x20) == 'd' && strchr("cdefCDEF", c[i + 9])) {
+            i += 11; /* a pair */
+            continue;
+        }
+        if (c[i + 1] == 'u' && (c[i + 2] | 0x20) == 'd' && strchr("89abcdefABCDEF", c[i + 3]))
+            memcpy(c + i + 2, "FFFD", 4);
+        i++; /* the escaped byte */
+    }
+    return c;
+}
+
 /* Each line of b (every one ending in a newline) is a JSON object. */
 static void check_reply(const sl__md_buf *b)
 {
@@ -23,7 +47,9 @@ static void check_reply(const sl__md_buf *b)
         __builtin_trap();
     for (size_t at = 0; at < b->len;) {
         size_t n = (size_t)((const char *)memchr(b->data + at, '\n', b->len - at) - (b->data + at));
-        json_t *j = json_loadb(b->data + at, n, JSON_ALLOW_NUL, NULL);
+        char *line = surrogates_replaced(b->data + at, n);
+        json_t *j = json_loadb(line, n, JSON_ALLOW_NUL, NULL);
+        free(line);
         if (!json_is_object(j))
             __builtin_trap();
         json_decref(j);

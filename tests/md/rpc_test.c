@@ -106,21 +106,18 @@ static void send_line(srv *s, const char *line)
     write_all(s->to_srv, "\n", 1);
 }
 
-/* The next message from the server, or NULL at end of output. */
-static json_t *recv_msg(srv *s)
+/* The next line from the server as it was written (malloc'd), or NULL
+ * at end of output. */
+static char *recv_raw(srv *s)
 {
     for (;;) {
         char *nl = s->len ? memchr(s->buf, '\n', s->len) : NULL;
         if (nl) {
             size_t n = (size_t)(nl - s->buf);
-            json_error_t e;
-            json_t *j = json_loadb(s->buf, n, 0, &e);
-            if (!j)
-                fprintf(stderr, "bad line from server: %.200s\n", s->buf);
-            CHECK(j != NULL);
+            char *line = strndup(s->buf, n);
             memmove(s->buf, nl + 1, s->len - n - 1);
             s->len -= n + 1;
-            return j;
+            return line;
         }
         if (s->len == s->cap)
             s->buf = realloc(s->buf, s->cap = s->cap ? s->cap * 2 : 65536);
@@ -129,6 +126,21 @@ static json_t *recv_msg(srv *s)
             return NULL;
         s->len += (size_t)r;
     }
+}
+
+/* The next message from the server, or NULL at end of output. */
+static json_t *recv_msg(srv *s)
+{
+    char *line = recv_raw(s);
+    if (!line)
+        return NULL;
+    json_error_t e;
+    json_t *j = json_loadb(line, strlen(line), 0, &e);
+    if (!j)
+        fprintf(stderr, "bad line from server: %.200s\n", line);
+    CHECK(j != NULL);
+    free(line);
+    return j;
 }
 
 /* The next message that is not a progress notification. */
@@ -329,7 +341,7 @@ SL_TEST(rpc_edge_bytes_escapes_and_ids)
     send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"method\":\"shutdown\"}");
     CHECK_EQ(error_code(j = recv_msg(s)), -32600);
     json_decref(j);
-    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"shutdown\"}");
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"shutdown\"}"); /* no finite number */
     CHECK_EQ(error_code(j = recv_msg(s)), -32600);
     json_decref(j);
     /* 2^53 + 1 reads as the double 2^53: no id from 2^53 on can be told
@@ -604,17 +616,75 @@ SL_TEST(rpc_lone_surrogates_are_replacement_characters)
     const char *html = json_string_value(json_object_get(json_object_get(j, "result"), "html"));
     CHECK(html && !strcmp(html, "<p>lone \xef\xbf\xbd low \xef\xbf\xbd pair \xf0\x9f\x98\x80 end \xef\xbf\xbd</p>\n"));
     json_decref(j);
-    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":\"b\\udfff\",\"method\":\"transformBatch\",\"params\":{\"files\":["
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"transformBatch\",\"params\":{\"files\":["
                  "{\"file\":\"a.md\",\"content\":\"*a*\"},{\"file\":\"b\\ud800.md\",\"content\":\"x\\udbff\"},"
                  "{\"file\":\"c.md\",\"content\":5}]}}");
     j = recv_reply(s);
-    CHECK(!strcmp(id_str(j), "b\xef\xbf\xbd"));
+    CHECK(!strcmp(id_str(j), "b")); /* (an id holding one: rpc_ids_come_back_as_the_request_wrote_them) */
     json_t *res = json_object_get(json_object_get(j, "result"), "results");
     CHECK_EQ(json_array_size(res), 3);
     CHECK(!strcmp(json_string_value(json_object_get(json_array_get(res, 0), "html")), "<p><em>a</em></p>\n"));
     CHECK(!strcmp(json_string_value(json_object_get(json_array_get(res, 1), "file")), "b\xef\xbf\xbd.md"));
     CHECK(!strcmp(json_string_value(json_object_get(json_array_get(res, 1), "html")), "<p>x\xef\xbf\xbd</p>\n"));
     CHECK_EQ(error_code(json_array_get(res, 2)), -32602);
+    json_decref(j);
+    CHECK_EQ(srv_stop(s), 0);
+}
+
+/* 1 if line holds `"id":` followed by want. */
+static int id_is(const char *line, const char *want)
+{
+    char key[128];
+    snprintf(key, sizeof key, "\"id\":%s,", want);
+    if (!strstr(line, key))
+        fprintf(stderr, "no %s in %s\n", key, line);
+    return strstr(line, key) != NULL;
+}
+
+/* A string id holding \u0000 or a lone surrogate comes back as the
+ * request wrote it (it came back with U+FFFD in its place, and a client
+ * holding the string JSON.parse gave it matched no call: advmd F6), in a
+ * batch array and in the answer to a line nested too deep too; a
+ * fractional id comes back as the same number (it was refused: the
+ * client's call never settled). */
+SL_TEST(rpc_ids_come_back_as_the_request_wrote_them)
+{
+    srv *s = srv_start(1, 0, 0);
+    static const char *const ids[] = {"\"a\\u0000b\"", "\"\\ud800x\"", "\"\\uDC00\\u0000\\ud83d\\ude00\"",
+                                      "\"q\\\\u0000\\u0000\"", "1.5", "0.1", "-2.5e-07", "3"};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        char line[256];
+        snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\" : %s,\"method\":\"transform\",\"params\":{\"content\":\"a\"}}",
+                 ids[k]);
+        send_line(s, line);
+        char *got = recv_raw(s);
+        CHECK(got && id_is(got, ids[k]) && strstr(got, "\"result\""));
+        free(got);
+    }
+    /* a batch array: each element's own id, the last "id" of each */
+    send_line(s, "[{\"jsonrpc\":\"2.0\",\"id\":\"x\\u0000\",\"method\":\"transform\",\"params\":{\"content\":\"a\"}},"
+                 "{\"jsonrpc\":\"2.0\",\"id\":\"no\",\"id\":\"y\\udc00\",\"method\":\"transform\",\"params\":{\"id\":\"z\\u0000\",\"content\":\"b\"}},"
+                 "{\"jsonrpc\":\"2.0\",\"id\":\"w\\u0000\",\"method\":\"nope\"}]");
+    char *got = recv_raw(s);
+    CHECK(got && id_is(got, "\"x\\u0000\"") && id_is(got, "\"y\\udc00\"") && id_is(got, "\"w\\u0000\""));
+    CHECK(!strstr(got, "\\ufffd") && !strstr(got, "\xef\xbf\xbd") && !strstr(got, "\"no\""));
+    free(got);
+    /* nested too deep: answered with the id written before the point */
+    sl__md_buf deep = {0};
+    sl__md_buf_puts(&deep, "{\"jsonrpc\":\"2.0\",\"id\":\"d\\ud800\",\"method\":\"transform\",\"params\":{\"x\":");
+    for (int i = 0; i < 1001; i++)
+        sl__md_buf_putc(&deep, '[');
+    sl__md_buf_putc(&deep, 0);
+    send_line(s, deep.data);
+    sl__md_buf_free(&deep);
+    got = recv_raw(s);
+    CHECK(got && id_is(got, "\"d\\ud800\"") && strstr(got, "-32700"));
+    free(got);
+    /* cancel naming such an id (compared by value, U+FFFD in its place) */
+    send_line(s, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"cancel\",\"params\":{\"id\":\"a\\u0000b\"}}");
+    json_t *j = recv_reply(s);
+    CHECK_EQ(json_integer_value(json_object_get(j, "id")), 9);
+    CHECK(json_is_false(json_object_get(json_object_get(j, "result"), "cancelled"))); /* (that one has finished) */
     json_decref(j);
     CHECK_EQ(srv_stop(s), 0);
 }

@@ -90,6 +90,7 @@ void sl__md_req_free(sl__md_req *r)
     free(r->order);
     free(r->cancel_id);
     free(r->id_json);
+    free(r->id_key);
     free(r);
 }
 
@@ -269,22 +270,32 @@ static int method_kind(const char *m)
 }
 
 /* An id as canonical JSON text: a string (escaped as we write strings) or
- * an integer.  JSON-RPC says ids SHOULD NOT be fractional; JavaScript, the
- * usual client, has exact integers only up to 2^53, and so has cJSON (its
- * numbers are doubles), so an id outside that range is refused rather
- * than answered under a different number.  2^53 itself is outside: the
- * text 9007199254740993 reads as that double too, so only magnitudes up
- * to 2^53 - 1 (Number.MAX_SAFE_INTEGER) are known to be the id sent.
+ * a number.  JSON-RPC says ids SHOULD NOT be fractional; one that is
+ * (1.5) is echoed as the shortest text that reads as the same double,
+ * which is how JSON.stringify writes it (advmd F6: it was refused, and
+ * the client's call never settled).  JavaScript, the usual client, has
+ * exact integers only up to 2^53, and so has cJSON (its numbers are
+ * doubles), so an integer id outside that range is refused rather than
+ * answered under a different number.  2^53 itself is outside: the text
+ * 9007199254740993 reads as that double too, so only magnitudes up to
+ * 2^53 - 1 (Number.MAX_SAFE_INTEGER) are known to be the id sent.
  * NULL: not an acceptable id. */
 static char *id_text(const cJSON *id)
 {
     sl__md_buf b = {0};
+    char num[40];
     if (cJSON_IsString(id))
         sl__md_json_string(&b, id->valuestring, strlen(id->valuestring));
-    else if (cJSON_IsNumber(id) && fabs(id->valuedouble) < 9007199254740992.0 &&
-             id->valuedouble == floor(id->valuedouble)) {
-        char num[32];
+    else if (cJSON_IsNumber(id) && id->valuedouble == floor(id->valuedouble) &&
+             fabs(id->valuedouble) < 9007199254740992.0) {
         snprintf(num, sizeof num, "%lld", (long long)id->valuedouble);
+        sl__md_buf_puts(&b, num);
+    } else if (cJSON_IsNumber(id) && isfinite(id->valuedouble) && id->valuedouble != floor(id->valuedouble)) {
+        for (int prec = 1; prec <= 17; prec++) { /* the shortest that reads back (17 always does) */
+            snprintf(num, sizeof num, "%.*g", prec, id->valuedouble);
+            if (strtod(num, NULL) == id->valuedouble)
+                break;
+        }
         sl__md_buf_puts(&b, num);
     } else
         return NULL;
@@ -296,7 +307,7 @@ static char *id_text(const cJSON *id)
     return b.data;
 }
 
-static void escapes_to_replacement(char *line, size_t n);
+static int escapes_to_replacement(char *line, size_t n);
 
 /* The end of the JSON string starting at p[i] == '"' (the index after its
  * closing quote), or 0 if it does not end within n. */
@@ -346,10 +357,15 @@ char *sl__md_rpc_prefix_id(const char *p, size_t n)
         char *text = strndup(p + v, k - v);
         if (!text)
             return NULL;
-        escapes_to_replacement(text, k - v);
+        int replaced = p[v] == '"' && escapes_to_replacement(text, k - v);
         cJSON *id = cJSON_ParseWithLength(text, k - v);
         char *canon = id ? id_text(id) : NULL;
         cJSON_Delete(id);
+        if (canon && replaced) { /* the string as the request wrote it (advmd F6) */
+            free(canon);
+            memcpy(text, p + v, k - v);
+            return text;
+        }
         free(text);
         return canon;
     }
@@ -413,9 +429,10 @@ static int hex4(const char *p, unsigned *v)
  * run of backslashes): \u0000, and a lone surrogate - valid JSON (RFC
  * 8259 8.2; JSON.stringify writes one when a string is cut inside an
  * emoji) that no UTF-8 can hold.  A high surrogate followed by a low one
- * is a pair, and stays. */
-static void escapes_to_replacement(char *line, size_t n)
+ * is a pair, and stays.  1 if one was replaced. */
+static int escapes_to_replacement(char *line, size_t n)
 {
+    int replaced = 0;
     for (char *p = line, *end = line + n; (p = memchr(p, '\\', (size_t)(end - p)));) {
         char *q = p;
         while (q < end && *q == '\\')
@@ -427,11 +444,14 @@ static void escapes_to_replacement(char *line, size_t n)
                          w >= 0xDC00 && w <= 0xDFFF;
             if (paired)
                 q += 6; /* skip the low half too */
-            else if (v == 0 || high || low)
+            else if (v == 0 || high || low) {
                 memcpy(q + 1, "FFFD", 4);
+                replaced = 1;
+            }
         }
         p = q;
     }
+    return replaced;
 }
 
 /* A -32700 answer for the line, naming the column at `at`. */
@@ -472,7 +492,7 @@ static size_t too_deep(const char *p, size_t n)
 /* The line as a JSON value, or NULL with the -32700 (or -32603) answer in
  * reply.  Like JSON.parse, it takes one value and whitespace around it:
  * cJSON stops after the value, so what follows is checked here. */
-static cJSON *parse_json(const char *line, size_t n, sl__md_buf *reply)
+static cJSON *parse_json(const char *line, size_t n, sl__md_buf *reply, int *replaced)
 {
     char err[300];
     if (check_bytes(line, n, err, sizeof err) != 0) {
@@ -495,7 +515,7 @@ static cJSON *parse_json(const char *line, size_t n, sl__md_buf *reply)
             return NULL;
         }
         memcpy(copy, line, n);
-        escapes_to_replacement(copy, n);
+        *replaced = escapes_to_replacement(copy, n);
         line = copy;
     }
     const char *end = NULL;
@@ -516,10 +536,56 @@ static cJSON *parse_json(const char *line, size_t n, sl__md_buf *reply)
     return root;
 }
 
+/* The JSON text of the string value of the last top-level "id" member of
+ * request `index` of the line p[0..n) (of its batch array's elements, or
+ * the line's object), as written; NULL (*len 0) when there is none. */
+static const char *raw_string_id(const char *p, size_t n, int batch, size_t index, size_t *len)
+{
+    const char *found = NULL;
+    size_t depth = 0, elem = 0, at = batch ? 2 : 1;
+    *len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '{' || p[i] == '[')
+            depth++;
+        else if (p[i] == '}' || p[i] == ']')
+            depth--;
+        else if (p[i] == ',' && batch && depth == 1 && elem++ == index)
+            break;
+        if (p[i] != '"')
+            continue;
+        size_t e = string_end(p, n, i), k = e;
+        if (!e)
+            break;
+        if (depth == at && elem == index && e - i == 4 && !memcmp(p + i, "\"id\"", 4)) {
+            while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n'))
+                k++;
+            if (k < n && p[k] == ':') {
+                for (k++; k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n'); k++)
+                    ;
+                size_t ve = k < n && p[k] == '"' ? string_end(p, n, k) : 0;
+                found = ve ? p + k : NULL; /* the last wins, as in JSON.parse */
+                *len = ve ? ve - k : 0;
+                if (ve)
+                    e = ve;
+            }
+        }
+        i = e - 1;
+    }
+    return found;
+}
+
+/* Where the line is from, for an id that must be echoed as written. */
+typedef struct line_ref {
+    const char *line;
+    size_t n;
+    int batch, replaced; /* replaced: the line held \u0000 or a lone surrogate, read as U+FFFD */
+    size_t index;
+} line_ref;
+
 /* One request object of the line into a request, or NULL with its answer
  * (none for a notification, unless the object is no request at all) in
  * reply.  Page contents are taken out of root. */
-static sl__md_req *request_from(cJSON *root, sl__md_buf *reply)
+static sl__md_req *request_from(cJSON *root, sl__md_buf *reply, const line_ref *lr)
 {
     char err[300];
     sl__md_req *r = calloc(1, sizeof *r);
@@ -535,13 +601,26 @@ static sl__md_req *request_from(cJSON *root, sl__md_buf *reply)
         r->has_id = 1;
         idt = NULL;
     }
+    /* A string id that held \u0000 or a lone surrogate (read as U+FFFD)
+     * is answered as the request wrote it: the client compares the string
+     * it sent, and "a\ufffdb" matched no call of its own (advmd F6). */
+    size_t rl;
+    const char *raw;
+    if (r->id_json && lr->replaced && cJSON_IsString(id) && strstr(id->valuestring, "\xEF\xBF\xBD") &&
+        (raw = raw_string_id(lr->line, lr->n, lr->batch, lr->index, &rl))) {
+        if (!(r->id_key = strndup(raw, rl)))
+            goto nomem;
+        char *t = r->id_key; /* the canonical text compares; the written one answers */
+        r->id_key = r->id_json;
+        r->id_json = t;
+    }
     const char *ver = cJSON_GetStringValue(member(root, "jsonrpc"));
     const char *method = cJSON_GetStringValue(member(root, "method"));
     if (!cJSON_IsObject(root) || !ver || strcmp(ver, "2.0") || !method || !id_ok) {
         snprintf(err, sizeof err, !cJSON_IsObject(root) ? "a request must be a JSON object"
                                   : !ver || strcmp(ver, "2.0") ? "\"jsonrpc\" must be \"2.0\""
                                   : !method ? "\"method\" must be a string"
-                                            : "\"id\" must be a string, an integer (of magnitude at most 2^53 - 1) or null");
+                                            : "\"id\" must be a string, an integer (of magnitude at most 2^53 - 1), a fractional number or null");
         sl__md_rpc_error(reply, r->id_json, SL__MD_INVALID_REQUEST, err);
         goto fail;
     }
@@ -571,7 +650,8 @@ fail:
 void sl__md_rpc_parse_line(const char *line, size_t n, sl__md_rpc_line *l)
 {
     *l = (sl__md_rpc_line){0};
-    cJSON *root = parse_json(line, n, &l->errors);
+    line_ref lr = {line, n, 0, 0, 0};
+    cJSON *root = parse_json(line, n, &l->errors, &lr.replaced);
     if (!root)
         return;
     size_t count = 1;
@@ -588,12 +668,13 @@ void sl__md_rpc_parse_line(const char *line, size_t n, sl__md_rpc_line *l)
             cJSON_Delete(root);
             return;
         }
-        l->batch = 1;
+        l->batch = lr.batch = 1;
     }
     if (!(l->reqs = calloc(count, sizeof *l->reqs)))
         sl__md_rpc_error(&l->errors, NULL, SL__MD_INTERNAL_ERROR, "out of memory");
     for (size_t i = 0; l->reqs && i < count; i++, e = e->next) {
-        sl__md_req *r = request_from(e, &l->errors);
+        lr.index = i;
+        sl__md_req *r = request_from(e, &l->errors, &lr);
         if (r)
             l->reqs[l->nreqs++] = r;
     }

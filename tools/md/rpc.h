@@ -42,7 +42,9 @@ struct sl__md_group; /* serve.c: the answers of one JSON-RPC batch array */
 typedef struct sl__md_req {
     int kind;
     int has_id;         /* 0 for a notification (no "id" member; "id": null is a request) */
-    char *id_json;      /* id as canonical JSON text ("null" for a null id), NULL for none */
+    char *id_json;      /* id as the answer writes it: canonical JSON text ("null" for a null id), or a
+                           string id holding \u0000 or a lone surrogate as the request wrote it; NULL for none */
+    char *id_key;       /* that id as canonical JSON text where id_json is not (cancel compares it), or NULL */
     struct sl__md_group *group; /* the batch array whose answer this one joins, or NULL */
     sl__md_opts opts;
     sl__md_rpc_page *pages;

@@ -338,7 +338,7 @@ static void cancel(server *s, sl__md_req *r)
     int found = 0;
     pthread_mutex_lock(&s->lock);
     for (sl__md_req *a = s->active; a; a = a->next_active)
-        if (a->has_id && !strcmp(a->id_json, r->cancel_id)) {
+        if (a->has_id && !strcmp(a->id_key ? a->id_key : a->id_json, r->cancel_id)) {
             atomic_store(&a->cancelled, 1);
             found = 1;
         }
