@@ -87,17 +87,31 @@ static char *render_as(const char *md, int cm, int renderer)
     return render_mode(md, cm, renderer, 0);
 }
 
-/* One page in one dialect: sluice md's output must be cmark-gfm's (GFM:
- * its extensions, as render_cmark.c attaches them; CommonMark: its core). */
+/* cmark-gfm's HTML for the page, as canon() has it (GFM: its extensions,
+ * as render_cmark.c attaches them; CommonMark: its core). */
+static char *cmark_html(const char *md, int cm)
+{
+    if (!cm)
+        return render_as(md, 0, SL__MD_CMARK);
+    char *raw = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_UNSAFE), *want = canon(raw);
+    free(raw);
+    return want;
+}
+
+/* Page k of a run into md (512 bytes): the ncases cases first, then
+ * pages make_page writes. */
+static void nth_page(char *md, size_t k, const char *const *cases, size_t ncases, void (*make_page)(char *md))
+{
+    if (k < ncases)
+        snprintf(md, 512, "%s", cases[k]);
+    else
+        make_page(md);
+}
+
+/* One page in one dialect: sluice md's output must be cmark-gfm's. */
 static int renders_as_cmark(const char *md, int cm, counts *c)
 {
-    char *want;
-    if (cm) {
-        char *raw = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_UNSAFE);
-        want = canon(raw);
-        free(raw);
-    } else
-        want = render_as(md, 0, SL__MD_CMARK);
+    char *want = cmark_html(md, cm);
     char *got = render_as(md, cm, SL__MD_ROUTED), *md4c = render_as(md, cm, SL__MD_MD4C);
     int ok = !strcmp(got, want);
     c->pages++;
@@ -1714,10 +1728,7 @@ static void gfm_pages_render_as_cmark(const char *const *cases, size_t ncases, v
     int ok = 1;
     for (size_t k = 0; ok && k < ncases + pages; k++) {
         char md[512];
-        if (k < ncases)
-            snprintf(md, sizeof md, "%s", cases[k]);
-        else
-            make_page(md);
+        nth_page(md, k, cases, ncases, make_page);
         ok = renders_as_cmark(md, 0, &c);
         char *want = render_mode(md, 0, SL__MD_CMARK, 1), *got = render_mode(md, 0, SL__MD_ROUTED, 1);
         if (ok && !(ok = !strcmp(got, want)))
@@ -1847,10 +1858,7 @@ SL_TEST(md_task_items_with_a_checked_mark_later_on_their_line_render_as_cmark_gf
     int ok = 1;
     for (size_t k = 0; ok && k < sizeof cases / sizeof cases[0] + SL_TEST_SCALE(3000); k++) {
         char md[512];
-        if (k < sizeof cases / sizeof cases[0])
-            snprintf(md, sizeof md, "%s", cases[k]);
-        else
-            task_mark_later_page(md);
+        nth_page(md, k, cases, sizeof cases / sizeof cases[0], task_mark_later_page);
         char *m4 = render_as(md, 0, SL__MD_MD4C), *cm = render_as(md, 0, SL__MD_CMARK);
         if (occurrences(m4, "checked") != occurrences(cm, "checked")) {
             otherwise++;
@@ -1930,18 +1938,9 @@ SL_TEST(md_entities_in_autolinks_render_as_cmark_gfm_on_md4c_pages)
     size_t pages = 0;
     for (size_t k = 0; ok && k < sizeof cases / sizeof cases[0] + SL_TEST_SCALE(4000); k++) {
         char md[512];
-        if (k < sizeof cases / sizeof cases[0])
-            snprintf(md, sizeof md, "%s", cases[k]);
-        else
-            autolink_entity_page(md);
+        nth_page(md, k, cases, sizeof cases / sizeof cases[0], autolink_entity_page);
         for (int cm = 0; ok && cm < 2; cm++) {
-            char *want, *got = render_as(md, cm, SL__MD_MD4C);
-            if (cm) {
-                char *raw = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_UNSAFE);
-                want = canon(raw);
-                free(raw);
-            } else
-                want = render_as(md, 0, SL__MD_CMARK);
+            char *want = cmark_html(md, cm), *got = render_as(md, cm, SL__MD_MD4C);
             if (!(ok = !strcmp(got, want)))
                 fprintf(stderr, "%s page:\n%s\n--- md4c:\n%s\n--- cmark-gfm:\n%s\n", cm ? "--commonmark" : "--gfm", md,
                         got, want);
