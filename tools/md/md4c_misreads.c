@@ -270,7 +270,6 @@ static int break_in_item(const char *s, size_t n, size_t k, size_t j)
     return 0;
 }
 
-
 /* 1 if the line end at s[j] may end an empty item's line that md4c misreads. */
 static int item_line_end(const char *s, size_t n, size_t j)
 {
