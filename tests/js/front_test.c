@@ -585,6 +585,11 @@ SL_TEST(js_minify_syntax_rewrites_only_equivalent_forms)
     CHECK(prints("a.js", "function f(a, b) { var e; if (!((e = a.x) == null ? void 0 : e.y)) g(); while (!(a == b)) h(); if (!!b && true) g(); }"
                          " function k(a) { for (const x of a) { if (x) continue; g(x); continue; } if (!a) return; for (;;) g(); }", m,
                  "function f(a,b){var e;(e=a.x)!=null&&e.y||g();while(a!=b)h();b&&g()}function k(a){for(let x of a)x||g(x);if(a)for(;;)g()}"));
+    /* a sequence as the test of ?: moves out in front of it (that made a
+     * node that held itself: a crash in the printer) */
+    CHECK(prints("a.js", "console.log((f(), x) ? 1 : 2); function g(a, b) { return !(a(), b) ? c() : d(); }"
+                         " let y = b ? (a(), b) ? 1 : 2 : 3; if ((a(), b) ? c() : d()) e(); z = `${(a, b) ? 1 : 2}`;", m,
+                 "console.log((f(),x?1:2));function g(a,b){return a(),b?d():c()}let y=b?(a(),b?1:2):3;a(),(b?c():d())&&e(),z=`${a,b?1:2}`"));
 }
 
 SL_TEST(ts_standard_decorators_not_lowered_are_reported_with_position)

@@ -210,7 +210,8 @@ enum js_sym_flag {
     SF_TYPE_MERGED = 4,  /* enum/namespace declared more than once */
     SF_CONST_ENUM = 8,
     SF_ASSIGNED = 16,    /* written after its declaration */
-    SF_SELF_NAME = 32    /* a function or class expression's own name: a function's body may declare it again */
+    SF_SELF_NAME = 32,   /* a function or class expression's own name: a function's body may declare it again */
+    SF_PARAM = 64        /* declared as a parameter (a var or function of its name in the body is the same symbol) */
 };
 
 typedef struct js_symbol {
@@ -236,7 +237,8 @@ enum js_scope_kind {
 
 enum js_scope_flag {
     SCF_EVAL = 1,  /* a direct eval() here or in a scope inside */
-    SCF_STRICT = 2
+    SCF_STRICT = 2,
+    SCF_PARAMS = 4 /* its parameter list is being bound: the names its body declares are not in scope there */
 };
 
 typedef struct js_scope {

@@ -1114,8 +1114,13 @@ static js_node *cond(minifier *M, js_node *e)
     js_node *before;
     js_node *test = seq_last(M, e->a, &before); /* (a, b) ? c : d  ->  a, b ? c : d */
     if (before) {
-        e->a = test;
-        return join(M, before, cond(M, e));
+        /* a new ?: node: node() copies the result over e, and a sequence
+         * holding e itself would then hold itself (the printer recursed
+         * until the stack ran out) */
+        js_node *c = mk(M, N_COND, e->pos);
+        *c = *e;
+        c->a = test;
+        return join(M, before, cond(M, c));
     }
     e->a = test = truth(M, test);
     if (test->kind == N_UNARY && test->op == JU_NOT) { /* !a ? b : c  ->  a ? c : b */

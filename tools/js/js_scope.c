@@ -28,6 +28,11 @@ typedef struct block_fn {
     uint32_t scope; /* the block */
 } block_fn;
 
+typedef struct param_list {
+    const js_node *fn;
+    struct param_list *up;
+} param_list;
+
 typedef struct scoper {
     js_ast *ast;
     JS_VEC(js_scope) scopes;
@@ -43,6 +48,7 @@ typedef struct scoper {
     uint32_t var_from;      /* declaring a `var` written in this scope (it hoists to its function's) */
     uint16_t declaring_flags; /* the flags of the function declaration being declared */
     JS_VEC(block_fn) block_fns; /* sloppy block function declarations (Annex B.3.3), hoisted after the declare walk */
+    struct param_list *params;  /* the functions whose parameter lists are being bound, innermost first */
     uint32_t err_pos;
     const char *err_msg;
 } scoper;
@@ -289,6 +295,8 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
         }
     }
     uint32_t sym = new_sym(S, scope, id->s, kind);
+    if (kind == SK_PARAM)
+        S->syms.v[sym].flags |= SF_PARAM;
     e = tab_find(S, scope, id->s, h, 1); /* the table may have grown */
     e->sym = sym;
     id->aux = sym;
@@ -647,14 +655,43 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
 
 /* ------------------------------------------------------------------- bind */
 
+/* A function's parameters and its body share one scope here, but an
+ * expression in the parameter list (a default, a computed key, a closure
+ * in either) runs before the body and cannot see what the body declares
+ * (ES2024 10.2.11: the body's names get an environment of their own once
+ * the list has expressions): `const v = 1; function f(a = v) { const v =
+ * 2 }` reads the outer v.  So while a list is being bound, lookups that
+ * reach its function's scope see only the parameters (with a body var or
+ * function merged into one of them: the same name, as in the source), a
+ * function expression's own name and names lowering made. */
+static int in_param_scope(const js_symbol *sy)
+{
+    return (sy->flags & (SF_PARAM | SF_SELF_NAME)) || sy->kind == SK_GENERATED || sy->kind == SK_ARGUMENTS;
+}
+
+/* A function expression's own name that its body declares again: the
+ * scope's entry is the body's, the list sees the function. */
+static uint32_t self_name_in_params(const scoper *S, uint32_t scope, const char *name)
+{
+    for (const param_list *p = S->params; p; p = p->up)
+        if (p->fn->aux == scope)
+            return p->fn->kind == N_FUNCTION && p->fn->a && !strcmp(p->fn->a->s, name) ? p->fn->a->aux : JS_NONE;
+    return JS_NONE;
+}
+
 static uint32_t lookup(scoper *S, uint32_t sc, const char *name, int *via_with)
 {
     uint32_t h = hash_name(name);
     *via_with = 0;
     for (uint32_t s = sc; s != JS_NONE; s = S->scopes.v[s].parent) {
         entry *e = tab_find(S, s, name, h, 0);
-        if (e && e->sym != JS_NONE)
-            return e->sym;
+        if (e && e->sym != JS_NONE) {
+            if (!(S->scopes.v[s].flags & SCF_PARAMS) || in_param_scope(&S->syms.v[e->sym]))
+                return e->sym;
+            uint32_t self = self_name_in_params(S, s, name);
+            if (self != JS_NONE)
+                return self;
+        }
         if (S->scopes.v[s].kind == SC_WITH)
             *via_with = 1;
     }
@@ -749,8 +786,13 @@ static void mark_eval(scoper *S, uint32_t sc)
 static void bind_function(scoper *S, js_node *fn)
 {
     uint32_t f = fn->aux;
+    param_list pl = {fn, S->params};
+    S->params = &pl;
+    S->scopes.v[f].flags |= SCF_PARAMS; /* see in_param_scope */
     for (uint32_t i = 0; i < fn->n; i++)
         bind_pattern(S, fn->list[i], f);
+    S->scopes.v[f].flags &= (uint8_t)~SCF_PARAMS;
+    S->params = pl.up;
     if (!fn->b)
         return;
     if (fn->b->kind == N_BLOCK)
