@@ -222,8 +222,8 @@ static int cmp_patch(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* An ES module entry keeps ES module semantics in cjs and iife output: its
- * code is strict.  STRICT_FILE: every module can be strict, so the whole
+/* ES modules keep ES module semantics in cjs and iife output, whatever
+ * the entry is: their code is strict.  STRICT_FILE: every module can be strict, so the whole
  * output says "use strict".  STRICT_SPLIT: some CommonJS module is
  * sloppy (no "use strict" of its own) and must stay so, so the CommonJS
  * closures stay outside and the ES modules' code runs in a strict
@@ -871,8 +871,15 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
 /* How strict the output is (see STRICT_FILE, STRICT_SPLIT). */
 static int strict_mode(const sl__link *L)
 {
-    if (L->kind[L->entry] != MK_ESM || L->o->format == FMT_ESM)
-        return STRICT_NONE; /* a CommonJS entry keeps its own; ESM output is strict anyway */
+    if (L->o->format == FMT_ESM)
+        return STRICT_NONE; /* ESM output is strict anyway */
+    if (L->kind[L->entry] != MK_ESM) { /* a CommonJS entry keeps its own, and ES modules it reaches theirs */
+        size_t e = 0;
+        while (e < L->nevs && L->evs[e].type != EV_ESM)
+            e++;
+        if (e == L->nevs)
+            return STRICT_NONE;
+    }
     for (size_t i = 0; i < L->ncjs; i++) {
         const js_module *m = L->g->mods[L->cjs_order[i]];
         if (L->kind[L->cjs_order[i]] == MK_CJS && !(m->flags & MF_STRICT) && m->nstmts)

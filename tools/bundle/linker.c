@@ -224,55 +224,41 @@ static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
 
 /* ---- classification and order ------------------------------------------ */
 
-static int whole_module_name(const char *imported)
-{
-    return !strcmp(imported, "default") || !strcmp(imported, "*");
-}
-
-/* A module without import/export syntax is CommonJS when it uses
- * `module`/`exports`, is a .cjs file, is require()d or import()ed, or
- * (esbuild's rule, and node's reading of a .js script outside "type":
- * "module") another module takes its default or namespace: a script or
- * an empty file imported as `import x from "./a.js"` gives x =
- * module.exports = {}, not a missing export.  Else, and always with a
- * top-level await (a CommonJS wrapper cannot hold one), an ES module. */
+/* A module without import/export syntax is an ES module only where node
+ * loads it as one: a .mjs file, or a .js file under "type": "module" (or,
+ * as esbuild reads it, a TypeScript file whose exports lowering removed:
+ * `export type T = ...`).  Any other
+ * file is CommonJS, as node runs it: sloppy, its top-level names its own,
+ * its `this` module.exports, a top-level `return` its own end.  One rule
+ * covers a script imported only for its effects (its implicit globals
+ * must not throw in the bundle's strict code), a top-level `this` or
+ * `return`, and a script imported whole (`import x from "./a.js"` gives
+ * module.exports).  A file node loads as an ES module is still CommonJS
+ * when it uses `module`/`exports` or is require()d or import()ed; and a
+ * top-level await (a CommonJS wrapper cannot hold one) is always an ES
+ * module. */
 static void classify(sl__link *L)
 {
     sl__graph *g = L->g;
-    uint8_t *required = calloc(g->n, 1), *whole = calloc(g->n, 1);
+    uint8_t *required = calloc(g->n, 1);
     for (size_t i = 0; i < g->n; i++) {
         js_module *m = g->mods[i];
         for (size_t k = 0; k < m->nrecs; k++)
             if ((m->recs[k].kind == IR_REQUIRE || m->recs[k].kind == IR_DYNAMIC) && m->recs[k].module >= 0)
                 required[m->recs[k].module] = 1;
-        for (size_t k = 0; k < m->nimports; k++) {
-            const js_import_binding *ib = &m->imports[k];
-            if (m->recs[ib->rec].module >= 0 && whole_module_name(ib->imported))
-                whole[m->recs[ib->rec].module] = 1;
-        }
-        for (size_t k = 0; k < m->nexports; k++) {
-            const js_export *e = &m->exports[k];
-            if (e->sym < 0 && e->rec >= 0 && m->recs[e->rec].module >= 0 && e->imported &&
-                whole_module_name(e->imported))
-                whole[m->recs[e->rec].module] = 1;
-        }
     }
     for (size_t i = 0; i < g->n; i++) {
         js_module *m = g->mods[i];
-        size_t n = strlen(m->path);
-        int dot_cjs = n > 4 && !strcmp(m->path + n - 4, ".cjs");
         if (m->flags & MF_JSON)
             L->kind[i] = MK_JSON;
         else if (m->flags & (MF_ESM_SYNTAX | MF_TLA)) /* top-level await is ES module syntax (esbuild) */
             L->kind[i] = MK_ESM;
-        else if ((m->flags & (MF_CJS_SYNTAX | MF_USES_THIS | MF_TOP_RETURN)) || required[i] || dot_cjs ||
-                 (whole[i] && !(m->flags & MF_NODE_MODE)))
+        else if (!(m->flags & (MF_NODE_MODE | MF_LOWERED_ESM)) || (m->flags & MF_CJS_SYNTAX) || required[i])
             L->kind[i] = MK_CJS;
         else
             L->kind[i] = MK_ESM;
     }
     free(required);
-    free(whole);
 }
 
 static int static_edge(const js_import_rec *r)
