@@ -9,6 +9,7 @@
  * edit made within a line.
  */
 #include "js_printer.h"
+#include "js_front.h"
 
 #include "../js/js_bigmem.h"
 
@@ -818,6 +819,45 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
         print_namespaces(c, a, out);
 }
 
+/* Names a script may not use as a shorthand property's value in strict code. */
+static int strict_reserved(const char *s)
+{
+    static const char *const words[] = {"implements", "interface", "let", "package", "private",
+                                        "protected", "public", "static", "yield", "await"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(s, words[i]))
+            return 1;
+    return 0;
+}
+
+/* --format cjs of an ES entry: node's ESM loader finds a CommonJS module's
+ * named exports with cjs-module-lexer, which cannot see through
+ * `module.exports = __toCommonJS(ns)`.  So, as esbuild does, the output
+ * ends with an assignment that never runs but that the lexer reads:
+ * `0 && (module.exports = { a, "b-c": null, if: null });` (a shorthand
+ * where the name can be one, else the name as a key; `default` is left
+ * out: node's default import of CommonJS is module.exports anyway). */
+static void print_export_names(pctx *c, pbuf *out)
+{
+    sl__link *L = c->L;
+    int32_t e = L->entry;
+    int n = 0;
+    for (size_t k = 0; k < L->nns_entries[e]; k++) {
+        const char *s = L->ns_entries[e][k].name;
+        if (!strcmp(s, "default"))
+            continue;
+        pb_str(out, n++ ? ",\n  " : "0 && (module.exports = {\n  ");
+        if (!is_plain_ident(s))
+            quote(out, s);
+        else
+            pb_str(out, s);
+        if (!is_plain_ident(s) || !sl__front_is_binding_name(s, strlen(s)) || strict_reserved(s))
+            pb_str(out, ": null");
+    }
+    if (n)
+        pb_str(out, "\n});\n");
+}
+
 static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
 {
     sl__link *L = c->L;
@@ -866,6 +906,8 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
         pb_str(out, "})();\n");
     if (o->format == FMT_IIFE)
         pb_str(out, "})();\n");
+    if (o->format == FMT_CJS && L->kind[e] == MK_ESM && L->entry_ns_out)
+        print_export_names(c, out); /* at the top level, last: the lexer's reading of module.exports */
 }
 
 /* How strict the output is (see STRICT_FILE, STRICT_SPLIT). */
