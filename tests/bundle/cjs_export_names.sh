@@ -9,7 +9,8 @@
 # (`yield`, in a bundle that says "use strict") are keys, not shorthands;
 # `export *` and `export * as` names are listed too; the list stays at the
 # top level after the strict function of a bundle that holds sloppy
-# CommonJS, and survives --minify.
+# CommonJS, and survives --minify.  An `export *` of an external is
+# kept too.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -56,4 +57,22 @@ for entry in lib lib_sloppy; do
     [ "$got" = "$want" ] || fail "$entry $flags: node's import by name of the cjs bundle printed '$got'"
   done
 done
+# `export *` of an external (a package left out, a node built-in): its
+# names are the bundle's too, at run time (they were dropped) and for
+# node's loader: `export * from "x"` in esm output, `...require("x")` in
+# the cjs list, as esbuild writes them (node does not follow a built-in's)
+mkdir -p node_modules/ext && echo 'exports.fromExt = "ext";' >node_modules/ext/index.js
+cat >lib_ext.mjs <<'JS'
+export * from 'ext';
+export * from 'node:path';
+export const own = 'own';
+JS
+for fmt in esm cjs; do
+  out=out_ext.mjs; [ $fmt = cjs ] && out=out_ext.cjs
+  "$sluice" bundle lib_ext.mjs -q --platform node --format $fmt --external ext -o $out 2>err || fail "bundle ext $fmt: $(cat err)"
+  printf 'import * as ns from "./%s";\nimport { fromExt, own } from "./%s";\nconst all = ns.sep ? ns : ns.default;\nconsole.log(fromExt, own, typeof all.join, all.sep);\n' $out $out >use_ext.mjs
+  got=$(node use_ext.mjs 2>&1 | tr '\n' ' ')
+  [ "$got" = "ext own function / " ] || fail "$fmt: the names of an external export * printed '$got'"
+done
+grep -q '^export \* from "ext";' out_ext.mjs || fail "esm output lacks export * from \"ext\""
 echo "ok: an ES entry's cjs bundle can be imported by name"

@@ -836,7 +836,9 @@ static int strict_reserved(const char *s)
  * ends with an assignment that never runs but that the lexer reads:
  * `0 && (module.exports = { a, "b-c": null, if: null });` (a shorthand
  * where the name can be one, else the name as a key; `default` is left
- * out: node's default import of CommonJS is module.exports anyway). */
+ * out: node's default import of CommonJS is module.exports anyway), and
+ * `...require("x")` for an external the entry's `export *` reach, whose
+ * names the lexer then reads from x itself. */
 static void print_export_names(pctx *c, pbuf *out)
 {
     sl__link *L = c->L;
@@ -854,8 +856,40 @@ static void print_export_names(pctx *c, pbuf *out)
         if (!is_plain_ident(s) || !sl__front_is_binding_name(s, strlen(s)) || strict_reserved(s))
             pb_str(out, ": null");
     }
+    for (size_t k = 0; k < L->nentry_star_ext; k++) {
+        pb_str(out, n++ ? ",\n  ...require(" : "0 && (module.exports = {\n  ...require(");
+        quote(out, L->entry_star_ext[k]);
+        pb_str(out, ")");
+    }
     if (n)
         pb_str(out, "\n});\n");
+}
+
+/* --format esm: the entry's exports, one `export { ... }` clause. */
+static void print_export_clause(pctx *c, sl__arena *a, pbuf *out)
+{
+    sl__link *L = c->L;
+    pbuf list = {0};
+    for (size_t i = 0; i < L->nentry_exports; i += 2) {
+        const char *exported = L->entry_exports[i], *text = name(c, L->entry_exports[i + 1]);
+        if (!is_plain_ident(text)) {
+            const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
+            pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
+            text = tmp;
+        }
+        pb_str(&list, i ? ",\n  " : "\n  ");
+        pb_str(&list, text);
+        pb_str(&list, " as ");
+        if (is_plain_ident(exported))
+            pb_str(&list, exported);
+        else
+            quote(&list, exported);
+    }
+    pb_str(out, "export {");
+    pb_text(out, list.b, list.n);
+    pb_str(out, "\n};\n");
+    free(list.b);
+    free(list.segs);
 }
 
 static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
@@ -874,28 +908,14 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
             pb_str(out, sl__arena_printf(a, "return %s;\n", call));
         else
             pb_str(out, sl__arena_printf(a, "%s;\n", call));
-    } else if (o->format == FMT_ESM && L->nentry_exports) {
-        pbuf list = {0};
-        for (size_t i = 0; i < L->nentry_exports; i += 2) {
-            const char *exported = L->entry_exports[i], *text = name(c, L->entry_exports[i + 1]);
-            if (!is_plain_ident(text)) {
-                const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
-                pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
-                text = tmp;
-            }
-            pb_str(&list, i ? ",\n  " : "\n  ");
-            pb_str(&list, text);
-            pb_str(&list, " as ");
-            if (is_plain_ident(exported))
-                pb_str(&list, exported);
-            else
-                quote(&list, exported);
+    } else if (o->format == FMT_ESM) {
+        for (size_t k = 0; k < L->nentry_star_ext; k++) { /* names only the external knows */
+            pb_str(out, "export * from ");
+            quote(out, L->entry_star_ext[k]);
+            pb_str(out, ";\n");
         }
-        pb_str(out, "export {");
-        pb_text(out, list.b, list.n);
-        pb_str(out, "\n};\n");
-        free(list.b);
-        free(list.segs);
+        if (L->nentry_exports)
+            print_export_clause(c, a, out);
     } else if (o->format == FMT_CJS && L->entry_ns_out) {
         pb_str(out, helper_to_common_js);
         pb_str(out, sl__arena_printf(a, "module.exports = __toCommonJS(%s);\n", name(c, L->ns_expr[e])));

@@ -463,9 +463,22 @@ static uint32_t walk_begin(linkctx *c)
     return c->stamp_gen;
 }
 
-/* `export *` from CommonJS somewhere below mod: its names are known only
- * at run time, so the namespace object is built on first use and the
- * interop objects it reads are listed in ns_cjs. */
+static const char *external_of(linkctx *c, const char *spec);
+
+static void add_ns_cjs(sl__link *L, int32_t mod, size_t *n, const char *obj)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (L->ns_cjs[mod][i] == obj) /* two `export *` of one external */
+            return;
+    L->ns_cjs[mod] = sl__arena_realloc_array(&L->a, L->ns_cjs[mod], *n, *n + 2, sizeof(char *));
+    L->ns_cjs[mod][(*n)++] = obj;
+    L->ns_cjs[mod][*n] = NULL;
+}
+
+/* `export *` from CommonJS or an external somewhere below mod: its names
+ * are known only at run time, so the namespace object is built on first
+ * use and the objects it reads (interop objects, the externals' namespace
+ * variables) are listed in ns_cjs. */
 static void find_cjs_stars(linkctx *c, int32_t mod)
 {
     sl__link *L = c->L;
@@ -478,17 +491,17 @@ static void find_cjs_stars(linkctx *c, int32_t mod)
     while (sp) {
         js_module *m = g->mods[stack[--sp]];
         for (size_t k = 0; k < m->nstars; k++) {
-            int32_t t = m->recs[m->stars[k]].module;
+            const js_import_rec *r = &m->recs[m->stars[k]];
+            int32_t t = r->module;
+            if (t < 0 && r->builtin)
+                add_ns_cjs(L, mod, &n, external_of(c, r->spec));
             if (t < 0 || c->stamp[t] == st)
                 continue;
             c->stamp[t] = st;
-            if (L->kind[t] == MK_ESM) {
+            if (L->kind[t] == MK_ESM)
                 stack[sp++] = t;
-            } else if (L->kind[t] == MK_CJS) {
-                L->ns_cjs[mod] = sl__arena_realloc_array(&L->a, L->ns_cjs[mod], n, n + 2, sizeof(char *));
-                L->ns_cjs[mod][n++] = interop_of(c, t, 1);
-                L->ns_cjs[mod][n] = NULL;
-            }
+            else if (L->kind[t] == MK_CJS)
+                add_ns_cjs(L, mod, &n, interop_of(c, t, 1));
         }
     }
     free(stack);
@@ -1235,11 +1248,49 @@ static void link_requires(linkctx *c, int32_t mi)
     }
 }
 
+/* The externals the entry's `export *` reach through ES modules, each once. */
+static void entry_star_externals(linkctx *c)
+{
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    uint32_t st = walk_begin(c);
+    int32_t *stack = malloc(g->n * sizeof *stack);
+    size_t sp = 0, n = 0;
+    stack[sp++] = L->entry;
+    c->stamp[L->entry] = st;
+    while (sp) {
+        js_module *m = g->mods[stack[--sp]];
+        for (size_t k = 0; k < m->nstars; k++) {
+            const js_import_rec *r = &m->recs[m->stars[k]];
+            if (r->module >= 0) {
+                if (L->kind[r->module] == MK_ESM && c->stamp[r->module] != st) {
+                    c->stamp[r->module] = st;
+                    stack[sp++] = r->module;
+                }
+                continue;
+            }
+            if (!r->builtin)
+                continue;
+            size_t i = 0;
+            while (i < n && strcmp(L->entry_star_ext[i], r->spec))
+                i++;
+            if (i == n) {
+                L->entry_star_ext = sl__arena_realloc_array(&L->a, L->entry_star_ext, n, n + 1, sizeof(char *));
+                L->entry_star_ext[n++] = r->spec;
+            }
+        }
+    }
+    L->nentry_star_ext = n;
+    free(stack);
+}
+
 static void entry_exports(linkctx *c)
 {
     sl__link *L = c->L;
     if (L->kind[L->entry] != MK_ESM)
         return;
+    if (L->o->format != FMT_IIFE)
+        entry_star_externals(c);
     if (L->o->format != FMT_ESM) {
         /* As esbuild: an entry with no export statement gives nothing (no
          * namespace builder, module.exports stays {}), one with any, even
