@@ -465,14 +465,55 @@ static uint32_t walk_begin(linkctx *c)
 
 static const char *external_of(linkctx *c, const char *spec);
 
-static void add_ns_cjs(sl__link *L, int32_t mod, size_t *n, const char *obj)
+/* Calls fn(c, arg, r) for each `export *` record r below mod whose target
+ * is not an ES module (CommonJS, JSON, an external), going on through the
+ * ES modules they reach, each once. */
+static void walk_stars(linkctx *c, int32_t mod, void (*fn)(linkctx *, void *, const js_import_rec *), void *arg)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (L->ns_cjs[mod][i] == obj) /* two `export *` of one external */
+    sl__link *L = c->L;
+    sl__graph *g = L->g;
+    uint32_t st = walk_begin(c);
+    int32_t *stack = malloc(g->n * sizeof *stack);
+    size_t sp = 0;
+    stack[sp++] = mod;
+    c->stamp[mod] = st;
+    while (sp) {
+        js_module *m = g->mods[stack[--sp]];
+        for (size_t k = 0; k < m->nstars; k++) {
+            const js_import_rec *r = &m->recs[m->stars[k]];
+            int32_t t = r->module;
+            if (t < 0 || L->kind[t] != MK_ESM)
+                fn(c, arg, r);
+            else if (c->stamp[t] != st) {
+                c->stamp[t] = st;
+                stack[sp++] = t;
+            }
+        }
+    }
+    free(stack);
+}
+
+typedef struct star_list {
+    const char **v;
+    size_t n;
+} star_list;
+
+static void star_list_add(sl__link *L, star_list *s, const char *x, int by_text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (by_text ? !strcmp(s->v[i], x) : s->v[i] == x) /* two `export *` of one module */
             return;
-    L->ns_cjs[mod] = sl__arena_realloc_array(&L->a, L->ns_cjs[mod], *n, *n + 2, sizeof(char *));
-    L->ns_cjs[mod][(*n)++] = obj;
-    L->ns_cjs[mod][*n] = NULL;
+    s->v = sl__arena_realloc_array(&L->a, s->v, s->n, s->n + 2, sizeof(char *));
+    s->v[s->n++] = x;
+    s->v[s->n] = NULL;
+}
+
+static void cjs_star(linkctx *c, void *arg, const js_import_rec *r)
+{
+    if (r->module < 0 && r->builtin)
+        star_list_add(c->L, arg, external_of(c, r->spec), 0);
+    else if (r->module >= 0 && c->L->kind[r->module] == MK_CJS)
+        star_list_add(c->L, arg, interop_of(c, r->module, 1), 0);
 }
 
 /* `export *` from CommonJS or an external somewhere below mod: its names
@@ -481,30 +522,9 @@ static void add_ns_cjs(sl__link *L, int32_t mod, size_t *n, const char *obj)
  * variables) are listed in ns_cjs. */
 static void find_cjs_stars(linkctx *c, int32_t mod)
 {
-    sl__link *L = c->L;
-    sl__graph *g = L->g;
-    uint32_t st = walk_begin(c);
-    int32_t *stack = malloc(g->n * sizeof *stack);
-    size_t sp = 0, n = 0;
-    stack[sp++] = mod;
-    c->stamp[mod] = st;
-    while (sp) {
-        js_module *m = g->mods[stack[--sp]];
-        for (size_t k = 0; k < m->nstars; k++) {
-            const js_import_rec *r = &m->recs[m->stars[k]];
-            int32_t t = r->module;
-            if (t < 0 && r->builtin)
-                add_ns_cjs(L, mod, &n, external_of(c, r->spec));
-            if (t < 0 || c->stamp[t] == st)
-                continue;
-            c->stamp[t] = st;
-            if (L->kind[t] == MK_ESM)
-                stack[sp++] = t;
-            else if (L->kind[t] == MK_CJS)
-                add_ns_cjs(L, mod, &n, interop_of(c, t, 1));
-        }
-    }
-    free(stack);
+    star_list s = {0};
+    walk_stars(c, mod, cjs_star, &s);
+    c->L->ns_cjs[mod] = s.v;
 }
 
 /* Does mod's namespace get names only known at run time (an `export *`
@@ -1248,40 +1268,19 @@ static void link_requires(linkctx *c, int32_t mi)
     }
 }
 
+static void external_star(linkctx *c, void *arg, const js_import_rec *r)
+{
+    if (r->module < 0 && r->builtin)
+        star_list_add(c->L, arg, r->spec, 1);
+}
+
 /* The externals the entry's `export *` reach through ES modules, each once. */
 static void entry_star_externals(linkctx *c)
 {
-    sl__link *L = c->L;
-    sl__graph *g = L->g;
-    uint32_t st = walk_begin(c);
-    int32_t *stack = malloc(g->n * sizeof *stack);
-    size_t sp = 0, n = 0;
-    stack[sp++] = L->entry;
-    c->stamp[L->entry] = st;
-    while (sp) {
-        js_module *m = g->mods[stack[--sp]];
-        for (size_t k = 0; k < m->nstars; k++) {
-            const js_import_rec *r = &m->recs[m->stars[k]];
-            if (r->module >= 0) {
-                if (L->kind[r->module] == MK_ESM && c->stamp[r->module] != st) {
-                    c->stamp[r->module] = st;
-                    stack[sp++] = r->module;
-                }
-                continue;
-            }
-            if (!r->builtin)
-                continue;
-            size_t i = 0;
-            while (i < n && strcmp(L->entry_star_ext[i], r->spec))
-                i++;
-            if (i == n) {
-                L->entry_star_ext = sl__arena_realloc_array(&L->a, L->entry_star_ext, n, n + 1, sizeof(char *));
-                L->entry_star_ext[n++] = r->spec;
-            }
-        }
-    }
-    L->nentry_star_ext = n;
-    free(stack);
+    star_list s = {0};
+    walk_stars(c, c->L->entry, external_star, &s);
+    c->L->entry_star_ext = s.v;
+    c->L->nentry_star_ext = s.n;
 }
 
 static void entry_exports(linkctx *c)
