@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # script_modules.sh SLUICE: a .js file with neither import/export nor
-# module/exports (a script, a polyfill, an empty file) is CommonJS when
-# another module takes its default or namespace, or import()s it: node
-# reads a .js outside "type": "module" so, and esbuild does the same.
-# `import x from "./a.js"` failed the build ("no export named default")
-# and `import * as ns` gave an empty namespace.
+# module/exports (a script, a polyfill, an empty file) outside "type":
+# "module" is CommonJS, as node reads it, however it is imported: when
+# another module takes its default or namespace (`import x from "./a.js"`
+# failed the build, "no export named default", and `import * as ns` gave
+# an empty namespace), import()s it, or imports it for its effects.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -29,11 +29,21 @@ for flags in "" "--minify"; do
   got=$(node out.mjs 2>&1)
   [ "$got" = "$want" ] || fail "bundle $flags printed '$got', node '$want'"
 done
-# a side-effect import alone keeps the script inline (no CommonJS wrapper), as esbuild does
+# imported only for its effects, a script is CommonJS too (node runs it
+# so: sloppy, its names its own), where it was pasted into the bundle's
+# strict ES code (advbundle F8); a file node loads as an ES module (.mjs,
+# or .js under "type": "module") with no import/export stays inline
 printf 'import "./side.js";\nconsole.log(globalThis.side);\n' >s.mjs
 "$sluice" bundle s.mjs -q --platform node --format esm -o out.mjs 2>err || fail "side-effect import: $(cat err)"
-grep -q "__commonJS\|__cjs" out.mjs && fail "a side-effect-only import was wrapped as CommonJS: $(cat out.mjs)"
+grep -q "__cjs" out.mjs || fail "a script imported for its effects was not CommonJS: $(cat out.mjs)"
 [ "$(node out.mjs)" = 1 ] || fail "side-effect import printed '$(node out.mjs 2>&1)'"
+mkdir -p typemod && echo '{"type": "module"}' >typemod/package.json
+echo 'globalThis.side2 = 2;' >typemod/side.js
+echo 'globalThis.side3 = 3;' >side.mjs
+printf 'import "./typemod/side.js";\nimport "./side.mjs";\nconsole.log(globalThis.side2, globalThis.side3);\n' >s2.mjs
+"$sluice" bundle s2.mjs -q --platform node --format esm -o out.mjs 2>err || fail "ES side-effect import: $(cat err)"
+grep -q "__cjs" out.mjs && fail "an ES module with no import/export was wrapped as CommonJS: $(cat out.mjs)"
+[ "$(node out.mjs)" = "2 3" ] || fail "ES side-effect imports printed '$(node out.mjs 2>&1)'"
 # top-level await is ES module syntax: such a module stays an ES module
 # however it is imported (a CommonJS wrapper cannot hold an await)
 printf 'await Promise.resolve(1);\nglobalThis.t = 1;\n' >tla.js

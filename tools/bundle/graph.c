@@ -125,11 +125,14 @@ static int lower_module(worker *w, js_module *m, uint32_t *source_ignored_p1, ch
     char *out, msg[1024];
     size_t n, nmap;
     sl__omap_seg *map;
-    if (sl__front_lower(m->path, m->src, m->len, &cfg, 1, &out, &n, &map, &nmap, source_ignored_p1, msg,
-                        sizeof msg)) {
+    int has_export = 0;
+    if (sl__front_lower(m->path, m->src, m->len, &cfg, 1, &out, &n, &map, &nmap, source_ignored_p1, &has_export,
+                        msg, sizeof msg)) {
         *err = strdup(msg);
         return -1;
     }
+    if (has_export) /* an ES module even if lowering removed every export (esbuild's rule) */
+        m->flags |= MF_LOWERED_ESM;
     SL_VEC_PUSH(w->sources, out);
     SL_VEC_PUSH(w->sources, (char *)map);
     m->orig_src = m->src;

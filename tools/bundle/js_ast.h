@@ -123,11 +123,13 @@ enum js_module_flags {
     MF_JSON = 8,
     MF_NODE_MODE = 16,   /* .mjs or "type": "module": default import of CJS is module.exports */
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
-    MF_USES_THIS = 64,   /* top-level `this` in a file that is not an ES module: CommonJS (esbuild) */
+    MF_LOWERED_ESM = 64, /* a TypeScript file whose exports lowering removed (`export type`): an ES module */
     MF_STRICT = 128, /* a "use strict" directive opens the file */
-    MF_REQUIRE_VALUE = 256, /* a free `require` other than the callee of require("literal") */
-    MF_TOP_RETURN = 512     /* a top-level `return`: CommonJS (an ES module may not have one) */
+    MF_REQUIRE_VALUE = 256 /* a free `require` other than the callee of require("literal") */
 };
+/* Read as an ES module whatever else it uses: its `this` is undefined, a
+ * top-level `return` is refused.  Any other file is CommonJS. */
+#define MF_ES_MODULE (MF_ESM_SYNTAX | MF_TLA | MF_NODE_MODE | MF_LOWERED_ESM)
 
 struct sl__omap_seg;
 

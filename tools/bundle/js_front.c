@@ -280,7 +280,7 @@ static js_lower_opts lower_opts(const sl__lower_cfg *c)
 
 int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
                     char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, uint32_t *source_ignored_p1,
-                    char *err, size_t errlen)
+                    int *has_export, char *err, size_t errlen)
 {
     js_arena a;
     sl__js_arena_init(&a);
@@ -292,6 +292,8 @@ int sl__front_lower(const char *path, const char *src, size_t len, const sl__low
     js_offmap om = {0};
     if (sl__js_parse_program(&ast, path, src, len, &po, &a, err, errlen))
         goto done;
+    if (has_export)
+        *has_export = ast.has_export;
     js_lower_opts lo = lower_opts(cfg);
     if (sl__js_transform(&ast, po.ts, &lo, err, errlen))
         goto done;

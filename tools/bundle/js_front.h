@@ -46,11 +46,14 @@ int sl__front_wants(const char *path);
  * *map (malloc'd, sorted by off) maps the printed text back to src.
  * *source_ignored_p1 (when not NULL): where in src a `@jsxImportSource`
  * comment's value is, + 1, that the classic runtime leaves unused (esbuild
- * warns), else 0.  Returns 0, or -1 with "path:line:col: message" and the
- * line in err. */
+ * warns), else 0.  *has_export (when not NULL): src has an export
+ * statement, which the printed JavaScript may have lost (`export type`,
+ * `export interface`, `export {}`): esbuild reads such a file as an ES
+ * module (an import that lowering removes does not make it one).
+ * Returns 0, or -1 with "path:line:col: message" and the line in err. */
 int sl__front_lower(const char *path, const char *src, size_t len, const sl__lower_cfg *cfg, int want_map,
                     char **out, size_t *outlen, sl__omap_seg **map, size_t *nmap, uint32_t *source_ignored_p1,
-                    char *err, size_t errlen);
+                    int *has_export, char *err, size_t errlen);
 
 /* The warning for a `@jsxImportSource` comment the classic runtime leaves unused. */
 #define SL_JSX_SOURCE_IGNORED                                                                                    \

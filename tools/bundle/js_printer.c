@@ -9,6 +9,7 @@
  * edit made within a line.
  */
 #include "js_printer.h"
+#include "js_front.h"
 
 #include "../js/js_bigmem.h"
 
@@ -222,8 +223,8 @@ static int cmp_patch(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* An ES module entry keeps ES module semantics in cjs and iife output: its
- * code is strict.  STRICT_FILE: every module can be strict, so the whole
+/* ES modules keep ES module semantics in cjs and iife output, whatever
+ * the entry is: their code is strict.  STRICT_FILE: every module can be strict, so the whole
  * output says "use strict".  STRICT_SPLIT: some CommonJS module is
  * sloppy (no "use strict" of its own) and must stay so, so the CommonJS
  * closures stay outside and the ES modules' code runs in a strict
@@ -818,6 +819,79 @@ static void print_prelude(pctx *c, sl__arena *a, pbuf *out)
         print_namespaces(c, a, out);
 }
 
+/* Names a script may not use as a shorthand property's value in strict code. */
+static int strict_reserved(const char *s)
+{
+    static const char *const words[] = {"implements", "interface", "let", "package", "private",
+                                        "protected", "public", "static", "yield", "await"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(s, words[i]))
+            return 1;
+    return 0;
+}
+
+/* --format cjs of an ES entry: node's ESM loader finds a CommonJS module's
+ * named exports with cjs-module-lexer, which cannot see through
+ * `module.exports = __toCommonJS(ns)`.  So, as esbuild does, the output
+ * ends with an assignment that never runs but that the lexer reads:
+ * `0 && (module.exports = { a, "b-c": null, if: null });` (a shorthand
+ * where the name can be one, else the name as a key; `default` is left
+ * out: node's default import of CommonJS is module.exports anyway), and
+ * `...require("x")` for an external the entry's `export *` reach, whose
+ * names the lexer then reads from x itself. */
+static void print_export_names(pctx *c, pbuf *out)
+{
+    sl__link *L = c->L;
+    int32_t e = L->entry;
+    int n = 0;
+    for (size_t k = 0; k < L->nns_entries[e]; k++) {
+        const char *s = L->ns_entries[e][k].name;
+        if (!strcmp(s, "default"))
+            continue;
+        pb_str(out, n++ ? ",\n  " : "0 && (module.exports = {\n  ");
+        if (!is_plain_ident(s))
+            quote(out, s);
+        else
+            pb_str(out, s);
+        if (!is_plain_ident(s) || !sl__front_is_binding_name(s, strlen(s)) || strict_reserved(s))
+            pb_str(out, ": null");
+    }
+    for (size_t k = 0; k < L->nentry_star_ext; k++) {
+        pb_str(out, n++ ? ",\n  ...require(" : "0 && (module.exports = {\n  ...require(");
+        quote(out, L->entry_star_ext[k]);
+        pb_str(out, ")");
+    }
+    if (n)
+        pb_str(out, "\n});\n");
+}
+
+/* --format esm: the entry's exports, one `export { ... }` clause. */
+static void print_export_clause(pctx *c, sl__arena *a, pbuf *out)
+{
+    sl__link *L = c->L;
+    pbuf list = {0};
+    for (size_t i = 0; i < L->nentry_exports; i += 2) {
+        const char *exported = L->entry_exports[i], *text = name(c, L->entry_exports[i + 1]);
+        if (!is_plain_ident(text)) {
+            const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
+            pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
+            text = tmp;
+        }
+        pb_str(&list, i ? ",\n  " : "\n  ");
+        pb_str(&list, text);
+        pb_str(&list, " as ");
+        if (is_plain_ident(exported))
+            pb_str(&list, exported);
+        else
+            quote(&list, exported);
+    }
+    pb_str(out, "export {");
+    pb_text(out, list.b, list.n);
+    pb_str(out, "\n};\n");
+    free(list.b);
+    free(list.segs);
+}
+
 static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
 {
     sl__link *L = c->L;
@@ -834,28 +908,14 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
             pb_str(out, sl__arena_printf(a, "return %s;\n", call));
         else
             pb_str(out, sl__arena_printf(a, "%s;\n", call));
-    } else if (o->format == FMT_ESM && L->nentry_exports) {
-        pbuf list = {0};
-        for (size_t i = 0; i < L->nentry_exports; i += 2) {
-            const char *exported = L->entry_exports[i], *text = name(c, L->entry_exports[i + 1]);
-            if (!is_plain_ident(text)) {
-                const char *tmp = sl__arena_printf(a, "__export_%zu", i / 2);
-                pb_str(out, sl__arena_printf(a, "var %s = %s;\n", tmp, text));
-                text = tmp;
-            }
-            pb_str(&list, i ? ",\n  " : "\n  ");
-            pb_str(&list, text);
-            pb_str(&list, " as ");
-            if (is_plain_ident(exported))
-                pb_str(&list, exported);
-            else
-                quote(&list, exported);
+    } else if (o->format == FMT_ESM) {
+        for (size_t k = 0; k < L->nentry_star_ext; k++) { /* names only the external knows */
+            pb_str(out, "export * from ");
+            quote(out, L->entry_star_ext[k]);
+            pb_str(out, ";\n");
         }
-        pb_str(out, "export {");
-        pb_text(out, list.b, list.n);
-        pb_str(out, "\n};\n");
-        free(list.b);
-        free(list.segs);
+        if (L->nentry_exports)
+            print_export_clause(c, a, out);
     } else if (o->format == FMT_CJS && L->entry_ns_out) {
         pb_str(out, helper_to_common_js);
         pb_str(out, sl__arena_printf(a, "module.exports = __toCommonJS(%s);\n", name(c, L->ns_expr[e])));
@@ -866,13 +926,22 @@ static void print_epilogue(pctx *c, sl__arena *a, pbuf *out)
         pb_str(out, "})();\n");
     if (o->format == FMT_IIFE)
         pb_str(out, "})();\n");
+    if (o->format == FMT_CJS && L->kind[e] == MK_ESM && L->entry_ns_out)
+        print_export_names(c, out); /* at the top level, last: the lexer's reading of module.exports */
 }
 
 /* How strict the output is (see STRICT_FILE, STRICT_SPLIT). */
 static int strict_mode(const sl__link *L)
 {
-    if (L->kind[L->entry] != MK_ESM || L->o->format == FMT_ESM)
-        return STRICT_NONE; /* a CommonJS entry keeps its own; ESM output is strict anyway */
+    if (L->o->format == FMT_ESM)
+        return STRICT_NONE; /* ESM output is strict anyway */
+    if (L->kind[L->entry] != MK_ESM) { /* a CommonJS entry keeps its own, and ES modules it reaches theirs */
+        size_t e = 0;
+        while (e < L->nevs && L->evs[e].type != EV_ESM)
+            e++;
+        if (e == L->nevs)
+            return STRICT_NONE;
+    }
     for (size_t i = 0; i < L->ncjs; i++) {
         const js_module *m = L->g->mods[L->cjs_order[i]];
         if (L->kind[L->cjs_order[i]] == MK_CJS && !(m->flags & MF_STRICT) && m->nstmts)

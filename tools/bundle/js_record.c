@@ -1731,17 +1731,13 @@ static void fold_branches(rb *b)
 
 /* The module's own `this` (esbuild's rule): in an ES module (import or
  * export syntax, top-level await, a .mjs file or "type": "module") it is
- * undefined, whatever the output format wraps the module in; in any other
- * file it is module.exports, which makes the file CommonJS (the wrapper
- * calls it with module.exports as `this`). */
+ * undefined, whatever the output format wraps the module in; any other
+ * file is CommonJS (linker.c classify), whose wrapper calls it with
+ * module.exports as `this`. */
 static void own_this(rb *b)
 {
-    if (!b->tops.n)
+    if (!b->tops.n || !(b->m->flags & MF_ES_MODULE))
         return;
-    if (!(b->m->flags & (MF_ESM_SYNTAX | MF_TLA | MF_NODE_MODE))) {
-        b->m->flags |= MF_USES_THIS;
-        return;
-    }
     for (size_t k = 0; k < b->tops.n; k++)
         SL_VEC_PUSH(b->patches, b->tops.v[k]);
 }
@@ -1757,15 +1753,13 @@ static int settle_exports(rb *b)
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
         return -1;
     }
-    /* A top-level return is CommonJS's (node's wrapper function takes it);
-     * pasted into the bundle's scope it would end every module after it */
-    if (b->return_p1 && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX | MF_TLA))) {
+    /* A top-level return is CommonJS's (node's wrapper function takes it;
+     * such a file is CommonJS: linker.c classify) */
+    if (b->return_p1 && (b->m->flags & MF_ES_MODULE)) {
         b->err_pos = b->return_p1 - 1;
         b->err_msg = "Top-level return cannot be used inside an ECMAScript module";
         return -1;
     }
-    if (b->return_p1)
-        b->m->flags |= MF_TOP_RETURN;
     if (b->ast->nhtml_comments && (b->m->flags & (MF_NODE_MODE | MF_ESM_SYNTAX))) {
         b->err_pos = b->ast->html_comments[0];
         b->err_msg = "HTML-like comments (<!-- and -->) are not allowed in an ECMAScript module";

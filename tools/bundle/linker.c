@@ -224,55 +224,41 @@ static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
 
 /* ---- classification and order ------------------------------------------ */
 
-static int whole_module_name(const char *imported)
-{
-    return !strcmp(imported, "default") || !strcmp(imported, "*");
-}
-
-/* A module without import/export syntax is CommonJS when it uses
- * `module`/`exports`, is a .cjs file, is require()d or import()ed, or
- * (esbuild's rule, and node's reading of a .js script outside "type":
- * "module") another module takes its default or namespace: a script or
- * an empty file imported as `import x from "./a.js"` gives x =
- * module.exports = {}, not a missing export.  Else, and always with a
- * top-level await (a CommonJS wrapper cannot hold one), an ES module. */
+/* A module without import/export syntax is an ES module only where node
+ * loads it as one: a .mjs file, or a .js file under "type": "module" (or,
+ * as esbuild reads it, a TypeScript file whose exports lowering removed:
+ * `export type T = ...`).  Any other
+ * file is CommonJS, as node runs it: sloppy, its top-level names its own,
+ * its `this` module.exports, a top-level `return` its own end.  One rule
+ * covers a script imported only for its effects (its implicit globals
+ * must not throw in the bundle's strict code), a top-level `this` or
+ * `return`, and a script imported whole (`import x from "./a.js"` gives
+ * module.exports).  A file node loads as an ES module is still CommonJS
+ * when it uses `module`/`exports` or is require()d or import()ed; and a
+ * top-level await (a CommonJS wrapper cannot hold one) is always an ES
+ * module. */
 static void classify(sl__link *L)
 {
     sl__graph *g = L->g;
-    uint8_t *required = calloc(g->n, 1), *whole = calloc(g->n, 1);
+    uint8_t *required = calloc(g->n, 1);
     for (size_t i = 0; i < g->n; i++) {
         js_module *m = g->mods[i];
         for (size_t k = 0; k < m->nrecs; k++)
             if ((m->recs[k].kind == IR_REQUIRE || m->recs[k].kind == IR_DYNAMIC) && m->recs[k].module >= 0)
                 required[m->recs[k].module] = 1;
-        for (size_t k = 0; k < m->nimports; k++) {
-            const js_import_binding *ib = &m->imports[k];
-            if (m->recs[ib->rec].module >= 0 && whole_module_name(ib->imported))
-                whole[m->recs[ib->rec].module] = 1;
-        }
-        for (size_t k = 0; k < m->nexports; k++) {
-            const js_export *e = &m->exports[k];
-            if (e->sym < 0 && e->rec >= 0 && m->recs[e->rec].module >= 0 && e->imported &&
-                whole_module_name(e->imported))
-                whole[m->recs[e->rec].module] = 1;
-        }
     }
     for (size_t i = 0; i < g->n; i++) {
         js_module *m = g->mods[i];
-        size_t n = strlen(m->path);
-        int dot_cjs = n > 4 && !strcmp(m->path + n - 4, ".cjs");
         if (m->flags & MF_JSON)
             L->kind[i] = MK_JSON;
         else if (m->flags & (MF_ESM_SYNTAX | MF_TLA)) /* top-level await is ES module syntax (esbuild) */
             L->kind[i] = MK_ESM;
-        else if ((m->flags & (MF_CJS_SYNTAX | MF_USES_THIS | MF_TOP_RETURN)) || required[i] || dot_cjs ||
-                 (whole[i] && !(m->flags & MF_NODE_MODE)))
+        else if (!(m->flags & (MF_NODE_MODE | MF_LOWERED_ESM)) || (m->flags & MF_CJS_SYNTAX) || required[i])
             L->kind[i] = MK_CJS;
         else
             L->kind[i] = MK_ESM;
     }
     free(required);
-    free(whole);
 }
 
 static int static_edge(const js_import_rec *r)
@@ -477,35 +463,68 @@ static uint32_t walk_begin(linkctx *c)
     return c->stamp_gen;
 }
 
-/* `export *` from CommonJS somewhere below mod: its names are known only
- * at run time, so the namespace object is built on first use and the
- * interop objects it reads are listed in ns_cjs. */
-static void find_cjs_stars(linkctx *c, int32_t mod)
+static const char *external_of(linkctx *c, const char *spec);
+
+/* Calls fn(c, arg, r) for each `export *` record r below mod whose target
+ * is not an ES module (CommonJS, JSON, an external), going on through the
+ * ES modules they reach, each once. */
+static void walk_stars(linkctx *c, int32_t mod, void (*fn)(linkctx *, void *, const js_import_rec *), void *arg)
 {
     sl__link *L = c->L;
     sl__graph *g = L->g;
     uint32_t st = walk_begin(c);
     int32_t *stack = malloc(g->n * sizeof *stack);
-    size_t sp = 0, n = 0;
+    size_t sp = 0;
     stack[sp++] = mod;
     c->stamp[mod] = st;
     while (sp) {
         js_module *m = g->mods[stack[--sp]];
         for (size_t k = 0; k < m->nstars; k++) {
-            int32_t t = m->recs[m->stars[k]].module;
-            if (t < 0 || c->stamp[t] == st)
-                continue;
-            c->stamp[t] = st;
-            if (L->kind[t] == MK_ESM) {
+            const js_import_rec *r = &m->recs[m->stars[k]];
+            int32_t t = r->module;
+            if (t < 0 || L->kind[t] != MK_ESM)
+                fn(c, arg, r);
+            else if (c->stamp[t] != st) {
+                c->stamp[t] = st;
                 stack[sp++] = t;
-            } else if (L->kind[t] == MK_CJS) {
-                L->ns_cjs[mod] = sl__arena_realloc_array(&L->a, L->ns_cjs[mod], n, n + 2, sizeof(char *));
-                L->ns_cjs[mod][n++] = interop_of(c, t, 1);
-                L->ns_cjs[mod][n] = NULL;
             }
         }
     }
     free(stack);
+}
+
+typedef struct star_list {
+    const char **v;
+    size_t n;
+} star_list;
+
+static void star_list_add(sl__link *L, star_list *s, const char *x, int by_text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (by_text ? !strcmp(s->v[i], x) : s->v[i] == x) /* two `export *` of one module */
+            return;
+    s->v = sl__arena_realloc_array(&L->a, s->v, s->n, s->n + 2, sizeof(char *));
+    s->v[s->n++] = x;
+    s->v[s->n] = NULL;
+}
+
+static void cjs_star(linkctx *c, void *arg, const js_import_rec *r)
+{
+    if (r->module < 0 && r->builtin)
+        star_list_add(c->L, arg, external_of(c, r->spec), 0);
+    else if (r->module >= 0 && c->L->kind[r->module] == MK_CJS)
+        star_list_add(c->L, arg, interop_of(c, r->module, 1), 0);
+}
+
+/* `export *` from CommonJS or an external somewhere below mod: its names
+ * are known only at run time, so the namespace object is built on first
+ * use and the objects it reads (interop objects, the externals' namespace
+ * variables) are listed in ns_cjs. */
+static void find_cjs_stars(linkctx *c, int32_t mod)
+{
+    star_list s = {0};
+    walk_stars(c, mod, cjs_star, &s);
+    c->L->ns_cjs[mod] = s.v;
 }
 
 /* Does mod's namespace get names only known at run time (an `export *`
@@ -1249,11 +1268,28 @@ static void link_requires(linkctx *c, int32_t mi)
     }
 }
 
+static void external_star(linkctx *c, void *arg, const js_import_rec *r)
+{
+    if (r->module < 0 && r->builtin)
+        star_list_add(c->L, arg, r->spec, 1);
+}
+
+/* The externals the entry's `export *` reach through ES modules, each once. */
+static void entry_star_externals(linkctx *c)
+{
+    star_list s = {0};
+    walk_stars(c, c->L->entry, external_star, &s);
+    c->L->entry_star_ext = s.v;
+    c->L->nentry_star_ext = s.n;
+}
+
 static void entry_exports(linkctx *c)
 {
     sl__link *L = c->L;
     if (L->kind[L->entry] != MK_ESM)
         return;
+    if (L->o->format != FMT_IIFE)
+        entry_star_externals(c);
     if (L->o->format != FMT_ESM) {
         /* As esbuild: an entry with no export statement gives nothing (no
          * namespace builder, module.exports stays {}), one with any, even

@@ -71,7 +71,7 @@ typedef struct sl__link {
     const char **interop[2];   /* [babel, node] interop var per CJS module */
     const char **ns_name;      /* ESM module's namespace object, when named */
     const char **ns_expr;      /* how code reads it: ns_name, or ns_name() when built lazily */
-    const char ***ns_cjs;      /* NULL-ended interop objects of `export *` from CommonJS */
+    const char ***ns_cjs;      /* NULL-ended interop objects of `export *` from CommonJS or an external */
     int need_ns_lazy;
     uint8_t *ns_emitted;       /* ... and when it must exist at run time */
     const char **json_name;    /* JSON imported by ESM: its value */
@@ -93,6 +93,12 @@ typedef struct sl__link {
     const char **entry_exports; /* exported name, value expression pairs */
     size_t nentry_exports;
     int entry_ns_out; /* cjs, iife --global-name: the ES entry's namespace is the output's value */
+    /* esm and cjs output of an ES entry: the externals its `export *`
+     * reach (through ES modules), whose names node reads from them: the
+     * output's `export * from "x"`, or `...require("x")` in cjs output's
+     * list of names for cjs-module-lexer */
+    const char **entry_star_ext;
+    size_t nentry_star_ext;
     /* What the printer writes for each identifier occurrence of an ES
      * module (NULL: leave it), and where the replaced text ends (past
      * `.name` when `ns.name` becomes a variable).  Decided by the linker's

@@ -265,6 +265,7 @@ typedef struct js_ast {
     js_node *program;
     uint32_t hashbang_end; /* bytes of a `#!` line, 0 if none */
     uint8_t is_module;     /* has import/export syntax (or top-level await) */
+    uint8_t has_export;    /* has an export statement (of types only, too: esbuild reads it as an ES module) */
     uint8_t has_jsx;
     uint8_t uses_eval;     /* a direct eval() somewhere */
     js_symbol *syms;

@@ -70,6 +70,7 @@ int sl__js_parse_range(js_ast *out, const char *path, const char *src, size_t le
         out->program = kind == JS_RANGE_EXPRESSION ? range_expression(p) : range_program(p);
         sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;
+        out->has_export = p->has_export;
         out->has_jsx = p->has_jsx;
     } else {
         sl__js_error_text(err, errlen, path, src, len, p->L.err_pos, p->L.err_msg);

@@ -2131,6 +2131,7 @@ static js_node *parse_export(js_parser *p, uint32_t pos, js_node *decorators_in)
 {
     js_node *volatile decorators = decorators_in; /* kept across the speculations below */
     p->is_module = 1;
+    p->has_export = 1;
     next(p);
     if (eat_kw(p, K_DEFAULT)) {
         js_node *ed = sl__js_mk(p, N_EXPORT_DEFAULT, pos);
@@ -2855,6 +2856,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
         }
         sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;
+        out->has_export = p->has_export;
         out->has_jsx = p->has_jsx;
     } else {
         sl__js_error_text(err, errlen, path, src, len, p->L.err_pos, p->L.err_msg);

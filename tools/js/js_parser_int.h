@@ -54,6 +54,7 @@ typedef struct js_parser {
     unsigned ctx;
     unsigned depth;
     uint8_t is_module;
+    uint8_t has_export; /* an export statement, even one that lowering removes (`export type`) */
     uint8_t has_jsx;
     uint32_t with_p1;        /* the first `with` statement + 1: an error if import/export make the file a module */
     uint32_t sloppy_p1;      /* the first strict-only error in sloppy code + 1 (sloppy_msg): an error if the file is a module */

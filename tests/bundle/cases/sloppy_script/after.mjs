@@ -1,0 +1,2 @@
+globalThis.order.push("after");
+export const after = typeof implicitGlobal;

@@ -1,0 +1,1 @@
+export function strictThis() { return this; }
