@@ -549,12 +549,16 @@ static int nest_inline(builder *b, mx_node *parent)
     return close_nest(&ns);
 }
 
-/* A heading md4c made of a flow line: its text is only FLOW placeholders. */
+/* A heading md4c made of a flow line: its text is only FLOW placeholders
+ * (1), or one bare FLOW mark: a paragraph break mdx_scan.c put before a
+ * table's header (2). */
 static int flow_line(const mdx_scan *s, const mx_node *h)
 {
     if (h->type != MX_HEADING || h->level != 6 || !h->first || h->first != h->last || h->first->type != MX_TEXT)
         return 0;
     const sl__md_buf *t = &h->first->text;
+    if (t->len == 3 && !memcmp(t->data, MDX_PH_FLOW, 3))
+        return 2;
     size_t i = 0, idx, w;
     int kind;
     while (i < t->len && (w = placeholder(s, t->data, t->len, i, &idx, &kind)) != 0 && !memcmp(t->data + i, MDX_PH_FLOW, 3))
@@ -572,7 +576,10 @@ static int nest_flow(builder *b, mx_node *parent)
     while (k && !rc) {
         mx_node *next = k->next;
         k->next = NULL;
-        if (flow_line(b->s, k)) {
+        int flow = flow_line(b->s, k);
+        if (flow == 2) {
+            sl__mdx_tree_free(k);
+        } else if (flow) {
             const sl__md_buf *t = &k->first->text;
             size_t idx, w;
             int kind;
