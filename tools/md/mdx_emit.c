@@ -68,6 +68,7 @@ typedef struct emitter {
     int heading_ids;
     sl__md_page *page;
     js_arena *a;
+    int awaits;        /* the content awaits: _createMdxContent is async */
 } emitter;
 
 static void put(emitter *e, const char *s) { sl__md_buf_puts(e->out, s); }
@@ -165,6 +166,26 @@ static void expression_names(emitter *e, js_ast *ast)
     sl__js_scope_bind(ast);
     walk_ctx w = {e, ast};
     walk_jsx(ast->program, &w);
+}
+
+static void find_await(js_node *n, void *ctx)
+{
+    int *found = ctx;
+    if (*found || n->kind == N_FUNCTION || n->kind == N_ARROW || n->kind == N_FUNC_DECL)
+        return; /* an await in a function is that function's */
+    if (n->kind == N_AWAIT || (n->kind == N_FOR_OF && (n->flags & JF_AWAIT))) {
+        *found = 1;
+        return;
+    }
+    sl__js_each_child(n, find_await, ctx);
+}
+
+/* An expression of the content: does it await (outside functions of its
+ * own)?  Then, as in @mdx-js/mdx 3, _createMdxContent is async. */
+static void expression_awaits(emitter *e, js_ast *ast)
+{
+    if (ast->program && !e->awaits)
+        find_await(ast->program, &e->awaits);
 }
 
 /* Names the page's import/export blocks declare at the top level. */
@@ -330,12 +351,14 @@ static void emit_jsx(emitter *e, mx_node *n)
             putn(e, a->value, a->value_len);
             put(e, "\n}");
             expression_names(e, &a->expr);
+            expression_awaits(e, &a->expr);
             break;
         case MDX_ATTR_SPREAD:
             put(e, "{");
             putn(e, a->value, a->value_len);
             put(e, "\n}");
             expression_names(e, &a->expr);
+            expression_awaits(e, &a->expr);
             break;
         }
     }
@@ -367,6 +390,7 @@ static void emit_expr(emitter *e, mx_node *n)
     putn(e, e->s->src + c->inner_start, c->inner_end - c->inner_start);
     put(e, "\n}");
     expression_names(e, &c->ast);
+    expression_awaits(e, &c->ast);
 }
 
 static void emit_inline(emitter *e, mx_node *n)
@@ -820,7 +844,7 @@ int sl__mdx_emit(mdx_scan *s, mx_node *root, const mdx_emit_opts *o, sl__md_buf 
     for (size_t i = 0; i < s->nc; i++)
         if (s->c[i].kind == MDX_ESM)
             put_esm(&e, &s->c[i], &layout);
-    put(&e, "function _createMdxContent(props) {\n");
+    put(&e, e.awaits ? "async function _createMdxContent(props) {\n" : "function _createMdxContent(props) {\n");
     sort_names(e.tags.v, e.tags.n);
     names actual = {0};
     for (size_t i = 0; i < e.components.n; i++)

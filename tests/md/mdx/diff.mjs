@@ -90,7 +90,12 @@ function link(rt, code) {
 async function run(rt, code) {
   const mod = await import('data:text/javascript;base64,' + Buffer.from(link(rt, code)).toString('base64'))
   const comps = await import(pathToFileURL(rt.componentsFile).href)
-  return {html: rt.render(rt.h(mod.default, {components: comps.provided})), frontmatter: mod.frontmatter}
+  const props = {components: comps.provided}
+  // Content that awaits makes _createMdxContent async (MDX 3): MDXContent
+  // without a layout returns a promise, which neither renderer takes, so
+  // what it resolves to is rendered.
+  const tree = /\basync function _createMdxContent\b/.test(code) ? await mod.default(props) : rt.h(mod.default, props)
+  return {html: rt.render(tree), frontmatter: mod.frontmatter}
 }
 
 async function mdxJs(text, source) {
