@@ -737,6 +737,222 @@ static size_t tree_depth(const mx_node *root)
     }
 }
 
+/* ------------------------------------------------------ autolink literals
+ *
+ * remark-gfm links URLs twice: micromark's tokenizer (md4c's permissive
+ * autolinks stand for it), then mdast-util-gfm-autolink-literal's
+ * find-and-replace over every text node outside links, which also takes
+ * `http://`, `https://` and `www.` after Unicode white space or
+ * punctuation (`a"http://...`, U+00A0, `—www.`) or at a text node's start
+ * (after `{expression}`); micromark's tokenizer takes `http` after any
+ * character but an ASCII letter (`1http://`, `éhttp://`).  md4c takes
+ * neither, so the text it leaves is searched here as the transform does. */
+
+/* The code point that ends just before t[i]. */
+static uint32_t cp_before(const char *t, size_t i)
+{
+    size_t k = i - 1;
+    while (k > 0 && i - k < 4 && ((unsigned char)t[k] & 0xC0) == 0x80)
+        k--;
+    const unsigned char *u = (const unsigned char *)t + k;
+    size_t w = i - k;
+    if (w == 2 && (u[0] & 0xE0) == 0xC0)
+        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    if (w == 3 && (u[0] & 0xF0) == 0xE0)
+        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    if (w == 4 && (u[0] & 0xF8) == 0xF0)
+        return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 | (uint32_t)(u[2] & 0x3F) << 6 |
+               (u[3] & 0x3F);
+    return (unsigned char)t[i - 1];
+}
+
+static int ascii_alpha(uint32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int ascii_alnum(uint32_t c) { return ascii_alpha(c) || (c >= '0' && c <= '9'); }
+static int word_char(char c) { return ascii_alnum((unsigned char)c) || c == '_'; }
+
+/* micromark's unicodeWhitespace or unicodePunctuation (\s, \p{P}, \p{S}):
+ * all of ASCII, and outside it the blocks of spaces, punctuation and
+ * symbols people type (not the whole of Unicode's tables). */
+static int ws_or_punct(uint32_t c)
+{
+    if (c < 0x80)
+        return !ascii_alnum(c);
+    return (c >= 0xA0 && c <= 0xBF && c != 0xAA && c != 0xB2 && c != 0xB3 && c != 0xB5 && c != 0xB9 && c != 0xBA &&
+            (c < 0xBC || c > 0xBE)) ||
+           c == 0xD7 || c == 0xF7 || c == 0x1680 || (c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) ||
+           (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
+           c == 0x3030 || c == 0x303D || (c >= 0xFE10 && c <= 0xFE19) || (c >= 0xFE30 && c <= 0xFE6B) ||
+           c == 0xFEFF || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+           (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || (c >= 0x1F000 && c <= 0x1FAFF);
+}
+
+static int prefix_ci(const char *t, size_t n, size_t i, const char *p)
+{
+    size_t k = strlen(p);
+    if (n - i < k)
+        return 0;
+    for (size_t j = 0; j < k; j++)
+        if (t[i + j] != p[j] && !(ascii_alpha((unsigned char)t[i + j]) && (t[i + j] | 0x20) == p[j]))
+            return 0;
+    return 1;
+}
+
+/* isCorrectDomain: the last two labels, where not empty, hold a letter or
+ * digit and no `_`. */
+static int good_label(const char *t, size_t from, size_t to)
+{
+    int alnum = 0;
+    for (size_t k = from; k < to; k++) {
+        if (t[k] == '_')
+            return 0;
+        alnum |= ascii_alnum((unsigned char)t[k]);
+    }
+    return from == to || alnum;
+}
+
+/* A URL the transform links at t[i]: its text's end (after splitUrl's
+ * trailing punctuation) in *end; whether it is `www.` in *www.  0: none. */
+static int url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
+{
+    size_t d;
+    if (prefix_ci(t, n, i, "https://"))
+        d = i + 8, *www = 0;
+    else if (prefix_ci(t, n, i, "http://"))
+        d = i + 7, *www = 0;
+    else if (prefix_ci(t, n, i, "www."))
+        d = i + 3, *www = 1;
+    else
+        return 0;
+    /* the transform: at the start or after white space or punctuation;
+     * micromark's protocol rule: `http` after anything but a letter */
+    uint32_t prev = i ? cp_before(t, i) : 0;
+    if (i && (*www ? !ws_or_punct(prev) : ascii_alpha(prev)))
+        return 0;
+    size_t k = d;
+    while (k < n && (word_char(t[k]) || t[k] == '-'))
+        k++;
+    if (k >= n || t[k] != '.')
+        return 0;
+    k++;
+    while (k < n && (word_char(t[k]) || t[k] == '-' || t[k] == '.'))
+        k++;
+    size_t dom_end = k, dom = *www ? i : d;
+    if (!*www && !(word_char(t[dom]) && t[dom] != '_')) /* unicodePunctuation(domain[0]): `.`, `-`, `_` */
+        return 0;
+    size_t last = dom_end, dots = 0;
+    size_t cut[2] = {dom, dom};
+    for (size_t j = dom; j < dom_end; j++)
+        if (t[j] == '.') {
+            cut[0] = cut[1];
+            cut[1] = j + 1;
+            dots++;
+        }
+    /* labels: [.., cut[0]-1) [cut[0], cut[1]-1) [cut[1], last) */
+    if (!dots || !good_label(t, cut[1], last) || !good_label(t, cut[0], cut[1] - 1))
+        return 0;
+    while (k < n && t[k] != ' ' && t[k] != '\t' && t[k] != '\n' && t[k] != '\r')
+        k++;
+    /* splitUrl */
+    size_t e = k;
+    while (e > dom && t[e - 1] && strchr("!\"&'),.:;<>?]}", t[e - 1]))
+        e--;
+    size_t open = 0, close = 0;
+    for (size_t j = dom; j < e; j++)
+        open += t[j] == '(', close += t[j] == ')';
+    for (size_t j = e; j < k && open > close; j++)
+        if (t[j] == ')')
+            e = j + 1, close++;
+    *end = e;
+    return 1;
+}
+
+static mx_node *text_piece(builder *b, int type, const char *t, size_t n)
+{
+    mx_node *k = node_new(b, type);
+    if (k)
+        sl__md_buf_put(&k->text, t, n);
+    if (k && k->text.failed)
+        b->nomem = 1;
+    return k;
+}
+
+/* The text node n (after prev, or first) as text and links where the
+ * transform finds URLs; returns the node that now ends it. */
+static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
+{
+    const char *t = n->text.data;
+    size_t len = n->text.len, i = 0, from = 0;
+    mx_node *first = NULL, *tail = NULL;
+#define ADD(k) (tail = *(tail ? &tail->next : &first) = (k))
+    while (i < len && !b->nomem) {
+        size_t e;
+        int www;
+        char c = (char)(t[i] | 0x20);
+        if ((c != 'h' && c != 'w') || !url_at(t, len, i, &e, &www)) {
+            i++;
+            continue;
+        }
+        mx_node *link = node_new(b, MX_LINK), *label = text_piece(b, MX_TEXT, t + i, e - i);
+        if (!link || !label) {
+            free(link);
+            sl__mdx_tree_free(label);
+            break;
+        }
+        if (www)
+            sl__md_buf_puts(&link->text, "http://");
+        sl__md_buf_put(&link->text, t + i, e - i);
+        append(link, label);
+        if (i > from) {
+            mx_node *before = text_piece(b, MX_TEXT, t + from, i - from);
+            if (!before) {
+                sl__mdx_tree_free(link);
+                break;
+            }
+            ADD(before);
+        }
+        ADD(link);
+        i = from = e;
+    }
+    if (!first)
+        return n;
+    if (from < len) {
+        mx_node *after = text_piece(b, MX_TEXT, t + from, len - from);
+        if (after)
+            ADD(after);
+    }
+#undef ADD
+    if (b->nomem) {
+        sl__mdx_tree_free(first);
+        return n;
+    }
+    mx_node *parent = n->parent;
+    for (mx_node *k = first; k; k = k->next)
+        k->parent = parent;
+    tail->next = n->next;
+    if (prev)
+        prev->next = first;
+    else
+        parent->first = first;
+    if (parent->last == n)
+        parent->last = tail;
+    n->next = NULL;
+    sl__mdx_tree_free(n);
+    return tail;
+}
+
+static void link_literals_in(builder *b, mx_node *parent)
+{
+    mx_node *prev = NULL;
+    for (mx_node *k = parent->first; k && !b->nomem; prev = k, k = k->next) {
+        if (k->type == MX_LINK || k->type == MX_IMAGE || k->type == MX_INLINE_CODE || k->type == MX_CODE)
+            continue;
+        if (k->type == MX_TEXT && k->text.len)
+            k = link_literals(b, prev, k);
+        else if (k->first)
+            link_literals_in(b, k);
+    }
+}
+
 int sl__mdx_tree(mdx_scan *s, mx_node **root)
 {
     builder b = {.s = s};
@@ -768,6 +984,11 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
         return too_deep(s);
     }
     unravel(b.root);
+    link_literals_in(&b, b.root);
+    if (b.nomem) {
+        sl__mdx_tree_free(b.root);
+        return -2;
+    }
     *root = b.root;
     return 0;
 }
