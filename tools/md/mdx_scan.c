@@ -656,9 +656,29 @@ static int line_blank(const char *s, size_t from, size_t to)
     return 1;
 }
 
+/* Does the error text err ("L:C: message\n...") give message msg? */
+static int err_is(const char *err, const char *msg)
+{
+    const char *m = strstr(err, msg);
+    return m && m > err + 1 && m[-1] == ' ' && m[-2] == ':' && (m[strlen(msg)] == '\n' || !m[strlen(msg)]);
+}
+
+/* Did the parse of src[..stop) fail only because the text stopped (acorn
+ * raised it at the end: micromark-util-events-to-acorn's `swallow`)? */
+static int esm_error_at_end(const char *src, const char *err, uint32_t epos, size_t stop)
+{
+    if (epos >= stop || err_is(err, "unterminated template literal") || err_is(err, "unterminated comment") ||
+        err_is(err, "unterminated JSX element"))
+        return 1;
+    /* a string or regular expression acorn read to the end, no line ending */
+    return (err_is(err, "unterminated string") || err_is(err, "unterminated regular expression")) &&
+           !memchr(src + epos, '\n', stop - epos);
+}
+
 /* An import/export block from `at` (column 1): lines up to one followed by
  * a blank line (or the end) where the text parses; an error at the very
- * end (the block stops short) takes the next lines in too. */
+ * end (the block stops short: a blank line inside a template literal, a
+ * comment or a function body) takes the next lines in too. */
 static int scan_esm(mdx_scan *s, size_t at, size_t *end)
 {
     static const js_parse_opts po = {.jsx = 1, .module = 1};
@@ -687,7 +707,7 @@ static int scan_esm(mdx_scan *s, size_t at, size_t *end)
                 return 0;
             }
             s->nc--;
-            if (next >= s->len || epos < stop)
+            if (next >= s->len || !esm_error_at_end(s->src, err, epos, stop))
                 return js_fail(s, err, epos);
         }
         /* more lines: through the blank ones to the next that has text */
