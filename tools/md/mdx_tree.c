@@ -953,6 +953,24 @@ static void link_literals_in(builder *b, mx_node *parent)
     }
 }
 
+/* GFM unescapes `\\|` in a table row before its cells are parsed, so a code
+ * span in a cell holds `|` (`string \\| number`); md4c keeps the `\\|`. */
+static void cell_code_pipes(mx_node *n, int in_cell)
+{
+    for (; n; n = n->next) {
+        if (n->type == MX_INLINE_CODE && in_cell) {
+            char *t = n->text.data;
+            size_t w = 0;
+            for (size_t r = 0; r < n->text.len; r++)
+                if (!(t[r] == '\\' && r + 1 < n->text.len && t[r + 1] == '|'))
+                    t[w++] = t[r];
+            n->text.len = w;
+        }
+        if (n->first)
+            cell_code_pipes(n->first, in_cell || n->type == MX_CELL);
+    }
+}
+
 int sl__mdx_tree(mdx_scan *s, mx_node **root)
 {
     builder b = {.s = s};
@@ -984,6 +1002,7 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
         return too_deep(s);
     }
     unravel(b.root);
+    cell_code_pipes(b.root->first, 0);
     link_literals_in(&b, b.root);
     if (b.nomem) {
         sl__mdx_tree_free(b.root);
