@@ -746,13 +746,40 @@ static void emit_root(emitter *e, mx_node *root)
 
 /* ---------------------------------------------------------- the module */
 
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* Where statement st starts in the page, no earlier than lo: an exported
+ * declaration's node starts at its `const`, `class`, `function` or
+ * `async`, after the `export` that is part of it. */
+static size_t stmt_begin(const char *src, size_t lo, const js_node *st)
+{
+    size_t k = st->pos;
+    if (!(st->flags & JF_EXPORT) || (st->kind != N_VAR && st->kind != N_FUNC_DECL && st->kind != N_CLASS_DECL))
+        return k;
+    for (int word = 0; word < 2; word++) {
+        while (k > lo && (src[k - 1] == ' ' || src[k - 1] == '\t' || src[k - 1] == '\n' || src[k - 1] == '\r'))
+            k--;
+        if (k >= lo + 6 && !memcmp(src + k - 6, "export", 6) && (k - 6 == lo || !ident_char(src[k - 7])))
+            return k - 6;
+        if (k < lo + 5 || memcmp(src + k - 5, "async", 5))
+            break;
+        k -= 5;
+    }
+    return st->pos;
+}
+
 static void put_esm(emitter *e, const mdx_construct *c, int *layout)
 {
     const js_node *prog = c->ast.program;
     const char *src = e->s->src;
     for (uint32_t i = 0; i < prog->n; i++) {
         const js_node *st = prog->list[i];
-        size_t from = st->pos, to = i + 1 < prog->n ? prog->list[i + 1]->pos : c->inner_end;
+        size_t from = stmt_begin(src, i ? prog->list[i - 1]->pos : c->inner_start, st),
+               to = i + 1 < prog->n ? stmt_begin(src, st->pos, prog->list[i + 1]) : c->inner_end;
         if (st->kind == N_EXPORT_DEFAULT) {
             /* `export default X` -> `const MDXLayout = X` */
             size_t k = from + 6;

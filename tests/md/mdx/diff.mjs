@@ -3,7 +3,8 @@
 // remark-mdx-frontmatter and rehype-slug, the plugins that give the
 // features sluice md has built in), both modules run under node and
 // rendered to static HTML with React and with Preact; the HTML must be
-// identical.
+// identical, and so must the modules' exports (frontmatter and the
+// page's own).
 //
 //   node diff.mjs SLUICE MODULES_DIR [--no-heading-ids] [-v] PAGE...
 //
@@ -95,7 +96,28 @@ async function run(rt, code) {
   // without a layout returns a promise, which neither renderer takes, so
   // what it resolves to is rendered.
   const tree = /\basync function _createMdxContent\b/.test(code) ? await mod.default(props) : rt.h(mod.default, props)
-  return {html: rt.render(tree), frontmatter: mod.frontmatter}
+  return {html: rt.render(tree), frontmatter: mod.frontmatter, exports: exportsOf(mod)}
+}
+
+// The page's own exports, by name: a value as JSON, a function or class
+// (or what JSON cannot write) as its type (the layout and MDXContent are
+// the default export).
+function exportsOf(mod) {
+  const out = {}
+  for (const name of Object.keys(mod).sort()) {
+    if (name === 'default') continue
+    const v = mod[name]
+    let value = typeof v
+    if (value !== 'function') {
+      try {
+        value = JSON.stringify(v) ?? String(v)
+      } catch {
+        // a rendered element (Preact's vnodes point back at their parents)
+      }
+    }
+    out[name] = value
+  }
+  return JSON.stringify(out)
 }
 
 async function mdxJs(text, source) {
@@ -154,7 +176,7 @@ for (const [i, page] of pages.entries()) {
     }
     const same = (want.error && !want.harness && got.error) ||
       (!want.error && !got.error && want.html === got.html &&
-       JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter))
+       JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter) && want.exports === got.exports)
     if (same) {
       count[rt.source][0]++
       if (verbose) console.log(`ok ${rt.source} ${page}`)
@@ -165,7 +187,8 @@ for (const [i, page] of pages.entries()) {
       console.log(`  @mdx-js/mdx: ${want.error || want.html}`)
       console.log(`  sluice md:   ${got.error || got.html}`)
       if (!want.error && !got.error && want.html === got.html)
-        console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}`)
+        console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}` +
+          `\n  exports: ${want.exports} vs ${got.exports}`)
     }
   }
 }
