@@ -472,10 +472,16 @@ static int attr_string(tag_reader *t, mdx_attr *a)
     sl__md_buf v = {0};
     while (t->i < t->s->len && s[t->i] != q) {
         size_t k = s[t->i] == '&' ? sl__mdx_char_ref(s, t->s->len, t->i, &v) : 0;
-        if (k)
+        if (k) {
             t->i += k;
-        else
+        } else if (s[t->i] == '\n') {
+            /* micromark reads the white space that starts the next line
+             * as the tag's, not the value's */
             sl__md_buf_putc(&v, s[t->i++]);
+            es_ws(t);
+        } else {
+            sl__md_buf_putc(&v, s[t->i++]);
+        }
     }
     if (t->i >= t->s->len) {
         free(v.data);
