@@ -355,8 +355,16 @@ static size_t placeholder(const mdx_scan *s, const char *t, size_t n, size_t i, 
 }
 
 /* Text that md4c kept where a placeholder should not be (code, a URL):
- * the constructs' own source again. */
+ * the constructs' own source again; or, for an image's alt (as_text),
+ * what mdast-util-to-string makes of them: nothing for a tag (the text
+ * between tags stays), an expression's source between its braces. */
+static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text);
 static int restore(const mdx_scan *s, sl__md_buf *b)
+{
+    return restore_as(s, b, 0);
+}
+
+static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text)
 {
     if (!b->data || (!memmem(b->data, b->len, MDX_PH_TAG, 3) && !memmem(b->data, b->len, MDX_PH_EXPR, 3)))
         return 0;
@@ -365,7 +373,11 @@ static int restore(const mdx_scan *s, sl__md_buf *b)
         size_t idx, w;
         int kind;
         if ((w = placeholder(s, b->data, b->len, i, &idx, &kind)) != 0) {
-            sl__md_buf_put(&o, s->src + s->c[idx].start, s->c[idx].end - s->c[idx].start);
+            const mdx_construct *c = &s->c[idx];
+            if (!as_text)
+                sl__md_buf_put(&o, s->src + c->start, c->end - c->start);
+            else if (c->kind == MDX_EXPR)
+                sl__md_buf_put(&o, s->src + c->inner_start, c->inner_end - c->inner_start);
             i += w;
         } else {
             sl__md_buf_putc(&o, b->data[i++]);
@@ -535,7 +547,7 @@ static int nest_inline(builder *b, mx_node *parent)
             if (k->type == MX_INLINE_CODE)
                 rc = restore(b->s, &k->text);
             else if (k->type == MX_LINK || k->type == MX_IMAGE)
-                rc = restore(b->s, &k->text) || restore(b->s, &k->title) || restore(b->s, &k->alt);
+                rc = restore(b->s, &k->text) || restore(b->s, &k->title) || restore_as(b->s, &k->alt, 1);
             if (!rc && (k->type == MX_EM || k->type == MX_STRONG || k->type == MX_DEL || k->type == MX_LINK))
                 rc = nest_inline(b, k);
             append(target(&ns), k);
