@@ -50,7 +50,7 @@ int sl__mdx_compile(const char *src, size_t n, size_t body, const sl__md_opts *o
     mx_node *root = NULL;
     sl__md_buf prog = {0};
     char *fm = NULL;
-    int rc = sl__mdx_scan(&s, "", src, n, body, &a);
+    int rc = sl__mdx_scan(&s, "", src, n, body, !o->commonmark, &a);
     if (rc == 0)
         rc = sl__mdx_tree(&s, &root);
     if (rc == -1) {

@@ -1135,9 +1135,10 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
     return 1;
 }
 
-int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, js_arena *a)
+int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a)
 {
     memset(s, 0, sizeof *s);
+    s->gfm = gfm;
     s->path = path;
     s->src = src;
     s->len = len;
@@ -1209,7 +1210,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         }
         table_head h = head;
         head.ok = 0;
-        if (!table && table_delimiter(s, &h, i, p, le)) {
+        if (!table && s->gfm && table_delimiter(s, &h, i, p, le)) {
             table = pipe = 1;
             para = 0;
             i = le < len ? le + 1 : len;

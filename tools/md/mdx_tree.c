@@ -992,8 +992,8 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
     b.cur = b.root;
     MD_PARSER p = {
         .abi_version = 0,
-        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
-                 MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS,
+        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML |
+                 (s->gfm ? MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS : 0),
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,
@@ -1014,8 +1014,10 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
         return too_deep(s);
     }
     unravel(b.root);
-    cell_code_pipes(b.root->first, 0);
-    link_literals_in(&b, b.root);
+    if (s->gfm) {
+        cell_code_pipes(b.root->first, 0);
+        link_literals_in(&b, b.root);
+    }
     if (b.nomem) {
         sl__mdx_tree_free(b.root);
         return -2;

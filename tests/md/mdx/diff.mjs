@@ -6,7 +6,7 @@
 // identical, and so must the modules' exports (frontmatter and the
 // page's own).
 //
-//   node diff.mjs SLUICE MODULES_DIR [--no-heading-ids] [-v] PAGE...
+//   node diff.mjs SLUICE MODULES_DIR [--no-heading-ids] [--commonmark] [-v] PAGE...
 //
 // sluice md runs once per runtime (--jsx-import-source react, preact).
 // @mdx-js/mdx compiles each page once, for React: its jsxImportSource
@@ -31,6 +31,8 @@ const args = process.argv.slice(2)
 const sluice = resolve(args.shift())
 const modules = resolve(args.shift())
 const noIds = args.includes('--no-heading-ids')
+// plain CommonMark: @mdx-js/mdx without remark-gfm, `sluice md --commonmark`
+const commonmark = args.includes('--commonmark')
 const verbose = args.includes('-v')
 const pages = args.filter((a) => !a.startsWith('-'))
 const require = createRequire(join(modules, 'x.js'))
@@ -65,6 +67,7 @@ async function runtime(source) {
   writeFileSync(componentsFile, readFileSync(join(here, 'components.js'), 'utf8').replaceAll('RUNTIME', url))
   const sluiceArgs = ['md', '--mdx', '-q', '--json', '--jsx-import-source', source]
   if (noIds) sluiceArgs.push('--no-heading-ids')
+  if (commonmark) sluiceArgs.push('--commonmark')
   const out = spawnSync(sluice, [...sluiceArgs, ...pages], {encoding: 'utf8', maxBuffer: 1 << 30})
   const results = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
   const failedPages = new Set()
@@ -124,7 +127,7 @@ async function mdxJs(text, source) {
   try {
     return {code: String(await compile(text, {
       jsxImportSource: source,
-      remarkPlugins: [remarkFrontmatter, remarkMdxFrontmatter, remarkGfm],
+      remarkPlugins: [remarkFrontmatter, remarkMdxFrontmatter, ...(commonmark ? [] : [remarkGfm])],
       rehypePlugins: noIds ? [] : [rehypeSlug]
     }))}
   } catch (error) {
