@@ -85,6 +85,7 @@ typedef struct mdx_scan {
     size_t nc, cap;
     sl__md_buf md;     /* the Markdown md4c parses */
     int gfm;           /* GFM (tables, strikethrough, task lists, autolink literals); 0: plain CommonMark */
+    uint32_t layout_start, layout_end; /* the layout's export (`export default`), once seen (end > 0) */
     char err[1024];    /* "LINE:COL: message\n    line\n    ^" */
     uint32_t err_line, err_col;
 } mdx_scan;

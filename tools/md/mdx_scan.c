@@ -681,6 +681,49 @@ static int esm_error_at_end(const char *src, const char *err, uint32_t epos, siz
            !memchr(src + epos, '\n', stop - epos);
 }
 
+/* A layout export at [from, to): the page's first, or an error naming the
+ * first, as @mdx-js/mdx's. */
+static int layout_export(mdx_scan *s, size_t from, size_t to)
+{
+    while (to > from && (s->src[to - 1] == ' ' || s->src[to - 1] == '\t' || s->src[to - 1] == '\n' ||
+                         s->src[to - 1] == '\r'))
+        to--;
+    if (!s->layout_end) {
+        s->layout_start = (uint32_t)from;
+        s->layout_end = (uint32_t)to;
+        return 0;
+    }
+    uint32_t l0, c0, l1, c1;
+    sl__js_position(s->src, s->len, s->layout_start, &l0, &c0);
+    sl__js_position(s->src, s->len, s->layout_end, &l1, &c1);
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "Unexpected duplicate layout, expected a single layout (previous: %u:%u-%u:%u)", l0, c0, l1, c1);
+    return sl__mdx_fail(s, from, msg);
+}
+
+/* The layouts a parsed import/export block exports: `export default`, or
+ * `default` among the names of an `export {...}`. */
+static int esm_layouts(mdx_scan *s, const js_node *prog, size_t block_end)
+{
+    for (uint32_t k = 0; k < prog->n; k++) {
+        const js_node *st = prog->list[k];
+        size_t next = k + 1 < prog->n ? prog->list[k + 1]->pos : block_end;
+        if (st->kind == N_EXPORT_DEFAULT) {
+            if (layout_export(s, st->pos, next))
+                return -1;
+        } else if (st->kind == N_EXPORT_NAMED) {
+            for (uint32_t i = 0; i < st->n; i++) {
+                const js_node *sp = st->list[i];
+                if (sp->b && sp->b->kind != N_NONE && sp->b->n == 7 && !memcmp(sp->b->s, "default", 7) &&
+                    layout_export(s, sp->pos, sp->b->pos + 7))
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* An import/export block from `at` (column 1): lines up to one followed by
  * a blank line (or the end) where the text parses; an error at the very
  * end (the block stops short: a blank line inside a template literal, a
@@ -705,6 +748,9 @@ static int scan_esm(mdx_scan *s, size_t at, size_t *end)
                     if (!esm_statement_ok(prog->list[k]))
                         return sl__mdx_fail(s, prog->list[k]->pos,
                                             "Unexpected statement in code: only import/exports are supported");
+                if (esm_layouts(s, prog, stop))
+                    return -1;
+                c = &s->c[s->nc - 1];
                 c->inner_start = (uint32_t)at;
                 c->inner_end = (uint32_t)stop;
                 c->end = (uint32_t)next;

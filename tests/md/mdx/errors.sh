@@ -14,6 +14,7 @@
 #   mdx_jsx_import_source_names_the_runtime
 #   mdx_spans_md4c_leaves_unbalanced_compile_without_a_crash
 #   mdx_content_async_only_where_it_awaits_outside_functions
+#   mdx_second_layout_is_an_error_naming_the_first
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-err-XXXXXX")
@@ -110,5 +111,11 @@ printf 'export const a = await 1\n\n<A b={<B c={await 2} />} />\n' | "$sluice" m
 grep -q '^function _createMdxContent(props)' "$work/sync.js" &&
   grep -q '^async function _createMdxContent(props)' "$work/async.js" && [ ! -s "$work/err" ]
 check mdx_content_async_only_where_it_awaits_outside_functions $?
+
+# @mdx-js/mdx's message and positions (it was an "internal error" at 1:1)
+printf 'export {a as default} from "y"\n\n# x\n\nexport default (\n  2\n)\n' > "$work/layouts.mdx"
+"$sluice" md -q "$work/layouts.mdx" > /dev/null 2> "$work/err"
+grep -q "layouts.mdx:5:1: Unexpected duplicate layout, expected a single layout (previous: 1:9-1:21)$" "$work/err"
+check mdx_second_layout_is_an_error_naming_the_first $?
 
 [ $fails = 0 ]
