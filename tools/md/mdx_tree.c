@@ -29,6 +29,7 @@ typedef struct builder {
     int in_head;      /* inside the table's header */
     int nomem;
     int too_deep;     /* the page nests past MDX_MAX_DEPTH: parsing stopped */
+    size_t code_indent; /* columns of indentation md4c reported for a code line, not yet written */
 } builder;
 
 static mx_node *node_new(builder *b, int type)
@@ -296,9 +297,63 @@ static sl__md_buf *text_target(builder *b)
     return &n->text;
 }
 
+/* The indentation md4c reported for a code line as `indent` spaces (its
+ * own string), written as the page has it: the characters of the last
+ * `indent` columns before the line's text at p, tabs kept (a tab only
+ * partly inside them is spaces for that part, as micromark has it). */
+static void code_indent(builder *b, sl__md_buf *out, const char *p)
+{
+    size_t indent = b->code_indent;
+    b->code_indent = 0;
+    const char *md = b->s->md.data;
+    if (!p || !md || p < md || p > md + b->s->md.len) {
+        for (size_t i = 0; i < indent; i++)
+            sl__md_buf_putc(out, ' ');
+        return;
+    }
+    const char *ls = p;
+    while (ls > md && ls[-1] != '\n')
+        ls--;
+    size_t end = 0;
+    for (const char *k = ls; k < p; k++)
+        end = *k == '\t' ? (end / 4 + 1) * 4 : end + 1;
+    size_t from = end >= indent ? end - indent : 0, col = 0;
+    for (const char *k = ls; k < p; k++) {
+        size_t next = *k == '\t' ? (col / 4 + 1) * 4 : col + 1;
+        if (next > from) {
+            if (col >= from)
+                sl__md_buf_putc(out, *k);
+            else
+                for (size_t i = from; i < next; i++)
+                    sl__md_buf_putc(out, ' ');
+        }
+        col = next;
+    }
+}
+
+static int all_spaces(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ')
+            return 0;
+    return n > 0;
+}
+
 static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
 {
     builder *b = ud;
+    if (b->cur->type == MX_CODE && t == MD_TEXT_CODE) {
+        /* md4c writes a code line's indentation from a string of its own,
+         * tabs made spaces: micromark keeps the page's characters */
+        const char *md = b->s->md.data;
+        int own = !md || s < md || s >= md + b->s->md.len;
+        if (own && all_spaces(s, n)) {
+            b->code_indent += n;
+            return 0;
+        }
+        if (b->code_indent)
+            code_indent(b, &b->cur->text, own ? NULL : s);
+    }
     if (!b->in_image && in_item_text(b) != 0)
         return -1;
     if (t == MD_TEXT_BR && !b->in_image && b->cur->type != MX_INLINE_CODE) {
