@@ -4,7 +4,7 @@ import type {Plugin} from 'vite'
 export interface SluiceMdOptions {
   /** Files compiled (picomatch globs, relative to Vite's root). Default ['**\/*.md', '**\/*.mdx']. */
   include?: string | string[]
-  /** Files left alone. Default none (as @mdx-js/rollup): pages in packages compile too. */
+  /** Files left alone. Default ['**\/node_modules/**']. */
   exclude?: string | string[]
   /** The JSX runtime: `${jsxImportSource}/jsx-runtime`. Default 'react'. */
   jsxImportSource?: string

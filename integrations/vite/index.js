@@ -19,7 +19,7 @@ const SKIP_DIRS = new Set(['node_modules', '.git'])
 export default function sluiceMd(options = {}) {
   const {
     include = ['**/*.md', '**/*.mdx'],
-    exclude = [], // none, as @mdx-js/rollup: a package's pages compile
+    exclude = ['**/node_modules/**'],
     jsxImportSource = 'react',
     providerImportSource,
     gfm = true,

@@ -2,7 +2,6 @@
 // its sidecar's restart, with real Vite:
 //   dev_server_serves_a_page_and_its_edit_as_an_hmr_update_of_that_module
 //     (and a syntax error as Vite's overlay error: message, id, loc, frame)
-//   build_compiles_an_mdx_page_imported_from_a_package_in_node_modules
 //   build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line
 //   sidecar_that_dies_is_restarted_and_the_request_retried_once
 //   sidecar_that_dies_twice_on_a_request_fails_it_saying_so
@@ -143,21 +142,6 @@ try {
     assert(children() === before, 'the sidecar exits with the server')
   })
 
-  await test('build_compiles_an_mdx_page_imported_from_a_package_in_node_modules', async () => {
-    // as @mdx-js/rollup does: no default exclude (it once was node_modules,
-    // and such a page reached Vite's JavaScript parser as it was written)
-    const root = join(work, 'pkg')
-    mkdirSync(join(root, 'node_modules/docpkg'), {recursive: true})
-    symlinkSync(join(modules, 'react'), join(root, 'node_modules/react'))
-    writeFileSync(join(root, 'node_modules/docpkg/package.json'), '{"name": "docpkg", "version": "1.0.0"}\n')
-    writeFileSync(join(root, 'node_modules/docpkg/d.mdx'), '# Package doc\n\nFrom {"a package"}.\n')
-    writeFileSync(join(root, 'entry.js'), "export {default} from 'docpkg/d.mdx'\n")
-    await build({root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()], ssr: {noExternal: ['docpkg']},
-      build: {ssr: join(root, 'entry.js'), outDir: join(root, 'dist')}})
-    const out = readdirSync(join(root, 'dist')).filter((f) => /\.m?js$/.test(f))
-      .map((f) => readFileSync(join(root, 'dist', f), 'utf8')).join('\n')
-    assert(out.includes('Package doc') && out.includes('MDXContent'), `the package's page compiled: ${out}`)
-  })
   await test('build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line', async () => {
     const root = join(work, 'broken')
     mkdirSync(join(root, 'pages'), {recursive: true})
