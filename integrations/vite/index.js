@@ -191,21 +191,14 @@ function markdownModule(r, jsxImportSource) {
   ].join('\n')
 }
 
-/** In dev, a page accepts its own updates and announces the new module
- * with a cancelable `sluice-md:update` event; an app that re-renders the
- * page says so with event.preventDefault().  Otherwise the update goes on
- * to the page's importers (import.meta.hot.invalidate()), as with
- * @mdx-js/rollup, where no module accepts it: they see the new exports,
- * and with none accepting it the browser reloads. */
+/** In dev, a page accepts its own updates, so an edit reloads that module only;
+ * the app hears of it through a `sluice-md:update` event. */
 function hmrFooter(file) {
   return `
 if (import.meta.hot) {
   import.meta.hot.accept((mod) => {
-    if (!mod) return
-    const event = typeof dispatchEvent === 'function' && typeof CustomEvent === 'function'
-      ? new CustomEvent('sluice-md:update', {cancelable: true, detail: {file: ${JSON.stringify(file)}, module: mod}})
-      : null
-    if (!event || dispatchEvent(event)) import.meta.hot.invalidate('no sluice-md:update listener took the new page')
+    if (mod && typeof dispatchEvent === 'function' && typeof CustomEvent === 'function')
+      dispatchEvent(new CustomEvent('sluice-md:update', {detail: {file: ${JSON.stringify(file)}, module: mod}}))
   })
 }
 `
