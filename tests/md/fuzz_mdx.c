@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
     for (int mode = 0; mode < 2; mode++) {
-        sl__md_opts o = {.mdx = 1, .no_heading_ids = mode};
+        sl__md_opts o = {.mdx = 1, .no_heading_ids = mode, .commonmark = mode}; /* GFM, then plain CommonMark */
         if (mode)
             memcpy(o.provider_import_source, "@mdx-js/react", sizeof "@mdx-js/react");
         sl__md_page p;

@@ -84,12 +84,15 @@ typedef struct mdx_scan {
     mdx_construct *c;
     size_t nc, cap;
     sl__md_buf md;     /* the Markdown md4c parses */
+    int gfm;           /* GFM (tables, strikethrough, task lists, autolink literals); 0: plain CommonMark */
+    uint32_t layout_start, layout_end; /* the layout's export (`export default`), once seen (end > 0) */
     char err[1024];    /* "LINE:COL: message\n    line\n    ^" */
     uint32_t err_line, err_col;
 } mdx_scan;
 
-/* Scans src[body..len).  0, or -1 with s->err (a syntax error) or -2 (no memory). */
-int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, js_arena *a);
+/* Scans src[body..len) (gfm: with GFM's extensions).  0, or -1 with s->err
+ * (a syntax error) or -2 (no memory). */
+int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a);
 void sl__mdx_scan_free(mdx_scan *s);
 /* A code point as UTF-8 (NUL, surrogates and beyond U+10FFFF as U+FFFD). */
 void sl__mdx_put_utf8(sl__md_buf *b, uint32_t cp);

@@ -50,7 +50,7 @@ int sl__mdx_compile(const char *src, size_t n, size_t body, const sl__md_opts *o
     mx_node *root = NULL;
     sl__md_buf prog = {0};
     char *fm = NULL;
-    int rc = sl__mdx_scan(&s, "", src, n, body, &a);
+    int rc = sl__mdx_scan(&s, "", src, n, body, !o->commonmark, &a);
     if (rc == 0)
         rc = sl__mdx_tree(&s, &root);
     if (rc == -1) {
@@ -114,6 +114,10 @@ int sl__md_render_mdx(const char *src, size_t n, size_t body, const sl__md_opts 
         snprintf(err, errlen, "page too large for MDX (%zu bytes, limit 4 GiB)", n);
         return -1;
     }
+    /* A byte order mark before a page without front matter is not text
+     * (micromark drops it, as md4c-html does for Markdown pages). */
+    if (body == 0 && n >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3))
+        body = 3;
     int rc = sl__mdx_compile(src, n, body, o, out, err, errlen, &line, &col);
     if (rc == -2)
         snprintf(err, errlen, "out of memory compiling the page");

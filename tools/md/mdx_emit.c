@@ -68,6 +68,7 @@ typedef struct emitter {
     int heading_ids;
     sl__md_page *page;
     js_arena *a;
+    int awaits;        /* the content awaits: _createMdxContent is async */
 } emitter;
 
 static void put(emitter *e, const char *s) { sl__md_buf_puts(e->out, s); }
@@ -165,6 +166,26 @@ static void expression_names(emitter *e, js_ast *ast)
     sl__js_scope_bind(ast);
     walk_ctx w = {e, ast};
     walk_jsx(ast->program, &w);
+}
+
+static void find_await(js_node *n, void *ctx)
+{
+    int *found = ctx;
+    if (*found || n->kind == N_FUNCTION || n->kind == N_ARROW || n->kind == N_FUNC_DECL)
+        return; /* an await in a function is that function's */
+    if (n->kind == N_AWAIT || (n->kind == N_FOR_OF && (n->flags & JF_AWAIT))) {
+        *found = 1;
+        return;
+    }
+    sl__js_each_child(n, find_await, ctx);
+}
+
+/* An expression of the content: does it await (outside functions of its
+ * own)?  Then, as in @mdx-js/mdx 3, _createMdxContent is async. */
+static void expression_awaits(emitter *e, js_ast *ast)
+{
+    if (ast->program && !e->awaits)
+        find_await(ast->program, &e->awaits);
 }
 
 /* Names the page's import/export blocks declare at the top level. */
@@ -306,6 +327,34 @@ static void simple(emitter *e, const char *tag, mx_node *n)
     close_md(e, tag);
 }
 
+/* Outside block quotes and list items?  micromark takes up to two spaces
+ * or tabs of indentation off each continuation line of an expression,
+ * after the containers' own prefix, which sluice knows only there. */
+static int top_level(const mx_node *n)
+{
+    for (; n; n = n->parent)
+        if (n->type == MX_QUOTE || n->type == MX_ITEM)
+            return 0;
+    return 1;
+}
+
+/* An expression's source t[0..n), its continuation lines without that
+ * indentation when strip (`{`\n  x`}` is "\nx", as @mdx-js/mdx has it). */
+static void put_expr_text(emitter *e, const char *t, size_t n, int strip)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] != '\n' || !strip)
+            continue;
+        putn(e, t + from, i + 1 - from);
+        from = i + 1;
+        for (int k = 0; k < 2 && from < n && (t[from] == ' ' || t[from] == '\t'); k++)
+            from++;
+        i = from - 1;
+    }
+    putn(e, t + from, n - from);
+}
+
 static void emit_jsx(emitter *e, mx_node *n)
 {
     const mdx_construct *c = &e->s->c[n->construct];
@@ -327,15 +376,17 @@ static void emit_jsx(emitter *e, mx_node *n)
         case MDX_ATTR_EXPR:
             put(e, a->name);
             put(e, "={");
-            putn(e, a->value, a->value_len);
+            put_expr_text(e, a->value, a->value_len, top_level(n));
             put(e, "\n}");
             expression_names(e, &a->expr);
+            expression_awaits(e, &a->expr);
             break;
         case MDX_ATTR_SPREAD:
             put(e, "{");
-            putn(e, a->value, a->value_len);
+            put_expr_text(e, a->value, a->value_len, top_level(n));
             put(e, "\n}");
             expression_names(e, &a->expr);
+            expression_awaits(e, &a->expr);
             break;
         }
     }
@@ -364,9 +415,10 @@ static void emit_expr(emitter *e, mx_node *n)
     if (c->blank)
         return;
     put(e, "{");
-    putn(e, e->s->src + c->inner_start, c->inner_end - c->inner_start);
+    put_expr_text(e, e->s->src + c->inner_start, c->inner_end - c->inner_start, top_level(n));
     put(e, "\n}");
     expression_names(e, &c->ast);
+    expression_awaits(e, &c->ast);
 }
 
 static void emit_inline(emitter *e, mx_node *n)
@@ -722,13 +774,40 @@ static void emit_root(emitter *e, mx_node *root)
 
 /* ---------------------------------------------------------- the module */
 
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* Where statement st starts in the page, no earlier than lo: an exported
+ * declaration's node starts at its `const`, `class`, `function` or
+ * `async`, after the `export` that is part of it. */
+static size_t stmt_begin(const char *src, size_t lo, const js_node *st)
+{
+    size_t k = st->pos;
+    if (!(st->flags & JF_EXPORT) || (st->kind != N_VAR && st->kind != N_FUNC_DECL && st->kind != N_CLASS_DECL))
+        return k;
+    for (int word = 0; word < 2; word++) {
+        while (k > lo && (src[k - 1] == ' ' || src[k - 1] == '\t' || src[k - 1] == '\n' || src[k - 1] == '\r'))
+            k--;
+        if (k >= lo + 6 && !memcmp(src + k - 6, "export", 6) && (k - 6 == lo || !ident_char(src[k - 7])))
+            return k - 6;
+        if (k < lo + 5 || memcmp(src + k - 5, "async", 5))
+            break;
+        k -= 5;
+    }
+    return st->pos;
+}
+
 static void put_esm(emitter *e, const mdx_construct *c, int *layout)
 {
     const js_node *prog = c->ast.program;
     const char *src = e->s->src;
     for (uint32_t i = 0; i < prog->n; i++) {
         const js_node *st = prog->list[i];
-        size_t from = st->pos, to = i + 1 < prog->n ? prog->list[i + 1]->pos : c->inner_end;
+        size_t from = stmt_begin(src, i ? prog->list[i - 1]->pos : c->inner_start, st),
+               to = i + 1 < prog->n ? stmt_begin(src, st->pos, prog->list[i + 1]) : c->inner_end;
         if (st->kind == N_EXPORT_DEFAULT) {
             /* `export default X` -> `const MDXLayout = X` */
             size_t k = from + 6;
@@ -820,7 +899,7 @@ int sl__mdx_emit(mdx_scan *s, mx_node *root, const mdx_emit_opts *o, sl__md_buf 
     for (size_t i = 0; i < s->nc; i++)
         if (s->c[i].kind == MDX_ESM)
             put_esm(&e, &s->c[i], &layout);
-    put(&e, "function _createMdxContent(props) {\n");
+    put(&e, e.awaits ? "async function _createMdxContent(props) {\n" : "function _createMdxContent(props) {\n");
     sort_names(e.tags.v, e.tags.n);
     names actual = {0};
     for (size_t i = 0; i < e.components.n; i++)

@@ -472,10 +472,16 @@ static int attr_string(tag_reader *t, mdx_attr *a)
     sl__md_buf v = {0};
     while (t->i < t->s->len && s[t->i] != q) {
         size_t k = s[t->i] == '&' ? sl__mdx_char_ref(s, t->s->len, t->i, &v) : 0;
-        if (k)
+        if (k) {
             t->i += k;
-        else
+        } else if (s[t->i] == '\n') {
+            /* micromark reads the white space that starts the next line
+             * as the tag's, not the value's */
             sl__md_buf_putc(&v, s[t->i++]);
+            es_ws(t);
+        } else {
+            sl__md_buf_putc(&v, s[t->i++]);
+        }
     }
     if (t->i >= t->s->len) {
         free(v.data);
@@ -656,9 +662,72 @@ static int line_blank(const char *s, size_t from, size_t to)
     return 1;
 }
 
+/* Does the error text err ("L:C: message\n...") give message msg? */
+static int err_is(const char *err, const char *msg)
+{
+    const char *m = strstr(err, msg);
+    return m && m > err + 1 && m[-1] == ' ' && m[-2] == ':' && (m[strlen(msg)] == '\n' || !m[strlen(msg)]);
+}
+
+/* Did the parse of src[..stop) fail only because the text stopped (acorn
+ * raised it at the end: micromark-util-events-to-acorn's `swallow`)? */
+static int esm_error_at_end(const char *src, const char *err, uint32_t epos, size_t stop)
+{
+    if (epos >= stop || err_is(err, "unterminated template literal") || err_is(err, "unterminated comment") ||
+        err_is(err, "unterminated JSX element"))
+        return 1;
+    /* a string or regular expression acorn read to the end, no line ending */
+    return (err_is(err, "unterminated string") || err_is(err, "unterminated regular expression")) &&
+           !memchr(src + epos, '\n', stop - epos);
+}
+
+/* A layout export at [from, to): the page's first, or an error naming the
+ * first, as @mdx-js/mdx's. */
+static int layout_export(mdx_scan *s, size_t from, size_t to)
+{
+    while (to > from && (s->src[to - 1] == ' ' || s->src[to - 1] == '\t' || s->src[to - 1] == '\n' ||
+                         s->src[to - 1] == '\r'))
+        to--;
+    if (!s->layout_end) {
+        s->layout_start = (uint32_t)from;
+        s->layout_end = (uint32_t)to;
+        return 0;
+    }
+    uint32_t l0, c0, l1, c1;
+    sl__js_position(s->src, s->len, s->layout_start, &l0, &c0);
+    sl__js_position(s->src, s->len, s->layout_end, &l1, &c1);
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "Unexpected duplicate layout, expected a single layout (previous: %u:%u-%u:%u)", l0, c0, l1, c1);
+    return sl__mdx_fail(s, from, msg);
+}
+
+/* The layouts a parsed import/export block exports: `export default`, or
+ * `default` among the names of an `export {...}`. */
+static int esm_layouts(mdx_scan *s, const js_node *prog, size_t block_end)
+{
+    for (uint32_t k = 0; k < prog->n; k++) {
+        const js_node *st = prog->list[k];
+        size_t next = k + 1 < prog->n ? prog->list[k + 1]->pos : block_end;
+        if (st->kind == N_EXPORT_DEFAULT) {
+            if (layout_export(s, st->pos, next))
+                return -1;
+        } else if (st->kind == N_EXPORT_NAMED) {
+            for (uint32_t i = 0; i < st->n; i++) {
+                const js_node *sp = st->list[i];
+                if (sp->b && sp->b->kind != N_NONE && sp->b->n == 7 && !memcmp(sp->b->s, "default", 7) &&
+                    layout_export(s, sp->pos, sp->b->pos + 7))
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* An import/export block from `at` (column 1): lines up to one followed by
  * a blank line (or the end) where the text parses; an error at the very
- * end (the block stops short) takes the next lines in too. */
+ * end (the block stops short: a blank line inside a template literal, a
+ * comment or a function body) takes the next lines in too. */
 static int scan_esm(mdx_scan *s, size_t at, size_t *end)
 {
     static const js_parse_opts po = {.jsx = 1, .module = 1};
@@ -679,6 +748,9 @@ static int scan_esm(mdx_scan *s, size_t at, size_t *end)
                     if (!esm_statement_ok(prog->list[k]))
                         return sl__mdx_fail(s, prog->list[k]->pos,
                                             "Unexpected statement in code: only import/exports are supported");
+                if (esm_layouts(s, prog, stop))
+                    return -1;
+                c = &s->c[s->nc - 1];
                 c->inner_start = (uint32_t)at;
                 c->inner_end = (uint32_t)stop;
                 c->end = (uint32_t)next;
@@ -687,7 +759,7 @@ static int scan_esm(mdx_scan *s, size_t at, size_t *end)
                 return 0;
             }
             s->nc--;
-            if (next >= s->len || epos < stop)
+            if (next >= s->len || !esm_error_at_end(s->src, err, epos, stop))
                 return js_fail(s, err, epos);
         }
         /* more lines: through the blank ones to the next that has text */
@@ -973,9 +1045,146 @@ static int thematic_or_underline(const char *s, size_t i, size_t le)
     return 1;
 }
 
-int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, js_arena *a)
+/* ------------------------------------------------------------ tables
+ *
+ * micromark's GFM tables (remark-gfm) take delimiter cells of any length
+ * (`|-|`, `| :- |`) and a table that interrupts a paragraph; md4c wants
+ * three characters a cell and a table that starts its paragraph.  So a
+ * delimiter row micromark would take is written out with cells of three
+ * dashes, and a header line in the middle of a paragraph gets a break
+ * line before it (a flow line of no constructs, which mdx_tree.c drops).
+ */
+
+static int ws(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* The cells of a table row in s[from..to): unescaped `|` part them, one at
+ * either end opens or closes the row.  0 for a line of no cells. */
+static size_t row_cells(const char *s, size_t from, size_t to)
+{
+    while (from < to && ws(s[from]))
+        from++;
+    while (to > from && ws(s[to - 1]))
+        to--;
+    if (from < to && s[from] == '|')
+        from++;
+    if (from >= to)
+        return 0;
+    size_t cells = 1;
+    for (size_t k = from; k < to; k++) {
+        if (s[k] == '\\')
+            k++;
+        else if (s[k] == '|' && k + 1 < to)
+            cells++;
+    }
+    return cells;
+}
+
+/* A delimiter row in s[from..to) (cells of `:?-+:?` parted by `|`, with at
+ * least one `|`): its cell count, the row with three dashes a cell put in
+ * out; or 0, nothing put. */
+static size_t delimiter_row(const char *s, size_t from, size_t to, sl__md_buf *out)
+{
+    size_t k = from, cells = 0;
+    int pipes = 0;
+    char cell[64]; /* for each cell: 1 left colon, 2 right colon */
+    while (k < to && ws(s[k]))
+        k++;
+    if (k < to && s[k] == '|')
+        k++, pipes = 1;
+    for (;;) {
+        while (k < to && ws(s[k]))
+            k++;
+        if (k >= to)
+            break;
+        int align = 0;
+        if (s[k] == ':')
+            align |= 1, k++;
+        size_t d = k;
+        while (k < to && s[k] == '-')
+            k++;
+        if (k == d)
+            return 0;
+        if (k < to && s[k] == ':')
+            align |= 2, k++;
+        if (cells == sizeof cell)
+            return 0;
+        cell[cells++] = (char)align;
+        while (k < to && ws(s[k]))
+            k++;
+        if (k < to && s[k] != '|')
+            return 0;
+        if (k < to)
+            k++, pipes = 1;
+    }
+    if (!pipes || !cells)
+        return 0;
+    sl__md_buf_putc(out, '|');
+    for (size_t c = 0; c < cells; c++)
+        sl__md_buf_puts(out, cell[c] == 3 ? ":---:|" : cell[c] == 1 ? ":---|" : cell[c] == 2 ? "---:|" : "---|");
+    return cells;
+}
+
+static size_t count_quotes(const char *s, size_t from, size_t to)
+{
+    size_t q = 0;
+    for (size_t k = from; k < to; k++)
+        q += s[k] == '>';
+    return q;
+}
+
+/* Holds the container prefix s[from..to) a list marker? */
+static int has_list_marker(const char *s, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++)
+        if (s[k] != ' ' && s[k] != '\t' && s[k] != '>')
+            return 1;
+    return 0;
+}
+
+/* The line that may be a table's header: where it starts in the page (i,
+ * after its container prefix p) and in s->md, and its end. */
+typedef struct table_head {
+    int ok;             /* the last line was text with a `|`, not a table row */
+    int first;          /* and it starts its paragraph */
+    size_t i, p, le, md;
+} table_head;
+
+/* The line [i, le) (its prefix ends at p) as the delimiter row under the
+ * header h: 1 when it is one (written to s->md), else 0. */
+static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p, size_t le)
+{
+    const char *src = s->src;
+    if (!h->ok || has_list_marker(src, i, p) || count_quotes(src, i, p) != count_quotes(src, h->i, h->p))
+        return 0;
+    size_t mark = s->md.len;
+    sl__md_buf_put(&s->md, src + i, p - i);
+    size_t cells = delimiter_row(src, p, le, &s->md);
+    if (!cells || cells != row_cells(src, h->p, h->le)) {
+        s->md.len = mark;
+        return 0;
+    }
+    sl__md_buf_putc(&s->md, '\n');
+    if (!h->first) { /* end the paragraph before the header: md4c's table cannot interrupt one */
+        size_t tail = s->md.len - h->md;
+        char *t = malloc(tail ? tail : 1);
+        if (!t) {
+            s->md.failed = 1;
+            return 1;
+        }
+        memcpy(t, s->md.data + h->md, tail);
+        s->md.len = h->md;
+        sl__md_buf_put(&s->md, src + h->i, h->p - h->i);
+        sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW "\n");
+        sl__md_buf_put(&s->md, t, tail);
+        free(t);
+    }
+    return 1;
+}
+
+int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a)
 {
     memset(s, 0, sizeof *s);
+    s->gfm = gfm;
     s->path = path;
     s->src = src;
     s->len = len;
@@ -986,6 +1195,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     size_t flen = 0;  /* inside fenced code: the fence's length */
     int para = 0;     /* the previous line continues a paragraph */
     int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
+    int table = 0;    /* inside a table (from its delimiter row to a blank or flow line) */
+    table_head head = {0};
     while (i < len) {
         size_t le = sl__md_line_end(src, len, i), p = skip_prefix(src, i, le), k;
         int verbatim = 0;
@@ -1009,6 +1220,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW);
             put_index(&s->md, s->nc - 1);
             sl__md_buf_putc(&s->md, '\n');
+            table = head.ok = 0;
             i = e;
             continue;
         } else if (src[p] == '<' || src[p] == '{') {
@@ -1029,26 +1241,37 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
                     put_index(&s->md, c);
                 }
                 sl__md_buf_putc(&s->md, '\n');
-                para = 0;
+                para = table = head.ok = 0;
                 i = e;
                 continue;
             }
         }
         if (verbatim) {
-            pipe = 0;
+            pipe = table = head.ok = 0;
             sl__md_buf_put(&s->md, src + i, le - i);
             if (le < len)
                 sl__md_buf_putc(&s->md, '\n');
             i = le < len ? le + 1 : len;
             continue;
         }
+        table_head h = head;
+        head.ok = 0;
+        if (!table && s->gfm && table_delimiter(s, &h, i, p, le)) {
+            table = pipe = 1;
+            para = 0;
+            i = le < len ? le + 1 : len;
+            continue;
+        }
         int heading = is_heading_line(src, p, le), rc;
+        size_t md_at = s->md.len;
         sl__md_buf_put(&s->md, src + i, p - i);
         size_t next = text_line(s, p, heading, &rc);
         if (rc)
             return rc;
-        para = !heading && !thematic_or_underline(src, p, le);
         pipe = memchr(src + p, '|', le - p) != NULL;
+        head = (table_head){.ok = pipe && !table && !heading && next == (le < len ? le + 1 : len),
+                            .first = !para || has_list_marker(src, i, p), .i = i, .p = p, .le = le, .md = md_at};
+        para = !heading && !thematic_or_underline(src, p, le);
         i = next;
     }
     if (s->md.failed)

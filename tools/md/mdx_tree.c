@@ -29,6 +29,7 @@ typedef struct builder {
     int in_head;      /* inside the table's header */
     int nomem;
     int too_deep;     /* the page nests past MDX_MAX_DEPTH: parsing stopped */
+    size_t code_indent; /* columns of indentation md4c reported for a code line, not yet written */
 } builder;
 
 static mx_node *node_new(builder *b, int type)
@@ -296,9 +297,63 @@ static sl__md_buf *text_target(builder *b)
     return &n->text;
 }
 
+/* The indentation md4c reported for a code line as `indent` spaces (its
+ * own string), written as the page has it: the characters of the last
+ * `indent` columns before the line's text at p, tabs kept (a tab only
+ * partly inside them is spaces for that part, as micromark has it). */
+static void code_indent(builder *b, sl__md_buf *out, const char *p)
+{
+    size_t indent = b->code_indent;
+    b->code_indent = 0;
+    const char *md = b->s->md.data;
+    if (!p || !md || p < md || p > md + b->s->md.len) {
+        for (size_t i = 0; i < indent; i++)
+            sl__md_buf_putc(out, ' ');
+        return;
+    }
+    const char *ls = p;
+    while (ls > md && ls[-1] != '\n')
+        ls--;
+    size_t end = 0;
+    for (const char *k = ls; k < p; k++)
+        end = *k == '\t' ? (end / 4 + 1) * 4 : end + 1;
+    size_t from = end >= indent ? end - indent : 0, col = 0;
+    for (const char *k = ls; k < p; k++) {
+        size_t next = *k == '\t' ? (col / 4 + 1) * 4 : col + 1;
+        if (next > from) {
+            if (col >= from)
+                sl__md_buf_putc(out, *k);
+            else
+                for (size_t i = from; i < next; i++)
+                    sl__md_buf_putc(out, ' ');
+        }
+        col = next;
+    }
+}
+
+static int all_spaces(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ')
+            return 0;
+    return n > 0;
+}
+
 static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
 {
     builder *b = ud;
+    if (b->cur->type == MX_CODE && t == MD_TEXT_CODE) {
+        /* md4c writes a code line's indentation from a string of its own,
+         * tabs made spaces: micromark keeps the page's characters */
+        const char *md = b->s->md.data;
+        int own = !md || s < md || s >= md + b->s->md.len;
+        if (own && all_spaces(s, n)) {
+            b->code_indent += n;
+            return 0;
+        }
+        if (b->code_indent)
+            code_indent(b, &b->cur->text, own ? NULL : s);
+    }
     if (!b->in_image && in_item_text(b) != 0)
         return -1;
     if (t == MD_TEXT_BR && !b->in_image && b->cur->type != MX_INLINE_CODE) {
@@ -355,8 +410,16 @@ static size_t placeholder(const mdx_scan *s, const char *t, size_t n, size_t i, 
 }
 
 /* Text that md4c kept where a placeholder should not be (code, a URL):
- * the constructs' own source again. */
+ * the constructs' own source again; or, for an image's alt (as_text),
+ * what mdast-util-to-string makes of them: nothing for a tag (the text
+ * between tags stays), an expression's source between its braces. */
+static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text);
 static int restore(const mdx_scan *s, sl__md_buf *b)
+{
+    return restore_as(s, b, 0);
+}
+
+static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text)
 {
     if (!b->data || (!memmem(b->data, b->len, MDX_PH_TAG, 3) && !memmem(b->data, b->len, MDX_PH_EXPR, 3)))
         return 0;
@@ -365,7 +428,11 @@ static int restore(const mdx_scan *s, sl__md_buf *b)
         size_t idx, w;
         int kind;
         if ((w = placeholder(s, b->data, b->len, i, &idx, &kind)) != 0) {
-            sl__md_buf_put(&o, s->src + s->c[idx].start, s->c[idx].end - s->c[idx].start);
+            const mdx_construct *c = &s->c[idx];
+            if (!as_text)
+                sl__md_buf_put(&o, s->src + c->start, c->end - c->start);
+            else if (c->kind == MDX_EXPR)
+                sl__md_buf_put(&o, s->src + c->inner_start, c->inner_end - c->inner_start);
             i += w;
         } else {
             sl__md_buf_putc(&o, b->data[i++]);
@@ -535,7 +602,7 @@ static int nest_inline(builder *b, mx_node *parent)
             if (k->type == MX_INLINE_CODE)
                 rc = restore(b->s, &k->text);
             else if (k->type == MX_LINK || k->type == MX_IMAGE)
-                rc = restore(b->s, &k->text) || restore(b->s, &k->title) || restore(b->s, &k->alt);
+                rc = restore(b->s, &k->text) || restore(b->s, &k->title) || restore_as(b->s, &k->alt, 1);
             if (!rc && (k->type == MX_EM || k->type == MX_STRONG || k->type == MX_DEL || k->type == MX_LINK))
                 rc = nest_inline(b, k);
             append(target(&ns), k);
@@ -549,12 +616,16 @@ static int nest_inline(builder *b, mx_node *parent)
     return close_nest(&ns);
 }
 
-/* A heading md4c made of a flow line: its text is only FLOW placeholders. */
+/* A heading md4c made of a flow line: its text is only FLOW placeholders
+ * (1), or one bare FLOW mark: a paragraph break mdx_scan.c put before a
+ * table's header (2). */
 static int flow_line(const mdx_scan *s, const mx_node *h)
 {
     if (h->type != MX_HEADING || h->level != 6 || !h->first || h->first != h->last || h->first->type != MX_TEXT)
         return 0;
     const sl__md_buf *t = &h->first->text;
+    if (t->len == 3 && !memcmp(t->data, MDX_PH_FLOW, 3))
+        return 2;
     size_t i = 0, idx, w;
     int kind;
     while (i < t->len && (w = placeholder(s, t->data, t->len, i, &idx, &kind)) != 0 && !memcmp(t->data + i, MDX_PH_FLOW, 3))
@@ -572,7 +643,10 @@ static int nest_flow(builder *b, mx_node *parent)
     while (k && !rc) {
         mx_node *next = k->next;
         k->next = NULL;
-        if (flow_line(b->s, k)) {
+        int flow = flow_line(b->s, k);
+        if (flow == 2) {
+            sl__mdx_tree_free(k);
+        } else if (flow) {
             const sl__md_buf *t = &k->first->text;
             size_t idx, w;
             int kind;
@@ -730,6 +804,240 @@ static size_t tree_depth(const mx_node *root)
     }
 }
 
+/* ------------------------------------------------------ autolink literals
+ *
+ * remark-gfm links URLs twice: micromark's tokenizer (md4c's permissive
+ * autolinks stand for it), then mdast-util-gfm-autolink-literal's
+ * find-and-replace over every text node outside links, which also takes
+ * `http://`, `https://` and `www.` after Unicode white space or
+ * punctuation (`a"http://...`, U+00A0, `—www.`) or at a text node's start
+ * (after `{expression}`); micromark's tokenizer takes `http` after any
+ * character but an ASCII letter (`1http://`, `éhttp://`).  md4c takes
+ * neither, so the text it leaves is searched here as the transform does. */
+
+/* The code point that ends just before t[i]. */
+static uint32_t cp_before(const char *t, size_t i)
+{
+    size_t k = i - 1;
+    while (k > 0 && i - k < 4 && ((unsigned char)t[k] & 0xC0) == 0x80)
+        k--;
+    const unsigned char *u = (const unsigned char *)t + k;
+    size_t w = i - k;
+    if (w == 2 && (u[0] & 0xE0) == 0xC0)
+        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    if (w == 3 && (u[0] & 0xF0) == 0xE0)
+        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    if (w == 4 && (u[0] & 0xF8) == 0xF0)
+        return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 | (uint32_t)(u[2] & 0x3F) << 6 |
+               (u[3] & 0x3F);
+    return (unsigned char)t[i - 1];
+}
+
+static int ascii_alpha(uint32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int ascii_alnum(uint32_t c) { return ascii_alpha(c) || (c >= '0' && c <= '9'); }
+static int word_char(char c) { return ascii_alnum((unsigned char)c) || c == '_'; }
+
+/* micromark's unicodeWhitespace or unicodePunctuation (\s, \p{P}, \p{S}):
+ * all of ASCII, and outside it the blocks of spaces, punctuation and
+ * symbols people type (not the whole of Unicode's tables). */
+static int ws_or_punct(uint32_t c)
+{
+    if (c < 0x80)
+        return !ascii_alnum(c);
+    return (c >= 0xA0 && c <= 0xBF && c != 0xAA && c != 0xB2 && c != 0xB3 && c != 0xB5 && c != 0xB9 && c != 0xBA &&
+            (c < 0xBC || c > 0xBE)) ||
+           c == 0xD7 || c == 0xF7 || c == 0x1680 || (c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) ||
+           (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
+           c == 0x3030 || c == 0x303D || (c >= 0xFE10 && c <= 0xFE19) || (c >= 0xFE30 && c <= 0xFE6B) ||
+           c == 0xFEFF || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+           (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || (c >= 0x1F000 && c <= 0x1FAFF);
+}
+
+static int prefix_ci(const char *t, size_t n, size_t i, const char *p)
+{
+    size_t k = strlen(p);
+    if (n - i < k)
+        return 0;
+    for (size_t j = 0; j < k; j++)
+        if (t[i + j] != p[j] && !(ascii_alpha((unsigned char)t[i + j]) && (t[i + j] | 0x20) == p[j]))
+            return 0;
+    return 1;
+}
+
+/* isCorrectDomain: the last two labels, where not empty, hold a letter or
+ * digit and no `_`. */
+static int good_label(const char *t, size_t from, size_t to)
+{
+    int alnum = 0;
+    for (size_t k = from; k < to; k++) {
+        if (t[k] == '_')
+            return 0;
+        alnum |= ascii_alnum((unsigned char)t[k]);
+    }
+    return from == to || alnum;
+}
+
+/* A URL the transform links at t[i]: its text's end (after splitUrl's
+ * trailing punctuation) in *end; whether it is `www.` in *www.  0: none. */
+static int url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
+{
+    size_t d;
+    if (prefix_ci(t, n, i, "https://"))
+        d = i + 8, *www = 0;
+    else if (prefix_ci(t, n, i, "http://"))
+        d = i + 7, *www = 0;
+    else if (prefix_ci(t, n, i, "www."))
+        d = i + 3, *www = 1;
+    else
+        return 0;
+    /* the transform: at the start or after white space or punctuation;
+     * micromark's protocol rule: `http` after anything but a letter */
+    uint32_t prev = i ? cp_before(t, i) : 0;
+    if (i && (*www ? !ws_or_punct(prev) : ascii_alpha(prev)))
+        return 0;
+    size_t k = d;
+    while (k < n && (word_char(t[k]) || t[k] == '-'))
+        k++;
+    if (k >= n || t[k] != '.')
+        return 0;
+    k++;
+    while (k < n && (word_char(t[k]) || t[k] == '-' || t[k] == '.'))
+        k++;
+    size_t dom_end = k, dom = *www ? i : d;
+    if (!*www && !(word_char(t[dom]) && t[dom] != '_')) /* unicodePunctuation(domain[0]): `.`, `-`, `_` */
+        return 0;
+    size_t last = dom_end, dots = 0;
+    size_t cut[2] = {dom, dom};
+    for (size_t j = dom; j < dom_end; j++)
+        if (t[j] == '.') {
+            cut[0] = cut[1];
+            cut[1] = j + 1;
+            dots++;
+        }
+    /* labels: [.., cut[0]-1) [cut[0], cut[1]-1) [cut[1], last) */
+    if (!dots || !good_label(t, cut[1], last) || !good_label(t, cut[0], cut[1] - 1))
+        return 0;
+    while (k < n && t[k] != ' ' && t[k] != '\t' && t[k] != '\n' && t[k] != '\r')
+        k++;
+    /* splitUrl */
+    size_t e = k;
+    while (e > dom && t[e - 1] && strchr("!\"&'),.:;<>?]}", t[e - 1]))
+        e--;
+    size_t open = 0, close = 0;
+    for (size_t j = dom; j < e; j++)
+        open += t[j] == '(', close += t[j] == ')';
+    for (size_t j = e; j < k && open > close; j++)
+        if (t[j] == ')')
+            e = j + 1, close++;
+    *end = e;
+    return 1;
+}
+
+static mx_node *text_piece(builder *b, int type, const char *t, size_t n)
+{
+    mx_node *k = node_new(b, type);
+    if (k)
+        sl__md_buf_put(&k->text, t, n);
+    if (k && k->text.failed)
+        b->nomem = 1;
+    return k;
+}
+
+/* The text node n (after prev, or first) as text and links where the
+ * transform finds URLs; returns the node that now ends it. */
+static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
+{
+    const char *t = n->text.data;
+    size_t len = n->text.len, i = 0, from = 0;
+    mx_node *first = NULL, *tail = NULL;
+#define ADD(k) (tail = *(tail ? &tail->next : &first) = (k))
+    while (i < len && !b->nomem) {
+        size_t e;
+        int www;
+        char c = (char)(t[i] | 0x20);
+        if ((c != 'h' && c != 'w') || !url_at(t, len, i, &e, &www)) {
+            i++;
+            continue;
+        }
+        mx_node *link = node_new(b, MX_LINK), *label = text_piece(b, MX_TEXT, t + i, e - i);
+        if (!link || !label) {
+            free(link);
+            sl__mdx_tree_free(label);
+            break;
+        }
+        if (www)
+            sl__md_buf_puts(&link->text, "http://");
+        sl__md_buf_put(&link->text, t + i, e - i);
+        append(link, label);
+        if (i > from) {
+            mx_node *before = text_piece(b, MX_TEXT, t + from, i - from);
+            if (!before) {
+                sl__mdx_tree_free(link);
+                break;
+            }
+            ADD(before);
+        }
+        ADD(link);
+        i = from = e;
+    }
+    if (!first)
+        return n;
+    if (from < len) {
+        mx_node *after = text_piece(b, MX_TEXT, t + from, len - from);
+        if (after)
+            ADD(after);
+    }
+#undef ADD
+    if (b->nomem) {
+        sl__mdx_tree_free(first);
+        return n;
+    }
+    mx_node *parent = n->parent;
+    for (mx_node *k = first; k; k = k->next)
+        k->parent = parent;
+    tail->next = n->next;
+    if (prev)
+        prev->next = first;
+    else
+        parent->first = first;
+    if (parent->last == n)
+        parent->last = tail;
+    n->next = NULL;
+    sl__mdx_tree_free(n);
+    return tail;
+}
+
+static void link_literals_in(builder *b, mx_node *parent)
+{
+    mx_node *prev = NULL;
+    for (mx_node *k = parent->first; k && !b->nomem; prev = k, k = k->next) {
+        if (k->type == MX_LINK || k->type == MX_IMAGE || k->type == MX_INLINE_CODE || k->type == MX_CODE)
+            continue;
+        if (k->type == MX_TEXT && k->text.len)
+            k = link_literals(b, prev, k);
+        else if (k->first)
+            link_literals_in(b, k);
+    }
+}
+
+/* GFM unescapes `\\|` in a table row before its cells are parsed, so a code
+ * span in a cell holds `|` (`string \\| number`); md4c keeps the `\\|`. */
+static void cell_code_pipes(mx_node *n, int in_cell)
+{
+    for (; n; n = n->next) {
+        if (n->type == MX_INLINE_CODE && in_cell) {
+            char *t = n->text.data;
+            size_t w = 0;
+            for (size_t r = 0; r < n->text.len; r++)
+                if (!(t[r] == '\\' && r + 1 < n->text.len && t[r + 1] == '|'))
+                    t[w++] = t[r];
+            n->text.len = w;
+        }
+        if (n->first)
+            cell_code_pipes(n->first, in_cell || n->type == MX_CELL);
+    }
+}
+
 int sl__mdx_tree(mdx_scan *s, mx_node **root)
 {
     builder b = {.s = s};
@@ -739,8 +1047,8 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
     b.cur = b.root;
     MD_PARSER p = {
         .abi_version = 0,
-        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
-                 MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS,
+        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML |
+                 (s->gfm ? MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS : 0),
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,
@@ -761,6 +1069,14 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
         return too_deep(s);
     }
     unravel(b.root);
+    if (s->gfm) {
+        cell_code_pipes(b.root->first, 0);
+        link_literals_in(&b, b.root);
+    }
+    if (b.nomem) {
+        sl__mdx_tree_free(b.root);
+        return -2;
+    }
     *root = b.root;
     return 0;
 }

@@ -3,9 +3,10 @@
 // remark-mdx-frontmatter and rehype-slug, the plugins that give the
 // features sluice md has built in), both modules run under node and
 // rendered to static HTML with React and with Preact; the HTML must be
-// identical.
+// identical, and so must the modules' exports (frontmatter and the
+// page's own).
 //
-//   node diff.mjs SLUICE MODULES_DIR [--no-heading-ids] [-v] PAGE...
+//   node diff.mjs SLUICE MODULES_DIR [--no-heading-ids] [--commonmark] [-v] PAGE...
 //
 // sluice md runs once per runtime (--jsx-import-source react, preact).
 // @mdx-js/mdx compiles each page once, for React: its jsxImportSource
@@ -30,6 +31,8 @@ const args = process.argv.slice(2)
 const sluice = resolve(args.shift())
 const modules = resolve(args.shift())
 const noIds = args.includes('--no-heading-ids')
+// plain CommonMark: @mdx-js/mdx without remark-gfm, `sluice md --commonmark`
+const commonmark = args.includes('--commonmark')
 const verbose = args.includes('-v')
 const pages = args.filter((a) => !a.startsWith('-'))
 const require = createRequire(join(modules, 'x.js'))
@@ -64,6 +67,7 @@ async function runtime(source) {
   writeFileSync(componentsFile, readFileSync(join(here, 'components.js'), 'utf8').replaceAll('RUNTIME', url))
   const sluiceArgs = ['md', '--mdx', '-q', '--json', '--jsx-import-source', source]
   if (noIds) sluiceArgs.push('--no-heading-ids')
+  if (commonmark) sluiceArgs.push('--commonmark')
   const out = spawnSync(sluice, [...sluiceArgs, ...pages], {encoding: 'utf8', maxBuffer: 1 << 30})
   const results = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
   const failedPages = new Set()
@@ -90,14 +94,40 @@ function link(rt, code) {
 async function run(rt, code) {
   const mod = await import('data:text/javascript;base64,' + Buffer.from(link(rt, code)).toString('base64'))
   const comps = await import(pathToFileURL(rt.componentsFile).href)
-  return {html: rt.render(rt.h(mod.default, {components: comps.provided})), frontmatter: mod.frontmatter}
+  const props = {components: comps.provided}
+  // Content that awaits makes _createMdxContent async (MDX 3): MDXContent
+  // without a layout returns a promise, which neither renderer takes, so
+  // what it resolves to is rendered.
+  const tree = /\basync function _createMdxContent\b/.test(code) ? await mod.default(props) : rt.h(mod.default, props)
+  return {html: rt.render(tree), frontmatter: mod.frontmatter, exports: exportsOf(mod)}
+}
+
+// The page's own exports, by name: a value as JSON, a function or class
+// (or what JSON cannot write) as its type (the layout and MDXContent are
+// the default export).
+function exportsOf(mod) {
+  const out = {}
+  for (const name of Object.keys(mod).sort()) {
+    if (name === 'default') continue
+    const v = mod[name]
+    let value = typeof v
+    if (value !== 'function') {
+      try {
+        value = JSON.stringify(v) ?? String(v)
+      } catch {
+        // a rendered element (Preact's vnodes point back at their parents)
+      }
+    }
+    out[name] = value
+  }
+  return JSON.stringify(out)
 }
 
 async function mdxJs(text, source) {
   try {
     return {code: String(await compile(text, {
       jsxImportSource: source,
-      remarkPlugins: [remarkFrontmatter, remarkMdxFrontmatter, remarkGfm],
+      remarkPlugins: [remarkFrontmatter, remarkMdxFrontmatter, ...(commonmark ? [] : [remarkGfm])],
       rehypePlugins: noIds ? [] : [rehypeSlug]
     }))}
   } catch (error) {
@@ -149,7 +179,7 @@ for (const [i, page] of pages.entries()) {
     }
     const same = (want.error && !want.harness && got.error) ||
       (!want.error && !got.error && want.html === got.html &&
-       JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter))
+       JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter) && want.exports === got.exports)
     if (same) {
       count[rt.source][0]++
       if (verbose) console.log(`ok ${rt.source} ${page}`)
@@ -160,7 +190,8 @@ for (const [i, page] of pages.entries()) {
       console.log(`  @mdx-js/mdx: ${want.error || want.html}`)
       console.log(`  sluice md:   ${got.error || got.html}`)
       if (!want.error && !got.error && want.html === got.html)
-        console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}`)
+        console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}` +
+          `\n  exports: ${want.exports} vs ${got.exports}`)
     }
   }
 }

@@ -13,6 +13,8 @@
 #   mdx_provider_import_source_imports_use_mdx_components
 #   mdx_jsx_import_source_names_the_runtime
 #   mdx_spans_md4c_leaves_unbalanced_compile_without_a_crash
+#   mdx_content_async_only_where_it_awaits_outside_functions
+#   mdx_second_layout_is_an_error_naming_the_first
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-err-XXXXXX")
@@ -99,5 +101,21 @@ check mdx_provider_import_source_imports_use_mdx_components $?
 printf '# Hi\n' | "$sluice" md --mdx --jsx-import-source preact - > "$work/j.js"
 grep -q 'from "preact/jsx-runtime"' "$work/j.js" && ! grep -q "\"react" "$work/j.js"
 check mdx_jsx_import_source_names_the_runtime $?
+
+# @mdx-js/mdx 3: an await in the content (not in a function of its own)
+# makes _createMdxContent async; the differential run cannot tell an
+# async one that need not be (both render alike once awaited)
+printf '{typeof (async () => await 1)} {[1].map(async function (x) { for await (const y of []) ; })}\n' |
+  "$sluice" md --mdx - > "$work/sync.js" 2> "$work/err"
+printf 'export const a = await 1\n\n<A b={<B c={await 2} />} />\n' | "$sluice" md --mdx - > "$work/async.js" 2>> "$work/err"
+grep -q '^function _createMdxContent(props)' "$work/sync.js" &&
+  grep -q '^async function _createMdxContent(props)' "$work/async.js" && [ ! -s "$work/err" ]
+check mdx_content_async_only_where_it_awaits_outside_functions $?
+
+# @mdx-js/mdx's message and positions (it was an "internal error" at 1:1)
+printf 'export {a as default} from "y"\n\n# x\n\nexport default (\n  2\n)\n' > "$work/layouts.mdx"
+"$sluice" md -q "$work/layouts.mdx" > /dev/null 2> "$work/err"
+grep -q "layouts.mdx:5:1: Unexpected duplicate layout, expected a single layout (previous: 1:9-1:21)$" "$work/err"
+check mdx_second_layout_is_an_error_naming_the_first $?
 
 [ $fails = 0 ]
