@@ -148,8 +148,9 @@ export default function sluiceMd(options = {}) {
       const file = ctx.file
       if (!PAGE.test(file) || !filter(file)) return
       ahead.delete(file)
-      // that page's own module only: it accepts itself (hmrFooter)
-      return ctx.modules.filter((m) => m.file === file)
+      // Vite's own course: the page's modules accept themselves and, when
+      // no sluice-md:update listener takes the new one, pass it on to their
+      // importers (hmrFooter)
     },
     // the end of `vite build`, and of the dev server (Vite calls it on close)
     async closeBundle() {
@@ -191,14 +192,22 @@ function markdownModule(r, jsxImportSource) {
   ].join('\n')
 }
 
-/** In dev, a page accepts its own updates, so an edit reloads that module only;
- * the app hears of it through a `sluice-md:update` event. */
+/** In dev, a page accepts its own updates and offers the new module to the
+ * app as a cancelable `sluice-md:update` event.  A listener that re-renders
+ * with it calls `preventDefault()`; otherwise (no listener, not a browser,
+ * or a page whose importers hold its exports: another page, the app's
+ * `import {x} from './page.mdx'`) the page invalidates itself, so Vite
+ * goes on to its importers as if it did not accept: a Fast Refresh
+ * boundary there re-renders, else the page reloads, as with @mdx-js/rollup. */
 function hmrFooter(file) {
   return `
 if (import.meta.hot) {
   import.meta.hot.accept((mod) => {
-    if (mod && typeof dispatchEvent === 'function' && typeof CustomEvent === 'function')
-      dispatchEvent(new CustomEvent('sluice-md:update', {detail: {file: ${JSON.stringify(file)}, module: mod}}))
+    if (!mod) return
+    let taken = false
+    if (typeof dispatchEvent === 'function' && typeof CustomEvent === 'function')
+      taken = !dispatchEvent(new CustomEvent('sluice-md:update', {cancelable: true, detail: {file: ${JSON.stringify(file)}, module: mod}}))
+    if (!taken) import.meta.hot.invalidate('no sluice-md:update listener took it')
   })
 }
 `

@@ -2,6 +2,8 @@
 // its sidecar's restart, with real Vite:
 //   dev_server_serves_a_page_and_its_edit_as_an_hmr_update_of_that_module
 //     (and a syntax error as Vite's overlay error: message, id, loc, frame)
+//   dev_edit_of_a_page_reaches_its_importers_without_an_event_listener
+//   dev_edit_taken_by_a_sluice_md_update_listener_stays_an_hmr_update
 //   build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line
 //   sidecar_that_dies_is_restarted_and_the_request_retried_once
 //   sidecar_that_dies_twice_on_a_request_fails_it_saying_so
@@ -18,7 +20,7 @@ const sluice = resolve(sluiceArg)
 process.env.SLUICE = sluice
 const modules = resolve(modulesArg)
 const require = createRequire(join(modules, 'x.js'))
-const {createServer, build} = await import(pathToFileURL(require.resolve('vite')).href)
+const {createServer, createServerModuleRunner, build} = await import(pathToFileURL(require.resolve('vite')).href)
 
 const work = mkdtempSync(join(tmpdir(), 'sluice-vite-dev-'))
 const pluginDir = join(work, 'plugin')
@@ -111,6 +113,97 @@ try {
     }
     for (let i = 0; i < 50 && children() > before; i++) await sleep(100)
     assert(children() === before, 'the sidecar exits with the server')
+  })
+
+  // The app in Vite's module runner (the browser's HMR client, in Node):
+  // main.js renders page a, which imports page b, and reads b's front
+  // matter; each run of main.js pushes what it saw to globalThis[seenKey].
+  const seenKey = '__sluiceViteSeen'
+  async function hmrApp(name) {
+    const root = join(work, name)
+    mkdirSync(join(root, 'pages'), {recursive: true})
+    symlinkSync(modules, join(root, 'node_modules'))
+    writeFileSync(join(root, 'pages/a.mdx'), '# First\n\nimport B from "./b.mdx"\n\n<B />\n')
+    writeFileSync(join(root, 'pages/b.mdx'), '---\nn: 1\n---\nB one\n')
+    writeFileSync(join(root, 'main.js'), [
+      "import {renderToStaticMarkup} from 'react-dom/server'",
+      "import {createElement} from 'react'",
+      "import A from './pages/a.mdx'",
+      "import {frontmatter} from './pages/b.mdx'",
+      `globalThis.${seenKey}.push(frontmatter.n + ' ' + renderToStaticMarkup(createElement(A)))`,
+      '',
+    ].join('\n'))
+    globalThis[seenKey] = []
+    const server = await createServer({
+      root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()],
+      server: {middlewareMode: true, hmr: true, ws: false},
+    })
+    const runner = createServerModuleRunner(server.environments.ssr)
+    await runner.import('/main.js')
+    const seen = globalThis[seenKey]
+    assert(seen.length === 1 && seen[0].startsWith('1 ') && seen[0].includes('First') && seen[0].includes('B one'),
+      `first run: ${JSON.stringify(seen)}`)
+    return {
+      root, seen,
+      // writes a page, then waits (up to 5 s) for main.js to run again
+      async edit(page, text, until = () => seen.length > 1) {
+        writeFileSync(join(root, 'pages', page), text)
+        for (let i = 0; i < 50 && !until(); i++) await sleep(100)
+      },
+      async close() {
+        await runner.close()
+        await server.close()
+      },
+    }
+  }
+  const render = async (Component) => {
+    const React = await import(pathToFileURL(require.resolve('react')).href)
+    const {renderToStaticMarkup} = await import(pathToFileURL(require.resolve('react-dom/server')).href)
+    return renderToStaticMarkup(React.createElement(Component))
+  }
+
+  await test('dev_edit_of_a_page_reaches_its_importers_without_an_event_listener', async () => {
+    const app = await hmrApp('hmr-plain')
+    try {
+      // b's front matter is an export main.js holds, and b is a component a holds
+      await app.edit('b.mdx', '---\nn: 2\n---\nB two\n')
+      assert(app.seen.length === 2 && app.seen[1].startsWith('2 ') && app.seen[1].includes('B two'),
+        `main.js runs again with the new b: ${JSON.stringify(app.seen)}`)
+      await app.edit('a.mdx', '# Second\n\nimport B from "./b.mdx"\n\n<B />\n', () => app.seen.length > 2)
+      assert(app.seen.length === 3 && app.seen[2].includes('Second') && app.seen[2].includes('B two'),
+        `main.js runs again with the new a: ${JSON.stringify(app.seen)}`)
+    } finally {
+      await app.close()
+    }
+  })
+
+  await test('dev_edit_taken_by_a_sluice_md_update_listener_stays_an_hmr_update', async () => {
+    const app = await hmrApp('hmr-listener')
+    const target = new EventTarget()
+    const events = []
+    let take = true
+    target.addEventListener('sluice-md:update', (e) => {
+      events.push(e)
+      if (take) e.preventDefault()
+    })
+    globalThis.dispatchEvent = (e) => target.dispatchEvent(e)
+    try {
+      await app.edit('a.mdx', '# Second\n\nimport B from "./b.mdx"\n\n<B />\n', () => events.length > 0)
+      await sleep(500)
+      assert(events.length === 1 && events[0].cancelable && events[0].detail.file === join(app.root, 'pages/a.mdx'),
+        `one cancelable event for a: ${JSON.stringify(events.map((e) => [e.cancelable, e.detail.file]))}`)
+      const html = await render(events[0].detail.module.default)
+      assert(html.includes('Second') && html.includes('B one'), `the event's module is the new a: ${html}`)
+      assert(app.seen.length === 1, `taken: no reload, main.js not run again: ${JSON.stringify(app.seen)}`)
+      // a listener that lets it pass: Vite goes on to the importers
+      take = false
+      await app.edit('a.mdx', '# Third\n\nimport B from "./b.mdx"\n\n<B />\n')
+      assert(events.length === 2 && app.seen.length === 2 && app.seen[1].includes('Third'),
+        `not taken: main.js runs again: ${JSON.stringify(app.seen)}`)
+    } finally {
+      delete globalThis.dispatchEvent
+      await app.close()
+    }
   })
 
   await test('build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line', async () => {
