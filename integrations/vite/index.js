@@ -18,8 +18,10 @@ const SKIP_DIRS = new Set(['node_modules', '.git'])
 /** @param {import('./index.d.ts').SluiceMdOptions} [options] */
 export default function sluiceMd(options = {}) {
   const {
-    include = ['**/*.md', '**/*.mdx'],
-    exclude = ['**/node_modules/**'],
+    // every .md and .mdx a module imports, node_modules and linked
+    // packages outside the root too, as @mdx-js/rollup compiles them
+    include = null,
+    exclude = null,
     jsxImportSource = 'react',
     providerImportSource,
     gfm = true,

@@ -5,6 +5,7 @@
 //   dev_edit_of_a_page_reaches_its_importers_without_an_event_listener
 //   dev_edit_taken_by_a_sluice_md_update_listener_stays_an_hmr_update
 //   build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line
+//   build_compiles_pages_from_node_modules_and_from_a_linked_package
 //   sidecar_that_dies_is_restarted_and_the_request_retried_once
 //   sidecar_that_dies_twice_on_a_request_fails_it_saying_so
 //
@@ -224,6 +225,40 @@ try {
     const e = error.errors ? error.errors[0] : error
     assert(/broken\.mdx:5:17: unexpected token\n    <Note title=\{1 \+\* 2\}>\n {20}\^/.test(e.message),
       `the message names file:line:column and shows the line: ${e.message}`)
+  })
+
+  // An SSR build of root/entry.js with the plugin, loaded.
+  async function buildAndLoad(root) {
+    await build({root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()],
+      build: {ssr: join(root, 'entry.js'), outDir: join(root, 'dist'), rollupOptions: {output: {entryFileNames: 'entry.mjs'}}}})
+    return import(pathToFileURL(join(root, 'dist/entry.mjs')).href)
+  }
+
+  await test('build_compiles_pages_from_node_modules_and_from_a_linked_package', async () => {
+    // @mdx-js/rollup compiles them; they used to reach rolldown as JS
+    // ("Invalid Character"), left out by a default exclude of node_modules
+    const root = join(work, 'packages')
+    mkdirSync(join(root, 'node_modules/docpkg'), {recursive: true})
+    for (const m of ['react', 'react-dom']) symlinkSync(join(modules, m), join(root, 'node_modules', m))
+    writeFileSync(join(root, 'node_modules/docpkg/package.json'), '{"name": "docpkg", "version": "1.0.0"}\n')
+    writeFileSync(join(root, 'node_modules/docpkg/d.mdx'), '# Pkg doc {1 + 1}\n')
+    writeFileSync(join(root, 'node_modules/docpkg/n.md'), '# Pkg notes\n')
+    // a workspace package: node_modules/linked -> outside the root
+    const linked = join(work, 'workspace-linked')
+    mkdirSync(linked)
+    writeFileSync(join(linked, 'package.json'), '{"name": "linked", "version": "1.0.0"}\n')
+    writeFileSync(join(linked, 'l.mdx'), '# Linked *doc*\n')
+    symlinkSync(linked, join(root, 'node_modules/linked'))
+    writeFileSync(join(root, 'entry.js'), [
+      "export {default as D} from 'docpkg/d.mdx'",
+      "export {default as N} from 'docpkg/n.md'",
+      "export {default as L} from 'linked/l.mdx'",
+      '',
+    ].join('\n'))
+    const m = await buildAndLoad(root)
+    const got = [await render(m.D), await render(m.N), await render(m.L)]
+    assert(/^<h1 id="[^"]*">Pkg doc 2<\/h1>$/.test(got[0]) && got[1] === '<div><h1 id="pkg-notes">Pkg notes</h1>\n</div>' &&
+      got[2] === '<h1 id="linked-doc">Linked <em>doc</em></h1>', `rendered: ${JSON.stringify(got)}`)
   })
 
   // A stand-in for sluice that dies on its first N requests: it reads one
