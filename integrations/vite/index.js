@@ -13,6 +13,10 @@ import {createFilter} from 'vite'
 import {Sidecar} from './sidecar.js'
 
 const PAGE = /\.(md|mdx)$/i
+// Imports that ask Vite for something other than the page's module (its
+// text, its URL, a worker): Vite's own plugins answer them (Vite's
+// SPECIAL_QUERY_RE)
+const NOT_A_PAGE_MODULE = /[?&](?:raw|url|worker|sharedworker)(?:[=&]|$)/
 const SKIP_DIRS = new Set(['node_modules', '.git'])
 
 /** @param {import('./index.d.ts').SluiceMdOptions} [options] */
@@ -129,7 +133,7 @@ export default function sluiceMd(options = {}) {
     },
     async transform(code, id) {
       const file = id.split('?')[0]
-      if (!PAGE.test(file) || !filter(file)) return null
+      if (!PAGE.test(file) || !filter(file) || NOT_A_PAGE_MODULE.test(id)) return null
       let r
       try {
         r = await compile(file, code)

@@ -6,6 +6,7 @@
 //   dev_edit_taken_by_a_sluice_md_update_listener_stays_an_hmr_update
 //   build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line
 //   build_compiles_pages_from_node_modules_and_from_a_linked_package
+//   build_and_dev_leave_raw_and_url_imports_of_a_page_to_vite
 //   sidecar_that_dies_is_restarted_and_the_request_retried_once
 //   sidecar_that_dies_twice_on_a_request_fails_it_saying_so
 //
@@ -259,6 +260,45 @@ try {
     const got = [await render(m.D), await render(m.N), await render(m.L)]
     assert(/^<h1 id="[^"]*">Pkg doc 2<\/h1>$/.test(got[0]) && got[1] === '<div><h1 id="pkg-notes">Pkg notes</h1>\n</div>' &&
       got[2] === '<h1 id="linked-doc">Linked <em>doc</em></h1>', `rendered: ${JSON.stringify(got)}`)
+  })
+
+  await test('build_and_dev_leave_raw_and_url_imports_of_a_page_to_vite', async () => {
+    // `?raw` is the file's text, `?url` its URL (Vite's asset plugin), not
+    // the page compiled (mdx-js/mdx#2657)
+    const root = join(work, 'queries')
+    mkdirSync(join(root, 'pages'), {recursive: true})
+    symlinkSync(modules, join(root, 'node_modules'))
+    const text = {a: '# A page\n\nHello {1 + 1}\n', b: '# B notes\n'}
+    writeFileSync(join(root, 'pages/a.mdx'), text.a)
+    writeFileSync(join(root, 'pages/b.md'), text.b)
+    writeFileSync(join(root, 'entry.js'), [
+      "export {default as raw} from './pages/a.mdx?raw'",
+      "export {default as mdRaw} from './pages/b.md?raw'",
+      "export {default as url} from './pages/a.mdx?url'",
+      "export {default as mdUrl} from './pages/b.md?url'",
+      "export const globbed = import.meta.glob('./pages/*', {query: '?raw', import: 'default', eager: true})",
+      "export {default as Page} from './pages/a.mdx'",
+      '',
+    ].join('\n'))
+    const m = await buildAndLoad(root)
+    assert(m.raw === text.a && m.mdRaw === text.b, `?raw: ${JSON.stringify([m.raw, m.mdRaw])}`)
+    // a small file's URL is a data URL (build.assetsInlineLimit)
+    const dataUrlText = (u) => typeof u === 'string' && u.startsWith('data:') && Buffer.from(u.split(',')[1], 'base64').toString()
+    assert(dataUrlText(m.url) === text.a && dataUrlText(m.mdUrl) === text.b, `?url: ${JSON.stringify([m.url, m.mdUrl])}`)
+    assert(m.globbed['./pages/a.mdx'] === text.a && m.globbed['./pages/b.md'] === text.b, `glob ?raw: ${JSON.stringify(m.globbed)}`)
+    const html = await render(m.Page)
+    assert(html.includes('Hello 2'), `the plain import is still the page: ${html}`)
+    // the dev server: the same
+    const server = await createServer({root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()],
+      server: {middlewareMode: true, hmr: false, ws: false}})
+    try {
+      const raw = await server.transformRequest('/pages/a.mdx?raw')
+      assert(raw && raw.code.includes(JSON.stringify(text.a)) && !raw.code.includes('MDXContent'), `dev ?raw: ${raw && raw.code}`)
+      const page = await server.transformRequest('/pages/a.mdx')
+      assert(page && page.code.includes('MDXContent'), `dev page: ${page && page.code}`)
+    } finally {
+      await server.close()
+    }
   })
 
   // A stand-in for sluice that dies on its first N requests: it reads one
