@@ -147,10 +147,10 @@ try {
       `first run: ${JSON.stringify(seen)}`)
     return {
       root, seen,
-      // writes a page, then waits (up to 5 s) for main.js to run again
+      // writes a page, then waits (up to 10 s) for main.js to run again
       async edit(page, text, until = () => seen.length > 1) {
         writeFileSync(join(root, 'pages', page), text)
-        for (let i = 0; i < 50 && !until(); i++) await sleep(100)
+        for (let i = 0; i < 100 && !until(); i++) await sleep(100)
       },
       async close() {
         await runner.close()
