@@ -8,7 +8,7 @@
 // the batch did not see or that changed since, asks for the page alone).
 import {readFile, readdir} from 'node:fs/promises'
 import path from 'node:path'
-import {createFilter} from 'vite'
+import * as vite from 'vite'
 
 import {Sidecar} from './sidecar.js'
 
@@ -35,7 +35,7 @@ export default function sluiceMd(options = {}) {
     batch = true,
   } = options
   const command = options.command || process.env.SLUICE || 'sluice'
-  let filter = createFilter(include, exclude)
+  let filter = vite.createFilter(include, exclude)
   let root = process.cwd()
   let outDir = null
   let logger = console
@@ -118,37 +118,64 @@ export default function sluiceMd(options = {}) {
     return getSidecar().request('transform', {file, content, format: formatOf(file), options: rpcOptions})
   }
 
+  /** The module of page `id` (null: not a page this plugin compiles); a
+   * page's error is thrown as Rollup's error object. */
+  async function pageModule(code, id, withFrame) {
+    const file = id.split('?')[0]
+    if (!PAGE.test(file) || !filter(file) || NOT_A_PAGE_MODULE.test(id)) return null
+    let r
+    try {
+      r = await compile(file, code)
+    } catch (error) {
+      const e = error.code !== undefined ? pageError(error, withFrame) : error
+      if (e.loc) {
+        e.id = file
+        e.loc.file = file
+      }
+      throw e
+    }
+    return r.code !== undefined ? r.code : markdownModule(r, jsxImportSource)
+  }
+
+  // The dev server's dependency optimizer (rolldown, Vite 8) runs its own
+  // plugins, not Vite's: a package whose JavaScript imports a page is
+  // pre-bundled with the page compiled by this one
+  const optimizerPlugin = {
+    name: 'vite-plugin-sluice-md:optimize-deps',
+    async transform(code, id) {
+      const js = await pageModule(code, id, true)
+      return js === null ? null : {code: js, moduleType: 'js'}
+    },
+  }
+
   return {
     name: 'vite-plugin-sluice-md',
     enforce: 'pre',
+    config(_, env) {
+      if (env.command === 'serve' && vite.rolldownVersion)
+        return {optimizeDeps: {rolldownOptions: {plugins: [optimizerPlugin]}}}
+    },
     configResolved(config) {
       root = config.root
       outDir = path.resolve(config.root, config.build.outDir)
       logger = config.logger
       serving = config.command === 'serve'
-      filter = createFilter(include, exclude, {resolve: root})
+      filter = vite.createFilter(include, exclude, {resolve: root})
     },
     async buildStart() {
       if (batch) await sendAhead()
     },
     async transform(code, id) {
-      const file = id.split('?')[0]
-      if (!PAGE.test(file) || !filter(file) || NOT_A_PAGE_MODULE.test(id)) return null
-      let r
+      let js
       try {
-        r = await compile(file, code)
-      } catch (error) {
         // Vite's dev overlay shows loc and frame; a build (rolldown)
         // reports the message alone, so there the frame goes with it
-        const e = error.code !== undefined ? pageError(error, !serving) : error
-        if (e.loc) {
-          e.id = file
-          e.loc.file = file
-        }
-        this.error(e)
+        js = await pageModule(code, id, !serving)
+      } catch (error) {
+        this.error(error)
       }
-      const js = r.code !== undefined ? r.code : markdownModule(r, jsxImportSource)
-      return {code: serving ? js + hmrFooter(file) : js, map: null}
+      if (js === null) return null
+      return {code: serving ? js + hmrFooter(id.split('?')[0]) : js, map: null}
     },
     handleHotUpdate(ctx) {
       const file = ctx.file

@@ -7,6 +7,7 @@
 //   build_of_a_page_with_an_mdx_syntax_error_fails_naming_file_and_line
 //   build_compiles_pages_from_node_modules_and_from_a_linked_package
 //   build_and_dev_leave_raw_and_url_imports_of_a_page_to_vite
+//   dev_prebundles_a_package_whose_javascript_imports_a_page
 //   sidecar_that_dies_is_restarted_and_the_request_retried_once
 //   sidecar_that_dies_twice_on_a_request_fails_it_saying_so
 //
@@ -298,6 +299,41 @@ try {
       assert(page && page.code.includes('MDXContent'), `dev page: ${page && page.code}`)
     } finally {
       await server.close()
+    }
+  })
+
+  await test('dev_prebundles_a_package_whose_javascript_imports_a_page', async () => {
+    // Vite's dependency optimizer bundles docpkg's index.js with its own
+    // plugins; the page it imports used to reach it as JavaScript
+    const root = join(work, 'prebundle')
+    mkdirSync(join(root, 'node_modules/docpkg'), {recursive: true})
+    for (const m of ['react', 'react-dom']) symlinkSync(join(modules, m), join(root, 'node_modules', m))
+    writeFileSync(join(root, 'node_modules/docpkg/package.json'), '{"name": "docpkg", "version": "1.0.0", "type": "module", "main": "index.js"}\n')
+    writeFileSync(join(root, 'node_modules/docpkg/index.js'), "export {default, frontmatter} from './d.mdx'\n")
+    writeFileSync(join(root, 'node_modules/docpkg/d.mdx'), '---\ntitle: Packaged\n---\n# Pkg doc\n')
+    writeFileSync(join(root, 'index.html'), '<script type="module" src="/main.js"></script>\n')
+    writeFileSync(join(root, 'main.js'), "import D, {frontmatter} from 'docpkg'\nconsole.log(D, frontmatter)\n")
+    const failures = []
+    const onRejection = (e) => failures.push(e)
+    process.on('unhandledRejection', onRejection)
+    const server = await createServer({root, configFile: false, logLevel: 'silent', plugins: [sluiceMd()],
+      cacheDir: join(root, '.vite'), server: {port: 0, host: '127.0.0.1', hmr: false}})
+    try {
+      await server.listen()
+      const url = server.resolvedUrls.local[0]
+      // a failed pre-bundling left the request waiting
+      const get = (u) => fetch(u, {signal: AbortSignal.timeout(30000)})
+      const main = await (await get(url + 'main.js')).text()
+      const dep = /from "([^"]*docpkg[^"]*)"/.exec(main)
+      assert(dep && dep[1].includes('/.vite/deps/docpkg.js'), `main.js imports the pre-bundled docpkg: ${main}`)
+      const res = await get(new URL(dep[1], url))
+      const body = await res.text()
+      assert(res.status === 200 && body.includes('Pkg doc') && body.includes('Packaged') && !body.includes('# Pkg doc'),
+        `the pre-bundled docpkg holds the compiled page: ${res.status} ${body.slice(0, 400)}`)
+      assert(failures.length === 0, `no failure: ${failures.map(String)}`)
+    } finally {
+      await server.close()
+      process.off('unhandledRejection', onRejection)
     }
   })
 
