@@ -119,15 +119,17 @@ try {
   })
 
   // The app in Vite's module runner (the browser's HMR client, in Node):
-  // main.js renders page a, which imports page b, and reads b's front
-  // matter; each run of main.js pushes what it saw to globalThis[seenKey].
+  // main.js renders page a, which imports page b and word.js, and reads b's
+  // front matter; each run of main.js pushes what it saw to globalThis[seenKey].
   const seenKey = '__sluiceViteSeen'
+  const pageA = (title) => `# ${title}\n\nimport B from "./b.mdx"\nimport {word} from "../word.js"\n\n<B />\n\nWord {word}\n`
   async function hmrApp(name) {
     const root = join(work, name)
     mkdirSync(join(root, 'pages'), {recursive: true})
     symlinkSync(modules, join(root, 'node_modules'))
-    writeFileSync(join(root, 'pages/a.mdx'), '# First\n\nimport B from "./b.mdx"\n\n<B />\n')
+    writeFileSync(join(root, 'pages/a.mdx'), pageA('First'))
     writeFileSync(join(root, 'pages/b.mdx'), '---\nn: 1\n---\nB one\n')
+    writeFileSync(join(root, 'word.js'), "export const word = 'one'\n")
     writeFileSync(join(root, 'main.js'), [
       "import {renderToStaticMarkup} from 'react-dom/server'",
       "import {createElement} from 'react'",
@@ -144,13 +146,14 @@ try {
     const runner = createServerModuleRunner(server.environments.ssr)
     await runner.import('/main.js')
     const seen = globalThis[seenKey]
-    assert(seen.length === 1 && seen[0].startsWith('1 ') && seen[0].includes('First') && seen[0].includes('B one'),
+    assert(seen.length === 1 && seen[0].startsWith('1 ') && seen[0].includes('First') && seen[0].includes('B one') &&
+      seen[0].includes('Word one'),
       `first run: ${JSON.stringify(seen)}`)
     return {
       root, seen,
-      // writes a page, then waits (up to 10 s) for main.js to run again
-      async edit(page, text, until = () => seen.length > 1) {
-        writeFileSync(join(root, 'pages', page), text)
+      // writes a page (or word.js), then waits (up to 10 s) for main.js to run again
+      async edit(file, text, until = () => seen.length > 1) {
+        writeFileSync(join(root, file === 'word.js' ? '' : 'pages', file), text)
         for (let i = 0; i < 100 && !until(); i++) await sleep(100)
       },
       async close() {
@@ -172,9 +175,13 @@ try {
       await app.edit('b.mdx', '---\nn: 2\n---\nB two\n')
       assert(app.seen.length === 2 && app.seen[1].startsWith('2 ') && app.seen[1].includes('B two'),
         `main.js runs again with the new b: ${JSON.stringify(app.seen)}`)
-      await app.edit('a.mdx', '# Second\n\nimport B from "./b.mdx"\n\n<B />\n', () => app.seen.length > 2)
+      await app.edit('a.mdx', pageA('Second'), () => app.seen.length > 2)
       assert(app.seen.length === 3 && app.seen[2].includes('Second') && app.seen[2].includes('B two'),
         `main.js runs again with the new a: ${JSON.stringify(app.seen)}`)
+      // a module the page imports: the update goes through the page
+      await app.edit('word.js', "export const word = 'two'\n", () => app.seen.length > 3)
+      assert(app.seen.length === 4 && app.seen[3].includes('Second') && app.seen[3].includes('Word two'),
+        `main.js runs again with the new word: ${JSON.stringify(app.seen)}`)
     } finally {
       await app.close()
     }
@@ -191,7 +198,7 @@ try {
     })
     globalThis.dispatchEvent = (e) => target.dispatchEvent(e)
     try {
-      await app.edit('a.mdx', '# Second\n\nimport B from "./b.mdx"\n\n<B />\n', () => events.length > 0)
+      await app.edit('a.mdx', pageA('Second'), () => events.length > 0)
       await sleep(500)
       assert(events.length === 1 && events[0].cancelable && events[0].detail.file === join(app.root, 'pages/a.mdx'),
         `one cancelable event for a: ${JSON.stringify(events.map((e) => [e.cancelable, e.detail.file]))}`)
@@ -200,7 +207,7 @@ try {
       assert(app.seen.length === 1, `taken: no reload, main.js not run again: ${JSON.stringify(app.seen)}`)
       // a listener that lets it pass: Vite goes on to the importers
       take = false
-      await app.edit('a.mdx', '# Third\n\nimport B from "./b.mdx"\n\n<B />\n')
+      await app.edit('a.mdx', pageA('Third'))
       assert(events.length === 2 && app.seen.length === 2 && app.seen[1].includes('Third'),
         `not taken: main.js runs again: ${JSON.stringify(app.seen)}`)
     } finally {
