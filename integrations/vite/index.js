@@ -181,9 +181,9 @@ export default function sluiceMd(options = {}) {
       const file = ctx.file
       if (!PAGE.test(file) || !filter(file)) return
       ahead.delete(file)
-      // Vite's own course: the page's modules accept themselves and, when
-      // no sluice-md:update listener takes the new one, pass it on to their
-      // importers (hmrFooter)
+      // Vite's own course from here: the page's module accepts the update
+      // and, unless a sluice-md:update listener takes it, passes it on to
+      // its importers (hmrFooter)
     },
     // the end of `vite build`, and of the dev server (Vite calls it on close)
     async closeBundle() {
@@ -227,11 +227,11 @@ function markdownModule(r, jsxImportSource) {
 
 /** In dev, a page accepts its own updates and offers the new module to the
  * app as a cancelable `sluice-md:update` event.  A listener that re-renders
- * with it calls `preventDefault()`; otherwise (no listener, not a browser,
- * or a page whose importers hold its exports: another page, the app's
- * `import {x} from './page.mdx'`) the page invalidates itself, so Vite
- * goes on to its importers as if it did not accept: a Fast Refresh
- * boundary there re-renders, else the page reloads, as with @mdx-js/rollup. */
+ * with it calls `preventDefault()`; otherwise (no listener, one that lets
+ * it pass, not a browser) the page invalidates itself, so Vite goes on to
+ * its importers (another page, the app's `import {x} from './page.mdx'`)
+ * as if it did not accept: a Fast Refresh boundary there re-renders, else
+ * the page reloads, as with @mdx-js/rollup. */
 function hmrFooter(file) {
   return `
 if (import.meta.hot) {
