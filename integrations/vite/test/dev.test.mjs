@@ -243,15 +243,20 @@ try {
     return import(pathToFileURL(join(root, 'dist/entry.mjs')).href)
   }
 
+  // A root whose node_modules holds react, react-dom and docpkg (files).
+  function withDocPackage(name, files) {
+    const root = join(work, name)
+    mkdirSync(join(root, 'node_modules/docpkg'), {recursive: true})
+    for (const m of ['react', 'react-dom']) symlinkSync(join(modules, m), join(root, 'node_modules', m))
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(root, 'node_modules/docpkg', f), text)
+    return root
+  }
+
   await test('build_compiles_pages_from_node_modules_and_from_a_linked_package', async () => {
     // @mdx-js/rollup compiles them; they used to reach rolldown as JS
     // ("Invalid Character"), left out by a default exclude of node_modules
-    const root = join(work, 'packages')
-    mkdirSync(join(root, 'node_modules/docpkg'), {recursive: true})
-    for (const m of ['react', 'react-dom']) symlinkSync(join(modules, m), join(root, 'node_modules', m))
-    writeFileSync(join(root, 'node_modules/docpkg/package.json'), '{"name": "docpkg", "version": "1.0.0"}\n')
-    writeFileSync(join(root, 'node_modules/docpkg/d.mdx'), '# Pkg doc {1 + 1}\n')
-    writeFileSync(join(root, 'node_modules/docpkg/n.md'), '# Pkg notes\n')
+    const root = withDocPackage('packages', {'package.json': '{"name": "docpkg", "version": "1.0.0"}\n',
+      'd.mdx': '# Pkg doc {1 + 1}\n', 'n.md': '# Pkg notes\n'})
     // a workspace package: node_modules/linked -> outside the root
     const linked = join(work, 'workspace-linked')
     mkdirSync(linked)
@@ -312,12 +317,9 @@ try {
   await test('dev_prebundles_a_package_whose_javascript_imports_a_page', async () => {
     // Vite's dependency optimizer bundles docpkg's index.js with its own
     // plugins; the page it imports used to reach it as JavaScript
-    const root = join(work, 'prebundle')
-    mkdirSync(join(root, 'node_modules/docpkg'), {recursive: true})
-    for (const m of ['react', 'react-dom']) symlinkSync(join(modules, m), join(root, 'node_modules', m))
-    writeFileSync(join(root, 'node_modules/docpkg/package.json'), '{"name": "docpkg", "version": "1.0.0", "type": "module", "main": "index.js"}\n')
-    writeFileSync(join(root, 'node_modules/docpkg/index.js'), "export {default, frontmatter} from './d.mdx'\n")
-    writeFileSync(join(root, 'node_modules/docpkg/d.mdx'), '---\ntitle: Packaged\n---\n# Pkg doc\n')
+    const root = withDocPackage('prebundle', {
+      'package.json': '{"name": "docpkg", "version": "1.0.0", "type": "module", "main": "index.js"}\n',
+      'index.js': "export {default, frontmatter} from './d.mdx'\n", 'd.mdx': '---\ntitle: Packaged\n---\n# Pkg doc\n'})
     writeFileSync(join(root, 'index.html'), '<script type="module" src="/main.js"></script>\n')
     writeFileSync(join(root, 'main.js'), "import D, {frontmatter} from 'docpkg'\nconsole.log(D, frontmatter)\n")
     const failures = []
