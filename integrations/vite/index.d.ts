@@ -2,10 +2,10 @@
 import type {Plugin} from 'vite'
 
 export interface SluiceMdOptions {
-  /** Files compiled (picomatch globs, relative to Vite's root). Default ['**\/*.md', '**\/*.mdx']. */
-  include?: string | string[]
-  /** Files left alone. Default ['**\/node_modules/**']. */
-  exclude?: string | string[]
+  /** Files compiled (picomatch globs, relative to Vite's root). Default: every .md and .mdx imported, node_modules included. */
+  include?: string | string[] | null
+  /** Files left alone. Default: none. */
+  exclude?: string | string[] | null
   /** The JSX runtime: `${jsxImportSource}/jsx-runtime`. Default 'react'. */
   jsxImportSource?: string
   /** MDX: also take components from this module's useMDXComponents() (e.g. '@mdx-js/react'). */

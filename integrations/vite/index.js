@@ -8,18 +8,24 @@
 // the batch did not see or that changed since, asks for the page alone).
 import {readFile, readdir} from 'node:fs/promises'
 import path from 'node:path'
-import {createFilter} from 'vite'
+import * as vite from 'vite'
 
 import {Sidecar} from './sidecar.js'
 
 const PAGE = /\.(md|mdx)$/i
+// Imports that ask Vite for something other than the page's module (its
+// text, its URL, a worker): Vite's own plugins answer them (Vite's
+// SPECIAL_QUERY_RE)
+const NOT_A_PAGE_MODULE = /[?&](?:raw|url|worker|sharedworker)(?:[=&]|$)/
 const SKIP_DIRS = new Set(['node_modules', '.git'])
 
 /** @param {import('./index.d.ts').SluiceMdOptions} [options] */
 export default function sluiceMd(options = {}) {
   const {
-    include = ['**/*.md', '**/*.mdx'],
-    exclude = ['**/node_modules/**'],
+    // every .md and .mdx a module imports, node_modules and linked
+    // packages outside the root too, as @mdx-js/rollup compiles them
+    include = null,
+    exclude = null,
     jsxImportSource = 'react',
     providerImportSource,
     gfm = true,
@@ -29,7 +35,7 @@ export default function sluiceMd(options = {}) {
     batch = true,
   } = options
   const command = options.command || process.env.SLUICE || 'sluice'
-  let filter = createFilter(include, exclude)
+  let filter = vite.createFilter(include, exclude)
   let root = process.cwd()
   let outDir = null
   let logger = console
@@ -112,44 +118,72 @@ export default function sluiceMd(options = {}) {
     return getSidecar().request('transform', {file, content, format: formatOf(file), options: rpcOptions})
   }
 
+  /** The module of page `id` (null: not a page this plugin compiles); a
+   * page's error is thrown as Rollup's error object. */
+  async function pageModule(code, id, withFrame) {
+    const file = id.split('?')[0]
+    if (!PAGE.test(file) || !filter(file) || NOT_A_PAGE_MODULE.test(id)) return null
+    let r
+    try {
+      r = await compile(file, code)
+    } catch (error) {
+      const e = error.code !== undefined ? pageError(error, withFrame) : error
+      if (e.loc) {
+        e.id = file
+        e.loc.file = file
+      }
+      throw e
+    }
+    return r.code !== undefined ? r.code : markdownModule(r, jsxImportSource)
+  }
+
+  // The dev server's dependency optimizer (rolldown, Vite 8) runs its own
+  // plugins, not Vite's: a package whose JavaScript imports a page is
+  // pre-bundled with the page compiled by this one
+  const optimizerPlugin = {
+    name: 'vite-plugin-sluice-md:optimize-deps',
+    async transform(code, id) {
+      const js = await pageModule(code, id, true)
+      return js === null ? null : {code: js, moduleType: 'js'}
+    },
+  }
+
   return {
     name: 'vite-plugin-sluice-md',
     enforce: 'pre',
+    config(_, env) {
+      if (env.command === 'serve' && vite.rolldownVersion)
+        return {optimizeDeps: {rolldownOptions: {plugins: [optimizerPlugin]}}}
+    },
     configResolved(config) {
       root = config.root
       outDir = path.resolve(config.root, config.build.outDir)
       logger = config.logger
       serving = config.command === 'serve'
-      filter = createFilter(include, exclude, {resolve: root})
+      filter = vite.createFilter(include, exclude, {resolve: root})
     },
     async buildStart() {
       if (batch) await sendAhead()
     },
     async transform(code, id) {
-      const file = id.split('?')[0]
-      if (!PAGE.test(file) || !filter(file)) return null
-      let r
+      let js
       try {
-        r = await compile(file, code)
-      } catch (error) {
         // Vite's dev overlay shows loc and frame; a build (rolldown)
         // reports the message alone, so there the frame goes with it
-        const e = error.code !== undefined ? pageError(error, !serving) : error
-        if (e.loc) {
-          e.id = file
-          e.loc.file = file
-        }
-        this.error(e)
+        js = await pageModule(code, id, !serving)
+      } catch (error) {
+        this.error(error)
       }
-      const js = r.code !== undefined ? r.code : markdownModule(r, jsxImportSource)
-      return {code: serving ? js + hmrFooter(file) : js, map: null}
+      if (js === null) return null
+      return {code: serving ? js + hmrFooter(id.split('?')[0]) : js, map: null}
     },
     handleHotUpdate(ctx) {
       const file = ctx.file
       if (!PAGE.test(file) || !filter(file)) return
       ahead.delete(file)
-      // that page's own module only: it accepts itself (hmrFooter)
-      return ctx.modules.filter((m) => m.file === file)
+      // Vite's own course from here: the page's module accepts the update
+      // and, unless a sluice-md:update listener takes it, passes it on to
+      // its importers (hmrFooter)
     },
     // the end of `vite build`, and of the dev server (Vite calls it on close)
     async closeBundle() {
@@ -191,14 +225,22 @@ function markdownModule(r, jsxImportSource) {
   ].join('\n')
 }
 
-/** In dev, a page accepts its own updates, so an edit reloads that module only;
- * the app hears of it through a `sluice-md:update` event. */
+/** In dev, a page accepts its own updates and offers the new module to the
+ * app as a cancelable `sluice-md:update` event.  A listener that re-renders
+ * with it calls `preventDefault()`; otherwise (no listener, one that lets
+ * it pass, not a browser) the page invalidates itself, so Vite goes on to
+ * its importers (another page, the app's `import {x} from './page.mdx'`)
+ * as if it did not accept: a Fast Refresh boundary there re-renders, else
+ * the page reloads, as with @mdx-js/rollup. */
 function hmrFooter(file) {
   return `
 if (import.meta.hot) {
   import.meta.hot.accept((mod) => {
-    if (mod && typeof dispatchEvent === 'function' && typeof CustomEvent === 'function')
-      dispatchEvent(new CustomEvent('sluice-md:update', {detail: {file: ${JSON.stringify(file)}, module: mod}}))
+    if (!mod) return
+    let taken = false
+    if (typeof dispatchEvent === 'function' && typeof CustomEvent === 'function')
+      taken = !dispatchEvent(new CustomEvent('sluice-md:update', {cancelable: true, detail: {file: ${JSON.stringify(file)}, module: mod}}))
+    if (!taken) import.meta.hot.invalidate('no sluice-md:update listener took it')
   })
 }
 `
