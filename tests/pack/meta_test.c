@@ -3,9 +3,14 @@
  * keeps of it: as zstd 1.5 does from a file to a file, the permission
  * bits (without set-id and sticky, whatever the umask), the owner where
  * the system allows it, and the mtime; from standard input, or to
- * standard output or a FIFO, nothing is carried over or changed.
+ * standard output or a FIFO, nothing is carried over or changed.  And a
+ * file cut short while pack reads it fails the run, as zstd's
+ * "Incomplete read" does.
  */
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,3 +166,51 @@ SL_TEST(pack_and_unpack_give_an_output_file_the_inputs_mode_owner_and_mtime)
     umask(old_umask);
 }
 
+/* Truncates the file `arg` to nothing as soon as this process has it
+ * open (pack's reader, in-process), so that the cut falls mid-read. */
+static void *truncate_once_open(void *arg)
+{
+    const char *path = arg;
+    for (int tries = 0; tries < 20000; tries++) { /* 20 s */
+        for (int fd = 3; fd < 64; fd++) {
+            char proc[64], target[PATH_MAX];
+            snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+            ssize_t n = readlink(proc, target, sizeof target - 1);
+            if (n > 0 && (target[n] = 0, !strcmp(target, path))) {
+                CHECK_EQ(truncate(path, 0), 0);
+                return (void *)1;
+            }
+        }
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    return NULL;
+}
+
+/* The file pack reads shrinks under it: an error naming the file and
+ * how far it got, and no output; a file that stays whole packs. */
+SL_TEST(pack_fails_on_an_input_that_shrinks_while_read)
+{
+    pt_dir_new();
+    size_t n = (size_t)32 << 20;
+    uint8_t *plain = malloc(n);
+    CHECK(plain != NULL);
+    pt_fill_noisy(plain, n, 3);
+    pt_write("big", plain, n);
+    free(plain);
+    char in[PATH_MAX], out[512], msg[512];
+    CHECK(realpath(pt_path("big"), in) != NULL); /* as /proc shows it */
+    snprintf(out, sizeof out, "%s", pt_path("big.zst"));
+    /* level 19 on one thread, 64 KiB at a time: seconds for the whole
+     * file, so the reader is near its start when the cut comes */
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, truncate_once_open, in), 0);
+    int rc = pt_pack_msg(msg, sizeof msg, "-q", "-j1", "-l", "19", "--chunk", "64K", "-o", out, in, NULL);
+    void *cut;
+    CHECK_EQ(pthread_join(t, &cut), 0);
+    CHECK(cut != NULL);
+    CHECK_EQ(rc, 1);
+    CHECK(strstr(msg, "big: read error: the file shrank while it was read (") != NULL);
+    CHECK(strstr(msg, " of 33554432 bytes)") != NULL);
+    CHECK(pt_none_named("big.zst"));
+    pt_dir_free();
+}
