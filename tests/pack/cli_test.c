@@ -86,6 +86,46 @@ SL_TEST(pack_and_unpack_refuse_special_files_as_input)
     pt_dir_free();
 }
 
+/* -f -o IN IN, a hard link of IN as the output, or IN behind standard
+ * input: refused, as zstd refuses, before anything is written, where the
+ * output would have replaced the input with its own compression. */
+SL_TEST(pack_and_unpack_refuse_to_overwrite_their_input)
+{
+    pt_dir_new();
+    uint8_t plain[50000];
+    pt_fill(plain, sizeof plain, 6);
+    pt_write("in", plain, sizeof plain);
+    char in[512], alias[512], z[512], msg[512];
+    snprintf(in, sizeof in, "%s", pt_path("in"));
+    snprintf(alias, sizeof alias, "%s", pt_path("alias"));
+    snprintf(z, sizeof z, "%s", pt_path("in.zst"));
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-qf", "-o", in, in, NULL), 1);
+    CHECK(strstr(msg, "in: is the input itself: refusing to overwrite it with its own output") != NULL);
+    expect_file("in", plain, sizeof plain);
+    CHECK_EQ(link(in, alias), 0);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-qf", "-o", alias, in, NULL), 1);
+    CHECK(strstr(msg, "alias: is the input itself") != NULL);
+    expect_file("in", plain, sizeof plain);
+    int saved = dup(0), fd = open(in, O_RDONLY);
+    CHECK(saved >= 0 && fd >= 0 && dup2(fd, 0) == 0);
+    close(fd);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-qf", "-o", in, "-", NULL), 1);
+    CHECK(dup2(saved, 0) == 0);
+    close(saved);
+    CHECK(strstr(msg, "in: is the input itself") != NULL);
+    expect_file("in", plain, sizeof plain);
+    CHECK(pt_none_named("in.tmp"));
+    /* unpack, and unpack --range */
+    CHECK_EQ(pt_pack("-q", in, NULL), 0);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-qf", "-o", z, z, NULL), 1);
+    CHECK(strstr(msg, "in.zst: is the input itself") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-qf", "--range", "0:10", "-o", z, z, NULL), 1);
+    CHECK(strstr(msg, "in.zst: is the input itself") != NULL);
+    CHECK_EQ(pt_unpack("-qf", "-o", in, z, NULL), 0); /* the input intact */
+    expect_file("in", plain, sizeof plain);
+    pt_dir_free();
+}
+
 /* What scripts written for zstd pass: -c/--stdout for -o -, -T N for
  * -j N (-T0: every core) and -k/--keep, which both commands honour by
  * never removing their input - to unpack itself (`$DECOMP -dc FILE`),

@@ -81,6 +81,13 @@ int sl_session_open_output(sl_pack_session *s, char *path)
         return s->fail.set ? -1 : sl_session_nomem(s);
     s->out_path = path; /* s->out.name points into it */
     char err[512];
+    /* -f -o IN IN would replace the input with its own compression, as
+     * zstd refuses to (a name or a link of the same file, or the file
+     * behind standard input) */
+    struct stat st;
+    if (S_ISREG(s->in_st.st_mode) && sl_outfile_is_file_path(path) && stat(path, &st) == 0 &&
+        st.st_dev == s->in_st.st_dev && st.st_ino == s->in_st.st_ino)
+        return sl_fail_set(&s->fail, "%s: is the input itself: refusing to overwrite it with its own output", path);
     /* What will get a named input's mode is written as 0600 until then,
      * as zstd does: a 0600 secret is never readable by others meanwhile
      * (the named temporary file, where O_TMPFILE is refused, has a name). */
