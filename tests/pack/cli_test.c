@@ -86,6 +86,87 @@ SL_TEST(pack_and_unpack_refuse_special_files_as_input)
     pt_dir_free();
 }
 
+/* -f -o IN IN, a hard link of IN as the output, or IN behind standard
+ * input: refused, as zstd refuses, before anything is written, where the
+ * output would have replaced the input with its own compression. */
+SL_TEST(pack_and_unpack_refuse_to_overwrite_their_input)
+{
+    pt_dir_new();
+    uint8_t plain[50000];
+    pt_fill(plain, sizeof plain, 6);
+    pt_write("in", plain, sizeof plain);
+    char in[512], alias[512], z[512], msg[512];
+    snprintf(in, sizeof in, "%s", pt_path("in"));
+    snprintf(alias, sizeof alias, "%s", pt_path("alias"));
+    snprintf(z, sizeof z, "%s", pt_path("in.zst"));
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-qf", "-o", in, in, NULL), 1);
+    CHECK(strstr(msg, "in: is the input itself: refusing to overwrite it with its own output") != NULL);
+    expect_file("in", plain, sizeof plain);
+    CHECK_EQ(link(in, alias), 0);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-qf", "-o", alias, in, NULL), 1);
+    CHECK(strstr(msg, "alias: is the input itself") != NULL);
+    expect_file("in", plain, sizeof plain);
+    int saved = dup(0), fd = open(in, O_RDONLY);
+    CHECK(saved >= 0 && fd >= 0 && dup2(fd, 0) == 0);
+    close(fd);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-qf", "-o", in, "-", NULL), 1);
+    CHECK(dup2(saved, 0) == 0);
+    close(saved);
+    CHECK(strstr(msg, "in: is the input itself") != NULL);
+    expect_file("in", plain, sizeof plain);
+    CHECK(pt_none_named("in.tmp"));
+    /* unpack, and unpack --range */
+    CHECK_EQ(pt_pack("-q", in, NULL), 0);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-qf", "-o", z, z, NULL), 1);
+    CHECK(strstr(msg, "in.zst: is the input itself") != NULL);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-qf", "--range", "0:10", "-o", z, z, NULL), 1);
+    CHECK(strstr(msg, "in.zst: is the input itself") != NULL);
+    CHECK_EQ(pt_unpack("-qf", "-o", in, z, NULL), 0); /* the input intact */
+    expect_file("in", plain, sizeof plain);
+    pt_dir_free();
+}
+
+/* What scripts written for zstd pass: -c/--stdout for -o -, -T N for
+ * -j N (-T0: every core) and -k/--keep, which both commands honour by
+ * never removing their input - to unpack itself (`$DECOMP -dc FILE`),
+ * to pack, and through `pack -d`. */
+SL_TEST(pack_and_unpack_take_zstds_c_T_and_k)
+{
+    pt_dir_new();
+    uint8_t plain[150000];
+    pt_fill(plain, sizeof plain, 5);
+    pt_write("in", plain, sizeof plain);
+    char in[512], z[512], back[512], msg[512];
+    snprintf(in, sizeof in, "%s", pt_path("in"));
+    snprintf(z, sizeof z, "%s", pt_path("in.zst"));
+    snprintf(back, sizeof back, "%s", pt_path("back"));
+    int rc;
+    size_t n;
+    CHECK_EQ(pt_pack("-q", "--chunk", "16K", in, NULL), 0);
+    const uint8_t *out = pt_unpack_stdout(&rc, &n, "-dc", "-q", z, NULL); /* what tar and scripts run */
+    CHECK(rc == 0 && n == sizeof plain && !memcmp(out, plain, n));
+    out = pt_unpack_stdout(&rc, &n, "--stdout", "-q", "-T0", z, NULL);
+    CHECK(rc == 0 && n == sizeof plain && !memcmp(out, plain, n));
+    out = pt_unpack_stdout(&rc, &n, "-T", "2", "-qkc", "--keep", z, NULL);
+    CHECK(rc == 0 && n == sizeof plain && !memcmp(out, plain, n));
+    out = pt_pack_stdout(&rc, &n, "-qc", "--chunk", "16K", in, NULL);
+    CHECK(rc == 0 && pt_zstd_decodes_to(out, n, plain, sizeof plain));
+    out = pt_pack_stdout(&rc, &n, "--stdout", "-T2", "-q", in, NULL);
+    CHECK(rc == 0 && pt_zstd_decodes_to(out, n, plain, sizeof plain));
+    CHECK_EQ(pt_pack("-qkf", "-T0", "--keep", "--chunk", "16K", in, NULL), 0);
+    CHECK(pt_exists("in") && pt_exists("in.zst"));
+    CHECK_EQ(pt_unpack("-qk", "-o", back, z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    CHECK(pt_exists("in.zst"));
+    CHECK_EQ(pt_pack("-d", "-k", "-qf", "-o", back, z, NULL), 0);
+    expect_file("back", plain, sizeof plain);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-T", "x", z, NULL), 2);
+    CHECK(strstr(msg, "-T: 'x' is not a thread count") != NULL);
+    CHECK_EQ(pt_pack_msg(msg, sizeof msg, "-T1025", in, NULL), 2);
+    CHECK(strstr(msg, "-T: '1025' is not a thread count") != NULL);
+    pt_dir_free();
+}
+
 /* zstd's -d, which tar -I gives its compressor to extract: unpack takes
  * it (alone or among other short flags) and pack hands over to unpack;
  * and .tzst, zstd's short name for .tar.zst, unpacks to .tar as zstd -d

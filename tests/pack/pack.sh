@@ -124,6 +124,11 @@ keygen_keys_work_with_age_and_back)
   "$S" keygen -o ours.txt 2>/dev/null
   [ "$(stat -c %a ours.txt)" = 600 ] || fail "identity file mode is $(stat -c %a ours.txt), not 600"
   grep -q "^# public key: age1" ours.txt || fail "no public key comment"
+  # an existing key is never replaced, and the message offers no -f, which keygen does not have
+  cp ours.txt kept.txt
+  "$S" keygen -o ours.txt 2> err && fail "keygen replaced an existing key"
+  cmp -s ours.txt kept.txt || fail "keygen changed an existing key"
+  grep -q "ours.txt: already exists (keygen never overwrites a key: remove it first)" err || fail "keygen said: $(cat err)"
   [ "$("$S" keygen -y ours.txt)" = "$(age-keygen -y ours.txt)" ] || fail "keygen -y disagrees with age-keygen -y"
   age-keygen -o theirs.txt 2>/dev/null
   [ "$("$S" keygen -y theirs.txt)" = "$(age-keygen -y theirs.txt)" ] || fail "we read age-keygen's key differently"

@@ -141,6 +141,16 @@ SL_TEST(unpack_range_refuses_past_the_end_pipes_and_armor)
     CHECK(rc == 0 && n == 10 && !memcmp(got, plain + 10, 10));
     CHECK(dup2(saved, 0) == 0);
     close(saved);
+    /* but not one read from further on: refused for that reason, not
+     * for a seek table that the bytes before seemed to contradict */
+    fd = open(pt_path("in.zst"), O_RDONLY);
+    saved = dup(0);
+    CHECK(fd >= 0 && lseek(fd, 100, SEEK_SET) == 100 && dup2(fd, 0) == 0);
+    close(fd);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--range", "0:10", "-o", "-", NULL), 1);
+    CHECK(strstr(msg, "<stdin>: read from byte 100 on, not from its start") != NULL);
+    CHECK(dup2(saved, 0) == 0);
+    close(saved);
     teardown();
 }
 

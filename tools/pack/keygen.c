@@ -67,6 +67,10 @@ static int generate(const char *path)
         fprintf(o.fp, "# created: %s\n# public key: %s\n%s\n", when, pub_text, text);
         rc = sl_outfile_commit(&o, err, sizeof err) ? 1 : 0;
     }
+    /* the file layer's hint names a -f that keygen has not: a key is never replaced */
+    char *hint = rc ? strstr(err, " (use -f to overwrite)") : NULL;
+    if (hint)
+        snprintf(hint, sizeof err - (size_t)(hint - err), " (keygen never overwrites a key: remove it first)");
     if (rc)
         fprintf(stderr, "sluice keygen: %s\n", err);
     sodium_free(text);

@@ -39,6 +39,7 @@ typedef struct pack_job {
     size_t workers;
     ZSTD_CCtx **cctx;
     uint64_t next_chunk;
+    uint64_t in_read; /* bytes of input read so far */
     int in_done;
     sl_seektable table;
     /* encryption */
@@ -88,8 +89,20 @@ static int chunk_source(void *ctx, void **item, size_t *bytes)
         sl_block_free(b);
         return sl_fail_set(&j->s.fail, "%s: read error: %s", j->s.in_name, strerror(errno));
     }
-    if (got < j->s.o.chunk)
+    j->in_read += got;
+    if (got < j->s.o.chunk) {
         j->in_done = 1;
+        /* A named file that ends before the size it had at the open was
+         * cut short meanwhile (a log rotated, a copy still being
+         * rewritten): what was read is no version of it, so fail, as zstd
+         * does ("Incomplete read") and tar ("file shrank").  One that
+         * grew is read to its end. */
+        if (j->s.in_named_file && j->in_read < j->s.in_size) {
+            sl_block_free(b);
+            return sl_fail_set(&j->s.fail, "%s: read error: the file shrank while it was read (%llu of %llu bytes)",
+                               j->s.in_name, (unsigned long long)j->in_read, (unsigned long long)j->s.in_size);
+        }
+    }
     if (got == 0 && j->next_chunk > 0) { /* an empty input still gets one (empty) frame */
         sl_block_free(b);
         return 0;

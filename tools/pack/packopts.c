@@ -24,8 +24,8 @@ enum { OPT_PASSFILE = 256, OPT_CHUNK, OPT_DEPTH, OPT_STATS, OPT_TEST, OPT_LONG, 
 
 static const char pack_usage[] =
     "usage: sluice pack [-r RECIPIENT]... [-R RECIPIENTS_FILE]... [-p | --passphrase-file FILE] [-a]\n"
-    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT] [-f] [--no-fsync] [--stats] [-q]\n"
-    "                   [IN | -]\n"
+    "                   [-l LEVEL] [-j THREADS] [--chunk SIZE] [--depth N] [-o OUT | -c] [-f] [--no-fsync]\n"
+    "                   [--stats] [-q] [IN | -]\n"
     "\n"
     "Compresses IN (default: stdin) into independent zstd frames with a seek table, in parallel;\n"
     "with recipients or a passphrase, encrypts that stream in the age v1 format.\n"
@@ -35,11 +35,12 @@ static const char pack_usage[] =
     "  --passphrase-file F   encrypt with the passphrase on the first line of F\n"
     "  -a                    ASCII-armor the age output\n"
     "  -l LEVEL              zstd level (default 3)\n"
-    "  -j THREADS            worker threads (default: number of CPUs)\n"
+    "  -j THREADS            worker threads (default: number of CPUs); -T THREADS as zstd (-T0: every CPU)\n"
     "  --chunk SIZE          plaintext per zstd frame, e.g. 4M (default 4M, at most 64M)\n"
     "  --depth N             channel depth between stages (default 1)\n"
     "  -o OUT                output file; '-' for stdout (default: IN.zst, or IN.zst.age when encrypting;\n"
-    "                        stdout when reading stdin)\n"
+    "                        stdout when reading stdin); -c, --stdout: -o -, as zstd\n"
+    "  -k, --keep            accepted, as zstd's: the input is never removed\n"
     "  -f                    overwrite an existing output file\n"
     "  --no-fsync            link the output into place without fsyncing it first (faster on a slow\n"
     "                        disk; a power cut soon after may lose the file's data)\n"
@@ -50,7 +51,7 @@ static const char pack_usage[] =
 
 static const char unpack_usage[] =
     "usage: sluice unpack [-i IDENTITY_FILE]... [--passphrase-file FILE] [--max-work-factor N] [-j THREADS]\n"
-    "                     [-o OUT] [-f] [--no-fsync] [--no-sparse] [--memory=SIZE | --long[=WLOG]]\n"
+    "                     [-o OUT | -c] [-f] [--no-fsync] [--no-sparse] [--memory=SIZE | --long[=WLOG]]\n"
     "                     [--range OFFSET:[LENGTH] | -l] [--test] [--stats] [-q] [IN | -]\n"
     "\n"
     "Restores what `sluice pack`, `zstd` or `age` wrote: decrypts and decompresses in parallel.\n"
@@ -58,9 +59,10 @@ static const char unpack_usage[] =
     "  --passphrase-file F   passphrase for a passphrase-encrypted file (otherwise asked on the terminal)\n"
     "  --max-work-factor N   refuse a passphrase file whose scrypt work factor is over N (1-30, default 22,\n"
     "                        as age: 2^N KiB of memory, 4 GiB and ~15 s at 22)\n"
-    "  -j THREADS            worker threads (default: number of CPUs)\n"
+    "  -j THREADS            worker threads (default: number of CPUs); -T THREADS as zstd (-T0: every CPU)\n"
     "  -o OUT                output file; '-' for stdout (default: IN without .zst.age/.age/.zst,\n"
-    "                        .tzst made .tar; stdout when reading stdin)\n"
+    "                        .tzst made .tar; stdout when reading stdin); -c, --stdout: -o -, as zstd\n"
+    "  -k, --keep            accepted, as zstd's: the input is never removed\n"
     "  -f                    overwrite an existing output file\n"
     "  --no-fsync            link the output into place without fsyncing it first\n"
     "  --no-sparse           write runs of zero bytes into an output file too (by default they are\n"
@@ -130,7 +132,14 @@ static int common_option(sl_pack_opts *o, const char *cmd, int c)
             return usage_error(cmd, "-j: '%s' is not a thread count (1-1024)", optarg);
         o->workers = (size_t)v;
         return -1;
+    case 'T': /* zstd's spelling: -T0 is every core, the default */
+        if (sl_args_uint(optarg, 0, 1024, &v))
+            return usage_error(cmd, "-T: '%s' is not a thread count (0: every core; 1-1024)", optarg);
+        o->workers = (size_t)v;
+        return -1;
     case 'o': o->out = optarg; return -1;
+    case 'c': o->out = "-"; return -1; /* zstd's -c, --stdout */
+    case 'k': return -1; /* zstd's --keep: neither command ever removes its input */
     case 'f': o->force = 1; return -1;
     case 'q': o->quiet = 1; return -1;
     case OPT_STATS: o->stats = 1; return -1;
@@ -179,8 +188,8 @@ static const struct option both_longs[] = {
     {"range", required_argument, 0, OPT_RANGE},             {"list", no_argument, 0, OPT_LIST},
     {"stdout", no_argument, 0, 'c'},                        {"help", no_argument, 0, 'h'},
     {"decompress", no_argument, 0, 'd'},                    {"uncompress", no_argument, 0, 'd'},
-    {0, 0, 0, 0}};
-static const char both_shorts[] = "r:R:pal:j:o:fqhdi:M:cT:";
+    {"keep", no_argument, 0, 'k'},                          {0, 0, 0, 0}};
+static const char both_shorts[] = "r:R:pal:j:o:fqhdi:M:cT:k";
 
 static int asks_unpack(int argc, char **argv)
 {
@@ -213,6 +222,7 @@ int sl_pack_unpack_main(int argc, char **argv)
         char flag[3] = {'-', (char)c, 0};
         switch (c) {
         case 'd':
+        case 'k':
         case 'l': break;
         case 'c': uv[n++] = "-o", uv[n++] = "-"; break;
         case 'T':
@@ -270,6 +280,7 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
         {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {"chunk", required_argument, 0, OPT_CHUNK},
         {"depth", required_argument, 0, OPT_DEPTH},             {"stats", no_argument, 0, OPT_STATS},
         {"no-fsync", no_argument, 0, OPT_NO_FSYNC},             {"help", no_argument, 0, 'h'},
+        {"stdout", no_argument, 0, 'c'},                        {"keep", no_argument, 0, 'k'},
         {0, 0, 0, 0}};
     defaults(o);
     int want_tty = 0, c, rc;
@@ -278,7 +289,7 @@ int sl_pack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     long v;
     uint64_t size;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:R:pal:j:o:fqhcT:k", longs, NULL)) != -1) {
         switch (c) {
         case 'r': {
             uint8_t pub[32];
@@ -354,6 +365,8 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
                                           {"help", no_argument, 0, 'h'},
                                           {"decompress", no_argument, 0, 'd'},
                                           {"uncompress", no_argument, 0, 'd'},
+                                          {"stdout", no_argument, 0, 'c'},
+                                          {"keep", no_argument, 0, 'k'},
                                           {0, 0, 0, 0}};
     defaults(o);
     int c, rc;
@@ -361,7 +374,7 @@ int sl_unpack_opts_parse(sl_pack_opts *o, int argc, char **argv)
     const char *passfile = NULL;
     size_t memory = 0, long_window = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:ld", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:j:o:fqhM:ldcT:k", longs, NULL)) != -1) {
         switch (c) {
         case 'd': break; /* unpacking already: `tar -I "sluice unpack" -x` runs `sluice unpack -d` */
         case 'M':

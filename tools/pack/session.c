@@ -66,8 +66,12 @@ int sl_session_open_input(sl_pack_session *s)
     struct stat st;
     if (fstat(s->in_fd, &st) == 0 && S_ISDIR(st.st_mode))
         return sl_fail_set(&s->fail, "%s: is a directory", s->in_name);
-    if (fstat(s->in_fd, &st) == 0 && S_ISREG(st.st_mode))
+    if (fstat(s->in_fd, &st) == 0 && S_ISREG(st.st_mode)) {
         s->in_size = (uint64_t)st.st_size;
+        /* standard input gives nothing, even a file behind it: as zstd */
+        s->in_named_file = s->in_fd != 0;
+        s->in_st = st;
+    }
     return 0;
 }
 
@@ -77,8 +81,19 @@ int sl_session_open_output(sl_pack_session *s, char *path)
         return s->fail.set ? -1 : sl_session_nomem(s);
     s->out_path = path; /* s->out.name points into it */
     char err[512];
-    if (sl_outfile_open(&s->out, path, s->o.force, err, sizeof err))
+    /* -f -o IN IN would replace the input with its own compression, as
+     * zstd refuses to (a name or a link of the same file, or the file
+     * behind standard input) */
+    struct stat st;
+    if (S_ISREG(s->in_st.st_mode) && sl_outfile_is_file_path(path) && stat(path, &st) == 0 &&
+        st.st_dev == s->in_st.st_dev && st.st_ino == s->in_st.st_ino)
+        return sl_fail_set(&s->fail, "%s: is the input itself: refusing to overwrite it with its own output", path);
+    /* What will get a named input's mode is written as 0600 until then,
+     * as zstd does: a 0600 secret is never readable by others meanwhile
+     * (the named temporary file, where O_TMPFILE is refused, has a name). */
+    if (sl_outfile_open_mode(&s->out, path, s->o.force, s->in_named_file ? 0600 : 0666, err, sizeof err))
         return sl_fail_set(&s->fail, "%s", err);
+    s->keep_meta = s->in_named_file && !sl_outfile_is_stream(&s->out);
     s->out.no_fsync = s->o.no_fsync;
     s->writing = 1;
     s->sparse = !s->o.no_sparse && !sl_outfile_is_stream(&s->out);
@@ -216,12 +231,39 @@ int sl_session_threads_failed(sl_pack_session *s)
                        input_name(s), s->o.workers, s->o.workers == 1 ? "" : "s", s->o.workers);
 }
 
+/* As zstd 1.5 gives the file it writes from a file (and gzip before it):
+ * the group, then the permission bits (without set-id and sticky), then
+ * the owner - so that where a user may give a file away, the bits are
+ * right before - and the mtime, the access time being now.  A change the
+ * system refuses (another owner, unless root) is left, as zstd leaves
+ * it: the file stays as created, 0600 and this user's.  On the unnamed
+ * (or temporary) file after its last write, before it is linked into
+ * place: the name never shows other metadata.  A flush that fails is
+ * the commit's to report. */
+static void keep_input_meta(sl_pack_session *s)
+{
+    if (fflush(s->out.fp)) {
+        sl_outfile_failed(&s->out, errno);
+        return;
+    }
+    int fd = fileno(s->out.fp), refused = 0;
+    const struct stat *st = &s->in_st;
+    refused |= fchown(fd, (uid_t)-1, st->st_gid);
+    refused |= fchmod(fd, st->st_mode & 0777);
+    refused |= fchown(fd, st->st_uid, (gid_t)-1);
+    struct timespec times[2] = {{.tv_nsec = UTIME_NOW}, st->st_mtim};
+    refused |= futimens(fd, times);
+    (void)refused;
+}
+
 int sl_session_finish(sl_pack_session *s, int rc)
 {
     char err[512];
     if (s->writing) {
         if (rc == 0 && s->sparse)
             rc = sparse_size(s);
+        if (rc == 0 && s->keep_meta)
+            keep_input_meta(s); /* after the last write, which would set the mtime */
         if (rc == 0 && sl_outfile_commit(&s->out, err, sizeof err))
             rc = sl_fail_set(&s->fail, "%s", err);
         else if (rc)

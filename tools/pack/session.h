@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "args.h"
 #include "packopts.h"
@@ -23,6 +24,13 @@ typedef struct sl_pack_session {
     int in_fd;
     const char *in_name;
     uint64_t in_size; /* 0 unless the input is a regular file */
+    /* The input's stat if it is a regular file (else st_mode is 0).  A
+     * named one (in_named_file, not stdin) gives an output file its
+     * permission bits, owner and mtime, as zstd does (keep_meta, once
+     * the output is known to be a file of its own, not stdout, a device
+     * or a FIFO). */
+    struct stat in_st;
+    int in_named_file, keep_meta;
     sl_outfile out; /* a temporary file renamed into place, stdout, or a device */
     char *out_path;
     int writing;
@@ -50,7 +58,10 @@ typedef int (*sl_pack_parse_fn)(sl_pack_opts *o, int argc, char **argv);
 int sl_session_begin(sl_pack_session *s, const char *cmd, sl_pack_parse_fn parse, int argc, char **argv);
 /* Opens the input (a file, or stdin for none or "-").  0 or -1 (recorded). */
 int sl_session_open_input(sl_pack_session *s);
-/* Opens the output at `path` (malloc'd; the session owns it). */
+/* Opens the output at `path` (malloc'd; the session owns it).  From a
+ * named regular file to a file, the output is written with mode 0600
+ * and gets the input's mode, owner and mtime at the finish, before it is
+ * linked into place (keep_meta). */
 int sl_session_open_output(sl_pack_session *s, char *path);
 /* Writes n bytes of output (nothing under --test) and counts them for the
  * progress bar.  0, or -1 (recorded) on a write error. */
@@ -79,7 +90,8 @@ sl_pipeline *sl_session_pipeline(sl_pack_session *s, const sl_pipeline_ops *ops,
 int sl_session_nomem(sl_pack_session *s);
 int sl_session_threads_failed(sl_pack_session *s);
 /* Ends the run: commits the output if rc is 0 (first giving a sparse
- * file its whole size, should it end in a hole), else removes it; stops
+ * file its whole size, should it end in a hole, then the input's mode,
+ * owner and mtime under keep_meta), else removes it; stops
  * the progress bar.  Returns rc, or -1 if the commit failed. */
 int sl_session_finish(sl_pack_session *s, int rc);
 /* Prints the error (or --stats), frees everything; returns the exit status. */

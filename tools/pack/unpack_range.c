@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "block.h"
 #include "packfile_keys.h"
@@ -59,7 +60,19 @@ static int open_packfile(sl_pack_session *s, sl_packfile **pf, unsigned quiet)
 {
     sl_packfile_keys k = {&s->o.identities, s->o.pass.p, s->o.pass.len, s->o.max_log_n, ask_tty, s};
     char err[600];
-    int rc = sl__packfile_open_keys(pf, s->in_fd, s->in_name, &k, err, sizeof err);
+    /* The reader takes the file from its first byte; standard input may
+     * stand further on (`{ dd ...; sluice unpack; } < FILE`), and what
+     * follows there is what to read: streamed whole, refused for --range
+     * with that reason (it read the file from 0, and named the table). */
+    off_t at = s->in_fd == 0 ? lseek(0, 0, SEEK_CUR) : 0;
+    int rc = SL_PACKFILE_ENOSEEK;
+    if (at > 0)
+        snprintf(err, sizeof err,
+                 "%s: read from byte %lld on, not from its start: random access reads a file from its start "
+                 "(give the file by name, or unpack it whole)",
+                 s->in_name, (long long)at);
+    else
+        rc = sl__packfile_open_keys(pf, s->in_fd, s->in_name, &k, err, sizeof err);
     if (rc && !(quiet & QUIET(rc)))
         sl_fail_set(&s->fail, "%s", err);
     return rc;
