@@ -242,6 +242,7 @@ SL_TEST(graph_takes_tilde_in_token_trees_and_unit_struct_where_clause)
                "macro_rules! m {\n    (~) => { 1 };\n    ($x:tt ~ $($y:tt)~*) => { 2 };\n}\n"
                "pub fn g() -> i32 { m!(~) + m![a ~ b ~ c] }\n"
                "m! { ~ }\n"
+               "macro_rules! outer { () => { macro_rules! inner { [$] => { 3 }; } }; }\n"
                "struct Unit\nwhere\n    u8: Send + Sync;\n"
                "pub struct Gen<T>(T) where T: Copy;\n"
                "pub fn after() {}\n",

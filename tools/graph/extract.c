@@ -1542,10 +1542,11 @@ static uint32_t error_line(TSNode err)
 
 /* Whether error node x (child of the cursor's parent) marks valid Rust
  * that the grammar (tree-sitter-rust 0.23.2) lacks, not a syntax error:
- * - a `~` in a macro's token tree (`m!(~)`, `macro_rules! m { (~) => .. }`):
- *   a Rust token, but none of the grammar's token-tree tokens; rustc does
- *   not parse a token tree as Rust, so only `~`s and space, no delimiter
- *   or anything else, are let through;
+ * - a `~` in a macro's token tree (`m!(~)`, `macro_rules! m { (~) => .. }`),
+ *   or a lone `$` (syn's `[$] => ..` in a macro_rules a macro writes):
+ *   Rust tokens, but none of the grammar's token-tree tokens there; rustc
+ *   does not parse a token tree as Rust, so only `~`s, `$`s and space, no
+ *   delimiter or anything else, are let through;
  * - a unit struct's where clause (`struct S where u8: Send;`): the
  *   grammar has where clauses only before a body, and wraps this one,
  *   whole and clean, in an error node just before the struct's `;`. */
@@ -1560,7 +1561,7 @@ static int grammar_gap(TSNode x, const TSTreeCursor *c, const char *src, size_t 
             !strcmp(pt, "token_repetition_pattern")) {
             ok = a < b && b <= len;
             for (uint32_t i = a; ok && i < b; i++)
-                ok = src[i] == '~' || is_space(src[i]);
+                ok = src[i] == '~' || src[i] == '$' || is_space(src[i]);
         } else if (!strcmp(pt, "struct_item") && ts_node_child_count(x) == 1) {
             TSNode w = ts_node_child(x, 0), next = ts_node_next_sibling(x);
             ok = sym(w) == S_WHERE_CLAUSE && !ts_node_has_error(w) && !ts_node_is_null(next) &&
