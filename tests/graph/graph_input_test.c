@@ -227,6 +227,45 @@ SL_TEST(graph_warns_on_malformed_cargo_toml_with_line)
     CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name = 'guessed'", NULL, NULL, NULL), 1);
 }
 
+/* Valid Rust the grammar (tree-sitter-rust 0.23.2) has no rule for: a `~`
+ * in a macro's token tree and a unit struct's where clause (an outside
+ * tester: unmodified syn 1.0.107 got 6 syntax-error warnings, exit 1).  No
+ * warning for those; a `~` beside a stray delimiter or an unknown token,
+ * and a where clause cut short, are still syntax errors. */
+SL_TEST(graph_takes_tilde_in_token_trees_and_unit_struct_where_clause)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"gaps\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "mod broken;\n"
+               "macro_rules! m {\n    (~) => { 1 };\n    ($x:tt ~ $($y:tt)~*) => { 2 };\n}\n"
+               "pub fn g() -> i32 { m!(~) + m![a ~ b ~ c] }\n"
+               "m! { ~ }\n"
+               "macro_rules! outer { () => { macro_rules! inner { [$] => { 3 }; } }; }\n"
+               "struct Unit\nwhere\n    u8: Send + Sync;\n"
+               "pub struct Gen<T>(T) where T: Copy;\n"
+               "pub fn after() {}\n",
+               -1);
+    write_file(dir, "src/broken.rs",
+               "pub fn a() { m!(~ ) ~); }\n"
+               "pub fn b() { m!(~ \\ ~); }\n"
+               "struct Cut where u8: Send\n"
+               "pub fn c() {}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1); /* broken.rs */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/lib.rs'", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/broken.rs' AND line = 1 "
+                         "AND message LIKE 'syntax error (3 error regions%'",
+                    NULL, NULL, NULL),
+             1);
+    /* (the cut where clause takes `c` with it) */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name IN ('g', 'Unit', 'Gen', 'after', 'a', 'b')", NULL, NULL,
+                    NULL),
+             6);
+}
+
 SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)
 {
     char dir[4096];

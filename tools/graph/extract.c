@@ -1540,8 +1540,41 @@ static uint32_t error_line(TSNode err)
     return line;
 }
 
-/* First syntax error, as a line, and how many error nodes there are. */
-static uint32_t find_errors(TSNode root, uint32_t *count)
+/* Whether error node x (child of the cursor's parent) marks valid Rust
+ * that the grammar (tree-sitter-rust 0.23.2) lacks, not a syntax error:
+ * - a `~` in a macro's token tree (`m!(~)`, `macro_rules! m { (~) => .. }`),
+ *   or a lone `$` (syn's `[$] => ..` in a macro_rules a macro writes):
+ *   Rust tokens, but none of the grammar's token-tree tokens there; rustc
+ *   does not parse a token tree as Rust, so only `~`s, `$`s and space, no
+ *   delimiter or anything else, are let through;
+ * - a unit struct's where clause (`struct S where u8: Send;`): the
+ *   grammar has where clauses only before a body, and wraps this one,
+ *   whole and clean, in an error node just before the struct's `;`. */
+static int grammar_gap(TSNode x, const TSTreeCursor *c, const char *src, size_t len)
+{
+    TSTreeCursor up = ts_tree_cursor_copy(c);
+    int ok = 0;
+    if (ts_tree_cursor_goto_parent(&up)) {
+        const char *pt = ts_node_type(ts_tree_cursor_current_node(&up));
+        uint32_t a = ts_node_start_byte(x), b = ts_node_end_byte(x);
+        if (!strcmp(pt, "token_tree") || !strcmp(pt, "token_tree_pattern") || !strcmp(pt, "token_repetition") ||
+            !strcmp(pt, "token_repetition_pattern")) {
+            ok = a < b && b <= len;
+            for (uint32_t i = a; ok && i < b; i++)
+                ok = src[i] == '~' || src[i] == '$' || is_space(src[i]);
+        } else if (!strcmp(pt, "struct_item") && ts_node_child_count(x) == 1) {
+            TSNode w = ts_node_child(x, 0), next = ts_node_next_sibling(x);
+            ok = sym(w) == S_WHERE_CLAUSE && !ts_node_has_error(w) && !ts_node_is_null(next) &&
+                 !ts_node_is_missing(next) && !strcmp(ts_node_type(next), ";");
+        }
+    }
+    ts_tree_cursor_delete(&up);
+    return ok;
+}
+
+/* First syntax error, as a line, and how many error nodes there are
+ * (those grammar_gap() lets through left out). */
+static uint32_t find_errors(TSNode root, const char *src, size_t len, uint32_t *count)
 {
     TSTreeCursor c = ts_tree_cursor_new(root);
     uint32_t first = 0, n = 0;
@@ -1549,7 +1582,7 @@ static uint32_t find_errors(TSNode root, uint32_t *count)
         TSNode x = ts_tree_cursor_current_node(&c);
         int descend = ts_node_has_error(x);
         if (ts_node_symbol(x) == (TSSymbol)-1 || ts_node_is_missing(x)) {
-            if (!n++)
+            if ((ts_node_is_missing(x) || !grammar_gap(x, &c, src, len)) && !n++)
                 first = error_line(x);
             descend = 0;
         }
@@ -1590,8 +1623,8 @@ static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, co
     }
     items_in(e, r, 0);
     held_before(e, UINT32_MAX, UINT32_MAX, 0, 1);
-    if (ts_node_has_error(r)) {
-        uint32_t n = 0, line = find_errors(r, &n);
+    uint32_t n = 0, line = ts_node_has_error(r) ? find_errors(r, src, len, &n) : 0;
+    if (n) {
         fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
                  n, n == 1 ? "" : "s");
     }

@@ -161,6 +161,9 @@ typedef struct mount_ctx {
     gr_graph *g;
     uint32_t crate;
     int depth;
+    /* (scope, name) or (scope, 0) for globs -> the last import on its
+     * chain, so that an import is appended without walking the chain */
+    gr_map import_tails;
 } mount_ctx;
 
 static uint32_t intern_fg(gr_graph *g, const fg_file *f, fg_str s)
@@ -319,8 +322,14 @@ void gr_mount_intern(gr_graph *g, fg_file *f)
     }
 }
 
-static void add_import(gr_graph *g, const fg_file *f, size_t use, uint32_t node, uint32_t scope)
+/* Appends use `use` of f, on `node` in `scope`, to its (scope, name)
+ * chain, or to the scope's glob chain: in mount order, which resolution
+ * and the outputs keep.  The chain's tail is remembered in m, so 40,000
+ * globs of one module (all one chain) cost 40,000 steps, not 800 million
+ * (an outside tester: 1.8 s of mount). */
+static void add_import(mount_ctx *m, const fg_file *f, size_t use, uint32_t node, uint32_t scope)
 {
+    gr_graph *g = m->g;
     const fg_use *u = &f->uses[use];
     gr_import im;
     memset(&im, 0, sizeof im);
@@ -335,6 +344,7 @@ static void add_import(gr_graph *g, const fg_file *f, size_t use, uint32_t node,
     }
     uint32_t id = (uint32_t)g->nimports++;
     gr_map *map = im.glob ? &g->globs : &g->binds;
+    /* a glob's key (scope, 0) is no bind's: a bind's name is never 0 */
     uint64_t key = gr_key(scope, im.glob ? 0 : im.bind);
     g->imports[id] = im;
     if (!im.glob && !im.bind)
@@ -343,9 +353,15 @@ static void add_import(gr_graph *g, const fg_file *f, size_t use, uint32_t node,
     if (!first) {
         gr_map_put(map, key, id);
     } else {
-        while (g->imports[first].next)
-            first = g->imports[first].next;
-        g->imports[first].next = id;
+        /* a chain not appended to yet (one import, or an earlier mount's
+         * kept by a snapshot) is walked once; a one-import chain, the usual
+         * case, costs no entry in the tails map */
+        uint32_t t = gr_map_get(&m->import_tails, key);
+        if (!t)
+            for (t = first; g->imports[t].next;)
+                t = g->imports[t].next;
+        g->imports[t].next = id;
+        gr_map_put(&m->import_tails, key, id);
     }
 }
 
@@ -437,7 +453,7 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
     }
     for (size_t u = 0; u < f->nuses; u++) {
         uint32_t node = map[f->uses[u].item];
-        add_import(g, f, u, node, g->nodes[node].parent);
+        add_import(m, f, u, node, g->nodes[node].parent);
     }
     uint32_t pending0 = (uint32_t)g->npending;
     for (size_t r = 0; r < f->nrefs; r++) {
@@ -573,7 +589,7 @@ static void reserve(gr_graph *g, prefault *pf)
 
 void gr_mount_all(gr_graph *g)
 {
-    mount_ctx m = {g, 0, 0};
+    mount_ctx m = {g, 0, 0, {0}};
     prefault pf;
     memset(&pf, 0, sizeof pf);
     reserve(g, &pf);
@@ -616,6 +632,7 @@ void gr_mount_all(gr_graph *g)
         mount_file(&m, file, node, !strcmp(b, "mod.rs") || !strcmp(b, "main.rs") || !strcmp(b, "lib.rs"));
     }
     free(orph);
+    gr_map_free(&m.import_tails);
     if (pf.running)
         pthread_join(pf.tid, NULL);
 }
