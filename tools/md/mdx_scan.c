@@ -841,6 +841,19 @@ static void put_index(sl__md_buf *b, size_t i)
     sl__md_buf_put(b, t, (size_t)n);
 }
 
+/* The start of a heading md4c is to read, its `#` run and spaces written:
+ * one space more where its text would begin at an offset of 4 modulo 256.
+ * md4c 0.4.8, at a blank line after a heading in a list item, takes the
+ * heading's line record {begin, end} for a block record and the low byte
+ * of `begin` for its type; 4 is MD_BLOCK_LI, so it ends the list item
+ * there ("two blank lines start an item"), and a closing tag further on
+ * in the item was refused - depending only on the byte offset. */
+static void heading_text_at(sl__md_buf *b)
+{
+    if ((b->len & 0xFF) == 4)
+        sl__md_buf_putc(b, ' ');
+}
+
 /* A line holding only tags and expressions, from p: 1 (a flow line, its
  * constructs recorded, *end past its line ending), 0 (not one: nothing
  * recorded), or an error. */
@@ -1174,7 +1187,9 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
         memcpy(t, s->md.data + h->md, tail);
         s->md.len = h->md;
         sl__md_buf_put(&s->md, src + h->i, h->p - h->i);
-        sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW "\n");
+        sl__md_buf_puts(&s->md, "###### ");
+        heading_text_at(&s->md);
+        sl__md_buf_puts(&s->md, MDX_PH_FLOW "\n");
         sl__md_buf_put(&s->md, t, tail);
         free(t);
     }
@@ -1217,7 +1232,9 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             int rc = scan_esm(s, i, &e);
             if (rc)
                 return rc;
-            sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW);
+            sl__md_buf_puts(&s->md, "###### ");
+            heading_text_at(&s->md);
+            sl__md_buf_puts(&s->md, MDX_PH_FLOW);
             put_index(&s->md, s->nc - 1);
             sl__md_buf_putc(&s->md, '\n');
             table = head.ok = 0;
@@ -1236,6 +1253,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
                 pipe = 0;
                 sl__md_buf_put(&s->md, src + i, p - i);
                 sl__md_buf_puts(&s->md, "###### ");
+                heading_text_at(&s->md);
                 for (size_t c = first; c < s->nc; c++) {
                     sl__md_buf_puts(&s->md, MDX_PH_FLOW);
                     put_index(&s->md, c);
@@ -1265,7 +1283,16 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         int heading = is_heading_line(src, p, le), rc;
         size_t md_at = s->md.len;
         sl__md_buf_put(&s->md, src + i, p - i);
-        size_t next = text_line(s, p, heading, &rc);
+        size_t q = p;
+        if (heading) {
+            while (q < le && src[q] == '#')
+                q++;
+            while (q < le && (src[q] == ' ' || src[q] == '\t'))
+                q++;
+            sl__md_buf_put(&s->md, src + p, q - p);
+            heading_text_at(&s->md);
+        }
+        size_t next = text_line(s, q, heading, &rc);
         if (rc)
             return rc;
         pipe = memchr(src + p, '|', le - p) != NULL;
