@@ -1196,6 +1196,32 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
     return 1;
 }
 
+/* The `>` markers at the start of the line from i. */
+static size_t quote_marks(const char *s, size_t i, size_t le)
+{
+    size_t n = 0;
+    for (; i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'); i++)
+        n += s[i] == '>';
+    return n;
+}
+
+/* Whether the line i..le (p past its container markers) is outside the
+ * container a fenced block opened in: a fenced block ends with its
+ * container (CommonMark; code has no lazy lines).  fq: the `>` markers
+ * before the fence; fcol: the content column of the list item it is in
+ * (0: none known). */
+static int fence_container_ends(const char *s, size_t i, size_t p, size_t le, size_t fq, size_t fcol)
+{
+    if (fq)
+        return quote_marks(s, i, le) < fq;
+    if (!fcol || line_blank(s, p, le))
+        return 0;
+    size_t k = i;
+    while (k < le && k - i < fcol && s[k] == ' ')
+        k++;
+    return k - i < fcol;
+}
+
 int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a)
 {
     memset(s, 0, sizeof *s);
@@ -1208,6 +1234,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     size_t i = body;
     char fch = 0;
     size_t flen = 0;  /* inside fenced code: the fence's length */
+    size_t fq = 0, fcol = 0; /* its container: `>` markers, list item content column */
+    size_t item_col = 0; /* the content column of the list item last seen (0: none) */
     int para = 0;     /* the previous line continues a paragraph */
     int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
     int table = 0;    /* inside a table (from its delimiter row to a blank or flow line) */
@@ -1215,6 +1243,14 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     while (i < len) {
         size_t le = sl__md_line_end(src, len, i), p = skip_prefix(src, i, le), k;
         int verbatim = 0;
+        if (flen && fence_container_ends(src, i, p, le, fq, fcol))
+            flen = 0;
+        if (!flen && !line_blank(src, p, le) && !quote_marks(src, i, p)) {
+            if (has_list_marker(src, i, p))
+                item_col = p - i;
+            else if (p == i)
+                item_col = 0;
+        }
         if (flen) {
             if (fence_close(src, p, le, fch, flen))
                 flen = 0;
@@ -1224,6 +1260,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             verbatim = 1;
         } else if ((k = fence_open(src, p, le, &fch)) != 0) {
             flen = k;
+            fq = quote_marks(src, i, p);
+            fcol = fq || !item_col ? 0 : (item_col < p - i ? item_col : p - i);
             para = 0;
             verbatim = 1;
         } else if (p == i && !para && le - i > 7 &&
