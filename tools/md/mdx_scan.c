@@ -1216,10 +1216,10 @@ static int fence_container_ends(const char *s, size_t i, size_t p, size_t le, si
         return quote_marks(s, i, le) < fq;
     if (!fcol || line_blank(s, p, le))
         return 0;
-    size_t k = i;
-    while (k < le && k - i < fcol && s[k] == ' ')
-        k++;
-    return k - i < fcol;
+    size_t col = 0;
+    for (size_t k = i; k < le && col < fcol && (s[k] == ' ' || s[k] == '\t'); k++)
+        col = s[k] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    return col < fcol;
 }
 
 int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a)
