@@ -841,6 +841,19 @@ static void put_index(sl__md_buf *b, size_t i)
     sl__md_buf_put(b, t, (size_t)n);
 }
 
+/* The start of a heading md4c is to read, its `#` run and spaces written:
+ * one space more where its text would begin at an offset of 4 modulo 256.
+ * md4c 0.4.8, at a blank line after a heading in a list item, takes the
+ * heading's line record {begin, end} for a block record and the low byte
+ * of `begin` for its type; 4 is MD_BLOCK_LI, so it ends the list item
+ * there ("two blank lines start an item"), and a closing tag further on
+ * in the item was refused - depending only on the byte offset. */
+static void heading_text_at(sl__md_buf *b)
+{
+    if ((b->len & 0xFF) == 4)
+        sl__md_buf_putc(b, ' ');
+}
+
 /* A line holding only tags and expressions, from p: 1 (a flow line, its
  * constructs recorded, *end past its line ending), 0 (not one: nothing
  * recorded), or an error. */
@@ -1174,11 +1187,39 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
         memcpy(t, s->md.data + h->md, tail);
         s->md.len = h->md;
         sl__md_buf_put(&s->md, src + h->i, h->p - h->i);
-        sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW "\n");
+        sl__md_buf_puts(&s->md, "###### ");
+        heading_text_at(&s->md);
+        sl__md_buf_puts(&s->md, MDX_PH_FLOW "\n");
         sl__md_buf_put(&s->md, t, tail);
         free(t);
     }
     return 1;
+}
+
+/* The `>` markers at the start of the line from i. */
+static size_t quote_marks(const char *s, size_t i, size_t le)
+{
+    size_t n = 0;
+    for (; i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'); i++)
+        n += s[i] == '>';
+    return n;
+}
+
+/* Whether the line i..le (p past its container markers) is outside the
+ * container a fenced block opened in: a fenced block ends with its
+ * container (CommonMark; code has no lazy lines).  fq: the `>` markers
+ * before the fence; fcol: the content column of the list item it is in
+ * (0: none known). */
+static int fence_container_ends(const char *s, size_t i, size_t p, size_t le, size_t fq, size_t fcol)
+{
+    if (fq)
+        return quote_marks(s, i, le) < fq;
+    if (!fcol || line_blank(s, p, le))
+        return 0;
+    size_t col = 0;
+    for (size_t k = i; k < le && col < fcol && (s[k] == ' ' || s[k] == '\t'); k++)
+        col = s[k] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    return col < fcol;
 }
 
 int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a)
@@ -1193,6 +1234,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     size_t i = body;
     char fch = 0;
     size_t flen = 0;  /* inside fenced code: the fence's length */
+    size_t fq = 0, fcol = 0; /* its container: `>` markers, list item content column */
+    size_t item_col = 0; /* the content column of the list item last seen (0: none) */
     int para = 0;     /* the previous line continues a paragraph */
     int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
     int table = 0;    /* inside a table (from its delimiter row to a blank or flow line) */
@@ -1200,6 +1243,14 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     while (i < len) {
         size_t le = sl__md_line_end(src, len, i), p = skip_prefix(src, i, le), k;
         int verbatim = 0;
+        if (flen && fence_container_ends(src, i, p, le, fq, fcol))
+            flen = 0;
+        if (!flen && !line_blank(src, p, le) && !quote_marks(src, i, p)) {
+            if (has_list_marker(src, i, p))
+                item_col = p - i;
+            else if (p == i)
+                item_col = 0;
+        }
         if (flen) {
             if (fence_close(src, p, le, fch, flen))
                 flen = 0;
@@ -1209,6 +1260,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             verbatim = 1;
         } else if ((k = fence_open(src, p, le, &fch)) != 0) {
             flen = k;
+            fq = quote_marks(src, i, p);
+            fcol = fq || !item_col ? 0 : (item_col < p - i ? item_col : p - i);
             para = 0;
             verbatim = 1;
         } else if (p == i && !para && le - i > 7 &&
@@ -1217,7 +1270,9 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             int rc = scan_esm(s, i, &e);
             if (rc)
                 return rc;
-            sl__md_buf_puts(&s->md, "###### " MDX_PH_FLOW);
+            sl__md_buf_puts(&s->md, "###### ");
+            heading_text_at(&s->md);
+            sl__md_buf_puts(&s->md, MDX_PH_FLOW);
             put_index(&s->md, s->nc - 1);
             sl__md_buf_putc(&s->md, '\n');
             table = head.ok = 0;
@@ -1236,6 +1291,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
                 pipe = 0;
                 sl__md_buf_put(&s->md, src + i, p - i);
                 sl__md_buf_puts(&s->md, "###### ");
+                heading_text_at(&s->md);
                 for (size_t c = first; c < s->nc; c++) {
                     sl__md_buf_puts(&s->md, MDX_PH_FLOW);
                     put_index(&s->md, c);
@@ -1265,7 +1321,16 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         int heading = is_heading_line(src, p, le), rc;
         size_t md_at = s->md.len;
         sl__md_buf_put(&s->md, src + i, p - i);
-        size_t next = text_line(s, p, heading, &rc);
+        size_t q = p;
+        if (heading) {
+            while (q < le && src[q] == '#')
+                q++;
+            while (q < le && (src[q] == ' ' || src[q] == '\t'))
+                q++;
+            sl__md_buf_put(&s->md, src + p, q - p);
+            heading_text_at(&s->md);
+        }
+        size_t next = text_line(s, q, heading, &rc);
         if (rc)
             return rc;
         pipe = memchr(src + p, '|', le - p) != NULL;
