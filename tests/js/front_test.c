@@ -127,6 +127,17 @@ SL_TEST(js_printer_adds_only_needed_parentheses)
                  "x=(a?" "?b)||c;y=a?" "?(b&&c);z=(a,b)?c=d:e=>f"));
     CHECK(prints("a.js", "new (a())(); new (a.b().c)(); new a.b(); (new a).b; new (a, b)", MINIFY_WS,
                  "new(a());new(a.b()).c;new a.b;new a().b;new(a,b)"));
+    /* a for head's "no bare `in`" reaches an arrow's expression body and a yield's operand (advbundle2 G2),
+       but not past parentheses or into a block body */
+    CHECK(prints("a.js", "for (var f = () => (\"x\" in o), i = 0; i < 1; i++) ; for (g = async x => (\"y\" in o);;) ;"
+                         " for (h = () => { return 'z' in o };;) ; for (k = (() => 'w' in o);;) ;"
+                         " function* q() { for (var v = yield ('a' in o);;) ; }", MINIFY_WS,
+                 "for(var f=()=>(\"x\"in o),i=0;i<1;i++);for(g=async x=>(\"y\"in o);;);"
+                 "for(h=()=>{return\"z\"in o};;);for(k=()=>(\"w\"in o);;);"
+                 "function*q(){for(var v=yield(\"a\"in o);;);}"));
+    /* --minify-syntax turns the block body into an expression body: the same rule */
+    CHECK(prints("a.js", "for (var f = () => { return 'x' in o }; !r;) r = f();", MINIFY_WS | MINIFY_SYNTAX,
+                 "for(var f=()=>(\"x\"in o);!r;)r=f()"));
 }
 
 SL_TEST(js_printer_never_glues_tokens)
