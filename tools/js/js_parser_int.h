@@ -69,6 +69,7 @@ typedef struct js_parser {
     JS_VEC(js_node *) stack; /* lists under construction */
     JS_VEC(uint32_t) stmt_start, stmt_end; /* the program's statements (js_ast.stmt_start) */
     JS_VEC(js_span) spans;                 /* js_ast.spans */
+    JS_VEC(uint32_t) octals;               /* js_ast.legacy_octals (unsorted; a speculation may repeat one) */
     js_spec **spec_chunks;   /* the speculation stack (see sl__js_spec_push) */
     size_t spec_nchunks, spec_n;
     /* `<` (with the context) whose type arguments failed to read inside a
