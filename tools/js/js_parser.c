@@ -97,10 +97,12 @@ void sl__js_semicolon(js_parser *p)
     sl__js_fail(p, p->L.start, "expected `;`");
 }
 
+const char sl__js_msg_too_deep[] = "nesting too deep";
+
 void sl__js_enter(js_parser *p)
 {
     if (++p->depth > (p->o.max_depth ? p->o.max_depth : JS_MAX_DEPTH))
-        sl__js_fail(p, p->L.start, "nesting too deep");
+        sl__js_fail(p, p->L.start, sl__js_msg_too_deep);
 }
 
 js_node *sl__js_mk(js_parser *p, int kind, uint32_t pos)

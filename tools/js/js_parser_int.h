@@ -128,6 +128,7 @@ void sl__js_parse_finish(js_parser *p);
 void sl__js_parser_free(js_parser *p);
 void sl__js_semicolon(js_parser *p);
 void sl__js_enter(js_parser *p);
+extern const char sl__js_msg_too_deep[]; /* sl__js_enter's message (compared by address) */
 static inline void leave(js_parser *p) { p->depth--; }
 
 js_node *sl__js_mk(js_parser *p, int kind, uint32_t pos);
