@@ -314,8 +314,10 @@ SL_TEST(js_nesting_limit_is_exact_and_refused_cleanly)
         char err[512];
         uint32_t epos = 0;
         size_t len = strlen(s);
-        CHECK(sl__js_parse_range(&ast, "", s, len, 0, len, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos) ==
-              JS_RANGE_TOO_DEEP);
+        int rc = sl__js_parse_range(&ast, "", s, len, 0, len, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos);
+        if (rc != JS_RANGE_TOO_DEEP)
+            fprintf(stderr, "shape %d: %d: %.200s\n", shape, rc, err);
+        CHECK(rc == JS_RANGE_TOO_DEEP);
         CHECK(strstr(err, "nesting too deep") != NULL);
         CHECK(sl__js_parse_range(&ast, "", s, len, 0, 30, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos) == -1);
         CHECK(sl__js_parse_range(&ast, "", "1 +", 3, 0, 3, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos) == -1);
