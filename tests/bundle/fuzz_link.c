@@ -123,7 +123,7 @@ static void *fuzz_module(void *arg)
     src[in->size] = 0;
     sl__arena a;
     sl__arena_init(&a);
-    js_parse_opts po = {NULL, 0, JS_META_KEEP};
+    js_parse_opts po = {NULL, 0, JS_META_KEEP, 1};
     js_module m = {.path = "/fuzz/entry.mjs", .src = src, .len = in->size};
     char err[512];
     if (sl__js_record(&m, &po, &a, NULL, err, sizeof err) == 0) {

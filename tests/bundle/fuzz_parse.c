@@ -33,7 +33,7 @@ static void *parse_twice(void *arg)
     sl__arena_init(&a);
     const char *parts[] = {"process", "env", "NODE_ENV"};
     js_define d = {parts, 3, "\"production\""};
-    js_parse_opts o = {&d, 1, JS_META_KEEP};
+    js_parse_opts o = {&d, 1, JS_META_KEEP, 1};
     for (int round = 0; round < 2; round++) {
         o.import_meta = round ? JS_META_NODE_CJS : JS_META_KEEP; /* the second parse replaces import.meta */
         js_module m = {.path = "fuzz.js", .src = src, .len = size};

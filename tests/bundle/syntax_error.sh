@@ -79,6 +79,9 @@ refused "'with' in an ES module" 'main.mjs:1:1: "with" statements cannot be used
 printf "with (Math) console.log(PI > 3);\n" >"$work/main.cjs"
 "$sluice" bundle "$work/main.cjs" --platform node -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: 'with' in CommonJS:"; cat "$work/err"; exit 1; }
 [ "$(node "$work/out.js")" = true ] || { echo "FAIL: 'with' in CommonJS does not run"; exit 1; }
+# ...except in an ES module bundle, strict code: refused there as esbuild refuses it (advbundle2 G3)
+printf "import './main.cjs';\n" >"$work/wm.mjs"
+refused "'with' in CommonJS, --format esm" 'main.cjs:1:1: With statements cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
 # top-level await outside --format esm: file:line:column of the first await (a TS file: of its source)
 printf "import './t.mts';\n" >"$work/main.mjs"
 printf "const x: number = 1;\nconst y =  await Promise.resolve(x);\nawait 0;\n" >"$work/t.mts"

@@ -13,6 +13,7 @@
 #include "js_lower.h"
 #include "js_mangle.h"
 #include "js_minify.h"
+#include "js_parse_range.h"
 #include "js_parser.h"
 #include "js_printer.h"
 #include "js_scope.h"
@@ -127,6 +128,17 @@ SL_TEST(js_printer_adds_only_needed_parentheses)
                  "x=(a?" "?b)||c;y=a?" "?(b&&c);z=(a,b)?c=d:e=>f"));
     CHECK(prints("a.js", "new (a())(); new (a.b().c)(); new a.b(); (new a).b; new (a, b)", MINIFY_WS,
                  "new(a());new(a.b()).c;new a.b;new a().b;new(a,b)"));
+    /* a for head's "no bare `in`" reaches an arrow's expression body and a yield's operand (advbundle2 G2),
+       but not past parentheses or into a block body */
+    CHECK(prints("a.js", "for (var f = () => (\"x\" in o), i = 0; i < 1; i++) ; for (g = async x => (\"y\" in o);;) ;"
+                         " for (h = () => { return 'z' in o };;) ; for (k = (() => 'w' in o);;) ;"
+                         " function* q() { for (var v = yield ('a' in o);;) ; }", MINIFY_WS,
+                 "for(var f=()=>(\"x\"in o),i=0;i<1;i++);for(g=async x=>(\"y\"in o);;);"
+                 "for(h=()=>{return\"z\"in o};;);for(k=()=>(\"w\"in o);;);"
+                 "function*q(){for(var v=yield(\"a\"in o);;);}"));
+    /* --minify-syntax turns the block body into an expression body: the same rule */
+    CHECK(prints("a.js", "for (var f = () => { return 'x' in o }; !r;) r = f();", MINIFY_WS | MINIFY_SYNTAX,
+                 "for(var f=()=>(\"x\"in o);!r;)r=f()"));
 }
 
 SL_TEST(js_printer_never_glues_tokens)
@@ -266,6 +278,8 @@ static int parses(const char *src)
     return ok;
 }
 
+static char *repeat(const char *head, const char *open, size_t n, const char *mid, const char *close, const char *tail);
+
 SL_TEST(js_nesting_limit_is_exact_and_refused_cleanly)
 {
     /* find the deepest nesting that parses: it must be close to JS_MAX_DEPTH,
@@ -288,6 +302,28 @@ SL_TEST(js_nesting_limit_is_exact_and_refused_cleanly)
     CHECK(parses(past) == 0);
     free(at);
     free(past);
+    /* a piece parsed in place says its refusal is the depth limit (JS_RANGE_TOO_DEEP), and only
+     * then: MDX stops trying longer ranges on it, which made the refusal quadratic (advmdx F19) */
+    for (int shape = 0; shape < 3; shape++) {
+        static const char *const open[] = {"{a:", "`${", "["}, *const close[] = {"}", "}`", "]"};
+        char *s = repeat("", open[shape], JS_MAX_DEPTH + 10, "1", close[shape], "");
+        js_arena a;
+        sl__js_arena_init(&a);
+        js_parse_opts po = {.jsx = 1, .module = 1};
+        js_ast ast;
+        char err[512];
+        uint32_t epos = 0;
+        size_t len = strlen(s);
+        int rc = sl__js_parse_range(&ast, "", s, len, 0, len, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos);
+        if (rc != JS_RANGE_TOO_DEEP)
+            fprintf(stderr, "shape %d: %d: %.200s\n", shape, rc, err);
+        CHECK(rc == JS_RANGE_TOO_DEEP);
+        CHECK(strstr(err, "nesting too deep") != NULL);
+        CHECK(sl__js_parse_range(&ast, "", s, len, 0, 30, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos) == -1);
+        CHECK(sl__js_parse_range(&ast, "", "1 +", 3, 0, 3, JS_RANGE_EXPRESSION, &po, &a, err, sizeof err, &epos) == -1);
+        sl__js_arena_free(&a);
+        free(s);
+    }
 }
 
 /* Text made of `open` n times, then `mid`, then `close` n times, between head and tail. */

@@ -28,6 +28,7 @@
 #include "../js/js_ast.h"
 #include "../js/js_parser.h"
 #include "../js/js_scope.h"
+#include "../js/js_printer.h"
 #undef js_symbol
 #undef js_sym_kind
 #undef js_parse_opts
@@ -1390,6 +1391,81 @@ static void program(rb *b)
     }
 }
 
+/* ES module output is strict code, where a script's legacy octal forms
+ * are syntax errors: they are rewritten as esbuild prints them (0777 as
+ * 511, 08 as 8, "\101" as "\x41", "\8" as "8"). */
+static void strict_octals(rb *b)
+{
+    const char *s = b->m->src;
+    uint32_t len = (uint32_t)b->m->len;
+    for (uint32_t i = 0; i < b->ast->nlegacy_octals; i++) {
+        uint32_t at = b->ast->legacy_octals[i], e = at + 1;
+        if (at >= len)
+            continue;
+        if (s[at] == '0') {
+            int octal = 1;
+            while (e < len && s[e] >= '0' && s[e] <= '9')
+                octal &= s[e++] <= '7';
+            if (e == at + 1)
+                continue;
+            if (!octal) { /* 08, 019.5: a decimal number with leading zeros */
+                uint32_t z = at;
+                while (s[z] == '0')
+                    z++;
+                patch(b, at, z, "");
+                continue;
+            }
+            double v = 0;
+            for (uint32_t k = at + 1; k < e; k++)
+                v = v * 8 + (s[k] - '0');
+            char num[64];
+            sl__js_format_number(v, 0, num, sizeof num);
+            /* 0777.toString(): a dot after 511 would be its fraction */
+            patch(b, at, e, sl__arena_printf(b->a, "%s%s", num, e < len && s[e] == '.' ? " " : ""));
+            continue;
+        }
+        char q = s[at];
+        if (q != '"' && q != '\'')
+            continue;
+        uint32_t end = at + 1;
+        while (end < len && s[end] != q)
+            end += s[end] == '\\' ? 2 : 1;
+        if (end >= len)
+            continue;
+        char *out = sl__arena_alloc(b->a, 4 * (size_t)(end - at) + 2), *o = out;
+        int changed = 0;
+        *o++ = q;
+        for (uint32_t j = at + 1; j < end;) {
+            char c = s[j];
+            if (c != '\\') {
+                *o++ = c, j++;
+                continue;
+            }
+            char d = s[j + 1];
+            if (d == '8' || d == '9') { /* \8 is 8 */
+                *o++ = d, j += 2, changed = 1;
+            } else if (d >= '0' && d <= '7') {
+                uint32_t k = j + 1, max = d <= '3' ? 3 : 2, v = 0;
+                while (k < end && k - (j + 1) < max && s[k] >= '0' && s[k] <= '7')
+                    v = v * 8 + (uint32_t)(s[k++] - '0');
+                if (d == '0' && k == j + 2 && !(k < end && s[k] >= '0' && s[k] <= '9')) {
+                    *o++ = '\\', *o++ = '0'; /* \0 alone is allowed in strict code */
+                } else {
+                    o += sprintf(o, "\\x%02x", v);
+                    changed = 1;
+                }
+                j = k;
+            } else { /* any other escape, a line continuation's CR or LF included, as written */
+                *o++ = c, *o++ = d, j += 2;
+            }
+        }
+        *o++ = q;
+        *o = 0;
+        if (changed)
+            patch(b, at, end + 1, out);
+    }
+}
+
 /* ---- after the walk ---------------------------------------------------- */
 
 static void settle_ref(rb *b, const pending *r)
@@ -1753,6 +1829,11 @@ static int settle_exports(rb *b)
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
         return -1;
     }
+    if (b->with_p1 && b->o->strict_out) { /* as esbuild */
+        b->err_pos = b->with_p1 - 1;
+        b->err_msg = "With statements cannot be used with the \"esm\" output format due to strict mode";
+        return -1;
+    }
     /* A top-level return is CommonJS's (node's wrapper function takes it;
      * such a file is CommonJS: linker.c classify) */
     if (b->return_p1 && (b->m->flags & MF_ES_MODULE)) {
@@ -2021,6 +2102,8 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
         b->symmap[i] = -1;
     program(b);
     own_this(b);
+    if (o->strict_out)
+        strict_octals(b);
     for (size_t k = 0; k < b->refs.n; k++)
         settle_ref(b, &b->refs.v[k]);
     fold_branches(b);

@@ -37,6 +37,9 @@ typedef struct js_parse_opts {
     const js_define *defines;
     size_t ndefines;
     int import_meta; /* JS_META_* */
+    /* The output is strict code (ES module format): a script's legacy
+     * octal numbers and escapes are rewritten, and `with` is an error. */
+    int strict_out;
 } js_parse_opts;
 
 /* Nesting: brackets, blocks, statement bodies, patterns, classes and

@@ -284,6 +284,12 @@ typedef struct js_ast {
      * must write them as `//`, which any goal reads as a comment. */
     uint32_t *html_comments;
     uint32_t nhtml_comments;
+    /* Where each legacy octal number (`0777`, `08`) or string with a
+     * legacy octal escape (`"\101"`, `"\8"`) starts, ascending: sloppy
+     * code only; a printer that copies source text into strict code
+     * (tools/bundle, ES module output) rewrites them. */
+    uint32_t *legacy_octals;
+    uint32_t nlegacy_octals;
     js_arena *arena;
 } js_ast;
 

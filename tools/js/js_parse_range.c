@@ -76,7 +76,7 @@ int sl__js_parse_range(js_ast *out, const char *path, const char *src, size_t le
         sl__js_error_text(err, errlen, path, src, len, p->L.err_pos, p->L.err_msg);
         if (err_pos)
             *err_pos = p->L.err_pos;
-        rc = -1;
+        rc = p->L.err_msg == sl__js_msg_too_deep ? JS_RANGE_TOO_DEEP : -1;
     }
     sl__js_parser_free(p);
     return rc;

@@ -74,6 +74,8 @@ void sl__js_strict_error(js_parser *p, uint32_t pos, const char *msg)
 static void octal_check(js_parser *p)
 {
     if (p->L.legacy_octal)
+        JS_VEC_PUSH(p->octals, p->L.start);
+    if (p->L.legacy_octal)
         sl__js_strict_error(p, p->L.start, p->L.tok == TK_NUM ? "Legacy octal literals cannot be used in strict mode"
                                                               : "Legacy octal escape sequences cannot be used in strict mode");
 }
@@ -95,10 +97,12 @@ void sl__js_semicolon(js_parser *p)
     sl__js_fail(p, p->L.start, "expected `;`");
 }
 
+const char sl__js_msg_too_deep[] = "nesting too deep";
+
 void sl__js_enter(js_parser *p)
 {
     if (++p->depth > (p->o.max_depth ? p->o.max_depth : JS_MAX_DEPTH))
-        sl__js_fail(p, p->L.start, "nesting too deep");
+        sl__js_fail(p, p->L.start, sl__js_msg_too_deep);
 }
 
 js_node *sl__js_mk(js_parser *p, int kind, uint32_t pos)
@@ -2691,6 +2695,8 @@ static void parse_directives(js_parser *p, size_t mark)
         stmt_range(p, st);
         if (octal && !octal_p1)
             octal_p1 = st + 1;
+        if (octal)
+            JS_VEC_PUSH(p->octals, st);
         if (d->n == 12 && !memcmp(d->s + 1, "use strict", 10)) {
             if (octal_p1)
                 sl__js_fail(p, octal_p1 - 1, "Legacy octal escape sequences cannot be used in strict mode");
@@ -2777,6 +2783,26 @@ static void *arena_copy(js_arena *a, const void *v, size_t n, size_t size)
     return p;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* v[0..n) sorted, each once, in the arena (a speculation that read a
+ * token again pushed its position again). */
+static uint32_t *sorted_unique(js_arena *a, uint32_t *v, size_t n, uint32_t *out_n)
+{
+    if (n)
+        qsort(v, n, sizeof *v, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || v[k - 1] != v[i])
+            v[k++] = v[i];
+    *out_n = (uint32_t)k;
+    return arena_copy(a, v, k, sizeof *v);
+}
+
 void sl__js_parse_finish(js_parser *p)
 {
     if (p->with_p1 && p->is_module) /* an import or export after it made the file a module */
@@ -2805,6 +2831,7 @@ void sl__js_parser_free(js_parser *p)
     free(p->stmt_start.v);
     free(p->stmt_end.v);
     free(p->spans.v);
+    free(p->octals.v);
     for (size_t i = 0; i < p->spec_nchunks; i++)
         free(p->spec_chunks[i]);
     free(p->spec_chunks);
@@ -2853,6 +2880,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
             uint32_t k = out->nhtml_comments;
             for (const js_html_comment *h = p->L.html; h; h = h->next) /* the list is last first */
                 out->html_comments[--k] = h->pos;
+            out->legacy_octals = sorted_unique(a, p->octals.v, p->octals.n, &out->nlegacy_octals);
         }
         sl__js_parse_finish(p);
         out->is_module = p->is_module || o->module;

@@ -69,6 +69,7 @@ typedef struct js_parser {
     JS_VEC(js_node *) stack; /* lists under construction */
     JS_VEC(uint32_t) stmt_start, stmt_end; /* the program's statements (js_ast.stmt_start) */
     JS_VEC(js_span) spans;                 /* js_ast.spans */
+    JS_VEC(uint32_t) octals;               /* js_ast.legacy_octals (unsorted; a speculation may repeat one) */
     js_spec **spec_chunks;   /* the speculation stack (see sl__js_spec_push) */
     size_t spec_nchunks, spec_n;
     /* `<` (with the context) whose type arguments failed to read inside a
@@ -127,6 +128,7 @@ void sl__js_parse_finish(js_parser *p);
 void sl__js_parser_free(js_parser *p);
 void sl__js_semicolon(js_parser *p);
 void sl__js_enter(js_parser *p);
+extern const char sl__js_msg_too_deep[]; /* sl__js_enter's message (compared by address) */
 static inline void leave(js_parser *p) { p->depth--; }
 
 js_node *sl__js_mk(js_parser *p, int kind, uint32_t pos);

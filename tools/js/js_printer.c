@@ -778,7 +778,9 @@ static void print_args(printer *p, const js_node *c)
     close_paren(p);
 }
 
-static void print_arrow(printer *p, const js_node *fn)
+/* flags: F_FORBID_IN where the arrow stands in a for-loop head, whose
+ * `in` rule reaches into an expression body (ConciseBody[?In]). */
+static void print_arrow(printer *p, const js_node *fn, int flags)
 {
     if (fn->flags & JF_ASYNC)
         word(p, "async"), space(p);
@@ -795,7 +797,7 @@ static void print_arrow(printer *p, const js_node *fn)
             expr(p, fn->b, L_LOWEST, 0);
             close_paren(p);
         } else {
-            expr(p, fn->b, L_COMMA, 0);
+            expr(p, fn->b, L_COMMA, flags & F_FORBID_IN);
         }
     } else {
         block_body(p, fn->b);
@@ -991,10 +993,12 @@ static void expr(printer *p, const js_node *e, int level, int flags)
     }
     case N_ARROW: {
         int wrap = level >= L_ASSIGN;
-        if (wrap)
+        if (wrap) {
             open_paren(p);
+            flags &= ~F_FORBID_IN;
+        }
         map(p, e->pos, NULL);
-        print_arrow(p, e);
+        print_arrow(p, e, flags);
         if (wrap)
             close_paren(p);
         return;
@@ -1224,15 +1228,18 @@ static void expr(printer *p, const js_node *e, int level, int flags)
         return;
     case N_YIELD: {
         int wrap = level >= L_ASSIGN;
-        if (wrap)
+        if (wrap) {
             open_paren(p);
+            flags &= ~F_FORBID_IN;
+        }
         map(p, e->pos, NULL);
         word(p, "yield");
         if (e->flags & JF_DELEGATE)
             put(p, "*", 1);
         if (e->a) {
             space(p);
-            expr(p, e->a, L_YIELD, 0);
+            /* yield AssignmentExpression[?In]: a for-loop head's rule reaches it */
+            expr(p, e->a, L_YIELD, flags & F_FORBID_IN);
         }
         if (wrap)
             close_paren(p);

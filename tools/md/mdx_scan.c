@@ -275,10 +275,13 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
     char err[1024];
     uint32_t epos = 0;
     size_t guess = js_brace_end(s->src, s->len, open + 1);
-    if (guess && try_expr(s, open, guess, kind, ast, blank, err, sizeof err, &epos) == 0) {
+    int rc = guess ? try_expr(s, open, guess, kind, ast, blank, err, sizeof err, &epos) : -1;
+    if (guess && rc == 0) {
         *end = guess + 1;
         return 0;
     }
+    if (rc == JS_RANGE_TOO_DEEP) /* so would every later `}` be (advmdx F19: they were tried, quadratic) */
+        return js_fail(s, err, epos);
     int have_err = 0;
     for (size_t k = open + 1; k < s->len; k++) {
         if (s->src[k] != '}')
@@ -289,13 +292,16 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
         }
         char e2[1024];
         uint32_t p2 = 0;
-        if (try_expr(s, open, k, kind, ast, blank, e2, sizeof e2, &p2) == 0) {
+        rc = try_expr(s, open, k, kind, ast, blank, e2, sizeof e2, &p2);
+        if (rc == 0) {
             *end = k + 1;
             return 0;
         }
         memcpy(err, e2, sizeof err);
         epos = p2;
         have_err = 1;
+        if (rc == JS_RANGE_TOO_DEEP)
+            break;
     }
     if (have_err || guess)
         return js_fail(s, err, epos);
