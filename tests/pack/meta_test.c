@@ -214,3 +214,29 @@ SL_TEST(pack_fails_on_an_input_that_shrinks_while_read)
     CHECK(pt_none_named("big.zst"));
     pt_dir_free();
 }
+
+/* With standard input closed, open() gives the named input fd 0: it is
+ * still a named file (its mode kept, the output made 0600), not stdin. */
+SL_TEST(pack_keeps_a_named_inputs_mode_with_standard_input_closed)
+{
+    mode_t old_umask = umask(022);
+    pt_dir_new();
+    uint8_t plain[5000];
+    pt_fill(plain, sizeof plain, 3);
+    pt_write("secret", plain, sizeof plain);
+    set_meta("secret", 0600);
+    int saved = dup(0);
+    CHECK(saved > 0);
+    close(0);
+    int rc = pt_pack("-q", pt_path("secret"), NULL);
+    int fd0_free = fcntl(0, F_GETFD) < 0; /* the input was closed again */
+    CHECK_EQ(dup2(saved, 0), 0);
+    close(saved);
+    CHECK_EQ(rc, 0);
+    CHECK(fd0_free);
+    expect_meta("secret.zst", 0600, "pack, stdin closed");
+    CHECK_EQ(pt_unpack("-q", "-o", pt_path("back"), pt_path("secret.zst"), NULL), 0);
+    expect_bytes("back", plain, sizeof plain);
+    umask(old_umask);
+    pt_dir_free();
+}

@@ -47,6 +47,7 @@ int sl_session_open_input(sl_pack_session *s)
 {
     if (!s->o.in || !strcmp(s->o.in, "-")) {
         s->in_fd = 0;
+        s->in_stdin = 1;
         s->in_name = "<stdin>";
     } else {
         /* A named input must be a regular file: opening a FIFO would wait
@@ -69,7 +70,7 @@ int sl_session_open_input(sl_pack_session *s)
     if (fstat(s->in_fd, &st) == 0 && S_ISREG(st.st_mode)) {
         s->in_size = (uint64_t)st.st_size;
         /* standard input gives nothing, even a file behind it: as zstd */
-        s->in_named_file = s->in_fd != 0;
+        s->in_named_file = !s->in_stdin; /* not in_fd != 0: with stdin closed, a named file is fd 0 */
         s->in_st = st;
     }
     return 0;
@@ -299,7 +300,7 @@ int sl_session_end(sl_pack_session *s)
         fprintf(stderr, "sluice %s: %s\n", s->cmd, s->fail.msg);
     else if (s->o.stats)
         print_stats(s);
-    if (s->in_fd > 0)
+    if (!s->in_stdin && s->in_fd >= 0)
         close(s->in_fd);
     for (int i = 0; i < 2; i++)
         sl_metrics_free(s->m[i]);

@@ -22,6 +22,7 @@ typedef struct sl_pack_session {
     sl_pack_opts o;
     sl_fail fail;
     int in_fd;
+    int in_stdin; /* in_fd is standard input ("-" or no IN), not a named file that was given fd 0 */
     const char *in_name;
     uint64_t in_size; /* 0 unless the input is a regular file */
     /* The input's stat if it is a regular file (else st_mode is 0).  A

@@ -64,7 +64,7 @@ static int open_packfile(sl_pack_session *s, sl_packfile **pf, unsigned quiet)
      * stand further on (`{ dd ...; sluice unpack; } < FILE`), and what
      * follows there is what to read: streamed whole, refused for --range
      * with that reason (it read the file from 0, and named the table). */
-    off_t at = s->in_fd == 0 ? lseek(0, 0, SEEK_CUR) : 0;
+    off_t at = s->in_stdin ? lseek(0, 0, SEEK_CUR) : 0;
     int rc = SL_PACKFILE_ENOSEEK;
     if (at > 0)
         snprintf(err, sizeof err,
