@@ -248,17 +248,14 @@ SL_TEST(graph_refuses_special_files_as_modules_without_blocking)
              2);
 }
 
-/* CPU seconds (all threads) a run of `sluice graph` on one file of n
- * functions takes: all named x, or x0, x1, ... */
-static double cpu_of_functions(size_t n, int same)
+/* CPU seconds (all threads) a run of `sluice graph` takes on a crate of
+ * one file, src/lib.rs = text (freed here), checking that it holds n
+ * nodes of the kind named. */
+static double cpu_of_crate(char *text, size_t len, const char *kind, size_t n)
 {
-    char dir[4096], db[4200];
+    char dir[4096], db[4200], sql[128];
     scratch_dir(dir, sizeof dir);
-    write_file(dir, "Cargo.toml", "[package]\nname = \"same\"\n", -1);
-    char *text = malloc(n * 24 + 1);
-    size_t len = 0;
-    for (size_t i = 0; i < n; i++)
-        len += same ? (size_t)sprintf(text + len, "fn x(){}\n") : (size_t)sprintf(text + len, "fn x%zu(){}\n", i);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"cost\"\n", -1);
     write_file(dir, "src/lib.rs", text, (long)len);
     free(text);
     snprintf(db, sizeof db, "%s/g.sqlite", dir);
@@ -267,9 +264,20 @@ static double cpu_of_functions(size_t n, int same)
     int rc = graph_run("-q", "-j2", "--db", db, dir, NULL);
     getrusage(RUSAGE_SELF, &b);
     CHECK(rc == 0 || rc == 1);
-    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE kind = 'function'", NULL), (long long)n);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM nodes WHERE kind = '%s'", kind);
+    CHECK_EQ(count(db, sql, NULL), (long long)n);
     return (double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec) + (b.ru_utime.tv_usec - a.ru_utime.tv_usec) / 1e6 +
            (double)(b.ru_stime.tv_sec - a.ru_stime.tv_sec) + (b.ru_stime.tv_usec - a.ru_stime.tv_usec) / 1e6;
+}
+
+/* The CPU of a file of n functions: all named x, or x0, x1, ... */
+static double cpu_of_functions(size_t n, int same)
+{
+    char *text = malloc(n * 24 + 1);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += same ? (size_t)sprintf(text + len, "fn x(){}\n") : (size_t)sprintf(text + len, "fn x%zu(){}\n", i);
+    return cpu_of_crate(text, len, "function", n);
 }
 
 /* One scope declaring a name 60,000 times (an outside tester: 40,000
@@ -283,31 +291,18 @@ SL_TEST(graph_name_declared_many_times_in_one_scope_costs_what_distinct_names_do
     CHECK(same < 3 * distinct + 0.3);
 }
 
-/* CPU seconds a run on one file of n `use` lines takes: form 0 binds a
- * name of its own each (`use m0::x0;`), 1 binds one name again and again
- * (`use m0::c;`, `use m1::c;`, ...), 2 globs a module each (`use m0::*;`). */
+/* The CPU of a file of n `use` lines: form 0 binds a name of its own
+ * each (`use m0::x0;`), 1 binds one name again and again (`use m0::c;`,
+ * `use m1::c;`, ...), 2 globs a module each (`use m0::*;`). */
 static double cpu_of_uses(size_t n, int form)
 {
-    char dir[4096], db[4200];
-    scratch_dir(dir, sizeof dir);
-    write_file(dir, "Cargo.toml", "[package]\nname = \"uses\"\n", -1);
     char *text = malloc(n * 32 + 1);
     size_t len = 0;
     for (size_t i = 0; i < n; i++)
         len += form == 0   ? (size_t)sprintf(text + len, "use m%zu::x%zu;\n", i, i)
                : form == 1 ? (size_t)sprintf(text + len, "use m%zu::c;\n", i)
                            : (size_t)sprintf(text + len, "use m%zu::*;\n", i);
-    write_file(dir, "src/lib.rs", text, (long)len);
-    free(text);
-    snprintf(db, sizeof db, "%s/g.sqlite", dir);
-    struct rusage a, b;
-    getrusage(RUSAGE_SELF, &a);
-    int rc = graph_run("-q", "-j2", "--db", db, dir, NULL);
-    getrusage(RUSAGE_SELF, &b);
-    CHECK(rc == 0 || rc == 1);
-    CHECK_EQ(count(db, "SELECT count(*) FROM nodes WHERE kind = 'use'", NULL), (long long)n);
-    return (double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec) + (b.ru_utime.tv_usec - a.ru_utime.tv_usec) / 1e6 +
-           (double)(b.ru_stime.tv_sec - a.ru_stime.tv_sec) + (b.ru_stime.tv_usec - a.ru_stime.tv_usec) / 1e6;
+    return cpu_of_crate(text, len, "use", n);
 }
 
 /* One module importing one name 60,000 times, or globbing 60,000 modules
