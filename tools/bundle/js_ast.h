@@ -125,7 +125,8 @@ enum js_module_flags {
     MF_NO_SIDE_EFFECTS = 32, /* "sideEffects": false in its package.json */
     MF_LOWERED_ESM = 64, /* a TypeScript file whose exports lowering removed (`export type`): an ES module */
     MF_STRICT = 128, /* a "use strict" directive opens the file */
-    MF_REQUIRE_VALUE = 256 /* a free `require` other than the callee of require("literal") */
+    MF_REQUIRE_VALUE = 256, /* a free `require` other than the callee of require("literal") */
+    MF_CJS_ONLY = 512       /* a top-level `this` or `return`: it means something only as CommonJS */
 };
 /* Read as an ES module whatever else it uses: its `this` is undefined, a
  * top-level `return` is refused.  Any other file is CommonJS. */

@@ -1812,6 +1812,8 @@ static void fold_branches(rb *b)
  * module.exports as `this`. */
 static void own_this(rb *b)
 {
+    if (b->tops.n || b->return_p1)
+        b->m->flags |= MF_CJS_ONLY;
     if (!b->tops.n || !(b->m->flags & MF_ES_MODULE))
         return;
     for (size_t k = 0; k < b->tops.n; k++)

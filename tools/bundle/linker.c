@@ -236,7 +236,27 @@ static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
  * module.exports).  A file node loads as an ES module is still CommonJS
  * when it uses `module`/`exports` or is require()d or import()ed; and a
  * top-level await (a CommonJS wrapper cannot hold one) is always an ES
- * module. */
+ * module.  The one script left unwrapped is the entry of --format esm
+ * output that uses nothing only CommonJS has (module, exports, a
+ * top-level this or return) and that nothing require()s: the output is
+ * strict ES module code either way, and a wrapper would only add an
+ * `export default` of an empty module.exports (esbuild prints the code). */
+/* A script that uses nothing only CommonJS gives it: not module or
+ * exports, a top-level this or return, require as a value, __filename,
+ * __dirname or the wrapper's arguments, and not a .cjs/.cts file. */
+static int plain_script(const js_module *m)
+{
+    size_t n = strlen(m->path);
+    if ((m->flags & (MF_CJS_SYNTAX | MF_CJS_ONLY)) || sl__link_free_require(m) ||
+        (n > 4 && (!strcmp(m->path + n - 4, ".cjs") || !strcmp(m->path + n - 4, ".cts"))))
+        return 0;
+    for (size_t k = 0; k < m->nfree_names; k++)
+        if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname") ||
+            !strcmp(m->free_names[k], "arguments"))
+            return 0;
+    return 1;
+}
+
 static void classify(sl__link *L)
 {
     sl__graph *g = L->g;
@@ -253,6 +273,8 @@ static void classify(sl__link *L)
             L->kind[i] = MK_JSON;
         else if (m->flags & (MF_ESM_SYNTAX | MF_TLA)) /* top-level await is ES module syntax (esbuild) */
             L->kind[i] = MK_ESM;
+        else if ((int32_t)i == L->entry && L->o->format == FMT_ESM && plain_script(m) && !required[i])
+            L->kind[i] = MK_ESM; /* a script entry of ES module output: nothing to wrap it for (esbuild) */
         else if (!(m->flags & (MF_NODE_MODE | MF_LOWERED_ESM)) || (m->flags & MF_CJS_SYNTAX) || required[i])
             L->kind[i] = MK_CJS;
         else

@@ -1,0 +1,1 @@
+exports.scale = (x, k) => x * k;
