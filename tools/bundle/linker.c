@@ -224,23 +224,6 @@ static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
 
 /* ---- classification and order ------------------------------------------ */
 
-/* A module without import/export syntax is an ES module only where node
- * loads it as one: a .mjs file, or a .js file under "type": "module" (or,
- * as esbuild reads it, a TypeScript file whose exports lowering removed:
- * `export type T = ...`).  Any other
- * file is CommonJS, as node runs it: sloppy, its top-level names its own,
- * its `this` module.exports, a top-level `return` its own end.  One rule
- * covers a script imported only for its effects (its implicit globals
- * must not throw in the bundle's strict code), a top-level `this` or
- * `return`, and a script imported whole (`import x from "./a.js"` gives
- * module.exports).  A file node loads as an ES module is still CommonJS
- * when it uses `module`/`exports` or is require()d or import()ed; and a
- * top-level await (a CommonJS wrapper cannot hold one) is always an ES
- * module.  The one script left unwrapped is the entry of --format esm
- * output that uses nothing only CommonJS has (module, exports, a
- * top-level this or return) and that nothing require()s: the output is
- * strict ES module code either way, and a wrapper would only add an
- * `export default` of an empty module.exports (esbuild prints the code). */
 /* A script that uses nothing only CommonJS gives it: not module or
  * exports, a top-level this or return, require as a value, __filename,
  * __dirname or the wrapper's arguments, and not a .cjs/.cts file. */
@@ -257,6 +240,23 @@ static int plain_script(const js_module *m)
     return 1;
 }
 
+/* A module without import/export syntax is an ES module only where node
+ * loads it as one: a .mjs file, or a .js file under "type": "module" (or,
+ * as esbuild reads it, a TypeScript file whose exports lowering removed:
+ * `export type T = ...`).  Any other
+ * file is CommonJS, as node runs it: sloppy, its top-level names its own,
+ * its `this` module.exports, a top-level `return` its own end.  One rule
+ * covers a script imported only for its effects (its implicit globals
+ * must not throw in the bundle's strict code), a top-level `this` or
+ * `return`, and a script imported whole (`import x from "./a.js"` gives
+ * module.exports).  A file node loads as an ES module is still CommonJS
+ * when it uses `module`/`exports` or is require()d or import()ed; and a
+ * top-level await (a CommonJS wrapper cannot hold one) is always an ES
+ * module.  The one script left unwrapped is the entry of --format esm
+ * output that uses nothing only CommonJS has (plain_script) and that
+ * nothing require()s: the output is
+ * strict ES module code either way, and a wrapper would only add an
+ * `export default` of an empty module.exports (esbuild prints the code). */
 static void classify(sl__link *L)
 {
     sl__graph *g = L->g;
