@@ -224,6 +224,19 @@ static void fail(linkctx *c, const char *fmt, const char *a, const char *b)
 
 /* ---- classification and order ------------------------------------------ */
 
+/* Whether m reads any of names (NULL-ended) as a free name. */
+static int names_freely(const js_module *m, const char *const *names)
+{
+    for (size_t k = 0; k < m->nfree_names; k++)
+        for (const char *const *n = names; *n; n++)
+            if (!strcmp(m->free_names[k], *n))
+                return 1;
+    return 0;
+}
+
+/* CommonJS's wrapper gives these; ESM output on node defines them for it. */
+static const char *const dirname_names[] = {"__filename", "__dirname", NULL};
+
 /* A script that uses nothing only CommonJS gives it: not module or
  * exports, a top-level this or return, require as a value, __filename,
  * __dirname or the wrapper's arguments, and not a .cjs/.cts file. */
@@ -233,11 +246,8 @@ static int plain_script(const js_module *m)
     if ((m->flags & (MF_CJS_SYNTAX | MF_CJS_ONLY)) || sl__link_free_require(m) ||
         (n > 4 && (!strcmp(m->path + n - 4, ".cjs") || !strcmp(m->path + n - 4, ".cts"))))
         return 0;
-    for (size_t k = 0; k < m->nfree_names; k++)
-        if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname") ||
-            !strcmp(m->free_names[k], "arguments"))
-            return 0;
-    return 1;
+    static const char *const wrapper_arguments[] = {"arguments", NULL};
+    return !names_freely(m, dirname_names) && !names_freely(m, wrapper_arguments);
 }
 
 /* A module without import/export syntax is an ES module only where node
@@ -1708,9 +1718,8 @@ static void runtime_needs(sl__link *L)
         if (L->o->platform_node && L->kind[i] == MK_CJS) {
             if (sl__link_free_require(m))
                 L->need_require = 1;
-            for (size_t k = 0; k < m->nfree_names; k++)
-                if (!strcmp(m->free_names[k], "__filename") || !strcmp(m->free_names[k], "__dirname"))
-                    L->need_dirname = 1;
+            if (names_freely(m, dirname_names))
+                L->need_dirname = 1;
         }
     }
 }
