@@ -1,0 +1,393 @@
+/*
+ * gfm_html.c - phase 2: the block tree written out as cmark-gfm's HTML
+ * renderer writes it (html.c and the table and tasklist extensions'
+ * renderers), inlines parsed block by block as the walk reaches them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gfm_int.h"
+
+/* 1: escaped in text ("&<>\""), as houdini_escape_html0 with secure 0 */
+static const uint8_t html_esc[256] = {['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1};
+
+void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
+{
+    gbuf *o = &g->out;
+    if (o->cap - o->len < n + n / 4 + 16)
+        gbuf_grow(g, o, n + n / 4 + 16);
+    size_t i = 0;
+    while (i < n) {
+        size_t a = i;
+        while (i < n && !html_esc[(uint8_t)s[i]])
+            i++;
+        gbuf_put(g, o, s + a, i - a);
+        if (i >= n)
+            break;
+        switch (s[i]) {
+        case '"':
+            gbuf_puts(g, o, "&quot;");
+            break;
+        case '&':
+            gbuf_puts(g, o, "&amp;");
+            break;
+        case '<':
+            gbuf_puts(g, o, "&lt;");
+            break;
+        default:
+            gbuf_puts(g, o, "&gt;");
+            break;
+        }
+        i++;
+    }
+}
+
+/* houdini_escape_href's safe set */
+static bool href_safe(uint8_t c)
+{
+    if (c >= 'a' && c <= 'z')
+        return true;
+    if (c >= 'A' && c <= 'Z')
+        return true;
+    if (c >= '0' && c <= '9')
+        return true;
+    return c != 0 && strchr("-_.+!*(),%#@?=;:/,+$~", c) != NULL;
+}
+
+void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    gbuf *o = &g->out;
+    size_t i = 0;
+    while (i < n) {
+        size_t a = i;
+        while (i < n && href_safe((uint8_t)s[i]))
+            i++;
+        gbuf_put(g, o, s + a, i - a);
+        if (i >= n)
+            break;
+        uint8_t c = (uint8_t)s[i];
+        if (c == '&') {
+            gbuf_puts(g, o, "&amp;");
+        } else if (c == '\'') {
+            gbuf_puts(g, o, "&#x27;");
+        } else {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            gbuf_put(g, o, e, 3);
+        }
+        i++;
+    }
+}
+
+static inline void cr(sl_gfm *g)
+{
+    if (g->out.len && g->out.p[g->out.len - 1] != '\n')
+        gbuf_putc(g, &g->out, '\n');
+}
+
+static bool is_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* a fenced code block's info string: entities decoded, trimmed, then
+ * backslash escapes dropped (cmark's order) */
+static void code_open(sl_gfm *g, const gnode *b)
+{
+    if (!b->as.code.fenced || !b->as.code.info_len) {
+        gbuf_puts(g, &g->out, "<pre><code>");
+        return;
+    }
+    const char *s = g->content.p + b->as.code.info_off;
+    size_t n = b->as.code.info_len;
+    while (n && is_space((uint8_t)*s))
+        s++, n--;
+    while (n && is_space((uint8_t)s[n - 1]))
+        n--;
+    if (!n) {
+        gbuf_puts(g, &g->out, "<pre><code>");
+        return;
+    }
+    size_t base = g->scratch.len;
+    gfm_unescape(g, s, n);
+    const char *info = g->scratch.p + base;
+    size_t len = g->scratch.len - base, first = 0;
+    while (first < len && !is_space((uint8_t)info[first]))
+        first++;
+    if (!len) {
+        gbuf_puts(g, &g->out, "<pre><code>");
+    } else {
+        gbuf_puts(g, &g->out, "<pre><code class=\"language-");
+        gfm_escape_html(g, g->scratch.p + base, first);
+        gbuf_puts(g, &g->out, "\">");
+    }
+    g->scratch.len = base;
+}
+
+static bool tight_paragraph(const gnode *b)
+{
+    const gnode *gp = b->parent ? b->parent->parent : NULL;
+    return gp && gp->type == B_LIST && gp->as.list.tight;
+}
+
+static void put_int(sl_gfm *g, int v)
+{
+    char b[16];
+    int n = snprintf(b, sizeof b, "%d", v);
+    gbuf_put(g, &g->out, b, (size_t)n);
+}
+
+/* tagfilter: whether an HTML block's '<' at s opens a tag GitHub filters */
+bool gfm_tag_filtered(const char *s, size_t n);
+
+static void html_block(sl_gfm *g, const char *s, size_t n)
+{
+    if (!(g->flags & SL_GFM_UNSAFE)) {
+        gbuf_puts(g, &g->out, "<!-- raw HTML omitted -->");
+        return;
+    }
+    if (!(g->flags & SL_GFM_TAGFILTER)) {
+        gbuf_put(g, &g->out, s, n);
+        return;
+    }
+    while (n) {
+        const char *m = memchr(s, '<', n);
+        if (!m)
+            break;
+        gbuf_put(g, &g->out, s, (size_t)(m - s));
+        n -= (size_t)(m - s);
+        s = m;
+        if (gfm_tag_filtered(s, n))
+            gbuf_puts(g, &g->out, "&lt;");
+        else
+            gbuf_putc(g, &g->out, '<');
+        s++;
+        n--;
+    }
+    gbuf_put(g, &g->out, s, n);
+}
+
+static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
+{
+    gbuf *o = &g->out;
+    const char *text = g->content.p + b->off;
+    switch (b->type) {
+    case B_QUOTE:
+        cr(g);
+        gbuf_puts(g, o, "<blockquote>\n");
+        break;
+    case B_LIST:
+        cr(g);
+        if (b->as.list.type == L_BULLET) {
+            gbuf_puts(g, o, "<ul>\n");
+        } else if (b->as.list.start == 1) {
+            gbuf_puts(g, o, "<ol>\n");
+        } else {
+            gbuf_puts(g, o, "<ol start=\"");
+            put_int(g, b->as.list.start);
+            gbuf_puts(g, o, "\">\n");
+        }
+        break;
+    case B_ITEM:
+        cr(g);
+        gbuf_puts(g, o, "<li>");
+        if (b->as.list.task == 2)
+            gbuf_puts(g, o, "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> ");
+        else if (b->as.list.task == 1)
+            gbuf_puts(g, o, "<input type=\"checkbox\" disabled=\"\" /> ");
+        break;
+    case B_HEADING:
+        cr(g);
+        gbuf_puts(g, o, "<h");
+        gbuf_putc(g, o, (char)('0' + b->as.heading.level));
+        gbuf_putc(g, o, '>');
+        gfm_inline_render(g, text, b->len, false);
+        break;
+    case B_CODE:
+        cr(g);
+        code_open(g, b);
+        gfm_escape_html(g, g->content.p + b->off, b->len);
+        gbuf_puts(g, o, "</code></pre>\n");
+        break;
+    case B_HTML:
+        cr(g);
+        html_block(g, text, b->len);
+        cr(g);
+        break;
+    case B_HR:
+        cr(g);
+        gbuf_puts(g, o, "<hr />\n");
+        break;
+    case B_PARAGRAPH:
+        if (!tight_paragraph(b)) {
+            cr(g);
+            gbuf_puts(g, o, "<p>");
+        }
+        gfm_inline_render(g, text, b->len, false);
+        break;
+    case B_TABLE:
+        cr(g);
+        gbuf_puts(g, o, "<table>");
+        *tbody = false;
+        break;
+    case B_TABLE_ROW:
+        cr(g);
+        if (b->as.row.header) {
+            *in_header = true;
+            gbuf_puts(g, o, "<thead>");
+            cr(g);
+        } else if (!*tbody) {
+            gbuf_puts(g, o, "<tbody>");
+            cr(g);
+            *tbody = true;
+        }
+        gbuf_puts(g, o, "<tr>");
+        break;
+    case B_TABLE_CELL: {
+        cr(g);
+        gbuf_put(g, o, *in_header ? "<th" : "<td", 3);
+        size_t i = 0;
+        for (gnode *c = b->parent->first; c && c != b; c = c->next)
+            i++;
+        switch (b->parent->parent->as.table.align[i]) {
+        case ALIGN_LEFT:
+            gbuf_puts(g, o, " align=\"left\"");
+            break;
+        case ALIGN_CENTER:
+            gbuf_puts(g, o, " align=\"center\"");
+            break;
+        case ALIGN_RIGHT:
+            gbuf_puts(g, o, " align=\"right\"");
+            break;
+        default:
+            break;
+        }
+        gbuf_putc(g, o, '>');
+        gfm_inline_render(g, text, b->len, true);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void leave(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
+{
+    gbuf *o = &g->out;
+    switch (b->type) {
+    case B_QUOTE:
+        cr(g);
+        gbuf_puts(g, o, "</blockquote>\n");
+        break;
+    case B_LIST:
+        if (b->as.list.type == L_BULLET)
+            gbuf_puts(g, o, "</ul>\n");
+        else
+            gbuf_puts(g, o, "</ol>\n");
+        break;
+    case B_ITEM:
+        gbuf_puts(g, o, "</li>\n");
+        break;
+    case B_HEADING:
+        gbuf_puts(g, o, "</h");
+        gbuf_putc(g, o, (char)('0' + b->as.heading.level));
+        gbuf_puts(g, o, ">\n");
+        break;
+    case B_PARAGRAPH:
+        if (!tight_paragraph(b))
+            gbuf_puts(g, o, "</p>\n");
+        break;
+    case B_TABLE:
+        if (*tbody) {
+            cr(g);
+            gbuf_puts(g, o, "</tbody>");
+            cr(g);
+        }
+        *tbody = false;
+        cr(g);
+        gbuf_puts(g, o, "</table>");
+        cr(g);
+        break;
+    case B_TABLE_ROW:
+        cr(g);
+        gbuf_puts(g, o, "</tr>");
+        if (b->as.row.header) {
+            cr(g);
+            gbuf_puts(g, o, "</thead>");
+            *in_header = false;
+        }
+        break;
+    case B_TABLE_CELL:
+        gbuf_put(g, o, *in_header ? "</th>" : "</td>", 5);
+        break;
+    default:
+        break;
+    }
+}
+
+void gfm_render_html(sl_gfm *g, gnode *doc)
+{
+    bool in_header = false, tbody = false;
+    gnode *b = doc->first;
+    while (b) {
+        enter(g, b, &in_header, &tbody);
+        bool leaf = b->type == B_PARAGRAPH || b->type == B_HEADING || b->type == B_TABLE_CELL ||
+                    b->type == B_CODE || b->type == B_HTML || b->type == B_HR;
+        if (!leaf && b->first) {
+            b = b->first;
+            continue;
+        }
+        for (;;) {
+            leave(g, b, &in_header, &tbody);
+            if (b->next) {
+                b = b->next;
+                break;
+            }
+            b = b->parent;
+            if (b == doc) {
+                b = NULL;
+                break;
+            }
+        }
+    }
+}
+
+/* ---- the renderer ---------------------------------------------------- */
+
+sl_gfm *sl_gfm_new(void)
+{
+    return calloc(1, sizeof(sl_gfm));
+}
+
+void sl_gfm_free(sl_gfm *g)
+{
+    if (!g)
+        return;
+    gfm_arena_free(&g->arena);
+    free(g->content.p);
+    free(g->out.p);
+    free(g->line.p);
+    free(g->scratch.p);
+    free(g->refs.slot);
+    free(g);
+}
+
+const char *sl_gfm_render(sl_gfm *g, const char *src, size_t len, unsigned flags, size_t *out_len)
+{
+    g->flags = flags;
+    g->content.len = g->out.len = g->line.len = g->scratch.len = 0;
+    g->refs.count = 0;
+    if (g->refs.slot)
+        memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);
+    gfm_arena_reset(&g->arena);
+    if (setjmp(g->oom)) {
+        *out_len = 0;
+        return NULL;
+    }
+    gnode *doc = gfm_parse_blocks(g, src, len);
+    gfm_render_html(g, doc);
+    gbuf_putc(g, &g->out, '\0');
+    g->out.len--;
+    *out_len = g->out.len;
+    return g->out.p;
+}

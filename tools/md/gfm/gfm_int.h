@@ -1,0 +1,190 @@
+/*
+ * gfm_int.h - what the parts of tools/md/gfm share: the page's arena and
+ * output buffer, the block tree, the link reference map.
+ *
+ * One page is parsed in two phases, as CommonMark's appendix describes:
+ * gfm_block.c reads the lines into a tree of blocks (arena nodes; the text
+ * of leaf blocks copied into one content buffer, each leaf's text
+ * contiguous since only one leaf takes lines at a time), collecting link
+ * reference definitions as paragraphs close; gfm_html.c then walks the
+ * tree, and each paragraph, heading or table cell is parsed into inlines
+ * (gfm_inline.c) and written out straight away, its inline nodes dropped
+ * from the arena once written.
+ */
+#ifndef SLUICE_MD_GFM_INT_H
+#define SLUICE_MD_GFM_INT_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "gfm.h"
+
+/* ---- growing buffers; out of memory longjmps to sl_gfm_render --------- */
+
+typedef struct gbuf {
+    char *p;
+    size_t len, cap;
+} gbuf;
+
+typedef struct garena_chunk garena_chunk;
+
+typedef struct garena {
+    garena_chunk *head; /* chunks in use, newest first */
+    garena_chunk *spare; /* kept from earlier pages */
+    char *at, *end;
+} garena;
+
+/* ---- blocks ---------------------------------------------------------- */
+
+enum {
+    B_DOCUMENT,
+    B_QUOTE,
+    B_LIST,
+    B_ITEM,
+    B_CODE,
+    B_HTML,
+    B_PARAGRAPH,
+    B_HEADING,
+    B_HR,
+    B_TABLE,
+    B_TABLE_ROW,
+    B_TABLE_CELL,
+};
+
+enum { L_BULLET = 1, L_ORDERED };
+enum { ALIGN_NONE = 0, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+
+typedef struct gnode gnode;
+struct gnode {
+    gnode *parent, *first, *last, *next, *prev;
+    uint8_t type;
+    bool open;
+    bool last_line_blank, last_line_checked;
+    int start_line;
+    /* leaf text: content.p + off, len bytes (lines each ending "\n") */
+    size_t off, len;
+    union {
+        struct {
+            uint8_t type, delim, bullet;
+            bool tight;
+            int start, marker_offset, padding;
+            int task; /* item: 0 none, 1 [ ], 2 [x] */
+        } list;
+        struct {
+            bool fenced;
+            char fence_char;
+            uint8_t fence_len;
+            int8_t fence_offset;
+            size_t info_off, info_len; /* in content; raw, unescaped at render */
+        } code;
+        struct {
+            int level;
+            bool setext;
+        } heading;
+        int html_type;
+        struct {
+            uint16_t ncols;
+            uint8_t *align;
+        } table;
+        struct {
+            bool header;
+        } row;
+    } as;
+};
+
+/* ---- link references ------------------------------------------------- */
+
+typedef struct gref gref;
+struct gref {
+    gref *next;
+    const char *label; /* normalised */
+    size_t label_len;
+    const char *url, *title; /* decoded */
+    size_t url_len, title_len;
+    uint32_t hash;
+};
+
+typedef struct grefmap {
+    gref **slot;
+    size_t nslot, count;
+} grefmap;
+
+/* ---- the renderer ---------------------------------------------------- */
+
+struct sl_gfm {
+    jmp_buf oom;
+    unsigned flags;
+    garena arena;
+    gbuf content; /* leaf block text */
+    gbuf out;     /* the page's HTML */
+    gbuf line;    /* a line copied when it needs a NUL or CR fixed */
+    gbuf scratch; /* inline text being unescaped or decoded */
+    grefmap refs;
+    gref *ref_pool; /* refmap slots cleared per page */
+};
+
+typedef struct garena_mark {
+    garena_chunk *head;
+    char *at, *end;
+} garena_mark;
+
+_Noreturn void gfm_oom(sl_gfm *g);
+garena_mark gfm_arena_mark(const garena *a);
+/* drops what was cut from the arena since the mark */
+void gfm_arena_release(garena *a, garena_mark m);
+void *gfm_alloc(sl_gfm *g, size_t n);
+void gfm_arena_reset(garena *a);
+void gfm_arena_free(garena *a);
+void gbuf_grow(sl_gfm *g, gbuf *b, size_t add);
+
+static inline void gbuf_put(sl_gfm *g, gbuf *b, const void *s, size_t n)
+{
+    if (b->cap - b->len < n)
+        gbuf_grow(g, b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static inline void gbuf_putc(sl_gfm *g, gbuf *b, char c)
+{
+    if (b->cap == b->len)
+        gbuf_grow(g, b, 1);
+    b->p[b->len++] = c;
+}
+
+/* lit: a string literal (sizeof gives its length) */
+#define gbuf_puts(g, b, lit) gbuf_put((g), (b), "" lit, sizeof(lit) - 1)
+
+/* gfm_block.c */
+gnode *gfm_parse_blocks(sl_gfm *g, const char *src, size_t len);
+
+/* gfm_inline.c: parses and writes the inlines of text[0..n) to g->out. */
+void gfm_inline_render(sl_gfm *g, const char *text, size_t n, bool no_trailing_strip);
+/* A reference definition at the start of s[0..n): its length, or 0. */
+size_t gfm_parse_reference(sl_gfm *g, const char *s, size_t n);
+/* Block-level scanners shared with inline HTML. */
+size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end);
+size_t gfm_scan_open_or_close_tag(const uint8_t *p, const uint8_t *end);
+
+/* gfm_html.c */
+void gfm_render_html(sl_gfm *g, gnode *doc);
+void gfm_escape_html(sl_gfm *g, const char *s, size_t n);
+void gfm_escape_href(sl_gfm *g, const char *s, size_t n);
+/* backslash escapes and entities of s[0..n) decoded into g->scratch from
+ * its current length on */
+void gfm_unescape(sl_gfm *g, const char *s, size_t n);
+
+/* gfm_entity.c: the HTML5 named character reference `name` (without & and
+ * ;), its UTF-8 in *utf8, or 0. */
+size_t gfm_entity_lookup(const char *name, size_t n, const char **utf8);
+/* A character reference at s ("&...;"): its length, its UTF-8 in buf (up
+ * to 8 bytes; *out_len), or 0. */
+size_t gfm_entity_decode(const char *s, size_t n, char *buf, size_t *out_len);
+
+/* UTF-8 of code point c into b (4 bytes room), its length */
+size_t gfm_utf8_encode(uint32_t c, char *b);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * gfm_table.h - GFM tables, as cmark-gfm's table extension reads them;
+ * included by gfm_block.c (it works on the line parser's state).
+ *
+ * A paragraph whose last line parses as a row becomes a table when the
+ * next line is a delimiter row with as many cells; the paragraph's other
+ * lines stay a paragraph before it (their "\|" unescaped and not read for
+ * link reference definitions, as cmark-gfm does).  Every later line that
+ * parses as a row, and starts no other block, is a row; cells past the
+ * header's count are dropped, missing ones are empty.
+ */
+
+static inline bool t_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+typedef struct tcell {
+    size_t off, len; /* in the row's text, before "\|" is unescaped and after trimming */
+} tcell;
+
+typedef struct trow {
+    size_t ncols, cap;
+    size_t paragraph_offset;
+    tcell *cells;
+} trow;
+
+static size_t t_cell_end(const uint8_t *s, size_t n, size_t i)
+{
+    if (i >= n || s[i] != '|')
+        return 0;
+    size_t j = i + 1;
+    while (j < n && t_space(s[j]))
+        j++;
+    return j - i;
+}
+
+static size_t t_cell(const uint8_t *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && s[j] != '\r' && s[j] != '\n' && (s[j] != '|' || (j > i && s[j - 1] == '\\')))
+        j++;
+    return j - i;
+}
+
+static size_t t_row_end(const uint8_t *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return 0;
+    size_t j = i;
+    while (j < n && t_space(s[j]))
+        j++;
+    if (j < n && s[j] == '\r')
+        j++;
+    if (j < n && s[j] == '\n')
+        return j + 1 - i;
+    return 0;
+}
+
+static bool t_isspace(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static void t_push(sl_gfm *g, trow *r, size_t off, size_t len)
+{
+    if (r->ncols == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 8;
+        tcell *c = gfm_alloc(g, cap * sizeof *c);
+        if (r->ncols)
+            memcpy(c, r->cells, r->ncols * sizeof *c);
+        r->cells = c;
+        r->cap = cap;
+    }
+    r->cells[r->ncols].off = off;
+    r->cells[r->ncols].len = len;
+    r->ncols++;
+}
+
+/* s[0..n) as one row (cmark-gfm's row_from_string); false if it is none. */
+static bool t_row(sl_gfm *g, const uint8_t *s, size_t n, trow *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t offset = t_cell_end(s, n, 0);
+    bool more = true;
+    while (offset < n && more) {
+        size_t cm = t_cell(s, n, offset);
+        size_t pm = t_cell_end(s, n, offset + cm);
+        if (cm || pm) {
+            size_t a = offset, b = offset + cm;
+            while (a < b && t_isspace(s[a]))
+                a++;
+            while (b > a && t_isspace(s[b - 1]))
+                b--;
+            t_push(g, r, a, b - a);
+        }
+        offset += cm + pm;
+        if (!pm) {
+            size_t re = t_row_end(s, n, offset);
+            offset += re;
+            if (re && offset != n) {
+                r->paragraph_offset = offset;
+                r->ncols = 0;
+                offset += t_cell_end(s, n, offset);
+            } else {
+                more = false;
+            }
+        }
+    }
+    return offset == n && r->ncols > 0;
+}
+
+/* the delimiter row: [|]? marker ([|] marker)* [|]? spaces newline */
+static bool t_scan_start(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '|')
+        i++;
+    for (int k = 0;; k++) {
+        size_t save = i;
+        while (i < n && t_space(s[i]))
+            i++;
+        if (i < n && s[i] == ':')
+            i++;
+        size_t d = i;
+        while (i < n && s[i] == '-')
+            i++;
+        if (i == d) {
+            if (k == 0)
+                return false;
+            i = save; /* the optional trailing pipe was the last */
+            break;
+        }
+        if (i < n && s[i] == ':')
+            i++;
+        while (i < n && t_space(s[i]))
+            i++;
+        if (i < n && s[i] == '|')
+            i++;
+        else
+            break;
+    }
+    while (i < n && t_space(s[i]))
+        i++;
+    if (i < n && s[i] == '\r')
+        i++;
+    return i < n && s[i] == '\n';
+}
+
+/* Copies a cell's text, "\|" unescaped, into leaf `cell`. */
+static void t_fill_cell(parser *p, gnode *cell, const uint8_t *s, size_t n)
+{
+    size_t a = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|') {
+            leaf_put(p, cell, s + a, i - a);
+            a = i + 1;
+            i++;
+        }
+    leaf_put(p, cell, s + a, n - a);
+    if (!cell->len)
+        cell->off = p->g->content.len;
+}
+
+static bool table_row_matches(parser *p, gnode *table)
+{
+    (void)table;
+    trow r;
+    return t_row(p->g, p->line + p->first_nonspace, p->len - p->first_nonspace, &r);
+}
+
+static bool table_try_open(parser *p, gnode **container)
+{
+    const uint8_t *line = p->line + p->first_nonspace;
+    size_t n = p->len - p->first_nonspace;
+    if (!t_scan_start(line, n))
+        return false;
+    trow marker, header;
+    if (!t_row(p->g, line, n, &marker))
+        return false;
+    gnode *para = *container;
+    /* the paragraph's text copied: the cells are written after it */
+    size_t plen = para->len;
+    uint8_t *ptext = gfm_alloc(p->g, plen + 1);
+    memcpy(ptext, p->g->content.p + para->off, plen);
+    if (!t_row(p->g, ptext, plen, &header) || header.ncols != marker.ncols)
+        return false;
+    if (header.paragraph_offset) {
+        gnode *before = gfm_alloc(p->g, sizeof *before);
+        memset(before, 0, sizeof *before);
+        before->type = B_PARAGRAPH;
+        before->start_line = para->start_line;
+        before->parent = para->parent;
+        before->prev = para->prev;
+        before->next = para;
+        if (para->prev)
+            para->prev->next = before;
+        else
+            para->parent->first = before;
+        para->prev = before;
+        size_t a = 0, b = header.paragraph_offset;
+        while (a < b && t_isspace(ptext[a]))
+            a++;
+        while (b > a && t_isspace(ptext[b - 1]))
+            b--;
+        t_fill_cell(p, before, ptext + a, b - a);
+    }
+    para->type = B_TABLE;
+    para->len = 0;
+    if (p->content_owner == para)
+        p->content_owner = NULL;
+    para->as.table.ncols = (uint16_t)(header.ncols > 65535 ? 65535 : header.ncols);
+    uint8_t *align = gfm_alloc(p->g, header.ncols);
+    for (size_t i = 0; i < marker.ncols; i++) {
+        const uint8_t *c = line + marker.cells[i].off;
+        size_t len = marker.cells[i].len;
+        bool left = len && c[0] == ':', right = len && c[len - 1] == ':';
+        align[i] = left && right ? ALIGN_CENTER : left ? ALIGN_LEFT : right ? ALIGN_RIGHT : ALIGN_NONE;
+    }
+    para->as.table.align = align;
+    gnode *row = add_child(p, para, B_TABLE_ROW);
+    row->as.row.header = true;
+    for (size_t i = 0; i < header.ncols; i++) {
+        gnode *cell = add_child(p, row, B_TABLE_CELL);
+        t_fill_cell(p, cell, ptext + header.cells[i].off, header.cells[i].len);
+    }
+    advance(p, p->len - 1 - p->offset, false);
+    return true;
+}
+
+/* A row of an open table (from the line's first non-space). */
+static gnode *table_open_row(parser *p, gnode *table)
+{
+    trow r;
+    if (p->blank || !t_row(p->g, p->line + p->first_nonspace, p->len - p->first_nonspace, &r))
+        return NULL;
+    gnode *row = add_child(p, table, B_TABLE_ROW);
+    size_t i = 0;
+    for (; i < r.ncols && i < table->as.table.ncols; i++) {
+        gnode *cell = add_child(p, row, B_TABLE_CELL);
+        t_fill_cell(p, cell, p->line + p->first_nonspace + r.cells[i].off, r.cells[i].len);
+    }
+    for (; i < table->as.table.ncols; i++)
+        add_child(p, row, B_TABLE_CELL);
+    advance(p, p->len - 1 - p->offset, false);
+    return row;
+}
