@@ -654,7 +654,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
 #include "gfm_table.h"
 
 /* tasklist: spaces, a marker ("-", "+", "*" or digits and any byte),
- * spaces, "[ ]" or "[x]", spaces: read from the start of the line, as
+ * spaces, "[ ]", "[x]" or "[X]", spaces: read from the start of the line, as
  * cmark-gfm's tasklist extension reads it (inside a quote it never
  * matches). */
 static bool tasklist_rest(const uint8_t *s, const uint8_t *end)
@@ -662,7 +662,7 @@ static bool tasklist_rest(const uint8_t *s, const uint8_t *end)
     const uint8_t *sp = s;
     while (s < end && t_space(*s))
         s++;
-    if (s == sp || end - s < 3 || s[0] != '[' || (s[1] != ' ' && s[1] != 'x') || s[2] != ']')
+    if (s == sp || end - s < 3 || s[0] != '[' || (s[1] != ' ' && s[1] != 'x' && s[1] != 'X') || s[2] != ']')
         return false;
     s += 3;
     return s < end && t_space(*s);

@@ -10,11 +10,11 @@
  *       the pages named in LIST (one path a line) read into memory, then
  *       PASSES passes of md4c-html (MD_DIALECT_GITHUB) and of ours over
  *       all of them, alternated; best and median pass of each, the ratio
- *   gfm_harness compare LIST [OUTDIR]
+ *   gfm_harness compare LIST [OUTDIR] [--commonmark] [--safe]
  *       each page rendered by libcmark-gfm and by ours, compared byte for
  *       byte; the count identical; with OUTDIR the differing pages' two
  *       outputs written there (N.cmark.html, N.ours.html)
- *   gfm_harness spec SPEC.TXT
+ *   gfm_harness spec SPEC.TXT [--commonmark] [--safe] [-v]
  *       every example of a cmark-gfm spec file (spec.txt, extensions.txt)
  *       rendered by both; per section, how many are byte-identical (and
  *       the numbers of those that are not)
@@ -175,15 +175,15 @@ static int bench(const char *list, int passes)
     return 0;
 }
 
-static int compare(const char *list, const char *outdir)
+static int compare(const char *list, const char *outdir, int commonmark, int safe)
 {
     size_t n, same = 0;
     page *pages = read_list(list, &n);
     sl_gfm *g = sl_gfm_new();
     for (size_t i = 0; i < n; i++) {
-        char *c = cmark_render(pages[i].text, pages[i].len, 0, 0);
+        char *c = cmark_render(pages[i].text, pages[i].len, commonmark, safe);
         size_t len;
-        const char *o = sl_gfm_render(g, pages[i].text, pages[i].len, SL_GFM_GITHUB | SL_GFM_UNSAFE, &len);
+        const char *o = sl_gfm_render(g, pages[i].text, pages[i].len, our_flags(commonmark, safe), &len);
         if (o && strlen(c) == len && memcmp(c, o, len) == 0) {
             same++;
         } else {
@@ -243,7 +243,7 @@ static char *take_line(char **cursor)
     return line;
 }
 
-static int spec(const char *path, int verbose)
+static int spec(const char *path, int verbose, int commonmark, int safe)
 {
     size_t len;
     char *text = read_file(path, &len);
@@ -284,9 +284,9 @@ static int spec(const char *path, int verbose)
                 ;
             number++;
             untab(md);
-            char *c = cmark_render(md, strlen(md), 0, 0);
+            char *c = cmark_render(md, strlen(md), commonmark, safe);
             size_t ol;
-            const char *o = sl_gfm_render(g, md, strlen(md), SL_GFM_GITHUB | SL_GFM_UNSAFE, &ol);
+            const char *o = sl_gfm_render(g, md, strlen(md), our_flags(commonmark, safe), &ol);
             int same = o && strlen(c) == ol && memcmp(c, o, ol) == 0;
             sec_n++;
             total++;
@@ -352,9 +352,9 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "bench"))
         return bench(argv[2], argc > 3 ? atoi(argv[3]) : 10);
     if (!strcmp(argv[1], "compare"))
-        return compare(argv[2], argc > 3 ? argv[3] : NULL);
+        return compare(argv[2], argc > 3 && argv[3][0] != '-' ? argv[3] : NULL, commonmark, safe);
     if (!strcmp(argv[1], "spec"))
-        return spec(argv[2], verbose);
+        return spec(argv[2], verbose, commonmark, safe);
     fprintf(stderr, "gfm_harness: unknown command %s\n", argv[1]);
     return 2;
 }

@@ -1469,68 +1469,105 @@ static bool url_match(subject *S)
     return true;
 }
 
-/* e-mail addresses in a text node (the extension's postprocess_text) */
+/* Whether `proto` ("mailto:") ends where the rewind from an '@' at `at`
+ * has reached (rewind bytes back), after a byte that is not alphanumeric
+ * or at the start of the text.  cmark-gfm reads before the text's start
+ * here; those bytes count as zero (as the arena render_cmark.c gives it
+ * has them). */
+static bool validate_protocol(const char *proto, const uint8_t *base, const uint8_t *at, size_t rewind)
+{
+    size_t len = strlen(proto);
+    const uint8_t *end = at - rewind;
+    if ((size_t)(end - base) < len || memcmp(end - len, proto, len) != 0)
+        return false;
+    return end - len == base || !c_isalnum(end[-(long)len - 1]);
+}
+
+/* e-mail addresses in a text node, as cmark-gfm 0.29.0.gfm.6's autolink
+ * postprocess_text links them: an address is rewound from its '@' over
+ * alphanumerics and ".+-_" (and through a "mailto:" or "xmpp:" before it,
+ * which then stays in the url instead of an added "mailto:"); a second
+ * '@' restarts the search from the first; "xmpp:" addresses may go on
+ * with "/" parts. */
 static void email_text(subject *S, inode *t)
 {
-    size_t offset = 0;
-    for (int depth = 0; depth <= 1000; depth++) {
-        const uint8_t *base = (const uint8_t *)t->s;
-        size_t len = t->n;
-        if (offset >= len)
-            return;
-        const uint8_t *data = base + offset;
-        size_t size = len - offset;
-        const uint8_t *at = memchr(data, '@', size);
+    const uint8_t *base = (const uint8_t *)t->s; /* the whole text, before any split */
+    size_t start = 0, offset = 0, remaining = t->n;
+    while (offset < remaining) {
+        const uint8_t *data = base + start;
+        const uint8_t *at = memchr(data + offset, '@', remaining - offset);
         if (!at)
             return;
-        size_t max_rewind = (size_t)(at - data), rewind, ns = 0;
-        data += max_rewind;
-        size -= max_rewind;
+        size_t max_rewind = (size_t)(at - (data + offset)), rewind, end;
+        bool auto_mailto, is_xmpp;
+    found_at:
+        auto_mailto = true;
+        is_xmpp = false;
+        at = data + offset + max_rewind;
         for (rewind = 0; rewind < max_rewind; rewind++) {
-            uint8_t c = data[-(long)rewind - 1];
+            uint8_t c = at[-(long)rewind - 1];
             if (c_isalnum(c) || strchr(".+-_", c))
                 continue;
-            if (c == '/')
-                ns++;
+            if (c == ':') {
+                if (validate_protocol("mailto:", base, at, rewind)) {
+                    auto_mailto = false;
+                    continue;
+                }
+                if (validate_protocol("xmpp:", base, at, rewind)) {
+                    auto_mailto = false;
+                    is_xmpp = true;
+                    continue;
+                }
+            }
             break;
         }
-        if (rewind == 0 || ns > 0) {
+        if (rewind == 0) {
             offset += max_rewind + 1;
             continue;
         }
-        size_t end, nb = 0, np = 0;
-        for (end = 0; end < size; end++) {
-            uint8_t c = data[end];
+        size_t np = 0, avail = remaining - offset - max_rewind;
+        for (end = 1; end < avail; end++) {
+            uint8_t c = at[end];
             if (c_isalnum(c))
                 continue;
-            if (c == '@')
-                nb++;
-            else if (c == '.' && end < size - 1 && c_isalnum(data[end + 1]))
+            if (c == '@') {
+                offset += max_rewind + 1;
+                max_rewind = end - 1;
+                goto found_at;
+            } else if (c == '.' && end < avail - 1 && c_isalnum(at[end + 1])) {
                 np++;
-            else if (c != '-' && c != '_')
+            } else if (c == '/' && is_xmpp) {
+                continue;
+            } else if (c != '-' && c != '_') {
                 break;
+            }
         }
-        if (end < 2 || nb != 1 || np == 0 || (!c_isalpha(data[end - 1]) && data[end - 1] != '.')) {
-            offset += max_rewind + 1;
+        if (end < 2 || np == 0 || (!c_isalpha(at[end - 1]) && at[end - 1] != '.')) {
+            offset += max_rewind + end;
             continue;
         }
-        end = autolink_delim(data, end);
+        end = autolink_delim(at, end);
         if (!end) {
             offset += max_rewind + 1;
             continue;
         }
         inode *l = node(S, I_LINK);
-        char *u = gfm_alloc(S->g, end + rewind + 8);
-        memcpy(u, "mailto:", 7);
-        memcpy(u + 7, data - rewind, end + rewind);
+        size_t ln = end + rewind;
+        char *u = gfm_alloc(S->g, ln + 8);
+        size_t pre = auto_mailto ? 7 : 0;
+        memcpy(u, "mailto:", pre);
+        memcpy(u + pre, at - rewind, ln);
         l->s = u;
-        l->n = end + rewind + 7;
-        append_child(l, text(S, data - rewind, end + rewind));
+        l->n = ln + pre;
+        append_child(l, text(S, at - rewind, ln));
         insert_after(t, l);
-        inode *post = text(S, data + end, size - end);
+        size_t used = offset + max_rewind + end;
+        inode *post = text(S, data + used, remaining - used);
         insert_after(l, post);
         t->n = offset + max_rewind - rewind;
         t = post;
+        start += used;
+        remaining -= used;
         offset = 0;
     }
 }
@@ -1571,7 +1608,8 @@ static void postprocess(subject *S, inode *parent)
                     break;
                 m = m->next;
             }
-            while (n->next != e->next)
+            inode *stop = e->next;
+            while (n->next != stop)
                 unlink_inode(n->next);
             n->s = d;
             n->n = total;
