@@ -44,6 +44,8 @@ struct bracket {
     delim *prev_delim;
     size_t position;
     bool image, active, bracket_after;
+    bool link_in;           /* a link bracket here or below */
+    unsigned long image_in; /* the push number of the newest image bracket here or below (0: none) */
 };
 
 typedef struct subject {
@@ -56,6 +58,7 @@ typedef struct subject {
     const uint8_t *special, *skip;
     bool strike, autolink;
     bool backticks_scanned, backticks_init;
+    unsigned long pushes, link_made; /* brackets pushed; pushes when a link last formed */
     size_t backticks[MAXBACKTICKS + 1];
 } subject;
 
@@ -828,8 +831,18 @@ static void remove_delim(subject *S, delim *d)
 static void push_bracket(subject *S, bool image, inode *t)
 {
     bracket *b = gfm_alloc(S->g, sizeof *b);
-    if (S->last_bracket)
+    b->link_in = false;
+    b->image_in = 0;
+    if (S->last_bracket) {
         S->last_bracket->bracket_after = true;
+        b->link_in = S->last_bracket->link_in;
+        b->image_in = S->last_bracket->image_in;
+    }
+    S->pushes++;
+    if (image)
+        b->image_in = S->pushes;
+    else
+        b->link_in = true;
     b->image = image;
     b->active = true;
     b->text = t;
@@ -1197,6 +1210,8 @@ static void handle_close_bracket(subject *S)
     process_emphasis(S, opener->prev_delim);
     S->last_bracket = opener->prev;
     if (!image)
+        S->link_made = S->pushes;
+    if (!image)
         for (bracket *b = S->last_bracket; b; b = b->prev)
             if (!b->image) {
                 if (!b->active)
@@ -1377,12 +1392,14 @@ static size_t check_domain(const uint8_t *data, size_t size, bool allow_short)
     return allow_short || np ? i : 0;
 }
 
+/* Whether the autolink extension keeps out: as cmark-gfm 0.29.0.gfm.6
+ * answers it (flags carried up the bracket stack, not the spec's "active"
+ * openers): inside any link bracket, even one a link inside has made
+ * inactive; inside an image bracket pushed since the last link formed. */
 static bool in_bracket(subject *S)
 {
-    for (bracket *b = S->last_bracket; b; b = b->prev)
-        if (b->active)
-            return true;
-    return false;
+    const bracket *b = S->last_bracket;
+    return b && (b->link_in || b->image_in > S->link_made);
 }
 
 static bool www_match(subject *S)
