@@ -42,17 +42,18 @@ void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
     }
 }
 
-/* houdini_escape_href's safe set */
-static bool href_safe(uint8_t c)
-{
-    if (c >= 'a' && c <= 'z')
-        return true;
-    if (c >= 'A' && c <= 'Z')
-        return true;
-    if (c >= '0' && c <= '9')
-        return true;
-    return c != 0 && strchr("-_.+!*(),%#@?=;:/,+$~", c) != NULL;
-}
+/* houdini_escape_href's safe set: alphanumerics and -_.+!*(),%#@?=;:/$~ */
+#define SAFE3(a, b, c) [a] = 1, [b] = 1, [c] = 1
+static const uint8_t href_safe[256] = {
+    SAFE3('-', '_', '.'), SAFE3('+', '!', '*'), SAFE3('(', ')', ','), SAFE3('%', '#', '@'), SAFE3('?', '=', ';'),
+    SAFE3(':', '/', '$'), ['~'] = 1,
+    SAFE3('0', '1', '2'), SAFE3('3', '4', '5'), SAFE3('6', '7', '8'), ['9'] = 1,
+    SAFE3('a', 'b', 'c'), SAFE3('d', 'e', 'f'), SAFE3('g', 'h', 'i'), SAFE3('j', 'k', 'l'), SAFE3('m', 'n', 'o'),
+    SAFE3('p', 'q', 'r'), SAFE3('s', 't', 'u'), SAFE3('v', 'w', 'x'), SAFE3('y', 'z', 'A'), SAFE3('B', 'C', 'D'),
+    SAFE3('E', 'F', 'G'), SAFE3('H', 'I', 'J'), SAFE3('K', 'L', 'M'), SAFE3('N', 'O', 'P'), SAFE3('Q', 'R', 'S'),
+    SAFE3('T', 'U', 'V'), SAFE3('W', 'X', 'Y'), ['Z'] = 1,
+};
+#undef SAFE3
 
 void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
 {
@@ -61,7 +62,7 @@ void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t a = i;
-        while (i < n && href_safe((uint8_t)s[i]))
+        while (i < n && href_safe[(uint8_t)s[i]])
             i++;
         gbuf_put(g, o, s + a, i - a);
         if (i >= n)

@@ -1065,7 +1065,7 @@ static size_t scan_autolink_uri(const uint8_t *s, size_t n, size_t i)
 static size_t scan_autolink_email(const uint8_t *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && (c_isalnum(s[j]) || strchr(".!#$%&'*+/=?^_`{|}~-", s[j])) && s[j])
+    while (j < n && (c_isalnum(s[j]) || (s[j] && strchr(".!#$%&'*+/=?^_`{|}~-", s[j]))))
         j++;
     if (j == i || j >= n || s[j] != '@')
         return 0;
@@ -1341,7 +1341,8 @@ static size_t autolink_delim(const uint8_t *data, size_t link_end)
         }
     while (link_end > 0) {
         uint8_t c = data[link_end - 1];
-        if (c == 0 || strchr("?!.,:*_~'\"", c)) {
+        if (c == 0 || c == '?' || c == '!' || c == '.' || c == ',' || c == ':' || c == '*' || c == '_' || c == '~' ||
+            c == '\'' || c == '"') {
             link_end--;
         } else if (c == ';') {
             size_t e = link_end >= 2 ? link_end - 2 : 0;
@@ -1523,7 +1524,7 @@ static void email_text(subject *S, inode *t)
         at = data + offset + max_rewind;
         for (rewind = 0; rewind < max_rewind; rewind++) {
             uint8_t c = at[-(long)rewind - 1];
-            if (c_isalnum(c) || strchr(".+-_", c))
+            if (c_isalnum(c) || c == '.' || c == '+' || c == '-' || c == '_')
                 continue;
             if (c == ':') {
                 if (validate_protocol("mailto:", base, at, rewind)) {
