@@ -49,8 +49,9 @@ typedef struct sl__md_opts {
     int unsafe_html;    /* 1: raw HTML passes through; 0: it is escaped */
     int no_frontmatter; /* 1: a leading `---` block is Markdown like the rest */
     int xhtml;          /* 1: <br />, <hr />, <img ... /> */
-    int renderer;       /* which renders a GFM page: SL__MD_ROUTED (gfm_route.c decides) or,
-                           for tests and benchmarks, SL__MD_MD4C or SL__MD_CMARK for every page */
+    int renderer;       /* which renders a page that is not MDX: SL__MD_OWN (tools/md/gfm) or, for
+                           tests and benchmarks, SL__MD_ROUTED (md4c, and cmark-gfm for the pages
+                           gfm_route.c and its kin send it), SL__MD_MD4C or SL__MD_CMARK for every page */
     /* MDX (mdx.h): the page is MDX, compiled to an ES module (in `html`) */
     int mdx;
     int no_heading_ids;             /* MDX: headings get no id */
@@ -59,7 +60,7 @@ typedef struct sl__md_opts {
     int no_word_count; /* the caller writes HTML only: no word count (JSON's wordCount) is made */
 } sl__md_opts;
 
-enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK };
+enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK, SL__MD_OWN };
 
 /* Something the reader should know that did not stop the page: a line of
  * the page (1-based) and what is wrong there. */
@@ -185,6 +186,10 @@ size_t sl__md_cmark_url_length(const char *s, size_t n, size_t end, size_t b, si
  * p->headings, under the same rules as the md4c path (ids, safe mode).
  * 0, or -1 on no memory. */
 int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
+/* render_own.c: renders a body (GFM or --commonmark) with sluice's own
+ * renderer (tools/md/gfm) into p->html and p->headings, byte for byte as
+ * sl__md_render_cmark makes it.  0, or -1 on no memory. */
+int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
 
 /* md4c_fix.c: the code lines of md4c's output put right where they differ
  * from cmark-gfm's on the same document: a code line's leading tabs (md4c

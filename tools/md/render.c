@@ -1213,10 +1213,12 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         snprintf(err, errlen, "page too large for md4c (%zu bytes, limit 4 GiB)", n);
         goto fail;
     }
+    int own = o->renderer == SL__MD_OWN;
     int cmark = o->renderer == SL__MD_ROUTED ? sl__md_routes_to_cmark(src + body, n - body, o->commonmark)
-                                             : !o->commonmark && o->renderer == SL__MD_CMARK;
-    if ((cmark ? sl__md_render_cmark(src + body, n - body, o, out)
-               : render_body(src + body, n - body, o, out)) != 0 ||
+                                             : o->renderer == SL__MD_CMARK;
+    if ((own     ? sl__md_render_own(src + body, n - body, o, out)
+         : cmark ? sl__md_render_cmark(src + body, n - body, o, out)
+                 : render_body(src + body, n - body, o, out)) != 0 ||
         finish_html(o, out) != 0)
         goto nomem;
     free(fixed);

@@ -21,6 +21,9 @@ enum {
     SL_GFM_TASKLIST = 1 << 3,
     SL_GFM_TAGFILTER = 1 << 4,
     SL_GFM_UNSAFE = 1 << 5, /* raw HTML passes (CMARK_OPT_UNSAFE) */
+    /* without SL_GFM_UNSAFE: raw HTML is written escaped, as text, where
+     * cmark-gfm writes "<!-- raw HTML omitted -->" (sluice md's safe mode) */
+    SL_GFM_RAW_AS_TEXT = 1 << 6,
     /* what tools/md/render_cmark.c attaches */
     SL_GFM_GITHUB = SL_GFM_TABLE | SL_GFM_STRIKETHROUGH | SL_GFM_AUTOLINK | SL_GFM_TASKLIST,
 };
@@ -33,5 +36,25 @@ void sl_gfm_free(sl_gfm *g);
 /* Renders src[0..len) with `flags` (SL_GFM_*) and returns the HTML, valid
  * until the next call on g (or NULL, *out_len 0, when out of memory). */
 const char *sl_gfm_render(sl_gfm *g, const char *src, size_t len, unsigned flags, size_t *out_len);
+
+/* What sluice md asks beyond cmark-gfm's options (tools/md/render_own.c). */
+typedef struct sl_gfm_opts {
+    unsigned flags; /* SL_GFM_* */
+    /* Without SL_GFM_UNSAFE: a link's or image's URL (decoded) is written
+     * empty when this says 1.  NULL: cmark-gfm's own rule. */
+    int (*url_dangerous)(const char *url, size_t n);
+    /* Called as each heading is written, in page order, with its level
+     * and inner HTML as written with SL_GFM_UNSAFE (raw HTML kept, through
+     * the tag filter when asked; with SL_GFM_RAW_AS_TEXT the heading is
+     * written again escaped afterwards).  It sets *id (and *id_len) to the
+     * heading's id, written as ` id="..."` in its opening tag as it is
+     * (NULL: none), which must stay valid until the render returns; or it
+     * returns -1 (out of memory): the render then returns NULL. */
+    int (*heading_id)(void *ud, int level, const char *inner, size_t n, const char **id, size_t *id_len);
+    void *ud;
+} sl_gfm_opts;
+
+/* sl_gfm_render with sluice md's options. */
+const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_gfm_opts *o, size_t *out_len);
 
 #endif

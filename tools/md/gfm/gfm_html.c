@@ -144,7 +144,10 @@ bool gfm_tag_filtered(const char *s, size_t n);
 static void html_block(sl_gfm *g, const char *s, size_t n)
 {
     if (!(g->flags & SL_GFM_UNSAFE)) {
-        gbuf_puts(g, &g->out, "<!-- raw HTML omitted -->");
+        if (g->flags & SL_GFM_RAW_AS_TEXT)
+            gfm_escape_html(g, s, n);
+        else
+            gbuf_puts(g, &g->out, "<!-- raw HTML omitted -->");
         return;
     }
     if (!(g->flags & SL_GFM_TAGFILTER)) {
@@ -166,6 +169,42 @@ static void html_block(sl_gfm *g, const char *s, size_t n)
         n--;
     }
     gbuf_put(g, &g->out, s, n);
+}
+
+/* A heading's inlines, "<hN>" already written, and its id (opts'
+ * heading_id) spliced into "<hN": only the heading's own text moves.  In
+ * safe mode with raw HTML shown as text, the id is made from the heading
+ * as --unsafe-html writes it (its tags drop out of its text, as on
+ * GitHub), and the heading is written again escaped when it held any. */
+static void heading_with_id(sl_gfm *g, const gnode *b, const char *text)
+{
+    gbuf *o = &g->out;
+    size_t inner = o->len, at = inner - 1; /* after "<hN" */
+    unsigned flags = g->flags;
+    bool twice = !(flags & SL_GFM_UNSAFE) && (flags & SL_GFM_RAW_AS_TEXT);
+    if (twice)
+        g->flags |= SL_GFM_UNSAFE;
+    g->raw_seen = 0;
+    gfm_inline_render(g, text, b->len, false);
+    g->flags = flags;
+    const char *id = NULL;
+    size_t idl = 0;
+    if (g->opts->heading_id(g->opts->ud, b->as.heading.level, o->p + inner, o->len - inner, &id, &idl) != 0)
+        gfm_oom(g);
+    if (twice && g->raw_seen) {
+        o->len = inner;
+        gfm_inline_render(g, text, b->len, false);
+    }
+    if (!id)
+        return;
+    size_t add = idl + 6;
+    if (o->cap - o->len < add)
+        gbuf_grow(g, o, add);
+    memmove(o->p + at + add, o->p + at, o->len - at);
+    memcpy(o->p + at, " id=\"", 5);
+    memcpy(o->p + at + 5, id, idl);
+    o->p[at + 5 + idl] = '"';
+    o->len += add;
 }
 
 static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
@@ -202,7 +241,10 @@ static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
         gbuf_puts(g, o, "<h");
         gbuf_putc(g, o, (char)('0' + b->as.heading.level));
         gbuf_putc(g, o, '>');
-        gfm_inline_render(g, text, b->len, false);
+        if (g->opts->heading_id)
+            heading_with_id(g, b, text);
+        else
+            gfm_inline_render(g, text, b->len, false);
         break;
     case B_CODE:
         cr(g);
@@ -375,7 +417,14 @@ void sl_gfm_free(sl_gfm *g)
 
 const char *sl_gfm_render(sl_gfm *g, const char *src, size_t len, unsigned flags, size_t *out_len)
 {
-    g->flags = flags;
+    sl_gfm_opts o = {.flags = flags};
+    return sl_gfm_render_opts(g, src, len, &o, out_len);
+}
+
+const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_gfm_opts *opts, size_t *out_len)
+{
+    g->opts = opts;
+    g->flags = opts->flags;
     g->content.len = g->out.len = g->line.len = g->scratch.len = 0;
     g->refs.count = 0;
     if (g->refs.slot)

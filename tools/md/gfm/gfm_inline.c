@@ -1702,7 +1702,9 @@ static bool dangerous_url(const char *s, size_t n)
 
 static void put_url(sl_gfm *g, const inode *n)
 {
-    if ((g->flags & SL_GFM_UNSAFE) || !dangerous_url(n->s, n->n))
+    int (*dangerous)(const char *, size_t) = g->opts->url_dangerous;
+    /* the page's options: a heading written as --unsafe-html for its id keeps safe mode's URLs */
+    if ((g->opts->flags & SL_GFM_UNSAFE) || !(dangerous ? dangerous(n->s, n->n) : dangerous_url(n->s, n->n)))
         gfm_escape_href(g, n->s, n->n);
 }
 
@@ -1746,8 +1748,12 @@ static void render(sl_gfm *g, const inode *parent)
             gbuf_puts(g, o, "</code>");
             break;
         case I_HTML:
+            g->raw_seen++;
             if (!(g->flags & SL_GFM_UNSAFE)) {
-                gbuf_puts(g, o, "<!-- raw HTML omitted -->");
+                if (g->flags & SL_GFM_RAW_AS_TEXT)
+                    gfm_escape_html(g, n->s, n->n);
+                else
+                    gbuf_puts(g, o, "<!-- raw HTML omitted -->");
             } else if ((g->flags & SL_GFM_TAGFILTER) && gfm_tag_filtered(n->s, n->n)) {
                 gbuf_puts(g, o, "&lt;");
                 gbuf_put(g, o, n->s + 1, n->n - 1);

@@ -117,6 +117,8 @@ typedef struct grefmap {
 struct sl_gfm {
     jmp_buf oom;
     unsigned flags;
+    const sl_gfm_opts *opts; /* the page's; flags above may differ while a heading's id is made */
+    unsigned raw_seen;       /* raw inline HTML nodes written (a heading's, for its id) */
     garena arena;
     gbuf content; /* leaf block text */
     gbuf out;     /* the page's HTML */

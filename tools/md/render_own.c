@@ -1,0 +1,108 @@
+/*
+ * render_own.c - a page (GFM or --commonmark) through sluice's own GFM
+ * renderer (tools/md/gfm), which writes what cmark-gfm writes at about
+ * md4c's speed (tools/md/README.md says why it exists).
+ *
+ * The page comes out byte for byte as render_cmark.c makes it: the same
+ * extensions (none under --commonmark), raw HTML shown escaped in safe
+ * mode and dangerous link and image URLs emptied by safety.c's rule, the
+ * tag filter under --gfm --unsafe-html, headings with their ids (their
+ * text read off their HTML as --unsafe-html writes it, as render_cmark.c
+ * reads it).  --xhtml changes nothing: cmark-gfm's HTML is XHTML already.
+ *
+ * Each thread keeps one sl_gfm (its buffers and arena grow once and serve
+ * every page the thread renders); nothing is shared between threads.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfm.h"
+#include "md.h"
+
+static pthread_key_t gfm_key;
+static pthread_once_t gfm_key_once = PTHREAD_ONCE_INIT;
+static int gfm_key_ok;
+
+static void free_gfm(void *g)
+{
+    sl_gfm_free(g);
+}
+
+static void make_key(void)
+{
+    gfm_key_ok = pthread_key_create(&gfm_key, free_gfm) == 0;
+}
+
+/* This thread's renderer (made on its first page; freed when it exits). */
+static sl_gfm *thread_gfm(void)
+{
+    pthread_once(&gfm_key_once, make_key);
+    if (!gfm_key_ok)
+        return NULL;
+    sl_gfm *g = pthread_getspecific(gfm_key);
+    if (!g && (g = sl_gfm_new()) && pthread_setspecific(gfm_key, g) != 0) {
+        sl_gfm_free(g);
+        g = NULL;
+    }
+    return g;
+}
+
+typedef struct own_state {
+    sl__md_page *page;
+    size_t cap; /* of page->headings */
+    sl__md_slugs *slugs;
+} own_state;
+
+/* A heading's text and id, from its inner HTML (render_cmark.c's
+ * heading_text_id). */
+static int heading_id(void *ud, int level, const char *inner, size_t n, const char **id, size_t *id_len)
+{
+    own_state *st = ud;
+    sl__md_page *p = st->page;
+    if (p->nheadings == st->cap) {
+        size_t cap = st->cap ? 2 * st->cap : 8;
+        sl__md_heading *h = realloc(p->headings, cap * sizeof *h);
+        if (!h)
+            return -1;
+        p->headings = h;
+        st->cap = cap;
+    }
+    size_t tl;
+    sl__md_heading *h = &p->headings[p->nheadings];
+    *h = (sl__md_heading){level, sl__md_text_content(inner, n, &tl), NULL};
+    h->id = h->text ? sl__md_slugs_make(st->slugs, h->text, tl) : NULL;
+    if (!h->id) {
+        free(h->text);
+        h->text = NULL;
+        return -1;
+    }
+    p->nheadings++;
+    *id = h->id;
+    *id_len = strlen(h->id);
+    return 0;
+}
+
+int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
+{
+    sl_gfm *g = thread_gfm();
+    own_state st = {.page = p, .slugs = sl__md_slugs_new()};
+    if (!g || !st.slugs) {
+        sl__md_slugs_free(st.slugs);
+        return -1;
+    }
+    unsigned flags = o->commonmark ? 0 : SL_GFM_GITHUB;
+    if (o->unsafe_html)
+        flags |= SL_GFM_UNSAFE | (o->commonmark ? 0 : SL_GFM_TAGFILTER);
+    else
+        flags |= SL_GFM_RAW_AS_TEXT | (o->commonmark ? 0 : SL_GFM_TAGFILTER); /* the filter: for heading ids */
+    sl_gfm_opts go = {.flags = flags, .url_dangerous = sl__md_url_is_dangerous, .heading_id = heading_id, .ud = &st};
+    size_t len;
+    const char *html = sl_gfm_render_opts(g, s, n, &go, &len);
+    sl__md_slugs_free(st.slugs);
+    if (!html || !(p->html = malloc(len + 1)))
+        return -1;
+    memcpy(p->html, html, len + 1);
+    p->html_len = len;
+    return 0;
+}
