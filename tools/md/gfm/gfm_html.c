@@ -207,7 +207,7 @@ static void heading_with_id(sl_gfm *g, const gnode *b, const char *text)
     o->len += add;
 }
 
-static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
+static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody, size_t *col)
 {
     gbuf *o = &g->out;
     const char *text = g->content.p + b->off;
@@ -285,13 +285,12 @@ static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
             *tbody = true;
         }
         gbuf_puts(g, o, "<tr>");
+        *col = 0;
         break;
     case B_TABLE_CELL: {
         cr(g);
         gbuf_put(g, o, *in_header ? "<th" : "<td", 3);
-        size_t i = 0;
-        for (gnode *c = b->parent->first; c && c != b; c = c->next)
-            i++;
+        size_t i = (*col)++; /* counted as the walk goes: a row of n cells costs n, not n^2 */
         switch (b->parent->parent->as.table.align[i]) {
         case ALIGN_LEFT:
             gbuf_puts(g, o, " align=\"left\"");
@@ -371,9 +370,10 @@ static void leave(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
 void gfm_render_html(sl_gfm *g, gnode *doc)
 {
     bool in_header = false, tbody = false;
+    size_t col = 0;
     gnode *b = doc->first;
     while (b) {
-        enter(g, b, &in_header, &tbody);
+        enter(g, b, &in_header, &tbody, &col);
         bool leaf = b->type == B_PARAGRAPH || b->type == B_HEADING || b->type == B_TABLE_CELL ||
                     b->type == B_CODE || b->type == B_HTML || b->type == B_HR;
         if (!leaf && b->first) {
