@@ -99,7 +99,7 @@ static int render_run(void *state, const void *task, size_t len, sl_proc_reply *
     char *fname = file ? strndup(file, h.file_len) : NULL;
     const char *src = (const char *)task + sizeof h + h.file_len;
     size_t n = len - sizeof h - h.file_len;
-    sl__md_opts o = {h.commonmark, h.unsafe_html, h.no_frontmatter, h.xhtml, SL__MD_ROUTED, h.mdx, h.no_heading_ids,
+    sl__md_opts o = {h.commonmark, h.unsafe_html, h.no_frontmatter, h.xhtml, SL__MD_OWN, h.mdx, h.no_heading_ids,
                      {0}, {0}, !h.json};
     h.jsx_import_source[sizeof h.jsx_import_source - 1] = h.provider_import_source[sizeof h.provider_import_source - 1] = 0;
     memcpy(o.jsx_import_source, h.jsx_import_source, sizeof o.jsx_import_source);

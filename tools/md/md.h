@@ -60,7 +60,7 @@ typedef struct sl__md_opts {
     int no_word_count; /* the caller writes HTML only: no word count (JSON's wordCount) is made */
 } sl__md_opts;
 
-enum { SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK, SL__MD_OWN };
+enum { SL__MD_OWN, SL__MD_ROUTED, SL__MD_MD4C, SL__MD_CMARK }; /* SL__MD_OWN (0) is the default */
 
 /* Something the reader should know that did not stop the page: a line of
  * the page (1-based) and what is wrong there. */
