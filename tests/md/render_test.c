@@ -203,7 +203,7 @@ SL_TEST(md_frontmatter_detection_follows_its_flag_not_the_dialect)
     o.no_frontmatter = 1;
     CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
     CHECK(p.frontmatter == NULL);
-    CHECK(contains(p.html, "<hr>") && contains(p.html, "title: x"));
+    CHECK(contains(p.html, "<hr") && contains(p.html, "title: x"));
     sl__md_page_free(&p);
 }
 
@@ -211,7 +211,7 @@ SL_TEST(md_unterminated_frontmatter_is_markdown)
 {
     sl__md_page p = render_s("---\ntitle: x\n\nno closing fence\n");
     CHECK(p.frontmatter == NULL);
-    CHECK(contains(p.html, "<hr>"));
+    CHECK(contains(p.html, "<hr"));
     CHECK(contains(p.html, "no closing fence"));
     sl__md_page_free(&p);
 }
@@ -987,8 +987,8 @@ SL_TEST(md_raw_html_in_alt_text_is_escaped_in_both_modes)
         {"![a <b>c</b> *d*](/u)\n", "alt=\"a &lt;b&gt;c&lt;/b&gt; d\""},
         /* an image in the alt text is alt text too (md4c-html closed the
          * outer alt there, and HTML after it went out live: rev13 F8) */
-        {"![a ![b](i) c](/u)\n", "alt=\"a b c\">"},
-        {"![x ![b](i) <img src=z onerror=alert(2)>](/u)\n", "alt=\"x b &lt;img src=z onerror=alert(2)&gt;\">"},
+        {"![a ![b](i) c](/u)\n", "alt=\"a b c\""},
+        {"![x ![b](i) <img src=z onerror=alert(2)>](/u)\n", "alt=\"x b &lt;img src=z onerror=alert(2)&gt;\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int unsafe = 0; unsafe < 2; unsafe++) {
