@@ -158,7 +158,8 @@ static void html_block(sl_gfm *g, const char *s, size_t n)
         const char *m = memchr(s, '<', n);
         if (!m)
             break;
-        gbuf_put(g, &g->out, s, (size_t)(m - s));
+        if (m > s) /* nothing to copy at the page's start: out may have no buffer yet */
+            gbuf_put(g, &g->out, s, (size_t)(m - s));
         n -= (size_t)(m - s);
         s = m;
         if (gfm_tag_filtered(s, n))
