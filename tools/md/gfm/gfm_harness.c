@@ -24,8 +24,6 @@
  * the UNSAFE, --commonmark the extensions).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <cmark-gfm-core-extensions.h>
-#include <cmark-gfm.h>
 #include <md4c-html.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +31,7 @@
 #include <time.h>
 
 #include "gfm.h"
+#include "gfm_ref.h"
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -69,29 +68,12 @@ static char *read_file(const char *path, size_t *len)
 
 static char *cmark_render(const char *s, size_t n, int commonmark, int safe)
 {
-    static int registered;
-    if (!registered) {
-        cmark_gfm_core_extensions_ensure_registered();
-        registered = 1;
-    }
-    int opts = CMARK_OPT_DEFAULT | (safe ? 0 : CMARK_OPT_UNSAFE);
-    cmark_parser *p = cmark_parser_new(opts);
-    if (!commonmark) {
-        static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
-        for (int i = 0; i < 4; i++)
-            cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(names[i]));
-    }
-    cmark_parser_feed(p, s, n);
-    cmark_node *doc = cmark_parser_finish(p);
-    char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-    cmark_node_free(doc);
-    cmark_parser_free(p);
-    return html;
+    return sl_gfm_ref_render(s, n, commonmark, safe);
 }
 
 static unsigned our_flags(int commonmark, int safe)
 {
-    return (commonmark ? 0 : SL_GFM_GITHUB) | (safe ? 0 : SL_GFM_UNSAFE);
+    return sl_gfm_ref_flags(commonmark, safe);
 }
 
 typedef struct page {

@@ -247,10 +247,7 @@ static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
     case B_TABLE_CELL: {
         cr(g);
         gbuf_put(g, o, *in_header ? "<th" : "<td", 3);
-        size_t i = 0;
-        for (gnode *c = b->parent->first; c && c != b; c = c->next)
-            i++;
-        switch (b->parent->parent->as.table.align[i]) {
+        switch (b->parent->parent->as.table.align[b->as.cell]) {
         case ALIGN_LEFT:
             gbuf_puts(g, o, " align=\"left\"");
             break;

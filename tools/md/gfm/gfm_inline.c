@@ -1506,11 +1506,14 @@ static bool validate_protocol(const char *proto, const uint8_t *base, const uint
  * alphanumerics and ".+-_" (and through a "mailto:" or "xmpp:" before it,
  * which then stays in the url instead of an added "mailto:"); a second
  * '@' restarts the search from the first; "xmpp:" addresses may go on
- * with "/" parts. */
+ * with "/" parts; a text run's first 1001 '@' are looked at. */
 static void email_text(subject *S, inode *t)
 {
     const uint8_t *base = (const uint8_t *)t->s; /* the whole text, before any split */
     size_t start = 0, offset = 0, remaining = t->n;
+    /* cmark-gfm recurses once for each '@' it looks at, and stops past
+     * depth 1000: the 1002nd '@' of a text run is not looked at */
+    int depth = 0;
     while (offset < remaining) {
         const uint8_t *data = base + start;
         const uint8_t *at = memchr(data + offset, '@', remaining - offset);
@@ -1519,6 +1522,8 @@ static void email_text(subject *S, inode *t)
         size_t max_rewind = (size_t)(at - (data + offset)), rewind, end;
         bool auto_mailto, is_xmpp;
     found_at:
+        if (depth++ > 1000)
+            return;
         auto_mailto = true;
         is_xmpp = false;
         at = data + offset + max_rewind;

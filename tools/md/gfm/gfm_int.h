@@ -92,6 +92,7 @@ struct gnode {
         struct {
             bool header;
         } row;
+        size_t cell; /* a table cell's column */
     } as;
 };
 

@@ -222,6 +222,7 @@ static bool table_try_open(parser *p, gnode **container)
     row->as.row.header = true;
     for (size_t i = 0; i < header.ncols; i++) {
         gnode *cell = add_child(p, row, B_TABLE_CELL);
+        cell->as.cell = i;
         t_fill_cell(p, cell, ptext + header.cells[i].off, header.cells[i].len);
     }
     advance(p, p->len - 1 - p->offset, false);
@@ -238,10 +239,11 @@ static gnode *table_open_row(parser *p, gnode *table)
     size_t i = 0;
     for (; i < r.ncols && i < table->as.table.ncols; i++) {
         gnode *cell = add_child(p, row, B_TABLE_CELL);
+        cell->as.cell = i;
         t_fill_cell(p, cell, p->line + p->first_nonspace + r.cells[i].off, r.cells[i].len);
     }
     for (; i < table->as.table.ncols; i++)
-        add_child(p, row, B_TABLE_CELL);
+        add_child(p, row, B_TABLE_CELL)->as.cell = i;
     advance(p, p->len - 1 - p->offset, false);
     return row;
 }
