@@ -45,6 +45,13 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         "![[a](b) http://c.d\n", "[a [b](c) http://c.d\n", "![x ![a [b](c)] http://e.f\n",
         "[x ![a [b](c)] http://e.f\n", "![x [b](c) ![y http://e.f\n", "![a ![b](c) http://c.d\n",
         "![[a](b) http://c.d](e)\n",
+        /* a byte that is no UTF-8 character ends what cmark-gfm's re2c
+         * classes match: a table row, a fence's info, an HTML block's end
+         * line, a title, an attribute value, a comment, an autolink */
+        "| a | b |\n|---|---|\n| e | f )) [c](x) [d](y\xbd)\n", "| a\xed\xa0\x80 | b |\n|-|-|\n",
+        "```a\xbd\nx\n```\n", "<!-- a\xbd -->\nx\n", "[a](b \"t\xbdt\")\n", "x <a title=\"\xbd\"> y\n",
+        "<a title=\"\xbd\">\n", "x <a b=c\xbd> y\n", "x <!-- a\xbd --> y\n", "x <![CDATA[\xff]]> y\n",
+        "<http://a\xbd>\n", "1\xc3\xa9 [ ] x\n", "12\xbd [ ] x\n",
     };
     sl_gfm *g = sl_gfm_new();
     int bad = 0;

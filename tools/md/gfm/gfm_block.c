@@ -424,12 +424,17 @@ static size_t scan_open_fence(const parser *p, size_t i)
     size_t n = i - s;
     if (n < 3)
         return 0;
-    for (; i < p->len; i++) {
+    const uint8_t *end = p->line + p->len;
+    while (i < p->len) {
         uint8_t d = p->line[i];
         if (line_end(d))
             return n;
         if (d == 0 || (c == '`' && d == '`'))
             return 0;
+        size_t l = gfm_u8len(p->line + i, end);
+        if (!l)
+            return 0;
+        i += l;
     }
     return 0;
 }
@@ -563,7 +568,8 @@ static int scan_html_start7(const parser *p, size_t i)
 /* Whether the line from i holds the end of an HTML block of `type`. */
 static bool html_end(const parser *p, size_t i, int type)
 {
-    const uint8_t *s = p->line + i, *end = p->line + p->len;
+    /* [^\n\x00]* before the end mark: only whole characters */
+    const uint8_t *s = p->line + i, *end = gfm_u8stop(s, p->line + p->len);
     switch (type) {
     case 1:
         for (; s + 1 < end; s++)
@@ -653,7 +659,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
 
 #include "gfm_table.h"
 
-/* tasklist: spaces, a marker ("-", "+", "*" or digits and any byte),
+/* tasklist: spaces, a marker ("-", "+", "*" or digits and any character),
  * spaces, "[ ]", "[x]" or "[X]", spaces: read from the start of the line, as
  * cmark-gfm's tasklist extension reads it (inside a quote it never
  * matches). */
@@ -680,9 +686,10 @@ static bool scan_tasklist(const parser *p)
         s++;
     if (s == d)
         return false;
-    /* [0-9]+ then any byte but a newline: the byte after the digits, or
-     * (backtracking) the last digit */
-    return (s < end && *s != '\n' && tasklist_rest(s + 1, end)) || (s - d >= 2 && tasklist_rest(s, end));
+    /* [0-9]+ then any character but a newline: the one after the digits,
+     * or (backtracking) the last digit */
+    size_t l = s < end && *s != '\n' ? gfm_u8len(s, end) : 0;
+    return (l && tasklist_rest(s + l, end)) || (s - d >= 2 && tasklist_rest(s, end));
 }
 
 static bool checked_task(const parser *p)

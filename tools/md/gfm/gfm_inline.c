@@ -345,10 +345,11 @@ static size_t scan_link_title(const uint8_t *s, size_t n, size_t i)
     uint8_t open = s[i], close = open == '(' ? ')' : open;
     if (open != '"' && open != '\'' && open != '(')
         return 0;
-    size_t best = 0;
-    for (size_t j = i + 1; j < n; j++) {
+    size_t best = 0, l;
+    for (size_t j = i + 1; j < n; j += l) {
         uint8_t c = s[j];
-        if (c == 0)
+        l = gfm_u8len(s + j, s + n);
+        if (c == 0 || !l)
             break;
         bool escaped = s[j - 1] == '\\' && j - 1 > i;
         if (c == close) {
@@ -417,17 +418,20 @@ size_t gfm_scan_open_or_close_tag(const uint8_t *p, const uint8_t *end)
                 v++;
             if (v < end && (*v == '"' || *v == '\'')) {
                 uint8_t q = *v++;
-                while (v < end && *v != q && *v != 0)
-                    v++;
+                size_t l;
+                while (v < end && *v != q && *v != 0 && (l = gfm_u8len(v, end)))
+                    v += l;
                 if (v >= end || *v != q)
                     break; /* no value: the attribute ends at its name */
                 s = v + 1;
             } else {
                 const uint8_t *u = v;
+                size_t l;
                 while (u < end && !(*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n' || *u == '\v' ||
                                     *u == '\f' || *u == '"' || *u == '\'' || *u == '=' || *u == '<' ||
-                                    *u == '>' || *u == '`' || *u == 0))
-                    u++;
+                                    *u == '>' || *u == '`' || *u == 0) &&
+                       (l = gfm_u8len(u, end)))
+                    u += l;
                 if (u > v)
                     s = u;
             }
@@ -446,6 +450,8 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
     if (p >= end)
         return 0;
     const uint8_t *s = p;
+    if (*s == '!' || *s == '?') /* their classes ([^>], [^-]...) take whole characters only */
+        end = gfm_u8stop(p, end);
     if (*s == '!') {
         s++;
         if (end - s >= 2 && s[0] == '-' && s[1] == '-') { /* comment */
@@ -1057,8 +1063,9 @@ static size_t scan_autolink_uri(const uint8_t *s, size_t n, size_t i)
     if (k < 1 || j >= n || s[j] != ':')
         return 0;
     j++;
-    while (j < n && s[j] > 0x20 && s[j] != '<' && s[j] != '>')
-        j++;
+    size_t l;
+    while (j < n && s[j] > 0x20 && s[j] != '<' && s[j] != '>' && (l = gfm_u8len(s + j, s + n)))
+        j += l;
     return j < n && s[j] == '>' ? j + 1 - i : 0;
 }
 

@@ -38,8 +38,12 @@ static size_t t_cell_end(const uint8_t *s, size_t n, size_t i)
 static size_t t_cell(const uint8_t *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && s[j] != '\r' && s[j] != '\n' && (s[j] != '|' || (j > i && s[j - 1] == '\\')))
-        j++;
+    while (j < n && s[j] != '\r' && s[j] != '\n' && (s[j] != '|' || (j > i && s[j - 1] == '\\'))) {
+        size_t l = gfm_u8len(s + j, s + n); /* a bad byte ends the cell (and so the row) */
+        if (!l)
+            break;
+        j += l;
+    }
     return j - i;
 }
 
