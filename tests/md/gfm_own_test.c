@@ -52,6 +52,11 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         "```a\xbd\nx\n```\n", "<!-- a\xbd -->\nx\n", "[a](b \"t\xbdt\")\n", "x <a title=\"\xbd\"> y\n",
         "<a title=\"\xbd\">\n", "x <a b=c\xbd> y\n", "x <!-- a\xbd --> y\n", "x <![CDATA[\xff]]> y\n",
         "<http://a\xbd>\n", "1\xc3\xa9 [ ] x\n", "12\xbd [ ] x\n",
+        /* cmark_isspace is space, tab, LF and CR: VT and FF are text to
+         * trims, list markers, destinations and autolinks (the scanners'
+         * spacechar has them) */
+        "www.ex.com:http://x.y\x0bz\n", "-\x0bx\n", "# a \x0b#\n", "| a\x0b | b |\n|-|-|\n| x\x0c | y |\n",
+        "```\x0ba\x0b\n```\n", "[a](\x0bb\x0b)\n", "[\x0ba\x0b]: /u\n\n[a]\n", "a\x0b\nb\n",
     };
     sl_gfm *g = sl_gfm_new();
     int bad = 0;

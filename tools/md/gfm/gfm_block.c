@@ -490,6 +490,13 @@ static bool word_at(const uint8_t *s, const uint8_t *end, const char *word)
     return true;
 }
 
+/* cmark_isspace: space, tab, LF, CR (not VT or FF) */
+static bool cm_isspace(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* the scanners' spacechar: [ \t\v\f\r\n] */
 static bool is_spacechar(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
@@ -613,7 +620,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
     memset(d, 0, sizeof *d);
     if (c == '*' || c == '-' || c == '+') {
         pos++;
-        if (!is_spacechar(at(p, pos)))
+        if (!cm_isspace(at(p, pos)))
             return 0;
         if (interrupts) {
             size_t i = pos;
@@ -637,7 +644,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
         if (c != '.' && c != ')')
             return 0;
         pos++;
-        if (!is_spacechar(at(p, pos)))
+        if (!cm_isspace(at(p, pos)))
             return 0;
         if (interrupts) {
             size_t i = pos;
@@ -901,14 +908,14 @@ static void open_new_blocks(parser *p, gnode **container, bool all_matched)
 static size_t atx_text_end(const parser *p)
 {
     size_t n = p->len;
-    while (n && is_spacechar(p->line[n - 1]))
+    while (n && cm_isspace(p->line[n - 1]))
         n--;
     size_t orig = n;
     while (n && p->line[n - 1] == '#')
         n--;
     if (n != orig && n && space_or_tab(p->line[n - 1])) {
         n--;
-        while (n && is_spacechar(p->line[n - 1]))
+        while (n && cm_isspace(p->line[n - 1]))
             n--;
         return n;
     }

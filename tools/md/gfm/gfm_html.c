@@ -86,9 +86,10 @@ static inline void cr(sl_gfm *g)
         gbuf_putc(g, &g->out, '\n');
 }
 
+/* cmark_isspace: space, tab, LF, CR */
 static bool is_space(uint8_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* a fenced code block's info string: entities decoded, trimmed, then

@@ -69,9 +69,16 @@ static inline bool c_ispunct(uint8_t c)
     return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
 }
 
+/* cmark_isspace: space, tab, LF, CR (not VT or FF) */
 static inline bool c_isspace(uint8_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* the scanners' spacechar: [ \t\v\f\r\n] */
+static bool is_spacechar(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
 static inline bool c_isalpha(uint8_t c)
@@ -331,7 +338,7 @@ static const char *clean_title(sl_gfm *g, const char *s, size_t n, size_t *out_n
 static size_t scan_spacechars(const uint8_t *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && c_isspace(s[j]))
+    while (j < n && is_spacechar(s[j]))
         j++;
     return j - i;
 }
@@ -371,11 +378,6 @@ static bool is_tagname_start(uint8_t c)
 static bool is_tagname_char(uint8_t c)
 {
     return c_isalnum(c) || c == '-';
-}
-
-static bool is_spacechar(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
 /* opentag | closetag, from after the '<' */

@@ -61,9 +61,10 @@ static size_t t_row_end(const uint8_t *s, size_t n, size_t i)
     return 0;
 }
 
+/* cmark_isspace (the trim of a cell): space, tab, LF, CR */
 static bool t_isspace(uint8_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static void t_push(sl_gfm *g, trow *r, size_t off, size_t len)
