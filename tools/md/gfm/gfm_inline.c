@@ -57,9 +57,8 @@ typedef struct subject {
     bracket *last_bracket;
     const uint8_t *special, *skip;
     bool strike, autolink;
-    bool backticks_scanned, backticks_init;
+    bool backticks_scanned; /* the positions in g->bt_pos cover the rest of the block */
     unsigned long pushes, link_made; /* brackets pushed; pushes when a link last formed */
-    size_t backticks[MAXBACKTICKS + 1];
 } subject;
 
 /* ---- character classes ------------------------------------------------- */
@@ -876,11 +875,8 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
 {
     if (open > MAXBACKTICKS)
         return 0;
-    if (!S->backticks_init) {
-        memset(S->backticks, 0, sizeof S->backticks);
-        S->backticks_init = true;
-    }
-    if (S->backticks_scanned && S->backticks[open] <= S->pos)
+    sl_gfm *g = S->g;
+    if (S->backticks_scanned && (g->bt_stamp[open] != g->bt_gen ? 0 : g->bt_pos[open]) <= S->pos)
         return 0;
     const uint8_t *s = S->s;
     for (;;) {
@@ -895,8 +891,10 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
             S->pos++;
             num++;
         }
-        if (num <= MAXBACKTICKS)
-            S->backticks[num] = S->pos - num;
+        if (num <= MAXBACKTICKS) {
+            g->bt_stamp[num] = g->bt_gen;
+            g->bt_pos[num] = S->pos - num;
+        }
         if (num == open)
             return S->pos;
     }
@@ -1822,7 +1820,20 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
     if (!n)
         return;
     garena_mark mark = gfm_arena_mark(&g->arena);
-    subject S = {.g = g, .s = (const uint8_t *)src, .n = n};
+    subject S; /* field by field: no need to clear it all */
+    S.g = g;
+    S.s = (const uint8_t *)src;
+    S.n = n;
+    S.pos = 0;
+    S.block = NULL;
+    S.last_delim = NULL;
+    S.last_bracket = NULL;
+    S.backticks_scanned = false;
+    S.pushes = S.link_made = 0;
+    if (++g->bt_gen == 0) { /* wrapped: stamps from 2^32 blocks ago would look current */
+        memset(g->bt_stamp, 0, sizeof g->bt_stamp);
+        g->bt_gen = 1;
+    }
     S.strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0;
     S.autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
     S.special = special_chars[(S.strike ? 1 : 0) | (S.autolink ? 2 : 0)];

@@ -124,7 +124,11 @@ struct sl_gfm {
     gbuf line;    /* a line copied when it needs a NUL or CR fixed */
     gbuf scratch; /* inline text being unescaped or decoded */
     grefmap refs;
-    gref *ref_pool; /* refmap slots cleared per page */
+    /* code spans: where the last run of N backticks was seen in the block
+     * being parsed, valid where its stamp is the block's (no clearing) */
+    uint32_t bt_gen;
+    uint32_t bt_stamp[1001];
+    size_t bt_pos[1001];
 };
 
 typedef struct garena_mark {
