@@ -14,31 +14,44 @@ static const uint8_t html_esc[256] = {['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1
 void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
 {
     gbuf *o = &g->out;
-    if (o->cap - o->len < n + n / 4 + 16)
-        gbuf_grow(g, o, n + n / 4 + 16);
-    size_t i = 0;
-    while (i < n) {
-        size_t a = i;
-        while (i < n && !html_esc[(uint8_t)s[i]])
+    while (n) {
+        /* a piece at a time, with room for its worst case ("&quot;" a byte) */
+        size_t piece = n < 4096 ? n : 4096;
+        if (o->cap - o->len < 6 * piece)
+            gbuf_grow(g, o, 6 * piece);
+        char *w = o->p + o->len;
+        size_t i = 0;
+        while (i < piece) {
+            size_t a = i;
+            while (i < piece && !html_esc[(uint8_t)s[i]])
+                i++;
+            memcpy(w, s + a, i - a);
+            w += i - a;
+            if (i >= piece)
+                break;
+            switch (s[i]) {
+            case '"':
+                memcpy(w, "&quot;", 6);
+                w += 6;
+                break;
+            case '&':
+                memcpy(w, "&amp;", 5);
+                w += 5;
+                break;
+            case '<':
+                memcpy(w, "&lt;", 4);
+                w += 4;
+                break;
+            default:
+                memcpy(w, "&gt;", 4);
+                w += 4;
+                break;
+            }
             i++;
-        gbuf_put(g, o, s + a, i - a);
-        if (i >= n)
-            break;
-        switch (s[i]) {
-        case '"':
-            gbuf_puts(g, o, "&quot;");
-            break;
-        case '&':
-            gbuf_puts(g, o, "&amp;");
-            break;
-        case '<':
-            gbuf_puts(g, o, "&lt;");
-            break;
-        default:
-            gbuf_puts(g, o, "&gt;");
-            break;
         }
-        i++;
+        o->len = (size_t)(w - o->p);
+        s += piece;
+        n -= piece;
     }
 }
 

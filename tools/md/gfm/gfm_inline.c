@@ -1414,11 +1414,11 @@ static bool www_match(subject *S)
 {
     const uint8_t *data = S->s + S->pos;
     size_t size = S->n - S->pos;
+    if (size < 4 || memcmp(data, "www.", 4) != 0)
+        return false;
     if (S->pos > 0 && !strchr("*_~(", data[-1]) && !c_isspace(data[-1]))
         return false;
     if (S->pos > 0 && data[-1] == 0)
-        return false;
-    if (size < 4 || memcmp(data, "www.", 4) != 0)
         return false;
     size_t end = check_domain(data, size, false);
     if (!end)
