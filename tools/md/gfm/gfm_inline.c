@@ -1903,8 +1903,19 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
             break;
         }
         size_t start = S.pos, end = S.pos + 1;
-        while (end < n && !S.special[s[end]])
-            end++;
+        for (;;) {
+            while (end < n && !S.special[s[end]])
+                end++;
+            /* 'w' and ':' stop a text run for the autolink extension only
+             * where "www." or "://" could follow: runs split elsewhere
+             * render the same, and 'w' is a common letter */
+            if (end + 3 < n && ((s[end] == 'w' && memcmp(s + end + 1, "ww.", 3) != 0) ||
+                                (s[end] == ':' && (s[end + 1] != '/' || s[end + 2] != '/')))) {
+                end++;
+                continue;
+            }
+            break;
+        }
         S.pos = end;
         size_t len = end - start;
         if (end < n && (s[end] == '\n' || s[end] == '\r'))
