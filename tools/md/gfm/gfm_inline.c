@@ -483,12 +483,21 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
             }
         }
         if (end - s >= 7 && memcmp(s, "[CDATA[", 7) == 0) {
+            /* ([^\]\x00]+ | "]" [^\]\x00] | "]]" [^>\x00])* "]]>": a ']'
+             * takes the character after it, "]]" the one after them */
             s += 7;
-            for (; s + 2 < end; s++) {
-                if (*s == 0)
-                    return 0;
-                if (s[0] == ']' && s[1] == ']' && s[2] == '>')
+            while (s < end && *s) {
+                if (*s != ']') {
+                    s++;
+                } else if (end - s >= 3 && s[1] == ']' && s[2] == '>') {
                     return (size_t)(s + 3 - p);
+                } else if (s + 1 < end && s[1] != ']' && s[1]) {
+                    s += 2;
+                } else if (s + 2 < end && s[1] == ']' && s[2]) {
+                    s += 3;
+                } else {
+                    return 0;
+                }
             }
             return 0;
         }
@@ -506,13 +515,20 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
         }
         return 0;
     }
-    if (*s == '?') { /* processing instruction: up to the first "?>" */
+    if (*s == '?') {
+        /* "?" ([^?>\x00]+ | [?][^>\x00] | [>])* "?>": a '?' not before a
+         * '>' takes the character after it along */
         s++;
-        for (; s + 1 < end; s++) {
-            if (*s == 0)
-                return 0;
-            if (s[0] == '?' && s[1] == '>')
+        while (s < end && *s) {
+            if (*s != '?') {
+                s++;
+            } else if (s + 1 < end && s[1] == '>') {
                 return (size_t)(s + 2 - p);
+            } else if (s + 1 < end && s[1]) {
+                s += 2;
+            } else {
+                return 0;
+            }
         }
         return 0;
     }
