@@ -59,7 +59,7 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         "```\x0ba\x0b\n```\n", "[a](\x0bb\x0b)\n", "[\x0ba\x0b]: /u\n\n[a]\n", "a\x0b\nb\n",
         /* a '?' in a processing instruction, a ']' in CDATA, takes the
          * character after it along: "??>" and "]]]>" end nothing */
-        "x <?p ??> y\n", "x <?a??>b?> y\n", "x <![CDATA[]]]> y\n", "x <![CDATA[a]]]>]]> y\n",
+        "x <?p ?\?> y\n", "x <?a?\?>b?> y\n", "x <![CDATA[]]]> y\n", "x <![CDATA[a]]]>]]> y\n",
     };
     sl_gfm *g = sl_gfm_new();
     int bad = 0;
