@@ -147,64 +147,75 @@ static size_t append(char *page, size_t n, size_t cap, const char *s)
     return n + l;
 }
 
-/* pages of inline pieces: emphasis, brackets, autolinks, entities */
-SL_TEST(md_gfm_own_renders_generated_inline_pages_as_cmark_gfm)
+/* Generated pages, each against cmark-gfm in every mode: SL_TEST_SCALE(3000)
+ * of them from `make`, which writes one into page (cap bytes) and returns
+ * its length. */
+static void generated_pages_render_as_cmark_gfm(size_t (*make)(char *page, size_t cap))
 {
-    static const char *const atoms[] = {
-        "*", "**", "_", "__", "~", "~~", "`", "``", "[", "]", "(", ")", "![", "<", ">", "&amp;", "&#35;", "&bogus;",
-        "\\", "\\*", "a", "b", "foo", " ", "  ", "\t", "\n", "\n\n", "- ", "* ", "1. ", "> ", "# ", "```", "    ",
-        "|", " | ", "|---|", ":", "http://x.y", "https://a.b/c?d=e.", "www.ex.com", "www.a_b.c", "a@b.co", "mailto:",
-        "xmpp:", "<span a=\"b\">", "<!-- c -->", "<?p ?>", "<![CDATA[x]]>", "[x]: /u \"t\"", "[x]", "[X][]", "[ ]",
-        "\"", "'", "(t)", "-", "---", ".", ";", "!", "\xc3\xa9", "\xc2\xa0", "\xe2\x80\x9c", "\r\n", "\r",
-        "<http://a.b>", "<a@b.c>", "(www.x.org)", "ftp://f.g", "HTTP://U.V", "***", "~~~~", "\\|", "<title>", "@",
-    };
     sl_gfm *g = sl_gfm_new();
     size_t pages = SL_TEST_SCALE(3000);
     int bad = 0;
     char page[2048];
-    for (size_t k = 0; k < pages && bad == 0; k++) {
-        size_t n = 0, parts = 1 + pick(40);
-        for (size_t i = 0; i < parts; i++)
-            n = append(page, n, sizeof page, atoms[pick(sizeof atoms / sizeof atoms[0])]);
-        bad += differs(g, page, n);
-    }
+    for (size_t k = 0; k < pages && bad == 0; k++)
+        bad += differs(g, page, make(page, sizeof page));
     CHECK_EQ(bad, 0);
     sl_gfm_free(g);
 }
 
+/* pages of inline pieces: emphasis, brackets, autolinks, entities */
+static const char *const atoms[] = {
+    "*", "**", "_", "__", "~", "~~", "`", "``", "[", "]", "(", ")", "![", "<", ">", "&amp;", "&#35;", "&bogus;",
+    "\\", "\\*", "a", "b", "foo", " ", "  ", "\t", "\n", "\n\n", "- ", "* ", "1. ", "> ", "# ", "```", "    ",
+    "|", " | ", "|---|", ":", "http://x.y", "https://a.b/c?d=e.", "www.ex.com", "www.a_b.c", "a@b.co", "mailto:",
+    "xmpp:", "<span a=\"b\">", "<!-- c -->", "<?p ?>", "<![CDATA[x]]>", "[x]: /u \"t\"", "[x]", "[X][]", "[ ]",
+    "\"", "'", "(t)", "-", "---", ".", ";", "!", "\xc3\xa9", "\xc2\xa0", "\xe2\x80\x9c", "\r\n", "\r",
+    "<http://a.b>", "<a@b.c>", "(www.x.org)", "ftp://f.g", "HTTP://U.V", "***", "~~~~", "\\|", "<title>", "@",
+};
+
+static size_t inline_page(char *page, size_t cap)
+{
+    size_t n = 0, parts = 1 + pick(40);
+    for (size_t i = 0; i < parts; i++)
+        n = append(page, n, cap, atoms[pick(sizeof atoms / sizeof atoms[0])]);
+    return n;
+}
+
+SL_TEST(md_gfm_own_renders_generated_inline_pages_as_cmark_gfm)
+{
+    generated_pages_render_as_cmark_gfm(inline_page);
+}
+
 /* pages of lines under container prefixes: lists, quotes, code, tables,
  * HTML blocks, definitions */
+static const char *const prefixes[] = {"", "", "", " ", "  ", "   ", "    ", "\t", " \t", "> ", ">", "> > ",
+                                       "- ", "* ", "+ ", "1. ", "2) ", "10. ", "-\t", "- [ ] ", "- [x] ",
+                                       "* [X] ", "  - ", "    - ", ">  - ", "- > "};
+static const char *const bodies[] = {
+    "foo", "bar *baz*", "", "", "```", "```js", "~~~", "    code", "# h", "### h ###", "#5 no", "---", "***",
+    "___", "===", "- - -", "<div>", "</div>", "<!-- x", "-->", "<pre>", "</pre>", "<script>", "</script>",
+    "<?x", "?>", "<!X", "<![CDATA[", "]]>", "<a href=\"x\">", "<custom-tag>", "| a | b |", "|---|---|", "a | b",
+    "--|--", "| :-- | --: |", "|x|", "| a \\| b |", "[r]: /url", "[r]: /url \"title\"", "[r]:", "  /u", "[r]",
+    "text [r] more", "line  ", "line\\", "www.example.com/path?q=1", "foo@bar.example", "http://a.b/c)",
+    "**bold**", "~~del~~", "`code`", "    ", "\t\tx", "1.", "-", "*", ">"};
+static const char *const ends[] = {"\n", "\r\n", "\r"};
+
+static size_t block_page(char *page, size_t cap)
+{
+    size_t n = 0, lines = 1 + pick(14);
+    const char *end = ends[pick(3)];
+    for (size_t i = 0; i < lines; i++) {
+        for (size_t p = pick(3); p > 0; p--)
+            n = append(page, n, cap, prefixes[pick(sizeof prefixes / sizeof prefixes[0])]);
+        n = append(page, n, cap, bodies[pick(sizeof bodies / sizeof bodies[0])]);
+        if (i + 1 < lines || pick(2))
+            n = append(page, n, cap, end);
+    }
+    return n;
+}
+
 SL_TEST(md_gfm_own_renders_generated_block_pages_as_cmark_gfm)
 {
-    static const char *const prefixes[] = {"", "", "", " ", "  ", "   ", "    ", "\t", " \t", "> ", ">", "> > ",
-                                           "- ", "* ", "+ ", "1. ", "2) ", "10. ", "-\t", "- [ ] ", "- [x] ",
-                                           "* [X] ", "  - ", "    - ", ">  - ", "- > "};
-    static const char *const bodies[] = {
-        "foo", "bar *baz*", "", "", "```", "```js", "~~~", "    code", "# h", "### h ###", "#5 no", "---", "***",
-        "___", "===", "- - -", "<div>", "</div>", "<!-- x", "-->", "<pre>", "</pre>", "<script>", "</script>",
-        "<?x", "?>", "<!X", "<![CDATA[", "]]>", "<a href=\"x\">", "<custom-tag>", "| a | b |", "|---|---|", "a | b",
-        "--|--", "| :-- | --: |", "|x|", "| a \\| b |", "[r]: /url", "[r]: /url \"title\"", "[r]:", "  /u", "[r]",
-        "text [r] more", "line  ", "line\\", "www.example.com/path?q=1", "foo@bar.example", "http://a.b/c)",
-        "**bold**", "~~del~~", "`code`", "    ", "\t\tx", "1.", "-", "*", ">"};
-    static const char *const ends[] = {"\n", "\r\n", "\r"};
-    sl_gfm *g = sl_gfm_new();
-    size_t pages = SL_TEST_SCALE(3000);
-    int bad = 0;
-    char page[2048];
-    for (size_t k = 0; k < pages && bad == 0; k++) {
-        size_t n = 0, lines = 1 + pick(14);
-        const char *end = ends[pick(3)];
-        for (size_t i = 0; i < lines; i++) {
-            for (size_t p = pick(3); p > 0; p--)
-                n = append(page, n, sizeof page, prefixes[pick(sizeof prefixes / sizeof prefixes[0])]);
-            n = append(page, n, sizeof page, bodies[pick(sizeof bodies / sizeof bodies[0])]);
-            if (i + 1 < lines || pick(2))
-                n = append(page, n, sizeof page, end);
-        }
-        bad += differs(g, page, n);
-    }
-    CHECK_EQ(bad, 0);
-    sl_gfm_free(g);
+    generated_pages_render_as_cmark_gfm(block_page);
 }
 
 static double cpu_seconds(sl_gfm *g, const char *s, size_t n)
