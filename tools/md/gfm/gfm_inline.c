@@ -946,7 +946,7 @@ static void handle_backticks(subject *S)
         } else {
             d[w++] = (char)ch;
         }
-        if (ch != ' ')
+        if (ch != ' ' && ch != '\n') /* a newline is a space by now (cmark checks the byte it rewrote) */
             nonspace = true;
     }
     const char *lit = d;
