@@ -63,6 +63,9 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         /* a code span of line ends and spaces only keeps them all (a lazy
          * line keeps its leading spaces) */
         "> a `\n `b\n", "> a ``\n  ``b\n", "> `\n `\n",
+        /* a definition whose title line goes on after the title ends
+         * before that line, and keeps the title */
+        "[a]: http://x.y\n(t)<a@b.c>?\n\n[a]\n", "[b]: /u\n\"t\" x\n[b]\n",
     };
     sl_gfm *g = sl_gfm_new();
     int bad = 0;

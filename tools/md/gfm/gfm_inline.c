@@ -810,10 +810,11 @@ size_t gfm_parse_reference(sl_gfm *g, const char *text, size_t n)
     if (!skip_line_end(s, n, &pos)) {
         if (!tl)
             return 0;
+        /* the title is not the definition's end: the definition ends
+         * before it, yet cmark-gfm keeps the title it read */
         pos = skip_spaces(s, n, before_title);
         if (!skip_line_end(s, n, &pos))
             return 0;
-        tl = 0;
     }
     ref_add(g, text + lab, labn, text + u, un, tl ? text + t : "", tl);
     return pos;
