@@ -224,6 +224,29 @@ SL_TEST(md_gfm_own_renders_generated_block_pages_as_cmark_gfm)
     generated_pages_render_as_cmark_gfm(block_page);
 }
 
+/* lines of inline pieces under container and block prefixes */
+static size_t mixed_page(char *page, size_t cap)
+{
+    static const char *const starts[] = {"",    "",   "",   " ",    "  ",   "    ", "\t",  "> ",      ">",
+                                         "- ",  "* ", "1. ", "2) ", "- [ ] ", "  - ", "| ", "|",       "```",
+                                         "~~~ ", "<div>", "#",  "## ", "[a]: "};
+    size_t n = 0, lines = 1 + pick(10);
+    for (size_t i = 0; i < lines; i++) {
+        for (size_t p = pick(3); p > 0; p--)
+            n = append(page, n, cap, starts[pick(sizeof starts / sizeof starts[0])]);
+        for (size_t k = pick(9); k > 0; k--)
+            n = append(page, n, cap, atoms[pick(sizeof atoms / sizeof atoms[0])]);
+        if (i + 1 < lines)
+            n = append(page, n, cap, "\n");
+    }
+    return n;
+}
+
+SL_TEST(md_gfm_own_renders_generated_mixed_pages_as_cmark_gfm)
+{
+    generated_pages_render_as_cmark_gfm(mixed_page);
+}
+
 static double cpu_seconds(sl_gfm *g, const char *s, size_t n)
 {
     clock_t t = clock();
