@@ -38,6 +38,8 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         "mailto:a@b.com irc://example.com file://x/y\n",
         "xmpp:foo@bar.com/baz and .mailto:a@b.c and amailto:a@b.c and 1mailto:a@b.c\n",
         "a@b@example.com q@w.e@r.t a@b.c@ a@@b.c xmpp:a@b.c/d@e.f mailto:@b.c\n",
+        /* an '@' that makes no address moves the search one past it */
+        "__@mailto:a@b.co\n", "x@mailto:a@b.c\n",
         /* task items checked with an upper-case X */
         "- [ ] todo\n- [x] done\n- [X] also done\n",
         /* autolinks inside brackets: any link bracket keeps them out, an

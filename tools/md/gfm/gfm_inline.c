@@ -1590,7 +1590,7 @@ static void email_text(subject *S, inode *t)
             }
         }
         if (end < 2 || np == 0 || (!c_isalpha(at[end - 1]) && at[end - 1] != '.')) {
-            offset += max_rewind + end;
+            offset += max_rewind + 1;
             continue;
         }
         end = autolink_delim(at, end);
