@@ -40,6 +40,8 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         "a@b@example.com q@w.e@r.t a@b.c@ a@@b.c xmpp:a@b.c/d@e.f mailto:@b.c\n",
         /* an '@' that makes no address moves the search one past it */
         "__@mailto:a@b.co\n", "x@mailto:a@b.c\n",
+        /* after an address, the text before is out of the protocol check */
+        "a@b.co---mailto:a@b.co-mailto:x\n",
         /* task items checked with an upper-case X */
         "- [ ] todo\n- [x] done\n- [X] also done\n",
         /* autolinks inside brackets: any link bracket keeps them out, an

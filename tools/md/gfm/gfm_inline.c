@@ -1533,7 +1533,7 @@ static bool validate_protocol(const char *proto, const uint8_t *base, const uint
  * with "/" parts; a text run's first 1001 '@' are looked at. */
 static void email_text(subject *S, inode *t)
 {
-    const uint8_t *base = (const uint8_t *)t->s; /* the whole text, before any split */
+    const uint8_t *base = (const uint8_t *)t->s; /* the text left after the last link made */
     size_t start = 0, offset = 0, remaining = t->n;
     /* cmark-gfm recurses once for each '@' it looks at, and stops past
      * depth 1000: the 1002nd '@' of a text run is not looked at */
@@ -1613,7 +1613,10 @@ static void email_text(subject *S, inode *t)
         insert_after(l, post);
         t->n = offset + max_rewind - rewind;
         t = post;
-        start += used;
+        /* cmark-gfm goes on in a copy of the rest: what was before it is
+         * out of reach of the protocol check */
+        base = data + used;
+        start = 0;
         remaining -= used;
         offset = 0;
     }
