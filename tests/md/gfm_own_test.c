@@ -42,6 +42,8 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         "__@mailto:a@b.co\n", "x@mailto:a@b.c\n",
         /* after an address, the text before is out of the protocol check */
         "a@b.co---mailto:a@b.co-mailto:x\n",
+        /* addresses in a link's text after a link inside it are linked */
+        "1. |[&bogus;<http://a.b>x a@b.co y](t) c@d.ef\n", "[<http://a.b> a@b.co *c@d.ef*](t)\n",
         /* task items checked with an upper-case X */
         "- [ ] todo\n- [x] done\n- [X] also done\n",
         /* autolinks inside brackets: any link bracket keeps them out, an

@@ -1622,15 +1622,24 @@ static void email_text(subject *S, inode *t)
     }
 }
 
-/* adjacent text nodes merged (cmark_consolidate_text_nodes) where the run
- * holds an '@', then its addresses linked; links are not entered */
-static void postprocess(subject *S, inode *parent)
+/* Adjacent text nodes merged (cmark_consolidate_text_nodes) where the run
+ * holds an '@', then its addresses linked, in document order as
+ * cmark-gfm's iterator meets them: entering a link stops the pass until a
+ * link is left - any link, so after a link inside a link the rest of the
+ * outer one is looked at; nodes a pass inserts are not visited. */
+static void postprocess(subject *S, inode *parent, bool *in_link)
 {
     for (inode *n = parent->first; n; n = n->next) {
-        if (n->type == I_LINK)
+        if (*in_link || n->type == I_LINK) {
+            *in_link = true; /* entering (or inside) a link */
+            if (n->first)
+                postprocess(S, n, in_link);
+            if (n->type == I_LINK)
+                *in_link = false; /* leaving a link */
             continue;
+        }
         if (n->first) {
-            postprocess(S, n);
+            postprocess(S, n, in_link);
             continue;
         }
         if (n->type != I_TEXT)
@@ -1944,8 +1953,10 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         add(&S, text(&S, s + start, len));
     }
     process_emphasis(&S, NULL);
-    if (S.autolink)
-        postprocess(&S, &root);
+    if (S.autolink) {
+        bool in_link = false;
+        postprocess(&S, &root, &in_link);
+    }
     render(g, &root);
     gfm_arena_release(&g->arena, mark);
 }
