@@ -529,8 +529,8 @@ static int scan_html_start(const parser *p, size_t i)
         return 3;
     if (end - s >= 2 && s[0] == '!' && s[1] >= 'A' && s[1] <= 'Z')
         return 4;
-    if (end - s >= 8 && memcmp(s, "![CDATA[", 8) == 0)
-        return 5;
+    if (end - s >= 8 && s[0] == '!' && s[1] == '[' && word_at(s + 2, end, "cdata") && s[7] == '[')
+        return 5; /* re2c's '...' strings are case-insensitive */
     if (s < end && *s == '/')
         s++;
     const uint8_t *e = s;

@@ -482,7 +482,8 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
                 }
             }
         }
-        if (end - s >= 7 && memcmp(s, "[CDATA[", 7) == 0) {
+        if (end - s >= 7 && s[0] == '[' && (s[1] | 32) == 'c' && (s[2] | 32) == 'd' && (s[3] | 32) == 'a' &&
+            (s[4] | 32) == 't' && (s[5] | 32) == 'a' && s[6] == '[') { /* case-insensitive: re2c -i */
             /* ([^\]\x00]+ | "]" [^\]\x00] | "]]" [^>\x00])* "]]>": a ']'
              * takes the character after it, "]]" the one after them */
             s += 7;
