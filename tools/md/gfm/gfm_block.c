@@ -424,12 +424,17 @@ static size_t scan_open_fence(const parser *p, size_t i)
     size_t n = i - s;
     if (n < 3)
         return 0;
-    for (; i < p->len; i++) {
+    const uint8_t *end = p->line + p->len;
+    while (i < p->len) {
         uint8_t d = p->line[i];
         if (line_end(d))
             return n;
         if (d == 0 || (c == '`' && d == '`'))
             return 0;
+        size_t l = gfm_u8len(p->line + i, end);
+        if (!l)
+            return 0;
+        i += l;
     }
     return 0;
 }
@@ -485,6 +490,13 @@ static bool word_at(const uint8_t *s, const uint8_t *end, const char *word)
     return true;
 }
 
+/* cmark_isspace: space, tab, LF, CR (not VT or FF) */
+static bool cm_isspace(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* the scanners' spacechar: [ \t\v\f\r\n] */
 static bool is_spacechar(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
@@ -517,8 +529,8 @@ static int scan_html_start(const parser *p, size_t i)
         return 3;
     if (end - s >= 2 && s[0] == '!' && s[1] >= 'A' && s[1] <= 'Z')
         return 4;
-    if (end - s >= 8 && memcmp(s, "![CDATA[", 8) == 0)
-        return 5;
+    if (end - s >= 8 && s[0] == '!' && s[1] == '[' && word_at(s + 2, end, "cdata") && s[7] == '[')
+        return 5; /* re2c's '...' strings are case-insensitive */
     if (s < end && *s == '/')
         s++;
     const uint8_t *e = s;
@@ -563,7 +575,8 @@ static int scan_html_start7(const parser *p, size_t i)
 /* Whether the line from i holds the end of an HTML block of `type`. */
 static bool html_end(const parser *p, size_t i, int type)
 {
-    const uint8_t *s = p->line + i, *end = p->line + p->len;
+    /* [^\n\x00]* before the end mark: only whole characters */
+    const uint8_t *s = p->line + i, *end = gfm_u8stop(s, p->line + p->len);
     switch (type) {
     case 1:
         for (; s + 1 < end; s++)
@@ -607,7 +620,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
     memset(d, 0, sizeof *d);
     if (c == '*' || c == '-' || c == '+') {
         pos++;
-        if (!is_spacechar(at(p, pos)))
+        if (!cm_isspace(at(p, pos)))
             return 0;
         if (interrupts) {
             size_t i = pos;
@@ -631,7 +644,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
         if (c != '.' && c != ')')
             return 0;
         pos++;
-        if (!is_spacechar(at(p, pos)))
+        if (!cm_isspace(at(p, pos)))
             return 0;
         if (interrupts) {
             size_t i = pos;
@@ -653,7 +666,7 @@ static size_t parse_list_marker(const parser *p, size_t pos, bool interrupts, li
 
 #include "gfm_table.h"
 
-/* tasklist: spaces, a marker ("-", "+", "*" or digits and any byte),
+/* tasklist: spaces, a marker ("-", "+", "*" or digits and any character),
  * spaces, "[ ]", "[x]" or "[X]", spaces: read from the start of the line, as
  * cmark-gfm's tasklist extension reads it (inside a quote it never
  * matches). */
@@ -680,9 +693,10 @@ static bool scan_tasklist(const parser *p)
         s++;
     if (s == d)
         return false;
-    /* [0-9]+ then any byte but a newline: the byte after the digits, or
-     * (backtracking) the last digit */
-    return (s < end && *s != '\n' && tasklist_rest(s + 1, end)) || (s - d >= 2 && tasklist_rest(s, end));
+    /* [0-9]+ then any character but a newline: the one after the digits,
+     * or (backtracking) the last digit */
+    size_t l = s < end && *s != '\n' ? gfm_u8len(s, end) : 0;
+    return (l && tasklist_rest(s + l, end)) || (s - d >= 2 && tasklist_rest(s, end));
 }
 
 static bool checked_task(const parser *p)
@@ -894,14 +908,14 @@ static void open_new_blocks(parser *p, gnode **container, bool all_matched)
 static size_t atx_text_end(const parser *p)
 {
     size_t n = p->len;
-    while (n && is_spacechar(p->line[n - 1]))
+    while (n && cm_isspace(p->line[n - 1]))
         n--;
     size_t orig = n;
     while (n && p->line[n - 1] == '#')
         n--;
     if (n != orig && n && space_or_tab(p->line[n - 1])) {
         n--;
-        while (n && is_spacechar(p->line[n - 1]))
+        while (n && cm_isspace(p->line[n - 1]))
             n--;
         return n;
     }

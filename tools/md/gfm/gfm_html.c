@@ -14,31 +14,44 @@ static const uint8_t html_esc[256] = {['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1
 void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
 {
     gbuf *o = &g->out;
-    if (o->cap - o->len < n + n / 4 + 16)
-        gbuf_grow(g, o, n + n / 4 + 16);
-    size_t i = 0;
-    while (i < n) {
-        size_t a = i;
-        while (i < n && !html_esc[(uint8_t)s[i]])
+    while (n) {
+        /* a piece at a time, with room for its worst case ("&quot;" a byte) */
+        size_t piece = n < 4096 ? n : 4096;
+        if (o->cap - o->len < 6 * piece)
+            gbuf_grow(g, o, 6 * piece);
+        char *w = o->p + o->len;
+        size_t i = 0;
+        while (i < piece) {
+            size_t a = i;
+            while (i < piece && !html_esc[(uint8_t)s[i]])
+                i++;
+            memcpy(w, s + a, i - a);
+            w += i - a;
+            if (i >= piece)
+                break;
+            switch (s[i]) {
+            case '"':
+                memcpy(w, "&quot;", 6);
+                w += 6;
+                break;
+            case '&':
+                memcpy(w, "&amp;", 5);
+                w += 5;
+                break;
+            case '<':
+                memcpy(w, "&lt;", 4);
+                w += 4;
+                break;
+            default:
+                memcpy(w, "&gt;", 4);
+                w += 4;
+                break;
+            }
             i++;
-        gbuf_put(g, o, s + a, i - a);
-        if (i >= n)
-            break;
-        switch (s[i]) {
-        case '"':
-            gbuf_puts(g, o, "&quot;");
-            break;
-        case '&':
-            gbuf_puts(g, o, "&amp;");
-            break;
-        case '<':
-            gbuf_puts(g, o, "&lt;");
-            break;
-        default:
-            gbuf_puts(g, o, "&gt;");
-            break;
         }
-        i++;
+        o->len = (size_t)(w - o->p);
+        s += piece;
+        n -= piece;
     }
 }
 
@@ -86,9 +99,10 @@ static inline void cr(sl_gfm *g)
         gbuf_putc(g, &g->out, '\n');
 }
 
+/* cmark_isspace: space, tab, LF, CR */
 static bool is_space(uint8_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* a fenced code block's info string: entities decoded, trimmed, then
@@ -208,7 +222,7 @@ static void heading_with_id(sl_gfm *g, const gnode *b, const char *text)
     o->len += add;
 }
 
-static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody, size_t *col)
+static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
 {
     gbuf *o = &g->out;
     const char *text = g->content.p + b->off;
@@ -286,13 +300,11 @@ static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody, size_t *col
             *tbody = true;
         }
         gbuf_puts(g, o, "<tr>");
-        *col = 0;
         break;
     case B_TABLE_CELL: {
         cr(g);
         gbuf_put(g, o, *in_header ? "<th" : "<td", 3);
-        size_t i = (*col)++; /* counted as the walk goes: a row of n cells costs n, not n^2 */
-        switch (b->parent->parent->as.table.align[i]) {
+        switch (b->parent->parent->as.table.align[b->as.cell]) {
         case ALIGN_LEFT:
             gbuf_puts(g, o, " align=\"left\"");
             break;
@@ -371,10 +383,9 @@ static void leave(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
 void gfm_render_html(sl_gfm *g, gnode *doc)
 {
     bool in_header = false, tbody = false;
-    size_t col = 0;
     gnode *b = doc->first;
     while (b) {
-        enter(g, b, &in_header, &tbody, &col);
+        enter(g, b, &in_header, &tbody);
         bool leaf = b->type == B_PARAGRAPH || b->type == B_HEADING || b->type == B_TABLE_CELL ||
                     b->type == B_CODE || b->type == B_HTML || b->type == B_HR;
         if (!leaf && b->first) {

@@ -57,9 +57,8 @@ typedef struct subject {
     bracket *last_bracket;
     const uint8_t *special, *skip;
     bool strike, autolink;
-    bool backticks_scanned, backticks_init;
+    bool backticks_scanned; /* the positions in g->bt_pos cover the rest of the block */
     unsigned long pushes, link_made; /* brackets pushed; pushes when a link last formed */
-    size_t backticks[MAXBACKTICKS + 1];
 } subject;
 
 /* ---- character classes ------------------------------------------------- */
@@ -69,9 +68,16 @@ static inline bool c_ispunct(uint8_t c)
     return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
 }
 
+/* cmark_isspace: space, tab, LF, CR (not VT or FF) */
 static inline bool c_isspace(uint8_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* the scanners' spacechar: [ \t\v\f\r\n] */
+static bool is_spacechar(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
 static inline bool c_isalpha(uint8_t c)
@@ -331,7 +337,7 @@ static const char *clean_title(sl_gfm *g, const char *s, size_t n, size_t *out_n
 static size_t scan_spacechars(const uint8_t *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && c_isspace(s[j]))
+    while (j < n && is_spacechar(s[j]))
         j++;
     return j - i;
 }
@@ -345,10 +351,11 @@ static size_t scan_link_title(const uint8_t *s, size_t n, size_t i)
     uint8_t open = s[i], close = open == '(' ? ')' : open;
     if (open != '"' && open != '\'' && open != '(')
         return 0;
-    size_t best = 0;
-    for (size_t j = i + 1; j < n; j++) {
+    size_t best = 0, l;
+    for (size_t j = i + 1; j < n; j += l) {
         uint8_t c = s[j];
-        if (c == 0)
+        l = gfm_u8len(s + j, s + n);
+        if (c == 0 || !l)
             break;
         bool escaped = s[j - 1] == '\\' && j - 1 > i;
         if (c == close) {
@@ -370,11 +377,6 @@ static bool is_tagname_start(uint8_t c)
 static bool is_tagname_char(uint8_t c)
 {
     return c_isalnum(c) || c == '-';
-}
-
-static bool is_spacechar(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
 /* opentag | closetag, from after the '<' */
@@ -417,17 +419,20 @@ size_t gfm_scan_open_or_close_tag(const uint8_t *p, const uint8_t *end)
                 v++;
             if (v < end && (*v == '"' || *v == '\'')) {
                 uint8_t q = *v++;
-                while (v < end && *v != q && *v != 0)
-                    v++;
+                size_t l;
+                while (v < end && *v != q && *v != 0 && (l = gfm_u8len(v, end)))
+                    v += l;
                 if (v >= end || *v != q)
                     break; /* no value: the attribute ends at its name */
                 s = v + 1;
             } else {
                 const uint8_t *u = v;
+                size_t l;
                 while (u < end && !(*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n' || *u == '\v' ||
                                     *u == '\f' || *u == '"' || *u == '\'' || *u == '=' || *u == '<' ||
-                                    *u == '>' || *u == '`' || *u == 0))
-                    u++;
+                                    *u == '>' || *u == '`' || *u == 0) &&
+                       (l = gfm_u8len(u, end)))
+                    u += l;
                 if (u > v)
                     s = u;
             }
@@ -446,6 +451,8 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
     if (p >= end)
         return 0;
     const uint8_t *s = p;
+    if (*s == '!' || *s == '?') /* their classes ([^>], [^-]...) take whole characters only */
+        end = gfm_u8stop(p, end);
     if (*s == '!') {
         s++;
         if (end - s >= 2 && s[0] == '-' && s[1] == '-') { /* comment */
@@ -475,13 +482,23 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
                 }
             }
         }
-        if (end - s >= 7 && memcmp(s, "[CDATA[", 7) == 0) {
+        if (end - s >= 7 && s[0] == '[' && (s[1] | 32) == 'c' && (s[2] | 32) == 'd' && (s[3] | 32) == 'a' &&
+            (s[4] | 32) == 't' && (s[5] | 32) == 'a' && s[6] == '[') { /* case-insensitive: re2c -i */
+            /* ([^\]\x00]+ | "]" [^\]\x00] | "]]" [^>\x00])* "]]>": a ']'
+             * takes the character after it, "]]" the one after them */
             s += 7;
-            for (; s + 2 < end; s++) {
-                if (*s == 0)
-                    return 0;
-                if (s[0] == ']' && s[1] == ']' && s[2] == '>')
+            while (s < end && *s) {
+                if (*s != ']') {
+                    s++;
+                } else if (end - s >= 3 && s[1] == ']' && s[2] == '>') {
                     return (size_t)(s + 3 - p);
+                } else if (s + 1 < end && s[1] != ']' && s[1]) {
+                    s += 2;
+                } else if (s + 2 < end && s[1] == ']' && s[2]) {
+                    s += 3;
+                } else {
+                    return 0;
+                }
             }
             return 0;
         }
@@ -499,13 +516,20 @@ size_t gfm_scan_html_tag(const uint8_t *p, const uint8_t *end)
         }
         return 0;
     }
-    if (*s == '?') { /* processing instruction: up to the first "?>" */
+    if (*s == '?') {
+        /* "?" ([^?>\x00]+ | [?][^>\x00] | [>])* "?>": a '?' not before a
+         * '>' takes the character after it along */
         s++;
-        for (; s + 1 < end; s++) {
-            if (*s == 0)
-                return 0;
-            if (s[0] == '?' && s[1] == '>')
+        while (s < end && *s) {
+            if (*s != '?') {
+                s++;
+            } else if (s + 1 < end && s[1] == '>') {
                 return (size_t)(s + 2 - p);
+            } else if (s + 1 < end && s[1]) {
+                s += 2;
+            } else {
+                return 0;
+            }
         }
         return 0;
     }
@@ -787,10 +811,11 @@ size_t gfm_parse_reference(sl_gfm *g, const char *text, size_t n)
     if (!skip_line_end(s, n, &pos)) {
         if (!tl)
             return 0;
+        /* the title is not the definition's end: the definition ends
+         * before it, yet cmark-gfm keeps the title it read */
         pos = skip_spaces(s, n, before_title);
         if (!skip_line_end(s, n, &pos))
             return 0;
-        tl = 0;
     }
     ref_add(g, text + lab, labn, text + u, un, tl ? text + t : "", tl);
     return pos;
@@ -868,11 +893,8 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
 {
     if (open > MAXBACKTICKS)
         return 0;
-    if (!S->backticks_init) {
-        memset(S->backticks, 0, sizeof S->backticks);
-        S->backticks_init = true;
-    }
-    if (S->backticks_scanned && S->backticks[open] <= S->pos)
+    sl_gfm *g = S->g;
+    if (S->backticks_scanned && (g->bt_stamp[open] != g->bt_gen ? 0 : g->bt_pos[open]) <= S->pos)
         return 0;
     const uint8_t *s = S->s;
     for (;;) {
@@ -887,8 +909,10 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
             S->pos++;
             num++;
         }
-        if (num <= MAXBACKTICKS)
-            S->backticks[num] = S->pos - num;
+        if (num <= MAXBACKTICKS) {
+            g->bt_stamp[num] = g->bt_gen;
+            g->bt_pos[num] = S->pos - num;
+        }
         if (num == open)
             return S->pos;
     }
@@ -924,7 +948,7 @@ static void handle_backticks(subject *S)
         } else {
             d[w++] = (char)ch;
         }
-        if (ch != ' ')
+        if (ch != ' ' && ch != '\n') /* a newline is a space by now (cmark checks the byte it rewrote) */
             nonspace = true;
     }
     const char *lit = d;
@@ -1057,8 +1081,9 @@ static size_t scan_autolink_uri(const uint8_t *s, size_t n, size_t i)
     if (k < 1 || j >= n || s[j] != ':')
         return 0;
     j++;
-    while (j < n && s[j] > 0x20 && s[j] != '<' && s[j] != '>')
-        j++;
+    size_t l;
+    while (j < n && s[j] > 0x20 && s[j] != '<' && s[j] != '>' && (l = gfm_u8len(s + j, s + n)))
+        j += l;
     return j < n && s[j] == '>' ? j + 1 - i : 0;
 }
 
@@ -1407,11 +1432,11 @@ static bool www_match(subject *S)
 {
     const uint8_t *data = S->s + S->pos;
     size_t size = S->n - S->pos;
+    if (size < 4 || memcmp(data, "www.", 4) != 0)
+        return false;
     if (S->pos > 0 && !strchr("*_~(", data[-1]) && !c_isspace(data[-1]))
         return false;
     if (S->pos > 0 && data[-1] == 0)
-        return false;
-    if (size < 4 || memcmp(data, "www.", 4) != 0)
         return false;
     size_t end = check_domain(data, size, false);
     if (!end)
@@ -1506,11 +1531,14 @@ static bool validate_protocol(const char *proto, const uint8_t *base, const uint
  * alphanumerics and ".+-_" (and through a "mailto:" or "xmpp:" before it,
  * which then stays in the url instead of an added "mailto:"); a second
  * '@' restarts the search from the first; "xmpp:" addresses may go on
- * with "/" parts. */
+ * with "/" parts; a text run's first 1001 '@' are looked at. */
 static void email_text(subject *S, inode *t)
 {
-    const uint8_t *base = (const uint8_t *)t->s; /* the whole text, before any split */
+    const uint8_t *base = (const uint8_t *)t->s; /* the text left after the last link made */
     size_t start = 0, offset = 0, remaining = t->n;
+    /* cmark-gfm recurses once for each '@' it looks at, and stops past
+     * depth 1000: the 1002nd '@' of a text run is not looked at */
+    int depth = 0;
     while (offset < remaining) {
         const uint8_t *data = base + start;
         const uint8_t *at = memchr(data + offset, '@', remaining - offset);
@@ -1519,6 +1547,8 @@ static void email_text(subject *S, inode *t)
         size_t max_rewind = (size_t)(at - (data + offset)), rewind, end;
         bool auto_mailto, is_xmpp;
     found_at:
+        if (depth++ > 1000)
+            return;
         auto_mailto = true;
         is_xmpp = false;
         at = data + offset + max_rewind;
@@ -1561,7 +1591,7 @@ static void email_text(subject *S, inode *t)
             }
         }
         if (end < 2 || np == 0 || (!c_isalpha(at[end - 1]) && at[end - 1] != '.')) {
-            offset += max_rewind + end;
+            offset += max_rewind + 1;
             continue;
         }
         end = autolink_delim(at, end);
@@ -1584,21 +1614,33 @@ static void email_text(subject *S, inode *t)
         insert_after(l, post);
         t->n = offset + max_rewind - rewind;
         t = post;
-        start += used;
+        /* cmark-gfm goes on in a copy of the rest: what was before it is
+         * out of reach of the protocol check */
+        base = data + used;
+        start = 0;
         remaining -= used;
         offset = 0;
     }
 }
 
-/* adjacent text nodes merged (cmark_consolidate_text_nodes) where the run
- * holds an '@', then its addresses linked; links are not entered */
-static void postprocess(subject *S, inode *parent)
+/* Adjacent text nodes merged (cmark_consolidate_text_nodes) where the run
+ * holds an '@', then its addresses linked, in document order as
+ * cmark-gfm's iterator meets them: entering a link stops the pass until a
+ * link is left - any link, so after a link inside a link the rest of the
+ * outer one is looked at; nodes a pass inserts are not visited. */
+static void postprocess(subject *S, inode *parent, bool *in_link)
 {
     for (inode *n = parent->first; n; n = n->next) {
-        if (n->type == I_LINK)
+        if (*in_link || n->type == I_LINK) {
+            *in_link = true; /* entering (or inside) a link */
+            if (n->first)
+                postprocess(S, n, in_link);
+            if (n->type == I_LINK)
+                *in_link = false; /* leaving a link */
             continue;
+        }
         if (n->first) {
-            postprocess(S, n);
+            postprocess(S, n, in_link);
             continue;
         }
         if (n->type != I_TEXT)
@@ -1814,7 +1856,20 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
     if (!n)
         return;
     garena_mark mark = gfm_arena_mark(&g->arena);
-    subject S = {.g = g, .s = (const uint8_t *)src, .n = n};
+    subject S; /* field by field: no need to clear it all */
+    S.g = g;
+    S.s = (const uint8_t *)src;
+    S.n = n;
+    S.pos = 0;
+    S.block = NULL;
+    S.last_delim = NULL;
+    S.last_bracket = NULL;
+    S.backticks_scanned = false;
+    S.pushes = S.link_made = 0;
+    if (++g->bt_gen == 0) { /* wrapped: stamps from 2^32 blocks ago would look current */
+        memset(g->bt_stamp, 0, sizeof g->bt_stamp);
+        g->bt_gen = 1;
+    }
     S.strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0;
     S.autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
     S.special = special_chars[(S.strike ? 1 : 0) | (S.autolink ? 2 : 0)];
@@ -1884,8 +1939,19 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
             break;
         }
         size_t start = S.pos, end = S.pos + 1;
-        while (end < n && !S.special[s[end]])
-            end++;
+        for (;;) {
+            while (end < n && !S.special[s[end]])
+                end++;
+            /* 'w' and ':' stop a text run for the autolink extension only
+             * where "www." or "://" could follow: runs split elsewhere
+             * render the same, and 'w' is a common letter */
+            if (end + 3 < n && ((s[end] == 'w' && memcmp(s + end + 1, "ww.", 3) != 0) ||
+                                (s[end] == ':' && (s[end + 1] != '/' || s[end + 2] != '/')))) {
+                end++;
+                continue;
+            }
+            break;
+        }
         S.pos = end;
         size_t len = end - start;
         if (end < n && (s[end] == '\n' || s[end] == '\r'))
@@ -1894,8 +1960,10 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         add(&S, text(&S, s + start, len));
     }
     process_emphasis(&S, NULL);
-    if (S.autolink)
-        postprocess(&S, &root);
+    if (S.autolink) {
+        bool in_link = false;
+        postprocess(&S, &root, &in_link);
+    }
     render(g, &root);
     gfm_arena_release(&g->arena, mark);
 }

@@ -92,6 +92,7 @@ struct gnode {
         struct {
             bool header;
         } row;
+        size_t cell; /* a table cell's column */
     } as;
 };
 
@@ -125,7 +126,11 @@ struct sl_gfm {
     gbuf line;    /* a line copied when it needs a NUL or CR fixed */
     gbuf scratch; /* inline text being unescaped or decoded */
     grefmap refs;
-    gref *ref_pool; /* refmap slots cleared per page */
+    /* code spans: where the last run of N backticks was seen in the block
+     * being parsed, valid where its stamp is the block's (no clearing) */
+    uint32_t bt_gen;
+    uint32_t bt_stamp[1001];
+    size_t bt_pos[1001];
 };
 
 typedef struct garena_mark {
@@ -159,6 +164,45 @@ static inline void gbuf_putc(sl_gfm *g, gbuf *b, char c)
 
 /* lit: a string literal (sizeof gives its length) */
 #define gbuf_puts(g, b, lit) gbuf_put((g), (b), "" lit, sizeof(lit) - 1)
+
+/* The length of the UTF-8 character at s (1 for ASCII), or 0 where the
+ * bytes there are none (bad, overlong, a surrogate, past U+10FFFF).
+ * cmark-gfm's scanners are re2c's in UTF-8 mode: their character
+ * classes ([^\n], "any but a quote") match only such characters, so a
+ * bad byte ends a fence's info string, an HTML block's end line, a table
+ * cell, a link title, an attribute value, an autolink. */
+static inline size_t gfm_u8len(const uint8_t *s, const uint8_t *end)
+{
+    uint8_t c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!n || (size_t)(end - s) < n)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* where the run of whole UTF-8 characters from s stops (end if it does not) */
+static inline const uint8_t *gfm_u8stop(const uint8_t *s, const uint8_t *end)
+{
+    while (s < end) {
+        if (*s < 0x80) {
+            s++;
+            continue;
+        }
+        size_t n = gfm_u8len(s, end);
+        if (!n)
+            return s;
+        s += n;
+    }
+    return end;
+}
 
 /* gfm_block.c */
 gnode *gfm_parse_blocks(sl_gfm *g, const char *src, size_t len);

@@ -38,8 +38,12 @@ static size_t t_cell_end(const uint8_t *s, size_t n, size_t i)
 static size_t t_cell(const uint8_t *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && s[j] != '\r' && s[j] != '\n' && (s[j] != '|' || (j > i && s[j - 1] == '\\')))
-        j++;
+    while (j < n && s[j] != '\r' && s[j] != '\n' && (s[j] != '|' || (j > i && s[j - 1] == '\\'))) {
+        size_t l = gfm_u8len(s + j, s + n); /* a bad byte ends the cell (and so the row) */
+        if (!l)
+            break;
+        j += l;
+    }
     return j - i;
 }
 
@@ -57,9 +61,10 @@ static size_t t_row_end(const uint8_t *s, size_t n, size_t i)
     return 0;
 }
 
+/* cmark_isspace (the trim of a cell): space, tab, LF, CR */
 static bool t_isspace(uint8_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static void t_push(sl_gfm *g, trow *r, size_t off, size_t len)
@@ -222,6 +227,7 @@ static bool table_try_open(parser *p, gnode **container)
     row->as.row.header = true;
     for (size_t i = 0; i < header.ncols; i++) {
         gnode *cell = add_child(p, row, B_TABLE_CELL);
+        cell->as.cell = i;
         t_fill_cell(p, cell, ptext + header.cells[i].off, header.cells[i].len);
     }
     advance(p, p->len - 1 - p->offset, false);
@@ -238,10 +244,11 @@ static gnode *table_open_row(parser *p, gnode *table)
     size_t i = 0;
     for (; i < r.ncols && i < table->as.table.ncols; i++) {
         gnode *cell = add_child(p, row, B_TABLE_CELL);
+        cell->as.cell = i;
         t_fill_cell(p, cell, p->line + p->first_nonspace + r.cells[i].off, r.cells[i].len);
     }
     for (; i < table->as.table.ncols; i++)
-        add_child(p, row, B_TABLE_CELL);
+        add_child(p, row, B_TABLE_CELL)->as.cell = i;
     advance(p, p->len - 1 - p->offset, false);
     return row;
 }

@@ -1,0 +1,299 @@
+/*
+ * gfm_own_test.c - tools/md/gfm, sluice's own GFM renderer (not used by
+ * `sluice md` yet), against libcmark-gfm byte for byte, in both dialects
+ * and both safety modes: the pages it once rendered otherwise, the GFM
+ * extension cases (tests/md/gfm/cases.txt), generated inline and block
+ * pages, and pages built to be slow.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "gfm.h"
+#include "gfm_ref.h"
+
+/* every dialect and mode; the number of them that differ */
+static int differs(sl_gfm *g, const char *s, size_t n)
+{
+    int bad = 0;
+    for (int cm = 0; cm < 2; cm++)
+        for (int safe = 0; safe < 2; safe++)
+            bad += !sl_gfm_ref_same(g, s, n, cm, safe, bad == 0);
+    return bad;
+}
+
+SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
+{
+    static const char *const pages[] = {
+        /* a text run holding an '@' merged for the e-mail pass kept the
+         * nodes after it (a link, here) */
+        "x (@user) [#1](http://x/1) after\n",
+        "deps: node-gyp@3.0.3 in npm (Kat) [#2822](https://github.com/nodejs/node/pull/2822)\n",
+        /* e-mail autolinks: a slash before is no bar, mailto: and xmpp:
+         * stay in the url, a second '@' restarts */
+        "path/to/user@example.com\n",
+        "mailto:a@b.com irc://example.com file://x/y\n",
+        "xmpp:foo@bar.com/baz and .mailto:a@b.c and amailto:a@b.c and 1mailto:a@b.c\n",
+        "a@b@example.com q@w.e@r.t a@b.c@ a@@b.c xmpp:a@b.c/d@e.f mailto:@b.c\n",
+        /* an '@' that makes no address moves the search one past it */
+        "__@mailto:a@b.co\n", "x@mailto:a@b.c\n",
+        /* after an address, the text before is out of the protocol check */
+        "a@b.co---mailto:a@b.co-mailto:x\n",
+        /* addresses in a link's text after a link inside it are linked */
+        "1. |[&bogus;<http://a.b>x a@b.co y](t) c@d.ef\n", "[<http://a.b> a@b.co *c@d.ef*](t)\n",
+        /* task items checked with an upper-case X */
+        "- [ ] todo\n- [x] done\n- [X] also done\n",
+        /* autolinks inside brackets: any link bracket keeps them out, an
+         * image bracket only until a link forms */
+        "![[a](b) http://c.d\n", "[a [b](c) http://c.d\n", "![x ![a [b](c)] http://e.f\n",
+        "[x ![a [b](c)] http://e.f\n", "![x [b](c) ![y http://e.f\n", "![a ![b](c) http://c.d\n",
+        "![[a](b) http://c.d](e)\n",
+        /* a byte that is no UTF-8 character ends what cmark-gfm's re2c
+         * classes match: a table row, a fence's info, an HTML block's end
+         * line, a title, an attribute value, a comment, an autolink */
+        "| a | b |\n|---|---|\n| e | f )) [c](x) [d](y\xbd)\n", "| a\xed\xa0\x80 | b |\n|-|-|\n",
+        "```a\xbd\nx\n```\n", "<!-- a\xbd -->\nx\n", "[a](b \"t\xbdt\")\n", "x <a title=\"\xbd\"> y\n",
+        "<a title=\"\xbd\">\n", "x <a b=c\xbd> y\n", "x <!-- a\xbd --> y\n", "x <![CDATA[\xff]]> y\n",
+        "<http://a\xbd>\n", "1\xc3\xa9 [ ] x\n", "12\xbd [ ] x\n",
+        /* cmark_isspace is space, tab, LF and CR: VT and FF are text to
+         * trims, list markers, destinations and autolinks (the scanners'
+         * spacechar has them) */
+        "www.ex.com:http://x.y\x0bz\n", "-\x0bx\n", "# a \x0b#\n", "| a\x0b | b |\n|-|-|\n| x\x0c | y |\n",
+        "```\x0ba\x0b\n```\n", "[a](\x0bb\x0b)\n", "[\x0ba\x0b]: /u\n\n[a]\n", "a\x0b\nb\n",
+        /* a '?' in a processing instruction, a ']' in CDATA, takes the
+         * character after it along: "??>" and "]]]>" end nothing */
+        "x <?p ?\?> y\n", "x <?a?\?>b?> y\n", "x <![CDATA[]]]> y\n", "x <![CDATA[a]]]>]]> y\n",
+        /* "<![CDATA[" in any case, as block start and inline */
+        "x <![cdata[a]]> y\n", "<![CdATA[\na\n]]>\n",
+        /* a code span of line ends and spaces only keeps them all (a lazy
+         * line keeps its leading spaces) */
+        "> a `\n `b\n", "> a ``\n  ``b\n", "> `\n `\n",
+        /* a definition whose title line goes on after the title ends
+         * before that line, and keeps the title */
+        "[a]: http://x.y\n(t)<a@b.c>?\n\n[a]\n", "[b]: /u\n\"t\" x\n[b]\n",
+    };
+    sl_gfm *g = sl_gfm_new();
+    int bad = 0;
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        bad += differs(g, pages[i], strlen(pages[i]));
+    CHECK_EQ(bad, 0);
+    /* 1001 '@' of a text run are looked at, no more */
+    char *big = malloc(16 * 1024);
+    size_t n = 0;
+    for (int i = 0; i < 1001; i++)
+        n += (size_t)sprintf(big + n, "x@ ");
+    n += (size_t)sprintf(big + n, "a@b.c\n");
+    CHECK_EQ(differs(g, big, n), 0);
+    n = 0;
+    for (int i = 0; i < 1500; i++)
+        n += (size_t)sprintf(big + n, "a@b.c ");
+    CHECK_EQ(differs(g, big, n), 0);
+    free(big);
+    sl_gfm_free(g);
+}
+
+/* tests/md/gfm/cases.txt: "=== NAME [safe]" then the page; arrows are tabs */
+SL_TEST(md_gfm_own_renders_the_gfm_cases_as_cmark_gfm)
+{
+    char *text = sl_test_slurp(SLUICE_SOURCE_DIR "/tests/md/gfm/cases.txt");
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    sl_gfm *g = sl_gfm_new();
+    size_t cap = strlen(text) + 1, n = 0, cases = 0;
+    char *page = malloc(cap);
+    int bad = 0;
+    bool in_case = false;
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        size_t len = next ? (size_t)(next - line) : strlen(line);
+        if (next)
+            next++;
+        if (len >= 4 && strncmp(line, "=== ", 4) == 0) {
+            if (in_case) {
+                bad += differs(g, page, n);
+                cases++;
+            }
+            in_case = true;
+            n = 0;
+            continue;
+        }
+        if (!in_case)
+            continue;
+        if (n)
+            page[n++] = '\n';
+        for (size_t i = 0; i < len; i++) {
+            if (i + 2 < len && (unsigned char)line[i] == 0xE2 && (unsigned char)line[i + 1] == 0x86 &&
+                (unsigned char)line[i + 2] == 0x92) {
+                page[n++] = '\t';
+                i += 2;
+            } else {
+                page[n++] = line[i];
+            }
+        }
+    }
+    if (in_case) {
+        bad += differs(g, page, n);
+        cases++;
+    }
+    fprintf(stderr, "%zu GFM cases\n", cases);
+    CHECK(cases > 80);
+    CHECK_EQ(bad, 0);
+    free(page);
+    free(text);
+    sl_gfm_free(g);
+}
+
+static size_t pick(size_t n)
+{
+    return (size_t)(sl_test_rand() % n);
+}
+
+static size_t append(char *page, size_t n, size_t cap, const char *s)
+{
+    size_t l = strlen(s);
+    if (n + l >= cap)
+        return n;
+    memcpy(page + n, s, l);
+    return n + l;
+}
+
+/* Generated pages, each against cmark-gfm in every mode: SL_TEST_SCALE(3000)
+ * of them from `make`, which writes one into page (cap bytes) and returns
+ * its length. */
+static void generated_pages_render_as_cmark_gfm(size_t (*make)(char *page, size_t cap))
+{
+    sl_gfm *g = sl_gfm_new();
+    size_t pages = SL_TEST_SCALE(3000);
+    int bad = 0;
+    char page[2048];
+    for (size_t k = 0; k < pages && bad == 0; k++)
+        bad += differs(g, page, make(page, sizeof page));
+    CHECK_EQ(bad, 0);
+    sl_gfm_free(g);
+}
+
+/* pages of inline pieces: emphasis, brackets, autolinks, entities */
+static const char *const atoms[] = {
+    "*", "**", "_", "__", "~", "~~", "`", "``", "[", "]", "(", ")", "![", "<", ">", "&amp;", "&#35;", "&bogus;",
+    "\\", "\\*", "a", "b", "foo", " ", "  ", "\t", "\n", "\n\n", "- ", "* ", "1. ", "> ", "# ", "```", "    ",
+    "|", " | ", "|---|", ":", "http://x.y", "https://a.b/c?d=e.", "www.ex.com", "www.a_b.c", "a@b.co", "mailto:",
+    "xmpp:", "<span a=\"b\">", "<!-- c -->", "<?p ?>", "<![CDATA[x]]>", "[x]: /u \"t\"", "[x]", "[X][]", "[ ]",
+    "\"", "'", "(t)", "-", "---", ".", ";", "!", "\xc3\xa9", "\xc2\xa0", "\xe2\x80\x9c", "\r\n", "\r",
+    "<http://a.b>", "<a@b.c>", "(www.x.org)", "ftp://f.g", "HTTP://U.V", "***", "~~~~", "\\|", "<title>", "@",
+};
+
+static size_t inline_page(char *page, size_t cap)
+{
+    size_t n = 0, parts = 1 + pick(40);
+    for (size_t i = 0; i < parts; i++)
+        n = append(page, n, cap, atoms[pick(sizeof atoms / sizeof atoms[0])]);
+    return n;
+}
+
+SL_TEST(md_gfm_own_renders_generated_inline_pages_as_cmark_gfm)
+{
+    generated_pages_render_as_cmark_gfm(inline_page);
+}
+
+/* pages of lines under container prefixes: lists, quotes, code, tables,
+ * HTML blocks, definitions */
+static const char *const prefixes[] = {"", "", "", " ", "  ", "   ", "    ", "\t", " \t", "> ", ">", "> > ",
+                                       "- ", "* ", "+ ", "1. ", "2) ", "10. ", "-\t", "- [ ] ", "- [x] ",
+                                       "* [X] ", "  - ", "    - ", ">  - ", "- > "};
+static const char *const bodies[] = {
+    "foo", "bar *baz*", "", "", "```", "```js", "~~~", "    code", "# h", "### h ###", "#5 no", "---", "***",
+    "___", "===", "- - -", "<div>", "</div>", "<!-- x", "-->", "<pre>", "</pre>", "<script>", "</script>",
+    "<?x", "?>", "<!X", "<![CDATA[", "]]>", "<a href=\"x\">", "<custom-tag>", "| a | b |", "|---|---|", "a | b",
+    "--|--", "| :-- | --: |", "|x|", "| a \\| b |", "[r]: /url", "[r]: /url \"title\"", "[r]:", "  /u", "[r]",
+    "text [r] more", "line  ", "line\\", "www.example.com/path?q=1", "foo@bar.example", "http://a.b/c)",
+    "**bold**", "~~del~~", "`code`", "    ", "\t\tx", "1.", "-", "*", ">"};
+static const char *const ends[] = {"\n", "\r\n", "\r"};
+
+static size_t block_page(char *page, size_t cap)
+{
+    size_t n = 0, lines = 1 + pick(14);
+    const char *end = ends[pick(3)];
+    for (size_t i = 0; i < lines; i++) {
+        for (size_t p = pick(3); p > 0; p--)
+            n = append(page, n, cap, prefixes[pick(sizeof prefixes / sizeof prefixes[0])]);
+        n = append(page, n, cap, bodies[pick(sizeof bodies / sizeof bodies[0])]);
+        if (i + 1 < lines || pick(2))
+            n = append(page, n, cap, end);
+    }
+    return n;
+}
+
+SL_TEST(md_gfm_own_renders_generated_block_pages_as_cmark_gfm)
+{
+    generated_pages_render_as_cmark_gfm(block_page);
+}
+
+/* lines of inline pieces under container and block prefixes */
+static size_t mixed_page(char *page, size_t cap)
+{
+    static const char *const starts[] = {"",    "",   "",   " ",    "  ",   "    ", "\t",  "> ",      ">",
+                                         "- ",  "* ", "1. ", "2) ", "- [ ] ", "  - ", "| ", "|",       "```",
+                                         "~~~ ", "<div>", "#",  "## ", "[a]: "};
+    size_t n = 0, lines = 1 + pick(10);
+    for (size_t i = 0; i < lines; i++) {
+        for (size_t p = pick(3); p > 0; p--)
+            n = append(page, n, cap, starts[pick(sizeof starts / sizeof starts[0])]);
+        for (size_t k = pick(9); k > 0; k--)
+            n = append(page, n, cap, atoms[pick(sizeof atoms / sizeof atoms[0])]);
+        if (i + 1 < lines)
+            n = append(page, n, cap, "\n");
+    }
+    return n;
+}
+
+SL_TEST(md_gfm_own_renders_generated_mixed_pages_as_cmark_gfm)
+{
+    generated_pages_render_as_cmark_gfm(mixed_page);
+}
+
+static double cpu_seconds(sl_gfm *g, const char *s, size_t n)
+{
+    clock_t t = clock();
+    size_t len;
+    CHECK(sl_gfm_render(g, s, n, SL_GFM_GITHUB | SL_GFM_UNSAFE, &len) != NULL);
+    return (double)(clock() - t) / CLOCKS_PER_SEC;
+}
+
+/* Pages that are slow to someone: each at 20,000 and 80,000 repeats must
+ * not take more than 8 times as long for 4 times the size (linear, with
+ * room for noise); a piece of each renders as cmark-gfm renders it. */
+SL_TEST(md_gfm_own_takes_linear_time_on_hostile_pages)
+{
+    static const char *const units[] = {"[",   "![",    "[a](b", "*a ",  "*a_ ",   "**a ",    "_a* ",
+                                        "a@",  "a@b.",  "www.a ", "[ http://a.b ", "<!--", "<a ",
+                                        "&amp;", "~a ", "> ",    "`` ` ", "[a]",  "[a](<b", "[a](b \"",
+                                        "<a@", "a_b@c.d_", "[a][b", "![a](b", "[a]: <b", "|a"};
+    sl_gfm *g = sl_gfm_new();
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        double t[2];
+        for (int k = 0; k < 2; k++) {
+            size_t reps = k ? 80000 : 20000, l = strlen(units[u]), n = 0;
+            char *s = malloc(reps * l + 1);
+            for (size_t i = 0; i < reps; i++, n += l)
+                memcpy(s + n, units[u], l);
+            if (units[u][0] == '|') { /* a table as wide as the repeats */
+                s[n++] = '\n';
+                s = realloc(s, 2 * n + 2);
+                for (size_t i = 0; i < reps; i++, n += 2)
+                    memcpy(s + n, "|-", 2);
+            }
+            cpu_seconds(g, s, n); /* the arena grown, then timed */
+            t[k] = cpu_seconds(g, s, n);
+            if (k == 0) /* cmark-gfm is slow on some: a 2,000-repeat prefix */
+                CHECK_EQ(differs(g, s, n < 2000 * l ? n : 2000 * l), 0);
+            free(s);
+        }
+        fprintf(stderr, "%-16s %.4f s, 4x: %.4f s\n", units[u], t[0], t[1]);
+        CHECK(t[1] < 8 * t[0] + 0.05);
+    }
+    sl_gfm_free(g);
+}
