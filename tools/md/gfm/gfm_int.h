@@ -149,7 +149,7 @@ void gbuf_grow(sl_gfm *g, gbuf *b, size_t add);
 
 static inline void gbuf_put(sl_gfm *g, gbuf *b, const void *s, size_t n)
 {
-    if (b->cap - b->len < n)
+    if (b->cap - b->len < n || !b->p) /* a buffer's first put may be of 0 bytes: NULL + 0 is UB */
         gbuf_grow(g, b, n);
     memcpy(b->p + b->len, s, n);
     b->len += n;
