@@ -192,7 +192,7 @@ static int check_routed(const char *md, route_count *c)
     int routed = sl__md_gfm_needs_cmark(md, n), ok = 1;
     c->pages++;
     if (!same_light(a, b)) {
-        sl__md_opts o = {.commonmark = 1, .unsafe_html = 1, .no_frontmatter = 1, .renderer = SL__MD_MD4C};
+        sl__md_opts o = {.commonmark = 1, .unsafe_html = 1, .no_frontmatter = 1, .renderer = SL__MD_ROUTED};
         sl__md_page p;
         char err[256], *core = cmark_markdown_to_html(md, n, CMARK_OPT_UNSAFE);
         CHECK(sl__md_render(md, n, &o, &p, err, sizeof err) == 0);
