@@ -225,7 +225,7 @@ static void heading_with_id(sl_gfm *g, const gnode *b, const char *text)
 static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
 {
     gbuf *o = &g->out;
-    const char *text = g->content.p + b->off;
+    const char *text = g->content.p ? g->content.p + b->off : ""; /* a page of no text ("-") has no content buffer */
     switch (b->type) {
     case B_QUOTE:
         cr(g);
