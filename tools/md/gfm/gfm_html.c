@@ -185,7 +185,7 @@ static void html_block(sl_gfm *g, const char *s, size_t n)
 static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
 {
     gbuf *o = &g->out;
-    const char *text = g->content.p + b->off;
+    const char *text = g->content.p ? g->content.p + b->off : ""; /* a page may have no leaf text */
     switch (b->type) {
     case B_QUOTE:
         cr(g);

@@ -147,6 +147,8 @@ void gbuf_grow(sl_gfm *g, gbuf *b, size_t add);
 
 static inline void gbuf_put(sl_gfm *g, gbuf *b, const void *s, size_t n)
 {
+    if (!n) /* b->p may still be NULL */
+        return;
     if (b->cap - b->len < n)
         gbuf_grow(g, b, n);
     memcpy(b->p + b->len, s, n);
