@@ -66,6 +66,8 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         /* a '?' in a processing instruction, a ']' in CDATA, takes the
          * character after it along: "??>" and "]]]>" end nothing */
         "x <?p ?\?> y\n", "x <?a?\?>b?> y\n", "x <![CDATA[]]]> y\n", "x <![CDATA[a]]]>]]> y\n",
+        /* pages with no leaf text at all */
+        ">", "-", "", "\n\n", "> -\n>", "---",
         /* "<![CDATA[" in any case, as block start and inline */
         "x <![cdata[a]]> y\n", "<![CdATA[\na\n]]>\n",
         /* a code span of line ends and spaces only keeps them all (a lazy
