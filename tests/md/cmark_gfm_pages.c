@@ -8,8 +8,9 @@
  * the extensions attached, the page fed, cmark_render_html with the
  * parser's extensions), once per page, with Debian's libcmark-gfm.
  *
- * Reads one JSON object per line on stdin, {"md": PAGE, "unsafe": BOOL},
- * and writes the HTML of each as one JSON string per line.
+ * Reads one JSON object per line on stdin, {"md": PAGE, "unsafe": BOOL,
+ * "core": BOOL}, and writes the HTML of each as one JSON string per line;
+ * "core" attaches no extension (`cmark-gfm --unsafe` alone: CommonMark).
  */
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -22,11 +23,11 @@
 static const char *const extension_names[] = {"table", "strikethrough", "autolink", "tagfilter",
                                               "tasklist"};
 
-static char *render(const char *md, size_t len, int unsafe)
+static char *render(const char *md, size_t len, int unsafe, int core)
 {
     int options = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);
     cmark_parser *parser = cmark_parser_new(options);
-    for (size_t i = 0; i < sizeof extension_names / sizeof extension_names[0]; i++) {
+    for (size_t i = 0; !core && i < sizeof extension_names / sizeof extension_names[0]; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
         if (!e || !cmark_parser_attach_syntax_extension(parser, e)) {
             fprintf(stderr, "cmark_gfm_pages: no extension %s\n", extension_names[i]);
@@ -57,7 +58,7 @@ int main(void)
             return 1;
         }
         char *html = render(json_string_value(md), json_string_length(md),
-                            json_is_true(json_object_get(j, "unsafe")));
+                            json_is_true(json_object_get(j, "unsafe")), json_is_true(json_object_get(j, "core")));
         sl__md_buf b = {0};
         sl__md_json_string(&b, html, strlen(html));
         sl__md_buf_putc(&b, '\n');

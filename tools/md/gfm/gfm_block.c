@@ -502,12 +502,15 @@ static bool is_spacechar(uint8_t c)
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
+/* CommonMark's type-6 names as libcmark-gfm 0.29.0.gfm.6 (Debian's) lists
+ * them: without "source", which the spec's list has (a `<source>` line
+ * does not interrupt a paragraph there; htmlblock.js compares). */
 static const char *const block_tags[] = {
     "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col",
     "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
     "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
     "html", "iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol",
-    "optgroup", "option", "p", "param", "section", "source", "title", "summary", "table", "tbody", "td",
+    "optgroup", "option", "p", "param", "section", "title", "summary", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "track", "ul"};
 
 static int scan_html_start(const parser *p, size_t i)
