@@ -288,7 +288,7 @@ SL_TEST(md_own_renders_hostile_shapes_in_linear_time)
         {"", "> ", "x"},               /* nested quotes */
         {"", "- ", "x"},               /* nested lists */
         {"| a |\n| - |\n", "|", ""},   /* a row of 50,000 cells (cmark-gfm walks its list per cell) */
-        {"", "[x]: /u\n", ""},         /* definitions */
+        {"[x]\n\n", "[x]: /u\n", ""}, /* definitions (and a reference to them: some output) */
         {"", "[x]", ""},               /* references */
         {"# ", "a ", ""},              /* a heading of 50,000 words */
         {"", "# h\n", ""},             /* 50,000 headings of one text: ids h-1 ... */

@@ -43,7 +43,8 @@ struct bracket {
     inode *text;
     delim *prev_delim;
     size_t position;
-    bool image, active, bracket_after;
+    bool image, bracket_after;
+    unsigned long push;     /* its push number: a link bracket pushed no later than S->link_made is inactive */
     bool link_in;           /* a link bracket here or below */
     unsigned long image_in; /* the push number of the newest image bracket here or below (0: none) */
 };
@@ -869,7 +870,7 @@ static void push_bracket(subject *S, bool image, inode *t)
     else
         b->link_in = true;
     b->image = image;
-    b->active = true;
+    b->push = S->pushes;
     b->text = t;
     b->prev = S->last_bracket;
     b->prev_delim = S->last_delim;
@@ -1167,7 +1168,11 @@ static void handle_close_bracket(subject *S)
         add(S, text(S, "]", 1));
         return;
     }
-    if (!opener->active) {
+    /* When a link forms, every link bracket below it goes inactive (the
+     * spec's "deactivate"): those are exactly the ones pushed before it,
+     * so a push number says it, with no walk down a stack that may hold
+     * 50,000 image brackets (`![[]()` repeated was quadratic). */
+    if (!opener->image && opener->push <= S->link_made) {
         S->last_bracket = opener->prev;
         add(S, text(S, "]", 1));
         return;
@@ -1236,13 +1241,6 @@ static void handle_close_bracket(subject *S)
     S->last_bracket = opener->prev;
     if (!image)
         S->link_made = S->pushes;
-    if (!image)
-        for (bracket *b = S->last_bracket; b; b = b->prev)
-            if (!b->image) {
-                if (!b->active)
-                    break;
-                b->active = false;
-            }
 }
 
 /* ---- emphasis --------------------------------------------------------- */
