@@ -1308,8 +1308,15 @@ static void process_emphasis(subject *S, delim *bottom)
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             openers_bottom[i][j] = bottom;
-    delim *closer = S->last_delim;
-    while (closer && closer->prev != bottom)
+    /* the first delimiter after bottom: bottom's next (bottom, a
+     * delimiter before a link's opening bracket, is still in the list).
+     * Walking back from the last one to find it, as cmark does, cost a
+     * walk over every delimiter of the paragraph for each link that
+     * formed: `*a* [r]` on 40,000 lines took 7.8 s, 2x the lines 5x
+     * the time (cmark-gfm is as slow on it).  Only the block's last call
+     * (bottom NULL) walks to the list's start. */
+    delim *closer = bottom ? bottom->next : S->last_delim;
+    while (!bottom && closer && closer->prev)
         closer = closer->prev;
     while (closer) {
         if (!closer->can_close) {
