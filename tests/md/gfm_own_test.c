@@ -299,3 +299,43 @@ SL_TEST(md_gfm_own_takes_linear_time_on_hostile_pages)
     }
     sl_gfm_free(g);
 }
+
+/* A renderer that met one huge page keeps little of it: the sidecar's
+ * threads live long, and a 30 MB page (with 100,000 definitions) held
+ * its arena, buffers and definition table until the thread ended. */
+SL_TEST(md_gfm_own_gives_back_a_huge_pages_memory)
+{
+    sl_gfm *g = sl_gfm_new();
+    size_t n = 0, cap = (size_t)32 << 20;
+    char *s = malloc(cap);
+    CHECK(s != NULL);
+    for (int i = 0; i < 100000; i++)
+        n += (size_t)sprintf(s + n, "[d%d]: /u%d\n", i, i);
+    s[n++] = '\n';
+    while (n + 64 < cap - (1 << 20))
+        n += (size_t)sprintf(s + n, "*a* [d%zu] b `c` <x>\n\n", n % 100000);
+    size_t out;
+    CHECK(sl_gfm_render(g, s, n, SL_GFM_GITHUB, &out) != NULL);
+    CHECK(out > n);
+    CHECK(sl_gfm_held(g) > n); /* the page's memory, while its HTML is valid */
+    for (int i = 0; i < 2; i++) /* the next page may use it; the one after a small page does not */
+        CHECK(sl_gfm_render(g, "a *b*\n", 7, SL_GFM_GITHUB, &out) != NULL);
+    fprintf(stderr, "a huge page of %zu bytes, then two small ones: %zu bytes held\n", n, sl_gfm_held(g));
+    CHECK(sl_gfm_held(g) < ((size_t)24 << 20));
+    /* pages each asking a little more than the last hold no more */
+    size_t most = 0;
+    for (size_t k = 1; k <= 40; k++) {
+        size_t m = k * 100000;
+        memset(s, 'a', m);
+        for (size_t i = 80; i < m; i += 81)
+            s[i] = '\n';
+        CHECK(sl_gfm_render(g, s, m, SL_GFM_GITHUB, &out) != NULL);
+        if (sl_gfm_held(g) > most)
+            most = sl_gfm_held(g);
+    }
+    for (int i = 0; i < 2; i++)
+        CHECK(sl_gfm_render(g, "a\n", 2, SL_GFM_GITHUB, &out) != NULL);
+    CHECK(sl_gfm_held(g) < ((size_t)24 << 20));
+    free(s);
+    sl_gfm_free(g);
+}

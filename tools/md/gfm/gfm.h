@@ -33,6 +33,10 @@ typedef struct sl_gfm sl_gfm;
 sl_gfm *sl_gfm_new(void);
 void sl_gfm_free(sl_gfm *g);
 
+/* Bytes the renderer holds between pages (arena, buffers, definition
+ * table): a few MiB at most after any page, however large it was. */
+size_t sl_gfm_held(const sl_gfm *g);
+
 /* Renders src[0..len) with `flags` (SL_GFM_*) and returns the HTML, valid
  * until the next call on g (or NULL, *out_len 0, when out of memory). */
 const char *sl_gfm_render(sl_gfm *g, const char *src, size_t len, unsigned flags, size_t *out_len);

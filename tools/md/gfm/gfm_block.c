@@ -60,9 +60,14 @@ void *gfm_alloc(sl_gfm *g, size_t n)
     garena *a = &g->arena;
     n = (n + 15) & ~(size_t)15;
     if ((size_t)(a->end - a->at) < n) {
-        garena_chunk *c = a->spare;
-        if (c && c->size >= n) {
-            a->spare = c->next;
+        /* the first spare chunk that holds n: looking at the first alone
+         * left a larger one unused below a small one, and each page
+         * asking for a little more than the last made another */
+        garena_chunk **pc = &a->spare, *c;
+        while ((c = *pc) != NULL && c->size < n)
+            pc = &c->next;
+        if (c) {
+            *pc = c->next;
         } else {
             size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
             c = malloc(sizeof *c + size);
@@ -72,6 +77,7 @@ void *gfm_alloc(sl_gfm *g, size_t n)
         }
         c->next = a->head;
         a->head = c;
+        a->taken += c->size;
         a->at = (char *)c->data;
         a->end = a->at + c->size;
     }
@@ -97,8 +103,17 @@ void gfm_arena_release(garena *a, garena_mark m)
     a->end = m.end;
 }
 
+/* Between pages a renderer keeps what the page just done used, or this
+ * much when that was less (and so for each buffer, gbuf_trim): a huge
+ * page's memory serves the next page and is given back after a smaller
+ * one, not held for the rest of a long-lived thread's life (the
+ * sidecar). */
+#define GFM_KEEP ((size_t)4 << 20)
+
 void gfm_arena_reset(garena *a)
 {
+    size_t keep = a->taken > GFM_KEEP ? a->taken : GFM_KEEP;
+    a->taken = 0;
     while (a->head) {
         garena_chunk *c = a->head;
         a->head = c->next;
@@ -106,6 +121,34 @@ void gfm_arena_reset(garena *a)
         a->spare = c;
     }
     a->at = a->end = NULL;
+    size_t kept = 0;
+    for (garena_chunk **pc = &a->spare, *c; (c = *pc) != NULL;)
+        if (kept + c->size > keep) {
+            *pc = c->next;
+            free(c);
+        } else {
+            kept += c->size;
+            pc = &c->next;
+        }
+}
+
+size_t gfm_arena_kept(const garena *a)
+{
+    size_t n = 0;
+    for (const garena_chunk *c = a->spare; c; c = c->next)
+        n += c->size;
+    for (const garena_chunk *c = a->head; c; c = c->next)
+        n += c->size;
+    return n;
+}
+
+void gbuf_trim(gbuf *b, size_t page)
+{
+    if (b->cap > GFM_KEEP && b->cap / 8 > page) { /* page: the last page's length */
+        free(b->p);
+        b->p = NULL;
+        b->cap = b->len = 0;
+    }
 }
 
 void gfm_arena_free(garena *a)

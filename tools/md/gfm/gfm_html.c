@@ -427,6 +427,12 @@ void sl_gfm_free(sl_gfm *g)
     free(g);
 }
 
+size_t sl_gfm_held(const sl_gfm *g)
+{
+    return gfm_arena_kept(&g->arena) + g->content.cap + g->out.cap + g->line.cap + g->scratch.cap +
+           g->refs.nslot * sizeof *g->refs.slot;
+}
+
 const char *sl_gfm_render(sl_gfm *g, const char *src, size_t len, unsigned flags, size_t *out_len)
 {
     sl_gfm_opts o = {.flags = flags};
@@ -437,7 +443,17 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
 {
     g->opts = opts;
     g->flags = opts->flags;
+    gbuf_trim(&g->content, g->last_len);
+    gbuf_trim(&g->out, g->last_len);
+    gbuf_trim(&g->line, g->last_len);
+    gbuf_trim(&g->scratch, g->last_len);
+    g->last_len = len;
     g->content.len = g->out.len = g->line.len = g->scratch.len = 0;
+    if (g->refs.nslot > 4096 && g->refs.count < g->refs.nslot / 8) { /* many definitions, then few */
+        free(g->refs.slot);
+        g->refs.slot = NULL;
+        g->refs.nslot = 0;
+    }
     g->refs.count = 0;
     if (g->refs.slot)
         memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);

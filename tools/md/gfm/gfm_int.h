@@ -35,6 +35,7 @@ typedef struct garena {
     garena_chunk *head; /* chunks in use, newest first */
     garena_chunk *spare; /* kept from earlier pages */
     char *at, *end;
+    size_t taken; /* bytes of chunk the page took (again and again, when marks let go) */
 } garena;
 
 /* ---- blocks ---------------------------------------------------------- */
@@ -120,6 +121,7 @@ struct sl_gfm {
     unsigned flags;
     const sl_gfm_opts *opts; /* the page's; flags above may differ while a heading's id is made */
     unsigned raw_seen;       /* raw inline HTML nodes written (a heading's, for its id) */
+    size_t last_len;         /* the length of the page rendered last */
     garena arena;
     gbuf content; /* leaf block text */
     gbuf out;     /* the page's HTML */
@@ -143,7 +145,9 @@ garena_mark gfm_arena_mark(const garena *a);
 /* drops what was cut from the arena since the mark */
 void gfm_arena_release(garena *a, garena_mark m);
 void *gfm_alloc(sl_gfm *g, size_t n);
-void gfm_arena_reset(garena *a);
+void gfm_arena_reset(garena *a); /* keeps at most a few MiB of chunks for the next page */
+size_t gfm_arena_kept(const garena *a); /* bytes of chunk the arena holds (tests) */
+void gbuf_trim(gbuf *b, size_t page);   /* frees a buffer far larger than the last page needed */
 void gfm_arena_free(garena *a);
 void gbuf_grow(sl_gfm *g, gbuf *b, size_t add);
 
