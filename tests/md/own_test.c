@@ -268,6 +268,7 @@ SL_TEST(md_own_renders_hostile_shapes_in_linear_time)
     static const struct { const char *head, *unit, *close; } shapes[] = {
         {"", "[", "](u)"},             /* nested links */
         {"", "![[]()", ""},            /* brackets deactivated by each link (cmark_slow.c) */
+        {"[x]: /u\n\n", "*a* [x]\n", ""}, /* emphasis before each link of one paragraph */
         {"", "[", ""},                 /* unclosed brackets */
         {"", "[a](", ""},              /* unclosed destinations */
         {"", "*", "*"},                /* nested emphasis */
