@@ -327,27 +327,19 @@ static void simple(emitter *e, const char *tag, mx_node *n)
     close_md(e, tag);
 }
 
-/* Outside block quotes and list items?  micromark takes up to two spaces
- * or tabs of indentation off each continuation line of an expression,
- * after the containers' own prefix, which sluice knows only there. */
-static int top_level(const mx_node *n)
-{
-    for (; n; n = n->parent)
-        if (n->type == MX_QUOTE || n->type == MX_ITEM)
-            return 0;
-    return 1;
-}
-
-/* An expression's source t[0..n), its continuation lines without that
- * indentation when strip (`{`\n  x`}` is "\nx", as @mdx-js/mdx has it). */
-static void put_expr_text(emitter *e, const char *t, size_t n, int strip)
+/* An expression's source t[0..n) in construct c, as micromark hands it
+ * on: each continuation line without its containers' prefix (`> `, a
+ * list item's indentation) and up to two spaces or tabs of indentation
+ * after it (`{`\n  x`}` is "\nx", as @mdx-js/mdx has it). */
+static void put_expr_text(emitter *e, const char *t, size_t n, const mdx_construct *c)
 {
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
-        if (t[i] != '\n' || !strip)
+        if (t[i] != '\n')
             continue;
         putn(e, t + from, i + 1 - from);
-        from = i + 1;
+        int full;
+        from = sl__mdx_cont_text(t, n, i + 1, c->cont, c->ncont, &full);
         for (int k = 0; k < 2 && from < n && (t[from] == ' ' || t[from] == '\t'); k++)
             from++;
         i = from - 1;
@@ -376,14 +368,14 @@ static void emit_jsx(emitter *e, mx_node *n)
         case MDX_ATTR_EXPR:
             put(e, a->name);
             put(e, "={");
-            put_expr_text(e, a->value, a->value_len, top_level(n));
+            put_expr_text(e, a->value, a->value_len, c);
             put(e, "\n}");
             expression_names(e, &a->expr);
             expression_awaits(e, &a->expr);
             break;
         case MDX_ATTR_SPREAD:
             put(e, "{");
-            put_expr_text(e, a->value, a->value_len, top_level(n));
+            put_expr_text(e, a->value, a->value_len, c);
             put(e, "\n}");
             expression_names(e, &a->expr);
             expression_awaits(e, &a->expr);
@@ -415,7 +407,7 @@ static void emit_expr(emitter *e, mx_node *n)
     if (c->blank)
         return;
     put(e, "{");
-    put_expr_text(e, e->s->src + c->inner_start, c->inner_end - c->inner_start, top_level(n));
+    put_expr_text(e, e->s->src + c->inner_start, c->inner_end - c->inner_start, c);
     put(e, "\n}");
     expression_names(e, &c->ast);
     expression_awaits(e, &c->ast);

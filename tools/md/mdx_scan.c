@@ -165,6 +165,153 @@ size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
     return k + 1 - i;
 }
 
+/* ------------------------------------------------------------ containers
+ *
+ * micromark takes each line's container prefix off before the MDX
+ * extensions see it: in `> {"a" +\n> "b"}` the expression is `"a" +\n"b"`.
+ * The scanner reads constructs in the page itself, so it keeps the
+ * containers of the line a construct starts on (s->cur: a block quote, or
+ * a list item's indentation in columns) and takes their prefix off each
+ * line the construct runs on: the tag reader skips it, tools/js parses a
+ * copy of the page with it blanked (s->shadow, so positions stay the
+ * page's), and mdx_emit.c leaves it out of the expression's text.
+ */
+
+static size_t tab_col(char c, size_t col) { return c == '\t' ? (col / 4 + 1) * 4 : col + 1; }
+
+size_t sl__mdx_cont_text(const char *src, size_t n, size_t i, const uint8_t *cont, size_t ncont, int *full)
+{
+    size_t k = i, col = 0;
+    *full = 1;
+    for (size_t c = 0; c < ncont; c++) {
+        size_t q = k, qcol = col;
+        while (q < n && (src[q] == ' ' || src[q] == '\t'))
+            qcol = tab_col(src[q++], qcol);
+        if (cont[c] == MDX_CONT_QUOTE) { /* indentation, `>`, one space */
+            if (q >= n || src[q] != '>') {
+                *full = 0;
+                return k;
+            }
+            k = q + 1, col = qcol + 1;
+            if (k < n && (src[k] == ' ' || src[k] == '\t'))
+                col = tab_col(src[k++], col);
+        } else if (q >= n || src[q] == '\n' || src[q] == '\r') { /* a blank line stays in a list item */
+            k = q, col = qcol;
+        } else if (qcol - col < cont[c]) {
+            *full = 0;
+            return k;
+        } else {
+            for (size_t want = col + cont[c]; col < want;)
+                col = tab_col(src[k++], col);
+        }
+    }
+    return k;
+}
+
+static void push_cont(mdx_scan *s, size_t v)
+{
+    if (s->ncur < MDX_MAX_CONT && v <= 255)
+        s->cur[s->ncur++] = (uint8_t)v;
+}
+
+/* The containers of the line from i (its prefix ends at p) into s->cur:
+ * each `>` a block quote; each list marker an item whose indentation runs
+ * to its content (CommonMark: one to four spaces after the marker, else
+ * one); indentation after the last marker is that of the list item last
+ * seen at this depth of quotes (s->item_w after s->item_q quotes), which
+ * this line keeps open, opens or closes.  para: the line may be a lazy
+ * continuation of a paragraph. */
+static void line_containers(mdx_scan *s, size_t i, size_t p, int para)
+{
+    const char *src = s->src;
+    uint8_t old[MDX_MAX_CONT];
+    size_t nold = s->ncur, k = i, col = 0, q = 0, w = 0, mq = 0, mw = 0;
+    int marker = 0, any_marker = 0, keep = para;
+    memcpy(old, s->cur, nold);
+    s->ncur = 0;
+    while (k < p) {
+        size_t ws = col;
+        while (k < p && (src[k] == ' ' || src[k] == '\t'))
+            col = tab_col(src[k++], col);
+        if (k >= p) { /* indentation after the last marker */
+            if (!marker && q == s->item_q && s->item_w && col - ws >= s->item_w) {
+                push_cont(s, s->item_w);
+                keep = 1;
+            }
+            break;
+        }
+        if (src[k] == '>') {
+            push_cont(s, MDX_CONT_QUOTE);
+            q++, w = 0, marker = 0, k++, col++;
+            if (k < p && (src[k] == ' ' || src[k] == '\t'))
+                col = tab_col(src[k++], col);
+            continue;
+        }
+        /* a list marker (skip_prefix put p past it) */
+        size_t m = k;
+        if (src[m] == '-' || src[m] == '+' || src[m] == '*')
+            m++;
+        else {
+            while (m < p && src[m] >= '0' && src[m] <= '9')
+                m++;
+            m++;
+        }
+        col += m - k, k = m;
+        size_t after = col;
+        for (size_t g = k; g < p && (src[g] == ' ' || src[g] == '\t'); g++)
+            after = tab_col(src[g], after);
+        size_t content = col + (after - col >= 1 && after - col <= 4 ? after - col : 1);
+        while (k < p && col < content && (src[k] == ' ' || src[k] == '\t'))
+            col = tab_col(src[k++], col);
+        push_cont(s, content - ws);
+        w += content - ws, marker = any_marker = 1, mq = q, mw = w;
+    }
+    if (any_marker)
+        s->item_q = mq, s->item_w = mw;
+    else if (!keep && q <= s->item_q)
+        s->item_w = 0;
+    if (nold != s->ncur || memcmp(old, s->cur, nold))
+        s->cur_saved = NULL;
+}
+
+/* tools/js's parse of src[from..to), the container prefixes of its
+ * continuation lines blanked: the JavaScript micromark hands acorn, at
+ * the page's own offsets; an error quotes the page's line. */
+static int parse_js(mdx_scan *s, js_ast *ast, size_t from, size_t to, int kind, char *err, size_t errlen,
+                    uint32_t *epos)
+{
+    static const js_parse_opts po = {.jsx = 1, .module = 1};
+    const char *src = s->src, *nl = s->ncur ? memchr(src + from, '\n', to - from) : NULL;
+    if (nl && !s->shadow && (s->shadow = malloc(s->len)) != NULL)
+        memcpy(s->shadow, src, s->len);
+    if (!nl || !s->shadow) {
+        if (nl)
+            s->md.failed = 1; /* no memory: the scan ends in -2 */
+        return sl__js_parse_range(ast, "", src, s->len, from, to, kind, &po, s->arena, err, errlen, epos);
+    }
+    for (size_t k = (size_t)(nl - src); k < to; k++) {
+        if (src[k] != '\n')
+            continue;
+        int full;
+        size_t t = sl__mdx_cont_text(src, to, k + 1, s->cur, s->ncur, &full);
+        memset(s->shadow + k + 1, ' ', t - (k + 1));
+        k = t - 1;
+    }
+    int rc = sl__js_parse_range(ast, "", s->shadow, s->len, from, to, kind, &po, s->arena, err, errlen, epos);
+    memcpy(s->shadow + from, src + from, to - from);
+    if (rc != 0) { /* quote the page's line, not the blanked one: ":L:C: message\n..." */
+        const char *m = strchr(err + 1, ':');
+        m = m ? strstr(m + 1, ": ") : NULL;
+        if (m) {
+            char msg[512];
+            size_t ml = strcspn(m + 2, "\n");
+            snprintf(msg, sizeof msg, "%.*s", (int)ml, m + 2);
+            sl__js_error_text(err, errlen, "", src, s->len, *epos, msg);
+        }
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------ constructs */
 
 static mdx_construct *new_construct(mdx_scan *s, int kind, size_t start)
@@ -181,6 +328,15 @@ static mdx_construct *new_construct(mdx_scan *s, int kind, size_t start)
     memset(c, 0, sizeof *c);
     c->kind = (uint8_t)kind;
     c->start = (uint32_t)start;
+    if (s->ncur) {
+        if (!s->cur_saved) {
+            uint8_t *v = sl__js_alloc(s->arena, s->ncur);
+            memcpy(v, s->cur, s->ncur);
+            s->cur_saved = v;
+        }
+        c->cont = s->cur_saved;
+        c->ncont = s->ncur;
+    }
     return c;
 }
 
@@ -235,7 +391,6 @@ enum expr_kind { EX_TEXT, EX_ATTR_VALUE, EX_SPREAD };
 static int try_expr(mdx_scan *s, size_t open, size_t close, int kind, js_ast *ast, int *blank, char *err,
                     size_t errlen, uint32_t *epos)
 {
-    static const js_parse_opts po = {.jsx = 1, .module = 1};
     size_t from = open + 1;
     *blank = 0;
     if (sl__js_range_is_blank(s->src, from, close)) {
@@ -262,8 +417,32 @@ static int try_expr(mdx_scan *s, size_t open, size_t close, int kind, js_ast *as
         }
         from = k + 3;
     }
-    return sl__js_parse_range(ast, "", s->src, s->len, from, close, JS_RANGE_EXPRESSION, &po, s->arena, err, errlen,
-                              epos);
+    return parse_js(s, ast, from, close, JS_RANGE_EXPRESSION, err, errlen, epos);
+}
+
+#define LAZY_EXPR                                                                                               \
+    "Unexpected lazy line in expression in container, expected line to be prefixed with `>` when in a block " \
+    "quote, whitespace when in a list, etc"
+#define LAZY_TAG                                                                                                \
+    "Unexpected lazy line in container, expected line to be prefixed with `>` when in a block quote, "        \
+    "whitespace when in a list, etc"
+
+/* A flow construct's lines from `from` to `to` (a line ending at each):
+ * the first that does not repeat its containers' prefix is an error, as
+ * micromark's (text may run on over lazy lines). */
+static int lazy_lines(mdx_scan *s, size_t from, size_t to, const char *msg)
+{
+    if (!s->in_flow || !s->ncur)
+        return 0;
+    for (size_t k = from; k < to; k++) {
+        if (s->src[k] != '\n')
+            continue;
+        int full;
+        size_t t = sl__mdx_cont_text(s->src, s->len, k + 1, s->cur, s->ncur, &full);
+        if (!full)
+            return sl__mdx_fail(s, t, msg);
+    }
+    return 0;
 }
 
 /* An expression at s->src[open] == '{': sets the construct's fields and
@@ -278,7 +457,7 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
     int rc = guess ? try_expr(s, open, guess, kind, ast, blank, err, sizeof err, &epos) : -1;
     if (guess && rc == 0) {
         *end = guess + 1;
-        return 0;
+        return lazy_lines(s, open, guess, LAZY_EXPR);
     }
     if (rc == JS_RANGE_TOO_DEEP) /* so would every later `}` be (advmdx F19: they were tried, quadratic) */
         return js_fail(s, err, epos);
@@ -295,7 +474,7 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
         rc = try_expr(s, open, k, kind, ast, blank, e2, sizeof e2, &p2);
         if (rc == 0) {
             *end = k + 1;
-            return 0;
+            return lazy_lines(s, open, k, LAZY_EXPR);
         }
         memcpy(err, e2, sizeof err);
         epos = p2;
@@ -303,6 +482,10 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
         if (rc == JS_RANGE_TOO_DEEP)
             break;
     }
+    /* micromark reads on to the end of the file for a `}` that parses:
+     * a lazy line on its way is the error it gives */
+    if (lazy_lines(s, open, s->len, LAZY_EXPR))
+        return -1;
     if (have_err || guess)
         return js_fail(s, err, epos);
     return sl__mdx_fail(s, s->len,
@@ -315,6 +498,7 @@ typedef struct tag_reader {
     mdx_scan *s;
     size_t i;
     mdx_construct *c;
+    size_t lazy; /* a flow tag: 1 + where its first lazy line starts (0: none) */
 } tag_reader;
 
 static uint32_t cur(tag_reader *t, size_t *w)
@@ -341,6 +525,18 @@ static int crash(tag_reader *t, const char *at, const char *expect)
     return sl__mdx_fail(t->s, t->i, msg);
 }
 
+/* At the start of a line inside a tag: past its containers' prefix. */
+static void after_eol(tag_reader *t)
+{
+    mdx_scan *s = t->s;
+    if (!s->ncur)
+        return;
+    int full;
+    t->i = sl__mdx_cont_text(s->src, s->len, t->i, s->cur, s->ncur, &full);
+    if (!full && s->in_flow && !t->lazy)
+        t->lazy = t->i + 1;
+}
+
 /* JS white space and line endings inside a tag. */
 static void es_ws(tag_reader *t)
 {
@@ -350,6 +546,8 @@ static void es_ws(tag_reader *t)
         if (c == (uint32_t)-1 || !(is_space(c) || is_eol(c) || is_unicode_ws(c)))
             return;
         t->i += w;
+        if (c == '\n' || (c == '\r' && (t->i >= t->s->len || t->s->src[t->i] != '\n')))
+            after_eol(t);
     }
 }
 
@@ -484,6 +682,7 @@ static int attr_string(tag_reader *t, mdx_attr *a)
             /* micromark reads the white space that starts the next line
              * as the tag's, not the value's */
             sl__md_buf_putc(&v, s[t->i++]);
+            after_eol(t);
             es_ws(t);
         } else {
             sl__md_buf_putc(&v, s[t->i++]);
@@ -615,7 +814,7 @@ static int scan_tag(mdx_scan *s, size_t at, size_t *end, size_t *index)
     if (!c)
         return -2;
     *index = s->nc - 1;
-    tag_reader t = {s, at + 1, c};
+    tag_reader t = {s, at + 1, c, 0};
     es_ws(&t);
     size_t w;
     if (cur(&t, &w) == '/') {
@@ -624,17 +823,19 @@ static int scan_tag(mdx_scan *s, size_t at, size_t *end, size_t *index)
         es_ws(&t);
     }
     int rc = tag_name(&t);
-    if (rc)
-        return rc;
-    if (c->closing) {
+    if (!rc && c->closing) {
         uint32_t ch = cur(&t, &w);
         if (ch != '>')
-            return c->name ? crash(&t, "after name", "`>` to end the tag (a closing tag takes no attributes)")
-                           : crash(&t, "before name", STARTS_NAME);
+            rc = c->name ? crash(&t, "after name", "`>` to end the tag (a closing tag takes no attributes)")
+                         : crash(&t, "before name", STARTS_NAME);
         t.i++;
-    } else if ((rc = attributes(&t)) != 0) {
-        return rc;
+    } else if (!rc) {
+        rc = attributes(&t);
     }
+    if (t.lazy && rc != -2) /* micromark stops there: what follows it is not read */
+        return sl__mdx_fail(s, t.lazy - 1, LAZY_TAG);
+    if (rc)
+        return rc;
     c = &s->c[*index]; /* attributes may have scanned expressions, not constructs: c is still valid */
     c->end = (uint32_t)t.i;
     *end = t.i;
@@ -1257,6 +1458,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             else if (p == i)
                 item_col = 0;
         }
+        if (!flen && !line_blank(src, p, le))
+            line_containers(s, i, p, para);
         if (flen) {
             if (fence_close(src, p, le, fch, flen))
                 flen = 0;
@@ -1286,7 +1489,9 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             continue;
         } else if (src[p] == '<' || src[p] == '{') {
             size_t e = 0, first = s->nc;
+            s->in_flow = 1;
             int rc = flow_line(s, p, &e);
+            s->in_flow = 0;
             if (rc < 0)
                 return rc;
             if (rc == 1) {
@@ -1352,6 +1557,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
 
 void sl__mdx_scan_free(mdx_scan *s)
 {
+    free(s->shadow);
+    s->shadow = NULL;
     free(s->c);
     free(s->md.data);
     s->c = NULL;
