@@ -1061,6 +1061,41 @@ static void heading_text_at(sl__md_buf *b)
         sl__md_buf_putc(b, ' ');
 }
 
+/* Is the line from i (its container prefix included) a setext heading's
+ * underline, should a paragraph precede it: `=` or `-` only? */
+static int setext_underline(const char *s, size_t i, size_t le)
+{
+    while (i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+        i++;
+    if (i >= le || (s[i] != '=' && s[i] != '-'))
+        return 0;
+    char m = s[i];
+    while (i < le && s[i] == m)
+        i++;
+    return line_blank(s, i, le);
+}
+
+/* The same md4c bug for a setext heading: its line record is that of its
+ * last line of text, the one the underline follows; one more space
+ * before that text where it would begin at an offset of 4 modulo 256. */
+static void setext_text_at(sl__md_buf *b)
+{
+    if (b->failed || b->len < 2 || b->data[b->len - 1] != '\n')
+        return;
+    size_t t = b->len - 1;
+    while (t > 0 && b->data[t - 1] != '\n')
+        t--;
+    while (t < b->len && (b->data[t] == ' ' || b->data[t] == '\t' || b->data[t] == '>'))
+        t++;
+    if ((t & 0xFF) != 4)
+        return;
+    sl__md_buf_putc(b, ' ');
+    if (b->failed)
+        return;
+    memmove(b->data + t + 1, b->data + t, b->len - 1 - t);
+    b->data[t] = ' ';
+}
+
 /* A line holding only tags and expressions, from p: 1 (a flow line, its
  * constructs recorded, *end past its line ending), 0 (not one: nothing
  * recorded), or an error. */
@@ -1460,6 +1495,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         }
         if (!flen && !line_blank(src, p, le))
             line_containers(s, i, p, para);
+        if (!flen && para && setext_underline(src, i, le))
+            setext_text_at(&s->md);
         if (flen) {
             if (fence_close(src, p, le, fch, flen))
                 flen = 0;
