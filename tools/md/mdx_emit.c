@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "js_parse_range.h"
 #include "js_scope.h"
 #include "mdx.h"
 
@@ -772,6 +773,25 @@ static int ident_char(char c)
            (unsigned char)c >= 0x80;
 }
 
+/* The keyword `word` before src[to], no earlier than lo, with only white
+ * space and comments between (`export`, a comment, `const`): its offset, or
+ * `to`.  Occurrences are tried nearest first, a few of them: one inside a
+ * comment in between is not followed by white space and comments only. */
+static size_t word_before(const char *src, size_t lo, size_t to, const char *word)
+{
+    size_t n = strlen(word);
+    int tries = 0;
+    for (size_t k = to; k >= lo + n && tries < 16; k--) {
+        size_t at = k - n;
+        if (memcmp(src + at, word, n) || (at > lo && ident_char(src[at - 1])) || ident_char(src[k]))
+            continue;
+        tries++;
+        if (sl__js_range_is_blank(src, k, to))
+            return at;
+    }
+    return to;
+}
+
 /* Where statement st starts in the page, no earlier than lo: an exported
  * declaration's node starts at its `const`, `class`, `function` or
  * `async`, after the `export` that is part of it. */
@@ -780,16 +800,28 @@ static size_t stmt_begin(const char *src, size_t lo, const js_node *st)
     size_t k = st->pos;
     if (!(st->flags & JF_EXPORT) || (st->kind != N_VAR && st->kind != N_FUNC_DECL && st->kind != N_CLASS_DECL))
         return k;
-    for (int word = 0; word < 2; word++) {
-        while (k > lo && (src[k - 1] == ' ' || src[k - 1] == '\t' || src[k - 1] == '\n' || src[k - 1] == '\r'))
-            k--;
-        if (k >= lo + 6 && !memcmp(src + k - 6, "export", 6) && (k - 6 == lo || !ident_char(src[k - 7])))
-            return k - 6;
-        if (k < lo + 5 || memcmp(src + k - 5, "async", 5))
-            break;
-        k -= 5;
+    if (st->kind == N_FUNC_DECL)
+        k = word_before(src, lo, k, "async");
+    k = word_before(src, lo, k, "export");
+    return k < st->pos ? k : st->pos;
+}
+
+/* Past white space and comments from k (before `to`). */
+static size_t skip_blank(const char *src, size_t k, size_t to)
+{
+    for (;;) {
+        while (k < to && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n' || src[k] == '\r'))
+            k++;
+        if (k + 1 < to && src[k] == '/' && src[k + 1] == '*') {
+            const char *e = memmem(src + k + 2, to - k - 2, "*/", 2);
+            k = e ? (size_t)(e - src) + 2 : to;
+        } else if (k + 1 < to && src[k] == '/' && src[k + 1] == '/') {
+            while (k < to && src[k] != '\n')
+                k++;
+        } else {
+            return k;
+        }
     }
-    return st->pos;
 }
 
 static void put_esm(emitter *e, const mdx_construct *c, int *layout)
@@ -802,10 +834,7 @@ static void put_esm(emitter *e, const mdx_construct *c, int *layout)
                to = i + 1 < prog->n ? stmt_begin(src, st->pos, prog->list[i + 1]) : c->inner_end;
         if (st->kind == N_EXPORT_DEFAULT) {
             /* `export default X` -> `const MDXLayout = X` */
-            size_t k = from + 6;
-            while (k < to && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n' || src[k] == '\r'))
-                k++;
-            k += 7; /* default */
+            size_t k = skip_blank(src, from + 6, to) + 7; /* past default */
             put(e, "const MDXLayout = ");
             putn(e, src + k, to - k);
             put(e, "\n;\n");
