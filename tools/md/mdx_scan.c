@@ -1396,6 +1396,94 @@ static int has_list_marker(const char *s, size_t from, size_t to)
     return 0;
 }
 
+/* One table cell d[cs..ce) into o, each backtick run that no run of the
+ * same length closes within the cell escaped (`\``): code spans are
+ * CommonMark's, searched for as cmark does (the last run of each length
+ * is kept once the cell has been read to its end, so the search stays
+ * linear); runs of 256 and more are copied as they are. */
+static void cell_code(sl__md_buf *o, const char *d, size_t cs, size_t ce)
+{
+    size_t last[256] = {0}; /* 1 + where the last run of each length seen starts */
+    int scanned = 0;        /* read to the cell's end once: last[] is complete */
+    for (size_t i = cs; i < ce;) {
+        if (d[i] == '\\' && i + 1 < ce) {
+            sl__md_buf_put(o, d + i, 2);
+            i += 2;
+            continue;
+        }
+        if (d[i] != '`') {
+            sl__md_buf_putc(o, d[i++]);
+            continue;
+        }
+        size_t k = i;
+        while (k < ce && d[k] == '`')
+            k++;
+        size_t n = k - i, close = 0;
+        if (n >= 256) {
+            sl__md_buf_put(o, d + i, n);
+            i = k;
+            continue;
+        }
+        if (!scanned || last[n] > k) {
+            for (size_t j = k; j < ce;) {
+                if (d[j] != '`') {
+                    j++;
+                    continue;
+                }
+                size_t r = j;
+                while (r < ce && d[r] == '`')
+                    r++;
+                if (r - j < 256 && j + 1 > last[r - j])
+                    last[r - j] = j + 1;
+                if (r - j == n) {
+                    close = j + 1;
+                    break;
+                }
+                j = r;
+            }
+            scanned |= !close;
+        }
+        if (close) {
+            sl__md_buf_put(o, d + i, close - 1 + n - i);
+            i = close - 1 + n;
+        } else {
+            for (; i < k; i++)
+                sl__md_buf_puts(o, "\\`");
+        }
+    }
+}
+
+/* The table row written to b from `from` to `to` as micromark's GFM
+ * table reads it: cut into cells at each `|` no backslash escapes before
+ * any inline parsing, so a code span ends with its cell (`| `a|b` |` is
+ * two cells, `\\|` ends one).  md4c finds code spans in the whole row
+ * first and splits only outside them: backtick runs that do not close in
+ * their cell are escaped for it. */
+static void table_row_code(sl__md_buf *b, size_t from, size_t to)
+{
+    if (b->failed || !memchr(b->data + from, '`', to - from))
+        return;
+    sl__md_buf o = {0};
+    const char *d = b->data;
+    for (size_t i = from; i < to;) {
+        size_t ce = i;
+        while (ce < to && d[ce] != '|' && d[ce] != '\n')
+            ce += d[ce] == '\\' && ce + 1 < to ? 2 : 1;
+        cell_code(&o, d, i, ce);
+        if (ce < to)
+            sl__md_buf_putc(&o, d[ce++]);
+        i = ce;
+    }
+    sl__md_buf_put(&o, d + to, b->len - to);
+    if (o.failed) {
+        b->failed = 1;
+    } else {
+        b->len = from;
+        sl__md_buf_put(b, o.data, o.len);
+    }
+    free(o.data);
+}
+
 /* The line that may be a table's header: where it starts in the page (i,
  * after its container prefix p) and in s->md, and its end. */
 typedef struct table_head {
@@ -1419,6 +1507,7 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
         return 0;
     }
     sl__md_buf_putc(&s->md, '\n');
+    table_row_code(&s->md, h->md, mark);
     if (!h->first) { /* end the paragraph before the header: md4c's table cannot interrupt one */
         size_t tail = s->md.len - h->md;
         char *t = malloc(tail ? tail : 1);
@@ -1581,6 +1670,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         size_t next = text_line(s, q, heading, &rc);
         if (rc)
             return rc;
+        if (table)
+            table_row_code(&s->md, md_at, s->md.len);
         pipe = memchr(src + p, '|', le - p) != NULL;
         head = (table_head){.ok = pipe && !table && !heading && next == (le < len ? le + 1 : len),
                             .first = !para || has_list_marker(src, i, p), .i = i, .p = p, .le = le, .md = md_at};
