@@ -124,6 +124,9 @@ size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b);
  * indentation).  *full is 0 when the line does not repeat them all (a
  * lazy line: the prefix is taken off as far as it matches). */
 size_t sl__mdx_cont_text(const char *src, size_t n, size_t i, const uint8_t *cont, size_t ncont, int *full);
+/* The line and column of byte offset pos as @mdx-js/mdx gives them
+ * (vfile's: columns in UTF-16 code units, 1-based). */
+void sl__mdx_position(const char *src, size_t len, size_t pos, uint32_t *line, uint32_t *col);
 /* Records an error at byte offset pos of the page in s->err; returns -1. */
 int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg);
 

@@ -37,30 +37,50 @@ struct entity {
     unsigned codepoints[2];
 };
 
-/* Copies a message into s->err, cut to fit. */
-static void set_err(mdx_scan *s, const char *m)
+void sl__mdx_position(const char *src, size_t len, size_t pos, uint32_t *line, uint32_t *col)
 {
-    size_t n = strlen(m);
-    if (n >= sizeof s->err)
-        n = sizeof s->err - 1;
-    memcpy(s->err, m, n);
-    s->err[n] = 0;
+    sl__js_position(src, len, (uint32_t)pos, line, col);
+    size_t from = pos > len ? len : pos, units = 0;
+    from -= *col - 1 < from ? *col - 1 : from; /* the line's start: tools/js counts bytes */
+    for (size_t i = from; i < pos && i < len; i++) {
+        unsigned char b = (unsigned char)src[i];
+        units += (b & 0xC0) != 0x80 ? (b >= 0xF0 ? 2 : 1) : 0;
+    }
+    *col = (uint32_t)units + 1;
+}
+
+/* An error text "L:C: message\n    line\n    ^" (tools/js's, its path
+ * "" dropped) into s->err, cut to fit, its column @mdx-js/mdx's (UTF-16
+ * code units) for the error at pos. */
+static void set_err(mdx_scan *s, const char *m, size_t pos)
+{
+    sl__mdx_position(s->src, s->len, pos, &s->err_line, &s->err_col);
+    size_t k = strspn(m, "0123456789");
+    if (m[k] == ':')
+        k += 1 + strspn(m + k + 1, "0123456789");
+    const char *caret = strrchr(m + k, '\n');
+    int body = caret && caret[strspn(caret + 1, " ") + 1] == '^' && !caret[strspn(caret + 1, " ") + 2]
+                   ? (int)(caret - (m + k))
+                   : (int)strlen(m + k);
+    snprintf(s->err, sizeof s->err, "%u:%u%.*s", s->err_line, s->err_col, body, m + k);
+    if (body < (int)strlen(m + k)) { /* the caret under that column */
+        size_t at = strlen(s->err);
+        snprintf(s->err + at, sizeof s->err - at, "\n    %*s^", (int)(s->err_col - 1 > 200 ? 200 : s->err_col - 1), "");
+    }
 }
 
 int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg)
 {
     char tmp[1200];
     sl__js_error_text(tmp, sizeof tmp, "", s->src, s->len, (uint32_t)pos, msg);
-    set_err(s, tmp + 1); /* drop the empty path's ':' */
-    sl__js_position(s->src, s->len, (uint32_t)pos, &s->err_line, &s->err_col);
+    set_err(s, tmp + 1, pos); /* drop the empty path's ':' */
     return -1;
 }
 
 /* A JS error text "path:L:C: msg..." from tools/js (path ""), kept as ours. */
 static int js_fail(mdx_scan *s, const char *err, uint32_t pos)
 {
-    set_err(s, err[0] == ':' ? err + 1 : err);
-    sl__js_position(s->src, s->len, pos, &s->err_line, &s->err_col);
+    set_err(s, err[0] == ':' ? err + 1 : err, pos);
     return -1;
 }
 
@@ -901,8 +921,8 @@ static int layout_export(mdx_scan *s, size_t from, size_t to)
         return 0;
     }
     uint32_t l0, c0, l1, c1;
-    sl__js_position(s->src, s->len, s->layout_start, &l0, &c0);
-    sl__js_position(s->src, s->len, s->layout_end, &l1, &c1);
+    sl__mdx_position(s->src, s->len, s->layout_start, &l0, &c0);
+    sl__mdx_position(s->src, s->len, s->layout_end, &l1, &c1);
     char msg[160];
     snprintf(msg, sizeof msg,
              "Unexpected duplicate layout, expected a single layout (previous: %u:%u-%u:%u)", l0, c0, l1, c1);

@@ -18,6 +18,7 @@
 #   mdx_second_layout_is_an_error_naming_the_first
 #   mdx_error_in_expression_over_quoted_lines_names_the_page_line_column
 #   mdx_lazy_line_in_flow_jsx_or_expression_in_a_container_is_an_error
+#   mdx_error_columns_count_utf16_code_units_as_mdx_js_does
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-err-XXXXXX")
@@ -150,5 +151,13 @@ grep -q 'lazy1.mdx:2:1: Unexpected lazy line in container, expected line to be p
   grep -q 'lazy2.mdx:4:1: Unexpected lazy line in expression in container, expected line to be prefixed' "$work/err2" &&
   [ ! -s "$work/err3" ]
 check mdx_lazy_line_in_flow_jsx_or_expression_in_a_container_is_an_error $?
+
+# @mdx-js/mdx (vfile) counts columns in UTF-16 code units: é is one, 😀 two
+printf 'h\303\251llo \360\237\230\200 {1 +* 2}\n' > "$work/utf16.mdx"
+printf '\303\251\360\237\230\200 <A>x</B>\n' > "$work/utf16b.mdx"
+"$sluice" md -q "$work/utf16.mdx" > /dev/null 2> "$work/err1"
+"$sluice" md -q "$work/utf16b.mdx" > /dev/null 2> "$work/err2"
+grep -q "utf16.mdx:1:14: " "$work/err1" && grep -q 'utf16b.mdx:1:9: .*`<A>` (1:5-1:8)$' "$work/err2"
+check mdx_error_columns_count_utf16_code_units_as_mdx_js_does $?
 
 [ $fails = 0 ]
