@@ -1513,7 +1513,8 @@ typedef struct table_head {
 } table_head;
 
 /* The line [i, le) (its prefix ends at p) as the delimiter row under the
- * header h: 1 when it is one (written to s->md), else 0. */
+ * header h: 1 when it is one (written to s->md), 2 when it would be but
+ * for the header's cell count (nothing written), else 0. */
 static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p, size_t le)
 {
     const char *src = s->src;
@@ -1524,7 +1525,7 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
     size_t cells = delimiter_row(src, p, le, &s->md);
     if (!cells || cells != row_cells(src, h->p, h->le)) {
         s->md.len = mark;
-        return 0;
+        return cells ? 2 : 0;
     }
     sl__md_buf_putc(&s->md, '\n');
     table_row_code(&s->md, h->md, mark);
@@ -1669,7 +1670,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         }
         table_head h = head;
         head.ok = 0;
-        if (!table && s->gfm && table_delimiter(s, &h, i, p, le)) {
+        int td = !table && s->gfm ? table_delimiter(s, &h, i, p, le) : 0;
+        if (td == 1) {
             table = pipe = 1;
             para = 0;
             i = le < len ? le + 1 : len;
@@ -1678,6 +1680,12 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         int heading = is_heading_line(src, p, le), rc;
         size_t md_at = s->md.len;
         sl__md_buf_put(&s->md, src + i, p - i);
+        if (td == 2) { /* not a table to micromark (`| `a|b` |` is two header cells): nor to md4c, which counts one */
+            size_t d = (size_t)((const char *)memchr(src + p, '-', le - p) - src);
+            sl__md_buf_put(&s->md, src + p, d - p);
+            sl__md_buf_putc(&s->md, '\\');
+            p = d; /* the rest as text */
+        }
         size_t q = p;
         if (heading) {
             while (q < le && src[q] == '#')
