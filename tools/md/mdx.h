@@ -82,6 +82,9 @@ typedef struct mdx_construct {
 /* Containers past this many are not kept (their prefix stays in the
  * construct's text). */
 #define MDX_MAX_CONT 64
+/* List items tracked for indentation: so many deep, inside so many quotes. */
+#define MDX_ITEM_DEPTH 16
+#define MDX_ITEM_QUOTES 8
 
 /* The scanner's result. */
 typedef struct mdx_scan {
@@ -99,13 +102,14 @@ typedef struct mdx_scan {
     uint32_t err_line, err_col;
     /* while scanning: the current line's containers, whether its
      * constructs are read as flow (a lazy line is then an error), the
-     * list item indentation to count after its quotes, and src with the
+     * open list items' content columns at each depth of quotes, and src with the
      * container prefixes of one construct's lines blanked for tools/js */
     uint8_t cur[MDX_MAX_CONT];
     size_t ncur;
     const uint8_t *cur_saved; /* cur in the arena, shared by the line's constructs (NULL: not yet) */
     int in_flow;
-    size_t item_w, item_q;
+    size_t items[MDX_ITEM_QUOTES][MDX_ITEM_DEPTH];
+    uint8_t nitems[MDX_ITEM_QUOTES];
     char *shadow;
 } mdx_scan;
 

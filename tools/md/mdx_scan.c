@@ -234,33 +234,45 @@ static void push_cont(mdx_scan *s, size_t v)
         s->cur[s->ncur++] = (uint8_t)v;
 }
 
+/* The open list items after q quotes (s->items[q]), content columns
+ * after the last `>`: those indented more than ind close (a line that is
+ * no lazy paragraph continuation), and with deeper all inside deeper
+ * quotes. */
+static void close_items(mdx_scan *s, size_t q, size_t ind, int deeper)
+{
+    if (q < MDX_ITEM_QUOTES)
+        while (s->nitems[q] && s->items[q][s->nitems[q] - 1] > ind)
+            s->nitems[q]--;
+    for (size_t d = q + 1; deeper && d < MDX_ITEM_QUOTES; d++)
+        s->nitems[d] = 0;
+}
+
 /* The containers of the line from i (its prefix ends at p) into s->cur:
  * each `>` a block quote; each list marker an item whose indentation runs
  * to its content (CommonMark: one to four spaces after the marker, else
- * one); indentation after the last marker is that of the list item last
- * seen at this depth of quotes (s->item_w after s->item_q quotes), which
- * this line keeps open, opens or closes.  para: the line may be a lazy
- * continuation of a paragraph. */
+ * one); indentation after the last `>` with no marker is that of the
+ * innermost list item it reaches of those open at that depth of quotes.
+ * para: the line may be a lazy continuation of a paragraph (it closes
+ * no list item). */
 static void line_containers(mdx_scan *s, size_t i, size_t p, int para)
 {
     const char *src = s->src;
     uint8_t old[MDX_MAX_CONT];
-    size_t nold = s->ncur, k = i, col = 0, q = 0, w = 0, mq = 0, mw = 0;
-    int marker = 0, any_marker = 0, keep = para;
+    size_t nold = s->ncur, k = i, col = 0, q = 0, w = 0, trail = 0;
+    int marker = 0; /* a list marker since the last `>` */
     memcpy(old, s->cur, nold);
     s->ncur = 0;
     while (k < p) {
         size_t ws = col;
         while (k < p && (src[k] == ' ' || src[k] == '\t'))
             col = tab_col(src[k++], col);
-        if (k >= p) { /* indentation after the last marker */
-            if (!marker && q == s->item_q && s->item_w && col - ws >= s->item_w) {
-                push_cont(s, s->item_w);
-                keep = 1;
-            }
+        if (k >= p) {
+            trail = col - ws;
             break;
         }
         if (src[k] == '>') {
+            if (!para && !marker)
+                close_items(s, q, col - ws, 0);
             push_cont(s, MDX_CONT_QUOTE);
             q++, w = 0, marker = 0, k++, col++;
             if (k < p && (src[k] == ' ' || src[k] == '\t'))
@@ -268,6 +280,7 @@ static void line_containers(mdx_scan *s, size_t i, size_t p, int para)
             continue;
         }
         /* a list marker (skip_prefix put p past it) */
+        close_items(s, q, w + (col - ws), 1);
         size_t m = k;
         if (src[m] == '-' || src[m] == '+' || src[m] == '*')
             m++;
@@ -284,12 +297,16 @@ static void line_containers(mdx_scan *s, size_t i, size_t p, int para)
         while (k < p && col < content && (src[k] == ' ' || src[k] == '\t'))
             col = tab_col(src[k++], col);
         push_cont(s, content - ws);
-        w += content - ws, marker = any_marker = 1, mq = q, mw = w;
+        w += content - ws, marker = 1;
+        if (q < MDX_ITEM_QUOTES && s->nitems[q] < MDX_ITEM_DEPTH)
+            s->items[q][s->nitems[q]++] = w;
     }
-    if (any_marker)
-        s->item_q = mq, s->item_w = mw;
-    else if (!keep && q <= s->item_q)
-        s->item_w = 0;
+    if (!marker) {
+        if (!para)
+            close_items(s, q, trail, 1);
+        if (q < MDX_ITEM_QUOTES && s->nitems[q] && s->items[q][s->nitems[q] - 1] <= trail)
+            push_cont(s, s->items[q][s->nitems[q] - 1]);
+    }
     if (nold != s->ncur || memcmp(old, s->cur, nold))
         s->cur_saved = NULL;
 }
