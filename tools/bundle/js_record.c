@@ -93,6 +93,7 @@ typedef struct rb {
     SL_VEC(js_warning) warnings;
     SL_VEC(pending) refs;
     uint32_t with_p1; /* the first `with` statement + 1 */
+    uint32_t delete_p1; /* the first `delete x` of a bare name + 1 (sloppy code: tools/js refuses it in strict) */
     uint32_t return_p1; /* the first top-level `return` + 1 */
     uint32_t err_pos;
     const char *err_msg;
@@ -982,6 +983,8 @@ static void expr(rb *b, js_node *n, int ctx)
         /* `+o`, `-o`, `~o` run valueOf */
         if (!(n->op == JU_NOT || n->op == JU_VOID || n->op == JU_TYPEOF || (n->op == JU_NEG && n->a->kind == N_BIGINT)))
             side_effect(b);
+        if (n->op == JU_DELETE && n->a->kind == N_IDENT && !b->delete_p1)
+            b->delete_p1 = n->pos + 1;
         expr(b, n->a, n->op == JU_DELETE && n->a->kind == N_MEMBER ? OCC_WRITE : 0);
         return;
     case N_UPDATE:
@@ -1863,6 +1866,18 @@ static int settle_exports(rb *b)
     if (b->with_p1 && b->o->strict_out) { /* as esbuild */
         b->err_pos = b->with_p1 - 1;
         b->err_msg = "With statements cannot be used with the \"esm\" output format due to strict mode";
+        return -1;
+    }
+    /* `delete x` is a SyntaxError in strict code: in a .mjs file, and in
+     * sloppy code printed into ES module output (esbuild's words) */
+    if (b->delete_p1 && (b->m->flags & MF_NODE_MODE)) {
+        b->err_pos = b->delete_p1 - 1;
+        b->err_msg = "Delete of a bare identifier cannot be used in an ECMAScript module";
+        return -1;
+    }
+    if (b->delete_p1 && b->o->strict_out) {
+        b->err_pos = b->delete_p1 - 1;
+        b->err_msg = "Delete of a bare identifier cannot be used with the \"esm\" output format due to strict mode";
         return -1;
     }
     /* A top-level return is CommonJS's (node's wrapper function takes it;
