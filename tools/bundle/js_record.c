@@ -94,6 +94,8 @@ typedef struct rb {
     SL_VEC(pending) refs;
     uint32_t with_p1; /* the first `with` statement + 1 */
     uint32_t delete_p1; /* the first `delete x` of a bare name + 1 (sloppy code: tools/js refuses it in strict) */
+    uint32_t strict_name_p1; /* the first binding strict code refuses (eval, arguments, let, yield, ...) + 1 */
+    const char *strict_name;
     uint32_t return_p1; /* the first top-level `return` + 1 */
     uint32_t err_pos;
     const char *err_msg;
@@ -202,12 +204,24 @@ static void rename_cjs(rb *b, const js_node *id, const char *name, int shorthand
     SL_VEC_PUSH(b->renames, r);
 }
 
+/* A name bound here that strict code may not bind: eval, arguments or a
+ * word strict code reserves (sloppy code: tools/js refuses it in strict). */
+static void strict_name(rb *b, const js_node *id)
+{
+    const char *n = id->s;
+    if (!b->strict_name_p1 && (!strcmp(n, "eval") || !strcmp(n, "arguments") || sl__js_is_strict_reserved(n))) {
+        b->strict_name_p1 = id->pos + 1;
+        b->strict_name = n;
+    }
+}
+
 /* A binding identifier: a top-level one gets its symbol at its first
  * declaration, and every declaration is an occurrence. */
 static void declare(rb *b, const js_node *id, int kind, int flags)
 {
     uint32_t s = id->aux;
     rename_cjs(b, id, id->s, flags & OCC_SHORTHAND, top_level(b, s));
+    strict_name(b, id);
     if (!top_level(b, s))
         return;
     if (b->symmap[s] < 0)
@@ -678,8 +692,10 @@ static void function(rb *b, js_node *fn, int is_decl)
 {
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
-    else if (fn->a && fn->a->kind == N_IDENT) /* a function expression's own name */
+    else if (fn->a && fn->a->kind == N_IDENT) { /* a function expression's own name */
         rename_cjs(b, fn->a, fn->a->s, 0, 0);
+        strict_name(b, fn->a);
+    }
     int tries = enter_fn(b);
     b->this_depth++;
     params(b, fn);
@@ -1878,6 +1894,17 @@ static int settle_exports(rb *b)
     if (b->delete_p1 && b->o->strict_out) {
         b->err_pos = b->delete_p1 - 1;
         b->err_msg = "Delete of a bare identifier cannot be used with the \"esm\" output format due to strict mode";
+        return -1;
+    }
+    /* so is binding eval, arguments or a word strict code reserves */
+    if (b->strict_name_p1 && (b->m->flags & MF_NODE_MODE || b->o->strict_out)) {
+        const char *n = b->strict_name, *where = b->m->flags & MF_NODE_MODE
+                                                   ? "in an ECMAScript module"
+                                                   : "with the \"esm\" output format due to strict mode";
+        b->err_pos = b->strict_name_p1 - 1;
+        b->err_msg = !strcmp(n, "eval") || !strcmp(n, "arguments")
+                         ? sl__arena_printf(b->a, "Declarations with the name \"%s\" cannot be used %s", n, where)
+                         : sl__arena_printf(b->a, "\"%s\" is a reserved word and cannot be used %s", n, where);
         return -1;
     }
     /* A top-level return is CommonJS's (node's wrapper function takes it;
