@@ -961,9 +961,12 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
     size_t para = 0, fence_len = 0;
     char fence_ch = 0;
     unsigned html = 0; /* sl__md_html_lines() */
+    sl__md_lines lines = {0};
+    sl__md_next_byte angle = {0};
     for (size_t l = 0, e; l < n; l = e + 1) {
-        e = sl__md_line_end(s, n, l);
-        if (!fence_len)
+        e = sl__md_next_line_end(&lines, s, n, l);
+        /* Outside raw HTML a line with no `<` leaves the state at 0. */
+        if (!fence_len && (html || sl__md_find_byte(&angle, s, n, l, '<') < e))
             sl__md_html_lines(s, l, e, &html);
         size_t t = l;
         while (t < e && in_class(s[t], C_BLANK | C_QUOTE))
