@@ -572,8 +572,12 @@ static int inline_differs(scan *sc, size_t from)
             break;
         }
         case '[':
-            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end) ||
-                task_after_quote(s, sc->line, i, sc->end))
+            /* A task box is `[`, one byte, `]`: the three looks below
+             * each ask that first (most `[` open a link's text; one of
+             * them was a call). */
+            if (sc->end - i >= 3 && s[i + 2] == ']' &&
+                (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end) ||
+                 task_after_quote(s, sc->line, i, sc->end)))
                 return 1;
             sc->brackets++;
             break;
