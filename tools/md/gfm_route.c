@@ -764,7 +764,8 @@ static size_t fenced_block(scan *sc, size_t flen, char fc)
         }
         if (in && !is_blank_line(s + l, e - l) && indent(s, l, e) < in && s[l] != '\t')
             return (size_t)-1; /* the list item it is in may end here */
-        tab |= memchr(s + l, '\t', w - l) != NULL;
+        if (!tab && w > l) /* most code lines: no indentation, or a tab already seen */
+            tab = memchr(s + l, '\t', w - l) != NULL;
         for (; w < e && !text; w++)
             text = !strchr(" \t\r<>&\"", s[w]);
         l = e + 1;
