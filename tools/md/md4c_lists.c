@@ -575,16 +575,9 @@ static int underline_with_tab(const char *s, size_t n)
     return 0;
 }
 
-/* The byte before a run of five spaces that may end a list marker: the
- * one rule for both ways of finding such runs below (a NUL counts, as
- * it did when strchr() answered). */
-static int may_end_marker(char c)
-{
-    return c == '-' || c == '*' || c == '+' || c == '.' || c == ')' || c == 0;
-}
-
 /* The first i >= from (from >= 1) where five spaces start at s[i] after
- * a byte may_end_marker() lets through, or n.  A run of five spaces
+ * a byte that may end a list marker (`-*+.)`, and a NUL, as when
+ * strchr() answered), or n.  A run of five spaces
  * after no marker is what indented code, aligned tables and ASCII art
  * are made of, and memmem() stopped at every one of them (at each of a
  * long run's spaces in turn): 12% of all the routing's instructions on
