@@ -627,10 +627,12 @@ static int at_angle(const char *s, size_t n, size_t i, html_scan *h)
 static const unsigned char item_last[256] = {['-'] = 1, ['*'] = 1, ['+'] = 1, ['.'] = 1, [')'] = 1, ['_'] = 1,
                                              [' '] = 1, ['\t'] = 1, ['\r'] = 1};
 
+#ifdef __SSE2__
 /* The same bytes for the vector walk: 1 where item_last says so, but 2
  * for `.` and `)`, which it takes only after a digit. */
 static const unsigned char item_end_class[256] = {['-'] = 1, ['*'] = 1, ['+'] = 1, ['.'] = 2, [')'] = 2, ['_'] = 1,
                                                   [' '] = 1, ['\t'] = 1, ['\r'] = 1};
+#endif
 
 /* 1 if the `\n` at s[j] ends an empty item's line that md4c misreads. */
 static int at_line_end(const char *s, size_t n, size_t j)
