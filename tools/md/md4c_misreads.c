@@ -640,8 +640,9 @@ static int at_line_end(const char *s, size_t n, size_t j)
     return j > 0 && item_last[(unsigned char)s[j - 1]] && item_line_end(s, n, j);
 }
 
-/* Every `<` and `\n` of the page is looked at, sixteen bytes at a time
- * where SSE2 is there (every x86-64): one pass, no call per line. */
+/* Every `<` and `\n` of the page is looked at, 64 bytes at a time (the
+ * last few, 16) where SSE2 is there (every x86-64): one pass, no call
+ * per line. */
 int sl__md_md4c_misreads(const char *s, size_t n)
 {
     html_scan h = {0};
