@@ -240,7 +240,9 @@ void sl__task_start(sl_pool *p, const sl__task *t)
             sl__group_done(p, grp, SL_NOMEM);
             return;
         }
-        fputs("sluice: out of memory for a task's stack\n", stderr);
+        char why[512];
+        sl__stack_failure(sl__pool_stacks(p), why, sizeof why);
+        fprintf(stderr, "sluice: %s\n", why);
         abort();
     }
     g->pool = p;
