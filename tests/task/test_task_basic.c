@@ -160,13 +160,8 @@ static void use_pools_after_fork(void)
 
 SL_TEST(task_pool_of_the_parent_refuses_work_in_a_forked_child)
 {
-#if defined(__SANITIZE_THREAD__)
-    return; /* TSan does not support fork() in a process with threads */
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    return;
-#endif
-#endif
+    if (SL_TASK_NO_FORK)
+        return;
     parent_pool = sl_pool_new(2);
     _Atomic int ran = 0;
     sl_group *g = sl_group_new(parent_pool);
@@ -282,13 +277,8 @@ static int wait_child(pid_t pid)
 
 SL_TEST(task_forked_child_of_a_task_sleeps_and_waits_as_a_thread)
 {
-#if defined(__SANITIZE_THREAD__)
-    return; /* TSan does not support fork() in a process with threads */
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    return;
-#endif
-#endif
+    if (SL_TASK_NO_FORK)
+        return;
     sl_pool *p = sl_pool_new(2);
     CHECK_EQ(pipe2(held_pipe, O_NONBLOCK), 0);
     sl_group *g = sl_group_new(p);

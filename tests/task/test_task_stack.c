@@ -261,13 +261,8 @@ static void run_out_of_stack_mappings(void)
 
 SL_TEST(task_stacks_past_the_mapping_limit_of_old_kernels_say_so)
 {
-#if defined(__SANITIZE_THREAD__)
-    return; /* TSan does not support fork() in a process with threads */
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    return;
-#endif
-#endif
+    if (SL_TASK_NO_FORK)
+        return;
     long max = read_number("/proc/sys/vm/max_map_count");
     if (max <= 0 || max > 300000) {
         fprintf(stderr, "skipped: vm.max_map_count %ld is too large to use up quickly\n", max);
