@@ -14,6 +14,12 @@
 #           unpack fsyncs its output before linking it into place, so the
 #           pipe gets a `sync FILE` after it; and unpack --no-fsync
 #           against the pipe alone
+#   zstdcli unpack against zstd -d on files the zstd CLI wrote (no seek
+#           table): 1 GiB of the corpus (repeated) through `zstd -T0` from
+#           the file (one frame, its size declared) and from a pipe (one
+#           frame, no size), `zstd -T0 --long=27`, and a cat of `zstd` run
+#           on each 64 MiB piece (16 frames declaring 64 MiB each); output
+#           to a new file on tmpfs; wall time and peak RSS side by side
 #   random  1 MiB at random offsets of a 4 GiB encrypted archive (built on
 #           tmpfs by the benchmark and removed after): `unpack --range`
 #           against age -d | zstd -d | tail -c +OFFSET | head -c 1MiB, and
@@ -46,7 +52,7 @@ S=${SLUICE:-$build/sluice}
 runs=3
 range_rounds=3
 rt=""
-only=table,unpack,random,4g
+only=table,unpack,zstdcli,random,4g
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -54,7 +60,7 @@ while [ $# -gt 0 ]; do
     --no-4g) only=${only/,4g/}; shift ;;
     --only) only=$2; shift 2 ;;
     --rt) rt="chrt -f 10"; shift ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "pack bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -206,6 +212,43 @@ if want unpack; then
     done
     rm -f "$in.s.age" "$in.za.age"
   done
+fi
+
+# ---- zstdcli: unpack of what the zstd CLI writes, against zstd -d ----
+if want zstdcli; then
+  gib=$((1 << 30))
+  plain=$SHM/cli
+  set +o pipefail # `head` ends the endless generator on purpose
+  while :; do cat "$corpus" || break; done 2>/dev/null | head -c $gib > "$plain"
+  set -o pipefail
+  zstd -q -f -T0 "$plain" -o "$plain.file.zst"
+  cat "$plain" | zstd -q -T0 > "$plain.pipe.zst"
+  zstd -q -f -T0 --long=27 "$plain" -o "$plain.long.zst"
+  mkdir "$SHM/split"
+  split -b 64M "$plain" "$SHM/split/x"
+  for x in "$SHM"/split/x*; do zstd -q -T0 -c "$x"; done > "$plain.cat.zst"
+  rm -rf "$SHM/split"
+  reset
+  for k in file pipe long cat; do
+    long=""; [ $k = long ] && long=--long=27
+    add "sluice unpack -o FILE ($k)" "" "$(tm a) '$S' unpack -q -f $long -o '$SHM/out1' '$plain.$k.zst'"
+    add "zstd -d -o FILE ($k)" "" "$(tm a) zstd -q -d -f $long -o '$SHM/out2' '$plain.$k.zst'"
+  done
+  run_all
+  for k in file pipe long cat; do
+    long=""; [ $k = long ] && long=--long=27
+    "$S" unpack -q $long -o - "$plain.$k.zst" | cmp -s - "$plain" || { echo "pack bench: $k.zst UNPACKED WRONG" >&2; exit 1; }
+  done
+  echo
+  echo "== zstdcli: 1 GiB written by the zstd CLI (file: zstd -T0 FILE; pipe: cat FILE | zstd -T0;" \
+    "long: zstd -T0 --long=27 FILE; cat: zstd -T0 on each 64 MiB piece, cat), to a new file on tmpfs"
+  print_table "$gib"
+  for k in file pipe long cat; do
+    printf 'unpack / zstd -d (%s):   time %.3f (target <= 1.2), peak RSS %.1f / %.1f MiB\n' "$k" \
+      "$(echo "${T[sluice unpack -o FILE ($k)]} / ${T[zstd -d -o FILE ($k)]}" | bc -l)" \
+      "$(echo "${M[sluice unpack -o FILE ($k)]} / 1024" | bc -l)" "$(echo "${M[zstd -d -o FILE ($k)]} / 1024" | bc -l)"
+  done
+  rm -f "$plain" "$plain".*.zst
 fi
 
 # ---- random: 1 MiB at random offsets of a 4 GiB encrypted archive ----

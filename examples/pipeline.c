@@ -8,6 +8,7 @@
  * work function that transforms them in parallel, a sink that consumes
  * them in source order, and a drop that frees what an early stop left.
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep, getline: not in plain C11 */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* select_timeout.c - wait for a result or give up after 100 ms. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep, getline: not in plain C11 */
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>

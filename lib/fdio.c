@@ -17,6 +17,8 @@
 
 #include "sluice/task.h"
 
+#include "netpoll.h"
+
 #define SL__OUT_OF_LINE __attribute__((noinline))
 
 SL__OUT_OF_LINE static ssize_t try_read(int fd, void *buf, size_t n)
@@ -64,7 +66,7 @@ SL__OUT_OF_LINE static int connect_result(int fd)
  * negative errno to return. */
 static int wait_for(int fd, int events, int64_t deadline)
 {
-    int w = sl_fd_wait(fd, events, deadline);
+    int w = sl__fd_wait_blocked(fd, events, deadline);
     if (w == SL_TIMEDOUT)
         return -ETIMEDOUT;
     if (w == SL_INVAL)

@@ -527,13 +527,24 @@ static int fdw_cancel(sl__netpoll *np, sl__pd *pd, sl__fdw *w)
     return SL_OK;
 }
 
-int sl_fd_wait(int fd, int events, int64_t deadline)
+/* probe: look at the fd with poll() before parking; fdio.c, which has
+ * just been told EAGAIN, does not. */
+static int fd_wait(int fd, int events, int64_t deadline, int probe)
 {
     if (fd < 0 || events == 0 || (events & ~(POLLIN | POLLOUT)))
         return SL_INVAL;
     sl__g *g = sl__task_self();
     if (!g || (deadline != SL_FOREVER && deadline <= sl_now()))
         return thread_wait(fd, events, deadline);
+    /* An fd that is ready now returns now, as the docs promise: parked,
+     * the task would learn it only at its worker's next look at epoll
+     * (every POLL_EVERY_NS while the worker is busy), and a deadline
+     * nearer than that timed out on a ready fd (advrt F2).  One poll()
+     * a call, but not for sl_fd_read and the like: they come here only
+     * when their syscall said it would block. */
+    struct pollfd now = {fd, (short)events, 0};
+    if (probe && poll(&now, 1, 0) > 0)
+        return now.revents & POLLNVAL ? SL_INVAL : SL_OK;
     sl__netpoll *np = sl__pool_netpoll(g->pool);
     sl__pd *pd = np ? pd_get(np, fd) : NULL;
     if (!pd) /* out of memory, or an fd past the table: block the worker */
@@ -564,4 +575,14 @@ int sl_fd_wait(int fd, int events, int64_t deadline)
         r = fdw_cancel(np, pd, &w);
     atomic_fetch_sub_explicit(&np->nfdw, 1, memory_order_relaxed);
     return r;
+}
+
+int sl_fd_wait(int fd, int events, int64_t deadline)
+{
+    return fd_wait(fd, events, deadline, 1);
+}
+
+int sl__fd_wait_blocked(int fd, int events, int64_t deadline)
+{
+    return fd_wait(fd, events, deadline, 0);
 }

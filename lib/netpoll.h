@@ -50,4 +50,8 @@ void sl__np_block(sl__netpoll *np, int64_t until);
 void sl__np_disown(sl_pool *p, sl__netpoll *np);
 void sl__np_wake(sl__netpoll *np);
 
+/* sl_fd_wait without its first look at the fd: for fdio.c's calls, made
+ * just after a syscall said EAGAIN. */
+int sl__fd_wait_blocked(int fd, int events, int64_t deadline);
+
 #endif

@@ -611,6 +611,7 @@ static pthread_once_t fork_watch = PTHREAD_ONCE_INIT;
 static void after_fork_in_child(void)
 {
     atomic_fetch_add_explicit(&fork_gen, 1, memory_order_relaxed);
+    sl__task_after_fork_in_child();
 }
 
 static void watch_forks(void)

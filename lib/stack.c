@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -109,9 +110,11 @@ static int guards_hold(const char *p)
  * one process_madvise call per batch (a plain madvise per page costs
  * 2-3 us; batched, under 1 us); then madvise one by one; then mprotect,
  * which splits the mapping around every guard. */
+enum { GUARD_UNTRIED, GUARD_BATCHED, GUARD_ONE_BY_ONE, GUARD_MPROTECT };
+static _Atomic int mode; /* GUARD_*: how guards are installed */
+
 static int install_guards(char *base, size_t slots, size_t slot)
 {
-    static _Atomic int mode; /* 0 untried, 1 process_madvise, 2 madvise, 3 mprotect */
     int m = atomic_load_explicit(&mode, memory_order_relaxed);
     size_t page = page_size();
     if (m <= 1) {
@@ -152,12 +155,14 @@ static sl__stack_chunk *chunk_new(sl__stacks *s)
     c->base = mmap(NULL, c->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
                    -1, 0);
     if (c->base == MAP_FAILED) {
+        s->fail_errno = errno;
         free(c);
         return NULL;
     }
     /* Huge pages would commit 2 MiB for a task's first touch. */
     madvise(c->base, c->bytes, MADV_NOHUGEPAGE);
     if (install_guards(c->base, slots, slot) != 0) {
+        s->fail_errno = errno;
         munmap(c->base, c->bytes);
         free(c);
         return NULL;
@@ -196,6 +201,7 @@ static sl__g *cut_slot(sl__stacks *s)
         c->next = s->chunks;
         s->chunks = c;
     }
+    s->cut++;
     return slot_record(s, c->base + c->handed++ * slot_bytes(s));
 }
 
@@ -284,6 +290,48 @@ void sl__stacks_destroy(sl__stacks *s)
     s->chunks = NULL;
     s->free = NULL;
     s->nfree = 0;
+}
+
+/* The kernel's limit on a process's mappings, or 0 if unknown. */
+static long max_map_count(void)
+{
+    long v = 0;
+    int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[32];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+        v = v * 10 + (buf[i] - '0');
+    return v;
+}
+
+void sl__stack_failure(sl__stacks *s, char *buf, size_t n)
+{
+    sl__lock_acquire(&s->lock);
+    int err = s->fail_errno;
+    size_t cut = s->cut;
+    sl__lock_release(&s->lock);
+    /* With mprotect'ed guards every stack costs two mappings, and the
+     * kernel answers ENOMEM (to mmap, or to the mprotect that would split
+     * the mapping) once the process has vm.max_map_count of them: near
+     * 32,000 stacks by default, long before memory runs out. */
+    if (err == ENOMEM && atomic_load_explicit(&mode, memory_order_relaxed) == GUARD_MPROTECT) {
+        long max = max_map_count();
+        char lim[48] = "";
+        if (max > 0)
+            snprintf(lim, sizeof lim, " (vm.max_map_count = %ld)", max);
+        snprintf(buf, n,
+                 "no stack for another task: the process has reached the kernel's limit on memory mappings%s "
+                 "with %zu task stacks in this pool. Before Linux 6.13 each stack's guard page costs two "
+                 "mappings: raise the limit to more than twice the tasks alive at once "
+                 "(sysctl -w vm.max_map_count=262144), or run Linux 6.13 or later, where guard pages cost none",
+                 lim, cut);
+        return;
+    }
+    snprintf(buf, n, "out of memory for a task's stack (%zu task stacks in this pool): %s", cut,
+             strerror(err ? err : ENOMEM));
 }
 
 char *sl__stack_guard(const sl__g *g)

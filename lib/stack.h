@@ -10,7 +10,8 @@
  * The guard page under each stack is a lightweight guard region
  * (MADV_GUARD_INSTALL, Linux 6.13+), which does not split the mapping, so
  * a million stacks cost a few mappings, not two million (the kernel allows
- * 65530).  Older kernels get an mprotect'ed page instead.  Nothing is
+ * 65530).  Older kernels get an mprotect'ed page instead, two mappings a
+ * stack, and run out near 32,000 stacks (sl__stack_failure says so).  Nothing is
  * committed until touched, so a task that never goes deep costs one page.
  *
  * Freed stacks go to the freeing worker's cache (no lock), and past that
@@ -40,6 +41,8 @@ typedef struct sl__stacks {
     sl__g *free;          /* shared list of idle stacks */
     size_t nfree;
     struct sl__stack_chunk *chunks;
+    size_t cut;           /* stacks cut from chunks so far */
+    int fail_errno;       /* why the last chunk could not be made */
 } sl__stacks;
 
 /* Default stack size: 64 KiB, 256 KiB under sanitizers (their frames are
@@ -52,6 +55,10 @@ void sl__stacks_destroy(sl__stacks *s);
  * memory or mappings ran out.  c may be NULL. */
 sl__g *sl__stack_get(sl__stacks *s, sl__stack_cache *c);
 void sl__stack_put(sl__stacks *s, sl__stack_cache *c, sl__g *g);
+/* Why sl__stack_get last returned NULL, as a sentence for stderr: the
+ * mapping limit (vm.max_map_count, with its value and the cure) when the
+ * guards are mprotect'ed pages, else out of memory. */
+void sl__stack_failure(sl__stacks *s, char *buf, size_t n);
 /* Moves a cache's stacks to the shared list (a worker leaving). */
 void sl__stack_cache_flush(sl__stacks *s, sl__stack_cache *c);
 /* The guard page of a stack: [lo, lo + page). */

@@ -84,6 +84,20 @@ __attribute__((noinline)) sl__g *sl__task_self(void)
     return tl_sched.cur;
 }
 
+/* fork() from a task copies the calling worker into the child, in the
+ * middle of the task, and nothing else: the copy of the pool has no
+ * workers, and its netpoller may be "owned" by a thread left behind.  A
+ * park there would switch to the copy's scheduler and hang, or run the
+ * copy's worker loop on the epoll set shared with the parent (advrt F1).
+ * So the child's handler (pool.c) makes the forking thread a plain thread
+ * again: with no current task, every wait takes the thread path (futex,
+ * ppoll, clock_nanosleep) on the stack it is on, and the park path pays
+ * nothing for it. */
+void sl__task_after_fork_in_child(void)
+{
+    tl_sched.cur = NULL;
+}
+
 int sl_in_task(void)
 {
     return sl__task_self() != NULL;
@@ -226,7 +240,9 @@ void sl__task_start(sl_pool *p, const sl__task *t)
             sl__group_done(p, grp, SL_NOMEM);
             return;
         }
-        fputs("sluice: out of memory for a task's stack\n", stderr);
+        char why[512];
+        sl__stack_failure(sl__pool_stacks(p), why, sizeof why);
+        fprintf(stderr, "sluice: %s\n", why);
         abort();
     }
     g->pool = p;

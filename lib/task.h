@@ -67,6 +67,9 @@ void sl__task_start(sl_pool *p, const sl__task *t);
 int sl__task_resume(void *g);
 /* Parks the calling task on a parker (park.c's task path). */
 int sl__task_park(sl__parker *pk, int64_t deadline);
+/* In a child forked by a task: the forking thread runs on as a plain
+ * thread (called by pool.c's fork handler, on that thread). */
+void sl__task_after_fork_in_child(void);
 
 /* ---- pool.c: scheduling runnable tasks --------------------------------- */
 

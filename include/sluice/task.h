@@ -72,7 +72,8 @@ ssize_t sl_fd_write(int fd, const void *buf, size_t n, int64_t deadline);
 int sl_fd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, int64_t deadline);
 int sl_fd_connect(int fd, const struct sockaddr *addr, socklen_t addrlen, int64_t deadline);
 
-/* 1 when called from a task started by sl_go or sl_group_go, else 0. */
+/* 1 when called from a task started by sl_go or sl_group_go, else 0 (also
+ * in a child forked by a task, which goes on as a plain thread). */
 int sl_in_task(void);
 
 /* Stack size for the tasks of p, guard page excluded: SL_OK, or SL_INVAL

@@ -255,7 +255,8 @@ int sl__rconn_open(sl__rconn *k)
             return rc;
         if (k->r->o.give_up_ns != SL_FOREVER && sl_now() - start >= k->r->o.give_up_ns)
             return rc;
-        sleep_ns(wait);
+        int64_t left = start + k->r->o.give_up_ns - sl_now();
+        sleep_ns(k->r->o.give_up_ns != SL_FOREVER && left < wait ? left : wait);
         if (wait < 1000000000)
             wait *= 2;
     }
@@ -295,6 +296,10 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
         int64_t pause = wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000;
         if (deadline != SL_FOREVER && pause > deadline - sl_now())
             pause = deadline - sl_now();
+        /* and to the give-up time: the last pause ran up to 2 s past it
+         * (advrt F3: give_up_ns 2 s gave up after 4.1 s) */
+        if (r->o.give_up_ns != SL_FOREVER && pause > start + r->o.give_up_ns - sl_now())
+            pause = start + r->o.give_up_ns - sl_now();
         if (backoff(k, pause))
             return SL_REMOTE_ECONN;
         int rc = sl__rconn_connect(k);

@@ -10,7 +10,7 @@
 # `export *` and `export * as` names are listed too; the list stays at the
 # top level after the strict function of a bundle that holds sloppy
 # CommonJS, and survives --minify.  An `export *` of an external is
-# kept too.
+# kept too.  And the bundle's closures name none of their own.
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -75,4 +75,35 @@ for fmt in esm cjs; do
   [ "$got" = "ext own function / " ] || fail "$fmt: the names of an external export * printed '$got'"
 done
 grep -q '^export \* from "ext";' out_ext.mjs || fail "esm output lacks export * from \"ext\""
+# The entry's names only: node's cjs-module-lexer reads `exports.x =`,
+# `module.exports = {...}` and `Object.defineProperty(exports, ...)`
+# anywhere in the file, so the CommonJS closures of the bundle (a UMD
+# module's factory, a JSON file), and an ES module's function whose
+# parameter is named exports, must not spell them: `exports` and
+# `module` are renamed in cjs output, as esbuild does (exports2, module2)
+cat >umd.cjs <<'JS'
+(function (global, factory) {
+  typeof exports === 'object' && typeof module !== 'undefined' ? factory(exports) : factory(global.x = {});
+}(this, function (exports) { 'use strict';
+  exports.umdName = 1;
+  Object.defineProperty(exports, '__esModule', { value: true });
+}));
+var o = { exports }, { exports: e } = { exports: 5 };
+module.exports.viaModule = [o.exports === exports, e].join();
+Object.defineProperty(exports, 'defined', { value: 2, enumerable: true });
+JS
+echo '{"jsonKey": true, "other": 2}' >data.json
+cat >inner_names.mjs <<'JS'
+import u from './umd.cjs';
+import data from './data.json';
+export function set(exports) { exports.fromEsm = 1; return Object.keys(exports).join(); }
+export const seen = [u.umdName, u.viaModule, u.defined, data.jsonKey, set({})].join();
+JS
+for flags in "" "--minify-whitespace --minify-syntax"; do
+  "$sluice" bundle inner_names.mjs -q --platform node --format cjs $flags -o inner.cjs 2>err || fail "bundle inner_names $flags: $(cat err)"
+  printf 'import * as ns from "./inner.cjs";\nconsole.log(Object.keys(ns).join(), ns.seen);\n' >use_inner.mjs
+  got=$(node use_inner.mjs 2>&1 | tr '\n' ' ')
+  [ "$got" = "default,seen,set 1,true,5,2,true,fromEsm " ] ||
+    fail "$flags: node read the names of the bundle's closures as its own: '$got'"
+done
 echo "ok: an ES entry's cjs bundle can be imported by name"

@@ -100,7 +100,7 @@ static void fuzz_program(const uint8_t *data, size_t size)
         p = s + sizeof SEP - 1;
     }
     const char *entries[1] = {paths[0]};
-    sl__graph_opts go = {.resolve = {.platform_node = 1}};
+    sl__graph_opts go = {.parse = {.cjs_out = size & 1}, .resolve = {.platform_node = 1}}; /* half with cjs_out's renames */
     sl__graph g;
     char *err = NULL;
     if (sl__graph_build(&g, pool, entries, 1, &go, &err) == 0)
@@ -123,7 +123,7 @@ static void *fuzz_module(void *arg)
     src[in->size] = 0;
     sl__arena a;
     sl__arena_init(&a);
-    js_parse_opts po = {NULL, 0, JS_META_KEEP, 1};
+    js_parse_opts po = {NULL, 0, JS_META_KEEP, 1, 1}; /* with cjs_out's renames, printed in every format */
     js_module m = {.path = "/fuzz/entry.mjs", .src = src, .len = in->size};
     char err[512];
     if (sl__js_record(&m, &po, &a, NULL, err, sizeof err) == 0) {

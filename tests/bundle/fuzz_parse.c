@@ -33,9 +33,10 @@ static void *parse_twice(void *arg)
     sl__arena_init(&a);
     const char *parts[] = {"process", "env", "NODE_ENV"};
     js_define d = {parts, 3, "\"production\""};
-    js_parse_opts o = {&d, 1, JS_META_KEEP, 1};
+    js_parse_opts o = {&d, 1, JS_META_KEEP, 1, 0};
     for (int round = 0; round < 2; round++) {
         o.import_meta = round ? JS_META_NODE_CJS : JS_META_KEEP; /* the second parse replaces import.meta */
+        o.cjs_out = round; /* and renames exports and module (--format cjs) */
         js_module m = {.path = "fuzz.js", .src = src, .len = size};
         char err[512];
         if (sl__js_record(&m, &o, &a, NULL, err, sizeof err) == 0) {
@@ -49,6 +50,15 @@ static void *parse_twice(void *arg)
                 if (m.patches[i].pos > m.patches[i].end || m.patches[i].end > size ||
                     (i && m.patches[i].pos < m.patches[i - 1].end))
                     abort();
+            for (size_t i = 0, k = 0; i < m.nrenames; i++) { /* spliced with the patches: none overlaps another */
+                const js_rename *r = &m.renames[i];
+                if (r->pos >= r->end || r->end > size || (i && r->pos < m.renames[i - 1].end) || !m.cjs_names[r->module])
+                    abort();
+                while (k < m.npatches && m.patches[k].end <= r->pos)
+                    k++;
+                if (k < m.npatches && m.patches[k].pos < r->end)
+                    abort();
+            }
         }
     }
     sl__arena_free(&a);

@@ -5,7 +5,8 @@
 // it (`ns.x` read as the variable x: at `ns`); or, inside text the bundler wrote in place of one (`(0, import_c.f)`
 // for `f`: every token there maps to the same point), at the point the
 // mapping before it on the line names.  Without --minified a made-up name
-// the bundler writes (import_x, require_x, x_exports, a renamed x$1) may
+// the bundler writes (import_x, require_x, x_exports, a renamed x$1, the
+// exports2 and module2 of --format cjs) may
 // point at any identifier it replaced.  No mapping points past its line.
 import fs from 'fs';
 const [file, mode] = process.argv.slice(2);
@@ -38,7 +39,7 @@ function* segments(mappings) {
 const keywords = new Set(('break case catch class const continue debugger default delete do else export extends ' +
   'false finally for function if import in instanceof let new null return super switch this throw true try typeof ' +
   'var void while with yield await async of static get set undefined').split(' '));
-const madeUp = /^(import_|require_|init_|__)|_exports$|_default$|\$\d+$/;
+const madeUp = /^(import_|require_|init_|__)|_exports$|_default$|\$\d+$|^(exports|module)\d+$/;
 const ident = /^[A-Za-z_$][\w$]*/;
 const origs = map.sourcesContent.map((t) => t.split('\n'));
 let bad = 0, checked = 0, prev = null;

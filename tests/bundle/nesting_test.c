@@ -46,7 +46,7 @@ static void *parse_thread(void *arg)
     job *j = arg;
     sl__arena a;
     sl__arena_init(&a);
-    js_parse_opts o = {NULL, 0, JS_META_KEEP, 1};
+    js_parse_opts o = {NULL, 0, JS_META_KEEP, 1, 0};
     js_module m = {.path = "deep.js", .src = j->src, .len = strlen(j->src)};
     j->rc = sl__js_record(&m, &o, &a, NULL, j->err, sizeof j->err);
     sl__arena_free(&a);

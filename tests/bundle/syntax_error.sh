@@ -82,6 +82,26 @@ printf "with (Math) console.log(PI > 3);\n" >"$work/main.cjs"
 # ...except in an ES module bundle, strict code: refused there as esbuild refuses it (advbundle2 G3)
 printf "import './main.cjs';\n" >"$work/wm.mjs"
 refused "'with' in CommonJS, --format esm" 'main.cjs:1:1: With statements cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
+# `delete x` of a bare name is the same (esbuild's words): refused in an ES
+# module, .mjs with no import or export included, and in sloppy code
+# printed into --format esm output; CommonJS output keeps it, and it runs.
+printf "var y = 1;\nconsole.log(delete y);\n" >"$work/del.mjs"
+refused "delete of a bare name in .mjs" 'del.mjs:2:13: Delete of a bare identifier cannot be used in an ECMAScript module' "$work/del.mjs"
+printf "var y = 1;\nconsole.log(delete (y), typeof y);\n" >"$work/del.cjs"
+printf "import './del.cjs';\n" >"$work/wm.mjs"
+refused "delete of a bare name in CommonJS, --format esm" 'del.cjs:2:13: Delete of a bare identifier cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
+refused "delete of a bare name in a script entry, --format esm" 'del.cjs:2:13: Delete of a bare identifier cannot be used with the "esm" output format due to strict mode' "$work/del.cjs" --format esm
+"$sluice" bundle "$work/wm.mjs" --platform node --format cjs -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: delete in CommonJS, --format cjs:"; cat "$work/err"; exit 1; }
+[ "$(node "$work/out.js")" = "false number" ] || { echo "FAIL: delete of a bare name in CommonJS does not run"; exit 1; }
+# and so is binding eval, arguments or a word strict code reserves
+printf "var ok = 1;\nfunction f(a, arguments) { return a; }\n" >"$work/args.mjs"
+refused "a parameter named arguments in .mjs" 'args.mjs:2:15: Declarations with the name "arguments" cannot be used in an ECMAScript module' "$work/args.mjs"
+printf "var f = function eval() {};\n" >"$work/ev.cjs"
+printf "import './ev.cjs';\n" >"$work/wm.mjs"
+refused "a function named eval in CommonJS, --format esm" 'ev.cjs:1:18: Declarations with the name "eval" cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
+printf "try {} catch (let) {}\nvar yield = 1;\n" >"$work/ev.cjs"
+refused "a catch parameter named let in CommonJS, --format esm" 'ev.cjs:1:15: "let" is a reserved word and cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
+"$sluice" bundle "$work/wm.mjs" --platform node --format cjs -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: a catch parameter named let, --format cjs:"; cat "$work/err"; exit 1; }
 # top-level await outside --format esm: file:line:column of the first await (a TS file: of its source)
 printf "import './t.mts';\n" >"$work/main.mjs"
 printf "const x: number = 1;\nconst y =  await Promise.resolve(x);\nawait 0;\n" >"$work/t.mts"
@@ -111,5 +131,5 @@ refused "a write to a renamed import in .ts" 'w.ts:2:29: cannot assign to import
 # a top-level return in a .mjs file with no import or export (a module all the same)
 printf "if (globalThis.x) return;\n" >"$work/r.mjs"
 refused "a top-level return in .mjs" 'r.mjs:1:19: Top-level return cannot be used inside an ECMAScript module' "$work/r.mjs"
-echo "ok: syntax errors, invalid JSON and unresolved imports, 'with' in a module, top-level await, early errors, import writes"
+echo "ok: syntax errors, invalid JSON and unresolved imports, 'with', delete and strict-reserved names in a module, top-level await, early errors, import writes"
 

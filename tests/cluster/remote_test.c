@@ -275,12 +275,17 @@ SL_TEST(remote_reconnects_across_a_server_restart_and_loses_nothing)
 
 SL_TEST(remote_gives_up_when_the_server_stays_away)
 {
-    sl_remote_opts o = {.give_up_ns = 300 * MS};
+    sl_remote_opts o = {.give_up_ns = 2000 * MS};
     sl_remote *s = open_q("away", &o);
     redis_stop();
+    int64_t t0 = sl_now();
     int rc = sl_remote_send(s, "x", 1, SL_FOREVER);
+    int64_t took = sl_now() - t0;
     redis_start();
     CHECK_EQ(rc, SL_REMOTE_ECONN);
+    /* at the give-up time, not at the end of a backoff pause past it
+     * (pauses double to 2 s: with 2 s it gave up after 4.3 s) */
+    CHECK(took >= 2000 * MS && took < 2600 * MS);
     CHECK(strstr(sl_remote_error(s), "gave up reconnecting"));
     sl_remote_close(s);
 }

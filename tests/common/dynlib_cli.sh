@@ -2,6 +2,7 @@
 # dynlib_cli.sh SLUICE: the sluice binary maps md's libraries (md4c,
 # md4c-html, cJSON) only when `sluice md` runs (tools/md/md_libs.c), and
 # md names a missing one and its Debian package before writing anything.
+# cJSON is the sidecar's (--serve) alone: a batch neither loads nor needs it.
 set -u
 sluice=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -12,14 +13,25 @@ dir=$(mktemp -d /tmp/sl-dynlib-XXXXXX) || exit 1
 trap 'rm -rf "$dir"' EXIT
 printf '# Title\n\ntext\n' > "$dir/page.md"
 # (that md renders with them found, the md tests show)
-for so in libmd4c.so.0:md4c:libmd4c0 libmd4c-html.so.0:md4c-html:libmd4c-html0 libcjson.so.1:cJSON:libcjson1; do
+for so in libmd4c.so.0:md4c:libmd4c0:batch libmd4c-html.so.0:md4c-html:libmd4c-html0:batch \
+          libmd4c.so.0:md4c:libmd4c0:serve libcjson.so.1:cJSON:libcjson1:serve; do
     lib=${so%%:*} rest=${so#*:}
-    name=${rest%%:*} pkg=${rest#*:}
-    SLUICE_TEST_HIDE_LIBS=$lib "$sluice" md -q -o "$dir/out" "$dir/page.md" 2> "$dir/err"
+    name=${rest%%:*} rest=${rest#*:}
+    pkg=${rest%%:*} mode=${rest#*:}
+    if [ "$mode" = batch ]; then
+        SLUICE_TEST_HIDE_LIBS=$lib "$sluice" md -q -o "$dir/out" "$dir/page.md" 2> "$dir/err"
+    else
+        SLUICE_TEST_HIDE_LIBS=$lib "$sluice" md --serve < /dev/null > "$dir/out" 2> "$dir/err"
+    fi
     rc=$?
-    [ "$rc" = 2 ] || fail "$lib hidden: exit $rc, not 2"
+    [ "$rc" = 2 ] || fail "$lib hidden ($mode): exit $rc, not 2"
     want="sluice md: cannot load $name ($lib: hidden by SLUICE_TEST_HIDE_LIBS); install the Debian package $pkg"
-    [ "$(cat "$dir/err")" = "$want" ] || fail "$lib hidden: said '$(cat "$dir/err")'"
-    [ ! -e "$dir/out" ] || fail "$lib hidden: md wrote output"
+    [ "$(cat "$dir/err")" = "$want" ] || fail "$lib hidden ($mode): said '$(cat "$dir/err")'"
+    [ ! -s "$dir/out" ] || fail "$lib hidden ($mode): md wrote output"
+    rm -rf "$dir/out"
 done
+# A batch without cJSON: it renders the page.
+SLUICE_TEST_HIDE_LIBS=libcjson.so.1 "$sluice" md -q -o "$dir/out" "$dir/page.md" 2> "$dir/err" ||
+    fail "libcjson.so.1 hidden: a batch failed: $(cat "$dir/err")"
+grep -q '<h1 id="title">Title</h1>' "$dir/out/page.html" || fail "libcjson.so.1 hidden: no page written"
 echo ok

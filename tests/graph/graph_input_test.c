@@ -266,6 +266,61 @@ SL_TEST(graph_takes_tilde_in_token_trees_and_unit_struct_where_clause)
              6);
 }
 
+/* Rust 1.82's raw borrows and negative impls, read as rustc reads them.
+ * `&raw const x` / `&raw mut x` are raw borrows; before anything else
+ * `raw` is a plain name (`&raw`, `f(&raw, 1)`, `&raw[0]`), which the
+ * grammar (tree-sitter-rust 0.23.2) took for the keyword: a syntax error
+ * that cost the function its calls.  `impl !Send for T` is an impl of
+ * the trait with negative polarity: path `{impl !Send for T}`, sub
+ * `negative`, and it gives T none of the trait's items. */
+SL_TEST(graph_reads_raw_borrows_and_negative_impls)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"rawneg\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub struct T { x: u32 }\n"
+               "pub trait Tr { fn provided() {} }\n"
+               "impl !Send for T {}\n"
+               "impl<U> !Tr for Vec<U> {}\n"
+               "impl Tr for u8 {}\n"
+               "fn raw() -> u32 { 1 }\n"
+               "pub fn g(x: &u32) -> &u32 { x }\n"
+               "pub fn borrows(t: &mut T) -> *const u32 {\n"
+               "    let raw = 2u32;\n"
+               "    let a = &raw;\n"
+               "    let b = &raw as *const u32;\n"
+               "    let c = &raw const t.x;\n"
+               "    let d = &raw mut t.x;\n"
+               "    let e = & raw const *g(&raw);\n"
+               "    h(&raw, 1);\n"
+               "    T::provided();\n"
+               "    e\n"
+               "}\n"
+               "fn h(_: &u32, _: u8) { let _ = &crate::raw(); }\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND ((a.name = 'borrows' AND b.name IN ('g', 'h')) "
+                    "OR (a.name = 'h' AND b.path = 'crate::raw'))",
+                    NULL, NULL, NULL),
+             3);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'impl' AND sub = 'negative' AND path IN "
+                         "('crate::{impl !Send for T}', 'crate::{impl !Tr for Vec}')",
+                    NULL, NULL, NULL),
+             2);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE path = 'crate::{impl Tr for u8}' AND sub = ''", NULL, NULL,
+                    NULL),
+             1);
+    /* T::provided() does not resolve through a negative impl */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'unresolved' AND path = 'T::provided'", NULL, NULL,
+                    NULL),
+             1);
+}
+
 SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)
 {
     char dir[4096];

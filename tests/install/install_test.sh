@@ -20,6 +20,11 @@ cc -std=c11 -o "$root/worker_pool" "$src/examples/worker_pool.c" $(pkg-config --
    -Wl,-rpath,"$root$prefix$libdir"
 "$root/worker_pool"
 "$root$prefix/bin/sluice" --version
+# every example compiles as a user builds it: plain C11 (no _GNU_SOURCE,
+# which the tree's own build defines), warnings as errors
+for ex in "$src"/examples/*.c; do
+  cc -std=c11 -Wall -Wextra -Werror -c -o "$root/example.o" "$ex" $(pkg-config --cflags sluice)
+done
 
 # libsluice_remote, where this build has it (hiredis found): its header,
 # libraries and sluice-remote.pc, and a program that links it through

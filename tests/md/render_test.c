@@ -301,6 +301,30 @@ SL_TEST(md_heading_ids_in_safe_mode_leave_raw_html_out_as_github_does)
     CHECK(headed > 1200); /* most pages hold a heading */
 }
 
+/* A `>` inside a quoted attribute value, a comment, a processing
+ * instruction or a CDATA section does not end the raw HTML: the heading's
+ * text and id leave all of it out, as GitHub's (cmark-gfm's HTML, its text
+ * content) do; both renderers, safe and --unsafe-html.  The text was cut
+ * at the first `>` (`a y">b`, id `a-yb`). */
+SL_TEST(md_heading_text_skips_raw_html_with_a_quoted_or_inner_gt)
+{
+    static const char *const src = "## a <span title=\"x>y\">b</span>\n## x <!-- a > b --> y\n"
+                                   "## p <?x a > b ?> q\n## c <![CDATA[ > ]]> d\n## e <i title='>'>f</i>\n";
+    static const char *const want[][2] = {{"a b", "a-b"}, {"x y", "x-y"}, {"p q", "p-q"}, {"c d", "c-d"}, {"e f", "e-f"}};
+    for (int unsafe = 0; unsafe < 2; unsafe++)
+        for (int renderer = SL__MD_MD4C; renderer <= SL__MD_CMARK; renderer++) {
+            sl__md_page p = render_with(src, 0, unsafe, renderer);
+            CHECK_EQ(p.nheadings, 5);
+            for (size_t h = 0; h < 5 && h < p.nheadings; h++) {
+                if (strcmp(p.headings[h].text, want[h][0]) || strcmp(p.headings[h].id, want[h][1]))
+                    fprintf(stderr, "renderer %d unsafe %d: %s / %s\n", renderer, unsafe, p.headings[h].text,
+                            p.headings[h].id);
+                CHECK(!strcmp(p.headings[h].text, want[h][0]) && !strcmp(p.headings[h].id, want[h][1]));
+            }
+            sl__md_page_free(&p);
+        }
+}
+
 /* Suffixes past one digit, a suffix an earlier heading already took
  * (skipped), and a page with more ids than the table first holds. */
 SL_TEST(md_heading_ids_count_past_ten_and_skip_taken_suffixes)

@@ -21,7 +21,9 @@
     X(sl__md_html_lazy_tag_md4c_misreads)                                                                         \
     X(sl__md_md4c_misreads)                                                                                       \
     X(sl__md_md4c_lists_misread)                                                                                  \
-    X(sl__md_gfm_needs_cmark)
+    X(sl__md_gfm_needs_cmark)                                                                                     \
+    X(sl__md_commonmark_needs_cmark)                                                                              \
+    X(sl__md_entity_in_address)
 
 #define ROUTE_DECLARE_BASE(f) int base_##f(const char *s, size_t n);
 ROUTE_CHECKS(ROUTE_DECLARE_BASE)

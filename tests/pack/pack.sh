@@ -385,6 +385,52 @@ pack_memory_stays_bounded)
   kb=$(tail -1 rss2.txt); echo "unpack peak RSS: $kb KiB"
   [ "$kb" -lt 65536 ] || fail "unpack peak RSS $kb KiB is over 64 MiB"
   ;;
+unpack_memory_stays_bounded_on_zstd_cli_frames)
+  # Frames we did not write, each declaring a content size of 48 MiB (as
+  # zstd writes a file it reads whole; cat of several), through 32
+  # workers: they stream through one decoder, as zstd -d does, instead of
+  # being held whole, in and out, 34 at a time (400 MiB of RSS for these
+  # 4); and the pieces in flight between the scanner and that decoder are
+  # small (1 MiB pieces took 80 MiB at -j 32, 256 KiB ones 21 MiB).
+  command -v /usr/bin/time >/dev/null || fail "GNU time is not installed"
+  for i in 1 2 3 4; do gen part $((48 << 20)) $i; zstd -q -1 -c part >> multi.zst; cat part >> all; done
+  rm part
+  /usr/bin/time -f %M -o rss.txt "$S" unpack -q -j 32 -o back multi.zst
+  kb=$(tail -1 rss.txt); echo "unpack of a file: peak RSS $kb KiB"
+  [ "$kb" -lt 32768 ] || fail "unpack of a file: peak RSS $kb KiB is over 32 MiB"
+  same all back
+  cat multi.zst | /usr/bin/time -f %M -o rss2.txt "$S" unpack -q -j 32 -c > back2
+  kb=$(tail -1 rss2.txt); echo "unpack of a pipe: peak RSS $kb KiB"
+  [ "$kb" -lt 32768 ] || fail "unpack of a pipe: peak RSS $kb KiB is over 32 MiB"
+  same all back2
+  ;;
+pack_and_unpack_set_the_bits_zstd_sets_when_the_group_is_refused)
+  # An input of another group, which this user may not give a file to:
+  # zstd (programs/util.c, UTIL_setFDStat, as gzip) tries the group,
+  # then sets the permission bits all the same, then the owner; so the
+  # output keeps the input's group bits with this user's group.  pack
+  # and unpack must leave exactly what zstd -d and zstd leave.
+  [ "$(id -u)" = 0 ] || { echo "skipped: needs root to run as another user"; exit 77; }
+  command -v setpriv >/dev/null || { echo "skipped: no setpriv"; exit 77; }
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  chmod 0755 "$W"; mkdir -m 0777 d
+  gen d/in 300000
+  chown 65534:4343 d/in
+  for mode in 0640 0660 0604 0750; do
+    chmod $mode d/in
+    as_nobody zstd -q -f d/in -o d/z.zst
+    as_nobody "$S" pack -q -f d/in -o d/s.zst
+    packed=$(stat -c '%a %u %g' d/s.zst)
+    [ "$packed" = "$(stat -c '%a %u %g' d/z.zst)" ] || fail "input $mode: pack left $packed, zstd $(stat -c '%a %u %g' d/z.zst)"
+    chown 65534:4343 d/z.zst d/s.zst; chmod $mode d/z.zst d/s.zst
+    as_nobody zstd -q -d -f d/z.zst -o d/z.out
+    as_nobody "$S" unpack -q -f d/s.zst -o d/s.out
+    [ "$(stat -c '%a %u %g' d/s.out)" = "$(stat -c '%a %u %g' d/z.out)" ] ||
+      fail "input $mode: unpack left $(stat -c '%a %u %g' d/s.out), zstd -d $(stat -c '%a %u %g' d/z.out)"
+    same d/in d/s.out
+  done
+  echo "input 0750 of group 4343, by uid 65534: pack and zstd left $packed, unpack and zstd -d $(stat -c '%a %u %g' d/s.out)"
+  ;;
 *)
   fail "no such case"
   ;;

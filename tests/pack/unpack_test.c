@@ -269,6 +269,57 @@ SL_TEST(unpack_window_limit_follows_zstd_memory_and_long)
     pt_dir_free();
 }
 
+/* A frame of `content` bytes in raw blocks whose header asks for a
+ * 2^wlog window (not a single segment), declaring its content size or
+ * not: what `zstd --long=31` writes, without the 2 GiB it takes to. */
+static size_t raw_frame(uint8_t *dst, size_t content, unsigned wlog, int with_size)
+{
+    size_t at = 0;
+    dst[at++] = 0x28, dst[at++] = 0xB5, dst[at++] = 0x2F, dst[at++] = 0xFD;
+    dst[at++] = with_size ? 2u << 6 : 0; /* a 4-byte content size, or none */
+    dst[at++] = (uint8_t)((wlog - 10) << 3);
+    for (int i = 0; with_size && i < 4; i++)
+        dst[at++] = (uint8_t)(content >> (8 * i));
+    size_t left = content;
+    do {
+        size_t n = left < BLOCK ? left : BLOCK;
+        left -= n;
+        uint32_t bh = (uint32_t)(n << 3) | (left == 0); /* raw block, last flag */
+        dst[at++] = (uint8_t)bh, dst[at++] = (uint8_t)(bh >> 8), dst[at++] = (uint8_t)(bh >> 16);
+        for (size_t i = 0; i < n; i++)
+            dst[at++] = (uint8_t)(i * 7);
+    } while (left);
+    return at;
+}
+
+/* A 2 GiB window (zstd --long=31) is refused past the default limit with
+ * zstd's own way out, as zstd -d refuses it: a frame without a content
+ * size, and one that declares 8 MiB (over the size decoded whole, which
+ * used to be decoded whole past the limit; zstd -d refuses both). */
+SL_TEST(unpack_refuses_a_2g_window_with_zstds_message)
+{
+    pt_dir_new();
+    size_t cap = (9u << 20), n;
+    uint8_t *buf = malloc(cap);
+    CHECK(buf != NULL);
+    char msg[512];
+    n = raw_frame(buf, 1u << 20, 31, 0);
+    pt_write("w31.zst", buf, n);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--test", pt_path("w31.zst"), NULL), 1);
+    CHECK(strstr(msg, "w31.zst: zstd frame at offset 0: needs a 2048 MiB window, over the limit of 128 MiB: use "
+                      "--long=31 or --memory=2048M") != NULL);
+    n = raw_frame(buf, 8u << 20, 31, 1);
+    pt_write("w31s.zst", buf, n);
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--test", pt_path("w31s.zst"), NULL), 1);
+    CHECK(strstr(msg, "w31s.zst: zstd frame at offset 0: needs a 2048 MiB window, over the limit of 128 MiB: use "
+                      "--long=31 or --memory=2048M") != NULL);
+    /* with --long=30 too: the limit it names is the one given */
+    CHECK_EQ(pt_unpack_msg(msg, sizeof msg, "-q", "--test", "--long=30", pt_path("w31s.zst"), NULL), 1);
+    CHECK(strstr(msg, "needs a 2048 MiB window, over the limit of 1024 MiB: use --long=31") != NULL);
+    free(buf);
+    pt_dir_free();
+}
+
 /* A grease stanza whose argument makes the whole header `total` bytes,
  * given the header without it is `base` bytes. */
 static char *padding_stanza(size_t base, size_t total)

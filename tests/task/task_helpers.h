@@ -25,6 +25,18 @@
 #define SL_TASK_MANY(n) ((n) / 50 / SL_TASK_DIVISOR + 1)
 #endif
 #endif
+/* 1 where a test must not fork: TSan does not support fork() in a
+ * process with threads. */
+#if defined(__SANITIZE_THREAD__)
+#define SL_TASK_NO_FORK 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SL_TASK_NO_FORK 1
+#endif
+#endif
+#ifndef SL_TASK_NO_FORK
+#define SL_TASK_NO_FORK 0
+#endif
 #ifndef SL_TASK_MANY
 #define SL_TASK_MANY(n) (SL_TEST_SCALE(n) / SL_TASK_DIVISOR)
 #endif

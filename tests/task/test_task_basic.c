@@ -1,11 +1,14 @@
 /* test_task_basic.c - starting tasks, groups, yield, sleep, stacks: the
  * task API on its own, without channels. */
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -157,13 +160,8 @@ static void use_pools_after_fork(void)
 
 SL_TEST(task_pool_of_the_parent_refuses_work_in_a_forked_child)
 {
-#if defined(__SANITIZE_THREAD__)
-    return; /* TSan does not support fork() in a process with threads */
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    return;
-#endif
-#endif
+    if (SL_TASK_NO_FORK)
+        return;
     parent_pool = sl_pool_new(2);
     _Atomic int ran = 0;
     sl_group *g = sl_group_new(parent_pool);
@@ -182,4 +180,126 @@ SL_TEST(task_pool_of_the_parent_refuses_work_in_a_forked_child)
     CHECK_EQ(sl_go(parent_pool, set_flag, (void *)&ran), SL_OK);
     sl_pool_free(parent_pool);
     CHECK_EQ(atomic_load(&ran), 1);
+}
+
+/* ---- a task that forks: the child goes on as a plain thread (advrt F1) --- */
+
+static int held_pipe[2];
+
+static int read_held_pipe(void *arg)
+{
+    (void)arg;
+    char b;
+    return sl_fd_read(held_pipe[0], &b, 1, sl_deadline_in(MS(20000))) == 1 ? 0 : 1;
+}
+
+typedef struct {
+    int fd;      /* written after a pause */
+    sl_chan *c;  /* then sent 42 on */
+} child_peer;
+
+static void *child_peer_main(void *arg)
+{
+    child_peer *cp = arg;
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    if (write(cp->fd, "x", 1) != 1)
+        return NULL;
+    int v = 42;
+    sl_chan_send(cp->c, &v);
+    return NULL;
+}
+
+/* In the child, still on the copied task's stack: every kind of wait, each
+ * of which used to park into the copy of the parent's pool, which has no
+ * workers (and whose netpoller a thread that is not there owned). */
+static int waits_in_forked_child(void)
+{
+    int64_t t0 = sl_now();
+    sl_sleep_until(t0 + MS(50));
+    if (sl_now() - t0 < MS(50))
+        return 1;
+    sl_chan *c = sl_chan_new(sizeof(int), 0);
+    int v = 0;
+    if (sl_chan_recv_until(c, &v, sl_deadline_in(MS(30))) != SL_TIMEDOUT)
+        return 2;
+    int p[2];
+    if (pipe2(p, O_NONBLOCK) != 0)
+        return 3;
+    if (sl_fd_wait(p[0], POLLIN, sl_deadline_in(MS(30))) != SL_TIMEDOUT)
+        return 4;
+    /* Woken by another thread of the child: by the fd, then by a channel. */
+    child_peer cp = {p[1], c};
+    pthread_t t;
+    if (pthread_create(&t, NULL, child_peer_main, &cp) != 0)
+        return 5;
+    if (sl_fd_wait(p[0], POLLIN, sl_deadline_in(MS(5000))) != SL_OK)
+        return 6;
+    char b;
+    if (sl_fd_read(p[0], &b, 1, sl_deadline_in(MS(5000))) != 1)
+        return 7;
+    if (sl_chan_recv(c, &v) != SL_OK || v != 42)
+        return 8;
+    pthread_join(t, NULL);
+    sl_yield();
+    if (sl_in_task())
+        return 9;
+    sl_chan_free(c);
+    return 0;
+}
+
+static int fork_and_wait_in_child(void *arg)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(10); /* a hang shows as SIGALRM */
+        _exit(waits_in_forked_child());
+    }
+    *(pid_t *)arg = pid;
+    return pid > 0 ? 0 : 1;
+}
+
+/* The child's exit status, or -1 if it has not ended within 15 s. */
+static int wait_child(pid_t pid)
+{
+    int status = 0;
+    for (int i = 0; i < 1500; i++) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+SL_TEST(task_forked_child_of_a_task_sleeps_and_waits_as_a_thread)
+{
+    if (SL_TASK_NO_FORK)
+        return;
+    sl_pool *p = sl_pool_new(2);
+    CHECK_EQ(pipe2(held_pipe, O_NONBLOCK), 0);
+    sl_group *g = sl_group_new(p);
+    /* A task parked on a pipe: an idle worker now owns the netpoller,
+     * blocked in epoll, and at the fork that thread stays behind. */
+    CHECK_EQ(sl_group_go(g, read_held_pipe, NULL), SL_OK);
+    sl_sleep_until(sl_deadline_in(MS(100)));
+    pid_t pid = 0;
+    sl_group *fg = sl_group_new(p);
+    CHECK_EQ(sl_group_go(fg, fork_and_wait_in_child, &pid), SL_OK);
+    CHECK_EQ(sl_group_wait(fg), 0);
+    sl_group_free(fg);
+    int status = wait_child(pid);
+    CHECK(status != -1);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+    /* The parent's reader is untouched. */
+    CHECK_EQ(write(held_pipe[1], "x", 1), 1);
+    CHECK_EQ(sl_group_wait(g), 0);
+    sl_group_free(g);
+    sl_pool_free(p);
+    close(held_pipe[0]);
+    close(held_pipe[1]);
 }

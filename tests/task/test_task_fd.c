@@ -226,6 +226,53 @@ SL_TEST(task_fd_wait_on_ready_fd_returns_at_once)
     sl_pool_free(p);
 }
 
+/* A ready fd returns at once even when the deadline is nearer than the
+ * worker's next look at epoll (busy workers poll every 20 us): a socket
+ * that is writable all along, waited on from a task with a 5 us deadline
+ * while another task keeps the one worker busy, never times out. */
+typedef struct {
+    int fd;
+    int timeouts;
+    _Atomic int stop;
+} ready_arg;
+
+static int busy_yielding(void *p)
+{
+    ready_arg *a = p;
+    while (!atomic_load(&a->stop))
+        sl_yield();
+    return 0;
+}
+
+static int wait_ready_often(void *p)
+{
+    ready_arg *a = p;
+    for (int i = 0; i < 2000; i++)
+        if (sl_fd_wait(a->fd, POLLOUT, sl_now() + 5000) != SL_OK)
+            a->timeouts++;
+    atomic_store(&a->stop, 1);
+    return 0;
+}
+
+SL_TEST(task_fd_wait_on_ready_fd_with_a_near_deadline_does_not_time_out)
+{
+    sl_pool *p = sl_pool_new(1);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ready_arg a = {sv[0], 0, 0};
+    sl_chan *done = sl_chan_new(0, 2);
+    in_task busy = {busy_yielding, &a, -99, 0, done}, waiter = {wait_ready_often, &a, -99, 0, done};
+    CHECK_EQ(sl_go(p, run_fn, &busy), SL_OK);
+    CHECK_EQ(sl_go(p, run_fn, &waiter), SL_OK);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(sl_chan_recv_until(done, NULL, sl_deadline_in(MS(30000))), SL_OK);
+    CHECK_EQ(a.timeouts, 0);
+    sl_chan_free(done);
+    close(sv[0]);
+    close(sv[1]);
+    sl_pool_free(p);
+}
+
 /* ---- sockets: two tasks on one socket, one reading and one writing ------------ */
 
 typedef struct {

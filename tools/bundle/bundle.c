@@ -769,7 +769,7 @@ static int run(const bundle_opts *o, const char **abs, sl_pool *pool)
     double t0 = now_s();
     int meta = o->format == FMT_ESM ? JS_META_KEEP
                : o->format == FMT_CJS && o->platform_node ? JS_META_NODE_CJS : JS_META_EMPTY;
-    sl__graph_opts go = {.parse = {o->defines, o->ndefines, meta, o->format == FMT_ESM},
+    sl__graph_opts go = {.parse = {o->defines, o->ndefines, meta, o->format == FMT_ESM, o->format == FMT_CJS},
                          .resolve = {o->platform_node, o->externals, o->nexternals},
                          .max_modules = o->max_modules,
                          .lower = o->lower};

@@ -108,6 +108,22 @@ typedef struct js_patch {
     const char *text;
 } js_patch;
 
+/* A name `exports` or `module` the bundle renames in --format cjs output
+ * (js_parse_opts.cjs_out), as esbuild does: node reads a CommonJS file's
+ * export names with cjs-module-lexer, which takes every `exports.x =`,
+ * `module.exports = {...}` or `Object.defineProperty(exports, "x", ...)`
+ * anywhere in the text for the file's own, closures included.  `top`: the
+ * name is free or bound at the module's top level, renamed only when the
+ * module is printed in a CommonJS closure (whose parameters get the new
+ * names); any other is bound in an inner scope and renamed wherever the
+ * module is printed. */
+typedef struct js_rename {
+    uint32_t pos, end;
+    uint8_t module;    /* `module`, else `exports` */
+    uint8_t shorthand; /* `{exports}`: printed `exports: exports2` */
+    uint8_t top;
+} js_rename;
+
 /* Code the bundle may not run as the source does (printed as
  * `file:line:column: warning: ...`, never fatal). */
 typedef struct js_warning {
@@ -166,6 +182,9 @@ typedef struct js_module {
     size_t nstars;
     js_patch *patches; /* sorted by pos */
     size_t npatches;
+    js_rename *renames; /* sorted by pos */
+    size_t nrenames;
+    const char *cjs_names[2]; /* what `exports` and `module` become (renames): no name the module uses */
     const char **free_names; /* distinct unbound names it reads */
     size_t nfree_names;
     const char **nested_names; /* distinct names bound in inner scopes */

@@ -431,6 +431,13 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
     }
     for (size_t k = 0; k < m->npatches; k++)
         add(&v, m->patches[k].pos, m->patches[k].end, m->patches[k].text);
+    for (size_t k = 0; k < m->nrenames; k++) { /* --format cjs: exports and module */
+        const js_rename *r = &m->renames[k];
+        if (r->top && esm)
+            continue; /* an ES module's top level: the linker's names, or node's module */
+        const char *to = m->cjs_names[r->module];
+        add(&v, r->pos, r->end, r->shorthand ? sl__arena_printf(a, "%s: %s", r->module ? "module" : "exports", to) : to);
+    }
     map_comment_patches(m, &v);
     if (v.n)
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
@@ -519,15 +526,19 @@ static void print_item(pctx *c, sl__arena *a, const item *it, pbuf *out)
         pb_str(out, head);
         pb_str(out, "var ");
         pb_str(out, name(c, L->require_name[it->mod]));
-        if (L->kind[it->mod] == MK_JSON) {
-            pb_str(out, " = __cjs(function (exports, module) {\nmodule.exports = ");
+        if (L->kind[it->mod] == MK_JSON) { /* module2: as below */
+            pb_str(out, L->o->format == FMT_CJS ? " = __cjs(function (exports2, module2) {\nmodule2.exports = "
+                                                : " = __cjs(function (exports, module) {\nmodule.exports = ");
             srcpos sp = {.line = 0};
             copy_json(out, m->src, m->len, &sp, c->track);
             pb_str(out, ";\n});\n");
             return;
         }
-        pb_str(out, L->need_require_shim && sl__link_free_require(m) ? " = __cjs(function (exports, module, require) {\n"
-                                                                   : " = __cjs(function (exports, module) {\n");
+        /* --format cjs: exports and module renamed (js_rename), or node
+         * would read this closure's `exports.x =` as the bundle's own */
+        const char *ex = m->cjs_names[0] ? m->cjs_names[0] : "exports", *mo = m->cjs_names[1] ? m->cjs_names[1] : "module";
+        pb_str(out, sl__arena_printf(a, " = __cjs(function (%s, %s%s) {\n", ex, mo,
+                                     L->need_require_shim && sl__link_free_require(m) ? ", require" : ""));
         splice(c, a, it->mod, 0, out);
         pb_str(out, "});\n");
         return;

@@ -88,10 +88,14 @@ typedef struct rb {
     SL_VEC(uint32_t) stars;
     SL_VEC(js_occ) occs;
     SL_VEC(js_patch) patches;
+    SL_VEC(js_rename) renames;
     SL_VEC(js_patch) tops; /* the module's own `this`, as `(void 0)`: kept if it is an ES module */
     SL_VEC(js_warning) warnings;
     SL_VEC(pending) refs;
     uint32_t with_p1; /* the first `with` statement + 1 */
+    uint32_t delete_p1; /* the first `delete x` of a bare name + 1 (sloppy code: tools/js refuses it in strict) */
+    uint32_t strict_name_p1; /* the first binding strict code refuses (eval, arguments, let, yield, ...) + 1 */
+    const char *strict_name;
     uint32_t return_p1; /* the first top-level `return` + 1 */
     uint32_t err_pos;
     const char *err_msg;
@@ -185,11 +189,39 @@ static int32_t new_symbol(rb *b, const char *name, int kind)
     return id;
 }
 
+/* --format cjs: the name `exports` or `module` at id (a binding or a
+ * reference) is renamed (js_rename); top: it is free or bound at the
+ * module's top level. */
+static void rename_cjs(rb *b, const js_node *id, const char *name, int shorthand, int top)
+{
+    if (!b->o->cjs_out)
+        return;
+    int module = !strcmp(name, "module");
+    if (!module && strcmp(name, "exports"))
+        return;
+    js_rename r = {.pos = id->pos, .end = id->pos + name_len(b, id->pos), .module = (uint8_t)module,
+                   .shorthand = (uint8_t)!!shorthand, .top = (uint8_t)!!top};
+    SL_VEC_PUSH(b->renames, r);
+}
+
+/* A name bound here that strict code may not bind: eval, arguments or a
+ * word strict code reserves (sloppy code: tools/js refuses it in strict). */
+static void strict_name(rb *b, const js_node *id)
+{
+    const char *n = id->s;
+    if (!b->strict_name_p1 && (!strcmp(n, "eval") || !strcmp(n, "arguments") || sl__js_is_strict_reserved(n))) {
+        b->strict_name_p1 = id->pos + 1;
+        b->strict_name = n;
+    }
+}
+
 /* A binding identifier: a top-level one gets its symbol at its first
  * declaration, and every declaration is an occurrence. */
 static void declare(rb *b, const js_node *id, int kind, int flags)
 {
     uint32_t s = id->aux;
+    rename_cjs(b, id, id->s, flags & OCC_SHORTHAND, top_level(b, s));
+    strict_name(b, id);
     if (!top_level(b, s))
         return;
     if (b->symmap[s] < 0)
@@ -660,6 +692,10 @@ static void function(rb *b, js_node *fn, int is_decl)
 {
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
+    else if (fn->a && fn->a->kind == N_IDENT) { /* a function expression's own name */
+        rename_cjs(b, fn->a, fn->a->s, 0, 0);
+        strict_name(b, fn->a);
+    }
     int tries = enter_fn(b);
     b->this_depth++;
     params(b, fn);
@@ -724,6 +760,8 @@ static void class(rb *b, js_node *c, int is_decl)
     }
     if (is_decl && c->a)
         declare(b, c->a, SYM_CLASS, 0);
+    else if (c->a && c->a->kind == N_IDENT) /* a class expression's own name */
+        rename_cjs(b, c->a, c->a->s, 0, 0);
     /* `extends E` counts as what evaluating E does, as in esbuild (and
      * Rollup, Terser): that E may not be a constructor, which would throw,
      * is set aside, or no class with a base class could ever be dropped
@@ -961,6 +999,8 @@ static void expr(rb *b, js_node *n, int ctx)
         /* `+o`, `-o`, `~o` run valueOf */
         if (!(n->op == JU_NOT || n->op == JU_VOID || n->op == JU_TYPEOF || (n->op == JU_NEG && n->a->kind == N_BIGINT)))
             side_effect(b);
+        if (n->op == JU_DELETE && n->a->kind == N_IDENT && !b->delete_p1)
+            b->delete_p1 = n->pos + 1;
         expr(b, n->a, n->op == JU_DELETE && n->a->kind == N_MEMBER ? OCC_WRITE : 0);
         return;
     case N_UPDATE:
@@ -1490,9 +1530,12 @@ static void settle_ref(rb *b, const pending *r)
             else if (*v >= '0' && *v <= '9' && r->define_end < b->m->len && b->m->src[r->define_end] == '.')
                 v = sl__arena_printf(b->a, "(%s)", v); /* `1.a` would not parse */
             patch(b, r->id->pos, r->define_end, v);
+        } else {
+            rename_cjs(b, r->id, name, r->flags & OCC_SHORTHAND, 1);
         }
         return;
     }
+    rename_cjs(b, r->id, ts->name, r->flags & OCC_SHORTHAND, top_level(b, s));
     if (r->rec >= 0)
         b->recs.v[r->rec].kind = IR_DEAD; /* a local function named require */
     if (!top_level(b, s) || b->symmap[s] < 0)
@@ -1765,6 +1808,11 @@ static void cut_dead(rb *b, dead *d, size_t n)
         if (!in_dead(d, n, b->patches.v[i].pos))
             b->patches.v[k++] = b->patches.v[i];
     b->patches.n = k;
+    k = 0;
+    for (size_t i = 0; i < b->renames.n; i++)
+        if (!in_dead(d, n, b->renames.v[i].pos))
+            b->renames.v[k++] = b->renames.v[i];
+    b->renames.n = k;
     for (size_t i = 0; i < n; i++)
         patch(b, d[i].start, d[i].end, d[i].text);
     qsort(b->patches.v, b->patches.n, sizeof *b->patches.v, cmp_patch);
@@ -1836,6 +1884,29 @@ static int settle_exports(rb *b)
         b->err_msg = "With statements cannot be used with the \"esm\" output format due to strict mode";
         return -1;
     }
+    /* `delete x` is a SyntaxError in strict code: in a .mjs file, and in
+     * sloppy code printed into ES module output (esbuild's words) */
+    if (b->delete_p1 && (b->m->flags & MF_NODE_MODE)) {
+        b->err_pos = b->delete_p1 - 1;
+        b->err_msg = "Delete of a bare identifier cannot be used in an ECMAScript module";
+        return -1;
+    }
+    if (b->delete_p1 && b->o->strict_out) {
+        b->err_pos = b->delete_p1 - 1;
+        b->err_msg = "Delete of a bare identifier cannot be used with the \"esm\" output format due to strict mode";
+        return -1;
+    }
+    /* so is binding eval, arguments or a word strict code reserves */
+    if (b->strict_name_p1 && (b->m->flags & MF_NODE_MODE || b->o->strict_out)) {
+        const char *n = b->strict_name, *where = b->m->flags & MF_NODE_MODE
+                                                   ? "in an ECMAScript module"
+                                                   : "with the \"esm\" output format due to strict mode";
+        b->err_pos = b->strict_name_p1 - 1;
+        b->err_msg = !strcmp(n, "eval") || !strcmp(n, "arguments")
+                         ? sl__arena_printf(b->a, "Declarations with the name \"%s\" cannot be used %s", n, where)
+                         : sl__arena_printf(b->a, "\"%s\" is a reserved word and cannot be used %s", n, where);
+        return -1;
+    }
     /* A top-level return is CommonJS's (node's wrapper function takes it;
      * such a file is CommonJS: linker.c classify) */
     if (b->return_p1 && (b->m->flags & MF_ES_MODULE)) {
@@ -1874,6 +1945,12 @@ static int cmp_occ(const void *x, const void *y)
 static int cmp_patch(const void *x, const void *y)
 {
     const js_patch *a = x, *b = y;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int cmp_rename(const void *x, const void *y)
+{
+    const js_rename *a = x, *b = y;
     return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
@@ -1923,6 +2000,33 @@ static void names(rb *b, int want_free, const char ***out, size_t *nout)
             memcpy((void *)m->field, b->vec.v, b->vec.n * sizeof *b->vec.v);                       \
     } while (0)
 
+/* The names `exports` and `module` become (js_rename): as esbuild,
+ * exports2 and module2, or the first of exports3, ... that no name of the
+ * module (free or bound, in any scope) is.  They count as names bound in
+ * an inner scope, which the linker's made-up top-level names avoid and
+ * whose capture of an imported name it repairs. */
+static void cjs_names(rb *b)
+{
+    js_module *m = b->m;
+    const char **v = sl__arena_alloc(b->a, (m->nnested_names + 2) * sizeof *v);
+    if (m->nnested_names)
+        memcpy(v, m->nested_names, m->nnested_names * sizeof *v);
+    for (int which = 0; which < 2; which++) {
+        const char *base = which ? "module" : "exports";
+        for (unsigned k = 2;; k++) {
+            const char *s = sl__arena_printf(b->a, "%s%u", base, k);
+            uint32_t i = 0;
+            while (i < b->ast->nsyms && strcmp(b->ast->syms[i].name, s))
+                i++;
+            if (i == b->ast->nsyms) {
+                m->cjs_names[which] = v[m->nnested_names++] = s;
+                break;
+            }
+        }
+    }
+    m->nested_names = v;
+}
+
 static void copy_out(rb *b)
 {
     js_module *m = b->m;
@@ -1941,9 +2045,15 @@ static void copy_out(rb *b)
     COPY_OUT(exports, exports);
     COPY_OUT(stars, stars);
     COPY_OUT(patches, patches);
+    if (b->renames.n > 1)
+        qsort(b->renames.v, b->renames.n, sizeof *b->renames.v, cmp_rename);
+    COPY_OUT(renames, renames);
     COPY_OUT(warnings, warnings);
     names(b, 1, &m->free_names, &m->nfree_names);
     names(b, 0, &m->nested_names, &m->nnested_names);
+    m->cjs_names[0] = m->cjs_names[1] = NULL;
+    if (b->renames.n)
+        cjs_names(b);
 }
 
 /* What a worker keeps from module to module: tools/js's arena, its
@@ -1971,7 +2081,7 @@ static void rb_begin(rb *b)
     memset(b, 0, sizeof *b);
 #define KEEP(vec) (b->vec.v = k.vec.v, b->vec.cap = k.vec.cap)
     KEEP(stmts), KEEP(stmt_decls), KEEP(syms), KEEP(recs), KEEP(imports), KEEP(exports), KEEP(stars);
-    KEEP(occs), KEEP(patches), KEEP(tops), KEEP(warnings), KEEP(refs);
+    KEEP(occs), KEEP(patches), KEEP(renames), KEEP(tops), KEEP(warnings), KEEP(refs);
 #undef KEEP
     b->symmap = k.symmap;
     b->symmap_cap = k.symmap_cap;
@@ -1990,6 +2100,7 @@ static void rb_free(rb *b)
     free(b->stars.v);
     free(b->occs.v);
     free(b->patches.v);
+    free(b->renames.v);
     free(b->tops.v);
     free(b->warnings.v);
     free(b->refs.v);

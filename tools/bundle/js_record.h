@@ -40,6 +40,9 @@ typedef struct js_parse_opts {
     /* The output is strict code (ES module format): a script's legacy
      * octal numbers and escapes are rewritten, and `with` is an error. */
     int strict_out;
+    /* The output is CommonJS (--format cjs): `exports` and `module` are
+     * renamed (js_rename). */
+    int cjs_out;
 } js_parse_opts;
 
 /* Nesting: brackets, blocks, statement bodies, patterns, classes and

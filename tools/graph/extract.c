@@ -683,6 +683,14 @@ static void impl(ex *e, TSNode n, uint32_t parent)
     TSNode nm = impl_name(type);
     uint32_t id = new_item(e, n, GK_IMPL, parent, ts_node_is_null(nm) ? type : nm);
     set_sig(e, id, n, body_n);
+    /* `impl !Trait for Type` (a negative impl): a `!` before the trait */
+    if (!ts_node_is_null(trait)) {
+        EACH_CHILD(k, n) { /* (no break: the loop's end frees the cursor) */
+            TSNode c = KID(k);
+            if (ts_node_end_byte(c) <= ts_node_start_byte(trait) && !ts_node_is_named(c) && !strcmp(ts_node_type(c), "!"))
+                e->f->items[id].sub = FS_NEGATIVE;
+        }
+    }
     int saved = e->ngenerics;
     push_type_params(e, n);
     fg_str p;
@@ -1673,9 +1681,65 @@ size_t gr_parse_budget(size_t len)
     return b < GR_PARSE_BUDGET_MAX ? b : GR_PARSE_BUDGET_MAX;
 }
 
+static TSTree *parse_text(TSParser *p, const char *src, size_t len, budget *b);
+
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* Whether the word w (n bytes) is at s[i] and ends there. */
+static int word_at(const char *s, size_t len, size_t i, const char *w, size_t n)
+{
+    return i + n <= len && !memcmp(s + i, w, n) && (i + n == len || !ident_char(s[i + n]));
+}
+
+/* The text tree-sitter reads: src, or a copy (to free) where the grammar
+ * (tree-sitter-rust 0.23.2) would misread valid Rust.  Its `&raw const x`
+ * and `&raw mut x` (Rust 1.82's raw borrows) take `raw` as a keyword after
+ * any `&`, so `&raw` of a variable named raw (`&raw`, `f(&raw, 1)`,
+ * `&raw[0]`: rustc reads `raw` as a keyword only before `const` or `mut`)
+ * was a syntax error that cost its function.  Such a `raw` is read as
+ * `rav`, an identifier of the same length: every position stays, and
+ * names are taken from src. */
+static char *grammar_text(const char *src, size_t len)
+{
+    char *out = NULL;
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "raw", 3)) != NULL; q += 3) {
+        size_t i = (size_t)(q - src), j = i;
+        if (!word_at(src, len, i, "raw", 3) || (i > 0 && (ident_char(src[i - 1]) || src[i - 1] == '#')))
+            continue;
+        while (j > 0 && is_space(src[j - 1]))
+            j--;
+        if (j == 0 || src[j - 1] != '&')
+            continue;
+        size_t k = i + 3;
+        while (k < len && is_space(src[k]))
+            k++;
+        if (word_at(src, len, k, "const", 5) || word_at(src, len, k, "mut", 3))
+            continue; /* a raw borrow */
+        if (!out) {
+            out = gr_xmalloc(len + 1);
+            memcpy(out, src, len);
+            out[len] = 0;
+        }
+        out[i + 2] = 'v';
+    }
+    return out;
+}
+
 /* Parses src with p (ranges set by the caller) within the budget: NULL
  * when tree-sitter gave up or ran out of budget (b->over says which). */
 static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b)
+{
+    char *fixed = grammar_text(src, len);
+    TSTree *t = parse_text(p, fixed ? fixed : src, len, b);
+    free(fixed);
+    return t;
+}
+
+static TSTree *parse_text(TSParser *p, const char *src, size_t len, budget *b)
 {
     text_in in = {src, (uint32_t)len};
     b->limit = gr_parse_budget(len);

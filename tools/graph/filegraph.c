@@ -22,7 +22,7 @@ static const char *const edge_names[GE__COUNT] = {
     "calls", "contains", "impl_of", "implements", "imports", "uses_type",
 };
 static const char *const sub_names[FS__COUNT] = {
-    "", "free", "method", "associated", "inline", "decl",
+    "", "free", "method", "associated", "inline", "decl", "negative",
 };
 
 const char *gr_kind_name(int kind)

@@ -64,6 +64,7 @@ enum fg_sub {
     FS_ASSOCIATED, /* function in impl/trait without self */
     FS_INLINE,     /* module with a body */
     FS_DECL,       /* `mod foo;` */
+    FS_NEGATIVE,   /* impl !Trait for Type: the type does not implement the trait */
     FS__COUNT
 };
 const char *fg_sub_name(int sub);

@@ -443,8 +443,13 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         n.end_col = it->end_col;
         n.parent = map[it->parent < i ? it->parent : 0];
         n.crate = m->crate;
-        n.path = child_path(g, &g->nodes[n.parent], it->kind, n.name,
-                            it->kind == GK_IMPL ? impl_trait_name(f, i, &ref_cursor) : NULL);
+        const char *trait = it->kind == GK_IMPL ? impl_trait_name(f, i, &ref_cursor) : NULL;
+        char neg[1024];
+        if (trait && it->sub == FS_NEGATIVE) { /* {impl !Send for T} */
+            snprintf(neg, sizeof neg, "!%s", trait);
+            trait = neg;
+        }
+        n.path = child_path(g, &g->nodes[n.parent], it->kind, n.name, trait);
         uint32_t id = gr_graph_add_node(g, &n);
         map[i] = id;
         gr_graph_add_edge(g, n.parent, GE_CONTAINS, id);

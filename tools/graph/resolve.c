@@ -495,8 +495,8 @@ static void build_assoc(rs *r, uint32_t *impl_trait)
             add_assoc(g, g->nodes[p].target, i);
     }
     for (uint32_t i = 1; i < n; i++) {
-        if (g->nodes[i].kind != GK_IMPL || !g->nodes[i].target || !impl_trait[i])
-            continue;
+        if (g->nodes[i].kind != GK_IMPL || !g->nodes[i].target || !impl_trait[i] || g->nodes[i].sub == FS_NEGATIVE)
+            continue; /* a negative impl gives the type none of the trait's items */
         for (uint32_t c = r->kid_first[impl_trait[i]]; c; c = r->kid_next[c])
             add_assoc(g, g->nodes[i].target, c);
     }

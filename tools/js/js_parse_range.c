@@ -61,7 +61,7 @@ int sl__js_parse_range(js_ast *out, const char *path, const char *src, size_t le
     p->a = a;
     p->o = *o;
     p->ctx = o->module ? CTX_MODULE : 0;
-    p->fs.strict = o->module;
+    p->fs.strict = o->module ? STRICT_MODULE : 0;
     /* The lexer ends at `end`; a `#!` at the file's start is not ours to skip. */
     sl__js_lex_init(&p->L, src, end, a, &fail);
     p->L.pos = (uint32_t)start;

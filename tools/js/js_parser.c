@@ -62,10 +62,18 @@ static void module_error(js_parser *p, uint32_t pos, const char *msg)
     }
 }
 
+/* What strict code refuses, "X cannot be used in strict mode", said of an
+ * ES module as esbuild says it: "X cannot be used in an ECMAScript module"
+ * where only the module goal makes the code strict (no "use strict", no
+ * class around). */
 void sl__js_strict_error(js_parser *p, uint32_t pos, const char *msg)
 {
-    if (p->fs.strict)
+    if (p->fs.strict == STRICT_EXPLICIT)
         sl__js_fail(p, pos, msg);
+    static const char tail[] = "in strict mode";
+    size_t n = strlen(msg), k = sizeof tail - 1;
+    if (n >= k && !strcmp(msg + n - k, tail))
+        msg = sl__js_printf(p->a, "%.*sin an ECMAScript module", (int)(n - k), msg);
     module_error(p, pos, msg);
 }
 
@@ -489,7 +497,7 @@ static js_node *parse_body_block(js_parser *p, js_node *fn)
                 if (octal_p1)
                     sl__js_fail(p, octal_p1 - 1, "Legacy octal escape sequences cannot be used in strict mode");
                 fn->flags |= JF_STRICT;
-                p->fs.strict = 1;
+                p->fs.strict = STRICT_EXPLICIT;
             }
         }
         if (s)
@@ -831,7 +839,7 @@ static js_node *parse_class_member(js_parser *p)
             size_t labels_n = p->labels.n;
             p->ctx = (p->ctx & (CTX_MODULE | CTX_IN_CLASS)) | CTX_CLASS_STATIC | CTX_IN_FUNCTION | CTX_NEW_TARGET |
                      CTX_SUPER_PROP;
-            p->fs = (js_fnstate){.label_base = (uint32_t)p->labels.n, .strict = 1};
+            p->fs = (js_fnstate){.label_base = (uint32_t)p->labels.n, .strict = p->fs.strict};
             m->b = sl__js_parse_block(p);
             p->ctx = saved;
             p->fs = fs;
@@ -915,7 +923,9 @@ js_node *sl__js_parse_class(js_parser *p, int kind, js_node *decorators)
     next(p); /* class */
     unsigned saved = p->ctx;
     uint8_t strict = p->fs.strict;
-    p->fs.strict = 1; /* all of a class is strict code */
+    /* all of a class is strict code; in a file already known to be a module,
+     * for the module's sake (esbuild's words follow the module) */
+    p->fs.strict = strict ? strict : p->is_module || (p->ctx & CTX_MODULE) ? STRICT_MODULE : STRICT_EXPLICIT;
     if (sl__js_is_identifier_tok(p) && !(p->o.ts && is_kw(p, K_IMPLEMENTS)))
         c->a = ident(p);
     if (p->o.ts)
@@ -2700,7 +2710,7 @@ static void parse_directives(js_parser *p, size_t mark)
         if (d->n == 12 && !memcmp(d->s + 1, "use strict", 10)) {
             if (octal_p1)
                 sl__js_fail(p, octal_p1 - 1, "Legacy octal escape sequences cannot be used in strict mode");
-            p->fs.strict = 1;
+            p->fs.strict = STRICT_EXPLICIT;
         }
     }
 }
@@ -2852,7 +2862,7 @@ static int run(js_ast *out, const char *path, const char *src, size_t len, const
     p->a = a;
     p->o = *o;
     p->ctx = o->module ? CTX_MODULE : 0;
-    p->fs.strict = o->module;
+    p->fs.strict = o->module ? STRICT_MODULE : 0;
     sl__js_lex_init(&p->L, src, len, a, &fail);
     out->hashbang_end = p->L.pos;
     int rc = 0;

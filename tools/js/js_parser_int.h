@@ -31,8 +31,12 @@ typedef struct js_fnstate {
     uint32_t label_base; /* labels[label_base..] belong to this function */
     uint32_t pending;    /* labels directly in front of the statement being parsed */
     uint32_t loops, breakables;
-    uint8_t strict;
+    uint8_t strict; /* STRICT_*, 0: sloppy */
 } js_fnstate;
+
+/* Why code is strict: the module goal alone, or a "use strict" directive
+ * or a class (which say "in strict mode" even in a module, as esbuild). */
+enum { STRICT_MODULE = 1, STRICT_EXPLICIT = 2 };
 
 typedef struct js_cover {
     js_node *obj;

@@ -259,6 +259,18 @@ static int crosses_namespace(const scoper *S, uint32_t from, uint32_t to)
     return 0;
 }
 
+/* A function other than an arrow has its own `arguments` binding, which
+ * a `var arguments`, a `function arguments` or a sloppy block function of
+ * the name hoisted there (Annex B.3.3) does not replace but assigns: the
+ * symbol of such a declaration is that binding (no new var: typeof reads
+ * the arguments object until the assignment), and keeps the name. */
+static void own_arguments(scoper *S, uint32_t scope, uint32_t sym)
+{
+    js_symbol *sy = &S->syms.v[sym];
+    if ((S->scopes.v[scope].flags & SCF_OWN_ARGUMENTS) && sy->name[0] == 'a' && !strcmp(sy->name, "arguments"))
+        sy->flags |= SF_NO_RENAME;
+}
+
 /* Declares name in scope; a second var-like declaration of a name (or a
  * TypeScript merge) reuses the first symbol.  With S->check, a
  * declaration the language refuses is an early error at its name. */
@@ -297,6 +309,8 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
     uint32_t sym = new_sym(S, scope, id->s, kind);
     if (kind == SK_PARAM)
         S->syms.v[sym].flags |= SF_PARAM;
+    else if (var_like(kind))
+        own_arguments(S, scope, sym);
     e = tab_find(S, scope, id->s, h, 1); /* the table may have grown */
     e->sym = sym;
     id->aux = sym;
@@ -344,8 +358,10 @@ static void annex_b_hoist(scoper *S)
         if (blocked)
             continue;
         entry *e = tab_find(S, fn, id->s, h, 1);
-        if (e->sym == JS_NONE)
+        if (e->sym == JS_NONE) {
             e->sym = sym; /* the first one stands for the var */
+            own_arguments(S, fn, sym);
+        }
         else if (e->sym != sym && S->syms.v[e->sym].kind != SK_PARAM && var_like(S->syms.v[e->sym].kind) &&
                  S->syms.v[sym].link == JS_NONE)
             S->syms.v[sym].link = e->sym;
@@ -437,6 +453,8 @@ static void decl_function(scoper *S, js_node *fn, uint32_t sc)
     fn->aux = f;
     if (fn->flags & JF_STRICT) /* the parser saw "use strict" in the body */
         S->scopes.v[f].flags |= SCF_STRICT;
+    if (fn->kind != N_ARROW)
+        S->scopes.v[f].flags |= SCF_OWN_ARGUMENTS;
     if (fn->b && fn->b->kind == N_BLOCK) {
         fn->b->aux = f; /* the body shares the function's scope */
         if (body_is_strict(fn->b))
@@ -691,6 +709,17 @@ static uint32_t lookup(scoper *S, uint32_t sc, const char *name, int *via_with)
             uint32_t self = self_name_in_params(S, s, name);
             if (self != JS_NONE)
                 return self;
+        }
+        if ((S->scopes.v[s].flags & SCF_OWN_ARGUMENTS) && name[0] == 'a' && !strcmp(name, "arguments")) {
+            /* the function's own arguments (a declaration of the name there is it: own_arguments),
+             * not a name further out: once per function, kept as it is */
+            if (e && e->sym != JS_NONE)
+                return e->sym;
+            uint32_t sym = new_sym(S, s, "arguments", SK_ARGUMENTS);
+            S->syms.v[sym].flags |= SF_NO_RENAME;
+            e = tab_find(S, s, name, h, 1);
+            e->sym = sym;
+            return sym;
         }
         if (S->scopes.v[s].kind == SC_WITH)
             *via_with = 1;

@@ -36,6 +36,7 @@
 #endif
 
 #include "md.h"
+#include "route_scan.h"
 
 static int task_after_container(const char *s, size_t l, size_t i, size_t e);
 static int task_after_quote(const char *s, size_t l, size_t i, size_t e);
@@ -57,6 +58,8 @@ typedef struct scan {
      * a stop every few bytes, and each classified its 16 bytes again. */
     size_t stop_base, stop_end; /* the bytes from stop_base, on the line ending at stop_end */
     unsigned stop_mask;         /* their stops (bits past stop_end off) */
+    sl__md_lines lines;         /* the page's line ends */
+    sl__md_next_byte angle;     /* its next `<` */
 } scan;
 
 /* md4c 0.4.8 takes time that grows with the square of the autolinks in
@@ -375,7 +378,7 @@ static int table_differs(scan *sc)
         row_cells(s + head, hend - head) != cols)
         return 1;
     for (size_t l = sc->end + 1, e; l < sc->n; l = e + 1) {
-        e = sl__md_line_end(s, sc->n, l);
+        e = sl__md_next_line_end(&sc->lines, s, sc->n, l);
         if (is_blank_line(s + l, e - l))
             break;
         if (starts_block(s + l, e - l) || !memchr(s + l, '|', e - l) || !row_cells(s + l, e - l))
@@ -569,8 +572,12 @@ static int inline_differs(scan *sc, size_t from)
             break;
         }
         case '[':
-            if (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end) ||
-                task_after_quote(s, sc->line, i, sc->end))
+            /* A task box is `[`, one byte, `]`: the three looks below
+             * each ask that first (most `[` open a link's text; one of
+             * them was a call). */
+            if (sc->end - i >= 3 && s[i + 2] == ']' &&
+                (sl__md_gfm_bare_task(s, sc->end, i) || task_after_container(s, sc->line, i, sc->end) ||
+                 task_after_quote(s, sc->line, i, sc->end)))
                 return 1;
             sc->brackets++;
             break;
@@ -739,7 +746,7 @@ static size_t fenced_block(scan *sc, size_t flen, char fc)
     const char *info = s + sc->line + in + flen;
     text = !is_blank_line(info, (size_t)(s + sc->end - info));
     while (l < sc->n) {
-        size_t e = sl__md_line_end(s, sc->n, l), f, col;
+        size_t e = sl__md_next_line_end(&sc->lines, s, sc->n, l), f, col;
         char c;
         size_t w = l;
         while (w < e && (s[w] == ' ' || s[w] == '\t'))
@@ -757,7 +764,8 @@ static size_t fenced_block(scan *sc, size_t flen, char fc)
         }
         if (in && !is_blank_line(s + l, e - l) && indent(s, l, e) < in && s[l] != '\t')
             return (size_t)-1; /* the list item it is in may end here */
-        tab |= memchr(s + l, '\t', w - l) != NULL;
+        if (!tab && w > l) /* most code lines: no indentation, or a tab already seen */
+            tab = memchr(s + l, '\t', w - l) != NULL;
         for (; w < e && !text; w++)
             text = !strchr(" \t\r<>&\"", s[w]);
         l = e + 1;
@@ -877,7 +885,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
     unsigned html = 0;   /* sl__md_html_lines() */
     int after_break = 1; /* the line before ended a paragraph, if any */
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
-        sc.end = sl__md_line_end(s, n, sc.line);
+        sc.end = sl__md_next_line_end(&sc.lines, s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
         int def_ok = after_break;
@@ -887,7 +895,7 @@ int sl__md_gfm_needs_cmark(const char *s, size_t n)
          * none open, a line without a `<` leaves the state as it is (most
          * lines: the call cost more than the look). */
         if ((!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT)) &&
-            (html || memchr(s + sc.line, '<', len)))
+            (html || sl__md_find_byte(&sc.angle, s, n, sc.line, '<') < sc.end))
             sl__md_html_lines(s, sc.line, sc.end, &html);
         /* A line that starts with a letter (most of prose) is no blank
          * line, fence, list item, quote, delimiter row or definition:
@@ -939,11 +947,11 @@ int sl__md_commonmark_needs_cmark(const char *s, size_t n)
     scan sc = {.s = s, .n = n, .stop_end = (size_t)-1};
     unsigned html = 0;
     for (sc.line = 0; sc.line < n; sc.line = sc.end + 1) {
-        sc.end = sl__md_line_end(s, n, sc.line);
+        sc.end = sl__md_next_line_end(&sc.lines, s, n, sc.line);
         size_t len = sc.end - sc.line, f;
         char fc;
         if ((!letter_start[(unsigned char)s[sc.line]] || (html >> SL__MD_HTML_OPEN_SHIFT)) &&
-            (html || memchr(s + sc.line, '<', len)))
+            (html || sl__md_find_byte(&sc.angle, s, n, sc.line, '<') < sc.end))
             sl__md_html_lines(s, sc.line, sc.end, &html);
         if (letter_start[(unsigned char)s[sc.line]])
             continue;

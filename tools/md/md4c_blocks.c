@@ -79,6 +79,7 @@ struct blocks {
     int rereading;    /* span_left_open() is reading them */
     unsigned html;    /* sl__md_html_lines() of the lines before html_at, fenced code aside */
     size_t html_at;   /* the first line it has not read */
+    sl__md_next_byte angle; /* the page's next `<` */
 };
 
 /* Where a run's line begins, and what stands before the run on it. */
@@ -397,6 +398,16 @@ static int fence_line(blocks *b, size_t at, size_t end, const prefix *p)
      * code is unknown here (adv15 A3, rev10 F6).  The lines up to it are
      * read once, from the last closing fence on. */
     for (size_t l = b->html_at, e; l < p->line; l = e + 1) {
+        /* Outside raw HTML a line with no `<` leaves the state as it is:
+         * on to the line of the next `<` (most lines: a call each, and
+         * their line ends found, were a good part of this check's time). */
+        if (!b->html) {
+            size_t lt = sl__md_find_byte(&b->angle, s, b->n, l, '<');
+            if (lt >= p->line)
+                break;
+            const char *nl = memrchr(s + l, '\n', lt - l);
+            l = nl ? (size_t)(nl - s) + 1 : l;
+        }
         e = sl__md_line_end(s, b->n, l);
         sl__md_html_lines(s, l, e, &b->html);
     }

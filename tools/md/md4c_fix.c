@@ -656,22 +656,24 @@ static size_t trimmed_end(const char *s, size_t l, size_t e)
 }
 
 /* The next `\n` at or after i that starts a line beginning with a blank
- * or `>`, or n: the newlines found 16 bytes at a time where SSE2 is
- * there, the byte after each looked at alone (a block of 16 holds one
- * newline or none, mostly: classifying the byte after every byte cost
- * more than reading it where it matters). */
+ * or `>`, or n: 16 bytes at a time where SSE2 is there, the byte after
+ * each classified with them (one more load).  Looking at the byte after
+ * each newline alone was fewer instructions but a branch on every line
+ * that went either way on code and prose: by perf, the check's slowest
+ * part. */
 static size_t next_indented_line(const char *s, size_t i, size_t n)
 {
 #if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n');
-    for (; i + 17 <= n; i += 16)
-        for (unsigned mask = (unsigned)_mm_movemask_epi8(
-                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
-             mask; mask &= mask - 1) {
-            size_t k = i + (size_t)__builtin_ctz(mask);
-            if (s[k + 1] == ' ' || s[k + 1] == '\t' || s[k + 1] == '>')
-                return k;
-        }
+    const __m128i nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'),
+                  gt = _mm_set1_epi8('>');
+    for (; i + 17 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i after = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, sp), _mm_cmpeq_epi8(w, tab)), _mm_cmpeq_epi8(w, gt));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, nl), after));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
 #endif
     for (; i + 1 < n; i++)
         if (s[i] == '\n' && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '>'))
@@ -959,9 +961,12 @@ int sl__md_emphasis_md4c_pairs_otherwise(const char *s, size_t n)
     size_t para = 0, fence_len = 0;
     char fence_ch = 0;
     unsigned html = 0; /* sl__md_html_lines() */
+    sl__md_lines lines = {0};
+    sl__md_next_byte angle = {0};
     for (size_t l = 0, e; l < n; l = e + 1) {
-        e = sl__md_line_end(s, n, l);
-        if (!fence_len)
+        e = sl__md_next_line_end(&lines, s, n, l);
+        /* Outside raw HTML a line with no `<` leaves the state at 0. */
+        if (!fence_len && (html || sl__md_find_byte(&angle, s, n, l, '<') < e))
             sl__md_html_lines(s, l, e, &html);
         size_t t = l;
         while (t < e && in_class(s[t], C_BLANK | C_QUOTE))
@@ -1063,6 +1068,28 @@ static int definition_tail(const char *s, size_t n, size_t i)
     return w >= n || s[w] == '\n';
 }
 
+/* The first `]:` at or after i, or n: the `]` and the byte after it
+ * classified together, 16 at a time where SSE2 is there (a memchr() call
+ * for each `]`, then a look at the byte after it, cost this check most of
+ * its time on pages of links). */
+static size_t next_label_end(const char *s, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i close = _mm_set1_epi8(']'), colon = _mm_set1_epi8(':');
+    for (; i + 17 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, close), _mm_cmpeq_epi8(w, colon)));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    for (; i + 1 < n; i++)
+        if (s[i] == ']' && s[i + 1] == ':')
+            return i;
+    return n;
+}
+
 int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
 {
     /* Looked for from each `]:` on the page (most pages have few, at the
@@ -1070,10 +1097,8 @@ int sl__md_definition_md4c_loosens_list(const char *s, size_t n)
      * blanks or `>`, with the `[` its `]` closes, and the line before
      * must be blank (blanks, `>` and `\r` only). */
     size_t last = (size_t)-1; /* the last `]:` looked at */
-    for (const char *p = s; (p = memchr(p, ']', n - (size_t)(p - s))); p++) {
-        size_t at = (size_t)(p - s), l = at, t;
-        if (at + 1 >= n || p[1] != ':')
-            continue;
+    for (size_t at = 0; (at = next_label_end(s, n, at)) < n; at++) {
+        size_t l = at, t;
         /* A later `]:` on the same line has the earlier `]` before it: no
          * definition starts there (and the line is walked once, not once
          * for each: a line of them cost its square). */

@@ -72,7 +72,19 @@ typedef struct mdx_construct {
     uint32_t inner_start, inner_end; /* EXPR: between the braces; ESM: the block */
     int blank;        /* EXPR: only comments and white space */
     js_ast ast;       /* EXPR, ESM: parsed */
+    const uint8_t *cont; /* the containers of the line it starts on (MDX_CONT_QUOTE or a list item's columns), */
+    size_t ncont;        /* outermost first: the prefix its continuation lines repeat, not its JavaScript */
 } mdx_construct;
+
+/* A block quote among a construct's containers; any other value is a
+ * list item's indentation in columns. */
+#define MDX_CONT_QUOTE 0
+/* Containers past this many are not kept (their prefix stays in the
+ * construct's text). */
+#define MDX_MAX_CONT 64
+/* List items tracked for indentation: so many deep, inside so many quotes. */
+#define MDX_ITEM_DEPTH 16
+#define MDX_ITEM_QUOTES 8
 
 /* The scanner's result. */
 typedef struct mdx_scan {
@@ -88,6 +100,17 @@ typedef struct mdx_scan {
     uint32_t layout_start, layout_end; /* the layout's export (`export default`), once seen (end > 0) */
     char err[1024];    /* "LINE:COL: message\n    line\n    ^" */
     uint32_t err_line, err_col;
+    /* while scanning: the current line's containers, whether its
+     * constructs are read as flow (a lazy line is then an error), the
+     * open list items' content columns at each depth of quotes, and src with the
+     * container prefixes of one construct's lines blanked for tools/js */
+    uint8_t cur[MDX_MAX_CONT];
+    size_t ncur;
+    const uint8_t *cur_saved; /* cur in the arena, shared by the line's constructs (NULL: not yet) */
+    int in_flow;
+    size_t items[MDX_ITEM_QUOTES][MDX_ITEM_DEPTH];
+    uint8_t nitems[MDX_ITEM_QUOTES];
+    char *shadow;
 } mdx_scan;
 
 /* Scans src[body..len) (gfm: with GFM's extensions).  0, or -1 with s->err
@@ -99,6 +122,15 @@ void sl__mdx_put_utf8(sl__md_buf *b, uint32_t cp);
 /* A character reference at s[i] (`&amp;`, `&#123;`, `&#x1F;`): its length,
  * with its text appended to b; 0 (nothing appended) when there is none. */
 size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b);
+/* A continuation line of a construct in the containers cont[0..ncont),
+ * starting at src[i]: where its text starts, past the prefix micromark's
+ * containers take off (`>` and one space for a quote, a list item's
+ * indentation).  *full is 0 when the line does not repeat them all (a
+ * lazy line: the prefix is taken off as far as it matches). */
+size_t sl__mdx_cont_text(const char *src, size_t n, size_t i, const uint8_t *cont, size_t ncont, int *full);
+/* The line and column of byte offset pos as @mdx-js/mdx gives them
+ * (vfile's: columns in UTF-16 code units, 1-based). */
+void sl__mdx_position(const char *src, size_t len, size_t pos, uint32_t *line, uint32_t *col);
 /* Records an error at byte offset pos of the page in s->err; returns -1. */
 int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "js_parse_range.h"
 #include "js_scope.h"
 #include "mdx.h"
 
@@ -327,27 +328,19 @@ static void simple(emitter *e, const char *tag, mx_node *n)
     close_md(e, tag);
 }
 
-/* Outside block quotes and list items?  micromark takes up to two spaces
- * or tabs of indentation off each continuation line of an expression,
- * after the containers' own prefix, which sluice knows only there. */
-static int top_level(const mx_node *n)
-{
-    for (; n; n = n->parent)
-        if (n->type == MX_QUOTE || n->type == MX_ITEM)
-            return 0;
-    return 1;
-}
-
-/* An expression's source t[0..n), its continuation lines without that
- * indentation when strip (`{`\n  x`}` is "\nx", as @mdx-js/mdx has it). */
-static void put_expr_text(emitter *e, const char *t, size_t n, int strip)
+/* An expression's source t[0..n) in construct c, as micromark hands it
+ * on: each continuation line without its containers' prefix (`> `, a
+ * list item's indentation) and up to two spaces or tabs of indentation
+ * after it (`{`\n  x`}` is "\nx", as @mdx-js/mdx has it). */
+static void put_expr_text(emitter *e, const char *t, size_t n, const mdx_construct *c)
 {
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
-        if (t[i] != '\n' || !strip)
+        if (t[i] != '\n')
             continue;
         putn(e, t + from, i + 1 - from);
-        from = i + 1;
+        int full;
+        from = sl__mdx_cont_text(t, n, i + 1, c->cont, c->ncont, &full);
         for (int k = 0; k < 2 && from < n && (t[from] == ' ' || t[from] == '\t'); k++)
             from++;
         i = from - 1;
@@ -376,14 +369,14 @@ static void emit_jsx(emitter *e, mx_node *n)
         case MDX_ATTR_EXPR:
             put(e, a->name);
             put(e, "={");
-            put_expr_text(e, a->value, a->value_len, top_level(n));
+            put_expr_text(e, a->value, a->value_len, c);
             put(e, "\n}");
             expression_names(e, &a->expr);
             expression_awaits(e, &a->expr);
             break;
         case MDX_ATTR_SPREAD:
             put(e, "{");
-            put_expr_text(e, a->value, a->value_len, top_level(n));
+            put_expr_text(e, a->value, a->value_len, c);
             put(e, "\n}");
             expression_names(e, &a->expr);
             expression_awaits(e, &a->expr);
@@ -415,7 +408,7 @@ static void emit_expr(emitter *e, mx_node *n)
     if (c->blank)
         return;
     put(e, "{");
-    put_expr_text(e, e->s->src + c->inner_start, c->inner_end - c->inner_start, top_level(n));
+    put_expr_text(e, e->s->src + c->inner_start, c->inner_end - c->inner_start, c);
     put(e, "\n}");
     expression_names(e, &c->ast);
     expression_awaits(e, &c->ast);
@@ -780,6 +773,25 @@ static int ident_char(char c)
            (unsigned char)c >= 0x80;
 }
 
+/* The keyword `word` before src[to], no earlier than lo, with only white
+ * space and comments between (`export`, a comment, `const`): its offset, or
+ * `to`.  Occurrences are tried nearest first, a few of them: one inside a
+ * comment in between is not followed by white space and comments only. */
+static size_t word_before(const char *src, size_t lo, size_t to, const char *word)
+{
+    size_t n = strlen(word);
+    int tries = 0;
+    for (size_t k = to; k >= lo + n && tries < 16; k--) {
+        size_t at = k - n;
+        if (memcmp(src + at, word, n) || (at > lo && ident_char(src[at - 1])) || ident_char(src[k]))
+            continue;
+        tries++;
+        if (sl__js_range_is_blank(src, k, to))
+            return at;
+    }
+    return to;
+}
+
 /* Where statement st starts in the page, no earlier than lo: an exported
  * declaration's node starts at its `const`, `class`, `function` or
  * `async`, after the `export` that is part of it. */
@@ -788,16 +800,28 @@ static size_t stmt_begin(const char *src, size_t lo, const js_node *st)
     size_t k = st->pos;
     if (!(st->flags & JF_EXPORT) || (st->kind != N_VAR && st->kind != N_FUNC_DECL && st->kind != N_CLASS_DECL))
         return k;
-    for (int word = 0; word < 2; word++) {
-        while (k > lo && (src[k - 1] == ' ' || src[k - 1] == '\t' || src[k - 1] == '\n' || src[k - 1] == '\r'))
-            k--;
-        if (k >= lo + 6 && !memcmp(src + k - 6, "export", 6) && (k - 6 == lo || !ident_char(src[k - 7])))
-            return k - 6;
-        if (k < lo + 5 || memcmp(src + k - 5, "async", 5))
-            break;
-        k -= 5;
+    if (st->kind == N_FUNC_DECL)
+        k = word_before(src, lo, k, "async");
+    k = word_before(src, lo, k, "export");
+    return k < st->pos ? k : st->pos;
+}
+
+/* Past white space and comments from k (before `to`). */
+static size_t skip_blank(const char *src, size_t k, size_t to)
+{
+    for (;;) {
+        while (k < to && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n' || src[k] == '\r'))
+            k++;
+        if (k + 1 < to && src[k] == '/' && src[k + 1] == '*') {
+            const char *e = memmem(src + k + 2, to - k - 2, "*/", 2);
+            k = e ? (size_t)(e - src) + 2 : to;
+        } else if (k + 1 < to && src[k] == '/' && src[k + 1] == '/') {
+            while (k < to && src[k] != '\n')
+                k++;
+        } else {
+            return k;
+        }
     }
-    return st->pos;
 }
 
 static void put_esm(emitter *e, const mdx_construct *c, int *layout)
@@ -810,10 +834,7 @@ static void put_esm(emitter *e, const mdx_construct *c, int *layout)
                to = i + 1 < prog->n ? stmt_begin(src, st->pos, prog->list[i + 1]) : c->inner_end;
         if (st->kind == N_EXPORT_DEFAULT) {
             /* `export default X` -> `const MDXLayout = X` */
-            size_t k = from + 6;
-            while (k < to && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n' || src[k] == '\r'))
-                k++;
-            k += 7; /* default */
+            size_t k = skip_blank(src, from + 6, to) + 7; /* past default */
             put(e, "const MDXLayout = ");
             putn(e, src + k, to - k);
             put(e, "\n;\n");

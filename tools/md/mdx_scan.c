@@ -37,30 +37,50 @@ struct entity {
     unsigned codepoints[2];
 };
 
-/* Copies a message into s->err, cut to fit. */
-static void set_err(mdx_scan *s, const char *m)
+void sl__mdx_position(const char *src, size_t len, size_t pos, uint32_t *line, uint32_t *col)
 {
-    size_t n = strlen(m);
-    if (n >= sizeof s->err)
-        n = sizeof s->err - 1;
-    memcpy(s->err, m, n);
-    s->err[n] = 0;
+    sl__js_position(src, len, (uint32_t)pos, line, col);
+    size_t from = pos > len ? len : pos, units = 0;
+    from -= *col - 1 < from ? *col - 1 : from; /* the line's start: tools/js counts bytes */
+    for (size_t i = from; i < pos && i < len; i++) {
+        unsigned char b = (unsigned char)src[i];
+        units += (b & 0xC0) != 0x80 ? (b >= 0xF0 ? 2 : 1) : 0;
+    }
+    *col = (uint32_t)units + 1;
+}
+
+/* An error text "L:C: message\n    line\n    ^" (tools/js's, its path
+ * "" dropped) into s->err, cut to fit, its column @mdx-js/mdx's (UTF-16
+ * code units) for the error at pos. */
+static void set_err(mdx_scan *s, const char *m, size_t pos)
+{
+    sl__mdx_position(s->src, s->len, pos, &s->err_line, &s->err_col);
+    size_t k = strspn(m, "0123456789");
+    if (m[k] == ':')
+        k += 1 + strspn(m + k + 1, "0123456789");
+    const char *caret = strrchr(m + k, '\n');
+    int body = caret && caret[strspn(caret + 1, " ") + 1] == '^' && !caret[strspn(caret + 1, " ") + 2]
+                   ? (int)(caret - (m + k))
+                   : (int)strlen(m + k);
+    snprintf(s->err, sizeof s->err, "%u:%u%.*s", s->err_line, s->err_col, body, m + k);
+    if (body < (int)strlen(m + k)) { /* the caret under that column */
+        size_t at = strlen(s->err);
+        snprintf(s->err + at, sizeof s->err - at, "\n    %*s^", (int)(s->err_col - 1 > 200 ? 200 : s->err_col - 1), "");
+    }
 }
 
 int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg)
 {
     char tmp[1200];
     sl__js_error_text(tmp, sizeof tmp, "", s->src, s->len, (uint32_t)pos, msg);
-    set_err(s, tmp + 1); /* drop the empty path's ':' */
-    sl__js_position(s->src, s->len, (uint32_t)pos, &s->err_line, &s->err_col);
+    set_err(s, tmp + 1, pos); /* drop the empty path's ':' */
     return -1;
 }
 
 /* A JS error text "path:L:C: msg..." from tools/js (path ""), kept as ours. */
 static int js_fail(mdx_scan *s, const char *err, uint32_t pos)
 {
-    set_err(s, err[0] == ':' ? err + 1 : err);
-    sl__js_position(s->src, s->len, pos, &s->err_line, &s->err_col);
+    set_err(s, err[0] == ':' ? err + 1 : err, pos);
     return -1;
 }
 
@@ -165,6 +185,170 @@ size_t sl__mdx_char_ref(const char *s, size_t n, size_t i, sl__md_buf *b)
     return k + 1 - i;
 }
 
+/* ------------------------------------------------------------ containers
+ *
+ * micromark takes each line's container prefix off before the MDX
+ * extensions see it: in `> {"a" +\n> "b"}` the expression is `"a" +\n"b"`.
+ * The scanner reads constructs in the page itself, so it keeps the
+ * containers of the line a construct starts on (s->cur: a block quote, or
+ * a list item's indentation in columns) and takes their prefix off each
+ * line the construct runs on: the tag reader skips it, tools/js parses a
+ * copy of the page with it blanked (s->shadow, so positions stay the
+ * page's), and mdx_emit.c leaves it out of the expression's text.
+ */
+
+static size_t tab_col(char c, size_t col) { return c == '\t' ? (col / 4 + 1) * 4 : col + 1; }
+
+size_t sl__mdx_cont_text(const char *src, size_t n, size_t i, const uint8_t *cont, size_t ncont, int *full)
+{
+    size_t k = i, col = 0;
+    *full = 1;
+    for (size_t c = 0; c < ncont; c++) {
+        size_t q = k, qcol = col;
+        while (q < n && (src[q] == ' ' || src[q] == '\t'))
+            qcol = tab_col(src[q++], qcol);
+        if (cont[c] == MDX_CONT_QUOTE) { /* indentation, `>`, one space */
+            if (q >= n || src[q] != '>') {
+                *full = 0;
+                return k;
+            }
+            k = q + 1, col = qcol + 1;
+            if (k < n && (src[k] == ' ' || src[k] == '\t'))
+                col = tab_col(src[k++], col);
+        } else if (q >= n || src[q] == '\n' || src[q] == '\r') { /* a blank line stays in a list item */
+            k = q, col = qcol;
+        } else if (qcol - col < cont[c]) {
+            *full = 0;
+            return k;
+        } else {
+            for (size_t want = col + cont[c]; col < want;)
+                col = tab_col(src[k++], col);
+        }
+    }
+    return k;
+}
+
+static void push_cont(mdx_scan *s, size_t v)
+{
+    if (s->ncur < MDX_MAX_CONT && v <= 255)
+        s->cur[s->ncur++] = (uint8_t)v;
+}
+
+/* The open list items after q quotes (s->items[q]), content columns
+ * after the last `>`: those indented more than ind close (a line that is
+ * no lazy paragraph continuation), and with deeper all inside deeper
+ * quotes. */
+static void close_items(mdx_scan *s, size_t q, size_t ind, int deeper)
+{
+    if (q < MDX_ITEM_QUOTES)
+        while (s->nitems[q] && s->items[q][s->nitems[q] - 1] > ind)
+            s->nitems[q]--;
+    for (size_t d = q + 1; deeper && d < MDX_ITEM_QUOTES; d++)
+        s->nitems[d] = 0;
+}
+
+/* The containers of the line from i (its prefix ends at p) into s->cur:
+ * each `>` a block quote; each list marker an item whose indentation runs
+ * to its content (CommonMark: one to four spaces after the marker, else
+ * one); indentation after the last `>` with no marker is that of the
+ * innermost list item it reaches of those open at that depth of quotes.
+ * para: the line may be a lazy continuation of a paragraph (it closes
+ * no list item). */
+static void line_containers(mdx_scan *s, size_t i, size_t p, int para)
+{
+    const char *src = s->src;
+    uint8_t old[MDX_MAX_CONT];
+    size_t nold = s->ncur, k = i, col = 0, q = 0, w = 0, trail = 0;
+    int marker = 0; /* a list marker since the last `>` */
+    memcpy(old, s->cur, nold);
+    s->ncur = 0;
+    while (k < p) {
+        size_t ws = col;
+        while (k < p && (src[k] == ' ' || src[k] == '\t'))
+            col = tab_col(src[k++], col);
+        if (k >= p) {
+            trail = col - ws;
+            break;
+        }
+        if (src[k] == '>') {
+            if (!para && !marker)
+                close_items(s, q, col - ws, 0);
+            push_cont(s, MDX_CONT_QUOTE);
+            q++, w = 0, marker = 0, k++, col++;
+            if (k < p && (src[k] == ' ' || src[k] == '\t'))
+                col = tab_col(src[k++], col);
+            continue;
+        }
+        /* a list marker (skip_prefix put p past it) */
+        close_items(s, q, w + (col - ws), 1);
+        size_t m = k;
+        if (src[m] == '-' || src[m] == '+' || src[m] == '*')
+            m++;
+        else {
+            while (m < p && src[m] >= '0' && src[m] <= '9')
+                m++;
+            m++;
+        }
+        col += m - k, k = m;
+        size_t after = col;
+        for (size_t g = k; g < p && (src[g] == ' ' || src[g] == '\t'); g++)
+            after = tab_col(src[g], after);
+        size_t content = col + (after - col >= 1 && after - col <= 4 ? after - col : 1);
+        while (k < p && col < content && (src[k] == ' ' || src[k] == '\t'))
+            col = tab_col(src[k++], col);
+        push_cont(s, content - ws);
+        w += content - ws, marker = 1;
+        if (q < MDX_ITEM_QUOTES && s->nitems[q] < MDX_ITEM_DEPTH)
+            s->items[q][s->nitems[q]++] = w;
+    }
+    if (!marker) {
+        if (!para)
+            close_items(s, q, trail, 1);
+        if (q < MDX_ITEM_QUOTES && s->nitems[q] && s->items[q][s->nitems[q] - 1] <= trail)
+            push_cont(s, s->items[q][s->nitems[q] - 1]);
+    }
+    if (nold != s->ncur || memcmp(old, s->cur, nold))
+        s->cur_saved = NULL;
+}
+
+/* tools/js's parse of src[from..to), the container prefixes of its
+ * continuation lines blanked: the JavaScript micromark hands acorn, at
+ * the page's own offsets; an error quotes the page's line. */
+static int parse_js(mdx_scan *s, js_ast *ast, size_t from, size_t to, int kind, char *err, size_t errlen,
+                    uint32_t *epos)
+{
+    static const js_parse_opts po = {.jsx = 1, .module = 1};
+    const char *src = s->src, *nl = s->ncur ? memchr(src + from, '\n', to - from) : NULL;
+    if (nl && !s->shadow && (s->shadow = malloc(s->len)) != NULL)
+        memcpy(s->shadow, src, s->len);
+    if (!nl || !s->shadow) {
+        if (nl)
+            s->md.failed = 1; /* no memory: the scan ends in -2 */
+        return sl__js_parse_range(ast, "", src, s->len, from, to, kind, &po, s->arena, err, errlen, epos);
+    }
+    for (size_t k = (size_t)(nl - src); k < to; k++) {
+        if (src[k] != '\n')
+            continue;
+        int full;
+        size_t t = sl__mdx_cont_text(src, to, k + 1, s->cur, s->ncur, &full);
+        memset(s->shadow + k + 1, ' ', t - (k + 1));
+        k = t - 1;
+    }
+    int rc = sl__js_parse_range(ast, "", s->shadow, s->len, from, to, kind, &po, s->arena, err, errlen, epos);
+    memcpy(s->shadow + from, src + from, to - from);
+    if (rc != 0) { /* quote the page's line, not the blanked one: ":L:C: message\n..." */
+        const char *m = strchr(err + 1, ':');
+        m = m ? strstr(m + 1, ": ") : NULL;
+        if (m) {
+            char msg[512];
+            size_t ml = strcspn(m + 2, "\n");
+            snprintf(msg, sizeof msg, "%.*s", (int)ml, m + 2);
+            sl__js_error_text(err, errlen, "", src, s->len, *epos, msg);
+        }
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------ constructs */
 
 static mdx_construct *new_construct(mdx_scan *s, int kind, size_t start)
@@ -181,6 +365,15 @@ static mdx_construct *new_construct(mdx_scan *s, int kind, size_t start)
     memset(c, 0, sizeof *c);
     c->kind = (uint8_t)kind;
     c->start = (uint32_t)start;
+    if (s->ncur) {
+        if (!s->cur_saved) {
+            uint8_t *v = sl__js_alloc(s->arena, s->ncur);
+            memcpy(v, s->cur, s->ncur);
+            s->cur_saved = v;
+        }
+        c->cont = s->cur_saved;
+        c->ncont = s->ncur;
+    }
     return c;
 }
 
@@ -235,7 +428,6 @@ enum expr_kind { EX_TEXT, EX_ATTR_VALUE, EX_SPREAD };
 static int try_expr(mdx_scan *s, size_t open, size_t close, int kind, js_ast *ast, int *blank, char *err,
                     size_t errlen, uint32_t *epos)
 {
-    static const js_parse_opts po = {.jsx = 1, .module = 1};
     size_t from = open + 1;
     *blank = 0;
     if (sl__js_range_is_blank(s->src, from, close)) {
@@ -262,8 +454,32 @@ static int try_expr(mdx_scan *s, size_t open, size_t close, int kind, js_ast *as
         }
         from = k + 3;
     }
-    return sl__js_parse_range(ast, "", s->src, s->len, from, close, JS_RANGE_EXPRESSION, &po, s->arena, err, errlen,
-                              epos);
+    return parse_js(s, ast, from, close, JS_RANGE_EXPRESSION, err, errlen, epos);
+}
+
+#define LAZY_EXPR                                                                                               \
+    "Unexpected lazy line in expression in container, expected line to be prefixed with `>` when in a block " \
+    "quote, whitespace when in a list, etc"
+#define LAZY_TAG                                                                                                \
+    "Unexpected lazy line in container, expected line to be prefixed with `>` when in a block quote, "        \
+    "whitespace when in a list, etc"
+
+/* A flow construct's lines from `from` to `to` (a line ending at each):
+ * the first that does not repeat its containers' prefix is an error, as
+ * micromark's (text may run on over lazy lines). */
+static int lazy_lines(mdx_scan *s, size_t from, size_t to, const char *msg)
+{
+    if (!s->in_flow || !s->ncur)
+        return 0;
+    for (size_t k = from; k < to; k++) {
+        if (s->src[k] != '\n')
+            continue;
+        int full;
+        size_t t = sl__mdx_cont_text(s->src, s->len, k + 1, s->cur, s->ncur, &full);
+        if (!full)
+            return sl__mdx_fail(s, t, msg);
+    }
+    return 0;
 }
 
 /* An expression at s->src[open] == '{': sets the construct's fields and
@@ -278,7 +494,7 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
     int rc = guess ? try_expr(s, open, guess, kind, ast, blank, err, sizeof err, &epos) : -1;
     if (guess && rc == 0) {
         *end = guess + 1;
-        return 0;
+        return lazy_lines(s, open, guess, LAZY_EXPR);
     }
     if (rc == JS_RANGE_TOO_DEEP) /* so would every later `}` be (advmdx F19: they were tried, quadratic) */
         return js_fail(s, err, epos);
@@ -295,7 +511,7 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
         rc = try_expr(s, open, k, kind, ast, blank, e2, sizeof e2, &p2);
         if (rc == 0) {
             *end = k + 1;
-            return 0;
+            return lazy_lines(s, open, k, LAZY_EXPR);
         }
         memcpy(err, e2, sizeof err);
         epos = p2;
@@ -303,6 +519,10 @@ static int scan_expr(mdx_scan *s, size_t open, int kind, js_ast *ast, int *blank
         if (rc == JS_RANGE_TOO_DEEP)
             break;
     }
+    /* micromark reads on to the end of the file for a `}` that parses:
+     * a lazy line on its way is the error it gives */
+    if (lazy_lines(s, open, s->len, LAZY_EXPR))
+        return -1;
     if (have_err || guess)
         return js_fail(s, err, epos);
     return sl__mdx_fail(s, s->len,
@@ -315,6 +535,7 @@ typedef struct tag_reader {
     mdx_scan *s;
     size_t i;
     mdx_construct *c;
+    size_t lazy; /* a flow tag: 1 + where its first lazy line starts (0: none) */
 } tag_reader;
 
 static uint32_t cur(tag_reader *t, size_t *w)
@@ -341,6 +562,18 @@ static int crash(tag_reader *t, const char *at, const char *expect)
     return sl__mdx_fail(t->s, t->i, msg);
 }
 
+/* At the start of a line inside a tag: past its containers' prefix. */
+static void after_eol(tag_reader *t)
+{
+    mdx_scan *s = t->s;
+    if (!s->ncur)
+        return;
+    int full;
+    t->i = sl__mdx_cont_text(s->src, s->len, t->i, s->cur, s->ncur, &full);
+    if (!full && s->in_flow && !t->lazy)
+        t->lazy = t->i + 1;
+}
+
 /* JS white space and line endings inside a tag. */
 static void es_ws(tag_reader *t)
 {
@@ -350,6 +583,8 @@ static void es_ws(tag_reader *t)
         if (c == (uint32_t)-1 || !(is_space(c) || is_eol(c) || is_unicode_ws(c)))
             return;
         t->i += w;
+        if (c == '\n' || (c == '\r' && (t->i >= t->s->len || t->s->src[t->i] != '\n')))
+            after_eol(t);
     }
 }
 
@@ -484,6 +719,7 @@ static int attr_string(tag_reader *t, mdx_attr *a)
             /* micromark reads the white space that starts the next line
              * as the tag's, not the value's */
             sl__md_buf_putc(&v, s[t->i++]);
+            after_eol(t);
             es_ws(t);
         } else {
             sl__md_buf_putc(&v, s[t->i++]);
@@ -615,7 +851,7 @@ static int scan_tag(mdx_scan *s, size_t at, size_t *end, size_t *index)
     if (!c)
         return -2;
     *index = s->nc - 1;
-    tag_reader t = {s, at + 1, c};
+    tag_reader t = {s, at + 1, c, 0};
     es_ws(&t);
     size_t w;
     if (cur(&t, &w) == '/') {
@@ -624,17 +860,19 @@ static int scan_tag(mdx_scan *s, size_t at, size_t *end, size_t *index)
         es_ws(&t);
     }
     int rc = tag_name(&t);
-    if (rc)
-        return rc;
-    if (c->closing) {
+    if (!rc && c->closing) {
         uint32_t ch = cur(&t, &w);
         if (ch != '>')
-            return c->name ? crash(&t, "after name", "`>` to end the tag (a closing tag takes no attributes)")
-                           : crash(&t, "before name", STARTS_NAME);
+            rc = c->name ? crash(&t, "after name", "`>` to end the tag (a closing tag takes no attributes)")
+                         : crash(&t, "before name", STARTS_NAME);
         t.i++;
-    } else if ((rc = attributes(&t)) != 0) {
-        return rc;
+    } else if (!rc) {
+        rc = attributes(&t);
     }
+    if (t.lazy && rc != -2) /* micromark stops there: what follows it is not read */
+        return sl__mdx_fail(s, t.lazy - 1, LAZY_TAG);
+    if (rc)
+        return rc;
     c = &s->c[*index]; /* attributes may have scanned expressions, not constructs: c is still valid */
     c->end = (uint32_t)t.i;
     *end = t.i;
@@ -700,8 +938,8 @@ static int layout_export(mdx_scan *s, size_t from, size_t to)
         return 0;
     }
     uint32_t l0, c0, l1, c1;
-    sl__js_position(s->src, s->len, s->layout_start, &l0, &c0);
-    sl__js_position(s->src, s->len, s->layout_end, &l1, &c1);
+    sl__mdx_position(s->src, s->len, s->layout_start, &l0, &c0);
+    sl__mdx_position(s->src, s->len, s->layout_end, &l1, &c1);
     char msg[160];
     snprintf(msg, sizeof msg,
              "Unexpected duplicate layout, expected a single layout (previous: %u:%u-%u:%u)", l0, c0, l1, c1);
@@ -858,6 +1096,41 @@ static void heading_text_at(sl__md_buf *b)
 {
     if ((b->len & 0xFF) == 4)
         sl__md_buf_putc(b, ' ');
+}
+
+/* Is the line from i (its container prefix included) a setext heading's
+ * underline, should a paragraph precede it: `=` or `-` only? */
+static int setext_underline(const char *s, size_t i, size_t le)
+{
+    while (i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+        i++;
+    if (i >= le || (s[i] != '=' && s[i] != '-'))
+        return 0;
+    char m = s[i];
+    while (i < le && s[i] == m)
+        i++;
+    return line_blank(s, i, le);
+}
+
+/* The same md4c bug for a setext heading: its line record is that of its
+ * last line of text, the one the underline follows; one more space
+ * before that text where it would begin at an offset of 4 modulo 256. */
+static void setext_text_at(sl__md_buf *b)
+{
+    if (b->failed || b->len < 2 || b->data[b->len - 1] != '\n')
+        return;
+    size_t t = b->len - 1;
+    while (t > 0 && b->data[t - 1] != '\n')
+        t--;
+    while (t < b->len && (b->data[t] == ' ' || b->data[t] == '\t' || b->data[t] == '>'))
+        t++;
+    if ((t & 0xFF) != 4)
+        return;
+    sl__md_buf_putc(b, ' ');
+    if (b->failed)
+        return;
+    memmove(b->data + t + 1, b->data + t, b->len - 1 - t);
+    b->data[t] = ' ';
 }
 
 /* A line holding only tags and expressions, from p: 1 (a flow line, its
@@ -1160,6 +1433,94 @@ static int has_list_marker(const char *s, size_t from, size_t to)
     return 0;
 }
 
+/* One table cell d[cs..ce) into o, each backtick run that no run of the
+ * same length closes within the cell escaped (`\``): code spans are
+ * CommonMark's, searched for as cmark does (the last run of each length
+ * is kept once the cell has been read to its end, so the search stays
+ * linear); runs of 256 and more are copied as they are. */
+static void cell_code(sl__md_buf *o, const char *d, size_t cs, size_t ce)
+{
+    size_t last[256] = {0}; /* 1 + where the last run of each length seen starts */
+    int scanned = 0;        /* read to the cell's end once: last[] is complete */
+    for (size_t i = cs; i < ce;) {
+        if (d[i] == '\\' && i + 1 < ce) {
+            sl__md_buf_put(o, d + i, 2);
+            i += 2;
+            continue;
+        }
+        if (d[i] != '`') {
+            sl__md_buf_putc(o, d[i++]);
+            continue;
+        }
+        size_t k = i;
+        while (k < ce && d[k] == '`')
+            k++;
+        size_t n = k - i, close = 0;
+        if (n >= 256) {
+            sl__md_buf_put(o, d + i, n);
+            i = k;
+            continue;
+        }
+        if (!scanned || last[n] > k) {
+            for (size_t j = k; j < ce;) {
+                if (d[j] != '`') {
+                    j++;
+                    continue;
+                }
+                size_t r = j;
+                while (r < ce && d[r] == '`')
+                    r++;
+                if (r - j < 256 && j + 1 > last[r - j])
+                    last[r - j] = j + 1;
+                if (r - j == n) {
+                    close = j + 1;
+                    break;
+                }
+                j = r;
+            }
+            scanned |= !close;
+        }
+        if (close) {
+            sl__md_buf_put(o, d + i, close - 1 + n - i);
+            i = close - 1 + n;
+        } else {
+            for (; i < k; i++)
+                sl__md_buf_puts(o, "\\`");
+        }
+    }
+}
+
+/* The table row written to b from `from` to `to` as micromark's GFM
+ * table reads it: cut into cells at each `|` no backslash escapes before
+ * any inline parsing, so a code span ends with its cell (`| `a|b` |` is
+ * two cells, `\\|` ends one).  md4c finds code spans in the whole row
+ * first and splits only outside them: backtick runs that do not close in
+ * their cell are escaped for it. */
+static void table_row_code(sl__md_buf *b, size_t from, size_t to)
+{
+    if (b->failed || !memchr(b->data + from, '`', to - from))
+        return;
+    sl__md_buf o = {0};
+    const char *d = b->data;
+    for (size_t i = from; i < to;) {
+        size_t ce = i;
+        while (ce < to && d[ce] != '|' && d[ce] != '\n')
+            ce += d[ce] == '\\' && ce + 1 < to ? 2 : 1;
+        cell_code(&o, d, i, ce);
+        if (ce < to)
+            sl__md_buf_putc(&o, d[ce++]);
+        i = ce;
+    }
+    sl__md_buf_put(&o, d + to, b->len - to);
+    if (o.failed) {
+        b->failed = 1;
+    } else {
+        b->len = from;
+        sl__md_buf_put(b, o.data, o.len);
+    }
+    free(o.data);
+}
+
 /* The line that may be a table's header: where it starts in the page (i,
  * after its container prefix p) and in s->md, and its end. */
 typedef struct table_head {
@@ -1169,7 +1530,8 @@ typedef struct table_head {
 } table_head;
 
 /* The line [i, le) (its prefix ends at p) as the delimiter row under the
- * header h: 1 when it is one (written to s->md), else 0. */
+ * header h: 1 when it is one (written to s->md), 2 when it would be but
+ * for the header's cell count (nothing written), else 0. */
 static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p, size_t le)
 {
     const char *src = s->src;
@@ -1180,9 +1542,10 @@ static int table_delimiter(mdx_scan *s, const table_head *h, size_t i, size_t p,
     size_t cells = delimiter_row(src, p, le, &s->md);
     if (!cells || cells != row_cells(src, h->p, h->le)) {
         s->md.len = mark;
-        return 0;
+        return cells ? 2 : 0;
     }
     sl__md_buf_putc(&s->md, '\n');
+    table_row_code(&s->md, h->md, mark);
     if (!h->first) { /* end the paragraph before the header: md4c's table cannot interrupt one */
         size_t tail = s->md.len - h->md;
         char *t = malloc(tail ? tail : 1);
@@ -1257,6 +1620,10 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             else if (p == i)
                 item_col = 0;
         }
+        if (!flen && !line_blank(src, p, le))
+            line_containers(s, i, p, para);
+        if (!flen && para && setext_underline(src, i, le))
+            setext_text_at(&s->md);
         if (flen) {
             if (fence_close(src, p, le, fch, flen))
                 flen = 0;
@@ -1286,7 +1653,9 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             continue;
         } else if (src[p] == '<' || src[p] == '{') {
             size_t e = 0, first = s->nc;
+            s->in_flow = 1;
             int rc = flow_line(s, p, &e);
+            s->in_flow = 0;
             if (rc < 0)
                 return rc;
             if (rc == 1) {
@@ -1318,7 +1687,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         }
         table_head h = head;
         head.ok = 0;
-        if (!table && s->gfm && table_delimiter(s, &h, i, p, le)) {
+        int td = !table && s->gfm ? table_delimiter(s, &h, i, p, le) : 0;
+        if (td == 1) {
             table = pipe = 1;
             para = 0;
             i = le < len ? le + 1 : len;
@@ -1327,6 +1697,12 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         int heading = is_heading_line(src, p, le), rc;
         size_t md_at = s->md.len;
         sl__md_buf_put(&s->md, src + i, p - i);
+        if (td == 2) { /* not a table to micromark (`| `a|b` |` is two header cells): nor to md4c, which counts one */
+            size_t d = (size_t)((const char *)memchr(src + p, '-', le - p) - src);
+            sl__md_buf_put(&s->md, src + p, d - p);
+            sl__md_buf_putc(&s->md, '\\');
+            p = d; /* the rest as text */
+        }
         size_t q = p;
         if (heading) {
             while (q < le && src[q] == '#')
@@ -1339,6 +1715,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
         size_t next = text_line(s, q, heading, &rc);
         if (rc)
             return rc;
+        if (table)
+            table_row_code(&s->md, md_at, s->md.len);
         pipe = memchr(src + p, '|', le - p) != NULL;
         head = (table_head){.ok = pipe && !table && !heading && next == (le < len ? le + 1 : len),
                             .first = !para || has_list_marker(src, i, p), .i = i, .p = p, .le = le, .md = md_at};
@@ -1352,6 +1730,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
 
 void sl__mdx_scan_free(mdx_scan *s)
 {
+    free(s->shadow);
+    s->shadow = NULL;
     free(s->c);
     free(s->md.data);
     s->c = NULL;

@@ -468,8 +468,8 @@ static const char *type_name(const mx_node *n)
 static void tag_text(const mdx_scan *s, const mdx_construct *c, char *out, size_t n)
 {
     uint32_t l1, c1, l2, c2;
-    sl__js_position(s->src, s->len, c->start, &l1, &c1);
-    sl__js_position(s->src, s->len, c->end, &l2, &c2);
+    sl__mdx_position(s->src, s->len, c->start, &l1, &c1);
+    sl__mdx_position(s->src, s->len, c->end, &l2, &c2);
     snprintf(out, n, "`<%s%s>` (%u:%u-%u:%u)", c->closing ? "/" : "", c->name ? c->name : "", l1, c1, l2, c2);
 }
 

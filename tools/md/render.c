@@ -315,6 +315,35 @@ static void on_output(const MD_CHAR *t, MD_SIZE n, void *ud)
         sl__md_buf_put(&r->out, t, n);
 }
 
+/* Where the markup at h[i] == '<' ends: the offset of its last byte (or
+ * n).  Raw inline HTML as CommonMark takes it: a comment, processing
+ * instruction or CDATA section runs to its own closing string, and a
+ * tag's `>` is not one inside a quoted attribute value
+ * (`<span title="x>y">`). */
+static size_t markup_end(const char *h, size_t n, size_t i)
+{
+    static const struct { const char *open, *close; } own[] = {
+        {"<!--", "-->"}, {"<?", "?>"}, {"<![CDATA[", "]]>"}};
+    for (size_t k = 0; k < sizeof own / sizeof own[0]; k++) {
+        size_t ol = strlen(own[k].open), cl = strlen(own[k].close);
+        if (n - i < ol || memcmp(h + i, own[k].open, ol))
+            continue;
+        const char *e = memmem(h + i + ol - (k == 0 ? 2 : 0), n - i - ol + (k == 0 ? 2 : 0), own[k].close, cl);
+        return e ? (size_t)(e - h) + cl - 1 : n;
+    }
+    char q = 0;
+    for (size_t k = i + 1; k < n; k++) {
+        if (q) {
+            q = h[k] == q ? 0 : q;
+        } else if (h[k] == '"' || h[k] == '\'') {
+            q = h[k];
+        } else if (h[k] == '>') {
+            return k;
+        }
+    }
+    return n;
+}
+
 /* The text content of rendered inline HTML: tags dropped, md4c-html's
  * escapes decoded, whitespace runs collapsed to one space, trimmed. */
 char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
@@ -327,8 +356,7 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
         if (c == '<') {
-            const char *e = memchr(h + i, '>', n - i);
-            i = e ? (size_t)(e - h) : n;
+            i = markup_end(h, n, i);
             continue;
         }
         if (c == '&') {

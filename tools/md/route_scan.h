@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -72,6 +73,71 @@ static inline size_t sl__md_find_any(const char *s, size_t n, size_t i, const ch
             if (s[i] == c[j])
                 return i;
     return n;
+}
+
+/* Line ends for a check that walks a page line by line: where the `\n`
+ * at or after `from` is, or n - what sl__md_line_end() answers, but a
+ * memchr() call a line cost more than the line's own tests on most lines
+ * (by perf, a seventh of the routing time went to memchr, most of it
+ * finding line ends).  One pass over 64 bytes answers for every line end
+ * in them; the bits are kept for the lines after.  One per walk (zeroed:
+ * {0}), over one page s; n may differ between calls (a check that stops
+ * at a block's end): the answer is at most n. */
+typedef struct {
+    size_t base;   /* s[base, base + 64) were classified; valid once mask_ok */
+    uint64_t mask; /* their `\n` bits */
+    int mask_ok;
+} sl__md_lines;
+
+static inline size_t sl__md_next_line_end(sl__md_lines *c, const char *s, size_t n, size_t from)
+{
+#if defined(__SSE2__)
+    size_t at = from;
+    if (c->mask_ok && from >= c->base && from - c->base < 64) {
+        uint64_t m = sl__md_bits_from(c->mask, from - c->base);
+        if (m) {
+            size_t e = c->base + (size_t)__builtin_ctzll(m);
+            return e < n ? e : n;
+        }
+        at = c->base + 64;
+    }
+    for (; at < n && n - at >= 64; at += 64) {
+        uint64_t m = sl__md_any64(s, n, at, "\n", 1);
+        if (m) {
+            c->base = at;
+            c->mask = m;
+            c->mask_ok = 1;
+            return at + (size_t)__builtin_ctzll(m);
+        }
+    }
+    if (at >= n)
+        return n;
+    from = at;
+#else
+    (void)c;
+#endif
+    const char *nl = memchr(s + from, '\n', n - from);
+    return nl ? (size_t)(nl - s) : n;
+}
+
+/* Where the first c at or after `from` is, or n: memchr() for a walk
+ * that asks it at each line in turn of a byte most lines lack (a `<`):
+ * the last answer stands while `from` has not passed it.  One per walk
+ * and byte, zeroed, over one page s[0, n). */
+typedef struct {
+    size_t from, at; /* no c in s[from, at); s[at] is c or at == n; valid once ok */
+    int ok;
+} sl__md_next_byte;
+
+static inline size_t sl__md_find_byte(sl__md_next_byte *m, const char *s, size_t n, size_t from, char c)
+{
+    if (!m->ok || from < m->from || from > m->at) {
+        const char *p = memchr(s + from, c, n - from);
+        m->from = from;
+        m->at = p ? (size_t)(p - s) : n;
+        m->ok = 1;
+    }
+    return m->at;
 }
 
 #endif

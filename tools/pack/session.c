@@ -237,7 +237,11 @@ int sl_session_threads_failed(sl_pack_session *s)
  * the owner - so that where a user may give a file away, the bits are
  * right before - and the mtime, the access time being now.  A change the
  * system refuses (another owner, unless root) is left, as zstd leaves
- * it: the file stays as created, 0600 and this user's.  On the unnamed
+ * it: the file stays as created, 0600 and this user's.  A refused group
+ * does not stop the bits, as in zstd's UTIL_setFDStat: the input's group
+ * bits then apply to this user's group, which is what zstd leaves (test
+ * pack_and_unpack_set_the_bits_zstd_sets_when_the_group_is_refused
+ * compares the two).  On the unnamed
  * (or temporary) file after its last write, before it is linked into
  * place: the name never shows other metadata.  A flush that fails is
  * the commit's to report. */

@@ -8,7 +8,7 @@
  * a link.  The frame scanner cuts that plaintext (or an unencrypted input
  * directly) into frames for the second pipeline, whose workers decompress
  * whole frames in parallel and whose ordered sink writes them, or runs a
- * streaming decompressor itself for a frame too big to hold (one thread,
+ * streaming decompressor itself for a frame over 4 MiB (one thread,
  * as zstd would).  Nothing reaches the output before it authenticated and
  * its zstd checksum matched, except inside such a streamed frame.
  */
@@ -36,8 +36,20 @@
 
 #define SEG_CHUNKS SL_STREAM_SEGMENT_CHUNKS
 #define SEG_CT ((size_t)SEG_CHUNKS * SL_STREAM_CT_CHUNK)
-#define FRAME_MAX SL_PACK_MAX_CHUNK  /* whole frames up to this size go to workers */
-#define PIECE ((size_t)1 << 20)      /* streamed frames and raw data move in 1 MiB pieces */
+/* Whole frames up to this content size go to the workers, in parallel;
+ * bigger ones stream through the sink's one decoder in PIECEs, as zstd -d
+ * decodes every frame.  Pack's own frames are this size unless --chunk
+ * said otherwise; zstd writes one frame per file it reads (declaring up
+ * to the whole file), and a cat of such files has many.  Held whole, in
+ * and out, 2 * depth + workers at a time, 64 MiB frames of `zstd` took
+ * 535 MB where zstd -d takes a few: at this size unpack's memory stays
+ * within docs/formats/pack.md's bound, whoever wrote the file. */
+#define FRAME_MAX SL_PACK_DEFAULT_CHUNK
+/* Streamed frames and raw data move in pieces of this size.  They only
+ * pass through the workers, but 2 * depth + workers of them are in flight
+ * all the same: 1 MiB pieces took 80 MiB of RSS at -j 32, these 21 MiB,
+ * at the same speed. */
+#define PIECE ((size_t)256 << 10)
 /* Readers under the frame scanner keep a buffer smaller than a full zstd
  * block (128 KiB), so whole blocks are read straight into the frame's
  * buffer, one copy instead of two. */

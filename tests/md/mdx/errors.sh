@@ -16,6 +16,9 @@
 #   mdx_spans_md4c_leaves_unbalanced_compile_without_a_crash
 #   mdx_content_async_only_where_it_awaits_outside_functions
 #   mdx_second_layout_is_an_error_naming_the_first
+#   mdx_error_in_expression_over_quoted_lines_names_the_page_line_column
+#   mdx_lazy_line_in_flow_jsx_or_expression_in_a_container_is_an_error
+#   mdx_error_columns_count_utf16_code_units_as_mdx_js_does
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-err-XXXXXX")
@@ -129,5 +132,32 @@ printf 'export {a as default} from "y"\n\n# x\n\nexport default (\n  2\n)\n' > "
 "$sluice" md -q "$work/layouts.mdx" > /dev/null 2> "$work/err"
 grep -q "layouts.mdx:5:1: Unexpected duplicate layout, expected a single layout (previous: 1:9-1:21)$" "$work/err"
 check mdx_second_layout_is_an_error_naming_the_first $?
+
+# the container prefix comes off continuation lines (F25): the expression
+# parses up to line 3, where @mdx-js/mdx places the error too
+printf '> a {1 +\n> 2 +\n> ]} b\n' > "$work/quoted.mdx"
+"$sluice" md -q "$work/quoted.mdx" > /dev/null 2> "$work/err"
+grep -q "quoted.mdx:3:3: " "$work/err" && grep -q '^    > ]} b$' "$work/err" && grep -q '^      \^$' "$work/err"
+check mdx_error_in_expression_over_quoted_lines_names_the_page_line_column $?
+
+# flow JSX and expressions may not run on over a lazy line (text may)
+printf '> <A\nb="1" />\n' > "$work/lazy1.mdx"
+printf -- '- a\n\n  {1 +\n2}\n' > "$work/lazy2.mdx"
+printf '> a {1 +\n2} <B\nc="1" />\n' > "$work/lazy3.mdx"
+"$sluice" md -q "$work/lazy1.mdx" > /dev/null 2> "$work/err1"
+"$sluice" md -q "$work/lazy2.mdx" > /dev/null 2> "$work/err2"
+"$sluice" md -q "$work/lazy3.mdx" > /dev/null 2> "$work/err3"
+grep -q 'lazy1.mdx:2:1: Unexpected lazy line in container, expected line to be prefixed with `>` when in a block quote, whitespace when in a list, etc$' "$work/err1" &&
+  grep -q 'lazy2.mdx:4:1: Unexpected lazy line in expression in container, expected line to be prefixed' "$work/err2" &&
+  [ ! -s "$work/err3" ]
+check mdx_lazy_line_in_flow_jsx_or_expression_in_a_container_is_an_error $?
+
+# @mdx-js/mdx (vfile) counts columns in UTF-16 code units: é is one, 😀 two
+printf 'h\303\251llo \360\237\230\200 {1 +* 2}\n' > "$work/utf16.mdx"
+printf '\303\251\360\237\230\200 <A>x</B>\n' > "$work/utf16b.mdx"
+"$sluice" md -q "$work/utf16.mdx" > /dev/null 2> "$work/err1"
+"$sluice" md -q "$work/utf16b.mdx" > /dev/null 2> "$work/err2"
+grep -q "utf16.mdx:1:14: " "$work/err1" && grep -q 'utf16b.mdx:1:9: .*`<A>` (1:5-1:8)$' "$work/err2"
+check mdx_error_columns_count_utf16_code_units_as_mdx_js_does $?
 
 [ $fails = 0 ]
