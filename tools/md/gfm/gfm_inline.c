@@ -1708,7 +1708,7 @@ bool gfm_tag_filtered(const char *s, size_t n)
         }
         if (!ok || i == n)
             continue;
-        if (c_isspace((uint8_t)s[i]) || s[i] == '>')
+        if (is_spacechar((uint8_t)s[i]) || s[i] == '>') /* C's isspace, VT and FF too (tagfilter.c) */
             return true;
         if (s[i] == '/' && n >= i + 2 && s[i + 1] == '>')
             return true;
