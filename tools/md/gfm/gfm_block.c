@@ -456,16 +456,24 @@ static int scan_setext(const parser *p, size_t i)
     return c == '=' ? 1 : 2;
 }
 
+/* A run of three or more backticks or tildes at *i: its length, *i past
+ * it (0 when there is none). */
+static size_t fence_run(const parser *p, size_t *i)
+{
+    uint8_t c = at(p, *i);
+    if (c != '`' && c != '~')
+        return 0;
+    size_t s = *i;
+    while (at(p, *i) == c)
+        (*i)++;
+    return *i - s >= 3 ? *i - s : 0;
+}
+
 static size_t scan_open_fence(const parser *p, size_t i)
 {
     uint8_t c = at(p, i);
-    if (c != '`' && c != '~')
-        return 0;
-    size_t s = i;
-    while (at(p, i) == c)
-        i++;
-    size_t n = i - s;
-    if (n < 3)
+    size_t n = fence_run(p, &i);
+    if (!n)
         return 0;
     const uint8_t *end = p->line + p->len;
     while (i < p->len) {
@@ -484,14 +492,8 @@ static size_t scan_open_fence(const parser *p, size_t i)
 
 static size_t scan_close_fence(const parser *p, size_t i)
 {
-    uint8_t c = at(p, i);
-    if (c != '`' && c != '~')
-        return 0;
-    size_t s = i;
-    while (at(p, i) == c)
-        i++;
-    size_t n = i - s;
-    if (n < 3)
+    size_t n = fence_run(p, &i);
+    if (!n)
         return 0;
     while (space_or_tab(at(p, i)))
         i++;
