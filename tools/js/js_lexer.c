@@ -9,6 +9,7 @@
  */
 #include "js_lexer.h"
 #include "js_unicode_id.h"
+#include "utf8_put.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -83,26 +84,7 @@ _Noreturn void sl__js_lex_fail(js_lexer *L, uint32_t pos, const char *msg)
 
 int sl__js_utf8_put(char *buf, uint32_t cp)
 {
-    if (cp < 0x80) {
-        buf[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        buf[0] = (char)(0xC0 | (cp >> 6));
-        buf[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        buf[0] = (char)(0xE0 | (cp >> 12));
-        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (cp >> 18));
-    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    return (int)sl_utf8_put(buf, cp);
 }
 
 int sl__js_utf8_get(const char *s, size_t n, uint32_t *cp)

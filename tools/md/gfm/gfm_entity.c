@@ -6,6 +6,7 @@
  * U+FFFD).
  */
 #include "gfm_int.h"
+#include "utf8_put.h"
 
 struct gfm_entity {
     const char *name, *utf8;
@@ -34,30 +35,6 @@ size_t gfm_entity_lookup(const char *name, size_t n, const char **utf8)
             lo = mid + 1;
     }
     return 0;
-}
-
-size_t gfm_utf8_encode(uint32_t c, char *b)
-{
-    if (c < 0x80) {
-        b[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        b[0] = (char)(0xC0 | (c >> 6));
-        b[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        b[0] = (char)(0xE0 | (c >> 12));
-        b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    b[0] = (char)(0xF0 | (c >> 18));
-    b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 static inline bool is_digit(char c)
@@ -105,7 +82,7 @@ size_t gfm_entity_decode(const char *s, size_t size, char *buf, size_t *out_len)
         if (digits >= 1 && digits <= 8 && i < size && s[i] == ';') {
             if (cp == 0 || (cp >= 0xD800 && cp < 0xE000) || cp >= 0x110000)
                 cp = 0xFFFD;
-            *out_len = gfm_utf8_encode(cp, buf);
+            *out_len = sl_utf8_put(buf, cp);
             return i + 1;
         }
         return 0;

@@ -234,7 +234,5 @@ size_t gfm_entity_lookup(const char *name, size_t n, const char **utf8);
  * to 8 bytes; *out_len), or 0. */
 size_t gfm_entity_decode(const char *s, size_t n, char *buf, size_t *out_len);
 
-/* UTF-8 of code point c into b (4 bytes room), its length */
-size_t gfm_utf8_encode(uint32_t c, char *b);
 
 #endif
