@@ -6,18 +6,12 @@
  * `md_render LIST [REPS]` reads the page paths from the file LIST and
  * prints the median of REPS passes of each of:
  *   md4c   md4c-html alone on every page (the baseline the issue names);
- *   mix    the renderer each page really gets in `sluice md --gfm`:
- *          md4c-html for the pages sluice md keeps on md4c, libcmark-gfm
- *          (parse + HTML, the same extensions and options) for the pages
- *          it routes away (sl__md_routes_to_cmark, render.c's own choice)
- *          - the routing is decided before the clock runs;
- *   tool   sl__md_render, all of it (UTF-8 check, front matter, routing,
- *          the renderer, heading ids, safe mode), as `sluice md -o` runs
- *          it: no word count, which only --json shows;
- *   route  sl__md_routes_to_cmark alone on every page (the routing
- *          checks, render.c's choice): what `tool` adds to `mix` for
- *          choosing, the rest being sluice's writer and its fixes;
- * as "pages MB md4c-s mix-s tool-s route-s routed-pages routed-MB".
+ *   cmark  libcmark-gfm, parse + HTML with the GFM extensions, on every
+ *          page: the renderer whose output sluice md's is byte for byte;
+ *   tool   sl__md_render, all of it (UTF-8 check, front matter, sluice's
+ *          own GFM renderer, heading ids, safe mode), as `sluice md -o`
+ *          runs it: no word count, which only --json shows;
+ * as "pages MB md4c-s cmark-s tool-s".
  */
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -33,8 +27,7 @@
 
 typedef struct page {
     char *data;
-    size_t len, body; /* body: where the Markdown starts, after front matter */
-    int routed;       /* gfm_route.c sends it to cmark-gfm */
+    size_t len;
 } page;
 
 static void sink(const MD_CHAR *t, MD_SIZE n, void *ud)
@@ -49,11 +42,12 @@ static void md4c(const page *p, sl__md_buf *out)
             MD_HTML_FLAG_SKIP_UTF8_BOM);
 }
 
-/* cmark-gfm as render_cmark.c drives it, less what sluice adds. */
+/* cmark-gfm as render_cmark.c drives it, in its safe mode (sluice md's
+ * default), less what sluice adds (heading ids). */
 static void cmark(const page *p)
 {
     static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
-    int opts = CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE;
+    int opts = CMARK_OPT_DEFAULT;
     cmark_parser *parser = cmark_parser_new(opts);
     for (size_t i = 0; i < 4; i++)
         cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension(names[i]));
@@ -88,11 +82,7 @@ static size_t load(const char *list_path, page **out, size_t *bytes)
         sl__md_buf_putc(&b, 0);
         fclose(f);
         page *p = &pages[n++];
-        *p = (page){b.data, b.len - 1, 0, 0};
-        size_t yo, yl;
-        if (!sl__md_frontmatter_split(p->data, p->len, &yo, &yl, &p->body))
-            p->body = 0;
-        p->routed = sl__md_routes_to_cmark(p->data + p->body, p->len - p->body, 0);
+        *p = (page){b.data, b.len - 1};
         *bytes += p->len;
     }
     fclose(list);
@@ -108,15 +98,11 @@ int main(int argc, char **argv)
     }
     int reps = argc > 2 ? atoi(argv[2]) : 5;
     reps = reps < 1 ? 1 : reps > 100 ? 100 : reps;
-    size_t bytes = 0, routed = 0, routed_bytes = 0;
+    size_t bytes = 0;
     page *pages;
     size_t n = load(argv[1], &pages, &bytes);
-    for (size_t i = 0; i < n; i++)
-        if (pages[i].routed)
-            routed++, routed_bytes += pages[i].len;
     cmark_gfm_core_extensions_ensure_registered();
-    double t_md4c[100], t_mix[100], t_tool[100], t_route[100];
-    size_t yes = 0; /* kept live: the routing loop's answers are used */
+    double t_md4c[100], t_cmark[100], t_tool[100];
     sl__md_buf out = {0};
     sl__md_opts opts = {.no_word_count = 1};
     for (int r = 0; r < reps; r++) {
@@ -125,10 +111,7 @@ int main(int argc, char **argv)
             md4c(&pages[i], &out);
         int64_t t1 = sl_now();
         for (size_t i = 0; i < n; i++)
-            if (pages[i].routed)
-                cmark(&pages[i]);
-            else
-                md4c(&pages[i], &out);
+            cmark(&pages[i]);
         int64_t t2 = sl_now();
         for (size_t i = 0; i < n; i++) {
             sl__md_page pg;
@@ -137,21 +120,11 @@ int main(int argc, char **argv)
                 sl__md_page_free(&pg);
         }
         int64_t t3 = sl_now();
-        for (size_t i = 0; i < n; i++)
-            yes += (size_t)sl__md_routes_to_cmark(pages[i].data + pages[i].body, pages[i].len - pages[i].body, 0);
-        int64_t t4 = sl_now();
         t_md4c[r] = (t1 - t0) / 1e9;
-        t_mix[r] = (t2 - t1) / 1e9;
+        t_cmark[r] = (t2 - t1) / 1e9;
         t_tool[r] = (t3 - t2) / 1e9;
-        t_route[r] = (t4 - t3) / 1e9;
     }
-    if (yes != routed * (size_t)reps) { /* the same answers as load()'s */
-        fprintf(stderr, "md_render: routing answered otherwise on a second pass\n");
-        return 1;
-    }
-    printf("%zu %.3f %.4f %.4f %.4f %.4f %zu %.3f\n", n, bytes / 1e6, sl_bench_median(t_md4c, (size_t)reps),
-           sl_bench_median(t_mix, (size_t)reps), sl_bench_median(t_tool, (size_t)reps),
-           sl_bench_median(t_route, (size_t)reps), routed,
-           routed_bytes / 1e6);
+    printf("%zu %.3f %.4f %.4f %.4f\n", n, bytes / 1e6, sl_bench_median(t_md4c, (size_t)reps),
+           sl_bench_median(t_cmark, (size_t)reps), sl_bench_median(t_tool, (size_t)reps));
     return 0;
 }
