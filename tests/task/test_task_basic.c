@@ -276,33 +276,51 @@ static int wait_child(pid_t pid)
     return -1;
 }
 
-SL_TEST(task_forked_child_of_a_task_sleeps_and_waits_as_a_thread)
+/* A task of p parked on held_pipe: an idle worker now owns the netpoller,
+ * blocked in epoll, and at a fork that thread stays behind. */
+static sl_group *park_reader_on_the_poller(sl_pool *p)
 {
-    if (SL_TASK_NO_FORK)
-        return;
-    sl_pool *p = sl_pool_new(2);
     CHECK_EQ(pipe2(held_pipe, O_NONBLOCK), 0);
     sl_group *g = sl_group_new(p);
-    /* A task parked on a pipe: an idle worker now owns the netpoller,
-     * blocked in epoll, and at the fork that thread stays behind. */
     CHECK_EQ(sl_group_go(g, read_held_pipe, NULL), SL_OK);
     sl_sleep_until(sl_deadline_in(MS(100)));
-    pid_t pid = 0;
-    sl_group *fg = sl_group_new(p);
-    CHECK_EQ(sl_group_go(fg, fork_and_wait_in_child, &pid), SL_OK);
-    CHECK_EQ(sl_group_wait(fg), 0);
-    sl_group_free(fg);
-    int status = wait_child(pid);
-    CHECK(status != -1);
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
-    /* The parent's reader is untouched. */
+    return g;
+}
+
+/* The parent's reader is untouched by the child: it reads, and p ends. */
+static void release_reader_and_free(sl_pool *p, sl_group *g)
+{
     CHECK_EQ(write(held_pipe[1], "x", 1), 1);
     CHECK_EQ(sl_group_wait(g), 0);
     sl_group_free(g);
     sl_pool_free(p);
     close(held_pipe[0]);
     close(held_pipe[1]);
+}
+
+/* Runs forker (which forks and stores the child's pid in its argument) as
+ * a task of p; the child must exit with status 0 within 15 s. */
+static void fork_from_a_task_expect_exit_0(sl_pool *p, sl_task_fn forker)
+{
+    pid_t pid = 0;
+    sl_group *fg = sl_group_new(p);
+    CHECK_EQ(sl_group_go(fg, forker, &pid), SL_OK);
+    CHECK_EQ(sl_group_wait(fg), 0);
+    sl_group_free(fg);
+    int status = wait_child(pid);
+    CHECK(status != -1);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
+SL_TEST(task_forked_child_of_a_task_sleeps_and_waits_as_a_thread)
+{
+    if (SL_TASK_NO_FORK)
+        return;
+    sl_pool *p = sl_pool_new(2);
+    sl_group *g = park_reader_on_the_poller(p);
+    fork_from_a_task_expect_exit_0(p, fork_and_wait_in_child);
+    release_reader_and_free(p, g);
 }
 
 /* ---- a task that forks and returns in the child (rtfix2) ------------------
@@ -439,19 +457,9 @@ SL_TEST(task_forked_child_of_a_task_that_returns_with_a_task_on_the_poller_exits
     if (SL_TASK_NO_FORK)
         return;
     sl_pool *p = sl_pool_new(2);
-    CHECK_EQ(pipe2(held_pipe, O_NONBLOCK), 0);
-    sl_group *g = sl_group_new(p);
-    /* Parked on a pipe: an idle worker owns the netpoller, in epoll, and
-     * stays behind at the fork. */
-    CHECK_EQ(sl_group_go(g, read_held_pipe, NULL), SL_OK);
-    sl_sleep_until(sl_deadline_in(MS(100)));
+    sl_group *g = park_reader_on_the_poller(p);
     fork_on_a_worker(p, sl_go);
-    CHECK_EQ(write(held_pipe[1], "x", 1), 1);
-    CHECK_EQ(sl_group_wait(g), 0);
-    sl_group_free(g);
-    sl_pool_free(p);
-    close(held_pipe[0]);
-    close(held_pipe[1]);
+    release_reader_and_free(p, g);
 }
 
 /* A run-to-completion pool task (on the worker's own stack, or on the
@@ -515,23 +523,7 @@ SL_TEST(task_forked_child_of_a_task_refuses_the_parents_groups_and_runs_a_new_po
     if (SL_TASK_NO_FORK)
         return;
     fork_pool = sl_pool_new(2);
-    CHECK_EQ(pipe2(held_pipe, O_NONBLOCK), 0);
-    parent_group = sl_group_new(fork_pool);
-    CHECK_EQ(sl_group_go(parent_group, read_held_pipe, NULL), SL_OK);
-    sl_sleep_until(sl_deadline_in(MS(100)));
-    pid_t pid = 0;
-    sl_group *fg = sl_group_new(fork_pool);
-    CHECK_EQ(sl_group_go(fg, fork_then_use_pools, &pid), SL_OK);
-    CHECK_EQ(sl_group_wait(fg), 0);
-    sl_group_free(fg);
-    int status = wait_child(pid);
-    CHECK(status != -1);
-    CHECK(WIFEXITED(status));
-    CHECK_EQ(WEXITSTATUS(status), 0);
-    CHECK_EQ(write(held_pipe[1], "x", 1), 1);
-    CHECK_EQ(sl_group_wait(parent_group), 0);
-    sl_group_free(parent_group);
-    sl_pool_free(fork_pool);
-    close(held_pipe[0]);
-    close(held_pipe[1]);
+    parent_group = park_reader_on_the_poller(fork_pool);
+    fork_from_a_task_expect_exit_0(fork_pool, fork_then_use_pools);
+    release_reader_and_free(fork_pool, parent_group);
 }
