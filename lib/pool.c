@@ -583,6 +583,7 @@ static int find_task(sl_pool *p, sl__worker *self, sl__task *t)
 }
 
 static void group_done(sl_pool *p, sl_group *g, int result);
+static int made_in_another_process(const sl_pool *p);
 
 static void run_task(sl_pool *p, sl__worker *self, const sl__task *t)
 {
@@ -594,6 +595,11 @@ static void run_task(sl_pool *p, sl__worker *self, const sl__task *t)
         return;
     }
     int r = t->fn(t->arg);
+    /* A task that forked returns here in the child too, into the copy of
+     * a worker loop (or of a helper's wait) with no pool behind it: the
+     * process ends as POSIX ends a child whose only thread returns. */
+    if (__builtin_expect(made_in_another_process(p), 0))
+        sl__task_returned_in_forked_child();
     if (t->group)
         group_done(p, t->group, r);
 }
@@ -992,6 +998,11 @@ static void group_help(sl_pool *p, sl_group *g)
 int sl_group_wait(sl_group *g)
 {
     sl_pool *p = g->pool;
+    /* In a forked child, the tasks a group of the parent's pool still
+     * counts are in the parent (or queued in the copy, where running them
+     * would run them twice): nothing here can end the wait. */
+    if (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE && made_in_another_process(p))
+        return SL_CLOSED;
     if (sl__task_self()) {
         while (atomic_load_explicit(&g->state, memory_order_acquire) >= SL__G_ONE)
             group_sleep(p, g, 1);

@@ -98,6 +98,18 @@ void sl__task_after_fork_in_child(void)
     tl_sched.cur = NULL;
 }
 
+/* A task that forked and then returns in the child: the copy's worker
+ * loop it would return to has no thread here.  In the child the task is
+ * the start routine of the only thread, and POSIX says what that thread's
+ * return does: pthread_exit of the last thread, so the process exits with
+ * status 0, as by exit(0), atexit handlers included (on the task's stack).
+ * Called for lightweight tasks by switch_out and for pool tasks by
+ * pool.c's run_task. */
+_Noreturn void sl__task_returned_in_forked_child(void)
+{
+    exit(0);
+}
+
 int sl_in_task(void)
 {
     return sl__task_self() != NULL;
@@ -159,6 +171,10 @@ static void switch_in(sl__sched *s, sl__g *g)
 static void switch_out(sl__g *g, int action, sl__parker *pk)
 {
     sl__sched *s = sched_self();
+    /* An ending task is the running one, except in a child it forked
+     * (the fork handler cleared cur): there s->sp is the copy's worker. */
+    if (action == ACT_EXIT && __builtin_expect(s->cur != g, 0))
+        sl__task_returned_in_forked_child();
     s->action = action;
     s->park = pk;
     asan_start(action == ACT_EXIT ? NULL : &g->asan_fake, s->stack_bottom, s->stack_size);

@@ -70,6 +70,9 @@ int sl__task_park(sl__parker *pk, int64_t deadline);
 /* In a child forked by a task: the forking thread runs on as a plain
  * thread (called by pool.c's fork handler, on that thread). */
 void sl__task_after_fork_in_child(void);
+/* A task (lightweight or pool) returned in a child it forked: the
+ * process exits with status 0, as a child's last thread returning does. */
+_Noreturn void sl__task_returned_in_forked_child(void);
 
 /* ---- pool.c: scheduling runnable tasks --------------------------------- */
 

@@ -46,7 +46,9 @@ sl_group *sl_group_new(sl_pool *p);
  * can poll sl_group_failed. */
 int sl_group_spawn(sl_group *g, sl_task_fn fn, void *arg);
 /* Waits for every task spawned so far (helping run queued work), then
- * returns the first non-zero task result, or 0.  The group can be reused. */
+ * returns the first non-zero task result, or 0.  The group can be reused.
+ * In a forked child, on a group of a pool made before the fork that still
+ * counts tasks: SL_CLOSED at once (its tasks are in the parent). */
 int sl_group_wait(sl_group *g);
 /* 1 once a task of the group has returned non-zero. */
 int sl_group_failed(sl_group *g);

@@ -30,7 +30,9 @@ extern "C" {
 /* Starts fn(arg) as a task on p; its result is ignored.  SL_OK, SL_NOMEM,
  * SL_CLOSED once sl_pool_free has begun (from outside p's tasks) or in
  * a forked child on a pool made before the fork, or SL_INVAL for a NULL
- * p or fn. */
+ * p or fn.  A task that forks goes on in the child as its only thread;
+ * if fn returns there, the child exits with status 0 as by exit(0), as
+ * POSIX ends a process whose last thread returns (docs/api/task.md). */
 int sl_go(sl_pool *p, sl_task_fn fn, void *arg);
 
 /* The same, counted in g: sl_group_wait(g) returns once it has returned,
