@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "md.h"
+#include "md_libs.h"
 #include "outfile.h"
 #include "progress.h"
 #include "sluice/metrics.h"
@@ -76,6 +77,7 @@ typedef struct batch {
     waiter *waiting;    /* ... into this heap, largest page on top (under lock) */
     size_t nwaiting, waiting_cap;
     int lost;           /* run_walking ran out of memory for a page */
+    int libs_missing;   /* an MDX page was found and md4c could not be loaded: exit 2 */
     pthread_cond_t dirs_done;
     job *deferred;      /* rendered while the writes must wait, not yet written (under lock) */
     size_t deferred_bytes; /* their outputs' bytes, at most DEFER_MAX */
@@ -111,6 +113,24 @@ static void job_fail(job *j, const char *fmt, ...)
     free(j->err);
     j->err = strdup(msg); /* NULL (no memory) still fails the page: see the report loop */
     j->failed = 1;
+}
+
+/* Loads md4c and md4c-html the first time an MDX page is found (on the
+ * main thread, before its render starts): only MDX needs them.  -1, once
+ * said on stderr, when they cannot be loaded: the batch writes nothing
+ * and exits 2, as a run missing a library always has. */
+static int need_libs(batch *b, const sl__md_input *pg)
+{
+    char err[400];
+    if (b->libs_missing)
+        return -1;
+    if (!b->cli->render.mdx && !sl__md_is_mdx_name(pg->rel))
+        return 0;
+    if (sl__md_libs_mdx(err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "sluice md: %s\n", err);
+    b->libs_missing = 1;
+    return -1;
 }
 
 static int cl_open(batch *b); /* --workers: at the end of this file */
@@ -780,6 +800,10 @@ static int on_found(void *ctx, size_t i)
      * as much again as the pages found so far each time they double. */
     if (i + 1 >= 64 && ((i + 1) & i) == 0 && (i + 1) * 1024 <= HEAP_ROOM)
         warm((i + 1) * 1024, 0); /* bigger blocks are mapped apart: nothing warmed */
+    if (need_libs(b, &b->in.v[i]) != 0) {
+        set_dirs(b, DIRS_FAILED);
+        return -1;
+    }
     job *j = add_job(b, i);
     if (!j || !(j->out_path = job_output_path(b, j))) {
         b->lost = 1;
@@ -832,8 +856,8 @@ static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
     }
     atomic_store(&b->left, 1); /* the walk's own: no "all done" before it ends */
     atomic_store(&b->dirs, DIRS_PENDING);
-    for (int i = 0; i < npaths && !b->lost; i++)
-        if (sl__md_walk_each(paths[i], &b->in, on_found, b, err, sizeof err) != 0 && !b->lost) {
+    for (int i = 0; i < npaths && !b->lost && !b->libs_missing; i++)
+        if (sl__md_walk_each(paths[i], &b->in, on_found, b, err, sizeof err) != 0 && !b->lost && !b->libs_missing) {
             fprintf(stderr, "sluice md: %s\n", err);
             (*errors)++;
         }
@@ -972,9 +996,16 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         fprintf(stderr, "sluice md: %zu pages to render: give -o OUTDIR (or --json for one JSON line per page)\n", b.in.n);
         goto out;
     }
-    for (size_t i = 0; !walking && i < b.in.n; i++)
+    for (size_t i = 0; !walking && i < b.in.n; i++) {
+        if (need_libs(&b, &b.in.v[i]) != 0)
+            break;
         if (!add_job(&b, i))
             goto nomem;
+    }
+    if (b.libs_missing) { /* said why; nothing rendered or written */
+        status = 2;
+        goto out;
+    }
     if (c->workers && cl_open(&b) != 0) {
         status = 2;
         goto out;
@@ -1000,6 +1031,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
+    if (b.libs_missing) { /* said why; nothing was written */
+        status = 2;
+        goto out;
+    }
     if (rc != 0)
         goto nomem;
     if (atomic_load(&b.dirs) == DIRS_FAILED)
