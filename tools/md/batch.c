@@ -116,6 +116,20 @@ static void job_fail(job *j, const char *fmt, ...)
     j->failed = 1;
 }
 
+/* -j, or one thread per CPU: sysconf reads /sys/devices/system/cpu/online
+ * (an open, a read and a close) at every call, so once per run. */
+static size_t run_threads(const sl__md_cli *c)
+{
+    static size_t cpus;
+    if (c->threads)
+        return c->threads;
+    if (!cpus) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cpus = n > 0 ? (size_t)n : 1;
+    }
+    return cpus;
+}
+
 /* Loads md4c and md4c-html the first time an MDX page is found (on the
  * main thread, before its render starts): only MDX needs them.  -1, once
  * said on stderr, when they cannot be loaded: the batch writes nothing
@@ -914,8 +928,7 @@ static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
      * on N cores all along, where N workers and the walk were N + 1 (on 2
      * cores the walk, ~10 ms of CPU on bench/md's tree, took turns with
      * the renders).  -j1 keeps its one worker: the walk runs beside it. */
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t n = b->cli->threads ? b->cli->threads : cpus > 0 ? (size_t)cpus : 1;
+    size_t n = run_threads(b->cli);
     int help = !b->iso && n > 1;
     if (!(b->pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : help ? n - 1 : n)))
         return -1;
@@ -1044,8 +1057,7 @@ static void dir_budget(const sl__md_cli *c)
         if (setrlimit(RLIMIT_NOFILE, &up) == 0)
             rl.rlim_cur = want;
     }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t threads = c->threads ? c->threads : cpus > 0 ? (size_t)cpus : 1;
+    size_t threads = run_threads(c);
     long budget = (long)(rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur) / 2 - 4 * (long)threads - 16;
     sl__md_dir_budget(budget > 0 ? (int)budget : 0);
 }
@@ -1150,7 +1162,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
      * the summary would only be noise there, unless a person watches
      * (stderr is a terminal) or asked for figures (--stats). */
     if (!c->quiet && (!b.to_stdout || c->stats || isatty(2)))
-        print_summary(&b, errors, sl_now() - start, c->threads ? c->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN));
+        print_summary(&b, errors, sl_now() - start, run_threads(c));
     if (c->stats) {
         sl_metrics_write_json(b.metrics, stderr);
         fputc('\n', stderr);
