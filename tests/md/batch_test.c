@@ -540,3 +540,34 @@ SL_TEST(md_batch_holds_directories_within_the_descriptor_limit)
     rm_rf(in);
     free(in);
 }
+
+/* A directory removed after the walk listed its pages (and while it is
+ * held open): each page fails to read with a message naming it, nothing
+ * crashes, and its descriptor is closed with the page list. */
+SL_TEST(md_batch_pages_of_a_removed_directory_fail_by_name)
+{
+    char *dir = tmpdir(), err[700], sub[600];
+    put(dir, "sub/a.md", "# a\n", 4);
+    put(dir, "sub/b.md", "# b\n", 4);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    int fds = open_fds();
+    sl__md_dir_budget(16);
+    sl__md_inputs in = {0};
+    CHECK_EQ(sl__md_walk(dir, &in, err, sizeof err), 0);
+    CHECK_EQ(in.n, 2);
+    CHECK(in.v[0].dir != NULL && in.v[0].dir == in.v[1].dir); /* held, shared */
+    CHECK(open_fds() > fds);
+    rm_rf(sub);
+    for (size_t i = 0; i < in.n; i++) {
+        char *data = NULL;
+        size_t len;
+        CHECK_EQ(sl__md_input_read(&in.v[i], 1 << 20, &data, &len, err, sizeof err), -1);
+        CHECK(strstr(err, in.v[i].path) != NULL);
+        CHECK(data == NULL);
+    }
+    sl__md_inputs_free(&in);
+    CHECK_EQ(open_fds(), fds);
+    sl__md_dir_budget(0);
+    rm_rf(dir);
+    free(dir);
+}
