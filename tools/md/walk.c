@@ -9,6 +9,12 @@
  * symbolic links to directories are not followed, which rules out cycles.
  * What a page is (a regular file, or a FIFO or device to refuse) is left
  * to reading it, through tools/common/infile.h.
+ * A directory the walk opens to list stays open, within a budget of
+ * descriptors, until its last page is done (sl__md_dir, walk.h): the page
+ * is then opened by its name relative to it, and batch.c makes and writes
+ * its output relative to the output directory's descriptor beside it.
+ * Over the budget, a directory is closed when listed and its pages go by
+ * path, as they all did before.
  */
 #include <dirent.h>
 #include <errno.h>
