@@ -1111,7 +1111,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         if (!add_job(&b, i))
             goto nomem;
     }
-    if (b.libs_missing) { /* said why; nothing rendered or written */
+    if (!walking && b.libs_missing) { /* said why; nothing rendered or written */
         status = 2;
         goto out;
     }
