@@ -544,3 +544,129 @@ SL_TEST(outfile_refuses_a_path_longer_than_path_max)
     free(p);
     rmdir(dir);
 }
+
+/* sl_outfile_write_whole_at: the file made in the directory's descriptor
+ * and named there, both ways (O_TMPFILE and the named fallback): a new
+ * file, a replaced one, a directory at the name refused, a FIFO written
+ * in place, a symlink replaced (never written through), a removed
+ * directory an error naming the file, and no temporary file left. */
+static void write_whole_at(int named)
+{
+    (void)named;
+    fresh_dir();
+    char path[160], err[256], other[160];
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    CHECK(dfd >= 0);
+    snprintf(path, sizeof path, "%s/page.html", dir);
+    mode_t old = umask(027);
+    CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "first", 5, 0, err, sizeof err), 0);
+    umask(old);
+    CHECK(holds(path, "first"));
+    struct stat st;
+    CHECK_EQ(stat(path, &st), 0);
+    CHECK_EQ(st.st_mode & 0777, 0640);
+    CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "second!", 7, 1, err, sizeof err), 0);
+    CHECK(holds(path, "second!"));
+    CHECK_EQ(entries(), 1);
+    /* A symlink at the name is replaced by the file, its target untouched. */
+    snprintf(other, sizeof other, "%s/target", dir);
+    CHECK_EQ(sl_outfile_write_whole(other, "target", 6, 0, err, sizeof err), 0);
+    unlink(path);
+    CHECK_EQ(symlink(other, path), 0);
+    CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "page", 4, 0, err, sizeof err), 0);
+    CHECK_EQ(lstat(path, &st), 0);
+    CHECK(S_ISREG(st.st_mode));
+    CHECK(holds(path, "page"));
+    CHECK(holds(other, "target"));
+    unlink(other);
+    /* A directory at the name is refused, naming the file. */
+    unlink(path);
+    CHECK_EQ(mkdir(path, 0777), 0);
+    CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "x", 1, 0, err, sizeof err), -1);
+    CHECK(strstr(err, path) != NULL);
+    CHECK(strstr(err, "directory") != NULL);
+    rmdir(path);
+    /* A FIFO is written in place (a reader takes what comes). */
+    CHECK_EQ(mkfifo(path, 0666), 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char buf[16] = {0};
+        int fd = open(path, O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+        _exit(n == 4 && !memcmp(buf, "fifo", 4) ? 0 : 1);
+    }
+    CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "fifo", 4, 0, err, sizeof err), 0);
+    int status = 0;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_EQ(lstat(path, &st), 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    unlink(path);
+    CHECK_EQ(entries(), 0);
+    /* The directory removed while its descriptor is held: an error that
+     * names the file, nothing made anywhere. */
+    CHECK_EQ(rmdir(dir), 0);
+    CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "gone", 4, 0, err, sizeof err), -1);
+    CHECK(strstr(err, path) != NULL);
+    CHECK(access(dir, F_OK) != 0);
+    close(dfd);
+}
+
+SL_TEST(outfile_write_whole_at_writes_relative_to_the_directory)
+{
+    BOTH_WAYS(write_whole_at);
+}
+
+/* The name is resolved in the descriptor, not through the path: a path
+ * longer than PATH_MAX (which write_whole refuses) is written, and its
+ * whole spelling still names it in messages. */
+SL_TEST(outfile_write_whole_at_needs_no_short_path)
+{
+    for (int named = 0; named <= 1; named++) {
+        sl__outfile_named_only(named);
+        fresh_dir();
+        char err[256];
+        size_t cap = 64 + PATH_MAX + 300;
+        char *deep = malloc(cap);
+        CHECK(deep != NULL);
+        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), depth = 0;
+        size_t at = (size_t)snprintf(deep, cap, "%s", dir);
+        while (at < PATH_MAX + 100) { /* directories of 200 bytes, made one below the other */
+            char name[201];
+            memset(name, 'd', 200);
+            name[200] = 0;
+            CHECK_EQ(mkdirat(dfd, name, 0777), 0);
+            int sub = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            CHECK(sub >= 0);
+            close(dfd);
+            dfd = sub;
+            at += (size_t)snprintf(deep + at, cap - at, "/%s", name);
+            depth++;
+        }
+        snprintf(deep + at, cap - at, "/page.html");
+        CHECK_EQ(sl_outfile_write_whole(deep, "x", 1, 0, err, sizeof err), -1); /* ENAMETOOLONG */
+        CHECK_EQ(sl_outfile_write_whole_at(dfd, deep, "deep", 4, 0, err, sizeof err), 0);
+        CHECK_EQ(sl_outfile_write_whole_at(dfd, deep, "deeper", 6, 0, err, sizeof err), 0); /* replaced */
+        int fd = openat(dfd, "page.html", O_RDONLY | O_CLOEXEC);
+        char buf[16] = {0};
+        CHECK(fd >= 0);
+        CHECK_EQ(read(fd, buf, sizeof buf), 6);
+        CHECK(!memcmp(buf, "deeper", 6));
+        close(fd);
+        /* nothing beside it */
+        DIR *d = fdopendir(openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d));)
+            n += e->d_name[0] != '.';
+        closedir(d);
+        CHECK_EQ(n, 1);
+        close(dfd);
+        free(deep);
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        CHECK_EQ(system(cmd), 0);
+        (void)depth;
+    }
+    sl__outfile_named_only(0);
+}

@@ -8,7 +8,10 @@
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -343,24 +346,228 @@ SL_TEST(md_batch_page_read_checks_what_the_walk_listed)
     snprintf(path, sizeof path, "%s/p.md", dir);
     put(dir, "p.md", "# twelve byte", 13);
     for (uint64_t listed = 1; listed <= 20; listed++) { /* the size the walk saw: 13, or a stale one */
-        sl__md_input pg = {path, "p.md", listed, 1};
+        sl__md_input pg = {path, "p.md", listed, 1, NULL, NULL};
         data = NULL;
         CHECK_EQ(sl__md_input_read(&pg, 1 << 20, &data, &len, err, sizeof err), 0);
         CHECK(data && len == 13 && !memcmp(data, "# twelve byte", 14)); /* whole, NUL after */
         free(data);
     }
-    sl__md_input big = {path, "p.md", 13, 1};
+    sl__md_input big = {path, "p.md", 13, 1, NULL, NULL};
     CHECK_EQ(sl__md_input_read(&big, 12, &data, &len, err, sizeof err), -1); /* over the limit still */
     CHECK(strstr(err, "over the limit"));
     snprintf(fifo, sizeof fifo, "%s/f.md", dir);
     CHECK_EQ(mkfifo(fifo, 0600), 0);
-    sl__md_input f = {fifo, "f.md", 5, 1}; /* listed as a file, a FIFO by the time it is read */
+    sl__md_input f = {fifo, "f.md", 5, 1, NULL, NULL}; /* listed as a file, a FIFO by the time it is read */
     CHECK_EQ(sl__md_input_read(&f, 1 << 20, &data, &len, err, sizeof err), -1);
     CHECK(strstr(err, "is a FIFO"));
-    sl__md_input d = {dir, "d.md", 4096, 1}; /* ... or a directory */
+    sl__md_input d = {dir, "d.md", 4096, 1, NULL, NULL}; /* ... or a directory */
     CHECK_EQ(sl__md_input_read(&d, 1 << 20, &data, &len, err, sizeof err), -1);
     CHECK(strstr(err, "is a directory"));
     unlink(fifo);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Reads dir/name (dirfd-relative) whole; NULL if missing. */
+static char *slurp_at(int dirfd, const char *name, size_t *n)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    sl__md_buf b = {0};
+    char tmp[4096];
+    ssize_t r;
+    while ((r = read(fd, tmp, sizeof tmp)) > 0)
+        sl__md_buf_put(&b, tmp, (size_t)r);
+    close(fd);
+    sl__md_buf_putc(&b, 0);
+    *n = b.len - 1;
+    return b.data;
+}
+
+/* rm -rf of what dirfd holds, by name (nftw's paths would be too long). */
+static void rm_below(int dirfd)
+{
+    DIR *d = fdopendir(dirfd);
+    CHECK(d != NULL);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (unlinkat(dirfd, e->d_name, 0) == 0)
+            continue;
+        int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        CHECK(sub >= 0);
+        rm_below(sub);
+        CHECK_EQ(unlinkat(dirfd, e->d_name, AT_REMOVEDIR), 0);
+    }
+    closedir(d);
+}
+
+static void rm_deep(const char *dir)
+{
+    rm_below(open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    CHECK_EQ(rmdir(dir), 0);
+}
+
+/* The descriptors this process has open. */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n - 1; /* opendir's own */
+}
+
+/* Pages are opened, and their outputs made, by name relative to their
+ * directories: a tree whose paths are longer than PATH_MAX (where any
+ * whole-path open fails with ENAMETOOLONG) is rendered whole, at any -j,
+ * and every directory descriptor is closed again by the end. */
+SL_TEST(md_batch_renders_a_tree_deeper_than_path_max)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        char *in = tmpdir(), *out = tmpdir(), name[201];
+        memset(name, 'd', 200);
+        name[200] = 0;
+        int ifd = open(in, O_PATH | O_DIRECTORY | O_CLOEXEC), levels = 0;
+        CHECK(ifd >= 0);
+        size_t total = strlen(out);
+        while (total < PATH_MAX + 200) {
+            if (levels == 3) { /* one page half-way down */
+                int fd = openat(ifd, "mid.md", O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+                CHECK(fd >= 0 && write(fd, "# mid\n", 6) == 6);
+                close(fd);
+            }
+            CHECK_EQ(mkdirat(ifd, name, 0777), 0);
+            int sub = openat(ifd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            CHECK(sub >= 0);
+            close(ifd);
+            ifd = sub;
+            total += 201;
+            levels++;
+        }
+        for (int k = 0; k < 2; k++) {
+            int fd = openat(ifd, k ? "b.md" : "a.md", O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+            CHECK(fd >= 0 && write(fd, k ? "# bee\n" : "# ay\n", 5 + (size_t)k) == 5 + k);
+            close(fd);
+        }
+        close(ifd);
+        int fds = open_fds();
+        CHECK_EQ(run_batch(threads, out, 0, in), 0);
+        CHECK_EQ(open_fds(), fds);
+        int ofd = open(out, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        size_t n;
+        for (int l = 0; l < levels; l++) {
+            if (l == 3) {
+                char *h = slurp_at(ofd, "mid.html", &n);
+                CHECK(h && strstr(h, "<h1 id=\"mid\">mid</h1>"));
+                free(h);
+            }
+            int sub = openat(ofd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            CHECK(sub >= 0);
+            close(ofd);
+            ofd = sub;
+        }
+        char *a = slurp_at(ofd, "a.html", &n), *b = slurp_at(ofd, "b.html", &n);
+        CHECK(a && strstr(a, ">ay</h1>"));
+        CHECK(b && strstr(b, ">bee</h1>"));
+        free(a), free(b);
+        close(ofd);
+        rm_deep(in), rm_deep(out);
+        free(in), free(out);
+    }
+}
+
+/* File names are bytes: spaces, a newline, a backslash, a leading dash,
+ * a percent sign and bytes that are not UTF-8 name pages and output
+ * files alike. */
+SL_TEST(md_batch_names_with_odd_bytes_mirror_their_pages)
+{
+    static const char *const names[] = {"a b.md", "new\nline.md", "back\\slash.md", "-dash.md", "100%s.md",
+                                        "\xff\xfe.md", "sub dir/\xe9t\xe9.md"};
+    size_t nn = sizeof names / sizeof names[0];
+    for (int threads = 1; threads <= 2; threads++) {
+        char *in = tmpdir(), *out = tmpdir(), p[700];
+        for (size_t i = 0; i < nn; i++)
+            put(in, names[i], "# page\n", 7);
+        CHECK_EQ(run_batch(threads, out, 0, in), 0);
+        for (size_t i = 0; i < nn; i++) {
+            size_t n, len = strlen(names[i]) - 3;
+            snprintf(p, sizeof p, "%s/%.*s.html", out, (int)len, names[i]);
+            char *h = slurp(p, &n);
+            CHECK(h && strstr(h, ">page</h1>"));
+            free(h);
+        }
+        CHECK_EQ(count_files(out), (int)nn);
+        rm_rf(in), rm_rf(out);
+        free(in), free(out);
+    }
+}
+
+/* The directories held open stay within RLIMIT_NOFILE, however many
+ * there are: 150 directories of a page each render under a limit of 64
+ * descriptors (a forked child, so the limit ends with it), at -j1 and
+ * -j2, with nothing left open. */
+SL_TEST(md_batch_holds_directories_within_the_descriptor_limit)
+{
+    char *in = tmpdir(), p[64];
+    for (int i = 0; i < 150; i++) {
+        snprintf(p, sizeof p, "d%03d/sub/p%d.md", i, i);
+        put(in, p, "# page\n", 7);
+    }
+    for (int threads = 1; threads <= 2; threads++) {
+        char *out = tmpdir();
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            struct rlimit rl = {64, 64};
+            if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+                _exit(3);
+            int fds = open_fds();
+            int rc = run_batch(threads, out, 0, in);
+            _exit(rc != 0 ? 1 : open_fds() != fds ? 2 : 0);
+        }
+        int status = 0;
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        CHECK(WIFEXITED(status));
+        CHECK_EQ(WEXITSTATUS(status), 0);
+        CHECK_EQ(count_files(out), 150);
+        rm_rf(out);
+        free(out);
+    }
+    rm_rf(in);
+    free(in);
+}
+
+/* A directory removed after the walk listed its pages (and while it is
+ * held open): each page fails to read with a message naming it, nothing
+ * crashes, and its descriptor is closed with the page list. */
+SL_TEST(md_batch_pages_of_a_removed_directory_fail_by_name)
+{
+    char *dir = tmpdir(), err[700], sub[600];
+    put(dir, "sub/a.md", "# a\n", 4);
+    put(dir, "sub/b.md", "# b\n", 4);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    int fds = open_fds();
+    sl__md_dir_budget(16);
+    sl__md_inputs in = {0};
+    CHECK_EQ(sl__md_walk(dir, &in, err, sizeof err), 0);
+    CHECK_EQ(in.n, 2);
+    CHECK(in.v[0].dir != NULL && in.v[0].dir == in.v[1].dir); /* held, shared */
+    CHECK(open_fds() > fds);
+    rm_rf(sub);
+    for (size_t i = 0; i < in.n; i++) {
+        char *data = NULL;
+        size_t len;
+        CHECK_EQ(sl__md_input_read(&in.v[i], 1 << 20, &data, &len, err, sizeof err), -1);
+        CHECK(strstr(err, in.v[i].path) != NULL);
+        CHECK(data == NULL);
+    }
+    sl__md_inputs_free(&in);
+    CHECK_EQ(open_fds(), fds);
+    sl__md_dir_budget(0);
     rm_rf(dir);
     free(dir);
 }

@@ -104,6 +104,20 @@ void sl__outfile_named_only(int on)
     atomic_store(&named_only, on);
 }
 
+/* The last component of path: what names it in its directory's descriptor. */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* What names path in dirfd: the whole path for AT_FDCWD, else its last
+ * component (dirfd is then path's directory). */
+static const char *at_name(int dirfd, const char *path)
+{
+    return dirfd == AT_FDCWD ? path : base_name(path);
+}
+
 /* Writes PATH.tmp-XXXXXXXX into tmp (at least strlen(path) + 24 bytes):
  * the X a per-process sequence mixed with the pid, so names rarely clash
  * and a clash (O_EXCL, or EEXIST from linkat) only costs a retry.  A file
@@ -130,16 +144,21 @@ static void temp_name(const char *path, char *tmp, size_t cap)
  * other threads creating files, and no fchmod.  O_EXCL refuses an
  * existing file or symlink.  Returns the descriptor, or -1 with errno
  * set; the name is left in tmp. */
-static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
+static int create_temp_at(int dirfd, const char *path, char *tmp, size_t cap, unsigned mode)
 {
     for (int tries = 0; tries < 100; tries++) {
         temp_name(path, tmp, cap);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+        int fd = openat(dirfd, at_name(dirfd, tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
         if (fd >= 0 || errno != EEXIST)
             return fd;
     }
     errno = EEXIST;
     return -1;
+}
+
+static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
+{
+    return create_temp_at(AT_FDCWD, path, tmp, cap, mode);
 }
 
 /* An unnamed file in path's directory, with `mode` less the umask, or -1
@@ -184,21 +203,59 @@ static atomic_int empty_path_refused;
  * first: the /proc path costs a walk through procfs on every file
  * (linkat 11.7 us there against 7.0 us, 18 directories deep on tmpfs).
  * 0, or -1 with errno set (EEXIST: taken). */
-static int link_unnamed(int fd, const char *to)
+static int link_unnamed_at(int fd, int dirfd, const char *to)
 {
     if (!atomic_load_explicit(&empty_path_refused, memory_order_relaxed)) {
-        if (linkat(fd, "", AT_FDCWD, to, AT_EMPTY_PATH) == 0)
+        if (linkat(fd, "", dirfd, to, AT_EMPTY_PATH) == 0)
             return 0;
         if (errno != ENOENT && errno != EPERM)
             return -1; /* EEXIST, ENOSPC...: the name's own answer */
     }
     char proc[64];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0) {
+    if (linkat(AT_FDCWD, proc, dirfd, to, AT_SYMLINK_FOLLOW) == 0) {
         atomic_store_explicit(&empty_path_refused, 1, memory_order_relaxed);
         return 0;
     }
     return -1;
+}
+
+static int link_unnamed(int fd, const char *to)
+{
+    return link_unnamed_at(fd, AT_FDCWD, to);
+}
+
+/* Replaces the file at path (its name in dirfd, see at_name) with the
+ * unnamed file fd: linked beside it under a temporary name and renamed
+ * over it (the only moment a name exists that a SIGKILL could leave
+ * behind, so the signal table, which holds whole paths, covers it).
+ * 0, or -1 with a message in err. */
+static int replace_at(int fd, int dirfd, const char *path, char *err, size_t errlen)
+{
+    size_t cap = strlen(path) + 24;
+    char stackbuf[512], *tmp = cap <= sizeof stackbuf ? stackbuf : malloc(cap);
+    int rc = -1, slot = -1;
+    for (int tries = 0; tmp && tries < 100; tries++) {
+        temp_name(path, tmp, cap);
+        if ((rc = link_unnamed_at(fd, dirfd, at_name(dirfd, tmp))) == 0 || errno != EEXIST)
+            break;
+    }
+    if (rc == 0) {
+        install_handlers();
+        slot = claim_slot(tmp);
+        if (renameat(dirfd, at_name(dirfd, tmp), dirfd, at_name(dirfd, path)) != 0) {
+            int saved = errno;
+            unlinkat(dirfd, at_name(dirfd, tmp), 0);
+            errno = saved;
+            rc = -1;
+        }
+        release_slot(slot);
+    }
+    if (rc)
+        snprintf(err, errlen, "%s: write error: %s", path, tmp ? strerror(errno) : "out of memory");
+    if (tmp != stackbuf)
+        free(tmp);
+    return rc;
 }
 
 /* Puts the unnamed file in place as `path`: one link when the name is
@@ -219,29 +276,7 @@ static int place_unnamed(int fd, const char *path, int force, int taken, char *e
             snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = strlen(path) + 24;
-    char *tmp = malloc(cap);
-    int rc = -1, slot = -1;
-    for (int tries = 0; tmp && tries < 100; tries++) {
-        temp_name(path, tmp, cap);
-        if ((rc = link_unnamed(fd, tmp)) == 0 || errno != EEXIST)
-            break;
-    }
-    if (rc == 0) {
-        install_handlers();
-        slot = claim_slot(tmp);
-        if (rename(tmp, path) != 0) {
-            int saved = errno;
-            unlink(tmp);
-            errno = saved;
-            rc = -1;
-        }
-        release_slot(slot);
-    }
-    if (rc)
-        snprintf(err, errlen, "%s: write error: %s", path, tmp ? strerror(errno) : "out of memory");
-    free(tmp);
-    return rc;
+    return replace_at(fd, AT_FDCWD, path, err, errlen);
 }
 
 int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_t errlen)
@@ -613,12 +648,10 @@ static int write_whole_special(const char *path, const void *data, size_t len, c
     return sl_outfile_commit(&o, err, errlen);
 }
 
-/* The named fallback of write_whole: PATH.tmp-XXXXXXXX, renamed over. */
-static int write_whole_named(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
+/* The named fallback of write_whole: PATH.tmp-XXXXXXXX made in dirfd
+ * (AT_FDCWD: path's own directory, by path) and renamed over the name. */
+static int named_in(int dirfd, const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
-    int special = write_whole_special(path, data, len, err, errlen);
-    if (special != 1)
-        return special;
     size_t n = strlen(path);
     char stackbuf[512], *tmp = n + 24 <= sizeof stackbuf ? stackbuf : malloc(n + 24);
     if (!tmp) {
@@ -626,29 +659,74 @@ static int write_whole_named(const char *path, const void *data, size_t len, int
         return -1;
     }
     install_handlers();
-    int slot = -1, fd = create_temp(path, tmp, n + 24, 0666);
+    int fd = create_temp_at(dirfd, path, tmp, n + 24, 0666);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         if (tmp != stackbuf)
             free(tmp);
         return -1;
     }
-    slot = claim_slot(tmp);
+    int slot = claim_slot(tmp); /* the whole path: the signal handler has no dirfd */
     int saved = sl_write_all(fd, data, len);
     if (!saved && durable && fsync(fd) != 0)
         saved = errno;
     if (close(fd) != 0 && !saved)
         saved = errno;
-    if (!saved && rename(tmp, path) != 0)
+    if (!saved && renameat(dirfd, at_name(dirfd, tmp), dirfd, at_name(dirfd, path)) != 0)
         saved = errno;
     if (saved) {
         snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
-        unlink(tmp);
+        unlinkat(dirfd, at_name(dirfd, tmp), 0);
     }
     release_slot(slot);
     if (tmp != stackbuf)
         free(tmp);
     return saved ? -1 : 0;
+}
+
+static int write_whole_named(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
+{
+    int special = write_whole_special(path, data, len, err, errlen);
+    return special != 1 ? special : named_in(AT_FDCWD, path, data, len, durable, err, errlen);
+}
+
+/* The unnamed file fd, just made in path's directory, filled with data
+ * and given path's name there (dirfd, see at_name); only when the name is
+ * taken is it looked at: a regular file is replaced (a link beside it,
+ * renamed over), anything else goes through write_whole_special (a
+ * directory refused, a device or FIFO written in place, a symlink
+ * replaced).  Closes fd.  0, or -1 with a message in err. */
+static int write_unnamed(int fd, int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
+                         size_t errlen)
+{
+    const char *name = at_name(dirfd, path);
+    int saved = sl_write_all(fd, data, len);
+    if (!saved && durable && fsync(fd) != 0)
+        saved = errno;
+    if (saved) {
+        snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    if (link_unnamed_at(fd, dirfd, name) != 0) {
+        int e = errno;
+        struct stat st;
+        if (e != EEXIST) {
+            snprintf(err, errlen, "%s: write error: %s", path, strerror(e));
+            rc = -1;
+        } else if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+            rc = replace_at(fd, dirfd, path, err, errlen);
+        } else {
+            int special = write_whole_special(path, data, len, err, errlen);
+            rc = special != 1 ? special : replace_at(fd, AT_FDCWD, path, err, errlen);
+        }
+    }
+    if (close(fd) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
+        rc = -1;
+    }
+    return rc;
 }
 
 /* An unnamed file is written first and linked as path; only when the
@@ -661,29 +739,37 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
     int fd = open_unnamed(path, 0666);
     if (fd < 0)
         return write_whole_named(path, data, len, durable, err, errlen);
-    int saved = sl_write_all(fd, data, len);
-    if (!saved && durable && fsync(fd) != 0)
-        saved = errno;
-    if (saved) {
-        snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
-        close(fd);
-        return -1;
-    }
-    int rc = 0;
-    if (link_unnamed(fd, path) != 0) {
-        int e = errno, special = e == EEXIST ? write_whole_special(path, data, len, err, errlen) : 1;
-        if (special != 1)
-            rc = special; /* written in place, or refused */
-        else if (e == EEXIST)
-            rc = place_unnamed(fd, path, 1, 1, err, errlen); /* replaces the file */
-        else {
-            snprintf(err, errlen, "%s: write error: %s", path, strerror(e));
-            rc = -1;
-        }
-    }
-    if (close(fd) != 0 && rc == 0) {
-        snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
-        rc = -1;
-    }
-    return rc;
+    return write_unnamed(fd, AT_FDCWD, path, data, len, durable, err, errlen);
+}
+
+/* The named fallback of write_whole_at: anything but a regular file at
+ * the name goes to write_whole_named, which looks at it through path. */
+static int write_whole_named_at(int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
+                                size_t errlen)
+{
+    struct stat st;
+    if (fstatat(dirfd, base_name(path), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+        return write_whole_named(path, data, len, durable, err, errlen);
+    return named_in(dirfd, path, data, len, durable, err, errlen);
+}
+
+/* write_whole relative to the directory's descriptor: one name resolved
+ * per call (openat of ".", linkat to the name) where the whole path was
+ * walked twice.  A taken name that holds a regular file is replaced here;
+ * anything else there (a directory, a device, a FIFO, a symlink) goes the
+ * way write_whole sends it, through path. */
+int sl_outfile_write_whole_at(int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
+                              size_t errlen)
+{
+    const char *name = base_name(path);
+    if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+        return sl_outfile_write_whole(path, data, len, durable, err, errlen); /* names no file: its message */
+    int fd = -1;
+#ifdef O_TMPFILE
+    if (!atomic_load(&named_only))
+        fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+#endif
+    if (fd < 0)
+        return write_whole_named_at(dirfd, path, data, len, durable, err, errlen);
+    return write_unnamed(fd, dirfd, path, data, len, durable, err, errlen);
 }

@@ -89,6 +89,20 @@ void sl_outfile_abort(sl_outfile *o);
  * untouched). */
 int sl_outfile_write_whole(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen);
 
+/* sl_outfile_write_whole for a file whose directory the caller holds open
+ * as dirfd (a descriptor of path's directory, O_PATH will do): the
+ * temporary file is made in dirfd (O_TMPFILE, or the named fallback) and
+ * linked or renamed to path's last component there, so the kernel
+ * resolves one name rather than every directory of path again (a page
+ * 12 directories deep: 6.7-8.2 us an open against 2.5-4.5).  Same
+ * guarantees, errors and messages (path names the file in them and in the
+ * signal handler's table); what stands at the name, when it is taken and
+ * is not a regular file, is dealt with through path as write_whole does.
+ * A path too long for the kernel (PATH_MAX) still works as long as its
+ * last component fits a name. */
+int sl_outfile_write_whole_at(int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
+                              size_t errlen);
+
 /* write(2) all of data to fd, again after EINTR: 0, or the errno of the
  * write that failed (ENOSPC for one that wrote nothing). */
 int sl_write_all(int fd, const void *data, size_t len);

@@ -26,10 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "md.h"
+#include "md_libs.h"
 #include "outfile.h"
 #include "progress.h"
 #include "sluice/metrics.h"
@@ -76,6 +78,7 @@ typedef struct batch {
     waiter *waiting;    /* ... into this heap, largest page on top (under lock) */
     size_t nwaiting, waiting_cap;
     int lost;           /* run_walking ran out of memory for a page */
+    int libs_missing;   /* an MDX page was found and md4c could not be loaded: exit 2 */
     pthread_cond_t dirs_done;
     job *deferred;      /* rendered while the writes must wait, not yet written (under lock) */
     size_t deferred_bytes; /* their outputs' bytes, at most DEFER_MAX */
@@ -111,6 +114,38 @@ static void job_fail(job *j, const char *fmt, ...)
     free(j->err);
     j->err = strdup(msg); /* NULL (no memory) still fails the page: see the report loop */
     j->failed = 1;
+}
+
+/* -j, or one thread per CPU: sysconf reads /sys/devices/system/cpu/online
+ * (an open, a read and a close) at every call, so once per run. */
+static size_t run_threads(const sl__md_cli *c)
+{
+    static size_t cpus;
+    if (c->threads)
+        return c->threads;
+    if (!cpus) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cpus = n > 0 ? (size_t)n : 1;
+    }
+    return cpus;
+}
+
+/* Loads md4c and md4c-html the first time an MDX page is found (on the
+ * main thread, before its render starts): only MDX needs them.  -1, once
+ * said on stderr, when they cannot be loaded: the batch writes nothing
+ * and exits 2, as a run missing a library always has. */
+static int need_libs(batch *b, const sl__md_input *pg)
+{
+    char err[400];
+    if (b->libs_missing)
+        return -1;
+    if (!b->cli->render.mdx && !sl__md_is_mdx_name(pg->rel))
+        return 0;
+    if (sl__md_libs_mdx(err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "sluice md: %s\n", err);
+    b->libs_missing = 1;
+    return -1;
 }
 
 static int cl_open(batch *b); /* --workers: at the end of this file */
@@ -183,7 +218,10 @@ static void page_output(const batch *b, const job *j, sl__md_page *p, sl__md_buf
 static int write_file(job *j, const sl__md_buf *out)
 {
     char err[ERR_MAX];
-    if (sl_outfile_write_whole(j->out_path, out->data, out->len, 0, err, sizeof err) == 0)
+    const sl__md_dir *d = j->page->dir; /* its output directory held open: written by name there */
+    if ((d && d->out_fd >= 0
+             ? sl_outfile_write_whole_at(d->out_fd, j->out_path, out->data, out->len, 0, err, sizeof err)
+             : sl_outfile_write_whole(j->out_path, out->data, out->len, 0, err, sizeof err)) == 0)
         return 0;
     job_fail(j, "%s", err);
     return -1;
@@ -193,6 +231,7 @@ static int write_file(job *j, const sl__md_buf *out)
 static void finish_job(job *j, size_t in_bytes)
 {
     batch *b = j->b;
+    sl__md_input_release(j->page); /* its directories close with their last page */
     sl_metrics_progress(b->metrics, 1, in_bytes);
     if (atomic_fetch_sub(&b->left, 1) == 1) {
         pthread_mutex_lock(&b->lock);
@@ -534,6 +573,62 @@ static int make_parents(batch *b, char *path, char *err, size_t errlen)
     return rc;
 }
 
+/* mkdir -p by path for path[0..dl) (path[dl] is a '/'), through
+ * make_parents and its set. */
+static int make_dir_path(batch *b, char *path, size_t dl, char *err, size_t errlen)
+{
+    char c = path[dl + 1];
+    path[dl + 1] = 0;
+    int rc = make_parents(b, path, err, errlen);
+    path[dl + 1] = c;
+    return rc;
+}
+
+/* The output directory of the walk's directory d, whose path is
+ * path[0..dl) (path[dl] is the '/' before a name below it): made and
+ * opened (O_PATH) once, relative to its parent's where that is open, so
+ * that its pages are written by name (sl_outfile_write_whole_at).  Its
+ * descriptor; -1 when it is not held (over the budget): its pages are
+ * written by path, after make_parents; -2 with a message in err when it
+ * cannot be made.  Main thread, during the walk (d's parents are alive);
+ * set before any page of d is handed to a worker, never changed after. */
+static int out_dir(batch *b, sl__md_dir *d, char *path, size_t dl, char *err, size_t errlen)
+{
+    if (d->out_tried)
+        return d->out_fd;
+    d->out_tried = 1;
+    if (!sl__md_dir_fd_take())
+        return -1;
+    char *slash = d->parent ? memrchr(path, '/', dl) : NULL;
+    int pfd = slash ? out_dir(b, d->parent, path, (size_t)(slash - path), err, errlen) : -1;
+    int fd = -1, e = 0;
+    if (pfd == -2)
+        goto fail;
+    char c = path[dl];
+    path[dl] = 0;
+    if (pfd >= 0) { /* mkdir, or found there; a file in its place: mkdir's EEXIST, as make_parents says */
+        int made = mkdirat(pfd, slash + 1, 0777) == 0;
+        e = made ? 0 : errno;
+        if ((made || e == EEXIST) && (fd = openat(pfd, slash + 1, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            e = e ? e : errno;
+        if (fd < 0)
+            snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(e));
+    } else {
+        path[dl] = c;
+        if (make_dir_path(b, path, dl, err, errlen) == 0) {
+            path[dl] = 0;
+            if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(errno));
+        }
+    }
+    path[dl] = c;
+    if (fd >= 0)
+        return d->out_fd = fd;
+fail:
+    sl__md_dir_fd_give();
+    return -2;
+}
+
 /* A job for page `i` of the page list, appended to the jobs (which only
  * the main thread grows); NULL on no memory. */
 static job *add_job(batch *b, size_t i)
@@ -555,6 +650,7 @@ static job *add_job(batch *b, size_t i)
     j->b = b;
     j->own = b->in.v[i];
     j->page = &j->own;
+    b->in.v[i].dir = NULL; /* the job holds the page's directory now */
     b->jobs[i] = j;
     return j;
 }
@@ -780,14 +876,26 @@ static int on_found(void *ctx, size_t i)
      * as much again as the pages found so far each time they double. */
     if (i + 1 >= 64 && ((i + 1) & i) == 0 && (i + 1) * 1024 <= HEAP_ROOM)
         warm((i + 1) * 1024, 0); /* bigger blocks are mapped apart: nothing warmed */
+    if (need_libs(b, &b->in.v[i]) != 0) {
+        set_dirs(b, DIRS_FAILED);
+        return -1;
+    }
     job *j = add_job(b, i);
     if (!j || !(j->out_path = job_output_path(b, j))) {
         b->lost = 1;
         return -1;
     }
-    if (atomic_load(&b->dirs) != DIRS_FAILED && make_parents(b, j->out_path, err, sizeof err) != 0) {
-        fprintf(stderr, "sluice md: %s\n", err);
-        set_dirs(b, DIRS_FAILED);
+    if (atomic_load(&b->dirs) != DIRS_FAILED) {
+        /* Its output directory, held open beside the page's own where
+         * the budget allows (out_dir), else made by path. */
+        char *slash = strrchr(j->out_path, '/');
+        int ofd = j->own.dir && slash ? out_dir(b, j->own.dir, j->out_path, (size_t)(slash - j->out_path), err,
+                                                sizeof err)
+                                      : -1;
+        if (ofd == -2 || (ofd == -1 && make_parents(b, j->out_path, err, sizeof err) != 0)) {
+            fprintf(stderr, "sluice md: %s\n", err);
+            set_dirs(b, DIRS_FAILED);
+        }
     }
     pthread_mutex_lock(&b->lock);
     if (b->nwaiting == b->waiting_cap) {
@@ -820,8 +928,7 @@ static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
      * on N cores all along, where N workers and the walk were N + 1 (on 2
      * cores the walk, ~10 ms of CPU on bench/md's tree, took turns with
      * the renders).  -j1 keeps its one worker: the walk runs beside it. */
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t n = b->cli->threads ? b->cli->threads : cpus > 0 ? (size_t)cpus : 1;
+    size_t n = run_threads(b->cli);
     int help = !b->iso && n > 1;
     if (!(b->pool = sl_pool_new(b->iso ? sl__md_iso_callers(b->cli) : help ? n - 1 : n)))
         return -1;
@@ -832,8 +939,8 @@ static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
     }
     atomic_store(&b->left, 1); /* the walk's own: no "all done" before it ends */
     atomic_store(&b->dirs, DIRS_PENDING);
-    for (int i = 0; i < npaths && !b->lost; i++)
-        if (sl__md_walk_each(paths[i], &b->in, on_found, b, err, sizeof err) != 0 && !b->lost) {
+    for (int i = 0; i < npaths && !b->lost && !b->libs_missing; i++)
+        if (sl__md_walk_each(paths[i], &b->in, on_found, b, err, sizeof err) != 0 && !b->lost && !b->libs_missing) {
             fprintf(stderr, "sluice md: %s\n", err);
             (*errors)++;
         }
@@ -930,6 +1037,31 @@ static void keep_freed_memory(void)
 #endif
 }
 
+/* How many descriptors the walk's directories may hold (walk.h): half
+ * of what RLIMIT_NOFILE allows, less what each thread opens at once (a
+ * page, its output; --isolate's pipes), so that a tree of any number of
+ * directories never runs out: past the budget, pages go by path.  The
+ * soft limit is raised to the hard one first (at most 65536), as the
+ * kernel's default of 1024 for the soft limit is only for select(2),
+ * which sluice never calls. */
+static void dir_budget(const sl__md_cli *c)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        sl__md_dir_budget(0);
+        return;
+    }
+    rlim_t want = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+    if (rl.rlim_cur < want) {
+        struct rlimit up = {want, rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+            rl.rlim_cur = want;
+    }
+    size_t threads = run_threads(c);
+    long budget = (long)(rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur) / 2 - 4 * (long)threads - 16;
+    sl__md_dir_budget(budget > 0 ? (int)budget : 0);
+}
+
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
     batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -938,6 +1070,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     int status = 1;
     int64_t start = sl_now();
     keep_freed_memory();
+    dir_budget(c);
     /* --isolate: the workers start (an exec each) while the inputs are
      * walked and the outputs planned. */
     if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))
@@ -972,9 +1105,16 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
         fprintf(stderr, "sluice md: %zu pages to render: give -o OUTDIR (or --json for one JSON line per page)\n", b.in.n);
         goto out;
     }
-    for (size_t i = 0; !walking && i < b.in.n; i++)
+    for (size_t i = 0; !walking && i < b.in.n; i++) {
+        if (need_libs(&b, &b.in.v[i]) != 0)
+            break;
         if (!add_job(&b, i))
             goto nomem;
+    }
+    if (!walking && b.libs_missing) { /* said why; nothing rendered or written */
+        status = 2;
+        goto out;
+    }
     if (c->workers && cl_open(&b) != 0) {
         status = 2;
         goto out;
@@ -1000,6 +1140,10 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     sl_metrics_progress_done(b.metrics);
     if (bar)
         sl_progress_bar_finish(bar);
+    if (b.libs_missing) { /* said why; nothing was written */
+        status = 2;
+        goto out;
+    }
     if (rc != 0)
         goto nomem;
     if (atomic_load(&b.dirs) == DIRS_FAILED)
@@ -1018,7 +1162,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
      * the summary would only be noise there, unless a person watches
      * (stderr is a terminal) or asked for figures (--stats). */
     if (!c->quiet && (!b.to_stdout || c->stats || isatty(2)))
-        print_summary(&b, errors, sl_now() - start, c->threads ? c->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN));
+        print_summary(&b, errors, sl_now() - start, run_threads(c));
     if (c->stats) {
         sl_metrics_write_json(b.metrics, stderr);
         fputc('\n', stderr);
@@ -1030,6 +1174,7 @@ nomem:
 out:
     cl_forget();
     for (size_t i = 0; i < b.jobs_cap && i < b.in.n && b.jobs[i]; i++) { /* (no memory may have left pages without a job) */
+        sl__md_input_release(&b.jobs[i]->own); /* a page never run */
         free(b.jobs[i]->out_path);
         free(b.jobs[i]->err);
         sl__md_buf_free(&b.jobs[i]->out);

@@ -185,15 +185,13 @@ int sl_md_main(int argc, char **argv)
         }
     }
     /* The libraries a run needs, loaded (or named as missing, exit 2)
-     * before any output.  Only the sidecar parses JSON with cJSON: a batch
-     * that loaded it anyway paid a dlopen (~0.4 ms on these VMs, 7% of a
-     * one-page run) for nothing, and could not run without libcjson. */
-    if (serve) {
+     * before any output.  The sidecar loads md4c, md4c-html and cJSON
+     * where it starts (any request may be MDX).  A batch loads none:
+     * pages that are not MDX render with sluice's own parser, and an MDX
+     * page loads md4c and md4c-html when the batch finds it (batch.c);
+     * mapping them at every run was ~2 ms of a one-page run's 4.4. */
+    if (serve)
         sl__md_libs_need(); /* md4c, md4c-html, cJSON */
-    } else {
-        (void)sl__md_md4c();
-        (void)sl__md_md4c_html();
-    }
     if (serve) {
         if (optind < argc || c.outdir || c.workers) {
             fprintf(stderr, "sluice md: --serve takes no paths, no -o and no --workers\n");

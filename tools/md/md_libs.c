@@ -7,6 +7,7 @@
 #include "md_libs.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dynlib.h"
 
@@ -38,6 +39,15 @@ void sl__md_libs_need(void)
     sl_dynlib_need(&md4c, "sluice md");
     sl_dynlib_need(&md4c_html, "sluice md");
     sl_dynlib_need(&cjson, "sluice md");
+}
+
+int sl__md_libs_mdx(char *err, size_t errlen)
+{
+    sl_dynlib *l = sl_dynlib_load(&md4c) != 0 ? &md4c : sl_dynlib_load(&md4c_html) != 0 ? &md4c_html : NULL;
+    if (!l)
+        return 0;
+    snprintf(err, errlen, "%s", sl_dynlib_error(l));
+    return -1;
 }
 
 const sl__md_md4c_lib *sl__md_md4c(void)

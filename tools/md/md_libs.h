@@ -4,8 +4,10 @@
  * Debian ships these three only as shared libraries; linked, they were
  * mapped and relocated at every start of every sluice command (~2.5 ms of
  * an `unpack --range`), though only `sluice md` uses them.  They are
- * loaded through tools/common/dynlib.h instead: sl__md_libs_need() where
- * md starts, then each accessor is one atomic load.  An accessor called
+ * loaded through tools/common/dynlib.h instead: the sidecar loads all
+ * three where it starts (sl__md_libs_need()), a batch md4c and md4c-html
+ * only once it finds an MDX page (sl__md_libs_mdx()); then each accessor
+ * is one atomic load.  An accessor called
  * before that loads the library itself, or exits with dynlib's message.
  *
  * cJSON's functions are called through the macros below, so rpc.c reads
@@ -14,6 +16,8 @@
  */
 #ifndef SLUICE_MD_LIBS_H
 #define SLUICE_MD_LIBS_H
+
+#include <stddef.h>
 
 #include <cjson/cJSON.h>
 #include <md4c-html.h>
@@ -47,6 +51,11 @@ typedef struct sl__md_cjson_lib {
 
 /* Loads all three, or exits 2 naming the one missing and its package. */
 void sl__md_libs_need(void);
+/* Loads what an MDX page needs (md4c and md4c-html): 0, or -1 with
+ * dynlib's message naming the library missing and its package in err.
+ * A batch asks this of each MDX page it finds, on its main thread: a page
+ * that is not MDX renders with sluice's own parser and needs neither. */
+int sl__md_libs_mdx(char *err, size_t errlen);
 
 const sl__md_md4c_lib *sl__md_md4c(void);
 const sl__md_md4c_html_lib *sl__md_md4c_html(void);

@@ -9,6 +9,12 @@
  * symbolic links to directories are not followed, which rules out cycles.
  * What a page is (a regular file, or a FIFO or device to refuse) is left
  * to reading it, through tools/common/infile.h.
+ * A directory the walk opens to list stays open, within a budget of
+ * descriptors, until its last page is done (sl__md_dir, walk.h): the page
+ * is then opened by its name relative to it, and batch.c makes and writes
+ * its output relative to the output directory's descriptor beside it.
+ * Over the budget, a directory is closed when listed and its pages go by
+ * path, as they all did before.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,8 +29,58 @@
 #include "infile.h"
 #include "walk.h"
 
-/* Adds a page, taking path and rel (malloc'd) over; frees them on failure. */
-static int push_owned(sl__md_inputs *in, char *path, char *rel, uint64_t size, int regular)
+/* Descriptors directories may still take (sl__md_dir_budget). */
+static atomic_int budget_left;
+
+static void budget_give(int n)
+{
+    atomic_fetch_add(&budget_left, n);
+}
+
+void sl__md_dir_fd_give(void)
+{
+    budget_give(1);
+}
+
+void sl__md_dir_budget(int fds)
+{
+    atomic_store(&budget_left, fds > 0 ? fds : 0);
+}
+
+int sl__md_dir_fd_take(void)
+{
+    int left = atomic_load(&budget_left);
+    while (left > 0)
+        if (atomic_compare_exchange_weak(&budget_left, &left, left - 1))
+            return 1;
+    return 0;
+}
+
+void sl__md_dir_release(sl__md_dir *d)
+{
+    if (!d || atomic_fetch_sub(&d->refs, 1) != 1)
+        return;
+    int n = 1;
+    close(d->fd);
+    if (d->out_fd >= 0) {
+        close(d->out_fd);
+        n++;
+    }
+    budget_give(n);
+    free(d);
+}
+
+void sl__md_input_release(sl__md_input *pg)
+{
+    sl__md_dir_release(pg->dir);
+    pg->dir = NULL;
+}
+
+/* Adds a page, taking path and rel (malloc'd) over; frees them on failure.
+ * With a directory, the page takes a reference to it; name_at is where
+ * its name starts in path. */
+static int push_owned(sl__md_inputs *in, char *path, char *rel, uint64_t size, int regular, sl__md_dir *dir,
+                      size_t name_at)
 {
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 64;
@@ -42,7 +98,9 @@ static int push_owned(sl__md_inputs *in, char *path, char *rel, uint64_t size, i
         free(rel);
         return -1;
     }
-    in->v[in->n++] = (sl__md_input){path, rel, size, regular};
+    if (dir)
+        atomic_fetch_add(&dir->refs, 1);
+    in->v[in->n++] = (sl__md_input){path, rel, size, regular, dir, path + name_at};
     return 0;
 }
 
@@ -89,10 +147,11 @@ typedef struct walk_cb {
 } walk_cb;
 
 /* Adds a page and tells the listener; -1 with no memory. */
-static int push_page(sl__md_inputs *in, const walk_cb *cb, char *path, char *rel, const struct stat *st)
+static int push_page(sl__md_inputs *in, const walk_cb *cb, char *path, char *rel, const struct stat *st,
+                     sl__md_dir *dir, size_t name_at)
 {
     int regular = S_ISREG(st->st_mode);
-    if (push_owned(in, path, rel, regular ? (uint64_t)st->st_size : 0, regular) != 0)
+    if (push_owned(in, path, rel, regular ? (uint64_t)st->st_size : 0, regular, dir, name_at) != 0)
         return -1;
     return cb ? cb->fn(cb->ctx, in->n - 1) : 0;
 }
@@ -102,6 +161,7 @@ static int push_page(sl__md_inputs *in, const walk_cb *cb, char *path, char *rel
 typedef struct walker {
     sl__md_inputs *in;
     const walk_cb *cb;
+    sl__md_dir *cur; /* the directory being listed, when held */
     char *err;
     size_t errlen;
     char dents[32768];
@@ -188,6 +248,17 @@ static int walk_dir(walker *w, int at, const char *name, const char *dir, const 
         snprintf(w->err, w->errlen, "%s: %s", dir, strerror(errno));
         return -1;
     }
+    /* Held, within the budget, for its pages to be opened by name. */
+    sl__md_dir *d = NULL, *up = w->cur;
+    if (sl__md_dir_fd_take()) {
+        if ((d = malloc(sizeof *d))) {
+            *d = (sl__md_dir){.fd = fd, .out_fd = -1, .parent = up};
+            atomic_init(&d->refs, 1);
+        } else {
+            budget_give(1);
+        }
+    }
+    w->cur = d;
     entry *ents = NULL;
     char *names = NULL;
     size_t n = 0;
@@ -215,7 +286,7 @@ static int walk_dir(walker *w, int at, const char *name, const char *dir, const 
              * other pages are rendered all the same. */
             if (S_ISLNK(st.st_mode) && fstatat(fd, nm, &st, 0) != 0)
                 st.st_mode = 0, st.st_size = 0;
-            rc = push_page(w->in, w->cb, path, r, &st);
+            rc = push_page(w->in, w->cb, path, r, &st, d, dl ? dl + 1 : 0);
             path = r = NULL;
             if (rc != 0)
                 snprintf(w->err, w->errlen, "%s: out of memory", dir);
@@ -223,7 +294,13 @@ static int walk_dir(walker *w, int at, const char *name, const char *dir, const 
         free(path);
         free(r);
     }
-    close(fd);
+    w->cur = up;
+    if (d) { /* closed with its last page */
+        d->parent = NULL;
+        sl__md_dir_release(d);
+    } else {
+        close(fd);
+    }
     free(ents);
     free(names);
     return rc;
@@ -254,6 +331,7 @@ static int walk_arg(const char *arg, sl__md_inputs *in, const walk_cb *cb, char 
         if (w) {
             w->in = in;
             w->cb = cb;
+            w->cur = NULL;
             w->err = err;
             w->errlen = errlen;
             rc = walk_dir(w, AT_FDCWD, dir, dir, "", 0);
@@ -267,7 +345,8 @@ static int walk_arg(const char *arg, sl__md_inputs *in, const walk_cb *cb, char 
     /* Not a directory: a page, read through infile.h, which refuses (and
      * names) a FIFO, socket or device without blocking on it. */
     const char *base = strrchr(arg, '/');
-    if (push_page(in, cb, strdup(arg), strdup(base ? base + 1 : arg), &st) != 0) {
+    size_t at = base ? (size_t)(base + 1 - arg) : 0;
+    if (push_page(in, cb, strdup(arg), strdup(base ? base + 1 : arg), &st, NULL, at) != 0) {
         snprintf(err, errlen, "%s: out of memory", arg);
         return -1;
     }
@@ -298,7 +377,8 @@ int sl__md_walk_each(const char *arg, sl__md_inputs *in, int (*on_page)(void *ct
 int sl__md_input_read(const sl__md_input *pg, size_t max, char **data, size_t *len, char *err, size_t errlen)
 {
     if (pg->regular && pg->size > 0 && pg->size <= max) {
-        int fd = open(pg->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+        int fd = pg->dir ? openat(pg->dir->fd, pg->name, flags) : open(pg->path, flags);
         char *b = fd >= 0 ? malloc((size_t)pg->size + 2) : NULL;
         ssize_t n = b ? read(fd, b, (size_t)pg->size + 1) : -1;
         if (fd >= 0)
@@ -317,6 +397,7 @@ int sl__md_input_read(const sl__md_input *pg, size_t max, char **data, size_t *l
 void sl__md_inputs_free(sl__md_inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
+        sl__md_input_release(&in->v[i]);
         free(in->v[i].path);
         free(in->v[i].rel);
     }

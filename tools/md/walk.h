@@ -4,15 +4,47 @@
 #ifndef SLUICE_TOOLS_MD_WALK_H
 #define SLUICE_TOOLS_MD_WALK_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* A directory the walk listed pages in, held open while any of them is
+ * pending, so that each page is opened (and its output made) by one name
+ * relative to it rather than by its whole path.  Held only within a
+ * budget of descriptors (sl__md_dir_budget): past it, a directory's pages
+ * get no sl__md_dir and go by path, as before. */
+typedef struct sl__md_dir sl__md_dir;
+struct sl__md_dir {
+    int fd;             /* the input directory (O_RDONLY | O_DIRECTORY) */
+    int out_fd;         /* its output directory, -1 if none (batch.c sets it, once, before
+                           a page of it is handed to another thread; closed with fd) */
+    int out_tried;      /* batch.c looked for out_fd */
+    atomic_int refs;    /* the walk's while it is inside, and one per page listed in it */
+    sl__md_dir *parent; /* while the walk is inside it (batch.c makes outputs downwards) */
+};
+
 typedef struct sl__md_input {
-    char *path;    /* where to read it */
-    char *rel;     /* the path its output mirrors, relative to OUTDIR */
-    uint64_t size; /* bytes, when listed */
-    int regular;   /* listed as a regular file of that size (a read can trust it; see batch.c) */
+    char *path;      /* where to read it */
+    char *rel;       /* the path its output mirrors, relative to OUTDIR */
+    uint64_t size;   /* bytes, when listed */
+    int regular;     /* listed as a regular file of that size (a read can trust it; see batch.c) */
+    sl__md_dir *dir; /* the directory it was found in, held open (a reference), or NULL */
+    const char *name; /* its name in dir (the end of path) */
 } sl__md_input;
+
+/* How many descriptors directories may hold at once (input and output
+ * ones together): 0, the default, holds none.  A batch sets it from
+ * RLIMIT_NOFILE, so that a tree of 100,000 directories never runs out. */
+void sl__md_dir_budget(int fds);
+/* Takes one descriptor of the budget: 1, or 0 when none is left. */
+int sl__md_dir_fd_take(void);
+/* Gives one back (taken, then not used). */
+void sl__md_dir_fd_give(void);
+/* Drops a reference; the last one closes the directory's descriptors,
+ * gives them back to the budget and frees it. */
+void sl__md_dir_release(sl__md_dir *d);
+/* Drops the page's reference to its directory, if any (sets pg->dir NULL). */
+void sl__md_input_release(sl__md_input *pg);
 
 typedef struct sl__md_inputs {
     sl__md_input *v;
