@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "gfm_int.h"
+#include "gfm_scan.h"
 
 #define MAXBACKTICKS 1000
 #define MAX_LINK_LABEL_LENGTH 1000
@@ -159,16 +160,6 @@ static int u_decode(const uint8_t *s, size_t n, int32_t *out)
     return len;
 }
 
-/* "\r\n\\`&_*[]<!", plus '~' with strikethrough, ':' and 'w' with
- * autolinks: indexed by (strikethrough) | (autolink) << 1 */
-#define CORE ['\r'] = 1, ['\n'] = 1, ['\\'] = 1, ['`'] = 1, ['&'] = 1, ['_'] = 1, ['*'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, ['!'] = 1
-static const uint8_t special_chars[4][256] = {
-    {CORE},
-    {CORE, ['~'] = 1},
-    {CORE, [':'] = 1, ['w'] = 1},
-    {CORE, ['~'] = 1, [':'] = 1, ['w'] = 1},
-};
-#undef CORE
 /* characters emphasis flanking looks through: strikethrough's '~' */
 static const uint8_t skip_strike[256] = {['~'] = 1};
 static const uint8_t skip_none[256];
@@ -733,6 +724,11 @@ static long scan_link_url(const uint8_t *s, size_t n, size_t offset, size_t *u, 
     }
     size_t nb_p = 0;
     while (i < n) {
+        size_t j = gfm_scan_url(s, i, n); /* to the next byte the cases below tell apart */
+        if (j > i) {
+            i = j;
+            continue;
+        }
         if (s[i] == '\\' && i + 1 < n && c_ispunct(s[i + 1])) {
             i += 2;
         } else if (s[i] == '(') {
@@ -1877,7 +1873,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
     }
     S.strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0;
     S.autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
-    S.special = special_chars[(S.strike ? 1 : 0) | (S.autolink ? 2 : 0)];
+    S.special = gfm_special_chars[(S.strike ? 1 : 0) | (S.autolink ? 2 : 0)];
     S.skip = S.strike ? skip_strike : skip_none;
     inode root = {0};
     S.block = &root;
@@ -1943,20 +1939,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         default:
             break;
         }
-        size_t start = S.pos, end = S.pos + 1;
-        for (;;) {
-            while (end < n && !S.special[s[end]])
-                end++;
-            /* 'w' and ':' stop a text run for the autolink extension only
-             * where "www." or "://" could follow: runs split elsewhere
-             * render the same, and 'w' is a common letter */
-            if (end + 3 < n && ((s[end] == 'w' && memcmp(s + end + 1, "ww.", 3) != 0) ||
-                                (s[end] == ':' && (s[end + 1] != '/' || s[end + 2] != '/')))) {
-                end++;
-                continue;
-            }
-            break;
-        }
+        size_t start = S.pos, end = gfm_scan_inline(s, S.pos + 1, n, S.strike, S.autolink, S.special);
         S.pos = end;
         size_t len = end - start;
         if (end < n && (s[end] == '\n' || s[end] == '\r'))

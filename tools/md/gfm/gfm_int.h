@@ -122,6 +122,7 @@ struct sl_gfm {
     const sl_gfm_opts *opts; /* the page's; flags above may differ while a heading's id is made */
     unsigned raw_seen;       /* raw inline HTML nodes written (a heading's, for its id) */
     size_t last_len;         /* the length of the page rendered last */
+    bool done;               /* out holds a whole page's HTML (sl_gfm_take) */
     garena arena;
     gbuf content; /* leaf block text */
     gbuf out;     /* the page's HTML */
