@@ -14,7 +14,6 @@
 #include "gfm_int.h"
 #include "gfm_scan.h"
 
-#define MAXBACKTICKS 1000
 #define MAX_LINK_LABEL_LENGTH 1000
 
 enum { I_TEXT, I_SOFTBREAK, I_LINEBREAK, I_CODE, I_HTML, I_EMPH, I_STRONG, I_LINK, I_IMAGE, I_STRIKE };
@@ -888,7 +887,7 @@ static void handle_newline(subject *S)
 
 static size_t scan_to_closing_backticks(subject *S, size_t open)
 {
-    if (open > MAXBACKTICKS)
+    if (open > GFM_MAXBACKTICKS)
         return 0;
     sl_gfm *g = S->g;
     if (S->backticks_scanned && (g->bt_stamp[open] != g->bt_gen ? 0 : g->bt_pos[open]) <= S->pos)
@@ -906,7 +905,7 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
             S->pos++;
             num++;
         }
-        if (num <= MAXBACKTICKS) {
+        if (num <= GFM_MAXBACKTICKS) {
             g->bt_stamp[num] = g->bt_gen;
             g->bt_pos[num] = S->pos - num;
         }

@@ -116,6 +116,11 @@ typedef struct grefmap {
 
 /* ---- the renderer ---------------------------------------------------- */
 
+/* cmark-gfm 0.29.0.gfm.6's MAXBACKTICKS (inlines.c): a run of more
+ * backticks than this never opens a code span, nor closes one (later
+ * cmark raised it to 1000; this is the cmark-gfm sluice md matches). */
+#define GFM_MAXBACKTICKS 80
+
 struct sl_gfm {
     jmp_buf oom;
     unsigned flags;
@@ -132,8 +137,8 @@ struct sl_gfm {
     /* code spans: where the last run of N backticks was seen in the block
      * being parsed, valid where its stamp is the block's (no clearing) */
     uint32_t bt_gen;
-    uint32_t bt_stamp[1001];
-    size_t bt_pos[1001];
+    uint32_t bt_stamp[GFM_MAXBACKTICKS + 1];
+    size_t bt_pos[GFM_MAXBACKTICKS + 1];
 };
 
 typedef struct garena_mark {
