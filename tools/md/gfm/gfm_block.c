@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "gfm_int.h"
+#include "gfm_scan.h"
 
 #define TAB_STOP 4
 #define CODE_INDENT 4
@@ -23,6 +24,16 @@ typedef struct parser {
     int line_number;
     gnode *root, *current;
     gnode *content_owner; /* the leaf whose text ends g->content */
+    /* the row a table's continuation check parsed (gfm_table.h): the same
+     * line's row, when it is added, is not parsed again */
+    struct {
+        int line_number;
+        const uint8_t *s;
+        size_t n;
+        bool ok;
+        size_t ncols;
+        void *cells;
+    } trow_seen;
 } parser;
 
 static inline uint8_t at(const parser *p, size_t i)

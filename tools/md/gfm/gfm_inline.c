@@ -1855,6 +1855,15 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         n--;
     if (!n)
         return;
+    bool strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0, autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
+    const uint8_t *special = gfm_special_chars[(strike ? 1 : 0) | (autolink ? 2 : 0)];
+    /* plain text (no byte that starts an inline, no '@' for the e-mail
+     * pass): one text node, written as is - many a table cell and heading */
+    if (!special[(uint8_t)src[0]] && gfm_scan_inline((const uint8_t *)src, 1, n, strike, autolink, special) == n &&
+        !(autolink && memchr(src, '@', n))) {
+        gfm_escape_html(g, src, n);
+        return;
+    }
     garena_mark mark = gfm_arena_mark(&g->arena);
     subject S; /* field by field: no need to clear it all */
     S.g = g;
@@ -1870,9 +1879,9 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         memset(g->bt_stamp, 0, sizeof g->bt_stamp);
         g->bt_gen = 1;
     }
-    S.strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0;
-    S.autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
-    S.special = gfm_special_chars[(S.strike ? 1 : 0) | (S.autolink ? 2 : 0)];
+    S.strike = strike;
+    S.autolink = autolink;
+    S.special = special;
     S.skip = S.strike ? skip_strike : skip_none;
     inode root = {0};
     S.block = &root;

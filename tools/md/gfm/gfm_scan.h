@@ -9,6 +9,8 @@
  *                    not one of -_.+!*(),%#@?=;:/$~
  *   gfm_scan_url     a byte a link destination's scan looks at: \\ ( ) or
  *                    cmark's space (space, tab, LF, CR)
+ *   gfm_scan_cell    a byte a table cell's scan looks at: | CR LF or one
+ *                    of 0x80 and above (a UTF-8 character to check)
  *   gfm_scan_inline  where a run of inline text stops: one of
  *                    "\r\n\\`&_*[]<!", a '~' with strikethrough, and with
  *                    autolinks a 'w' before "ww." or a ':' before "//"
@@ -119,6 +121,22 @@ static inline size_t gfm_scan_url(const uint8_t *s, size_t i, size_t n)
 #endif
     while (i < n && s[i] != '\\' && s[i] != '(' && s[i] != ')' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
            s[i] != '\r')
+        i++;
+    return i;
+}
+
+static inline size_t gfm_scan_cell(const uint8_t *s, size_t i, size_t n)
+{
+#ifdef GFM_SIMD
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = GFM_LOAD(s + i);
+        __m128i m = _mm_or_si128(_mm_or_si128(GFM_EQ(v, '|'), GFM_EQ(v, '\r')), GFM_EQ(v, '\n'));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, v)); /* v: the top bit, 0x80 and above */
+        if (bits)
+            return i + gfm_ctz(bits);
+    }
+#endif
+    while (i < n && s[i] != '|' && s[i] != '\r' && s[i] != '\n' && s[i] < 0x80)
         i++;
     return i;
 }
