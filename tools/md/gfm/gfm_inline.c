@@ -930,22 +930,31 @@ static void handle_backticks(subject *S)
     }
     /* newlines become spaces; one space off each end unless all spaces */
     const uint8_t *c = S->s + after;
-    size_t n = end - open - after;
-    char *d = gfm_alloc(S->g, n + 1);
+    size_t n = end - open - after, w = 0;
     bool nonspace = false;
-    size_t w = 0;
-    for (size_t r = 0; r < n; r++) {
-        uint8_t ch = c[r];
-        if (ch == '\r') {
-            if (r + 1 >= n || c[r + 1] != '\n')
-                d[w++] = ' ';
-        } else if (ch == '\n') {
-            d[w++] = ' ';
-        } else {
-            d[w++] = (char)ch;
+    const char *d;
+    if (!memchr(c, '\n', n) && !memchr(c, '\r', n)) { /* one line: the text as it is, no copy */
+        while (w < n && c[w] == ' ')
+            w++;
+        nonspace = w < n;
+        d = (const char *)c;
+        w = n;
+    } else {
+        char *e = gfm_alloc(S->g, n + 1);
+        for (size_t r = 0; r < n; r++) {
+            uint8_t ch = c[r];
+            if (ch == '\r') {
+                if (r + 1 >= n || c[r + 1] != '\n')
+                    e[w++] = ' ';
+            } else if (ch == '\n') {
+                e[w++] = ' ';
+            } else {
+                e[w++] = (char)ch;
+            }
+            if (ch != ' ' && ch != '\n') /* a newline is a space by now (cmark checks the byte it rewrote) */
+                nonspace = true;
         }
-        if (ch != ' ' && ch != '\n') /* a newline is a space by now (cmark checks the byte it rewrote) */
-            nonspace = true;
+        d = e;
     }
     const char *lit = d;
     if (nonspace && w >= 2 && d[0] == ' ' && d[w - 1] == ' ') {

@@ -67,16 +67,26 @@ static inline unsigned gfm_ctz(unsigned m)
     return (unsigned)__builtin_ctz(m);
 }
 
+#ifdef GFM_SIMD
+static inline unsigned gfm_html_mask(const uint8_t *p)
+{
+    __m128i v = GFM_LOAD(p);
+    __m128i m = _mm_or_si128(_mm_or_si128(GFM_EQ(v, '"'), GFM_EQ(v, '&')), _mm_or_si128(GFM_EQ(v, '<'), GFM_EQ(v, '>')));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 static inline size_t gfm_scan_html(const uint8_t *s, size_t i, size_t n)
 {
 #ifdef GFM_SIMD
     for (; i + 16 <= n; i += 16) {
-        __m128i v = GFM_LOAD(s + i);
-        __m128i m = _mm_or_si128(_mm_or_si128(GFM_EQ(v, '"'), GFM_EQ(v, '&')),
-                                 _mm_or_si128(GFM_EQ(v, '<'), GFM_EQ(v, '>')));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = gfm_html_mask(s + i);
         if (bits)
             return i + gfm_ctz(bits);
+    }
+    if (i < n && n >= 16) { /* the last 16 bytes, those before i masked off */
+        unsigned bits = gfm_html_mask(s + n - 16) >> (i - (n - 16));
+        return bits ? i + gfm_ctz(bits) : n;
     }
 #endif
     while (i < n && !gfm_html_esc[s[i]])
