@@ -66,32 +66,29 @@ _Noreturn void gfm_oom(sl_gfm *g)
     longjmp(g->oom, 1);
 }
 
-void *gfm_alloc(sl_gfm *g, size_t n)
+void *gfm_alloc_chunk(sl_gfm *g, size_t n)
 {
     garena *a = &g->arena;
-    n = (n + 15) & ~(size_t)15;
-    if ((size_t)(a->end - a->at) < n) {
-        /* the first spare chunk that holds n: looking at the first alone
-         * left a larger one unused below a small one, and each page
-         * asking for a little more than the last made another */
-        garena_chunk **pc = &a->spare, *c;
-        while ((c = *pc) != NULL && c->size < n)
-            pc = &c->next;
-        if (c) {
-            *pc = c->next;
-        } else {
-            size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
-            c = malloc(sizeof *c + size);
-            if (!c)
-                gfm_oom(g);
-            c->size = size;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->taken += c->size;
-        a->at = (char *)c->data;
-        a->end = a->at + c->size;
+    /* the first spare chunk that holds n: looking at the first alone
+     * left a larger one unused below a small one, and each page asking
+     * for a little more than the last made another */
+    garena_chunk **pc = &a->spare, *c;
+    while ((c = *pc) != NULL && c->size < n)
+        pc = &c->next;
+    if (c) {
+        *pc = c->next;
+    } else {
+        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+        c = malloc(sizeof *c + size);
+        if (!c)
+            gfm_oom(g);
+        c->size = size;
     }
+    c->next = a->head;
+    a->head = c;
+    a->taken += c->size;
+    a->at = (char *)c->data;
+    a->end = a->at + c->size;
     void *r = a->at;
     a->at += n;
     return r;

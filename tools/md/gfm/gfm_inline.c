@@ -59,6 +59,7 @@ typedef struct subject {
     const uint8_t *special, *skip;
     bool strike, autolink;
     bool backticks_scanned; /* the positions in g->bt_pos cover the rest of the block */
+    bool at_seen;           /* a text node may hold an '@' (the e-mail pass has work) */
     unsigned long pushes, link_made; /* brackets pushed; pushes when a link last formed */
 } subject;
 
@@ -1069,6 +1070,8 @@ static void handle_entity(subject *S)
         return;
     }
     S->pos += used;
+    if (memchr(buf, '@', len)) /* "&#64;" */
+        S->at_seen = true;
     add(S, text(S, dup(S, buf, len), len));
 }
 
@@ -1883,6 +1886,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
     S.last_delim = NULL;
     S.last_bracket = NULL;
     S.backticks_scanned = false;
+    S.at_seen = false;
     S.pushes = S.link_made = 0;
     if (++g->bt_gen == 0) { /* wrapped: stamps from 2^32 blocks ago would look current */
         memset(g->bt_stamp, 0, sizeof g->bt_stamp);
@@ -1965,7 +1969,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         add(&S, text(&S, s + start, len));
     }
     process_emphasis(&S, NULL);
-    if (S.autolink) {
+    if (S.autolink && (S.at_seen || memchr(src, '@', n))) { /* no '@': no address to link */
         bool in_link = false;
         postprocess(&S, &root, &in_link);
     }

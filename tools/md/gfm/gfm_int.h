@@ -150,7 +150,19 @@ _Noreturn void gfm_oom(sl_gfm *g);
 garena_mark gfm_arena_mark(const garena *a);
 /* drops what was cut from the arena since the mark */
 void gfm_arena_release(garena *a, garena_mark m);
-void *gfm_alloc(sl_gfm *g, size_t n);
+void *gfm_alloc_chunk(sl_gfm *g, size_t n); /* n rounded: from a new chunk */
+
+/* n bytes of the page's arena, 16-aligned */
+static inline void *gfm_alloc(sl_gfm *g, size_t n)
+{
+    garena *a = &g->arena;
+    n = (n + 15) & ~(size_t)15;
+    if ((size_t)(a->end - a->at) < n)
+        return gfm_alloc_chunk(g, n);
+    void *r = a->at;
+    a->at += n;
+    return r;
+}
 void gfm_arena_reset(garena *a); /* keeps at most a few MiB of chunks for the next page */
 size_t gfm_arena_kept(const garena *a); /* bytes of chunk the arena holds (tests) */
 void gbuf_trim(gbuf *b, size_t page);   /* frees a buffer far larger than the last page needed */
