@@ -379,25 +379,21 @@ static gnode *finalize(parser *p, gnode *b)
 
 static void find_first_nonspace(parser *p)
 {
-    int chars_to_tab = TAB_STOP - (p->column % TAB_STOP);
     if (p->first_nonspace <= p->offset) {
-        p->first_nonspace = p->offset;
-        p->first_nonspace_column = p->column;
-        for (;;) {
-            uint8_t c = at(p, p->first_nonspace);
-            if (c == ' ') {
-                p->first_nonspace++;
-                p->first_nonspace_column++;
-                if (--chars_to_tab == 0)
-                    chars_to_tab = TAB_STOP;
-            } else if (c == '\t') {
-                p->first_nonspace++;
-                p->first_nonspace_column += chars_to_tab;
-                chars_to_tab = TAB_STOP;
-            } else {
+        /* in locals: a tab goes on to the next multiple of TAB_STOP */
+        const uint8_t *s = p->line;
+        size_t i = p->offset, n = p->len;
+        int col = p->column;
+        for (; i < n; i++) {
+            if (s[i] == ' ')
+                col++;
+            else if (s[i] == '\t')
+                col += TAB_STOP - col % TAB_STOP;
+            else
                 break;
-            }
         }
+        p->first_nonspace = i;
+        p->first_nonspace_column = col;
     }
     p->indent = p->first_nonspace_column - p->column;
     p->blank = line_end(at(p, p->first_nonspace));
