@@ -82,6 +82,27 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         bad += differs(g, pages[i], strlen(pages[i]));
     CHECK_EQ(bad, 0);
+    /* cmark-gfm 0.29.0.gfm.6 takes runs of at most 80 backticks for code
+     * spans: a longer run opens none and closes none (fuzz_md_own) */
+    static const size_t runs[] = {79, 80, 81, 114, 1000, 1001};
+    char *ticks = malloc(4096);
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        size_t r = runs[i], m = 0;
+        static const char *const mids[] = {"x`x", "x\n", "x``y"};
+        for (size_t k = 0; k < 3; k++) {
+            m = 0;
+            ticks[m++] = 'a';
+            memset(ticks + m, '`', r);
+            m += r;
+            m += (size_t)sprintf(ticks + m, "%s", mids[k]);
+            memset(ticks + m, '`', r);
+            m += r;
+            m += (size_t)sprintf(ticks + m, " `b`\n");
+            bad += differs(g, ticks, m);
+        }
+    }
+    free(ticks);
+    CHECK_EQ(bad, 0);
     /* 1001 '@' of a text run are looked at, no more */
     char *big = malloc(16 * 1024);
     size_t n = 0;

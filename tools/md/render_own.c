@@ -11,7 +11,8 @@
  * reads it).  --xhtml changes nothing: cmark-gfm's HTML is XHTML already.
  *
  * Each thread keeps one sl_gfm (its buffers and arena grow once and serve
- * every page the thread renders); nothing is shared between threads.
+ * every page the thread renders, but for the HTML buffer, which each page
+ * takes as its own); nothing is shared between threads.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -100,9 +101,9 @@ int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page
     size_t len;
     const char *html = sl_gfm_render_opts(g, s, n, &go, &len);
     sl__md_slugs_free(st.slugs);
-    if (!html || !(p->html = malloc(len + 1)))
+    /* the renderer's buffer becomes the page's: no copy of the HTML */
+    if (!html || !(p->html = sl_gfm_take(g, &len)))
         return -1;
-    memcpy(p->html, html, len + 1);
     p->html_len = len;
     return 0;
 }

@@ -61,4 +61,10 @@ typedef struct sl_gfm_opts {
 /* sl_gfm_render with sluice md's options. */
 const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_gfm_opts *o, size_t *out_len);
 
+/* The HTML of the page just rendered, NUL-terminated, handed over: the
+ * caller frees it (sluice md keeps a page's HTML as its own; no copy).  The
+ * next render grows a new buffer, sized from its page.  NULL when the last
+ * render failed or the HTML was taken already. */
+char *sl_gfm_take(sl_gfm *g, size_t *out_len);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "gfm_int.h"
+#include "gfm_scan.h"
 
 #define TAB_STOP 4
 #define CODE_INDENT 4
@@ -23,6 +24,16 @@ typedef struct parser {
     int line_number;
     gnode *root, *current;
     gnode *content_owner; /* the leaf whose text ends g->content */
+    /* the row a table's continuation check parsed (gfm_table.h): the same
+     * line's row, when it is added, is not parsed again */
+    struct {
+        int line_number;
+        const uint8_t *s;
+        size_t n;
+        bool ok;
+        size_t ncols;
+        void *cells;
+    } trow_seen;
 } parser;
 
 static inline uint8_t at(const parser *p, size_t i)
@@ -55,32 +66,29 @@ _Noreturn void gfm_oom(sl_gfm *g)
     longjmp(g->oom, 1);
 }
 
-void *gfm_alloc(sl_gfm *g, size_t n)
+void *gfm_alloc_chunk(sl_gfm *g, size_t n)
 {
     garena *a = &g->arena;
-    n = (n + 15) & ~(size_t)15;
-    if ((size_t)(a->end - a->at) < n) {
-        /* the first spare chunk that holds n: looking at the first alone
-         * left a larger one unused below a small one, and each page
-         * asking for a little more than the last made another */
-        garena_chunk **pc = &a->spare, *c;
-        while ((c = *pc) != NULL && c->size < n)
-            pc = &c->next;
-        if (c) {
-            *pc = c->next;
-        } else {
-            size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
-            c = malloc(sizeof *c + size);
-            if (!c)
-                gfm_oom(g);
-            c->size = size;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->taken += c->size;
-        a->at = (char *)c->data;
-        a->end = a->at + c->size;
+    /* the first spare chunk that holds n: looking at the first alone
+     * left a larger one unused below a small one, and each page asking
+     * for a little more than the last made another */
+    garena_chunk **pc = &a->spare, *c;
+    while ((c = *pc) != NULL && c->size < n)
+        pc = &c->next;
+    if (c) {
+        *pc = c->next;
+    } else {
+        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+        c = malloc(sizeof *c + size);
+        if (!c)
+            gfm_oom(g);
+        c->size = size;
     }
+    c->next = a->head;
+    a->head = c;
+    a->taken += c->size;
+    a->at = (char *)c->data;
+    a->end = a->at + c->size;
     void *r = a->at;
     a->at += n;
     return r;
@@ -371,25 +379,21 @@ static gnode *finalize(parser *p, gnode *b)
 
 static void find_first_nonspace(parser *p)
 {
-    int chars_to_tab = TAB_STOP - (p->column % TAB_STOP);
     if (p->first_nonspace <= p->offset) {
-        p->first_nonspace = p->offset;
-        p->first_nonspace_column = p->column;
-        for (;;) {
-            uint8_t c = at(p, p->first_nonspace);
-            if (c == ' ') {
-                p->first_nonspace++;
-                p->first_nonspace_column++;
-                if (--chars_to_tab == 0)
-                    chars_to_tab = TAB_STOP;
-            } else if (c == '\t') {
-                p->first_nonspace++;
-                p->first_nonspace_column += chars_to_tab;
-                chars_to_tab = TAB_STOP;
-            } else {
+        /* in locals: a tab goes on to the next multiple of TAB_STOP */
+        const uint8_t *s = p->line;
+        size_t i = p->offset, n = p->len;
+        int col = p->column;
+        for (; i < n; i++) {
+            if (s[i] == ' ')
+                col++;
+            else if (s[i] == '\t')
+                col += TAB_STOP - col % TAB_STOP;
+            else
                 break;
-            }
         }
+        p->first_nonspace = i;
+        p->first_nonspace_column = col;
     }
     p->indent = p->first_nonspace_column - p->column;
     p->blank = line_end(at(p, p->first_nonspace));

@@ -7,13 +7,12 @@
 #include <stdlib.h>
 
 #include "gfm_int.h"
-
-/* 1: escaped in text ("&<>\""), as houdini_escape_html0 with secure 0 */
-static const uint8_t html_esc[256] = {['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1};
+#include "gfm_scan.h"
 
 void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
 {
     gbuf *o = &g->out;
+    const uint8_t *u = (const uint8_t *)s;
     while (n) {
         /* a piece at a time, with room for its worst case ("&quot;" a byte) */
         size_t piece = n < 4096 ? n : 4096;
@@ -23,8 +22,7 @@ void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
         size_t i = 0;
         while (i < piece) {
             size_t a = i;
-            while (i < piece && !html_esc[(uint8_t)s[i]])
-                i++;
+            i = gfm_scan_html(u, i, piece);
             memcpy(w, s + a, i - a);
             w += i - a;
             if (i >= piece)
@@ -51,46 +49,50 @@ void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
         }
         o->len = (size_t)(w - o->p);
         s += piece;
+        u += piece;
         n -= piece;
     }
 }
-
-/* houdini_escape_href's safe set: alphanumerics and -_.+!*(),%#@?=;:/$~ */
-#define SAFE3(a, b, c) [a] = 1, [b] = 1, [c] = 1
-static const uint8_t href_safe[256] = {
-    SAFE3('-', '_', '.'), SAFE3('+', '!', '*'), SAFE3('(', ')', ','), SAFE3('%', '#', '@'), SAFE3('?', '=', ';'),
-    SAFE3(':', '/', '$'), ['~'] = 1,
-    SAFE3('0', '1', '2'), SAFE3('3', '4', '5'), SAFE3('6', '7', '8'), ['9'] = 1,
-    SAFE3('a', 'b', 'c'), SAFE3('d', 'e', 'f'), SAFE3('g', 'h', 'i'), SAFE3('j', 'k', 'l'), SAFE3('m', 'n', 'o'),
-    SAFE3('p', 'q', 'r'), SAFE3('s', 't', 'u'), SAFE3('v', 'w', 'x'), SAFE3('y', 'z', 'A'), SAFE3('B', 'C', 'D'),
-    SAFE3('E', 'F', 'G'), SAFE3('H', 'I', 'J'), SAFE3('K', 'L', 'M'), SAFE3('N', 'O', 'P'), SAFE3('Q', 'R', 'S'),
-    SAFE3('T', 'U', 'V'), SAFE3('W', 'X', 'Y'), ['Z'] = 1,
-};
-#undef SAFE3
 
 void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     gbuf *o = &g->out;
-    size_t i = 0;
-    while (i < n) {
-        size_t a = i;
-        while (i < n && href_safe[(uint8_t)s[i]])
+    const uint8_t *u = (const uint8_t *)s;
+    do {
+        /* a piece at a time, with room for its worst case ("&#x27;" a byte) */
+        size_t piece = n < 4096 ? n : 4096;
+        if (o->cap - o->len < 6 * piece || !o->p)
+            gbuf_grow(g, o, 6 * piece);
+        char *w = o->p + o->len;
+        size_t i = 0;
+        while (i < piece) {
+            size_t a = i;
+            i = gfm_scan_href(u, i, piece);
+            memcpy(w, s + a, i - a);
+            w += i - a;
+            if (i >= piece)
+                break;
+            uint8_t c = u[i];
+            if (c == '&') {
+                memcpy(w, "&amp;", 5);
+                w += 5;
+            } else if (c == '\'') {
+                memcpy(w, "&#x27;", 6);
+                w += 6;
+            } else {
+                w[0] = '%';
+                w[1] = hex[c >> 4];
+                w[2] = hex[c & 15];
+                w += 3;
+            }
             i++;
-        gbuf_put(g, o, s + a, i - a);
-        if (i >= n)
-            break;
-        uint8_t c = (uint8_t)s[i];
-        if (c == '&') {
-            gbuf_puts(g, o, "&amp;");
-        } else if (c == '\'') {
-            gbuf_puts(g, o, "&#x27;");
-        } else {
-            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-            gbuf_put(g, o, e, 3);
         }
-        i++;
-    }
+        o->len = (size_t)(w - o->p);
+        s += piece;
+        u += piece;
+        n -= piece;
+    } while (n);
 }
 
 static inline void cr(sl_gfm *g)
@@ -454,18 +456,45 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
         g->refs.slot = NULL;
         g->refs.nslot = 0;
     }
-    g->refs.count = 0;
-    if (g->refs.slot)
+    if (g->refs.count && g->refs.slot) /* the last page's definitions out; a page with none left every slot empty */
         memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);
+    g->refs.count = 0;
+    g->done = false;
     gfm_arena_reset(&g->arena);
     if (setjmp(g->oom)) {
         *out_len = 0;
         return NULL;
     }
+    if (!g->out.p) { /* taken with the last page: room for this one's HTML (about 1.3x its Markdown) */
+        size_t want = len + len / 2 + 256;
+        if (!(g->out.p = malloc(want)))
+            gfm_oom(g);
+        g->out.cap = want;
+    }
     gnode *doc = gfm_parse_blocks(g, src, len);
     gfm_render_html(g, doc);
     gbuf_putc(g, &g->out, '\0');
     g->out.len--;
+    g->done = true;
     *out_len = g->out.len;
     return g->out.p;
+}
+
+char *sl_gfm_take(sl_gfm *g, size_t *out_len)
+{
+    gbuf *o = &g->out;
+    char *p = o->p;
+    *out_len = 0;
+    if (!p || !g->done)
+        return NULL;
+    *out_len = o->len;
+    if (o->cap - o->len > o->len / 4 + 4096) { /* much room left: give it back (glibc shrinks in place) */
+        char *q = realloc(p, o->len + 1);
+        if (q)
+            p = q;
+    }
+    o->p = NULL;
+    o->len = o->cap = 0;
+    g->done = false;
+    return p;
 }

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 #include "gfm_int.h"
+#include "gfm_scan.h"
 
-#define MAXBACKTICKS 1000
 #define MAX_LINK_LABEL_LENGTH 1000
 
 enum { I_TEXT, I_SOFTBREAK, I_LINEBREAK, I_CODE, I_HTML, I_EMPH, I_STRONG, I_LINK, I_IMAGE, I_STRIKE };
@@ -59,6 +59,7 @@ typedef struct subject {
     const uint8_t *special, *skip;
     bool strike, autolink;
     bool backticks_scanned; /* the positions in g->bt_pos cover the rest of the block */
+    bool at_seen;           /* a text node may hold an '@' (the e-mail pass has work) */
     unsigned long pushes, link_made; /* brackets pushed; pushes when a link last formed */
 } subject;
 
@@ -159,16 +160,6 @@ static int u_decode(const uint8_t *s, size_t n, int32_t *out)
     return len;
 }
 
-/* "\r\n\\`&_*[]<!", plus '~' with strikethrough, ':' and 'w' with
- * autolinks: indexed by (strikethrough) | (autolink) << 1 */
-#define CORE ['\r'] = 1, ['\n'] = 1, ['\\'] = 1, ['`'] = 1, ['&'] = 1, ['_'] = 1, ['*'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, ['!'] = 1
-static const uint8_t special_chars[4][256] = {
-    {CORE},
-    {CORE, ['~'] = 1},
-    {CORE, [':'] = 1, ['w'] = 1},
-    {CORE, ['~'] = 1, [':'] = 1, ['w'] = 1},
-};
-#undef CORE
 /* characters emphasis flanking looks through: strikethrough's '~' */
 static const uint8_t skip_strike[256] = {['~'] = 1};
 static const uint8_t skip_none[256];
@@ -733,6 +724,11 @@ static long scan_link_url(const uint8_t *s, size_t n, size_t offset, size_t *u, 
     }
     size_t nb_p = 0;
     while (i < n) {
+        size_t j = gfm_scan_url(s, i, n); /* to the next byte the cases below tell apart */
+        if (j > i) {
+            i = j;
+            continue;
+        }
         if (s[i] == '\\' && i + 1 < n && c_ispunct(s[i + 1])) {
             i += 2;
         } else if (s[i] == '(') {
@@ -892,7 +888,7 @@ static void handle_newline(subject *S)
 
 static size_t scan_to_closing_backticks(subject *S, size_t open)
 {
-    if (open > MAXBACKTICKS)
+    if (open > GFM_MAXBACKTICKS)
         return 0;
     sl_gfm *g = S->g;
     if (S->backticks_scanned && (g->bt_stamp[open] != g->bt_gen ? 0 : g->bt_pos[open]) <= S->pos)
@@ -910,7 +906,7 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
             S->pos++;
             num++;
         }
-        if (num <= MAXBACKTICKS) {
+        if (num <= GFM_MAXBACKTICKS) {
             g->bt_stamp[num] = g->bt_gen;
             g->bt_pos[num] = S->pos - num;
         }
@@ -935,22 +931,31 @@ static void handle_backticks(subject *S)
     }
     /* newlines become spaces; one space off each end unless all spaces */
     const uint8_t *c = S->s + after;
-    size_t n = end - open - after;
-    char *d = gfm_alloc(S->g, n + 1);
+    size_t n = end - open - after, w = 0;
     bool nonspace = false;
-    size_t w = 0;
-    for (size_t r = 0; r < n; r++) {
-        uint8_t ch = c[r];
-        if (ch == '\r') {
-            if (r + 1 >= n || c[r + 1] != '\n')
-                d[w++] = ' ';
-        } else if (ch == '\n') {
-            d[w++] = ' ';
-        } else {
-            d[w++] = (char)ch;
+    const char *d;
+    if (!memchr(c, '\n', n) && !memchr(c, '\r', n)) { /* one line: the text as it is, no copy */
+        while (w < n && c[w] == ' ')
+            w++;
+        nonspace = w < n;
+        d = (const char *)c;
+        w = n;
+    } else {
+        char *e = gfm_alloc(S->g, n + 1);
+        for (size_t r = 0; r < n; r++) {
+            uint8_t ch = c[r];
+            if (ch == '\r') {
+                if (r + 1 >= n || c[r + 1] != '\n')
+                    e[w++] = ' ';
+            } else if (ch == '\n') {
+                e[w++] = ' ';
+            } else {
+                e[w++] = (char)ch;
+            }
+            if (ch != ' ' && ch != '\n') /* a newline is a space by now (cmark checks the byte it rewrote) */
+                nonspace = true;
         }
-        if (ch != ' ' && ch != '\n') /* a newline is a space by now (cmark checks the byte it rewrote) */
-            nonspace = true;
+        d = e;
     }
     const char *lit = d;
     if (nonspace && w >= 2 && d[0] == ' ' && d[w - 1] == ' ') {
@@ -1065,6 +1070,8 @@ static void handle_entity(subject *S)
         return;
     }
     S->pos += used;
+    if (memchr(buf, '@', len)) /* "&#64;" */
+        S->at_seen = true;
     add(S, text(S, dup(S, buf, len), len));
 }
 
@@ -1860,6 +1867,15 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         n--;
     if (!n)
         return;
+    bool strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0, autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
+    const uint8_t *special = gfm_special_chars[(strike ? 1 : 0) | (autolink ? 2 : 0)];
+    /* plain text (no byte that starts an inline, no '@' for the e-mail
+     * pass): one text node, written as is - many a table cell and heading */
+    if (!special[(uint8_t)src[0]] && gfm_scan_inline((const uint8_t *)src, 1, n, strike, autolink, special) == n &&
+        !(autolink && memchr(src, '@', n))) {
+        gfm_escape_html(g, src, n);
+        return;
+    }
     garena_mark mark = gfm_arena_mark(&g->arena);
     subject S; /* field by field: no need to clear it all */
     S.g = g;
@@ -1870,14 +1886,15 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
     S.last_delim = NULL;
     S.last_bracket = NULL;
     S.backticks_scanned = false;
+    S.at_seen = false;
     S.pushes = S.link_made = 0;
     if (++g->bt_gen == 0) { /* wrapped: stamps from 2^32 blocks ago would look current */
         memset(g->bt_stamp, 0, sizeof g->bt_stamp);
         g->bt_gen = 1;
     }
-    S.strike = (g->flags & SL_GFM_STRIKETHROUGH) != 0;
-    S.autolink = (g->flags & SL_GFM_AUTOLINK) != 0;
-    S.special = special_chars[(S.strike ? 1 : 0) | (S.autolink ? 2 : 0)];
+    S.strike = strike;
+    S.autolink = autolink;
+    S.special = special;
     S.skip = S.strike ? skip_strike : skip_none;
     inode root = {0};
     S.block = &root;
@@ -1943,20 +1960,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         default:
             break;
         }
-        size_t start = S.pos, end = S.pos + 1;
-        for (;;) {
-            while (end < n && !S.special[s[end]])
-                end++;
-            /* 'w' and ':' stop a text run for the autolink extension only
-             * where "www." or "://" could follow: runs split elsewhere
-             * render the same, and 'w' is a common letter */
-            if (end + 3 < n && ((s[end] == 'w' && memcmp(s + end + 1, "ww.", 3) != 0) ||
-                                (s[end] == ':' && (s[end + 1] != '/' || s[end + 2] != '/')))) {
-                end++;
-                continue;
-            }
-            break;
-        }
+        size_t start = S.pos, end = gfm_scan_inline(s, S.pos + 1, n, S.strike, S.autolink, S.special);
         S.pos = end;
         size_t len = end - start;
         if (end < n && (s[end] == '\n' || s[end] == '\r'))
@@ -1965,7 +1969,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
         add(&S, text(&S, s + start, len));
     }
     process_emphasis(&S, NULL);
-    if (S.autolink) {
+    if (S.autolink && (S.at_seen || memchr(src, '@', n))) { /* no '@': no address to link */
         bool in_link = false;
         postprocess(&S, &root, &in_link);
     }

@@ -116,12 +116,18 @@ typedef struct grefmap {
 
 /* ---- the renderer ---------------------------------------------------- */
 
+/* cmark-gfm 0.29.0.gfm.6's MAXBACKTICKS (inlines.c): a run of more
+ * backticks than this never opens a code span, nor closes one (later
+ * cmark raised it to 1000; this is the cmark-gfm sluice md matches). */
+#define GFM_MAXBACKTICKS 80
+
 struct sl_gfm {
     jmp_buf oom;
     unsigned flags;
     const sl_gfm_opts *opts; /* the page's; flags above may differ while a heading's id is made */
     unsigned raw_seen;       /* raw inline HTML nodes written (a heading's, for its id) */
     size_t last_len;         /* the length of the page rendered last */
+    bool done;               /* out holds a whole page's HTML (sl_gfm_take) */
     garena arena;
     gbuf content; /* leaf block text */
     gbuf out;     /* the page's HTML */
@@ -131,8 +137,8 @@ struct sl_gfm {
     /* code spans: where the last run of N backticks was seen in the block
      * being parsed, valid where its stamp is the block's (no clearing) */
     uint32_t bt_gen;
-    uint32_t bt_stamp[1001];
-    size_t bt_pos[1001];
+    uint32_t bt_stamp[GFM_MAXBACKTICKS + 1];
+    size_t bt_pos[GFM_MAXBACKTICKS + 1];
 };
 
 typedef struct garena_mark {
@@ -144,7 +150,19 @@ _Noreturn void gfm_oom(sl_gfm *g);
 garena_mark gfm_arena_mark(const garena *a);
 /* drops what was cut from the arena since the mark */
 void gfm_arena_release(garena *a, garena_mark m);
-void *gfm_alloc(sl_gfm *g, size_t n);
+void *gfm_alloc_chunk(sl_gfm *g, size_t n); /* n rounded: from a new chunk */
+
+/* n bytes of the page's arena, 16-aligned */
+static inline void *gfm_alloc(sl_gfm *g, size_t n)
+{
+    garena *a = &g->arena;
+    n = (n + 15) & ~(size_t)15;
+    if ((size_t)(a->end - a->at) < n)
+        return gfm_alloc_chunk(g, n);
+    void *r = a->at;
+    a->at += n;
+    return r;
+}
 void gfm_arena_reset(garena *a); /* keeps at most a few MiB of chunks for the next page */
 size_t gfm_arena_kept(const garena *a); /* bytes of chunk the arena holds (tests) */
 void gbuf_trim(gbuf *b, size_t page);   /* frees a buffer far larger than the last page needed */

@@ -38,7 +38,16 @@ static size_t t_cell_end(const uint8_t *s, size_t n, size_t i)
 static size_t t_cell(const uint8_t *s, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && s[j] != '\r' && s[j] != '\n' && (s[j] != '|' || (j > i && s[j - 1] == '\\'))) {
+    for (;;) {
+        j = gfm_scan_cell(s, j, n); /* to the next '|', line end or non-ASCII byte */
+        if (j >= n || s[j] == '\r' || s[j] == '\n')
+            break;
+        if (s[j] == '|') {
+            if (!(j > i && s[j - 1] == '\\'))
+                break;
+            j++;
+            continue;
+        }
         size_t l = gfm_u8len(s + j, s + n); /* a bad byte ends the cell (and so the row) */
         if (!l)
             break;
@@ -167,11 +176,33 @@ static void t_fill_cell(parser *p, gnode *cell, const uint8_t *s, size_t n)
         cell->off = p->g->content.len;
 }
 
+/* the line's row from its first non-space, parsed once for the check
+ * that the table goes on and for the row added */
+static bool t_line_row(parser *p, trow *r)
+{
+    const uint8_t *s = p->line + p->first_nonspace;
+    size_t n = p->len - p->first_nonspace;
+    if (p->trow_seen.s == s && p->trow_seen.n == n && p->trow_seen.line_number == p->line_number) {
+        memset(r, 0, sizeof *r);
+        r->ncols = p->trow_seen.ncols;
+        r->cells = p->trow_seen.cells;
+        return p->trow_seen.ok;
+    }
+    bool ok = t_row(p->g, s, n, r);
+    p->trow_seen.line_number = p->line_number;
+    p->trow_seen.s = s;
+    p->trow_seen.n = n;
+    p->trow_seen.ok = ok;
+    p->trow_seen.ncols = r->ncols;
+    p->trow_seen.cells = r->cells;
+    return ok;
+}
+
 static bool table_row_matches(parser *p, gnode *table)
 {
     (void)table;
     trow r;
-    return t_row(p->g, p->line + p->first_nonspace, p->len - p->first_nonspace, &r);
+    return t_line_row(p, &r);
 }
 
 static bool table_try_open(parser *p, gnode **container)
@@ -238,7 +269,7 @@ static bool table_try_open(parser *p, gnode **container)
 static gnode *table_open_row(parser *p, gnode *table)
 {
     trow r;
-    if (p->blank || !t_row(p->g, p->line + p->first_nonspace, p->len - p->first_nonspace, &r))
+    if (p->blank || !t_line_row(p, &r))
         return NULL;
     gnode *row = add_child(p, table, B_TABLE_ROW);
     size_t i = 0;
