@@ -26,6 +26,7 @@ typedef struct entry {
 typedef struct block_fn {
     js_node *id;    /* the name of a sloppy block's function declaration */
     uint32_t scope; /* the block */
+    uint16_t flags; /* the declaration's: an async function or a generator is not hoisted */
 } block_fn;
 
 typedef struct param_list {
@@ -66,6 +67,17 @@ static void early_name(scoper *S, uint32_t pos, const char *fmt, const char *nam
 {
     if (!S->err_msg)
         early(S, pos, sl__js_printf(S->ast->arena, fmt, name));
+}
+
+/* Notes what sloppy code may do and strict code may not (js_ast
+ * strict_only_p1): the first one in the file. */
+static void strict_only(scoper *S, uint32_t pos, const char *fmt, const char *name)
+{
+    js_ast *ast = S->ast;
+    if (!ast->strict_only_p1 || pos + 1 < ast->strict_only_p1) {
+        ast->strict_only_p1 = pos + 1;
+        ast->strict_only_what = sl__js_printf(ast->arena, fmt, name);
+    }
 }
 
 static uint32_t hash_name(const char *s)
@@ -211,23 +223,28 @@ static void strict_binding_check(scoper *S, const js_node *id)
         early_name(S, id->pos, "\"%s\" is a reserved word and cannot be used in strict mode", id->s);
 }
 
-/* An assignment pattern in strict code may not assign eval or arguments. */
-static void strict_pattern_check(scoper *S, const js_node *p)
+/* An assignment pattern in strict code may not assign eval or arguments
+ * (in sloppy code: noted, strict_only). */
+static void strict_pattern_check(scoper *S, const js_node *p, int strict)
 {
     switch (p->kind) {
     case N_IDENT:
-        if (eval_or_arguments(p->s))
-            early_name(S, p->pos, "Cannot assign to \"%s\" in strict mode", p->s);
+        if (eval_or_arguments(p->s)) {
+            if (strict)
+                early_name(S, p->pos, "Cannot assign to \"%s\" in strict mode", p->s);
+            else
+                strict_only(S, p->pos, "Assignments to \"%s\"", p->s);
+        }
         return;
     case N_ASSIGN: case N_SPREAD:
-        strict_pattern_check(S, p->a);
+        strict_pattern_check(S, p->a, strict);
         return;
     case N_PROPERTY:
-        strict_pattern_check(S, p->b);
+        strict_pattern_check(S, p->b, strict);
         return;
     case N_ARRAY: case N_OBJECT:
         for (uint32_t i = 0; i < p->n; i++)
-            strict_pattern_check(S, p->list[i]);
+            strict_pattern_check(S, p->list[i], strict);
         return;
     default:
         return;
@@ -295,6 +312,9 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
     if (check && (e->sym != JS_NONE ? redeclared(S, &S->syms.v[e->sym], kind, scope)
                                     : e->var_through && lexical(S, kind, scope)))
         early_name(S, id->pos, "The symbol \"%s\" has already been declared", id->s);
+    else if (check && kind == SK_PARAM && e->sym != JS_NONE && S->syms.v[e->sym].kind == SK_PARAM &&
+             S->syms.v[e->sym].scope == scope) /* `function f(a, a)`: sloppy code's only */
+        strict_only(S, id->pos, "Duplicate parameter names (\"%s\")", id->s);
     if (e->sym != JS_NONE) {
         js_symbol *old = &S->syms.v[e->sym];
         if ((var_like(old->kind) && var_like(kind)) || mergeable(old->kind, kind) || old->kind == kind) {
@@ -355,16 +375,19 @@ static void annex_b_hoist(scoper *S)
             entry *e = tab_find(S, s, id->s, h, 0);
             blocked = e && e->sym != JS_NONE && S->syms.v[e->sym].scope == s && lexical(S, S->syms.v[e->sym].kind, s);
         }
-        if (blocked)
+        if (blocked || (S->block_fns.v[i].flags & (JF_ASYNC | JF_GENERATOR))) /* B.3.3 is for plain functions */
             continue;
         entry *e = tab_find(S, fn, id->s, h, 1);
         if (e->sym == JS_NONE) {
             e->sym = sym; /* the first one stands for the var */
             own_arguments(S, fn, sym);
+            S->syms.v[sym].flags |= SF_ANNEX_B;
         }
-        else if (e->sym != sym && S->syms.v[e->sym].kind != SK_PARAM && var_like(S->syms.v[e->sym].kind) &&
-                 S->syms.v[sym].link == JS_NONE)
-            S->syms.v[sym].link = e->sym;
+        else if (e->sym == sym || (S->syms.v[e->sym].kind != SK_PARAM && var_like(S->syms.v[e->sym].kind))) {
+            if (e->sym != sym && S->syms.v[sym].link == JS_NONE)
+                S->syms.v[sym].link = e->sym;
+            S->syms.v[sym].flags |= SF_ANNEX_B;
+        }
     }
 }
 
@@ -552,7 +575,7 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
                     S->syms.v[sym].decl = n;
                 /* Annex B: in sloppy code the function is also a var of the enclosing function (annex_b_hoist) */
                 if (!(s->flags & SCF_STRICT)) {
-                    block_fn bf = {n->a, sc};
+                    block_fn bf = {n->a, sc, n->flags};
                     JS_VEC_PUSH(S->block_fns, bf);
                 }
             }
@@ -902,8 +925,8 @@ static void bind_node(scoper *S, js_node *n, uint32_t sc)
         bind_node(S, n->b, n->aux);
         return;
     case N_ASSIGN: case N_UPDATE:
-        if (S->check && strict_at(S, sc) && (n->kind == N_UPDATE || n->op == JB_NONE || n->a->kind == N_IDENT))
-            strict_pattern_check(S, n->a);
+        if (S->check && (n->kind == N_UPDATE || n->op == JB_NONE || n->a->kind == N_IDENT))
+            strict_pattern_check(S, n->a, strict_at(S, sc));
         bind_children(S, n, sc);
         return;
     case N_CALL:
@@ -1090,6 +1113,8 @@ static void scope_run(js_ast *ast, scoper *sp)
     if (ast->syms)
         reset(prog);
     ast->uses_eval = 0;
+    ast->strict_only_p1 = 0;
+    ast->strict_only_what = NULL;
     S.module_scope = new_scope(&S, JS_NONE, SC_MODULE);
     prog->aux = S.module_scope;
     if (ast->is_module || body_is_strict(prog))
