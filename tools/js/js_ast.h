@@ -240,7 +240,8 @@ enum js_scope_flag {
     SCF_EVAL = 1,  /* a direct eval() here or in a scope inside */
     SCF_STRICT = 2,
     SCF_PARAMS = 4, /* its parameter list is being bound: the names its body declares are not in scope there */
-    SCF_OWN_ARGUMENTS = 8 /* a function other than an arrow: it has its own `arguments` */
+    SCF_OWN_ARGUMENTS = 8, /* a function other than an arrow: it has its own `arguments` */
+    SCF_MODULE_GOAL = 16   /* strict only as a module (no "use strict" around): messages say so, as esbuild's */
 };
 
 typedef struct js_scope {
