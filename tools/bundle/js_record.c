@@ -672,17 +672,31 @@ static void list_stmt(rb *b, js_node *n)
     stmt(b, n);
 }
 
+/* The walk enters scope sc (annex_fn's renames look at what is open);
+ * returns what leave_scope restores. */
+static uint8_t enter_scope(rb *b, uint32_t sc)
+{
+    if (!b->open || sc >= b->ast->nscopes)
+        return 0;
+    uint8_t was = b->open[sc];
+    b->open[sc] = 1;
+    return was;
+}
+
+static void leave_scope(rb *b, uint32_t sc, uint8_t was)
+{
+    if (b->open && sc < b->ast->nscopes)
+        b->open[sc] = was;
+}
+
 static void block_body(rb *b, js_node *blk)
 {
     if (!blk)
         return;
-    uint8_t was = 0;
-    if (b->open && blk->aux < b->ast->nscopes)
-        was = b->open[blk->aux], b->open[blk->aux] = 1;
+    uint8_t was = enter_scope(b, blk->aux);
     for (uint32_t i = 0; i < blk->n; i++)
         list_stmt(b, blk->list[i]);
-    if (b->open && blk->aux < b->ast->nscopes)
-        b->open[blk->aux] = was;
+    leave_scope(b, blk->aux, was);
 }
 
 static void params(rb *b, js_node *fn)
@@ -768,7 +782,7 @@ static void function(rb *b, js_node *fn, int is_decl)
         annex_fn(b, fn);
         if (b->open && fn->a && fn->a->aux < b->ast->nsyms && (b->ast->syms[fn->a->aux].flags & SF_ANNEX_B)) {
             annex_scope = b->ast->syms[fn->a->aux].scope; /* the block: `if (x) function f() {}` has no node of it */
-            was = b->open[annex_scope], b->open[annex_scope] = 1;
+            was = enter_scope(b, annex_scope);
         }
     }
     if (is_decl && fn->a)
@@ -784,7 +798,7 @@ static void function(rb *b, js_node *fn, int is_decl)
     b->this_depth--;
     leave_fn(b, tries);
     if (annex_scope != JS_NONE)
-        b->open[annex_scope] = was;
+        leave_scope(b, annex_scope, was);
 }
 
 static void arrow(rb *b, js_node *fn)
@@ -1357,16 +1371,13 @@ static void stmt(rb *b, js_node *n)
     case N_SWITCH: {
         side_effect(b);
         expr(b, n->a, 0);
-        uint8_t was = 0;
-        if (b->open && n->aux < b->ast->nscopes)
-            was = b->open[n->aux], b->open[n->aux] = 1;
+        uint8_t was = enter_scope(b, n->aux);
         for (uint32_t i = 0; i < n->n; i++) {
             expr(b, n->list[i]->a, 0);
             for (uint32_t k = 0; k < n->list[i]->n; k++)
                 list_stmt(b, n->list[i]->list[k]);
         }
-        if (b->open && n->aux < b->ast->nscopes)
-            b->open[n->aux] = was;
+        leave_scope(b, n->aux, was);
         return;
     }
     case N_TRY:
