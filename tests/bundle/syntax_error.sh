@@ -115,6 +115,10 @@ sed -i 's/(a, a)/(b, a)/' "$work/so.cjs"
 refused "an assignment to arguments in CommonJS, --format esm" 'so.cjs:2:16: Assignments to "arguments" cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
 sed -i 's/arguments = \[3\]/arguments[0] = 3/' "$work/so.cjs"
 refused "a destructuring assignment to eval in a script entry, --format esm" 'so.cjs:3:2: Assignments to "eval" cannot be used with the "esm" output format due to strict mode' "$work/so.cjs" --format esm
+# `for (var k = 1 in o)` is rewritten for strict output (cases/cjs_annex_b_in_esm_output)
+# unless a comment sits where the rewrite writes: then refused in esbuild's words
+printf "for (var k = 1 in /* c */ {}) ;\n" >"$work/fi.cjs"
+refused "a for-in initializer the rewrite cannot take, --format esm" 'fi.cjs:1:14: Variable initializers inside for-in loops cannot be used with the "esm" output format due to strict mode' "$work/fi.cjs" --format esm
 # A legacy octal escape in an untagged template is a SyntaxError in sloppy code too, as esbuild says
 printf "var t = (s) => s.raw[0];\nmodule.exports = [t\`\\\\101\`, \`\\\\101\`];\n" >"$work/tp.cjs"
 refused "an octal escape in a template" 'tp.cjs:2:29: Legacy octal escape sequences cannot be used in template literals' "$work/tp.cjs" --format cjs

@@ -1275,6 +1275,41 @@ static void for_head(rb *b, js_node *h)
         expr(b, h, X_TARGET);
 }
 
+/* `for (var k = init in o)`, sloppy code's only (Annex B), in strict
+ * output: `for (var k in (k = init, o))`, which runs init, then o, as
+ * esbuild's rewrite does, each piece of text where it was.  The tokens
+ * around must be the plain `=`, `in` and `)` (white space between, no
+ * comment), else the file is refused in esbuild's words for the strict
+ * error.  At the top level the var is the module's own: it stays wrapped
+ * (MF_CJS_ONLY), where the name is as written. */
+static void for_in_init(rb *b, const js_node *n)
+{
+    const char *s = b->m->src;
+    const js_node *id = n->a->list[0]->a;
+    uint32_t eq = id->pos + name_len(b, id->pos), in = n->b->pos, rp = n->c->pos;
+    while (eq < b->m->len && (s[eq] == ' ' || s[eq] == '\t' || s[eq] == '\n' || s[eq] == '\r'))
+        eq++;
+    while (in > 0 && (s[in - 1] == ' ' || s[in - 1] == '\t' || s[in - 1] == '\n' || s[in - 1] == '\r' ||
+                      s[in - 1] == '('))
+        in--;
+    while (rp > 0 && (s[rp - 1] == ' ' || s[rp - 1] == '\t' || s[rp - 1] == '\n' || s[rp - 1] == '\r'))
+        rp--;
+    in -= 2;
+    if (eq >= b->m->len || s[eq] != '=' || in < eq || s[in] != 'i' || s[in + 1] != 'n' || !rp || s[rp - 1] != ')') {
+        if (!b->err_msg) {
+            b->err_pos = n->a->list[0]->b->pos;
+            b->err_msg = "Variable initializers inside for-in loops cannot be used with the \"esm\" output format due "
+                         "to strict mode";
+        }
+        return;
+    }
+    if (b->fn_depth == 0)
+        b->m->flags |= MF_CJS_ONLY;
+    patch(b, eq, eq + 1, sl__arena_printf(b->a, "in (%s =", id->s));
+    patch(b, in, in + 2, ",");
+    patch(b, rp - 1, rp - 1, ")");
+}
+
 /* A branch of `if`: `if (x) function f() {}` (sloppy code's only) is
  * printed in braces in strict output (annex_fn writes the `{`). */
 static void if_branch(rb *b, const js_node *n, js_node *br)
@@ -1330,6 +1365,8 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_FOR_IN: case N_FOR_OF:
         side_effect(b);
+        if (b->o->strict_out && n->kind == N_FOR_IN && n->a && n->a->kind == N_VAR && n->a->list[0]->b)
+            for_in_init(b, n);
         for_head(b, n->a);
         expr(b, n->b, 0);
         stmt(b, n->c);
@@ -2003,6 +2040,8 @@ static void own_this(rb *b)
  * import/export say so). */
 static int settle_exports(rb *b)
 {
+    if (b->err_msg) /* noted during the walk (for_in_init) */
+        return -1;
     if (b->with_p1 && (b->m->flags & MF_NODE_MODE)) {
         b->err_pos = b->with_p1 - 1;
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";

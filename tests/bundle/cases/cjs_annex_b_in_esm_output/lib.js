@@ -35,4 +35,9 @@ r.push(typeof af, typeof gf);
 // the block's binding and the var are two: assigning one leaves the other
 { function two() { return 1; } two = 'block'; r.push(typeof two); }
 r.push(typeof two);
+// Annex B too: `for (var k = init in o)` runs init, then o
+var order = [];
+for (var k = (order.push('init'), 'k') in (order.push('object'), { a: 1 })) order.push(k);
+for (var unset = 'kept' in {}) ;
+r.push(order.join(), unset);
 module.exports = r;
