@@ -102,6 +102,34 @@ refused "a function named eval in CommonJS, --format esm" 'ev.cjs:1:18: Declarat
 printf "try {} catch (let) {}\nvar yield = 1;\n" >"$work/ev.cjs"
 refused "a catch parameter named let in CommonJS, --format esm" 'ev.cjs:1:15: "let" is a reserved word and cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
 "$sluice" bundle "$work/wm.mjs" --platform node --format cjs -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: a catch parameter named let, --format cjs:"; cat "$work/err"; exit 1; }
+# and so are assigning eval or arguments and repeating a parameter name:
+# no printer can rewrite them, and esbuild prints them into a bundle node
+# refuses to load; refused here with esbuild's words for the like.
+# --format cjs keeps the code sloppy, where it runs.
+printf "function f(a, a) { return a; }\nfunction g() { arguments = [3]; return arguments[0]; }\n[eval] = [eval];\nmodule.exports = f(1, 2) + g();\n" >"$work/so.cjs"
+printf "import v from './so.cjs';\nconsole.log(v);\n" >"$work/wm.mjs"
+refused "a repeated parameter in CommonJS, --format esm" 'so.cjs:1:15: Duplicate parameter names ("a") cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
+"$sluice" bundle "$work/wm.mjs" --platform node --format cjs -q -o "$work/out.js" 2>"$work/err" || { echo "FAIL: sloppy-only code, --format cjs:"; cat "$work/err"; exit 1; }
+[ "$(node "$work/out.js")" = 5 ] || { echo "FAIL: sloppy-only code in --format cjs does not run"; exit 1; }
+sed -i 's/(a, a)/(b, a)/' "$work/so.cjs"
+refused "an assignment to arguments in CommonJS, --format esm" 'so.cjs:2:16: Assignments to "arguments" cannot be used with the "esm" output format due to strict mode' "$work/wm.mjs" --format esm
+sed -i 's/arguments = \[3\]/arguments[0] = 3/' "$work/so.cjs"
+refused "a destructuring assignment to eval in a script entry, --format esm" 'so.cjs:3:2: Assignments to "eval" cannot be used with the "esm" output format due to strict mode' "$work/so.cjs" --format esm
+# `for (var k = 1 in o)` is rewritten for strict output (cases/cjs_annex_b_in_esm_output)
+# unless a comment sits where the rewrite writes: then refused in esbuild's words
+printf "for (var k = 1 in /* c */ {}) ;\n" >"$work/fi.cjs"
+refused "a for-in initializer the rewrite cannot take, --format esm" 'fi.cjs:1:14: Variable initializers inside for-in loops cannot be used with the "esm" output format due to strict mode' "$work/fi.cjs" --format esm
+# A legacy octal escape in an untagged template is a SyntaxError in sloppy code too, as esbuild says
+printf "var t = (s) => s.raw[0];\nmodule.exports = [t\`\\\\101\`, \`\\\\101\`];\n" >"$work/tp.cjs"
+refused "an octal escape in a template" 'tp.cjs:2:29: Legacy octal escape sequences cannot be used in template literals' "$work/tp.cjs" --format cjs
+# A .mjs file, or a .js file under "type": "module", is a module without import or export too: strict
+printf "globalThis.x = 0777;\n" >"$work/oct.mjs"
+refused "a legacy octal number in .mjs" 'oct.mjs:1:16: Legacy octal literals cannot be used in an ECMAScript module' "$work/oct.mjs"
+mkdir -p "$work/tm" && printf '{ "type": "module" }\n' >"$work/tm/package.json"
+printf "globalThis.x = '\\\\101';\n" >"$work/tm/oct.js"
+refused "a legacy octal escape in a .js file of a type: module package" 'oct.js:1:16: Legacy octal escape sequences cannot be used in an ECMAScript module' "$work/tm/oct.js" --format cjs
+printf "eval = 1;\n" >"$work/tm/ev.js"
+refused "an assignment to eval in a .js file of a type: module package" 'ev.js:1:1: Cannot assign to "eval" in an ECMAScript module' "$work/tm/ev.js" --format cjs
 # top-level await outside --format esm: file:line:column of the first await (a TS file: of its source)
 printf "import './t.mts';\n" >"$work/main.mjs"
 printf "const x: number = 1;\nconst y =  await Promise.resolve(x);\nawait 0;\n" >"$work/t.mts"
@@ -131,5 +159,5 @@ refused "a write to a renamed import in .ts" 'w.ts:2:29: cannot assign to import
 # a top-level return in a .mjs file with no import or export (a module all the same)
 printf "if (globalThis.x) return;\n" >"$work/r.mjs"
 refused "a top-level return in .mjs" 'r.mjs:1:19: Top-level return cannot be used inside an ECMAScript module' "$work/r.mjs"
-echo "ok: syntax errors, invalid JSON and unresolved imports, 'with', delete and strict-reserved names in a module, top-level await, early errors, import writes"
+echo "ok: syntax errors, invalid JSON and unresolved imports, 'with', delete, strict-reserved names, eval/arguments writes, repeated parameters and legacy octals in a module or strict output, top-level await, early errors, import writes"
 

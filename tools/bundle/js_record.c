@@ -97,6 +97,12 @@ typedef struct rb {
     uint32_t strict_name_p1; /* the first binding strict code refuses (eval, arguments, let, yield, ...) + 1 */
     const char *strict_name;
     uint32_t return_p1; /* the first top-level `return` + 1 */
+    /* Annex B in ES module output (annex_fn): set only when the output is
+     * strict and some block function of the file is also a var */
+    uint8_t *open;          /* per tools/js scope: the walk is inside it */
+    const char **fresh;     /* per tools/js symbol: its name in its block, NULL until needed */
+    SL_VEC(const char *) fresh_names;
+    const js_node *brace_fn; /* `if (x) function f() {}`: the function to print in braces */
     uint32_t err_pos;
     const char *err_msg;
 } rb;
@@ -231,9 +237,19 @@ static void declare(rb *b, const js_node *id, int kind, int flags)
     SL_VEC_PUSH(b->occs, o);
 }
 
+static const char *fresh_name(rb *b, uint32_t sym);
+static void patch(rb *b, uint32_t pos, uint32_t end, const char *text);
+
 static pending *ref(rb *b, const js_node *id, int flags)
 {
     pending r = {.id = id, .stmt = b->stmt, .rec = -1, .define = -1, .flags = (uint8_t)flags};
+    uint32_t s = id->aux;
+    if (b->open && s < b->ast->nsyms && (b->ast->syms[s].flags & SF_ANNEX_B) && b->open[b->ast->syms[s].scope]) {
+        /* inside its block the function is the block's binding (annex_fn) */
+        const char *to = fresh_name(b, s);
+        patch(b, id->pos, id->pos + name_len(b, id->pos),
+              flags & OCC_SHORTHAND ? sl__arena_printf(b->a, "%s: %s", id->s, to) : to);
+    }
     if (b->define >= 0) {
         r.define = b->define;
         r.define_end = b->define_end;
@@ -656,12 +672,31 @@ static void list_stmt(rb *b, js_node *n)
     stmt(b, n);
 }
 
+/* The walk enters scope sc (annex_fn's renames look at what is open);
+ * returns what leave_scope restores. */
+static uint8_t enter_scope(rb *b, uint32_t sc)
+{
+    if (!b->open || sc >= b->ast->nscopes)
+        return 0;
+    uint8_t was = b->open[sc];
+    b->open[sc] = 1;
+    return was;
+}
+
+static void leave_scope(rb *b, uint32_t sc, uint8_t was)
+{
+    if (b->open && sc < b->ast->nscopes)
+        b->open[sc] = was;
+}
+
 static void block_body(rb *b, js_node *blk)
 {
     if (!blk)
         return;
+    uint8_t was = enter_scope(b, blk->aux);
     for (uint32_t i = 0; i < blk->n; i++)
         list_stmt(b, blk->list[i]);
+    leave_scope(b, blk->aux, was);
 }
 
 static void params(rb *b, js_node *fn)
@@ -687,9 +722,69 @@ static void leave_fn(rb *b, int tries)
     b->try_depth = tries;
 }
 
+/* The name a block function has in its block when Annex B's var of the
+ * same name is printed beside it: the name and 2, 3, ... that no name of
+ * the module (in any scope, free or bound) is, as esbuild names it. */
+static const char *fresh_name(rb *b, uint32_t sym)
+{
+    if (b->fresh[sym])
+        return b->fresh[sym];
+    const char *base = b->ast->syms[sym].name;
+    for (unsigned k = 2;; k++) {
+        const char *s = sl__arena_printf(b->a, "%s%u", base, k);
+        int taken = 0;
+        for (uint32_t i = 0; i < b->ast->nsyms && !taken; i++)
+            taken = !strcmp(b->ast->syms[i].name, s);
+        for (size_t i = 0; i < b->fresh_names.n && !taken; i++)
+            taken = !strcmp(b->fresh_names.v[i], s);
+        if (!taken) {
+            SL_VEC_PUSH(b->fresh_names, s);
+            return b->fresh[sym] = s;
+        }
+    }
+}
+
+/* Annex B.3.3 in ES module output.  In sloppy code `{ function f() {} }`
+ * also assigns the function to the var f of the enclosing function when
+ * the declaration is evaluated; ES module output is strict, where f would
+ * be the block's alone (a ReferenceError outside).  As esbuild keeps it,
+ * the block's function gets a name of its own, used inside the block, and
+ * the declaration assigns the var: `{ var f = f2; function f2() {} }` (the
+ * function is hoisted in its block, so the var gets it where the
+ * declaration stood).  The var lands in the module's own function when
+ * the function is at its top level: a module so printed stays wrapped
+ * (MF_CJS_ONLY), where the name is its own.  `if (x) function f() {}`
+ * (a SyntaxError in strict code) is printed in braces. */
+static void annex_fn(rb *b, js_node *fn)
+{
+    int brace = fn == b->brace_fn;
+    b->brace_fn = NULL;
+    uint32_t s = fn->a ? fn->a->aux : JS_NONE;
+    if (!b->open || s >= b->ast->nsyms || !(b->ast->syms[s].flags & SF_ANNEX_B)) {
+        if (brace)
+            patch(b, fn->pos, fn->pos, "{ ");
+        return;
+    }
+    if (b->ast->scopes[b->ast->syms[s].scope].fn == b->module_scope)
+        b->m->flags |= MF_CJS_ONLY;
+    uint32_t end = fn->a->pos + name_len(b, fn->a->pos);
+    patch(b, fn->pos, end,
+          sl__arena_printf(b->a, "%svar %s = %s; function %s", brace ? "{ " : "", fn->a->s, fresh_name(b, s),
+                           fresh_name(b, s)));
+}
+
 /* A function or method: name (a declaration binds it outside), params, body. */
 static void function(rb *b, js_node *fn, int is_decl)
 {
+    uint32_t annex_scope = JS_NONE;
+    uint8_t was = 0;
+    if (is_decl && b->o->strict_out) {
+        annex_fn(b, fn);
+        if (b->open && fn->a && fn->a->aux < b->ast->nsyms && (b->ast->syms[fn->a->aux].flags & SF_ANNEX_B)) {
+            annex_scope = b->ast->syms[fn->a->aux].scope; /* the block: `if (x) function f() {}` has no node of it */
+            was = enter_scope(b, annex_scope);
+        }
+    }
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
     else if (fn->a && fn->a->kind == N_IDENT) { /* a function expression's own name */
@@ -702,6 +797,8 @@ static void function(rb *b, js_node *fn, int is_decl)
     block_body(b, fn->b);
     b->this_depth--;
     leave_fn(b, tries);
+    if (annex_scope != JS_NONE)
+        leave_scope(b, annex_scope, was);
 }
 
 static void arrow(rb *b, js_node *fn)
@@ -1178,6 +1275,61 @@ static void for_head(rb *b, js_node *h)
         expr(b, h, X_TARGET);
 }
 
+/* `for (var k = init in o)`, sloppy code's only (Annex B), in strict
+ * output: `for (var k in (k = init, o))`, which runs init, then o, as
+ * esbuild's rewrite does, each piece of text where it was.  The tokens
+ * around must be the plain `=`, `in` and `)` (white space between, no
+ * comment), else the file is refused in esbuild's words for the strict
+ * error.  At the top level the var is the module's own: it stays wrapped
+ * (MF_CJS_ONLY), where the name is as written. */
+static void for_in_init(rb *b, const js_node *n)
+{
+    const char *s = b->m->src;
+    const js_node *id = n->a->list[0]->a;
+    uint32_t eq = id->pos + name_len(b, id->pos), in = n->b->pos, rp = n->c->pos;
+    while (eq < b->m->len && (s[eq] == ' ' || s[eq] == '\t' || s[eq] == '\n' || s[eq] == '\r'))
+        eq++;
+    while (in > 0 && (s[in - 1] == ' ' || s[in - 1] == '\t' || s[in - 1] == '\n' || s[in - 1] == '\r' ||
+                      s[in - 1] == '('))
+        in--;
+    while (rp > 0 && (s[rp - 1] == ' ' || s[rp - 1] == '\t' || s[rp - 1] == '\n' || s[rp - 1] == '\r'))
+        rp--;
+    in -= 2;
+    if (eq >= b->m->len || s[eq] != '=' || in < eq || s[in] != 'i' || s[in + 1] != 'n' || !rp || s[rp - 1] != ')') {
+        if (!b->err_msg) {
+            b->err_pos = n->a->list[0]->b->pos;
+            b->err_msg = "Variable initializers inside for-in loops cannot be used with the \"esm\" output format due "
+                         "to strict mode";
+        }
+        return;
+    }
+    if (b->fn_depth == 0)
+        b->m->flags |= MF_CJS_ONLY;
+    patch(b, eq, eq + 1, sl__arena_printf(b->a, "in (%s =", id->s));
+    patch(b, in, in + 2, ",");
+    patch(b, rp - 1, rp - 1, ")");
+}
+
+/* A branch of `if`: `if (x) function f() {}` (sloppy code's only) is
+ * printed in braces in strict output (annex_fn writes the `{`). */
+static void if_branch(rb *b, const js_node *n, js_node *br)
+{
+    if (!br)
+        return;
+    if (!b->o->strict_out || br->kind != N_FUNC_DECL) {
+        stmt(b, br);
+        return;
+    }
+    uint32_t end = 0;
+    for (uint32_t k = 0; k < b->ast->nspans && !end; k++)
+        if (b->ast->spans[k].node == n)
+            end = br == n->b ? b->ast->spans[k].b_end : b->ast->spans[k].c_end;
+    b->brace_fn = br;
+    stmt(b, br);
+    if (end && b->m->src[end - 1] == '}') /* the body's own `}`: cut with it where the branch is dead */
+        patch(b, end - 1, end, "} }");
+}
+
 static void stmt(rb *b, js_node *n)
 {
     if (!n)
@@ -1201,8 +1353,8 @@ static void stmt(rb *b, js_node *n)
     case N_IF:
         side_effect(b);
         expr(b, n->a, 0);
-        stmt(b, n->b);
-        stmt(b, n->c);
+        if_branch(b, n, n->b);
+        if_branch(b, n, n->c);
         return;
     case N_FOR:
         side_effect(b);
@@ -1213,6 +1365,8 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_FOR_IN: case N_FOR_OF:
         side_effect(b);
+        if (b->o->strict_out && n->kind == N_FOR_IN && n->a && n->a->kind == N_VAR && n->a->list[0]->b)
+            for_in_init(b, n);
         for_head(b, n->a);
         expr(b, n->b, 0);
         stmt(b, n->c);
@@ -1240,17 +1394,29 @@ static void stmt(rb *b, js_node *n)
         return;
     case N_LABEL:
         side_effect(b);
+        if (b->o->strict_out) {
+            /* `l: function f() {}`, sloppy code's only: nothing can jump
+             * to such a label, so strict code gets the function alone */
+            const js_node *body = n->a;
+            while (body->kind == N_LABEL)
+                body = body->a;
+            if (body->kind == N_FUNC_DECL)
+                patch(b, n->pos, n->a->pos, "");
+        }
         stmt(b, n->a);
         return;
-    case N_SWITCH:
+    case N_SWITCH: {
         side_effect(b);
         expr(b, n->a, 0);
+        uint8_t was = enter_scope(b, n->aux);
         for (uint32_t i = 0; i < n->n; i++) {
             expr(b, n->list[i]->a, 0);
             for (uint32_t k = 0; k < n->list[i]->n; k++)
                 list_stmt(b, n->list[i]->list[k]);
         }
+        leave_scope(b, n->aux, was);
         return;
+    }
     case N_TRY:
         side_effect(b);
         b->try_depth++;
@@ -1874,6 +2040,8 @@ static void own_this(rb *b)
  * import/export say so). */
 static int settle_exports(rb *b)
 {
+    if (b->err_msg) /* noted during the walk (for_in_init) */
+        return -1;
     if (b->with_p1 && (b->m->flags & MF_NODE_MODE)) {
         b->err_pos = b->with_p1 - 1;
         b->err_msg = "\"with\" statements cannot be used in an ECMAScript module";
@@ -1894,6 +2062,14 @@ static int settle_exports(rb *b)
     if (b->delete_p1 && b->o->strict_out) {
         b->err_pos = b->delete_p1 - 1;
         b->err_msg = "Delete of a bare identifier cannot be used with the \"esm\" output format due to strict mode";
+        return -1;
+    }
+    /* so are assigning eval or arguments and repeating a parameter (esbuild
+     * prints them, and node refuses its bundle) */
+    if (b->ast->strict_only_p1 && b->o->strict_out) {
+        b->err_pos = b->ast->strict_only_p1 - 1;
+        b->err_msg = sl__arena_printf(b->a, "%s cannot be used with the \"esm\" output format due to strict mode",
+                                      b->ast->strict_only_what);
         return -1;
     }
     /* so is binding eval, arguments or a word strict code reserves */
@@ -2051,6 +2227,14 @@ static void copy_out(rb *b)
     COPY_OUT(warnings, warnings);
     names(b, 1, &m->free_names, &m->nfree_names);
     names(b, 0, &m->nested_names, &m->nnested_names);
+    if (b->fresh_names.n) { /* annex_fn's names are bound in inner scopes too */
+        const char **v = sl__arena_alloc(b->a, (m->nnested_names + b->fresh_names.n + 1) * sizeof *v);
+        if (m->nnested_names)
+            memcpy(v, m->nested_names, m->nnested_names * sizeof *v);
+        memcpy(v + m->nnested_names, b->fresh_names.v, b->fresh_names.n * sizeof *v);
+        m->nested_names = v;
+        m->nnested_names += b->fresh_names.n;
+    }
     m->cjs_names[0] = m->cjs_names[1] = NULL;
     if (b->renames.n)
         cjs_names(b);
@@ -2182,9 +2366,10 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
         sl__js_arena_init(&own.ja);
     }
     js_record_scratch *sc = s ? s : &own;
-    /* parsed as a script, as node would not: a module's stricter rules
-     * are not the bundler's to enforce (the old parser did not either) */
-    tjs_parse_opts po = {0, 0, 0, JS_MAX_NESTING};
+    /* A .mjs file, or a .js file under "type": "module", is a module
+     * whatever its syntax, as node loads it: strict, `await` reserved.
+     * Any other file is a module once import/export say so. */
+    tjs_parse_opts po = {0, 0, (m->flags & MF_NODE_MODE) != 0, JS_MAX_NESTING};
     js_ast ast;
     int rc = 0;
     if (sl__js_parse_program(&ast, m->path, m->src, m->len, &po, &sc->ja, err, errlen)) {
@@ -2213,6 +2398,14 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
     }
     for (uint32_t i = 0; i < ast.nsyms; i++)
         b->symmap[i] = -1;
+    if (o->strict_out)
+        for (uint32_t i = 0; i < ast.nsyms && !b->open; i++)
+            if (ast.syms[i].flags & SF_ANNEX_B) {
+                b->open = calloc(ast.nscopes + 1, 1);
+                b->fresh = calloc(ast.nsyms + 1, sizeof *b->fresh);
+                if (!b->open || !b->fresh)
+                    abort();
+            }
     program(b);
     own_this(b);
     if (o->strict_out)
@@ -2226,6 +2419,12 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
     } else {
         copy_out(b);
     }
+    free(b->open);
+    free(b->fresh);
+    free(b->fresh_names.v);
+    b->open = NULL;
+    b->fresh = NULL;
+    b->fresh_names.v = NULL;
 out:
     if (s) {
         sl__js_arena_reset(&s->ja);

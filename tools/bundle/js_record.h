@@ -38,7 +38,10 @@ typedef struct js_parse_opts {
     size_t ndefines;
     int import_meta; /* JS_META_* */
     /* The output is strict code (ES module format): a script's legacy
-     * octal numbers and escapes are rewritten, and `with` is an error. */
+     * octal numbers and escapes are rewritten, so are Annex B's block
+     * functions, `if (x) function` and labelled functions (js_record.c
+     * annex_fn), and `with`, `delete x`, eval/arguments bound or
+     * assigned and repeated parameters are errors. */
     int strict_out;
     /* The output is CommonJS (--format cjs): `exports` and `module` are
      * renamed (js_rename). */

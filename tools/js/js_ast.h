@@ -211,7 +211,8 @@ enum js_sym_flag {
     SF_CONST_ENUM = 8,
     SF_ASSIGNED = 16,    /* written after its declaration */
     SF_SELF_NAME = 32,   /* a function or class expression's own name: a function's body may declare it again */
-    SF_PARAM = 64        /* declared as a parameter (a var or function of its name in the body is the same symbol) */
+    SF_PARAM = 64,       /* declared as a parameter (a var or function of its name in the body is the same symbol) */
+    SF_ANNEX_B = 128     /* a sloppy block's function whose var Annex B.3.3 also assigns (js_scope.c annex_b_hoist) */
 };
 
 typedef struct js_symbol {
@@ -239,7 +240,8 @@ enum js_scope_flag {
     SCF_EVAL = 1,  /* a direct eval() here or in a scope inside */
     SCF_STRICT = 2,
     SCF_PARAMS = 4, /* its parameter list is being bound: the names its body declares are not in scope there */
-    SCF_OWN_ARGUMENTS = 8 /* a function other than an arrow: it has its own `arguments` */
+    SCF_OWN_ARGUMENTS = 8, /* a function other than an arrow: it has its own `arguments` */
+    SCF_MODULE_GOAL = 16   /* strict only as a module (no "use strict" around): messages say so, as esbuild's */
 };
 
 typedef struct js_scope {
@@ -291,6 +293,14 @@ typedef struct js_ast {
      * (tools/bundle, ES module output) rewrites them. */
     uint32_t *legacy_octals;
     uint32_t nlegacy_octals;
+    /* The first thing in sloppy code that strict code refuses and no
+     * printer can rewrite (an assignment to eval or arguments, a repeated
+     * parameter name): where + 1 (0: none) and what, worded to go before
+     * "cannot be used ...".  Set by sl__js_scope_check; a printer that
+     * copies sloppy code into strict code (tools/bundle, ES module
+     * output) refuses the file. */
+    uint32_t strict_only_p1;
+    const char *strict_only_what;
     js_arena *arena;
 } js_ast;
 

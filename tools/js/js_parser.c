@@ -995,6 +995,24 @@ void sl__js_parse_args(js_parser *p, js_node *call)
     sl__js_list_end(p, call, mark);
 }
 
+/* An untagged template's text may not hold a legacy octal escape (`\1`,
+ * `\01`, `\8`), in sloppy code either: only `\0` not before a digit.  A
+ * tagged one may (its cooked value is undefined). */
+static void template_octal_check(js_parser *p, const js_node *tag)
+{
+    if (tag)
+        return;
+    const char *s = p->L.str;
+    for (uint32_t i = 0; i + 1 < p->L.str_len; i++) {
+        if (s[i] != '\\')
+            continue;
+        char c = s[++i];
+        if ((c >= '1' && c <= '9') || (c == '0' && i + 1 < p->L.str_len && s[i + 1] >= '0' && s[i + 1] <= '9'))
+            sl__js_fail(p, (uint32_t)(s - p->L.src) + i - 1,
+                        "Legacy octal escape sequences cannot be used in template literals");
+    }
+}
+
 static js_node *parse_template(js_parser *p, js_node *tag)
 {
     js_node *t = sl__js_mk(p, N_TEMPLATE, tag ? tag->pos : p->L.start);
@@ -1003,6 +1021,7 @@ static js_node *parse_template(js_parser *p, js_node *tag)
     js_node *q = sl__js_mk(p, N_TEMPLATE_STR, p->L.start);
     q->s = sl__js_strndup(p->a, p->L.str, p->L.str_len);
     q->n = p->L.str_len;
+    template_octal_check(p, tag);
     push(p, q);
     if (is(p, TK_THEAD)) {
         unsigned saved = p->ctx;
@@ -1016,6 +1035,7 @@ static js_node *parse_template(js_parser *p, js_node *tag)
             q = sl__js_mk(p, N_TEMPLATE_STR, p->L.start);
             q->s = sl__js_strndup(p->a, p->L.str, p->L.str_len);
             q->n = p->L.str_len;
+            template_octal_check(p, tag);
             push(p, q);
             if (is(p, TK_TTAIL))
                 break;
@@ -2592,7 +2612,7 @@ static js_node *parse_stmt_inner(js_parser *p)
         if (p->fs.strict && !(p->ctx & CTX_MODULE))
             sl__js_fail(p, pos, "With statements cannot be used in strict mode");
         if (p->ctx & CTX_MODULE)
-            sl__js_fail(p, pos, "`with` is not allowed in strict mode");
+            sl__js_fail(p, pos, "\"with\" statements cannot be used in an ECMAScript module");
         if (!p->with_p1)
             p->with_p1 = pos + 1;
         next(p);

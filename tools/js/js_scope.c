@@ -26,6 +26,7 @@ typedef struct entry {
 typedef struct block_fn {
     js_node *id;    /* the name of a sloppy block's function declaration */
     uint32_t scope; /* the block */
+    uint16_t flags; /* the declaration's: an async function or a generator is not hoisted */
 } block_fn;
 
 typedef struct param_list {
@@ -66,6 +67,17 @@ static void early_name(scoper *S, uint32_t pos, const char *fmt, const char *nam
 {
     if (!S->err_msg)
         early(S, pos, sl__js_printf(S->ast->arena, fmt, name));
+}
+
+/* Notes what sloppy code may do and strict code may not (js_ast
+ * strict_only_p1): the first one in the file. */
+static void strict_only(scoper *S, uint32_t pos, const char *fmt, const char *name)
+{
+    js_ast *ast = S->ast;
+    if (!ast->strict_only_p1 || pos + 1 < ast->strict_only_p1) {
+        ast->strict_only_p1 = pos + 1;
+        ast->strict_only_what = sl__js_printf(ast->arena, fmt, name);
+    }
 }
 
 static uint32_t hash_name(const char *s)
@@ -128,8 +140,8 @@ static uint32_t new_scope(scoper *S, uint32_t parent, int kind)
     sc.kind = (uint8_t)kind;
     sc.fn = (kind == SC_FUNCTION || kind == SC_MODULE || parent == JS_NONE) ? (uint32_t)S->scopes.n
                                                                             : S->scopes.v[parent].fn;
-    if (parent != JS_NONE && (S->scopes.v[parent].flags & SCF_STRICT))
-        sc.flags |= SCF_STRICT;
+    if (parent != JS_NONE)
+        sc.flags |= S->scopes.v[parent].flags & (SCF_STRICT | SCF_MODULE_GOAL);
     JS_VEC_PUSH(S->scopes, sc);
     return (uint32_t)S->scopes.n - 1;
 }
@@ -193,41 +205,58 @@ static int eval_or_arguments(const char *s)
     return (s[0] == 'e' && !strcmp(s, "eval")) || (s[0] == 'a' && !strcmp(s, "arguments"));
 }
 
+/* fmt's `%s`s: the name, and "strict mode" or, where only the module goal
+ * makes sc strict (JS_NONE: a "use strict" does), "an ECMAScript module". */
+static void early_strict(scoper *S, uint32_t pos, uint32_t sc, const char *fmt, const char *name)
+{
+    if (!S->err_msg)
+        early(S, pos,
+              sl__js_printf(S->ast->arena, fmt, name,
+                            sc != JS_NONE && (S->scopes.v[sc].flags & SCF_MODULE_GOAL) ? "an ECMAScript module"
+                                                                                      : "strict mode"));
+}
+
 /* An identifier used (bound or read) in scope sc that strict code or a module refuses. */
 static void check_name(scoper *S, const js_node *id, uint32_t sc)
 {
     if (strict_at(S, sc) && sl__js_is_strict_reserved(id->s))
-        early_name(S, id->pos, "\"%s\" is a reserved word and cannot be used in strict mode", id->s);
+        early_strict(S, id->pos, sc, "\"%s\" is a reserved word and cannot be used in %s", id->s);
     else if (S->ast->is_module && id->s[0] == 'a' && !strcmp(id->s, "await"))
         early(S, id->pos, "Cannot use \"await\" as an identifier in an ECMAScript module");
 }
 
-/* A name bound in strict code: not eval, arguments or a strict reserved word. */
-static void strict_binding_check(scoper *S, const js_node *id)
+/* A name bound in strict code (scope sc, as early_strict): not eval, arguments or a strict reserved word. */
+static void strict_binding_check(scoper *S, const js_node *id, uint32_t sc)
 {
     if (eval_or_arguments(id->s))
-        early_name(S, id->pos, "Declarations with the name \"%s\" cannot be used in strict mode", id->s);
+        early_strict(S, id->pos, sc, "Declarations with the name \"%s\" cannot be used in %s", id->s);
     else if (sl__js_is_strict_reserved(id->s))
-        early_name(S, id->pos, "\"%s\" is a reserved word and cannot be used in strict mode", id->s);
+        early_strict(S, id->pos, sc, "\"%s\" is a reserved word and cannot be used in %s", id->s);
 }
 
-/* An assignment pattern in strict code may not assign eval or arguments. */
-static void strict_pattern_check(scoper *S, const js_node *p)
+/* An assignment pattern in strict code may not assign eval or arguments
+ * (in sloppy code: noted, strict_only). */
+static void strict_pattern_check(scoper *S, const js_node *p, uint32_t sc)
 {
+    int strict = strict_at(S, sc);
     switch (p->kind) {
     case N_IDENT:
-        if (eval_or_arguments(p->s))
-            early_name(S, p->pos, "Cannot assign to \"%s\" in strict mode", p->s);
+        if (eval_or_arguments(p->s)) {
+            if (strict)
+                early_strict(S, p->pos, sc, "Cannot assign to \"%s\" in %s", p->s);
+            else
+                strict_only(S, p->pos, "Assignments to \"%s\"", p->s);
+        }
         return;
     case N_ASSIGN: case N_SPREAD:
-        strict_pattern_check(S, p->a);
+        strict_pattern_check(S, p->a, sc);
         return;
     case N_PROPERTY:
-        strict_pattern_check(S, p->b);
+        strict_pattern_check(S, p->b, sc);
         return;
     case N_ARRAY: case N_OBJECT:
         for (uint32_t i = 0; i < p->n; i++)
-            strict_pattern_check(S, p->list[i]);
+            strict_pattern_check(S, p->list[i], sc);
         return;
     default:
         return;
@@ -281,7 +310,7 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
     if (check) {
         check_name(S, id, scope);
         if (strict_at(S, scope))
-            strict_binding_check(S, id);
+            strict_binding_check(S, id, scope);
         if ((kind == SK_LET || kind == SK_CONST) && !strcmp(id->s, "let"))
             early(S, id->pos, "Cannot use \"let\" as an identifier here");
         if (kind == SK_VAR && S->var_from != scope) {
@@ -295,6 +324,9 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
     if (check && (e->sym != JS_NONE ? redeclared(S, &S->syms.v[e->sym], kind, scope)
                                     : e->var_through && lexical(S, kind, scope)))
         early_name(S, id->pos, "The symbol \"%s\" has already been declared", id->s);
+    else if (check && kind == SK_PARAM && e->sym != JS_NONE && S->syms.v[e->sym].kind == SK_PARAM &&
+             S->syms.v[e->sym].scope == scope) /* `function f(a, a)`: sloppy code's only */
+        strict_only(S, id->pos, "Duplicate parameter names (\"%s\")", id->s);
     if (e->sym != JS_NONE) {
         js_symbol *old = &S->syms.v[e->sym];
         if ((var_like(old->kind) && var_like(kind)) || mergeable(old->kind, kind) || old->kind == kind) {
@@ -355,16 +387,19 @@ static void annex_b_hoist(scoper *S)
             entry *e = tab_find(S, s, id->s, h, 0);
             blocked = e && e->sym != JS_NONE && S->syms.v[e->sym].scope == s && lexical(S, S->syms.v[e->sym].kind, s);
         }
-        if (blocked)
+        if (blocked || (S->block_fns.v[i].flags & (JF_ASYNC | JF_GENERATOR))) /* B.3.3 is for plain functions */
             continue;
         entry *e = tab_find(S, fn, id->s, h, 1);
         if (e->sym == JS_NONE) {
             e->sym = sym; /* the first one stands for the var */
             own_arguments(S, fn, sym);
+            S->syms.v[sym].flags |= SF_ANNEX_B;
         }
-        else if (e->sym != sym && S->syms.v[e->sym].kind != SK_PARAM && var_like(S->syms.v[e->sym].kind) &&
-                 S->syms.v[sym].link == JS_NONE)
-            S->syms.v[sym].link = e->sym;
+        else if (e->sym == sym || (S->syms.v[e->sym].kind != SK_PARAM && var_like(S->syms.v[e->sym].kind))) {
+            if (e->sym != sym && S->syms.v[sym].link == JS_NONE)
+                S->syms.v[sym].link = e->sym;
+            S->syms.v[sym].flags |= SF_ANNEX_B;
+        }
     }
 }
 
@@ -452,13 +487,13 @@ static void decl_function(scoper *S, js_node *fn, uint32_t sc)
     uint32_t f = new_scope(S, sc, SC_FUNCTION);
     fn->aux = f;
     if (fn->flags & JF_STRICT) /* the parser saw "use strict" in the body */
-        S->scopes.v[f].flags |= SCF_STRICT;
+        S->scopes.v[f].flags = (uint8_t)((S->scopes.v[f].flags | SCF_STRICT) & ~SCF_MODULE_GOAL);
     if (fn->kind != N_ARROW)
         S->scopes.v[f].flags |= SCF_OWN_ARGUMENTS;
     if (fn->b && fn->b->kind == N_BLOCK) {
         fn->b->aux = f; /* the body shares the function's scope */
         if (body_is_strict(fn->b))
-            S->scopes.v[f].flags |= SCF_STRICT;
+            S->scopes.v[f].flags = (uint8_t)((S->scopes.v[f].flags | SCF_STRICT) & ~SCF_MODULE_GOAL);
     }
     if (fn->kind == N_FUNCTION && fn->a) { /* a named function expression sees its own name */
         uint32_t sym = declare(S, f, fn->a, SK_FUNCTION);
@@ -490,7 +525,7 @@ static void decl_class(scoper *S, js_node *c, uint32_t sc)
     S->scopes.v[cs].flags |= SCF_STRICT;
     c->aux = cs;
     if (c->a && S->check) /* a class's name is bound in strict code */
-        strict_binding_check(S, c->a);
+        strict_binding_check(S, c->a, cs);
     if (c->a) {
         if (c->kind == N_CLASS_DECL) {
             uint32_t sym = declare(S, sc, c->a, SK_CLASS);
@@ -540,7 +575,7 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
         return;
     case N_FUNC_DECL: {
         if (n->a && S->check && (n->flags & JF_STRICT)) /* "use strict" in the body covers the name */
-            strict_binding_check(S, n->a);
+            strict_binding_check(S, n->a, JS_NONE);
         js_scope *s = &S->scopes.v[sc];
         if (n->a) {
             if (s->fn == sc || s->kind == SC_NAMESPACE) {
@@ -552,7 +587,7 @@ static void decl_node(scoper *S, js_node *n, uint32_t sc)
                     S->syms.v[sym].decl = n;
                 /* Annex B: in sloppy code the function is also a var of the enclosing function (annex_b_hoist) */
                 if (!(s->flags & SCF_STRICT)) {
-                    block_fn bf = {n->a, sc};
+                    block_fn bf = {n->a, sc, n->flags};
                     JS_VEC_PUSH(S->block_fns, bf);
                 }
             }
@@ -902,8 +937,8 @@ static void bind_node(scoper *S, js_node *n, uint32_t sc)
         bind_node(S, n->b, n->aux);
         return;
     case N_ASSIGN: case N_UPDATE:
-        if (S->check && strict_at(S, sc) && (n->kind == N_UPDATE || n->op == JB_NONE || n->a->kind == N_IDENT))
-            strict_pattern_check(S, n->a);
+        if (S->check && (n->kind == N_UPDATE || n->op == JB_NONE || n->a->kind == N_IDENT))
+            strict_pattern_check(S, n->a, sc);
         bind_children(S, n, sc);
         return;
     case N_CALL:
@@ -1090,10 +1125,14 @@ static void scope_run(js_ast *ast, scoper *sp)
     if (ast->syms)
         reset(prog);
     ast->uses_eval = 0;
+    ast->strict_only_p1 = 0;
+    ast->strict_only_what = NULL;
     S.module_scope = new_scope(&S, JS_NONE, SC_MODULE);
     prog->aux = S.module_scope;
     if (ast->is_module || body_is_strict(prog))
         S.scopes.v[S.module_scope].flags |= SCF_STRICT;
+    if (ast->is_module && !body_is_strict(prog))
+        S.scopes.v[S.module_scope].flags |= SCF_MODULE_GOAL;
     /* the program's directives look like a block's */
     for (uint32_t i = 0; i < prog->n; i++)
         decl_node(&S, prog->list[i], S.module_scope);

@@ -1,0 +1,2 @@
+import r from './lib.js';
+console.log(r.join(' '));
