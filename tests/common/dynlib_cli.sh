@@ -15,13 +15,19 @@ trap 'rm -rf "$dir"' EXIT
 printf '# Title\n\ntext\n' > "$dir/page.md"
 printf '# Title\n\ntext\n' > "$dir/page.mdx"
 # (that md renders with them found, the md tests show)
+# isolate: the same batch with --isolate, where worker processes were still
+# rendering the .md page when the missing library ended the batch (a
+# use-after-free of the pages that crashed every run, review18's H1).
 for so in libmd4c.so.0:md4c:libmd4c0:batch libmd4c-html.so.0:md4c-html:libmd4c-html0:batch \
+          libmd4c.so.0:md4c:libmd4c0:isolate \
           libmd4c.so.0:md4c:libmd4c0:serve libcjson.so.1:cJSON:libcjson1:serve; do
     lib=${so%%:*} rest=${so#*:}
     name=${rest%%:*} rest=${rest#*:}
     pkg=${rest%%:*} mode=${rest#*:}
     if [ "$mode" = batch ]; then
         SLUICE_TEST_HIDE_LIBS=$lib "$sluice" md -q -o "$dir/out" "$dir/page.md" "$dir/page.mdx" 2> "$dir/err"
+    elif [ "$mode" = isolate ]; then
+        SLUICE_TEST_HIDE_LIBS=$lib "$sluice" md -q --isolate -o "$dir/out" "$dir/page.md" "$dir/page.mdx" 2> "$dir/err"
     else
         SLUICE_TEST_HIDE_LIBS=$lib "$sluice" md --serve < /dev/null > "$dir/out" 2> "$dir/err"
     fi
