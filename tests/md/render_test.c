@@ -225,6 +225,7 @@ SL_TEST(md_frontmatter_anchor_names_libyaml_reads_short_are_refused)
     for (int i = 0; i < 79; i++)
         sl__md_buf_putc(&b, 'a');
     sl__md_buf_puts(&b, "\xC3\xA9\xC3\xA9 v\n---\n");
+    sl__md_buf_putc(&b, 0); /* a C string for render_s */
     check_anchor_refused(b.data, 2, "aaa...\"");
     sl__md_buf_free(&b);
     /* anchors libyaml and js-yaml read alike, and `&` or `*` that start no name */
