@@ -189,6 +189,56 @@ SL_TEST(md_frontmatter_alias_bombs_and_deep_nesting_are_refused)
     sl__md_buf_free(&b);
 }
 
+/* libyaml reads only [A-Za-z0-9_-] in anchor and alias names, YAML 1.2
+ * (js-yaml) any character up to a blank or a flow indicator: where the two
+ * read different names the block is refused, and the warning says why
+ * (libyaml's own error, when it has one, names neither). */
+static void check_anchor_refused(const char *src, size_t line, const char *what)
+{
+    sl__md_page p = render_s(src);
+    CHECK(json_is_string(p.frontmatter));
+    CHECK_EQ(p.nwarnings, 1);
+    if (p.nwarnings == 1) {
+        CHECK_EQ(p.warnings[0].line, line);
+        CHECK(contains(p.warnings[0].msg, what));
+        CHECK(contains(p.warnings[0].msg, "libyaml cannot read: characters other than letters, digits, '_' and '-'"));
+        CHECK(sl__md_utf8_valid(p.warnings[0].msg, strlen(p.warnings[0].msg)));
+    }
+    sl__md_page_free(&p);
+}
+
+SL_TEST(md_frontmatter_anchor_names_libyaml_reads_short_are_refused)
+{
+    /* libyaml: an empty key anchored "title"; js-yaml: "Hello" anchored "title:" */
+    check_anchor_refused("---\n&title: Hello\n---\nx\n", 2, "anchor name \"title:\"");
+    check_anchor_refused("---\nk: &a.b v\nj: *a.b\n---\nx\n", 2, "anchor name \"a.b\"");
+    check_anchor_refused("---\na: &k key\n*k: v\n---\n", 3, "alias name \"k:\"");
+    check_anchor_refused("---\n- &k key\n- {*k: v}\n---\n", 3, "alias name \"k:\"");
+    check_anchor_refused("---\na: &x 1\nb: *x@y\n---\n", 3, "alias name \"x@y\"");
+    /* characters before it that take several bytes (libyaml's marks count characters) */
+    check_anchor_refused("---\nt: \"h\xC3\xA9llo w\xC3\xB6rld \xE2\x82\xAC\"\nu: &k\xE2\x82\xAC v\n&k?: w\n---\n", 3,
+                         "anchor name \"k\xE2\x82\xAC\"");
+    check_anchor_refused("---\nt: \"\xC3\xA9\xC3\xA9\"\n&k?: w\n---\n", 3, "anchor name \"k?:\"");
+    /* a long name is cut at a character's start */
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "---\nk: &");
+    for (int i = 0; i < 79; i++)
+        sl__md_buf_putc(&b, 'a');
+    sl__md_buf_puts(&b, "\xC3\xA9\xC3\xA9 v\n---\n");
+    sl__md_buf_putc(&b, 0); /* a C string for render_s */
+    check_anchor_refused(b.data, 2, "aaa...\"");
+    sl__md_buf_free(&b);
+    /* anchors libyaml and js-yaml read alike, and `&` or `*` that start no name */
+    sl__md_page p = render_s("---\na: &x-1_b 1\nb: [*x-1_b, *x-1_b]\nc: {k: *x-1_b}\nd: \"&t: x\"\ne: a&b:c *d:e\n"
+                             "f: 'x *y: z' # &c: comment\ng: &m {k: v}\nh: *m\n*x-1_b : key\n---\n");
+    CHECK(json_is_object(p.frontmatter) && !p.nwarnings);
+    json_t *fm = p.frontmatter;
+    CHECK(json_array_size(json_object_get(fm, "b")) == 2 && json_integer_value(json_array_get(json_object_get(fm, "b"), 1)) == 1);
+    CHECK(!strcmp(json_string_value(json_object_get(fm, "e")), "a&b:c *d:e"));
+    CHECK(!strcmp(json_string_value(json_object_get(fm, "1")), "key"));
+    sl__md_page_free(&p);
+}
+
 /* --no-front-matter renders the block as Markdown; --commonmark still
  * takes it off (front matter is not Markdown in either dialect). */
 SL_TEST(md_frontmatter_detection_follows_its_flag_not_the_dialect)

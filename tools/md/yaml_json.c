@@ -912,6 +912,93 @@ static int blank_tab_line(char *s, size_t n, size_t at)
     return 1;
 }
 
+/* ---- anchor and alias names ----
+ * libyaml (0.2.5) reads only letters, digits, `_` and `-` in an anchor or
+ * alias name; YAML 1.2, and js-yaml with it, reads every character up to
+ * a blank, a line break or a flow indicator (`,[]{}`).  Where libyaml's
+ * name stops before YAML 1.2's does, the two read different documents:
+ * after `?`, `:`, `%`, `@` or a backquote libyaml goes on without a word
+ * (`&title: Hello` is an empty key anchored "title" for libyaml, anchor
+ * "title:" on "Hello" for js-yaml), after any other character it refuses
+ * the block with an error that does not say why (`&a.b`).  Both are
+ * refused here, with an error that names the anchor and says why. */
+
+#define ANCHOR_PROBLEM "did not find expected alphabetic or numeric character"
+
+static int anchor_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+}
+
+/* 1 if a YAML 1.2 anchor or alias name ends before s[i]. */
+static int anchor_name_ends(const char *s, size_t n, size_t i)
+{
+    return i >= n || !s[i] || strchr(" \t\r\n,[]{}", s[i]);
+}
+
+/* The error for the anchor or alias whose `&` or `*` is s[at]: its name
+ * as YAML 1.2 reads it (the first 80 bytes, whole characters). */
+static void anchor_name_error(const char *s, size_t n, size_t at, char *err, size_t errlen)
+{
+    size_t end = at + 1, shown;
+    while (!anchor_name_ends(s, n, end))
+        end++;
+    for (shown = end - at - 1 < 80 ? end - at - 1 : 80; shown && at + 1 + shown < end &&
+                                                        ((unsigned char)s[at + 1 + shown] & 0xC0) == 0x80;
+         shown--)
+        ;
+    snprintf(err, errlen,
+             "%s name \"%.*s%s\" holds what libyaml cannot read: characters other than letters, digits, '_' and '-'",
+             s[at] == '&' ? "anchor" : "alias", (int)shown, s + at + 1, at + 1 + shown < end ? "..." : "");
+}
+
+/* libyaml read block s[0..n) without an error: 1 (the error and *line
+ * set) if one of its anchor or alias names ends where YAML 1.2 would read
+ * on.  Only a block where some `&` or `*` with a name is followed by a
+ * character other than a blank, a line break or a flow indicator is
+ * scanned again, for its tokens. */
+static int anchor_names_differ(const char *s, size_t n, size_t *line, char *err, size_t errlen)
+{
+    int maybe = 0;
+    for (size_t i = 0; i < n && !maybe; i++)
+        if (s[i] == '&' || s[i] == '*') {
+            size_t j = i + 1;
+            while (j < n && anchor_char(s[j]))
+                j++;
+            maybe = j > i + 1 && !anchor_name_ends(s, n, j);
+        }
+    if (!maybe)
+        return 0;
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p)) {
+        snprintf(err, errlen, "out of memory");
+        return *line = 1, 1;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)s, n);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    size_t chars = 0, off = 0; /* libyaml's marks count characters */
+    int found = 0, end = 0;
+    while (!found && !end) {
+        yaml_token_t t;
+        if (!yaml_parser_scan(&p, &t))
+            break;
+        end = t.type == YAML_STREAM_END_TOKEN;
+        if (t.type == YAML_ANCHOR_TOKEN || t.type == YAML_ALIAS_TOKEN) {
+            for (; chars < t.end_mark.index && off < n; chars++)
+                for (off++; off < n && ((unsigned char)s[off] & 0xC0) == 0x80; off++)
+                    ;
+            if (!anchor_name_ends(s, n, off)) { /* the name is ASCII: as many bytes as characters */
+                anchor_name_error(s, n, off - (t.end_mark.index - t.start_mark.index), err, errlen);
+                *line = t.start_mark.line + 1;
+                found = 1;
+            }
+        }
+        yaml_token_delete(&t);
+    }
+    yaml_parser_delete(&p);
+    return found;
+}
+
 /* One parse of the block; *fix_at is where a refused surrogate escape's
  * digits start (*tab 0), or a refused tab that starts a line (*tab 1),
  * when that is why it failed. */
@@ -940,6 +1027,13 @@ static json_t *parse_once(const char *s, size_t n, const breaks *br, sl__md_buf 
             snprintf(err, errlen, "%s%s%s", p.problem ? p.problem : "invalid YAML",
                      p.context ? " " : "", p.context ? p.context : "");
             b->line = p.problem_mark.line;
+            if (p.problem && !strcmp(p.problem, ANCHOR_PROBLEM) && p.context &&
+                (!strcmp(p.context, "while scanning an anchor") || !strcmp(p.context, "while scanning an alias"))) {
+                /* `&a.b`: a name libyaml stops reading at a character YAML 1.2 reads on */
+                size_t at = mark_offset(s, n, p.context_mark.index);
+                if (!anchor_name_ends(s, n, at + (p.problem_mark.index - p.context_mark.index)))
+                    anchor_name_error(s, n, at, err, errlen);
+            }
             *tab = p.problem && (!strcmp(p.problem, TAB_PROBLEM) || !strcmp(p.problem, TOKEN_PROBLEM));
             if (p.problem && (*tab || !strcmp(p.problem, SURROGATE_PROBLEM)))
                 *fix_at = mark_offset(s, n, p.problem_mark.index);
@@ -991,6 +1085,17 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
         if (fixed == (size_t)-1)
             break;
         n = fixed;
+    }
+    /* Refused or not, a name libyaml reads short is the first thing to say
+     * (`b: *x@`: libyaml's error is about the `@`, on the same line). */
+    char err2[300];
+    size_t line2 = 0;
+    if ((v || strcmp(err, "out of memory")) && anchor_names_differ(s, n, &line2, err2, sizeof err2) &&
+        (v || line2 <= *line)) {
+        json_decref(v);
+        v = NULL;
+        *line = line2;
+        snprintf(err, errlen, "%s", err2);
     }
     char *escaped = v && quoted.len && !quoted.failed ? rewrite_quoted(s, n, &quoted, &n) : NULL;
     json_t *again = escaped ? parse_once(escaped, n, &br, NULL, line, err, errlen, &(size_t){0}, &(int){0}) : NULL;
