@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "bundle_limits.h"
+#include "hex_digit.h"
 #include "infile.h"
 #include "js_diag.h"
 #include "js_ast.h"
@@ -505,11 +506,6 @@ static int cond_active(sl__resolver *r, const char *key, int is_require)
     return 0;
 }
 
-static int hex_digit(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* Node's invalid segments of a target or of what a `*` matched: `.`,
  * `..` or `node_modules` (any case), written plainly or percent-encoded,
  * between `/` or `\`.  Such a path could leave the package or reach into
@@ -524,8 +520,8 @@ static const char *bad_segment(const char *s)
         int fits = 1;
         for (; *s && *s != '/' && *s != '\\'; s++) {
             char c = *s;
-            if (c == '%' && hex_digit(s[1]) >= 0 && hex_digit(s[2]) >= 0) {
-                c = (char)(hex_digit(s[1]) * 16 + hex_digit(s[2]));
+            if (c == '%' && sl_hex_digit(s[1]) >= 0 && sl_hex_digit(s[2]) >= 0) {
+                c = (char)(sl_hex_digit(s[1]) * 16 + sl_hex_digit(s[2]));
                 s += 2;
             }
             if (n + 1 < sizeof seg)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "hex_digit.h"
 #include "macroitems.h"
 #include "skim.h"
 #include "tsarena.h"
@@ -831,11 +832,6 @@ static uint32_t literal_end(const char *t, uint32_t i, uint32_t len)
     return 0;
 }
 
-static int hex_digit(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* Appends code point c as UTF-8; 0 when it is not one (or is NUL, which
  * no path may hold). */
 static int put_utf8(char *out, size_t cap, size_t *n, uint32_t c)
@@ -876,7 +872,7 @@ static int unescape(const char *t, uint32_t end, uint32_t *j, char *out, size_t 
             (*j)++;
         return 1;
     case 'x': {
-        int a = *j + 1 < end ? hex_digit(t[*j]) : -1, b = *j + 1 < end ? hex_digit(t[*j + 1]) : -1;
+        int a = *j + 1 < end ? sl_hex_digit(t[*j]) : -1, b = *j + 1 < end ? sl_hex_digit(t[*j + 1]) : -1;
         if (a < 0 || b < 0 || a > 7)
             return 0;
         *j += 2;
@@ -887,7 +883,7 @@ static int unescape(const char *t, uint32_t end, uint32_t *j, char *out, size_t 
             return 0;
         uint32_t v = 0, digits = 0;
         for ((*j)++; *j < end && t[*j] != '}'; (*j)++) {
-            int d = hex_digit(t[*j]);
+            int d = sl_hex_digit(t[*j]);
             if (t[*j] == '_')
                 continue;
             if (d < 0 || ++digits > 6)

@@ -9,6 +9,7 @@
  */
 #include "js_lexer.h"
 #include "js_unicode_id.h"
+#include "hex_digit.h"
 #include "utf8_put.h"
 
 #include <pthread.h>
@@ -244,17 +245,6 @@ static void skip_space(js_lexer *L)
     }
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* \uXXXX or \u{X...} at L->src[*at] == 'u'; returns the code point. */
 static uint32_t read_unicode_escape(js_lexer *L, uint32_t *at)
 {
@@ -262,8 +252,8 @@ static uint32_t read_unicode_escape(js_lexer *L, uint32_t *at)
     if (p < L->len && L->src[p] == '{') {
         p++;
         int digits = 0;
-        while (p < L->len && hexval((unsigned char)L->src[p]) >= 0) {
-            cp = cp * 16 + (uint32_t)hexval((unsigned char)L->src[p++]);
+        while (p < L->len && sl_hex_digit((unsigned char)L->src[p]) >= 0) {
+            cp = cp * 16 + (uint32_t)sl_hex_digit((unsigned char)L->src[p++]);
             if (cp > 0x10FFFF)
                 sl__js_lex_fail(L, *at, "code point out of range");
             digits++;
@@ -273,7 +263,7 @@ static uint32_t read_unicode_escape(js_lexer *L, uint32_t *at)
         p++;
     } else {
         for (int i = 0; i < 4; i++, p++) {
-            int h = p < L->len ? hexval((unsigned char)L->src[p]) : -1;
+            int h = p < L->len ? sl_hex_digit((unsigned char)L->src[p]) : -1;
             if (h < 0)
                 sl__js_lex_fail(L, *at, "bad unicode escape");
             cp = cp * 16 + (uint32_t)h;
@@ -340,7 +330,7 @@ static void scan_name(js_lexer *L, uint32_t start)
 
 static int is_digit_of(int c, int base)
 {
-    int v = hexval(c);
+    int v = sl_hex_digit(c);
     return v >= 0 && v < base;
 }
 
@@ -387,7 +377,7 @@ static void scan_number(js_lexer *L)
         double v = 0;
         for (uint32_t i = d; i < e; i++)
             if (s[i] != '_')
-                v = v * base + hexval((unsigned char)s[i]);
+                v = v * base + sl_hex_digit((unsigned char)s[i]);
         L->pos = e;
         if (e < L->len && s[e] == 'n') {
             L->tok = TK_BIGINT;
@@ -504,7 +494,7 @@ static void scan_string(js_lexer *L)
         case '\r': i++; if (i < p && s[i] == '\n') i++; break;
         case '\n': i++; break;
         case 'x': {
-            int h1 = i + 1 < p ? hexval((unsigned char)s[i + 1]) : -1, h2 = i + 2 < p ? hexval((unsigned char)s[i + 2]) : -1;
+            int h1 = i + 1 < p ? sl_hex_digit((unsigned char)s[i + 1]) : -1, h2 = i + 2 < p ? sl_hex_digit((unsigned char)s[i + 2]) : -1;
             if (h1 < 0 || h2 < 0)
                 sl__js_lex_fail(L, i - 1, "bad hexadecimal escape");
             o += sl__js_utf8_put(o, (uint32_t)(h1 * 16 + h2));

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #define SL__MD_CJSON_CALLS /* cJSON_* through the loaded library */
+#include "hex_digit.h"
 #include "md_libs.h"
 #include "rpc.h"
 #include "walk.h"
@@ -416,7 +417,7 @@ static int hex4(const char *p, unsigned *v)
     *v = 0;
     for (int i = 0; i < 4; i++) {
         char c = p[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+        int d = sl_hex_digit(c);
         if (d < 0)
             return 0;
         *v = *v << 4 | (unsigned)d;

@@ -6,6 +6,7 @@
  * U+FFFD).
  */
 #include "gfm_int.h"
+#include "hex_digit.h"
 #include "utf8_put.h"
 
 struct gfm_entity {
@@ -42,17 +43,6 @@ static inline bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static inline int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* s points after the '&'; returns the bytes read after it (the ';'
  * included), or 0 */
 size_t gfm_entity_decode(const char *s, size_t size, char *buf, size_t *out_len)
@@ -70,7 +60,7 @@ size_t gfm_entity_decode(const char *s, size_t size, char *buf, size_t *out_len)
             digits = i - 1;
         } else if (s[1] == 'x' || s[1] == 'X') {
             int v;
-            for (i = 2; i < size && (v = hex_val(s[i])) >= 0; i++) {
+            for (i = 2; i < size && (v = sl_hex_digit(s[i])) >= 0; i++) {
                 cp = cp * 16 + (uint32_t)v;
                 if (cp >= 0x110000)
                     cp = 0x110000;
