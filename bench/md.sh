@@ -55,27 +55,20 @@ printf '# one\n' > "$work/one.md" # the start-up row's page
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # time_once DIR CMD...: runs CMD once, its "@OUT@" argument made DIR (a
 # new, empty directory, so every run writes its pages afresh: a clean site
-# build); prints "seconds peak-RSS-KiB CPU-seconds".  The seconds are
-# bash's clock around the run (/usr/bin/time's own start, about a
-# millisecond, included): time's %e has 10 ms steps, 5% of a 0.2 s run.
-# The CPU (user + system: what the run cost, whatever the other tenants
-# of the machine were doing meanwhile) is bash's `time` of the same, in
-# milliseconds: time's %U and %S have 10 ms steps too, which made a
-# per-page CPU figure move by 13 us on the flat corpus (280 or 307 us for
-# the same binary); /usr/bin/time's own ~1 ms is in it.  Nothing is
+# build); prints "seconds peak-RSS-KiB CPU-seconds" (bench/md_peers/
+# md_time.c: from just before the fork to just after wait4, the command's
+# exec, start-up and exit in it and no timer's own start-up - bash's clock
+# around /usr/bin/time added 1-3 ms of bash fork and a second exec to
+# every run; the CPU is the command's user + system time from wait4, to the
+# microsecond, where time's %U and %S have 10 ms steps).  Nothing is
 # deleted until the whole bench is over: on this machine's ext4 (mounted
 # with discard) a run that follows an rm -rf of the last run's tree spent
 # 2-4x the system time, and the timings grew run after run.
 time_once() {
-  local dir=$1 args=() a TIMEFORMAT='%3U %3S'
+  local dir=$1 args=() a
   shift
   for a in "$@"; do args+=("${a//@OUT@/$dir}"); done
-  local t0=$EPOCHREALTIME
-  { time /usr/bin/time -f '%M' -o "$work/time" "${args[@]}" > /dev/null 2>&3; } 3>&2 2> "$work/cpu"
-  local t1=$EPOCHREALTIME k u y
-  read -r k < "$work/time"
-  read -r u y < "$work/cpu"
-  awk -v a="$t0" -v b="$t1" -v k="$k" -v u="$u" -v y="$y" 'BEGIN {printf "%.4f %d %.3f\n", b - a, k, u + y}'
+  "$build/bench/md_time" "${args[@]}"
 }
 # time_cmd TAG CMD...: runs CMD reps times (time_once, into $out.TAG.N);
 # prints "median-seconds max-peak-RSS-KiB median-CPU-seconds".  time_cmd
@@ -163,12 +156,11 @@ corpus_table() { # LABEL ROOT LIST
   echo "$1: the floor writes ${grow}x the Markdown's bytes, as sluice md's HTML does"
   # What a run costs before and after its pages (exec, libraries, threads,
   # exit): in the sluice md rows, not in the in-process ones or the floor.
-  # Twenty runs in one timing (time's 10 ms steps), the shell's forks in it.
-  local s0 r0 c0
-  read -r s0 r0 c0 < <(time_cmd "$1-start" sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-    "$0" md -q -j2 -o "$1/$i" "$2" || exit 1; done' "$sluice" @OUT@ "$work/one.md")
+  # The median of twenty runs, each timed alone.
+  local s0 r0 c0 i
+  read -r s0 r0 c0 < <(for i in $(seq 20); do time_once "$out.$1-start.$i" "$sluice" md -q -j2 -o @OUT@ "$work/one.md"; done | summarise)
   awk -v l="$1" -v s="$s0" -v c="$c0" -v n="$n" 'BEGIN {
-    printf "%s: start-up (sluice md -j2 on a one-line page, mean of 20): %.1f ms wall, %.1f ms CPU = %.1f us CPU a page of this corpus\n", l, s * 50, c * 50, c * 5e4 / n }'
+    printf "%s: start-up (sluice md -j2 on a one-line page, median of 20): %.1f ms wall, %.1f ms CPU = %.1f us CPU a page of this corpus\n", l, s * 1e3, c * 1e3, c * 1e6 / n }'
   awk -v l="$1" -v m="$s4" -v x="$stool" -v f1="$sf1" -v f2="$sf2" -v s2="$s2" 'BEGIN {
     t = (x + f1) / 2; if (f2 > t) t = f2; c = m / t; got = m / s2
     printf "%s: ceiling on 2 cores = md4c / max((render + floor1) / 2, floor2) = %.4f / max((%.4f + %.4f) / 2, %.4f) = %.2fx md4c\n", l, m, x, f1, f2, c
