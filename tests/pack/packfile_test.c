@@ -222,8 +222,8 @@ SL_TEST(packfile_refuses_a_corrupted_chunk_only_where_a_range_needs_it)
         if (touches) {
             CHECK_EQ(rc, SL_PACKFILE_EAUTH);
             char want[128];
-            snprintf(want, sizeof want, "bad.age: age payload chunk %llu (at payload offset %llu) failed to authenticate",
-                     (unsigned long long)k, (unsigned long long)k * SL_STREAM_CT_CHUNK);
+            snprintf(want, sizeof want, "bad.age: age payload chunk %llu (at offset %llu) failed to authenticate",
+                     (unsigned long long)k, (unsigned long long)chunk_at("in.age", k));
             CHECK(strstr(err, want) != NULL);
             for (size_t k = 0; k < f.size; k++)
                 CHECK(buf[k] == 0); /* nothing released */

@@ -11,11 +11,13 @@
 
 #include "agekey.h"
 #include "check.h"
+#include "stream.h"
 #include "packtest.h"
 
 static uint8_t *plain;
 static size_t plain_n;
 static char id[512], out[512];
+static uint8_t pub[32]; /* id.txt's */
 
 /* n noisy bytes packed in 30K frames: in.zst, in.age and (if armored)
  * in.asc. */
@@ -27,7 +29,6 @@ static void setup(size_t n, int armored)
     CHECK(plain != NULL);
     pt_fill_noisy(plain, n, 5);
     pt_write("in", plain, n);
-    uint8_t pub[32];
     char r[SL_AGE_RECIPIENT_LEN + 1], to[512];
     pt_identity(pub);
     sl_agekey_format_recipient(r, pub);
@@ -168,5 +169,72 @@ SL_TEST(unpack_rejects_truncated_files)
     }
     free(age);
     free(zst);
+    teardown();
+}
+
+/* Where an age file's STREAM chunks start: after the MAC line and the
+ * 16-byte nonce. */
+static size_t payload_start(const uint8_t *d, size_t n)
+{
+    const uint8_t *mac = memmem(d, n, "\n--- ", 5);
+    CHECK(mac != NULL);
+    return (size_t)(mac + 1 - d) + 48 + 16;
+}
+
+/* A chunk that fails to authenticate is named by where it starts in the
+ * file, the same number whichever reader meets it (through the seek
+ * table, for what pack writes, or as a stream, for what age writes:
+ * they said "payload offset" for two different numbers), and "truncated"
+ * is said of the last chunk only, which a cut file leaves short. */
+SL_TEST(unpack_names_a_bad_chunk_by_its_offset_in_the_file)
+{
+    setup(400000, 1);
+    char want[200];
+    size_t n;
+    uint8_t *age = pt_read("in.age", &n);
+    CHECK(age != NULL);
+    size_t at2 = payload_start(age, n) + 2 * SL_STREAM_CT_CHUNK;
+    CHECK(at2 + SL_STREAM_CT_CHUNK < n);
+    age[at2 + 100] ^= 1;
+    pt_write("seek.age", age, n);
+    snprintf(want, sizeof want,
+             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is corrupted or was modified", at2);
+    expect_refused("seek.age", want, "pack's age file, chunk 2 flipped");
+    age[at2 + 100] ^= 1;
+    pt_write("cut.age", age, at2 + 1000); /* chunk 2 is the last one, and short */
+    snprintf(want, sizeof want,
+             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is truncated, corrupted or was "
+             "modified",
+             at2);
+    expect_refused("cut.age", want, "pack's age file cut inside chunk 2");
+    free(age);
+
+    /* no seek table: read as a stream */
+    uint8_t *raw = pt_age_seal(pub, plain, plain_n, &n);
+    at2 = payload_start(raw, n) + 2 * SL_STREAM_CT_CHUNK;
+    raw[at2 + 100] ^= 1;
+    pt_write("stream.age", raw, n);
+    snprintf(want, sizeof want,
+             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is corrupted or was modified", at2);
+    expect_refused("stream.age", want, "streamed age file, chunk 2 flipped");
+    raw[at2 + 100] ^= 1;
+    pt_write("cut.age", raw, at2 + 1000);
+    snprintf(want, sizeof want,
+             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is truncated, corrupted or was "
+             "modified",
+             at2);
+    expect_refused("cut.age", want, "streamed age file cut inside chunk 2");
+    free(raw);
+
+    /* armor: the offset is in the decoded bytes, and says so */
+    uint8_t *asc = pt_read("in.asc", &n);
+    CHECK(asc != NULL);
+    size_t k = n / 2;
+    while (!((asc[k] >= 'a' && asc[k] <= 'z') || (asc[k] >= 'A' && asc[k] <= 'Z')))
+        k++;
+    asc[k] ^= 0x20; /* another letter: still base64 */
+    pt_write("bad.asc", asc, n);
+    expect_refused("bad.asc", "of the dearmored file) failed to authenticate", "armored, a letter's case changed");
+    free(asc);
     teardown();
 }

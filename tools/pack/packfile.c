@@ -30,6 +30,7 @@
 #include <zstd.h>
 
 #include "ageheader.h"
+#include "foreign.h"
 #include "agekey.h"
 #include "armor.h"
 #include "packfile_keys.h"
@@ -266,10 +267,14 @@ static int chunk_failed(const sl_packfile *pf, const scratch *s, uint64_t c0, ui
         return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
                     "truncated: the age payload ends after chunk %llu, which is not the last one",
                     (unsigned long long)bad);
+    /* Named by its offset in the file, as the streaming reader names it;
+     * only the last chunk can be the victim of a truncation (the file's
+     * size fixed where every other one starts and ends). */
     return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
-                "age payload chunk %llu (at payload offset %llu) failed to authenticate: the file is corrupted or "
+                "age payload chunk %llu (at offset %llu) failed to authenticate: the file is %scorrupted or "
                 "was modified",
-                (unsigned long long)bad, (unsigned long long)at);
+                (unsigned long long)bad, (unsigned long long)(pf->payload_at + at),
+                bad == pf->chunks - 1 ? "truncated, " : "");
 }
 
 /* Points *out at stream bytes [off, off + len) (len > 0), in s: read as
@@ -773,7 +778,9 @@ static int kind_of(sl_packfile *pf, char *err, size_t errlen)
     uint32_t magic = n >= 4 ? sl_le32(p) : 0;
     if (magic == 0xFD2FB528u || (magic & 0xFFFFFFF0u) == 0x184D2A50u)
         return 0;
-    return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "not a zstd, age or sluice pack file");
+    const char *kind = n > 0 ? sl_foreign_format(p, (size_t)n) : "it is empty";
+    return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "not a zstd, age or sluice pack file%s%s%s", kind ? " (" : "",
+                kind ? kind : "", kind ? ")" : "");
 }
 
 static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, size_t errlen)
