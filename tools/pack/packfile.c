@@ -629,8 +629,18 @@ static int index_frames(sl_packfile *pf, const sl_seektable *t, uint64_t tsize, 
     pf->coff[0] = pf->doff[0] = 0;
     for (size_t i = 0; i < t->n; i++) {
         const sl_seek_entry *e = &t->e[i];
-        if (e->dsize > FRAME_MAX || e->csize > ZSTD_compressBound(e->dsize) || e->csize < 9)
-            return table_bad(pf, err, errlen, "a frame's sizes are out of bounds (over 64 MiB, or not zstd's)");
+        /* The seekable format allows bigger frames (zstd's contrib writer
+         * makes frames of up to 1 GiB by default): say that it is this
+         * reader's limit and what reads the file, not that it is bad. */
+        if (e->dsize > FRAME_MAX)
+            return fail(pf, err, errlen, SL_PACKFILE_EFORMAT,
+                        "seek table: frame %zu holds %u bytes, over the 64 MiB a frame may hold to be read at random: "
+                        "unpack the file whole",
+                        i, (unsigned)e->dsize);
+        if (e->csize > ZSTD_compressBound(e->dsize) || e->csize < 9)
+            return fail(pf, err, errlen, SL_PACKFILE_EFORMAT,
+                        "seek table: frame %zu's sizes (%u bytes compressed to %u) cannot be zstd's", i,
+                        (unsigned)e->dsize, (unsigned)e->csize);
         pf->coff[i + 1] = pf->coff[i] + e->csize;
         pf->doff[i + 1] = pf->doff[i] + e->dsize;
         pf->check[i] = e->check;
