@@ -181,6 +181,25 @@ static size_t payload_start(const uint8_t *d, size_t n)
     return (size_t)(mac + 1 - d) + 48 + 16;
 }
 
+/* age file d[0..n) (freed here) with a bit flipped in chunk 2, then cut
+ * inside chunk 2: both refused, naming chunk 2 and where it starts. */
+static void chunk_2_named(uint8_t *d, size_t n, const char *what)
+{
+    char want[200], label[100];
+    size_t at2 = payload_start(d, n) + 2 * SL_STREAM_CT_CHUNK;
+    CHECK(at2 + SL_STREAM_CT_CHUNK < n);
+    for (int cut = 0; cut < 2; cut++) {
+        d[at2 + 100] ^= (uint8_t)!cut;
+        pt_write("bad.age", d, cut ? at2 + 1000 : n); /* cut: chunk 2 is the last one, and short */
+        d[at2 + 100] ^= (uint8_t)!cut;
+        snprintf(want, sizeof want, "age payload chunk 2 (at offset %zu) failed to authenticate: the file is %scorrupted",
+                 at2, cut ? "truncated, " : "");
+        snprintf(label, sizeof label, "%s, %s", what, cut ? "cut inside chunk 2" : "chunk 2 flipped");
+        expect_refused("bad.age", want, label);
+    }
+    free(d);
+}
+
 /* A chunk that fails to authenticate is named by where it starts in the
  * file, the same number whichever reader meets it (through the seek
  * table, for what pack writes, or as a stream, for what age writes:
@@ -189,42 +208,12 @@ static size_t payload_start(const uint8_t *d, size_t n)
 SL_TEST(unpack_names_a_bad_chunk_by_its_offset_in_the_file)
 {
     setup(400000, 1);
-    char want[200];
     size_t n;
     uint8_t *age = pt_read("in.age", &n);
     CHECK(age != NULL);
-    size_t at2 = payload_start(age, n) + 2 * SL_STREAM_CT_CHUNK;
-    CHECK(at2 + SL_STREAM_CT_CHUNK < n);
-    age[at2 + 100] ^= 1;
-    pt_write("seek.age", age, n);
-    snprintf(want, sizeof want,
-             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is corrupted or was modified", at2);
-    expect_refused("seek.age", want, "pack's age file, chunk 2 flipped");
-    age[at2 + 100] ^= 1;
-    pt_write("cut.age", age, at2 + 1000); /* chunk 2 is the last one, and short */
-    snprintf(want, sizeof want,
-             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is truncated, corrupted or was "
-             "modified",
-             at2);
-    expect_refused("cut.age", want, "pack's age file cut inside chunk 2");
-    free(age);
-
-    /* no seek table: read as a stream */
-    uint8_t *raw = pt_age_seal(pub, plain, plain_n, &n);
-    at2 = payload_start(raw, n) + 2 * SL_STREAM_CT_CHUNK;
-    raw[at2 + 100] ^= 1;
-    pt_write("stream.age", raw, n);
-    snprintf(want, sizeof want,
-             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is corrupted or was modified", at2);
-    expect_refused("stream.age", want, "streamed age file, chunk 2 flipped");
-    raw[at2 + 100] ^= 1;
-    pt_write("cut.age", raw, at2 + 1000);
-    snprintf(want, sizeof want,
-             "age payload chunk 2 (at offset %zu) failed to authenticate: the file is truncated, corrupted or was "
-             "modified",
-             at2);
-    expect_refused("cut.age", want, "streamed age file cut inside chunk 2");
-    free(raw);
+    chunk_2_named(age, n, "pack's age file (read through its seek table)");
+    age = pt_age_seal(pub, plain, plain_n, &n);
+    chunk_2_named(age, n, "no seek table (read as a stream)");
 
     /* armor: the offset is in the decoded bytes, and says so */
     uint8_t *asc = pt_read("in.asc", &n);
