@@ -180,6 +180,25 @@ unpack_rejects_foreign_files)
   keys; expect_failure "fake.age: age header" "$S" unpack -q -i id.txt -o out fake.age; no_output_left out
   expect_failure "nothere: cannot open" "$S" unpack -q -o out nothere
   ;;
+unpack_names_the_format_of_foreign_compressed_files)
+  # what people hand unpack by mistake: say what it is and which tool reads it
+  gen in 5000
+  gzip -c in > in.gz
+  expect_failure "in.gz: not a zstd, age or sluice pack file \(it is gzip data: gzip -d reads it\)" \
+    "$S" unpack -q -o out in.gz; no_output_left out
+  expect_failure "<stdin>: .*it is gzip data" sh -c "cat in.gz | '$S' unpack -q -o out -"; no_output_left out
+  expect_failure "in.gz: .*it is gzip data" "$S" unpack -q --range 0:10 in.gz
+  expect_failure "in.gz: .*it is gzip data" "$S" unpack --list in.gz
+  tar cf in.tar in
+  expect_failure "in.tar: .*it is an uncompressed tar archive: tar reads it" "$S" unpack -q -o out in.tar
+  no_output_left out
+  for t in "xz:xz data" "bzip2:bzip2 data" "lz4:lz4 data"; do
+    tool=${t%%:*}
+    command -v "$tool" >/dev/null || continue
+    "$tool" -c < in > in.x
+    expect_failure "in.x: .*it is ${t#*:}: $tool -d reads it" "$S" unpack -q -o out in.x; no_output_left out
+  done
+  ;;
 pack_and_unpack_report_a_full_disk)
   keys; gen in 300000
   "$S" pack -q -r "$R" -o in.age in

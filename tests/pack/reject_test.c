@@ -11,11 +11,13 @@
 
 #include "agekey.h"
 #include "check.h"
+#include "stream.h"
 #include "packtest.h"
 
 static uint8_t *plain;
 static size_t plain_n;
 static char id[512], out[512];
+static uint8_t pub[32]; /* id.txt's */
 
 /* n noisy bytes packed in 30K frames: in.zst, in.age and (if armored)
  * in.asc. */
@@ -27,7 +29,6 @@ static void setup(size_t n, int armored)
     CHECK(plain != NULL);
     pt_fill_noisy(plain, n, 5);
     pt_write("in", plain, n);
-    uint8_t pub[32];
     char r[SL_AGE_RECIPIENT_LEN + 1], to[512];
     pt_identity(pub);
     sl_agekey_format_recipient(r, pub);
@@ -168,5 +169,61 @@ SL_TEST(unpack_rejects_truncated_files)
     }
     free(age);
     free(zst);
+    teardown();
+}
+
+/* Where an age file's STREAM chunks start: after the MAC line and the
+ * 16-byte nonce. */
+static size_t payload_start(const uint8_t *d, size_t n)
+{
+    const uint8_t *mac = memmem(d, n, "\n--- ", 5);
+    CHECK(mac != NULL);
+    return (size_t)(mac + 1 - d) + 48 + 16;
+}
+
+/* age file d[0..n) (freed here) with a bit flipped in chunk 2, then cut
+ * inside chunk 2: both refused, naming chunk 2 and where it starts. */
+static void chunk_2_named(uint8_t *d, size_t n, const char *what)
+{
+    char want[200], label[100];
+    size_t at2 = payload_start(d, n) + 2 * SL_STREAM_CT_CHUNK;
+    CHECK(at2 + SL_STREAM_CT_CHUNK < n);
+    for (int cut = 0; cut < 2; cut++) {
+        d[at2 + 100] ^= (uint8_t)!cut;
+        pt_write("bad.age", d, cut ? at2 + 1000 : n); /* cut: chunk 2 is the last one, and short */
+        d[at2 + 100] ^= (uint8_t)!cut;
+        snprintf(want, sizeof want, "age payload chunk 2 (at offset %zu) failed to authenticate: the file is %scorrupted",
+                 at2, cut ? "truncated, " : "");
+        snprintf(label, sizeof label, "%s, %s", what, cut ? "cut inside chunk 2" : "chunk 2 flipped");
+        expect_refused("bad.age", want, label);
+    }
+    free(d);
+}
+
+/* A chunk that fails to authenticate is named by where it starts in the
+ * file, the same number whichever reader meets it (through the seek
+ * table, for what pack writes, or as a stream, for what age writes:
+ * they said "payload offset" for two different numbers), and "truncated"
+ * is said of the last chunk only, which a cut file leaves short. */
+SL_TEST(unpack_names_a_bad_chunk_by_its_offset_in_the_file)
+{
+    setup(400000, 1);
+    size_t n;
+    uint8_t *age = pt_read("in.age", &n);
+    CHECK(age != NULL);
+    chunk_2_named(age, n, "pack's age file (read through its seek table)");
+    age = pt_age_seal(pub, plain, plain_n, &n);
+    chunk_2_named(age, n, "no seek table (read as a stream)");
+
+    /* armor: the offset is in the decoded bytes, and says so */
+    uint8_t *asc = pt_read("in.asc", &n);
+    CHECK(asc != NULL);
+    size_t k = n / 2;
+    while (!((asc[k] >= 'a' && asc[k] <= 'z') || (asc[k] >= 'A' && asc[k] <= 'Z')))
+        k++;
+    asc[k] ^= 0x20; /* another letter: still base64 */
+    pt_write("bad.asc", asc, n);
+    expect_refused("bad.asc", "of the dearmored file) failed to authenticate", "armored, a letter's case changed");
+    free(asc);
     teardown();
 }

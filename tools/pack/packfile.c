@@ -30,6 +30,7 @@
 #include <zstd.h>
 
 #include "ageheader.h"
+#include "foreign.h"
 #include "agekey.h"
 #include "armor.h"
 #include "packfile_keys.h"
@@ -266,10 +267,14 @@ static int chunk_failed(const sl_packfile *pf, const scratch *s, uint64_t c0, ui
         return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
                     "truncated: the age payload ends after chunk %llu, which is not the last one",
                     (unsigned long long)bad);
+    /* Named by its offset in the file, as the streaming reader names it;
+     * only the last chunk can be the victim of a truncation (the file's
+     * size fixed where every other one starts and ends). */
     return fail(pf, err, errlen, SL_PACKFILE_EAUTH,
-                "age payload chunk %llu (at payload offset %llu) failed to authenticate: the file is corrupted or "
+                "age payload chunk %llu (at offset %llu) failed to authenticate: the file is %scorrupted or "
                 "was modified",
-                (unsigned long long)bad, (unsigned long long)at);
+                (unsigned long long)bad, (unsigned long long)(pf->payload_at + at),
+                bad == pf->chunks - 1 ? "truncated, " : "");
 }
 
 /* Points *out at stream bytes [off, off + len) (len > 0), in s: read as
@@ -624,8 +629,18 @@ static int index_frames(sl_packfile *pf, const sl_seektable *t, uint64_t tsize, 
     pf->coff[0] = pf->doff[0] = 0;
     for (size_t i = 0; i < t->n; i++) {
         const sl_seek_entry *e = &t->e[i];
-        if (e->dsize > FRAME_MAX || e->csize > ZSTD_compressBound(e->dsize) || e->csize < 9)
-            return table_bad(pf, err, errlen, "a frame's sizes are out of bounds (over 64 MiB, or not zstd's)");
+        /* The seekable format allows bigger frames (zstd's contrib writer
+         * makes frames of up to 1 GiB by default): say that it is this
+         * reader's limit and what reads the file, not that it is bad. */
+        if (e->dsize > FRAME_MAX)
+            return fail(pf, err, errlen, SL_PACKFILE_EFORMAT,
+                        "seek table: frame %zu holds %u bytes, over the 64 MiB a frame may hold to be read at random: "
+                        "unpack the file whole",
+                        i, (unsigned)e->dsize);
+        if (e->csize > ZSTD_compressBound(e->dsize) || e->csize < 9)
+            return fail(pf, err, errlen, SL_PACKFILE_EFORMAT,
+                        "seek table: frame %zu's sizes (%u bytes compressed to %u) cannot be zstd's", i,
+                        (unsigned)e->dsize, (unsigned)e->csize);
         pf->coff[i + 1] = pf->coff[i] + e->csize;
         pf->doff[i + 1] = pf->doff[i] + e->dsize;
         pf->check[i] = e->check;
@@ -773,7 +788,9 @@ static int kind_of(sl_packfile *pf, char *err, size_t errlen)
     uint32_t magic = n >= 4 ? sl_le32(p) : 0;
     if (magic == 0xFD2FB528u || (magic & 0xFFFFFFF0u) == 0x184D2A50u)
         return 0;
-    return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "not a zstd, age or sluice pack file");
+    const char *kind = n > 0 ? sl_foreign_format(p, (size_t)n) : "it is empty";
+    return fail(pf, err, errlen, SL_PACKFILE_EFORMAT, "not a zstd, age or sluice pack file%s%s%s", kind ? " (" : "",
+                kind ? kind : "", kind ? ")" : "");
 }
 
 static int open_handle(sl_packfile *pf, const sl_packfile_keys *k, char *err, size_t errlen)

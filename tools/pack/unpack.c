@@ -25,6 +25,7 @@
 #include <zstd_errors.h>
 
 #include "ageheader.h"
+#include "foreign.h"
 #include "args.h"
 #include "armor.h"
 #include "block.h"
@@ -159,10 +160,12 @@ static int open_failed(unpack_job *j, const sl_block *s, uint64_t bad)
     if (final && len == SL_STREAM_CT_CHUNK && sl_stream_opens_as_middle(s->data + k * SL_STREAM_CT_CHUNK, len, bad, j->payload_key))
         return sl_fail_set(&j->s.fail, "%s: truncated: the age payload ends after chunk %llu, which is not the last one",
                            j->s.in_name, (unsigned long long)bad);
+    /* at: where the chunk starts in the file, or in armor's decoded bytes */
     return sl_fail_set(&j->s.fail,
-                       "%s: age payload chunk %llu (at payload offset %llu) failed to authenticate: "
-                       "the file is truncated, corrupted or was modified",
-                       j->s.in_name, (unsigned long long)bad, (unsigned long long)at);
+                       "%s: age payload chunk %llu (at offset %llu%s) failed to authenticate: "
+                       "the file is %scorrupted or was modified",
+                       j->s.in_name, (unsigned long long)bad, (unsigned long long)at,
+                       j->age_src == &j->armored ? " of the dearmored file" : "", final ? "truncated, " : "");
 }
 
 static int open_work(void *ctx, unsigned worker, void *in, void **out, size_t *bytes)
@@ -679,7 +682,10 @@ static int detect(unpack_job *j)
     uint32_t magic = n >= 4 ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 : 0;
     if (magic == 0xFD2FB528u || (magic & 0xFFFFFFF0u) == 0x184D2A50u)
         return 0;
-    return sl_fail_set(&j->s.fail, "%s: not a zstd, age or sluice pack file%s", j->s.in_name, n ? "" : " (it is empty)");
+    n = sl_reader_peek(&j->file, SL_FOREIGN_PEEK, &p);
+    const char *kind = n ? sl_foreign_format(p, n) : "it is empty";
+    return sl_fail_set(&j->s.fail, "%s: not a zstd, age or sluice pack file%s%s%s", j->s.in_name, kind ? " (" : "",
+                       kind ? kind : "", kind ? ")" : "");
 }
 
 /* The reader over the (open) input, and what the input is. */
