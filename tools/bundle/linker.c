@@ -1349,19 +1349,20 @@ static void entry_exports(linkctx *c)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static const char *js_reserved[] = {
+/* In place, not pointed to: no relocations at start-up. */
+static const char js_reserved[][16] = {
     "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
     "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
     "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
     "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
     "public", "await", "arguments", "eval", "undefined", "NaN", "Infinity", "require", "module", "exports",
-    "__cjs", "__require", "__toESM", "__toCJS", "__toCommonJS", "__cjsNs", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise", NULL};
+    "__cjs", "__require", "__toESM", "__toCJS", "__toCommonJS", "__cjsNs", "__ns", "__nsLazy", "__lazy", "__createRequire", "__fileURLToPath", "__filename", "__dirname", "Object", "Symbol", "Promise"};
 
 static void assign_names(linkctx *c)
 {
     sl__link *L = c->L;
     sl__graph *g = L->g;
-    for (int i = 0; js_reserved[i]; i++)
+    for (size_t i = 0; i < sizeof js_reserved / sizeof js_reserved[0]; i++)
         set_add(&c->used, js_reserved[i]);
     for (size_t i = 0; i < g->n; i++) {
         if (!L->reached[i])

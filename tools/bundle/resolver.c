@@ -69,14 +69,15 @@ struct sl__resolver {
     dir_list *dirs[DIR_BUCKETS];
 };
 
-static const char *builtins[] = {
+/* In place, not pointed to: no relocations at start-up. */
+static const char builtins[][20] = {
     "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
     "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
     "http", "http2", "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32",
     "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl", "stream",
     "stream/consumers", "stream/promises", "stream/web", "string_decoder", "sys", "timers",
     "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi",
-    "worker_threads", "zlib", NULL};
+    "worker_threads", "zlib"};
 
 sl__resolver *sl__resolver_new(const sl__resolve_opts *o)
 {
@@ -728,7 +729,7 @@ static int is_builtin(const char *spec)
 {
     if (!strncmp(spec, "node:", 5))
         return 1;
-    for (int i = 0; builtins[i]; i++)
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
         if (!strcmp(spec, builtins[i]))
             return 1;
     return 0;

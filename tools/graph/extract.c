@@ -49,7 +49,9 @@ enum sym {
     S_ABSTRACT_TYPE, S_TUPLE_TYPE, S_RAW_STRING_LITERAL, S_EXPR_STATEMENT, S__COUNT
 };
 
-static const char *const sym_names[S__COUNT] = {
+/* The names are held in place, not pointed to: pointers in a PIE are
+ * relocated at every start of the sluice binary.  "" where none. */
+static const char sym_names[S__COUNT][32] = {
     [S_SOURCE_FILE] = "source_file", [S_DECL_LIST] = "declaration_list",
     [S_FUNCTION] = "function_item", [S_FUNCTION_SIG] = "function_signature_item",
     [S_STRUCT] = "struct_item", [S_ENUM] = "enum_item",
@@ -91,7 +93,7 @@ enum fld {
     F_ALIAS, F_LIST, F_ARGUMENT, F_FUNCTION, F_FIELD, F_TYPE_PARAMETERS, F_LEFT,
     F_BOUNDS, F_TYPE_ARGUMENTS, F_ELEMENT, F_ARGUMENTS, F_MACRO, F__COUNT
 };
-static const char *const fld_names[F__COUNT] = {
+static const char fld_names[F__COUNT][16] = {
     "name", "body", "type", "trait", "parameters", "return_type", "value", "path",
     "alias", "list", "argument", "function", "field", "type_parameters", "left",
     "bounds", "type_arguments", "element", "arguments", "macro",
@@ -119,7 +121,7 @@ static void grammar_init(void)
         for (int k = 1; k < S__COUNT; k++) {
             /* `self`, `super`, `crate` are named in this grammar; keep
              * both forms so a keyword never maps to S_OTHER by accident. */
-            if (sym_names[k] && !strcmp(n, sym_names[k]) && (named || k == S_SELF || k == S_SUPER || k == S_CRATE)) {
+            if (sym_names[k][0] && !strcmp(n, sym_names[k]) && (named || k == S_SELF || k == S_SUPER || k == S_CRATE)) {
                 G.sym[s] = (uint8_t)k;
                 break;
             }

@@ -181,7 +181,7 @@ int gr_plain_const_parse(const char *s, uint32_t a, uint32_t end, gr_plain_const
  * this grammar treats specially (union, default, gen, raw, macro_rules). */
 static int keyword(const char *s, uint32_t a, uint32_t b)
 {
-    static const char *const kw[] = {
+    static const char kw[][12] = { /* in place: pointers would be relocated at start-up */
         "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
         "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
         "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
@@ -198,7 +198,7 @@ static int keyword(const char *s, uint32_t a, uint32_t b)
 
 /* Rust's primitive types, the numeric ones first: those are also the
  * suffixes a number literal may carry. */
-static const char *const primitive[] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
+static const char primitive[][6] = {"u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128",
                                         "isize", "usize", "f32", "f64", "bool", "str", "char"};
 enum { NUMERIC = 14 };
 

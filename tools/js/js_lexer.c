@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kw_names[K_COUNT] = {
+/* Held in place, not pointed to: pointers in a PIE are relocated at every
+ * start of the sluice binary.  "constructor" is the longest. */
+static const char kw_names[K_COUNT][12] = {
     [K_BREAK] = "break", [K_CASE] = "case", [K_CATCH] = "catch", [K_CLASS] = "class",
     [K_CONST] = "const", [K_CONTINUE] = "continue", [K_DEBUGGER] = "debugger",
     [K_DEFAULT] = "default", [K_DELETE] = "delete", [K_DO] = "do", [K_ELSE] = "else",

@@ -18,9 +18,11 @@
 #include "js_lexer.h"
 #include "js_parser.h"
 
-/* The XHTML entities JSX knows (the HTML 4 set and &apos;), sorted for bsearch. */
+/* The XHTML entities JSX knows (the HTML 4 set and &apos;), sorted for bsearch.
+ * The names are held in place, not pointed to: a table of pointers in a PIE
+ * is relocated, page by page, at every start of the sluice binary. */
 static const struct entity {
-    const char *name;
+    char name[9]; /* "thetasym" is the longest */
     uint32_t cp;
 } entities[] = {
     {"AElig", 198}, {"Aacute", 193}, {"Acirc", 194}, {"Agrave", 192}, {"Alpha", 913}, {"Aring", 197}, {"Atilde",

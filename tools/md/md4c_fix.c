@@ -318,8 +318,8 @@ static const char *const md4c_type6[26] = {
  * halves): every tag at a line's start is looked up. */
 #define N(w) {#w, sizeof #w - 1}
 static const struct {
-    const char *name;
-    size_t len;
+    char name[11]; /* in place, not pointed to: no relocations at start-up */
+    unsigned char len;
 } cm_type6[] = {
     N(address), N(article), N(aside), N(base), N(basefont), N(blockquote), N(body), N(caption), N(center),
     N(col), N(colgroup), N(dd), N(details), N(dialog), N(dir), N(div), N(dl), N(dt), N(fieldset),
