@@ -8,8 +8,10 @@
  * Because it has no name, a process killed in any way (SIGKILL, the OOM
  * killer, a power cut) leaves nothing behind.  Where the file system
  * refuses O_TMPFILE, the temporary file is named PATH.tmp-XXXXXXXX
- * instead and removed on SIGINT, SIGTERM or SIGHUP; only a SIGKILL (or a
- * power cut) can then leave it behind.
+ * instead and removed on SIGINT, SIGTERM or SIGHUP (from the directory it
+ * was made in, held open: also when that was renamed meanwhile or the
+ * path is longer than PATH_MAX); only a SIGKILL (or a power cut) can then
+ * leave it behind.
  * Path "-" (or NULL) means standard output, which cannot be taken back;
  * an existing device or FIFO (/dev/null, a named pipe) is written in place,
  * since renaming over it would replace it with a regular file.
@@ -25,6 +27,7 @@ typedef struct sl_outfile {
     const char *name; /* the destination as given, or "<stdout>" */
     char *path;       /* the destination, NULL for stdout */
     char *tmp;        /* the named temporary file; NULL for stdout and an unnamed one */
+    struct sl__outfile_entry *entry; /* tmp's directory (held open) and name there, for cleanup; or NULL */
     int slot;         /* place in the signal-cleanup table, or -1 */
     int stream;       /* a device or FIFO written in place */
     int unnamed;      /* the temporary file is an O_TMPFILE: it gets its name at commit */
