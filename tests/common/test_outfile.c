@@ -419,18 +419,14 @@ static int temp_leftovers(int dfd)
     return n;
 }
 
-/* A SIGINT may come at any moment, also between the named temporary
- * file's creation and its entry in the signal handler's table: the entry
- * is made first.  A child writes files in a loop, each of the three ways
- * (write_whole, write_whole_at, open + commit), until a SIGINT at a
- * random moment; no run may leave a .tmp- file (before the entry came
- * first: 1 run in 20). */
-SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
+/* Runs a child `runs` times that, with the named fallback, calls
+ * once(i, arg) for i = 0, 1, ... until a SIGINT comes, `delay_us` after
+ * the first call (a random delay below it when `random`); the number of
+ * runs that left a .tmp- file in dfd. */
+static int interrupted_leftovers(int dfd, int runs, void (*once)(unsigned i, void *arg), void *arg, int delay_us,
+                                 int random)
 {
-    fresh_dir();
-    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    CHECK(dfd >= 0);
-    int left = 0, runs = 200;
+    int left = 0;
     srand((unsigned)getpid());
     for (int run = 0; run < runs; run++) {
         int ready[2];
@@ -440,21 +436,8 @@ SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
         if (pid == 0) {
             close(ready[0]);
             sl__outfile_named_only(1);
-            char path[128], err[256];
             for (unsigned i = 0;; i++) {
-                snprintf(path, sizeof path, "%s/f%u.html", dir, i % 8);
-                if (i % 3 == 0) {
-                    sl_outfile_write_whole(path, "page", 4, 0, err, sizeof err);
-                } else if (i % 3 == 1) {
-                    sl_outfile_write_whole_at(dfd, path, "page", 4, 0, err, sizeof err);
-                } else {
-                    sl_outfile o;
-                    if (sl_outfile_open(&o, path, 1, err, sizeof err) == 0) {
-                        fputs("page", o.fp);
-                        o.no_fsync = 1;
-                        sl_outfile_commit(&o, err, sizeof err);
-                    }
-                }
+                once(i, arg);
                 if (i == 0 && write(ready[1], "r", 1) != 1)
                     _exit(1);
             }
@@ -463,7 +446,7 @@ SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
         char r;
         CHECK_EQ(read(ready[0], &r, 1), 1); /* the handler is installed */
         close(ready[0]);
-        usleep((useconds_t)(rand() % 2000));
+        usleep((useconds_t)(random ? rand() % delay_us : delay_us));
         kill(pid, SIGINT);
         int st;
         CHECK_EQ(waitpid(pid, &st, 0), pid);
@@ -472,7 +455,40 @@ SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
     }
     if (left)
         fprintf(stderr, "%d of %d runs left a .tmp- file\n", left, runs);
-    CHECK_EQ(left, 0);
+    return left;
+}
+
+/* A small file, each of the three ways in turn: write_whole,
+ * write_whole_at (in *(int *)dfd), open + commit. */
+static void write_small(unsigned i, void *dfd)
+{
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/f%u.html", dir, i % 8);
+    if (i % 3 == 0) {
+        sl_outfile_write_whole(path, "page", 4, 0, err, sizeof err);
+    } else if (i % 3 == 1) {
+        sl_outfile_write_whole_at(*(int *)dfd, path, "page", 4, 0, err, sizeof err);
+    } else {
+        sl_outfile o;
+        if (sl_outfile_open(&o, path, 1, err, sizeof err) == 0) {
+            fputs("page", o.fp);
+            o.no_fsync = 1;
+            sl_outfile_commit(&o, err, sizeof err);
+        }
+    }
+}
+
+/* A SIGINT may come at any moment, also between the named temporary
+ * file's creation and its entry in the signal handler's table: the entry
+ * is made first.  A child writes small files in a loop until a SIGINT at a
+ * random moment; no run may leave a .tmp- file (before the entry came
+ * first: 38 runs in 200). */
+SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
+{
+    fresh_dir();
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    CHECK(dfd >= 0);
+    CHECK_EQ(interrupted_leftovers(dfd, 200, write_small, &dfd, 2000, 1), 0);
     close(dfd);
     rmdir(dir);
 }
@@ -503,6 +519,18 @@ static int deep_dir(const char *name, char **deep)
     return dfd;
 }
 
+/* 4 MiB as the file that the deep path *(char **)deep names, in deep_fd. */
+static char block[4 << 20];
+static int deep_fd;
+
+static void write_deep(unsigned i, void *deep)
+{
+    (void)i;
+    char err[256];
+    if (sl_outfile_write_whole_at(deep_fd, *(char **)deep, block, sizeof block, 0, err, sizeof err) != 0)
+        _exit(1);
+}
+
 /* A file written through a directory descriptor by a path longer than
  * PATH_MAX (as sluice md writes a deep tree): the handler removes the
  * named temporary file by its name in the directory, which the whole path
@@ -513,41 +541,10 @@ SL_TEST(outfile_named_fallback_past_path_max_is_removed_on_sigint)
 {
     fresh_dir();
     char *deep;
-    int dfd = deep_dir("page.html", &deep);
-    static char block[4 << 20];
+    deep_fd = deep_dir("page.html", &deep);
     memset(block, 'x', sizeof block);
-    int left = 0, runs = 40;
-    for (int run = 0; run < runs; run++) {
-        int ready[2];
-        CHECK_EQ(pipe(ready), 0);
-        pid_t pid = fork();
-        CHECK(pid >= 0);
-        if (pid == 0) {
-            close(ready[0]);
-            sl__outfile_named_only(1);
-            char err[256];
-            for (int i = 0;; i++) {
-                if (sl_outfile_write_whole_at(dfd, deep, block, sizeof block, 0, err, sizeof err) != 0)
-                    _exit(1);
-                if (i == 0 && write(ready[1], "r", 1) != 1)
-                    _exit(1);
-            }
-        }
-        close(ready[1]);
-        char r;
-        CHECK_EQ(read(ready[0], &r, 1), 1);
-        close(ready[0]);
-        usleep(2000);
-        kill(pid, SIGINT);
-        int st;
-        CHECK_EQ(waitpid(pid, &st, 0), pid);
-        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
-        left += temp_leftovers(dfd);
-    }
-    if (left)
-        fprintf(stderr, "%d of %d runs left a .tmp- file\n", left, runs);
-    CHECK_EQ(left, 0);
-    close(dfd);
+    CHECK_EQ(interrupted_leftovers(deep_fd, 40, write_deep, &deep, 2000, 0), 0);
+    close(deep_fd);
     free(deep);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
