@@ -98,11 +98,12 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
  * linked or renamed to path's last component there, so the kernel
  * resolves one name rather than every directory of path again (a page
  * 12 directories deep: 6.7-8.2 us an open against 2.5-4.5).  Same
- * guarantees, errors and messages (path names the file in them and in the
- * signal handler's table); what stands at the name, when it is taken and
- * is not a regular file, is dealt with through path as write_whole does.
- * A path too long for the kernel (PATH_MAX) still works as long as its
- * last component fits a name. */
+ * guarantees, errors and messages (path names the file in them); the
+ * signal handler finds a named temporary file by its name in dirfd, so
+ * dirfd must stay open until the call returns.  What stands at the name,
+ * when it is taken and is not a regular file, is dealt with through path
+ * as write_whole does.  A path too long for the kernel (PATH_MAX) still
+ * works as long as its last component fits a name. */
 int sl_outfile_write_whole_at(int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
                               size_t errlen);
 
