@@ -419,6 +419,19 @@ static int temp_leftovers(int dfd)
     return n;
 }
 
+/* How many interrupted children a test runs: fewer under the sanitizers,
+ * and fewer still under TSan, where a fork costs seconds. */
+#if defined(__SANITIZE_THREAD__)
+#define FORK_RUNS(n) ((n) / 40 + 1)
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FORK_RUNS(n) ((n) / 40 + 1)
+#endif
+#endif
+#ifndef FORK_RUNS
+#define FORK_RUNS(n) SL_TEST_SCALE(n)
+#endif
+
 /* Runs a child `runs` times that, with the named fallback, calls
  * once(i, arg) for i = 0, 1, ... until a SIGINT comes, `delay_us` after
  * the first call (a random delay below it when `random`); the number of
@@ -488,7 +501,7 @@ SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
     fresh_dir();
     int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     CHECK(dfd >= 0);
-    CHECK_EQ(interrupted_leftovers(dfd, 200, write_small, &dfd, 2000, 1), 0);
+    CHECK_EQ(interrupted_leftovers(dfd, (int)FORK_RUNS(200), write_small, &dfd, 2000, 1), 0);
     close(dfd);
     rmdir(dir);
 }
@@ -543,7 +556,7 @@ SL_TEST(outfile_named_fallback_past_path_max_is_removed_on_sigint)
     char *deep;
     deep_fd = deep_dir("page.html", &deep);
     memset(block, 'x', sizeof block);
-    CHECK_EQ(interrupted_leftovers(deep_fd, 40, write_deep, &deep, 2000, 0), 0);
+    CHECK_EQ(interrupted_leftovers(deep_fd, (int)FORK_RUNS(40), write_deep, &deep, 2000, 0), 0);
     close(deep_fd);
     free(deep);
     char cmd[128];
