@@ -402,6 +402,201 @@ SL_TEST(outfile_named_fallback_is_removed_on_sigterm)
     rmdir(dir);
 }
 
+/* .tmp- entries in the directory dfd (a descriptor of it): the named
+ * temporary files left there; every other entry is removed. */
+static int temp_leftovers(int dfd)
+{
+    DIR *d = fdopendir(openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    CHECK(d != NULL);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        n += strstr(e->d_name, ".tmp-") != NULL;
+        CHECK_EQ(unlinkat(dfd, e->d_name, 0), 0);
+    }
+    closedir(d);
+    return n;
+}
+
+/* How many interrupted children a test runs: fewer under the sanitizers,
+ * and fewer still under TSan, where a fork costs seconds. */
+#if defined(__SANITIZE_THREAD__)
+#define FORK_RUNS(n) ((n) / 40 + 1)
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FORK_RUNS(n) ((n) / 40 + 1)
+#endif
+#endif
+#ifndef FORK_RUNS
+#define FORK_RUNS(n) SL_TEST_SCALE(n)
+#endif
+
+/* Runs a child `runs` times that, with the named fallback, calls
+ * once(i, arg) for i = 0, 1, ... until a SIGINT comes, `delay_us` after
+ * the first call (a random delay below it when `random`); the number of
+ * runs that left a .tmp- file in dfd. */
+static int interrupted_leftovers(int dfd, int runs, void (*once)(unsigned i, void *arg), void *arg, int delay_us,
+                                 int random)
+{
+    int left = 0;
+    srand((unsigned)getpid());
+    for (int run = 0; run < runs; run++) {
+        int ready[2];
+        CHECK_EQ(pipe(ready), 0);
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            close(ready[0]);
+            sl__outfile_named_only(1);
+            for (unsigned i = 0;; i++) {
+                once(i, arg);
+                if (i == 0 && write(ready[1], "r", 1) != 1)
+                    _exit(1);
+            }
+        }
+        close(ready[1]);
+        char r;
+        CHECK_EQ(read(ready[0], &r, 1), 1); /* the handler is installed */
+        close(ready[0]);
+        usleep((useconds_t)(random ? rand() % delay_us : delay_us));
+        kill(pid, SIGINT);
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
+        left += temp_leftovers(dfd);
+    }
+    if (left)
+        fprintf(stderr, "%d of %d runs left a .tmp- file\n", left, runs);
+    return left;
+}
+
+/* A small file, each of the three ways in turn: write_whole,
+ * write_whole_at (in *(int *)dfd), open + commit. */
+static void write_small(unsigned i, void *dfd)
+{
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/f%u.html", dir, i % 8);
+    if (i % 3 == 0) {
+        sl_outfile_write_whole(path, "page", 4, 0, err, sizeof err);
+    } else if (i % 3 == 1) {
+        sl_outfile_write_whole_at(*(int *)dfd, path, "page", 4, 0, err, sizeof err);
+    } else {
+        sl_outfile o;
+        if (sl_outfile_open(&o, path, 1, err, sizeof err) == 0) {
+            fputs("page", o.fp);
+            o.no_fsync = 1;
+            sl_outfile_commit(&o, err, sizeof err);
+        }
+    }
+}
+
+/* A SIGINT may come at any moment, also between the named temporary
+ * file's creation and its entry in the signal handler's table: the entry
+ * is made first.  A child writes small files in a loop until a SIGINT at a
+ * random moment; no run may leave a .tmp- file (before the entry came
+ * first: 38 runs in 200). */
+SL_TEST(outfile_named_fallback_leaves_nothing_on_sigint_at_any_moment)
+{
+    fresh_dir();
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    CHECK(dfd >= 0);
+    CHECK_EQ(interrupted_leftovers(dfd, (int)FORK_RUNS(200), write_small, &dfd, 2000, 1), 0);
+    close(dfd);
+    rmdir(dir);
+}
+
+/* The directories of a path longer than PATH_MAX, made under dir: a
+ * descriptor of the deepest (returned) and its whole spelling + "/NAME"
+ * in *deep (malloc'd). */
+static int deep_dir(const char *name, char **deep)
+{
+    size_t cap = 64 + PATH_MAX + 300;
+    char *p = malloc(cap);
+    CHECK(p != NULL);
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    size_t at = (size_t)snprintf(p, cap, "%s", dir);
+    while (at < PATH_MAX + 100) { /* directories of 200 bytes, made one below the other */
+        char sub[201];
+        memset(sub, 'd', 200);
+        sub[200] = 0;
+        CHECK_EQ(mkdirat(dfd, sub, 0777), 0);
+        int fd = openat(dfd, sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        CHECK(fd >= 0);
+        close(dfd);
+        dfd = fd;
+        at += (size_t)snprintf(p + at, cap - at, "/%s", sub);
+    }
+    snprintf(p + at, cap - at, "/%s", name);
+    *deep = p;
+    return dfd;
+}
+
+/* 4 MiB as the file that the deep path *(char **)deep names, in deep_fd. */
+static char block[4 << 20];
+static int deep_fd;
+
+static void write_deep(unsigned i, void *deep)
+{
+    (void)i;
+    char err[256];
+    if (sl_outfile_write_whole_at(deep_fd, *(char **)deep, block, sizeof block, 0, err, sizeof err) != 0)
+        _exit(1);
+}
+
+/* A file written through a directory descriptor by a path longer than
+ * PATH_MAX (as sluice md writes a deep tree): the handler removes the
+ * named temporary file by its name in the directory, which the whole path
+ * cannot reach (unlink: ENAMETOOLONG).  A child writes 4 MiB files in a
+ * loop until a SIGINT: most of the time is spent with the temporary file
+ * named: before the fix 1 run in 4 left one. */
+SL_TEST(outfile_named_fallback_past_path_max_is_removed_on_sigint)
+{
+    fresh_dir();
+    char *deep;
+    deep_fd = deep_dir("page.html", &deep);
+    memset(block, 'x', sizeof block);
+    CHECK_EQ(interrupted_leftovers(deep_fd, (int)FORK_RUNS(40), write_deep, &deep, 2000, 0), 0);
+    close(deep_fd);
+    free(deep);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_EQ(system(cmd), 0);
+}
+
+/* The directory renamed while the named temporary file is being written
+ * (an output tree moved aside): the handler still finds the file, in the
+ * directory it holds, not by the path it was given. */
+SL_TEST(outfile_named_fallback_is_removed_after_its_directory_moved)
+{
+    fresh_dir();
+    char path[128], moved[128];
+    snprintf(path, sizeof path, "%s/sub/out.zst", dir);
+    snprintf(moved, sizeof moved, "%s/moved", dir);
+    char sub[100];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    CHECK_EQ(mkdir(sub, 0777), 0);
+    sl__outfile_named_only(1);
+    int ready[2];
+    pid_t pid = writer_child(path, ready);
+    sl__outfile_named_only(0);
+    char unnamed = 1;
+    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
+    CHECK_EQ(unnamed, 0);
+    CHECK_EQ(rename(sub, moved), 0);
+    kill(pid, SIGTERM);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    close(ready[0]);
+    int mfd = open(moved, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    CHECK(mfd >= 0);
+    CHECK_EQ(temp_leftovers(mfd), 0);
+    close(mfd);
+    CHECK_EQ(rmdir(moved), 0);
+    rmdir(dir);
+}
+
 /* no_fsync: the same output in the same place, only not forced to disk. */
 static void commit_without_fsync(int named)
 {
@@ -627,24 +822,8 @@ SL_TEST(outfile_write_whole_at_needs_no_short_path)
         sl__outfile_named_only(named);
         fresh_dir();
         char err[256];
-        size_t cap = 64 + PATH_MAX + 300;
-        char *deep = malloc(cap);
-        CHECK(deep != NULL);
-        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), depth = 0;
-        size_t at = (size_t)snprintf(deep, cap, "%s", dir);
-        while (at < PATH_MAX + 100) { /* directories of 200 bytes, made one below the other */
-            char name[201];
-            memset(name, 'd', 200);
-            name[200] = 0;
-            CHECK_EQ(mkdirat(dfd, name, 0777), 0);
-            int sub = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-            CHECK(sub >= 0);
-            close(dfd);
-            dfd = sub;
-            at += (size_t)snprintf(deep + at, cap - at, "/%s", name);
-            depth++;
-        }
-        snprintf(deep + at, cap - at, "/page.html");
+        char *deep;
+        int dfd = deep_dir("page.html", &deep);
         CHECK_EQ(sl_outfile_write_whole(deep, "x", 1, 0, err, sizeof err), -1); /* ENAMETOOLONG */
         CHECK_EQ(sl_outfile_write_whole_at(dfd, deep, "deep", 4, 0, err, sizeof err), 0);
         CHECK_EQ(sl_outfile_write_whole_at(dfd, deep, "deeper", 6, 0, err, sizeof err), 0); /* replaced */
@@ -666,7 +845,6 @@ SL_TEST(outfile_write_whole_at_needs_no_short_path)
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
         CHECK_EQ(system(cmd), 0);
-        (void)depth;
     }
     sl__outfile_named_only(0);
 }

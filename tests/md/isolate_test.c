@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -261,6 +262,40 @@ SL_TEST(md_isolate_output_is_the_same_as_in_process)
     free(y);
     free(ex);
     free(ey);
+    rm_rf(d);
+    free(d);
+}
+
+/* sluice md raises its RLIMIT_NOFILE soft limit (up to 65,536) for the
+ * walk's directories; its worker processes render under the limit it had
+ * before (a hostile page must not hold tens of thousands of descriptors,
+ * and select(2) breaks above 1024).  The page reports the limit of the
+ * process that renders it (tests/md/fault.c). */
+SL_TEST(md_isolate_workers_render_under_the_original_fd_limit)
+{
+    struct rlimit rl;
+    CHECK_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    CHECK(rl.rlim_max > 300); /* room for sluice md to raise it */
+    rl.rlim_cur = 256;
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    char *d = tmpdir(), site[600], out[600], err[600], limit[600], page[900];
+    snprintf(site, sizeof site, "%s/site", d);
+    snprintf(out, sizeof out, "%s/out", d);
+    snprintf(err, sizeof err, "%s/err", d);
+    snprintf(limit, sizeof limit, "%s/limit", d);
+    CHECK(mkdir(site, 0755) == 0);
+    snprintf(page, sizeof page, "# Limits\n\n<!-- sluice-nofile-to: %s -->\n", limit);
+    put(site, "page.md", page);
+    char *args[] = {"--isolate", "-j2", "-q", "-o", out, site, NULL};
+    CHECK_EQ(run_md(err, args), 0);
+    CHECK_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    CHECK(rl.rlim_cur > 256); /* the parent did raise its own */
+    char *got = sl_test_slurp(limit);
+    if (!got || strcmp(got, "256"))
+        fprintf(stderr, "the worker's soft limit: %s (parent's now %llu)\n", got ? got : "(none)",
+                (unsigned long long)rl.rlim_cur);
+    CHECK(got && !strcmp(got, "256"));
+    free(got);
     rm_rf(d);
     free(d);
 }

@@ -7,10 +7,13 @@
  * (force) links it beside the destination and renames it over.  Where
  * O_TMPFILE is refused, the file is named from the start, as it always
  * was, and a fatal signal's handler unlinks it: the handler may only do
- * async-signal-safe work, so the paths of open temporary files live in a
- * fixed table of pointers that it reads and unlink()s; a slot is published
- * with an atomic store after its string is complete and cleared before
- * the string is freed.
+ * async-signal-safe work, so the open temporary files live in a fixed
+ * table of pointers to entries (a held descriptor of the file's directory
+ * and its name there) that it reads and unlinkat()s - by the directory,
+ * so that a path longer than PATH_MAX or a directory renamed since still
+ * finds the file.  An entry is published with an atomic store once it is
+ * complete, before the file is created (a signal in between would leave
+ * the file behind), and cleared before it is freed.
  */
 #include "outfile.h"
 
@@ -29,15 +32,25 @@
 
 #define SL_OUTFILE_SLOTS 64
 
-static _Atomic(char *) pending[SL_OUTFILE_SLOTS];
+/* A named temporary file, for the signal handler: its name in dir, a
+ * descriptor of its directory held open while the entry is published
+ * (AT_FDCWD: name is the whole path, for the moment a replaced file's
+ * link exists). */
+struct sl__outfile_entry {
+    int dir;
+    const char *name;
+};
+typedef struct sl__outfile_entry temp_entry;
+
+static _Atomic(const temp_entry *) pending[SL_OUTFILE_SLOTS];
 static atomic_int handlers_installed;
 
 static void on_fatal_signal(int sig)
 {
     for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
-        char *p = atomic_load(&pending[i]);
-        if (p)
-            unlink(p);
+        const temp_entry *t = atomic_load(&pending[i]);
+        if (t)
+            unlinkat(t->dir, t->name, 0);
     }
     signal(sig, SIG_DFL);
     raise(sig);
@@ -61,11 +74,11 @@ static void install_handlers(void)
     }
 }
 
-static int claim_slot(char *tmp)
+static int claim_slot(const temp_entry *t)
 {
     for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
-        char *expected = NULL;
-        if (atomic_compare_exchange_strong(&pending[i], &expected, tmp))
+        const temp_entry *expected = NULL;
+        if (atomic_compare_exchange_strong(&pending[i], &expected, t))
             return i;
     }
     return -1; /* more temp files than slots: still correct, just not signal-cleaned */
@@ -81,6 +94,11 @@ static void release(sl_outfile *o)
 {
     release_slot(o->slot);
     o->slot = -1;
+    if (o->entry) {
+        close(o->entry->dir);
+        free(o->entry);
+        o->entry = NULL;
+    }
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
@@ -139,26 +157,60 @@ static void temp_name(const char *path, char *tmp, size_t cap)
     snprintf(tmp, cap, "%.*s.tmp-%08x", (int)keep, path, x);
 }
 
-/* Creates a named temporary file exclusively, with `mode` less the umask,
- * as open(2) applies it: no umask(2) round trip, which would race with
- * other threads creating files, and no fchmod.  O_EXCL refuses an
- * existing file or symlink.  Returns the descriptor, or -1 with errno
- * set; the name is left in tmp. */
-static int create_temp_at(int dirfd, const char *path, char *tmp, size_t cap, unsigned mode)
+/* Creates a named temporary file exclusively in dirfd, with `mode` less
+ * the umask, as open(2) applies it: no umask(2) round trip, which would
+ * race with other threads creating files, and no fchmod.  O_EXCL refuses
+ * an existing file or symlink.  The signal handler's entry (*ent, in
+ * *slot) is published before each try, so that a signal at any moment
+ * finds the file, and withdrawn when the try fails.  Returns the
+ * descriptor, or -1 with errno set (*slot then -1); the name is left in
+ * tmp. */
+static int create_temp_at(int dirfd, const char *path, char *tmp, size_t cap, unsigned mode, temp_entry *ent,
+                          int *slot)
 {
     for (int tries = 0; tries < 100; tries++) {
         temp_name(path, tmp, cap);
-        int fd = openat(dirfd, at_name(dirfd, tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
-        if (fd >= 0 || errno != EEXIST)
+        *ent = (temp_entry){dirfd, at_name(dirfd, tmp)};
+        *slot = claim_slot(ent);
+        int fd = openat(dirfd, ent->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+        if (fd >= 0)
             return fd;
+        int e = errno;
+        release_slot(*slot);
+        *slot = -1;
+        errno = e;
+        if (e != EEXIST)
+            return -1;
     }
     errno = EEXIST;
     return -1;
 }
 
-static int create_temp(const char *path, char *tmp, size_t cap, unsigned mode)
+/* The directory path names its file in, into dir: 0, or -1 with errno
+ * ENAMETOOLONG. */
+static int dir_of(const char *path, char dir[PATH_MAX])
 {
-    return create_temp_at(AT_FDCWD, path, tmp, cap, mode);
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        if ((size_t)(slash - path) >= PATH_MAX) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = 0;
+    }
+    return 0;
+}
+
+/* A descriptor (O_PATH) of path's directory, or -1 with errno set. */
+static int open_dir_of(const char *path)
+{
+    char dir[PATH_MAX];
+    return dir_of(path, dir) ? -1 : open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* An unnamed file in path's directory, with `mode` less the umask, or -1
@@ -172,19 +224,8 @@ static int open_unnamed(const char *path, unsigned mode)
         return -1;
     }
     char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        if ((size_t)(slash - path) >= sizeof dir) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = 0;
-    }
+    if (dir_of(path, dir))
+        return -1;
     return open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode);
 #else
     (void)path;
@@ -235,14 +276,23 @@ static int replace_at(int fd, int dirfd, const char *path, char *err, size_t err
     size_t cap = strlen(path) + 24;
     char stackbuf[512], *tmp = cap <= sizeof stackbuf ? stackbuf : malloc(cap);
     int rc = -1, slot = -1;
+    temp_entry ent;
+    if (tmp)
+        install_handlers();
     for (int tries = 0; tmp && tries < 100; tries++) {
         temp_name(path, tmp, cap);
-        if ((rc = link_unnamed_at(fd, dirfd, at_name(dirfd, tmp))) == 0 || errno != EEXIST)
+        ent = (temp_entry){dirfd, at_name(dirfd, tmp)};
+        slot = claim_slot(&ent); /* before the name exists: a signal finds it at any moment */
+        if ((rc = link_unnamed_at(fd, dirfd, ent.name)) == 0)
+            break;
+        int e = errno;
+        release_slot(slot);
+        slot = -1;
+        errno = e;
+        if (e != EEXIST)
             break;
     }
     if (rc == 0) {
-        install_handlers();
-        slot = claim_slot(tmp);
         if (renameat(dirfd, at_name(dirfd, tmp), dirfd, at_name(dirfd, path)) != 0) {
             int saved = errno;
             unlinkat(dirfd, at_name(dirfd, tmp), 0);
@@ -284,25 +334,38 @@ int sl_outfile_open(sl_outfile *o, const char *path, int force, char *err, size_
     return sl_outfile_open_mode(o, path, force, 0666, err, errlen);
 }
 
-/* The named fallback: PATH.tmp-XXXXXXXX, removed on fatal signals. */
+/* The named fallback: PATH.tmp-XXXXXXXX, made in path's directory,
+ * which is held open until the commit or abort: the signal handler, and
+ * an abort, remove the file there, wherever the directory is by then. */
 static int open_named(sl_outfile *o, const char *path, unsigned mode)
 {
     size_t cap = strlen(path) + 24;
-    if (!(o->tmp = malloc(cap))) {
+    int dir = -1;
+    if (!(o->tmp = malloc(cap)) || !(o->entry = malloc(sizeof *o->entry))) {
         errno = ENOMEM;
-        return -1;
+    } else if ((dir = open_dir_of(path)) >= 0) {
+        install_handlers();
+        int fd = create_temp_at(dir, path, o->tmp, cap, mode, o->entry, &o->slot);
+        if (fd >= 0)
+            return fd;
     }
-    install_handlers();
-    int fd = create_temp(path, o->tmp, cap, mode);
-    if (fd < 0) {
-        int saved = errno;
-        free(o->tmp);
-        o->tmp = NULL;
-        errno = saved;
-        return -1;
-    }
-    o->slot = claim_slot(o->tmp);
-    return fd;
+    int saved = errno;
+    if (dir >= 0)
+        close(dir);
+    free(o->entry);
+    free(o->tmp);
+    o->entry = NULL;
+    o->tmp = NULL;
+    errno = saved;
+    return -1;
+}
+
+/* Removes the named temporary file, if any, from the directory it was
+ * made in. */
+static void unlink_named(sl_outfile *o)
+{
+    if (o->entry)
+        unlinkat(o->entry->dir, o->entry->name, 0);
 }
 
 /* What stands at an output path, and so how it is written. */
@@ -469,8 +532,7 @@ int sl_outfile_open_mode(sl_outfile *o, const char *path, int force, unsigned mo
     if (!(o->fp = fdopen(fd, "wb"))) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         close(fd);
-        if (o->tmp)
-            unlink(o->tmp);
+        unlink_named(o);
         release(o);
         return -1;
     }
@@ -565,8 +627,7 @@ int sl_outfile_commit(sl_outfile *o, char *err, size_t errlen)
             snprintf(err, errlen, "%s: already exists (use -f to overwrite)", o->path);
         else if (!placed_err)
             write_error(err, errlen, o->path, saved);
-        if (o->tmp)
-            unlink(o->tmp);
+        unlink_named(o);
         release(o);
         return -1;
     }
@@ -602,8 +663,7 @@ void sl_outfile_abort(sl_outfile *o)
     }
     if (o->fp)
         fclose(o->fp); /* an unnamed file is gone with its last descriptor */
-    if (o->tmp)
-        unlink(o->tmp);
+    unlink_named(o);
     release(o);
 }
 
@@ -648,8 +708,8 @@ static int write_whole_special(const char *path, const void *data, size_t len, c
     return sl_outfile_commit(&o, err, errlen);
 }
 
-/* The named fallback of write_whole: PATH.tmp-XXXXXXXX made in dirfd
- * (AT_FDCWD: path's own directory, by path) and renamed over the name. */
+/* The named fallback of write_whole: PATH.tmp-XXXXXXXX made in dirfd,
+ * path's directory, and renamed over the name there. */
 static int named_in(int dirfd, const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
     size_t n = strlen(path);
@@ -659,14 +719,15 @@ static int named_in(int dirfd, const char *path, const void *data, size_t len, i
         return -1;
     }
     install_handlers();
-    int fd = create_temp_at(dirfd, path, tmp, n + 24, 0666);
+    temp_entry ent;
+    int slot;
+    int fd = create_temp_at(dirfd, path, tmp, n + 24, 0666, &ent, &slot);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         if (tmp != stackbuf)
             free(tmp);
         return -1;
     }
-    int slot = claim_slot(tmp); /* the whole path: the signal handler has no dirfd */
     int saved = sl_write_all(fd, data, len);
     if (!saved && durable && fsync(fd) != 0)
         saved = errno;
@@ -684,10 +745,22 @@ static int named_in(int dirfd, const char *path, const void *data, size_t len, i
     return saved ? -1 : 0;
 }
 
+/* The named fallback of write_whole, in a descriptor of path's
+ * directory: the signal handler finds the temporary file there even
+ * if the directory is renamed meanwhile. */
 static int write_whole_named(const char *path, const void *data, size_t len, int durable, char *err, size_t errlen)
 {
     int special = write_whole_special(path, data, len, err, errlen);
-    return special != 1 ? special : named_in(AT_FDCWD, path, data, len, durable, err, errlen);
+    if (special != 1)
+        return special;
+    int dir = open_dir_of(path);
+    if (dir < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = named_in(dir, path, data, len, durable, err, errlen);
+    close(dir);
+    return rc;
 }
 
 /* The unnamed file fd, just made in path's directory, filled with data

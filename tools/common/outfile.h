@@ -8,8 +8,10 @@
  * Because it has no name, a process killed in any way (SIGKILL, the OOM
  * killer, a power cut) leaves nothing behind.  Where the file system
  * refuses O_TMPFILE, the temporary file is named PATH.tmp-XXXXXXXX
- * instead and removed on SIGINT, SIGTERM or SIGHUP; only a SIGKILL (or a
- * power cut) can then leave it behind.
+ * instead and removed on SIGINT, SIGTERM or SIGHUP (from the directory it
+ * was made in, held open: also when that was renamed meanwhile or the
+ * path is longer than PATH_MAX); only a SIGKILL (or a power cut) can then
+ * leave it behind.
  * Path "-" (or NULL) means standard output, which cannot be taken back;
  * an existing device or FIFO (/dev/null, a named pipe) is written in place,
  * since renaming over it would replace it with a regular file.
@@ -25,6 +27,7 @@ typedef struct sl_outfile {
     const char *name; /* the destination as given, or "<stdout>" */
     char *path;       /* the destination, NULL for stdout */
     char *tmp;        /* the named temporary file; NULL for stdout and an unnamed one */
+    struct sl__outfile_entry *entry; /* tmp's directory (held open) and name there, for cleanup; or NULL */
     int slot;         /* place in the signal-cleanup table, or -1 */
     int stream;       /* a device or FIFO written in place */
     int unnamed;      /* the temporary file is an O_TMPFILE: it gets its name at commit */
@@ -95,11 +98,12 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
  * linked or renamed to path's last component there, so the kernel
  * resolves one name rather than every directory of path again (a page
  * 12 directories deep: 6.7-8.2 us an open against 2.5-4.5).  Same
- * guarantees, errors and messages (path names the file in them and in the
- * signal handler's table); what stands at the name, when it is taken and
- * is not a regular file, is dealt with through path as write_whole does.
- * A path too long for the kernel (PATH_MAX) still works as long as its
- * last component fits a name. */
+ * guarantees, errors and messages (path names the file in them); the
+ * signal handler finds a named temporary file by its name in dirfd, so
+ * dirfd must stay open until the call returns.  What stands at the name,
+ * when it is taken and is not a regular file, is dealt with through path
+ * as write_whole does.  A path too long for the kernel (PATH_MAX) still
+ * works as long as its last component fits a name. */
 int sl_outfile_write_whole_at(int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
                               size_t errlen);
 

@@ -1052,6 +1052,7 @@ static void dir_budget(const sl__md_cli *c)
         return;
     }
     rlim_t want = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+    sl__md_iso_worker_nofile(rl.rlim_cur); /* --isolate's workers keep this one */
     if (rl.rlim_cur < want) {
         struct rlimit up = {want, rl.rlim_max};
         if (setrlimit(RLIMIT_NOFILE, &up) == 0)

@@ -19,10 +19,12 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "md.h"
@@ -36,6 +38,7 @@ typedef struct task_head {
     uint8_t json, commonmark, unsafe_html, no_frontmatter, xhtml, has_file, mdx, no_heading_ids;
     uint32_t file_len;
     char jsx_import_source[128], provider_import_source[128]; /* MDX's, NUL-terminated */
+    uint64_t nofile; /* the RLIMIT_NOFILE soft limit to render under (sl__md_iso_worker_nofile); 0: as inherited */
 } task_head;
 
 typedef struct reply_tail {
@@ -89,12 +92,32 @@ static int reply_with(sl_proc_reply *reply, const sl__md_buf *out, const char *e
     return 0;
 }
 
+/* Lowers this worker's RLIMIT_NOFILE soft limit to `soft`, once: the
+ * parent raised its own (to 65,536 for the walk's directories) before it
+ * started the workers, which inherit it, but a worker renders one page at
+ * a time and needs a handful of descriptors; under the user's limit a
+ * hostile page cannot make it hold tens of thousands, and a library
+ * that uses select(2) (FD_SETSIZE 1024) stays safe.  Never raises it. */
+static void keep_nofile(uint64_t soft)
+{
+    static uint64_t applied; /* a worker serves its tasks on one thread */
+    if (!soft || soft == applied)
+        return;
+    applied = soft;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > soft) {
+        rl.rlim_cur = (rlim_t)soft;
+        (void)setrlimit(RLIMIT_NOFILE, &rl); /* refused: the page still renders */
+    }
+}
+
 static int render_run(void *state, const void *task, size_t len, sl_proc_reply *reply)
 {
     (void)state;
     task_head h;
     if (len < sizeof h || (memcpy(&h, task, sizeof h), h.magic != TASK_MAGIC) || h.file_len > len - sizeof h)
         return 2;
+    keep_nofile(h.nofile);
     const char *file = h.has_file ? (const char *)task + sizeof h : NULL;
     char *fname = file ? strndup(file, h.file_len) : NULL;
     const char *src = (const char *)task + sizeof h + h.file_len;
@@ -135,7 +158,15 @@ struct sl__md_iso {
     pthread_cond_t started_cv;
     int started; /* 1: starting is over (pool is the pool, or NULL) */
     int start_errno;
+    uint64_t nofile; /* the workers' RLIMIT_NOFILE soft limit (task_head) */
 };
+
+static atomic_ullong worker_nofile;
+
+void sl__md_iso_worker_nofile(unsigned long long soft)
+{
+    atomic_store(&worker_nofile, soft);
+}
 
 /* Starting the workers costs an exec each (tens of milliseconds for the
  * lot): it happens on a thread of its own while the caller walks the
@@ -159,6 +190,7 @@ sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics)
     sl__md_iso *iso = calloc(1, sizeof *iso);
     if (!iso)
         return NULL;
+    iso->nofile = atomic_load(&worker_nofile);
     iso->cfg = (sl_proc_config){
         .worker = &sl_md_render_worker,
         .workers = c->threads,
@@ -275,7 +307,7 @@ int sl__md_iso_render(sl__md_iso *iso, const char *file, const char *src, size_t
     memset(fail, 0, sizeof *fail);
     task_head h = {TASK_MAGIC, (uint8_t)json, (uint8_t)o->commonmark, (uint8_t)o->unsafe_html,
                    (uint8_t)o->no_frontmatter, (uint8_t)o->xhtml, file != NULL, (uint8_t)o->mdx,
-                   (uint8_t)o->no_heading_ids, file ? (uint32_t)strlen(file) : 0, {0}, {0}};
+                   (uint8_t)o->no_heading_ids, file ? (uint32_t)strlen(file) : 0, {0}, {0}, iso->nofile};
     memcpy(h.jsx_import_source, o->jsx_import_source, sizeof h.jsx_import_source);
     memcpy(h.provider_import_source, o->provider_import_source, sizeof h.provider_import_source);
     struct iovec iov[] = {{&h, sizeof h}, {(void *)file, h.file_len}, {(void *)src, n}};

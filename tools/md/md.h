@@ -365,6 +365,11 @@ typedef struct sl__md_iso_failure {
  * a pool that cannot start fails each page with the reason.  metrics
  * (optional) gets the pool's health. */
 sl__md_iso *sl__md_iso_new(const sl__md_cli *c, sl_metrics *metrics);
+/* The RLIMIT_NOFILE soft limit worker processes render under: the one
+ * this process had before it raised its own (batch.c's dir_budget), so
+ * that workers do not inherit the raised one.  0 (never called): they
+ * keep what they inherit.  Takes effect for pools started after it. */
+void sl__md_iso_worker_nofile(unsigned long long soft);
 /* How many threads should call render at once to keep the workers busy. */
 size_t sl__md_iso_callers(const sl__md_cli *c);
 void sl__md_iso_free(sl__md_iso *iso);
