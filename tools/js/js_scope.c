@@ -321,11 +321,15 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
         }
     }
     entry *e = tab_find(S, scope, id->s, h, 1);
+    int dup_param = e->sym != JS_NONE && kind == SK_PARAM && S->syms.v[e->sym].kind == SK_PARAM &&
+                    S->syms.v[e->sym].scope == scope;
     if (check && (e->sym != JS_NONE ? redeclared(S, &S->syms.v[e->sym], kind, scope)
                                     : e->var_through && lexical(S, kind, scope)))
-        early_name(S, id->pos, "The symbol \"%s\" has already been declared", id->s);
-    else if (check && kind == SK_PARAM && e->sym != JS_NONE && S->syms.v[e->sym].kind == SK_PARAM &&
-             S->syms.v[e->sym].scope == scope) /* `function f(a, a)`: sloppy code's only */
+        early_name(S, id->pos,
+                   dup_param ? "\"%s\" cannot be bound multiple times in the same parameter list" /* esbuild's words */
+                             : "The symbol \"%s\" has already been declared",
+                   id->s);
+    else if (check && dup_param) /* `function f(a, a)`: sloppy code's only */
         strict_only(S, id->pos, "Duplicate parameter names (\"%s\")", id->s);
     if (e->sym != JS_NONE) {
         js_symbol *old = &S->syms.v[e->sym];
