@@ -261,13 +261,10 @@ static pending *ref(rb *b, const js_node *id, int flags)
 {
     pending r = {.id = id, .stmt = b->stmt, .rec = -1, .define = -1, .flags = (uint8_t)flags};
     uint32_t s = id->aux;
-    if (b->fresh && wrapper_block_fn(b, s)) {
-        const char *to = fresh_name(b, s);
-        patch(b, id->pos, id->pos + name_len(b, id->pos),
-              flags & OCC_SHORTHAND ? sl__arena_printf(b->a, "%s: %s", id->s, to) : to);
-    } else if (b->o->strict_out && b->open && s < b->ast->nsyms && (b->ast->syms[s].flags & SF_ANNEX_B) &&
-               b->open[b->ast->syms[s].scope]) {
-        /* inside its block the function is the block's binding (annex_fn) */
+    /* inside its block the function is the block's binding (annex_fn), or has a name of its own (wrapper_block_fn) */
+    if ((b->fresh && wrapper_block_fn(b, s)) ||
+        (b->o->strict_out && b->open && s < b->ast->nsyms && (b->ast->syms[s].flags & SF_ANNEX_B) &&
+         b->open[b->ast->syms[s].scope])) {
         const char *to = fresh_name(b, s);
         patch(b, id->pos, id->pos + name_len(b, id->pos),
               flags & OCC_SHORTHAND ? sl__arena_printf(b->a, "%s: %s", id->s, to) : to);
