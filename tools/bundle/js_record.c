@@ -198,9 +198,11 @@ static int32_t new_symbol(rb *b, const char *name, int kind)
 /* --format cjs: the name `exports` or `module` at id (a binding or a
  * reference) is renamed (js_rename); top: it is free or bound at the
  * module's top level. */
+static int wrapper_block_fn(const rb *b, uint32_t sym);
+
 static void rename_cjs(rb *b, const js_node *id, const char *name, int shorthand, int top)
 {
-    if (!b->o->cjs_out)
+    if (!b->o->cjs_out || wrapper_block_fn(b, id->aux))
         return;
     int module = !strcmp(name, "module");
     if (!module && strcmp(name, "exports"))
@@ -240,12 +242,29 @@ static void declare(rb *b, const js_node *id, int kind, int flags)
 static const char *fresh_name(rb *b, uint32_t sym);
 static void patch(rb *b, uint32_t pos, uint32_t end, const char *text);
 
+/* A block function at a CommonJS module's top level named as a
+ * parameter of node's module function (exports, require, module,
+ * __filename, __dirname): the block's alone, no Annex B var
+ * (js_ast.cjs_wrapper).  The bundle's own function for the module has
+ * fewer parameters, or none, where the block function would be hoisted
+ * over the name: it is printed under a name of its own (fresh_name). */
+static int wrapper_block_fn(const rb *b, uint32_t sym)
+{
+    if (sym >= b->ast->nsyms)
+        return 0;
+    const tjs_symbol *ts = &b->ast->syms[sym];
+    return ts->kind == SK_HOISTED_FN && !(ts->flags & SF_ANNEX_B) && b->ast->scopes[ts->scope].fn == b->module_scope &&
+           sl__js_cjs_wrapper_param(ts->name);
+}
+
 static pending *ref(rb *b, const js_node *id, int flags)
 {
     pending r = {.id = id, .stmt = b->stmt, .rec = -1, .define = -1, .flags = (uint8_t)flags};
     uint32_t s = id->aux;
-    if (b->open && s < b->ast->nsyms && (b->ast->syms[s].flags & SF_ANNEX_B) && b->open[b->ast->syms[s].scope]) {
-        /* inside its block the function is the block's binding (annex_fn) */
+    /* inside its block the function is the block's binding (annex_fn), or has a name of its own (wrapper_block_fn) */
+    if ((b->fresh && wrapper_block_fn(b, s)) ||
+        (b->o->strict_out && b->open && s < b->ast->nsyms && (b->ast->syms[s].flags & SF_ANNEX_B) &&
+         b->open[b->ast->syms[s].scope])) {
         const char *to = fresh_name(b, s);
         patch(b, id->pos, id->pos + name_len(b, id->pos),
               flags & OCC_SHORTHAND ? sl__arena_printf(b->a, "%s: %s", id->s, to) : to);
@@ -785,6 +804,8 @@ static void function(rb *b, js_node *fn, int is_decl)
             was = enter_scope(b, annex_scope);
         }
     }
+    if (is_decl && fn->a && b->fresh && wrapper_block_fn(b, fn->a->aux))
+        patch(b, fn->a->pos, fn->a->pos + name_len(b, fn->a->pos), fresh_name(b, fn->a->aux));
     if (is_decl && fn->a)
         declare(b, fn->a, SYM_FUNCTION, 0);
     else if (fn->a && fn->a->kind == N_IDENT) { /* a function expression's own name */
@@ -2379,7 +2400,9 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
     }
     /* bound with the early errors (a name declared twice, a jump to no
      * label, ...): engines refuse such a file before running any of it,
-     * so a plain .js module is refused as a .ts one is */
+     * so a plain .js module is refused as a .ts one is.  A file that is
+     * no ES module runs as node runs CommonJS (a script entry too). */
+    ast.cjs_wrapper = 1;
     if (sl__js_scope_check(&ast, 0, err, errlen)) {
         rediag(m, err, errlen);
         rc = -1;
@@ -2398,14 +2421,13 @@ int sl__js_record(js_module *m, const js_parse_opts *o, sl__arena *a, js_record_
     }
     for (uint32_t i = 0; i < ast.nsyms; i++)
         b->symmap[i] = -1;
-    if (o->strict_out)
-        for (uint32_t i = 0; i < ast.nsyms && !b->open; i++)
-            if (ast.syms[i].flags & SF_ANNEX_B) {
-                b->open = calloc(ast.nscopes + 1, 1);
-                b->fresh = calloc(ast.nsyms + 1, sizeof *b->fresh);
-                if (!b->open || !b->fresh)
-                    abort();
-            }
+    for (uint32_t i = 0; i < ast.nsyms && !b->fresh; i++)
+        if ((o->strict_out && (ast.syms[i].flags & SF_ANNEX_B)) || wrapper_block_fn(b, i)) {
+            b->open = calloc(ast.nscopes + 1, 1);
+            b->fresh = calloc(ast.nsyms + 1, sizeof *b->fresh);
+            if (!b->open || !b->fresh)
+                abort();
+        }
     program(b);
     own_this(b);
     if (o->strict_out)

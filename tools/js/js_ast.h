@@ -271,6 +271,12 @@ typedef struct js_ast {
     uint8_t has_export;    /* has an export statement (of types only, too: esbuild reads it as an ES module) */
     uint8_t has_jsx;
     uint8_t uses_eval;     /* a direct eval() somewhere */
+    /* Set by a caller before scoping (tools/bundle): the file runs as
+     * node runs a CommonJS module, its top level the body of a function
+     * whose parameters are exports, require, module, __filename and
+     * __dirname, so no sloppy block function of those names there gets
+     * Annex B's var (B.3.3 skips a parameter's name). */
+    uint8_t cjs_wrapper;
     js_symbol *syms;
     uint32_t nsyms;
     js_scope *scopes;

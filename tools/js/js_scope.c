@@ -321,11 +321,15 @@ static uint32_t declare(scoper *S, uint32_t scope, js_node *id, int kind)
         }
     }
     entry *e = tab_find(S, scope, id->s, h, 1);
+    int dup_param = e->sym != JS_NONE && kind == SK_PARAM && S->syms.v[e->sym].kind == SK_PARAM &&
+                    S->syms.v[e->sym].scope == scope;
     if (check && (e->sym != JS_NONE ? redeclared(S, &S->syms.v[e->sym], kind, scope)
                                     : e->var_through && lexical(S, kind, scope)))
-        early_name(S, id->pos, "The symbol \"%s\" has already been declared", id->s);
-    else if (check && kind == SK_PARAM && e->sym != JS_NONE && S->syms.v[e->sym].kind == SK_PARAM &&
-             S->syms.v[e->sym].scope == scope) /* `function f(a, a)`: sloppy code's only */
+        early_name(S, id->pos,
+                   dup_param ? "\"%s\" cannot be bound multiple times in the same parameter list" /* esbuild's words */
+                             : "The symbol \"%s\" has already been declared",
+                   id->s);
+    else if (check && dup_param) /* `function f(a, a)`: sloppy code's only */
         strict_only(S, id->pos, "Duplicate parameter names (\"%s\")", id->s);
     if (e->sym != JS_NONE) {
         js_symbol *old = &S->syms.v[e->sym];
@@ -366,12 +370,22 @@ static uint32_t declare_var(scoper *S, uint32_t scope, js_node *id)
     return sym;
 }
 
+int sl__js_cjs_wrapper_param(const char *name)
+{
+    static const char *const params[] = {"exports", "require", "module", "__filename", "__dirname"};
+    for (size_t i = 0; i < sizeof params / sizeof *params; i++)
+        if (!strcmp(name, params[i]))
+            return 1;
+    return 0;
+}
+
 /* Annex B.3.3: in sloppy code a block's `function f` also assigns the var
  * `f` of its function each time the declaration is evaluated, unless a
  * `var f` there would be an early error (a let, const, class or block
  * function of the name in a block on the way, or a lexical one in the
- * function's own scope) or f names a parameter.  Every hoisted block
- * function of a name writes the same var: the first one, or a var or
+ * function's own scope) or f names a parameter (of a CommonJS module's
+ * function too: js_ast.cjs_wrapper).  Every hoisted block function of a
+ * name writes the same var: the first one, or a var or
  * function the function body itself declares, is that var, and each
  * other block function is linked to it (as esbuild does), so renaming
  * gives them all its name.  Run after the declare walk, when every
@@ -389,6 +403,8 @@ static void annex_b_hoist(scoper *S)
         }
         if (blocked || (S->block_fns.v[i].flags & (JF_ASYNC | JF_GENERATOR))) /* B.3.3 is for plain functions */
             continue;
+        if (fn == S->module_scope && S->ast->cjs_wrapper && sl__js_cjs_wrapper_param(id->s))
+            continue; /* a parameter of node's CommonJS function */
         entry *e = tab_find(S, fn, id->s, h, 1);
         if (e->sym == JS_NONE) {
             e->sym = sym; /* the first one stands for the var */

@@ -35,6 +35,10 @@ void sl__js_scope_bind(js_ast *ast);
  * sl__js_scope_bind's. */
 int sl__js_scope_check(js_ast *ast, int is_ts, char *err, size_t errlen);
 
+/* Is name one of the parameters of node's CommonJS module function
+ * (exports, require, module, __filename, __dirname)? */
+int sl__js_cjs_wrapper_param(const char *name);
+
 /* The symbol a name resolves to from scope `scope`, or JS_NONE. */
 uint32_t sl__js_scope_lookup(const js_ast *ast, uint32_t scope, const char *name);
 
