@@ -1278,10 +1278,10 @@ static size_t link_resource_end(const char *s, size_t n, size_t i)
 
 /* Does the line s[i..le) (its containers' prefix taken off) end a
  * paragraph before it: blank, or a block that interrupts one (an ATX
- * heading, a code fence, a block quote, a thematic break or a setext
- * underline, a list item with content: bullet or `1.`/`1)`)?  MDX has no
- * indented code, so indentation does not matter. */
-static int ends_paragraph(const char *s, size_t i, size_t le)
+ * heading, a code fence, a thematic break or a setext underline; with
+ * containers, a block quote or a list item with content: bullet or
+ * `1.`/`1)`)?  MDX has no indented code, so indentation does not matter. */
+static int ends_paragraph(const char *s, size_t i, size_t le, int containers)
 {
     size_t k = i;
     char ch;
@@ -1289,10 +1289,10 @@ static int ends_paragraph(const char *s, size_t i, size_t le)
         k++;
     if (line_blank(s, k, le))
         return 1;
-    if (s[k] == '>' || is_heading_line(s, k, le) || fence_open(s, k, le, &ch))
+    if ((containers && s[k] == '>') || is_heading_line(s, k, le) || fence_open(s, k, le, &ch))
         return 1;
     size_t m = s[k] == '1' ? k + 1 : k; /* a list item with content */
-    if ((m > k ? m < le && (s[m] == '.' || s[m] == ')') : strchr("-+*", s[k]) != NULL) && m + 1 < le &&
+    if (containers && (m > k ? m < le && (s[m] == '.' || s[m] == ')') : strchr("-+*", s[k]) != NULL) && m + 1 < le &&
         (s[m + 1] == ' ' || s[m + 1] == '\t') && !line_blank(s, m + 1, le))
         return 1;
     if (!strchr("-*_=", s[k]))
@@ -1312,8 +1312,12 @@ static int ends_paragraph(const char *s, size_t i, size_t le)
 /* Where the text a construct at p is read in ends for micromark: the end
  * of its line in a heading or a table row, else the end of the last line
  * before one that ends the paragraph (ends_paragraph), or the page's end.
- * Read to there, a construct left open is "Unexpected end of file". */
-static size_t text_limit(mdx_scan *s, size_t p, int one_line)
+ * Read to there, a construct left open is "Unexpected end of file".  A
+ * construct that leads its line (only white space and constructs before
+ * it there: lead) was first read as flow JSX, a concrete construct, and
+ * while that runs micromark starts no block quote or list item: lines
+ * such as `>Learn more</a>` go on the tag. */
+static size_t text_limit(mdx_scan *s, size_t p, int one_line, int lead)
 {
     const char *src = s->src;
     size_t n = s->len, le = sl__md_line_end(src, n, p);
@@ -1323,7 +1327,7 @@ static size_t text_limit(mdx_scan *s, size_t p, int one_line)
         size_t next = le + 1, nle = sl__md_line_end(src, n, next);
         int full;
         size_t t = sl__mdx_cont_text(src, nle, next, s->cur, s->ncur, &full);
-        if (ends_paragraph(src, t, nle))
+        if (ends_paragraph(src, t, nle, !lead))
             return le > p && src[le - 1] == '\r' ? le - 1 : le;
         le = nle;
     }
@@ -1333,10 +1337,10 @@ static size_t text_limit(mdx_scan *s, size_t p, int one_line)
 /* A construct in text at i (a tag: tag = 1, else an expression), read as
  * far as its text goes (text_limit): its end in *e, the construct's index
  * in *idx (a tag) or the expression's fields set. */
-static int text_construct(mdx_scan *s, size_t i, int tag, int one_line, size_t *e, size_t *idx)
+static int text_construct(mdx_scan *s, size_t i, int tag, int one_line, int lead, size_t *e, size_t *idx)
 {
     size_t len = s->len;
-    s->len = text_limit(s, i, one_line);
+    s->len = text_limit(s, i, one_line, lead);
     int rc;
     if (tag) {
         rc = scan_tag(s, i, e, idx);
@@ -1371,9 +1375,13 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *r
 {
     const char *src = s->src;
     size_t n = s->len, i = p;
+    int lead = 1; /* only white space and constructs so far: text_limit */
     *rc = 0;
     while (i < n && src[i] != '\n') {
         char c = src[i];
+        if (!(c == ' ' || c == '\t' || c == '{' ||
+              (c == '<' && i + 1 < n && !is_space((unsigned char)src[i + 1]) && !is_eol((unsigned char)src[i + 1]))))
+            lead = 0;
         if (c == '\\' && i + 1 < n && sl__md_ascii_punct((unsigned char)src[i + 1])) {
             sl__md_buf_put(&s->md, src + i, 2);
             i += 2;
@@ -1391,7 +1399,7 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *r
             i = e;
         } else if (c == '<' && i + 1 < n && !is_space((unsigned char)src[i + 1]) && !is_eol((unsigned char)src[i + 1])) {
             size_t e, idx;
-            if ((*rc = text_construct(s, i, 1, one_line, &e, &idx)) != 0)
+            if ((*rc = text_construct(s, i, 1, one_line, lead, &e, &idx)) != 0)
                 return 0;
             sl__md_buf_puts(&s->md, "<" MDX_PH_TAG);
             put_index(&s->md, idx);
@@ -1399,7 +1407,7 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *r
             i = e;
         } else if (c == '{') {
             size_t idx, e;
-            if ((*rc = text_construct(s, i, 0, one_line, &e, &idx)) != 0)
+            if ((*rc = text_construct(s, i, 0, one_line, lead, &e, &idx)) != 0)
                 return 0;
             sl__md_buf_puts(&s->md, "{" MDX_PH_EXPR);
             put_index(&s->md, idx);
