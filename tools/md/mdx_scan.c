@@ -1367,6 +1367,26 @@ static int text_construct(mdx_scan *s, size_t i, int tag, int one_line, int lead
     return rc;
 }
 
+/* Is the `<` at s->src[i] the last character of its text (text_limit;
+ * a table cell's, white space before its `|`)?  micromark starts a tag
+ * there and finds the end of file before a name; with white space or a
+ * line ending after it the `<` is text. */
+static int lt_ends_text(mdx_scan *s, size_t i, int heading, int one_line, int lead)
+{
+    const char *src = s->src;
+    size_t n = s->len, k = i + 1;
+    if (one_line && !heading) { /* a table row: the cell ends at `|` */
+        while (k < n && (src[k] == ' ' || src[k] == '\t'))
+            k++;
+        if (k < n && src[k] == '|')
+            return 1;
+        k = i + 1;
+    }
+    if (k < n && !is_eol((unsigned char)src[k]))
+        return 0;
+    return text_limit(s, i, one_line, lead) <= k;
+}
+
 /* Text from p to the end of its line (further when a tag, expression or
  * code span runs on): constructs become placeholders in s->md.  Returns
  * the offset where the next line starts, or an error (< 0 as size_t is
@@ -1397,6 +1417,9 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *r
             size_t e = link_resource_end(src, n, i);
             sl__md_buf_put(&s->md, src + i, e - i);
             i = e;
+        } else if (c == '<' && lt_ends_text(s, i, heading, one_line, lead)) {
+            *rc = sl__mdx_fail(s, i + 1, "Unexpected end of file before name, expected " STARTS_NAME);
+            return 0;
         } else if (c == '<' && i + 1 < n && !is_space((unsigned char)src[i + 1]) && !is_eol((unsigned char)src[i + 1])) {
             size_t e, idx;
             if ((*rc = text_construct(s, i, 1, one_line, lead, &e, &idx)) != 0)
