@@ -90,7 +90,8 @@ typedef struct mdx_construct {
 typedef struct mdx_scan {
     const char *path;  /* for messages */
     const char *src;   /* the whole page (front matter included: positions are the page's) */
-    size_t len;
+    size_t len;        /* the page's length, or while a construct in text is read, where its text ends */
+    size_t page_len;   /* the page's length */
     size_t body;       /* where the Markdown starts (after front matter) */
     js_arena *arena;
     mdx_construct *c;

@@ -319,8 +319,8 @@ static int parse_js(mdx_scan *s, js_ast *ast, size_t from, size_t to, int kind, 
 {
     static const js_parse_opts po = {.jsx = 1, .module = 1};
     const char *src = s->src, *nl = s->ncur ? memchr(src + from, '\n', to - from) : NULL;
-    if (nl && !s->shadow && (s->shadow = malloc(s->len)) != NULL)
-        memcpy(s->shadow, src, s->len);
+    if (nl && !s->shadow && (s->shadow = malloc(s->page_len)) != NULL) /* the whole page: s->len may be a text_limit */
+        memcpy(s->shadow, src, s->page_len);
     if (!nl || !s->shadow) {
         if (nl)
             s->md.failed = 1; /* no memory: the scan ends in -2 */
@@ -704,6 +704,24 @@ static mdx_attr *new_attr(tag_reader *t, int kind)
     return a;
 }
 
+/* In a quoted attribute value after a line ending: the white space that
+ * micromark reads as the tag's (esWhitespace), each further line ending
+ * (`\r`, `\n`, `\r\n` as written) kept in the value. */
+static void value_ws(tag_reader *t, sl__md_buf *v)
+{
+    for (;;) {
+        size_t w;
+        uint32_t c = cur(t, &w);
+        if (c == (uint32_t)-1 || !(is_space(c) || is_eol(c) || is_unicode_ws(c)))
+            return;
+        if (is_eol(c))
+            sl__md_buf_put(v, t->s->src + t->i, w);
+        t->i += w;
+        if (c == '\n' || (c == '\r' && (t->i >= t->s->len || t->s->src[t->i] != '\n')))
+            after_eol(t);
+    }
+}
+
 /* A quoted attribute value at t->i (the quote): decoded into a->value. */
 static int attr_string(tag_reader *t, mdx_attr *a)
 {
@@ -715,12 +733,11 @@ static int attr_string(tag_reader *t, mdx_attr *a)
         size_t k = s[t->i] == '&' ? sl__mdx_char_ref(s, t->s->len, t->i, &v) : 0;
         if (k) {
             t->i += k;
-        } else if (s[t->i] == '\n') {
+        } else if (s[t->i] == '\n' || s[t->i] == '\r') {
             /* micromark reads the white space that starts the next line
-             * as the tag's, not the value's */
-            sl__md_buf_putc(&v, s[t->i++]);
-            after_eol(t);
-            es_ws(t);
+             * as the tag's, not the value's; every line ending stays in
+             * the value (`"a\n\n  x"` is "a\n\nx"), a blank line's too */
+            value_ws(t, &v);
         } else {
             sl__md_buf_putc(&v, s[t->i++]);
         }
@@ -1259,17 +1276,132 @@ static size_t link_resource_end(const char *s, size_t n, size_t i)
     return k < n && s[k] == ')' ? k + 1 : 0;
 }
 
+/* Does the line s[i..le) (its containers' prefix taken off) end a
+ * paragraph before it: blank, or a block that interrupts one (an ATX
+ * heading, a code fence, a thematic break or a setext underline; with
+ * containers, a block quote or a list item with content: bullet or
+ * `1.`/`1)`)?  MDX has no indented code, so indentation does not matter. */
+static int ends_paragraph(const char *s, size_t i, size_t le, int containers)
+{
+    size_t k = i;
+    char ch;
+    while (k < le && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    if (line_blank(s, k, le))
+        return 1;
+    if ((containers && s[k] == '>') || is_heading_line(s, k, le) || fence_open(s, k, le, &ch))
+        return 1;
+    size_t m = s[k] == '1' ? k + 1 : k; /* a list item with content */
+    if (containers && (m > k ? m < le && (s[m] == '.' || s[m] == ')') : strchr("-+*", s[k]) != NULL) && m + 1 < le &&
+        (s[m + 1] == ' ' || s[m + 1] == '\t') && !line_blank(s, m + 1, le))
+        return 1;
+    if (!strchr("-*_=", s[k]))
+        return 0;
+    size_t marks = 0;
+    int spaced = 0;
+    for (size_t j = k; j < le; j++) {
+        if (s[j] == s[k])
+            marks++, spaced |= j > k && (s[j - 1] == ' ' || s[j - 1] == '\t');
+        else if (s[j] != ' ' && s[j] != '\t' && s[j] != '\r')
+            return 0;
+    }
+    /* `===`, `-` (setext underlines, any length, no inner spaces); `***`, `- - -` */
+    return ((s[k] == '=' || s[k] == '-') && !spaced) || (s[k] != '=' && marks >= 3);
+}
+
+/* Where the text a construct at p is read in ends for micromark: the end
+ * of its line in a heading or a table row, else the end of the last line
+ * before one that ends the paragraph (ends_paragraph), or the page's end.
+ * Read to there, a construct left open is "Unexpected end of file".  A
+ * construct that leads its line (only white space and constructs before
+ * it there: lead) was first read as flow JSX, a concrete construct, and
+ * while that runs micromark starts no block quote or list item: lines
+ * such as `>Learn more</a>` go on the tag. */
+static size_t text_limit(mdx_scan *s, size_t p, int one_line, int lead)
+{
+    const char *src = s->src;
+    size_t n = s->len, le = sl__md_line_end(src, n, p);
+    if (one_line)
+        return le > p && src[le - 1] == '\r' ? le - 1 : le;
+    while (le < n) {
+        size_t next = le + 1, nle = sl__md_line_end(src, n, next);
+        int full;
+        size_t t = sl__mdx_cont_text(src, nle, next, s->cur, s->ncur, &full);
+        if (ends_paragraph(src, t, nle, !lead))
+            return le > p && src[le - 1] == '\r' ? le - 1 : le;
+        le = nle;
+    }
+    return n;
+}
+
+/* A construct in text at i (a tag: tag = 1, else an expression), read as
+ * far as its text goes (text_limit): its end in *e, the construct's index
+ * in *idx (a tag) or the expression's fields set. */
+static int text_construct(mdx_scan *s, size_t i, int tag, int one_line, int lead, size_t *e, size_t *idx)
+{
+    size_t len = s->len;
+    s->len = text_limit(s, i, one_line, lead);
+    int rc;
+    if (tag) {
+        rc = scan_tag(s, i, e, idx);
+    } else {
+        mdx_construct *cn = new_construct(s, MDX_EXPR, i);
+        if (!cn) {
+            s->len = len;
+            return -2;
+        }
+        *idx = s->nc - 1;
+        js_ast ast;
+        int blank;
+        rc = scan_expr(s, i, EX_TEXT, &ast, &blank, e);
+        if (!rc) {
+            cn = &s->c[*idx];
+            cn->ast = ast;
+            cn->blank = blank;
+            cn->inner_start = (uint32_t)i + 1;
+            cn->inner_end = (uint32_t)*e - 1;
+            cn->end = (uint32_t)*e;
+        }
+    }
+    s->len = len;
+    return rc;
+}
+
+/* Is the `<` at s->src[i] the last character of its text (text_limit;
+ * a table cell's, white space before its `|`)?  micromark starts a tag
+ * there and finds the end of file before a name; with white space or a
+ * line ending after it the `<` is text. */
+static int lt_ends_text(mdx_scan *s, size_t i, int heading, int one_line, int lead)
+{
+    const char *src = s->src;
+    size_t n = s->len, k = i + 1;
+    if (one_line && !heading) { /* a table row: the cell ends at `|` */
+        while (k < n && (src[k] == ' ' || src[k] == '\t'))
+            k++;
+        if (k < n && src[k] == '|')
+            return 1;
+        k = i + 1;
+    }
+    if (k < n && !is_eol((unsigned char)src[k]))
+        return 0;
+    return text_limit(s, i, one_line, lead) <= k;
+}
+
 /* Text from p to the end of its line (further when a tag, expression or
  * code span runs on): constructs become placeholders in s->md.  Returns
  * the offset where the next line starts, or an error (< 0 as size_t is
  * not possible: *rc). */
-static size_t text_line(mdx_scan *s, size_t p, int heading, int *rc)
+static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *rc)
 {
     const char *src = s->src;
     size_t n = s->len, i = p;
+    int lead = 1; /* only white space and constructs so far: text_limit */
     *rc = 0;
     while (i < n && src[i] != '\n') {
         char c = src[i];
+        if (!(c == ' ' || c == '\t' || c == '{' ||
+              (c == '<' && i + 1 < n && !is_space((unsigned char)src[i + 1]) && !is_eol((unsigned char)src[i + 1]))))
+            lead = 0;
         if (c == '\\' && i + 1 < n && sl__md_ascii_punct((unsigned char)src[i + 1])) {
             sl__md_buf_put(&s->md, src + i, 2);
             i += 2;
@@ -1285,31 +1417,21 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int *rc)
             size_t e = link_resource_end(src, n, i);
             sl__md_buf_put(&s->md, src + i, e - i);
             i = e;
+        } else if (c == '<' && lt_ends_text(s, i, heading, one_line, lead)) {
+            *rc = sl__mdx_fail(s, i + 1, "Unexpected end of file before name, expected " STARTS_NAME);
+            return 0;
         } else if (c == '<' && i + 1 < n && !is_space((unsigned char)src[i + 1]) && !is_eol((unsigned char)src[i + 1])) {
             size_t e, idx;
-            if ((*rc = scan_tag(s, i, &e, &idx)) != 0)
+            if ((*rc = text_construct(s, i, 1, one_line, lead, &e, &idx)) != 0)
                 return 0;
             sl__md_buf_puts(&s->md, "<" MDX_PH_TAG);
             put_index(&s->md, idx);
             sl__md_buf_putc(&s->md, '>');
             i = e;
         } else if (c == '{') {
-            mdx_construct *cn = new_construct(s, MDX_EXPR, i);
-            if (!cn) {
-                *rc = -2;
+            size_t idx, e;
+            if ((*rc = text_construct(s, i, 0, one_line, lead, &e, &idx)) != 0)
                 return 0;
-            }
-            size_t idx = s->nc - 1, e;
-            js_ast ast;
-            int blank;
-            if ((*rc = scan_expr(s, i, EX_TEXT, &ast, &blank, &e)) != 0)
-                return 0;
-            cn = &s->c[idx];
-            cn->ast = ast;
-            cn->blank = blank;
-            cn->inner_start = (uint32_t)i + 1;
-            cn->inner_end = (uint32_t)e - 1;
-            cn->end = (uint32_t)e;
             sl__md_buf_puts(&s->md, "{" MDX_PH_EXPR);
             put_index(&s->md, idx);
             sl__md_buf_putc(&s->md, '}');
@@ -1597,7 +1719,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     s->gfm = gfm;
     s->path = path;
     s->src = src;
-    s->len = len;
+    s->len = s->page_len = len;
     s->body = body;
     s->arena = a;
     size_t i = body;
@@ -1712,7 +1834,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             sl__md_buf_put(&s->md, src + p, q - p);
             heading_text_at(&s->md);
         }
-        size_t next = text_line(s, q, heading, &rc);
+        size_t next = text_line(s, q, heading, heading || table, &rc);
         if (rc)
             return rc;
         if (table)

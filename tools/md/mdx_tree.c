@@ -877,9 +877,109 @@ static int good_label(const char *t, size_t from, size_t to)
     return from == to || alnum;
 }
 
+/* The end of the code point that starts at t[k]. */
+static size_t cp_end(const char *t, size_t n, size_t k)
+{
+    size_t e = k + 1;
+    while (e < n && e - k < 4 && ((unsigned char)t[e] & 0xC0) == 0x80)
+        e++;
+    return e;
+}
+
+/* Unicode white space (micromark's unicodeWhitespace past ASCII) at t[k]. */
+static int unicode_ws_at(const char *t, size_t n, size_t k)
+{
+    uint32_t c = cp_before(t, cp_end(t, n, k));
+    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+static int space_or_eol(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* micromark's trail at t[k]: trailing punctuation (`.`, `!`, `&amp;`,
+ * `]`...) up to the text's end, white space or `<`? */
+static int trail_ends(const char *t, size_t n, size_t k)
+{
+    while (k < n) {
+        char c = t[k];
+        if (strchr("!\"')*,.:;?_~", c)) {
+            k++;
+        } else if (c == '&') {
+            size_t j = k + 1;
+            while (j < n && ascii_alpha((unsigned char)t[j]))
+                j++;
+            if (j == k + 1 || j >= n || t[j] != ';')
+                return 0;
+            k = j + 1;
+        } else if (c == ']') {
+            k++;
+            if (k >= n || t[k] == '(' || t[k] == '[' || space_or_eol(t[k]) ||
+                ((unsigned char)t[k] >= 0x80 && unicode_ws_at(t, n, k)))
+                return 1;
+        } else {
+            return c == '<' || space_or_eol(c) || ((unsigned char)c >= 0x80 && unicode_ws_at(t, n, k));
+        }
+    }
+    return 1;
+}
+
+/* micromark's own protocol autolink (its tokenizer, which md4c stands for
+ * only where the domain has a dot): after `//` (at t[d]) a domain up to
+ * white space or punctuation other than `-` (`.` and `_` inside it), with
+ * a character and no `_` in its last two labels, then a path up to white
+ * space, its trail and unbalanced `)` left out: `http://localhost:3000/.`
+ * links `http://localhost:3000/`.  Its end in *end, or 0. */
+static int protocol_tokenized(const char *t, size_t n, size_t d, size_t *end)
+{
+    if (d >= n || ((unsigned char)t[d] < 0x80 ? !ascii_alnum((unsigned char)t[d]) : ws_or_punct(cp_before(t, cp_end(t, n, d)))))
+        return 0; /* white space, a control or punctuation (`-` too) after `//` */
+    size_t k = d;
+    int seen = 0, us_last = 0, us_last_last = 0;
+    while (k < n) {
+        unsigned char c = (unsigned char)t[k];
+        if (c == '.' || c == '_') {
+            if (trail_ends(t, n, k))
+                break;
+            if (c == '_')
+                us_last = 1;
+            else
+                us_last_last = us_last, us_last = 0;
+            k++;
+            continue;
+        }
+        size_t w = 1;
+        if (c >= 0x80) {
+            w = cp_end(t, n, k) - k;
+            if (ws_or_punct(cp_before(t, k + w)))
+                break;
+        } else if (c != '-' && !ascii_alnum(c)) {
+            break; /* white space, a control or punctuation */
+        }
+        seen = 1;
+        k += w;
+    }
+    if (!seen || us_last || us_last_last)
+        return 0;
+    size_t open = 0, close = 0;
+    while (k < n && !space_or_eol(t[k]) && !((unsigned char)t[k] >= 0x80 && unicode_ws_at(t, n, k))) {
+        char c = t[k];
+        if (c == '(') {
+            open++;
+        } else if (c == ')' && close < open) {
+            close++;
+        } else if (strchr("!\"&'),.:;<?]_~*", c)) {
+            if (trail_ends(t, n, k))
+                break;
+            close += c == ')';
+        }
+        k++;
+    }
+    *end = k;
+    return 1;
+}
+
 /* A URL the transform links at t[i]: its text's end (after splitUrl's
  * trailing punctuation) in *end; whether it is `www.` in *www.  0: none. */
-static int url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
+static int transform_url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
 {
     size_t d;
     if (prefix_ci(t, n, i, "https://"))
@@ -931,6 +1031,19 @@ static int url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
             e = j + 1, close++;
     *end = e;
     return 1;
+}
+
+/* A URL linked at t[i]: the transform's, or for `http://` and `https://`
+ * micromark's tokenizer's where md4c did not stand for it. */
+static int url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
+{
+    if (transform_url_at(t, n, i, end, www))
+        return 1;
+    size_t d = prefix_ci(t, n, i, "https://") ? i + 8 : prefix_ci(t, n, i, "http://") ? i + 7 : 0;
+    if (!d || (i && ascii_alpha(cp_before(t, i)))) /* the protocol after a letter is no autolink */
+        return 0;
+    *www = 0;
+    return protocol_tokenized(t, n, d, end);
 }
 
 static mx_node *text_piece(builder *b, int type, const char *t, size_t n)

@@ -70,14 +70,16 @@ async function runtime(source) {
   if (commonmark) sluiceArgs.push('--commonmark')
   const out = spawnSync(sluice, [...sluiceArgs, ...pages], {encoding: 'utf8', maxBuffer: 1 << 30})
   const results = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
-  const failedPages = new Set()
+  // where sluice md refused a page: its line:column
+  const failedPages = new Map()
   for (const line of out.stderr.split('\n')) {
-    const m = /^sluice md: (.*?):\d+:\d+: /.exec(line)
-    if (m) failedPages.add(m[1])
+    const m = /^sluice md: (.*?):(\d+:\d+): /.exec(line)
+    if (m) failedPages.set(m[1], m[2])
   }
   // sluice md's module for each page, or null where it refused the page
   const codes = pages.map((page) => (failedPages.has(page) ? null : results.shift().code))
-  return {source, render, h, url, componentsFile, codes}
+  const places = pages.map((page) => failedPages.get(page))
+  return {source, render, h, url, componentsFile, codes, places}
 }
 
 // Bare and relative imports the pages use, pointed at real files.
@@ -131,8 +133,16 @@ async function mdxJs(text, source) {
       rehypePlugins: noIds ? [] : [rehypeSlug]
     }))}
   } catch (error) {
-    return {error: String(error.message || error)}
+    // where @mdx-js/mdx refused it (a point, or a range's start)
+    const place = error.place && (error.place.start || error.place)
+    return {error: String(error.message || error), place: place ? `${place.line}:${place.column}` : undefined}
   }
+}
+
+function samePlace(want, got) {
+  if (!want.place || !got.place) return true
+  if (/with acorn$/.test(want.error)) return want.place.split(':')[0] === got.place.split(':')[0]
+  return want.place === got.place
 }
 
 // @mdx-js/mdx's module for `source`, from its React module.
@@ -169,7 +179,7 @@ for (const [i, page] of pages.entries()) {
     let got
     const code = rt.codes[i]
     if (code === null) {
-      got = {error: 'sluice md refused the page'}
+      got = {error: `sluice md refused the page at ${rt.places[i]}`, place: rt.places[i]}
     } else {
       try {
         got = await run(rt, code)
@@ -177,7 +187,10 @@ for (const [i, page] of pages.entries()) {
         got = {error: String(error.message || error)}
       }
     }
-    const same = (want.error && !want.harness && got.error) ||
+    // both refuse it: at the same line and column where @mdx-js/mdx names
+    // one (the same line for acorn's errors, which tools/js may place a
+    // token earlier: `import {x} from\n\n# T`)
+    const same = (want.error && !want.harness && got.error && samePlace(want, got)) ||
       (!want.error && !got.error && want.html === got.html &&
        JSON.stringify(want.frontmatter) === JSON.stringify(got.frontmatter) && want.exports === got.exports)
     if (same) {
@@ -187,7 +200,7 @@ for (const [i, page] of pages.entries()) {
       fail++
       count[rt.source][1]++
       console.log(`FAIL ${rt.source} ${page}`)
-      console.log(`  @mdx-js/mdx: ${want.error || want.html}`)
+      console.log(`  @mdx-js/mdx: ${want.place ? want.place + ': ' : ''}${want.error || want.html}`)
       console.log(`  sluice md:   ${got.error || got.html}`)
       if (!want.error && !got.error && want.html === got.html)
         console.log(`  frontmatter: ${JSON.stringify(want.frontmatter)} vs ${JSON.stringify(got.frontmatter)}` +
