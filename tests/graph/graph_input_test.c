@@ -379,6 +379,32 @@ SL_TEST(graph_reads_edition_2015_names_and_syntax_rustc_takes)
              4);
 }
 
+/* `mod r#type;` loads type.rs (zvariant's lib.rs: "neither src/r#type.rs
+ * nor src/r#type/mod.rs exists", and the module's items were lost), and
+ * an inline `mod r#async { mod inner; }` owns the directory async/. */
+SL_TEST(graph_loads_module_files_of_raw_identifiers)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"rawmod\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub mod r#type;\npub mod r#fn;\npub mod r#async { pub mod inner; }\n"
+               "pub fn all() { r#type::t(); r#fn::f(); r#async::inner::i(); }\n",
+               -1);
+    write_file(dir, "src/type.rs", "pub fn t() {}\n", -1);
+    write_file(dir, "src/fn/mod.rs", "pub fn f() {}\n", -1);
+    write_file(dir, "src/async/inner.rs", "pub fn i() {}\n", -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM files WHERE status = 'ok'", NULL, NULL, NULL), 4);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.name = 'all' AND b.kind = 'function'",
+                    NULL, NULL, NULL),
+             3);
+}
+
 SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)
 {
     char dir[4096];
