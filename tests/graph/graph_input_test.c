@@ -257,7 +257,7 @@ SL_TEST(graph_takes_tilde_in_token_trees_and_unit_struct_where_clause)
     CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1); /* broken.rs */
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/lib.rs'", NULL, NULL, NULL), 0);
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/broken.rs' AND line = 1 "
-                         "AND message LIKE 'syntax error (3 error regions%'",
+                         "AND message LIKE 'syntax error at column % (3 error regions%'",
                     NULL, NULL, NULL),
              1);
     /* (the cut where clause takes `c` with it) */
@@ -403,6 +403,23 @@ SL_TEST(graph_loads_module_files_of_raw_identifiers)
                     "WHERE e.kind = 'calls' AND a.name = 'all' AND b.kind = 'function'",
                     NULL, NULL, NULL),
              3);
+}
+
+/* A syntax error's warning names its column as well as its line (a
+ * damaged file's `FILE:LINE: syntax error at column C (...)`): the byte
+ * column, 1-based, where the first error region starts. */
+SL_TEST(graph_names_the_column_of_a_syntax_error)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"col\"\n", -1);
+    write_file(dir, "src/lib.rs", "fn f() {\n    let x = 1 +;\n}\npub fn g() {}\n", -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/src/lib.rs' AND line = 2 AND "
+                         "message LIKE 'syntax error at column 16 (1 error region in the file%'",
+                    NULL, NULL, NULL),
+             1);
 }
 
 SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)

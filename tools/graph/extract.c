@@ -1530,18 +1530,18 @@ done:
 
 /* Where an error region really starts: tree-sitter often folds complete
  * items before the broken one into the ERROR node, so skip those. */
-static uint32_t error_line(TSNode err)
+static TSPoint error_point(TSNode err)
 {
-    uint32_t line = ts_node_start_point(err).row + 1;
+    TSPoint at = ts_node_start_point(err);
     int found = 0;
     EACH_CHILD(k, err) {
         TSNode c = KID(k);
         if (found || (is_item_sym(sym(c)) && !ts_node_has_error(c)) || sym(c) == S_ATTRIBUTE_ITEM || is_comment(c))
             continue;
-        line = ts_node_start_point(c).row + 1;
+        at = ts_node_start_point(c);
         found = 1;
     }
-    return line;
+    return at;
 }
 
 /* Whether error node x (child of the cursor's parent) marks valid Rust
@@ -1576,18 +1576,19 @@ static int grammar_gap(TSNode x, const TSTreeCursor *c, const char *src, size_t 
     return ok;
 }
 
-/* First syntax error, as a line, and how many error nodes there are
+/* First syntax error's point, and how many error nodes there are
  * (those grammar_gap() lets through left out). */
-static uint32_t find_errors(TSNode root, const char *src, size_t len, uint32_t *count)
+static TSPoint find_errors(TSNode root, const char *src, size_t len, uint32_t *count)
 {
     TSTreeCursor c = ts_tree_cursor_new(root);
-    uint32_t first = 0, n = 0;
+    TSPoint first = {0, 0};
+    uint32_t n = 0;
     for (;;) {
         TSNode x = ts_tree_cursor_current_node(&c);
         int descend = ts_node_has_error(x);
         if (ts_node_symbol(x) == (TSSymbol)-1 || ts_node_is_missing(x)) {
             if ((ts_node_is_missing(x) || !grammar_gap(x, &c, src, len)) && !n++)
-                first = error_line(x);
+                first = error_point(x);
             descend = 0;
         }
         if (!walk_next(&c, root, descend))
@@ -1627,10 +1628,12 @@ static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, co
     }
     items_in(e, r, 0);
     held_before(e, UINT32_MAX, UINT32_MAX, 0, 1);
-    uint32_t n = 0, line = ts_node_has_error(r) ? find_errors(r, src, len, &n) : 0;
+    uint32_t n = 0;
+    TSPoint at = ts_node_has_error(r) ? find_errors(r, src, len, &n) : (TSPoint){0, 0};
     if (n) {
-        fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
-                 n, n == 1 ? "" : "s");
+        fg_diagf(f, at.row + 1,
+                 "syntax error at column %u (%u error region%s in the file; items around them are kept)",
+                 at.column + 1, n, n == 1 ? "" : "s");
     }
     free(e->marks);
     free(e->ends);
@@ -2189,13 +2192,16 @@ static void no_tree(fg_file *f, const budget *b, const char *src, size_t len)
         fg_diagf(f, 1, "the parser gave up on this file");
         return;
     }
-    uint32_t line = 1;
+    uint32_t line = 1, col = 1;
     for (uint32_t i = 0; i < b->at && i < len; i++)
-        line += src[i] == '\n';
+        if (src[i] == '\n')
+            line++, col = 1;
+        else
+            col++;
     fg_diagf(f, line,
-             "syntax errors too costly to recover from (tree-sitter asked for %zu MiB, over the limit of %zu MiB "
-             "for a file of %zu bytes): parse abandoned at this line; no items from this file",
-             gr_tsarena_requested() >> 20, gr_parse_budget(len) >> 20, len);
+             "syntax errors too costly to recover from at column %u (tree-sitter asked for %zu MiB, over the limit of %zu MiB "
+             "for a file of %zu bytes): parse abandoned there; no items from this file",
+             col, gr_tsarena_requested() >> 20, gr_parse_budget(len) >> 20, len);
 }
 
 /* The arena path: parser, tree and cursors all live in the arena for this
