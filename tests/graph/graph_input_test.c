@@ -354,20 +354,21 @@ SL_TEST(graph_reads_edition_2015_names_and_syntax_rustc_takes)
                "fn g() -> u8 { 1 }\n"
                "fn asyncs(x: u8) -> u8 { x }\n"
                "pub async fn a1() { let _x = async move { g() }; let _y = async { 1 }; let _z = async |q: u8| q; asyncs(5); }\n"
-               "pub unsafe fn a2(p: *const u8) -> *const u8 { let r#try = 1; let _ = r#try; &raw const *p }\n",
+               "fn h() -> Result<u8, ()> { Ok(1) }\n"
+               "pub unsafe fn a2(p: *const u8) -> *const u8 { let r#try = 1; let _ = r#try; let _ = || -> Result<u8, ()> { Ok(r#try!(h())) }; &raw const *p }\n",
                -1);
     snprintf(out, sizeof out, "%s/g.sqlite", dir);
     CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
-    /* calls: names -> try, async; lrm -> try, async; cmp -> try, async; cb -> try;
+    /* calls: f -> g (twice inside try!, read as (e)), names -> try, async; lrm -> try, async; cmp -> try, async; cb -> try;
      * a1 -> g, asyncs */
     CHECK_EQ(db_int(out,
                     "SELECT count(DISTINCT a.name || '>' || b.name) FROM edges e JOIN nodes a ON a.id = e.src "
                     "JOIN nodes b ON b.id = e.dst WHERE e.kind = 'calls' AND b.kind = 'function' AND "
-                    "a.name || '>' || b.name IN ('names>try', 'names>async', 'lrm>try', 'lrm>async', "
-                    "'cmp>try', 'cmp>async', 'cb>try', 'a1>g', 'a1>asyncs')",
+                    "a.name || '>' || b.name IN ('f>g', 'names>try', 'names>async', 'lrm>try', 'lrm>async', "
+                    "'cmp>try', 'cmp>async', 'cb>try', 'a1>g', 'a1>asyncs', 'a2>h')",
                     NULL, NULL, NULL),
-             9);
+             11);
     CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'function' AND name IN ('bins', 'e') AND "
                          "path IN ('crate::H::bins', 'crate::E::e')",
                     NULL, NULL, NULL),

@@ -1762,7 +1762,9 @@ static void fix_raw(const char *src, size_t len, char **out)
  * what the grammar reads the keyword in - `try { .. }`, and `async` before
  * `fn`, `unsafe`, `extern`, `move` or `{` - it is read as an identifier of
  * the same length (rustc of edition 2018 on rejects all such uses, so no
- * text it accepts reads differently).  An async closure (`async |x| ..`,
+ * text it accepts reads differently).  `try!(e)` and `r#try!(e)` are
+ * read as `(e)`: the macro is `e?`, and the calls in e are the function's
+ * (a macro's token tree is not walked for calls).  An async closure (`async |x| ..`,
  * `async move |x| ..`, Rust 1.85) is not in the grammar either: its
  * `async` is read as spaces, which leaves a closure. */
 static void fix_2015_words(const char *src, size_t len, char **out)
@@ -1776,10 +1778,20 @@ static void fix_2015_words(const char *src, size_t len, char **out)
         size_t n = words[w].n;
         for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), word, n)) != NULL; q += n) {
             size_t i = (size_t)(q - src);
-            if (!word_at(src, len, i, word, n) || !word_start(src, i) ||
-                (i > 0 && (src[i - 1] == '#' || src[i - 1] == '\'')))
-                continue; /* part of a word, r#try, or a label 'try */
+            int raw = i >= 2 && src[i - 1] == '#' && src[i - 2] == 'r' && word_start(src, i - 2);
+            if (!word_at(src, len, i, word, n) || (!raw && !word_start(src, i)) ||
+                (i > 0 && !raw && (src[i - 1] == '#' || src[i - 1] == '\'')))
+                continue; /* part of a word, a label 'try */
             size_t k = skip_blank(src, len, i + n);
+            if (n == 3 && k < len && src[k] == '!') {
+                size_t o = skip_blank(src, len, k + 1);
+                if (o < len && src[o] == '(') { /* try!(e), r#try!(e): (e), whose calls count */
+                    size_t from = raw ? i - 2 : i;
+                    memset(writable(out, src, len) + from, ' ', k + 1 - from);
+                }
+            }
+            if (raw)
+                continue;
             if (k < len && src[k] == '{')
                 continue;
             if (n == 5 && k < len) {
