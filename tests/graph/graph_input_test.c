@@ -257,7 +257,7 @@ SL_TEST(graph_takes_tilde_in_token_trees_and_unit_struct_where_clause)
     CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1); /* broken.rs */
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/lib.rs'", NULL, NULL, NULL), 0);
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/broken.rs' AND line = 1 "
-                         "AND message LIKE 'syntax error (3 error regions%'",
+                         "AND message LIKE 'syntax error at column % (3 error regions%'",
                     NULL, NULL, NULL),
              1);
     /* (the cut where clause takes `c` with it) */
@@ -318,6 +318,108 @@ SL_TEST(graph_reads_raw_borrows_and_negative_impls)
     /* T::provided() does not resolve through a negative impl */
     CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'unresolved' AND path = 'T::provided'", NULL, NULL,
                     NULL),
+             1);
+}
+
+/* Valid Rust the grammar (tree-sitter-rust 0.23.2) misread, from crates
+ * of Debian's registry: edition 2015's `try!(e)`, `fn try` and `async` as
+ * a name (net2, mio, xml-rs, argparse, ...: 35 files), a left-to-right
+ * mark as white space (schannel), `x as T <= y` (mio), `dyn (FnMut(..))`
+ * (gtk-rs) and empty bounds (`trait H: where ..`, average; `<T:>`).  Each
+ * was a syntax error that could cost a function its calls; now the file
+ * has no warning and every call is found, while the keywords still read
+ * as keywords (`async fn`, `async move {}`, `async |x|`, `&raw const`). */
+SL_TEST(graph_reads_edition_2015_names_and_syntax_rustc_takes)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"ed2015\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "mod modern;\n"
+               "pub trait H: where Self: Sized { fn bins(&self); }\n"
+               "pub trait E: { fn e(&self); }\n"
+               "pub fn gen<T:, U: Clone>(_: T, _: U) {}\n"
+               "fn g() -> Result<u8, ()> { Ok(1) }\n"
+               "pub fn f() -> Result<u8, ()> { let v = try!(g()); let w = try ! (g()); Ok(v + w) }\n"
+               "fn try(x: u8) -> u8 { x }\n"
+               "fn async(x: u8) -> u8 { x }\n"
+               "pub fn names() { let async = try(1); try(async); self::async(2); }\n"
+               "pub fn lrm() -> u8 {\xe2\x80\x8e try(1) +\xe2\x80\x8f async(2) }\n"
+               "pub fn cmp(curr: u8, tick: u8) -> bool { if curr as self::T <= tick { return try(1) > 0; } async(3) <= 2 }\n"
+               "type T = u8;\n"
+               "pub fn cb(_f: Option<&mut dyn (FnMut(u8) -> bool)>, _g: Box<dyn (Send) + Sync>) { try(4); }\n",
+               -1);
+    /* edition 2018 on: the keywords stay keywords */
+    write_file(dir, "src/modern.rs",
+               "fn g() -> u8 { 1 }\n"
+               "fn asyncs(x: u8) -> u8 { x }\n"
+               "pub async fn a1() { let _x = async move { g() }; let _y = async { 1 }; let _z = async |q: u8| q; asyncs(5); }\n"
+               "fn h() -> Result<u8, ()> { Ok(1) }\n"
+               "pub unsafe fn a2(p: *const u8) -> *const u8 { let r#try = 1; let _ = r#try; let _ = || -> Result<u8, ()> { Ok(r#try!(h())) }; &raw const *p }\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    /* calls: f -> g (twice inside try!, read as (e)), names -> try, async; lrm -> try, async; cmp -> try, async; cb -> try;
+     * a1 -> g, asyncs */
+    CHECK_EQ(db_int(out,
+                    "SELECT count(DISTINCT a.name || '>' || b.name) FROM edges e JOIN nodes a ON a.id = e.src "
+                    "JOIN nodes b ON b.id = e.dst WHERE e.kind = 'calls' AND b.kind = 'function' AND "
+                    "a.name || '>' || b.name IN ('f>g', 'names>try', 'names>async', 'lrm>try', 'lrm>async', "
+                    "'cmp>try', 'cmp>async', 'cb>try', 'a1>g', 'a1>asyncs', 'a2>h')",
+                    NULL, NULL, NULL),
+             11);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'function' AND name IN ('bins', 'e') AND "
+                         "path IN ('crate::H::bins', 'crate::E::e')",
+                    NULL, NULL, NULL),
+             2);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'function' AND sig IN "
+                         "('pub async fn a1()', 'fn try(x: u8) -> u8', 'fn async(x: u8) -> u8', "
+                         "'pub fn gen<T:, U: Clone>(_: T, _: U)')",
+                    NULL, NULL, NULL),
+             4);
+}
+
+/* `mod r#type;` loads type.rs (zvariant's lib.rs: "neither src/r#type.rs
+ * nor src/r#type/mod.rs exists", and the module's items were lost), and
+ * an inline `mod r#async { mod inner; }` owns the directory async/. */
+SL_TEST(graph_loads_module_files_of_raw_identifiers)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"rawmod\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub mod r#type;\npub mod r#fn;\npub mod r#async { pub mod inner; }\n"
+               "pub fn all() { r#type::t(); r#fn::f(); r#async::inner::i(); }\n",
+               -1);
+    write_file(dir, "src/type.rs", "pub fn t() {}\n", -1);
+    write_file(dir, "src/fn/mod.rs", "pub fn f() {}\n", -1);
+    write_file(dir, "src/async/inner.rs", "pub fn i() {}\n", -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM files WHERE status = 'ok'", NULL, NULL, NULL), 4);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.name = 'all' AND b.kind = 'function'",
+                    NULL, NULL, NULL),
+             3);
+}
+
+/* A syntax error's warning names its column as well as its line (a
+ * damaged file's `FILE:LINE: syntax error at column C (...)`): the byte
+ * column, 1-based, where the first error region starts. */
+SL_TEST(graph_names_the_column_of_a_syntax_error)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"col\"\n", -1);
+    write_file(dir, "src/lib.rs", "fn f() {\n    let x = 1 +;\n}\npub fn g() {}\n", -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 1);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings WHERE file LIKE '%/src/lib.rs' AND line = 2 AND "
+                         "message LIKE 'syntax error at column 16 (1 error region in the file%'",
+                    NULL, NULL, NULL),
              1);
 }
 

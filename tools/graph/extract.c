@@ -1532,18 +1532,18 @@ done:
 
 /* Where an error region really starts: tree-sitter often folds complete
  * items before the broken one into the ERROR node, so skip those. */
-static uint32_t error_line(TSNode err)
+static TSPoint error_point(TSNode err)
 {
-    uint32_t line = ts_node_start_point(err).row + 1;
+    TSPoint at = ts_node_start_point(err);
     int found = 0;
     EACH_CHILD(k, err) {
         TSNode c = KID(k);
         if (found || (is_item_sym(sym(c)) && !ts_node_has_error(c)) || sym(c) == S_ATTRIBUTE_ITEM || is_comment(c))
             continue;
-        line = ts_node_start_point(c).row + 1;
+        at = ts_node_start_point(c);
         found = 1;
     }
-    return line;
+    return at;
 }
 
 /* Whether error node x (child of the cursor's parent) marks valid Rust
@@ -1578,18 +1578,19 @@ static int grammar_gap(TSNode x, const TSTreeCursor *c, const char *src, size_t 
     return ok;
 }
 
-/* First syntax error, as a line, and how many error nodes there are
+/* First syntax error's point, and how many error nodes there are
  * (those grammar_gap() lets through left out). */
-static uint32_t find_errors(TSNode root, const char *src, size_t len, uint32_t *count)
+static TSPoint find_errors(TSNode root, const char *src, size_t len, uint32_t *count)
 {
     TSTreeCursor c = ts_tree_cursor_new(root);
-    uint32_t first = 0, n = 0;
+    TSPoint first = {0, 0};
+    uint32_t n = 0;
     for (;;) {
         TSNode x = ts_tree_cursor_current_node(&c);
         int descend = ts_node_has_error(x);
         if (ts_node_symbol(x) == (TSSymbol)-1 || ts_node_is_missing(x)) {
             if ((ts_node_is_missing(x) || !grammar_gap(x, &c, src, len)) && !n++)
-                first = error_line(x);
+                first = error_point(x);
             descend = 0;
         }
         if (!walk_next(&c, root, descend))
@@ -1629,10 +1630,12 @@ static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, co
     }
     items_in(e, r, 0);
     held_before(e, UINT32_MAX, UINT32_MAX, 0, 1);
-    uint32_t n = 0, line = ts_node_has_error(r) ? find_errors(r, src, len, &n) : 0;
+    uint32_t n = 0;
+    TSPoint at = ts_node_has_error(r) ? find_errors(r, src, len, &n) : (TSPoint){0, 0};
     if (n) {
-        fg_diagf(f, line, "syntax error (%u error region%s in the file; items around them are kept)",
-                 n, n == 1 ? "" : "s");
+        fg_diagf(f, at.row + 1,
+                 "syntax error at column %u (%u error region%s in the file; items around them are kept)",
+                 at.column + 1, n, n == 1 ? "" : "s");
     }
     free(e->marks);
     free(e->ends);
@@ -1694,36 +1697,244 @@ static int word_at(const char *s, size_t len, size_t i, const char *w, size_t n)
 }
 
 /* The text tree-sitter reads: src, or a copy (to free) where the grammar
- * (tree-sitter-rust 0.23.2) would misread valid Rust.  Its `&raw const x`
- * and `&raw mut x` (Rust 1.82's raw borrows) take `raw` as a keyword after
- * any `&`, so `&raw` of a variable named raw (`&raw`, `f(&raw, 1)`,
- * `&raw[0]`: rustc reads `raw` as a keyword only before `const` or `mut`)
- * was a syntax error that cost its function.  Such a `raw` is read as
- * `rav`, an identifier of the same length: every position stays, and
- * names are taken from src. */
+ * (tree-sitter-rust 0.23.2) would misread valid Rust.  Each fix below
+ * changes bytes in place, never their number, so every position stays,
+ * and names and signatures are still taken from src.  They may also
+ * change bytes inside comments and literals, which the parse does not
+ * look into. */
+
+/* The copy to change, made on first use. */
+static char *writable(char **out, const char *src, size_t len)
+{
+    if (!*out) {
+        *out = gr_xmalloc(len + 1);
+        memcpy(*out, src, len);
+        (*out)[len] = 0;
+    }
+    return *out;
+}
+
+/* Past spaces (and Rust's other white space but U+0085, U+200E/F) from k. */
+static size_t skip_blank(const char *s, size_t len, size_t k)
+{
+    while (k < len && (is_space(s[k]) || s[k] == '\v' || s[k] == '\f'))
+        k++;
+    return k;
+}
+
+/* Back over spaces from k (exclusive): the index just past the previous
+ * non-space byte, 0 when there is none. */
+static size_t back_blank(const char *s, size_t k)
+{
+    while (k > 0 && (is_space(s[k - 1]) || s[k - 1] == '\v' || s[k - 1] == '\f'))
+        k--;
+    return k;
+}
+
+/* Whether s[k] can begin a word (no identifier byte before it). */
+static int word_start(const char *s, size_t k)
+{
+    return k == 0 || !ident_char(s[k - 1]);
+}
+
+/* Its `&raw const x` and `&raw mut x` (Rust 1.82's raw borrows) take `raw`
+ * as a keyword after any `&`, so `&raw` of a variable named raw (`&raw`,
+ * `f(&raw, 1)`, `&raw[0]`: rustc reads `raw` as a keyword only before
+ * `const` or `mut`) was a syntax error that cost its function.  Such a
+ * `raw` is read as `rav`, an identifier of the same length. */
+static void fix_raw(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "raw", 3)) != NULL; q += 3) {
+        size_t i = (size_t)(q - src), j = back_blank(src, i);
+        if (!word_at(src, len, i, "raw", 3) || (i > 0 && (ident_char(src[i - 1]) || src[i - 1] == '#')))
+            continue;
+        if (j == 0 || src[j - 1] != '&')
+            continue;
+        size_t k = skip_blank(src, len, i + 3);
+        if (word_at(src, len, k, "const", 5) || word_at(src, len, k, "mut", 3))
+            continue; /* a raw borrow */
+        writable(out, src, len)[i + 2] = 'v';
+    }
+}
+
+/* Edition 2015's names that later editions made keywords: the grammar
+ * takes `try` and `async` for keywords everywhere, so `try!(e)` (the
+ * standard library's macro before `?`, all over 2015 code), `fn try()`
+ * and `let async = ..` were syntax errors.  Where the word cannot start
+ * what the grammar reads the keyword in - `try { .. }`, and `async` before
+ * `fn`, `unsafe`, `extern`, `move` or `{` - it is read as an identifier of
+ * the same length (rustc of edition 2018 on rejects all such uses, so no
+ * text it accepts reads differently).  `try!(e)` and `r#try!(e)` are
+ * read as `(e)`: the macro is `e?`, and the calls in e are the function's
+ * (a macro's token tree is not walked for calls).  An async closure (`async |x| ..`,
+ * `async move |x| ..`, Rust 1.85) is not in the grammar either: its
+ * `async` is read as spaces, which leaves a closure. */
+static void fix_2015_words(const char *src, size_t len, char **out)
+{
+    static const struct {
+        const char *w, *as;
+        size_t n;
+    } words[] = {{"try", "trz", 3}, {"async", "asynz", 5}};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        const char *word = words[w].w;
+        size_t n = words[w].n;
+        for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), word, n)) != NULL; q += n) {
+            size_t i = (size_t)(q - src);
+            int raw = i >= 2 && src[i - 1] == '#' && src[i - 2] == 'r' && word_start(src, i - 2);
+            if (!word_at(src, len, i, word, n) || (!raw && !word_start(src, i)) ||
+                (i > 0 && !raw && (src[i - 1] == '#' || src[i - 1] == '\'')))
+                continue; /* part of a word, a label 'try */
+            size_t k = skip_blank(src, len, i + n);
+            if (n == 3 && k < len && src[k] == '!') {
+                size_t o = skip_blank(src, len, k + 1);
+                if (o < len && src[o] == '(') { /* try!(e), r#try!(e): (e), whose calls count */
+                    size_t from = raw ? i - 2 : i;
+                    memset(writable(out, src, len) + from, ' ', k + 1 - from);
+                }
+            }
+            if (raw)
+                continue;
+            if (k < len && src[k] == '{')
+                continue;
+            if (n == 5 && k < len) {
+                size_t m = word_at(src, len, k, "move", 4) ? skip_blank(src, len, k + 4) : k;
+                if (m < len && src[m] == '|') { /* an async closure: a closure to the graph */
+                    memset(writable(out, src, len) + i, ' ', n);
+                    continue;
+                }
+                if (word_at(src, len, k, "fn", 2) || word_at(src, len, k, "unsafe", 6) ||
+                    word_at(src, len, k, "extern", 6) || m != k)
+                    continue;
+            }
+            memcpy(writable(out, src, len) + i, words[w].as, n);
+        }
+    }
+}
+
+/* White space the grammar does not know: rustc takes U+0085 and the
+ * marks U+200E, U+200F (Pattern_White_Space; a left-to-right mark pasted
+ * into a file is invisible) as spaces; so does the parse now.  One in a
+ * character literal ('\u{200e}' written as itself) stays. */
+static void fix_unicode_space(const char *src, size_t len, char **out)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)src[i];
+        size_t n = 0;
+        if (c == 0xC2 && (unsigned char)src[i + 1] == 0x85)
+            n = 2;
+        else if (c == 0xE2 && i + 2 < len && (unsigned char)src[i + 1] == 0x80 &&
+                 ((unsigned char)src[i + 2] == 0x8E || (unsigned char)src[i + 2] == 0x8F))
+            n = 3;
+        if (!n || (i > 0 && src[i - 1] == '\'' && i + n < len && src[i + n] == '\''))
+            continue;
+        memset(writable(out, src, len) + i, ' ', n);
+        i += n - 1;
+    }
+}
+
+/* Bounds left empty: rustc takes `T:` with no bound after it (`<T:>`,
+ * `where T:,`, `trait A: where ..`, `trait A: {`); the grammar wants a
+ * bound after the colon.  A lone `:` followed by `,`, `>`, `;` or `where`
+ * is read as a space (nothing else has a colon there); before `{` only
+ * in `trait NAME: {`, since `field: { .. }` and `'label: {` are blocks. */
+static void fix_empty_bounds(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, ':', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src);
+        if ((i > 0 && src[i - 1] == ':') || (i + 1 < len && src[i + 1] == ':'))
+            continue;
+        size_t k = skip_blank(src, len, i + 1);
+        if (k >= len)
+            break;
+        int empty = src[k] == ',' || src[k] == '>' || src[k] == ';' || word_at(src, len, k, "where", 5);
+        if (!empty && src[k] == '{') {
+            /* trait NAME: { */
+            size_t b = back_blank(src, i), a = b;
+            while (a > 0 && ident_char(src[a - 1]))
+                a--;
+            size_t t = back_blank(src, a);
+            empty = a < b && t >= 5 && word_at(src, len, t - 5, "trait", 5) && word_start(src, t - 5);
+        }
+        if (empty)
+            writable(out, src, len)[i] = ' ';
+    }
+}
+
+/* `x as T <= y`: after a type path the grammar reads `<` as the start of
+ * generic arguments even in `<=`, which rustc reads as the comparison;
+ * `>=` parses the same way for the graph. */
+static void fix_as_le(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "as", 2)) != NULL; q += 2) {
+        size_t i = (size_t)(q - src);
+        if (!word_at(src, len, i, "as", 2) || !word_start(src, i))
+            continue;
+        size_t k = skip_blank(src, len, i + 2);
+        if (k >= len || !ident_char(src[k]) || (src[k] >= '0' && src[k] <= '9'))
+            continue;
+        for (;;) { /* a path: A::B::C */
+            while (k < len && ident_char(src[k]))
+                k++;
+            if (k + 2 < len && src[k] == ':' && src[k + 1] == ':' && ident_char(src[k + 2]))
+                k += 2;
+            else
+                break;
+        }
+        k = skip_blank(src, len, k);
+        if (k + 1 < len && src[k] == '<' && src[k + 1] == '=' && (k + 2 >= len || src[k + 2] != '='))
+            writable(out, src, len)[k] = '>';
+    }
+}
+
+/* `dyn (Trait)`: rustc takes a parenthesised bound after `dyn` (gtk-rs
+ * writes `&mut dyn (FnMut(&Window) -> bool)`), the grammar does not.
+ * Where `dyn` follows what only a type follows (`&`, `&mut`, `*const`,
+ * `<`, `:`, `->`) and its parenthesis closes on the same line, the two
+ * parentheses are read as spaces. */
+static void fix_dyn_paren(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "dyn", 3)) != NULL; q += 3) {
+        size_t i = (size_t)(q - src);
+        if (!word_at(src, len, i, "dyn", 3) || !word_start(src, i))
+            continue;
+        size_t o = skip_blank(src, len, i + 3);
+        if (o >= len || src[o] != '(')
+            continue;
+        size_t b = back_blank(src, i);
+        if (b == 0)
+            continue;
+        char c = src[b - 1];
+        int type_ctx = c == '&' || c == '<' || (c == ':' && (b < 2 || src[b - 2] != ':')) ||
+                       (c == '>' && b >= 2 && src[b - 2] == '-');
+        if (!type_ctx && b >= 3 && word_start(src, b - 3) && !memcmp(src + b - 3, "mut", 3))
+            type_ctx = 1;
+        if (!type_ctx && b >= 5 && word_start(src, b - 5) && !memcmp(src + b - 5, "const", 5))
+            type_ctx = 1;
+        if (!type_ctx)
+            continue;
+        size_t k = o + 1, depth = 1;
+        for (; k < len && src[k] != '\n' && src[k] != ';' && src[k] != '{' && src[k] != '}'; k++)
+            if (src[k] == '(')
+                depth++;
+            else if (src[k] == ')' && --depth == 0)
+                break;
+        if (depth || k >= len)
+            continue;
+        char *w = writable(out, src, len);
+        w[o] = ' ';
+        w[k] = ' ';
+    }
+}
+
 static char *grammar_text(const char *src, size_t len)
 {
     char *out = NULL;
-    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "raw", 3)) != NULL; q += 3) {
-        size_t i = (size_t)(q - src), j = i;
-        if (!word_at(src, len, i, "raw", 3) || (i > 0 && (ident_char(src[i - 1]) || src[i - 1] == '#')))
-            continue;
-        while (j > 0 && is_space(src[j - 1]))
-            j--;
-        if (j == 0 || src[j - 1] != '&')
-            continue;
-        size_t k = i + 3;
-        while (k < len && is_space(src[k]))
-            k++;
-        if (word_at(src, len, k, "const", 5) || word_at(src, len, k, "mut", 3))
-            continue; /* a raw borrow */
-        if (!out) {
-            out = gr_xmalloc(len + 1);
-            memcpy(out, src, len);
-            out[len] = 0;
-        }
-        out[i + 2] = 'v';
-    }
+    fix_raw(src, len, &out);
+    fix_2015_words(src, len, &out);
+    fix_unicode_space(src, len, &out);
+    fix_empty_bounds(src, len, &out);
+    fix_as_le(src, len, &out);
+    fix_dyn_paren(src, len, &out);
     return out;
 }
 
@@ -1995,13 +2206,16 @@ static void no_tree(fg_file *f, const budget *b, const char *src, size_t len)
         fg_diagf(f, 1, "the parser gave up on this file");
         return;
     }
-    uint32_t line = 1;
+    uint32_t line = 1, col = 1;
     for (uint32_t i = 0; i < b->at && i < len; i++)
-        line += src[i] == '\n';
+        if (src[i] == '\n')
+            line++, col = 1;
+        else
+            col++;
     fg_diagf(f, line,
-             "syntax errors too costly to recover from (tree-sitter asked for %zu MiB, over the limit of %zu MiB "
-             "for a file of %zu bytes): parse abandoned at this line; no items from this file",
-             gr_tsarena_requested() >> 20, gr_parse_budget(len) >> 20, len);
+             "syntax errors too costly to recover from at column %u (tree-sitter asked for %zu MiB, over the limit of %zu MiB "
+             "for a file of %zu bytes): parse abandoned there; no items from this file",
+             col, gr_tsarena_requested() >> 20, gr_parse_budget(len) >> 20, len);
 }
 
 /* The arena path: parser, tree and cursors all live in the arena for this

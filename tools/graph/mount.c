@@ -93,6 +93,13 @@ static char *owned_dir(const char *path, int mod_rs)
     return r;
 }
 
+/* A module's name as a file or directory name: a raw identifier without
+ * its `r#` (`mod r#type;` loads type.rs, as rustc does). */
+static const char *file_name_of(const char *name)
+{
+    return name[0] == 'r' && name[1] == '#' ? name + 2 : name;
+}
+
 /* The inline modules around item i of f, outermost first, as a relative
  * directory ("a/b"), each contributing its #[path] or its name. */
 static void inline_dirs(const fg_file *f, uint32_t i, char *out, size_t cap)
@@ -106,8 +113,8 @@ static void inline_dirs(const fg_file *f, uint32_t i, char *out, size_t cap)
     out[0] = 0;
     for (int k = n - 1; k >= 0; k--) {
         const fg_item *m = &f->items[chain[k]];
-        fg_str s = m->path_attr.len ? m->path_attr : m->name;
-        len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s", len ? "/" : "", fg_ptr(f, s));
+        const char *s = m->path_attr.len ? fg_ptr(f, m->path_attr) : file_name_of(fg_ptr(f, m->name));
+        len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s", len ? "/" : "", s);
         if (len >= cap) {
             out[cap - 1] = 0;
             return;
@@ -121,7 +128,7 @@ static void candidates(const fg_file *f, uint32_t i, int mod_rs, gr_strlist *out
     const fg_item *it = &f->items[i];
     char in[1024], rel[1200];
     inline_dirs(f, i, in, sizeof in);
-    const char *name = fg_ptr(f, it->name);
+    const char *name = file_name_of(fg_ptr(f, it->name));
     if (it->path_attr.len) {
         const char *p = fg_ptr(f, it->path_attr);
         char *base = in[0] ? owned_dir(f->path, mod_rs) : gr_path_dirname(f->path);
