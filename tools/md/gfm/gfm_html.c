@@ -456,9 +456,18 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
         g->refs.slot = NULL;
         g->refs.nslot = 0;
     }
-    if (g->refs.count && g->refs.slot) /* the last page's definitions out; a page with none left every slot empty */
-        memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);
+    /* the last page's definitions out (a page with none left every slot
+     * empty): their own slots, not the whole table, which one page of
+     * many definitions left large for every page after it */
+    if (g->refs.count && g->refs.slot) {
+        if (g->refs.count < g->refs.nslot / 8)
+            for (const gref *r = g->refs.added; r; r = r->added_before)
+                g->refs.slot[r->hash & (g->refs.nslot - 1)] = NULL;
+        else
+            memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);
+    }
     g->refs.count = 0;
+    g->refs.added = NULL;
     g->done = false;
     gfm_arena_reset(&g->arena);
     if (setjmp(g->oom)) {
