@@ -97,20 +97,27 @@ static inline size_t gfm_scan_html(const uint8_t *s, size_t i, size_t n)
     return i;
 }
 
+#ifdef GFM_SIMD
+static inline unsigned gfm_href_mask(const uint8_t *p)
+{
+    __m128i v = GFM_LOAD(p);
+    /* signed: below '!' (controls, space, and every byte >= 0x80), or DEL */
+    __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')), GFM_EQ(v, 0x7F));
+    m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '"'), GFM_EQ(v, '&')));
+    m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '\''), GFM_EQ(v, '<')));
+    m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '>'), GFM_EQ(v, '`')));
+    /* [ \ ] ^: 0x5B..0x5E; { | }: 0x7B..0x7D (as signed bytes, all positive) */
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x5A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x5F))));
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x7A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x7E))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 static inline size_t gfm_scan_href(const uint8_t *s, size_t i, size_t n)
 {
 #ifdef GFM_SIMD
     for (; i + 16 <= n; i += 16) {
-        __m128i v = GFM_LOAD(s + i);
-        /* signed: below '!' (controls, space, and every byte >= 0x80), or DEL */
-        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')), GFM_EQ(v, 0x7F));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '"'), GFM_EQ(v, '&')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '\''), GFM_EQ(v, '<')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '>'), GFM_EQ(v, '`')));
-        /* [ \ ] ^: 0x5B..0x5E; { | }: 0x7B..0x7D (as signed bytes, all positive) */
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x5A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x5F))));
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x7A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x7E))));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = gfm_href_mask(s + i);
         if (bits)
             return i + gfm_ctz(bits);
     }
