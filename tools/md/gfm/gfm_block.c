@@ -842,6 +842,18 @@ done:
     return c;
 }
 
+/* The bytes a block start tried below can begin with, at the line's first
+ * non-space (not indented, not in a table, where any line may be a row):
+ * quote, ATX heading, fence, HTML, setext underline, thematic break, list
+ * marker, table delimiter row, and a task item's "[ ]" or the digits
+ * before it.  A line starting with any other byte (most text lines) starts
+ * no block, and skips the chain of tests. */
+static const bool block_start[256] = {
+    ['>'] = 1, ['#'] = 1, ['`'] = 1, ['~'] = 1, ['<'] = 1, ['='] = 1, ['-'] = 1, ['*'] = 1, ['_'] = 1,
+    ['+'] = 1, ['|'] = 1, [':'] = 1, ['['] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
 static void open_new_blocks(parser *p, gnode **container, bool all_matched)
 {
     bool maybe_lazy = p->current->type == B_PARAGRAPH;
@@ -854,6 +866,8 @@ static void open_new_blocks(parser *p, gnode **container, bool all_matched)
         find_first_nonspace(p);
         bool indented = p->indent >= CODE_INDENT;
         uint8_t c = at(p, p->first_nonspace);
+        if (!indented && ct != B_TABLE && !block_start[c])
+            break;
         if (!indented && c == '>') {
             advance(p, p->first_nonspace + 1 - p->offset, false);
             if (space_or_tab(at(p, p->offset)))
