@@ -830,9 +830,17 @@ size_t gfm_parse_reference(sl_gfm *g, const char *text, size_t n)
 
 /* ---- inline parsing --------------------------------------------------- */
 
+/* n: a node just made (linked nowhere yet) */
 static void add(subject *S, inode *n)
 {
-    append_child(S->block, n);
+    inode *parent = S->block;
+    n->parent = parent;
+    n->prev = parent->last;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->first = n;
+    parent->last = n;
 }
 
 static void push_delim(subject *S, uint8_t c, bool can_open, bool can_close, inode *t)
@@ -1327,6 +1335,8 @@ static int delim_index(uint8_t c)
 
 static void process_emphasis(subject *S, delim *bottom)
 {
+    if (S->last_delim == bottom) /* no delimiter above bottom: nothing to pair (most links, many blocks) */
+        return;
     delim *openers_bottom[3][3];
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
