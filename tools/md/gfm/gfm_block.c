@@ -597,7 +597,7 @@ static int scan_html_start(const parser *p, size_t i)
     name[n] = 0;
     bool found = false;
     for (size_t k = 0; k < sizeof block_tags / sizeof block_tags[0]; k++)
-        if (strcmp(block_tags[k], name) == 0) {
+        if (block_tags[k][0] == name[0] && strcmp(block_tags[k], name) == 0) {
             found = true;
             break;
         }
