@@ -31,8 +31,7 @@ typedef struct parser {
         const uint8_t *s;
         size_t n;
         bool ok;
-        size_t ncols;
-        void *cells;
+        struct trow *row; /* the whole row as parsed (gfm_table.h) */
     } trow_seen;
 } parser;
 
