@@ -844,11 +844,12 @@ done:
 /* The bytes a block start tried below can begin with, at the line's first
  * non-space (not indented, not in a table, where any line may be a row):
  * quote, ATX heading, fence, HTML, setext underline, thematic break, list
- * marker, table delimiter row, and a task item's "[ ]" or the digits
- * before it.  A line starting with any other byte (most text lines) starts
- * no block, and skips the chain of tests. */
+ * marker, table delimiter row (after VT or FF too, its spaces), and a task
+ * item's "[ ]", the marker or digits before it, or the VT or FF its
+ * read from the line's start skips.  A line starting with any other byte
+ * (most text lines) starts no block, and skips the chain of tests. */
 static const bool block_start[256] = {
-    ['>'] = 1, ['#'] = 1, ['`'] = 1, ['~'] = 1, ['<'] = 1, ['='] = 1, ['-'] = 1, ['*'] = 1, ['_'] = 1,
+    ['\v'] = 1, ['\f'] = 1, ['>'] = 1, ['#'] = 1, ['`'] = 1, ['~'] = 1, ['<'] = 1, ['='] = 1, ['-'] = 1, ['*'] = 1, ['_'] = 1,
     ['+'] = 1, ['|'] = 1, [':'] = 1, ['['] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
     ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
 };
