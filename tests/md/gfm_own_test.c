@@ -76,6 +76,12 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
         /* a definition whose title line goes on after the title ends
          * before that line, and keeps the title */
         "[a]: http://x.y\n(t)<a@b.c>?\n\n[a]\n", "[b]: /u\n\"t\" x\n[b]\n",
+        /* a line whose first non-space (VT and FF are none) is VT or FF
+         * may still start a block: a delimiter row (its spaces are
+         * [ \t\v\f]), a task item's mark read from the line's start
+         * (fuzz_md_own, once block starts were looked for only after the
+         * bytes that begin one) */
+        "a\n\x0b---\nb\n", "| a | b |\n\x0c|-|-|\n", "a\n\x0b|---|\n", "- x\n  \x0b- [ ] y\n", "- \x0b[x] y\n",
     };
     sl_gfm *g = sl_gfm_new();
     int bad = 0;

@@ -124,6 +124,8 @@ json_t *sl__md_yaml_parse(const char *s, size_t n, size_t *line, char *err, size
 typedef struct sl__md_slugs sl__md_slugs;
 sl__md_slugs *sl__md_slugs_new(void);
 void sl__md_slugs_free(sl__md_slugs *s);
+/* Every id given back: the next page starts afresh, with the memory kept. */
+void sl__md_slugs_clear(sl__md_slugs *s);
 /* Headings with no usable character get "" (then -1, -2, ...), as
  * rehype-slug gives them, instead of `section`: for MDX pages. */
 void sl__md_slugs_empty_bare(sl__md_slugs *s);

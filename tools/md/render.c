@@ -324,7 +324,8 @@ static size_t markup_end(const char *h, size_t n, size_t i)
 {
     static const struct { const char *open, *close; } own[] = {
         {"<!--", "-->"}, {"<?", "?>"}, {"<![CDATA[", "]]>"}};
-    for (size_t k = 0; k < sizeof own / sizeof own[0]; k++) {
+    int special = i + 1 < n && (h[i + 1] == '!' || h[i + 1] == '?'); /* each opener starts "<!" or "<?" */
+    for (size_t k = 0; special && k < sizeof own / sizeof own[0]; k++) {
         size_t ol = strlen(own[k].open), cl = strlen(own[k].close);
         if (n - i < ol || memcmp(h + i, own[k].open, ol))
             continue;
@@ -345,9 +346,13 @@ static size_t markup_end(const char *h, size_t n, size_t i)
 }
 
 /* The text content of rendered inline HTML: tags dropped, md4c-html's
- * escapes decoded, whitespace runs collapsed to one space, trimmed. */
+ * escapes decoded, whitespace runs collapsed to one space, trimmed.  Bytes
+ * of no class below (most) are copied a run at a time. */
 char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
 {
+    enum { PLAIN, TAG, ENTITY, BLANK };
+    static const unsigned char cls[256] = {['<'] = TAG, ['&'] = ENTITY, [' '] = BLANK, ['\n'] = BLANK, ['\t'] = BLANK,
+                                           ['\r'] = BLANK};
     char *t = malloc(n + 1);
     if (!t)
         return NULL;
@@ -355,11 +360,14 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
     int space = 0;
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
-        if (c == '<') {
+        switch (cls[(unsigned char)c]) {
+        case TAG:
             i = markup_end(h, n, i);
             continue;
-        }
-        if (c == '&') {
+        case BLANK:
+            space = o > 0;
+            continue;
+        case ENTITY: {
             static const struct { const char *ent; char c; } ents[] = {
                 {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
             for (size_t k = 0; k < sizeof ents / sizeof ents[0]; k++) {
@@ -370,9 +378,15 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
                     break;
                 }
             }
+            break;
         }
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            space = o > 0;
+        default:
+            if (space)
+                t[o++] = ' ';
+            space = 0;
+            t[o++] = c;
+            while (i + 1 < n && cls[(unsigned char)h[i + 1]] == PLAIN)
+                t[o++] = h[++i];
             continue;
         }
         if (space)

@@ -12,7 +12,8 @@
  *
  * Each thread keeps one sl_gfm (its buffers and arena grow once and serve
  * every page the thread renders, but for the HTML buffer, which each page
- * takes as its own); nothing is shared between threads.
+ * takes as its own) and one table of heading ids, emptied between pages;
+ * nothing is shared between threads.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,32 +22,45 @@
 #include "gfm.h"
 #include "md.h"
 
+typedef struct own_thread {
+    sl_gfm *g;
+    sl__md_slugs *slugs;
+} own_thread;
+
 static pthread_key_t gfm_key;
 static pthread_once_t gfm_key_once = PTHREAD_ONCE_INIT;
 static int gfm_key_ok;
 
-static void free_gfm(void *g)
+static void free_thread(void *p)
 {
-    sl_gfm_free(g);
+    own_thread *t = p;
+    sl_gfm_free(t->g);
+    sl__md_slugs_free(t->slugs);
+    free(t);
 }
 
 static void make_key(void)
 {
-    gfm_key_ok = pthread_key_create(&gfm_key, free_gfm) == 0;
+    gfm_key_ok = pthread_key_create(&gfm_key, free_thread) == 0;
 }
 
-/* This thread's renderer (made on its first page; freed when it exits). */
-static sl_gfm *thread_gfm(void)
+/* This thread's renderer and id table (made on its first page; freed when
+ * it exits). */
+static own_thread *thread_state(void)
 {
     pthread_once(&gfm_key_once, make_key);
     if (!gfm_key_ok)
         return NULL;
-    sl_gfm *g = pthread_getspecific(gfm_key);
-    if (!g && (g = sl_gfm_new()) && pthread_setspecific(gfm_key, g) != 0) {
-        sl_gfm_free(g);
-        g = NULL;
+    own_thread *t = pthread_getspecific(gfm_key);
+    if (t)
+        return t;
+    if (!(t = calloc(1, sizeof *t)) || !(t->g = sl_gfm_new()) || !(t->slugs = sl__md_slugs_new()) ||
+        pthread_setspecific(gfm_key, t) != 0) {
+        if (t)
+            free_thread(t);
+        return NULL;
     }
-    return g;
+    return t;
 }
 
 typedef struct own_state {
@@ -86,12 +100,12 @@ static int heading_id(void *ud, int level, const char *inner, size_t n, const ch
 
 int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p)
 {
-    sl_gfm *g = thread_gfm();
-    own_state st = {.page = p, .slugs = sl__md_slugs_new()};
-    if (!g || !st.slugs) {
-        sl__md_slugs_free(st.slugs);
+    own_thread *t = thread_state();
+    if (!t)
         return -1;
-    }
+    sl_gfm *g = t->g;
+    sl__md_slugs_clear(t->slugs);
+    own_state st = {.page = p, .slugs = t->slugs};
     unsigned flags = o->commonmark ? 0 : SL_GFM_GITHUB;
     if (o->unsafe_html)
         flags |= SL_GFM_UNSAFE | (o->commonmark ? 0 : SL_GFM_TAGFILTER);
@@ -100,7 +114,6 @@ int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page
     sl_gfm_opts go = {.flags = flags, .url_dangerous = sl__md_url_is_dangerous, .heading_id = heading_id, .ud = &st};
     size_t len;
     const char *html = sl_gfm_render_opts(g, s, n, &go, &len);
-    sl__md_slugs_free(st.slugs);
     /* the renderer's buffer becomes the page's: no copy of the HTML */
     if (!html || !(p->html = sl_gfm_take(g, &len)))
         return -1;

@@ -39,6 +39,26 @@ sl__md_slugs *sl__md_slugs_new(void)
     return calloc(1, sizeof(sl__md_slugs));
 }
 
+void sl__md_slugs_clear(sl__md_slugs *s)
+{
+    /* a table far larger than this page needed is given back (clearing
+     * it for every later page cost more than growing a small one) */
+    if (s->cap > 64 && s->used * 8 < s->cap) {
+        free(s->slots);
+        s->slots = NULL;
+        s->cap = 0;
+    } else if (s->used) {
+        memset(s->slots, 0, s->cap * sizeof *s->slots);
+    }
+    if (s->keys_cap > ((size_t)64 << 10)) {
+        free(s->keys);
+        s->keys = NULL;
+        s->keys_cap = 0;
+    }
+    s->used = 0;
+    s->keys_len = 0;
+}
+
 void sl__md_slugs_empty_bare(sl__md_slugs *s)
 {
     s->empty_bare = 1;

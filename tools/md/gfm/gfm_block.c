@@ -31,8 +31,7 @@ typedef struct parser {
         const uint8_t *s;
         size_t n;
         bool ok;
-        size_t ncols;
-        void *cells;
+        struct trow *row; /* the whole row as parsed (gfm_table.h) */
     } trow_seen;
 } parser;
 
@@ -597,7 +596,7 @@ static int scan_html_start(const parser *p, size_t i)
     name[n] = 0;
     bool found = false;
     for (size_t k = 0; k < sizeof block_tags / sizeof block_tags[0]; k++)
-        if (strcmp(block_tags[k], name) == 0) {
+        if (block_tags[k][0] == name[0] && strcmp(block_tags[k], name) == 0) {
             found = true;
             break;
         }
@@ -842,6 +841,19 @@ done:
     return c;
 }
 
+/* The bytes a block start tried below can begin with, at the line's first
+ * non-space (not indented, not in a table, where any line may be a row):
+ * quote, ATX heading, fence, HTML, setext underline, thematic break, list
+ * marker, table delimiter row (after VT or FF too, its spaces), and a task
+ * item's "[ ]", the marker or digits before it, or the VT or FF its
+ * read from the line's start skips.  A line starting with any other byte
+ * (most text lines) starts no block, and skips the chain of tests. */
+static const bool block_start[256] = {
+    ['\v'] = 1, ['\f'] = 1, ['>'] = 1, ['#'] = 1, ['`'] = 1, ['~'] = 1, ['<'] = 1, ['='] = 1, ['-'] = 1, ['*'] = 1, ['_'] = 1,
+    ['+'] = 1, ['|'] = 1, [':'] = 1, ['['] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
 static void open_new_blocks(parser *p, gnode **container, bool all_matched)
 {
     bool maybe_lazy = p->current->type == B_PARAGRAPH;
@@ -854,6 +866,8 @@ static void open_new_blocks(parser *p, gnode **container, bool all_matched)
         find_first_nonspace(p);
         bool indented = p->indent >= CODE_INDENT;
         uint8_t c = at(p, p->first_nonspace);
+        if (!indented && ct != B_TABLE && !block_start[c])
+            break;
         if (!indented && c == '>') {
             advance(p, p->first_nonspace + 1 - p->offset, false);
             if (space_or_tab(at(p, p->offset)))

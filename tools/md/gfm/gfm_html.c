@@ -9,43 +9,70 @@
 #include "gfm_int.h"
 #include "gfm_scan.h"
 
+/* one of " & < > written as its entity at w; past it */
+static inline char *put_entity(char *w, uint8_t c)
+{
+    switch (c) {
+    case '"':
+        memcpy(w, "&quot;", 6);
+        return w + 6;
+    case '&':
+        memcpy(w, "&amp;", 5);
+        return w + 5;
+    case '<':
+        memcpy(w, "&lt;", 4);
+        return w + 4;
+    default:
+        memcpy(w, "&gt;", 4);
+        return w + 4;
+    }
+}
+
 void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
 {
     gbuf *o = &g->out;
     const uint8_t *u = (const uint8_t *)s;
     while (n) {
-        /* a piece at a time, with room for its worst case ("&quot;" a byte) */
+        /* a piece at a time, with room for its worst case ("&quot;" a
+         * byte) and for a whole 16-byte store past the last byte */
         size_t piece = n < 4096 ? n : 4096;
-        if (o->cap - o->len < 6 * piece)
-            gbuf_grow(g, o, 6 * piece);
+        if (o->cap - o->len < 6 * piece + 16)
+            gbuf_grow(g, o, 6 * piece + 16);
         char *w = o->p + o->len;
         size_t i = 0;
-        while (i < piece) {
-            size_t a = i;
-            i = gfm_scan_html(u, i, piece);
-            memcpy(w, s + a, i - a);
-            w += i - a;
-            if (i >= piece)
-                break;
-            switch (s[i]) {
-            case '"':
-                memcpy(w, "&quot;", 6);
-                w += 6;
-                break;
-            case '&':
-                memcpy(w, "&amp;", 5);
-                w += 5;
-                break;
-            case '<':
-                memcpy(w, "&lt;", 4);
-                w += 4;
-                break;
-            default:
-                memcpy(w, "&gt;", 4);
-                w += 4;
-                break;
+#ifdef GFM_SIMD
+        /* 16 bytes stored as they are, then the output moves on to the
+         * first byte to escape (most blocks have none): no memcpy call
+         * for each run, which is short in most text nodes */
+        size_t verbatim = 0; /* s[verbatim..i) went out unchanged, just before w */
+        while (i + 16 <= piece) {
+            __m128i v = GFM_LOAD(u + i);
+            _mm_storeu_si128((__m128i *)(void *)w, v);
+            unsigned bits = gfm_html_mask(u + i);
+            if (!bits) {
+                i += 16;
+                w += 16;
+                continue;
             }
-            i++;
+            unsigned k = gfm_ctz(bits);
+            w = put_entity(w + k, u[i + k]);
+            i += k + 1;
+            verbatim = i;
+        }
+        /* the last bytes: the piece's last 16, written over the output of
+         * those before i, which went out unchanged (the same bytes) */
+        if (i < piece && piece >= 16 && piece - 16 >= verbatim && !(gfm_html_mask(u + piece - 16) >> (i - (piece - 16)))) {
+            _mm_storeu_si128((__m128i *)(void *)(w - (i - (piece - 16))), GFM_LOAD(u + piece - 16));
+            w += piece - i;
+            i = piece;
+        }
+#endif
+        for (; i < piece; i++) {
+            uint8_t c = u[i];
+            if (gfm_html_esc[c])
+                w = put_entity(w, c);
+            else
+                *w++ = (char)c;
         }
         o->len = (size_t)(w - o->p);
         s += piece;
@@ -54,39 +81,63 @@ void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
     }
 }
 
-void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
+/* a byte escape_href rewrites, written at w; past it */
+static inline char *put_href_escape(char *w, uint8_t c)
 {
     static const char hex[] = "0123456789ABCDEF";
+    if (c == '&') {
+        memcpy(w, "&amp;", 5);
+        return w + 5;
+    }
+    if (c == '\'') {
+        memcpy(w, "&#x27;", 6);
+        return w + 6;
+    }
+    w[0] = '%';
+    w[1] = hex[c >> 4];
+    w[2] = hex[c & 15];
+    return w + 3;
+}
+
+void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
+{
     gbuf *o = &g->out;
     const uint8_t *u = (const uint8_t *)s;
     do {
-        /* a piece at a time, with room for its worst case ("&#x27;" a byte) */
+        /* a piece at a time, with room for its worst case ("&#x27;" a
+         * byte) and a 16-byte store past it (as gfm_escape_html) */
         size_t piece = n < 4096 ? n : 4096;
-        if (o->cap - o->len < 6 * piece || !o->p)
-            gbuf_grow(g, o, 6 * piece);
+        if (o->cap - o->len < 6 * piece + 16 || !o->p)
+            gbuf_grow(g, o, 6 * piece + 16);
         char *w = o->p + o->len;
         size_t i = 0;
-        while (i < piece) {
-            size_t a = i;
-            i = gfm_scan_href(u, i, piece);
-            memcpy(w, s + a, i - a);
-            w += i - a;
-            if (i >= piece)
-                break;
-            uint8_t c = u[i];
-            if (c == '&') {
-                memcpy(w, "&amp;", 5);
-                w += 5;
-            } else if (c == '\'') {
-                memcpy(w, "&#x27;", 6);
-                w += 6;
-            } else {
-                w[0] = '%';
-                w[1] = hex[c >> 4];
-                w[2] = hex[c & 15];
-                w += 3;
+#ifdef GFM_SIMD
+        size_t verbatim = 0;
+        while (i + 16 <= piece) {
+            _mm_storeu_si128((__m128i *)(void *)w, GFM_LOAD(u + i));
+            unsigned bits = gfm_href_mask(u + i);
+            if (!bits) {
+                i += 16;
+                w += 16;
+                continue;
             }
-            i++;
+            unsigned k = gfm_ctz(bits);
+            w = put_href_escape(w + k, u[i + k]);
+            i += k + 1;
+            verbatim = i;
+        }
+        if (i < piece && piece >= 16 && piece - 16 >= verbatim && !(gfm_href_mask(u + piece - 16) >> (i - (piece - 16)))) {
+            _mm_storeu_si128((__m128i *)(void *)(w - (i - (piece - 16))), GFM_LOAD(u + piece - 16));
+            w += piece - i;
+            i = piece;
+        }
+#endif
+        for (; i < piece; i++) {
+            uint8_t c = u[i];
+            if (gfm_href_safe[c])
+                *w++ = (char)c;
+            else
+                w = put_href_escape(w, c);
         }
         o->len = (size_t)(w - o->p);
         s += piece;
@@ -456,9 +507,18 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
         g->refs.slot = NULL;
         g->refs.nslot = 0;
     }
-    if (g->refs.count && g->refs.slot) /* the last page's definitions out; a page with none left every slot empty */
-        memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);
+    /* the last page's definitions out (a page with none left every slot
+     * empty): their own slots, not the whole table, which one page of
+     * many definitions left large for every page after it */
+    if (g->refs.count && g->refs.slot) {
+        if (g->refs.count < g->refs.nslot / 8)
+            for (const gref *r = g->refs.added; r; r = r->added_before)
+                g->refs.slot[r->hash & (g->refs.nslot - 1)] = NULL;
+        else
+            memset(g->refs.slot, 0, g->refs.nslot * sizeof *g->refs.slot);
+    }
     g->refs.count = 0;
+    g->refs.added = NULL;
     g->done = false;
     gfm_arena_reset(&g->arena);
     if (setjmp(g->oom)) {

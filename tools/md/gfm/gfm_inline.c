@@ -645,6 +645,8 @@ static void ref_add(sl_gfm *g, const char *lab, size_t labn, const char *url, si
     r->title_len = tn;
     r->next = m->slot[h & (m->nslot - 1)];
     m->slot[h & (m->nslot - 1)] = r;
+    r->added_before = m->added;
+    m->added = r;
     m->count++;
 }
 
@@ -698,10 +700,13 @@ static bool link_label(const uint8_t *s, size_t n, size_t *pos, size_t *lab, siz
     return false;
 }
 
-/* a link destination at s[i]: its length (-1: none), the url's bounds */
-static long scan_link_url(const uint8_t *s, size_t n, size_t offset, size_t *u, size_t *un)
+/* a link destination at s[i]: its length (-1: none), the url's bounds;
+ * *plain: the url is its own text, with no space around it, no
+ * backslash and no '&' (nothing for clean_url to do) */
+static long scan_link_url(const uint8_t *s, size_t n, size_t offset, size_t *u, size_t *un, bool *plain)
 {
     size_t i = offset;
+    *plain = false;
     if (i < n && s[i] == '<') {
         i++;
         while (i < n) {
@@ -723,12 +728,15 @@ static long scan_link_url(const uint8_t *s, size_t n, size_t offset, size_t *u, 
         return (long)(i - offset);
     }
     size_t nb_p = 0;
+    bool clean = true;
     while (i < n) {
         size_t j = gfm_scan_url(s, i, n); /* to the next byte the cases below tell apart */
         if (j > i) {
             i = j;
             continue;
         }
+        if (s[i] == '\\' || s[i] == '&')
+            clean = false;
         if (s[i] == '\\' && i + 1 < n && c_ispunct(s[i + 1])) {
             i += 2;
         } else if (s[i] == '(') {
@@ -753,6 +761,7 @@ static long scan_link_url(const uint8_t *s, size_t n, size_t offset, size_t *u, 
         return -1;
     *u = offset;
     *un = i - offset;
+    *plain = clean;
     return (long)(i - offset);
 }
 
@@ -791,7 +800,8 @@ size_t gfm_parse_reference(sl_gfm *g, const char *text, size_t n)
     if (skip_line_end(s, n, &pos))
         pos = skip_spaces(s, n, pos);
     size_t u = 0, un = 0;
-    long m = scan_link_url(s, n, pos, &u, &un);
+    bool plain;
+    long m = scan_link_url(s, n, pos, &u, &un, &plain);
     if (m < 0)
         return 0;
     pos += (size_t)m;
@@ -820,9 +830,17 @@ size_t gfm_parse_reference(sl_gfm *g, const char *text, size_t n)
 
 /* ---- inline parsing --------------------------------------------------- */
 
+/* n: a node just made (linked nowhere yet) */
 static void add(subject *S, inode *n)
 {
-    append_child(S->block, n);
+    inode *parent = S->block;
+    n->parent = parent;
+    n->prev = parent->last;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->first = n;
+    parent->last = n;
 }
 
 static void push_delim(subject *S, uint8_t c, bool can_open, bool can_close, inode *t)
@@ -1192,7 +1210,8 @@ static void handle_close_bracket(subject *S)
     bool found = false;
     if (S->pos < n && s[S->pos] == '(') {
         size_t sps = scan_spacechars(s, n, S->pos + 1), u, un;
-        long m = scan_link_url(s, n, S->pos + 1 + sps, &u, &un);
+        bool plain;
+        long m = scan_link_url(s, n, S->pos + 1 + sps, &u, &un, &plain);
         if (m >= 0) {
             size_t endurl = S->pos + 1 + sps + (size_t)m;
             size_t starttitle = endurl + scan_spacechars(s, n, endurl);
@@ -1200,7 +1219,12 @@ static void handle_close_bracket(subject *S)
             size_t endall = endtitle + scan_spacechars(s, n, endtitle);
             if (endall < n && s[endall] == ')') {
                 S->pos = endall + 1;
-                url = clean_url(S->g, (const char *)s + u, un, &urln);
+                if (plain) {
+                    url = (const char *)s + u;
+                    urln = un;
+                } else {
+                    url = clean_url(S->g, (const char *)s + u, un, &urln);
+                }
                 title = clean_title(S->g, (const char *)s + starttitle, endtitle - starttitle, &titlen);
                 found = true;
             }
@@ -1311,6 +1335,8 @@ static int delim_index(uint8_t c)
 
 static void process_emphasis(subject *S, delim *bottom)
 {
+    if (S->last_delim == bottom) /* no delimiter above bottom: nothing to pair (most links, many blocks) */
+        return;
     delim *openers_bottom[3][3];
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)

@@ -102,6 +102,7 @@ struct gnode {
 typedef struct gref gref;
 struct gref {
     gref *next;
+    gref *added_before; /* the page's definitions, newest first (to empty their slots) */
     const char *label; /* normalised */
     size_t label_len;
     const char *url, *title; /* decoded */
@@ -112,6 +113,7 @@ struct gref {
 typedef struct grefmap {
     gref **slot;
     size_t nslot, count;
+    gref *added; /* the newest definition */
 } grefmap;
 
 /* ---- the renderer ---------------------------------------------------- */

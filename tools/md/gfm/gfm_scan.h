@@ -7,12 +7,12 @@
  *   gfm_scan_html    a byte escape_html rewrites: " & < >
  *   gfm_scan_href    a byte escape_href rewrites: not alphanumeric and
  *                    not one of -_.+!*(),%#@?=;:/$~
- *   gfm_scan_url     a byte a link destination's scan looks at: \\ ( ) or
- *                    cmark's space (space, tab, LF, CR)
+ *   gfm_scan_url     a byte a link destination's scan looks at: \\ ( ) &
+ *                    or cmark's space (space, tab, LF, CR)
  *   gfm_scan_cell    a byte a table cell's scan looks at: | CR LF or one
  *                    of 0x80 and above (a UTF-8 character to check)
  *   gfm_scan_inline  where a run of inline text stops: one of
- *                    "\r\n\\`&_*[]<!", a '~' with strikethrough, and with
+ *                    "\r\n\\`&_*[]<!^", a '~' with strikethrough, and with
  *                    autolinks a 'w' before "ww." or a ':' before "//"
  *                    (or either one within 3 bytes of n, where that cannot
  *                    be told: the scalar loop's rule)
@@ -49,11 +49,14 @@ static const uint8_t gfm_href_safe[256] = {
 };
 #undef GFM_SAFE3
 
-/* "\r\n\\`&_*[]<!", plus '~' with strikethrough, ':' and 'w' with
- * autolinks: indexed by (strikethrough) | (autolink) << 1 */
+/* "\r\n\\`&_*[]<!^", plus '~' with strikethrough, ':' and 'w' with
+ * autolinks: indexed by (strikethrough) | (autolink) << 1.  '^' starts
+ * nothing, but it lies in the range [\]^_` that the SIMD scan tests as
+ * one: a text run split at it renders the same (runs are written one
+ * after another; the e-mail pass joins them again). */
 #define GFM_CORE                                                                                                   \
     ['\r'] = 1, ['\n'] = 1, ['\\'] = 1, ['`'] = 1, ['&'] = 1, ['_'] = 1, ['*'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, \
-    ['!'] = 1
+    ['!'] = 1, ['^'] = 1
 static const uint8_t gfm_special_chars[4][256] = {
     {GFM_CORE},
     {GFM_CORE, ['~'] = 1},
@@ -94,20 +97,27 @@ static inline size_t gfm_scan_html(const uint8_t *s, size_t i, size_t n)
     return i;
 }
 
+#ifdef GFM_SIMD
+static inline unsigned gfm_href_mask(const uint8_t *p)
+{
+    __m128i v = GFM_LOAD(p);
+    /* signed: below '!' (controls, space, and every byte >= 0x80), or DEL */
+    __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')), GFM_EQ(v, 0x7F));
+    m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '"'), GFM_EQ(v, '&')));
+    m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '\''), GFM_EQ(v, '<')));
+    m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '>'), GFM_EQ(v, '`')));
+    /* [ \ ] ^: 0x5B..0x5E; { | }: 0x7B..0x7D (as signed bytes, all positive) */
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x5A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x5F))));
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x7A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x7E))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 static inline size_t gfm_scan_href(const uint8_t *s, size_t i, size_t n)
 {
 #ifdef GFM_SIMD
     for (; i + 16 <= n; i += 16) {
-        __m128i v = GFM_LOAD(s + i);
-        /* signed: below '!' (controls, space, and every byte >= 0x80), or DEL */
-        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')), GFM_EQ(v, 0x7F));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '"'), GFM_EQ(v, '&')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '\''), GFM_EQ(v, '<')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '>'), GFM_EQ(v, '`')));
-        /* [ \ ] ^: 0x5B..0x5E; { | }: 0x7B..0x7D (as signed bytes, all positive) */
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x5A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x5F))));
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x7A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x7E))));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = gfm_href_mask(s + i);
         if (bits)
             return i + gfm_ctz(bits);
     }
@@ -124,13 +134,14 @@ static inline size_t gfm_scan_url(const uint8_t *s, size_t i, size_t n)
         __m128i v = GFM_LOAD(s + i);
         __m128i m = _mm_or_si128(_mm_or_si128(GFM_EQ(v, '\\'), GFM_EQ(v, '(')), _mm_or_si128(GFM_EQ(v, ')'), GFM_EQ(v, ' ')));
         m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '\t'), _mm_or_si128(GFM_EQ(v, '\n'), GFM_EQ(v, '\r'))));
+        m = _mm_or_si128(m, GFM_EQ(v, '&'));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         if (bits)
             return i + gfm_ctz(bits);
     }
 #endif
     while (i < n && s[i] != '\\' && s[i] != '(' && s[i] != ')' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
-           s[i] != '\r')
+           s[i] != '\r' && s[i] != '&')
         i++;
     return i;
 }
@@ -160,21 +171,25 @@ static inline size_t gfm_scan_inline(const uint8_t *s, size_t i, size_t n, bool 
     for (; i + 19 <= n; i += 16) {
         __m128i v = GFM_LOAD(s + i);
         __m128i m = _mm_or_si128(_mm_or_si128(GFM_EQ(v, '\r'), GFM_EQ(v, '\n')),
-                                 _mm_or_si128(GFM_EQ(v, '\\'), GFM_EQ(v, '`')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '&'), GFM_EQ(v, '_')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '*'), GFM_EQ(v, '<')));
-        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '!'), GFM_EQ(v, '[')));
-        m = _mm_or_si128(m, GFM_EQ(v, ']'));
+                                 _mm_or_si128(GFM_EQ(v, '&'), GFM_EQ(v, '*')));
+        m = _mm_or_si128(m, _mm_or_si128(GFM_EQ(v, '<'), GFM_EQ(v, '!')));
+        /* [ \ ] ^ _ `: 0x5B..0x60 (as signed bytes: 0x80 and up are below) */
+        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x5A)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x61))));
         if (strike)
             m = _mm_or_si128(m, GFM_EQ(v, '~'));
-        if (autolink) {
-            __m128i v1 = GFM_LOAD(s + i + 1), v2 = GFM_LOAD(s + i + 2), v3 = GFM_LOAD(s + i + 3);
-            __m128i www = _mm_and_si128(_mm_and_si128(GFM_EQ(v, 'w'), GFM_EQ(v1, 'w')),
-                                        _mm_and_si128(GFM_EQ(v2, 'w'), GFM_EQ(v3, '.')));
-            __m128i url = _mm_and_si128(GFM_EQ(v, ':'), _mm_and_si128(GFM_EQ(v1, '/'), GFM_EQ(v2, '/')));
-            m = _mm_or_si128(m, _mm_or_si128(www, url));
-        }
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (autolink) {
+            /* "www." and "://" looked for only where a 'w' or ':' comes
+             * before the first stop (most blocks have none) */
+            unsigned cand = (unsigned)_mm_movemask_epi8(_mm_or_si128(GFM_EQ(v, 'w'), GFM_EQ(v, ':')));
+            if (cand & ((bits & -bits) - 1)) {
+                __m128i v1 = GFM_LOAD(s + i + 1), v2 = GFM_LOAD(s + i + 2), v3 = GFM_LOAD(s + i + 3);
+                __m128i www = _mm_and_si128(_mm_and_si128(GFM_EQ(v, 'w'), GFM_EQ(v1, 'w')),
+                                            _mm_and_si128(GFM_EQ(v2, 'w'), GFM_EQ(v3, '.')));
+                __m128i url = _mm_and_si128(GFM_EQ(v, ':'), _mm_and_si128(GFM_EQ(v1, '/'), GFM_EQ(v2, '/')));
+                bits |= (unsigned)_mm_movemask_epi8(_mm_or_si128(www, url));
+            }
+        }
         if (bits)
             return i + gfm_ctz(bits);
     }

@@ -19,11 +19,12 @@ typedef struct tcell {
     size_t off, len; /* in the row's text, before "\|" is unescaped and after trimming */
 } tcell;
 
-typedef struct trow {
+struct trow {
     size_t ncols, cap;
     size_t paragraph_offset;
     tcell *cells;
-} trow;
+};
+typedef struct trow trow;
 
 static size_t t_cell_end(const uint8_t *s, size_t n, size_t i)
 {
@@ -182,19 +183,18 @@ static bool t_line_row(parser *p, trow *r)
 {
     const uint8_t *s = p->line + p->first_nonspace;
     size_t n = p->len - p->first_nonspace;
-    if (p->trow_seen.s == s && p->trow_seen.n == n && p->trow_seen.line_number == p->line_number) {
-        memset(r, 0, sizeof *r);
-        r->ncols = p->trow_seen.ncols;
-        r->cells = p->trow_seen.cells;
+    if (p->trow_seen.row && p->trow_seen.s == s && p->trow_seen.n == n && p->trow_seen.line_number == p->line_number) {
+        *r = *p->trow_seen.row; /* every field, as t_row left it (review18 L5: it was ncols and cells only) */
         return p->trow_seen.ok;
     }
     bool ok = t_row(p->g, s, n, r);
+    if (!p->trow_seen.row)
+        p->trow_seen.row = gfm_alloc(p->g, sizeof *p->trow_seen.row);
+    *p->trow_seen.row = *r;
     p->trow_seen.line_number = p->line_number;
     p->trow_seen.s = s;
     p->trow_seen.n = n;
     p->trow_seen.ok = ok;
-    p->trow_seen.ncols = r->ncols;
-    p->trow_seen.cells = r->cells;
     return ok;
 }
 
