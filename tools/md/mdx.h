@@ -112,6 +112,14 @@ typedef struct mdx_scan {
     size_t items[MDX_ITEM_QUOTES][MDX_ITEM_DEPTH];
     uint8_t nitems[MDX_ITEM_QUOTES];
     char *shadow;
+    /* text_limit's last answer: lines from tl_from to tl_limit end no
+     * paragraph under these containers (tl_cur, tl_ncur), so a construct
+     * on any of them has the same limit (a paragraph of N constructs is
+     * scanned once, not N times) */
+    size_t tl_from, tl_limit, tl_len;
+    int tl_lead, tl_valid;
+    uint8_t tl_cur[MDX_MAX_CONT];
+    size_t tl_ncur;
 } mdx_scan;
 
 /* Scans src[body..len) (gfm: with GFM's extensions).  0, or -1 with s->err

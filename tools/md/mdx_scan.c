@@ -1323,15 +1323,31 @@ static size_t text_limit(mdx_scan *s, size_t p, int one_line, int lead)
     size_t n = s->len, le = sl__md_line_end(src, n, p);
     if (one_line)
         return le > p && src[le - 1] == '\r' ? le - 1 : le;
+    if (s->tl_valid && s->tl_len == n && s->tl_lead == lead && s->tl_ncur == s->ncur && le >= s->tl_from &&
+        le <= s->tl_limit && !memcmp(s->tl_cur, s->cur, s->ncur))
+        le = s->tl_limit; /* the same paragraph, already scanned to its end */
+    size_t from = le;
     while (le < n) {
         size_t next = le + 1, nle = sl__md_line_end(src, n, next);
         int full;
         size_t t = sl__mdx_cont_text(src, nle, next, s->cur, s->ncur, &full);
         if (ends_paragraph(src, t, nle, !lead))
-            return le > p && src[le - 1] == '\r' ? le - 1 : le;
+            break;
         le = nle;
     }
-    return n;
+    if (!s->tl_valid || le != s->tl_limit || s->tl_len != n || s->tl_lead != lead || s->tl_ncur != s->ncur ||
+        memcmp(s->tl_cur, s->cur, s->ncur)) {
+        s->tl_from = from;
+        s->tl_limit = le;
+        s->tl_len = n;
+        s->tl_lead = lead;
+        s->tl_ncur = s->ncur;
+        memcpy(s->tl_cur, s->cur, s->ncur);
+        s->tl_valid = 1;
+    }
+    if (le >= n)
+        return n;
+    return le > p && src[le - 1] == '\r' ? le - 1 : le;
 }
 
 /* A construct in text at i (a tag: tag = 1, else an expression), read as
