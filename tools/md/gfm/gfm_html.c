@@ -28,59 +28,6 @@ static inline char *put_entity(char *w, uint8_t c)
     }
 }
 
-void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
-{
-    gbuf *o = &g->out;
-    const uint8_t *u = (const uint8_t *)s;
-    while (n) {
-        /* a piece at a time, with room for its worst case ("&quot;" a
-         * byte) and for a whole 16-byte store past the last byte */
-        size_t piece = n < 4096 ? n : 4096;
-        if (o->cap - o->len < 6 * piece + 16)
-            gbuf_grow(g, o, 6 * piece + 16);
-        char *w = o->p + o->len;
-        size_t i = 0;
-#ifdef GFM_SIMD
-        /* 16 bytes stored as they are, then the output moves on to the
-         * first byte to escape (most blocks have none): no memcpy call
-         * for each run, which is short in most text nodes */
-        size_t verbatim = 0; /* s[verbatim..i) went out unchanged, just before w */
-        while (i + 16 <= piece) {
-            __m128i v = GFM_LOAD(u + i);
-            _mm_storeu_si128((__m128i *)(void *)w, v);
-            unsigned bits = gfm_html_mask(u + i);
-            if (!bits) {
-                i += 16;
-                w += 16;
-                continue;
-            }
-            unsigned k = gfm_ctz(bits);
-            w = put_entity(w + k, u[i + k]);
-            i += k + 1;
-            verbatim = i;
-        }
-        /* the last bytes: the piece's last 16, written over the output of
-         * those before i, which went out unchanged (the same bytes) */
-        if (i < piece && piece >= 16 && piece - 16 >= verbatim && !(gfm_html_mask(u + piece - 16) >> (i - (piece - 16)))) {
-            _mm_storeu_si128((__m128i *)(void *)(w - (i - (piece - 16))), GFM_LOAD(u + piece - 16));
-            w += piece - i;
-            i = piece;
-        }
-#endif
-        for (; i < piece; i++) {
-            uint8_t c = u[i];
-            if (gfm_html_esc[c])
-                w = put_entity(w, c);
-            else
-                *w++ = (char)c;
-        }
-        o->len = (size_t)(w - o->p);
-        s += piece;
-        u += piece;
-        n -= piece;
-    }
-}
-
 /* a byte escape_href rewrites, written at w; past it */
 static inline char *put_href_escape(char *w, uint8_t c)
 {
@@ -99,6 +46,66 @@ static inline char *put_href_escape(char *w, uint8_t c)
     return w + 3;
 }
 
+/* u[0..piece) escaped at w, for HTML text (href 0: put_entity) or a URL
+ * (href 1: put_href_escape); past it.  The caller has made room for the
+ * piece's worst case and a 16-byte store past it.  Inlined into each
+ * caller with href a constant, so each gets its own loop. */
+static inline __attribute__((always_inline)) char *escape_piece(char *w, const uint8_t *u, size_t piece, int href)
+{
+    size_t i = 0;
+#ifdef GFM_SIMD
+    /* 16 bytes stored as they are, then the output moves on to the first
+     * byte to escape (most blocks have none): no memcpy call for each
+     * run, which is short in most text nodes */
+    size_t verbatim = 0; /* u[verbatim..i) went out unchanged, just before w */
+    while (i + 16 <= piece) {
+        _mm_storeu_si128((__m128i *)(void *)w, GFM_LOAD(u + i));
+        unsigned bits = href ? gfm_href_mask(u + i) : gfm_html_mask(u + i);
+        if (!bits) {
+            i += 16;
+            w += 16;
+            continue;
+        }
+        unsigned k = gfm_ctz(bits);
+        w = href ? put_href_escape(w + k, u[i + k]) : put_entity(w + k, u[i + k]);
+        i += k + 1;
+        verbatim = i;
+    }
+    /* the last bytes: the piece's last 16, written over the output of
+     * those before i, which went out unchanged (the same bytes) */
+    if (i < piece && piece >= 16 && piece - 16 >= verbatim &&
+        !((href ? gfm_href_mask(u + piece - 16) : gfm_html_mask(u + piece - 16)) >> (i - (piece - 16)))) {
+        _mm_storeu_si128((__m128i *)(void *)(w - (i - (piece - 16))), GFM_LOAD(u + piece - 16));
+        w += piece - i;
+        i = piece;
+    }
+#endif
+    for (; i < piece; i++) {
+        uint8_t c = u[i];
+        if (href ? !gfm_href_safe[c] : gfm_html_esc[c])
+            w = href ? put_href_escape(w, c) : put_entity(w, c);
+        else
+            *w++ = (char)c;
+    }
+    return w;
+}
+
+void gfm_escape_html(sl_gfm *g, const char *s, size_t n)
+{
+    gbuf *o = &g->out;
+    const uint8_t *u = (const uint8_t *)s;
+    while (n) {
+        /* a piece at a time, with room for its worst case ("&quot;" a
+         * byte) and for a whole 16-byte store past the last byte */
+        size_t piece = n < 4096 ? n : 4096;
+        if (o->cap - o->len < 6 * piece + 16)
+            gbuf_grow(g, o, 6 * piece + 16);
+        o->len = (size_t)(escape_piece(o->p + o->len, u, piece, 0) - o->p);
+        u += piece;
+        n -= piece;
+    }
+}
+
 void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
 {
     gbuf *o = &g->out;
@@ -109,38 +116,7 @@ void gfm_escape_href(sl_gfm *g, const char *s, size_t n)
         size_t piece = n < 4096 ? n : 4096;
         if (o->cap - o->len < 6 * piece + 16 || !o->p)
             gbuf_grow(g, o, 6 * piece + 16);
-        char *w = o->p + o->len;
-        size_t i = 0;
-#ifdef GFM_SIMD
-        size_t verbatim = 0;
-        while (i + 16 <= piece) {
-            _mm_storeu_si128((__m128i *)(void *)w, GFM_LOAD(u + i));
-            unsigned bits = gfm_href_mask(u + i);
-            if (!bits) {
-                i += 16;
-                w += 16;
-                continue;
-            }
-            unsigned k = gfm_ctz(bits);
-            w = put_href_escape(w + k, u[i + k]);
-            i += k + 1;
-            verbatim = i;
-        }
-        if (i < piece && piece >= 16 && piece - 16 >= verbatim && !(gfm_href_mask(u + piece - 16) >> (i - (piece - 16)))) {
-            _mm_storeu_si128((__m128i *)(void *)(w - (i - (piece - 16))), GFM_LOAD(u + piece - 16));
-            w += piece - i;
-            i = piece;
-        }
-#endif
-        for (; i < piece; i++) {
-            uint8_t c = u[i];
-            if (gfm_href_safe[c])
-                *w++ = (char)c;
-            else
-                w = put_href_escape(w, c);
-        }
-        o->len = (size_t)(w - o->p);
-        s += piece;
+        o->len = (size_t)(escape_piece(o->p + o->len, u, piece, 1) - o->p);
         u += piece;
         n -= piece;
     } while (n);
