@@ -47,6 +47,7 @@ static atomic_int handlers_installed;
 
 static void on_fatal_signal(int sig)
 {
+    int saved = errno; /* an entry published before its create may name no file yet: ENOENT */
     for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
         const temp_entry *t = atomic_load(&pending[i]);
         if (t)
@@ -54,6 +55,7 @@ static void on_fatal_signal(int sig)
     }
     signal(sig, SIG_DFL);
     raise(sig);
+    errno = saved; /* where the raise is delivered after the return (ThreadSanitizer defers it) */
 }
 
 static void install_handlers(void)
