@@ -334,7 +334,8 @@ static _Thread_local size_t heap_warmed;
 static void warm(size_t want, int reserve)
 {
 #ifdef MADV_POPULATE_WRITE
-    char *p = malloc(reserve && want < HEAP_ROOM ? HEAP_ROOM : want);
+    size_t size = reserve && want < HEAP_ROOM ? HEAP_ROOM : want;
+    char *p = malloc(size);
     if (!p)
         return;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -346,7 +347,6 @@ static void warm(size_t want, int reserve)
      * project's VMs every fresh 4 KiB page costs 8-13 us of CPU, and a run
      * over bench/md's tree touched ~3,500 of them: -j2 went from 145 to 120
      * us of CPU a page.  Where THP is off the advice does nothing. */
-    size_t size = reserve && want < HEAP_ROOM ? HEAP_ROOM : want;
     uintptr_t hfrom = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), hto = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
     if (hto > hfrom)
         (void)madvise((void *)hfrom, hto - hfrom, MADV_HUGEPAGE);

@@ -1323,8 +1323,9 @@ static size_t text_limit(mdx_scan *s, size_t p, int one_line, int lead)
     size_t n = s->len, le = sl__md_line_end(src, n, p);
     if (one_line)
         return le > p && src[le - 1] == '\r' ? le - 1 : le;
-    if (s->tl_valid && s->tl_len == n && s->tl_lead == lead && s->tl_ncur == s->ncur && le >= s->tl_from &&
-        le <= s->tl_limit && !memcmp(s->tl_cur, s->cur, s->ncur))
+    int hit = s->tl_valid && s->tl_len == n && s->tl_lead == lead && s->tl_ncur == s->ncur && le >= s->tl_from &&
+              le <= s->tl_limit && !memcmp(s->tl_cur, s->cur, s->ncur);
+    if (hit)
         le = s->tl_limit; /* the same paragraph, already scanned to its end */
     size_t from = le;
     while (le < n) {
@@ -1335,8 +1336,7 @@ static size_t text_limit(mdx_scan *s, size_t p, int one_line, int lead)
             break;
         le = nle;
     }
-    if (!s->tl_valid || le != s->tl_limit || s->tl_len != n || s->tl_lead != lead || s->tl_ncur != s->ncur ||
-        memcmp(s->tl_cur, s->cur, s->ncur)) {
+    if (!hit) {
         s->tl_from = from;
         s->tl_limit = le;
         s->tl_len = n;
