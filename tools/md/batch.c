@@ -413,11 +413,14 @@ static void warm(size_t want, int reserve)
 /* Warms the heap a page of `size` bytes is about to use: a page's read
  * buffer, HTML buffer and the renderers' trees took ~2,800 faults on
  * bench/md's tree corpus at -j2, ~60 ms of CPU.  A page and its work fit
- * in about six times its size (cmark-gfm's trees are the largest part);
- * pages come largest first, so a thread warms once or twice. */
+ * in about four times its size and a megabyte (sluice's own renderer:
+ * 4.4 MB at most for the tree's largest page, 956 KB, its read buffer and
+ * HTML included; massif); past that the heap's huge pages fault in as
+ * they are touched, which costs what warming them does.  Pages come
+ * largest first among those found, so a thread warms a few times. */
 static void warm_heap(uint64_t size)
 {
-    uint64_t want = 6 * size + (1 << 20);
+    uint64_t want = 4 * size + (1 << 20);
     if (want > HEAP_ROOM)
         want = HEAP_ROOM; /* bigger blocks are mapped apart */
     if (want <= heap_warmed)
@@ -1139,6 +1142,12 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     int status = 1;
     int64_t start = sl_now();
     keep_freed_memory();
+    /* This thread's first 192 KiB of heap (the metrics, the walk's first
+     * lists, before on_found warms more), faulted in with one call: page
+     * by page it was ~25 faults on bench/md's tree and ~8 on one page, at
+     * 30-60 us each on this project's VMs, where populating costs 1-4 us
+     * a page. */
+    warm((size_t)192 << 10, 0);
     b.stage_max = dir_budget(c);
     if (c->stage_max)
         b.stage_max = c->stage_max - 1;
