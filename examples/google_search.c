@@ -4,10 +4,10 @@
  *
  * A search asks three backends (web, image, video) at once.  Each backend
  * has three replicas; the first replica to answer wins (Pike's First),
- * which cuts the tail latency.  The whole search has a budget of 50 ms (Pike used 80 ms with two
- * replicas; with three, 80 ms almost never runs out): the
- * results that arrived by then are shown, the rest are dropped.  A fake
- * backend replica sleeps 0-100 ms, as a loaded server might.
+ * which cuts the tail latency.  The whole search has a budget of 50 ms
+ * (Pike's 80 ms almost never runs out with three replicas): the results
+ * that arrived by then are shown, the rest are dropped.  A fake backend
+ * replica sleeps 0-100 ms, as a loaded server might.
  *
  * Two things differ from the Go program, because C has no garbage
  * collector: each First channel is buffered for every replica, so the
