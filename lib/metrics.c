@@ -317,8 +317,11 @@ void sl_metrics_progress(sl_metrics *m, uint64_t items, uint64_t bytes)
      * interval, so calls start at least interval_ns apart however many
      * threads report.  in_cb keeps a slow callback (a terminal write) from
      * running twice at once: a reporter that finds it busy just skips. */
-    if (!atomic_compare_exchange_strong_explicit(&m->next_due, &due, now + m->interval_ns,
-                                                 memory_order_relaxed, memory_order_relaxed))
+    /* Saturated: an interval of SL_FOREVER means no call until done (the
+     * plain sum wrapped into the past and let every report through). */
+    int64_t next = m->interval_ns > INT64_MAX - now ? INT64_MAX : now + m->interval_ns;
+    if (!atomic_compare_exchange_strong_explicit(&m->next_due, &due, next, memory_order_relaxed,
+                                                 memory_order_relaxed))
         return;
     if (atomic_exchange_explicit(&m->in_cb, 1, memory_order_acquire))
         return;

@@ -421,9 +421,9 @@ static struct timespec *time_left(int64_t until, struct timespec *ts)
 {
     if (until == SL_FOREVER)
         return NULL;
-    int64_t left = until - sl_now();
-    if (left < 0)
-        left = 0;
+    /* Compared before subtracting: a deadline far in the past (INT64_MIN)
+     * minus now would wrap around to centuries of waiting. */
+    int64_t now = sl_now(), left = until > now ? until - now : 0;
     ts->tv_sec = (time_t)(left / 1000000000);
     ts->tv_nsec = (long)(left % 1000000000);
     return ts;

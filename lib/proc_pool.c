@@ -200,6 +200,17 @@ static void fill_defaults(sl_proc_config *c)
         c->breaker_cooldown_ns = 1000000000LL;
     if (!c->start_timeout_ns)
         c->start_timeout_ns = 10 * 1000000000LL;
+    /* The supervisor and the breaker add these durations to sl_now()
+     * (time since boot).  Past about 73 years they mean "never" - a user's
+     * SL_FOREVER, say - and are cut to that, so the sum cannot wrap into
+     * the past (pool_new spun holding the lock, the supervisor never
+     * slept). */
+    const int64_t never = INT64_MAX / 4;
+    int64_t *durations[] = {&c->start_timeout_ns, &c->task_timeout_ns, &c->heartbeat_ns, &c->breaker_window_ns,
+                            &c->breaker_cooldown_ns};
+    for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++)
+        if (*durations[i] > never)
+            *durations[i] = never;
 }
 
 static int valid_config(const sl_proc_config *c)

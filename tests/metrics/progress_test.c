@@ -98,3 +98,23 @@ SL_TEST(metrics_progress_without_callback_still_counts)
     CHECK_EQ(s.bytes, 40);
     sl_metrics_free(m);
 }
+
+/* An interval of SL_FOREVER (or any interval longer than the clock has
+ * left) means one call, at the first report, then only the final one:
+ * now + interval must not wrap into the past and let every report through. */
+SL_TEST(metrics_progress_interval_of_sl_forever_calls_once_then_at_done)
+{
+    const int64_t intervals[] = {SL_FOREVER, SL_FOREVER - 1, INT64_MAX / 2 + 1};
+    for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
+        sl_metrics *m = sl_metrics_new();
+        seen s = {0};
+        sl_metrics_on_progress(m, on_progress, &s, intervals[i]);
+        for (int k = 0; k < 100; k++)
+            sl_metrics_progress(m, 1, 1);
+        CHECK_EQ(atomic_load(&s.calls), 1);
+        sl_metrics_progress_done(m);
+        CHECK_EQ(atomic_load(&s.calls), 2);
+        CHECK_EQ(s.done, 100);
+        sl_metrics_free(m);
+    }
+}

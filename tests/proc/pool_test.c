@@ -4,8 +4,10 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 
@@ -343,4 +345,69 @@ SL_TEST(proc_call_returns_each_callers_own_result)
     CHECK_EQ(sl_chan_try_recv(sl_proc_pool_results(p), &r), SL_WOULDBLOCK); /* nothing went there */
     CHECK_EQ(sl_proc_pool_call(p, NULL, 0, NULL), SL_INVAL);
     sl_proc_pool_free(p);
+}
+
+/* A duration of SL_FOREVER in the config means "never", as it does for a
+ * deadline: no start timeout, task timeout, heartbeat limit; a breaker
+ * window and cool-down that never end.  Adding it to the clock must not
+ * wrap around (sl_proc_pool_new spun holding the pool's lock with the
+ * start timeout, the supervisor woke without pause with the others). */
+typedef struct {
+    sl_proc_config cfg;
+    sl_proc_pool *pool;
+    sl_chan *done;
+} forever_new;
+
+static void *new_pool_thread(void *p)
+{
+    forever_new *f = p;
+    f->pool = sl_proc_pool_new(&f->cfg);
+    sl_chan_send(f->done, NULL);
+    return NULL;
+}
+
+static int64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+SL_TEST(proc_durations_of_sl_forever_mean_never)
+{
+    for (int which = 0; which < 4; which++) {
+        forever_new f = {test_config(&test_echo, 2), NULL, sl_chan_new(0, 1)};
+        switch (which) {
+        case 0: f.cfg.start_timeout_ns = SL_FOREVER; break;
+        case 1: f.cfg.task_timeout_ns = SL_FOREVER; break;
+        case 2: f.cfg.heartbeat_ns = SL_FOREVER; break;
+        default:
+            f.cfg.breaker_failures = 1;
+            f.cfg.breaker_window_ns = SL_FOREVER;
+            f.cfg.breaker_cooldown_ns = SL_FOREVER;
+        }
+        pthread_t t;
+        CHECK_EQ(pthread_create(&t, NULL, new_pool_thread, &f), 0);
+        int rc = sl_chan_recv_until(f.done, NULL, sl_deadline_in(20000000000LL));
+        if (rc != SL_OK)
+            fprintf(stderr, "config %d: sl_proc_pool_new has not returned after 20 s\n", which);
+        CHECK_EQ(rc, SL_OK);
+        pthread_join(t, NULL);
+        CHECK(f.pool != NULL);
+        wait_ready(f.pool, 2);
+        for (uint64_t i = 0; i < 8; i++)
+            check_echo(f.pool, 100, i);
+        /* Idle now: the supervisor must sleep, not spin on a deadline
+         * that wrapped into the past. */
+        int64_t c0 = cpu_ns();
+        struct timespec ts = {0, 300000000};
+        nanosleep(&ts, NULL);
+        int64_t used = cpu_ns() - c0;
+        if (used >= 100000000)
+            fprintf(stderr, "config %d: %.0f ms of CPU in 300 ms idle\n", which, used / 1e6);
+        CHECK(used < 100000000);
+        CHECK_EQ(sl_proc_pool_close(f.pool, sl_deadline_in(10000000000LL)), SL_OK);
+        sl_proc_pool_free(f.pool);
+        sl_chan_free(f.done);
+    }
 }

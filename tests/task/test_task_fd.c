@@ -902,3 +902,79 @@ SL_TEST(task_fd_wait_one_write_wakes_every_waiter_of_a_crowd)
     close(pfd[0]);
     close(pfd[1]);
 }
+
+/* A deadline long past (INT64_MIN, say: a "no time left" sentinel, or a
+ * deadline computed by subtraction that went below zero) times out at
+ * once, as any past deadline does, from a thread and from a task: the
+ * time left until it must not wrap around to centuries. */
+typedef struct {
+    int64_t deadline;
+    int rd, wr;      /* an empty socket, and one that is full */
+    int lfd;         /* a listener with no one connecting */
+    int wait_rc;
+    ssize_t read_rc, write_rc;
+    int accept_rc;
+    sl_chan *done;
+} past_arg;
+
+static int past_calls(void *p)
+{
+    past_arg *a = p;
+    char buf[8];
+    a->wait_rc = sl_fd_wait(a->rd, POLLIN, a->deadline);
+    a->read_rc = sl_fd_read(a->rd, buf, sizeof buf, a->deadline);
+    a->write_rc = sl_fd_write(a->wr, buf, sizeof buf, a->deadline);
+    a->accept_rc = sl_fd_accept(a->lfd, NULL, NULL, SOCK_NONBLOCK, a->deadline);
+    sl_chan_send(a->done, NULL);
+    return 0;
+}
+
+static void *past_calls_thread(void *p)
+{
+    past_calls(p);
+    return NULL;
+}
+
+SL_TEST(task_fd_calls_with_a_deadline_long_past_time_out_at_once)
+{
+    static const int64_t deadlines[] = {INT64_MIN, INT64_MIN + 1, -MS(1000) * 1000000, -1, 0};
+    sl_pool *p = sl_pool_new(1);
+    for (size_t i = 0; i < sizeof deadlines / sizeof deadlines[0]; i++) {
+        for (int in_task = 0; in_task < 2; in_task++) {
+            int a[2], b[2];
+            CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a), 0);
+            CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b), 0);
+            fill(b[1]);
+            int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            struct sockaddr_un un = {.sun_family = AF_UNIX};
+            CHECK(lfd >= 0);
+            CHECK_EQ(bind(lfd, (struct sockaddr *)&un, sizeof(sa_family_t)), 0); /* autobind */
+            CHECK_EQ(listen(lfd, 1), 0);
+            past_arg arg = {deadlines[i], a[0], b[1], lfd, 99, 99, 99, 99, sl_chan_new(0, 1)};
+            pthread_t t;
+            if (in_task)
+                CHECK_EQ(sl_go(p, past_calls, &arg), SL_OK);
+            else
+                CHECK_EQ(pthread_create(&t, NULL, past_calls_thread, &arg), 0);
+            /* a hang is the bug: give up after 5 s rather than wait for it */
+            int rc = sl_chan_recv_until(arg.done, NULL, sl_deadline_in(MS(5000)));
+            if (rc != SL_OK)
+                fprintf(stderr, "deadline %lld, %s: an fd call still waits after 5 s\n",
+                        (long long)deadlines[i], in_task ? "task" : "thread");
+            CHECK_EQ(rc, SL_OK);
+            if (!in_task)
+                pthread_join(t, NULL);
+            CHECK_EQ(arg.wait_rc, SL_TIMEDOUT);
+            CHECK_EQ(arg.read_rc, -ETIMEDOUT);
+            CHECK_EQ(arg.write_rc, -ETIMEDOUT);
+            CHECK_EQ(arg.accept_rc, -ETIMEDOUT);
+            sl_chan_free(arg.done);
+            close(a[0]);
+            close(a[1]);
+            close(b[0]);
+            close(b[1]);
+            close(lfd);
+        }
+    }
+    sl_pool_free(p);
+}
