@@ -9,26 +9,25 @@
 #include "hex_digit.h"
 #include "utf8_put.h"
 
-struct gfm_entity {
-    const char *name, *utf8;
-    uint8_t name_len, utf8_len;
-};
-
+/* gfm_entity_names, gfm_entity_utf8 and their offsets (no pointers: no
+ * relocations for the loader to write at start-up) */
 #include "gfm_entities.inc"
+
+_Static_assert(sizeof gfm_entity_names - 1 < 65536 && sizeof gfm_entity_utf8 - 1 < 65536,
+               "gfm_entities.inc outgrew its uint16_t offsets");
 
 size_t gfm_entity_lookup(const char *name, size_t n, const char **utf8)
 {
     size_t lo = 0, hi = GFM_NUM_ENTITIES;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const struct gfm_entity *e = &gfm_entities[mid];
-        size_t m = n < e->name_len ? n : e->name_len;
-        int c = memcmp(name, e->name, m);
+        size_t off = gfm_entity_name_off[mid], len = gfm_entity_name_off[mid + 1] - off;
+        int c = memcmp(name, gfm_entity_names + off, n < len ? n : len);
         if (c == 0)
-            c = n < e->name_len ? -1 : n > e->name_len ? 1 : 0;
+            c = n < len ? -1 : n > len ? 1 : 0;
         if (c == 0) {
-            *utf8 = e->utf8;
-            return e->utf8_len;
+            *utf8 = gfm_entity_utf8 + gfm_entity_utf8_off[mid];
+            return (size_t)(gfm_entity_utf8_off[mid + 1] - gfm_entity_utf8_off[mid]);
         }
         if (c < 0)
             hi = mid;

@@ -92,12 +92,8 @@ static inline bool c_isalnum(uint8_t c)
     return c_isalpha(c) || (c >= '0' && c <= '9');
 }
 
-struct gfm_fold {
-    uint32_t cp;
-    const char *utf8;
-    uint8_t len;
-};
-
+/* gfm_fold_cp / gfm_fold_off / gfm_fold_utf8 (case folds, no pointers)
+ * and gfm_punct */
 #include "gfm_unicode.inc"
 
 static bool u_ispunct(int32_t c)
@@ -561,20 +557,19 @@ static void normalize_label(sl_gfm *g, const char *s, size_t n)
             continue;
         }
         size_t lo = 0, hi = GFM_NUM_FOLDS;
-        const struct gfm_fold *f = NULL;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if ((uint32_t)cp < gfm_folds[mid].cp)
+            if ((uint32_t)cp < gfm_fold_cp[mid])
                 hi = mid;
-            else if ((uint32_t)cp > gfm_folds[mid].cp)
+            else if ((uint32_t)cp > gfm_fold_cp[mid])
                 lo = mid + 1;
             else {
-                f = &gfm_folds[mid];
+                lo = mid;
                 break;
             }
         }
-        if (f)
-            gbuf_put(g, b, f->utf8, f->len);
+        if (lo < GFM_NUM_FOLDS && gfm_fold_cp[lo] == (uint32_t)cp)
+            gbuf_put(g, b, gfm_fold_utf8 + gfm_fold_off[lo], (size_t)(gfm_fold_off[lo + 1] - gfm_fold_off[lo]));
         else
             gbuf_put(g, b, s + i, (size_t)len);
         i += (size_t)len;
