@@ -255,8 +255,8 @@ int sl__rconn_open(sl__rconn *k)
             return rc;
         if (k->r->o.give_up_ns != SL_FOREVER && sl_now() - start >= k->r->o.give_up_ns)
             return rc;
-        int64_t left = start + k->r->o.give_up_ns - sl_now();
-        sleep_ns(k->r->o.give_up_ns != SL_FOREVER && left < wait ? left : wait);
+        int64_t left = k->r->o.give_up_ns == SL_FOREVER ? wait : k->r->o.give_up_ns - (sl_now() - start);
+        sleep_ns(left < wait ? left : wait);
         if (wait < 1000000000)
             wait *= 2;
     }
@@ -294,8 +294,9 @@ static int reconnect(sl__rconn *k, const char *why, int64_t deadline)
     int64_t start = k->lost_since, wait = 10000000; /* give_up_ns counts from the loss, across calls */
     for (;;) {
         int64_t pause = wait / 2 + (int64_t)(rand() % (int)(wait / 2000000 + 1)) * 1000000;
-        if (deadline != SL_FOREVER && pause > deadline - sl_now())
-            pause = deadline - sl_now();
+        int64_t now = sl_now();
+        if (deadline != SL_FOREVER && pause > (deadline > now ? deadline - now : 0)) /* a deadline long past: no wrap */
+            pause = deadline > now ? deadline - now : 0;
         /* and to the give-up time: the last pause ran up to 2 s past it
          * (advrt F3: give_up_ns 2 s gave up after 4.1 s) */
         if (r->o.give_up_ns != SL_FOREVER && pause > start + r->o.give_up_ns - sl_now())
@@ -348,7 +349,7 @@ static int64_t reply_wait_ns(const sl__rconn *k, size_t n, const sl__rcmd *cmds,
     int64_t least = sat_add(k->r->o.timeout_ns, block_ns);
     int64_t ns = sat_add(least, bytes > INT64_MAX / 1000 ? INT64_MAX : (int64_t)bytes * 1000);
     if (deadline != SL_FOREVER) {
-        int64_t left = deadline - sl_now();
+        int64_t now = sl_now(), left = deadline > now ? deadline - now : 0;
         if (ns > left)
             ns = left > least ? left : least;
     }

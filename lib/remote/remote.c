@@ -88,6 +88,8 @@ static void hex_random(char *out, size_t bytes)
         sprintf(out + 2 * i, "%02x", b[i]);
 }
 
+#define NEVER_NS (INT64_MAX / 8)
+
 static void defaults(sl_remote_opts *o)
 {
     if (!o->max_len)
@@ -102,6 +104,16 @@ static void defaults(sl_remote_opts *o)
         o->timeout_ns = 5 * 1000000000LL;
     if (o->give_up_ns <= 0)
         o->give_up_ns = 60 * 1000000000LL;
+    /* Durations past ~36 years (SL_FOREVER, say) mean never: cut to
+     * that, so that the clock plus one, or a lease times four (the
+     * stream's expiry), cannot wrap around.  give_up_ns keeps SL_FOREVER,
+     * which it tests for. */
+    if (o->lease_ns > NEVER_NS)
+        o->lease_ns = NEVER_NS;
+    if (o->timeout_ns > NEVER_NS)
+        o->timeout_ns = NEVER_NS;
+    if (o->give_up_ns > NEVER_NS)
+        o->give_up_ns = SL_FOREVER;
 }
 
 static char *make_consumer(void)

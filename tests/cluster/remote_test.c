@@ -712,3 +712,36 @@ SL_TEST(remote_chan_is_selectable_beside_a_local_channel)
     sl_remote_close(s);
     sl_remote_close(r);
 }
+
+/* Durations of SL_FOREVER (lease, timeout, give-up) mean never: a
+ * gatherer opened with them keeps its stream (its expiry, the lease times
+ * four, wrapped around to nothing before: the stream was gone at once and
+ * the reply to it dropped), a queue delivers as any other, and a receive
+ * whose deadline is long past (INT64_MIN) says so at once. */
+SL_TEST(remote_durations_of_sl_forever_mean_never)
+{
+    sl_remote_opts o = {.lease_ns = SL_FOREVER, .timeout_ns = SL_FOREVER, .give_up_ns = SL_FOREVER};
+    sl_remote *work = open_q("forever", &o), *r = open_q("forever", &o), *g = NULL;
+    char err[512];
+    CHECK_EQ(sl_remote_gather_open(&g, redis_url("forever"), &o, err, sizeof err), SL_OK);
+    redisContext *raw = redis_raw();
+    CHECK_EQ(redis_int(raw, "EXISTS %s", sl_remote_stream(g)), 1);
+    sl_remote_buf req = {"x", 1, ""};
+    CHECK_EQ(sl_remote_scatter(work, g, &req, 1, NULL, SL_FOREVER), SL_OK);
+    sl_remote_msg *m = recv_within(r, 2000 * MS);
+    CHECK(m && m->len == 1 && m->data[0] == 'x' && m->reply_to);
+    CHECK_EQ(sl_remote_reply(r, m, "re:x", 4), SL_OK);
+    sl_remote_msg_free(m);
+    m = recv_within(g, 2000 * MS);
+    CHECK(m && m->len == 4 && !memcmp(m->data, "re:x", 4));
+    sl_remote_ack(g, m);
+    sl_remote_msg_free(m);
+    int64_t t0 = sl_now();
+    m = NULL;
+    CHECK_EQ(sl_remote_recv(r, &m, INT64_MIN), SL_TIMEDOUT);
+    CHECK(sl_now() - t0 < 1000 * MS);
+    redisFree(raw);
+    sl_remote_close(g);
+    sl_remote_close(work);
+    sl_remote_close(r);
+}
