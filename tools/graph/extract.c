@@ -1926,6 +1926,319 @@ static void fix_dyn_paren(const char *src, size_t len, char **out)
     }
 }
 
+/* Whether the word w (n bytes) ends at s[b] (exclusive) and starts one. */
+static int word_before(const char *s, size_t b, const char *w, size_t n)
+{
+    return b >= n && !memcmp(s + b - n, w, n) && word_start(s, b - n);
+}
+
+/* `f::<_, -1>()`, `A<-1>`: rustc takes a negative literal as a const
+ * generic argument without braces; the grammar has literals there, but
+ * no sign.  A `-` before a digit right after `<` or `,` can only be a
+ * unary minus, and a number's sign is nothing to the graph: it is read as
+ * a space (`(a, -1)` and `x < -1` parse the same for the graph too). */
+static void fix_neg_const_arg(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '-', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), k = skip_blank(src, len, i + 1), b = back_blank(src, i);
+        if (k < len && src[k] >= '0' && src[k] <= '9' && b > 0 && (src[b - 1] == '<' || src[b - 1] == ','))
+            writable(out, src, len)[i] = ' ';
+    }
+}
+
+/* How far the scans below look for a closing bracket: a type's generic
+ * arguments or a where clause's macro are far shorter, and the bound
+ * keeps a file of nothing but openers linear. */
+enum { TYPE_SCAN = 512 };
+
+/* The `>` closing the generic arguments opened by the `<` at s[o]: its
+ * offset, or 0 (none within TYPE_SCAN bytes; `->` and `=>` are no
+ * brackets, and other brackets inside must pair up). */
+static size_t angle_end(const char *s, size_t len, size_t o)
+{
+    size_t end = len - o > TYPE_SCAN ? o + TYPE_SCAN : len, depth = 0;
+    for (size_t k = o; k < end; k++) {
+        char c = s[k];
+        if (c == '<') {
+            depth++;
+        } else if (c == '>' && s[k - 1] != '-' && s[k - 1] != '=') {
+            if (--depth == 0)
+                return k;
+        } else if (c == '(' || c == '[' || c == '{') {
+            uint32_t m = gr_matching(s, (uint32_t)k, (uint32_t)end);
+            if (!m)
+                return 0;
+            k = m;
+        } else if (c == ')' || c == ']' || c == '}' || c == ';') {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The bracket that encloses s[p] - `<`, `(` or `[` - looking back at most
+ * TYPE_SCAN bytes: its offset + 1, or 0 when there is none, it is a `{`,
+ * or a `;` comes first. */
+static size_t opener_before(const char *s, size_t p)
+{
+    size_t stop = p > TYPE_SCAN ? p - TYPE_SCAN : 0, depth = 0;
+    for (size_t k = p; k > stop; k--) {
+        char c = s[k - 1];
+        if (c == '>' && k >= 2 && (s[k - 2] == '-' || s[k - 2] == '='))
+            k--;
+        else if (c == '>' || c == ')' || c == ']' || c == '}')
+            depth++;
+        else if (c == '<' || c == '(' || c == '[' || c == '{') {
+            if (depth == 0)
+                return c == '{' ? 0 : k;
+            depth--;
+        } else if (c == ';' && depth == 0)
+            return 0;
+    }
+    return 0;
+}
+
+/* Whether what starts at s[p] stands where only a type can: after `as`,
+ * `->`, `dyn`, `impl`, `let NAME:`, a `<` (generic arguments, or a
+ * qualified path `<T as Trait>`), a `,` among generic arguments, or `&`,
+ * `&mut`, `*const`, `*mut`, `(` or `[` that stand there themselves. */
+static int type_place(const char *s, size_t p, int depth)
+{
+    size_t b = back_blank(s, p);
+    if (b == 0 || depth > 8)
+        return 0;
+    char c = s[b - 1];
+    if (c == '<')
+        return 1;
+    if (c == '>')
+        return b >= 2 && s[b - 2] == '-';
+    if (c == '&' || c == '*' || c == '(' || c == '[')
+        return type_place(s, b - 1, depth + 1);
+    if (c == ',') {
+        size_t o = opener_before(s, b - 1);
+        return o && (s[o - 1] == '<' || type_place(s, o - 1, depth + 1));
+    }
+    if (c == ':' && (b < 2 || s[b - 2] != ':')) { /* let [mut] NAME: */
+        size_t n = back_blank(s, b - 1), a = n;
+        while (a > 0 && ident_char(s[a - 1]))
+            a--;
+        if (a == n)
+            return 0;
+        size_t m = back_blank(s, a);
+        if (word_before(s, m, "mut", 3))
+            m = back_blank(s, m - 3);
+        return word_before(s, m, "let", 3);
+    }
+    if (word_before(s, b, "as", 2) || word_before(s, b, "dyn", 3) || word_before(s, b, "impl", 4))
+        return 1;
+    if (word_before(s, b, "mut", 3) || word_before(s, b, "const", 5)) {
+        size_t m = back_blank(s, b - (s[b - 1] == 't' && s[b - 2] == 'u' ? 3 : 5));
+        return m > 0 && (s[m - 1] == '&' || s[m - 1] == '*') && type_place(s, m - 1, depth + 1);
+    }
+    return 0;
+}
+
+/* `-> ArrayVec::<u8, 4>`, `x as Vec::<u8>`, `<Vec::<u8> as Trait>`,
+ * `MaybeUninit::<[Cell::<u8>; 4]>`: rustc takes a turbofish in a type's
+ * path, the grammar only in an expression's.  Where the path stands in a
+ * type's place (type_place()) and is not followed by `::`, `(` or `!`
+ * (an expression's path, or a type's that parses already; a `{` there is
+ * a body's), its `::` before `<` is read as two spaces: `ArrayVec  <u8,
+ * 4>`. */
+static void fix_type_turbofish(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "::<", 3)) != NULL; q += 3) {
+        size_t i = (size_t)(q - src), p = i;
+        for (;;) { /* back to the start of the path a::b::C */
+            size_t a = p;
+            while (a > 0 && ident_char(src[a - 1]))
+                a--;
+            if (a == p)
+                break;
+            p = a;
+            if (p >= 2 && src[p - 1] == ':' && src[p - 2] == ':')
+                p -= 2;
+            else
+                break;
+        }
+        if (p == i || !type_place(src, p, 0))
+            continue;
+        size_t m = angle_end(src, len, i + 2);
+        if (!m)
+            continue;
+        size_t k = skip_blank(src, len, m + 1);
+        if (k < len && (src[k] == '(' || src[k] == '!' ||
+                        (src[k] == ':' && k + 1 < len && src[k + 1] == ':')))
+            continue;
+        char *w = writable(out, src, len);
+        w[i] = w[i + 1] = ' ';
+    }
+}
+
+/* A where clause's type that is a macro (`where m!(Self): Send`, or a
+ * unit type `(): Trait`): rustc takes any type there, the grammar only
+ * names, paths, references, tuples and arrays.  Such a type right after
+ * `where` or a `,` of the clause (which ends at `{` or `;`) and before a
+ * lone `:` is read as a name: the macro's `!` and token tree as spaces
+ * (line breaks stay), leaving its name; `()` as `__`.  A token tree that
+ * does not close within TYPE_SCAN bytes ends the clause, so the scan
+ * stays linear.  An empty where clause (`fn f() where {`, which rustc
+ * takes) is read as spaces. */
+static void fix_where_types(const char *src, size_t len, char **out)
+{
+    int in_where = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = src[i];
+        if (c == '{' || c == ';') {
+            in_where = 0;
+            continue;
+        }
+        if (c == 'w' && word_start(src, i) && word_at(src, len, i, "where", 5)) {
+            size_t k = skip_blank(src, len, i + 5);
+            if (k < len && (src[k] == '{' || src[k] == ';')) /* `where {`: empty, read as spaces */
+                memset(writable(out, src, len) + i, ' ', 5);
+            in_where = 1;
+            i += 4;
+            continue;
+        }
+        if (!in_where || !(ident_char(c) || c == '(') || !word_start(src, i))
+            continue;
+        size_t b = back_blank(src, i);
+        if (!(b > 0 && src[b - 1] == ',') && !word_before(src, b, "where", 5))
+            continue;
+        size_t a = i, bang = 0, close;
+        if (c == '(') {
+            if (i + 1 >= len || src[i + 1] != ')')
+                continue;
+            close = i + 1;
+        } else {
+            /* a path, then `!` and a token tree */
+            size_t k = i;
+            for (;;) {
+                while (k < len && ident_char(src[k]))
+                    k++;
+                if (k + 2 < len && src[k] == ':' && src[k + 1] == ':' && ident_char(src[k + 2]))
+                    k += 2;
+                else
+                    break;
+            }
+            i = k - 1;
+            if (k >= len || src[k] != '!')
+                continue;
+            bang = k;
+            size_t o = skip_blank(src, len, k + 1);
+            if (o >= len || (src[o] != '(' && src[o] != '[' && src[o] != '{'))
+                continue;
+            size_t end = len - o > TYPE_SCAN ? o + TYPE_SCAN : len;
+            close = gr_matching(src, (uint32_t)o, (uint32_t)end);
+            if (!close) {
+                in_where = 0;
+                continue;
+            }
+            i = close;
+        }
+        size_t k = skip_blank(src, len, close + 1);
+        if (k >= len || src[k] != ':' || (k + 1 < len && src[k + 1] == ':'))
+            continue;
+        char *w = writable(out, src, len);
+        if (!bang) {
+            w[a] = w[a + 1] = '_';
+            i = close;
+            continue;
+        }
+        for (size_t j = bang; j <= close; j++)
+            if (src[j] != '\n' && src[j] != '\r')
+                w[j] = ' ';
+    }
+}
+
+/* `u128 { hi: 0, lo: 0 }` (ring's struct u128), `u8 { .. } =>`: a struct
+ * literal or pattern may be named like a primitive type, which the
+ * grammar lexes as its keyword.  Where such a name before `{` follows
+ * what starts an expression or a pattern - `=` (not `==`, `<=`, `>=`,
+ * `!=`), `=>`, `(`, `[`, `{`, `,`, `;`, `|`, a lone `:`, `return` - and so
+ * is no impl's or return type (`for u8 {`, `-> bool {`), its first byte
+ * is read as `_`, making a name of the same length. */
+static void fix_primitive_struct(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '{', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), e = back_blank(src, i), a = e;
+        while (a > 0 && ident_char(src[a - 1]))
+            a--;
+        if (a == e || e - a > 5 || !gr_primitive_type(src + a, e - a))
+            continue;
+        size_t b = back_blank(src, a);
+        if (b == 0 || (b >= 2 && src[b - 2] == ':' && src[b - 1] == ':'))
+            continue;
+        char c = src[b - 1], d = b >= 2 ? src[b - 2] : 0;
+        int expr = c == '(' || c == '[' || c == '{' || c == ',' || c == ';' || c == '|' || c == ':' ||
+                   (c == '=' && d != '=' && d != '<' && d != '>' && d != '!') || (c == '>' && d == '=') ||
+                   word_before(src, b, "return", 6);
+        if (expr)
+            writable(out, src, len)[a] = '_';
+    }
+}
+
+/* `impl '_ + Iterator<Item = u16>`, `dyn 'static + Send`: rustc takes a
+ * lifetime as the first bound, the grammar only after a trait.  The
+ * lifetime and its `+` are read as spaces. */
+static void fix_lifetime_first(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '\'', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), b = back_blank(src, i), k = i + 1;
+        if (!word_before(src, b, "impl", 4) && !word_before(src, b, "dyn", 3))
+            continue;
+        while (k < len && ident_char(src[k]))
+            k++;
+        size_t p = skip_blank(src, len, k);
+        if (k == i + 1 || p >= len || src[p] != '+')
+            continue;
+        memset(writable(out, src, len) + i, ' ', p + 1 - i);
+    }
+}
+
+/* `Result<>`, `f::<>()`, `impl<> T`: rustc takes empty generic arguments
+ * and parameters, the grammar wants one at least.  `<>` (with its `::`)
+ * is read as spaces; no operator is spelt `<>`. */
+static void fix_empty_generics(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "<>", 2)) != NULL; q += 2) {
+        size_t i = (size_t)(q - src);
+        if (i > 0 && (src[i - 1] == '<' || src[i - 1] == '-' || src[i - 1] == '='))
+            continue;
+        char *w = writable(out, src, len);
+        w[i] = w[i + 1] = ' ';
+        size_t b = back_blank(src, i);
+        if (b >= 2 && src[b - 1] == ':' && src[b - 2] == ':')
+            w[b - 1] = w[b - 2] = ' ';
+    }
+}
+
+/* Two unstable item forms rustc parses (and gates later, so they build
+ * under a `#[cfg]` or on nightly): `auto trait Send {}` and `default impl`
+ * (specialization).  The grammar has neither: `auto` and `default` are
+ * read as spaces, leaving a trait and an impl. */
+static void fix_unstable_items(const char *src, size_t len, char **out)
+{
+    static const struct {
+        const char *w, *next;
+        size_t n, nn;
+    } forms[] = {{"auto", "trait", 4, 5}, {"default", "impl", 7, 4}, {"default", "unsafe", 7, 6}};
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *word = forms[f].w;
+        size_t n = forms[f].n;
+        for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), word, n)) != NULL; q += n) {
+            size_t i = (size_t)(q - src), k = skip_blank(src, len, i + n);
+            if (!word_start(src, i) || !word_at(src, len, i, word, n) || k == i + n ||
+                !word_at(src, len, k, forms[f].next, forms[f].nn))
+                continue;
+            if (f == 2 && !word_at(src, len, skip_blank(src, len, k + 6), "impl", 4))
+                continue;
+            memset(writable(out, src, len) + i, ' ', n);
+        }
+    }
+}
+
 static char *grammar_text(const char *src, size_t len)
 {
     char *out = NULL;
@@ -1935,6 +2248,13 @@ static char *grammar_text(const char *src, size_t len)
     fix_empty_bounds(src, len, &out);
     fix_as_le(src, len, &out);
     fix_dyn_paren(src, len, &out);
+    fix_neg_const_arg(src, len, &out);
+    fix_type_turbofish(src, len, &out);
+    fix_where_types(src, len, &out);
+    fix_primitive_struct(src, len, &out);
+    fix_lifetime_first(src, len, &out);
+    fix_empty_generics(src, len, &out);
+    fix_unstable_items(src, len, &out);
     return out;
 }
 
