@@ -511,6 +511,46 @@ SL_TEST(graph_reads_type_turbofish_const_minus_where_macros_and_primitive_struct
              1);
 }
 
+/* An item macro inside a function body gives its items, as one among a
+ * module's items does and as a body's own items do (`thread_local!` in a
+ * function is common): cfg_if!, lazy_static!, thread_local!, bitflags!.
+ * Other macros' token trees in a body are not items, even when they
+ * parse as items (quote!, parse_quote! write code): none of theirs. */
+SL_TEST(graph_finds_item_macros_in_function_bodies)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"bodymac\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub fn body() -> u8 {\n"
+               "    thread_local! { static CACHE: std::cell::Cell<u8> = std::cell::Cell::new(0); }\n"
+               "    lazy_static::lazy_static! { static ref TABLE: Vec<u8> = Vec::new(); }\n"
+               "    cfg_if::cfg_if! { if #[cfg(unix)] { fn local_unix() -> u8 { 1 } } else { fn local_other() -> u8 { 2 } } }\n"
+               "    bitflags! { struct Fl: u8 { const A = 1; } }\n"
+               "    let _t = quote! { fn not_an_item() {} };\n"
+               "    let _u = parse_quote! { struct NotAType; };\n"
+               "    CACHE.with(|c| c.get()) + local_unix()\n"
+               "}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM nodes WHERE path || ' ' || kind || ' ' || macro IN ("
+                    "'crate::body::CACHE static thread_local', 'crate::body::TABLE static lazy_static', "
+                    "'crate::body::local_unix function cfg_if', 'crate::body::local_other function cfg_if', "
+                    "'crate::body::Fl struct bitflags', 'crate::body::Fl::A const bitflags')",
+                    NULL, NULL, NULL),
+             6);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name IN ('not_an_item', 'NotAType')", NULL, NULL, NULL),
+             0);
+    /* the call to the cfg_if! function resolves to it */
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.path = 'crate::body' AND b.path = 'crate::body::local_unix'",
+                    NULL, NULL, NULL),
+             1);
+}
+
 SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)
 {
     char dir[4096];

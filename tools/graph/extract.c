@@ -144,6 +144,11 @@ struct gr_extractor {
     gr_skims held;      /* they and the skimmed regions, in source order */
     TSRange *held_ranges; /* and the ranges parsed the second time */
     size_t nheld_ranges, held_ranges_cap;
+    /* The text the parser reads (grammar_text()), made once per file:
+     * every parse of it - the second around `macro` items, one per item
+     * macro - reads the same, and libc has thousands of macros a file. */
+    char *gtext;    /* NULL: src itself */
+    int gtext_made; /* gtext is this file's */
 };
 
 gr_extractor *gr_extractor_new(void)
@@ -178,6 +183,7 @@ void gr_extractor_free(gr_extractor *x)
     gr_macro_defs_free(&x->defs);
     gr_skims_free(&x->held);
     free(x->held_ranges);
+    free(x->gtext);
     free(x);
 }
 
@@ -213,6 +219,7 @@ typedef struct ex {
     TSPoint def_pt;
     TSNode root;            /* the file's tree */
     TSParser *parser;       /* the file's parser, for item macros' token trees */
+    gr_extractor *x;        /* its text (parse_bounded()) */
     gr_macro_scan ms;       /* their scan (macroitems.h), reused */
     int macro_depth;        /* item macros inside item macros being read now */
     char buf[1024];
@@ -1455,6 +1462,27 @@ static uint32_t next_mark(ex *e, uint32_t a)
  * them: it goes down to the child that holds the next mark
  * (goto_first_child_for_byte), and across to the next sibling that
  * reaches it. */
+/* Whether macro invocation n in a function body is one of the item
+ * macros whose items are real where they stand (`thread_local! { static
+ * X: .. }`, `lazy_static!`, `cfg_if!`, `bitflags!`): a body's item is
+ * in the graph, so are these.  Any other macro's token tree is left
+ * alone in a body, items or not: there `quote! { fn f() {} }` and
+ * `parse_quote!` write code, not items. */
+static int body_item_macro(ex *e, TSNode n)
+{
+    static const char names[][14] = {"cfg_if", "lazy_static", "thread_local", "bitflags"};
+    TSNode m = field(n, F_MACRO);
+    if (sym(m) == S_SCOPED_IDENTIFIER)
+        m = field(m, F_NAME);
+    if (ts_node_is_null(m))
+        return 0;
+    span t = text(e, m);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (t.len == strlen(names[k]) && !memcmp(t.p, names[k], t.len))
+            return 1;
+    return 0;
+}
+
 static void body(ex *e, TSNode block, uint32_t fn)
 {
     /* Marks for this body's text, unless it lies in the one they were
@@ -1480,6 +1508,8 @@ static void body(ex *e, TSNode block, uint32_t fn)
             item(e, n, fn, s == S_MOD ? preceding_path_attr(e, n) : no_attr);
             descend = 0;
         } else if (s == S_MACRO_INVOCATION) {
+            if (body_item_macro(e, n))
+                item(e, n, fn, no_attr);
             descend = 0;
         } else if (s == S_CALL) {
             call(e, n, fn);
@@ -1623,6 +1653,7 @@ static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, co
     e->skim = x->nranges ? x->skims.v : NULL;
     e->nskim = x->nranges ? x->skims.n : 0;
     e->parser = p;
+    e->x = x;
     e->root = r;
     if (x->defs.n) {
         e->defs = x->defs.v;
@@ -2258,14 +2289,16 @@ static char *grammar_text(const char *src, size_t len)
     return out;
 }
 
-/* Parses src with p (ranges set by the caller) within the budget: NULL
- * when tree-sitter gave up or ran out of budget (b->over says which). */
-static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b)
+/* Parses src, the file x is extracting, with p (ranges set by the
+ * caller) within the budget: NULL when tree-sitter gave up or ran out of
+ * budget (b->over says which). */
+static TSTree *parse_bounded(gr_extractor *x, TSParser *p, const char *src, size_t len, budget *b)
 {
-    char *fixed = grammar_text(src, len);
-    TSTree *t = parse_text(p, fixed ? fixed : src, len, b);
-    free(fixed);
-    return t;
+    if (!x->gtext_made) {
+        x->gtext = grammar_text(src, len);
+        x->gtext_made = 1;
+    }
+    return parse_text(p, x->gtext ? x->gtext : src, len, b);
 }
 
 static TSTree *parse_text(TSParser *p, const char *src, size_t len, budget *b)
@@ -2402,7 +2435,7 @@ static void macro_items(ex *e, uint32_t name_a, uint32_t name_b, uint32_t open, 
         /* e->ms is free again from here: the items below may scan theirs */
         budget b = {0, 0, 0};
         TSTree *t = ts_parser_set_included_ranges(e->parser, r, (uint32_t)n)
-                        ? parse_bounded(e->parser, e->src, e->len, &b)
+                        ? parse_bounded(e->x, e->parser, e->src, e->len, &b)
                         : NULL;
         free(r);
         if (!t) {
@@ -2506,7 +2539,7 @@ static TSTree *around_macro_defs(gr_extractor *x, TSParser *p, TSTree *t, const 
         return t;
     budget b = {0, 0, 0};
     TSTree *t2 = ts_parser_set_included_ranges(p, x->held_ranges, (uint32_t)x->nheld_ranges)
-                     ? parse_bounded(p, src, len, &b)
+                     ? parse_bounded(x, p, src, len, &b)
                      : NULL;
     if (!t2) {
         /* over the budget, say: the first parse stands */
@@ -2549,7 +2582,7 @@ static void extract_in_arena(gr_extractor *x, fg_file *f, const char *src, size_
     budget b = {0, 0, 0};
     TSTree *t = p && ts_parser_set_language(p, G.lang) &&
                         (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
-                    ? parse_bounded(p, src, len, &b)
+                    ? parse_bounded(x, p, src, len, &b)
                     : NULL;
     if (t)
         extract_tree(x, p, f, around_macro_defs(x, p, t, src, len, 0), src, len);
@@ -2572,6 +2605,9 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         return;
     }
     skim(x, src, len);
+    free(x->gtext);
+    x->gtext = NULL;
+    x->gtext_made = 0; /* made by the first parse of this text */
     if (x->arena) {
         extract_in_arena(x, f, src, len);
         return;
@@ -2580,7 +2616,7 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
     ts_parser_reset(x->parser);
     budget b = {0, 0, 0};
     TSTree *t = ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges)
-                    ? parse_bounded(x->parser, src, len, &b)
+                    ? parse_bounded(x, x->parser, src, len, &b)
                     : NULL;
     if (!t) {
         no_tree(f, &b, src, len);
