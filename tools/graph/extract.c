@@ -1762,6 +1762,19 @@ static size_t back_blank(const char *s, size_t k)
     return k;
 }
 
+/* The end of the path A::B::C starting at s[k]. */
+static size_t path_end(const char *s, size_t len, size_t k)
+{
+    for (;;) {
+        while (k < len && ident_char(s[k]))
+            k++;
+        if (k + 2 < len && s[k] == ':' && s[k + 1] == ':' && ident_char(s[k + 2]))
+            k += 2;
+        else
+            return k;
+    }
+}
+
 /* Whether s[k] can begin a word (no identifier byte before it). */
 static int word_start(const char *s, size_t k)
 {
@@ -1903,14 +1916,7 @@ static void fix_as_le(const char *src, size_t len, char **out)
         size_t k = skip_blank(src, len, i + 2);
         if (k >= len || !ident_char(src[k]) || (src[k] >= '0' && src[k] <= '9'))
             continue;
-        for (;;) { /* a path: A::B::C */
-            while (k < len && ident_char(src[k]))
-                k++;
-            if (k + 2 < len && src[k] == ':' && src[k + 1] == ':' && ident_char(src[k + 2]))
-                k += 2;
-            else
-                break;
-        }
+        k = path_end(src, len, k);
         k = skip_blank(src, len, k);
         if (k + 1 < len && src[k] == '<' && src[k + 1] == '=' && (k + 2 >= len || src[k + 2] != '='))
             writable(out, src, len)[k] = '>';
@@ -2144,15 +2150,7 @@ static void fix_where_types(const char *src, size_t len, char **out)
             close = i + 1;
         } else {
             /* a path, then `!` and a token tree */
-            size_t k = i;
-            for (;;) {
-                while (k < len && ident_char(src[k]))
-                    k++;
-                if (k + 2 < len && src[k] == ':' && src[k + 1] == ':' && ident_char(src[k + 2]))
-                    k += 2;
-                else
-                    break;
-            }
+            size_t k = path_end(src, len, i);
             i = k - 1;
             if (k >= len || src[k] != '!')
                 continue;
@@ -2272,20 +2270,14 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
 
 static char *grammar_text(const char *src, size_t len)
 {
+    static void (*const fixes[])(const char *, size_t, char **) = {
+        fix_raw,           fix_2015_words,     fix_unicode_space,    fix_empty_bounds,   fix_as_le,
+        fix_dyn_paren,     fix_neg_const_arg,  fix_type_turbofish,   fix_where_types,    fix_primitive_struct,
+        fix_lifetime_first, fix_empty_generics, fix_unstable_items,
+    };
     char *out = NULL;
-    fix_raw(src, len, &out);
-    fix_2015_words(src, len, &out);
-    fix_unicode_space(src, len, &out);
-    fix_empty_bounds(src, len, &out);
-    fix_as_le(src, len, &out);
-    fix_dyn_paren(src, len, &out);
-    fix_neg_const_arg(src, len, &out);
-    fix_type_turbofish(src, len, &out);
-    fix_where_types(src, len, &out);
-    fix_primitive_struct(src, len, &out);
-    fix_lifetime_first(src, len, &out);
-    fix_empty_generics(src, len, &out);
-    fix_unstable_items(src, len, &out);
+    for (size_t k = 0; k < sizeof fixes / sizeof fixes[0]; k++)
+        fixes[k](src, len, &out);
     return out;
 }
 
