@@ -423,6 +423,134 @@ SL_TEST(graph_names_the_column_of_a_syntax_error)
              1);
 }
 
+/* More valid Rust the grammar (tree-sitter-rust 0.23.2) misread, from
+ * Debian's registry: a negative literal as a const argument
+ * (`f::<_, -1>()`, array-init), a turbofish in a type's path (`->
+ * ArrayVec::<u8, 4>`, blake2-rfc; `[MaybeUninit::<WCHAR>; 1024]` inside
+ * a turbofish, libloading; `x as T::<A>`, `<Vec::<u8> as Tr>`), a
+ * macro or `()` as a where clause's type (async-trait, typenum), an empty
+ * where clause (typenum), a struct literal and pattern named like a
+ * primitive type (`u128 { hi: 0 }`, ring), a lifetime as the first
+ * bound (`impl '_ + Iterator`, os_str_bytes, rkyv), empty generics
+ * (`Result<>`, `impl<> T`: tokio's and num-bigint's item macros), and the
+ * unstable `auto trait` and `default impl` rustc parses.  Each was a
+ * syntax error that could cost a function its calls or an item; now no
+ * file has a warning, every call to hit() is found, and what is read as
+ * an expression still is (`Vec::<u8>::new()`, `PhantomData::<u8>` as a
+ * value and as a field's, `(a, -1)`, `a < -1`, `impl Tr for u8 {`,
+ * `x as u64 >= 1 {`). */
+SL_TEST(graph_reads_type_turbofish_const_minus_where_macros_and_primitive_structs)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"gaps\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "mod wh;\n"
+               "mod unstable;\n"
+               "pub struct ArrayVec<T, const N: usize>(T);\n"
+               "#[allow(non_camel_case_types)]\n"
+               "pub struct u128 { pub hi: u64 }\n"
+               "pub struct Mark { pub p: core::marker::PhantomData<u8> }\n"
+               "pub trait Tr { fn f() -> u8; }\n"
+               "pub fn hit() -> u8 { 1 }\n"
+               "pub fn init<T, const N: isize>() -> u8 { hit() }\n"
+               "pub fn neg(a: i8) -> u8 { let _t = (a, -1); if a < -1 { return 0; } "
+               "init::<_, -1>() + init::<u8, - 2>() + hit() }\n"
+               "pub fn sel() -> ArrayVec::<u8, 4> { hit(); loop {} }\n"
+               "pub fn cast(x: u8) -> u16 { let _b = init::<[core::mem::MaybeUninit::<u8>; 4], 1>(); "
+               "(x as ArrayVec::<u8, 1>).0 as u16 + <Vec::<u8> as Tr>::f() as u16 + hit() as u16 }\n"
+               "pub fn exprs() -> Mark { let _v = Vec::<u8>::new(); let _p = core::marker::PhantomData::<u8>; "
+               "hit(); Mark { p: core::marker::PhantomData::<u8> } }\n"
+               "pub fn prim(x: u128) -> u64 { let y = u128 { hi: 2 }; hit(); match x { u128 { hi, .. } => hi + y.hi } }\n"
+               "pub fn b(x: u8) -> bool { if x as u64 >= 1 { return true; } hit() > 0 }\n"
+               "impl Tr for u8 { fn f() -> u8 { hit() } }\n"
+               "pub fn it(v: &[u8]) -> impl '_ + Iterator<Item = u8> { hit(); v.iter().copied() }\n"
+               "pub fn dy() -> Box<dyn 'static + Send> { hit(); Box::new(1) }\n",
+               -1);
+    write_file(dir, "src/wh.rs",
+               "use crate::{hit, Tr};\n"
+               "macro_rules! mac { ($t:ty) => { $t } }\n"
+               "pub fn wm<T>() -> u8 where mac!(T): Tr, T: Copy + mac!(u8), crate::mac![T]: Tr, (): Tr { hit() }\n"
+               "pub fn wm2<T>() -> u8 where\n    T: Copy,\n    mac! {\n        T\n    }: Tr,\n{\n    hit()\n}\n"
+               "pub fn ew() -> u8 where { hit() }\n",
+               -1);
+    write_file(dir, "src/unstable.rs",
+               "use crate::{hit, Tr, u128};\n"
+               "pub fn empty() -> Result<> { hit(); loop {} }\n"
+               "impl<> u128 { pub fn w(&self) -> u8 { hit() } }\n"
+               "pub auto trait Au {}\n"
+               "default impl<T> Tr for T { fn f() -> u8 { hit() } }\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(DISTINCT a.path) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON "
+                    "b.id = e.dst WHERE e.kind = 'calls' AND b.path = 'crate::hit' AND a.path IN ('crate::b', "
+                    "'crate::cast', 'crate::dy', 'crate::exprs', 'crate::init', 'crate::it', 'crate::neg', "
+                    "'crate::prim', 'crate::sel', 'crate::u8::f', 'crate::unstable::T::f', "
+                    "'crate::unstable::empty', 'crate::unstable::u128::w', 'crate::wh::ew', 'crate::wh::wm', "
+                    "'crate::wh::wm2')",
+                    NULL, NULL, NULL),
+             16);
+    /* the expressions kept their calls: init twice in neg, Tr::f and init in cast, Vec::new in exprs */
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.name || '>' || b.path IN ('neg>crate::init', "
+                    "'cast>crate::init', 'cast>crate::Tr::f', 'exprs>Vec::new')",
+                    NULL, NULL, NULL),
+             4);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE path IN ('crate::unstable::Au', "
+                         "'crate::unstable::{impl u128}', 'crate::unstable::{impl Tr for T}', 'crate::{impl Tr for u8}')",
+                    NULL, NULL, NULL),
+             4);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'uses_type' AND a.path = 'crate::sel' AND b.path = 'crate::ArrayVec'",
+                    NULL, NULL, NULL),
+             1);
+}
+
+/* An item macro inside a function body gives its items, as one among a
+ * module's items does and as a body's own items do (`thread_local!` in a
+ * function is common): cfg_if!, lazy_static!, thread_local!, bitflags!.
+ * Other macros' token trees in a body are not items, even when they
+ * parse as items (quote!, parse_quote! write code): none of theirs. */
+SL_TEST(graph_finds_item_macros_in_function_bodies)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"bodymac\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub fn body() -> u8 {\n"
+               "    thread_local! { static CACHE: std::cell::Cell<u8> = std::cell::Cell::new(0); }\n"
+               "    lazy_static::lazy_static! { static ref TABLE: Vec<u8> = Vec::new(); }\n"
+               "    cfg_if::cfg_if! { if #[cfg(unix)] { fn local_unix() -> u8 { 1 } } else { fn local_other() -> u8 { 2 } } }\n"
+               "    bitflags! { struct Fl: u8 { const A = 1; } }\n"
+               "    let _t = quote! { fn not_an_item() {} };\n"
+               "    let _u = parse_quote! { struct NotAType; };\n"
+               "    CACHE.with(|c| c.get()) + local_unix()\n"
+               "}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM nodes WHERE path || ' ' || kind || ' ' || macro IN ("
+                    "'crate::body::CACHE static thread_local', 'crate::body::TABLE static lazy_static', "
+                    "'crate::body::local_unix function cfg_if', 'crate::body::local_other function cfg_if', "
+                    "'crate::body::Fl struct bitflags', 'crate::body::Fl::A const bitflags')",
+                    NULL, NULL, NULL),
+             6);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE name IN ('not_an_item', 'NotAType')", NULL, NULL, NULL),
+             0);
+    /* the call to the cfg_if! function resolves to it */
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.path = 'crate::body' AND b.path = 'crate::body::local_unix'",
+                    NULL, NULL, NULL),
+             1);
+}
+
 SL_TEST(graph_survives_deep_nesting_and_long_reexport_chains)
 {
     char dir[4096];

@@ -144,6 +144,11 @@ struct gr_extractor {
     gr_skims held;      /* they and the skimmed regions, in source order */
     TSRange *held_ranges; /* and the ranges parsed the second time */
     size_t nheld_ranges, held_ranges_cap;
+    /* The text the parser reads (grammar_text()), made once per file:
+     * every parse of it - the second around `macro` items, one per item
+     * macro - reads the same, and libc has thousands of macros a file. */
+    char *gtext;    /* NULL: src itself */
+    int gtext_made; /* gtext is this file's */
 };
 
 gr_extractor *gr_extractor_new(void)
@@ -178,6 +183,7 @@ void gr_extractor_free(gr_extractor *x)
     gr_macro_defs_free(&x->defs);
     gr_skims_free(&x->held);
     free(x->held_ranges);
+    free(x->gtext);
     free(x);
 }
 
@@ -213,6 +219,7 @@ typedef struct ex {
     TSPoint def_pt;
     TSNode root;            /* the file's tree */
     TSParser *parser;       /* the file's parser, for item macros' token trees */
+    gr_extractor *x;        /* its text (parse_bounded()) */
     gr_macro_scan ms;       /* their scan (macroitems.h), reused */
     int macro_depth;        /* item macros inside item macros being read now */
     char buf[1024];
@@ -1455,6 +1462,27 @@ static uint32_t next_mark(ex *e, uint32_t a)
  * them: it goes down to the child that holds the next mark
  * (goto_first_child_for_byte), and across to the next sibling that
  * reaches it. */
+/* Whether macro invocation n in a function body is one of the item
+ * macros whose items are real where they stand (`thread_local! { static
+ * X: .. }`, `lazy_static!`, `cfg_if!`, `bitflags!`): a body's item is
+ * in the graph, so are these.  Any other macro's token tree is left
+ * alone in a body, items or not: there `quote! { fn f() {} }` and
+ * `parse_quote!` write code, not items. */
+static int body_item_macro(ex *e, TSNode n)
+{
+    static const char names[][14] = {"cfg_if", "lazy_static", "thread_local", "bitflags"};
+    TSNode m = field(n, F_MACRO);
+    if (sym(m) == S_SCOPED_IDENTIFIER)
+        m = field(m, F_NAME);
+    if (ts_node_is_null(m))
+        return 0;
+    span t = text(e, m);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (t.len == strlen(names[k]) && !memcmp(t.p, names[k], t.len))
+            return 1;
+    return 0;
+}
+
 static void body(ex *e, TSNode block, uint32_t fn)
 {
     /* Marks for this body's text, unless it lies in the one they were
@@ -1480,6 +1508,8 @@ static void body(ex *e, TSNode block, uint32_t fn)
             item(e, n, fn, s == S_MOD ? preceding_path_attr(e, n) : no_attr);
             descend = 0;
         } else if (s == S_MACRO_INVOCATION) {
+            if (body_item_macro(e, n))
+                item(e, n, fn, no_attr);
             descend = 0;
         } else if (s == S_CALL) {
             call(e, n, fn);
@@ -1623,6 +1653,7 @@ static void extract_tree(gr_extractor *x, TSParser *p, fg_file *f, TSTree *t, co
     e->skim = x->nranges ? x->skims.v : NULL;
     e->nskim = x->nranges ? x->skims.n : 0;
     e->parser = p;
+    e->x = x;
     e->root = r;
     if (x->defs.n) {
         e->defs = x->defs.v;
@@ -1729,6 +1760,19 @@ static size_t back_blank(const char *s, size_t k)
     while (k > 0 && (is_space(s[k - 1]) || s[k - 1] == '\v' || s[k - 1] == '\f'))
         k--;
     return k;
+}
+
+/* The end of the path A::B::C starting at s[k]. */
+static size_t path_end(const char *s, size_t len, size_t k)
+{
+    for (;;) {
+        while (k < len && ident_char(s[k]))
+            k++;
+        if (k + 2 < len && s[k] == ':' && s[k + 1] == ':' && ident_char(s[k + 2]))
+            k += 2;
+        else
+            return k;
+    }
 }
 
 /* Whether s[k] can begin a word (no identifier byte before it). */
@@ -1872,14 +1916,7 @@ static void fix_as_le(const char *src, size_t len, char **out)
         size_t k = skip_blank(src, len, i + 2);
         if (k >= len || !ident_char(src[k]) || (src[k] >= '0' && src[k] <= '9'))
             continue;
-        for (;;) { /* a path: A::B::C */
-            while (k < len && ident_char(src[k]))
-                k++;
-            if (k + 2 < len && src[k] == ':' && src[k + 1] == ':' && ident_char(src[k + 2]))
-                k += 2;
-            else
-                break;
-        }
+        k = path_end(src, len, k);
         k = skip_blank(src, len, k);
         if (k + 1 < len && src[k] == '<' && src[k + 1] == '=' && (k + 2 >= len || src[k + 2] != '='))
             writable(out, src, len)[k] = '>';
@@ -1926,26 +1963,334 @@ static void fix_dyn_paren(const char *src, size_t len, char **out)
     }
 }
 
+/* Whether the word w (n bytes) ends at s[b] (exclusive) and starts one. */
+static int word_before(const char *s, size_t b, const char *w, size_t n)
+{
+    return b >= n && !memcmp(s + b - n, w, n) && word_start(s, b - n);
+}
+
+/* `f::<_, -1>()`, `A<-1>`: rustc takes a negative literal as a const
+ * generic argument without braces; the grammar has literals there, but
+ * no sign.  A `-` before a digit right after `<` or `,` can only be a
+ * unary minus, and a number's sign is nothing to the graph: it is read as
+ * a space (`(a, -1)` and `x < -1` parse the same for the graph too). */
+static void fix_neg_const_arg(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '-', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), k = skip_blank(src, len, i + 1), b = back_blank(src, i);
+        if (k < len && src[k] >= '0' && src[k] <= '9' && b > 0 && (src[b - 1] == '<' || src[b - 1] == ','))
+            writable(out, src, len)[i] = ' ';
+    }
+}
+
+/* How far the scans below look for a closing bracket: a type's generic
+ * arguments or a where clause's macro are far shorter, and the bound
+ * keeps a file of nothing but openers linear. */
+enum { TYPE_SCAN = 512 };
+
+/* The `>` closing the generic arguments opened by the `<` at s[o]: its
+ * offset, or 0 (none within TYPE_SCAN bytes; `->` and `=>` are no
+ * brackets, and other brackets inside must pair up). */
+static size_t angle_end(const char *s, size_t len, size_t o)
+{
+    size_t end = len - o > TYPE_SCAN ? o + TYPE_SCAN : len, depth = 0;
+    for (size_t k = o; k < end; k++) {
+        char c = s[k];
+        if (c == '<') {
+            depth++;
+        } else if (c == '>' && s[k - 1] != '-' && s[k - 1] != '=') {
+            if (--depth == 0)
+                return k;
+        } else if (c == '(' || c == '[' || c == '{') {
+            uint32_t m = gr_matching(s, (uint32_t)k, (uint32_t)end);
+            if (!m)
+                return 0;
+            k = m;
+        } else if (c == ')' || c == ']' || c == '}' || c == ';') {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The bracket that encloses s[p] - `<`, `(` or `[` - looking back at most
+ * TYPE_SCAN bytes: its offset + 1, or 0 when there is none, it is a `{`,
+ * or a `;` comes first. */
+static size_t opener_before(const char *s, size_t p)
+{
+    size_t stop = p > TYPE_SCAN ? p - TYPE_SCAN : 0, depth = 0;
+    for (size_t k = p; k > stop; k--) {
+        char c = s[k - 1];
+        if (c == '>' && k >= 2 && (s[k - 2] == '-' || s[k - 2] == '='))
+            k--;
+        else if (c == '>' || c == ')' || c == ']' || c == '}')
+            depth++;
+        else if (c == '<' || c == '(' || c == '[' || c == '{') {
+            if (depth == 0)
+                return c == '{' ? 0 : k;
+            depth--;
+        } else if (c == ';' && depth == 0)
+            return 0;
+    }
+    return 0;
+}
+
+/* Whether what starts at s[p] stands where only a type can: after `as`,
+ * `->`, `dyn`, `impl`, `let NAME:`, a `<` (generic arguments, or a
+ * qualified path `<T as Trait>`), a `,` among generic arguments, or `&`,
+ * `&mut`, `*const`, `*mut`, `(` or `[` that stand there themselves. */
+static int type_place(const char *s, size_t p, int depth)
+{
+    size_t b = back_blank(s, p);
+    if (b == 0 || depth > 8)
+        return 0;
+    char c = s[b - 1];
+    if (c == '<')
+        return 1;
+    if (c == '>')
+        return b >= 2 && s[b - 2] == '-';
+    if (c == '&' || c == '*' || c == '(' || c == '[')
+        return type_place(s, b - 1, depth + 1);
+    if (c == ',') {
+        size_t o = opener_before(s, b - 1);
+        return o && (s[o - 1] == '<' || type_place(s, o - 1, depth + 1));
+    }
+    if (c == ':' && (b < 2 || s[b - 2] != ':')) { /* let [mut] NAME: */
+        size_t n = back_blank(s, b - 1), a = n;
+        while (a > 0 && ident_char(s[a - 1]))
+            a--;
+        if (a == n)
+            return 0;
+        size_t m = back_blank(s, a);
+        if (word_before(s, m, "mut", 3))
+            m = back_blank(s, m - 3);
+        return word_before(s, m, "let", 3);
+    }
+    if (word_before(s, b, "as", 2) || word_before(s, b, "dyn", 3) || word_before(s, b, "impl", 4))
+        return 1;
+    if (word_before(s, b, "mut", 3) || word_before(s, b, "const", 5)) {
+        size_t m = back_blank(s, b - (s[b - 1] == 't' && s[b - 2] == 'u' ? 3 : 5));
+        return m > 0 && (s[m - 1] == '&' || s[m - 1] == '*') && type_place(s, m - 1, depth + 1);
+    }
+    return 0;
+}
+
+/* `-> ArrayVec::<u8, 4>`, `x as Vec::<u8>`, `<Vec::<u8> as Trait>`,
+ * `MaybeUninit::<[Cell::<u8>; 4]>`: rustc takes a turbofish in a type's
+ * path, the grammar only in an expression's.  Where the path stands in a
+ * type's place (type_place()) and is not followed by `::`, `(` or `!`
+ * (an expression's path, or a type's that parses already; a `{` there is
+ * a body's), its `::` before `<` is read as two spaces: `ArrayVec  <u8,
+ * 4>`. */
+static void fix_type_turbofish(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "::<", 3)) != NULL; q += 3) {
+        size_t i = (size_t)(q - src), p = i;
+        for (;;) { /* back to the start of the path a::b::C */
+            size_t a = p;
+            while (a > 0 && ident_char(src[a - 1]))
+                a--;
+            if (a == p)
+                break;
+            p = a;
+            if (p >= 2 && src[p - 1] == ':' && src[p - 2] == ':')
+                p -= 2;
+            else
+                break;
+        }
+        if (p == i || !type_place(src, p, 0))
+            continue;
+        size_t m = angle_end(src, len, i + 2);
+        if (!m)
+            continue;
+        size_t k = skip_blank(src, len, m + 1);
+        if (k < len && (src[k] == '(' || src[k] == '!' ||
+                        (src[k] == ':' && k + 1 < len && src[k + 1] == ':')))
+            continue;
+        char *w = writable(out, src, len);
+        w[i] = w[i + 1] = ' ';
+    }
+}
+
+/* A where clause's type that is a macro (`where m!(Self): Send`, or a
+ * unit type `(): Trait`): rustc takes any type there, the grammar only
+ * names, paths, references, tuples and arrays.  Such a type right after
+ * `where` or a `,` of the clause (which ends at `{` or `;`) and before a
+ * lone `:` is read as a name: the macro's `!` and token tree as spaces
+ * (line breaks stay), leaving its name; `()` as `__`.  A token tree that
+ * does not close within TYPE_SCAN bytes ends the clause, so the scan
+ * stays linear.  An empty where clause (`fn f() where {`, which rustc
+ * takes) is read as spaces. */
+static void fix_where_types(const char *src, size_t len, char **out)
+{
+    int in_where = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = src[i];
+        if (c == '{' || c == ';') {
+            in_where = 0;
+            continue;
+        }
+        if (c == 'w' && word_start(src, i) && word_at(src, len, i, "where", 5)) {
+            size_t k = skip_blank(src, len, i + 5);
+            if (k < len && (src[k] == '{' || src[k] == ';')) /* `where {`: empty, read as spaces */
+                memset(writable(out, src, len) + i, ' ', 5);
+            in_where = 1;
+            i += 4;
+            continue;
+        }
+        if (!in_where || !(ident_char(c) || c == '(') || !word_start(src, i))
+            continue;
+        size_t b = back_blank(src, i);
+        if (!(b > 0 && src[b - 1] == ',') && !word_before(src, b, "where", 5))
+            continue;
+        size_t a = i, bang = 0, close;
+        if (c == '(') {
+            if (i + 1 >= len || src[i + 1] != ')')
+                continue;
+            close = i + 1;
+        } else {
+            /* a path, then `!` and a token tree */
+            size_t k = path_end(src, len, i);
+            i = k - 1;
+            if (k >= len || src[k] != '!')
+                continue;
+            bang = k;
+            size_t o = skip_blank(src, len, k + 1);
+            if (o >= len || (src[o] != '(' && src[o] != '[' && src[o] != '{'))
+                continue;
+            size_t end = len - o > TYPE_SCAN ? o + TYPE_SCAN : len;
+            close = gr_matching(src, (uint32_t)o, (uint32_t)end);
+            if (!close) {
+                in_where = 0;
+                continue;
+            }
+            i = close;
+        }
+        size_t k = skip_blank(src, len, close + 1);
+        if (k >= len || src[k] != ':' || (k + 1 < len && src[k + 1] == ':'))
+            continue;
+        char *w = writable(out, src, len);
+        if (!bang) {
+            w[a] = w[a + 1] = '_';
+            i = close;
+            continue;
+        }
+        for (size_t j = bang; j <= close; j++)
+            if (src[j] != '\n' && src[j] != '\r')
+                w[j] = ' ';
+    }
+}
+
+/* `u128 { hi: 0, lo: 0 }` (ring's struct u128), `u8 { .. } =>`: a struct
+ * literal or pattern may be named like a primitive type, which the
+ * grammar lexes as its keyword.  Where such a name before `{` follows
+ * what starts an expression or a pattern - `=` (not `==`, `<=`, `>=`,
+ * `!=`), `=>`, `(`, `[`, `{`, `,`, `;`, `|`, a lone `:`, `return` - and so
+ * is no impl's or return type (`for u8 {`, `-> bool {`), its first byte
+ * is read as `_`, making a name of the same length. */
+static void fix_primitive_struct(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '{', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), e = back_blank(src, i), a = e;
+        while (a > 0 && ident_char(src[a - 1]))
+            a--;
+        if (a == e || e - a > 5 || !gr_primitive_type(src + a, e - a))
+            continue;
+        size_t b = back_blank(src, a);
+        if (b == 0 || (b >= 2 && src[b - 2] == ':' && src[b - 1] == ':'))
+            continue;
+        char c = src[b - 1], d = b >= 2 ? src[b - 2] : 0;
+        int expr = c == '(' || c == '[' || c == '{' || c == ',' || c == ';' || c == '|' || c == ':' ||
+                   (c == '=' && d != '=' && d != '<' && d != '>' && d != '!') || (c == '>' && d == '=') ||
+                   word_before(src, b, "return", 6);
+        if (expr)
+            writable(out, src, len)[a] = '_';
+    }
+}
+
+/* `impl '_ + Iterator<Item = u16>`, `dyn 'static + Send`: rustc takes a
+ * lifetime as the first bound, the grammar only after a trait.  The
+ * lifetime and its `+` are read as spaces. */
+static void fix_lifetime_first(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '\'', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), b = back_blank(src, i), k = i + 1;
+        if (!word_before(src, b, "impl", 4) && !word_before(src, b, "dyn", 3))
+            continue;
+        while (k < len && ident_char(src[k]))
+            k++;
+        size_t p = skip_blank(src, len, k);
+        if (k == i + 1 || p >= len || src[p] != '+')
+            continue;
+        memset(writable(out, src, len) + i, ' ', p + 1 - i);
+    }
+}
+
+/* `Result<>`, `f::<>()`, `impl<> T`: rustc takes empty generic arguments
+ * and parameters, the grammar wants one at least.  `<>` (with its `::`)
+ * is read as spaces; no operator is spelt `<>`. */
+static void fix_empty_generics(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "<>", 2)) != NULL; q += 2) {
+        size_t i = (size_t)(q - src);
+        if (i > 0 && (src[i - 1] == '<' || src[i - 1] == '-' || src[i - 1] == '='))
+            continue;
+        char *w = writable(out, src, len);
+        w[i] = w[i + 1] = ' ';
+        size_t b = back_blank(src, i);
+        if (b >= 2 && src[b - 1] == ':' && src[b - 2] == ':')
+            w[b - 1] = w[b - 2] = ' ';
+    }
+}
+
+/* Two unstable item forms rustc parses (and gates later, so they build
+ * under a `#[cfg]` or on nightly): `auto trait Send {}` and `default impl`
+ * (specialization).  The grammar has neither: `auto` and `default` are
+ * read as spaces, leaving a trait and an impl. */
+static void fix_unstable_items(const char *src, size_t len, char **out)
+{
+    static const struct {
+        const char *w, *next;
+        size_t n, nn;
+    } forms[] = {{"auto", "trait", 4, 5}, {"default", "impl", 7, 4}, {"default", "unsafe", 7, 6}};
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *word = forms[f].w;
+        size_t n = forms[f].n;
+        for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), word, n)) != NULL; q += n) {
+            size_t i = (size_t)(q - src), k = skip_blank(src, len, i + n);
+            if (!word_start(src, i) || !word_at(src, len, i, word, n) || k == i + n ||
+                !word_at(src, len, k, forms[f].next, forms[f].nn))
+                continue;
+            if (f == 2 && !word_at(src, len, skip_blank(src, len, k + 6), "impl", 4))
+                continue;
+            memset(writable(out, src, len) + i, ' ', n);
+        }
+    }
+}
+
 static char *grammar_text(const char *src, size_t len)
 {
+    static void (*const fixes[])(const char *, size_t, char **) = {
+        fix_raw,           fix_2015_words,     fix_unicode_space,    fix_empty_bounds,   fix_as_le,
+        fix_dyn_paren,     fix_neg_const_arg,  fix_type_turbofish,   fix_where_types,    fix_primitive_struct,
+        fix_lifetime_first, fix_empty_generics, fix_unstable_items,
+    };
     char *out = NULL;
-    fix_raw(src, len, &out);
-    fix_2015_words(src, len, &out);
-    fix_unicode_space(src, len, &out);
-    fix_empty_bounds(src, len, &out);
-    fix_as_le(src, len, &out);
-    fix_dyn_paren(src, len, &out);
+    for (size_t k = 0; k < sizeof fixes / sizeof fixes[0]; k++)
+        fixes[k](src, len, &out);
     return out;
 }
 
-/* Parses src with p (ranges set by the caller) within the budget: NULL
- * when tree-sitter gave up or ran out of budget (b->over says which). */
-static TSTree *parse_bounded(TSParser *p, const char *src, size_t len, budget *b)
+/* Parses src, the file x is extracting, with p (ranges set by the
+ * caller) within the budget: NULL when tree-sitter gave up or ran out of
+ * budget (b->over says which). */
+static TSTree *parse_bounded(gr_extractor *x, TSParser *p, const char *src, size_t len, budget *b)
 {
-    char *fixed = grammar_text(src, len);
-    TSTree *t = parse_text(p, fixed ? fixed : src, len, b);
-    free(fixed);
-    return t;
+    if (!x->gtext_made) {
+        x->gtext = grammar_text(src, len);
+        x->gtext_made = 1;
+    }
+    return parse_text(p, x->gtext ? x->gtext : src, len, b);
 }
 
 static TSTree *parse_text(TSParser *p, const char *src, size_t len, budget *b)
@@ -2082,7 +2427,7 @@ static void macro_items(ex *e, uint32_t name_a, uint32_t name_b, uint32_t open, 
         /* e->ms is free again from here: the items below may scan theirs */
         budget b = {0, 0, 0};
         TSTree *t = ts_parser_set_included_ranges(e->parser, r, (uint32_t)n)
-                        ? parse_bounded(e->parser, e->src, e->len, &b)
+                        ? parse_bounded(e->x, e->parser, e->src, e->len, &b)
                         : NULL;
         free(r);
         if (!t) {
@@ -2186,7 +2531,7 @@ static TSTree *around_macro_defs(gr_extractor *x, TSParser *p, TSTree *t, const 
         return t;
     budget b = {0, 0, 0};
     TSTree *t2 = ts_parser_set_included_ranges(p, x->held_ranges, (uint32_t)x->nheld_ranges)
-                     ? parse_bounded(p, src, len, &b)
+                     ? parse_bounded(x, p, src, len, &b)
                      : NULL;
     if (!t2) {
         /* over the budget, say: the first parse stands */
@@ -2229,7 +2574,7 @@ static void extract_in_arena(gr_extractor *x, fg_file *f, const char *src, size_
     budget b = {0, 0, 0};
     TSTree *t = p && ts_parser_set_language(p, G.lang) &&
                         (!x->nranges || ts_parser_set_included_ranges(p, x->ranges, (uint32_t)x->nranges))
-                    ? parse_bounded(p, src, len, &b)
+                    ? parse_bounded(x, p, src, len, &b)
                     : NULL;
     if (t)
         extract_tree(x, p, f, around_macro_defs(x, p, t, src, len, 0), src, len);
@@ -2252,6 +2597,9 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
         return;
     }
     skim(x, src, len);
+    free(x->gtext);
+    x->gtext = NULL;
+    x->gtext_made = 0; /* made by the first parse of this text */
     if (x->arena) {
         extract_in_arena(x, f, src, len);
         return;
@@ -2260,7 +2608,7 @@ void gr_extract(gr_extractor *x, fg_file *f, const char *src, size_t len)
     ts_parser_reset(x->parser);
     budget b = {0, 0, 0};
     TSTree *t = ts_parser_set_included_ranges(x->parser, x->nranges ? x->ranges : NULL, (uint32_t)x->nranges)
-                    ? parse_bounded(x->parser, src, len, &b)
+                    ? parse_bounded(x, x->parser, src, len, &b)
                     : NULL;
     if (!t) {
         no_tree(f, &b, src, len);

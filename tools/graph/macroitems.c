@@ -124,8 +124,7 @@ static int next_tok(const char *s, uint32_t *i, uint32_t end, tok *t)
     return 1;
 }
 
-/* The closing bracket matching s[open] within end: its offset, or 0. */
-static uint32_t matching(const char *s, uint32_t open, uint32_t end)
+uint32_t gr_matching(const char *s, uint32_t open, uint32_t end)
 {
     char stack[MAX_NEST];
     int depth = 0;
@@ -153,7 +152,7 @@ static int skip_group(const char *s, tok *t, uint32_t *i, uint32_t b)
 {
     if (t->kind != '(' && t->kind != '[' && t->kind != '{')
         return 0;
-    uint32_t close = matching(s, t->a, b);
+    uint32_t close = gr_matching(s, t->a, b);
     if (!close)
         return -1;
     *i = t->b = close + 1;
@@ -276,7 +275,7 @@ static int bitflags(const char *s, uint32_t a, uint32_t b, gr_macro_scan *m)
                 ;
             if (r <= 0 || x.kind != '{')
                 return GR_MACRO_NONE;
-            uint32_t close = matching(s, x.a, b);
+            uint32_t close = gr_matching(s, x.a, b);
             if (!close)
                 return GR_MACRO_NONE;
             if (m->nstructs == m->structs_cap) {
@@ -302,7 +301,7 @@ static int bitflags(const char *s, uint32_t a, uint32_t b, gr_macro_scan *m)
             continue;
         }
         if (t.kind == '(' || t.kind == '[' || t.kind == '{') {
-            uint32_t close = matching(s, t.a, b);
+            uint32_t close = gr_matching(s, t.a, b);
             if (!close)
                 return GR_MACRO_NONE;
             i = close + 1;
@@ -409,7 +408,7 @@ size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
                 item = 0;
                 continue;
             }
-            if (!(close = matching(s, u.a, len)))
+            if (!(close = gr_matching(s, u.a, len)))
                 break;
             i = close + 1;
             if (!inner && head == NONE)
@@ -422,7 +421,7 @@ size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
             if (head == NONE)
                 head = t.a;
             if (next_tok(s, &j, len, &u) > 0 && u.kind == '(') {
-                if (!(close = matching(s, u.a, len)))
+                if (!(close = gr_matching(s, u.a, len)))
                     break;
                 i = vis_end = close + 1;
             }
@@ -442,7 +441,7 @@ size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
             int r = 1, open = 0;
             while (trait && r > 0 && u.kind != ';' && u.kind != '{' && u.kind != '}') {
                 if (u.kind == '(' || u.kind == '[') {
-                    if (!(close = matching(s, u.a, len))) {
+                    if (!(close = gr_matching(s, u.a, len))) {
                         open = 1;
                         break;
                     }
@@ -468,7 +467,7 @@ size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
         }
         if (u.kind == '(') {
             /* macro NAME(PARAMS) { BODY }: past the parameters either way */
-            if (!(close = matching(s, u.a, len)))
+            if (!(close = gr_matching(s, u.a, len)))
                 break;
             i = j = close + 1;
             if (next_tok(s, &j, len, &u) <= 0)
@@ -476,7 +475,7 @@ size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out)
         }
         if (u.kind != '{')
             continue;
-        if (!(close = matching(s, u.a, len)))
+        if (!(close = gr_matching(s, u.a, len)))
             break;
         add_def(out, (gr_macro_def){a, close + 1, item_a, vis_a != NONE ? vis_end : item_a, nm.a, nm.b, u.a,
                                     GR_DEF_MACRO});

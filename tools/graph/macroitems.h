@@ -101,6 +101,11 @@ typedef struct gr_macro_defs {
  * stops at the first bracket, comment or literal that does not balance,
  * keeping what it found before: one linear pass, whatever the text.
  * Returns out->n. */
+/* The closing bracket matching the `(`, `[` or `{` at s[open], before end:
+ * its offset, or 0 when it does not close there (literals and comments
+ * are skipped, brackets must pair up, at most 256 deep). */
+uint32_t gr_matching(const char *s, uint32_t open, uint32_t end);
+
 size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out);
 void gr_macro_defs_free(gr_macro_defs *d);
 
