@@ -330,11 +330,14 @@ SL_TEST(outfile_write_whole_refuses_directory_and_names_the_file)
     rmdir(dir);
 }
 
-/* A child that opens an output, writes 1 MiB of it, says so on `ready`
- * (one byte: 1 if the temporary file is unnamed) and waits to be killed. */
-static pid_t writer_child(const char *path, int ready[2])
+/* A child that opens path, with the named temporary file (`named`) or the
+ * unnamed one, and writes 1 MiB of it, then waits to be killed: its pid,
+ * once it has written. */
+static pid_t writer_child(const char *path, int named)
 {
+    int ready[2];
     CHECK_EQ(pipe(ready), 0);
+    sl__outfile_named_only(named);
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
@@ -352,8 +355,22 @@ static pid_t writer_child(const char *path, int ready[2])
         for (;;)
             pause();
     }
+    sl__outfile_named_only(0);
     close(ready[1]);
+    char unnamed = (char)named;
+    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
+    CHECK_EQ(unnamed, !named); /* /tmp has O_TMPFILE */
+    close(ready[0]);
     return pid;
+}
+
+/* Sends sig to the child pid, which must die of it. */
+static void kill_child(pid_t pid, int sig)
+{
+    kill(pid, sig);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == sig);
 }
 
 /* SIGKILL mid-write (as the OOM killer or kill -9 would) leaves nothing:
@@ -363,17 +380,9 @@ SL_TEST(outfile_killed_writer_leaves_no_file)
     fresh_dir();
     char path[128];
     snprintf(path, sizeof path, "%s/out.zst", dir);
-    int ready[2];
-    pid_t pid = writer_child(path, ready);
-    char unnamed = 0;
-    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
-    CHECK_EQ(unnamed, 1);   /* /tmp has O_TMPFILE */
+    pid_t pid = writer_child(path, 0);
     CHECK_EQ(entries(), 0); /* 1 MiB written, no name anywhere */
-    kill(pid, SIGKILL);
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-    close(ready[0]);
+    kill_child(pid, SIGKILL);
     CHECK_EQ(entries(), 0);
     rmdir(dir);
 }
@@ -385,19 +394,9 @@ SL_TEST(outfile_named_fallback_is_removed_on_sigterm)
     fresh_dir();
     char path[128];
     snprintf(path, sizeof path, "%s/out.zst", dir);
-    sl__outfile_named_only(1);
-    int ready[2];
-    pid_t pid = writer_child(path, ready);
-    sl__outfile_named_only(0);
-    char unnamed = 1;
-    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
-    CHECK_EQ(unnamed, 0);
+    pid_t pid = writer_child(path, 1);
     CHECK_EQ(entries(), 1); /* out.zst.tmp-XXXXXXXX */
-    kill(pid, SIGTERM);
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-    close(ready[0]);
+    kill_child(pid, SIGTERM);
     CHECK_EQ(entries(), 0);
     rmdir(dir);
 }
@@ -460,10 +459,7 @@ static int interrupted_leftovers(int dfd, int runs, void (*once)(unsigned i, voi
         CHECK_EQ(read(ready[0], &r, 1), 1); /* the handler is installed */
         close(ready[0]);
         usleep((useconds_t)(random ? rand() % delay_us : delay_us));
-        kill(pid, SIGINT);
-        int st;
-        CHECK_EQ(waitpid(pid, &st, 0), pid);
-        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
+        kill_child(pid, SIGINT);
         left += temp_leftovers(dfd);
     }
     if (left)
@@ -576,19 +572,9 @@ SL_TEST(outfile_named_fallback_is_removed_after_its_directory_moved)
     char sub[100];
     snprintf(sub, sizeof sub, "%s/sub", dir);
     CHECK_EQ(mkdir(sub, 0777), 0);
-    sl__outfile_named_only(1);
-    int ready[2];
-    pid_t pid = writer_child(path, ready);
-    sl__outfile_named_only(0);
-    char unnamed = 1;
-    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
-    CHECK_EQ(unnamed, 0);
+    pid_t pid = writer_child(path, 1);
     CHECK_EQ(rename(sub, moved), 0);
-    kill(pid, SIGTERM);
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-    close(ready[0]);
+    kill_child(pid, SIGTERM);
     int mfd = open(moved, O_PATH | O_DIRECTORY | O_CLOEXEC);
     CHECK(mfd >= 0);
     CHECK_EQ(temp_leftovers(mfd), 0);
