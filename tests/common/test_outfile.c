@@ -834,3 +834,106 @@ SL_TEST(outfile_write_whole_at_needs_no_short_path)
     }
     sl__outfile_named_only(0);
 }
+
+/* The create hook of the children below: before the first try, another
+ * writer's file ("theirs") at the temporary name when `plant_theirs`;
+ * after each try, a SIGTERM - in the moment between the create (or its
+ * EEXIST) and the entry saying whose the file is. */
+static int plant_theirs;
+
+static void signal_in_create(int after, int dirfd, const char *name)
+{
+    if (!after && plant_theirs) {
+        plant_theirs = 0;
+        int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, "theirs", 6) != 6)
+            _exit(3);
+        close(fd);
+    } else if (after) {
+        raise(SIGTERM);
+    }
+}
+
+/* The entries of dir that hold exactly want. */
+static int entries_holding(const char *want)
+{
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        n += e->d_name[0] != '.' && holds(p, want);
+    }
+    closedir(d);
+    return n;
+}
+
+/* A SIGTERM during the create of a named temporary file (review19 L1): the
+ * entry is in the handler's table before the create, so that a signal at
+ * any moment finds the file - but while the create is under way the name
+ * may be another writer's, and when it was (EEXIST), the handler unlinked
+ * that file.  Each way a temporary name is created - an open's named file,
+ * write_whole's named file, the link beside a file write_whole replaces -
+ * a child is signalled right after the create: it made the file, which is
+ * removed, or found another's there, which is left alone.  Before the fix
+ * the other writer's file was removed all three ways. */
+SL_TEST(outfile_signal_during_a_create_removes_only_its_own_file)
+{
+    for (int way = 0; way < 3; way++) {
+        for (int theirs = 0; theirs <= 1; theirs++) {
+            fresh_dir();
+            char path[128];
+            snprintf(path, sizeof path, "%s/page.html", dir);
+            int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+            CHECK(fd >= 0 && write(fd, "old", 3) == 3);
+            close(fd);
+            pid_t pid = fork();
+            CHECK(pid >= 0);
+            if (pid == 0) {
+                plant_theirs = theirs;
+                sl__outfile_named_only(way < 2); /* the third replaces through an unnamed file */
+                sl__outfile_create_hook(signal_in_create);
+                write_at(path, way > 0);
+                _exit(2); /* not reached: the signal */
+            }
+            int st;
+            CHECK_EQ(waitpid(pid, &st, 0), pid);
+            CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+            CHECK(holds(path, "old"));
+            CHECK_EQ(entries_holding("theirs"), theirs); /* another's file stays */
+            CHECK_EQ(entries(), 1 + theirs);             /* its own is gone */
+            int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            temp_leftovers(dfd);
+            close(dfd);
+            rmdir(dir);
+        }
+    }
+}
+
+/* A child forked while the parent writes an output through a named
+ * temporary file inherits the handler and its table: killed by SIGTERM,
+ * it removed the parent's temporary file, and the parent's commit failed
+ * (ENOENT).  Now the child removes only the one it made itself. */
+SL_TEST(outfile_forked_child_spares_its_parents_temporary_file)
+{
+    fresh_dir();
+    char path[128], path2[128], err[256];
+    snprintf(path, sizeof path, "%s/parent.txt", dir);
+    snprintf(path2, sizeof path2, "%s/child.txt", dir);
+    sl__outfile_named_only(1);
+    sl_outfile o;
+    CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
+    sl__outfile_named_only(0);
+    fputs("parent's", o.fp);
+    CHECK_EQ(fflush(o.fp), 0);
+    CHECK_EQ(entries(), 1);
+    pid_t pid = writer_child(path2, 1);
+    CHECK_EQ(entries(), 2); /* both temporary files */
+    kill_child(pid, SIGTERM);
+    CHECK_EQ(entries(), 1); /* the child's is gone, the parent's stays */
+    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
+    CHECK(holds(path, "parent's"));
+    CHECK_EQ(entries(), 1);
+    cleanup(path);
+}
