@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -838,8 +839,9 @@ SL_TEST(outfile_write_whole_at_needs_no_short_path)
 /* The create hook of the children below: before the first try, another
  * writer's file ("theirs") at the temporary name when `plant_theirs`;
  * after each try, a SIGTERM - in the moment between the create (or its
- * EEXIST) and the entry saying whose the file is. */
-static int plant_theirs;
+ * EEXIST) and the entry saying whose the file is - to this thread, or with
+ * `to_process` to the process, which another thread takes (waited for). */
+static int plant_theirs, to_process;
 
 static void signal_in_create(int after, int dirfd, const char *name)
 {
@@ -849,8 +851,15 @@ static void signal_in_create(int after, int dirfd, const char *name)
         if (fd < 0 || write(fd, "theirs", 6) != 6)
             _exit(3);
         close(fd);
-    } else if (after) {
+    } else if (after && !to_process) {
         raise(SIGTERM);
+    } else if (after) {
+        kill(getpid(), SIGTERM); /* this thread blocks it: the main thread's handler runs */
+        sigset_t pending;
+        do
+            sigpending(&pending);
+        while (sigismember(&pending, SIGTERM));
+        usleep(100 * 1000);
     }
 }
 
@@ -936,4 +945,51 @@ SL_TEST(outfile_forked_child_spares_its_parents_temporary_file)
     CHECK(holds(path, "parent's"));
     CHECK_EQ(entries(), 1);
     cleanup(path);
+}
+
+/* The create in a thread that blocks SIGTERM, the signal taken by the
+ * main thread (as where a program leaves signals to one thread): its
+ * handler finds the create under way and leaves the work to the thread
+ * that creates, whose own kill is then taken by the main thread again (a
+ * raise stayed pending on the creating thread, which went on to write).
+ * Another writer's file stays; before the fix the handler removed it. */
+static void *create_blocking_sigterm(void *path)
+{
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, NULL);
+    write_at(path, 1);
+    return NULL;
+}
+
+SL_TEST(outfile_signal_to_another_thread_during_a_create_removes_only_its_own_file)
+{
+    for (int theirs = 0; theirs <= 1; theirs++) {
+        fresh_dir();
+        char path[128];
+        snprintf(path, sizeof path, "%s/page.html", dir);
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            plant_theirs = theirs;
+            to_process = 1;
+            sl__outfile_named_only(1);
+            sl__outfile_create_hook(signal_in_create);
+            pthread_t t;
+            if (pthread_create(&t, NULL, create_blocking_sigterm, path) != 0)
+                _exit(3);
+            pthread_join(t, NULL);
+            _exit(2); /* not reached: the signal */
+        }
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+        CHECK_EQ(entries_holding("theirs"), theirs);
+        CHECK_EQ(entries(), theirs); /* nothing of its own: no page, no temporary file */
+        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        temp_leftovers(dfd);
+        close(dfd);
+        rmdir(dir);
+    }
 }
