@@ -836,6 +836,76 @@ SL_TEST(outfile_write_whole_at_needs_no_short_path)
     sl__outfile_named_only(0);
 }
 
+/* A staged file is in its directory under no name: published, it appears
+ * whole (a file there replaced, a FIFO there written in place with the
+ * bytes read back from the staged file); closed unpublished, nothing is
+ * left.  Where the directory takes no O_TMPFILE, stage says so (-1) and
+ * makes nothing, as in named-only mode. */
+SL_TEST(outfile_staged_file_appears_only_when_published)
+{
+    fresh_dir();
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/page.html", dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    CHECK(dfd >= 0);
+#ifdef O_TMPFILE
+    int probe = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#else
+    int probe = -1;
+#endif
+    if (probe < 0) {
+        printf("outfile_staged_file_appears_only_when_published: no O_TMPFILE here: staging not checked\n");
+        CHECK_EQ(sl_outfile_stage_at(dfd, path, "x", 1), -1);
+    } else {
+        close(probe);
+        int fd = sl_outfile_stage_at(dfd, path, "staged", 6);
+        CHECK(fd >= 0);
+        CHECK_EQ(entries(), 0);
+        CHECK_EQ(sl_outfile_publish_at(fd, dfd, path, 6, 0, err, sizeof err), 0);
+        CHECK(holds(path, "staged"));
+        fd = sl_outfile_stage_at(dfd, path, "again!", 6); /* over a file */
+        CHECK(fd >= 0);
+        CHECK(holds(path, "staged"));
+        CHECK_EQ(sl_outfile_publish_at(fd, dfd, path, 6, 1, err, sizeof err), 0);
+        CHECK(holds(path, "again!"));
+        CHECK_EQ(entries(), 1);
+        fd = sl_outfile_stage_at(dfd, path, "never", 5); /* dropped */
+        CHECK(fd >= 0);
+        close(fd);
+        CHECK(holds(path, "again!"));
+        CHECK_EQ(entries(), 1);
+        unlink(path); /* a FIFO: written in place, from the staged bytes */
+        CHECK_EQ(mkfifo(path, 0666), 0);
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            char buf[16] = {0};
+            int rfd = open(path, O_RDONLY);
+            ssize_t n = rfd >= 0 ? read(rfd, buf, sizeof buf - 1) : -1;
+            _exit(n == 4 && !memcmp(buf, "fifo", 4) ? 0 : 1);
+        }
+        fd = sl_outfile_stage_at(dfd, path, "fifo", 4);
+        CHECK(fd >= 0);
+        CHECK_EQ(sl_outfile_publish_at(fd, dfd, path, 4, 0, err, sizeof err), 0);
+        int status = 0;
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        unlink(path);
+        CHECK_EQ(mkdir(path, 0777), 0); /* a directory: refused, naming the file */
+        fd = sl_outfile_stage_at(dfd, path, "x", 1);
+        CHECK(fd >= 0);
+        CHECK_EQ(sl_outfile_publish_at(fd, dfd, path, 1, 0, err, sizeof err), -1);
+        CHECK(strstr(err, path) != NULL);
+        rmdir(path);
+    }
+    sl__outfile_named_only(1);
+    CHECK_EQ(sl_outfile_stage_at(dfd, path, "x", 1), -1);
+    sl__outfile_named_only(0);
+    CHECK_EQ(entries(), 0);
+    close(dfd);
+    rmdir(dir);
+}
+
 /* The create hook of the children below: before the first try, another
  * writer's file ("theirs") at the temporary name when `plant_theirs`;
  * after each try, a SIGTERM - in the moment between the create (or its

@@ -74,11 +74,12 @@ static void make_site(const char *dir)
 }
 
 /* defer_max 1: a page rendered while the walk goes on waits to be
- * written, rather than being put aside (the path a walk that outruns
- * 64 MiB of output takes). */
+ * written, rather than being staged or put aside (the path a walk that
+ * outruns its descriptors and 64 MiB of output takes). */
 static int run_batch_deferring(int threads, const char *out, int json, char *in, size_t defer_max)
 {
-    sl__md_cli c = {.threads = (size_t)threads, .outdir = out, .json = json, .quiet = 1, .defer_max = defer_max};
+    sl__md_cli c = {.threads = (size_t)threads, .outdir = out, .json = json, .quiet = 1, .defer_max = defer_max,
+                    .stage_max = defer_max == 1}; /* nothing staged (stage_output) either */
     char *paths[] = {in};
     return sl__md_batch(&c, paths, 1);
 }
@@ -154,6 +155,58 @@ SL_TEST(md_batch_output_does_not_depend_on_threads)
     free(h);
     rm_rf(in), rm_rf(o1), rm_rf(o4);
     free(in), free(o1), free(o4);
+}
+
+/* The "staged" gauge of a --stats run (stderr, in log): -1 if absent. */
+static long staged_in(const char *log)
+{
+    size_t n;
+    char *said = slurp(log, &n);
+    const char *g = said ? strstr(said, "\"staged\": ") : NULL;
+    long v = g ? strtol(g + 10, NULL, 10) : -1;
+    free(said);
+    return v;
+}
+
+static int run_batch_stats(int threads, const char *out, char *in, size_t stage_max, const char *log)
+{
+    sl__md_cli c = {.threads = (size_t)threads, .outdir = out, .quiet = 1, .stats = 1, .stage_max = stage_max};
+    char *paths[] = {in};
+    fflush(stderr);
+    int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    close(fd);
+    int rc = sl__md_batch(&c, paths, 1);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    return rc;
+}
+
+/* A page rendered while the walk goes on (here: the first pages, while
+ * it lists 600 directories) waits for the output check written to an
+ * unnamed file in its output directory, not in memory: --stats counts
+ * them ("staged"), and the tree is the one written when they wait in
+ * memory instead. */
+SL_TEST(md_batch_stages_outputs_while_the_walk_goes_on)
+{
+    char *in = tmpdir(), *o1 = tmpdir(), *o2 = tmpdir(), rel[64], log[700];
+    for (int i = 0; i < 600; i++) {
+        snprintf(rel, sizeof rel, "d%04d/p.md", i);
+        put(in, rel, "# Page\n\nSome *text*.\n", 20);
+    }
+    snprintf(log, sizeof log, "%s.log", o1);
+    CHECK_EQ(run_batch_stats(2, o1, in, 0, log), 0);
+    long staged = staged_in(log);
+    CHECK(staged > 0);
+    CHECK_EQ(run_batch_stats(2, o2, in, 1, log), 0); /* none staged: held in memory */
+    CHECK_EQ(staged_in(log), 0);
+    int files = 0;
+    CHECK_EQ(compare_trees(o1, o2, &files), 0);
+    CHECK_EQ(files, 600);
+    unlink(log);
+    rm_rf(in), rm_rf(o1), rm_rf(o2);
+    free(in), free(o1), free(o2);
 }
 
 SL_TEST(md_batch_json_to_stdout_follows_page_order)

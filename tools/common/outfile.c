@@ -863,18 +863,37 @@ static int write_whole_named(const char *path, const void *data, size_t len, int
  * renamed over), anything else goes through write_whole_special (a
  * directory refused, a device or FIFO written in place, a symlink
  * replaced).  Closes fd.  0, or -1 with a message in err. */
-static int write_unnamed(int fd, int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
-                         size_t errlen)
+/* The bytes of the unnamed file fd (len of them, from its start), for a
+ * name that turned out to hold a device or FIFO: malloc'd, or NULL with a
+ * message. */
+static char *read_back(int fd, size_t len, const char *path, char *err, size_t errlen)
+{
+    char *buf = malloc(len ? len : 1);
+    size_t got = 0;
+    while (buf && got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(err, errlen, "%s: write error: %s", path, n < 0 ? strerror(errno) : "staged file cut short");
+            free(buf);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    if (!buf)
+        snprintf(err, errlen, "%s: out of memory", path);
+    return buf;
+}
+
+/* Links the unnamed file fd (its len bytes written) as path, then closes
+ * it.  Only when the name is taken (EEXIST) is path looked at: a regular
+ * file is replaced, a directory refused, a device or FIFO written in
+ * place with data (NULL: read back from fd, which must be readable). */
+static int publish_unnamed(int fd, int dirfd, const char *path, const void *data, size_t len, char *err,
+                           size_t errlen)
 {
     const char *name = at_name(dirfd, path);
-    int saved = sl_write_all(fd, data, len);
-    if (!saved && durable && fsync(fd) != 0)
-        saved = errno;
-    if (saved) {
-        snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
-        close(fd);
-        return -1;
-    }
     int rc = 0;
     if (link_unnamed_at(fd, dirfd, name) != 0) {
         int e = errno;
@@ -885,8 +904,10 @@ static int write_unnamed(int fd, int dirfd, const char *path, const void *data, 
         } else if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
             rc = replace_at(fd, dirfd, path, err, errlen);
         } else {
-            int special = write_whole_special(path, data, len, err, errlen);
+            char *back = data ? NULL : read_back(fd, len, path, err, errlen);
+            int special = data || back ? write_whole_special(path, data ? data : back, len, err, errlen) : -1;
             rc = special != 1 ? special : replace_at(fd, AT_FDCWD, path, err, errlen);
+            free(back);
         }
     }
     if (close(fd) != 0 && rc == 0) {
@@ -894,6 +915,20 @@ static int write_unnamed(int fd, int dirfd, const char *path, const void *data, 
         rc = -1;
     }
     return rc;
+}
+
+static int write_unnamed(int fd, int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
+                         size_t errlen)
+{
+    int saved = sl_write_all(fd, data, len);
+    if (!saved && durable && fsync(fd) != 0)
+        saved = errno;
+    if (saved) {
+        snprintf(err, errlen, "%s: write error: %s", path, strerror(saved));
+        close(fd);
+        return -1;
+    }
+    return publish_unnamed(fd, dirfd, path, data, len, err, errlen);
 }
 
 /* An unnamed file is written first and linked as path; only when the
@@ -939,4 +974,29 @@ int sl_outfile_write_whole_at(int dirfd, const char *path, const void *data, siz
     if (fd < 0)
         return write_whole_named_at(dirfd, path, data, len, durable, err, errlen);
     return write_unnamed(fd, dirfd, path, data, len, durable, err, errlen);
+}
+
+int sl_outfile_stage_at(int dirfd, const char *path, const void *data, size_t len)
+{
+    const char *name = base_name(path);
+    int fd = -1;
+#ifdef O_TMPFILE
+    if (*name && strcmp(name, ".") && strcmp(name, "..") && !atomic_load(&named_only))
+        fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+#endif
+    if (fd >= 0 && sl_write_all(fd, data, len) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+int sl_outfile_publish_at(int fd, int dirfd, const char *path, size_t len, int durable, char *err, size_t errlen)
+{
+    if (durable && fsync(fd) != 0) {
+        snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return publish_unnamed(fd, dirfd, path, NULL, len, err, errlen);
 }

@@ -110,6 +110,20 @@ int sl_outfile_write_whole(const char *path, const void *data, size_t len, int d
 int sl_outfile_write_whole_at(int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
                               size_t errlen);
 
+/* sl_outfile_write_whole_at in two halves, for a writer whose file must
+ * not appear yet (a batch that may still refuse to write anything):
+ * stage writes data to an unnamed temporary file in dirfd (O_TMPFILE),
+ * which vanishes when closed unpublished, and returns its descriptor;
+ * -1 where that cannot be done (no O_TMPFILE there, path names no file,
+ * the write failed), no message: the caller keeps data and writes it
+ * whole later, which reports what is wrong.  publish links the staged
+ * file (fd, len bytes) as path with write_whole_at's guarantees, errors
+ * and messages, and closes fd; dirfd must be the one it was staged in.
+ * Holding data staged rather than in memory costs a descriptor and no
+ * heap. */
+int sl_outfile_stage_at(int dirfd, const char *path, const void *data, size_t len);
+int sl_outfile_publish_at(int fd, int dirfd, const char *path, size_t len, int durable, char *err, size_t errlen);
+
 /* write(2) all of data to fd, again after EINTR: 0, or the errno of the
  * write that failed (ENOSPC for one that wrote nothing). */
 int sl_write_all(int fd, const void *data, size_t len);

@@ -64,6 +64,7 @@ typedef struct batch {
     int to_stdout; /* outputs collected for standard output */
     sl_metrics *metrics;
     sl_stage *st_read, *st_render, *st_write;
+    sl_gauge *g_staged; /* outputs that waited staged (--stats) */
     size_t *order;      /* job indices, largest page first */
     atomic_size_t next; /* the next entry of order to start */
     atomic_size_t left; /* jobs not yet finished */
@@ -82,6 +83,8 @@ typedef struct batch {
     pthread_cond_t dirs_done;
     job *deferred;      /* rendered while the writes must wait, not yet written (under lock) */
     size_t deferred_bytes; /* their outputs' bytes, at most DEFER_MAX */
+    atomic_size_t staged;  /* outputs waiting as unnamed files (stage_output) */
+    size_t stage_max;      /* ... at most this many at once: descriptors */
     sl__md_iso *iso;    /* --isolate: pages render in worker processes */
 } batch;
 
@@ -95,6 +98,10 @@ struct job {
     char *err;       /* why the page failed (malloc'd), or NULL; kept out of
                         the job so that a job stays a few words to clear */
     int failed;
+    int staged;      /* its output waits written to an unnamed file in its
+                        output directory (staged_fd, staged_len bytes) */
+    int staged_fd;
+    size_t staged_len;
     job *next_deferred; /* batch.deferred's list */
 };
 
@@ -219,6 +226,14 @@ static int write_file(job *j, const sl__md_buf *out)
 {
     char err[ERR_MAX];
     const sl__md_dir *d = j->page->dir; /* its output directory held open: written by name there */
+    if (j->staged) { /* written already (stage_output): linked now */
+        j->staged = 0;
+        atomic_fetch_sub(&j->b->staged, 1);
+        if (sl_outfile_publish_at(j->staged_fd, d->out_fd, j->out_path, j->staged_len, 0, err, sizeof err) == 0)
+            return 0;
+        job_fail(j, "%s", err);
+        return -1;
+    }
     if ((d && d->out_fd >= 0
              ? sl_outfile_write_whole_at(d->out_fd, j->out_path, out->data, out->len, 0, err, sizeof err)
              : sl_outfile_write_whole(j->out_path, out->data, out->len, 0, err, sizeof err)) == 0)
@@ -260,6 +275,35 @@ static int wait_dirs(batch *b)
  * a slow walk over a large site cannot hold all its HTML in memory. */
 #define DEFER_MAX ((size_t)64 << 20)
 
+/* A page's output that must wait (defer_write) is written now to an
+ * unnamed file in its output directory (O_TMPFILE), linked once the
+ * writes may go on (write_file) and gone with its descriptor if they
+ * never may: held in memory instead, a walk's worth of outputs (5-6 MB
+ * on bench/md's tree, the largest pages rendering first) grew the heap
+ * by as much, every page of it fresh memory to fault in, and were then
+ * written in one burst.  As many at once as the descriptors allow
+ * (stage_max); the rest are held in memory as before. */
+static void stage_output(batch *b, job *j)
+{
+    const sl__md_dir *d = j->page->dir;
+    if (!d || d->out_fd < 0 || !j->out_path)
+        return;
+    if (atomic_fetch_add(&b->staged, 1) >= b->stage_max) {
+        atomic_fetch_sub(&b->staged, 1);
+        return;
+    }
+    int fd = sl_outfile_stage_at(d->out_fd, j->out_path, j->out.data, j->out.len);
+    if (fd < 0) {
+        atomic_fetch_sub(&b->staged, 1);
+        return;
+    }
+    j->staged = 1;
+    sl_gauge_add(b->g_staged, 1);
+    j->staged_fd = fd;
+    j->staged_len = j->out.len;
+    sl__md_buf_free(&j->out);
+}
+
 /* While the writes must wait, the page's output is put aside for later
  * (set_dirs starts its write) and the worker goes on to the next page:
  * 1 if so.  Blocking here instead left both -j2 threads idle for most of
@@ -269,11 +313,12 @@ static int defer_write(batch *b, job *j)
 {
     int deferred = 0;
     size_t max = b->cli->defer_max ? b->cli->defer_max : DEFER_MAX;
+    stage_output(b, j);
     pthread_mutex_lock(&b->lock);
-    if (atomic_load(&b->dirs) == DIRS_PENDING && b->deferred_bytes + j->out.len <= max) {
+    if (atomic_load(&b->dirs) == DIRS_PENDING && (j->staged || b->deferred_bytes + j->out.len <= max)) {
         j->next_deferred = b->deferred;
         b->deferred = j;
-        b->deferred_bytes += j->out.len;
+        b->deferred_bytes += j->out.len; /* 0 when staged */
         deferred = 1;
     }
     pthread_mutex_unlock(&b->lock);
@@ -289,9 +334,15 @@ static void commit_output(job *j)
     if (atomic_load(&b->dirs) == DIRS_PENDING && defer_write(b, j))
         return; /* not done: the batch waits for it (b->left) */
     int64_t t0 = sl_now();
+    size_t bytes = j->staged ? j->staged_len : j->out.len;
     if (wait_dirs(b) == 0)
         write_file(j, &j->out);
-    sl_stage_add(b->st_write, 1, j->out.len);
+    else if (j->staged) { /* never to be written: the unnamed file goes */
+        close(j->staged_fd);
+        j->staged = 0;
+        atomic_fetch_sub(&b->staged, 1);
+    }
+    sl_stage_add(b->st_write, 1, bytes);
     sl_stage_busy(b->st_write, sl_now() - t0);
     sl__md_buf_free(&j->out);
     finish_job(j, j->page->size);
@@ -362,11 +413,14 @@ static void warm(size_t want, int reserve)
 /* Warms the heap a page of `size` bytes is about to use: a page's read
  * buffer, HTML buffer and the renderers' trees took ~2,800 faults on
  * bench/md's tree corpus at -j2, ~60 ms of CPU.  A page and its work fit
- * in about six times its size (cmark-gfm's trees are the largest part);
- * pages come largest first, so a thread warms once or twice. */
+ * in about four times its size and a megabyte (sluice's own renderer:
+ * 4.4 MB at most for the tree's largest page, 956 KB, its read buffer and
+ * HTML included; massif); past that the heap's huge pages fault in as
+ * they are touched, which costs what warming them does.  Pages come
+ * largest first among those found, so a thread warms a few times. */
 static void warm_heap(uint64_t size)
 {
-    uint64_t want = 6 * size + (1 << 20);
+    uint64_t want = 4 * size + (1 << 20);
     if (want > HEAP_ROOM)
         want = HEAP_ROOM; /* bigger blocks are mapped apart */
     if (want <= heap_warmed)
@@ -1056,13 +1110,15 @@ static void keep_freed_memory(void)
  * directories never runs out: past the budget, pages go by path.  The
  * soft limit is raised to the hard one first (at most 65536), as the
  * kernel's default of 1024 for the soft limit is only for select(2),
- * which sluice never calls. */
-static void dir_budget(const sl__md_cli *c)
+ * which sluice never calls.  Returns how many outputs may wait staged
+ * (stage_output): a quarter of the limit, so that half of it stays for
+ * what the threads open and a margin. */
+static size_t dir_budget(const sl__md_cli *c)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
         sl__md_dir_budget(0);
-        return;
+        return 0;
     }
     rlim_t want = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
     sl__md_iso_worker_nofile(rl.rlim_cur); /* --isolate's workers keep this one */
@@ -1072,8 +1128,10 @@ static void dir_budget(const sl__md_cli *c)
             rl.rlim_cur = want;
     }
     size_t threads = run_threads(c);
-    long budget = (long)(rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur) / 2 - 4 * (long)threads - 16;
+    rlim_t cur = rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur;
+    long budget = (long)cur / 2 - 4 * (long)threads - 16;
     sl__md_dir_budget(budget > 0 ? (int)budget : 0);
+    return (size_t)cur / 4;
 }
 
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
@@ -1084,7 +1142,15 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     int status = 1;
     int64_t start = sl_now();
     keep_freed_memory();
-    dir_budget(c);
+    /* This thread's first 192 KiB of heap (the metrics, the walk's first
+     * lists, before on_found warms more), faulted in with one call: page
+     * by page it was ~25 faults on bench/md's tree and ~8 on one page, at
+     * 30-60 us each on this project's VMs, where populating costs 1-4 us
+     * a page. */
+    warm((size_t)192 << 10, 0);
+    b.stage_max = dir_budget(c);
+    if (c->stage_max)
+        b.stage_max = c->stage_max - 1;
     /* --isolate: the workers start (an exec each) while the inputs are
      * walked and the outputs planned. */
     if (c->isolate && (!(b.metrics = sl_metrics_new()) || !(b.iso = sl__md_iso_new(c, b.metrics))))
@@ -1103,6 +1169,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
     b.st_read = sl_metrics_stage(b.metrics, "read");
     b.st_render = sl_metrics_stage(b.metrics, "render");
     b.st_write = sl_metrics_stage(b.metrics, "write");
+    b.g_staged = sl_metrics_gauge(b.metrics, "staged");
     /* The bar hears of pages from the metrics, which the pages update as
      * soon as they start: when they start during the walk, it is set up
      * first (its total comes when the walk is over). */
