@@ -10,20 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../hex_digit.h"
 #include "remote_int.h"
 
 #define NAME_MAX_LEN 200
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* A percent-decoded copy of s[0..n), or NULL (bad escape, NUL, no memory). */
 static char *decode(const char *s, size_t n)
@@ -40,7 +30,7 @@ static char *decode(const char *s, size_t n)
             free(out);
             return NULL;
         }
-        int a = hexval((unsigned char)s[i + 1]), b = hexval((unsigned char)s[i + 2]);
+        int a = sl_hex_digit((unsigned char)s[i + 1]), b = sl_hex_digit((unsigned char)s[i + 2]);
         if (a < 0 || b < 0 || (a == 0 && b == 0)) {
             free(out);
             return NULL;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,11 +331,14 @@ SL_TEST(outfile_write_whole_refuses_directory_and_names_the_file)
     rmdir(dir);
 }
 
-/* A child that opens an output, writes 1 MiB of it, says so on `ready`
- * (one byte: 1 if the temporary file is unnamed) and waits to be killed. */
-static pid_t writer_child(const char *path, int ready[2])
+/* A child that opens path, with the named temporary file (`named`) or the
+ * unnamed one, and writes 1 MiB of it, then waits to be killed: its pid,
+ * once it has written. */
+static pid_t writer_child(const char *path, int named)
 {
+    int ready[2];
     CHECK_EQ(pipe(ready), 0);
+    sl__outfile_named_only(named);
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
@@ -352,8 +356,22 @@ static pid_t writer_child(const char *path, int ready[2])
         for (;;)
             pause();
     }
+    sl__outfile_named_only(0);
     close(ready[1]);
+    char unnamed = (char)named;
+    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
+    CHECK_EQ(unnamed, !named); /* /tmp has O_TMPFILE */
+    close(ready[0]);
     return pid;
+}
+
+/* Sends sig to the child pid, which must die of it. */
+static void kill_child(pid_t pid, int sig)
+{
+    kill(pid, sig);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == sig);
 }
 
 /* SIGKILL mid-write (as the OOM killer or kill -9 would) leaves nothing:
@@ -363,17 +381,9 @@ SL_TEST(outfile_killed_writer_leaves_no_file)
     fresh_dir();
     char path[128];
     snprintf(path, sizeof path, "%s/out.zst", dir);
-    int ready[2];
-    pid_t pid = writer_child(path, ready);
-    char unnamed = 0;
-    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
-    CHECK_EQ(unnamed, 1);   /* /tmp has O_TMPFILE */
+    pid_t pid = writer_child(path, 0);
     CHECK_EQ(entries(), 0); /* 1 MiB written, no name anywhere */
-    kill(pid, SIGKILL);
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-    close(ready[0]);
+    kill_child(pid, SIGKILL);
     CHECK_EQ(entries(), 0);
     rmdir(dir);
 }
@@ -385,19 +395,9 @@ SL_TEST(outfile_named_fallback_is_removed_on_sigterm)
     fresh_dir();
     char path[128];
     snprintf(path, sizeof path, "%s/out.zst", dir);
-    sl__outfile_named_only(1);
-    int ready[2];
-    pid_t pid = writer_child(path, ready);
-    sl__outfile_named_only(0);
-    char unnamed = 1;
-    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
-    CHECK_EQ(unnamed, 0);
+    pid_t pid = writer_child(path, 1);
     CHECK_EQ(entries(), 1); /* out.zst.tmp-XXXXXXXX */
-    kill(pid, SIGTERM);
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-    close(ready[0]);
+    kill_child(pid, SIGTERM);
     CHECK_EQ(entries(), 0);
     rmdir(dir);
 }
@@ -460,10 +460,7 @@ static int interrupted_leftovers(int dfd, int runs, void (*once)(unsigned i, voi
         CHECK_EQ(read(ready[0], &r, 1), 1); /* the handler is installed */
         close(ready[0]);
         usleep((useconds_t)(random ? rand() % delay_us : delay_us));
-        kill(pid, SIGINT);
-        int st;
-        CHECK_EQ(waitpid(pid, &st, 0), pid);
-        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
+        kill_child(pid, SIGINT);
         left += temp_leftovers(dfd);
     }
     if (left)
@@ -576,19 +573,9 @@ SL_TEST(outfile_named_fallback_is_removed_after_its_directory_moved)
     char sub[100];
     snprintf(sub, sizeof sub, "%s/sub", dir);
     CHECK_EQ(mkdir(sub, 0777), 0);
-    sl__outfile_named_only(1);
-    int ready[2];
-    pid_t pid = writer_child(path, ready);
-    sl__outfile_named_only(0);
-    char unnamed = 1;
-    CHECK_EQ(read(ready[0], &unnamed, 1), 1);
-    CHECK_EQ(unnamed, 0);
+    pid_t pid = writer_child(path, 1);
     CHECK_EQ(rename(sub, moved), 0);
-    kill(pid, SIGTERM);
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-    close(ready[0]);
+    kill_child(pid, SIGTERM);
     int mfd = open(moved, O_PATH | O_DIRECTORY | O_CLOEXEC);
     CHECK(mfd >= 0);
     CHECK_EQ(temp_leftovers(mfd), 0);
@@ -917,4 +904,162 @@ SL_TEST(outfile_staged_file_appears_only_when_published)
     CHECK_EQ(entries(), 0);
     close(dfd);
     rmdir(dir);
+}
+
+/* The create hook of the children below: before the first try, another
+ * writer's file ("theirs") at the temporary name when `plant_theirs`;
+ * after each try, a SIGTERM - in the moment between the create (or its
+ * EEXIST) and the entry saying whose the file is - to this thread, or with
+ * `to_process` to the process, which another thread takes (waited for). */
+static int plant_theirs, to_process;
+
+static void signal_in_create(int after, int dirfd, const char *name)
+{
+    if (!after && plant_theirs) {
+        plant_theirs = 0;
+        int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, "theirs", 6) != 6)
+            _exit(3);
+        close(fd);
+    } else if (after && !to_process) {
+        raise(SIGTERM);
+    } else if (after) {
+        kill(getpid(), SIGTERM); /* this thread blocks it: the main thread's handler runs */
+        sigset_t pending;
+        do
+            sigpending(&pending);
+        while (sigismember(&pending, SIGTERM));
+        usleep(100 * 1000);
+    }
+}
+
+/* The entries of dir that hold exactly want. */
+static int entries_holding(const char *want)
+{
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        n += e->d_name[0] != '.' && holds(p, want);
+    }
+    closedir(d);
+    return n;
+}
+
+/* A SIGTERM during the create of a named temporary file (review19 L1): the
+ * entry is in the handler's table before the create, so that a signal at
+ * any moment finds the file - but while the create is under way the name
+ * may be another writer's, and when it was (EEXIST), the handler unlinked
+ * that file.  Each way a temporary name is created - an open's named file,
+ * write_whole's named file, the link beside a file write_whole replaces -
+ * a child is signalled right after the create: it made the file, which is
+ * removed, or found another's there, which is left alone.  Before the fix
+ * the other writer's file was removed all three ways. */
+SL_TEST(outfile_signal_during_a_create_removes_only_its_own_file)
+{
+    for (int way = 0; way < 3; way++) {
+        for (int theirs = 0; theirs <= 1; theirs++) {
+            fresh_dir();
+            char path[128];
+            snprintf(path, sizeof path, "%s/page.html", dir);
+            int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+            CHECK(fd >= 0 && write(fd, "old", 3) == 3);
+            close(fd);
+            pid_t pid = fork();
+            CHECK(pid >= 0);
+            if (pid == 0) {
+                plant_theirs = theirs;
+                sl__outfile_named_only(way < 2); /* the third replaces through an unnamed file */
+                sl__outfile_create_hook(signal_in_create);
+                write_at(path, way > 0);
+                _exit(2); /* not reached: the signal */
+            }
+            int st;
+            CHECK_EQ(waitpid(pid, &st, 0), pid);
+            CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+            CHECK(holds(path, "old"));
+            CHECK_EQ(entries_holding("theirs"), theirs); /* another's file stays */
+            CHECK_EQ(entries(), 1 + theirs);             /* its own is gone */
+            int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            temp_leftovers(dfd);
+            close(dfd);
+            rmdir(dir);
+        }
+    }
+}
+
+/* A child forked while the parent writes an output through a named
+ * temporary file inherits the handler and its table: killed by SIGTERM,
+ * it removed the parent's temporary file, and the parent's commit failed
+ * (ENOENT).  Now the child removes only the one it made itself. */
+SL_TEST(outfile_forked_child_spares_its_parents_temporary_file)
+{
+    fresh_dir();
+    char path[128], path2[128], err[256];
+    snprintf(path, sizeof path, "%s/parent.txt", dir);
+    snprintf(path2, sizeof path2, "%s/child.txt", dir);
+    sl__outfile_named_only(1);
+    sl_outfile o;
+    CHECK_EQ(sl_outfile_open(&o, path, 0, err, sizeof err), 0);
+    sl__outfile_named_only(0);
+    fputs("parent's", o.fp);
+    CHECK_EQ(fflush(o.fp), 0);
+    CHECK_EQ(entries(), 1);
+    pid_t pid = writer_child(path2, 1);
+    CHECK_EQ(entries(), 2); /* both temporary files */
+    kill_child(pid, SIGTERM);
+    CHECK_EQ(entries(), 1); /* the child's is gone, the parent's stays */
+    CHECK_EQ(sl_outfile_commit(&o, err, sizeof err), 0);
+    CHECK(holds(path, "parent's"));
+    CHECK_EQ(entries(), 1);
+    cleanup(path);
+}
+
+/* The create in a thread that blocks SIGTERM, the signal taken by the
+ * main thread (as where a program leaves signals to one thread): its
+ * handler finds the create under way and leaves the work to the thread
+ * that creates, whose own kill is then taken by the main thread again (a
+ * raise stayed pending on the creating thread, which went on to write).
+ * Another writer's file stays; before the fix the handler removed it. */
+static void *create_blocking_sigterm(void *path)
+{
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, NULL);
+    write_at(path, 1);
+    return NULL;
+}
+
+SL_TEST(outfile_signal_to_another_thread_during_a_create_removes_only_its_own_file)
+{
+    for (int theirs = 0; theirs <= 1; theirs++) {
+        fresh_dir();
+        char path[128];
+        snprintf(path, sizeof path, "%s/page.html", dir);
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            plant_theirs = theirs;
+            to_process = 1;
+            sl__outfile_named_only(1);
+            sl__outfile_create_hook(signal_in_create);
+            pthread_t t;
+            if (pthread_create(&t, NULL, create_blocking_sigterm, path) != 0)
+                _exit(3);
+            pthread_join(t, NULL);
+            _exit(2); /* not reached: the signal */
+        }
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+        CHECK_EQ(entries_holding("theirs"), theirs);
+        CHECK_EQ(entries(), theirs); /* nothing of its own: no page, no temporary file */
+        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        temp_leftovers(dfd);
+        close(dfd);
+        rmdir(dir);
+    }
 }

@@ -1,22 +1,12 @@
 /*
- * hex_digit.h - the value of one hexadecimal digit (0-9, a-f, A-F), or -1
- * for any other byte.  Shared by the tools' scanners: JS escapes
- * (tools/js), GFM numeric character references (tools/md/gfm), the
- * sidecar's JSON \u escapes (tools/md/rpc.c), package.json percent
- * escapes (tools/bundle) and Rust escapes (tools/graph).
+ * hex_digit.h - sl_hex_digit, the value of one hexadecimal digit, for the
+ * tools: the one definition is the library's private lib/hex_digit.h
+ * (libsluice_remote decodes URL escapes with it too), found here by its
+ * place beside this file, with no include path of lib/ given to the tools.
  */
 #ifndef SLUICE_TOOL_HEX_DIGIT_H
 #define SLUICE_TOOL_HEX_DIGIT_H
 
-static inline int sl_hex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "../../lib/hex_digit.h"
 
 #endif

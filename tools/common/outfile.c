@@ -13,13 +13,21 @@
  * so that a path longer than PATH_MAX or a directory renamed since still
  * finds the file.  An entry is published with an atomic store once it is
  * complete, before the file is created (a signal in between would leave
- * the file behind), and cleared before it is freed.
+ * the file behind), and cleared before it is freed.  While the create is
+ * under way the name may still be another writer's (O_EXCL or linkat then
+ * fail with EEXIST), so a signal that comes then is only noted, and acted
+ * on (files removed, the signal raised again) once the create has ended:
+ * the handler removes only files this process made.  An entry also
+ * records the process that made it: a forked child, which inherits the
+ * table, never removes the temporary files its parent is still writing.
  */
 #include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -35,33 +43,86 @@
 /* A named temporary file, for the signal handler: its name in dir, a
  * descriptor of its directory held open while the entry is published
  * (AT_FDCWD: name is the whole path, for the moment a replaced file's
- * link exists). */
+ * link exists); the process that made the entry; and whether the file is
+ * this process's: T_CREATING while the create (O_EXCL open, or linkat) is
+ * under way and the name may be another writer's, T_OURS once it made the
+ * file. */
+enum { T_CREATING = 1, T_OURS = 2 };
 struct sl__outfile_entry {
     int dir;
     const char *name;
+    pid_t pid;
+    atomic_int state;
 };
 typedef struct sl__outfile_entry temp_entry;
 
 static _Atomic(const temp_entry *) pending[SL_OUTFILE_SLOTS];
 static atomic_int handlers_installed;
+/* A fatal signal that came while a create was under way: acted on when it ends. */
+static atomic_int deferred_sig;
+
+/* This process's id, kept (getpid is a system call per file) and
+ * forgotten in a forked child. */
+static atomic_int self_pid;
+
+static void forget_pid(void)
+{
+    atomic_store_explicit(&self_pid, 0, memory_order_relaxed);
+}
+
+static pid_t my_pid(void)
+{
+    int me = atomic_load_explicit(&self_pid, memory_order_relaxed);
+    if (!me)
+        atomic_store_explicit(&self_pid, me = (int)getpid(), memory_order_relaxed);
+    return (pid_t)me;
+}
+
+/* Removes the named temporary files this process made (async-signal-safe).
+ * 0, removing nothing, while one of its creates is under way. */
+static int unlink_ours(void)
+{
+    pid_t me = getpid(); /* not my_pid: a handler may run before a child's atfork */
+    for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
+        const temp_entry *t = atomic_load(&pending[i]);
+        if (t && t->pid == me && atomic_load(&t->state) == T_CREATING)
+            return 0;
+    }
+    for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
+        const temp_entry *t = atomic_load(&pending[i]);
+        if (t && t->pid == me && atomic_load(&t->state) == T_OURS)
+            unlinkat(t->dir, t->name, 0);
+    }
+    return 1;
+}
 
 static void on_fatal_signal(int sig)
 {
-    int saved = errno; /* an entry published before its create may name no file yet: ENOENT */
-    for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
-        const temp_entry *t = atomic_load(&pending[i]);
-        if (t)
-            unlinkat(t->dir, t->name, 0);
+    int saved = errno;
+    atomic_store(&deferred_sig, sig); /* before the look at the table: a create ending now sees it */
+    if (unlink_ours()) {
+        signal(sig, SIG_DFL);
+        raise(sig);
     }
+    errno = saved; /* where the raise is delivered after the return (ThreadSanitizer defers it), or deferred */
+}
+
+/* A fatal signal came during a create, which has now ended: what the
+ * handler left undone.  Another thread's create still under way ends in a
+ * moment and comes here too. */
+static void act_on_deferred(int sig)
+{
+    while (!unlink_ours())
+        sched_yield();
     signal(sig, SIG_DFL);
-    raise(sig);
-    errno = saved; /* where the raise is delivered after the return (ThreadSanitizer defers it) */
+    kill(getpid(), sig); /* to the process: this thread may block the signal, the handler's did not */
 }
 
 static void install_handlers(void)
 {
     if (atomic_exchange(&handlers_installed, 1))
         return;
+    pthread_atfork(NULL, NULL, forget_pid);
     int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction old;
@@ -90,6 +151,47 @@ static void release_slot(int slot)
 {
     if (slot >= 0)
         atomic_store(&pending[slot], NULL);
+}
+
+static void (*create_hook)(int after, int dirfd, const char *name);
+
+void sl__outfile_create_hook(void (*fn)(int after, int dirfd, const char *name))
+{
+    create_hook = fn;
+}
+
+/* Publishes ent (dirfd, name; T_CREATING) for a create about to be tried:
+ * its slot, or -1. */
+static int begin_create(temp_entry *ent, int dirfd, const char *name)
+{
+    ent->dir = dirfd;
+    ent->name = name;
+    ent->pid = my_pid();
+    atomic_store_explicit(&ent->state, T_CREATING, memory_order_relaxed); /* published by claim_slot */
+    int slot = claim_slot(ent);
+    if (create_hook)
+        create_hook(0, dirfd, name);
+    return slot;
+}
+
+/* Ends the create begun on ent (in *slot): made, the file is ours; else
+ * the entry is withdrawn (*slot -1).  Then acts on a fatal signal that came
+ * meanwhile.  Keeps errno. */
+static void end_create(temp_entry *ent, int *slot, int made)
+{
+    int e = errno;
+    if (create_hook)
+        create_hook(1, ent->dir, ent->name);
+    if (made) {
+        atomic_store(&ent->state, T_OURS);
+    } else {
+        release_slot(*slot);
+        *slot = -1;
+    }
+    int sig = atomic_load(&deferred_sig);
+    if (sig)
+        act_on_deferred(sig);
+    errno = e;
 }
 
 static void release(sl_outfile *o)
@@ -147,10 +249,7 @@ static const char *at_name(int dirfd, const char *path)
 static void temp_name(const char *path, char *tmp, size_t cap)
 {
     static atomic_uint seq;
-    static atomic_uint pid; /* getpid is a system call per file; a forked child keeps the parent's, and a clash is a retry */
-    unsigned me = atomic_load(&pid);
-    if (!me)
-        atomic_store(&pid, me = (unsigned)getpid());
+    unsigned me = (unsigned)my_pid();
     unsigned x = atomic_fetch_add(&seq, 1) * 2654435761u ^ me * 40503u;
     const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
     size_t keep = strlen(path), most = NAME_MAX - sizeof ".tmp-XXXXXXXX" + 1;
@@ -164,7 +263,8 @@ static void temp_name(const char *path, char *tmp, size_t cap)
  * race with other threads creating files, and no fchmod.  O_EXCL refuses
  * an existing file or symlink.  The signal handler's entry (*ent, in
  * *slot) is published before each try, so that a signal at any moment
- * finds the file, and withdrawn when the try fails.  Returns the
+ * finds the file, and withdrawn when the try fails (a signal during the
+ * try waits for its end: the name may be another writer's).  Returns the
  * descriptor, or -1 with errno set (*slot then -1); the name is left in
  * tmp. */
 static int create_temp_at(int dirfd, const char *path, char *tmp, size_t cap, unsigned mode, temp_entry *ent,
@@ -172,16 +272,12 @@ static int create_temp_at(int dirfd, const char *path, char *tmp, size_t cap, un
 {
     for (int tries = 0; tries < 100; tries++) {
         temp_name(path, tmp, cap);
-        *ent = (temp_entry){dirfd, at_name(dirfd, tmp)};
-        *slot = claim_slot(ent);
+        *slot = begin_create(ent, dirfd, at_name(dirfd, tmp));
         int fd = openat(dirfd, ent->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+        end_create(ent, slot, fd >= 0);
         if (fd >= 0)
             return fd;
-        int e = errno;
-        release_slot(*slot);
-        *slot = -1;
-        errno = e;
-        if (e != EEXIST)
+        if (errno != EEXIST)
             return -1;
     }
     errno = EEXIST;
@@ -283,15 +379,11 @@ static int replace_at(int fd, int dirfd, const char *path, char *err, size_t err
         install_handlers();
     for (int tries = 0; tmp && tries < 100; tries++) {
         temp_name(path, tmp, cap);
-        ent = (temp_entry){dirfd, at_name(dirfd, tmp)};
-        slot = claim_slot(&ent); /* before the name exists: a signal finds it at any moment */
-        if ((rc = link_unnamed_at(fd, dirfd, ent.name)) == 0)
-            break;
-        int e = errno;
-        release_slot(slot);
-        slot = -1;
-        errno = e;
-        if (e != EEXIST)
+        /* before the name exists: a signal finds it at any moment */
+        slot = begin_create(&ent, dirfd, at_name(dirfd, tmp));
+        rc = link_unnamed_at(fd, dirfd, ent.name);
+        end_create(&ent, &slot, rc == 0);
+        if (rc == 0 || errno != EEXIST)
             break;
     }
     if (rc == 0) {

@@ -11,7 +11,10 @@
  * instead and removed on SIGINT, SIGTERM or SIGHUP (from the directory it
  * was made in, held open: also when that was renamed meanwhile or the
  * path is longer than PATH_MAX); only a SIGKILL (or a power cut) can then
- * leave it behind.
+ * leave it behind.  The handler removes only files this process made: not
+ * another writer's of the same name, nor, in a child forked (fork(2), whose
+ * atfork handlers reset the process id kept) while the parent writes, the
+ * parent's.
  * Path "-" (or NULL) means standard output, which cannot be taken back;
  * an existing device or FIFO (/dev/null, a named pipe) is written in place,
  * since renaming over it would replace it with a regular file.
@@ -128,5 +131,11 @@ int sl_write_all(int fd, const void *data, size_t len);
 /* For tests: 1 makes every later open use the named temporary file, as
  * on a file system without O_TMPFILE; 0 goes back to trying O_TMPFILE. */
 void sl__outfile_named_only(int on);
+/* For tests: fn(0, dirfd, name) is called just before a named temporary
+ * file is created (O_EXCL open, or linkat beside a replaced file) as name
+ * in dirfd, its entry already in the signal handler's table; fn(1, ...)
+ * just after, whatever came of it, before the entry says so.  NULL (the
+ * default): nothing is called. */
+void sl__outfile_create_hook(void (*fn)(int after, int dirfd, const char *name));
 
 #endif
