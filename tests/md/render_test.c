@@ -341,6 +341,8 @@ SL_TEST(md_heading_ids_lowercase_all_scripts_and_drop_symbols_as_github_slugger)
         sl__md_buf_puts(&src, cases[i][0]);
         sl__md_buf_puts(&src, "\n");
     }
+    sl__md_buf_putc(&src, 0); /* render_with reads a C string */
+    CHECK(!src.failed);
     for (int renderer = SL__MD_OWN; renderer <= SL__MD_CMARK; renderer++) {
         sl__md_page p = render_with(src.data, 0, 0, renderer);
         CHECK_EQ(p.nheadings, n);
