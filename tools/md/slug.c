@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/cp_ranges.h"
 #include "../common/utf8_put.h"
 #include "md.h"
 #include "slug_tables.h"
@@ -165,26 +166,10 @@ static const char ascii_slug[128] = {
     ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
     ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z'};
 
-/* 1 if code point c is in the sorted, merged ranges r[0, n). */
-static int in_ranges(const uint32_t (*r)[2], size_t n, uint32_t c)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c < r[mid][0])
-            hi = mid;
-        else if (c > r[mid][1])
-            lo = mid + 1;
-        else
-            return 1;
-    }
-    return 0;
-}
-
 /* base_slug knows of one lowercasing into two code points */
 _Static_assert(sizeof slug_lower_multi / sizeof *slug_lower_multi == 1, "slug_lower_multi: one entry");
 
-#define IN(table, c) in_ranges(table, sizeof table / sizeof *table, c)
+#define IN(table, c) sl_cp_in_ranges(table, sizeof table / sizeof *table, c)
 
 /* toLowerCase of a non-ASCII code point other than Σ and U+0130. */
 static uint32_t lower(uint32_t c)
