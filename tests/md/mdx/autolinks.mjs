@@ -7,12 +7,13 @@
 //   node autolinks.mjs SLUICE MODULES_DIR [CASES]
 //
 // Shapes follow micromark-extension-gfm-autolink-literal's tests.  At
-// this commit 442 of 3,000 differ (md4c's permissive autolinks stand for
-// micromark's tokenizer, mdx_tree.c's link_literals for the mdast
-// transform): trailing `*` `_` `~` kept in the link (micromark leaves
-// them out), `&amp;` in a URL decoded (micromark keeps it as written),
-// `ftp://` linked, emails whose domain ends in a digit, or after `.` `_`
-// `*` `(` linked, `]` kept at a URL's end, `http://-a.b` linked.
+// this commit 357 of 3,000 differ (442 before url_at took micromark's
+// tokenizer first; md4c's permissive autolinks stand for micromark's
+// tokenizer, mdx_tree.c's link_literals for the rest and the mdast
+// transform): emails (whose domain ends in a digit, or after `.` `_` `*`
+// `(`, linked; `x@a.b-c_d+e@-a.b` split otherwise), `ftp://` linked,
+// `&amp;` in a URL decoded (micromark keeps it as written), `]` kept at a
+// URL's end, `http://-a.b` linked.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
