@@ -12,12 +12,13 @@
 #include "js_parser.h"
 #include "md.h"
 
-/* The page's line count, for checking an error's line. */
+/* The page's line count, for checking an error's line: `\n`, `\r\n` and
+ * a lone `\r` each end a line (micromark's line endings). */
 static size_t lines_of(const char *s, size_t n)
 {
     size_t k = 1;
     for (size_t i = 0; i < n; i++)
-        k += s[i] == '\n';
+        k += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
     return k;
 }
 

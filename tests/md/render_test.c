@@ -288,7 +288,7 @@ SL_TEST(md_heading_ids_are_github_style_and_unique)
     CHECK(!strcmp(p.headings[4].id, "code--em"));
     CHECK(!strcmp(p.headings[4].text, "code & em"));
     CHECK(!strcmp(p.headings[5].id, "section"));
-    CHECK(!strcmp(p.headings[6].id, "\xc3\x9c" "n" "\xc3\xaf" "code-title"));
+    CHECK(!strcmp(p.headings[6].id, "\xc3\xbc" "n" "\xc3\xaf" "code-title")); /* ünïcode: toLowerCase */
     CHECK_EQ(p.headings[1].level, 2);
     CHECK(contains(p.html, "<h2 id=\"hello-world-2\">") == 0);
     CHECK(contains(p.html, "<h3 id=\"hello-world-2\">Hello World</h3>"));
@@ -296,6 +296,7 @@ SL_TEST(md_heading_ids_are_github_style_and_unique)
 }
 
 /* One page in one mode on one renderer. */
+
 static sl__md_page render_with(const char *src, int commonmark, int unsafe, int renderer)
 {
     sl__md_opts o = {.commonmark = commonmark, .unsafe_html = unsafe, .renderer = renderer};
@@ -303,6 +304,56 @@ static sl__md_page render_with(const char *src, int commonmark, int unsafe, int 
     char err[256];
     CHECK(sl__md_render(src, strlen(src), &o, &p, err, sizeof err) == 0);
     return p;
+}
+
+/* Ids as github-slugger makes them beyond ASCII (GitHub's anchors,
+ * rehype-slug): JavaScript's toLowerCase on every script, symbols and
+ * emoji removed by Unicode category (Unicode 13), letters, marks, decimal
+ * and letter numbers (not ½ or ²) and
+ * connector punctuation kept; on every renderer.  Each `want` is what
+ * github-slugger 2.0.0 gives (md_slug_matches_github_slugger compares
+ * many more with it under node).  Ids kept non-ASCII letters' case and
+ * kept `⚠`, `©`, `→`. */
+SL_TEST(md_heading_ids_lowercase_all_scripts_and_drop_symbols_as_github_slugger)
+{
+    static const char *const cases[][2] = {
+        {"\xc3\x84rger", "\xc3\xa4rger"},                                      /* Ärger */
+        {"\xe2\x9a\xa0 Warning", "-warning"},                                    /* ⚠ */
+        {"\xe2\x9a\xa0\xef\xb8\x8f Warning", "\xef\xb8\x8f-warning"},          /* ⚠️: VS16 is a mark */
+        {"Rocket \xf0\x9f\x9a\x80 launch", "rocket--launch"},                    /* 🚀 */
+        {"\xc2\xa9 2024 \xe2\x86\x92 next", "-2024--next"},                    /* © → */
+        {"\xce\x9f\xce\x94\xce\x9f\xce\xa3", "\xce\xbf\xce\xb4\xce\xbf\xcf\x82"},    /* ΟΔΟΣ: final ς */
+        {"\xce\xa3\xce\x91", "\xcf\x83\xce\xb1"},                              /* ΣΑ: σ */
+        {"\xc4\xb0stanbul", "i\xcc\x87stanbul"},                                /* İ: i U+0307 */
+        {"\xc8\xba", "\xe2\xb1\xa5"},                                          /* Ⱥ: 2 bytes to 3 */
+        {"\xe2\x84\xaa", "k"},                                                 /* Kelvin sign */
+        {"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"}, /* Привет */
+        {"\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},                              /* Deseret 𐐀 */
+        {"a\xc2\xa0" "b\xe3\x80\x80" "c", "abc"},                                 /* NBSP, ideographic space */
+        {"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x80\x82", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"}, /* 日本語。 */
+        {"x\xe2\x80\xbfy \xc2\xbd", "x\xe2\x80\xbfy-"},                 /* ‿ (Pc) kept, ½ (No) not */
+        {"\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\x82\xe0\xa4\xa6\xe0\xa5\x80", "\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\x82\xe0\xa4\xa6\xe0\xa5\x80"}, /* हिंदी */
+    };
+    size_t n = sizeof cases / sizeof *cases;
+    sl__md_buf src = {0};
+    for (size_t i = 0; i < n; i++) {
+        sl__md_buf_puts(&src, "# ");
+        sl__md_buf_puts(&src, cases[i][0]);
+        sl__md_buf_puts(&src, "\n");
+    }
+    sl__md_buf_putc(&src, 0); /* render_with reads a C string */
+    CHECK(!src.failed);
+    for (int renderer = SL__MD_OWN; renderer <= SL__MD_CMARK; renderer++) {
+        sl__md_page p = render_with(src.data, 0, 0, renderer);
+        CHECK_EQ(p.nheadings, n);
+        for (size_t i = 0; i < n && i < p.nheadings; i++) {
+            if (strcmp(p.headings[i].id, cases[i][1]))
+                fprintf(stderr, "renderer %d: %s: id %s, want %s\n", renderer, cases[i][0], p.headings[i].id, cases[i][1]);
+            CHECK(!strcmp(p.headings[i].id, cases[i][1]));
+        }
+        sl__md_page_free(&p);
+    }
+    sl__md_buf_free(&src);
 }
 
 /* In safe mode raw HTML in a heading is shown escaped, but its tags give

@@ -9,6 +9,7 @@
  */
 #include "js_lexer.h"
 #include "js_unicode_id.h"
+#include "cp_ranges.h"
 #include "hex_digit.h"
 #include "utf8_put.h"
 
@@ -125,22 +126,6 @@ static int is_space_cp(uint32_t cp)
            cp == 0x205F || cp == 0x3000;
 }
 
-/* cp (>= 0x80) in one of n sorted, disjoint, inclusive ranges. */
-static int in_ranges(const uint32_t (*r)[2], size_t n, uint32_t cp)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cp < r[mid][0])
-            hi = mid;
-        else if (cp > r[mid][1])
-            lo = mid + 1;
-        else
-            return 1;
-    }
-    return 0;
-}
-
 /* ECMA-262 IdentifierStartChar: ID_Start, `$`, `_` (Unicode 17.0's tables,
  * node 20.20's: every identifier node runs is taken; esbuild 0.28 reads
  * 15.1); surrogates and U+FFFD, which stands for bytes that are not UTF-8,
@@ -149,7 +134,7 @@ int sl__js_id_start(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_' || cp == '$';
-    return in_ranges(js_id_start_ranges, sizeof js_id_start_ranges / sizeof *js_id_start_ranges, cp);
+    return sl_cp_in_ranges(js_id_start_ranges, sizeof js_id_start_ranges / sizeof *js_id_start_ranges, cp);
 }
 
 /* IdentifierPartChar: ID_Continue, `$`, ZWNJ, ZWJ. */
@@ -158,7 +143,7 @@ int sl__js_id_part(uint32_t cp)
     if (cp < 0x80)
         return sl__js_id_start(cp) || (cp >= '0' && cp <= '9');
     return cp == 0x200C || cp == 0x200D ||
-           in_ranges(js_id_continue_ranges, sizeof js_id_continue_ranges / sizeof *js_id_continue_ranges, cp);
+           sl_cp_in_ranges(js_id_continue_ranges, sizeof js_id_continue_ranges / sizeof *js_id_continue_ranges, cp);
 }
 
 void sl__js_lex_init(js_lexer *L, const char *src, size_t len, js_arena *a, jmp_buf *fail)

@@ -90,6 +90,8 @@ typedef struct mdx_construct {
 typedef struct mdx_scan {
     const char *path;  /* for messages */
     const char *src;   /* the whole page (front matter included: positions are the page's) */
+    const char *raw;   /* the page as written, where src is a copy with each lone `\r` made `\n` (NULL: src is) */
+    char *lf_copy;     /* that copy (owned), or NULL */
     size_t len;        /* the page's length, or while a construct in text is read, where its text ends */
     size_t page_len;   /* the page's length */
     size_t body;       /* where the Markdown starts (after front matter) */

@@ -714,8 +714,8 @@ static void value_ws(tag_reader *t, sl__md_buf *v)
         uint32_t c = cur(t, &w);
         if (c == (uint32_t)-1 || !(is_space(c) || is_eol(c) || is_unicode_ws(c)))
             return;
-        if (is_eol(c))
-            sl__md_buf_put(v, t->s->src + t->i, w);
+        if (is_eol(c)) /* as written: a lone `\r` too (mdx_compile.c made it `\n` in src) */
+            sl__md_buf_put(v, (t->s->raw ? t->s->raw : t->s->src) + t->i, w);
         t->i += w;
         if (c == '\n' || (c == '\r' && (t->i >= t->s->len || t->s->src[t->i] != '\n')))
             after_eol(t);
@@ -1407,7 +1407,7 @@ static int lt_ends_text(mdx_scan *s, size_t i, int heading, int one_line, int le
  * code span runs on): constructs become placeholders in s->md.  Returns
  * the offset where the next line starts, or an error (< 0 as size_t is
  * not possible: *rc). */
-static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *rc)
+static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc)
 {
     const char *src = s->src;
     size_t n = s->len, i = p;
@@ -1462,6 +1462,44 @@ static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *r
         i++;
     }
     return i;
+}
+
+/* Where an ATX heading's text from p (past its `#`s and white space) ends
+ * on its line [.., le): before the white space at its end, and before a
+ * closing run of `#`s with white space (or nothing) before it. */
+static size_t atx_text_end(const char *src, size_t p, size_t le)
+{
+    size_t e = le > p && src[le - 1] == '\r' ? le - 1 : le, h;
+    while (e > p && (src[e - 1] == ' ' || src[e - 1] == '\t'))
+        e--;
+    for (h = e; h > p && src[h - 1] == '#'; h--)
+        ;
+    if (h < e && (h == p || src[h - 1] == ' ' || src[h - 1] == '\t'))
+        for (e = h; e > p && (src[e - 1] == ' ' || src[e - 1] == '\t'); e--)
+            ;
+    return e;
+}
+
+/* A line's text (text_run).  An ATX heading's ends where micromark's
+ * does, before its closing `#`s: a tag or expression there meets the end
+ * of the heading (`# a < #` is an error, as in @mdx-js/mdx, not the text
+ * `a <`); the closing sequence goes to md4c as it was written. */
+static size_t text_line(mdx_scan *s, size_t p, int heading, int one_line, int *rc)
+{
+    if (!heading)
+        return text_run(s, p, 0, one_line, rc);
+    size_t len = s->len, le = sl__md_line_end(s->src, len, p), end = atx_text_end(s->src, p, le);
+    s->len = end;
+    size_t i = text_run(s, p, 1, one_line, rc);
+    s->len = len;
+    if (*rc)
+        return 0;
+    sl__md_buf_put(&s->md, s->src + i, le - i);
+    if (le < len) {
+        sl__md_buf_putc(&s->md, '\n');
+        le++;
+    }
+    return le;
 }
 
 static int thematic_or_underline(const char *s, size_t i, size_t le)
@@ -1729,9 +1767,40 @@ static int fence_container_ends(const char *s, size_t i, size_t p, size_t le, si
     return col < fcol;
 }
 
+/* A copy of src[0, len) with each lone `\r` (a line ending of its own, as
+ * micromark reads it: classic Mac text) made `\n`, or NULL where there is
+ * none (*nomem set where there is one but no memory).  The scanner, and
+ * md4c's reading of the Markdown it passes on, take a line ending to be
+ * `\n` or `\r\n`; a byte for a byte keeps every position, so errors
+ * still name the page's line and column. */
+static char *lone_cr_as_lf(const char *src, size_t len, int *nomem)
+{
+    const char *cr = memchr(src, '\r', len);
+    while (cr && cr + 1 < src + len && cr[1] == '\n')
+        cr = memchr(cr + 2, '\r', (size_t)(src + len - cr - 2));
+    if (!cr)
+        return NULL;
+    char *c = malloc(len);
+    if (!c) {
+        *nomem = 1;
+        return NULL;
+    }
+    memcpy(c, src, len);
+    for (size_t i = (size_t)(cr - src); i < len; i++)
+        if (c[i] == '\r' && (i + 1 >= len || c[i + 1] != '\n'))
+            c[i] = '\n';
+    return c;
+}
+
 int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, size_t body, int gfm, js_arena *a)
 {
     memset(s, 0, sizeof *s);
+    int nomem = 0;
+    if ((s->lf_copy = lone_cr_as_lf(src, len, &nomem))) {
+        s->raw = src; /* attribute values keep their line endings as written */
+        src = s->lf_copy;
+    } else if (nomem)
+        return -2;
     s->gfm = gfm;
     s->path = path;
     s->src = src;
@@ -1868,6 +1937,8 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
 
 void sl__mdx_scan_free(mdx_scan *s)
 {
+    free(s->lf_copy);
+    s->lf_copy = NULL;
     free(s->shadow);
     s->shadow = NULL;
     free(s->c);

@@ -907,7 +907,11 @@ static int trail_ends(const char *t, size_t n, size_t k)
             size_t j = k + 1;
             while (j < n && ascii_alpha((unsigned char)t[j]))
                 j++;
-            if (j == k + 1 || j >= n || t[j] != ';')
+            if (j == k + 1) { /* a bare `&`: md4c's text of `&amp;`, a reference micromark leaves out */
+                k++;
+                continue;
+            }
+            if (j >= n || t[j] != ';')
                 return 0;
             k = j + 1;
         } else if (c == ']') {
@@ -1033,17 +1037,20 @@ static int transform_url_at(const char *t, size_t n, size_t i, size_t *end, int 
     return 1;
 }
 
-/* A URL linked at t[i]: the transform's, or for `http://` and `https://`
- * micromark's tokenizer's where md4c did not stand for it. */
-static int url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
+/* A URL linked at t[i]: micromark's tokenizer's for `http://` and
+ * `https://` (not after a letter, nor after an unclosed `[`: in_label,
+ * its previousUnbalanced, counted as link_literals goes), else the
+ * transform's.  Where both could, the tokenizer's, which ran first (it
+ * leaves a trailing `*`, `_`, `~` or `&amp;` out; the transform keeps
+ * them). */
+static int url_at(const char *t, size_t n, size_t i, int in_label, size_t *end, int *www)
 {
-    if (transform_url_at(t, n, i, end, www))
-        return 1;
     size_t d = prefix_ci(t, n, i, "https://") ? i + 8 : prefix_ci(t, n, i, "http://") ? i + 7 : 0;
-    if (!d || (i && ascii_alpha(cp_before(t, i)))) /* the protocol after a letter is no autolink */
-        return 0;
-    *www = 0;
-    return protocol_tokenized(t, n, d, end);
+    if (d && !(i && ascii_alpha(cp_before(t, i))) && !in_label && protocol_tokenized(t, n, d, end)) {
+        *www = 0;
+        return 1;
+    }
+    return transform_url_at(t, n, i, end, www);
 }
 
 static mx_node *text_piece(builder *b, int type, const char *t, size_t n)
@@ -1064,11 +1071,15 @@ static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
     size_t len = n->text.len, i = 0, from = 0;
     mx_node *first = NULL, *tail = NULL;
 #define ADD(k) (tail = *(tail ? &tail->next : &first) = (k))
+    size_t seen = 0, open = 0; /* `[`s not closed in t[0, seen) */
     while (i < len && !b->nomem) {
         size_t e;
         int www;
         char c = (char)(t[i] | 0x20);
-        if ((c != 'h' && c != 'w') || !url_at(t, len, i, &e, &www)) {
+        if (c == 'h' || c == 'w')
+            for (; seen < i; seen++)
+                open = t[seen] == '[' ? open + 1 : t[seen] == ']' && open ? open - 1 : open;
+        if ((c != 'h' && c != 'w') || !url_at(t, len, i, open > 0, &e, &www)) {
             i++;
             continue;
         }

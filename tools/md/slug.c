@@ -1,20 +1,29 @@
 /*
  * slug.c - GitHub-style heading ids, unique within a page.
  *
- * The rule github-slugger (and so GitHub, Docusaurus, VitePress) applies:
- * lowercase, drop punctuation and symbols, keep letters, digits, `-` and
- * `_`, turn each space into `-`.  A repeated id gets `-1`, `-2`, ... from a
- * per-base counter, skipping suffixes that are already taken.  Letters
- * outside ASCII are kept as they are; the Unicode punctuation blocks
- * people actually type (U+00A0-U+00BF, U+2000-U+206F) and emoji are
- * dropped.  A heading with no usable character gets the base `section`
- * (MDX pages: "", then `-1`, ..., as rehype-slug gives with github-slugger).
+ * github-slugger's rule (GitHub's anchors; rehype-slug, Docusaurus,
+ * VitePress): JavaScript's toLowerCase (all of Unicode: `Ärger` is
+ * `ärger`, `ΟΔΟΣ` is `οδος` with the final sigma), then every character
+ * removed but letters, marks, decimal and letter numbers, connector
+ * punctuation, `-` and space, as Unicode 13 has them (symbols such as `⚠`,
+ * emoji, `½`, and letters newer than Unicode 13 go), then each space to `-`.  The
+ * non-ASCII tables (slug_tables.h) are generated from github-slugger's own
+ * regex and node's toLowerCase by scripts/gen-slug-tables.mjs;
+ * `md_slug_matches_github_slugger` compares the ids with github-slugger's.
+ * A repeated id gets `-1`, `-2`, ... from a per-base counter, skipping
+ * suffixes that are already taken.  A heading with no usable character
+ * gets the base `section` (MDX pages: "", then `-1`, ..., as rehype-slug
+ * gives with github-slugger).
  * Ids live in a hash table, so a page with a million headings stays linear.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/cp_ranges.h"
+#include "../common/utf8_put.h"
 #include "md.h"
+#include "slug_tables.h"
 
 /* Room for `-` and the digits of an unsigned long. */
 #define SUFFIX_ROOM 24
@@ -140,18 +149,6 @@ static int intern(sl__md_slugs *s, const char *k, size_t n, size_t h)
     return 0;
 }
 
-/* Bytes of the UTF-8 sequence at t[i] that slugs drop, or 0 to keep it. */
-static size_t dropped_seq(const unsigned char *t, size_t i, size_t n)
-{
-    if (t[i] == 0xC2 && i + 1 < n && t[i + 1] >= 0xA0 && t[i + 1] <= 0xBF)
-        return 2;
-    if (t[i] == 0xE2 && i + 2 < n && (t[i + 1] == 0x80 || t[i + 1] == 0x81))
-        return 3;
-    if (t[i] == 0xF0 && i + 3 < n && t[i + 1] == 0x9F)
-        return 4; /* emoji and pictographs */
-    return 0;
-}
-
 /* What an ASCII byte becomes in a slug: a letter lowercased, a digit,
  * `-` or `_` itself, a space `-`; 0, dropped.  A table, not a chain of
  * range tests: heading text mixes the classes byte by byte, and the
@@ -169,26 +166,126 @@ static const char ascii_slug[128] = {
     ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
     ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z'};
 
+/* base_slug knows of one lowercasing into two code points */
+_Static_assert(sizeof slug_lower_multi / sizeof *slug_lower_multi == 1, "slug_lower_multi: one entry");
+
+#define IN(table, c) sl_cp_in_ranges(table, sizeof table / sizeof *table, c)
+
+/* toLowerCase of a non-ASCII code point other than Σ and U+0130. */
+static uint32_t lower(uint32_t c)
+{
+    size_t lo = 0, hi = sizeof slug_lower / sizeof *slug_lower;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const slug_lower_run *r = &slug_lower[mid];
+        if (c < r->lo)
+            hi = mid;
+        else if (c > r->lo + (uint32_t)(r->n - 1) * r->stride)
+            lo = mid + 1;
+        else
+            return (c - r->lo) % r->stride ? c : (uint32_t)((int32_t)c + r->delta);
+    }
+    return c;
+}
+
+/* The code point at t[*i] (valid UTF-8, the page's contract; a stray
+ * byte reads as U+FFFD, which slugs drop), *i moved past it. */
+static uint32_t next_cp(const unsigned char *t, size_t n, size_t *i)
+{
+    uint32_t c = t[*i];
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (len == 0 || *i + len > n) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    if (len > 1)
+        c &= 0x3Fu >> (len - 1);
+    for (size_t k = 1; k < len; k++)
+        c = (c << 6) | (t[*i + k] & 0x3Fu);
+    *i += len;
+    return c;
+}
+
+/* The code point ending just before t[*i], *i moved to its start. */
+static uint32_t prev_cp(const unsigned char *t, size_t n, size_t *i)
+{
+    size_t j = *i - 1;
+    while (j > 0 && *i - j < 4 && (t[j] & 0xC0) == 0x80)
+        j--;
+    size_t k = j;
+    uint32_t c = next_cp(t, n, &k);
+    if (k != *i) { /* not one sequence: the stray byte alone */
+        *i -= 1;
+        return 0xFFFD;
+    }
+    *i = j;
+    return c;
+}
+
+/* 1 if the nearest code point in direction dir (-1, +1) from t[i] that is
+ * not Case_Ignorable is Cased: ICU's test for Final_Sigma, which node's
+ * toLowerCase uses (a code point both Cased and Case_Ignorable, such as
+ * U+02B0, is passed over as ignorable, as ICU does). */
+static int cased_beside(const unsigned char *t, size_t n, size_t i, int dir)
+{
+    while (dir < 0 ? i > 0 : i < n) {
+        uint32_t c = dir < 0 ? prev_cp(t, n, &i) : next_cp(t, n, &i);
+        if (c < 0x80) {
+            if (c == '\'' || c == '.' || c == ':' || c == '^' || c == '`')
+                continue;
+            return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        }
+        if (IN(slug_case_ignorable, c))
+            continue;
+        return IN(slug_cased, c);
+    }
+    return 0;
+}
+
+/* Appends code point c to out[*o] if slugs keep it (as a lowercased
+ * character: github-slugger removes after lowercasing). */
+static void put_kept(char *out, size_t *o, uint32_t c)
+{
+    if (c < 0x80) {
+        out[*o] = ascii_slug[c];
+        *o += out[*o] != 0;
+    } else if (IN(slug_keep, c))
+        *o += sl_utf8_put(out + *o, c);
+}
+
 /* The id for a heading's text, in a buffer with room after it for a
- * suffix (`-` and a number); *len is its length. */
+ * suffix (`-` and a number); *len is its length.  github-slugger's
+ * slug(): toLowerCase, then remove what its regex matches (all but
+ * letters, marks, numbers, connector punctuation, `-` and space), then
+ * each space to `-`. */
 static char *base_slug(const char *text, size_t n, int empty_bare, size_t *len)
 {
     const unsigned char *t = (const unsigned char *)text;
-    char *out = malloc(n + sizeof "section" + SUFFIX_ROOM);
+    /* lowercasing can lengthen a character's UTF-8 by half
+     * (U+023A to U+2C65: 2 to 3 bytes; U+0130 to `i` U+0307: 2 to 3) */
+    if (n > (SIZE_MAX - sizeof "section" - SUFFIX_ROOM) / 2)
+        return NULL;
+    char *out = malloc(n + n / 2 + 1 + sizeof "section" + SUFFIX_ROOM);
     if (!out)
         return NULL;
     size_t o = 0;
     for (size_t i = 0; i < n;) {
         unsigned c = t[i];
-        size_t drop;
         if (c < 0x80) {
             out[o] = ascii_slug[c];
             o += out[o] != 0;
             i++;
-        } else if ((drop = dropped_seq(t, i, n)))
-            i += drop;
-        else
-            out[o++] = (char)t[i++];
+            continue;
+        }
+        size_t at = i;
+        uint32_t cp = next_cp(t, n, &i);
+        if (cp == 0x3A3) /* Σ: ς at a word's end (Final_Sigma), σ elsewhere */
+            put_kept(out, &o, cased_beside(t, n, at, -1) && !cased_beside(t, n, i, 1) ? 0x3C2 : 0x3C3);
+        else if (cp == slug_lower_multi[0][0]) {
+            put_kept(out, &o, slug_lower_multi[0][1]);
+            put_kept(out, &o, slug_lower_multi[0][2]);
+        } else
+            put_kept(out, &o, lower(cp));
     }
     if (o == 0 && !empty_bare) {
         memcpy(out, "section", sizeof "section");

@@ -20,6 +20,8 @@
 #   mdx_lazy_line_in_flow_jsx_or_expression_in_a_container_is_an_error
 #   mdx_error_columns_count_utf16_code_units_as_mdx_js_does
 #   mdx_paragraph_of_many_constructs_compiles_in_linear_time
+#   mdx_lone_cr_line_endings_read_as_micromark_reads_them
+#   mdx_heading_text_ends_before_its_closing_hashes
 set -uo pipefail
 sluice=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mdx-err-XXXXXX")
@@ -178,5 +180,44 @@ for unit in 'x <b/>' 'x {1}' 'x <'; do
   fi
 done
 check mdx_paragraph_of_many_constructs_compiles_in_linear_time $ok
+
+# A lone CR is a line ending (micromark's, classic Mac text): a page with
+# CR line endings compiles to the module its LF twin does (flow JSX, ESM,
+# a table, an expression over lines), an attribute value keeps its CRs
+# as written, and an error names the page's line.  The scanner read such
+# a page as one line: `<div>` was refused, `export` was text.
+cr_page='import {A} from "./a.js"\n\n# T\n\n<div>\n\ny {1 +\n2}\n\n</div>\n\n| a |\n| - |\n| 1 |\n\nexport const b = 1\n'
+printf "$cr_page" > "$work/lf.mdx"
+printf "$cr_page" | tr '\n' '\r' > "$work/cr.mdx"
+printf '<A t="x\ry" />\r\r{1 +\r]}\r' > "$work/cr-err.mdx"
+printf '<A t="x\ry" />\r' > "$work/cr-attr.mdx"
+"$sluice" md -q --mdx - < "$work/lf.mdx" > "$work/lf.js" 2> "$work/err" &&
+  "$sluice" md -q --mdx - < "$work/cr.mdx" > "$work/cr.js" 2>> "$work/err" && cmp -s "$work/lf.js" "$work/cr.js" &&
+  grep -q 'export const b = 1' "$work/cr.js" && grep -q '"table"' "$work/cr.js" &&
+  "$sluice" md -q --mdx - < "$work/cr-attr.mdx" 2>> "$work/err" | grep -q 't: "x\\ry"' &&
+  ! "$sluice" md -q "$work/cr-err.mdx" > /dev/null 2> "$work/err2" && grep -q "cr-err.mdx:5:1: unexpected token" "$work/err2"
+ok=$?
+[ $ok = 0 ] || { cat "$work/err" "$work/err2"; diff "$work/lf.js" "$work/cr.js" | head; }
+check mdx_lone_cr_line_endings_read_as_micromark_reads_them $ok
+
+# An ATX heading's text ends before its closing `#`s (micromark's): a `<`
+# or a tag name there meets the end of the heading, as in @mdx-js/mdx
+# (`# a < #` was the text `a <`; `# a <b #` read `#` as an attribute).
+ok=0
+while IFS='|' read -r page want; do
+  printf '%s\n' "$page" > "$work/h.mdx"
+  "$sluice" md -q "$work/h.mdx" > /dev/null 2> "$work/err" && { echo "  '$page' compiled"; ok=1; continue; }
+  grep -q "h.mdx:$want" "$work/err" || { echo "  '$page':"; cat "$work/err"; ok=1; }
+done <<'EOF'
+# a < #|1:6: Unexpected end of file before name
+# a <   ##  |1:6: Unexpected end of file before name
+> ## x < #|1:9: Unexpected end of file before name
+# a <b #|1:7: Unexpected end of file in name
+# {1 + #|1:7: Unexpected end of file in expression
+EOF
+printf '# a <b/> #\n\n## x {1} ##\n' > "$work/h2.mdx"
+"$sluice" md -q "$work/h2.mdx" > "$work/h2.js" 2> "$work/err" && grep -q 'id: "a-"' "$work/h2.js" &&
+  grep -q 'id: "x-"' "$work/h2.js" || { echo "  closing hashes after a tag or expression:"; cat "$work/err"; ok=1; }
+check mdx_heading_text_ends_before_its_closing_hashes $ok
 
 [ $fails = 0 ]
