@@ -368,6 +368,11 @@ static _Thread_local size_t heap_warmed;
 
 #define HEAP_ROOM ((size_t)31 << 20) /* under M_MMAP_THRESHOLD (keep_freed_memory) */
 #define HUGE_PAGE ((uintptr_t)2 << 20) /* x86-64's and aarch64's (4 KiB granule) transparent huge page */
+#ifdef MADV_COLLAPSE
+#define SL_MADV_COLLAPSE MADV_COLLAPSE
+#else
+#define SL_MADV_COLLAPSE 25 /* Linux's, where libc's headers are older (glibc 2.36) */
+#endif
 
 /* Faults in, with one madvise, the first `want` bytes of the heap this
  * thread allocates next: a first touch of each 4 KiB page is a page fault
@@ -398,12 +403,22 @@ static void warm(size_t want, int reserve)
      * project's VMs every fresh 4 KiB page costs 8-13 us of CPU, and a run
      * over bench/md's tree touched ~3,500 of them: -j2 went from 145 to 120
      * us of CPU a page.  Where THP is off the advice does nothing. */
-    uintptr_t hfrom = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), hto = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
+    uintptr_t hfrom = (uintptr_t)p & ~(HUGE_PAGE - 1), hto = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
     if (hto > hfrom)
         (void)madvise((void *)hfrom, hto - hfrom, MADV_HUGEPAGE);
 #endif
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#ifdef MADV_HUGEPAGE
+    /* The 2 MiB page holding the block's start also holds what the heap
+     * had before it (a worker's arena: its header, at the heap's start),
+     * already in 4 KiB pages, which populating leaves so; and this
+     * thread's hottest memory, its renders', is there.  Collapsed into
+     * one huge page (Linux 6.1; elsewhere, or where that page is not all
+     * heap, the call fails and changes nothing). */
+    if (reserve && hto > hfrom)
+        (void)madvise((void *)hfrom, HUGE_PAGE, SL_MADV_COLLAPSE);
+#endif
     free(p);
 #else
     (void)want, (void)reserve;
