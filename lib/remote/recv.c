@@ -321,7 +321,7 @@ static int64_t min3(int64_t a, int64_t b, int64_t c)
 static int read_once(sl_remote *r, size_t count, int64_t deadline, int64_t retry_until)
 {
     int64_t now = sl_now();
-    int64_t block = min3(deadline - now, r->next_maint - now, SLICE_NS);
+    int64_t block = min3(deadline > now ? deadline - now : 0, r->next_maint - now, SLICE_NS); /* a deadline long past: no wrap */
     char cnt[24], blk[24];
     snprintf(cnt, sizeof cnt, "%zu", count ? count : 1);
     snprintf(blk, sizeof blk, "%lld", (long long)(block / 1000000));
