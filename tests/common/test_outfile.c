@@ -596,6 +596,29 @@ SL_TEST(outfile_commit_without_fsync_links_the_same)
 }
 
 /* The file at path holds exactly want. */
+/* A FIFO made at path and a child that reads it, wanting "fifo"
+ * (fifo_read: it got that). */
+static pid_t fifo_reader(const char *path)
+{
+    CHECK_EQ(mkfifo(path, 0666), 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char buf[16] = {0};
+        int fd = open(path, O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+        _exit(n == 4 && !memcmp(buf, "fifo", 4) ? 0 : 1);
+    }
+    return pid;
+}
+
+static void fifo_read(pid_t pid)
+{
+    int status = 0;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static int holds(const char *path, const char *want)
 {
     char buf[256];
@@ -769,19 +792,9 @@ static void write_whole_at(int named)
     CHECK(strstr(err, "directory") != NULL);
     rmdir(path);
     /* A FIFO is written in place (a reader takes what comes). */
-    CHECK_EQ(mkfifo(path, 0666), 0);
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        char buf[16] = {0};
-        int fd = open(path, O_RDONLY);
-        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-        _exit(n == 4 && !memcmp(buf, "fifo", 4) ? 0 : 1);
-    }
+    pid_t pid = fifo_reader(path);
     CHECK_EQ(sl_outfile_write_whole_at(dfd, path, "fifo", 4, 0, err, sizeof err), 0);
-    int status = 0;
-    CHECK_EQ(waitpid(pid, &status, 0), pid);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    fifo_read(pid);
     CHECK_EQ(lstat(path, &st), 0);
     CHECK(S_ISFIFO(st.st_mode));
     unlink(path);
@@ -875,21 +888,11 @@ SL_TEST(outfile_staged_file_appears_only_when_published)
         CHECK(holds(path, "again!"));
         CHECK_EQ(entries(), 1);
         unlink(path); /* a FIFO: written in place, from the staged bytes */
-        CHECK_EQ(mkfifo(path, 0666), 0);
-        pid_t pid = fork();
-        CHECK(pid >= 0);
-        if (pid == 0) {
-            char buf[16] = {0};
-            int rfd = open(path, O_RDONLY);
-            ssize_t n = rfd >= 0 ? read(rfd, buf, sizeof buf - 1) : -1;
-            _exit(n == 4 && !memcmp(buf, "fifo", 4) ? 0 : 1);
-        }
+        pid_t pid = fifo_reader(path);
         fd = sl_outfile_stage_at(dfd, path, "fifo", 4);
         CHECK(fd >= 0);
         CHECK_EQ(sl_outfile_publish_at(fd, dfd, path, 4, 0, err, sizeof err), 0);
-        int status = 0;
-        CHECK_EQ(waitpid(pid, &status, 0), pid);
-        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        fifo_read(pid);
         unlink(path);
         CHECK_EQ(mkdir(path, 0777), 0); /* a directory: refused, naming the file */
         fd = sl_outfile_stage_at(dfd, path, "x", 1);
@@ -1062,4 +1065,59 @@ SL_TEST(outfile_signal_to_another_thread_during_a_create_removes_only_its_own_fi
         close(dfd);
         rmdir(dir);
     }
+}
+
+/* A create that never returns (a hung NFS or FUSE mount): the first fatal
+ * signal waits for it, a second one ends the process at once - where
+ * every signal waited, only SIGKILL could (review20 M1). */
+static int hang_pipe = -1;
+
+static void hang_in_create(int after, int dirfd, const char *name)
+{
+    (void)dirfd, (void)name;
+    if (after)
+        return;
+    if (write(hang_pipe, "h", 1) != 1)
+        _exit(3);
+    for (;;)
+        pause();
+}
+
+SL_TEST(outfile_second_signal_ends_a_writer_whose_create_hangs)
+{
+    fresh_dir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/page.html", dir);
+    int p[2];
+    CHECK_EQ(pipe(p), 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        hang_pipe = p[1];
+        sl__outfile_named_only(1);
+        sl__outfile_create_hook(hang_in_create);
+        char err[256];
+        sl_outfile_write_whole(path, "x", 1, 0, err, sizeof err);
+        _exit(4);
+    }
+    close(p[1]);
+    char c;
+    CHECK_EQ(read(p[0], &c, 1), 1); /* in the create */
+    close(p[0]);
+    CHECK_EQ(kill(pid, SIGTERM), 0);
+    usleep(50000);
+    int status = 0;
+    CHECK_EQ(waitpid(pid, &status, WNOHANG), 0); /* the first waits for the create */
+    CHECK_EQ(kill(pid, SIGTERM), 0);
+    pid_t got = 0;
+    for (int i = 0; i < 200 && (got = waitpid(pid, &status, WNOHANG)) == 0; i++)
+        usleep(10000);
+    if (got == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    CHECK_EQ(got, pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    cleanup(path);
 }

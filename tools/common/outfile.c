@@ -79,11 +79,13 @@ static pid_t my_pid(void)
 }
 
 /* Removes the named temporary files this process made (async-signal-safe).
- * 0, removing nothing, while one of its creates is under way. */
-static int unlink_ours(void)
+ * 0, removing nothing, while one of its creates is under way, unless
+ * `now`: then the files already made go, and a create under way leaves
+ * what it makes. */
+static int unlink_ours(int now)
 {
     pid_t me = getpid(); /* not my_pid: a handler may run before a child's atfork */
-    for (int i = 0; i < SL_OUTFILE_SLOTS; i++) {
+    for (int i = 0; !now && i < SL_OUTFILE_SLOTS; i++) {
         const temp_entry *t = atomic_load(&pending[i]);
         if (t && t->pid == me && atomic_load(&t->state) == T_CREATING)
             return 0;
@@ -99,8 +101,12 @@ static int unlink_ours(void)
 static void on_fatal_signal(int sig)
 {
     int saved = errno;
-    atomic_store(&deferred_sig, sig); /* before the look at the table: a create ending now sees it */
-    if (unlink_ours()) {
+    /* Stored before the look at the table: a create ending now sees it.
+     * A second fatal signal while the first waits for a create acts at
+     * once: a create that never returns (a hung NFS or FUSE mount) would
+     * otherwise leave only SIGKILL (review20 M1). */
+    int earlier = atomic_exchange(&deferred_sig, sig);
+    if (unlink_ours(earlier != 0)) {
         signal(sig, SIG_DFL);
         raise(sig);
     }
@@ -112,7 +118,7 @@ static void on_fatal_signal(int sig)
  * moment and comes here too. */
 static void act_on_deferred(int sig)
 {
-    while (!unlink_ours())
+    while (!unlink_ours(0))
         sched_yield();
     signal(sig, SIG_DFL);
     kill(getpid(), sig); /* to the process: this thread may block the signal, the handler's did not */
@@ -164,6 +170,9 @@ void sl__outfile_create_hook(void (*fn)(int after, int dirfd, const char *name))
  * its slot, or -1. */
 static int begin_create(temp_entry *ent, int dirfd, const char *name)
 {
+    int sig = atomic_load(&deferred_sig);
+    if (sig) /* a fatal signal waits for another thread's create: none begun after it (review20 L1) */
+        act_on_deferred(sig);
     ent->dir = dirfd;
     ent->name = name;
     ent->pid = my_pid();
@@ -857,12 +866,6 @@ static int write_whole_named(const char *path, const void *data, size_t len, int
     return rc;
 }
 
-/* The unnamed file fd, just made in path's directory, filled with data
- * and given path's name there (dirfd, see at_name); only when the name is
- * taken is it looked at: a regular file is replaced (a link beside it,
- * renamed over), anything else goes through write_whole_special (a
- * directory refused, a device or FIFO written in place, a symlink
- * replaced).  Closes fd.  0, or -1 with a message in err. */
 /* The bytes of the unnamed file fd (len of them, from its start), for a
  * name that turned out to hold a device or FIFO: malloc'd, or NULL with a
  * message. */
@@ -917,6 +920,12 @@ static int publish_unnamed(int fd, int dirfd, const char *path, const void *data
     return rc;
 }
 
+/* The unnamed file fd, just made in path's directory, filled with data
+ * and given path's name there (dirfd, see at_name); only when the name is
+ * taken is it looked at: a regular file is replaced (a link beside it,
+ * renamed over), anything else goes through write_whole_special (a
+ * directory refused, a device or FIFO written in place, a symlink
+ * replaced).  Closes fd.  0, or -1 with a message in err. */
 static int write_unnamed(int fd, int dirfd, const char *path, const void *data, size_t len, int durable, char *err,
                          size_t errlen)
 {
