@@ -321,12 +321,28 @@ static int count_files(const char *dir)
     return n;
 }
 
+/* Descriptors this process holds open. */
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
 SL_TEST(md_batch_unwritable_plan_writes_nothing)
 {
     for (int kase = 0; kase < 4; kase++) { /* 2, 3: pages rendered meanwhile wait rather than being put aside */
         char *in = tmpdir(), *out = tmpdir(), name[64];
         for (int i = 0; i < 12; i++) { /* pages enough to be rendering when the plan fails */
             snprintf(name, sizeof name, "d%02d/p.md", i);
+            put(in, name, "# page\n\ntext\n", 14);
+        }
+        for (int i = 0; kase == 1 && i < 300; i++) { /* a walk long enough that outputs wait staged */
+            snprintf(name, sizeof name, "e%03d/p.md", i);
             put(in, name, "# page\n\ntext\n", 14);
         }
         if (kase % 2 == 0)
@@ -339,7 +355,9 @@ SL_TEST(md_batch_unwritable_plan_writes_nothing)
         int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 2);
         close(fd);
+        int fds = count_fds();
         CHECK_EQ(run_batch_deferring(2, out, 0, in, kase < 2 ? 0 : 1), 1);
+        CHECK_EQ(count_fds(), fds); /* every output staged meanwhile closed: its file gone */
         fflush(stderr);
         dup2(saved, 2);
         close(saved);

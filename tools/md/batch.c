@@ -387,6 +387,26 @@ static _Thread_local size_t heap_warmed;
  * calls on bench/md's tree at -j1, none once the room is there.  Where the
  * kernel has no MADV_POPULATE_WRITE (before 5.14), the pages fault as
  * before. */
+extern char end; /* the end of the program's data (end(3)) */
+
+/* 1 unless transparent huge pages are off ("[never]"), which
+ * MADV_COLLAPSE would not heed; read once. */
+static int thp_allowed(void)
+{
+    static atomic_int known; /* 0 unread, 1 allowed, 2 off */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (!k) {
+        char mode[128] = "";
+        int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, mode, sizeof mode - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        k = n > 0 && !strstr(mode, "[never]") ? 1 : 2;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 1;
+}
+
 static void warm(size_t want, int reserve)
 {
 #ifdef MADV_POPULATE_WRITE
@@ -403,7 +423,7 @@ static void warm(size_t want, int reserve)
      * project's VMs every fresh 4 KiB page costs 8-13 us of CPU, and a run
      * over bench/md's tree touched ~3,500 of them: -j2 went from 145 to 120
      * us of CPU a page.  Where THP is off the advice does nothing. */
-    uintptr_t hfrom = (uintptr_t)p & ~(HUGE_PAGE - 1), hto = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
+    uintptr_t hfrom = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), hto = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
     if (hto > hfrom)
         (void)madvise((void *)hfrom, hto - hfrom, MADV_HUGEPAGE);
 #endif
@@ -413,11 +433,16 @@ static void warm(size_t want, int reserve)
     /* The 2 MiB page holding the block's start also holds what the heap
      * had before it (a worker's arena: its header, at the heap's start),
      * already in 4 KiB pages, which populating leaves so; and this
-     * thread's hottest memory, its renders', is there.  Collapsed into
-     * one huge page (Linux 6.1; elsewhere, or where that page is not all
-     * heap, the call fails and changes nothing). */
-    if (reserve && hto > hfrom)
-        (void)madvise((void *)hfrom, HUGE_PAGE, SL_MADV_COLLAPSE);
+     * thread's hottest memory, its renders', is there.  Advised and
+     * collapsed into one huge page (Linux 6.1; elsewhere, or where that
+     * page is not all heap, the call fails and changes nothing), where it
+     * lies above the program's own data (the main thread's heap may start
+     * within it: `end`, end(3)) and THP is not off. */
+    uintptr_t head = (uintptr_t)p & ~(HUGE_PAGE - 1);
+    if (reserve && head < hfrom && hto > hfrom && head >= (((uintptr_t)&end + page - 1) & ~(page - 1)) && thp_allowed()) {
+        (void)madvise((void *)head, HUGE_PAGE, MADV_HUGEPAGE);
+        (void)madvise((void *)head, HUGE_PAGE, SL_MADV_COLLAPSE);
+    }
 #endif
     free(p);
 #else
@@ -1126,8 +1151,9 @@ static void keep_freed_memory(void)
  * soft limit is raised to the hard one first (at most 65536), as the
  * kernel's default of 1024 for the soft limit is only for select(2),
  * which sluice never calls.  Returns how many outputs may wait staged
- * (stage_output): a quarter of the limit, so that half of it stays for
- * what the threads open and a margin. */
+ * (stage_output): a quarter of the limit, which leaves the last quarter
+ * (with the 4 a thread and 16 the directories leave) for what the threads
+ * open and a margin. */
 static size_t dir_budget(const sl__md_cli *c)
 {
     struct rlimit rl;
