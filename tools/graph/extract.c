@@ -1452,16 +1452,6 @@ static uint32_t next_mark(ex *e, uint32_t a)
     return i < e->nmarks ? e->marks[i] : UINT32_MAX;
 }
 
-/* Walks a function body with one cursor (no recursion on the C stack):
- * calls become references, nested items become the function's children.
- * Macro arguments are token trees with no structure, so they are skipped,
- * and so is any subtree whose text has no '(' and no item keyword: it
- * can hold neither a call nor an item.  Most of a body is such subtrees
- * (operands, patterns, literals, paths), and visiting every node of every
- * body was a tenth of the whole run.  The walk does not even step onto
- * them: it goes down to the child that holds the next mark
- * (goto_first_child_for_byte), and across to the next sibling that
- * reaches it. */
 /* Whether macro invocation n in a function body is one of the item
  * macros whose items are real where they stand (`thread_local! { static
  * X: .. }`, `lazy_static!`, `cfg_if!`, `bitflags!`): a body's item is
@@ -1483,6 +1473,16 @@ static int body_item_macro(ex *e, TSNode n)
     return 0;
 }
 
+/* Walks a function body with one cursor (no recursion on the C stack):
+ * calls become references, nested items become the function's children.
+ * Macro arguments are token trees with no structure, so they are skipped,
+ * and so is any subtree whose text has no '(' and no item keyword: it
+ * can hold neither a call nor an item.  Most of a body is such subtrees
+ * (operands, patterns, literals, paths), and visiting every node of every
+ * body was a tenth of the whole run.  The walk does not even step onto
+ * them: it goes down to the child that holds the next mark
+ * (goto_first_child_for_byte), and across to the next sibling that
+ * reaches it. */
 static void body(ex *e, TSNode block, uint32_t fn)
 {
     /* Marks for this body's text, unless it lies in the one they were

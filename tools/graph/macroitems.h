@@ -95,17 +95,17 @@ typedef struct gr_macro_defs {
     size_t n, cap;
 } gr_macro_defs;
 
+/* The closing bracket matching the `(`, `[` or `{` at s[open], before end:
+ * its offset, or 0 when it does not close there (literals and comments
+ * are skipped, brackets must pair up, at most 256 deep). */
+uint32_t gr_matching(const char *s, uint32_t open, uint32_t end);
+
 /* Fills out with the `macro` items (and the two others) of s[0..len), in source order: those
  * where an item can start (at the start, after ';', '{' or '}', and after
  * attributes and a visibility there), at any nesting depth.  The scan
  * stops at the first bracket, comment or literal that does not balance,
  * keeping what it found before: one linear pass, whatever the text.
  * Returns out->n. */
-/* The closing bracket matching the `(`, `[` or `{` at s[open], before end:
- * its offset, or 0 when it does not close there (literals and comments
- * are skipped, brackets must pair up, at most 256 deep). */
-uint32_t gr_matching(const char *s, uint32_t open, uint32_t end);
-
 size_t gr_macro_defs_scan(const char *s, uint32_t len, gr_macro_defs *out);
 void gr_macro_defs_free(gr_macro_defs *d);
 

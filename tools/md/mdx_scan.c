@@ -714,7 +714,7 @@ static void value_ws(tag_reader *t, sl__md_buf *v)
         uint32_t c = cur(t, &w);
         if (c == (uint32_t)-1 || !(is_space(c) || is_eol(c) || is_unicode_ws(c)))
             return;
-        if (is_eol(c)) /* as written: a lone `\r` too (mdx_compile.c made it `\n` in src) */
+        if (is_eol(c)) /* as written: a lone `\r` too (lone_cr_as_lf made it `\n` in src) */
             sl__md_buf_put(v, (t->s->raw ? t->s->raw : t->s->src) + t->i, w);
         t->i += w;
         if (c == '\n' || (c == '\r' && (t->i >= t->s->len || t->s->src[t->i] != '\n')))
