@@ -321,8 +321,8 @@ static int count_files(const char *dir)
     return n;
 }
 
-/* Descriptors this process holds open. */
-static int count_fds(void)
+/* The descriptors this process has open. */
+static int open_fds(void)
 {
     DIR *d = opendir("/proc/self/fd");
     int n = 0;
@@ -330,7 +330,7 @@ static int count_fds(void)
         n += e->d_name[0] != '.';
     if (d)
         closedir(d);
-    return n;
+    return n - 1; /* opendir's own */
 }
 
 SL_TEST(md_batch_unwritable_plan_writes_nothing)
@@ -355,9 +355,9 @@ SL_TEST(md_batch_unwritable_plan_writes_nothing)
         int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 2);
         close(fd);
-        int fds = count_fds();
+        int fds = open_fds();
         CHECK_EQ(run_batch_deferring(2, out, 0, in, kase < 2 ? 0 : 1), 1);
-        CHECK_EQ(count_fds(), fds); /* every output staged meanwhile closed: its file gone */
+        CHECK_EQ(open_fds(), fds); /* every output staged meanwhile closed: its file gone */
         fflush(stderr);
         dup2(saved, 2);
         close(saved);
@@ -481,17 +481,6 @@ static void rm_deep(const char *dir)
     CHECK_EQ(rmdir(dir), 0);
 }
 
-/* The descriptors this process has open. */
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    if (d)
-        closedir(d);
-    return n - 1; /* opendir's own */
-}
 
 /* Pages are opened, and their outputs made, by name relative to their
  * directories: a tree whose paths are longer than PATH_MAX (where any
