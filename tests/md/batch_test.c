@@ -171,7 +171,8 @@ static long staged_in(const char *log)
 
 static int run_batch_stats(int threads, const char *out, char *in, size_t stage_max, const char *log)
 {
-    sl__md_cli c = {.threads = (size_t)threads, .outdir = out, .quiet = 1, .stats = 1, .stage_max = stage_max};
+    sl__md_cli c = {.threads = (size_t)threads, .outdir = out, .quiet = 1, .stats = 1, .stage_max = stage_max,
+                    .hold_walk = 1}; /* a page waits for the walk, however fast it was */
     char *paths[] = {in};
     fflush(stderr);
     int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);

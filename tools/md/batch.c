@@ -320,6 +320,8 @@ static int defer_write(batch *b, job *j)
         b->deferred = j;
         b->deferred_bytes += j->out.len; /* 0 when staged */
         deferred = 1;
+        if (b->cli->hold_walk)
+            pthread_cond_broadcast(&b->dirs_done); /* the walk waits for one (start_walking) */
     }
     pthread_mutex_unlock(&b->lock);
     return deferred;
@@ -1051,6 +1053,12 @@ static int start_walking(batch *b, char **paths, int npaths, size_t *errors)
             fprintf(stderr, "sluice md: %s\n", err);
             (*errors)++;
         }
+    if (b->cli->hold_walk) { /* tests: a page's output waits first, however slow the renders (ThreadSanitizer) */
+        pthread_mutex_lock(&b->lock);
+        while (!b->deferred && atomic_load(&b->left) > 1)
+            pthread_cond_wait(&b->dirs_done, &b->lock);
+        pthread_mutex_unlock(&b->lock);
+    }
     if (atomic_load(&b->dirs) != DIRS_FAILED)
         set_dirs(b, !b->lost && check_outputs(b) == 0 ? DIRS_MADE : DIRS_FAILED);
     return 0;

@@ -350,6 +350,7 @@ typedef struct sl__md_cli {
     size_t defer_max; /* batch -o: output bytes put aside while writes wait (0: 64 MiB; tests set 1) */
     size_t stage_max; /* batch -o: outputs staged as unnamed files while writes wait (0: a quarter of
                          RLIMIT_NOFILE; tests set 1 for none, N + 1 for N) */
+    int hold_walk;    /* tests: the walk's end waits until a page's output waits for it (staged or held) */
 } sl__md_cli;
 
 /* isolate.c: --isolate, every page rendered in a worker process
