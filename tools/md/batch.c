@@ -219,6 +219,15 @@ static void page_output(const batch *b, const job *j, sl__md_page *p, sl__md_buf
     }
 }
 
+/* The descriptor of the job's staged output, no longer counted staged:
+ * the caller publishes or closes it. */
+static int take_staged(job *j)
+{
+    j->staged = 0;
+    atomic_fetch_sub(&j->b->staged, 1);
+    return j->staged_fd;
+}
+
 /* A site build rewrites thousands of pages it can regenerate: like cmark
  * or esbuild, no fsync per page (it cost 2x md4c's whole render time
  * here); the rename still means no page is seen half-written. */
@@ -227,9 +236,7 @@ static int write_file(job *j, const sl__md_buf *out)
     char err[ERR_MAX];
     const sl__md_dir *d = j->page->dir; /* its output directory held open: written by name there */
     if (j->staged) { /* written already (stage_output): linked now */
-        j->staged = 0;
-        atomic_fetch_sub(&j->b->staged, 1);
-        if (sl_outfile_publish_at(j->staged_fd, d->out_fd, j->out_path, j->staged_len, 0, err, sizeof err) == 0)
+        if (sl_outfile_publish_at(take_staged(j), d->out_fd, j->out_path, j->staged_len, 0, err, sizeof err) == 0)
             return 0;
         job_fail(j, "%s", err);
         return -1;
@@ -339,11 +346,8 @@ static void commit_output(job *j)
     size_t bytes = j->staged ? j->staged_len : j->out.len;
     if (wait_dirs(b) == 0)
         write_file(j, &j->out);
-    else if (j->staged) { /* never to be written: the unnamed file goes */
-        close(j->staged_fd);
-        j->staged = 0;
-        atomic_fetch_sub(&b->staged, 1);
-    }
+    else if (j->staged) /* never to be written: the unnamed file goes */
+        close(take_staged(j));
     sl_stage_add(b->st_write, 1, bytes);
     sl_stage_busy(b->st_write, sl_now() - t0);
     sl__md_buf_free(&j->out);
@@ -376,19 +380,6 @@ static _Thread_local size_t heap_warmed;
 #define SL_MADV_COLLAPSE 25 /* Linux's, where libc's headers are older (glibc 2.36) */
 #endif
 
-/* Faults in, with one madvise, the first `want` bytes of the heap this
- * thread allocates next: a first touch of each 4 KiB page is a page fault
- * otherwise, and on this project's VMs a fault costs 18-24 us where
- * MADV_POPULATE_WRITE costs 1.4-2.4 us a page (32 MB: 198 ms of faults,
- * 12 ms populated).  The block is freed at once: keep_freed_memory keeps
- * it in this thread's arena, where the next allocations then land.
- * `reserve` asks for a block of HEAP_ROOM instead, of which only `want`
- * is touched: a worker thread's arena grows its heap (mprotect) by just
- * what each allocation lacks, one 4 KiB call at a time past the first
- * 16 MiB (M_TOP_PAD counts only when a heap is made): ~800 mprotect
- * calls on bench/md's tree at -j1, none once the room is there.  Where the
- * kernel has no MADV_POPULATE_WRITE (before 5.14), the pages fault as
- * before. */
 extern char end; /* the end of the program's data (end(3)) */
 
 /* 1 unless transparent huge pages are off ("[never]"), which
@@ -409,6 +400,19 @@ static int thp_allowed(void)
     return k == 1;
 }
 
+/* Faults in, with one madvise, the first `want` bytes of the heap this
+ * thread allocates next: a first touch of each 4 KiB page is a page fault
+ * otherwise, and on this project's VMs a fault costs 18-24 us where
+ * MADV_POPULATE_WRITE costs 1.4-2.4 us a page (32 MB: 198 ms of faults,
+ * 12 ms populated).  The block is freed at once: keep_freed_memory keeps
+ * it in this thread's arena, where the next allocations then land.
+ * `reserve` asks for a block of HEAP_ROOM instead, of which only `want`
+ * is touched: a worker thread's arena grows its heap (mprotect) by just
+ * what each allocation lacks, one 4 KiB call at a time past the first
+ * 16 MiB (M_TOP_PAD counts only when a heap is made): ~800 mprotect
+ * calls on bench/md's tree at -j1, none once the room is there.  Where the
+ * kernel has no MADV_POPULATE_WRITE (before 5.14), the pages fault as
+ * before. */
 static void warm(size_t want, int reserve)
 {
 #ifdef MADV_POPULATE_WRITE
