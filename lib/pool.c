@@ -29,6 +29,7 @@
 #include "sluice/pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ typedef struct sl__worker {
     uint64_t rng;
     pthread_t thread;
     int started;
+    _Atomic int start_cpu; /* the CPU it first ran on (sl__pool_start_cpu); -2 until then */
     /* The task to run next, and how many tasks this worker has run: the
      * owner writes both, thieves compare them (see worker_sleep). */
     _Alignas(64) _Atomic(sl__g *) next;
@@ -104,6 +106,13 @@ struct sl_pool {
     _Alignas(64) sl__lock gq_lock;
     sl__g *gq_head, *gq_tail;
     _Atomic size_t gq_len;
+
+    /* The CPUs the creating thread could run on, which each worker takes
+     * back as it starts (`spread`: it was started away from the creator's
+     * CPU, see start_workers). */
+    int spread;
+    int from_cpu; /* the creator's CPU then; -1 where the workers were not spread */
+    cpu_set_t allowed;
 
     /* Tasks begun and ended off the workers (a helping outside thread). */
     _Atomic uint64_t out_begun, out_ended;
@@ -726,6 +735,9 @@ static void *worker_main(void *arg)
 {
     sl__worker *w = arg;
     sl_pool *p = w->pool;
+    atomic_store_explicit(&w->start_cpu, sched_getcpu(), memory_order_release);
+    if (p->spread) /* started away from the creator's CPU: now anywhere it may run */
+        (void)sched_setaffinity(0, sizeof p->allowed, &p->allowed);
     tl_worker = w;
     sl__task t;
     for (;;) {
@@ -782,6 +794,48 @@ static void pool_destroy(sl_pool *p)
     free(p);
 }
 
+/* Starts the workers, each away from the CPU of the thread that makes the
+ * pool where it may run elsewhere.  Linux places a new thread on its
+ * creator's CPU and leaves an idle one to notice later: on a 2-CPU VM a
+ * new pool's worker waited 2.7-16 ms behind its creator on one CPU while
+ * the other stood idle (perf sched, bench/md's tree: that CPU idle for
+ * the first 6-17 ms of a 75-95 ms run, 4-6 ms with this).  Each worker
+ * starts allowed every CPU its creator may use but the creator's own,
+ * and takes back the creator's whole set as its first act (worker_main),
+ * so nothing stays pinned.  Where the set cannot be read or the creator
+ * may use one CPU only, the workers start as before. */
+static int start_workers(sl_pool *p)
+{
+    pthread_attr_t attr, *ap = NULL;
+    int cpu = -1;
+    if (sched_getaffinity(0, sizeof p->allowed, &p->allowed) == 0 && CPU_COUNT(&p->allowed) > 1) {
+        cpu_set_t away = p->allowed;
+        cpu = sched_getcpu();
+        if (cpu >= 0 && cpu < CPU_SETSIZE)
+            CPU_CLR(cpu, &away);
+        if (CPU_COUNT(&away) > 0 && CPU_COUNT(&away) < CPU_COUNT(&p->allowed) && pthread_attr_init(&attr) == 0) {
+            if (pthread_attr_setaffinity_np(&attr, sizeof away, &away) == 0)
+                ap = &attr;
+            else
+                pthread_attr_destroy(&attr);
+        }
+    }
+    p->spread = ap != NULL;
+    p->from_cpu = ap ? cpu : -1;
+    int ok = 1;
+    for (size_t i = 0; i < p->n && ok; i++) {
+        sl__worker *w = &p->workers[i];
+        atomic_init(&w->start_cpu, -2);
+        ok = pthread_create(&w->thread, ap, worker_main, w) == 0;
+        if (!ok && ap) /* the away set refused (a CPU gone offline since): as before */
+            ok = pthread_create(&w->thread, NULL, worker_main, w) == 0;
+        w->started = ok;
+    }
+    if (ap)
+        pthread_attr_destroy(ap);
+    return ok;
+}
+
 sl_pool *sl_pool_new(size_t nthreads)
 {
     size_t n = nthreads ? nthreads : online_cpus();
@@ -823,10 +877,8 @@ sl_pool *sl_pool_new(size_t nthreads)
         w->seen_ticks = calloc(n, sizeof *w->seen_ticks);
         ok = w->seen_next && w->seen_ticks && sl__deque_init(&w->dq, 256) == SL_OK;
     }
-    for (size_t i = 0; i < n && ok; i++) {
-        ok = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) == 0;
-        p->workers[i].started = ok;
-    }
+    if (ok)
+        ok = start_workers(p);
     if (!ok) {
         pool_destroy(p);
         return NULL;
@@ -1070,6 +1122,12 @@ sl__stack_cache *sl__sched_stack_cache(sl_pool *p)
 {
     sl__worker *w = self_in(p);
     return w ? &w->stacks : NULL;
+}
+
+int sl__pool_start_cpu(sl_pool *p, size_t i, int *creator)
+{
+    *creator = p->from_cpu;
+    return i < p->n ? atomic_load_explicit(&p->workers[i].start_cpu, memory_order_acquire) : -2;
 }
 
 sl__stacks *sl__pool_stacks(sl_pool *p)

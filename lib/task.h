@@ -92,6 +92,10 @@ void sl__sched_task_ended(sl_pool *p);
 struct sl__stack_cache *sl__sched_stack_cache(sl_pool *p);
 /* The pool's stacks and netpoller. */
 struct sl__stacks *sl__pool_stacks(sl_pool *p);
+/* Tests: the CPU worker i first ran on (-2 until it has run) and, in
+ * *creator, the CPU its creator ran on when it was started away from it
+ * (-1 where it was not: one CPU allowed). */
+int sl__pool_start_cpu(sl_pool *p, size_t i, int *creator);
 struct sl__netpoll *sl__pool_netpoll(sl_pool *p);
 /* Wakes an idle worker (after a timer or a netpoll registration that a
  * sleeping pool must notice). */

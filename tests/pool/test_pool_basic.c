@@ -2,13 +2,16 @@
  * test_pool_basic.c - the pool's threads, where submitted tasks go, and
  * that a sleeping worker always wakes for new work.
  */
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "sluice/pool.h"
+#include "task.h" /* sl__pool_start_cpu */
 #include "wait_until.h"
 
 SL_TEST(pool_size_zero_means_online_cpus)
@@ -178,4 +181,62 @@ SL_TEST(pool_wakes_a_sleeping_worker_for_every_submit)
         CHECK(wait_until(&ran, i + 1, 10));
     }
     sl_pool_free(p);
+}
+
+/* A new pool's workers start away from the CPU of the thread that made
+ * it (Linux puts a new thread on its creator's CPU and leaves an idle one
+ * to notice later: milliseconds), then may run on every CPU their creator
+ * may: nothing stays pinned. */
+static cpu_set_t creator_set;
+static atomic_int at_barrier, set_differs, noted;
+
+static int note_affinity(void *arg)
+{
+    size_t n = (size_t)(uintptr_t)arg;
+    cpu_set_t s;
+    if (sched_getaffinity(0, sizeof s, &s) != 0 || !CPU_EQUAL(&s, &creator_set))
+        atomic_fetch_add(&set_differs, 1);
+    /* every worker holds one of these at once: each reports its own set */
+    atomic_fetch_add(&at_barrier, 1);
+    int64_t until = sl_now() + 10 * (int64_t)1000000000;
+    while ((size_t)atomic_load(&at_barrier) < n && sl_now() < until)
+        sched_yield();
+    atomic_fetch_add(&noted, 1);
+    return 0;
+}
+
+SL_TEST(pool_workers_start_away_from_their_creator_then_run_anywhere)
+{
+    CHECK_EQ(sched_getaffinity(0, sizeof creator_set, &creator_set), 0);
+    size_t cpus = (size_t)CPU_COUNT(&creator_set);
+    size_t n = cpus < 4 ? 2 : 4;
+    for (int round = 0; round < 20; round++) {
+        sl_pool *p = sl_pool_new(n);
+        CHECK(p);
+        for (size_t i = 0; i < n; i++) {
+            int creator, start;
+            int64_t until = sl_now() + 10 * (int64_t)1000000000;
+            while ((start = sl__pool_start_cpu(p, i, &creator)) == -2 && sl_now() < until)
+                sched_yield();
+            CHECK(start >= 0);
+            if (cpus > 1) {
+                CHECK(creator >= 0);
+                CHECK(start != creator);
+            } else {
+                CHECK_EQ(creator, -1);
+            }
+        }
+        atomic_store(&at_barrier, 0);
+        atomic_store(&set_differs, 0);
+        atomic_store(&noted, 0);
+        /* submitted from outside: only workers run them, n at once */
+        for (size_t i = 0; i < n; i++)
+            CHECK_EQ(sl_pool_submit(p, note_affinity, (void *)(uintptr_t)n), SL_OK);
+        int64_t until = sl_now() + 20 * (int64_t)1000000000;
+        while (atomic_load(&noted) < (int)n && sl_now() < until)
+            sched_yield();
+        CHECK_EQ(atomic_load(&noted), (int)n);
+        CHECK_EQ(atomic_load(&set_differs), 0);
+        sl_pool_free(p);
+    }
 }
