@@ -374,16 +374,13 @@ static _Thread_local size_t heap_warmed;
 
 #define HEAP_ROOM ((size_t)31 << 20) /* under M_MMAP_THRESHOLD (keep_freed_memory) */
 #define HUGE_PAGE ((uintptr_t)2 << 20) /* x86-64's and aarch64's (4 KiB granule) transparent huge page */
-#ifdef MADV_COLLAPSE
-#define SL_MADV_COLLAPSE MADV_COLLAPSE
-#else
-#define SL_MADV_COLLAPSE 25 /* Linux's, where libc's headers are older (glibc 2.36) */
-#endif
+/* The blocks that keep each thread's renders off the 2 MiB page its heap
+ * began in (past_head), in a list through their first word: freed when
+ * the batch is over. */
+static pthread_mutex_t plugs_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *plugs;
 
-extern char end; /* the end of the program's data (end(3)) */
-
-/* 1 unless transparent huge pages are off ("[never]"), which
- * MADV_COLLAPSE would not heed; read once. */
+/* 1 unless transparent huge pages are off ("[never]"); read once. */
 static int thp_allowed(void)
 {
     static atomic_int known; /* 0 unread, 1 allowed, 2 off */
@@ -398,6 +395,52 @@ static int thp_allowed(void)
         atomic_store_explicit(&known, k, memory_order_relaxed);
     }
     return k == 1;
+}
+
+/* Moves a thread's reserve block p (warm) to the next 2 MiB boundary.
+ * The 2 MiB page p starts in also holds what the heap had before it (a
+ * worker arena's header, at the heap's start; the main heap's first
+ * lists), so it is in 4 KiB pages already and advice cannot make it huge
+ * - and the renders' hottest memory, the first they allocate, would be
+ * there.  MADV_COLLAPSE can make it huge, but it first drains every
+ * CPU's page lists (lru_add_drain_all) and so waits for a kernel worker
+ * on each CPU: on a 2-CPU VM, 0.2-5 ms behind the other thread's render
+ * (perf sched, bench/md's tree).  Instead the page's rest goes to a block
+ * that is never touched (address space only: its header is in the 4 KiB
+ * page before it), kept until the batch is over, and the reserve block
+ * starts on the boundary: huge pages from its first byte.  Where the
+ * allocator does not hand the freed space back at once (another malloc:
+ * the sanitizers'), p is kept as it was. */
+static char *past_head(char *p, size_t size)
+{
+    uintptr_t boundary = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    size_t gap = boundary - (uintptr_t)p;
+    if (gap < 4096 || !thp_allowed())
+        return p;
+    free(p);
+    /* glibc: a block's header is 2 words before it, so this block's end is
+     * the next one's header, and the next block starts on the boundary */
+    void *plug = malloc(gap - 2 * sizeof(size_t));
+    if (plug == (void *)p) {
+        pthread_mutex_lock(&plugs_lock);
+        *(void **)plug = plugs;
+        plugs = plug;
+        pthread_mutex_unlock(&plugs_lock);
+    } else {
+        free(plug);
+    }
+    return malloc(size);
+}
+
+static void free_plugs(void)
+{
+    pthread_mutex_lock(&plugs_lock);
+    while (plugs) {
+        void *next = *(void **)plugs;
+        free(plugs);
+        plugs = next;
+    }
+    pthread_mutex_unlock(&plugs_lock);
 }
 
 /* Faults in, with one madvise, the first `want` bytes of the heap this
@@ -418,6 +461,10 @@ static void warm(size_t want, int reserve)
 #ifdef MADV_POPULATE_WRITE
     size_t size = reserve && want < HEAP_ROOM ? HEAP_ROOM : want;
     char *p = malloc(size);
+#ifdef MADV_HUGEPAGE
+    if (p && reserve)
+        p = past_head(p, size);
+#endif
     if (!p)
         return;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -435,21 +482,6 @@ static void warm(size_t want, int reserve)
 #endif
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
-#ifdef MADV_HUGEPAGE
-    /* The 2 MiB page holding the block's start also holds what the heap
-     * had before it (a worker's arena: its header, at the heap's start),
-     * already in 4 KiB pages, which populating leaves so; and this
-     * thread's hottest memory, its renders', is there.  Advised and
-     * collapsed into one huge page (Linux 6.1; elsewhere, or where that
-     * page is not all heap, the call fails and changes nothing), where it
-     * lies above the program's own data (the main thread's heap may start
-     * within it: `end`, end(3)) and THP is not off. */
-    uintptr_t head = (uintptr_t)p & ~(HUGE_PAGE - 1);
-    if (reserve && head < hfrom && hto > hfrom && head >= (((uintptr_t)&end + page - 1) & ~(page - 1)) && thp_allowed()) {
-        (void)madvise((void *)head, HUGE_PAGE, MADV_HUGEPAGE);
-        (void)madvise((void *)head, HUGE_PAGE, SL_MADV_COLLAPSE);
-    }
-#endif
     free(p);
 #else
     (void)want, (void)reserve;
@@ -1187,6 +1219,32 @@ static size_t dir_budget(const sl__md_cli *c)
     return (size_t)cur / 4;
 }
 
+/* Grows this process's descriptor table now, while it has one thread.
+ * Linux grows the table in steps (64, 128, 256, ... descriptors) as they
+ * are opened, and once the table is shared by threads every step waits
+ * for an RCU grace period (expand_files: synchronize_rcu_expedited): on
+ * a 2-CPU VM the walk stalled 0.1-2.6 ms at each of 3-4 steps a run on
+ * bench/md's tree, whose 641 directories hold ~1,300 descriptors at once
+ * (walk.h's budget, the outputs' directories, staged outputs).  4,096
+ * (32 KiB of the kernel's memory) cover a tree of ~2,000 directories;
+ * past that the table grows as before. */
+static void reserve_descriptors(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 128)
+        return;
+    int top = rl.rlim_cur < 4096 ? (int)rl.rlim_cur - 1 : 4095;
+    for (int fd = 0; fd < 3; fd++) { /* any open descriptor will do */
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, top);
+        if (high >= 0) {
+            close(high);
+            return;
+        }
+        if (errno != EBADF)
+            return;
+    }
+}
+
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
 {
     batch b = {.cli = c, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
@@ -1202,6 +1260,7 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
      * a page. */
     warm((size_t)192 << 10, 0);
     b.stage_max = dir_budget(c);
+    reserve_descriptors();
     if (c->stage_max)
         b.stage_max = c->stage_max - 1;
     /* --isolate: the workers start (an exec each) while the inputs are
@@ -1323,6 +1382,7 @@ out:
     if (b.metrics)
         sl_metrics_free(b.metrics);
     sl__md_inputs_free(&b.in);
+    free_plugs();
     return status;
 }
 
