@@ -26,7 +26,10 @@ typedef struct sl_group sl_group;
 /* A task: returns 0 on success, anything else is its error. */
 typedef int (*sl_task_fn)(void *arg);
 
-/* nthreads 0: the number of online CPUs.  NULL on failure. */
+/* nthreads 0: the number of online CPUs.  NULL on failure.  The workers
+ * may run on every CPU the calling thread may; each starts on another CPU
+ * than the caller's where it may (Linux would start it on the caller's,
+ * behind the caller, until an idle CPU noticed). */
 sl_pool *sl_pool_new(size_t nthreads);
 /* Waits for every queued task to run, then joins the workers.  From a
  * task or worker of p it aborts with a message.  After fork(), a pool made
