@@ -430,6 +430,54 @@ SL_TEST(md_heading_text_skips_raw_html_with_a_quoted_or_inner_gt)
         }
 }
 
+/* CPU seconds to compile head + reps x unit + tail as an MDX page (GFM). */
+static double mdx_seconds(const char *head, const char *unit, size_t reps, const char *tail)
+{
+    size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail), n = 0;
+    char *s = malloc(hl + reps * ul + tl + 1);
+    CHECK(s != NULL);
+    memcpy(s, head, hl);
+    n = hl;
+    for (size_t i = 0; i < reps; i++, n += ul)
+        memcpy(s + n, unit, ul);
+    memcpy(s + n, tail, tl);
+    n += tl;
+    sl__md_opts o = {.mdx = 1};
+    sl__md_page p;
+    char err[256];
+    struct timespec a, b;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+    int rc = sl__md_render(s, n, &o, &p, err, sizeof err);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+    CHECK_EQ(rc, 0);
+    if (rc == 0)
+        sl__md_page_free(&p);
+    free(s);
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/* MDX pages link URL literals in the text md4c leaves (mdx_tree.c): md4c
+ * 0.4.8's permissive URL and www autolinks looked, for each link, at every
+ * mark after it up to the next resolved one, so a paragraph of lines like
+ * `[http://a.b/c* ` took time quadratic in its length (40,000 lines: 3 s);
+ * and each `www.` of a run of them sharing one domain read the whole run.
+ * Each shape at 10,000 and 40,000 repeats: no more than 8 times as long
+ * for 4 times the size (quadratic: 16). */
+SL_TEST(md_mdx_links_url_literals_in_linear_time)
+{
+    static const struct { const char *head, *unit, *tail; } shapes[] = {
+        {"", "[http://a.b/c* \n", ""}, {"", "[www.a.b/c* \n", ""}, {"", "http://a.b/c* \n", ""},
+        {"", "x_ www.a.b/c \n", ""},  {"", "www.", "a_b.c_d\n"},   {"x ", "_www.", "a_b\n"},
+        {"http://a.b/", "..", "x\n"},  {"http://a.b/", "&amp;", "x\n"}, {"x www.", "a.", "_\n"},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        double t1 = mdx_seconds(shapes[i].head, shapes[i].unit, 10000, shapes[i].tail);
+        double t4 = mdx_seconds(shapes[i].head, shapes[i].unit, 40000, shapes[i].tail);
+        fprintf(stderr, "shape %zu: %.3f s, 4x: %.3f s\n", i, t1, t4);
+        CHECK(t4 < 8 * t1 + 0.05);
+    }
+}
+
 /* Suffixes past one digit, a suffix an earlier heading already took
  * (skipped), and a page with more ids than the table first holds. */
 SL_TEST(md_heading_ids_count_past_ten_and_skip_taken_suffixes)
