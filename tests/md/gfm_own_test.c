@@ -5,7 +5,11 @@
  * extension cases (tests/md/gfm/cases.txt), generated inline and block
  * pages, and pages built to be slow.
  */
+#include <cmark-gfm.h>
+#include <cmark-gfm/buffer.h>
+#include <cmark-gfm/utf8.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "check.h"
 #include "gfm.h"
 #include "gfm_ref.h"
+#include "gfm_unicode.inc" /* the tables gfm_inline.c looks code points up in */
 
 /* every dialect and mode; the number of them that differ */
 static int differs(sl_gfm *g, const char *s, size_t n)
@@ -82,6 +87,13 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
          * (fuzz_md_own, once block starts were looked for only after the
          * bytes that begin one) */
         "a\n\x0b---\nb\n", "| a | b |\n\x0c|-|-|\n", "a\n\x0b|---|\n", "- x\n  \x0b- [ ] y\n", "- \x0b[x] y\n",
+        /* punctuation and case folds as cmark-gfm's utf8proc has them, not
+         * as Unicode 14 does (fuzz_md_own): U+061D is no punctuation to it,
+         * so a host character; U+166D and U+2E43 flank emphasis otherwise;
+         * U+1C90 folds to nothing else */
+        "http://\xd8\x9d\xef\xbf\xbd a\n", "http://\xd8\x9dx.y www.\xd8\x9dx.y\n", "a\xd8\x9d_b_\xd8\x9d c\n",
+        "a\xe1\x99\xad_b_\xe1\x99\xad c\n", "a\xe2\xb9\x83*b*\xe2\xb9\x83 _c_\xe2\xb9\x83\n",
+        "[\xe1\xb2\x90]: /u\n\n[\xe1\x83\x90] [\xe1\xb2\x90]\n", "[\xe1\x83\x90]: /v\n\n[\xe1\xb2\x90]\n",
     };
     sl_gfm *g = sl_gfm_new();
     int bad = 0;
@@ -122,6 +134,53 @@ SL_TEST(md_gfm_own_renders_what_it_once_got_wrong_as_cmark_gfm)
     CHECK_EQ(differs(g, big, n), 0);
     free(big);
     sl_gfm_free(g);
+}
+
+/* gfm_unicode.inc's classes against libcmark-gfm 0.29.0.gfm.6's own
+ * functions, for every code point past ASCII: its punctuation (emphasis
+ * flanking, autolinks' host characters) and case folds (link labels) are
+ * an older Unicode's than Python's, which the tables once came from. */
+static bool in_punct_table(uint32_t c)
+{
+    for (size_t i = 0; i < GFM_NUM_PUNCT; i++)
+        if (c >= gfm_punct[i][0] && c <= gfm_punct[i][1])
+            return true;
+    return false;
+}
+
+SL_TEST(md_gfm_own_unicode_classes_are_cmark_gfms)
+{
+    cmark_strbuf b;
+    cmark_strbuf_init(cmark_get_default_mem_allocator(), &b, 0);
+    size_t punct_bad = 0, fold_bad = 0, f = 0, folds = 0;
+    for (uint32_t c = 0x80; c < 0x110000; c++) {
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        bool theirs = cmark_utf8proc_is_punctuation((int32_t)c) != 0;
+        if (in_punct_table(c) != theirs && punct_bad++ < 5)
+            fprintf(stderr, "U+%04X: punctuation to cmark-gfm %d, to ours %d\n", (unsigned)c, theirs, !theirs);
+        uint8_t u[4];
+        size_t ul = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+        for (size_t k = ul - 1; k > 0; k--)
+            u[k] = (uint8_t)(0x80 | (c >> (6 * (ul - 1 - k)) & 0x3F));
+        u[0] = (uint8_t)((ul == 2 ? 0xC0 : ul == 3 ? 0xE0 : 0xF0) | c >> (6 * (ul - 1)));
+        cmark_strbuf_clear(&b);
+        cmark_utf8proc_case_fold(&b, u, (bufsize_t)ul);
+        bool folds_to_other = (size_t)b.size != ul || memcmp(b.ptr, u, ul) != 0;
+        folds += folds_to_other;
+        while (f < GFM_NUM_FOLDS && gfm_fold_cp[f] < c)
+            f++;
+        bool ours = f < GFM_NUM_FOLDS && gfm_fold_cp[f] == c;
+        size_t ol = ours ? (size_t)(gfm_fold_off[f + 1] - gfm_fold_off[f]) : 0;
+        bool same = ours == folds_to_other && (!ours || (ol == (size_t)b.size && !memcmp(gfm_fold_utf8 + gfm_fold_off[f], b.ptr, ol)));
+        if (!same && fold_bad++ < 5)
+            fprintf(stderr, "U+%04X: folds otherwise than in cmark-gfm\n", (unsigned)c);
+    }
+    cmark_strbuf_free(&b);
+    fprintf(stderr, "%zu folds; %zu punctuation and %zu folds differ\n", folds, punct_bad, fold_bad);
+    CHECK(folds > 1000);
+    CHECK_EQ(punct_bad, 0);
+    CHECK_EQ(fold_bad, 0);
 }
 
 /* tests/md/gfm/cases.txt: "=== NAME [safe]" then the page; arrows are tabs */

@@ -132,10 +132,12 @@ void sl__md_slugs_empty_bare(sl__md_slugs *s);
 /* The id for a heading with this text content (malloc'd), or NULL. */
 char *sl__md_slugs_make(sl__md_slugs *s, const char *text, size_t n);
 
-/* The text content of rendered inline HTML h[0..n): tags dropped, the
- * renderers' escapes decoded, whitespace runs one space, trimmed
- * (malloc'd, or NULL).  Heading ids are made from it. */
-char *sl__md_text_content(const char *h, size_t n, size_t *outlen);
+/* A heading's text and id from its rendered inner HTML h[0..n): the id
+ * (*id, malloc'd) of its text content as it stands (tags dropped, the
+ * renderers' escapes decoded, white space kept, as GitHub makes ids);
+ * returned, that text with each run of white space one space, trimmed
+ * (malloc'd).  NULL (and *id NULL) when out of memory. */
+char *sl__md_heading_text_id(sl__md_slugs *s, const char *h, size_t n, char **id);
 
 /* gfm_route.c: 1 if md4c 0.4.8 may render this GFM body differently from
  * cmark-gfm (a table delimiter row, an autolink in a form the two read

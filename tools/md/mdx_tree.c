@@ -13,6 +13,7 @@
  * remark-mark-and-unravel does.
  */
 #include <md4c.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -806,14 +807,18 @@ static size_t tree_depth(const mx_node *root)
 
 /* ------------------------------------------------------ autolink literals
  *
- * remark-gfm links URLs twice: micromark's tokenizer (md4c's permissive
- * autolinks stand for it), then mdast-util-gfm-autolink-literal's
- * find-and-replace over every text node outside links, which also takes
- * `http://`, `https://` and `www.` after Unicode white space or
- * punctuation (`a"http://...`, U+00A0, `—www.`) or at a text node's start
- * (after `{expression}`); micromark's tokenizer takes `http` after any
- * character but an ASCII letter (`1http://`, `éhttp://`).  md4c takes
- * neither, so the text it leaves is searched here as the transform does. */
+ * remark-gfm links URLs twice: micromark's tokenizer, then
+ * mdast-util-gfm-autolink-literal's find-and-replace over every text node
+ * outside links, which also takes `http://`, `https://` and `www.` after
+ * Unicode white space or punctuation (`a"http://...`, U+00A0, `—www.`) or
+ * at a text node's start (after `{expression}`); micromark's tokenizer
+ * takes `http` after any character but an ASCII letter (`1http://`,
+ * `éhttp://`).  Both are done here, on the text md4c leaves: md4c is not
+ * asked for its permissive URL and www autolinks (only for e-mail ones).
+ * Its own rules are not micromark's (`ftp://`, where a URL ends), and
+ * md4c 0.4.8 looks, for each such link, at every mark after it up to the
+ * next resolved one: a paragraph of lines like `[http://a.b/c* ` took
+ * time quadratic in its length (40,000 lines: 3 s). */
 
 /* The code point that ends just before t[i]. */
 static uint32_t cp_before(const char *t, size_t i)
@@ -896,8 +901,10 @@ static int unicode_ws_at(const char *t, size_t n, size_t k)
 static int space_or_eol(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* micromark's trail at t[k]: trailing punctuation (`.`, `!`, `&amp;`,
- * `]`...) up to the text's end, white space or `<`? */
-static int trail_ends(const char *t, size_t n, size_t k)
+ * `]`...) up to the text's end, white space or `<`?  Where not, *stop is
+ * where that showed: a trail from any byte it passed on the way is none
+ * either (the callers skip those, so a run of punctuation is read once). */
+static int trail_ends(const char *t, size_t n, size_t k, size_t *stop)
 {
     while (k < n) {
         char c = t[k];
@@ -911,8 +918,10 @@ static int trail_ends(const char *t, size_t n, size_t k)
                 k++;
                 continue;
             }
-            if (j >= n || t[j] != ';')
+            if (j >= n || t[j] != ';') {
+                *stop = j; /* (j < n: `&x` then no `;`) */
                 return 0;
+            }
             k = j + 1;
         } else if (c == ']') {
             k++;
@@ -920,28 +929,76 @@ static int trail_ends(const char *t, size_t n, size_t k)
                 ((unsigned char)t[k] >= 0x80 && unicode_ws_at(t, n, k)))
                 return 1;
         } else {
-            return c == '<' || space_or_eol(c) || ((unsigned char)c >= 0x80 && unicode_ws_at(t, n, k));
+            if (c == '<' || space_or_eol(c) || ((unsigned char)c >= 0x80 && unicode_ws_at(t, n, k)))
+                return 1;
+            *stop = k;
+            return 0;
         }
     }
     return 1;
 }
 
-/* micromark's own protocol autolink (its tokenizer, which md4c stands for
- * only where the domain has a dot): after `//` (at t[d]) a domain up to
- * white space or punctuation other than `-` (`.` and `_` inside it), with
- * a character and no `_` in its last two labels, then a path up to white
- * space, its trail and unbalanced `)` left out: `http://localhost:3000/.`
- * links `http://localhost:3000/`.  Its end in *end, or 0. */
-static int protocol_tokenized(const char *t, size_t n, size_t d, size_t *end)
+/* A domain one scan has read, for the URL starts after it inside the
+ * same domain: a scan from any start in [lo, end] stops at `end` (where
+ * it stops depends on the bytes there, not on the start), and whether
+ * the last two labels hold a `_` (or, for the transform, are no good)
+ * is known once.  Each start in a run of `www.www.www.…a_b` read the
+ * whole run again, in time quadratic in its length. */
+typedef struct dom_memo {
+    size_t lo, end;    /* end == 0: nothing read yet */
+    size_t p1, p2;     /* the last and second-last `.` in [lo - 1, end); p2 SIZE_MAX: none */
+    int last_bad, prev_bad; /* the label [p1 + 1, end), the label [p2 + 1, p1) */
+} dom_memo;
+
+/* The last two dots in [from, to) into m->p1, m->p2 (at least one). */
+static void last_dots(const char *t, size_t from, size_t to, dom_memo *m)
+{
+    m->p1 = m->p2 = SIZE_MAX;
+    for (size_t j = to; j > from;)
+        if (t[--j] == '.') {
+            if (m->p1 == SIZE_MAX) {
+                m->p1 = j;
+            } else {
+                m->p2 = j;
+                break;
+            }
+        }
+}
+
+static int has_underscore(const char *t, size_t from, size_t to)
+{
+    return from < to && memchr(t + from, '_', to - from) != NULL;
+}
+
+/* micromark's own protocol and www autolinks (its tokenizer): after `//`
+ * or at `www.` (at t[d]) a domain up to white space or punctuation other
+ * than `-` (`.` and `_` inside it), with a character and no `_` in its
+ * last two labels, then a path up to white space, its trail and
+ * unbalanced `)` left out: `http://localhost:3000/.` links
+ * `http://localhost:3000/`.  Its end in *end, or 0. */
+static int protocol_tokenized(const char *t, size_t n, size_t d, dom_memo *m, size_t *end)
 {
     if (d >= n || ((unsigned char)t[d] < 0x80 ? !ascii_alnum((unsigned char)t[d]) : ws_or_punct(cp_before(t, cp_end(t, n, d)))))
         return 0; /* white space, a control or punctuation (`-` too) after `//` */
-    size_t k = d;
+    size_t k = d, no_trail = d; /* no trail starts in [k, no_trail) */
     int seen = 0, us_last = 0, us_last_last = 0;
+    if (m->end && d >= m->lo && d <= m->end) {
+        /* read before: the domain's end and its labels' underscores (a
+         * start past the second-last dot has its own second label) */
+        k = no_trail = m->end;
+        seen = 1; /* t[d] is a letter, digit or other, and the scan took it */
+        if (m->p1 == SIZE_MAX || m->p1 < d) {
+            us_last = has_underscore(t, d, k);
+        } else {
+            us_last = m->last_bad;
+            us_last_last = m->p2 != SIZE_MAX && m->p2 >= d ? m->prev_bad : has_underscore(t, d, m->p1);
+        }
+        goto path;
+    }
     while (k < n) {
         unsigned char c = (unsigned char)t[k];
         if (c == '.' || c == '_') {
-            if (trail_ends(t, n, k))
+            if (k >= no_trail && trail_ends(t, n, k, &no_trail))
                 break;
             if (c == '_')
                 us_last = 1;
@@ -961,6 +1018,13 @@ static int protocol_tokenized(const char *t, size_t n, size_t d, size_t *end)
         seen = 1;
         k += w;
     }
+    *m = (dom_memo){.lo = d, .end = k};
+    last_dots(t, d, k, m);
+    if (m->p1 != SIZE_MAX) {
+        m->last_bad = has_underscore(t, m->p1 + 1, k);
+        m->prev_bad = m->p2 != SIZE_MAX && has_underscore(t, m->p2 + 1, m->p1);
+    }
+path:
     if (!seen || us_last || us_last_last)
         return 0;
     size_t open = 0, close = 0;
@@ -971,7 +1035,7 @@ static int protocol_tokenized(const char *t, size_t n, size_t d, size_t *end)
         } else if (c == ')' && close < open) {
             close++;
         } else if (strchr("!\"&'),.:;<?]_~*", c)) {
-            if (trail_ends(t, n, k))
+            if (k >= no_trail && trail_ends(t, n, k, &no_trail))
                 break;
             close += c == ')';
         }
@@ -982,8 +1046,9 @@ static int protocol_tokenized(const char *t, size_t n, size_t d, size_t *end)
 }
 
 /* A URL the transform links at t[i]: its text's end (after splitUrl's
- * trailing punctuation) in *end; whether it is `www.` in *www.  0: none. */
-static int transform_url_at(const char *t, size_t n, size_t i, size_t *end, int *www)
+ * trailing punctuation) in *end; whether it is `www.` in *www.  0: none.
+ * m: the domain read for an earlier start. */
+static int transform_url_at(const char *t, size_t n, size_t i, dom_memo *m, size_t *end, int *www)
 {
     size_t d;
     if (prefix_ci(t, n, i, "https://"))
@@ -1004,22 +1069,24 @@ static int transform_url_at(const char *t, size_t n, size_t i, size_t *end, int 
         k++;
     if (k >= n || t[k] != '.')
         return 0;
-    k++;
-    while (k < n && (word_char(t[k]) || t[k] == '-' || t[k] == '.'))
-        k++;
-    size_t dom_end = k, dom = *www ? i : d;
+    size_t dot = k++; /* the domain's first dot */
+    if (m->end && k >= m->lo && k <= m->end) {
+        k = m->end;
+    } else {
+        size_t lo = k;
+        while (k < n && (word_char(t[k]) || t[k] == '-' || t[k] == '.'))
+            k++;
+        *m = (dom_memo){.lo = lo, .end = k};
+        last_dots(t, lo - 1, k, m);
+        m->last_bad = !good_label(t, m->p1 + 1, k);
+        m->prev_bad = m->p2 != SIZE_MAX && !good_label(t, m->p2 + 1, m->p1);
+    }
+    size_t dom = *www ? i : d;
     if (!*www && !(word_char(t[dom]) && t[dom] != '_')) /* unicodePunctuation(domain[0]): `.`, `-`, `_` */
         return 0;
-    size_t last = dom_end, dots = 0;
-    size_t cut[2] = {dom, dom};
-    for (size_t j = dom; j < dom_end; j++)
-        if (t[j] == '.') {
-            cut[0] = cut[1];
-            cut[1] = j + 1;
-            dots++;
-        }
-    /* labels: [.., cut[0]-1) [cut[0], cut[1]-1) [cut[1], last) */
-    if (!dots || !good_label(t, cut[1], last) || !good_label(t, cut[0], cut[1] - 1))
+    /* the last two labels: [p1 + 1, end) and, where the domain has two
+     * dots from `dot` on, [p2 + 1, p1), else the first, [dom, dot) */
+    if (m->last_bad || (m->p2 != SIZE_MAX && m->p2 >= dot ? m->prev_bad : !good_label(t, dom, dot)))
         return 0;
     while (k < n && t[k] != ' ' && t[k] != '\t' && t[k] != '\n' && t[k] != '\r')
         k++;
@@ -1038,19 +1105,25 @@ static int transform_url_at(const char *t, size_t n, size_t i, size_t *end, int 
 }
 
 /* A URL linked at t[i]: micromark's tokenizer's for `http://` and
- * `https://` (not after a letter, nor after an unclosed `[`: in_label,
- * its previousUnbalanced, counted as link_literals goes), else the
- * transform's.  Where both could, the tokenizer's, which ran first (it
- * leaves a trailing `*`, `_`, `~` or `&amp;` out; the transform keeps
- * them). */
-static int url_at(const char *t, size_t n, size_t i, int in_label, size_t *end, int *www)
+ * `https://` (not after a letter) and for `www.` (at a text node's start
+ * or after white space, `(`, `*`, `_`, `[`, `]` or `~`: its previousWww),
+ * neither after an unclosed `[` (in_label, its previousUnbalanced,
+ * counted as link_literals goes); else the transform's.  Where both
+ * could, the tokenizer's, which ran first (it leaves a trailing `*`, `_`,
+ * `~` or `&amp;` out; the transform keeps them). */
+static int url_at(const char *t, size_t n, size_t i, int in_label, dom_memo m[2], size_t *end, int *www)
 {
     size_t d = prefix_ci(t, n, i, "https://") ? i + 8 : prefix_ci(t, n, i, "http://") ? i + 7 : 0;
-    if (d && !(i && ascii_alpha(cp_before(t, i))) && !in_label && protocol_tokenized(t, n, d, end)) {
+    if (d && !(i && ascii_alpha(cp_before(t, i))) && !in_label && protocol_tokenized(t, n, d, &m[0], end)) {
         *www = 0;
         return 1;
     }
-    return transform_url_at(t, n, i, end, www);
+    if (!d && !in_label && prefix_ci(t, n, i, "www.") && i + 4 < n && (!i || strchr(" \t\r\n(*_[]~", t[i - 1])) &&
+        protocol_tokenized(t, n, i, &m[0], end)) {
+        *www = 1;
+        return 1;
+    }
+    return transform_url_at(t, n, i, &m[1], end, www);
 }
 
 static mx_node *text_piece(builder *b, int type, const char *t, size_t n)
@@ -1072,6 +1145,7 @@ static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
     mx_node *first = NULL, *tail = NULL;
 #define ADD(k) (tail = *(tail ? &tail->next : &first) = (k))
     size_t seen = 0, open = 0; /* `[`s not closed in t[0, seen) */
+    dom_memo memo[2] = {{0}}; /* micromark's tokenizer's domains, the transform's */
     while (i < len && !b->nomem) {
         size_t e;
         int www;
@@ -1079,7 +1153,7 @@ static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
         if (c == 'h' || c == 'w')
             for (; seen < i; seen++)
                 open = t[seen] == '[' ? open + 1 : t[seen] == ']' && open ? open - 1 : open;
-        if ((c != 'h' && c != 'w') || !url_at(t, len, i, open > 0, &e, &www)) {
+        if ((c != 'h' && c != 'w') || !url_at(t, len, i, open > 0, memo, &e, &www)) {
             i++;
             continue;
         }
@@ -1172,7 +1246,8 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
     MD_PARSER p = {
         .abi_version = 0,
         .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML |
-                 (s->gfm ? MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS : 0),
+                 /* URL and www autolinks: link_literals_in's (above) */
+                 (s->gfm ? MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEEMAILAUTOLINKS : 0),
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,

@@ -109,19 +109,18 @@ static void close_heading(render_state *r)
         p->headings = h;
         r->cap = cap;
     }
-    size_t tl, inner = r->heading_at + 4;
+    size_t inner = r->heading_at + 4;
     sl__md_heading *h = &p->headings[p->nheadings];
+    *h = (sl__md_heading){r->level, NULL, NULL};
     if (r->heading_raw.len) {
         size_t ul;
         char *u = heading_as_unsafe(r, inner, &ul);
         r->heading_raw.len = 0;
-        *h = (sl__md_heading){r->level, u ? sl__md_text_content(u, ul, &tl) : NULL, NULL};
+        h->text = u ? sl__md_heading_text_id(r->slugs, u, ul, &h->id) : NULL;
         free(u);
     } else
-        *h = (sl__md_heading){r->level, sl__md_text_content(r->out.data + inner, r->out.len - inner, &tl), NULL};
-    h->id = h->text ? sl__md_slugs_make(r->slugs, h->text, tl) : NULL;
+        h->text = sl__md_heading_text_id(r->slugs, r->out.data + inner, r->out.len - inner, &h->id);
     if (!h->id) {
-        free(h->text);
         r->nomem = 1;
         return;
     }
@@ -346,26 +345,22 @@ static size_t markup_end(const char *h, size_t n, size_t i)
 }
 
 /* The text content of rendered inline HTML: tags dropped, md4c-html's
- * escapes decoded, whitespace runs collapsed to one space, trimmed.  Bytes
- * of no class below (most) are copied a run at a time. */
-char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
+ * escapes decoded, white space as it stands (GitHub's ids are made of
+ * it: `a  b` is `a--b`).  Bytes of no class below (most) are copied a run
+ * at a time. */
+static char *text_content(const char *h, size_t n, size_t *outlen)
 {
-    enum { PLAIN, TAG, ENTITY, BLANK };
-    static const unsigned char cls[256] = {['<'] = TAG, ['&'] = ENTITY, [' '] = BLANK, ['\n'] = BLANK, ['\t'] = BLANK,
-                                           ['\r'] = BLANK};
+    enum { PLAIN, TAG, ENTITY };
+    static const unsigned char cls[256] = {['<'] = TAG, ['&'] = ENTITY};
     char *t = malloc(n + 1);
     if (!t)
         return NULL;
     size_t o = 0;
-    int space = 0;
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
         switch (cls[(unsigned char)c]) {
         case TAG:
             i = markup_end(h, n, i);
-            continue;
-        case BLANK:
-            space = o > 0;
             continue;
         case ENTITY: {
             static const struct { const char *ent; char c; } ents[] = {
@@ -378,15 +373,37 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
                     break;
                 }
             }
-            break;
+            t[o++] = c;
+            continue;
         }
         default:
-            if (space)
-                t[o++] = ' ';
-            space = 0;
             t[o++] = c;
             while (i + 1 < n && cls[(unsigned char)h[i + 1]] == PLAIN)
                 t[o++] = h[++i];
+            continue;
+        }
+    }
+    t[o] = 0;
+    *outlen = o;
+    return t;
+}
+
+char *sl__md_heading_text_id(sl__md_slugs *s, const char *h, size_t n, char **id)
+{
+    size_t tl;
+    char *t = text_content(h, n, &tl);
+    *id = t ? sl__md_slugs_make(s, t, tl) : NULL;
+    if (!*id) {
+        free(t);
+        return NULL;
+    }
+    /* the reported text: each run of white space one space, trimmed */
+    size_t o = 0;
+    int space = 0;
+    for (size_t i = 0; i < tl; i++) {
+        char c = t[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            space = o > 0;
             continue;
         }
         if (space)
@@ -395,7 +412,6 @@ char *sl__md_text_content(const char *h, size_t n, size_t *outlen)
         t[o++] = c;
     }
     t[o] = 0;
-    *outlen = o;
     return t;
 }
 

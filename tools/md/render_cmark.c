@@ -285,13 +285,10 @@ static char *heading_text_id(cmark_node *h, sl__md_slugs *slugs, sl__md_heading 
     if (!html)
         return NULL;
     size_t len = strlen(html), inner = 4, end = len >= 6 ? len - 6 : 4;
-    size_t tl;
     hd->level = cmark_node_get_heading_level(h);
-    hd->text = end >= inner ? sl__md_text_content(html + inner, end - inner, &tl) : NULL;
-    hd->id = hd->text ? sl__md_slugs_make(slugs, hd->text, tl) : NULL;
+    hd->id = NULL;
+    hd->text = end >= inner ? sl__md_heading_text_id(slugs, html + inner, end - inner, &hd->id) : NULL;
     if (!hd->id) {
-        free(hd->text);
-        hd->text = NULL;
         free(html);
         return NULL;
     }

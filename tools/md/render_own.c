@@ -83,15 +83,11 @@ static int heading_id(void *ud, int level, const char *inner, size_t n, const ch
         p->headings = h;
         st->cap = cap;
     }
-    size_t tl;
     sl__md_heading *h = &p->headings[p->nheadings];
-    *h = (sl__md_heading){level, sl__md_text_content(inner, n, &tl), NULL};
-    h->id = h->text ? sl__md_slugs_make(st->slugs, h->text, tl) : NULL;
-    if (!h->id) {
-        free(h->text);
-        h->text = NULL;
+    *h = (sl__md_heading){level, NULL, NULL};
+    h->text = sl__md_heading_text_id(st->slugs, inner, n, &h->id);
+    if (!h->id)
         return -1;
-    }
     p->nheadings++;
     *id = h->id;
     *id_len = strlen(h->id);

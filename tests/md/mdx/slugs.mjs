@@ -6,15 +6,20 @@
 // Generates pages of headings (seeded): words of many scripts, case pairs
 // whose lowercase is special (İ, Σ at a word's end, ẞ, Kelvin sign, letters
 // whose UTF-8 lengthens), emoji and their sequences (ZWJ, skin tones,
-// flags, keycaps), symbols, punctuation, spaces of every kind, combining
-// marks, code points from all of Unicode, letters newer than github-slugger's
-// Unicode 13, and repeats (`-1`, `-2`, a heading that is an earlier one's
-// suffixed id).  Each page goes through `sluice md --json`, as Markdown and
-// as MDX; every heading's id must be what github-slugger's slugger gives
-// for the heading's text (sluice's --json text), one slugger per page; and
-// that text must be the heading's source, so that the ids are checked on
-// the characters generated.  Markdown pages give a heading with no usable
-// character `section` where github-slugger gives "" (MDX pages: "").
+// flags, keycaps), symbols, punctuation, spaces of every kind and runs of
+// them (`a  b` is `a--b` on GitHub), combining marks, code points from all
+// of Unicode, letters newer than github-slugger's Unicode 13, inline code,
+// emphasis and links (their text counts, runs of white space in it too),
+// entity and numeric character references, and repeats (`-1`, `-2`, a
+// heading that is an earlier one's suffixed id).  Each page goes through
+// `sluice md --json`, as Markdown and as MDX; every heading's id must be
+// what github-slugger's slugger gives for the heading's text content (as
+// GitHub and rehype-slug take it: markup dropped, references decoded,
+// white space as it stands), one slugger per page; that id must be the
+// one in the page's HTML; and the --json text must be that text content
+// with each run of white space one space.  Markdown pages give a heading
+// with no usable character `section` where github-slugger gives "" (MDX
+// pages: "").
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -64,6 +69,15 @@ const emoji = [
   '🐍', '📦', '📝', '🛠️', '⚙️', '✅', '❌', '⭐', '🆕', '🅰️', '🀄', '🃏', '🧑🏿‍🦱', '🫠', '🪿'
 ]
 const spaces = [' ', ' ', ' ', ' ', '\u00a0', '\u2002', '\u2003', '\u2009', '\u202f', '\u205f', '\u3000', '\u1680', '\t', '  ']
+// runs of white space: kept in ids (each space a `-`, tabs dropped)
+const runs = ['  ', '   ', '\t\t', ' \t ', '\t ', ' \u00a0 ']
+// references and the character each stands for
+const refs = [
+  ['&amp;', '&'], ['&lt;', '<'], ['&gt;', '>'], ['&quot;', '"'], ['&copy;', '©'], ['&#169;', '©'], ['&#x3A3;', 'Σ'],
+  ['&Auml;', 'Ä'], ['&nbsp;', '\u00a0'], ['&#9;', '\t'], ['&#x1F680;', '🚀'], ['&ndash;', '–'], ['&#95;', '_']
+]
+// words that emphasis and code can wrap whatever is beside them
+const plain = words.filter((w) => /^[\p{L}\p{M}\p{N}]+$/u.test(w))
 
 // A code point from anywhere in Unicode: not a surrogate, not ASCII (its
 // Markdown meaning is tested by the hand-picked pieces), not a line end.
@@ -78,23 +92,48 @@ function anyChar() {
   }
 }
 
+// A piece of inline markup: [source, its text content].
+function markup() {
+  const w = pick(plain)
+  const v = pick(plain)
+  const r = pick(runs)
+  switch (rnd(7)) {
+    case 0: return ['`' + w + r + v + '`', w + r + v]
+    case 1: return ['*' + w + '*', w]
+    case 2: return ['**' + w + r + v + '**', w + r + v]
+    case 3: return ['_' + w + '_', w]
+    case 4: return ['[' + w + r + v + '](/x/' + w + ')', w + r + v]
+    case 5: { const [s, t] = pick(refs); return [s, t] }
+    default: { const [s, t] = pick(refs); return [w + s + v, w + t + v] }
+  }
+}
+
+// A heading: {src, text}, its source and its text content.
 function heading() {
   const parts = []
   const n = 1 + rnd(5)
   for (let i = 0; i < n; i++) {
-    if (i) parts.push(rnd(4) ? ' ' : pick(spaces))
-    const k = rnd(10)
+    if (i) {
+      const sp = rnd(5) ? ' ' : rnd(2) ? pick(spaces) : pick(runs)
+      parts.push([sp, sp])
+    }
+    const k = rnd(12)
     if (k < 5) parts.push(pick(words))
     else if (k < 7) parts.push(pick(symbols) + (rnd(2) ? pick(words) : ''))
     else if (k < 8) parts.push(pick(emoji))
+    else if (k < 10) parts.push(markup())
     else parts.push(anyChar() + (rnd(2) ? anyChar() : ''))
   }
-  return parts.join('')
+  const src = parts.map((p) => (typeof p === 'string' ? p : p[0])).join('')
+  const text = parts.map((p) => (typeof p === 'string' ? p : p[1])).join('')
+  return {src, text}
 }
 
 // A heading written `# S` holds S less the spaces and tabs at its ends
 // (Markdown's trimming); sluice's --json text of it has each run of
-// spaces, tabs and line ends made one space.
+// spaces, tabs and line ends made one space.  (No piece's source starts
+// or ends with a space or tab: a generated heading's source is what the
+// page's `#` line holds.)
 const trimmed = (s) => s.replace(/^[ \t]+|[ \t]+$/g, '')
 const collapsed = (s) => s.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '')
 
@@ -109,15 +148,19 @@ try {
     for (let i = 0; i < 40; i++) {
       const r = rnd(10)
       if (r < 2 && hs.length) hs.push(pick(hs)) // a repeat: -1, -2, ...
-      else if (r < 3 && hs.length) hs.push(pick(hs) + ' 1') // `x 1` slugs to `x-1`, maybe taken
-      else if (r < 4) hs.push(pick(symbols) + pick(emoji)) // nothing kept (or a mark)
-      else hs.push(heading())
+      else if (r < 3 && hs.length) { // `x 1` slugs to `x-1`, maybe taken
+        const h = pick(hs)
+        hs.push({src: h.src + ' 1', text: h.text + ' 1'})
+      } else if (r < 4) { // nothing kept (or a mark)
+        const s = pick(symbols) + pick(emoji)
+        hs.push({src: s, text: s})
+      } else hs.push(heading())
     }
-    pages.push(hs.filter((h) => trimmed(h) !== ''))
+    pages.push(hs.filter((h) => trimmed(h.src) !== ''))
   }
   const files = []
   for (const [i, hs] of pages.entries()) {
-    const body = hs.map((h) => `# ${h}\n\n`).join('')
+    const body = hs.map((h) => `# ${h.src}\n\n`).join('')
     for (const ext of ['md', 'mdx']) {
       const f = join(work, `p${i}.${ext}`)
       writeFileSync(f, body)
@@ -138,22 +181,30 @@ try {
     // github-slugger's class, with sluice's `section` for an empty base on
     // Markdown pages: the same counter loop over its own slug()
     const occurrences = Object.create(null)
+    // the ids in the page's HTML (Markdown pages; MDX compiles to JS)
+    const htmlIds = mdx ? null : [...page.html.matchAll(/<h[1-6] id="([^"]*)"/g)].map((m) => m[1])
+    if (htmlIds && htmlIds.length !== hs.length) {
+      console.error(`${file}: ${htmlIds.length} ids in the HTML, want ${hs.length}`)
+      failed++
+    }
     for (const [i, h] of page.headings.entries()) {
-      const src = trimmed(hs[i])
-      // MDX: the id of the heading's text as mdast has it (rehype-slug);
-      // Markdown: of the --json text, runs of white space as one space
-      let base = slug(mdx ? src : h.text)
+      const src = trimmed(hs[i].src)
+      const text = hs[i].text // `# &#9; a`: the tab is no white space Markdown trims
+      // the id of the heading's text content, white space as it stands
+      // (GitHub's; rehype-slug's of the text as mdast has it)
+      let base = slug(text)
       if (base === '' && !mdx) base = 'section'
       let want = base
       while (Object.hasOwn(occurrences, want)) want = base + '-' + ++occurrences[base]
       occurrences[want] = 0
       checked++
       if (/[^\0-\x7f]/.test(h.text)) nonAscii++
-      if (h.text !== collapsed(src) || h.id !== want) {
+      if (h.text !== collapsed(text) || h.id !== want || (htmlIds && htmlIds[i] !== want)) {
         failed++
         if (failed <= 20)
           console.error(`${file}: heading ${i + 1} ${JSON.stringify(src)}: text ${JSON.stringify(h.text)}, ` +
-            `id ${JSON.stringify(h.id)}, github-slugger ${JSON.stringify(want)}`)
+            `id ${JSON.stringify(h.id)}${htmlIds ? ` (HTML ${JSON.stringify(htmlIds[i])})` : ''}, ` +
+            `github-slugger ${JSON.stringify(want)}`)
       }
     }
   }
