@@ -736,7 +736,10 @@ static void *worker_main(void *arg)
     sl__worker *w = arg;
     sl_pool *p = w->pool;
     atomic_store_explicit(&w->start_cpu, sched_getcpu(), memory_order_release);
-    if (p->spread) /* started away from the creator's CPU: now anywhere it may run */
+    /* Started away from the creator's CPU: now anywhere it may run.  (This
+     * fails only if none of those CPUs is usable any more - hot-unplugged,
+     * or the cpuset shrunk - and then the kernel has rewritten the mask.) */
+    if (p->spread)
         (void)sched_setaffinity(0, sizeof p->allowed, &p->allowed);
     tl_worker = w;
     sl__task t;

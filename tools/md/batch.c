@@ -418,10 +418,15 @@ static char *past_head(char *p, size_t size)
     if (gap < 4096 || !thp_allowed())
         return p;
     free(p);
-    /* glibc: a block's header is 2 words before it, so this block's end is
-     * the next one's header, and the next block starts on the boundary */
+    /* glibc: a block's header is 2 words before it, so this block, made
+     * where p was, ends at the next one's header, and the next block
+     * starts on the boundary.  Whether that worked is read from where
+     * the reserve block lands (p itself is not looked at again: compared
+     * after free it is indeterminate, and clang drops the test and the
+     * plug with it). */
     void *plug = malloc(gap - 2 * sizeof(size_t));
-    if (plug == (void *)p) {
+    char *q = malloc(size);
+    if (plug && q && ((uintptr_t)q & (HUGE_PAGE - 1)) == 0) {
         pthread_mutex_lock(&plugs_lock);
         *(void **)plug = plugs;
         plugs = plug;
@@ -429,7 +434,7 @@ static char *past_head(char *p, size_t size)
     } else {
         free(plug);
     }
-    return malloc(size);
+    return q;
 }
 
 static void free_plugs(void)
@@ -1242,6 +1247,14 @@ static void reserve_descriptors(void)
         }
         if (errno != EBADF)
             return;
+    }
+    /* 0-2 all closed (a daemon's start): one opened for the purpose */
+    int fd = open("/", O_PATH | O_CLOEXEC);
+    if (fd >= 0) {
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, top);
+        if (high >= 0)
+            close(high);
+        close(fd);
     }
 }
 
