@@ -798,8 +798,8 @@ static void pool_destroy(sl_pool *p)
 }
 
 /* Starts the workers, each away from the CPU of the thread that makes the
- * pool where it may run elsewhere.  Linux places a new thread on its
- * creator's CPU and leaves an idle one to notice later: on a 2-CPU VM a
+ * pool where it may run elsewhere.  Linux can place a new thread on its
+ * creator's CPU and leave an idle one to notice later: on a 2-CPU VM a
  * new pool's worker waited 2.7-16 ms behind its creator on one CPU while
  * the other stood idle (perf sched, bench/md's tree: that CPU idle for
  * the first 6-17 ms of a 75-95 ms run, 4-6 ms with this).  Each worker

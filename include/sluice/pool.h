@@ -28,8 +28,9 @@ typedef int (*sl_task_fn)(void *arg);
 
 /* nthreads 0: the number of online CPUs.  NULL on failure.  The workers
  * may run on every CPU the calling thread may; each starts on another CPU
- * than the caller's where it may (Linux would start it on the caller's,
- * behind the caller, until an idle CPU noticed). */
+ * than the caller's where it may (Linux can start it on the caller's,
+ * behind the caller, until an idle CPU notices: it did on this project's
+ * VMs). */
 sl_pool *sl_pool_new(size_t nthreads);
 /* Waits for every queued task to run, then joins the workers.  From a
  * task or worker of p it aborts with a message.  After fork(), a pool made
