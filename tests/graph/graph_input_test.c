@@ -516,6 +516,52 @@ SL_TEST(graph_reads_type_turbofish_const_minus_where_macros_and_primitive_struct
  * function is common): cfg_if!, lazy_static!, thread_local!, bitflags!.
  * Other macros' token trees in a body are not items, even when they
  * parse as items (quote!, parse_quote! write code): none of theirs. */
+/* `impl !Trait {}`: a negative impl without a trait, which rustc parses
+ * (and rejects only after #[cfg] expansion: syn's tests hold one under
+ * `#[cfg(any())]`).  The grammar read `!` as the never type, a syntax
+ * error; now it is an impl of the path, negative, and gives it nothing. */
+SL_TEST(graph_reads_negative_impls_without_a_trait)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"negimpl\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub trait Tr { fn provided() {} }\n"
+               "pub struct T;\n"
+               "#[cfg(any())]\n"
+               "impl !Tr {}\n"
+               "impl !Tr for T {}\n"
+               "pub fn body() {\n"
+               "    #[cfg(any())]\n"
+               "    impl<U> ! Tr<U> where U: Copy { fn m() {} }\n"
+               "    after();\n"
+               "    Tr::m();\n"
+               "}\n"
+               "fn after() {}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM nodes WHERE kind = 'impl' AND sub = 'negative' AND path IN "
+                    "('crate::{impl !Tr}', 'crate::body::{impl !Tr}', 'crate::{impl !Tr for T}')",
+                    NULL, NULL, NULL),
+             3);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'impl_of' AND a.path = 'crate::body::{impl !Tr}' AND b.path = 'crate::Tr'",
+                    NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.path = 'crate::body' AND b.path = 'crate::after'",
+                    NULL, NULL, NULL),
+             1);
+    /* a negative impl's items are not the type's */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'unresolved' AND path = 'Tr::m'", NULL, NULL, NULL),
+             1);
+}
+
 SL_TEST(graph_finds_item_macros_in_function_bodies)
 {
     char dir[4096], out[4200];

@@ -686,6 +686,8 @@ static TSNode impl_type_path(TSNode t)
     return (TSNode){0};
 }
 
+static size_t back_blank(const char *s, size_t k);
+
 static void impl(ex *e, TSNode n, uint32_t parent)
 {
     TSNode type = field(n, F_TYPE), trait = field(n, F_TRAIT), body_n = field(n, F_BODY);
@@ -700,6 +702,12 @@ static void impl(ex *e, TSNode n, uint32_t parent)
             if (ts_node_end_byte(c) <= ts_node_start_byte(trait) && !ts_node_is_named(c) && !strcmp(ts_node_type(c), "!"))
                 e->f->items[id].sub = FS_NEGATIVE;
         }
+    } else if (!ts_node_is_null(type)) {
+        /* `impl !Trait {}`, whose `!` the parser read as a space
+         * (fix_negative_inherent_impl): in the file, a `!` before the type */
+        size_t b = back_blank(e->src, ts_node_start_byte(type));
+        if (b > 0 && e->src[b - 1] == '!')
+            e->f->items[id].sub = FS_NEGATIVE;
     }
     int saved = e->ngenerics;
     push_type_params(e, n);
@@ -2268,12 +2276,50 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
     }
 }
 
+/* `impl !Trait {}`: rustc parses a negative impl without a trait (an
+ * inherent impl of negative polarity, which it rejects only after
+ * expanding `#[cfg]`s, so syn's tests hold one under `#[cfg(any())]`);
+ * the grammar takes `!` there for the never type and fails on the name
+ * after it.  Where `impl` and its generics are followed by `!` and a path
+ * that no `for` follows (`impl !Send for T` parses), the `!` is read as a
+ * space: an impl of the path, which impl() makes negative again from the
+ * `!` in the file. */
+static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "impl", 4)) != NULL; q += 4) {
+        size_t i = (size_t)(q - src);
+        if (!word_start(src, i) || !word_at(src, len, i, "impl", 4))
+            continue;
+        size_t k = skip_blank(src, len, i + 4);
+        if (k < len && src[k] == '<') {
+            size_t m = angle_end(src, len, k);
+            if (!m)
+                continue;
+            k = skip_blank(src, len, m + 1);
+        }
+        if (k >= len || src[k] != '!')
+            continue;
+        size_t p = skip_blank(src, len, k + 1);
+        if (p >= len || !ident_char(src[p]) || (src[p] >= '0' && src[p] <= '9'))
+            continue;
+        size_t t = skip_blank(src, len, path_end(src, len, p));
+        if (t < len && src[t] == '<') {
+            size_t m = angle_end(src, len, t);
+            if (!m)
+                continue;
+            t = skip_blank(src, len, m + 1);
+        }
+        if (!word_at(src, len, t, "for", 3))
+            writable(out, src, len)[k] = ' ';
+    }
+}
+
 static char *grammar_text(const char *src, size_t len)
 {
     static void (*const fixes[])(const char *, size_t, char **) = {
         fix_raw,           fix_2015_words,     fix_unicode_space,    fix_empty_bounds,   fix_as_le,
         fix_dyn_paren,     fix_neg_const_arg,  fix_type_turbofish,   fix_where_types,    fix_primitive_struct,
-        fix_lifetime_first, fix_empty_generics, fix_unstable_items,
+        fix_lifetime_first, fix_empty_generics, fix_unstable_items, fix_negative_inherent_impl,
     };
     char *out = NULL;
     for (size_t k = 0; k < sizeof fixes / sizeof fixes[0]; k++)

@@ -491,8 +491,8 @@ static void build_assoc(rs *r, uint32_t *impl_trait)
     size_t n = g->nnodes;
     for (uint32_t i = 1; i < n; i++) {
         uint32_t p = g->nodes[i].parent;
-        if (p && g->nodes[p].kind == GK_IMPL && g->nodes[p].target)
-            add_assoc(g, g->nodes[p].target, i);
+        if (p && g->nodes[p].kind == GK_IMPL && g->nodes[p].target && g->nodes[p].sub != FS_NEGATIVE)
+            add_assoc(g, g->nodes[p].target, i); /* (a negative impl gives its type nothing) */
     }
     for (uint32_t i = 1; i < n; i++) {
         if (g->nodes[i].kind != GK_IMPL || !g->nodes[i].target || !impl_trait[i] || g->nodes[i].sub == FS_NEGATIVE)
