@@ -562,6 +562,50 @@ SL_TEST(graph_reads_negative_impls_without_a_trait)
              1);
 }
 
+/* Edition 2015's `use ::*;` (slog's tests): a glob import of the crate
+ * root, which rustc parses and the grammar did not (it wants a path before
+ * `::*`): a syntax error.  Now it imports the crate root, and the names it
+ * brings resolve; `use ::{a, b}` imports `::a` and `::b`, as `use ::a`
+ * does (it gave `a`, `b`). */
+SL_TEST(graph_reads_edition_2015_root_glob_imports)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"rootglob\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub fn helper() {}\n"
+               "pub struct Logger;\n"
+               "mod tests {\n"
+               "    use ::*;\n"
+               "    use ::{alpha, beta};\n"
+               "    fn makers(_l: Logger) {\n"
+               "        pub use :: * ;\n"
+               "        helper();\n"
+               "    }\n"
+               "}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'imports' AND b.path = 'crate' AND a.path IN "
+                    "('crate::tests::{use}', 'crate::tests::makers::{use}')",
+                    NULL, NULL, NULL),
+             2);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE a.path = 'crate::tests::makers' AND ((e.kind = 'calls' AND b.path = 'crate::helper') "
+                    "OR (e.kind = 'uses_type' AND b.path = 'crate::Logger'))",
+                    NULL, NULL, NULL),
+             2);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'imports' AND b.kind = 'unresolved' AND b.path IN ('::alpha', '::beta')",
+                    NULL, NULL, NULL),
+             2);
+}
+
 SL_TEST(graph_finds_item_macros_in_function_bodies)
 {
     char dir[4096], out[4200];

@@ -389,8 +389,10 @@ static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen
     int i = 1;
     uint32_t scope_crate = g->nodes[scope].crate;
     if (seg[0] == 0) {
+        /* `::` alone is edition 2015's crate root (`use ::*`, which later
+         * editions reject); `::x` the crate x */
         if (n < 2)
-            return 0;
+            return scope_crate;
         cur = crate_named(r, seg[1], scope_crate);
         i = 2;
     } else if (seg[0] == r->s_crate) {
