@@ -606,6 +606,45 @@ SL_TEST(graph_reads_edition_2015_root_glob_imports)
              2);
 }
 
+/* Outer attributes on a struct pattern's fields (proc-macro2's
+ * `Literal { #[cfg(x)] inner: l, .. }`): rustc takes them, the grammar
+ * only on a struct literal's: a syntax error.  Now the patterns parse and
+ * the calls beside them count. */
+SL_TEST(graph_reads_attributes_on_struct_pattern_fields)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"patattr\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub struct Lit { pub inner: u8, pub other: u8 }\n"
+               "pub enum Tok<T> where T: Copy { Literal(Lit), Named { #[cfg(all())] f: T } }\n"
+               "pub fn first(t: Tok<u8>) -> u8 {\n"
+               "    match t {\n"
+               "        Tok::Literal(crate::Lit {\n"
+               "            #[cfg(all())]\n"
+               "            inner: a,\n"
+               "            #[cfg(any())] #[allow(unused)]\n"
+               "            inner: a,\n"
+               "            ..\n"
+               "        }) => g(a),\n"
+               "        Tok::Named { #[cfg(all())] f, .. } => h(f),\n"
+               "    }\n"
+               "}\n"
+               "pub fn second(l: Lit) -> u8 { let Lit { #[cfg(all())] ref other, .. } = l; g(*other) }\n"
+               "fn g(a: u8) -> u8 { a }\n"
+               "fn h(a: u8) -> u8 { a }\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND ((a.path = 'crate::first' AND b.path IN ('crate::g', 'crate::h')) "
+                    "OR (a.path = 'crate::second' AND b.path = 'crate::g'))",
+                    NULL, NULL, NULL),
+             3);
+}
+
 SL_TEST(graph_finds_item_macros_in_function_bodies)
 {
     char dir[4096], out[4200];

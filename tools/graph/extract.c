@@ -2348,13 +2348,147 @@ static void fix_root_glob(const char *src, size_t len, char **out)
     }
 }
 
+/* `Literal { #[cfg(x)] inner: l, .. }` (proc-macro2): rustc takes outer
+ * attributes on a struct pattern's fields, the grammar only on a struct
+ * literal's.  Such attributes - after a `{` or `,` of a `PATH {` that is
+ * no item's body, before what only a field can start there (`NAME:`,
+ * `NAME,`, `NAME }`, `ref`, `mut`, `box`, `..`) - are read as spaces
+ * (line breaks stay); a struct literal's lose nothing the graph keeps.
+ * One pass over the file's tokens (gr_next_tok()) with a bracket stack:
+ * a `{` is an item's body after `struct`, `enum`, `union`, `trait`,
+ * `impl`, `fn`, `mod`, `where` or `macro_rules` at its bracket depth,
+ * and so is a `{` directly inside an enum's (a variant's fields). */
+enum { FA_NEST = 256 };
+enum { FA_OTHER, FA_ITEM, FA_ENUM, FA_PATH };
+
+static int field_attr_word(const char *s, const gr_tok *t)
+{
+    static const char *const w[] = {"struct", "union", "trait", "impl", "fn", "mod", "where", "macro_rules"};
+    size_t n = t->b - t->a;
+    if (n == 4 && !memcmp(s + t->a, "enum", 4))
+        return FA_ENUM;
+    for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+        if (strlen(w[k]) == n && !memcmp(s + t->a, w[k], n))
+            return FA_ITEM;
+    return FA_OTHER;
+}
+
+/* Past the attribute whose `[` is t (the `#` before it taken): 1 with *i
+ * past its `]`, 0 at the end or on a bad token. */
+static int skip_attr(const char *src, uint32_t len, uint32_t *i)
+{
+    gr_tok t;
+    int depth = 1;
+    while (depth && gr_next_tok(src, i, len, &t) > 0)
+        if (t.kind == '(' || t.kind == '[' || t.kind == '{')
+            depth++;
+        else if (t.kind == ')' || t.kind == ']' || t.kind == '}')
+            depth--;
+    return depth == 0;
+}
+
+/* Whether what starts at *i is a field of a pattern or literal: `NAME:`
+ * (not `::`), `NAME,`, `NAME }`, `ref`, `mut`, `box` or `..`. */
+static int field_starts(const char *src, uint32_t len, uint32_t i)
+{
+    gr_tok a, b, c;
+    if (gr_next_tok(src, &i, len, &a) <= 0 || gr_next_tok(src, &i, len, &b) <= 0)
+        return 0;
+    if (a.kind == '.')
+        return b.kind == '.' && b.a == a.b;
+    if (a.kind != 'a')
+        return 0;
+    size_t n = a.b - a.a;
+    if ((n == 3 && (!memcmp(src + a.a, "ref", 3) || !memcmp(src + a.a, "mut", 3) || !memcmp(src + a.a, "box", 3))) &&
+        b.kind == 'a')
+        return 1;
+    if (b.kind == ':')
+        return gr_next_tok(src, &i, len, &c) <= 0 || c.kind != ':' || c.a != b.b;
+    return (b.kind == ',' || b.kind == '}') && !(src[a.a] >= '0' && src[a.a] <= '9');
+}
+
+static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
+{
+    /* only a file with a `#` right after a `{` or `,` can have one */
+    const char *q = src;
+    for (; (q = memchr(q, '#', len - (size_t)(q - src))) != NULL; q++) {
+        size_t b = back_blank(src, (size_t)(q - src));
+        if (b > 0 && (src[b - 1] == '{' || src[b - 1] == ','))
+            break;
+    }
+    if (!q || len >= UINT32_MAX)
+        return;
+    unsigned char cls[FA_NEST];
+    int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0;
+    uint32_t i = 0, n = (uint32_t)len;
+    gr_tok t;
+    while (gr_next_tok(src, &i, n, &t) > 0) {
+        int k = t.kind;
+        if (k == 'a') {
+            /* (`where` after `enum E<T>` leaves it an enum) */
+            int w = field_attr_word(src, &t);
+            if (w == FA_ENUM || (w == FA_ITEM && (item == FA_OTHER || item_depth != depth + over)))
+                item = w, item_depth = depth + over;
+        } else if (k == '(' || k == '[' || k == '{') {
+            int c = FA_OTHER;
+            if (k == '{') {
+                if (item != FA_OTHER && item_depth == depth + over)
+                    c = item;
+                else if (!over && depth && cls[depth - 1] == FA_ENUM)
+                    c = FA_ITEM; /* a variant's fields */
+                else if (prev == 'a')
+                    c = FA_PATH;
+                if (item_depth == depth + over)
+                    item = FA_OTHER;
+            }
+            if (depth == FA_NEST)
+                over++;
+            else
+                cls[depth++] = (unsigned char)(k == '{' ? c : FA_OTHER);
+        } else if (k == ')' || k == ']' || k == '}') {
+            if (over)
+                over--;
+            else if (depth)
+                depth--;
+            if (k == '}' || item_depth > depth + over)
+                item = FA_OTHER;
+        } else if (k == ';') {
+            item = FA_OTHER;
+        } else if (k == '#' && (prev == '{' || prev == ',') && !over && depth && cls[depth - 1] == FA_PATH) {
+            /* the attributes here, then what follows them */
+            uint32_t from = t.a, end = i, j = i;
+            gr_tok u;
+            while (gr_next_tok(src, &j, n, &u) > 0 && u.kind == '[' && skip_attr(src, n, &j)) {
+                end = j;
+                uint32_t h = j;
+                if (gr_next_tok(src, &h, n, &u) <= 0 || u.kind != '#')
+                    break;
+                j = h;
+            }
+            if (end == i) /* `#` alone, `#!`, or an attribute that does not close */
+                goto next;
+            if (field_starts(src, n, end)) {
+                char *w = writable(out, src, len);
+                for (uint32_t x = from; x < end; x++)
+                    if (src[x] != '\n' && src[x] != '\r')
+                        w[x] = ' ';
+            }
+            i = end;
+            prev = ']';
+            continue;
+        }
+    next:
+        prev = k;
+    }
+}
+
 static char *grammar_text(const char *src, size_t len)
 {
     static void (*const fixes[])(const char *, size_t, char **) = {
         fix_raw,           fix_2015_words,     fix_unicode_space,    fix_empty_bounds,   fix_as_le,
         fix_dyn_paren,     fix_neg_const_arg,  fix_type_turbofish,   fix_where_types,    fix_primitive_struct,
         fix_lifetime_first, fix_empty_generics, fix_unstable_items, fix_negative_inherent_impl,
-        fix_root_glob,
+        fix_root_glob,     fix_pattern_field_attrs,
     };
     char *out = NULL;
     for (size_t k = 0; k < sizeof fixes / sizeof fixes[0]; k++)
