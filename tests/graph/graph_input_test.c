@@ -516,10 +516,11 @@ SL_TEST(graph_reads_type_turbofish_const_minus_where_macros_and_primitive_struct
  * function is common): cfg_if!, lazy_static!, thread_local!, bitflags!.
  * Other macros' token trees in a body are not items, even when they
  * parse as items (quote!, parse_quote! write code): none of theirs. */
-/* `impl !Trait {}`: a negative impl without a trait, which rustc parses
- * (and rejects only after #[cfg] expansion: syn's tests hold one under
- * `#[cfg(any())]`).  The grammar read `!` as the never type, a syntax
- * error; now it is an impl of the path, negative, and gives it nothing. */
+/* `impl !Trait {}`, `impl !! {}`: negative impls without a trait, which
+ * rustc parses (and rejects only after #[cfg] expansion: syn's tests hold
+ * them under `#[cfg(any())]`).  The grammar read `!` as the never type, a
+ * syntax error; now each is an impl of its type, negative, and gives it
+ * nothing. */
 SL_TEST(graph_reads_negative_impls_without_a_trait)
 {
     char dir[4096], out[4200];
@@ -534,6 +535,8 @@ SL_TEST(graph_reads_negative_impls_without_a_trait)
                "pub fn body() {\n"
                "    #[cfg(any())]\n"
                "    impl<U> ! Tr<U> where U: Copy { fn m() {} }\n"
+               "    #[cfg(any())]\n"
+               "    impl !! {}\n"
                "    after();\n"
                "    Tr::m();\n"
                "}\n"
@@ -544,9 +547,10 @@ SL_TEST(graph_reads_negative_impls_without_a_trait)
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
     CHECK_EQ(db_int(out,
                     "SELECT count(*) FROM nodes WHERE kind = 'impl' AND sub = 'negative' AND path IN "
-                    "('crate::{impl !Tr}', 'crate::body::{impl !Tr}', 'crate::{impl !Tr for T}')",
+                    "('crate::{impl !Tr}', 'crate::body::{impl !Tr}', 'crate::{impl !Tr for T}', "
+                    "'crate::body::{impl !!}')",
                     NULL, NULL, NULL),
-             3);
+             4);
     CHECK_EQ(db_int(out,
                     "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
                     "WHERE e.kind = 'impl_of' AND a.path = 'crate::body::{impl !Tr}' AND b.path = 'crate::Tr'",

@@ -2296,9 +2296,9 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
  * expanding `#[cfg]`s, so syn's tests hold one under `#[cfg(any())]`);
  * the grammar takes `!` there for the never type and fails on the name
  * after it.  Where `impl` and its generics are followed by `!` and a path
- * that no `for` follows (`impl !Send for T` parses), the `!` is read as a
- * space: an impl of the path, which impl() makes negative again from the
- * `!` in the file. */
+ * that no `for` follows (`impl !Send for T` parses), or by `!!` (`impl !!
+ * {}`, of the never type), the first `!` is read as a space: an impl of
+ * the type, which impl() makes negative again from the `!` in the file. */
 static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
 {
     for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "impl", 4)) != NULL; q += 4) {
@@ -2315,6 +2315,10 @@ static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
         if (k >= len || src[k] != '!')
             continue;
         size_t p = skip_blank(src, len, k + 1);
+        if (p < len && src[p] == '!') { /* `impl !! {}`: of the never type */
+            writable(out, src, len)[k] = ' ';
+            continue;
+        }
         if (p >= len || !ident_char(src[p]) || (src[p] >= '0' && src[p] <= '9'))
             continue;
         size_t t = skip_blank(src, len, path_end(src, len, p));
