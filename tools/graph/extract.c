@@ -2291,6 +2291,25 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
     }
 }
 
+/* The next whole word w (n bytes) at or after s[from]: its offset, or len. */
+static size_t next_word(const char *s, size_t len, size_t from, const char *w, size_t n)
+{
+    for (const char *q = s + from; (q = memmem(q, len - (size_t)(q - s), w, n)) != NULL; q += n)
+        if (word_start(s, (size_t)(q - s)) && word_at(s, len, (size_t)(q - s), w, n))
+            return (size_t)(q - s);
+    return len;
+}
+
+/* Past the generics `<..>` that may open at s[k], and the blanks after:
+ * k when there are none, 0 when they do not close (angle_end()). */
+static size_t past_generics(const char *s, size_t len, size_t k)
+{
+    if (k >= len || s[k] != '<')
+        return k;
+    size_t m = angle_end(s, len, k);
+    return m ? skip_blank(s, len, m + 1) : 0;
+}
+
 /* `impl !Trait {}`: rustc parses a negative impl without a trait (an
  * inherent impl of negative polarity, which it rejects only after
  * expanding `#[cfg]`s, so syn's tests hold one under `#[cfg(any())]`);
@@ -2301,18 +2320,9 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
  * the type, which impl() makes negative again from the `!` in the file. */
 static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
 {
-    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "impl", 4)) != NULL; q += 4) {
-        size_t i = (size_t)(q - src);
-        if (!word_start(src, i) || !word_at(src, len, i, "impl", 4))
-            continue;
-        size_t k = skip_blank(src, len, i + 4);
-        if (k < len && src[k] == '<') {
-            size_t m = angle_end(src, len, k);
-            if (!m)
-                continue;
-            k = skip_blank(src, len, m + 1);
-        }
-        if (k >= len || src[k] != '!')
+    for (size_t i = 0; (i = next_word(src, len, i, "impl", 4)) < len; i += 4) {
+        size_t k = past_generics(src, len, skip_blank(src, len, i + 4));
+        if (!k || k >= len || src[k] != '!')
             continue;
         size_t p = skip_blank(src, len, k + 1);
         if (p < len && src[p] == '!') { /* `impl !! {}`: of the never type */
@@ -2321,14 +2331,8 @@ static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
         }
         if (p >= len || !ident_char(src[p]) || (src[p] >= '0' && src[p] <= '9'))
             continue;
-        size_t t = skip_blank(src, len, path_end(src, len, p));
-        if (t < len && src[t] == '<') {
-            size_t m = angle_end(src, len, t);
-            if (!m)
-                continue;
-            t = skip_blank(src, len, m + 1);
-        }
-        if (!word_at(src, len, t, "for", 3))
+        size_t t = past_generics(src, len, skip_blank(src, len, path_end(src, len, p)));
+        if (t && !word_at(src, len, t, "for", 3))
             writable(out, src, len)[k] = ' ';
     }
 }
@@ -2339,10 +2343,7 @@ static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
  * *;`, and use_tree() takes the `::` from the file. */
 static void fix_root_glob(const char *src, size_t len, char **out)
 {
-    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "use", 3)) != NULL; q += 3) {
-        size_t i = (size_t)(q - src);
-        if (!word_start(src, i) || !word_at(src, len, i, "use", 3))
-            continue;
+    for (size_t i = 0; (i = next_word(src, len, i, "use", 3)) < len; i += 3) {
         size_t k = skip_blank(src, len, i + 3);
         if (k + 1 >= len || src[k] != ':' || src[k + 1] != ':')
             continue;
