@@ -2291,15 +2291,6 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
     }
 }
 
-/* The next whole word w (n bytes) at or after s[from]: its offset, or len. */
-static size_t next_word(const char *s, size_t len, size_t from, const char *w, size_t n)
-{
-    for (const char *q = s + from; (q = memmem(q, len - (size_t)(q - s), w, n)) != NULL; q += n)
-        if (word_start(s, (size_t)(q - s)) && word_at(s, len, (size_t)(q - s), w, n))
-            return (size_t)(q - s);
-    return len;
-}
-
 /* Past the generics `<..>` that may open at s[k], and the blanks after:
  * k when there are none, 0 when they do not close (angle_end()). */
 static size_t past_generics(const char *s, size_t len, size_t k)
@@ -2320,9 +2311,19 @@ static size_t past_generics(const char *s, size_t len, size_t k)
  * the type, which impl() makes negative again from the `!` in the file. */
 static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
 {
-    for (size_t i = 0; (i = next_word(src, len, i, "impl", 4)) < len; i += 4) {
-        size_t k = past_generics(src, len, skip_blank(src, len, i + 4));
-        if (!k || k >= len || src[k] != '!')
+    /* from each `!` back to `impl` (a memchr scan: `impl` and `use` are
+     * words too common to search for) */
+    for (const char *q = src; (q = memchr(q, '!', len - (size_t)(q - src))) != NULL; q++) {
+        size_t k = (size_t)(q - src), b = back_blank(src, k);
+        if (b == 0 || (k + 1 < len && src[k + 1] == '='))
+            continue;
+        if (src[b - 1] == '>') { /* impl<T> ! */
+            size_t o = b >= 2 && src[b - 2] != '-' && src[b - 2] != '=' ? opener_before(src, b - 1) : 0;
+            if (!o || src[o - 1] != '<')
+                continue;
+            b = back_blank(src, o - 1);
+        }
+        if (!word_before(src, b, "impl", 4))
             continue;
         size_t p = skip_blank(src, len, k + 1);
         if (p < len && src[p] == '!') { /* `impl !! {}`: of the never type */
@@ -2343,13 +2344,12 @@ static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
  * *;`, and use_tree() takes the `::` from the file. */
 static void fix_root_glob(const char *src, size_t len, char **out)
 {
-    for (size_t i = 0; (i = next_word(src, len, i, "use", 3)) < len; i += 3) {
-        size_t k = skip_blank(src, len, i + 3);
-        if (k + 1 >= len || src[k] != ':' || src[k + 1] != ':')
+    for (const char *q = src; (q = memchr(q, '*', len - (size_t)(q - src))) != NULL; q++) {
+        size_t b = back_blank(src, (size_t)(q - src));
+        if (b < 2 || src[b - 1] != ':' || src[b - 2] != ':' || (b >= 3 && src[b - 3] == ':'))
             continue;
-        size_t w = skip_blank(src, len, k + 2);
-        if (w < len && src[w] == '*')
-            memset(writable(out, src, len) + k, ' ', 2);
+        if (word_before(src, back_blank(src, b - 2), "use", 3))
+            memset(writable(out, src, len) + b - 2, ' ', 2);
     }
 }
 
@@ -2412,16 +2412,40 @@ static int field_starts(const char *src, uint32_t len, uint32_t i)
     return (b.kind == ',' || b.kind == '}') && !(src[a.a] >= '0' && src[a.a] <= '9');
 }
 
+/* Whether src may hold such an attribute: one after a `{` or `,` whose
+ * attributes (each closing within TYPE_SCAN bytes) are followed by what
+ * starts a field (non-`pub` fields of structs pass too; the token pass
+ * tells).  Each attribute is read once, so the look is linear; one that
+ * does not close in time says maybe. */
+static int pattern_attr_maybe(const char *src, size_t len)
+{
+    for (const char *q = src; (q = memchr(q, '#', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), b = back_blank(src, i);
+        if (b == 0 || (src[b - 1] != '{' && src[b - 1] != ','))
+            continue;
+        size_t k = i;
+        for (;;) { /* #[..] #[..] .. */
+            size_t o = skip_blank(src, len, k + 1);
+            if (o >= len || src[o] != '[')
+                break;
+            size_t end = len - o > TYPE_SCAN ? o + TYPE_SCAN : len;
+            uint32_t close = gr_matching(src, (uint32_t)o, (uint32_t)end);
+            if (!close)
+                return 1;
+            k = skip_blank(src, len, close + 1);
+            if (field_starts(src, (uint32_t)len, (uint32_t)k))
+                return 1;
+            if (k >= len || src[k] != '#')
+                break;
+        }
+        q = src + (k > i ? k - 1 : i);
+    }
+    return 0;
+}
+
 static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
 {
-    /* only a file with a `#` right after a `{` or `,` can have one */
-    const char *q = src;
-    for (; (q = memchr(q, '#', len - (size_t)(q - src))) != NULL; q++) {
-        size_t b = back_blank(src, (size_t)(q - src));
-        if (b > 0 && (src[b - 1] == '{' || src[b - 1] == ','))
-            break;
-    }
-    if (!q || len >= UINT32_MAX)
+    if (len >= UINT32_MAX || !pattern_attr_maybe(src, len))
         return;
     unsigned char cls[FA_NEST];
     int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0;
