@@ -2037,11 +2037,13 @@ static size_t angle_end(const char *s, size_t len, size_t o)
 }
 
 /* The bracket that encloses s[p] - `<`, `(` or `[` - looking back at most
- * TYPE_SCAN bytes: its offset + 1, or 0 when there is none, it is a `{`,
- * or a `;` comes first. */
-static size_t opener_before(const char *s, size_t p)
+ * TYPE_SCAN bytes and not before s[floor]: its offset + 1, or 0 when there
+ * is none, it is a `{`, or a `;` comes first. */
+static size_t opener_before(const char *s, size_t p, size_t floor)
 {
     size_t stop = p > TYPE_SCAN ? p - TYPE_SCAN : 0, depth = 0;
+    if (stop < floor)
+        stop = floor;
     for (size_t k = p; k > stop; k--) {
         char c = s[k - 1];
         if (c == '>' && k >= 2 && (s[k - 2] == '-' || s[k - 2] == '='))
@@ -2075,7 +2077,7 @@ static int type_place(const char *s, size_t p, int depth)
     if (c == '&' || c == '*' || c == '(' || c == '[')
         return type_place(s, b - 1, depth + 1);
     if (c == ',') {
-        size_t o = opener_before(s, b - 1);
+        size_t o = opener_before(s, b - 1, 0);
         return o && (s[o - 1] == '<' || type_place(s, o - 1, depth + 1));
     }
     if (c == ':' && (b < 2 || s[b - 2] != ':')) { /* let [mut] NAME: */
@@ -2313,12 +2315,14 @@ static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
 {
     /* from each `!` back to `impl` (a memchr scan: `impl` and `use` are
      * words too common to search for) */
+    size_t floor = 0; /* no look back past the last `!`: `>!>!>!..` stays linear */
     for (const char *q = src; (q = memchr(q, '!', len - (size_t)(q - src))) != NULL; q++) {
-        size_t k = (size_t)(q - src), b = back_blank(src, k);
+        size_t k = (size_t)(q - src), b = back_blank(src, k), from = floor;
+        floor = k + 1;
         if (b == 0 || (k + 1 < len && src[k + 1] == '='))
             continue;
         if (src[b - 1] == '>') { /* impl<T> ! */
-            size_t o = b >= 2 && src[b - 2] != '-' && src[b - 2] != '=' ? opener_before(src, b - 1) : 0;
+            size_t o = b >= 2 && src[b - 2] != '-' && src[b - 2] != '=' ? opener_before(src, b - 1, from) : 0;
             if (!o || src[o - 1] != '<')
                 continue;
             b = back_blank(src, o - 1);
