@@ -2382,8 +2382,8 @@ static int field_attr_word(const char *s, const gr_tok *t)
     return FA_OTHER;
 }
 
-/* Past the attribute whose `[` is t (the `#` before it taken): 1 with *i
- * past its `]`, 0 at the end or on a bad token. */
+/* Past the attribute whose `[` was just read: 1 with *i past its `]`, 0
+ * when it does not close. */
 static int skip_attr(const char *src, uint32_t len, uint32_t *i)
 {
     gr_tok t;
@@ -2396,7 +2396,7 @@ static int skip_attr(const char *src, uint32_t len, uint32_t *i)
     return depth == 0;
 }
 
-/* Whether what starts at *i is a field of a pattern or literal: `NAME:`
+/* Whether what starts at s[i] is a field of a pattern or literal: `NAME:`
  * (not `::`), `NAME,`, `NAME }`, `ref`, `mut`, `box` or `..`. */
 static int field_starts(const char *src, uint32_t len, uint32_t i)
 {
@@ -2498,19 +2498,17 @@ static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
                     break;
                 j = h;
             }
-            if (end == i) /* `#` alone, `#!`, or an attribute that does not close */
-                goto next;
-            if (field_starts(src, n, end)) {
-                char *w = writable(out, src, len);
-                for (uint32_t x = from; x < end; x++)
-                    if (src[x] != '\n' && src[x] != '\r')
-                        w[x] = ' ';
+            if (end != i) { /* (none: `#` alone, `#!`, or an attribute that does not close) */
+                if (field_starts(src, n, end)) {
+                    char *w = writable(out, src, len);
+                    for (uint32_t x = from; x < end; x++)
+                        if (src[x] != '\n' && src[x] != '\r')
+                            w[x] = ' ';
+                }
+                i = end;
+                k = ']';
             }
-            i = end;
-            prev = ']';
-            continue;
         }
-    next:
         prev = k;
     }
 }
