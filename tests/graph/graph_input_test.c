@@ -516,6 +516,139 @@ SL_TEST(graph_reads_type_turbofish_const_minus_where_macros_and_primitive_struct
  * function is common): cfg_if!, lazy_static!, thread_local!, bitflags!.
  * Other macros' token trees in a body are not items, even when they
  * parse as items (quote!, parse_quote! write code): none of theirs. */
+/* `impl !Trait {}`, `impl !! {}`: negative impls without a trait, which
+ * rustc parses (and rejects only after #[cfg] expansion: syn's tests hold
+ * them under `#[cfg(any())]`).  The grammar read `!` as the never type, a
+ * syntax error; now each is an impl of its type, negative, and gives it
+ * nothing. */
+SL_TEST(graph_reads_negative_impls_without_a_trait)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"negimpl\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub trait Tr { fn provided() {} }\n"
+               "pub struct T;\n"
+               "#[cfg(any())]\n"
+               "impl !Tr {}\n"
+               "impl !Tr for T {}\n"
+               "pub fn body() {\n"
+               "    #[cfg(any())]\n"
+               "    impl<U> ! Tr<U> where U: Copy { fn m() {} }\n"
+               "    #[cfg(any())]\n"
+               "    impl !! {}\n"
+               "    after();\n"
+               "    Tr::m();\n"
+               "}\n"
+               "fn after() {}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM nodes WHERE kind = 'impl' AND sub = 'negative' AND path IN "
+                    "('crate::{impl !Tr}', 'crate::body::{impl !Tr}', 'crate::{impl !Tr for T}', "
+                    "'crate::body::{impl !!}')",
+                    NULL, NULL, NULL),
+             4);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'impl_of' AND a.path = 'crate::body::{impl !Tr}' AND b.path = 'crate::Tr'",
+                    NULL, NULL, NULL),
+             1);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND a.path = 'crate::body' AND b.path = 'crate::after'",
+                    NULL, NULL, NULL),
+             1);
+    /* a negative impl's items are not the type's */
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM nodes WHERE kind = 'unresolved' AND path = 'Tr::m'", NULL, NULL, NULL),
+             1);
+}
+
+/* Edition 2015's `use ::*;` (slog's tests): a glob import of the crate
+ * root, which rustc parses and the grammar did not (it wants a path before
+ * `::*`): a syntax error.  Now it imports the crate root, and the names it
+ * brings resolve; `use ::{a, b}` imports `::a` and `::b`, as `use ::a`
+ * does (it gave `a`, `b`). */
+SL_TEST(graph_reads_edition_2015_root_glob_imports)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"rootglob\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub fn helper() {}\n"
+               "pub struct Logger;\n"
+               "mod tests {\n"
+               "    use ::*;\n"
+               "    use ::{alpha, beta};\n"
+               "    fn makers(_l: Logger) {\n"
+               "        pub use :: * ;\n"
+               "        helper();\n"
+               "    }\n"
+               "}\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'imports' AND b.path = 'crate' AND a.path IN "
+                    "('crate::tests::{use}', 'crate::tests::makers::{use}')",
+                    NULL, NULL, NULL),
+             2);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE a.path = 'crate::tests::makers' AND ((e.kind = 'calls' AND b.path = 'crate::helper') "
+                    "OR (e.kind = 'uses_type' AND b.path = 'crate::Logger'))",
+                    NULL, NULL, NULL),
+             2);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'imports' AND b.kind = 'unresolved' AND b.path IN ('::alpha', '::beta')",
+                    NULL, NULL, NULL),
+             2);
+}
+
+/* Outer attributes on a struct pattern's fields (proc-macro2's
+ * `Literal { #[cfg(x)] inner: l, .. }`): rustc takes them, the grammar
+ * only on a struct literal's: a syntax error.  Now the patterns parse and
+ * the calls beside them count. */
+SL_TEST(graph_reads_attributes_on_struct_pattern_fields)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"patattr\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub struct Lit { pub inner: u8, pub other: u8 }\n"
+               "pub enum Tok<T> where T: Copy { Literal(Lit), Named { #[cfg(all())] f: T } }\n"
+               "pub fn first(t: Tok<u8>) -> u8 {\n"
+               "    match t {\n"
+               "        Tok::Literal(crate::Lit {\n"
+               "            #[cfg(all())]\n"
+               "            inner: a,\n"
+               "            #[cfg(any())] #[allow(unused)]\n"
+               "            inner: a,\n"
+               "            ..\n"
+               "        }) => g(a),\n"
+               "        Tok::Named { #[cfg(all())] f, .. } => h(f),\n"
+               "    }\n"
+               "}\n"
+               "pub fn second(l: Lit) -> u8 { let Lit { #[cfg(all())] ref other, .. } = l; g(*other) }\n"
+               "fn g(a: u8) -> u8 { a }\n"
+               "fn h(a: u8) -> u8 { a }\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(*) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND ((a.path = 'crate::first' AND b.path IN ('crate::g', 'crate::h')) "
+                    "OR (a.path = 'crate::second' AND b.path = 'crate::g'))",
+                    NULL, NULL, NULL),
+             3);
+}
+
 SL_TEST(graph_finds_item_macros_in_function_bodies)
 {
     char dir[4096], out[4200];

@@ -686,6 +686,8 @@ static TSNode impl_type_path(TSNode t)
     return (TSNode){0};
 }
 
+static size_t back_blank(const char *s, size_t k);
+
 static void impl(ex *e, TSNode n, uint32_t parent)
 {
     TSNode type = field(n, F_TYPE), trait = field(n, F_TRAIT), body_n = field(n, F_BODY);
@@ -700,6 +702,12 @@ static void impl(ex *e, TSNode n, uint32_t parent)
             if (ts_node_end_byte(c) <= ts_node_start_byte(trait) && !ts_node_is_named(c) && !strcmp(ts_node_type(c), "!"))
                 e->f->items[id].sub = FS_NEGATIVE;
         }
+    } else if (!ts_node_is_null(type)) {
+        /* `impl !Trait {}`, whose `!` the parser read as a space
+         * (fix_negative_inherent_impl): in the file, a `!` before the type */
+        size_t b = back_blank(e->src, ts_node_start_byte(type));
+        if (b > 0 && e->src[b - 1] == '!')
+            e->f->items[id].sub = FS_NEGATIVE;
     }
     int saved = e->ngenerics;
     push_type_params(e, n);
@@ -713,7 +721,17 @@ static void impl(ex *e, TSNode n, uint32_t parent)
     e->ngenerics = saved;
 }
 
-/* Flattens a use tree into one fg_use per leaf. */
+/* Appends the "::" between a use tree's prefix and what follows it: none
+ * after an empty prefix, nor after "::" itself (`use ::{a, b}`). */
+static void use_sep(char *path, size_t *len)
+{
+    if (*len && !(*len == 2 && path[0] == ':' && path[1] == ':'))
+        memcpy(path + *len, "::", 2), *len += 2;
+}
+
+/* Flattens a use tree into one fg_use per leaf.  A leading `::` with
+ * nothing before it (`use ::{a, b}`, edition 2015's `use ::*`) is the
+ * prefix "::", so `::{a}` imports "::a" as `::a` does. */
 static void use_tree(ex *e, TSNode n, const char *prefix, size_t plen, uint32_t item, int depth)
 {
     if (ts_node_is_null(n) || depth > 32)
@@ -738,10 +756,12 @@ static void use_tree(ex *e, TSNode n, const char *prefix, size_t plen, uint32_t 
     case S_SCOPED_USE_LIST: {
         TSNode p = field(n, F_PATH);
         if (!ts_node_is_null(p)) {
-            if (len)
-                memcpy(path + len, "::", 2), len += 2;
+            use_sep(path, &len);
             if (!path_into(e, p, path, sizeof path, &len, 0))
                 return;
+        } else if (!len) { /* `use ::{a, b}` */
+            memcpy(path, "::", 2);
+            len = 2;
         }
         use_tree(e, field(n, F_LIST), path, len, item, depth + 1);
         return;
@@ -749,24 +769,27 @@ static void use_tree(ex *e, TSNode n, const char *prefix, size_t plen, uint32_t 
     case S_USE_WILDCARD: {
         TSNode p = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : (TSNode){0};
         if (!ts_node_is_null(p)) {
-            if (len)
-                memcpy(path + len, "::", 2), len += 2;
+            use_sep(path, &len);
             if (!path_into(e, p, path, sizeof path, &len, 0))
                 return;
+        } else if (!len) {
+            /* `use ::*`, whose `::` the parser read as spaces
+             * (fix_root_glob): in the file, `::` before the `*` */
+            size_t b = back_blank(e->src, ts_node_start_byte(n));
+            if (b >= 2 && e->src[b - 1] == ':' && e->src[b - 2] == ':')
+                memcpy(path, "::", 2), len = 2;
         }
         u.glob = 1;
         break;
     }
     case S_USE_AS:
-        if (len)
-            memcpy(path + len, "::", 2), len += 2;
+        use_sep(path, &len);
         if (!path_into(e, field(n, F_PATH), path, sizeof path, &len, 0))
             return;
         u.alias = keep(e, text(e, field(n, F_ALIAS)));
         break;
     default:
-        if (len)
-            memcpy(path + len, "::", 2), len += 2;
+        use_sep(path, &len);
         if (!path_into(e, n, path, sizeof path, &len, 0))
             return;
         break;
@@ -2014,11 +2037,13 @@ static size_t angle_end(const char *s, size_t len, size_t o)
 }
 
 /* The bracket that encloses s[p] - `<`, `(` or `[` - looking back at most
- * TYPE_SCAN bytes: its offset + 1, or 0 when there is none, it is a `{`,
- * or a `;` comes first. */
-static size_t opener_before(const char *s, size_t p)
+ * TYPE_SCAN bytes and not before s[floor]: its offset + 1, or 0 when there
+ * is none, it is a `{`, or a `;` comes first. */
+static size_t opener_before(const char *s, size_t p, size_t floor)
 {
     size_t stop = p > TYPE_SCAN ? p - TYPE_SCAN : 0, depth = 0;
+    if (stop < floor)
+        stop = floor;
     for (size_t k = p; k > stop; k--) {
         char c = s[k - 1];
         if (c == '>' && k >= 2 && (s[k - 2] == '-' || s[k - 2] == '='))
@@ -2052,7 +2077,7 @@ static int type_place(const char *s, size_t p, int depth)
     if (c == '&' || c == '*' || c == '(' || c == '[')
         return type_place(s, b - 1, depth + 1);
     if (c == ',') {
-        size_t o = opener_before(s, b - 1);
+        size_t o = opener_before(s, b - 1, 0);
         return o && (s[o - 1] == '<' || type_place(s, o - 1, depth + 1));
     }
     if (c == ':' && (b < 2 || s[b - 2] != ':')) { /* let [mut] NAME: */
@@ -2268,12 +2293,233 @@ static void fix_unstable_items(const char *src, size_t len, char **out)
     }
 }
 
+/* Past the generics `<..>` that may open at s[k], and the blanks after:
+ * k when there are none, 0 when they do not close (angle_end()). */
+static size_t past_generics(const char *s, size_t len, size_t k)
+{
+    if (k >= len || s[k] != '<')
+        return k;
+    size_t m = angle_end(s, len, k);
+    return m ? skip_blank(s, len, m + 1) : 0;
+}
+
+/* `impl !Trait {}`: rustc parses a negative impl without a trait (an
+ * inherent impl of negative polarity, which it rejects only after
+ * expanding `#[cfg]`s, so syn's tests hold one under `#[cfg(any())]`);
+ * the grammar takes `!` there for the never type and fails on the name
+ * after it.  Where `impl` and its generics are followed by `!` and a path
+ * that no `for` follows (`impl !Send for T` parses), or by `!!` (`impl !!
+ * {}`, of the never type), the first `!` is read as a space: an impl of
+ * the type, which impl() makes negative again from the `!` in the file. */
+static void fix_negative_inherent_impl(const char *src, size_t len, char **out)
+{
+    /* from each `!` back to `impl` (a memchr scan: `impl` and `use` are
+     * words too common to search for) */
+    size_t floor = 0; /* no look back past the last `!`: `>!>!>!..` stays linear */
+    for (const char *q = src; (q = memchr(q, '!', len - (size_t)(q - src))) != NULL; q++) {
+        size_t k = (size_t)(q - src), b = back_blank(src, k), from = floor;
+        floor = k + 1;
+        if (b == 0 || (k + 1 < len && src[k + 1] == '='))
+            continue;
+        if (src[b - 1] == '>') { /* impl<T> ! */
+            size_t o = b >= 2 && src[b - 2] != '-' && src[b - 2] != '=' ? opener_before(src, b - 1, from) : 0;
+            if (!o || src[o - 1] != '<')
+                continue;
+            b = back_blank(src, o - 1);
+        }
+        if (!word_before(src, b, "impl", 4))
+            continue;
+        size_t p = skip_blank(src, len, k + 1);
+        if (p < len && src[p] == '!') { /* `impl !! {}`: of the never type */
+            writable(out, src, len)[k] = ' ';
+            continue;
+        }
+        if (p >= len || !ident_char(src[p]) || (src[p] >= '0' && src[p] <= '9'))
+            continue;
+        size_t t = past_generics(src, len, skip_blank(src, len, path_end(src, len, p)));
+        if (t && !word_at(src, len, t, "for", 3))
+            writable(out, src, len)[k] = ' ';
+    }
+}
+
+/* `use ::*;`: edition 2015's glob import of the crate root (slog's
+ * tests), which rustc parses in every edition; the grammar wants a path
+ * before `::*`.  After `use`, such a `::` is read as spaces, leaving `use
+ * *;`, and use_tree() takes the `::` from the file. */
+static void fix_root_glob(const char *src, size_t len, char **out)
+{
+    for (const char *q = src; (q = memchr(q, '*', len - (size_t)(q - src))) != NULL; q++) {
+        size_t b = back_blank(src, (size_t)(q - src));
+        if (b < 2 || src[b - 1] != ':' || src[b - 2] != ':' || (b >= 3 && src[b - 3] == ':'))
+            continue;
+        if (word_before(src, back_blank(src, b - 2), "use", 3))
+            memset(writable(out, src, len) + b - 2, ' ', 2);
+    }
+}
+
+/* `Literal { #[cfg(x)] inner: l, .. }` (proc-macro2): rustc takes outer
+ * attributes on a struct pattern's fields, the grammar only on a struct
+ * literal's.  Such attributes - after a `{` or `,` of a `PATH {` that is
+ * no item's body, before what only a field can start there (`NAME:`,
+ * `NAME,`, `NAME }`, `ref`, `mut`, `box`, `..`) - are read as spaces
+ * (line breaks stay); a struct literal's lose nothing the graph keeps.
+ * One pass over the file's tokens (gr_next_tok()) with a bracket stack:
+ * a `{` is an item's body after `struct`, `enum`, `union`, `trait`,
+ * `impl`, `fn`, `mod`, `where` or `macro_rules` at its bracket depth,
+ * and so is a `{` directly inside an enum's (a variant's fields). */
+enum { FA_NEST = 256 };
+enum { FA_OTHER, FA_ITEM, FA_ENUM, FA_PATH };
+
+static int field_attr_word(const char *s, const gr_tok *t)
+{
+    static const char *const w[] = {"struct", "union", "trait", "impl", "fn", "mod", "where", "macro_rules"};
+    size_t n = t->b - t->a;
+    if (n == 4 && !memcmp(s + t->a, "enum", 4))
+        return FA_ENUM;
+    for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+        if (strlen(w[k]) == n && !memcmp(s + t->a, w[k], n))
+            return FA_ITEM;
+    return FA_OTHER;
+}
+
+/* Past the attribute whose `[` was just read: 1 with *i past its `]`, 0
+ * when it does not close. */
+static int skip_attr(const char *src, uint32_t len, uint32_t *i)
+{
+    gr_tok t;
+    int depth = 1;
+    while (depth && gr_next_tok(src, i, len, &t) > 0)
+        if (t.kind == '(' || t.kind == '[' || t.kind == '{')
+            depth++;
+        else if (t.kind == ')' || t.kind == ']' || t.kind == '}')
+            depth--;
+    return depth == 0;
+}
+
+/* Whether what starts at s[i] is a field of a pattern or literal: `NAME:`
+ * (not `::`), `NAME,`, `NAME }`, `ref`, `mut`, `box` or `..`. */
+static int field_starts(const char *src, uint32_t len, uint32_t i)
+{
+    gr_tok a, b, c;
+    if (gr_next_tok(src, &i, len, &a) <= 0 || gr_next_tok(src, &i, len, &b) <= 0)
+        return 0;
+    if (a.kind == '.')
+        return b.kind == '.' && b.a == a.b;
+    if (a.kind != 'a')
+        return 0;
+    size_t n = a.b - a.a;
+    if ((n == 3 && (!memcmp(src + a.a, "ref", 3) || !memcmp(src + a.a, "mut", 3) || !memcmp(src + a.a, "box", 3))) &&
+        b.kind == 'a')
+        return 1;
+    if (b.kind == ':')
+        return gr_next_tok(src, &i, len, &c) <= 0 || c.kind != ':' || c.a != b.b;
+    return (b.kind == ',' || b.kind == '}') && !(src[a.a] >= '0' && src[a.a] <= '9');
+}
+
+/* Whether src may hold such an attribute: one after a `{` or `,` whose
+ * attributes (each closing within TYPE_SCAN bytes) are followed by what
+ * starts a field (non-`pub` fields of structs pass too; the token pass
+ * tells).  Each attribute is read once, so the look is linear; one that
+ * does not close in time says maybe. */
+static int pattern_attr_maybe(const char *src, size_t len)
+{
+    for (const char *q = src; (q = memchr(q, '#', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src), b = back_blank(src, i);
+        if (b == 0 || (src[b - 1] != '{' && src[b - 1] != ','))
+            continue;
+        size_t k = i;
+        for (;;) { /* #[..] #[..] .. */
+            size_t o = skip_blank(src, len, k + 1);
+            if (o >= len || src[o] != '[')
+                break;
+            size_t end = len - o > TYPE_SCAN ? o + TYPE_SCAN : len;
+            uint32_t close = gr_matching(src, (uint32_t)o, (uint32_t)end);
+            if (!close)
+                return 1;
+            k = skip_blank(src, len, close + 1);
+            if (field_starts(src, (uint32_t)len, (uint32_t)k))
+                return 1;
+            if (k >= len || src[k] != '#')
+                break;
+        }
+        q = src + (k > i ? k - 1 : i);
+    }
+    return 0;
+}
+
+static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
+{
+    if (len >= UINT32_MAX || !pattern_attr_maybe(src, len))
+        return;
+    unsigned char cls[FA_NEST];
+    int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0;
+    uint32_t i = 0, n = (uint32_t)len;
+    gr_tok t;
+    while (gr_next_tok(src, &i, n, &t) > 0) {
+        int k = t.kind;
+        if (k == 'a') {
+            /* (`where` after `enum E<T>` leaves it an enum) */
+            int w = field_attr_word(src, &t);
+            if (w == FA_ENUM || (w == FA_ITEM && (item == FA_OTHER || item_depth != depth + over)))
+                item = w, item_depth = depth + over;
+        } else if (k == '(' || k == '[' || k == '{') {
+            int c = FA_OTHER;
+            if (k == '{') {
+                if (item != FA_OTHER && item_depth == depth + over)
+                    c = item;
+                else if (!over && depth && cls[depth - 1] == FA_ENUM)
+                    c = FA_ITEM; /* a variant's fields */
+                else if (prev == 'a')
+                    c = FA_PATH;
+                if (item_depth == depth + over)
+                    item = FA_OTHER;
+            }
+            if (depth == FA_NEST)
+                over++;
+            else
+                cls[depth++] = (unsigned char)(k == '{' ? c : FA_OTHER);
+        } else if (k == ')' || k == ']' || k == '}') {
+            if (over)
+                over--;
+            else if (depth)
+                depth--;
+            if (k == '}' || item_depth > depth + over)
+                item = FA_OTHER;
+        } else if (k == ';') {
+            item = FA_OTHER;
+        } else if (k == '#' && (prev == '{' || prev == ',') && !over && depth && cls[depth - 1] == FA_PATH) {
+            /* the attributes here, then what follows them */
+            uint32_t from = t.a, end = i, j = i;
+            gr_tok u;
+            while (gr_next_tok(src, &j, n, &u) > 0 && u.kind == '[' && skip_attr(src, n, &j)) {
+                end = j;
+                uint32_t h = j;
+                if (gr_next_tok(src, &h, n, &u) <= 0 || u.kind != '#')
+                    break;
+                j = h;
+            }
+            if (end != i) { /* (none: `#` alone, `#!`, or an attribute that does not close) */
+                if (field_starts(src, n, end)) {
+                    char *w = writable(out, src, len);
+                    for (uint32_t x = from; x < end; x++)
+                        if (src[x] != '\n' && src[x] != '\r')
+                            w[x] = ' ';
+                }
+                i = end;
+                k = ']';
+            }
+        }
+        prev = k;
+    }
+}
+
 static char *grammar_text(const char *src, size_t len)
 {
     static void (*const fixes[])(const char *, size_t, char **) = {
         fix_raw,           fix_2015_words,     fix_unicode_space,    fix_empty_bounds,   fix_as_le,
         fix_dyn_paren,     fix_neg_const_arg,  fix_type_turbofish,   fix_where_types,    fix_primitive_struct,
-        fix_lifetime_first, fix_empty_generics, fix_unstable_items,
+        fix_lifetime_first, fix_empty_generics, fix_unstable_items, fix_negative_inherent_impl,
+        fix_root_glob,     fix_pattern_field_attrs,
     };
     char *out = NULL;
     for (size_t k = 0; k < sizeof fixes / sizeof fixes[0]; k++)

@@ -28,14 +28,8 @@ static int word_is(const char *s, uint32_t a, uint32_t b, const char *w)
     return strlen(w) == b - a && !memcmp(s + a, w, b - a);
 }
 
-/* A token of s[i..end): its kind and [a, b).  Kinds: 'a' a name or
- * number, '"' a literal, '(' '[' '{' ')' ']' '}', or the punctuation
- * byte itself.  Comments and white space are skipped.  Returns 0 at the
- * end, -1 on a literal or comment that does not end. */
-typedef struct tok {
-    int kind;
-    uint32_t a, b;
-} tok;
+/* A token (gr_next_tok()). */
+typedef gr_tok tok;
 
 static uint32_t quoted_end(const char *s, uint32_t k, uint32_t end, char q)
 {
@@ -122,6 +116,11 @@ static int next_tok(const char *s, uint32_t *i, uint32_t end, tok *t)
     }
     t->kind = c, t->b = *i = k + 1;
     return 1;
+}
+
+int gr_next_tok(const char *s, uint32_t *i, uint32_t end, gr_tok *t)
+{
+    return next_tok(s, i, end, t);
 }
 
 uint32_t gr_matching(const char *s, uint32_t open, uint32_t end)

@@ -95,6 +95,18 @@ typedef struct gr_macro_defs {
     size_t n, cap;
 } gr_macro_defs;
 
+/* A token of s[*i..end), the scan's own: its kind and bytes [a, b).
+ * Kinds: 'a' a name or number, '"' a string or character literal, '('
+ * '[' '{' ')' ']' '}', '\'' a lifetime's quote (its name follows), or the
+ * punctuation byte itself.  Comments and white space are skipped.
+ * Returns 1 and moves *i past the token, 0 at the end, -1 on a literal or
+ * comment that does not end. */
+typedef struct gr_tok {
+    int kind;
+    uint32_t a, b;
+} gr_tok;
+int gr_next_tok(const char *s, uint32_t *i, uint32_t end, gr_tok *t);
+
 /* The closing bracket matching the `(`, `[` or `{` at s[open], before end:
  * its offset, or 0 when it does not close there (literals and comments
  * are skipped, brackets must pair up, at most 256 deep). */

@@ -191,7 +191,8 @@ static size_t cat(char *buf, size_t cap, size_t n, const char *s, size_t len)
 }
 
 /* The path a new child of `parent` gets. */
-static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_t name_id, const char *trait)
+static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_t name_id, const char *trait,
+                           int negative)
 {
     /* pp is read into buf before the new path is appended to g->text */
     const char *pp = gr_text_str(g, parent->path), *name = gr_str(&g->st, name_id);
@@ -214,13 +215,13 @@ static uint32_t child_path(gr_graph *g, const gr_node *parent, int kind, uint32_
         n = cat(buf, sizeof buf, n, "::{", 3);
         if (trait && trait[0]) {
             char t[1024];
-            size_t tn = cat(t, sizeof t, 0, "impl ", 5);
+            size_t tn = cat(t, sizeof t, 0, "impl !", negative ? 6 : 5);
             tn = cat(t, sizeof t, tn, trait, strlen(trait));
             tn = cat(t, sizeof t, tn, " for ", 5);
             tn = cat(t, sizeof t, tn, name, nl);
             n = cat(buf, sizeof buf, n, t, tn);
         } else {
-            n = cat(buf, sizeof buf, n, "impl ", 5);
+            n = cat(buf, sizeof buf, n, "impl !", negative ? 6 : 5);
             n = cat(buf, sizeof buf, n, name, nl);
         }
         n = cat(buf, sizeof buf, n, "}", 1);
@@ -451,12 +452,8 @@ static void mount_file(mount_ctx *m, uint32_t file, uint32_t module, int mod_rs)
         n.parent = map[it->parent < i ? it->parent : 0];
         n.crate = m->crate;
         const char *trait = it->kind == GK_IMPL ? impl_trait_name(f, i, &ref_cursor) : NULL;
-        char neg[1024];
-        if (trait && it->sub == FS_NEGATIVE) { /* {impl !Send for T} */
-            snprintf(neg, sizeof neg, "!%s", trait);
-            trait = neg;
-        }
-        n.path = child_path(g, &g->nodes[n.parent], it->kind, n.name, trait);
+        /* {impl !Send for T}; {impl !Trait} (a negative impl without a trait) */
+        n.path = child_path(g, &g->nodes[n.parent], it->kind, n.name, trait, it->sub == FS_NEGATIVE);
         uint32_t id = gr_graph_add_node(g, &n);
         map[i] = id;
         gr_graph_add_edge(g, n.parent, GE_CONTAINS, id);

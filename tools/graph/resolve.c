@@ -389,8 +389,10 @@ static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen
     int i = 1;
     uint32_t scope_crate = g->nodes[scope].crate;
     if (seg[0] == 0) {
+        /* `::` alone is edition 2015's crate root (`use ::*`, which later
+         * editions reject); `::x` the crate x */
         if (n < 2)
-            return 0;
+            return scope_crate;
         cur = crate_named(r, seg[1], scope_crate);
         i = 2;
     } else if (seg[0] == r->s_crate) {
@@ -491,8 +493,8 @@ static void build_assoc(rs *r, uint32_t *impl_trait)
     size_t n = g->nnodes;
     for (uint32_t i = 1; i < n; i++) {
         uint32_t p = g->nodes[i].parent;
-        if (p && g->nodes[p].kind == GK_IMPL && g->nodes[p].target)
-            add_assoc(g, g->nodes[p].target, i);
+        if (p && g->nodes[p].kind == GK_IMPL && g->nodes[p].target && g->nodes[p].sub != FS_NEGATIVE)
+            add_assoc(g, g->nodes[p].target, i); /* (a negative impl gives its type nothing) */
     }
     for (uint32_t i = 1; i < n; i++) {
         if (g->nodes[i].kind != GK_IMPL || !g->nodes[i].target || !impl_trait[i] || g->nodes[i].sub == FS_NEGATIVE)
