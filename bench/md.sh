@@ -84,16 +84,27 @@ summarise() { # lines "seconds rss cpu" -> "median-seconds max-rss median-cpu"
   in=$(cat)
   echo "$(awk '{print $1}' <<< "$in" | median) $(awk '$2 > m {m = $2} END {print m + 0}' <<< "$in") $(awk '{print $3}' <<< "$in" | median)"
 }
-# time_j12 TAG ROOT: sluice md -j1 and -j2 on ROOT, reps times each,
-# alternated (-j1, -j2, -j1, ...), so that a machine that drifts during
-# the bench moves both alike: the -j2 row is read against half the -j1
-# row.  Prints time_cmd's three figures for -j1, then for -j2.
+# time_j12 TAG ROOT LIST: md4c's and sluice's render in process on LIST's
+# pages (bench/md_peers/md_render.c: the median of reps passes of each,
+# as one md_render run gives it), sluice md -j1 and sluice md -j2 on ROOT,
+# reps times each, alternated (render, -j1, -j2, render, ...), so that a
+# machine that drifts during the bench moves all three alike: the -j2 row
+# is read against md4c's row and against half the -j1 row.  (md4c's
+# passes ran in one block before the sluice rows once; on this project's
+# VMs the machine's state can change within seconds, by 20-40% for work
+# heavy in system calls and page faults, and the ratio then measured the
+# minutes between them as much as the code.)  Prints "-j1: median-seconds
+# max-rss median-cpu", the same for -j2, then "pages MB md4c-s 0 tool-s",
+# each time the median of the md_render runs' medians.
 time_j12() {
   local i j
   for i in $(seq "$reps"); do
+    echo "r $("$build/bench/md_render" "$3" "$reps" 0 nocmark)"
     for j in 1 2; do echo "$j $(time_once "$out.$1-j$j.$i" "$sluice" md -q -j$j -o @OUT@ "$2")"; done
   done > "$work/j12"
-  echo "$(awk '$1 == 1 {print $2, $3, $4}' "$work/j12" | summarise) $(awk '$1 == 2 {print $2, $3, $4}' "$work/j12" | summarise)"
+  echo "$(awk '$1 == 1 {print $2, $3, $4}' "$work/j12" | summarise) $(awk '$1 == 2 {print $2, $3, $4}' "$work/j12" | summarise)" \
+       "$(awk '$1 == "r" {print $2; exit}' "$work/j12") $(awk '$1 == "r" {print $3; exit}' "$work/j12")" \
+       "$(awk '$1 == "r" {print $4}' "$work/j12" | median) $(awk '$1 == "r" {print $5}' "$work/j12" | median) $(awk '$1 == "r" {print $6}' "$work/j12" | median)"
 }
 row() { # name pages MB seconds rssKiB base cpu-seconds
   awk -v n="$1" -v p="$2" -v mb="$3" -v s="$4" -v r="$5" -v base="${6:-0}" -v cpu="${7:-}" \
@@ -112,10 +123,10 @@ shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=$work
 out=$(mktemp -d "$shm/sluice-md-bench.XXXXXX")/out
 trap 'rm -rf "${out%/out}"' EXIT
-run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each into fresh directories
-  local s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow list=$work/all.txt
+run_set() { # LABEL ROOT: the render in process and the sluice md rows (time_j12), and the file-system floor, each into fresh directories
+  local s1 r1 c1 s2 r2 c2 n mbc s4 scm stool pf1 mbf1 sf1 pf2 mbf2 sf2 grow list=$work/all.txt
   [ "$2" = "$flat" ] && list=$work/flat.txt
-  read -r s1 r1 c1 s2 r2 c2 < <(time_j12 "$1" "$2")
+  read -r s1 r1 c1 s2 r2 c2 n mbc s4 scm stool < <(time_j12 "$1" "$2" "$list")
   # The floor writes as many bytes as sluice md did (its HTML over its
   # Markdown, from the first -j1 run's tree), not the Markdown's.
   grow=$(awk -v o="$(find "$out.$1-j1.1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')" \
@@ -123,7 +134,7 @@ run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each int
              'BEGIN {printf "%.3f", (i > 0 && o > i) ? o / i : 1}')
   read -r pf1 mbf1 sf1 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor1" 1 "$reps" "$grow")
   read -r pf2 mbf2 sf2 < <("$build/bench/md_iofloor" "$list" "$2" "$out.$1-floor2" 2 "$reps" "$grow")
-  echo "$s1 $r1 $c1 $s2 $r2 $c2 $pf1 $mbf1 $sf1 $pf2 $mbf2 $sf2 $grow"
+  echo "$s1 $r1 $c1 $s2 $r2 $c2 $pf1 $mbf1 $sf1 $pf2 $mbf2 $sf2 $grow $n $mbc $s4 $scm $stool"
 }
 # One corpus side by side: md4c, cmark-gfm and sluice's own render in
 # process (bench/md_peers/md_render.c), sluice md on files, the file I/O
@@ -138,12 +149,12 @@ run_set() { # LABEL ROOT: the sluice md rows and the file-system floor, each int
 # scheduling, start-up) counts against it.
 corpus_table() { # LABEL ROOT LIST
   local n mbc scm # s4 and stool stay global: the ext4 rows below read them
-  read -r n mbc s4 scm stool < <("$build/bench/md_render" "$3" "$reps")
   local rss4
   rss4=$( /usr/bin/time -f '%M' "$build/bench/md_render" "$3" 1 2>&1 >/dev/null | tail -1)
   local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow
+  read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow n mbc s4 scm stool < <(run_set "$1" "$2")
+  read -r _ _ _ scm _ < <("$build/bench/md_render" "$3" "$reps") # cmark-gfm's row (in run_set's runs: skipped, 8x md4c's time)
   base=$(awk -v p="$n" -v s="$s4" 'BEGIN {print p/s}')
-  read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow < <(run_set "$1" "$2")
   echo
   printf '%-40s %8s %8s %8s %8s %9s\n' "$1 ($n pages, $mbc MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
   row "md4c in process, 1 thread" "$n" "$mbc" "$s4" "$rss4" "$base" "$s4"
