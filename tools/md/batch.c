@@ -1193,6 +1193,39 @@ static void keep_freed_memory(void)
 #endif
 }
 
+/* Grows this process's descriptor table now, while it has one thread
+ * (dir_budget, once it knows the soft limit).  Linux grows the table in
+ * steps (64, 128, 256, ... descriptors) as they are opened, and once the table is shared by threads every step waits
+ * for an RCU grace period (expand_files: synchronize_rcu_expedited): on
+ * a 2-CPU VM the walk stalled 0.1-2.6 ms at each of 3-4 steps a run on
+ * bench/md's tree, whose 641 directories hold ~1,300 descriptors at once
+ * (walk.h's budget, the outputs' directories, staged outputs).  4,096
+ * (32 KiB of the kernel's memory) cover a tree of ~2,000 directories;
+ * past that the table grows as before. */
+static void reserve_descriptors(rlim_t limit)
+{
+    if (limit < 128)
+        return;
+    int top = limit < 4096 ? (int)limit - 1 : 4095;
+    for (int fd = 0; fd < 3; fd++) { /* any open descriptor will do */
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, top);
+        if (high >= 0) {
+            close(high);
+            return;
+        }
+        if (errno != EBADF)
+            return;
+    }
+    /* 0-2 all closed (a daemon's start): one opened for the purpose */
+    int fd = open("/", O_PATH | O_CLOEXEC);
+    if (fd >= 0) {
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, top);
+        if (high >= 0)
+            close(high);
+        close(fd);
+    }
+}
+
 /* How many descriptors the walk's directories may hold (walk.h): half
  * of what RLIMIT_NOFILE allows, less what each thread opens at once (a
  * page, its output; --isolate's pipes), so that a tree of any number of
@@ -1217,45 +1250,12 @@ static size_t dir_budget(const sl__md_cli *c)
         if (setrlimit(RLIMIT_NOFILE, &up) == 0)
             rl.rlim_cur = want;
     }
+    reserve_descriptors(rl.rlim_cur);
     size_t threads = run_threads(c);
     rlim_t cur = rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur;
     long budget = (long)cur / 2 - 4 * (long)threads - 16;
     sl__md_dir_budget(budget > 0 ? (int)budget : 0);
     return (size_t)cur / 4;
-}
-
-/* Grows this process's descriptor table now, while it has one thread.
- * Linux grows the table in steps (64, 128, 256, ... descriptors) as they
- * are opened, and once the table is shared by threads every step waits
- * for an RCU grace period (expand_files: synchronize_rcu_expedited): on
- * a 2-CPU VM the walk stalled 0.1-2.6 ms at each of 3-4 steps a run on
- * bench/md's tree, whose 641 directories hold ~1,300 descriptors at once
- * (walk.h's budget, the outputs' directories, staged outputs).  4,096
- * (32 KiB of the kernel's memory) cover a tree of ~2,000 directories;
- * past that the table grows as before. */
-static void reserve_descriptors(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 128)
-        return;
-    int top = rl.rlim_cur < 4096 ? (int)rl.rlim_cur - 1 : 4095;
-    for (int fd = 0; fd < 3; fd++) { /* any open descriptor will do */
-        int high = fcntl(fd, F_DUPFD_CLOEXEC, top);
-        if (high >= 0) {
-            close(high);
-            return;
-        }
-        if (errno != EBADF)
-            return;
-    }
-    /* 0-2 all closed (a daemon's start): one opened for the purpose */
-    int fd = open("/", O_PATH | O_CLOEXEC);
-    if (fd >= 0) {
-        int high = fcntl(fd, F_DUPFD_CLOEXEC, top);
-        if (high >= 0)
-            close(high);
-        close(fd);
-    }
 }
 
 int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
@@ -1273,7 +1273,6 @@ int sl__md_batch(const sl__md_cli *c, char **paths, int npaths)
      * a page. */
     warm((size_t)192 << 10, 0);
     b.stage_max = dir_budget(c);
-    reserve_descriptors();
     if (c->stage_max)
         b.stage_max = c->stage_max - 1;
     /* --isolate: the workers start (an exec each) while the inputs are
