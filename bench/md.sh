@@ -84,7 +84,7 @@ summarise() { # lines "seconds rss cpu" -> "median-seconds max-rss median-cpu"
   in=$(cat)
   echo "$(awk '{print $1}' <<< "$in" | median) $(awk '$2 > m {m = $2} END {print m + 0}' <<< "$in") $(awk '{print $3}' <<< "$in" | median)"
 }
-# time_j12 TAG ROOT LIST: md4c's and sluice's render in process on LIST's
+# time_j12 TAG ROOT [LIST]: md4c's and sluice's render in process on LIST's
 # pages (bench/md_peers/md_render.c: the median of reps passes of each,
 # as one md_render run gives it), sluice md -j1 and sluice md -j2 on ROOT,
 # reps times each, alternated (render, -j1, -j2, render, ...), so that a
@@ -95,11 +95,12 @@ summarise() { # lines "seconds rss cpu" -> "median-seconds max-rss median-cpu"
 # heavy in system calls and page faults, and the ratio then measured the
 # minutes between them as much as the code.)  Prints "-j1: median-seconds
 # max-rss median-cpu", the same for -j2, then "pages MB md4c-s 0 tool-s",
-# each time the median of the md_render runs' medians.
+# each time the median of the md_render runs' medians (without LIST: no
+# render, and those five are empty).
 time_j12() {
   local i j
   for i in $(seq "$reps"); do
-    echo "r $("$build/bench/md_render" "$3" "$reps" 0 nocmark)"
+    [ -z "${3:-}" ] || echo "r $("$build/bench/md_render" "$3" "$reps" nocmark)"
     for j in 1 2; do echo "$j $(time_once "$out.$1-j$j.$i" "$sluice" md -q -j$j -o @OUT@ "$2")"; done
   done > "$work/j12"
   echo "$(awk '$1 == 1 {print $2, $3, $4}' "$work/j12" | summarise) $(awk '$1 == 2 {print $2, $3, $4}' "$work/j12" | summarise)" \
@@ -123,10 +124,10 @@ shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=$work
 out=$(mktemp -d "$shm/sluice-md-bench.XXXXXX")/out
 trap 'rm -rf "${out%/out}"' EXIT
-run_set() { # LABEL ROOT: the render in process and the sluice md rows (time_j12), and the file-system floor, each into fresh directories
+run_set() { # LABEL ROOT [norender]: the render in process (unless norender) and the sluice md rows (time_j12), and the file-system floor, each into fresh directories
   local s1 r1 c1 s2 r2 c2 n mbc s4 scm stool pf1 mbf1 sf1 pf2 mbf2 sf2 grow list=$work/all.txt
   [ "$2" = "$flat" ] && list=$work/flat.txt
-  read -r s1 r1 c1 s2 r2 c2 n mbc s4 scm stool < <(time_j12 "$1" "$2" "$list")
+  read -r s1 r1 c1 s2 r2 c2 n mbc s4 scm stool < <(time_j12 "$1" "$2" "$([ "${3:-}" = norender ] || echo "$list")")
   # The floor writes as many bytes as sluice md did (its HTML over its
   # Markdown, from the first -j1 run's tree), not the Markdown's.
   grow=$(awk -v o="$(find "$out.$1-j1.1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')" \
@@ -149,11 +150,13 @@ run_set() { # LABEL ROOT: the render in process and the sluice md rows (time_j12
 # scheduling, start-up) counts against it.
 corpus_table() { # LABEL ROOT LIST
   local n mbc scm # s4 and stool stay global: the ext4 rows below read them
-  local rss4
-  rss4=$( /usr/bin/time -f '%M' "$build/bench/md_render" "$3" 1 2>&1 >/dev/null | tail -1)
-  local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow
+  local base s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow cm rss4
   read -r s1 r1 c1 s2 r2 c2 pf1 mbf1 sf1 pf2 mbf2 sf2 grow n mbc s4 scm stool < <(run_set "$1" "$2")
-  read -r _ _ _ scm _ < <("$build/bench/md_render" "$3" "$reps") # cmark-gfm's row (in run_set's runs: skipped, 8x md4c's time)
+  # cmark-gfm's row (skipped in run_set's renders: 3-4x md4c's time), and
+  # the in-process render's peak RSS from the same run
+  cm=$( { /usr/bin/time -f 'rss %M' "$build/bench/md_render" "$3" "$reps"; } 2>&1)
+  scm=$(awk '$1 != "rss" {print $4}' <<< "$cm")
+  rss4=$(awk '$1 == "rss" {print $2}' <<< "$cm")
   base=$(awk -v p="$n" -v s="$s4" 'BEGIN {print p/s}')
   echo
   printf '%-40s %8s %8s %8s %8s %9s\n' "$1 ($n pages, $mbc MB)" "pages/s" "MB/s" "RSS MB" "vs md4c" "CPU us/pg"
@@ -191,7 +194,7 @@ base=$(awk -v p="$files" -v s="$s4" 'BEGIN {print p/s}')
 [ "${2:-}" = quick ] && exit 0
 read -r s1k r1k c1k < <(time_cmd 1k "$sluice" md -q -j2 -o @OUT@ "$corpus1k")
 ext=$work/out # the same on ext4 (or whatever holds the build tree), last
-read -r e1 er1 ec1 e2 er2 ec2 epf1 embf1 esf1 epf2 embf2 esf2 _ < <(out=$ext; run_set ext4 "$corpus")
+read -r e1 er1 ec1 e2 er2 ec2 epf1 embf1 esf1 epf2 embf2 esf2 _ < <(out=$ext; run_set ext4 "$corpus" norender)
 mb1k=$(du -cb $(cat "$work/sample1000.txt") | tail -1 | awk '{print $1/1e6}')
 read -r sc rc cc < <(time_cmd cmark sh -c "cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tasklist \$(cat '$work/all.txt')")
 read -r pm mbm sm < <(NODE_PATH="$testmods" node "$build/bench/md_markdown_it.js" "$reps" < "$work/all.txt")

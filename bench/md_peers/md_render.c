@@ -3,10 +3,9 @@
  * already in memory and every output dropped: the figures bench/md's
  * ceiling is made of.
  *
- * `md_render LIST [REPS [WARM [nocmark]]]` reads the page paths from the
- * file LIST and, after WARM untimed passes (default 0), prints the median
- * of REPS passes of each of (cmark's skipped, and printed as 0, with
- * `nocmark`):
+ * `md_render LIST [REPS [nocmark]]` reads the page paths from the file
+ * LIST and prints the median of REPS passes of each of (cmark's skipped,
+ * and printed as 0, with `nocmark`):
  *   md4c   md4c-html alone on every page (the baseline the issue names);
  *   cmark  libcmark-gfm, parse + HTML with the GFM extensions, on every
  *          page: the renderer whose output sluice md's is byte for byte;
@@ -95,14 +94,12 @@ static size_t load(const char *list_path, page **out, size_t *bytes)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        printf("usage: md_render LIST [REPS [WARM [nocmark]]] (build/bench/md runs it on its corpora)\n");
+        printf("usage: md_render LIST [REPS [nocmark]] (build/bench/md runs it on its corpora)\n");
         return 0;
     }
     int reps = argc > 2 ? atoi(argv[2]) : 5;
     reps = reps < 1 ? 1 : reps > 100 ? 100 : reps;
-    int warm = argc > 3 ? atoi(argv[3]) : 0;
-    warm = warm < 0 ? 0 : warm > 100 ? 100 : warm;
-    int with_cmark = !(argc > 4 && !strcmp(argv[4], "nocmark"));
+    int with_cmark = !(argc > 3 && !strcmp(argv[3], "nocmark"));
     size_t bytes = 0;
     page *pages;
     size_t n = load(argv[1], &pages, &bytes);
@@ -110,7 +107,7 @@ int main(int argc, char **argv)
     double t_md4c[100], t_cmark[100], t_tool[100];
     sl__md_buf out = {0};
     sl__md_opts opts = {.no_word_count = 1};
-    for (int r = -warm; r < reps; r++) { /* r < 0: a warm-up pass, not timed */
+    for (int r = 0; r < reps; r++) {
         int64_t t0 = sl_now();
         for (size_t i = 0; i < n; i++)
             md4c(&pages[i], &out);
@@ -125,8 +122,6 @@ int main(int argc, char **argv)
                 sl__md_page_free(&pg);
         }
         int64_t t3 = sl_now();
-        if (r < 0)
-            continue;
         t_md4c[r] = (t1 - t0) / 1e9;
         t_cmark[r] = (t2 - t1) / 1e9;
         t_tool[r] = (t3 - t2) / 1e9;
