@@ -186,6 +186,27 @@ SL_TEST(md_frontmatter_alias_bombs_and_deep_nesting_are_refused)
     CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
     CHECK(contains(p.warnings[0].msg, "nested more than 1,000"));
     sl__md_page_free(&p);
+    /* Few values, much text: 2,000 aliases of a 64 KB scalar (128 MB of
+     * JSON from a 74 KB block); the same with 500 aliases is 32 MB, read. */
+    for (int n = 2000; n >= 500; n -= 1500) {
+        b.len = 0;
+        sl__md_buf_puts(&b, "---\ns: &s ");
+        for (int i = 0; i < 65536; i++)
+            sl__md_buf_putc(&b, 'y');
+        sl__md_buf_puts(&b, "\nl: [*s");
+        for (int i = 1; i < n; i++)
+            sl__md_buf_puts(&b, ", *s");
+        sl__md_buf_puts(&b, "]\n---\n");
+        p = render(b.data, b.len, 0, 0);
+        if (n == 2000) {
+            CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+            CHECK(p.nwarnings == 1 && contains(p.warnings[0].msg, "64 MiB of text"));
+        } else {
+            CHECK(json_is_object(p.frontmatter) && p.nwarnings == 0);
+            CHECK_EQ(json_array_size(json_object_get(p.frontmatter, "l")), 500);
+        }
+        sl__md_page_free(&p);
+    }
     sl__md_buf_free(&b);
 }
 

@@ -30,11 +30,13 @@
 
 #define MAX_DEPTH 1000           /* nested collections */
 #define MAX_VALUES (1000 * 1000) /* values, counting each alias's expansion */
+#define MAX_BYTES ((uint64_t)64 << 20) /* scalars' text, counting each alias's expansion */
 
 typedef struct anchor {
     char *name;
     json_t *value;
-    uint64_t size; /* values it stands for */
+    uint64_t size;  /* values it stands for */
+    uint64_t bytes; /* and their scalars' text */
 } anchor;
 
 typedef struct frame {
@@ -42,7 +44,9 @@ typedef struct frame {
     char *anchor;  /* its anchor, registered when it ends */
     char *key;     /* objects: the key waiting for its value */
     size_t key_line;
-    uint64_t size; /* values inside, aliases expanded */
+    uint64_t size;  /* values inside, aliases expanded */
+    uint64_t bytes; /* their scalars' text, likewise */
+    int flow;      /* [ ] or { }, not a block collection */
 } frame;
 
 typedef struct builder {
@@ -50,11 +54,14 @@ typedef struct builder {
     json_t *root;
     anchor *anchors; /* open-addressed hash table on the name */
     size_t nanchors, cap;
-    uint64_t values;
+    uint64_t values, bytes;
     char *err;
     size_t errlen, line;
     const struct breaks *br; /* the placeholders this block's text holds */
     sl__md_buf *quoted;      /* where quoted scalars are, when asked (spans_add) */
+    const char *src;         /* the text parsed (a plain "-" looks at what follows it) */
+    size_t srclen;
+    size_t at_char, at_byte; /* where in it the last such look ended: marks only grow */
     /* last, and not cleared: a frame is written whole as it is pushed and
      * read only below depth (clearing 40 KB took more than parsing most
      * front matter) */
@@ -88,7 +95,7 @@ static anchor *anchor_slot(anchor *t, size_t cap, const char *name)
 }
 
 /* Records (or redefines, as YAML allows) an anchor; takes name. */
-static int anchor_set(builder *b, char *name, json_t *v, uint64_t size)
+static int anchor_set(builder *b, char *name, json_t *v, uint64_t size, uint64_t bytes)
 {
     if (2 * (b->nanchors + 1) > b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 64;
@@ -112,6 +119,7 @@ static int anchor_set(builder *b, char *name, json_t *v, uint64_t size)
     }
     a->value = json_incref(v);
     a->size = size;
+    a->bytes = bytes;
     return 0;
 }
 
@@ -673,15 +681,61 @@ static int set_key(builder *b, char *key, size_t line)
     return 0;
 }
 
+/* The key a mapping or sequence makes (taking it), as js-yaml makes it:
+ * String() of the value, where a mapping is "[object Object]" and a
+ * sequence its items joined by commas (null as nothing), a sequence
+ * inside refused.  NULL (b->err set) when it cannot be. */
+static char *collection_key(builder *b, json_t *v, size_t line)
+{
+    sl__md_buf k = {0};
+    if (json_is_object(v)) {
+        sl__md_buf_puts(&k, "[object Object]");
+    } else {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (i)
+                sl__md_buf_putc(&k, ',');
+            if (json_is_array(x)) {
+                json_decref(v);
+                sl__md_buf_free(&k);
+                fail(b, line, "nested sequences are not supported inside keys");
+                return NULL;
+            }
+            if (json_is_object(x)) {
+                sl__md_buf_puts(&k, "[object Object]");
+            } else if (!json_is_null(x)) {
+                char *t = json_key_text(x);
+                if (t)
+                    sl__md_buf_puts(&k, t);
+                free(t);
+            }
+        }
+    }
+    json_decref(v);
+    sl__md_buf_putc(&k, 0);
+    if (k.failed) {
+        sl__md_buf_free(&k);
+        fail(b, line, "out of memory");
+        return NULL;
+    }
+    return k.data;
+}
+
 /* Adds a finished value (taking it) to the collection being built. */
-static int add(builder *b, json_t *v, uint64_t size, size_t line)
+static int add(builder *b, json_t *v, uint64_t size, uint64_t bytes, size_t line)
 {
     if (!v)
         return fail(b, line, "out of memory");
     b->values += size;
+    b->bytes += bytes;
     if (b->values > MAX_VALUES) {
         json_decref(v);
         return fail(b, line, "front matter stands for more than 1,000,000 values (aliases expanded)");
+    }
+    if (b->bytes > MAX_BYTES) { /* 2,000 aliases of a 64 KB scalar are 128 MB of JSON */
+        json_decref(v);
+        return fail(b, line, "front matter stands for more than 64 MiB of text (aliases expanded)");
     }
     if (b->depth == 0) {
         b->root = v;
@@ -689,15 +743,11 @@ static int add(builder *b, json_t *v, uint64_t size, size_t line)
     }
     frame *f = &b->stack[b->depth - 1];
     f->size += size;
+    f->bytes += bytes;
     if (json_is_array(f->v))
         return json_array_append_new(f->v, v) ? fail(b, line, "out of memory") : 0;
-    if (!f->key) {
-        /* Scalar keys are taken in on_event; js-yaml reads a mapping or
-         * sequence key as "[object Object]" or a comma list, which front
-         * matter has no use for. */
-        json_decref(v);
-        return fail(b, line, "a mapping key must be a scalar");
-    }
+    if (!f->key) /* a mapping or sequence as a key: scalar keys are taken in on_event */
+        return set_key(b, collection_key(b, v, line), line);
     int dup = json_object_get(f->v, f->key) != NULL;
     int rc = dup ? (json_decref(v), fail(b, f->key_line, "duplicated mapping key"))
                  : json_object_set_new(f->v, f->key, v) ? fail(b, line, "out of memory") : 0;
@@ -706,7 +756,7 @@ static int add(builder *b, json_t *v, uint64_t size, size_t line)
     return rc;
 }
 
-static int open_collection(builder *b, json_t *v, const yaml_char_t *anchor_name, size_t line)
+static int open_collection(builder *b, json_t *v, const yaml_char_t *anchor_name, int flow, size_t line)
 {
     if (!v)
         return fail(b, line, "out of memory");
@@ -719,7 +769,7 @@ static int open_collection(builder *b, json_t *v, const yaml_char_t *anchor_name
         json_decref(v);
         return fail(b, line, "out of memory");
     }
-    b->stack[b->depth++] = (frame){v, a, NULL, 0, 1};
+    b->stack[b->depth++] = (frame){v, a, NULL, 0, 1, 0, flow};
     return 0;
 }
 
@@ -727,13 +777,14 @@ static int close_collection(builder *b, size_t line)
 {
     frame f = b->stack[--b->depth];
     free(f.key);
-    if (f.anchor && anchor_set(b, f.anchor, f.v, f.size) != 0) {
+    if (f.anchor && anchor_set(b, f.anchor, f.v, f.size, f.bytes) != 0) {
         free(f.anchor);
         json_decref(f.v);
         return fail(b, line, "out of memory");
     }
     b->values -= f.size - 1; /* already counted as its values were added */
-    return add(b, f.v, f.size, line);
+    b->bytes -= f.bytes;
+    return add(b, f.v, f.size, f.bytes, line);
 }
 
 static int on_event(builder *b, const yaml_event_t *e)
@@ -745,6 +796,22 @@ static int on_event(builder *b, const yaml_event_t *e)
         if (b->quoted && (e->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ||
                           e->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE))
             spans_add(b->quoted, e->start_mark.index, e->end_mark.index);
+        /* YAML 1.2 starts a plain scalar with `-` only before a
+         * character that can go on one: inside [ ] or { } not before `,`
+         * `]` `}` (js-yaml: "missed comma"), where libyaml reads "-". */
+        if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && e->data.scalar.length == 1 &&
+            e->data.scalar.value[0] == '-' && b->depth && b->stack[b->depth - 1].flow) {
+            if (e->end_mark.index < b->at_char) /* never: events come in order */
+                b->at_char = b->at_byte = 0;
+            size_t at = b->at_byte;
+            for (size_t chars = b->at_char; at < b->srclen; at++)
+                if (((unsigned char)b->src[at] & 0xC0) != 0x80 && chars++ == e->end_mark.index)
+                    break;
+            b->at_char = e->end_mark.index;
+            b->at_byte = at;
+            if (at >= b->srclen || strchr(",]}", b->src[at]))
+                return fail(b, line, "a lone \"-\" is not a value inside [ ] or { }");
+        }
         if (type_scalar(b, e, &t) != 0)
             return -1;
         json_t *v = typed_json(b, e, &t);
@@ -752,7 +819,7 @@ static int on_event(builder *b, const yaml_event_t *e)
             return fail(b, line, "out of memory");
         if (e->data.scalar.anchor) {
             char *a = strdup((const char *)e->data.scalar.anchor);
-            if (!a || anchor_set(b, a, v, 1) != 0) {
+            if (!a || anchor_set(b, a, v, 1, e->data.scalar.length) != 0) {
                 free(a);
                 json_decref(v);
                 return fail(b, line, "out of memory");
@@ -762,7 +829,7 @@ static int on_event(builder *b, const yaml_event_t *e)
             json_decref(v);
             return set_key(b, key_text(b, e, &t), line);
         }
-        return add(b, v, 1, line);
+        return add(b, v, 1, e->data.scalar.length, line);
     }
     case YAML_ALIAS_EVENT: {
         const anchor *a = anchor_get(b, (const char *)e->data.alias.anchor);
@@ -773,7 +840,7 @@ static int on_event(builder *b, const yaml_event_t *e)
         }
         if (key_expected(b) && !json_is_object(a->value) && !json_is_array(a->value))
             return set_key(b, json_key_text(a->value), line);
-        return add(b, json_incref(a->value), a->size, line);
+        return add(b, json_incref(a->value), a->size, a->bytes, line);
     }
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT: {
@@ -784,8 +851,10 @@ static int on_event(builder *b, const yaml_event_t *e)
             snprintf(msg, sizeof msg, "unknown tag %.200s", tag);
             return fail(b, line, msg);
         }
+        int flow = seq ? e->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                       : e->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         return open_collection(b, seq ? json_array() : json_object(),
-                               seq ? e->data.sequence_start.anchor : e->data.mapping_start.anchor, line);
+                               seq ? e->data.sequence_start.anchor : e->data.mapping_start.anchor, flow, line);
     }
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: return close_collection(b, line);
@@ -1024,6 +1093,8 @@ static json_t *parse_once(const char *s, size_t n, const breaks *br, sl__md_buf 
     b->errlen = errlen;
     b->br = br;
     b->quoted = quoted;
+    b->src = s;
+    b->srclen = n;
     yaml_parser_set_input_string(&p, (const unsigned char *)s, n);
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
     int done = 0, rc = 0, docs = 0;
