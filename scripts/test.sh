@@ -37,11 +37,11 @@ logdir=$(mktemp -d "${TMPDIR:-/tmp}/sluice-test-log.XXXXXX")
 trap 'rm -rf "$logdir" ${pybin:+"$pybin"}' EXIT
 # Interrupted: the background build goes too (it ignores SIGINT, as a
 # script's background commands do).
-to_normal() { local c; chrt -a --other -p 0 "$1" 2>/dev/null; for c in $(pgrep -P "$1"); do to_normal "$c"; done; }
+to_normal() { local c; chrt -a --other -p 0 "$1" 2>/dev/null; for c in $(pgrep -P "$1" 2>/dev/null); do to_normal "$c"; done; }
 kill_tree() { # stopped first, so that it starts no child while its children go
   local c
   kill -STOP "$1" 2>/dev/null || return 0
-  for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+  for c in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$c"; done
   kill -TERM "$1"; kill -CONT "$1"
 }
 trap 'for p in "${build_pid[@]}"; do kill_tree "$p"; done; exit 130' INT TERM
@@ -50,7 +50,7 @@ for i in "${!kinds[@]}"; do
   kind=${kinds[$i]}
   dir=$(dir_of "$kind")
   echo "=== $kind build ($dir) ==="
-  start=$(date +%s)
+  start=$(date +%s) # (a build made in the background: its time from here is what it added)
   if [ -n "${build_pid[$kind]:-}" ]; then
     # The tests are done: what is left of the build takes the CPUs back
     # (idle, it would wait behind anything else on the machine).  Twice,
