@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test.sh: the whole suite, three times: a Release build, an ASan+UBSan
 # build (with libFuzzer targets) and a TSan build, each running every CTest
-# test.  Exits non-zero if any build or test fails.
+# test (each build but the first compiles while the one before it runs
+# its tests, on the CPU time they leave idle).  Exits non-zero if any
+# build or test fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
