@@ -33,9 +33,18 @@ for p in "${parts[@]}"; do
     want+=("$pkg")
   done < "$f"
 done
+# One dpkg-query for the whole list: one a package cost ~0.1 s of CPU
+# each, 4.5 s for the ~50 lines, at every `make test` even with nothing
+# to install.
+declare -A have=()
+if [ ${#want[@]} -gt 0 ]; then
+  while read -r name st; do
+    [ "$st" = "install ok installed" ] && have[$name]=1
+  done < <(dpkg-query -W -f='${Package} ${Status}\n' "${want[@]}" 2>/dev/null)
+fi
 missing=()
 for pkg in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  [ -n "${have[$pkg]:-}" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "install-deps: installing ${missing[*]}" >&2
