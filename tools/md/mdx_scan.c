@@ -1403,6 +1403,62 @@ static int lt_ends_text(mdx_scan *s, size_t i, int heading, int one_line, int le
     return text_limit(s, i, one_line, lead) <= k;
 }
 
+/* The GFM autolink literal micromark's tokenizer takes at s->src[i]
+ * (mdx_autolink.c), in text that starts at `start` (the line's or, in a
+ * table row, the cell's) and ends at n: its kind, with its end in *e; or
+ * 0.  Outside table rows a literal over a `|` is left to the transform
+ * (mdx_tree.c): the line may be a table's header, split at each `|`. */
+static int literal(mdx_scan *s, size_t start, size_t i, size_t n, int row, size_t *e)
+{
+    unsigned char c = (unsigned char)s->src[i];
+    if (!s->gfm || s->labels || !(c == '+' || c == '-' || c == '.' || c == '_' || (c >= '0' && c <= '9') ||
+                                  ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+        return 0;
+    uint32_t prev = i > start ? sl__mdx_cp_before(s->src, i) : 0;
+    int kind = sl__mdx_literal_at(s->src, n, i, prev, &s->lit_memo, e);
+    if (!kind || (!row && memchr(s->src + i, '|', *e - i)) || *e - i > UINT32_MAX || *e > UINT32_MAX)
+        return 0;
+    if (s->nlit == s->litcap) {
+        size_t cap = s->litcap ? s->litcap * 2 : 16;
+        mdx_literal *l = realloc(s->lit, cap * sizeof *l);
+        if (!l) {
+            s->md.failed = 1;
+            return 0;
+        }
+        s->lit = l;
+        s->litcap = cap;
+    }
+    s->lit[s->nlit++] = (mdx_literal){.start = (uint32_t)i, .end = (uint32_t)*e, .kind = (uint8_t)kind};
+    return kind;
+}
+
+/* A literal's placeholder (MDX_PH_LINK) for s->lit[s->nlit - 1]. */
+static void put_literal(mdx_scan *s)
+{
+    const mdx_literal *l = &s->lit[s->nlit - 1];
+    const unsigned char *t = (const unsigned char *)s->src;
+    size_t k = l->end - 1;
+    while (k > l->start && (t[k] & 0xC0) == 0x80)
+        k--;
+    sl__md_buf_putc(&s->md, sl__md_ascii_punct(t[l->start]) ? '-' : (char)t[l->start]);
+    sl__md_buf_puts(&s->md, MDX_PH_LINK);
+    put_index(&s->md, s->nlit - 1);
+    sl__md_buf_puts(&s->md, MDX_PH_LINK);
+    if (t[k] >= 0x80)
+        sl__md_buf_put(&s->md, s->src + k, l->end - k);
+    else
+        sl__md_buf_putc(&s->md, sl__md_ascii_punct(t[k]) ? '-' : (char)t[k]);
+}
+
+/* The end of the table cell that starts at i: its `|` (not escaped), or
+ * the line's end. */
+static size_t cell_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] != '|' && s[i] != '\n' && s[i] != '\r')
+        i += s[i] == '\\' && i + 1 < n && s[i + 1] != '\n' ? 2 : 1;
+    return i < n ? i : n;
+}
+
 /* Text from p to the end of its line (further when a tag, expression or
  * code span runs on): constructs become placeholders in s->md.  Returns
  * the offset where the next line starts, or an error (< 0 as size_t is
@@ -1412,7 +1468,10 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
     const char *src = s->src;
     size_t n = s->len, i = p;
     int lead = 1; /* only white space and constructs so far: text_limit */
+    int row = one_line && !heading; /* a table row: literals end with their cell */
+    size_t cell = p, cend = row ? cell_end(src, n, p) : n;
     *rc = 0;
+    s->lit_memo = (mdx_dom_memo){0};
     while (i < n && src[i] != '\n') {
         char c = src[i];
         if (!(c == ' ' || c == '\t' || c == '{' ||
@@ -1431,6 +1490,7 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
             i = e;
         } else if (c == ']' && i + 1 < n && src[i + 1] == '(' && link_resource_end(src, n, i)) {
             size_t e = link_resource_end(src, n, i);
+            s->labels -= s->labels > 0;
             sl__md_buf_put(&s->md, src + i, e - i);
             i = e;
         } else if (c == '<' && lt_ends_text(s, i, heading, one_line, lead)) {
@@ -1453,6 +1513,23 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
             sl__md_buf_putc(&s->md, '}');
             i = e;
         } else {
+            size_t e;
+            if (literal(s, cell, i, cend, row, &e)) {
+                put_literal(s);
+                i = e;
+                continue;
+            }
+            /* micromark's label starts: a literal waits for each to close */
+            if (c == '[')
+                s->labels++;
+            else if (c == ']')
+                s->labels -= s->labels > 0;
+            if (c == '|' && row) {
+                s->labels = 0;
+                s->lit_memo = (mdx_dom_memo){0};
+                cell = i + 1;
+                cend = cell_end(src, n, cell);
+            }
             sl__md_buf_putc(&s->md, c);
             i++;
         }
@@ -1816,6 +1893,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
     int table = 0;    /* inside a table (from its delimiter row to a blank or flow line) */
     table_head head = {0};
+    size_t text_quotes = 0; /* the `>`s before the last line of text */
     while (i < len) {
         size_t le = sl__md_line_end(src, len, i), p = skip_prefix(src, i, le), k;
         int verbatim = 0;
@@ -1910,6 +1988,10 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             sl__md_buf_putc(&s->md, '\\');
             p = d; /* the rest as text */
         }
+        size_t quotes = count_quotes(src, i, p);
+        if (!para || heading || table || has_list_marker(src, i, p) || quotes != text_quotes)
+            s->labels = 0; /* new text: no label open */
+        text_quotes = quotes;
         size_t q = p;
         if (heading) {
             while (q < le && src[q] == '#')
@@ -1942,7 +2024,9 @@ void sl__mdx_scan_free(mdx_scan *s)
     free(s->shadow);
     s->shadow = NULL;
     free(s->c);
+    free(s->lit);
     free(s->md.data);
     s->c = NULL;
+    s->lit = NULL;
     s->md.data = NULL;
 }
