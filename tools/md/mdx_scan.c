@@ -1406,18 +1406,31 @@ static int lt_ends_text(mdx_scan *s, size_t i, int heading, int one_line, int le
 /* The GFM autolink literal micromark's tokenizer takes at s->src[i]
  * (mdx_autolink.c), in text that starts at `start` (the line's or, in a
  * table row, the cell's) and ends at n: its kind, with its end in *e; or
- * 0.  Outside table rows a literal over a `|` is left to the transform
- * (mdx_tree.c): the line may be a table's header, split at each `|`. */
-static int literal(mdx_scan *s, size_t start, size_t i, size_t n, int row, size_t *e)
+ * 0.  In a line that may be a table's header (cut), n is the next `|`,
+ * where the header would be split before any inline parsing: a URL read
+ * up to it may run on over it in a paragraph, so it is left to the
+ * transform (mdx_tree.c), and so is the rest up to the `|` (*skip: a
+ * later start there reads up to it too). */
+static int literal(mdx_scan *s, size_t start, size_t i, size_t n, int cut, size_t *e, size_t *skip)
 {
-    unsigned char c = (unsigned char)s->src[i];
-    if (!s->gfm || s->labels || !(c == '+' || c == '-' || c == '.' || c == '_' || (c >= '0' && c <= '9') ||
-                                  ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+    const char *src = s->src;
+    unsigned char c = (unsigned char)src[i];
+    if (!s->gfm || s->labels || i < *skip ||
+        !(c == '+' || c == '-' || c == '.' || c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
         return 0;
-    uint32_t prev = i > start ? sl__mdx_cp_before(s->src, i) : 0;
-    int kind = sl__mdx_literal_at(s->src, n, i, prev, &s->lit_memo, e);
-    if (!kind || (!row && memchr(s->src + i, '|', *e - i)) || *e - i > UINT32_MAX || *e > UINT32_MAX)
+    uint32_t prev = i > start ? sl__mdx_cp_before(src, i) : 0;
+    int kind = sl__mdx_literal_at(src, n, i, prev, &s->lit_memo, e);
+    if (!kind || *e > UINT32_MAX)
         return 0;
+    if (cut && kind != MDX_LIT_EMAIL) { /* (an address stops at `|` anyway) */
+        size_t k = *e;
+        while (k < n && src[k] != ' ' && src[k] != '\t' && src[k] != '<')
+            k++;
+        if (k == n) {
+            *skip = n;
+            return 0;
+        }
+    }
     if (s->nlit == s->litcap) {
         size_t cap = s->litcap ? s->litcap * 2 : 16;
         mdx_literal *l = realloc(s->lit, cap * sizeof *l);
@@ -1459,6 +1472,20 @@ static size_t cell_end(const char *s, size_t n, size_t i)
     return i < n ? i : n;
 }
 
+/* Can the line after the one ending at le be a table's delimiter row
+ * (only `|`, `-`, `:`, white space and quote markers, a `-` among them)?
+ * Then the line is maybe a table's header. */
+static int delimiter_next(const char *s, size_t n, size_t le)
+{
+    int dash = 0;
+    for (size_t k = le + 1; k < n && s[k] != '\n'; k++) {
+        if (!strchr("|-: \t\r>", s[k]) || !s[k])
+            return 0;
+        dash |= s[k] == '-';
+    }
+    return dash;
+}
+
 /* Text from p to the end of its line (further when a tag, expression or
  * code span runs on): constructs become placeholders in s->md.  Returns
  * the offset where the next line starts, or an error (< 0 as size_t is
@@ -1469,7 +1496,9 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
     size_t n = s->len, i = p;
     int lead = 1; /* only white space and constructs so far: text_limit */
     int row = one_line && !heading; /* a table row: literals end with their cell */
-    size_t cell = p, cend = row ? cell_end(src, n, p) : n;
+    /* a table's header maybe: URLs end at a `|` (literal) */
+    int head = !row && !heading && s->gfm && delimiter_next(src, n, sl__md_line_end(src, n, p));
+    size_t cell = p, cend = row || head ? cell_end(src, n, p) : n, skip = 0;
     *rc = 0;
     s->lit_memo = (mdx_dom_memo){0};
     while (i < n && src[i] != '\n') {
@@ -1514,7 +1543,9 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
             i = e;
         } else {
             size_t e;
-            if (literal(s, cell, i, cend, row, &e)) {
+            if (cend < i) /* a code span or construct ran over a `|` */
+                cend = cell_end(src, n, i);
+            if (literal(s, cell, i, cend, head, &e, &skip)) {
                 put_literal(s);
                 i = e;
                 continue;
@@ -1524,11 +1555,13 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
                 s->labels++;
             else if (c == ']')
                 s->labels -= s->labels > 0;
-            if (c == '|' && row) {
-                s->labels = 0;
+            if (c == '|' && (row || head)) {
+                if (row) {
+                    s->labels = 0;
+                    cell = i + 1;
+                }
                 s->lit_memo = (mdx_dom_memo){0};
-                cell = i + 1;
-                cend = cell_end(src, n, cell);
+                cend = cell_end(src, n, i + 1);
             }
             sl__md_buf_putc(&s->md, c);
             i++;

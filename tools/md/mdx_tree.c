@@ -45,6 +45,29 @@ static mx_node *node_new(builder *b, int type)
     return n;
 }
 
+/* b's spare room given back.  The tree keeps a node for each span and
+ * piece of text, and a buffer starts at 256 bytes: a paragraph of lines
+ * like `x [a](http://a.b/c) y` held 1.4 KB of them a line.  A text node
+ * is fitted once md4c can add no more to it: a node comes after it, or
+ * its span or block ends. */
+static void fit(sl__md_buf *b)
+{
+    if (!b->data || b->cap - b->len < 32)
+        return;
+    char *d = realloc(b->data, b->len ? b->len : 1);
+    if (d) {
+        b->data = d;
+        b->cap = b->len ? b->len : 1;
+    }
+}
+
+/* The current node's last child, when text md4c is done with. */
+static void fit_last(builder *b)
+{
+    if (b->cur->last && b->cur->last->type == MX_TEXT)
+        fit(&b->cur->last->text);
+}
+
 static void append(mx_node *parent, mx_node *n)
 {
     n->parent = parent;
@@ -89,6 +112,7 @@ static void put_attr(sl__md_buf *b, const MD_ATTRIBUTE *a)
         else
             sl__md_buf_put(b, t, n);
     }
+    fit(b);
 }
 
 /* md4c reports a tight list item's text without a paragraph around it;
@@ -115,6 +139,7 @@ static void end_item_text(builder *b)
 /* n becomes the current node; -1 (md4c stops) past MDX_MAX_DEPTH. */
 static int push_node(builder *b, mx_node *n)
 {
+    fit_last(b);
     append(b->cur, n);
     b->cur = n;
     size_t depth = 0;
@@ -193,6 +218,7 @@ static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
 {
     (void)d;
     builder *b = ud;
+    fit_last(b);
     while (b->cur->parent && is_span(b->cur))
         b->cur = b->cur->parent; /* spans md4c left open end with their block */
     end_item_text(b);
@@ -270,6 +296,7 @@ static int leave_span(MD_SPANTYPE t, void *d, void *ud)
         b->in_image -= t == MD_SPAN_IMG;
         return 0;
     }
+    fit_last(b);
     int want = span_type(t);
     for (mx_node *p = b->cur; p && p->parent; p = p->parent) {
         if ((int)p->type == want) {
@@ -294,6 +321,7 @@ static sl__md_buf *text_target(builder *b)
     mx_node *n = node_new(b, MX_TEXT);
     if (!n)
         return NULL;
+    fit_last(b);
     append(b->cur, n);
     return &n->text;
 }
@@ -361,6 +389,7 @@ static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
         mx_node *br = node_new(b, MX_BREAK);
         if (!br)
             return -1;
+        fit_last(b);
         append(b->cur, br);
         return 0;
     }
@@ -604,6 +633,7 @@ static int inline_text(nest *ns, mx_node *t)
             if (!piece)
                 return -2;
             sl__md_buf_put(&piece->text, d + from, i - from);
+            fit(&piece->text);
             append(target(ns), piece);
         }
         if (lit) {
@@ -628,6 +658,7 @@ static int inline_text(nest *ns, mx_node *t)
         if (!piece)
             return -2;
         sl__md_buf_put(&piece->text, d + from, n - from);
+        fit(&piece->text);
         append(target(ns), piece);
     }
     return 0;
@@ -655,6 +686,9 @@ static int nest_inline(builder *b, mx_node *parent)
                 rc = restore_as(b->s, &k->text, 2) || restore_as(b->s, &k->title, 2) || restore_as(b->s, &k->alt, 1);
             if (!rc && (k->type == MX_EM || k->type == MX_STRONG || k->type == MX_DEL || k->type == MX_LINK))
                 rc = nest_inline(b, k);
+            fit(&k->text);
+            fit(&k->title);
+            fit(&k->alt);
             append(target(&ns), k);
         }
         k = next;
@@ -882,6 +916,8 @@ static mx_node *literal_link(builder *b, const char *prefix, const char *t, size
         sl__mdx_tree_free(link);
         return NULL;
     }
+    fit(&link->text);
+    fit(&label->text);
     append(link, label);
     return link;
 }
