@@ -1543,8 +1543,10 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
             i = e;
         } else {
             size_t e;
-            if (cend < i) /* a code span or construct ran over a `|` */
+            if (cend < i) { /* a code span or construct ran over a `|` */
                 cend = cell_end(src, n, i);
+                s->lit_memo = (mdx_dom_memo){0};
+            }
             if (literal(s, cell, i, cend, head, &e, &skip)) {
                 put_literal(s);
                 i = e;
