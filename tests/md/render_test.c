@@ -490,6 +490,13 @@ SL_TEST(md_mdx_links_url_literals_in_linear_time)
         {"", "[http://a.b/c* \n", ""}, {"", "[www.a.b/c* \n", ""}, {"", "http://a.b/c* \n", ""},
         {"", "x_ www.a.b/c \n", ""},  {"", "www.", "a_b.c_d\n"},   {"x ", "_www.", "a_b\n"},
         {"http://a.b/", "..", "x\n"},  {"http://a.b/", "&amp;", "x\n"}, {"x www.", "a.", "_\n"},
+        /* e-mail literals: micromark's tokenizer in mdx_scan.c, the
+         * transform's regexes in link_literals */
+        {"", "a@", "b.co\n"},         {"", "a.b@c.d1@", "x\n"},      {"", "_a@b.co", "\n"},
+        {"", "xmpp:a@b.c/", "x\n"},   {"", "@a.", "\n"},             {"x ", "[a@b.co ", "\n"},
+        {"", "a_b", "@c.d1 \n"},      {"mailto:", "a.", "@b.c1\n"},
+        /* a table's header maybe: each URL read up to the `|` */
+        {"", "/http://a.b/", "|\n-|-\n"}, {"", "(www.a.b/", "|\n-|-\n"},
     };
     /* a quarter of the size under the sanitizers (5x slower there: 9.5 s
      * of the suite's time at full size); quadratic is still 16x */

@@ -41,6 +41,31 @@
 #define MDX_PH_TAG "\xEE\x80\x80"
 #define MDX_PH_EXPR "\xEE\x80\x81"
 #define MDX_PH_FLOW "\xEE\x80\x82"
+/* A GFM autolink literal micromark's tokenizer takes (mdx_autolink.c):
+ * C LINK N LINK D, C and D standing for its first and last characters
+ * (a letter, digit or non-ASCII character as it is, else `-`), so that
+ * emphasis next to it flanks as it would next to the literal. */
+#define MDX_PH_LINK "\xEE\x80\x83"
+
+/* A domain one scan has read, for the URL starts after it inside the
+ * same domain: a scan from any start in [lo, end] stops at `end` (where
+ * it stops depends on the bytes there, not on the start), and whether
+ * the last two labels hold a `_` (or, for the transform, are no good)
+ * is known once.  Each start in a run of `www.www.www.…a_b` read the
+ * whole run again, in time quadratic in its length. */
+typedef struct mdx_dom_memo {
+    size_t lo, end;    /* end == 0: nothing read yet */
+    size_t p1, p2;     /* the last and second-last `.` in [lo - 1, end); p2 SIZE_MAX: none */
+    int last_bad, prev_bad; /* the label [p1 + 1, end), the label [p2 + 1, p1) */
+} mdx_dom_memo;
+
+enum { MDX_LIT_URL = 1, MDX_LIT_WWW, MDX_LIT_EMAIL };
+
+/* A literal at source offsets [start, end). */
+typedef struct mdx_literal {
+    uint32_t start, end;
+    uint8_t kind; /* MDX_LIT_* */
+} mdx_literal;
 
 enum mdx_construct_kind { MDX_TAG, MDX_EXPR, MDX_ESM };
 
@@ -98,6 +123,10 @@ typedef struct mdx_scan {
     js_arena *arena;
     mdx_construct *c;
     size_t nc, cap;
+    mdx_literal *lit;  /* autolink literals, in page order */
+    size_t nlit, litcap;
+    size_t labels;     /* `[` and `![` open in the text being read (micromark's previousUnbalanced) */
+    mdx_dom_memo lit_memo; /* the literal tokenizer's, for the line being read */
     sl__md_buf md;     /* the Markdown md4c parses */
     int gfm;           /* GFM (tables, strikethrough, task lists, autolink literals); 0: plain CommonMark */
     uint32_t layout_start, layout_end; /* the layout's export (`export default`), once seen (end > 0) */
@@ -144,6 +173,19 @@ size_t sl__mdx_cont_text(const char *src, size_t n, size_t i, const uint8_t *con
 void sl__mdx_position(const char *src, size_t len, size_t pos, uint32_t *line, uint32_t *col);
 /* Records an error at byte offset pos of the page in s->err; returns -1. */
 int sl__mdx_fail(mdx_scan *s, size_t pos, const char *msg);
+
+/* The code point that ends just before t[i] (i > 0). */
+uint32_t sl__mdx_cp_before(const char *t, size_t i);
+/* micromark's GFM autolink literal tokenizer at t[i], in text that ends
+ * at n, prev the code point before (0 at the text's start), no label
+ * open: MDX_LIT_* with the literal's end in *end, or 0.  m: the domains
+ * read from earlier starts in the same text (zeroed for new text). */
+int sl__mdx_literal_at(const char *t, size_t n, size_t i, uint32_t prev, mdx_dom_memo *m, size_t *end);
+/* mdast-util-gfm-autolink-literal's regex number pass (0 URLs, 1 `xmpp:`,
+ * 2 `mailto:`, 3 e-mail addresses) matched at t[i] of a text node
+ * t[0..n) and its replace function taking it: the link's text ends at
+ * *end, its url is *prefix then that text.  0: none.  m as above. */
+int sl__mdx_transform_at(int pass, const char *t, size_t n, size_t i, mdx_dom_memo *m, size_t *end, const char **prefix);
 
 /* The tree (mdast's shape, after remark-mark-and-unravel). */
 enum mdx_type {

@@ -1403,6 +1403,89 @@ static int lt_ends_text(mdx_scan *s, size_t i, int heading, int one_line, int le
     return text_limit(s, i, one_line, lead) <= k;
 }
 
+/* The GFM autolink literal micromark's tokenizer takes at s->src[i]
+ * (mdx_autolink.c), in text that starts at `start` (the line's or, in a
+ * table row, the cell's) and ends at n: its kind, with its end in *e; or
+ * 0.  In a line that may be a table's header (cut), n is the next `|`,
+ * where the header would be split before any inline parsing: a URL read
+ * up to it may run on over it in a paragraph, so it is left to the
+ * transform (mdx_tree.c), and so is the rest up to the `|` (*skip: a
+ * later start there reads up to it too). */
+static int literal(mdx_scan *s, size_t start, size_t i, size_t n, int cut, size_t *e, size_t *skip)
+{
+    const char *src = s->src;
+    unsigned char c = (unsigned char)src[i];
+    if (!s->gfm || s->labels || i < *skip ||
+        !(c == '+' || c == '-' || c == '.' || c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+        return 0;
+    uint32_t prev = i > start ? sl__mdx_cp_before(src, i) : 0;
+    int kind = sl__mdx_literal_at(src, n, i, prev, &s->lit_memo, e);
+    if (!kind || *e > UINT32_MAX)
+        return 0;
+    if (cut && kind != MDX_LIT_EMAIL) { /* (an address stops at `|` anyway) */
+        size_t k = *e;
+        while (k < n && src[k] != ' ' && src[k] != '\t' && src[k] != '<')
+            k++;
+        if (k == n) {
+            *skip = n;
+            return 0;
+        }
+    }
+    if (s->nlit == s->litcap) {
+        size_t cap = s->litcap ? s->litcap * 2 : 16;
+        mdx_literal *l = realloc(s->lit, cap * sizeof *l);
+        if (!l) {
+            s->md.failed = 1;
+            return 0;
+        }
+        s->lit = l;
+        s->litcap = cap;
+    }
+    s->lit[s->nlit++] = (mdx_literal){.start = (uint32_t)i, .end = (uint32_t)*e, .kind = (uint8_t)kind};
+    return kind;
+}
+
+/* A literal's placeholder (MDX_PH_LINK) for s->lit[s->nlit - 1]. */
+static void put_literal(mdx_scan *s)
+{
+    const mdx_literal *l = &s->lit[s->nlit - 1];
+    const unsigned char *t = (const unsigned char *)s->src;
+    size_t k = l->end - 1;
+    while (k > l->start && (t[k] & 0xC0) == 0x80)
+        k--;
+    sl__md_buf_putc(&s->md, sl__md_ascii_punct(t[l->start]) ? '-' : (char)t[l->start]);
+    sl__md_buf_puts(&s->md, MDX_PH_LINK);
+    put_index(&s->md, s->nlit - 1);
+    sl__md_buf_puts(&s->md, MDX_PH_LINK);
+    if (t[k] >= 0x80)
+        sl__md_buf_put(&s->md, s->src + k, l->end - k);
+    else
+        sl__md_buf_putc(&s->md, sl__md_ascii_punct(t[k]) ? '-' : (char)t[k]);
+}
+
+/* The end of the table cell that starts at i: its `|` (not escaped), or
+ * the line's end. */
+static size_t cell_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] != '|' && s[i] != '\n' && s[i] != '\r')
+        i += s[i] == '\\' && i + 1 < n && s[i + 1] != '\n' ? 2 : 1;
+    return i < n ? i : n;
+}
+
+/* Can the line after the one ending at le be a table's delimiter row
+ * (only `|`, `-`, `:`, white space and quote markers, a `-` among them)?
+ * Then the line is maybe a table's header. */
+static int delimiter_next(const char *s, size_t n, size_t le)
+{
+    int dash = 0;
+    for (size_t k = le + 1; k < n && s[k] != '\n'; k++) {
+        if (!strchr("|-: \t\r>", s[k]) || !s[k])
+            return 0;
+        dash |= s[k] == '-';
+    }
+    return dash;
+}
+
 /* Text from p to the end of its line (further when a tag, expression or
  * code span runs on): constructs become placeholders in s->md.  Returns
  * the offset where the next line starts, or an error (< 0 as size_t is
@@ -1412,7 +1495,12 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
     const char *src = s->src;
     size_t n = s->len, i = p;
     int lead = 1; /* only white space and constructs so far: text_limit */
+    int row = one_line && !heading; /* a table row: literals end with their cell */
+    /* a table's header maybe: URLs end at a `|` (literal) */
+    int head = !row && !heading && s->gfm && delimiter_next(src, n, sl__md_line_end(src, n, p));
+    size_t cell = p, cend = row || head ? cell_end(src, n, p) : n, skip = 0;
     *rc = 0;
+    s->lit_memo = (mdx_dom_memo){0};
     while (i < n && src[i] != '\n') {
         char c = src[i];
         if (!(c == ' ' || c == '\t' || c == '{' ||
@@ -1431,6 +1519,7 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
             i = e;
         } else if (c == ']' && i + 1 < n && src[i + 1] == '(' && link_resource_end(src, n, i)) {
             size_t e = link_resource_end(src, n, i);
+            s->labels -= s->labels > 0;
             sl__md_buf_put(&s->md, src + i, e - i);
             i = e;
         } else if (c == '<' && lt_ends_text(s, i, heading, one_line, lead)) {
@@ -1453,6 +1542,29 @@ static size_t text_run(mdx_scan *s, size_t p, int heading, int one_line, int *rc
             sl__md_buf_putc(&s->md, '}');
             i = e;
         } else {
+            size_t e;
+            if (cend < i) { /* a code span or construct ran over a `|` */
+                cend = cell_end(src, n, i);
+                s->lit_memo = (mdx_dom_memo){0};
+            }
+            if (literal(s, cell, i, cend, head, &e, &skip)) {
+                put_literal(s);
+                i = e;
+                continue;
+            }
+            /* micromark's label starts: a literal waits for each to close */
+            if (c == '[')
+                s->labels++;
+            else if (c == ']')
+                s->labels -= s->labels > 0;
+            if (c == '|' && (row || head)) {
+                if (row) {
+                    s->labels = 0;
+                    cell = i + 1;
+                }
+                s->lit_memo = (mdx_dom_memo){0};
+                cend = cell_end(src, n, i + 1);
+            }
             sl__md_buf_putc(&s->md, c);
             i++;
         }
@@ -1816,6 +1928,7 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
     int pipe = 0;     /* the previous line was text with a `|`: maybe a table row */
     int table = 0;    /* inside a table (from its delimiter row to a blank or flow line) */
     table_head head = {0};
+    size_t text_quotes = 0; /* the `>`s before the last line of text */
     while (i < len) {
         size_t le = sl__md_line_end(src, len, i), p = skip_prefix(src, i, le), k;
         int verbatim = 0;
@@ -1910,6 +2023,10 @@ int sl__mdx_scan(mdx_scan *s, const char *path, const char *src, size_t len, siz
             sl__md_buf_putc(&s->md, '\\');
             p = d; /* the rest as text */
         }
+        size_t quotes = count_quotes(src, i, p);
+        if (!para || heading || table || has_list_marker(src, i, p) || quotes != text_quotes)
+            s->labels = 0; /* new text: no label open */
+        text_quotes = quotes;
         size_t q = p;
         if (heading) {
             while (q < le && src[q] == '#')
@@ -1942,7 +2059,9 @@ void sl__mdx_scan_free(mdx_scan *s)
     free(s->shadow);
     s->shadow = NULL;
     free(s->c);
+    free(s->lit);
     free(s->md.data);
     s->c = NULL;
+    s->lit = NULL;
     s->md.data = NULL;
 }

@@ -45,6 +45,29 @@ static mx_node *node_new(builder *b, int type)
     return n;
 }
 
+/* b's spare room given back.  The tree keeps a node for each span and
+ * piece of text, and a buffer starts at 256 bytes: a paragraph of lines
+ * like `x [a](http://a.b/c) y` held 1.4 KB of them a line.  A text node
+ * is fitted once md4c can add no more to it: a node comes after it, or
+ * its span or block ends. */
+static void fit(sl__md_buf *b)
+{
+    if (!b->data || b->cap - b->len < 32)
+        return;
+    char *d = realloc(b->data, b->len ? b->len : 1);
+    if (d) {
+        b->data = d;
+        b->cap = b->len ? b->len : 1;
+    }
+}
+
+/* The current node's last child, when text md4c is done with. */
+static void fit_last(builder *b)
+{
+    if (b->cur->last && b->cur->last->type == MX_TEXT)
+        fit(&b->cur->last->text);
+}
+
 static void append(mx_node *parent, mx_node *n)
 {
     n->parent = parent;
@@ -89,6 +112,7 @@ static void put_attr(sl__md_buf *b, const MD_ATTRIBUTE *a)
         else
             sl__md_buf_put(b, t, n);
     }
+    fit(b);
 }
 
 /* md4c reports a tight list item's text without a paragraph around it;
@@ -115,6 +139,7 @@ static void end_item_text(builder *b)
 /* n becomes the current node; -1 (md4c stops) past MDX_MAX_DEPTH. */
 static int push_node(builder *b, mx_node *n)
 {
+    fit_last(b);
     append(b->cur, n);
     b->cur = n;
     size_t depth = 0;
@@ -193,6 +218,7 @@ static int leave_block(MD_BLOCKTYPE t, void *d, void *ud)
 {
     (void)d;
     builder *b = ud;
+    fit_last(b);
     while (b->cur->parent && is_span(b->cur))
         b->cur = b->cur->parent; /* spans md4c left open end with their block */
     end_item_text(b);
@@ -270,6 +296,7 @@ static int leave_span(MD_SPANTYPE t, void *d, void *ud)
         b->in_image -= t == MD_SPAN_IMG;
         return 0;
     }
+    fit_last(b);
     int want = span_type(t);
     for (mx_node *p = b->cur; p && p->parent; p = p->parent) {
         if ((int)p->type == want) {
@@ -294,6 +321,7 @@ static sl__md_buf *text_target(builder *b)
     mx_node *n = node_new(b, MX_TEXT);
     if (!n)
         return NULL;
+    fit_last(b);
     append(b->cur, n);
     return &n->text;
 }
@@ -361,6 +389,7 @@ static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
         mx_node *br = node_new(b, MX_BREAK);
         if (!br)
             return -1;
+        fit_last(b);
         append(b->cur, br);
         return 0;
     }
@@ -410,10 +439,32 @@ static size_t placeholder(const mdx_scan *s, const char *t, size_t n, size_t i, 
     return k - i;
 }
 
+static mx_node *literal_link(builder *b, const char *prefix, const char *t, size_t n);
+
+/* A literal's placeholder at t[i] (C LINK N LINK D): its length and the
+ * literal's index, or 0. */
+static size_t literal_placeholder(const mdx_scan *s, const char *t, size_t n, size_t i, size_t *idx)
+{
+    if (n - i < 9 || memcmp(t + i + 1, MDX_PH_LINK, 3) != 0)
+        return 0;
+    size_t k = i + 4, v = 0, d0 = k;
+    while (k < n && t[k] >= '0' && t[k] <= '9' && k - d0 < 12)
+        v = v * 10 + (size_t)(t[k++] - '0');
+    if (k == d0 || v >= s->nlit || n - k < 4 || memcmp(t + k, MDX_PH_LINK, 3) != 0)
+        return 0;
+    k += 4;
+    while (k < n && ((unsigned char)t[k] & 0xC0) == 0x80) /* D, when not ASCII */
+        k++;
+    *idx = v;
+    return k - i;
+}
+
 /* Text that md4c kept where a placeholder should not be (code, a URL):
  * the constructs' own source again; or, for an image's alt (as_text),
  * what mdast-util-to-string makes of them: nothing for a tag (the text
- * between tags stays), an expression's source between its braces. */
+ * between tags stays), an expression's source between its braces.  An
+ * autolink literal is its source; in a link's destination or title
+ * (as_text 2), with its escapes and character references decoded. */
 static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text);
 static int restore(const mdx_scan *s, sl__md_buf *b)
 {
@@ -422,7 +473,8 @@ static int restore(const mdx_scan *s, sl__md_buf *b)
 
 static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text)
 {
-    if (!b->data || (!memmem(b->data, b->len, MDX_PH_TAG, 3) && !memmem(b->data, b->len, MDX_PH_EXPR, 3)))
+    if (!b->data || (!memmem(b->data, b->len, MDX_PH_TAG, 3) && !memmem(b->data, b->len, MDX_PH_EXPR, 3) &&
+                     !memmem(b->data, b->len, MDX_PH_LINK, 3)))
         return 0;
     sl__md_buf o = {0};
     for (size_t i = 0; i < b->len;) {
@@ -430,10 +482,24 @@ static int restore_as(const mdx_scan *s, sl__md_buf *b, int as_text)
         int kind;
         if ((w = placeholder(s, b->data, b->len, i, &idx, &kind)) != 0) {
             const mdx_construct *c = &s->c[idx];
-            if (!as_text)
+            if (!as_text || as_text == 2)
                 sl__md_buf_put(&o, s->src + c->start, c->end - c->start);
             else if (c->kind == MDX_EXPR)
                 sl__md_buf_put(&o, s->src + c->inner_start, c->inner_end - c->inner_start);
+            i += w;
+        } else if ((w = literal_placeholder(s, b->data, b->len, i, &idx)) != 0) {
+            const mdx_literal *l = &s->lit[idx];
+            for (size_t j = l->start; j < l->end;) {
+                size_t r;
+                if (as_text == 2 && s->src[j] == '\\' && j + 1 < l->end && sl__md_ascii_punct((unsigned char)s->src[j + 1])) {
+                    sl__md_buf_putc(&o, s->src[j + 1]);
+                    j += 2;
+                } else if (as_text == 2 && s->src[j] == '&' && (r = sl__mdx_char_ref(s->src, l->end, j, &o)) != 0) {
+                    j += r;
+                } else {
+                    sl__md_buf_putc(&o, s->src[j++]);
+                }
+            }
             i += w;
         } else {
             sl__md_buf_putc(&o, b->data[i++]);
@@ -556,8 +622,9 @@ static int inline_text(nest *ns, mx_node *t)
     size_t n = t->text.len, i = 0, from = 0;
     while (i < n) {
         size_t idx, w;
-        int kind;
-        if ((d[i] != '<' && d[i] != '{') || !(w = placeholder(s, d, n, i, &idx, &kind))) {
+        int kind, lit = 0;
+        if (((d[i] != '<' && d[i] != '{') || !(w = placeholder(s, d, n, i, &idx, &kind))) &&
+            !(lit = i + 1 < n && (unsigned char)d[i + 1] == 0xEE && (w = literal_placeholder(s, d, n, i, &idx)) != 0)) {
             i++;
             continue;
         }
@@ -566,7 +633,19 @@ static int inline_text(nest *ns, mx_node *t)
             if (!piece)
                 return -2;
             sl__md_buf_put(&piece->text, d + from, i - from);
+            fit(&piece->text);
             append(target(ns), piece);
+        }
+        if (lit) {
+            const mdx_literal *l = &s->lit[idx];
+            mx_node *link = literal_link(ns->b, l->kind == MDX_LIT_WWW ? "http://" : l->kind == MDX_LIT_EMAIL ? "mailto:" : "",
+                                         s->src + l->start, l->end - l->start);
+            if (!link)
+                return -2;
+            append(target(ns), link);
+            i += w;
+            from = i;
+            continue;
         }
         int rc = place(ns, idx, 0);
         if (rc)
@@ -579,6 +658,7 @@ static int inline_text(nest *ns, mx_node *t)
         if (!piece)
             return -2;
         sl__md_buf_put(&piece->text, d + from, n - from);
+        fit(&piece->text);
         append(target(ns), piece);
     }
     return 0;
@@ -603,9 +683,12 @@ static int nest_inline(builder *b, mx_node *parent)
             if (k->type == MX_INLINE_CODE)
                 rc = restore(b->s, &k->text);
             else if (k->type == MX_LINK || k->type == MX_IMAGE)
-                rc = restore(b->s, &k->text) || restore(b->s, &k->title) || restore_as(b->s, &k->alt, 1);
+                rc = restore_as(b->s, &k->text, 2) || restore_as(b->s, &k->title, 2) || restore_as(b->s, &k->alt, 1);
             if (!rc && (k->type == MX_EM || k->type == MX_STRONG || k->type == MX_DEL || k->type == MX_LINK))
                 rc = nest_inline(b, k);
+            fit(&k->text);
+            fit(&k->title);
+            fit(&k->alt);
             append(target(&ns), k);
         }
         k = next;
@@ -805,326 +888,6 @@ static size_t tree_depth(const mx_node *root)
     }
 }
 
-/* ------------------------------------------------------ autolink literals
- *
- * remark-gfm links URLs twice: micromark's tokenizer, then
- * mdast-util-gfm-autolink-literal's find-and-replace over every text node
- * outside links, which also takes `http://`, `https://` and `www.` after
- * Unicode white space or punctuation (`a"http://...`, U+00A0, `—www.`) or
- * at a text node's start (after `{expression}`); micromark's tokenizer
- * takes `http` after any character but an ASCII letter (`1http://`,
- * `éhttp://`).  Both are done here, on the text md4c leaves: md4c is not
- * asked for its permissive URL and www autolinks (only for e-mail ones).
- * Its own rules are not micromark's (`ftp://`, where a URL ends), and
- * md4c 0.4.8 looks, for each such link, at every mark after it up to the
- * next resolved one: a paragraph of lines like `[http://a.b/c* ` took
- * time quadratic in its length (40,000 lines: 3 s). */
-
-/* The code point that ends just before t[i]. */
-static uint32_t cp_before(const char *t, size_t i)
-{
-    size_t k = i - 1;
-    while (k > 0 && i - k < 4 && ((unsigned char)t[k] & 0xC0) == 0x80)
-        k--;
-    const unsigned char *u = (const unsigned char *)t + k;
-    size_t w = i - k;
-    if (w == 2 && (u[0] & 0xE0) == 0xC0)
-        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
-    if (w == 3 && (u[0] & 0xF0) == 0xE0)
-        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
-    if (w == 4 && (u[0] & 0xF8) == 0xF0)
-        return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 | (uint32_t)(u[2] & 0x3F) << 6 |
-               (u[3] & 0x3F);
-    return (unsigned char)t[i - 1];
-}
-
-static int ascii_alpha(uint32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-static int ascii_alnum(uint32_t c) { return ascii_alpha(c) || (c >= '0' && c <= '9'); }
-static int word_char(char c) { return ascii_alnum((unsigned char)c) || c == '_'; }
-
-/* micromark's unicodeWhitespace or unicodePunctuation (\s, \p{P}, \p{S}):
- * all of ASCII, and outside it the blocks of spaces, punctuation and
- * symbols people type (not the whole of Unicode's tables). */
-static int ws_or_punct(uint32_t c)
-{
-    if (c < 0x80)
-        return !ascii_alnum(c);
-    return (c >= 0xA0 && c <= 0xBF && c != 0xAA && c != 0xB2 && c != 0xB3 && c != 0xB5 && c != 0xB9 && c != 0xBA &&
-            (c < 0xBC || c > 0xBE)) ||
-           c == 0xD7 || c == 0xF7 || c == 0x1680 || (c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) ||
-           (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
-           c == 0x3030 || c == 0x303D || (c >= 0xFE10 && c <= 0xFE19) || (c >= 0xFE30 && c <= 0xFE6B) ||
-           c == 0xFEFF || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
-           (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || (c >= 0x1F000 && c <= 0x1FAFF);
-}
-
-static int prefix_ci(const char *t, size_t n, size_t i, const char *p)
-{
-    size_t k = strlen(p);
-    if (n - i < k)
-        return 0;
-    for (size_t j = 0; j < k; j++)
-        if (t[i + j] != p[j] && !(ascii_alpha((unsigned char)t[i + j]) && (t[i + j] | 0x20) == p[j]))
-            return 0;
-    return 1;
-}
-
-/* isCorrectDomain: the last two labels, where not empty, hold a letter or
- * digit and no `_`. */
-static int good_label(const char *t, size_t from, size_t to)
-{
-    int alnum = 0;
-    for (size_t k = from; k < to; k++) {
-        if (t[k] == '_')
-            return 0;
-        alnum |= ascii_alnum((unsigned char)t[k]);
-    }
-    return from == to || alnum;
-}
-
-/* The end of the code point that starts at t[k]. */
-static size_t cp_end(const char *t, size_t n, size_t k)
-{
-    size_t e = k + 1;
-    while (e < n && e - k < 4 && ((unsigned char)t[e] & 0xC0) == 0x80)
-        e++;
-    return e;
-}
-
-/* Unicode white space (micromark's unicodeWhitespace past ASCII) at t[k]. */
-static int unicode_ws_at(const char *t, size_t n, size_t k)
-{
-    uint32_t c = cp_before(t, cp_end(t, n, k));
-    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-static int space_or_eol(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/* micromark's trail at t[k]: trailing punctuation (`.`, `!`, `&amp;`,
- * `]`...) up to the text's end, white space or `<`?  Where not, *stop is
- * where that showed: a trail from any byte it passed on the way is none
- * either (the callers skip those, so a run of punctuation is read once). */
-static int trail_ends(const char *t, size_t n, size_t k, size_t *stop)
-{
-    while (k < n) {
-        char c = t[k];
-        if (strchr("!\"')*,.:;?_~", c)) {
-            k++;
-        } else if (c == '&') {
-            size_t j = k + 1;
-            while (j < n && ascii_alpha((unsigned char)t[j]))
-                j++;
-            if (j == k + 1) { /* a bare `&`: md4c's text of `&amp;`, a reference micromark leaves out */
-                k++;
-                continue;
-            }
-            if (j >= n || t[j] != ';') {
-                *stop = j; /* (j < n: `&x` then no `;`) */
-                return 0;
-            }
-            k = j + 1;
-        } else if (c == ']') {
-            k++;
-            if (k >= n || t[k] == '(' || t[k] == '[' || space_or_eol(t[k]) ||
-                ((unsigned char)t[k] >= 0x80 && unicode_ws_at(t, n, k)))
-                return 1;
-        } else {
-            if (c == '<' || space_or_eol(c) || ((unsigned char)c >= 0x80 && unicode_ws_at(t, n, k)))
-                return 1;
-            *stop = k;
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* A domain one scan has read, for the URL starts after it inside the
- * same domain: a scan from any start in [lo, end] stops at `end` (where
- * it stops depends on the bytes there, not on the start), and whether
- * the last two labels hold a `_` (or, for the transform, are no good)
- * is known once.  Each start in a run of `www.www.www.…a_b` read the
- * whole run again, in time quadratic in its length. */
-typedef struct dom_memo {
-    size_t lo, end;    /* end == 0: nothing read yet */
-    size_t p1, p2;     /* the last and second-last `.` in [lo - 1, end); p2 SIZE_MAX: none */
-    int last_bad, prev_bad; /* the label [p1 + 1, end), the label [p2 + 1, p1) */
-} dom_memo;
-
-/* The last two dots in [from, to) into m->p1, m->p2 (at least one). */
-static void last_dots(const char *t, size_t from, size_t to, dom_memo *m)
-{
-    m->p1 = m->p2 = SIZE_MAX;
-    for (size_t j = to; j > from;)
-        if (t[--j] == '.') {
-            if (m->p1 == SIZE_MAX) {
-                m->p1 = j;
-            } else {
-                m->p2 = j;
-                break;
-            }
-        }
-}
-
-static int has_underscore(const char *t, size_t from, size_t to)
-{
-    return from < to && memchr(t + from, '_', to - from) != NULL;
-}
-
-/* micromark's own protocol and www autolinks (its tokenizer): after `//`
- * or at `www.` (at t[d]) a domain up to white space or punctuation other
- * than `-` (`.` and `_` inside it), with a character and no `_` in its
- * last two labels, then a path up to white space, its trail and
- * unbalanced `)` left out: `http://localhost:3000/.` links
- * `http://localhost:3000/`.  Its end in *end, or 0. */
-static int protocol_tokenized(const char *t, size_t n, size_t d, dom_memo *m, size_t *end)
-{
-    if (d >= n || ((unsigned char)t[d] < 0x80 ? !ascii_alnum((unsigned char)t[d]) : ws_or_punct(cp_before(t, cp_end(t, n, d)))))
-        return 0; /* white space, a control or punctuation (`-` too) after `//` */
-    size_t k = d, no_trail = d; /* no trail starts in [k, no_trail) */
-    int seen = 0, us_last = 0, us_last_last = 0;
-    if (m->end && d >= m->lo && d <= m->end) {
-        /* read before: the domain's end and its labels' underscores (a
-         * start past the second-last dot has its own second label) */
-        k = no_trail = m->end;
-        seen = 1; /* t[d] is a letter, digit or other, and the scan took it */
-        if (m->p1 == SIZE_MAX || m->p1 < d) {
-            us_last = has_underscore(t, d, k);
-        } else {
-            us_last = m->last_bad;
-            us_last_last = m->p2 != SIZE_MAX && m->p2 >= d ? m->prev_bad : has_underscore(t, d, m->p1);
-        }
-        goto path;
-    }
-    while (k < n) {
-        unsigned char c = (unsigned char)t[k];
-        if (c == '.' || c == '_') {
-            if (k >= no_trail && trail_ends(t, n, k, &no_trail))
-                break;
-            if (c == '_')
-                us_last = 1;
-            else
-                us_last_last = us_last, us_last = 0;
-            k++;
-            continue;
-        }
-        size_t w = 1;
-        if (c >= 0x80) {
-            w = cp_end(t, n, k) - k;
-            if (ws_or_punct(cp_before(t, k + w)))
-                break;
-        } else if (c != '-' && !ascii_alnum(c)) {
-            break; /* white space, a control or punctuation */
-        }
-        seen = 1;
-        k += w;
-    }
-    *m = (dom_memo){.lo = d, .end = k};
-    last_dots(t, d, k, m);
-    if (m->p1 != SIZE_MAX) {
-        m->last_bad = has_underscore(t, m->p1 + 1, k);
-        m->prev_bad = m->p2 != SIZE_MAX && has_underscore(t, m->p2 + 1, m->p1);
-    }
-path:
-    if (!seen || us_last || us_last_last)
-        return 0;
-    size_t open = 0, close = 0;
-    while (k < n && !space_or_eol(t[k]) && !((unsigned char)t[k] >= 0x80 && unicode_ws_at(t, n, k))) {
-        char c = t[k];
-        if (c == '(') {
-            open++;
-        } else if (c == ')' && close < open) {
-            close++;
-        } else if (strchr("!\"&'),.:;<?]_~*", c)) {
-            if (k >= no_trail && trail_ends(t, n, k, &no_trail))
-                break;
-            close += c == ')';
-        }
-        k++;
-    }
-    *end = k;
-    return 1;
-}
-
-/* A URL the transform links at t[i]: its text's end (after splitUrl's
- * trailing punctuation) in *end; whether it is `www.` in *www.  0: none.
- * m: the domain read for an earlier start. */
-static int transform_url_at(const char *t, size_t n, size_t i, dom_memo *m, size_t *end, int *www)
-{
-    size_t d;
-    if (prefix_ci(t, n, i, "https://"))
-        d = i + 8, *www = 0;
-    else if (prefix_ci(t, n, i, "http://"))
-        d = i + 7, *www = 0;
-    else if (prefix_ci(t, n, i, "www."))
-        d = i + 3, *www = 1;
-    else
-        return 0;
-    /* the transform: at the start or after white space or punctuation;
-     * micromark's protocol rule: `http` after anything but a letter */
-    uint32_t prev = i ? cp_before(t, i) : 0;
-    if (i && (*www ? !ws_or_punct(prev) : ascii_alpha(prev)))
-        return 0;
-    size_t k = d;
-    while (k < n && (word_char(t[k]) || t[k] == '-'))
-        k++;
-    if (k >= n || t[k] != '.')
-        return 0;
-    size_t dot = k++; /* the domain's first dot */
-    if (m->end && k >= m->lo && k <= m->end) {
-        k = m->end;
-    } else {
-        size_t lo = k;
-        while (k < n && (word_char(t[k]) || t[k] == '-' || t[k] == '.'))
-            k++;
-        *m = (dom_memo){.lo = lo, .end = k};
-        last_dots(t, lo - 1, k, m);
-        m->last_bad = !good_label(t, m->p1 + 1, k);
-        m->prev_bad = m->p2 != SIZE_MAX && !good_label(t, m->p2 + 1, m->p1);
-    }
-    size_t dom = *www ? i : d;
-    if (!*www && !(word_char(t[dom]) && t[dom] != '_')) /* unicodePunctuation(domain[0]): `.`, `-`, `_` */
-        return 0;
-    /* the last two labels: [p1 + 1, end) and, where the domain has two
-     * dots from `dot` on, [p2 + 1, p1), else the first, [dom, dot) */
-    if (m->last_bad || (m->p2 != SIZE_MAX && m->p2 >= dot ? m->prev_bad : !good_label(t, dom, dot)))
-        return 0;
-    while (k < n && t[k] != ' ' && t[k] != '\t' && t[k] != '\n' && t[k] != '\r')
-        k++;
-    /* splitUrl */
-    size_t e = k;
-    while (e > dom && t[e - 1] && strchr("!\"&'),.:;<>?]}", t[e - 1]))
-        e--;
-    size_t open = 0, close = 0;
-    for (size_t j = dom; j < e; j++)
-        open += t[j] == '(', close += t[j] == ')';
-    for (size_t j = e; j < k && open > close; j++)
-        if (t[j] == ')')
-            e = j + 1, close++;
-    *end = e;
-    return 1;
-}
-
-/* A URL linked at t[i]: micromark's tokenizer's for `http://` and
- * `https://` (not after a letter) and for `www.` (at a text node's start
- * or after white space, `(`, `*`, `_`, `[`, `]` or `~`: its previousWww),
- * neither after an unclosed `[` (in_label, its previousUnbalanced,
- * counted as link_literals goes); else the transform's.  Where both
- * could, the tokenizer's, which ran first (it leaves a trailing `*`, `_`,
- * `~` or `&amp;` out; the transform keeps them). */
-static int url_at(const char *t, size_t n, size_t i, int in_label, dom_memo m[2], size_t *end, int *www)
-{
-    size_t d = prefix_ci(t, n, i, "https://") ? i + 8 : prefix_ci(t, n, i, "http://") ? i + 7 : 0;
-    if (d && !(i && ascii_alpha(cp_before(t, i))) && !in_label && protocol_tokenized(t, n, d, &m[0], end)) {
-        *www = 0;
-        return 1;
-    }
-    if (!d && !in_label && prefix_ci(t, n, i, "www.") && i + 4 < n && (!i || strchr(" \t\r\n(*_[]~", t[i - 1])) &&
-        protocol_tokenized(t, n, i, &m[0], end)) {
-        *www = 1;
-        return 1;
-    }
-    return transform_url_at(t, n, i, &m[1], end, www);
-}
 
 static mx_node *text_piece(builder *b, int type, const char *t, size_t n)
 {
@@ -1136,37 +899,49 @@ static mx_node *text_piece(builder *b, int type, const char *t, size_t n)
     return k;
 }
 
+/* A link to prefix + t[0..n) with that text. */
+static mx_node *literal_link(builder *b, const char *prefix, const char *t, size_t n)
+{
+    mx_node *link = node_new(b, MX_LINK), *label = text_piece(b, MX_TEXT, t, n);
+    if (!link || !label) {
+        free(link);
+        sl__mdx_tree_free(label);
+        return NULL;
+    }
+    sl__md_buf_puts(&link->text, prefix);
+    sl__md_buf_put(&link->text, t, n);
+    if (link->text.failed) {
+        b->nomem = 1;
+        sl__mdx_tree_free(label);
+        sl__mdx_tree_free(link);
+        return NULL;
+    }
+    fit(&link->text);
+    fit(&label->text);
+    append(link, label);
+    return link;
+}
+
 /* The text node n (after prev, or first) as text and links where the
- * transform finds URLs; returns the node that now ends it. */
-static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
+ * transform's regex number pass finds them (mdx_autolink.c); returns the
+ * node that now ends it. */
+static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n, int pass)
 {
     const char *t = n->text.data;
     size_t len = n->text.len, i = 0, from = 0;
     mx_node *first = NULL, *tail = NULL;
 #define ADD(k) (tail = *(tail ? &tail->next : &first) = (k))
-    size_t seen = 0, open = 0; /* `[`s not closed in t[0, seen) */
-    dom_memo memo[2] = {{0}}; /* micromark's tokenizer's domains, the transform's */
+    mdx_dom_memo memo = {0};
     while (i < len && !b->nomem) {
         size_t e;
-        int www;
-        char c = (char)(t[i] | 0x20);
-        if (c == 'h' || c == 'w')
-            for (; seen < i; seen++)
-                open = t[seen] == '[' ? open + 1 : t[seen] == ']' && open ? open - 1 : open;
-        if ((c != 'h' && c != 'w') || !url_at(t, len, i, open > 0, memo, &e, &www)) {
+        const char *prefix;
+        if (!sl__mdx_transform_at(pass, t, len, i, &memo, &e, &prefix)) {
             i++;
             continue;
         }
-        mx_node *link = node_new(b, MX_LINK), *label = text_piece(b, MX_TEXT, t + i, e - i);
-        if (!link || !label) {
-            free(link);
-            sl__mdx_tree_free(label);
+        mx_node *link = literal_link(b, prefix, t + i, e - i);
+        if (!link)
             break;
-        }
-        if (www)
-            sl__md_buf_puts(&link->text, "http://");
-        sl__md_buf_put(&link->text, t + i, e - i);
-        append(link, label);
         if (i > from) {
             mx_node *before = text_piece(b, MX_TEXT, t + from, i - from);
             if (!before) {
@@ -1205,16 +980,16 @@ static mx_node *link_literals(builder *b, mx_node *prev, mx_node *n)
     return tail;
 }
 
-static void link_literals_in(builder *b, mx_node *parent)
+static void link_literals_in(builder *b, mx_node *parent, int pass)
 {
     mx_node *prev = NULL;
     for (mx_node *k = parent->first; k && !b->nomem; prev = k, k = k->next) {
         if (k->type == MX_LINK || k->type == MX_IMAGE || k->type == MX_INLINE_CODE || k->type == MX_CODE)
             continue;
         if (k->type == MX_TEXT && k->text.len)
-            k = link_literals(b, prev, k);
+            k = link_literals(b, prev, k, pass);
         else if (k->first)
-            link_literals_in(b, k);
+            link_literals_in(b, k, pass);
     }
 }
 
@@ -1246,8 +1021,8 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
     MD_PARSER p = {
         .abi_version = 0,
         .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_NOHTML |
-                 /* URL and www autolinks: link_literals_in's (above) */
-                 (s->gfm ? MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEEMAILAUTOLINKS : 0),
+                 /* autolink literals: mdx_scan.c's placeholders and link_literals_in's (mdx_autolink.c) */
+                 (s->gfm ? MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS : 0),
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,
@@ -1270,7 +1045,8 @@ int sl__mdx_tree(mdx_scan *s, mx_node **root)
     unravel(b.root);
     if (s->gfm) {
         cell_code_pipes(b.root->first, 0);
-        link_literals_in(&b, b.root);
+        for (int pass = 0; pass < 4 && !b.nomem; pass++) /* the transform's regexes, one at a time */
+            link_literals_in(&b, b.root, pass);
     }
     if (b.nomem) {
         sl__mdx_tree_free(b.root);
