@@ -484,6 +484,38 @@ static double mdx_seconds(const char *head, const char *unit, size_t reps, const
  * and each `www.` of a run of them sharing one domain read the whole run.
  * Each shape at 10,000 and 40,000 repeats: no more than 8 times as long
  * for 4 times the size (quadratic: 16). */
+/* An MDX page's links and images may take the page's size in URL and
+ * title bytes for what they write and as much again for what references
+ * add (mdx_tree.c fits_budget): 10,000 uses of one 10 KB URL were 100 MB
+ * of JavaScript from 70 KB.  Past it a link is its text, an image its alt
+ * text; a page of ordinary references is untouched. */
+SL_TEST(md_mdx_references_expand_to_at_most_twice_the_page)
+{
+    for (int literal = 0; literal < 2; literal++) { /* an http:// URL is a literal mdx_scan.c hides from md4c */
+        sl__md_buf b = {0};
+        sl__md_buf_puts(&b, literal ? "[r]: http://x/" : "[r]: /x/");
+        for (int i = 0; i < 10000; i++)
+            sl__md_buf_putc(&b, 'a');
+        sl__md_buf_puts(&b, "\n[i]: /i.png\n\n");
+        for (int i = 0; i < 10000; i++)
+            sl__md_buf_puts(&b, "[r][] ");
+        sl__md_buf_puts(&b, "\n\n![alt][i] [ok](/y)\n");
+        sl__md_opts o = {.mdx = 1};
+        sl__md_page p;
+        char err[256];
+        CHECK_EQ(sl__md_render(b.data, b.len, &o, &p, err, sizeof err), 0);
+        CHECK(p.html_len < ((size_t)1 << 20));
+        CHECK(contains(p.html, "href: \"/y\""));  /* written after the budget ran out: still a link */
+        CHECK(contains(p.html, "src: \"/i.png\""));
+        size_t links = 0;
+        for (const char *q = p.html; (q = strstr(q, "_components.a,")); q++)
+            links++;
+        CHECK(links >= 10 && links <= 20); /* (70 KB + 100 KB) / 10 KB, and [ok] */
+        sl__md_page_free(&p);
+        sl__md_buf_free(&b);
+    }
+}
+
 SL_TEST(md_mdx_links_url_literals_in_linear_time)
 {
     static const struct { const char *head, *unit, *tail; } shapes[] = {

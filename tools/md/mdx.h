@@ -204,6 +204,7 @@ struct mx_node {
     uint8_t head;     /* MX_ROW: the header row */
     uint8_t implicit; /* MX_PARAGRAPH: made for a tight list item's text */
     uint8_t align;    /* MX_CELL: 0 none, 1 left, 2 center, 3 right */
+    uint8_t plain;    /* MX_LINK, MX_IMAGE past the page's budget for links: its text stands in (sl__mdx_tree) */
     unsigned level;   /* MX_HEADING: 1-6; MX_LIST: start */
     sl__md_buf text;  /* TEXT, INLINE_CODE, CODE: the value; LINK/IMAGE: url; IMAGE: alt in alt */
     sl__md_buf alt, title, lang;

@@ -31,6 +31,10 @@ typedef struct builder {
     int nomem;
     int too_deep;     /* the page nests past MDX_MAX_DEPTH: parsing stopped */
     size_t code_indent; /* columns of indentation md4c reported for a code line, not yet written */
+    /* the bytes of URL and title the page's links and images have taken,
+     * as md4c reports them and once the literals they hold are restored,
+     * and how many they may (fits_budget) */
+    size_t expanded, restored, budget;
 } builder;
 
 static mx_node *node_new(builder *b, int type)
@@ -242,6 +246,29 @@ static int span_type(MD_SPANTYPE t)
     }
 }
 
+/* Whether a link or image with these attributes fits what is left of the
+ * page's budget (taking it if so).  md4c hands every use of a reference
+ * its definition's URL and title: one 10 KB URL used 10,000 times was
+ * 100 MB of JavaScript from 70 KB of MDX (14 s, 480 MB).  As cmark-gfm
+ * limits what references expand to (the page's size or 100,000 bytes,
+ * whichever is more: tools/md/gfm), the links here may take the page's
+ * size for their written URLs and titles (inline ones never take more)
+ * and that much again for what references add; past it a link is its
+ * text, an image its alt text.  @mdx-js/mdx has no limit: pages under
+ * it are compiled alike. */
+static int fits(size_t *used, size_t budget, size_t size)
+{
+    if (size > budget - *used)
+        return 0;
+    *used += size;
+    return 1;
+}
+
+static int fits_budget(builder *b, const MD_ATTRIBUTE *url, const MD_ATTRIBUTE *title)
+{
+    return fits(&b->expanded, b->budget, url->size + (title->text ? title->size : 0));
+}
+
 static int enter_span(MD_SPANTYPE t, void *d, void *ud)
 {
     builder *b = ud;
@@ -256,6 +283,10 @@ static int enter_span(MD_SPANTYPE t, void *d, void *ud)
     case MD_SPAN_A:
         if ((n = node_new(b, MX_LINK))) {
             MD_SPAN_A_DETAIL *a = d;
+            if (!fits_budget(b, &a->href, &a->title)) {
+                n->plain = 1;
+                break;
+            }
             put_attr(&n->text, &a->href);
             if (a->title.text) {
                 n->has_title = 1;
@@ -266,8 +297,11 @@ static int enter_span(MD_SPANTYPE t, void *d, void *ud)
     case MD_SPAN_IMG:
         if ((n = node_new(b, MX_IMAGE))) {
             MD_SPAN_IMG_DETAIL *a = d;
-            put_attr(&n->text, &a->src);
-            if (a->title.text) {
+            if (!fits_budget(b, &a->src, &a->title))
+                n->plain = 1;
+            else
+                put_attr(&n->text, &a->src);
+            if (a->title.text && !n->plain) {
                 n->has_title = 1;
                 put_attr(&n->title, &a->title);
             }
@@ -682,14 +716,36 @@ static int nest_inline(builder *b, mx_node *parent)
         } else {
             if (k->type == MX_INLINE_CODE)
                 rc = restore(b->s, &k->text);
-            else if (k->type == MX_LINK || k->type == MX_IMAGE)
+            else if (k->type == MX_LINK || k->type == MX_IMAGE) {
                 rc = restore_as(b->s, &k->text, 2) || restore_as(b->s, &k->title, 2) || restore_as(b->s, &k->alt, 1);
+                /* the literals a URL holds restored: the budget again (a
+                 * reference's URL can be one literal, 10 KB each use) */
+                if (!k->plain && !fits(&b->restored, b->budget, k->text.len + k->title.len))
+                    k->plain = 1;
+            }
             if (!rc && (k->type == MX_EM || k->type == MX_STRONG || k->type == MX_DEL || k->type == MX_LINK))
                 rc = nest_inline(b, k);
             fit(&k->text);
             fit(&k->title);
             fit(&k->alt);
-            append(target(&ns), k);
+            if (k->plain && k->type == MX_IMAGE) { /* past the budget: its alt text */
+                free(k->text.data);
+                free(k->title.data);
+                k->text = k->alt;
+                k->alt = k->title = (sl__md_buf){0};
+                k->has_title = 0;
+                k->type = MX_TEXT;
+                append(target(&ns), k);
+            } else if (k->plain) { /* a link: its children in its place */
+                for (mx_node *c = k->first, *cn; c; c = cn) {
+                    cn = c->next;
+                    append(target(&ns), c);
+                }
+                k->first = k->last = k->next = NULL;
+                sl__mdx_tree_free(k);
+            } else {
+                append(target(&ns), k);
+            }
         }
         k = next;
     }
@@ -1014,6 +1070,7 @@ static void cell_code_pipes(mx_node *n, int in_cell)
 int sl__mdx_tree(mdx_scan *s, mx_node **root)
 {
     builder b = {.s = s};
+    b.budget = s->md.len + (s->md.len > 100000 ? s->md.len : 100000);
     *root = NULL;
     if (!(b.root = node_new(&b, MX_ROOT)))
         return -2;
