@@ -615,7 +615,9 @@ SL_TEST(graph_reads_edition_2015_root_glob_imports)
  * or-pattern, `for`, nested), with attributes on its fields or without:
  * rustc takes it, the grammar only before a later segment or in a struct
  * literal - a syntax error that cost the function its calls.  Struct
- * literals with a turbofish keep their calls. */
+ * literals with a turbofish keep their calls.  So does a field named by a
+ * tuple index in a pattern (`P { 0: a, .. }`), which the grammar takes in
+ * a struct literal only. */
 SL_TEST(graph_reads_turbofish_struct_patterns)
 {
     char dir[4096], out[4200];
@@ -632,6 +634,10 @@ SL_TEST(graph_reads_turbofish_struct_patterns)
                "pub fn p5(x: Option<Foo<u8>>) { if let Some(Foo::<u8> { a, .. }) = x { g(a); } }\n"
                "pub fn p6() { let _c = |Foo::<u8> { a, .. }: Foo<u8>| g(a); }\n"
                "pub fn l1(y: Foo<u8>) -> Foo<u8> { Foo::<u8> { #[cfg(all())] a: g(1), ..y } }\n"
+               "pub struct P(pub u8, pub u8);\n"
+               "pub fn t1(x: P) { let P { 0: a, .. } = x; g(a); }\n"
+               "pub fn t2(P { #[cfg(all())] 1: b, 0: _ }: P) { g(b); }\n"
+               "pub fn t3(x: P) -> P { match x { P { 0: 1, .. } => P { 0: g(1), #[cfg(all())] 1: 2 }, y => y } }\n"
                "fn g(a: u8) -> u8 { a }\n",
                -1);
     snprintf(out, sizeof out, "%s/g.sqlite", dir);
@@ -639,9 +645,9 @@ SL_TEST(graph_reads_turbofish_struct_patterns)
     CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
     CHECK_EQ(db_int(out,
                     "SELECT count(DISTINCT a.name) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
-                    "WHERE e.kind = 'calls' AND b.path = 'crate::g' AND a.name IN ('p1','p2','p3','p4','p5','p6','l1')",
+                    "WHERE e.kind = 'calls' AND b.path = 'crate::g' AND a.name IN ('p1','p2','p3','p4','p5','p6','l1','t1','t2','t3')",
                     NULL, NULL, NULL),
-             7);
+             10);
 }
 
 /* Outer attributes on a struct pattern's fields (proc-macro2's

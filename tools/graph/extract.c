@@ -2521,20 +2521,54 @@ static int pattern_attr_maybe(const char *src, size_t len)
     return 0;
 }
 
+/* Whether src may hold a field named by a tuple index, `{ 0: a` or `, 1:`
+ * (also after an attribute's `]`), which the token pass then looks at. */
+static int tuple_field_maybe(const char *src, size_t len)
+{
+    for (const char *q = src; (q = memchr(q, ':', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src);
+        if ((i + 1 < len && src[i + 1] == ':') || (i > 0 && src[i - 1] == ':'))
+            continue;
+        size_t b = back_blank(src, i), a = b;
+        while (a > 0 && src[a - 1] >= '0' && src[a - 1] <= '9')
+            a--;
+        if (a == b || (a > 0 && ident_char(src[a - 1])))
+            continue;
+        size_t c = back_blank(src, a);
+        if (c > 0 && (src[c - 1] == '{' || src[c - 1] == ',' || src[c - 1] == ']'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Also a field named by a tuple index in such a `PATH {` (`Foo { 0: a,
+ * .. }`: rustc takes it in a pattern, the grammar only in a struct
+ * literal): the index's first digit is read as `x`, a name of the same
+ * length (a field's name in a pattern or literal gives the graph
+ * nothing). */
 static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
 {
-    if (len >= UINT32_MAX || !pattern_attr_maybe(src, len))
+    if (len >= UINT32_MAX || (!pattern_attr_maybe(src, len) && !tuple_field_maybe(src, len)))
         return;
     /* the text as the fixes before left it: a pattern's turbofish read as
      * spaces leaves `Foo       {`, a path's brace (fix_pattern_turbofish) */
     const char *s = *out ? *out : src;
     unsigned char cls[FA_NEST];
-    int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0;
+    int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0, field_at = 0;
     uint32_t i = 0, n = (uint32_t)len;
     gr_tok t;
     while (gr_next_tok(s, &i, n, &t) > 0) {
         int k = t.kind;
-        if (k == 'a') {
+        /* a field starts here: after a path brace's `{` or `,`, or its attributes */
+        int at_field = (field_at || prev == '{' || prev == ',') && !over && depth && cls[depth - 1] == FA_PATH;
+        field_at = 0;
+        if (k == 'a' && at_field && s[t.a] >= '0' && s[t.a] <= '9') {
+            uint32_t h = i;
+            gr_tok u, v;
+            if (gr_next_tok(s, &h, n, &u) > 0 && u.kind == ':' &&
+                !(gr_next_tok(s, &h, n, &v) > 0 && v.kind == ':' && v.a == u.b))
+                writable(out, src, len)[t.a] = 'x';
+        } else if (k == 'a') {
             /* (`where` after `enum E<T>` leaves it an enum) */
             int w = field_attr_word(s, &t);
             if (w == FA_ENUM || (w == FA_ITEM && (item == FA_OTHER || item_depth != depth + over)))
@@ -2581,6 +2615,7 @@ static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
                     for (uint32_t x = from; x < end; x++)
                         if (s[x] != '\n' && s[x] != '\r')
                             w[x] = ' ';
+                    field_at = 1;
                 }
                 i = end;
                 k = ']';
