@@ -2403,12 +2403,15 @@ static int pattern_braces(const char *s, uint32_t len, uint32_t o, uint32_t c)
  * pattern's (pattern_braces(), within PAT_SCAN bytes), the `::<ARGS>` is
  * read as spaces (line breaks stay): a pattern's type arguments give the
  * graph nothing.  Arguments holding a bracket other than `[`, which
- * could hold a call (a const block `{ f() }`), are left as they are. */
+ * could hold a call (a const block `{ f() }`), are left as they are.
+ * The braces' scans, one inside another's, stop after twice the text
+ * has been read (past that, no more is fixed), so the fix stays linear. */
 enum { PAT_SCAN = 4096 };
 static void fix_pattern_turbofish(const char *src, size_t len, char **out)
 {
     if (len >= UINT32_MAX)
         return;
+    size_t budget = 2 * len + PAT_SCAN;
     for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "::<", 3)) != NULL; q += 3) {
         size_t i = (size_t)(q - src);
         if (i == 0 || !ident_char(src[i - 1]))
@@ -2421,6 +2424,10 @@ static void fix_pattern_turbofish(const char *src, size_t len, char **out)
             continue;
         uint32_t end = len - o > PAT_SCAN ? (uint32_t)(o + PAT_SCAN) : (uint32_t)len;
         uint32_t c = gr_matching(src, (uint32_t)o, end);
+        size_t cost = 2 * ((c ? c : end) - o);
+        if (cost > budget)
+            return;
+        budget -= cost;
         if (!c || !pattern_braces(src, (uint32_t)len, (uint32_t)o, c))
             continue;
         char *w = writable(out, src, len);
