@@ -610,6 +610,46 @@ SL_TEST(graph_reads_edition_2015_root_glob_imports)
              2);
 }
 
+/* A turbofish at the end of a struct pattern's path (`let Foo::<T> { a,
+ * .. } = x`, also in a function's or closure's parameters, a match arm, an
+ * or-pattern, `for`, nested), with attributes on its fields or without:
+ * rustc takes it, the grammar only before a later segment or in a struct
+ * literal - a syntax error that cost the function its calls.  Struct
+ * literals with a turbofish keep their calls.  So does a field named by a
+ * tuple index in a pattern (`P { 0: a, .. }`), which the grammar takes in
+ * a struct literal only. */
+SL_TEST(graph_reads_turbofish_struct_patterns)
+{
+    char dir[4096], out[4200];
+    scratch_dir(dir, sizeof dir);
+    write_file(dir, "Cargo.toml", "[package]\nname = \"patfish\"\nedition = \"2021\"\n", -1);
+    write_file(dir, "src/lib.rs",
+               "pub struct Foo<T> { pub a: T, pub b: u8 }\n"
+               "pub fn p1(Foo::<u8> { #[cfg(all())] a, .. }: Foo<u8>) -> u8 { g(a) }\n"
+               "pub fn p2(x: Foo<Vec<u8>>) { let Foo::<Vec<u8>> {\n    #[cfg(any())] a,\n    b: _,\n    ..\n} = x; g(1); }\n"
+               "pub fn p3(x: Foo<u8>) -> u8 {\n"
+               "    match x { Foo::<u8> { b, .. } | Foo::<u8> { a: b, .. } if b > 0 => g(b), _ => g(0) }\n"
+               "}\n"
+               "pub fn p4(v: Vec<Foo<u8>>) { for Foo::<u8> { a, .. } in v { g(a); } }\n"
+               "pub fn p5(x: Option<Foo<u8>>) { if let Some(Foo::<u8> { a, .. }) = x { g(a); } }\n"
+               "pub fn p6() { let _c = |Foo::<u8> { a, .. }: Foo<u8>| g(a); }\n"
+               "pub fn l1(y: Foo<u8>) -> Foo<u8> { Foo::<u8> { #[cfg(all())] a: g(1), ..y } }\n"
+               "pub struct P(pub u8, pub u8);\n"
+               "pub fn t1(x: P) { let P { 0: a, .. } = x; g(a); }\n"
+               "pub fn t2(P { #[cfg(all())] 1: b, 0: _ }: P) { g(b); }\n"
+               "pub fn t3(x: P) -> P { match x { P { 0: 1, .. } => P { 0: g(1), #[cfg(all())] 1: 2 }, y => y } }\n"
+               "fn g(a: u8) -> u8 { a }\n",
+               -1);
+    snprintf(out, sizeof out, "%s/g.sqlite", dir);
+    CHECK_EQ(graph_run("-q", "--db", out, dir, NULL), 0);
+    CHECK_EQ(db_int(out, "SELECT count(*) FROM warnings", NULL, NULL, NULL), 0);
+    CHECK_EQ(db_int(out,
+                    "SELECT count(DISTINCT a.name) FROM edges e JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                    "WHERE e.kind = 'calls' AND b.path = 'crate::g' AND a.name IN ('p1','p2','p3','p4','p5','p6','l1','t1','t2','t3')",
+                    NULL, NULL, NULL),
+             10);
+}
+
 /* Outer attributes on a struct pattern's fields (proc-macro2's
  * `Literal { #[cfg(x)] inner: l, .. }`): rustc takes them, the grammar
  * only on a struct literal's: a syntax error.  Now the patterns parse and

@@ -61,6 +61,34 @@ SL_TEST(manifest_takes_a_targets_path_from_its_own_key_only)
     gr_manifest_free(&m);
 }
 
+/* The editions: the package's, the [lib] and target tables', a
+ * workspace's [workspace.package] one, and the inheritance flag in its
+ * three spellings (a workspace member's `edition.workspace = true`). */
+SL_TEST(manifest_reads_editions)
+{
+    const char *inherit[] = {"[package]\nedition.workspace = true\n", "[package]\nedition = { workspace = true }\n",
+                             "[package.edition]\nworkspace = true\n"};
+    gr_manifest m;
+    char err[128];
+    unsigned line;
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(gr_manifest_parse(inherit[i], strlen(inherit[i]), &m, err, sizeof err, &line), 0);
+        CHECK(m.edition_workspace && !m.edition);
+        gr_manifest_free(&m);
+    }
+    const char t[] = "[package]\nname = \"x\"\nedition = \"2018\"\nworkspace = \"..\"\n"
+                     "[lib]\nedition = \"2015\"\n[[bin]]\nname = \"b\"\nedition = \"2021\"\n[[bin]]\nname = \"c\"\n"
+                     "[workspace.package]\nedition = \"2024\"\n[features]\nedition = \"1\"\n";
+    CHECK_EQ(gr_manifest_parse(t, strlen(t), &m, err, sizeof err, &line), 0);
+    CHECK(m.edition && !strcmp(m.edition, "2018") && !m.edition_workspace);
+    CHECK(m.lib_edition && !strcmp(m.lib_edition, "2015"));
+    CHECK(m.ws_edition && !strcmp(m.ws_edition, "2024"));
+    CHECK(m.workspace_path && !strcmp(m.workspace_path, ".."));
+    CHECK_EQ(m.target_editions.n, 2);
+    CHECK(!strcmp(m.target_editions.v[0], "2021") && !strcmp(m.target_editions.v[1], ""));
+    gr_manifest_free(&m);
+}
+
 SL_TEST(manifest_reports_line_of_error)
 {
     const char t[] = "[package]\nname = \"x\"\nname2 = \"unterminated\n";

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "source.h"
 #include "xalloc.h"
@@ -33,6 +34,7 @@ typedef struct disc {
     gr_strlist passed; /* directories with a Cargo.toml a package's walk did not enter */
     gr_strlist search; /* workspaces with no package and directories of crates:
                         * searched at the end for what no package read holds */
+    const gr_manifest *ws; /* the workspace whose members are being read, or NULL */
 } disc;
 
 static int ends_with(const char *s, const char *suf)
@@ -68,7 +70,8 @@ static uint32_t add_package(gr_graph *g, const char *dir, const char *name)
     return (uint32_t)g->npackages++;
 }
 
-static void add_crate(gr_graph *g, const char *name, const char *kind, const char *root, uint32_t pkg)
+static void add_crate(gr_graph *g, const char *name, const char *kind, const char *root, uint32_t pkg,
+                      int edition)
 {
     for (size_t i = 0; i < g->ncrates; i++)
         if (!strcmp(g->crates[i].root, root) && !strcmp(g->crates[i].kind, kind))
@@ -86,6 +89,26 @@ static void add_crate(gr_graph *g, const char *name, const char *kind, const cha
     c->kind = gr_xstrdup(kind);
     c->root = gr_xstrdup(root);
     c->package = pkg;
+    c->edition = (uint16_t)edition;
+}
+
+/* An edition as written ("2018") as a year; dflt when absent or not one. */
+static int edition_of(const char *s, int dflt)
+{
+    if (!s || s[0] < '1' || s[0] > '9')
+        return dflt;
+    long y = strtol(s, NULL, 10);
+    return y > 0 && y < 65536 ? (int)y : dflt;
+}
+
+/* The edition of the kind table (bin, test, example, bench) named name,
+ * when it sets one: it overrides the package's, as in Cargo. */
+static int target_edition(const gr_manifest *m, const char *kind, const char *name, int pkg_edition)
+{
+    for (size_t i = 0; i < m->target_kinds.n; i++)
+        if (!strcmp(m->target_kinds.v[i], kind) && !strcmp(m->target_names.v[i], name))
+            return edition_of(m->target_editions.v[i], pkg_edition);
+    return pkg_edition;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -189,7 +212,8 @@ static void walk(gr_graph *g, disc *d, const char *dir, uint32_t pkg, int top, i
 }
 
 /* The auto-discovered targets in dir/<sub>: *.rs and <name>/main.rs. */
-static void auto_targets(gr_graph *g, const char *dir, const char *sub, const char *kind, uint32_t pkg)
+static void auto_targets(gr_graph *g, const char *dir, const gr_manifest *m, const char *sub, const char *kind,
+                         uint32_t pkg, int ed)
 {
     char *d = gr_path_join(dir, sub);
     size_t n;
@@ -199,12 +223,12 @@ static void auto_targets(gr_graph *g, const char *dir, const char *sub, const ch
         if (ends_with(v[i], ".rs") && is_file(g, p)) {
             char name[256];
             snprintf(name, sizeof name, "%.*s", (int)(strlen(v[i]) - 3), v[i]);
-            add_crate(g, name, kind, p, pkg);
+            add_crate(g, name, kind, p, pkg, target_edition(m, kind, name, ed));
         } else if (is_dir(g, p)) {
-            char *m = gr_path_join(p, "main.rs");
-            if (is_file(g, m))
-                add_crate(g, v[i], kind, m, pkg);
-            free(m);
+            char *mainrs = gr_path_join(p, "main.rs");
+            if (is_file(g, mainrs))
+                add_crate(g, v[i], kind, mainrs, pkg, target_edition(m, kind, v[i], ed));
+            free(mainrs);
         }
         free(p);
     }
@@ -222,7 +246,7 @@ static void auto_targets(gr_graph *g, const char *dir, const char *sub, const ch
  * crates (Debian's registry among them) ship without them, while their
  * manifests still name them; a missing bin is warned about. */
 static void declared_targets(gr_graph *g, const char *dir, const gr_manifest *m, const char *kind,
-                             const char *pkgname, uint32_t pkg)
+                             const char *pkgname, uint32_t pkg, int ed)
 {
     for (size_t i = 0; i < m->target_paths.n; i++) {
         const char *path = m->target_paths.v[i], *name = m->target_names.v[i];
@@ -240,7 +264,7 @@ static void declared_targets(gr_graph *g, const char *dir, const gr_manifest *m,
         }
         char *p = gr_path_join(dir, path);
         if (!strcmp(kind, "bin") || is_file(g, p))
-            add_crate(g, name[0] ? name : pkgname, kind, p, pkg);
+            add_crate(g, name[0] ? name : pkgname, kind, p, pkg, edition_of(m->target_editions.v[i], ed));
         free(p);
     }
 }
@@ -299,31 +323,77 @@ static void watch_glob_dirs(gr_graph *g, const char *pat)
     free(head);
 }
 
+/* The edition a package with `edition.workspace = true` takes: its
+ * workspace root's [workspace.package] edition - its own manifest's when
+ * it is the root, the workspace's that listed it, the one
+ * package.workspace names, or else the nearest Cargo.toml above it with a
+ * [workspace] table, as Cargo looks for the root.  2015 when there is
+ * none (Cargo refuses the manifest then). */
+static int inherited_edition(gr_graph *g, const disc *d, const char *dir, const gr_manifest *m)
+{
+    if (m->has_workspace)
+        return edition_of(m->ws_edition, 2015);
+    if (d->ws && !m->workspace_path)
+        return edition_of(d->ws->ws_edition, 2015);
+    char *at;
+    if (m->workspace_path) {
+        at = gr_path_join(dir, m->workspace_path);
+    } else {
+        char cwd[4096];
+        char *abs = dir[0] == '/' ? gr_xstrdup(dir) : getcwd(cwd, sizeof cwd) ? gr_path_join(cwd, dir) : NULL;
+        if (!abs)
+            return 2015;
+        at = gr_path_dirname(abs);
+        free(abs);
+    }
+    int ed = 2015;
+    for (int up = 0; up < 256; up++) {
+        char *toml = gr_path_join(at, "Cargo.toml");
+        gr_manifest w;
+        int found = 0;
+        if (is_file(g, toml) && !read_manifest(g, toml, &w)) {
+            found = w.has_workspace;
+            ed = edition_of(w.ws_edition, 2015);
+            gr_manifest_free(&w);
+        }
+        free(toml);
+        if (found || m->workspace_path || !strcmp(at, "/"))
+            break;
+        char *parent = gr_path_dirname(at);
+        free(at);
+        at = parent;
+    }
+    free(at);
+    return ed;
+}
+
 static void package(gr_graph *g, disc *d, const char *dir, const gr_manifest *m)
 {
     const char *b = strrchr(dir, '/');
     const char *name = m->package_name ? m->package_name : b ? b + 1 : dir;
     uint32_t pkg = add_package(g, dir, name);
+    /* no edition is 2015, as Cargo has it */
+    int ed = m->edition_workspace ? inherited_edition(g, d, dir, m) : edition_of(m->edition, 2015);
     char *lib = m->lib_path ? gr_path_join(dir, m->lib_path) : gr_path_join(dir, "src/lib.rs");
     if (is_file(g, lib) || m->lib_path)
-        add_crate(g, m->lib_name ? m->lib_name : name, "lib", lib, pkg);
+        add_crate(g, m->lib_name ? m->lib_name : name, "lib", lib, pkg, edition_of(m->lib_edition, ed));
     free(lib);
     char *mainrs = gr_path_join(dir, "src/main.rs");
     if (is_file(g, mainrs))
-        add_crate(g, name, "bin", mainrs, pkg);
+        add_crate(g, name, "bin", mainrs, pkg, target_edition(m, "bin", name, ed));
     free(mainrs);
-    declared_targets(g, dir, m, "bin", name, pkg);
-    auto_targets(g, dir, "src/bin", "bin", pkg);
+    declared_targets(g, dir, m, "bin", name, pkg, ed);
+    auto_targets(g, dir, m, "src/bin", "bin", pkg, ed);
     char *build = gr_path_join(dir, m->build ? m->build : "build.rs");
     if (is_file(g, build))
-        add_crate(g, "build_script_build", "build", build, pkg);
+        add_crate(g, "build_script_build", "build", build, pkg, ed);
     free(build);
-    declared_targets(g, dir, m, "test", name, pkg);
-    auto_targets(g, dir, "tests", "test", pkg);
-    declared_targets(g, dir, m, "example", name, pkg);
-    auto_targets(g, dir, "examples", "example", pkg);
-    declared_targets(g, dir, m, "bench", name, pkg);
-    auto_targets(g, dir, "benches", "bench", pkg);
+    declared_targets(g, dir, m, "test", name, pkg, ed);
+    auto_targets(g, dir, m, "tests", "test", pkg, ed);
+    declared_targets(g, dir, m, "example", name, pkg, ed);
+    auto_targets(g, dir, m, "examples", "example", pkg, ed);
+    declared_targets(g, dir, m, "bench", name, pkg, ed);
+    auto_targets(g, dir, m, "benches", "bench", pkg, ed);
     walk(g, d, dir, pkg, 1, 0, NULL);
 }
 
@@ -358,8 +428,13 @@ static void directory(gr_graph *g, disc *d, const char *dir, int depth)
         return;
     }
     free(toml);
-    if (m.has_package)
+    if (m.has_package) {
+        const gr_manifest *ws = d->ws;
+        if (ws && m.has_workspace)
+            d->ws = NULL; /* a workspace inside a workspace: its own root */
         package(g, d, dir, &m);
+        d->ws = ws;
+    }
     else if (m.has_workspace)
         gr_strlist_push(&d->search, dir);
     if (m.has_workspace && depth >= GR_MAX_WORKSPACE_DEPTH)
@@ -379,8 +454,12 @@ static void directory(gr_graph *g, disc *d, const char *dir, int depth)
                         free(ex);
                     }
                     char *norm = gr_path_join(gl.gl_pathv[k], ".");
-                    if (!excluded && is_dir(g, norm) && strcmp(norm, dir))
+                    if (!excluded && is_dir(g, norm) && strcmp(norm, dir)) {
+                        const gr_manifest *ws = d->ws;
+                        d->ws = &m; /* the members' workspace root */
                         directory(g, d, norm, depth + 1);
+                        d->ws = ws;
+                    }
                     free(norm);
                 }
             } else {
@@ -471,7 +550,7 @@ static void unread(gr_graph *g, disc *d)
 int gr_discover(gr_graph *g, char **paths, int npaths)
 {
     int bad = 0;
-    disc d = {{0}, {0}, {0}};
+    disc d = {{0}, {0}, {0}, NULL};
     for (int i = 0; i < npaths; i++) {
         char *p = gr_path_join("", paths[i]);
         gr_strlist_push(&g->inputs, paths[i]);
@@ -484,7 +563,7 @@ int gr_discover(gr_graph *g, char **paths, int npaths)
             b = b ? b + 1 : p;
             snprintf(name, sizeof name, "%.*s", (int)(strlen(b) - 3), b);
             uint32_t pkg = add_package(g, dir, name);
-            add_crate(g, name, "file", p, pkg);
+            add_crate(g, name, "file", p, pkg, 2015); /* rustc's default edition */
             int added;
             gr_graph_file(g, p, pkg, 1, &added);
             free(dir);

@@ -2357,6 +2357,87 @@ static void fix_root_glob(const char *src, size_t len, char **out)
     }
 }
 
+/* Whether the `{ ... }` at s[o] (closing at s[c]) is a struct pattern's
+ * fields rather than a struct literal's: what follows it can only follow
+ * a pattern - `=` or `=>` (not `==`), a lone `:` (a parameter's type), a
+ * lone `|` (a closure's parameters, an or-pattern), `in`, `if` (a guard)
+ * - or it ends with a bare `..` (a literal's is `..base`). */
+static int pattern_braces(const char *s, uint32_t len, uint32_t o, uint32_t c)
+{
+    gr_tok t, u;
+    uint32_t i = c + 1;
+    if (gr_next_tok(s, &i, len, &t) > 0) {
+        int two = gr_next_tok(s, &i, len, &u) > 0 && u.a == t.b;
+        if (t.kind == '=')
+            return !(two && u.kind == '=');
+        if (t.kind == ':')
+            return !(two && u.kind == ':');
+        if (t.kind == '|')
+            return !(two && (u.kind == '|' || u.kind == '='));
+        if (t.kind == 'a' && t.b - t.a == 2 && (!memcmp(s + t.a, "in", 2) || !memcmp(s + t.a, "if", 2)))
+            return 1;
+    }
+    /* a `..` at the braces' own depth, then `}` or `,` */
+    int depth = 0, dots = 0;
+    uint32_t last = 0;
+    for (i = o + 1; i < c && gr_next_tok(s, &i, c, &t) > 0;) {
+        if (t.kind == '(' || t.kind == '[' || t.kind == '{')
+            depth++;
+        else if (t.kind == ')' || t.kind == ']' || t.kind == '}')
+            depth--;
+        if (!depth && t.kind == '.' && (!dots || t.a == last))
+            dots++;
+        else if (!depth && dots == 2 && t.kind == ',')
+            return 1;
+        else
+            dots = 0;
+        last = t.b;
+    }
+    return dots == 2;
+}
+
+/* `let Foo::<T> { a, .. } = x`, `fn f(Foo::<T> { a, .. }: Foo<T>)`: rustc
+ * takes a turbofish at the end of a struct pattern's path, the grammar
+ * only before a later segment (`E::<T>::V { .. }`) or in a struct literal.
+ * Where a path's `::<ARGS>` is followed by `{` and its braces are a
+ * pattern's (pattern_braces(), within PAT_SCAN bytes), the `::<ARGS>` is
+ * read as spaces (line breaks stay): a pattern's type arguments give the
+ * graph nothing.  Arguments holding a bracket other than `[`, which
+ * could hold a call (a const block `{ f() }`), are left as they are.
+ * The braces' scans, one inside another's, stop after twice the text
+ * has been read (past that, no more is fixed), so the fix stays linear. */
+enum { PAT_SCAN = 4096 };
+static void fix_pattern_turbofish(const char *src, size_t len, char **out)
+{
+    if (len >= UINT32_MAX)
+        return;
+    size_t budget = 2 * len + PAT_SCAN;
+    for (const char *q = src; (q = memmem(q, len - (size_t)(q - src), "::<", 3)) != NULL; q += 3) {
+        size_t i = (size_t)(q - src);
+        if (i == 0 || !ident_char(src[i - 1]))
+            continue;
+        size_t m = angle_end(src, len, i + 2);
+        if (!m)
+            continue;
+        size_t o = skip_blank(src, len, m + 1);
+        if (o >= len || src[o] != '{' || memchr(src + i, '(', m - i) || memchr(src + i, '{', m - i))
+            continue;
+        uint32_t end = len - o > PAT_SCAN ? (uint32_t)(o + PAT_SCAN) : (uint32_t)len;
+        uint32_t c = gr_matching(src, (uint32_t)o, end);
+        size_t cost = 2 * ((c ? c : end) - o);
+        if (cost > budget)
+            return;
+        budget -= cost;
+        if (!c || !pattern_braces(src, (uint32_t)len, (uint32_t)o, c))
+            continue;
+        char *w = writable(out, src, len);
+        for (size_t x = i; x <= m; x++)
+            if (src[x] != '\n' && src[x] != '\r')
+                w[x] = ' ';
+        q = src + m - 2;
+    }
+}
+
 /* `Literal { #[cfg(x)] inner: l, .. }` (proc-macro2): rustc takes outer
  * attributes on a struct pattern's fields, the grammar only on a struct
  * literal's.  Such attributes - after a `{` or `,` of a `PATH {` that is
@@ -2447,19 +2528,56 @@ static int pattern_attr_maybe(const char *src, size_t len)
     return 0;
 }
 
+/* Whether src may hold a field named by a tuple index, `{ 0: a` or `, 1:`
+ * (also after an attribute's `]`), which the token pass then looks at. */
+static int tuple_field_maybe(const char *src, size_t len)
+{
+    for (const char *q = src; (q = memchr(q, ':', len - (size_t)(q - src))) != NULL; q++) {
+        size_t i = (size_t)(q - src);
+        if ((i + 1 < len && src[i + 1] == ':') || (i > 0 && src[i - 1] == ':'))
+            continue;
+        size_t b = back_blank(src, i), a = b;
+        while (a > 0 && src[a - 1] >= '0' && src[a - 1] <= '9')
+            a--;
+        if (a == b || (a > 0 && ident_char(src[a - 1])))
+            continue;
+        size_t c = back_blank(src, a);
+        if (c > 0 && (src[c - 1] == '{' || src[c - 1] == ',' || src[c - 1] == ']'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Also a field named by a tuple index in such a `PATH {` (`Foo { 0: a,
+ * .. }`: rustc takes it in a pattern, the grammar only in a struct
+ * literal): the index's first digit is read as `x`, a name of the same
+ * length (a field's name in a pattern or literal gives the graph
+ * nothing). */
 static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
 {
-    if (len >= UINT32_MAX || !pattern_attr_maybe(src, len))
+    if (len >= UINT32_MAX || (!pattern_attr_maybe(src, len) && !tuple_field_maybe(src, len)))
         return;
+    /* the text as the fixes before left it: a pattern's turbofish read as
+     * spaces leaves `Foo       {`, a path's brace (fix_pattern_turbofish) */
+    const char *s = *out ? *out : src;
     unsigned char cls[FA_NEST];
-    int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0;
+    int depth = 0, over = 0, item = FA_OTHER, item_depth = 0, prev = 0, field_at = 0;
     uint32_t i = 0, n = (uint32_t)len;
     gr_tok t;
-    while (gr_next_tok(src, &i, n, &t) > 0) {
+    while (gr_next_tok(s, &i, n, &t) > 0) {
         int k = t.kind;
-        if (k == 'a') {
+        /* a field starts here: after a path brace's `{` or `,`, or its attributes */
+        int at_field = (field_at || prev == '{' || prev == ',') && !over && depth && cls[depth - 1] == FA_PATH;
+        field_at = 0;
+        if (k == 'a' && at_field && s[t.a] >= '0' && s[t.a] <= '9') {
+            uint32_t h = i;
+            gr_tok u, v;
+            if (gr_next_tok(s, &h, n, &u) > 0 && u.kind == ':' &&
+                !(gr_next_tok(s, &h, n, &v) > 0 && v.kind == ':' && v.a == u.b))
+                writable(out, src, len)[t.a] = 'x';
+        } else if (k == 'a') {
             /* (`where` after `enum E<T>` leaves it an enum) */
-            int w = field_attr_word(src, &t);
+            int w = field_attr_word(s, &t);
             if (w == FA_ENUM || (w == FA_ITEM && (item == FA_OTHER || item_depth != depth + over)))
                 item = w, item_depth = depth + over;
         } else if (k == '(' || k == '[' || k == '{') {
@@ -2491,19 +2609,20 @@ static void fix_pattern_field_attrs(const char *src, size_t len, char **out)
             /* the attributes here, then what follows them */
             uint32_t from = t.a, end = i, j = i;
             gr_tok u;
-            while (gr_next_tok(src, &j, n, &u) > 0 && u.kind == '[' && skip_attr(src, n, &j)) {
+            while (gr_next_tok(s, &j, n, &u) > 0 && u.kind == '[' && skip_attr(s, n, &j)) {
                 end = j;
                 uint32_t h = j;
-                if (gr_next_tok(src, &h, n, &u) <= 0 || u.kind != '#')
+                if (gr_next_tok(s, &h, n, &u) <= 0 || u.kind != '#')
                     break;
                 j = h;
             }
             if (end != i) { /* (none: `#` alone, `#!`, or an attribute that does not close) */
-                if (field_starts(src, n, end)) {
+                if (field_starts(s, n, end)) {
                     char *w = writable(out, src, len);
                     for (uint32_t x = from; x < end; x++)
-                        if (src[x] != '\n' && src[x] != '\r')
+                        if (s[x] != '\n' && s[x] != '\r')
                             w[x] = ' ';
+                    field_at = 1;
                 }
                 i = end;
                 k = ']';
@@ -2519,7 +2638,7 @@ static char *grammar_text(const char *src, size_t len)
         fix_raw,           fix_2015_words,     fix_unicode_space,    fix_empty_bounds,   fix_as_le,
         fix_dyn_paren,     fix_neg_const_arg,  fix_type_turbofish,   fix_where_types,    fix_primitive_struct,
         fix_lifetime_first, fix_empty_generics, fix_unstable_items, fix_negative_inherent_impl,
-        fix_root_glob,     fix_pattern_field_attrs,
+        fix_root_glob,     fix_pattern_turbofish, fix_pattern_field_attrs,
     };
     char *out = NULL;
     for (size_t k = 0; k < sizeof fixes / sizeof fixes[0]; k++)

@@ -17,7 +17,7 @@
  * change to the per-file graph a text gives (items, references, uses,
  * diagnostics, the parse budget), so cached graphs of older versions
  * (graphcache.h) are not used. */
-#define GR_EXTRACTOR_VERSION 9
+#define GR_EXTRACTOR_VERSION 10
 
 typedef struct gr_extractor gr_extractor;
 

@@ -28,6 +28,7 @@ typedef struct gr_crate {
     char *root;   /* path of the root file */
     uint32_t package; /* index of its package in gr_graph.packages */
     uint32_t node;    /* its crate node, once built */
+    uint16_t edition; /* 2015, 2018, 2021, 2024...: the target's, else its package's (resolve.c) */
 } gr_crate;
 
 /* A directory with a Cargo.toml (or a lone file's directory). */

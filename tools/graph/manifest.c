@@ -37,9 +37,14 @@ void gr_manifest_free(gr_manifest *m)
     free(m->lib_path);
     free(m->lib_name);
     free(m->build);
+    free(m->edition);
+    free(m->lib_edition);
+    free(m->ws_edition);
+    free(m->workspace_path);
     gr_strlist_free(&m->target_kinds);
     gr_strlist_free(&m->target_names);
     gr_strlist_free(&m->target_paths);
+    gr_strlist_free(&m->target_editions);
     gr_strlist_free(&m->members);
     gr_strlist_free(&m->exclude);
     memset(m, 0, sizeof *m);
@@ -181,6 +186,14 @@ static void keep_string(rd *r, const char *full, const char *v, int in_array)
         m->lib_path = gr_xstrdup(v);
     else if (!strcmp(full, "lib.name") && !m->lib_name)
         m->lib_name = gr_xstrdup(v);
+    else if (!strcmp(full, "package.edition") && !m->edition)
+        m->edition = gr_xstrdup(v);
+    else if (!strcmp(full, "lib.edition") && !m->lib_edition)
+        m->lib_edition = gr_xstrdup(v);
+    else if (!strcmp(full, "workspace.package.edition") && !m->ws_edition)
+        m->ws_edition = gr_xstrdup(v);
+    else if (!strcmp(full, "package.workspace") && !m->workspace_path)
+        m->workspace_path = gr_xstrdup(v);
     else if (r->in_target) {
         /* "<table>.<key>": the key of the table just opened (an inline
          * table in an array there has a key of its own, no table's) */
@@ -188,6 +201,7 @@ static void keep_string(rd *r, const char *full, const char *v, int in_array)
         const char *k = !strncmp(full, r->table, tl) ? full + tl : "";
         gr_strlist *l = !strcmp(k, ".path") ? &m->target_paths
                         : !strcmp(k, ".name") ? &m->target_names
+                        : !strcmp(k, ".edition") ? &m->target_editions
                                               : NULL;
         if (l) {
             free(l->v[l->n - 1]);
@@ -283,6 +297,9 @@ static int value(rd *r, const char *full, int depth)
         r->i++;
     while (r->i > start && (r->s[r->i - 1] == ' ' || r->s[r->i - 1] == '\t' || r->s[r->i - 1] == '\r'))
         r->i--;
+    /* edition.workspace = true, also as { workspace = true } */
+    if (!strcmp(full, "package.edition.workspace") && r->i - start == 4 && !memcmp(r->s + start, "true", 4))
+        r->m->edition_workspace = 1;
     return r->i > start ? 0 : fail(r, "expected a value");
 }
 
@@ -302,6 +319,7 @@ static int header(rd *r)
         gr_strlist_push(&r->m->target_kinds, r->table);
         gr_strlist_push(&r->m->target_names, "");
         gr_strlist_push(&r->m->target_paths, "");
+        gr_strlist_push(&r->m->target_editions, "");
     }
     if (!strcmp(r->table, "package"))
         r->m->has_package = 1;

@@ -3,7 +3,8 @@
  *
  * Not a TOML library: it reads the whole TOML syntax only well enough to
  * skip what it does not need, and keeps the package name, [lib] path,
- * [[bin]] names and paths, and [workspace] members and exclude lists.
+ * [[bin]] names and paths, the editions, and [workspace] members and
+ * exclude lists.
  * Anything malformed stops the reader with the line it happened on.
  */
 #ifndef SLUICE_GRAPH_MANIFEST_H
@@ -29,11 +30,18 @@ typedef struct gr_manifest {
     char *lib_path;       /* [lib] path, or NULL */
     char *lib_name;       /* [lib] name, or NULL */
     char *build;          /* [package] build = "x.rs", or NULL */
+    /* Editions as written ("2018"), or NULL: the package's, the [lib]
+     * table's, a workspace's [workspace.package] edition (what members
+     * with edition.workspace = true take), and package.workspace (the
+     * workspace root's directory, when it is not the nearest above). */
+    char *edition, *lib_edition, *ws_edition, *workspace_path;
+    int edition_workspace; /* [package] edition.workspace = true */
     /* The [[bin]], [[test]], [[bench]] and [[example]] tables, in order:
      * three parallel lists, a name or path "" when the table has none. */
     gr_strlist target_kinds; /* "bin", "test", "bench" or "example" */
     gr_strlist target_names;
     gr_strlist target_paths;
+    gr_strlist target_editions;
     gr_strlist members, exclude;
 } gr_manifest;
 

@@ -6,7 +6,10 @@
  * could do better: a path's first segment is looked up lexically (the
  * enclosing function bodies, then the enclosing module: its items, its
  * named imports, its glob imports), or is `crate`, `self`, `super`, `Self`
- * or a crate's name; later segments are members of what came before
+ * or a crate's name; `::x` is the crate x.  In an edition 2015 crate a
+ * `use` path starts at the crate root instead, and so does `::x` in any
+ * path (then, as the root's `extern crate x` would, the crate x); later
+ * segments are members of what came before
  * (module items, enum variants, associated items of impls of a type, a
  * trait's items).  Imports resolve lazily and are memoised; an import met
  * again while resolving itself is a cycle and resolves to nothing.
@@ -27,13 +30,14 @@ enum { MAX_SEGS = 32, MAX_GLOB_DEPTH = 8, MAX_IMPORT_CHAIN = 256 };
 #define MEMO_PROV 0x40000000u  /* ... or it does unless the cycle it met resolves as assumed */
 #define MEMO_FLAGS (MEMO_TAINT | MEMO_PROV)
 #define MEMO_BUSY (MEMO_TAINT | MEMO_PROV) /* | the level computing it */
+#define PKG_2015 0x80000000u   /* on a crate_pkg value: the crate is edition 2015 */
 
 typedef struct rs {
     gr_graph *g;
     uint32_t *kid_first, *kid_next; /* children lists, for trait defaults */
     uint32_t s_crate, s_self, s_super, s_Self;
     gr_map libs;      /* (package + 1 or 0, name) -> lib crate node */
-    gr_map crate_pkg; /* (crate node, 0) -> package + 1 */
+    gr_map crate_pkg; /* (crate node, 0) -> package + 1, | PKG_2015 for an edition 2015 crate */
     gr_map memo;      /* (scope, name*4+ns) -> lookup result + 1; MEMO_BUSY while computed */
     const gr_map *memo_base; /* a snapshot's memo (read-only), consulted after memo */
     int tainted;      /* the lookup under way met a cycle or a cut (lookup_in) */
@@ -296,7 +300,7 @@ static uint32_t self_type(rs *r, uint32_t n)
  * the first lib of that name.  Both come from maps built once. */
 static uint32_t crate_named(rs *r, uint32_t name, uint32_t from_crate)
 {
-    uint32_t pkg = gr_map_get(&r->crate_pkg, gr_key(from_crate, 0));
+    uint32_t pkg = gr_map_get(&r->crate_pkg, gr_key(from_crate, 0)) & ~PKG_2015;
     uint32_t hit = pkg ? gr_map_get(&r->libs, gr_key(pkg, name)) : 0;
     return hit ? hit : gr_map_get(&r->libs, gr_key(0, name));
 }
@@ -308,7 +312,7 @@ static void build_crate_maps(rs *r)
         gr_crate *cr = &g->crates[c];
         if (!cr->node)
             continue;
-        gr_map_put(&r->crate_pkg, gr_key(cr->node, 0), cr->package + 1);
+        gr_map_put(&r->crate_pkg, gr_key(cr->node, 0), (cr->package + 1) | (cr->edition <= 2015 ? PKG_2015 : 0));
         if (strcmp(cr->kind, "lib"))
             continue;
         uint32_t name = g->nodes[cr->node].name;
@@ -366,9 +370,24 @@ static int segments(rs *r, const char *p, uint32_t *seg)
     return n;
 }
 
+static int edition_2015(const rs *r, uint32_t crate)
+{
+    return (gr_map_get(&r->crate_pkg, gr_key(crate, 0)) & PKG_2015) != 0;
+}
+
+/* Edition 2015's crate-root-relative first segment (`use a::b`, `::a`):
+ * an item or import of the root, else the crate a (the root's `extern
+ * crate a`, std's implicit one). */
+static uint32_t from_root(rs *r, uint32_t crate, uint32_t name, int ns)
+{
+    uint32_t t = crate ? member(r, crate, name, ns, 0) : 0;
+    return t || ns == NS_VALUE ? t : crate_named(r, name, crate);
+}
+
 /* A path given as its text t[0..tlen) (NUL-terminated), whose string id
- * is text, or UINT32_MAX when it is no string of the graph. */
-static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen, uint32_t text, int ns)
+ * is text, or UINT32_MAX when it is no string of the graph; in_use: the
+ * path of a `use` (edition 2015 starts it at the crate root). */
+static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen, uint32_t text, int ns, int in_use)
 {
     gr_graph *g = r->g;
     uint32_t seg[MAX_SEGS];
@@ -390,10 +409,11 @@ static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen
     uint32_t scope_crate = g->nodes[scope].crate;
     if (seg[0] == 0) {
         /* `::` alone is edition 2015's crate root (`use ::*`, which later
-         * editions reject); `::x` the crate x */
+         * editions reject); `::x` the crate x, in edition 2015 the root's x */
         if (n < 2)
             return scope_crate;
-        cur = crate_named(r, seg[1], scope_crate);
+        int sns = n == 2 ? ns : NS_TYPE;
+        cur = edition_2015(r, scope_crate) ? from_root(r, scope_crate, seg[1], sns) : crate_named(r, seg[1], scope_crate);
         i = 2;
     } else if (seg[0] == r->s_crate) {
         cur = scope_crate;
@@ -404,6 +424,8 @@ static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen
         cur = module_of(r, cur);
     } else if (seg[0] == r->s_Self) {
         cur = self_type(r, scope);
+    } else if (in_use && edition_2015(r, scope_crate)) {
+        cur = from_root(r, scope_crate, seg[0], n == 1 ? ns : NS_TYPE);
     } else {
         cur = lexical(r, scope, seg[0], n == 1 ? ns : NS_TYPE);
     }
@@ -416,9 +438,26 @@ static uint32_t resolve_text(rs *r, uint32_t scope, const char *t, uint32_t tlen
     return cur;
 }
 
-static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns)
+static uint32_t resolve_path(rs *r, uint32_t scope, uint32_t text, int ns, int in_use)
 {
-    return resolve_text(r, scope, gr_str(&r->g->st, text), gr_strlen(&r->g->st, text), text, ns);
+    return resolve_text(r, scope, gr_str(&r->g->st, text), gr_strlen(&r->g->st, text), text, ns, in_use);
+}
+
+/* `extern crate x [as y];`, whose path is "::x" (extract.c): the crate x
+ * in any edition and at any depth - never a path, so never edition 2015's
+ * root's x (in a module `serde`, `extern crate serde;` is no cycle).  Its
+ * signature tells it from a `use ::x`: [VIS] extern crate ... */
+static int extern_crate(rs *r, const gr_import *im)
+{
+    const gr_graph *g = r->g;
+    const gr_node *n = &g->nodes[im->node];
+    if (n->kind != GK_USE || !g->text.buf)
+        return 0;
+    const char *sig = gr_text_str(g, n->sig), *vis = gr_str(&g->st, n->vis);
+    size_t vl = strlen(vis);
+    if (vl && !strncmp(sig, vis, vl) && sig[vl] == ' ')
+        sig += vl + 1;
+    return !strncmp(sig, "extern crate ", 13) && gr_str(&g->st, im->path)[0] == ':';
 }
 
 static uint32_t import_target(rs *r, uint32_t imp)
@@ -434,7 +473,14 @@ static uint32_t import_target(rs *r, uint32_t imp)
         return 0; /* re-exports of re-exports this deep: not followed (the C stack) */
     im->state = 1;
     r->nesting++;
-    uint32_t t = resolve_path(r, im->scope, im->path, NS_ANY);
+    uint32_t t;
+    if (extern_crate(r, im)) {
+        const char *p = gr_str(&r->g->st, im->path) + 2;
+        uint32_t name = gr_strtab_find(&r->g->st, p, strlen(p));
+        t = name == UINT32_MAX ? 0 : crate_named(r, name, r->g->nodes[im->scope].crate);
+    } else {
+        t = resolve_path(r, im->scope, im->path, NS_ANY, 1);
+    }
     r->nesting--;
     im = &r->g->imports[imp];
     im->target = t;
@@ -530,7 +576,7 @@ static void build_field_types(rs *r)
         if (p->edge != GE_USES_TYPE || g->nodes[p->from].kind != GK_FIELD ||
             gr_map_get(&r->field_type, gr_key(p->from, 0)))
             continue;
-        uint32_t t = resolve_path(r, p->from, p->text, NS_TYPE);
+        uint32_t t = resolve_path(r, p->from, p->text, NS_TYPE, 0);
         int k = t ? g->nodes[t].kind : -1;
         if (k == GK_STRUCT || k == GK_ENUM || k == GK_UNION || k == GK_TRAIT)
             gr_map_put(&r->field_type, gr_key(p->from, 0), t);
@@ -631,7 +677,7 @@ static uint32_t ref_target(rs *r, uint32_t from, const char *text, uint32_t len,
         scope = r->g->nodes[from].parent;
     switch (form) {
     case FF_PATH:
-        return resolve_text(r, scope, text, len, id, ns);
+        return resolve_text(r, scope, text, len, id, ns, 0);
     case FF_SELF_METHOD: {
         uint32_t st = self_type(r, from);
         return st && id != UINT32_MAX ? member(r, st, id, NS_VALUE, 0) : 0;
@@ -682,7 +728,7 @@ void gr_resolve_all(gr_graph *g)
         if (p->edge != GE_IMPL_OF && p->edge != GE_IMPLEMENTS)
             continue;
         uint32_t scope = g->nodes[p->from].parent;
-        uint32_t t = resolve_path(&r, scope, p->text, NS_TYPE);
+        uint32_t t = resolve_path(&r, scope, p->text, NS_TYPE, 0);
         if (p->edge == GE_IMPL_OF)
             g->nodes[p->from].target = t;
         else if (t && g->nodes[t].kind == GK_TRAIT)
