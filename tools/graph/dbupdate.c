@@ -21,6 +21,8 @@
 
 #include "xalloc.h"
 
+int gr__busy_timeout_ms = 10000;
+
 struct gr_update {
     char *db;
     uint32_t *files; /* indexes of the files whose content changed */
@@ -503,7 +505,7 @@ static int run_tx(const char *db, const gr_graph *g, tx_body body, const void *a
         return -1;
     }
     known = known && stat(db, &after) == 0 && after.st_dev == opened.st_dev && after.st_ino == opened.st_ino;
-    sqlite3_busy_timeout(t.d, 10000);
+    sqlite3_busy_timeout(t.d, gr__busy_timeout_ms);
     /* IMMEDIATE: the write lock first, so no other writer can slip in
      * between what this reads and what it writes */
     int rc = sqlite3_exec(t.d, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : sql_fail(&t, "BEGIN");
@@ -678,7 +680,7 @@ void gr_db_settle(const char *path)
      * rename and gr_db_drop_sides: the file is replaced either way. */
     sqlite3 *d = NULL;
     if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(d, 10000);
+        sqlite3_busy_timeout(d, gr__busy_timeout_ms);
         sqlite3_exec(d, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     }
     sqlite3_close(d);

@@ -125,4 +125,8 @@ int gr_fg_same_refs(const fg_file *a, const fg_file *b);
  * watched paths. */
 int gr_dir_kept(const gr_watch *was, const gr_watch *now);
 
+/* SQLite's busy timeout on --update's connections, in ms: how long a
+ * reader's lock is waited out (10 s; tests shorten it). */
+extern int gr__busy_timeout_ms;
+
 #endif
