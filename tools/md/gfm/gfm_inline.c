@@ -930,6 +930,31 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
     return 0;
 }
 
+/* Whether c[0..n) holds a line end (CR or LF); avail (>= n) bytes from c
+ * may be read: 16 at a time where SSE2 is there, the bytes past n masked
+ * off (a code span has at least its closing backticks after it, and most
+ * are shorter than 16 bytes: one load, not two memchr calls). */
+static bool has_line_end(const uint8_t *c, size_t n, size_t avail)
+{
+    size_t i = 0;
+#ifdef GFM_SIMD
+    for (; i < n && avail - i >= 16; i += 16) {
+        __m128i v = GFM_LOAD(c + i);
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(GFM_EQ(v, '\n'), GFM_EQ(v, '\r')));
+        if (n - i < 16)
+            bits &= (1u << (n - i)) - 1;
+        if (bits)
+            return true;
+    }
+#else
+    (void)avail;
+#endif
+    for (; i < n; i++)
+        if (c[i] == '\n' || c[i] == '\r')
+            return true;
+    return false;
+}
+
 static void handle_backticks(subject *S)
 {
     size_t start = S->pos;
@@ -947,7 +972,7 @@ static void handle_backticks(subject *S)
     size_t n = end - open - after, w = 0;
     bool nonspace = false;
     const char *d;
-    if (!memchr(c, '\n', n) && !memchr(c, '\r', n)) { /* one line: the text as it is, no copy */
+    if (!has_line_end(c, n, S->n - after)) { /* one line: the text as it is, no copy */
         while (w < n && c[w] == ' ')
             w++;
         nonspace = w < n;
