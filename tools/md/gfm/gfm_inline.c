@@ -1094,7 +1094,7 @@ static void handle_backslash(subject *S)
         skip_line_end(S->s, S->n, &S->pos);
         add(S, node(S, I_LINEBREAK));
     } else {
-        add(S, text(S, "\\", 1));
+        add(S, text(S, S->s + S->pos - 1, 1)); /* the backslash */
     }
 }
 
@@ -1104,7 +1104,7 @@ static void handle_entity(subject *S)
     char buf[8];
     size_t len, used = gfm_entity_decode((const char *)S->s + S->pos, S->n - S->pos, buf, &len);
     if (!used) {
-        add(S, text(S, "&", 1));
+        add(S, text(S, S->s + S->pos - 1, 1)); /* the '&' */
         return;
     }
     S->pos += used;
@@ -1199,7 +1199,7 @@ static void handle_pointy(subject *S)
         add(S, h);
         return;
     }
-    add(S, text(S, "<", 1));
+    add(S, text(S, S->s + S->pos - 1, 1)); /* the '<' */
 }
 
 static void process_emphasis(subject *S, delim *bottom);
@@ -1209,8 +1209,10 @@ static void handle_close_bracket(subject *S)
     S->pos++;
     size_t initial = S->pos;
     bracket *opener = S->last_bracket;
+    /* "]" as text: the block's own byte, written with the text on either
+     * side (render) */
     if (!opener) {
-        add(S, text(S, "]", 1));
+        add(S, text(S, S->s + S->pos - 1, 1));
         return;
     }
     /* When a link forms, every link bracket below it goes inactive (the
@@ -1219,7 +1221,7 @@ static void handle_close_bracket(subject *S)
      * 50,000 image brackets (`![[]()` repeated was quadratic). */
     if (!opener->image && opener->push <= S->link_made) {
         S->last_bracket = opener->prev;
-        add(S, text(S, "]", 1));
+        add(S, text(S, S->s + S->pos - 1, 1));
         return;
     }
     bool image = opener->image;
@@ -1274,7 +1276,7 @@ static void handle_close_bracket(subject *S)
     if (!found) {
         S->last_bracket = opener->prev;
         S->pos = initial;
-        add(S, text(S, "]", 1));
+        add(S, text(S, S->s + S->pos - 1, 1));
         return;
     }
     inode *l = node(S, image ? I_IMAGE : I_LINK);
@@ -1828,14 +1830,52 @@ static void render_plain(sl_gfm *g, const inode *n)
     }
 }
 
+/* gfm_escape_html, short text (most text nodes: a word or two between
+ * two inlines, a bracket) escaped here a byte at a time, with no call */
+static inline void escape_text(sl_gfm *g, const char *s, size_t n)
+{
+    gbuf *o = &g->out;
+    if (n >= 16 || o->cap - o->len < 6 * 16) {
+        gfm_escape_html(g, s, n);
+        return;
+    }
+    char *w = o->p + o->len;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)s[i];
+        if (!gfm_html_esc[c]) {
+            *w++ = (char)c;
+        } else if (c == '"') {
+            memcpy(w, "&quot;", 6);
+            w += 6;
+        } else if (c == '&') {
+            memcpy(w, "&amp;", 5);
+            w += 5;
+        } else {
+            memcpy(w, c == '<' ? "&lt;" : "&gt;", 4);
+            w += 4;
+        }
+    }
+    o->len = (size_t)(w - o->p);
+}
+
 static void render(sl_gfm *g, const inode *parent)
 {
     gbuf *o = &g->out;
     for (const inode *n = parent->first; n; n = n->next) {
         switch (n->type) {
-        case I_TEXT:
-            gfm_escape_html(g, n->s, n->n);
+        case I_TEXT: {
+            /* text nodes that follow one another in the block's text
+             * (an unmatched bracket and the run after it, a backslash
+             * escape and the bracket it escapes): one escape for all
+             * (escaping goes byte by byte) */
+            size_t len = n->n;
+            while (n->next && n->next->type == I_TEXT && n->next->s == n->s + n->n) {
+                n = n->next;
+                len += n->n;
+            }
+            escape_text(g, n->s + n->n - len, len);
             break;
+        }
         case I_SOFTBREAK:
             gbuf_putc(g, o, '\n');
             break;
@@ -1844,7 +1884,7 @@ static void render(sl_gfm *g, const inode *parent)
             break;
         case I_CODE:
             gbuf_puts(g, o, "<code>");
-            gfm_escape_html(g, n->s, n->n);
+            escape_text(g, n->s, n->n);
             gbuf_puts(g, o, "</code>");
             break;
         case I_HTML:
@@ -1970,7 +2010,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
             continue;
         case '[': {
             S.pos++;
-            inode *t = text(&S, "[", 1);
+            inode *t = text(&S, s + S.pos - 1, 1); /* the block's "[": written with the text beside it */
             add(&S, t);
             push_bracket(&S, false, t);
             continue;
@@ -1982,11 +2022,11 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
             S.pos++;
             if (S.pos < n && s[S.pos] == '[' && !(S.pos + 1 < n && s[S.pos + 1] == '^')) {
                 S.pos++;
-                inode *t = text(&S, "![", 2);
+                inode *t = text(&S, s + S.pos - 2, 2);
                 add(&S, t);
                 push_bracket(&S, true, t);
             } else {
-                add(&S, text(&S, "!", 1));
+                add(&S, text(&S, s + S.pos - 1, 1));
             }
             continue;
         case '~':
