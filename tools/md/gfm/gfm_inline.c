@@ -1032,6 +1032,18 @@ static int32_t char_after(subject *S, size_t pos)
     return c;
 }
 
+enum { FL_SPACE = 1, FL_PUNCT = 2 };
+
+/* What flanking asks of the character beside a delimiter run (c >= 0):
+ * Unicode white space (FL_SPACE), punctuation (FL_PUNCT); ASCII with no
+ * table search */
+static inline unsigned flank_class(int32_t c)
+{
+    if (c < 0x80)
+        return (unsigned)(c == ' ' || (c >= '\t' && c <= '\r' && c != '\v')) | (unsigned)c_ispunct((uint8_t)c) << 1;
+    return (unsigned)u_isspace(c) | (unsigned)u_ispunct(c) << 1;
+}
+
 static void handle_delim(subject *S, uint8_t c)
 {
     size_t start = S->pos;
@@ -1040,12 +1052,13 @@ static void handle_delim(subject *S, uint8_t c)
         S->pos++;
     size_t num = S->pos - start;
     int32_t after = char_after(S, S->pos);
-    bool lf = !u_isspace(after) && (!u_ispunct(after) || u_isspace(before) || u_ispunct(before));
-    bool rf = !u_isspace(before) && (!u_ispunct(before) || u_isspace(after) || u_ispunct(after));
+    unsigned cb = flank_class(before), ca = flank_class(after);
+    bool lf = !(ca & FL_SPACE) && (!(ca & FL_PUNCT) || cb);
+    bool rf = !(cb & FL_SPACE) && (!(cb & FL_PUNCT) || ca);
     bool can_open, can_close;
     if (c == '_') {
-        can_open = lf && (!rf || u_ispunct(before));
-        can_close = rf && (!lf || u_ispunct(after));
+        can_open = lf && (!rf || (cb & FL_PUNCT));
+        can_close = rf && (!lf || (ca & FL_PUNCT));
     } else {
         can_open = lf;
         can_close = rf;
