@@ -18,6 +18,7 @@
 #include "check.h"
 #include "gfm.h"
 #include "gfm_ref.h"
+#include "gfm_scan.h"
 #include "gfm_unicode.inc" /* the tables gfm_inline.c looks code points up in */
 
 /* every dialect and mode; the number of them that differ */
@@ -181,6 +182,29 @@ SL_TEST(md_gfm_own_unicode_classes_are_cmark_gfms)
     CHECK(folds > 1000);
     CHECK_EQ(punct_bad, 0);
     CHECK_EQ(fold_bad, 0);
+}
+
+/* gfm_scan.h's 16-byte scans stop where their byte tables (the scalar
+ * loops') say, for every byte value at every offset of a block and of
+ * the short tail after it: the SIMD masks test ranges and bit tricks,
+ * not the bytes one by one. */
+SL_TEST(md_gfm_own_scans_stop_where_their_tables_say)
+{
+    uint8_t buf[48];
+    size_t bad = 0;
+    for (size_t n = 40; n <= sizeof buf; n += 8) /* 40: a tail of 8 after two blocks */
+    for (int b = 0; b < 256; b++)
+        for (size_t k = 0; k < n; k++) {
+            memset(buf, 'a', sizeof buf);
+            buf[k] = (uint8_t)b;
+            bool url_stop = b <= ' ' || b == '\\' || b == '(' || b == ')' || b == '&';
+            size_t html = gfm_scan_html(buf, 0, n), href = gfm_scan_href(buf, 0, n), url = gfm_scan_url(buf, 0, n);
+            if (html != (gfm_html_esc[b] ? k : n) || href != (gfm_href_safe[b] ? n : k) || url != (url_stop ? k : n)) {
+                if (bad++ < 5)
+                    fprintf(stderr, "byte 0x%02X at %zu of %zu: html %zu href %zu url %zu\n", (unsigned)b, k, n, html, href, url);
+            }
+        }
+    CHECK_EQ(bad, 0);
 }
 
 /* tests/md/gfm/cases.txt: "=== NAME [safe]" then the page; arrows are tabs */

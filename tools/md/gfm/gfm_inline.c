@@ -930,6 +930,31 @@ static size_t scan_to_closing_backticks(subject *S, size_t open)
     return 0;
 }
 
+/* Whether c[0..n) holds a line end (CR or LF); avail (>= n) bytes from c
+ * may be read: 16 at a time where SSE2 is there, the bytes past n masked
+ * off (a code span has at least its closing backticks after it, and most
+ * are shorter than 16 bytes: one load, not two memchr calls). */
+static bool has_line_end(const uint8_t *c, size_t n, size_t avail)
+{
+    size_t i = 0;
+#ifdef GFM_SIMD
+    for (; i < n && avail - i >= 16; i += 16) {
+        __m128i v = GFM_LOAD(c + i);
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(GFM_EQ(v, '\n'), GFM_EQ(v, '\r')));
+        if (n - i < 16)
+            bits &= (1u << (n - i)) - 1;
+        if (bits)
+            return true;
+    }
+#else
+    (void)avail;
+#endif
+    for (; i < n; i++)
+        if (c[i] == '\n' || c[i] == '\r')
+            return true;
+    return false;
+}
+
 static void handle_backticks(subject *S)
 {
     size_t start = S->pos;
@@ -947,7 +972,7 @@ static void handle_backticks(subject *S)
     size_t n = end - open - after, w = 0;
     bool nonspace = false;
     const char *d;
-    if (!memchr(c, '\n', n) && !memchr(c, '\r', n)) { /* one line: the text as it is, no copy */
+    if (!has_line_end(c, n, S->n - after)) { /* one line: the text as it is, no copy */
         while (w < n && c[w] == ' ')
             w++;
         nonspace = w < n;
@@ -1007,6 +1032,18 @@ static int32_t char_after(subject *S, size_t pos)
     return c;
 }
 
+enum { FL_SPACE = 1, FL_PUNCT = 2 };
+
+/* What flanking asks of the character beside a delimiter run (c >= 0):
+ * Unicode white space (FL_SPACE), punctuation (FL_PUNCT); ASCII with no
+ * table search */
+static inline unsigned flank_class(int32_t c)
+{
+    if (c < 0x80)
+        return (unsigned)(c == ' ' || (c >= '\t' && c <= '\r' && c != '\v')) | (unsigned)c_ispunct((uint8_t)c) << 1;
+    return (unsigned)u_isspace(c) | (unsigned)u_ispunct(c) << 1;
+}
+
 static void handle_delim(subject *S, uint8_t c)
 {
     size_t start = S->pos;
@@ -1015,12 +1052,13 @@ static void handle_delim(subject *S, uint8_t c)
         S->pos++;
     size_t num = S->pos - start;
     int32_t after = char_after(S, S->pos);
-    bool lf = !u_isspace(after) && (!u_ispunct(after) || u_isspace(before) || u_ispunct(before));
-    bool rf = !u_isspace(before) && (!u_ispunct(before) || u_isspace(after) || u_ispunct(after));
+    unsigned cb = flank_class(before), ca = flank_class(after);
+    bool lf = !(ca & FL_SPACE) && (!(ca & FL_PUNCT) || cb);
+    bool rf = !(cb & FL_SPACE) && (!(cb & FL_PUNCT) || ca);
     bool can_open, can_close;
     if (c == '_') {
-        can_open = lf && (!rf || u_ispunct(before));
-        can_close = rf && (!lf || u_ispunct(after));
+        can_open = lf && (!rf || (cb & FL_PUNCT));
+        can_close = rf && (!lf || (ca & FL_PUNCT));
     } else {
         can_open = lf;
         can_close = rf;
@@ -1069,7 +1107,7 @@ static void handle_backslash(subject *S)
         skip_line_end(S->s, S->n, &S->pos);
         add(S, node(S, I_LINEBREAK));
     } else {
-        add(S, text(S, "\\", 1));
+        add(S, text(S, S->s + S->pos - 1, 1)); /* the backslash */
     }
 }
 
@@ -1079,7 +1117,7 @@ static void handle_entity(subject *S)
     char buf[8];
     size_t len, used = gfm_entity_decode((const char *)S->s + S->pos, S->n - S->pos, buf, &len);
     if (!used) {
-        add(S, text(S, "&", 1));
+        add(S, text(S, S->s + S->pos - 1, 1)); /* the '&' */
         return;
     }
     S->pos += used;
@@ -1174,7 +1212,7 @@ static void handle_pointy(subject *S)
         add(S, h);
         return;
     }
-    add(S, text(S, "<", 1));
+    add(S, text(S, S->s + S->pos - 1, 1)); /* the '<' */
 }
 
 static void process_emphasis(subject *S, delim *bottom);
@@ -1184,8 +1222,10 @@ static void handle_close_bracket(subject *S)
     S->pos++;
     size_t initial = S->pos;
     bracket *opener = S->last_bracket;
+    /* "]" as text: the block's own byte, written with the text on either
+     * side (render) */
     if (!opener) {
-        add(S, text(S, "]", 1));
+        add(S, text(S, S->s + S->pos - 1, 1));
         return;
     }
     /* When a link forms, every link bracket below it goes inactive (the
@@ -1194,7 +1234,7 @@ static void handle_close_bracket(subject *S)
      * 50,000 image brackets (`![[]()` repeated was quadratic). */
     if (!opener->image && opener->push <= S->link_made) {
         S->last_bracket = opener->prev;
-        add(S, text(S, "]", 1));
+        add(S, text(S, S->s + S->pos - 1, 1));
         return;
     }
     bool image = opener->image;
@@ -1249,7 +1289,7 @@ static void handle_close_bracket(subject *S)
     if (!found) {
         S->last_bracket = opener->prev;
         S->pos = initial;
-        add(S, text(S, "]", 1));
+        add(S, text(S, S->s + S->pos - 1, 1));
         return;
     }
     inode *l = node(S, image ? I_IMAGE : I_LINK);
@@ -1803,14 +1843,52 @@ static void render_plain(sl_gfm *g, const inode *n)
     }
 }
 
+/* gfm_escape_html, short text (most text nodes: a word or two between
+ * two inlines, a bracket) escaped here a byte at a time, with no call */
+static inline void escape_text(sl_gfm *g, const char *s, size_t n)
+{
+    gbuf *o = &g->out;
+    if (n >= 16 || o->cap - o->len < 6 * 16) {
+        gfm_escape_html(g, s, n);
+        return;
+    }
+    char *w = o->p + o->len;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)s[i];
+        if (!gfm_html_esc[c]) {
+            *w++ = (char)c;
+        } else if (c == '"') {
+            memcpy(w, "&quot;", 6);
+            w += 6;
+        } else if (c == '&') {
+            memcpy(w, "&amp;", 5);
+            w += 5;
+        } else {
+            memcpy(w, c == '<' ? "&lt;" : "&gt;", 4);
+            w += 4;
+        }
+    }
+    o->len = (size_t)(w - o->p);
+}
+
 static void render(sl_gfm *g, const inode *parent)
 {
     gbuf *o = &g->out;
     for (const inode *n = parent->first; n; n = n->next) {
         switch (n->type) {
-        case I_TEXT:
-            gfm_escape_html(g, n->s, n->n);
+        case I_TEXT: {
+            /* text nodes that follow one another in the block's text
+             * (an unmatched bracket and the run after it, a backslash
+             * escape and the bracket it escapes): one escape for all
+             * (escaping goes byte by byte) */
+            size_t len = n->n;
+            while (n->next && n->next->type == I_TEXT && n->next->s == n->s + n->n) {
+                n = n->next;
+                len += n->n;
+            }
+            escape_text(g, n->s + n->n - len, len);
             break;
+        }
         case I_SOFTBREAK:
             gbuf_putc(g, o, '\n');
             break;
@@ -1819,7 +1897,7 @@ static void render(sl_gfm *g, const inode *parent)
             break;
         case I_CODE:
             gbuf_puts(g, o, "<code>");
-            gfm_escape_html(g, n->s, n->n);
+            escape_text(g, n->s, n->n);
             gbuf_puts(g, o, "</code>");
             break;
         case I_HTML:
@@ -1945,7 +2023,7 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
             continue;
         case '[': {
             S.pos++;
-            inode *t = text(&S, "[", 1);
+            inode *t = text(&S, s + S.pos - 1, 1); /* the block's "[": written with the text beside it */
             add(&S, t);
             push_bracket(&S, false, t);
             continue;
@@ -1957,11 +2035,11 @@ void gfm_inline_render(sl_gfm *g, const char *src, size_t n, bool cell)
             S.pos++;
             if (S.pos < n && s[S.pos] == '[' && !(S.pos + 1 < n && s[S.pos + 1] == '^')) {
                 S.pos++;
-                inode *t = text(&S, "![", 2);
+                inode *t = text(&S, s + S.pos - 2, 2);
                 add(&S, t);
                 push_bracket(&S, true, t);
             } else {
-                add(&S, text(&S, "!", 1));
+                add(&S, text(&S, s + S.pos - 1, 1));
             }
             continue;
         case '~':

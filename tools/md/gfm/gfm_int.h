@@ -186,8 +186,21 @@ static inline void gbuf_putc(sl_gfm *g, gbuf *b, char c)
     b->p[b->len++] = c;
 }
 
-/* lit: a string literal (sizeof gives its length) */
-#define gbuf_puts(g, b, lit) gbuf_put((g), (b), "" lit, sizeof(lit) - 1)
+/* n > 0: a buffer with room for n bytes has memory (no NULL test) */
+static inline void gbuf_put_some(sl_gfm *g, gbuf *b, const void *s, size_t n)
+{
+    if (b->cap - b->len < n)
+        gbuf_grow(g, b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+/* lit: a string literal, not empty (sizeof gives its length) */
+#define gbuf_puts(g, b, lit)                                                                                           \
+    do {                                                                                                               \
+        _Static_assert(sizeof(lit) > 1, "gbuf_puts: an empty literal");                                                \
+        gbuf_put_some((g), (b), "" lit, sizeof(lit) - 1);                                                              \
+    } while (0)
 
 /* The length of the UTF-8 character at s (1 for ASCII), or 0 where the
  * bytes there are none (bad, overlong, a surrogate, past U+10FFFF).
