@@ -37,6 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.renderer = SL__MD_CMARK;
     int rb = sl__md_render(s, n, &o, &b, eb, sizeof eb);
     int same = ra == rb;
+    /* past sluice md's limits on how far a page's HTML may grow, which
+     * this cmark-gfm (0.29.0.gfm.6) does not have: not comparable */
+    for (size_t i = 0; ra == 0 && i < a.nwarnings; i++)
+        if (strstr(a.warnings[i].msg, "limit on how far the HTML may grow"))
+            ra = rb = 1;
     if (same && ra == 0) {
         same = a.html_len == b.html_len && !memcmp(a.html, b.html, a.html_len) && a.nheadings == b.nheadings &&
                a.word_count == b.word_count;
@@ -49,9 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 ra == 0 ? a.html : ea, rb == 0 ? b.html : eb);
         abort();
     }
-    if (ra == 0)
+    if (ra != -1)
         sl__md_page_free(&a);
-    if (rb == 0)
+    if (rb != -1)
         sl__md_page_free(&b);
     free(s);
     return 0;

@@ -210,6 +210,31 @@ SL_TEST(md_frontmatter_alias_bombs_and_deep_nesting_are_refused)
     sl__md_buf_free(&b);
 }
 
+/* Past the limits on how far a page's HTML may grow (tools/md/gfm: link
+ * references, tables' empty cells) the page is still rendered and a
+ * warning names the page's line where a limit first applied. */
+SL_TEST(md_render_warns_at_the_line_a_growth_limit_applies)
+{
+    sl__md_buf b = {0};
+    sl__md_buf_puts(&b, "---\ntitle: x\n---\n\n[r]: http://x/");
+    for (int i = 0; i < 10000; i++)
+        sl__md_buf_putc(&b, 'a');
+    sl__md_buf_puts(&b, "\n\nok [r][]\n\n");
+    for (int i = 0; i < 20; i++)
+        sl__md_buf_puts(&b, "[r][] ");
+    sl__md_buf_puts(&b, "\n");
+    sl__md_page p = render(b.data, b.len, 0, 0);
+    CHECK_EQ(p.nwarnings, 1);
+    if (p.nwarnings == 1) {
+        CHECK_EQ(p.warnings[0].line, 9); /* the paragraph past the page's size of expansions */
+        CHECK(contains(p.warnings[0].msg, "limit on how far the HTML may grow"));
+    }
+    CHECK(contains(p.html, "<p>ok <a href=\"http://x/aaa"));
+    CHECK(contains(p.html, "[r][] [r][]"));
+    sl__md_page_free(&p);
+    sl__md_buf_free(&b);
+}
+
 /* libyaml reads only [A-Za-z0-9_-] in anchor and alias names, YAML 1.2
  * (js-yaml) any character up to a blank or a flow indicator: where the two
  * read different names the block is refused, and the warning says why

@@ -193,6 +193,8 @@ int sl__md_render_cmark(const char *s, size_t n, const sl__md_opts *o, sl__md_pa
 /* render_own.c: renders a body (GFM or --commonmark) with sluice's own
  * renderer (tools/md/gfm) into p->html and p->headings, byte for byte as
  * sl__md_render_cmark makes it.  0, or -1 on no memory. */
+/* 0, -1 on no memory, or the (body's) line where a limit on how far the
+ * HTML may grow applied (sl_gfm_limit_line) */
 int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page *p);
 
 /* md4c_fix.c: the code lines of md4c's output put right where they differ

@@ -1274,10 +1274,18 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
     int own = o->renderer == SL__MD_OWN;
     int cmark = o->renderer == SL__MD_ROUTED ? sl__md_routes_to_cmark(src + body, n - body, o->commonmark)
                                              : o->renderer == SL__MD_CMARK;
-    if ((own     ? sl__md_render_own(src + body, n - body, o, out)
-         : cmark ? sl__md_render_cmark(src + body, n - body, o, out)
-                 : render_body(src + body, n - body, o, out)) != 0 ||
-        finish_html(o, out) != 0)
+    int rc = own     ? sl__md_render_own(src + body, n - body, o, out)
+             : cmark ? sl__md_render_cmark(src + body, n - body, o, out)
+                     : render_body(src + body, n - body, o, out);
+    if (rc > 0) { /* a limit applied: said, with the page's line */
+        size_t line = (size_t)rc;
+        for (const char *p = src; (p = memchr(p, '\n', (size_t)(src + body - p))); p++)
+            line++;
+        if (warn(out, line, "the page's link references or tables' empty cells reach sluice md's limit on how far "
+                            "the HTML may grow (as cmark-gfm's): the rest are written as text") != 0)
+            goto nomem;
+    }
+    if (rc < 0 || finish_html(o, out) != 0)
         goto nomem;
     free(fixed);
     return 0;

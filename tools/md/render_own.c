@@ -114,5 +114,5 @@ int sl__md_render_own(const char *s, size_t n, const sl__md_opts *o, sl__md_page
     if (!html || !(p->html = sl_gfm_take(g, &len)))
         return -1;
     p->html_len = len;
-    return 0;
+    return sl_gfm_limit_line(g);
 }

@@ -67,4 +67,12 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
  * render failed or the HTML was taken already. */
 char *sl_gfm_take(sl_gfm *g, size_t *out_len);
 
+/* The first line of the page rendered last where a limit on how far its
+ * HTML may grow applied, or 0: its link references past the page's size or
+ * 100,000 bytes of URL and title, a table's short rows past 0x80000 empty
+ * cells (both current cmark-gfm's, as GitHub runs it), a page's past twice
+ * that.  Past a limit a reference is text and a table's rows are paragraphs,
+ * as in cmark-gfm; Debian's cmark-gfm (0.29.0.gfm.6) has neither limit. */
+int sl_gfm_limit_line(const sl_gfm *g);
+
 #endif

@@ -33,6 +33,7 @@ typedef struct parser {
         bool ok;
         struct trow *row; /* the whole row as parsed (gfm_table.h) */
     } trow_seen;
+    size_t autocompleted; /* empty cells added to the page's tables' short rows */
 } parser;
 
 static inline uint8_t at(const parser *p, size_t i)
@@ -1033,8 +1034,16 @@ static void add_text(parser *p, gnode *container, gnode *last_matched)
     } else if (t == B_PARAGRAPH || t == B_CODE) {
         advance(p, p->first_nonspace - p->offset, false);
         add_line(p, container);
-    } else if (t == B_TABLE || t == B_TABLE_ROW) {
+    } else if (t == B_TABLE_ROW) {
         /* a row takes its whole line when it opens */
+    } else if (t == B_TABLE && table_row_matches(p, container)) {
+        /* a row the table has no room for (table_open_row): as in
+         * cmark-gfm the table ends and the line starts a paragraph */
+        container = add_child(p, container, B_PARAGRAPH);
+        advance(p, p->first_nonspace - p->offset, false);
+        add_line(p, container);
+    } else if (t == B_TABLE) {
+        /* a blank line */
     } else {
         container = add_child(p, container, B_PARAGRAPH);
         advance(p, p->first_nonspace - p->offset, false);

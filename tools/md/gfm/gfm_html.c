@@ -255,6 +255,7 @@ static void enter(sl_gfm *g, gnode *b, bool *in_header, bool *tbody)
 {
     gbuf *o = &g->out;
     const char *text = g->content.p ? g->content.p + b->off : ""; /* a page of no text ("-") has no content buffer */
+    g->block_line = b->start_line;
     switch (b->type) {
     case B_QUOTE:
         cr(g);
@@ -495,6 +496,9 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
     }
     g->refs.count = 0;
     g->refs.added = NULL;
+    g->refs.expanded = 0;
+    g->limit_line = 0;
+    g->refs.max_expanded = len > 100000 ? len : 100000;
     g->done = false;
     gfm_arena_reset(&g->arena);
     if (setjmp(g->oom)) {
@@ -514,6 +518,11 @@ const char *sl_gfm_render_opts(sl_gfm *g, const char *src, size_t len, const sl_
     g->done = true;
     *out_len = g->out.len;
     return g->out.p;
+}
+
+int sl_gfm_limit_line(const sl_gfm *g)
+{
+    return g->limit_line;
 }
 
 char *sl_gfm_take(sl_gfm *g, size_t *out_len)

@@ -89,6 +89,7 @@ struct gnode {
         struct {
             uint16_t ncols;
             uint8_t *align;
+            size_t autocompleted; /* empty cells added to its short rows */
         } table;
         struct {
             bool header;
@@ -114,6 +115,9 @@ typedef struct grefmap {
     gref **slot;
     size_t nslot, count;
     gref *added; /* the newest definition */
+    /* what the page's references have expanded to (URL and title bytes),
+     * and how much they may: cmark-gfm's limit (see ref_lookup) */
+    size_t expanded, max_expanded;
 } grefmap;
 
 /* ---- the renderer ---------------------------------------------------- */
@@ -136,6 +140,8 @@ struct sl_gfm {
     gbuf line;    /* a line copied when it needs a NUL or CR fixed */
     gbuf scratch; /* inline text being unescaped or decoded */
     grefmap refs;
+    int block_line; /* the page line of the block being written (gfm_html.c's enter) */
+    int limit_line; /* the first where a limit on the HTML's growth applied (sl_gfm_limit_line) */
     /* code spans: where the last run of N backticks was seen in the block
      * being parsed, valid where its stamp is the block's (no clearing) */
     uint32_t bt_gen;

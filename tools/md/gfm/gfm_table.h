@@ -246,6 +246,7 @@ static bool table_try_open(parser *p, gnode **container)
     if (p->content_owner == para)
         p->content_owner = NULL;
     para->as.table.ncols = (uint16_t)(header.ncols > 65535 ? 65535 : header.ncols);
+    para->as.table.autocompleted = 0;
     uint8_t *align = gfm_alloc(p->g, header.ncols);
     for (size_t i = 0; i < marker.ncols; i++) {
         const uint8_t *c = line + marker.cells[i].off;
@@ -265,11 +266,29 @@ static bool table_try_open(parser *p, gnode **container)
     return true;
 }
 
+/* Empty cells a table's short rows may be given: past that the next line
+ * is not a row (current cmark-gfm, what GitHub runs: 0x80000,
+ * counted as here; the row that passes it is still taken).  A page's
+ * tables together may be given twice that: cmark-gfm's limit is a
+ * table's, and 1,025 columns of header make 2 KB of Markdown and 0x80000
+ * cells 5 MB of HTML, as many times as a page holds such tables (a 1 MB
+ * page, 1.5 GB).  Without either, 18 KB of a 3,000-column table made
+ * 90 MB of HTML and took 966 MB. */
+#define TABLE_AUTOCOMPLETED_MAX ((size_t)0x80000)
+#define PAGE_AUTOCOMPLETED_MAX (2 * TABLE_AUTOCOMPLETED_MAX)
+
 /* A row of an open table (from the line's first non-space). */
 static gnode *table_open_row(parser *p, gnode *table)
 {
     trow r;
-    if (p->blank || !t_line_row(p, &r))
+    if (p->blank)
+        return NULL;
+    if (table->as.table.autocompleted > TABLE_AUTOCOMPLETED_MAX || p->autocompleted > PAGE_AUTOCOMPLETED_MAX) {
+        if (!p->g->limit_line)
+            p->g->limit_line = p->line_number;
+        return NULL;
+    }
+    if (!t_line_row(p, &r))
         return NULL;
     gnode *row = add_child(p, table, B_TABLE_ROW);
     size_t i = 0;
@@ -278,6 +297,8 @@ static gnode *table_open_row(parser *p, gnode *table)
         cell->as.cell = i;
         t_fill_cell(p, cell, p->line + p->first_nonspace + r.cells[i].off, r.cells[i].len);
     }
+    table->as.table.autocompleted += table->as.table.ncols - i;
+    p->autocompleted += table->as.table.ncols - i;
     for (; i < table->as.table.ncols; i++)
         add_child(p, row, B_TABLE_CELL)->as.cell = i;
     advance(p, p->len - 1 - p->offset, false);
