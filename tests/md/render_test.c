@@ -207,6 +207,20 @@ SL_TEST(md_frontmatter_alias_bombs_and_deep_nesting_are_refused)
         }
         sl__md_page_free(&p);
     }
+    /* the same text as a key: a mapping with a 64 KB key, aliased 2,000
+     * times (review22 H1) */
+    b.len = 0;
+    sl__md_buf_puts(&b, "---\ns: &s ");
+    for (int i = 0; i < 65536; i++)
+        sl__md_buf_putc(&b, 'y');
+    sl__md_buf_puts(&b, "\nm: &m {*s : 1}\nl: [*m");
+    for (int i = 1; i < 2000; i++)
+        sl__md_buf_puts(&b, ", *m");
+    sl__md_buf_puts(&b, "]\n---\n");
+    p = render(b.data, b.len, 0, 0);
+    CHECK(json_is_string(p.frontmatter) && p.nwarnings == 1);
+    CHECK(p.nwarnings == 1 && contains(p.warnings[0].msg, "64 MiB of text"));
+    sl__md_page_free(&p);
     sl__md_buf_free(&b);
 }
 
@@ -231,6 +245,20 @@ SL_TEST(md_render_warns_at_the_line_a_growth_limit_applies)
     }
     CHECK(contains(p.html, "<p>ok <a href=\"http://x/aaa"));
     CHECK(contains(p.html, "[r][] [r][]"));
+    sl__md_page_free(&p);
+    /* a heading with raw HTML is rendered twice in safe mode (its id):
+     * its references count once (review22 M4) - 2 x 30 KB of 100 KB */
+    b.len = 0;
+    sl__md_buf_puts(&b, "[r]: /");
+    for (int i = 0; i < 30000; i++)
+        sl__md_buf_putc(&b, 'a');
+    sl__md_buf_puts(&b, "\n\n# <b>x</b> [r] [r]\n");
+    p = render(b.data, b.len, 0, 0);
+    CHECK_EQ(p.nwarnings, 0);
+    size_t links = 0;
+    for (const char *q = p.html; (q = strstr(q, "<a href")); q++)
+        links++;
+    CHECK_EQ(links, 2);
     sl__md_page_free(&p);
     sl__md_buf_free(&b);
 }

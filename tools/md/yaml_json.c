@@ -18,6 +18,7 @@
  * js-yaml refuses (duplicate keys, unknown tags, keys that are
  * collections) is refused here too, as an error with its line.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -587,6 +588,10 @@ static void js_number(double v, char *out, size_t len)
         snprintf(out, len, "0");
         return;
     }
+    if (v == (double)(int64_t)v && fabs(v) < 1e15) { /* an integer: its digits (no search below) */
+        snprintf(out, len, "%" PRId64, (int64_t)v);
+        return;
+    }
     char e[40];
     int prec;
     for (prec = 1; prec <= 17; prec++) {
@@ -678,6 +683,13 @@ static int set_key(builder *b, char *key, size_t line)
     if (!(f->key = key))
         return fail(b, line, "out of memory");
     f->key_line = line;
+    /* a key's text counts as a value's does: a mapping with a 64 KB key,
+     * aliased 2,000 times, is 128 MB of JSON too (review22 H1) */
+    size_t n = strlen(key);
+    f->bytes += n;
+    b->bytes += n;
+    if (b->bytes > MAX_BYTES)
+        return fail(b, line, "front matter stands for more than 64 MiB of text (aliases expanded)");
     return 0;
 }
 

@@ -229,6 +229,8 @@ static void heading_with_id(sl_gfm *g, const gnode *b, const char *text)
     if (twice)
         g->flags |= SL_GFM_UNSAFE;
     g->raw_seen = 0;
+    size_t expanded = g->refs.expanded; /* rendered again below: its references count once */
+    int limit_line = g->limit_line;
     gfm_inline_render(g, text, b->len, false);
     g->flags = flags;
     const char *id = NULL;
@@ -237,6 +239,8 @@ static void heading_with_id(sl_gfm *g, const gnode *b, const char *text)
         gfm_oom(g);
     if (twice && g->raw_seen) {
         o->len = inner;
+        g->refs.expanded = expanded;
+        g->limit_line = limit_line;
         gfm_inline_render(g, text, b->len, false);
     }
     if (!id)

@@ -284,7 +284,7 @@ static gnode *table_open_row(parser *p, gnode *table)
     if (p->blank)
         return NULL;
     if (table->as.table.autocompleted > TABLE_AUTOCOMPLETED_MAX || p->autocompleted > PAGE_AUTOCOMPLETED_MAX) {
-        if (!p->g->limit_line)
+        if (!p->g->limit_line || p->line_number < p->g->limit_line)
             p->g->limit_line = p->line_number;
         return NULL;
     }
