@@ -679,10 +679,14 @@ static const char helper_ns[] =
  * with `__esModule: true` added when the module has a default export (and
  * no __esModule of its own), so the interop helpers of Babel and tsc take
  * its default for the default; import() still gets the plain namespace.
- * One object per namespace: require() twice gives the same one. */
+ * One object per namespace: require() twice gives the same one.  A module
+ * that exports the string name "module.exports" (`export { f as
+ * "module.exports" }`, yargs 18) has require() return that value instead,
+ * as node does (20.19, 22.12). */
 static const char helper_tocjs[] =
     "var __cjsNs = new WeakMap(), __toCJS = (ns) => {\n"
     "  var m = __cjsNs.get(ns), g = Object.create(null);\n"
+    "  if (\"module.exports\" in ns) return ns[\"module.exports\"];\n"
     "  if (m) return m;\n"
     "  if (!(\"default\" in ns) || \"__esModule\" in ns) m = ns;\n"
     "  else {\n"
