@@ -99,6 +99,7 @@ typedef struct js_stmt {
     uint8_t kind;
     uint8_t pure;        /* no side effects when evaluated */
     uint8_t has_semi;    /* ends with `;` */
+    uint8_t open_end;    /* ends where ASI ended it (no `;`): text printed after it must not continue it */
     uint8_t live;        /* linker: kept by tree shaking */
 } js_stmt;
 

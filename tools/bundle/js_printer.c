@@ -407,6 +407,41 @@ static void map_comment_patches(const js_module *m, patch_vec *v)
     }
 }
 
+/* A `;` after each statement of an ES module that ends where ASI ended
+ * it (js_stmt.open_end) and is not followed by its own source's next
+ * statement as written: the next one removed (an import, an export list,
+ * tree shaking), its first token rewritten (an import read as
+ * `(0, import_x.f)`), or nothing more of this module (the next module,
+ * or a wrapper, follows).  Otherwise `a = b` then `(0, import_x.f)()`,
+ * `[1].forEach(...)` or a module that starts with `(` would continue it
+ * as a call or an index.  v is sorted; returns whether any was added. */
+static int asi_patches(const js_module *m, patch_vec *v)
+{
+    size_t n0 = v->n;
+    for (size_t i = 0; i < m->nstmts; i++) {
+        const js_stmt *st = &m->stmts[i];
+        if (!st->live || !st->open_end || st->kind == S_EXPORT_DEFAULT_EXPR) /* that one gets its `;` */
+            continue;
+        const js_stmt *next = i + 1 < m->nstmts ? &m->stmts[i + 1] : NULL;
+        int need = !next || !next->live || next->kind == S_IMPORT || next->kind == S_EXPORT_FROM ||
+                   next->kind == S_EXPORT_LIST;
+        if (!need) { /* a patch between the two, or at the next one's start */
+            size_t lo = 0, hi = n0;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v->v[mid].pos < st->end)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            need = lo < n0 && v->v[lo].pos <= next->start;
+        }
+        if (need)
+            add(v, st->end, st->end, ";");
+    }
+    return v->n > n0;
+}
+
 /* The module's own text with its patches applied. */
 static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
 {
@@ -440,6 +475,8 @@ static void splice(pctx *c, sl__arena *a, int32_t mi, int esm, pbuf *out)
     }
     map_comment_patches(m, &v);
     if (v.n)
+        qsort(v.v, v.n, sizeof *v.v, cmp_patch);
+    if (esm && asi_patches(m, &v))
         qsort(v.v, v.n, sizeof *v.v, cmp_patch);
     pb_grow(out, m->len + m->len / 8 + 64); /* once: grown by doubling, realloc was 7% of a big bundle's CPU */
     size_t at = 0;
@@ -642,10 +679,14 @@ static const char helper_ns[] =
  * with `__esModule: true` added when the module has a default export (and
  * no __esModule of its own), so the interop helpers of Babel and tsc take
  * its default for the default; import() still gets the plain namespace.
- * One object per namespace: require() twice gives the same one. */
+ * One object per namespace: require() twice gives the same one.  A module
+ * that exports the string name "module.exports" (`export { f as
+ * "module.exports" }`, yargs 18) has require() return that value instead,
+ * as node does (20.19, 22.12). */
 static const char helper_tocjs[] =
     "var __cjsNs = new WeakMap(), __toCJS = (ns) => {\n"
     "  var m = __cjsNs.get(ns), g = Object.create(null);\n"
+    "  if (\"module.exports\" in ns) return ns[\"module.exports\"];\n"
     "  if (m) return m;\n"
     "  if (!(\"default\" in ns) || \"__esModule\" in ns) m = ns;\n"
     "  else {\n"

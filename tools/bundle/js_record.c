@@ -1594,6 +1594,35 @@ static int use_strict(const js_node *prog)
     return 0;
 }
 
+/* A statement that ends where automatic semicolon insertion ended it
+ * (`a = b` with no `;`): the text that followed it in the source began
+ * with a token that could not continue it, but text the bundle prints
+ * there instead (the statement after it removed, an import read as
+ * `(0, import_x.f)`, the next module) may.  Statements that end with
+ * their own `}` (a block, a declaration) or `;` are closed. */
+static int open_end(const js_node *n, const char *src, uint32_t end)
+{
+    if (end == 0 || src[end - 1] == ';')
+        return 0;
+    for (;;) {
+        switch (n->kind) {
+        case N_IF: n = n->c ? n->c : n->b; break;
+        case N_FOR: case N_FOR_IN: case N_FOR_OF: n = n->c; break;
+        case N_WHILE: case N_WITH: n = n->b; break;
+        case N_LABEL: n = n->a; break;
+        case N_BLOCK: case N_FUNC_DECL: case N_CLASS_DECL: case N_TRY: case N_SWITCH: case N_EMPTY:
+        case N_DO_WHILE: /* ASI always ends one at its `)` */
+            return 0;
+        case N_EXPORT_DEFAULT:
+            return !n->a || (n->a->kind != N_FUNC_DECL && n->a->kind != N_CLASS_DECL);
+        default:
+            return 1;
+        }
+        if (!n)
+            return 1;
+    }
+}
+
 static void program(rb *b)
 {
     const js_node *prog = b->ast->program;
@@ -1607,6 +1636,7 @@ static void program(rb *b)
         st.decl_first = (uint32_t)b->stmt_decls.n;
         module_item(b, prog->list[i], &st);
         st.has_semi = st.end > st.start && b->m->src[st.end - 1] == ';';
+        st.open_end = st.end > st.start && open_end(prog->list[i], b->m->src, st.end);
         st.decl_n = (uint32_t)b->stmt_decls.n - st.decl_first;
         SL_VEC_PUSH(b->stmts, st);
     }

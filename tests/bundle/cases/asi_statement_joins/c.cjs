@@ -1,0 +1,2 @@
+exports.bar = function () { return this === exports }
+exports.arr = [1]

@@ -1,0 +1,2 @@
+export default 'plain default'
+export const named = 2
