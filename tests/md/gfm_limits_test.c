@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "gfm.h"
@@ -141,6 +142,42 @@ SL_TEST(md_gfm_references_expand_to_at_most_the_page_or_100_kb)
     h = sl_gfm_render(g, t.s, t.n, SL_GFM_GITHUB, &n);
     CHECK(h != NULL && n < 300000);
     free(big.s);
+    free(t.s);
+    sl_gfm_free(g);
+}
+
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+SL_TEST(md_gfm_paragraph_tried_as_a_table_header_again_and_again_takes_linear_time)
+{
+    sl_gfm *g = sl_gfm_new();
+    text t = {0};
+    /* every line could be a delimiter row, none matches the paragraph
+     * above it as a header: each reread the whole paragraph (40,000
+     * lines: 20 s) */
+    put(&t, "x\n");
+    for (int i = 0; i < 20000; i++)
+        put(&t, "-|-\n-|-|-\n");
+    size_t n;
+    double t0 = cpu_now();
+    const char *h = sl_gfm_render(g, t.s, t.n, SL_GFM_GITHUB, &n);
+    double took = cpu_now() - t0;
+    CHECK(h != NULL);
+    fprintf(stderr, "40,000 lines: %.2f s\n", took);
+    CHECK(took < (SL_TEST_SANITIZED ? 10.0 : 1.0));
+    CHECK(sl_gfm_limit_line(g) > 0);
+    /* a page of ordinary tables is under the limit */
+    t.n = 0;
+    for (int i = 0; i < 2000; i++)
+        put(&t, "a | b\n-|-\nc | d\n\n");
+    h = sl_gfm_render(g, t.s, t.n, SL_GFM_GITHUB, &n);
+    CHECK_EQ(count(h, n, "<table>"), 2000);
+    CHECK_EQ(sl_gfm_limit_line(g), 0);
     free(t.s);
     sl_gfm_free(g);
 }

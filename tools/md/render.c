@@ -1281,8 +1281,9 @@ int sl__md_render(const char *src, size_t n, const sl__md_opts *o, sl__md_page *
         size_t line = (size_t)rc;
         for (const char *p = src; (p = memchr(p, '\n', (size_t)(src + body - p))); p++)
             line++;
-        if (warn(out, line, "the page's link references or tables' empty cells reach sluice md's limit on how far "
-                            "the HTML may grow (as cmark-gfm's): the rest are written as text") != 0)
+        if (warn(out, line, "the page reaches a limit on how far the HTML may grow or how much it is read again "
+                            "(link references, tables' empty cells, table headers tried; see sluice md's README): "
+                            "past it some Markdown is written as text") != 0)
             goto nomem;
     }
     if (rc < 0 || finish_html(o, out) != 0)

@@ -72,7 +72,9 @@ char *sl_gfm_take(sl_gfm *g, size_t *out_len);
  * 100,000 bytes of URL and title, a table's short rows past 0x80000 empty
  * cells (both current cmark-gfm's, as GitHub runs it), a page's past twice
  * that.  Past a limit a reference is text and a table's rows are paragraphs,
- * as in cmark-gfm; Debian's cmark-gfm (0.29.0.gfm.6) has neither limit. */
+ * as in cmark-gfm; Debian's cmark-gfm (0.29.0.gfm.6) has neither limit.
+ * Also where paragraphs read again as tables' headers pass 16 times the
+ * page's size and 1 MB (gfm_table.h): no paragraph becomes a table after. */
 int sl_gfm_limit_line(const sl_gfm *g);
 
 #endif

@@ -34,6 +34,7 @@ typedef struct parser {
         struct trow *row; /* the whole row as parsed (gfm_table.h) */
     } trow_seen;
     size_t autocompleted; /* empty cells added to the page's tables' short rows */
+    size_t table_tried;   /* bytes of paragraph read as tables' header rows (table_try_open) */
 } parser;
 
 static inline uint8_t at(const parser *p, size_t i)

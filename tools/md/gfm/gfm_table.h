@@ -215,8 +215,21 @@ static bool table_try_open(parser *p, gnode **container)
     if (!t_row(p->g, line, n, &marker))
         return false;
     gnode *para = *container;
-    /* the paragraph's text copied: the cells are written after it */
     size_t plen = para->len;
+    /* Each line that could be a delimiter row reads (and copies) the whole
+     * paragraph above it as the header: a paragraph of 40,000 lines that
+     * alternate `-|-` and `-|-|-` (200 KB) took 20 s, quadratic, as in
+     * cmark-gfm 0.29.0.gfm.6 (current cmark-gfm tries a paragraph once,
+     * which reads some tables otherwise).  A page's tries may read 16
+     * times its size and a megabyte; past that no paragraph becomes a
+     * table, and the page's warning names the line. */
+    if (plen > 16 * p->g->last_len + ((size_t)1 << 20) - p->table_tried) {
+        if (!p->g->limit_line || p->line_number < p->g->limit_line)
+            p->g->limit_line = p->line_number;
+        return false;
+    }
+    p->table_tried += plen;
+    /* the paragraph's text copied: the cells are written after it */
     uint8_t *ptext = gfm_alloc(p->g, plen + 1);
     memcpy(ptext, p->g->content.p + para->off, plen);
     if (!t_row(p->g, ptext, plen, &header) || header.ncols != marker.ncols)
