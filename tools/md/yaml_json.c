@@ -78,6 +78,29 @@ static int fail(builder *b, size_t line, const char *msg)
     return -1;
 }
 
+/* The byte offset in s of libyaml's mark `index` (which counts
+ * characters), read on from byte i, where character `chars` starts. */
+static size_t mark_offset_from(const char *s, size_t n, size_t i, size_t chars, size_t index)
+{
+    for (; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == index)
+            break;
+    return i;
+}
+
+static size_t mark_offset(const char *s, size_t n, size_t index)
+{
+    return mark_offset_from(s, n, 0, 0, index);
+}
+
+/* -1 (b->err says why) when the text the values stand for, aliases
+ * expanded, is past MAX_BYTES; else 0. */
+static int past_max_bytes(builder *b, size_t line)
+{
+    return b->bytes > MAX_BYTES ? fail(b, line, "front matter stands for more than 64 MiB of text (aliases expanded)")
+                                : 0;
+}
+
 /* ---- anchors ---- */
 
 static size_t hash(const char *s)
@@ -688,9 +711,7 @@ static int set_key(builder *b, char *key, size_t line)
     size_t n = strlen(key);
     f->bytes += n;
     b->bytes += n;
-    if (b->bytes > MAX_BYTES)
-        return fail(b, line, "front matter stands for more than 64 MiB of text (aliases expanded)");
-    return 0;
+    return past_max_bytes(b, line);
 }
 
 /* The key a mapping or sequence makes (taking it), as js-yaml makes it:
@@ -745,9 +766,9 @@ static int add(builder *b, json_t *v, uint64_t size, uint64_t bytes, size_t line
         json_decref(v);
         return fail(b, line, "front matter stands for more than 1,000,000 values (aliases expanded)");
     }
-    if (b->bytes > MAX_BYTES) { /* 2,000 aliases of a 64 KB scalar are 128 MB of JSON */
+    if (past_max_bytes(b, line) != 0) { /* 2,000 aliases of a 64 KB scalar are 128 MB of JSON */
         json_decref(v);
-        return fail(b, line, "front matter stands for more than 64 MiB of text (aliases expanded)");
+        return -1;
     }
     if (b->depth == 0) {
         b->root = v;
@@ -815,10 +836,7 @@ static int on_event(builder *b, const yaml_event_t *e)
             e->data.scalar.value[0] == '-' && b->depth && b->stack[b->depth - 1].flow) {
             if (e->end_mark.index < b->at_char) /* never: events come in order */
                 b->at_char = b->at_byte = 0;
-            size_t at = b->at_byte;
-            for (size_t chars = b->at_char; at < b->srclen; at++)
-                if (((unsigned char)b->src[at] & 0xC0) != 0x80 && chars++ == e->end_mark.index)
-                    break;
+            size_t at = mark_offset_from(b->src, b->srclen, b->at_byte, b->at_char, e->end_mark.index);
             b->at_char = e->end_mark.index;
             b->at_byte = at;
             if (at >= b->srclen || strchr(",]}", b->src[at]))
@@ -899,16 +917,6 @@ static void builder_free(builder *b)
 #define TAB_PROBLEM "found a tab character that violates indentation"
 #define TOKEN_PROBLEM "found character that cannot start any token"
 #define MAX_FIXES 256 /* each costs a parse of the block again */
-
-/* The byte offset of libyaml's mark (which counts characters) in s. */
-static size_t mark_offset(const char *s, size_t n, size_t index)
-{
-    size_t i = 0;
-    for (size_t chars = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == index)
-            break;
-    return i;
-}
 
 /* The k hex digits at s[at] as a number, or -1. */
 static long hexk(const char *s, size_t n, size_t at, int k)

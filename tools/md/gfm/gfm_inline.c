@@ -663,8 +663,7 @@ static gref *ref_lookup(sl_gfm *g, const char *label, size_t n)
     if (r) {
         size_t size = r->url_len + r->title_len;
         if (size > g->refs.max_expanded - g->refs.expanded) {
-            if (!g->limit_line || g->block_line < g->limit_line)
-                g->limit_line = g->block_line;
+            gfm_limit_at(g, g->block_line);
             return NULL;
         }
         g->refs.expanded += size;

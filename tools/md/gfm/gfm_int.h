@@ -201,6 +201,15 @@ static inline void gbuf_put_some(sl_gfm *g, gbuf *b, const void *s, size_t n)
     b->len += n;
 }
 
+/* A limit on how far the page's HTML may grow applied at `line`: the
+ * first such line is what sl_gfm_limit_line reports (tables' limits are
+ * met while parsing, references' while rendering: either may come first). */
+static inline void gfm_limit_at(sl_gfm *g, int line)
+{
+    if (!g->limit_line || line < g->limit_line)
+        g->limit_line = line;
+}
+
 /* lit: a string literal, not empty (sizeof gives its length) */
 #define gbuf_puts(g, b, lit)                                                                                           \
     do {                                                                                                               \

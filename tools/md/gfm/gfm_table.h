@@ -224,8 +224,7 @@ static bool table_try_open(parser *p, gnode **container)
      * times its size and a megabyte; past that no paragraph becomes a
      * table, and the page's warning names the line. */
     if (plen > 16 * p->g->last_len + ((size_t)1 << 20) - p->table_tried) {
-        if (!p->g->limit_line || p->line_number < p->g->limit_line)
-            p->g->limit_line = p->line_number;
+        gfm_limit_at(p->g, p->line_number);
         return false;
     }
     p->table_tried += plen;
@@ -297,8 +296,7 @@ static gnode *table_open_row(parser *p, gnode *table)
     if (p->blank)
         return NULL;
     if (table->as.table.autocompleted > TABLE_AUTOCOMPLETED_MAX || p->autocompleted > PAGE_AUTOCOMPLETED_MAX) {
-        if (!p->g->limit_line || p->line_number < p->g->limit_line)
-            p->g->limit_line = p->line_number;
+        gfm_limit_at(p->g, p->line_number);
         return NULL;
     }
     if (!t_line_row(p, &r))
